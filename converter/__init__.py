@@ -1,0 +1,54 @@
+"""muscle-convert: one canonical muscle model between many readers and writers.
+
+The Python API in two calls::
+
+    import converter
+    muscles = converter.read(["samples/"])           # list[Muscle]
+    converter.write(muscles, "out/muscles.json", "json")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, MuscleError, has_errors
+from .model import Function, LocalizedText, Muscle, Region
+from .pipeline import Reader, discover
+from .registry import WriteContext, detect_format, get_format
+
+__version__ = "0.1.0"
+__all__ = ["Diagnostic", "Function", "LocalizedText", "Muscle", "MuscleError", "Region",
+           "__version__", "read", "write"]
+
+
+def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
+         default_lang: str = "en") -> list[Muscle]:
+    """Read muscles from files or directories of any readable format.
+
+    Raises :class:`MuscleError` listing every problem when any input is invalid.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    inputs, problems = discover(paths, format)
+    reader = Reader(inputs, default_lang=default_lang)
+    muscles = list(reader)
+    problems += reader.diagnostics
+    if has_errors(problems):
+        raise MuscleError(problems)
+    return muscles
+
+
+def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None,
+          **options: Any) -> str | None:
+    """Write muscles to ``path`` in ``format`` (by default guessed from the path's ending).
+
+    ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki.
+    """
+    path = Path(path)
+    fmt = get_format(format) if format else detect_format(path, for_reading=False)
+    if fmt is None:
+        raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
+                                     "cannot tell the format from the name; pass format="))
+    return fmt.write(muscles, path, WriteContext(options=options))

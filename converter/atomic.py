@@ -1,0 +1,110 @@
+"""Atomic output: a failed or killed run leaves the previous output intact.
+
+Files are written to a temporary file beside the target and renamed over it.
+Directories are built as a temporary sibling and swapped in with one atomic
+``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). A directory is only
+ever replaced when it is empty or carries the marker a previous run left in it, so
+a user's own folder is never deleted by a mistyped ``-o``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from .diagnostics import error
+
+#: File left in every output directory so a later run knows it may replace it.
+DIRECTORY_MARKER = ".muscle-convert"
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **open_args) as fh:  # type: ignore[call-overload]
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
+    """A fresh, unused path in the same directory as ``path`` (for later renaming)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to replace a directory this tool did not write (unless it is empty)."""
+    if path.exists() and not path.is_dir():
+        raise error(str(path), "output-not-directory", "exists and is not a directory")
+    if path.is_dir() and any(path.iterdir()) and not (path / DIRECTORY_MARKER).exists():
+        raise error(str(path), "output-not-ours",
+                    "directory exists, is not empty and was not written by muscle-convert; "
+                    "choose a new or empty directory")
+
+
+@contextlib.contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """Build a directory in a temporary sibling; on success it replaces ``path``."""
+    path = Path(path)
+    check_replaceable(path)
+    tmp = temporary_sibling(path, ".tmpdir")
+    tmp.mkdir()
+    try:
+        yield tmp
+        (tmp / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\n")
+        if not path.exists():
+            os.rename(tmp, path)
+            return
+        if _exchange(tmp, path):
+            shutil.rmtree(tmp)
+            return
+        old = temporary_sibling(path, ".old")
+        os.rename(path, old)
+        os.rename(tmp, path)
+        shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def safe_child(directory: Path, name: str) -> Path:
+    """``directory / name``, refusing names that would escape ``directory``."""
+    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\0" in name:
+        raise error(name, "unsafe-path", f"output name {name!r} would escape {directory}")
+    return Path(directory) / name

@@ -1,0 +1,225 @@
+"""The front matter as authors write it <-> the canonical model.
+
+:func:`muscle_from_front_matter` is the one validator of content: every reader turns
+its input into this layout (or calls it directly) so every format checks the same
+rules, and each problem becomes a diagnostic naming the field. The JSON Schema
+``schemas/front-matter.schema.json`` states the same rules for other tools; a test
+keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .coords import CoordsProblem, parse_coords
+from .diagnostics import Diagnostic, MuscleError
+from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
+from .slug import slugify
+
+#: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
+SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
+               "image_focus", "coords")
+RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+Locator = Callable[[str], tuple[int | None, int | None]]
+
+
+class _Builder:
+    """Collects problems as (field path, code, message) while building a model."""
+
+    def __init__(self, default_lang: str) -> None:
+        self.default_lang = default_lang
+        self.problems: list[tuple[str, str, str]] = []
+
+    def fail(self, path: str, code: str, message: str) -> None:
+        self.problems.append((path, code, message))
+
+    def text(self, value: Any, path: str, *, required: bool = False,
+             nonempty: bool = False) -> str | None:
+        if value is None:
+            if required:
+                self.fail(path, "missing-field", "is required")
+            return None
+        if not isinstance(value, str):
+            self.fail(path, "wrong-type", f"must be text, not {_kind(value)}")
+            return None
+        if _CONTROL.search(value):
+            self.fail(path, "control-character", "contains a control character "
+                      f"(U+{ord(_CONTROL.search(value).group()):04X})")  # type: ignore[union-attr]
+            return None
+        if nonempty and not value.strip():
+            self.fail(path, "empty-field", "must not be empty")
+            return None
+        return value
+
+    def localized(self, value: Any, path: str, *, required: bool = False) -> LocalizedText:
+        if value is None:
+            if required:
+                self.fail(path, "missing-field", "is required")
+            return LocalizedText()
+        if isinstance(value, str):
+            text = self.text(value, path)
+            return LocalizedText({self.default_lang: text}) if text is not None \
+                else LocalizedText()
+        if not isinstance(value, Mapping):
+            self.fail(path, "wrong-type", f"must be text or a map of language codes to "
+                      f"text, not {_kind(value)}")
+            return LocalizedText()
+        pairs = {}
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
+                self.fail(f"{path}.{lang}", "bad-language",
+                          f"{lang!r} is not a language code such as da or en")
+                continue
+            checked = self.text(text, f"{path}.{lang}", required=True)
+            if checked is not None:
+                pairs[lang] = checked
+        if required and not value:
+            self.fail(path, "missing-field", "needs text in at least one language")
+        return LocalizedText(pairs)
+
+    def sequence(self, value: Any, path: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, "wrong-type", f"must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    def function(self, value: Any, path: str) -> Function | None:
+        if not isinstance(value, Mapping):
+            self.fail(path, "wrong-type", f"must be a map with short and extended, "
+                      f"not {_kind(value)}")
+            return None
+        for key in value:
+            if key not in ("short", "extended"):
+                self.fail(f"{path}.{key}", "unknown-key",
+                          f"unknown key {key!r} (a function has short and extended)")
+        short = self.localized(value.get("short"), f"{path}.short", required=True)
+        extended = self.localized(value.get("extended"), f"{path}.extended")
+        return Function(short, extended) if short else None
+
+    def region(self, value: Any, path: str) -> Region | None:
+        if not isinstance(value, str):
+            self.fail(path, "wrong-type", f"must be a coords string \"x1,y1,x2,y2,...\", "
+                      f"not {_kind(value)}")
+            return None
+        try:
+            return Region(parse_coords(value))
+        except CoordsProblem as problem:
+            self.fail(path, problem.code, str(problem))
+            return None
+
+    def plain(self, value: Any, path: str) -> None:
+        """Check that an extra value is plain data that every lossless format keeps."""
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    self.fail(path, "wrong-type", f"key {key!r} must be text")
+                self.plain(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.plain(item, f"{path}[{i}]")
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.fail(path, "wrong-type", "must be a finite number")
+        elif not isinstance(value, str | int | float | bool | type(None)):
+            self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
+
+
+def _kind(value: Any) -> str:
+    names = {str: "text", int: "a number", float: "a number", bool: "true/false",
+             list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
+    return names.get(type(value), type(value).__name__)
+
+
+def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str = "",
+                             default_lang: str = "en", locate: Locator | None = None
+                             ) -> Muscle:
+    """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
+    with one diagnostic per problem (``locate`` turns a field path into line, column)."""
+    b = _Builder(default_lang)
+    if not isinstance(data, Mapping):
+        raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
+                                     f"front matter must be a map of fields, "
+                                     f"not {_kind(data)}"))
+    for key in data:
+        if not isinstance(key, str):
+            b.fail(str(key), "wrong-type", f"field name {key!r} must be text")
+    slug_source = data.get("slug", slug_hint)
+    slug = slugify(slug_source) if isinstance(slug_source, str) else ""
+    if not slug:
+        b.fail("slug" if "slug" in data else "", "bad-slug",
+               f"cannot make a slug (letters and digits) from {slug_source!r}")
+    title = b.text(data.get("title"), "title", required=True, nonempty=True)
+    latin = b.text(data.get("latin"), "latin")
+    origin = b.localized(data.get("origin"), "origin")
+    insertion = b.localized(data.get("insertion"), "insertion")
+    functions = [b.function(item, f"function[{i}]")
+                 for i, item in enumerate(b.sequence(data.get("function"), "function"))]
+    exercises = [b.text(item, f"exercises[{i}]", required=True)
+                 for i, item in enumerate(b.sequence(data.get("exercises"), "exercises"))]
+    image = b.text(data.get("image"), "image")
+    image_focus = b.text(data.get("image_focus"), "image_focus")
+    regions = [b.region(item, f"coords[{i}]")
+               for i, item in enumerate(b.sequence(data.get("coords"), "coords"))]
+    extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
+    for key, value in extra.items():
+        b.plain(value, key)
+    if b.problems:
+        raise MuscleError(_diagnostics(b.problems, path, locate))
+    return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,
+                  insertion=insertion, functions=tuple(functions),  # type: ignore[arg-type]
+                  exercises=tuple(exercises), image=image,  # type: ignore[arg-type]
+                  image_focus=image_focus, regions=tuple(regions),  # type: ignore[arg-type]
+                  body=body, extra=freeze(extra))
+
+
+def _diagnostics(problems: list[tuple[str, str, str]], path: str,
+                 locate: Locator | None) -> list[Diagnostic]:
+    out = []
+    for field, code, message in problems:
+        line, column = locate(field) if locate else (None, None)
+        out.append(Diagnostic(path, line, column, field, code, message))
+    return out
+
+
+def front_matter_from_muscle(muscle: Muscle, default_lang: str = "en") -> dict[str, Any]:
+    """The author's layout of a muscle (without ``slug``, which names the file).
+
+    Empty fields are left out; a function text only in ``default_lang`` is written
+    as plain text, as in the original files.
+    """
+
+    def short_form(text: LocalizedText) -> Any:
+        if list(text) == [default_lang]:
+            return text[default_lang]
+        return dict(text)
+
+    data: dict[str, Any] = {"title": muscle.title}
+    if muscle.latin is not None:
+        data["latin"] = muscle.latin
+    if muscle.origin:
+        data["origin"] = dict(muscle.origin)
+    if muscle.insertion:
+        data["insertion"] = dict(muscle.insertion)
+    if muscle.functions:
+        data["function"] = [
+            {"short": short_form(f.short), **({"extended": short_form(f.extended)}
+                                              if f.extended else {})}
+            for f in muscle.functions
+        ]
+    if muscle.exercises:
+        data["exercises"] = list(muscle.exercises)
+    if muscle.image is not None:
+        data["image"] = muscle.image
+    if muscle.image_focus is not None:
+        data["image_focus"] = muscle.image_focus
+    if muscle.regions:
+        data["coords"] = [r.coords for r in muscle.regions]
+    data.update(thaw(muscle.extra))
+    return data

@@ -1,0 +1,128 @@
+"""The canonical JSON form of a muscle (``schemas/muscle.schema.json``).
+
+Shared by every format that stores muscles as JSON-like records. Coordinates are
+JSON numbers written exactly as in the source (``12.50`` stays ``12.50``); read them
+back with ``json.loads(text, parse_float=Decimal)``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from .authoring import muscle_from_front_matter
+from .diagnostics import Diagnostic, MuscleError
+from .model import Muscle, thaw
+
+SCHEMA_ID = "https://muscle-convert.invalid/schemas/muscle.schema.json"
+_HEAD = ("slug", "title", "latin", "origin", "insertion", "functions", "exercises", "image",
+         "image_focus")
+_RENAMED = (("function[", "functions["), ("function", "functions"), ("coords", "regions"))
+
+
+def to_canonical(muscle: Muscle) -> dict[str, Any]:
+    """The canonical dict of a muscle; region numbers are ``int`` or ``Decimal``."""
+    return {
+        "slug": muscle.slug,
+        "title": muscle.title,
+        "latin": muscle.latin,
+        "origin": dict(muscle.origin),
+        "insertion": dict(muscle.insertion),
+        "functions": [{"short": dict(f.short), "extended": dict(f.extended)}
+                      for f in muscle.functions],
+        "exercises": list(muscle.exercises),
+        "image": muscle.image,
+        "image_focus": muscle.image_focus,
+        "regions": [[[x, y] for x, y in r.points] for r in muscle.regions],
+        "body": muscle.body,
+        "extra": thaw(muscle.extra),
+    }
+
+
+def dumps(muscle: Muscle) -> str:
+    """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
+    data = to_canonical(muscle)
+    regions = ",".join("[" + ",".join(f"[{x},{y}]" for x, y in r.points) + "]"
+                       for r in muscle.regions)
+    head = json.dumps({k: data[k] for k in _HEAD}, ensure_ascii=False, separators=(",", ":"))
+    tail = json.dumps({"body": data["body"], "extra": data["extra"]}, ensure_ascii=False,
+                      separators=(",", ":"))
+    return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
+
+
+def loads(text: str) -> Any:
+    """Parse canonical JSON text keeping decimal coordinates exact."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def _floats(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
+    return value
+
+
+def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
+    """Build a muscle from a canonical record, validated by the same rules as front
+    matter; diagnostics name ``field`` (e.g. ``muscles[3]``) plus the record's path."""
+    prefix = f"{field}." if field else ""
+    if not isinstance(record, dict):
+        raise MuscleError(Diagnostic(path, None, None, field, "wrong-type",
+                                     "a muscle must be an object"))
+    unknown = set(record) - {*_HEAD, "regions", "body", "extra"}
+    if unknown:
+        raise MuscleError(Diagnostic(path, None, None, field, "unknown-key",
+                                     f"unknown keys {sorted(unknown)} in a canonical record"))
+    regions = record.get("regions") or []
+    extra = record.get("extra") or {}
+    body = record.get("body", "")
+    try:
+        if not isinstance(regions, list) or not all(isinstance(r, list) for r in regions):
+            raise _shape(path, "regions", "must be a list of polygons")
+        if not isinstance(extra, dict):
+            raise _shape(path, "extra", "must be an object")
+        if not isinstance(body, str):
+            raise _shape(path, "body", "must be text")
+        front = {
+            "slug": record.get("slug"), "title": record.get("title"),
+            "latin": record.get("latin"), "origin": record.get("origin"),
+            "insertion": record.get("insertion"), "function": record.get("functions"),
+            "exercises": record.get("exercises"), "image": record.get("image"),
+            "image_focus": record.get("image_focus"),
+            "coords": [_coords(polygon) for polygon in regions],
+            **_floats(extra),
+        }
+        if not isinstance(front["slug"], str):
+            raise _shape(path, "slug", "is required and must be text")
+        muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
+    except MuscleError as exc:
+        raise MuscleError([replace(d, field=prefix + _rename(d.field))
+                           for d in exc.diagnostics]) from None
+    return muscle
+
+
+def _rename(field: str) -> str:
+    for old, new in _RENAMED:
+        if field.startswith(old):
+            return new + field[len(old):]
+    return field
+
+
+def _coords(polygon: list) -> Any:
+    if all(isinstance(p, list) and len(p) == 2 for p in polygon):
+        return ",".join(f"{_number(x)},{_number(y)}" for x, y in polygon)
+    return polygon  # wrong shape: reported by the validator
+
+
+def _number(value: Any) -> str:
+    return str(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) \
+        else "?"
+
+
+def _shape(path: str, field: str, message: str) -> MuscleError:
+    return MuscleError(Diagnostic(path, None, None, field, "wrong-type", message))

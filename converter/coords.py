@@ -1,0 +1,43 @@
+"""HTML image-map polygon ``coords`` strings <-> exact points."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .model import Number, Point
+
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+class CoordsProblem(ValueError):
+    """A coords string that is not a polygon; ``code`` is the diagnostic code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def parse_number(text: str) -> Number:
+    """``"12"`` -> ``12``, ``"12.50"`` -> ``Decimal("12.50")`` (kept exactly as written)."""
+    return Decimal(text) if "." in text else int(text)
+
+
+def parse_coords(text: str) -> tuple[Point, ...]:
+    """Parse ``"x1,y1,x2,y2,..."``; at least 3 points of non-negative plain numbers."""
+    values = [v.strip() for v in text.split(",")]
+    if values == [""]:
+        raise CoordsProblem("coords-empty", "empty polygon")
+    for value in values:
+        if not _NUMBER.match(value):
+            raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
+        if value.startswith("-"):
+            raise CoordsProblem("coords-negative", f"negative coordinate {value}")
+    if len(values) % 2:
+        raise CoordsProblem("coords-odd", f"odd number of values ({len(values)})")
+    if len(values) < 6:
+        raise CoordsProblem("coords-too-few", f"a polygon needs at least 3 points, "
+                            f"got {len(values) // 2}")
+    numbers = [parse_number(v) for v in values]
+    return tuple(zip(numbers[0::2], numbers[1::2], strict=True))
+

@@ -1,0 +1,155 @@
+"""The canonical muscle model: the one contract between readers and writers.
+
+Readers produce :class:`Muscle` objects, writers consume them; no writer ever sees
+YAML. Every value is immutable (tuples and :class:`FrozenMap`), so models can be
+compared, hashed and sent between processes. Equality of models is what the
+round-trip tests compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+Number = int | Decimal
+Point = tuple[Number, Number]
+
+#: The model's fields in their canonical order (also the order of keys in every writer).
+FIELDS: tuple[str, ...] = (
+    "slug",
+    "title",
+    "latin",
+    "origin",
+    "insertion",
+    "functions",
+    "exercises",
+    "image",
+    "image_focus",
+    "regions",
+    "body",
+    "extra",
+)
+ALL_FIELDS: frozenset[str] = frozenset(FIELDS)
+
+
+class FrozenMap(Mapping[str, Any]):
+    """An immutable, hashable, picklable mapping that keeps its insertion order."""
+
+    __slots__ = ("_items", "_index")
+
+    def __init__(self, items: Mapping[str, Any] | tuple[tuple[str, Any], ...] = ()) -> None:
+        pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)
+        self._items: tuple[tuple[str, Any], ...] = pairs
+        self._index: dict[str, Any] = dict(pairs)
+        if len(self._index) != len(pairs):
+            raise ValueError("duplicate key in FrozenMap")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._index[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._items == other._items
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self._items)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._items,))
+
+
+class LocalizedText(FrozenMap):
+    """Text in several languages: language code -> text, kept sorted by language code."""
+
+    __slots__ = ()
+
+    def __init__(self, items: Mapping[str, str] | tuple[tuple[str, str], ...] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        super().__init__(tuple(sorted(pairs)))
+
+    def pick(self, lang: str) -> tuple[str, str] | None:
+        """Return ``(language, text)`` in ``lang``, else in the first language present."""
+        if lang in self:
+            return lang, self[lang]
+        return next(iter(self._items), None)
+
+
+def freeze(value: Any) -> Any:
+    """Turn JSON-like data (dicts, lists) into immutable data (FrozenMap, tuples)."""
+    if isinstance(value, Mapping):
+        return FrozenMap(tuple((k, freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Inverse of :func:`freeze`: plain dicts and lists again."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One function of a muscle: a short statement and an optional explanation."""
+
+    short: LocalizedText
+    extended: LocalizedText = field(default_factory=LocalizedText)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One polygon on the shared body diagram (an HTML image-map ``coords`` string)."""
+
+    points: tuple[Point, ...]
+
+    @property
+    def coords(self) -> str:
+        """The polygon as an HTML image-map ``coords`` string, numbers as written."""
+        return ",".join(f"{x},{y}" for x, y in self.points)
+
+
+@dataclass(frozen=True, slots=True)
+class Muscle:
+    """One muscle, as every reader produces and every writer consumes it."""
+
+    slug: str
+    title: str
+    latin: str | None = None
+    origin: LocalizedText = field(default_factory=LocalizedText)
+    insertion: LocalizedText = field(default_factory=LocalizedText)
+    functions: tuple[Function, ...] = ()
+    exercises: tuple[str, ...] = ()
+    image: str | None = None
+    image_focus: str | None = None
+    regions: tuple[Region, ...] = ()
+    body: str = ""
+    extra: FrozenMap = field(default_factory=FrozenMap)
+
+    def project(self, carried: frozenset[str]) -> Muscle:
+        """This muscle with every field outside ``carried`` reset to its empty value.
+
+        ``read(write(m))`` of a lossy format equals ``m.project(format.carries)``.
+        """
+        empty = Muscle(slug=self.slug, title=self.title)
+        return Muscle(
+            **{
+                f.name: getattr(self if f.name in carried else empty, f.name)
+                for f in fields(self)
+            }
+        )

@@ -1,0 +1,141 @@
+"""Reading sources into models: discovery, parallel parsing, duplicate slugs.
+
+:class:`Reader` turns paths (files, directories, any readable format) into a stream
+of :class:`Muscle` objects in a deterministic order, collecting diagnostics instead
+of stopping. Files of one-muscle-per-file formats are parsed in a process pool in
+chunks; the order of the stream never depends on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, MuscleError
+from .model import Muscle
+from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
+
+CHUNK = 64
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input path and the format that reads it."""
+
+    path: Path
+    format: Format
+
+
+def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
+        list[Input], list[Diagnostic]]:
+    """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
+    formats, or the whole directory when it carries a format's marker), files by
+    ``from_format`` or by their ending. Sorted, so runs are reproducible."""
+    forced = get_format(from_format) if from_format else None
+    per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
+    inputs: list[Input] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Diagnostic(str(path), None, None, "", "not-found",
+                                       "no such file or directory"))
+            continue
+        detected = detect_format(path, for_reading=True)
+        if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
+            formats = [forced] if forced else per_file
+            endings = tuple(ext for f in formats for ext in f.extensions)
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and p.name.lower().endswith(endings) and not _hidden(p, path))
+            for p in found:
+                fmt = forced or detect_format(p, for_reading=True)
+                if fmt:
+                    inputs.append(Input(p, fmt))
+            continue
+        fmt = forced or detected
+        if fmt is None:
+            problems.append(Diagnostic(str(path), None, None, "", "unknown-format",
+                                       "cannot tell the format from the name; use --from"))
+        else:
+            inputs.append(Input(path, fmt))
+    return inputs, problems
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+@dataclass
+class _Result:
+    path: str
+    mtime: float
+    muscles: list[Muscle]
+    diagnostics: list[Diagnostic]
+
+
+def _read_one(item: tuple[str, str, ReadContext]) -> _Result:
+    """Read one input completely (runs in a worker process for per-file formats)."""
+    path, format_name, ctx = item
+    diagnostics: list[Diagnostic] = []
+    ctx.report = diagnostics.append
+    muscles: list[Muscle] = []
+    try:
+        mtime = os.stat(path).st_mtime
+        muscles.extend(get_format(format_name).read(Path(path), ctx))
+    except MuscleError as exc:
+        diagnostics.extend(exc.diagnostics)
+        mtime = 0.0
+    except OSError as exc:
+        diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
+        mtime = 0.0
+    return _Result(path, mtime, muscles, diagnostics)
+
+
+def _read_chunk(items: list[tuple[str, str, ReadContext]]) -> list[_Result]:
+    return [_read_one(item) for item in items]
+
+
+@dataclass
+class Reader:
+    """Streams muscles from inputs; diagnostics and sources fill in as it goes."""
+
+    inputs: list[Input]
+    default_lang: str = "en"
+    max_bytes: int = 4 * 1024 * 1024
+    jobs: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    files_read: int = 0
+
+    def _context(self) -> ReadContext:
+        return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
+
+    def _results(self) -> Iterator[_Result]:
+        items = [(str(i.path), i.format.name, self._context()) for i in self.inputs]
+        parallel = [i.format.one_muscle_per_file for i in self.inputs]
+        if self.jobs <= 1 or sum(parallel) < 2 * CHUNK:
+            for item in items:
+                yield _read_one(item)
+            return
+        chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        with multiprocessing.get_context(method).Pool(self.jobs) as pool:
+            for chunk in pool.imap(_read_chunk, chunks):
+                yield from chunk
+
+    def __iter__(self) -> Iterator[Muscle]:
+        for result in self._results():
+            self.files_read += 1
+            self.diagnostics.extend(result.diagnostics)
+            for muscle in result.muscles:
+                first = self.sources.get(muscle.slug)
+                if first is not None:
+                    self.diagnostics.append(Diagnostic(
+                        result.path, None, None, "slug", "duplicate-slug",
+                        f"slug {muscle.slug!r} is already used by {first.path}"))
+                    continue
+                self.sources[muscle.slug] = Source(result.path, result.mtime)
+                yield muscle

@@ -1,0 +1,158 @@
+"""The format registry: formats are plugins found through entry points.
+
+A format is one small class in one module, registered with one line in
+``pyproject.toml``::
+
+    [project.entry-points."muscle_convert.formats"]
+    json = "formats.json:JsonFormat"
+
+The core never imports a format by name: it asks this registry. Format modules are
+imported only when a format is used (or listed), so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .diagnostics import Diagnostic, MuscleError
+from .model import ALL_FIELDS, Muscle
+
+ENTRY_POINT_GROUP = "muscle_convert.formats"
+
+
+@dataclass(frozen=True)
+class FormatOption:
+    """An option a format's reader or writer accepts (shown by the CLI as ``--name``)."""
+
+    name: str
+    help: str
+    default: Any = None
+    is_flag: bool = False
+    type: type = str
+    metavar: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a muscle came from: its file and that file's modification time."""
+
+    path: str
+    mtime: float
+
+
+@dataclass
+class ReadContext:
+    """What a reader gets besides the path: options and a place to report problems."""
+
+    default_lang: str = "en"
+    max_bytes: int = 4 * 1024 * 1024
+    options: dict[str, Any] = field(default_factory=dict)
+    report: Callable[[Diagnostic], None] = lambda d: None
+
+
+@dataclass
+class WriteContext:
+    """What a writer gets besides the muscles: options and where each muscle came from."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    report: Callable[[Diagnostic], None] = lambda d: None
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """The value of a writer option, or ``default`` when it was not given."""
+        value = self.options.get(name)
+        return default if value is None else value
+
+
+class Format:
+    """Base class of every format. Subclasses set the class attributes and override
+    :meth:`read` and/or :meth:`write`."""
+
+    #: Name used with ``--to`` / ``--from``.
+    name: ClassVar[str] = ""
+    #: One line for ``muscle-convert formats``.
+    description: ClassVar[str] = ""
+    #: File name endings this format reads or writes, e.g. ``(".json",)``.
+    extensions: ClassVar[tuple[str, ...]] = ()
+    #: A file whose presence in a directory marks the directory as this format.
+    directory_marker: ClassVar[str | None] = None
+    #: The model fields this format carries; ``ALL_FIELDS`` means lossless.
+    carries: ClassVar[frozenset[str]] = ALL_FIELDS
+    #: Options of the reader and writer.
+    options: ClassVar[tuple[FormatOption, ...]] = ()
+    #: True when every input file holds one muscle, so files may be read in parallel.
+    one_muscle_per_file: ClassVar[bool] = False
+
+    @property
+    def can_read(self) -> bool:
+        """Whether this format has a reader."""
+        return type(self).read is not Format.read
+
+    @property
+    def can_write(self) -> bool:
+        """Whether this format has a writer."""
+        return type(self).write is not Format.write
+
+    @property
+    def lossless(self) -> bool:
+        """Whether a round trip through this format keeps every model field."""
+        return self.carries >= ALL_FIELDS
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        """Yield the muscles in ``path``; report bad records through ``ctx.report``
+        or raise :class:`MuscleError` when the whole file is unreadable."""
+        raise MuscleError(Diagnostic(str(path), None, None, "", "cannot-read",
+                                     f"the {self.name} format has no reader"))
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str | None:
+        """Write ``muscles`` to ``out`` atomically; return an optional summary line."""
+        raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
+                                     f"the {self.name} format has no writer"))
+
+    def cache_key(self, ctx: WriteContext) -> str:
+        """Everything besides the muscles that changes this writer's output."""
+        return repr(sorted(ctx.options.items()))
+
+
+@cache
+def format_names() -> tuple[str, ...]:
+    """Names of all installed formats, without importing them."""
+    return tuple(sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)))
+
+
+@cache
+def get_format(name: str) -> Format:
+    """The format registered under ``name`` (imports its module on first use)."""
+    for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
+        cls = ep.load()
+        instance: Format = cls()
+        if instance.name != name:
+            raise RuntimeError(f"entry point {name!r} loads format {instance.name!r}")
+        return instance
+    raise KeyError(name)
+
+
+def all_formats() -> list[Format]:
+    """Every installed format, sorted by name."""
+    return [get_format(n) for n in format_names()]
+
+
+def detect_format(path: Path, *, for_reading: bool) -> Format | None:
+    """The format a path belongs to, by directory marker or file name ending."""
+    candidates = [f for f in all_formats() if (f.can_read if for_reading else f.can_write)]
+    if path.is_dir():
+        for fmt in candidates:
+            if fmt.directory_marker and (path / fmt.directory_marker).is_file():
+                return fmt
+        return None
+    name = path.name.lower()
+    for fmt in candidates:
+        if fmt.directory_marker and name == fmt.directory_marker:
+            return fmt
+    matches = [(len(ext), fmt) for fmt in candidates for ext in fmt.extensions if name.endswith(ext)]
+    return max(matches, key=lambda m: m[0])[1] if matches else None

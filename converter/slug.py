@@ -1,0 +1,24 @@
+"""Slugs: the stable identity of a muscle, derived from its file name or ``slug`` key."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa",
+                         "ß": "ss", "ð": "d", "þ": "th", "đ": "d", "ł": "l"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII letters, digits and single hyphens: ``Navn med mellemrum`` ->
+    ``navn-med-mellemrum``, ``Lægmusklen`` -> ``laegmusklen``."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_DANISH))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return _NOT_SLUG.sub("-", text).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    """True when ``text`` is already a normalized slug."""
+    return bool(SLUG_PATTERN.match(text))

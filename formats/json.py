@@ -1,0 +1,46 @@
+"""One JSON document ``{"$schema": ..., "muscles": [...]}``, sorted by slug (lossless)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from converter import canonical
+from converter.atomic import atomic_file
+from converter.diagnostics import MuscleError, error
+from converter.model import Muscle
+from converter.registry import Format, ReadContext, WriteContext
+
+
+class JsonFormat(Format):
+    name = "json"
+    description = "one JSON document of all muscles, sorted by slug"
+    extensions = (".json",)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        try:
+            data = canonical.loads(path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            line = getattr(exc, "lineno", None)
+            raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=line,
+                        column=getattr(exc, "colno", None)) from None
+        if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
+            raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
+        for i, record in enumerate(data["muscles"]):
+            try:
+                yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
+            except MuscleError as exc:
+                for diagnostic in exc.diagnostics:
+                    ctx.report(diagnostic)
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        lines = sorted((m.slug, canonical.dumps(m)) for m in muscles)
+        with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(f'{{"$schema":{json.dumps(canonical.SCHEMA_ID)},"muscles":[')
+            fh.write(",".join(f"\n{line}" for _, line in lines))
+            fh.write("\n]}\n")
+        return f"wrote {len(lines)} muscles to {out}"
+
+
+

@@ -1,0 +1,47 @@
+"""JSON Lines: one canonical muscle per line, written as it goes (lossless, streaming)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from converter import canonical
+from converter.atomic import atomic_file
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Muscle
+from converter.registry import Format, ReadContext, WriteContext
+
+
+class JsonlFormat(Format):
+    name = "jsonl"
+    description = "JSON Lines, one muscle per line in input order (streams)"
+    extensions = (".jsonl", ".ndjson")
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        with path.open(encoding="utf-8-sig") as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = canonical.loads(line)
+                except json.JSONDecodeError as exc:
+                    ctx.report(Diagnostic(str(path), number, exc.colno, "", "bad-json",
+                                          f"is not valid JSON: {exc.msg}"))
+                    continue
+                try:
+                    yield canonical.from_canonical(record, path=str(path),
+                                                   field=f"line {number}")
+                except MuscleError as exc:
+                    for d in exc.diagnostics:
+                        ctx.report(Diagnostic(d.path, number, None, d.field, d.code,
+                                              d.message, d.severity))
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        count = 0
+        with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
+            for muscle in muscles:
+                fh.write(canonical.dumps(muscle))
+                fh.write("\n")
+                count += 1
+        return f"wrote {count} muscles to {out}"

@@ -1,0 +1,180 @@
+"""Markdown files with YAML front matter: the authors' format (lossless).
+
+Reading: python-frontmatter splits the file, :mod:`converter.yamlsafe` loads the YAML,
+:mod:`converter.authoring` validates and builds the model. Writing: ruamel.yaml emits
+the front matter in the schema's key order with Danish letters as they are. ``fmt``
+rewrites files in that layout while keeping YAML comments (ruamel round-trip mode).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from converter import yamlsafe
+from converter.atomic import atomic_directory, safe_child
+from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_from_front_matter
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.model import Muscle
+from converter.registry import Format, ReadContext, WriteContext
+from converter.slug import slugify
+
+# python-frontmatter's default boundary pattern (``^-{3,}\s*$``) lets ``\s*`` swallow
+# blank lines after the closing ``---``, so bodies would not survive verbatim.
+_HANDLER = frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
+_WIDTH = 4096  # no folding: one line per value, as authors write it
+_PRINTABLE_BLOCK = re.compile(r"^[^\s][^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM) -> text with ``\\n`` line ends; diagnostics otherwise."""
+    if b"\0" in raw:
+        raise error(path, "binary-file", "looks like a binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    line=line, column=column) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, path: str) -> tuple[str, str]:
+    """Split into (front-matter YAML, body). The YAML's first line is the file's line 1."""
+    if not _HANDLER.detect(text) or not text.startswith("---"):
+        raise error(path, "no-front-matter", "has no front matter (the first line must be ---)",
+                    line=1, column=1)
+    try:
+        fm, content = _HANDLER.split(text)
+    except ValueError:
+        raise error(path, "unterminated-front-matter",
+                    "front matter is not closed by a --- line", line=1, column=1) from None
+    return fm, content[1:] if content.startswith("\n") else content
+
+
+def parse(text: str, path: str, slug_hint: str, default_lang: str) -> Muscle:
+    """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`)."""
+    fm, body = split(text, path)
+    try:
+        data = yamlsafe.load(fm)
+    except yamlsafe.YamlProblem as problem:
+        line = None if problem.line is None else problem.line + 1
+        column = None if problem.column is None else problem.column + 1
+        raise MuscleError(Diagnostic(path, line, column, "", problem.code,
+                                     problem.message)) from None
+
+    def locate(field: str) -> tuple[int | None, int | None]:
+        found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
+        return (found[0] + 1, found[1] + 1) if found else (None, None)
+
+    return muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
+                                    default_lang=default_lang, locate=locate)
+
+
+def read_path(path: Path, ctx: ReadContext) -> Muscle:
+    """Read and validate one muscle file, enforcing the size limit."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > ctx.max_bytes:
+            raise error(name, "file-too-large", f"is {size} bytes, over the limit of "
+                        f"{ctx.max_bytes} (--max-bytes)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(name, "unreadable", exc.strerror or str(exc)) from None
+    return parse(decode(raw, name), name, path.stem, ctx.default_lang)
+
+
+def _yaml(width: int = _WIDTH) -> Any:
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.allow_unicode = True
+    y.width = width
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _literal_blocks(value: Any) -> Any:
+    """Multi-line text as ``|`` block scalars, which read like the text itself."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if isinstance(value, dict):
+        return {k: _literal_blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal_blocks(v) for v in value]
+    if isinstance(value, str) and "\n" in value.rstrip("\n") and _PRINTABLE_BLOCK.match(value) \
+            and not any(line != line.rstrip() for line in value.split("\n")):
+        return LiteralScalarString(value)
+    return value
+
+
+def render(muscle: Muscle, default_lang: str = "en", *, data: Any = None) -> str:
+    """The canonical file text of a muscle (``data``: a ruamel document to emit instead)."""
+    stream = io.StringIO()
+    if data is None:
+        data = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
+    _yaml().dump(data, stream)
+    return f"---\n{stream.getvalue()}---\n{muscle.body}"
+
+
+class MarkdownFormat(Format):
+    name = "markdown"
+    description = "Markdown files with YAML front matter, one muscle per file (the source)"
+    extensions = (".md", ".markdown")
+    one_muscle_per_file = True
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        yield read_path(path, ctx)
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        lang = ctx.option("default_lang", "en")
+        count = 0
+        with atomic_directory(out) as tmp:
+            for muscle in muscles:
+                safe_child(tmp, f"{muscle.slug}.md").write_text(render(muscle, lang),
+                                                               encoding="utf-8")
+                count += 1
+        return f"wrote {count} files to {out}"
+
+    def reformat(self, text: str, path: str, ctx: ReadContext) -> str:
+        """The file in canonical layout, keeping its YAML comments."""
+        muscle = parse(text, path, Path(path).stem, ctx.default_lang)
+        data: Any = _literal_blocks(front_matter_from_muscle(muscle, ctx.default_lang))
+        if muscle.slug != slugify(Path(path).stem):
+            data = {"slug": muscle.slug, **data}
+        fm, _ = split(text, path)
+        if "#" in fm:
+            canonical = _yaml().load(render(muscle, data=data).split("---\n")[1])
+            data = _keep_comments(_yaml().load(fm), canonical)
+        return render(muscle, data=data)
+
+
+def _keep_comments(original: Any, canonical: Any) -> Any:
+    """Carry comments from ``original`` over to the equal-valued parts of ``canonical``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
+        if original.ca.comment:
+            canonical.ca.comment = original.ca.comment
+        for key in canonical:
+            if key in original.ca.items:
+                canonical.ca.items[key] = original.ca.items[key]
+            if key in original:
+                canonical[key] = _keep_comments(original[key], canonical[key])
+    elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
+        if original.ca.comment:
+            canonical.ca.comment = original.ca.comment
+        for i in range(min(len(original), len(canonical))):
+            if i in original.ca.items:
+                canonical.ca.items[i] = original.ca.items[i]
+            canonical[i] = _keep_comments(original[i], canonical[i])
+    return canonical
+
+
+__all__ = ["SCHEMA_KEYS", "MarkdownFormat", "decode", "parse", "render", "split"]

@@ -1,0 +1,25 @@
+"""Shared fixtures: the samples and a fresh output directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import converter
+from converter.model import Muscle
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
+
+settings.register_profile("default", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
+
+
+@pytest.fixture(scope="session")
+def sample_muscles() -> list[Muscle]:
+    """Every muscle in samples/, in file order."""
+    return converter.read(SAMPLES)

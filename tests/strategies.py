@@ -1,0 +1,85 @@
+"""Hypothesis strategies for canonical muscle models (shared by every format's tests)."""
+
+from __future__ import annotations
+
+import string
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region
+
+# Any Unicode text a content file can hold: no surrogates, no control characters
+# other than tab and newline (the validator rejects those in text fields).
+_ALPHABET = st.characters(blacklist_categories=("Cs",),
+                          blacklist_characters="".join(map(chr, [*range(0, 9), *range(11, 32),
+                                                                 127])))
+text = st.text(_ALPHABET, max_size=60)
+nonblank_text = text.filter(lambda s: s.strip() != "")
+tricky_text = st.one_of(
+    text,
+    st.sampled_from(["=1+1", "+45", "-3", "@SUM(A1)", "\tx", "a,b", 'say "hi"', " lead",
+                     "trail ", "line\nbreak", "æøå ÆØÅ", "💪 emoji", "<script>alert(1)</script>",
+                     "&amp; <b>", "no", "on", "2020-01-01", "null", "~", "'q'", "#x", "- item",
+                     "a: b", "[x]", "{y}", "*star", "&anchor", "!tag", "%p", "|", ">", "`"]),
+)
+languages = st.sampled_from(["da", "en", "no", "on", "de", "sv", "pt-BR", "nb", "yes"])
+
+
+def localized(min_size: int = 0) -> st.SearchStrategy[LocalizedText]:
+    """Text in 0..n languages."""
+    return st.dictionaries(languages, tricky_text, min_size=min_size, max_size=3).map(
+        LocalizedText)
+
+
+def numbers() -> st.SearchStrategy:
+    """Coordinates as authors write them: integers, or decimals kept exactly."""
+    integer = st.integers(min_value=0, max_value=5000)
+    decimal = st.tuples(st.integers(0, 5000), st.text(string.digits, min_size=1, max_size=3)
+                        ).map(lambda t: Decimal(f"{t[0]}.{t[1]}"))
+    return st.one_of(integer, decimal)
+
+
+regions = st.lists(st.tuples(numbers(), numbers()), min_size=3, max_size=8).map(
+    lambda pts: Region(tuple(pts)))
+
+slugs = st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}\Z")
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                         st.floats(allow_nan=False, allow_infinity=False), text)
+json_values = st.recursive(json_scalars, lambda children: st.one_of(
+    st.lists(children, max_size=3),
+    st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=5), children,
+                    max_size=3)), max_leaves=6)
+extra_keys = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10).filter(
+    lambda k: k not in {"slug", "title", "latin", "origin", "insertion", "function",
+                        "exercises", "image", "image_focus", "coords"})
+
+
+@st.composite
+def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
+    """One valid muscle with any content the model allows."""
+    functions = draw(st.lists(st.builds(Function, localized(min_size=1), localized()),
+                              max_size=4))
+    return Muscle(
+        slug=draw(slug),
+        title=draw(nonblank_text),
+        latin=draw(st.none() | text),
+        origin=draw(localized()),
+        insertion=draw(localized()),
+        functions=tuple(functions),
+        exercises=tuple(draw(st.lists(tricky_text, max_size=4))),
+        image=draw(st.none() | st.sampled_from(["https://example.org/a.jpg", "img/b c.png"])
+                   | text),
+        image_focus=draw(st.none() | text),
+        regions=tuple(draw(st.lists(regions, max_size=3))),
+        body=draw(st.one_of(st.just(""), text.map(lambda s: s.replace("\r", "")),
+                            st.text(_ALPHABET, min_size=200, max_size=2000))),
+        extra=FrozenMap(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
+    )
+
+
+@st.composite
+def corpora(draw: st.DrawFn, max_size: int = 6) -> list[Muscle]:
+    """A list of muscles with distinct slugs, sorted by slug."""
+    items = draw(st.lists(muscles(), max_size=max_size, unique_by=lambda m: m.slug))
+    return sorted(items, key=lambda m: m.slug)
