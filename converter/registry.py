@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+import warnings
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -137,9 +138,17 @@ def get_format(name: str) -> Format:
     raise KeyError(name)
 
 
+@cache
 def all_formats() -> list[Format]:
-    """Every installed format, sorted by name."""
-    return [get_format(n) for n in format_names()]
+    """Every installed format that loads, sorted by name (a broken plugin is skipped
+    with a warning, so one bad package cannot take the tool down)."""
+    loaded = []
+    for name in format_names():
+        try:
+            loaded.append(get_format(name))
+        except Exception as exc:  # noqa: BLE001 - any import error of a third-party plugin
+            warnings.warn(f"format {name!r} could not be loaded: {exc}", stacklevel=2)
+    return loaded
 
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
