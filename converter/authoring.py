@@ -24,7 +24,7 @@ SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises",
                "image_focus", "coords")
 RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 Locator = Callable[[str], tuple[int | None, int | None]]
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, MuscleError, has_errors
+from .lint import check_muscle
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
 
@@ -76,26 +77,48 @@ class _Result:
     diagnostics: list[Diagnostic]
 
 
-def _read_one(item: tuple[str, str, ReadContext]) -> _Result:
-    """Read one input completely (runs in a worker process for per-file formats)."""
-    path, format_name, ctx = item
+_Item = tuple[str, str, ReadContext, "tuple[int, int] | None"]
+
+
+def _read_one(item: _Item) -> _Result:
+    """Read and lint one input completely (in a worker process for per-file formats).
+
+    A muscle with lint errors is left out of the result; its diagnostics stay."""
+    path, format_name, ctx, size = item
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
     muscles: list[Muscle] = []
+    fmt = get_format(format_name)
+    mtime = 0.0
     try:
         mtime = os.stat(path).st_mtime
-        muscles.extend(get_format(format_name).read(Path(path), ctx))
+        for muscle in fmt.read(Path(path), ctx):
+            found = check_muscle(muscle, path, size)
+            diagnostics.extend(found)
+            if not has_errors(found):
+                muscles.append(muscle)
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
-        mtime = 0.0
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
-        mtime = 0.0
-    return _Result(path, mtime, muscles, diagnostics)
+    return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt))
 
 
-def _read_chunk(items: list[tuple[str, str, ReadContext]]) -> list[_Result]:
+def _read_chunk(items: list[_Item]) -> list[_Result]:
     return [_read_one(item) for item in items]
+
+
+def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> list[Diagnostic]:
+    """Fill in line and column of diagnostics that name a field but no line."""
+    out = []
+    for d in diagnostics:
+        if d.line is None and d.field:
+            owner = fmt or detect_format(Path(d.path), for_reading=True)
+            found = owner.locate(Path(d.path), d.field) if owner else None
+            if found:
+                d = replace(d, line=found[0], column=found[1])
+        out.append(d)
+    return out
 
 
 @dataclass
@@ -106,6 +129,8 @@ class Reader:
     default_lang: str = "en"
     max_bytes: int = 4 * 1024 * 1024
     jobs: int = 1
+    size: tuple[int, int] | None = None
+    on_file: Callable[[int], None] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
@@ -114,7 +139,7 @@ class Reader:
         return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
 
     def _results(self) -> Iterator[_Result]:
-        items = [(str(i.path), i.format.name, self._context()) for i in self.inputs]
+        items = [(str(i.path), i.format.name, self._context(), self.size) for i in self.inputs]
         parallel = [i.format.one_muscle_per_file for i in self.inputs]
         if self.jobs <= 1 or sum(parallel) < 2 * CHUNK:
             for item in items:
@@ -129,6 +154,8 @@ class Reader:
     def __iter__(self) -> Iterator[Muscle]:
         for result in self._results():
             self.files_read += 1
+            if self.on_file:
+                self.on_file(1)
             self.diagnostics.extend(result.diagnostics)
             for muscle in result.muscles:
                 first = self.sources.get(muscle.slug)

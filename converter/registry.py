@@ -115,6 +115,10 @@ class Format:
         raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                      f"the {self.name} format has no writer"))
 
+    def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Line and column of ``field`` in the file at ``path``, when the format knows."""
+        return None
+
     def cache_key(self, ctx: WriteContext) -> str:
         """Everything besides the muscles that changes this writer's output."""
         return repr(sorted(ctx.options.items()))

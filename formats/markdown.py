@@ -28,7 +28,8 @@ from converter.slug import slugify
 # blank lines after the closing ``---``, so bodies would not survive verbatim.
 _HANDLER = frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
 _WIDTH = 4096  # no folding: one line per value, as authors write it
-_PRINTABLE_BLOCK = re.compile(r"^[^\s][^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -70,11 +71,16 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str) -> Muscle:
                                      problem.message)) from None
 
     def locate(field: str) -> tuple[int | None, int | None]:
-        found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
-        return (found[0] + 1, found[1] + 1) if found else (None, None)
+        return _locate(fm, field) or (None, None)
 
     return muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
                                     default_lang=default_lang, locate=locate)
+
+
+def _locate(fm: str, field: str) -> tuple[int, int] | None:
+    """File line and column (1-based) of a field path in front-matter YAML."""
+    found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
+    return (found[0] + 1, found[1] + 1) if found else None
 
 
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
@@ -98,18 +104,33 @@ def _yaml(width: int = _WIDTH) -> Any:
     y.allow_unicode = True
     y.width = width
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(float, _represent_float)
     return y
 
 
+def _represent_float(representer: Any, value: float) -> Any:
+    """Floats as YAML 1.1 readers (PyYAML) recognise them: ``1e-09`` -> ``1.0e-09``."""
+    text = repr(value)
+    if "." not in text:
+        text = text.replace("e", ".0e", 1) if "e" in text else text + ".0"
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
+
 def _literal_blocks(value: Any) -> Any:
-    """Multi-line text as ``|`` block scalars, which read like the text itself."""
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    """Multi-line text as ``|`` block scalars, which read like the text itself; text with
+    Unicode line separators double-quoted (ruamel would write them raw, and a YAML
+    reader folds raw separators into spaces)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
     if isinstance(value, dict):
         return {k: _literal_blocks(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_literal_blocks(v) for v in value]
-    if isinstance(value, str) and "\n" in value.rstrip("\n") and _PRINTABLE_BLOCK.match(value) \
+    if not isinstance(value, str):
+        return value
+    if _SEPARATORS.search(value):
+        return DoubleQuotedScalarString(value)
+    if "\n" in value.rstrip("\n") and _PRINTABLE_BLOCK.match(value) \
             and not any(line != line.rstrip() for line in value.split("\n")):
         return LiteralScalarString(value)
     return value
@@ -141,6 +162,13 @@ class MarkdownFormat(Format):
                                                                encoding="utf-8")
                 count += 1
         return f"wrote {count} files to {out}"
+
+    def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        try:
+            fm, _ = split(decode(path.read_bytes(), str(path)), str(path))
+        except (OSError, MuscleError):
+            return None
+        return _locate(fm, field)
 
     def reformat(self, text: str, path: str, ctx: ReadContext) -> str:
         """The file in canonical layout, keeping its YAML comments."""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import string
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region
+from converter.model import Function, LocalizedText, Muscle, Region, freeze
+from converter.safety import is_safe_link
 
 # Any Unicode text a content file can hold: no surrogates, no control characters
 # other than tab and newline (the validator rejects those in text fields).
-_ALPHABET = st.characters(blacklist_categories=("Cs",),
-                          blacklist_characters="".join(map(chr, [*range(0, 9), *range(11, 32),
-                                                                 127])))
+_ALPHABET = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n")
 text = st.text(_ALPHABET, max_size=60)
 nonblank_text = text.filter(lambda s: s.strip() != "")
 tricky_text = st.one_of(
@@ -40,8 +40,21 @@ def numbers() -> st.SearchStrategy:
     return st.one_of(integer, decimal)
 
 
-regions = st.lists(st.tuples(numbers(), numbers()), min_size=3, max_size=8).map(
-    lambda pts: Region(tuple(pts)))
+@st.composite
+def regions(draw: st.DrawFn) -> Region:
+    """A simple polygon (vertices at increasing angles around a centre, so star-shaped and
+    never self-intersecting), with integer or exact decimal coordinates."""
+    n = draw(st.integers(3, 10))
+    cx, cy = draw(st.integers(100, 4000)), draw(st.integers(100, 4000))
+    points = []
+    for k in range(n):
+        angle = 2 * math.pi * (k + draw(st.floats(0.1, 0.9))) / n
+        radius = draw(st.integers(20, 90))
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        decimals = draw(st.sampled_from([0, 0, 1, 2]))
+        points.append(tuple(Decimal(f"{v:.{decimals}f}") if decimals else round(v)
+                            for v in (x, y)))
+    return Region(tuple(points))
 
 slugs = st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}\Z")
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
@@ -69,12 +82,12 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
         functions=tuple(functions),
         exercises=tuple(draw(st.lists(tricky_text, max_size=4))),
         image=draw(st.none() | st.sampled_from(["https://example.org/a.jpg", "img/b c.png"])
-                   | text),
-        image_focus=draw(st.none() | text),
-        regions=tuple(draw(st.lists(regions, max_size=3))),
+                   | text.filter(is_safe_link)),
+        image_focus=draw(st.none() | text.filter(is_safe_link)),
+        regions=tuple(draw(st.lists(regions(), max_size=3))),
         body=draw(st.one_of(st.just(""), text.map(lambda s: s.replace("\r", "")),
                             st.text(_ALPHABET, min_size=200, max_size=2000))),
-        extra=FrozenMap(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
+        extra=freeze(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
     )
 
 

@@ -1,0 +1,47 @@
+# muscle-convert: `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLES := samples
+OUT := out
+
+.PHONY: demo test lint bench clean system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+## demo: convert samples/ into out/ in every format
+demo: $(STAMP)
+	$(BIN)/muscle-convert formats
+	$(BIN)/muscle-convert convert $(SAMPLES) --to json -o $(OUT)/muscles.json
+	$(BIN)/muscle-convert convert $(SAMPLES) --to jsonl -o $(OUT)/muscles.jsonl
+	$(BIN)/muscle-convert convert $(SAMPLES) --to markdown -o $(OUT)/markdown
+	$(BIN)/muscle-convert convert $(SAMPLES) --to sqlite -o $(OUT)/muscles.db
+	$(BIN)/muscle-convert convert $(SAMPLES) --to csv -o $(OUT)/csv
+	$(BIN)/muscle-convert convert $(SAMPLES) --to csv --flat --excel -o $(OUT)/muscles.csv
+	$(BIN)/muscle-convert convert $(SAMPLES) --to svg -o $(OUT)/svg
+	$(BIN)/muscle-convert convert $(SAMPLES) --to html -o $(OUT)/html
+	$(BIN)/muscle-convert convert $(SAMPLES) --to anki --deck "Anatomi::Muskler" --lang da -o $(OUT)/muscles.apkg
+	@echo "demo output in $(OUT)/"
+
+## system-deps: Debian packages the browser and sqlite3-shell tests need
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3; \
+	fi
+
+## test: the whole suite (ruff included)
+test: $(STAMP) system-deps
+	$(BIN)/ruff check converter formats tests bench
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## bench: speed and memory against the baselines (writes bench/RESULTS.md)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(OUT) $(VENV) bench/.work

@@ -1,0 +1,309 @@
+"""Drawing the shared body diagram as SVG: the clickable muscle map and focus images.
+
+Every muscle's ``regions`` are HTML image-map polygons on one body diagram, in its
+pixels. This module turns them into SVG documents that the ``svg``, ``html`` and
+``anki`` writers share:
+
+* :func:`map_svg` - all muscles, each one ``<a>`` (link, ``<title>``, ``aria-label``,
+  ``id``, ``data-slug``) holding its polygons, highlighted by CSS on hover and focus;
+* :func:`focus_svg` - one muscle highlighted, everyone else faint;
+* :func:`diagram_svg` - a plain picture of all regions framed from the diagram's
+  origin, so HTML ``<area>`` coordinates line up with it.
+
+Points are written exactly as in the source (``Region.coords``). All text is XML-escaped,
+links are limited to relative, http and https URLs, and no output holds any script.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, error
+from .model import Muscle, Number
+from .registry import FormatOption, WriteContext
+from .safety import escape, is_safe_link
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
+DEFAULT_LINK_TEMPLATE = "{slug}.html"
+DEFAULT_DIAGRAM = (1000, 1000)
+#: Name a copied local ``--base-image`` gets in an output directory (never a slug).
+BASE_IMAGE_NAME = "_base-image"
+
+#: Writer options shared by every format that draws the diagram (identical objects, so
+#: the CLI shows each once).
+MAP_OPTIONS: tuple[FormatOption, ...] = (
+    FormatOption("base_image", "diagram image drawn under the regions, a URL or a file "
+                 "(copied into the output); needs --size", metavar="URL|PATH"),
+    FormatOption("size", "diagram size WxH in pixels (default: fit the regions)",
+                 metavar="WxH"),
+    FormatOption("link_template", "link of each muscle; {slug} is replaced "
+                 "(default {slug}.html)", default=DEFAULT_LINK_TEMPLATE, metavar="TEMPLATE"),
+    FormatOption("lang", "language of names and page text (default en)", default="en",
+                 metavar="LANG"),
+)
+
+_WORDS = {
+    "en": {"map": "Muscle map", "muscles": "Muscles", "image_map": "Image map"},
+    "da": {"map": "Muskelkort", "muscles": "Muskler", "image_map": "Billedkort"},
+}
+# Characters XML 1.0 cannot hold at all, not even as character references.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+MAP_CSS = """\
+.muscle polygon { fill: #c0392b; fill-opacity: 0.3; stroke: #922b21; stroke-width: 1.5; }
+.muscle:hover polygon, .muscle:focus polygon, .muscle:target polygon {
+  fill: #e67e22; fill-opacity: 0.75; stroke: #1b2631; stroke-width: 3; }
+.muscle:focus { outline: none; }
+.muscle:focus-visible polygon { stroke-dasharray: 6 3; }
+"""
+
+
+@dataclass(frozen=True)
+class ViewBox:
+    """An SVG viewBox in diagram pixels; ``str(vb)`` / ``vb.attr`` is the attribute text."""
+
+    x: Number
+    y: Number
+    width: Number
+    height: Number
+
+    @property
+    def attr(self) -> str:
+        """The ``viewBox`` attribute value, e.g. ``"0 0 1000 1000"``."""
+        return " ".join(number(v) for v in (self.x, self.y, self.width, self.height))
+
+    def __str__(self) -> str:
+        return self.attr
+
+    @property
+    def frame(self) -> ViewBox:
+        """The box from the diagram's origin (0, 0) to this box's right and bottom edges."""
+        return ViewBox(0, 0, self.x + self.width, self.y + self.height)
+
+
+def number(value: Number) -> str:
+    """A coordinate as text: ints as is, decimals in plain notation (never ``1E+3``)."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def points_attr(region: Any) -> str:
+    """The SVG ``points`` of a region: its image-map coords, numbers exactly as written."""
+    return ",".join(f"{number(x)},{number(y)}" for x, y in region.points)
+
+
+def fit_viewbox(muscles: Iterable[Muscle], margin: int = 20) -> ViewBox:
+    """The bounding box of every region plus ``margin``; 0 0 1000 1000 without regions."""
+    xs = [x for m in muscles for r in m.regions for x, _ in r.points]
+    ys = [y for m in muscles for r in m.regions for _, y in r.points]
+    if not xs:
+        return ViewBox(0, 0, *DEFAULT_DIAGRAM)
+    return ViewBox(min(xs) - margin, min(ys) - margin, max(xs) - min(xs) + 2 * margin,
+                   max(ys) - min(ys) + 2 * margin)
+
+
+def viewbox_for_size(size: str) -> ViewBox:
+    """``"1000x800"`` -> ``ViewBox(0, 0, 1000, 800)``; a usage error otherwise."""
+    from .lint import parse_size
+
+    try:
+        width, height = parse_size(size)
+    except ValueError as exc:
+        raise error("--size", "bad-size", str(exc)) from None
+    return ViewBox(0, 0, width, height)
+
+
+def xml_clean(text: str) -> str:
+    """``text`` with characters XML cannot hold (e.g. U+FFFE) replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def xml_text(text: str) -> str:
+    """Text escaped for XML/HTML content or a quoted attribute."""
+    return escape(xml_clean(text))
+
+
+def label(text: str) -> str:
+    """Text for an attribute such as ``aria-label``: escaped, whitespace collapsed."""
+    return xml_text(" ".join(text.split()))
+
+
+def words(lang: str) -> dict[str, str]:
+    """Fixed page texts (headings, titles) in ``lang``, English when not translated."""
+    return _WORDS.get(lang.split("-")[0].lower(), _WORDS["en"])
+
+
+def language(lang: str) -> str:
+    """``lang`` when it looks like a language tag, else ``en`` (it lands in attributes)."""
+    return lang if _LANG.match(lang) else "en"
+
+
+def resolve_link(template: str, slug: str) -> str | None:
+    """The link of a muscle: ``{slug}`` replaced (nothing else is), or None when unsafe."""
+    link = template.replace("{slug}", slug)
+    return link if is_safe_link(link) else None
+
+
+def _image(base_image: str | None, viewbox: ViewBox) -> str:
+    if base_image is None or not is_safe_link(base_image):
+        return ""
+    frame = viewbox.frame
+    return (f'<image class="base-image" href="{xml_text(base_image)}" x="0" y="0" '
+            f'width="{number(frame.width)}" height="{number(frame.height)}" '
+            'preserveAspectRatio="none"/>\n')
+
+
+def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool) -> str:
+    head = XML_PROLOG if prolog else ""
+    return (f'{head}<svg xmlns="{SVG_NS}" viewBox="{viewbox.attr}" '
+            f'width="{number(viewbox.width)}" height="{number(viewbox.height)}"{attrs}>\n')
+
+
+def _polygons(muscle: Muscle) -> str:
+    return "".join(f'<polygon points="{points_attr(r)}"/>\n' for r in muscle.regions)
+
+
+def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | None = None,
+            link_template: str = DEFAULT_LINK_TEMPLATE, lang: str = "en",
+            prolog: bool = True) -> str:
+    """The clickable map of all ``muscles`` (in the order given) as an SVG document.
+
+    Each muscle is an ``<a>`` with ``id="muscle-<slug>"``, ``data-slug``, ``aria-label``,
+    a ``<title>`` and its polygons; its ``href`` comes from ``link_template`` and is left
+    out when unsafe. ``prolog=False`` gives an element for inlining in HTML.
+    """
+    lang = language(lang)
+    caption = xml_text(words(lang)["map"])
+    parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group" '
+                                f'aria-label="{caption}"', prolog),
+             f"<title>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
+             _image(base_image, viewbox)]
+    for muscle in muscles:
+        link = resolve_link(link_template, muscle.slug)
+        target = f'href="{xml_text(link)}"' if link is not None else 'role="img"'
+        parts.append(f'<a class="muscle" id="muscle-{xml_text(muscle.slug)}" '
+                     f'data-slug="{xml_text(muscle.slug)}" {target} '
+                     f'aria-label="{label(muscle.title)}">\n'
+                     f"<title>{xml_text(muscle.title)}</title>\n{_polygons(muscle)}</a>\n")
+    parts.append("</svg>\n")
+    return "".join(parts)
+
+
+def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
+              base_image: str | None = None) -> str:
+    """A standalone SVG document: ``muscle``'s regions highlighted, every other region of
+    ``everyone`` faint, on the same ``viewbox`` (deterministic, escaped, no script)."""
+    others = "".join(_polygons(m) for m in everyone if m.slug != muscle.slug)
+    name = xml_text(muscle.title)
+    return "".join([
+        _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(muscle.title)}"',
+                  True),
+        f"<title>{name}</title>\n",
+        _image(base_image, viewbox),
+        '<g class="others" fill="#7f8c8d" fill-opacity="0.2" stroke="#7f8c8d" '
+        f'stroke-opacity="0.6" stroke-width="1">\n{others}</g>\n',
+        f'<g class="focus" data-slug="{xml_text(muscle.slug)}" fill="#d62828" '
+        f'fill-opacity="0.75" stroke="#7b1010" stroke-width="2">\n{_polygons(muscle)}</g>\n',
+        "</svg>\n",
+    ])
+
+
+def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en") -> str:
+    """A plain picture of all regions on ``frame`` (one SVG unit per pixel): the image
+    behind a classic HTML ``<img usemap>`` when no base image is given."""
+    caption = xml_text(words(language(lang))["map"])
+    shapes = "".join(_polygons(m) for m in muscles)
+    return "".join([
+        _open_svg(frame, f' role="img" aria-label="{caption}"', True),
+        f"<title>{caption}</title>\n",
+        f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
+        f"{shapes}</g>\n</svg>\n",
+    ])
+
+
+# ---- what the writers share: options, checks, diagnostics ------------------------------
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """The checked writer options of a diagram-drawing format."""
+
+    viewbox: ViewBox
+    link_template: str
+    lang: str
+    #: The base image as written in the output (a URL, or the copy's file name).
+    base_image: str | None = None
+    #: A local file to copy into the output directory as ``base_image``.
+    base_file: Path | None = None
+    #: The base image's size, when given with ``--size``.
+    sized: bool = False
+
+
+def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
+    """Check the diagram options; raises for a bad ``--size`` or ``--base-image`` without
+    ``--size``, reports an unsafe base image (and leaves it out)."""
+    size = ctx.option("size")
+    base = ctx.option("base_image")
+    if base is not None and size is None:
+        raise error("--base-image", "base-image-needs-size",
+                    "--base-image needs --size WxH, the diagram's size in pixels")
+    viewbox = viewbox_for_size(str(size)) if size is not None else fit_viewbox(muscles)
+    settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
+                           language(str(ctx.option("lang", "en"))), sized=size is not None)
+    if base is None:
+        return settings
+    base = str(base)
+    local = Path(base)
+    if not urlsplit(base).scheme and not base.startswith("//") and local.is_file():
+        suffix = local.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", local.suffix) else ""
+        name = BASE_IMAGE_NAME + suffix.lower()
+        return replace(settings, base_image=name, base_file=local)
+    if not is_safe_link(base):
+        ctx.report(Diagnostic(str(out), None, None, "image", "unsafe-link",
+                              f"--base-image {base!r} is not a relative, http or https link; "
+                              "left out"))
+        return settings
+    return replace(settings, base_image=base)
+
+
+def copy_base_image(settings: MapSettings, directory: Path) -> None:
+    """Copy a local base image into the output directory under its output name."""
+    if settings.base_file is not None and settings.base_image is not None:
+        shutil.copyfile(settings.base_file, directory / settings.base_image)
+
+
+def source_of(muscle: Muscle, ctx: WriteContext, fallback: Path) -> str:
+    """The file a muscle came from (for diagnostics), or ``fallback`` when unknown."""
+    source = ctx.sources.get(muscle.slug)
+    return source.path if source is not None else str(fallback)
+
+
+def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteContext,
+                  fallback: Path) -> None:
+    """Report each muscle whose link is unsafe (it is left out) or whose title holds
+    characters XML cannot store (they are replaced), naming the muscle's source file."""
+    for muscle in muscles:
+        where = source_of(muscle, ctx, fallback)
+        link = settings.link_template.replace("{slug}", muscle.slug)
+        if resolve_link(settings.link_template, muscle.slug) is None:
+            ctx.report(Diagnostic(where, None, None, "link", "unsafe-link",
+                                  f"link {link!r} of {muscle.slug} is not a relative, http "
+                                  "or https link; left out"))
+        if xml_clean(muscle.title) != muscle.title:
+            ctx.report(Diagnostic(where, None, None, "title", "not-xml-character",
+                                  "title holds characters XML cannot store; replaced by "
+                                  "U+FFFD", "warning"))
+
+
+def sorted_muscles(muscles: Iterable[Muscle]) -> list[Muscle]:
+    """The muscles sorted by slug (the order of every diagram output)."""
+    return sorted(muscles, key=lambda m: m.slug)
+

@@ -1,0 +1,273 @@
+"""The ``muscle-convert`` command line: a thin click layer over the Python API.
+
+Exit codes: 0 all well; 1 some inputs invalid (valid ones are still converted and
+every diagnostic is listed at the end, on stderr); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .diagnostics import Diagnostic, MuscleError, has_errors, render
+
+PROGRESS_MIN_FILES = 200
+
+
+def _jobs_default() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _format_choice(*, reading: bool) -> click.ParamType:
+    from .registry import all_formats
+
+    names = [f.name for f in all_formats() if (f.can_read if reading else f.can_write)]
+    return click.Choice(names)
+
+
+def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if diagnostics:
+        click.echo(render(diagnostics, fmt), err=True)
+
+
+class _FormatOptionsCommand(click.Command):
+    """``convert``: adds every format's own options (``--deck``, ``--flat``, ...) on use,
+    so format modules are imported only when this command runs."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from .registry import all_formats
+
+        params = super().get_params(ctx)
+        taken = {p.name for p in params}
+        for fmt in all_formats():
+            for opt in fmt.options:
+                if opt.name in taken:
+                    continue
+                taken.add(opt.name)
+                owners = ", ".join(f.name for f in all_formats()
+                                   if any(o.name == opt.name for o in f.options))
+                params.append(click.Option(
+                    [f"--{opt.name.replace('_', '-')}"], is_flag=opt.is_flag,
+                    default=opt.default if opt.is_flag else None, type=None if opt.is_flag
+                    else opt.type, metavar=opt.metavar, help=f"[{owners}] {opt.help}"))
+        return params
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    show = not quiet and total >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    return click.progressbar(length=total, file=sys.stderr, label="reading") if show else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="muscle-convert")
+def cli() -> None:
+    """Convert muscle content (Markdown + YAML front matter) to JSON, CSV, SQLite,
+    SVG image maps and Anki decks - and back."""
+
+
+def _common_read_options(func: Any) -> Any:
+    func = click.option("--default-lang", default="en", show_default=True, metavar="LANG",
+                        help="Language of plain (not per-language) text.")(func)
+    func = click.option("--from", "from_format", metavar="FORMAT",
+                        help="Format of the inputs (default: by file ending).")(func)
+    func = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
+                        show_default="CPU count", help="Parallel parsing processes.")(func)
+    func = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
+                        show_default=True, help="Refuse input files larger than this.")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")(func)
+    return func
+
+
+@cli.command(cls=_FormatOptionsCommand)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to_format", required=True, metavar="FORMAT",
+              help="Output format (see `muscle-convert formats`).")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="Output file or directory.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-cache", is_flag=True, help="Ignore the incremental-run cache.")
+@_common_read_options
+def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format: str | None,
+            default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
+            no_cache: bool, **format_options: Any) -> None:
+    """Convert SOURCES (files, directories, any readable format) to another format."""
+    from .run import convert_sources
+
+    writer = _writer(to_format)
+    _check_options(writer, format_options)
+    options = {k: v for k, v in format_options.items() if v is not None}
+    options["default_lang"] = default_lang
+    result = _run(lambda progress: convert_sources(
+        sources, writer, output, from_format=_reader_name(from_format),
+        default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
+        size=options.get("size"), use_cache=not no_cache, progress=progress), sources, quiet)
+    _report(result.diagnostics)
+    if not quiet:
+        summary = result.summary or ""
+        click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "
+                   f"{result.failed} files failed", err=True)
+    failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
+    sys.exit(1 if failing else 0)
+
+
+def _run(job: Any, sources: tuple[Path, ...], quiet: bool) -> Any:
+    try:
+        bar = _progress(sum(1 for _ in _count_hint(sources)), quiet)
+        if bar is None:
+            return job(None)
+        with bar:
+            return job(bar.update)
+    except MuscleError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+
+
+def _count_hint(sources: tuple[Path, ...]) -> Iterator[Path]:
+    """Cheap file count for the progress bar (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        return
+    for source in sources:
+        if source.is_dir():
+            yield from source.rglob("*.md")
+        else:
+            yield source
+
+
+def _writer(name: str) -> Any:
+    from .registry import get_format
+
+    try:
+        fmt = get_format(name)
+    except KeyError:
+        raise click.BadParameter(f"unknown format {name!r}; see `muscle-convert formats`",
+                                 param_hint="--to") from None
+    if not fmt.can_write:
+        raise click.BadParameter(f"{name} cannot be written", param_hint="--to")
+    return fmt
+
+
+def _reader_name(name: str | None) -> str | None:
+    from .registry import get_format
+
+    if name is None:
+        return None
+    try:
+        fmt = get_format(name)
+    except KeyError:
+        raise click.BadParameter(f"unknown format {name!r}; see `muscle-convert formats`",
+                                 param_hint="--from") from None
+    if not fmt.can_read:
+        raise click.BadParameter(f"{name} cannot be read", param_hint="--from")
+    return name
+
+
+def _check_options(writer: Any, given: dict[str, Any]) -> None:
+    own = {o.name for o in writer.options}
+    for name, value in given.items():
+        if value not in (None, False) and name not in own:
+            flag = "--" + name.replace("_", "-")
+            raise click.UsageError(f"{flag} does not apply to --to {writer.name}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="Diagnostics for people or machines.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--size", "map_size", metavar="WxH", help="Diagram size polygons must fit in.")
+@_common_read_options
+def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
+             map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
+             max_bytes: int, quiet: bool) -> None:
+    """Check SOURCES: schema errors and content lints, with file, line and field."""
+    from .run import validate_sources
+
+    result = _run(lambda progress: validate_sources(
+        sources, from_format=_reader_name(from_format), default_lang=default_lang,
+        jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress), sources,
+        quiet or output_format == "json")
+    if output_format == "json":
+        click.echo(render(result.diagnostics, "json"))
+    else:
+        _report(result.diagnostics)
+        if not quiet:
+            errors = sum(d.severity == "error" for d in result.diagnostics)
+            warnings = len(result.diagnostics) - errors
+            click.echo(f"{result.count} muscles checked: {errors} errors, {warnings} warnings",
+                       err=True)
+    failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
+    sys.exit(1 if failing else 0)
+
+
+@cli.command("formats")
+def list_formats() -> None:
+    """List the installed formats and what each carries."""
+    from .model import FIELDS
+    from .registry import all_formats
+
+    rows = [("name", "read", "write", "carries", "extensions")]
+    for fmt in all_formats():
+        def carried(fields: frozenset[str]) -> str:
+            return "lossless" if fields >= set(FIELDS) else ",".join(
+                f for f in FIELDS if f in fields)
+
+        ext = " ".join(fmt.extensions + ((f"{fmt.directory_marker}/",)
+                                         if fmt.directory_marker else ()))
+        rows.append((fmt.name, "yes" if fmt.can_read else "-",
+                     "yes" if fmt.can_write else "-", carried(fmt.carries), ext))
+        for variant, fields in getattr(fmt, "variants", {}).items():
+            rows.append((f"  --{variant}", "yes" if fmt.can_read else "-",
+                         "yes" if fmt.can_write else "-", carried(fields), ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.option("--input", "input_schema", is_flag=True,
+              help="The front matter as authors write it (default: the canonical JSON).")
+def schema(input_schema: bool) -> None:
+    """Print a JSON Schema (Draft 2020-12)."""
+    from .schema import load_schema
+
+    click.echo(json.dumps(load_schema("front-matter" if input_schema else "muscle"),
+                          ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; list files that would change "
+              "and exit 1 if any.")
+@click.option("--default-lang", default="en", show_default=True, metavar="LANG",
+              help="Language of plain (not per-language) text.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
+              show_default="CPU count", help="Parallel processes.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary.")
+def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int,
+        quiet: bool) -> None:
+    """Rewrite source files in the canonical layout, keeping YAML comments."""
+    from .run import format_sources
+
+    result = _run(lambda progress: format_sources(paths, check=check,
+                                                  default_lang=default_lang, jobs=jobs),
+                  paths, True)
+    for path in result.changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    _report(result.diagnostics)
+    if not quiet:
+        click.echo(f"{len(result.changed)} changed, {result.count - len(result.changed)} "
+                   "unchanged", err=True)
+    sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="muscle-convert")

@@ -1,0 +1,470 @@
+"""Anki decks (``.apkg``): one note per muscle, built with genanki, updatable in place.
+
+Identity is stable, so importing a regenerated deck updates the notes already in a
+collection (keeping their review history) instead of adding duplicates: the note GUID
+comes from the slug, the note-type and deck IDs from their names. Anki only takes the
+new text of a note whose modification time is newer than its own, so each note's time
+is its source file's mtime (or ``SOURCE_DATE_EPOCH`` when set). Nothing else in the
+package depends on the clock: same input, byte-identical ``.apkg``.
+
+The reader gives back slug, title, latin and exercises; origin, insertion and functions
+are written in one language only and the focus image is generated, so they are lossy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from converter.atomic import atomic_file
+from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.model import LocalizedText, Muscle
+from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.safety import escape
+
+NOTETYPE_NAME = "muscle-convert muscle"
+DEFAULT_DECK = "Muscles"
+MEDIA_PREFIX = "muscle-convert-"
+#: The note type's fields, in order (the first one is the sort field).
+FIELD_NAMES = ("Name", "Latin", "Origin", "Insertion", "Functions", "Exercises", "Image",
+               "Slug", "Lang")
+#: Packages never hold more than this much uncompressed collection (zip bomb guard).
+MAX_COLLECTION_BYTES = 512 * 1024 * 1024
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_COLLECTIONS = ("collection.anki21", "collection.anki2")
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
+
+# Card labels live in the CSS (chosen by the card's ``lang``), so one note type serves
+# every language and switching ``--lang`` updates notes instead of conflicting.
+_LABELS = {
+    "en": {"details": "Origin, insertion and functions?", "origin": "Origin",
+           "insertion": "Insertion", "functions": "Functions", "exercises": "Exercises",
+           "which": "Which muscle is highlighted?", "latin": "Which muscle is this?"},
+    "da": {"details": "Udspring, hæfte og funktioner?", "origin": "Udspring",
+           "insertion": "Hæfte", "functions": "Funktioner", "exercises": "Øvelser",
+           "which": "Hvilken muskel er fremhævet?", "latin": "Hvilken muskel er det?"},
+}
+
+_CSS = """\
+.card {
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    sans-serif;
+  font-size: 20px; line-height: 1.45; color: #1f2328; background-color: #fbfaf7;
+  text-align: center; margin: 0; padding: 18px 14px;
+  overflow-wrap: anywhere;
+}
+.muscle { max-width: 38em; margin: 0 auto; }
+.prompt { font-size: 1.5em; font-weight: 650; margin: .3em 0 .1em; }
+.latin { font-style: italic; color: #57606a; }
+.prompt.latin { color: inherit; }
+.question { font-size: .85em; color: #57606a; margin-bottom: .6em; }
+hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
+.details { text-align: left; }
+.details h3 {
+  font-size: .7em; font-weight: 600; text-transform: uppercase; letter-spacing: .07em;
+  color: #6e7781; margin: 1.3em 0 .3em;
+}
+.details ol, .details ul { padding-left: 1.4em; margin: 0; }
+.details li { margin: .3em 0; }
+.extended { display: block; font-size: .8em; color: #57606a; }
+.lang-fallback {
+  font-size: .65em; color: #9a6700; border: 1px solid currentColor; border-radius: .3em;
+  padding: 0 .3em; margin-left: .3em; vertical-align: middle; white-space: nowrap;
+}
+.figure img {
+  max-width: 100%; max-height: 62vh; height: auto; background: #ffffff;
+  border-radius: 10px; box-shadow: 0 1px 4px rgba(0, 0, 0, .15);
+}
+@media (max-width: 480px) {
+  .card { font-size: 17px; padding: 12px 8px; }
+  .prompt { font-size: 1.35em; }
+}
+.card.nightMode, .night_mode .card, .nightMode .card {
+  color: #e6edf3; background-color: #1c2128;
+}
+.nightMode .latin, .nightMode .question, .nightMode .extended,
+.night_mode .latin, .night_mode .question, .night_mode .extended { color: #9ea7b3; }
+.nightMode .prompt.latin, .night_mode .prompt.latin { color: inherit; }
+.nightMode .details h3, .night_mode .details h3 { color: #8b949e; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #444c56; }
+.nightMode .lang-fallback, .night_mode .lang-fallback { color: #d29922; }
+.nightMode .figure img, .night_mode .figure img { box-shadow: none; opacity: .92; }
+"""
+
+_MUSCLE = '<div class="muscle" lang="{{Lang}}">'
+_NAME = '<div class="prompt">{{Name}}</div>{{#Latin}}<div class="latin">{{Latin}}</div>{{/Latin}}'
+_DETAILS = "".join(
+    f'{{{{#{field}}}}}<h3 class="label-{label}"></h3>{{{{{field}}}}}{{{{/{field}}}}}'
+    for field, label in (("Origin", "origin"), ("Insertion", "insertion"),
+                         ("Functions", "functions"), ("Exercises", "exercises")))
+_TEMPLATES = (
+    {"name": "Name → origin, insertion, functions",
+     "qfmt": f'{_MUSCLE}<div class="prompt">{{{{Name}}}}</div>'
+             '<div class="question label-details"></div></div>',
+     "afmt": f'{_MUSCLE}{_NAME}<hr id="answer"><div class="details">{_DETAILS}</div>'
+             '{{#Image}}<div class="figure">{{Image}}</div>{{/Image}}</div>'},
+    {"name": "Focus image → name",
+     "qfmt": f'{{{{#Image}}}}{_MUSCLE}<div class="question label-which"></div>'
+             '<div class="figure">{{Image}}</div></div>{{/Image}}',
+     "afmt": f'{{{{FrontSide}}}}<hr id="answer">{_MUSCLE}{_NAME}</div>'},
+    {"name": "Latin → name",
+     "qfmt": f'{{{{#Latin}}}}{_MUSCLE}<div class="question label-latin"></div>'
+             '<div class="prompt latin">{{Latin}}</div></div>{{/Latin}}',
+     "afmt": f'{{{{FrontSide}}}}<hr id="answer">{_MUSCLE}'
+             '<div class="prompt">{{Name}}</div></div>'},
+)
+
+
+def _label_css() -> str:
+    rules = []
+    for lang, labels in _LABELS.items():
+        scope = ".muscle" if lang == "en" else f".muscle:lang({lang})"
+        rules += [f'{scope} .label-{key}::before {{ content: "{text}"; }}'
+                  for key, text in labels.items()]
+    return "\n".join(rules) + "\n"
+
+
+def stable_id(name: str) -> int:
+    """A deterministic Anki id for a note type or deck name (in 2**30 .. 2**31 - 1)."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def note_guid(slug: str) -> str:
+    """The note GUID of a muscle: derived from its slug only, so it never changes."""
+    import genanki
+
+    return str(genanki.guid_for("muscle-convert", slug))
+
+
+def media_name(slug: str) -> str:
+    """File name of a muscle's focus image inside the deck's media."""
+    return f"{MEDIA_PREFIX}{slug}.svg"
+
+
+# --- field HTML ----------------------------------------------------------------------
+
+def _text(value: str) -> str:
+    return value.replace("\n", "<br>")
+
+
+def _untext(value: str) -> str:
+    """Field HTML -> plain text (exact inverse of :func:`_text`, forgiving of edits)."""
+    return html.unescape(_TAG.sub("", _BREAK.sub("\n", value)))
+
+
+def _localized(text: LocalizedText, lang: str) -> str:
+    """Text in ``lang``, or in another language present, marked as such."""
+    picked = text.pick(lang)
+    if picked is None:
+        return ""
+    got, value = picked
+    if got == lang:
+        return _text(value)
+    code = escape(got)
+    return (f'<span lang="{code}">{_text(value)}</span>'
+            f'<span class="lang-fallback">({code})</span>')
+
+
+def _functions(muscle: Muscle, lang: str) -> str:
+    items = []
+    for function in muscle.functions:
+        extended = _localized(function.extended, lang)
+        more = f'<span class="extended">{extended}</span>' if extended else ""
+        items.append(f'<li><span class="short">{_localized(function.short, lang)}</span>'
+                     f"{more}</li>")
+    return f'<ol class="functions">{"".join(items)}</ol>' if items else ""
+
+
+def _exercises(exercises: tuple[str, ...]) -> str:
+    items = "".join(f"<li>{_text(e)}</li>" for e in exercises)
+    return f'<ul class="exercises">{items}</ul>' if items else ""
+
+
+def note_fields(muscle: Muscle, lang: str, image: str | None) -> list[str]:
+    """The note's field HTML, in :data:`FIELD_NAMES` order; every text is escaped."""
+    return [
+        _text(muscle.title),
+        _text(muscle.latin or ""),
+        _localized(muscle.origin, lang),
+        _localized(muscle.insertion, lang),
+        _functions(muscle, lang),
+        _exercises(muscle.exercises),
+        f'<img src="{escape(image)}" alt="">' if image else "",
+        escape(muscle.slug),
+        escape(lang),
+    ]
+
+
+# --- options and times -----------------------------------------------------------------
+
+def _deck_name(value: Any) -> str:
+    parts = [part.strip() for part in str(value).split("::")]
+    if not all(parts):
+        raise error("--deck", "bad-deck", f"deck name {value!r} has an empty part "
+                    '(use names such as "Anatomi::Muskler")')
+    return "::".join(parts)
+
+
+def _lang(value: Any) -> str:
+    if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
+        raise error("--lang", "bad-language", f"{value!r} is not a language code such as "
+                    "da or en")
+    return value
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as an int, None when unset; malformed values are an error."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        return None
+    if not raw.strip().isdigit():
+        raise error("SOURCE_DATE_EPOCH", "bad-source-date-epoch",
+                    f"{raw!r} is not a number of seconds since 1970")
+    return int(raw.strip())
+
+
+def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path) -> dict[str, int]:
+    """Each note's modification time: ``SOURCE_DATE_EPOCH`` when set, else its source
+    file's mtime; 0 (with a warning) when neither is known."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return {m.slug: epoch for m in muscles}
+    times, unknown = {}, 0
+    for muscle in muscles:
+        source = ctx.sources.get(muscle.slug)
+        unknown += source is None
+        times[muscle.slug] = max(0, int(source.mtime)) if source is not None else 0
+    if unknown:
+        ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
+                              f"{unknown} notes have no source file time, so their "
+                              "modification time is 0 and re-importing will not update "
+                              "them in Anki; set SOURCE_DATE_EPOCH", "warning"))
+    return times
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def _focus_images(muscles: list[Muscle]) -> dict[str, str]:
+    """slug -> standalone SVG highlighting the muscle, for every muscle with regions."""
+    mapped = [m for m in muscles if m.regions]
+    if not mapped:
+        return {}
+    from converter.bodymap import fit_viewbox, focus_svg
+
+    viewbox = fit_viewbox(muscles)
+    return {m.slug: focus_svg(m, muscles, viewbox) for m in mapped}
+
+
+def _model() -> Any:
+    import genanki
+
+    return genanki.Model(
+        stable_id(NOTETYPE_NAME), NOTETYPE_NAME,
+        fields=[{"name": name} for name in FIELD_NAMES],
+        templates=[dict(t) for t in _TEMPLATES],
+        css=_CSS + _label_css(), sort_field_index=0)
+
+
+def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int],
+                      deck_name: str, lang: str, images: Mapping[str, str]) -> int:
+    """Write the SQLite collection with genanki, then set per-note times; card count."""
+    import genanki
+
+    model = _model()
+    deck = genanki.Deck(stable_id(f"muscle-convert deck {deck_name}"), deck_name,
+                        description="Muscles generated by muscle-convert.")
+    deck.add_model(model)
+    for muscle in muscles:
+        image = media_name(muscle.slug) if muscle.slug in images else None
+        deck.add_note(genanki.Note(model=model, fields=note_fields(muscle, lang, image),
+                                   guid=note_guid(muscle.slug)))
+    newest = max(times.values(), default=0)
+    conn = sqlite3.connect(path)
+    try:
+        ids = itertools.count(max(newest, 1) * 1000)
+        genanki.Package(deck).write_to_db(conn.cursor(), newest, ids)
+        for muscle in muscles:
+            guid, mod = note_guid(muscle.slug), times[muscle.slug]
+            conn.execute("UPDATE notes SET mod = ? WHERE guid = ?", (mod, guid))
+            conn.execute("UPDATE cards SET mod = ? WHERE nid = "
+                         "(SELECT id FROM notes WHERE guid = ?)", (mod, guid))
+        conn.commit()
+        conn.execute("VACUUM")
+        (cards,) = conn.execute("SELECT count(*) FROM cards").fetchone()
+    finally:
+        conn.close()
+    return int(cards)
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _write_package(out: Path, collection: bytes, images: Mapping[str, str]) -> None:
+    """Zip the collection and media (sorted by name, fixed dates) into ``out`` atomically."""
+    names = sorted(media_name(slug) for slug in images)
+    by_name = {media_name(slug): svg for slug, svg in images.items()}
+    media = {str(i): name for i, name in enumerate(names)}
+    with atomic_file(out, "wb") as fh, zipfile.ZipFile(fh, "w") as archive:
+        _zip_entry(archive, "collection.anki2", collection)
+        _zip_entry(archive, "media", json.dumps(media, sort_keys=False).encode("utf-8"))
+        for index, name in media.items():
+            _zip_entry(archive, index, by_name[name].encode("utf-8"))
+
+
+def _unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
+    items = sorted(muscles, key=lambda m: m.slug)
+    for a, b in itertools.pairwise(items):
+        if a.slug == b.slug:
+            raise error(str(out), "duplicate-slug", f"two muscles share the slug {a.slug!r}; "
+                        "their notes would have the same identity in Anki")
+    return items
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def _extract_collection(path: Path, folder: Path) -> Path:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            found = next((n for n in _COLLECTIONS if n in names), None)
+            if found is None:
+                newer = "collection.anki21b" in names
+                raise error(str(path), "unsupported-apkg",
+                            "was exported in Anki's newer package format; export it again "
+                            'with "Support older Anki versions" ticked' if newer
+                            else "holds no Anki collection")
+            if archive.getinfo(found).file_size > MAX_COLLECTION_BYTES:
+                raise error(str(path), "file-too-large", "its collection is over "
+                            f"{MAX_COLLECTION_BYTES} bytes uncompressed")
+            target = folder / "collection.sqlite"
+            target.write_bytes(archive.read(found))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise error(str(path), "bad-apkg", f"is not a readable .apkg (zip) file: {exc}"
+                    ) from None
+    return target
+
+
+def _notetype_fields(conn: sqlite3.Connection) -> dict[int, list[str]]:
+    """Note type id -> its field names in order (old JSON schema or new tables)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master "
+                                             "WHERE type = 'table'")}
+    fields: dict[int, list[str]] = {}
+    if "fields" in tables:
+        for ntid, _, name in conn.execute("SELECT ntid, ord, name FROM fields "
+                                          "ORDER BY ntid, ord"):
+            fields.setdefault(int(ntid), []).append(name)
+        return fields
+    (models,) = conn.execute("SELECT models FROM col").fetchone()
+    for mid, model in json.loads(models or "{}").items():
+        ordered = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+        fields[int(mid)] = [f.get("name", "") for f in ordered]
+    return fields
+
+
+def _note_rows(path: Path, collection: Path) -> list[dict[str, str]]:
+    """Every note of a muscle note type as {field name: HTML}."""
+    uri = collection.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            ours = {mid: names for mid, names in _notetype_fields(conn).items()
+                    if {"Name", "Slug"} <= set(names)}
+            rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise error(str(path), "bad-apkg", f"holds an unreadable Anki collection: {exc}"
+                    ) from None
+    if not ours:
+        raise error(str(path), "not-a-muscle-deck",
+                    "has no note type with Name and Slug fields (not written by "
+                    "muscle-convert)")
+    return [dict(zip(ours[mid], flds.split("\x1f"), strict=False))
+            for mid, flds in rows if mid in ours]
+
+
+def _exercise_list(value: str) -> list[str]:
+    items = _ITEM.findall(value)
+    if items:
+        return [_untext(item) for item in items]
+    return [line for line in _untext(value).split("\n") if line.strip()]
+
+
+def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
+    """The carried fields of one note as a validated :class:`Muscle`."""
+    slug = _untext(note.get("Slug", "")).strip()
+    latin = _untext(note.get("Latin", ""))
+    data = {"title": _untext(note.get("Name", "")), "latin": latin or None,
+            "exercises": _exercise_list(note.get("Exercises", ""))}
+    return muscle_from_front_matter(data, path=path, slug_hint=slug)
+
+
+class AnkiFormat(Format):
+    name = "anki"
+    description = "Anki deck (.apkg), one note per muscle; re-import updates notes"
+    extensions = (".apkg",)
+    carries = frozenset({"slug", "title", "latin", "exercises"})
+    options = (
+        FormatOption("deck", 'Anki deck name, "::" for subdecks', default=DEFAULT_DECK,
+                     metavar="NAME"),
+        FormatOption("lang", "language of texts (default en)", default="en",
+                     metavar="LANG"),
+    )
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
+            notes = _note_rows(path, _extract_collection(path, Path(folder)))
+        muscles: dict[str, Muscle] = {}
+        for number, note in enumerate(notes):
+            try:
+                muscle = muscle_from_note(note, str(path))
+            except MuscleError as exc:
+                for d in exc.diagnostics:
+                    ctx.report(Diagnostic(d.path, None, None, f"notes[{number}].{d.field}",
+                                          d.code, d.message, d.severity))
+                continue
+            if muscle.slug in muscles:
+                ctx.report(Diagnostic(str(path), None, None, f"notes[{number}].Slug",
+                                      "duplicate-slug", f"slug {muscle.slug!r} is used "
+                                      "by more than one note"))
+                continue
+            muscles[muscle.slug] = muscle
+        yield from (muscles[slug] for slug in sorted(muscles))
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        deck_name = _deck_name(ctx.option("deck", DEFAULT_DECK))
+        lang = _lang(ctx.option("lang", "en"))
+        items = _unique(muscles, out)
+        times = note_times(items, ctx, out)
+        images = _focus_images(items)
+        with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
+            collection = Path(folder) / "collection.anki2"
+            cards = _build_collection(collection, items, times, deck_name, lang, images)
+            _write_package(out, collection.read_bytes(), images)
+        return (f"wrote {len(items)} notes ({cards} cards, {len(images)} images) "
+                f"to deck {deck_name!r} in {out}")
+
+    def cache_key(self, ctx: WriteContext) -> str:
+        """Options plus everything that sets note times (they are part of the output)."""
+        times = sorted((slug, int(s.mtime)) for slug, s in ctx.sources.items())
+        return repr((sorted(ctx.options.items()), os.environ.get("SOURCE_DATE_EPOCH"),
+                     times))

@@ -1,0 +1,646 @@
+"""CSV: a Frictionless Tabular Data Package (lossless) or one flat sheet (lossy).
+
+Package (the default): ``DIR/datapackage.json`` and one CSV per table (muscles, texts,
+functions, exercises, regions) with Table Schema types, primary and foreign keys, so
+``frictionless validate DIR/datapackage.json`` checks it. Every table declares
+``missingValues: ["\\N"]``: ``\\N`` is null (``latin``, ``image`` and ``image_focus``
+only) and an empty cell is a real empty string; a real text made of backslashes and
+an ``N`` gets one more backslash.
+
+Flat sheet (``--flat``): one row per muscle for spreadsheets; see :data:`FLAT_LAYOUT`.
+List cells (functions, exercises, coords) hold one item per line; in an item a
+backslash is ``\\\\``, a line break ``\\n``, a carriage return ``\\r``; an empty line
+means "no text in this language" and ``\\e`` alone means the empty text. Every cell is
+neutralised against CSV injection (OWASP): a cell that is empty text or starts with
+``= + - @``, tab, carriage return or ``'`` gets one leading ``'``, which the reader
+strips again; an empty cell means "absent".
+
+Both are written with the stdlib :mod:`csv` module (UTF-8, ``\\n`` line ends, rows
+sorted by slug and position), so the bytes depend only on the muscles.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from converter.atomic import atomic_directory, atomic_file, safe_child
+from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.model import Muscle, Number, thaw
+from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.slug import is_slug
+
+PACKAGE_DESCRIPTOR = "datapackage.json"
+#: The package's missing-value marker (as in PostgreSQL's COPY).
+NULL = "\\N"
+#: Fields the flat sheet carries: reading it back gives ``muscle.project(FLAT_CARRIES)``.
+FLAT_CARRIES: frozenset[str] = frozenset({
+    "slug", "title", "latin", "origin", "insertion", "functions", "exercises", "image",
+    "image_focus", "regions"})
+#: The flat sheet's columns; ``<lang>`` stands for one column per language used in
+#: that field anywhere in the sheet, in sorted order.
+FLAT_LAYOUT: tuple[str, ...] = (
+    "slug", "title", "latin", "origin_<lang>", "insertion_<lang>", "function_short_<lang>",
+    "function_extended_<lang>", "exercises", "image", "image_focus", "coords")
+#: Leading characters a spreadsheet may run as a formula, plus the marker itself.
+INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+SAFE_PREFIX = "'"
+EMPTY_ITEM = "\\e"
+
+_NULL_LIKE = re.compile(r"\\+N")
+_INTEGER = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
+_FIELD_LIMIT = 2**31 - 1
+_LANGUAGE = "[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
+_DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n",
+            "quoteChar": '"'}
+_GROUPS = {"origin_": "origin", "insertion_": "insertion", "function_short_": "short",
+           "function_extended_": "extended"}
+
+
+# --------------------------------------------------------------------------- tables
+
+def _col(name: str, type_: str, description: str, *, required: bool = True,
+         **constraints: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, "description": description,
+            "constraints": {"required": required, **constraints}}
+
+
+_SLUG_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*"
+_SLUG = _col("slug", "string", "the muscle (muscles.slug)", pattern=_SLUG_PATTERN)
+_POSITION = _col("position", "integer", "0-based position in the list", minimum=0)
+_LANG = _col("language", "string", "language code such as da or en", pattern=_LANGUAGE)
+
+#: name -> (description, fields, primary key); every table but muscles refers to muscles.
+TABLES: dict[str, tuple[str, tuple[dict[str, Any], ...], tuple[str, ...]]] = {
+    "muscles": ("one row per muscle", (
+        _col("slug", "string", "stable identity of the muscle", pattern=_SLUG_PATTERN),
+        _col("title", "string", "display title"),
+        _col("latin", "string", "Latin name (\\N: none)", required=False),
+        _col("image", "string", "image URL or path (\\N: none)", required=False),
+        _col("image_focus", "string", "focus image URL or path (\\N: none)", required=False),
+        _col("body", "string", "Markdown body"),
+        _col("extra", "object", "other front-matter keys as a JSON object"),
+    ), ("slug",)),
+    "texts": ("origin and insertion, one row per language", (
+        _SLUG,
+        _col("field", "string", "origin or insertion", enum=["origin", "insertion"]),
+        _LANG,
+        _col("text", "string", "the text"),
+    ), ("slug", "field", "language")),
+    "functions": ("functions: short statement and explanation, one row per language", (
+        _SLUG, _POSITION,
+        _col("part", "string", "short or extended", enum=["short", "extended"]),
+        _LANG,
+        _col("text", "string", "the text"),
+    ), ("slug", "position", "part", "language")),
+    "exercises": ("exercises in order", (
+        _SLUG, _POSITION,
+        _col("name", "string", "the exercise"),
+    ), ("slug", "position")),
+    "regions": ("body-diagram polygons, one row per point", (
+        _SLUG,
+        _col("region", "integer", "0-based polygon number", minimum=0),
+        _col("point", "integer", "0-based point number in the polygon", minimum=0),
+        _col("x", "number", "x coordinate, exactly as written", minimum=0),
+        _col("y", "number", "y coordinate, exactly as written", minimum=0),
+    ), ("slug", "region", "point")),
+}
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """The column names of a package table, in file order."""
+    return tuple(f["name"] for f in TABLES[table][1])
+
+
+def descriptor() -> dict[str, Any]:
+    """The ``datapackage.json`` of every package this format writes."""
+    resources = []
+    for name, (description, fields, key) in TABLES.items():
+        schema: dict[str, Any] = {"fields": list(fields), "missingValues": [NULL],
+                                  "primaryKey": list(key)}
+        if name != "muscles":
+            schema["foreignKeys"] = [{"fields": ["slug"],
+                                      "reference": {"resource": "muscles", "fields": ["slug"]}}]
+        resources.append({"name": name, "path": f"{name}.csv", "description": description,
+                          "profile": "tabular-data-resource", "format": "csv",
+                          "mediatype": "text/csv", "encoding": "utf-8", "dialect": _DIALECT,
+                          "schema": schema})
+    return {"profile": "tabular-data-package", "name": "muscles", "title": "Muscles",
+            "description": "Muscle anatomy content written by muscle-convert.",
+            "resources": resources}
+
+
+# --------------------------------------------------------------------------- cells
+
+def to_cell(value: str | None) -> str:
+    """A package cell: ``None`` -> ``\\N``; a text that looks like the marker gets one
+    more leading backslash."""
+    if value is None:
+        return NULL
+    return "\\" + value if _NULL_LIKE.fullmatch(value) else value
+
+
+def from_cell(cell: str) -> str | None:
+    """Inverse of :func:`to_cell`."""
+    if cell == NULL:
+        return None
+    return cell[1:] if _NULL_LIKE.fullmatch(cell) else cell
+
+
+def neutralise(value: str | None) -> str:
+    """A flat-sheet cell: ``None`` -> empty; the empty text and texts a spreadsheet could
+    run as a formula (or that start with the marker) get a leading ``'``."""
+    if value is None:
+        return ""
+    return SAFE_PREFIX + value if value == "" or value.startswith(INJECTION_STARTS) else value
+
+
+def restore(cell: str) -> str | None:
+    """Inverse of :func:`neutralise`: strips exactly one leading ``'``."""
+    if cell == "":
+        return None
+    return cell[1:] if cell.startswith(SAFE_PREFIX) else cell
+
+
+def encode_items(items: Sequence[str | None]) -> str | None:
+    """A list as one cell text, one item per line (``None`` items as empty lines);
+    ``None`` when no item is present."""
+    if all(item is None for item in items):
+        return None
+    return "\n".join("" if item is None else _escape(item) for item in items)
+
+
+def decode_items(text: str | None) -> list[str | None]:
+    """Inverse of :func:`encode_items` (unknown escapes are kept as written)."""
+    if not text:
+        return []
+    return [None if line == "" else _unescape(line) for line in text.split("\n")]
+
+
+def _escape(item: str) -> str:
+    if item == "":
+        return EMPTY_ITEM
+    return item.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(line: str) -> str:
+    if line == EMPTY_ITEM:
+        return ""
+    return _ITEM_ESCAPE.sub(lambda m: _UNESCAPES.get(m[1], m[0]), line)
+
+
+def _number(value: Number) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _coords(muscle: Muscle) -> list[str]:
+    return [",".join(f"{_number(x)},{_number(y)}" for x, y in r.points) for r in muscle.regions]
+
+
+# --------------------------------------------------------------------------- csv i/o
+
+def write_rows(fh: IO[str], rows: Iterable[Sequence[str]]) -> None:
+    """Write rows with the csv module: minimal quoting and ``\\n`` line ends. A row with
+    a carriage return is quoted in full, because Python 3.11 leaves a lone CR unquoted
+    when the line terminator is ``\\n``."""
+    plain = csv.writer(fh, lineterminator="\n")
+    quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
+
+
+def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, cells), ...]) of a UTF-8 CSV file (BOM allowed), blank rows left
+    out; each row carries the line it starts on."""
+    old = csv.field_size_limit(_FIELD_LIMIT)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            for row in reader:
+                if row:
+                    rows.append((line, row))
+                line = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise error(str(path), "not-utf8", f"is not UTF-8: {exc.reason}") from None
+    except csv.Error as exc:
+        raise error(str(path), "bad-csv", f"is not valid CSV: {exc}", line=line) from None
+    finally:
+        csv.field_size_limit(old)
+    if not rows:
+        raise error(str(path), "empty-csv", "has no header row")
+    return rows[0][1], rows[1:]
+
+
+def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
+    ordered = sorted(muscles, key=lambda m: m.slug)
+    for before, after in itertools.pairwise(ordered):
+        if before.slug == after.slug:
+            raise error(str(out), "duplicate-slug", f"slug {after.slug!r} occurs twice")
+    return ordered
+
+
+# --------------------------------------------------------------------------- package
+
+def _table_rows(muscles: list[Muscle]) -> dict[str, list[list[str]]]:
+    """Every table's rows (cells as text), sorted by slug and positions."""
+    rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
+    for m in muscles:
+        rows["muscles"].append([m.slug, m.title, to_cell(m.latin), to_cell(m.image),
+                                to_cell(m.image_focus), m.body,
+                                json.dumps(thaw(m.extra), ensure_ascii=False,
+                                           separators=(",", ":"))])
+        for name in ("origin", "insertion"):
+            rows["texts"] += [[m.slug, name, lang, to_cell(text)]
+                              for lang, text in getattr(m, name).items()]
+        for pos, function in enumerate(m.functions):
+            for part in ("short", "extended"):
+                rows["functions"] += [[m.slug, str(pos), part, lang, to_cell(text)]
+                                      for lang, text in getattr(function, part).items()]
+        rows["exercises"] += [[m.slug, str(pos), to_cell(name)]
+                              for pos, name in enumerate(m.exercises)]
+        rows["regions"] += [[m.slug, str(r), str(p), _number(x), _number(y)]
+                            for r, region in enumerate(m.regions)
+                            for p, (x, y) in enumerate(region.points)]
+    return rows
+
+
+def write_package(muscles: list[Muscle], out: Path) -> None:
+    """Write the data package directory atomically."""
+    tables = _table_rows(muscles)
+    with atomic_directory(out) as tmp:
+        for name, rows in tables.items():
+            with safe_child(tmp, f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+                write_rows(fh, [list(columns(name)), *rows])
+        text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
+        safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
+
+
+class _RowProblem(Exception):
+    """A bad cell in a package table: (column, code, message)."""
+
+    def __init__(self, column: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.code, self.message = column, code, message
+
+
+@dataclass
+class _Draft:
+    """One muscle gathered from the package's tables before validation."""
+
+    line: int
+    row: dict[str, str]
+    texts: dict[str, dict[str, str | None]] = field(
+        default_factory=lambda: {"origin": {}, "insertion": {}})
+    functions: dict[int, dict[str, dict[str, str | None]]] = field(default_factory=dict)
+    exercises: dict[int, str | None] = field(default_factory=dict)
+    points: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+def _integer(row: dict[str, str], name: str) -> int:
+    if not _INTEGER.fullmatch(row[name]):
+        raise _RowProblem(name, "not-integer", f"{row[name]!r} is not a whole number")
+    return int(row[name])
+
+
+def _once(store: dict, key: Any, value: Any, what: str) -> None:
+    if key in store:
+        raise _RowProblem(what, "duplicate-key", f"{what} {key!r} occurs twice")
+    store[key] = value
+
+
+def _add_text(draft: _Draft, row: dict[str, str]) -> None:
+    if row["field"] not in draft.texts:
+        raise _RowProblem("field", "bad-value", f"{row['field']!r} is not origin or insertion")
+    _once(draft.texts[row["field"]], row["language"], from_cell(row["text"]), "language")
+
+
+def _add_function(draft: _Draft, row: dict[str, str]) -> None:
+    function = draft.functions.setdefault(_integer(row, "position"),
+                                          {"short": {}, "extended": {}})
+    if row["part"] not in function:
+        raise _RowProblem("part", "bad-value", f"{row['part']!r} is not short or extended")
+    _once(function[row["part"]], row["language"], from_cell(row["text"]), "language")
+
+
+def _add_exercise(draft: _Draft, row: dict[str, str]) -> None:
+    _once(draft.exercises, _integer(row, "position"), from_cell(row["name"]), "position")
+
+
+def _add_point(draft: _Draft, row: dict[str, str]) -> None:
+    for axis in ("x", "y"):
+        if not _NUMBER.fullmatch(row[axis]):
+            raise _RowProblem(axis, "coords-not-number",
+                              f"{row[axis]!r} is not a non-negative plain number")
+    region = draft.points.setdefault(_integer(row, "region"), {})
+    _once(region, _integer(row, "point"), f"{row['x']},{row['y']}", "point")
+
+
+_ADDERS = {"texts": _add_text, "functions": _add_function, "exercises": _add_exercise,
+           "regions": _add_point}
+
+
+def _in_order(items: dict[int, Any], what: str) -> list[Any]:
+    if sorted(items) != list(range(len(items))):
+        raise _RowProblem(what, "position-gap",
+                          f"positions {sorted(items)} are not 0, 1, 2, ... without gaps")
+    return [items[i] for i in range(len(items))]
+
+
+def _extra(cell: str) -> dict[str, Any]:
+    text = from_cell(cell)
+    try:
+        value = json.loads(text) if text is not None else None
+    except json.JSONDecodeError as exc:
+        raise _RowProblem("extra", "bad-json", f"is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise _RowProblem("extra", "wrong-type", "must be a JSON object")
+    reserved = sorted(set(value) & RESERVED_KEYS)
+    if reserved:
+        raise _RowProblem("extra", "reserved-key", f"keys {reserved} are schema fields")
+    return value
+
+
+def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
+    """The draft in the authors' layout (for the shared validator) and its body."""
+    row = draft.row
+    body = from_cell(row["body"])
+    if body is None:
+        raise _RowProblem("body", "missing-field", "is required (use an empty cell)")
+    front = {
+        "slug": row["slug"], "title": from_cell(row["title"]), "latin": from_cell(row["latin"]),
+        "origin": draft.texts["origin"], "insertion": draft.texts["insertion"],
+        "function": _in_order(draft.functions, "functions.position"),
+        "exercises": _in_order(draft.exercises, "exercises.position"),
+        "image": from_cell(row["image"]), "image_focus": from_cell(row["image_focus"]),
+        "coords": [",".join(_in_order(points, "regions.point"))
+                   for points in _in_order(draft.points, "regions.region")],
+        **_extra(row["extra"]),
+    }
+    return front, body
+
+
+def _table(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+    header, rows = load_csv(path)
+    expected = columns(name)
+    if sorted(header) != sorted(expected):
+        raise error(str(path), "bad-header", f"columns must be {', '.join(expected)}; "
+                    f"found {', '.join(header)}", line=1)
+    out = []
+    for line, cells in rows:
+        if len(cells) != len(header):
+            raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
+                        f"{len(header)}", line=line)
+        out.append((line, dict(zip(header, cells, strict=True))))
+    return out
+
+
+def _resources(path: Path) -> dict[str, Path]:
+    """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(str(path), "bad-json", f"is not valid JSON: {exc}") from None
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, list):
+        raise error(str(path), "bad-package", 'expected an object with a "resources" list')
+    found = {r.get("name"): r.get("path") for r in resources if isinstance(r, dict)}
+    files = {}
+    for name in TABLES:
+        where = found.get(name)
+        if not isinstance(where, str) or "/" in where or "\\" in where or where in ("", ".", ".."):
+            raise error(str(path), "bad-package",
+                        f"resource {name!r} needs a CSV file name beside the descriptor")
+        files[name] = path.parent / where
+        if not files[name].is_file():
+            raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
+    return files
+
+
+def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """Yield the muscles of the package described at ``path``, sorted by slug."""
+    files = _resources(path)
+    drafts: dict[str, _Draft] = {}
+    bad: set[str] = set()
+
+    def report(name: str, line: int | None, problem: _RowProblem) -> None:
+        ctx.report(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
+                              problem.message))
+
+    for line, row in _table(files["muscles"], "muscles"):
+        slug = row["slug"]
+        if not is_slug(slug):
+            report("muscles", line, _RowProblem("slug", "bad-slug", f"{slug!r} is not a slug"))
+        elif slug in drafts:
+            report("muscles", line, _RowProblem("slug", "duplicate-key", f"{slug!r} twice"))
+            bad.add(slug)
+        else:
+            drafts[slug] = _Draft(line, row)
+    for name, add in _ADDERS.items():
+        for line, row in _table(files[name], name):
+            draft = drafts.get(row["slug"])
+            if draft is None:
+                report(name, line, _RowProblem("slug", "unknown-slug",
+                                               f"no muscle {row['slug']!r} in muscles"))
+                continue
+            try:
+                add(draft, row)
+            except _RowProblem as problem:
+                report(name, line, problem)
+                bad.add(row["slug"])
+    for slug in sorted(set(drafts) - bad):
+        muscle = _build(drafts[slug], files["muscles"], ctx)
+        if muscle is not None:
+            yield muscle
+
+
+def _build(draft: _Draft, path: Path, ctx: ReadContext) -> Muscle | None:
+    try:
+        front, body = _front(draft)
+        return muscle_from_front_matter(front, path=str(path), slug_hint=draft.row["slug"],
+                                        body=body, locate=lambda _: (draft.line, None))
+    except _RowProblem as problem:
+        ctx.report(Diagnostic(str(path), draft.line, None, problem.column, problem.code,
+                              problem.message))
+    except MuscleError as exc:
+        for diagnostic in exc.diagnostics:
+            ctx.report(diagnostic)
+    return None
+
+
+# --------------------------------------------------------------------------- flat sheet
+
+def _languages(muscles: list[Muscle], group: str) -> list[str]:
+    found: set[str] = set()
+    for m in muscles:
+        if group in ("origin", "insertion"):
+            found.update(getattr(m, group))
+        else:
+            for function in m.functions:
+                found.update(getattr(function, group))
+    return sorted(found)
+
+
+def flat_header(muscles: list[Muscle]) -> list[str]:
+    """The flat sheet's header for these muscles (:data:`FLAT_LAYOUT` expanded)."""
+    header = []
+    for column in FLAT_LAYOUT:
+        if column.endswith("<lang>"):
+            prefix = column.removesuffix("<lang>")
+            header += [prefix + lang for lang in _languages(muscles, _GROUPS[prefix])]
+        else:
+            header.append(column)
+    return header
+
+
+def _flat_cell(muscle: Muscle, column: str) -> str | None:
+    for prefix, group in _GROUPS.items():
+        if column.startswith(prefix):
+            lang = column.removeprefix(prefix)
+            if group in ("origin", "insertion"):
+                return getattr(muscle, group).get(lang)
+            return encode_items([getattr(f, group).get(lang) for f in muscle.functions])
+    if column == "exercises":
+        return encode_items(muscle.exercises)
+    if column == "coords":
+        return encode_items(_coords(muscle))
+    return getattr(muscle, column)
+
+
+def write_flat(muscles: list[Muscle], out: Path, *, excel: bool) -> None:
+    """Write the flat sheet atomically (with a UTF-8 BOM when ``excel``)."""
+    header = flat_header(muscles)
+    rows = [[neutralise(_flat_cell(m, column)) for column in header] for m in muscles]
+    with atomic_file(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
+        write_rows(fh, [[neutralise(c) for c in header], *rows])
+
+
+@dataclass
+class _FlatSheet:
+    """A flat sheet's header, parsed: where each column is."""
+
+    path: Path
+    index: dict[str, int]
+    groups: dict[str, list[tuple[str, int]]]
+
+    @classmethod
+    def parse(cls, path: Path, header: list[str], ctx: ReadContext) -> _FlatSheet:
+        names = [restore(cell) or "" for cell in header]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise error(str(path), "bad-header", f"duplicate columns {duplicates}", line=1)
+        fixed = [c for c in FLAT_LAYOUT if not c.endswith("<lang>")]
+        missing = [c for c in fixed if c not in names]
+        if missing:
+            raise error(str(path), "bad-header", f"missing columns {missing}", line=1)
+        groups: dict[str, list[tuple[str, int]]] = {g: [] for g in _GROUPS.values()}
+        for i, name in enumerate(names):
+            prefix = next((p for p in _GROUPS if name.startswith(p)), None)
+            if prefix is not None:
+                groups[_GROUPS[prefix]].append((name.removeprefix(prefix), i))
+            elif name not in fixed:
+                ctx.report(Diagnostic(str(path), 1, i + 1, name, "unknown-column",
+                                      f"column {name!r} is not read", "warning"))
+        return cls(path, {n: i for i, n in enumerate(names)}, groups)
+
+    def front(self, cells: list[str]) -> dict[str, Any]:
+        """One row in the authors' layout, for the shared validator."""
+        def get(name: str) -> str | None:
+            return restore(cells[self.index[name]])
+
+        def texts(group: str) -> dict[str, str]:
+            pairs = ((lang, restore(cells[i])) for lang, i in self.groups[group])
+            return {lang: text for lang, text in pairs if text is not None}
+
+        return {"slug": get("slug"), "title": get("title"), "latin": get("latin"),
+                "origin": texts("origin"), "insertion": texts("insertion"),
+                "function": self.functions(cells),
+                "exercises": decode_items(get("exercises")), "image": get("image"),
+                "image_focus": get("image_focus"), "coords": decode_items(get("coords"))}
+
+    def functions(self, cells: list[str]) -> list[dict[str, dict[str, str]]]:
+        """The functions of one row, rebuilt from the per-language list cells."""
+        items = {(part, lang): decode_items(restore(cells[i]))
+                 for part in ("short", "extended") for lang, i in self.groups[part]}
+        counts = {len(v) for v in items.values() if v}
+        if len(counts) > 1:
+            raise MuscleError(Diagnostic(str(self.path), None, None, "function",
+                                         "function-count", "the function columns list "
+                                         f"different numbers of functions {sorted(counts)}"))
+        return [{part: {lang: texts[k] for (p, lang), texts in items.items()
+                        if p == part and texts and texts[k] is not None}
+                 for part in ("short", "extended")} for k in range(max(counts, default=0))]
+
+
+def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """Yield the muscles of a flat sheet, in row order."""
+    header, rows = load_csv(path)
+    sheet = _FlatSheet.parse(path, header, ctx)
+    for line, cells in rows:
+        try:
+            if len(cells) != len(header):
+                raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
+                            f"{len(header)}", line=line)
+            front = sheet.front(cells)
+            yield muscle_from_front_matter(front, path=str(path), slug_hint="",
+                                           locate=lambda _, line=line: (line, None))
+        except MuscleError as exc:
+            for d in exc.diagnostics:
+                ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,
+                                      d.severity))
+
+
+# --------------------------------------------------------------------------- the format
+
+class CsvFormat(Format):
+    name = "csv"
+    description = ("Frictionless data package of CSV tables (lossless); --flat: one "
+                   "spreadsheet row per muscle")
+    extensions = (".csv",)
+    directory_marker = PACKAGE_DESCRIPTOR
+    variants: ClassVar[dict[str, frozenset[str]]] = {"flat": FLAT_CARRIES}
+    options = (
+        FormatOption("flat", "one row per muscle for spreadsheets (lossy)", is_flag=True,
+                     default=False),
+        FormatOption("excel", "with --flat: add a UTF-8 BOM for Excel", is_flag=True,
+                     default=False),
+    )
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        if path.is_dir():
+            descriptor_path = path / PACKAGE_DESCRIPTOR
+            if not descriptor_path.is_file():
+                raise error(str(path), "not-a-package", f"has no {PACKAGE_DESCRIPTOR}")
+            return read_package(descriptor_path, ctx)
+        if path.name.lower().endswith(".csv"):
+            return read_flat(path, ctx)
+        return read_package(path, ctx)
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        flat, excel = bool(ctx.option("flat", False)), bool(ctx.option("excel", False))
+        if excel and not flat:
+            raise error(str(out), "bad-option", "--excel applies only with --flat")
+        if flat and out.is_dir():
+            raise error(str(out), "output-is-directory", "--flat writes one file; "
+                        "name a file such as muscles.csv")
+        if not flat and out.name.lower().endswith(".csv") and not out.is_dir():
+            raise error(str(out), "needs-flat", "the data package is a directory: pass "
+                        "--flat for one .csv sheet, or name a directory")
+        ordered = _sorted_unique(muscles, out)
+        if flat:
+            write_flat(ordered, out, excel=excel)
+            return f"wrote {len(ordered)} muscles to {out} (flat sheet, without body and extra)"
+        write_package(ordered, out)
+        return f"wrote {len(ordered)} muscles to {out}/{PACKAGE_DESCRIPTOR} (data package)"

@@ -1,0 +1,106 @@
+"""A self-contained web page of the muscle map (writer only).
+
+``index.html`` shows the SVG map inline beside a list of muscles linking to their
+regions, plus a classic ``<img usemap>`` with ``<area shape="poly">`` elements for
+sites built on HTML image maps. No script and no external resources: the page works
+opened from disk without a network. The markup is also well-formed XML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from converter import bodymap
+from converter.atomic import atomic_directory
+from converter.bodymap import MapSettings, ViewBox, label, xml_text
+from converter.model import Muscle
+from converter.registry import Format, WriteContext
+
+INDEX = "index.html"
+DIAGRAM = "diagram.svg"
+
+PAGE_CSS = """\
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b2631; }
+.layout { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
+.layout figure { margin: 0; flex: 1 1 30rem; }
+.layout svg { max-width: 100%; height: auto; }
+.latin { font-style: italic; color: #566573; }
+img[usemap] { max-width: none; border: 1px solid #d5d8dc; }
+"""
+
+
+class HtmlFormat(Format):
+    name = "html"
+    description = "web page (index.html): inline SVG map, muscle list and <img usemap> map"
+    carries = frozenset({"slug", "title", "latin", "regions"})
+    options = bodymap.MAP_OPTIONS
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        items = bodymap.sorted_muscles(muscles)
+        settings = bodymap.map_settings(items, ctx, out)
+        bodymap.check_muscles(items, settings, ctx, out / INDEX)
+        frame = _whole_pixels(settings.viewbox.frame)
+        image = settings.base_image or DIAGRAM
+        with atomic_directory(out) as tmp:
+            bodymap.copy_base_image(settings, tmp)
+            if settings.base_image is None:
+                _save(tmp / DIAGRAM, bodymap.diagram_svg(items, frame, lang=settings.lang))
+            _save(tmp / INDEX, page(items, settings, image, frame))
+        return f"wrote {INDEX} with {len(items)} muscles to {out}"
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _whole_pixels(box: ViewBox) -> ViewBox:
+    """HTML image sizes are whole pixels: round the frame's far edges up."""
+    return ViewBox(0, 0, math.ceil(box.width), math.ceil(box.height))
+
+
+def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: ViewBox) -> str:
+    """The text of ``index.html``; ``image`` is the ``<img usemap>`` source, drawn on
+    ``frame`` so that every ``<area>`` uses the region's coords exactly as written."""
+    words = bodymap.words(settings.lang)
+    inline = bodymap.map_svg(muscles, settings.viewbox, base_image=settings.base_image,
+                             link_template=settings.link_template, lang=settings.lang,
+                             prolog=False)
+    return "".join([
+        "<!DOCTYPE html>\n",
+        f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{settings.lang}" '
+        f'xml:lang="{settings.lang}">\n<head>\n<meta charset="utf-8"/>\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n',
+        f"<title>{xml_text(words['map'])}</title>\n<style>\n{PAGE_CSS}</style>\n</head>\n",
+        f"<body>\n<main>\n<h1>{xml_text(words['map'])}</h1>\n",
+        f'<div class="layout">\n<figure>\n{inline}</figure>\n',
+        f'<nav aria-label="{xml_text(words["muscles"])}">\n'
+        f"<h2>{xml_text(words['muscles'])}</h2>\n<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
+        f"<h2>{xml_text(words['image_map'])}</h2>\n",
+        f'<p><img src="{xml_text(image)}" usemap="#muscles" '
+        f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"/></p>\n',
+        f'<map name="muscles">\n{_areas(muscles, settings.link_template)}</map>\n',
+        "</main>\n</body>\n</html>\n",
+    ])
+
+
+def _list(muscles: Sequence[Muscle]) -> str:
+    rows = []
+    for muscle in muscles:
+        latin = (f' <span class="latin" lang="la">{xml_text(muscle.latin)}</span>'
+                 if muscle.latin else "")
+        rows.append(f'<li><a href="#muscle-{xml_text(muscle.slug)}">'
+                    f"{xml_text(muscle.title)}</a>{latin}</li>\n")
+    return "".join(rows)
+
+
+def _areas(muscles: Sequence[Muscle], link_template: str) -> str:
+    rows = []
+    for muscle in muscles:
+        link = bodymap.resolve_link(link_template, muscle.slug)
+        href = f' href="{xml_text(link)}"' if link is not None else ""
+        for region in muscle.regions:
+            rows.append(f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
+                        f'alt="{label(muscle.title)}"/>\n')
+    return "".join(rows)

@@ -1,0 +1,555 @@
+"""SQLite database: normalized tables, full-text search and readable views (lossless).
+
+Writing into an existing database upserts in one transaction: a per-muscle content hash
+(sha256 of the canonical JSON) tells unchanged muscles, which are not touched; changed
+ones are replaced; muscles no longer in the input are deleted only with ``--prune``.
+A new database is built in a temporary file beside the target and renamed over it, so
+a failed or killed run never leaves a half database. Every SQL statement is constant
+text; all content goes through parameters.
+
+Tables (``PRAGMA foreign_keys=ON``, children cascade on delete)::
+
+    muscles   slug PK, id (stable number, keys the search index), title, latin, image,
+              image_focus, body, extra (JSON object), content_hash
+    texts     muscle, field (origin|insertion), language, text
+    functions muscle, position, part (short|extended), language, text
+    exercises muscle, position, name
+    regions   muscle, position                       (one row per polygon)
+    points    muscle, region, position, x, y         (exact text; x_value, y_value REAL)
+    search    FTS5 over title, latin, origin, insertion and function texts, kept in sync
+              by triggers; views muscle_texts, function_texts, region_coords,
+              muscle_summary flatten it for people.
+
+The schema version is ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file
+as ours. A database of another version, or another program's, is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from converter import canonical
+from converter.atomic import temporary_sibling
+from converter.coords import parse_number
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.model import Muscle, Number, thaw
+from converter.registry import Format, FormatOption, ReadContext, WriteContext
+
+SCHEMA_VERSION = 1
+#: ``PRAGMA application_id`` of every database this format writes ("MUSL").
+APPLICATION_ID = 0x4D55534C
+#: Muscles collected before their rows go to SQLite with ``executemany``.
+BATCH = 500
+
+_CHILD = "NOT NULL REFERENCES muscles (slug) ON DELETE CASCADE ON UPDATE CASCADE"
+_TABLES = (
+    """CREATE TABLE muscles (
+    slug TEXT NOT NULL PRIMARY KEY,
+    id INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    latin TEXT,
+    image TEXT,
+    image_focus TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
+    content_hash TEXT NOT NULL
+)""",
+    f"""CREATE TABLE texts (
+    id INTEGER PRIMARY KEY,
+    muscle TEXT {_CHILD},
+    field TEXT NOT NULL CHECK (field IN ('origin', 'insertion')),
+    language TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (muscle, field, language)
+)""",
+    f"""CREATE TABLE functions (
+    id INTEGER PRIMARY KEY,
+    muscle TEXT {_CHILD},
+    position INTEGER NOT NULL,
+    part TEXT NOT NULL CHECK (part IN ('short', 'extended')),
+    language TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (muscle, position, part, language)
+)""",
+    f"""CREATE TABLE exercises (
+    muscle TEXT {_CHILD},
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (muscle, position)
+) WITHOUT ROWID""",
+    f"""CREATE TABLE regions (
+    muscle TEXT {_CHILD},
+    position INTEGER NOT NULL,
+    PRIMARY KEY (muscle, position)
+) WITHOUT ROWID""",
+    """CREATE TABLE points (
+    muscle TEXT NOT NULL,
+    region INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    x TEXT NOT NULL,
+    y TEXT NOT NULL,
+    x_value REAL GENERATED ALWAYS AS (CAST(x AS REAL)) VIRTUAL,
+    y_value REAL GENERATED ALWAYS AS (CAST(y AS REAL)) VIRTUAL,
+    PRIMARY KEY (muscle, region, position),
+    FOREIGN KEY (muscle, region) REFERENCES regions (muscle, position)
+        ON DELETE CASCADE ON UPDATE CASCADE
+) WITHOUT ROWID""",
+)
+
+# Search rows are keyed by the rows they index: texts id*4, functions id*4+1, a muscle's
+# title id*4+2 and latin name id*4+3, so the triggers find them without a scan.
+_SEARCH = (
+    """CREATE VIRTUAL TABLE search USING fts5 (
+    slug UNINDEXED, field UNINDEXED, language UNINDEXED, text,
+    prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2'
+)""",
+    """INSERT INTO search (rowid, slug, field, language, text)
+    SELECT id * 4 + 2, slug, 'title', NULL, title FROM muscles
+    UNION ALL SELECT id * 4 + 3, slug, 'latin', NULL, latin FROM muscles
+        WHERE latin IS NOT NULL
+    UNION ALL SELECT id * 4, muscle, field, language, text FROM texts
+    UNION ALL SELECT id * 4 + 1, muscle, 'function.' || part, language, text FROM functions""",
+)
+_NAMES_IN = """INSERT INTO search (rowid, slug, field, language, text)
+        VALUES (new.id * 4 + 2, new.slug, 'title', NULL, new.title);
+    INSERT INTO search (rowid, slug, field, language, text)
+        SELECT new.id * 4 + 3, new.slug, 'latin', NULL, new.latin WHERE new.latin IS NOT NULL;"""
+_NAMES_OUT = "DELETE FROM search WHERE rowid IN (old.id * 4 + 2, old.id * 4 + 3);"
+_TEXT_IN = """INSERT INTO search (rowid, slug, field, language, text)
+        VALUES (new.id * 4, new.muscle, new.field, new.language, new.text);"""
+_TEXT_OUT = "DELETE FROM search WHERE rowid = old.id * 4;"
+_FUNCTION_IN = """INSERT INTO search (rowid, slug, field, language, text)
+        VALUES (new.id * 4 + 1, new.muscle, 'function.' || new.part, new.language, new.text);"""
+_FUNCTION_OUT = "DELETE FROM search WHERE rowid = old.id * 4 + 1;"
+_TRIGGERS = (
+    f"CREATE TRIGGER muscles_search_insert AFTER INSERT ON muscles BEGIN {_NAMES_IN} END",
+    f"CREATE TRIGGER muscles_search_delete AFTER DELETE ON muscles BEGIN {_NAMES_OUT} END",
+    f"""CREATE TRIGGER muscles_search_update AFTER UPDATE OF slug, id, title, latin ON muscles
+    BEGIN {_NAMES_OUT} {_NAMES_IN} END""",
+    f"CREATE TRIGGER texts_search_insert AFTER INSERT ON texts BEGIN {_TEXT_IN} END",
+    f"CREATE TRIGGER texts_search_delete AFTER DELETE ON texts BEGIN {_TEXT_OUT} END",
+    f"CREATE TRIGGER texts_search_update AFTER UPDATE ON texts BEGIN {_TEXT_OUT} {_TEXT_IN} END",
+    f"CREATE TRIGGER functions_search_insert AFTER INSERT ON functions BEGIN {_FUNCTION_IN} END",
+    f"CREATE TRIGGER functions_search_delete AFTER DELETE ON functions BEGIN {_FUNCTION_OUT} END",
+    f"""CREATE TRIGGER functions_search_update AFTER UPDATE ON functions
+    BEGIN {_FUNCTION_OUT} {_FUNCTION_IN} END""",
+)
+_VIEWS = (
+    """CREATE VIEW muscle_texts AS
+SELECT m.slug, m.title, m.latin, l.language,
+    (SELECT t.text FROM texts AS t WHERE t.muscle = m.slug AND t.field = 'origin'
+        AND t.language = l.language) AS origin,
+    (SELECT t.text FROM texts AS t WHERE t.muscle = m.slug AND t.field = 'insertion'
+        AND t.language = l.language) AS insertion,
+    (SELECT group_concat(s.text, char(10)) FROM (SELECT f.text FROM functions AS f
+        WHERE f.muscle = m.slug AND f.part = 'short' AND f.language = l.language
+        ORDER BY f.position) AS s) AS functions
+FROM muscles AS m
+LEFT JOIN (SELECT muscle, language FROM texts UNION SELECT muscle, language FROM functions)
+    AS l ON l.muscle = m.slug
+ORDER BY m.slug, l.language""",
+    """CREATE VIEW function_texts AS
+SELECT muscle AS slug, position + 1 AS number, language,
+    max(CASE WHEN part = 'short' THEN text END) AS short,
+    max(CASE WHEN part = 'extended' THEN text END) AS extended
+FROM functions
+GROUP BY muscle, position, language
+ORDER BY muscle, position, language""",
+    """CREATE VIEW region_coords AS
+SELECT r.muscle AS slug, r.position + 1 AS number,
+    (SELECT group_concat(p.x || ',' || p.y, ',') FROM (SELECT q.x, q.y FROM points AS q
+        WHERE q.muscle = r.muscle AND q.region = r.position ORDER BY q.position) AS p
+    ) AS coords
+FROM regions AS r
+ORDER BY r.muscle, r.position""",
+    """CREATE VIEW muscle_summary AS
+SELECT m.slug, m.title, m.latin,
+    (SELECT group_concat(l.language, ', ') FROM (SELECT language FROM texts
+        WHERE muscle = m.slug UNION SELECT language FROM functions WHERE muscle = m.slug
+        ORDER BY 1) AS l) AS languages,
+    (SELECT count(DISTINCT position) FROM functions WHERE muscle = m.slug) AS functions,
+    (SELECT group_concat(e.name, '; ') FROM (SELECT name FROM exercises
+        WHERE muscle = m.slug ORDER BY position) AS e) AS exercises,
+    (SELECT group_concat(c.coords, ' | ') FROM (SELECT coords FROM region_coords
+        WHERE slug = m.slug ORDER BY number) AS c) AS coords,
+    m.image, m.image_focus, m.extra
+FROM muscles AS m
+ORDER BY m.slug""",
+)
+_STAMP = (f"PRAGMA application_id = {APPLICATION_ID}", f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+_INSERT_MUSCLE = """INSERT INTO muscles
+    (slug, id, title, latin, image, image_focus, body, extra, content_hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_TEXT = "INSERT INTO texts (muscle, field, language, text) VALUES (?, ?, ?, ?)"
+_INSERT_FUNCTION = """INSERT INTO functions (muscle, position, part, language, text)
+    VALUES (?, ?, ?, ?, ?)"""
+_INSERT_EXERCISE = "INSERT INTO exercises (muscle, position, name) VALUES (?, ?, ?)"
+_INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
+_INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
+_DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
+_EXISTING = "SELECT slug, content_hash, id FROM muscles ORDER BY slug"
+
+_SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
+    FROM muscles ORDER BY slug"""
+_SELECT_TEXTS = "SELECT muscle, field, language, text FROM texts ORDER BY muscle, field, language"
+_SELECT_FUNCTIONS = """SELECT muscle, position, part, language, text FROM functions
+    ORDER BY muscle, position, part, language"""
+_SELECT_EXERCISES = "SELECT muscle, name FROM exercises ORDER BY muscle, position"
+_SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
+    LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
+    ORDER BY r.muscle, r.position, p.position"""
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass
+class Counts:
+    """What one write did to the database."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept: int = 0  # in the database, not in the input, kept because --prune was not given
+
+    def summary(self, out: Path) -> str:
+        """The one-line summary the CLI prints."""
+        line = (f"{out}: {self.added} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged, {self.removed} removed")
+        if self.kept:
+            line += f" ({self.kept} not in the input kept; --prune removes them)"
+        return line
+
+
+@dataclass
+class _Batch:
+    """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
+
+    replaced: list[tuple[str]] = field(default_factory=list)
+    muscles: list[tuple[Any, ...]] = field(default_factory=list)
+    texts: list[tuple[Any, ...]] = field(default_factory=list)
+    functions: list[tuple[Any, ...]] = field(default_factory=list)
+    exercises: list[tuple[Any, ...]] = field(default_factory=list)
+    regions: list[tuple[Any, ...]] = field(default_factory=list)
+    points: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def add(self, muscle: Muscle, number: int, digest: str) -> None:
+        """Queue the rows of one muscle (``number`` is its stable id)."""
+        slug = muscle.slug
+        extra = json.dumps(thaw(muscle.extra), ensure_ascii=False)
+        self.muscles.append((slug, number, muscle.title, muscle.latin, muscle.image,
+                             muscle.image_focus, muscle.body, extra, digest))
+        for name in ("origin", "insertion"):
+            self.texts.extend((slug, name, lang, text)
+                              for lang, text in getattr(muscle, name).items())
+        for position, function in enumerate(muscle.functions):
+            for part in ("short", "extended"):
+                self.functions.extend((slug, position, part, lang, text)
+                                      for lang, text in getattr(function, part).items())
+        self.exercises.extend((slug, i, name) for i, name in enumerate(muscle.exercises))
+        for r, region in enumerate(muscle.regions):
+            self.regions.append((slug, r))
+            self.points.extend((slug, r, p, _exact(x), _exact(y))
+                               for p, (x, y) in enumerate(region.points))
+
+    def __len__(self) -> int:
+        return len(self.muscles)
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Delete the muscles being replaced, insert every queued row, start empty."""
+        conn.executemany(_DELETE_MUSCLE, self.replaced)
+        conn.executemany(_INSERT_MUSCLE, self.muscles)
+        conn.executemany(_INSERT_TEXT, self.texts)
+        conn.executemany(_INSERT_FUNCTION, self.functions)
+        conn.executemany(_INSERT_EXERCISE, self.exercises)
+        conn.executemany(_INSERT_REGION, self.regions)
+        conn.executemany(_INSERT_POINT, self.points)
+        for rows in (self.replaced, self.muscles, self.texts, self.functions, self.exercises,
+                     self.regions, self.points):
+            rows.clear()
+
+
+def _exact(value: Number) -> str:
+    """A coordinate as text exactly as written (``12``, ``12.50``)."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def content_hash(muscle: Muscle) -> str:
+    """sha256 of the muscle's canonical JSON: equal hashes mean equal muscles."""
+    return hashlib.sha256(canonical.dumps(muscle).encode("utf-8")).hexdigest()
+
+
+class SqliteFormat(Format):
+    name = "sqlite"
+    description = "SQLite database with full-text search and views; upserts (lossless)"
+    extensions = (".db", ".sqlite", ".sqlite3")
+    options = (FormatOption("prune", "delete muscles whose source is gone", default=False,
+                            is_flag=True),)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        try:
+            conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
+                                   isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _sqlite_error(path, exc) from None
+        try:
+            conn.execute("BEGIN")
+            if check_schema(conn, str(path)):
+                raise error(str(path), "empty-database",
+                            "is an empty SQLite database, not one written by muscle-convert")
+            yield from _read_muscles(conn, str(path), ctx)
+        except sqlite3.Error as exc:
+            raise _sqlite_error(path, exc) from None
+        finally:
+            conn.close()
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        out = Path(out)
+        prune = bool(ctx.option("prune", False))
+        if out.is_dir():
+            raise error(str(out), "output-not-file", "is a directory; give a database file name")
+        try:
+            if not out.exists() or out.stat().st_size == 0:
+                counts = _write_new(muscles, out, ctx)
+            else:
+                counts = _update(muscles, out, ctx, prune)
+        except sqlite3.Error as exc:
+            raise _sqlite_error(out, exc) from None
+        return counts.summary(out)
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -32768")
+    return conn
+
+
+def _create_tables(conn: sqlite3.Connection) -> None:
+    for statement in _TABLES:
+        conn.execute(statement)
+
+
+def _finish_schema(conn: sqlite3.Connection) -> None:
+    """Search index (filled from the tables), its triggers, views and version stamp."""
+    for statement in (*_SEARCH, *_TRIGGERS, *_VIEWS, *_STAMP):
+        conn.execute(statement)
+
+
+def _write_new(muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> Counts:
+    """Build a new database in a temporary file, then rename it to ``out``.
+
+    Rows are loaded first; the search index is filled in one statement afterwards and
+    the triggers that keep it in sync are created last (much faster than per row).
+    """
+    tmp = temporary_sibling(out, ".tmp")
+    try:
+        conn = _connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")  # the file is discarded on failure
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN")
+            _create_tables(conn)
+            counts = _load(conn, muscles, {}, ctx, str(out), prune=False)
+            _finish_schema(conn)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return counts
+
+
+def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool) -> Counts:
+    """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction."""
+    conn = _connect(out)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if check_schema(conn, str(out)):
+                _create_tables(conn)
+                _finish_schema(conn)
+            existing = {slug: (digest, number) for slug, digest, number
+                        in conn.execute(_EXISTING)}
+            counts = _load(conn, muscles, existing, ctx, str(out), prune=prune)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+    return counts
+
+
+def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
+          existing: dict[str, tuple[str, int]], ctx: WriteContext, out: str,
+          *, prune: bool) -> Counts:
+    """Stream muscles into the tables; ``existing`` maps slug -> (hash, id)."""
+    counts = Counts()
+    next_id = max((number for _, number in existing.values()), default=0) + 1
+    seen: set[str] = set()
+    batch = _Batch()
+    for muscle in muscles:
+        if muscle.slug in seen:
+            ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
+                                  f"slug {muscle.slug!r} is given twice; the first is kept"))
+            continue
+        seen.add(muscle.slug)
+        digest = content_hash(muscle)
+        old = existing.get(muscle.slug)
+        if old is None:
+            counts.added += 1
+            number, next_id = next_id, next_id + 1
+        elif old[0] == digest:
+            counts.unchanged += 1
+            continue
+        else:
+            counts.updated += 1
+            number = old[1]
+            batch.replaced.append((muscle.slug,))
+        batch.add(muscle, number, digest)
+        if len(batch) >= BATCH:
+            batch.flush(conn)
+    batch.flush(conn)
+    gone = [(slug,) for slug in existing if slug not in seen]
+    if prune:
+        conn.executemany(_DELETE_MUSCLE, gone)
+        counts.removed = len(gone)
+    else:
+        counts.kept = len(gone)
+    return counts
+
+
+def check_schema(conn: sqlite3.Connection, path: str) -> bool:
+    """True for an empty database; raise :class:`MuscleError` unless it is ours and of
+    :data:`SCHEMA_VERSION`."""
+    application = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application == 0 and version == 0 and objects == 0:
+        return True
+    if application != APPLICATION_ID:
+        raise error(path, "not-muscle-database",
+                    "is a SQLite database that muscle-convert did not write; "
+                    "choose another file")
+    if version > SCHEMA_VERSION:
+        raise error(path, "schema-too-new",
+                    f"has schema version {version}, newer than version {SCHEMA_VERSION} of "
+                    "this muscle-convert; upgrade muscle-convert to use it")
+    if version < SCHEMA_VERSION:
+        raise error(path, "schema-too-old",
+                    f"has schema version {version}, which this muscle-convert (version "
+                    f"{SCHEMA_VERSION}) cannot migrate; write to a new database file")
+    return False
+
+
+def _sqlite_error(path: Path | str, exc: sqlite3.Error) -> MuscleError:
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+        return error(str(path), "not-sqlite", "is not a SQLite database")
+    return error(str(path), "sqlite-error", f"SQLite failed: {exc}")
+
+
+class _Groups:
+    """Rows of a cursor sorted by their first column (a slug), taken slug by slug."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._next = next(rows, None)
+
+    def take(self, slug: Any) -> list[tuple[Any, ...]]:
+        """The rows of ``slug`` without their first column (rows before it are skipped)."""
+        taken = []
+        while self._next is not None and _order(self._next[0]) <= _order(slug):
+            if self._next[0] == slug:
+                taken.append(self._next[1:])
+            self._next = next(self._rows, None)
+        return taken
+
+
+def _order(value: Any) -> tuple[int, Any]:
+    """SQLite's sort order across storage classes: NULL, numbers, text, blobs."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, int | float):
+        return (1, value)
+    return (2, value) if isinstance(value, str) else (3, bytes(value))
+
+
+def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext) -> Iterator[Muscle]:
+    texts = _Groups(conn.execute(_SELECT_TEXTS))
+    functions = _Groups(conn.execute(_SELECT_FUNCTIONS))
+    exercises = _Groups(conn.execute(_SELECT_EXERCISES))
+    points = _Groups(conn.execute(_SELECT_POINTS))
+    for slug, title, latin, image, image_focus, body, extra in conn.execute(_SELECT_MUSCLES):
+        where = f"muscles[{slug}]"
+        try:
+            extra_value = json.loads(extra) if isinstance(extra, str) else extra
+        except json.JSONDecodeError as exc:
+            ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
+                                  f"is not valid JSON: {exc.msg}"))
+            continue
+        record = {
+            "slug": slug, "title": title, "latin": latin,
+            **_localized(texts.take(slug)),
+            "functions": _functions(functions.take(slug)),
+            "exercises": [name for (name,) in exercises.take(slug)],
+            "image": image, "image_focus": image_focus,
+            "regions": _regions(points.take(slug)),
+            "body": body, "extra": extra_value,
+        }
+        try:
+            yield canonical.from_canonical(record, path=path, field=where)
+        except MuscleError as exc:
+            for diagnostic in exc.diagnostics:
+                ctx.report(diagnostic)
+
+
+def _localized(rows: list[tuple[Any, ...]]) -> dict[str, dict[Any, Any]]:
+    texts: dict[str, dict[Any, Any]] = {"origin": {}, "insertion": {}}
+    for name, language, text in rows:
+        texts[name][language] = text
+    return texts
+
+
+def _functions(rows: list[tuple[Any, ...]]) -> list[dict[str, dict[Any, Any]]]:
+    by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
+    for position, part, language, text in rows:
+        by_position.setdefault(position, {"short": {}, "extended": {}})[part][language] = text
+    return list(by_position.values())
+
+
+def _regions(rows: list[tuple[Any, ...]]) -> list[list[list[Any]]]:
+    polygons: dict[Any, list[list[Any]]] = {}
+    for region, x, y in rows:
+        points = polygons.setdefault(region, [])
+        if x is not None or y is not None:
+            points.append([_number(x), _number(y)])
+    return list(polygons.values())
+
+
+def _number(text: Any) -> Any:
+    """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"); anything else is left for the
+    validator to report."""
+    if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text):
+        return parse_number(text)
+    return text

@@ -1,0 +1,114 @@
+"""SVG image maps: ``map.svg`` of all muscles plus one focus image per muscle (lossy).
+
+``map.svg`` holds each muscle as an ``<a data-slug=...>`` with a ``<title>`` and its
+polygons, so reading it back recovers slug, title and regions exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from converter import bodymap
+from converter.atomic import atomic_directory, safe_child
+from converter.authoring import muscle_from_front_matter
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.model import Muscle
+from converter.registry import Format, ReadContext, WriteContext
+from converter.slug import is_slug
+
+MAP_NAME = "map.svg"
+_SVG = f"{{{bodymap.SVG_NS}}}"
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+class SvgFormat(Format):
+    name = "svg"
+    description = "SVG image map (map.svg) plus a focus image per muscle, in a directory"
+    extensions = (".svg",)
+    directory_marker = MAP_NAME
+    carries = frozenset({"slug", "title", "regions"})
+    options = bodymap.MAP_OPTIONS
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        target = path / MAP_NAME if path.is_dir() else path
+        root = _parse(target, ctx.max_bytes)
+        for index, element in enumerate(root.iter(f"{_SVG}a")):
+            slug = element.get("data-slug")
+            if slug is None:
+                continue
+            try:
+                yield _muscle(element, slug, str(target), f"a[{index}]")
+            except MuscleError as exc:
+                for diagnostic in exc.diagnostics:
+                    ctx.report(diagnostic)
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        items = bodymap.sorted_muscles(muscles)
+        settings = bodymap.map_settings(items, ctx, out)
+        bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
+        focus = [m for m in items if f"{m.slug}.svg" != MAP_NAME]
+        for muscle in items:
+            if f"{muscle.slug}.svg" == MAP_NAME:
+                ctx.report(Diagnostic(bodymap.source_of(muscle, ctx, out), None, None, "slug",
+                                      "reserved-name", f"a focus image {muscle.slug}.svg "
+                                      f"would replace {MAP_NAME}; it is not written"))
+        with atomic_directory(out) as tmp:
+            bodymap.copy_base_image(settings, tmp)
+            _save(tmp / MAP_NAME, bodymap.map_svg(
+                items, settings.viewbox, base_image=settings.base_image,
+                link_template=settings.link_template, lang=settings.lang))
+            for muscle in focus:
+                _save(safe_child(tmp, f"{muscle.slug}.svg"), bodymap.focus_svg(
+                    muscle, items, settings.viewbox, base_image=settings.base_image))
+        return f"wrote {MAP_NAME} and {len(focus)} focus images to {out}"
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _parse(path: Path, max_bytes: int) -> Any:
+    """The root element of an SVG file, or one diagnostic saying why there is none."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise error(name, "file-too-large", f"is {size} bytes, over the limit of "
+                        f"{max_bytes} (--max-bytes)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(name, "unreadable", exc.strerror or str(exc)) from None
+    try:
+        root = fromstring(raw)
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (None, None))
+        raise error(name, "bad-svg", f"is not well-formed XML: {exc}", line=line,
+                    column=None if column is None else column + 1) from None
+    except DefusedXmlException as exc:
+        raise error(name, "bad-svg", f"uses a forbidden XML feature: {exc}") from None
+    if root.tag != f"{_SVG}svg":
+        raise error(name, "bad-svg", "is not an SVG document (the root must be <svg>)")
+    return root
+
+
+def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
+    """One ``<a data-slug>`` of a map back to a muscle (slug, title and regions)."""
+    if not is_slug(slug):
+        raise error(path, "bad-slug", f"data-slug {slug!r} is not a slug", field=where)
+    title = element.find(f"{_SVG}title")
+    coords = [",".join(t for t in _SEPARATORS.split(p.get("points", "").strip()) if t)
+              for p in element.iter(f"{_SVG}polygon")]
+    front = {"slug": slug, "title": None if title is None else (title.text or ""),
+             "coords": coords}
+    try:
+        return muscle_from_front_matter(front, path=path, slug_hint=slug)
+    except MuscleError as exc:
+        raise MuscleError([replace(d, field=f"{where}.{d.field.replace('coords', 'regions')}")
+                           for d in exc.diagnostics]) from None

@@ -1,0 +1,200 @@
+"""The maps in a real browser: headless Debian Chromium driven by Playwright.
+
+The browser is the system's ``/usr/bin/chromium`` (Debian package ``chromium``; ``.ci/run``
+installs it); Playwright never downloads one. Everything is opened from ``file://`` URLs
+with network features switched off, so the test needs no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import converter
+from converter.model import Muscle
+from tests.browser.png import Image, decode
+from tests.conftest import SAMPLES
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1200, "height": 1000}
+MUSCLES = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
+
+# A point inside the first polygon of a muscle, as near its bounding box's middle as
+# possible, where a click really lands on that muscle's link: returns client (x, y) and
+# the point in diagram pixels (ux, uy).
+INTERIOR_POINT = """(slug) => {
+  const link = document.querySelector(`svg a[data-slug="${slug}"]`);
+  const shape = link.querySelector("polygon");
+  shape.scrollIntoView({block: "center", inline: "center"});
+  const box = shape.getBBox();
+  const middle = [box.x + box.width / 2, box.y + box.height / 2];
+  const candidates = [];
+  for (let i = 0; i <= 24; i++) for (let j = 0; j <= 24; j++)
+    candidates.push([box.x + box.width * i / 24, box.y + box.height * j / 24]);
+  const away = (p) => Math.hypot(p[0] - middle[0], p[1] - middle[1]);
+  candidates.sort((p, q) => away(p) - away(q));
+  const svg = shape.ownerSVGElement;
+  for (const [ux, uy] of candidates) {
+    const point = svg.createSVGPoint();
+    point.x = ux; point.y = uy;
+    if (!shape.isPointInFill(point)) continue;
+    const screen = point.matrixTransform(shape.getScreenCTM());
+    const hit = document.elementFromPoint(screen.x, screen.y);
+    if (hit && hit.closest("a") === link) return {x: screen.x, y: screen.y, ux, uy};
+  }
+  return null;
+}"""
+
+
+@dataclass(frozen=True)
+class Site:
+    """The svg and html outputs of the samples, with stand-in pages for their links."""
+
+    svg: Path
+    html: Path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = tmp_path_factory.mktemp("site")
+    converter.write(MUSCLES, root / "svg", "svg")
+    converter.write(MUSCLES, root / "html", "html")
+    for directory in (root / "svg", root / "html"):
+        for muscle in MUSCLES:  # the pages the default link template points at
+            (directory / f"{muscle.slug}.html").write_text(
+                f"<!DOCTYPE html><title>{muscle.slug}</title>", encoding="utf-8")
+    return Site(root / "svg", root / "html")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium "
+                    "(.ci/run does this); the browser tests never download a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()
+
+
+def interior_point(page: Any, muscle: Muscle) -> dict[str, float]:
+    point = page.evaluate(INTERIOR_POINT, muscle.slug)
+    assert point is not None, f"no clickable point inside {muscle.slug}"
+    return point
+
+
+def is_blank(image: Image) -> bool:
+    """True when (nearly) every pixel has the background colour."""
+    counts = image.colours()
+    background = counts.most_common(1)[0][1]
+    return len(counts) < 3 or background > 0.995 * image.width * image.height
+
+
+@pytest.mark.parametrize("muscle", MUSCLES, ids=[m.slug for m in MUSCLES])
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_clicking_a_region_follows_its_link(page: Any, site: Site, name: str,
+                                            muscle: Muscle) -> None:
+    start = site.svg.parent / name
+    page.goto(start.as_uri())
+    point = interior_point(page, muscle)
+    page.mouse.click(point["x"], point["y"])
+    target = (start.parent / f"{muscle.slug}.html").as_uri()
+    page.wait_for_url(target)
+    assert page.url == target
+
+
+@pytest.mark.parametrize("muscle", MUSCLES, ids=[m.slug for m in MUSCLES])
+def test_clicking_the_classic_image_map_follows_its_link(page: Any, site: Site,
+                                                         muscle: Muscle) -> None:
+    page.goto((site.html / "index.html").as_uri())
+    point = interior_point(page, muscle)  # in diagram pixels, the <area> coords' units
+    page.evaluate("""([ux, uy]) => {
+      const top = document.querySelector("img[usemap]").getBoundingClientRect().top;
+      window.scrollBy(0, top + uy - window.innerHeight / 2);
+    }""", [point["ux"], point["uy"]])
+    box = page.locator("img[usemap]").bounding_box()
+    x, y = box["x"] + point["ux"], box["y"] + point["uy"]
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('href')",
+                        [x, y])
+    assert hit == f"{muscle.slug}.html"
+    page.mouse.click(x, y)
+    target = (site.html / f"{muscle.slug}.html").as_uri()
+    page.wait_for_url(target)
+    assert page.url == target
+
+
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_every_region_has_an_accessible_name(page: Any, site: Site, name: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto((site.svg.parent / name).as_uri())
+    for muscle in MUSCLES:
+        region = page.locator(f'svg a[data-slug="{muscle.slug}"]')
+        expect(region).to_have_accessible_name(muscle.title)
+        expect(region).to_have_role("link")
+        assert page.get_by_role("link", name=muscle.title, exact=True).count() >= 1
+    areas = page.locator("area")
+    expected = [m.title for m in MUSCLES for _ in m.regions] if name.endswith("html") else []
+    assert areas.count() == len(expected)
+    for index, title in enumerate(expected):
+        expect(areas.nth(index)).to_have_accessible_name(title)
+
+
+def fill_opacity(page: Any, slug: str) -> float:
+    return float(page.evaluate(
+        "(slug) => getComputedStyle(document.querySelector("
+        "`a[data-slug=\"${slug}\"] polygon`)).fillOpacity", slug))
+
+
+def test_hover_and_keyboard_focus_highlight_a_region(page: Any, site: Site) -> None:
+    first, other = MUSCLES[0], MUSCLES[1]
+    page.goto((site.svg / "map.svg").as_uri())
+    resting = fill_opacity(page, first.slug)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.slug") == first.slug
+    assert fill_opacity(page, first.slug) > resting
+    assert fill_opacity(page, other.slug) == resting
+    page.keyboard.press("Tab")
+    assert fill_opacity(page, first.slug) == resting
+    point = interior_point(page, MUSCLES[2])
+    page.mouse.move(point["x"], point["y"])
+    assert fill_opacity(page, MUSCLES[2].slug) > resting
+
+
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html", "svg/soleus.svg"])
+def test_screenshot_is_not_blank(page: Any, site: Site, name: str, tmp_path: Path) -> None:
+    page.goto((site.svg.parent / name).as_uri())
+    shot = tmp_path / "screenshot.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert not is_blank(decode(shot.read_bytes()))
+
+
+def test_blank_page_screenshot_is_blank(page: Any, tmp_path: Path) -> None:
+    page.set_content("<html><body style='background: white'></body></html>")
+    shot = tmp_path / "blank.png"
+    page.screenshot(path=str(shot))
+    assert is_blank(decode(shot.read_bytes()))
+
+
+def test_pages_load_nothing_from_the_network(page: Any, site: Site) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for name in ("svg/map.svg", "html/index.html"):
+        page.goto((site.svg.parent / name).as_uri())
+        page.wait_for_load_state("load")
+    assert requests and all(url.startswith("file://") for url in requests)

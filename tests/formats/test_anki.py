@@ -1,0 +1,550 @@
+"""The anki format: decks the official Anki library imports, updates and never duplicates."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+
+import converter
+from converter.bodymap import fit_viewbox, focus_svg
+from converter.cli import cli
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Function, LocalizedText, Muscle, Region
+from converter.registry import ReadContext, Source, WriteContext, get_format
+from formats import anki as anki_format
+from formats.anki import AnkiFormat, media_name, note_guid, stable_id
+from tests.conftest import SAMPLES
+from tests.strategies import corpora
+
+FMT = AnkiFormat()
+DANISH_DECK = "Anatomi::Muskler"
+
+
+@pytest.fixture(autouse=True)
+def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose note times themselves; an inherited SOURCE_DATE_EPOCH would hide them."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[object]:
+    """A fresh, empty Anki collection (official library)."""
+    from anki.collection import Collection
+
+    folder = tmp_path / "anki"
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def _muscle(slug: str, title: str, **fields: object) -> Muscle:
+    return Muscle(slug=slug, title=title, **fields)  # type: ignore[arg-type]
+
+
+def _region(*points: tuple[int, int]) -> Region:
+    return Region(tuple(points))
+
+
+def _write(muscles: list[Muscle], out: Path, times: dict[str, float] | None = None,
+           **options: object) -> tuple[str, list[Diagnostic]]:
+    reported: list[Diagnostic] = []
+    sources = {slug: Source(f"{slug}.md", mtime) for slug, mtime in (times or {}).items()}
+    ctx = WriteContext(options=dict(options), sources=sources, report=reported.append)
+    return FMT.write(iter(muscles), out, ctx), reported
+
+
+def _read(path: Path) -> tuple[list[Muscle], list[Diagnostic]]:
+    reported: list[Diagnostic] = []
+    return list(FMT.read(path, ReadContext(report=reported.append))), reported
+
+
+def _import(col: object, path: Path) -> object:
+    """Import like Anki's default: update notes and note types only when newer."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as When
+
+    options = ImportAnkiPackageOptions(
+        merge_notetypes=True, with_scheduling=False, with_deck_configs=False,
+        update_notes=When.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+        update_notetypes=When.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER)
+    return col.import_anki_package(  # type: ignore[attr-defined]
+        ImportAnkiPackageRequest(package_path=str(path), options=options))
+
+
+def _notes(col: object) -> dict[str, object]:
+    """slug -> note of the collection."""
+    notes = [col.get_note(nid) for nid in col.find_notes("")]  # type: ignore[attr-defined]
+    return {note["Slug"]: note for note in notes}
+
+
+def _stored(path: Path, sql: str) -> list[tuple]:
+    """Run a query on the collection inside an .apkg."""
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("collection.anki2")
+    db = path.with_suffix(".sqlite")
+    db.write_bytes(data)
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+        db.unlink()
+
+
+def _sample_times(sample_muscles: list[Muscle]) -> dict[str, float]:
+    return {m.slug: (SAMPLES / f"{m.slug}.md").stat().st_mtime for m in sample_muscles}
+
+
+# --- the official Anki library imports the deck ----------------------------------------------
+
+def test_anki_imports_samples_with_counts_fields_deck_and_media(
+        tmp_path: Path, collection: object, sample_muscles: list[Muscle]) -> None:
+    out = tmp_path / "muscles.apkg"
+    summary, _ = _write(sample_muscles, out, _sample_times(sample_muscles),
+                        deck=DANISH_DECK, lang="da")
+    _import(collection, out)
+
+    mapped = [m for m in sample_muscles if m.regions]
+    expected_cards = len(sample_muscles) + len(mapped) + sum(bool(m.latin)
+                                                              for m in sample_muscles)
+    assert collection.note_count() == len(sample_muscles)
+    assert collection.card_count() == expected_cards
+    assert f"{expected_cards} cards" in summary
+    assert DANISH_DECK in {d.name for d in collection.decks.all_names_and_ids()}
+    in_deck = collection.find_cards(f'"deck:{DANISH_DECK}"')
+    assert len(in_deck) == expected_cards
+
+    notes = _notes(collection)
+    biceps = next(m for m in sample_muscles if m.slug == "biceps-brachii")
+    note = notes["biceps-brachii"]
+    assert note["Name"] == "Biceps Brachii"
+    assert note["Latin"] == "Musculus biceps brachii"
+    assert note["Origin"] == biceps.origin["da"]
+    assert note["Insertion"] == biceps.insertion["da"]
+    assert biceps.functions[0].short["da"] in note["Functions"]
+    assert note["Functions"].startswith('<ol class="functions"><li>')
+    assert all(f"<li>{e}</li>" in note["Exercises"] for e in biceps.exercises)
+    assert note["Image"] == f'<img src="{media_name("biceps-brachii")}" alt="">'
+
+    media = Path(collection.media.dir())
+    viewbox = fit_viewbox(sample_muscles)
+    for muscle in mapped:
+        stored = (media / media_name(muscle.slug)).read_text(encoding="utf-8")
+        assert stored == focus_svg(muscle, sample_muscles, viewbox)
+
+
+def test_card_templates_ask_the_three_questions(tmp_path: Path, collection: object) -> None:
+    muscles = [
+        _muscle("a-mapped", "Alpha", latin="Musculus alpha",
+                origin=LocalizedText({"en": "Top of the bone"}),
+                functions=(Function(LocalizedText({"en": "Lifts the arm"}),
+                                    LocalizedText({"en": "Raises it sideways"})),),
+                regions=(_region((0, 0), (10, 0), (10, 10)),)),
+        _muscle("b-plain", "Beta"),
+    ]
+    out = tmp_path / "d.apkg"
+    _write(muscles, out, {"a-mapped": 1_700_000_000, "b-plain": 1_700_000_000})
+    _import(collection, out)
+
+    cards = {}
+    for cid in collection.find_cards(""):
+        card = collection.get_card(cid)
+        cards[(card.note()["Slug"], card.template()["name"])] = card
+    assert set(cards) == {("a-mapped", "Name → origin, insertion, functions"),
+                          ("a-mapped", "Focus image → name"), ("a-mapped", "Latin → name"),
+                          ("b-plain", "Name → origin, insertion, functions")}
+    name_card = cards[("a-mapped", "Name → origin, insertion, functions")]
+    assert "Alpha" in name_card.question() and "Top of the bone" not in name_card.question()
+    assert "Top of the bone" in name_card.answer() and "Lifts the arm" in name_card.answer()
+    image_card = cards[("a-mapped", "Focus image → name")]
+    assert media_name("a-mapped") in image_card.question()
+    assert "Alpha" not in image_card.question() and "Alpha" in image_card.answer()
+    latin_card = cards[("a-mapped", "Latin → name")]
+    assert "Musculus alpha" in latin_card.question() and "Alpha" not in latin_card.question()
+    assert "Alpha" in latin_card.answer()
+    css = name_card.render_output().css
+    assert ".nightMode" in css and "@media (max-width" in css
+
+
+def test_regenerated_deck_updates_changed_note_and_adds_one(
+        tmp_path: Path, collection: object) -> None:
+    first = [_muscle("soleus", "Soleus", origin=LocalizedText({"en": "Back of the tibia"})),
+             _muscle("trapezius", "Trapezius", exercises=("Shrugs",))]
+    times = {"soleus": 1_700_000_000, "trapezius": 1_700_000_000}
+    _write(first, tmp_path / "v1.apkg", times)
+    _import(collection, tmp_path / "v1.apkg")
+    assert collection.note_count() == 2
+    before = _notes(collection)
+    reviewed = collection.get_card(before["trapezius"].card_ids()[0])
+    reviewed.type, reviewed.queue, reviewed.ivl, reviewed.due = 2, 2, 12, 40
+    collection.update_card(reviewed)
+
+    second = [_muscle("soleus", "Soleus", origin=LocalizedText({"en": "Fibula and tibia"})),
+              _muscle("trapezius", "Trapezius", exercises=("Shrugs",)),
+              _muscle("deltoideus", "Deltoideus")]
+    newer = {"soleus": 1_700_000_500, "trapezius": 1_700_000_000,
+             "deltoideus": 1_700_000_600}
+    _write(second, tmp_path / "v2.apkg", newer)
+    _import(collection, tmp_path / "v2.apkg")
+
+    assert collection.note_count() == 3
+    after = _notes(collection)
+    assert after["soleus"]["Origin"] == "Fibula and tibia"
+    assert after["soleus"].id == before["soleus"].id
+    assert after["soleus"].mod == 1_700_000_500
+    assert after["trapezius"].id == before["trapezius"].id
+    kept = collection.get_card(reviewed.id)
+    assert (kept.ivl, kept.due, kept.queue) == (12, 40, 2)
+
+
+def test_edited_text_with_an_old_time_is_not_taken_by_anki(
+        tmp_path: Path, collection: object) -> None:
+    """Why note times follow the sources: Anki ignores incoming notes that are not newer."""
+    _write([_muscle("soleus", "Soleus", latin="Old")], tmp_path / "v1.apkg",
+           {"soleus": 1_700_000_000})
+    _import(collection, tmp_path / "v1.apkg")
+    _write([_muscle("soleus", "Soleus", latin="New")], tmp_path / "v2.apkg",
+           {"soleus": 1_700_000_000})
+    _import(collection, tmp_path / "v2.apkg")
+    assert _notes(collection)["soleus"]["Latin"] == "Old"
+
+
+def test_title_with_script_is_stored_escaped(tmp_path: Path, collection: object) -> None:
+    title = "<script>alert(1)</script>"
+    muscle = _muscle("evil", title, latin='"quoted" & <b>bold</b>', exercises=("<img src=x>",))
+    out = tmp_path / "evil.apkg"
+    _write([muscle], out, {"evil": 1_700_000_000})
+    _import(collection, out)
+    note = _notes(collection)["evil"]
+    assert note["Name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert note["Latin"] == "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"
+    assert "<img src=x>" not in note["Exercises"]
+    card = collection.get_card(note.card_ids()[0])
+    assert "<script>" not in card.question() and "&lt;script&gt;" in card.question()
+    assert _read(out)[0] == [muscle]
+
+
+# --- stable identity ------------------------------------------------------------------------
+
+def test_identity_depends_on_slug_and_names_only(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    _write([_muscle("soleus", "Soleus")], a, {"soleus": 100}, deck="X")
+    _write([_muscle("soleus", "Calf muscle", latin="Musculus soleus")], b, {"soleus": 900},
+           deck="X")
+    sql = "SELECT guid, mid FROM notes"
+    assert _stored(a, sql) == _stored(b, sql) == [(note_guid("soleus"),
+                                                  stable_id("muscle-convert muscle"))]
+    assert note_guid("soleus") != note_guid("trapezius")
+    decks = json.loads(_stored(a, "SELECT decks FROM col")[0][0])
+    ours = [d for d in decks.values() if d["name"] == "X"]
+    assert [d["id"] for d in ours] == [stable_id("muscle-convert deck X")]
+    assert stable_id("muscle-convert deck X") != stable_id("muscle-convert deck Y")
+    assert all((1 << 30) <= stable_id(name) < (1 << 31) for name in ("a", "b", "Æøå"))
+
+
+# --- note times and byte-identical output ---------------------------------------------------
+
+def test_note_times_come_from_sources(tmp_path: Path) -> None:
+    out = tmp_path / "t.apkg"
+    muscles = [_muscle("a", "A"), _muscle("b", "B")]
+    _write(muscles, out, {"a": 1_600_000_000.9, "b": 1_650_000_000.2})
+    notes = _stored(out, "SELECT guid, mod FROM notes ORDER BY guid")
+    assert sorted(notes) == sorted([(note_guid("a"), 1_600_000_000),
+                                    (note_guid("b"), 1_650_000_000)])
+    cards = _stored(out, "SELECT n.guid, c.mod FROM cards c JOIN notes n ON n.id = c.nid")
+    assert sorted(cards) == sorted(notes)
+
+
+def test_source_date_epoch_sets_every_time(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    out = tmp_path / "t.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1_600_000_000})
+    assert {mod for (mod,) in _stored(out, "SELECT mod FROM notes")} == {1234567890}
+    models = json.loads(_stored(out, "SELECT models FROM col")[0][0])
+    assert [m["mod"] for m in models.values()] == [1234567890]
+
+
+def test_malformed_source_date_epoch_is_an_error(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(MuscleError) as caught:
+        _write([_muscle("a", "A")], tmp_path / "t.apkg")
+    assert caught.value.diagnostics[0].code == "bad-source-date-epoch"
+
+
+def test_unknown_source_time_is_reported(tmp_path: Path) -> None:
+    _, reported = _write([_muscle("a", "A"), _muscle("b", "B")], tmp_path / "t.apkg",
+                         {"a": 1_600_000_000})
+    assert [(d.code, d.severity) for d in reported] == [("no-source-time", "warning")]
+    assert "1 notes" in reported[0].message
+
+
+def test_same_input_gives_identical_bytes(tmp_path: Path, sample_muscles: list[Muscle],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    times = _sample_times(sample_muscles)
+    one, two, three = tmp_path / "1.apkg", tmp_path / "2.apkg", tmp_path / "3.apkg"
+    _write(sample_muscles, one, times, deck=DANISH_DECK)
+    _write(list(reversed(sample_muscles)), two, times, deck=DANISH_DECK)
+    assert one.read_bytes() == two.read_bytes()
+    touched = {**times, "soleus": times["soleus"] + 60}
+    _write(sample_muscles, three, touched, deck=DANISH_DECK)
+    assert three.read_bytes() != one.read_bytes()
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _write(sample_muscles, one, times, deck=DANISH_DECK)
+    _write(sample_muscles, two, touched, deck=DANISH_DECK)
+    assert one.read_bytes() == two.read_bytes()
+    with zipfile.ZipFile(one) as archive:
+        entries = archive.infolist()
+        media = json.loads(archive.read("media"))
+    assert {e.date_time for e in entries} == {(1980, 1, 1, 0, 0, 0)}
+    assert list(media.values()) == sorted(media.values())
+    assert [e.filename for e in entries] == ["collection.anki2", "media", *media]
+
+
+def test_cache_key_follows_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = WriteContext(options={"deck": "X"}, sources={"a": Source("a.md", 10.0)})
+    later = WriteContext(options={"deck": "X"}, sources={"a": Source("a.md", 20.0)})
+    assert FMT.cache_key(base) != FMT.cache_key(later)
+    before = FMT.cache_key(base)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "5")
+    assert FMT.cache_key(base) != before
+
+
+def test_failed_write_leaves_previous_deck(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "deck.apkg"
+    _write([_muscle("a", "A")], out, {"a": 100})
+    previous = out.read_bytes()
+    written = []
+
+    def failing(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+        written.append(name)
+        if len(written) == 2:
+            raise OSError("disk full")
+        archive.writestr(name, data)
+
+    monkeypatch.setattr(anki_format, "_zip_entry", failing)
+    with pytest.raises(OSError, match="disk full"):
+        _write([_muscle("a", "A changed"), _muscle("b", "B")], out, {"a": 200, "b": 200})
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.apkg"]
+
+
+# --- field HTML -------------------------------------------------------------------------------
+
+def test_language_choice_and_marked_fallback() -> None:
+    muscle = _muscle(
+        "m", "M", origin=LocalizedText({"da": "Skulderbladet", "en": "The scapula"}),
+        insertion=LocalizedText({"en": "The humerus"}),
+        functions=(Function(LocalizedText({"da": "Løfter armen"}),
+                            LocalizedText({"en": "Up to the side"})),))
+    fields = dict(zip(anki_format.FIELD_NAMES, anki_format.note_fields(muscle, "da", None),
+                      strict=True))
+    assert fields["Origin"] == "Skulderbladet"
+    assert fields["Insertion"] == ('<span lang="en">The humerus</span>'
+                                   '<span class="lang-fallback">(en)</span>')
+    assert '<span class="short">Løfter armen</span>' in fields["Functions"]
+    assert ('<span class="extended"><span lang="en">Up to the side</span>'
+            '<span class="lang-fallback">(en)</span></span>') in fields["Functions"]
+    assert fields["Lang"] == "da" and fields["Image"] == ""
+    english = anki_format.note_fields(muscle, "en", None)
+    assert english[2] == "The scapula" and "lang-fallback" not in english[3]
+
+
+def test_multiline_text_becomes_line_breaks_and_reads_back(tmp_path: Path) -> None:
+    muscle = _muscle("m", "Two\nlines", latin="a\tb", exercises=("x\ny", "", "&amp;"))
+    assert anki_format.note_fields(muscle, "en", None)[0] == "Two<br>lines"
+    out = tmp_path / "m.apkg"
+    _write([muscle], out, {"m": 1})
+    assert _read(out)[0] == [muscle]
+
+
+def test_muscles_without_regions_get_no_image(tmp_path: Path) -> None:
+    out = tmp_path / "n.apkg"
+    summary, _ = _write([_muscle("a", "A"), _muscle("b", "B", regions=(
+        _region((1, 1), (5, 1), (5, 5)),))], out, {"a": 1, "b": 1})
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("media")) == {"0": media_name("b")}
+        assert archive.read("0").decode().startswith("<?xml")
+    assert "1 images" in summary
+
+
+# --- options ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("deck", "expected"), [(" Anatomi :: Muskler ", "Anatomi::Muskler"),
+                                                ("Muscles", "Muscles")])
+def test_deck_names_are_normalized(tmp_path: Path, deck: str, expected: str) -> None:
+    summary, _ = _write([_muscle("a", "A")], tmp_path / "d.apkg", {"a": 1}, deck=deck)
+    assert repr(expected) in summary
+
+
+@pytest.mark.parametrize(("option", "value", "code"), [
+    ("deck", "Anatomi::", "bad-deck"), ("deck", "  ", "bad-deck"),
+    ("lang", "Dansk!", "bad-language")])
+def test_bad_options_are_errors(tmp_path: Path, option: str, value: str, code: str) -> None:
+    with pytest.raises(MuscleError) as caught:
+        _write([_muscle("a", "A")], tmp_path / "d.apkg", {"a": 1}, **{option: value})
+    assert caught.value.diagnostics[0].code == code
+    assert not (tmp_path / "d.apkg").exists()
+
+
+def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as caught:
+        _write([_muscle("a", "A"), _muscle("a", "Other")], tmp_path / "d.apkg")
+    assert caught.value.diagnostics[0].code == "duplicate-slug"
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+def _carried(muscle: Muscle) -> Muscle:
+    """What an Anki deck can give back. An empty Anki field cannot tell "no latin name"
+    (None) from an empty one (""), so an empty latin comes back as None."""
+    projected = muscle.project(FMT.carries)
+    return dataclasses.replace(projected, latin=projected.latin or None)
+
+
+@given(corpora())
+def test_round_trip_keeps_carried_fields(muscles: list[Muscle]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "deck.apkg"
+        _write(muscles, out, {m.slug: 1_700_000_000 for m in muscles}, lang="da")
+        back, problems = _read(out)
+    assert problems == []
+    assert back == [_carried(m) for m in muscles]
+
+
+def test_format_declares_what_it_carries() -> None:
+    fmt = get_format("anki")
+    assert isinstance(fmt, AnkiFormat) and not fmt.lossless
+    assert fmt.carries == {"slug", "title", "latin", "exercises"}
+    assert fmt.can_read and fmt.can_write and fmt.extensions == (".apkg",)
+    assert {o.name for o in fmt.options} == {"deck", "lang"}
+
+
+def test_reader_reads_ankis_own_export(tmp_path: Path, collection: object,
+                                       sample_muscles: list[Muscle]) -> None:
+    from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
+
+    _write(sample_muscles, tmp_path / "ours.apkg", _sample_times(sample_muscles),
+           deck=DANISH_DECK)
+    _import(collection, tmp_path / "ours.apkg")
+    deck_id = collection.decks.id_for_name(DANISH_DECK)
+    exported = tmp_path / "exported.apkg"
+    collection.export_anki_package(
+        out_path=str(exported), limit=DeckIdLimit(deck_id),
+        options=ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False,
+                                         with_media=True, legacy=True))
+    back, problems = _read(exported)
+    assert problems == []
+    assert back == [_carried(m) for m in sorted(sample_muscles, key=lambda m: m.slug)]
+
+
+def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
+    out = tmp_path / "d.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B"), _muscle("c", "C")], out,
+           {"a": 1, "b": 1, "c": 1})
+    edited = tmp_path / "edited.apkg"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "collection.anki2":
+                db = tmp_path / "c.sqlite"
+                db.write_bytes(data)
+                conn = sqlite3.connect(db)
+                for slug, field, value in (("b", "Slug", "a"), ("c", "Name", "  ")):
+                    (flds,) = conn.execute("SELECT flds FROM notes WHERE guid = ?",
+                                           (note_guid(slug),)).fetchone()
+                    values = flds.split("\x1f")
+                    values[anki_format.FIELD_NAMES.index(field)] = value
+                    conn.execute("UPDATE notes SET flds = ? WHERE guid = ?",
+                                 ("\x1f".join(values), note_guid(slug)))
+                conn.commit()
+                conn.close()
+                data = db.read_bytes()
+            target.writestr(info, data)
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["a"]
+    assert sorted(d.code for d in problems) == ["duplicate-slug", "empty-field"]
+    assert all(d.field.startswith("notes[") for d in problems)
+
+
+def test_reader_rejects_what_is_not_a_muscle_deck(tmp_path: Path) -> None:
+    import genanki
+
+    not_zip = tmp_path / "plain.apkg"
+    not_zip.write_text("hello")
+    empty = tmp_path / "empty.apkg"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("media", "{}")
+    newer = tmp_path / "newer.apkg"
+    with zipfile.ZipFile(newer, "w") as archive:
+        archive.writestr("collection.anki21b", b"zstd")
+    other = tmp_path / "other.apkg"
+    deck = genanki.Deck(123456789, "Words")
+    deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=["hund", "dog"], guid="g"))
+    genanki.Package(deck).write_to_file(str(other), timestamp=1)
+    expected = {not_zip: "bad-apkg", empty: "unsupported-apkg", newer: "unsupported-apkg",
+                other: "not-a-muscle-deck"}
+    for path, code in expected.items():
+        with pytest.raises(MuscleError) as caught:
+            _read(path)
+        assert caught.value.diagnostics[0].code == code, path
+    with pytest.raises(MuscleError) as caught:
+        _read(newer)
+    assert "Support older Anki versions" in caught.value.diagnostics[0].message
+
+
+# --- command line and Python API -------------------------------------------------------------
+
+def test_cli_writes_and_reads_back(tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    deck = tmp_path / "muscles.apkg"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o", str(deck),
+                                 "--deck", DANISH_DECK, "--lang", "da"])
+    assert result.exit_code == 0, result.output
+    note_times = {mod for (mod,) in _stored(deck, "SELECT mod FROM notes")}
+    assert note_times == {int(t) for t in _sample_times(sample_muscles).values()}
+    fields = _stored(deck, "SELECT flds FROM notes")
+    assert all(flds.split("\x1f")[-1] == "da" for (flds,) in fields)
+
+    back = tmp_path / "back.json"
+    result = runner.invoke(cli, ["convert", str(deck), "--from", "anki", "--to", "json",
+                                 "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert converter.read(back) == sorted((_carried(m) for m in sample_muscles),
+                                          key=lambda m: m.slug)
+
+
+def test_cli_bad_deck_name_fails_without_output(tmp_path: Path) -> None:
+    deck = tmp_path / "muscles.apkg"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o",
+                                      str(deck), "--deck", "::"])
+    assert result.exit_code == 1
+    assert "bad-deck" in result.output
+    assert not deck.exists()
+
+
+def test_python_api_writes_a_deck(tmp_path: Path, sample_muscles: list[Muscle],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "api.apkg"
+    converter.write(sample_muscles, out, deck="Anatomi")
+    again = tmp_path / "again.apkg"
+    converter.write(sample_muscles, again, "anki", deck="Anatomi")
+    assert out.read_bytes() == again.read_bytes()
+    assert len(converter.read(out)) == len(sample_muscles)
+    assert os.path.getsize(out) > 0

@@ -1,0 +1,445 @@
+"""The csv format: the Frictionless data package (lossless) and the flat sheet (lossy)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import converter
+from converter.diagnostics import MuscleError
+from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region
+from converter.registry import ReadContext, get_format
+from formats import csv as csv_format
+from formats.csv import FLAT_CARRIES, FLAT_LAYOUT
+from tests.conftest import ROOT, SAMPLES
+from tests.strategies import corpora, text
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = [
+    '=HYPERLINK("http://x","click")', "@SUM(A1:A9)", "+45 kg", "-3 reps", "\tindented",
+    "'already quoted", '"quoted", and, commas', "two\nlines", "  lead and trail  ",
+    "Æbler, ørred og ål 💪", "\\N", "\\\\N", "\\e", "back\\slash\\n", "", "'", "=",
+    "=cmd|' /C calc'!A0", "a | b", "\nleading newline", "trailing newline\n",
+]
+
+
+def hostile_muscle() -> Muscle:
+    """A muscle whose every text field is hostile to spreadsheets and CSV."""
+    return Muscle(
+        slug="hostile", title=HOSTILE[0], latin=HOSTILE[1],
+        origin=LocalizedText({"da": HOSTILE[2], "en": HOSTILE[3], "pt-BR": HOSTILE[14]}),
+        insertion=LocalizedText({"da": HOSTILE[4], "en": HOSTILE[5]}),
+        functions=(Function(LocalizedText({"da": HOSTILE[6], "en": HOSTILE[7]}),
+                            LocalizedText({"en": HOSTILE[8]})),
+                   Function(LocalizedText({"en": HOSTILE[9]}),
+                            LocalizedText({"da": HOSTILE[14], "en": HOSTILE[17]})),
+                   Function(LocalizedText({"da": HOSTILE[15]}))),
+        exercises=tuple(HOSTILE[9:]),
+        image=HOSTILE[16], image_focus=HOSTILE[19],
+        regions=(Region(((1, Decimal("2.50")), (3, 4), (Decimal("0.000"), 7))),),
+        body="=1+1\r\nbody with a carriage return\rand \\N",
+        extra=FrozenMap({"note": "=1+1", "n": 1.5, "tags": ("a", None, True)}),
+    )
+
+
+def flat_cells(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def package_bytes(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def frictionless(descriptor: Path) -> dict:
+    """The JSON report of the real ``frictionless validate`` command."""
+    done = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(descriptor)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    report = json.loads(done.stdout)
+    assert (done.returncode == 0) == report["valid"]
+    return report
+
+
+def error_types(report: dict) -> set[str]:
+    return {e["type"] for task in report["tasks"] for e in task["errors"]}
+
+
+def codes(exc: pytest.ExceptionInfo[MuscleError]) -> set[str]:
+    return {d.code for d in exc.value.diagnostics}
+
+
+# ------------------------------------------------------------------ registry
+
+def test_registry_declares_package_lossless_and_flat_variant() -> None:
+    fmt = get_format("csv")
+    assert fmt.lossless and fmt.can_read and fmt.can_write
+    assert fmt.directory_marker == "datapackage.json" and fmt.extensions == (".csv",)
+    assert fmt.variants == {"flat": FLAT_CARRIES}
+    assert {"body", "extra"}.isdisjoint(FLAT_CARRIES)
+    assert {o.name for o in fmt.options} == {"flat", "excel"}
+
+
+# ------------------------------------------------------------------ package
+
+def test_package_round_trip_samples(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".muscle-convert", "datapackage.json", "exercises.csv", "functions.csv",
+        "muscles.csv", "regions.csv", "texts.csv"]
+    expected = sorted(sample_muscles, key=lambda m: m.slug)
+    assert converter.read(out) == expected
+    assert converter.read(out / "datapackage.json") == expected
+
+
+@given(corpora())
+def test_package_round_trip_any_model(muscles: list[Muscle]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "pkg"
+        converter.write(muscles, out, "csv")
+        assert converter.read(out) == muscles
+
+
+def test_package_keeps_none_empty_and_marker_like_text_apart(tmp_path: Path) -> None:
+    muscles = [Muscle(slug="a", title="A", latin=None, image="", image_focus="\\N",
+                      origin=LocalizedText({"da": "", "en": "\\N"}), exercises=("", "\\\\N")),
+               Muscle(slug="b", title="B", latin="", image=None, image_focus=None,
+                      regions=(Region(((12, Decimal("12.50")), (0, 0), (Decimal("7.0"), 3))),))]
+    converter.write(muscles, tmp_path / "pkg", "csv")
+    back = converter.read(tmp_path / "pkg")
+    assert back == muscles
+    assert back[1].regions[0].points[0] == (12, Decimal("12.50"))
+    assert str(back[1].regions[0].points[0][1]) == "12.50"
+    assert isinstance(back[1].regions[0].points[0][0], int)
+    rows = flat_cells(tmp_path / "pkg" / "muscles.csv")
+    assert rows[1][2:5] == ["\\N", "", "\\\\N"]
+    assert rows[2][2:5] == ["", "\\N", "\\N"]
+
+
+def test_package_descriptor_declares_keys_and_types(tmp_path: Path) -> None:
+    converter.write([hostile_muscle()], tmp_path / "pkg", "csv")
+    data = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in data["resources"]}
+    assert list(resources) == ["muscles", "texts", "functions", "exercises", "regions"]
+    assert resources["muscles"]["schema"]["primaryKey"] == ["slug"]
+    assert resources["functions"]["schema"]["primaryKey"] == ["slug", "position", "part",
+                                                             "language"]
+    for name in ("texts", "functions", "exercises", "regions"):
+        assert resources[name]["schema"]["foreignKeys"] == [
+            {"fields": ["slug"], "reference": {"resource": "muscles", "fields": ["slug"]}}]
+    types = {f["name"]: f["type"] for f in resources["regions"]["schema"]["fields"]}
+    assert types == {"slug": "string", "region": "integer", "point": "integer",
+                     "x": "number", "y": "number"}
+    for resource in resources.values():
+        assert resource["schema"]["missingValues"] == ["\\N"]
+        header = flat_cells(tmp_path / "pkg" / resource["path"])[0]
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+
+
+def test_frictionless_validates_written_packages(sample_muscles: list[Muscle],
+                                                 tmp_path: Path) -> None:
+    converter.write(sample_muscles, tmp_path / "samples", "csv")
+    converter.write([hostile_muscle()], tmp_path / "hostile", "csv")
+    for name in ("samples", "hostile"):
+        report = frictionless(tmp_path / name / "datapackage.json")
+        assert report["valid"], error_types(report)
+        assert {t["name"] for t in report["tasks"]} == {"muscles", "texts", "functions",
+                                                        "exercises", "regions"}
+
+
+DAMAGE = {
+    # name: (table, function(lines) -> lines, frictionless error, our diagnostic code)
+    "non-integer position": ("exercises", lambda ls: [ls[0], ls[1].replace(",0,", ",first,", 1),
+                                                      *ls[2:]], "type-error", "not-integer"),
+    "dangling foreign key": ("exercises", lambda ls: [*ls, "no-such-muscle,0,Squat"],
+                             "foreign-key", "unknown-slug"),
+    "duplicate primary key": ("texts", lambda ls: [*ls[:2], ls[1], *ls[2:]], "primary-key",
+                              "duplicate-key"),
+    "null in a required text": ("texts", lambda ls: [ls[0], "biceps-brachii,origin,da,\\N",
+                                                     *ls[2:]], "constraint-error",
+                                "missing-field"),
+    "text in a number column": ("regions", lambda ls: [ls[0], "biceps-brachii,0,0,x,218",
+                                                       *ls[2:]], "type-error",
+                                "coords-not-number"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damaged_package_fails_frictionless_and_reader(damage: str, tmp_path: Path,
+                                                       sample_muscles: list[Muscle]) -> None:
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    table, change, frictionless_error, our_code = DAMAGE[damage]
+    path = out / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("biceps-brachii,")
+    path.write_text("\n".join(change(lines)) + "\n", encoding="utf-8")
+    report = frictionless(out / "datapackage.json")
+    assert not report["valid"]
+    assert frictionless_error in error_types(report)
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert our_code in codes(exc)
+
+
+def test_reader_reports_position_gaps_and_bad_headers(tmp_path: Path) -> None:
+    muscle = Muscle(slug="a", title="A", exercises=("x", "y"))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    exercises = out / "exercises.csv"
+    exercises.write_text("slug,position,name\na,0,x\na,2,y\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"position-gap"}
+    exercises.write_text("slug,pos,name\na,0,x\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"bad-header"}
+    (out / "exercises.csv").unlink()
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"missing-table"}
+
+
+def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    path = out / "muscles.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("{}", '"{""title"":""B""}"'),
+                    encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"reserved-key"}
+
+
+# ------------------------------------------------------------------ flat sheet
+
+def test_flat_round_trip_samples(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    out = tmp_path / "muscles.csv"
+    summary = converter.write(sample_muscles, out, "csv", flat=True)
+    assert "flat" in (summary or "")
+    expected = [m.project(FLAT_CARRIES) for m in sorted(sample_muscles, key=lambda m: m.slug)]
+    assert converter.read(out) == expected
+    assert converter.read(out, format="csv") == expected
+
+
+@given(corpora())
+def test_flat_round_trip_any_model(muscles: list[Muscle]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "muscles.csv"
+        converter.write(muscles, out, "csv", flat=True)
+        assert converter.read(out) == [m.project(FLAT_CARRIES) for m in muscles]
+
+
+def test_hostile_muscle_round_trips_and_is_neutralised(tmp_path: Path) -> None:
+    muscle = hostile_muscle()
+    converter.write([muscle], tmp_path / "pkg", "csv")
+    converter.write([muscle], tmp_path / "flat.csv", "csv", flat=True)
+    assert converter.read(tmp_path / "pkg") == [muscle]
+    assert converter.read(tmp_path / "flat.csv") == [muscle.project(FLAT_CARRIES)]
+    cells = [cell for row in flat_cells(tmp_path / "flat.csv") for cell in row]
+    assert not [cell for cell in cells if cell.startswith(TRIGGERS)]
+    assert "'" + HOSTILE[0] in cells and "'" + HOSTILE[5] in cells
+    assert cells.count("'") == 1  # the empty origin text in pt-BR
+
+
+def test_function_missing_language_and_empty_text_round_trip(tmp_path: Path) -> None:
+    muscle = Muscle(slug="f", title="F", functions=(
+        Function(LocalizedText({"da": "x", "en": ""}), LocalizedText()),
+        Function(LocalizedText({"en": "y"}), LocalizedText({"da": ""})),
+        Function(LocalizedText({"da": "a\nb", "en": "c\\nd"}), LocalizedText({"en": "\\e"}))))
+    out = tmp_path / "f.csv"
+    converter.write([muscle], out, "csv", flat=True)
+    header, row = flat_cells(out)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["function_short_da"] == "x\n\na\\nb"
+    assert cells["function_short_en"] == "\\e\ny\nc\\\\nd"
+    assert cells["function_extended_da"] == "\n\\e\n"
+    assert cells["function_extended_en"] == "\n\n\\\\e"
+    assert converter.read(out) == [muscle]
+
+
+@given(st.one_of(text, st.text(st.characters(blacklist_categories=("Cs",)))))
+def test_neutralise_round_trips_and_never_starts_a_formula(value: str) -> None:
+    cell = csv_format.neutralise(value)
+    assert not cell.startswith(TRIGGERS)
+    assert cell != ""
+    assert csv_format.restore(cell) == value
+
+
+@given(st.lists(st.none() | st.text(st.characters(blacklist_categories=("Cs",)))))
+def test_list_cells_round_trip(items: list[str | None]) -> None:
+    encoded = csv_format.encode_items(items)
+    if all(item is None for item in items):
+        assert encoded is None
+        assert csv_format.decode_items(encoded) == []
+    else:
+        assert csv_format.decode_items(encoded) == items
+
+
+def test_flat_header_follows_layout_with_sorted_languages(tmp_path: Path) -> None:
+    muscles = [Muscle(slug="b", title="B", origin=LocalizedText({"sv": "s", "da": "d"}),
+                      functions=(Function(LocalizedText({"en": "e"}),
+                                          LocalizedText({"pt-BR": "p"})),)),
+               Muscle(slug="a", title="A", insertion=LocalizedText({"nb": "n"}),
+                      origin=LocalizedText({"en": "e"}))]
+    out = tmp_path / "m.csv"
+    converter.write(muscles, out, "csv", flat=True)
+    rows = flat_cells(out)
+    assert rows[0] == ["slug", "title", "latin", "origin_da", "origin_en", "origin_sv",
+                       "insertion_nb", "function_short_en", "function_extended_pt-BR",
+                       "exercises", "image", "image_focus", "coords"]
+    assert [r[0] for r in rows[1:]] == ["a", "b"]
+    converter.write([], out, "csv", flat=True)
+    assert flat_cells(out) == [[c for c in FLAT_LAYOUT if "<lang>" not in c]]
+
+
+def _readme_layout(readme: Path) -> list[str]:
+    """The column list documented after the ``csv-flat-columns`` marker in the README."""
+    found = re.search(r"<!-- csv-flat-columns -->\s*```[a-z]*\n(.*?)```",
+                      readme.read_text(encoding="utf-8"), re.S)
+    assert found, f"{readme} must document the flat sheet's columns (see formats/csv.py)"
+    return found[1].split()
+
+
+def test_flat_header_matches_readme(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    out = tmp_path / "muscles.csv"
+    converter.write(sample_muscles, out, "csv", flat=True)
+    groups = {"origin_": [m.origin for m in sample_muscles],
+              "insertion_": [m.insertion for m in sample_muscles],
+              "function_short_": [f.short for m in sample_muscles for f in m.functions],
+              "function_extended_": [f.extended for m in sample_muscles for f in m.functions]}
+    expected = []
+    for column in _readme_layout(ROOT / "README.md"):
+        if column.endswith("_<lang>"):
+            prefix = column.removesuffix("<lang>")
+            expected += [prefix + lang for lang in sorted({lang for t in groups[prefix]
+                                                           for lang in t})]
+        else:
+            expected.append(column)
+    assert flat_cells(out)[0] == expected
+
+
+def test_excel_adds_bom_and_reads_back(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    out = tmp_path / "excel.csv"
+    converter.write(sample_muscles, out, "csv", flat=True, excel=True)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfslug,")
+    assert "æ".encode() in raw and "ø".encode() in raw
+    plain = tmp_path / "plain.csv"
+    converter.write(sample_muscles, plain, "csv", flat=True)
+    assert raw == b"\xef\xbb\xbf" + plain.read_bytes()
+    assert converter.read(out) == converter.read(plain)
+
+
+def test_flat_reader_warns_on_unknown_columns_and_checks_function_counts(
+        tmp_path: Path) -> None:
+    out = tmp_path / "m.csv"
+    out.write_text("slug,title,latin,exercises,image,image_focus,coords,notes,"
+                   "function_short_da,function_short_en\n"
+                   "a,A,,,,,,mine,one,uno\nb,B,,,,,,,\"one\ntwo\",uno\n", encoding="utf-8")
+    muscles, problems = _read_with_problems(out)
+    assert [m.slug for m in muscles] == ["a"]
+    assert {(d.code, d.severity) for d in problems} == {("unknown-column", "warning"),
+                                                       ("function-count", "error")}
+    out.write_text("slug,latin\na,b\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"bad-header"}
+
+
+def _read_with_problems(path: Path) -> tuple[list[Muscle], list]:
+    problems: list = []
+    muscles = list(get_format("csv").read(path, ReadContext(report=problems.append)))
+    return muscles, problems
+
+
+# ------------------------------------------------------------------ output rules
+
+def test_output_is_deterministic_utf8_with_newlines(sample_muscles: list[Muscle],
+                                                   tmp_path: Path) -> None:
+    for i in (1, 2):
+        converter.write(sample_muscles, tmp_path / f"pkg{i}", "csv")
+        converter.write(list(reversed(sample_muscles)), tmp_path / f"rev{i}", "csv")
+        converter.write(sample_muscles, tmp_path / f"flat{i}.csv", "csv", flat=True)
+    first = package_bytes(tmp_path / "pkg1")
+    assert first == package_bytes(tmp_path / "pkg2") == package_bytes(tmp_path / "rev1")
+    flat = (tmp_path / "flat1.csv").read_bytes()
+    assert flat == (tmp_path / "flat2.csv").read_bytes()
+    for raw in [*first.values(), flat]:
+        assert b"\r\n" not in raw and raw.endswith(b"\n")
+        raw.decode("utf-8")
+
+
+def test_failed_writes_leave_previous_output(sample_muscles: list[Muscle], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg, flat = tmp_path / "pkg", tmp_path / "muscles.csv"
+    converter.write(sample_muscles, pkg, "csv")
+    converter.write(sample_muscles, flat, "csv", flat=True)
+    before, flat_before = package_bytes(pkg), flat.read_bytes()
+    real = csv_format.write_rows
+    calls = []
+
+    def fail_midway(fh, rows):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        real(fh, list(rows)[:2])
+        if len(calls) >= 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(csv_format, "write_rows", fail_midway)
+    with pytest.raises(OSError, match="disk full"):
+        converter.write(sample_muscles[:3], pkg, "csv")
+    calls.append(1)
+    with pytest.raises(OSError, match="disk full"):
+        converter.write(sample_muscles[:3], flat, "csv", flat=True)
+    assert package_bytes(pkg) == before
+    assert flat.read_bytes() == flat_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["muscles.csv", "pkg"]
+
+
+def test_writer_refuses_confusing_targets(tmp_path: Path) -> None:
+    muscle = Muscle(slug="a", title="A")
+    for path, options, code in [(tmp_path / "x.csv", {}, "needs-flat"),
+                                (tmp_path / "d", {"excel": True}, "bad-option"),
+                                (tmp_path, {"flat": True}, "output-is-directory")]:
+        with pytest.raises(MuscleError) as exc:
+            converter.write([muscle], path, "csv", **options)
+        assert codes(exc) == {code}
+    with pytest.raises(MuscleError) as exc:
+        converter.write([muscle, muscle], tmp_path / "dup", "csv")
+    assert codes(exc) == {"duplicate-slug"}
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "dup").exists()
+
+
+# ------------------------------------------------------------------ command line
+
+def test_cli_writes_and_reads_both_variants(tmp_path: Path) -> None:
+    from converter.cli import cli
+
+    runner = CliRunner()
+    pkg, flat = tmp_path / "pkg", tmp_path / "muscles.csv"
+    for args in (["--to", "csv", "-o", str(pkg)],
+                 ["--to", "csv", "--flat", "--excel", "-o", str(flat)]):
+        result = runner.invoke(cli, ["convert", str(SAMPLES), "-j", "1", *args])
+        assert result.exit_code == 0, result.output
+    assert (pkg / "datapackage.json").is_file()
+    assert flat.read_bytes().startswith(b"\xef\xbb\xbf")
+    for source, extra in ((pkg, []), (pkg / "datapackage.json", []), (pkg, ["--from", "csv"]),
+                          (flat, [])):
+        out = tmp_path / f"back-{source.name}-{len(extra)}.json"
+        result = runner.invoke(cli, ["convert", str(source), *extra, "--to", "json",
+                                     "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(out.read_text(encoding="utf-8"))["muscles"]) == 15

@@ -1,0 +1,218 @@
+"""The html format: one offline page with the inline SVG map, a list and an image map."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+
+from converter import bodymap
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Function, LocalizedText, Muscle, Region
+from converter.registry import Source, WriteContext, get_format
+from converter.safety import is_safe_link
+from tests.conftest import SAMPLES
+from tests.strategies import corpora
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "&amp;", "]]><x/>"]
+
+
+def write(muscles: list[Muscle], out: Path, **options: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    sources = {m.slug: Source(f"src/{m.slug}.md", 0.0) for m in muscles}
+    get_format("html").write(iter(muscles), out, WriteContext(options=options, sources=sources,
+                                                              report=found.append))
+    return found
+
+
+def parse_file(path: Path) -> Any:
+    from defusedxml.ElementTree import parse
+
+    return parse(path).getroot()
+
+
+def assert_offline_and_safe(root: Any) -> None:
+    """No script, no event handlers, and nothing fetched from the network."""
+    for element in root.iter():
+        assert not element.tag.lower().endswith("script")
+        assert element.tag not in (f"{XHTML}link", f"{XHTML}iframe", f"{XHTML}object")
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (name, value)
+            if name in ("href", "src"):
+                assert is_safe_link(value), value
+            if name == "src" or element.tag == f"{SVG}image":
+                assert "//" not in value, value
+    assert "url(" not in "".join(s.text or "" for s in root.iter(f"{XHTML}style"))
+
+
+def test_format_is_a_writer() -> None:
+    fmt = get_format("html")
+    assert fmt.name == "html" and fmt.can_write and not fmt.can_read
+    assert [o.name for o in fmt.options] == ["base_image", "size", "link_template", "lang"]
+    assert fmt.options == get_format("svg").options
+
+
+def test_page_shows_map_list_and_image_map(sample_muscles: list[Muscle],
+                                           tmp_path: Path) -> None:
+    assert write(sample_muscles, tmp_path / "site") == []
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        ".muscle-convert", "diagram.svg", "index.html"]
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert root.get("lang") == "en"
+    assert_offline_and_safe(root)
+    expected = sorted(sample_muscles, key=lambda m: m.slug)
+
+    inline = root.find(f".//{SVG}svg")
+    assert [a.get("data-slug") for a in inline.iter(f"{SVG}a")] == [m.slug for m in expected]
+    assert inline.get("viewBox") == bodymap.fit_viewbox(sample_muscles).attr
+
+    entries = root.findall(f".//{XHTML}nav/{XHTML}ul/{XHTML}li")
+    assert [li.find(f"{XHTML}a").get("href") for li in entries] == [
+        f"#muscle-{m.slug}" for m in expected]
+    assert [li.find(f"{XHTML}a").text for li in entries] == [m.title for m in expected]
+    ids = {a.get("id") for a in inline.iter(f"{SVG}a")}
+    assert {li.find(f"{XHTML}a").get("href")[1:] for li in entries} == ids
+    biceps = entries[0]
+    assert biceps.find(f"{XHTML}span").text == "Musculus biceps brachii"
+
+
+def test_image_map_areas_use_the_exact_coords(sample_muscles: list[Muscle],
+                                              tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "site")
+    root = parse_file(tmp_path / "site" / "index.html")
+    image = root.find(f".//{XHTML}img")
+    assert image.get("usemap") == "#muscles" and image.get("src") == "diagram.svg"
+    image_map = root.find(f".//{XHTML}map")
+    assert image_map.get("name") == "muscles"
+    areas = image_map.findall(f"{XHTML}area")
+    expected = [(r.coords, f"{m.slug}.html", m.title)
+                for m in sorted(sample_muscles, key=lambda m: m.slug) for r in m.regions]
+    assert [(a.get("coords"), a.get("href"), a.get("alt")) for a in areas] == expected
+    assert {a.get("shape") for a in areas} == {"poly"}
+    # The diagram behind the <img> starts at the origin, one unit per pixel, so the
+    # area coords (diagram pixels) land on the drawn regions.
+    diagram = parse_file(tmp_path / "site" / "diagram.svg")
+    frame = bodymap.fit_viewbox(sample_muscles).frame
+    assert diagram.get("viewBox") == f"0 0 {frame.width} {frame.height}"
+    assert (image.get("width"), image.get("height")) == (
+        diagram.get("width"), diagram.get("height"))
+    assert [p.get("points") for p in diagram.iter(f"{SVG}polygon")] == [a[0] for a in expected]
+
+
+def test_decimal_frames_round_up_to_whole_pixels(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    item = Muscle(slug="arm", title="Arm", regions=(Region((
+        (Decimal("10.5"), 10), (Decimal("40.25"), 10), (40, Decimal("60.75")))),))
+    write([item], tmp_path / "site")
+    image = parse_file(tmp_path / "site" / "index.html").find(f".//{XHTML}img")
+    assert (image.get("width"), image.get("height")) == ("61", "81")
+
+
+def test_base_image_is_the_image_map_picture(sample_muscles: list[Muscle],
+                                             tmp_path: Path) -> None:
+    picture = tmp_path / "body.jpeg"
+    picture.write_bytes(b"\xff\xd8 not really a jpeg")
+    write(sample_muscles, tmp_path / "site", base_image=str(picture), size="1000x1000")
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        ".muscle-convert", "_base-image.jpeg", "index.html"]
+    root = parse_file(tmp_path / "site" / "index.html")
+    image = root.find(f".//{XHTML}img")
+    assert (image.get("src"), image.get("width"), image.get("height")) == (
+        "_base-image.jpeg", "1000", "1000")
+    assert root.find(f".//{SVG}image").get("href") == "_base-image.jpeg"
+    assert root.find(f".//{SVG}svg").get("viewBox") == "0 0 1000 1000"
+
+
+def test_language_of_the_page(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "site", lang="da")
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert root.get("lang") == "da"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "da"
+    assert root.find(f".//{XHTML}h1").text == "Muskelkort"
+
+
+def test_hostile_text_and_links(tmp_path: Path) -> None:
+    text = LocalizedText({"en": HOSTILE[0], "da": HOSTILE[1]})
+    evil = Muscle(slug="evil", title=" ".join(HOSTILE), latin=" ".join(reversed(HOSTILE)),
+                  origin=text, insertion=text, functions=(Function(text, text),),
+                  exercises=tuple(HOSTILE), regions=(Region(((10, 10), (50, 10), (50, 50))),))
+    found = write([evil], tmp_path / "site", link_template="javascript:alert('{slug}')",
+                  base_image="data:image/png;base64,AAAA", size="100x100",
+                  lang='"><x onload=y>')
+    assert sorted((d.code, d.field, d.path) for d in found) == sorted([
+        ("unsafe-link", "link", "src/evil.md"),
+        ("unsafe-link", "image", str(tmp_path / "site"))])
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "javascript" not in page.lower() and "data:" not in page and "<script" not in page
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert_offline_and_safe(root)
+    assert root.get("lang") == "en"
+    assert root.find(f".//{XHTML}li/{XHTML}a").text == evil.title
+    assert root.find(f".//{XHTML}li/{XHTML}span").text == evil.latin
+    area = root.find(f".//{XHTML}area")
+    assert area.get("href") is None and area.get("alt") == evil.title
+    assert_offline_and_safe(parse_file(tmp_path / "site" / "diagram.svg"))
+
+
+@given(corpora())
+def test_any_corpus_gives_a_well_formed_page(items: list[Muscle]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        write(items, Path(tmp) / "site")
+        root = parse_file(Path(tmp) / "site" / "index.html")
+        diagram = parse_file(Path(tmp) / "site" / "diagram.svg")
+    assert_offline_and_safe(root)
+    coords = [r.coords for m in items for r in m.regions]
+    assert [a.get("coords") for a in root.iter(f"{XHTML}area")] == coords
+    assert [p.get("points") for p in root.iter(f"{SVG}polygon")] == coords
+    assert [p.get("points") for p in diagram.iter(f"{SVG}polygon")] == coords
+    titles = [bodymap.xml_clean(m.title) for m in items]
+    assert [li.find(f"{XHTML}a").text for li in root.iter(f"{XHTML}li")] == titles
+
+
+def test_output_is_deterministic(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "a")
+    write(list(reversed(sample_muscles)), tmp_path / "b")
+    for name in ("index.html", "diagram.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_failure_mid_write_keeps_the_previous_output(sample_muscles: list[Muscle],
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write(sample_muscles[:2], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def failing(*args: Any, **kwargs: Any) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bodymap, "map_svg", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write(sample_muscles, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_bad_size_fails_before_writing(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as info:
+        write(sample_muscles, tmp_path / "site", size="12")
+    assert info.value.diagnostics[0].code == "bad-size"
+    assert not (tmp_path / "site").exists()
+
+
+def test_cli_convert_to_html(tmp_path: Path) -> None:
+    from converter.cli import cli
+
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o",
+                                      str(tmp_path / "site"), "--link-template",
+                                      "https://example.org/m/{slug}"])
+    assert result.exit_code == 0, result.output
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert root.find(f".//{XHTML}area").get("href") == "https://example.org/m/biceps-brachii"

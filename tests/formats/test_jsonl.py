@@ -1,0 +1,58 @@
+"""JSON Lines: streamed one muscle per line, read back exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+
+import converter
+from converter.diagnostics import MuscleError
+from converter.schema import load_schema
+from tests.strategies import corpora
+
+VALIDATOR = jsonschema.Draft202012Validator(load_schema("muscle"))
+
+
+def test_lines_validate_and_round_trip(tmp_path: Path, sample_muscles) -> None:
+    out = tmp_path / "m.jsonl"
+    converter.write(sample_muscles, out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(sample_muscles)
+    for line in lines:
+        VALIDATOR.validate({"muscles": [json.loads(line)]})
+    assert converter.read(out) == sample_muscles
+
+
+@given(corpora())
+def test_round_trip_generated(tmp_path_factory, corpus) -> None:
+    out = tmp_path_factory.mktemp("jsonl") / "m.jsonl"
+    converter.write(corpus, out, "jsonl")
+    assert converter.read(out) == corpus
+
+
+def test_writes_as_it_goes(tmp_path: Path, sample_muscles) -> None:
+    """The writer consumes a generator lazily: nothing is collected up front."""
+    seen = []
+
+    def stream():
+        for muscle in sample_muscles:
+            seen.append(muscle.slug)
+            yield muscle
+
+    converter.write(stream(), tmp_path / "m.jsonl")
+    assert seen == [m.slug for m in sample_muscles]
+
+
+def test_bad_line_names_its_line(tmp_path: Path, sample_muscles) -> None:
+    out = tmp_path / "m.jsonl"
+    converter.write(sample_muscles[:2], out)
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write('{"slug": "x", "title": "X", "regions": [[[1, 2]]]}\nnot json\n')
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    codes = [(d.line, d.code) for d in caught.value.diagnostics]
+    assert codes == [(3, "coords-too-few"), (4, "bad-json")]

@@ -1,0 +1,156 @@
+"""Markdown + YAML front matter: the reader's rules and the writer's round trips."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import converter
+from converter.diagnostics import MuscleError
+from converter.model import LocalizedText
+from converter.registry import ReadContext, get_format
+from formats.markdown import parse, render
+from tests.conftest import SAMPLES, SEED
+from tests.strategies import corpora, muscles
+
+
+def test_seed_reads_as_written(tmp_path: Path) -> None:
+    muscle = converter.read(SEED)[0]
+    assert muscle.slug == "gluteus-medius"
+    assert muscle.title == "Gluteus Medius"
+    assert muscle.origin == LocalizedText({"da": "Et hoved fra hver side af nederste bageste "
+                                                 "del af lårbenet."})
+    assert len(muscle.functions) == 6
+    assert muscle.functions[0].short == LocalizedText({"en": "Abducts the leg at the hip."})
+    assert muscle.exercises == ("Stående calf-raise",)
+    assert muscle.regions[0].points[:2] == ((422, 216), (435, 216))
+    assert muscle.body == ""
+
+
+def test_samples_copy_of_seed_is_verbatim() -> None:
+    assert (SAMPLES / "gluteus-medius.md").read_bytes() == SEED.read_bytes()
+
+
+def test_default_lang_applies_to_plain_text() -> None:
+    muscle = converter.read(SEED, default_lang="da")[0]
+    assert muscle.functions[0].short == LocalizedText({"da": "Abducts the leg at the hip."})
+
+
+@given(muscles())
+def test_render_parse_round_trip(muscle) -> None:
+    assert parse(render(muscle), "x.md", muscle.slug, "en") == muscle
+
+
+@given(muscles())
+def test_round_trip_with_other_default_language(muscle) -> None:
+    assert parse(render(muscle, "da"), "x.md", muscle.slug, "da") == muscle
+
+
+@given(corpora())
+def test_write_read_round_trip(tmp_path_factory, corpus) -> None:
+    out = tmp_path_factory.mktemp("md") / "out"
+    converter.write(corpus, out, "markdown")
+    assert sorted(converter.read(out), key=lambda m: m.slug) == corpus
+
+
+def test_samples_round_trip(tmp_path: Path, sample_muscles) -> None:
+    converter.write(sample_muscles, tmp_path / "md", "markdown")
+    back = {m.slug: m for m in converter.read(tmp_path / "md")}
+    assert back == {m.slug: m for m in sample_muscles}
+
+
+def test_decimals_kept_exactly(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text('---\ntitle: M\ncoords:\n  - "1.50,2,3.0,4,5,6.25"\n---\n', encoding="utf-8")
+    muscle = converter.read(src)[0]
+    assert muscle.regions[0].points[0] == (Decimal("1.50"), 2)
+    assert muscle.regions[0].coords == "1.50,2,3.0,4,5,6.25"
+    assert isinstance(muscle.regions[0].points[0][1], int)
+
+
+@pytest.mark.parametrize("prefix, newline", [(b"", b"\n"), (b"\xef\xbb\xbf", b"\n"),
+                                             (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r\n")])
+def test_bom_and_crlf(tmp_path: Path, prefix: bytes, newline: bytes) -> None:
+    raw = SEED.read_bytes().replace(b"\n", newline)
+    (tmp_path / "gluteus-medius.md").write_bytes(prefix + raw + b"Body" + newline)
+    muscle = converter.read(tmp_path / "gluteus-medius.md")[0]
+    expected = converter.read(SEED)[0]
+    assert muscle.title == expected.title and muscle.functions == expected.functions
+    assert muscle.body == "Body\n"
+
+
+def test_norwegian_key_and_dates_stay_text(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M\norigin:\n  no: Hofta.\n  on: x\nreviewed: 2020-01-31\n"
+                   "flag: yes\n---\n", encoding="utf-8")
+    muscle = converter.read(src)[0]
+    assert dict(muscle.origin) == {"no": "Hofta.", "on": "x"}
+    assert muscle.extra["reviewed"] == "2020-01-31"
+    assert muscle.extra["flag"] == "yes"
+
+
+def test_body_verbatim_blank_lines(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M\n---\n\n\n# H\n\ntext  \n", encoding="utf-8")
+    assert converter.read(src)[0].body == "\n\n# H\n\ntext  \n"
+
+
+def test_slug_from_file_name_with_spaces(tmp_path: Path) -> None:
+    src = tmp_path / "Navn med mellemrum Ø.md"
+    src.write_text("---\ntitle: M\n---\n", encoding="utf-8")
+    assert converter.read(src)[0].slug == "navn-med-mellemrum-oe"
+
+
+def test_duplicate_slug_names_both_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\nslug: same\n---\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\nslug: Same\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(tmp_path)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "duplicate-slug"
+    assert "a.md" in str(diagnostic) and "b.md" in str(diagnostic)
+
+
+def test_error_names_file_line_column_field(tmp_path: Path) -> None:
+    src = tmp_path / "x.md"
+    lines = ["---", "title: X", "coords:", '  - "1,1,5,1,5,5"', '  - "1,2,3,4,5,6,7,8,9"', "---"]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert str(caught.value.diagnostics[0]) == (
+        f"{src}:5:5: error: coords[1]: odd number of values (9) [coords-odd]")
+
+
+def _fmt(path: Path) -> str:
+    fmt = get_format("markdown")
+    return fmt.reformat(path.read_text(encoding="utf-8"), str(path), ReadContext())
+
+
+def test_fmt_keeps_comments_and_orders_keys(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\n# top comment\nexercises:\n  - Squat  # best one\ntitle: M\n"
+                   "origin:\n  da: Hoften.  # dansk\n---\nBody\n", encoding="utf-8")
+    text = _fmt(src)
+    assert text.index("title:") < text.index("origin:") < text.index("exercises:")
+    for comment in ("# top comment", "# best one", "# dansk"):
+        assert comment in text
+    src.write_text(text, encoding="utf-8")
+    assert _fmt(src) == text
+    assert parse(text, "m.md", "m", "en") == converter.read(src)[0]
+
+
+def test_fmt_without_comments_equals_writer(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "gluteus-medius.md")
+    muscle = converter.read(SEED)[0]
+    assert _fmt(tmp_path / "gluteus-medius.md") == render(muscle)
+
+
+def test_fmt_keeps_explicit_slug(tmp_path: Path) -> None:
+    src = tmp_path / "file-name.md"
+    src.write_text("---\ntitle: M\nslug: other\n---\n", encoding="utf-8")
+    text = _fmt(src)
+    assert text.startswith("---\nslug: other\n")

@@ -1,0 +1,352 @@
+"""The svg format: map.svg plus focus images, read back losslessly for slug, title, regions."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import converter
+from converter import bodymap
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Muscle, Region
+from converter.registry import ReadContext, Source, WriteContext, get_format
+from tests.conftest import SAMPLES
+from tests.strategies import corpora
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "&amp;", "]]><x/>"]
+
+
+def parse_file(path: Path) -> Any:
+    from defusedxml.ElementTree import parse
+
+    return parse(path).getroot()
+
+
+def write(muscles: list[Muscle], out: Path, **options: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    sources = {m.slug: Source(f"src/{m.slug}.md", 0.0) for m in muscles}
+    get_format("svg").write(iter(muscles), out, WriteContext(options=options, sources=sources,
+                                                             report=found.append))
+    return found
+
+
+def read(path: Path) -> tuple[list[Muscle], list[Diagnostic]]:
+    found: list[Diagnostic] = []
+    muscles = list(get_format("svg").read(path, ReadContext(report=found.append)))
+    return muscles, found
+
+
+def assert_safe(root: Any) -> None:
+    """No script element, no event-handler attribute, no link other than relative/http(s)."""
+    from converter.safety import is_safe_link
+
+    for element in root.iter():
+        assert not element.tag.lower().endswith("script")
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (name, value)
+            if name.endswith("href") or name == "src":
+                assert is_safe_link(value), value
+
+
+def test_format_is_registered() -> None:
+    fmt = get_format("svg")
+    assert (fmt.name, fmt.extensions, fmt.directory_marker) == ("svg", (".svg",), "map.svg")
+    assert fmt.carries == frozenset({"slug", "title", "regions"})
+    assert not fmt.lossless and fmt.can_read and fmt.can_write
+
+
+def test_map_holds_every_muscle_with_exact_points(sample_muscles: list[Muscle],
+                                                  tmp_path: Path) -> None:
+    assert write(sample_muscles, tmp_path / "out") == []
+    root = parse_file(tmp_path / "out" / "map.svg")
+    links = root.findall(f"{SVG}a")
+    expected = sorted(sample_muscles, key=lambda m: m.slug)
+    assert [a.get("data-slug") for a in links] == [m.slug for m in expected]
+    for element, item in zip(links, expected, strict=True):
+        assert element.get("href") == f"{item.slug}.html"
+        assert element.get("id") == f"muscle-{item.slug}"
+        assert element.get("aria-label") == item.title
+        assert element.find(f"{SVG}title").text == item.title
+        assert [p.get("points") for p in element.findall(f"{SVG}polygon")] == [
+            r.coords for r in item.regions]
+    assert root.get("viewBox") == bodymap.fit_viewbox(sample_muscles).attr
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert_safe(root)
+
+
+def test_bilateral_muscles_keep_one_polygon_per_side(sample_muscles: list[Muscle],
+                                                     tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "out")
+    root = parse_file(tmp_path / "out" / "map.svg")
+    biceps = next(a for a in root.iter(f"{SVG}a") if a.get("data-slug") == "biceps-brachii")
+    assert len(biceps.findall(f"{SVG}polygon")) == 2
+
+
+def test_one_focus_image_per_muscle(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".svg")
+    assert names == sorted(["map.svg", *(f"{m.slug}.svg" for m in sample_muscles)])
+    everyone = sum(len(m.regions) for m in sample_muscles)
+    box = bodymap.fit_viewbox(sample_muscles).attr
+    for item in sample_muscles:
+        root = parse_file(tmp_path / "out" / f"{item.slug}.svg")
+        assert root.get("viewBox") == box
+        groups = {g.get("class"): g for g in root.iter(f"{SVG}g")}
+        assert [p.get("points") for p in groups["focus"]] == [r.coords for r in item.regions]
+        assert len(groups["others"]) == everyone - len(item.regions)
+        assert_safe(root)
+
+
+def test_round_trip_of_the_samples(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "out")
+    back, found = read(tmp_path / "out" / "map.svg")
+    assert found == []
+    carried = get_format("svg").carries
+    assert back == sorted((m.project(carried) for m in sample_muscles), key=lambda m: m.slug)
+
+
+def test_round_trip_through_the_python_api(sample_muscles: list[Muscle],
+                                           tmp_path: Path) -> None:
+    converter.write(sample_muscles, tmp_path / "out", "svg")
+    by_directory = converter.read(tmp_path / "out")
+    by_file = converter.read(tmp_path / "out" / "map.svg")
+    assert by_directory == by_file
+    assert [m.slug for m in by_directory] == sorted(m.slug for m in sample_muscles)
+    assert by_directory[0].regions == next(
+        m for m in sample_muscles if m.slug == by_directory[0].slug).regions
+
+
+# XML 1.0 cannot hold U+FFFE and U+FFFF even as character references, so a title with
+# them is written with U+FFFD (and a warning); the round trip is checked without them.
+def _xml_title(item: Muscle) -> bool:
+    return bodymap.xml_clean(item.title) == item.title
+
+
+@given(corpora().filter(lambda items: all(_xml_title(m) for m in items)))
+def test_round_trip_of_any_corpus(items: list[Muscle]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write(items, Path(tmp) / "out")
+        back, found = read(Path(tmp) / "out")
+    assert [d.code for d in written] == ["reserved-name"] * sum(m.slug == "map" for m in items)
+    assert found == []
+    assert back == [m.project(get_format("svg").carries) for m in items]
+
+
+@given(st.sampled_from(["\ufffe", "\uffff"]))
+def test_titles_xml_cannot_hold_are_replaced_with_a_warning(char: str) -> None:
+    item = Muscle(slug="odd", title=f"a{char}b", regions=(Region(((1, 1), (5, 1), (5, 5))),))
+    with tempfile.TemporaryDirectory() as tmp:
+        found = write([item], Path(tmp) / "out")
+        back, _ = read(Path(tmp) / "out")
+    assert [(d.code, d.severity, d.path) for d in found] == [
+        ("not-xml-character", "warning", "src/odd.md")]
+    assert back[0].title == "a\ufffdb"
+
+
+def test_output_is_deterministic(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "a")
+    write(list(reversed(sample_muscles)), tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_failure_mid_write_keeps_the_previous_output(sample_muscles: list[Muscle],
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write(sample_muscles[:3], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = []
+
+    def failing(*args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return "<svg/>"
+
+    monkeypatch.setattr(bodymap, "focus_svg", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write(sample_muscles, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def hostile_muscle() -> Muscle:
+    from converter.model import Function, LocalizedText
+
+    text = LocalizedText({"en": HOSTILE[0], "da": HOSTILE[1]})
+    return Muscle(slug="evil", title=" ".join(HOSTILE), latin=HOSTILE[1], origin=text,
+                  insertion=text, functions=(Function(text, text),), exercises=tuple(HOSTILE),
+                  regions=(Region(((10, 10), (50, 10), (50, 50))),))
+
+
+def test_hostile_text_and_links(tmp_path: Path) -> None:
+    evil = hostile_muscle()
+    found = write([evil], tmp_path / "out", link_template="javascript:alert('{slug}')",
+                  base_image=" JAVASCRIPT:alert(1)", size="100x100", lang='"><x onload=y>')
+    assert sorted((d.code, d.field, d.path) for d in found) == sorted([
+        ("unsafe-link", "link", "src/evil.md"), ("unsafe-link", "image", str(tmp_path / "out"))])
+    for path in (tmp_path / "out").glob("*.svg"):
+        text = path.read_text(encoding="utf-8")
+        assert "javascript" not in text.lower() and "<script" not in text
+        root = parse_file(path)
+        assert_safe(root)
+        assert root.find(f"{SVG}image") is None
+        assert evil.title in [t.text for t in root.iter(f"{SVG}title")]
+    link = parse_file(tmp_path / "out" / "map.svg").find(f"{SVG}a")
+    assert link.get("href") is None and link.get("aria-label") == evil.title
+    back, _ = read(tmp_path / "out")
+    assert back[0].title == evil.title
+
+
+def test_link_template_braces_cannot_inject(tmp_path: Path) -> None:
+    item = Muscle(slug="arm", title="Arm", regions=(Region(((1, 1), (5, 1), (5, 5))),))
+    write([item], tmp_path / "out", link_template='/m/{slug}?a={0}&b="{__class__}"')
+    link = parse_file(tmp_path / "out" / "map.svg").find(f"{SVG}a")
+    assert link.get("href") == '/m/arm?a={0}&b="{__class__}"'
+
+
+def test_base_image_file_is_copied_and_drawn_at_size(sample_muscles: list[Muscle],
+                                                     tmp_path: Path) -> None:
+    picture = tmp_path / "body.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    assert write(sample_muscles, tmp_path / "out", base_image=str(picture),
+                 size="1000x1000") == []
+    assert (tmp_path / "out" / "_base-image.png").read_bytes() == picture.read_bytes()
+    for name in ("map.svg", "soleus.svg"):
+        root = parse_file(tmp_path / "out" / name)
+        assert root.get("viewBox") == "0 0 1000 1000"
+        image = root.find(f"{SVG}image")
+        assert (image.get("href"), image.get("width"), image.get("height")) == (
+            "_base-image.png", "1000", "1000")
+    back, _ = read(tmp_path / "out")
+    assert len(back) == len(sample_muscles)
+
+
+def test_base_image_url_is_linked(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    url = "https://example.org/body.png?v=1&x=2"
+    write(sample_muscles, tmp_path / "out", base_image=url, size="1000x900")
+    image = parse_file(tmp_path / "out" / "map.svg").find(f"{SVG}image")
+    assert image.get("href") == url
+    assert not (tmp_path / "out" / "_base-image.png").exists()
+
+
+@pytest.mark.parametrize(("options", "code"), [
+    ({"size": "big"}, "bad-size"),
+    ({"size": "0x100"}, "bad-size"),
+    ({"base_image": "https://example.org/body.png"}, "base-image-needs-size"),
+])
+def test_bad_options_fail_before_writing(sample_muscles: list[Muscle], tmp_path: Path,
+                                         options: dict[str, str], code: str) -> None:
+    with pytest.raises(MuscleError) as info:
+        write(sample_muscles, tmp_path / "out", **options)
+    assert [d.code for d in info.value.diagnostics] == [code]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", "map")]
+    found = write(items, tmp_path / "out")
+    assert [(d.code, d.path) for d in found] == [("reserved-name", "src/map.md")]
+    back, _ = read(tmp_path / "out")
+    assert [m.slug for m in back] == ["arm", "map"]
+
+
+def test_empty_corpus(tmp_path: Path) -> None:
+    write([], tmp_path / "out")
+    assert parse_file(tmp_path / "out" / "map.svg").get("viewBox") == "0 0 1000 1000"
+    assert read(tmp_path / "out") == ([], [])
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("<svg xmlns='http://www.w3.org/2000/svg'><a data-slug='x'>", "bad-svg"),
+    ("not xml at all", "bad-svg"),
+    ("<html/>", "bad-svg"),
+    ('<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+     "<svg xmlns='http://www.w3.org/2000/svg'><title>&b;</title></svg>", "bad-svg"),
+    ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+     "<svg xmlns='http://www.w3.org/2000/svg'><title>&x;</title></svg>", "bad-svg"),
+    ("\xff\xfe", "bad-svg"),
+])
+def test_unusable_input_is_one_diagnostic(tmp_path: Path, text: str, code: str) -> None:
+    path = tmp_path / "map.svg"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    assert [(d.code, d.path) for d in info.value.diagnostics] == [(code, str(path))]
+
+
+def test_oversized_input_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>" + " " * 100)
+    with pytest.raises(MuscleError) as info:
+        list(get_format("svg").read(path, ReadContext(max_bytes=50)))
+    assert info.value.diagnostics[0].code == "file-too-large"
+
+
+def test_bad_records_are_reported_and_good_ones_kept(tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'>"
+        "<a data-slug='Bad Slug'><title>A</title><polygon points='1,1 5,1 5,5'/></a>"
+        "<a data-slug='notitle'><polygon points='1,1 5,1 5,5'/></a>"
+        "<a data-slug='badpoints'><title>B</title><polygon points='1,1 5,x'/></a>"
+        "<a href='elsewhere.html'><title>not a muscle</title></a>"
+        "<a data-slug='good'><title>Good</title><polygon points='1,1 5.50,1  5,5'/></a>"
+        "</svg>", encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.field) for d in found] == [
+        ("bad-slug", "a[0]"), ("missing-field", "a[1].title"),
+        ("coords-not-number", "a[2].regions[0]")]
+    assert all(d.path == str(path) for d in found)
+    assert [m.slug for m in back] == ["good"]
+    assert back[0].regions[0].coords == "1,1,5.50,1,5,5"
+
+
+# ---- command line ------------------------------------------------------------------------
+
+
+def run(*args: str) -> Any:
+    from converter.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_cli_convert_to_svg_and_back(tmp_path: Path) -> None:
+    result = run("convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "map"),
+                 "--link-template", "/muskler/{slug}/", "--lang", "da")
+    assert result.exit_code == 0, result.output
+    root = parse_file(tmp_path / "map" / "map.svg")
+    assert root.find(f"{SVG}a").get("href") == "/muskler/biceps-brachii/"
+    assert root.find(f"{SVG}title").text == "Muskelkort"
+    result = run("convert", str(tmp_path / "map"), "--from", "svg", "--to", "json", "-o",
+                 str(tmp_path / "back.json"))
+    assert result.exit_code == 0, result.output
+    assert '"slug":"biceps-brachii","title":"Biceps Brachii"' in (
+        tmp_path / "back.json").read_text(encoding="utf-8")
+
+
+def test_cli_unsafe_link_template_is_reported(tmp_path: Path) -> None:
+    result = run("convert", str(SAMPLES / "soleus.md"), "--to", "svg", "-o",
+                 str(tmp_path / "map"), "--link-template", "javascript:{slug}")
+    assert result.exit_code == 1
+    assert "soleus.md" in result.output and "unsafe-link" in result.output
+    assert "javascript" not in (tmp_path / "map" / "map.svg").read_text(encoding="utf-8")
+
+
+def test_cli_bad_size_is_reported(tmp_path: Path) -> None:
+    result = run("convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "map"),
+                 "--size", "huge")
+    assert result.exit_code in (1, 2)
+    assert "huge" in result.output
+    assert not (tmp_path / "map").exists()

@@ -1,0 +1,223 @@
+"""The shared SVG drawing helpers: viewBoxes, the map, focus images, option checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from converter import bodymap
+from converter.bodymap import ViewBox
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Muscle, Region
+from converter.registry import Source, WriteContext
+from tests.strategies import corpora
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(text: str):
+    from defusedxml.ElementTree import fromstring
+
+    return fromstring(text.encode("utf-8"))
+
+
+def muscle(slug: str, *regions: str, title: str | None = None) -> Muscle:
+    from converter.coords import parse_coords
+
+    return Muscle(slug=slug, title=title or slug.title(),
+                  regions=tuple(Region(parse_coords(r)) for r in regions))
+
+
+ARM = muscle("arm", "10,20,30,20,30,60", "110,20,130,20,130,60")
+LEG = muscle("leg", "12.50,100,40,100,40,180.25")
+
+
+def test_viewbox_attribute_text() -> None:
+    box = ViewBox(-7, Decimal("2.50"), 100, 80)
+    assert box.attr == "-7 2.50 100 80"
+    assert str(box) == box.attr
+    assert box.frame == ViewBox(0, 0, 93, Decimal("82.50"))
+
+
+def test_fit_viewbox_is_the_bounding_box_plus_margin() -> None:
+    assert bodymap.fit_viewbox([ARM, LEG]) == ViewBox(-10, 0, 160,
+                                                      Decimal("200.25"))
+    assert bodymap.fit_viewbox([ARM], margin=0) == ViewBox(10, 20, 120, 40)
+
+
+def test_fit_viewbox_without_regions_is_the_default_diagram() -> None:
+    assert bodymap.fit_viewbox([]) == ViewBox(0, 0, 1000, 1000)
+    assert bodymap.fit_viewbox([Muscle(slug="x", title="X")]) == ViewBox(0, 0, 1000, 1000)
+
+
+def test_decimal_numbers_are_never_written_in_exponent_form() -> None:
+    assert bodymap.number(Decimal("1E+3")) == "1000"
+    assert bodymap.number(Decimal("12.50")) == "12.50"
+    assert bodymap.points_attr(LEG.regions[0]) == "12.50,100,40,100,40,180.25"
+
+
+@pytest.mark.parametrize("size", ["1000x800", " 1000 X 800 "])
+def test_viewbox_for_size(size: str) -> None:
+    assert bodymap.viewbox_for_size(size) == ViewBox(0, 0, 1000, 800)
+
+
+@pytest.mark.parametrize("size", ["1000", "0x10", "10x-5", "axb", "10x10x10", ""])
+def test_bad_size_is_a_usage_error(size: str) -> None:
+    with pytest.raises(MuscleError) as info:
+        bodymap.viewbox_for_size(size)
+    assert info.value.diagnostics[0].code == "bad-size"
+
+
+def test_links_substitute_only_the_slug() -> None:
+    assert bodymap.resolve_link("/m/{slug}.html", "arm") == "/m/arm.html"
+    assert bodymap.resolve_link("{slug}{0}{__class__}", "arm") == "arm{0}{__class__}"
+    assert bodymap.resolve_link("https://example.org/{slug}", "arm") == \
+        "https://example.org/arm"
+    assert bodymap.resolve_link("javascript:go('{slug}')", "arm") is None
+    assert bodymap.resolve_link("{slug}:alert(1)", "javascript") is None
+    assert bodymap.resolve_link(" JavaScript:x", "arm") is None
+
+
+def test_map_svg_structure() -> None:
+    root = parse(bodymap.map_svg([ARM, LEG], ViewBox(0, 0, 200, 200),
+                                 link_template="/m/{slug}"))
+    assert root.get("viewBox") == "0 0 200 200"
+    links = root.findall(f"{SVG}a")
+    assert [a.get("data-slug") for a in links] == ["arm", "leg"]
+    arm = links[0]
+    assert arm.get("href") == "/m/arm"
+    assert arm.get("id") == "muscle-arm"
+    assert arm.get("aria-label") == "Arm"
+    assert arm.find(f"{SVG}title").text == "Arm"
+    assert [p.get("points") for p in arm.findall(f"{SVG}polygon")] == [
+        "10,20,30,20,30,60", "110,20,130,20,130,60"]
+    assert ":hover" in root.find(f"{SVG}style").text
+    assert ":focus" in root.find(f"{SVG}style").text
+
+
+def test_map_svg_leaves_out_unsafe_links_and_base_images() -> None:
+    text = bodymap.map_svg([ARM], ViewBox(0, 0, 200, 200), link_template="data:{slug}",
+                           base_image="javascript:alert(1)")
+    root = parse(text)
+    assert root.find(f"{SVG}a").get("href") is None
+    assert root.find(f"{SVG}image") is None
+    assert "javascript" not in text and "data:" not in text
+
+
+def test_map_svg_for_inlining_has_no_prolog() -> None:
+    text = bodymap.map_svg([ARM], ViewBox(0, 0, 10, 10), prolog=False)
+    assert text.startswith("<svg ")
+    assert bodymap.map_svg([ARM], ViewBox(0, 0, 10, 10)).startswith("<?xml")
+
+
+def test_focus_svg_highlights_one_muscle() -> None:
+    text = bodymap.focus_svg(LEG, [ARM, LEG], ViewBox(0, 0, 200, 200),
+                             base_image="body.png")
+    root = parse(text)
+    groups = {g.get("class"): g for g in root.findall(f"{SVG}g")}
+    assert [p.get("points") for p in groups["focus"]] == ["12.50,100,40,100,40,180.25"]
+    assert [p.get("points") for p in groups["others"]] == [r.coords for r in ARM.regions]
+    assert float(groups["focus"].get("fill-opacity")) > float(
+        groups["others"].get("fill-opacity"))
+    assert root.find(f"{SVG}title").text == "Leg"
+    image = root.find(f"{SVG}image")
+    assert (image.get("href"), image.get("width"), image.get("height")) == (
+        "body.png", "200", "200")
+    assert text == bodymap.focus_svg(LEG, [ARM, LEG], ViewBox(0, 0, 200, 200),
+                                     base_image="body.png")
+
+
+def test_hostile_titles_are_escaped() -> None:
+    evil = muscle("evil", "1,1,5,1,5,5", title='<script>alert(1)</script>"><svg onload=x>&amp;')
+    box = ViewBox(0, 0, 9, 9)
+    drawn = {"map": bodymap.map_svg([evil], box, lang='"><x onload=y>'),
+             "focus": bodymap.focus_svg(evil, [evil], box),
+             "diagram": bodymap.diagram_svg([evil], box, lang='"><x onload=y>')}
+    for name, text in drawn.items():
+        root = parse(text)
+        assert not [e for e in root.iter() if e.tag.endswith("script")], name
+        assert not [k for e in root.iter() for k in e.attrib if k.lower().startswith("on")]
+        assert all(e.tag.startswith(SVG) for e in root.iter()), name
+    for name in ("map", "focus"):
+        assert evil.title in [e.text for e in parse(drawn[name]).iter(f"{SVG}title")]
+        assert "<script>" not in drawn[name]
+
+
+def test_characters_xml_cannot_hold_are_replaced() -> None:
+    odd = muscle("odd", "1,1,5,1,5,5", title="a\ufffeb\x01c")
+    root = parse(bodymap.map_svg([odd], ViewBox(0, 0, 9, 9)))
+    assert root.find(f"{SVG}a/{SVG}title").text == "a\ufffdb\ufffdc"
+
+
+def test_language_is_checked_and_translated() -> None:
+    assert bodymap.language("da") == "da"
+    assert bodymap.language('"><x') == "en"
+    assert bodymap.words("da")["map"] == "Muskelkort"
+    assert bodymap.words("pt-BR")["map"] == "Muscle map"
+
+
+@given(corpora())
+def test_every_corpus_draws_well_formed_svg_with_exact_points(items: list[Muscle]) -> None:
+    box = bodymap.fit_viewbox(items)
+    root = parse(bodymap.map_svg(items, box))
+    drawn = [p.get("points") for p in root.iter(f"{SVG}polygon")]
+    assert drawn == [r.coords for m in items for r in m.regions]
+    for item in items:
+        focus = parse(bodymap.focus_svg(item, items, box))
+        group = next(g for g in focus.iter(f"{SVG}g") if g.get("class") == "focus")
+        assert [p.get("points") for p in group] == [r.coords for r in item.regions]
+
+
+def context(**options: object) -> tuple[WriteContext, list[Diagnostic]]:
+    found: list[Diagnostic] = []
+    ctx = WriteContext(options=dict(options), sources={"arm": Source("src/arm.md", 0.0)},
+                       report=found.append)
+    return ctx, found
+
+
+def test_map_settings_defaults_fit_the_regions() -> None:
+    ctx, found = context()
+    settings = bodymap.map_settings([ARM], ctx, Path("out"))
+    assert settings.viewbox == bodymap.fit_viewbox([ARM])
+    assert (settings.link_template, settings.lang, settings.base_image) == (
+        "{slug}.html", "en", None)
+    assert found == []
+
+
+def test_map_settings_base_image_needs_size() -> None:
+    ctx, _ = context(base_image="https://example.org/body.png")
+    with pytest.raises(MuscleError) as info:
+        bodymap.map_settings([ARM], ctx, Path("out"))
+    assert info.value.diagnostics[0].code == "base-image-needs-size"
+
+
+def test_map_settings_reports_an_unsafe_base_image(tmp_path: Path) -> None:
+    ctx, found = context(base_image="javascript:alert(1)", size="100x100")
+    settings = bodymap.map_settings([ARM], ctx, tmp_path / "out")
+    assert settings.base_image is None
+    assert [(d.code, d.field) for d in found] == [("unsafe-link", "image")]
+    assert found[0].path == str(tmp_path / "out")
+
+
+def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
+    picture = tmp_path / "Body Front.PNG"
+    picture.write_bytes(b"\x89PNG fake")
+    ctx, _ = context(base_image=str(picture), size="100x50")
+    settings = bodymap.map_settings([ARM], ctx, tmp_path / "out")
+    assert settings.base_image == "_base-image.png"
+    assert settings.viewbox == ViewBox(0, 0, 100, 50)
+    target = tmp_path / "copy"
+    target.mkdir()
+    bodymap.copy_base_image(settings, target)
+    assert (target / "_base-image.png").read_bytes() == b"\x89PNG fake"
+
+
+def test_check_muscles_names_the_source_file(tmp_path: Path) -> None:
+    ctx, found = context(link_template="javascript:{slug}")
+    settings = bodymap.map_settings([ARM, LEG], ctx, tmp_path)
+    bodymap.check_muscles([ARM, LEG], settings, ctx, tmp_path / "map.svg")
+    assert [(d.path, d.code) for d in found] == [("src/arm.md", "unsafe-link"),
+                                                (str(tmp_path / "map.svg"), "unsafe-link")]
