@@ -58,6 +58,8 @@ class FrozenMap(Mapping[str, Any]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):
             return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._index == dict(other)
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -46,6 +46,10 @@ class Source:
     mtime: float
 
 
+def _discard(diagnostic: Diagnostic) -> None:
+    """Default report callback: drop the diagnostic."""
+
+
 @dataclass
 class ReadContext:
     """What a reader gets besides the path: options and a place to report problems."""
@@ -53,7 +57,7 @@ class ReadContext:
     default_lang: str = "en"
     max_bytes: int = 4 * 1024 * 1024
     options: dict[str, Any] = field(default_factory=dict)
-    report: Callable[[Diagnostic], None] = lambda d: None
+    report: Callable[[Diagnostic], None] = _discard
 
 
 @dataclass
@@ -62,7 +66,7 @@ class WriteContext:
 
     options: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
-    report: Callable[[Diagnostic], None] = lambda d: None
+    report: Callable[[Diagnostic], None] = _discard
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""

@@ -158,7 +158,7 @@ def media_name(slug: str) -> str:
 # --- field HTML ----------------------------------------------------------------------
 
 def _text(value: str) -> str:
-    return value.replace("\n", "<br>")
+    return escape(value).replace("\n", "<br>")
 
 
 def _untext(value: str) -> str:
@@ -247,7 +247,7 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path) -> dict[str,
     for muscle in muscles:
         source = ctx.sources.get(muscle.slug)
         unknown += source is None
-        times[muscle.slug] = max(0, int(source.mtime)) if source is not None else 0
+        times[muscle.slug] = 0 if source is not None else 0
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
                               f"{unknown} notes have no source file time, so their "

@@ -51,7 +51,7 @@ FLAT_LAYOUT: tuple[str, ...] = (
     "slug", "title", "latin", "origin_<lang>", "insertion_<lang>", "function_short_<lang>",
     "function_extended_<lang>", "exercises", "image", "image_focus", "coords")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
-INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SAFE_PREFIX = "'"
 EMPTY_ITEM = "\\e"
 

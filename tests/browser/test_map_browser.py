@@ -7,6 +7,7 @@ with network features switched off, so the test needs no network.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,14 @@ def test_clicking_the_classic_image_map_follows_its_link(page: Any, site: Site,
     assert page.url == target
 
 
+def chromium_link_names(page: Any) -> Counter[str]:
+    """The names of every link in Chromium's own accessibility tree (image-map areas too)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    return Counter(node.get("name", {}).get("value", "") for node in nodes
+                   if node.get("role", {}).get("value") == "link" and not node.get("ignored"))
+
+
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
 def test_every_region_has_an_accessible_name(page: Any, site: Site, name: str) -> None:
     from playwright.sync_api import expect
@@ -145,14 +154,11 @@ def test_every_region_has_an_accessible_name(page: Any, site: Site, name: str) -
     page.goto((site.svg.parent / name).as_uri())
     for muscle in MUSCLES:
         region = page.locator(f'svg a[data-slug="{muscle.slug}"]')
-        expect(region).to_have_accessible_name(muscle.title)
         expect(region).to_have_role("link")
-        assert page.get_by_role("link", name=muscle.title, exact=True).count() >= 1
-    areas = page.locator("area")
-    expected = [m.title for m in MUSCLES for _ in m.regions] if name.endswith("html") else []
-    assert areas.count() == len(expected)
-    for index, title in enumerate(expected):
-        expect(areas.nth(index)).to_have_accessible_name(title)
+        expect(region).to_have_accessible_name(muscle.title)
+    # On the page each muscle is also a list entry and one <area> per polygon.
+    per_muscle = (lambda m: 2 + len(m.regions)) if name.endswith("html") else (lambda m: 1)
+    assert chromium_link_names(page) == Counter({m.title: per_muscle(m) for m in MUSCLES})
 
 
 def fill_opacity(page: Any, slug: str) -> float:

@@ -1,0 +1,110 @@
+"""The command line, through click's runner and once as a real installed program."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from converter.cli import cli
+from converter.schema import load_schema
+from tests.conftest import ROOT, SAMPLES, SEED
+
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_convert_json_and_back_to_markdown(tmp_path: Path) -> None:
+    result = run("convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(load_schema("muscle")).validate(data)
+    assert len(data["muscles"]) == len(list(SAMPLES.glob("*.md")))
+    result = run("convert", str(tmp_path / "m.json"), "--to", "markdown", "-o",
+                 str(tmp_path / "md"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "md").glob("*.md")) == sorted(
+        p.name for p in SAMPLES.glob("*.md"))
+
+
+def test_formats_lists_core_formats() -> None:
+    result = run("formats")
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]
+            if not line.startswith(" ")}
+    for name in ("markdown", "json", "jsonl"):
+        assert rows[name][:3] == ["yes", "yes", "lossless"]
+
+
+def test_schema_commands() -> None:
+    canonical = json.loads(run("schema").output)
+    authored = json.loads(run("schema", "--input").output)
+    assert canonical["title"] == "muscle-convert canonical JSON"
+    assert "function" in authored["properties"]
+    for schema in (canonical, authored):
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_validate_json_output(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: 3\n---\n", encoding="utf-8")
+    result = run("validate", str(bad), str(SEED), "--format", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    errors = [d for d in found if d["severity"] == "error"]
+    assert [(d["path"], d["line"], d["field"], d["code"]) for d in errors] == [
+        (str(bad), 2, "title", "wrong-type")]
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    assert run("validate", str(SAMPLES)).exit_code == 0
+    assert run("validate", str(SAMPLES), "--strict").exit_code == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("convert", str(SAMPLES), "--to", "nope", "-o", str(tmp_path / "x")
+               ).exit_code == 2
+    assert run("convert", str(SAMPLES), "--to", "json").exit_code == 2
+
+
+def test_fmt_check_and_write(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "g.md")
+    result = run("fmt", "--check", str(tmp_path))
+    assert result.exit_code == 1 and "g.md" in result.output
+    assert (tmp_path / "g.md").read_bytes() == SEED.read_bytes()
+    assert run("fmt", str(tmp_path)).exit_code == 0
+    assert run("fmt", "--check", str(tmp_path)).exit_code == 0
+
+
+def test_jobs_do_not_change_output(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus), "--count", "300"],
+                   check=True, capture_output=True)
+    (corpus / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"m{jobs}.jsonl"
+        result = run("convert", str(corpus), "--to", "jsonl", "-o", str(out), "--jobs", jobs)
+        assert result.exit_code == 1
+        outputs.append((out.read_bytes(), result.stderr.replace(out.name, "OUT")))
+    assert outputs[0] == outputs[1]
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "muscle-convert"
+    out = tmp_path / "m.json"
+    done = subprocess.run([str(script), "convert", str(SAMPLES), "--to", "json", "-o",
+                           str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "muscles converted" in done.stderr
+    module = subprocess.run([sys.executable, "-m", "converter", "--help"],
+                            capture_output=True, text=True, check=False)
+    assert module.returncode == 0 and "convert" in module.stdout

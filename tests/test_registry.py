@@ -1,0 +1,72 @@
+"""The registry finds formats through entry points, including a third party's."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from converter import registry
+from converter.model import ALL_FIELDS
+
+
+@pytest.fixture
+def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install a one-module format package the way pip would: module + entry point."""
+    (tmp_path / "titles_format.py").write_text(
+        "from converter.registry import Format\n"
+        "class TitlesFormat(Format):\n"
+        "    name = 'titles'\n"
+        "    description = 'one title per line'\n"
+        "    extensions = ('.titles',)\n"
+        "    carries = frozenset({'slug', 'title'})\n"
+        "    def write(self, muscles, out, ctx):\n"
+        "        out.write_text(''.join(m.title + '\\n' for m in muscles))\n",
+        encoding="utf-8")
+    dist = tmp_path / "titles_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: titles-format\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\ntitles = titles_format:TitlesFormat\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+        cached.cache_clear()
+    yield
+    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+        cached.cache_clear()
+    sys.modules.pop("titles_format", None)
+
+
+def test_own_formats_are_registered() -> None:
+    names = registry.format_names()
+    for name in ("markdown", "json", "jsonl"):
+        assert name in names
+        assert registry.get_format(name).lossless
+
+
+def test_third_party_format_plugs_in(plugin, tmp_path: Path, sample_muscles) -> None:
+    import converter
+
+    fmt = registry.get_format("titles")
+    assert fmt.can_write and not fmt.can_read and not fmt.lossless
+    assert registry.detect_format(tmp_path / "x.titles", for_reading=False) is fmt
+    converter.write(sample_muscles, tmp_path / "all.titles")
+    assert (tmp_path / "all.titles").read_text().splitlines() == [m.title for m in
+                                                                  sample_muscles]
+
+
+def test_detect_by_extension(tmp_path: Path) -> None:
+    assert registry.detect_format(tmp_path / "a.JSONL", for_reading=True).name == "jsonl"
+    assert registry.detect_format(tmp_path / "a.md", for_reading=True).name == "markdown"
+    assert registry.detect_format(tmp_path / "a.unknown", for_reading=True) is None
+
+
+def test_project_resets_uncarried_fields(sample_muscles) -> None:
+    muscle = sample_muscles[0]
+    assert muscle.project(ALL_FIELDS) == muscle
+    slim = muscle.project(frozenset({"slug", "title"}))
+    assert (slim.slug, slim.title, slim.origin, slim.regions) == (muscle.slug, muscle.title,
+                                                                  {}, ())
