@@ -93,11 +93,10 @@ def _common_read_options(func: Any) -> Any:
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
               help="Output file or directory.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--no-cache", is_flag=True, help="Ignore the incremental-run cache.")
 @_common_read_options
 def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
-            no_cache: bool, **format_options: Any) -> None:
+            **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .run import convert_sources
 
@@ -108,7 +107,7 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
-        size=options.get("size"), use_cache=not no_cache, progress=progress), sources, quiet)
+        size=options.get("size"), progress=progress), sources, quiet)
     _report(result.diagnostics)
     if not quiet:
         summary = result.summary or ""

@@ -14,10 +14,9 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from .diagnostics import Diagnostic
-from .model import LocalizedText, Muscle, Point
+from .model import LocalizedText, Muscle, Number, Point
 from .safety import is_safe_link
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
@@ -33,11 +32,11 @@ def parse_size(text: str) -> tuple[int, int]:
 
 # ---- geometry -----------------------------------------------------------------------
 
-def area2(points: tuple[Point, ...]) -> Fraction:
-    """Twice the signed area (shoelace), exact."""
-    pts = [(Fraction(x), Fraction(y)) for x, y in points]
-    return sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
-                                                                 strict=True)), Fraction(0))
+def area2(points: tuple[Point, ...]) -> Number:
+    """Twice the signed area (shoelace), exact: ints and Decimals multiply exactly."""
+    pts = list(points)
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
+                                                               strict=True))
 
 
 def _star_shaped(points: tuple[Point, ...]) -> bool:
@@ -58,8 +57,7 @@ def _star_shaped(points: tuple[Point, ...]) -> bool:
     return False
 
 
-def _orient(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction],
-            c: tuple[Fraction, Fraction]) -> int:
+def _orient(a: Point, b: Point, c: Point) -> int:
     v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
     return (v > 0) - (v < 0)
 
@@ -81,7 +79,7 @@ def self_intersects(points: tuple[Point, ...]) -> bool:
     """True when two non-adjacent edges of the polygon touch or cross (exact arithmetic)."""
     if _star_shaped(points):
         return False
-    pts = [(Fraction(x), Fraction(y)) for x, y in points]
+    pts = list(points)
     n = len(pts)
     edges = [(pts[i], pts[(i + 1) % n]) for i in range(n)]
     for i in range(n):
@@ -175,9 +173,6 @@ class CorpusLint:
                 mask |= self._bit(lang)
                 self._same_text(owner, f"{name}.{lang}", value)
             self._masks.append(mask)
-        for i, function in enumerate(muscle.functions):
-            for lang, value in function.extended.items():
-                self._same_text(owner, f"function[{i}].extended.{lang}", value)
         for i, name in enumerate(muscle.exercises):
             key = _norm_exercise(name)
             first = self._exercises.setdefault(key, (name, owner))

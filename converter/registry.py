@@ -123,9 +123,6 @@ class Format:
         """Line and column of ``field`` in the file at ``path``, when the format knows."""
         return None
 
-    def cache_key(self, ctx: WriteContext) -> str:
-        """Everything besides the muscles that changes this writer's output."""
-        return repr(sorted(ctx.options.items()))
 
 
 @cache

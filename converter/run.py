@@ -59,8 +59,7 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
 def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                     from_format: str | None = None, default_lang: str = "en", jobs: int = 1,
                     max_bytes: int = 4 * 1024 * 1024, options: dict[str, Any] | None = None,
-                    size: str | None = None, use_cache: bool = True,
-                    progress: Progress = None) -> RunResult:
+                    size: str | None = None, progress: Progress = None) -> RunResult:
     """Read, validate and lint ``sources``; write the valid muscles with ``writer``."""
     inputs, problems = discover(sources, from_format)
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,

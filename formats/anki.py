@@ -247,7 +247,7 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path) -> dict[str,
     for muscle in muscles:
         source = ctx.sources.get(muscle.slug)
         unknown += source is None
-        times[muscle.slug] = 0 if source is not None else 0
+        times[muscle.slug] = max(0, int(source.mtime)) if source is not None else 0
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
                               f"{unknown} notes have no source file time, so their "
@@ -462,9 +462,3 @@ class AnkiFormat(Format):
             _write_package(out, collection.read_bytes(), images)
         return (f"wrote {len(items)} notes ({cards} cards, {len(images)} images) "
                 f"to deck {deck_name!r} in {out}")
-
-    def cache_key(self, ctx: WriteContext) -> str:
-        """Options plus everything that sets note times (they are part of the output)."""
-        times = sorted((slug, int(s.mtime)) for slug, s in ctx.sources.items())
-        return repr((sorted(ctx.options.items()), os.environ.get("SOURCE_DATE_EPOCH"),
-                     times))

@@ -51,7 +51,7 @@ FLAT_LAYOUT: tuple[str, ...] = (
     "slug", "title", "latin", "origin_<lang>", "insertion_<lang>", "function_short_<lang>",
     "function_extended_<lang>", "exercises", "image", "image_focus", "coords")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
-INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
 EMPTY_ITEM = "\\e"
 
@@ -594,8 +594,7 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
                 raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
                             f"{len(header)}", line=line)
             front = sheet.front(cells)
-            yield muscle_from_front_matter(front, path=str(path), slug_hint="",
-                                           locate=lambda _, line=line: (line, None))
+            yield muscle_from_front_matter(front, path=str(path), slug_hint="")
         except MuscleError as exc:
             for d in exc.diagnostics:
                 ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,

@@ -77,8 +77,25 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str) -> Muscle:
                                     default_lang=default_lang, locate=locate)
 
 
+_SIMPLE_PATH = re.compile(r"^([A-Za-z_][\w-]*)(?:\.([A-Za-z][\w-]*))?$")
+
+
 def _locate(fm: str, field: str) -> tuple[int, int] | None:
-    """File line and column (1-based) of a field path in front-matter YAML."""
+    """File line and column (1-based) of a field path in front-matter YAML.
+
+    ``key`` and ``key.sub`` in block style are found by scanning lines; anything else
+    by composing the YAML (slower, only on the error path)."""
+    simple = _SIMPLE_PATH.match(field)
+    if simple:
+        key, sub = simple.groups()
+        top = re.search(rf"^{re.escape(key)}[ \t]*:", fm, re.MULTILINE)
+        if top and not sub:
+            return fm.count("\n", 0, top.start()) + 1, 1
+        if top:
+            nested = re.compile(rf"^([ \t]+){re.escape(sub)}[ \t]*:|^\S", re.MULTILINE)
+            found = nested.search(fm, fm.find("\n", top.start()) + 1)
+            if found and found.group(1):
+                return fm.count("\n", 0, found.start()) + 1, len(found.group(1)) + 1
     found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
     return (found[0] + 1, found[1] + 1) if found else None
 

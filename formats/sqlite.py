@@ -111,7 +111,7 @@ _TABLES = (
 _SEARCH = (
     """CREATE VIRTUAL TABLE search USING fts5 (
     slug UNINDEXED, field UNINDEXED, language UNINDEXED, text,
-    prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2'
 )""",
     """INSERT INTO search (rowid, slug, field, language, text)
     SELECT id * 4 + 2, slug, 'title', NULL, title FROM muscles
@@ -131,19 +131,23 @@ _TEXT_OUT = "DELETE FROM search WHERE rowid = old.id * 4;"
 _FUNCTION_IN = """INSERT INTO search (rowid, slug, field, language, text)
         VALUES (new.id * 4 + 1, new.muscle, 'function.' || new.part, new.language, new.text);"""
 _FUNCTION_OUT = "DELETE FROM search WHERE rowid = old.id * 4 + 1;"
-_TRIGGERS = (
-    f"CREATE TRIGGER muscles_search_insert AFTER INSERT ON muscles BEGIN {_NAMES_IN} END",
-    f"CREATE TRIGGER muscles_search_delete AFTER DELETE ON muscles BEGIN {_NAMES_OUT} END",
-    f"""CREATE TRIGGER muscles_search_update AFTER UPDATE OF slug, id, title, latin ON muscles
+_TRIGGER_BODIES = {
+    "muscles_search_insert": f"AFTER INSERT ON muscles BEGIN {_NAMES_IN} END",
+    "muscles_search_delete": f"AFTER DELETE ON muscles BEGIN {_NAMES_OUT} END",
+    "muscles_search_update": f"""AFTER UPDATE OF slug, id, title, latin ON muscles
     BEGIN {_NAMES_OUT} {_NAMES_IN} END""",
-    f"CREATE TRIGGER texts_search_insert AFTER INSERT ON texts BEGIN {_TEXT_IN} END",
-    f"CREATE TRIGGER texts_search_delete AFTER DELETE ON texts BEGIN {_TEXT_OUT} END",
-    f"CREATE TRIGGER texts_search_update AFTER UPDATE ON texts BEGIN {_TEXT_OUT} {_TEXT_IN} END",
-    f"CREATE TRIGGER functions_search_insert AFTER INSERT ON functions BEGIN {_FUNCTION_IN} END",
-    f"CREATE TRIGGER functions_search_delete AFTER DELETE ON functions BEGIN {_FUNCTION_OUT} END",
-    f"""CREATE TRIGGER functions_search_update AFTER UPDATE ON functions
+    "texts_search_insert": f"AFTER INSERT ON texts BEGIN {_TEXT_IN} END",
+    "texts_search_delete": f"AFTER DELETE ON texts BEGIN {_TEXT_OUT} END",
+    "texts_search_update": f"AFTER UPDATE ON texts BEGIN {_TEXT_OUT} {_TEXT_IN} END",
+    "functions_search_insert": f"AFTER INSERT ON functions BEGIN {_FUNCTION_IN} END",
+    "functions_search_delete": f"AFTER DELETE ON functions BEGIN {_FUNCTION_OUT} END",
+    "functions_search_update": f"""AFTER UPDATE ON functions
     BEGIN {_FUNCTION_OUT} {_FUNCTION_IN} END""",
-)
+}
+_TRIGGERS = tuple(f"CREATE TRIGGER {name} {body}" for name, body in _TRIGGER_BODIES.items())
+# Replacing many muscles row by row through the triggers is slow, so a large update drops
+# the search index and its triggers and rebuilds both (same rows, same rowids) at the end.
+_DETACH_SEARCH = (*(f"DROP TRIGGER {name}" for name in _TRIGGER_BODIES), "DROP TABLE search")
 _VIEWS = (
     """CREATE VIEW muscle_texts AS
 SELECT m.slug, m.title, m.latin, l.language,
@@ -407,6 +411,7 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
     """Stream muscles into the tables; ``existing`` maps slug -> (hash, id)."""
     counts = Counts()
     next_id = max((number for _, number in existing.values()), default=0) + 1
+    search = _Search(conn, threshold=max(BATCH, len(existing) // 16))
     seen: set[str] = set()
     batch = _Batch()
     for muscle in muscles:
@@ -425,6 +430,7 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
             continue
         else:
             counts.updated += 1
+            search.expect(counts.updated)
             number = old[1]
             batch.replaced.append((muscle.slug,))
         batch.add(muscle, number, digest)
@@ -433,11 +439,36 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
     batch.flush(conn)
     gone = [(slug,) for slug in existing if slug not in seen]
     if prune:
+        search.expect(counts.updated + len(gone))
         conn.executemany(_DELETE_MUSCLE, gone)
         counts.removed = len(gone)
     else:
         counts.kept = len(gone)
+    search.finish()
     return counts
+
+
+@dataclass
+class _Search:
+    """Keeps the search index in sync: through its triggers for a few changes; for many,
+    it drops index and triggers and rebuilds them from the tables at the end."""
+
+    conn: sqlite3.Connection
+    threshold: int
+    detached: bool = False
+
+    def expect(self, changes: int) -> None:
+        """Called with the number of muscles replaced or removed so far."""
+        if changes > self.threshold and not self.detached:
+            for statement in _DETACH_SEARCH:
+                self.conn.execute(statement)
+            self.detached = True
+
+    def finish(self) -> None:
+        """Rebuild the index and its triggers if they were dropped."""
+        if self.detached:
+            for statement in (*_SEARCH, *_TRIGGERS):
+                self.conn.execute(statement)
 
 
 def check_schema(conn: sqlite3.Connection, path: str) -> bool:

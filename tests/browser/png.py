@@ -20,6 +20,10 @@ class Image:
     channels: int
     rows: tuple[bytes, ...]
 
+    def pixel(self, x: int, y: int) -> bytes:
+        """The colour of the pixel at column ``x``, row ``y``."""
+        return self.rows[y][x * self.channels:(x + 1) * self.channels]
+
     def colours(self) -> Counter[bytes]:
         """How many pixels have each colour."""
         step = self.channels

@@ -1,0 +1,154 @@
+"""`make bench`: muscle-convert against its baselines, in one run.
+
+Corpora come from ../shared/bench/gen_corpus.py (seed 1, cached in bench/.corpus).
+Every case runs ours and its baseline alternately, REPEAT times each, as separate
+processes; the table gives median wall seconds, the ratio and our peak RSS (of the
+main process, from wait4). Results go to stdout and bench/RESULTS.md.
+
+    python bench/run.py [--quick] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+CORPUS = HERE / ".corpus"
+WORK = HERE / ".work"
+BIN = Path(sys.executable).parent
+PY = sys.executable
+
+
+def corpus(count: int) -> Path:
+    """The generated corpus of ``count`` files (made once, then reused)."""
+    path = CORPUS / str(count)
+    done = path / ".complete"
+    if not done.exists():
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([PY, str(GEN), str(path), "--count", str(count), "--seed", "1"],
+                       check=True)
+        done.touch()
+    return path
+
+
+@dataclass
+class Timing:
+    seconds: float
+    rss_mb: float
+
+
+def timed(cmd: list[str], before: list[str] | None = None) -> Timing:
+    """Run ``cmd`` (after ``before``, untimed); wall seconds and peak RSS in MB."""
+    if before:
+        subprocess.run(before, check=True, capture_output=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return Timing(elapsed, usage.ru_maxrss / 1024)
+
+
+def mc(*args: str) -> list[str]:
+    return [str(BIN / "muscle-convert"), *args, "--quiet"]
+
+
+def clean(*paths: Path) -> list[str]:
+    return ["rm", "-rf", *map(str, paths)]
+
+
+@dataclass
+class Case:
+    name: str
+    ours: list[str]
+    baseline: list[str]
+    baseline_name: str
+    target: float
+    ours_before: list[str] | None = None
+    base_before: list[str] | None = None
+
+
+def cases(quick: bool) -> list[Case]:
+    c20 = corpus(20_000)
+    out = WORK
+    md2sql = str(BIN / "markdown-to-sqlite")
+    naive = [PY, str(HERE / "baselines" / "naive.py"), str(c20), str(out / "naive.json")]
+    json_case = Case("convert --to json (20k)", mc("convert", str(c20), "--to", "json", "-o",
+                     str(out / "m.json")), naive, "naive", 0.5)
+    found = [
+        json_case,
+        Case("validate (20k)", mc("validate", str(c20)), naive, "naive", 0.5),
+        Case("convert --to sqlite, fresh db (20k)",
+             mc("convert", str(c20), "--to", "sqlite", "-o", str(out / "m.db")),
+             [md2sql, str(out / "base.db"), "muscles", *sorted(map(str, c20.glob("*.md")))],
+             "markdown-to-sqlite", 0.1, clean(out / "m.db"), clean(out / "base.db")),
+    ]
+    for fmt, target_path in (("csv", out / "csv"), ("svg", out / "svg"),
+                             ("html", out / "html"), ("anki", out / "m.apkg")):
+        found.append(Case(f"convert --to {fmt} (20k)",
+                          mc("convert", str(c20), "--to", fmt, "-o", str(target_path)),
+                          json_case.ours, "our json", 2.0))
+    found.append(Case("fmt --check (20k)", mc("fmt", "--check", str(c20)),
+                      [PY, str(HERE / "baselines" / "ruamel_load.py"), str(c20)],
+                      "ruamel rt load", 0.6))
+    found.append(Case("muscle-convert --help", [str(BIN / "muscle-convert"), "--help"],
+                      [PY, "-c", "import click"], "import click", 1.5))
+    if not quick:
+        c10, c100 = corpus(10_000), corpus(100_000)
+        for fmt in ("jsonl", "sqlite"):
+            suffix = "jsonl" if fmt == "jsonl" else "db"
+            found.append(Case(f"{fmt}: 100k vs 10k files", mc(
+                "convert", str(c100), "--to", fmt, "-o", str(out / f"big.{suffix}")), mc(
+                "convert", str(c10), "--to", fmt, "-o", str(out / f"small.{suffix}")),
+                "10k files", 11.0, clean(out / f"big.{suffix}"), clean(out / f"small.{suffix}")))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 10k/100k scaling cases")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for case in cases(args.quick):
+        ours, base = [], []
+        for _ in range(args.repeat):
+            ours.append(timed(case.ours, case.ours_before))
+            base.append(timed(case.baseline, case.base_before))
+        ours_s = statistics.median(t.seconds for t in ours)
+        base_s = statistics.median(t.seconds for t in base)
+        rss = max(t.rss_mb for t in ours)
+        base_rss = max(t.rss_mb for t in base)
+        ratio = ours_s / base_s
+        row = (case.name, f"{ours_s:.3f}", f"{base_s:.3f} ({case.baseline_name})",
+               f"{ratio:.2f}", f"<= {case.target}", "yes" if ratio <= case.target else "NO",
+               f"{rss:.0f} MB", f"{base_rss:.0f} MB")
+        print(" | ".join(row), flush=True)
+        rows.append(row)
+    header = ("case", "ours s (median)", "baseline s (median)", "ratio", "target", "met",
+              "our peak RSS", "baseline peak RSS")
+    lines = ["# Benchmark results", "",
+             f"`make bench` on {os.cpu_count()} CPUs, {args.repeat} alternating runs each, "
+             "medians. Scaling rows compare our 100k run (ours) with our 10k run (baseline); "
+             "their RSS columns are the memory ratio's two sides.", "",
+             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
