@@ -11,16 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from .diagnostics import Diagnostic, MuscleError, has_errors
-from .model import Function, LocalizedText, Muscle, Region
-from .pipeline import Reader, discover
-from .registry import WriteContext, detect_format, get_format
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["Diagnostic", "Function", "LocalizedText", "Muscle", "MuscleError", "Region",
            "__version__", "read", "write"]
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic, MuscleError
+    from .model import Function, LocalizedText, Muscle, Region
+
+_LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "Function": "model",
+         "LocalizedText": "model", "Muscle": "model", "Region": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public classes on first use, so the command line starts fast."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(name)
 
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
@@ -29,6 +40,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     Raises :class:`MuscleError` listing every problem when any input is invalid.
     """
+    from .diagnostics import MuscleError, has_errors
+    from .pipeline import Reader, discover
     if isinstance(paths, str | Path):
         paths = [paths]
     inputs, problems = discover(paths, format)
@@ -46,6 +59,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
 
     ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki.
     """
+    from .diagnostics import Diagnostic, MuscleError
+    from .registry import WriteContext, detect_format, get_format
     path = Path(path)
     fmt = get_format(format) if format else detect_format(path, for_reading=False)
     if fmt is None:

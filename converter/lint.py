@@ -5,21 +5,28 @@ unsafe links, empty texts. Across the corpus (:class:`CorpusLint`, in the main
 process, keeping only small fingerprints so memory stays flat): languages missing
 from a field, the same origin/insertion/extended function text in two muscles, and
 exercise names that differ only by case or spacing.
+
+Geometry is exact (integers, never floats) and near-linear: a polygon of half a
+million points is checked in seconds, so no input can make validation hang.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from array import array
-from collections.abc import Iterator
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .diagnostics import Diagnostic
-from .model import LocalizedText, Muscle, Number, Point
+from .model import LocalizedText, Muscle, Point
 from .safety import is_safe_link
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
+
+IntPoint = tuple[int, int]
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -32,42 +39,33 @@ def parse_size(text: str) -> tuple[int, int]:
 
 # ---- geometry -----------------------------------------------------------------------
 
-def area2(points: tuple[Point, ...]) -> Number:
-    """Twice the signed area (shoelace), exact: ints and Decimals multiply exactly."""
-    pts = list(points)
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
-                                                               strict=True))
+def area2(points: Sequence[Point]) -> Fraction:
+    """Twice the signed area (shoelace), exact."""
+    pts = [(Fraction(x), Fraction(y)) for x, y in points]
+    return sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
+                                                                 strict=True)), Fraction(0))
 
 
-def _star_shaped(points: tuple[Point, ...]) -> bool:
-    """Fast proof of simplicity: vertices strictly ordered by angle around their mean,
-    turning exactly once. Such a polygon is star-shaped, hence never self-intersecting."""
-    n = len(points)
-    cx = sum(float(x) for x, _ in points) / n
-    cy = sum(float(y) for _, y in points) / n
-    angles = [math.atan2(float(y) - cy, float(x) - cx) for x, y in points]
-    if any(float(x) == cx and float(y) == cy for x, y in points):
-        return False
-    steps = [(b - a) % (2 * math.pi) for a, b in zip(angles, angles[1:] + angles[:1],
-                                                     strict=True)]
-    for direction in (steps, [2 * math.pi - s for s in steps]):
-        if all(1e-9 < s < math.pi - 1e-9 for s in direction) and \
-                abs(sum(direction) - 2 * math.pi) < 1e-6:
-            return True
-    return False
+def _integers(points: Sequence[Point]) -> list[IntPoint]:
+    """The points scaled by one common factor to exact integers (scaling keeps every
+    orientation, so the geometry is unchanged and arithmetic stays exact and fast)."""
+    exact = [(Fraction(x), Fraction(y)) for x, y in points]
+    scale = math.lcm(*(v.denominator for p in exact for v in p))
+    return [(int(x * scale), int(y * scale)) for x, y in exact]
 
 
-def _orient(a: Point, b: Point, c: Point) -> int:
+def _orient(a: IntPoint, b: IntPoint, c: IntPoint) -> int:
+    """1 when ``c`` lies left of (counter-clockwise from) ``a -> b``, -1 right, 0 on it."""
     v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
     return (v > 0) - (v < 0)
 
 
-def _on_segment(a: tuple, b: tuple, p: tuple) -> bool:
+def _on_segment(a: IntPoint, b: IntPoint, p: IntPoint) -> bool:
     return min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= \
         max(a[1], b[1])
 
 
-def _segments_touch(a: tuple, b: tuple, c: tuple, d: tuple) -> bool:
+def _segments_touch(a: IntPoint, b: IntPoint, c: IntPoint, d: IntPoint) -> bool:
     o1, o2, o3, o4 = _orient(a, b, c), _orient(a, b, d), _orient(c, d, a), _orient(c, d, b)
     if o1 != o2 and o3 != o4:
         return True
@@ -75,34 +73,69 @@ def _segments_touch(a: tuple, b: tuple, c: tuple, d: tuple) -> bool:
         (o3 == 0 and _on_segment(c, d, a)) or (o4 == 0 and _on_segment(c, d, b))
 
 
-def self_intersects(points: tuple[Point, ...]) -> bool:
-    """True when two non-adjacent edges of the polygon touch or cross (exact arithmetic)."""
-    if _star_shaped(points):
-        return False
-    pts = list(points)
+def is_collinear(points: Sequence[Point]) -> bool:
+    """True when every point lies on one line (or all coincide): no area at all."""
+    pts = _integers(points)
+    first = pts[0]
+    other = next((p for p in pts if p != first), None)
+    return other is None or all(_orient(first, other, p) == 0 for p in pts)
+
+
+def self_intersects(points: Sequence[Point]) -> bool:
+    """True when the polygon is not simple: a vertex repeats, two adjacent edges fold
+    back onto each other, or two non-adjacent edges touch or cross (exact arithmetic,
+    O(n log n) sweep)."""
+    pts = _integers(points)
     n = len(pts)
-    edges = [(pts[i], pts[(i + 1) % n]) for i in range(n)]
+    if len(set(pts)) < n:
+        return True
     for i in range(n):
-        for j in range(i + 1, n):
-            if j == i + 1 or (i == 0 and j == n - 1):
-                if pts[i] == pts[(i + 1) % n] or _collinear_overlap(edges[i], edges[j]):
-                    return True
-                continue
-            if _segments_touch(*edges[i], *edges[j]):
-                return True
+        a, b, c = pts[i - 1], pts[i], pts[(i + 1) % n]
+        if _orient(a, b, c) == 0 and (a[0] - b[0]) * (c[0] - b[0]) + \
+                (a[1] - b[1]) * (c[1] - b[1]) > 0:
+            return True
+    return _edges_cross(pts)
+
+
+def _edges_cross(pts: list[IntPoint]) -> bool:
+    """Shamos-Hoey sweep over distinct vertices without fold-backs: True when two
+    non-adjacent edges touch.
+
+    Vertices are visited in (x, y) order. ``status`` holds the edges the sweep line
+    crosses, bottom to top; every pair of edges that becomes neighbours there is
+    tested, which finds the first (leftmost) touching pair if there is one.
+    """
+    n = len(pts)
+    left = [min(pts[i], pts[(i + 1) % n]) for i in range(n)]
+    right = [max(pts[i], pts[(i + 1) % n]) for i in range(n)]
+
+    def touch(e: int, f: int) -> bool:
+        if (e - f) % n in (1, n - 1):  # adjacent edges share a vertex, nothing else
+            return False
+        return _segments_touch(pts[e], pts[(e + 1) % n], pts[f], pts[(f + 1) % n])
+
+    status: list[int] = []
+    for k in sorted(range(n), key=pts.__getitem__):
+        p = pts[k]
+
+        def side(e: int, p: IntPoint = p) -> int:
+            return -_orient(left[e], right[e], p)  # -1: edge below p, 0: through p
+
+        lo, hi = bisect_left(status, 0, key=side), bisect_right(status, 0, key=side)
+        ending = {e for e in ((k - 1) % n, k) if right[e] == p}
+        if any(e not in ending for e in status[lo:hi]):
+            return True  # p lies on an edge it does not belong to
+        del status[lo:hi]
+        starting = [e for e in ((k - 1) % n, k) if left[e] == p]
+        if len(starting) == 2 and _orient(p, right[starting[0]], right[starting[1]]) < 0:
+            starting.reverse()
+        status[lo:lo] = starting
+        below = status[lo - 1] if lo > 0 else None
+        above = status[lo + len(starting)] if lo + len(starting) < len(status) else None
+        pairs = [(below, starting[0]), (starting[-1], above)] if starting else [(below, above)]
+        if any(e is not None and f is not None and touch(e, f) for e, f in pairs):
+            return True
     return False
-
-
-def _collinear_overlap(e: tuple, f: tuple) -> bool:
-    """Adjacent edges folding back onto each other."""
-    (a, b), (c, d) = e, f
-    if _orient(a, b, c) or _orient(a, b, d):
-        return False
-    shared = b if b in (c, d) else a
-    other_e = a if shared == b else b
-    other_f = d if shared == c else c
-    return (other_e[0] - shared[0]) * (other_f[0] - shared[0]) + \
-        (other_e[1] - shared[1]) * (other_f[1] - shared[1]) > 0
 
 
 # ---- per-muscle lints -----------------------------------------------------------------
@@ -117,10 +150,12 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None
 
     for i, region in enumerate(muscle.regions):
         where = f"coords[{i}]"
-        if area2(region.points) == 0:
-            add(where, "polygon-zero-area", "polygon has zero area")
+        if is_collinear(region.points):
+            add(where, "polygon-zero-area", "polygon has zero area (its points lie on "
+                "one line)")
         elif self_intersects(region.points):
-            add(where, "polygon-self-intersecting", "polygon edges cross each other")
+            add(where, "polygon-self-intersecting", "polygon edges cross or touch each "
+                "other")
         if size is not None:
             width, height = size
             outside = [(x, y) for x, y in region.points if x > width or y > height]
@@ -141,11 +176,24 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None
 
 # ---- corpus lints ---------------------------------------------------------------------
 
-_LOCALIZED = ("origin", "insertion")
+#: Fields whose languages are compared across the corpus.
+_LANGUAGE_FIELDS = ("origin", "insertion")
+#: Shorter texts (such as "See above") may well repeat and are not compared.
+MIN_DUPLICATE_LENGTH = 12
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _norm_exercise(name: str) -> str:
-    return " ".join(name.casefold().split()).replace("- ", "-").replace(" -", "-")
+    """Exercise names compared without case and without any whitespace."""
+    return "".join(_fold(name).split())
+
+
+def _norm_text(text: str) -> str:
+    """Texts compared without case and with whitespace runs as single spaces."""
+    return " ".join(_fold(text).split())
 
 
 @dataclass
@@ -155,24 +203,28 @@ class CorpusLint:
     paths: list[str] = field(default_factory=list)
     _texts: dict[int, tuple[int, str]] = field(default_factory=dict)
     _languages: dict[str, int] = field(default_factory=dict)
-    _masks: array = field(default_factory=lambda: array("Q"))
+    _masks: list[int] = field(default_factory=list)
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
     _found: list[Diagnostic] = field(default_factory=list)
 
-    def _bit(self, lang: str) -> int:
-        return 1 << self._languages.setdefault(lang, len(self._languages))
+    def _mask(self, text: LocalizedText) -> int:
+        mask = 0
+        for lang in text:
+            mask |= 1 << self._languages.setdefault(lang, len(self._languages))
+        return mask
 
     def add(self, muscle: Muscle, path: str) -> None:
         """Record one muscle's fingerprints (and report duplicates found so far)."""
         owner = len(self.paths)
         self.paths.append(path)
-        for name in _LOCALIZED:
+        for name in _LANGUAGE_FIELDS:
             text: LocalizedText = getattr(muscle, name)
-            mask = 0
+            self._masks.append(self._mask(text))
             for lang, value in text.items():
-                mask |= self._bit(lang)
                 self._same_text(owner, f"{name}.{lang}", value)
-            self._masks.append(mask)
+        for i, function in enumerate(muscle.functions):
+            for lang, value in function.extended.items():
+                self._same_text(owner, f"function[{i}].extended.{lang}", value)
         for i, name in enumerate(muscle.exercises):
             key = _norm_exercise(name)
             first = self._exercises.setdefault(key, (name, owner))
@@ -183,9 +235,10 @@ class CorpusLint:
                     f"in {self.paths[first[1]]}", "warning"))
 
     def _same_text(self, owner: int, field: str, value: str) -> None:
-        if len(value) < 12:
+        normal = _norm_text(value)
+        if len(normal) < MIN_DUPLICATE_LENGTH:
             return
-        first, first_field = self._texts.setdefault(hash(value), (owner, field))
+        first, first_field = self._texts.setdefault(hash(normal), (owner, field))
         if first != owner:
             here, there = self.paths[owner], self.paths[first]
             self._found.append(Diagnostic(here, None, None, field, "duplicate-text",
@@ -201,9 +254,10 @@ class CorpusLint:
         full = (1 << len(self._languages)) - 1
         names = {bit: lang for lang, bit in self._languages.items()}
         for index, mask in enumerate(self._masks):
-            owner, which = divmod(index, len(_LOCALIZED))
+            owner, which = divmod(index, len(_LANGUAGE_FIELDS))
             if mask and mask != full:
-                missing = [names[b] for b in range(len(names)) if not mask >> b & 1]
-                yield Diagnostic(self.paths[owner], None, None, _LOCALIZED[which],
-                                 "missing-language", f"no text in {', '.join(sorted(missing))}"
-                                 f" (other files have it)", "warning")
+                missing = ", ".join(sorted(names[b] for b in range(len(names))
+                                           if not mask >> b & 1))
+                yield Diagnostic(self.paths[owner], None, None, _LANGUAGE_FIELDS[which],
+                                 "missing-language", f"no text in {missing} (other files "
+                                 "have it)", "warning")

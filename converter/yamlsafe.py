@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -124,8 +124,8 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     duplicate keys."""
 
     yaml_implicit_resolvers = _strict_resolvers()
-    yaml_constructors: dict = {}
-    yaml_multi_constructors: dict = {}
+    yaml_constructors: ClassVar[dict] = {}
+    yaml_multi_constructors: ClassVar[dict] = {}
 
     def construct_yaml_seq(self, node: yaml.Node) -> Iterator[list]:
         if not isinstance(node, yaml.SequenceNode):

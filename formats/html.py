@@ -41,12 +41,12 @@ class HtmlFormat(Format):
         items = bodymap.sorted_muscles(muscles)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX)
-        frame = _whole_pixels(settings.viewbox)
+        frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
-                _save(tmp / DIAGRAM, bodymap.diagram_svg(items, settings.viewbox, lang=settings.lang))
+                _save(tmp / DIAGRAM, bodymap.diagram_svg(items, frame, lang=settings.lang))
             _save(tmp / INDEX, page(items, settings, image, frame))
         return f"wrote {INDEX} with {len(items)} muscles to {out}"
 

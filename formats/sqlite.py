@@ -2,7 +2,9 @@
 
 Writing into an existing database upserts in one transaction: a per-muscle content hash
 (sha256 of the canonical JSON) tells unchanged muscles, which are not touched; changed
-ones are replaced; muscles no longer in the input are deleted only with ``--prune``.
+ones are replaced; muscles no longer in the input are deleted only with ``--prune``, and
+even then not while the source file they came from still exists but gave no muscle (a
+file that fails to validate does not wipe its muscle).
 A new database is built in a temporary file beside the target and renamed over it, so
 a failed or killed run never leaves a half database. Every SQL statement is constant
 text; all content goes through parameters.
@@ -10,7 +12,8 @@ text; all content goes through parameters.
 Tables (``PRAGMA foreign_keys=ON``, children cascade on delete)::
 
     muscles   slug PK, id (stable number, keys the search index), title, latin, image,
-              image_focus, body, extra (JSON object), content_hash
+              image_focus, body, extra (JSON object), source (file it came from),
+              content_hash
     texts     muscle, field (origin|insertion), language, text
     functions muscle, position, part (short|extended), language, text
     exercises muscle, position, name
@@ -62,6 +65,7 @@ _TABLES = (
     image_focus TEXT,
     body TEXT NOT NULL DEFAULT '',
     extra TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
+    source TEXT,
     content_hash TEXT NOT NULL
 )""",
     f"""CREATE TABLE texts (
@@ -193,8 +197,8 @@ ORDER BY m.slug""",
 _STAMP = (f"PRAGMA application_id = {APPLICATION_ID}", f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 _INSERT_MUSCLE = """INSERT INTO muscles
-    (slug, id, title, latin, image, image_focus, body, extra, content_hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    (slug, id, title, latin, image, image_focus, body, extra, source, content_hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_TEXT = "INSERT INTO texts (muscle, field, language, text) VALUES (?, ?, ?, ?)"
 _INSERT_FUNCTION = """INSERT INTO functions (muscle, position, part, language, text)
     VALUES (?, ?, ?, ?, ?)"""
@@ -202,7 +206,8 @@ _INSERT_EXERCISE = "INSERT INTO exercises (muscle, position, name) VALUES (?, ?,
 _INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
 _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
-_EXISTING = "SELECT slug, content_hash, id FROM muscles ORDER BY slug"
+_MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
+_EXISTING = "SELECT slug, content_hash, id, source FROM muscles ORDER BY slug"
 
 _SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
     FROM muscles ORDER BY slug"""
@@ -215,6 +220,8 @@ _SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
     ORDER BY r.muscle, r.position, p.position"""
 
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: What the writer knows of a muscle already in the database: (content hash, id, source).
+_Known = tuple[str, int, str | None]
 
 
 @dataclass
@@ -225,7 +232,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
-    kept: int = 0  # in the database, not in the input, kept because --prune was not given
+    kept: int = 0  # not in the input, kept because --prune was not given
+    spared: int = 0  # not in the input, kept by --prune: the source file exists, gave none
 
     def summary(self, out: Path) -> str:
         """The one-line summary the CLI prints."""
@@ -233,6 +241,9 @@ class Counts:
                 f"{self.unchanged} unchanged, {self.removed} removed")
         if self.kept:
             line += f" ({self.kept} not in the input kept; --prune removes them)"
+        if self.spared:
+            line += (f" ({self.spared} not removed: their source files still exist but "
+                     "gave no muscle)")
         return line
 
 
@@ -241,6 +252,7 @@ class _Batch:
     """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
 
     replaced: list[tuple[str]] = field(default_factory=list)
+    moved: list[tuple[str | None, str]] = field(default_factory=list)
     muscles: list[tuple[Any, ...]] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)
     functions: list[tuple[Any, ...]] = field(default_factory=list)
@@ -248,12 +260,12 @@ class _Batch:
     regions: list[tuple[Any, ...]] = field(default_factory=list)
     points: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, muscle: Muscle, number: int, digest: str) -> None:
+    def add(self, muscle: Muscle, number: int, source: str | None, digest: str) -> None:
         """Queue the rows of one muscle (``number`` is its stable id)."""
         slug = muscle.slug
         extra = json.dumps(thaw(muscle.extra), ensure_ascii=False)
         self.muscles.append((slug, number, muscle.title, muscle.latin, muscle.image,
-                             muscle.image_focus, muscle.body, extra, digest))
+                             muscle.image_focus, muscle.body, extra, source, digest))
         for name in ("origin", "insertion"):
             self.texts.extend((slug, name, lang, text)
                               for lang, text in getattr(muscle, name).items())
@@ -268,10 +280,11 @@ class _Batch:
                                for p, (x, y) in enumerate(region.points))
 
     def __len__(self) -> int:
-        return len(self.muscles)
+        return len(self.muscles) + len(self.moved)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         """Delete the muscles being replaced, insert every queued row, start empty."""
+        conn.executemany(_MOVE_MUSCLE, self.moved)
         conn.executemany(_DELETE_MUSCLE, self.replaced)
         conn.executemany(_INSERT_MUSCLE, self.muscles)
         conn.executemany(_INSERT_TEXT, self.texts)
@@ -279,8 +292,8 @@ class _Batch:
         conn.executemany(_INSERT_EXERCISE, self.exercises)
         conn.executemany(_INSERT_REGION, self.regions)
         conn.executemany(_INSERT_POINT, self.points)
-        for rows in (self.replaced, self.muscles, self.texts, self.functions, self.exercises,
-                     self.regions, self.points):
+        for rows in (self.moved, self.replaced, self.muscles, self.texts, self.functions,
+                     self.exercises, self.regions, self.points):
             rows.clear()
 
 
@@ -392,7 +405,7 @@ def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool
             if check_schema(conn, str(out)):
                 _create_tables(conn)
                 _finish_schema(conn)
-            existing = {slug: (digest, number) for slug, digest, number
+            existing = {slug: (digest, number, source) for slug, digest, number, source
                         in conn.execute(_EXISTING)}
             counts = _load(conn, muscles, existing, ctx, str(out), prune=prune)
             conn.execute("COMMIT")
@@ -405,12 +418,11 @@ def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool
     return counts
 
 
-def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
-          existing: dict[str, tuple[str, int]], ctx: WriteContext, out: str,
-          *, prune: bool) -> Counts:
-    """Stream muscles into the tables; ``existing`` maps slug -> (hash, id)."""
+def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle], existing: dict[str, _Known],
+          ctx: WriteContext, out: str, *, prune: bool) -> Counts:
+    """Stream muscles into the tables; ``existing`` maps slug -> (hash, id, source)."""
     counts = Counts()
-    next_id = max((number for _, number in existing.values()), default=0) + 1
+    next_id = max((known[1] for known in existing.values()), default=0) + 1
     search = _Search(conn, threshold=max(BATCH, len(existing) // 16))
     seen: set[str] = set()
     batch = _Batch()
@@ -420,6 +432,7 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
                                   f"slug {muscle.slug!r} is given twice; the first is kept"))
             continue
         seen.add(muscle.slug)
+        source = ctx.sources[muscle.slug].path if muscle.slug in ctx.sources else None
         digest = content_hash(muscle)
         old = existing.get(muscle.slug)
         if old is None:
@@ -427,25 +440,39 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle],
             number, next_id = next_id, next_id + 1
         elif old[0] == digest:
             counts.unchanged += 1
+            if old[2] != source:
+                batch.moved.append((source, muscle.slug))
             continue
         else:
             counts.updated += 1
             search.expect(counts.updated)
             number = old[1]
             batch.replaced.append((muscle.slug,))
-        batch.add(muscle, number, digest)
+        batch.add(muscle, number, source, digest)
         if len(batch) >= BATCH:
             batch.flush(conn)
     batch.flush(conn)
-    gone = [(slug,) for slug in existing if slug not in seen]
-    if prune:
-        search.expect(counts.updated + len(gone))
-        conn.executemany(_DELETE_MUSCLE, gone)
-        counts.removed = len(gone)
-    else:
-        counts.kept = len(gone)
+    _remove_gone(conn, existing, seen, ctx, counts, search, prune=prune)
     search.finish()
     return counts
+
+
+def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: set[str],
+                 ctx: WriteContext, counts: Counts, search: _Search, *, prune: bool) -> None:
+    """Muscles in the database but not in the input: removed with ``prune`` unless their
+    source file still exists and gave no muscle in this run (it failed to read, or was
+    not among the inputs); otherwise kept."""
+    gone = [slug for slug in existing if slug not in seen]
+    if not prune:
+        counts.kept = len(gone)
+        return
+    read = {source.path for source in ctx.sources.values()}
+    spared = {slug for slug in gone if (path := existing[slug][2]) is not None
+              and path not in read and os.path.exists(path)}
+    doomed = [(slug,) for slug in gone if slug not in spared]
+    search.expect(counts.updated + len(doomed))
+    conn.executemany(_DELETE_MUSCLE, doomed)
+    counts.removed, counts.spared = len(doomed), len(spared)
 
 
 @dataclass

@@ -1,0 +1,697 @@
+"""The sqlite format: lossless round trips, upserts, search, views, atomicity, other tools."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import converter
+import formats.sqlite as sqlite_format
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, freeze, thaw
+from converter.registry import ReadContext, WriteContext, get_format
+from tests.conftest import ROOT, SAMPLES
+from tests.strategies import corpora, muscles
+
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+TABLES = {"muscles", "texts", "functions", "exercises", "regions", "points", "search"}
+VIEWS = {"muscle_texts", "function_texts", "region_coords", "muscle_summary"}
+# What the search index must hold: one row per title, latin name, origin/insertion text
+# and function text, keyed as the module documents. Checked after every write.
+SEARCH_SOURCE = """
+    SELECT id * 4 + 2, slug, 'title', NULL, title FROM muscles
+    UNION ALL SELECT id * 4 + 3, slug, 'latin', NULL, latin FROM muscles
+        WHERE latin IS NOT NULL
+    UNION ALL SELECT id * 4, muscle, field, language, text FROM texts
+    UNION ALL SELECT id * 4 + 1, muscle, 'function.' || part, language, text FROM functions
+    ORDER BY 1"""
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def assert_consistent(db: Path, *, after_kill: bool = False) -> None:
+    """integrity_check, foreign_key_check, FTS integrity and search index == tables.
+
+    After a killed run a journal may remain: SQLite rolls it back if it is hot, and a
+    journal the killed writer had not yet made hot is left for the next writer."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.execute("INSERT INTO search (search) VALUES ('integrity-check')")
+        indexed = conn.execute(
+            "SELECT rowid, slug, field, language, text FROM search ORDER BY rowid").fetchall()
+        assert indexed == conn.execute(SEARCH_SOURCE).fetchall()
+        assert conn.execute("PRAGMA user_version").fetchone() == (sqlite_format.SCHEMA_VERSION,)
+        names = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        assert names >= TABLES | VIEWS
+    finally:
+        conn.close()
+    assert after_kill or not db.with_name(db.name + "-journal").exists()
+
+
+def write(muscles: Iterable[Muscle], db: Path, **options: object) -> str:
+    """Write through the public API, then check the database is consistent."""
+    summary = converter.write(muscles, db, "sqlite", **options)
+    assert summary is not None
+    assert_consistent(db)
+    return summary
+
+
+def read_with_diagnostics(db: Path) -> tuple[list[Muscle], list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    found = list(get_format("sqlite").read(db, ReadContext(report=problems.append)))
+    return found, problems
+
+
+def search(db: Path, query: str, language: str | None = None) -> set[str]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT DISTINCT slug FROM search WHERE search MATCH ? "
+                            "AND (? IS NULL OR language = ?)", (query, language, language))
+        return {slug for (slug,) in rows}
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def counts(added: int, updated: int, unchanged: int, removed: int) -> str:
+    return f"{added} added, {updated} updated, {unchanged} unchanged, {removed} removed"
+
+
+def by_slug(muscles: Iterable[Muscle]) -> list[Muscle]:
+    return sorted(muscles, key=lambda m: m.slug)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "muscles.db"
+
+
+# ------------------------------------------------------------------------ round trips
+
+
+def test_samples_round_trip(sample_muscles: list[Muscle], db: Path) -> None:
+    summary = write(sample_muscles, db)
+    assert summary == f"{db}: {counts(len(sample_muscles), 0, 0, 0)}"
+    assert converter.read(db) == by_slug(sample_muscles)
+
+
+def test_sqlite_to_json_equals_markdown_to_json(db: Path, tmp_path: Path) -> None:
+    write(converter.read(SAMPLES), db)
+    converter.write(converter.read(db), tmp_path / "from-db.json")
+    converter.write(converter.read(SAMPLES), tmp_path / "from-md.json")
+    assert (tmp_path / "from-db.json").read_bytes() == (tmp_path / "from-md.json").read_bytes()
+
+
+@given(corpora())
+def test_round_trip_any_model(corpus: list[Muscle]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "m.sqlite"
+        write(corpus, db)
+        assert converter.read(db) == corpus
+
+
+@given(st.data())
+def test_upsert_any_models(data: st.DataObject) -> None:
+    first = data.draw(corpora())
+    fates = data.draw(st.lists(st.sampled_from(["same", "change", "drop"]),
+                               min_size=len(first), max_size=len(first)))
+    second = [m for m, fate in zip(first, fates, strict=True) if fate == "same"]
+    second += [data.draw(muscles(slug=st.just(m.slug)))
+               for m, fate in zip(first, fates, strict=True) if fate == "change"]
+    taken = {m.slug for m in first}
+    second += [m for m in data.draw(corpora()) if m.slug not in taken]
+    second = data.draw(st.permutations(second))
+    prune = data.draw(st.booleans())
+    old = {m.slug: m for m in first}
+    dropped = [m for m, fate in zip(first, fates, strict=True) if fate == "drop"]
+    added = sum(m.slug not in old for m in second)
+    unchanged = sum(old.get(m.slug) == m for m in second)
+    updated = len(second) - added - unchanged
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "m.db"
+        write(first, db)
+        summary = write(second, db, prune=prune)
+        assert summary.startswith(
+            f"{db}: {counts(added, updated, unchanged, len(dropped) if prune else 0)}")
+        expected = second if prune else [*second, *dropped]
+        assert converter.read(db) == by_slug(expected)
+
+
+def test_numbers_are_kept_exactly(db: Path) -> None:
+    points = ((12, Decimal("12.50")), (0, Decimal("0.0")), (Decimal("3.125"), 7),
+              (Decimal("1000.000"), 999))
+    muscle = Muscle(slug="numbers", title="Numbers", regions=(Region(points),))
+    write([muscle], db)
+    [back] = converter.read(db)
+    assert back == muscle
+    assert [(type(x), str(x), type(y), str(y)) for x, y in back.regions[0].points] == [
+        (type(x), str(x), type(y), str(y)) for x, y in points]
+    assert query(db, "SELECT x, y, typeof(x), x_value, y_value FROM points "
+                     "ORDER BY position") == [
+        ("12", "12.50", "text", 12.0, 12.5), ("0", "0.0", "text", 0.0, 0.0),
+        ("3.125", "7", "text", 3.125, 7.0), ("1000.000", "999", "text", 1000.0, 999.0)]
+
+
+def test_extra_keeps_ints_floats_and_order(db: Path) -> None:
+    extra = {"zeta": 1, "alpha": 1.0, "big": 1e300, "tiny": 5e-324, "neg": -0.5,
+             "nested": {"b": [1, 2.5, True, None, "x"], "a": {}}, "flag": False, "empty": []}
+    muscle = Muscle(slug="extra", title="Extra", extra=freeze(extra))
+    write([muscle], db)
+    [back] = converter.read(db)
+    assert back == muscle
+    assert json.dumps(thaw(back.extra)) == json.dumps(extra)  # 1 vs 1.0, True vs 1, order
+
+
+def test_hostile_text_round_trips_and_schema_survives(db: Path) -> None:
+    evil = ["'; DROP TABLE muscles; --", 'Robert"); DROP TABLE texts;--', "\\' OR 1=1 --",
+            "💪🏽 emoji ‍👩‍⚕️", "\u202eright-to-left\u202c \u200b zero width",
+            "æøå ÆØÅ ß \U0001d518\U0001d52b\U0001d526 \u0391\u0392", "%_ LIKE wildcards",
+            "line\nbreak\ttab",
+            "search MATCH 'x' NEAR(a b)", '") OR ("1"="1']
+    text = " ".join(evil)
+    muscle = Muscle(
+        slug="hostile", title=text, latin=evil[1], origin=LocalizedText({"da": evil[0],
+                                                                        "en": text}),
+        insertion=LocalizedText({"pt-BR": evil[4]}),
+        functions=(Function(LocalizedText({"da": evil[2]}), LocalizedText({"en": evil[3]})),),
+        exercises=tuple(evil), image=evil[6], image_focus=evil[9],
+        regions=(Region(((1, 2), (30, 4), (5, 60))),), body="\n".join(evil),
+        extra=freeze({"sql": evil[0], "list": evil}))
+    plain = Muscle(slug="plain", title="Plain")
+    write([muscle, plain], db)
+    assert converter.read(db) == [muscle, plain]
+    assert query(db, "SELECT count(*) FROM muscles") == [(2,)]
+    assert search(db, '"DROP TABLE muscles"') == {"hostile"}
+    write([muscle], db, prune=True)
+    assert converter.read(db) == [muscle]
+
+
+def test_fresh_database_is_deterministic(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "a.db")
+    write(sample_muscles, tmp_path / "b.db")
+    assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()
+
+
+# ------------------------------------------------------------------------- upserting
+
+
+def test_upsert_counts_and_prune(sample_muscles: list[Muscle], db: Path) -> None:
+    first, gone = sample_muscles[:12], sample_muscles[12:]
+    write(first, db)
+    changed = replace(first[0], title="Changed title")
+    second = [changed, *first[1:], *gone]
+    assert write(second, db) == f"{db}: {counts(3, 1, 11, 0)}"
+    assert write(second[2:], db) == (f"{db}: {counts(0, 0, 13, 0)} (2 not in the input kept; "
+                                     "--prune removes them)")
+    assert converter.read(db) == by_slug(second)
+    assert write(second[2:], db, prune=True) == f"{db}: {counts(0, 0, 13, 2)}"
+    assert converter.read(db) == by_slug(second[2:])
+
+
+def test_unchanged_run_does_not_touch_the_file(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    write([replace(sample_muscles[0], body="new body")], db)
+    before = db.read_bytes()
+    assert write(reversed(sample_muscles[1:]), db) == (
+        f"{db}: {counts(0, 0, 14, 0)} (1 not in the input kept; --prune removes them)")
+    assert db.read_bytes() == before
+
+
+def test_many_changes_rebuild_the_search_index(sample_muscles: list[Muscle], db: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_format, "BATCH", 2)  # so 3 replaced muscles are "many"
+    write(sample_muscles, db)
+    renamed = [replace(m, title=f"Omdøbt {m.slug}", origin=LocalizedText({"da": "hofte"}))
+               for m in sample_muscles[:10]]
+    assert write([*renamed, *sample_muscles[10:12]], db, prune=True) == (
+        f"{db}: {counts(0, 10, 2, 3)}")
+    assert search(db, "omdøbt") == {m.slug for m in renamed}
+    assert search(db, "hofte", "da") == {m.slug for m in renamed}
+    assert converter.read(db) == by_slug([*renamed, *sample_muscles[10:12]])
+    triggers = query(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+    assert triggers == [(9,)]
+
+
+def test_writing_into_an_empty_sqlite_file(sample_muscles: list[Muscle], db: Path) -> None:
+    db.touch()
+    write(sample_muscles, db)
+    assert converter.read(db) == by_slug(sample_muscles)
+    # A database with no tables that is not zero bytes is filled in place.
+    other = db.with_name("other.db")
+    with contextlib.closing(sqlite3.connect(other)) as conn:
+        conn.execute("CREATE TABLE scratch (x)")
+        conn.execute("DROP TABLE scratch")
+    assert other.stat().st_size > 0
+    write(sample_muscles, other)
+    assert converter.read(other) == by_slug(sample_muscles)
+
+
+def test_duplicate_slugs_keep_the_first(sample_muscles: list[Muscle], db: Path) -> None:
+    problems: list[Diagnostic] = []
+    first = sample_muscles[0]
+    fmt = get_format("sqlite")
+    summary = fmt.write([first, replace(first, title="Second"), *sample_muscles[1:]], db,
+                        WriteContext(report=problems.append))
+    assert summary == f"{db}: {counts(len(sample_muscles), 0, 0, 0)}"
+    assert [p.code for p in problems] == ["duplicate-slug"]
+    assert converter.read(db)[0] == by_slug(sample_muscles)[0]
+
+
+# ---------------------------------------------------------------------- search, views
+
+
+def test_full_text_search_in_danish_and_english(sample_muscles: list[Muscle],
+                                                db: Path) -> None:
+    write(sample_muscles, db)
+    assert search(db, "hofte*") == {"latissimus-dorsi", "rectus-femoris"}
+    assert search(db, "albuen") == {"biceps-brachii"}
+    assert search(db, "håndfladen", "da") == {"biceps-brachii"}
+    assert search(db, "håndfladen", "en") == set()
+    assert search(db, "hip") == {"biceps-femoris", "gluteus-maximus", "gluteus-medius",
+                                 "rectus-femoris"}
+    assert search(db, "gluteus") == {"gluteus-maximus", "gluteus-medius"}
+    assert search(db, "hip", "da") == set()
+
+
+def test_search_follows_updates_and_prune(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    assert search(db, "albuen") == {"biceps-brachii"}
+    biceps = next(m for m in sample_muscles if m.slug == "biceps-brachii")
+    moved = replace(biceps, functions=(Function(LocalizedText({"da": "Bøjer hoften"})),),
+                    origin=LocalizedText({"da": "Udspringer ved hofte og bækken"}))
+    others = [m for m in sample_muscles if m.slug not in {"biceps-brachii", "gluteus-medius"}]
+    write([moved, *others], db, prune=True)
+    assert search(db, "albuen") == set()
+    assert search(db, "hofte") == {"biceps-brachii"}
+    assert search(db, "bækken", "da") == {"biceps-brachii"}
+    assert search(db, "gluteus") == {"gluteus-maximus"}
+
+
+def test_search_follows_edits_made_with_sql(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("UPDATE texts SET text = ? WHERE muscle = ? AND field = ? AND "
+                     "language = ?", ("Fra lændehvirvlerne", "soleus", "origin", "da"))
+        conn.execute("UPDATE muscles SET slug = ?, title = ? WHERE slug = ?",
+                     ("soleus-renamed", "Renamed soleus", "soleus"))
+        conn.execute("DELETE FROM muscles WHERE slug = ?", ("trapezius",))
+        conn.execute("DELETE FROM functions WHERE muscle = ?", ("deltoideus",))
+        conn.commit()
+    assert_consistent(db)
+    assert search(db, "lændehvirvlerne") == {"soleus-renamed"}
+    assert search(db, "renamed") == {"soleus-renamed"}
+    assert search(db, "trapezius") == set()
+    assert query(db, "SELECT count(*) FROM texts WHERE muscle = 'trapezius'") == [(0,)]
+
+
+def test_views_flatten_the_tables(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    for m in sample_muscles:
+        languages = sorted({*m.origin, *m.insertion, *(lang for f in m.functions
+                                                      for part in (f.short, f.extended)
+                                                      for lang in part)})
+        rows = query(db, "SELECT language, origin, insertion, functions FROM muscle_texts "
+                         "WHERE slug = ?", m.slug)
+        assert rows == [(lang, m.origin.get(lang), m.insertion.get(lang),
+                         "\n".join(f.short[lang] for f in m.functions if lang in f.short)
+                         or None) for lang in languages]
+        summary = query(db, "SELECT title, functions, exercises, coords, languages FROM "
+                            "muscle_summary WHERE slug = ?", m.slug)
+        assert summary == [(m.title, len(m.functions), "; ".join(m.exercises) or None,
+                            " | ".join(r.coords for r in m.regions) or None,
+                            ", ".join(languages) or None)]
+        assert query(db, "SELECT coords FROM region_coords WHERE slug = ? ORDER BY number",
+                     m.slug) == [(r.coords,) for r in m.regions]
+        shorts = query(db, "SELECT number, language, short, extended FROM function_texts "
+                           "WHERE slug = ?", m.slug)
+        assert shorts == [(i + 1, lang, f.short.get(lang), f.extended.get(lang))
+                          for i, f in enumerate(m.functions)
+                          for lang in sorted({*f.short, *f.extended})]
+
+
+# ------------------------------------------------------------------ tools we didn't write
+
+
+def test_sqlite_utils_lists_tables_and_counts(sample_muscles: list[Muscle], db: Path) -> None:
+    import sqlite_utils
+
+    write(sample_muscles, db)
+    database = sqlite_utils.Database(db)
+    assert set(database.table_names()) >= TABLES
+    assert set(database.view_names()) == VIEWS
+    assert database["muscles"].count == len(sample_muscles)
+    assert database["texts"].count == sum(len(m.origin) + len(m.insertion)
+                                          for m in sample_muscles)
+    assert database["functions"].count == sum(len(f.short) + len(f.extended)
+                                              for m in sample_muscles for f in m.functions)
+    assert database["exercises"].count == sum(len(m.exercises) for m in sample_muscles)
+    assert database["points"].count == sum(len(r.points) for m in sample_muscles
+                                           for r in m.regions)
+    assert database["muscle_summary"].count == len(sample_muscles)
+    assert {"slug", "title", "extra", "content_hash"} <= set(database["muscles"].columns_dict)
+    assert [fk.other_table for fk in database["texts"].foreign_keys] == ["muscles"]
+
+
+def test_sqlite3_shell_queries_the_database(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    shell = shutil.which("sqlite3")
+    assert shell, "the sqlite3 shell is required (Debian package sqlite3)"
+    out = subprocess.run(
+        [shell, "-readonly", "-json", str(db),
+         "SELECT slug, language, origin FROM muscle_texts WHERE slug = 'biceps-brachii';"],
+        capture_output=True, text=True, check=True).stdout
+    biceps = next(m for m in sample_muscles if m.slug == "biceps-brachii")
+    assert json.loads(out) == [{"slug": "biceps-brachii", "language": lang, "origin": text}
+                               for lang, text in biceps.origin.items()]
+    out = subprocess.run(
+        [shell, "-readonly", str(db), "SELECT DISTINCT slug FROM search "
+         "WHERE search MATCH 'hofte*' AND language = 'da' ORDER BY slug;"],
+        capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["latissimus-dorsi", "rectus-femoris"]
+
+
+# ------------------------------------------------------------- refusing and diagnosing
+
+
+def _set_pragma(db: Path, statement: str) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute(statement)
+        conn.commit()
+
+
+def _codes(exc: pytest.ExceptionInfo[MuscleError]) -> list[str]:
+    return [d.code for d in exc.value.diagnostics]
+
+
+@pytest.mark.parametrize(("statement", "code"), [
+    ("PRAGMA user_version = 2", "schema-too-new"),
+    ("PRAGMA user_version = 0", "schema-too-old"),
+    ("PRAGMA application_id = 7", "not-muscle-database"),
+])
+def test_other_schema_versions_are_refused(sample_muscles: list[Muscle], db: Path,
+                                           statement: str, code: str) -> None:
+    write(sample_muscles, db)
+    _set_pragma(db, statement)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write(sample_muscles, db, "sqlite")
+    assert _codes(exc) == [code]
+    assert db.read_bytes() == before
+    with pytest.raises(MuscleError) as exc:
+        converter.read(db)
+    assert _codes(exc) == [code]
+
+
+def test_another_programs_database_is_refused(sample_muscles: list[Muscle], db: Path) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('mine')")
+        conn.commit()
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write(sample_muscles, db)
+    assert _codes(exc) == ["not-muscle-database"]
+    assert "did not write" in str(exc.value)
+    assert db.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite(sample_muscles: list[Muscle], db: Path) -> None:
+    db.write_text("just some text, not a database\n" * 100, encoding="utf-8")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write(sample_muscles, db)
+    assert _codes(exc) == ["not-sqlite"]
+    assert db.read_bytes() == before
+    with pytest.raises(MuscleError) as exc:
+        converter.read(db)
+    assert _codes(exc) == ["not-sqlite"]
+    assert str(exc.value) == f"{db}: error: is not a SQLite database [not-sqlite]"
+
+
+def test_empty_database_and_directory(db: Path, tmp_path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("CREATE TABLE scratch (x)")
+        conn.execute("DROP TABLE scratch")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(db)
+    assert _codes(exc) == ["empty-database"]
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(MuscleError) as exc:
+        converter.write([], tmp_path / "dir.db", "sqlite")
+    assert _codes(exc) == ["output-not-file"]
+
+
+def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE muscles SET title = '' WHERE slug = 'soleus'")
+        conn.execute("UPDATE points SET x = 'abc' WHERE muscle = 'deltoideus' "
+                     "AND region = 0 AND position = 0")
+        conn.execute("UPDATE texts SET language = 'Not a code' WHERE muscle = 'gastrocnemius'"
+                     " AND field = 'origin' AND language = 'da'")
+        conn.execute("DELETE FROM functions WHERE muscle = 'trapezius' AND position = 0 "
+                     "AND part = 'short'")
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET extra = '{broken' WHERE slug = 'soleus'")
+        conn.execute("UPDATE muscles SET extra = '[1]' WHERE slug = 'gluteus-maximus'")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    bad = {"soleus", "deltoideus", "gastrocnemius", "trapezius", "gluteus-maximus"}
+    assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
+                                             if m.slug not in bad)
+    assert {(p.field.split(".")[0].split("]")[0] + "]", p.code) for p in problems} == {
+        ("muscles[soleus]", "bad-json"), ("muscles[deltoideus]", "coords-not-number"),
+        ("muscles[gastrocnemius]", "bad-language"), ("muscles[trapezius]", "missing-field"),
+        ("muscles[gluteus-maximus]", "wrong-type")}
+    assert all(p.path == str(db) for p in problems)
+    with pytest.raises(MuscleError):
+        converter.read(db)
+
+
+# ------------------------------------------------------------------ failed and killed runs
+
+
+def _crashing(muscles: list[Muscle], after: int) -> Iterator[Muscle]:
+    yield from muscles[:after]
+    raise RuntimeError("the reader crashed")
+
+
+@pytest.mark.parametrize("after", [2, 12])  # before / after the search index is detached
+def test_failed_update_leaves_the_database_as_it_was(
+        sample_muscles: list[Muscle], db: Path, monkeypatch: pytest.MonkeyPatch,
+        after: int) -> None:
+    monkeypatch.setattr(sqlite_format, "BATCH", 2)
+    write(sample_muscles[:10], db)
+    before = db.read_bytes()
+    changed = [replace(m, title=m.title + " (changed)") for m in sample_muscles]
+    with pytest.raises(RuntimeError, match="crashed"):
+        converter.write(_crashing(changed, after), db, "sqlite", prune=True)
+    assert db.read_bytes() == before
+    assert_consistent(db)
+    assert converter.read(db) == by_slug(sample_muscles[:10])
+
+
+def test_failed_fresh_write_leaves_nothing(sample_muscles: list[Muscle], db: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_format, "BATCH", 2)
+    with pytest.raises(RuntimeError, match="crashed"):
+        converter.write(_crashing(sample_muscles, 9), db, "sqlite")
+    assert list(db.parent.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """Two generated corpora of the same 3000 slugs with different content, and a
+    database of the first."""
+    root = tmp_path_factory.mktemp("corpus")
+    for name, seed in (("first", "1"), ("second", "2")):
+        subprocess.run([sys.executable, str(GEN_CORPUS), str(root / name), "--count", "3000",
+                        "--seed", seed], check=True, capture_output=True)
+    base = root / "base.db"
+    converter.write(converter.read(root / "first"), base, "sqlite")
+    return root / "first", root / "second", base
+
+
+def _convert_command(source: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "converter", "convert", str(source), "--to", "sqlite",
+            "-o", str(db), "--jobs", "1", "--quiet"]
+
+
+def _kill_once_writing(command: list[str], writing: Callable[[], bool]) -> bool:
+    """Run ``command``; SIGKILL it shortly after ``writing()`` turns true. True when it
+    was killed, False when it finished first."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if writing():
+                time.sleep(0.05)  # let it get well into the write
+                if process.poll() is not None:
+                    break
+                process.send_signal(signal.SIGKILL)
+                return process.wait() == -signal.SIGKILL
+            time.sleep(0.002)
+        return False
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_killed_update_leaves_the_database_intact(big_corpus: tuple[Path, Path, Path],
+                                                  tmp_path: Path) -> None:
+    first, second, base = big_corpus
+    db = tmp_path / "muscles.db"
+    shutil.copy(base, db)
+    before = db.read_bytes()
+    journal = db.with_name(db.name + "-journal")
+    killed = _kill_once_writing(_convert_command(second, db), journal.exists)
+    if killed:
+        assert journal.exists()  # the kill really came inside the write transaction
+        assert_consistent(db, after_kill=True)
+        assert db.read_bytes() == before
+        assert converter.read(db) == converter.read(first)
+        write([Muscle(slug="after-the-kill", title="Still usable")], db)  # cleans up
+    else:  # it finished before it could be killed: then it must be complete
+        assert_consistent(db)
+        assert converter.read(db) == converter.read(second)
+
+
+def test_killed_fresh_write_leaves_no_database(big_corpus: tuple[Path, Path, Path],
+                                               tmp_path: Path) -> None:
+    first, _, _ = big_corpus
+    db = tmp_path / "muscles.db"
+    killed = _kill_once_writing(_convert_command(first, db),
+                                lambda: any(tmp_path.glob(".muscles.db.*.tmp")))
+    if killed:
+        assert not db.exists()
+    else:
+        assert_consistent(db)
+        assert converter.read(db) == converter.read(first)
+
+
+# ----------------------------------------------------------------------------------- CLI
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_cli_convert_to_sqlite_and_back(db: Path, tmp_path: Path) -> None:
+    n = len(list(SAMPLES.glob("*.md")))
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    assert code == 0, output
+    assert f"{db}: {counts(n, 0, 0, 0)}" in output
+    assert_consistent(db)
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    assert f"{db}: {counts(0, 0, n, 0)}" in output
+    assert _cli("convert", str(db), "--to", "json", "-o", str(tmp_path / "a.json"))[0] == 0
+    assert _cli("convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "b.json"))[0] == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    odd = tmp_path / "muscles.data"
+    shutil.copy(db, odd)
+    code, output = _cli("convert", str(odd), "--from", "sqlite", "--to", "jsonl", "-o",
+                        str(tmp_path / "c.jsonl"))
+    assert code == 0, output
+    assert len((tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()) == n
+
+
+def test_cli_prune(db: Path, tmp_path: Path) -> None:
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli("convert", str(source), "--to", "sqlite", "-o", str(db))[0] == 0
+    (source / "soleus.md").unlink()
+    (source / "trapezius.md").unlink()
+    deltoid = source / "deltoideus.md"
+    deltoid.write_text(deltoid.read_text(encoding="utf-8") + "\nMore words.\n",
+                       encoding="utf-8")
+    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db))
+    assert code == 0, output
+    assert f"{db}: {counts(0, 1, 12, 0)} (2 not in the input kept; --prune removes them)" \
+        in output
+    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db), "--prune")
+    assert code == 0, output
+    assert f"{db}: {counts(0, 0, 13, 2)}" in output
+    assert_consistent(db)
+    assert [m.slug for m in converter.read(db)] == sorted(p.stem for p in source.glob("*.md"))
+
+
+def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> None:
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli("convert", str(source), "--to", "sqlite", "-o", str(db))[0] == 0
+    (source / "soleus.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    (source / "trapezius.md").unlink()
+    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db), "--prune")
+    assert code == 1
+    assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: their source files still exist "
+            "but gave no muscle)") in output
+    slugs = {m.slug for m in converter.read(db)}
+    assert "soleus" in slugs
+    assert "trapezius" not in slugs
+
+
+def test_cli_refuses_a_newer_database(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    _set_pragma(db, "PRAGMA user_version = 9")
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    assert code == 1
+    assert "schema version 9, newer than version 1" in output
+    assert "Traceback" not in output
+
+
+def test_format_is_registered_and_lossless() -> None:
+    fmt = get_format("sqlite")
+    assert fmt.lossless and fmt.can_read and fmt.can_write
+    assert fmt.extensions == (".db", ".sqlite", ".sqlite3")
+    assert [(o.name, o.is_flag, o.default) for o in fmt.options] == [("prune", True, False)]
+    assert converter.registry.detect_format(Path("x.sqlite3"), for_reading=True) is fmt
+
+
+def test_write_streams_its_input(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_format, "BATCH", 3)
+    consumed: list[int] = []
+    flushed: list[int] = []
+    original = sqlite_format._Batch.flush
+
+    def spy(self: object, conn: sqlite3.Connection) -> None:
+        flushed.append(len(consumed))
+        original(self, conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_format._Batch, "flush", spy)
+
+    def generate() -> Iterator[Muscle]:
+        for i in range(10):
+            consumed.append(i)
+            yield Muscle(slug=f"m{i}", title=f"Muscle {i}",
+                         extra=FrozenMap({"i": i}))
+
+    write(generate(), db)
+    assert flushed == [3, 6, 9, 10]
