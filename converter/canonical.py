@@ -52,9 +52,25 @@ def dumps(muscle: Muscle) -> str:
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 
 
+class BadJson(ValueError):
+    """Text that is not JSON this project reads; ``line``/``column`` are 1-based or None."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
 def loads(text: str) -> Any:
-    """Parse canonical JSON text keeping decimal coordinates exact."""
-    return json.loads(text, parse_float=Decimal)
+    """Parse canonical JSON text keeping decimal coordinates exact; any problem (syntax,
+    nesting too deep for the parser, integers too long to convert) is :class:`BadJson`."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise BadJson(exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise BadJson("nested too deeply") from None
+    except ValueError as exc:  # an integer longer than Python converts
+        raise BadJson(str(exc).split(";")[0]) from None
 
 
 def _floats(value: Any) -> Any:

@@ -38,6 +38,23 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         click.echo(render(diagnostics, fmt), err=True)
 
 
+#: ``convert`` prints every error but only this many warnings (``validate`` lists all).
+SHOWN_WARNINGS = 20
+
+
+def _report_capped(diagnostics: list[Diagnostic]) -> None:
+    shown, warnings = [], 0
+    for d in diagnostics:
+        warnings += d.severity == "warning"
+        if d.severity != "warning" or warnings <= SHOWN_WARNINGS:
+            shown.append(d)
+    _report(shown)
+    hidden = warnings - SHOWN_WARNINGS
+    if hidden > 0:
+        click.echo(f"... and {hidden} more warnings (`muscle-convert validate` lists them all)",
+                   err=True)
+
+
 class _FormatOptionsCommand(click.Command):
     """``convert``: adds every format's own options (``--deck``, ``--flat``, ...) on use,
     so format modules are imported only when this command runs."""
@@ -108,7 +125,7 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress), sources, quiet)
-    _report(result.diagnostics)
+    _report_capped(result.diagnostics)
     if not quiet:
         summary = result.summary or ""
         click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "

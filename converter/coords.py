@@ -8,6 +8,9 @@ from decimal import Decimal
 from .model import Number, Point
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+#: Longer numbers are refused: no diagram needs them, and huge ones make every later
+#: computation (and Python's int parsing, limited to 4300 digits) slow or fail.
+MAX_DIGITS = 1000
 
 
 class CoordsProblem(ValueError):
@@ -31,6 +34,9 @@ def parse_coords(text: str) -> tuple[Point, ...]:
     for value in values:
         if not _NUMBER.match(value):
             raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
+        if len(value) > MAX_DIGITS:
+            raise CoordsProblem("coords-not-number", f"{value[:12]}... has more than "
+                                f"{MAX_DIGITS} digits")
         if value.startswith("-"):
             raise CoordsProblem("coords-negative", f"negative coordinate {value}")
     if len(values) % 2:

@@ -3,8 +3,10 @@
 Per muscle (run where the file is parsed, in parallel): polygon geometry and fit,
 unsafe links, empty texts. Across the corpus (:class:`CorpusLint`, in the main
 process, keeping only small fingerprints so memory stays flat): languages missing
-from a field, the same origin/insertion/extended function text in two muscles, and
-exercise names that differ only by case or spacing.
+from a field, the same origin, insertion or extended function text in two muscles (short
+function names such as "Flexes the hip" legitimately repeat and are not compared), and
+exercise names that differ only by case or spacing. A text shared by k files gives k
+warnings, one per file, each naming the first file that has it.
 
 Geometry is exact (integers, never floats) and near-linear: a polygon of half a
 million points is checked in seconds, so no input can make validation hang.
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .diagnostics import Diagnostic
-from .model import LocalizedText, Muscle, Point
+from .model import LocalizedText, Muscle, Number, Point
 from .safety import is_safe_link
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
@@ -48,10 +50,17 @@ def area2(points: Sequence[Point]) -> Fraction:
 
 def _integers(points: Sequence[Point]) -> list[IntPoint]:
     """The points scaled by one common factor to exact integers (scaling keeps every
-    orientation, so the geometry is unchanged and arithmetic stays exact and fast)."""
-    exact = [(Fraction(x), Fraction(y)) for x, y in points]
-    scale = math.lcm(*(v.denominator for p in exact for v in p))
-    return [(int(x * scale), int(y * scale)) for x, y in exact]
+    orientation, so the geometry is unchanged and arithmetic stays exact and fast;
+    Decimal arithmetic would round beyond 28 digits)."""
+    if all(type(x) is int and type(y) is int for x, y in points):
+        return [(x, y) for x, y in points]
+    ratios = [(_ratio(x), _ratio(y)) for x, y in points]
+    scale = math.lcm(*(d for point in ratios for _, d in point))
+    return [(nx * (scale // dx), ny * (scale // dy)) for (nx, dx), (ny, dy) in ratios]
+
+
+def _ratio(value: Number) -> tuple[int, int]:
+    return (value, 1) if isinstance(value, int) else value.as_integer_ratio()
 
 
 def _orient(a: IntPoint, b: IntPoint, c: IntPoint) -> int:
@@ -76,6 +85,8 @@ def _segments_touch(a: IntPoint, b: IntPoint, c: IntPoint, d: IntPoint) -> bool:
 def is_collinear(points: Sequence[Point]) -> bool:
     """True when every point lies on one line (or all coincide): no area at all."""
     pts = _integers(points)
+    if len(pts) < 3:
+        return True
     first = pts[0]
     other = next((p for p in pts if p != first), None)
     return other is None or all(_orient(first, other, p) == 0 for p in pts)
@@ -87,7 +98,9 @@ def self_intersects(points: Sequence[Point]) -> bool:
     O(n log n) sweep)."""
     pts = _integers(points)
     n = len(pts)
-    if len(set(pts)) < n:
+    if n >= 3 and _star_shaped(pts):
+        return False
+    if n < 3 or len(set(pts)) < n:  # fewer than 3 points can only fold back
         return True
     for i in range(n):
         a, b, c = pts[i - 1], pts[i], pts[(i + 1) % n]
@@ -95,6 +108,25 @@ def self_intersects(points: Sequence[Point]) -> bool:
                 (a[1] - b[1]) * (c[1] - b[1]) > 0:
             return True
     return _edges_cross(pts)
+
+
+def _star_shaped(pts: list[IntPoint]) -> bool:
+    """Fast exact proof of simplicity (most real polygons): seen from the mean of the
+    vertices, every edge turns the same way by less than half a turn and all of them
+    together go round exactly once, so each edge has its own wedge."""
+    n = len(pts)
+    cx, cy = sum(x for x, _ in pts), sum(y for _, y in pts)  # the mean, with pts scaled by n
+    scaled = [(x * n, y * n) for x, y in pts]
+    turns = {_orient((cx, cy), a, b) for a, b in zip(scaled, scaled[1:] + scaled[:1],
+                                                      strict=True)}
+    if len(turns) != 1 or 0 in turns:
+        return False
+    # Counter-clockwise edges cross the ray from the centre to the right going upward,
+    # clockwise ones going downward; going round once means crossing it once.
+    up = turns == {1}
+    crossings = sum(1 for (_, y1), (_, y2) in zip(scaled, scaled[1:] + scaled[:1], strict=True)
+                    if (y1 < cy <= y2 if up else y2 < cy <= y1))
+    return crossings == 1
 
 
 def _edges_cross(pts: list[IntPoint]) -> bool:
@@ -117,23 +149,29 @@ def _edges_cross(pts: list[IntPoint]) -> bool:
     status: list[int] = []
     for k in sorted(range(n), key=pts.__getitem__):
         p = pts[k]
+        px, py = p
 
-        def side(e: int, p: IntPoint = p) -> int:
-            return -_orient(left[e], right[e], p)  # -1: edge below p, 0: through p
+        def side(e: int, px: int = px, py: int = py) -> int:  # -1: e below p, 0: on it
+            (ax, ay), (bx, by) = left[e], right[e]
+            v = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+            return (v < 0) - (v > 0)
 
-        lo, hi = bisect_left(status, 0, key=side), bisect_right(status, 0, key=side)
-        ending = {e for e in ((k - 1) % n, k) if right[e] == p}
-        if any(e not in ending for e in status[lo:hi]):
+        lo = bisect_left(status, 0, key=side)
+        hi = bisect_right(status, 0, key=side, lo=lo)
+        incident = ((k - 1) % n, k)
+        if hi > lo and not {e for e in incident if right[e] == p}.issuperset(status[lo:hi]):
             return True  # p lies on an edge it does not belong to
         del status[lo:hi]
-        starting = [e for e in ((k - 1) % n, k) if left[e] == p]
+        starting = [e for e in incident if left[e] == p]
         if len(starting) == 2 and _orient(p, right[starting[0]], right[starting[1]]) < 0:
             starting.reverse()
         status[lo:lo] = starting
         below = status[lo - 1] if lo > 0 else None
         above = status[lo + len(starting)] if lo + len(starting) < len(status) else None
-        pairs = [(below, starting[0]), (starting[-1], above)] if starting else [(below, above)]
-        if any(e is not None and f is not None and touch(e, f) for e, f in pairs):
+        first, last = (starting[0], starting[-1]) if starting else (above, below)
+        if below is not None and first is not None and touch(below, first):
+            return True
+        if starting and above is not None and touch(last, above):
             return True
     return False
 
@@ -201,7 +239,8 @@ class CorpusLint:
     """Checks across files. Feed every muscle with :meth:`add`, then call :meth:`finish`."""
 
     paths: list[str] = field(default_factory=list)
-    _texts: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: text hash -> [first owner, its field, whether the first owner was warned yet]
+    _texts: dict[int, list] = field(default_factory=dict)
     _languages: dict[str, int] = field(default_factory=dict)
     _masks: list[int] = field(default_factory=list)
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -238,11 +277,15 @@ class CorpusLint:
         normal = _norm_text(value)
         if len(normal) < MIN_DUPLICATE_LENGTH:
             return
-        first, first_field = self._texts.setdefault(hash(normal), (owner, field))
-        if first != owner:
-            here, there = self.paths[owner], self.paths[first]
-            self._found.append(Diagnostic(here, None, None, field, "duplicate-text",
-                                          f"same text as {there} ({first_field})", "warning"))
+        seen = self._texts.setdefault(hash(normal), [owner, field, False])
+        first, first_field, warned = seen
+        if first == owner:
+            return
+        here, there = self.paths[owner], self.paths[first]
+        self._found.append(Diagnostic(here, None, None, field, "duplicate-text",
+                                      f"same text as {there} ({first_field})", "warning"))
+        if not warned:  # the first file hears of its first twin only
+            seen[2] = True
             self._found.append(Diagnostic(there, None, None, first_field, "duplicate-text",
                                           f"same text as {here} ({field})", "warning"))
 

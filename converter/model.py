@@ -37,7 +37,7 @@ ALL_FIELDS: frozenset[str] = frozenset(FIELDS)
 class FrozenMap(Mapping[str, Any]):
     """An immutable, hashable, picklable mapping that keeps its insertion order."""
 
-    __slots__ = ("_items", "_index")
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Mapping[str, Any] | tuple[tuple[str, Any], ...] = ()) -> None:
         pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)

@@ -12,9 +12,9 @@ imported only when a format is used (or listed), so start-up stays fast.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-import warnings
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -151,7 +151,7 @@ def all_formats() -> list[Format]:
     for name in format_names():
         try:
             loaded.append(get_format(name))
-        except Exception as exc:  # noqa: BLE001 - any import error of a third-party plugin
+        except Exception as exc:
             warnings.warn(f"format {name!r} could not be loaded: {exc}", stacklevel=2)
     return loaded
 
@@ -168,5 +168,6 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     for fmt in candidates:
         if fmt.directory_marker and name == fmt.directory_marker:
             return fmt
-    matches = [(len(ext), fmt) for fmt in candidates for ext in fmt.extensions if name.endswith(ext)]
+    matches = [(len(ext), fmt) for fmt in candidates
+               for ext in fmt.extensions if name.endswith(ext)]
     return max(matches, key=lambda m: m[0])[1] if matches else None

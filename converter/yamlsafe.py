@@ -5,9 +5,13 @@
   ``!!timestamp``, local ``!tags``) is an error, never code or odd objects.
 * YAML 1.1 traps are disarmed: ``no``, ``yes``, ``on``, ``off`` stay text (so the
   Norwegian language key ``no`` survives), unquoted dates stay the text written, and
-  so do ``1:30`` (not 90), ``010`` (not 8), ``0x1F`` and ``1_000``.
+  so do ``1:30`` (not 90), ``010`` (not 8), ``0x1F`` and ``1_000``. Every plain
+  scalar read as a number, boolean or null is one that both YAML 1.1 emitters (PyYAML)
+  and YAML 1.2 emitters (ruamel.yaml) quote when they mean text, so text written by
+  either comes back as text.
 * Duplicate keys, anchors/aliases (billion laughs), nesting deeper than
-  :data:`MAX_DEPTH` and integers too long to convert are errors.
+  :data:`MAX_DEPTH`, more than :data:`MAX_NODES` values and integers too long to
+  convert are errors.
 * libyaml (``CSafeLoader``) is used when PyYAML has it, the pure-Python loader otherwise.
 
 Errors are raised as :class:`YamlProblem` carrying a 0-based line and column
@@ -32,12 +36,17 @@ except AttributeError:  # PyYAML built without libyaml
 
 #: Nesting deeper than this is refused (real front matter is 3-4 levels deep).
 MAX_DEPTH = 32
+#: More values than this are refused (real front matter has a few hundred): the node
+#: tree costs some 400 bytes a value, so this bounds the memory a document can take.
+MAX_NODES = 100_000
+#: Documents longer than this have their values counted before they are composed.
+_COUNT_FROM = 64 * 1024
 
 _TAG = "tag:yaml.org,2002:"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _IMPLICIT_FLOAT = re.compile(f"{_FLOAT.pattern}|{_SPECIAL_FLOAT.pattern}")
 
@@ -158,44 +167,51 @@ for _name, _constructor in (("str", _construct_str), ("null", _construct_null),
 StrictLoader.add_constructor(None, _refuse_tag)
 
 
-def _refuse_anchors(text: str) -> None:
-    """Walk the event stream refusing anchors and aliases, with the alias's location."""
+def _check_events(text: str) -> None:
+    """Walk the event stream (flat memory) refusing anchors, aliases and more than
+    :data:`MAX_NODES` values, before any node tree is built."""
+    nodes = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
             raise YamlProblem("yaml-alias", "YAML anchors and aliases are not allowed "
                               "(they can expand to huge documents)", mark.line, mark.column)
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                mark = event.start_mark
+                raise YamlProblem("yaml-too-large", f"more than {MAX_NODES} values; front "
+                                  "matter this large is not supported", mark.line, mark.column)
 
 
-def _check_tree(root: yaml.Node) -> None:
-    """Refuse nesting deeper than :data:`MAX_DEPTH` and shared nodes (iteratively)."""
-    stack = [(root, 1)]
-    seen: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            raise _problem(node, "yaml-alias", "YAML anchors and aliases are not allowed")
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            continue
+def _check_depth(root: yaml.Node) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, visiting lists and maps only, without
+    recursion (so no depth libyaml accepts can overflow the stack later)."""
+    level = [root] if not isinstance(root, yaml.ScalarNode) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
-            raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        children = node.value if isinstance(node, yaml.SequenceNode) else \
-            [child for pair in node.value for child in pair]
-        stack.extend((child, depth + 1) for child in reversed(children))
+            raise _problem(level[0], "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+        below = []
+        for node in level:
+            children = node.value if node.id == "sequence" else \
+                [child for pair in node.value for child in pair]
+            below.extend(child for child in children if child.id != "scalar")
+        level = below
 
 
 def load(text: str) -> Any:
     """Load one YAML document safely; raise :class:`YamlProblem` on any problem."""
     try:
-        if "&" in text or "*" in text:
-            _refuse_anchors(text)
+        if "&" in text or "*" in text or len(text) > _COUNT_FROM:
+            _check_events(text)
         loader = StrictLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None
-            _check_tree(node)
+            _check_depth(node)
             return loader.construct_document(node)
         finally:
             loader.dispose()
@@ -206,10 +222,23 @@ def load(text: str) -> Any:
         code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
         return _raise(exc.problem_mark, code, f"{problem} ({exc.context})"
                       if exc.context else problem)
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise _at(text, exc.position, f"{char} is not allowed in YAML") from None
+    except UnicodeEncodeError as exc:  # libyaml takes UTF-8: a lone surrogate cannot be
+        raise _at(text, exc.start, f"U+{ord(text[exc.start]):04X} is half of a character "
+                  "(a lone surrogate)") from None
+    except yaml.YAMLError as exc:
         return _raise(getattr(exc, "mark", None), "yaml-syntax", str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
+
+
+def _at(text: str, position: int, message: str) -> YamlProblem:
+    """A syntax problem at a character position of ``text``."""
+    at = min(max(position, 0), len(text))
+    return YamlProblem("yaml-syntax", message, text.count("\n", 0, at),
+                       at - (text.rfind("\n", 0, at) + 1))
 
 
 def _raise(mark: Any, code: str, message: str) -> Any:
@@ -233,7 +262,7 @@ def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """
     try:
         node = _compose(text)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError, UnicodeEncodeError):
         return None
     if node is None:
         return None

@@ -21,10 +21,11 @@ class JsonFormat(Format):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
             data = canonical.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            line = getattr(exc, "lineno", None)
-            raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=line,
-                        column=getattr(exc, "colno", None)) from None
+        except UnicodeDecodeError as exc:
+            raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
+        except canonical.BadJson as exc:
+            raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
+                        column=exc.column) from None
         if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
             raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
         for i, record in enumerate(data["muscles"]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -19,15 +18,20 @@ class JsonlFormat(Format):
     extensions = (".jsonl", ".ndjson")
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        with path.open(encoding="utf-8-sig") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, 1):
                 try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                    if not line.strip():
+                        continue
                     record = canonical.loads(line)
-                except json.JSONDecodeError as exc:
-                    ctx.report(Diagnostic(str(path), number, exc.colno, "", "bad-json",
-                                          f"is not valid JSON: {exc.msg}"))
+                except UnicodeDecodeError as exc:
+                    ctx.report(Diagnostic(str(path), number, None, "", "bad-json",
+                                          f"is not UTF-8 (byte {exc.start} of the line)"))
+                    continue
+                except canonical.BadJson as exc:
+                    ctx.report(Diagnostic(str(path), number, exc.column, "", "bad-json",
+                                          f"is not valid JSON: {exc}"))
                     continue
                 try:
                     yield canonical.from_canonical(record, path=str(path),

@@ -432,9 +432,10 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle], existing: dict[st
                                   f"slug {muscle.slug!r} is given twice; the first is kept"))
             continue
         seen.add(muscle.slug)
-        source = ctx.sources[muscle.slug].path if muscle.slug in ctx.sources else None
-        digest = content_hash(muscle)
         old = existing.get(muscle.slug)
+        known = ctx.sources.get(muscle.slug)
+        source = known.path if known else old[2] if old else None
+        digest = content_hash(muscle)
         if old is None:
             counts.added += 1
             number, next_id = next_id, next_id + 1
@@ -461,13 +462,14 @@ def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: se
                  ctx: WriteContext, counts: Counts, search: _Search, *, prune: bool) -> None:
     """Muscles in the database but not in the input: removed with ``prune`` unless their
     source file still exists and gave no muscle in this run (it failed to read, or was
-    not among the inputs); otherwise kept."""
+    not among the inputs); otherwise kept. A run without source information (the Python
+    API) removes them all."""
     gone = [slug for slug in existing if slug not in seen]
     if not prune:
         counts.kept = len(gone)
         return
     read = {source.path for source in ctx.sources.values()}
-    spared = {slug for slug in gone if (path := existing[slug][2]) is not None
+    spared = {slug for slug in gone if read and (path := existing[slug][2]) is not None
               and path not in read and os.path.exists(path)}
     doomed = [(slug,) for slug in gone if slug not in spared]
     search.expect(counts.updated + len(doomed))

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from converter.cli import cli
+from converter.cli import SHOWN_WARNINGS, cli
 from converter.schema import load_schema
 from tests.conftest import ROOT, SAMPLES, SEED
 
@@ -108,3 +108,22 @@ def test_installed_console_script(tmp_path: Path) -> None:
     module = subprocess.run([sys.executable, "-m", "converter", "--help"],
                             capture_output=True, text=True, check=False)
     assert module.returncode == 0 and "convert" in module.stdout
+
+
+def test_convert_caps_warnings_but_prints_every_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(30):  # 30 files sharing one origin: 30 duplicate-text warnings
+        (corpus / f"m{i}.md").write_text(
+            f"---\ntitle: M{i}\norigin:\n  da: Hælbenet gennem akillessenen.\n---\n",
+            encoding="utf-8")
+    for i in range(25):
+        (corpus / f"bad{i}.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    result = run("convert", str(corpus), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert sum(": error: " in line for line in lines) == 25
+    assert sum(": warning: " in line for line in lines) == SHOWN_WARNINGS
+    assert f"... and {30 - SHOWN_WARNINGS} more warnings" in result.stderr
+    listed = run("validate", str(corpus), "--format", "json")
+    assert sum(d["code"] == "duplicate-text" for d in json.loads(listed.stdout)) == 30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import signal
 import sqlite3
@@ -206,6 +207,12 @@ def test_hostile_text_round_trips_and_schema_survives(db: Path) -> None:
     assert converter.read(db) == [muscle]
 
 
+def test_awkward_file_names(sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    db = tmp_path / "my muscles #1?%20 æ.sqlite"
+    write(sample_muscles, db)
+    assert converter.read(db) == by_slug(sample_muscles)
+
+
 def test_fresh_database_is_deterministic(sample_muscles: list[Muscle], tmp_path: Path) -> None:
     write(sample_muscles, tmp_path / "a.db")
     write(sample_muscles, tmp_path / "b.db")
@@ -391,6 +398,23 @@ def test_sqlite3_shell_queries_the_database(sample_muscles: list[Muscle], db: Pa
     assert out.split() == ["latissimus-dorsi", "rectus-femoris"]
 
 
+def _readme_queries() -> list[str]:
+    """The SQL of every ``sqlite3 muscles.db "..."`` example in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [" ".join(sql.split()) for sql in re.findall(r'sqlite3 muscles\.db "([^"]+)"', readme)]
+
+
+def test_readme_search_queries(sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    danish, english = _readme_queries()
+    run = [shutil.which("sqlite3") or "sqlite3", "-readonly", str(db)]
+    rows = subprocess.run([*run, danish], capture_output=True, text=True, check=True).stdout
+    assert [row.split("|") for row in rows.split()] == [
+        ["rectus-femoris", "origin", "da"], ["latissimus-dorsi", "origin", "da"]]
+    rows = subprocess.run([*run, english], capture_output=True, text=True, check=True).stdout
+    assert sorted(rows.split()) == ["gastrocnemius|Gastrocnemius", "soleus|Soleus"]
+
+
 # ------------------------------------------------------------- refusing and diagnosing
 
 
@@ -539,19 +563,21 @@ def _convert_command(source: Path, db: Path) -> list[str]:
 
 
 def _kill_once_writing(command: list[str], writing: Callable[[], bool]) -> bool:
-    """Run ``command``; SIGKILL it shortly after ``writing()`` turns true. True when it
-    was killed, False when it finished first."""
+    """Run ``command``; SIGKILL it 0.3 s after ``writing()`` turns true (reading and
+    writing 3000 files takes about two seconds, and several batches of rows have gone to
+    SQLite by then). True when it was killed while ``writing()`` still held, False when
+    it finished (or got past the write) first."""
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
     try:
         while process.poll() is None and time.monotonic() < deadline:
             if writing():
-                time.sleep(0.05)  # let it get well into the write
+                time.sleep(0.3)  # let it get into the write
                 if process.poll() is not None:
                     break
                 process.send_signal(signal.SIGKILL)
-                return process.wait() == -signal.SIGKILL
+                return process.wait() == -signal.SIGKILL and writing()
             time.sleep(0.002)
         return False
     finally:
@@ -572,11 +598,11 @@ def test_killed_update_leaves_the_database_intact(big_corpus: tuple[Path, Path, 
         assert journal.exists()  # the kill really came inside the write transaction
         assert_consistent(db, after_kill=True)
         assert db.read_bytes() == before
-        assert converter.read(db) == converter.read(first)
+        assert converter.read(db) == by_slug(converter.read(first))
         write([Muscle(slug="after-the-kill", title="Still usable")], db)  # cleans up
     else:  # it finished before it could be killed: then it must be complete
         assert_consistent(db)
-        assert converter.read(db) == converter.read(second)
+        assert converter.read(db) == by_slug(converter.read(second))
 
 
 def test_killed_fresh_write_leaves_no_database(big_corpus: tuple[Path, Path, Path],
@@ -587,9 +613,11 @@ def test_killed_fresh_write_leaves_no_database(big_corpus: tuple[Path, Path, Pat
                                 lambda: any(tmp_path.glob(".muscles.db.*.tmp")))
     if killed:
         assert not db.exists()
+        leftovers = [p.name for p in tmp_path.iterdir()]
+        assert all(name.startswith(".muscles.db.") for name in leftovers), leftovers
     else:
         assert_consistent(db)
-        assert converter.read(db) == converter.read(first)
+        assert converter.read(db) == by_slug(converter.read(first))
 
 
 # ----------------------------------------------------------------------------------- CLI
@@ -604,13 +632,20 @@ def _cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _cli_sqlite(db: Path, *args: str) -> tuple[int, str]:
+    """``convert ARGS --to sqlite -o DB``, then the consistency checks."""
+    code, output = _cli("convert", *args, "--to", "sqlite", "-o", str(db))
+    assert_consistent(db)
+    return code, output
+
+
 def test_cli_convert_to_sqlite_and_back(db: Path, tmp_path: Path) -> None:
     n = len(list(SAMPLES.glob("*.md")))
-    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    code, output = _cli_sqlite(db, str(SAMPLES))
     assert code == 0, output
     assert f"{db}: {counts(n, 0, 0, 0)}" in output
     assert_consistent(db)
-    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    code, output = _cli_sqlite(db, str(SAMPLES))
     assert f"{db}: {counts(0, 0, n, 0)}" in output
     assert _cli("convert", str(db), "--to", "json", "-o", str(tmp_path / "a.json"))[0] == 0
     assert _cli("convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "b.json"))[0] == 0
@@ -626,17 +661,17 @@ def test_cli_convert_to_sqlite_and_back(db: Path, tmp_path: Path) -> None:
 def test_cli_prune(db: Path, tmp_path: Path) -> None:
     source = tmp_path / "content"
     shutil.copytree(SAMPLES, source)
-    assert _cli("convert", str(source), "--to", "sqlite", "-o", str(db))[0] == 0
+    assert _cli_sqlite(db, str(source))[0] == 0
     (source / "soleus.md").unlink()
     (source / "trapezius.md").unlink()
     deltoid = source / "deltoideus.md"
     deltoid.write_text(deltoid.read_text(encoding="utf-8") + "\nMore words.\n",
                        encoding="utf-8")
-    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db))
+    code, output = _cli_sqlite(db, str(source))
     assert code == 0, output
     assert f"{db}: {counts(0, 1, 12, 0)} (2 not in the input kept; --prune removes them)" \
         in output
-    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db), "--prune")
+    code, output = _cli_sqlite(db, str(source), "--prune")
     assert code == 0, output
     assert f"{db}: {counts(0, 0, 13, 2)}" in output
     assert_consistent(db)
@@ -646,16 +681,34 @@ def test_cli_prune(db: Path, tmp_path: Path) -> None:
 def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> None:
     source = tmp_path / "content"
     shutil.copytree(SAMPLES, source)
-    assert _cli("convert", str(source), "--to", "sqlite", "-o", str(db))[0] == 0
+    assert _cli_sqlite(db, str(source))[0] == 0
     (source / "soleus.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     (source / "trapezius.md").unlink()
-    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db), "--prune")
+    code, output = _cli_sqlite(db, str(source), "--prune")
     assert code == 1
     assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: their source files still exist "
             "but gave no muscle)") in output
     slugs = {m.slug for m in converter.read(db)}
     assert "soleus" in slugs
     assert "trapezius" not in slugs
+    # The Python API gives no sources: its prune removes whatever is not given, and the
+    # sources recorded by the CLI stay as they were.
+    rest = [m for m in converter.read(db) if m.slug != "soleus"]
+    assert write(rest, db, prune=True) == f"{db}: {counts(0, 0, 13, 1)}"
+    assert query(db, "SELECT source FROM muscles WHERE slug = 'deltoideus'") == [
+        (str(source / "deltoideus.md"),)]
+
+
+def test_cli_prune_follows_a_container_source(db: Path, tmp_path: Path) -> None:
+    lines = tmp_path / "muscles.jsonl"
+    assert _cli("convert", str(SAMPLES), "--to", "jsonl", "-o", str(lines))[0] == 0
+    assert _cli_sqlite(db, str(lines))[0] == 0
+    kept = lines.read_text(encoding="utf-8").splitlines()[1:]
+    lines.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    code, output = _cli_sqlite(db, str(lines), "--prune")
+    assert code == 0, output
+    assert f"{db}: {counts(0, 0, len(kept), 1)}" in output
+    assert len(converter.read(db)) == len(kept)
 
 
 def test_cli_refuses_a_newer_database(sample_muscles: list[Muscle], db: Path) -> None:

@@ -1,0 +1,450 @@
+"""Content lints: polygon geometry, per-muscle checks and checks across the corpus."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from converter.cli import cli
+from converter.coords import parse_coords
+from converter.lint import (
+    CorpusLint,
+    area2,
+    check_muscle,
+    is_collinear,
+    parse_size,
+    self_intersects,
+)
+from converter.model import Function, LocalizedText, Muscle, Region
+from tests.conftest import SEED
+from tests.strategies import muscles
+
+
+def poly(coords: str) -> tuple:
+    return parse_coords(coords)
+
+
+# ---- a slow but obviously right oracle for simplicity ---------------------------------
+
+def _orient(a: tuple, b: tuple, c: tuple) -> int:
+    v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return (v > 0) - (v < 0)
+
+
+def _on(a: tuple, b: tuple, p: tuple) -> bool:
+    return _orient(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) \
+        and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
+
+
+def _touch(a: tuple, b: tuple, c: tuple, d: tuple) -> bool:
+    if _orient(a, b, c) * _orient(a, b, d) < 0 and _orient(c, d, a) * _orient(c, d, b) < 0:
+        return True
+    return _on(a, b, c) or _on(a, b, d) or _on(c, d, a) or _on(c, d, b)
+
+
+def naive_self_intersects(points: tuple) -> bool:
+    """Every pair of edges: adjacent ones may share only their common vertex, others
+    nothing at all (O(n^2), exact)."""
+    pts = [(Fraction(x), Fraction(y)) for x, y in points]
+    n = len(pts)
+    edges = [(pts[i], pts[(i + 1) % n]) for i in range(n)]
+    if any(a == b for a, b in edges):
+        return True
+    for i in range(n):
+        for j in range(i + 1, n):
+            (a, b), (c, d) = edges[i], edges[j]
+            if j == i + 1 or (i == 0 and j == n - 1):
+                shared, mine, theirs = (b, a, d) if j == i + 1 else (a, b, c)
+                if _orient(shared, mine, theirs) == 0 and \
+                        (mine[0] - shared[0]) * (theirs[0] - shared[0]) + \
+                        (mine[1] - shared[1]) * (theirs[1] - shared[1]) > 0:
+                    return True
+            elif _touch(a, b, c, d):
+                return True
+    return False
+
+
+# ---- parse_size -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, size", [("1000x800", (1000, 800)), (" 10 X 20 ", (10, 20)),
+                                        ("1x1", (1, 1))])
+def test_parse_size(text: str, size: tuple[int, int]) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["0x10", "10x0", "10x", "x10", "axb", "-1x5", "10x10x10",
+                                  "10*10", "", "1.5x2"])
+def test_parse_size_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="1000x800"):
+        parse_size(text)
+
+
+# ---- geometry -------------------------------------------------------------------------
+
+def test_area2_is_exact_and_signed() -> None:
+    assert area2(poly("0,0,10,0,10,10,0,10")) == 200
+    assert area2(poly("0,0,0,10,10,10,10,0")) == -200
+    assert area2(poly("0,0,0.1,0,0,0.1")) == Fraction(1, 100)
+    assert area2(poly("0,0,5,5,10,10")) == 0
+
+
+@pytest.mark.parametrize("coords", ["0,0,5,5,10,10", "3,3,3,3,3,3", "0,0,10,0,5,0,20,0",
+                                    "1.5,2,3.0,4,4.5,6"])
+def test_collinear(coords: str) -> None:
+    assert is_collinear(poly(coords))
+
+
+@pytest.mark.parametrize("coords", ["0,0,10,0,0,1", "0,0,10,0,10,10,0,10"])
+def test_not_collinear(coords: str) -> None:
+    assert not is_collinear(poly(coords))
+
+
+@pytest.mark.parametrize("points", [(), ((1, 2),), ((1, 2), (3, 4))])
+def test_fewer_than_three_points_have_no_area_and_fold_back(points: tuple) -> None:
+    assert is_collinear(points)
+    assert self_intersects(points)
+
+
+SIMPLE = {
+    "triangle": "0,0,10,0,5,8",
+    "square": "0,0,10,0,10,10,0,10",
+    "square, clockwise": "0,0,0,10,10,10,10,0",
+    "hexagon": "10,0,20,0,25,9,20,18,10,18,5,9",
+    "concave L": "0,0,20,0,20,5,5,5,5,20,0,20",
+    "concave arrow": "0,0,10,5,0,10,4,5",
+    "star-shaped (concave star)": "50,0,61,35,98,35,68,57,79,91,50,70,21,91,32,57,2,35,39,35",
+    "comb": "0,0,10,0,10,10,8,10,8,2,6,2,6,10,4,10,4,2,2,2,2,10,0,10",
+    "spiral": "0,0,10,0,10,10,2,10,2,4,6,4,6,6,4,6,4,8,8,8,8,2,0,2",
+    "collinear vertex on a straight edge": "0,0,5,0,10,0,10,10,0,10",
+    "vertical edges": "0,0,0,10,5,10,5,5,10,5,10,0",
+    "decimals": "0.5,0.5,10.25,0.5,10.25,10.75,0.5,10.75",
+    "first polygon of the seed": "422,216,435,216,443,219,428,224,417,234",
+}
+NOT_SIMPLE = {
+    "bow-tie": "0,0,10,10,10,0,0,10",
+    "lopsided bow-tie": "0,0,30,10,30,0,0,20",
+    "pentagram": "50,0,79,91,2,35,98,35,21,91",
+    "fold-back on an edge": "0,0,10,0,5,0,5,5",
+    "fold-back through the first vertex": "5,0,10,0,10,10,0,10,0,0,8,0",
+    "repeated vertex (pinch)": "0,0,10,0,5,5,10,10,0,10,5,5",
+    "repeated neighbour": "0,0,10,0,10,0,10,10",
+    "vertex touching an edge": "0,0,10,0,10,10,5,0,0,10",
+    "edges overlapping collinearly": "0,0,10,0,10,5,6,5,6,0,4,0,4,5,0,5",
+    "vertical edge crossing a horizontal one": "0,5,10,5,10,10,5,10,5,0,0,0",
+    "edge through a far vertex": "0,0,20,0,20,10,10,0,0,10",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIMPLE))
+def test_simple_polygons(name: str) -> None:
+    points = poly(SIMPLE[name])
+    assert not self_intersects(points)
+    assert not naive_self_intersects(points)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_SIMPLE))
+def test_polygons_that_are_not_simple(name: str) -> None:
+    points = poly(NOT_SIMPLE[name])
+    assert self_intersects(points)
+    assert naive_self_intersects(points)
+
+
+@pytest.mark.parametrize("name", sorted(SIMPLE) + sorted(NOT_SIMPLE))
+def test_answer_does_not_depend_on_start_direction_or_mirroring(name: str) -> None:
+    points = poly({**SIMPLE, **NOT_SIMPLE}[name])
+    expected = self_intersects(points)
+    for k in range(len(points)):
+        rotated = points[k:] + points[:k]
+        assert self_intersects(rotated) == expected
+        assert self_intersects(rotated[::-1]) == expected
+        assert self_intersects(tuple((y, x) for x, y in rotated)) == expected
+
+
+def test_exact_where_floats_would_round() -> None:
+    # A vertex a hair (1e-31) above the bottom edge, which as a float is on it.
+    hair = Decimal("1000." + "0" * 30 + "1")
+    above = ((0, 1000), (10, 1000), (10, 1010), (5, hair), (0, 1010))
+    on = ((0, 1000), (10, 1000), (10, 1010), (5, 1000), (0, 1010))
+    assert float(hair) == 1000
+    assert not self_intersects(above)
+    assert self_intersects(on)
+
+
+def test_huge_coordinates_do_not_overflow() -> None:
+    big = 10 ** 400
+    assert not self_intersects(((0, 0), (big, 0), (big, big)))
+    assert self_intersects(((0, 0), (big, big), (big, 0), (0, big)))
+    assert is_collinear(((0, 0), (big, big), (2 * big, 2 * big)))
+
+
+def _comb(teeth: int) -> tuple:
+    points = [((i % 2) * 1000, i + 1) for i in range(teeth)]
+    return (*points, (2000, 0), (0, 0))
+
+
+def test_long_polygons() -> None:
+    comb = _comb(20_000)
+    assert not self_intersects(comb)
+    broken = list(comb)
+    broken[10_000] = (1000, 10_003)
+    assert self_intersects(tuple(broken))
+    assert not self_intersects(tuple((y, x) for x, y in comb))
+
+
+small_grid = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=3, max_size=9)
+wide_grid = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=3,
+                     max_size=25)
+
+
+@st.composite
+def nearly_simple(draw: st.DrawFn) -> list:
+    """Points sorted by angle around a centre (mostly simple polygons), then nudged:
+    a vertex doubled, moved onto another, two swapped, or mirrored."""
+    n = draw(st.integers(3, 20))
+    grid = draw(st.sampled_from([3, 8, 40]))
+    points = draw(st.lists(st.tuples(st.integers(0, grid), st.integers(0, grid)),
+                           min_size=n, max_size=n, unique=True))
+    cx = sum(x for x, _ in points) / n + 0.01
+    cy = sum(y for _, y in points) / n + 0.013
+    points.sort(key=lambda p: (math.atan2(p[1] - cy, p[0] - cx), abs(p[0] - cx)))
+    for op, i, j in draw(st.lists(st.tuples(st.sampled_from(["swap", "double", "move"]),
+                                            st.integers(0, 99), st.integers(0, 99)),
+                                  max_size=2)):
+        i, j = i % len(points), j % len(points)
+        if op == "swap":
+            points[i], points[j] = points[j], points[i]
+        elif op == "double":
+            points.insert(i, points[j])
+        else:
+            points[i] = points[j]
+    if draw(st.booleans()):
+        points = [(y, x) for x, y in points]
+    return points
+
+
+@given(st.one_of(small_grid, wide_grid, nearly_simple()))
+def test_sweep_agrees_with_the_oracle(points: list) -> None:
+    assert self_intersects(tuple(points)) == naive_self_intersects(tuple(points))
+
+
+# ---- per-muscle lints -----------------------------------------------------------------
+
+def muscle(**fields: object) -> Muscle:
+    return Muscle(slug="m", title="M", **fields)  # type: ignore[arg-type]
+
+
+def codes(found: list) -> list[tuple[str, str, str]]:
+    return [(d.field, d.code, d.severity) for d in found]
+
+
+def test_check_muscle_accepts_a_good_muscle() -> None:
+    good = muscle(regions=(Region(poly(SIMPLE["hexagon"])),), image="img/a.png",
+                  image_focus="https://example.org/b.png",
+                  origin=LocalizedText({"da": "Skulderbladet."}))
+    assert check_muscle(good, "m.md", (1000, 1000)) == []
+
+
+def test_check_muscle_geometry() -> None:
+    found = check_muscle(muscle(regions=(
+        Region(poly(SIMPLE["square"])), Region(poly("0,0,5,5,10,10")),
+        Region(poly(NOT_SIMPLE["bow-tie"])), Region(poly("0,0,1200,0,0,10")))), "m.md",
+        (1000, 800))
+    assert codes(found) == [("coords[1]", "polygon-zero-area", "error"),
+                            ("coords[2]", "polygon-self-intersecting", "error"),
+                            ("coords[3]", "polygon-outside", "error")]
+    assert "(1200,0)" in found[2].message and "1000x800" in found[2].message
+    assert all(d.path == "m.md" for d in found)
+
+
+def test_bow_tie_with_zero_signed_area_is_reported_as_crossing() -> None:
+    points = poly(NOT_SIMPLE["bow-tie"])
+    assert area2(points) == 0
+    assert codes(check_muscle(muscle(regions=(Region(points),)), "m.md")) == [
+        ("coords[0]", "polygon-self-intersecting", "error")]
+
+
+def test_outside_needs_a_size_and_the_edge_is_inside() -> None:
+    region = Region(poly("0,0,1000,0,1000,800"))
+    assert check_muscle(muscle(regions=(region,)), "m.md") == []
+    assert check_muscle(muscle(regions=(region,)), "m.md", (1000, 800)) == []
+    assert codes(check_muscle(muscle(regions=(region,)), "m.md", (999, 800))) == [
+        ("coords[0]", "polygon-outside", "error")]
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)",
+                                  "data:text/html,x", "file:///etc/passwd", "vbscript:x"])
+def test_unsafe_links(link: str) -> None:
+    found = check_muscle(muscle(image=link, image_focus=link), "m.md")
+    assert codes(found) == [("image", "unsafe-link", "error"),
+                            ("image_focus", "unsafe-link", "error")]
+
+
+def test_empty_texts_are_warnings() -> None:
+    found = check_muscle(muscle(origin=LocalizedText({"da": " ", "en": "Shoulder."}),
+                                insertion=LocalizedText({"en": ""})), "m.md")
+    assert codes(found) == [("origin.da", "empty-text", "warning"),
+                            ("insertion.en", "empty-text", "warning")]
+
+
+@given(muscles())
+def test_generated_valid_muscles_pass(m: Muscle) -> None:
+    assert [d for d in check_muscle(m, "x.md") if d.severity == "error"] == []
+
+
+# ---- corpus lints ---------------------------------------------------------------------
+
+def lint(*items: tuple[str, Muscle]) -> list:
+    corpus = CorpusLint()
+    for path, item in items:
+        corpus.add(item, path)
+    return list(corpus.finish())
+
+
+def texts(**langs: str) -> LocalizedText:
+    return LocalizedText(langs)
+
+
+def test_same_origin_in_two_muscles_names_both_files() -> None:
+    found = lint(("a.md", muscle(origin=texts(da="Fra lårbenets bagside."))),
+                 ("b.md", muscle(insertion=texts(da="Fra  lårbenets\nBAGSIDE."))))
+    assert sorted((d.path, d.field, d.code, d.severity) for d in found) == [
+        ("a.md", "origin.da", "duplicate-text", "warning"),
+        ("b.md", "insertion.da", "duplicate-text", "warning")]
+    by_path = {d.path: d.message for d in found}
+    assert "b.md" in by_path["a.md"] and "a.md" in by_path["b.md"]
+
+
+def test_extended_function_texts_are_compared_short_ones_are_not() -> None:
+    # Short function names legitimately repeat ("Flexes the hip"); an extended text
+    # copied into another muscle is the slip this lint exists for.
+    shared = Function(texts(en="Flexes the hip joint."), texts(en="It lifts the thigh forward."))
+    other = Function(texts(en="Flexes the hip joint."), texts(en="It tilts the pelvis."))
+    assert lint(("a.md", muscle(functions=(shared,))), ("b.md", muscle(functions=(other,)))) == []
+    found = lint(("a.md", muscle(functions=(other, shared))),
+                 ("b.md", muscle(functions=(shared,))))
+    assert sorted((d.path, d.field, d.code) for d in found) == [
+        ("a.md", "function[1].extended.en", "duplicate-text"),
+        ("b.md", "function[0].extended.en", "duplicate-text")]
+
+
+def test_short_texts_and_repeats_inside_one_muscle_are_not_duplicates() -> None:
+    assert lint(("a.md", muscle(origin=texts(da="Se ovenfor."))),
+                ("b.md", muscle(origin=texts(da="Se ovenfor.")))) == []
+    same = "Skulderbladets ledskålskant."
+    assert lint(("a.md", muscle(origin=texts(da=same), insertion=texts(da=same)))) == []
+
+
+def test_three_muscles_with_one_text() -> None:
+    text = texts(da="Hælbenet via akillessenen.")
+    found = lint(("a.md", muscle(origin=text)), ("b.md", muscle(origin=text)),
+                 ("c.md", muscle(origin=text)))
+    # One warning per file, each later one naming the first file: k files, k warnings.
+    assert sorted((d.path, d.message) for d in found) == [
+        ("a.md", "same text as b.md (origin.da)"), ("b.md", "same text as a.md (origin.da)"),
+        ("c.md", "same text as a.md (origin.da)")]
+
+
+def test_a_text_in_many_files_warns_once_per_file() -> None:
+    text = texts(da="Hælbenet via akillessenen.")
+    found = lint(*((f"{i}.md", muscle(origin=text)) for i in range(50)))
+    assert sorted(d.path for d in found) == sorted(f"{i}.md" for i in range(50))
+    assert {d.message for d in found if d.path != "0.md"} == {"same text as 0.md (origin.da)"}
+
+
+@pytest.mark.parametrize("first, second", [("Squat", "squat"), ("Calf raise", "calf  raise"),
+                                           ("Calf raise", "Calfraise"),
+                                           ("Stående calf-raise", "stående calf - raise"),
+                                           ("Tåhævning", unicodedata.normalize("NFD",
+                                                                               "tåhævning"))])
+def test_exercise_spelling(first: str, second: str) -> None:
+    found = lint(("a.md", muscle(exercises=(first, "Deadlift"))),
+                 ("b.md", muscle(exercises=("Plank", second))))
+    assert [(d.path, d.field, d.code, d.severity) for d in found] == [
+        ("b.md", "exercises[1]", "exercise-spelling", "warning")]
+    assert repr(first) in found[0].message and "a.md" in found[0].message
+
+
+def test_same_exercise_and_different_exercises_are_fine() -> None:
+    assert lint(("a.md", muscle(exercises=("Squat",))), ("b.md", muscle(exercises=("Squat",))),
+                ("c.md", muscle(exercises=("Front squat",)))) == []
+
+
+def test_missing_language() -> None:
+    found = lint(("a.md", muscle(origin=texts(da="Et.", en="One."), insertion=texts(da="To."))),
+                 ("b.md", muscle(origin=texts(en="Only English."))),
+                 ("c.md", muscle()))
+    assert sorted((d.path, d.field, d.code, d.severity, d.message) for d in found) == [
+        ("a.md", "insertion", "missing-language", "warning",
+         "no text in en (other files have it)"),
+        ("b.md", "origin", "missing-language", "warning",
+         "no text in da (other files have it)")]
+
+
+def test_one_language_corpus_has_no_language_gaps() -> None:
+    assert lint(("a.md", muscle(origin=texts(da="Et."))), ("b.md", muscle())) == []
+
+
+def test_many_languages() -> None:
+    codes_ = [f"x{a}{b}" for a in "abc" for b in "abcdefghijklmnopqrstuvwxyz"]
+    found = lint(("a.md", muscle(origin=LocalizedText({c: f"tekst {c}" for c in codes_}))),
+                 ("b.md", muscle(origin=texts(da="Dansk."))))
+    assert [(d.path, d.field) for d in found] == [("a.md", "origin"), ("b.md", "origin")]
+    assert found[1].message == f"no text in {', '.join(sorted(codes_))} (other files have it)"
+
+
+# ---- the seed: the gluteus medius file carries the calf muscle's origin ------------
+
+def _calf(origin: str, insertion: str = "Hælbenet gennem akillessenen.") -> str:
+    return ("---\ntitle: Gastrocnemius\nlatin: Musculus gastrocnemius\n"
+            f"origin:\n  da: {origin}\ninsertion:\n  da: {insertion}\n"
+            "exercises:\n  - Stående calf-raise\n---\n")
+
+
+def test_seed_and_calf_with_the_same_origin(tmp_path: Path) -> None:
+    seed = Path(shutil.copy(SEED, tmp_path / "gluteus-medius.md"))
+    calf = tmp_path / "gastrocnemius.md"
+    calf.write_text(_calf("Et hoved fra hver side af nederste bageste del af lårbenet."),
+                    encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", "-j", "1", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    found = [d for d in json.loads(result.stdout) if d["code"] == "duplicate-text"]
+    assert sorted((d["path"], d["field"], d["line"]) for d in found) == [
+        (str(calf), "origin.da", 5), (str(seed), "origin.da", 5)]
+    assert all(d["severity"] == "warning" for d in found)
+    assert str(seed) in next(d["message"] for d in found if d["path"] == str(calf))
+    text = runner.invoke(cli, ["validate", "-j", "1", str(tmp_path)])
+    assert f"{calf}:5:" in text.stderr and f"{seed}:5:" in text.stderr
+    strict = runner.invoke(cli, ["validate", "-j", "1", "--strict", str(tmp_path)])
+    assert strict.exit_code == 1
+
+
+def test_seed_and_a_calf_with_its_own_origin_are_clean(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "gluteus-medius.md")
+    (tmp_path / "gastrocnemius.md").write_text(
+        _calf("To hoveder fra lårbenets nederste ende."), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--strict", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_seed_and_calf_sharing_origin_and_insertion(tmp_path: Path) -> None:
+    seed = Path(shutil.copy(SEED, tmp_path / "gluteus-medius.md"))
+    calf = tmp_path / "gastrocnemius.md"
+    calf.write_text(_calf("Et hoved fra hver side af nederste bageste del af lårbenet.",
+                          "i akillessenen og fæster på hælbenet."), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--format", "json",
+                                      str(seed), str(calf)])
+    assert result.exit_code == 0, result.output
+    assert sorted((d["path"], d["field"], d["code"]) for d in json.loads(result.stdout)) == [
+        (str(calf), "insertion.da", "duplicate-text"), (str(calf), "origin.da", "duplicate-text"),
+        (str(seed), "insertion.da", "duplicate-text"), (str(seed), "origin.da", "duplicate-text")]

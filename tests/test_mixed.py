@@ -1,0 +1,93 @@
+"""A directory of good and bad files: every good one converted, every bad one listed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import converter
+from converter.cli import cli
+from tests.conftest import SAMPLES
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+GOOD = ("biceps-brachii.md", "gastrocnemius.md", "gluteus-medius.md", "soleus.md",
+        "tibialis-anterior.md")
+#: bad file -> the code it must be listed with
+BAD = {
+    "billion-laughs.md": "yaml-alias",
+    "python-tag.md": "yaml-unsafe-tag",
+    "binary.md": "binary-file",
+    "latin1.md": "not-utf8",
+    "unterminated.md": "unterminated-front-matter",
+    "wrong-type-title.md": "wrong-type",
+    "coords-self-intersecting.md": "polygon-self-intersecting",
+    "nested/deeper/no-front-matter.md": "no-front-matter",
+    "biceps-copy.md": "duplicate-slug",
+}
+
+
+@pytest.fixture()
+def mixed(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    (src / "nested" / "deeper").mkdir(parents=True)
+    for name in GOOD:
+        shutil.copy(SAMPLES / name, src / name)
+    for name in BAD:
+        if name != "biceps-copy.md":
+            shutil.copy(HOSTILE / Path(name).name, src / name)
+    text = (SAMPLES / "biceps-brachii.md").read_text(encoding="utf-8")
+    (src / "biceps-copy.md").write_text(text.replace("---\n", "---\nslug: biceps-brachii\n", 1),
+                                        encoding="utf-8")
+    (src / "notes.txt").write_text("not a muscle file, not read", encoding="utf-8")
+    (src / ".hidden.md").write_text("hidden files are skipped", encoding="utf-8")
+    return src
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exc_info
+    return result
+
+
+def test_convert_writes_every_good_file_and_lists_every_bad_one(mixed: Path,
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "muscles.json"
+    result = run("convert", str(mixed), "--to", "json", "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert [m["slug"] for m in written["muscles"]] == sorted(Path(n).stem for n in GOOD)
+    expected = sorted(converter.read([mixed / name for name in GOOD]), key=lambda m: m.slug)
+    assert converter.read(out) == expected
+    for name, code in BAD.items():
+        lines = [line for line in result.stderr.splitlines() if str(mixed / name) in line]
+        assert len(lines) == 1 and f"[{code}]" in lines[0] and ": error:" in lines[0], name
+    assert f"{len(GOOD)} muscles converted, {len(BAD)} files failed" in result.stderr
+    assert "notes.txt" not in result.stderr and ".hidden" not in result.stderr
+
+
+def test_duplicate_slug_names_the_first_file(mixed: Path, tmp_path: Path) -> None:
+    result = run("convert", str(mixed), "--to", "json", "-o", str(tmp_path / "m.json"))
+    line = next(x for x in result.stderr.splitlines() if "duplicate-slug" in x)
+    assert line.startswith(str(mixed / "biceps-copy.md"))
+    assert str(mixed / "biceps-brachii.md") in line
+
+
+def test_validate_reports_the_same_files(mixed: Path) -> None:
+    result = run("validate", str(mixed), "--format", "json", "-j", "1")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    errors = sorted((d["path"], d["code"]) for d in found if d["severity"] == "error")
+    assert errors == sorted((str(mixed / name), code) for name, code in BAD.items())
+
+
+def test_only_good_files_give_exit_0(mixed: Path, tmp_path: Path) -> None:
+    for name in BAD:
+        (mixed / name).unlink()
+    result = run("convert", str(mixed), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert result.exit_code == 0, result.stderr

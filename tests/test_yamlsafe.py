@@ -1,0 +1,318 @@
+"""The YAML loader: plain data only, no YAML 1.1 traps, no bombs, precise locations."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from converter import yamlsafe
+from converter.yamlsafe import MAX_DEPTH, MAX_NODES, YamlProblem, iter_paths, load, locate
+
+
+def problem(text: str) -> YamlProblem:
+    with pytest.raises(YamlProblem) as caught:
+        load(text)
+    return caught.value
+
+
+# ---- YAML 1.1 traps -------------------------------------------------------------------
+
+@pytest.mark.parametrize("word", ["no", "No", "NO", "on", "On", "off", "OFF", "yes", "Yes",
+                                  "y", "Y", "n", "N"])
+def test_yaml_11_booleans_stay_text_as_keys_and_values(word: str) -> None:
+    assert load(f"{word}: {word}\nlist: [{word}]\n") == {word: word, "list": [word]}
+
+
+@pytest.mark.parametrize("written, value", [("true", True), ("True", True), ("TRUE", True),
+                                            ("false", False), ("False", False)])
+def test_true_and_false_are_still_booleans(written: str, value: bool) -> None:
+    assert load(f"flag: {written}\n")["flag"] is value
+
+
+@pytest.mark.parametrize("written", ["2024-05-01", "2024-05-01 10:30:00", "2024-05-01T10:30:00Z",
+                                     "1:30", "190:20:30", "1:30.5", "010", "0o17", "0x1F",
+                                     "0b101", "1_000", "1_000.5", "1e5", "1.5e5", "-.5",
+                                     "0b_", "0x_", "._", "=", "<<"])
+def test_yaml_11_numbers_dates_and_oddities_stay_the_text_written(written: str) -> None:
+    assert load(f"value: {written}\n") == {"value": written}
+
+
+@pytest.mark.parametrize("written, value", [("0", 0), ("-7", -7), ("+3", 3), ("1200", 1200),
+                                            ("2.5", 2.5), ("-0.25", -0.25), ("1.", 1.0),
+                                            (".5", 0.5), ("1.5e+3", 1500.0),
+                                            ("2.0E-2", 0.02)])
+def test_plain_numbers(written: str, value: float) -> None:
+    loaded = load(f"value: {written}\n")["value"]
+    assert loaded == value and type(loaded) is type(value)
+
+
+def test_special_floats_load_for_the_validator_to_refuse() -> None:
+    data = load("a: .inf\nb: -.Inf\nc: .NaN\n")
+    assert data["a"] == math.inf and data["b"] == -math.inf and math.isnan(data["c"])
+
+
+@pytest.mark.parametrize("written", ["~", "null", "Null", "NULL", ""])
+def test_null_forms(written: str) -> None:
+    assert load(f"value: {written}\n") == {"value": None}
+
+
+def test_quoted_scalars_are_always_text() -> None:
+    assert load("a: 'true'\nb: \"12\"\nc: '~'\n") == {"a": "true", "b": "12", "c": "~"}
+
+
+def test_empty_and_comment_only_documents_are_none() -> None:
+    assert load("") is None
+    assert load("# nothing here\n") is None
+
+
+# Text emitted by either kind of YAML writer must come back as the same text: every
+# plain scalar this loader reads as non-text is one both emitters quote.
+# (NEL, LS and PS are YAML line breaks that PyYAML writes unescaped, so they fold.)
+yaml_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",),
+                                  exclude_characters="\x85\u2028\u2029"), max_size=30)
+number_like = st.from_regex(r"\A[-+.0-9eE_:xob]{1,8}\Z") | st.sampled_from(
+    ["no", "on", "Off", "yes", "true", "Null", "~", "2024-01-02", "1:30", "-.5"])
+
+
+@given(st.one_of(yaml_text, number_like))
+def test_text_dumped_by_pyyaml_loads_back(value: str) -> None:
+    assert load(yaml.safe_dump({"k": value, value: "v"}, allow_unicode=True)) == {
+        "k": value, value: "v"}
+
+
+@given(st.one_of(yaml_text, number_like))
+def test_text_dumped_by_ruamel_loads_back(value: str) -> None:
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="rt").dump({"k": value, value: "v"}, out)  # as formats/markdown.py writes
+    assert load(out.getvalue()) == {"k": value, value: "v"}
+
+
+# ---- refused documents ----------------------------------------------------------------
+
+def test_duplicate_keys_are_refused_with_the_second_key_located() -> None:
+    found = problem("title: A\nlatin: B\ntitle: C\n")
+    assert (found.code, found.line, found.column) == ("duplicate-key", 2, 0)
+    assert "'title'" in found.message
+
+
+def test_duplicate_keys_in_nested_and_flow_maps() -> None:
+    found = problem("origin:\n  da: x\n  en: y\n  da: z\n")
+    assert (found.code, found.line, found.column) == ("duplicate-key", 3, 2)
+    found = problem("a: {b: 1, b: 2}\n")
+    assert (found.code, found.line, found.column) == ("duplicate-key", 0, 10)
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",  # alias
+    "a: &x 1\n",  # an anchor alone is refused as well
+    "base: &b {x: 1}\nother:\n  <<: *b\n",  # merge key
+    "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",  # a small bomb
+])
+def test_anchors_and_aliases_are_refused(text: str) -> None:
+    found = problem(text)
+    assert found.code == "yaml-alias"
+    assert found.line is not None and found.column is not None
+
+
+def test_alias_problem_points_at_the_first_anchor() -> None:
+    found = problem("title: T\nlol: &lol [ha, ha]\nmore: [*lol, *lol]\n")
+    assert (found.line, found.column) == (1, 5)
+
+
+@pytest.mark.parametrize("tagged", [
+    "!!python/object/apply:os.system ['echo owned']",
+    "!!python/name:os.system",
+    "!!python/object:collections.OrderedDict {}",
+    "!!binary aGVsbG8=",
+    "!!set {a: null}",
+    "!!omap [a: 1]",
+    "!!pairs [a: 1]",
+    "!!timestamp 2024-01-01",
+    "!!merge x",
+    "!include other.yaml",
+    "!<tag:example.org,2024:thing> x",
+])
+def test_every_tag_beyond_plain_data_is_refused(tagged: str) -> None:
+    found = problem(f"title: T\nvalue: {tagged}\n")
+    assert (found.code, found.line, found.column) == ("yaml-unsafe-tag", 1, 7)
+    assert "not allowed" in found.message
+
+
+@pytest.mark.parametrize("tagged, value", [("!!str 12", "12"), ("!!int 12", 12),
+                                           ("!!float 2", 2.0), ("!!bool true", True),
+                                           ("!!null ~", None), ("!!seq [a]", ["a"]),
+                                           ("!!map {a: 1}", {"a": 1}), ("! 7", 7)])
+def test_standard_tags_on_fitting_values_are_fine(tagged: str, value: object) -> None:
+    assert load(f"v: {tagged}\n") == {"v": value}
+
+
+@pytest.mark.parametrize("tagged", ["!!int abc", "!!int 0x_", "!!int 1:30", "!!float abc",
+                                    "!!float 1_0.5", "!!bool maybe", "!!bool yes",
+                                    "!!null foo", "!!map [1]", "!!seq {a: 1}", "!!str [1]",
+                                    "!!int [1]"])
+def test_standard_tags_on_values_that_do_not_fit_are_syntax_errors(tagged: str) -> None:
+    found = problem(f"v: {tagged}\n")
+    assert (found.code, found.line, found.column) == ("yaml-syntax", 0, 3)
+
+
+def test_integers_too_long_to_convert_are_refused() -> None:
+    found = problem("title: T\nscore: 1" + "0" * 5000 + "\n")
+    assert (found.code, found.line, found.column) == ("yaml-number-too-large", 1, 7)
+    assert load("score: 1" + "0" * 4000 + "\n")["score"] == 10 ** 4000
+
+
+def test_non_text_keys_that_cannot_be_keys_are_refused() -> None:
+    found = problem("? [a, b]\n: pair\n")
+    assert (found.code, found.line) == ("yaml-syntax", 0)
+    assert load("1: one\n") == {1: "one"}  # loads; the validator names the field
+
+
+def _flow(depth: int) -> str:
+    return "x: " + "[" * depth + "]" * depth + "\n"
+
+
+def _dashes(depth: int) -> str:
+    return "x:\n" + "- " * depth + "z\n"
+
+
+def _indented(depth: int) -> str:
+    return "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "z\n"
+
+
+@pytest.mark.parametrize("build", [_flow, _dashes, _indented])
+def test_nesting_is_allowed_up_to_max_depth_only(build) -> None:
+    # The root map is level 1; build(n) adds n more levels (the last one a scalar for
+    # _indented, so it holds n maps).
+    extra = 0 if build is _indented else 1
+    load(build(MAX_DEPTH - extra))
+    found = problem(build(MAX_DEPTH - extra + 1))
+    assert found.code == "yaml-too-deep" and found.line is not None
+
+
+@pytest.mark.parametrize("text", ["x: " + "[" * 100_000, "x: " + "{a: " * 50_000,
+                                  "x:\n" + "- " * 5_000 + "z\n", "x:\n" + "? " * 5_000 + "z\n"])
+def test_very_deep_nesting_is_refused_without_recursion(text: str) -> None:
+    assert problem(text).code == "yaml-too-deep"
+
+
+def _flat(items: int) -> str:
+    return "x: [" + ", ".join(["1"] * items) + "]\n"
+
+
+def _block(items: int) -> str:
+    return "x:\n" + "- 1\n" * items
+
+
+@pytest.mark.parametrize("build", [_flat, _block])
+def test_values_are_counted_up_to_max_nodes(build) -> None:
+    # The root map, the key x and the list are three values; the items fill the rest.
+    assert len(load(build(MAX_NODES - 3))["x"]) == MAX_NODES - 3
+    found = problem(build(MAX_NODES - 2))
+    assert found.code == "yaml-too-large" and found.line is not None
+
+
+def test_many_keys_are_counted_too() -> None:
+    assert problem("".join(f"k{i}: v\n" for i in range(MAX_NODES // 2))).code == \
+        "yaml-too-large"
+
+
+@pytest.mark.parametrize("text", ["a: [1\n", "a: b: c\n", "a:\n  - x\n - y\n", "a: 'open\n",
+                                  "a: 1\n---\nb: 2\n", "a: \"\\ud800\"\n", "a: \x01\n",
+                                  "\tkey: x\n"])
+def test_broken_yaml_is_a_located_syntax_problem(text: str) -> None:
+    found = problem(text)
+    assert found.code == "yaml-syntax"
+    assert found.line is not None and found.column is not None
+
+
+@given(st.text(max_size=200))
+def test_any_text_loads_or_raises_yaml_problem_only(text: str) -> None:
+    try:
+        load(text)
+    except YamlProblem as found:
+        assert found.code.startswith(("yaml-", "duplicate-key"))
+
+
+# ---- locate ---------------------------------------------------------------------------
+
+DOC = """\
+title: Biceps
+origin:
+  da: Skulderbladet.
+  en: The shoulder blade.
+function:
+  - short: Flexes the elbow.
+  - short:
+      da: Drejer underarmen.
+    extended: More.
+exercises: [Curl, Chin-up]
+coords:
+  - "1,2,3,4,5,6"
+empty:
+"""
+
+
+@pytest.mark.parametrize("field, where", [
+    ("title", (0, 7)),
+    ("origin", (2, 2)),
+    ("origin.da", (2, 6)),
+    ("origin.en", (3, 6)),
+    ("function[0]", (5, 4)),
+    ("function[0].short", (5, 11)),
+    ("function[1].short.da", (7, 10)),
+    ("function[1].extended", (8, 14)),
+    ("exercises[1]", (9, 18)),
+    ("coords[0]", (11, 4)),
+    ("empty", (12, 0)),  # an empty value: its key
+    ("function[7]", (5, 2)),  # a missing item: its list
+    ("origin.fr", (2, 2)),  # a missing key: its map
+    ("nothing", (0, 0)),  # a missing field: the document
+])
+def test_locate_finds_the_node_of_a_field_path(field: str, where: tuple[int, int]) -> None:
+    assert locate(DOC, tuple(iter_paths(field))) == where
+
+
+def test_locate_without_a_document() -> None:
+    assert locate("a: [1\n", ("a",)) is None
+    assert locate("", ("a",)) is None
+
+
+def test_locate_gives_the_same_answers_when_called_repeatedly() -> None:
+    first = [locate(DOC, ("origin", lang)) for lang in ("da", "en")]
+    other = locate("a: 1\nb: 2\n", ("b",))
+    assert [locate(DOC, ("origin", lang)) for lang in ("da", "en")] == first
+    assert other == (1, 3)
+
+
+@pytest.mark.parametrize("field, steps", [
+    ("title", ["title"]),
+    ("function[2].short.da", ["function", 2, "short", "da"]),
+    ("coords[10]", ["coords", 10]),
+    ("a.b-c.d_e", ["a", "b-c", "d_e"]),
+])
+def test_iter_paths(field: str, steps: list) -> None:
+    assert list(iter_paths(field)) == steps
+
+
+def test_loader_builds_only_plain_python_types() -> None:
+    allowed = (str, int, float, bool, type(None), list, dict)
+
+    def walk(value: object) -> None:
+        assert isinstance(value, allowed)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(load(DOC + "n: 1\nf: 1.5\nb: true\nz: ~\n"))
+    assert yamlsafe.StrictLoader.yaml_multi_constructors == {}
