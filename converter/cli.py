@@ -100,7 +100,18 @@ def _common_read_options(func: Any) -> Any:
     func = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
                         show_default=True, help="Refuse input files larger than this.")(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")(func)
+    func = click.option("--no-cache", is_flag=True,
+                        help="Read every file again and do not record this run.")(func)
+    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Cache directory (default: $MUSCLE_CONVERT_CACHE_DIR, else "
+                        "$XDG_CACHE_HOME/muscle-convert or ~/.cache/muscle-convert).")(func)
     return func
+
+
+def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
+    from .cache import default_directory
+
+    return None if no_cache else cache_dir or default_directory()
 
 
 @cli.command(cls=_FormatOptionsCommand)
@@ -113,7 +124,7 @@ def _common_read_options(func: Any) -> Any:
 @_common_read_options
 def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
-            **format_options: Any) -> None:
+            cache_dir: Path | None, no_cache: bool, **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .run import convert_sources
 
@@ -124,7 +135,8 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
-        size=options.get("size"), progress=progress), sources, quiet)
+        size=options.get("size"), progress=progress,
+        cache_dir=_cache_dir(cache_dir, no_cache)), sources, quiet)
     _report_capped(result.diagnostics)
     if not quiet:
         summary = result.summary or ""
@@ -202,13 +214,14 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 @_common_read_options
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
-             max_bytes: int, quiet: bool) -> None:
+             max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Check SOURCES: schema errors and content lints, with file, line and field."""
     from .run import validate_sources
 
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
-        jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress), sources,
+        jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
+        cache_dir=_cache_dir(cache_dir, no_cache)), sources,
         quiet or output_format == "json")
     if output_format == "json":
         click.echo(render(result.diagnostics, "json"))

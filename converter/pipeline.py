@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Cache, Stamp, code_fingerprint, digest, stamp
+from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, has_errors
 from .lint import check_muscle
 from .model import Muscle
@@ -75,22 +79,32 @@ class _Result:
     mtime: float
     muscles: list[Muscle]
     diagnostics: list[Diagnostic]
+    #: For the cache: the file's stamp and sha256 taken before it was read, and when.
+    seen: Stamp | None = None
+    content: bytes | None = None
+    recorded: int = 0
 
 
-_Item = tuple[str, str, ReadContext, "tuple[int, int] | None"]
+_Item = tuple[str, str, ReadContext, "tuple[int, int] | None", bool]
 
 
 def _read_one(item: _Item) -> _Result:
     """Read and lint one input completely (in a worker process for per-file formats).
 
-    A muscle with lint errors is left out of the result; its diagnostics stay."""
-    path, format_name, ctx, size = item
+    A muscle with lint errors is left out of the result; its diagnostics stay. With
+    ``fingerprint`` the file's stamp and hash are taken first, so a cached result is
+    never newer than the content it is filed under."""
+    path, format_name, ctx, size, fingerprint = item
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
     muscles: list[Muscle] = []
     fmt = get_format(format_name)
     mtime = 0.0
+    seen, content, recorded = None, None, 0
     try:
+        if fingerprint:
+            recorded, seen = time.time_ns(), stamp(path)
+            content = digest(path)
         mtime = os.stat(path).st_mtime
         for muscle in fmt.read(Path(path), ctx):
             found = check_muscle(muscle, path, size)
@@ -101,7 +115,8 @@ def _read_one(item: _Item) -> _Result:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
-    return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt))
+    return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt), seen, content,
+                   recorded)
 
 
 def _read_chunk(items: list[_Item]) -> list[_Result]:
@@ -109,15 +124,22 @@ def _read_chunk(items: list[_Item]) -> list[_Result]:
 
 
 def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> list[Diagnostic]:
-    """Fill in line and column of diagnostics that name a field but no line."""
+    """Fill in line and column of diagnostics that name a field but no line.
+
+    Lookups go file by file, so a format reading (and parsing) a file once for all of
+    its fields is asked in the order that lets it."""
+    wanted = sorted({(d.path, d.field) for d in diagnostics if d.line is None and d.field})
+    owners: dict[str, Format | None] = {}
+    found: dict[tuple[str, str], tuple[int, int] | None] = {}
+    for path, field_path in wanted:
+        if path not in owners:
+            owners[path] = fmt or detect_format(Path(path), for_reading=True)
+        owner = owners[path]
+        found[path, field_path] = owner.locate(Path(path), field_path) if owner else None
     out = []
     for d in diagnostics:
-        if d.line is None and d.field:
-            owner = fmt or detect_format(Path(d.path), for_reading=True)
-            found = owner.locate(Path(d.path), d.field) if owner else None
-            if found:
-                d = replace(d, line=found[0], column=found[1])
-        out.append(d)
+        where = found.get((d.path, d.field)) if d.line is None else None
+        out.append(replace(d, line=where[0], column=where[1]) if where else d)
     return out
 
 
@@ -131,25 +153,53 @@ class Reader:
     jobs: int = 1
     size: tuple[int, int] | None = None
     on_file: Callable[[int], None] | None = None
+    cache: Cache | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
+    files_parsed: int = 0
 
     def _context(self) -> ReadContext:
         return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
 
-    def _results(self) -> Iterator[_Result]:
-        items = [(str(i.path), i.format.name, self._context(), self.size) for i in self.inputs]
-        parallel = [i.format.one_muscle_per_file for i in self.inputs]
-        if self.jobs <= 1 or sum(parallel) < 2 * CHUNK:
-            for item in items:
-                yield _read_one(item)
+    def read_key(self) -> str:
+        """What a cached reading depends on besides the file: code and read options."""
+        modules = {sys.modules[type(i.format).__module__] for i in self.inputs}
+        return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
+                         self.size)
+
+    def _parsed(self, items: list[_Item]) -> Iterator[_Result]:
+        """Read ``items`` in order, in a process pool when there are enough."""
+        if self.jobs <= 1 or len(items) < 2 * CHUNK:
+            yield from map(_read_one, items)
             return
         chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         with multiprocessing.get_context(method).Pool(self.jobs) as pool:
             for chunk in pool.imap(_read_chunk, chunks):
                 yield from chunk
+
+    def _results(self) -> Iterator[_Result]:
+        """Every input's result in input order: from the cache when it still holds
+        (single-muscle-per-file formats only), freshly read otherwise."""
+        cache = self.cache
+        key = self.read_key() if cache else ""
+        cached = [cache is not None and i.format.one_muscle_per_file
+                  and cache.fresh(key, str(i.path)) for i in self.inputs]
+        items = [(str(i.path), i.format.name, self._context(), self.size,
+                  cache is not None and i.format.one_muscle_per_file)
+                 for i, hit in zip(self.inputs, cached, strict=True) if not hit]
+        parsed = self._parsed(items)
+        for item, hit in zip(self.inputs, cached, strict=True):
+            result = cache.result(key, str(item.path)) if hit and cache else None
+            if result is None:
+                result = next(parsed) if not hit else _read_one(
+                    (str(item.path), item.format.name, self._context(), self.size, True))
+                self.files_parsed += 1
+                if cache and result.seen and result.content:
+                    cache.store(key, result.path, result.seen, result.content, result,
+                                result.recorded)
+            yield result
 
     def __iter__(self) -> Iterator[Muscle]:
         for result in self._results():

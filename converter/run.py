@@ -7,16 +7,21 @@ raised, so one bad file never stops the others.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_file
+from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
+from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, error
 from .lint import CorpusLint, parse_size
 from .model import Muscle
-from .pipeline import Reader, discover, locate_lines
+from .pipeline import Input, Reader, discover, locate_lines
 from .registry import Format, ReadContext, WriteContext, get_format
 
 Progress = Callable[[int], None] | None
@@ -31,6 +36,9 @@ class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: str | None = None
     changed: list[str] = field(default_factory=list)
+    #: Files read and parsed (the others came from the cache); True when replayed.
+    parsed: int = 0
+    replayed: bool = False
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -56,33 +64,117 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     return result
 
 
+class _Incremental:
+    """The cache around one run: replay an identical earlier run, or record this one."""
+
+    def __init__(self, cache_dir: Path | None, inputs: list[Input], output: Path | None,
+                 *key: Any) -> None:
+        self.cache = Cache.open(cache_dir) if cache_dir is not None else None
+        self.output = output
+        if self.cache is None:
+            return
+        started = time.time_ns()
+        self.key = cache_key(code_fingerprint(sys.modules[type(i.format).__module__]
+                                              for i in inputs),
+                             os.environ.get("SOURCE_DATE_EPOCH"), *key)
+        try:
+            stamps = [(str(i.path), *stamp(i.path)) for i in inputs]
+        except OSError:
+            stamps = []
+            self.inputs = None
+        else:  # an input modified moments ago may change again unseen: do not record
+            racy = any(started - mtime <= RACY_NS for _, _, mtime in stamps)
+            self.inputs = None if racy else cache_key(*stamps)
+
+    def replay(self) -> RunResult | None:
+        """The result of an identical earlier run, or None."""
+        if self.cache is None or self.inputs is None:
+            return None
+        output = output_signature(self.output) if self.output else ""
+        found = self.cache.replay(self.key, self.inputs, output)
+        if isinstance(found, RunResult):
+            found.summary = (f"{self.output}: up to date (nothing changed since the last "
+                             "run)" if self.output else None)
+            found.replayed = True
+            return found
+        return None
+
+    def record(self, result: RunResult) -> None:
+        """Remember ``result`` for an identical later run; close the cache."""
+        if self.cache is None:
+            return
+        if self.inputs is not None:
+            output = output_signature(self.output) if self.output else ""
+            self.cache.record(self.key, self.inputs, output, result)
+        self.cache.close()
+
+
+def _read_run(command: str, sources: Iterable[Path], output: Path | None,
+              options: dict[str, Any], *, from_format: str | None, default_lang: str,
+              jobs: int, max_bytes: int, size: str | None, progress: Progress,
+              cache_dir: Path | None, write: Callable[[Reader, Iterator[Muscle], list[
+                  Diagnostic]], str | None]) -> RunResult:
+    """Discover, replay from the cache or read (and write), lint, record."""
+    sources = list(sources)
+    inputs, problems = discover(sources, from_format)
+    incremental = _Incremental(cache_dir, inputs, output, command, options,
+                               [str(Path(s).absolute()) for s in sources],
+                               str(Path(output).absolute()) if output else None,
+                               from_format, default_lang, max_bytes, size)
+    replayed = incremental.replay()
+    if replayed is not None:
+        if progress:
+            progress(len(inputs))
+        return replayed
+    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
+                    size=_size(size), on_file=progress, cache=incremental.cache)
+    corpus, result = CorpusLint(), RunResult()
+    try:
+        result.summary = write(reader, _linted(reader, corpus, result), problems)
+    except BaseException:
+        if incremental.cache:
+            incremental.cache.close()
+        raise
+    result = _finish(result, problems, reader, corpus)
+    result.parsed = reader.files_parsed
+    incremental.record(result)
+    return result
+
+
 def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                     from_format: str | None = None, default_lang: str = "en", jobs: int = 1,
                     max_bytes: int = 4 * 1024 * 1024, options: dict[str, Any] | None = None,
-                    size: str | None = None, progress: Progress = None) -> RunResult:
-    """Read, validate and lint ``sources``; write the valid muscles with ``writer``."""
-    inputs, problems = discover(sources, from_format)
-    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=_size(size), on_file=progress)
-    corpus, result = CorpusLint(), RunResult()
-    ctx = WriteContext(options=dict(options or {}), sources=reader.sources,
-                       report=problems.append)
-    result.summary = writer.write(_linted(reader, corpus, result), output, ctx)
-    return _finish(result, problems, reader, corpus)
+                    size: str | None = None, progress: Progress = None,
+                    cache_dir: Path | None = None) -> RunResult:
+    """Read, validate and lint ``sources``; write the valid muscles with ``writer``.
+
+    With ``cache_dir`` unchanged files are not read again and a run identical to the
+    last one (inputs, options, output untouched) is replayed without writing."""
+    options = dict(options or {})
+
+    def write(reader: Reader, muscles: Iterator[Muscle], problems: list[Diagnostic]) -> Any:
+        ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
+        return writer.write(muscles, output, ctx)
+
+    return _read_run(f"convert:{writer.name}", sources, Path(output),
+                     sorted(options.items()), from_format=from_format,
+                     default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
+                     progress=progress, cache_dir=cache_dir, write=write)
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      default_lang: str = "en", jobs: int = 1,
                      max_bytes: int = 4 * 1024 * 1024, size: str | None = None,
-                     progress: Progress = None) -> RunResult:
+                     progress: Progress = None, cache_dir: Path | None = None) -> RunResult:
     """Read, validate and lint ``sources`` without writing anything."""
-    inputs, problems = discover(sources, from_format)
-    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=_size(size), on_file=progress)
-    corpus, result = CorpusLint(), RunResult()
-    for _ in _linted(reader, corpus, result):
-        pass
-    return _finish(result, problems, reader, corpus)
+
+    def consume(reader: Reader, muscles: Iterator[Muscle], problems: list[Diagnostic]) -> None:
+        for _ in muscles:
+            pass
+
+    return _read_run("validate", sources, None, {}, from_format=from_format,
+                     default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
+                     progress=progress, cache_dir=cache_dir, write=consume)
 
 
 def _reformat_one(item: tuple[str, str, str, bool]) -> tuple[str, bool, list[Diagnostic]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,13 @@ def _locate(fm: str, field: str) -> tuple[int, int] | None:
     return (found[0] + 1, found[1] + 1) if found else None
 
 
+@lru_cache(maxsize=1)
+def _front_matter(path: str, size: int, mtime_ns: int) -> str:
+    """The front matter of a file, kept for the next field asked of the same file
+    (size and mtime in the key, so an edited file is read again)."""
+    return split(decode(Path(path).read_bytes(), path), path)[0]
+
+
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
     """Read and validate one muscle file, enforcing the size limit."""
     name = str(path)
@@ -182,7 +190,8 @@ class MarkdownFormat(Format):
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         try:
-            fm, _ = split(decode(path.read_bytes(), str(path)), str(path))
+            st = path.stat()
+            fm = _front_matter(str(path), st.st_size, st.st_mtime_ns)
         except (OSError, MuscleError):
             return None
         return _locate(fm, field)

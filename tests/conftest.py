@@ -23,3 +23,12 @@ settings.load_profile("default")
 def sample_muscles() -> list[Muscle]:
     """Every muscle in samples/, in file order."""
     return converter.read(SAMPLES)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty cache directory (programs it starts inherit it)."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MUSCLE_CONVERT_CACHE_DIR", str(directory))
+    return directory

@@ -1,0 +1,207 @@
+"""Incremental runs: cached runs must give exactly what a fresh run gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import converter
+import converter.pipeline
+import converter.run
+from converter.cache import Cache
+from converter.cli import cli
+from converter.registry import get_format
+from converter.run import convert_sources, validate_sources
+from tests.conftest import ROOT, SEED
+
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+COUNT = 200
+
+
+def age(*paths: Path, seconds: int = 3600) -> None:
+    """Move mtimes an hour back, as for files not edited just now."""
+    past = time.time() - seconds
+    for path in paths:
+        for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            os.utime(p, (past, past))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A generated corpus plus the seed (duplicate-text warnings) and a broken file."""
+    root = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", str(COUNT),
+                    "--seed", "3"], check=True, capture_output=True)
+    shutil.copy(SEED, root / "seed-gluteus-medius.md")
+    (root / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    age(root)
+    return root
+
+
+def cli_run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stderr
+
+
+def convert(source: Path, out: Path, to: str = "json", *extra: str) -> tuple[int, str]:
+    code, stderr = cli_run("convert", str(source), "--to", to, "-o", str(out), "-j", "1",
+                           *extra)
+    return code, stderr.replace(str(out), "OUT")
+
+
+def diagnostics(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def api(source: Path, out: Path, cache_dir: Path, to: str = "json", **kw: object):
+    return convert_sources([source], get_format(to), out, jobs=1, cache_dir=cache_dir,
+                           options={"default_lang": "en"}, **kw)
+
+
+def test_unchanged_run_is_replayed(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "muscles.json"
+    first_code, first = convert(corpus, out)
+    before = out.stat()
+    code, again = convert(corpus, out)
+    assert (code, diagnostics(again)) == (first_code, diagnostics(first)) == (1, diagnostics(
+        first))
+    assert "OUT: up to date" in again and "OUT: up to date" not in first
+    assert (out.stat().st_ino, out.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "broken.md" in "".join(diagnostics(again))
+
+
+def test_replay_keeps_every_diagnostic_and_exit_code_of_validate(corpus: Path) -> None:
+    first = CliRunner().invoke(cli, ["validate", "-j", "1", "--format", "json", str(corpus)])
+    again = CliRunner().invoke(cli, ["validate", "-j", "1", "--format", "json", str(corpus)])
+    assert first.exit_code == again.exit_code == 1
+    assert first.stdout == again.stdout and '"duplicate-text"' in first.stdout
+    fresh = CliRunner().invoke(cli, ["validate", "-j", "2", "--no-cache", "--format", "json",
+                                     str(corpus)])
+    assert fresh.stdout == first.stdout
+
+
+def _edit(corpus: Path) -> None:
+    """Edit, delete, rename and add files, as between two real runs."""
+    files = sorted(corpus.glob("*.md"))
+    edited = files[3]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: Ny ", 1),
+                      encoding="utf-8")
+    files[5].unlink()
+    files[7].rename(corpus / "renamed-muscle.md")
+    (corpus / "added.md").write_text(
+        files[9].read_text(encoding="utf-8").replace("---\n", "---\nslug: added-muscle\n", 1),
+        encoding="utf-8")
+    (corpus / "broken.md").write_text("---\ntitle: Fixed now\n---\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("to", ["json", "jsonl", "csv", "sqlite"])
+def test_edits_between_runs_give_what_a_fresh_run_gives(corpus: Path, tmp_path: Path,
+                                                        to: str) -> None:
+    name = {"csv": "csv-out", "sqlite": "m.db"}.get(to, f"m.{to}")
+    out, fresh = tmp_path / "cached" / name, tmp_path / "fresh" / name
+    out.parent.mkdir()
+    fresh.parent.mkdir()
+    prune = ["--prune"] if to == "sqlite" else []  # else gone muscles stay, by design
+    convert(corpus, out, to, *prune)
+    _edit(corpus)
+    code, cached = convert(corpus, out, to, *prune)
+    fresh_code, uncached = convert(corpus, fresh, to, "--no-cache")
+    assert "up to date" not in cached
+    assert (code, diagnostics(cached)) == (fresh_code, diagnostics(uncached))
+    assert converter.read(out) == converter.read(fresh)
+    if to != "sqlite":  # a database updated in place differs in page layout only
+        for a, b in zip(sorted(p for p in [out, *out.rglob("*")] if p.is_file()),
+                        sorted(p for p in [fresh, *fresh.rglob("*")] if p.is_file()),
+                        strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_only_changed_files_are_read_again(corpus: Path, tmp_path: Path) -> None:
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+    files = sorted(corpus.glob("*.md"))
+    text = files[0].read_text(encoding="utf-8")
+    files[0].write_text(text.replace("title: ", "title: Changed ", 1), encoding="utf-8")
+    os.utime(files[1])  # touched, content unchanged: hashed, not parsed
+    result = api(corpus, out, cache_dir)
+    assert (result.parsed, result.replayed) == (1, False)
+    assert api(corpus, tmp_path / "m2.json", cache_dir).parsed == 0  # new output, no parse
+    assert out.read_bytes() == (tmp_path / "m2.json").read_bytes()
+
+
+def test_an_edit_within_the_same_clock_tick_is_seen(tmp_path: Path) -> None:
+    source, out, cache_dir = tmp_path / "m.md", tmp_path / "m.json", tmp_path / "cache"
+    source.write_text("---\ntitle: Soleus\n---\n", encoding="utf-8")
+    api(source, out, cache_dir)
+    mtime = source.stat().st_mtime_ns
+    source.write_text("---\ntitle: Solsus\n---\n", encoding="utf-8")  # same size
+    os.utime(source, ns=(mtime, mtime))  # and the same mtime
+    result = api(source, out, cache_dir)
+    assert result.parsed == 1
+    assert [m.title for m in converter.read(out)] == ["Solsus"]
+
+
+def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    api(corpus, out, cache_dir)
+    assert api(corpus, out, cache_dir).replayed
+    assert api(corpus, out, cache_dir, default_lang="da").parsed == COUNT + 2
+    assert api(corpus, out, cache_dir, size="5000x5000").parsed == COUNT + 2
+    assert not api(corpus, out, cache_dir, to="jsonl").replayed
+    for module in (converter.pipeline, converter.run):  # another version of the tool
+        monkeypatch.setattr(module, "code_fingerprint", lambda modules: "another version")
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+
+
+def test_a_changed_or_deleted_output_is_written_again(corpus: Path, tmp_path: Path) -> None:
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    api(corpus, out, cache_dir)
+    expected = out.read_bytes()
+    out.write_text("{}", encoding="utf-8")
+    assert not api(corpus, out, cache_dir).replayed
+    assert out.read_bytes() == expected
+    out.unlink()
+    assert not api(corpus, out, cache_dir).replayed
+    assert out.read_bytes() == expected
+
+
+def test_no_cache_records_nothing(corpus: Path, private_cache: Path, tmp_path: Path) -> None:
+    convert(corpus, tmp_path / "m.json", "json", "--no-cache")
+    assert list(private_cache.iterdir()) == []
+    convert(corpus, tmp_path / "m.json", "json")
+    assert list(private_cache.iterdir())
+
+
+def test_jobs_and_cache_give_the_same_diagnostics(corpus: Path, tmp_path: Path) -> None:
+    runs = [cli_run("validate", str(corpus), "-j", jobs, *extra)
+            for jobs, extra in (("1", ["--no-cache"]), ("2", []), ("2", []), ("1", []))]
+    assert len({(code, "\n".join(diagnostics(err))) for code, err in runs}) == 1
+
+
+def test_an_unsafe_or_broken_cache_is_ignored(corpus: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)  # anyone could plant a pickle here: never used
+    assert Cache.open(shared) is None
+    assert api(corpus, tmp_path / "a.json", shared).parsed == COUNT + 2
+    broken = tmp_path / "broken-cache"
+    broken.mkdir(mode=0o700)
+    (broken / "cache-v1.sqlite").write_bytes(b"this is not a database" * 100)
+    result = api(corpus, tmp_path / "b.json", broken)
+    assert result.parsed == COUNT + 2
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_validate_after_convert_shares_the_parsed_files(corpus: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    api(corpus, tmp_path / "m.json", cache_dir)
+    result = validate_sources([corpus], jobs=1, cache_dir=cache_dir)
+    assert result.parsed == 0 and not result.replayed
