@@ -19,7 +19,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from .diagnostics import Diagnostic
@@ -234,6 +234,28 @@ def _norm_text(text: str) -> str:
     return " ".join(_fold(text).split())
 
 
+Position = tuple[int, int]
+Positions = dict[str, Position]
+
+
+def located_fields(muscle: Muscle) -> list[str]:
+    """The fields a corpus lint may name, found where the file is parsed: the language
+    fields and every text long enough to be compared."""
+    fields = list(_LANGUAGE_FIELDS)
+    for name in _LANGUAGE_FIELDS:
+        fields += [f"{name}.{lang}" for lang, value in getattr(muscle, name).items()
+                   if len(value) >= MIN_DUPLICATE_LENGTH]
+    for i, function in enumerate(muscle.functions):
+        fields += [f"function[{i}].extended.{lang}" for lang, value in function.extended.items()
+                   if len(value) >= MIN_DUPLICATE_LENGTH]
+    return fields
+
+
+def _at(diagnostic: Diagnostic, position: Position | None) -> Diagnostic:
+    return diagnostic if position is None else replace(diagnostic, line=position[0],
+                                                       column=position[1])
+
+
 @dataclass
 class CorpusLint:
     """Checks across files. Feed every muscle with :meth:`add`, then call :meth:`finish`."""
@@ -243,6 +265,7 @@ class CorpusLint:
     _texts: dict[int, list] = field(default_factory=dict)
     _languages: dict[str, int] = field(default_factory=dict)
     _masks: list[int] = field(default_factory=list)
+    _anchors: list[Position | None] = field(default_factory=list)
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
     _found: list[Diagnostic] = field(default_factory=list)
 
@@ -252,18 +275,25 @@ class CorpusLint:
             mask |= 1 << self._languages.setdefault(lang, len(self._languages))
         return mask
 
-    def add(self, muscle: Muscle, path: str) -> None:
-        """Record one muscle's fingerprints (and report duplicates found so far)."""
+    def add(self, muscle: Muscle, path: str, positions: Positions | None = None) -> None:
+        """Record one muscle's fingerprints (and report duplicates found so far).
+
+        ``positions`` maps the fields of :func:`located_fields` to their line and column
+        in the file, so diagnostics come out located without reading the file again."""
         owner = len(self.paths)
         self.paths.append(path)
+        where = (positions or {}).get
         for name in _LANGUAGE_FIELDS:
             text: LocalizedText = getattr(muscle, name)
             self._masks.append(self._mask(text))
+            self._anchors.append(where(name))
             for lang, value in text.items():
-                self._same_text(owner, f"{name}.{lang}", value)
+                field_path = f"{name}.{lang}"
+                self._same_text(owner, field_path, value, where(field_path))
         for i, function in enumerate(muscle.functions):
             for lang, value in function.extended.items():
-                self._same_text(owner, f"function[{i}].extended.{lang}", value)
+                field_path = f"function[{i}].extended.{lang}"
+                self._same_text(owner, field_path, value, where(field_path))
         for i, name in enumerate(muscle.exercises):
             key = _norm_exercise(name)
             first = self._exercises.setdefault(key, (name, owner))
@@ -273,21 +303,23 @@ class CorpusLint:
                     f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
                     f"in {self.paths[first[1]]}", "warning"))
 
-    def _same_text(self, owner: int, field: str, value: str) -> None:
+    def _same_text(self, owner: int, field: str, value: str, at: Position | None) -> None:
         normal = _norm_text(value)
         if len(normal) < MIN_DUPLICATE_LENGTH:
             return
-        seen = self._texts.setdefault(hash(normal), [owner, field, False])
-        first, first_field, warned = seen
+        seen = self._texts.setdefault(hash(normal), [owner, field, False, at])
+        first, first_field, warned, first_at = seen
         if first == owner:
             return
         here, there = self.paths[owner], self.paths[first]
-        self._found.append(Diagnostic(here, None, None, field, "duplicate-text",
-                                      f"same text as {there} ({first_field})", "warning"))
+        self._found.append(_at(Diagnostic(here, None, None, field, "duplicate-text",
+                                          f"same text as {there} ({first_field})", "warning"),
+                               at))
         if not warned:  # the first file hears of its first twin only
             seen[2] = True
-            self._found.append(Diagnostic(there, None, None, first_field, "duplicate-text",
-                                          f"same text as {here} ({field})", "warning"))
+            self._found.append(_at(Diagnostic(
+                there, None, None, first_field, "duplicate-text",
+                f"same text as {here} ({field})", "warning"), first_at))
 
     def finish(self) -> Iterator[Diagnostic]:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
@@ -301,6 +333,6 @@ class CorpusLint:
             if mask and mask != full:
                 missing = ", ".join(sorted(names[b] for b in range(len(names))
                                            if not mask >> b & 1))
-                yield Diagnostic(self.paths[owner], None, None, _LANGUAGE_FIELDS[which],
-                                 "missing-language", f"no text in {missing} (other files "
-                                 "have it)", "warning")
+                yield _at(Diagnostic(self.paths[owner], None, None, _LANGUAGE_FIELDS[which],
+                                     "missing-language", f"no text in {missing} (other "
+                                     "files have it)", "warning"), self._anchors[index])

@@ -69,7 +69,15 @@ class FrozenMap(Mapping[str, Any]):
         return f"{type(self).__name__}({dict(self._items)!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self._items,))
+        return (_restore_map, (type(self), self._items))
+
+
+def _restore_map(cls: type[FrozenMap], items: tuple[tuple[str, Any], ...]) -> FrozenMap:
+    """Unpickle a map whose items were valid (and sorted) when it was pickled."""
+    restored = object.__new__(cls)
+    restored._items = items
+    restored._index = dict(items)
+    return restored
 
 
 class LocalizedText(FrozenMap):
@@ -113,12 +121,18 @@ class Function:
     short: LocalizedText
     extended: LocalizedText = field(default_factory=LocalizedText)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Function, (self.short, self.extended))
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
     """One polygon on the shared body diagram (an HTML image-map ``coords`` string)."""
 
     points: tuple[Point, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Region, (self.points,))
 
     @property
     def coords(self) -> str:
@@ -142,6 +156,9 @@ class Muscle:
     regions: tuple[Region, ...] = ()
     body: str = ""
     extra: FrozenMap = field(default_factory=FrozenMap)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Muscle, tuple(getattr(self, name) for name in FIELDS))
 
     def project(self, carried: frozenset[str]) -> Muscle:
         """This muscle with every field outside ``carried`` reset to its empty value.

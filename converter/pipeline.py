@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import Cache, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, has_errors
-from .lint import check_muscle
+from .lint import Position, Positions, check_muscle, located_fields
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
 
@@ -83,6 +83,8 @@ class _Result:
     seen: Stamp | None = None
     content: bytes | None = None
     recorded: int = 0
+    #: Where the fields a corpus lint may name are (one-muscle-per-file formats).
+    positions: Positions | None = None
 
 
 _Item = tuple[str, str, ReadContext, "tuple[int, int] | None", bool]
@@ -97,6 +99,12 @@ def _read_one(item: _Item) -> _Result:
     path, format_name, ctx, size, fingerprint = item
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
+    positions: Positions = {}
+
+    def located(muscle: Muscle, where: Callable[[str], Position | None]) -> None:
+        positions.update((f, at) for f in located_fields(muscle) if (at := where(f)))
+
+    ctx.located = located
     muscles: list[Muscle] = []
     fmt = get_format(format_name)
     mtime = 0.0
@@ -116,7 +124,7 @@ def _read_one(item: _Item) -> _Result:
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
     return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt), seen, content,
-                   recorded)
+                   recorded, positions if fmt.one_muscle_per_file else None)
 
 
 def _read_chunk(items: list[_Item]) -> list[_Result]:
@@ -158,6 +166,8 @@ class Reader:
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
     files_parsed: int = 0
+    #: Field positions in the file of the muscle just yielded (see ``CorpusLint.add``).
+    positions: Positions | None = None
 
     def _context(self) -> ReadContext:
         return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
@@ -215,4 +225,5 @@ class Reader:
                         f"slug {muscle.slug!r} is already used by {first.path}"))
                     continue
                 self.sources[muscle.slug] = Source(result.path, result.mtime)
+                self.positions = result.positions
                 yield muscle

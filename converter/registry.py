@@ -58,6 +58,9 @@ class ReadContext:
     max_bytes: int = 4 * 1024 * 1024
     options: dict[str, Any] = field(default_factory=dict)
     report: Callable[[Diagnostic], None] = _discard
+    #: When set, readers that know where fields are in the file call it with each
+    #: muscle and a function from a field path (``origin.da``) to (line, column).
+    located: Callable[[Muscle, Callable[[str], tuple[int, int] | None]], None] | None = None
 
 
 @dataclass

@@ -52,7 +52,7 @@ def _size(size: str | None) -> tuple[int, int] | None:
 
 def _linted(reader: Reader, corpus: CorpusLint, result: RunResult) -> Iterator[Muscle]:
     for muscle in reader:
-        corpus.add(muscle, reader.sources[muscle.slug].path)
+        corpus.add(muscle, reader.sources[muscle.slug].path, reader.positions)
         result.count += 1
         yield muscle
 

@@ -203,6 +203,12 @@ def _check_depth(root: yaml.Node) -> None:
 
 def load(text: str) -> Any:
     """Load one YAML document safely; raise :class:`YamlProblem` on any problem."""
+    return load_with_nodes(text)[0]
+
+
+def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """:func:`load`, plus the document's node tree for :func:`find` (no second parse
+    when a field has to be located)."""
     try:
         if "&" in text or "*" in text or len(text) > _COUNT_FROM:
             _check_events(text)
@@ -210,9 +216,9 @@ def load(text: str) -> Any:
         try:
             node = loader.get_single_node()
             if node is None:
-                return None
+                return None, None
             _check_depth(node)
-            return loader.construct_document(node)
+            return loader.construct_document(node), node
         finally:
             loader.dispose()
     except YamlProblem:
@@ -258,12 +264,18 @@ def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """0-based (line, column) of the node at ``path`` in a YAML mapping document.
 
     Walks as deep as the path exists; returns the deepest node found, so a missing
-    list item points at its list. Only called on the error path.
+    list item points at its list. A text value is located where it starts; a list or
+    map by the key it is under (``origin:``), a list item where it starts.
     """
     try:
         node = _compose(text)
     except (yaml.YAMLError, RecursionError, UnicodeEncodeError):
         return None
+    return find(node, path)
+
+
+def find(node: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+    """0-based (line, column) of ``path`` in a composed document (see :func:`locate`)."""
     if node is None:
         return None
     best = node
@@ -272,7 +284,8 @@ def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
         if child is None:
             break
         key_node, node = child
-        best = node if not isinstance(node, yaml.ScalarNode) or node.value else key_node
+        # A text value itself; a list or map (or an empty value) by the key it is under.
+        best = node if isinstance(node, yaml.ScalarNode) and node.value else key_node
     return best.start_mark.line, best.start_mark.column
 
 

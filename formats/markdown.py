@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import slugify
+
+#: A field path -> its (line, column) in the file, when known.
+Locate = Callable[[str], "tuple[int, int] | None"]
 
 # python-frontmatter's default boundary pattern (``^-{3,}\s*$``) lets ``\s*`` swallow
 # blank lines after the closing ``---``, so bodies would not survive verbatim.
@@ -60,43 +63,34 @@ def split(text: str, path: str) -> tuple[str, str]:
     return fm, content[1:] if content.startswith("\n") else content
 
 
-def parse(text: str, path: str, slug_hint: str, default_lang: str) -> Muscle:
-    """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`)."""
+def parse(text: str, path: str, slug_hint: str, default_lang: str,
+          located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
+    """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`); ``located``
+    is called with the muscle and a function giving any field's line and column."""
     fm, body = split(text, path)
     try:
-        data = yamlsafe.load(fm)
+        data, node = yamlsafe.load_with_nodes(fm)
     except yamlsafe.YamlProblem as problem:
         line = None if problem.line is None else problem.line + 1
         column = None if problem.column is None else problem.column + 1
         raise MuscleError(Diagnostic(path, line, column, "", problem.code,
                                      problem.message)) from None
 
-    def locate(field: str) -> tuple[int | None, int | None]:
-        return _locate(fm, field) or (None, None)
+    def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
+        found = yamlsafe.find(node, tuple(yamlsafe.iter_paths(field)))
+        return (found[0] + 1, found[1] + 1) if found else None
 
-    return muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
-                                    default_lang=default_lang, locate=locate)
-
-
-_SIMPLE_PATH = re.compile(r"^([A-Za-z_][\w-]*)(?:\.([A-Za-z][\w-]*))?$")
+    muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
+                                      default_lang=default_lang,
+                                      locate=lambda field: find(field) or (None, None))
+    if located is not None:
+        located(muscle, find)
+    return muscle
 
 
 def _locate(fm: str, field: str) -> tuple[int, int] | None:
-    """File line and column (1-based) of a field path in front-matter YAML.
-
-    ``key`` and ``key.sub`` in block style are found by scanning lines; anything else
-    by composing the YAML (slower, only on the error path)."""
-    simple = _SIMPLE_PATH.match(field)
-    if simple:
-        key, sub = simple.groups()
-        top = re.search(rf"^{re.escape(key)}[ \t]*:", fm, re.MULTILINE)
-        if top and not sub:
-            return fm.count("\n", 0, top.start()) + 1, 1
-        if top:
-            nested = re.compile(rf"^([ \t]+){re.escape(sub)}[ \t]*:|^\S", re.MULTILINE)
-            found = nested.search(fm, fm.find("\n", top.start()) + 1)
-            if found and found.group(1):
-                return fm.count("\n", 0, found.start()) + 1, len(found.group(1)) + 1
+    """File line and column (1-based) of a field path in front-matter YAML (the
+    YAML's line 0 is the file's line 1)."""
     found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
     return (found[0] + 1, found[1] + 1) if found else None
 
@@ -119,7 +113,7 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
         raw = path.read_bytes()
     except OSError as exc:
         raise error(name, "unreadable", exc.strerror or str(exc)) from None
-    return parse(decode(raw, name), name, path.stem, ctx.default_lang)
+    return parse(decode(raw, name), name, path.stem, ctx.default_lang, ctx.located)
 
 
 def _yaml(width: int = _WIDTH) -> Any:

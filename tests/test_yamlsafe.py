@@ -261,7 +261,7 @@ empty:
 
 @pytest.mark.parametrize("field, where", [
     ("title", (0, 7)),
-    ("origin", (2, 2)),
+    ("origin", (1, 0)),  # a map: the key it is under
     ("origin.da", (2, 6)),
     ("origin.en", (3, 6)),
     ("function[0]", (5, 4)),
@@ -271,8 +271,8 @@ empty:
     ("exercises[1]", (9, 18)),
     ("coords[0]", (11, 4)),
     ("empty", (12, 0)),  # an empty value: its key
-    ("function[7]", (5, 2)),  # a missing item: its list
-    ("origin.fr", (2, 2)),  # a missing key: its map
+    ("function[7]", (4, 0)),  # a missing item: the key of its list
+    ("origin.fr", (1, 0)),  # a missing key: the key of its map
     ("nothing", (0, 0)),  # a missing field: the document
 ])
 def test_locate_finds_the_node_of_a_field_path(field: str, where: tuple[int, int]) -> None:
