@@ -141,15 +141,16 @@ class Cache:
 
     # ---- files ----------------------------------------------------------------------
 
-    def fresh(self, read_key: str, path: str) -> bool:
+    def fresh(self, read_key: str, path: str, seen: Stamp | None = None) -> bool:
         """True when the recorded result for ``path`` still holds: same size and mtime
-        (recorded well after the mtime), or same content."""
+        (recorded well after the mtime), or same content. ``seen``: the file's stamp,
+        when the caller just took it."""
         try:
             row = self._conn.execute(_LOOKUP, (read_key, path)).fetchone()
             if row is None:
                 return False
             size, mtime, recorded, known, used = row
-            now = stamp(path)
+            now = seen or stamp(path)
             if now == (size, mtime) and recorded - mtime > RACY_NS:
                 if used < self._today:
                     self._restamps.append((size, mtime, recorded, self._today, read_key, path))
@@ -170,12 +171,11 @@ class Cache:
                 ImportError, TypeError):
             return None
 
-    def store(self, read_key: str, path: str, seen: Stamp, content: bytes,
-              result: Any, recorded: int) -> None:
-        """Record ``result`` for the content with ``seen`` stamp and ``content`` hash;
-        ``recorded`` is when the stamp was taken (ns)."""
-        self._pending.append((read_key, path, *seen, recorded, content,
-                              pickle.dumps(result, pickle.HIGHEST_PROTOCOL), self._today))
+    def store(self, read_key: str, path: str, seen: Stamp, content: bytes, recorded: int,
+              result: bytes) -> None:
+        """Record a pickled ``result`` for the content with ``seen`` stamp and ``content``
+        hash; ``recorded`` is when the stamp was taken (ns)."""
+        self._pending.append((read_key, path, *seen, recorded, content, result, self._today))
         if len(self._pending) >= _FLUSH:
             self.flush()
 

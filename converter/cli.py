@@ -169,32 +169,28 @@ def _count_hint(sources: tuple[Path, ...]) -> Iterator[Path]:
             yield source
 
 
-def _writer(name: str) -> Any:
+def _format(name: str, option: str, *, writing: bool) -> Any:
+    """The format ``name`` given to ``option``, if it can write (or read); else a usage
+    error."""
     from .registry import get_format
 
     try:
         fmt = get_format(name)
     except KeyError:
         raise click.BadParameter(f"unknown format {name!r}; see `muscle-convert formats`",
-                                 param_hint="--to") from None
-    if not fmt.can_write:
-        raise click.BadParameter(f"{name} cannot be written", param_hint="--to")
+                                 param_hint=option) from None
+    if not (fmt.can_write if writing else fmt.can_read):
+        raise click.BadParameter(f"{name} cannot be {'written' if writing else 'read'}",
+                                 param_hint=option)
     return fmt
 
 
-def _reader_name(name: str | None) -> str | None:
-    from .registry import get_format
+def _writer(name: str) -> Any:
+    return _format(name, "--to", writing=True)
 
-    if name is None:
-        return None
-    try:
-        fmt = get_format(name)
-    except KeyError:
-        raise click.BadParameter(f"unknown format {name!r}; see `muscle-convert formats`",
-                                 param_hint="--from") from None
-    if not fmt.can_read:
-        raise click.BadParameter(f"{name} cannot be read", param_hint="--from")
-    return name
+
+def _reader_name(name: str | None) -> str | None:
+    return None if name is None else _format(name, "--from", writing=False).name
 
 
 def _check_options(writer: Any, given: dict[str, Any]) -> None:

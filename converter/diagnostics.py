@@ -27,6 +27,10 @@ class Diagnostic:
     message: str
     severity: Severity = "error"
 
+    def __reduce__(self) -> tuple[object, ...]:  # fast pickling (cache, worker results)
+        return (Diagnostic, (self.path, self.line, self.column, self.field, self.code,
+                             self.message, self.severity))
+
     def __str__(self) -> str:
         where = self.path
         if self.line is not None:

@@ -14,16 +14,17 @@ million points is checked in seconds, so no input can make validation hang.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .diagnostics import Diagnostic
-from .model import LocalizedText, Muscle, Number, Point
+from .model import Muscle, Number, Point
 from .safety import is_safe_link
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
@@ -242,26 +243,66 @@ def located_fields(muscle: Muscle) -> list[str]:
     """The fields a corpus lint may name, found where the file is parsed: the language
     fields and every text long enough to be compared."""
     fields = list(_LANGUAGE_FIELDS)
-    for name in _LANGUAGE_FIELDS:
-        fields += [f"{name}.{lang}" for lang, value in getattr(muscle, name).items()
-                   if len(value) >= MIN_DUPLICATE_LENGTH]
-    for i, function in enumerate(muscle.functions):
-        fields += [f"function[{i}].extended.{lang}" for lang, value in function.extended.items()
-                   if len(value) >= MIN_DUPLICATE_LENGTH]
+    for name, lang, value in _compared_texts(muscle):
+        if len(value) >= MIN_DUPLICATE_LENGTH:
+            fields.append(f"{name}.{lang}")
     return fields
 
 
-def _at(diagnostic: Diagnostic, position: Position | None) -> Diagnostic:
-    return diagnostic if position is None else replace(diagnostic, line=position[0],
-                                                       column=position[1])
+def _compared_texts(muscle: Muscle) -> Iterator[tuple[str, str, str]]:
+    """(field, language, text) of every text the duplicate lint compares."""
+    for name in _LANGUAGE_FIELDS:
+        for lang, value in getattr(muscle, name).items():
+            yield name, lang, value
+    for i, function in enumerate(muscle.functions):
+        for lang, value in function.extended.items():
+            yield f"function[{i}].extended", lang, value
+
+
+def _at(d: Diagnostic, position: Position | None) -> Diagnostic:
+    return d if position is None else Diagnostic(d.path, position[0], position[1], d.field,
+                                                 d.code, d.message, d.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """All the corpus lints need of one muscle: small, made where the file is parsed
+    (in a worker process), stable across runs (so it can be cached)."""
+
+    #: Languages present in each of the language fields, and where each field is.
+    languages: tuple[tuple[str, ...], ...]
+    anchors: tuple[Position | None, ...]
+    #: (field path, 64-bit digest of the normalized text, where) of compared texts.
+    texts: tuple[tuple[str, int, Position | None], ...]
+    #: (index, name, normalized name) of each exercise.
+    exercises: tuple[tuple[int, str, str], ...]
+
+
+def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerprint:
+    """The :class:`Fingerprint` of ``muscle``; ``positions`` maps the fields of
+    :func:`located_fields` to their line and column in the file."""
+    where = (positions or {}).get
+    texts = []
+    for name, lang, value in _compared_texts(muscle):
+        normal = _norm_text(value)
+        if len(normal) >= MIN_DUPLICATE_LENGTH:
+            digest = hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=8)
+            texts.append((f"{name}.{lang}", int.from_bytes(digest.digest()),
+                          where(f"{name}.{lang}")))
+    return Fingerprint(
+        tuple(tuple(getattr(muscle, name)) for name in _LANGUAGE_FIELDS),
+        tuple(where(name) for name in _LANGUAGE_FIELDS), tuple(texts),
+        tuple((i, name, _norm_exercise(name)) for i, name in enumerate(muscle.exercises)))
 
 
 @dataclass
 class CorpusLint:
-    """Checks across files. Feed every muscle with :meth:`add`, then call :meth:`finish`."""
+    """Checks across files. Feed every muscle with :meth:`add` (or its fingerprint with
+    :meth:`add_fingerprint`), then call :meth:`finish`."""
 
     paths: list[str] = field(default_factory=list)
-    #: text hash -> [first owner, its field, whether the first owner was warned yet]
+    #: text digest -> [first owner, its field, whether the first owner was warned yet,
+    #: where the text is in the first owner's file]
     _texts: dict[int, list] = field(default_factory=dict)
     _languages: dict[str, int] = field(default_factory=dict)
     _masks: list[int] = field(default_factory=list)
@@ -269,33 +310,25 @@ class CorpusLint:
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
     _found: list[Diagnostic] = field(default_factory=list)
 
-    def _mask(self, text: LocalizedText) -> int:
+    def _mask(self, languages: Iterable[str]) -> int:
         mask = 0
-        for lang in text:
+        for lang in languages:
             mask |= 1 << self._languages.setdefault(lang, len(self._languages))
         return mask
 
     def add(self, muscle: Muscle, path: str, positions: Positions | None = None) -> None:
-        """Record one muscle's fingerprints (and report duplicates found so far).
+        """Record one muscle (see :func:`fingerprint` for ``positions``)."""
+        self.add_fingerprint(fingerprint(muscle, positions), path)
 
-        ``positions`` maps the fields of :func:`located_fields` to their line and column
-        in the file, so diagnostics come out located without reading the file again."""
+    def add_fingerprint(self, print_: Fingerprint, path: str) -> None:
+        """Record one muscle's fingerprint (and report duplicates found so far)."""
         owner = len(self.paths)
         self.paths.append(path)
-        where = (positions or {}).get
-        for name in _LANGUAGE_FIELDS:
-            text: LocalizedText = getattr(muscle, name)
-            self._masks.append(self._mask(text))
-            self._anchors.append(where(name))
-            for lang, value in text.items():
-                field_path = f"{name}.{lang}"
-                self._same_text(owner, field_path, value, where(field_path))
-        for i, function in enumerate(muscle.functions):
-            for lang, value in function.extended.items():
-                field_path = f"function[{i}].extended.{lang}"
-                self._same_text(owner, field_path, value, where(field_path))
-        for i, name in enumerate(muscle.exercises):
-            key = _norm_exercise(name)
+        self._masks.extend(self._mask(languages) for languages in print_.languages)
+        self._anchors.extend(print_.anchors)
+        for field_path, digest, at in print_.texts:
+            self._same_text(owner, field_path, digest, at)
+        for i, name, key in print_.exercises:
             first = self._exercises.setdefault(key, (name, owner))
             if first[0] != name:
                 self._found.append(Diagnostic(
@@ -303,11 +336,8 @@ class CorpusLint:
                     f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
                     f"in {self.paths[first[1]]}", "warning"))
 
-    def _same_text(self, owner: int, field: str, value: str, at: Position | None) -> None:
-        normal = _norm_text(value)
-        if len(normal) < MIN_DUPLICATE_LENGTH:
-            return
-        seen = self._texts.setdefault(hash(normal), [owner, field, False, at])
+    def _same_text(self, owner: int, field: str, digest: int, at: Position | None) -> None:
+        seen = self._texts.setdefault(digest, [owner, field, False, at])
         first, first_field, warned, first_at = seen
         if first == owner:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from .cache import Cache, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, has_errors
-from .lint import Position, Positions, check_muscle, located_fields
+from .lint import Fingerprint, Position, Positions, check_muscle, fingerprint, located_fields
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
 
@@ -28,10 +29,12 @@ CHUNK = 64
 
 @dataclass(frozen=True)
 class Input:
-    """One input path and the format that reads it."""
+    """One input path, the format that reads it and, when discovery saw it, the file's
+    size and mtime then."""
 
     path: Path
     format: Format
+    stamp: Stamp | None = None
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
@@ -52,13 +55,12 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
         detected = detect_format(path, for_reading=True)
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
-            endings = tuple(ext for f in formats for ext in f.extensions)
-            found = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.name.lower().endswith(endings) and not _hidden(p, path))
-            for p in found:
-                fmt = forced or detect_format(p, for_reading=True)
-                if fmt:
-                    inputs.append(Input(p, fmt))
+            by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
+            for parts, file_stamp in sorted(_walk(str(path), tuple(by_ending))):
+                name = parts[-1].lower()
+                fmt = max(((len(e), f) for e, f in by_ending.items() if name.endswith(e)),
+                          key=lambda found: found[0])[1]
+                inputs.append(Input(path.joinpath(*parts), fmt, file_stamp))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -69,8 +71,20 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
     return inputs, problems
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _walk(root: str, endings: tuple[str, ...], parts: tuple[str, ...] = ()) -> Iterator[
+        tuple[tuple[str, ...], Stamp]]:
+    """(path parts below ``root``, stamp) of every file with one of ``endings``, hidden
+    files and folders skipped; symlinks to files are followed, to folders not (no
+    cycles). One ``scandir`` per folder, one ``stat`` per file."""
+    with os.scandir(os.path.join(root, *parts)) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(root, endings, (*parts, entry.name))
+            elif entry.name.lower().endswith(endings) and entry.is_file():
+                st = entry.stat()
+                yield (*parts, entry.name), (st.st_size, st.st_mtime_ns)
 
 
 @dataclass
@@ -83,8 +97,8 @@ class _Result:
     seen: Stamp | None = None
     content: bytes | None = None
     recorded: int = 0
-    #: Where the fields a corpus lint may name are (one-muscle-per-file formats).
-    positions: Positions | None = None
+    #: The corpus-lint fingerprint of each muscle (one-muscle-per-file formats).
+    fingerprints: list[Fingerprint] | None = None
 
 
 _Item = tuple[str, str, ReadContext, "tuple[int, int] | None", bool]
@@ -94,9 +108,9 @@ def _read_one(item: _Item) -> _Result:
     """Read and lint one input completely (in a worker process for per-file formats).
 
     A muscle with lint errors is left out of the result; its diagnostics stay. With
-    ``fingerprint`` the file's stamp and hash are taken first, so a cached result is
+    ``cacheable`` the file's stamp and hash are taken first, so a cached result is
     never newer than the content it is filed under."""
-    path, format_name, ctx, size, fingerprint = item
+    path, format_name, ctx, size, cacheable = item
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
     positions: Positions = {}
@@ -110,7 +124,7 @@ def _read_one(item: _Item) -> _Result:
     mtime = 0.0
     seen, content, recorded = None, None, 0
     try:
-        if fingerprint:
+        if cacheable:
             recorded, seen = time.time_ns(), stamp(path)
             content = digest(path)
         mtime = os.stat(path).st_mtime
@@ -123,12 +137,15 @@ def _read_one(item: _Item) -> _Result:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
+    prints = [fingerprint(m, positions) for m in muscles] if fmt.one_muscle_per_file else None
     return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt), seen, content,
-                   recorded, positions if fmt.one_muscle_per_file else None)
+                   recorded, prints)
 
 
-def _read_chunk(items: list[_Item]) -> list[_Result]:
-    return [_read_one(item) for item in items]
+def _read_chunk(items: list[_Item]) -> list[bytes]:
+    """Read items in a worker; the results go back pickled, and the main process keeps
+    those very bytes for the cache instead of pickling each result again."""
+    return [pickle.dumps(_read_one(item), pickle.HIGHEST_PROTOCOL) for item in items]
 
 
 def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> list[Diagnostic]:
@@ -166,28 +183,31 @@ class Reader:
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
     files_parsed: int = 0
-    #: Field positions in the file of the muscle just yielded (see ``CorpusLint.add``).
-    positions: Positions | None = None
+    #: Corpus-lint fingerprint of the muscle just yielded, when made by the worker.
+    fingerprint: Fingerprint | None = None
 
     def _context(self) -> ReadContext:
         return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
 
     def read_key(self) -> str:
         """What a cached reading depends on besides the file: code and read options."""
-        modules = {sys.modules[type(i.format).__module__] for i in self.inputs}
+        modules = {sys.modules[cls.__module__] for cls in {type(i.format) for i in self.inputs}}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 
-    def _parsed(self, items: list[_Item]) -> Iterator[_Result]:
-        """Read ``items`` in order, in a process pool when there are enough."""
+    def _parsed(self, items: list[_Item]) -> Iterator[tuple[_Result, bytes | None]]:
+        """Read ``items`` in order, in a process pool when there are enough; each result
+        with its pickle when it crossed from a worker."""
         if self.jobs <= 1 or len(items) < 2 * CHUNK:
-            yield from map(_read_one, items)
+            for item in items:
+                yield _read_one(item), None
             return
         chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         with multiprocessing.get_context(method).Pool(self.jobs) as pool:
             for chunk in pool.imap(_read_chunk, chunks):
-                yield from chunk
+                for blob in chunk:
+                    yield pickle.loads(blob), blob
 
     def _results(self) -> Iterator[_Result]:
         """Every input's result in input order: from the cache when it still holds
@@ -195,7 +215,7 @@ class Reader:
         cache = self.cache
         key = self.read_key() if cache else ""
         cached = [cache is not None and i.format.one_muscle_per_file
-                  and cache.fresh(key, str(i.path)) for i in self.inputs]
+                  and cache.fresh(key, str(i.path), i.stamp) for i in self.inputs]
         items = [(str(i.path), i.format.name, self._context(), self.size,
                   cache is not None and i.format.one_muscle_per_file)
                  for i, hit in zip(self.inputs, cached, strict=True) if not hit]
@@ -203,12 +223,13 @@ class Reader:
         for item, hit in zip(self.inputs, cached, strict=True):
             result = cache.result(key, str(item.path)) if hit and cache else None
             if result is None:
-                result = next(parsed) if not hit else _read_one(
-                    (str(item.path), item.format.name, self._context(), self.size, True))
+                result, blob = next(parsed) if not hit else (_read_one(
+                    (str(item.path), item.format.name, self._context(), self.size, True)),
+                    None)
                 self.files_parsed += 1
                 if cache and result.seen and result.content:
-                    cache.store(key, result.path, result.seen, result.content, result,
-                                result.recorded)
+                    cache.store(key, result.path, result.seen, result.content, result.recorded,
+                                blob or pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
             yield result
 
     def __iter__(self) -> Iterator[Muscle]:
@@ -217,7 +238,8 @@ class Reader:
             if self.on_file:
                 self.on_file(1)
             self.diagnostics.extend(result.diagnostics)
-            for muscle in result.muscles:
+            prints = result.fingerprints or [None] * len(result.muscles)
+            for muscle, print_ in zip(result.muscles, prints, strict=True):
                 first = self.sources.get(muscle.slug)
                 if first is not None:
                     self.diagnostics.append(Diagnostic(
@@ -225,5 +247,5 @@ class Reader:
                         f"slug {muscle.slug!r} is already used by {first.path}"))
                     continue
                 self.sources[muscle.slug] = Source(result.path, result.mtime)
-                self.positions = result.positions
+                self.fingerprint = print_
                 yield muscle

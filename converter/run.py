@@ -52,7 +52,11 @@ def _size(size: str | None) -> tuple[int, int] | None:
 
 def _linted(reader: Reader, corpus: CorpusLint, result: RunResult) -> Iterator[Muscle]:
     for muscle in reader:
-        corpus.add(muscle, reader.sources[muscle.slug].path, reader.positions)
+        path = reader.sources[muscle.slug].path
+        if reader.fingerprint is not None:
+            corpus.add_fingerprint(reader.fingerprint, path)
+        else:
+            corpus.add(muscle, path)
         result.count += 1
         yield muscle
 
@@ -74,11 +78,11 @@ class _Incremental:
         if self.cache is None:
             return
         started = time.time_ns()
-        self.key = cache_key(code_fingerprint(sys.modules[type(i.format).__module__]
-                                              for i in inputs),
-                             os.environ.get("SOURCE_DATE_EPOCH"), *key)
+        modules = {sys.modules[cls.__module__] for cls in {type(i.format) for i in inputs}}
+        self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
+                             *key)
         try:
-            stamps = [(str(i.path), *stamp(i.path)) for i in inputs]
+            stamps = [(str(i.path), *(i.stamp or stamp(i.path))) for i in inputs]
         except OSError:
             stamps = []
             self.inputs = None
@@ -95,7 +99,7 @@ class _Incremental:
         if isinstance(found, RunResult):
             found.summary = (f"{self.output}: up to date (nothing changed since the last "
                              "run)" if self.output else None)
-            found.replayed = True
+            found.replayed, found.parsed = True, 0
             return found
         return None
 
