@@ -6,7 +6,9 @@ process, keeping only small fingerprints so memory stays flat): languages missin
 from a field, the same origin, insertion or extended function text in two muscles (short
 function names such as "Flexes the hip" legitimately repeat and are not compared), and
 exercise names that differ only by case or spacing. A text shared by k files gives k
-warnings, one per file, each naming the first file that has it.
+warnings, one per file, each naming the first file that has it; beyond
+:data:`MAX_LISTED_REPEATS` repeats (shared on purpose, not copied by mistake) the rest
+are summed up in one more warning on the first file.
 
 Geometry is exact (integers, never floats) and near-linear: a polygon of half a
 million points is checked in seconds, so no input can make validation hang.
@@ -219,6 +221,9 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None
 _LANGUAGE_FIELDS = ("origin", "insertion")
 #: Shorter texts (such as "See above") may well repeat and are not compared.
 MIN_DUPLICATE_LENGTH = 12
+#: A text in more files than this is shared on purpose (boilerplate), not copied by
+#: mistake: its first repeats are listed, then one summary on the first file.
+MAX_LISTED_REPEATS = 10
 
 
 def _fold(text: str) -> str:
@@ -301,8 +306,8 @@ class CorpusLint:
     :meth:`add_fingerprint`), then call :meth:`finish`."""
 
     paths: list[str] = field(default_factory=list)
-    #: text digest -> [first owner, its field, whether the first owner was warned yet,
-    #: where the text is in the first owner's file]
+    #: text digest -> [first owner, its field, where it is in the first owner's file,
+    #: how many other places have it]
     _texts: dict[int, list] = field(default_factory=dict)
     _languages: dict[str, int] = field(default_factory=dict)
     _masks: list[int] = field(default_factory=list)
@@ -337,16 +342,18 @@ class CorpusLint:
                     f"in {self.paths[first[1]]}", "warning"))
 
     def _same_text(self, owner: int, field: str, digest: int, at: Position | None) -> None:
-        seen = self._texts.setdefault(digest, [owner, field, False, at])
-        first, first_field, warned, first_at = seen
+        seen = self._texts.setdefault(digest, [owner, field, at, 0])
+        first, first_field, first_at, repeats = seen
         if first == owner:
             return
+        seen[3] = repeats = repeats + 1
+        if repeats > MAX_LISTED_REPEATS:
+            return  # summed up on the first file by finish()
         here, there = self.paths[owner], self.paths[first]
         self._found.append(_at(Diagnostic(here, None, None, field, "duplicate-text",
                                           f"same text as {there} ({first_field})", "warning"),
                                at))
-        if not warned:  # the first file hears of its first twin only
-            seen[2] = True
+        if repeats == 1:  # the first file hears of its first twin only
             self._found.append(_at(Diagnostic(
                 there, None, None, first_field, "duplicate-text",
                 f"same text as {here} ({field})", "warning"), first_at))
@@ -354,6 +361,13 @@ class CorpusLint:
     def finish(self) -> Iterator[Diagnostic]:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         yield from self._found
+        for first, first_field, first_at, repeats in self._texts.values():
+            if repeats > MAX_LISTED_REPEATS:
+                yield _at(Diagnostic(
+                    self.paths[first], None, None, first_field, "duplicate-text",
+                    f"the same text is in {repeats} other places; the first "
+                    f"{MAX_LISTED_REPEATS} are listed, the rest only here", "warning"),
+                    first_at)
         if len(self._languages) < 2:
             return
         full = (1 << len(self._languages)) - 1

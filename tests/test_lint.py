@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from converter.cli import cli
 from converter.coords import parse_coords
 from converter.lint import (
+    MAX_LISTED_REPEATS,
     CorpusLint,
     area2,
     check_muscle,
@@ -354,11 +355,23 @@ def test_three_muscles_with_one_text() -> None:
         ("c.md", "same text as a.md (origin.da)")]
 
 
-def test_a_text_in_many_files_warns_once_per_file() -> None:
+def test_a_text_in_a_few_files_warns_once_per_file() -> None:
     text = texts(da="Hælbenet via akillessenen.")
-    found = lint(*((f"{i}.md", muscle(origin=text)) for i in range(50)))
-    assert sorted(d.path for d in found) == sorted(f"{i}.md" for i in range(50))
+    count = MAX_LISTED_REPEATS + 1
+    found = lint(*((f"{i}.md", muscle(origin=text)) for i in range(count)))
+    assert sorted(d.path for d in found) == sorted(f"{i}.md" for i in range(count))
     assert {d.message for d in found if d.path != "0.md"} == {"same text as 0.md (origin.da)"}
+
+
+def test_a_text_in_many_files_is_summed_up_after_the_first_repeats() -> None:
+    text = texts(da="Hælbenet via akillessenen.")
+    found = lint(*((f"{i}.md", muscle(origin=text)) for i in range(500)))
+    listed = [f"{i}.md" for i in range(1, MAX_LISTED_REPEATS + 1)]
+    assert sorted(d.path for d in found if d.path != "0.md") == sorted(listed)
+    first = [d.message for d in found if d.path == "0.md"]
+    assert first == ["same text as 1.md (origin.da)",
+                     f"the same text is in 499 other places; the first {MAX_LISTED_REPEATS} "
+                     "are listed, the rest only here"]
 
 
 @pytest.mark.parametrize("first, second", [("Squat", "squat"), ("Calf raise", "calf  raise"),
