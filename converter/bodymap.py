@@ -197,11 +197,30 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
     return "".join(parts)
 
 
+#: Focus images draw every other muscle faintly only up to this many muscles. Beyond it
+#: a diagram says nothing (no body has that many muscles), and the images (and a deck
+#: shipping them) would grow with the square of the corpus: 20,000 muscles would take
+#: tens of gigabytes. Then each focus image shows its own muscle alone.
+FAINT_LIMIT = 1000
+
+
+def report_faint_limit(count: int, ctx: WriteContext, out: Path) -> None:
+    """Warn (once, naming the output) when ``count`` muscles is too many for the faint
+    layer of focus images."""
+    if count > FAINT_LIMIT:
+        ctx.report(Diagnostic(
+            str(out), None, None, "", "focus-without-context",
+            f"{count} muscles is more than the {FAINT_LIMIT} a focus image draws faintly "
+            "around its muscle: each focus image shows its own muscle only", "warning"))
+
+
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
               base_image: str | None = None) -> str:
     """A standalone SVG document: ``muscle``'s regions highlighted, every other region of
-    ``everyone`` faint, on the same ``viewbox`` (deterministic, escaped, no script)."""
-    others = "".join(_polygons(m) for m in everyone if m.slug != muscle.slug)
+    ``everyone`` faint (up to :data:`FAINT_LIMIT` muscles), on the same ``viewbox``
+    (deterministic, escaped, no script)."""
+    others = "" if len(everyone) > FAINT_LIMIT else "".join(
+        _polygons(m) for m in everyone if m.slug != muscle.slug)
     name = xml_text(muscle.title)
     return "".join([
         _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(muscle.title)}"',

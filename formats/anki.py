@@ -456,6 +456,10 @@ class AnkiFormat(Format):
         items = _unique(muscles, out)
         times = note_times(items, ctx, out)
         images = _focus_images(items)
+        if images:
+            from converter.bodymap import report_faint_limit
+
+            report_faint_limit(len(items), ctx, out)
         with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
             collection = Path(folder) / "collection.anki2"
             cards = _build_collection(collection, items, times, deck_name, lang, images)

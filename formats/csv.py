@@ -22,6 +22,7 @@ sorted by slug and position), so the bytes depend only on the muscles.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import re
@@ -37,6 +38,7 @@ from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.slug import is_slug
+from converter.spool import SortedSpool
 
 PACKAGE_DESCRIPTOR = "datapackage.json"
 #: The package's missing-value marker (as in PostgreSQL's COPY).
@@ -244,48 +246,67 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return rows[0][1], rows[1:]
 
 
+def _duplicate(out: Path, slug: str) -> None:
+    raise error(str(out), "duplicate-slug", f"slug {slug!r} occurs twice")
+
+
 def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
     ordered = sorted(muscles, key=lambda m: m.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
-            raise error(str(out), "duplicate-slug", f"slug {after.slug!r} occurs twice")
+            _duplicate(out, after.slug)
     return ordered
 
 
 # --------------------------------------------------------------------------- package
 
-def _table_rows(muscles: list[Muscle]) -> dict[str, list[list[str]]]:
-    """Every table's rows (cells as text), sorted by slug and positions."""
+def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
+    """One muscle's rows in every table (cells as text), in position order."""
     rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
-    for m in muscles:
-        rows["muscles"].append([m.slug, m.title, to_cell(m.latin), to_cell(m.image),
-                                to_cell(m.image_focus), m.body,
-                                json.dumps(thaw(m.extra), ensure_ascii=False,
-                                           separators=(",", ":"))])
-        for name in ("origin", "insertion"):
-            rows["texts"] += [[m.slug, name, lang, to_cell(text)]
-                              for lang, text in getattr(m, name).items()]
-        for pos, function in enumerate(m.functions):
-            for part in ("short", "extended"):
-                rows["functions"] += [[m.slug, str(pos), part, lang, to_cell(text)]
-                                      for lang, text in getattr(function, part).items()]
-        rows["exercises"] += [[m.slug, str(pos), to_cell(name)]
-                              for pos, name in enumerate(m.exercises)]
-        rows["regions"] += [[m.slug, str(r), str(p), _number(x), _number(y)]
-                            for r, region in enumerate(m.regions)
-                            for p, (x, y) in enumerate(region.points)]
+    rows["muscles"].append([m.slug, m.title, to_cell(m.latin), to_cell(m.image),
+                            to_cell(m.image_focus), m.body,
+                            json.dumps(thaw(m.extra), ensure_ascii=False,
+                                       separators=(",", ":"))])
+    for name in ("origin", "insertion"):
+        rows["texts"] += [[m.slug, name, lang, to_cell(text)]
+                          for lang, text in getattr(m, name).items()]
+    for pos, function in enumerate(m.functions):
+        for part in ("short", "extended"):
+            rows["functions"] += [[m.slug, str(pos), part, lang, to_cell(text)]
+                                  for lang, text in getattr(function, part).items()]
+    rows["exercises"] += [[m.slug, str(pos), to_cell(name)]
+                          for pos, name in enumerate(m.exercises)]
+    rows["regions"] += [[m.slug, str(r), str(p), _number(x), _number(y)]
+                        for r, region in enumerate(m.regions)
+                        for p, (x, y) in enumerate(region.points)]
     return rows
 
 
-def write_package(muscles: list[Muscle], out: Path) -> None:
-    """Write the data package directory atomically."""
-    tables = _table_rows(muscles)
-    with atomic_directory(out) as tmp:
-        for name, rows in tables.items():
-            with safe_child(tmp, f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
-                write_rows(fh, [list(columns(name)), *rows])
-        text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
-        safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    write_rows(buffer, rows)
+    return buffer.getvalue()
+
+
+def write_package(muscles: Iterable[Muscle], out: Path) -> int:
+    """Write the data package directory atomically; return how many muscles it holds.
+
+    Streams: each muscle's rows are parked on disk as they come and copied into the
+    tables in slug order, so memory holds only the slugs."""
+    with SortedSpool(TABLES) as spool:
+        for muscle in muscles:
+            spool.add(muscle.slug, **{name: _csv_text(rows)
+                                      for name, rows in _muscle_rows(muscle).items()})
+        spool.check_unique(lambda slug: _duplicate(out, slug))
+        with atomic_directory(out) as tmp:
+            for name in TABLES:
+                with safe_child(tmp, f"{name}.csv").open("w", encoding="utf-8",
+                                                        newline="") as fh:
+                    write_rows(fh, [list(columns(name))])
+                    fh.writelines(spool.sorted(name))
+            text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
+            safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
+        return len(spool)
 
 
 class _RowProblem(Exception):
@@ -637,9 +658,9 @@ class CsvFormat(Format):
         if not flat and out.name.lower().endswith(".csv") and not out.is_dir():
             raise error(str(out), "needs-flat", "the data package is a directory: pass "
                         "--flat for one .csv sheet, or name a directory")
-        ordered = _sorted_unique(muscles, out)
-        if flat:
+        if flat:  # the header needs every muscle's languages: one list in memory
+            ordered = _sorted_unique(muscles, out)
             write_flat(ordered, out, excel=excel)
             return f"wrote {len(ordered)} muscles to {out} (flat sheet, without body and extra)"
-        write_package(ordered, out)
-        return f"wrote {len(ordered)} muscles to {out}/{PACKAGE_DESCRIPTOR} (data package)"
+        count = write_package(muscles, out)
+        return f"wrote {count} muscles to {out}/{PACKAGE_DESCRIPTOR} (data package)"

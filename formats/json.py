@@ -11,6 +11,7 @@ from converter.atomic import atomic_file
 from converter.diagnostics import MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
+from converter.spool import SortedSpool
 
 
 class JsonFormat(Format):
@@ -36,12 +37,17 @@ class JsonFormat(Format):
                     ctx.report(diagnostic)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
-        lines = sorted((m.slug, canonical.dumps(m)) for m in muscles)
-        with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(f'{{"$schema":{json.dumps(canonical.SCHEMA_ID)},"muscles":[')
-            fh.write(",".join(f"\n{line}" for _, line in lines))
-            fh.write("\n]}\n")
-        return f"wrote {len(lines)} muscles to {out}"
+        """Stream: each record is parked on disk and copied out in slug order, so
+        memory holds only the slugs."""
+        with SortedSpool(("record",)) as spool:
+            for muscle in muscles:
+                spool.add(muscle.slug, record=canonical.dumps(muscle))
+            with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(f'{{"$schema":{json.dumps(canonical.SCHEMA_ID)},"muscles":[')
+                for i, record in enumerate(spool.sorted("record")):
+                    fh.write(f",\n{record}" if i else f"\n{record}")
+                fh.write("\n]}\n")
+            return f"wrote {len(spool)} muscles to {out}"
 
 
 

@@ -130,6 +130,24 @@ def test_focus_svg_highlights_one_muscle() -> None:
                                      base_image="body.png")
 
 
+def test_focus_svg_draws_others_only_up_to_the_faint_limit(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(bodymap, "FAINT_LIMIT", 2)
+    box = ViewBox(0, 0, 200, 200)
+    shown = parse(bodymap.focus_svg(LEG, [ARM, LEG], box))
+    crowd = [ARM, LEG, muscle("neck", "50,5,60,5,60,15")]
+    alone = parse(bodymap.focus_svg(LEG, crowd, box))
+    assert len(list(shown.iter(f"{SVG}polygon"))) == 3
+    assert [p.get("points") for p in alone.iter(f"{SVG}polygon")] == [LEG.regions[0].coords]
+    found: list[Diagnostic] = []
+    ctx = WriteContext(report=found.append)
+    bodymap.report_faint_limit(2, ctx, tmp_path)
+    assert found == []
+    bodymap.report_faint_limit(3, ctx, tmp_path)
+    assert [(d.path, d.code, d.severity) for d in found] == [
+        (str(tmp_path), "focus-without-context", "warning")]
+
+
 def test_hostile_titles_are_escaped() -> None:
     evil = muscle("evil", "1,1,5,1,5,5", title='<script>alert(1)</script>"><svg onload=x>&amp;')
     box = ViewBox(0, 0, 9, 9)

@@ -1,0 +1,85 @@
+"""Sorting output that does not fit in memory: text parked on disk, sorted by small keys.
+
+Writers whose output is sorted (JSON by slug, CSV tables by slug) add each muscle's text
+as it arrives; only the key and the text's offset stay in memory. Then they copy the
+text out in key order::
+
+    with SortedSpool(("muscles", "texts")) as spool:
+        for m in muscles:
+            spool.add(m.slug, muscles=row_text(m), texts=text_rows(m))
+        spool.check_unique(on_duplicate)
+        for chunk in spool.sorted("muscles"):
+            out.write(chunk)
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+
+class SortedSpool:
+    """Text in named parts, one anonymous temporary file per part."""
+
+    def __init__(self, parts: Iterable[str]) -> None:
+        self._files: dict[str, IO[bytes]] = {  # closed by __exit__
+            name: tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
+            for name in parts}
+        self._index: list[tuple[str, tuple[tuple[int, int], ...]]] = []
+        self._sorted = self._reading = False
+
+    def __enter__(self) -> SortedSpool:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for fh in self._files.values():
+            fh.close()
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def add(self, key: str, **texts: str) -> None:
+        """Park one item's text in each part (a part left out gets nothing)."""
+        if self._reading:
+            for fh in self._files.values():
+                fh.seek(0, 2)
+            self._reading = False
+        self._sorted = False
+        spans = []
+        for name, fh in self._files.items():
+            data = texts.get(name, "").encode("utf-8", "surrogatepass")
+            spans.append((fh.tell(), len(data)))
+            fh.write(data)
+        self._index.append((key, tuple(spans)))
+
+    def keys(self) -> list[str]:
+        """The keys in sorted order (equal keys in the order they were added)."""
+        self._sort()
+        return [key for key, _ in self._index]
+
+    def check_unique(self, on_duplicate: Callable[[str], None]) -> None:
+        """Call ``on_duplicate(key)`` for the first key that was added twice."""
+        keys = self.keys()
+        for before, after in itertools.pairwise(keys):
+            if before == after:
+                on_duplicate(after)
+                return
+
+    def sorted(self, part: str) -> Iterator[str]:
+        """The texts of ``part`` in key order."""
+        self._sort()
+        self._reading = True
+        fh = self._files[part]
+        index = list(self._files).index(part)
+        for _, spans in self._index:
+            offset, length = spans[index]
+            if length:
+                fh.seek(offset)
+                yield fh.read(length).decode("utf-8", "surrogatepass")
+
+    def _sort(self) -> None:
+        if not self._sorted:
+            self._index.sort(key=lambda item: item[0])  # stable: equal keys keep order
+            self._sorted = True
