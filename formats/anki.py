@@ -297,11 +297,10 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
     try:
         ids = itertools.count(max(newest, 1) * 1000)
         genanki.Package(deck).write_to_db(conn.cursor(), newest, ids)
-        for muscle in muscles:
-            guid, mod = note_guid(muscle.slug), times[muscle.slug]
-            conn.execute("UPDATE notes SET mod = ? WHERE guid = ?", (mod, guid))
-            conn.execute("UPDATE cards SET mod = ? WHERE nid = "
-                         "(SELECT id FROM notes WHERE guid = ?)", (mod, guid))
+        note_ids = dict(conn.execute("SELECT guid, id FROM notes"))  # guid: no index
+        stamps = [(times[m.slug], note_ids[note_guid(m.slug)]) for m in muscles]
+        conn.executemany("UPDATE notes SET mod = ? WHERE id = ?", stamps)
+        conn.executemany("UPDATE cards SET mod = ? WHERE nid = ?", stamps)
         conn.commit()
         conn.execute("VACUUM")
         (cards,) = conn.execute("SELECT count(*) FROM cards").fetchone()
