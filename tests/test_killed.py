@@ -1,0 +1,98 @@
+"""A run killed while it writes leaves the previous output intact, for every writer that
+writes files (SQLite has its own, transaction-level tests in tests/formats/test_sqlite.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+
+#: (format, output name, extra options)
+WRITERS = [
+    ("json", "m.json", []),
+    ("jsonl", "m.jsonl", []),
+    ("markdown", "md", []),
+    ("csv", "package", []),
+    ("csv", "m.csv", ["--flat"]),
+    ("svg", "svg", []),
+    ("html", "html", []),
+    ("anki", "m.apkg", []),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("killed") / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", "3000",
+                    "--seed", "5"], check=True, capture_output=True)
+    return root
+
+
+def command(source: Path, fmt: str, out: Path, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "converter", "convert", str(source), "--to", fmt, "-o",
+            str(out), *extra, "--jobs", "1", "--no-cache", "--quiet"]
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file of an output (a file or a directory tree) by relative path."""
+    if out.is_file():
+        return {"": out.read_bytes()}
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def temporaries(out: Path) -> list[Path]:
+    return [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+
+
+def kill_while_writing(cmd: list[str], out: Path) -> bool:
+    """Run ``cmd`` and SIGKILL it as soon as its temporary output appears; True when it
+    was killed that way (False: it finished first)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        while process.poll() is None:
+            if temporaries(out):
+                process.send_signal(signal.SIGKILL)
+                return process.wait() == -signal.SIGKILL
+            time.sleep(0.0005)
+        return False
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize(("fmt", "name", "extra"), WRITERS,
+                         ids=[f"{f}{'-' + e[0][2:] if e else ''}" for f, _, e in WRITERS])
+def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, fmt: str,
+                                                 name: str, extra: list[str]) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    complete = tmp_path / "complete" / name  # what an uninterrupted run writes
+    complete.parent.mkdir()
+    subprocess.run(command(corpus, fmt, complete, extra), cwd=ROOT, env=env, check=True)
+    out = tmp_path / "out" / name
+    out.parent.mkdir()
+    subprocess.run(command(SAMPLES, fmt, out, extra), cwd=ROOT, env=env, check=True)
+    before = snapshot(out)
+
+    killed = kill_while_writing(command(corpus, fmt, out, extra), out)
+    after = snapshot(out)
+    if killed:  # the previous output, or (killed while the old one was being removed)
+        assert after == before or after == snapshot(complete)  # the complete new one
+    else:
+        assert after == snapshot(complete)
+    # A leftover temporary never breaks the next run, which completes the output.
+    subprocess.run(command(corpus, fmt, out, extra), cwd=ROOT, env=env, check=True)
+    assert snapshot(out) == snapshot(complete)
