@@ -8,11 +8,13 @@ chunks; the order of the stream never depends on the number of jobs.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +27,8 @@ from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
 
 CHUNK = 64
+#: Chunks in flight per worker process.
+WINDOW = 4
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,15 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
-            for parts, file_stamp in sorted(_walk(str(path), tuple(by_ending))):
-                name = parts[-1].lower()
-                fmt = max(((len(e), f) for e, f in by_ending.items() if name.endswith(e)),
-                          key=lambda found: found[0])[1]
-                inputs.append(Input(path.joinpath(*parts), fmt, file_stamp))
+            longest_first = sorted(by_ending, key=len, reverse=True)
+            root = str(path).rstrip(os.sep) or os.sep
+            # "\0" sorts below every character of a name: the order of parts, as Paths sort
+            for key, file_stamp in sorted(("\0".join(parts), stamp_) for parts, stamp_
+                                          in _walk(root, tuple(by_ending))):
+                name = key.rpartition("\0")[2].lower()
+                fmt = by_ending[next(e for e in longest_first if name.endswith(e))]
+                inputs.append(Input(Path(os.path.join(root, key.replace("\0", os.sep))),
+                                    fmt, file_stamp))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -101,7 +109,10 @@ class _Result:
     fingerprints: list[Fingerprint] | None = None
 
 
-_Item = tuple[str, str, ReadContext, "tuple[int, int] | None", bool]
+#: What reading one file needs: (path, format name, read settings, cacheable); the
+#: settings are (default language, size limit, diagram size), shared by all items.
+_Settings = tuple[str, int, "tuple[int, int] | None"]
+_Item = tuple[str, str, _Settings, bool]
 
 
 def _read_one(item: _Item) -> _Result:
@@ -110,7 +121,8 @@ def _read_one(item: _Item) -> _Result:
     A muscle with lint errors is left out of the result; its diagnostics stay. With
     ``cacheable`` the file's stamp and hash are taken first, so a cached result is
     never newer than the content it is filed under."""
-    path, format_name, ctx, size, cacheable = item
+    path, format_name, (default_lang, max_bytes, size), cacheable = item
+    ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
     positions: Positions = {}
@@ -186,27 +198,32 @@ class Reader:
     #: Corpus-lint fingerprint of the muscle just yielded, when made by the worker.
     fingerprint: Fingerprint | None = None
 
-    def _context(self) -> ReadContext:
-        return ReadContext(default_lang=self.default_lang, max_bytes=self.max_bytes)
-
     def read_key(self) -> str:
         """What a cached reading depends on besides the file: code and read options."""
         modules = {sys.modules[cls.__module__] for cls in {type(i.format) for i in self.inputs}}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 
-    def _parsed(self, items: list[_Item]) -> Iterator[tuple[_Result, bytes | None]]:
-        """Read ``items`` in order, in a process pool when there are enough; each result
-        with its pickle when it crossed from a worker."""
-        if self.jobs <= 1 or len(items) < 2 * CHUNK:
+    def _parsed(self, items: Iterator[_Item], count: int) -> Iterator[
+            tuple[_Result, bytes | None]]:
+        """Read ``count`` ``items`` in order, in a process pool when there are enough;
+        each result with its pickle when it crossed from a worker. At most
+        :data:`WINDOW` chunks per worker are in flight, so memory stays flat however
+        far the consumer lags."""
+        if self.jobs <= 1 or count < 2 * CHUNK:
             for item in items:
                 yield _read_one(item), None
             return
-        chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+        chunks = iter(lambda: list(itertools.islice(items, CHUNK)), [])
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         with multiprocessing.get_context(method).Pool(self.jobs) as pool:
-            for chunk in pool.imap(_read_chunk, chunks):
-                for blob in chunk:
+            pending = deque(pool.apply_async(_read_chunk, (chunk,))
+                            for chunk in itertools.islice(chunks, WINDOW * self.jobs))
+            while pending:
+                blobs = pending.popleft().get()
+                pending.extend(pool.apply_async(_read_chunk, (chunk,))
+                               for chunk in itertools.islice(chunks, 1))
+                for blob in blobs:
                     yield pickle.loads(blob), blob
 
     def _results(self) -> Iterator[_Result]:
@@ -216,15 +233,16 @@ class Reader:
         key = self.read_key() if cache else ""
         cached = [cache is not None and i.format.one_muscle_per_file
                   and cache.fresh(key, str(i.path), i.stamp) for i in self.inputs]
-        items = [(str(i.path), i.format.name, self._context(), self.size,
+        settings = (self.default_lang, self.max_bytes, self.size)
+        items = ((str(i.path), i.format.name, settings,
                   cache is not None and i.format.one_muscle_per_file)
-                 for i, hit in zip(self.inputs, cached, strict=True) if not hit]
-        parsed = self._parsed(items)
+                 for i, hit in zip(self.inputs, cached, strict=True) if not hit)
+        parsed = self._parsed(items, cached.count(False))
         for item, hit in zip(self.inputs, cached, strict=True):
             result = cache.result(key, str(item.path)) if hit and cache else None
             if result is None:
                 result, blob = next(parsed) if not hit else (_read_one(
-                    (str(item.path), item.format.name, self._context(), self.size, True)),
+                    (str(item.path), item.format.name, settings, True)),
                     None)
                 self.files_parsed += 1
                 if cache and result.seen and result.content:
