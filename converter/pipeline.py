@@ -3,7 +3,9 @@
 :class:`Reader` turns paths (files, directories, any readable format) into a stream
 of :class:`Muscle` objects in a deterministic order, collecting diagnostics instead
 of stopping. Files of one-muscle-per-file formats are parsed in a process pool in
-chunks; the order of the stream never depends on the number of jobs.
+chunks (each worker also lints its muscles and makes their corpus-lint fingerprints);
+the order of the stream never depends on the number of jobs. With a
+:class:`~converter.cache.Cache`, files whose recorded result still holds are not read.
 """
 
 from __future__ import annotations
