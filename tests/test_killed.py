@@ -5,15 +5,14 @@ writes files (SQLite has its own, transaction-level tests in tests/formats/test_
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SAMPLES
+from tests.killing import kill_while
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -55,25 +54,6 @@ def temporaries(out: Path) -> list[Path]:
     return [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
 
 
-def kill_while_writing(cmd: list[str], out: Path) -> bool:
-    """Run ``cmd`` and SIGKILL it as soon as its temporary output appears; True when it
-    was killed that way (False: it finished first)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        while process.poll() is None:
-            if temporaries(out):
-                process.send_signal(signal.SIGKILL)
-                return process.wait() == -signal.SIGKILL
-            time.sleep(0.0005)
-        return False
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
 @pytest.mark.parametrize(("fmt", "name", "extra"), WRITERS,
                          ids=[f"{f}{'-' + e[0][2:] if e else ''}" for f, _, e in WRITERS])
 def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, fmt: str,
@@ -87,7 +67,9 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
     subprocess.run(command(SAMPLES, fmt, out, extra), cwd=ROOT, env=env, check=True)
     before = snapshot(out)
 
-    killed = kill_while_writing(command(corpus, fmt, out, extra), out)
+    # Killed the moment its temporary output appears beside the target.
+    killed = kill_while(command(corpus, fmt, out, extra), lambda: bool(temporaries(out)),
+                        env=env)
     after = snapshot(out)
     if killed:  # the previous output, or (killed while the old one was being removed)
         assert after == before or after == snapshot(complete)  # the complete new one

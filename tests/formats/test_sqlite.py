@@ -6,13 +6,11 @@ import contextlib
 import json
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, freeze, thaw
 from converter.registry import ReadContext, WriteContext, get_format
 from tests.conftest import ROOT, SAMPLES
+from tests.killing import kill_while
 from tests.strategies import corpora, muscles
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
@@ -562,30 +561,6 @@ def _convert_command(source: Path, db: Path) -> list[str]:
             "-o", str(db), "--jobs", "1", "--quiet"]
 
 
-def _kill_once_writing(command: list[str], writing: Callable[[], bool]) -> bool:
-    """Run ``command``; SIGKILL it 0.3 s after ``writing()`` turns true (reading and
-    writing 3000 files takes about two seconds, and several batches of rows have gone to
-    SQLite by then). True when it was killed while ``writing()`` still held, False when
-    it finished (or got past the write) first."""
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 600
-    try:
-        while process.poll() is None and time.monotonic() < deadline:
-            if writing():
-                time.sleep(0.3)  # let it get into the write
-                if process.poll() is not None:
-                    break
-                process.send_signal(signal.SIGKILL)
-                return process.wait() == -signal.SIGKILL and writing()
-            time.sleep(0.002)
-        return False
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
 def test_killed_update_leaves_the_database_intact(big_corpus: tuple[Path, Path, Path],
                                                   tmp_path: Path) -> None:
     first, second, base = big_corpus
@@ -593,7 +568,7 @@ def test_killed_update_leaves_the_database_intact(big_corpus: tuple[Path, Path, 
     shutil.copy(base, db)
     before = db.read_bytes()
     journal = db.with_name(db.name + "-journal")
-    killed = _kill_once_writing(_convert_command(second, db), journal.exists)
+    killed = kill_while(_convert_command(second, db), journal.exists, delay=0.3)
     if killed:
         assert journal.exists()  # the kill really came inside the write transaction
         assert_consistent(db, after_kill=True)
@@ -609,8 +584,8 @@ def test_killed_fresh_write_leaves_no_database(big_corpus: tuple[Path, Path, Pat
                                                tmp_path: Path) -> None:
     first, _, _ = big_corpus
     db = tmp_path / "muscles.db"
-    killed = _kill_once_writing(_convert_command(first, db),
-                                lambda: any(tmp_path.glob(".muscles.db.*.tmp")))
+    killed = kill_while(_convert_command(first, db),
+                        lambda: any(tmp_path.glob(".muscles.db.*.tmp")), delay=0.3)
     if killed:
         assert not db.exists()
         leftovers = [p.name for p in tmp_path.iterdir()]
