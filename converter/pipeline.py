@@ -35,10 +35,10 @@ WINDOW = 4
 
 @dataclass(frozen=True)
 class Input:
-    """One input path, the format that reads it and, when discovery saw it, the file's
-    size and mtime then."""
+    """One input path (as text: a corpus has many, and most runs only pass them on),
+    the format that reads it and, when discovery saw it, the file's size and mtime."""
 
-    path: Path
+    path: str
     format: Format
     stamp: Stamp | None = None
 
@@ -69,15 +69,15 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
                                           in _walk(root, tuple(by_ending))):
                 name = key.rpartition("\0")[2].lower()
                 fmt = by_ending[next(e for e in longest_first if name.endswith(e))]
-                inputs.append(Input(Path(os.path.join(root, key.replace("\0", os.sep))),
-                                    fmt, file_stamp))
+                inputs.append(Input(os.path.join(root, key.replace("\0", os.sep)), fmt,
+                                    file_stamp))
             continue
         fmt = forced or detected
         if fmt is None:
             problems.append(Diagnostic(str(path), None, None, "", "unknown-format",
                                        "cannot tell the format from the name; use --from"))
         else:
-            inputs.append(Input(path, fmt))
+            inputs.append(Input(str(path), fmt))
     return inputs, problems
 
 
@@ -234,17 +234,17 @@ class Reader:
         cache = self.cache
         key = self.read_key() if cache else ""
         cached = [cache is not None and i.format.one_muscle_per_file
-                  and cache.fresh(key, str(i.path), i.stamp) for i in self.inputs]
+                  and cache.fresh(key, i.path, i.stamp) for i in self.inputs]
         settings = (self.default_lang, self.max_bytes, self.size)
-        items = ((str(i.path), i.format.name, settings,
+        items = ((i.path, i.format.name, settings,
                   cache is not None and i.format.one_muscle_per_file)
                  for i, hit in zip(self.inputs, cached, strict=True) if not hit)
         parsed = self._parsed(items, cached.count(False))
         for item, hit in zip(self.inputs, cached, strict=True):
-            result = cache.result(key, str(item.path)) if hit and cache else None
+            result = cache.result(key, item.path) if hit and cache else None
             if result is None:
                 result, blob = next(parsed) if not hit else (_read_one(
-                    (str(item.path), item.format.name, settings, True)),
+                    (item.path, item.format.name, settings, True)),
                     None)
                 self.files_parsed += 1
                 if cache and result.seen and result.content:

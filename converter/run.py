@@ -82,7 +82,7 @@ class _Incremental:
         self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
         try:
-            stamps = [(str(i.path), *(i.stamp or stamp(i.path))) for i in inputs]
+            stamps = [(i.path, *(i.stamp or stamp(i.path))) for i in inputs]
         except OSError:
             stamps = []
             self.inputs = None
@@ -207,11 +207,11 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     items = []
     for item in inputs:
         if not hasattr(item.format, "reformat"):
-            result.diagnostics.append(Diagnostic(str(item.path), None, None, "",
+            result.diagnostics.append(Diagnostic(item.path, None, None, "",
                                                  "cannot-format",
                                                  f"fmt does not handle {item.format.name}"))
             continue
-        items.append((str(item.path), item.format.name, default_lang, check))
+        items.append((item.path, item.format.name, default_lang, check))
     if jobs > 1 and len(items) > 64:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             outcomes = pool.map(_reformat_one, items, chunksize=64)
