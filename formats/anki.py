@@ -75,7 +75,7 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .details { text-align: left; }
 .details h3 {
   font-size: .7em; font-weight: 600; text-transform: uppercase; letter-spacing: .07em;
-  color: #6e7781; margin: 1.3em 0 .3em;
+  color: #59636e; margin: 1.3em 0 .3em;
 }
 .details ol, .details ul { padding-left: 1.4em; margin: 0; }
 .details li { margin: .3em 0; }
@@ -92,7 +92,7 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
   .card { font-size: 17px; padding: 12px 8px; }
   .prompt { font-size: 1.35em; }
 }
-.card.nightMode, .night_mode .card, .nightMode .card {
+.card.nightMode, .card.night_mode, .night_mode .card, .nightMode .card {
   color: #e6edf3; background-color: #1c2128;
 }
 .nightMode .latin, .nightMode .question, .nightMode .extended,

@@ -13,7 +13,9 @@ backslash is ``\\\\``, a line break ``\\n``, a carriage return ``\\r``; an empty
 means "no text in this language" and ``\\e`` alone means the empty text. Every cell is
 neutralised against CSV injection (OWASP): a cell that is empty text or starts with
 ``= + - @``, tab, carriage return or ``'`` gets one leading ``'``, which the reader
-strips again; an empty cell means "absent".
+strips again; an empty cell means "absent". As OWASP also asks, every cell of the
+sheet is wrapped in double quotes, so a ``;`` or ``,`` in a text never starts a new
+cell in a spreadsheet that splits on another separator.
 
 Both are written with the stdlib :mod:`csv` module (UTF-8, ``\\n`` line ends, rows
 sorted by slug and position), so the bytes depend only on the muscles.
@@ -212,14 +214,14 @@ def _coords(muscle: Muscle) -> list[str]:
 
 # --------------------------------------------------------------------------- csv i/o
 
-def write_rows(fh: IO[str], rows: Iterable[Sequence[str]]) -> None:
-    """Write rows with the csv module: minimal quoting and ``\\n`` line ends. A row with
-    a carriage return is quoted in full, because Python 3.11 leaves a lone CR unquoted
-    when the line terminator is ``\\n``."""
+def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = False) -> None:
+    """Write rows with the csv module: minimal quoting (every cell quoted with
+    ``quote_all``) and ``\\n`` line ends. A row with a carriage return is quoted in full,
+    because Python 3.11 leaves a lone CR unquoted when the line terminator is ``\\n``."""
     plain = csv.writer(fh, lineterminator="\n")
     quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
+        (quoted if quote_all or any("\r" in cell for cell in row) else plain).writerow(row)
 
 
 def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -545,7 +547,7 @@ def write_flat(muscles: list[Muscle], out: Path, *, excel: bool) -> None:
     header = flat_header(muscles)
     rows = [[neutralise(_flat_cell(m, column)) for column in header] for m in muscles]
     with atomic_file(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
-        write_rows(fh, [[neutralise(c) for c in header], *rows])
+        write_rows(fh, [[neutralise(c) for c in header], *rows], quote_all=True)
 
 
 @dataclass

@@ -87,3 +87,10 @@ def decode(data: bytes) -> Image:
                           channels)
         rows.append(prior)
     return Image(width, height, channels, tuple(rows))
+
+
+def is_blank(image: Image) -> bool:
+    """True when (nearly) every pixel has the background colour."""
+    counts = image.colours()
+    background = counts.most_common(1)[0][1]
+    return len(counts) < 3 or background > 0.995 * image.width * image.height

@@ -17,12 +17,9 @@ import pytest
 
 import converter
 from converter.model import Muscle
-from tests.browser.png import Image, decode
+from tests.browser.png import decode, is_blank
 from tests.conftest import SAMPLES
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1200, "height": 1000}
 MUSCLES = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
 
@@ -74,19 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium "
-                    "(.ci/run does this); the browser tests never download a browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
 def context(browser: Any) -> Iterator[Any]:
     shared = browser.new_context(viewport=VIEWPORT)
     shared.set_default_timeout(10_000)
@@ -105,13 +89,6 @@ def interior_point(page: Any, muscle: Muscle) -> dict[str, float]:
     point = page.evaluate(INTERIOR_POINT, muscle.slug)
     assert point is not None, f"no clickable point inside {muscle.slug}"
     return point
-
-
-def is_blank(image: Image) -> bool:
-    """True when (nearly) every pixel has the background colour."""
-    counts = image.colours()
-    background = counts.most_common(1)[0][1]
-    return len(counts) < 3 or background > 0.995 * image.width * image.height
 
 
 @pytest.mark.parametrize("muscle", MUSCLES, ids=[m.slug for m in MUSCLES])
@@ -179,9 +156,11 @@ def fill_opacity(page: Any, slug: str) -> float:
         "`a[data-slug=\"${slug}\"] polygon`)).fillOpacity", slug))
 
 
-def test_hover_and_keyboard_focus_highlight_a_region(page: Any, site: Site) -> None:
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_hover_and_keyboard_focus_highlight_a_region(page: Any, site: Site,
+                                                     name: str) -> None:
     first, other = MUSCLES[0], MUSCLES[1]
-    page.goto((site.svg / "map.svg").as_uri())
+    page.goto((site.svg.parent / name).as_uri())
     resting = fill_opacity(page, first.slug)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.slug") == first.slug
@@ -192,6 +171,20 @@ def test_hover_and_keyboard_focus_highlight_a_region(page: Any, site: Site) -> N
     point = interior_point(page, MUSCLES[2])
     page.mouse.move(point["x"], point["y"])
     assert fill_opacity(page, MUSCLES[2].slug) > resting
+
+
+@pytest.mark.parametrize("muscle", [MUSCLES[0], MUSCLES[-1]], ids=lambda m: m.slug)
+def test_list_entries_lead_to_their_highlighted_region(page: Any, site: Site,
+                                                       muscle: Muscle) -> None:
+    page.goto((site.html / "index.html").as_uri())
+    resting = fill_opacity(page, muscle.slug)
+    page.get_by_role("navigation").get_by_role("link", name=muscle.title, exact=True).click()
+    page.wait_for_url(f"**#muscle-{muscle.slug}")
+    assert fill_opacity(page, muscle.slug) > resting
+    assert all(fill_opacity(page, m.slug) == resting for m in MUSCLES if m != muscle)
+    region = page.locator(f'svg a[data-slug="{muscle.slug}"] polygon').first
+    box, height = region.bounding_box(), VIEWPORT["height"]
+    assert box is not None and box["y"] < height and box["y"] + box["height"] > 0
 
 
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html", "svg/soleus.svg"])

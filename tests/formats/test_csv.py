@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import re
+import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,7 +22,7 @@ from hypothesis import strategies as st
 
 import converter
 from converter.diagnostics import MuscleError
-from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region
+from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, get_format
 from formats import csv as csv_format
 from formats.csv import FLAT_CARRIES, FLAT_LAYOUT
@@ -93,6 +97,21 @@ def test_registry_declares_package_lossless_and_flat_variant() -> None:
 
 # ------------------------------------------------------------------ package
 
+def test_formats_command_lists_the_flat_variant_as_lossy() -> None:
+    from converter.cli import cli
+
+    result = CliRunner().invoke(cli, ["formats"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.splitlines()]
+    package = next(line for line in lines if line[0] == "csv")
+    assert package[1:4] == ["yes", "yes", "lossless"]
+    assert "datapackage.json/" in package and ".csv" in package
+    flat = lines[lines.index(package) + 1]
+    assert flat[:3] == ["--flat", "yes", "yes"]
+    assert flat[3].split(",") == [f for f in FIELDS if f in FLAT_CARRIES]
+
+
+
 def test_package_round_trip_samples(sample_muscles: list[Muscle], tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write(sample_muscles, out, "csv")
@@ -110,6 +129,22 @@ def test_package_round_trip_any_model(muscles: list[Muscle]) -> None:
         out = Path(tmp) / "pkg"
         converter.write(muscles, out, "csv")
         assert converter.read(out) == muscles
+
+
+def test_package_has_the_relational_shape_of_the_sqlite_database(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    converter.write(sample_muscles, tmp_path / "pkg", "csv")
+    converter.write(sample_muscles, tmp_path / "m.db", "sqlite")
+    tables = {"muscles": "muscles", "texts": "texts", "functions": "functions",
+              "exercises": "exercises", "regions": "points"}  # one row per polygon point
+    with contextlib.closing(sqlite3.connect(tmp_path / "m.db")) as conn:
+        for table, sqlite_table in tables.items():
+            rows = flat_cells(tmp_path / "pkg" / f"{table}.csv")[1:]
+            count = conn.execute(f"SELECT count(*) FROM {sqlite_table}").fetchone()[0]
+            assert len(rows) == count > 0, table
+        texts = conn.execute("SELECT muscle, field, language, text FROM texts "
+                             "ORDER BY muscle, field, language").fetchall()
+    assert sorted(tuple(row) for row in flat_cells(tmp_path / "pkg" / "texts.csv")[1:]) == texts
 
 
 def test_package_keeps_none_empty_and_marker_like_text_apart(tmp_path: Path) -> None:
@@ -255,6 +290,23 @@ def test_hostile_muscle_round_trips_and_is_neutralised(tmp_path: Path) -> None:
     assert cells.count("'") == 1  # the empty origin text in pt-BR
 
 
+def test_flat_sheet_wraps_every_cell_in_quotes(sample_muscles: list[Muscle],
+                                              tmp_path: Path) -> None:
+    """OWASP: wrap each cell in double quotes (besides the leading ``'``), so a separator
+    inside a text cannot start a new cell, whatever separator a spreadsheet splits on."""
+    muscle = Muscle(slug="sep", title="Semi; =1+1", latin="a,@SUM(A1)",
+                    origin=LocalizedText({"da": "x;-2+3", "en": 'q";=cmd'}), exercises=("",))
+    out = tmp_path / "m.csv"
+    converter.write([muscle, *sample_muscles], out, "csv", flat=True)
+    raw = out.read_text(encoding="utf-8")
+    requoted = io.StringIO()
+    csv.writer(requoted, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(flat_cells(out))
+    assert raw == requoted.getvalue()
+    assert '"Semi; =1+1"' in raw and '"a,@SUM(A1)"' in raw and '"q"";=cmd"' in raw
+    assert next(m for m in converter.read(out) if m.slug == "sep") == muscle.project(
+        FLAT_CARRIES)
+
+
 def test_function_missing_language_and_empty_text_round_trip(tmp_path: Path) -> None:
     muscle = Muscle(slug="f", title="F", functions=(
         Function(LocalizedText({"da": "x", "en": ""}), LocalizedText()),
@@ -338,7 +390,7 @@ def test_excel_adds_bom_and_reads_back(sample_muscles: list[Muscle], tmp_path: P
     out = tmp_path / "excel.csv"
     converter.write(sample_muscles, out, "csv", flat=True, excel=True)
     raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfslug,")
+    assert raw.startswith(b'\xef\xbb\xbf"slug",')
     assert "æ".encode() in raw and "ø".encode() in raw
     plain = tmp_path / "plain.csv"
     converter.write(sample_muscles, plain, "csv", flat=True)
@@ -394,9 +446,9 @@ def test_failed_writes_leave_previous_output(sample_muscles: list[Muscle], tmp_p
     real = csv_format.write_rows
     calls = []
 
-    def fail_midway(fh, rows):  # type: ignore[no-untyped-def]
+    def fail_midway(fh, rows, **options):  # type: ignore[no-untyped-def]
         calls.append(1)
-        real(fh, list(rows)[:2])
+        real(fh, list(rows)[:2], **options)
         if len(calls) >= 2:
             raise OSError("disk full")
 
@@ -445,3 +497,24 @@ def test_cli_writes_and_reads_both_variants(tmp_path: Path) -> None:
                                      "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert len(json.loads(out.read_text(encoding="utf-8"))["muscles"]) == 15
+
+
+def demo_commands(out: Path) -> list[list[str]]:
+    """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
+    listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
+                             f"BIN={Path(sys.executable).parent}"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
+
+
+def test_make_demo_writes_the_package_and_the_flat_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    commands = [c for c in demo_commands(out) if c[c.index("--to") + 1] == "csv"]
+    assert sorted(c[c.index("-o") + 1] for c in commands) == [str(out / "csv"),
+                                                               str(out / "muscles.csv")]
+    for command in commands:
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    expected = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
+    assert (out / "csv" / "datapackage.json").is_file()
+    assert converter.read(out / "csv") == expected
+    assert converter.read(out / "muscles.csv") == [m.project(FLAT_CARRIES) for m in expected]

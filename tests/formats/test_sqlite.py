@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -243,6 +244,33 @@ def test_unchanged_run_does_not_touch_the_file(sample_muscles: list[Muscle], db:
     assert db.read_bytes() == before
 
 
+def _rows_of(db: Path, slug: str) -> list[list[tuple]]:
+    """Every row of one muscle, row ids included (a replaced muscle gets new ones)."""
+    return [query(db, "SELECT rowid, * FROM muscles WHERE slug = ?", slug),
+            query(db, "SELECT * FROM texts WHERE muscle = ? ORDER BY id", slug),
+            query(db, "SELECT * FROM functions WHERE muscle = ? ORDER BY id", slug),
+            query(db, "SELECT * FROM exercises WHERE muscle = ? ORDER BY position", slug),
+            query(db, "SELECT * FROM points WHERE muscle = ? ORDER BY region, position", slug),
+            query(db, "SELECT rowid, * FROM search WHERE slug = ? ORDER BY rowid", slug)]
+
+
+def test_an_update_replaces_changed_muscles_and_leaves_the_rest(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    write(sample_muscles, db)
+    before = {m.slug: _rows_of(db, m.slug) for m in sample_muscles}
+    [biceps] = [m for m in sample_muscles if m.slug == "biceps-brachii"]
+    changed = replace(biceps, origin=LocalizedText({**biceps.origin, "en": "Changed origin"}))
+    others = [m for m in sample_muscles if m is not biceps]
+    assert write([changed, *others], db) == f"{db}: {counts(0, 1, len(others), 0)}"
+    for m in others:
+        assert _rows_of(db, m.slug) == before[m.slug], m.slug
+    old_texts = {row[0] for row in before["biceps-brachii"][1]}
+    new_texts = {row[0] for row in _rows_of(db, "biceps-brachii")[1]}
+    assert old_texts.isdisjoint(new_texts)  # replaced: deleted and inserted again
+    assert search(db, '"changed origin"', "en") == {"biceps-brachii"}
+    assert converter.read(db) == by_slug([changed, *others])
+
+
 def test_many_changes_rebuild_the_search_index(sample_muscles: list[Muscle], db: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_format, "BATCH", 2)  # so 3 replaced muscles are "many"
@@ -280,7 +308,104 @@ def test_duplicate_slugs_keep_the_first(sample_muscles: list[Muscle], db: Path) 
                         WriteContext(report=problems.append))
     assert summary == f"{db}: {counts(len(sample_muscles), 0, 0, 0)}"
     assert [p.code for p in problems] == ["duplicate-slug"]
+    assert_consistent(db)
     assert converter.read(db)[0] == by_slug(sample_muscles)[0]
+
+
+def _columns(rows: Iterable[tuple]) -> list[str]:
+    return [row[2] for row in sorted(rows)]
+
+
+def test_schema_has_keys_cascading_foreign_keys_and_indexes(sample_muscles: list[Muscle],
+                                                            db: Path) -> None:
+    write(sample_muscles, db)
+    keys = {"muscles": ["slug"], "texts": ["id"], "functions": ["id"],
+            "exercises": ["muscle", "position"], "regions": ["muscle", "position"],
+            "points": ["muscle", "region", "position"]}
+    references = {"texts": ("muscles", ["muscle"], ["slug"]),
+                  "functions": ("muscles", ["muscle"], ["slug"]),
+                  "exercises": ("muscles", ["muscle"], ["slug"]),
+                  "regions": ("muscles", ["muscle"], ["slug"]),
+                  "points": ("regions", ["muscle", "region"], ["muscle", "position"])}
+    for table, key in keys.items():
+        info = query(db, "SELECT name, pk FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+                     table)
+        assert [name for name, _ in info] == key, table
+        indexes = [_columns(query(db, "SELECT seqno, cid, name FROM pragma_index_info(?)",
+                                  name))
+                   for (name,) in query(db, "SELECT name FROM pragma_index_list(?)", table)]
+        fks = query(db, 'SELECT "table", "from", "to", on_delete FROM '
+                        "pragma_foreign_key_list(?) ORDER BY id, seq", table)
+        if table == "muscles":
+            assert fks == []
+            continue
+        parent, child_columns, parent_columns = references[table]
+        assert fks == [(parent, c, p, "CASCADE")
+                       for c, p in zip(child_columns, parent_columns, strict=True)], table
+        # The foreign key is indexed: deletes in the parent never scan the child table.
+        assert any(index[:len(child_columns)] == child_columns for index in indexes), table
+    assert ["muscle", "field", "language"] in [
+        _columns(query(db, "SELECT seqno, cid, name FROM pragma_index_info(?)", name))
+        for (name,) in query(db, "SELECT name FROM pragma_index_list('texts') WHERE "
+                                 '"unique"')]
+
+
+MARK = "zqxj"  # in every piece of content; must never appear in SQL text
+
+
+def _marked(slug: str, n: int) -> Muscle:
+    text = f"{MARK} {n} ' \" ); DROP TABLE muscles; --"
+    return Muscle(
+        slug=f"{MARK}-{slug}", title=f"{text} title", latin=f"{text} latin",
+        origin=LocalizedText({"da": f"{text} da", "en": f"{text} en"}),
+        insertion=LocalizedText({"da": f"{text} ins"}),
+        functions=(Function(LocalizedText({"da": f"{text} f"}),
+                            LocalizedText({"en": f"{text} x"})),),
+        exercises=(f"{text} ex",), image=f"img/{MARK}{n}.png", image_focus=f"{MARK}{n}.png",
+        regions=(Region(((4242, Decimal("4243.125")), (4244, 4245), (4246, 4247))),),
+        body=f"{text} body", extra=freeze({f"{MARK}key": f"{text} extra"}))
+
+
+def test_sql_text_is_constant_and_content_goes_through_parameters(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    statements: list[object] = []
+
+    class Recording(sqlite3.Connection):
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            statements.append(sql)
+            return super().execute(sql, *args)
+
+        def executemany(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            statements.append(sql)
+            return super().executemany(sql, *args)
+
+        def executescript(self, sql: str) -> sqlite3.Cursor:  # type: ignore[override]
+            statements.append(sql)
+            return super().executescript(sql)
+
+        def cursor(self, *args: object, **kwargs: object) -> sqlite3.Cursor:
+            raise AssertionError("the format runs its statements on the connection")
+
+    real_connect = sqlite3.connect
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        return real_connect(*args, factory=Recording, **kwargs)  # type: ignore[misc]
+
+    monkeypatch.setattr(sqlite_format, "BATCH", 1)  # so the search index is rebuilt too
+    first = [_marked(name, 1) for name in ("a", "b", "c")]
+    second = [_marked(name, 2) for name in ("a", "b")] + [_marked("d", 2)]
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    converter.write(first, db, "sqlite")
+    summary = converter.write(second, db, "sqlite", prune=True)
+    back = converter.read(db)
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert summary == f"{db}: {counts(1, 2, 0, 1)}"
+    assert back == second
+    assert_consistent(db)
+    assert statements and all(isinstance(sql, str) for sql in statements)
+    leaked = [sql for sql in statements if MARK in str(sql) or "424" in str(sql)]
+    assert leaked == []
+    assert "PRAGMA foreign_keys = ON" in statements
 
 
 # ---------------------------------------------------------------------- search, views
@@ -703,6 +828,24 @@ def test_format_is_registered_and_lossless() -> None:
     assert fmt.extensions == (".db", ".sqlite", ".sqlite3")
     assert [(o.name, o.is_flag, o.default) for o in fmt.options] == [("prune", True, False)]
     assert converter.registry.detect_format(Path("x.sqlite3"), for_reading=True) is fmt
+
+
+def demo_commands(out: Path) -> list[list[str]]:
+    """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
+    listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
+                             f"BIN={Path(sys.executable).parent}"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
+
+
+def test_make_demo_writes_muscles_db(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    commands = [c for c in demo_commands(out) if c[c.index("--to") + 1] == "sqlite"]
+    assert [c[c.index("-o") + 1] for c in commands] == [str(out / "muscles.db")]
+    for command in commands:
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    assert_consistent(out / "muscles.db")
+    assert converter.read(out / "muscles.db") == by_slug(converter.read(SAMPLES))
 
 
 def test_write_streams_its_input(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
