@@ -28,6 +28,8 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
+#: Mapping checks try dict first: the data of every reader is made of dicts.
+_MAPPING = (dict, Mapping)
 Locator = Callable[[str], tuple[int | None, int | None]]
 
 
@@ -68,7 +70,7 @@ class _Builder:
             text = self.text(value, path)
             return LocalizedText({self.default_lang: text}) if text is not None \
                 else LocalizedText()
-        if not isinstance(value, Mapping):
+        if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
                       f"text, not {_kind(value)}")
             return LocalizedText()
@@ -94,7 +96,7 @@ class _Builder:
         return value
 
     def function(self, value: Any, path: str) -> Function | None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be a map with short and extended, "
                       f"not {_kind(value)}")
             return None
@@ -119,7 +121,9 @@ class _Builder:
 
     def plain(self, value: Any, path: str) -> None:
         """Check that an extra value is plain data that every lossless format keeps."""
-        if isinstance(value, Mapping):
+        if isinstance(value, str | bool | int | type(None)):
+            return
+        if isinstance(value, _MAPPING):
             for key, item in value.items():
                 if not isinstance(key, str):
                     self.fail(path, "wrong-type", f"key {key!r} must be text")
@@ -145,7 +149,7 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
     with one diagnostic per problem (``locate`` turns a field path into line, column)."""
     b = _Builder(default_lang)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
                                      f"front matter must be a map of fields, "
                                      f"not {_kind(data)}"))

@@ -19,6 +19,8 @@ from .model import Muscle, thaw
 SCHEMA_ID = "https://muscle-convert.invalid/schemas/muscle.schema.json"
 _HEAD = ("slug", "title", "latin", "origin", "insertion", "functions", "exercises", "image",
          "image_focus")
+#: One encoder for every record (``json.dumps`` with options builds one per call).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _RENAMED = (("function[", "functions["), ("function", "functions"), ("coords", "regions"))
 
 
@@ -46,9 +48,8 @@ def dumps(muscle: Muscle) -> str:
     data = to_canonical(muscle)
     regions = ",".join("[" + ",".join(f"[{x},{y}]" for x, y in r.points) + "]"
                        for r in muscle.regions)
-    head = json.dumps({k: data[k] for k in _HEAD}, ensure_ascii=False, separators=(",", ":"))
-    tail = json.dumps({"body": data["body"], "extra": data["extra"]}, ensure_ascii=False,
-                      separators=(",", ":"))
+    head = _COMPACT.encode({k: data[k] for k in _HEAD})
+    tail = _COMPACT.encode({"body": data["body"], "extra": data["extra"]})
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from .model import Number, Point
 
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+_POLYGON = re.compile(r"\s*[0-9]+(?:\.[0-9]+)?\s*(?:,\s*[0-9]+(?:\.[0-9]+)?\s*)*")
 #: Longer numbers are refused: no diagram needs them, and huge ones make every later
 #: computation (and Python's int parsing, limited to 4300 digits) slow or fail.
 MAX_DIGITS = 1000
@@ -28,6 +29,11 @@ def parse_number(text: str) -> Number:
 
 def parse_coords(text: str) -> tuple[Point, ...]:
     """Parse ``"x1,y1,x2,y2,..."``; at least 3 points of non-negative plain numbers."""
+    if len(text) <= MAX_DIGITS and _POLYGON.fullmatch(text):  # the common case, at once
+        values = text.split(",")
+        if len(values) % 2 == 0 and len(values) >= 6:
+            numbers = [Decimal(v) if "." in v else int(v) for v in values]
+            return tuple(zip(numbers[0::2], numbers[1::2], strict=True))
     values = [v.strip() for v in text.split(",")]
     if values == [""]:
         raise CoordsProblem("coords-empty", "empty polygon")

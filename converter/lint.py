@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from .diagnostics import Diagnostic
 from .model import Muscle, Number, Point
@@ -116,20 +117,21 @@ def self_intersects(points: Sequence[Point]) -> bool:
 def _star_shaped(pts: list[IntPoint]) -> bool:
     """Fast exact proof of simplicity (most real polygons): seen from the mean of the
     vertices, every edge turns the same way by less than half a turn and all of them
-    together go round exactly once, so each edge has its own wedge."""
+    together go round exactly once, so each edge has its own wedge. Such a polygon
+    also has an area."""
     n = len(pts)
     cx, cy = sum(x for x, _ in pts), sum(y for _, y in pts)  # the mean, with pts scaled by n
-    scaled = [(x * n, y * n) for x, y in pts]
-    turns = {_orient((cx, cy), a, b) for a, b in zip(scaled, scaled[1:] + scaled[:1],
-                                                      strict=True)}
-    if len(turns) != 1 or 0 in turns:
+    xs = [x * n - cx for x, _ in pts]  # vertices relative to the mean
+    ys = [y * n - cy for _, y in pts]
+    xs0, ys0 = xs[-1:] + xs[:-1], ys[-1:] + ys[:-1]  # each edge's first vertex
+    turns = [ax * by - ay * bx for ax, ay, bx, by in zip(xs0, ys0, xs, ys, strict=True)]
+    if min(turns) > 0:  # counter-clockwise: edges cross the ray to the right going up
+        crossings = sum(1 for y1, y2 in zip(ys0, ys, strict=True) if y1 < 0 <= y2)
+    elif max(turns) < 0:  # clockwise: going down
+        crossings = sum(1 for y1, y2 in zip(ys0, ys, strict=True) if y2 < 0 <= y1)
+    else:
         return False
-    # Counter-clockwise edges cross the ray from the centre to the right going upward,
-    # clockwise ones going downward; going round once means crossing it once.
-    up = turns == {1}
-    crossings = sum(1 for (_, y1), (_, y2) in zip(scaled, scaled[1:] + scaled[:1], strict=True)
-                    if (y1 < cy <= y2 if up else y2 < cy <= y1))
-    return crossings == 1
+    return crossings == 1  # going round once means crossing the ray once
 
 
 def _edges_cross(pts: list[IntPoint]) -> bool:
@@ -191,7 +193,9 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None
 
     for i, region in enumerate(muscle.regions):
         where = f"coords[{i}]"
-        if is_collinear(region.points):
+        if len(region.points) >= 3 and _star_shaped(_integers(region.points)):
+            pass  # simple, with an area: the usual case, proven at once
+        elif is_collinear(region.points):
             add(where, "polygon-zero-area", "polygon has zero area (its points lie on "
                 "one line)")
         elif self_intersects(region.points):
@@ -247,21 +251,23 @@ Positions = dict[str, Position]
 def located_fields(muscle: Muscle) -> list[str]:
     """The fields a corpus lint may name, found where the file is parsed: the language
     fields and every text long enough to be compared."""
-    fields = list(_LANGUAGE_FIELDS)
-    for name, lang, value in _compared_texts(muscle):
-        if len(value) >= MIN_DUPLICATE_LENGTH:
-            fields.append(f"{name}.{lang}")
-    return fields
+    return [*_LANGUAGE_FIELDS, *(field for field, value in _compared_texts(muscle)
+                                 if len(value) >= MIN_DUPLICATE_LENGTH)]
 
 
-def _compared_texts(muscle: Muscle) -> Iterator[tuple[str, str, str]]:
-    """(field, language, text) of every text the duplicate lint compares."""
-    for name in _LANGUAGE_FIELDS:
-        for lang, value in getattr(muscle, name).items():
-            yield name, lang, value
+@lru_cache(maxsize=256)
+def _extended_field(index: int, lang: str) -> str:
+    return f"function[{index}].extended.{lang}"
+
+
+def _compared_texts(muscle: Muscle) -> list[tuple[str, str]]:
+    """(field path, text) of every text the duplicate lint compares."""
+    found = [(f"origin.{lang}", value) for lang, value in muscle.origin.items()]
+    found += [(f"insertion.{lang}", value) for lang, value in muscle.insertion.items()]
     for i, function in enumerate(muscle.functions):
-        for lang, value in function.extended.items():
-            yield f"function[{i}].extended", lang, value
+        found += [(_extended_field(i, lang), value)
+                  for lang, value in function.extended.items()]
+    return found
 
 
 def _at(d: Diagnostic, position: Position | None) -> Diagnostic:
@@ -288,15 +294,14 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerpri
     :func:`located_fields` to their line and column in the file."""
     where = (positions or {}).get
     texts = []
-    for name, lang, value in _compared_texts(muscle):
+    for field_path, value in _compared_texts(muscle):
         normal = _norm_text(value)
         if len(normal) >= MIN_DUPLICATE_LENGTH:
             digest = hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=8)
-            texts.append((f"{name}.{lang}", int.from_bytes(digest.digest()),
-                          where(f"{name}.{lang}")))
+            texts.append((field_path, int.from_bytes(digest.digest()), where(field_path)))
     return Fingerprint(
-        tuple(tuple(getattr(muscle, name)) for name in _LANGUAGE_FIELDS),
-        tuple(where(name) for name in _LANGUAGE_FIELDS), tuple(texts),
+        (tuple(muscle.origin), tuple(muscle.insertion)),
+        (where("origin"), where("insertion")), tuple(texts),
         tuple((i, name, _norm_exercise(name)) for i, name in enumerate(muscle.exercises)))
 
 

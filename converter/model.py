@@ -40,7 +40,7 @@ class FrozenMap(Mapping[str, Any]):
     __slots__ = ("_index", "_items")
 
     def __init__(self, items: Mapping[str, Any] | tuple[tuple[str, Any], ...] = ()) -> None:
-        pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)
+        pairs = tuple(items.items()) if isinstance(items, (dict, Mapping)) else tuple(items)
         self._items: tuple[tuple[str, Any], ...] = pairs
         self._index: dict[str, Any] = dict(pairs)
         if len(self._index) != len(pairs):
@@ -50,7 +50,19 @@ class FrozenMap(Mapping[str, Any]):
         return self._index[key]
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k, _ in self._items)
+        return iter(self._index)  # a dict keeps the items' order
+
+    def items(self) -> Any:
+        """The (key, value) pairs in order."""
+        return self._index.items()
+
+    def keys(self) -> Any:
+        """The keys in order."""
+        return self._index.keys()
+
+    def values(self) -> Any:
+        """The values in order."""
+        return self._index.values()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -86,8 +98,12 @@ class LocalizedText(FrozenMap):
     __slots__ = ()
 
     def __init__(self, items: Mapping[str, str] | tuple[tuple[str, str], ...] = ()) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
-        super().__init__(tuple(sorted(pairs)))
+        pairs = items.items() if isinstance(items, (dict, Mapping)) else items
+        ordered = tuple(sorted(pairs))
+        self._items = ordered
+        self._index = dict(ordered)
+        if len(self._index) != len(ordered):
+            raise ValueError("duplicate key in LocalizedText")
 
     def pick(self, lang: str) -> tuple[str, str] | None:
         """Return ``(language, text)`` in ``lang``, else in the first language present."""

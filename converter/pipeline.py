@@ -141,7 +141,7 @@ def _read_one(item: _Item) -> _Result:
         if cacheable:
             recorded, seen = time.time_ns(), stamp(path)
             content = digest(path)
-        mtime = os.stat(path).st_mtime
+        mtime = _mtime(path)
         for muscle in fmt.read(Path(path), ctx):
             found = check_muscle(muscle, path, size)
             diagnostics.extend(found)
@@ -154,6 +154,11 @@ def _read_one(item: _Item) -> _Result:
     prints = [fingerprint(m, positions) for m in muscles] if fmt.one_muscle_per_file else None
     return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt), seen, content,
                    recorded, prints)
+
+
+def _mtime(path: str, known: Stamp | None = None) -> float:
+    """A file's modification time in seconds (from its stamp when known)."""
+    return (known or stamp(path))[1] / 1e9
 
 
 def _read_chunk(items: list[_Item]) -> list[bytes]:
@@ -242,7 +247,9 @@ class Reader:
         parsed = self._parsed(items, cached.count(False))
         for item, hit in zip(self.inputs, cached, strict=True):
             result = cache.result(key, item.path) if hit and cache else None
-            if result is None:
+            if result is not None:  # same content; a touched file's muscles are newer
+                result.mtime = _mtime(item.path, item.stamp)
+            else:
                 result, blob = next(parsed) if not hit else (_read_one(
                     (item.path, item.format.name, settings, True)),
                     None)

@@ -6,6 +6,8 @@ raised, so one bad file never stops the others.
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing
 import os
 import sys
@@ -113,6 +115,27 @@ class _Incremental:
         self.cache.close()
 
 
+def _batch(run: Callable[..., RunResult]) -> Callable[..., RunResult]:
+    """Run a batch with the cyclic garbage collector paused (in the workers it forks too).
+
+    A batch makes millions of short-lived objects and keeps tens of thousands, but no
+    reference cycles: reference counting frees everything, and the collector's passes
+    over the kept objects would cost a quarter of the run's time."""
+
+    @functools.wraps(run)
+    def paused(*args: Any, **kwargs: Any) -> RunResult:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_batch
 def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               options: dict[str, Any], *, from_format: str | None, default_lang: str,
               jobs: int, max_bytes: int, size: str | None, progress: Progress,
@@ -199,6 +222,7 @@ def _reformat_one(item: tuple[str, str, str, bool]) -> tuple[str, bool, list[Dia
     return path, changed, []
 
 
+@_batch
 def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: str = "en",
                    jobs: int = 1) -> RunResult:
     """Rewrite (or with ``check`` only list) files not in their format's canonical layout."""

@@ -14,6 +14,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def slugify(text: str) -> str:
     """Lowercase ASCII letters, digits and single hyphens: ``Navn med mellemrum`` ->
     ``navn-med-mellemrum``, ``Lægmusklen`` -> ``laegmusklen``."""
+    if SLUG_PATTERN.match(text):
+        return text
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_DANISH))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return _NOT_SLUG.sub("-", text).strip("-")

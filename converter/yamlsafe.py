@@ -43,6 +43,8 @@ MAX_NODES = 100_000
 _COUNT_FROM = 64 * 1024
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _NULL_TAG, _BOOL_TAG = _TAG + "str", _TAG + "null", _TAG + "bool"
+_INT_TAG, _FLOAT_TAG, _SEQ, _MAP = _TAG + "int", _TAG + "float", _TAG + "seq", _TAG + "map"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
@@ -80,40 +82,92 @@ def _strict_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
-def _scalar(node: yaml.Node) -> str:
+class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composer with the trap-free implicit types above. It composes node trees only:
+    :func:`build` turns them into plain data (PyYAML's generic constructor machinery
+    is several times slower, and its tag tables are what ``!!python/...`` abuses)."""
+
+    yaml_implicit_resolvers = _strict_resolvers()
+    yaml_constructors: ClassVar[dict] = {}
+    yaml_multi_constructors: ClassVar[dict] = {}
+
+    # The composer asks these once per node: without path resolvers (never used here)
+    # they reduce to a table lookup, and this is most of the Python work of composing.
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def build(node: yaml.Node, depth: int = 1) -> Any:
+    """Plain data from a composed node tree: text, int, float, bool, None, lists and
+    maps. Any other tag, a duplicate or unhashable key, or collections nested deeper
+    than :data:`MAX_DEPTH` raise :class:`YamlProblem` at the offending node."""
+    tag = node.tag
+    if tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value
+    if tag == _MAP and type(node) is yaml.MappingNode:
+        if depth > MAX_DEPTH:
+            raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = build(key_node, depth + 1)
+            try:
+                duplicate = key in mapping
+            except TypeError:
+                raise _problem(key_node, "yaml-syntax",
+                               "a key must be plain text, not a list or map") from None
+            if duplicate:
+                raise _problem(key_node, "duplicate-key", f"duplicate key {key!r}")
+            mapping[key] = build(value_node, depth + 1)
+        return mapping
+    if tag == _SEQ and type(node) is yaml.SequenceNode:
+        if depth > MAX_DEPTH:
+            raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+        return [build(item, depth + 1) for item in node.value]
+    return _typed_scalar(node)
+
+
+def _typed_scalar(node: yaml.Node) -> Any:
+    """The non-text scalars (null, bool, int, float); every other tag is refused."""
+    tag = node.tag
+    if tag not in (_STR, _NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG, _SEQ, _MAP):
+        raise _problem(node, "yaml-unsafe-tag", f"tag {_short_tag(tag)} is not allowed "
+                       "(only text, numbers, true/false, null, lists and maps)")
+    if tag == _SEQ:
+        raise _problem(node, "yaml-syntax", "!!seq needs a list")
+    if tag == _MAP:
+        raise _problem(node, "yaml-syntax", f"{_short_tag(tag)} needs a map")
     if not isinstance(node, yaml.ScalarNode):
-        raise _problem(node, "yaml-syntax", f"{_short_tag(node.tag)} needs a single value, "
+        raise _problem(node, "yaml-syntax", f"{_short_tag(tag)} needs a single value, "
                        "not a list or map")
-    return node.value
-
-
-def _construct_str(loader: Any, node: yaml.Node) -> str:
-    return _scalar(node)
-
-
-def _construct_null(loader: Any, node: yaml.Node) -> None:
-    if not _NULL.match(_scalar(node)):
-        raise _problem(node, "yaml-syntax", f"{node.value!r} is not null")
-
-
-def _construct_bool(loader: Any, node: yaml.Node) -> bool:
-    if not _BOOL.match(_scalar(node)):
-        raise _problem(node, "yaml-syntax", f"{node.value!r} is not true or false")
-    return node.value.lower() == "true"
-
-
-def _construct_int(loader: Any, node: yaml.Node) -> int:
-    if not _INT.match(_scalar(node)):
-        raise _problem(node, "yaml-syntax", f"{node.value!r} is not a whole number")
-    try:
-        return int(node.value)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise _problem(node, "yaml-number-too-large",
-                       f"a number with {len(node.value)} digits is too large") from None
-
-
-def _construct_float(loader: Any, node: yaml.Node) -> float:
-    value = _scalar(node)
+    value = node.value
+    if tag == _NULL_TAG:
+        if not _NULL.match(value):
+            raise _problem(node, "yaml-syntax", f"{value!r} is not null")
+        return None
+    if tag == _BOOL_TAG:
+        if not _BOOL.match(value):
+            raise _problem(node, "yaml-syntax", f"{value!r} is not true or false")
+        return value.lower() == "true"
+    if tag == _INT_TAG:
+        if not _INT.match(value):
+            raise _problem(node, "yaml-syntax", f"{value!r} is not a whole number")
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise _problem(node, "yaml-number-too-large",
+                           f"a number with {len(value)} digits is too large") from None
     if _SPECIAL_FLOAT.match(value):
         if value.lower().endswith("nan"):
             return math.nan
@@ -121,50 +175,6 @@ def _construct_float(loader: Any, node: yaml.Node) -> float:
     if not (_FLOAT.match(value) or _INT.match(value)):
         raise _problem(node, "yaml-syntax", f"{value!r} is not a number")
     return float(value)
-
-
-def _refuse_tag(loader: Any, node: yaml.Node) -> Any:
-    raise _problem(node, "yaml-unsafe-tag", f"tag {_short_tag(node.tag)} is not allowed "
-                   "(only text, numbers, true/false, null, lists and maps)")
-
-
-class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader building plain data only, with the traps above disarmed; rejects
-    duplicate keys."""
-
-    yaml_implicit_resolvers = _strict_resolvers()
-    yaml_constructors: ClassVar[dict] = {}
-    yaml_multi_constructors: ClassVar[dict] = {}
-
-    def construct_yaml_seq(self, node: yaml.Node) -> Iterator[list]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise _problem(node, "yaml-syntax", "!!seq needs a list")
-        return super().construct_yaml_seq(node)
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
-        if not isinstance(node, yaml.MappingNode):
-            raise _problem(node, "yaml-syntax", f"{_short_tag(node.tag)} needs a map")
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                raise _problem(key_node, "yaml-syntax",
-                               "a key must be plain text, not a list or map") from None
-            if duplicate:
-                raise _problem(key_node, "duplicate-key", f"duplicate key {key!r}")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-for _name, _constructor in (("str", _construct_str), ("null", _construct_null),
-                            ("bool", _construct_bool), ("int", _construct_int),
-                            ("float", _construct_float),
-                            ("seq", StrictLoader.construct_yaml_seq),
-                            ("map", StrictLoader.construct_yaml_map)):
-    StrictLoader.add_constructor(_TAG + _name, _constructor)
-StrictLoader.add_constructor(None, _refuse_tag)
 
 
 def _check_events(text: str) -> None:
@@ -184,23 +194,6 @@ def _check_events(text: str) -> None:
                                   "matter this large is not supported", mark.line, mark.column)
 
 
-def _check_depth(root: yaml.Node) -> None:
-    """Refuse nesting deeper than :data:`MAX_DEPTH`, visiting lists and maps only, without
-    recursion (so no depth libyaml accepts can overflow the stack later)."""
-    level = [root] if not isinstance(root, yaml.ScalarNode) else []
-    depth = 0
-    while level:
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise _problem(level[0], "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        below = []
-        for node in level:
-            children = node.value if node.id == "sequence" else \
-                [child for pair in node.value for child in pair]
-            below.extend(child for child in children if child.id != "scalar")
-        level = below
-
-
 def load(text: str) -> Any:
     """Load one YAML document safely; raise :class:`YamlProblem` on any problem."""
     return load_with_nodes(text)[0]
@@ -217,8 +210,7 @@ def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
             node = loader.get_single_node()
             if node is None:
                 return None, None
-            _check_depth(node)
-            return loader.construct_document(node), node
+            return build(node), node
         finally:
             loader.dispose()
     except YamlProblem:
@@ -302,6 +294,14 @@ def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node, yaml.Node] | No
 
 def iter_paths(path: str) -> Iterator[str | int]:
     """Split a field path such as ``function[2].short.da`` into its steps."""
-    for part in re.finditer(r"([^.\[\]]+)|\[(\d+)\]", path):
-        name, index = part.groups()
-        yield int(index) if index is not None else name
+    return iter(steps(path))
+
+
+@lru_cache(maxsize=4096)
+def steps(path: str) -> tuple[str | int, ...]:
+    """The steps of a field path as a tuple (field paths repeat from file to file)."""
+    return tuple(int(index) if index else name
+                 for name, index in _STEP.findall(path))
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

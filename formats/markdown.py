@@ -77,7 +77,7 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
                                      problem.message)) from None
 
     def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
-        found = yamlsafe.find(node, tuple(yamlsafe.iter_paths(field)))
+        found = yamlsafe.find(node, yamlsafe.steps(field))
         return (found[0] + 1, found[1] + 1) if found else None
 
     muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
@@ -91,7 +91,7 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
 def _locate(fm: str, field: str) -> tuple[int, int] | None:
     """File line and column (1-based) of a field path in front-matter YAML (the
     YAML's line 0 is the file's line 1)."""
-    found = yamlsafe.locate(fm, tuple(yamlsafe.iter_paths(field)))
+    found = yamlsafe.locate(fm, yamlsafe.steps(field))
     return (found[0] + 1, found[1] + 1) if found else None
 
 

@@ -520,6 +520,49 @@ def test_cli_writes_and_reads_back(tmp_path: Path, sample_muscles: list[Muscle])
                                           key=lambda m: m.slug)
 
 
+def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
+                                                      collection: object) -> None:
+    """The whole loop a user runs: edit a source file, regenerate, import again."""
+    import shutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("soleus.md", "trapezius.md"):
+        shutil.copy(SAMPLES / name, src / name)
+        os.utime(src / name, (1_700_000_000, 1_700_000_000))
+
+    def convert(out: Path, *options: str) -> None:
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o",
+                                          str(out), "-q", *options])
+        assert result.exit_code == 0, result.output
+        _import(collection, out)
+
+    convert(tmp_path / "v1.apkg")
+    before = _notes(collection)
+    assert sorted(before) == ["soleus", "trapezius"]
+
+    soleus = src / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace(
+        'title: "Soleus"', 'title: "Soleus <edited>"'), encoding="utf-8")
+    os.utime(soleus, (1_700_000_500, 1_700_000_500))
+    shutil.copy(SAMPLES / "deltoideus.md", src / "deltoideus.md")
+    os.utime(src / "deltoideus.md", (1_690_000_000, 1_690_000_000))  # older, still new
+    convert(tmp_path / "v2.apkg")
+    after = _notes(collection)
+    assert collection.note_count() == 3
+    assert after["soleus"]["Name"] == "Soleus &lt;edited&gt;"
+    assert after["soleus"].id == before["soleus"].id
+    assert after["trapezius"]["Origin"] == before["trapezius"]["Origin"]
+
+    # Only --lang changes: the README's advice (touch the file) works, cache and all.
+    trapezius = src / "trapezius.md"
+    os.utime(trapezius, (1_700_000_900, 1_700_000_900))
+    convert(tmp_path / "v3.apkg", "--lang", "da")
+    danish = converter.read(trapezius)[0].origin["da"]
+    assert _notes(collection)["trapezius"]["Origin"] == danish
+    assert collection.note_count() == 3
+
+
 def test_cli_bad_deck_name_fails_without_output(tmp_path: Path) -> None:
     deck = tmp_path / "muscles.apkg"
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o",
