@@ -40,8 +40,11 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     Raises :class:`MuscleError` listing every problem when any input is invalid.
     """
+    from .authoring import is_language_code
     from .diagnostics import MuscleError, has_errors
     from .pipeline import Reader, discover
+    if not is_language_code(default_lang):
+        raise ValueError(f"{default_lang!r} is not a language code such as da or en")
     if isinstance(paths, str | Path):
         paths = [paths]
     inputs, problems = discover(paths, format)
@@ -62,8 +65,12 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     from .diagnostics import Diagnostic, MuscleError
     from .registry import WriteContext, detect_format, get_format
     path = Path(path)
-    fmt = get_format(format) if format else detect_format(path, for_reading=False)
-    if fmt is None:
+    try:
+        fmt = get_format(format) if format else detect_format(path, for_reading=False)
+    except KeyError:
+        fmt = None
+    if fmt is None or not fmt.can_write:
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
+                                     f"no format {format!r} writes files" if format else
                                      "cannot tell the format from the name; pass format="))
     return fmt.write(muscles, path, WriteContext(options=options))

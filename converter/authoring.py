@@ -33,6 +33,11 @@ _MAPPING = (dict, Mapping)
 Locator = Callable[[str], tuple[int | None, int | None]]
 
 
+def is_language_code(code: str) -> bool:
+    """True for language codes such as ``da``, ``en`` or ``pt-BR``."""
+    return bool(LANGUAGE_CODE.match(code))
+
+
 class _Builder:
     """Collects problems as (field path, code, message) while building a model."""
 

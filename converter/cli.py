@@ -90,15 +90,47 @@ def cli() -> None:
     SVG image maps and Anki decks - and back."""
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from .authoring import is_language_code
+
+    if not is_language_code(value):
+        raise click.BadParameter(f"{value!r} is not a language code such as da or en")
+    return value
+
+
+def _checked_size(value: str | None) -> str | None:
+    """A ``WxH`` option value, checked before any file is read (bad: usage error)."""
+    from .lint import parse_size
+
+    if value is not None:
+        try:
+            parse_size(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--size") from None
+    return value
+
+
+def _map_size(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return _checked_size(value)
+
+
+_DEFAULT_LANG = click.option("--default-lang", default="en", show_default=True,
+                             metavar="LANG", callback=_language,
+                             help="Language of plain (not per-language) text.")
+
+
+_JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
+                     show_default="CPU count", help="Parallel processes.")
+_MAX_BYTES = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
+                          show_default=True, help="Refuse input files larger than this.")
+
+
 def _common_read_options(func: Any) -> Any:
-    func = click.option("--default-lang", default="en", show_default=True, metavar="LANG",
-                        help="Language of plain (not per-language) text.")(func)
+    func = _DEFAULT_LANG(func)
     func = click.option("--from", "from_format", metavar="FORMAT",
                         help="Format of the inputs (default: by file ending).")(func)
-    func = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
-                        show_default="CPU count", help="Parallel parsing processes.")(func)
-    func = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
-                        show_default=True, help="Refuse input files larger than this.")(func)
+    func = _JOBS(func)
+    func = _MAX_BYTES(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")(func)
     func = click.option("--no-cache", is_flag=True,
                         help="Read every file again and do not record this run.")(func)
@@ -130,6 +162,7 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
 
     writer = _writer(to_format)
     _check_options(writer, format_options)
+    _checked_size(format_options.get("size"))
     options = {k: v for k, v in format_options.items() if v is not None}
     options["default_lang"] = default_lang
     result = _run(lambda progress: convert_sources(
@@ -206,7 +239,8 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="Diagnostics for people or machines.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--size", "map_size", metavar="WxH", help="Diagram size polygons must fit in.")
+@click.option("--size", "map_size", metavar="WxH", callback=_map_size,
+              help="Diagram size polygons must fit in.")
 @_common_read_options
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
@@ -248,7 +282,7 @@ def list_formats() -> None:
                                          if fmt.directory_marker else ()))
         rows.append((fmt.name, "yes" if fmt.can_read else "-",
                      "yes" if fmt.can_write else "-", carried(fmt.carries), ext))
-        for variant, fields in getattr(fmt, "variants", {}).items():
+        for variant, fields in fmt.variants.items():
             rows.append((f"  --{variant}", "yes" if fmt.can_read else "-",
                          "yes" if fmt.can_write else "-", carried(fields), ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -271,25 +305,25 @@ def schema(input_schema: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; list files that would change "
               "and exit 1 if any.")
-@click.option("--default-lang", default="en", show_default=True, metavar="LANG",
-              help="Language of plain (not per-language) text.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
-              show_default="CPU count", help="Parallel processes.")
+@_DEFAULT_LANG
+@_JOBS
+@_MAX_BYTES
 @click.option("--quiet", "-q", is_flag=True, help="No summary.")
-def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int,
+def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
         quiet: bool) -> None:
     """Rewrite source files in the canonical layout, keeping YAML comments."""
     from .run import format_sources
 
-    result = _run(lambda progress: format_sources(paths, check=check,
-                                                  default_lang=default_lang, jobs=jobs),
-                  paths, True)
+    result = _run(lambda progress: format_sources(paths, check=check, jobs=jobs,
+                                                  default_lang=default_lang,
+                                                  max_bytes=max_bytes), paths, True)
     for path in result.changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     _report(result.diagnostics)
     if not quiet:
+        failed = f", {result.failed} failed" if result.failed else ""
         click.echo(f"{len(result.changed)} changed, {result.count - len(result.changed)} "
-                   "unchanged", err=True)
+                   f"unchanged{failed}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
 
 

@@ -48,7 +48,11 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible."""
-    forced = get_format(from_format) if from_format else None
+    try:
+        forced = get_format(from_format) if from_format else None
+    except KeyError:
+        raise MuscleError(Diagnostic(str(from_format), None, None, "", "unknown-format",
+                                     "no such format; see `muscle-convert formats`")) from None
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
     inputs: list[Input] = []
     problems: list[Diagnostic] = []

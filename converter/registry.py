@@ -95,6 +95,8 @@ class Format:
     options: ClassVar[tuple[FormatOption, ...]] = ()
     #: True when every input file holds one muscle, so files may be read in parallel.
     one_muscle_per_file: ClassVar[bool] = False
+    #: Lossy variants chosen by a flag option of the same name: flag -> fields carried.
+    variants: ClassVar[dict[str, frozenset[str]]] = {}
 
     @property
     def can_read(self) -> bool:
@@ -121,6 +123,17 @@ class Format:
         """Write ``muscles`` to ``out`` atomically; return an optional summary line."""
         raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                      f"the {self.name} format has no writer"))
+
+    @property
+    def can_format(self) -> bool:
+        """Whether ``fmt`` can rewrite this format's files in their canonical layout."""
+        return type(self).reformat is not Format.reformat
+
+    def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
+        """The text of the file whose bytes are ``raw`` in canonical layout (for ``fmt``);
+        raise :class:`MuscleError` when it cannot be read."""
+        raise MuscleError(Diagnostic(path, None, None, "", "cannot-format",
+                                     f"fmt does not handle {self.name}"))
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Line and column of ``field`` in the file at ``path``, when the format knows."""

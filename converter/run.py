@@ -181,7 +181,14 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
 
     def write(reader: Reader, muscles: Iterator[Muscle], problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
-        return writer.write(muscles, output, ctx)
+        try:
+            return writer.write(muscles, output, ctx)
+        except OSError as exc:  # the output's place: a file in the way, no permission...
+            blocker = str(exc.filename or "")
+            where = f" ({blocker})" if blocker and str(output).startswith(blocker) \
+                and blocker != str(output) else ""
+            raise error(str(output), "cannot-write",
+                        f"cannot write here: {exc.strerror or exc}{where}") from None
 
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,
@@ -204,17 +211,24 @@ def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      progress=progress, cache_dir=cache_dir, write=consume)
 
 
-def _reformat_one(item: tuple[str, str, str, bool]) -> tuple[str, bool, list[Diagnostic]]:
-    path, format_name, default_lang, check = item
+def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | None,
+                                                                   list[Diagnostic]]:
+    """(path, changed or None when it failed, diagnostics) of one file."""
+    path, format_name, default_lang, max_bytes, check = item
     fmt = get_format(format_name)
     try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise error(path, "file-too-large", f"is {size} bytes, over the limit of "
+                        f"{max_bytes} (--max-bytes)")
         raw = Path(path).read_bytes()
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-        new = fmt.reformat(text, path, ReadContext(default_lang=default_lang))  # type: ignore[attr-defined]
+        new = fmt.reformat(raw, path, ReadContext(default_lang=default_lang,
+                                                  max_bytes=max_bytes))
     except MuscleError as exc:
-        return path, False, exc.diagnostics
-    except (OSError, UnicodeDecodeError) as exc:
-        return path, False, [Diagnostic(path, None, None, "", "unreadable", str(exc))]
+        return path, None, exc.diagnostics
+    except OSError as exc:
+        return path, None, [Diagnostic(path, None, None, "", "unreadable",
+                                       exc.strerror or str(exc))]
     changed = new.encode("utf-8") != raw
     if changed and not check:
         with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:
@@ -224,26 +238,29 @@ def _reformat_one(item: tuple[str, str, str, bool]) -> tuple[str, bool, list[Dia
 
 @_batch
 def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: str = "en",
-                   jobs: int = 1) -> RunResult:
+                   jobs: int = 1, max_bytes: int = 4 * 1024 * 1024) -> RunResult:
     """Rewrite (or with ``check`` only list) files not in their format's canonical layout."""
     inputs, problems = discover(paths)
     result = RunResult(diagnostics=problems)
     items = []
     for item in inputs:
-        if not hasattr(item.format, "reformat"):
+        if not item.format.can_format:
             result.diagnostics.append(Diagnostic(item.path, None, None, "",
                                                  "cannot-format",
                                                  f"fmt does not handle {item.format.name}"))
             continue
-        items.append((item.path, item.format.name, default_lang, check))
+        items.append((item.path, item.format.name, default_lang, max_bytes, check))
     if jobs > 1 and len(items) > 64:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             outcomes = pool.map(_reformat_one, items, chunksize=64)
     else:
         outcomes = [_reformat_one(item) for item in items]
     for path, changed, diagnostics in outcomes:
-        result.count += 1
         result.diagnostics += diagnostics
+        if changed is None:
+            result.failed += 1
+            continue
+        result.count += 1
         if changed:
             result.changed.append(path)
     return result

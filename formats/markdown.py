@@ -190,8 +190,9 @@ class MarkdownFormat(Format):
             return None
         return _locate(fm, field)
 
-    def reformat(self, text: str, path: str, ctx: ReadContext) -> str:
+    def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
         """The file in canonical layout, keeping its YAML comments."""
+        text = decode(raw, path)
         muscle = parse(text, path, Path(path).stem, ctx.default_lang)
         data: Any = _literal_blocks(front_matter_from_muscle(muscle, ctx.default_lang))
         if muscle.slug != slugify(Path(path).stem):

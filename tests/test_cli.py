@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from converter.cli import SHOWN_WARNINGS, cli
@@ -64,6 +65,14 @@ def test_validate_json_output(tmp_path: Path) -> None:
         (str(bad), 2, "title", "wrong-type")]
 
 
+def test_validate_points_at_the_seeds_calf_slip_in_the_samples() -> None:
+    result = run("validate", str(SAMPLES), "--format", "json")
+    pairs = {(Path(d["path"]).name, d["field"], d["message"].split(" (")[0].split("/")[-1])
+             for d in json.loads(result.stdout) if d["code"] == "duplicate-text"}
+    assert ("gluteus-medius.md", "origin.da", "gastrocnemius.md") in pairs
+    assert ("gastrocnemius.md", "origin.da", "gluteus-medius.md") in pairs
+
+
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     assert run("validate", str(SAMPLES)).exit_code == 0
     assert run("validate", str(SAMPLES), "--strict").exit_code == 1
@@ -73,6 +82,64 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("convert", str(SAMPLES), "--to", "nope", "-o", str(tmp_path / "x")
                ).exit_code == 2
     assert run("convert", str(SAMPLES), "--to", "json").exit_code == 2
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", str(SAMPLES), "--default-lang", "Danish"),
+    ("convert", str(SAMPLES), "--to", "json", "-o", "OUT", "--default-lang", "en_GB"),
+    ("fmt", str(SAMPLES), "--default-lang", "DA"),
+    ("validate", str(SAMPLES), "--size", "12"),
+    ("convert", str(SAMPLES), "--to", "svg", "-o", "OUT", "--size", "1x"),
+])
+def test_bad_option_values_are_usage_errors_before_any_work(tmp_path: Path,
+                                                            args: tuple[str, ...]) -> None:
+    out = tmp_path / "out"
+    result = run(*(str(out) if a == "OUT" else a for a in args))
+    assert result.exit_code == 2
+    assert "Invalid value for" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("target", ["file/x.json", "dir", "/proc/x.json"])
+def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
+                                                             target: str) -> None:
+    (tmp_path / "file").write_text("in the way\n")
+    (tmp_path / "dir").mkdir()
+    out = target if target.startswith("/") else str(tmp_path / target)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o", out])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{out}: error: cannot write here:" in result.stderr
+    assert "[cannot-write]" in result.stderr and "Traceback" not in result.output
+    assert (tmp_path / "file").read_text() == "in the way\n"
+
+
+def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "m.json").write_text(json.dumps({"muscles": [
+        {"slug": "ok", "title": "Ok"}, {"slug": "../../evil", "title": "Evil"}]}))
+    result = run("convert", str(src / "m.json"), "--to", "markdown", "-o",
+                 str(tmp_path / "md"))
+    assert result.exit_code == 1 and "bad-slug" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "md").iterdir()) == [".muscle-convert", "ok.md"]
+    assert not (tmp_path / "evil.md").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me\n")
+    result = run("convert", str(SAMPLES), "--to", "svg", "-o", str(mine))
+    assert result.exit_code == 1 and "[output-not-ours]" in result.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+
+
+def test_fmt_reads_files_like_validate(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "g.md")
+    (tmp_path / "binary.md").write_bytes(b"---\x00\x01\n")
+    result = run("fmt", "--check", str(tmp_path))
+    assert result.exit_code == 1
+    assert "[binary-file]" in result.stderr
+    assert "1 changed, 0 unchanged, 1 failed" in result.stderr
+    result = run("fmt", "--check", "--max-bytes", "100", str(tmp_path / "g.md"))
+    assert "[file-too-large]" in result.stderr and result.exit_code == 1
 
 
 def test_fmt_check_and_write(tmp_path: Path) -> None:

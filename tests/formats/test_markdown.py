@@ -127,7 +127,7 @@ def test_error_names_file_line_column_field(tmp_path: Path) -> None:
 
 def _fmt(path: Path) -> str:
     fmt = get_format("markdown")
-    return fmt.reformat(path.read_text(encoding="utf-8"), str(path), ReadContext())
+    return fmt.reformat(path.read_bytes(), str(path), ReadContext())
 
 
 def test_fmt_keeps_comments_and_orders_keys(tmp_path: Path) -> None:
@@ -154,3 +154,12 @@ def test_fmt_keeps_explicit_slug(tmp_path: Path) -> None:
     src.write_text("---\ntitle: M\nslug: other\n---\n", encoding="utf-8")
     text = _fmt(src)
     assert text.startswith("---\nslug: other\n")
+
+
+def test_writer_is_deterministic(tmp_path: Path, sample_muscles) -> None:
+    for name in ("a", "b"):
+        converter.write(sample_muscles, tmp_path / name, "markdown")
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+               for f in files)

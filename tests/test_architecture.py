@@ -1,0 +1,55 @@
+"""The house rules of the tree, checked on the source: the core never imports a format,
+and no format imports another (shared helpers live in the core)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Absolute names of the modules ``path`` imports (relative imports resolved)."""
+    package = path.parent.name
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "converter").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_core_never_imports_a_format(path: Path) -> None:
+    assert not {m for m in imported_modules(path) if m.split(".")[0] == "formats"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "formats").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_formats_import_only_the_core_not_each_other(path: Path) -> None:
+    own = f"formats.{path.stem}"
+    others = {m for m in imported_modules(path)
+              if m.split(".")[0] == "formats" and m != "formats" and not m.startswith(own)}
+    assert not others
+
+
+def test_every_format_module_is_registered_by_one_entry_point() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for path in (ROOT / "formats").glob("*.py"):
+        if path.stem != "__init__":
+            assert pyproject.count(f'"formats.{path.stem}:') == 1, path.name
+
+
+def test_the_checker_sees_imports(tmp_path: Path) -> None:
+    probe = tmp_path / "formats" / "probe.py"
+    probe.parent.mkdir()
+    probe.write_text("from . import json\nimport formats.csv\nfrom converter import model\n")
+    assert {"formats.json", "formats.csv", "converter.model"} <= imported_modules(probe)

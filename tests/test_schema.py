@@ -1,0 +1,54 @@
+"""The shipped input schema and the validator (converter/authoring.py) agree.
+
+The validator is what runs (it names fields and lines); the JSON Schema states the
+same rules for other tools. Every valid file passes the schema, and every file the
+validator refuses for its shape (type, required field, language code, key, coords
+syntax) fails it too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from converter import yamlsafe
+from converter.schema import load_schema
+from formats.markdown import decode, split
+from tests.conftest import SAMPLES
+from tests.hostile.test_hostile import BAD, HERE, VALID
+
+INPUT = jsonschema.Draft202012Validator(load_schema("front-matter"))
+#: Codes of the validator's shape rules, which the schema also states (the others are
+#: YAML-level problems, geometry or links: beyond a JSON Schema).
+SHAPE_CODES = {"wrong-type", "missing-field", "empty-field", "bad-language", "unknown-key",
+               "control-character", "coords-odd", "coords-too-few", "coords-negative",
+               "coords-not-number", "coords-empty"}
+#: Of those, the ones a JSON Schema cannot see in the loaded data: YAML keys that are
+#: numbers (JSON keys are always text), infinite numbers (JSON has none) and the digit
+#: limit of a number.
+BEYOND_SCHEMA = {"wrong-type-field-name.md", "wrong-type-extra-key.md",
+                 "wrong-type-extra-value.md", "coords-too-many-digits.md"}
+
+
+def front_matter(path: Path) -> object:
+    text = decode(path.read_bytes(), str(path))
+    return yamlsafe.load(split(text, str(path))[0])
+
+
+@pytest.mark.parametrize("path", [*sorted(SAMPLES.glob("*.md")),
+                                  *(HERE / name for name in VALID)], ids=lambda p: p.name)
+def test_valid_files_pass_the_input_schema(path: Path) -> None:
+    assert list(INPUT.iter_errors(front_matter(path))) == []
+
+
+@pytest.mark.parametrize("name", sorted(name for name, (code, _, _) in BAD.items()
+                                        if code in SHAPE_CODES and name not in BEYOND_SCHEMA))
+def test_files_the_validator_refuses_for_their_shape_fail_the_schema(name: str) -> None:
+    assert list(INPUT.iter_errors(front_matter(HERE / name))), name
+
+
+def test_the_canonical_schema_is_a_valid_draft_2020_12_schema() -> None:
+    for name in ("muscle", "front-matter"):
+        jsonschema.Draft202012Validator.check_schema(load_schema(name))
