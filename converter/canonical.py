@@ -15,6 +15,7 @@ from typing import Any
 from .authoring import muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
+from .slug import is_slug
 
 SCHEMA_ID = "https://muscle-convert.invalid/schemas/muscle.schema.json"
 _HEAD = ("slug", "title", "latin", "origin", "insertion", "functions", "exercises", "image",
@@ -45,11 +46,16 @@ def to_canonical(muscle: Muscle) -> dict[str, Any]:
 
 def dumps(muscle: Muscle) -> str:
     """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
-    data = to_canonical(muscle)
+    head = _COMPACT.encode({
+        "slug": muscle.slug, "title": muscle.title, "latin": muscle.latin,
+        "origin": dict(muscle.origin.items()), "insertion": dict(muscle.insertion.items()),
+        "functions": [{"short": dict(f.short.items()), "extended": dict(f.extended.items())}
+                      for f in muscle.functions],
+        "exercises": muscle.exercises, "image": muscle.image,
+        "image_focus": muscle.image_focus})
     regions = ",".join("[" + ",".join(f"[{x},{y}]" for x, y in r.points) + "]"
                        for r in muscle.regions)
-    head = _COMPACT.encode({k: data[k] for k in _HEAD})
-    tail = _COMPACT.encode({"body": data["body"], "extra": data["extra"]})
+    tail = _COMPACT.encode({"body": muscle.body, "extra": thaw(muscle.extra)})
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 
 
@@ -116,6 +122,10 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         }
         if not isinstance(front["slug"], str):
             raise _shape(path, "slug", "is required and must be text")
+        if not is_slug(front["slug"]):  # canonical records hold slugs, never raw names
+            raise MuscleError(Diagnostic(path, None, None, "slug", "bad-slug",
+                                         f"{front['slug']!r} is not a slug (lowercase "
+                                         "letters, digits and single hyphens)"))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         raise MuscleError([replace(d, field=prefix + _rename(d.field))

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from .diagnostics import Diagnostic
 from .model import Muscle, Number, Point
@@ -287,6 +288,9 @@ class Fingerprint:
     texts: tuple[tuple[str, int, Position | None], ...]
     #: (index, name, normalized name) of each exercise.
     exercises: tuple[tuple[int, str, str], ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # one per file crosses from the workers
+        return (Fingerprint, (self.languages, self.anchors, self.texts, self.exercises))
 
 
 def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerprint:

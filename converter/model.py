@@ -174,7 +174,13 @@ class Muscle:
     extra: FrozenMap = field(default_factory=FrozenMap)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Muscle, tuple(getattr(self, name) for name in FIELDS))
+        # Pickled as plain tuples and rebuilt without re-checking: muscles cross from
+        # worker processes and into the cache by the tens of thousands.
+        return (_restore_muscle, (
+            self.slug, self.title, self.latin, self.origin._items, self.insertion._items,
+            tuple((f.short._items, f.extended._items) for f in self.functions),
+            self.exercises, self.image, self.image_focus,
+            tuple(r.points for r in self.regions), self.body, self.extra))
 
     def project(self, carried: frozenset[str]) -> Muscle:
         """This muscle with every field outside ``carried`` reset to its empty value.
@@ -188,3 +194,35 @@ class Muscle:
                 for f in fields(self)
             }
         )
+
+
+def _restore_muscle(slug: str, title: str, latin: str | None, origin: Any, insertion: Any,
+                    functions: Any, exercises: tuple[str, ...], image: str | None,
+                    image_focus: str | None, regions: Any, body: str,
+                    extra: FrozenMap) -> Muscle:
+    """Unpickle a muscle from the tuples :meth:`Muscle.__reduce__` made of a valid one."""
+    put = object.__setattr__
+    functions = tuple(_restore_function(short, extended) for short, extended in functions)
+    regions = tuple(_restore_region(points) for points in regions)
+    muscle = object.__new__(Muscle)
+    for name, value in (("slug", slug), ("title", title), ("latin", latin),
+                        ("origin", _restore_map(LocalizedText, origin)),
+                        ("insertion", _restore_map(LocalizedText, insertion)),
+                        ("functions", functions), ("exercises", exercises), ("image", image),
+                        ("image_focus", image_focus), ("regions", regions), ("body", body),
+                        ("extra", extra)):
+        put(muscle, name, value)
+    return muscle
+
+
+def _restore_function(short: Any, extended: Any) -> Function:
+    function = object.__new__(Function)
+    object.__setattr__(function, "short", _restore_map(LocalizedText, short))
+    object.__setattr__(function, "extended", _restore_map(LocalizedText, extended))
+    return function
+
+
+def _restore_region(points: tuple[Point, ...]) -> Region:
+    region = object.__new__(Region)
+    object.__setattr__(region, "points", points)
+    return region
