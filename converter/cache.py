@@ -45,7 +45,7 @@ _SCHEMA = (
     key TEXT NOT NULL PRIMARY KEY, inputs TEXT NOT NULL, output TEXT NOT NULL,
     result BLOB NOT NULL, used INTEGER NOT NULL)""",
 )
-_LOOKUP = "SELECT size, mtime, recorded, digest, used FROM files WHERE key = ? AND path = ?"
+_KNOWN = "SELECT path, size, mtime, recorded, digest, used FROM files WHERE key = ?"
 _RESULT = "SELECT result FROM files WHERE key = ? AND path = ?"
 _STORE = """INSERT OR REPLACE INTO files
     (key, path, size, mtime, recorded, digest, result, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
@@ -115,6 +115,9 @@ class Cache:
         self._pending: list[tuple] = []
         self._restamps: list[tuple] = []
         self._today = _today()
+        #: read key -> {path: (size, mtime, recorded, digest, used)}, loaded at first use
+        #: in one query (one query per file costs more than reading small files).
+        self._known: dict[str, dict[str, tuple]] = {}
 
     @classmethod
     def open(cls, directory: Path) -> Cache | None:
@@ -146,7 +149,11 @@ class Cache:
         (recorded well after the mtime), or same content. ``seen``: the file's stamp,
         when the caller just took it."""
         try:
-            row = self._conn.execute(_LOOKUP, (read_key, path)).fetchone()
+            known = self._known.get(read_key)
+            if known is None:
+                known = self._known[read_key] = {
+                    row[0]: row[1:] for row in self._conn.execute(_KNOWN, (read_key,))}
+            row = known.get(path)
             if row is None:
                 return False
             size, mtime, recorded, known, used = row

@@ -28,6 +28,7 @@ class SortedSpool:
             name: tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
             for name in parts}
         self._index: list[tuple[str, tuple[tuple[int, int], ...]]] = []
+        self._ends = dict.fromkeys(self._files, 0)  # where each part's file ends
         self._sorted = self._reading = False
 
     def __enter__(self) -> SortedSpool:
@@ -48,10 +49,13 @@ class SortedSpool:
             self._reading = False
         self._sorted = False
         spans = []
+        ends = self._ends
         for name, fh in self._files.items():
             data = texts.get(name, "").encode("utf-8", "surrogatepass")
-            spans.append((fh.tell(), len(data)))
-            fh.write(data)
+            spans.append((ends[name], len(data)))
+            if data:
+                fh.write(data)
+                ends[name] += len(data)
         self._index.append((key, tuple(spans)))
 
     def keys(self) -> list[str]:
