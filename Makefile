@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLES := samples
 OUT := out
 
-.PHONY: demo test lint bench clean system-deps
+.PHONY: demo test lint bench clean system-deps compiled
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+## compiled: byte-code for the project's own modules (an editable install has none, and
+## with PYTHONDONTWRITEBYTECODE set every start would compile them again)
+compiled: $(STAMP)
+	$(BIN)/python -m compileall -q converter formats
+
 ## demo: convert samples/ into out/ in every format
-demo: $(STAMP)
+demo: compiled
 	$(BIN)/muscle-convert formats
 	$(BIN)/muscle-convert convert $(SAMPLES) --to json -o $(OUT)/muscles.json
 	$(BIN)/muscle-convert convert $(SAMPLES) --to jsonl -o $(OUT)/muscles.jsonl
@@ -40,7 +45,7 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 ## bench: speed and memory against the baselines (writes bench/RESULTS.md)
-bench: $(STAMP)
+bench: compiled
 	$(BIN)/python bench/run.py
 
 clean:

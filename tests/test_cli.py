@@ -194,3 +194,24 @@ def test_convert_caps_warnings_but_prints_every_error(tmp_path: Path) -> None:
     assert f"... and {30 - SHOWN_WARNINGS} more warnings" in result.stderr
     listed = run("validate", str(corpus), "--format", "json")
     assert sum(d["code"] == "duplicate-text" for d in json.loads(listed.stdout)) == 30
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The format modules (and genanki) a real run of ``muscle-convert ARGS`` imports."""
+    code = ("import sys\nfrom converter.cli import main\nsys.argv = ['muscle-convert', *"
+            f"{list(args)!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('formats.', 'genanki'))),"
+            " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Path) -> None:
+    assert _modules_after("--help") == set()
+    used = _modules_after("convert", str(SAMPLES / "soleus.md"), "--to", "jsonl", "-o",
+                          str(tmp_path / "m.jsonl"), "-q", "--no-cache")
+    assert {"formats.jsonl", "formats.markdown"} <= used
+    assert "genanki" not in used  # format modules import their heavy libraries on use
+    assert {"formats.anki", "formats.csv", "formats.svg"} <= _modules_after("convert",
+                                                                           "--help")

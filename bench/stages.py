@@ -1,0 +1,96 @@
+"""Where a file's time goes: microseconds per file for each stage of reading one
+Markdown file, in one process, with the cyclic GC paused as in a real run.
+
+    python bench/stages.py CORPUS_DIR [--limit N]
+
+The stages are those a worker runs for every file (read, decode, split the front
+matter, compose the YAML node tree with libyaml, build plain data, validate into the
+model, locate the fields the corpus lints name, per-muscle lints, the corpus-lint
+fingerprint, pickling the result for the main process) and those the main process runs
+for a JSON conversion (unpickle, canonical JSON). Compare with ``yaml.load`` per file
+(the parse floor) printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import pickle
+import time
+from pathlib import Path
+
+import yaml
+
+from converter import canonical, yamlsafe
+from converter.authoring import muscle_from_front_matter
+from converter.lint import check_muscle, fingerprint, located_fields
+from formats.markdown import decode, split
+
+STAGES = ("read", "decode", "split", "compose", "build", "validate", "locate", "lint",
+          "fingerprint", "pickle", "unpickle", "json")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--limit", type=int, default=5000)
+    args = parser.parse_args()
+    files = sorted(str(p) for p in args.corpus.rglob("*.md"))[:args.limit]
+    spent = dict.fromkeys(STAGES, 0.0)
+    clock = time.perf_counter
+    gc.disable()
+    for path in files:
+        t0 = clock()
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        t1 = clock()
+        text = decode(raw, path)
+        t2 = clock()
+        front, body = split(text, path)
+        t3 = clock()
+        loader = yamlsafe.StrictLoader(front)
+        node = loader.get_single_node()
+        loader.dispose()
+        t4 = clock()
+        data = yamlsafe.build(node)
+        t5 = clock()
+        muscle = muscle_from_front_matter(data, path=path, slug_hint=Path(path).stem,
+                                          body=body)
+        t6 = clock()
+        where = {f: yamlsafe.find(node, yamlsafe.steps(f)) for f in located_fields(muscle)}
+        t7 = clock()
+        check_muscle(muscle, path)
+        t8 = clock()
+        blob = pickle.dumps((muscle, fingerprint(muscle, where)), pickle.HIGHEST_PROTOCOL)
+        t9 = clock()
+        back, _ = pickle.loads(blob)
+        t10 = clock()
+        canonical.dumps(back)
+        t11 = clock()
+        for stage, took in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4,
+                                        t6 - t5, t7 - t6, t8 - t7, 0.0, t9 - t8, t10 - t9,
+                                        t11 - t10), strict=True):
+            spent[stage] += took
+    # the fingerprint on its own (it was timed together with pickling above)
+    muscles = [muscle_from_front_matter(yamlsafe.load(split(decode(Path(p).read_bytes(), p),
+                                                            p)[0]), path=p, slug_hint="x")
+               for p in files[:1000]]
+    t0 = clock()
+    for m in muscles:
+        fingerprint(m)
+    share = (clock() - t0) / len(muscles) * len(files)
+    spent["fingerprint"], spent["pickle"] = share, max(spent["pickle"] - share, 0.0)
+    per_file = {stage: spent[stage] / len(files) * 1e6 for stage in STAGES}
+    for stage in STAGES:
+        print(f"{stage:12} {per_file[stage]:7.0f} us")
+    print(f"{'total':12} {sum(per_file.values()):7.0f} us per file, {len(files)} files")
+    t0 = clock()
+    for path in files:
+        yaml.load(split(decode(Path(path).read_bytes(), path), path)[0],
+                  Loader=yaml.CSafeLoader)
+    print(f"{'parse floor':12} {(clock() - t0) / len(files) * 1e6:7.0f} us (read, split, "
+          "yaml.load with CSafeLoader)")
+
+
+if __name__ == "__main__":
+    main()
