@@ -1,7 +1,10 @@
-"""Shared fixtures: the samples and a fresh output directory."""
+"""Shared fixtures and helpers: the samples, a private cache per test, the demo's commands."""
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,15 @@ from converter.model import Muscle
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
+
+
+def demo_commands(out: Path) -> list[list[str]]:
+    """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
+    listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
+                             f"BIN={Path(sys.executable).parent}"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
+
 
 settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -215,3 +215,14 @@ def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Pat
     assert "genanki" not in used  # format modules import their heavy libraries on use
     assert {"formats.anki", "formats.csv", "formats.svg"} <= _modules_after("convert",
                                                                            "--help")
+
+
+def test_progress_bar_only_on_a_terminal_with_many_files(monkeypatch) -> None:
+    from converter import cli as cli_module
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli_module._progress(cli_module.PROGRESS_MIN_FILES, quiet=False) is not None
+    assert cli_module._progress(cli_module.PROGRESS_MIN_FILES, quiet=True) is None
+    assert cli_module._progress(cli_module.PROGRESS_MIN_FILES - 1, quiet=False) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert cli_module._progress(10 * cli_module.PROGRESS_MIN_FILES, quiet=False) is None

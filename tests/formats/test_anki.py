@@ -234,6 +234,28 @@ def test_title_with_script_is_stored_escaped(tmp_path: Path, collection: object)
     assert _read(out)[0] == [muscle]
 
 
+def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: object) -> None:
+    evil = '<img src=x onerror="alert(1)">'
+    muscle = _muscle(
+        "evil", f"T{evil}", latin=f"L{evil}", origin=LocalizedText({"da": f"O{evil}"}),
+        insertion=LocalizedText({"da": f"I{evil}"}),
+        functions=(Function(LocalizedText({"da": f"S{evil}"}),
+                            LocalizedText({"da": f"E{evil}"})),),
+        exercises=(f"X{evil}",), regions=(_region((0, 0), (10, 0), (0, 10)),))
+    out = tmp_path / "evil.apkg"
+    _write([muscle], out, {"evil": 1_700_000_000}, lang="da")
+    _import(collection, out)
+    note = _notes(collection)["evil"]
+    for field in ("Name", "Latin", "Origin", "Insertion", "Functions", "Exercises"):
+        assert "<img" not in note[field] and "&lt;img" in note[field], field
+    for card_id in note.card_ids():
+        card = collection.get_card(card_id)
+        for side in (card.question(), card.answer()):
+            assert "onerror=" not in side.replace('onerror=&quot;', "")  # only as text
+            assert '<img src=x' not in side
+    assert _read(out)[0] == [muscle.project(FMT.carries)]
+
+
 # --- stable identity ------------------------------------------------------------------------
 
 def test_identity_depends_on_slug_and_names_only(tmp_path: Path) -> None:

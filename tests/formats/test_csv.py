@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import shlex
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, 
 from converter.registry import ReadContext, get_format
 from formats import csv as csv_format
 from formats.csv import FLAT_CARRIES, FLAT_LAYOUT
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, demo_commands
 from tests.strategies import corpora, text
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -497,14 +496,6 @@ def test_cli_writes_and_reads_both_variants(tmp_path: Path) -> None:
                                      "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert len(json.loads(out.read_text(encoding="utf-8"))["muscles"]) == 15
-
-
-def demo_commands(out: Path) -> list[list[str]]:
-    """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
-    listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
-                             f"BIN={Path(sys.executable).parent}"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
 
 
 def test_make_demo_writes_the_package_and_the_flat_sheet(tmp_path: Path) -> None:

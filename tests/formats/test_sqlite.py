@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -25,7 +24,7 @@ import formats.sqlite as sqlite_format
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, freeze, thaw
 from converter.registry import ReadContext, WriteContext, get_format
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, demo_commands
 from tests.killing import kill_while
 from tests.strategies import corpora, muscles
 
@@ -828,14 +827,6 @@ def test_format_is_registered_and_lossless() -> None:
     assert fmt.extensions == (".db", ".sqlite", ".sqlite3")
     assert [(o.name, o.is_flag, o.default) for o in fmt.options] == [("prune", True, False)]
     assert converter.registry.detect_format(Path("x.sqlite3"), for_reading=True) is fmt
-
-
-def demo_commands(out: Path) -> list[list[str]]:
-    """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
-    listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
-                             f"BIN={Path(sys.executable).parent}"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
 
 
 def test_make_demo_writes_muscles_db(tmp_path: Path) -> None:
