@@ -12,6 +12,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,24 @@ class ReadContext:
     #: When set, readers that know where fields are in the file call it with each
     #: muscle and a function from a field path (``origin.da``) to (line, column).
     located: Callable[[Muscle, Callable[[str], tuple[int, int] | None]], None] | None = None
+
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The bytes of an input file, refusing files over :attr:`max_bytes` before
+        reading them; problems are :class:`MuscleError` (``file-too-large``,
+        ``unreadable``)."""
+        name = str(path)
+        try:
+            size = os.stat(path).st_size
+            if size > self.max_bytes:
+                raise MuscleError(Diagnostic(name, None, None, "", "file-too-large",
+                                             f"is {size} bytes, over the limit of "
+                                             f"{self.max_bytes} (--max-bytes)"))
+            with open(path, "rb") as fh:
+                return fh.read()
+        except OSError as exc:
+            raise MuscleError(Diagnostic(name, None, None, "", "unreadable",
+                                         exc.strerror or str(exc))) from None
 
 
 @dataclass

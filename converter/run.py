@@ -216,19 +216,12 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
     """(path, changed or None when it failed, diagnostics) of one file."""
     path, format_name, default_lang, max_bytes, check = item
     fmt = get_format(format_name)
+    ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise error(path, "file-too-large", f"is {size} bytes, over the limit of "
-                        f"{max_bytes} (--max-bytes)")
-        raw = Path(path).read_bytes()
-        new = fmt.reformat(raw, path, ReadContext(default_lang=default_lang,
-                                                  max_bytes=max_bytes))
+        raw = ctx.read_bytes(Path(path))
+        new = fmt.reformat(raw, path, ctx)
     except MuscleError as exc:
         return path, None, exc.diagnostics
-    except OSError as exc:
-        return path, None, [Diagnostic(path, None, None, "", "unreadable",
-                                       exc.strerror or str(exc))]
     changed = new.encode("utf-8") != raw
     if changed and not check:
         with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:

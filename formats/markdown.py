@@ -105,14 +105,7 @@ def _front_matter(path: str, size: int, mtime_ns: int) -> str:
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
     """Read and validate one muscle file, enforcing the size limit."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > ctx.max_bytes:
-            raise error(name, "file-too-large", f"is {size} bytes, over the limit of "
-                        f"{ctx.max_bytes} (--max-bytes)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(name, "unreadable", exc.strerror or str(exc)) from None
+    raw = ctx.read_bytes(path)
     return parse(decode(raw, name), name, path.stem, ctx.default_lang, ctx.located)
 
 

@@ -35,7 +35,7 @@ class SvgFormat(Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path
-        root = _parse(target, ctx.max_bytes)
+        root = _parse(target, ctx)
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
             if slug is None:
@@ -72,20 +72,13 @@ def _save(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def _parse(path: Path, max_bytes: int) -> Any:
+def _parse(path: Path, ctx: ReadContext) -> Any:
     """The root element of an SVG file, or one diagnostic saying why there is none."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(name, "file-too-large", f"is {size} bytes, over the limit of "
-                        f"{max_bytes} (--max-bytes)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(name, "unreadable", exc.strerror or str(exc)) from None
+    raw = ctx.read_bytes(path)
     try:
         root = fromstring(raw)
     except ParseError as exc:
