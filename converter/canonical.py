@@ -27,34 +27,26 @@ _RENAMED = (("function[", "functions["), ("function", "functions"), ("coords", "
 
 def to_canonical(muscle: Muscle) -> dict[str, Any]:
     """The canonical dict of a muscle; region numbers are ``int`` or ``Decimal``."""
+    return {**_head(muscle), "regions": [[[x, y] for x, y in r.points] for r in muscle.regions],
+            "body": muscle.body, "extra": thaw(muscle.extra)}
+
+
+def _head(muscle: Muscle) -> dict[str, Any]:
+    """The canonical fields before ``regions``, in order (``_HEAD``)."""
     return {
-        "slug": muscle.slug,
-        "title": muscle.title,
-        "latin": muscle.latin,
-        "origin": dict(muscle.origin),
-        "insertion": dict(muscle.insertion),
-        "functions": [{"short": dict(f.short), "extended": dict(f.extended)}
-                      for f in muscle.functions],
-        "exercises": list(muscle.exercises),
-        "image": muscle.image,
-        "image_focus": muscle.image_focus,
-        "regions": [[[x, y] for x, y in r.points] for r in muscle.regions],
-        "body": muscle.body,
-        "extra": thaw(muscle.extra),
-    }
-
-
-def dumps(muscle: Muscle) -> str:
-    """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
-    head = _COMPACT.encode({
         "slug": muscle.slug, "title": muscle.title, "latin": muscle.latin,
         "origin": dict(muscle.origin.items()), "insertion": dict(muscle.insertion.items()),
         "functions": [{"short": dict(f.short.items()), "extended": dict(f.extended.items())}
                       for f in muscle.functions],
-        "exercises": muscle.exercises, "image": muscle.image,
-        "image_focus": muscle.image_focus})
+        "exercises": list(muscle.exercises), "image": muscle.image,
+        "image_focus": muscle.image_focus}
+
+
+def dumps(muscle: Muscle) -> str:
+    """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
     regions = ",".join("[" + ",".join(f"[{x},{y}]" for x, y in r.points) + "]"
                        for r in muscle.regions)
+    head = _COMPACT.encode(_head(muscle))
     tail = _COMPACT.encode({"body": muscle.body, "extra": thaw(muscle.extra)})
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 

@@ -99,11 +99,7 @@ class LocalizedText(FrozenMap):
 
     def __init__(self, items: Mapping[str, str] | tuple[tuple[str, str], ...] = ()) -> None:
         pairs = items.items() if isinstance(items, (dict, Mapping)) else items
-        ordered = tuple(sorted(pairs))
-        self._items = ordered
-        self._index = dict(ordered)
-        if len(self._index) != len(ordered):
-            raise ValueError("duplicate key in LocalizedText")
+        super().__init__(tuple(sorted(pairs)))
 
     def pick(self, lang: str) -> tuple[str, str] | None:
         """Return ``(language, text)`` in ``lang``, else in the first language present."""

@@ -145,7 +145,7 @@ def _read_one(item: _Item) -> _Result:
         if cacheable:
             recorded, seen = time.time_ns(), stamp(path)
             content = digest(path)
-        mtime = _mtime(path)
+        mtime = _mtime(path, seen)
         for muscle in fmt.read(Path(path), ctx):
             found = check_muscle(muscle, path, size)
             diagnostics.extend(found)
