@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,7 +56,6 @@ _WORDS = {
     "da": {"map": "Muskelkort", "muscles": "Muskler", "image_map": "Billedkort"},
 }
 # Characters XML 1.0 cannot hold at all, not even as character references.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 MAP_CSS = """\
@@ -123,7 +123,12 @@ def viewbox_for_size(size: str) -> ViewBox:
 
 def xml_clean(text: str) -> str:
     """``text`` with characters XML cannot hold (e.g. U+FFFE) replaced by U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    return _not_xml().sub("\ufffd", text)
+
+
+@lru_cache(maxsize=1)
+def _not_xml() -> re.Pattern[str]:  # compiled at first use: its character set is slow to build
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:

@@ -8,7 +8,6 @@ back with ``json.loads(text, parse_float=Decimal)``.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -120,7 +119,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
                                          "letters, digits and single hyphens)"))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
-        raise MuscleError([replace(d, field=prefix + _rename(d.field))
+        raise MuscleError([d._replace(field=prefix + _rename(d.field))
                            for d in exc.diagnostics]) from None
     return muscle
 

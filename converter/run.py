@@ -6,12 +6,14 @@ raised, so one bad file never stops the others.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import multiprocessing
 import os
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 from .atomic import atomic_file
 from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, MuscleError, error
+from .diagnostics import Diagnostic, MuscleError, error, pack, unpack
 from .lint import CorpusLint, parse_size
 from .model import Muscle
 from .pipeline import Input, Reader, discover, locate_lines
@@ -98,12 +100,18 @@ class _Incremental:
             return None
         output = output_signature(self.output) if self.output else ""
         found = self.cache.replay(self.key, self.inputs, output)
-        if isinstance(found, RunResult):
-            found.summary = (f"{self.output}: up to date (nothing changed since the last "
-                             "run)" if self.output else None)
-            found.replayed, found.parsed = True, 0
-            return found
-        return None
+        if not (isinstance(found, tuple) and len(found) == 2
+                and isinstance(found[0], RunResult) and isinstance(found[1], bytes)):
+            return None
+        found, packed = found
+        try:
+            found.diagnostics = list(unpack(packed))
+        except (ValueError, zlib.error):
+            return None
+        found.summary = (f"{self.output}: up to date (nothing changed since the last "
+                         "run)" if self.output else None)
+        found.replayed, found.parsed = True, 0
+        return found
 
     def record(self, result: RunResult) -> None:
         """Remember ``result`` for an identical later run; close the cache."""
@@ -111,7 +119,9 @@ class _Incremental:
             return
         if self.inputs is not None:
             output = output_signature(self.output) if self.output else ""
-            self.cache.record(self.key, self.inputs, output, result)
+            shell = dataclasses.replace(result, diagnostics=[])
+            self.cache.record(self.key, self.inputs, output,
+                              (shell, pack(result.diagnostics)))
         self.cache.close()
 
 

@@ -15,9 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-
-from converter import yamlsafe
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
@@ -28,9 +25,16 @@ from converter.slug import slugify
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
 
-# python-frontmatter's default boundary pattern (``^-{3,}\s*$``) lets ``\s*`` swallow
-# blank lines after the closing ``---``, so bodies would not survive verbatim.
-_HANDLER = frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
+@lru_cache(maxsize=1)
+def _handler() -> Any:
+    r"""python-frontmatter's YAML handler, with a closing ``---`` that swallows no blank
+    lines after it (the default ``^-{3,}\s*$`` does, so bodies would not survive
+    verbatim). Imported at the first file read: a replayed run needs no YAML."""
+    import frontmatter
+
+    return frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
+
+
 _WIDTH = 4096  # no folding: one line per value, as authors write it
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
@@ -52,11 +56,12 @@ def decode(raw: bytes, path: str) -> str:
 
 def split(text: str, path: str) -> tuple[str, str]:
     """Split into (front-matter YAML, body). The YAML's first line is the file's line 1."""
-    if not _HANDLER.detect(text) or not text.startswith("---"):
+    handler = _handler()
+    if not handler.detect(text) or not text.startswith("---"):
         raise error(path, "no-front-matter", "has no front matter (the first line must be ---)",
                     line=1, column=1)
     try:
-        fm, content = _HANDLER.split(text)
+        fm, content = handler.split(text)
     except ValueError:
         raise error(path, "unterminated-front-matter",
                     "front matter is not closed by a --- line", line=1, column=1) from None
@@ -67,6 +72,8 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
           located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
     """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`); ``located``
     is called with the muscle and a function giving any field's line and column."""
+    from converter import yamlsafe
+
     fm, body = split(text, path)
     try:
         data, node = yamlsafe.load_with_nodes(fm)
@@ -91,6 +98,8 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
 def _locate(fm: str, field: str) -> tuple[int, int] | None:
     """File line and column (1-based) of a field path in front-matter YAML (the
     YAML's line 0 is the file's line 1)."""
+    from converter import yamlsafe
+
     found = yamlsafe.locate(fm, yamlsafe.steps(field))
     return (found[0] + 1, found[1] + 1) if found else None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,5 +103,5 @@ def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
     try:
         return muscle_from_front_matter(front, path=path, slug_hint=slug)
     except MuscleError as exc:
-        raise MuscleError([replace(d, field=f"{where}.{d.field.replace('coords', 'regions')}")
+        raise MuscleError([d._replace(field=f"{where}.{d.field.replace('coords', 'regions')}")
                            for d in exc.diagnostics]) from None
