@@ -1,12 +1,17 @@
 """Incremental runs: files already read, and whole runs that need not happen again.
 
-One SQLite file in the cache directory (:func:`default_directory`) holds two tables:
+One SQLite file in the cache directory (:func:`default_directory`) holds three tables:
 
 * ``files``: per input file and *read key* (the tool's code, the reader and every option
-  that changes reading), the file's size, mtime and sha256 and the pickled result of
-  reading and linting it. A file is read again only when its size or mtime changed
-  *and* its content did. A file whose mtime lies within :data:`RACY_NS` of the moment it
-  was recorded is always hashed, since an edit in the same clock tick keeps its mtime.
+  that changes reading), the file's size, mtime and sha256, the pickled result of
+  reading and linting it, and its muscles, pickled apart (a run that needs only the
+  result, such as ``validate``, does not unpickle them). A file is read again only when
+  its size or mtime changed *and* its content did. A file whose mtime lies within
+  :data:`RACY_NS` of the moment it was recorded is always hashed, since an edit in the
+  same clock tick keeps its mtime.
+* ``records``: per file and *record key* (read key, writer, its code and options), the
+  records a record writer made of the file's muscles (see ``Format.record``), valid
+  while the ``files`` row has the same sha256.
 * ``runs``: per *run key* (command, writer, every option, output path, sources), a
   signature of every input's path, size and mtime and of the output, and the run's
   result. When both match, the run is replayed: the same diagnostics, summary and exit
@@ -35,25 +40,41 @@ RACY_NS = 2_000_000_000
 #: Entries not used for this many days are dropped.
 KEEP_DAYS = 30
 _FLUSH = 500
-_FILE = "cache-v1.sqlite"
+_FILE = "cache-v2.sqlite"
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS files (
     key TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
     recorded INTEGER NOT NULL, digest BLOB NOT NULL, result BLOB NOT NULL,
+    muscles BLOB NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (key, path)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS records (
+    key TEXT NOT NULL, path TEXT NOT NULL, digest BLOB NOT NULL, records BLOB NOT NULL,
     used INTEGER NOT NULL, PRIMARY KEY (key, path)) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS runs (
     key TEXT NOT NULL PRIMARY KEY, inputs TEXT NOT NULL, output TEXT NOT NULL,
     result BLOB NOT NULL, used INTEGER NOT NULL)""",
 )
+_TABLES = ("files", "records", "runs")
 _KNOWN = "SELECT path, size, mtime, recorded, digest, used FROM files WHERE key = ?"
-_RESULT = "SELECT result FROM files WHERE key = ? AND path = ?"
+#: Results of many files (with their muscles, or their records when fresh) in one query.
+_RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used FROM files f
+    LEFT JOIN records r ON r.key = ? AND r.path = f.path AND r.digest = f.digest
+    WHERE f.key = ? AND f.path IN ({paths})"""
+#: Paths per :data:`_RESULTS` query (SQLite allows 999 parameters in every version).
+BATCH = 256
 _STORE = """INSERT OR REPLACE INTO files
-    (key, path, size, mtime, recorded, digest, result, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+    (key, path, size, mtime, recorded, digest, result, muscles, used)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _RESTAMP = """UPDATE files SET size = ?, mtime = ?, recorded = ?, used = ?
     WHERE key = ? AND path = ?"""
+_STORE_RECORDS = """INSERT OR REPLACE INTO records (key, path, digest, records, used)
+    VALUES (?, ?, ?, ?, ?)"""
+_REUSE_RECORDS = "UPDATE records SET used = ? WHERE key = ? AND path = ?"
 _REPLAY = "SELECT inputs, output, result FROM runs WHERE key = ?"
 _RECORD = """INSERT OR REPLACE INTO runs (key, inputs, output, result, used)
     VALUES (?, ?, ?, ?, ?)"""
+#: What unpickling a damaged or foreign cache entry may raise.
+_BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+               ValueError, IndexError)
 
 Stamp = tuple[int, int]  # (size, mtime in ns)
 
@@ -116,6 +137,8 @@ class Cache:
         self._conn = conn
         self._pending: list[tuple] = []
         self._restamps: list[tuple] = []
+        self._pending_records: list[tuple] = []
+        self._record_uses: list[tuple] = []
         self._today = _today()
         #: read key -> {path: (size, mtime, recorded, digest, used)}, loaded at first use
         #: in one query (one query per file costs more than reading small files).
@@ -171,30 +194,63 @@ class Cache:
         except (OSError, sqlite3.Error):
             return False
 
-    def result(self, read_key: str, path: str) -> Any:
-        """The recorded result of a file :meth:`fresh` accepted (None if it vanished)."""
+    def results(self, read_key: str, paths: list[str], *, muscles: bool = False,
+                record_key: str = "") -> dict[str, tuple[Any, Any, Any]]:
+        """path -> (result, muscles, records) recorded for files :meth:`fresh` accepted
+        (at most :data:`BATCH` of them), in one query. Muscles are unpickled only when
+        asked for; records are those cached under ``record_key`` for the same content,
+        else None. A file whose entry vanished or is damaged is left out."""
+        query = _RESULTS.format(muscles="f.muscles" if muscles else "NULL",
+                                paths=", ".join("?" * len(paths)))
+        found = {}
         try:
-            row = self._conn.execute(_RESULT, (read_key, path)).fetchone()
-            return pickle.loads(row[0]) if row else None
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError,
-                ImportError, TypeError):
-            return None
+            rows = self._conn.execute(query, (record_key, read_key, *paths)).fetchall()
+        except sqlite3.Error:
+            return {}
+        for path, result, muscle_blob, records, used in rows:
+            try:
+                found[path] = (pickle.loads(result),
+                               None if muscle_blob is None else pickle.loads(muscle_blob),
+                               None if records is None else pickle.loads(records))
+            except _BAD_PICKLE:
+                continue
+            if records is not None and used < self._today:
+                self._record_uses.append((self._today, record_key, path))
+        return found
 
     def store(self, read_key: str, path: str, seen: Stamp, content: bytes, recorded: int,
-              result: bytes) -> None:
-        """Record a pickled ``result`` for the content with ``seen`` stamp and ``content``
-        hash; ``recorded`` is when the stamp was taken (ns)."""
-        self._pending.append((read_key, path, *seen, recorded, content, result, self._today))
+              result: bytes, muscles: bytes, records: tuple[str, bytes] | None = None
+              ) -> None:
+        """Record a pickled ``result`` and ``muscles`` (and ``records`` as (record key,
+        pickle)) for the content with ``seen`` stamp and ``content`` hash; ``recorded``
+        is when the stamp was taken (ns)."""
+        self._pending.append((read_key, path, *seen, recorded, content, result, muscles,
+                              self._today))
+        if records is not None:
+            self._pending_records.append((records[0], path, content, records[1],
+                                          self._today))
         if len(self._pending) >= _FLUSH:
             self.flush()
+
+    def store_records(self, read_key: str, record_key: str, path: str, records: bytes
+                      ) -> None:
+        """Record pickled ``records`` made of the content of a file :meth:`fresh` accepted."""
+        known = self._known.get(read_key, {}).get(path)
+        if known is not None:
+            self._pending_records.append((record_key, path, known[3], records, self._today))
+            if len(self._pending_records) >= _FLUSH:
+                self.flush()
 
     def flush(self) -> None:
         """Write recorded results and refreshed stamps."""
         pending, restamps = self._pending, self._restamps
-        self._pending, self._restamps = [], []
+        records, uses = self._pending_records, self._record_uses
+        self._pending, self._restamps, self._pending_records, self._record_uses = [], [], [], []
         with contextlib.suppress(sqlite3.Error), self._transaction():
             self._conn.executemany(_STORE, pending)
             self._conn.executemany(_RESTAMP, restamps)
+            self._conn.executemany(_STORE_RECORDS, records)
+            self._conn.executemany(_REUSE_RECORDS, uses)
 
     # ---- runs -----------------------------------------------------------------------
 
@@ -205,8 +261,7 @@ class Cache:
             if row is None or row[0] != inputs or row[1] != output:
                 return None
             return pickle.loads(row[2])
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError,
-                ImportError, TypeError):
+        except (sqlite3.Error, *_BAD_PICKLE):
             return None
 
     def record(self, run_key: str, inputs: str, output: str, result: Any) -> None:
@@ -220,7 +275,7 @@ class Cache:
         self.flush()
         with contextlib.suppress(sqlite3.Error):
             with self._transaction():
-                for table in ("files", "runs"):
+                for table in _TABLES:
                     self._conn.execute(f"DELETE FROM {table} WHERE used < ?",
                                        (self._today - KEEP_DAYS,))
             self._conn.close()

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic
 from .model import Muscle, Number, Point
@@ -271,13 +271,14 @@ def _compared_texts(muscle: Muscle) -> list[tuple[str, str]]:
     return found
 
 
-def _at(d: Diagnostic, position: Position | None) -> Diagnostic:
-    return d if position is None else Diagnostic(d.path, position[0], position[1], d.field,
-                                                 d.code, d.message, d.severity)
+def _warning(path: str, at: Position | None, field: str, code: str, message: str
+             ) -> Diagnostic:
+    """A corpus-lint warning, at ``at`` (line, column) when known."""
+    line, column = at or (None, None)
+    return Diagnostic(path, line, column, field, code, message, "warning")
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
+class Fingerprint(NamedTuple):
     """All the corpus lints need of one muscle: small, made where the file is parsed
     (in a worker process), stable across runs (so it can be cached)."""
 
@@ -289,8 +290,8 @@ class Fingerprint:
     #: (index, name, normalized name) of each exercise.
     exercises: tuple[tuple[int, str, str], ...]
 
-    def __reduce__(self) -> tuple[Any, ...]:  # one per file crosses from the workers
-        return (Fingerprint, (self.languages, self.anchors, self.texts, self.exercises))
+    def __reduce__(self) -> tuple[Any, ...]:  # one per file: unpickled without a Python call
+        return (tuple.__new__, (Fingerprint, tuple(self)))
 
 
 def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerprint:
@@ -340,8 +341,13 @@ class CorpusLint:
         self.paths.append(path)
         self._masks.extend(self._mask(languages) for languages in print_.languages)
         self._anchors.extend(print_.anchors)
+        texts = self._texts
         for field_path, digest, at in print_.texts:
-            self._same_text(owner, field_path, digest, at)
+            seen = texts.get(digest)
+            if seen is None:
+                texts[digest] = [owner, field_path, at, 0]
+            elif seen[0] != owner:
+                self._same_text(seen, path, field_path, at)
         for i, name, key in print_.exercises:
             first = self._exercises.setdefault(key, (name, owner))
             if first[0] != name:
@@ -350,42 +356,40 @@ class CorpusLint:
                     f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
                     f"in {self.paths[first[1]]}", "warning"))
 
-    def _same_text(self, owner: int, field: str, digest: int, at: Position | None) -> None:
-        seen = self._texts.setdefault(digest, [owner, field, at, 0])
+    def _same_text(self, seen: list, here: str, field: str, at: Position | None) -> None:
+        """Report a text in ``here`` that ``seen`` (its first owner's entry) already has."""
         first, first_field, first_at, repeats = seen
-        if first == owner:
-            return
         seen[3] = repeats = repeats + 1
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
-        here, there = self.paths[owner], self.paths[first]
-        self._found.append(_at(Diagnostic(here, None, None, field, "duplicate-text",
-                                          f"same text as {there} ({first_field})", "warning"),
-                               at))
+        there = self.paths[first]
+        self._found.append(_warning(here, at, field, "duplicate-text",
+                                    f"same text as {there} ({first_field})"))
         if repeats == 1:  # the first file hears of its first twin only
-            self._found.append(_at(Diagnostic(
-                there, None, None, first_field, "duplicate-text",
-                f"same text as {here} ({field})", "warning"), first_at))
+            self._found.append(_warning(there, first_at, first_field, "duplicate-text",
+                                        f"same text as {here} ({field})"))
 
     def finish(self) -> Iterator[Diagnostic]:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         yield from self._found
         for first, first_field, first_at, repeats in self._texts.values():
             if repeats > MAX_LISTED_REPEATS:
-                yield _at(Diagnostic(
-                    self.paths[first], None, None, first_field, "duplicate-text",
-                    f"the same text is in {repeats} other places; the first "
-                    f"{MAX_LISTED_REPEATS} are listed, the rest only here", "warning"),
-                    first_at)
+                yield _warning(self.paths[first], first_at, first_field, "duplicate-text",
+                               f"the same text is in {repeats} other places; the first "
+                               f"{MAX_LISTED_REPEATS} are listed, the rest only here")
         if len(self._languages) < 2:
             return
         full = (1 << len(self._languages)) - 1
         names = {bit: lang for lang, bit in self._languages.items()}
+        missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
         for index, mask in enumerate(self._masks):
-            owner, which = divmod(index, len(_LANGUAGE_FIELDS))
             if mask and mask != full:
-                missing = ", ".join(sorted(names[b] for b in range(len(names))
-                                           if not mask >> b & 1))
-                yield _at(Diagnostic(self.paths[owner], None, None, _LANGUAGE_FIELDS[which],
-                                     "missing-language", f"no text in {missing} (other "
-                                     "files have it)", "warning"), self._anchors[index])
+                message = missing_text.get(mask)
+                if message is None:
+                    missing = ", ".join(sorted(names[b] for b in range(len(names))
+                                               if not mask >> b & 1))
+                    message = missing_text[mask] = (f"no text in {missing} (other files "
+                                                    "have it)")
+                owner, which = divmod(index, len(_LANGUAGE_FIELDS))
+                yield _warning(self.paths[owner], self._anchors[index],
+                               _LANGUAGE_FIELDS[which], "missing-language", message)

@@ -21,12 +21,20 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .cache import Cache, Stamp, code_fingerprint, digest, stamp
+from .cache import BATCH, Cache, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, has_errors
-from .lint import Fingerprint, Position, Positions, check_muscle, fingerprint, located_fields
+from .lint import (
+    CorpusLint,
+    Fingerprint,
+    Position,
+    Positions,
+    check_muscle,
+    fingerprint,
+    located_fields,
+)
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
 
@@ -115,31 +123,53 @@ _entry_name = operator.attrgetter("name")
 
 @dataclass
 class _Result:
+    """What reading one file gave: everything but the muscles (and their records) is
+    small, and is all a later run needs of an unchanged file to lint and validate."""
+
     path: str
     mtime: float
-    muscles: list[Muscle]
     diagnostics: list[Diagnostic]
+    #: The slug and corpus-lint fingerprint of each muscle, in the file's order.
+    slugs: list[str]
+    fingerprints: list[Fingerprint]
     #: For the cache: the file's stamp and sha256 taken before it was read, and when.
     seen: Stamp | None = None
     content: bytes | None = None
     recorded: int = 0
-    #: The corpus-lint fingerprint of each muscle (one-muscle-per-file formats).
-    fingerprints: list[Fingerprint] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
+        return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
+                          self.fingerprints, self.seen, self.content, self.recorded))
 
 
+@dataclass
+class _Read:
+    """One file's :class:`_Result` with its muscles and, for a record writer, their
+    records; each part also pickled when it crossed from a worker (kept for the cache)."""
+
+    result: _Result
+    muscles: list[Muscle] | None = None
+    records: list[str] | None = None
+    blobs: tuple[bytes, bytes, bytes | None] | None = None
+
+
+#: The writer a run makes records for and its options (sorted pairs: part of a key).
+_Writer = tuple[Format, tuple[tuple[str, Any], ...]]
 #: What reading one file needs: (path, format name, read settings, cacheable); the
-#: settings are (default language, size limit, diagram size), shared by all items.
-_Settings = tuple[str, int, "tuple[int, int] | None"]
+#: settings are (default language, size limit, diagram size, record writer), shared by
+#: all items.
+_Settings = tuple[str, int, "tuple[int, int] | None", "_Writer | None"]
 _Item = tuple[str, str, _Settings, bool]
 
 
-def _read_one(item: _Item) -> _Result:
-    """Read and lint one input completely (in a worker process for per-file formats).
+def _read_one(item: _Item) -> _Read:
+    """Read and lint one input completely (in a worker process for per-file formats),
+    and make the record writer's records of its muscles.
 
     A muscle with lint errors is left out of the result; its diagnostics stay. With
     ``cacheable`` the file's stamp and hash are taken first, so a cached result is
     never newer than the content it is filed under."""
-    path, format_name, (default_lang, max_bytes, size), cacheable = item
+    path, format_name, (default_lang, max_bytes, size, writer), cacheable = item
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     diagnostics: list[Diagnostic] = []
     ctx.report = diagnostics.append
@@ -167,20 +197,38 @@ def _read_one(item: _Item) -> _Result:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
-    prints = [fingerprint(m, positions) for m in muscles] if fmt.one_muscle_per_file else None
-    return _Result(path, mtime, muscles, locate_lines(diagnostics, fmt), seen, content,
-                   recorded, prints)
+    where = positions if fmt.one_muscle_per_file else None  # one file, one muscle's fields
+    result = _Result(path, mtime, locate_lines(diagnostics, fmt), [m.slug for m in muscles],
+                     [fingerprint(m, where) for m in muscles], seen, content, recorded)
+    return _Read(result, muscles, _records(writer, muscles))
+
+
+def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:
+    """The records ``writer`` makes of ``muscles`` (None without a writer)."""
+    if writer is None:
+        return None
+    fmt, options = writer[0], dict(writer[1])
+    return [fmt.record(m, options) for m in muscles]
+
+
+def _read_chunk(items: list[_Item]) -> list[tuple[bytes, bytes, bytes | None]]:
+    """Read items in a worker. Result, muscles and records go back pickled apart: the
+    main process unpickles only what the run needs and keeps the bytes for the cache."""
+    out = []
+    for item in items:
+        read = _read_one(item)
+        out.append((_pickle(read.result), _pickle(read.muscles),
+                    None if read.records is None else _pickle(read.records)))
+    return out
+
+
+def _pickle(value: Any) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def _mtime(path: str, known: Stamp | None = None) -> float:
     """A file's modification time in seconds (from its stamp when known)."""
     return (known or stamp(path))[1] / 1e9
-
-
-def _read_chunk(items: list[_Item]) -> list[bytes]:
-    """Read items in a worker; the results go back pickled, and the main process keeps
-    those very bytes for the cache instead of pickling each result again."""
-    return [pickle.dumps(_read_one(item), pickle.HIGHEST_PROTOCOL) for item in items]
 
 
 def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> list[Diagnostic]:
@@ -205,7 +253,11 @@ def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> li
 
 @dataclass
 class Reader:
-    """Streams muscles from inputs; diagnostics and sources fill in as it goes."""
+    """Streams muscles (or a record writer's records, or only slugs) from inputs;
+    diagnostics, sources and the corpus lint fill in as it goes.
+
+    Iterate it for muscles; :meth:`records` and :meth:`slugs` load less: an unchanged
+    file's muscles are not even unpickled from the cache when its records are there."""
 
     inputs: list[Input]
     default_lang: str = "en"
@@ -214,12 +266,29 @@ class Reader:
     size: tuple[int, int] | None = None
     on_file: Callable[[int], None] | None = None
     cache: Cache | None = None
+    #: When set, every muscle streamed is added to it.
+    corpus: CorpusLint | None = None
+    #: The record writer and its options, for :meth:`records`.
+    writer: tuple[Format, dict[str, Any]] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
     files_parsed: int = 0
-    #: Corpus-lint fingerprint of the muscle just yielded, when made by the worker.
-    fingerprint: Fingerprint | None = None
+    #: Muscles streamed so far.
+    count: int = 0
+
+    def __iter__(self) -> Iterator[Muscle]:
+        for _, muscle in self._stream("muscles"):
+            yield muscle
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """(slug, record) of every muscle, made by :attr:`writer`'s ``record``."""
+        return self._stream("records")
+
+    def slugs(self) -> Iterator[str]:
+        """The slug of every muscle, loading nothing else (for validating)."""
+        for slug, _ in self._stream("slugs"):
+            yield slug
 
     def read_key(self) -> str:
         """What a cached reading depends on besides the file: code and read options."""
@@ -227,15 +296,111 @@ class Reader:
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 
-    def _parsed(self, items: Iterator[_Item], count: int) -> Iterator[
-            tuple[_Result, bytes | None]]:
-        """Read ``count`` ``items`` in order, in a process pool when there are enough;
-        each result with its pickle when it crossed from a worker. At most
-        :data:`WINDOW` chunks per worker are in flight, so memory stays flat however
-        far the consumer lags."""
+    def _writer_spec(self) -> _Writer:
+        assert self.writer is not None, "records() needs a writer"
+        fmt, options = self.writer
+        return fmt, tuple(sorted(options.items()))
+
+    def _record_key(self, read_key: str) -> str:
+        """What cached records depend on besides the reading: the writer's code and options."""
+        assert self.writer is not None
+        fmt, options = self._writer_spec()
+        module = sys.modules[type(fmt).__module__]
+        return cache_key(read_key, code_fingerprint({module}), type(fmt).__qualname__,
+                         fmt.name, options)
+
+    def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:
+        """(slug, its muscle or record or None, by ``kind``) of each muscle whose slug
+        is the first of its kind."""
+        for read in self._reads(kind):
+            self.files_read += 1
+            if self.on_file:
+                self.on_file(1)
+            result = read.result
+            self.diagnostics.extend(result.diagnostics)
+            payloads = read.muscles if kind == "muscles" else read.records
+            for i, slug in enumerate(result.slugs):
+                first = self.sources.get(slug)
+                if first is not None:
+                    self.diagnostics.append(Diagnostic(
+                        result.path, None, None, "slug", "duplicate-slug",
+                        f"slug {slug!r} is already used by {first.path}"))
+                    continue
+                self.sources[slug] = Source(result.path, result.mtime)
+                if self.corpus is not None:
+                    self.corpus.add_fingerprint(result.fingerprints[i], result.path)
+                self.count += 1
+                yield slug, None if payloads is None else payloads[i]
+
+    def _reads(self, kind: str) -> Iterator[_Read]:
+        """Every input's reading in input order: from the cache when it still holds
+        (one-muscle-per-file formats only), freshly read otherwise."""
+        cache = self.cache
+        key = self.read_key() if cache else ""
+        record_key = self._record_key(key) if cache and kind == "records" else ""
+        cached = [cache is not None and i.format.one_muscle_per_file
+                  and cache.fresh(key, i.path, i.stamp) for i in self.inputs]
+        settings = (self.default_lang, self.max_bytes, self.size,
+                    self._writer_spec() if kind == "records" else None)
+        items = ((i.path, i.format.name, settings,
+                  cache is not None and i.format.one_muscle_per_file)
+                 for i, hit in zip(self.inputs, cached, strict=True) if not hit)
+        parsed = self._parsed(items, cached.count(False), kind)
+        recalled = self._recalled(key, record_key, kind, (
+            i for i, hit in zip(self.inputs, cached, strict=True) if hit))
+        for item, hit in zip(self.inputs, cached, strict=True):
+            read = next(recalled) if hit else None
+            if read is None:
+                read = next(parsed) if not hit else _read_one(
+                    (item.path, item.format.name, settings, True))
+                self.files_parsed += 1
+                if cache and read.result.seen and read.result.content:
+                    self._store(cache, key, record_key, read)
+            yield read
+
+    def _recalled(self, key: str, record_key: str, kind: str, hits: Iterator[Input]
+                  ) -> Iterator[_Read | None]:
+        """The cached reading of each file in ``hits`` (files :meth:`Cache.fresh`
+        accepted), with what ``kind`` needs, fetched a batch at a time; None for a file
+        whose entry vanished. Missing records are made and cached."""
+        cache = self.cache
+        while batch := list(itertools.islice(hits, BATCH)):
+            assert cache is not None  # only a cache accepts files
+            found = cache.results(key, [i.path for i in batch], muscles=kind == "muscles",
+                                  record_key=record_key)
+            for item in batch:
+                entry = found.get(item.path)
+                if entry is None:
+                    yield None
+                    continue
+                result, muscles, records = entry
+                result.mtime = _mtime(item.path, item.stamp)  # a touched file is newer
+                if kind == "records" and records is None:
+                    entry = cache.results(key, [item.path], muscles=True).get(item.path)
+                    if entry is None:
+                        yield None
+                        continue
+                    records = _records(self._writer_spec(), entry[1])
+                    cache.store_records(key, record_key, item.path, _pickle(records))
+                yield _Read(result, muscles, records)
+
+    @staticmethod
+    def _store(cache: Cache, key: str, record_key: str, read: _Read) -> None:
+        result = read.result
+        assert result.seen is not None and result.content is not None
+        blobs = read.blobs or (_pickle(result), _pickle(read.muscles),
+                               None if read.records is None else _pickle(read.records))
+        cache.store(key, result.path, result.seen, result.content, result.recorded,
+                    blobs[0], blobs[1],
+                    (record_key, blobs[2]) if record_key and blobs[2] is not None else None)
+
+    def _parsed(self, items: Iterator[_Item], count: int, kind: str) -> Iterator[_Read]:
+        """Read ``count`` ``items`` in order, in a process pool when there are enough,
+        unpickling only what ``kind`` needs. At most :data:`WINDOW` chunks per worker
+        are in flight, so memory stays flat however far the consumer lags."""
         if self.jobs <= 1 or count < 2 * CHUNK:
             for item in items:
-                yield _read_one(item), None
+                yield _read_one(item)
             return
         chunks = iter(lambda: list(itertools.islice(items, CHUNK)), [])
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -247,48 +412,7 @@ class Reader:
                 pending.extend(pool.apply_async(_read_chunk, (chunk,))
                                for chunk in itertools.islice(chunks, 1))
                 for blob in blobs:
-                    yield pickle.loads(blob), blob
-
-    def _results(self) -> Iterator[_Result]:
-        """Every input's result in input order: from the cache when it still holds
-        (single-muscle-per-file formats only), freshly read otherwise."""
-        cache = self.cache
-        key = self.read_key() if cache else ""
-        cached = [cache is not None and i.format.one_muscle_per_file
-                  and cache.fresh(key, i.path, i.stamp) for i in self.inputs]
-        settings = (self.default_lang, self.max_bytes, self.size)
-        items = ((i.path, i.format.name, settings,
-                  cache is not None and i.format.one_muscle_per_file)
-                 for i, hit in zip(self.inputs, cached, strict=True) if not hit)
-        parsed = self._parsed(items, cached.count(False))
-        for item, hit in zip(self.inputs, cached, strict=True):
-            result = cache.result(key, item.path) if hit and cache else None
-            if result is not None:  # same content; a touched file's muscles are newer
-                result.mtime = _mtime(item.path, item.stamp)
-            else:
-                result, blob = next(parsed) if not hit else (_read_one(
-                    (item.path, item.format.name, settings, True)),
-                    None)
-                self.files_parsed += 1
-                if cache and result.seen and result.content:
-                    cache.store(key, result.path, result.seen, result.content, result.recorded,
-                                blob or pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-            yield result
-
-    def __iter__(self) -> Iterator[Muscle]:
-        for result in self._results():
-            self.files_read += 1
-            if self.on_file:
-                self.on_file(1)
-            self.diagnostics.extend(result.diagnostics)
-            prints = result.fingerprints or [None] * len(result.muscles)
-            for muscle, print_ in zip(result.muscles, prints, strict=True):
-                first = self.sources.get(muscle.slug)
-                if first is not None:
-                    self.diagnostics.append(Diagnostic(
-                        result.path, None, None, "slug", "duplicate-slug",
-                        f"slug {muscle.slug!r} is already used by {first.path}"))
-                    continue
-                self.sources[muscle.slug] = Source(result.path, result.mtime)
-                self.fingerprint = print_
-                yield muscle
+                    yield _Read(pickle.loads(blob[0]),
+                                pickle.loads(blob[1]) if kind == "muscles" else None,
+                                pickle.loads(blob[2]) if kind == "records" and blob[2]
+                                else None, blob)

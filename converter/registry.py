@@ -125,7 +125,14 @@ class Format:
     @property
     def can_write(self) -> bool:
         """Whether this format has a writer."""
-        return type(self).write is not Format.write
+        return type(self).write is not Format.write or self.writes_records
+
+    @property
+    def writes_records(self) -> bool:
+        """Whether this format's output is one record per muscle, made of that muscle
+        alone (:meth:`record`) and put together by :meth:`write_records`. The core may
+        then make records where files are read, in parallel, and cache them per file."""
+        return type(self).record is not Format.record
 
     @property
     def lossless(self) -> bool:
@@ -139,9 +146,24 @@ class Format:
                                      f"the {self.name} format has no reader"))
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str | None:
-        """Write ``muscles`` to ``out`` atomically; return an optional summary line."""
+        """Write ``muscles`` to ``out`` atomically; return an optional summary line.
+
+        A record writer need not override it: its records go to :meth:`write_records`."""
+        if self.writes_records:
+            return self.write_records(((m.slug, self.record(m, ctx.options)) for m in muscles),
+                                      out, ctx)
         raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                      f"the {self.name} format has no writer"))
+
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        """A record writer's text for one muscle: a pure function of ``muscle`` and the
+        writer ``options``, so it can be made in a worker process and cached."""
+        raise NotImplementedError
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str | None:
+        """Write (slug, :meth:`record`) pairs, in input order, to ``out`` atomically."""
+        raise NotImplementedError
 
     @property
     def can_format(self) -> bool:

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, MuscleError, error, pack, unpack
 from .lint import CorpusLint, parse_size
-from .model import Muscle
 from .pipeline import Input, Reader, discover, locate_lines
 from .registry import Format, ReadContext, WriteContext, get_format
 
@@ -54,19 +53,9 @@ def _size(size: str | None) -> tuple[int, int] | None:
         raise error("--size", "bad-size", str(exc)) from None
 
 
-def _linted(reader: Reader, corpus: CorpusLint, result: RunResult) -> Iterator[Muscle]:
-    for muscle in reader:
-        path = reader.sources[muscle.slug].path
-        if reader.fingerprint is not None:
-            corpus.add_fingerprint(reader.fingerprint, path)
-        else:
-            corpus.add(muscle, path)
-        result.count += 1
-        yield muscle
-
-
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
             corpus: CorpusLint) -> RunResult:
+    result.count = reader.count
     result.diagnostics = problems + reader.diagnostics + locate_lines(list(corpus.finish()))
     result.failed = len({d.path for d in result.diagnostics if d.severity == "error"})
     return result
@@ -149,8 +138,8 @@ def _batch(run: Callable[..., RunResult]) -> Callable[..., RunResult]:
 def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               options: dict[str, Any], *, from_format: str | None, default_lang: str,
               jobs: int, max_bytes: int, size: str | None, progress: Progress,
-              cache_dir: Path | None, write: Callable[[Reader, Iterator[Muscle], list[
-                  Diagnostic]], str | None]) -> RunResult:
+              cache_dir: Path | None, writer: Format | None,
+              write: Callable[[Reader, list[Diagnostic]], str | None]) -> RunResult:
     """Discover, replay from the cache or read (and write), lint, record."""
     sources = list(sources)
     inputs, problems = discover(sources, from_format)
@@ -163,11 +152,12 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if progress:
             progress(len(inputs))
         return replayed
-    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=_size(size), on_file=progress, cache=incremental.cache)
     corpus, result = CorpusLint(), RunResult()
+    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
+                    size=_size(size), on_file=progress, cache=incremental.cache,
+                    corpus=corpus, writer=(writer, dict(options)) if writer else None)
     try:
-        result.summary = write(reader, _linted(reader, corpus, result), problems)
+        result.summary = write(reader, problems)
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
@@ -189,10 +179,12 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     last one (inputs, options, output untouched) is replayed without writing."""
     options = dict(options or {})
 
-    def write(reader: Reader, muscles: Iterator[Muscle], problems: list[Diagnostic]) -> Any:
+    def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
         try:
-            return writer.write(muscles, output, ctx)
+            if writer.writes_records:
+                return writer.write_records(reader.records(), output, ctx)
+            return writer.write(reader, output, ctx)
         except OSError as exc:  # the output's place: a file in the way, no permission...
             blocker = str(exc.filename or "")
             where = f" ({blocker})" if blocker and str(output).startswith(blocker) \
@@ -203,7 +195,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=write)
+                     progress=progress, cache_dir=cache_dir, write=write,
+                     writer=writer if writer.writes_records else None)
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
@@ -212,13 +205,13 @@ def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      progress: Progress = None, cache_dir: Path | None = None) -> RunResult:
     """Read, validate and lint ``sources`` without writing anything."""
 
-    def consume(reader: Reader, muscles: Iterator[Muscle], problems: list[Diagnostic]) -> None:
-        for _ in muscles:
+    def consume(reader: Reader, problems: list[Diagnostic]) -> None:
+        for _ in reader.slugs():
             pass
 
     return _read_run("validate", sources, None, {}, from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=consume)
+                     progress=progress, cache_dir=cache_dir, write=consume, writer=None)
 
 
 def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -36,18 +37,19 @@ class JsonFormat(Format):
                 for diagnostic in exc.diagnostics:
                     ctx.report(diagnostic)
 
-    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        return canonical.dumps(muscle)
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str:
         """Stream: each record is parked on disk and copied out in slug order, so
         memory holds only the slugs."""
         with SortedSpool(("record",)) as spool:
-            for muscle in muscles:
-                spool.add(muscle.slug, record=canonical.dumps(muscle))
+            for slug, record in records:
+                spool.add(slug, record=record)
             with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(f'{{"$schema":{json.dumps(canonical.SCHEMA_ID)},"muscles":[')
                 for i, record in enumerate(spool.sorted("record")):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
             return f"wrote {len(spool)} muscles to {out}"
-
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -41,11 +42,15 @@ class JsonlFormat(Format):
                         ctx.report(Diagnostic(d.path, number, None, d.field, d.code,
                                               d.message, d.severity))
 
-    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        return canonical.dumps(muscle)
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str:
         count = 0
         with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
-            for muscle in muscles:
-                fh.write(canonical.dumps(muscle))
+            for _, record in records:
+                fh.write(record)
                 fh.write("\n")
                 count += 1
         return f"wrote {count} muscles to {out}"

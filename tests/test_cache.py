@@ -17,7 +17,8 @@ import converter.pipeline
 import converter.run
 from converter.cache import Cache
 from converter.cli import cli
-from converter.registry import get_format
+from converter.model import Muscle
+from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
 from tests.conftest import ROOT, SEED
 
@@ -194,7 +195,7 @@ def test_an_unsafe_or_broken_cache_is_ignored(corpus: Path, tmp_path: Path) -> N
     assert api(corpus, tmp_path / "a.json", shared).parsed == COUNT + 2
     broken = tmp_path / "broken-cache"
     broken.mkdir(mode=0o700)
-    (broken / "cache-v1.sqlite").write_bytes(b"this is not a database" * 100)
+    (broken / "cache-v2.sqlite").write_bytes(b"this is not a database" * 100)
     result = api(corpus, tmp_path / "b.json", broken)
     assert result.parsed == COUNT + 2
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -205,3 +206,49 @@ def test_validate_after_convert_shares_the_parsed_files(corpus: Path, tmp_path: 
     api(corpus, tmp_path / "m.json", cache_dir)
     result = validate_sources([corpus], jobs=1, cache_dir=cache_dir)
     assert result.parsed == 0 and not result.replayed
+
+
+class Titles(Format):
+    """A record writer with an option: one title per line, shouted with ``loud``."""
+
+    name = "titles-test"
+
+    def record(self, muscle: Muscle, options: dict) -> str:
+        return muscle.title.upper() if options.get("loud") else muscle.title
+
+    def write_records(self, records, out: Path, ctx: WriteContext) -> str:
+        out.write_text("".join(f"{slug}\t{record}\n" for slug, record in records),
+                       encoding="utf-8")
+        return "written"
+
+
+def test_records_are_cached_per_writer_and_options(corpus: Path, tmp_path: Path) -> None:
+    cache_dir, out, fresh = tmp_path / "cache", tmp_path / "titles.txt", tmp_path / "fresh"
+    for jobs in (2, 1):  # made in worker processes, then in this one
+        for loud in (True, False):
+            result = convert_sources([corpus], Titles(), out, jobs=jobs, cache_dir=cache_dir,
+                                     options={"loud": loud})
+            convert_sources([corpus], Titles(), fresh, jobs=1, options={"loud": loud})
+            lines = out.read_text(encoding="utf-8").splitlines()
+            assert lines == fresh.read_text(encoding="utf-8").splitlines()
+            assert len(lines) == COUNT + 1  # the broken file has none
+            titles = [line.split("\t")[1] for line in lines]
+            assert any(title != title.upper() for title in titles) is not loud
+            assert result.parsed == (COUNT + 2 if (jobs, loud) == (2, True) else 0)
+
+
+def test_records_of_another_writer_are_made_from_cached_muscles(corpus: Path,
+                                                                 tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    assert api(corpus, tmp_path / "m.jsonl", cache_dir, to="jsonl").parsed == COUNT + 2
+    assert api(corpus, tmp_path / "m.json", cache_dir).parsed == 0  # no records yet
+    assert api(corpus, tmp_path / "m2.json", cache_dir).parsed == 0  # records now
+    _edit(corpus)
+    for name, jobs in (("a.json", 2), ("b.json", 1)):
+        convert_sources([corpus], get_format("json"), tmp_path / name, jobs=jobs,
+                        cache_dir=cache_dir)
+    fresh = tmp_path / "fresh.json"
+    convert_sources([corpus], get_format("json"), fresh, jobs=1)
+    for name in ("a.json", "b.json"):
+        assert (tmp_path / name).read_bytes() == fresh.read_bytes()
+    assert (tmp_path / "m.json").read_bytes() == (tmp_path / "m2.json").read_bytes()

@@ -70,3 +70,34 @@ def test_project_resets_uncarried_fields(sample_muscles) -> None:
     slim = muscle.project(frozenset({"slug", "title"}))
     assert (slim.slug, slim.title, slim.origin, slim.regions) == (muscle.slug, muscle.title,
                                                                   {}, ())
+
+
+class _Lines(registry.Format):
+    name = "lines-test"
+
+    def record(self, muscle, options):
+        return f"{muscle.slug}:{options.get('mark', '')}"
+
+    def write_records(self, records, out, ctx):
+        out.write_text("".join(f"{slug}={text}\n" for slug, text in records))
+        return "ok"
+
+
+def test_a_record_writer_needs_no_write(sample_muscles, tmp_path: Path) -> None:
+    fmt = _Lines()
+    assert fmt.writes_records and fmt.can_write and not fmt.can_read
+    assert not registry.get_format("csv").writes_records  # rows in several tables
+    assert registry.get_format("json").writes_records
+    out = tmp_path / "out.txt"
+    ctx = registry.WriteContext(options={"mark": "x"})
+    assert fmt.write(sample_muscles, out, ctx) == "ok"
+    assert out.read_text().splitlines() == [f"{m.slug}={m.slug}:x" for m in sample_muscles]
+
+
+def test_a_writer_without_records_or_write_cannot_write(tmp_path: Path) -> None:
+    class Nothing(registry.Format):
+        name = "nothing-test"
+
+    assert not Nothing().can_write and not Nothing().writes_records
+    with pytest.raises(registry.MuscleError):
+        Nothing().write([], tmp_path / "x", registry.WriteContext())
