@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
-from typing import Literal, NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -101,3 +102,83 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
                 yield new(Diagnostic, fields)
     if pending or not decompressor.eof:
         raise ValueError("truncated diagnostics")
+
+
+class DiagnosticLog(Sequence[Diagnostic]):
+    """An append-only list of diagnostics that keeps memory flat: past the first
+    ``in_memory`` they are packed (:func:`pack`) into a temporary file a batch at a
+    time. Iterating reads them back in order; any number of times."""
+
+    def __init__(self, items: Iterable[Diagnostic] = (), in_memory: int = 50_000) -> None:
+        self._head: list[Diagnostic] = []
+        self._batch: list[Diagnostic] = []
+        self._spilled: IO[bytes] | None = None
+        self._spans: list[tuple[int, int]] = []  # (offset, length) of each packed batch
+        self._count, self._limit = 0, in_memory
+        self.extend(items)
+
+    def append(self, diagnostic: Diagnostic) -> None:
+        """Add one diagnostic at the end."""
+        self._count += 1
+        if len(self._head) < self._limit:
+            self._head.append(diagnostic)
+            return
+        self._batch.append(diagnostic)
+        if len(self._batch) >= self._limit:
+            self._spill()
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add diagnostics at the end, in order."""
+        for d in diagnostics:
+            self.append(d)
+
+    def _spill(self) -> None:
+        if self._spilled is None:
+            self._spilled = tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
+        packed = pack(self._batch)
+        end = self._spilled.seek(0, 2)
+        self._spilled.write(packed)
+        self._spans.append((end, len(packed)))
+        self._batch = []
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        yield from self._head
+        spilled, spans, batch = self._spilled, list(self._spans), list(self._batch)
+        for offset, length in spans:
+            assert spilled is not None
+            spilled.seek(offset)
+            yield from unpack(spilled.read(length))
+        yield from batch
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("diagnostic index out of range")
+        if index < len(self._head):
+            return self._head[index]
+        return next(itertools.islice(self, index, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(
+                a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"DiagnosticLog({len(self)} diagnostics)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DiagnosticLog, (list(self),))
+
+    def close(self) -> None:
+        """Drop the temporary file (also done when the log is garbage)."""
+        if self._spilled is not None:
+            self._spilled.close()

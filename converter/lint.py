@@ -20,6 +20,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticLog
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
 
@@ -271,6 +272,10 @@ def _compared_texts(muscle: Muscle) -> list[tuple[str, str]]:
     return found
 
 
+#: Where a field is when its place is unknown (in the position arrays).
+_NOWHERE = (-1, -1)
+
+
 def _warning(path: str, at: Position | None, field: str, code: str, message: str
              ) -> Diagnostic:
     """A corpus-lint warning, at ``at`` (line, column) when known."""
@@ -313,23 +318,40 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerpri
 @dataclass
 class CorpusLint:
     """Checks across files. Feed every muscle with :meth:`add` (or its fingerprint with
-    :meth:`add_fingerprint`), then call :meth:`finish`."""
+    :meth:`add_fingerprint`), then call :meth:`finish`.
+
+    Memory per muscle is a few machine words: numbers live in arrays, field names are
+    stored once, and the warnings found go to a :class:`DiagnosticLog`."""
 
     paths: list[str] = field(default_factory=list)
-    #: text digest -> [first owner, its field, where it is in the first owner's file,
-    #: how many other places have it]
-    _texts: dict[int, list] = field(default_factory=dict)
+    #: text digest -> its entry in the ``_first_*`` arrays and ``_repeats``: the first
+    #: owner, its field, where it is in the first owner's file, how many other places
+    #: have the text.
+    _texts: dict[int, int] = field(default_factory=dict)
+    _first_owner: array = field(default_factory=lambda: array("l"))
+    _first_field: array = field(default_factory=lambda: array("l"))
+    _first_at: array = field(default_factory=lambda: array("l"))  # line, column; -1: none
+    _repeats: array = field(default_factory=lambda: array("l"))
+    _field_ids: dict[str, int] = field(default_factory=dict)
+    _field_names: list[str] = field(default_factory=list)
     _languages: dict[str, int] = field(default_factory=dict)
     _masks: list[int] = field(default_factory=list)
-    _anchors: list[Position | None] = field(default_factory=list)
+    _anchors: array = field(default_factory=lambda: array("l"))  # line, column; -1: none
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
-    _found: list[Diagnostic] = field(default_factory=list)
+    _found: DiagnosticLog = field(default_factory=DiagnosticLog)
 
     def _mask(self, languages: Iterable[str]) -> int:
         mask = 0
         for lang in languages:
             mask |= 1 << self._languages.setdefault(lang, len(self._languages))
         return mask
+
+    def _field_id(self, name: str) -> int:
+        found = self._field_ids.get(name)
+        if found is None:
+            found = self._field_ids[name] = len(self._field_names)
+            self._field_names.append(name)
+        return found
 
     def add(self, muscle: Muscle, path: str, positions: Positions | None = None) -> None:
         """Record one muscle (see :func:`fingerprint` for ``positions``)."""
@@ -340,14 +362,19 @@ class CorpusLint:
         owner = len(self.paths)
         self.paths.append(path)
         self._masks.extend(self._mask(languages) for languages in print_.languages)
-        self._anchors.extend(print_.anchors)
+        for at in print_.anchors:
+            self._anchors.extend(at or _NOWHERE)
         texts = self._texts
         for field_path, digest, at in print_.texts:
-            seen = texts.get(digest)
-            if seen is None:
-                texts[digest] = [owner, field_path, at, 0]
-            elif seen[0] != owner:
-                self._same_text(seen, path, field_path, at)
+            entry = texts.get(digest)
+            if entry is None:
+                texts[digest] = len(self._repeats)
+                self._first_owner.append(owner)
+                self._first_field.append(self._field_id(field_path))
+                self._first_at.extend(at or _NOWHERE)
+                self._repeats.append(0)
+            elif self._first_owner[entry] != owner:
+                self._same_text(entry, path, field_path, at)
         for i, name, key in print_.exercises:
             first = self._exercises.setdefault(key, (name, owner))
             if first[0] != name:
@@ -356,13 +383,19 @@ class CorpusLint:
                     f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
                     f"in {self.paths[first[1]]}", "warning"))
 
-    def _same_text(self, seen: list, here: str, field: str, at: Position | None) -> None:
-        """Report a text in ``here`` that ``seen`` (its first owner's entry) already has."""
-        first, first_field, first_at, repeats = seen
-        seen[3] = repeats = repeats + 1
+    def _first(self, entry: int) -> tuple[str, str, Position | None]:
+        """(path, field, where) of the first place a text entry was seen."""
+        line, column = self._first_at[2 * entry], self._first_at[2 * entry + 1]
+        return (self.paths[self._first_owner[entry]],
+                self._field_names[self._first_field[entry]],
+                None if line < 0 else (line, column))
+
+    def _same_text(self, entry: int, here: str, field: str, at: Position | None) -> None:
+        """Report a text in ``here`` that text ``entry`` already has elsewhere."""
+        self._repeats[entry] = repeats = self._repeats[entry] + 1
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
-        there = self.paths[first]
+        there, first_field, first_at = self._first(entry)
         self._found.append(_warning(here, at, field, "duplicate-text",
                                     f"same text as {there} ({first_field})"))
         if repeats == 1:  # the first file hears of its first twin only
@@ -372,9 +405,11 @@ class CorpusLint:
     def finish(self) -> Iterator[Diagnostic]:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         yield from self._found
-        for first, first_field, first_at, repeats in self._texts.values():
+        for entry in self._texts.values():  # in the order texts were first seen
+            repeats = self._repeats[entry]
             if repeats > MAX_LISTED_REPEATS:
-                yield _warning(self.paths[first], first_at, first_field, "duplicate-text",
+                there, first_field, first_at = self._first(entry)
+                yield _warning(there, first_at, first_field, "duplicate-text",
                                f"the same text is in {repeats} other places; the first "
                                f"{MAX_LISTED_REPEATS} are listed, the rest only here")
         if len(self._languages) < 2:
@@ -391,5 +426,6 @@ class CorpusLint:
                     message = missing_text[mask] = (f"no text in {missing} (other files "
                                                     "have it)")
                 owner, which = divmod(index, len(_LANGUAGE_FIELDS))
-                yield _warning(self.paths[owner], self._anchors[index],
+                line, column = self._anchors[2 * index], self._anchors[2 * index + 1]
+                yield _warning(self.paths[owner], None if line < 0 else (line, column),
                                _LANGUAGE_FIELDS[which], "missing-language", message)

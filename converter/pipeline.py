@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import operator
 import os
 import pickle
 import sys
 import time
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .cache import BATCH, Cache, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, MuscleError, has_errors
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
 from .lint import (
     CorpusLint,
     Fingerprint,
@@ -45,16 +45,61 @@ WINDOW = 4
 
 class Input(NamedTuple):
     """One input path (as text: a corpus has many, and most runs only pass them on),
-    the format that reads it and, when discovery saw it, the file's size and mtime.
-    A tuple: a corpus of 100,000 files has as many inputs."""
+    the format that reads it and, when discovery saw it, the file's size and mtime."""
 
     path: str
     format: Format
     stamp: Stamp | None = None
 
 
+class Inputs(Sequence[Input]):
+    """A run's inputs, compactly: per input a path string, a shared format and two
+    numbers in arrays (a corpus of 100,000 files has as many)."""
+
+    def __init__(self, items: Iterable[Input] = ()) -> None:
+        self._paths: list[str] = []
+        self._formats: list[Format] = []
+        self._sizes, self._mtimes = array("q"), array("q")  # size -1: no stamp
+        for item in items:
+            self.add(*item)
+
+    def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
+        """Add one input at the end."""
+        self._paths.append(path)
+        self._formats.append(fmt)
+        size, mtime = file_stamp or (-1, 0)
+        self._sizes.append(size)
+        self._mtimes.append(mtime)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = self._sizes[index]
+        return Input(self._paths[index], self._formats[index],
+                     None if size < 0 else (size, self._mtimes[index]))
+
+    def __iter__(self) -> Iterator[Input]:
+        for path, fmt, size, mtime in zip(self._paths, self._formats, self._sizes,
+                                          self._mtimes, strict=True):
+            yield Input(path, fmt, None if size < 0 else (size, mtime))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def formats(self) -> set[Format]:
+        """The formats that read these inputs."""
+        return set(self._formats)
+
+
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
-        list[Input], list[Diagnostic]]:
+        Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible."""
@@ -64,7 +109,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
         raise MuscleError(Diagnostic(str(from_format), None, None, "", "unknown-format",
                                      "no such format; see `muscle-convert formats`")) from None
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
-    inputs: list[Input] = []
+    inputs = Inputs()
     problems: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
@@ -76,18 +121,15 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
-            format_of = _ending_lookup(by_ending)
-            found: list[tuple[str, str, Stamp]] = []
-            _walk(str(path).rstrip(os.sep) or os.sep, tuple(by_ending), found)
-            inputs += [Input(file_path, format_of(name), file_stamp)
-                       for file_path, name, file_stamp in found]
+            _walk(str(path).rstrip(os.sep) or os.sep, tuple(by_ending),
+                  _ending_lookup(by_ending), inputs)
             continue
         fmt = forced or detected
         if fmt is None:
             problems.append(Diagnostic(str(path), None, None, "", "unknown-format",
                                        "cannot tell the format from the name; use --from"))
         else:
-            inputs.append(Input(str(path), fmt))
+            inputs.add(str(path), fmt)
     return inputs, problems
 
 
@@ -100,25 +142,31 @@ def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
     return lambda name: by_ending[next(e for e in longest_first if name.lower().endswith(e))]
 
 
-def _walk(directory: str, endings: tuple[str, ...], found: list[tuple[str, str, Stamp]]
-          ) -> None:
-    """Append (path, name, stamp) of every file below ``directory`` with one of
+def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
+          found: Inputs) -> None:
+    """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped; symlinks
     to files are followed, to folders not (no cycles). One ``scandir`` per folder, one
-    ``stat`` per file."""
+    ``stat`` per file, and only names and stamps held meanwhile."""
+    entries: list[tuple[str, Stamp | None]] = []  # (name, stamp; None for a folder)
     with os.scandir(directory) as listing:
-        entries = sorted((e for e in listing if not e.name.startswith(".")),
-                         key=_entry_name)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            _walk(entry.path, endings, found)
-        elif entry.name.lower().endswith(endings) and entry.is_file():
-            st = entry.stat()
-            found.append((entry.path, entry.name, (st.st_size, st.st_mtime_ns)))
-
-
-_entry_name = operator.attrgetter("name")
+        for entry in listing:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                entries.append((name, None))
+            elif name.lower().endswith(endings) and entry.is_file():
+                st = entry.stat()
+                entries.append((name, (st.st_size, st.st_mtime_ns)))
+    entries.sort()
+    prefix = directory if directory.endswith(os.sep) else directory + os.sep
+    for name, file_stamp in entries:
+        if file_stamp is None:
+            _walk(prefix + name, endings, format_of, found)
+        else:
+            found.add(prefix + name, format_of(name), file_stamp)
 
 
 @dataclass
@@ -198,8 +246,9 @@ def _read_one(item: _Item) -> _Read:
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
     where = positions if fmt.one_muscle_per_file else None  # one file, one muscle's fields
-    result = _Result(path, mtime, locate_lines(diagnostics, fmt), [m.slug for m in muscles],
-                     [fingerprint(m, where) for m in muscles], seen, content, recorded)
+    result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
+                     [m.slug for m in muscles], [fingerprint(m, where) for m in muscles],
+                     seen, content, recorded)
     return _Read(result, muscles, _records(writer, muscles))
 
 
@@ -231,24 +280,24 @@ def _mtime(path: str, known: Stamp | None = None) -> float:
     return (known or stamp(path))[1] / 1e9
 
 
-def locate_lines(diagnostics: list[Diagnostic], fmt: Format | None = None) -> list[Diagnostic]:
-    """Fill in line and column of diagnostics that name a field but no line.
-
-    Lookups go file by file, so a format reading (and parsing) a file once for all of
-    its fields is asked in the order that lets it."""
-    wanted = sorted({(d.path, d.field) for d in diagnostics if d.line is None and d.field})
+def locate_lines(diagnostics: Iterable[Diagnostic], fmt: Format | None = None
+                 ) -> Iterator[Diagnostic]:
+    """Fill in line and column of diagnostics that name a field but no line, as they
+    stream past; each file's format is asked once per field."""
     owners: dict[str, Format | None] = {}
     found: dict[tuple[str, str], tuple[int, int] | None] = {}
-    for path, field_path in wanted:
-        if path not in owners:
-            owners[path] = fmt or detect_format(Path(path), for_reading=True)
-        owner = owners[path]
-        found[path, field_path] = owner.locate(Path(path), field_path) if owner else None
-    out = []
     for d in diagnostics:
-        where = found.get((d.path, d.field)) if d.line is None else None
-        out.append(d._replace(line=where[0], column=where[1]) if where else d)
-    return out
+        if d.line is None and d.field:
+            key = (d.path, d.field)
+            if key not in found:
+                if d.path not in owners:
+                    owners[d.path] = fmt or detect_format(Path(d.path), for_reading=True)
+                owner = owners[d.path]
+                found[key] = owner.locate(Path(d.path), d.field) if owner else None
+            where = found[key]
+            if where:
+                d = d._replace(line=where[0], column=where[1])
+        yield d
 
 
 @dataclass
@@ -259,7 +308,7 @@ class Reader:
     Iterate it for muscles; :meth:`records` and :meth:`slugs` load less: an unchanged
     file's muscles are not even unpickled from the cache when its records are there."""
 
-    inputs: list[Input]
+    inputs: Sequence[Input]
     default_lang: str = "en"
     max_bytes: int = 4 * 1024 * 1024
     jobs: int = 1
@@ -270,7 +319,7 @@ class Reader:
     corpus: CorpusLint | None = None
     #: The record writer and its options, for :meth:`records`.
     writer: tuple[Format, dict[str, Any]] | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: DiagnosticLog = field(default_factory=DiagnosticLog)
     sources: dict[str, Source] = field(default_factory=dict)
     files_read: int = 0
     files_parsed: int = 0
@@ -292,7 +341,7 @@ class Reader:
 
     def read_key(self) -> str:
         """What a cached reading depends on besides the file: code and read options."""
-        modules = {sys.modules[cls.__module__] for cls in {type(i.format) for i in self.inputs}}
+        modules = {sys.modules[type(f).__module__] for f in {i.format for i in self.inputs}}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 
@@ -312,7 +361,7 @@ class Reader:
     def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:
         """(slug, its muscle or record or None, by ``kind``) of each muscle whose slug
         is the first of its kind."""
-        for read in self._reads(kind):
+        for path, read in self._reads(kind):  # the input's path: one string for all uses
             self.files_read += 1
             if self.on_file:
                 self.on_file(1)
@@ -323,18 +372,18 @@ class Reader:
                 first = self.sources.get(slug)
                 if first is not None:
                     self.diagnostics.append(Diagnostic(
-                        result.path, None, None, "slug", "duplicate-slug",
+                        path, None, None, "slug", "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))
                     continue
-                self.sources[slug] = Source(result.path, result.mtime)
+                self.sources[slug] = Source(path, result.mtime)
                 if self.corpus is not None:
-                    self.corpus.add_fingerprint(result.fingerprints[i], result.path)
+                    self.corpus.add_fingerprint(result.fingerprints[i], path)
                 self.count += 1
                 yield slug, None if payloads is None else payloads[i]
 
-    def _reads(self, kind: str) -> Iterator[_Read]:
-        """Every input's reading in input order: from the cache when it still holds
-        (one-muscle-per-file formats only), freshly read otherwise."""
+    def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:
+        """(path, reading) of every input in input order: from the cache when it still
+        holds (one-muscle-per-file formats only), freshly read otherwise."""
         cache = self.cache
         key = self.read_key() if cache else ""
         record_key = self._record_key(key) if cache and kind == "records" else ""
@@ -356,7 +405,7 @@ class Reader:
                 self.files_parsed += 1
                 if cache and read.result.seen and read.result.content:
                     self._store(cache, key, record_key, read)
-            yield read
+            yield item.path, read
 
     def _recalled(self, key: str, record_key: str, kind: str, hits: Iterator[Input]
                   ) -> Iterator[_Read | None]:

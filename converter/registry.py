@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .diagnostics import Diagnostic, MuscleError
 from .model import ALL_FIELDS, Muscle
@@ -39,8 +39,7 @@ class FormatOption:
     metavar: str | None = None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a muscle came from: its file and that file's modification time."""
 
     path: str

@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
+import hashlib
 import multiprocessing
 import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from .atomic import atomic_file
 from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, MuscleError, error, pack, unpack
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, error, pack, unpack
 from .lint import CorpusLint, parse_size
 from .pipeline import Input, Reader, discover, locate_lines
 from .registry import Format, ReadContext, WriteContext, get_format
@@ -36,7 +37,9 @@ class RunResult:
 
     count: int = 0
     failed: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: In the order found; a :class:`DiagnosticLog` (on disk past its first 50,000)
+    #: for ``convert`` and ``validate``.
+    diagnostics: Sequence[Diagnostic] = field(default_factory=list)
     summary: str | None = None
     changed: list[str] = field(default_factory=list)
     #: Files read and parsed (the others came from the cache); True when replayed.
@@ -56,32 +59,43 @@ def _size(size: str | None) -> tuple[int, int] | None:
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
             corpus: CorpusLint) -> RunResult:
     result.count = reader.count
-    result.diagnostics = problems + reader.diagnostics + locate_lines(list(corpus.finish()))
-    result.failed = len({d.path for d in result.diagnostics if d.severity == "error"})
+    log = DiagnosticLog(problems)
+    log.extend(reader.diagnostics)
+    log.extend(locate_lines(corpus.finish()))
+    result.diagnostics = log
+    result.failed = len({d.path for d in log if d.severity == "error"})
     return result
+
+
+def _signature(inputs: Iterable[Input], started: int) -> str | None:
+    """A digest of every input's path, size and mtime; None when one cannot be read or
+    was modified moments before ``started`` (it may change again unseen)."""
+    signature = hashlib.sha256()
+    for item in inputs:
+        try:
+            size, mtime = item.stamp or stamp(item.path)
+        except OSError:
+            return None
+        if started - mtime <= RACY_NS:
+            return None
+        signature.update(f"{item.path}\0{size}\0{mtime}\n".encode("utf-8", "surrogatepass"))
+    return signature.hexdigest()
 
 
 class _Incremental:
     """The cache around one run: replay an identical earlier run, or record this one."""
 
-    def __init__(self, cache_dir: Path | None, inputs: list[Input], output: Path | None,
+    def __init__(self, cache_dir: Path | None, inputs: Iterable[Input], output: Path | None,
                  *key: Any) -> None:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
         if self.cache is None:
             return
         started = time.time_ns()
-        modules = {sys.modules[cls.__module__] for cls in {type(i.format) for i in inputs}}
+        modules = {sys.modules[type(f).__module__] for f in {i.format for i in inputs}}
         self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
-        try:
-            stamps = [(i.path, *(i.stamp or stamp(i.path))) for i in inputs]
-        except OSError:
-            stamps = []
-            self.inputs = None
-        else:  # an input modified moments ago may change again unseen: do not record
-            racy = any(started - mtime <= RACY_NS for _, _, mtime in stamps)
-            self.inputs = None if racy else cache_key(*stamps)
+        self.inputs = _signature(inputs, started)
 
     def replay(self) -> RunResult | None:
         """The result of an identical earlier run, or None."""
@@ -94,7 +108,7 @@ class _Incremental:
             return None
         found, packed = found
         try:
-            found.diagnostics = list(unpack(packed))
+            found.diagnostics = DiagnosticLog(unpack(packed))
         except (ValueError, zlib.error):
             return None
         found.summary = (f"{self.output}: up to date (nothing changed since the last "
@@ -241,7 +255,7 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     items = []
     for item in inputs:
         if not item.format.can_format:
-            result.diagnostics.append(Diagnostic(item.path, None, None, "",
+            problems.append(Diagnostic(item.path, None, None, "",
                                                  "cannot-format",
                                                  f"fmt does not handle {item.format.name}"))
             continue
@@ -252,7 +266,7 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     else:
         outcomes = [_reformat_one(item) for item in items]
     for path, changed, diagnostics in outcomes:
-        result.diagnostics += diagnostics
+        problems += diagnostics
         if changed is None:
             result.failed += 1
             continue

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.diagnostics import Diagnostic, pack, render, unpack
+from converter.diagnostics import Diagnostic, DiagnosticLog, pack, render, unpack
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -48,3 +48,35 @@ def test_diagnostics_pickle_as_themselves() -> None:
     assert pickle.loads(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)) == d
     assert str(d) == "a.md: error: title: no title [missing-field]"
     assert render([d], "json").count('"path": "a.md"') == 1
+
+
+@given(st.lists(diagnostic, max_size=60), st.integers(1, 9))
+def test_a_log_on_disk_reads_back_like_a_list(diagnostics: list[Diagnostic],
+                                              in_memory: int) -> None:
+    log = DiagnosticLog(in_memory=in_memory)
+    for d in diagnostics:
+        log.append(d)
+    assert len(log) == len(diagnostics) and bool(log) == bool(diagnostics)
+    assert list(log) == diagnostics and list(log) == diagnostics  # read twice
+    assert log == diagnostics and log[1:4] == diagnostics[1:4]
+    if diagnostics:
+        assert log[-1] == diagnostics[-1] and log[len(log) // 2] == diagnostics[len(log) // 2]
+    with pytest.raises(IndexError):
+        log[len(diagnostics)]
+    assert pickle.loads(pickle.dumps(log)) == diagnostics
+    log.close()
+
+
+def test_a_run_with_more_warnings_than_memory_holds_reports_them_all(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converter.run import validate_sources
+
+    for i in range(30):  # files in pairs with the same origin: a warning for each file
+        (tmp_path / f"m{i:02}.md").write_text(
+            f"---\ntitle: Muscle {i}\norigin:\n  en: The long origin text {i // 2}\n---\n",
+            encoding="utf-8")
+    whole = list(validate_sources([tmp_path]).diagnostics)
+    monkeypatch.setattr(DiagnosticLog.__init__, "__defaults__", ((), 4))
+    spilled = validate_sources([tmp_path]).diagnostics
+    assert isinstance(spilled, DiagnosticLog) and spilled._spans  # it did go to disk
+    assert list(spilled) == whole and len(whole) > 20
