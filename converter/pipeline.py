@@ -3,9 +3,10 @@
 :class:`Reader` turns paths (files, directories, any readable format) into a stream
 of :class:`Muscle` objects in a deterministic order, collecting diagnostics instead
 of stopping. Files of one-muscle-per-file formats are parsed in a process pool in
-chunks (each worker also lints its muscles and makes their corpus-lint fingerprints);
-the order of the stream never depends on the number of jobs. With a
-:class:`~converter.cache.Cache`, files whose recorded result still holds are not read.
+chunks (each worker also lints its muscles, makes their corpus-lint fingerprints and,
+for a record writer, their records); the order of the stream never depends on the
+number of jobs. With a :class:`~converter.cache.Cache`, files whose recorded result
+still holds are not read, and only what the run needs of them is unpickled.
 """
 
 from __future__ import annotations
@@ -92,10 +93,6 @@ class Inputs(Sequence[Input]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
-
-    def formats(self) -> set[Format]:
-        """The formats that read these inputs."""
-        return set(self._formats)
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[

@@ -255,9 +255,8 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     items = []
     for item in inputs:
         if not item.format.can_format:
-            problems.append(Diagnostic(item.path, None, None, "",
-                                                 "cannot-format",
-                                                 f"fmt does not handle {item.format.name}"))
+            problems.append(Diagnostic(item.path, None, None, "", "cannot-format",
+                                       f"fmt does not handle {item.format.name}"))
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
     if jobs > 1 and len(items) > 64:
