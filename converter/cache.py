@@ -40,18 +40,21 @@ RACY_NS = 2_000_000_000
 #: Entries not used for this many days are dropped.
 KEEP_DAYS = 30
 _FLUSH = 500
-_FILE = "cache-v2.sqlite"
+_FILE = "cache-v3.sqlite"
+# Small columns first: SQLite reads a row's columns in order, so queries and the daily
+# sweep that need only them never read the blobs (kept in overflow pages).
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS files (
-    key TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-    recorded INTEGER NOT NULL, digest BLOB NOT NULL, result BLOB NOT NULL,
-    muscles BLOB NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (key, path)) WITHOUT ROWID""",
+    key TEXT NOT NULL, path TEXT NOT NULL, used INTEGER NOT NULL, size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL, recorded INTEGER NOT NULL, digest BLOB NOT NULL,
+    result BLOB NOT NULL, muscles BLOB NOT NULL, PRIMARY KEY (key, path))""",
     """CREATE TABLE IF NOT EXISTS records (
-    key TEXT NOT NULL, path TEXT NOT NULL, digest BLOB NOT NULL, records BLOB NOT NULL,
-    used INTEGER NOT NULL, PRIMARY KEY (key, path)) WITHOUT ROWID""",
+    key TEXT NOT NULL, path TEXT NOT NULL, used INTEGER NOT NULL, digest BLOB NOT NULL,
+    records BLOB NOT NULL, PRIMARY KEY (key, path))""",
     """CREATE TABLE IF NOT EXISTS runs (
-    key TEXT NOT NULL PRIMARY KEY, inputs TEXT NOT NULL, output TEXT NOT NULL,
-    result BLOB NOT NULL, used INTEGER NOT NULL)""",
+    key TEXT NOT NULL PRIMARY KEY, used INTEGER NOT NULL, inputs TEXT NOT NULL,
+    output TEXT NOT NULL, result BLOB NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER)""",
 )
 _TABLES = ("files", "records", "runs")
 _KNOWN = "SELECT path, size, mtime, recorded, digest, used FROM files WHERE key = ?"
@@ -72,6 +75,8 @@ _REUSE_RECORDS = "UPDATE records SET used = ? WHERE key = ? AND path = ?"
 _REPLAY = "SELECT inputs, output, result FROM runs WHERE key = ?"
 _RECORD = """INSERT OR REPLACE INTO runs (key, inputs, output, result, used)
     VALUES (?, ?, ?, ?, ?)"""
+_SWEPT = "SELECT value FROM meta WHERE name = 'swept'"
+_SWEEP = "INSERT OR REPLACE INTO meta (name, value) VALUES ('swept', ?)"
 #: What unpickling a damaged or foreign cache entry may raise.
 _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                ValueError, IndexError)
@@ -159,6 +164,7 @@ class Cache:
                         return None
             conn = sqlite3.connect(path, timeout=10, isolation_level=None)
             os.chmod(path, 0o600)
+            conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             for statement in _SCHEMA:
@@ -271,13 +277,17 @@ class Cache:
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
 
     def close(self) -> None:
-        """Flush, drop entries unused for :data:`KEEP_DAYS` days, close."""
+        """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`
+        days; close."""
         self.flush()
         with contextlib.suppress(sqlite3.Error):
-            with self._transaction():
-                for table in _TABLES:
-                    self._conn.execute(f"DELETE FROM {table} WHERE used < ?",
-                                       (self._today - KEEP_DAYS,))
+            swept = self._conn.execute(_SWEPT).fetchone()
+            if swept is None or swept[0] is None or swept[0] < self._today:
+                with self._transaction():
+                    for table in _TABLES:
+                        self._conn.execute(f"DELETE FROM {table} WHERE used < ?",
+                                           (self._today - KEEP_DAYS,))
+                    self._conn.execute(_SWEEP, (self._today,))
             self._conn.close()
 
     @contextlib.contextmanager

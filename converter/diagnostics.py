@@ -96,10 +96,10 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
         pending += decompressor.decompress(blob[start:start + (1 << 16)])
         *lines, pending = pending.split(b"\n")
         for line in lines:
-            for fields in json.loads(line):
-                if len(fields) != len(Diagnostic._fields):
-                    raise ValueError("not a packed diagnostic")
-                yield new(Diagnostic, fields)
+            rows = json.loads(line)
+            if any(len(fields) != len(Diagnostic._fields) for fields in rows):
+                raise ValueError("not a packed diagnostic")
+            yield from map(new, itertools.repeat(Diagnostic), rows)
     if pending or not decompressor.eof:
         raise ValueError("truncated diagnostics")
 
@@ -129,8 +129,16 @@ class DiagnosticLog(Sequence[Diagnostic]):
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add diagnostics at the end, in order."""
-        for d in diagnostics:
-            self.append(d)
+        items = iter(diagnostics)
+        while True:
+            target = self._head if len(self._head) < self._limit else self._batch
+            chunk = list(itertools.islice(items, self._limit - len(target)))
+            if not chunk:
+                return
+            target += chunk
+            self._count += len(chunk)
+            if len(self._batch) >= self._limit:
+                self._spill()
 
     def _spill(self) -> None:
         if self._spilled is None:

@@ -66,11 +66,16 @@ class Inputs(Sequence[Input]):
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
-        self._paths.append(path)
-        self._formats.append(fmt)
         size, mtime = file_stamp or (-1, 0)
-        self._sizes.append(size)
-        self._mtimes.append(mtime)
+        self.add_files([path], [fmt], [size], [mtime])
+
+    def add_files(self, paths: list[str], formats: list[Format], sizes: list[int],
+                  mtimes: list[int]) -> None:
+        """Add files seen by discovery (so with their sizes and mtimes) at the end."""
+        self._paths += paths
+        self._formats += formats
+        self._sizes.extend(sizes)
+        self._mtimes.extend(mtimes)
 
     def __len__(self) -> int:
         return len(self._paths)
@@ -159,11 +164,21 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                 entries.append((name, (st.st_size, st.st_mtime_ns)))
     entries.sort()
     prefix = directory if directory.endswith(os.sep) else directory + os.sep
+    files: list[tuple[str, Stamp]] = []  # the files since the last folder, in order
+
+    def flush() -> None:
+        found.add_files([prefix + name for name, _ in files],
+                        [format_of(name) for name, _ in files],
+                        [size for _, (size, _) in files], [mtime for _, (_, mtime) in files])
+        files.clear()
+
     for name, file_stamp in entries:
         if file_stamp is None:
+            flush()
             _walk(prefix + name, endings, format_of, found)
         else:
-            found.add(prefix + name, format_of(name), file_stamp)
+            files.append((name, file_stamp))
+    flush()
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import converter
+import converter.cache
 import converter.pipeline
 import converter.run
 from converter.cache import Cache
@@ -195,7 +196,7 @@ def test_an_unsafe_or_broken_cache_is_ignored(corpus: Path, tmp_path: Path) -> N
     assert api(corpus, tmp_path / "a.json", shared).parsed == COUNT + 2
     broken = tmp_path / "broken-cache"
     broken.mkdir(mode=0o700)
-    (broken / "cache-v2.sqlite").write_bytes(b"this is not a database" * 100)
+    (broken / "cache-v3.sqlite").write_bytes(b"this is not a database" * 100)
     result = api(corpus, tmp_path / "b.json", broken)
     assert result.parsed == COUNT + 2
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -252,3 +253,21 @@ def test_records_of_another_writer_are_made_from_cached_muscles(corpus: Path,
     for name in ("a.json", "b.json"):
         assert (tmp_path / name).read_bytes() == fresh.read_bytes()
     assert (tmp_path / "m.json").read_bytes() == (tmp_path / "m2.json").read_bytes()
+
+
+def test_entries_unused_for_a_month_are_dropped_once_a_day(corpus: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    monkeypatch.setattr(converter.cache, "_today", lambda: 20_000)
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+    monkeypatch.setattr(converter.cache, "_today", lambda: 20_000 + converter.cache.KEEP_DAYS)
+    assert api(corpus, tmp_path / "a.json", cache_dir).parsed == 0  # a month: still kept
+    monkeypatch.setattr(converter.cache, "_today",
+                        lambda: 20_001 + 2 * converter.cache.KEEP_DAYS)
+    opened = Cache.open(cache_dir)
+    assert opened is not None
+    opened.close()  # the day's first close: unused since day 20,000 + KEEP_DAYS, dropped
+    assert api(corpus, tmp_path / "b.json", cache_dir).parsed == COUNT + 2
+    for name in ("a.json", "b.json"):
+        assert (tmp_path / name).read_bytes() == out.read_bytes()
