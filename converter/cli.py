@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, MuscleError, has_errors, render
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors, render
 
 PROGRESS_MIN_FILES = 200
 
@@ -42,14 +42,21 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
 SHOWN_WARNINGS = 20
 
 
-def _report_capped(diagnostics: list[Diagnostic]) -> None:
-    shown, warnings = [], 0
-    for d in diagnostics:
-        warnings += d.severity == "warning"
-        if d.severity != "warning" or warnings <= SHOWN_WARNINGS:
+def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
+    log = DiagnosticLog(diagnostics)  # counts its errors as it fills
+    shown, errors, warnings = [], 0, 0
+    for d in log:
+        if d.severity == "warning":
+            warnings += 1
+            if warnings <= SHOWN_WARNINGS:
+                shown.append(d)
+        else:
+            errors += 1
             shown.append(d)
+        if errors == log.errors and warnings >= SHOWN_WARNINGS:
+            break  # the rest are warnings not shown: no need to read them
     _report(shown)
-    hidden = warnings - SHOWN_WARNINGS
+    hidden = len(log) - log.errors - SHOWN_WARNINGS
     if hidden > 0:
         click.echo(f"... and {hidden} more warnings (`muscle-convert validate` lists them all)",
                    err=True)
@@ -175,7 +182,7 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
         summary = result.summary or ""
         click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "
                    f"{result.failed} files failed", err=True)
-    failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
+    failing = result.failed > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(1 if failing else 0)
 
 

@@ -104,41 +104,80 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
         raise ValueError("truncated diagnostics")
 
 
+#: A stretch of a :class:`DiagnosticLog` after its head: in memory, packed in memory
+#: (:func:`pack`), or packed in a temporary file at (offset, length).
+_Part = list[Diagnostic] | bytes | tuple[IO[bytes], int, int]
+
+
 class DiagnosticLog(Sequence[Diagnostic]):
     """An append-only list of diagnostics that keeps memory flat: past the first
     ``in_memory`` they are packed (:func:`pack`) into a temporary file a batch at a
-    time. Iterating reads them back in order; any number of times."""
+    time. Iterating reads them back in order, any number of times. It knows how many
+    are errors and in which files without a pass, and joins another log or packs
+    itself for the cache without unpacking what is on disk."""
 
     def __init__(self, items: Iterable[Diagnostic] = (), in_memory: int = 50_000) -> None:
         self._head: list[Diagnostic] = []
+        self._parts: list[_Part] = []
         self._batch: list[Diagnostic] = []
         self._spilled: IO[bytes] | None = None
-        self._spans: list[tuple[int, int]] = []  # (offset, length) of each packed batch
         self._count, self._limit = 0, in_memory
+        #: Paths of the files with at least one error.
+        self.error_paths: set[str] = set()
+        self.errors = 0
         self.extend(items)
+
+    @classmethod
+    def unpacked(cls, blobs: Iterable[bytes]) -> DiagnosticLog:
+        """The log whose :meth:`packed` form ``blobs`` is (kept packed in memory).
+
+        Raises ``ValueError`` (or ``zlib.error``) for blobs :meth:`packed` did not make."""
+        log = cls()
+        for blob in blobs:
+            part = list(unpack(blob))  # checked whole: a damaged blob fails here, not later
+            log.errors += sum(d.severity == "error" for d in part)
+            log.error_paths.update(d.path for d in part if d.severity == "error")
+            log._count += len(part)
+            if not log._head:
+                log._head = part
+            else:
+                log._parts.append(blob)
+        return log
 
     def append(self, diagnostic: Diagnostic) -> None:
         """Add one diagnostic at the end."""
-        self._count += 1
-        if len(self._head) < self._limit:
-            self._head.append(diagnostic)
-            return
-        self._batch.append(diagnostic)
-        if len(self._batch) >= self._limit:
-            self._spill()
+        self.extend((diagnostic,))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        """Add diagnostics at the end, in order."""
+        """Add diagnostics at the end, in order (another log's parts are taken over
+        as they are)."""
+        if isinstance(diagnostics, DiagnosticLog):
+            self._join(diagnostics)
+            return
         items = iter(diagnostics)
         while True:
-            target = self._head if len(self._head) < self._limit else self._batch
+            head = not self._parts and not self._batch and len(self._head) < self._limit
+            target = self._head if head else self._batch
             chunk = list(itertools.islice(items, self._limit - len(target)))
             if not chunk:
                 return
             target += chunk
             self._count += len(chunk)
+            for d in chunk:
+                if d.severity == "error":
+                    self.errors += 1
+                    self.error_paths.add(d.path)
             if len(self._batch) >= self._limit:
                 self._spill()
+
+    def _join(self, other: DiagnosticLog) -> None:
+        if self._batch:
+            self._parts.append(self._batch)
+            self._batch = []
+        self._parts += [part for part in (other._head, *other._parts, other._batch) if part]
+        self._count += len(other)
+        self.errors += other.errors
+        self.error_paths |= other.error_paths
 
     def _spill(self) -> None:
         if self._spilled is None:
@@ -146,17 +185,30 @@ class DiagnosticLog(Sequence[Diagnostic]):
         packed = pack(self._batch)
         end = self._spilled.seek(0, 2)
         self._spilled.write(packed)
-        self._spans.append((end, len(packed)))
+        self._parts.append((self._spilled, end, len(packed)))
         self._batch = []
+
+    @staticmethod
+    def _packed_bytes(part: _Part) -> bytes:
+        if isinstance(part, bytes):
+            return part
+        if isinstance(part, list):
+            return pack(part)
+        fh, offset, length = part
+        fh.seek(offset)
+        return fh.read(length)
+
+    def packed(self) -> list[bytes]:
+        """The log as :func:`pack` blobs, for :meth:`unpacked`; what is packed already
+        is copied, not unpacked."""
+        return [self._packed_bytes(part) for part in (self._head, *self._parts, self._batch)
+                if part]
 
     def __iter__(self) -> Iterator[Diagnostic]:
         yield from self._head
-        spilled, spans, batch = self._spilled, list(self._spans), list(self._batch)
-        for offset, length in spans:
-            assert spilled is not None
-            spilled.seek(offset)
-            yield from unpack(spilled.read(length))
-        yield from batch
+        for part in list(self._parts):
+            yield from part if isinstance(part, list) else unpack(self._packed_bytes(part))
+        yield from list(self._batch)
 
     def __len__(self) -> int:
         return self._count
@@ -185,8 +237,3 @@ class DiagnosticLog(Sequence[Diagnostic]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (DiagnosticLog, (list(self),))
-
-    def close(self) -> None:
-        """Drop the temporary file (also done when the log is garbage)."""
-        if self._spilled is not None:
-            self._spilled.close()

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -339,6 +339,15 @@ class CorpusLint:
     _anchors: array = field(default_factory=lambda: array("l"))  # line, column; -1: none
     _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
     _found: DiagnosticLog = field(default_factory=DiagnosticLog)
+    #: Fills in the line of a diagnostic that names a field but no line (such as an
+    #: exercise, whose place the fingerprint does not carry), as it is found.
+    locate: Callable[[Diagnostic], Diagnostic] | None = None
+    _finished: bool = False
+
+    def _report(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.line is None and self.locate is not None:
+            diagnostic = self.locate(diagnostic)
+        self._found.append(diagnostic)
 
     def _mask(self, languages: Iterable[str]) -> int:
         mask = 0
@@ -378,7 +387,7 @@ class CorpusLint:
         for i, name, key in print_.exercises:
             first = self._exercises.setdefault(key, (name, owner))
             if first[0] != name:
-                self._found.append(Diagnostic(
+                self._report(Diagnostic(
                     path, None, None, f"exercises[{i}]", "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
                     f"in {self.paths[first[1]]}", "warning"))
@@ -396,15 +405,22 @@ class CorpusLint:
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
         there, first_field, first_at = self._first(entry)
-        self._found.append(_warning(here, at, field, "duplicate-text",
+        self._report(_warning(here, at, field, "duplicate-text",
                                     f"same text as {there} ({first_field})"))
         if repeats == 1:  # the first file hears of its first twin only
-            self._found.append(_warning(there, first_at, first_field, "duplicate-text",
+            self._report(_warning(there, first_at, first_field, "duplicate-text",
                                         f"same text as {here} ({field})"))
 
-    def finish(self) -> Iterator[Diagnostic]:
+    def finish(self) -> DiagnosticLog:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
-        yield from self._found
+        if not self._finished:
+            self._finished = True
+            for diagnostic in self._last():
+                self._report(diagnostic)
+        return self._found
+
+    def _last(self) -> Iterator[Diagnostic]:
+        """The diagnostics known only when every muscle is in."""
         for entry in self._texts.values():  # in the order texts were first seen
             repeats = self._repeats[entry]
             if repeats > MAX_LISTED_REPEATS:

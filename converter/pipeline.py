@@ -292,24 +292,33 @@ def _mtime(path: str, known: Stamp | None = None) -> float:
     return (known or stamp(path))[1] / 1e9
 
 
+class Locator:
+    """Fills in line and column of diagnostics that name a field but no line, asking
+    each file's format (``fmt``, else the one its name says) once per field."""
+
+    def __init__(self, fmt: Format | None = None) -> None:
+        self._fmt = fmt
+        self._owners: dict[str, Format | None] = {}
+        self._found: dict[tuple[str, str], tuple[int, int] | None] = {}
+
+    def __call__(self, d: Diagnostic) -> Diagnostic:
+        if d.line is not None or not d.field:
+            return d
+        key = (d.path, d.field)
+        if key not in self._found:
+            if d.path not in self._owners:
+                self._owners[d.path] = self._fmt or detect_format(Path(d.path),
+                                                                  for_reading=True)
+            owner = self._owners[d.path]
+            self._found[key] = owner.locate(Path(d.path), d.field) if owner else None
+        where = self._found[key]
+        return d._replace(line=where[0], column=where[1]) if where else d
+
+
 def locate_lines(diagnostics: Iterable[Diagnostic], fmt: Format | None = None
                  ) -> Iterator[Diagnostic]:
-    """Fill in line and column of diagnostics that name a field but no line, as they
-    stream past; each file's format is asked once per field."""
-    owners: dict[str, Format | None] = {}
-    found: dict[tuple[str, str], tuple[int, int] | None] = {}
-    for d in diagnostics:
-        if d.line is None and d.field:
-            key = (d.path, d.field)
-            if key not in found:
-                if d.path not in owners:
-                    owners[d.path] = fmt or detect_format(Path(d.path), for_reading=True)
-                owner = owners[d.path]
-                found[key] = owner.locate(Path(d.path), d.field) if owner else None
-            where = found[key]
-            if where:
-                d = d._replace(line=where[0], column=where[1])
-        yield d
+    """``diagnostics`` with the lines a :class:`Locator` finds, as they stream past."""
+    return map(Locator(fmt), diagnostics)
 
 
 @dataclass

@@ -23,9 +23,9 @@ from typing import Any
 from .atomic import atomic_file
 from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, error, pack, unpack
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, error
 from .lint import CorpusLint, parse_size
-from .pipeline import Input, Reader, discover, locate_lines
+from .pipeline import Input, Locator, Reader, discover
 from .registry import Format, ReadContext, WriteContext, get_format
 
 Progress = Callable[[int], None] | None
@@ -61,9 +61,9 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     result.count = reader.count
     log = DiagnosticLog(problems)
     log.extend(reader.diagnostics)
-    log.extend(locate_lines(corpus.finish()))
+    log.extend(corpus.finish())
     result.diagnostics = log
-    result.failed = len({d.path for d in log if d.severity == "error"})
+    result.failed = len(log.error_paths)
     return result
 
 
@@ -104,12 +104,12 @@ class _Incremental:
         output = output_signature(self.output) if self.output else ""
         found = self.cache.replay(self.key, self.inputs, output)
         if not (isinstance(found, tuple) and len(found) == 2
-                and isinstance(found[0], RunResult) and isinstance(found[1], bytes)):
+                and isinstance(found[0], RunResult) and isinstance(found[1], list)):
             return None
         found, packed = found
         try:
-            found.diagnostics = DiagnosticLog(unpack(packed))
-        except (ValueError, zlib.error):
+            found.diagnostics = DiagnosticLog.unpacked(packed)
+        except (ValueError, TypeError, zlib.error):
             return None
         found.summary = (f"{self.output}: up to date (nothing changed since the last "
                          "run)" if self.output else None)
@@ -124,7 +124,7 @@ class _Incremental:
             output = output_signature(self.output) if self.output else ""
             shell = dataclasses.replace(result, diagnostics=[])
             self.cache.record(self.key, self.inputs, output,
-                              (shell, pack(result.diagnostics)))
+                              (shell, DiagnosticLog(result.diagnostics).packed()))
         self.cache.close()
 
 
@@ -166,7 +166,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if progress:
             progress(len(inputs))
         return replayed
-    corpus, result = CorpusLint(), RunResult()
+    corpus, result = CorpusLint(locate=Locator()), RunResult()
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
                     size=_size(size), on_file=progress, cache=incremental.cache,
                     corpus=corpus, writer=(writer, dict(options)) if writer else None)

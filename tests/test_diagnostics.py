@@ -64,7 +64,14 @@ def test_a_log_on_disk_reads_back_like_a_list(diagnostics: list[Diagnostic],
     with pytest.raises(IndexError):
         log[len(diagnostics)]
     assert pickle.loads(pickle.dumps(log)) == diagnostics
-    log.close()
+    assert DiagnosticLog.unpacked(log.packed()) == diagnostics
+    errors = [d for d in diagnostics if d.severity == "error"]
+    assert log.errors == len(errors) and log.error_paths == {d.path for d in errors}
+    joined = DiagnosticLog(diagnostics[:3], in_memory=in_memory)
+    joined.extend(log)
+    joined.append(Diagnostic("z.md", 1, 1, "", "last", "the end", "warning"))
+    assert list(joined) == [*diagnostics[:3], *diagnostics, joined[-1]]
+    assert joined.errors == len(errors) + sum(d.severity == "error" for d in diagnostics[:3])
 
 
 def test_a_run_with_more_warnings_than_memory_holds_reports_them_all(
@@ -78,5 +85,5 @@ def test_a_run_with_more_warnings_than_memory_holds_reports_them_all(
     whole = list(validate_sources([tmp_path]).diagnostics)
     monkeypatch.setattr(DiagnosticLog.__init__, "__defaults__", ((), 4))
     spilled = validate_sources([tmp_path]).diagnostics
-    assert isinstance(spilled, DiagnosticLog) and spilled._spans  # it did go to disk
+    assert isinstance(spilled, DiagnosticLog) and spilled._parts  # it did go to disk
     assert list(spilled) == whole and len(whole) > 20
