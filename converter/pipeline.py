@@ -57,12 +57,10 @@ class Inputs(Sequence[Input]):
     """A run's inputs, compactly: per input a path string, a shared format and two
     numbers in arrays (a corpus of 100,000 files has as many)."""
 
-    def __init__(self, items: Iterable[Input] = ()) -> None:
+    def __init__(self) -> None:
         self._paths: list[str] = []
         self._formats: list[Format] = []
         self._sizes, self._mtimes = array("q"), array("q")  # size -1: no stamp
-        for item in items:
-            self.add(*item)
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
@@ -91,13 +89,6 @@ class Inputs(Sequence[Input]):
         for path, fmt, size, mtime in zip(self._paths, self._formats, self._sizes,
                                           self._mtimes, strict=True):
             yield Input(path, fmt, None if size < 0 else (size, mtime))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[

@@ -151,18 +151,23 @@ class Format:
         if self.writes_records:
             return self.write_records(((m.slug, self.record(m, ctx.options)) for m in muscles),
                                       out, ctx)
-        raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
-                                     f"the {self.name} format has no writer"))
+        raise self._no_writer(str(out))
 
     def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
         """A record writer's text for one muscle: a pure function of ``muscle`` and the
         writer ``options``, so it can be made in a worker process and cached."""
-        raise NotImplementedError
+        raise self._no_writer(muscle.slug, "records")
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str | None:
         """Write (slug, :meth:`record`) pairs, in input order, to ``out`` atomically."""
-        raise NotImplementedError
+        raise self._no_writer(str(out), "records")
+
+    def _no_writer(self, where: str, what: str = "") -> MuscleError:
+        """The error of asking a format for a writer (of ``what``) it does not have."""
+        kind = f"{what} writer" if what else "writer"
+        return MuscleError(Diagnostic(where, None, None, "", "cannot-write",
+                                      f"the {self.name} format has no {kind}"))
 
     @property
     def can_format(self) -> bool:

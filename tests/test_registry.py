@@ -94,10 +94,18 @@ def test_a_record_writer_needs_no_write(sample_muscles, tmp_path: Path) -> None:
     assert out.read_text().splitlines() == [f"{m.slug}={m.slug}:x" for m in sample_muscles]
 
 
-def test_a_writer_without_records_or_write_cannot_write(tmp_path: Path) -> None:
+def test_a_writer_without_records_or_write_cannot_write(sample_muscles, tmp_path: Path
+                                                        ) -> None:
     class Nothing(registry.Format):
         name = "nothing-test"
 
     assert not Nothing().can_write and not Nothing().writes_records
-    with pytest.raises(registry.MuscleError):
-        Nothing().write([], tmp_path / "x", registry.WriteContext())
+    for attempt in (lambda: Nothing().write([], tmp_path / "x", registry.WriteContext()),
+                    lambda: Nothing().write_records([], tmp_path / "x",
+                                                    registry.WriteContext()),
+                    lambda: Nothing().record(sample_muscles[0], {})):
+        with pytest.raises(registry.MuscleError) as caught:
+            attempt()
+        (d,) = caught.value.diagnostics
+        assert (d.code, d.severity) == ("cannot-write", "error")
+        assert "nothing-test format has no" in d.message
