@@ -104,6 +104,17 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
         raise ValueError("truncated diagnostics")
 
 
+class Packed(NamedTuple):
+    """A :class:`DiagnosticLog` packed for the cache: its counts, and its diagnostics as
+    :func:`pack` blobs with their CRC-32 checksums."""
+
+    count: int
+    errors: int
+    error_paths: tuple[str, ...]
+    blobs: list[bytes]
+    checksums: list[int]
+
+
 #: A stretch of a :class:`DiagnosticLog` after its head: in memory, packed in memory
 #: (:func:`pack`), or packed in a temporary file at (offset, length).
 _Part = list[Diagnostic] | bytes | tuple[IO[bytes], int, int]
@@ -128,20 +139,20 @@ class DiagnosticLog(Sequence[Diagnostic]):
         self.extend(items)
 
     @classmethod
-    def unpacked(cls, blobs: Iterable[bytes]) -> DiagnosticLog:
-        """The log whose :meth:`packed` form ``blobs`` is (kept packed in memory).
+    def unpacked(cls, packed: Packed) -> DiagnosticLog:
+        """The log whose :meth:`packed` form ``packed`` is, kept packed in memory: its
+        counts come with it, and a blob is unpacked only when the log is read that far.
 
-        Raises ``ValueError`` (or ``zlib.error``) for blobs :meth:`packed` did not make."""
+        Raises ``ValueError`` for a form :meth:`packed` did not make (a blob whose
+        checksum differs: damage shows here, not halfway through reading)."""
+        count, errors, error_paths, blobs, checksums = packed
+        if len(blobs) != len(checksums) or any(
+                not isinstance(b, bytes) or zlib.crc32(b) != c
+                for b, c in zip(blobs, checksums, strict=False)):
+            raise ValueError("damaged packed diagnostics")
         log = cls()
-        for blob in blobs:
-            part = list(unpack(blob))  # checked whole: a damaged blob fails here, not later
-            log.errors += sum(d.severity == "error" for d in part)
-            log.error_paths.update(d.path for d in part if d.severity == "error")
-            log._count += len(part)
-            if not log._head:
-                log._head = part
-            else:
-                log._parts.append(blob)
+        log._parts, log._count = list(blobs), count
+        log.errors, log.error_paths = errors, set(error_paths)
         return log
 
     def append(self, diagnostic: Diagnostic) -> None:
@@ -198,11 +209,13 @@ class DiagnosticLog(Sequence[Diagnostic]):
         fh.seek(offset)
         return fh.read(length)
 
-    def packed(self) -> list[bytes]:
-        """The log as :func:`pack` blobs, for :meth:`unpacked`; what is packed already
-        is copied, not unpacked."""
-        return [self._packed_bytes(part) for part in (self._head, *self._parts, self._batch)
-                if part]
+    def packed(self) -> Packed:
+        """The log as :func:`pack` blobs with its counts, for :meth:`unpacked`; what is
+        packed already is copied, not unpacked."""
+        blobs = [self._packed_bytes(part) for part in (self._head, *self._parts, self._batch)
+                 if part]
+        return Packed(self._count, self.errors, tuple(sorted(self.error_paths)), blobs,
+                      [zlib.crc32(b) for b in blobs])
 
     def __iter__(self) -> Iterator[Diagnostic]:
         yield from self._head

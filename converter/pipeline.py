@@ -90,6 +90,16 @@ class Inputs(Sequence[Input]):
                                           self._mtimes, strict=True):
             yield Input(path, fmt, None if size < 0 else (size, mtime))
 
+    def formats(self) -> set[Format]:
+        """The formats that read the inputs."""
+        return set(self._formats)
+
+    def stamped(self) -> Iterator[tuple[str, int, int]]:
+        """(path, size, mtime) of each input, stat-ing those discovery did not see;
+        raises ``OSError`` for one that cannot be read."""
+        for path, size, mtime in zip(self._paths, self._sizes, self._mtimes, strict=True):
+            yield (path, size, mtime) if size >= 0 else (path, *stamp(path))
+
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
         Inputs, list[Diagnostic]]:

@@ -10,22 +10,22 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import sys
 import time
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_file
-from .cache import RACY_NS, Cache, code_fingerprint, output_signature, stamp
+from .cache import RACY_NS, Cache, code_fingerprint, output_signature
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, error
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
 from .lint import CorpusLint, parse_size
-from .pipeline import Input, Locator, Reader, discover
+from .pipeline import Inputs, Locator, Reader, discover
 from .registry import Format, ReadContext, WriteContext, get_format
 
 Progress = Callable[[int], None] | None
@@ -67,32 +67,32 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     return result
 
 
-def _signature(inputs: Iterable[Input], started: int) -> str | None:
+def _signature(inputs: Inputs, started: int) -> str | None:
     """A digest of every input's path, size and mtime; None when one cannot be read or
     was modified moments before ``started`` (it may change again unseen)."""
-    signature = hashlib.sha256()
-    for item in inputs:
-        try:
-            size, mtime = item.stamp or stamp(item.path)
-        except OSError:
-            return None
-        if started - mtime <= RACY_NS:
-            return None
-        signature.update(f"{item.path}\0{size}\0{mtime}\n".encode("utf-8", "surrogatepass"))
+    signature, stamped = hashlib.sha256(), inputs.stamped()
+    try:
+        while batch := list(itertools.islice(stamped, 4096)):
+            if started - max(mtime for _, _, mtime in batch) <= RACY_NS:
+                return None
+            signature.update("".join([f"{path}\0{size}\0{mtime}\n" for path, size, mtime
+                                      in batch]).encode("utf-8", "surrogatepass"))
+    except OSError:
+        return None
     return signature.hexdigest()
 
 
 class _Incremental:
     """The cache around one run: replay an identical earlier run, or record this one."""
 
-    def __init__(self, cache_dir: Path | None, inputs: Iterable[Input], output: Path | None,
+    def __init__(self, cache_dir: Path | None, inputs: Inputs, output: Path | None,
                  *key: Any) -> None:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
         if self.cache is None:
             return
         started = time.time_ns()
-        modules = {sys.modules[type(f).__module__] for f in {i.format for i in inputs}}
+        modules = {sys.modules[type(f).__module__] for f in inputs.formats()}
         self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
         self.inputs = _signature(inputs, started)
@@ -104,12 +104,12 @@ class _Incremental:
         output = output_signature(self.output) if self.output else ""
         found = self.cache.replay(self.key, self.inputs, output)
         if not (isinstance(found, tuple) and len(found) == 2
-                and isinstance(found[0], RunResult) and isinstance(found[1], list)):
+                and isinstance(found[0], RunResult) and isinstance(found[1], Packed)):
             return None
         found, packed = found
-        try:
+        try:  # the warnings stay packed: a convert run shows only the first few
             found.diagnostics = DiagnosticLog.unpacked(packed)
-        except (ValueError, TypeError, zlib.error):
+        except (ValueError, TypeError):
             return None
         found.summary = (f"{self.output}: up to date (nothing changed since the last "
                          "run)" if self.output else None)

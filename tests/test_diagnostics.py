@@ -43,6 +43,18 @@ def test_a_damaged_pack_is_an_error_not_a_wrong_answer(blob: bytes) -> None:
         list(unpack(blob))
 
 
+def test_a_damaged_packed_log_is_refused_before_it_is_read() -> None:
+    log = DiagnosticLog([Diagnostic("a.md", 1, 1, "f", "c", "m", "error")] * 3, in_memory=1)
+    packed = log.packed()
+    assert DiagnosticLog.unpacked(packed).errors == 3
+    blob = bytearray(packed.blobs[0])
+    blob[len(blob) // 2] ^= 1
+    for damaged in (packed._replace(blobs=[bytes(blob), *packed.blobs[1:]]),
+                    packed._replace(checksums=packed.checksums[1:])):
+        with pytest.raises(ValueError):
+            DiagnosticLog.unpacked(damaged)
+
+
 def test_diagnostics_pickle_as_themselves() -> None:
     d = Diagnostic("a.md", None, None, "title", "missing-field", "no title", "error")
     assert pickle.loads(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)) == d
@@ -65,6 +77,9 @@ def test_a_log_on_disk_reads_back_like_a_list(diagnostics: list[Diagnostic],
         log[len(diagnostics)]
     assert pickle.loads(pickle.dumps(log)) == diagnostics
     assert DiagnosticLog.unpacked(log.packed()) == diagnostics
+    again = DiagnosticLog.unpacked(log.packed())
+    assert (again.errors, again.error_paths, len(again)) == (log.errors, log.error_paths,
+                                                            len(log))
     errors = [d for d in diagnostics if d.severity == "error"]
     assert log.errors == len(errors) and log.error_paths == {d.path for d in errors}
     joined = DiagnosticLog(diagnostics[:3], in_memory=in_memory)
