@@ -1,6 +1,6 @@
 """Incremental runs: files already read, and whole runs that need not happen again.
 
-One SQLite file in the cache directory (:func:`default_directory`) holds three tables:
+One SQLite file in the cache directory (:func:`default_directory`) holds four tables:
 
 * ``files``: per input file and *read key* (the tool's code, the reader and every option
   that changes reading), the file's size, mtime and sha256, the pickled result of
@@ -16,6 +16,8 @@ One SQLite file in the cache directory (:func:`default_directory`) holds three t
   signature of every input's path, size and mtime and of the output, and the run's
   result. When both match, the run is replayed: the same diagnostics, summary and exit
   code, and the output is not touched.
+* ``run_parts``: the parts of a run's result too large to pickle at once (its packed
+  diagnostics), each with its CRC-32, written one at a time.
 
 The cache only ever saves time: any change of input, option, output or code misses it,
 and a cache that cannot be used (unreadable, another user's, locked too long) is
@@ -31,6 +33,7 @@ import pickle
 import sqlite3
 import stat
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -54,9 +57,12 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS runs (
     key TEXT NOT NULL PRIMARY KEY, used INTEGER NOT NULL, inputs TEXT NOT NULL,
     output TEXT NOT NULL, result BLOB NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS run_parts (
+    key TEXT NOT NULL, seq INTEGER NOT NULL, used INTEGER NOT NULL,
+    checksum INTEGER NOT NULL, part BLOB NOT NULL, PRIMARY KEY (key, seq))""",
     """CREATE TABLE IF NOT EXISTS meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER)""",
 )
-_TABLES = ("files", "records", "runs")
+_TABLES = ("files", "records", "runs", "run_parts")
 _KNOWN = "SELECT path, size, mtime, recorded, digest, used FROM files WHERE key = ?"
 #: Results of many files (with their muscles, or their records when fresh) in one query.
 _RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used FROM files f
@@ -74,6 +80,10 @@ _STORE_RECORDS = """INSERT OR REPLACE INTO records (key, path, digest, records, 
 _REUSE_RECORDS = "UPDATE records SET used = ? WHERE key = ? AND path = ?"
 _REPLAY = "SELECT inputs, output, result FROM runs WHERE key = ?"
 _RECORD = """INSERT OR REPLACE INTO runs (key, inputs, output, result, used)
+    VALUES (?, ?, ?, ?, ?)"""
+_PARTS = "SELECT checksum, part FROM run_parts WHERE key = ? ORDER BY seq"
+_FORGET_PARTS = "DELETE FROM run_parts WHERE key = ?"
+_RECORD_PART = """INSERT INTO run_parts (key, seq, checksum, part, used)
     VALUES (?, ?, ?, ?, ?)"""
 _SWEPT = "SELECT value FROM meta WHERE name = 'swept'"
 _SWEEP = "INSERT OR REPLACE INTO meta (name, value) VALUES ('swept', ?)"
@@ -260,21 +270,29 @@ class Cache:
 
     # ---- runs -----------------------------------------------------------------------
 
-    def replay(self, run_key: str, inputs: str, output: str) -> Any:
-        """The recorded result of an identical run (same inputs and output), or None."""
+    def replay(self, run_key: str, inputs: str, output: str) -> tuple[
+            Any, list[tuple[int, bytes]]] | None:
+        """The recorded result of an identical run (same inputs and output) and its
+        parts as (CRC-32, part) pairs, or None."""
         try:
             row = self._conn.execute(_REPLAY, (run_key,)).fetchone()
             if row is None or row[0] != inputs or row[1] != output:
                 return None
-            return pickle.loads(row[2])
+            return pickle.loads(row[2]), self._conn.execute(_PARTS, (run_key,)).fetchall()
         except (sqlite3.Error, *_BAD_PICKLE):
             return None
 
-    def record(self, run_key: str, inputs: str, output: str, result: Any) -> None:
-        """Record a finished run."""
+    def record(self, run_key: str, inputs: str, output: str, result: Any,
+               parts: Iterable[bytes] = ()) -> None:
+        """Record a finished run: ``result`` pickled, ``parts`` as they come (only one
+        of them is in memory at a time)."""
         blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(sqlite3.Error), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
+            self._conn.execute(_FORGET_PARTS, (run_key,))
+            for seq, part in enumerate(parts):
+                self._conn.execute(_RECORD_PART, (run_key, seq, zlib.crc32(part), part,
+                                                  self._today))
 
     def close(self) -> None:
         """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`

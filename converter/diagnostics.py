@@ -127,7 +127,7 @@ class DiagnosticLog(Sequence[Diagnostic]):
     are errors and in which files without a pass, and joins another log or packs
     itself for the cache without unpacking what is on disk."""
 
-    def __init__(self, items: Iterable[Diagnostic] = (), in_memory: int = 50_000) -> None:
+    def __init__(self, items: Iterable[Diagnostic] = (), in_memory: int = 5_000) -> None:
         self._head: list[Diagnostic] = []
         self._parts: list[_Part] = []
         self._batch: list[Diagnostic] = []
@@ -212,10 +212,19 @@ class DiagnosticLog(Sequence[Diagnostic]):
     def packed(self) -> Packed:
         """The log as :func:`pack` blobs with its counts, for :meth:`unpacked`; what is
         packed already is copied, not unpacked."""
-        blobs = [self._packed_bytes(part) for part in (self._head, *self._parts, self._batch)
-                 if part]
-        return Packed(self._count, self.errors, tuple(sorted(self.error_paths)), blobs,
-                      [zlib.crc32(b) for b in blobs])
+        blobs = list(self.packed_parts())
+        return Packed(*self.counts(), blobs, [zlib.crc32(b) for b in blobs])
+
+    def counts(self) -> tuple[int, int, tuple[str, ...]]:
+        """(diagnostics, errors, paths of the files with errors): a :class:`Packed`'s
+        first fields."""
+        return self._count, self.errors, tuple(sorted(self.error_paths))
+
+    def packed_parts(self) -> Iterator[bytes]:
+        """The log as :func:`pack` blobs, one in memory at a time."""
+        for part in (self._head, *self._parts, self._batch):
+            if part:
+                yield self._packed_bytes(part)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         yield from self._head

@@ -28,6 +28,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from . import scratch
 from .diagnostics import Diagnostic, DiagnosticLog
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
@@ -315,29 +316,61 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerpri
         tuple((i, name, _norm_exercise(name)) for i, name in enumerate(muscle.exercises)))
 
 
+_TABLES = (
+    # One row per muscle: its file, the language bit masks of its language fields and
+    # where those fields are (line, column pairs; -1: not known).
+    "CREATE TABLE muscles (owner INTEGER PRIMARY KEY, path BLOB NOT NULL,"
+    " masks TEXT NOT NULL, anchors BLOB NOT NULL)",
+    # One row per distinct compared text: when it was first seen (``entry``), its
+    # first owner, that owner's file and field, where the field is in the file, and how
+    # many other places have the text. Keyed by digest alone: one B-tree to search.
+    "CREATE TABLE texts (digest INTEGER PRIMARY KEY, entry INTEGER NOT NULL,"
+    " owner INTEGER NOT NULL, path BLOB NOT NULL, field INTEGER NOT NULL,"
+    " line INTEGER NOT NULL, col INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 0)"
+    " WITHOUT ROWID",
+)
+_NEW_TEXTS = ("INSERT INTO texts (digest, entry, owner, path, field, line, col, repeats)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats FROM texts"
+                " WHERE digest IN ({})")
+_REPEATS = "UPDATE texts SET repeats = ? WHERE digest = ?"
+#: Fingerprints looked up and filed together (the lookups are a few queries a batch).
+BATCH = 256
+_PARAMETERS = 500  # per query (SQLite allows 999 in every version)
+#: A row of ``texts`` without its digest: (owner, path, field, line, column, repeats).
+_Text = list[Any]
+
+
+def _tables() -> Any:
+    db = scratch.connect()
+    for statement in _TABLES:
+        db.execute(statement)
+    return db
+
+
+def _signed(digest: int) -> int:
+    """A 64-bit digest as SQLite's signed 64-bit integer."""
+    return digest - (1 << 64) if digest >= 1 << 63 else digest
+
+
 @dataclass
 class CorpusLint:
     """Checks across files. Feed every muscle with :meth:`add` (or its fingerprint with
     :meth:`add_fingerprint`), then call :meth:`finish`.
 
-    Memory per muscle is a few machine words: numbers live in arrays, field names are
-    stored once, and the warnings found go to a :class:`DiagnosticLog`."""
+    Memory stays flat however large the corpus: each muscle's path, languages and
+    anchors and each distinct compared text live in scratch tables on disk
+    (:mod:`converter.scratch`); in memory are only field and language names, the
+    exercise spellings (a vocabulary) and the warnings' :class:`DiagnosticLog`."""
 
-    paths: list[str] = field(default_factory=list)
-    #: text digest -> its entry in the ``_first_*`` arrays and ``_repeats``: the first
-    #: owner, its field, where it is in the first owner's file, how many other places
-    #: have the text.
-    _texts: dict[int, int] = field(default_factory=dict)
-    _first_owner: array = field(default_factory=lambda: array("l"))
-    _first_field: array = field(default_factory=lambda: array("l"))
-    _first_at: array = field(default_factory=lambda: array("l"))  # line, column; -1: none
-    _repeats: array = field(default_factory=lambda: array("l"))
+    _db: Any = field(default_factory=_tables)
+    _pending: list[tuple[Fingerprint, str]] = field(default_factory=list)
+    _muscles: int = 0
+    _entries: int = 0
     _field_ids: dict[str, int] = field(default_factory=dict)
     _field_names: list[str] = field(default_factory=list)
     _languages: dict[str, int] = field(default_factory=dict)
-    _masks: list[int] = field(default_factory=list)
-    _anchors: array = field(default_factory=lambda: array("l"))  # line, column; -1: none
-    _exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _exercises: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: name, path
     _found: DiagnosticLog = field(default_factory=DiagnosticLog)
     #: Fills in the line of a diagnostic that names a field but no line (such as an
     #: exercise, whose place the fingerprint does not carry), as it is found.
@@ -367,44 +400,76 @@ class CorpusLint:
         self.add_fingerprint(fingerprint(muscle, positions), path)
 
     def add_fingerprint(self, print_: Fingerprint, path: str) -> None:
-        """Record one muscle's fingerprint (and report duplicates found so far)."""
-        owner = len(self.paths)
-        self.paths.append(path)
-        self._masks.extend(self._mask(languages) for languages in print_.languages)
-        for at in print_.anchors:
-            self._anchors.extend(at or _NOWHERE)
-        texts = self._texts
-        for field_path, digest, at in print_.texts:
-            entry = texts.get(digest)
-            if entry is None:
-                texts[digest] = len(self._repeats)
-                self._first_owner.append(owner)
-                self._first_field.append(self._field_id(field_path))
-                self._first_at.extend(at or _NOWHERE)
-                self._repeats.append(0)
-            elif self._first_owner[entry] != owner:
-                self._same_text(entry, path, field_path, at)
+        """Record one muscle's fingerprint. Duplicates are found (and reported, in the
+        order of the muscles) a :data:`BATCH` of fingerprints at a time."""
+        self._pending.append((print_, path))
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """File the pending fingerprints: their muscles' rows, their texts (one lookup
+        per batch for the texts already filed), their duplicates' warnings."""
+        pending, db = self._pending, self._db
+        self._pending = []
+        digests = list({_signed(d) for print_, _ in pending for _, d, _ in print_.texts})
+        known: dict[int, _Text] = {}
+        for start in range(0, len(digests), _PARAMETERS):
+            chunk = digests[start:start + _PARAMETERS]
+            for digest, *text in db.execute(
+                    _KNOWN_TEXTS.format(",".join("?" * len(chunk))), chunk):
+                known[digest] = text
+        new: set[int] = set()
+        repeated: set[int] = set()
+        muscles = []
+        for print_, path in pending:
+            owner, raw_path = self._muscles, scratch.encode(path)
+            self._muscles += 1
+            anchors = array("l")
+            for at in print_.anchors:
+                anchors.extend(at or _NOWHERE)
+            muscles.append((owner, raw_path, " ".join(
+                str(self._mask(languages)) for languages in print_.languages),
+                anchors.tobytes()))
+            for field_path, digest, at in print_.texts:
+                key = _signed(digest)
+                first = known.get(key)
+                if first is None:
+                    line, column = at or _NOWHERE
+                    known[key] = [owner, raw_path, self._field_id(field_path), line, column,
+                                  0, self._entries]
+                    self._entries += 1
+                    new.add(key)
+                elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
+                    first[5] += 1
+                    repeated.add(key)
+                    self._same_text(first, path, field_path, at)
+            self._check_exercises(print_, path)
+        db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?)", muscles)
+        db.executemany(_NEW_TEXTS, [(key, t[6], *t[:6]) for key in sorted(new)
+                                    for t in (known[key],)])
+        db.executemany(_REPEATS, [(known[key][5], key) for key in sorted(repeated - new)])
+
+    def _check_exercises(self, print_: Fingerprint, path: str) -> None:
         for i, name, key in print_.exercises:
-            first = self._exercises.setdefault(key, (name, owner))
-            if first[0] != name:
+            known = self._exercises.setdefault(key, (name, path))
+            if known[0] != name:
                 self._report(Diagnostic(
                     path, None, None, f"exercises[{i}]", "exercise-spelling",
-                    f"exercise {name!r} differs only by case or spacing from {first[0]!r} "
-                    f"in {self.paths[first[1]]}", "warning"))
+                    f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
+                    f"in {known[1]}", "warning"))
 
-    def _first(self, entry: int) -> tuple[str, str, Position | None]:
-        """(path, field, where) of the first place a text entry was seen."""
-        line, column = self._first_at[2 * entry], self._first_at[2 * entry + 1]
-        return (self.paths[self._first_owner[entry]],
-                self._field_names[self._first_field[entry]],
+    def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
+        """(path, field, where) of the first place of a text (a row of ``texts``)."""
+        _, path, field_id, line, column = text[:5]
+        return (scratch.decode(path), self._field_names[field_id],
                 None if line < 0 else (line, column))
 
-    def _same_text(self, entry: int, here: str, field: str, at: Position | None) -> None:
-        """Report a text in ``here`` that text ``entry`` already has elsewhere."""
-        self._repeats[entry] = repeats = self._repeats[entry] + 1
+    def _same_text(self, text: _Text, here: str, field: str, at: Position | None) -> None:
+        """Report a text in ``here`` that ``text`` (repeats counted) has elsewhere."""
+        repeats = text[5]
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
-        there, first_field, first_at = self._first(entry)
+        there, first_field, first_at = self._first(text)
         self._report(_warning(here, at, field, "duplicate-text",
                                     f"same text as {there} ({first_field})"))
         if repeats == 1:  # the first file hears of its first twin only
@@ -415,33 +480,38 @@ class CorpusLint:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         if not self._finished:
             self._finished = True
+            self._flush()
             for diagnostic in self._last():
                 self._report(diagnostic)
         return self._found
 
     def _last(self) -> Iterator[Diagnostic]:
         """The diagnostics known only when every muscle is in."""
-        for entry in self._texts.values():  # in the order texts were first seen
-            repeats = self._repeats[entry]
-            if repeats > MAX_LISTED_REPEATS:
-                there, first_field, first_at = self._first(entry)
-                yield _warning(there, first_at, first_field, "duplicate-text",
-                               f"the same text is in {repeats} other places; the first "
-                               f"{MAX_LISTED_REPEATS} are listed, the rest only here")
+        for text in self._db.execute(  # in the order texts were first seen
+                "SELECT owner, path, field, line, col, repeats FROM texts WHERE repeats > ?"
+                " ORDER BY entry", (MAX_LISTED_REPEATS,)):
+            there, first_field, first_at = self._first(text)
+            yield _warning(there, first_at, first_field, "duplicate-text",
+                           f"the same text is in {text[5]} other places; the first "
+                           f"{MAX_LISTED_REPEATS} are listed, the rest only here")
         if len(self._languages) < 2:
             return
         full = (1 << len(self._languages)) - 1
         names = {bit: lang for lang, bit in self._languages.items()}
         missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
-        for index, mask in enumerate(self._masks):
-            if mask and mask != full:
-                message = missing_text.get(mask)
-                if message is None:
-                    missing = ", ".join(sorted(names[b] for b in range(len(names))
-                                               if not mask >> b & 1))
-                    message = missing_text[mask] = (f"no text in {missing} (other files "
-                                                    "have it)")
-                owner, which = divmod(index, len(_LANGUAGE_FIELDS))
-                line, column = self._anchors[2 * index], self._anchors[2 * index + 1]
-                yield _warning(self.paths[owner], None if line < 0 else (line, column),
-                               _LANGUAGE_FIELDS[which], "missing-language", message)
+        for raw_path, masks, raw_anchors in self._db.execute(
+                "SELECT path, masks, anchors FROM muscles ORDER BY owner"):
+            anchors = array("l")
+            anchors.frombytes(raw_anchors)
+            for which, mask in enumerate(map(int, masks.split())):
+                if mask and mask != full:
+                    message = missing_text.get(mask)
+                    if message is None:
+                        missing = ", ".join(sorted(names[b] for b in range(len(names))
+                                                   if not mask >> b & 1))
+                        message = missing_text[mask] = (f"no text in {missing} (other "
+                                                        "files have it)")
+                    line, column = anchors[2 * which], anchors[2 * which + 1]
+                    yield _warning(scratch.decode(raw_path),
+                                   None if line < 0 else (line, column),
+                                   _LANGUAGE_FIELDS[which], "missing-language", message)

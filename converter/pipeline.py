@@ -11,6 +11,7 @@ still holds are not read, and only what the run needs of them is unpickled.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import multiprocessing
 import os
@@ -38,8 +39,11 @@ from .lint import (
 )
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
+from .scratch import Sources
 
 CHUNK = 64
+#: Files stat-ed and added to the inputs at once during discovery.
+_STAT_BATCH = 4096
 #: Chunks in flight per worker process.
 WINDOW = 4
 
@@ -54,41 +58,76 @@ class Input(NamedTuple):
 
 
 class Inputs(Sequence[Input]):
-    """A run's inputs, compactly: per input a path string, a shared format and two
-    numbers in arrays (a corpus of 100,000 files has as many)."""
+    """A run's inputs, compactly (a corpus of 100,000 files has as many): each path as
+    its folder (stored once per run of files in it) and its name's UTF-8 bytes in one
+    buffer, its format as a small number, its size and mtime in arrays."""
 
     def __init__(self) -> None:
-        self._paths: list[str] = []
+        self._folders: list[str] = []
+        self._folder_starts = array("q")  # the first input of each run of one folder
+        self._names, self._ends = bytearray(), array("q")  # name i: _ends[i-1]:_ends[i]
         self._formats: list[Format] = []
+        self._format_ids = array("H")
         self._sizes, self._mtimes = array("q"), array("q")  # size -1: no stamp
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
         size, mtime = file_stamp or (-1, 0)
-        self.add_files([path], [fmt], [size], [mtime])
+        self.add_files("", [path], [fmt], [size], [mtime])
 
-    def add_files(self, paths: list[str], formats: list[Format], sizes: list[int],
-                  mtimes: list[int]) -> None:
-        """Add files seen by discovery (so with their sizes and mtimes) at the end."""
-        self._paths += paths
-        self._formats += formats
+    def add_files(self, folder: str, names: list[str], formats: list[Format],
+                  sizes: list[int], mtimes: list[int]) -> None:
+        """Add files of ``folder`` (a prefix of their paths, such as ``"notes/"``) at
+        the end: discovery saw them, so with their sizes and mtimes."""
+        if not names:
+            return
+        if not self._folders or self._folders[-1] != folder:
+            self._folders.append(folder)
+            self._folder_starts.append(len(self))
+        for name in names:
+            self._names += name.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._names))
+        for fmt in formats:
+            if fmt not in self._formats:
+                self._formats.append(fmt)
+            self._format_ids.append(self._formats.index(fmt))
         self._sizes.extend(sizes)
         self._mtimes.extend(mtimes)
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return len(self._ends)
+
+    def _path(self, index: int) -> str:
+        folder = self._folders[bisect.bisect_right(self._folder_starts, index) - 1]
+        start = self._ends[index - 1] if index else 0
+        return folder + self._names[start:self._ends[index]].decode("utf-8", "surrogatepass")
+
+    def _paths(self) -> Iterator[str]:
+        """Every path in order, a folder at a time (no search per path)."""
+        names, ends = self._names, self._ends
+        bounds = [*self._folder_starts, len(self)]
+        for folder, first, stop in zip(self._folders, bounds, bounds[1:], strict=False):
+            start = ends[first - 1] if first else 0
+            for end in ends[first:stop]:
+                yield folder + names[start:end].decode("utf-8", "surrogatepass")
+                start = end
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("input index out of range")
         size = self._sizes[index]
-        return Input(self._paths[index], self._formats[index],
+        return Input(self._path(index), self._formats[self._format_ids[index]],
                      None if size < 0 else (size, self._mtimes[index]))
 
     def __iter__(self) -> Iterator[Input]:
-        for path, fmt, size, mtime in zip(self._paths, self._formats, self._sizes,
+        formats = self._formats
+        for path, fmt, size, mtime in zip(self._paths(), self._format_ids, self._sizes,
                                           self._mtimes, strict=True):
-            yield Input(path, fmt, None if size < 0 else (size, mtime))
+            yield Input(path, formats[fmt], None if size < 0 else (size, mtime))
 
     def formats(self) -> set[Format]:
         """The formats that read the inputs."""
@@ -97,7 +136,7 @@ class Inputs(Sequence[Input]):
     def stamped(self) -> Iterator[tuple[str, int, int]]:
         """(path, size, mtime) of each input, stat-ing those discovery did not see;
         raises ``OSError`` for one that cannot be read."""
-        for path, size, mtime in zip(self._paths, self._sizes, self._mtimes, strict=True):
+        for path, size, mtime in zip(self._paths(), self._sizes, self._mtimes, strict=True):
             yield (path, size, mtime) if size >= 0 else (path, *stamp(path))
 
 
@@ -150,36 +189,47 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped; symlinks
-    to files are followed, to folders not (no cycles). One ``scandir`` per folder, one
-    ``stat`` per file, and only names and stamps held meanwhile."""
-    entries: list[tuple[str, Stamp | None]] = []  # (name, stamp; None for a folder)
+    to files are followed, to folders not (no cycles). One ``scandir`` per folder and
+    one ``stat`` per file, in sorted order: only names are held while a folder sorts."""
+    folders: list[str] = []
+    names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     with os.scandir(directory) as listing:
         for entry in listing:
             name = entry.name
             if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                entries.append((name, None))
+                folders.append(name)
             elif name.lower().endswith(endings) and entry.is_file():
-                st = entry.stat()
-                entries.append((name, (st.st_size, st.st_mtime_ns)))
-    entries.sort()
+                names.append(name)
+    folders.sort()
+    names.sort()
     prefix = directory if directory.endswith(os.sep) else directory + os.sep
-    files: list[tuple[str, Stamp]] = []  # the files since the last folder, in order
+    files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:
-        found.add_files([prefix + name for name, _ in files],
-                        [format_of(name) for name, _ in files],
-                        [size for _, (size, _) in files], [mtime for _, (_, mtime) in files])
+        names, sizes, mtimes = [], [], []
+        for name in files:
+            try:
+                st = os.stat(prefix + name)
+            except FileNotFoundError:  # deleted since the listing: not an input
+                continue
+            names.append(name)
+            sizes.append(st.st_size)
+            mtimes.append(st.st_mtime_ns)
+        found.add_files(prefix, names, [format_of(name) for name in names], sizes, mtimes)
         files.clear()
 
-    for name, file_stamp in entries:
-        if file_stamp is None:
+    for name in names:
+        while folders and folders[0] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + name, endings, format_of, found)
-        else:
-            files.append((name, file_stamp))
+            _walk(prefix + folders.pop(0), endings, format_of, found)
+        files.append(name)
+        if len(files) >= _STAT_BATCH:
+            flush()
     flush()
+    for folder in folders:
+        _walk(prefix + folder, endings, format_of, found)
 
 
 @dataclass
@@ -295,24 +345,25 @@ def _mtime(path: str, known: Stamp | None = None) -> float:
 
 class Locator:
     """Fills in line and column of diagnostics that name a field but no line, asking
-    each file's format (``fmt``, else the one its name says) once per field."""
+    each file's format (``fmt``, else the one its name says) once per field. It
+    remembers only the current file's answers: a file's diagnostics come together."""
 
     def __init__(self, fmt: Format | None = None) -> None:
         self._fmt = fmt
-        self._owners: dict[str, Format | None] = {}
-        self._found: dict[tuple[str, str], tuple[int, int] | None] = {}
+        self._path: str | None = None
+        self._owner: Format | None = None
+        self._found: dict[str, tuple[int, int] | None] = {}
 
     def __call__(self, d: Diagnostic) -> Diagnostic:
         if d.line is not None or not d.field:
             return d
-        key = (d.path, d.field)
-        if key not in self._found:
-            if d.path not in self._owners:
-                self._owners[d.path] = self._fmt or detect_format(Path(d.path),
-                                                                  for_reading=True)
-            owner = self._owners[d.path]
-            self._found[key] = owner.locate(Path(d.path), d.field) if owner else None
-        where = self._found[key]
+        if d.path != self._path:
+            self._path, self._found = d.path, {}
+            self._owner = self._fmt or detect_format(Path(d.path), for_reading=True)
+        if d.field not in self._found:
+            self._found[d.field] = (self._owner.locate(Path(d.path), d.field)
+                                    if self._owner else None)
+        where = self._found[d.field]
         return d._replace(line=where[0], column=where[1]) if where else d
 
 
@@ -342,7 +393,8 @@ class Reader:
     #: The record writer and its options, for :meth:`records`.
     writer: tuple[Format, dict[str, Any]] | None = None
     diagnostics: DiagnosticLog = field(default_factory=DiagnosticLog)
-    sources: dict[str, Source] = field(default_factory=dict)
+    #: slug -> the first file that gave it, on disk (:class:`~converter.scratch.Sources`).
+    sources: Sources = field(default_factory=Sources)
     files_read: int = 0
     files_parsed: int = 0
     #: Muscles streamed so far.
@@ -391,13 +443,12 @@ class Reader:
             self.diagnostics.extend(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             for i, slug in enumerate(result.slugs):
-                first = self.sources.get(slug)
+                first = self.sources.claim(slug, Source(path, result.mtime))
                 if first is not None:
                     self.diagnostics.append(Diagnostic(
                         path, None, None, "slug", "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))
                     continue
-                self.sources[slug] = Source(path, result.mtime)
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
                 self.count += 1
@@ -409,8 +460,8 @@ class Reader:
         cache = self.cache
         key = self.read_key() if cache else ""
         record_key = self._record_key(key) if cache and kind == "records" else ""
-        cached = [cache is not None and i.format.one_muscle_per_file
-                  and cache.fresh(key, i.path, i.stamp) for i in self.inputs]
+        cached = bytearray(cache is not None and i.format.one_muscle_per_file
+                           and cache.fresh(key, i.path, i.stamp) for i in self.inputs)
         settings = (self.default_lang, self.max_bytes, self.size,
                     self._writer_spec() if kind == "records" else None)
         items = ((i.path, i.format.name, settings,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
@@ -86,7 +86,8 @@ class WriteContext:
     """What a writer gets besides the muscles: options and where each muscle came from."""
 
     options: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
+    #: slug -> the file it came from (a run's is on disk: query it, do not copy it).
+    sources: Mapping[str, Source] = field(default_factory=dict)
     report: Callable[[Diagnostic], None] = _discard
 
     def option(self, name: str, default: Any = None) -> Any:

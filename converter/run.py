@@ -37,7 +37,7 @@ class RunResult:
 
     count: int = 0
     failed: int = 0
-    #: In the order found; a :class:`DiagnosticLog` (on disk past its first 50,000)
+    #: In the order found; a :class:`DiagnosticLog` (on disk past its first 5,000)
     #: for ``convert`` and ``validate``.
     diagnostics: Sequence[Diagnostic] = field(default_factory=list)
     summary: str | None = None
@@ -103,18 +103,22 @@ class _Incremental:
             return None
         output = output_signature(self.output) if self.output else ""
         found = self.cache.replay(self.key, self.inputs, output)
-        if not (isinstance(found, tuple) and len(found) == 2
-                and isinstance(found[0], RunResult) and isinstance(found[1], Packed)):
+        if found is None:
             return None
-        found, packed = found
+        value, parts = found
+        if not (isinstance(value, tuple) and len(value) == 2
+                and isinstance(value[0], RunResult)):
+            return None
+        shell, counts = value
         try:  # the warnings stay packed: a convert run shows only the first few
-            found.diagnostics = DiagnosticLog.unpacked(packed)
+            shell.diagnostics = DiagnosticLog.unpacked(Packed(
+                *counts, [p for _, p in parts], [c for c, _ in parts]))
         except (ValueError, TypeError):
             return None
-        found.summary = (f"{self.output}: up to date (nothing changed since the last "
+        shell.summary = (f"{self.output}: up to date (nothing changed since the last "
                          "run)" if self.output else None)
-        found.replayed, found.parsed = True, 0
-        return found
+        shell.replayed, shell.parsed = True, 0
+        return shell
 
     def record(self, result: RunResult) -> None:
         """Remember ``result`` for an identical later run; close the cache."""
@@ -122,9 +126,12 @@ class _Incremental:
             return
         if self.inputs is not None:
             output = output_signature(self.output) if self.output else ""
+            log = result.diagnostics
+            if not isinstance(log, DiagnosticLog):
+                log = DiagnosticLog(log)
             shell = dataclasses.replace(result, diagnostics=[])
-            self.cache.record(self.key, self.inputs, output,
-                              (shell, DiagnosticLog(result.diagnostics).packed()))
+            self.cache.record(self.key, self.inputs, output, (shell, log.counts()),
+                              log.packed_parts())
         self.cache.close()
 
 

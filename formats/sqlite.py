@@ -424,14 +424,13 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle], existing: dict[st
     counts = Counts()
     next_id = max((known[1] for known in existing.values()), default=0) + 1
     search = _Search(conn, threshold=max(BATCH, len(existing) // 16))
-    seen: set[str] = set()
+    seen = _Seen(conn)
     batch = _Batch()
     for muscle in muscles:
-        if muscle.slug in seen:
+        if not seen.add(muscle.slug):
             ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
                                   f"slug {muscle.slug!r} is given twice; the first is kept"))
             continue
-        seen.add(muscle.slug)
         old = existing.get(muscle.slug)
         known = ctx.sources.get(muscle.slug)
         source = known.path if known else old[2] if old else None
@@ -458,7 +457,7 @@ def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle], existing: dict[st
     return counts
 
 
-def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: set[str],
+def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: _Seen,
                  ctx: WriteContext, counts: Counts, search: _Search, *, prune: bool) -> None:
     """Muscles in the database but not in the input: removed with ``prune`` unless their
     source file still exists and gave no muscle in this run (it failed to read, or was
@@ -468,13 +467,33 @@ def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: se
     if not prune:
         counts.kept = len(gone)
         return
-    read = {source.path for source in ctx.sources.values()}
+    read = {source.path for source in ctx.sources.values()} if gone else set()
     spared = {slug for slug in gone if read and (path := existing[slug][2]) is not None
               and path not in read and os.path.exists(path)}
     doomed = [(slug,) for slug in gone if slug not in spared]
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
+
+
+class _Seen:
+    """The slugs loaded so far, in a temporary table of the connection: a corpus's worth
+    of slugs stays on disk, not in a set."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS loaded (slug TEXT PRIMARY KEY)"
+                     " WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.loaded")
+
+    def add(self, slug: str) -> bool:
+        """Note ``slug``; False when it was noted before."""
+        return self._conn.execute("INSERT OR IGNORE INTO temp.loaded VALUES (?)",
+                                  (slug,)).rowcount == 1
+
+    def __contains__(self, slug: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM temp.loaded WHERE slug = ?",
+                                  (slug,)).fetchone() is not None
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -87,6 +88,19 @@ def test_replay_keeps_every_diagnostic_and_exit_code_of_validate(corpus: Path) -
     fresh = CliRunner().invoke(cli, ["validate", "-j", "2", "--no-cache", "--format", "json",
                                      str(corpus)])
     assert fresh.stdout == first.stdout
+
+
+def test_a_run_record_with_a_damaged_part_is_not_replayed(corpus: Path, tmp_path: Path
+                                                         ) -> None:
+    out, cache_dir = tmp_path / "m.json", tmp_path / "cache"
+    first = api(corpus, out, cache_dir)
+    assert api(corpus, out, cache_dir).replayed
+    with sqlite3.connect(next(cache_dir.glob("cache-*.sqlite"))) as db:
+        assert db.execute("SELECT count(*) FROM run_parts").fetchone()[0] >= 1
+        db.execute("UPDATE run_parts SET part = substr(part, 1, length(part) - 1)")
+    again = api(corpus, out, cache_dir)
+    assert not again.replayed and list(again.diagnostics) == list(first.diagnostics)
+    assert api(corpus, out, cache_dir).replayed  # recorded afresh
 
 
 def _edit(corpus: Path) -> None:

@@ -461,3 +461,28 @@ def test_seed_and_calf_sharing_origin_and_insertion(tmp_path: Path) -> None:
     assert sorted((d["path"], d["field"], d["code"]) for d in json.loads(result.stdout)) == [
         (str(calf), "insertion.da", "duplicate-text"), (str(calf), "origin.da", "duplicate-text"),
         (str(seed), "insertion.da", "duplicate-text"), (str(seed), "origin.da", "duplicate-text")]
+
+
+POOL = ["Fra lårbenets bagside.", "From the back of the thigh bone.", "Til hælbenet.",
+        "Onto the heel bone.", "It lifts the thigh forward."]
+pooled = st.builds(lambda da, en, ex: muscle(
+    origin=texts(**({"da": POOL[da]} if da is not None else {}), en=POOL[en]),
+    insertion=texts(da=POOL[(en + 1) % len(POOL)]),
+    exercises=tuple(["Squat", "squat", "Lunge", " lunge"][i] for i in ex)),
+    st.none() | st.integers(0, 4), st.integers(0, 4), st.lists(st.integers(0, 3), max_size=2))
+
+
+@given(st.lists(pooled, max_size=40), st.sampled_from([1, 2, 7]))
+def test_the_corpus_lint_finds_the_same_whatever_its_batch(items: list[Muscle],
+                                                           batch: int) -> None:
+    import converter.lint
+
+    every = [(f"m{i % 13}.md", m) for i, m in enumerate(items)]  # files with two muscles
+    whole = lint(*every)
+    saved, converter.lint.BATCH = converter.lint.BATCH, batch
+    try:
+        assert lint(*every) == whole
+    finally:
+        converter.lint.BATCH = saved
+    if len(items) == 40:  # 40 English origins from a pool of 5: some text is in 8 or more
+        assert any(d.code == "duplicate-text" for d in whole)

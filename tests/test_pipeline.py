@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
-from converter.pipeline import Reader, discover
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from converter.pipeline import Input, Inputs, Reader, discover
+from converter.registry import get_format
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -35,3 +41,32 @@ def test_the_slug_stream_counts_every_muscle_and_file(tmp_path: Path) -> None:
     reader = Reader(inputs)
     assert sorted(reader.slugs()) == ["plantaris-1", "soleus-0", "soleus-2"]
     assert reader.count == 3 and reader.files_read == 3
+
+
+paths = st.text(st.characters(codec=None, exclude_categories=()), min_size=1, max_size=12)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", "a/", "a/b/", "é/\udcff/"]),
+                          st.lists(st.tuples(paths, st.integers(0, 2**40),
+                                             st.integers(-2**62, 2**62)), max_size=5),
+                          st.booleans()), max_size=6))
+def test_inputs_give_back_every_path_format_and_stamp(
+        runs: list[tuple[str, list[tuple[str, int, int]], bool]]) -> None:
+    markdown, jsonl = get_format("markdown"), get_format("jsonl")
+    inputs, expected = Inputs(), []
+    for folder, files, other in runs:
+        fmt = jsonl if other else markdown
+        inputs.add_files(folder, [n for n, _, _ in files], [fmt] * len(files),
+                         [size for _, size, _ in files], [mtime for _, _, mtime in files])
+        expected += [Input(folder + name, fmt, (size, mtime)) for name, size, mtime in files]
+    inputs.add("/nonexistent/given.md", markdown)  # named on the command line: no stamp yet
+    expected.append(Input("/nonexistent/given.md", markdown, None))
+    assert list(inputs) == expected and len(inputs) == len(expected)
+    assert [inputs[i] for i in range(len(expected))] == expected == inputs[:]
+    assert inputs[-1] == expected[-1] and inputs.formats() == {i.format for i in expected}
+    with pytest.raises(IndexError):
+        inputs[len(expected)]
+    assert [p for p, _, _ in itertools.islice(inputs.stamped(), len(expected) - 1)] == [
+        i.path for i in expected[:-1]]
+    with pytest.raises(OSError):  # the last one is stat-ed, and is not there
+        list(inputs.stamped())

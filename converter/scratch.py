@@ -1,0 +1,109 @@
+"""Run-sized tables on disk, so what grows with the corpus does not grow the process.
+
+A run sees every muscle's slug and every compared text once, and must remember them to
+the end. :func:`connect` opens a private temporary SQLite database for such tables: it
+keeps a small page cache in memory and the rest in a temporary file that SQLite deletes
+when the connection closes (or the process dies). Text goes in as UTF-8 blobs with
+surrogates passed through, so any path or string a file system or reader gives fits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, ValuesView
+
+from .registry import Source
+
+#: Page cache of each scratch database, in KiB: its B-trees' upper levels (the leaves
+#: are read back from the temporary file, which the OS keeps cached).
+CACHE_KIB = 512
+_ROWS = 1000
+
+
+def connect() -> sqlite3.Connection:
+    """A private temporary database inside one open transaction (never committed: it is
+    thrown away), so writes cost no journal and no sync."""
+    conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    return conn
+
+
+def encode(text: str) -> bytes:
+    """``text`` as the blob the scratch tables store."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def decode(blob: bytes) -> str:
+    """The text :func:`encode` stored as ``blob``."""
+    return blob.decode("utf-8", "surrogatepass")
+
+
+class Sources(Mapping[str, Source]):
+    """slug -> :class:`Source` of the first muscle that took the slug, in a scratch table;
+    iterates in the order slugs were taken."""
+
+    def __init__(self) -> None:
+        self._db = connect()
+        self._db.execute("CREATE TABLE sources (slug BLOB NOT NULL UNIQUE, path BLOB NOT NULL,"
+                         " mtime REAL NOT NULL)")
+
+    def claim(self, slug: str, source: Source) -> Source | None:
+        """Give ``slug`` to ``source`` unless it is taken: then return who has it."""
+        key = encode(slug)
+        added = self._db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
+                                 (key, encode(source.path), source.mtime)).rowcount
+        return None if added else self._get(key)
+
+    def _get(self, key: bytes) -> Source | None:
+        row = self._db.execute("SELECT path, mtime FROM sources WHERE slug = ?",
+                               (key,)).fetchone()
+        return None if row is None else Source(decode(row[0]), row[1])
+
+    def __getitem__(self, slug: str) -> Source:
+        found = self._get(encode(slug)) if isinstance(slug, str) else None
+        if found is None:
+            raise KeyError(slug)
+        return found
+
+    def get(self, slug: str, default: Source | None = None) -> Source | None:  # type: ignore[override]
+        """The source of ``slug``, else ``default`` (one query, no exception)."""
+        found = self._get(encode(slug)) if isinstance(slug, str) else None
+        return default if found is None else found
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and self._get(encode(slug)) is not None
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM sources").fetchone()[0]
+
+    def _rows(self) -> Iterator[tuple[bytes, bytes, float]]:
+        """Every row there was when called, in order, a page of rows per query (slugs
+        added meanwhile are safe, and not included)."""
+        last, stop = 0, self._db.execute("SELECT max(rowid) FROM sources").fetchone()[0]
+        while stop and (rows := self._db.execute(
+                "SELECT rowid, slug, path, mtime FROM sources WHERE rowid > ? AND rowid <= ?"
+                f" ORDER BY rowid LIMIT {_ROWS}", (last, stop)).fetchall()):
+            last = rows[-1][0]
+            for _, slug, path, mtime in rows:
+                yield slug, path, mtime
+
+    def __iter__(self) -> Iterator[str]:
+        return (decode(slug) for slug, _, _ in self._rows())
+
+    def values(self) -> ValuesView[Source]:
+        return _Values(self)
+
+    def __repr__(self) -> str:
+        return f"Sources({len(self)} slugs)"
+
+
+class _Values(ValuesView[Source]):
+    """The sources in order, read a page of rows per query (not one query per slug)."""
+
+    _mapping: Sources
+
+    def __iter__(self) -> Iterator[Source]:
+        return (Source(decode(path), mtime) for _, path, mtime in self._mapping._rows())
