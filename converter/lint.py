@@ -341,13 +341,6 @@ _PARAMETERS = 500  # per query (SQLite allows 999 in every version)
 _Text = list[Any]
 
 
-def _tables() -> Any:
-    db = scratch.connect()
-    for statement in _TABLES:
-        db.execute(statement)
-    return db
-
-
 def _signed(digest: int) -> int:
     """A 64-bit digest as SQLite's signed 64-bit integer."""
     return digest - (1 << 64) if digest >= 1 << 63 else digest
@@ -363,7 +356,7 @@ class CorpusLint:
     (:mod:`converter.scratch`); in memory are only field and language names, the
     exercise spellings (a vocabulary) and the warnings' :class:`DiagnosticLog`."""
 
-    _db: Any = field(default_factory=_tables)
+    _db: Any = field(default_factory=lambda: scratch.connect(*_TABLES))
     _pending: list[tuple[Fingerprint, str]] = field(default_factory=list)
     _muscles: int = 0
     _entries: int = 0

@@ -39,7 +39,7 @@ from .lint import (
 )
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
-from .scratch import Sources
+from .scratch import Sources, decode, encode
 
 CHUNK = 64
 #: Files stat-ed and added to the inputs at once during discovery.
@@ -85,7 +85,7 @@ class Inputs(Sequence[Input]):
             self._folders.append(folder)
             self._folder_starts.append(len(self))
         for name in names:
-            self._names += name.encode("utf-8", "surrogatepass")
+            self._names += encode(name)
             self._ends.append(len(self._names))
         for fmt in formats:
             if fmt not in self._formats:
@@ -100,7 +100,7 @@ class Inputs(Sequence[Input]):
     def _path(self, index: int) -> str:
         folder = self._folders[bisect.bisect_right(self._folder_starts, index) - 1]
         start = self._ends[index - 1] if index else 0
-        return folder + self._names[start:self._ends[index]].decode("utf-8", "surrogatepass")
+        return folder + decode(self._names[start:self._ends[index]])
 
     def _paths(self) -> Iterator[str]:
         """Every path in order, a folder at a time (no search per path)."""
@@ -109,7 +109,7 @@ class Inputs(Sequence[Input]):
         for folder, first, stop in zip(self._folders, bounds, bounds[1:], strict=False):
             start = ends[first - 1] if first else 0
             for end in ends[first:stop]:
-                yield folder + names[start:end].decode("utf-8", "surrogatepass")
+                yield folder + decode(names[start:end])
                 start = end
 
     def __getitem__(self, index: Any) -> Any:
@@ -202,33 +202,33 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                 folders.append(name)
             elif name.lower().endswith(endings) and entry.is_file():
                 names.append(name)
-    folders.sort()
+    folders.sort(reverse=True)  # the next folder in order at the end
     names.sort()
     prefix = directory if directory.endswith(os.sep) else directory + os.sep
     files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:
-        names, sizes, mtimes = [], [], []
+        kept, sizes, mtimes = [], [], []
         for name in files:
             try:
                 st = os.stat(prefix + name)
             except FileNotFoundError:  # deleted since the listing: not an input
                 continue
-            names.append(name)
+            kept.append(name)
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
-        found.add_files(prefix, names, [format_of(name) for name in names], sizes, mtimes)
+        found.add_files(prefix, kept, [format_of(name) for name in kept], sizes, mtimes)
         files.clear()
 
     for name in names:
-        while folders and folders[0] < name:  # the folders that sort before this file
+        while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(0), endings, format_of, found)
+            _walk(prefix + folders.pop(), endings, format_of, found)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
-    for folder in folders:
+    for folder in reversed(folders):
         _walk(prefix + folder, endings, format_of, found)
 
 
@@ -381,7 +381,7 @@ class Reader:
     Iterate it for muscles; :meth:`records` and :meth:`slugs` load less: an unchanged
     file's muscles are not even unpickled from the cache when its records are there."""
 
-    inputs: Sequence[Input]
+    inputs: Inputs
     default_lang: str = "en"
     max_bytes: int = 4 * 1024 * 1024
     jobs: int = 1
@@ -415,7 +415,7 @@ class Reader:
 
     def read_key(self) -> str:
         """What a cached reading depends on besides the file: code and read options."""
-        modules = {sys.modules[type(f).__module__] for f in {i.format for i in self.inputs}}
+        modules = {sys.modules[type(f).__module__] for f in self.inputs.formats()}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 

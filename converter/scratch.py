@@ -20,14 +20,17 @@ CACHE_KIB = 512
 _ROWS = 1000
 
 
-def connect() -> sqlite3.Connection:
-    """A private temporary database inside one open transaction (never committed: it is
-    thrown away), so writes cost no journal and no sync."""
+def connect(*schema: str) -> sqlite3.Connection:
+    """A private temporary database with the tables ``schema`` creates, inside one open
+    transaction (never committed: it is thrown away), so writes cost no journal and no
+    sync."""
     conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
+    for statement in schema:
+        conn.execute(statement)
     return conn
 
 
@@ -46,35 +49,35 @@ class Sources(Mapping[str, Source]):
     iterates in the order slugs were taken."""
 
     def __init__(self) -> None:
-        self._db = connect()
-        self._db.execute("CREATE TABLE sources (slug BLOB NOT NULL UNIQUE, path BLOB NOT NULL,"
-                         " mtime REAL NOT NULL)")
+        self._db = connect("CREATE TABLE sources (slug BLOB NOT NULL UNIQUE,"
+                           " path BLOB NOT NULL, mtime REAL NOT NULL)")
 
     def claim(self, slug: str, source: Source) -> Source | None:
         """Give ``slug`` to ``source`` unless it is taken: then return who has it."""
-        key = encode(slug)
         added = self._db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
-                                 (key, encode(source.path), source.mtime)).rowcount
-        return None if added else self._get(key)
+                                 (encode(slug), encode(source.path), source.mtime)).rowcount
+        return None if added else self._get(slug)
 
-    def _get(self, key: bytes) -> Source | None:
+    def _get(self, slug: object) -> Source | None:
+        if not isinstance(slug, str):
+            return None
         row = self._db.execute("SELECT path, mtime FROM sources WHERE slug = ?",
-                               (key,)).fetchone()
+                               (encode(slug),)).fetchone()
         return None if row is None else Source(decode(row[0]), row[1])
 
     def __getitem__(self, slug: str) -> Source:
-        found = self._get(encode(slug)) if isinstance(slug, str) else None
+        found = self._get(slug)
         if found is None:
             raise KeyError(slug)
         return found
 
     def get(self, slug: str, default: Source | None = None) -> Source | None:  # type: ignore[override]
         """The source of ``slug``, else ``default`` (one query, no exception)."""
-        found = self._get(encode(slug)) if isinstance(slug, str) else None
+        found = self._get(slug)
         return default if found is None else found
 
     def __contains__(self, slug: object) -> bool:
-        return isinstance(slug, str) and self._get(encode(slug)) is not None
+        return self._get(slug) is not None
 
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM sources").fetchone()[0]
