@@ -15,7 +15,9 @@ One SQLite file in the cache directory (:func:`default_directory`) holds four ta
 * ``runs``: per *run key* (command, writer, every option, output path, sources), a
   signature of every input's path, size and mtime and of the output, and the run's
   result. When both match, the run is replayed: the same diagnostics, summary and exit
-  code, and the output is not touched.
+  code, and the output is not touched. The result also holds a digest of each
+  :data:`RUN_CHUNK` inputs' stamps and of their readings, so that a run where a few
+  files changed can re-read only their chunks (see ``converter.run``).
 * ``run_parts``: the parts of a run's result too large to pickle at once (its packed
   diagnostics), each with its CRC-32, written one at a time.
 
@@ -43,7 +45,9 @@ RACY_NS = 2_000_000_000
 #: Entries not used for this many days are dropped.
 KEEP_DAYS = 30
 _FLUSH = 500
-_FILE = "cache-v3.sqlite"
+#: Inputs per chunk of a recorded run (see ``runs`` above).
+RUN_CHUNK = 256
+_FILE = "cache-v4.sqlite"
 # Small columns first: SQLite reads a row's columns in order, so queries and the daily
 # sweep that need only them never read the blobs (kept in overflow pages).
 _SCHEMA = (
@@ -270,17 +274,31 @@ class Cache:
 
     # ---- runs -----------------------------------------------------------------------
 
+    def last_run(self, run_key: str) -> tuple[str, str, Any] | None:
+        """(inputs signature, output signature, result) of the last run recorded under
+        ``run_key``, or None."""
+        try:
+            row = self._conn.execute(_REPLAY, (run_key,)).fetchone()
+            return None if row is None else (row[0], row[1], pickle.loads(row[2]))
+        except (sqlite3.Error, *_BAD_PICKLE):
+            return None
+
+    def parts(self, run_key: str) -> list[tuple[int, bytes]] | None:
+        """The parts of the last run recorded under ``run_key`` as (CRC-32, part)."""
+        try:
+            return self._conn.execute(_PARTS, (run_key,)).fetchall()
+        except sqlite3.Error:
+            return None
+
     def replay(self, run_key: str, inputs: str, output: str) -> tuple[
             Any, list[tuple[int, bytes]]] | None:
         """The recorded result of an identical run (same inputs and output) and its
         parts as (CRC-32, part) pairs, or None."""
-        try:
-            row = self._conn.execute(_REPLAY, (run_key,)).fetchone()
-            if row is None or row[0] != inputs or row[1] != output:
-                return None
-            return pickle.loads(row[2]), self._conn.execute(_PARTS, (run_key,)).fetchall()
-        except (sqlite3.Error, *_BAD_PICKLE):
+        found = self.last_run(run_key)
+        if found is None or found[0] != inputs or found[1] != output:
             return None
+        parts = self.parts(run_key)
+        return None if parts is None else (found[2], parts)
 
     def record(self, run_key: str, inputs: str, output: str, result: Any,
                parts: Iterable[bytes] = ()) -> None:
@@ -293,6 +311,14 @@ class Cache:
             for seq, part in enumerate(parts):
                 self._conn.execute(_RECORD_PART, (run_key, seq, zlib.crc32(part), part,
                                                   self._today))
+
+    def rerecord(self, run_key: str, inputs: str, output: str, result: Any) -> None:
+        """Record a run whose parts are those of the last run under ``run_key``."""
+        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
+            self._conn.execute("UPDATE run_parts SET used = ? WHERE key = ?",
+                               (self._today, run_key))
 
     def close(self) -> None:
         """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`

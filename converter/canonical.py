@@ -8,9 +8,12 @@ back with ``json.loads(text, parse_float=Decimal)``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_file
 from .authoring import muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
@@ -48,6 +51,66 @@ def dumps(muscle: Muscle) -> str:
     head = _COMPACT.encode(_head(muscle))
     tail = _COMPACT.encode({"body": muscle.body, "extra": thaw(muscle.extra)})
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
+
+
+_RECORD_START = b'{"slug":"'
+
+
+class _NotReplaced(Exception):
+    """A record to replace is not in the file once."""
+
+
+def replace_records(path: Path, records: dict[str, str], count: int) -> bool:
+    """Rewrite the file at ``path``, made of ``count`` lines that each hold one
+    :func:`dumps` record (maybe followed by a comma) and lines that hold none, with the
+    record of each slug in ``records`` replaced; atomically. False when the file has
+    another number of records or a slug's record is not in it exactly once (nothing
+    is written then).
+
+    JSON-like writers use it to update their output when a few muscles changed."""
+    wanted = {slug.encode("ascii"): record.encode("utf-8", "surrogatepass")
+              for slug, record in records.items()
+              if is_slug(slug) and record.startswith(f'{{"slug":"{slug}"')}
+    if len(wanted) != len(records):
+        return False
+    found, start, replaced = 0, len(_RECORD_START), set()
+    try:
+        with open(path, "rb") as src, atomic_file(path, "wb") as out:
+            for line in src:
+                if line.startswith(_RECORD_START):
+                    found += 1
+                    slug = line[start:line.find(b'"', start)]
+                    if slug in wanted:
+                        if slug in replaced:
+                            raise _NotReplaced
+                        replaced.add(slug)
+                        record = line.rstrip(b"\n")
+                        comma = b"," if record.endswith(b",") else b""
+                        line = wanted[slug] + comma + line[len(record):]
+                out.write(line)
+            if found != count or len(replaced) != len(wanted):
+                raise _NotReplaced
+    except _NotReplaced:
+        return False
+    return True
+
+
+def written(count: int, out: Path) -> str:
+    """The summary of a JSON-like writer."""
+    return f"wrote {count} muscles to {out}"
+
+
+class LineRecords:
+    """For a format class whose records are :func:`dumps` lines: its ``record``, and an
+    ``update`` that replaces the lines of the muscles that changed."""
+
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        return dumps(muscle)
+
+    def update(self, muscles: Sequence[Muscle], out: Path, ctx: Any, *, total: int
+               ) -> str | None:
+        records = {m.slug: dumps(m) for m in muscles}
+        return written(total, out) if replace_records(out, records, total) else None
 
 
 class BadJson(ValueError):

@@ -253,9 +253,15 @@ Positions = dict[str, Position]
 
 def located_fields(muscle: Muscle) -> list[str]:
     """The fields a corpus lint may name, found where the file is parsed: the language
-    fields and every text long enough to be compared."""
+    fields, every text long enough to be compared and every exercise."""
     return [*_LANGUAGE_FIELDS, *(field for field, value in _compared_texts(muscle)
-                                 if len(value) >= MIN_DUPLICATE_LENGTH)]
+                                 if len(value) >= MIN_DUPLICATE_LENGTH),
+            *map(_exercise_field, range(len(muscle.exercises)))]
+
+
+@lru_cache(maxsize=256)
+def _exercise_field(index: int) -> str:
+    return f"exercises[{index}]"
 
 
 @lru_cache(maxsize=256)
@@ -293,8 +299,8 @@ class Fingerprint(NamedTuple):
     anchors: tuple[Position | None, ...]
     #: (field path, 64-bit digest of the normalized text, where) of compared texts.
     texts: tuple[tuple[str, int, Position | None], ...]
-    #: (index, name, normalized name) of each exercise.
-    exercises: tuple[tuple[int, str, str], ...]
+    #: (index, name, normalized name, where) of each exercise.
+    exercises: tuple[tuple[int, str, str, Position | None], ...]
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file: unpickled without a Python call
         return (tuple.__new__, (Fingerprint, tuple(self)))
@@ -313,7 +319,8 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerpri
     return Fingerprint(
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),
-        tuple((i, name, _norm_exercise(name)) for i, name in enumerate(muscle.exercises)))
+        tuple((i, name, _norm_exercise(name), where(_exercise_field(i)))
+              for i, name in enumerate(muscle.exercises)))
 
 
 _TABLES = (
@@ -443,11 +450,12 @@ class CorpusLint:
         db.executemany(_REPEATS, [(known[key][5], key) for key in sorted(repeated - new)])
 
     def _check_exercises(self, print_: Fingerprint, path: str) -> None:
-        for i, name, key in print_.exercises:
+        for i, name, key, at in print_.exercises:
             known = self._exercises.setdefault(key, (name, path))
             if known[0] != name:
+                line, column = at or (None, None)
                 self._report(Diagnostic(
-                    path, None, None, f"exercises[{i}]", "exercise-spelling",
+                    path, line, column, _exercise_field(i), "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
                     f"in {known[1]}", "warning"))
 

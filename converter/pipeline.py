@@ -12,6 +12,7 @@ still holds are not read, and only what the run needs of them is unpickled.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import BATCH, Cache, Stamp, code_fingerprint, digest, stamp
+from .cache import BATCH, RUN_CHUNK, Cache, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
 from .lint import (
@@ -247,10 +248,22 @@ class _Result:
     seen: Stamp | None = None
     content: bytes | None = None
     recorded: int = 0
+    #: A digest of all a run's diagnostics depend on in this file (see :func:`essence`).
+    essence: bytes = b""
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
         return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
-                          self.fingerprints, self.seen, self.content, self.recorded))
+                          self.fingerprints, self.seen, self.content, self.recorded,
+                          self.essence))
+
+
+def essence(result: _Result) -> bytes:
+    """A digest of the path, diagnostics, slugs and fingerprints of a reading: all that
+    the run's diagnostics depend on in the file (its fingerprints carry where each
+    field the corpus lint names is). Two readings with one essence differ at most in
+    their muscles."""
+    text = repr((result.path, result.diagnostics, result.slugs, result.fingerprints))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass
@@ -312,6 +325,7 @@ def _read_one(item: _Item) -> _Read:
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], [fingerprint(m, where) for m in muscles],
                      seen, content, recorded)
+    result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
 
 
@@ -399,6 +413,11 @@ class Reader:
     files_parsed: int = 0
     #: Muscles streamed so far.
     count: int = 0
+    #: Muscles left out because another file had their slug first.
+    duplicates: int = 0
+    #: The :func:`essence` of the files read so far, one digest per
+    #: :data:`~converter.cache.RUN_CHUNK` inputs (the last chunk's once all are read).
+    essences: list[bytes] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -435,16 +454,22 @@ class Reader:
     def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:
         """(slug, its muscle or record or None, by ``kind``) of each muscle whose slug
         is the first of its kind."""
+        chunk = hashlib.blake2b(digest_size=16)
         for path, read in self._reads(kind):  # the input's path: one string for all uses
             self.files_read += 1
             if self.on_file:
                 self.on_file(1)
             result = read.result
+            chunk.update(result.essence)
+            if self.files_read % RUN_CHUNK == 0:
+                self.essences.append(chunk.digest())
+                chunk = hashlib.blake2b(digest_size=16)
             self.diagnostics.extend(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             for i, slug in enumerate(result.slugs):
                 first = self.sources.claim(slug, Source(path, result.mtime))
                 if first is not None:
+                    self.duplicates += 1
                     self.diagnostics.append(Diagnostic(
                         path, None, None, "slug", "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))
@@ -453,6 +478,8 @@ class Reader:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
                 self.count += 1
                 yield slug, None if payloads is None else payloads[i]
+        if self.files_read % RUN_CHUNK:
+            self.essences.append(chunk.digest())
 
     def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:
         """(path, reading) of every input in input order: from the cache when it still

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
@@ -163,6 +163,17 @@ class Format:
                       ctx: WriteContext) -> str | None:
         """Write (slug, :meth:`record`) pairs, in input order, to ``out`` atomically."""
         raise self._no_writer(str(out), "records")
+
+    def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
+               total: int) -> str | None:
+        """Bring ``out`` up to date in place when only ``muscles`` may have changed.
+
+        ``out`` is what :meth:`write` made of ``total`` muscles in the last run of the
+        same conversion, untouched since; ``muscles`` replace those of the same slugs,
+        the others are unchanged. Return what :meth:`write` of all the new muscles
+        would return, or None when this writer cannot tell (nothing is written then,
+        and the core writes everything). Atomic, as :meth:`write` is."""
+        return None
 
     def _no_writer(self, where: str, what: str = "") -> MuscleError:
         """The error of asking a format for a writer (of ``what``) it does not have."""

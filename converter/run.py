@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_file
-from .cache import RACY_NS, Cache, code_fingerprint, output_signature
+from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
 from .lint import CorpusLint, parse_size
+from .model import Muscle
 from .pipeline import Inputs, Locator, Reader, discover
 from .registry import Format, ReadContext, WriteContext, get_format
 
@@ -45,6 +46,9 @@ class RunResult:
     #: Files read and parsed (the others came from the cache); True when replayed.
     parsed: int = 0
     replayed: bool = False
+    #: True when only the chunks of inputs that changed were read again, and the last
+    #: run's diagnostics held (see :meth:`_Incremental.patch`).
+    patched: bool = False
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -67,19 +71,53 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     return result
 
 
-def _signature(inputs: Inputs, started: int) -> str | None:
-    """A digest of every input's path, size and mtime; None when one cannot be read or
-    was modified moments before ``started`` (it may change again unseen)."""
-    signature, stamped = hashlib.sha256(), inputs.stamped()
+#: Chunks of inputs a run may re-read to patch the last run's result (see
+#: :meth:`_Incremental.patch`); more changes make a full run.
+PATCH_CHUNKS = 4
+#: A chunk's stamp when a file in it was modified moments before the run.
+_RACY = None
+
+
+def _signature(inputs: Inputs, started: int) -> tuple[str | None, list[bytes | None] | None]:
+    """A digest of every input's path, size and mtime, and one of each
+    :data:`RUN_CHUNK` inputs'. Both are None when an input cannot be read; the first is
+    None and a chunk's is :data:`_RACY` when a file was modified moments before
+    ``started`` (it may change again unseen)."""
+    signature, stamped, chunks = hashlib.sha256(), inputs.stamped(), []
+    racy = False
     try:
-        while batch := list(itertools.islice(stamped, 4096)):
+        while batch := list(itertools.islice(stamped, RUN_CHUNK)):
+            text = "".join([f"{path}\0{size}\0{mtime}\n" for path, size, mtime
+                            in batch]).encode("utf-8", "surrogatepass")
+            signature.update(text)
             if started - max(mtime for _, _, mtime in batch) <= RACY_NS:
-                return None
-            signature.update("".join([f"{path}\0{size}\0{mtime}\n" for path, size, mtime
-                                      in batch]).encode("utf-8", "surrogatepass"))
+                racy = True
+                chunks.append(_RACY)
+            else:
+                chunks.append(hashlib.blake2b(text, digest_size=16).digest())
     except OSError:
-        return None
-    return signature.hexdigest()
+        return None, None
+    return (None if racy else signature.hexdigest()), chunks
+
+
+def _digest(diagnostics: Sequence[Diagnostic]) -> bytes:
+    return hashlib.blake2b(repr(list(diagnostics)).encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class _State:
+    """What a later run needs to re-read only the chunks of inputs that changed."""
+
+    #: Per :data:`RUN_CHUNK` inputs: a digest of their paths and stamps (or _RACY) and
+    #: of their readings (:func:`~converter.pipeline.essence`).
+    stamps: list[bytes | None]
+    essences: list[bytes]
+    #: A digest of the run's diagnostics that come from neither reading nor linting
+    #: (discovery's; a writer's).
+    problems: bytes
+    #: No slug was given by two inputs (which one wins depends on all of them).
+    exclusive: bool
 
 
 class _Incremental:
@@ -95,44 +133,105 @@ class _Incremental:
         modules = {sys.modules[type(f).__module__] for f in inputs.formats()}
         self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
-        self.inputs = _signature(inputs, started)
+        self.all_inputs = inputs
+        self.inputs, self.chunks = _signature(inputs, started)
+
+    def _output(self) -> str:
+        return output_signature(self.output) if self.output else ""
 
     def replay(self) -> RunResult | None:
         """The result of an identical earlier run, or None."""
         if self.cache is None or self.inputs is None:
             return None
-        output = output_signature(self.output) if self.output else ""
-        found = self.cache.replay(self.key, self.inputs, output)
+        found = self.cache.replay(self.key, self.inputs, self._output())
         if found is None:
             return None
         value, parts = found
-        if not (isinstance(value, tuple) and len(value) == 2
-                and isinstance(value[0], RunResult)):
-            return None
-        shell, counts = value
-        try:  # the warnings stay packed: a convert run shows only the first few
-            shell.diagnostics = DiagnosticLog.unpacked(Packed(
-                *counts, [p for _, p in parts], [c for c, _ in parts]))
-        except (ValueError, TypeError):
+        shell = _recorded(value, parts)
+        if shell is None:
             return None
         shell.summary = (f"{self.output}: up to date (nothing changed since the last "
                          "run)" if self.output else None)
-        shell.replayed, shell.parsed = True, 0
+        shell.replayed, shell.patched, shell.parsed = True, False, 0
         return shell
 
-    def record(self, result: RunResult) -> None:
-        """Remember ``result`` for an identical later run; close the cache."""
+    def patch(self, problems: list[Diagnostic], read: Callable[[Inputs], Reader],
+              write: Callable[[list[Muscle], Reader, int], str | None]) -> RunResult | None:
+        """The result of a run whose inputs differ from the last run's (with the same
+        key, its output untouched since) in at most :data:`PATCH_CHUNKS` chunks, when
+        reading those chunks again (``read`` makes the reader, the per-file cache
+        serves the unchanged files) gives the same essences. Then every diagnostic is
+        the last run's, and ``write`` (muscles of the chunks, their reader, the run's
+        muscle count) brings the output up to date and returns its summary ("" for no
+        output), or None when it cannot. None when this does not apply."""
+        if self.cache is None or self.chunks is None:
+            return None
+        found = self.cache.last_run(self.key)
+        if found is None or found[1] != self._output():
+            return None
+        value = found[2]
+        if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], _State)):
+            return None
+        state: _State = value[2]
+        changed = [k for k, (old, new) in enumerate(zip(state.stamps, self.chunks,
+                                                        strict=False))
+                   if old is _RACY or old != new]
+        if (not state.exclusive or state.problems != _digest(problems)
+                or len(state.stamps) != len(self.chunks)
+                or not 0 < len(changed) <= PATCH_CHUNKS):
+            return None
+        subset = Inputs()
+        for k in changed:
+            for item in self.all_inputs[k * RUN_CHUNK:(k + 1) * RUN_CHUNK]:
+                subset.add(item.path, item.format, item.stamp)
+        reader = read(subset)
+        muscles = list(reader)
+        if reader.duplicates or reader.essences != [state.essences[k] for k in changed]:
+            return None
+        summary = write(muscles, reader, value[0].count)
+        parts = self.cache.parts(self.key) if summary is not None else None
+        shell = _recorded(value, parts or [])
+        if shell is None or parts is None:
+            return None
+        shell.summary, shell.parsed = summary or None, reader.files_parsed
+        shell.replayed, shell.patched = False, True
+        self.cache.rerecord(self.key, self.inputs or "-", self._output(), (
+            dataclasses.replace(shell, diagnostics=[]), value[1],
+            dataclasses.replace(state, stamps=self.chunks)))
+        self.cache.close()
+        return shell
+
+    def record(self, result: RunResult, reader: Reader, problems: list[Diagnostic]
+               ) -> None:
+        """Remember ``result`` for a later run; close the cache. A run with an input
+        modified moments ago is recorded for :meth:`patch`, not :meth:`replay`."""
         if self.cache is None:
             return
-        if self.inputs is not None:
-            output = output_signature(self.output) if self.output else ""
+        if self.chunks is not None:
             log = result.diagnostics
             if not isinstance(log, DiagnosticLog):
                 log = DiagnosticLog(log)
-            shell = dataclasses.replace(result, diagnostics=[])
-            self.cache.record(self.key, self.inputs, output, (shell, log.counts()),
-                              log.packed_parts())
+            state = _State(self.chunks, reader.essences, _digest(problems),
+                           reader.duplicates == 0)
+            self.cache.record(self.key, self.inputs or "-", self._output(), (
+                dataclasses.replace(result, diagnostics=[]), log.counts(), state),
+                log.packed_parts())
         self.cache.close()
+
+
+def _recorded(value: Any, parts: list[tuple[int, bytes]]) -> RunResult | None:
+    """A recorded run's result with its diagnostics (left packed: a convert run shows
+    only the first few), or None when the record is not one."""
+    if not (isinstance(value, tuple) and len(value) == 3
+            and isinstance(value[0], RunResult)):
+        return None
+    shell, counts = dataclasses.replace(value[0]), value[1]
+    try:
+        shell.diagnostics = DiagnosticLog.unpacked(Packed(
+            *counts, [p for _, p in parts], [c for c, _ in parts]))
+    except (ValueError, TypeError):
+        return None
+    return shell
 
 
 def _batch(run: Callable[..., RunResult]) -> Callable[..., RunResult]:
@@ -160,22 +259,30 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               options: dict[str, Any], *, from_format: str | None, default_lang: str,
               jobs: int, max_bytes: int, size: str | None, progress: Progress,
               cache_dir: Path | None, writer: Format | None,
-              write: Callable[[Reader, list[Diagnostic]], str | None]) -> RunResult:
-    """Discover, replay from the cache or read (and write), lint, record."""
+              write: Callable[[Reader, list[Diagnostic]], str | None],
+              patch: Callable[[list[Muscle], Reader, int], str | None]) -> RunResult:
+    """Discover; replay or patch the last run from the cache, or read (and write),
+    lint and record."""
     sources = list(sources)
     inputs, problems = discover(sources, from_format)
     incremental = _Incremental(cache_dir, inputs, output, command, options,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size)
-    replayed = incremental.replay()
-    if replayed is not None:
+    diagram = _size(size)
+
+    def reader_of(subset: Inputs) -> Reader:
+        return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
+                      size=diagram, cache=incremental.cache)
+
+    done = incremental.replay() or incremental.patch(problems, reader_of, patch)
+    if done is not None:
         if progress:
             progress(len(inputs))
-        return replayed
+        return done
     corpus, result = CorpusLint(locate=Locator()), RunResult()
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=_size(size), on_file=progress, cache=incremental.cache,
+                    size=diagram, on_file=progress, cache=incremental.cache,
                     corpus=corpus, writer=(writer, dict(options)) if writer else None)
     try:
         result.summary = write(reader, problems)
@@ -185,7 +292,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         raise
     result = _finish(result, problems, reader, corpus)
     result.parsed = reader.files_parsed
-    incremental.record(result)
+    incremental.record(result, reader, problems)
     return result
 
 
@@ -213,10 +320,17 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             raise error(str(output), "cannot-write",
                         f"cannot write here: {exc.strerror or exc}{where}") from None
 
+    def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
+        ctx = WriteContext(options=options, sources=reader.sources)
+        try:
+            return writer.update(muscles, Path(output), ctx, total=total)
+        except (OSError, MuscleError):  # the full run that follows says what is wrong
+            return None
+
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=write,
+                     progress=progress, cache_dir=cache_dir, write=write, patch=patch,
                      writer=writer if writer.writes_records else None)
 
 
@@ -232,7 +346,8 @@ def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
 
     return _read_run("validate", sources, None, {}, from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=consume, writer=None)
+                     progress=progress, cache_dir=cache_dir, write=consume,
+                     patch=lambda *_: "", writer=None)
 
 
 def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | None,

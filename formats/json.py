@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -15,7 +14,7 @@ from converter.registry import Format, ReadContext, WriteContext
 from converter.spool import SortedSpool
 
 
-class JsonFormat(Format):
+class JsonFormat(canonical.LineRecords, Format):
     name = "json"
     description = "one JSON document of all muscles, sorted by slug"
     extensions = (".json",)
@@ -37,8 +36,6 @@ class JsonFormat(Format):
                 for diagnostic in exc.diagnostics:
                     ctx.report(diagnostic)
 
-    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
-        return canonical.dumps(muscle)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
@@ -52,4 +49,4 @@ class JsonFormat(Format):
                 for i, record in enumerate(spool.sorted("record")):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
-            return f"wrote {len(spool)} muscles to {out}"
+            return canonical.written(len(spool), out)

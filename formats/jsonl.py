@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -13,7 +12,7 @@ from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 
 
-class JsonlFormat(Format):
+class JsonlFormat(canonical.LineRecords, Format):
     name = "jsonl"
     description = "JSON Lines, one muscle per line in input order (streams)"
     extensions = (".jsonl", ".ndjson")
@@ -42,8 +41,6 @@ class JsonlFormat(Format):
                         ctx.report(Diagnostic(d.path, number, None, d.field, d.code,
                                               d.message, d.severity))
 
-    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
-        return canonical.dumps(muscle)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
@@ -53,4 +50,4 @@ class JsonlFormat(Format):
                 fh.write(record)
                 fh.write("\n")
                 count += 1
-        return f"wrote {count} muscles to {out}"
+        return canonical.written(count, out)

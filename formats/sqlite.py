@@ -35,7 +35,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -208,6 +208,7 @@ _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, 
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
 _MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
 _EXISTING = "SELECT slug, content_hash, id, source FROM muscles ORDER BY slug"
+_EXISTING_OF = "SELECT slug, content_hash, id, source FROM muscles WHERE slug IN ({})"
 
 _SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
     FROM muscles ORDER BY slug"""
@@ -346,6 +347,55 @@ class SqliteFormat(Format):
         return counts.summary(out)
 
 
+    def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
+               total: int) -> str | None:
+        """Upsert only ``muscles``, when the database holds exactly the ``total``
+        muscles of the last run (none to remove or keep)."""
+        try:
+            return _update_changed(muscles, Path(out), ctx, total)
+        except sqlite3.Error:
+            return None
+
+
+def _update_changed(muscles: Sequence[Muscle], out: Path, ctx: WriteContext, total: int
+                    ) -> str | None:
+    """:meth:`SqliteFormat.update`, in one transaction."""
+    if not out.is_file():
+        return None
+    with _immediate(out) as conn:
+        if check_schema(conn, str(out)) or conn.execute(
+                "SELECT count(*) FROM muscles").fetchone()[0] != total:
+            return None
+        slugs, existing = [m.slug for m in muscles], {}
+        for start in range(0, len(slugs), BATCH):
+            chunk = slugs[start:start + BATCH]
+            existing.update((slug, (digest, number, source)) for slug, digest, number, source
+                            in conn.execute(_EXISTING_OF.format(",".join("?" * len(chunk))),
+                                            chunk))
+        if len(existing) != len(set(slugs)):
+            return None
+        counts = _load(conn, muscles, existing, ctx, str(out), prune=False)
+        counts.unchanged += total - len(existing)
+        conn.execute("COMMIT")
+    return counts.summary(out)
+
+
+@contextlib.contextmanager
+def _immediate(out: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to ``out`` in a ``BEGIN IMMEDIATE`` transaction, rolled back unless
+    the caller commits; closed at the end."""
+    conn = _connect(out)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -398,23 +448,14 @@ def _write_new(muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> Count
 
 def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool) -> Counts:
     """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction."""
-    conn = _connect(out)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if check_schema(conn, str(out)):
-                _create_tables(conn)
-                _finish_schema(conn)
-            existing = {slug: (digest, number, source) for slug, digest, number, source
-                        in conn.execute(_EXISTING)}
-            counts = _load(conn, muscles, existing, ctx, str(out), prune=prune)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
+    with _immediate(out) as conn:
+        if check_schema(conn, str(out)):
+            _create_tables(conn)
+            _finish_schema(conn)
+        existing = {slug: (digest, number, source) for slug, digest, number, source
+                    in conn.execute(_EXISTING)}
+        counts = _load(conn, muscles, existing, ctx, str(out), prune=prune)
+        conn.execute("COMMIT")
     return counts
 
 

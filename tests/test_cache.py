@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -210,7 +211,7 @@ def test_an_unsafe_or_broken_cache_is_ignored(corpus: Path, tmp_path: Path) -> N
     assert api(corpus, tmp_path / "a.json", shared).parsed == COUNT + 2
     broken = tmp_path / "broken-cache"
     broken.mkdir(mode=0o700)
-    (broken / "cache-v3.sqlite").write_bytes(b"this is not a database" * 100)
+    (broken / converter.cache._FILE).write_bytes(b"this is not a database" * 100)
     result = api(corpus, tmp_path / "b.json", broken)
     assert result.parsed == COUNT + 2
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -285,3 +286,135 @@ def test_entries_unused_for_a_month_are_dropped_once_a_day(corpus: Path, tmp_pat
     assert api(corpus, tmp_path / "b.json", cache_dir).parsed == COUNT + 2
     for name in ("a.json", "b.json"):
         assert (tmp_path / name).read_bytes() == out.read_bytes()
+
+
+# ---- patching the last run: only changed chunks are read again --------------------
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Runs recorded in chunks of 16 inputs: the corpus of 202 files has 13."""
+    for module in (converter.pipeline, converter.run):
+        monkeypatch.setattr(module, "RUN_CHUNK", 16)
+    return 16
+
+
+def _body(files: list[Path]) -> None:
+    with files[20].open("a", encoding="utf-8") as fh:
+        fh.write("\nEn ny sætning i brødteksten.\n")
+
+
+def _touch(files: list[Path]) -> None:
+    os.utime(files[3])
+    os.utime(files[40])
+
+
+def _image(files: list[Path]) -> None:
+    text = files[30].read_text(encoding="utf-8")
+    files[30].write_text(text.replace("image: ", "image: https://example.org/ny/", 1)
+                         .replace("https://example.org/ny/http", "http", 1),
+                         encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _text(files: list[Path]) -> None:
+    text = files[50].read_text(encoding="utf-8")
+    files[50].write_text(re.sub(r"(?m)^origin:.*\n(?:  .*\n)+",
+                                "origin:\n  da: Et helt nyt udspring på hoftebenet.\n",
+                                text, count=1), encoding="utf-8")
+
+
+def _shift(files: list[Path]) -> None:
+    _replace(files[60], "---\n", "---\n# a comment moves every field one line down\n")
+
+
+def _break(files: list[Path]) -> None:
+    files[70].write_text("---\ntitle: [\n---\n", encoding="utf-8")
+
+
+def _many(files: list[Path]) -> None:
+    for i in range(5):  # one file in each of five chunks
+        with files[10 + 16 * i].open("a", encoding="utf-8") as fh:
+            fh.write("\nMere tekst.\n")
+
+
+#: edit -> whether the run after it patches the last one (its diagnostics still hold)
+PATCHES = {_body: True, _touch: True, _image: True, _text: False, _shift: False,
+           _break: False, _many: False}
+
+
+def _same_summary(a: str | None, b: str | None, *outs: Path) -> bool:
+    for out in outs:
+        a, b = (s.replace(str(out), "OUT") if s else s for s in (a, b))
+    return a == b
+
+
+@pytest.mark.parametrize("to", ["json", "jsonl", "sqlite", "validate"])
+@pytest.mark.parametrize("edit", PATCHES, ids=lambda f: f.__name__.strip("_"))
+def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
+        corpus: Path, tmp_path: Path, small_chunks: int, edit, to: str) -> None:
+    cache_dir = tmp_path / "cache"
+    name = {"sqlite": "m.db", "validate": ""}.get(to, f"m.{to}")
+
+    def run(out: Path | None, cache: Path | None = cache_dir) -> converter.run.RunResult:
+        if out is None:
+            return validate_sources([corpus], jobs=1, cache_dir=cache)
+        return convert_sources([corpus], get_format(to), out, jobs=1, cache_dir=cache)
+
+    out = tmp_path / "cached" / name if name else None
+    if out:
+        out.parent.mkdir()
+    run(out)
+    if to == "sqlite":  # a full upsert into the same database, for its summary
+        shutil.copy(out, tmp_path / "upserted.db")
+    edit(sorted(corpus.glob("*.md")))
+    result = run(out)
+    assert result.patched is PATCHES[edit] and not result.replayed
+    if edit is _body:
+        assert result.parsed == 1
+    again = run(out)  # the edited files are too new to trust their stamps: read again
+    kept = to == "sqlite" and edit is _break  # a muscle not in the input: a full upsert
+    assert again.patched is (edit is not _many and not kept)
+    fresh = tmp_path / "fresh" / name if out else None
+    if fresh:
+        fresh.parent.mkdir()
+    expected = run(fresh, None)
+    for got in (result, again):
+        assert list(got.diagnostics) == list(expected.diagnostics)
+        assert (got.count, got.failed) == (expected.count, expected.failed)
+    if to in ("json", "jsonl"):
+        assert out.read_bytes() == fresh.read_bytes()
+        assert _same_summary(result.summary, expected.summary, out, fresh)
+    elif to == "sqlite":
+        upserted = run(tmp_path / "upserted.db", None)
+        assert converter.read(out) == converter.read(tmp_path / "upserted.db")
+        if not kept:
+            assert converter.read(out) == converter.read(fresh)
+        assert _same_summary(result.summary, upserted.summary, out, tmp_path / "upserted.db")
+        with sqlite3.connect(out) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_moved_exercise_is_read_again(corpus: Path, tmp_path: Path, small_chunks: int
+                                        ) -> None:
+    """Only the exercise that a corpus lint names moves: the run is not patched."""
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    first, second = [f for f in sorted(corpus.glob("*.md"))
+                     if "\nexercises:\n" in f.read_text(encoding="utf-8")][:2]
+    _replace(first, "\nexercises:\n", "\nexercises:\n  - Squat\n")
+    _replace(second, "\nexercises:\n", "\nexercises:\n  - squat\n")
+    age(corpus)
+    api(corpus, out, cache_dir)
+    _replace(second, "\nexercises:\n", "\n# one line down\nexercises:\n")
+    result = api(corpus, out, cache_dir)
+    expected = api(corpus, tmp_path / "fresh.json", None)
+    assert not result.patched
+    assert list(result.diagnostics) == list(expected.diagnostics)
+    [moved] = [d for d in result.diagnostics if d.code == "exercise-spelling"]
+    lines = second.read_text(encoding="utf-8").splitlines()
+    assert lines[moved.line - 1] == "  - squat" and lines[moved.line - 2] == "exercises:"

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from converter.cli import cli
 from converter.coords import parse_coords
+from converter.diagnostics import Diagnostic
 from converter.lint import (
     MAX_LISTED_REPEATS,
     CorpusLint,
@@ -27,6 +28,7 @@ from converter.lint import (
     self_intersects,
 )
 from converter.model import Function, LocalizedText, Muscle, Region
+from converter.pipeline import Locator
 from tests.conftest import SEED
 from tests.strategies import muscles
 
@@ -486,3 +488,19 @@ def test_the_corpus_lint_finds_the_same_whatever_its_batch(items: list[Muscle],
         converter.lint.BATCH = saved
     if len(items) == 40:  # 40 English origins from a pool of 5: some text is in 8 or more
         assert any(d.code == "duplicate-text" for d in whole)
+
+
+def test_an_exercise_spelling_warning_is_where_the_locator_finds_the_exercise(
+        tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\nexercises:\n  - Squat\n---\n",
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\n# a comment\nexercises:\n  - Plank\n"
+                                   "  -   squat\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", "--format", "json",
+                                      str(tmp_path)])
+    found = [d for d in json.loads(result.stdout)
+             if d["code"] == "exercise-spelling"]
+    located = Locator()(Diagnostic(str(tmp_path / "b.md"), None, None, "exercises[1]",
+                                   "exercise-spelling", ""))
+    assert [(d["line"], d["column"]) for d in found] == [(located.line, located.column)]
+    assert located.line == 6

@@ -859,3 +859,35 @@ def test_write_streams_its_input(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     write(generate(), db)
     assert flushed == [3, 6, 9, 10]
+
+
+def test_update_upserts_only_the_changed_muscles(sample_muscles: list[Muscle], db: Path,
+                                                  tmp_path: Path) -> None:
+    fmt, ctx = get_format("sqlite"), WriteContext()
+    fmt.write(sample_muscles, db, ctx)
+    changed = [replace(sample_muscles[0], title="Renamed"), sample_muscles[1]]
+    new = [*changed, *sample_muscles[2:]]
+    upserted = tmp_path / "upserted.db"
+    shutil.copy(db, upserted)
+    expected = fmt.write(new, upserted, ctx)  # a full upsert of every muscle
+    assert fmt.update(changed, db, ctx, total=len(new)) == expected.replace(
+        str(upserted), str(db))
+    assert converter.read(db) == converter.read(upserted) == new
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT slug FROM search WHERE search MATCH 'Renamed'"
+                            ).fetchall() == [(sample_muscles[0].slug,)]
+
+
+def test_update_declines_a_database_that_is_not_the_last_run(sample_muscles: list[Muscle],
+                                                             db: Path) -> None:
+    fmt, ctx = get_format("sqlite"), WriteContext()
+    assert fmt.update(sample_muscles[:1], db, ctx, total=1) is None  # no database
+    fmt.write(sample_muscles, db, ctx)
+    before = converter.read(db)
+    renamed = [replace(sample_muscles[0], title="Renamed")]
+    assert fmt.update(renamed, db, ctx, total=len(sample_muscles) + 1) is None  # one kept
+    assert fmt.update([replace(renamed[0], slug="not-there")], db, ctx,
+                      total=len(sample_muscles)) is None
+    assert converter.read(db) == before
