@@ -98,6 +98,28 @@ _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, Ty
 Stamp = tuple[int, int]  # (size, mtime in ns)
 
 
+class ChunkDigests:
+    """One digest of each :data:`RUN_CHUNK` items fed in order (and of the last ones,
+    fewer, once :meth:`digests` is asked)."""
+
+    def __init__(self) -> None:
+        self._done: list[bytes] = []
+        self._hash = hashlib.blake2b(digest_size=16)
+        self._count = 0
+
+    def add(self, data: bytes) -> None:
+        """Feed the next item (items of one size, or framed: they are concatenated)."""
+        self._hash.update(data)
+        self._count += 1
+        if self._count % RUN_CHUNK == 0:
+            self._done.append(self._hash.digest())
+            self._hash = hashlib.blake2b(digest_size=16)
+
+    def digests(self) -> list[bytes]:
+        """The digest of every chunk so far."""
+        return self._done + ([self._hash.digest()] if self._count % RUN_CHUNK else [])
+
+
 def default_directory() -> Path:
     """``$MUSCLE_CONVERT_CACHE_DIR``, else ``$XDG_CACHE_HOME/muscle-convert``, else
     ``~/.cache/muscle-convert``."""
@@ -246,6 +268,9 @@ class Cache:
         is when the stamp was taken (ns)."""
         self._pending.append((read_key, path, *seen, recorded, content, result, muscles,
                               self._today))
+        known = self._known.get(read_key)
+        if known is not None:  # as the row will be: fresh() holds for it
+            known[path] = (*seen, recorded, content, self._today)
         if records is not None:
             self._pending_records.append((records[0], path, content, records[1],
                                           self._today))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import BATCH, RUN_CHUNK, Cache, Stamp, code_fingerprint, digest, stamp
+from .cache import BATCH, Cache, ChunkDigests, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
 from .lint import (
@@ -415,9 +415,10 @@ class Reader:
     count: int = 0
     #: Muscles left out because another file had their slug first.
     duplicates: int = 0
-    #: The :func:`essence` of the files read so far, one digest per
-    #: :data:`~converter.cache.RUN_CHUNK` inputs (the last chunk's once all are read).
-    essences: list[bytes] = field(default_factory=list)
+    #: Of the files read so far, per :data:`~converter.cache.RUN_CHUNK` inputs: their
+    #: :func:`essence`; their paths and slugs.
+    essences: ChunkDigests = field(default_factory=ChunkDigests)
+    slugs_read: ChunkDigests = field(default_factory=ChunkDigests)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -454,16 +455,13 @@ class Reader:
     def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:
         """(slug, its muscle or record or None, by ``kind``) of each muscle whose slug
         is the first of its kind."""
-        chunk = hashlib.blake2b(digest_size=16)
         for path, read in self._reads(kind):  # the input's path: one string for all uses
             self.files_read += 1
             if self.on_file:
                 self.on_file(1)
             result = read.result
-            chunk.update(result.essence)
-            if self.files_read % RUN_CHUNK == 0:
-                self.essences.append(chunk.digest())
-                chunk = hashlib.blake2b(digest_size=16)
+            self.essences.add(result.essence)
+            self.slugs_read.add(repr((path, result.slugs)).encode("utf-8", "surrogatepass"))
             self.diagnostics.extend(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             for i, slug in enumerate(result.slugs):
@@ -478,8 +476,6 @@ class Reader:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
                 self.count += 1
                 yield slug, None if payloads is None else payloads[i]
-        if self.files_read % RUN_CHUNK:
-            self.essences.append(chunk.digest())
 
     def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:
         """(path, reading) of every input in input order: from the cache when it still

@@ -135,6 +135,12 @@ class Format:
         return type(self).record is not Format.record
 
     @property
+    def can_update(self) -> bool:
+        """Whether this format's writer can bring its last output up to date in place
+        (:meth:`update`)."""
+        return type(self).update is not Format.update
+
+    @property
     def lossless(self) -> bool:
         """Whether a round trip through this format keeps every model field."""
         return self.carries >= ALL_FIELDS

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .atomic import atomic_file
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, output_signature
@@ -46,8 +46,8 @@ class RunResult:
     #: Files read and parsed (the others came from the cache); True when replayed.
     parsed: int = 0
     replayed: bool = False
-    #: True when only the chunks of inputs that changed were read again, and the last
-    #: run's diagnostics held (see :meth:`_Incremental.patch`).
+    #: True when the output was brought up to date in place: only the chunks of inputs
+    #: that changed were read again (see :meth:`_Incremental.patch`).
     patched: bool = False
 
 
@@ -109,10 +109,11 @@ def _digest(diagnostics: Sequence[Diagnostic]) -> bytes:
 class _State:
     """What a later run needs to re-read only the chunks of inputs that changed."""
 
-    #: Per :data:`RUN_CHUNK` inputs: a digest of their paths and stamps (or _RACY) and
-    #: of their readings (:func:`~converter.pipeline.essence`).
+    #: Per :data:`RUN_CHUNK` inputs: a digest of their paths and stamps (or _RACY), of
+    #: their readings (:func:`~converter.pipeline.essence`) and of their slugs.
     stamps: list[bytes | None]
     essences: list[bytes]
+    slugs: list[bytes]
     #: A digest of the run's diagnostics that come from neither reading nor linting
     #: (discovery's; a writer's).
     problems: bytes
@@ -120,13 +121,22 @@ class _State:
     exclusive: bool
 
 
+class _Patched(NamedTuple):
+    """The output is up to date (``summary`` says so); the diagnostics are still to be
+    found."""
+
+    summary: str | None
+
+
 class _Incremental:
-    """The cache around one run: replay an identical earlier run, or record this one."""
+    """The cache around one run: replay an identical earlier run, patch the last one,
+    or record this one."""
 
     def __init__(self, cache_dir: Path | None, inputs: Inputs, output: Path | None,
                  *key: Any) -> None:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
+        self.parsed = 0  # files patch() parsed
         if self.cache is None:
             return
         started = time.time_ns()
@@ -156,14 +166,18 @@ class _Incremental:
         return shell
 
     def patch(self, problems: list[Diagnostic], read: Callable[[Inputs], Reader],
-              write: Callable[[list[Muscle], Reader, int], str | None]) -> RunResult | None:
-        """The result of a run whose inputs differ from the last run's (with the same
-        key, its output untouched since) in at most :data:`PATCH_CHUNKS` chunks, when
-        reading those chunks again (``read`` makes the reader, the per-file cache
-        serves the unchanged files) gives the same essences. Then every diagnostic is
-        the last run's, and ``write`` (muscles of the chunks, their reader, the run's
-        muscle count) brings the output up to date and returns its summary ("" for no
-        output), or None when it cannot. None when this does not apply."""
+              write: Callable[[list[Muscle], Reader, int], str | None]
+              ) -> RunResult | _Patched | None:
+        """Patch the last run (with the same key, its output untouched since) when at
+        most :data:`PATCH_CHUNKS` chunks of inputs differ and reading those chunks again
+        (``read`` makes the reader; the per-file cache serves their unchanged files)
+        gives the same slugs. ``write`` (muscles of the chunks, their reader, the run's
+        muscle count) then brings the output up to date and returns its summary ("" for
+        no output), or None when it cannot.
+
+        The result is the whole run's when the chunks' essences are the same too (every
+        diagnostic is the last run's); :class:`_Patched` when the diagnostics must be
+        found anew; None when nothing was patched."""
         if self.cache is None or self.chunks is None:
             return None
         found = self.cache.last_run(self.key)
@@ -186,13 +200,19 @@ class _Incremental:
                 subset.add(item.path, item.format, item.stamp)
         reader = read(subset)
         muscles = list(reader)
-        if reader.duplicates or reader.essences != [state.essences[k] for k in changed]:
-            return None
+        self.parsed = reader.files_parsed
+        self.cache.flush()  # a full reading that follows finds these files cached
+        if reader.duplicates or reader.slugs_read.digests() != [state.slugs[k]
+                                                                 for k in changed]:
+            return None  # which muscles are written may have changed
         summary = write(muscles, reader, value[0].count)
-        parts = self.cache.parts(self.key) if summary is not None else None
-        shell = _recorded(value, parts or [])
-        if shell is None or parts is None:
+        if summary is None:
             return None
+        parts = self.cache.parts(self.key)
+        shell = _recorded(value, parts) if parts is not None else None
+        if shell is None or reader.essences.digests() != [state.essences[k]
+                                                          for k in changed]:
+            return _Patched(summary or None)
         shell.summary, shell.parsed = summary or None, reader.files_parsed
         shell.replayed, shell.patched = False, True
         self.cache.rerecord(self.key, self.inputs or "-", self._output(), (
@@ -211,7 +231,8 @@ class _Incremental:
             log = result.diagnostics
             if not isinstance(log, DiagnosticLog):
                 log = DiagnosticLog(log)
-            state = _State(self.chunks, reader.essences, _digest(problems),
+            state = _State(self.chunks, reader.essences.digests(),
+                           reader.slugs_read.digests(), _digest(problems),
                            reader.duplicates == 0)
             self.cache.record(self.key, self.inputs or "-", self._output(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
@@ -260,7 +281,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               jobs: int, max_bytes: int, size: str | None, progress: Progress,
               cache_dir: Path | None, writer: Format | None,
               write: Callable[[Reader, list[Diagnostic]], str | None],
-              patch: Callable[[list[Muscle], Reader, int], str | None]) -> RunResult:
+              patch: Callable[[list[Muscle], Reader, int], str | None] | None
+              ) -> RunResult:
     """Discover; replay or patch the last run from the cache, or read (and write),
     lint and record."""
     sources = list(sources)
@@ -275,25 +297,34 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
                       size=diagram, cache=incremental.cache)
 
-    done = incremental.replay() or incremental.patch(problems, reader_of, patch)
-    if done is not None:
+    done = incremental.replay() or (incremental.patch(problems, reader_of, patch)
+                                    if patch else None)
+    if isinstance(done, RunResult):
         if progress:
             progress(len(inputs))
         return done
-    corpus, result = CorpusLint(locate=Locator()), RunResult()
+    corpus, result = CorpusLint(locate=Locator()), RunResult(patched=done is not None)
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=diagram, on_file=progress, cache=incremental.cache,
-                    corpus=corpus, writer=(writer, dict(options)) if writer else None)
+                    size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
+                    writer=(writer, dict(options)) if writer and done is None else None)
     try:
-        result.summary = write(reader, problems)
+        result.summary = write(reader, problems) if done is None else _lint(reader,
+                                                                            done.summary)
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
         raise
     result = _finish(result, problems, reader, corpus)
-    result.parsed = reader.files_parsed
+    result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems)
     return result
+
+
+def _lint(reader: Reader, summary: str | None = None) -> str | None:
+    """Read every input for its diagnostics only; return ``summary``."""
+    for _ in reader.slugs():
+        pass
+    return summary
 
 
 def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
@@ -330,7 +361,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=write, patch=patch,
+                     progress=progress, cache_dir=cache_dir, write=write,
+                     patch=patch if writer.can_update else None,
                      writer=writer if writer.writes_records else None)
 
 
@@ -340,13 +372,10 @@ def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      progress: Progress = None, cache_dir: Path | None = None) -> RunResult:
     """Read, validate and lint ``sources`` without writing anything."""
 
-    def consume(reader: Reader, problems: list[Diagnostic]) -> None:
-        for _ in reader.slugs():
-            pass
-
     return _read_run("validate", sources, None, {}, from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
-                     progress=progress, cache_dir=cache_dir, write=consume,
+                     progress=progress, cache_dir=cache_dir,
+                     write=lambda reader, _: _lint(reader),
                      patch=lambda *_: "", writer=None)
 
 

@@ -291,11 +291,16 @@ def test_entries_unused_for_a_month_are_dropped_once_a_day(corpus: Path, tmp_pat
 # ---- patching the last run: only changed chunks are read again --------------------
 
 @pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
-    """Runs recorded in chunks of 16 inputs: the corpus of 202 files has 13."""
-    for module in (converter.pipeline, converter.run):
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Runs recorded in chunks of 16 inputs (the corpus of 202 files has 13); the list
+    gets a 1 each time a run lints the whole corpus."""
+    for module in (converter.cache, converter.run):
         monkeypatch.setattr(module, "RUN_CHUNK", 16)
-    return 16
+    linted: list[int] = []
+    lint = converter.run.CorpusLint
+    monkeypatch.setattr(converter.run, "CorpusLint",
+                        lambda **kw: (linted.append(1), lint(**kw))[1])
+    return linted
 
 
 def _body(files: list[Path]) -> None:
@@ -310,9 +315,8 @@ def _touch(files: list[Path]) -> None:
 
 def _image(files: list[Path]) -> None:
     text = files[30].read_text(encoding="utf-8")
-    files[30].write_text(text.replace("image: ", "image: https://example.org/ny/", 1)
-                         .replace("https://example.org/ny/http", "http", 1),
-                         encoding="utf-8")
+    files[30].write_text(re.sub(r"(?m)^image: .*$", "image: https://example.org/ny.png",
+                                text, count=1), encoding="utf-8")
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -342,9 +346,11 @@ def _many(files: list[Path]) -> None:
             fh.write("\nMere tekst.\n")
 
 
-#: edit -> whether the run after it patches the last one (its diagnostics still hold)
-PATCHES = {_body: True, _touch: True, _image: True, _text: False, _shift: False,
-           _break: False, _many: False}
+#: edit -> whether the run after it updates the output in place, whether it keeps
+#: the last run's diagnostics (else it lints the whole corpus)
+PATCHES = {_body: (True, True), _touch: (True, True), _image: (True, True),
+           _text: (True, False), _shift: (True, False), _break: (False, False),
+           _many: (False, False)}
 
 
 def _same_summary(a: str | None, b: str | None, *outs: Path) -> bool:
@@ -356,7 +362,7 @@ def _same_summary(a: str | None, b: str | None, *outs: Path) -> bool:
 @pytest.mark.parametrize("to", ["json", "jsonl", "sqlite", "validate"])
 @pytest.mark.parametrize("edit", PATCHES, ids=lambda f: f.__name__.strip("_"))
 def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
-        corpus: Path, tmp_path: Path, small_chunks: int, edit, to: str) -> None:
+        corpus: Path, tmp_path: Path, small_chunks: list[int], edit, to: str) -> None:
     cache_dir = tmp_path / "cache"
     name = {"sqlite": "m.db", "validate": ""}.get(to, f"m.{to}")
 
@@ -372,13 +378,16 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
     if to == "sqlite":  # a full upsert into the same database, for its summary
         shutil.copy(out, tmp_path / "upserted.db")
     edit(sorted(corpus.glob("*.md")))
+    small_chunks.clear()
     result = run(out)
-    assert result.patched is PATCHES[edit] and not result.replayed
-    if edit is _body:
-        assert result.parsed == 1
+    patched, kept = PATCHES[edit]
+    assert (result.patched, not small_chunks) == (patched, kept) and not result.replayed
+    assert result.parsed == {_body: 1, _touch: 0, _many: 5}.get(edit, 1)
+    small_chunks.clear()
     again = run(out)  # the edited files are too new to trust their stamps: read again
-    kept = to == "sqlite" and edit is _break  # a muscle not in the input: a full upsert
-    assert again.patched is (edit is not _many and not kept)
+    stays = to == "sqlite" and edit is _break  # a muscle not in the input: a full upsert
+    assert again.patched is (not small_chunks) is (edit is not _many and not stays)
+    assert again.parsed == 0
     fresh = tmp_path / "fresh" / name if out else None
     if fresh:
         fresh.parent.mkdir()
@@ -392,7 +401,7 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
     elif to == "sqlite":
         upserted = run(tmp_path / "upserted.db", None)
         assert converter.read(out) == converter.read(tmp_path / "upserted.db")
-        if not kept:
+        if not stays:
             assert converter.read(out) == converter.read(fresh)
         assert _same_summary(result.summary, upserted.summary, out, tmp_path / "upserted.db")
         with sqlite3.connect(out) as db:
@@ -400,9 +409,9 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
             assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_a_moved_exercise_is_read_again(corpus: Path, tmp_path: Path, small_chunks: int
-                                        ) -> None:
-    """Only the exercise that a corpus lint names moves: the run is not patched."""
+def test_a_moved_exercise_is_linted_again(corpus: Path, tmp_path: Path,
+                                          small_chunks: list[int]) -> None:
+    """Only the exercise that a corpus lint names moves: its warning moves with it."""
     cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
     first, second = [f for f in sorted(corpus.glob("*.md"))
                      if "\nexercises:\n" in f.read_text(encoding="utf-8")][:2]
@@ -411,9 +420,10 @@ def test_a_moved_exercise_is_read_again(corpus: Path, tmp_path: Path, small_chun
     age(corpus)
     api(corpus, out, cache_dir)
     _replace(second, "\nexercises:\n", "\n# one line down\nexercises:\n")
+    small_chunks.clear()
     result = api(corpus, out, cache_dir)
     expected = api(corpus, tmp_path / "fresh.json", None)
-    assert not result.patched
+    assert result.patched and small_chunks == [1, 1]  # (and once for the fresh run)
     assert list(result.diagnostics) == list(expected.diagnostics)
     [moved] = [d for d in result.diagnostics if d.code == "exercise-spelling"]
     lines = second.read_text(encoding="utf-8").splitlines()

@@ -109,3 +109,9 @@ def test_a_writer_without_records_or_write_cannot_write(sample_muscles, tmp_path
         (d,) = caught.value.diagnostics
         assert (d.code, d.severity) == ("cannot-write", "error")
         assert "nothing-test format has no" in d.message
+
+
+def test_which_writers_update_their_output_in_place() -> None:
+    updating = {f.name for f in registry.all_formats() if f.can_update}
+    assert updating == {"json", "jsonl", "sqlite"}
+    assert not _Lines().can_update  # a record writer writes everything unless it says
