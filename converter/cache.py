@@ -269,8 +269,8 @@ class Cache:
         self._pending.append((read_key, path, *seen, recorded, content, result, muscles,
                               self._today))
         known = self._known.get(read_key)
-        if known is not None:  # as the row will be: fresh() holds for it
-            known[path] = (*seen, recorded, content, self._today)
+        if known is not None and path in known:  # as the row will be (never a new row:
+            known[path] = (*seen, recorded, content, self._today)  # memory stays flat)
         if records is not None:
             self._pending_records.append((records[0], path, content, records[1],
                                           self._today))
