@@ -11,13 +11,16 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
 from .authoring import muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
 from .slug import is_slug
+
+if TYPE_CHECKING:
+    from .registry import WriteContext
 
 SCHEMA_ID = "https://muscle-convert.invalid/schemas/muscle.schema.json"
 _HEAD = ("slug", "title", "latin", "origin", "insertion", "functions", "exercises", "image",
@@ -107,8 +110,8 @@ class LineRecords:
     def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
         return dumps(muscle)
 
-    def update(self, muscles: Sequence[Muscle], out: Path, ctx: Any, *, total: int
-               ) -> str | None:
+    def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
+               total: int) -> str | None:
         records = {m.slug: dumps(m) for m in muscles}
         return written(total, out) if replace_records(out, records, total) else None
 

@@ -36,7 +36,6 @@ class JsonFormat(canonical.LineRecords, Format):
                 for diagnostic in exc.diagnostics:
                     ctx.report(diagnostic)
 
-
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         """Stream: each record is parked on disk and copied out in slug order, so

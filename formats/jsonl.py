@@ -41,7 +41,6 @@ class JsonlFormat(canonical.LineRecords, Format):
                         ctx.report(Diagnostic(d.path, number, None, d.field, d.code,
                                               d.message, d.severity))
 
-
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         count = 0

@@ -346,7 +346,6 @@ class SqliteFormat(Format):
             raise _sqlite_error(out, exc) from None
         return counts.summary(out)
 
-
     def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
                total: int) -> str | None:
         """Upsert only ``muscles``, when the database holds exactly the ``total``
