@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import pickle
 import sqlite3
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +68,14 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER)""",
 )
 _TABLES = ("files", "records", "runs", "run_parts")
-_KNOWN = "SELECT path, size, mtime, recorded, digest, used FROM files WHERE key = ?"
+_KNOWN = """SELECT path, size, mtime, recorded, digest, used FROM files
+    WHERE key = ? AND path IN ({paths})"""
 #: Results of many files (with their muscles, or their records when fresh) in one query.
-_RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used FROM files f
+_RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used, f.digest FROM files f
     LEFT JOIN records r ON r.key = ? AND r.path = f.path AND r.digest = f.digest
     WHERE f.key = ? AND f.path IN ({paths})"""
-#: Paths per :data:`_RESULTS` query (SQLite allows 999 parameters in every version).
+#: Paths per :data:`_KNOWN` or :data:`_RESULTS` query (SQLite allows 999 parameters in
+#: every version).
 BATCH = 256
 _STORE = """INSERT OR REPLACE INTO files
     (key, path, size, mtime, recorded, digest, result, muscles, used)
@@ -181,9 +184,6 @@ class Cache:
         self._pending_records: list[tuple] = []
         self._record_uses: list[tuple] = []
         self._today = _today()
-        #: read key -> {path: (size, mtime, recorded, digest, used)}, loaded at first use
-        #: in one query (one query per file costs more than reading small files).
-        self._known: dict[str, dict[str, tuple]] = {}
 
     @classmethod
     def open(cls, directory: Path) -> Cache | None:
@@ -211,18 +211,28 @@ class Cache:
 
     # ---- files ----------------------------------------------------------------------
 
-    def fresh(self, read_key: str, path: str, seen: Stamp | None = None) -> bool:
-        """True when the recorded result for ``path`` still holds: same size and mtime
-        (recorded well after the mtime), or same content. ``seen``: the file's stamp,
-        when the caller just took it."""
+    def fresh(self, read_key: str, files: Iterable[tuple[str, Stamp | None]]
+              ) -> Iterator[bool]:
+        """For each (path, stamp or None) of ``files``: True when the recorded result
+        for the file still holds: same size and mtime (recorded well after the mtime),
+        or same content. Looked up :data:`BATCH` files a query (one query per file
+        costs more than reading a small file; all at once, memory)."""
+        files = iter(files)
+        while batch := list(itertools.islice(files, BATCH)):
+            try:
+                known = {row[0]: row[1:] for row in self._conn.execute(
+                    _KNOWN.format(paths=", ".join("?" * len(batch))),
+                    (read_key, *(path for path, _ in batch)))}
+            except sqlite3.Error:
+                known = {}
+            for path, seen in batch:
+                row = known.get(path)
+                yield row is not None and self._holds(read_key, path, seen, row)
+
+    def _holds(self, read_key: str, path: str, seen: Stamp | None, row: tuple) -> bool:
+        """Whether the file at ``path`` (stamp ``seen``, when just taken) still has the
+        content of its ``files`` row (size, mtime, recorded, digest, used)."""
         try:
-            known = self._known.get(read_key)
-            if known is None:
-                known = self._known[read_key] = {
-                    row[0]: row[1:] for row in self._conn.execute(_KNOWN, (read_key,))}
-            row = known.get(path)
-            if row is None:
-                return False
             size, mtime, recorded, known, used = row
             now = seen or stamp(path)
             if now == (size, mtime) and recorded - mtime > RACY_NS:
@@ -238,10 +248,11 @@ class Cache:
 
     def results(self, read_key: str, paths: list[str], *, muscles: bool = False,
                 record_key: str = "") -> dict[str, tuple[Any, Any, Any]]:
-        """path -> (result, muscles, records) recorded for files :meth:`fresh` accepted
-        (at most :data:`BATCH` of them), in one query. Muscles are unpickled only when
-        asked for; records are those cached under ``record_key`` for the same content,
-        else None. A file whose entry vanished or is damaged is left out."""
+        """path -> (result, muscles, records, content digest) recorded for files
+        :meth:`fresh` accepted (at most :data:`BATCH` of them), in one query. Muscles
+        are unpickled only when asked for; records are those cached under
+        ``record_key`` for the same content, else None. A file whose entry vanished or
+        is damaged is left out."""
         query = _RESULTS.format(muscles="f.muscles" if muscles else "NULL",
                                 paths=", ".join("?" * len(paths)))
         found = {}
@@ -249,11 +260,11 @@ class Cache:
             rows = self._conn.execute(query, (record_key, read_key, *paths)).fetchall()
         except sqlite3.Error:
             return {}
-        for path, result, muscle_blob, records, used in rows:
+        for path, result, muscle_blob, records, used, content in rows:
             try:
                 found[path] = (pickle.loads(result),
                                None if muscle_blob is None else pickle.loads(muscle_blob),
-                               None if records is None else pickle.loads(records))
+                               None if records is None else pickle.loads(records), content)
             except _BAD_PICKLE:
                 continue
             if records is not None and used < self._today:
@@ -268,23 +279,19 @@ class Cache:
         is when the stamp was taken (ns)."""
         self._pending.append((read_key, path, *seen, recorded, content, result, muscles,
                               self._today))
-        known = self._known.get(read_key)
-        if known is not None and path in known:  # as the row will be (never a new row:
-            known[path] = (*seen, recorded, content, self._today)  # memory stays flat)
         if records is not None:
             self._pending_records.append((records[0], path, content, records[1],
                                           self._today))
         if len(self._pending) >= _FLUSH:
             self.flush()
 
-    def store_records(self, read_key: str, record_key: str, path: str, records: bytes
+    def store_records(self, record_key: str, path: str, content: bytes, records: bytes
                       ) -> None:
-        """Record pickled ``records`` made of the content of a file :meth:`fresh` accepted."""
-        known = self._known.get(read_key, {}).get(path)
-        if known is not None:
-            self._pending_records.append((record_key, path, known[3], records, self._today))
-            if len(self._pending_records) >= _FLUSH:
-                self.flush()
+        """Record pickled ``records`` made of the file's content with sha256 ``content``
+        (as :meth:`results` gave it)."""
+        self._pending_records.append((record_key, path, content, records, self._today))
+        if len(self._pending_records) >= _FLUSH:
+            self.flush()
 
     def flush(self) -> None:
         """Write recorded results and refreshed stamps."""

@@ -483,8 +483,13 @@ class Reader:
         cache = self.cache
         key = self.read_key() if cache else ""
         record_key = self._record_key(key) if cache and kind == "records" else ""
-        cached = bytearray(cache is not None and i.format.one_muscle_per_file
-                           and cache.fresh(key, i.path, i.stamp) for i in self.inputs)
+        cached = bytearray(len(self.inputs))
+        if cache is not None:
+            hits = cache.fresh(key, ((i.path, i.stamp) for i in self.inputs
+                                     if i.format.one_muscle_per_file))
+            for n, item in enumerate(self.inputs):
+                if item.format.one_muscle_per_file:
+                    cached[n] = next(hits)
         settings = (self.default_lang, self.max_bytes, self.size,
                     self._writer_spec() if kind == "records" else None)
         items = ((i.path, i.format.name, settings,
@@ -518,7 +523,7 @@ class Reader:
                 if entry is None:
                     yield None
                     continue
-                result, muscles, records = entry
+                result, muscles, records, content = entry
                 result.mtime = _mtime(item.path, item.stamp)  # a touched file is newer
                 if kind == "records" and records is None:
                     entry = cache.results(key, [item.path], muscles=True).get(item.path)
@@ -526,7 +531,7 @@ class Reader:
                         yield None
                         continue
                     records = _records(self._writer_spec(), entry[1])
-                    cache.store_records(key, record_key, item.path, _pickle(records))
+                    cache.store_records(record_key, item.path, content, _pickle(records))
                 yield _Read(result, muscles, records)
 
     @staticmethod

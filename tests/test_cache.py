@@ -428,3 +428,16 @@ def test_a_moved_exercise_is_linted_again(corpus: Path, tmp_path: Path,
     [moved] = [d for d in result.diagnostics if d.code == "exercise-spelling"]
     lines = second.read_text(encoding="utf-8").splitlines()
     assert lines[moved.line - 1] == "  - squat" and lines[moved.line - 2] == "exercises:"
+
+
+def test_stamps_are_looked_up_a_batch_at_a_time(corpus: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(converter.cache, "BATCH", 16)  # 202 files: 13 lookups
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    api(corpus, out, cache_dir)
+    files = sorted(corpus.glob("*.md"))
+    _replace(files[100], "title: ", "title: Changed ")
+    os.utime(files[150])  # touched, content unchanged: hashed, not parsed
+    result = validate_sources([corpus], jobs=1, cache_dir=cache_dir)
+    assert result.parsed == 1
+    assert list(result.diagnostics) == list(validate_sources([corpus], jobs=1).diagnostics)
