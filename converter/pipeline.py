@@ -12,7 +12,6 @@ still holds are not read, and only what the run needs of them is unpickled.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -249,7 +248,7 @@ class _Result:
     content: bytes | None = None
     recorded: int = 0
     #: A digest of all a run's diagnostics depend on in this file (see :func:`essence`).
-    essence: bytes = b""
+    essence: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
         return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
@@ -257,13 +256,12 @@ class _Result:
                           self.essence))
 
 
-def essence(result: _Result) -> bytes:
+def essence(result: _Result) -> str:
     """A digest of the path, diagnostics, slugs and fingerprints of a reading: all that
     the run's diagnostics depend on in the file (its fingerprints carry where each
     field the corpus lint names is). Two readings with one essence differ at most in
     their muscles."""
-    text = repr((result.path, result.diagnostics, result.slugs, result.fingerprints))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return cache_key(result.path, result.diagnostics, result.slugs, result.fingerprints)
 
 
 @dataclass
@@ -460,7 +458,7 @@ class Reader:
             if self.on_file:
                 self.on_file(1)
             result = read.result
-            self.essences.add(result.essence)
+            self.essences.add(result.essence.encode("ascii"))
             self.slugs_read.add(repr((path, result.slugs)).encode("utf-8", "surrogatepass"))
             self.diagnostics.extend(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records

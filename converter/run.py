@@ -100,11 +100,6 @@ def _signature(inputs: Inputs, started: int) -> tuple[str | None, list[bytes | N
     return (None if racy else signature.hexdigest()), chunks
 
 
-def _digest(diagnostics: Sequence[Diagnostic]) -> bytes:
-    return hashlib.blake2b(repr(list(diagnostics)).encode("utf-8", "surrogatepass"),
-                           digest_size=16).digest()
-
-
 @dataclass(frozen=True)
 class _State:
     """What a later run needs to re-read only the chunks of inputs that changed."""
@@ -116,7 +111,7 @@ class _State:
     slugs: list[bytes]
     #: A digest of the run's diagnostics that come from neither reading nor linting
     #: (discovery's; a writer's).
-    problems: bytes
+    problems: str
     #: No slug was given by two inputs (which one wins depends on all of them).
     exclusive: bool
 
@@ -190,7 +185,7 @@ class _Incremental:
         changed = [k for k, (old, new) in enumerate(zip(state.stamps, self.chunks,
                                                         strict=False))
                    if old is _RACY or old != new]
-        if (not state.exclusive or state.problems != _digest(problems)
+        if (not state.exclusive or state.problems != cache_key(*problems)
                 or len(state.stamps) != len(self.chunks)
                 or not 0 < len(changed) <= PATCH_CHUNKS):
             return None
@@ -232,7 +227,7 @@ class _Incremental:
             if not isinstance(log, DiagnosticLog):
                 log = DiagnosticLog(log)
             state = _State(self.chunks, reader.essences.digests(),
-                           reader.slugs_read.digests(), _digest(problems),
+                           reader.slugs_read.digests(), cache_key(*problems),
                            reader.duplicates == 0)
             self.cache.record(self.key, self.inputs or "-", self._output(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
