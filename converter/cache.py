@@ -20,6 +20,9 @@ One SQLite file in the cache directory (:func:`default_directory`) holds four ta
   files changed can re-read only their chunks (see ``converter.run``).
 * ``run_parts``: the parts of a run's result too large to pickle at once (its packed
   diagnostics), each with its CRC-32, written one at a time.
+* ``ledgers``, ``ledger_prints``, ``ledger_said``: what a run's corpus lint saw (each
+  muscle's fingerprint and groups) and said (its diagnostics, tagged), so that a run
+  where a few muscles changed lints only what they touch (``converter.relint``).
 
 The cache only ever saves time: any change of input, option, output or code misses it,
 and a cache that cannot be used (unreadable, another user's, locked too long) is
@@ -48,7 +51,7 @@ KEEP_DAYS = 30
 _FLUSH = 500
 #: Inputs per chunk of a recorded run (see ``runs`` above).
 RUN_CHUNK = 256
-_FILE = "cache-v4.sqlite"
+_FILE = "cache-v5.sqlite"
 # Small columns first: SQLite reads a row's columns in order, so queries and the daily
 # sweep that need only them never read the blobs (kept in overflow pages).
 _SCHEMA = (
@@ -66,8 +69,19 @@ _SCHEMA = (
     key TEXT NOT NULL, seq INTEGER NOT NULL, used INTEGER NOT NULL,
     checksum INTEGER NOT NULL, part BLOB NOT NULL, PRIMARY KEY (key, seq))""",
     """CREATE TABLE IF NOT EXISTS meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS ledgers (
+    id INTEGER PRIMARY KEY, used INTEGER NOT NULL, header BLOB NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ledger_prints (
+    id INTEGER NOT NULL, owner INTEGER NOT NULL, path TEXT NOT NULL, groups BLOB NOT NULL,
+    print BLOB NOT NULL, PRIMARY KEY (id, owner))""",
+    """CREATE TABLE IF NOT EXISTS ledger_said (
+    id INTEGER NOT NULL, seq INTEGER NOT NULL, tags BLOB NOT NULL, part BLOB NOT NULL,
+    PRIMARY KEY (id, seq))""",
 )
-_TABLES = ("files", "records", "runs", "run_parts")
+_TABLES = ("files", "records", "runs", "run_parts", "ledgers")
+#: Tables of a ledger's rows, dropped with their ledger.
+_LEDGER_ROWS = ("ledger_prints", "ledger_said")
+_STORE_PRINTS = "INSERT OR REPLACE INTO ledger_prints VALUES (?, ?, ?, ?, ?)"
 _KNOWN = """SELECT path, size, mtime, recorded, digest, used FROM files
     WHERE key = ? AND path IN ({paths})"""
 #: Results of many files (with their muscles, or their records when fresh) in one query.
@@ -121,6 +135,22 @@ class ChunkDigests:
     def digests(self) -> list[bytes]:
         """The digest of every chunk so far."""
         return self._done + ([self._hash.digest()] if self._count % RUN_CHUNK else [])
+
+
+class ChunkTally:
+    """Two sums per :data:`RUN_CHUNK` items fed in order."""
+
+    def __init__(self) -> None:
+        #: [first sum, second sum] of each chunk so far.
+        self.sums: list[list[int]] = []
+        self._count = 0
+
+    def next(self) -> list[int]:
+        """The next item: the sums of its chunk, to add its numbers to."""
+        if self._count % RUN_CHUNK == 0:
+            self.sums.append([0, 0])
+        self._count += 1
+        return self.sums[-1]
 
 
 def default_directory() -> Path:
@@ -352,9 +382,84 @@ class Cache:
             self._conn.execute("UPDATE run_parts SET used = ? WHERE key = ?",
                                (self._today, run_key))
 
+    # ---- ledgers (converter.relint) ---------------------------------------------------
+
+    def store_prints(self, ledger: int, rows: list[tuple[int, str, bytes, bytes]]) -> None:
+        """Record (owner, path, groups, fingerprint) rows of a ledger being written."""
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            self._conn.executemany(_STORE_PRINTS, [(ledger, *row) for row in rows])
+
+    def store_said(self, ledger: int, seq: int, tags: bytes, part: bytes) -> None:
+        """Record part ``seq`` of a ledger's diagnostics and their tags (not yet in its
+        header)."""
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            self._conn.execute("INSERT OR REPLACE INTO ledger_said VALUES (?, ?, ?, ?)",
+                               (ledger, seq, tags, part))
+
+    def commit_ledger(self, ledger: int, header: bytes, first: int,
+                      prints: list[tuple[int, str, bytes, bytes]] = ()) -> None:
+        """Make ``header`` (naming parts from ``first`` on) and ``prints`` the ledger's,
+        and drop its parts before ``first``: all at once or not at all."""
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            self._conn.executemany(_STORE_PRINTS, [(ledger, *row) for row in prints])
+            self._conn.execute("INSERT OR REPLACE INTO ledgers VALUES (?, ?, ?)",
+                               (ledger, self._today, header))
+            self._conn.execute("DELETE FROM ledger_said WHERE id = ? AND seq < ?",
+                               (ledger, first))
+
+    def ledger(self, ledger: int) -> bytes | None:
+        """A ledger's header (None when it was never committed)."""
+        try:
+            row = self._conn.execute("SELECT header FROM ledgers WHERE id = ?",
+                                     (ledger,)).fetchone()
+            self._conn.execute("UPDATE ledgers SET used = ? WHERE id = ?", (self._today, ledger))
+        except sqlite3.Error:
+            return None
+        return None if row is None else row[0]
+
+    def ledger_groups(self, ledger: int) -> Iterator[tuple[int, bytes]]:
+        """(owner, groups) of every muscle of a ledger, in order (fewer on a database
+        error)."""
+        with contextlib.suppress(sqlite3.Error):
+            yield from self._conn.execute(
+                "SELECT owner, groups FROM ledger_prints WHERE id = ? ORDER BY owner",
+                (ledger,))
+
+    def ledger_prints(self, ledger: int, owners: Iterable[int]
+                      ) -> dict[int, tuple[str, bytes]]:
+        """owner -> (path, fingerprint) of the ``owners`` a ledger has."""
+        owners, found = list(owners), {}
+        with contextlib.suppress(sqlite3.Error):
+            for start in range(0, len(owners), BATCH):
+                chunk = owners[start:start + BATCH]
+                for owner, path, print_ in self._conn.execute(
+                        "SELECT owner, path, print FROM ledger_prints WHERE id = ? AND owner"
+                        f" IN ({', '.join('?' * len(chunk))})", (ledger, *chunk)):
+                    found[owner] = (path, print_)
+        return found
+
+    def ledger_said(self, ledger: int, first: int, count: int
+                    ) -> list[tuple[bytes, bytes]] | None:
+        """Parts ``first`` to ``first + count`` of a ledger's diagnostics as (tags,
+        part), or None."""
+        try:
+            parts = self._conn.execute(
+                "SELECT tags, part FROM ledger_said WHERE id = ? AND seq >= ? AND seq < ?"
+                " ORDER BY seq", (ledger, first, first + count)).fetchall()
+        except sqlite3.Error:
+            return None
+        return parts if len(parts) == count else None
+
+    def forget_ledger(self, ledger: int) -> None:
+        """Drop a ledger and its rows."""
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            self._conn.execute("DELETE FROM ledgers WHERE id = ?", (ledger,))
+            for table in _LEDGER_ROWS:
+                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (ledger,))
+
     def close(self) -> None:
         """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`
-        days; close."""
+        days (and ledger rows of no ledger: a run that did not finish); close."""
         self.flush()
         with contextlib.suppress(sqlite3.Error):
             swept = self._conn.execute(_SWEPT).fetchone()
@@ -363,6 +468,9 @@ class Cache:
                     for table in _TABLES:
                         self._conn.execute(f"DELETE FROM {table} WHERE used < ?",
                                            (self._today - KEEP_DAYS,))
+                    for table in _LEDGER_ROWS:
+                        self._conn.execute(f"DELETE FROM {table} WHERE id NOT IN"
+                                           " (SELECT id FROM ledgers)")
                     self._conn.execute(_SWEEP, (self._today,))
             self._conn.close()
 

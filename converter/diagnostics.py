@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import marshal
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -75,14 +76,15 @@ def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:
     return "\n".join(str(d) for d in items)
 
 
-def pack(diagnostics: Iterable[Diagnostic], chunk: int = 10_000) -> bytes:
-    """Diagnostics as compressed lines of JSON arrays, for the cache: a fraction of their
-    pickle's size, and made without pickle's memo entry for every object."""
+def pack(diagnostics: Iterable[Sequence[Any]], chunk: int = 10_000) -> bytes:
+    """Diagnostics (or other rows of plain values) compressed for the cache: batches of
+    ``chunk`` rows, each marshalled and framed by its length. A fraction of their
+    pickle's size, and several times faster to make and read than JSON."""
     compressor = zlib.compressobj(1)
     parts, items = [], iter(diagnostics)
     while batch := list(itertools.islice(items, chunk)):
-        parts.append(compressor.compress(json.dumps(batch, separators=(",", ":")).encode()))
-        parts.append(compressor.compress(b"\n"))
+        data = marshal.dumps([tuple(row) for row in batch])
+        parts.append(compressor.compress(len(data).to_bytes(8, "little") + data))
     parts.append(compressor.flush())
     return b"".join(parts)
 
@@ -91,15 +93,31 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
     """The diagnostics :func:`pack` packed, decompressed as they are read.
 
     Raises ``ValueError`` (or ``zlib.error``) for a blob :func:`pack` did not make."""
-    decompressor, pending, new = zlib.decompressobj(), b"", tuple.__new__
+    new = tuple.__new__
+    for rows in unpack_rows(blob):
+        if any(len(fields) != len(Diagnostic._fields) for fields in rows):
+            raise ValueError("not a packed diagnostic")
+        yield from map(new, itertools.repeat(Diagnostic), rows)
+
+
+def unpack_rows(blob: bytes) -> Iterator[list[tuple[Any, ...]]]:
+    """The batches of rows :func:`pack` packed (as tuples), decompressed as they are
+    read; ``ValueError`` (or ``zlib.error``) for a blob it did not make."""
+    decompressor, pending = zlib.decompressobj(), b""
     for start in range(0, len(blob), 1 << 16):
         pending += decompressor.decompress(blob[start:start + (1 << 16)])
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            rows = json.loads(line)
-            if any(len(fields) != len(Diagnostic._fields) for fields in rows):
-                raise ValueError("not a packed diagnostic")
-            yield from map(new, itertools.repeat(Diagnostic), rows)
+        while len(pending) >= 8:
+            end = 8 + int.from_bytes(pending[:8], "little")
+            if len(pending) < end:
+                break
+            try:
+                rows = marshal.loads(pending[8:end])
+            except (EOFError, TypeError) as exc:
+                raise ValueError("not packed rows") from exc
+            if not isinstance(rows, list) or not all(type(r) is tuple for r in rows):
+                raise ValueError("not packed rows")
+            pending = pending[end:]
+            yield rows
     if pending or not decompressor.eof:
         raise ValueError("truncated diagnostics")
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from . import scratch
 from .diagnostics import Diagnostic, DiagnosticLog
@@ -353,6 +353,33 @@ def _signed(digest: int) -> int:
     return digest - (1 << 64) if digest >= 1 << 63 else digest
 
 
+#: Where a corpus-lint diagnostic stands in the lint's output, and what it depends on:
+#: (section, muscle, slot, group). Sections: 0 while muscles come in (slot: 2 x text
+#: index, + 1 for the warning on the text's first place; :data:`EXERCISE_SLOT` +
+#: exercise index), 1 repeats summed up (muscle and slot of the text's first place), 2
+#: languages missing (slot: which field). The group is the text's digest or the
+#: exercise's normalized name (None for missing languages): the diagnostics of a group
+#: depend only on the muscles that have it. Output is in tag order.
+Tag = tuple[int, int, int, "int | str | None"]
+EXERCISE_SLOT = 1 << 32
+
+
+class Listener(Protocol):
+    """Told what a :class:`CorpusLint` sees and says (see :mod:`converter.relint`)."""
+
+    def saw(self, owner: int, path: str, print_: Fingerprint) -> None:
+        """Muscle number ``owner`` of ``path`` came in with ``print_``."""
+
+    def said(self, tag: Tag, diagnostic: Diagnostic) -> None:
+        """The lint reported ``diagnostic`` at ``tag``."""
+
+
+def groups(print_: Fingerprint) -> tuple[list[int], list[str]]:
+    """The groups of :data:`Tag` a muscle is in: its texts' digests, its exercises'
+    normalized names."""
+    return [_signed(d) for _, d, _ in print_.texts], [key for _, _, key, _ in print_.exercises]
+
+
 @dataclass
 class CorpusLint:
     """Checks across files. Feed every muscle with :meth:`add` (or its fingerprint with
@@ -361,12 +388,15 @@ class CorpusLint:
     Memory stays flat however large the corpus: each muscle's path, languages and
     anchors and each distinct compared text live in scratch tables on disk
     (:mod:`converter.scratch`); in memory are only field and language names, the
-    exercise spellings (a vocabulary) and the warnings' :class:`DiagnosticLog`."""
+    exercise spellings (a vocabulary) and the warnings' :class:`DiagnosticLog`.
+
+    A ``listener`` hears every fingerprint and every tagged diagnostic. With ``only``
+    the lint checks just those groups (text digests, exercise names): what a few
+    muscles' change touches (see :mod:`converter.relint`)."""
 
     _db: Any = field(default_factory=lambda: scratch.connect(*_TABLES))
-    _pending: list[tuple[Fingerprint, str]] = field(default_factory=list)
+    _pending: list[tuple[Fingerprint, str, int]] = field(default_factory=list)
     _muscles: int = 0
-    _entries: int = 0
     _field_ids: dict[str, int] = field(default_factory=dict)
     _field_names: list[str] = field(default_factory=list)
     _languages: dict[str, int] = field(default_factory=dict)
@@ -375,12 +405,21 @@ class CorpusLint:
     #: Fills in the line of a diagnostic that names a field but no line (such as an
     #: exercise, whose place the fingerprint does not carry), as it is found.
     locate: Callable[[Diagnostic], Diagnostic] | None = None
+    listener: Listener | None = None
+    only: set[int | str] | None = None
     _finished: bool = False
 
-    def _report(self, diagnostic: Diagnostic) -> None:
+    def _report(self, diagnostic: Diagnostic, tag: Tag) -> None:
         if diagnostic.line is None and self.locate is not None:
             diagnostic = self.locate(diagnostic)
         self._found.append(diagnostic)
+        if self.listener is not None:
+            self.listener.said(tag, diagnostic)
+
+    def know_languages(self, languages: Iterable[str]) -> None:
+        """Count ``languages`` as present in the corpus (muscles whose own languages
+        are not given still count in which languages a field lacks)."""
+        self._mask(sorted(languages))
 
     def _mask(self, languages: Iterable[str]) -> int:
         mask = 0
@@ -399,19 +438,26 @@ class CorpusLint:
         """Record one muscle (see :func:`fingerprint` for ``positions``)."""
         self.add_fingerprint(fingerprint(muscle, positions), path)
 
-    def add_fingerprint(self, print_: Fingerprint, path: str) -> None:
-        """Record one muscle's fingerprint. Duplicates are found (and reported, in the
-        order of the muscles) a :data:`BATCH` of fingerprints at a time."""
-        self._pending.append((print_, path))
+    def add_fingerprint(self, print_: Fingerprint, path: str, owner: int | None = None
+                        ) -> None:
+        """Record one muscle's fingerprint (``owner``: its number, when not the next).
+        Duplicates are found (and reported, in the order of the muscles) a
+        :data:`BATCH` of fingerprints at a time."""
+        if owner is None:
+            owner = self._muscles
+        self._muscles = owner + 1
+        self._pending.append((print_, path, owner))
+        if self.listener is not None:
+            self.listener.saw(owner, path, print_)
         if len(self._pending) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         """File the pending fingerprints: their muscles' rows, their texts (one lookup
         per batch for the texts already filed), their duplicates' warnings."""
-        pending, db = self._pending, self._db
+        pending, db, only = self._pending, self._db, self.only
         self._pending = []
-        digests = list({_signed(d) for print_, _ in pending for _, d, _ in print_.texts})
+        digests = list({_signed(d) for print_, _, _ in pending for _, d, _ in print_.texts})
         known: dict[int, _Text] = {}
         for start in range(0, len(digests), _PARAMETERS):
             chunk = digests[start:start + _PARAMETERS]
@@ -421,43 +467,46 @@ class CorpusLint:
         new: set[int] = set()
         repeated: set[int] = set()
         muscles = []
-        for print_, path in pending:
-            owner, raw_path = self._muscles, scratch.encode(path)
-            self._muscles += 1
+        for print_, path, owner in pending:
+            raw_path = scratch.encode(path)
             anchors = array("l")
             for at in print_.anchors:
                 anchors.extend(at or _NOWHERE)
             muscles.append((owner, raw_path, " ".join(
                 str(self._mask(languages)) for languages in print_.languages),
                 anchors.tobytes()))
-            for field_path, digest, at in print_.texts:
+            for i, (field_path, digest, at) in enumerate(print_.texts):
                 key = _signed(digest)
+                if only is not None and key not in only:
+                    continue
                 first = known.get(key)
                 if first is None:
                     line, column = at or _NOWHERE
                     known[key] = [owner, raw_path, self._field_id(field_path), line, column,
-                                  0, self._entries]
-                    self._entries += 1
+                                  0, owner << 32 | i]  # entry: in the order first seen
                     new.add(key)
                 elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
                     first[5] += 1
                     repeated.add(key)
-                    self._same_text(first, path, field_path, at)
-            self._check_exercises(print_, path)
+                    self._same_text(first, path, field_path, at, (owner, 2 * i, key))
+            self._check_exercises(print_, path, owner)
         db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?)", muscles)
         db.executemany(_NEW_TEXTS, [(key, t[6], *t[:6]) for key in sorted(new)
                                     for t in (known[key],)])
         db.executemany(_REPEATS, [(known[key][5], key) for key in sorted(repeated - new)])
 
-    def _check_exercises(self, print_: Fingerprint, path: str) -> None:
+    def _check_exercises(self, print_: Fingerprint, path: str, owner: int) -> None:
+        only = self.only
         for i, name, key, at in print_.exercises:
+            if only is not None and key not in only:
+                continue
             known = self._exercises.setdefault(key, (name, path))
             if known[0] != name:
                 line, column = at or (None, None)
                 self._report(Diagnostic(
                     path, line, column, _exercise_field(i), "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
-                    f"in {known[1]}", "warning"))
+                    f"in {known[1]}", "warning"), (0, owner, EXERCISE_SLOT + i, key))
 
     def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
         """(path, field, where) of the first place of a text (a row of ``texts``)."""
@@ -465,43 +514,47 @@ class CorpusLint:
         return (scratch.decode(path), self._field_names[field_id],
                 None if line < 0 else (line, column))
 
-    def _same_text(self, text: _Text, here: str, field: str, at: Position | None) -> None:
-        """Report a text in ``here`` that ``text`` (repeats counted) has elsewhere."""
+    def _same_text(self, text: _Text, here: str, field: str, at: Position | None,
+                   slot: tuple[int, int, int]) -> None:
+        """Report a text in ``here`` that ``text`` (repeats counted) has elsewhere;
+        ``slot``: (muscle, slot, digest) of the warning on ``here``."""
         repeats = text[5]
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
         there, first_field, first_at = self._first(text)
+        owner, place, key = slot
         self._report(_warning(here, at, field, "duplicate-text",
-                                    f"same text as {there} ({first_field})"))
+                              f"same text as {there} ({first_field})"), (0, owner, place, key))
         if repeats == 1:  # the first file hears of its first twin only
             self._report(_warning(there, first_at, first_field, "duplicate-text",
-                                        f"same text as {here} ({field})"))
+                                  f"same text as {here} ({field})"), (0, owner, place + 1, key))
 
     def finish(self) -> DiagnosticLog:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         if not self._finished:
             self._finished = True
             self._flush()
-            for diagnostic in self._last():
-                self._report(diagnostic)
+            for tag, diagnostic in self._last():
+                self._report(diagnostic, tag)
         return self._found
 
-    def _last(self) -> Iterator[Diagnostic]:
-        """The diagnostics known only when every muscle is in."""
-        for text in self._db.execute(  # in the order texts were first seen
-                "SELECT owner, path, field, line, col, repeats FROM texts WHERE repeats > ?"
-                " ORDER BY entry", (MAX_LISTED_REPEATS,)):
+    def _last(self) -> Iterator[tuple[Tag, Diagnostic]]:
+        """The diagnostics known only when every muscle is in, tagged."""
+        for *text, entry, digest in self._db.execute(  # in the order texts were first seen
+                "SELECT owner, path, field, line, col, repeats, entry, digest FROM texts"
+                " WHERE repeats > ? ORDER BY entry", (MAX_LISTED_REPEATS,)):
             there, first_field, first_at = self._first(text)
-            yield _warning(there, first_at, first_field, "duplicate-text",
-                           f"the same text is in {text[5]} other places; the first "
-                           f"{MAX_LISTED_REPEATS} are listed, the rest only here")
+            yield (1, entry >> 32, entry & 0xFFFFFFFF, digest), _warning(
+                there, first_at, first_field, "duplicate-text",
+                f"the same text is in {text[5]} other places; the first "
+                f"{MAX_LISTED_REPEATS} are listed, the rest only here")
         if len(self._languages) < 2:
             return
         full = (1 << len(self._languages)) - 1
         names = {bit: lang for lang, bit in self._languages.items()}
         missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
-        for raw_path, masks, raw_anchors in self._db.execute(
-                "SELECT path, masks, anchors FROM muscles ORDER BY owner"):
+        for owner, raw_path, masks, raw_anchors in self._db.execute(
+                "SELECT owner, path, masks, anchors FROM muscles ORDER BY owner"):
             anchors = array("l")
             anchors.frombytes(raw_anchors)
             for which, mask in enumerate(map(int, masks.split())):
@@ -513,6 +566,6 @@ class CorpusLint:
                         message = missing_text[mask] = (f"no text in {missing} (other "
                                                         "files have it)")
                     line, column = anchors[2 * which], anchors[2 * which + 1]
-                    yield _warning(scratch.decode(raw_path),
-                                   None if line < 0 else (line, column),
-                                   _LANGUAGE_FIELDS[which], "missing-language", message)
+                    yield (2, owner, which, None), _warning(
+                        scratch.decode(raw_path), None if line < 0 else (line, column),
+                        _LANGUAGE_FIELDS[which], "missing-language", message)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import BATCH, Cache, ChunkDigests, Stamp, code_fingerprint, digest, stamp
+from .cache import BATCH, Cache, ChunkDigests, ChunkTally, Stamp, code_fingerprint, digest, stamp
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
 from .lint import (
@@ -402,6 +402,8 @@ class Reader:
     cache: Cache | None = None
     #: When set, every muscle streamed is added to it.
     corpus: CorpusLint | None = None
+    #: When a list, the (path, fingerprint) of every muscle streamed is appended to it.
+    prints: list[tuple[str, Fingerprint]] | None = None
     #: The record writer and its options, for :meth:`records`.
     writer: tuple[Format, dict[str, Any]] | None = None
     diagnostics: DiagnosticLog = field(default_factory=DiagnosticLog)
@@ -417,6 +419,8 @@ class Reader:
     #: :func:`essence`; their paths and slugs.
     essences: ChunkDigests = field(default_factory=ChunkDigests)
     slugs_read: ChunkDigests = field(default_factory=ChunkDigests)
+    #: (muscles, diagnostics) per :data:`~converter.cache.RUN_CHUNK` files read.
+    tally: ChunkTally = field(default_factory=ChunkTally)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -461,18 +465,24 @@ class Reader:
             self.essences.add(result.essence.encode("ascii"))
             self.slugs_read.add(repr((path, result.slugs)).encode("utf-8", "surrogatepass"))
             self.diagnostics.extend(result.diagnostics)
+            tally = self.tally.next()
+            tally[1] += len(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             for i, slug in enumerate(result.slugs):
                 first = self.sources.claim(slug, Source(path, result.mtime))
                 if first is not None:
                     self.duplicates += 1
+                    tally[1] += 1
                     self.diagnostics.append(Diagnostic(
                         path, None, None, "slug", "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
+                if self.prints is not None:
+                    self.prints.append((path, result.fingerprints[i]))
                 self.count += 1
+                tally[0] += 1
                 yield slug, None if payloads is None else payloads[i]
 
     def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:

@@ -28,6 +28,7 @@ from .lint import CorpusLint, parse_size
 from .model import Muscle
 from .pipeline import Inputs, Locator, Reader, discover
 from .registry import Format, ReadContext, WriteContext, get_format
+from .relint import Ledger, Relint
 
 Progress = Callable[[int], None] | None
 
@@ -114,6 +115,17 @@ class _State:
     problems: str
     #: No slug was given by two inputs (which one wins depends on all of them).
     exclusive: bool
+    #: Per chunk: [muscles, diagnostics of reading]; the corpus lint's ledger
+    #: (:mod:`converter.relint`).
+    tally: list[list[int]]
+    ledger: int | None
+
+
+def _state(value: Any) -> _State | None:
+    """The :class:`_State` of a recorded run, or None."""
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], _State):
+        return value[2]
+    return None
 
 
 class _Patched(NamedTuple):
@@ -179,9 +191,9 @@ class _Incremental:
         if found is None or found[1] != self._output():
             return None
         value = found[2]
-        if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], _State)):
+        state = _state(value)
+        if state is None:
             return None
-        state: _State = value[2]
         changed = [k for k, (old, new) in enumerate(zip(state.stamps, self.chunks,
                                                         strict=False))
                    if old is _RACY or old != new]
@@ -194,6 +206,7 @@ class _Incremental:
             for item in self.all_inputs[k * RUN_CHUNK:(k + 1) * RUN_CHUNK]:
                 subset.add(item.path, item.format, item.stamp)
         reader = read(subset)
+        reader.prints = []
         muscles = list(reader)
         self.parsed = reader.files_parsed
         self.cache.flush()  # a full reading that follows finds these files cached
@@ -205,33 +218,92 @@ class _Incremental:
             return None
         parts = self.cache.parts(self.key)
         shell = _recorded(value, parts) if parts is not None else None
-        if shell is None or reader.essences.digests() != [state.essences[k]
-                                                          for k in changed]:
+        if shell is None:
             return _Patched(summary or None)
         shell.summary, shell.parsed = summary or None, reader.files_parsed
         shell.replayed, shell.patched = False, True
+        if reader.essences.digests() != [state.essences[k] for k in changed]:
+            return self._relint(shell, state, changed, reader, problems) or _Patched(
+                summary or None)
         self.cache.rerecord(self.key, self.inputs or "-", self._output(), (
             dataclasses.replace(shell, diagnostics=[]), value[1],
             dataclasses.replace(state, stamps=self.chunks)))
         self.cache.close()
         return shell
 
-    def record(self, result: RunResult, reader: Reader, problems: list[Diagnostic]
-               ) -> None:
-        """Remember ``result`` for a later run; close the cache. A run with an input
-        modified moments ago is recorded for :meth:`patch`, not :meth:`replay`."""
+    def _relint(self, shell: RunResult, state: _State, changed: list[int], reader: Reader,
+                problems: list[Diagnostic]) -> RunResult | None:
+        """The patched run's result when the last run's ledger can be brought up to
+        date: the diagnostics of the changed chunks' reading and of linting only what
+        their muscles touch, in place of theirs (None otherwise)."""
+        assert self.cache is not None and reader.prints is not None
+        sums = reader.tally.sums
+        if state.ledger is None or len(state.tally) != len(state.stamps) or [
+                s[0] for s in sums] != [state.tally[k][0] for k in changed]:
+            return None
+        offsets = list(itertools.accumulate((t[0] for t in state.tally), initial=0))
+        owners = [o for k in changed for o in range(offsets[k], offsets[k + 1])]
+        relint = Relint.start(self.cache, state.ledger, dict(zip(owners, reader.prints,
+                                                                 strict=True)), Locator())
+        if relint is None:
+            return None
+        log, old, new = DiagnosticLog(problems), iter(shell.diagnostics), iter(reader.diagnostics)
+        for _ in itertools.islice(old, len(problems)):
+            pass
+        tally, now = [], dict(zip(changed, sums, strict=True))
+        for k, (muscles, count) in enumerate(state.tally):
+            before = itertools.islice(old, count)
+            if k in now:
+                for _ in before:
+                    pass
+                count = now[k][1]
+                before = itertools.islice(new, count)
+            log.extend(before)
+            tally.append([muscles, count])
+        corpus = relint.log()
+        if corpus is None:
+            return None
+        log.extend(corpus)
+        essences = list(state.essences)
+        for k, essence in zip(changed, reader.essences.digests(), strict=True):
+            essences[k] = essence
+        shell.diagnostics, shell.failed = log, len(log.error_paths)
+        self.cache.record(self.key, self.inputs or "-", self._output(), (
+            dataclasses.replace(shell, diagnostics=[]), log.counts(),
+            dataclasses.replace(state, stamps=self.chunks, essences=essences, tally=tally)),
+            log.packed_parts())
+        self.cache.close()
+        return shell
+
+    def ledger(self) -> Ledger | None:
+        """A ledger for this run's corpus lint, when the run will be recorded."""
+        return Ledger(self.cache) if self.cache and self.chunks is not None else None
+
+    def record(self, result: RunResult, reader: Reader, problems: list[Diagnostic],
+               ledger: Ledger | None = None) -> None:
+        """Remember ``result`` (and its corpus lint's ``ledger``) for a later run;
+        close the cache. A run with an input modified moments ago is recorded for
+        :meth:`patch`, not :meth:`replay`."""
         if self.cache is None:
             return
         if self.chunks is not None:
             log = result.diagnostics
             if not isinstance(log, DiagnosticLog):
                 log = DiagnosticLog(log)
+            if ledger is not None:
+                ledger.commit()
+            found = self.cache.last_run(self.key)
+            before = _state(found[2]) if found else None
             state = _State(self.chunks, reader.essences.digests(),
                            reader.slugs_read.digests(), cache_key(*problems),
-                           reader.duplicates == 0)
+                           reader.duplicates == 0, reader.tally.sums,
+                           ledger.ident if ledger else None)
             self.cache.record(self.key, self.inputs or "-", self._output(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
                 log.packed_parts())
+            if before is not None and before.ledger is not None and (
+                    ledger is None or before.ledger != ledger.ident):
+                self.cache.forget_ledger(before.ledger)
         self.cache.close()
 
 
@@ -298,7 +370,9 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if progress:
             progress(len(inputs))
         return done
-    corpus, result = CorpusLint(locate=Locator()), RunResult(patched=done is not None)
+    ledger = incremental.ledger()
+    corpus = CorpusLint(locate=Locator(), listener=ledger)
+    result = RunResult(patched=done is not None)
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
                     size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
                     writer=(writer, dict(options)) if writer and done is None else None)
@@ -311,7 +385,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         raise
     result = _finish(result, problems, reader, corpus)
     result.parsed = reader.files_parsed + incremental.parsed
-    incremental.record(result, reader, problems)
+    incremental.record(result, reader, problems, ledger)
     return result
 
 

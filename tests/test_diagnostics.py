@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import pickle
 import zlib
 
@@ -35,7 +36,9 @@ def test_pack_is_smaller_than_pickle_for_a_corpus_of_warnings() -> None:
 
 @pytest.mark.parametrize("blob", [
     b"", b"not zlib at all",
-    zlib.compress(b'[["a.md",1,1,"f","c","m"]]\n'),  # a field short
+    zlib.compress(len(short := marshal.dumps([("a.md", 1, 1, "f", "c", "m")])).to_bytes(
+        8, "little") + short),  # a field short
+    zlib.compress(b"\x10" + bytes(7) + b"not marshal at all"),
     pack([Diagnostic("a.md", 1, 1, "f", "c", "m")])[:-4],  # truncated
 ])
 def test_a_damaged_pack_is_an_error_not_a_wrong_answer(blob: bytes) -> None:
