@@ -1,6 +1,6 @@
 """Incremental runs: files already read, and whole runs that need not happen again.
 
-One SQLite file in the cache directory (:func:`default_directory`) holds four tables:
+One SQLite file in the cache directory (:func:`default_directory`) holds these tables:
 
 * ``files``: per input file and *read key* (the tool's code, the reader and every option
   that changes reading), the file's size, mtime and sha256, the pickled result of

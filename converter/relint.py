@@ -8,8 +8,9 @@ corpus-lint diagnostic depends only on the muscles of its group: the muscles tha
 a text, or an exercise name; for a missing language, the muscle itself and which
 languages the corpus has. When muscles change, :meth:`Relint.start` finds the groups
 their old and new fingerprints are in and lints only the muscles of those groups;
-:meth:`Relint.diagnostics` merges the result with the diagnostics kept, in tag order,
-which is the order a lint of the whole corpus reports them in.
+:meth:`Relint.log` merges the result with the diagnostics kept, in tag order, which is
+the order a lint of the whole corpus reports them in; the ledger's parts that no change
+reaches are taken over as they are, still packed.
 
 A change in which languages the corpus has, or a ledger that is not whole, makes
 :meth:`Relint.start` decline: the whole corpus is linted again.
@@ -208,7 +209,7 @@ def _spelling(muscle: tuple[str, Fingerprint], key: str) -> tuple[str, str]:
 class Relint:
     """The corpus lint of the ledger's corpus after some muscles changed."""
 
-    def __init__(self, cache: Cache, ident: int, kept: list[bytes], header: tuple,
+    def __init__(self, cache: Cache, ident: int, kept: list[_Part], header: tuple,
                  touched: Changed, wide: set[int | str], found: list[Row]) -> None:
         self._cache, self._ident, self._kept, self._header = cache, ident, kept, header
         self._touched, self._wide, self._found = touched, wide, found
@@ -242,8 +243,9 @@ class Relint:
                 exercises.update(names)
         if set(+counts) != set(languages):
             return None  # every muscle's missing languages may change
-        scan = _scan(cache.ledger_groups(ident), old, touched, texts, exercises)
-        if scan is None or scan.seen != muscles:
+        scan = _scan(cache.ledger_groups(ident) if touched else iter(()), old, touched,
+                     texts, exercises)
+        if scan is None or (touched and scan.seen != muscles):
             return None
         members = scan.members(touched)
         others = cache.ledger_prints(ident, [o for o in members if o not in touched])
