@@ -92,8 +92,9 @@ class Ledger:
             return None
         errors = [d[0] for d in diagnostics if d[6] == "error"]
         paths = tuple(sorted(set(errors)))
-        part = _Part(zlib.compress(marshal.dumps((len(errors), paths, tags)), 1),
-                     pack(diagnostics))
+        packed = pack(diagnostics)
+        part = _Part(zlib.compress(marshal.dumps((len(errors), paths, tags,
+                                                  zlib.crc32(packed))), 1), packed)
         self.keep(part)
         return part.diagnostics, len(tags), len(errors), paths
 
@@ -117,14 +118,17 @@ class Ledger:
 
 class _Part(NamedTuple):
     """Tagged diagnostics as a ledger keeps them: (errors, paths of the files with
-    errors, tags) marshalled and compressed; the diagnostics :func:`pack` packed."""
+    errors, tags, CRC-32 of the diagnostics) marshalled and compressed; the diagnostics
+    :func:`pack` packed."""
 
     tags: bytes
     diagnostics: bytes
 
     def unpacked_tags(self) -> tuple[int, tuple[str, ...], list[Tag]]:
-        """(errors, their files, tags)."""
-        errors, paths, tags = marshal.loads(zlib.decompress(self.tags))
+        """(errors, their files, tags); ``ValueError`` when the part is damaged."""
+        errors, paths, tags, checksum = marshal.loads(zlib.decompress(self.tags))
+        if zlib.crc32(self.diagnostics) != checksum or not tags:
+            raise ValueError("damaged ledger part")
         return errors, tuple(paths), list(tags)
 
 

@@ -6,6 +6,7 @@ raised, so one bad file never stops the others.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import gc
@@ -15,7 +16,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -248,17 +249,15 @@ class _Incremental:
         if relint is None:
             return None
         log, old, new = DiagnosticLog(problems), iter(shell.diagnostics), iter(reader.diagnostics)
-        for _ in itertools.islice(old, len(problems)):
-            pass
+        _skip(old, len(problems))
         tally, now = [], dict(zip(changed, sums, strict=True))
         for k, (muscles, count) in enumerate(state.tally):
-            before = itertools.islice(old, count)
-            if k in now:
-                for _ in before:
-                    pass
+            if k in now:  # the chunk's diagnostics of reading: this run's
+                _skip(old, count)
                 count = now[k][1]
-                before = itertools.islice(new, count)
-            log.extend(before)
+                log.extend(itertools.islice(new, count))
+            else:
+                log.extend(itertools.islice(old, count))
             tally.append([muscles, count])
         corpus = relint.log()
         if corpus is None:
@@ -305,6 +304,11 @@ class _Incremental:
                     ledger is None or before.ledger != ledger.ident):
                 self.cache.forget_ledger(before.ledger)
         self.cache.close()
+
+
+def _skip(items: Iterator[Any], count: int) -> None:
+    """Pass over the next ``count`` items."""
+    collections.deque(itertools.islice(items, count), maxlen=0)
 
 
 def _recorded(value: Any, parts: list[tuple[int, bytes]]) -> RunResult | None:

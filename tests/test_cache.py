@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import converter
 import converter.cache
 import converter.pipeline
+import converter.relint
 import converter.run
 from converter.cache import Cache
 from converter.cli import cli
@@ -457,3 +458,44 @@ def test_stamps_are_looked_up_a_batch_at_a_time(corpus: Path, tmp_path: Path,
     result = validate_sources([corpus], jobs=1, cache_dir=cache_dir)
     assert result.parsed == 1
     assert list(result.diagnostics) == list(validate_sources([corpus], jobs=1).diagnostics)
+
+
+def _ledgers(cache_dir: Path) -> tuple[int, int, int]:
+    """(ledgers, fingerprints, parts) the cache holds."""
+    with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
+        return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                     for table in ("ledgers", "ledger_prints", "ledger_said"))
+
+
+def test_a_full_run_replaces_the_ledger_of_the_last(corpus: Path, tmp_path: Path,
+                                                    small_chunks: list[int]) -> None:
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    muscles = api(corpus, out, cache_dir).count
+    ledgers, prints, parts = _ledgers(cache_dir)
+    assert (ledgers, prints) == (1, muscles) and parts >= 1
+    files = sorted(corpus.glob("*.md"))
+    _many(files)  # five chunks: a full run, with a ledger of its own
+    age(corpus)  # (whose stamps the next run trusts)
+    assert not api(corpus, out, cache_dir).patched and small_chunks == [1, 1]
+    assert _ledgers(cache_dir) == (1, muscles, parts)
+    _text(files)  # patched: the same ledger, brought up to date
+    assert api(corpus, out, cache_dir).patched and small_chunks == [1, 1]
+    assert _ledgers(cache_dir) == (1, muscles, parts)
+
+
+def test_a_damaged_ledger_lints_the_whole_corpus(corpus: Path, tmp_path: Path,
+                                                 small_chunks: list[int],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(converter.relint, "_PART", 10)  # parts the edit does not reach
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    api(corpus, out, cache_dir)
+    with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
+        db.execute("UPDATE ledger_said SET part = zeroblob(40)"  # a part no edit reaches
+                   " WHERE seq = (SELECT max(seq) FROM ledger_said)")
+    _text(sorted(corpus.glob("*.md")))
+    small_chunks.clear()
+    result = api(corpus, out, cache_dir)
+    expected = api(corpus, tmp_path / "fresh.json", None)
+    assert result.patched and small_chunks == [1, 1]  # the patch's lint, the fresh run's
+    assert list(result.diagnostics) == list(expected.diagnostics)
+    assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
