@@ -356,8 +356,8 @@ def _signed(digest: int) -> int:
 #: Where a corpus-lint diagnostic stands in the lint's output, and what it depends on:
 #: (section, muscle, slot, group). Sections: 0 while muscles come in (slot: 2 x text
 #: index, + 1 for the warning on the text's first place; :data:`EXERCISE_SLOT` +
-#: exercise index), 1 repeats summed up (muscle and slot of the text's first place), 2
-#: languages missing (slot: which field). The group is the text's digest or the
+#: exercise index), 1 repeats summed up (muscle and text index of the text's first
+#: place), 2 languages missing (slot: which field). The group is the text's digest or the
 #: exercise's normalized name (None for missing languages): the diagnostics of a group
 #: depend only on the muscles that have it. Output is in tag order.
 Tag = tuple[int, int, int, "int | str | None"]
