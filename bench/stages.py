@@ -4,8 +4,8 @@ Markdown file, in one process, with the cyclic GC paused as in a real run.
     python bench/stages.py CORPUS_DIR [--limit N]
 
 The stages are those a worker runs for every file (read, decode, split the front
-matter, compose the YAML node tree with libyaml, build plain data, validate into the
-model, locate the fields the corpus lints name, per-muscle lints, the corpus-lint
+matter, load the YAML (the line-by-line fast path, or libyaml's node tree), validate
+into the model, locate the fields the corpus lints name, per-muscle lints, the corpus-lint
 fingerprint, the JSON record, pickling result, muscles and records for the main
 process) and what the main process unpickles for a JSON conversion (the result and the
 records, not the muscles). Compare with ``yaml.load`` per file (the parse floor)
@@ -27,7 +27,7 @@ from converter.authoring import muscle_from_front_matter
 from converter.lint import check_muscle, fingerprint, located_fields
 from formats.markdown import decode, split
 
-STAGES = ("read", "decode", "split", "compose", "build", "validate", "locate", "lint",
+STAGES = ("read", "decode", "split", "load", "validate", "locate", "lint",
           "fingerprint", "json", "pickle", "unpickle")
 
 
@@ -49,11 +49,7 @@ def main() -> None:
         t2 = clock()
         front, body = split(text, path)
         t3 = clock()
-        loader = yamlsafe.StrictLoader(front)
-        node = loader.get_single_node()
-        loader.dispose()
-        t4 = clock()
-        data = yamlsafe.build(node)
+        data, node = yamlsafe.load_with_nodes(front)
         t5 = clock()
         muscle = muscle_from_front_matter(data, path=path, slug_hint=Path(path).stem,
                                           body=body)
@@ -72,8 +68,8 @@ def main() -> None:
         pickle.loads(blobs[0])
         pickle.loads(blobs[2])
         t12 = clock()
-        for stage, took in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4,
-                                        t6 - t5, t7 - t6, t8 - t7, t9 - t8, t10 - t9,
+        for stage, took in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t5 - t3, t6 - t5, t7 - t6,
+                                        t8 - t7, t9 - t8, t10 - t9,
                                         t11 - t10, t12 - t11), strict=True):
             spent[stage] += took
     per_file = {stage: spent[stage] / len(files) * 1e6 for stage in STAGES}

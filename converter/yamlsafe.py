@@ -29,6 +29,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from converter import blockyaml
+
 try:
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
@@ -51,6 +53,8 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _IMPLICIT_FLOAT = re.compile(f"{_FLOAT.pattern}|{_SPECIAL_FLOAT.pattern}")
+#: What :func:`find` places fields in: a composed node tree, or the fast path's places.
+Tree = yaml.Node | blockyaml.Places | None
 
 
 @dataclass
@@ -168,13 +172,30 @@ def _typed_scalar(node: yaml.Node) -> Any:
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             raise _problem(node, "yaml-number-too-large",
                            f"a number with {len(value)} digits is too large") from None
+    if not (_SPECIAL_FLOAT.match(value) or _FLOAT.match(value) or _INT.match(value)):
+        raise _problem(node, "yaml-syntax", f"{value!r} is not a number")
+    return _float(value)
+
+
+def _float(value: str) -> float:
     if _SPECIAL_FLOAT.match(value):
         if value.lower().endswith("nan"):
             return math.nan
         return -math.inf if value.startswith("-") else math.inf
-    if not (_FLOAT.match(value) or _INT.match(value)):
-        raise _problem(node, "yaml-syntax", f"{value!r} is not a number")
     return float(value)
+
+
+def plain_value(value: str) -> Any:
+    """The value of a plain (unquoted, untagged) scalar under the trap-free implicit
+    types; ``ValueError`` for a whole number too long to convert."""
+    for tag, regexp in StrictLoader.yaml_implicit_resolvers.get(value[:1], ()):
+        if regexp.match(value):
+            if tag == _NULL_TAG:
+                return None
+            if tag == _BOOL_TAG:
+                return value.lower() == "true"
+            return int(value) if tag == _INT_TAG else _float(value)
+    return value
 
 
 def _check_events(text: str) -> None:
@@ -199,9 +220,19 @@ def load(text: str) -> Any:
     return load_with_nodes(text)[0]
 
 
-def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
-    """:func:`load`, plus the document's node tree for :func:`find` (no second parse
-    when a field has to be located)."""
+def load_with_nodes(text: str) -> tuple[Any, Tree]:
+    """:func:`load`, plus what :func:`find` needs to place a field (no second parse
+    when a field has to be located): plain block YAML is read by the fast path of
+    :mod:`converter.blockyaml`, everything else is composed by libyaml."""
+    if len(text) <= _COUNT_FROM:
+        quick = blockyaml.load(text, plain_value)
+        if quick is not None:
+            return quick
+    return load_with_libyaml(text)
+
+
+def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """:func:`load_with_nodes` without the fast path: any YAML, its node tree."""
     try:
         if "&" in text or "*" in text or len(text) > _COUNT_FROM:
             _check_events(text)
@@ -266,10 +297,12 @@ def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     return find(node, path)
 
 
-def find(node: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, int] | None:
-    """0-based (line, column) of ``path`` in a composed document (see :func:`locate`)."""
+def find(node: Tree, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+    """0-based (line, column) of ``path`` in a loaded document (see :func:`locate`)."""
     if node is None:
         return None
+    if isinstance(node, dict):
+        return blockyaml.find(node, path)
     best = node
     for step in path:
         child = _child(node, step)
