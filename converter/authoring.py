@@ -30,6 +30,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: Mapping checks try dict first: the data of every reader is made of dicts.
 _MAPPING = (dict, Mapping)
+_NO_TEXT = LocalizedText()
 Locator = Callable[[str], tuple[int | None, int | None]]
 
 
@@ -70,15 +71,14 @@ class _Builder:
         if value is None:
             if required:
                 self.fail(path, "missing-field", "is required")
-            return LocalizedText()
+            return _NO_TEXT
         if isinstance(value, str):
             text = self.text(value, path)
-            return LocalizedText({self.default_lang: text}) if text is not None \
-                else LocalizedText()
+            return _NO_TEXT if text is None else LocalizedText.of({self.default_lang: text})
         if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
                       f"text, not {_kind(value)}")
-            return LocalizedText()
+            return _NO_TEXT
         pairs = {}
         for lang, text in value.items():
             if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
@@ -90,7 +90,7 @@ class _Builder:
                 pairs[lang] = checked
         if required and not value:
             self.fail(path, "missing-field", "needs text in at least one language")
-        return LocalizedText(pairs)
+        return LocalizedText.of(pairs)
 
     def sequence(self, value: Any, path: str) -> list:
         if value is None:

@@ -101,6 +101,12 @@ class LocalizedText(FrozenMap):
         pairs = items.items() if isinstance(items, (dict, Mapping)) else items
         super().__init__(tuple(sorted(pairs)))
 
+    @classmethod
+    def of(cls, texts: dict[str, str]) -> LocalizedText:
+        """From a dict of language code -> text whose codes and texts are checked: the
+        constructor's checks skipped (readers build these by the hundred thousand)."""
+        return _restore_map(cls, tuple(sorted(texts.items())))
+
     def pick(self, lang: str) -> tuple[str, str] | None:
         """Return ``(language, text)`` in ``lang``, else in the first language present."""
         if lang in self:

@@ -54,11 +54,11 @@ scalars = st.one_of(st.sampled_from([*PLAIN, "text", "two words", "Æbletræ"]),
                             max_size=6),
                     st.integers(), st.floats(allow_nan=False), st.booleans(), st.none())
 _keys = st.sampled_from([*TEXT_KEYS, "origin", "exercises", "true"])
-#: Lists hold text and maps (a list right in a list is written "-" then the list, which
-#: the fast path leaves to libyaml).
 
 
 def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Lists hold text and maps (a list right in a list is written "-" then the list,
+    which the fast path leaves to libyaml)."""
     maps = st.dictionaries(_keys, inner, max_size=4)
     return st.one_of(st.lists(st.one_of(scalars, maps), max_size=4), maps)
 
