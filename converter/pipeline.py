@@ -12,7 +12,9 @@ still holds are not read, and only what the run needs of them is unpickled.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -261,7 +263,12 @@ def essence(result: _Result) -> str:
     the run's diagnostics depend on in the file (its fingerprints carry where each
     field the corpus lint names is). Two readings with one essence differ at most in
     their muscles."""
-    return cache_key(result.path, result.diagnostics, result.slugs, result.fingerprints)
+    parts = (result.path, [tuple(d) for d in result.diagnostics], result.slugs,
+             [tuple(f) for f in result.fingerprints])
+    try:  # marshal's version 0 writes equal values as equal bytes (no references)
+        return hashlib.sha256(marshal.dumps(parts, 0)).hexdigest()
+    except ValueError:  # a value marshal does not know (a reader's odd diagnostic)
+        return cache_key(*parts)
 
 
 @dataclass
@@ -308,7 +315,13 @@ def _read_one(item: _Item) -> _Read:
     try:
         if cacheable:
             recorded, seen = time.time_ns(), stamp(path)
-            content = digest(path)
+            if seen[0] <= min(max_bytes, 1 << 20):  # read once: hashed, then parsed
+                with open(path, "rb") as fh:
+                    ahead = fh.read()
+                content = hashlib.sha256(ahead).digest()
+                ctx.read_ahead[str(Path(path))] = ahead
+            else:
+                content = digest(path)
         mtime = _mtime(path, seen)
         for muscle in fmt.read(Path(path), ctx):
             found = check_muscle(muscle, path, size)

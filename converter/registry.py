@@ -61,6 +61,9 @@ class ReadContext:
     #: When set, readers that know where fields are in the file call it with each
     #: muscle and a function from a field path (``origin.da``) to (line, column).
     located: Callable[[Muscle, Callable[[str], tuple[int, int] | None]], None] | None = None
+    #: Bytes of input files the caller has read already (to hash them), by path:
+    #: :meth:`read_bytes` takes them instead of reading the file again.
+    read_ahead: dict[str, bytes] = field(default_factory=dict)
 
 
     def read_bytes(self, path: Path) -> bytes:
@@ -68,6 +71,9 @@ class ReadContext:
         reading them; problems are :class:`MuscleError` (``file-too-large``,
         ``unreadable``)."""
         name = str(path)
+        ahead = self.read_ahead.pop(name, None)
+        if ahead is not None and len(ahead) <= self.max_bytes:
+            return ahead
         try:
             size = os.stat(path).st_size
             if size > self.max_bytes:

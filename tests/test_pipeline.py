@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 import itertools
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from converter import pipeline
 from converter.pipeline import Input, Inputs, Reader, discover
 from converter.registry import get_format
+from tests.conftest import SAMPLES
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -70,3 +76,27 @@ def test_inputs_give_back_every_path_format_and_stamp(
         i.path for i in expected[:-1]]
     with pytest.raises(OSError):  # the last one is stat-ed, and is not there
         list(inputs.stamped())
+
+
+@pytest.mark.parametrize("max_bytes", [10_000_000, 100])
+def test_a_file_read_for_the_cache_is_opened_once(tmp_path: Path, max_bytes: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its hash and its muscle come from the same bytes; over ``--max-bytes`` it is
+    refused as ever."""
+    path = tmp_path / "deltoideus.md"
+    shutil.copy(SAMPLES / "deltoideus.md", path)
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    read = pipeline._read_one((str(path), "markdown", ("en", max_bytes, None, None), True))
+    assert read.result.content == hashlib.sha256(path.read_bytes()).digest()
+    if max_bytes > 100:
+        assert opened.count(str(path)) == 1
+        assert [m.slug for m in read.muscles] == ["deltoideus"]
+    else:
+        assert [d.code for d in read.result.diagnostics] == ["file-too-large"]
