@@ -5,7 +5,7 @@ Every case runs ours and its baseline alternately, REPEAT times each, as separat
 processes; the table gives median wall seconds, the ratio and our peak RSS (of the
 main process, from wait4). Results go to stdout and bench/RESULTS.md.
 
-    python bench/run.py [--quick] [--repeat N]
+    python bench/run.py [--quick] [--repeat N] [--only TEXT]
 """
 
 from __future__ import annotations
@@ -165,11 +165,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10k/100k scaling cases")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", metavar="TEXT", help="run only the cases whose name has "
+                        "TEXT (printed; bench/RESULTS.md is left as it is)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ["MUSCLE_CONVERT_CACHE_DIR"] = str(CACHE)
     rows = []
     for case in cases(args.quick):
+        if args.only and args.only not in case.name:
+            continue
         ours, base = [], []
         for _ in range(args.repeat):
             ours.append(timed(case.ours, case.ours_before))
@@ -190,6 +194,8 @@ def main() -> None:
                f"{base_rss:.0f} MB")
         print(" | ".join(row), flush=True)
         rows.append(row)
+    if args.only:
+        return
     header = ("case", "ours s (median)", "baseline s (median)", "ratio", "target", "met",
               "our peak RSS", "baseline peak RSS")
     lines = ["# Benchmark results", "",

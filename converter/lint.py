@@ -461,6 +461,10 @@ class CorpusLint:
         known: dict[int, _Text] = {}
         for start in range(0, len(digests), _PARAMETERS):
             chunk = digests[start:start + _PARAMETERS]
+            # Padded (with a digest repeated) to a power of two: a handful of distinct
+            # statements, not one per length, each holding its compiled IN list.
+            chunk += chunk[-1:] * (min(_PARAMETERS, 1 << (len(chunk) - 1).bit_length())
+                                   - len(chunk))
             for digest, *text in db.execute(
                     _KNOWN_TEXTS.format(",".join("?" * len(chunk))), chunk):
                 known[digest] = text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import unicodedata
 from decimal import Decimal
@@ -21,6 +22,7 @@ from converter.diagnostics import Diagnostic
 from converter.lint import (
     MAX_LISTED_REPEATS,
     CorpusLint,
+    Fingerprint,
     area2,
     check_muscle,
     is_collinear,
@@ -504,3 +506,20 @@ def test_an_exercise_spelling_warning_is_where_the_locator_finds_the_exercise(
                                    "exercise-spelling", ""))
     assert [(d["line"], d["column"]) for d in found] == [(located.line, located.column)]
     assert located.line == 6
+
+
+def test_the_corpus_lint_compiles_a_handful_of_text_lookups() -> None:
+    """Each distinct SQL text is a statement SQLite keeps compiled (the connection caches
+    128): lookups of every length would hold megabytes more on a large corpus."""
+    lint = CorpusLint()
+    lookups: set[int] = set()  # how many digests each looks up
+    lint._db.set_trace_callback(lambda sql: lookups.add(sql.split(" IN (")[1].count(",") + 1)
+                                if sql.startswith("SELECT digest") else None)
+    rng = random.Random(1)
+    for owner in range(12_000):  # batches of 256 muscles with 0-7 texts each
+        texts = tuple((f"origin.x{k}", rng.getrandbits(64), None)
+                      for k in range(rng.randrange(8)))
+        lint.add_fingerprint(Fingerprint(((), ()), (None, None), texts, ()), f"m{owner}.md")
+    lint.finish()
+    assert len(lookups) <= 10
+    assert max(lookups) <= 500
