@@ -12,7 +12,9 @@
 * Duplicate keys, anchors/aliases (billion laughs), nesting deeper than
   :data:`MAX_DEPTH`, more than :data:`MAX_NODES` values and integers too long to
   convert are errors.
-* libyaml (``CSafeLoader``) is used when PyYAML has it, the pure-Python loader otherwise.
+* Plain block YAML (nearly all front matter) is read by the fast path of
+  :mod:`converter.blockyaml`; everything else by libyaml (``CSafeLoader``) when PyYAML
+  has it, the pure-Python loader otherwise. Both give the same values and places.
 
 Errors are raised as :class:`YamlProblem` carrying a 0-based line and column
 relative to the YAML text; callers shift them to the file's own lines.
