@@ -169,11 +169,16 @@ def stamp(path: str | Path) -> Stamp:
     return st.st_size, st.st_mtime_ns
 
 
+def content_digest(data: bytes) -> bytes:
+    """The hash results are filed under: sha256 of a file's bytes (already read)."""
+    return hashlib.sha256(data).digest()
+
+
 def digest(path: str | Path) -> bytes:
-    """sha256 of a file's bytes."""
+    """:func:`content_digest` of the file at ``path``."""
     with open(path, "rb") as fh:
         if os.fstat(fh.fileno()).st_size <= 1 << 20:  # one read beats file_digest's buffer
-            return hashlib.sha256(fh.read()).digest()
+            return content_digest(fh.read())
         return hashlib.file_digest(fh, "sha256").digest()  # streamed: any size
 
 

@@ -27,7 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import BATCH, Cache, ChunkDigests, ChunkTally, Stamp, code_fingerprint, digest, stamp
+from .cache import (
+    BATCH,
+    Cache,
+    ChunkDigests,
+    ChunkTally,
+    Stamp,
+    code_fingerprint,
+    content_digest,
+    digest,
+    stamp,
+)
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
 from .lint import (
@@ -318,7 +328,7 @@ def _read_one(item: _Item) -> _Read:
             if seen[0] <= min(max_bytes, 1 << 20):  # read once: hashed, then parsed
                 with open(path, "rb") as fh:
                     ahead = fh.read()
-                content = hashlib.sha256(ahead).digest()
+                content = content_digest(ahead)
                 ctx.read_ahead[str(Path(path))] = ahead
             else:
                 content = digest(path)

@@ -88,12 +88,15 @@ def _strict_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
+_RESOLVERS = _strict_resolvers()
+
+
 class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Composer with the trap-free implicit types above. It composes node trees only:
     :func:`build` turns them into plain data (PyYAML's generic constructor machinery
     is several times slower, and its tag tables are what ``!!python/...`` abuses)."""
 
-    yaml_implicit_resolvers = _strict_resolvers()
+    yaml_implicit_resolvers = _RESOLVERS
     yaml_constructors: ClassVar[dict] = {}
     yaml_multi_constructors: ClassVar[dict] = {}
 
@@ -101,11 +104,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     # they reduce to a table lookup, and this is most of the Python work of composing.
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
+            return _implicit_tag(value) if implicit[0] else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -190,14 +189,22 @@ def _float(value: str) -> float:
 def plain_value(value: str) -> Any:
     """The value of a plain (unquoted, untagged) scalar under the trap-free implicit
     types; ``ValueError`` for a whole number too long to convert."""
-    for tag, regexp in StrictLoader.yaml_implicit_resolvers.get(value[:1], ()):
+    tag = _implicit_tag(value)
+    if tag == _STR:
+        return value
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
+        return value.lower() == "true"
+    return int(value) if tag == _INT_TAG else _float(value)
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag of a plain scalar under the trap-free implicit types."""
+    for tag, regexp in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
-            if tag == _NULL_TAG:
-                return None
-            if tag == _BOOL_TAG:
-                return value.lower() == "true"
-            return int(value) if tag == _INT_TAG else _float(value)
-    return value
+            return tag
+    return _STR
 
 
 def _check_events(text: str) -> None:
