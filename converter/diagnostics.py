@@ -174,8 +174,16 @@ class DiagnosticLog(Sequence[Diagnostic]):
         return log
 
     def append(self, diagnostic: Diagnostic) -> None:
-        """Add one diagnostic at the end."""
-        self.extend((diagnostic,))
+        """Add one diagnostic at the end (what :meth:`extend` does, for one: the corpus
+        lint appends its warnings one at a time, by the ten thousand)."""
+        in_head = not self._parts and not self._batch and len(self._head) < self._limit
+        (self._head if in_head else self._batch).append(diagnostic)
+        self._count += 1
+        if diagnostic.severity == "error":
+            self.errors += 1
+            self.error_paths.add(diagnostic.path)
+        if len(self._batch) >= self._limit:
+            self._spill()
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add diagnostics at the end, in order (another log's parts are taken over

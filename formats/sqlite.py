@@ -223,6 +223,8 @@ _SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 #: What the writer knows of a muscle already in the database: (content hash, id, source).
 _Known = tuple[str, int, str | None]
+#: A muscle's slug and :meth:`SqliteFormat.record`.
+_Record = tuple[str, str]
 
 
 @dataclass
@@ -261,24 +263,18 @@ class _Batch:
     regions: list[tuple[Any, ...]] = field(default_factory=list)
     points: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, muscle: Muscle, number: int, source: str | None, digest: str) -> None:
-        """Queue the rows of one muscle (``number`` is its stable id)."""
-        slug = muscle.slug
-        extra = json.dumps(thaw(muscle.extra), ensure_ascii=False)
-        self.muscles.append((slug, number, muscle.title, muscle.latin, muscle.image,
-                             muscle.image_focus, muscle.body, extra, source, digest))
-        for name in ("origin", "insertion"):
-            self.texts.extend((slug, name, lang, text)
-                              for lang, text in getattr(muscle, name).items())
-        for position, function in enumerate(muscle.functions):
-            for part in ("short", "extended"):
-                self.functions.extend((slug, position, part, lang, text)
-                                      for lang, text in getattr(function, part).items())
-        self.exercises.extend((slug, i, name) for i, name in enumerate(muscle.exercises))
-        for r, region in enumerate(muscle.regions):
+    def add(self, slug: str, row: list[Any], number: int, source: str | None) -> None:
+        """Queue the rows of one muscle from its :func:`row` (``number``: its stable id)."""
+        digest, title, latin, image, image_focus, body, extra, texts, functions, \
+            exercises, regions = row
+        self.muscles.append((slug, number, title, latin, image, image_focus, body, extra,
+                             source, digest))
+        self.texts.extend((slug, *text) for text in texts)
+        self.functions.extend((slug, *function) for function in functions)
+        self.exercises.extend((slug, i, name) for i, name in enumerate(exercises))
+        for r, points in enumerate(regions):
             self.regions.append((slug, r))
-            self.points.extend((slug, r, p, _exact(x), _exact(y))
-                               for p, (x, y) in enumerate(region.points))
+            self.points.extend((slug, r, p, x, y) for p, (x, y) in enumerate(points))
 
     def __len__(self) -> int:
         return len(self.muscles) + len(self.moved)
@@ -308,6 +304,22 @@ def content_hash(muscle: Muscle) -> str:
     return hashlib.sha256(canonical.dumps(muscle).encode("utf-8")).hexdigest()
 
 
+def row(muscle: Muscle) -> list[Any]:
+    """What the tables hold of ``muscle`` but its slug, id and source: its content hash,
+    its columns (``extra`` as JSON text), its texts (field, language, text), function
+    texts (position, part, language, text), exercise names and polygons (exact x, y)."""
+    texts = [(name, lang, text) for name in ("origin", "insertion")
+             for lang, text in getattr(muscle, name).items()]
+    functions = [(position, part, lang, text)
+                 for position, function in enumerate(muscle.functions)
+                 for part in ("short", "extended")
+                 for lang, text in getattr(function, part).items()]
+    regions = [[(_exact(x), _exact(y)) for x, y in region.points] for region in muscle.regions]
+    return [content_hash(muscle), muscle.title, muscle.latin, muscle.image,
+            muscle.image_focus, muscle.body, json.dumps(thaw(muscle.extra), ensure_ascii=False),
+            texts, functions, list(muscle.exercises), regions]
+
+
 class SqliteFormat(Format):
     name = "sqlite"
     description = "SQLite database with full-text search and views; upserts (lossless)"
@@ -332,16 +344,22 @@ class SqliteFormat(Format):
         finally:
             conn.close()
 
-    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        """The muscle's :func:`row` as JSON: made where files are read, in parallel, so
+        loading the database is little more than SQLite's own work."""
+        return json.dumps(row(muscle), ensure_ascii=False)
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str:
         out = Path(out)
         prune = bool(ctx.option("prune", False))
         if out.is_dir():
             raise error(str(out), "output-not-file", "is a directory; give a database file name")
         try:
             if not out.exists() or out.stat().st_size == 0:
-                counts = _write_new(muscles, out, ctx)
+                counts = _write_new(records, out, ctx)
             else:
-                counts = _update(muscles, out, ctx, prune)
+                counts = _update(records, out, ctx, prune)
         except sqlite3.Error as exc:
             raise _sqlite_error(out, exc) from None
         return counts.summary(out)
@@ -351,12 +369,13 @@ class SqliteFormat(Format):
         """Upsert only ``muscles``, when the database holds exactly the ``total``
         muscles of the last run (none to remove or keep)."""
         try:
-            return _update_changed(muscles, Path(out), ctx, total)
+            return _update_changed([(m.slug, self.record(m, ctx.options)) for m in muscles],
+                                   Path(out), ctx, total)
         except sqlite3.Error:
             return None
 
 
-def _update_changed(muscles: Sequence[Muscle], out: Path, ctx: WriteContext, total: int
+def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, total: int
                     ) -> str | None:
     """:meth:`SqliteFormat.update`, in one transaction."""
     if not out.is_file():
@@ -365,7 +384,7 @@ def _update_changed(muscles: Sequence[Muscle], out: Path, ctx: WriteContext, tot
         if check_schema(conn, str(out)) or conn.execute(
                 "SELECT count(*) FROM muscles").fetchone()[0] != total:
             return None
-        slugs, existing = [m.slug for m in muscles], {}
+        slugs, existing = [slug for slug, _ in records], {}
         for start in range(0, len(slugs), BATCH):
             chunk = slugs[start:start + BATCH]
             existing.update((slug, (digest, number, source)) for slug, digest, number, source
@@ -373,7 +392,7 @@ def _update_changed(muscles: Sequence[Muscle], out: Path, ctx: WriteContext, tot
                                             chunk))
         if len(existing) != len(set(slugs)):
             return None
-        counts = _load(conn, muscles, existing, ctx, str(out), prune=False)
+        counts = _load(conn, records, existing, ctx, str(out), prune=False)
         counts.unchanged += total - len(existing)
         conn.execute("COMMIT")
     return counts.summary(out)
@@ -413,7 +432,7 @@ def _finish_schema(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def _write_new(muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> Counts:
+def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Counts:
     """Build a new database in a temporary file, then rename it to ``out``.
 
     Rows are loaded first; the search index is filled in one statement afterwards and
@@ -425,9 +444,13 @@ def _write_new(muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> Count
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # the file is discarded on failure
             conn.execute("PRAGMA synchronous = OFF")
+            # Each muscle's rows are made together under its own slug, so their keys hold
+            # by construction: checking each row would double the load (every update,
+            # on a connection of its own, checks them).
+            conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("BEGIN")
             _create_tables(conn)
-            counts = _load(conn, muscles, {}, ctx, str(out), prune=False)
+            counts = _load(conn, records, {}, ctx, str(out), prune=False)
             _finish_schema(conn)
             conn.execute("COMMIT")
         finally:
@@ -445,7 +468,7 @@ def _write_new(muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> Count
     return counts
 
 
-def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool) -> Counts:
+def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:
     """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction."""
     with _immediate(out) as conn:
         if check_schema(conn, str(out)):
@@ -453,42 +476,43 @@ def _update(muscles: Iterable[Muscle], out: Path, ctx: WriteContext, prune: bool
             _finish_schema(conn)
         existing = {slug: (digest, number, source) for slug, digest, number, source
                     in conn.execute(_EXISTING)}
-        counts = _load(conn, muscles, existing, ctx, str(out), prune=prune)
+        counts = _load(conn, records, existing, ctx, str(out), prune=prune)
         conn.execute("COMMIT")
     return counts
 
 
-def _load(conn: sqlite3.Connection, muscles: Iterable[Muscle], existing: dict[str, _Known],
+def _load(conn: sqlite3.Connection, records: Iterable[_Record], existing: dict[str, _Known],
           ctx: WriteContext, out: str, *, prune: bool) -> Counts:
-    """Stream muscles into the tables; ``existing`` maps slug -> (hash, id, source)."""
+    """Stream (slug, record) pairs into the tables; ``existing`` maps slug -> (hash, id,
+    source)."""
     counts = Counts()
     next_id = max((known[1] for known in existing.values()), default=0) + 1
     search = _Search(conn, threshold=max(BATCH, len(existing) // 16))
     seen = _Seen(conn)
     batch = _Batch()
-    for muscle in muscles:
-        if not seen.add(muscle.slug):
+    for slug, record in records:
+        if not seen.add(slug):
             ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
-                                  f"slug {muscle.slug!r} is given twice; the first is kept"))
+                                  f"slug {slug!r} is given twice; the first is kept"))
             continue
-        old = existing.get(muscle.slug)
-        known = ctx.sources.get(muscle.slug)
+        values = json.loads(record)
+        old = existing.get(slug)
+        known = ctx.sources.get(slug)
         source = known.path if known else old[2] if old else None
-        digest = content_hash(muscle)
         if old is None:
             counts.added += 1
             number, next_id = next_id, next_id + 1
-        elif old[0] == digest:
+        elif old[0] == values[0]:
             counts.unchanged += 1
             if old[2] != source:
-                batch.moved.append((source, muscle.slug))
+                batch.moved.append((source, slug))
             continue
         else:
             counts.updated += 1
             search.expect(counts.updated)
             number = old[1]
-            batch.replaced.append((muscle.slug,))
-        batch.add(muscle, number, source, digest)
+            batch.replaced.append((slug,))
+        batch.add(slug, values, number, source)
         if len(batch) >= BATCH:
             batch.flush(conn)
     batch.flush(conn)

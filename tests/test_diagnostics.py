@@ -85,6 +85,9 @@ def test_a_log_on_disk_reads_back_like_a_list(diagnostics: list[Diagnostic],
                                                             len(log))
     errors = [d for d in diagnostics if d.severity == "error"]
     assert log.errors == len(errors) and log.error_paths == {d.path for d in errors}
+    extended = DiagnosticLog(in_memory=in_memory)
+    extended.extend(diagnostics)  # one call, not one per diagnostic: the same log
+    assert extended.packed() == log.packed()
     joined = DiagnosticLog(diagnostics[:3], in_memory=in_memory)
     joined.extend(log)
     joined.append(Diagnostic("z.md", 1, 1, "", "last", "the end", "warning"))
