@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import marshal
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Literal, NamedTuple
@@ -218,6 +217,8 @@ class DiagnosticLog(Sequence[Diagnostic]):
 
     def _spill(self) -> None:
         if self._spilled is None:
+            import tempfile  # here: `muscle-convert --help` needs no temporary files
+
             self._spilled = tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
         packed = pack(self._batch)
         end = self._spilled.seek(0, 2)

@@ -301,14 +301,19 @@ class Fingerprint(NamedTuple):
     texts: tuple[tuple[str, int, Position | None], ...]
     #: (index, name, normalized name, where) of each exercise.
     exercises: tuple[tuple[int, str, str, Position | None], ...]
+    #: Which record of its file the muscle is, for a file of many (``muscles[slug]``):
+    #: the prefix of the fields its warnings name. Empty for a file of one muscle.
+    record: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file: unpickled without a Python call
         return (tuple.__new__, (Fingerprint, tuple(self)))
 
 
-def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerprint:
+def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = ""
+                ) -> Fingerprint:
     """The :class:`Fingerprint` of ``muscle``; ``positions`` maps the fields of
-    :func:`located_fields` to their line and column in the file."""
+    :func:`located_fields` to their line and column in the file; ``record`` names the
+    muscle among others in its file (see :attr:`Fingerprint.record`)."""
     where = (positions or {}).get
     texts = []
     for field_path, value in _compared_texts(muscle):
@@ -320,31 +325,43 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None) -> Fingerpri
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),
         tuple((i, name, _norm_exercise(name), where(_exercise_field(i)))
-              for i, name in enumerate(muscle.exercises)))
+              for i, name in enumerate(muscle.exercises)), record)
+
+
+def record_label(muscle: Muscle) -> str:
+    """How warnings name ``muscle`` in a file of many: ``muscles[<slug>]``."""
+    return f"muscles[{muscle.slug}]"
+
+
+def _in_record(record: str, field: str) -> str:
+    """``field`` of the muscle ``record`` names (the field itself for a file of one)."""
+    return f"{record}.{field}" if record else field
 
 
 _TABLES = (
-    # One row per muscle: its file, the language bit masks of its language fields and
-    # where those fields are (line, column pairs; -1: not known).
+    # One row per muscle: its file and record, the language bit masks of its language
+    # fields and where those fields are (line, column pairs; -1: not known).
     "CREATE TABLE muscles (owner INTEGER PRIMARY KEY, path BLOB NOT NULL,"
-    " masks TEXT NOT NULL, anchors BLOB NOT NULL)",
+    " record BLOB NOT NULL, masks TEXT NOT NULL, anchors BLOB NOT NULL)",
     # One row per distinct compared text: when it was first seen (``entry``), its
-    # first owner, that owner's file and field, where the field is in the file, and how
-    # many other places have the text. Keyed by digest alone: one B-tree to search.
+    # first owner, that owner's file and field, where the field is in the file, how
+    # many other places have the text, and the owner's record. Keyed by digest alone:
+    # one B-tree to search.
     "CREATE TABLE texts (digest INTEGER PRIMARY KEY, entry INTEGER NOT NULL,"
     " owner INTEGER NOT NULL, path BLOB NOT NULL, field INTEGER NOT NULL,"
-    " line INTEGER NOT NULL, col INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 0)"
-    " WITHOUT ROWID",
+    " line INTEGER NOT NULL, col INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 0,"
+    " record BLOB NOT NULL) WITHOUT ROWID",
 )
-_NEW_TEXTS = ("INSERT INTO texts (digest, entry, owner, path, field, line, col, repeats)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-_KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats FROM texts"
+_NEW_TEXTS = ("INSERT INTO texts (digest, entry, owner, path, field, line, col, repeats,"
+              " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats, record FROM texts"
                 " WHERE digest IN ({})")
 _REPEATS = "UPDATE texts SET repeats = ? WHERE digest = ?"
 #: Fingerprints looked up and filed together (the lookups are a few queries a batch).
 BATCH = 256
 _PARAMETERS = 500  # per query (SQLite allows 999 in every version)
-#: A row of ``texts`` without its digest: (owner, path, field, line, column, repeats).
+#: A row of ``texts`` without its digest: (owner, path, field, line, column, repeats,
+#: record), and for a text new in the batch its entry.
 _Text = list[Any]
 
 
@@ -472,11 +489,11 @@ class CorpusLint:
         repeated: set[int] = set()
         muscles = []
         for print_, path, owner in pending:
-            raw_path = scratch.encode(path)
+            raw_path, record = scratch.encode(path), scratch.encode(print_.record)
             anchors = array("l")
             for at in print_.anchors:
                 anchors.extend(at or _NOWHERE)
-            muscles.append((owner, raw_path, " ".join(
+            muscles.append((owner, raw_path, record, " ".join(
                 str(self._mask(languages)) for languages in print_.languages),
                 anchors.tobytes()))
             for i, (field_path, digest, at) in enumerate(print_.texts):
@@ -487,35 +504,39 @@ class CorpusLint:
                 if first is None:
                     line, column = at or _NOWHERE
                     known[key] = [owner, raw_path, self._field_id(field_path), line, column,
-                                  0, owner << 32 | i]  # entry: in the order first seen
+                                  0, record, owner << 32 | i]  # entry: in the order first seen
                     new.add(key)
                 elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
                     first[5] += 1
                     repeated.add(key)
-                    self._same_text(first, path, field_path, at, (owner, 2 * i, key))
+                    self._same_text(first, path, _in_record(print_.record, field_path), at,
+                                    (owner, 2 * i, key))
             self._check_exercises(print_, path, owner)
-        db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?)", muscles)
-        db.executemany(_NEW_TEXTS, [(key, t[6], *t[:6]) for key in sorted(new)
+        db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?)", muscles)
+        db.executemany(_NEW_TEXTS, [(key, t[7], *t[:7]) for key in sorted(new)
                                     for t in (known[key],)])
         db.executemany(_REPEATS, [(known[key][5], key) for key in sorted(repeated - new)])
 
     def _check_exercises(self, print_: Fingerprint, path: str, owner: int) -> None:
-        only = self.only
+        only, record = self.only, print_.record
         for i, name, key, at in print_.exercises:
             if only is not None and key not in only:
                 continue
-            known = self._exercises.setdefault(key, (name, path))
+            known = self._exercises.setdefault(key, (name, f"{path} ({record})" if record
+                                                     else path))
             if known[0] != name:
                 line, column = at or (None, None)
                 self._report(Diagnostic(
-                    path, line, column, _exercise_field(i), "exercise-spelling",
+                    path, line, column, _in_record(record, _exercise_field(i)),
+                    "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
                     f"in {known[1]}", "warning"), (0, owner, EXERCISE_SLOT + i, key))
 
     def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
         """(path, field, where) of the first place of a text (a row of ``texts``)."""
-        _, path, field_id, line, column = text[:5]
-        return (scratch.decode(path), self._field_names[field_id],
+        _, path, field_id, line, column, _, record = text[:7]
+        return (scratch.decode(path),
+                _in_record(scratch.decode(record), self._field_names[field_id]),
                 None if line < 0 else (line, column))
 
     def _same_text(self, text: _Text, here: str, field: str, at: Position | None,
@@ -545,7 +566,7 @@ class CorpusLint:
     def _last(self) -> Iterator[tuple[Tag, Diagnostic]]:
         """The diagnostics known only when every muscle is in, tagged."""
         for *text, entry, digest in self._db.execute(  # in the order texts were first seen
-                "SELECT owner, path, field, line, col, repeats, entry, digest FROM texts"
+                "SELECT owner, path, field, line, col, repeats, record, entry, digest FROM texts"
                 " WHERE repeats > ? ORDER BY entry", (MAX_LISTED_REPEATS,)):
             there, first_field, first_at = self._first(text)
             yield (1, entry >> 32, entry & 0xFFFFFFFF, digest), _warning(
@@ -557,8 +578,8 @@ class CorpusLint:
         full = (1 << len(self._languages)) - 1
         names = {bit: lang for lang, bit in self._languages.items()}
         missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
-        for owner, raw_path, masks, raw_anchors in self._db.execute(
-                "SELECT owner, path, masks, anchors FROM muscles ORDER BY owner"):
+        for owner, raw_path, record, masks, raw_anchors in self._db.execute(
+                "SELECT owner, path, record, masks, anchors FROM muscles ORDER BY owner"):
             anchors = array("l")
             anchors.frombytes(raw_anchors)
             for which, mask in enumerate(map(int, masks.split())):
@@ -572,4 +593,5 @@ class CorpusLint:
                     line, column = anchors[2 * which], anchors[2 * which + 1]
                     yield (2, owner, which, None), _warning(
                         scratch.decode(raw_path), None if line < 0 else (line, column),
-                        _LANGUAGE_FIELDS[which], "missing-language", message)
+                        _in_record(scratch.decode(record), _LANGUAGE_FIELDS[which]),
+                        "missing-language", message)

@@ -48,6 +48,7 @@ from .lint import (
     check_muscle,
     fingerprint,
     located_fields,
+    record_label,
 )
 from .model import Muscle
 from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
@@ -342,10 +343,12 @@ def _read_one(item: _Item) -> _Read:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
         diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
-    where = positions if fmt.one_muscle_per_file else None  # one file, one muscle's fields
+    if fmt.one_muscle_per_file:  # one file, one muscle's fields
+        prints = [fingerprint(m, positions) for m in muscles]
+    else:  # many: warnings name the muscle's record
+        prints = [fingerprint(m, None, record_label(m)) for m in muscles]
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
-                     [m.slug for m in muscles], [fingerprint(m, where) for m in muscles],
-                     seen, content, recorded)
+                     [m.slug for m in muscles], prints, seen, content, recorded)
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -207,8 +208,8 @@ _INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
 _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
 _MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
-_EXISTING = "SELECT slug, content_hash, id, source FROM muscles ORDER BY slug"
 _EXISTING_OF = "SELECT slug, content_hash, id, source FROM muscles WHERE slug IN ({})"
+_NOT_LOADED = "WHERE slug NOT IN (SELECT slug FROM temp.loaded) ORDER BY slug"
 
 _SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
     FROM muscles ORDER BY slug"""
@@ -384,16 +385,12 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
         if check_schema(conn, str(out)) or conn.execute(
                 "SELECT count(*) FROM muscles").fetchone()[0] != total:
             return None
-        slugs, existing = [slug for slug, _ in records], {}
-        for start in range(0, len(slugs), BATCH):
-            chunk = slugs[start:start + BATCH]
-            existing.update((slug, (digest, number, source)) for slug, digest, number, source
-                            in conn.execute(_EXISTING_OF.format(",".join("?" * len(chunk))),
-                                            chunk))
-        if len(existing) != len(set(slugs)):
-            return None
-        counts = _load(conn, records, existing, ctx, str(out), prune=False)
-        counts.unchanged += total - len(existing)
+        slugs = list({slug: None for slug, _ in records})
+        if sum(len(_known(conn, slugs[start:start + BATCH]))
+               for start in range(0, len(slugs), BATCH)) != len(slugs):
+            return None  # a new muscle: not an update of the last run's
+        counts = _load(conn, records, ctx, str(out), prune=False, partial=True)
+        counts.unchanged += total - len(slugs)
         conn.execute("COMMIT")
     return counts.summary(out)
 
@@ -450,7 +447,7 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("BEGIN")
             _create_tables(conn)
-            counts = _load(conn, records, {}, ctx, str(out), prune=False)
+            counts = _load(conn, records, ctx, str(out), prune=False)
             _finish_schema(conn)
             conn.execute("COMMIT")
         finally:
@@ -474,67 +471,80 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
         if check_schema(conn, str(out)):
             _create_tables(conn)
             _finish_schema(conn)
-        existing = {slug: (digest, number, source) for slug, digest, number, source
-                    in conn.execute(_EXISTING)}
-        counts = _load(conn, records, existing, ctx, str(out), prune=prune)
+        counts = _load(conn, records, ctx, str(out), prune=prune)
         conn.execute("COMMIT")
     return counts
 
 
-def _load(conn: sqlite3.Connection, records: Iterable[_Record], existing: dict[str, _Known],
-          ctx: WriteContext, out: str, *, prune: bool) -> Counts:
-    """Stream (slug, record) pairs into the tables; ``existing`` maps slug -> (hash, id,
-    source)."""
+def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:
+    """What the database holds of the muscles ``slugs`` (at most :data:`BATCH`)."""
+    if not slugs:
+        return {}
+    return {slug: (digest, number, source) for slug, digest, number, source
+            in conn.execute(_EXISTING_OF.format(",".join("?" * len(slugs))), slugs)}
+
+
+def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContext,
+          out: str, *, prune: bool, partial: bool = False) -> Counts:
+    """Stream (slug, record) pairs into the tables, :data:`BATCH` at a time: what the
+    database holds of a batch's muscles is looked up with one query, so memory holds
+    no index of the database. The muscles not in the input are then kept or removed
+    (see :func:`_remove_gone`), unless the input is ``partial`` (the rest unchanged)."""
     counts = Counts()
-    next_id = max((known[1] for known in existing.values()), default=0) + 1
-    search = _Search(conn, threshold=max(BATCH, len(existing) // 16))
+    held, last_id = conn.execute("SELECT count(*), max(id) FROM muscles").fetchone()
+    next_id = (last_id or 0) + 1
+    search = _Search(conn, threshold=max(BATCH, held // 16))
     seen = _Seen(conn)
     batch = _Batch()
-    for slug, record in records:
-        if not seen.add(slug):
-            ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
-                                  f"slug {slug!r} is given twice; the first is kept"))
-            continue
-        values = json.loads(record)
-        old = existing.get(slug)
-        known = ctx.sources.get(slug)
-        source = known.path if known else old[2] if old else None
-        if old is None:
-            counts.added += 1
-            number, next_id = next_id, next_id + 1
-        elif old[0] == values[0]:
-            counts.unchanged += 1
-            if old[2] != source:
-                batch.moved.append((source, slug))
-            continue
-        else:
-            counts.updated += 1
-            search.expect(counts.updated)
-            number = old[1]
-            batch.replaced.append((slug,))
-        batch.add(slug, values, number, source)
-        if len(batch) >= BATCH:
-            batch.flush(conn)
+    records = iter(records)
+    while window := list(itertools.islice(records, BATCH)):
+        existing = _known(conn, list({slug: None for slug, _ in window})) if held else {}
+        for slug, record in window:
+            if not seen.add(slug):
+                ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
+                                      f"slug {slug!r} is given twice; the first is kept"))
+                continue
+            values = json.loads(record)
+            old = existing.get(slug)
+            known = ctx.sources.get(slug)
+            source = known.path if known else old[2] if old else None
+            if old is None:
+                counts.added += 1
+                number, next_id = next_id, next_id + 1
+            elif old[0] == values[0]:
+                counts.unchanged += 1
+                if old[2] != source:
+                    batch.moved.append((source, slug))
+                continue
+            else:
+                counts.updated += 1
+                search.expect(counts.updated)
+                number = old[1]
+                batch.replaced.append((slug,))
+            batch.add(slug, values, number, source)
+            if len(batch) >= BATCH:
+                batch.flush(conn)
     batch.flush(conn)
-    _remove_gone(conn, existing, seen, ctx, counts, search, prune=prune)
+    if held and not partial:
+        _remove_gone(conn, ctx, counts, search, prune=prune)
     search.finish()
     return counts
 
 
-def _remove_gone(conn: sqlite3.Connection, existing: dict[str, _Known], seen: _Seen,
-                 ctx: WriteContext, counts: Counts, search: _Search, *, prune: bool) -> None:
-    """Muscles in the database but not in the input: removed with ``prune`` unless their
-    source file still exists and gave no muscle in this run (it failed to read, or was
-    not among the inputs); otherwise kept. A run without source information (the Python
-    API) removes them all."""
-    gone = [slug for slug in existing if slug not in seen]
+def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
+                 search: _Search, *, prune: bool) -> None:
+    """Muscles in the database but not in the input (none of :class:`_Seen`'s): removed
+    with ``prune`` unless their source file still exists and gave no muscle in this run
+    (it failed to read, or was not among the inputs); otherwise kept. A run without
+    source information (the Python API) removes them all."""
     if not prune:
-        counts.kept = len(gone)
+        counts.kept = conn.execute(f"SELECT count(*) FROM muscles {_NOT_LOADED}").fetchone()[0]
         return
+    gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
     read = {source.path for source in ctx.sources.values()} if gone else set()
-    spared = {slug for slug in gone if read and (path := existing[slug][2]) is not None
+    spared = {slug for slug, path in gone if read and path is not None
               and path not in read and os.path.exists(path)}
-    doomed = [(slug,) for slug in gone if slug not in spared]
+    doomed = [(slug,) for slug, _ in gone if slug not in spared]
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
@@ -554,10 +564,6 @@ class _Seen:
         """Note ``slug``; False when it was noted before."""
         return self._conn.execute("INSERT OR IGNORE INTO temp.loaded VALUES (?)",
                                   (slug,)).rowcount == 1
-
-    def __contains__(self, slug: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM temp.loaded WHERE slug = ?",
-                                  (slug,)).fetchone() is not None
 
 
 @dataclass

@@ -446,6 +446,32 @@ def test_seed_and_calf_with_the_same_origin(tmp_path: Path) -> None:
     assert strict.exit_code == 1
 
 
+def test_warnings_in_a_file_of_many_muscles_name_the_muscle(tmp_path: Path) -> None:
+    records = [
+        {"slug": "biceps-femoris", "title": "Biceps femoris",
+         "origin": {"da": "Sædebensknuden og lårbenets bagside.", "en": "Ischial tuberosity."},
+         "exercises": ["Leg Curl"]},
+        {"slug": "semitendinosus", "title": "Semitendinosus",
+         "origin": {"da": "Sædebensknuden og lårbenets  bagside."},
+         "exercises": ["leg curl"]},
+    ]
+    path = tmp_path / "hamstrings.json"
+    path.write_text(json.dumps({"muscles": records}, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.output
+    found = sorted((d["field"], d["code"], d["message"]) for d in json.loads(result.stdout))
+    assert found == [
+        ("muscles[biceps-femoris].origin.da", "duplicate-text",
+         f"same text as {path} (muscles[semitendinosus].origin.da)"),
+        ("muscles[semitendinosus].exercises[0]", "exercise-spelling",
+         f"exercise 'leg curl' differs only by case or spacing from 'Leg Curl' in {path} "
+         "(muscles[biceps-femoris])"),
+        ("muscles[semitendinosus].origin", "missing-language", "no text in en (other files "
+         "have it)"),
+        ("muscles[semitendinosus].origin.da", "duplicate-text",
+         f"same text as {path} (muscles[biceps-femoris].origin.da)")]
+
+
 def test_seed_and_a_calf_with_its_own_origin_are_clean(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "gluteus-medius.md")
     (tmp_path / "gastrocnemius.md").write_text(

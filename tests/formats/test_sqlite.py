@@ -142,12 +142,13 @@ def test_upsert_any_models(data: st.DataObject) -> None:
     second += [m for m in data.draw(corpora()) if m.slug not in taken]
     second = data.draw(st.permutations(second))
     prune = data.draw(st.booleans())
+    batch = data.draw(st.sampled_from([1, 2, 3, sqlite_format.BATCH]))  # muscles a lookup
     old = {m.slug: m for m in first}
     dropped = [m for m, fate in zip(first, fates, strict=True) if fate == "drop"]
     added = sum(m.slug not in old for m in second)
     unchanged = sum(old.get(m.slug) == m for m in second)
     updated = len(second) - added - unchanged
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _batches_of(batch):
         db = Path(tmp) / "m.db"
         write(first, db)
         summary = write(second, db, prune=prune)
@@ -155,6 +156,32 @@ def test_upsert_any_models(data: st.DataObject) -> None:
             f"{db}: {counts(added, updated, unchanged, len(dropped) if prune else 0)}")
         expected = second if prune else [*second, *dropped]
         assert converter.read(db) == by_slug(expected)
+
+
+@contextlib.contextmanager
+def _batches_of(size: int) -> Iterator[None]:
+    """The writer loads and looks up ``size`` muscles at a time."""
+    saved, sqlite_format.BATCH = sqlite_format.BATCH, size
+    try:
+        yield
+    finally:
+        sqlite_format.BATCH = saved
+
+
+def test_an_upsert_looks_up_a_batch_at_a_time(sample_muscles: list[Muscle], db: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    write(sample_muscles, db)
+    lookups: list[int] = []
+    known = sqlite_format._known
+    monkeypatch.setattr(sqlite_format, "_known",
+                        lambda conn, slugs: lookups.append(len(slugs)) or known(conn, slugs))
+    changed = [replace(m, title=f"{m.title}!") for m in sample_muscles[:5]]
+    with _batches_of(4):
+        assert write([*changed, *sample_muscles[5:]], db, prune=True) == (
+            f"{db}: {counts(0, 5, len(sample_muscles) - 5, 0)}")
+    assert lookups == [4] * (len(sample_muscles) // 4) + [len(sample_muscles) % 4] * bool(
+        len(sample_muscles) % 4)  # no index of the whole database in memory
+    assert converter.read(db) == by_slug([*changed, *sample_muscles[5:]])
 
 
 def test_numbers_are_kept_exactly(db: Path) -> None:
