@@ -320,7 +320,7 @@ def _read_one(item: _Item) -> _Read:
 
     ctx.located = located
     muscles: list[Muscle] = []
-    fmt = get_format(format_name)
+    fmt, file = get_format(format_name), Path(path)
     mtime = 0.0
     seen, content, recorded = None, None, 0
     try:
@@ -330,11 +330,11 @@ def _read_one(item: _Item) -> _Read:
                 with open(path, "rb") as fh:
                     ahead = fh.read()
                 content = content_digest(ahead)
-                ctx.read_ahead[str(Path(path))] = ahead
+                ctx.read_ahead[str(file)] = ahead
             else:
                 content = digest(path)
         mtime = _mtime(path, seen)
-        for muscle in fmt.read(Path(path), ctx):
+        for muscle in fmt.read(file, ctx):
             found = check_muscle(muscle, path, size)
             diagnostics.extend(found)
             if not has_errors(found):

@@ -385,12 +385,10 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
         if check_schema(conn, str(out)) or conn.execute(
                 "SELECT count(*) FROM muscles").fetchone()[0] != total:
             return None
-        slugs = list({slug: None for slug, _ in records})
-        if sum(len(_known(conn, slugs[start:start + BATCH]))
-               for start in range(0, len(slugs), BATCH)) != len(slugs):
-            return None  # a new muscle: not an update of the last run's
         counts = _load(conn, records, ctx, str(out), prune=False, partial=True)
-        counts.unchanged += total - len(slugs)
+        if counts.added:
+            return None  # a new muscle: not an update of the last run's (rolled back)
+        counts.unchanged += total - counts.updated - counts.unchanged
         conn.execute("COMMIT")
     return counts.summary(out)
 
