@@ -462,8 +462,13 @@ class Reader:
             yield slug
 
     def read_key(self) -> str:
-        """What a cached reading depends on besides the file: code and read options."""
-        modules = {sys.modules[type(f).__module__] for f in self.inputs.formats()}
+        """What a cached reading depends on besides the file: code and read options.
+
+        The code is that of every format whose readings are cached (the
+        one-muscle-per-file ones), not only of this reader's inputs: a patch reads a
+        few chunks of a run's inputs and must find the readings the run filed."""
+        modules = {sys.modules[type(f).__module__] for f in all_formats()
+                   if f.one_muscle_per_file}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
                          self.size)
 

@@ -24,7 +24,7 @@ from converter.cli import cli
 from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SAMPLES, SEED
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 COUNT = 200
@@ -445,6 +445,33 @@ def test_a_moved_exercise_moves_its_warning(corpus: Path, tmp_path: Path,
     [moved] = [d for d in result.diagnostics if d.code == "exercise-spelling"]
     lines = second.read_text(encoding="utf-8").splitlines()
     assert lines[moved.line - 1] == "  - squat" and lines[moved.line - 2] == "exercises:"
+
+
+def test_a_patch_beside_a_file_of_many_muscles_reads_only_the_edited_file(
+        corpus: Path, tmp_path: Path, small_chunks: list[int]) -> None:
+    """A run that also reads a JSON file files its readings under the same key as the
+    patch reading only the edited file's chunk (which holds no JSON file)."""
+    many, notes = tmp_path / "many.json", tmp_path / "notes"
+    notes.mkdir()
+    for name in ("soleus", "trapezius"):  # slugs the generated corpus does not have
+        text = (SAMPLES / f"{name}.md").read_text(encoding="utf-8")
+        (notes / f"{name}.md").write_text(text.replace("---\n", f"---\nslug: json-{name}\n", 1),
+                                          encoding="utf-8")
+    convert_sources([notes], get_format("json"), many, options={"default_lang": "en"})
+    age(many)
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+
+    def run(target: Path, cache: Path | None = cache_dir) -> converter.run.RunResult:
+        return convert_sources([corpus, many], get_format("json"), target, jobs=1,
+                               cache_dir=cache)
+
+    run(out)
+    _body(sorted(corpus.glob("*.md")))
+    result = run(out)
+    assert (result.patched, result.parsed) == (True, 1)
+    expected = run(tmp_path / "fresh.json", None)
+    assert list(result.diagnostics) == list(expected.diagnostics)
+    assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
 
 
 def test_stamps_are_looked_up_a_batch_at_a_time(corpus: Path, tmp_path: Path,
