@@ -23,7 +23,7 @@ from .slug import slugify
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
                "image_focus", "coords")
 RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")

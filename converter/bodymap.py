@@ -56,7 +56,7 @@ _WORDS = {
     "da": {"map": "Muskelkort", "muscles": "Muskler", "image_map": "Billedkort"},
 }
 # Characters XML 1.0 cannot hold at all, not even as character references.
-_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
 
 MAP_CSS = """\
 .muscle polygon { fill: #c0392b; fill-opacity: 0.3; stroke: #922b21; stroke-width: 1.5; }

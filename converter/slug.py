@@ -8,7 +8,7 @@ import unicodedata
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa",
                          "ß": "ss", "ð": "d", "þ": "th", "đ": "d", "ł": "l"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def slugify(text: str) -> str:

@@ -88,6 +88,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     ("validate", str(SAMPLES), "--default-lang", "Danish"),
     ("convert", str(SAMPLES), "--to", "json", "-o", "OUT", "--default-lang", "en_GB"),
     ("fmt", str(SAMPLES), "--default-lang", "DA"),
+    ("validate", str(SAMPLES), "--default-lang", "en\n"),
     ("validate", str(SAMPLES), "--size", "12"),
     ("convert", str(SAMPLES), "--to", "svg", "-o", "OUT", "--size", "1x"),
 ])

@@ -8,6 +8,7 @@ import pickle
 import pytest
 from hypothesis import given
 
+from converter.authoring import is_language_code
 from converter.model import FrozenMap, LocalizedText, freeze, thaw
 from converter.slug import slugify
 from tests.strategies import muscles
@@ -43,6 +44,12 @@ def test_freeze_thaw() -> None:
                                         ("Lægmusklen", "laegmusklen"),
                                         ("Øvre Å-muskel", "oevre-aa-muskel"),
                                         ("Biceps  Brachii!", "biceps-brachii"),
-                                        ("Sóleo", "soleo"), ("A\u030A", "aa")])
+                                        ("Sóleo", "soleo"), ("A\u030A", "aa"),
+                                        ("abc\n", "abc")])
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("code", ["en\n", "da\n", "pt-BR\n"])
+def test_a_language_code_with_a_line_break_is_not_one(code: str) -> None:
+    assert is_language_code(code.strip()) and not is_language_code(code)
