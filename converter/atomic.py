@@ -1,7 +1,9 @@
 """Atomic output: a failed or killed run leaves the previous output intact.
 
 Files are written to a temporary file beside the target and renamed over it.
-Directories are built as a temporary sibling and swapped in with one atomic
+An output path that is a symlink is followed: the file it names is replaced and the
+link stays. A device or FIFO (``-o /dev/null``) is written into, as there is nothing
+to replace. Directories are built as a temporary sibling and swapped in with one atomic
 ``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). A directory is only
 ever replaced when it is empty or carries the marker a previous run left in it, so
 a user's own folder is never deleted by a mistyped ``-o``.
@@ -14,6 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +28,31 @@ from .diagnostics import error
 DIRECTORY_MARKER = ".muscle-convert"
 
 
+def real_target(path: Path) -> Path:
+    """The path output to ``path`` goes to: symlinks followed (a link stays a link and
+    the file it names is replaced), even a dangling one."""
+    return Path(os.path.realpath(path))
+
+
+def is_special(path: Path) -> bool:
+    """True for an existing path that is neither a regular file nor a directory: a
+    device, FIFO or socket, which must never be renamed over."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path``."""
-    path = Path(path)
+    """Open a temporary file beside ``path``; on success it replaces ``path``. A
+    device or FIFO is written into directly instead."""
+    path = real_target(path)
+    if is_special(path):
+        with open(path, mode, **open_args) as fh:  # type: ignore[call-overload]
+            yield fh
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -81,7 +105,7 @@ def check_replaceable(path: Path) -> None:
 @contextlib.contextmanager
 def atomic_directory(path: Path) -> Iterator[Path]:
     """Build a directory in a temporary sibling; on success it replaces ``path``."""
-    path = Path(path)
+    path = real_target(path)
     check_replaceable(path)
     tmp = temporary_sibling(path, ".tmpdir")
     tmp.mkdir()

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import temporary_sibling
+from converter.atomic import is_special, real_target, temporary_sibling
 from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
@@ -352,15 +352,18 @@ class SqliteFormat(Format):
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
-        out = Path(out)
+        out, target = Path(out), real_target(out)
         prune = bool(ctx.option("prune", False))
-        if out.is_dir():
+        if target.is_dir():
             raise error(str(out), "output-not-file", "is a directory; give a database file name")
+        if is_special(target):
+            raise error(str(out), "output-not-file",
+                        "is a device or FIFO, not a file; give a database file name")
         try:
-            if not out.exists() or out.stat().st_size == 0:
-                counts = _write_new(records, out, ctx)
+            if not target.exists() or target.stat().st_size == 0:
+                counts = _write_new(records, target, ctx)
             else:
-                counts = _update(records, out, ctx, prune)
+                counts = _update(records, target, ctx, prune)
         except sqlite3.Error as exc:
             raise _sqlite_error(out, exc) from None
         return counts.summary(out)
