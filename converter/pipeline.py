@@ -172,6 +172,11 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
             problems.append(Diagnostic(str(path), None, None, "", "not-found",
                                        "no such file or directory"))
             continue
+        if not path.is_dir() and not path.is_file():  # a FIFO would hang, /dev/zero not end
+            problems.append(Diagnostic(str(path), None, None, "", "not-a-file",
+                                       "is not a regular file or directory (a device, "
+                                       "FIFO or socket)"))
+            continue
         detected = detect_format(path, for_reading=True)
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
@@ -328,7 +333,7 @@ def _read_one(item: _Item) -> _Read:
             recorded, seen = time.time_ns(), stamp(path)
             if seen[0] <= min(max_bytes, 1 << 20):  # read once: hashed, then parsed
                 with open(path, "rb") as fh:
-                    ahead = fh.read()
+                    ahead = fh.read(max_bytes + 1)  # grown since: refused as too large
                 content = content_digest(ahead)
                 ctx.read_ahead[str(file)] = ahead
             else:

@@ -13,6 +13,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,13 +76,20 @@ class ReadContext:
         if ahead is not None and len(ahead) <= self.max_bytes:
             return ahead
         try:
-            size = os.stat(path).st_size
-            if size > self.max_bytes:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise MuscleError(Diagnostic(name, None, None, "", "not-a-file",
+                                             "is not a regular file (a device, FIFO or "
+                                             "socket)"))
+            data = b""
+            if st.st_size <= self.max_bytes:
+                with open(path, "rb") as fh:
+                    data = fh.read(self.max_bytes + 1)  # a file may grow after its stat
+            if max(st.st_size, len(data)) > self.max_bytes:
                 raise MuscleError(Diagnostic(name, None, None, "", "file-too-large",
-                                             f"is {size} bytes, over the limit of "
-                                             f"{self.max_bytes} (--max-bytes)"))
-            with open(path, "rb") as fh:
-                return fh.read()
+                                             f"is {max(st.st_size, len(data))} bytes, over "
+                                             f"the limit of {self.max_bytes} (--max-bytes)"))
+            return data
         except OSError as exc:
             raise MuscleError(Diagnostic(name, None, None, "", "unreadable",
                                          exc.strerror or str(exc))) from None

@@ -5,7 +5,10 @@ from __future__ import annotations
 import builtins
 import hashlib
 import itertools
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import converter
 from converter import pipeline
+from converter.diagnostics import MuscleError
 from converter.pipeline import Input, Inputs, Reader, discover
-from converter.registry import get_format
-from tests.conftest import SAMPLES
+from converter.registry import ReadContext, get_format
+from tests.conftest import ROOT, SAMPLES
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -100,3 +105,42 @@ def test_a_file_read_for_the_cache_is_opened_once(tmp_path: Path, max_bytes: int
         assert [m.slug for m in read.muscles] == ["deltoideus"]
     else:
         assert [d.code for d in read.result.diagnostics] == ["file-too-large"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in its own process: a source that blocks must not hang the tests."""
+    return subprocess.run([sys.executable, "-m", "converter", *args, "--no-cache", "-j", "1"],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_source_that_is_not_a_file_is_one_diagnostic(tmp_path: Path, special: str) -> None:
+    """A FIFO would block the read and /dev/zero never end: both are refused unread,
+    and the other sources are still converted."""
+    source = tmp_path / "pipe.md" if special == "fifo" else Path(special)
+    if special == "fifo":
+        os.mkfifo(source)
+    elif not source.exists():
+        pytest.skip(f"no {special} here")
+    out = tmp_path / "m.json"
+    done = _cli("convert", "--from", "markdown", str(source), str(SAMPLES / "soleus.md"),
+                "--to", "json", "-o", str(out))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{source}: error: is not a regular file or directory" in done.stderr
+    assert [m.slug for m in converter.read(out)] == ["soleus"]
+
+
+def test_reading_refuses_a_file_over_the_limit_and_a_fifo(tmp_path: Path) -> None:
+    big, fifo = tmp_path / "big.md", tmp_path / "pipe.md"
+    big.write_bytes(b"x" * 11)
+    with pytest.raises(MuscleError) as caught:
+        ReadContext(max_bytes=10).read_bytes(big)
+    assert [d.code for d in caught.value.diagnostics] == ["file-too-large"]
+    os.mkfifo(fifo)  # (in a process of its own: opening it would block)
+    done = subprocess.run([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from converter.diagnostics import MuscleError;"
+        "from converter.registry import ReadContext\n"
+        "try: ReadContext().read_bytes(Path(sys.argv[1]))\n"
+        "except MuscleError as e: print(e.diagnostics[0].code)"), str(fifo)],
+        capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.stdout.split() == ["not-a-file"]
