@@ -253,9 +253,9 @@ Positions = dict[str, Position]
 
 def located_fields(muscle: Muscle) -> list[str]:
     """The fields a corpus lint may name, found where the file is parsed: the language
-    fields, every text long enough to be compared and every exercise."""
-    return [*_LANGUAGE_FIELDS, *(field for field, value in _compared_texts(muscle)
-                                 if len(value) >= MIN_DUPLICATE_LENGTH),
+    fields, every text it may compare (whether one is long enough to be compared is
+    up to its normalized length: "…" is three characters then) and every exercise."""
+    return [*_LANGUAGE_FIELDS, *(field for field, _ in _compared_texts(muscle)),
             *map(_exercise_field, range(len(muscle.exercises)))]
 
 

@@ -474,6 +474,24 @@ def test_a_patch_beside_a_file_of_many_muscles_reads_only_the_edited_file(
     assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
 
 
+def test_a_moved_text_that_is_long_only_once_normalized_moves_its_warning(
+        tmp_path: Path) -> None:
+    """ "Se ovenfor…" is 11 characters, 13 once "…" is "...": it is compared, so where it
+    is belongs to the file's reading, and moving it is a change the patch sees."""
+    corpus, cache_dir = tmp_path / "src", tmp_path / "cache"
+    corpus.mkdir()
+    for name in ("a", "b"):
+        (corpus / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ninsertion:\n  da: Se ovenfor…\n---\n", encoding="utf-8")
+    age(corpus)
+    validate_sources([corpus], jobs=1, cache_dir=cache_dir)
+    _replace(corpus / "a.md", "insertion:\n", "insertion:\n  # moved a line down\n")
+    result = validate_sources([corpus], jobs=1, cache_dir=cache_dir)
+    [moved] = [d for d in result.diagnostics if d.path.endswith("a.md")]
+    assert (moved.code, moved.line) == ("duplicate-text", 5)
+    assert list(result.diagnostics) == list(validate_sources([corpus], jobs=1).diagnostics)
+
+
 def test_stamps_are_looked_up_a_batch_at_a_time(corpus: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(converter.cache, "BATCH", 16)  # 202 files: 13 lookups
