@@ -197,12 +197,28 @@ def code_fingerprint(modules: Iterable[Any]) -> str:
 
 
 def output_signature(path: Path) -> str:
-    """Identity of an output file or directory: replaced or edited output misses."""
+    """Identity of an output file or directory: replaced or edited output misses. A
+    directory's takes in every file below it (editing a file in place leaves the
+    directory's own mtime as it was)."""
     try:
         st = os.stat(path)
+        parts = [(st.st_ino, st.st_size, st.st_mtime_ns, stat.S_IFMT(st.st_mode))]
+        if stat.S_ISDIR(st.st_mode):
+            parts += _tree_stamps(str(path))
     except OSError:
         return "missing"
-    return key(st.st_ino, st.st_size, st.st_mtime_ns, stat.S_IFMT(st.st_mode))
+    return key(*parts)
+
+
+def _tree_stamps(directory: str) -> list[tuple[str, int, int, int, int]]:
+    """(path, inode, size, mtime, type) of everything below ``directory``, sorted."""
+    found = []
+    for folder, folders, files in os.walk(directory):
+        for name in [*folders, *files]:
+            st = os.stat(os.path.join(folder, name), follow_symlinks=False)
+            found.append((os.path.join(folder, name), st.st_ino, st.st_size, st.st_mtime_ns,
+                          stat.S_IFMT(st.st_mode)))
+    return sorted(found)
 
 
 def _today() -> int:

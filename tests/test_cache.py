@@ -92,6 +92,22 @@ def test_replay_keeps_every_diagnostic_and_exit_code_of_validate(corpus: Path) -
     assert fresh.stdout == first.stdout
 
 
+@pytest.mark.parametrize("to, name", [("markdown", "soleus.md"), ("svg", "soleus.svg"),
+                                      ("csv", "muscles.csv")])
+def test_a_file_edited_inside_a_directory_output_is_written_again(
+        tmp_path: Path, to: str, name: str) -> None:
+    source, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    convert(source, out, to)
+    written = (out / name).read_bytes()
+    with (out / name).open("ab") as fh:  # in place: the directory's mtime stays
+        fh.write(b"edited by hand\n")
+    _, again = convert(source, out, to)
+    assert "up to date" not in again and (out / name).read_bytes() == written
+    assert "OUT: up to date" in convert(source, out, to)[1]
+
+
 def test_a_run_record_with_a_damaged_part_is_not_replayed(corpus: Path, tmp_path: Path
                                                          ) -> None:
     out, cache_dir = tmp_path / "m.json", tmp_path / "cache"
