@@ -6,9 +6,10 @@ One SQLite file in the cache directory (:func:`default_directory`) holds these t
   that changes reading), the file's size, mtime and sha256, the pickled result of
   reading and linting it, and its muscles, pickled apart (a run that needs only the
   result, such as ``validate``, does not unpickle them). A file is read again only when
-  its size or mtime changed *and* its content did. A file whose mtime lies within
-  :data:`RACY_NS` of the moment it was recorded is always hashed, since an edit in the
-  same clock tick keeps its mtime.
+  its size, mtime or ctime changed *and* its content did (the ctime, which no one can
+  set back, sees a file swapped with one of the same size and mtime, or an edit whose
+  mtime was put back). A file whose mtime lies within :data:`RACY_NS` of the moment it
+  was recorded is always hashed, since an edit in the same clock tick keeps its mtime.
 * ``records``: per file and *record key* (read key, writer, its code and options), the
   records a record writer made of the file's muscles (see ``Format.record``), valid
   while the ``files`` row has the same sha256.
@@ -51,14 +52,14 @@ KEEP_DAYS = 30
 _FLUSH = 500
 #: Inputs per chunk of a recorded run (see ``runs`` above).
 RUN_CHUNK = 256
-_FILE = "cache-v5.sqlite"
+_FILE = "cache-v6.sqlite"
 # Small columns first: SQLite reads a row's columns in order, so queries and the daily
 # sweep that need only them never read the blobs (kept in overflow pages).
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS files (
     key TEXT NOT NULL, path TEXT NOT NULL, used INTEGER NOT NULL, size INTEGER NOT NULL,
-    mtime INTEGER NOT NULL, recorded INTEGER NOT NULL, digest BLOB NOT NULL,
-    result BLOB NOT NULL, muscles BLOB NOT NULL, PRIMARY KEY (key, path))""",
+    mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, recorded INTEGER NOT NULL,
+    digest BLOB NOT NULL, result BLOB NOT NULL, muscles BLOB NOT NULL, PRIMARY KEY (key, path))""",
     """CREATE TABLE IF NOT EXISTS records (
     key TEXT NOT NULL, path TEXT NOT NULL, used INTEGER NOT NULL, digest BLOB NOT NULL,
     records BLOB NOT NULL, PRIMARY KEY (key, path))""",
@@ -82,7 +83,7 @@ _TABLES = ("files", "records", "runs", "run_parts", "ledgers")
 #: Tables of a ledger's rows, dropped with their ledger.
 _LEDGER_ROWS = ("ledger_prints", "ledger_said")
 _STORE_PRINTS = "INSERT OR REPLACE INTO ledger_prints VALUES (?, ?, ?, ?, ?)"
-_KNOWN = """SELECT path, size, mtime, recorded, digest, used FROM files
+_KNOWN = """SELECT path, size, mtime, ctime, recorded, digest, used FROM files
     WHERE key = ? AND path IN ({paths})"""
 #: Results of many files (with their muscles, or their records when fresh) in one query.
 _RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used, f.digest FROM files f
@@ -92,9 +93,9 @@ _RESULTS = """SELECT f.path, f.result, {muscles}, r.records, r.used, f.digest FR
 #: every version).
 BATCH = 256
 _STORE = """INSERT OR REPLACE INTO files
-    (key, path, size, mtime, recorded, digest, result, muscles, used)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-_RESTAMP = """UPDATE files SET size = ?, mtime = ?, recorded = ?, used = ?
+    (key, path, size, mtime, ctime, recorded, digest, result, muscles, used)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_RESTAMP = """UPDATE files SET size = ?, mtime = ?, ctime = ?, recorded = ?, used = ?
     WHERE key = ? AND path = ?"""
 _STORE_RECORDS = """INSERT OR REPLACE INTO records (key, path, digest, records, used)
     VALUES (?, ?, ?, ?, ?)"""
@@ -112,7 +113,7 @@ _SWEEP = "INSERT OR REPLACE INTO meta (name, value) VALUES ('swept', ?)"
 _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                ValueError, IndexError)
 
-Stamp = tuple[int, int]  # (size, mtime in ns)
+Stamp = tuple[int, int, int]  # (size, mtime, ctime in ns)
 
 
 class ChunkDigests:
@@ -164,9 +165,9 @@ def default_directory() -> Path:
 
 
 def stamp(path: str | Path) -> Stamp:
-    """What stat says about a file's content: size and mtime in nanoseconds."""
+    """What stat says about a file's content: size, mtime and ctime (in nanoseconds)."""
     st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def content_digest(data: bytes) -> bytes:
@@ -282,13 +283,14 @@ class Cache:
 
     def _holds(self, read_key: str, path: str, seen: Stamp | None, row: tuple) -> bool:
         """Whether the file at ``path`` (stamp ``seen``, when just taken) still has the
-        content of its ``files`` row (size, mtime, recorded, digest, used)."""
+        content of its ``files`` row (size, mtime, ctime, recorded, digest, used)."""
         try:
-            size, mtime, recorded, known, used = row
+            size, mtime, ctime, recorded, known, used = row
             now = seen or stamp(path)
-            if now == (size, mtime) and recorded - mtime > RACY_NS:
+            if now == (size, mtime, ctime) and recorded - mtime > RACY_NS:
                 if used < self._today:
-                    self._restamps.append((size, mtime, recorded, self._today, read_key, path))
+                    self._restamps.append((size, mtime, ctime, recorded, self._today,
+                                           read_key, path))
                 return True
             if now[0] != size or digest(path) != known:
                 return False

@@ -73,7 +73,7 @@ class Input(NamedTuple):
 class Inputs(Sequence[Input]):
     """A run's inputs, compactly (a corpus of 100,000 files has as many): each path as
     its folder (stored once per run of files in it) and its name's UTF-8 bytes in one
-    buffer, its format as a small number, its size and mtime in arrays."""
+    buffer, its format as a small number, its size, mtime and ctime in arrays."""
 
     def __init__(self) -> None:
         self._folders: list[str] = []
@@ -81,17 +81,18 @@ class Inputs(Sequence[Input]):
         self._names, self._ends = bytearray(), array("q")  # name i: _ends[i-1]:_ends[i]
         self._formats: list[Format] = []
         self._format_ids = array("H")
-        self._sizes, self._mtimes = array("q"), array("q")  # size -1: no stamp
+        self._sizes, self._mtimes, self._ctimes = array("q"), array("q"), array("q")
+        # (size -1: no stamp)
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
-        size, mtime = file_stamp or (-1, 0)
-        self.add_files("", [path], [fmt], [size], [mtime])
+        size, mtime, ctime = file_stamp or (-1, 0, 0)
+        self.add_files("", [path], [fmt], [size], [mtime], [ctime])
 
     def add_files(self, folder: str, names: list[str], formats: list[Format],
-                  sizes: list[int], mtimes: list[int]) -> None:
+                  sizes: list[int], mtimes: list[int], ctimes: list[int]) -> None:
         """Add files of ``folder`` (a prefix of their paths, such as ``"notes/"``) at
-        the end: discovery saw them, so with their sizes and mtimes."""
+        the end: discovery saw them, so with their sizes, mtimes and ctimes."""
         if not names:
             return
         if not self._folders or self._folders[-1] != folder:
@@ -106,6 +107,7 @@ class Inputs(Sequence[Input]):
             self._format_ids.append(self._formats.index(fmt))
         self._sizes.extend(sizes)
         self._mtimes.extend(mtimes)
+        self._ctimes.extend(ctimes)
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -134,23 +136,24 @@ class Inputs(Sequence[Input]):
             raise IndexError("input index out of range")
         size = self._sizes[index]
         return Input(self._path(index), self._formats[self._format_ids[index]],
-                     None if size < 0 else (size, self._mtimes[index]))
+                     None if size < 0 else (size, self._mtimes[index], self._ctimes[index]))
 
     def __iter__(self) -> Iterator[Input]:
         formats = self._formats
-        for path, fmt, size, mtime in zip(self._paths(), self._format_ids, self._sizes,
-                                          self._mtimes, strict=True):
-            yield Input(path, formats[fmt], None if size < 0 else (size, mtime))
+        for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids, self._sizes,
+                                                 self._mtimes, self._ctimes, strict=True):
+            yield Input(path, formats[fmt], None if size < 0 else (size, mtime, ctime))
 
     def formats(self) -> set[Format]:
         """The formats that read the inputs."""
         return set(self._formats)
 
-    def stamped(self) -> Iterator[tuple[str, int, int]]:
-        """(path, size, mtime) of each input, stat-ing those discovery did not see;
-        raises ``OSError`` for one that cannot be read."""
-        for path, size, mtime in zip(self._paths(), self._sizes, self._mtimes, strict=True):
-            yield (path, size, mtime) if size >= 0 else (path, *stamp(path))
+    def stamped(self) -> Iterator[tuple[str, int, int, int]]:
+        """(path, size, mtime, ctime) of each input, stat-ing those discovery did not
+        see; raises ``OSError`` for one that cannot be read."""
+        for path, size, mtime, ctime in zip(self._paths(), self._sizes, self._mtimes,
+                                            self._ctimes, strict=True):
+            yield (path, size, mtime, ctime) if size >= 0 else (path, *stamp(path))
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
@@ -226,7 +229,7 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:
-        kept, sizes, mtimes = [], [], []
+        kept, sizes, mtimes, ctimes = [], [], [], []
         for name in files:
             try:
                 st = os.stat(prefix + name)
@@ -235,7 +238,9 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
             kept.append(name)
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
-        found.add_files(prefix, kept, [format_of(name) for name in kept], sizes, mtimes)
+            ctimes.append(st.st_ctime_ns)
+        found.add_files(prefix, kept, [format_of(name) for name in kept], sizes, mtimes,
+                        ctimes)
         files.clear()
 
     for name in names:

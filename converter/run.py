@@ -81,7 +81,7 @@ _RACY = None
 
 
 def _signature(inputs: Inputs, started: int) -> tuple[str | None, list[bytes | None] | None]:
-    """A digest of every input's path, size and mtime, and one of each
+    """A digest of every input's path, size, mtime and ctime, and one of each
     :data:`RUN_CHUNK` inputs'. Both are None when an input cannot be read; the first is
     None and a chunk's is :data:`_RACY` when a file was modified moments before
     ``started`` (it may change again unseen)."""
@@ -89,10 +89,10 @@ def _signature(inputs: Inputs, started: int) -> tuple[str | None, list[bytes | N
     racy = False
     try:
         while batch := list(itertools.islice(stamped, RUN_CHUNK)):
-            text = "".join([f"{path}\0{size}\0{mtime}\n" for path, size, mtime
+            text = "".join([f"{path}\0{size}\0{mtime}\0{ctime}\n" for path, size, mtime, ctime
                             in batch]).encode("utf-8", "surrogatepass")
             signature.update(text)
-            if started - max(mtime for _, _, mtime in batch) <= RACY_NS:
+            if started - max(mtime for _, _, mtime, _ in batch) <= RACY_NS:
                 racy = True
                 chunks.append(_RACY)
             else:

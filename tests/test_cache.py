@@ -108,6 +108,33 @@ def test_a_file_edited_inside_a_directory_output_is_written_again(
     assert "OUT: up to date" in convert(source, out, to)[1]
 
 
+@pytest.mark.parametrize("edit", ["swap", "put back"])
+def test_a_change_that_keeps_size_and_mtime_is_seen(tmp_path: Path, edit: str) -> None:
+    """Two files of one size and mtime (as unpacked from an archive) swapped, or a file
+    edited and its mtime put back: their ctimes tell."""
+    source, out = tmp_path / "src", tmp_path / "m.json"
+    source.mkdir()
+    a, b = source / "a.md", source / "b.md"
+    a.write_text("---\ntitle: Alpha\n---\n", encoding="utf-8")
+    b.write_text("---\ntitle: Bravo\n---\n", encoding="utf-8")
+    age(source)
+    before = a.stat()
+    convert(source, out)
+    time.sleep(0.01)  # (a ctime of its own)
+    if edit == "swap":
+        a.rename(tmp_path / "a.md")
+        b.rename(a)
+        (tmp_path / "a.md").rename(b)
+    else:
+        a.write_text("---\ntitle: Ahoy!\n---\n", encoding="utf-8")
+        os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _, again = convert(source, out)
+    assert "up to date" not in again
+    titles = {m.slug: m.title for m in converter.read(out)}
+    assert titles == {"a": "Bravo" if edit == "swap" else "Ahoy!",
+                      "b": "Alpha" if edit == "swap" else "Bravo"}
+
+
 def test_a_run_record_with_a_damaged_part_is_not_replayed(corpus: Path, tmp_path: Path
                                                          ) -> None:
     out, cache_dir = tmp_path / "m.json", tmp_path / "cache"

@@ -40,8 +40,8 @@ def test_discovery_sorts_by_path_parts_and_skips_hidden_files(tmp_path: Path) ->
                       and not any(part.startswith(".") for part in Path(n).parts))
     assert found == expected
     assert {i.format.name for i in inputs} == {"markdown"}
-    assert all(i.stamp == (Path(i.path).stat().st_size, Path(i.path).stat().st_mtime_ns)
-               for i in inputs)
+    assert all(i.stamp == (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+               for i in inputs for info in [Path(i.path).stat()])
 
 
 def test_the_slug_stream_counts_every_muscle_and_file(tmp_path: Path) -> None:
@@ -59,17 +59,20 @@ paths = st.text(st.characters(codec=None, exclude_categories=()), min_size=1, ma
 
 @given(st.lists(st.tuples(st.sampled_from(["", "a/", "a/b/", "é/\udcff/"]),
                           st.lists(st.tuples(paths, st.integers(0, 2**40),
+                                             st.integers(-2**62, 2**62),
                                              st.integers(-2**62, 2**62)), max_size=5),
                           st.booleans()), max_size=6))
 def test_inputs_give_back_every_path_format_and_stamp(
-        runs: list[tuple[str, list[tuple[str, int, int]], bool]]) -> None:
+        runs: list[tuple[str, list[tuple[str, int, int, int]], bool]]) -> None:
     markdown, jsonl = get_format("markdown"), get_format("jsonl")
     inputs, expected = Inputs(), []
     for folder, files, other in runs:
         fmt = jsonl if other else markdown
-        inputs.add_files(folder, [n for n, _, _ in files], [fmt] * len(files),
-                         [size for _, size, _ in files], [mtime for _, _, mtime in files])
-        expected += [Input(folder + name, fmt, (size, mtime)) for name, size, mtime in files]
+        names, sizes, mtimes, ctimes = (list(c) for c in zip(*files, strict=True)) if files \
+            else ([], [], [], [])
+        inputs.add_files(folder, names, [fmt] * len(files), sizes, mtimes, ctimes)
+        expected += [Input(folder + name, fmt, (size, mtime, ctime))
+                     for name, size, mtime, ctime in files]
     inputs.add("/nonexistent/given.md", markdown)  # named on the command line: no stamp yet
     expected.append(Input("/nonexistent/given.md", markdown, None))
     assert list(inputs) == expected and len(inputs) == len(expected)
@@ -77,7 +80,7 @@ def test_inputs_give_back_every_path_format_and_stamp(
     assert inputs[-1] == expected[-1] and inputs.formats() == {i.format for i in expected}
     with pytest.raises(IndexError):
         inputs[len(expected)]
-    assert [p for p, _, _ in itertools.islice(inputs.stamped(), len(expected) - 1)] == [
+    assert [p for p, *_ in itertools.islice(inputs.stamped(), len(expected) - 1)] == [
         i.path for i in expected[:-1]]
     with pytest.raises(OSError):  # the last one is stat-ed, and is not there
         list(inputs.stamped())
