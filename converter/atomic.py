@@ -78,6 +78,17 @@ def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
     return Path(tmp)
 
 
+def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
+    """A new, empty file beside ``path`` (for writing, then renaming over ``path``): it
+    exists from the moment its name is chosen until it is renamed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o644)
+    return Path(tmp)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
     libc_name = ctypes.util.find_library("c")
@@ -107,9 +118,10 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     """Build a directory in a temporary sibling; on success it replaces ``path``."""
     path = real_target(path)
     check_replaceable(path)
-    tmp = temporary_sibling(path, ".tmpdir")
-    tmp.mkdir()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmpdir", dir=path.parent))
     try:
+        os.chmod(tmp, 0o755)
         yield tmp
         (tmp / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\n")
         if not path.exists():

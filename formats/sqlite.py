@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import is_special, real_target, temporary_sibling
+from converter.atomic import is_special, real_target, temporary_file
 from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
@@ -436,7 +436,7 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
     Rows are loaded first; the search index is filled in one statement afterwards and
     the triggers that keep it in sync are created last (much faster than per row).
     """
-    tmp = temporary_sibling(out, ".tmp")
+    tmp = temporary_file(out, ".tmp")
     try:
         conn = _connect(tmp)
         try:
