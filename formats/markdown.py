@@ -202,7 +202,11 @@ class MarkdownFormat(Format):
         fm, _ = split(text, path)
         if "#" not in fm:
             return render(muscle, data=data)
-        return render(muscle, data=_keep_comments(_yaml().load(fm), _commented(data)))
+        new = render(muscle, data=_keep_comments(_yaml().load(fm), _commented(data)))
+        if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
+            raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
+                        "its comments kept; the file is left as it is")
+        return new
 
 
 def _commented(value: Any) -> Any:

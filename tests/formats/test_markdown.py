@@ -16,6 +16,7 @@ from converter.cli import cli
 from converter.diagnostics import MuscleError
 from converter.model import LocalizedText, freeze
 from converter.registry import ReadContext, get_format
+from formats import markdown
 from formats.markdown import parse, render
 from tests.conftest import SAMPLES, SEED
 from tests.strategies import corpora, muscles
@@ -211,3 +212,20 @@ def test_fmt_check_accepts_writer_output_with_a_comment(tmp_path: Path) -> None:
     result = _fmt_cli("--check", str(written))
     assert result.exit_code == 0, result.output + result.stderr
 
+
+def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def change_title(original: object, canonical: dict) -> dict:
+        canonical["title"] = "Changed"
+        return canonical
+
+    monkeypatch.setattr(markdown, "_keep_comments", change_title)
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M  # c\nlatin: L\n---\n", encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    assert [d.code for d in caught.value.diagnostics] == ["fmt-would-change"]
+    result = _fmt_cli(str(src))
+    assert result.exit_code == 1 and "[fmt-would-change]" in result.stderr
+    assert src.read_bytes() == before
