@@ -265,8 +265,8 @@ def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
 def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
     """One muscle's rows in every table (cells as text), in position order."""
     rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
-    rows["muscles"].append([m.slug, m.title, to_cell(m.latin), to_cell(m.image),
-                            to_cell(m.image_focus), m.body,
+    rows["muscles"].append([m.slug, to_cell(m.title), to_cell(m.latin), to_cell(m.image),
+                            to_cell(m.image_focus), to_cell(m.body),
                             json.dumps(thaw(m.extra), ensure_ascii=False,
                                        separators=(",", ":"))])
     for name in ("origin", "insertion"):

@@ -200,10 +200,25 @@ class MarkdownFormat(Format):
         if muscle.slug != slugify(Path(path).stem):
             data = {"slug": muscle.slug, **data}
         fm, _ = split(text, path)
-        if "#" in fm:
-            canonical = _yaml().load(render(muscle, data=data).split("---\n")[1])
-            data = _keep_comments(_yaml().load(fm), canonical)
-        return render(muscle, data=data)
+        if "#" not in fm:
+            return render(muscle, data=data)
+        new = render(muscle, data=_keep_comments(_yaml().load(fm), _commented(data)))
+        if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
+            raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
+                        "its comments kept; the file is left as it is")
+        return new
+
+
+def _commented(value: Any) -> Any:
+    """Plain dicts and lists -> ruamel's commented containers (scalars as they are), so
+    comments can be attached and the writer's own representers still apply."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        return CommentedMap((k, _commented(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_commented(v) for v in value)
+    return value
 
 
 def _keep_comments(original: Any, canonical: Any) -> Any:

@@ -16,8 +16,10 @@ from converter.safety import is_safe_link
 _ALPHABET = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n")
 text = st.text(_ALPHABET, max_size=60)
 nonblank_text = text.filter(lambda s: s.strip() != "")
+# Texts that look like a missing-value marker (``\N`` in the CSV package, PostgreSQL).
+marker_like = st.sampled_from(["\\N", "\\\\N", "\\\\\\N"])
 tricky_text = st.one_of(
-    text,
+    text, marker_like,
     st.sampled_from(["=1+1", "+45", "-3", "@SUM(A1)", "\tx", "a,b", 'say "hi"', " lead",
                      "trail ", "line\nbreak", "æøå ÆØÅ", "💪 emoji", "<script>alert(1)</script>",
                      "&amp; <b>", "no", "on", "2020-01-01", "null", "~", "'q'", "#x", "- item",
@@ -75,8 +77,8 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
                               max_size=4))
     return Muscle(
         slug=draw(slug),
-        title=draw(nonblank_text),
-        latin=draw(st.none() | text),
+        title=draw(nonblank_text | marker_like),
+        latin=draw(st.none() | text | marker_like),
         origin=draw(localized()),
         insertion=draw(localized()),
         functions=tuple(functions),
@@ -85,7 +87,7 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
                    | text.filter(is_safe_link)),
         image_focus=draw(st.none() | text.filter(is_safe_link)),
         regions=tuple(draw(st.lists(regions(), max_size=3))),
-        body=draw(st.one_of(st.just(""), text.map(lambda s: s.replace("\r", "")),
+        body=draw(st.one_of(st.just(""), marker_like, text.map(lambda s: s.replace("\r", "")),
                             st.text(_ALPHABET, min_size=200, max_size=2000))),
         extra=freeze(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
     )

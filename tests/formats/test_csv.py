@@ -162,6 +162,18 @@ def test_package_keeps_none_empty_and_marker_like_text_apart(tmp_path: Path) -> 
     assert rows[2][2:5] == ["", "\\N", "\\N"]
 
 
+def test_package_keeps_marker_like_title_and_body(tmp_path: Path) -> None:
+    muscles = [Muscle(slug="a", title="A", body="\\N"), Muscle(slug="b", title="\\N"),
+               Muscle(slug="c", title="\\\\N", body="\\\\N")]
+    converter.write(muscles, tmp_path / "pkg", "csv")
+    assert converter.read(tmp_path / "pkg") == muscles
+    rows = flat_cells(tmp_path / "pkg" / "muscles.csv")
+    assert [(row[1], row[5]) for row in rows[1:]] == [
+        ("A", "\\\\N"), ("\\\\N", ""), ("\\\\\\N", "\\\\\\N")]
+    report = frictionless(tmp_path / "pkg" / "datapackage.json")
+    assert report["valid"], error_types(report)
+
+
 def test_package_descriptor_declares_keys_and_types(tmp_path: Path) -> None:
     converter.write([hostile_muscle()], tmp_path / "pkg", "csv")
     data = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import given
 
 import converter
+from converter.cli import cli
 from converter.diagnostics import MuscleError
-from converter.model import LocalizedText
+from converter.model import LocalizedText, freeze
 from converter.registry import ReadContext, get_format
+from formats import markdown
 from formats.markdown import parse, render
 from tests.conftest import SAMPLES, SEED
 from tests.strategies import corpora, muscles
@@ -125,6 +129,10 @@ def test_error_names_file_line_column_field(tmp_path: Path) -> None:
         f"{src}:5:5: error: coords[1]: odd number of values (9) [coords-odd]")
 
 
+def _fmt_cli(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["fmt", *args], catch_exceptions=False)
+
+
 def _fmt(path: Path) -> str:
     fmt = get_format("markdown")
     return fmt.reformat(path.read_bytes(), str(path), ReadContext())
@@ -163,3 +171,61 @@ def test_writer_is_deterministic(tmp_path: Path, sample_muscles) -> None:
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
                for f in files)
+
+
+def test_fmt_keeps_values_after_a_dashes_line(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: T  # display name\norigin:\n  en: |\n    First part.\n"
+                   "    ---\n    Second part.\ninsertion:\n  en: Heel.\n---\nBody\n",
+                   encoding="utf-8")
+    muscle = converter.read(src)[0]
+    assert muscle.origin == LocalizedText({"en": "First part.\n---\nSecond part.\n"})
+    text = _fmt(src)
+    assert "# display name" in text
+    assert parse(text, "m.md", "m", "en") == muscle
+
+
+def test_fmt_keeps_exercise_ending_in_dashes(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: 'No #1'\nexercises:\n  - Squat---\n  - Lunge\n---\n",
+                   encoding="utf-8")
+    muscle = parse(_fmt(src), "m.md", "m", "en")
+    assert muscle.exercises == ("Squat---", "Lunge")
+
+
+def test_fmt_keeps_float_precision(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M  # c\nx: 7.423376247177311e+17\ny: 7.267437596290426e-11\n"
+                   "---\n", encoding="utf-8")
+    text = _fmt(src)
+    assert "x: 7.423376247177311e+17\ny: 7.267437596290426e-11\n" in text
+    assert parse(text, "m.md", "m", "en").extra == converter.read(src)[0].extra
+
+
+def test_fmt_check_accepts_writer_output_with_a_comment(tmp_path: Path) -> None:
+    muscle = replace(converter.read(SEED)[0], title="A\u2028B",
+                     extra=freeze({"x": 7.423376247177311e+17, "y": 7.267437596290426e-11}))
+    converter.write([muscle], tmp_path / "md", "markdown")
+    written = tmp_path / "md" / f"{muscle.slug}.md"
+    text = written.read_text(encoding="utf-8")
+    written.write_text(text.replace("---\n", "---\n# reviewed\n", 1), encoding="utf-8")
+    result = _fmt_cli("--check", str(written))
+    assert result.exit_code == 0, result.output + result.stderr
+
+
+def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def change_title(original: object, canonical: dict) -> dict:
+        canonical["title"] = "Changed"
+        return canonical
+
+    monkeypatch.setattr(markdown, "_keep_comments", change_title)
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M  # c\nlatin: L\n---\n", encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    assert [d.code for d in caught.value.diagnostics] == ["fmt-would-change"]
+    result = _fmt_cli(str(src))
+    assert result.exit_code == 1 and "[fmt-would-change]" in result.stderr
+    assert src.read_bytes() == before
