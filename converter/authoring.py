@@ -27,6 +27,9 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
+#: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
+_NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
 
 #: Mapping checks try dict first: the data of every reader is made of dicts.
 _MAPPING = (dict, Mapping)
@@ -142,6 +145,15 @@ class _Builder:
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
 
 
+def _check_body(b: _Builder, body: str) -> None:
+    """Refuse a body that a Markdown file cannot hold (every format must give back
+    what it reads in any other format)."""
+    found = _NOT_IN_BODY.search(body)
+    if found:
+        b.fail("body", "control-character", f"contains U+{ord(found.group()):04X}, which "
+               "no Markdown file can hold (NUL or a lone surrogate)")
+
+
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
@@ -178,6 +190,7 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     image_focus = b.text(data.get("image_focus"), "image_focus")
     regions = [b.region(item, f"coords[{i}]")
                for i, item in enumerate(b.sequence(data.get("coords"), "coords"))]
+    _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
         b.plain(value, key)
