@@ -17,6 +17,7 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
+from .safety import MAX_DEPTH
 from .slug import slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
@@ -145,6 +146,18 @@ class _Builder:
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
 
 
+def too_deep(value: Any, levels: int) -> bool:
+    """True when ``value`` nests more than ``levels`` lists and maps (only that far is
+    looked at, so any depth is safe)."""
+    if isinstance(value, _MAPPING):
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return False
+    return levels <= 0 or any(too_deep(item, levels - 1) for item in items)
+
+
 def _check_body(b: _Builder, body: str) -> None:
     """Refuse a body that a Markdown file cannot hold (every format must give back
     what it reads in any other format)."""
@@ -193,7 +206,11 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
-        b.plain(value, key)
+        if too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
+            b.fail(key, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
+                   "the front matter's own map)")
+        else:
+            b.plain(value, key)
     if b.problems:
         raise MuscleError(_diagnostics(b.problems, path, locate))
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,

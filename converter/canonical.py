@@ -17,7 +17,7 @@ from .atomic import atomic_file
 from .authoring import muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
-from .safety import load_json
+from .safety import MAX_DEPTH, load_json
 from .slug import is_slug
 
 if TYPE_CHECKING:
@@ -123,13 +123,16 @@ def loads(text: str) -> Any:
     return load_json(text, parse_float=Decimal)
 
 
-def _floats(value: Any) -> Any:
+def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
+    """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
     if isinstance(value, Decimal):
         return float(value)
+    if levels <= 0:
+        return value
     if isinstance(value, dict):
-        return {k: _floats(v) for k, v in value.items()}
+        return {k: _floats(v, levels - 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_floats(v) for v in value]
+        return [_floats(v, levels - 1) for v in value]
     return value
 
 

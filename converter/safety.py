@@ -10,6 +10,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+#: Nesting deeper than this is refused in every format (the front matter's own map is
+#: level 1; real front matter is 3-4 levels deep).
+MAX_DEPTH = 32
 SAFE_SCHEMES = frozenset({"", "http", "https"})
 #: What browsers drop from a link before they read its scheme.
 _IGNORED = re.compile("[\x00-\x20\x7f]")

@@ -99,6 +99,14 @@ def two_muscles(**first: object) -> str:
                                    {"slug": "b", "title": "B"}]})
 
 
+def nested(levels: int) -> object:
+    """Lists nested ``levels`` deep."""
+    value: object = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize("body", ["a\x00b", "a\ud800b"], ids=["NUL", "lone surrogate"])
 def test_a_body_no_markdown_file_can_hold_is_refused(body: str, tmp_path: Path) -> None:
     slugs, problems = read_json(two_muscles(body=body), tmp_path)
@@ -113,3 +121,23 @@ def test_other_control_characters_in_a_body_survive_markdown(tmp_path: Path) -> 
     converter.write(muscles, tmp_path / "md", "markdown")
     assert converter.read(tmp_path / "md") == muscles
 
+
+def test_extra_nested_as_deep_as_markdown_allows_round_trips(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(two_muscles(extra={"x": nested(31)}), encoding="utf-8")
+    muscles = converter.read(tmp_path / "m.json")
+    converter.write(muscles, tmp_path / "md", "markdown")
+    assert converter.read(tmp_path / "md") == muscles
+
+
+@pytest.mark.parametrize("levels", [32, 200, 900])
+def test_extra_nested_deeper_than_markdown_allows_is_one_diagnostic(
+        levels: int, tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(extra={"x": nested(levels)}), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].x", "too-deep")]
+    assert "32 levels" in problems[0].message
+    md = tmp_path / "x.md"
+    md.write_text("---\ntitle: X\nx: " + json.dumps(nested(32)) + "\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(md)
+    assert [d.code for d in caught.value.diagnostics] == ["yaml-too-deep"]
