@@ -18,7 +18,7 @@ from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
 from .safety import MAX_DEPTH
-from .slug import slugify
+from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
@@ -191,6 +191,10 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     if not slug:
         b.fail("slug" if "slug" in data else "", "bad-slug",
                f"cannot make a slug (letters and digits) from {slug_source!r}")
+    elif len(slug) > MAX_SLUG_LENGTH:
+        b.fail("slug" if "slug" in data else "", "slug-too-long",
+               f"the slug has {len(slug)} characters; at most {MAX_SLUG_LENGTH} fit in "
+               "the file names of every format")
     title = b.text(data.get("title"), "title", required=True, nonempty=True)
     latin = b.text(data.get("latin"), "latin")
     origin = b.localized(data.get("origin"), "origin")

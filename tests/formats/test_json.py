@@ -141,3 +141,19 @@ def test_extra_nested_deeper_than_markdown_allows_is_one_diagnostic(
     with pytest.raises(MuscleError) as caught:
         converter.read(md)
     assert [d.code for d in caught.value.diagnostics] == ["yaml-too-deep"]
+
+
+def test_a_slug_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(slug="a" * 201), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].slug", "slug-too-long")]
+
+
+@pytest.mark.parametrize("to", ["markdown", "svg"])
+def test_a_200_character_slug_fits_in_file_names(to: str, tmp_path: Path) -> None:
+    slug = "-".join(["abcdefghi"] * 20)[:200]
+    (tmp_path / "m.json").write_text(json.dumps({"muscles": [{
+        "slug": slug, "title": "A", "regions": [[[10, 10], [90, 10], [50, 90]]]}]}),
+        encoding="utf-8")
+    converter.write(converter.read(tmp_path / "m.json"), tmp_path / "out", to)
+    assert any(path.name.startswith(slug) for path in (tmp_path / "out").iterdir())

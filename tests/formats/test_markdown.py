@@ -163,3 +163,17 @@ def test_writer_is_deterministic(tmp_path: Path, sample_muscles) -> None:
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
                for f in files)
+
+
+def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "long.md").write_text("---\nslug: " + "Æ" * 101 + "\ntitle: T\n---\n",
+                                      encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    found, problems = [], []
+    for path in sorted(tmp_path.iterdir()):
+        try:
+            found += get_format("markdown").read(path, ReadContext())
+        except MuscleError as exc:
+            problems += exc.diagnostics
+    assert [m.slug for m in found] == ["b"]
+    assert [(d.line, d.field, d.code) for d in problems] == [(2, "slug", "slug-too-long")]
