@@ -17,7 +17,8 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
-from .slug import slugify
+from .safety import MAX_DEPTH
+from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
@@ -27,6 +28,9 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
+#: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
+_NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
 
 #: Mapping checks try dict first: the data of every reader is made of dicts.
 _MAPPING = (dict, Mapping)
@@ -142,6 +146,27 @@ class _Builder:
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
 
 
+def too_deep(value: Any, levels: int) -> bool:
+    """True when ``value`` nests more than ``levels`` lists and maps (only that far is
+    looked at, so any depth is safe)."""
+    if isinstance(value, _MAPPING):
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return False
+    return levels <= 0 or any(too_deep(item, levels - 1) for item in items)
+
+
+def _check_body(b: _Builder, body: str) -> None:
+    """Refuse a body that a Markdown file cannot hold (every format must give back
+    what it reads in any other format)."""
+    found = _NOT_IN_BODY.search(body)
+    if found:
+        b.fail("body", "control-character", f"contains U+{ord(found.group()):04X}, which "
+               "no Markdown file can hold (NUL or a lone surrogate)")
+
+
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
@@ -166,6 +191,10 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     if not slug:
         b.fail("slug" if "slug" in data else "", "bad-slug",
                f"cannot make a slug (letters and digits) from {slug_source!r}")
+    elif len(slug) > MAX_SLUG_LENGTH:
+        b.fail("slug" if "slug" in data else "", "slug-too-long",
+               f"the slug has {len(slug)} characters; at most {MAX_SLUG_LENGTH} fit in "
+               "the file names of every format")
     title = b.text(data.get("title"), "title", required=True, nonempty=True)
     latin = b.text(data.get("latin"), "latin")
     origin = b.localized(data.get("origin"), "origin")
@@ -178,9 +207,14 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     image_focus = b.text(data.get("image_focus"), "image_focus")
     regions = [b.region(item, f"coords[{i}]")
                for i, item in enumerate(b.sequence(data.get("coords"), "coords"))]
+    _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
-        b.plain(value, key)
+        if too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
+            b.fail(key, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
+                   "the front matter's own map)")
+        else:
+            b.plain(value, key)
     if b.problems:
         raise MuscleError(_diagnostics(b.problems, path, locate))
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,

@@ -17,6 +17,7 @@ from .atomic import atomic_file
 from .authoring import muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
+from .safety import MAX_DEPTH, load_json
 from .slug import is_slug
 
 if TYPE_CHECKING:
@@ -116,34 +117,22 @@ class LineRecords:
         return written(total, out) if replace_records(out, records, total) else None
 
 
-class BadJson(ValueError):
-    """Text that is not JSON this project reads; ``line``/``column`` are 1-based or None."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line, self.column = line, column
-
-
 def loads(text: str) -> Any:
-    """Parse canonical JSON text keeping decimal coordinates exact; any problem (syntax,
-    nesting too deep for the parser, integers too long to convert) is :class:`BadJson`."""
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise BadJson(exc.msg, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise BadJson("nested too deeply") from None
-    except ValueError as exc:  # an integer longer than Python converts
-        raise BadJson(str(exc).split(";")[0]) from None
+    """Parse canonical JSON text keeping decimal coordinates exact; any problem is
+    :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
+    return load_json(text, parse_float=Decimal)
 
 
-def _floats(value: Any) -> Any:
+def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
+    """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
     if isinstance(value, Decimal):
         return float(value)
+    if levels <= 0:
+        return value
     if isinstance(value, dict):
-        return {k: _floats(v) for k, v in value.items()}
+        return {k: _floats(v, levels - 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_floats(v) for v in value]
+        return [_floats(v, levels - 1) for v in value]
     return value
 
 

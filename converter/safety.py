@@ -1,11 +1,18 @@
-"""Output-side safety shared by writers: escaping and link checking."""
+"""Safety shared by the formats: loading untrusted JSON (readers), escaping and link
+checking (writers)."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
+#: Nesting deeper than this is refused in every format (the front matter's own map is
+#: level 1; real front matter is 3-4 levels deep).
+MAX_DEPTH = 32
 SAFE_SCHEMES = frozenset({"", "http", "https"})
 #: What browsers drop from a link before they read its scheme.
 _IGNORED = re.compile("[\x00-\x20\x7f]")
@@ -25,3 +32,24 @@ def is_safe_link(url: str) -> bool:
     except ValueError:
         return False
     return scheme in SAFE_SCHEMES
+
+
+class BadJson(ValueError):
+    """Text that is not JSON this project reads; ``line``/``column`` are 1-based or None."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None) -> Any:
+    """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser,
+    an integer too long to convert) is :class:`BadJson`, never another exception."""
+    try:
+        return json.loads(text, parse_float=parse_float)
+    except json.JSONDecodeError as exc:
+        raise BadJson(exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise BadJson("nested too deeply") from None
+    except ValueError as exc:  # an integer longer than Python converts
+        raise BadJson(str(exc).split(";")[0]) from None

@@ -9,6 +9,9 @@ _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "
                          "ß": "ss", "ð": "d", "þ": "th", "đ": "d", "ł": "l"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+#: Slugs name output files (``<slug>.svg``, ``<slug>.md``, ...); ASCII, so this many
+#: characters leave room for any ending within a file system's 255-byte names.
+MAX_SLUG_LENGTH = 200
 
 
 def slugify(text: str) -> str:

@@ -32,14 +32,13 @@ from typing import Any, ClassVar
 import yaml
 
 from converter import blockyaml
+from converter.safety import MAX_DEPTH
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
-#: Nesting deeper than this is refused (real front matter is 3-4 levels deep).
-MAX_DEPTH = 32
 #: More values than this are refused (real front matter has a few hundred): the node
 #: tree costs some 400 bytes a value, so this bounds the memory a document can take.
 MAX_NODES = 100_000

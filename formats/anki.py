@@ -31,7 +31,7 @@ from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import LocalizedText, Muscle
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
-from converter.safety import escape
+from converter.safety import BadJson, escape, load_json
 
 NOTETYPE_NAME = "muscle-convert muscle"
 DEFAULT_DECK = "Muscles"
@@ -373,8 +373,23 @@ def _notetype_fields(conn: sqlite3.Connection) -> dict[int, list[str]]:
             fields.setdefault(int(ntid), []).append(name)
         return fields
     (models,) = conn.execute("SELECT models FROM col").fetchone()
-    for mid, model in json.loads(models or "{}").items():
-        ordered = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+    try:
+        return _model_fields(load_json(models or "{}"))
+    except BadJson as exc:
+        raise ValueError(f"its note types (col.models) are not valid JSON: {exc}") from None
+
+
+def _model_fields(models: Any) -> dict[int, list[str]]:
+    """Note type id -> its field names, from the old schema's ``col.models`` JSON;
+    ValueError when it does not have that shape."""
+    if not isinstance(models, dict):
+        raise ValueError("its note types (col.models) are not a JSON object")
+    fields: dict[int, list[str]] = {}
+    for mid, model in models.items():
+        flds = model.get("flds", []) if isinstance(model, dict) else None
+        if not isinstance(flds, list) or not all(isinstance(f, dict) for f in flds):
+            raise ValueError(f"note type {mid!r} in col.models has no list of fields")
+        ordered = sorted(flds, key=lambda f: f.get("ord", 0))
         fields[int(mid)] = [f.get("name", "") for f in ordered]
     return fields
 
@@ -390,7 +405,7 @@ def _note_rows(path: Path, collection: Path) -> list[dict[str, str]]:
             rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, json.JSONDecodeError, TypeError, ValueError) as exc:
+    except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
         raise error(str(path), "bad-apkg", f"holds an unreadable Anki collection: {exc}"
                     ) from None
     if not ours:

@@ -39,6 +39,7 @@ from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.safety import BadJson, load_json
 from converter.slug import is_slug
 from converter.spool import SortedSpool
 
@@ -385,9 +386,10 @@ def _in_order(items: dict[int, Any], what: str) -> list[Any]:
 def _extra(cell: str) -> dict[str, Any]:
     text = from_cell(cell)
     try:
-        value = json.loads(text) if text is not None else None
-    except json.JSONDecodeError as exc:
-        raise _RowProblem("extra", "bad-json", f"is not valid JSON: {exc}") from None
+        value = load_json(text) if text is not None else None
+    except BadJson as exc:
+        where = f" (line {exc.line}, column {exc.column} of the cell)" if exc.line else ""
+        raise _RowProblem("extra", "bad-json", f"is not valid JSON: {exc}{where}") from None
     if not isinstance(value, dict):
         raise _RowProblem("extra", "wrong-type", "must be a JSON object")
     reserved = sorted(set(value) & RESERVED_KEYS)
@@ -433,9 +435,12 @@ def _table(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
 def _resources(path: Path) -> dict[str, Path]:
     """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise error(str(path), "bad-json", f"is not valid JSON: {exc}") from None
+        data = load_json(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
+    except BadJson as exc:
+        raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
+                    column=exc.column) from None
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
         raise error(str(path), "bad-package", 'expected an object with a "resources" list')

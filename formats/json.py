@@ -11,6 +11,7 @@ from converter.atomic import atomic_file
 from converter.diagnostics import MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
+from converter.safety import BadJson
 from converter.spool import SortedSpool
 
 
@@ -24,7 +25,7 @@ class JsonFormat(canonical.LineRecords, Format):
             data = canonical.loads(path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
-        except canonical.BadJson as exc:
+        except BadJson as exc:
             raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
                         column=exc.column) from None
         if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):

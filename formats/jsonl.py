@@ -10,6 +10,7 @@ from converter.atomic import atomic_file
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
+from converter.safety import BadJson
 
 
 class JsonlFormat(canonical.LineRecords, Format):
@@ -29,7 +30,7 @@ class JsonlFormat(canonical.LineRecords, Format):
                     ctx.report(Diagnostic(str(path), number, None, "", "bad-json",
                                           f"is not UTF-8 (byte {exc.start} of the line)"))
                     continue
-                except canonical.BadJson as exc:
+                except BadJson as exc:
                     ctx.report(Diagnostic(str(path), number, exc.column, "", "bad-json",
                                           f"is not valid JSON: {exc}"))
                     continue

@@ -48,6 +48,7 @@ from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.safety import BadJson, load_json
 
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id`` of every database this format writes ("MUSL").
@@ -653,10 +654,10 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext) -> Iter
     for slug, title, latin, image, image_focus, body, extra in conn.execute(_SELECT_MUSCLES):
         where = f"muscles[{slug}]"
         try:
-            extra_value = json.loads(extra) if isinstance(extra, str) else extra
-        except json.JSONDecodeError as exc:
+            extra_value = load_json(extra) if isinstance(extra, str) else extra
+        except BadJson as exc:
             ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
-                                  f"is not valid JSON: {exc.msg}"))
+                                  f"is not valid JSON: {exc}"))
             continue
         record = {
             "slug": slug, "title": title, "latin": latin,

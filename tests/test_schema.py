@@ -52,3 +52,11 @@ def test_files_the_validator_refuses_for_their_shape_fail_the_schema(name: str) 
 def test_the_canonical_schema_is_a_valid_draft_2020_12_schema() -> None:
     for name in ("muscle", "front-matter"):
         jsonschema.Draft202012Validator.check_schema(load_schema(name))
+
+
+def test_both_schemas_limit_the_slug_to_200_characters() -> None:
+    assert not list(INPUT.iter_errors({"title": "T", "slug": "a" * 200}))
+    assert list(INPUT.iter_errors({"title": "T", "slug": "a" * 201}))
+    canonical = load_schema("muscle")["$defs"]["muscle"]["properties"]["slug"]
+    slug = jsonschema.Draft202012Validator(canonical)
+    assert slug.is_valid("a" * 200) and not slug.is_valid("a" * 201)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -493,6 +494,51 @@ def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
     assert [m.slug for m in back] == ["a"]
     assert sorted(d.code for d in problems) == ["duplicate-slug", "empty-field"]
     assert all(d.field.startswith("notes[") for d in problems)
+
+
+def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> None:
+    """Copy the .apkg ``source`` to ``target`` with ``sql`` run on its collection."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "collection.anki2":
+                db = target.with_suffix(".sqlite")
+                db.write_bytes(data)
+                with contextlib.closing(sqlite3.connect(db)) as conn:
+                    conn.execute(sql, params)
+                    conn.commit()
+                data = db.read_bytes()
+                db.unlink()
+            new.writestr(info, data)
+
+
+@pytest.mark.parametrize("models", ["[" * 5000 + "]" * 5000, '{"1": ' + "9" * 5000 + "}",
+                                    "[1]", '{"1": 5}', '{"1": {"flds": [3]}}'],
+                         ids=["deep nesting", "huge integer", "a list", "a number",
+                              "fields not maps"])
+def test_unreadable_note_types_are_one_diagnostic(models: str, tmp_path: Path) -> None:
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A")], out, {"a": 1})
+    _edit_collection(out, edited, "UPDATE col SET models = ?", models)
+    with pytest.raises(MuscleError) as caught:
+        _read(edited)
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == (str(edited), "bad-apkg")
+    assert "col.models" in d.message
+
+
+def test_unreadable_deck_leaves_the_other_inputs_converted(tmp_path: Path) -> None:
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A")], out, {"a": 1})
+    _edit_collection(out, edited, "UPDATE col SET models = ?", "[" * 5000 + "]" * 5000)
+    other = tmp_path / "b.md"
+    other.write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    back = tmp_path / "back.json"
+    result = CliRunner().invoke(cli, ["convert", str(edited), str(other), "--to", "json",
+                                      "-o", str(back), "--no-cache", "-j", "1"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output and "[bad-apkg]" in result.output
+    assert [m["slug"] for m in json.loads(back.read_text(encoding="utf-8"))["muscles"]] == ["b"]
 
 
 def test_reader_rejects_what_is_not_a_muscle_deck(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -268,6 +268,49 @@ def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     with pytest.raises(MuscleError) as exc:
         converter.read(out)
     assert codes(exc) == {"reserved-key"}
+
+
+#: JSON that Python's parser cannot take: an integer over the digit limit, deep nesting.
+UNREADABLE_JSON = {"huge integer": '{"a": ' + "9" * 5000 + "}",
+                   "deep nesting": '{"a": ' + "[" * 5000 + "]" * 5000 + "}"}
+
+
+def convert_to_json(source: Path, out: Path) -> tuple[Result, list[str]]:
+    """Run ``convert source --to json -o out``; the result and the slugs written."""
+    from converter.cli import cli
+
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "json", "-o", str(out),
+                                      "--no-cache", "-j", "1"])
+    written = json.loads(out.read_text(encoding="utf-8"))["muscles"] if out.exists() else []
+    return result, [m["slug"] for m in written]
+
+
+@pytest.mark.parametrize("bad", sorted(UNREADABLE_JSON))
+def test_unreadable_json_in_extra_is_one_diagnostic(bad: str, tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], pkg, "csv")
+    path = pkg / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[1][-1] = UNREADABLE_JSON[bad]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    result, slugs = convert_to_json(pkg, tmp_path / "back.json")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    (line,) = [ln for ln in result.output.splitlines() if "error:" in ln]
+    assert line.startswith(f"{path}:2: error: extra: is not valid JSON") and "[bad-json]" in line
+    assert slugs == ["b"]
+
+
+@pytest.mark.parametrize("bad", sorted(UNREADABLE_JSON))
+def test_unreadable_package_descriptor_is_one_diagnostic(bad: str, tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], pkg, "csv")
+    (pkg / "datapackage.json").write_text(UNREADABLE_JSON[bad], encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(pkg / "datapackage.json")
+    (diagnostic,) = exc.value.diagnostics
+    assert diagnostic.code == "bad-json"
 
 
 # ------------------------------------------------------------------ flat sheet

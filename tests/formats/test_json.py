@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 
 import converter
-from converter.diagnostics import MuscleError
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.registry import ReadContext, get_format
 from converter.schema import load_schema
 from tests.conftest import SAMPLES
 from tests.strategies import corpora
@@ -81,3 +82,78 @@ def test_markdown_to_json_equals_via_markdown(tmp_path: Path) -> None:
     converter.write(converter.read(SAMPLES), tmp_path / "md", "markdown")
     converter.write(converter.read(tmp_path / "md"), via)
     assert direct.read_bytes() == via.read_bytes()
+
+
+def read_json(text: str, tmp_path: Path) -> tuple[list[str], list[Diagnostic]]:
+    """The slugs read from a JSON file of ``text``, and the diagnostics reported."""
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = get_format("json").read(path, ReadContext(report=problems.append))
+    return [m.slug for m in found], problems
+
+
+def two_muscles(**first: object) -> str:
+    """A JSON document of muscle ``a`` (with ``first`` added) and a plain muscle ``b``."""
+    return json.dumps({"muscles": [{"slug": "a", "title": "A", **first},
+                                   {"slug": "b", "title": "B"}]})
+
+
+def nested(levels: int) -> object:
+    """Lists nested ``levels`` deep."""
+    value: object = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("body", ["a\x00b", "a\ud800b"], ids=["NUL", "lone surrogate"])
+def test_a_body_no_markdown_file_can_hold_is_refused(body: str, tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(body=body), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].body", "control-character")]
+
+
+def test_other_control_characters_in_a_body_survive_markdown(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(two_muscles(body="\x01\x1b\x7f\x85\tend\n"),
+                                     encoding="utf-8")
+    muscles = converter.read(tmp_path / "m.json")
+    converter.write(muscles, tmp_path / "md", "markdown")
+    assert converter.read(tmp_path / "md") == muscles
+
+
+def test_extra_nested_as_deep_as_markdown_allows_round_trips(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(two_muscles(extra={"x": nested(31)}), encoding="utf-8")
+    muscles = converter.read(tmp_path / "m.json")
+    converter.write(muscles, tmp_path / "md", "markdown")
+    assert converter.read(tmp_path / "md") == muscles
+
+
+@pytest.mark.parametrize("levels", [32, 200, 900])
+def test_extra_nested_deeper_than_markdown_allows_is_one_diagnostic(
+        levels: int, tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(extra={"x": nested(levels)}), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].x", "too-deep")]
+    assert "32 levels" in problems[0].message
+    md = tmp_path / "x.md"
+    md.write_text("---\ntitle: X\nx: " + json.dumps(nested(32)) + "\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(md)
+    assert [d.code for d in caught.value.diagnostics] == ["yaml-too-deep"]
+
+
+def test_a_slug_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(slug="a" * 201), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].slug", "slug-too-long")]
+
+
+@pytest.mark.parametrize("to", ["markdown", "svg"])
+def test_a_200_character_slug_fits_in_file_names(to: str, tmp_path: Path) -> None:
+    slug = "-".join(["abcdefghi"] * 20)[:200]
+    (tmp_path / "m.json").write_text(json.dumps({"muscles": [{
+        "slug": slug, "title": "A", "regions": [[[10, 10], [90, 10], [50, 90]]]}]}),
+        encoding="utf-8")
+    converter.write(converter.read(tmp_path / "m.json"), tmp_path / "out", to)
+    assert any(path.name.startswith(slug) for path in (tmp_path / "out").iterdir())

@@ -229,3 +229,17 @@ def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
     result = _fmt_cli(str(src))
     assert result.exit_code == 1 and "[fmt-would-change]" in result.stderr
     assert src.read_bytes() == before
+
+
+def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "long.md").write_text("---\nslug: " + "Æ" * 101 + "\ntitle: T\n---\n",
+                                      encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    found, problems = [], []
+    for path in sorted(tmp_path.iterdir()):
+        try:
+            found += get_format("markdown").read(path, ReadContext())
+        except MuscleError as exc:
+            problems += exc.diagnostics
+    assert [m.slug for m in found] == ["b"]
+    assert [(d.line, d.field, d.code) for d in problems] == [(2, "slug", "slug-too-long")]

@@ -663,6 +663,22 @@ def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path)
         converter.read(db)
 
 
+
+@pytest.mark.parametrize("extra", ['{"a": ' + "9" * 5000 + "}",
+                                   '{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
+                         ids=["huge integer", "deep nesting"])
+def test_unreadable_json_in_extra_is_one_diagnostic(extra: str, db: Path) -> None:
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET extra = ? WHERE slug = 'a'", (extra,))
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["b"]
+    assert [(p.path, p.field, p.code) for p in problems] == [
+        (str(db), "muscles[a].extra", "bad-json")]
+
+
 # ------------------------------------------------------------------ failed and killed runs
 
 
