@@ -3,7 +3,8 @@
 The validator is what runs (it names fields and lines); the JSON Schema states the
 same rules for other tools. Every valid file passes the schema, and every file the
 validator refuses for its shape (type, required field, language code, key, coords
-syntax) fails it too.
+syntax) or for an unsafe link fails it too. The schema's slug rule is looser: "any
+character but space and ASCII punctuation" stands in for "a character the slug keeps".
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import jsonschema
 import pytest
 
 from converter import yamlsafe
+from converter.authoring import muscle_from_front_matter
+from converter.diagnostics import MuscleError, has_errors
+from converter.lint import check_muscle
 from converter.schema import load_schema
 from formats.markdown import decode, split
 from tests.conftest import SAMPLES
@@ -60,3 +64,28 @@ def test_both_schemas_limit_the_slug_to_200_characters() -> None:
     canonical = load_schema("muscle")["$defs"]["muscle"]["properties"]["slug"]
     slug = jsonschema.Draft202012Validator(canonical)
     assert slug.is_valid("a" * 200) and not slug.is_valid("a" * 201)
+
+
+def _validator_accepts(data: dict) -> bool:
+    try:
+        muscle = muscle_from_front_matter(data, path="x.md", slug_hint="x")
+    except MuscleError:
+        return False
+    return not has_errors(check_muscle(muscle, "x.md"))
+
+
+SQUARE = "0,0,40,0,40,40,0,40"
+
+
+@pytest.mark.parametrize("data", [
+    {"image": "https://example.org/a.png"}, {"image": "HTTP://example.org/a.png"},
+    {"image": "images/a:b.png"}, {"image": "/assets/a.png"}, {"image": "//cdn.example.org/a"},
+    {"image": "javascript:alert(1)"}, {"image": " JavaScript:alert(1)"},
+    {"image_focus": "ftp://example.org/y"}, {"image_focus": "data:image/png;base64,AA"},
+    {"coords": [SQUARE]}, {"coords": ["\u0661,0,40,0,40,40"]},
+    {"coords": ["\uff11,0,40,0,40,40"]},  # Arabic-Indic and full-width digits
+    {"slug": "æ"}, {"slug": "①"}, {"slug": "Navn med mellemrum"}, {"slug": "!!!"},
+], ids=repr)
+def test_the_schema_and_the_validator_agree_on_links_coords_and_slugs(data: dict) -> None:
+    front_matter = {"title": "T", **data}
+    assert INPUT.is_valid(front_matter) == _validator_accepts(front_matter)
