@@ -206,21 +206,50 @@ def _implicit_tag(value: str) -> str:
     return _STR
 
 
+#: Line breaks to YAML 1.1 (and libyaml) besides ``\n``, which are none to the file's
+#: lines: the places libyaml gives are counted again from its character index.
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _placed(text: str, mark: Any) -> tuple[int, int]:
+    """0-based (line, column) of a libyaml mark in ``text``'s ``\n`` lines."""
+    index = mark.index
+    return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
+
+
+def _place_nodes(text: str, root: yaml.Node | None) -> yaml.Node | None:
+    """``root`` with every node's start placed in ``text``'s lines (when libyaml saw
+    other line breaks in it)."""
+    if root is None or not _OTHER_BREAKS.search(text):
+        return root
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        mark = node.start_mark  # (libyaml's marks are read-only)
+        node.start_mark = yaml.error.Mark(mark.name, mark.index, *_placed(text, mark),
+                                          None, None)
+        if isinstance(node, yaml.MappingNode):
+            pending += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+    return root
+
+
 def _check_events(text: str) -> None:
     """Walk the event stream (flat memory) refusing anchors, aliases and more than
     :data:`MAX_NODES` values, before any node tree is built."""
     nodes = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
             raise YamlProblem("yaml-alias", "YAML anchors and aliases are not allowed "
-                              "(they can expand to huge documents)", mark.line, mark.column)
+                              "(they can expand to huge documents)",
+                              *_placed(text, event.start_mark))
         if isinstance(event, yaml.NodeEvent):
             nodes += 1
             if nodes > MAX_NODES:
-                mark = event.start_mark
                 raise YamlProblem("yaml-too-large", f"more than {MAX_NODES} values; front "
-                                  "matter this large is not supported", mark.line, mark.column)
+                                  "matter this large is not supported",
+                                  *_placed(text, event.start_mark))
 
 
 def load(text: str) -> Any:
@@ -246,7 +275,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
             _check_events(text)
         loader = StrictLoader(text)
         try:
-            node = loader.get_single_node()
+            node = _place_nodes(text, loader.get_single_node())
             if node is None:
                 return None, None
             return build(node), node
@@ -257,7 +286,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
     except yaml.MarkedYAMLError as exc:
         problem = str(exc.problem)
         code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
-        return _raise(exc.problem_mark, code, f"{problem} ({exc.context})"
+        return _raise(text, exc.problem_mark, code, f"{problem} ({exc.context})"
                       if exc.context else problem)
     except yaml.reader.ReaderError as exc:  # control characters and the like
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
@@ -266,7 +295,8 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
         raise _at(text, exc.start, f"U+{ord(text[exc.start]):04X} is half of a character "
                   "(a lone surrogate)") from None
     except yaml.YAMLError as exc:
-        return _raise(getattr(exc, "mark", None), "yaml-syntax", str(exc).splitlines()[0])
+        return _raise(text, getattr(exc, "mark", None), "yaml-syntax",
+                      str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
 
@@ -278,17 +308,18 @@ def _at(text: str, position: int, message: str) -> YamlProblem:
                        at - (text.rfind("\n", 0, at) + 1))
 
 
-def _raise(mark: Any, code: str, message: str) -> Any:
-    line = getattr(mark, "line", None)
-    column = getattr(mark, "column", None)
-    raise YamlProblem(code, message, line, column)
+def _raise(text: str, mark: Any, code: str, message: str) -> Any:
+    if getattr(mark, "index", None) is None:
+        raise YamlProblem(code, message, getattr(mark, "line", None),
+                          getattr(mark, "column", None))
+    raise YamlProblem(code, message, *_placed(text, mark))
 
 
 @lru_cache(maxsize=1)
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of ``text``, kept for the next call: a file with many problems
     asks :func:`locate` once per problem, and composing each time would be quadratic."""
-    return yaml.compose(text, Loader=StrictLoader)
+    return _place_nodes(text, yaml.compose(text, Loader=StrictLoader))
 
 
 def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:

@@ -316,3 +316,15 @@ def test_loader_builds_only_plain_python_types() -> None:
 
     walk(load(DOC + "n: 1\nf: 1.5\nb: true\nz: ~\n"))
     assert yamlsafe.StrictLoader.yaml_multi_constructors == {}
+
+
+@pytest.mark.parametrize("other", ["\x85", "\u2028", "\u2029"])
+def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
+    """libyaml counts NEL and the Unicode separators as line breaks; the file does not."""
+    text = f'title: "a{other}b{other}c"\nlatin: "x{other}y"\ncoords:\n  - "1,2,3,4"\n'
+    _, node = yamlsafe.load_with_nodes(text)
+    assert yamlsafe.find(node, ("coords", 0)) == (3, 4)
+    assert yamlsafe.locate(text, ("latin",)) == (1, 7)
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text + "bad: [\n")
+    assert caught.value.line == 5
