@@ -186,13 +186,15 @@ def _edges_cross(pts: list[IntPoint]) -> bool:
 
 # ---- per-muscle lints -----------------------------------------------------------------
 
-def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None
-                 ) -> list[Diagnostic]:
-    """Lints of one muscle on its own. Errors for broken geometry and unsafe links."""
+def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
+                 record: str = "") -> list[Diagnostic]:
+    """Lints of one muscle on its own. Errors for broken geometry and unsafe links;
+    ``record`` names the muscle in a file of many (see :attr:`Fingerprint.record`)."""
     out: list[Diagnostic] = []
 
     def add(field: str, code: str, message: str, severity: str = "error") -> None:
-        out.append(Diagnostic(path, None, None, field, code, message, severity))  # type: ignore[arg-type]
+        out.append(Diagnostic(path, None, None, _in_record(record, field), code, message,  # type: ignore[arg-type]
+                              severity))
 
     for i, region in enumerate(muscle.regions):
         where = f"coords[{i}]"

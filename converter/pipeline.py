@@ -344,8 +344,9 @@ def _read_one(item: _Item) -> _Read:
             else:
                 content = digest(path)
         mtime = _mtime(path, seen)
+        many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in fmt.read(file, ctx):
-            found = check_muscle(muscle, path, size)
+            found = check_muscle(muscle, path, size, record_label(muscle) if many else "")
             diagnostics.extend(found)
             if not has_errors(found):
                 muscles.append(muscle)

@@ -472,6 +472,19 @@ def test_warnings_in_a_file_of_many_muscles_name_the_muscle(tmp_path: Path) -> N
          f"same text as {path} (muscles[biceps-femoris].origin.da)")]
 
 
+def test_errors_of_one_muscle_in_a_file_of_many_name_the_muscle(tmp_path: Path) -> None:
+    records = [{"slug": "soleus", "title": "Soleus"},
+               {"slug": "plantaris", "title": "Plantaris", "image": "javascript:alert(1)",
+                "regions": [[[0, 0], [10, 10], [0, 10], [10, 0]]]}]
+    path = tmp_path / "calf.json"
+    path.write_text(json.dumps({"muscles": records}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--format", "json", str(path)])
+    assert result.exit_code == 1, result.output
+    assert sorted((d["field"], d["code"]) for d in json.loads(result.stdout)) == [
+        ("muscles[plantaris].coords[0]", "polygon-self-intersecting"),
+        ("muscles[plantaris].image", "unsafe-link")]
+
+
 def test_seed_and_a_calf_with_its_own_origin_are_clean(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "gluteus-medius.md")
     (tmp_path / "gastrocnemius.md").write_text(
