@@ -37,7 +37,11 @@ class SvgFormat(Format):
         root = _parse(target, ctx)
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
-            if slug is None:
+            if slug is None:  # another link, unless it says it is a muscle's
+                if "muscle" in (element.get("class") or "").split():
+                    ctx.report(Diagnostic(str(target), None, None, f"a[{index}]",
+                                          "missing-field", 'a muscle\'s <a class="muscle"> '
+                                          "has no data-slug; it is left out"))
                 continue
             try:
                 yield _muscle(element, slug, str(target), f"a[{index}]")

@@ -302,12 +302,13 @@ def test_bad_records_are_reported_and_good_ones_kept(tmp_path: Path) -> None:
         "<a data-slug='notitle'><polygon points='1,1 5,1 5,5'/></a>"
         "<a data-slug='badpoints'><title>B</title><polygon points='1,1 5,x'/></a>"
         "<a href='elsewhere.html'><title>not a muscle</title></a>"
+        "<a class='muscle' href='x.html'><title>No slug</title></a>"
         "<a data-slug='good'><title>Good</title><polygon points='1,1 5.50,1  5,5'/></a>"
         "</svg>", encoding="utf-8")
     back, found = read(path)
     assert [(d.code, d.field) for d in found] == [
         ("bad-slug", "a[0]"), ("missing-field", "a[1].title"),
-        ("coords-not-number", "a[2].regions[0]")]
+        ("coords-not-number", "a[2].regions[0]"), ("missing-field", "a[4]")]
     assert all(d.path == str(path) for d in found)
     assert [m.slug for m in back] == ["good"]
     assert back[0].regions[0].coords == "1,1,5.50,1,5,5"
