@@ -272,16 +272,20 @@ class MapSettings:
 
 
 def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
-    """Check the diagram options; raises for a bad ``--size`` or ``--base-image`` without
-    ``--size``, reports an unsafe base image (and leaves it out)."""
+    """Check the diagram options; raises for a bad ``--lang`` or ``--size`` or a
+    ``--base-image`` without ``--size``, reports an unsafe base image (and leaves it out)."""
     size = ctx.option("size")
     base = ctx.option("base_image")
     if base is not None and size is None:
         raise error("--base-image", "base-image-needs-size",
                     "--base-image needs --size WxH, the diagram's size in pixels")
+    lang = str(ctx.option("lang", "en"))
+    if not _LANG.match(lang):
+        raise error("--lang", "bad-language", f"{lang!r} is not a language tag such as "
+                    "da or en")
     viewbox = viewbox_for_size(str(size)) if size is not None else fit_viewbox(muscles)
     settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
-                           language(str(ctx.option("lang", "en"))), sized=size is not None)
+                           lang, sized=size is not None)
     if base is None:
         return settings
     base = str(base)

@@ -6,13 +6,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 
 from converter import bodymap
 from converter.bodymap import ViewBox
+from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle, Region
 from converter.registry import Source, WriteContext
+from tests.conftest import SAMPLES
 from tests.strategies import corpora
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -239,3 +242,14 @@ def test_check_muscles_names_the_source_file(tmp_path: Path) -> None:
     bodymap.check_muscles([ARM, LEG], settings, ctx, tmp_path / "map.svg")
     assert [(d.path, d.code) for d in found] == [("src/arm.md", "unsafe-link"),
                                                 (str(tmp_path / "map.svg"), "unsafe-link")]
+
+
+@pytest.mark.parametrize("to", ["svg", "html"])
+@pytest.mark.parametrize("lang", ['en"><script>', "da\n", ""])
+def test_a_bad_lang_is_reported_before_anything_is_written(tmp_path: Path, to: str,
+                                                            lang: str) -> None:
+    out = tmp_path / "map"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", to, "-o", str(out),
+                                      "--lang", lang, "--no-cache", "-j", "1"])
+    assert result.exit_code == 1 and "[bad-language]" in result.stderr
+    assert not out.exists()
