@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
-from .authoring import muscle_from_front_matter
+from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
 from .safety import MAX_DEPTH, load_json
@@ -157,6 +157,10 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             raise _shape(path, "extra", "must be an object")
         if not isinstance(body, str):
             raise _shape(path, "body", "must be text")
+        clash = sorted(RESERVED_KEYS.intersection(extra))
+        if clash:  # (else they would stand in for the fields themselves)
+            raise MuscleError(Diagnostic(path, None, None, "extra", "reserved-key",
+                                         f"keys {clash} are names of fields, not extra data"))
         front = {
             "slug": record.get("slug"), "title": record.get("title"),
             "latin": record.get("latin"), "origin": record.get("origin"),
@@ -174,12 +178,17 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
                                          "letters, digits and single hyphens)"))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
-        raise MuscleError([d._replace(field=prefix + _rename(d.field))
+        keys = extra if isinstance(extra, dict) else ()
+        raise MuscleError([d._replace(field=prefix + _rename(d.field, keys))
                            for d in exc.diagnostics]) from None
     return muscle
 
 
-def _rename(field: str) -> str:
+def _rename(field: str, extra: Any = ()) -> str:
+    """A front-matter field path as the canonical record names it: ``functions[0]``,
+    ``regions[1]``, ``extra.<key>`` for one of the ``extra`` keys."""
+    if any(field == key or field.startswith((f"{key}.", f"{key}[")) for key in extra):
+        return f"extra.{field}"
     for old, new in _RENAMED:
         if field.startswith(old):
             return new + field[len(old):]

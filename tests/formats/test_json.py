@@ -134,13 +134,28 @@ def test_extra_nested_deeper_than_markdown_allows_is_one_diagnostic(
         levels: int, tmp_path: Path) -> None:
     slugs, problems = read_json(two_muscles(extra={"x": nested(levels)}), tmp_path)
     assert slugs == ["b"]
-    assert [(d.field, d.code) for d in problems] == [("muscles[0].x", "too-deep")]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].extra.x", "too-deep")]
     assert "32 levels" in problems[0].message
     md = tmp_path / "x.md"
     md.write_text("---\ntitle: X\nx: " + json.dumps(nested(32)) + "\n---\n", encoding="utf-8")
     with pytest.raises(MuscleError) as caught:
         converter.read(md)
     assert [d.code for d in caught.value.diagnostics] == ["yaml-too-deep"]
+
+
+def test_an_extra_key_named_like_a_field_is_refused_not_taken_for_it(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(extra={"title": "Not the title", "n": 1}),
+                                tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].extra", "reserved-key")]
+    assert "'title'" in problems[0].message
+
+
+def test_problems_in_extra_name_its_key_under_extra(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(extra={"n": float("inf"), "m": {"k": [1]}}),
+                                tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].extra.n", "wrong-type")]
 
 
 def test_a_slug_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
