@@ -3,10 +3,12 @@
 Files are written to a temporary file beside the target and renamed over it.
 An output path that is a symlink is followed: the file it names is replaced and the
 link stays. A device or FIFO (``-o /dev/null``) is written into, as there is nothing
-to replace. Directories are built as a temporary sibling and swapped in with one atomic
-``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). A directory is only
-ever replaced when it is empty or carries the marker a previous run left in it, so
-a user's own folder is never deleted by a mistyped ``-o``.
+to replace. A killed run's temporaries are removed by a later write of the same
+output once they are a day old. Directories are built as a temporary sibling and
+swapped in with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux (two renames
+elsewhere). A directory is only ever replaced when it is empty or carries the marker
+a previous run left in it, so a user's own folder is never deleted by a mistyped
+``-o``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -26,6 +29,31 @@ from .diagnostics import error
 
 #: File left in every output directory so a later run knows it may replace it.
 DIRECTORY_MARKER = ".muscle-convert"
+#: A temporary sibling this old is a killed run's leftover (a running one's is newer).
+STALE_SECONDS = 24 * 3600
+#: (Not ``.old``: where there is no ``renameat2`` that may be the only copy of an output.)
+_TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
+
+
+def sweep_leftovers(path: Path) -> None:
+    """Remove temporaries beside ``path`` that runs killed while writing it left behind
+    (the ones this module names ``.<name>.XXXX.tmp`` and so on, older than
+    :data:`STALE_SECONDS`)."""
+    path = Path(path)
+    prefix, now = f".{path.name}.", time.time()
+    try:
+        entries = [e for e in os.scandir(path.parent)
+                   if e.name.startswith(prefix) and e.name.endswith(_TEMPORARY_ENDINGS)]
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
 
 
 def real_target(path: Path) -> Path:
@@ -54,6 +82,7 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
             yield fh
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, mode, **open_args) as fh:  # type: ignore[call-overload]
@@ -83,6 +112,7 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     exists from the moment its name is chosen until it is renamed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o644)
@@ -119,6 +149,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     path = real_target(path)
     check_replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmpdir", dir=path.parent))
     try:
         os.chmod(tmp, 0o755)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,21 @@ def test_a_database_is_not_written_to_a_fifo(tmp_path: Path) -> None:
     code, stderr = convert("sqlite", fifo)
     assert code == 1 and "is a device or FIFO, not a file" in stderr
     assert "Traceback" not in stderr and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("svg", "svg"), ("sqlite", "m.db")])
+def test_a_killed_runs_day_old_temporaries_are_swept_by_the_next_write(
+        tmp_path: Path, to: str, name: str) -> None:
+    old_file, old_dir = tmp_path / f".{name}.abc123.tmp", tmp_path / f".{name}.def456.tmpdir"
+    fresh, other = tmp_path / f".{name}.ghi789.tmp", tmp_path / ".other.abc.tmp"
+    old_file.write_text("left by a killed run")
+    old_dir.mkdir()
+    (old_dir / "half.svg").write_text("<svg")
+    fresh.write_text("a run writing right now")
+    other.write_text("not this output's")
+    day_ago = time.time() - 25 * 3600
+    for path in (old_file, old_dir, other):
+        os.utime(path, (day_ago, day_ago))
+    convert(to, tmp_path / name)
+    assert not old_file.exists() and not old_dir.exists()
+    assert fresh.exists() and other.exists()
