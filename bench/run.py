@@ -4,9 +4,10 @@ Corpora come from ../shared/bench/gen_corpus.py (seed 1, cached in bench/.corpus
 Every case runs ours and its baseline alternately, REPEAT times each, as separate
 processes; the table gives median wall seconds and their ratio (what the targets are
 set in), median CPU seconds (user and system, the process and the workers it waited
-for) and their ratio, and peak RSS (of the largest process, from wait4). Wall time on
-a shared machine moves with its neighbours; CPU time moves much less, so it is what
-tells two versions of the code apart. Results go to stdout and bench/RESULTS.md.
+for) and their ratio, which say how much work a run is beside how long it takes, and
+peak RSS (of the largest process, from wait4). On a shared machine both times drift
+with the neighbours: compare two versions of the code by instruction counts
+(callgrind), not by two benches. Results go to stdout and bench/RESULTS.md.
 
     python bench/run.py [--quick] [--repeat N] [--only TEXT]
 """
@@ -208,7 +209,7 @@ def main() -> None:
     lines = ["# Benchmark results", "",
              f"`make bench` on {os.cpu_count()} CPUs, {args.repeat} alternating runs each, "
              "medians. Targets are set in wall time; CPU time (user and system, with the "
-             "workers) is the steadier measure on a shared machine. Scaling rows compare "
+             "workers) is the work a run does. Scaling rows compare "
              "our 100k run (ours) with our 10k run (baseline); their RSS columns are the "
              "memory ratio's two sides.", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
