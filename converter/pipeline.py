@@ -184,8 +184,13 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
+            before = len(inputs)
             _walk(str(path).rstrip(os.sep) or os.sep, tuple(by_ending),
                   _ending_lookup(by_ending), inputs)
+            if len(inputs) == before:  # an empty folder, or a --from that reads none
+                problems.append(Diagnostic(
+                    str(path), None, None, "", "no-inputs",
+                    f"holds no {' or '.join(sorted(by_ending))} files to read", "warning"))
             continue
         fmt = forced or detected
         if fmt is None:

@@ -147,3 +147,16 @@ def test_reading_refuses_a_file_over_the_limit_and_a_fifo(tmp_path: Path) -> Non
         "except MuscleError as e: print(e.diagnostics[0].code)"), str(fifo)],
         capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.stdout.split() == ["not-a-file"]
+
+
+@pytest.mark.parametrize("forced", [None, "csv"])
+def test_a_folder_with_nothing_to_read_is_a_warning(tmp_path: Path, forced: str | None
+                                                     ) -> None:
+    """An empty folder, or Markdown files read --from csv: a warning, not a silent 0."""
+    if forced:
+        shutil.copy(SAMPLES / "soleus.md", tmp_path)
+    inputs, problems = discover([tmp_path], forced)
+    assert len(inputs) == 0
+    assert [(d.path, d.code, d.severity) for d in problems] == [
+        (str(tmp_path), "no-inputs", "warning")]
+    assert (".csv" if forced else ".md") in problems[0].message
