@@ -188,7 +188,9 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
             b.fail(str(key), "wrong-type", f"field name {key!r} must be text")
     slug_source = data.get("slug", slug_hint)
     slug = slugify(slug_source) if isinstance(slug_source, str) else ""
-    if not slug:
+    if not isinstance(slug_source, str):
+        b.fail("slug", "bad-slug", f"must be text to make a slug of, not {_kind(slug_source)}")
+    elif not slug:
         b.fail("slug" if "slug" in data else "", "bad-slug",
                f"cannot make a slug (letters and digits) from {slug_source!r}")
     elif len(slug) > MAX_SLUG_LENGTH:
