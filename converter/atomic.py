@@ -37,7 +37,7 @@ _TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
 
 def sweep_leftovers(path: Path) -> None:
     """Remove temporaries beside ``path`` that runs killed while writing it left behind
-    (the ones this module names ``.<name>.XXXX.tmp`` and so on, older than
+    (the ones this module names ``.<name>.<random>.tmp`` and so on, older than
     :data:`STALE_SECONDS`)."""
     path = Path(path)
     prefix, now = f".{path.name}.", time.time()
