@@ -81,15 +81,12 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
         with open(path, mode, **open_args) as fh:  # type: ignore[call-overload]
             yield fh
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temporary_file(path)
     try:
-        with os.fdopen(fd, mode, **open_args) as fh:  # type: ignore[call-overload]
+        with open(tmp, mode, **open_args) as fh:  # type: ignore[call-overload]
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -97,19 +94,10 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
         raise
 
 
-def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
-    """A fresh, unused path in the same directory as ``path`` (for later renaming)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    return Path(tmp)
-
-
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     """A new, empty file beside ``path`` (for writing, then renaming over ``path``): it
-    exists from the moment its name is chosen until it is renamed."""
+    exists from the moment its name is chosen until it is renamed. A killed run's
+    leftovers beside ``path`` are swept first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
@@ -117,6 +105,13 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     os.close(fd)
     os.chmod(tmp, 0o644)
     return Path(tmp)
+
+
+def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
+    """A fresh, unused path in the same directory as ``path`` (for later renaming)."""
+    tmp = temporary_file(path, suffix)
+    os.unlink(tmp)
+    return tmp
 
 
 def _exchange(a: Path, b: Path) -> bool:
