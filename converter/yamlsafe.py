@@ -211,10 +211,15 @@ def _implicit_tag(value: str) -> str:
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """0-based (line, column) of a character position in ``text``'s ``\n`` lines."""
+    at = min(max(index, 0), len(text))
+    return text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+
+
 def _placed(text: str, mark: Any) -> tuple[int, int]:
     """0-based (line, column) of a libyaml mark in ``text``'s ``\n`` lines."""
-    index = mark.index
-    return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
+    return _line_column(text, mark.index)
 
 
 def _place_nodes(text: str, root: yaml.Node | None) -> yaml.Node | None:
@@ -303,9 +308,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
 
 def _at(text: str, position: int, message: str) -> YamlProblem:
     """A syntax problem at a character position of ``text``."""
-    at = min(max(position, 0), len(text))
-    return YamlProblem("yaml-syntax", message, text.count("\n", 0, at),
-                       at - (text.rfind("\n", 0, at) + 1))
+    return YamlProblem("yaml-syntax", message, *_line_column(text, position))
 
 
 def _raise(text: str, mark: Any, code: str, message: str) -> Any:
