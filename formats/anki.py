@@ -158,7 +158,10 @@ def media_name(slug: str) -> str:
 # --- field HTML ----------------------------------------------------------------------
 
 def _text(value: str) -> str:
-    return escape(value).replace("\n", "<br>")
+    """Text as field HTML: escaped, line breaks as ``<br>``, and ``[`` as ``&#91;`` so
+    Anki never takes a text's ``[sound:...]``, ``[latex]`` or ``[anki:tts]`` for media
+    to play or render."""
+    return escape(value).replace("[", "&#91;").replace("\n", "<br>")
 
 
 def _untext(value: str) -> str:

@@ -257,6 +257,27 @@ def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: o
     assert _read(out)[0] == [muscle.project(FMT.carries)]
 
 
+def test_media_tags_in_texts_are_shown_not_played(tmp_path: Path, collection: object) -> None:
+    tags = "[sound:calf.mp3] [latex]x^2[/latex] [anki:tts lang=da_DK]læg[/anki:tts]"
+    muscle = _muscle(
+        "tagged", f"T {tags}", latin=f"L {tags}", origin=LocalizedText({"da": f"O {tags}"}),
+        insertion=LocalizedText({"da": f"I {tags}"}),
+        functions=(Function(LocalizedText({"da": f"S {tags}"}),
+                            LocalizedText({"da": f"E {tags}"})),),
+        exercises=(f"X {tags}",), regions=(_region((0, 0), (10, 0), (0, 10)),))
+    out = tmp_path / "tagged.apkg"
+    _write([muscle], out, {"tagged": 1_700_000_000}, lang="da")
+    _import(collection, out)
+    note = _notes(collection)["tagged"]
+    for card_id in note.card_ids():
+        card = collection.get_card(card_id)
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []
+        for side in (card.question(), card.answer()):
+            assert "anki:play" not in side and "latex-" not in side
+    assert collection.media.check().missing == []
+    assert _read(out)[0] == [muscle.project(FMT.carries)]
+
+
 # --- stable identity ------------------------------------------------------------------------
 
 def test_identity_depends_on_slug_and_names_only(tmp_path: Path) -> None:
