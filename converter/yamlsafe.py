@@ -240,6 +240,37 @@ def _place_nodes(text: str, root: yaml.Node | None) -> yaml.Node | None:
     return root
 
 
+_BREAK_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator"}
+
+
+def _check_breaks(text: str) -> None:
+    """Refuse NEL, and LS and PS outside quoted values: YAML 1.1 reads each as a line
+    break, which editors do not show, so a comment or plain value would silently end
+    there and the rest of the line be read as YAML (a commented-out ``latin:`` becomes a
+    field). NEL, a control character, is folded to a space even inside quotes."""
+    quoted: list[tuple[int, int]] = []
+    scanned = len(text)
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                quoted.append((token.start_mark.index, token.end_mark.index))
+    except yaml.MarkedYAMLError as exc:  # the breaks before the problem are still known
+        scanned = exc.problem_mark.index if exc.problem_mark else 0
+    except yaml.YAMLError:
+        scanned = 0
+    for found in _OTHER_BREAKS.finditer(text):
+        at, char = found.start(), found.group()
+        if char == "\x85":  # a control character, and folded to a space even in quotes
+            raise _at(text, at, "U+0085 (next line) is a control character that YAML "
+                      "reads as a line break: remove it")
+        if at >= scanned:
+            return
+        if not any(start <= at < end for start, end in quoted):
+            raise _at(text, at, f"U+{ord(char):04X} ({_BREAK_NAMES[char]}) is a line break "
+                      "to YAML that editors do not show; outside quotes it ends the line "
+                      "here: remove it, or quote the text")
+
+
 def _check_events(text: str) -> None:
     """Walk the event stream (flat memory) refusing anchors, aliases and more than
     :data:`MAX_NODES` values, before any node tree is built."""
@@ -266,6 +297,8 @@ def load_with_nodes(text: str) -> tuple[Any, Tree]:
     """:func:`load`, plus what :func:`find` needs to place a field (no second parse
     when a field has to be located): plain block YAML is read by the fast path of
     :mod:`converter.blockyaml`, everything else is composed by libyaml."""
+    if _OTHER_BREAKS.search(text):
+        _check_breaks(text)
     if len(text) <= _COUNT_FROM:
         quick = blockyaml.load(text, plain_value)
         if quick is not None:

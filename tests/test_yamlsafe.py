@@ -319,6 +319,38 @@ def test_loader_builds_only_plain_python_types() -> None:
 
 
 @pytest.mark.parametrize("other", ["\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize(("before", "after", "column"), [
+    ("title: Calf # note", "latin: Gastrocnemius\n", 18),  # the comment hid a field
+    ("title: Calf", "muscle\n", 11),
+    ("title: Calf\nexercises:\n  - Raise", "  - Squat\n", 9),
+    ("title: Calf\nlatin: |\n  a", "b\n", 3),
+    ("title: 'Calf'", "x: [\n", 13),  # before a syntax error: still the break is named
+])
+def test_other_line_breaks_outside_quotes_are_refused_where_they_are(
+        other: str, before: str, after: str, column: int) -> None:
+    """What editors show as one line, YAML 1.1 reads as two: named, never read."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(before + other + after)
+    problem = caught.value
+    assert problem.code == "yaml-syntax" and f"U+{ord(other):04X}" in problem.message
+    assert (problem.line, problem.column) == (before.count("\n"), column)
+
+
+@pytest.mark.parametrize("other", ["\u2028", "\u2029"])
+def test_unicode_line_breaks_inside_quotes_are_text(other: str) -> None:
+    text = f"title: \"Calf{other}muscle\"\nlatin: 'a{other}b'  # ok\n"
+    assert load(text) == {"title": f"Calf{other}muscle", "latin": f"a{other}b"}
+
+
+def test_next_line_is_refused_even_inside_quotes() -> None:
+    """libyaml would fold it to a space; it is a control character no text may hold."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        load('title: Calf\nlatin: "a\x85b"\n')
+    assert (caught.value.line, caught.value.column) == (1, 9)
+    assert "U+0085" in caught.value.message
+
+
+@pytest.mark.parametrize("other", ["\u2028", "\u2029"])
 def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     """libyaml counts NEL and the Unicode separators as line breaks; the file does not."""
     text = f'title: "a{other}b{other}c"\nlatin: "x{other}y"\ncoords:\n  - "1,2,3,4"\n'
