@@ -206,7 +206,25 @@ class MarkdownFormat(Format):
         if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
             raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                         "its comments kept; the file is left as it is")
+        _check_comments_kept(fm, split(new, path)[0], path)
         return new
+
+
+def _check_comments_kept(old: str, new: str, path: str) -> None:
+    """Refuse (``fmt-would-drop-comment``, at the first such comment) when a comment of
+    the front matter ``old`` is not in ``new``: fmt never loses what authors wrote."""
+    from collections import Counter
+
+    from converter import yamlsafe
+
+    left = Counter(text for _, _, text in yamlsafe.comments(new))
+    for line, column, text in yamlsafe.comments(old):
+        if left[text] == 0:
+            raise error(path, "fmt-would-drop-comment",
+                        f"fmt has no place for the comment {text!r} in the canonical "
+                        "layout (its value is not written there); the file is left as "
+                        "it is", line=line + 1, column=column + 1)
+        left[text] -= 1
 
 
 def _commented(value: Any) -> Any:
@@ -236,6 +254,8 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
+        if original.ca.end:  # after the last item: a "- # note" item's comment is here
+            canonical.ca.end = original.ca.end
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items:
                 canonical.ca.items[i] = original.ca.items[i]

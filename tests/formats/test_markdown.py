@@ -243,3 +243,40 @@ def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
             problems += exc.diagnostics
     assert [m.slug for m in found] == ["b"]
     assert [(d.line, d.field, d.code) for d in problems] == [(2, "slug", "slug-too-long")]
+
+
+@pytest.mark.parametrize("items", ["  - # note\n", "  -   # note\n", "  - Lunge\n  - # note\n",
+                                   "  - # note\n  - Lunge\n"])
+def test_fmt_keeps_the_comment_of_an_empty_list_item(tmp_path: Path, items: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\nnotes:\n{items}---\n", encoding="utf-8")
+    text = _fmt(src)
+    assert "# note" in text
+    assert parse(text, "m.md", "m", "en") == converter.read(src)[0]
+    src.write_text(text, encoding="utf-8")
+    assert _fmt(src) == text
+
+
+@pytest.mark.parametrize("line, column, front", [
+    (3, 9, "latin:  # not known yet\n"),
+    (3, 16, "exercises: []  # not known yet\n"),
+])
+def test_fmt_refuses_to_drop_a_comment(tmp_path: Path, line: int, column: int,
+                                       front: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\n{front}---\n", encoding="utf-8")
+    other = tmp_path / "other.md"
+    other.write_text("---\nlatin: L\ntitle: O\n---\n", encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        line, column, "fmt-would-drop-comment")
+    assert "'# not known yet'" in diagnostic.message
+    result = _fmt_cli(str(src), str(other))
+    assert result.exit_code == 1
+    assert f"m.md:{line}:{column}: error:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert src.read_bytes() == before
+    assert other.read_text(encoding="utf-8") == "---\ntitle: O\nlatin: L\n---\n"
