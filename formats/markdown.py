@@ -1,9 +1,10 @@
 """Markdown files with YAML front matter: the authors' format (lossless).
 
-Reading: python-frontmatter splits the file, :mod:`converter.yamlsafe` loads the YAML,
-:mod:`converter.authoring` validates and builds the model. Writing: ruamel.yaml emits
-the front matter in the schema's key order with Danish letters as they are. ``fmt``
-rewrites files in that layout while keeping YAML comments (ruamel round-trip mode).
+Reading: :func:`split` takes the front matter from between its ``---`` lines,
+:mod:`converter.yamlsafe` loads the YAML, :mod:`converter.authoring` validates and
+builds the model. Writing: ruamel.yaml emits the front matter in the schema's key order
+with Danish letters as they are. ``fmt`` rewrites files in that layout while keeping
+YAML comments (ruamel round-trip mode).
 """
 
 from __future__ import annotations
@@ -25,15 +26,15 @@ from converter.slug import slugify
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
 
-@lru_cache(maxsize=1)
-def _handler() -> Any:
-    r"""python-frontmatter's YAML handler, with a closing ``---`` that swallows no blank
-    lines after it (the default ``^-{3,}\s*$`` does, so bodies would not survive
-    verbatim). Imported at the first file read: a replayed run needs no YAML."""
-    import frontmatter
-
-    return frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
-
+#: A front-matter delimiter: a line of exactly three dashes, maybe spaces or tabs after
+#: them (as Jekyll, Hugo and python-frontmatter have it).
+_DELIMITER = re.compile(r"---[ \t]*")
+#: The end of a line and the next line if it is three or more dashes (maybe spaces or
+#: tabs after them); more than three make a delimiter to some tools, a thematic break to
+#: Markdown.
+_DASHES = re.compile(r"[\r\n](-{3,}[ \t]*)(?=[\r\n]|\Z)")
+#: A line end: CR, LF or CRLF, as YAML has them.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 _WIDTH = 4096  # no folding: one line per value, as authors write it
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
@@ -55,17 +56,31 @@ def decode(raw: bytes, path: str) -> str:
 
 
 def split(text: str, path: str) -> tuple[str, str]:
-    """Split into (front-matter YAML, body). The YAML's first line is the file's line 1."""
-    handler = _handler()
-    if not handler.detect(text) or not text.startswith("---"):
+    """Split into (front-matter YAML with ``\\n`` line ends, body). The YAML's
+    first line is the file's line 1. Delimiters are lines of exactly ``---`` (maybe with
+    spaces or tabs after them); a line of more dashes in their place is an error."""
+    first = _LINE_END.search(text)
+    opening = text[:first.start() if first else len(text)]
+    if not opening.startswith("---"):
         raise error(path, "no-front-matter", "has no front matter (the first line must be ---)",
                     line=1, column=1)
-    try:
-        fm, content = handler.split(text)
-    except ValueError:
+    if not _DELIMITER.fullmatch(opening):
+        raise error(path, "front-matter-delimiter", f"the first line is {opening!r}: "
+                    "front matter opens with a line of exactly ---", line=1, column=1)
+    closing = _DASHES.search(text, first.start()) if first else None
+    if closing is None:
         raise error(path, "unterminated-front-matter",
-                    "front matter is not closed by a --- line", line=1, column=1) from None
-    return fm, content[1:] if content.startswith("\n") else content
+                    "front matter is not closed by a --- line", line=1, column=1)
+    fm = text[len(opening):closing.start(1)]
+    if "\r" in fm:
+        fm = _LINE_END.sub("\n", fm)
+    dashes = closing.group(1)
+    if not _DELIMITER.fullmatch(dashes):
+        raise error(path, "front-matter-delimiter", f"a line of {dashes.count('-')} dashes "
+                    "does not close the front matter: close it with exactly ---",
+                    line=fm.count("\n") + 1, column=1)
+    end = _LINE_END.match(text, closing.end())
+    return fm, text[end.end() if end else closing.end():]
 
 
 def parse(text: str, path: str, slug_hint: str, default_lang: str,

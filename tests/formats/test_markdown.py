@@ -280,3 +280,31 @@ def test_fmt_refuses_to_drop_a_comment(tmp_path: Path, line: int, column: int,
     assert "Traceback" not in result.output + result.stderr
     assert src.read_bytes() == before
     assert other.read_text(encoding="utf-8") == "---\ntitle: O\nlatin: L\n---\n"
+
+
+@pytest.mark.parametrize("opening, closing", [("---", "---"), ("--- \t", "---  "),
+                                              ("---", "---\t")])
+def test_delimiters_are_three_dashes_maybe_with_spaces_after(tmp_path: Path, opening: str,
+                                                            closing: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"{opening}\ntitle: M\n{closing}\n----\nBody\n", encoding="utf-8")
+    muscle = converter.read(src)[0]
+    assert (muscle.title, muscle.body) == ("M", "----\nBody\n")
+
+
+@pytest.mark.parametrize("text, line, found", [
+    ("----\ntitle: M\n----\n", 1, "the first line is '----'"),
+    ("------  \ntitle: M\n---\n", 1, "the first line is '------  '"),
+    ("--- # c\ntitle: M\n---\n", 1, "the first line is '--- # c'"),
+    ("---title: M\n---\n", 1, "the first line is '---title: M'"),
+    ("---\ntitle: M\n----\nBody\n", 3, "a line of 4 dashes does not close"),
+    ("---\ntitle: M\n-----\nBody\n---\nMore\n", 3, "a line of 5 dashes does not close"),
+])
+def test_other_dash_lines_as_delimiters_are_one_diagnostic(text: str, line: int,
+                                                           found: str) -> None:
+    with pytest.raises(MuscleError) as caught:
+        parse(text, "m.md", "m", "en")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        line, 1, "front-matter-delimiter")
+    assert found in diagnostic.message
