@@ -35,6 +35,8 @@ _DELIMITER = re.compile(r"---[ \t]*")
 _DASHES = re.compile(r"[\r\n](-{3,}[ \t]*)(?=[\r\n]|\Z)")
 #: A line end: CR, LF or CRLF, as YAML has them.
 _LINE_END = re.compile(r"\r\n|\r|\n")
+#: A line end that is a bare LF: the file is not a CRLF (or CR) file.
+_BARE_LF = re.compile(r"(?<!\r)\n")
 
 _WIDTH = 4096  # no folding: one line per value, as authors write it
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
@@ -42,7 +44,10 @@ _PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029
 
 
 def decode(raw: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM) -> text with ``\\n`` line ends; diagnostics otherwise."""
+    """UTF-8 (with or without BOM) -> text; diagnostics otherwise. A file whose line
+    ends are all CRLF (or CR), as Windows editors write it, gets ``\\n`` ones; any other
+    file is kept as it is, so a body's ``\\r`` survives (:func:`split` reads the front
+    matter's CR, LF and CRLF alike)."""
     if b"\0" in raw:
         raise error(path, "binary-file", "looks like a binary file (contains NUL bytes)")
     try:
@@ -52,11 +57,13 @@ def decode(raw: bytes, path: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                     line=line, column=column) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text and not _BARE_LF.search(text):  # CRLF (or CR) line ends throughout
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def split(text: str, path: str) -> tuple[str, str]:
-    """Split into (front-matter YAML with ``\\n`` line ends, body). The YAML's
+    """Split into (front-matter YAML with ``\\n`` line ends, body as written). The YAML's
     first line is the file's line 1. Delimiters are lines of exactly ``---`` (maybe with
     spaces or tabs after them); a line of more dashes in their place is an error."""
     first = _LINE_END.search(text)
@@ -194,8 +201,8 @@ class MarkdownFormat(Format):
         count = 0
         with atomic_directory(out) as tmp:
             for muscle in muscles:
-                safe_child(tmp, f"{muscle.slug}.md").write_text(render(muscle, lang),
-                                                               encoding="utf-8")
+                safe_child(tmp, f"{muscle.slug}.md").write_text(
+                    render(muscle, lang), encoding="utf-8", newline="\n")  # bytes as rendered
                 count += 1
         return f"wrote {count} files to {out}"
 

@@ -308,3 +308,39 @@ def test_other_dash_lines_as_delimiters_are_one_diagnostic(text: str, line: int,
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         line, 1, "front-matter-delimiter")
     assert found in diagnostic.message
+
+
+def test_body_carriage_returns_survive_json_to_markdown_and_back(tmp_path: Path) -> None:
+    muscle = replace(converter.read(SEED)[0], body="Lone\rcarriage return, CRLF\r\nand LF\n")
+    converter.write([muscle], tmp_path / "in.json", "json")
+    for source, to, out in (("in.json", "markdown", "md"), ("md", "json", "back.json")):
+        result = CliRunner().invoke(cli, ["convert", str(tmp_path / source), "--to", to,
+                                          "-o", str(tmp_path / out), "--no-cache"])
+        assert result.exit_code == 0, result.output + result.stderr
+    assert (tmp_path / "back.json").read_bytes() == (tmp_path / "in.json").read_bytes()
+    assert (tmp_path / "md" / "gluteus-medius.md").read_bytes().endswith(
+        b"---\nLone\rcarriage return, CRLF\r\nand LF\n")
+
+
+@pytest.mark.parametrize("raw, body", [
+    (b"---\r\ntitle: M\r\n---\r\nBody\r\nmore\r\n", "Body\nmore\n"),  # a Windows file
+    (b"---\rtitle: M\r---\rBody\rmore\r", "Body\nmore\n"),  # CR line ends throughout
+    (b"---\ntitle: M\n---\nBody\r\nmore\r\n", "Body\r\nmore\r\n"),
+    (b"---\ntitle: M\n---\nBody\rmore\n", "Body\rmore\n"),
+    (b"---\r\ntitle: M\n---\r\nBody\r\n\n", "Body\r\n\n"),
+])
+def test_line_ends_are_read_as_written_unless_all_crlf_or_cr(tmp_path: Path, raw: bytes,
+                                                             body: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_bytes(raw)
+    muscle = converter.read(src)[0]
+    assert (muscle.title, muscle.body) == ("M", body)
+
+
+def test_mixed_line_ends_in_front_matter_are_lines_to_diagnostics(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_bytes(b'---\ntitle: M\r\ncoords:\r  - "1,1,5,1,5"\n---\nBody\r\n')
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.code) for d in caught.value.diagnostics] == [
+        (4, 5, "coords-odd")]
