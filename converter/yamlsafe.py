@@ -22,6 +22,7 @@ relative to the YAML text; callers shift them to the file's own lines.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterator
@@ -398,6 +399,33 @@ def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node, yaml.Node] | No
             and 0 <= step < len(node.value):
         return node.value[step], node.value[step]
     return None
+
+
+#: A ``#`` that starts a comment: at the start of a line or after a space or tab.
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+
+
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Every comment in a YAML document as 0-based (line, column, text without trailing
+    spaces), in order: each ``#`` outside the scalars libyaml scans (a block scalar's
+    header line, which may end in a comment, is outside it)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        if isinstance(token, yaml.ScalarToken):
+            start, end = token.start_mark.index, token.end_mark.index
+            if token.style in ("|", ">"):
+                start = text.find("\n", start, end) % (end + 1)
+            starts.append(start)
+            ends.append(end)
+    found, done = [], 0
+    for match in _COMMENT.finditer(text):
+        at = match.start()
+        scalar = bisect.bisect_right(starts, at) - 1
+        if at >= done and (scalar < 0 or at >= ends[scalar]):
+            done = text.find("\n", at) % (len(text) + 1)
+            found.append((*_line_column(text, at), text[at:done].rstrip()))
+    return found
 
 
 def iter_paths(path: str) -> Iterator[str | int]:

@@ -1,9 +1,12 @@
 """Markdown files with YAML front matter: the authors' format (lossless).
 
-Reading: python-frontmatter splits the file, :mod:`converter.yamlsafe` loads the YAML,
-:mod:`converter.authoring` validates and builds the model. Writing: ruamel.yaml emits
-the front matter in the schema's key order with Danish letters as they are. ``fmt``
-rewrites files in that layout while keeping YAML comments (ruamel round-trip mode).
+Reading: :func:`split` takes the front matter from between its ``---`` lines (not
+python-frontmatter's splitter, which takes any line of three or more dashes and reads
+only LF line ends; the benchmark's naive baseline uses it), :mod:`converter.yamlsafe`
+loads the YAML, :mod:`converter.authoring` validates and
+builds the model. Writing: ruamel.yaml emits the front matter in the schema's key order
+with Danish letters as they are. ``fmt`` rewrites files in that layout while keeping
+YAML comments (ruamel round-trip mode).
 """
 
 from __future__ import annotations
@@ -25,15 +28,17 @@ from converter.slug import slugify
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
 
-@lru_cache(maxsize=1)
-def _handler() -> Any:
-    r"""python-frontmatter's YAML handler, with a closing ``---`` that swallows no blank
-    lines after it (the default ``^-{3,}\s*$`` does, so bodies would not survive
-    verbatim). Imported at the first file read: a replayed run needs no YAML."""
-    import frontmatter
-
-    return frontmatter.YAMLHandler(fm_boundary=re.compile(r"^-{3,}[ \t]*$", re.MULTILINE))
-
+#: A front-matter delimiter: a line of exactly three dashes, maybe spaces or tabs after
+#: them (as Jekyll, Hugo and python-frontmatter have it).
+_DELIMITER = re.compile(r"---[ \t]*")
+#: The end of a line and the next line if it is three or more dashes (maybe spaces or
+#: tabs after them); more than three make a delimiter to some tools, a thematic break to
+#: Markdown.
+_DASHES = re.compile(r"[\r\n](-{3,}[ \t]*)(?=[\r\n]|\Z)")
+#: A line end: CR, LF or CRLF, as YAML has them.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+#: A line end that is a bare LF: the file is not a CRLF (or CR) file.
+_BARE_LF = re.compile(r"(?<!\r)\n")
 
 _WIDTH = 4096  # no folding: one line per value, as authors write it
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
@@ -41,7 +46,10 @@ _PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029
 
 
 def decode(raw: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM) -> text with ``\\n`` line ends; diagnostics otherwise."""
+    """UTF-8 (with or without BOM) -> text; diagnostics otherwise. A file whose line
+    ends are all CRLF (or CR), as Windows editors write it, gets ``\\n`` ones; any other
+    file is kept as it is, so a body's ``\\r`` survives (:func:`split` reads the front
+    matter's CR, LF and CRLF alike)."""
     if b"\0" in raw:
         raise error(path, "binary-file", "looks like a binary file (contains NUL bytes)")
     try:
@@ -51,21 +59,37 @@ def decode(raw: bytes, path: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                     line=line, column=column) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text and not _BARE_LF.search(text):  # CRLF (or CR) line ends throughout
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def split(text: str, path: str) -> tuple[str, str]:
-    """Split into (front-matter YAML, body). The YAML's first line is the file's line 1."""
-    handler = _handler()
-    if not handler.detect(text) or not text.startswith("---"):
+    """Split into (front-matter YAML with ``\\n`` line ends, body as written). The YAML's
+    first line is the file's line 1. Delimiters are lines of exactly ``---`` (maybe with
+    spaces or tabs after them); a line of more dashes in their place is an error."""
+    first = _LINE_END.search(text)
+    opening = text[:first.start() if first else len(text)]
+    if not opening.startswith("---"):
         raise error(path, "no-front-matter", "has no front matter (the first line must be ---)",
                     line=1, column=1)
-    try:
-        fm, content = handler.split(text)
-    except ValueError:
+    if not _DELIMITER.fullmatch(opening):
+        raise error(path, "front-matter-delimiter", f"the first line is {opening!r}: "
+                    "front matter opens with a line of exactly ---", line=1, column=1)
+    closing = _DASHES.search(text, first.start()) if first else None
+    if closing is None:
         raise error(path, "unterminated-front-matter",
-                    "front matter is not closed by a --- line", line=1, column=1) from None
-    return fm, content[1:] if content.startswith("\n") else content
+                    "front matter is not closed by a --- line", line=1, column=1)
+    fm = text[len(opening):closing.start(1)]
+    if "\r" in fm:
+        fm = _LINE_END.sub("\n", fm)
+    dashes = closing.group(1)
+    if not _DELIMITER.fullmatch(dashes):
+        raise error(path, "front-matter-delimiter", f"a line of {dashes.count('-')} dashes "
+                    "does not close the front matter: close it with exactly ---",
+                    line=fm.count("\n") + 1, column=1)
+    end = _LINE_END.match(text, closing.end())
+    return fm, text[end.end() if end else closing.end():]
 
 
 def parse(text: str, path: str, slug_hint: str, default_lang: str,
@@ -179,8 +203,8 @@ class MarkdownFormat(Format):
         count = 0
         with atomic_directory(out) as tmp:
             for muscle in muscles:
-                safe_child(tmp, f"{muscle.slug}.md").write_text(render(muscle, lang),
-                                                               encoding="utf-8")
+                safe_child(tmp, f"{muscle.slug}.md").write_text(
+                    render(muscle, lang), encoding="utf-8", newline="\n")  # bytes as rendered
                 count += 1
         return f"wrote {count} files to {out}"
 
@@ -206,7 +230,25 @@ class MarkdownFormat(Format):
         if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
             raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                         "its comments kept; the file is left as it is")
+        _check_comments_kept(fm, split(new, path)[0], path)
         return new
+
+
+def _check_comments_kept(old: str, new: str, path: str) -> None:
+    """Refuse (``fmt-would-drop-comment``, at the first such comment) when a comment of
+    the front matter ``old`` is not in ``new``: fmt never loses what authors wrote."""
+    from collections import Counter
+
+    from converter import yamlsafe
+
+    left = Counter(text for _, _, text in yamlsafe.comments(new))
+    for line, column, text in yamlsafe.comments(old):
+        if left[text] == 0:
+            raise error(path, "fmt-would-drop-comment",
+                        f"fmt has no place for the comment {text!r} in the canonical "
+                        "layout (its value is not written there); the file is left as "
+                        "it is", line=line + 1, column=column + 1)
+        left[text] -= 1
 
 
 def _commented(value: Any) -> Any:
@@ -236,6 +278,8 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
+        if original.ca.end:  # after the last item: a "- # note" item's comment is here
+            canonical.ca.end = original.ca.end
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items:
                 canonical.ca.items[i] = original.ca.items[i]

@@ -25,6 +25,14 @@ tricky_text = st.one_of(
                      "&amp; <b>", "no", "on", "2020-01-01", "null", "~", "'q'", "#x", "- item",
                      "a: b", "[x]", "{y}", "*star", "&anchor", "!tag", "%p", "|", ">", "`"]),
 )
+# Any text a body can hold (all but NUL and lone surrogates), with line ends of every
+# kind: a lone CR, CRLF, LF, Unicode separators, and lines a reader might take for more.
+_BODY_ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="\0")
+_BODY_PARTS = st.sampled_from(["\r", "\r\n", "\n", "\n\n", "\u2028", "\x85", "---", "----",
+                               "# H", "text", "  ", "\t"])
+bodies = st.one_of(st.just(""), marker_like, text, st.text(_BODY_ALPHABET, max_size=60),
+                   st.lists(_BODY_PARTS, max_size=12).map("".join),
+                   st.text(_ALPHABET, min_size=200, max_size=2000))
 languages = st.sampled_from(["da", "en", "no", "on", "de", "sv", "pt-BR", "nb", "yes"])
 
 
@@ -87,8 +95,7 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
                    | text.filter(is_safe_link)),
         image_focus=draw(st.none() | text.filter(is_safe_link)),
         regions=tuple(draw(st.lists(regions(), max_size=3))),
-        body=draw(st.one_of(st.just(""), marker_like, text.map(lambda s: s.replace("\r", "")),
-                            st.text(_ALPHABET, min_size=200, max_size=2000))),
+        body=draw(bodies),
         extra=freeze(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
     )
 

@@ -360,3 +360,11 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load(text + "bad: [\n")
     assert caught.value.line == 5
+
+
+def test_comments_are_found_outside_scalars_only() -> None:
+    text = ("a: |  # header\n  x # text\nb: 'q # text'  # after # all of it\nc: d#e\n"
+            "# own line\nl:\n  - # item\n  - >\n    # text\n")
+    assert yamlsafe.comments(text) == [(0, 6, "# header"), (2, 15, "# after # all of it"),
+                                       (4, 0, "# own line"), (6, 4, "# item")]
+    assert yamlsafe.comments("") == [] and yamlsafe.comments("a: b") == []

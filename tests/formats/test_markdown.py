@@ -243,3 +243,104 @@ def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
             problems += exc.diagnostics
     assert [m.slug for m in found] == ["b"]
     assert [(d.line, d.field, d.code) for d in problems] == [(2, "slug", "slug-too-long")]
+
+
+@pytest.mark.parametrize("items", ["  - # note\n", "  -   # note\n", "  - Lunge\n  - # note\n",
+                                   "  - # note\n  - Lunge\n"])
+def test_fmt_keeps_the_comment_of_an_empty_list_item(tmp_path: Path, items: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\nnotes:\n{items}---\n", encoding="utf-8")
+    text = _fmt(src)
+    assert "# note" in text
+    assert parse(text, "m.md", "m", "en") == converter.read(src)[0]
+    src.write_text(text, encoding="utf-8")
+    assert _fmt(src) == text
+
+
+@pytest.mark.parametrize("line, column, front", [
+    (3, 9, "latin:  # not known yet\n"),
+    (3, 16, "exercises: []  # not known yet\n"),
+])
+def test_fmt_refuses_to_drop_a_comment(tmp_path: Path, line: int, column: int,
+                                       front: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\n{front}---\n", encoding="utf-8")
+    other = tmp_path / "other.md"
+    other.write_text("---\nlatin: L\ntitle: O\n---\n", encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        line, column, "fmt-would-drop-comment")
+    assert "'# not known yet'" in diagnostic.message
+    result = _fmt_cli(str(src), str(other))
+    assert result.exit_code == 1
+    assert f"m.md:{line}:{column}: error:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert src.read_bytes() == before
+    assert other.read_text(encoding="utf-8") == "---\ntitle: O\nlatin: L\n---\n"
+
+
+@pytest.mark.parametrize("opening, closing", [("---", "---"), ("--- \t", "---  "),
+                                              ("---", "---\t")])
+def test_delimiters_are_three_dashes_maybe_with_spaces_after(tmp_path: Path, opening: str,
+                                                            closing: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"{opening}\ntitle: M\n{closing}\n----\nBody\n", encoding="utf-8")
+    muscle = converter.read(src)[0]
+    assert (muscle.title, muscle.body) == ("M", "----\nBody\n")
+
+
+@pytest.mark.parametrize("text, line, found", [
+    ("----\ntitle: M\n----\n", 1, "the first line is '----'"),
+    ("------  \ntitle: M\n---\n", 1, "the first line is '------  '"),
+    ("--- # c\ntitle: M\n---\n", 1, "the first line is '--- # c'"),
+    ("---title: M\n---\n", 1, "the first line is '---title: M'"),
+    ("---\ntitle: M\n----\nBody\n", 3, "a line of 4 dashes does not close"),
+    ("---\ntitle: M\n-----\nBody\n---\nMore\n", 3, "a line of 5 dashes does not close"),
+])
+def test_other_dash_lines_as_delimiters_are_one_diagnostic(text: str, line: int,
+                                                           found: str) -> None:
+    with pytest.raises(MuscleError) as caught:
+        parse(text, "m.md", "m", "en")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        line, 1, "front-matter-delimiter")
+    assert found in diagnostic.message
+
+
+def test_body_carriage_returns_survive_json_to_markdown_and_back(tmp_path: Path) -> None:
+    muscle = replace(converter.read(SEED)[0], body="Lone\rcarriage return, CRLF\r\nand LF\n")
+    converter.write([muscle], tmp_path / "in.json", "json")
+    for source, to, out in (("in.json", "markdown", "md"), ("md", "json", "back.json")):
+        result = CliRunner().invoke(cli, ["convert", str(tmp_path / source), "--to", to,
+                                          "-o", str(tmp_path / out), "--no-cache"])
+        assert result.exit_code == 0, result.output + result.stderr
+    assert (tmp_path / "back.json").read_bytes() == (tmp_path / "in.json").read_bytes()
+    assert (tmp_path / "md" / "gluteus-medius.md").read_bytes().endswith(
+        b"---\nLone\rcarriage return, CRLF\r\nand LF\n")
+
+
+@pytest.mark.parametrize("raw, body", [
+    (b"---\r\ntitle: M\r\n---\r\nBody\r\nmore\r\n", "Body\nmore\n"),  # a Windows file
+    (b"---\rtitle: M\r---\rBody\rmore\r", "Body\nmore\n"),  # CR line ends throughout
+    (b"---\ntitle: M\n---\nBody\r\nmore\r\n", "Body\r\nmore\r\n"),
+    (b"---\ntitle: M\n---\nBody\rmore\n", "Body\rmore\n"),
+    (b"---\r\ntitle: M\n---\r\nBody\r\n\n", "Body\r\n\n"),
+])
+def test_line_ends_are_read_as_written_unless_all_crlf_or_cr(tmp_path: Path, raw: bytes,
+                                                             body: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_bytes(raw)
+    muscle = converter.read(src)[0]
+    assert (muscle.title, muscle.body) == ("M", body)
+
+
+def test_mixed_line_ends_in_front_matter_are_lines_to_diagnostics(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_bytes(b'---\ntitle: M\r\ncoords:\r  - "1,1,5,1,5"\n---\nBody\r\n')
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.code) for d in caught.value.diagnostics] == [
+        (4, 5, "coords-odd")]

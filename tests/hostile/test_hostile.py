@@ -45,6 +45,10 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "no-front-matter.md": ("no-front-matter", 1, ""),
     "empty.md": ("no-front-matter", 1, ""),
     "unterminated.md": ("unterminated-front-matter", 1, ""),
+    "delimiter-four-dashes.md": ("front-matter-delimiter", 1, ""),
+    "delimiter-with-text.md": ("front-matter-delimiter", 1, ""),
+    # Not closed by its 5 dashes: an error there, not YAML read up to the later ---.
+    "delimiter-closing-dashes.md": ("front-matter-delimiter", 4, ""),
     "yaml-syntax.md": ("yaml-syntax", 4, ""),
     "complex-key.md": ("yaml-syntax", 3, ""),
     "huge-number.md": ("yaml-number-too-large", 3, ""),
