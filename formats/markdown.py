@@ -3,10 +3,10 @@
 Reading: :func:`split` takes the front matter from between its ``---`` lines (not
 python-frontmatter's splitter, which takes any line of three or more dashes and reads
 only LF line ends; the benchmark's naive baseline uses it), :mod:`converter.yamlsafe`
-loads the YAML, :mod:`converter.authoring` validates and
-builds the model. Writing: ruamel.yaml emits the front matter in the schema's key order
-with Danish letters as they are. ``fmt`` rewrites files in that layout while keeping
-YAML comments (ruamel round-trip mode).
+loads the YAML, :mod:`converter.authoring` validates and builds the model. Writing:
+ruamel.yaml emits the front matter in the schema's key order with Danish letters as
+they are. ``fmt`` rewrites files in that layout while keeping YAML comments (ruamel
+round-trip mode).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from converter.slug import slugify
 Locate = Callable[[str], "tuple[int, int] | None"]
 
 #: A front-matter delimiter: a line of exactly three dashes, maybe spaces or tabs after
-#: them (as Jekyll, Hugo and python-frontmatter have it).
+#: them (as Jekyll and Hugo have it).
 _DELIMITER = re.compile(r"---[ \t]*")
 #: The end of a line and the next line if it is three or more dashes (maybe spaces or
 #: tabs after them); more than three make a delimiter to some tools, a thematic break to
