@@ -249,12 +249,14 @@ def _check_breaks(text: str) -> None:
     break, which editors do not show, so a comment or plain value would silently end
     there and the rest of the line be read as YAML (a commented-out ``latin:`` becomes a
     field). NEL, a control character, is folded to a space even inside quotes."""
-    quoted: list[tuple[int, int]] = []
+    starts: list[int] = []  # of the quoted values, in order
+    ends: list[int] = []
     scanned = len(text)
     try:
         for token in yaml.scan(text, Loader=_BaseLoader):
             if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
-                quoted.append((token.start_mark.index, token.end_mark.index))
+                starts.append(token.start_mark.index)
+                ends.append(token.end_mark.index)
     except yaml.MarkedYAMLError as exc:  # the breaks before the problem are still known
         scanned = exc.problem_mark.index if exc.problem_mark else 0
     except yaml.YAMLError:
@@ -266,7 +268,8 @@ def _check_breaks(text: str) -> None:
                       "reads as a line break: remove it")
         if at >= scanned:
             return
-        if not any(start <= at < end for start, end in quoted):
+        value = bisect.bisect_right(starts, at) - 1
+        if value < 0 or at >= ends[value]:
             raise _at(text, at, f"U+{ord(char):04X} ({_BREAK_NAMES[char]}) is a line break "
                       "to YAML that editors do not show; outside quotes it ends the line "
                       "here: remove it, or quote the text")
