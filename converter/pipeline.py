@@ -156,11 +156,13 @@ class Inputs(Sequence[Input]):
             yield (path, size, mtime, ctime) if size >= 0 else (path, *stamp(path))
 
 
-def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tuple[
-        Inputs, list[Diagnostic]]:
+def discover(paths: Iterable[str | Path], from_format: str | None = None,
+             leave_out: str | Path | None = None) -> tuple[Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
     formats, or the whole directory when it carries a format's marker), files by
-    ``from_format`` or by their ending. Sorted, so runs are reproducible."""
+    ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
+    (the run's output) is not read where a directory holds it: a run never reads what
+    it writes."""
     try:
         forced = get_format(from_format) if from_format else None
     except KeyError:
@@ -185,8 +187,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
             before = len(inputs)
-            _walk(str(path).rstrip(os.sep) or os.sep, tuple(by_ending),
-                  _ending_lookup(by_ending), inputs)
+            root = str(path).rstrip(os.sep) or os.sep
+            _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs,
+                  _place_in(root, leave_out))
             if len(inputs) == before:  # an empty folder, or a --from that reads none
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
@@ -201,6 +204,17 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None) -> tup
     return inputs, problems
 
 
+def _place_in(root: str, path: str | Path | None) -> tuple[str, str] | None:
+    """(folder, name) of ``path`` as :func:`_walk` from ``root`` would name it, when it
+    is below ``root`` (None otherwise, and for ``root`` itself)."""
+    if path is None:
+        return None
+    inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+    if inside == os.curdir or inside.startswith(os.pardir):
+        return None
+    return os.path.split(os.path.join(root, inside))
+
+
 def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
     """The format of a file name that ends with one of ``by_ending``'s endings (the
     longest one that matches, any case)."""
@@ -211,18 +225,20 @@ def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
 
 
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
-          found: Inputs) -> None:
+          found: Inputs, leave_out: tuple[str, str] | None = None) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
-    entries sorted by name, depth first). Hidden files and folders are skipped; symlinks
-    to files are followed, to folders not (no cycles). One ``scandir`` per folder and
-    one ``stat`` per file, in sorted order: only names are held while a folder sorts."""
+    entries sorted by name, depth first). Hidden files and folders are skipped, and
+    ``leave_out`` (folder, name); symlinks to files are followed, to folders not (no
+    cycles). One ``scandir`` per folder and one ``stat`` per file, in sorted order:
+    only names are held while a folder sorts."""
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
+    skipped = leave_out[1] if leave_out and leave_out[0] == directory else None
     with os.scandir(directory) as listing:
         for entry in listing:
             name = entry.name
-            if name.startswith("."):
+            if name.startswith(".") or name == skipped:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 folders.append(name)
@@ -251,13 +267,13 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(), endings, format_of, found)
+            _walk(prefix + folders.pop(), endings, format_of, found, leave_out)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found)
+        _walk(prefix + folder, endings, format_of, found, leave_out)
 
 
 @dataclass

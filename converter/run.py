@@ -357,7 +357,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     """Discover; replay or patch the last run from the cache, or read (and write),
     lint and record."""
     sources = list(sources)
-    inputs, problems = discover(sources, from_format)
+    inputs, problems = discover(sources, from_format, leave_out=output)
     incremental = _Incremental(cache_dir, inputs, output, command, options,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,

@@ -132,6 +132,21 @@ def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("cached", [True, False])
+def test_an_output_inside_a_source_folder_is_not_read_back(tmp_path: Path,
+                                                           cached: bool) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES, site)
+    first = (site / "export").absolute()
+    flags = [] if cached else ["--no-cache"]
+    for out in (first, site / "." / "export", first):  # another spelling of the same place
+        result = run("convert", str(site), "--to", "markdown", "-o", str(out), *flags)
+        assert result.exit_code == 0 and "duplicate-slug" not in result.stderr, result.output
+    assert len(list(first.glob("*.md"))) == len(list(SAMPLES.glob("*.md")))
+    nested = run("convert", str(site), "--to", "markdown", "-o", str(site / "b"), *flags)
+    assert "[duplicate-slug]" in nested.stderr  # an earlier run's output is still read
+
+
 def test_fmt_reads_files_like_validate(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "g.md")
     (tmp_path / "binary.md").write_bytes(b"---\x00\x01\n")

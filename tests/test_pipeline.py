@@ -44,6 +44,24 @@ def test_discovery_sorts_by_path_parts_and_skips_hidden_files(tmp_path: Path) ->
                for i in inputs for info in [Path(i.path).stat()])
 
 
+def test_discovery_leaves_out_the_output_wherever_it_is_below_a_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a.md", "out/a.md", "x/out/b.md", "x/c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(MUSCLE.format(title="T"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link").symlink_to(tmp_path / "x")
+
+    def found(root: str, output: str) -> list[str]:
+        return [os.path.relpath(i.path, root) for i in discover([root], leave_out=output)[0]]
+
+    assert found(".", "out") == ["a.md", "x/c.md", "x/out/b.md"]
+    assert found(str(tmp_path), "./x/out") == ["a.md", "out/a.md", "x/c.md"]
+    assert found("x", str(tmp_path / "link" / "out")) == ["c.md"]  # through a symlink
+    assert found("x", ".") == ["c.md", "out/b.md"]  # an output above the source: none
+    assert found("x", "x") == ["c.md", "out/b.md"]  # (the source itself is refused later)
+
+
 def test_the_slug_stream_counts_every_muscle_and_file(tmp_path: Path) -> None:
     for title in ("Soleus", "Plantaris", "Soleus"):
         (tmp_path / f"{title}-{len(list(tmp_path.iterdir()))}.md").write_text(
