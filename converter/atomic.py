@@ -3,12 +3,12 @@
 Files are written to a temporary file beside the target and renamed over it.
 An output path that is a symlink is followed: the file it names is replaced and the
 link stays. A device or FIFO (``-o /dev/null``) is written into, as there is nothing
-to replace. A killed run's temporaries are removed by a later write of the same
-output once they are a day old. Directories are built as a temporary sibling and
-swapped in with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux (two renames
-elsewhere). A directory is only ever replaced when it is empty or carries the marker
-a previous run left in it, so a user's own folder is never deleted by a mistyped
-``-o``.
+to replace, and so is standard output (``-o -``, :data:`STDOUT`). A killed run's
+temporaries are removed by a later write of the same output once they are a day old.
+Directories are built as a temporary sibling and swapped in with one atomic
+``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). A directory is only
+ever replaced when it is empty or carries the marker a previous run left in it, so a
+user's own folder is never deleted by a mistyped ``-o``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import io
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,6 +35,8 @@ DIRECTORY_MARKER = ".muscle-convert"
 STALE_SECONDS = 24 * 3600
 #: (Not ``.old``: where there is no ``renameat2`` that may be the only copy of an output.)
 _TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
+#: The output path that means standard output.
+STDOUT = "-"
 
 
 def sweep_leftovers(path: Path) -> None:
@@ -62,9 +66,16 @@ def real_target(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def is_stdout(path: str | Path) -> bool:
+    """True for ``-``, which names standard output."""
+    return os.fspath(path) == STDOUT
+
+
 def is_special(path: Path) -> bool:
-    """True for an existing path that is neither a regular file nor a directory: a
-    device, FIFO or socket, which must never be renamed over."""
+    """True for standard output and for an existing path that is neither a regular file
+    nor a directory: a device, FIFO or socket, which must never be renamed over."""
+    if is_stdout(path):
+        return True
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -75,12 +86,17 @@ def is_special(path: Path) -> bool:
 @contextlib.contextmanager
 def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it replaces ``path``. A
-    device or FIFO is written into directly instead."""
-    path = real_target(path)
-    if is_special(path):
-        with open(path, mode, **open_args) as fh:  # type: ignore[call-overload]
+    device, FIFO or standard output is written into directly instead."""
+    if is_stdout(path):
+        sys.stdout.flush()
+        with _written_into(sys.stdout.buffer, mode, **open_args) as fh:
             yield fh
         return
+    if is_special(path):  # (before symlinks are followed: /dev/stdout names a pipe)
+        with open(path, "wb") as raw, _written_into(raw, mode, **open_args) as fh:
+            yield fh
+        return
+    path = real_target(path)
     tmp = temporary_file(path)
     try:
         with open(tmp, mode, **open_args) as fh:  # type: ignore[call-overload]
@@ -105,6 +121,26 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     os.close(fd)
     os.chmod(tmp, 0o644)
     return Path(tmp)
+
+
+@contextlib.contextmanager
+def _written_into(raw: IO[bytes], mode: str, **open_args: object) -> Iterator[IO]:
+    """Text over the stream ``raw`` as ``open`` would make it (``raw`` left open); for
+    bytes, a nameless temporary file copied into ``raw`` at the end, so a writer may
+    seek (a zip written into a pipe would not have the bytes it has in a file)."""
+    if "b" in mode:
+        with tempfile.TemporaryFile() as spool:
+            yield spool
+            spool.seek(0)
+            shutil.copyfileobj(spool, raw)
+        raw.flush()
+        return
+    text = io.TextIOWrapper(raw, **open_args)  # type: ignore[arg-type]
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()
 
 
 def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
@@ -141,6 +177,9 @@ def check_replaceable(path: Path) -> None:
 @contextlib.contextmanager
 def atomic_directory(path: Path) -> Iterator[Path]:
     """Build a directory in a temporary sibling; on success it replaces ``path``."""
+    if is_stdout(path):
+        raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
+                    "this format writes a directory; give a directory name")
     path = real_target(path)
     check_replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import atomic_file
+from .atomic import atomic_file, is_special, is_stdout
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
@@ -145,6 +145,9 @@ class _Incremental:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
         self.parsed = 0  # files patch() parsed
+        #: Standard output, a device or a FIFO holds nothing to keep or bring up to date:
+        #: such a run is written every time (its files still come from the cache).
+        self.rewrite = output is not None and is_special(output)
         if self.cache is None:
             return
         started = time.time_ns()
@@ -159,7 +162,7 @@ class _Incremental:
 
     def replay(self) -> RunResult | None:
         """The result of an identical earlier run, or None."""
-        if self.cache is None or self.inputs is None:
+        if self.cache is None or self.inputs is None or self.rewrite:
             return None
         found = self.cache.replay(self.key, self.inputs, self._output())
         if found is None:
@@ -186,7 +189,7 @@ class _Incremental:
         The result is the whole run's when the chunks' essences are the same too (every
         diagnostic is the last run's); :class:`_Patched` when the diagnostics must be
         found anew; None when nothing was patched."""
-        if self.cache is None or self.chunks is None:
+        if self.cache is None or self.chunks is None or self.rewrite:
             return None
         found = self.cache.last_run(self.key)
         if found is None or found[1] != self._output():
@@ -357,7 +360,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     """Discover; replay or patch the last run from the cache, or read (and write),
     lint and record."""
     sources = list(sources)
-    inputs, problems = discover(sources, from_format, leave_out=output)
+    mine = None if output is None or is_stdout(output) else output
+    inputs, problems = discover(sources, from_format, leave_out=mine)
     incremental = _Incremental(cache_dir, inputs, output, command, options,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,

@@ -353,13 +353,13 @@ class SqliteFormat(Format):
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
+        if is_special(out):  # (before symlinks are followed: /dev/stdout names a pipe)
+            raise error(str(out), "output-not-file", "is standard output, a device or a "
+                        "FIFO, not a file; give a database file name")
         out, target = Path(out), real_target(out)
         prune = bool(ctx.option("prune", False))
         if target.is_dir():
             raise error(str(out), "output-not-file", "is a directory; give a database file name")
-        if is_special(target):
-            raise error(str(out), "output-not-file",
-                        "is a device or FIFO, not a file; give a database file name")
         try:
             if not target.exists() or target.stat().st_size == 0:
                 counts = _write_new(records, target, ctx)

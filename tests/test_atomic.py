@@ -1,10 +1,12 @@
-"""Where output goes: symlinks are followed, devices and FIFOs are written into, never
-renamed over."""
+"""Where output goes: symlinks are followed, devices, FIFOs and standard output
+(``-o -``) are written into, never renamed over."""
 
 from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -64,8 +66,39 @@ def test_a_database_is_not_written_to_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
     code, stderr = convert("sqlite", fifo)
-    assert code == 1 and "is a device or FIFO, not a file" in stderr
+    assert code == 1 and "a device or a FIFO, not a file" in stderr
     assert "Traceback" not in stderr and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def _piped(*args: str, cache: Path) -> tuple[int, bytes]:
+    """Run the installed tool with its standard output a pipe; (exit code, output)."""
+    done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES), *args,
+                           "-q", "--cache-dir", str(cache)], capture_output=True, timeout=300)
+    assert b"Traceback" not in done.stderr
+    return done.returncode, done.stdout
+
+
+@pytest.mark.parametrize("to", [["json"], ["jsonl"], ["csv", "--flat"], ["anki"]])
+def test_dash_writes_standard_output_every_time(tmp_path: Path, to: list[str]) -> None:
+    """``-o -`` streams the file a path would get, again on a cached re-run (nothing to
+    replay into), and never makes a file named ``-``."""
+    plain = tmp_path / "plain"
+    cache = tmp_path / "cache"
+    assert _piped("--to", *to, "-o", str(plain), cache=cache)[0] == 0
+    for _ in range(2):
+        assert _piped("--to", *to, "-o", "-", cache=cache) == (0, plain.read_bytes())
+    assert _piped("--to", *to, "-o", "/dev/stdout", cache=cache) == (0, plain.read_bytes())
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_standard_output_takes_neither_a_database_nor_a_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for to, code in (("sqlite", "[output-not-file]"), ("markdown", "[output-not-directory]"),
+                     ("csv", "[output-not-directory]")):
+        exit_code, stderr = convert(to, Path("-"))
+        assert exit_code == 1 and code in stderr and "standard output" in stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("to, name", [("json", "m.json"), ("svg", "svg"), ("sqlite", "m.db")])
