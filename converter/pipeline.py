@@ -18,6 +18,7 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import time
 from array import array
@@ -154,6 +155,29 @@ class Inputs(Sequence[Input]):
         for path, size, mtime, ctime in zip(self._paths(), self._sizes, self._mtimes,
                                             self._ctimes, strict=True):
             yield (path, size, mtime, ctime) if size >= 0 else (path, *stamp(path))
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def worker_pool(jobs: int) -> Any:
+    """A process pool of ``jobs`` workers (forked where the system can). Ctrl-C, which
+    signals the whole process group, is ignored by the workers and stops the main
+    process, which stops the pool: no worker prints a traceback or dies for the pool to
+    replace. (The pool is made with SIGINT blocked, so a worker never holds it before
+    it ignores it, and the main process gets one that came meanwhile right after.)"""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    if not hasattr(signal, "pthread_sigmask"):
+        return context.Pool(jobs, initializer=signal.signal,
+                            initargs=(signal.SIGINT, signal.SIG_IGN))
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return context.Pool(jobs, initializer=_ignore_interrupts)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
@@ -624,8 +648,7 @@ class Reader:
                 yield _read_one(item)
             return
         chunks = iter(lambda: list(itertools.islice(items, CHUNK)), [])
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        with multiprocessing.get_context(method).Pool(self.jobs) as pool:
+        with worker_pool(self.jobs) as pool:
             pending = deque(pool.apply_async(_read_chunk, (chunk,))
                             for chunk in itertools.islice(chunks, WINDOW * self.jobs))
             while pending:

@@ -5,8 +5,10 @@ writes files (SQLite has its own, transaction-level tests in tests/formats/test_
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,31 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
     # A leftover temporary never breaks the next run, which completes the output.
     subprocess.run(command(corpus, fmt, out, extra), cwd=ROOT, env=env, check=True)
     assert snapshot(out) == snapshot(complete)
+
+
+def _children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+@pytest.mark.parametrize("args", [["convert", "--to", "json", "-o", "OUT", "--no-cache"],
+                                  ["fmt", "--check"]], ids=["convert", "fmt"])
+def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
+        corpus: Path, tmp_path: Path, args: list[str]) -> None:
+    """Ctrl-C signals the whole process group: the workers ignore it, the main process
+    stops them and says "Aborted!" (no traceback from any process), and the output a
+    run was writing never appears."""
+    out = tmp_path / "m.json"
+    command = [sys.executable, "-m", "converter", args[0], str(corpus), "--jobs", "2",
+               *[str(out) if a == "OUT" else a for a in args[1:]]]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    while process.poll() is None and len(_children(process.pid)) < 2:  # the workers
+        pass
+    time.sleep(0.2)  # and at work
+    assert process.poll() is None, "finished before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert stderr.decode().strip().splitlines()[-1] == "Aborted!"
+    assert b"Traceback" not in stderr and b"Process" not in stderr
+    assert not out.exists() and temporaries(out) == []
