@@ -2,12 +2,13 @@
 
 Shared by every format that stores muscles as JSON-like records. Coordinates are
 JSON numbers written exactly as in the source (``12.50`` stays ``12.50``); read them
-back with ``json.loads(text, parse_float=Decimal)``.
+back with :func:`loads`, which keeps decimals exact and the sign of ``-0``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -117,16 +118,33 @@ class LineRecords:
         return written(total, out) if replace_records(out, records, total) else None
 
 
+class MinusZero(Decimal):
+    """The JSON integer ``-0``, which an ``int`` would read as ``0``: a coordinate
+    written ``-0`` is reported as negative, as in every other format, not taken for 0.
+    In ``extra`` it is the integer 0, as before."""
+
+
+#: ``-0`` followed by what may follow a JSON number: maybe the integer -0 (or text).
+_MINUS_ZERO = re.compile(r"-0(?=[\s,\]}]|\Z)")
+
+
+def _integer(text: str) -> int | Decimal:
+    return MinusZero(text) if text == "-0" else int(text)
+
+
 def loads(text: str) -> Any:
-    """Parse canonical JSON text keeping decimal coordinates exact; any problem is
+    """Parse canonical JSON text keeping decimal coordinates exact (and the sign of an
+    integer ``-0``: :class:`MinusZero`); any problem is
     :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
+    if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
+        return load_json(text, parse_float=Decimal, parse_int=_integer)
     return load_json(text, parse_float=Decimal)
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
     """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
     if isinstance(value, Decimal):
-        return float(value)
+        return 0 if type(value) is MinusZero else float(value)
     if levels <= 0:
         return value
     if isinstance(value, dict):

@@ -67,6 +67,13 @@ def test_bad_record_is_a_diagnostic(tmp_path: Path) -> None:
     assert (d.field, d.code) == ("muscles[0].title", "wrong-type")
 
 
+@pytest.mark.parametrize("number", ["1.5", "-0", "7"])
+def test_a_number_where_text_belongs_is_called_a_number(number: str, tmp_path: Path) -> None:
+    _, problems = read_json(f'{{"muscles": [{{"slug": "a", "title": {number}}}]}}', tmp_path)
+    assert [(d.field, d.message) for d in problems] == [
+        ("muscles[0].title", "must be text, not a number")]
+
+
 def test_broken_json_is_a_diagnostic(tmp_path: Path) -> None:
     out = tmp_path / "m.json"
     out.write_text('{"muscles": [', encoding="utf-8")
