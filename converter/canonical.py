@@ -19,7 +19,7 @@ from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
 from .safety import MAX_DEPTH, load_json
-from .slug import is_slug
+from .slug import is_slug, not_a_slug
 
 if TYPE_CHECKING:
     from .registry import WriteContext
@@ -192,8 +192,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             raise _shape(path, "slug", "is required and must be text")
         if not is_slug(front["slug"]):  # canonical records hold slugs, never raw names
             raise MuscleError(Diagnostic(path, None, None, "slug", "bad-slug",
-                                         f"{front['slug']!r} is not a slug (lowercase "
-                                         "letters, digits and single hyphens)"))
+                                         not_a_slug(front["slug"])))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = extra if isinstance(extra, dict) else ()

@@ -40,7 +40,7 @@ from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
-from converter.slug import is_slug
+from converter.slug import is_slug, not_a_slug
 from converter.spool import SortedSpool
 
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -473,7 +473,7 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     for line, row in _table(files["muscles"], "muscles"):
         slug = row["slug"]
         if not is_slug(slug):
-            report("muscles", line, _RowProblem("slug", "bad-slug", f"{slug!r} is not a slug"))
+            report("muscles", line, _RowProblem("slug", "bad-slug", not_a_slug(slug)))
         elif slug in drafts:
             report("muscles", line, _RowProblem("slug", "duplicate-key", f"{slug!r} twice"))
             bad.add(slug)
