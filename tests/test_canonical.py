@@ -108,5 +108,6 @@ def test_json_places_of_what_is_not_there_is_the_deepest_part_that_is() -> None:
     assert places.find("muscles[0].slug.x") == (2, 11)
     assert places.find("muscles[1].extra.a.b") == (3, 33)  # the longest key that fits
     assert places.find("muscles[1].extra.a.c") == (3, 41)
-    for broken in ("[1, 2", '{"a": tru', '{"a" 1}', "", '{"a": [1, x]}'):  # not parsed
-        assert canonical.JsonPlaces(broken).find("a[1]") is None, broken
+    for broken, field in (("[1, 2", "[1]"), ('{"a": tru', "a"), ('{"a" 1}', "a"), ("", "a"),
+                          ('{"a": [1, x]}', "a[1]")):  # not the text parsed: no place
+        assert canonical.JsonPlaces(broken).find(field) is None, broken
