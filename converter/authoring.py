@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from .coords import CoordsProblem, parse_coords
@@ -170,6 +171,8 @@ def _check_body(b: _Builder, body: str) -> None:
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
+    if isinstance(value, Decimal):  # a JSON reader's exact numbers
+        return "a number"
     return names.get(type(value), type(value).__name__)
 
 

@@ -2,12 +2,13 @@
 
 Shared by every format that stores muscles as JSON-like records. Coordinates are
 JSON numbers written exactly as in the source (``12.50`` stays ``12.50``); read them
-back with ``json.loads(text, parse_float=Decimal)``.
+back with :func:`loads`, which keeps decimals exact and the sign of ``-0``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, MuscleError
 from .model import Muscle, thaw
 from .safety import MAX_DEPTH, load_json
-from .slug import is_slug
+from .slug import is_slug, not_a_slug
 
 if TYPE_CHECKING:
     from .registry import WriteContext
@@ -117,16 +118,33 @@ class LineRecords:
         return written(total, out) if replace_records(out, records, total) else None
 
 
+class MinusZero(Decimal):
+    """The JSON integer ``-0``, which an ``int`` would read as ``0``: a coordinate
+    written ``-0`` is reported as negative, as in every other format, not taken for 0.
+    In ``extra`` it is the integer 0, as before."""
+
+
+#: ``-0`` followed by what may follow a JSON number: maybe the integer -0 (or text).
+_MINUS_ZERO = re.compile(r"-0(?=[\s,\]}]|\Z)")
+
+
+def _integer(text: str) -> int | Decimal:
+    return MinusZero(text) if text == "-0" else int(text)
+
+
 def loads(text: str) -> Any:
-    """Parse canonical JSON text keeping decimal coordinates exact; any problem is
+    """Parse canonical JSON text keeping decimal coordinates exact (and the sign of an
+    integer ``-0``: :class:`MinusZero`); any problem is
     :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
+    if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
+        return load_json(text, parse_float=Decimal, parse_int=_integer)
     return load_json(text, parse_float=Decimal)
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
     """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
     if isinstance(value, Decimal):
-        return float(value)
+        return 0 if type(value) is MinusZero else float(value)
     if levels <= 0:
         return value
     if isinstance(value, dict):
@@ -174,8 +192,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             raise _shape(path, "slug", "is required and must be text")
         if not is_slug(front["slug"]):  # canonical records hold slugs, never raw names
             raise MuscleError(Diagnostic(path, None, None, "slug", "bad-slug",
-                                         f"{front['slug']!r} is not a slug (lowercase "
-                                         "letters, digits and single hyphens)"))
+                                         not_a_slug(front["slug"])))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = extra if isinstance(extra, dict) else ()
@@ -208,3 +225,111 @@ def _number(value: Any) -> str:
 
 def _shape(path: str, field: str, message: str) -> MuscleError:
     return MuscleError(Diagnostic(path, None, None, field, "wrong-type", message))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_INDEX = re.compile(r"\[([0-9]+)\]")
+_SKIP = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+
+
+class JsonPlaces:
+    """Where the fields of a JSON text are, found only when a diagnostic asks: a field
+    path as diagnostics name it (``muscles[3].functions[0].short.da``,
+    ``extra.<key>``) -> (line, column) of its value, 1-based, or of the deepest part of
+    it that is there (a missing title: its record). ``text`` must be valid JSON.
+
+    Built on a failure, it walks the text again, skipping the values off the path
+    with the C scanner; the places in an array or object are found once, so locating
+    the problems of many records of one document takes one pass, not one per problem."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._elements: dict[int, list[int]] = {}
+        self._objects: dict[int, list[tuple[str, int]]] = {}
+        self._counted = (0, 1)  # (offset, its line)
+
+    def find(self, field: str) -> tuple[int, int] | None:
+        """(line, column) of ``field``'s value (see the class), None if the text is not
+        what was parsed (never an exception: this only adds a place to a diagnostic)."""
+        try:
+            return self._line_column(self._offset(field))
+        except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
+            return None
+
+    def _offset(self, field: str) -> int:
+        memo: dict[tuple[int, int], tuple[int, bool]] = {}
+        return self._walk(self._space(0), field.removeprefix("."), memo)[0]
+
+    def _walk(self, at: int, rest: str, memo: dict[tuple[int, int], tuple[int, bool]]
+              ) -> tuple[int, bool]:
+        """(offset, whether all of ``rest`` was found) of ``rest`` in the value at ``at``.
+        A key with a dot makes a path ambiguous (``extra.a.b``: key ``a.b``, or ``b`` in
+        ``a``): a way that finds it all wins, the longer key first; memoised, so keys
+        made to be ambiguous cost no more than one walk per (place, rest)."""
+        if not rest:
+            return at, True
+        known = memo.get((at, len(rest)))
+        if known is not None:
+            return known
+        text, found = self.text, (at, False)
+        index = _INDEX.match(rest)
+        if text[at] == "[" and index:
+            elements = self._array(at)
+            if int(index[1]) < len(elements):
+                found = self._walk(elements[int(index[1])],
+                                   rest[index.end():].removeprefix("."), memo)
+        elif text[at] == "{":
+            keys = [(len(key), i, key, value) for i, (key, value) in enumerate(self._members(at))
+                    if rest == key or rest.startswith((f"{key}.", f"{key}["))]
+            for _, _, key, value in sorted(keys, reverse=True):  # longest, then last
+                way = self._walk(value, rest[len(key):].removeprefix("."), memo)
+                if way[1]:
+                    found = way
+                    break
+                if not found[1] and found[0] == at:
+                    found = way  # the first way that went deeper, if none goes all the way
+        memo[(at, len(rest))] = found
+        return found
+
+    def _space(self, at: int) -> int:
+        if at < len(self.text) and self.text[at] not in " \t\n\r":
+            return at  # the usual case, without the regex
+        return _SPACE.match(self.text, at).end()  # type: ignore[union-attr]
+
+    def _array(self, at: int) -> list[int]:
+        """Offsets of the elements of the array at ``at`` (found once)."""
+        found = self._elements.get(at)
+        if found is None:
+            found = self._elements[at] = []
+            at = self._space(at + 1)
+            while self.text[at] != "]":
+                found.append(at)
+                at = self._space(_SKIP(self.text, at)[1])
+                at = self._space(at + 1) if self.text[at] == "," else at
+        return found
+
+    def _members(self, at: int) -> list[tuple[str, int]]:
+        """(key, offset of its value) of the object at ``at`` (found once: the
+        document's own object holds all the records)."""
+        found = self._objects.get(at)
+        if found is None:
+            found, text = self._objects.setdefault(at, []), self.text
+            at = self._space(at + 1)
+            while text[at] != "}":
+                key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
+                at = self._space(self._space(at) + 1)  # past the colon
+                found.append((key, at))
+                at = self._space(_SKIP(text, at)[1])
+                at = self._space(at + 1) if text[at] == "," else at
+        return found
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``, counting lines on from the last place
+        asked for (records are mostly asked for in order)."""
+        text = self.text
+        if offset < self._counted[0]:
+            self._counted = (0, 1)
+        counted, line = self._counted
+        line += text.count("\n", counted, offset)
+        self._counted = (offset, line)
+        return line, offset - text.rfind("\n", 0, offset)

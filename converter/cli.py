@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors, render
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors, printable, render
 
 PROGRESS_MIN_FILES = 200
 
@@ -179,7 +179,7 @@ def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format
         cache_dir=_cache_dir(cache_dir, no_cache)), sources, quiet)
     _report_capped(result.diagnostics)
     if not quiet:
-        summary = result.summary or ""
+        summary = printable(result.summary or "")  # it names the output
         click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "
                    f"{result.failed} files failed", err=True)
     failing = result.failed > 0 or (strict and len(result.diagnostics) > 0)
@@ -325,7 +325,7 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
                                                   default_lang=default_lang,
                                                   max_bytes=max_bytes), paths, True)
     for path in result.changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+        click.echo(f"{'would reformat' if check else 'reformatted'} {printable(str(path))}")
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""

@@ -23,8 +23,9 @@ class CoordsProblem(ValueError):
 
 
 def parse_number(text: str) -> Number:
-    """``"12"`` -> ``12``, ``"12.50"`` -> ``Decimal("12.50")`` (kept exactly as written)."""
-    return Decimal(text) if "." in text else int(text)
+    """``"12"`` -> ``12``, ``"12.50"`` -> ``Decimal("12.50")`` (kept exactly as written);
+    a negative number is a ``Decimal``, so that ``-0`` keeps its sign."""
+    return Decimal(text) if "." in text or text.startswith("-") else int(text)
 
 
 def parse_coords(text: str) -> tuple[Point, ...]:

@@ -5,11 +5,35 @@ from __future__ import annotations
 import itertools
 import json
 import marshal
+import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
+
+#: What a line shown to people must not hold as it is: C0 and C1 control characters
+#: (newline, carriage return, escape ...) and DEL, line and paragraph separators, the
+#: bidirectional overrides and isolates (which reorder what a terminal shows), and
+#: lone surrogates (a file name that is not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` (a path, a field, a message) safe to print on one line: control and
+    other invisible characters written as Python escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``); spaces and letters of any language stay as they are."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 class Diagnostic(NamedTuple):
@@ -32,6 +56,8 @@ class Diagnostic(NamedTuple):
         return (tuple.__new__, (Diagnostic, tuple(self)))
 
     def __str__(self) -> str:
+        """One line for people; characters that could split or garble it are escaped
+        (:func:`printable`), so a path shows the same here and inside a message."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
@@ -39,7 +65,7 @@ class Diagnostic(NamedTuple):
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         tag = "warning" if self.severity == "warning" else "error"
-        return f"{where}: {tag}:{field} {self.message} [{self.code}]"
+        return printable(f"{where}: {tag}:{field} {self.message} [{self.code}]")
 
     def as_dict(self) -> dict[str, object]:
         """The diagnostic as a JSON-ready dict."""

@@ -42,11 +42,12 @@ class BadJson(ValueError):
         self.line, self.column = line, column
 
 
-def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None) -> Any:
+def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None,
+              parse_int: Callable[[str], Any] | None = None) -> Any:
     """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser,
     an integer too long to convert) is :class:`BadJson`, never another exception."""
     try:
-        return json.loads(text, parse_float=parse_float)
+        return json.loads(text, parse_float=parse_float, parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise BadJson(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

@@ -27,3 +27,9 @@ def slugify(text: str) -> str:
 def is_slug(text: str) -> bool:
     """True when ``text`` is already a normalized slug."""
     return bool(SLUG_PATTERN.match(text))
+
+
+def not_a_slug(text: str) -> str:
+    """The ``bad-slug`` message for a stored slug that is not one: formats that store
+    slugs report it, never normalise it into another muscle's name."""
+    return f"{text!r} is not a slug (lowercase letters, digits and single hyphens)"

@@ -32,6 +32,7 @@ from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import LocalizedText, Muscle
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, escape, load_json
+from converter.slug import is_slug, not_a_slug
 
 NOTETYPE_NAME = "muscle-convert muscle"
 DEFAULT_DECK = "Muscles"
@@ -427,8 +428,12 @@ def _exercise_list(value: str) -> list[str]:
 
 
 def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
-    """The carried fields of one note as a validated :class:`Muscle`."""
-    slug = _untext(note.get("Slug", "")).strip()
+    """The carried fields of one note as a validated :class:`Muscle`. The Slug field
+    holds the slug the writer stored: one that is not a slug (``../x``, ``Navn``) is
+    a ``bad-slug`` diagnostic, never normalised into another name."""
+    slug = _untext(note.get("Slug", ""))
+    if not is_slug(slug):
+        raise MuscleError(Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug)))
     latin = _untext(note.get("Latin", ""))
     data = {"title": _untext(note.get("Name", "")), "latin": latin or None,
             "exercises": _exercise_list(note.get("Exercises", ""))}

@@ -40,7 +40,7 @@ from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Number, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
-from converter.slug import is_slug
+from converter.slug import is_slug, not_a_slug
 from converter.spool import SortedSpool
 
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -62,7 +62,7 @@ EMPTY_ITEM = "\\e"
 
 _NULL_LIKE = re.compile(r"\\+N")
 _INTEGER = re.compile(r"\d+")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"(-?)[0-9]+(?:\.[0-9]+)?")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
 _FIELD_LIMIT = 2**31 - 1
@@ -365,9 +365,12 @@ def _add_exercise(draft: _Draft, row: dict[str, str]) -> None:
 
 def _add_point(draft: _Draft, row: dict[str, str]) -> None:
     for axis in ("x", "y"):
-        if not _NUMBER.fullmatch(row[axis]):
+        number = _NUMBER.fullmatch(row[axis])
+        if not number:
             raise _RowProblem(axis, "coords-not-number",
                               f"{row[axis]!r} is not a non-negative plain number")
+        if number[1]:  # as in a coords string, -0 and -0.0 too
+            raise _RowProblem(axis, "coords-negative", f"negative coordinate {row[axis]}")
     region = draft.points.setdefault(_integer(row, "region"), {})
     _once(region, _integer(row, "point"), f"{row['x']},{row['y']}", "point")
 
@@ -470,7 +473,7 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     for line, row in _table(files["muscles"], "muscles"):
         slug = row["slug"]
         if not is_slug(slug):
-            report("muscles", line, _RowProblem("slug", "bad-slug", f"{slug!r} is not a slug"))
+            report("muscles", line, _RowProblem("slug", "bad-slug", not_a_slug(slug)))
         elif slug in drafts:
             report("muscles", line, _RowProblem("slug", "duplicate-key", f"{slug!r} twice"))
             bad.add(slug)

@@ -22,7 +22,8 @@ class JsonFormat(canonical.LineRecords, Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
-            data = canonical.loads(path.read_text(encoding="utf-8-sig"))
+            text = path.read_text(encoding="utf-8-sig")
+            data = canonical.loads(text)
         except UnicodeDecodeError as exc:
             raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
         except BadJson as exc:
@@ -30,12 +31,15 @@ class JsonFormat(canonical.LineRecords, Format):
                         column=exc.column) from None
         if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
             raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
+        places: canonical.JsonPlaces | None = None  # made on the first problem only
         for i, record in enumerate(data["muscles"]):
             try:
                 yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
             except MuscleError as exc:
+                places = places or canonical.JsonPlaces(text)
                 for diagnostic in exc.diagnostics:
-                    ctx.report(diagnostic)
+                    line, column = places.find(diagnostic.field) or (None, None)
+                    ctx.report(diagnostic._replace(line=line, column=column))
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:

@@ -34,13 +34,14 @@ class JsonlFormat(canonical.LineRecords, Format):
                     ctx.report(Diagnostic(str(path), number, exc.column, "", "bad-json",
                                           f"is not valid JSON: {exc}"))
                     continue
+                where = f"line {number}"
                 try:
-                    yield canonical.from_canonical(record, path=str(path),
-                                                   field=f"line {number}")
+                    yield canonical.from_canonical(record, path=str(path), field=where)
                 except MuscleError as exc:
+                    places = canonical.JsonPlaces(line)  # on a problem only
                     for d in exc.diagnostics:
-                        ctx.report(Diagnostic(d.path, number, None, d.field, d.code,
-                                              d.message, d.severity))
+                        _, column = places.find(d.field.removeprefix(where)) or (None, None)
+                        ctx.report(d._replace(line=number, column=column))
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:

@@ -222,7 +222,9 @@ _SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
     LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
     ORDER BY r.muscle, r.position, p.position"""
 
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: A coordinate's text that is a number (a negative one is reported as such; ``\d``
+#: would take other scripts' digits, which ``int`` reads as other text).
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 #: What the writer knows of a muscle already in the database: (content hash, id, source).
 _Known = tuple[str, int, str | None]
 #: A muscle's slug and :meth:`SqliteFormat.record`.
@@ -699,8 +701,8 @@ def _regions(rows: list[tuple[Any, ...]]) -> list[list[list[Any]]]:
 
 
 def _number(text: Any) -> Any:
-    """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"); anything else is left for the
-    validator to report."""
+    """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"), ``"-0"`` -> Decimal("-0");
+    anything else is left for the validator to report."""
     if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text):
         return parse_number(text)
     return text

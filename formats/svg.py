@@ -17,7 +17,7 @@ from converter.authoring import muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import is_slug
+from converter.slug import is_slug, not_a_slug
 
 MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
@@ -98,7 +98,7 @@ def _parse(path: Path, ctx: ReadContext) -> Any:
 def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
     """One ``<a data-slug>`` of a map back to a muscle (slug, title and regions)."""
     if not is_slug(slug):
-        raise error(path, "bad-slug", f"data-slug {slug!r} is not a slug", field=where)
+        raise error(path, "bad-slug", f"data-slug {not_a_slug(slug)}", field=where)
     title = element.find(f"{_SVG}title")
     coords = [",".join(t for t in _SEPARATORS.split(p.get("points", "").strip()) if t)
               for p in element.iter(f"{_SVG}polygon")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -60,3 +61,53 @@ def test_nothing_is_written_unless_every_record_is_there_once(tmp_path: Path) ->
     assert canonical.replace_records(out, {"b": new_b}, 3)
     assert out.read_bytes() == before.replace(canonical.dumps(b).encode(), new_b.encode())
     assert sorted(tmp_path.iterdir()) == [doubled, out]  # no temporary file left
+
+
+#: JSON values with keys that name one member in a field path (no "." or "[").
+_KEYS = st.text(st.characters(codec="utf-8", exclude_characters=".["), min_size=1,
+                max_size=4)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=15)
+
+
+def _paths(value: object, field: str = "") -> list[tuple[str, object]]:
+    """Every (field path, value) inside ``value``, itself included."""
+    found = [(field, value)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, f"{field}.{key}" if field else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, f"{field}[{i}]")
+    return found
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    return sum(len(row) + 1 for row in text.split("\n")[:line - 1]) + column - 1
+
+
+@given(_VALUES, st.sampled_from([None, 0, 2]), st.sampled_from([(",", ":"), (" , ", " : ")]))
+def test_json_places_finds_every_value_of_a_document(value: object, indent: int | None,
+                                                     separators: tuple[str, str]) -> None:
+    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
+    places = canonical.JsonPlaces(f" \n{text}")
+    for field, expected in _paths(value):
+        found = places.find(field)
+        assert found is not None, field
+        start = _offset(places.text, *found)
+        assert json.JSONDecoder().raw_decode(places.text, start)[0] == expected, field
+
+
+def test_json_places_of_what_is_not_there_is_the_deepest_part_that_is() -> None:
+    text = '{"muscles": [\n {"slug": "a"},\n {"slug": "b", "extra": {"a.b": 1, "a": {"b": 2}}}\n]}'
+    places = canonical.JsonPlaces(text)
+    assert places.find("muscles[1].title") == (3, 2)  # a missing field: its record
+    assert places.find("muscles[7]") == (1, 13)  # no such record: the list
+    assert places.find("muscles[0].slug.x") == (2, 11)
+    assert places.find("muscles[1].extra.a.b") == (3, 33)  # the longest key that fits
+    assert places.find("muscles[1].extra.a.c") == (3, 41)
+    for broken, field in (("[1, 2", "[1]"), ('{"a": tru', "a"), ('{"a" 1}', "a"), ("", "a"),
+                          ('{"a": [1, x]}', "a[1]")):  # not the text parsed: no place
+        assert canonical.JsonPlaces(broken).find(field) is None, broken

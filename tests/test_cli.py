@@ -167,6 +167,13 @@ def test_fmt_check_and_write(tmp_path: Path) -> None:
     assert run("fmt", "--check", str(tmp_path)).exit_code == 0
 
 
+def test_fmt_lists_a_file_name_with_control_characters_on_one_line(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "g\nx\x1b[2J.md")
+    result = run("fmt", "--check", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout == f"would reformat {tmp_path}/g\\nx\\x1b[2J.md\n"
+
+
 def test_jobs_do_not_change_output(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus), "--count", "300"],

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import marshal
 import pickle
+import unicodedata
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.diagnostics import Diagnostic, DiagnosticLog, pack, render, unpack
+from converter.diagnostics import Diagnostic, DiagnosticLog, pack, printable, render, unpack
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -108,3 +111,61 @@ def test_a_run_with_more_warnings_than_memory_holds_reports_them_all(
     spilled = validate_sources([tmp_path]).diagnostics
     assert isinstance(spilled, DiagnosticLog) and spilled._parts  # it did go to disk
     assert list(spilled) == whole and len(whole) > 20
+
+
+@given(diagnostic)
+def test_a_diagnostic_is_one_line_without_control_characters(d: Diagnostic) -> None:
+    shown = str(d)
+    assert len(shown.splitlines()) == 1
+    assert not any(unicodedata.category(c) in {"Cc", "Cs", "Zl", "Zp"} for c in shown)
+    assert shown.endswith(f"[{printable(d.code)}]")
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    ("bad\nname.md", "bad\\nname.md"),
+    ("cr\rx.md", "cr\\rx.md"),
+    ("tab\tx.md", "tab\\tx.md"),
+    ("esc\x1b[31mred.md", "esc\\x1b[31mred.md"),
+    ("del\x7f\x85.md", "del\\x7f\\x85.md"),
+    ("rlo\u202egpj.md", "rlo\\u202egpj.md"),
+    ("not-utf8-\udcff.md", "not-utf8-\\udcff.md"),
+    ("plain/muscle.md", "plain/muscle.md"),
+    ("mappe med mellemrum/Navn æøå ÆØÅ.md", "mappe med mellemrum/Navn æøå ÆØÅ.md"),
+    ("中文/ñandú.md", "中文/ñandú.md"),
+])
+def test_paths_are_shown_with_control_characters_escaped(path: str, shown: str) -> None:
+    d = Diagnostic(path, 3, 5, "title", "missing-field", "no title")
+    assert printable(path) == shown
+    assert str(d) == f"{shown}:3:5: error: title: no title [missing-field]"
+    assert json.loads(render([d], "json"))[0]["path"] == path  # machines get it exact
+
+
+def test_a_file_name_with_control_characters_is_converted_and_reported_on_one_line(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    texts = {"new\nline.md": "A", "cr\rx.md": "B", "esc\x1b[31mape.md": "C",
+             "æble grød.md": "D"}
+    for name, title in texts.items():
+        (tmp_path / name).write_text(f"---\ntitle: {title}\norigin:\n  da: Samme tekst.\n"
+                                     "---\n", encoding="utf-8")
+    (tmp_path / "odd\nbad.md").write_text('---\ntitle: E\ncoords: ["1,2,3"]\n---\n',
+                                          encoding="utf-8")
+    out = tmp_path / "out\nput.json"
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path), "--to", "json", "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert [m["title"] for m in json.loads(out.read_text(encoding="utf-8"))["muscles"]] == [
+        "D", "B", "C", "A"]
+    cr, esc, new, odd, plain = (f"{tmp_path}/{name}" for name in (
+        "cr\\rx.md", "esc\\x1b[31mape.md", "new\\nline.md", "odd\\nbad.md", "æble grød.md"))
+    twin = "warning: origin.da: same text as {} (origin.da) [duplicate-text]"
+    assert result.stderr.splitlines() == [  # in path order
+        f"{cr}:4:7: {twin.format(esc)}",
+        f"{esc}:4:7: {twin.format(cr)}",
+        f"{new}:4:7: {twin.format(cr)}",
+        f"{odd}:3:10: error: coords[0]: odd number of values (3) [coords-odd]",
+        f"{plain}:4:7: {twin.format(cr)}",
+        f"wrote 4 muscles to {tmp_path}/out\\nput.json; 4 muscles converted, 1 files failed"]

@@ -533,6 +533,31 @@ def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> N
             new.writestr(info, data)
 
 
+@pytest.mark.parametrize(("stored", "text"), [
+    ("../../x", "../../x"), ("../b", "../b"), ("Gluteus Medius", "Gluteus Medius"),
+    ("æble", "æble"), ("a ", "a "), ("a<br>", "a\n"), ("x&amp;y", "x&y"), ("", ""),
+    ("a--b", "a--b")])
+def test_a_slug_field_that_is_not_a_slug_is_reported_not_normalised(
+        stored: str, text: str, tmp_path: Path) -> None:
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    with zipfile.ZipFile(out) as deck:
+        collection = deck.read("collection.anki2")
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.deserialize(collection)
+        (flds,) = conn.execute("SELECT flds FROM notes WHERE guid = ?",
+                               (note_guid("a"),)).fetchone()
+    values = flds.split("\x1f")
+    values[anki_format.FIELD_NAMES.index("Slug")] = stored
+    _edit_collection(out, edited, "UPDATE notes SET flds = ? WHERE guid = ?",
+                     "\x1f".join(values), note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.path, d.field, d.code, d.message) for d in problems] == [
+        (str(edited), "notes[0].Slug", "bad-slug",
+         f"{text!r} is not a slug (lowercase letters, digits and single hyphens)")]
+
+
 @pytest.mark.parametrize("models", ["[" * 5000 + "]" * 5000, '{"1": ' + "9" * 5000 + "}",
                                     "[1]", '{"1": 5}', '{"1": {"flds": [3]}}'],
                          ids=["deep nesting", "huge integer", "a list", "a number",

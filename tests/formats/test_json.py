@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import converter
 from converter.diagnostics import Diagnostic, MuscleError
@@ -65,6 +66,13 @@ def test_bad_record_is_a_diagnostic(tmp_path: Path) -> None:
         converter.read(out)
     (d,) = caught.value.diagnostics
     assert (d.field, d.code) == ("muscles[0].title", "wrong-type")
+
+
+@pytest.mark.parametrize("number", ["1.5", "-0", "7"])
+def test_a_number_where_text_belongs_is_called_a_number(number: str, tmp_path: Path) -> None:
+    _, problems = read_json(f'{{"muscles": [{{"slug": "a", "title": {number}}}]}}', tmp_path)
+    assert [(d.field, d.message) for d in problems] == [
+        ("muscles[0].title", "must be text, not a number")]
 
 
 def test_broken_json_is_a_diagnostic(tmp_path: Path) -> None:
@@ -172,3 +180,57 @@ def test_a_200_character_slug_fits_in_file_names(to: str, tmp_path: Path) -> Non
         encoding="utf-8")
     converter.write(converter.read(tmp_path / "m.json"), tmp_path / "out", to)
     assert any(path.name.startswith(slug) for path in (tmp_path / "out").iterdir())
+
+
+BAD_RECORDS = """\
+{"muscles": [
+  {"slug": "a", "title": "A"},
+  {"slug": "b",
+   "title": 5,
+   "exercises": ["Squat", ["not text"]]},
+  {"slug": "c", "title": "C", "regions": [[[10, 10], [90, 10], [50, 90]],
+                                          [[1, 2]]]},
+  {"slug": "d", "title": "D", "extra": {"x.y": 1, "x": {"y": {"z": Infinity}}}},
+  {"slug": "e"},
+  {"slug": "Not A Slug", "title": "F"}
+]}
+"""
+
+
+def test_field_problems_name_the_line_and_column_of_the_field(tmp_path: Path) -> None:
+    slugs, problems = read_json(BAD_RECORDS, tmp_path)
+    assert slugs == ["a"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (4, 13, "muscles[1].title", "wrong-type"),
+        (5, 27, "muscles[1].exercises[1]", "wrong-type"),
+        (7, 43, "muscles[2].regions[1]", "coords-too-few"),
+        (8, 68, "muscles[3].extra.x.y.z", "wrong-type"),
+        (9, 3, "muscles[4].title", "missing-field"),
+        (10, 12, "muscles[5].slug", "bad-slug")]
+    assert str(problems[0]).startswith(f"{tmp_path / 'm.json'}:4:13: error: muscles[1].title:")
+
+
+def test_a_record_problem_in_a_document_of_one_line_names_its_column(tmp_path: Path) -> None:
+    _, problems = read_json(two_muscles(title=["A"]), tmp_path)
+    text = two_muscles(title=["A"])
+    assert [(d.line, d.column) for d in problems] == [(1, text.index('["A"]') + 1)]
+
+
+_ANY = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=4),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8)
+_RECORD = st.dictionaries(st.sampled_from(["slug", "title", "latin", "origin", "functions",
+                                           "exercises", "image", "regions", "extra", "x"]),
+                          _ANY, max_size=5)
+
+
+@given(st.lists(_RECORD, max_size=4), st.sampled_from([None, 1]))
+def test_every_problem_of_any_record_names_a_line_and_column(
+        tmp_path_factory, records: list[dict], indent: int | None) -> None:
+    text = json.dumps({"muscles": [{"slug": "a", "title": "A", **r} for r in records]},
+                      indent=indent)
+    _, problems = read_json(text, tmp_path_factory.mktemp("any"))
+    lines = text.split("\n")
+    for d in problems:
+        assert d.line is not None and d.column is not None, d
+        assert 1 <= d.column <= len(lines[d.line - 1]), d

@@ -56,3 +56,18 @@ def test_bad_line_names_its_line(tmp_path: Path, sample_muscles) -> None:
         converter.read(out)
     codes = [(d.line, d.code) for d in caught.value.diagnostics]
     assert codes == [(3, "coords-too-few"), (4, "bad-json")]
+
+
+def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A"}',
+             '{"slug": "b", "title": "B", "exercises": ["Squat", 7]}',
+             '{"slug": "c", "title": "C", "regions": [[[1, 2]]]}',
+             '  {"slug": "d"}']
+    out.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (2, lines[1].index("7") + 1, "line 2.exercises[1]", "wrong-type"),
+        (3, lines[2].index("[[1") + 1, "line 3.regions[0]", "coords-too-few"),
+        (4, 3, "line 4.title", "missing-field")]
