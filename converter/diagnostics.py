@@ -33,6 +33,8 @@ def printable(text: str) -> str:
     """``text`` (a path, a field, a message) safe to print on one line: control and
     other invisible characters written as Python escapes (``\\n``, ``\\x1b``,
     ``\\u202e``); spaces and letters of any language stay as they are."""
+    if text.isprintable():  # the usual case: none of them (all are unprintable to str)
+        return text
     return _UNPRINTABLE.sub(_escape, text)
 
 
