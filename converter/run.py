@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import atomic_file, is_special, is_stdout
+from .atomic import atomic_file, is_special, is_stdout, reader_left
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
@@ -418,8 +418,14 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
         try:
             if writer.writes_records:
-                return writer.write_records(reader.records(), output, ctx)
-            return writer.write(reader, output, ctx)
+                summary = writer.write_records(reader.records(), output, ctx)
+            else:
+                summary = writer.write(reader, output, ctx)
+            if reader_left(output):
+                problems.append(Diagnostic(str(output), None, None, "", "output-closed",
+                                           "its reader stopped reading before the end; "
+                                           "the rest of the output was dropped", "warning"))
+            return summary
         except OSError as exc:  # the output's place: a file in the way, no permission...
             blocker = str(exc.filename or "")
             where = f" ({blocker})" if blocker and str(output).startswith(blocker) \
