@@ -428,8 +428,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             return summary
         except OSError as exc:  # the output's place: a file in the way, no permission...
             blocker = str(exc.filename or "")
-            where = f" ({blocker})" if blocker and str(output).startswith(blocker) \
-                and blocker != str(output) else ""
+            given = (str(output), os.path.abspath(output), os.path.realpath(output))
+            where = f" ({blocker})" if blocker and any(
+                path.startswith(blocker) and path != blocker for path in given) else ""
             raise error(str(output), "cannot-write",
                         f"cannot write here: {exc.strerror or exc}{where}") from None
 
