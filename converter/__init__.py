@@ -60,8 +60,12 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
           **options: Any) -> str | None:
     """Write muscles to ``path`` in ``format`` (by default guessed from the path's ending).
 
-    ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki.
+    ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki. What the
+    writer reports is not lost: a warning (notes without a time) is a Python warning; an
+    error (an unsafe link left out) raises :class:`MuscleError` once the output is written.
     """
+    import warnings
+
     from .diagnostics import Diagnostic, MuscleError
     from .registry import WriteContext, detect_format, get_format
     path = Path(path)
@@ -73,4 +77,12 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
                                      f"no format {format!r} writes files" if format else
                                      "cannot tell the format from the name; pass format="))
-    return fmt.write(muscles, path, WriteContext(options=options))
+    reported: list[Diagnostic] = []
+    summary = fmt.write(muscles, path, WriteContext(options=options, report=reported.append))
+    for diagnostic in reported:
+        if diagnostic.severity != "error":
+            warnings.warn(str(diagnostic), UserWarning, stacklevel=2)
+    errors = [d for d in reported if d.severity == "error"]
+    if errors:
+        raise MuscleError(errors)
+    return summary

@@ -89,11 +89,12 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
     device, FIFO or standard output is written into directly instead."""
     if is_stdout(path):
         sys.stdout.flush()
-        with _written_into(sys.stdout.buffer, mode, **open_args) as fh:
+        with _written_into(sys.stdout.buffer, mode, STDOUT, **open_args) as fh:
             yield fh
         return
     if is_special(path):  # (before symlinks are followed: /dev/stdout names a pipe)
-        with open(path, "wb") as raw, _written_into(raw, mode, **open_args) as fh:
+        with open(path, "wb") as raw, _written_into(raw, mode, os.fspath(path),
+                                                     **open_args) as fh:
             yield fh
         return
     path = real_target(path)
@@ -123,19 +124,74 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     return Path(tmp)
 
 
+#: Special outputs whose reader stopped reading before the end, by path.
+_LEFT: set[str] = set()
+
+
+def reader_left(path: str | Path) -> bool:
+    """Whether the reader of the special output ``path`` (``-o - | head``) stopped
+    reading before the end of the last write, so the rest was dropped; asking forgets."""
+    name = os.fspath(path)
+    found = name in _LEFT
+    _LEFT.discard(name)
+    return found
+
+
+class _Pipe(io.RawIOBase):
+    """Writes into ``raw``. When its reader stops reading (``| head``) the rest is
+    dropped, not an error: the run still reads and reports everything, and ``raw``'s
+    descriptor is pointed at /dev/null so what is left in its buffers goes nowhere."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._raw, self._name, self._left = raw, name, False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if not self._left:
+            try:
+                self._raw.write(data)
+            except BrokenPipeError:
+                self._leave()
+        return len(data)
+
+    def flush(self) -> None:
+        if not self._left and not self._raw.closed:
+            try:
+                self._raw.flush()
+            except BrokenPipeError:
+                self._leave()
+
+    def _leave(self) -> None:
+        self._left = True
+        _LEFT.add(self._name)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._raw.fileno())
+        except (OSError, ValueError):  # a stream without a descriptor: nothing to redirect
+            pass
+        finally:
+            os.close(devnull)
+
+
 @contextlib.contextmanager
-def _written_into(raw: IO[bytes], mode: str, **open_args: object) -> Iterator[IO]:
+def _written_into(raw: IO[bytes], mode: str, name: str, **open_args: object
+                  ) -> Iterator[IO]:
     """Text over the stream ``raw`` as ``open`` would make it (``raw`` left open); for
     bytes, a nameless temporary file copied into ``raw`` at the end, so a writer may
-    seek (a zip written into a pipe would not have the bytes it has in a file)."""
+    seek (a zip written into a pipe would not have the bytes it has in a file).
+    ``name`` is the output's path, for :func:`reader_left`."""
+    pipe = _Pipe(raw, name)
     if "b" in mode:
         with tempfile.TemporaryFile() as spool:
             yield spool
             spool.seek(0)
-            shutil.copyfileobj(spool, raw)
-        raw.flush()
+            shutil.copyfileobj(spool, pipe)
+        pipe.flush()
         return
-    text = io.TextIOWrapper(raw, **open_args)  # type: ignore[arg-type]
+    text = io.TextIOWrapper(pipe, **open_args)  # type: ignore[arg-type]
     try:
         yield text
         text.flush()

@@ -42,7 +42,8 @@ BASE_IMAGE_NAME = "_base-image"
 #: the CLI shows each once).
 MAP_OPTIONS: tuple[FormatOption, ...] = (
     FormatOption("base_image", "diagram image drawn under the regions, a URL or a file "
-                 "(copied into the output); needs --size", metavar="URL|PATH"),
+                 "(copied into the output); needs --size", metavar="URL|PATH",
+                 reads_file=True),
     FormatOption("size", "diagram size WxH in pixels (default: fit the regions)",
                  metavar="WxH"),
     FormatOption("link_template", "link of each muscle; {slug} is replaced "

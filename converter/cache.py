@@ -197,6 +197,19 @@ def code_fingerprint(modules: Iterable[Any]) -> str:
     return key(*sorted((str(f), *stamp(f)) for f in files))
 
 
+def file_state(value: str) -> tuple[str, int, int, int, int] | None:
+    """(absolute path, inode, size, mtime, ctime) of the regular file an option names, or
+    None when it names none: a run that reads it misses once it is edited, replaced,
+    created or deleted."""
+    try:
+        st = os.stat(value)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (os.path.abspath(value), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def output_signature(path: Path) -> str:
     """Identity of an output file or directory: replaced or edited output misses. A
     directory's takes in every file below it (editing a file in place leaves the

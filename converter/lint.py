@@ -217,10 +217,16 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
         value = getattr(muscle, name)
         if value is not None and not is_safe_link(value):
             add(name, "unsafe-link", f"{value!r} is not a relative, http or https link")
-    for name in ("origin", "insertion"):
-        for lang, text in getattr(muscle, name).items():
-            if not text.strip():
-                add(f"{name}.{lang}", "empty-text", "text is empty", "warning")
+    texts = [(f"{name}.{lang}", text) for name in ("origin", "insertion")
+             for lang, text in getattr(muscle, name).items()]
+    texts += [(f"function[{i}].{part}.{lang}", text)
+              for i, function in enumerate(muscle.functions)
+              for part in ("short", "extended")
+              for lang, text in getattr(function, part).items()]
+    texts += [(f"exercises[{i}]", name) for i, name in enumerate(muscle.exercises)]
+    for where, text in texts:
+        if not text.strip():
+            add(where, "empty-text", "text is empty", "warning")
     return out
 
 

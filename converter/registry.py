@@ -38,6 +38,10 @@ class FormatOption:
     is_flag: bool = False
     type: type = str
     metavar: str | None = None
+    #: The value may name a local file the writer reads (a picture it copies): the
+    #: file's state is part of a run's cache key, so a run after it changed is not
+    #: replayed.
+    reads_file: bool = False
 
 
 class Source(NamedTuple):

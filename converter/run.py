@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import atomic_file, is_special, is_stdout
-from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, output_signature
+from .atomic import atomic_file, is_special, is_stdout, reader_left
+from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
 from .lint import CorpusLint, parse_size
@@ -354,14 +354,14 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               jobs: int, max_bytes: int, size: str | None, progress: Progress,
               cache_dir: Path | None, writer: Format | None,
               write: Callable[[Reader, list[Diagnostic]], str | None],
-              patch: Callable[[list[Muscle], Reader, int], str | None] | None
-              ) -> RunResult:
+              patch: Callable[[list[Muscle], Reader, int], str | None] | None,
+              depends: tuple[Any, ...] = ()) -> RunResult:
     """Discover; replay or patch the last run from the cache, or read (and write),
-    lint and record."""
+    lint and record. ``depends`` is what else the run's key holds (files options name)."""
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
     inputs, problems = discover(sources, from_format, leave_out=mine)
-    incremental = _Incremental(cache_dir, inputs, output, command, options,
+    incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size)
@@ -418,12 +418,19 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
         try:
             if writer.writes_records:
-                return writer.write_records(reader.records(), output, ctx)
-            return writer.write(reader, output, ctx)
+                summary = writer.write_records(reader.records(), output, ctx)
+            else:
+                summary = writer.write(reader, output, ctx)
+            if reader_left(output):
+                problems.append(Diagnostic(str(output), None, None, "", "output-closed",
+                                           "its reader stopped reading before the end; "
+                                           "the rest of the output was dropped", "warning"))
+            return summary
         except OSError as exc:  # the output's place: a file in the way, no permission...
             blocker = str(exc.filename or "")
-            where = f" ({blocker})" if blocker and str(output).startswith(blocker) \
-                and blocker != str(output) else ""
+            given = (str(output), os.path.abspath(output), os.path.realpath(output))
+            where = f" ({blocker})" if blocker and any(
+                path.startswith(blocker) and path != blocker for path in given) else ""
             raise error(str(output), "cannot-write",
                         f"cannot write here: {exc.strerror or exc}{where}") from None
 
@@ -439,7 +446,10 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
                      progress=progress, cache_dir=cache_dir, write=write,
                      patch=patch if writer.can_update else None,
-                     writer=writer if writer.writes_records else None)
+                     writer=writer if writer.writes_records else None,
+                     depends=tuple((o.name, file_state(str(options[o.name])))
+                                   for o in writer.options
+                                   if o.reads_file and options.get(o.name) is not None))
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -446,8 +446,8 @@ class AnkiFormat(Format):
     extensions = (".apkg",)
     carries = frozenset({"slug", "title", "latin", "exercises"})
     options = (
-        FormatOption("deck", 'Anki deck name, "::" for subdecks', default=DEFAULT_DECK,
-                     metavar="NAME"),
+        FormatOption("deck", f'Anki deck name, "::" for subdecks (default {DEFAULT_DECK})',
+                     default=DEFAULT_DECK, metavar="NAME"),
         FormatOption("lang", "language of texts (default en)", default="en",
                      metavar="LANG"),
     )

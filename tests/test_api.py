@@ -24,3 +24,15 @@ def test_default_language_must_be_a_language_code() -> None:
     with pytest.raises(ValueError, match="not a language code"):
         converter.read(SAMPLES, default_lang="Danish")
     assert converter.read(SAMPLES / "soleus.md", default_lang="pt-BR")
+
+
+def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with pytest.warns(UserWarning, match=r"modification time is 0.*\[no-source-time\]"):
+        converter.write(sample_muscles, tmp_path / "deck.apkg", deck="Anatomi")
+    assert (tmp_path / "deck.apkg").stat().st_size > 0
+    with pytest.raises(converter.MuscleError, match="unsafe-link"):
+        converter.write(sample_muscles, tmp_path / "map", "svg", size="1000x1000",
+                        base_image="javascript:alert(1)")
+    assert (tmp_path / "map" / "map.svg").is_file()  # written, the link left out

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import converter
+import converter.atomic
 from converter.cli import cli
 from tests.conftest import SAMPLES
 
@@ -89,6 +90,40 @@ def test_dash_writes_standard_output_every_time(tmp_path: Path, to: list[str]) -
         assert _piped("--to", *to, "-o", "-", cache=cache) == (0, plain.read_bytes())
     assert _piped("--to", *to, "-o", "/dev/stdout", cache=cache) == (0, plain.read_bytes())
     assert not (Path.cwd() / "-").exists()
+
+
+@pytest.mark.parametrize("to", [["jsonl"], ["anki"]])
+def test_a_reader_that_stops_reading_is_a_warning_not_a_failure(tmp_path: Path,
+                                                                to: list[str]) -> None:
+    """``-o - | head``: the reader closes the pipe before the end. The rest is dropped,
+    every diagnostic is still listed, and the run says so in one warning."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader gone before the first byte: every write is EPIPE
+    with open(write_end, "wb") as stdout:
+        done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                               "--to", *to, "-o", "-", "--no-cache"], stdout=stdout,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "-: warning: its reader stopped reading before the end" in done.stderr
+    assert "[output-closed]" in done.stderr and "[duplicate-text]" in done.stderr
+    assert "15 muscles converted" in done.stderr
+    assert "Broken pipe" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_reader_that_reads_everything_gets_no_warning(tmp_path: Path) -> None:
+    out = tmp_path / "fd"
+    read_end, write_end = os.pipe()
+    out.symlink_to(f"/proc/self/fd/{write_end}")
+    with open(read_end, "rb") as pipe:
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(pipe.read()))
+        reader.start()
+        with converter.atomic.atomic_file(out, "w", encoding="utf-8") as fh:
+            fh.write("x" * 200_000)
+        os.close(write_end)
+        reader.join(timeout=30)
+    assert got == [b"x" * 200_000]
+    assert not converter.atomic.reader_left(out)
 
 
 def test_standard_output_takes_neither_a_database_nor_a_directory(

@@ -222,6 +222,31 @@ def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
     assert api(corpus, out, cache_dir).parsed == COUNT + 2
 
 
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_a_changed_base_image_is_copied_again(tmp_path: Path, to: str) -> None:
+    """A local --base-image is read by the writer: editing, creating or deleting it
+    misses the run, though no input and no output changed."""
+    cache_dir, out, picture = tmp_path / "cache", tmp_path / "map", tmp_path / "body.png"
+    options = {"base_image": str(picture), "size": "1000x1000"}
+
+    def run() -> converter.run.RunResult:
+        return convert_sources([SAMPLES], get_format(to), out, jobs=1, cache_dir=cache_dir,
+                               options=options)
+
+    run()  # no such file yet: a relative link
+    assert not (out / "_base-image.png").exists()
+    picture.write_bytes(b"\x89PNG first")
+    assert not run().replayed
+    assert (out / "_base-image.png").read_bytes() == b"\x89PNG first"
+    assert run().replayed
+    picture.write_bytes(b"\x89PNG the second picture")
+    assert not run().replayed
+    assert (out / "_base-image.png").read_bytes() == b"\x89PNG the second picture"
+    picture.unlink()
+    assert not run().replayed
+    assert not (out / "_base-image.png").exists()
+
+
 def test_a_changed_or_deleted_output_is_written_again(corpus: Path, tmp_path: Path) -> None:
     cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
     api(corpus, out, cache_dir)

@@ -114,6 +114,17 @@ def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
     assert (tmp_path / "file").read_text() == "in the way\n"
 
 
+def test_a_relative_output_under_a_file_names_the_file_in_the_way(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("file").write_text("in the way\n")
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o",
+                                      "file/x.json", "--no-cache"])
+    assert result.exit_code == 1
+    assert f"file/x.json: error: cannot write here: File exists ({tmp_path / 'file'})" \
+        in result.stderr
+
+
 def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

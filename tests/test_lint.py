@@ -301,6 +301,15 @@ def test_empty_texts_are_warnings() -> None:
                             ("insertion.en", "empty-text", "warning")]
 
 
+def test_empty_function_texts_and_exercise_names_are_warnings_too() -> None:
+    functions = (Function(LocalizedText({"en": ""})),
+                 Function(LocalizedText({"en": "Flexes."}), LocalizedText({"da": "  "})))
+    found = check_muscle(muscle(functions=functions, exercises=("Squat", " ")), "m.md")
+    assert codes(found) == [("function[0].short.en", "empty-text", "warning"),
+                            ("function[1].extended.da", "empty-text", "warning"),
+                            ("exercises[1]", "empty-text", "warning")]
+
+
 @given(muscles())
 def test_generated_valid_muscles_pass(m: Muscle) -> None:
     assert [d for d in check_muscle(m, "x.md") if d.severity == "error"] == []

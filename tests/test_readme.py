@@ -1,9 +1,14 @@
-"""The README's Python examples run as written."""
+"""The README's examples run as written: its Python blocks, its `muscle-convert convert`
+lines and its SQLite queries."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +20,18 @@ from tests.conftest import ROOT, SAMPLES
 def python_blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+
+
+def convert_examples() -> list[str]:
+    """The ``muscle-convert convert`` lines of the README's ```sh blocks, continuation
+    lines joined, in order (the synopsis, with its ``SRC...``, left out)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"```sh\n(.*?)```", readme, re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("muscle-convert convert ") and "SRC..." not in line:
+                lines.append(line)
+    return lines
 
 
 def run_block(block: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
@@ -42,3 +59,32 @@ def test_the_api_example_does_what_its_comments_say(
     assert (tmp_path / "out" / "muscles.json").stat().st_size > 0
     assert "collection.anki2" in zipfile.ZipFile(tmp_path / "out" / "deck.apkg").namelist()
     assert capsys.readouterr().out.startswith("('da', '")
+
+
+def test_every_convert_example_runs(tmp_path: Path) -> None:
+    """Each ``muscle-convert convert`` example of the README, run by the shell in order in
+    a folder holding a copy of the samples, exits 0 (pipes included: pipefail)."""
+    examples = convert_examples()
+    assert len(examples) >= 15
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "muscle-convert"
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m converter "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": str(ROOT), "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+    for example in examples:
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", example], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{example}\n{done.stderr}"
+        assert "Traceback" not in done.stderr and " error: " not in done.stderr, example
+    with sqlite3.connect(tmp_path / "muscles.db") as db:  # the README's two queries
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        queries = re.findall(r'^sqlite3 muscles\.db "(.*?)"', readme, re.DOTALL | re.MULTILINE)
+        assert [sorted({row[0] for row in db.execute(q)}) for q in queries] == [
+            ["latissimus-dorsi", "rectus-femoris"], ["gastrocnemius", "soleus"]]
+    for made in ("out/muscles.json", "regenerated/soleus.md", "muscles.db",
+                 "out/package/datapackage.json", "out/md/soleus.md", "out/from-sheet.json",
+                 "build/map/map.svg", "build/site/index.html", "back.json"):
+        assert (tmp_path / made).stat().st_size > 0, made
