@@ -235,18 +235,25 @@ def test_title_with_script_is_stored_escaped(tmp_path: Path, collection: object)
     assert _read(out)[0] == [muscle]
 
 
-def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: object) -> None:
-    evil = '<img src=x onerror="alert(1)">'
+def _imported_with_every_text(slug: str, text: str, tmp_path: Path, collection: object
+                              ) -> tuple[Muscle, Path, object]:
+    """A muscle with ``text`` in every text field, written as a Danish deck and imported:
+    (the muscle, the deck, its note)."""
     muscle = _muscle(
-        "evil", f"T{evil}", latin=f"L{evil}", origin=LocalizedText({"da": f"O{evil}"}),
-        insertion=LocalizedText({"da": f"I{evil}"}),
-        functions=(Function(LocalizedText({"da": f"S{evil}"}),
-                            LocalizedText({"da": f"E{evil}"})),),
-        exercises=(f"X{evil}",), regions=(_region((0, 0), (10, 0), (0, 10)),))
-    out = tmp_path / "evil.apkg"
-    _write([muscle], out, {"evil": 1_700_000_000}, lang="da")
+        slug, f"T{text}", latin=f"L{text}", origin=LocalizedText({"da": f"O{text}"}),
+        insertion=LocalizedText({"da": f"I{text}"}),
+        functions=(Function(LocalizedText({"da": f"S{text}"}),
+                            LocalizedText({"da": f"E{text}"})),),
+        exercises=(f"X{text}",), regions=(_region((0, 0), (10, 0), (0, 10)),))
+    out = tmp_path / f"{slug}.apkg"
+    _write([muscle], out, {slug: 1_700_000_000}, lang="da")
     _import(collection, out)
-    note = _notes(collection)["evil"]
+    return muscle, out, _notes(collection)[slug]
+
+
+def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: object) -> None:
+    muscle, out, note = _imported_with_every_text(
+        "evil", '<img src=x onerror="alert(1)">', tmp_path, collection)
     for field in ("Name", "Latin", "Origin", "Insertion", "Functions", "Exercises"):
         assert "<img" not in note[field] and "&lt;img" in note[field], field
     for card_id in note.card_ids():
@@ -258,17 +265,9 @@ def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: o
 
 
 def test_media_tags_in_texts_are_shown_not_played(tmp_path: Path, collection: object) -> None:
-    tags = "[sound:calf.mp3] [latex]x^2[/latex] [anki:tts lang=da_DK]læg[/anki:tts]"
-    muscle = _muscle(
-        "tagged", f"T {tags}", latin=f"L {tags}", origin=LocalizedText({"da": f"O {tags}"}),
-        insertion=LocalizedText({"da": f"I {tags}"}),
-        functions=(Function(LocalizedText({"da": f"S {tags}"}),
-                            LocalizedText({"da": f"E {tags}"})),),
-        exercises=(f"X {tags}",), regions=(_region((0, 0), (10, 0), (0, 10)),))
-    out = tmp_path / "tagged.apkg"
-    _write([muscle], out, {"tagged": 1_700_000_000}, lang="da")
-    _import(collection, out)
-    note = _notes(collection)["tagged"]
+    muscle, out, note = _imported_with_every_text(
+        "tagged", " [sound:calf.mp3] [latex]x^2[/latex] [anki:tts lang=da_DK]læg[/anki:tts]",
+        tmp_path, collection)
     for card_id in note.card_ids():
         card = collection.get_card(card_id)
         assert card.question_av_tags() == [] and card.answer_av_tags() == []
