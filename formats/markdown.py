@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -237,8 +238,6 @@ class MarkdownFormat(Format):
 def _check_comments_kept(old: str, new: str, path: str) -> None:
     """Refuse (``fmt-would-drop-comment``, at the first such comment) when a comment of
     the front matter ``old`` is not in ``new``: fmt never loses what authors wrote."""
-    from collections import Counter
-
     from converter import yamlsafe
 
     left = Counter(text for _, _, text in yamlsafe.comments(new))
