@@ -7,9 +7,10 @@ back with :func:`loads`, which keeps decimals exact and the sign of ``-0``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,16 +196,38 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
                                          not_a_slug(front["slug"])))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
-        keys = extra if isinstance(extra, dict) else ()
+        keys = _Keys(extra if isinstance(extra, dict) else ())
         raise MuscleError([d._replace(field=prefix + _rename(d.field, keys))
                            for d in exc.diagnostics]) from None
     return muscle
 
 
-def _rename(field: str, extra: Any = ()) -> str:
+#: Where a step of a field path ends and the next begins.
+_STEP_END = re.compile(r"[.\[]")
+
+
+class _Keys:
+    """The keys of an object, to find which of them a field path starts with at the
+    cost of the path's own steps (not one comparison per key: an object may have
+    100,000 keys, and as many diagnostics)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = set(keys)
+        self.lengths = {len(key) for key in self.keys}
+
+    def leading(self, field: str) -> list[str]:
+        """The keys that ``field`` starts with as whole steps (the key itself, or the
+        key and then ``.`` or ``[``), longest first."""
+        found = [field] if field in self.keys else []
+        ends = [m.start() for m in _STEP_END.finditer(field) if m.start() in self.lengths]
+        found += (field[:end] for end in reversed(ends) if field[:end] in self.keys)
+        return found
+
+
+def _rename(field: str, extra: _Keys | None = None) -> str:
     """A front-matter field path as the canonical record names it: ``functions[0]``,
     ``regions[1]``, ``extra.<key>`` for one of the ``extra`` keys."""
-    if any(field == key or field.startswith((f"{key}.", f"{key}[")) for key in extra):
+    if extra is not None and extra.leading(field):
         return f"extra.{field}"
     for old, new in _RENAMED:
         if field.startswith(old):
@@ -245,8 +268,9 @@ class JsonPlaces:
     def __init__(self, text: str) -> None:
         self.text = text
         self._elements: dict[int, list[int]] = {}
-        self._objects: dict[int, list[tuple[str, int]]] = {}
-        self._counted = (0, 1)  # (offset, its line)
+        self._objects: dict[int, tuple[dict[str, int], _Keys]] = {}
+        self._counted = [0]  # offsets whose place is known, in order
+        self._lines = [(1, 0)]  # and their (line, offset of its start)
 
     def find(self, field: str) -> tuple[int, int] | None:
         """(line, column) of ``field``'s value (see the class), None if the text is not
@@ -279,10 +303,9 @@ class JsonPlaces:
                 found = self._walk(elements[int(index[1])],
                                    rest[index.end():].removeprefix("."), memo)
         elif text[at] == "{":
-            keys = [(len(key), i, key, value) for i, (key, value) in enumerate(self._members(at))
-                    if rest == key or rest.startswith((f"{key}.", f"{key}["))]
-            for _, _, key, value in sorted(keys, reverse=True):  # longest, then last
-                way = self._walk(value, rest[len(key):].removeprefix("."), memo)
+            members, keys = self._members(at)
+            for key in keys.leading(rest):  # longest first
+                way = self._walk(members[key], rest[len(key):].removeprefix("."), memo)
                 if way[1]:
                     found = way
                     break
@@ -308,28 +331,36 @@ class JsonPlaces:
                 at = self._space(at + 1) if self.text[at] == "," else at
         return found
 
-    def _members(self, at: int) -> list[tuple[str, int]]:
-        """(key, offset of its value) of the object at ``at`` (found once: the
-        document's own object holds all the records)."""
+    def _members(self, at: int) -> tuple[dict[str, int], _Keys]:
+        """Key -> offset of its value (the last one's, as ``json`` reads a key given
+        twice) of the object at ``at``, and its keys (found once: the document's own
+        object holds all the records)."""
         found = self._objects.get(at)
         if found is None:
-            found, text = self._objects.setdefault(at, []), self.text
+            members: dict[str, int] = {}
+            text, start = self.text, at
             at = self._space(at + 1)
             while text[at] != "}":
                 key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
                 at = self._space(self._space(at) + 1)  # past the colon
-                found.append((key, at))
+                members[key] = at
                 at = self._space(_SKIP(text, at)[1])
                 at = self._space(at + 1) if text[at] == "," else at
+            found = self._objects[start] = (members, _Keys(members))
         return found
 
     def _line_column(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of ``offset``, counting lines on from the last place
-        asked for (records are mostly asked for in order)."""
-        text = self.text
-        if offset < self._counted[0]:
-            self._counted = (0, 1)
-        counted, line = self._counted
-        line += text.count("\n", counted, offset)
-        self._counted = (offset, line)
-        return line, offset - text.rfind("\n", 0, offset)
+        """1-based (line, column) of ``offset``, counting on from the nearest place
+        before it asked for already (records are mostly asked for in order), never
+        from the start again: a document of one line or of 100,000 records with their
+        problems out of order costs one pass."""
+        text, i = self.text, bisect.bisect_right(self._counted, offset) - 1
+        counted, (line, start) = self._counted[i], self._lines[i]
+        newlines = text.count("\n", counted, offset)
+        if newlines:
+            line += newlines
+            start = text.rfind("\n", counted, offset) + 1
+        if i == len(self._counted) - 1:
+            self._counted.append(offset)
+            self._lines.append((line, start))
+        return line, offset - start + 1

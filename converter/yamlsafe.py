@@ -427,13 +427,15 @@ def comments(text: str) -> list[tuple[int, int, str]]:
                 start = text.find("\n", start, end) % (end + 1)
             starts.append(start)
             ends.append(end)
-    found, done = [], 0
+    found, done, counted, line = [], 0, 0, 0  # lines counted on: a comment a line
     for match in _COMMENT.finditer(text):
         at = match.start()
         scalar = bisect.bisect_right(starts, at) - 1
         if at >= done and (scalar < 0 or at >= ends[scalar]):
-            done = text.find("\n", at) % (len(text) + 1)
-            found.append((*_line_column(text, at), text[at:done].rstrip()))
+            line += text.count("\n", counted, at)
+            counted, done = at, text.find("\n", at) % (len(text) + 1)
+            column = at - (text.rfind("\n", 0, at) + 1)
+            found.append((line, column, text[at:done].rstrip()))
     return found
 
 

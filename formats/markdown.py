@@ -227,12 +227,29 @@ class MarkdownFormat(Format):
         fm, _ = split(text, path)
         if "#" not in fm:
             return render(muscle, data=data)
-        new = render(muscle, data=_keep_comments(_yaml().load(fm), _commented(data)))
+        new = _render_keeping_comments(muscle, data, fm, path)
         if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
             raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                         "its comments kept; the file is left as it is")
         _check_comments_kept(fm, split(new, path)[0], path)
         return new
+
+
+def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> str:
+    """The canonical text ``data`` of ``muscle`` with the comments of the front matter
+    ``fm``; ``fmt-cannot-keep-comments`` where ruamel's round-trip reader, stricter
+    than libyaml in places (a tab after a value), cannot read ``fm``."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        original = _yaml().load(fm)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise error(path, "fmt-cannot-keep-comments", "fmt's comment-keeping YAML reader "
+                    f"cannot read this front matter ({exc.problem}); the file is left as "
+                    "it is", line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None) from None
+    return render(muscle, data=_keep_comments(original, _commented(data)))
 
 
 def _check_comments_kept(old: str, new: str, path: str) -> None:
@@ -270,7 +287,7 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
         for key in canonical:
-            if key in original.ca.items:
+            if key in original.ca.items and _fits(original.ca.items[key], canonical[key]):
                 canonical.ca.items[key] = original.ca.items[key]
             if key in original:
                 canonical[key] = _keep_comments(original[key], canonical[key])
@@ -280,10 +297,21 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
         if original.ca.end:  # after the last item: a "- # note" item's comment is here
             canonical.ca.end = original.ca.end
         for i in range(min(len(original), len(canonical))):
-            if i in original.ca.items:
+            if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
                 canonical.ca.items[i] = original.ca.items[i]
             canonical[i] = _keep_comments(original[i], canonical[i])
     return canonical
+
+
+def _fits(comments: list[Any], value: Any) -> bool:
+    """Whether ruamel's comments of an item can go with its canonical ``value``: a block
+    scalar's header comment (``key: | # note``, held as text, not a token) only with a
+    block scalar; ruamel fails on it anywhere else (and fmt then refuses to drop it)."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    header = any(isinstance(part, list) and any(isinstance(c, str) for c in part)
+                 for part in comments)
+    return not header or isinstance(value, LiteralScalarString | FoldedScalarString)
 
 
 __all__ = ["SCHEMA_KEYS", "MarkdownFormat", "decode", "parse", "render", "split"]

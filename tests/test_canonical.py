@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -98,6 +99,31 @@ def test_json_places_finds_every_value_of_a_document(value: object, indent: int 
         assert found is not None, field
         start = _offset(places.text, *found)
         assert json.JSONDecoder().raw_decode(places.text, start)[0] == expected, field
+
+
+@given(_VALUES, st.sampled_from([None, 2]), st.randoms(use_true_random=False))
+def test_json_places_asked_in_any_order(value: object, indent: int | None,
+                                        order: random.Random) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    places, fresh = canonical.JsonPlaces(text), canonical.JsonPlaces(text)
+    fields = [field for field, _ in _paths(value)]
+    order.shuffle(fields)
+    for field in fields * 2:
+        assert places.find(field) == fresh.find(field) == canonical.JsonPlaces(text).find(
+            field), field
+
+
+def test_json_places_of_many_keys_and_one_line_cost_one_pass() -> None:
+    keys = [f"k{i}" for i in range(20_000)] + ["a.b", "a"]
+    text = json.dumps({"muscles": [{"extra": dict.fromkeys(keys, 1)}]})
+    columns, at = {}, len('{"muscles": [{"extra": {')
+    for key in keys:  # '"key": 1, ' each; a column is an offset + 1
+        columns[key] = at + len(key) + 5
+        at += len(key) + 7
+    places = canonical.JsonPlaces(text)
+    found = [places.find(f"muscles[0].extra.{key}") for key in reversed(keys)]
+    assert found == [(1, columns[key]) for key in reversed(keys)]
+    assert canonical._Keys(keys).leading("a.b.c") == ["a.b", "a"]
 
 
 def test_json_places_of_what_is_not_there_is_the_deepest_part_that_is() -> None:

@@ -194,6 +194,21 @@ def test_bigger_bombs_under_the_size_limit(tmp_path: Path) -> None:
                      "wide.md": "yaml-too-large", "long.md": "yaml-too-large"}
 
 
+def test_many_problems_in_one_json_line_do_not_hang(tmp_path: Path) -> None:
+    # 20,000 extra keys of one record, each a problem: each was placed by comparing
+    # the path with every key (and each column by a search back to the line's start).
+    keys = ", ".join(f'"k{i}": 1e999' for i in range(20_000))
+    path = _case(tmp_path, "wide.json", '{"muscles": [{"slug": "a", "title": "A", '
+                 f'"extra": {{{keys}}}}}]}}')
+    done = limited_run("validate", "-j", "1", "--format", "json", str(path))
+    assert done.returncode == 1, done.stderr.decode()
+    found = json.loads(done.stdout)
+    assert len(found) == 20_000
+    last = path.read_text(encoding="utf-8").rindex("1e999") + 1
+    assert (found[-1]["field"], found[-1]["line"], found[-1]["column"]) == (
+        "muscles[0].extra.k19999", 1, last)
+
+
 def test_huge_polygons_and_many_problems_do_not_hang(tmp_path: Path) -> None:
     # A comb: 150 000 points whose edges all span the diagram, simple, then the same
     # comb with one tooth pushed through its neighbour.
