@@ -7,7 +7,6 @@ back with :func:`loads`, which keeps decimals exact and the sign of ``-0``.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, LineStarts, MuscleError
 from .model import Muscle, thaw
 from .safety import MAX_DEPTH, load_json
 from .slug import is_slug, not_a_slug
@@ -269,8 +268,7 @@ class JsonPlaces:
         self.text = text
         self._elements: dict[int, list[int]] = {}
         self._objects: dict[int, tuple[dict[str, int], _Keys]] = {}
-        self._counted = [0]  # offsets whose place is known, in order
-        self._lines = [(1, 0)]  # and their (line, offset of its start)
+        self._lines: LineStarts | None = None  # made on the first place asked for
 
     def find(self, field: str) -> tuple[int, int] | None:
         """(line, column) of ``field``'s value (see the class), None if the text is not
@@ -350,17 +348,8 @@ class JsonPlaces:
         return found
 
     def _line_column(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of ``offset``, counting on from the nearest place
-        before it asked for already (records are mostly asked for in order), never
-        from the start again: a document of one line or of 100,000 records with their
-        problems out of order costs one pass."""
-        text, i = self.text, bisect.bisect_right(self._counted, offset) - 1
-        counted, (line, start) = self._counted[i], self._lines[i]
-        newlines = text.count("\n", counted, offset)
-        if newlines:
-            line += newlines
-            start = text.rfind("\n", counted, offset) + 1
-        if i == len(self._counted) - 1:
-            self._counted.append(offset)
-            self._lines.append((line, start))
-        return line, offset - start + 1
+        """1-based (line, column) of ``offset``."""
+        if self._lines is None:
+            self._lines = LineStarts(self.text)
+        line, column = self._lines.place(offset)
+        return line + 1, column + 1

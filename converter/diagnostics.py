@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import marshal
@@ -36,6 +37,24 @@ def printable(text: str) -> str:
     if text.isprintable():  # the usual case: none of them (all are unprintable to str)
         return text
     return _UNPRINTABLE.sub(_escape, text)
+
+
+class LineStarts:
+    """Where each ``\n`` line of a text starts: character positions -> 0-based (line,
+    column), any number of them, in any order, for one pass over the text."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(found.end() for found in _NEWLINE.finditer(text))]
+        self._length = len(text)
+
+    def place(self, index: int) -> tuple[int, int]:
+        """0-based (line, column) of the character at ``index`` (clamped to the text)."""
+        at = min(max(index, 0), self._length)
+        line = bisect.bisect_right(self._starts, at) - 1
+        return line, at - self._starts[line]
+
+
+_NEWLINE = re.compile("\n")
 
 
 class Diagnostic(NamedTuple):

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import yaml
 
 from converter import blockyaml
+from converter.diagnostics import LineStarts
 from converter.safety import MAX_DEPTH
 
 try:
@@ -220,8 +221,7 @@ def _has_other_breaks(text: str) -> bool:
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
     """0-based (line, column) of a character position in ``text``'s ``\n`` lines."""
-    at = min(max(index, 0), len(text))
-    return text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+    return LineStarts(text).place(index)
 
 
 def _placed(text: str, mark: Any) -> tuple[int, int]:
@@ -234,11 +234,11 @@ def _place_nodes(text: str, root: yaml.Node | None) -> yaml.Node | None:
     other line breaks in it)."""
     if root is None or not _has_other_breaks(text):
         return root
-    pending = [root]
+    pending, lines = [root], LineStarts(text)
     while pending:
         node = pending.pop()
         mark = node.start_mark  # (libyaml's marks are read-only)
-        node.start_mark = yaml.error.Mark(mark.name, mark.index, *_placed(text, mark),
+        node.start_mark = yaml.error.Mark(mark.name, mark.index, *lines.place(mark.index),
                                           None, None)
         if isinstance(node, yaml.MappingNode):
             pending += [part for pair in node.value for part in pair]
@@ -427,15 +427,13 @@ def comments(text: str) -> list[tuple[int, int, str]]:
                 start = text.find("\n", start, end) % (end + 1)
             starts.append(start)
             ends.append(end)
-    found, done, counted, line = [], 0, 0, 0  # lines counted on: a comment a line
+    found, done, lines = [], 0, LineStarts(text)
     for match in _COMMENT.finditer(text):
         at = match.start()
         scalar = bisect.bisect_right(starts, at) - 1
         if at >= done and (scalar < 0 or at >= ends[scalar]):
-            line += text.count("\n", counted, at)
-            counted, done = at, text.find("\n", at) % (len(text) + 1)
-            column = at - (text.rfind("\n", 0, at) + 1)
-            found.append((line, column, text[at:done].rstrip()))
+            done = text.find("\n", at) % (len(text) + 1)
+            found.append((*lines.place(at), text[at:done].rstrip()))
     return found
 
 
