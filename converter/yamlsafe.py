@@ -247,6 +247,38 @@ def _place_nodes(text: str, root: yaml.Node | None) -> yaml.Node | None:
     return root
 
 
+class _Scalars:
+    """Where the scalars of a YAML text are, as libyaml scans them (``styles``: only
+    those quoted so): whether a character position is inside one. A block scalar
+    starts after its header line, which may end in a comment. ``partial``: a text
+    libyaml cannot scan to the end is known up to the problem (:attr:`scanned`)."""
+
+    def __init__(self, text: str, styles: tuple[str, ...] | None = None,
+                 partial: bool = False) -> None:
+        self.starts: list[int] = []  # in order
+        self.ends: list[int] = []
+        self.scanned = len(text)
+        try:
+            for token in yaml.scan(text, Loader=_BaseLoader):
+                if isinstance(token, yaml.ScalarToken) and (styles is None
+                                                            or token.style in styles):
+                    start, end = token.start_mark.index, token.end_mark.index
+                    if token.style in ("|", ">"):
+                        start = text.find("\n", start, end) % (end + 1)
+                    self.starts.append(start)
+                    self.ends.append(end)
+        except yaml.YAMLError as exc:
+            if not partial:
+                raise
+            mark = getattr(exc, "problem_mark", None)
+            self.scanned = mark.index if mark else 0
+
+    def holds(self, at: int) -> bool:
+        """Whether the character at ``at`` is inside one of the scalars."""
+        i = bisect.bisect_right(self.starts, at) - 1
+        return i >= 0 and at < self.ends[i]
+
+
 _BREAK_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator"}
 
 
@@ -255,27 +287,15 @@ def _check_breaks(text: str) -> None:
     break, which editors do not show, so a comment or plain value would silently end
     there and the rest of the line be read as YAML (a commented-out ``latin:`` becomes a
     field). NEL, a control character, is folded to a space even inside quotes."""
-    starts: list[int] = []  # of the quoted values, in order
-    ends: list[int] = []
-    scanned = len(text)
-    try:
-        for token in yaml.scan(text, Loader=_BaseLoader):
-            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
-                starts.append(token.start_mark.index)
-                ends.append(token.end_mark.index)
-    except yaml.MarkedYAMLError as exc:  # the breaks before the problem are still known
-        scanned = exc.problem_mark.index if exc.problem_mark else 0
-    except yaml.YAMLError:
-        scanned = 0
+    quoted = _Scalars(text, styles=("'", '"'), partial=True)
     for found in _OTHER_BREAKS.finditer(text):
         at, char = found.start(), found.group()
         if char == "\x85":  # a control character, and folded to a space even in quotes
             raise _at(text, at, "U+0085 (next line) is a control character that YAML "
                       "reads as a line break: remove it")
-        if at >= scanned:
+        if at >= quoted.scanned:
             return
-        value = bisect.bisect_right(starts, at) - 1
-        if value < 0 or at >= ends[value]:
+        if not quoted.holds(at):
             raise _at(text, at, f"U+{ord(char):04X} ({_BREAK_NAMES[char]}) is a line break "
                       "to YAML that editors do not show; outside quotes it ends the line "
                       "here: remove it, or quote the text")
@@ -418,20 +438,11 @@ def comments(text: str) -> list[tuple[int, int, str]]:
     """Every comment in a YAML document as 0-based (line, column, text without trailing
     spaces), in order: each ``#`` outside the scalars libyaml scans (a block scalar's
     header line, which may end in a comment, is outside it)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for token in yaml.scan(text, Loader=_BaseLoader):
-        if isinstance(token, yaml.ScalarToken):
-            start, end = token.start_mark.index, token.end_mark.index
-            if token.style in ("|", ">"):
-                start = text.find("\n", start, end) % (end + 1)
-            starts.append(start)
-            ends.append(end)
+    scalars = _Scalars(text)
     found, done, lines = [], 0, LineStarts(text)
     for match in _COMMENT.finditer(text):
         at = match.start()
-        scalar = bisect.bisect_right(starts, at) - 1
-        if at >= done and (scalar < 0 or at >= ends[scalar]):
+        if at >= done and not scalars.holds(at):
             done = text.find("\n", at) % (len(text) + 1)
             found.append((*lines.place(at), text[at:done].rstrip()))
     return found
