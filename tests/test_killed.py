@@ -86,15 +86,25 @@ def _children(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
 
+@pytest.fixture(scope="module")
+def long_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus that takes seconds to read, so a signal sent while its workers run
+    lands before the run ends even on a loaded machine."""
+    root = tmp_path_factory.mktemp("interrupted") / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", "12000",
+                    "--seed", "5"], check=True, capture_output=True)
+    return root
+
+
 @pytest.mark.parametrize("args", [["convert", "--to", "json", "-o", "OUT", "--no-cache"],
                                   ["fmt", "--check"]], ids=["convert", "fmt"])
 def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
-        corpus: Path, tmp_path: Path, args: list[str]) -> None:
+        long_corpus: Path, tmp_path: Path, args: list[str]) -> None:
     """Ctrl-C signals the whole process group: the workers ignore it, the main process
     stops them and says "Aborted!" (no traceback from any process), and the output a
     run was writing never appears."""
     out = tmp_path / "m.json"
-    command = [sys.executable, "-m", "converter", args[0], str(corpus), "--jobs", "2",
+    command = [sys.executable, "-m", "converter", args[0], str(long_corpus), "--jobs", "2",
                *[str(out) if a == "OUT" else a for a in args[1:]]]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
