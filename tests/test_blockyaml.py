@@ -183,7 +183,7 @@ def test_generated_documents_mostly_take_the_fast_path() -> None:
     """The equality tests above say something only if the fast path answers often."""
     answered = []
 
-    @settings(max_examples=300, database=None)
+    @settings(max_examples=300, database=None, derandomize=True)
     @given(block_yaml())
     def count(text: str) -> None:
         answered.append(agrees(text))
