@@ -42,6 +42,8 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
 _WIDTH = 4096  # no folding: one line per value, as authors write it
+#: Passes fmt makes at most for a layout with comments to settle.
+_PASSES = 3
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
 
@@ -218,21 +220,50 @@ class MarkdownFormat(Format):
         return _locate(fm, field)
 
     def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
-        """The file in canonical layout, keeping its YAML comments."""
+        """The file in canonical layout, keeping its YAML comments: a layout that fmt
+        leaves as it is when run again (ruamel.yaml may place a moved comment anew on a
+        second look, so a changed file with comments is formatted until it settles)."""
         text = decode(raw, path)
-        muscle = parse(text, path, Path(path).stem, ctx.default_lang)
-        data: Any = _literal_blocks(front_matter_from_muscle(muscle, ctx.default_lang))
-        if muscle.slug != slugify(Path(path).stem):
-            data = {"slug": muscle.slug, **data}
-        fm, _ = split(text, path)
-        if "#" not in fm:
-            return render(muscle, data=data)
-        new = _render_keeping_comments(muscle, data, fm, path)
-        if parse(new, path, Path(path).stem, ctx.default_lang) != muscle:
-            raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
-                        "its comments kept; the file is left as it is")
-        _check_comments_kept(fm, split(new, path)[0], path)
+        new = _reformat(text, path, ctx.default_lang)
+        passes = 1
+        while new != text and "#" in split(new, path)[0]:
+            try:
+                text, new = new, _reformat(new, path, ctx.default_lang)
+            except MuscleError as exc:
+                raise _unsettled(raw, path, exc.diagnostics[0].message) from None
+            passes += 1
+            if passes > _PASSES and new != text:
+                raise _unsettled(raw, path, "the comments move on every pass")
         return new
+
+
+def _reformat(text: str, path: str, default_lang: str) -> str:
+    """One pass of :meth:`MarkdownFormat.reformat`."""
+    muscle = parse(text, path, Path(path).stem, default_lang)
+    data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
+    if muscle.slug != slugify(Path(path).stem):
+        data = {"slug": muscle.slug, **data}
+    fm, _ = split(text, path)
+    if "#" not in fm:
+        return render(muscle, data=data)
+    new = _render_keeping_comments(muscle, data, fm, path)
+    if parse(new, path, Path(path).stem, default_lang) != muscle:
+        raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
+                    "its comments kept; the file is left as it is")
+    _check_comments_kept(fm, split(new, path)[0], path)
+    return new
+
+
+def _unsettled(raw: bytes, path: str, why: str) -> MuscleError:
+    """``fmt-unsettled``, at the file's first comment that ``why`` quotes (else its
+    first comment): its layout with comments kept would not be kept by the next fmt."""
+    from converter import yamlsafe
+
+    found = list(yamlsafe.comments(split(decode(raw, path), path)[0]))
+    line, column, _ = next((c for c in found if repr(c[2]) in why), found[0])
+    return error(path, "fmt-unsettled", "fmt cannot give this file's comments a place "
+                 f"that a second fmt keeps ({why}); the file is left as it is",
+                 line=line + 1, column=column + 1)
 
 
 def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> str:
@@ -286,6 +317,8 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
     if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
+        if original.ca.end:  # after the last entry (of a null value, "key:" with no value)
+            canonical.ca.end = original.ca.end
         for key in canonical:
             if key in original.ca.items and _fits(original.ca.items[key], canonical[key]):
                 canonical.ca.items[key] = original.ca.items[key]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import converter
 from converter.cli import cli
@@ -303,6 +304,115 @@ def test_fmt_refuses_what_its_comment_keeping_reader_cannot_hold(
     assert result.exit_code == 1
     assert f"m.md:{line}:{column}: error:" in result.stderr
     assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("front, settled", [
+    # A comment on a flow map item: ruamel puts it on the item's dash line, then, on a
+    # second look, above the item.
+    ("function:\n  - {short: {da: x}} # c0\n  - short: {da: y}\n",
+     "function:\n                     # c0\n  - short:\n      da: x\n  - short:\n"
+     "      da: y\n"),
+    # A comment after a null value the layout moves last: it follows the bare "group:".
+    ("group: null\n# below\norigin:\n  da: x\n", "origin:\n  da: x\ngroup:\n# below\n"),
+])
+def test_fmt_settles_where_a_second_fmt_keeps_the_layout(tmp_path: Path, front: str,
+                                                          settled: str) -> None:
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\n{front}---\n", encoding="utf-8")
+    assert _fmt_cli(str(src)).exit_code == 0
+    assert src.read_text(encoding="utf-8") == f"---\ntitle: M\n{settled}---\n"
+    result = _fmt_cli("--check", str(src))
+    assert result.exit_code == 0 and "0 changed, 1 unchanged" in result.output
+
+
+def test_fmt_refuses_a_layout_that_never_settles(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    passes = iter(range(100))
+
+    def moving(muscle: object, data: dict, fm: str, path: str) -> str:
+        return f"---\ntitle: M{'  ' * next(passes)} # note\n---\n"
+
+    monkeypatch.setattr(markdown, "_render_keeping_comments", moving)
+    monkeypatch.setattr(markdown, "_check_comments_kept", lambda *_: None)
+    src = tmp_path / "m.md"
+    src.write_text("---\n# note\ntitle: M\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (2, 1, "fmt-unsettled")
+    assert "move on every pass" in diagnostic.message
+
+
+def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    real = markdown._check_comments_kept
+    checks = iter([lambda *_: None, real])  # the first pass lets its comment go missing
+    monkeypatch.setattr(markdown, "_check_comments_kept", lambda *a: next(checks)(*a))
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M\nlatin: L # first\nimage: a.png  # second\n---\n",
+                   encoding="utf-8")
+    real_render = markdown._render_keeping_comments
+    monkeypatch.setattr(markdown, "_render_keeping_comments",
+                        lambda *a: real_render(*a).replace(" # second", "").replace(
+                            "latin: L", "latin: L  # second"))
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (3, 10, "fmt-unsettled")
+
+
+_COMMENTS = st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=6)
+
+
+def _shuffled(text: str, order: list[int]) -> list[str]:
+    """The lines of a written file with its front matter's top-level entries in another
+    ``order`` (a permutation of some length) and nulls written ``null``."""
+    lines = text.split("\n")
+    end = lines.index("---", 1)
+    entries: list[list[str]] = []
+    for line in lines[1:end]:
+        if line[:1] not in (" ", "-") or not entries:
+            entries.append([])
+        entries[-1].append(line)
+    entries = [[f"{e[0]} null"] if len(e) == 1 and e[0].endswith(":") else e for e in entries]
+    ranked = sorted(range(len(entries)), key=lambda i: order[i % len(order)] * 100 + i)
+    return ["---", *(line for i in ranked for line in entries[i]), *lines[end:]]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(muscles(), st.permutations(range(8)), _COMMENTS)
+def test_fmt_output_is_settled_for_commented_files(tmp_path_factory: pytest.TempPathFactory,
+                                                   muscle, order, comments) -> None:
+    """A written file with its entries reordered and comments put in at random (at line
+    ends, or on lines of their own): fmt refuses it, or writes a layout that a second
+    fmt leaves alone."""
+    lines = _shuffled(render(muscle), order)
+    end = lines.index("---", 1)
+    for n, (at, own_line) in enumerate(comments):
+        row = 1 + at % (end - 1) if end > 1 else 1
+        if own_line:
+            lines.insert(row, f"# c{n}")
+            end += 1
+        else:
+            lines[row] += f"  # c{n}"
+    text = "\n".join(lines)
+    try:
+        commented = parse(text, "m.md", muscle.slug, "en")
+    except MuscleError:
+        commented = None
+    assume(commented == muscle)  # not a comment inside a block of text
+    src = tmp_path_factory.mktemp("fmt") / f"{muscle.slug}.md"
+    src.write_text(text, encoding="utf-8")
+    try:
+        once = _fmt(src)
+    except MuscleError as exc:
+        assert {d.code for d in exc.diagnostics} <= {
+            "fmt-would-drop-comment", "fmt-would-change", "fmt-cannot-keep-comments",
+            "fmt-unsettled"}
+        return
+    assert parse(once, "m.md", muscle.slug, "en") == muscle
+    src.write_text(once, encoding="utf-8")
+    assert _fmt(src) == once
 
 
 def test_fmt_keeps_a_block_header_comment_on_a_block(tmp_path: Path) -> None:

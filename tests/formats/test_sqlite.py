@@ -326,6 +326,19 @@ def test_writing_into_an_empty_sqlite_file(sample_muscles: list[Muscle], db: Pat
     assert converter.read(other) == by_slug(sample_muscles)
 
 
+def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
+    problems: list[Diagnostic] = []
+    muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
+    again = [replace(muscles[1], title="Later"), replace(muscles[-1], title="Later")]
+    summary = get_format("sqlite").write([*muscles, *again], db,
+                                         WriteContext(report=problems.append))
+    assert summary == f"{db}: {counts(len(muscles), 0, 0, 0)}"
+    assert [(p.code, p.message) for p in problems] == [
+        ("duplicate-slug", f"slug {m.slug!r} is given twice; the first is kept")
+        for m in again]
+    assert converter.read(db) == by_slug(muscles)
+
+
 def test_duplicate_slugs_keep_the_first(sample_muscles: list[Muscle], db: Path) -> None:
     problems: list[Diagnostic] = []
     first = sample_muscles[0]
