@@ -52,7 +52,15 @@ from .lint import (
     record_label,
 )
 from .model import Muscle
-from .registry import Format, ReadContext, Source, all_formats, detect_format, get_format
+from .registry import (
+    Format,
+    ReadContext,
+    Source,
+    all_formats,
+    detect_format,
+    get_format,
+    read_at_most,
+)
 from .scratch import Sources, decode, encode
 
 CHUNK = 64
@@ -382,8 +390,7 @@ def _read_one(item: _Item) -> _Read:
         if cacheable:
             recorded, seen = time.time_ns(), stamp(path)
             if seen[0] <= min(max_bytes, 1 << 20):  # read once: hashed, then parsed
-                with open(path, "rb") as fh:
-                    ahead = fh.read(max_bytes + 1)  # grown since: refused as too large
+                ahead = read_at_most(path, seen[0], max_bytes)  # grown: refused as too large
                 content = content_digest(ahead)
                 ctx.read_ahead[str(file)] = ahead
             else:

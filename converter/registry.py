@@ -87,8 +87,7 @@ class ReadContext:
                                              "socket)"))
             data = b""
             if st.st_size <= self.max_bytes:
-                with open(path, "rb") as fh:
-                    data = fh.read(self.max_bytes + 1)  # a file may grow after its stat
+                data = read_at_most(path, st.st_size, self.max_bytes)
             if max(st.st_size, len(data)) > self.max_bytes:
                 raise MuscleError(Diagnostic(name, None, None, "", "file-too-large",
                                              f"is {max(st.st_size, len(data))} bytes, over "
@@ -97,6 +96,18 @@ class ReadContext:
         except OSError as exc:
             raise MuscleError(Diagnostic(name, None, None, "", "unreadable",
                                          exc.strerror or str(exc))) from None
+
+
+def read_at_most(path: str | Path, size: int, limit: int) -> bytes:
+    """The bytes of the file at ``path``, ``limit`` + 1 at most (one more than the limit
+    tells a file over it), reading ``size`` (what stat said) + 1 first: a file that grew
+    since its stat is read on. (``read(limit + 1)`` would allocate the whole limit,
+    megabytes, for every small file.)"""
+    with open(path, "rb") as fh:
+        data = fh.read(min(size, limit) + 1)
+        if size < len(data) <= limit:
+            data += fh.read(limit + 1 - len(data))
+    return data
 
 
 @dataclass

@@ -115,3 +115,22 @@ def test_which_writers_update_their_output_in_place() -> None:
     updating = {f.name for f in registry.all_formats() if f.can_update}
     assert updating == {"json", "jsonl", "sqlite"}
     assert not _Lines().can_update  # a record writer writes everything unless it says
+
+
+@pytest.mark.parametrize("stat_size, actual, limit", [
+    (5, 5, 10),     # as stat saw it
+    (5, 8, 10),     # grew since its stat, under the limit
+    (5, 30, 10),    # grew past the limit: one byte over tells it
+    (5, 11, 10),
+    (8, 3, 10),     # shrank
+    (20, 20, 10),   # over the limit already
+    (0, 0, 10),
+    (10, 10, 10),
+])
+def test_read_at_most_reads_what_one_large_read_would(tmp_path: Path, stat_size: int,
+                                                      actual: int, limit: int) -> None:
+    path = tmp_path / "m.md"
+    path.write_bytes(bytes(range(65, 65 + actual)))
+    with open(path, "rb") as fh:
+        expected = fh.read(limit + 1)
+    assert registry.read_at_most(path, stat_size, limit) == expected
