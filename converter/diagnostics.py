@@ -30,6 +30,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+#: A lone surrogate: what Python makes of a file name's bytes that are not UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """A lone surrogate as a JSON escape (``\\udcff``): the JSON stays UTF-8, and
+    ``os.fsencode`` of the string it reads back gives the name's bytes again."""
+    return f"\\u{ord(match.group()):04x}"
+
+
 def printable(text: str) -> str:
     """``text`` (a path, a field, a message) safe to print on one line: control and
     other invisible characters written as Python escapes (``\\n``, ``\\x1b``,
@@ -118,7 +128,8 @@ def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:
     """Render diagnostics as text lines for people or a JSON array for machines."""
     items = sorted(diagnostics, key=lambda d: (d.path, d.line or 0, d.column or 0, d.code))
     if fmt == "json":
-        return json.dumps([d.as_dict() for d in items], ensure_ascii=False, indent=2)
+        text = json.dumps([d.as_dict() for d in items], ensure_ascii=False, indent=2)
+        return _SURROGATE.sub(_json_escape, text)
     return "\n".join(str(d) for d in items)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -183,6 +184,21 @@ def test_fmt_lists_a_file_name_with_control_characters_on_one_line(tmp_path: Pat
     result = run("fmt", "--check", str(tmp_path))
     assert result.exit_code == 1
     assert result.stdout == f"would reformat {tmp_path}/g\\nx\\x1b[2J.md\n"
+
+
+def test_validate_json_names_a_file_name_that_is_not_utf8_in_valid_utf8(tmp_path: Path
+                                                                         ) -> None:
+    """The name's odd byte is a JSON escape of its lone surrogate: the output is UTF-8,
+    and ``os.fsencode`` of the path read back is the file's name."""
+    name = os.fsencode(tmp_path) + b"/bad\xffname.md"
+    with open(name, "wb") as fh:
+        fh.write(b"---\ntitle: X\ncoords: 5\n---\n")
+    done = subprocess.run([sys.executable, "-m", "converter", "validate", str(tmp_path),
+                           "--format", "json", "--no-cache"], capture_output=True, cwd=ROOT)
+    assert done.returncode == 1
+    (found,) = json.loads(done.stdout.decode("utf-8"))
+    assert os.fsencode(found["path"]) == name and found["code"] == "wrong-type"
+    assert b"\\udcff" in done.stdout
 
 
 def test_jobs_do_not_change_output(tmp_path: Path) -> None:
