@@ -44,6 +44,9 @@ _BARE_LF = re.compile(r"(?<!\r)\n")
 _WIDTH = 4096  # no folding: one line per value, as authors write it
 #: Passes fmt makes at most for a layout with comments to settle.
 _PASSES = 3
+#: Comments fmt keeps in one file at most (ruamel.yaml joins a run of comment lines by
+#: adding each to the text of those before it: 80,000 lines take 4 s, 1,000,000 minutes).
+MAX_COMMENTS = 10_000
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
 
@@ -246,11 +249,20 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     fm, _ = split(text, path)
     if "#" not in fm:
         return render(muscle, data=data)
+    from converter import yamlsafe
+
+    found = yamlsafe.comments(fm)
+    if len(found) > MAX_COMMENTS:
+        line, column, _ = found[MAX_COMMENTS]
+        raise error(path, "fmt-too-many-comments", f"has {len(found)} comments; fmt keeps "
+                    f"{MAX_COMMENTS} at most (the time its comment-keeping reader takes "
+                    "grows with the square of a run of comment lines); the file is left as "
+                    "it is", line=line + 1, column=column + 1)
     new = _render_keeping_comments(muscle, data, fm, path)
     if parse(new, path, Path(path).stem, default_lang) != muscle:
         raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                     "its comments kept; the file is left as it is")
-    _check_comments_kept(fm, split(new, path)[0], path)
+    _check_comments_kept(found, split(new, path)[0], path)
     return new
 
 
@@ -283,13 +295,14 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
     return render(muscle, data=_keep_comments(original, _commented(data)))
 
 
-def _check_comments_kept(old: str, new: str, path: str) -> None:
+def _check_comments_kept(old: list[tuple[int, int, str]], new: str, path: str) -> None:
     """Refuse (``fmt-would-drop-comment``, at the first such comment) when a comment of
-    the front matter ``old`` is not in ``new``: fmt never loses what authors wrote."""
+    the old front matter (``old``: its comments) is not in ``new``: fmt never loses what
+    authors wrote."""
     from converter import yamlsafe
 
     left = Counter(text for _, _, text in yamlsafe.comments(new))
-    for line, column, text in yamlsafe.comments(old):
+    for line, column, text in old:
         if left[text] == 0:
             raise error(path, "fmt-would-drop-comment",
                         f"fmt has no place for the comment {text!r} in the canonical "

@@ -361,6 +361,24 @@ def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (3, 10, "fmt-unsettled")
 
 
+def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markdown, "MAX_COMMENTS", 3)
+    src = tmp_path / "m.md"
+    src.write_text("---\nlatin: L  # one\n# two\ntitle: M\n# three\n  # four\n---\n",
+                   encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        6, 3, "fmt-too-many-comments")
+    assert diagnostic.message.startswith("has 4 comments; fmt keeps 3 at most")
+    assert src.read_bytes() == before
+    src.write_text("---\nlatin: L  # one\n# two\ntitle: M\n# three\n---\n", encoding="utf-8")
+    assert _fmt(src) == "---\ntitle: M\n# three\nlatin: L  # one\n# two\n---\n"
+
+
 _COMMENTS = st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=6)
 
 
