@@ -42,7 +42,8 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
 _WIDTH = 4096  # no folding: one line per value, as authors write it
-#: Passes fmt makes at most for a layout with comments to settle.
+#: Passes fmt makes at most after the first, for a layout with comments to settle (each
+#: one tells whether the layout before it is kept).
 _PASSES = 3
 #: Comments fmt keeps in one file at most (ruamel.yaml joins a run of comment lines by
 #: adding each to the text of those before it: 80,000 lines take 4 s, 1,000,000 minutes).
@@ -228,16 +229,16 @@ class MarkdownFormat(Format):
         second look, so a changed file with comments is formatted until it settles)."""
         text = decode(raw, path)
         new = _reformat(text, path, ctx.default_lang)
-        passes = 1
-        while new != text and "#" in split(new, path)[0]:
+        for _ in range(_PASSES):
+            if new == text or "#" not in split(new, path)[0]:
+                return new
             try:
                 text, new = new, _reformat(new, path, ctx.default_lang)
             except MuscleError as exc:
                 raise _unsettled(raw, path, exc.diagnostics[0].message) from None
-            passes += 1
-            if passes > _PASSES and new != text:
-                raise _unsettled(raw, path, "the comments move on every pass")
-        return new
+        if new == text:
+            return new
+        raise _unsettled(raw, path, "the comments move on every pass")
 
 
 def _reformat(text: str, path: str, default_lang: str) -> str:
@@ -271,8 +272,9 @@ def _unsettled(raw: bytes, path: str, why: str) -> MuscleError:
     first comment): its layout with comments kept would not be kept by the next fmt."""
     from converter import yamlsafe
 
-    found = list(yamlsafe.comments(split(decode(raw, path), path)[0]))
-    line, column, _ = next((c for c in found if repr(c[2]) in why), found[0])
+    found = yamlsafe.comments(split(decode(raw, path), path)[0])
+    line, column, _ = next((c for c in found if repr(c[2]) in why),
+                           found[0] if found else (0, 0, ""))
     return error(path, "fmt-unsettled", "fmt cannot give this file's comments a place "
                  f"that a second fmt keeps ({why}); the file is left as it is",
                  line=line + 1, column=column + 1)
