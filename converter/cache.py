@@ -25,6 +25,10 @@ One SQLite file in the cache directory (:func:`default_directory`) holds these t
   muscle's fingerprint and groups) and said (its diagnostics, tagged), so that a run
   where a few muscles changed lints only what they touch (``converter.relint``).
 
+Every blob is stored behind the CRC-32 of what follows (:func:`seal`): a damaged one
+(SQLite checks its pages' structure, not what a blob holds) is a miss, never a wrong
+muscle, record or diagnostic.
+
 The cache only ever saves time: any change of input, option, output or code misses it,
 and a cache that cannot be used (unreadable, another user's, locked too long) is
 ignored. Deleting the directory is always safe.
@@ -52,7 +56,7 @@ KEEP_DAYS = 30
 _FLUSH = 500
 #: Inputs per chunk of a recorded run (see ``runs`` above).
 RUN_CHUNK = 256
-_FILE = "cache-v6.sqlite"
+_FILE = "cache-v7.sqlite"
 # Small columns first: SQLite reads a row's columns in order, so queries and the daily
 # sweep that need only them never read the blobs (kept in overflow pages).
 _SCHEMA = (
@@ -114,6 +118,31 @@ _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, Ty
                ValueError, IndexError)
 
 Stamp = tuple[int, int, int]  # (size, mtime, ctime in ns)
+
+
+class Damaged(ValueError):
+    """A blob the cache gave back is not what was stored."""
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` as the cache stores it: behind its CRC-32 (4 bytes, big-endian)."""
+    return zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def unseal(blob: bytes) -> memoryview:
+    """What :func:`seal` stored in ``blob`` (a view, not a copy); :class:`Damaged`
+    when it does not match its CRC-32."""
+    view = memoryview(blob)[4:]
+    if len(blob) < 4 or zlib.crc32(view) != int.from_bytes(blob[:4], "big"):
+        raise Damaged("damaged cache entry")
+    return view
+
+
+def _sealed_prints(ledger: int, rows: Iterable[tuple[int, str, bytes, bytes]]
+                   ) -> list[tuple[int, int, str, bytes, bytes]]:
+    """Rows of ``ledger_prints``: (owner, path, groups, fingerprint) of ``ledger``."""
+    return [(ledger, owner, path, seal(groups), seal(print_))
+            for owner, path, groups, print_ in rows]
 
 
 class ChunkDigests:
@@ -328,10 +357,11 @@ class Cache:
             return {}
         for path, result, muscle_blob, records, used, content in rows:
             try:
-                found[path] = (pickle.loads(result),
-                               None if muscle_blob is None else pickle.loads(muscle_blob),
-                               None if records is None else pickle.loads(records), content)
-            except _BAD_PICKLE:
+                found[path] = (pickle.loads(unseal(result)),
+                               None if muscle_blob is None else pickle.loads(unseal(muscle_blob)),
+                               None if records is None else pickle.loads(unseal(records)),
+                               content)
+            except _BAD_PICKLE:  # (Damaged is a ValueError)
                 continue
             if records is not None and used < self._today:
                 self._record_uses.append((self._today, record_key, path))
@@ -343,10 +373,10 @@ class Cache:
         """Record a pickled ``result`` and ``muscles`` (and ``records`` as (record key,
         pickle)) for the content with ``seen`` stamp and ``content`` hash; ``recorded``
         is when the stamp was taken (ns)."""
-        self._pending.append((read_key, path, *seen, recorded, content, result, muscles,
-                              self._today))
+        self._pending.append((read_key, path, *seen, recorded, content, seal(result),
+                              seal(muscles), self._today))
         if records is not None:
-            self._pending_records.append((records[0], path, content, records[1],
+            self._pending_records.append((records[0], path, content, seal(records[1]),
                                           self._today))
         if len(self._pending) >= _FLUSH:
             self.flush()
@@ -355,7 +385,8 @@ class Cache:
                       ) -> None:
         """Record pickled ``records`` made of the file's content with sha256 ``content``
         (as :meth:`results` gave it)."""
-        self._pending_records.append((record_key, path, content, records, self._today))
+        self._pending_records.append((record_key, path, content, seal(records),
+                                      self._today))
         if len(self._pending_records) >= _FLUSH:
             self.flush()
 
@@ -377,7 +408,7 @@ class Cache:
         ``run_key``, or None."""
         try:
             row = self._conn.execute(_REPLAY, (run_key,)).fetchone()
-            return None if row is None else (row[0], row[1], pickle.loads(row[2]))
+            return None if row is None else (row[0], row[1], pickle.loads(unseal(row[2])))
         except (sqlite3.Error, *_BAD_PICKLE):
             return None
 
@@ -402,7 +433,7 @@ class Cache:
                parts: Iterable[bytes] = ()) -> None:
         """Record a finished run: ``result`` pickled, ``parts`` as they come (only one
         of them is in memory at a time)."""
-        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with contextlib.suppress(sqlite3.Error), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
             self._conn.execute(_FORGET_PARTS, (run_key,))
@@ -412,7 +443,7 @@ class Cache:
 
     def rerecord(self, run_key: str, inputs: str, output: str, result: Any) -> None:
         """Record a run whose parts are those of the last run under ``run_key``."""
-        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with contextlib.suppress(sqlite3.Error), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
             self._conn.execute("UPDATE run_parts SET used = ? WHERE key = ?",
@@ -423,7 +454,7 @@ class Cache:
     def store_prints(self, ledger: int, rows: list[tuple[int, str, bytes, bytes]]) -> None:
         """Record (owner, path, groups, fingerprint) rows of a ledger being written."""
         with contextlib.suppress(sqlite3.Error), self._transaction():
-            self._conn.executemany(_STORE_PRINTS, [(ledger, *row) for row in rows])
+            self._conn.executemany(_STORE_PRINTS, _sealed_prints(ledger, rows))
 
     def store_said(self, ledger: int, seq: int, tags: bytes, part: bytes) -> None:
         """Record part ``seq`` of a ledger's diagnostics and their tags (not yet in its
@@ -437,33 +468,35 @@ class Cache:
         """Make ``header`` (naming parts from ``first`` on) and ``prints`` the ledger's,
         and drop its parts before ``first``: all at once or not at all."""
         with contextlib.suppress(sqlite3.Error), self._transaction():
-            self._conn.executemany(_STORE_PRINTS, [(ledger, *row) for row in prints])
+            self._conn.executemany(_STORE_PRINTS, _sealed_prints(ledger, prints))
             self._conn.execute("INSERT OR REPLACE INTO ledgers VALUES (?, ?, ?)",
-                               (ledger, self._today, header))
+                               (ledger, self._today, seal(header)))
             self._conn.execute("DELETE FROM ledger_said WHERE id = ? AND seq < ?",
                                (ledger, first))
 
     def ledger(self, ledger: int) -> bytes | None:
-        """A ledger's header (None when it was never committed)."""
+        """A ledger's header (None when it was never committed, or is damaged)."""
         try:
             row = self._conn.execute("SELECT header FROM ledgers WHERE id = ?",
                                      (ledger,)).fetchone()
             self._conn.execute("UPDATE ledgers SET used = ? WHERE id = ?", (self._today, ledger))
-        except sqlite3.Error:
+            return None if row is None else bytes(unseal(row[0]))
+        except (sqlite3.Error, Damaged):
             return None
-        return None if row is None else row[0]
 
-    def ledger_groups(self, ledger: int) -> Iterator[tuple[int, bytes]]:
+    def ledger_groups(self, ledger: int) -> Iterator[tuple[int, memoryview]]:
         """(owner, groups) of every muscle of a ledger, in order (fewer on a database
-        error)."""
-        with contextlib.suppress(sqlite3.Error):
-            yield from self._conn.execute(
-                "SELECT owner, groups FROM ledger_prints WHERE id = ? ORDER BY owner",
-                (ledger,))
+        error or a damaged entry: the ledger is then not whole)."""
+        with contextlib.suppress(sqlite3.Error, Damaged):
+            for owner, groups in self._conn.execute(
+                    "SELECT owner, groups FROM ledger_prints WHERE id = ? ORDER BY owner",
+                    (ledger,)):
+                yield owner, unseal(groups)
 
     def ledger_prints(self, ledger: int, owners: Iterable[int]
-                      ) -> dict[int, tuple[str, bytes]]:
-        """owner -> (path, fingerprint) of the ``owners`` a ledger has."""
+                      ) -> dict[int, tuple[str, memoryview]]:
+        """owner -> (path, fingerprint) of the ``owners`` a ledger has (and whose
+        entries are not damaged)."""
         owners, found = list(owners), {}
         with contextlib.suppress(sqlite3.Error):
             for start in range(0, len(owners), BATCH):
@@ -471,7 +504,8 @@ class Cache:
                 for owner, path, print_ in self._conn.execute(
                         "SELECT owner, path, print FROM ledger_prints WHERE id = ? AND owner"
                         f" IN ({', '.join('?' * len(chunk))})", (ledger, *chunk)):
-                    found[owner] = (path, print_)
+                    with contextlib.suppress(Damaged):
+                        found[owner] = (path, unseal(print_))
         return found
 
     def ledger_said(self, ledger: int, first: int, count: int

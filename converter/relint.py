@@ -165,7 +165,7 @@ class _Scan:
         return sorted(found)
 
 
-def _scan(rows: Iterator[tuple[int, bytes]], old: Changed, touched: Changed,
+def _scan(rows: Iterator[tuple[int, bytes | memoryview]], old: Changed, touched: Changed,
           texts: set[int | str], exercises: set[str]) -> _Scan | None:
     """Find the muscles that share a text or exercise name with a touched muscle.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import sqlite3
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import converter
 import converter.cache
@@ -596,19 +599,87 @@ def test_a_full_run_replaces_the_ledger_of_the_last(corpus: Path, tmp_path: Path
     assert _ledgers(cache_dir) == (1, muscles, parts)
 
 
+@pytest.mark.parametrize("damaged", ["part", "groups", "print"])
 def test_a_damaged_ledger_lints_the_whole_corpus(corpus: Path, tmp_path: Path,
                                                  small_chunks: list[int],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 damaged: str) -> None:
     monkeypatch.setattr(converter.relint, "_PART", 10)  # parts the edit does not reach
     cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
     api(corpus, out, cache_dir)
-    with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
-        db.execute("UPDATE ledger_said SET part = zeroblob(40)"  # a part no edit reaches
-                   " WHERE seq = (SELECT max(seq) FROM ledger_said)")
-    _text(sorted(corpus.glob("*.md")))
+    files = sorted(corpus.glob("*.md"))
+    if damaged == "part":
+        with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
+            db.execute("UPDATE ledger_said SET part = zeroblob(40)"  # a part no edit reaches
+                       " WHERE seq = (SELECT max(seq) FROM ledger_said)")
+    else:  # the fingerprint (or groups) of the muscle _text edits
+        skipped = files.index(corpus / "broken.md") < 50  # a file with no muscle before it
+        _damage(cache_dir, "ledger_prints", damaged, f"WHERE owner = {50 - skipped}")
+    _text(files)
     small_chunks.clear()
     result = api(corpus, out, cache_dir)
     expected = api(corpus, tmp_path / "fresh.json", None)
     assert result.patched and small_chunks == [1, 1]  # the patch's lint, the fresh run's
     assert list(result.diagnostics) == list(expected.diagnostics)
     assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
+
+
+# --- damaged entries ------------------------------------------------------------------------
+
+@given(st.binary(max_size=200), st.data())
+def test_a_sealed_blob_with_any_byte_changed_is_damaged(payload: bytes, data: st.DataObject
+                                                        ) -> None:
+    blob = converter.cache.seal(payload)
+    assert bytes(converter.cache.unseal(blob)) == payload
+    at = data.draw(st.integers(0, len(blob) - 1))
+    byte = data.draw(st.integers(0, 255).filter(lambda b: b != blob[at]))
+    for damaged in (blob[:at] + bytes([byte]) + blob[at + 1:], blob[:3]):
+        with pytest.raises(converter.cache.Damaged):
+            converter.cache.unseal(damaged)
+
+
+def _damage(cache_dir: Path, table: str, column: str, where: str = "") -> None:
+    """Flip one bit in the middle of a blob the cache holds, as a failing disk would."""
+    with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
+        rowid, blob = db.execute(f"SELECT rowid, {column} FROM {table} {where} LIMIT 1"
+                                 ).fetchone()
+        at = len(blob) // 2
+        db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                   (blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1:], rowid))
+
+
+def test_a_muscle_damaged_in_the_cache_is_read_again(corpus: Path, tmp_path: Path) -> None:
+    """One letter of a cached title changed (pickle still reads it): the file is read
+    again, not converted with the wrong title."""
+    cache_dir = tmp_path / "cache"
+    api(corpus, tmp_path / "m.json", cache_dir)
+    with sqlite3.connect(cache_dir / converter.cache._FILE) as db:
+        path, blob = db.execute("SELECT path, muscles FROM files WHERE path NOT LIKE"
+                                " '%broken.md' ORDER BY path LIMIT 1").fetchone()
+        (muscle,) = pickle.loads(converter.cache.unseal(blob))
+        at = blob.index(muscle.title.encode("utf-8"))
+        db.execute("UPDATE files SET muscles = ? WHERE path = ?",
+                   (blob[:at] + b"X" + blob[at + 1:], path))
+    result = api(corpus, tmp_path / "m.jsonl", cache_dir, to="jsonl")
+    api(corpus, tmp_path / "fresh.jsonl", None, to="jsonl")
+    assert result.parsed == 1
+    assert (tmp_path / "m.jsonl").read_bytes() == (tmp_path / "fresh.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("column", ["result", "muscles"])
+def test_a_damaged_file_entry_is_read_again(corpus: Path, tmp_path: Path, column: str) -> None:
+    cache_dir = tmp_path / "cache"
+    first = api(corpus, tmp_path / "m.json", cache_dir)
+    _damage(cache_dir, "files", column)
+    result = validate_sources([corpus], jobs=1, cache_dir=cache_dir) if column == "result" \
+        else api(corpus, tmp_path / "m.jsonl", cache_dir, to="jsonl")
+    assert result.parsed == 1 and list(result.diagnostics) == list(first.diagnostics)
+
+
+def test_a_damaged_run_record_is_not_replayed(corpus: Path, tmp_path: Path) -> None:
+    out, cache_dir = tmp_path / "m.json", tmp_path / "cache"
+    first = api(corpus, out, cache_dir)
+    _damage(cache_dir, "runs", "result")
+    again = api(corpus, out, cache_dir)
+    assert not again.replayed and list(again.diagnostics) == list(first.diagnostics)
+    assert api(corpus, out, cache_dir).replayed  # recorded afresh
