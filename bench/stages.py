@@ -26,10 +26,10 @@ import yaml
 from converter import canonical, yamlsafe
 from converter.authoring import muscle_from_front_matter
 from converter.lint import check_muscle, fingerprint, located_fields
-from converter.registry import read_at_most
+from converter.registry import ReadContext, read_at_most
 from formats.markdown import decode, split
 
-MAX_BYTES = 4 * 1024 * 1024  # the default --max-bytes
+MAX_BYTES = ReadContext().max_bytes  # the default --max-bytes
 STAGES = ("read", "decode", "split", "load", "validate", "locate", "lint",
           "fingerprint", "json", "pickle", "unpickle")
 
