@@ -138,10 +138,26 @@ def unseal(blob: bytes) -> memoryview:
     return view
 
 
+def _column(path: str) -> str | bytes:
+    """A path as the cache's tables hold it: as text, or (a name that is not UTF-8, whose
+    bytes Python holds as lone surrogates, which SQLite's text cannot) as a blob of its
+    UTF-8 with the surrogates passed through, which equals no text."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")
+    return path
+
+
+def _path(column: str | bytes) -> str:
+    """The path :func:`_column` stored."""
+    return column if isinstance(column, str) else column.decode("utf-8", "surrogatepass")
+
+
 def _sealed_prints(ledger: int, rows: Iterable[tuple[int, str, bytes, bytes]]
-                   ) -> list[tuple[int, int, str, bytes, bytes]]:
+                   ) -> list[tuple[int, int, str | bytes, bytes, bytes]]:
     """Rows of ``ledger_prints``: (owner, path, groups, fingerprint) of ``ledger``."""
-    return [(ledger, owner, path, seal(groups), seal(print_))
+    return [(ledger, owner, _column(path), seal(groups), seal(print_))
             for owner, path, groups, print_ in rows]
 
 
@@ -316,11 +332,11 @@ class Cache:
             try:
                 known = {row[0]: row[1:] for row in self._conn.execute(
                     _KNOWN.format(paths=", ".join("?" * len(batch))),
-                    (read_key, *(path for path, _ in batch)))}
+                    (read_key, *(_column(path) for path, _ in batch)))}
             except sqlite3.Error:
                 known = {}
             for path, seen in batch:
-                row = known.get(path)
+                row = known.get(_column(path))
                 yield row is not None and self._holds(read_key, path, seen, row)
 
     def _holds(self, read_key: str, path: str, seen: Stamp | None, row: tuple) -> bool:
@@ -332,11 +348,12 @@ class Cache:
             if now == (size, mtime, ctime) and recorded - mtime > RACY_NS:
                 if used < self._today:
                     self._restamps.append((size, mtime, ctime, recorded, self._today,
-                                           read_key, path))
+                                           read_key, _column(path)))
                 return True
             if now[0] != size or digest(path) != known:
                 return False
-            self._restamps.append((*now, time.time_ns(), self._today, read_key, path))
+            self._restamps.append((*now, time.time_ns(), self._today, read_key,
+                                   _column(path)))
             return True
         except (OSError, sqlite3.Error):
             return False
@@ -352,15 +369,16 @@ class Cache:
                                 paths=", ".join("?" * len(paths)))
         found = {}
         try:
-            rows = self._conn.execute(query, (record_key, read_key, *paths)).fetchall()
+            rows = self._conn.execute(query, (record_key, read_key,
+                                              *map(_column, paths))).fetchall()
         except sqlite3.Error:
             return {}
         for path, result, muscle_blob, records, used, content in rows:
             try:
-                found[path] = (pickle.loads(unseal(result)),
-                               None if muscle_blob is None else pickle.loads(unseal(muscle_blob)),
-                               None if records is None else pickle.loads(unseal(records)),
-                               content)
+                found[_path(path)] = (
+                    pickle.loads(unseal(result)),
+                    None if muscle_blob is None else pickle.loads(unseal(muscle_blob)),
+                    None if records is None else pickle.loads(unseal(records)), content)
             except _BAD_PICKLE:  # (Damaged is a ValueError)
                 continue
             if records is not None and used < self._today:
@@ -373,10 +391,11 @@ class Cache:
         """Record a pickled ``result`` and ``muscles`` (and ``records`` as (record key,
         pickle)) for the content with ``seen`` stamp and ``content`` hash; ``recorded``
         is when the stamp was taken (ns)."""
-        self._pending.append((read_key, path, *seen, recorded, content, seal(result),
+        column = _column(path)
+        self._pending.append((read_key, column, *seen, recorded, content, seal(result),
                               seal(muscles), self._today))
         if records is not None:
-            self._pending_records.append((records[0], path, content, seal(records[1]),
+            self._pending_records.append((records[0], column, content, seal(records[1]),
                                           self._today))
         if len(self._pending) >= _FLUSH:
             self.flush()
@@ -385,7 +404,7 @@ class Cache:
                       ) -> None:
         """Record pickled ``records`` made of the file's content with sha256 ``content``
         (as :meth:`results` gave it)."""
-        self._pending_records.append((record_key, path, content, seal(records),
+        self._pending_records.append((record_key, _column(path), content, seal(records),
                                       self._today))
         if len(self._pending_records) >= _FLUSH:
             self.flush()
@@ -505,7 +524,7 @@ class Cache:
                         "SELECT owner, path, print FROM ledger_prints WHERE id = ? AND owner"
                         f" IN ({', '.join('?' * len(chunk))})", (ledger, *chunk)):
                     with contextlib.suppress(Damaged):
-                        found[owner] = (path, unseal(print_))
+                        found[owner] = (_path(path), unseal(print_))
         return found
 
     def ledger_said(self, ledger: int, first: int, count: int

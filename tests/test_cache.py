@@ -95,6 +95,31 @@ def test_replay_keeps_every_diagnostic_and_exit_code_of_validate(corpus: Path) -
     assert fresh.stdout == first.stdout
 
 
+def test_a_file_name_that_is_not_utf8_is_cached_and_read_again_when_edited(
+        tmp_path: Path, private_cache: Path) -> None:
+    """SQLite text cannot hold the lone surrogate Python reads such a name with: the
+    cache stores the name as a blob, and finds the file again by it."""
+    source = tmp_path / "src"
+    source.mkdir()
+    odd = os.fsencode(source) + b"/sol\xfeeus.md"
+    shutil.copy(SAMPLES / "soleus.md", odd)
+    shutil.copy(SAMPLES / "biceps-brachii.md", source)
+    age(source)
+    out = tmp_path / "m.json"
+    assert convert(source, out)[0] == 0
+    code, again = convert(source, out)
+    assert code == 0 and "OUT: up to date" in again
+    with open(odd, "a", encoding="utf-8") as fh:
+        fh.write("Edited.\n")
+    age(source)
+    assert convert(source, out)[0] == 0
+    checked = validate_sources([source], jobs=1, cache_dir=private_cache)
+    assert (checked.count, checked.parsed) == (2, 0)  # both from the cache
+    fresh = tmp_path / "fresh.json"
+    assert convert(source, fresh, "json", "--no-cache")[0] == 0
+    assert out.read_bytes() == fresh.read_bytes() and b"Edited." in out.read_bytes()
+
+
 @pytest.mark.parametrize("to, name", [("markdown", "soleus.md"), ("svg", "soleus.svg"),
                                       ("csv", "muscles.csv")])
 def test_a_file_edited_inside_a_directory_output_is_written_again(
