@@ -32,6 +32,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
 _NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
+#: A lone surrogate (a JSON reader's ``"\\ud800"``), which no UTF-8 file can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Mapping checks try dict first: the data of every reader is made of dicts.
 _MAPPING = (dict, Mapping)
@@ -131,13 +133,17 @@ class _Builder:
 
     def plain(self, value: Any, path: str) -> None:
         """Check that an extra value is plain data that every lossless format keeps."""
-        if isinstance(value, str | bool | int | type(None)):
+        if isinstance(value, str):
+            self.writable(value, path)
+            return
+        if isinstance(value, bool | int | type(None)):
             return
         if isinstance(value, _MAPPING):
             for key, item in value.items():
                 if not isinstance(key, str):
                     self.fail(path, "wrong-type", f"key {key!r} must be text")
-                self.plain(item, f"{path}.{key}")
+                elif self.writable(key, path, "key"):
+                    self.plain(item, f"{path}.{key}")
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 self.plain(item, f"{path}[{i}]")
@@ -145,6 +151,15 @@ class _Builder:
             self.fail(path, "wrong-type", "must be a finite number")
         elif not isinstance(value, str | int | float | bool | type(None)):
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
+
+    def writable(self, text: str, path: str, what: str = "text") -> bool:
+        """Whether ``text`` of an extra value can be written as UTF-8 (else a
+        ``control-character`` error at ``path``)."""
+        found = _SURROGATE.search(text)
+        if found:
+            self.fail(path, "control-character", f"{what} contains U+{ord(found.group()):04X}, "
+                      "a lone surrogate, which no UTF-8 file can hold")
+        return not found
 
 
 def too_deep(value: Any, levels: int) -> bool:

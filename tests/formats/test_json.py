@@ -122,6 +122,20 @@ def test_a_body_no_markdown_file_can_hold_is_refused(body: str, tmp_path: Path) 
     assert [(d.field, d.code) for d in problems] == [("muscles[0].body", "control-character")]
 
 
+@pytest.mark.parametrize("extra, field", [
+    ({"note": "x \ud800 y"}, "muscles[0].extra.note"),
+    ({"list": ["ok", "\udfff"]}, "muscles[0].extra.list[1]"),
+    ({"map": {"\udc80": 1}}, "muscles[0].extra.map"),
+], ids=["value", "in a list", "key"])
+def test_a_lone_surrogate_in_extra_is_refused_before_any_writer_sees_it(
+        extra: dict, field: str, tmp_path: Path) -> None:
+    """UTF-8 writers could not encode it (a traceback), and Markdown wrote an escape
+    that no YAML reader takes back."""
+    slugs, problems = read_json(two_muscles(extra=extra), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [(field, "control-character")]
+
+
 def test_other_control_characters_in_a_body_survive_markdown(tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(two_muscles(body="\x01\x1b\x7f\x85\tend\n"),
                                      encoding="utf-8")
