@@ -20,14 +20,14 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .model import Muscle, Number
+from .model import Muscle, Number, coords_text
+from .model import number_text as number
 from .registry import FormatOption, WriteContext
 from .safety import escape, is_safe_link
 
@@ -91,14 +91,9 @@ class ViewBox:
         return ViewBox(0, 0, self.x + self.width, self.y + self.height)
 
 
-def number(value: Number) -> str:
-    """A coordinate as text: ints as is, decimals in plain notation (never ``1E+3``)."""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
 def points_attr(region: Any) -> str:
     """The SVG ``points`` of a region: its image-map coords, numbers exactly as written."""
-    return ",".join(f"{number(x)},{number(y)}" for x, y in region.points)
+    return coords_text(region.points)
 
 
 def fit_viewbox(muscles: Iterable[Muscle], margin: int = 20) -> ViewBox:

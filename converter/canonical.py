@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, LineStarts, MuscleError
-from .model import Muscle, thaw
+from .model import Muscle, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, load_json
 from .slug import is_slug, not_a_slug
 
@@ -51,8 +51,7 @@ def _head(muscle: Muscle) -> dict[str, Any]:
 
 def dumps(muscle: Muscle) -> str:
     """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
-    regions = ",".join("[" + ",".join(f"[{x},{y}]" for x, y in r.points) + "]"
-                       for r in muscle.regions)
+    regions = ",".join("[" + coords_text(r.points, "[{},{}]") + "]" for r in muscle.regions)
     head = _COMPACT.encode(_head(muscle))
     tail = _COMPACT.encode({"body": muscle.body, "extra": thaw(muscle.extra)})
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
@@ -241,8 +240,8 @@ def _coords(polygon: list) -> Any:
 
 
 def _number(value: Any) -> str:
-    return str(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) \
-        else "?"
+    return number_text(value) if isinstance(value, int | Decimal) and not isinstance(
+        value, bool) else "?"
 
 
 def _shape(path: str, field: str, message: str) -> MuscleError:

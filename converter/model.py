@@ -8,7 +8,7 @@ round-trip tests compare.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -155,7 +155,24 @@ class Region:
     @property
     def coords(self) -> str:
         """The polygon as an HTML image-map ``coords`` string, numbers as written."""
-        return ",".join(f"{x},{y}" for x, y in self.points)
+        return coords_text(self.points)
+
+
+def number_text(value: Number) -> str:
+    """A coordinate as written: an int as is, a decimal in plain notation with its
+    decimals (``12.50``, ``0.0000001``, where ``str`` gives ``1E-7``)."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def coords_text(points: Iterable[Point], pair: str = "{},{}", sep: str = ",") -> str:
+    """``points`` as text, each ``pair`` (of two numbers as :func:`number_text` writes
+    them) joined by ``sep``; ``str`` first (fast, and right unless a decimal is tiny
+    enough for an exponent)."""
+    points = tuple(points)
+    text = sep.join(pair.format(x, y) for x, y in points)
+    if "E" not in text:
+        return text
+    return sep.join(pair.format(number_text(x), number_text(y)) for x, y in points)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,14 +30,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
-from converter.model import Muscle, Number, thaw
+from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
 from converter.slug import is_slug, not_a_slug
@@ -205,12 +204,10 @@ def _unescape(line: str) -> str:
     return _ITEM_ESCAPE.sub(lambda m: _UNESCAPES.get(m[1], m[0]), line)
 
 
-def _number(value: Number) -> str:
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def _coords(muscle: Muscle) -> list[str]:
-    return [",".join(f"{_number(x)},{_number(y)}" for x, y in r.points) for r in muscle.regions]
+    return [r.coords for r in muscle.regions]
 
 
 # --------------------------------------------------------------------------- csv i/o
@@ -279,7 +276,7 @@ def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
                                   for lang, text in getattr(function, part).items()]
     rows["exercises"] += [[m.slug, str(pos), to_cell(name)]
                           for pos, name in enumerate(m.exercises)]
-    rows["regions"] += [[m.slug, str(r), str(p), _number(x), _number(y)]
+    rows["regions"] += [[m.slug, str(r), str(p), number_text(x), number_text(y)]
                         for r, region in enumerate(m.regions)
                         for p, (x, y) in enumerate(region.points)]
     return rows

@@ -38,7 +38,6 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from converter import canonical
 from converter.atomic import is_special, real_target, temporary_file
 from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
-from converter.model import Muscle, Number, thaw
+from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
 
@@ -298,11 +297,6 @@ class _Batch:
             rows.clear()
 
 
-def _exact(value: Number) -> str:
-    """A coordinate as text exactly as written (``12``, ``12.50``)."""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
 def content_hash(muscle: Muscle) -> str:
     """sha256 of the muscle's canonical JSON: equal hashes mean equal muscles."""
     return hashlib.sha256(canonical.dumps(muscle).encode("utf-8")).hexdigest()
@@ -318,7 +312,8 @@ def row(muscle: Muscle) -> list[Any]:
                  for position, function in enumerate(muscle.functions)
                  for part in ("short", "extended")
                  for lang, text in getattr(function, part).items()]
-    regions = [[(_exact(x), _exact(y)) for x, y in region.points] for region in muscle.regions]
+    regions = [[(number_text(x), number_text(y)) for x, y in region.points]
+               for region in muscle.regions]
     return [content_hash(muscle), muscle.title, muscle.latin, muscle.image,
             muscle.image_focus, muscle.body, json.dumps(thaw(muscle.extra), ensure_ascii=False),
             texts, functions, list(muscle.exercises), regions]

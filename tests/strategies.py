@@ -43,27 +43,31 @@ def localized(min_size: int = 0) -> st.SearchStrategy[LocalizedText]:
 
 
 def numbers() -> st.SearchStrategy:
-    """Coordinates as authors write them: integers, or decimals kept exactly."""
+    """Coordinates as authors write them: integers, or decimals kept exactly (tiny ones
+    too, which ``str`` would write with an exponent)."""
     integer = st.integers(min_value=0, max_value=5000)
     decimal = st.tuples(st.integers(0, 5000), st.text(string.digits, min_size=1, max_size=3)
                         ).map(lambda t: Decimal(f"{t[0]}.{t[1]}"))
-    return st.one_of(integer, decimal)
+    tiny = st.tuples(st.integers(5, 12), st.text(string.digits, min_size=1, max_size=3)
+                     ).map(lambda t: Decimal(f"0.{'0' * t[0]}{t[1]}"))
+    return st.one_of(integer, decimal, tiny)
 
 
 @st.composite
 def regions(draw: st.DrawFn) -> Region:
     """A simple polygon (vertices at increasing angles around a centre, so star-shaped and
-    never self-intersecting), with integer or exact decimal coordinates."""
+    never self-intersecting), with integer or exact decimal coordinates (some tiny)."""
     n = draw(st.integers(3, 10))
+    shrink = draw(st.sampled_from([0, 0, 0, 10]))  # 10: every coordinate below 1e-6
     cx, cy = draw(st.integers(100, 4000)), draw(st.integers(100, 4000))
     points = []
     for k in range(n):
         angle = 2 * math.pi * (k + draw(st.floats(0.1, 0.9))) / n
         radius = draw(st.integers(20, 90))
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        decimals = draw(st.sampled_from([0, 0, 1, 2]))
-        points.append(tuple(Decimal(f"{v:.{decimals}f}") if decimals else round(v)
-                            for v in (x, y)))
+        decimals = draw(st.sampled_from([0, 0, 1, 2])) + shrink + 2 * bool(shrink)
+        points.append(tuple(Decimal(f"{v / 10 ** shrink:.{decimals}f}") if decimals
+                            else round(v) for v in (x, y)))
     return Region(tuple(points))
 
 slugs = st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}\Z")
