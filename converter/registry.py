@@ -118,6 +118,8 @@ class WriteContext:
     #: slug -> the file it came from (a run's is on disk: query it, do not copy it).
     sources: Mapping[str, Source] = field(default_factory=dict)
     report: Callable[[Diagnostic], None] = _discard
+    #: The diagnostics of reading the muscles (complete once they are all read).
+    diagnostics: Iterable[Diagnostic] = ()
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""

@@ -415,7 +415,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     options = dict(options or {})
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
-        ctx = WriteContext(options=options, sources=reader.sources, report=problems.append)
+        ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
+                           diagnostics=reader.diagnostics)
         try:
             if writer.writes_records:
                 summary = writer.write_records(reader.records(), output, ctx)

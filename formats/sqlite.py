@@ -12,8 +12,8 @@ text; all content goes through parameters.
 Tables (``PRAGMA foreign_keys=ON``, children cascade on delete)::
 
     muscles   slug PK, id (stable number, keys the search index), title, latin, image,
-              image_focus, body, extra (JSON object), source (file it came from),
-              content_hash
+              image_focus, body, extra (JSON object), source (file it came from,
+              relative to the database's folder), content_hash
     texts     muscle, field (origin|insertion), language, text
     functions muscle, position, part (short|extended), language, text
     exercises muscle, position, name
@@ -490,6 +490,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     no index of the database. The muscles not in the input are then kept or removed
     (see :func:`_remove_gone`), unless the input is ``partial`` (the rest unchanged)."""
     counts = Counts()
+    sources = _SourcePaths(out)
     held, last_id = conn.execute("SELECT count(*), max(id) FROM muscles").fetchone()
     next_id = (last_id or 0) + 1
     search = _Search(conn, threshold=max(BATCH, held // 16))
@@ -506,7 +507,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             values = json.loads(record)
             old = existing.get(slug)
             known = ctx.sources.get(slug)
-            source = known.path if known else old[2] if old else None
+            source = sources.stored(known.path) if known else old[2] if old else None
             if old is None:
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
@@ -525,28 +526,65 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 batch.flush(conn)
     batch.flush(conn)
     if held and not partial:
-        _remove_gone(conn, ctx, counts, search, prune=prune)
+        _remove_gone(conn, ctx, counts, search, sources, prune=prune)
     search.finish()
     return counts
 
 
 def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
-                 search: _Search, *, prune: bool) -> None:
+                 search: _Search, sources: _SourcePaths, *, prune: bool) -> None:
     """Muscles in the database but not in the input (none of :class:`_Seen`'s): removed
     with ``prune`` unless their source file still exists and gave no muscle in this run
-    (it failed to read, or was not among the inputs); otherwise kept. A run without
-    source information (the Python API) removes them all."""
+    (it was not among the inputs) or had an error (a muscle of it may be the broken one);
+    otherwise kept. A run without source information (the Python API) removes them all."""
     if not prune:
         counts.kept = conn.execute(f"SELECT count(*) FROM muscles {_NOT_LOADED}").fetchone()[0]
         return
     gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
-    read = {source.path for source in ctx.sources.values()} if gone else set()
+    read = {sources.stored(source.path) for source in ctx.sources.values()} if gone else set()
+    failed = {sources.stored(d.path) for d in ctx.diagnostics
+              if d.severity == "error"} if gone else set()
     spared = {slug for slug, path in gone if read and path is not None
-              and path not in read and os.path.exists(path)}
+              and (path not in read or path in failed) and os.path.exists(sources.on_disk(path))}
     doomed = [(slug,) for slug, _ in gone if slug not in spared]
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
+
+
+class _SourcePaths:
+    """The ``source`` of a muscle as the database holds it: the file's path relative to
+    the database's folder, so that it names the same file from any working directory
+    (absolute where no relative path leads there; a name that is not UTF-8, which
+    SQLite's text cannot hold, as a blob of its bytes)."""
+
+    def __init__(self, database: str) -> None:
+        self._base = os.path.dirname(os.path.realpath(database))
+        self._folders: dict[str, str] = {}  # a corpus has many files, few folders
+
+    def stored(self, path: str) -> str | bytes:
+        """``path`` (as the run names it) as the database stores it."""
+        folder, name = os.path.split(path)
+        relative = self._folders.get(folder)
+        if relative is None:
+            absolute = os.path.abspath(folder)
+            try:
+                relative = os.path.relpath(absolute, self._base)
+            except ValueError:  # another drive
+                relative = absolute
+            self._folders[folder] = relative
+        stored = name if relative == os.curdir else os.path.join(relative, name)
+        try:
+            stored.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(stored)
+        return stored
+
+    def on_disk(self, stored: str | bytes) -> str | bytes:
+        """The path of a stored ``source`` from the working directory."""
+        if isinstance(stored, bytes):
+            return os.path.join(os.fsencode(self._base), stored)
+        return os.path.join(self._base, stored)
 
 
 class _Seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -853,7 +854,67 @@ def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> 
     rest = [m for m in converter.read(db) if m.slug != "soleus"]
     assert write(rest, db, prune=True) == f"{db}: {counts(0, 0, 13, 1)}"
     assert query(db, "SELECT source FROM muscles WHERE slug = 'deltoideus'") == [
-        (str(source / "deltoideus.md"),)]
+        ("content/deltoideus.md",)]  # (relative to the database's folder)
+
+
+def test_cli_prune_from_another_working_directory(db: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources are stored relative to the database's folder, so a run from elsewhere
+    still finds a broken file's source (it was looked up from the working directory)."""
+    shutil.copytree(SAMPLES, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    assert _cli_sqlite(db, "content")[0] == 0
+    (tmp_path / "content" / "soleus.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, output = _cli_sqlite(db, "../content", "--prune", "--no-cache")
+    assert code == 1
+    assert (f"{db}: {counts(0, 0, 14, 0)} (1 not removed: their source files still exist "
+            "but gave no muscle)") in output
+    assert query(db, "SELECT source FROM muscles WHERE slug = 'soleus'") == [
+        ("content/soleus.md",)]
+
+
+def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path: Path
+                                                             ) -> None:
+    """The file gave other muscles, but it had an error: the missing muscle may be the
+    broken one, so it stays; once the file reads cleanly without it, it goes."""
+    lines = tmp_path / "muscles.jsonl"
+    assert _cli("convert", str(SAMPLES), "--to", "jsonl", "-o", str(lines))[0] == 0
+    assert _cli_sqlite(db, str(lines))[0] == 0
+    rows = lines.read_text(encoding="utf-8").splitlines()
+    first = json.loads(rows[0])
+    lines.write_text("\n".join([json.dumps({**first, "title": 5}), *rows[1:]]) + "\n",
+                     encoding="utf-8")
+    code, output = _cli_sqlite(db, str(lines), "--prune")
+    assert code == 1
+    assert (f"{db}: {counts(0, 0, len(rows) - 1, 0)} (1 not removed: their source files "
+            "still exist but gave no muscle)") in output
+    lines.write_text("\n".join(rows[1:]) + "\n", encoding="utf-8")
+    code, output = _cli_sqlite(db, str(lines), "--prune")
+    assert code == 0 and f"{db}: {counts(0, 0, len(rows) - 1, 1)}" in output
+    assert first["slug"] not in {m.slug for m in converter.read(db)}
+
+
+def test_a_source_name_that_is_not_utf8_is_stored_as_its_bytes(db: Path, tmp_path: Path
+                                                              ) -> None:
+    """SQLite text cannot hold the name's lone surrogate: its bytes are a blob, and
+    --prune finds the file by them."""
+    source = tmp_path / "content"
+    source.mkdir()
+    odd = os.fsencode(source) + b"/sol\xfeeus.md"
+    shutil.copy(SAMPLES / "soleus.md", odd)
+    shutil.copy(SAMPLES / "trapezius.md", source)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    (slug, stored), = query(db, "SELECT slug, source FROM muscles WHERE slug != 'trapezius'")
+    assert stored == b"content/sol\xfeeus.md"
+    with open(odd, "w", encoding="utf-8") as fh:
+        fh.write("---\ntitle: [\n---\n")
+    code, _ = _cli_sqlite(db, str(source), "--prune")
+    assert code == 1 and slug in {m.slug for m in converter.read(db)}
+    os.remove(odd)
+    assert _cli_sqlite(db, str(source), "--prune")[0] == 0
+    assert [m.slug for m in converter.read(db)] == ["trapezius"]
 
 
 def test_cli_prune_follows_a_container_source(db: Path, tmp_path: Path) -> None:
