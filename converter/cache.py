@@ -256,12 +256,14 @@ def file_state(value: str) -> tuple[str, int, int, int, int] | None:
 
 
 def output_signature(path: Path) -> str:
-    """Identity of an output file or directory: replaced or edited output misses. A
+    """Identity of an output file or directory: replaced or edited output misses (the
+    ctime, which nobody can set back, catches an edit with its mtime put back). A
     directory's takes in every file below it (editing a file in place leaves the
     directory's own mtime as it was)."""
     try:
         st = os.stat(path)
-        parts = [(st.st_ino, st.st_size, st.st_mtime_ns, stat.S_IFMT(st.st_mode))]
+        parts = [(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                  stat.S_IFMT(st.st_mode))]
         if stat.S_ISDIR(st.st_mode):
             parts += _tree_stamps(str(path))
     except OSError:
@@ -269,14 +271,14 @@ def output_signature(path: Path) -> str:
     return key(*parts)
 
 
-def _tree_stamps(directory: str) -> list[tuple[str, int, int, int, int]]:
-    """(path, inode, size, mtime, type) of everything below ``directory``, sorted."""
+def _tree_stamps(directory: str) -> list[tuple[str, int, int, int, int, int]]:
+    """(path, inode, size, mtime, ctime, type) of everything below ``directory``, sorted."""
     found = []
     for folder, folders, files in os.walk(directory):
         for name in [*folders, *files]:
             st = os.stat(os.path.join(folder, name), follow_symlinks=False)
             found.append((os.path.join(folder, name), st.st_ino, st.st_size, st.st_mtime_ns,
-                          stat.S_IFMT(st.st_mode)))
+                          st.st_ctime_ns, stat.S_IFMT(st.st_mode)))
     return sorted(found)
 
 

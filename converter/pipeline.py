@@ -525,7 +525,9 @@ class Reader:
             yield slug
 
     def read_key(self) -> str:
-        """What a cached reading depends on besides the file: code and read options.
+        """What a cached reading depends on besides the file: code, read options and
+        the working directory (readings are filed under paths as given, and a relative
+        path names another file from elsewhere).
 
         The code is that of every format whose readings are cached (the
         one-muscle-per-file ones), not only of this reader's inputs: a patch reads a
@@ -533,7 +535,7 @@ class Reader:
         modules = {sys.modules[type(f).__module__] for f in all_formats()
                    if f.one_muscle_per_file}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
-                         self.size)
+                         self.size, os.getcwd())
 
     def _writer_spec(self) -> _Writer:
         assert self.writer is not None, "records() needs a writer"

@@ -120,6 +120,30 @@ def test_a_file_name_that_is_not_utf8_is_cached_and_read_again_when_edited(
     assert out.read_bytes() == fresh.read_bytes() and b"Edited." in out.read_bytes()
 
 
+def test_one_relative_path_from_two_working_directories_is_two_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``s/x.md`` in A and in B, same size, mtime and ctime (the kernel's clock for ctime
+    is coarse): B's run must not get A's reading."""
+    text = (SAMPLES / "soleus.md").read_text(encoding="utf-8")
+    files = [tmp_path / side / "s" / "x.md" for side in "AB"]
+    for path in files:
+        path.parent.mkdir(parents=True)
+    for _ in range(100):  # until both ctimes fall in one tick
+        for path, title in zip(files, ("Soleus", "SOLEUS"), strict=True):
+            path.write_text(text.replace('title: "Soleus"', f'title: "{title}"'),
+                            encoding="utf-8")
+        for path in files:
+            os.utime(path, ns=(1_700_000_000 * 10**9,) * 2)
+        if len({converter.cache.stamp(path) for path in files}) == 1:
+            break
+    else:
+        pytest.skip("the two files never had one ctime")
+    for side in "AB":
+        monkeypatch.chdir(tmp_path / side)
+        assert convert(Path("s"), Path("out.json"))[0] == 0
+    assert b'"title":"SOLEUS"' in (tmp_path / "B" / "out.json").read_bytes()
+
+
 @pytest.mark.parametrize("to, name", [("markdown", "soleus.md"), ("svg", "soleus.svg"),
                                       ("csv", "muscles.csv")])
 def test_a_file_edited_inside_a_directory_output_is_written_again(
@@ -285,6 +309,24 @@ def test_a_changed_or_deleted_output_is_written_again(corpus: Path, tmp_path: Pa
     out.unlink()
     assert not api(corpus, out, cache_dir).replayed
     assert out.read_bytes() == expected
+
+
+@pytest.mark.parametrize("to, name", [("json", ""), ("svg", "soleus.svg")])
+def test_an_output_edited_in_place_with_its_mtime_put_back_is_written_again(
+        tmp_path: Path, to: str, name: str) -> None:
+    source, cache_dir = tmp_path / "src", tmp_path / "cache"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    out = tmp_path / f"out.{to}" if not name else tmp_path / "out"
+    api(source, out, cache_dir, to)
+    assert api(source, out, cache_dir, to).replayed
+    edited = out / name if name else out
+    expected, st = edited.read_bytes(), edited.stat()
+    with open(edited, "r+b") as fh:  # same inode, same size
+        fh.write(b"X")
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert not api(source, out, cache_dir, to).replayed
+    assert edited.read_bytes() == expected
 
 
 def test_no_cache_records_nothing(corpus: Path, private_cache: Path, tmp_path: Path) -> None:
