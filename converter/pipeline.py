@@ -214,13 +214,17 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                                        "is not a regular file or directory (a device, "
                                        "FIFO or socket)"))
             continue
-        detected = detect_format(path, for_reading=True)
+        try:
+            detected = detect_format(path, for_reading=True)
+        except OSError as exc:  # a folder that cannot be searched
+            problems.append(_unreadable(str(path), exc))
+            continue
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
             before = len(inputs)
             root = str(path).rstrip(os.sep) or os.sep
-            _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs,
+            _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
                   _place_in(root, leave_out))
             if len(inputs) == before:  # an empty folder, or a --from that reads none
                 problems.append(Diagnostic(
@@ -256,26 +260,36 @@ def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
     return lambda name: by_ending[next(e for e in longest_first if name.lower().endswith(e))]
 
 
+def _unreadable(path: str, exc: OSError) -> Diagnostic:
+    return Diagnostic(path, None, None, "", "unreadable", exc.strerror or str(exc))
+
+
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
-          found: Inputs, leave_out: tuple[str, str] | None = None) -> None:
+          found: Inputs, problems: list[Diagnostic],
+          leave_out: tuple[str, str] | None = None) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and
     ``leave_out`` (folder, name); symlinks to files are followed, to folders not (no
     cycles). One ``scandir`` per folder and one ``stat`` per file, in sorted order:
-    only names are held while a folder sorts."""
+    only names are held while a folder sorts. A folder that cannot be listed, or a file
+    that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     skipped = leave_out[1] if leave_out and leave_out[0] == directory else None
-    with os.scandir(directory) as listing:
-        for entry in listing:
-            name = entry.name
-            if name.startswith(".") or name == skipped:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(name)
-            elif name.lower().endswith(endings) and entry.is_file():
-                names.append(name)
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                name = entry.name
+                if name.startswith(".") or name == skipped:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+                elif name.lower().endswith(endings) and _is_file(entry, problems):
+                    names.append(name)
+    except OSError as exc:
+        problems.append(_unreadable(directory, exc))
+        return
     folders.sort(reverse=True)  # the next folder in order at the end
     names.sort()
     prefix = directory if directory.endswith(os.sep) else directory + os.sep
@@ -288,6 +302,9 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                 st = os.stat(prefix + name)
             except FileNotFoundError:  # deleted since the listing: not an input
                 continue
+            except OSError as exc:  # in a folder that can be listed but not searched
+                problems.append(_unreadable(prefix + name, exc))
+                continue
             kept.append(name)
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
@@ -299,13 +316,22 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(), endings, format_of, found, leave_out)
+            _walk(prefix + folders.pop(), endings, format_of, found, problems, leave_out)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found, leave_out)
+        _walk(prefix + folder, endings, format_of, found, problems, leave_out)
+
+
+def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
+    """Whether ``entry`` is a file or a symlink to one (one it cannot tell: reported)."""
+    try:
+        return entry.is_file()
+    except OSError as exc:
+        problems.append(_unreadable(entry.path, exc))
+        return False
 
 
 @dataclass

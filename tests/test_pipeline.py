@@ -21,6 +21,7 @@ from converter import pipeline
 from converter.diagnostics import MuscleError
 from converter.pipeline import Input, Inputs, Reader, discover
 from converter.registry import ReadContext, get_format
+from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES
 
 MUSCLE = "---\ntitle: {title}\n---\n"
@@ -60,6 +61,40 @@ def test_discovery_leaves_out_the_output_wherever_it_is_below_a_source(
     assert found("x", str(tmp_path / "link" / "out")) == ["c.md"]  # through a symlink
     assert found("x", ".") == ["c.md", "out/b.md"]  # an output above the source: none
     assert found("x", "x") == ["c.md", "out/b.md"]  # (the source itself is refused later)
+
+
+def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for a user without the rights (tests may run as root, whom chmod 000 does not
+    stop): a folder that cannot be listed, and a file in one that can be listed but not
+    searched. The rest is still found, and the CLI says which and exits 1."""
+    for name in ("ok.md", "locked/l.md", "nox/n.md", "z.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(MUSCLE.format(title="T"), encoding="utf-8")
+    scandir, stat = os.scandir, os.stat
+
+    def denied(path: Any) -> OSError:
+        return PermissionError(13, "Permission denied", str(path))
+
+    def guarded_scandir(path: Any) -> Any:
+        if str(path).endswith("locked"):
+            raise denied(path)
+        return scandir(path)
+
+    def guarded_stat(path: Any, *args: Any, **kw: Any) -> Any:
+        if "nox" + os.sep in str(path):
+            raise denied(path)
+        return stat(path, *args, **kw)
+
+    monkeypatch.setattr(pipeline.os, "scandir", guarded_scandir)
+    monkeypatch.setattr(pipeline.os, "stat", guarded_stat)
+    inputs, problems = discover([tmp_path])
+    assert [Path(i.path).name for i in inputs] == ["ok.md", "z.md"]
+    assert [(Path(d.path).relative_to(tmp_path), d.code, d.message) for d in problems] == [
+        (Path("locked"), "unreadable", "Permission denied"),
+        (Path("nox/n.md"), "unreadable", "Permission denied")]
+    result = validate_sources([tmp_path])
+    assert (result.count, [d.code for d in result.diagnostics]) == (2, ["unreadable"] * 2)
 
 
 def test_the_slug_stream_counts_every_muscle_and_file(tmp_path: Path) -> None:
