@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -41,7 +42,9 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 #: A line end that is a bare LF: the file is not a CRLF (or CR) file.
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
-_WIDTH = 4096  # no folding: one line per value, as authors write it
+#: No folding: one line per value, as authors write it (ruamel folds a long plain text at
+#: a space, and a run of spaces folded there reads back one space short).
+_WIDTH = sys.maxsize
 #: Passes fmt makes at most after the first, for a layout with comments to settle (each
 #: one tells whether the layout before it is kept).
 _PASSES = 3

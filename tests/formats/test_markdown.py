@@ -62,6 +62,19 @@ def test_write_read_round_trip(tmp_path_factory, corpus) -> None:
     assert sorted(converter.read(out), key=lambda m: m.slug) == corpus
 
 
+@pytest.mark.parametrize("comment", ["", "  # a comment"], ids=["plain", "with a comment"])
+def test_a_long_text_with_runs_of_spaces_is_written_on_one_line(tmp_path: Path,
+                                                                 comment: str) -> None:
+    """ruamel folds a long plain text at a space: a run of two read back as one."""
+    long = "ab  " * 1100 + "end"
+    muscle = parse(f'---\ntitle: "{long}"\nlatin: L{comment}\n---\n', "m.md", "m", "en")
+    assert muscle.title == long
+    assert parse(render(muscle), "m.md", "m", "en") == muscle
+    src = tmp_path / "m.md"
+    src.write_text(f'---\ntitle: "{long}"\nlatin: L{comment}\n---\n', encoding="utf-8")
+    assert parse(_fmt(src), "m.md", "m", "en") == muscle
+
+
 def test_samples_round_trip(tmp_path: Path, sample_muscles) -> None:
     converter.write(sample_muscles, tmp_path / "md", "markdown")
     back = {m.slug: m for m in converter.read(tmp_path / "md")}
