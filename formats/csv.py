@@ -622,6 +622,9 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
                 raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
                             f"{len(header)}", line=line)
             front = sheet.front(cells)
+            if isinstance(front["slug"], str) and not is_slug(front["slug"]):
+                raise error(str(path), "bad-slug", not_a_slug(front["slug"]), "slug",
+                            column=sheet.index["slug"] + 1)
             yield muscle_from_front_matter(front, path=str(path), slug_hint="")
         except MuscleError as exc:
             for d in exc.diagnostics:

@@ -468,6 +468,18 @@ def test_flat_reader_warns_on_unknown_columns_and_checks_function_counts(
     assert codes(exc) == {"bad-header"}
 
 
+def test_flat_reader_refuses_a_slug_cell_that_is_not_a_slug(tmp_path: Path) -> None:
+    """As the package, JSON, SQLite and Anki readers do: never normalised into another
+    name (``../../x`` is not ``x``)."""
+    out = tmp_path / "m.csv"
+    out.write_text("title,slug,latin,exercises,image,image_focus,coords\n"
+                   "G,Gluteus Medius,,,,,\nX,../../x,,,,,\nO,ok,,,,,\n", encoding="utf-8")
+    muscles, problems = _read_with_problems(out)
+    assert [m.slug for m in muscles] == ["ok"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (2, 2, "slug", "bad-slug"), (3, 2, "slug", "bad-slug")]
+
+
 def _read_with_problems(path: Path) -> tuple[list[Muscle], list]:
     problems: list = []
     muscles = list(get_format("csv").read(path, ReadContext(report=problems.append)))
