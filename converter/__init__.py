@@ -60,7 +60,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
           **options: Any) -> str | None:
     """Write muscles to ``path`` in ``format`` (by default guessed from the path's ending).
 
-    ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki. What the
+    ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki (another
+    name is a :class:`TypeError`), and ``default_lang`` for markdown. What the
     writer reports is not lost: a warning (notes without a time) is a Python warning; an
     error (an unsafe link left out) raises :class:`MuscleError` once the output is written.
     """
@@ -77,6 +78,11 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
                                      f"no format {format!r} writes files" if format else
                                      "cannot tell the format from the name; pass format="))
+    takes = {o.name for o in fmt.options} | {"default_lang"}
+    unknown = sorted(set(options) - takes)
+    if unknown:
+        raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
+                        f"{', '.join(sorted(takes))})")
     reported: list[Diagnostic] = []
     summary = fmt.write(muscles, path, WriteContext(options=options, report=reported.append))
     for diagnostic in reported:

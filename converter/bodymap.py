@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -267,18 +267,28 @@ class MapSettings:
     sized: bool = False
 
 
-def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
-    """Check the diagram options; raises for a bad ``--lang`` or ``--size`` or a
-    ``--base-image`` without ``--size``, reports an unsafe base image (and leaves it out)."""
-    size = ctx.option("size")
-    base = ctx.option("base_image")
-    if base is not None and size is None:
+def check_map_options(options: Mapping[str, Any]) -> None:
+    """Raise for a bad ``--lang`` or ``--size``, or a ``--base-image`` without ``--size``
+    (a diagram format's :meth:`~converter.registry.Format.check_options`)."""
+    size = options.get("size")
+    if options.get("base_image") is not None and size is None:
         raise error("--base-image", "base-image-needs-size",
-                    "--base-image needs --size WxH, the diagram's size in pixels")
-    lang = str(ctx.option("lang", "en"))
-    if not _LANG.match(lang):
+                    "needs --size WxH, the diagram's size in pixels")
+    lang = options.get("lang")
+    if lang is not None and not _LANG.match(str(lang)):
         raise error("--lang", "bad-language", f"{lang!r} is not a language tag such as "
                     "da or en")
+    if size is not None:
+        viewbox_for_size(str(size))
+
+
+def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
+    """Check the diagram options (:func:`check_map_options`); reports an unsafe base
+    image (and leaves it out)."""
+    check_map_options(ctx.options)
+    size = ctx.option("size")
+    base = ctx.option("base_image")
+    lang = str(ctx.option("lang", "en"))
     viewbox = viewbox_for_size(str(size)) if size is not None else fit_viewbox(muscles)
     settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
                            lang, sized=size is not None)

@@ -157,21 +157,31 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to_format", required=True, metavar="FORMAT",
               help="Output format (see `muscle-convert formats`).")
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+@click.option("--output", "-o", "raw_output", required=True, type=click.Path(),
               help="Output file or directory.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @_common_read_options
-def convert(sources: tuple[Path, ...], to_format: str, output: Path, from_format: str | None,
+def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
             cache_dir: Path | None, no_cache: bool, **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
+    from .registry import output_mistake
     from .run import convert_sources
 
+    output = Path(raw_output)  # (as typed: a trailing / says "a directory")
     writer = _writer(to_format)
     _check_options(writer, format_options)
     _checked_size(format_options.get("size"))
     options = {k: v for k, v in format_options.items() if v is not None}
     options["default_lang"] = default_lang
+    try:
+        writer.check_options(options)
+    except MuscleError as exc:
+        d = exc.diagnostics[0]
+        raise click.UsageError(f"{d.path}: {d.message}") from None
+    mistake = output_mistake(writer, raw_output, options)
+    if mistake:
+        raise click.UsageError(mistake)
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,

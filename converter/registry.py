@@ -182,6 +182,15 @@ class Format:
         raise MuscleError(Diagnostic(str(path), None, None, "", "cannot-read",
                                      f"the {self.name} format has no reader"))
 
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        """Whether the writer, with ``options``, makes a directory (else one file)."""
+        return False
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Raise :class:`MuscleError` for writer ``options`` that cannot be written with
+        (values, or options that need another), before any file is read: the command
+        line makes it a usage error. A writer checks them again when it writes."""
+
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str | None:
         """Write ``muscles`` to ``out`` atomically; return an optional summary line.
 
@@ -264,6 +273,25 @@ def all_formats() -> list[Format]:
         except Exception as exc:
             warnings.warn(f"format {name!r} could not be loaded: {exc}", stacklevel=2)
     return loaded
+
+
+def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> str | None:
+    """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
+    ``options``, or None: a name ending in a separator (a directory) for one file, a
+    name ending like a file of some format (``.json``, ``.svg``) for a directory."""
+    if not fmt.writes_directory(options):
+        if output.endswith(("/", os.sep)) and output != os.sep:
+            return (f"{output} names a directory, and --to {fmt.name} writes one file; "
+                    "give a file name")
+        return None
+    name = os.path.basename(output.rstrip("/" + os.sep)).lower()
+    endings = [e for f in all_formats() for e in f.extensions if name.endswith(e)]
+    if endings and output != "-":
+        flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
+        return (f"--to {fmt.name} writes a directory, and {output} is named like a "
+                f"{max(endings, key=len)} file; give a directory name"
+                + "".join(f" (or pass --{f} for one file)" for f in flags[:1]))
+    return None
 
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:

@@ -472,6 +472,12 @@ class AnkiFormat(Format):
             muscles[muscle.slug] = muscle
         yield from (muscles[slug] for slug in sorted(muscles))
 
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        ctx = WriteContext(options=dict(options))  # its defaults, as write() reads them
+        _deck_name(ctx.option("deck", DEFAULT_DECK))
+        _lang(ctx.option("lang", "en"))
+        source_date_epoch()
+
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         deck_name = _deck_name(ctx.option("deck", DEFAULT_DECK))
         lang = _lang(ctx.option("lang", "en"))

@@ -28,7 +28,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -658,10 +658,16 @@ class CsvFormat(Format):
             return read_flat(path, ctx)
         return read_package(path, ctx)
 
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        return not options.get("flat")
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        if options.get("excel") and not options.get("flat"):
+            raise error("--excel", "bad-option", "applies only with --flat")
+
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
+        self.check_options(ctx.options)
         flat, excel = bool(ctx.option("flat", False)), bool(ctx.option("excel", False))
-        if excel and not flat:
-            raise error(str(out), "bad-option", "--excel applies only with --flat")
         if flat and out.is_dir():
             raise error(str(out), "output-is-directory", "--flat writes one file; "
                         "name a file such as muscles.csv")

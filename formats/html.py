@@ -9,8 +9,9 @@ opened from disk without a network. The markup is also well-formed XML.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from converter import bodymap
 from converter.atomic import atomic_directory
@@ -36,6 +37,12 @@ class HtmlFormat(Format):
     description = "web page (index.html): inline SVG map, muscle list and <img usemap> map"
     carries = frozenset({"slug", "title", "latin", "regions"})
     options = bodymap.MAP_OPTIONS
+
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        return True
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        bodymap.check_map_options(options)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles)

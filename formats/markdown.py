@@ -15,7 +15,7 @@ import io
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,10 @@ class MarkdownFormat(Format):
     description = "Markdown files with YAML front matter, one muscle per file (the source)"
     extensions = (".md", ".markdown")
     one_muscle_per_file = True
+
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        return True
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         yield read_path(path, ctx)
 

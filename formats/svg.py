@@ -7,7 +7,7 @@ polygons, so reading it back recovers slug, title and regions exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,12 @@ class SvgFormat(Format):
     directory_marker = MAP_NAME
     carries = frozenset({"slug", "title", "regions"})
     options = bodymap.MAP_OPTIONS
+
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        return True
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        bodymap.check_map_options(options)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path

@@ -102,6 +102,65 @@ def test_bad_option_values_are_usage_errors_before_any_work(tmp_path: Path,
     assert not out.exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (("csv", "--excel"), "--excel: applies only with --flat"),
+    (("svg", "--base-image", "body.png"), "--base-image: needs --size WxH"),
+    (("html", "--lang", "1"), "--lang: '1' is not a language tag"),
+    (("anki", "--lang", "123"), "--lang: '123' is not a language code"),
+    (("anki", "--deck", ""), "--deck: deck name '' has an empty part"),
+    (("anki", "--deck", "Anatomi::"), "--deck: deck name 'Anatomi::' has an empty part"),
+])
+def test_format_options_that_cannot_be_written_with_are_usage_errors(
+        tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    """The writer's own check, asked before any file is read (exit 2, not 1)."""
+    out = tmp_path / "out"
+    result = run("convert", str(SAMPLES), "--to", *args, "-o", str(out))
+    assert result.exit_code == 2
+    assert f"Error: {message}" in result.output
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    result = run("convert", str(SAMPLES), "--to", "anki", "-o", str(tmp_path / "m.apkg"))
+    assert result.exit_code == 2
+    assert "Error: SOURCE_DATE_EPOCH: 'abc' is not a number" in result.output
+
+
+@pytest.mark.parametrize("to, output, message", [
+    (("json",), "new/", "new/ names a directory, and --to json writes one file"),
+    (("sqlite",), "new/", "new/ names a directory, and --to sqlite writes one file"),
+    (("csv", "--flat"), "new/", "new/ names a directory, and --to csv writes one file"),
+    (("svg",), "map.svg", "--to svg writes a directory, and map.svg is named like a .svg"),
+    (("html",), "site.json", "--to html writes a directory, and site.json is named like a"),
+    (("markdown",), "x.MD", "--to markdown writes a directory, and x.MD is named like a .md"),
+    (("csv",), "m.csv", "named like a .csv file; give a directory name (or pass --flat"),
+])
+def test_an_output_named_as_the_other_kind_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: tuple[str, ...], output: str,
+        message: str) -> None:
+    """A trailing / names a directory (Path would drop it and write a file there); a
+    directory named like a file is a mistake (``-o map.svg`` for the svg folder)."""
+    monkeypatch.chdir(tmp_path)
+    result = run("convert", str(SAMPLES), "--to", *to, "-o", output)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_api_refuses_an_option_the_writer_does_not_take(tmp_path: Path) -> None:
+    import converter
+
+    muscles = converter.read(SAMPLES / "soleus.md")
+    with pytest.raises(TypeError, match="the anki writer takes no option 'dek'"):
+        converter.write(muscles, tmp_path / "m.apkg", dek="Anatomi")
+    with pytest.raises(TypeError, match="the json writer takes no option 'flat'"):
+        converter.write(muscles, tmp_path / "m.json", "json", flat=True)
+    assert list(tmp_path.iterdir()) == []
+    converter.write(muscles, tmp_path / "md", "markdown", default_lang="da")
+
+
 @pytest.mark.parametrize("target", ["file/x.json", "dir", "/proc/x.json"])
 def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
                                                              target: str) -> None:
