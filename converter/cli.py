@@ -192,7 +192,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         summary = printable(result.summary or "")  # it names the output
         click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "
                    f"{result.failed} files failed", err=True)
-    failing = result.failed > 0 or (strict and len(result.diagnostics) > 0)
+    failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(1 if failing else 0)
 
 

@@ -38,7 +38,10 @@ class RunResult:
     """What a run did: muscles handled, files that failed, diagnostics, writer summary."""
 
     count: int = 0
+    #: Input files with an error (the output's own problems are not a file that failed).
     failed: int = 0
+    #: Errors in all.
+    errors: int = 0
     #: In the order found; a :class:`DiagnosticLog` (on disk past its first 5,000)
     #: for ``convert`` and ``validate``.
     diagnostics: Sequence[Diagnostic] = field(default_factory=list)
@@ -62,14 +65,21 @@ def _size(size: str | None) -> tuple[int, int] | None:
 
 
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
-            corpus: CorpusLint) -> RunResult:
+            corpus: CorpusLint, output: Path | None) -> RunResult:
     result.count = reader.count
     log = DiagnosticLog(problems)
     log.extend(reader.diagnostics)
     log.extend(corpus.finish())
     result.diagnostics = log
-    result.failed = len(log.error_paths)
+    _count_failures(result, log, output)
     return result
+
+
+def _count_failures(result: RunResult, log: DiagnosticLog, output: Path | None) -> None:
+    """Fill in ``result``'s errors and failed files (not the output: an unsafe link it
+    left out is an error, but no input failed)."""
+    result.errors = log.errors
+    result.failed = len(log.error_paths - {str(output)})
 
 
 #: Chunks of inputs a run may re-read to patch the last run's result (see
@@ -268,7 +278,8 @@ class _Incremental:
         essences = list(state.essences)
         for k, essence in zip(changed, reader.essences.digests(), strict=True):
             essences[k] = essence
-        shell.diagnostics, shell.failed = log, len(log.error_paths)
+        shell.diagnostics = log
+        _count_failures(shell, log, self.output)
         self.cache.record(self.key, self.inputs or "-", self._output(), (
             dataclasses.replace(shell, diagnostics=[]), log.counts(),
             dataclasses.replace(state, stamps=self.chunks, essences=essences, tally=tally)),
@@ -390,7 +401,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if incremental.cache:
             incremental.cache.close()
         raise
-    result = _finish(result, problems, reader, corpus)
+    result = _finish(result, problems, reader, corpus, output)
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger)
     return result
@@ -491,10 +502,12 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     inputs, problems = discover(paths)
     result = RunResult(diagnostics=problems)
     items = []
+    result.failed = len({d.path for d in problems if d.severity == "error"})
     for item in inputs:
         if not item.format.can_format:
             problems.append(Diagnostic(item.path, None, None, "", "cannot-format",
                                        f"fmt does not handle {item.format.name}"))
+            result.failed += 1
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
     if jobs > 1 and len(items) > 64:

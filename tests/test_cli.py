@@ -149,6 +149,26 @@ def test_an_output_named_as_the_other_kind_is_a_usage_error(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) -> None:
+    """An unsafe --base-image is left out (an error at the output): every input was
+    converted, so none failed, and the run still exits 1."""
+    result = run("convert", str(SAMPLES), "--to", "html", "-o", str(tmp_path / "h"),
+                 "--base-image", "data:x", "--size", "1000x1000", "--no-cache")
+    assert result.exit_code == 1
+    assert "[unsafe-link]" in result.stderr
+    assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
+
+
+def test_fmt_counts_a_file_it_does_not_handle_as_failed(tmp_path: Path) -> None:
+    data = tmp_path / "m.json"
+    assert run("convert", str(SAMPLES / "soleus.md"), "--to", "json", "-o", str(data)
+               ).exit_code == 0
+    result = run("fmt", str(data))
+    assert result.exit_code == 1
+    assert "[cannot-format]" in result.stderr
+    assert result.stderr.endswith("0 changed, 0 unchanged, 1 failed\n")
+
+
 def test_the_api_refuses_an_option_the_writer_does_not_take(tmp_path: Path) -> None:
     import converter
 
