@@ -292,7 +292,8 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
         return
     folders.sort(reverse=True)  # the next folder in order at the end
     names.sort()
-    prefix = directory if directory.endswith(os.sep) else directory + os.sep
+    # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
+    prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
     files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:

@@ -97,6 +97,21 @@ def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
     assert (result.count, [d.code for d in result.diagnostics]) == (2, ["unreadable"] * 2)
 
 
+def test_files_of_the_working_directory_are_named_as_readers_name_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate .``: a reader names a file by its Path (``x.md``), the lints by the
+    input's path: both must be one name, not ``./x.md`` beside ``x.md``."""
+    (tmp_path / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    for name in ("a.md", "sub/b.md"):
+        shutil.copy(SAMPLES / "soleus.md", tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    inputs, _ = discover(["."])
+    assert [i.path for i in inputs] == ["a.md", "broken.md", os.path.join("sub", "b.md")]
+    found = validate_sources([Path(".")]).diagnostics
+    assert {d.path for d in found} == {"a.md", "broken.md", os.path.join("sub", "b.md")}
+
+
 def test_the_slug_stream_counts_every_muscle_and_file(tmp_path: Path) -> None:
     for title in ("Soleus", "Plantaris", "Soleus"):
         (tmp_path / f"{title}-{len(list(tmp_path.iterdir()))}.md").write_text(
