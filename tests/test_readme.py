@@ -88,3 +88,23 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
                  "out/package/datapackage.json", "out/md/soleus.md", "out/from-sheet.json",
                  "build/map/map.svg", "build/site/index.html", "back.json"):
         assert (tmp_path / made).stat().st_size > 0, made
+
+
+#: Hyphenated string literals of the source that are not diagnostic codes.
+NOT_CODES = {"base-image", "data-slug", "front-matter", "lang-fallback", "muscle-convert",
+             "muscle-focus", "muscle-map", "tabular-data-package", "tabular-data-resource",
+             "utf-8", "utf-8-sig"}
+
+
+def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("#### Diagnostic codes", 1)[1].split("\n#", 1)[0]
+    rows = [line.split("|")[2] for line in table.splitlines() if line.startswith("| ")][1:]
+    listed = {code for row in rows
+              for code in re.findall(r"`([a-z][a-z0-9-]*)`", re.sub(r"\([^)]*\)", "", row))}
+    source = "\n".join(p.read_text(encoding="utf-8") for folder in ("converter", "formats")
+                       for p in sorted((ROOT / folder).glob("*.py")))
+    literals = set(re.findall(r'"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)"', source))
+    emitted = {s for s in literals if "-" in s} - NOT_CODES
+    assert sorted(emitted - listed) == []  # a code the table does not name
+    assert sorted(listed - literals) == []  # a code the source never emits
