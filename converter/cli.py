@@ -129,7 +129,9 @@ _DEFAULT_LANG = click.option("--default-lang", default="en", show_default=True,
 _JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
                      show_default="CPU count", help="Parallel processes.")
 _MAX_BYTES = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
-                          show_default=True, help="Refuse input files larger than this.")
+                          show_default=True, help="Refuse a Markdown file or SVG map larger "
+                          "than this (a JSON, CSV, SQLite or Anki file of many muscles "
+                          "has no limit).")
 
 
 def _common_read_options(func: Any) -> Any:
