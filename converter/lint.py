@@ -194,7 +194,7 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
     out: list[Diagnostic] = []
 
     def add(field: str, code: str, message: str, severity: str = "error") -> None:
-        out.append(Diagnostic(path, None, None, _in_record(record, field), code, message,  # type: ignore[arg-type]
+        out.append(Diagnostic(path, None, None, in_record(record, field), code, message,  # type: ignore[arg-type]
                               severity))
 
     for i, region in enumerate(muscle.regions):
@@ -356,7 +356,7 @@ def record_label(muscle: Muscle) -> str:
     return f"muscles[{muscle.slug}]"
 
 
-def _in_record(record: str, field: str) -> str:
+def in_record(record: str, field: str) -> str:
     """``field`` of the muscle ``record`` names (the field itself for a file of one)."""
     return f"{record}.{field}" if record else field
 
@@ -532,7 +532,7 @@ class CorpusLint:
                 elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
                     first[5] += 1
                     repeated.add(key)
-                    self._same_text(first, path, _in_record(print_.record, field_path), at,
+                    self._same_text(first, path, in_record(print_.record, field_path), at,
                                     (owner, 2 * i, key))
             self._check_exercises(print_, path, owner)
         db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?)", muscles)
@@ -550,7 +550,7 @@ class CorpusLint:
             if known[0] != name:
                 line, column = at or (None, None)
                 self._report(Diagnostic(
-                    path, line, column, _in_record(record, _exercise_field(i)),
+                    path, line, column, in_record(record, _exercise_field(i)),
                     "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
                     f"in {known[1]}", "warning"), (0, owner, EXERCISE_SLOT + i, key))
@@ -559,7 +559,7 @@ class CorpusLint:
         """(path, field, where) of the first place of a text (a row of ``texts``)."""
         _, path, field_id, line, column, _, record = text[:7]
         return (scratch.decode(path),
-                _in_record(scratch.decode(record), self._field_names[field_id]),
+                in_record(scratch.decode(record), self._field_names[field_id]),
                 None if line < 0 else (line, column))
 
     def _same_text(self, text: _Text, here: str, field: str, at: Position | None,
@@ -616,5 +616,5 @@ class CorpusLint:
                     line, column = anchors[2 * which], anchors[2 * which + 1]
                     yield (2, owner, which, None), _warning(
                         scratch.decode(raw_path), None if line < 0 else (line, column),
-                        _in_record(scratch.decode(record), _LANGUAGE_FIELDS[which]),
+                        in_record(scratch.decode(record), _LANGUAGE_FIELDS[which]),
                         "missing-language", message)

@@ -48,6 +48,7 @@ from .lint import (
     Positions,
     check_muscle,
     fingerprint,
+    in_record,
     located_fields,
     record_label,
 )
@@ -596,8 +597,9 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
+                    record = result.fingerprints[i].record  # a file of many: the muscle
                     self.diagnostics.append(Diagnostic(
-                        path, None, None, "slug", "duplicate-slug",
+                        path, None, None, in_record(record, "slug"), "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))
                     continue
                 if self.corpus is not None:

@@ -78,6 +78,14 @@ def test_duplicate_slug_names_the_first_file(mixed: Path, tmp_path: Path) -> Non
     assert str(mixed / "biceps-brachii.md") in line
 
 
+def test_a_duplicate_slug_in_a_file_of_many_names_the_muscle(tmp_path: Path) -> None:
+    lines = tmp_path / "m.jsonl"
+    assert run("convert", str(SAMPLES), "--to", "jsonl", "-o", str(lines)).exit_code == 0
+    result = run("validate", str(SAMPLES / "soleus.md"), str(lines), "--format", "json")
+    (found,) = [d for d in json.loads(result.stdout) if d["code"] == "duplicate-slug"]
+    assert (found["path"], found["field"]) == (str(lines), "muscles[soleus].slug")
+
+
 def test_validate_reports_the_same_files(mixed: Path) -> None:
     result = run("validate", str(mixed), "--format", "json", "-j", "1")
     assert result.exit_code == 1
