@@ -195,7 +195,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
     (the run's output) is not read where a directory holds it: a run never reads what
-    it writes."""
+    it writes. A file named again (``samples samples/soleus.md``, ``samples ./samples``,
+    also through a symlink) is read once, where it first came."""
     try:
         forced = get_format(from_format) if from_format else None
     except KeyError:
@@ -204,6 +205,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
     inputs = Inputs()
     problems: list[Diagnostic] = []
+    named = _Named()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -223,11 +225,14 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
-            before = len(inputs)
             root = str(path).rstrip(os.sep) or os.sep
+            skip = named.folder(root, tuple(by_ending))
+            if skip is None:  # below a folder already read
+                continue
+            before = len(inputs)
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  _place_in(root, leave_out))
-            if len(inputs) == before:  # an empty folder, or a --from that reads none
+                  skip | {place for place in [_place_in(root, leave_out)] if place})
+            if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
                     f"holds no {' or '.join(sorted(by_ending))} files to read", "warning"))
@@ -236,20 +241,59 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         if fmt is None:
             problems.append(Diagnostic(str(path), None, None, "", "unknown-format",
                                        "cannot tell the format from the name; use --from"))
-        else:
+        elif named.file(str(path)):
             inputs.add(str(path), fmt)
     return inputs, problems
 
 
+class _Named:
+    """The sources named so far, by real path, so that a file named twice (directly,
+    or in a folder named too) is read once."""
+
+    def __init__(self) -> None:
+        self._folders: list[tuple[str, tuple[str, ...]]] = []  # (real path, endings read)
+        self._files: list[str] = []
+
+    def folder(self, root: str, endings: tuple[str, ...]) -> set[tuple[str, str]] | None:
+        """What a walk of ``root`` (reading ``endings``) leaves out as read already, as
+        (folder, name) places; None when an earlier folder's walk read all of it."""
+        real = os.path.realpath(root)
+        if any(_walked_into(real, folder) for folder, _ in self._folders):
+            return None
+        earlier = [*self._files, *(folder for folder, _ in self._folders)]
+        self._folders.append((real, endings))
+        return {place for p in earlier if (place := _place_in(root, p))}
+
+    def file(self, path: str) -> bool:
+        """Note a file named directly; False when it was read already."""
+        real = os.path.realpath(path)
+        if real in self._files or any(
+                _walked_into(real, folder) and real.lower().endswith(endings)
+                for folder, endings in self._folders):
+            return False
+        self._files.append(real)
+        return True
+
+
+def _walked_into(real: str, folder: str) -> bool:
+    """Whether a walk of the real path ``folder`` reaches the real path ``real``: it is
+    the folder or below it, by no hidden (``.``) name."""
+    inside = os.path.relpath(real, folder)
+    return inside == os.curdir or not (
+        inside.startswith(os.pardir) or any(part.startswith(".")
+                                            for part in inside.split(os.sep)))
+
+
 def _place_in(root: str, path: str | Path | None) -> tuple[str, str] | None:
-    """(folder, name) of ``path`` as :func:`_walk` from ``root`` would name it, when it
-    is below ``root`` (None otherwise, and for ``root`` itself)."""
+    """(folder, name) of ``path`` as :func:`_walk` from ``root`` names it, when it is
+    below ``root`` (None otherwise, and for ``root`` itself)."""
     if path is None:
         return None
     inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
     if inside == os.curdir or inside.startswith(os.pardir):
         return None
-    return os.path.split(os.path.join(root, inside))
+    folder, name = os.path.split(inside if root == os.curdir else os.path.join(root, inside))
+    return folder or root, name
 
 
 def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
@@ -267,22 +311,22 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
 
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
           found: Inputs, problems: list[Diagnostic],
-          leave_out: tuple[str, str] | None = None) -> None:
+          skip: set[tuple[str, str]] = frozenset()) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and
-    ``leave_out`` (folder, name); symlinks to files are followed, to folders not (no
-    cycles). One ``scandir`` per folder and one ``stat`` per file, in sorted order:
+    the (folder, name) places in ``skip``; symlinks to files are followed, to folders
+    not (no cycles). One ``scandir`` per folder and one ``stat`` per file, in sorted order:
     only names are held while a folder sorts. A folder that cannot be listed, or a file
     that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
-    skipped = leave_out[1] if leave_out and leave_out[0] == directory else None
+    skipped = {name for folder, name in skip if folder == directory}
     try:
         with os.scandir(directory) as listing:
             for entry in listing:
                 name = entry.name
-                if name.startswith(".") or name == skipped:
+                if name.startswith(".") or name in skipped:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(name)
@@ -318,13 +362,13 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(), endings, format_of, found, problems, leave_out)
+            _walk(prefix + folders.pop(), endings, format_of, found, problems, skip)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found, problems, leave_out)
+        _walk(prefix + folder, endings, format_of, found, problems, skip)
 
 
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:

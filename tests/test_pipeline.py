@@ -57,10 +57,36 @@ def test_discovery_leaves_out_the_output_wherever_it_is_below_a_source(
         return [os.path.relpath(i.path, root) for i in discover([root], leave_out=output)[0]]
 
     assert found(".", "out") == ["a.md", "x/c.md", "x/out/b.md"]
+    assert found(".", "x/out") == ["a.md", "out/a.md", "x/c.md"]
     assert found(str(tmp_path), "./x/out") == ["a.md", "out/a.md", "x/c.md"]
     assert found("x", str(tmp_path / "link" / "out")) == ["c.md"]  # through a symlink
     assert found("x", ".") == ["c.md", "out/b.md"]  # an output above the source: none
     assert found("x", "x") == ["c.md", "out/b.md"]  # (the source itself is refused later)
+
+
+@pytest.mark.parametrize("sources, order", [
+    (["c", "c/a.md"], ["c/a.md", "c/s/b.md", "c/z.md"]),
+    (["c/z.md", "c"], ["c/z.md", "c/a.md", "c/s/b.md"]),
+    (["c", "./c", "c/", "link"], ["c/a.md", "c/s/b.md", "c/z.md"]),
+    (["c/s", "c"], ["c/s/b.md", "c/a.md", "c/z.md"]),
+    (["c", "c/s", "link/s/b.md"], ["c/a.md", "c/s/b.md", "c/z.md"]),
+    (["c/a.md", "c/a.md", "./c/a.md"], ["c/a.md"]),
+    (["c", "c/.drafts/d.md", "c/.drafts"], ["c/a.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md"]),
+])
+def test_a_file_named_again_is_read_once_where_it_first_came(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: list[str],
+        order: list[str]) -> None:
+    """Naming a folder and a file in it (or a folder twice, or through a symlink) used
+    to make each such file a duplicate of itself. A hidden file a walk skips is read
+    when named."""
+    for name in ("c/a.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(MUSCLE.format(title=Path(name).stem), encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    inputs, problems = discover(sources)
+    assert [os.path.normpath(i.path) for i in inputs] == order and problems == []
+    assert validate_sources(map(Path, sources)).diagnostics == []
 
 
 def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
