@@ -68,10 +68,30 @@ class YamlProblem(Exception):
     message: str
     line: int | None = None
     column: int | None = None
+    #: The field path of the key a problem is at (a key that is not text), when known.
+    field: str = ""
+    #: That key's node (until its path is known).
+    key: Any = None
 
 
 def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
     return YamlProblem(code, message, node.start_mark.line, node.start_mark.column)
+
+
+def _field_of(root: yaml.Node, key: yaml.Node, path: str = "") -> str | None:
+    """The field path (``notes.2024``) of the mapping key node ``key`` below ``root``."""
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            here = f"{path}.{key_node.value}" if path else str(key_node.value)
+            found = here if key_node is key else _field_of(value_node, key, here)
+            if found is not None:
+                return found
+    elif isinstance(root, yaml.SequenceNode):
+        for i, item in enumerate(root.value):
+            found = _field_of(item, key, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _short_tag(tag: str | None) -> str:
@@ -128,6 +148,11 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = build(key_node, depth + 1)
+            if not isinstance(key, str | list | dict):  # null, true, 1.5: not a name
+                problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
+                                   f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
+                problem.field, problem.key = str(key_node.value), key_node
+                raise problem
             try:
                 duplicate = key in mapping
             except TypeError:
@@ -142,6 +167,9 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
             raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
         return [build(item, depth + 1) for item in node.value]
     return _typed_scalar(node)
+
+
+_KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number"}
 
 
 def _typed_scalar(node: yaml.Node) -> Any:
@@ -346,7 +374,13 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
             node = _place_nodes(text, loader.get_single_node())
             if node is None:
                 return None, None
-            return build(node), node
+            try:
+                return build(node), node
+            except YamlProblem as problem:
+                if problem.key is not None:  # the key alone: now its whole path
+                    problem.field = _field_of(node, problem.key) or problem.field
+                    problem.key = None
+                raise
         finally:
             loader.dispose()
     except YamlProblem:
@@ -408,26 +442,47 @@ def find(node: Tree, path: tuple[str | int, ...]) -> tuple[int, int] | None:
         return None
     if isinstance(node, dict):
         return blockyaml.find(node, path)
-    best = node
-    for step in path:
-        child = _child(node, step)
-        if child is None:
-            break
-        key_node, node = child
-        # A text value itself; a list or map (or an empty value) by the key it is under.
-        best = node if isinstance(node, yaml.ScalarNode) and node.value else key_node
+    best = _deepest(node, path, 0, node)[1]
     return best.start_mark.line, best.start_mark.column
 
 
-def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml.Node
+             ) -> tuple[int, yaml.Node]:
+    """(steps of ``path`` found, the node to point at) going down from ``node``, which
+    ``done`` steps reached (pointed at by ``best``). A key with dots in it
+    (``my.key``) is several steps of a field path: every way to read them is tried."""
+    found = (done, best)
+    for key_node, child, end in _children(node, path, done):
+        # A text value itself; a list or map (or an empty value) by the key it is under.
+        here = child if isinstance(child, yaml.ScalarNode) and child.value else key_node
+        deeper = _deepest(child, path, end, here)
+        if deeper[0] > found[0]:
+            found = deeper
+        if found[0] == len(path):
+            break
+    return found
+
+
+def _children(node: yaml.Node, path: tuple[str | int, ...], done: int
+              ) -> Iterator[tuple[yaml.Node, yaml.Node, int]]:
+    """(key node, value node, steps taken) of each child of ``node`` that the steps of
+    ``path`` after ``done`` may name (a key, or a key of several steps joined by dots)."""
+    if done == len(path):
+        return
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == step:
-                return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-            and 0 <= step < len(node.value):
-        return node.value[step], node.value[step]
-    return None
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            name = key_node.value
+            for end in range(done + 1, len(path) + 1):
+                if not isinstance(path[end - 1], str):
+                    break
+                if name == ".".join(map(str, path[done:end])):
+                    yield key_node, value_node, end
+    elif isinstance(node, yaml.SequenceNode) and isinstance(path[done], int) \
+            and 0 <= path[done] < len(node.value):
+        item = node.value[path[done]]
+        yield item, item, done + 1
 
 
 #: A ``#`` that starts a comment: at the start of a line or after a space or tab.

@@ -114,7 +114,7 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
     except yamlsafe.YamlProblem as problem:
         line = None if problem.line is None else problem.line + 1
         column = None if problem.column is None else problem.column + 1
-        raise MuscleError(Diagnostic(path, line, column, "", problem.code,
+        raise MuscleError(Diagnostic(path, line, column, problem.field, problem.code,
                                      problem.message)) from None
 
     def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1

@@ -172,7 +172,29 @@ def test_integers_too_long_to_convert_are_refused() -> None:
 def test_non_text_keys_that_cannot_be_keys_are_refused() -> None:
     found = problem("? [a, b]\n: pair\n")
     assert (found.code, found.line) == ("yaml-syntax", 0)
-    assert load("1: one\n") == {1: "one"}  # loads; the validator names the field
+
+
+@pytest.mark.parametrize("text, line, column, field, shown", [
+    ("title: T\n1: one\n", 1, 0, "1", "'1' is a number"),
+    ("title: T\nextra:\n  ~: x\n", 2, 2, "extra.~", "'~' is null"),
+    ("origin: {da: x, true: y}\n", 0, 16, "origin.true", "'true' is true/false"),
+    ("x:\n- a\n- {b: 1, 1.5: x}\n", 2, 9, "x[1].1.5", "'1.5' is a number"),
+])
+def test_a_key_that_is_not_text_is_refused_where_it_is_written(
+        text: str, line: int, column: int, field: str, shown: str) -> None:
+    """Every field name, language and extra key must be text: refused at the key, as
+    written (the validator, given Python's None, placed it at the first line)."""
+    found = problem(text)
+    assert (found.code, found.line, found.column) == ("wrong-type", line, column)
+    assert found.field == field
+    assert f"key {shown}, not text" in found.message
+
+
+def test_a_key_with_dots_is_located_by_the_field_path_that_names_it() -> None:
+    text = "title: T\nmy.key: .inf\nother:\n  a.b: [1, .nan]\n  a: {b: 2}\n"
+    assert locate(text, ("my", "key")) == (1, 8)
+    assert locate(text, ("other", "a", "b", 1)) == (3, 11)  # "a", then "b" has no [1]
+    assert locate("a: {b: 2}\n", ("a", "b")) == (0, 7)  # one step each
 
 
 def _flow(depth: int) -> str:

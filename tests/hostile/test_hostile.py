@@ -72,7 +72,7 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "wrong-type-coords-item.md": ("wrong-type", 4, "coords[0]"),
     "wrong-type-slug.md": ("bad-slug", 2, "slug"),
     "wrong-type-field-name.md": ("wrong-type", 3, "1"),
-    "wrong-type-extra-key.md": ("wrong-type", 3, "notes"),
+    "wrong-type-extra-key.md": ("wrong-type", 4, "notes.2024"),
     "wrong-type-extra-value.md": ("wrong-type", 3, "score"),
     "bad-language.md": ("bad-language", 4, "origin.Danish"),
     "unknown-function-key.md": ("unknown-key", 5, "function[0].long"),
