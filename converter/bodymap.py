@@ -314,25 +314,20 @@ def copy_base_image(settings: MapSettings, directory: Path) -> None:
         shutil.copyfile(settings.base_file, directory / settings.base_image)
 
 
-def source_of(muscle: Muscle, ctx: WriteContext, fallback: Path) -> str:
-    """The file a muscle came from (for diagnostics), or ``fallback`` when unknown."""
-    source = ctx.sources.get(muscle.slug)
-    return source.path if source is not None else str(fallback)
-
-
 def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteContext,
                   fallback: Path) -> None:
     """Report each muscle whose link is unsafe (it is left out) or whose title holds
     characters XML cannot store (they are replaced), naming the muscle's source file."""
     for muscle in muscles:
-        where = source_of(muscle, ctx, fallback)
         link = settings.link_template.replace("{slug}", muscle.slug)
         if resolve_link(settings.link_template, muscle.slug) is None:
-            ctx.report(Diagnostic(where, None, None, "link", "unsafe-link",
+            path, field = ctx.about(muscle.slug, "link", str(fallback))
+            ctx.report(Diagnostic(path, None, None, field, "unsafe-link",
                                   f"link {link!r} of {muscle.slug} is not a relative, http "
                                   "or https link; left out"))
         if xml_clean(muscle.title) != muscle.title:
-            ctx.report(Diagnostic(where, None, None, "title", "not-xml-character",
+            path, field = ctx.about(muscle.slug, "title", str(fallback))
+            ctx.report(Diagnostic(path, None, None, field, "not-xml-character",
                                   "title holds characters XML cannot store; replaced by "
                                   "U+FFFD", "warning"))
 

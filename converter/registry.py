@@ -126,6 +126,17 @@ class WriteContext:
         value = self.options.get(name)
         return default if value is None else value
 
+    def about(self, slug: str, field: str, output: str) -> tuple[str, str]:
+        """(path, field) of a writer's diagnostic about a muscle's ``field``: the file
+        the muscle came from, and in a file of many muscles (or the ``output``, when
+        the source is not known) the field of that muscle, ``muscles[<slug>].<field>``."""
+        source = self.sources.get(slug)
+        if source is not None:
+            fmt = detect_format(Path(source.path), for_reading=True)
+            if fmt is not None and fmt.one_muscle_per_file:
+                return source.path, field
+        return source.path if source else output, f"muscles[{slug}].{field}"
+
 
 class Format:
     """Base class of every format. Subclasses set the class attributes and override

@@ -63,9 +63,10 @@ class SvgFormat(Format):
         focus = [m for m in items if f"{m.slug}.svg" != MAP_NAME]
         for muscle in items:
             if f"{muscle.slug}.svg" == MAP_NAME:
-                ctx.report(Diagnostic(bodymap.source_of(muscle, ctx, out), None, None, "slug",
-                                      "reserved-name", f"a focus image {muscle.slug}.svg "
-                                      f"would replace {MAP_NAME}; it is not written"))
+                path, field = ctx.about(muscle.slug, "slug", str(out))
+                ctx.report(Diagnostic(path, None, None, field, "reserved-name",
+                                      f"a focus image {muscle.slug}.svg would replace "
+                                      f"{MAP_NAME}; it is not written"))
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             _save(tmp / MAP_NAME, bodymap.map_svg(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import converter
 from converter import bodymap
+from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle, Region
 from converter.registry import ReadContext, Source, WriteContext, get_format
@@ -145,9 +146,27 @@ def test_titles_xml_cannot_hold_are_replaced_with_a_warning(char: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         found = write([item], Path(tmp) / "out")
         back, _ = read(Path(tmp) / "out")
-    assert [(d.code, d.severity, d.path) for d in found] == [
-        ("not-xml-character", "warning", "src/odd.md")]
+    assert [(d.code, d.severity, d.path, d.field) for d in found] == [
+        ("not-xml-character", "warning", "src/odd.md", "title")]
     assert back[0].title == "a\ufffdb"
+
+
+def test_a_warning_about_a_muscle_of_a_file_of_many_names_the_muscle(tmp_path: Path
+                                                                     ) -> None:
+    """Two muscles of one JSON file gave two identical warnings; without a source (the
+    Python API) the output is named, with the muscle."""
+    items = [Muscle(slug=slug, title=f"{slug}\ufffe") for slug in ("a", "b")]
+    data = tmp_path / "m.json"
+    converter.write(items, data)
+    result = CliRunner().invoke(cli, ["convert", str(data), "--to", "svg", "-o",
+                                      str(tmp_path / "map")])
+    assert [line.split(": warning: ")[1].split(":")[0] for line in result.stderr.splitlines()
+            if "[not-xml-character]" in line] == ["muscles[a].title", "muscles[b].title"]
+    found: list[Diagnostic] = []
+    get_format("svg").write(iter(items), tmp_path / "api", WriteContext(report=found.append))
+    assert [(d.path, d.field) for d in found] == [
+        (str(tmp_path / "api" / "map.svg"), "muscles[a].title"),
+        (str(tmp_path / "api" / "map.svg"), "muscles[b].title")]
 
 
 def test_output_is_deterministic(sample_muscles: list[Muscle], tmp_path: Path) -> None:
