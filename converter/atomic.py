@@ -220,12 +220,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def check_replaceable(path: Path) -> None:
-    """Refuse to replace a directory this tool did not write (unless it is empty)."""
+def check_replaceable(path: Path, shown: str | None = None) -> None:
+    """Refuse to replace a directory this tool did not write (unless it is empty);
+    ``shown``: the path as the user gave it (``path`` may be where a symlink leads)."""
+    name = shown or str(path)
     if path.exists() and not path.is_dir():
-        raise error(str(path), "output-not-directory", "exists and is not a directory")
+        raise error(name, "output-not-directory", "exists and is not a directory")
     if path.is_dir() and any(path.iterdir()) and not (path / DIRECTORY_MARKER).exists():
-        raise error(str(path), "output-not-ours",
+        raise error(name, "output-not-ours",
                     "directory exists, is not empty and was not written by muscle-convert; "
                     "choose a new or empty directory")
 
@@ -236,8 +238,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     if is_stdout(path):
         raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
                     "this format writes a directory; give a directory name")
-    path = real_target(path)
-    check_replaceable(path)
+    shown, path = str(path), real_target(path)
+    check_replaceable(path, shown)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmpdir", dir=path.parent))

@@ -364,6 +364,9 @@ class SqliteFormat(Format):
                 counts = _update(records, target, ctx, prune)
         except sqlite3.Error as exc:
             raise _sqlite_error(out, exc) from None
+        except MuscleError as exc:  # named as the user named it, not where links lead
+            raise MuscleError([d._replace(path=str(out)) if d.path == str(target) else d
+                               for d in exc.diagnostics]) from None
         return counts.summary(out)
 
     def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,

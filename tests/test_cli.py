@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -167,6 +168,21 @@ def test_fmt_counts_a_file_it_does_not_handle_as_failed(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "[cannot-format]" in result.stderr
     assert result.stderr.endswith("0 changed, 0 unchanged, 1 failed\n")
+
+
+def test_an_output_that_cannot_be_written_is_named_as_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not as the absolute path the symlinks lead to."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("x", encoding="utf-8")
+    with sqlite3.connect(tmp_path / "other.db") as conn:
+        conn.execute("CREATE TABLE t (x)")
+    for args, shown in [(("svg", "-o", "mine"), "mine: error: "),
+                        (("sqlite", "-o", "other.db"), "other.db: error: ")]:
+        result = run("convert", str(SAMPLES), "--to", *args, "--no-cache")
+        assert result.exit_code == 1
+        assert any(line.startswith(shown) for line in result.stderr.splitlines()), args
 
 
 def test_the_api_refuses_an_option_the_writer_does_not_take(tmp_path: Path) -> None:
