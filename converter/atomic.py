@@ -39,12 +39,18 @@ _TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
 STDOUT = "-"
 
 
+def _temporary_prefix(path: Path) -> str:
+    """``.<name>.``, how the temporaries beside ``path`` begin: the name cut to 200 bytes,
+    so that the random part and the ending still fit in the 255 bytes of a file name."""
+    return f".{os.fsdecode(os.fsencode(path.name)[:200])}."
+
+
 def sweep_leftovers(path: Path) -> None:
     """Remove temporaries beside ``path`` that runs killed while writing it left behind
     (the ones this module names ``.<name>.<random>.tmp`` and so on, older than
     :data:`STALE_SECONDS`)."""
     path = Path(path)
-    prefix, now = f".{path.name}.", time.time()
+    prefix, now = _temporary_prefix(path), time.time()
     try:
         entries = [e for e in os.scandir(path.parent)
                    if e.name.startswith(prefix) and e.name.endswith(_TEMPORARY_ENDINGS)]
@@ -118,7 +124,7 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=suffix, dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o644)
     return Path(tmp)
@@ -242,7 +248,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     check_replaceable(path, shown)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmpdir", dir=path.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
+                                dir=path.parent))
     try:
         os.chmod(tmp, 0o755)
         yield tmp

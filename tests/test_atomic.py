@@ -152,3 +152,17 @@ def test_a_killed_runs_day_old_temporaries_are_swept_by_the_next_write(
     convert(to, tmp_path / name)
     assert not old_file.exists() and not old_dir.exists()
     assert fresh.exists() and other.exists()
+
+
+@pytest.mark.parametrize("to, ending", [("json", ".json"), ("markdown", "")])
+def test_an_output_name_near_the_longest_a_file_may_have_is_written(
+        tmp_path: Path, to: str, ending: str) -> None:
+    """Its temporary (``.<name>.<random>.tmp``) would be longer than 255 bytes: the name
+    is cut in it (in the middle of a letter, here), and swept by that cut name."""
+    name = "æ" * ((250 - len(ending)) // 2) + ending
+    day_ago = time.time() - 25 * 3600
+    stale = tmp_path / os.fsdecode(b"." + os.fsencode(name)[:200] + b".abc123.tmp")
+    stale.write_text("left by a killed run")
+    os.utime(stale, (day_ago, day_ago))
+    convert(to, tmp_path / name)
+    assert (tmp_path / name).exists() and not stale.exists()
