@@ -41,6 +41,13 @@ class SvgFormat(Format):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path
         root = _parse(target, ctx)
+        classes = (root.get("class") or "").split()
+        if "muscle-map" not in classes and not any(
+                a.get("data-slug") is not None for a in root.iter(f"{_SVG}a")):
+            raise error(str(target), "not-a-muscle-map", "is a focus image of one muscle, not "
+                        f"the map: read {MAP_NAME} beside it" if "muscle-focus" in classes
+                        else "holds no muscle map (no <a data-slug> and no "
+                        'class="muscle-map")')
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
             if slug is None:  # another link, unless it says it is a muscle's

@@ -282,6 +282,21 @@ def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
     assert [m.slug for m in back] == ["arm", "map"]
 
 
+def test_a_focus_image_or_another_svg_is_not_read_as_a_map(sample_muscles: list[Muscle],
+                                                          tmp_path: Path) -> None:
+    """Either gave no muscle and no word: a focus image names the map beside it."""
+    write(sample_muscles, tmp_path / "out")
+    other = tmp_path / "drawing.svg"
+    other.write_text('<svg xmlns="http://www.w3.org/2000/svg"><a href="x"/></svg>',
+                     encoding="utf-8")
+    for path, message in [(tmp_path / "out" / "soleus.svg", "is a focus image of one muscle"),
+                          (other, "holds no muscle map")]:
+        with pytest.raises(MuscleError) as caught:
+            read(path)
+        assert [(d.code, d.message.startswith(message)) for d in caught.value.diagnostics
+                ] == [("not-a-muscle-map", True)]
+
+
 def test_empty_corpus(tmp_path: Path) -> None:
     write([], tmp_path / "out")
     assert parse_file(tmp_path / "out" / "map.svg").get("viewBox") == "0 0 1000 1000"
