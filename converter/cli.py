@@ -321,7 +321,7 @@ def schema(input_schema: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; list files that would change "
               "and exit 1 if any.")
 @_DEFAULT_LANG

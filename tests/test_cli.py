@@ -160,6 +160,19 @@ def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) 
     assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
 
 
+def test_fmt_reports_a_missing_path_as_validate_does(tmp_path: Path) -> None:
+    """One not-found diagnostic and exit 1 (it was click's usage error, exit 2), the
+    other paths still formatted."""
+    good = tmp_path / "soleus.md"
+    shutil.copy(SAMPLES / "soleus.md", good)
+    result = run("fmt", str(tmp_path / "missing.md"), str(good))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'missing.md'}: error: no such file or directory [not-found]" \
+        in result.stderr
+    assert result.stderr.endswith(", 1 failed\n")
+    assert run("fmt", "--check", str(good)).exit_code == 0
+
+
 def test_fmt_counts_a_file_it_does_not_handle_as_failed(tmp_path: Path) -> None:
     data = tmp_path / "m.json"
     assert run("convert", str(SAMPLES / "soleus.md"), "--to", "json", "-o", str(data)
