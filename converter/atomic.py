@@ -110,6 +110,7 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        keep_mode(tmp, path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -128,6 +129,13 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     os.close(fd)
     os.chmod(tmp, 0o644)
     return Path(tmp)
+
+
+def keep_mode(tmp: Path, path: Path) -> None:
+    """Give ``tmp``, about to replace ``path``, the permissions ``path`` has (a private
+    file stays private); a new file keeps 0644."""
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
 
 
 #: Special outputs whose reader stopped reading before the end, by path.

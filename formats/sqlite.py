@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import is_special, real_target, temporary_file
+from converter.atomic import is_special, keep_mode, real_target, temporary_file
 from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, number_text, thaw
@@ -459,6 +459,7 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
             os.fsync(fd)
         finally:
             os.close(fd)
+        keep_mode(tmp, out)
         os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -166,3 +166,19 @@ def test_an_output_name_near_the_longest_a_file_may_have_is_written(
     os.utime(stale, (day_ago, day_ago))
     convert(to, tmp_path / name)
     assert (tmp_path / name).exists() and not stale.exists()
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    """fmt made a private (0600) source world-readable and an executable one not; an
+    output replaced keeps its mode too; a new one is 0644."""
+    private, script = tmp_path / "p.md", tmp_path / "x.md"
+    for path, mode in ((private, 0o600), (script, 0o755)):
+        path.write_text('---\ntitle: "T"\n---\n', encoding="utf-8")
+        path.chmod(mode)
+    result = CliRunner().invoke(cli, ["fmt", str(private), str(script)])
+    assert result.exit_code == 0 and "2 changed" in result.stderr
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (private, script)] == [0o600, 0o755]
+    out = tmp_path / "m.json"
+    assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o644
+    out.chmod(0o640)
+    assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o640
