@@ -24,6 +24,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -205,33 +206,35 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
     inputs = Inputs()
     problems: list[Diagnostic] = []
-    named = _Named()
+    named = _Named(leave_out)
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            problems.append(Diagnostic(str(path), None, None, "", "not-found",
-                                       "no such file or directory"))
-            continue
-        if not path.is_dir() and not path.is_file():  # a FIFO would hang, /dev/zero not end
-            problems.append(Diagnostic(str(path), None, None, "", "not-a-file",
-                                       "is not a regular file or directory (a device, "
-                                       "FIFO or socket)"))
-            continue
         try:
+            if not path.exists():
+                problems.append(Diagnostic(str(path), None, None, "", "not-found",
+                                           "no such file or directory"))
+                continue
+            is_dir = path.is_dir()
+            if not is_dir and not path.is_file():  # a FIFO would hang, /dev/zero not end
+                problems.append(Diagnostic(str(path), None, None, "", "not-a-file",
+                                           "is not a regular file or directory (a device, "
+                                           "FIFO or socket)"))
+                continue
             detected = detect_format(path, for_reading=True)
-        except OSError as exc:  # a folder that cannot be searched
+        except OSError as exc:  # in a folder that cannot be searched
             problems.append(_unreadable(str(path), exc))
             continue
-        if path.is_dir() and (detected is None or (forced and forced.one_muscle_per_file)):
+        if is_dir and (detected is None or (forced and forced.one_muscle_per_file)):
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
             root = str(path).rstrip(os.sep) or os.sep
             skip = named.folder(root, tuple(by_ending))
             if skip is None:  # below a folder already read
                 continue
-            before = len(inputs)
+            before, reported = len(inputs), len(problems)
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  skip | {place for place in [_place_in(root, leave_out)] if place})
+                  skip | named.output_in(root))
+            named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
@@ -247,50 +250,73 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
 
 
 class _Named:
-    """The sources named so far, by real path, so that a file named twice (directly,
-    or in a folder named too) is read once."""
+    """The sources named so far, so that a file named twice (directly, or in a folder
+    named too) is read once. Folders are known by their real path; files by the real
+    path of their folder and their own name, as a walk names them (a symlinked file's
+    slug comes from the link's name)."""
 
-    def __init__(self) -> None:
+    def __init__(self, leave_out: str | Path | None) -> None:
         self._folders: list[tuple[str, tuple[str, ...]]] = []  # (real path, endings read)
         self._files: list[str] = []
+        #: Where no walk went: the run's output, what could not be read.
+        self._outside: list[str] = [os.path.realpath(leave_out)] if leave_out else []
 
     def folder(self, root: str, endings: tuple[str, ...]) -> set[tuple[str, str]] | None:
         """What a walk of ``root`` (reading ``endings``) leaves out as read already, as
         (folder, name) places; None when an earlier folder's walk read all of it."""
         real = os.path.realpath(root)
-        if any(_walked_into(real, folder) for folder, _ in self._folders):
+        if any(self._walked(real, folder) for folder, _ in self._folders):
             return None
-        earlier = [*self._files, *(folder for folder, _ in self._folders)]
+        earlier = [*(f for f in self._files if f.lower().endswith(endings)),
+                   *(folder for folder, _ in self._folders)]
         self._folders.append((real, endings))
         return {place for p in earlier if (place := _place_in(root, p))}
 
+    def output_in(self, root: str) -> set[tuple[str, str]]:
+        """The run's output as a place a walk of ``root`` leaves out (if below it)."""
+        return {place for out in self._outside[:1] if (place := _place_in(root, out))}
+
+    def not_walked(self, paths: Iterable[str]) -> None:
+        """Note what a walk could not read (a named file there is read on its own)."""
+        self._outside += map(_located, paths)
+
     def file(self, path: str) -> bool:
         """Note a file named directly; False when it was read already."""
-        real = os.path.realpath(path)
-        if real in self._files or any(
-                _walked_into(real, folder) and real.lower().endswith(endings)
+        located = _located(path)
+        if located in self._files or any(
+                self._walked(located, folder) and located.lower().endswith(endings)
                 for folder, endings in self._folders):
             return False
-        self._files.append(real)
+        self._files.append(located)
         return True
 
+    def _walked(self, path: str, folder: str) -> bool:
+        """Whether a walk of ``folder`` read ``path``: it is the folder or below it by
+        no hidden (``.``) name, and not where no walk went."""
+        inside = _inside(path, folder)
+        return inside is not None and not any(part.startswith(".") for part in (
+            inside.split(os.sep) if inside != os.curdir else ())) and not any(
+            _inside(path, outside) is not None for outside in self._outside)
 
-def _walked_into(real: str, folder: str) -> bool:
-    """Whether a walk of the real path ``folder`` reaches the real path ``real``: it is
-    the folder or below it, by no hidden (``.``) name."""
-    inside = os.path.relpath(real, folder)
-    return inside == os.curdir or not (
-        inside.startswith(os.pardir) or any(part.startswith(".")
-                                            for part in inside.split(os.sep)))
+
+def _located(path: str) -> str:
+    """``path`` by the real path of its folder and its own name."""
+    folder, name = os.path.split(path)
+    return os.path.join(os.path.realpath(folder or os.curdir), name)
 
 
-def _place_in(root: str, path: str | Path | None) -> tuple[str, str] | None:
-    """(folder, name) of ``path`` as :func:`_walk` from ``root`` names it, when it is
-    below ``root`` (None otherwise, and for ``root`` itself)."""
-    if path is None:
-        return None
-    inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
-    if inside == os.curdir or inside.startswith(os.pardir):
+def _inside(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` (``.`` for the folder itself), or None when it
+    is not there (both real paths)."""
+    inside = os.path.relpath(path, folder)
+    return None if inside == os.pardir or inside.startswith(os.pardir + os.sep) else inside
+
+
+def _place_in(root: str, path: str) -> tuple[str, str] | None:
+    """(folder, name) of the real ``path`` as :func:`_walk` from ``root`` names it, when
+    it is below ``root`` (None otherwise, and for ``root`` itself)."""
+    inside = _inside(path, os.path.realpath(root))
+    if inside is None or inside == os.curdir:
         return None
     folder, name = os.path.split(inside if root == os.curdir else os.path.join(root, inside))
     return folder or root, name
@@ -311,7 +337,7 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
 
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
           found: Inputs, problems: list[Diagnostic],
-          skip: set[tuple[str, str]] = frozenset()) -> None:
+          skip: AbstractSet[tuple[str, str]] = frozenset()) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and

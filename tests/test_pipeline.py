@@ -65,13 +65,18 @@ def test_discovery_leaves_out_the_output_wherever_it_is_below_a_source(
 
 
 @pytest.mark.parametrize("sources, order", [
-    (["c", "c/a.md"], ["c/a.md", "c/s/b.md", "c/z.md"]),
-    (["c/z.md", "c"], ["c/z.md", "c/a.md", "c/s/b.md"]),
-    (["c", "./c", "c/", "link"], ["c/a.md", "c/s/b.md", "c/z.md"]),
-    (["c/s", "c"], ["c/s/b.md", "c/a.md", "c/z.md"]),
-    (["c", "c/s", "link/s/b.md"], ["c/a.md", "c/s/b.md", "c/z.md"]),
+    (["c", "c/a.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
+    (["c/z.md", "c"], ["c/z.md", "c/a.md", "c/al.md", "c/ln.md", "c/s/b.md"]),
+    (["c", "./c", "c/", "link"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
+    (["c/s", "c"], ["c/s/b.md", "c/a.md", "c/al.md", "c/ln.md", "c/z.md"]),
+    (["c", "c/s", "link/s/b.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
     (["c/a.md", "c/a.md", "./c/a.md"], ["c/a.md"]),
-    (["c", "c/.drafts/d.md", "c/.drafts"], ["c/a.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md"]),
+    (["c", "c/.drafts/d.md", "c/.drafts"],
+     ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md"]),
+    (["c", "c/ln.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
+    (["c/ln.md", "c"], ["c/ln.md", "c/a.md", "c/al.md", "c/s/b.md", "c/z.md"]),
+    (["c/al.md", "c"], ["c/al.md", "c/a.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
+    (["c", "c/out/o.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md", "c/out/o.md"]),
 ])
 def test_a_file_named_again_is_read_once_where_it_first_came(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: list[str],
@@ -79,14 +84,17 @@ def test_a_file_named_again_is_read_once_where_it_first_came(
     """Naming a folder and a file in it (or a folder twice, or through a symlink) used
     to make each such file a duplicate of itself. A hidden file a walk skips is read
     when named."""
-    for name in ("c/a.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md"):
+    for name in ("c/a.md", "c/s/b.md", "c/z.md", "c/.drafts/d.md", "x/t.md", "c/out/o.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(MUSCLE.format(title=Path(name).stem), encoding="utf-8")
     (tmp_path / "link").symlink_to(tmp_path / "c")
+    (tmp_path / "c" / "ln.md").symlink_to(tmp_path / "x" / "t.md")  # walked as ln.md
+    (tmp_path / "c" / "al.md").symlink_to(tmp_path / "c" / "a.md")  # its own name, slug
     monkeypatch.chdir(tmp_path)
-    inputs, problems = discover(sources)
+    inputs, problems = discover(sources, leave_out="c/out")  # (a walk leaves it out)
     assert [os.path.normpath(i.path) for i in inputs] == order and problems == []
-    assert validate_sources(map(Path, sources)).diagnostics == []
+    assert not [d for d in validate_sources(map(Path, sources)).diagnostics
+                if d.severity == "error"]
 
 
 def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
@@ -121,6 +129,8 @@ def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
         (Path("nox/n.md"), "unreadable", "Permission denied")]
     result = validate_sources([tmp_path])
     assert (result.count, [d.code for d in result.diagnostics]) == (2, ["unreadable"] * 2)
+    named = tmp_path / "nox" / "n.md"  # named directly: pathlib's exists() raised
+    assert [(d.path, d.code) for d in discover([named])[1]] == [(str(named), "unreadable")]
 
 
 def test_files_of_the_working_directory_are_named_as_readers_name_them(
