@@ -663,11 +663,11 @@ class Reader:
             tally[1] += len(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             for i, slug in enumerate(result.slugs):
-                first = self.sources.claim(slug, Source(path, result.mtime))
+                record = result.fingerprints[i].record  # a file of many: the muscle
+                first = self.sources.claim(slug, Source(path, result.mtime, bool(record)))
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
-                    record = result.fingerprints[i].record  # a file of many: the muscle
                     self.diagnostics.append(Diagnostic(
                         path, None, None, in_record(record, "slug"), "duplicate-slug",
                         f"slug {slug!r} is already used by {first.path}"))

@@ -45,10 +45,12 @@ class FormatOption:
 
 
 class Source(NamedTuple):
-    """Where a muscle came from: its file and that file's modification time."""
+    """Where a muscle came from: its file, that file's modification time, and whether
+    the file holds many muscles (JSON, CSV, ...: diagnostics then name the muscle)."""
 
     path: str
     mtime: float
+    many: bool = False
 
 
 def _discard(diagnostic: Diagnostic) -> None:
@@ -131,10 +133,8 @@ class WriteContext:
         the muscle came from, and in a file of many muscles (or the ``output``, when
         the source is not known) the field of that muscle, ``muscles[<slug>].<field>``."""
         source = self.sources.get(slug)
-        if source is not None:
-            fmt = detect_format(Path(source.path), for_reading=True)
-            if fmt is not None and fmt.one_muscle_per_file:
-                return source.path, field
+        if source is not None and not source.many:
+            return source.path, field
         return source.path if source else output, f"muscles[{slug}].{field}"
 
 

@@ -65,21 +65,20 @@ def _size(size: str | None) -> tuple[int, int] | None:
 
 
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
-            corpus: CorpusLint, output: Path | None) -> RunResult:
+            corpus: CorpusLint, discovered: int) -> RunResult:
+    """Fill in ``result`` from the run's diagnostics: ``problems`` (the first
+    ``discovered`` of finding the inputs, then the writer's), the reader's and the
+    corpus lint's. Only finding and reading make a file fail: the writer's errors (an
+    unsafe link left out) count as errors, but every muscle it got was written."""
     result.count = reader.count
     log = DiagnosticLog(problems)
     log.extend(reader.diagnostics)
     log.extend(corpus.finish())
     result.diagnostics = log
-    _count_failures(result, log, output)
-    return result
-
-
-def _count_failures(result: RunResult, log: DiagnosticLog, output: Path | None) -> None:
-    """Fill in ``result``'s errors and failed files (not the output: an unsafe link it
-    left out is an error, but no input failed)."""
     result.errors = log.errors
-    result.failed = len(log.error_paths - {str(output)})
+    result.failed = len(reader.diagnostics.error_paths | {
+        d.path for d in problems[:discovered] if d.severity == "error"})
+    return result
 
 
 #: Chunks of inputs a run may re-read to patch the last run's result (see
@@ -278,8 +277,8 @@ class _Incremental:
         essences = list(state.essences)
         for k, essence in zip(changed, reader.essences.digests(), strict=True):
             essences[k] = essence
-        shell.diagnostics = log
-        _count_failures(shell, log, self.output)
+        shell.diagnostics = log  # (a patch's writer reports nothing)
+        shell.errors, shell.failed = log.errors, len(log.error_paths)
         self.cache.record(self.key, self.inputs or "-", self._output(), (
             dataclasses.replace(shell, diagnostics=[]), log.counts(),
             dataclasses.replace(state, stamps=self.chunks, essences=essences, tally=tally)),
@@ -394,6 +393,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
                     size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
                     writer=(writer, dict(options)) if writer and done is None else None)
+    discovered = len(problems)
     try:
         result.summary = write(reader, problems) if done is None else _lint(reader,
                                                                             done.summary)
@@ -401,7 +401,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if incremental.cache:
             incremental.cache.close()
         raise
-    result = _finish(result, problems, reader, corpus, output)
+    result = _finish(result, problems, reader, corpus, discovered)
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger)
     return result
@@ -523,4 +523,5 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
         result.count += 1
         if changed:
             result.changed.append(path)
+    result.errors = sum(d.severity == "error" for d in problems)
     return result

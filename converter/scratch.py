@@ -50,20 +50,21 @@ class Sources(Mapping[str, Source]):
 
     def __init__(self) -> None:
         self._db = connect("CREATE TABLE sources (slug BLOB NOT NULL UNIQUE,"
-                           " path BLOB NOT NULL, mtime REAL NOT NULL)")
+                           " path BLOB NOT NULL, mtime REAL NOT NULL, many INTEGER NOT NULL)")
 
     def claim(self, slug: str, source: Source) -> Source | None:
         """Give ``slug`` to ``source`` unless it is taken: then return who has it."""
-        added = self._db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
-                                 (encode(slug), encode(source.path), source.mtime)).rowcount
+        added = self._db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?, ?)",
+                                 (encode(slug), encode(source.path), source.mtime,
+                                  source.many)).rowcount
         return None if added else self._get(slug)
 
     def _get(self, slug: object) -> Source | None:
         if not isinstance(slug, str):
             return None
-        row = self._db.execute("SELECT path, mtime FROM sources WHERE slug = ?",
+        row = self._db.execute("SELECT path, mtime, many FROM sources WHERE slug = ?",
                                (encode(slug),)).fetchone()
-        return None if row is None else Source(decode(row[0]), row[1])
+        return None if row is None else Source(decode(row[0]), row[1], bool(row[2]))
 
     def __getitem__(self, slug: str) -> Source:
         found = self._get(slug)
@@ -82,19 +83,19 @@ class Sources(Mapping[str, Source]):
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM sources").fetchone()[0]
 
-    def _rows(self) -> Iterator[tuple[bytes, bytes, float]]:
+    def _rows(self) -> Iterator[tuple[bytes, bytes, float, int]]:
         """Every row there was when called, in order, a page of rows per query (slugs
         added meanwhile are safe, and not included)."""
         last, stop = 0, self._db.execute("SELECT max(rowid) FROM sources").fetchone()[0]
         while stop and (rows := self._db.execute(
-                "SELECT rowid, slug, path, mtime FROM sources WHERE rowid > ? AND rowid <= ?"
-                f" ORDER BY rowid LIMIT {_ROWS}", (last, stop)).fetchall()):
+                "SELECT rowid, slug, path, mtime, many FROM sources WHERE rowid > ?"
+                f" AND rowid <= ? ORDER BY rowid LIMIT {_ROWS}", (last, stop)).fetchall()):
             last = rows[-1][0]
-            for _, slug, path, mtime in rows:
-                yield slug, path, mtime
+            for _, slug, path, mtime, many in rows:
+                yield slug, path, mtime, many
 
     def __iter__(self) -> Iterator[str]:
-        return (decode(slug) for slug, _, _ in self._rows())
+        return (decode(slug) for slug, *_ in self._rows())
 
     def values(self) -> ValuesView[Source]:
         return _Values(self)
@@ -109,4 +110,5 @@ class _Values(ValuesView[Source]):
     _mapping: Sources
 
     def __iter__(self) -> Iterator[Source]:
-        return (Source(decode(path), mtime) for _, path, mtime in self._mapping._rows())
+        return (Source(decode(path), mtime, bool(many))
+                for _, path, mtime, many in self._mapping._rows())

@@ -160,6 +160,25 @@ def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) 
     assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
 
 
+def test_failed_files_are_those_reading_found_errors_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not less for an input named like the output (or "None", validate's), not more
+    for a writer's error about every muscle (an unsafe --link-template)."""
+    from converter.run import validate_sources
+
+    monkeypatch.chdir(tmp_path)
+    Path("None").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    checked = validate_sources([Path("None")], from_format="markdown")
+    assert (checked.failed, checked.errors) == (1, 1)
+    Path("bad.json").write_text('{"muscles": [{"slug": "a", "title": 5}]}', encoding="utf-8")
+    result = run("convert", "bad.json", "--to", "json", "-o", "bad.json", "--no-cache")
+    assert result.stderr.endswith("0 muscles converted, 1 files failed\n")
+    result = run("convert", str(SAMPLES), "--to", "html", "-o", "h", "--no-cache",
+                 "--link-template", "javascript:{slug}")
+    assert result.exit_code == 1 and result.stderr.count("[unsafe-link]") == 15
+    assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
+
+
 def test_fmt_reports_a_missing_path_as_validate_does(tmp_path: Path) -> None:
     """One not-found diagnostic and exit 1 (it was click's usage error, exit 2), the
     other paths still formatted."""

@@ -162,6 +162,11 @@ def test_a_warning_about_a_muscle_of_a_file_of_many_names_the_muscle(tmp_path: P
                                       str(tmp_path / "map")])
     assert [line.split(": warning: ")[1].split(":")[0] for line in result.stderr.splitlines()
             if "[not-xml-character]" in line] == ["muscles[a].title", "muscles[b].title"]
+    odd = tmp_path / "odd.txt"  # one muscle, whatever its name says
+    odd.write_text('---\ntitle: "a\\uFFFE"\n---\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(odd), "--from", "markdown", "--to",
+                                      "svg", "-o", str(tmp_path / "odd")])
+    assert f"{odd}: warning: title: " in result.stderr
     found: list[Diagnostic] = []
     get_format("svg").write(iter(items), tmp_path / "api", WriteContext(report=found.append))
     assert [(d.path, d.field) for d in found] == [
