@@ -297,6 +297,11 @@ class _Batch:
             rows.clear()
 
 
+#: What SQLite names the rollback journal of a database beside it, and the longest file
+#: name most file systems take (in bytes).
+_JOURNAL, _NAME_MAX = "-journal", 255
+
+
 def content_hash(muscle: Muscle) -> str:
     """sha256 of the muscle's canonical JSON: equal hashes mean equal muscles."""
     return hashlib.sha256(canonical.dumps(muscle).encode("utf-8")).hexdigest()
@@ -357,6 +362,10 @@ class SqliteFormat(Format):
         prune = bool(ctx.option("prune", False))
         if target.is_dir():
             raise error(str(out), "output-not-file", "is a directory; give a database file name")
+        if len(os.fsencode(target.name)) + len(_JOURNAL) > _NAME_MAX:
+            raise error(str(out), "cannot-write", f"the name is too long for SQLite: its "
+                        f"journal beside it ({target.name}{_JOURNAL}) would be over "
+                        f"{_NAME_MAX} bytes; give a shorter name")
         try:
             if not target.exists() or target.stat().st_size == 0:
                 counts = _write_new(records, target, ctx)

@@ -1008,3 +1008,15 @@ def test_update_declines_a_database_that_is_not_the_last_run(sample_muscles: lis
     assert fmt.update([replace(renamed[0], slug="not-there")], db, ctx,
                       total=len(sample_muscles)) is None
     assert converter.read(db) == before
+
+
+def test_a_database_name_its_journal_would_not_fit_beside_is_refused(tmp_path: Path) -> None:
+    """SQLite names its journal ``<name>-journal``: a database of a longer name could be
+    made but never updated ("unable to open database file")."""
+    longest = tmp_path / ("e" * (255 - len("-journal") - len(".db")) + ".db")
+    for _ in range(2):  # made, then updated (one file changed)
+        code, output = _cli_sqlite(longest, str(SAMPLES), "--no-cache")
+        assert code == 0, output
+    over = tmp_path / ("e" * (256 - len("-journal") - len(".db")) + ".db")
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(over))
+    assert code == 1 and "[cannot-write]" in output and not over.exists()
