@@ -1013,10 +1013,14 @@ def test_update_declines_a_database_that_is_not_the_last_run(sample_muscles: lis
 def test_a_database_name_its_journal_would_not_fit_beside_is_refused(tmp_path: Path) -> None:
     """SQLite names its journal ``<name>-journal``: a database of a longer name could be
     made but never updated ("unable to open database file")."""
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
     longest = tmp_path / ("e" * (255 - len("-journal") - len(".db")) + ".db")
-    for _ in range(2):  # made, then updated (one file changed)
-        code, output = _cli_sqlite(longest, str(SAMPLES), "--no-cache")
-        assert code == 0, output
+    assert _cli_sqlite(longest, str(source), "--no-cache")[0] == 0
+    with (source / "soleus.md").open("a", encoding="utf-8") as fh:
+        fh.write("Edited.\n")
+    code, output = _cli_sqlite(longest, str(source), "--no-cache")
+    assert code == 0 and "1 updated" in output, output
     over = tmp_path / ("e" * (256 - len("-journal") - len(".db")) + ".db")
     code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(over))
     assert code == 1 and "[cannot-write]" in output and not over.exists()
