@@ -288,16 +288,21 @@ def all_formats() -> list[Format]:
 
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> str | None:
     """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
-    ``options``, or None: a name ending in a separator (a directory) for one file, a
-    name ending like a file of some format (``.json``, ``.svg``) for a directory."""
+    ``options``, or None: a name ending in a separator or a dot folder (a directory) for
+    one file; standard output (``-``) or a name ending like a file of some format
+    (``.json``, ``.svg``) for a directory."""
     if not fmt.writes_directory(options):
-        if output.endswith(("/", os.sep)) and output != os.sep:
+        last = output.replace(os.sep, "/").rsplit("/", 1)[-1]
+        if output.endswith(("/", os.sep)) or last in (os.curdir, os.pardir):
             return (f"{output} names a directory, and --to {fmt.name} writes one file; "
                     "give a file name")
         return None
+    if output == "-":
+        return (f"--to {fmt.name} writes a directory, and - is standard output; give a "
+                "directory name")
     name = os.path.basename(output.rstrip("/" + os.sep)).lower()
     endings = [e for f in all_formats() for e in f.extensions if name.endswith(e)]
-    if endings and output != "-":
+    if endings:
         flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
         return (f"--to {fmt.name} writes a directory, and {output} is named like a "
                 f"{max(endings, key=len)} file; give a directory name"
