@@ -262,8 +262,8 @@ def output_signature(path: Path) -> str:
     directory's own mtime as it was)."""
     try:
         st = os.stat(path)
-        parts = [(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                  stat.S_IFMT(st.st_mode))]
+        parts: list[tuple[Any, ...]] = [(st.st_ino, st.st_size, st.st_mtime_ns,
+                                         st.st_ctime_ns, stat.S_IFMT(st.st_mode))]
         if stat.S_ISDIR(st.st_mode):
             parts += _tree_stamps(str(path))
     except OSError:
@@ -361,7 +361,7 @@ class Cache:
             return False
 
     def results(self, read_key: str, paths: list[str], *, muscles: bool = False,
-                record_key: str = "") -> dict[str, tuple[Any, Any, Any]]:
+                record_key: str = "") -> dict[str, tuple[Any, Any, Any, bytes]]:
         """path -> (result, muscles, records, content digest) recorded for files
         :meth:`fresh` accepted (at most :data:`BATCH` of them), in one query. Muscles
         are unpickled only when asked for; records are those cached under

@@ -376,10 +376,10 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
                 return None, None
             try:
                 return build(node), node
-            except YamlProblem as problem:
-                if problem.key is not None:  # the key alone: now its whole path
-                    problem.field = _field_of(node, problem.key) or problem.field
-                    problem.key = None
+            except YamlProblem as found:
+                if found.key is not None:  # the key alone: now its whole path
+                    found.field = _field_of(node, found.key) or found.field
+                    found.key = None
                 raise
         finally:
             loader.dispose()
@@ -479,10 +479,10 @@ def _children(node: yaml.Node, path: tuple[str | int, ...], done: int
                     break
                 if name == ".".join(map(str, path[done:end])):
                     yield key_node, value_node, end
-    elif isinstance(node, yaml.SequenceNode) and isinstance(path[done], int) \
-            and 0 <= path[done] < len(node.value):
-        item = node.value[path[done]]
-        yield item, item, done + 1
+    elif isinstance(node, yaml.SequenceNode):
+        step = path[done]
+        if isinstance(step, int) and 0 <= step < len(node.value):
+            yield node.value[step], node.value[step], done + 1
 
 
 #: A ``#`` that starts a comment: at the start of a line or after a space or tab.

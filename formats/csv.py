@@ -204,8 +204,6 @@ def _unescape(line: str) -> str:
     return _ITEM_ESCAPE.sub(lambda m: _UNESCAPES.get(m[1], m[0]), line)
 
 
-
-
 def _coords(muscle: Muscle) -> list[str]:
     return [r.coords for r in muscle.regions]
 

@@ -258,7 +258,7 @@ class _Batch:
     """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
 
     replaced: list[tuple[str]] = field(default_factory=list)
-    moved: list[tuple[str | None, str]] = field(default_factory=list)
+    moved: list[tuple[str | bytes | None, str]] = field(default_factory=list)
     muscles: list[tuple[Any, ...]] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)
     functions: list[tuple[Any, ...]] = field(default_factory=list)
@@ -266,7 +266,8 @@ class _Batch:
     regions: list[tuple[Any, ...]] = field(default_factory=list)
     points: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, slug: str, row: list[Any], number: int, source: str | None) -> None:
+    def add(self, slug: str, row: list[Any], number: int, source: str | bytes | None
+            ) -> None:
         """Queue the rows of one muscle from its :func:`row` (``number``: its stable id)."""
         digest, title, latin, image, image_focus, body, extra, texts, functions, \
             exercises, regions = row
