@@ -254,7 +254,6 @@ class Format:
         return None
 
 
-
 @cache
 def format_names() -> tuple[str, ...]:
     """Names of all installed formats, without importing them."""
