@@ -581,7 +581,7 @@ class _SourcePaths:
         folder, name = os.path.split(path)
         relative = self._folders.get(folder)
         if relative is None:
-            absolute = os.path.abspath(folder)
+            absolute = os.path.realpath(folder)  # (as the base: "link/.." is not ".")
             try:
                 relative = os.path.relpath(absolute, self._base)
             except ValueError:  # another drive
