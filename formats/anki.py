@@ -344,17 +344,21 @@ def _unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
 
 # --- reading -----------------------------------------------------------------------------
 
-def _extract_collection(path: Path, folder: Path) -> Path:
+_NEWER = ("was exported in Anki's newer package format; export it again with \"Support "
+          'older Anki versions" ticked')
+
+
+def _extract_collection(path: Path, folder: Path) -> tuple[Path, bool]:
+    """The package's collection, extracted into ``folder``, and whether the package
+    also holds one in Anki's newer format (then the old one may be a stub)."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             found = next((n for n in _COLLECTIONS if n in names), None)
+            newer = "collection.anki21b" in names
             if found is None:
-                newer = "collection.anki21b" in names
                 raise error(str(path), "unsupported-apkg",
-                            "was exported in Anki's newer package format; export it again "
-                            'with "Support older Anki versions" ticked' if newer
-                            else "holds no Anki collection")
+                            _NEWER if newer else "holds no Anki collection")
             if archive.getinfo(found).file_size > MAX_COLLECTION_BYTES:
                 raise error(str(path), "file-too-large", "its collection is over "
                             f"{MAX_COLLECTION_BYTES} bytes uncompressed")
@@ -363,7 +367,7 @@ def _extract_collection(path: Path, folder: Path) -> Path:
     except (zipfile.BadZipFile, OSError) as exc:
         raise error(str(path), "bad-apkg", f"is not a readable .apkg (zip) file: {exc}"
                     ) from None
-    return target
+    return target, newer
 
 
 def _notetype_fields(conn: sqlite3.Connection) -> dict[int, list[str]]:
@@ -454,7 +458,13 @@ class AnkiFormat(Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
-            notes = _note_rows(path, _extract_collection(path, Path(folder)))
+            collection, newer = _extract_collection(path, Path(folder))
+            try:
+                notes = _note_rows(path, collection)
+            except MuscleError as exc:  # Anki's stub beside a collection it cannot read
+                if newer and exc.diagnostics[0].code == "not-a-muscle-deck":
+                    raise error(str(path), "unsupported-apkg", _NEWER) from None
+                raise
         muscles: dict[str, Muscle] = {}
         for number, note in enumerate(notes):
             try:

@@ -612,6 +612,28 @@ def test_reader_rejects_what_is_not_a_muscle_deck(tmp_path: Path) -> None:
     assert "Support older Anki versions" in caught.value.diagnostics[0].message
 
 
+def test_a_deck_anki_exported_in_its_newer_format_is_named_so(
+        tmp_path: Path, sample_muscles: list[Muscle], collection: object) -> None:
+    """Anki puts a stub collection.anki2 ("please update") beside collection.anki21b:
+    reading the stub said the deck was not ours. The legacy export reads back."""
+    from anki.collection import ExportAnkiPackageOptions
+
+    deck = tmp_path / "ours.apkg"
+    _write(sample_muscles, deck)
+    _import(collection, deck)
+    for legacy in (False, True):
+        collection.export_anki_package(  # type: ignore[attr-defined]
+            out_path=str(tmp_path / f"legacy-{legacy}.apkg"), limit=None,
+            options=ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False,
+                                             with_media=False, legacy=legacy))
+    with pytest.raises(MuscleError) as caught:
+        _read(tmp_path / "legacy-False.apkg")
+    assert [d.code for d in caught.value.diagnostics] == ["unsupported-apkg"]
+    assert "Support older Anki versions" in caught.value.diagnostics[0].message
+    muscles, _ = _read(tmp_path / "legacy-True.apkg")
+    assert [m.slug for m in muscles] == sorted(m.slug for m in sample_muscles)
+
+
 # --- command line and Python API -------------------------------------------------------------
 
 def test_cli_writes_and_reads_back(tmp_path: Path, sample_muscles: list[Muscle]) -> None:
