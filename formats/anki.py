@@ -216,6 +216,9 @@ def note_fields(muscle: Muscle, lang: str, image: str | None) -> list[str]:
 # --- options and times -----------------------------------------------------------------
 
 def _deck_name(value: Any) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in str(value)):
+        raise error("--deck", "bad-deck", f"deck name {value!r} holds a control character "
+                    "(Anki would drop it, and the deck would not be found again)")
     parts = [part.strip() for part in str(value).split("::")]
     if not all(parts):
         raise error("--deck", "bad-deck", f"deck name {value!r} has an empty part "

@@ -425,7 +425,8 @@ def test_deck_names_are_normalized(tmp_path: Path, deck: str, expected: str) -> 
 
 
 @pytest.mark.parametrize(("option", "value", "code"), [
-    ("deck", "Anatomi::", "bad-deck"), ("deck", "  ", "bad-deck"),
+    ("deck", "Anatomi::", "bad-deck"), ("deck", "  ", "bad-deck"), ("deck", "A\nB", "bad-deck"),
+    ("deck", "A\tB", "bad-deck"),
     ("lang", "Dansk!", "bad-language")])
 def test_bad_options_are_errors(tmp_path: Path, option: str, value: str, code: str) -> None:
     with pytest.raises(MuscleError) as caught:
