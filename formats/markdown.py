@@ -315,7 +315,8 @@ def _check_comments_kept(old: list[tuple[int, int, str]], new: str, path: str) -
         if left[text] == 0:
             raise error(path, "fmt-would-drop-comment",
                         f"fmt has no place for the comment {text!r} in the canonical "
-                        "layout (its value is not written there); the file is left as "
+                        "layout (its value is not written there, or ruamel.yaml, which "
+                        "keeps the comments, cannot hold it there); the file is left as "
                         "it is", line=line + 1, column=column + 1)
         left[text] -= 1
 
