@@ -52,7 +52,10 @@ _PASSES = 3
 #: adding each to the text of those before it: 80,000 lines take 4 s, 1,000,000 minutes).
 MAX_COMMENTS = 10_000
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
-_PRINTABLE_BLOCK = re.compile(r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$", re.S)
+#: Text a ``|`` block can hold as it is: no control characters, line separators, byte
+#: order marks or the two characters YAML cannot hold raw (U+FFFE, U+FFFF).
+_PRINTABLE_BLOCK = re.compile(
+    r"^(?!\s)[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$", re.S)
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -177,8 +180,9 @@ def _literal_blocks(value: Any) -> Any:
     reader folds raw separators into spaces)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-    if isinstance(value, dict):
-        return {k: _literal_blocks(v) for k, v in value.items()}
+    if isinstance(value, dict):  # (a key with a separator in it double-quoted too)
+        return {DoubleQuotedScalarString(k) if _SEPARATORS.search(k) else k:
+                _literal_blocks(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_literal_blocks(v) for v in value]
     if not isinstance(value, str):

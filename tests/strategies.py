@@ -23,7 +23,8 @@ tricky_text = st.one_of(
     st.sampled_from(["=1+1", "+45", "-3", "@SUM(A1)", "\tx", "a,b", 'say "hi"', " lead",
                      "trail ", "line\nbreak", "æøå ÆØÅ", "💪 emoji", "<script>alert(1)</script>",
                      "&amp; <b>", "no", "on", "2020-01-01", "null", "~", "'q'", "#x", "- item",
-                     "a: b", "[x]", "{y}", "*star", "&anchor", "!tag", "%p", "|", ">", "`"]),
+                     "a: b", "[x]", "{y}", "*star", "&anchor", "!tag", "%p", "|", ">", "`",
+                     "line\n\ufffe", "\uffff\nend"]),  # (no | block can hold these)
 )
 # Any text a body can hold (all but NUL and lone surrogates), with line ends of every
 # kind: a lone CR, CRLF, LF, Unicode separators, and lines a reader might take for more.
@@ -77,9 +78,11 @@ json_values = st.recursive(json_scalars, lambda children: st.one_of(
     st.lists(children, max_size=3),
     st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=5), children,
                     max_size=3)), max_leaves=6)
+# Keys of extra: names, and keys only a quoted YAML key holds (line separators, dots).
 extra_keys = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10).filter(
     lambda k: k not in {"slug", "title", "latin", "origin", "insertion", "function",
-                        "exercises", "image", "image_focus", "coords"})
+                        "exercises", "image", "image_focus", "coords"}) | st.sampled_from(
+    ["k\x85", "a\u2028b", "my.key", "\ufffe"])
 
 
 @st.composite
