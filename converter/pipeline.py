@@ -258,8 +258,9 @@ class _Named:
     def __init__(self, leave_out: str | Path | None) -> None:
         self._folders: list[tuple[str, tuple[str, ...]]] = []  # (real path, endings read)
         self._files: list[str] = []
+        self._output = os.path.realpath(leave_out) if leave_out else None
         #: Where no walk went: the run's output, what could not be read.
-        self._outside: list[str] = [os.path.realpath(leave_out)] if leave_out else []
+        self._outside: list[str] = [self._output] if self._output else []
 
     def folder(self, root: str, endings: tuple[str, ...]) -> set[tuple[str, str]] | None:
         """What a walk of ``root`` (reading ``endings``) leaves out as read already, as
@@ -274,7 +275,8 @@ class _Named:
 
     def output_in(self, root: str) -> set[tuple[str, str]]:
         """The run's output as a place a walk of ``root`` leaves out (if below it)."""
-        return {place for out in self._outside[:1] if (place := _place_in(root, out))}
+        place = _place_in(root, self._output) if self._output else None
+        return {place} if place else set()
 
     def not_walked(self, paths: Iterable[str]) -> None:
         """Note what a walk could not read (a named file there is read on its own)."""
