@@ -35,6 +35,7 @@ img[usemap] { max-width: none; outline: 1px solid #d5d8dc; }
 class HtmlFormat(Format):
     name = "html"
     description = "web page (index.html): inline SVG map, muscle list and <img usemap> map"
+    extensions = (".html",)  # (written inside its directory, never read)
     carries = frozenset({"slug", "title", "latin", "regions"})
     options = bodymap.MAP_OPTIONS
 

@@ -137,6 +137,7 @@ def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
     (("anki",), "..", ".. names a directory, and --to anki writes one file"),
     (("svg",), "map.svg", "--to svg writes a directory, and map.svg is named like a .svg"),
     (("html",), "site.json", "--to html writes a directory, and site.json is named like a"),
+    (("html",), "site/index.html", "--to html writes a directory, and site/index.html is"),
     (("markdown",), "x.MD", "--to markdown writes a directory, and x.MD is named like a .md"),
     (("csv",), "m.csv", "named like a .csv file; give a directory name (or pass --flat"),
 ])
