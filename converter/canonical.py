@@ -240,8 +240,11 @@ def _coords(polygon: list) -> Any:
 
 
 def _number(value: Any) -> str:
-    return number_text(value) if isinstance(value, int | Decimal) and not isinstance(
-        value, bool) else "?"
+    """A coordinate of a record as coords text (anything else as its JSON, for the
+    validator to name: ``"12"``, ``true``)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number_text(value)
+    return json.dumps(value, default=repr, ensure_ascii=False)
 
 
 def _shape(path: str, field: str, message: str) -> MuscleError:

@@ -28,7 +28,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -415,19 +415,25 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
     return front, body
 
 
-def _table(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+def _table(path: Path, name: str, report: Callable[[Diagnostic], None]
+           ) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
+    """The rows of a package table as (line, row), and the slugs of its rows that do not
+    fit the header (each reported as ``bad-row``: their muscles are left out, the others
+    read)."""
     header, rows = load_csv(path)
     expected = columns(name)
     if sorted(header) != sorted(expected):
         raise error(str(path), "bad-header", f"columns must be {', '.join(expected)}; "
                     f"found {', '.join(header)}", line=1)
-    out = []
+    out, ragged, slug_at = [], set(), header.index("slug")
     for line, cells in rows:
         if len(cells) != len(header):
-            raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
-                        f"{len(header)}", line=line)
+            report(Diagnostic(str(path), line, None, "", "bad-row", f"has {len(cells)} "
+                              f"cells, the header {len(header)}; its muscle is left out"))
+            ragged.add(cells[slug_at] if slug_at < len(cells) else "")
+            continue
         out.append((line, dict(zip(header, cells, strict=True))))
-    return out
+    return out, ragged
 
 
 def _resources(path: Path) -> dict[str, Path]:
@@ -442,7 +448,8 @@ def _resources(path: Path) -> dict[str, Path]:
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
         raise error(str(path), "bad-package", 'expected an object with a "resources" list')
-    found = {r.get("name"): r.get("path") for r in resources if isinstance(r, dict)}
+    found = {r.get("name"): r.get("path") for r in resources
+             if isinstance(r, dict) and isinstance(r.get("name"), str)}
     files = {}
     for name in TABLES:
         where = found.get(name)
@@ -459,13 +466,13 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     """Yield the muscles of the package described at ``path``, sorted by slug."""
     files = _resources(path)
     drafts: dict[str, _Draft] = {}
-    bad: set[str] = set()
 
     def report(name: str, line: int | None, problem: _RowProblem) -> None:
         ctx.report(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
                               problem.message))
 
-    for line, row in _table(files["muscles"], "muscles"):
+    rows, bad = _table(files["muscles"], "muscles", ctx.report)
+    for line, row in rows:
         slug = row["slug"]
         if not is_slug(slug):
             report("muscles", line, _RowProblem("slug", "bad-slug", not_a_slug(slug)))
@@ -475,11 +482,14 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         else:
             drafts[slug] = _Draft(line, row)
     for name, add in _ADDERS.items():
-        for line, row in _table(files[name], name):
+        rows, ragged = _table(files[name], name, ctx.report)
+        bad |= ragged
+        for line, row in rows:
             draft = drafts.get(row["slug"])
             if draft is None:
-                report(name, line, _RowProblem("slug", "unknown-slug",
-                                               f"no muscle {row['slug']!r} in muscles"))
+                if row["slug"] not in bad:  # (its muscles row did not fit: said there)
+                    report(name, line, _RowProblem("slug", "unknown-slug",
+                                                   f"no muscle {row['slug']!r} in muscles"))
                 continue
             try:
                 add(draft, row)

@@ -116,7 +116,8 @@ def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
     title = element.find(f"{_SVG}title")
     coords = [",".join(t for t in _SEPARATORS.split(p.get("points", "").strip()) if t)
               for p in element.iter(f"{_SVG}polygon")]
-    front = {"slug": slug, "title": None if title is None else (title.text or ""),
+    # (all of its text: an editor may have put markup in it, <tspan>, whose text is kept)
+    front = {"slug": slug, "title": None if title is None else "".join(title.itertext()),
              "coords": coords}
     try:
         return muscle_from_front_matter(front, path=path, slug_hint=slug)

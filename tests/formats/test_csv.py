@@ -259,6 +259,34 @@ def test_reader_reports_position_gaps_and_bad_headers(tmp_path: Path) -> None:
     assert codes(exc) == {"missing-table"}
 
 
+def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """One extra cell in exercises.csv cost every muscle of the package."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    path = out / "exercises.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    slug = lines[5].split(",")[0]
+    lines[5] += ",oops"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list = []
+    muscles = list(get_format("csv").read(out, ReadContext(report=problems.append)))
+    assert [(d.line, d.code) for d in problems] == [(6, "bad-row")]
+    assert [m.slug for m in muscles] == [m.slug for m in sample_muscles if m.slug != slug]
+
+
+def test_a_resource_name_that_is_not_text_is_one_diagnostic(tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["resources"][0]["name"] = ["muscles"]  # (a list: unhashable, it was a traceback)
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert codes(exc) == {"bad-package"}
+
+
 def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")

@@ -136,6 +136,13 @@ def test_a_lone_surrogate_in_extra_is_refused_before_any_writer_sees_it(
     assert [(d.field, d.code) for d in problems] == [(field, "control-character")]
 
 
+def test_a_coordinate_that_is_not_a_number_is_shown_as_written(tmp_path: Path) -> None:
+    """It was shown as '?'."""
+    _, problems = read_json(two_muscles(regions=[[["12", 218], [1, 2], [3, 4]]]), tmp_path)
+    assert [(d.code, d.message) for d in problems] == [
+        ("coords-not-number", "'\"12\"' is not a plain number")]
+
+
 def test_other_control_characters_in_a_body_survive_markdown(tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(two_muscles(body="\x01\x1b\x7f\x85\tend\n"),
                                      encoding="utf-8")

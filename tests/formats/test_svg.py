@@ -287,6 +287,18 @@ def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
     assert [m.slug for m in back] == ["arm", "map"]
 
 
+def test_a_title_with_markup_in_it_is_read_whole(sample_muscles: list[Muscle],
+                                                  tmp_path: Path) -> None:
+    write(sample_muscles, tmp_path / "out")
+    path = tmp_path / "out" / "map.svg"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("<title>Biceps Brachii</title>",
+                                 "<title>Biceps &amp; <tspan>B</tspan> tail</title>", 1),
+                    encoding="utf-8")
+    muscles, problems = read(path)
+    assert problems == [] and muscles[0].title == "Biceps & B tail"
+
+
 def test_a_focus_image_or_another_svg_is_not_read_as_a_map(sample_muscles: list[Muscle],
                                                           tmp_path: Path) -> None:
     """Either gave no muscle and no word: a focus image names the map beside it."""
