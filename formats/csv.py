@@ -326,6 +326,18 @@ class _Draft:
     functions: dict[int, dict[str, dict[str, str | None]]] = field(default_factory=dict)
     exercises: dict[int, str | None] = field(default_factory=dict)
     points: dict[int, dict[int, str]] = field(default_factory=dict)
+    #: Where its values came from: field path (``origin.da``, ``function[0].short.en``;
+    #: a table's name for its first row) -> (table, line).
+    places: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def place(self, field: str) -> tuple[str, int] | None:
+        """(table, line) of the row that gave ``field`` (or the part of it that a row
+        gave), None for the muscles row's own fields."""
+        while field:
+            if field in self.places:
+                return self.places[field]
+            field = field.rpartition(".")[0] if "." in field else field.rpartition("[")[0]
+        return None
 
 
 def _integer(row: dict[str, str], name: str) -> int:
@@ -372,6 +384,9 @@ def _add_point(draft: _Draft, row: dict[str, str]) -> None:
 
 _ADDERS = {"texts": _add_text, "functions": _add_function, "exercises": _add_exercise,
            "regions": _add_point}
+#: The field path a row of each child table gives (for diagnostics found later).
+_GIVES = {"texts": "{field}.{language}", "functions": "function[{position}].{part}.{language}",
+          "exercises": "exercises[{position}]", "regions": "coords[{region}]"}
 
 
 def _in_order(items: dict[int, Any], what: str) -> list[Any]:
@@ -496,23 +511,40 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             except _RowProblem as problem:
                 report(name, line, problem)
                 bad.add(row["slug"])
+                continue
+            draft.places.setdefault(name, (name, line))
+            draft.places[_GIVES[name].format(**row)] = (name, line)
     for slug in sorted(set(drafts) - bad):
-        muscle = _build(drafts[slug], files["muscles"], ctx)
+        muscle = _build(drafts[slug], files, ctx)
         if muscle is not None:
             yield muscle
 
 
-def _build(draft: _Draft, path: Path, ctx: ReadContext) -> Muscle | None:
+def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | None:
+    """The muscle of a draft, or None with its problems reported, each at the row of
+    the table that gave the value (problems inside ``extra`` named ``extra.<key>``)."""
     try:
         front, body = _front(draft)
-        return muscle_from_front_matter(front, path=str(path), slug_hint=draft.row["slug"],
-                                        body=body, locate=lambda _: (draft.line, None))
+        muscle = muscle_from_front_matter(front, path=str(files["muscles"]),
+                                          slug_hint=draft.row["slug"], body=body)
     except _RowProblem as problem:
-        ctx.report(Diagnostic(str(path), draft.line, None, problem.column, problem.code,
-                              problem.message))
+        found = [Diagnostic(str(files["muscles"]), None, None, problem.column, problem.code,
+                            problem.message)]
     except MuscleError as exc:
-        for diagnostic in exc.diagnostics:
-            ctx.report(diagnostic)
+        found = exc.diagnostics
+    else:
+        return muscle
+    try:
+        extra = sorted(_extra(draft.row["extra"]), key=len, reverse=True)
+    except _RowProblem:  # (the problem found)
+        extra = []
+    for d in found:
+        if any(d.field == k or d.field.startswith((k + ".", k + "[")) for k in extra):
+            table, line, d = "muscles", draft.line, d._replace(field=f"extra.{d.field}")
+        else:
+            table, line = draft.place(d.field) or ("muscles", draft.line)
+        ctx.report(d._replace(path=str(files[table]), line=line, column=None))
+    return None
     return None
 
 

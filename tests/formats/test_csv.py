@@ -275,6 +275,33 @@ def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
     assert [m.slug for m in muscles] == [m.slug for m in sample_muscles if m.slug != slug]
 
 
+def test_a_problem_is_named_at_the_table_row_that_gave_the_value(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """A bad language in texts.csv was reported at the muscle's line of muscles.csv,
+    and a problem inside extra without its extra. prefix."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    texts = out / "texts.csv"
+    lines = texts.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("trapezius,insertion,en,"))
+    lines[at] = lines[at].replace(",en,", ",EN,", 1)
+    texts.write_text("\n".join(lines), encoding="utf-8")
+    muscles_csv = out / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(muscles_csv.read_text(encoding="utf-8"))))
+    deltoid = [r[0] for r in rows].index("deltoideus")
+    rows[deltoid][rows[0].index("extra")] = '{"n": NaN}'
+    with muscles_csv.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    problems: list = []
+    list(get_format("csv").read(out, ReadContext(report=problems.append)))
+    row_line = muscles_csv.read_text(encoding="utf-8").split("\n").index(
+        next(line for line in muscles_csv.read_text(encoding="utf-8").split("\n")
+             if line.startswith("deltoideus,"))) + 1  # (bodies span lines)
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
+        ("muscles.csv", row_line, "extra.n", "wrong-type"),
+        ("texts.csv", at + 1, "insertion.EN", "bad-language")]
+
+
 def test_a_resource_name_that_is_not_text_is_one_diagnostic(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
