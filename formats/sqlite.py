@@ -343,6 +343,11 @@ class SqliteFormat(Format):
             if check_schema(conn, str(path)):
                 raise error(str(path), "empty-database",
                             "is an empty SQLite database, not one written by muscle-convert")
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+                ctx.report(Diagnostic(  # (written with foreign keys off, by hand)
+                    str(path), None, None, table if rowid is None else f"{table}[rowid {rowid}]",
+                    "unknown-slug",
+                    f"names a row of {parent} the database does not hold; it is left out"))
             yield from _read_muscles(conn, str(path), ctx)
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None

@@ -1024,3 +1024,20 @@ def test_a_database_name_its_journal_would_not_fit_beside_is_refused(tmp_path: P
     over = tmp_path / ("e" * (256 - len("-journal") - len(".db")) + ".db")
     code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(over))
     assert code == 1 and "[cannot-write]" in output and not over.exists()
+
+
+def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> None:
+    """Edited with foreign keys off: soleus's texts renamed away, a point of no polygon.
+    They vanished without a word (the muscle lost its texts, exit 0)."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("UPDATE texts SET muscle = 'Soleus' WHERE muscle = 'soleus'")
+        conn.execute("INSERT INTO points (muscle, region, position, x, y)"
+                     " VALUES ('soleus', 7, 0, '1', '2')")
+    problems: list[Diagnostic] = []
+    muscles = list(get_format("sqlite").read(db, ReadContext(report=problems.append)))
+    assert len(muscles) == len(list(SAMPLES.glob("*.md")))
+    fields = sorted(d.field.partition("[")[0] for d in problems)
+    assert {d.code for d in problems} == {"unknown-slug"}
+    assert fields == ["points"] + ["texts"] * 4
