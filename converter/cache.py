@@ -215,6 +215,21 @@ def stamp(path: str | Path) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
+def stamp_with(path: str | Path, companions: Iterable[str | Path]) -> Stamp:
+    """:func:`stamp` of ``path`` taking in the files read with it (``companions``, those
+    that exist): the latest mtime, and in place of the ctime a digest of every stamp,
+    so an edit to any of them changes it."""
+    size, mtime, ctime = stamp(path)
+    parts = [(str(path), size, mtime, ctime)]
+    for other in companions:
+        with contextlib.suppress(FileNotFoundError):
+            parts.append((str(other), *stamp(other)))
+    if len(parts) == 1:
+        return size, mtime, ctime
+    digest_ = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=8)
+    return size, max(p[2] for p in parts), int.from_bytes(digest_.digest(), "big") >> 1
+
+
 def content_digest(data: bytes) -> bytes:
     """The hash results are filed under: sha256 of a file's bytes (already read)."""
     return hashlib.sha256(data).digest()

@@ -39,6 +39,7 @@ from .cache import (
     content_digest,
     digest,
     stamp,
+    stamp_with,
 )
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
@@ -161,10 +162,15 @@ class Inputs(Sequence[Input]):
 
     def stamped(self) -> Iterator[tuple[str, int, int, int]]:
         """(path, size, mtime, ctime) of each input, stat-ing those discovery did not
-        see; raises ``OSError`` for one that cannot be read."""
-        for path, size, mtime, ctime in zip(self._paths(), self._sizes, self._mtimes,
-                                            self._ctimes, strict=True):
-            yield (path, size, mtime, ctime) if size >= 0 else (path, *stamp(path))
+        see (with the files their format reads with them: :meth:`Format.companions`);
+        raises ``OSError`` for one that cannot be read."""
+        for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids,
+                                                 self._sizes, self._mtimes, self._ctimes,
+                                                 strict=True):
+            if size >= 0:
+                yield path, size, mtime, ctime
+            else:
+                yield path, *stamp_with(path, self._formats[fmt].companions(Path(path)))
 
 
 def _ignore_interrupts() -> None:

@@ -193,6 +193,12 @@ class Format:
         raise MuscleError(Diagnostic(str(path), None, None, "", "cannot-read",
                                      f"the {self.name} format has no reader"))
 
+    def companions(self, path: Path) -> list[Path]:
+        """Other files the reader reads for ``path`` (a data package's tables, a
+        database's write-ahead log): their state is part of a run's key, so a run after
+        one of them changed is not replayed."""
+        return []
+
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         """Whether the writer, with ``options``, makes a directory (else one file)."""
         return False

@@ -701,6 +701,13 @@ class CsvFormat(Format):
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         return not options.get("flat")
 
+    def companions(self, path: Path) -> list[Path]:
+        """A package's descriptor and tables (named by its folder or its descriptor)."""
+        folder = path if path.is_dir() else path.parent
+        if not (folder / PACKAGE_DESCRIPTOR).is_file() or path.suffix.lower() == ".csv":
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".json"))
+
     def check_options(self, options: Mapping[str, Any]) -> None:
         if options.get("excel") and not options.get("flat"):
             raise error("--excel", "bad-option", "applies only with --flat")

@@ -332,6 +332,10 @@ class SqliteFormat(Format):
     options = (FormatOption("prune", "delete muscles whose source is gone", default=False,
                             is_flag=True),)
 
+    def companions(self, path: Path) -> list[Path]:
+        """The write-ahead log: a committed change may still be there, not in the file."""
+        return [path.with_name(path.name + "-wal")]
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
             conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,

@@ -35,6 +35,9 @@ class SvgFormat(Format):
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         return True
 
+    def companions(self, path: Path) -> list[Path]:
+        return [path / MAP_NAME] if path.is_dir() else []
+
     def check_options(self, options: Mapping[str, Any]) -> None:
         bodymap.check_map_options(options)
 

@@ -144,6 +144,49 @@ def test_one_relative_path_from_two_working_directories_is_two_files(
     assert b'"title":"SOLEUS"' in (tmp_path / "B" / "out.json").read_bytes()
 
 
+@pytest.mark.parametrize("to, source, edited", [
+    ("csv", "pkg", "pkg/muscles.csv"), ("csv", "pkg/datapackage.json", "pkg/muscles.csv"),
+    ("svg", "pkg", "pkg/map.svg")])
+def test_a_file_read_with_a_source_edited_in_place_is_seen(
+        tmp_path: Path, to: str, source: str, edited: str) -> None:
+    """A package's table or a map inside a folder named as the source: the run was
+    replayed over an edit that kept the folder's (or descriptor's) stamp."""
+    converter.write(converter.read(SAMPLES), tmp_path / "pkg", to)
+    age(tmp_path / "pkg")
+    out = tmp_path / "m.json"
+    from_svg = ("--from", "svg") if to == "svg" else ()
+    assert convert(tmp_path / source, out, "json", *from_svg)[0] == 0
+    path = tmp_path / edited
+    text = path.read_text(encoding="utf-8")
+    with open(path, "r+", encoding="utf-8") as fh:  # same file, same folder stamp
+        fh.write(text.replace("Biceps Brachii", "Biceps EDITED"))
+        fh.truncate()
+    age(path)
+    code, stderr = convert(tmp_path / source, out, "json", *from_svg)
+    assert code == 0 and "up to date" not in stderr
+    assert b"Biceps EDITED" in out.read_bytes()
+
+
+def test_a_change_still_in_a_databases_write_ahead_log_is_seen(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    converter.write(converter.read(SAMPLES), db, "sqlite")
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+    age(db)
+    out = tmp_path / "m.json"
+    assert convert(db, out)[0] == 0
+    keeper = sqlite3.connect(db)  # open: the committed change stays in m.db-wal
+    try:
+        keeper.execute("PRAGMA wal_autocheckpoint = 0")
+        with keeper:
+            keeper.execute("UPDATE muscles SET title = 'Soleus EDITED' WHERE slug = 'soleus'")
+        code, stderr = convert(db, out)
+    finally:
+        keeper.close()
+    assert code == 0 and "up to date" not in stderr
+    assert b"Soleus EDITED" in out.read_bytes()
+
+
 @pytest.mark.parametrize("to, name", [("markdown", "soleus.md"), ("svg", "soleus.svg"),
                                       ("csv", "muscles.csv")])
 def test_a_file_edited_inside_a_directory_output_is_written_again(
