@@ -23,6 +23,7 @@ sorted by slug and position), so the bytes depend only on the muscles.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
-from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
+from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
@@ -233,8 +234,15 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 if row:
                     rows.append((line, row))
                 line = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise error(str(path), "not-utf8", f"is not UTF-8: {exc.reason}") from None
+    except UnicodeDecodeError as exc:  # (the stream's offsets are its chunk's: find it)
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8-sig")
+            at = None
+        except UnicodeDecodeError as found:
+            at = found.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)
+        raise error(str(path), "not-utf8", f"is not UTF-8: {exc.reason}", line=None if at
+                    is None else raw.count(b"\n", 0, at) + 1) from None
     except csv.Error as exc:
         raise error(str(path), "bad-csv", f"is not valid CSV: {exc}", line=line) from None
     finally:
@@ -617,7 +625,11 @@ class _FlatSheet:
         for i, name in enumerate(names):
             prefix = next((p for p in _GROUPS if name.startswith(p)), None)
             if prefix is not None:
-                groups[_GROUPS[prefix]].append((name.removeprefix(prefix), i))
+                lang = name.removeprefix(prefix)
+                if not is_language_code(lang):  # (once here, not once per row)
+                    raise error(str(path), "bad-header", f"column {name!r} does not end in "
+                                "a language code such as da or en", line=1, column=i + 1)
+                groups[_GROUPS[prefix]].append((lang, i))
             elif name not in fixed:
                 ctx.report(Diagnostic(str(path), 1, i + 1, name, "unknown-column",
                                       f"column {name!r} is not read", "warning"))

@@ -302,6 +302,35 @@ def test_a_problem_is_named_at_the_table_row_that_gave_the_value(
         ("texts.csv", at + 1, "insertion.EN", "bad-language")]
 
 
+def test_a_byte_that_is_not_utf8_is_placed_at_its_line(tmp_path: Path,
+                                                       sample_muscles: list[Muscle]) -> None:
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    texts = out / "texts.csv"
+    lines = texts.read_bytes().count(b"\n")
+    with texts.open("ab") as fh:
+        fh.write(b"soleus,origin,fr,caf\xe9\n")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.code, d.line) for d in exc.value.diagnostics] == [("not-utf8", lines + 1)]
+
+
+def test_a_flat_column_of_no_language_is_one_diagnostic_at_the_header(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """It was one error per row (each muscle's origin.EN)."""
+    out = tmp_path / "m.csv"
+    converter.write(sample_muscles, out, "csv", flat=True)
+    text = out.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    column = header.split(",").index('"origin_en"')
+    out.write_text(header.replace('"origin_en"', '"origin_EN"') + "\n" + rest,
+                   encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.code, d.line, d.column) for d in exc.value.diagnostics] == [
+        ("bad-header", 1, column + 1)]
+
+
 def test_a_resource_name_that_is_not_text_is_one_diagnostic(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
