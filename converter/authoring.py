@@ -18,7 +18,7 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
-from .safety import MAX_DEPTH
+from .safety import MAX_DEPTH, keys_twice
 from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
@@ -56,6 +56,12 @@ class _Builder:
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append((path, code, message))
 
+    def keys_once(self, value: Any, path: str) -> None:
+        """Report each key that a JSON object (``value``, at ``path``) gave twice."""
+        for key in keys_twice(value):
+            self.fail(f"{path}.{key}" if path else key, "duplicate-key",
+                      f"duplicate key {key!r}")
+
     def text(self, value: Any, path: str, *, required: bool = False,
              nonempty: bool = False) -> str | None:
         if value is None:
@@ -86,6 +92,7 @@ class _Builder:
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
                       f"text, not {_kind(value)}")
             return _NO_TEXT
+        self.keys_once(value, path)
         pairs = {}
         for lang, text in value.items():
             if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
@@ -112,6 +119,7 @@ class _Builder:
             self.fail(path, "wrong-type", f"must be a map with short and extended, "
                       f"not {_kind(value)}")
             return None
+        self.keys_once(value, path)
         for key in value:
             if key not in ("short", "extended"):
                 self.fail(f"{path}.{key}", "unknown-key",
@@ -139,6 +147,7 @@ class _Builder:
         if isinstance(value, bool | int | type(None)):
             return
         if isinstance(value, _MAPPING):
+            self.keys_once(value, path)
             for key, item in value.items():
                 if not isinstance(key, str):
                     self.fail(path, "wrong-type", f"key {key!r} must be text")
@@ -201,6 +210,7 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
                                      f"front matter must be a map of fields, "
                                      f"not {_kind(data)}"))
+    b.keys_once(data, "")
     for key in data:
         if not isinstance(key, str):
             b.fail(str(key), "wrong-type", f"field name {key!r} must be text")

@@ -18,7 +18,7 @@ from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, LineStarts, MuscleError
 from .model import Muscle, coords_text, number_text, thaw
-from .safety import MAX_DEPTH, load_json
+from .safety import MAX_DEPTH, KeysTwice, keys_twice, load_json
 from .slug import is_slug, not_a_slug
 
 if TYPE_CHECKING:
@@ -147,7 +147,11 @@ def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
     if levels <= 0:
         return value
     if isinstance(value, dict):
-        return {k: _floats(v, levels - 1) for k, v in value.items()}
+        floats = {k: _floats(v, levels - 1) for k, v in value.items()}
+        if type(value) is KeysTwice:  # still reported by the validator
+            floats = KeysTwice(floats)
+            floats.twice = value.twice
+        return floats
     if isinstance(value, list):
         return [_floats(v, levels - 1) for v in value]
     return value
@@ -160,13 +164,17 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
     if not isinstance(record, dict):
         raise MuscleError(Diagnostic(path, None, None, field, "wrong-type",
                                      "a muscle must be an object"))
+    problems = [Diagnostic(path, None, None, prefix + key, "duplicate-key",
+                           f"duplicate key {key!r}") for key in keys_twice(record)]
     unknown = set(record) - {*_HEAD, "regions", "body", "extra"}
-    if unknown:
-        raise MuscleError(Diagnostic(path, None, None, field, "unknown-key",
-                                     f"unknown keys {sorted(unknown)} in a canonical record"))
+    if unknown:  # reported with the record's other problems
+        problems.append(Diagnostic(path, None, None, field, "unknown-key",
+                                   f"unknown keys {sorted(unknown)} in a canonical record"))
     regions = record.get("regions") or []
     extra = record.get("extra") or {}
     body = record.get("body", "")
+    problems += [Diagnostic(path, None, None, f"{prefix}extra.{key}", "duplicate-key",
+                            f"duplicate key {key!r}") for key in keys_twice(extra)]
     try:
         if not isinstance(regions, list) or not all(isinstance(r, list) for r in regions):
             raise _shape(path, "regions", "must be a list of polygons")
@@ -195,8 +203,10 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = _Keys(extra if isinstance(extra, dict) else ())
-        raise MuscleError([d._replace(field=prefix + _rename(d.field, keys))
-                           for d in exc.diagnostics]) from None
+        problems += [d._replace(field=prefix + _rename(d.field, keys))
+                     for d in exc.diagnostics]
+    if problems:
+        raise MuscleError(problems) from None
     return muscle
 
 

@@ -42,12 +42,37 @@ class BadJson(ValueError):
         self.line, self.column = line, column
 
 
+class KeysTwice(dict):
+    """A JSON object that gave a key more than once. Its last value is kept, as every
+    JSON reader keeps it; ``twice`` names the keys, for the validator to report them
+    (a reader that silently kept one of two titles would lose data without a word)."""
+
+    twice: tuple[str, ...] = ()
+
+
+def keys_twice(value: Any) -> tuple[str, ...]:
+    """The keys that the JSON object ``value`` gave twice (none for any other value)."""
+    return value.twice if type(value) is KeysTwice else ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    marked = KeysTwice(found)
+    marked.twice = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+    return marked
+
+
 def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None,
               parse_int: Callable[[str], Any] | None = None) -> Any:
     """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser,
-    an integer too long to convert) is :class:`BadJson`, never another exception."""
+    an integer too long to convert) is :class:`BadJson`, never another exception. An
+    object that gives a key twice is a :class:`KeysTwice`."""
     try:
-        return json.loads(text, parse_float=parse_float, parse_int=parse_int)
+        return json.loads(text, parse_float=parse_float, parse_int=parse_int,
+                          object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise BadJson(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

@@ -39,7 +39,7 @@ from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_fro
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
-from converter.safety import BadJson, load_json
+from converter.safety import BadJson, keys_twice, load_json
 from converter.slug import is_slug, not_a_slug
 from converter.spool import SortedSpool
 
@@ -413,6 +413,9 @@ def _extra(cell: str) -> dict[str, Any]:
         raise _RowProblem("extra", "bad-json", f"is not valid JSON: {exc}{where}") from None
     if not isinstance(value, dict):
         raise _RowProblem("extra", "wrong-type", "must be a JSON object")
+    twice = keys_twice(value)
+    if twice:
+        raise _RowProblem("extra", "duplicate-key", f"duplicate key {twice[0]!r}")
     reserved = sorted(set(value) & RESERVED_KEYS)
     if reserved:
         raise _RowProblem("extra", "reserved-key", f"keys {reserved} are schema fields")

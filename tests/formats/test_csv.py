@@ -354,6 +354,20 @@ def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     assert codes(exc) == {"reserved-key"}
 
 
+@pytest.mark.parametrize(("extra", "field"), [('{"k": 1, "k": 2}', "extra"),
+                                             ('{"m": {"n": 1, "n": 2}}', "extra.m.n")])
+def test_a_key_given_twice_in_extra_is_an_error(extra: str, field: str, tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    path = out / "muscles.csv"
+    cell = '"' + extra.replace('"', '""') + '"'
+    path.write_text(path.read_text(encoding="utf-8").replace("{}", cell), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.line, d.field, d.code) for d in exc.value.diagnostics] == [
+        (2, field, "duplicate-key")]
+
+
 #: JSON that Python's parser cannot take: an integer over the digit limit, deep nesting.
 UNREADABLE_JSON = {"huge integer": '{"a": ' + "9" * 5000 + "}",
                    "deep nesting": '{"a": ' + "[" * 5000 + "]" * 5000 + "}"}

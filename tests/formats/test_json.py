@@ -255,3 +255,26 @@ def test_every_problem_of_any_record_names_a_line_and_column(
     for d in problems:
         assert d.line is not None and d.column is not None, d
         assert 1 <= d.column <= len(lines[d.line - 1]), d
+
+
+def test_a_key_given_twice_is_an_error_at_its_place_not_a_silent_choice(
+        tmp_path: Path) -> None:
+    text = ('{"muscles": [\n{"slug": "a", "title": "A", "title": "B",\n'
+            ' "origin": {"da": "x", "da": "y"}, "functions": [{"short": "s", "short": "t"}],\n'
+            ' "extra": {"k": 1, "k": 2, "m": {"n": 1, "n": 2}}},\n'
+            '{"slug": "b", "title": "B"}]}')
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == ["b"]
+    assert [(d.line, d.field, d.code, d.message) for d in problems] == [
+        (2, "muscles[0].title", "duplicate-key", "duplicate key 'title'"),
+        (4, "muscles[0].extra.k", "duplicate-key", "duplicate key 'k'"),
+        (3, "muscles[0].origin.da", "duplicate-key", "duplicate key 'da'"),
+        (3, "muscles[0].functions[0].short", "duplicate-key", "duplicate key 'short'"),
+        (4, "muscles[0].extra.m.n", "duplicate-key", "duplicate key 'n'")]
+
+
+def test_an_unknown_key_does_not_hide_the_records_other_problems(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(colour="red", title=5), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code) for d in problems] == [
+        ("muscles[0]", "unknown-key"), ("muscles[0].title", "wrong-type")]

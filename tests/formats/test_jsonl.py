@@ -71,3 +71,13 @@ def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
         (2, lines[1].index("7") + 1, "line 2.exercises[1]", "wrong-type"),
         (3, lines[2].index("[[1") + 1, "line 3.regions[0]", "coords-too-few"),
         (4, 3, "line 4.title", "missing-field")]
+
+
+def test_a_key_given_twice_is_an_error_on_its_line(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    out.write_text('{"slug": "a", "title": "A"}\n'
+                   '{"slug": "b", "title": "B", "title": "C"}\n', encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
+        (2, "line 2.title", "duplicate-key")]

@@ -1041,3 +1041,13 @@ def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> No
     fields = sorted(d.field.partition("[")[0] for d in problems)
     assert {d.code for d in problems} == {"unknown-slug"}
     assert fields == ["points"] + ["texts"] * 4
+
+
+def test_a_key_given_twice_in_extra_is_an_error(db: Path) -> None:
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("""UPDATE muscles SET extra = '{"k": 1, "k": 2}' WHERE slug = 'a'""")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["b"]
+    assert [(p.field, p.code) for p in problems] == [("muscles[a].extra.k", "duplicate-key")]
