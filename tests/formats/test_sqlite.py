@@ -1051,3 +1051,25 @@ def test_a_key_given_twice_in_extra_is_an_error(db: Path) -> None:
     found, problems = read_with_diagnostics(db)
     assert [m.slug for m in found] == ["b"]
     assert [(p.field, p.code) for p in problems] == [("muscles[a].extra.k", "duplicate-key")]
+
+
+def test_a_row_deleted_with_sql_leaves_a_gap_that_reads_as_the_rest_in_order(
+        db: Path) -> None:
+    """Positions give the order, not a count (the README says so): deleting the middle
+    exercise, function or polygon point with SQL removes just it."""
+    write([Muscle(slug="a", title="A", exercises=("One", "Two", "Three"),
+                  functions=(Function(LocalizedText.of({"en": "F0"})),
+                             Function(LocalizedText.of({"en": "F1"})),
+                             Function(LocalizedText.of({"en": "F2"}))),
+                  regions=(Region(((1, 1), (9, 1), (9, 9), (5, 12), (1, 9))),))], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM exercises WHERE position = 1")
+        conn.execute("DELETE FROM functions WHERE position = 1")
+        conn.execute("DELETE FROM points WHERE position = 3")
+        conn.commit()
+    (back,), problems = read_with_diagnostics(db)
+    assert problems == []
+    assert back.exercises == ("One", "Three")
+    assert [f.short["en"] for f in back.functions] == ["F0", "F2"]
+    assert back.regions[0].coords == "1,1,9,1,9,9,1,9"
