@@ -407,6 +407,10 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     return result
 
 
+#: What an empty stream of muscles gives first.
+_NOTHING = object()
+
+
 def _lint(reader: Reader, summary: str | None = None) -> str | None:
     """Read every input for its diagnostics only; return ``summary``."""
     for _ in reader.slugs():
@@ -428,11 +432,16 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
                            diagnostics=reader.diagnostics)
+        stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
+        first = next(stream, _NOTHING)
+        if first is _NOTHING and not is_stdout(output):  # an earlier output stays whole
+            return f"nothing written to {output}: no muscle was read"
+        stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             if writer.writes_records:
-                summary = writer.write_records(reader.records(), output, ctx)
+                summary = writer.write_records(stream, output, ctx)
             else:
-                summary = writer.write(reader, output, ctx)
+                summary = writer.write(stream, output, ctx)
             if reader_left(output):
                 problems.append(Diagnostic(str(output), None, None, "", "output-closed",
                                            "its reader stopped reading before the end; "

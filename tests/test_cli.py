@@ -153,6 +153,40 @@ def test_an_output_named_as_the_other_kind_is_a_usage_error(
     assert list(tmp_path.iterdir()) == []
 
 
+def _tree(path: Path) -> dict[str, bytes]:
+    """Every file under ``path`` (or ``path`` itself) and its bytes."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return {str(p.relative_to(path.parent)): p.read_bytes() for p in files}
+
+
+@pytest.mark.parametrize(("to", "name", "more"), [
+    ("json", "m.json", []), ("sqlite", "m.db", ["--prune"]), ("markdown", "md", []),
+    ("svg", "map", []), ("csv", "pkg", [])])
+@pytest.mark.parametrize("source", ["missing", "empty", "all bad"])
+def test_a_run_that_read_no_muscle_leaves_the_last_output_whole(
+        to: str, name: str, more: list[str], source: str, tmp_path: Path) -> None:
+    """A typo in the source, an empty folder, or files that all fail replaced the output
+    with an empty one (SQLite --prune removed every muscle, though their files exist)."""
+    out = tmp_path / name
+    assert run("convert", str(SAMPLES), "--to", to, "-o", str(out), "-q").exit_code == 0
+    before = _tree(out)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "a.md").write_text("---\ntitle: [A]\n---\n", encoding="utf-8")
+    given = {"missing": tmp_path / "typo", "empty": tmp_path / "empty",
+             "all bad": tmp_path / "bad"}[source]
+    result = run("convert", str(given), "--to", to, "-o", str(out), *more)
+    assert result.exit_code == (0 if source == "empty" else 1)
+    assert f"nothing written to {out}: no muscle was read" in result.output
+    assert _tree(out) == before
+
+
+def test_an_empty_run_to_standard_output_still_writes_a_document(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("convert", str(tmp_path / "empty"), "--to", "json", "-o", "-")
+    assert json.loads(result.stdout)["muscles"] == []
+
+
 def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) -> None:
     """An unsafe --base-image is left out (an error at the output): every input was
     converted, so none failed, and the run still exits 1."""
