@@ -66,6 +66,8 @@ _NUMBER = re.compile(r"(-?)[0-9]+(?:\.[0-9]+)?")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
 _FIELD_LIMIT = 2**31 - 1
+#: A line feed without a carriage return before it.
+_BARE_LF = re.compile("(?<!\r)\n")
 _LANGUAGE = "[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 _DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n",
             "quoteChar": '"'}
@@ -222,18 +224,28 @@ def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = 
 
 
 def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line, cells), ...]) of a UTF-8 CSV file (BOM allowed), blank rows left
-    out; each row carries the line it starts on."""
+    """(header, [(line, cells), ...]) of a UTF-8 CSV file (BOM allowed); each row carries
+    the line it starts on. What spreadsheets and editors add on saving is undone:
+
+    * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
+      or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
+      reader reads such a file (the writer only ends lines with ``\n``);
+    * ``;`` or tab between cells (Danish Excel, a copied range) is read as ``,``;
+    * rows of empty cells are left out, like blank lines, and so are unnamed columns
+      at the end that hold nothing and empty cells past the header's end."""
     old = csv.field_size_limit(_FIELD_LIMIT)
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            for row in reader:
-                if row:
-                    rows.append((line, row))
-                line = reader.line_num + 1
+            text = fh.read()
+        if "\r" in text and not _BARE_LF.search(text):
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        reader = csv.reader(io.StringIO(text), strict=True, delimiter=_delimiter(text))
+        for row in reader:
+            if any(row):
+                rows.append((line, row))
+            line = reader.line_num + 1
     except UnicodeDecodeError as exc:  # (the stream's offsets are its chunk's: find it)
         raw = path.read_bytes()
         try:
@@ -249,7 +261,30 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         csv.field_size_limit(old)
     if not rows:
         raise error(str(path), "empty-csv", "has no header row")
-    return rows[0][1], rows[1:]
+    return _without_empty_end(rows[0][1], rows[1:])
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: ``,``, or ``;`` or tab when the header has
+    one of those and no comma (no column name holds any of them)."""
+    header = text[:text.find("\n")] if "\n" in text else text
+    if "," not in header:
+        for other in ";\t":
+            if other in header:
+                return other
+    return ","
+
+
+def _without_empty_end(header: list[str], rows: list[tuple[int, list[str]]]
+                       ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Drop the unnamed columns at the end of the header that no row has text in, and
+    the empty cells of a row past the header's end."""
+    width = len(header)
+    while width and header[width - 1] == "" and not any(
+            len(cells) >= width and cells[width - 1] for _, cells in rows):
+        width -= 1
+    return header[:width], [(line, cells[:width] if len(cells) > width
+                             and not any(cells[width:]) else cells) for line, cells in rows]
 
 
 def _duplicate(out: Path, slug: str) -> None:

@@ -674,3 +674,72 @@ def test_make_demo_writes_the_package_and_the_flat_sheet(tmp_path: Path) -> None
     assert (out / "csv" / "datapackage.json").is_file()
     assert converter.read(out / "csv") == expected
     assert converter.read(out / "muscles.csv") == [m.project(FLAT_CARRIES) for m in expected]
+
+
+# ------------------------------------------------------------ as spreadsheets save a sheet
+
+def _resave(rows: list[list[str]], how: str) -> str:
+    """``rows`` as a spreadsheet or editor would save them (``how``)."""
+    delimiter = {"semicolon": ";", "tab": "\t"}.get(how, ",")
+    buffer = io.StringIO()
+    if how == "empty columns":
+        rows = [row + ["", ""] for row in rows]
+    if how == "empty rows":
+        rows = [rows[0], [""] * len(rows[0]), *rows[1:], [""] * len(rows[0])]
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
+    if how == "crlf":  # unix2dos: inside quoted cells too
+        text = text.replace("\n", "\r\n")
+    if how == "cr":  # "CSV (Macintosh)"
+        text = text.replace("\n", "\r")
+    return text
+
+
+RESAVED = ["crlf", "cr", "semicolon", "tab", "empty columns", "empty rows"]
+
+
+@pytest.mark.parametrize("how", RESAVED)
+def test_a_flat_sheet_saved_by_a_spreadsheet_reads_as_written(
+        how: str, tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """CRLF inside cells made 94 control-character errors; a ';' sheet, two empty
+    columns or a row of empty cells failed too."""
+    sheet = tmp_path / "m.csv"
+    converter.write(sample_muscles, sheet, "csv", flat=True)
+    expected = converter.read(sheet)
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    sheet.write_text(_resave(rows, how), encoding="utf-8", newline="")
+    assert converter.read(sheet) == expected
+
+
+@pytest.mark.parametrize("how", RESAVED)
+def test_a_package_whose_tables_a_spreadsheet_saved_reads_as_written(
+        how: str, tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """CRLF inside quoted cells changed the bodies without a word (exit 0)."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    for table in out.glob("*.csv"):
+        rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
+        table.write_text(_resave(rows, how), encoding="utf-8", newline="")
+    assert converter.read(out) == sorted(sample_muscles, key=lambda m: m.slug)
+
+
+def test_a_carriage_return_in_a_body_is_kept_where_lines_end_in_lf(tmp_path: Path) -> None:
+    muscle = Muscle(slug="a", title="A", body="one\r\ntwo\rthree\n")
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    assert converter.read(out) == [muscle]
+
+
+def test_a_cell_past_the_header_with_text_in_it_is_still_a_bad_row(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    sheet = tmp_path / "m.csv"
+    converter.write(sample_muscles[:2], sheet, "csv", flat=True)
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    rows = [rows[0], rows[1] + ["", ""], rows[2] + ["", "stray"]]
+    sheet.write_text(_resave(rows, "plain"), encoding="utf-8", newline="")
+    reader = csv.reader(io.StringIO(sheet.read_text(encoding="utf-8")))
+    next(reader), next(reader)
+    last_row_line = reader.line_num + 1
+    with pytest.raises(MuscleError) as exc:
+        converter.read(sheet)
+    assert [(d.line, d.code) for d in exc.value.diagnostics] == [(last_row_line, "bad-row")]
