@@ -9,6 +9,7 @@ The Python API in two calls::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     import warnings
 
     from .diagnostics import Diagnostic, MuscleError
-    from .registry import WriteContext, detect_format, get_format
-    path = Path(path)
+    from .registry import WriteContext, detect_format, get_format, output_mistake
+    typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:
@@ -83,6 +84,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if unknown:
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
+    mistake = output_mistake(fmt, typed, options)
+    if mistake:
+        raise MuscleError(mistake)
     reported: list[Diagnostic] = []
     summary = fmt.write(muscles, path, WriteContext(options=options, report=reported.append))
     for diagnostic in reported:

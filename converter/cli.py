@@ -183,7 +183,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise click.UsageError(f"{d.path}: {d.message}") from None
     mistake = output_mistake(writer, raw_output, options)
     if mistake:
-        raise click.UsageError(mistake)
+        raise click.UsageError(mistake.message)
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,

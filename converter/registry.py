@@ -158,6 +158,8 @@ class Format:
     one_muscle_per_file: ClassVar[bool] = False
     #: Lossy variants chosen by a flag option of the same name: flag -> fields carried.
     variants: ClassVar[dict[str, frozenset[str]]] = {}
+    #: False when the writer needs a real file, never standard output or a pipe.
+    writes_into_streams: ClassVar[bool] = True
 
     @property
     def can_read(self) -> bool:
@@ -291,27 +293,46 @@ def all_formats() -> list[Format]:
     return loaded
 
 
-def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> str | None:
+def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
     """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
-    ``options``, or None: a name ending in a separator or a dot folder (a directory) for
-    one file; standard output (``-``) or a name ending like a file of some format
-    (``.json``, ``.svg``) for a directory."""
+    ``options``, or None. For one file: a name ending in a separator or a dot folder, or
+    an existing directory (``output-is-directory``); a name ending like another format's
+    file (``output-ending``: ``-o m.jsonl`` for json); standard output for a writer that
+    needs a real file (``output-not-file``). For a directory: standard output (``-``)
+    or a name ending like a file of some format (``output-not-directory``)."""
+    def mistake(code: str, message: str) -> Diagnostic:
+        return Diagnostic(output, None, None, "", code, message)
+
+    name = os.path.basename(output.rstrip("/" + os.sep)).lower()
     if not fmt.writes_directory(options):
         last = output.replace(os.sep, "/").rsplit("/", 1)[-1]
-        if output.endswith(("/", os.sep)) or last in (os.curdir, os.pardir):
-            return (f"{output} names a directory, and --to {fmt.name} writes one file; "
-                    "give a file name")
+        if output.endswith(("/", os.sep)) or last in (os.curdir, os.pardir) or (
+                output != "-" and os.path.isdir(output)):
+            return mistake("output-is-directory", f"{output} names a directory, and --to "
+                           f"{fmt.name} writes one file; give a file name")
+        if output == "-" and not fmt.writes_into_streams:
+            return mistake("output-not-file", f"--to {fmt.name} cannot write into standard "
+                           "output; give a file name")
+        if not any(name.endswith(e) for e in fmt.extensions):
+            others = sorted((e, f.name) for f in all_formats() if f is not fmt
+                            for e in f.extensions if name.endswith(e))
+            if others:
+                ending, other = max(others, key=lambda found: len(found[0]))
+                return mistake("output-ending", f"{output} is named like a {ending} file "
+                               f"({other}), and --to {fmt.name} writes "
+                               f"{' or '.join(fmt.extensions) or 'its own'} files; "
+                               f"rename it (or use --to {other})")
         return None
     if output == "-":
-        return (f"--to {fmt.name} writes a directory, and - is standard output; give a "
-                "directory name")
-    name = os.path.basename(output.rstrip("/" + os.sep)).lower()
+        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and - "
+                       "is standard output; give a directory name")
     endings = [e for f in all_formats() for e in f.extensions if name.endswith(e)]
     if endings:
         flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
-        return (f"--to {fmt.name} writes a directory, and {output} is named like a "
-                f"{max(endings, key=len)} file; give a directory name"
-                + "".join(f" (or pass --{f} for one file)" for f in flags[:1]))
+        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
+                       f"{output} is named like a {max(endings, key=len)} file; give a "
+                       "directory name" + "".join(f" (or pass --{f} for one file)"
+                                                  for f in flags[:1]))
     return None
 
 

@@ -765,12 +765,6 @@ class CsvFormat(Format):
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         self.check_options(ctx.options)
         flat, excel = bool(ctx.option("flat", False)), bool(ctx.option("excel", False))
-        if flat and out.is_dir():
-            raise error(str(out), "output-is-directory", "--flat writes one file; "
-                        "name a file such as muscles.csv")
-        if not flat and out.name.lower().endswith(".csv") and not out.is_dir():
-            raise error(str(out), "needs-flat", "the data package is a directory: pass "
-                        "--flat for one .csv sheet, or name a directory")
         if flat:  # the header needs every muscle's languages: one list in memory
             ordered = _sorted_unique(muscles, out)
             write_flat(ordered, out, excel=excel)

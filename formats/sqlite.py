@@ -329,6 +329,7 @@ class SqliteFormat(Format):
     name = "sqlite"
     description = "SQLite database with full-text search and views; upserts (lossless)"
     extensions = (".db", ".sqlite", ".sqlite3")
+    writes_into_streams = False
     options = (FormatOption("prune", "delete muscles whose source is gone", default=False,
                             is_flag=True),)
 

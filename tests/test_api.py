@@ -36,3 +36,21 @@ def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles
         converter.write(sample_muscles, tmp_path / "map", "svg", size="1000x1000",
                         base_image="javascript:alert(1)")
     assert (tmp_path / "map" / "map.svg").is_file()  # written, the link left out
+
+
+@pytest.mark.parametrize(("output", "fmt", "code"), [
+    ("new/", "json", "output-is-directory"),      # made a file named new
+    ("folder", "json", "output-is-directory"),    # an IsADirectoryError naming a temporary
+    ("x.json", "markdown", "output-not-directory"),  # made a directory named x.json
+    ("m.jsonl", "json", "output-ending"),
+])
+def test_write_refuses_the_outputs_the_command_line_refuses(
+        output: str, fmt: str, code: str, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("folder").mkdir()
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, output, fmt)
+    assert [d.code for d in caught.value.diagnostics] == [code]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert list(Path("folder").iterdir()) == []

@@ -140,6 +140,12 @@ def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
     (("html",), "site/index.html", "--to html writes a directory, and site/index.html is"),
     (("markdown",), "x.MD", "--to markdown writes a directory, and x.MD is named like a .md"),
     (("csv",), "m.csv", "named like a .csv file; give a directory name (or pass --flat"),
+    (("json",), "m.jsonl", "m.jsonl is named like a .jsonl file (jsonl), and --to json "
+     "writes .json files; rename it (or use --to jsonl)"),
+    (("json",), "m.apkg", "m.apkg is named like a .apkg file (anki)"),
+    (("jsonl",), "m.json", "--to jsonl writes .jsonl or .ndjson files"),
+    (("anki",), "m.db", "m.db is named like a .db file (sqlite)"),
+    (("sqlite",), "-", "--to sqlite cannot write into standard output; give a file name"),
 ])
 def test_an_output_named_as_the_other_kind_is_a_usage_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: tuple[str, ...], output: str,
@@ -266,7 +272,21 @@ def test_the_api_refuses_an_option_the_writer_does_not_take(tmp_path: Path) -> N
     converter.write(muscles, tmp_path / "md", "markdown", default_lang="da")
 
 
-@pytest.mark.parametrize("target", ["file/x.json", "dir", "/proc/x.json"])
+@pytest.mark.parametrize("to", [("json",), ("jsonl",), ("sqlite",), ("anki",),
+                                ("csv", "--flat")])
+def test_a_folder_named_as_a_one_file_output_is_a_usage_error_before_any_reading(
+        to: tuple[str, ...], tmp_path: Path) -> None:
+    """It was cannot-write, output-is-directory or output-not-file by format, each after
+    every file had been read."""
+    (tmp_path / "dir").mkdir()
+    result = run("convert", str(tmp_path / "missing"), "--to", *to, "-o", str(tmp_path / "dir"))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'dir'} names a directory, and --to {to[0]} writes one file" in (
+        result.output)
+    assert "not-found" not in result.output
+
+
+@pytest.mark.parametrize("target", ["file/x.json", "/proc/x.json"])
 def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
                                                              target: str) -> None:
     (tmp_path / "file").write_text("in the way\n")

@@ -629,7 +629,7 @@ def test_failed_writes_leave_previous_output(sample_muscles: list[Muscle], tmp_p
 
 def test_writer_refuses_confusing_targets(tmp_path: Path) -> None:
     muscle = Muscle(slug="a", title="A")
-    for path, options, code in [(tmp_path / "x.csv", {}, "needs-flat"),
+    for path, options, code in [(tmp_path / "x.csv", {}, "output-not-directory"),
                                 (tmp_path / "d", {"excel": True}, "bad-option"),
                                 (tmp_path, {"flat": True}, "output-is-directory")]:
         with pytest.raises(MuscleError) as exc:
@@ -683,7 +683,7 @@ def _resave(rows: list[list[str]], how: str) -> str:
     delimiter = {"semicolon": ";", "tab": "\t"}.get(how, ",")
     buffer = io.StringIO()
     if how == "empty columns":
-        rows = [row + ["", ""] for row in rows]
+        rows = [[*row, "", ""] for row in rows]
     if how == "empty rows":
         rows = [rows[0], [""] * len(rows[0]), *rows[1:], [""] * len(rows[0])]
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)

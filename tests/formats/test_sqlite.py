@@ -647,7 +647,7 @@ def test_empty_database_and_directory(db: Path, tmp_path: Path) -> None:
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(MuscleError) as exc:
         converter.write([], tmp_path / "dir.db", "sqlite")
-    assert _codes(exc) == ["output-not-file"]
+    assert _codes(exc) == ["output-is-directory"]
 
 
 def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path) -> None:
