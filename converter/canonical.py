@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, LineStarts, MuscleError
 from .model import Muscle, coords_text, number_text, thaw
-from .safety import MAX_DEPTH, KeysTwice, keys_twice, load_json
+from .safety import MAX_DEPTH, BadJson, KeysTwice, keys_twice, load_json
 from .slug import is_slug, not_a_slug
 
 if TYPE_CHECKING:
@@ -127,17 +128,47 @@ class MinusZero(Decimal):
 _MINUS_ZERO = re.compile(r"-0(?=[\s,\]}]|\Z)")
 
 
+class Exponent(Decimal):
+    """A JSON number written with an exponent (``1e2``): a number in ``extra``, but no
+    coordinate, which every format writes plain: as one it is reported as ``text``, as
+    written (never expanded: ``1e999999999`` would fill memory)."""
+
+    text: str = ""
+
+
+def _decimal(text: str) -> Decimal:
+    if "e" in text or "E" in text:
+        number = Exponent(text)
+        number.text = text
+        return number
+    return Decimal(text)
+
+
+#: Python's limit on the digits of an integer read from text (0: none).
+_INT_DIGITS = sys.get_int_max_str_digits()
+_LONG_INTEGER = re.compile(f"[0-9]{{{_INT_DIGITS + 1}}}") if _INT_DIGITS else None
+
+
 def _integer(text: str) -> int | Decimal:
-    return MinusZero(text) if text == "-0" else int(text)
+    if text == "-0":
+        return MinusZero(text)
+    return int(text) if len(text) <= _INT_DIGITS or not _INT_DIGITS else Decimal(text)
 
 
 def loads(text: str) -> Any:
     """Parse canonical JSON text keeping decimal coordinates exact (and the sign of an
-    integer ``-0``: :class:`MinusZero`); any problem is
-    :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
-    if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
-        return load_json(text, parse_float=Decimal, parse_int=_integer)
-    return load_json(text, parse_float=Decimal)
+    integer ``-0``: :class:`MinusZero`; numbers with an exponent: :class:`Exponent`;
+    integers too long for ``int``: a ``Decimal``, for the validator to name the field);
+    any problem is :class:`~converter.safety.BadJson` (see
+    :func:`~converter.safety.load_json`)."""
+    try:
+        if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
+            return load_json(text, parse_float=_decimal, parse_int=_integer)
+        return load_json(text, parse_float=_decimal)
+    except BadJson:
+        if _LONG_INTEGER is None or not _LONG_INTEGER.search(text):
+            raise
+    return load_json(text, parse_float=_decimal, parse_int=_integer)
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
@@ -170,8 +201,8 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
     if unknown:  # reported with the record's other problems
         problems.append(Diagnostic(path, None, None, field, "unknown-key",
                                    f"unknown keys {sorted(unknown)} in a canonical record"))
-    regions = record.get("regions") or []
-    extra = record.get("extra") or {}
+    regions, extra = record.get("regions"), record.get("extra")  # (null: none)
+    regions, extra = [] if regions is None else regions, {} if extra is None else extra
     body = record.get("body", "")
     problems += [Diagnostic(path, None, None, f"{prefix}extra.{key}", "duplicate-key",
                             f"duplicate key {key!r}") for key in keys_twice(extra)]
@@ -252,6 +283,8 @@ def _coords(polygon: list) -> Any:
 def _number(value: Any) -> str:
     """A coordinate of a record as coords text (anything else as its JSON, for the
     validator to name: ``"12"``, ``true``)."""
+    if type(value) is Exponent:
+        return value.text
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return number_text(value)
     return json.dumps(value, default=repr, ensure_ascii=False)
@@ -263,7 +296,9 @@ def _shape(path: str, field: str, message: str) -> MuscleError:
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _INDEX = re.compile(r"\[([0-9]+)\]")
-_SKIP = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+#: Skips a value (numbers kept as text: any length, no conversion).
+_SKIP = json.scanner.make_scanner(  # type: ignore[attr-defined]
+    json.JSONDecoder(parse_int=str, parse_float=str))
 
 
 class JsonPlaces:

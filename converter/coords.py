@@ -24,8 +24,11 @@ class CoordsProblem(ValueError):
 
 def parse_number(text: str) -> Number:
     """``"12"`` -> ``12``, ``"12.50"`` -> ``Decimal("12.50")`` (kept exactly as written);
-    a negative number is a ``Decimal``, so that ``-0`` keeps its sign."""
-    return Decimal(text) if "." in text or text.startswith("-") else int(text)
+    a negative number is a ``Decimal``, so that ``-0`` keeps its sign, and so is one
+    too long for ``int`` (for the caller to refuse)."""
+    if "." in text or text.startswith("-") or len(text) > MAX_DIGITS:
+        return Decimal(text)
+    return int(text)
 
 
 def parse_coords(text: str) -> tuple[Point, ...]:

@@ -278,3 +278,49 @@ def test_an_unknown_key_does_not_hide_the_records_other_problems(tmp_path: Path)
     assert slugs == ["b"]
     assert [(d.field, d.code) for d in problems] == [
         ("muscles[0]", "unknown-key"), ("muscles[0].title", "wrong-type")]
+
+
+@pytest.mark.parametrize("number", ["1e2", "1.5E1", "1e999999999999"])
+def test_a_coordinate_with_an_exponent_is_refused_as_written_as_in_every_format(
+        number: str, tmp_path: Path) -> None:
+    """It was read as 100 (every other format refuses '1e2'); a huge exponent was
+    expanded into memory (MemoryError)."""
+    slugs, problems = read_json(two_muscles().replace(
+        '"title": "A"', f'"title": "A", "regions": [[[{number}, 10], [50, 10], [50, 50]]]'),
+        tmp_path)
+    assert slugs == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        ("muscles[0].regions[0]", "coords-not-number", f"{number!r} is not a plain number")]
+
+
+def test_an_exponent_in_extra_is_still_a_number(tmp_path: Path) -> None:
+    (muscle, _), problems = read_json(two_muscles().replace(
+        '"title": "A"', '"title": "A", "extra": {"n": 1e2}'), tmp_path)
+    assert problems == [] and muscle == "a"
+    assert converter.read(tmp_path / "m.json")[0].extra["n"] == 100.0
+
+
+def test_an_integer_too_long_for_python_is_one_field_problem_not_a_lost_file(
+        tmp_path: Path) -> None:
+    """Over 4300 digits the whole file failed as bad-json, with no line."""
+    long = "1" * 5000
+    text = two_muscles().replace(
+        '"title": "A"', f'"title": "A", "regions": [[[{long}, 10], [50, 10], [50, 50]]]')
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == ["b"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (1, text.index("[[[") + 2, "muscles[0].regions[0]", "coords-not-number")]
+    assert "more than 1000 digits" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ["false", '""', "0", "{}"])
+def test_regions_or_extra_of_the_wrong_type_are_refused_even_when_empty(
+        value: str, tmp_path: Path) -> None:
+    """``record.get(...) or []`` took false, "", 0 and {} for "no regions"."""
+    for key in ("regions", "extra"):
+        if key == "extra" and value == "{}":
+            continue
+        slugs, problems = read_json(two_muscles().replace(
+            '"title": "A"', f'"title": "A", "{key}": {value}'), tmp_path)
+        assert slugs == ["b"]
+        assert [(d.field, d.code) for d in problems] == [(f"muscles[0].{key}", "wrong-type")]

@@ -1073,3 +1073,15 @@ def test_a_row_deleted_with_sql_leaves_a_gap_that_reads_as_the_rest_in_order(
     assert back.exercises == ("One", "Three")
     assert [f.short["en"] for f in back.functions] == ["F0", "F2"]
     assert back.regions[0].coords == "1,1,9,1,9,9,1,9"
+
+
+def test_a_coordinate_too_long_for_python_is_a_diagnostic_not_a_traceback(db: Path) -> None:
+    write([Muscle(slug="a", title="A", regions=(Region(((1, 1), (9, 1), (9, 9))),))], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE points SET x = ? WHERE position = 0", ("1" * 4301,))
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert found == []
+    assert [(p.field, p.code) for p in problems] == [
+        ("muscles[a].regions[0]", "coords-not-number")]
+    assert "more than 1000 digits" in problems[0].message
