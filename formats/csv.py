@@ -432,11 +432,10 @@ _GIVES = {"texts": "{field}.{language}", "functions": "function[{position}].{par
           "exercises": "exercises[{position}]", "regions": "coords[{region}]"}
 
 
-def _in_order(items: dict[int, Any], what: str) -> list[Any]:
-    if sorted(items) != list(range(len(items))):
-        raise _RowProblem(what, "position-gap",
-                          f"positions {sorted(items)} are not 0, 1, 2, ... without gaps")
-    return [items[i] for i in range(len(items))]
+def _in_order(items: dict[int, Any]) -> list[Any]:
+    """The items by position: positions give the order, not a count (a row deleted in a
+    spreadsheet just removes its item), as in SQLite."""
+    return [items[i] for i in sorted(items)]
 
 
 def _extra(cell: str) -> dict[str, Any]:
@@ -466,11 +465,11 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
     front = {
         "slug": row["slug"], "title": from_cell(row["title"]), "latin": from_cell(row["latin"]),
         "origin": draft.texts["origin"], "insertion": draft.texts["insertion"],
-        "function": _in_order(draft.functions, "functions.position"),
-        "exercises": _in_order(draft.exercises, "exercises.position"),
+        "function": _in_order(draft.functions),
+        "exercises": _in_order(draft.exercises),
         "image": from_cell(row["image"]), "image_focus": from_cell(row["image_focus"]),
-        "coords": [",".join(_in_order(points, "regions.point"))
-                   for points in _in_order(draft.points, "regions.region")],
+        "coords": [",".join(_in_order(points))
+                   for points in _in_order(draft.points)],
         **_extra(row["extra"]),
     }
     return front, body
