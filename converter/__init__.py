@@ -64,7 +64,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     ``options`` are the format's options, e.g. ``deck="Anatomi"`` for anki (another
     name is a :class:`TypeError`), and ``default_lang`` for markdown. What the
     writer reports is not lost: a warning (notes without a time) is a Python warning; an
-    error (an unsafe link left out) raises :class:`MuscleError` once the output is written.
+    error (a focus image left out) raises :class:`MuscleError` once the output is written.
     """
     import warnings
 

@@ -16,6 +16,7 @@ links are limited to relative, http and https URLs, and no output holds any scri
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -268,10 +269,12 @@ class MapSettings:
 
 
 def check_map_options(options: Mapping[str, Any]) -> None:
-    """Raise for a bad ``--lang`` or ``--size``, or a ``--base-image`` without ``--size``
-    (a diagram format's :meth:`~converter.registry.Format.check_options`)."""
+    """Raise for a bad ``--lang`` or ``--size``, a ``--base-image`` without ``--size``,
+    and a ``--link-template`` or ``--base-image`` link that is not relative, http or
+    https (a diagram format's :meth:`~converter.registry.Format.check_options`)."""
     size = options.get("size")
-    if options.get("base_image") is not None and size is None:
+    base = options.get("base_image")
+    if base is not None and size is None:
         raise error("--base-image", "base-image-needs-size",
                     "needs --size WxH, the diagram's size in pixels")
     lang = options.get("lang")
@@ -280,11 +283,27 @@ def check_map_options(options: Mapping[str, Any]) -> None:
                     "da or en")
     if size is not None:
         viewbox_for_size(str(size))
+    template = options.get("link_template")
+    # (a slug holds no ":", so whether a link has a scheme does not depend on it)
+    if template is not None and resolve_link(str(template), "x") is None:
+        raise error("--link-template", "unsafe-link", f"{template!r} makes links that are "
+                    "not relative, http or https")
+    if base is not None and _local_file(str(base)) is None and not is_safe_link(str(base)):
+        raise error("--base-image", "unsafe-link", f"{base!r} is neither a file here nor "
+                    "a relative, http or https link")
+
+
+def _local_file(base: str) -> Path | None:
+    """The file ``--base-image`` names, if it names one (and not a URL)."""
+    local = Path(base)
+    if not urlsplit(base).scheme and not base.startswith("//") and local.is_file():
+        return local
+    return None
 
 
 def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
-    """Check the diagram options (:func:`check_map_options`); reports an unsafe base
-    image (and leaves it out)."""
+    """Check the diagram options (:func:`check_map_options`); warn of a ``--base-image``
+    that looks like a file (a relative path) but is none, here or beside the output."""
     check_map_options(ctx.options)
     size = ctx.option("size")
     base = ctx.option("base_image")
@@ -295,16 +314,18 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     if base is None:
         return settings
     base = str(base)
-    local = Path(base)
-    if not urlsplit(base).scheme and not base.startswith("//") and local.is_file():
+    local = _local_file(base)
+    if local is not None:
         suffix = local.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", local.suffix) else ""
         name = BASE_IMAGE_NAME + suffix.lower()
         return replace(settings, base_image=name, base_file=local)
-    if not is_safe_link(base):
-        ctx.report(Diagnostic(str(out), None, None, "image", "unsafe-link",
-                              f"--base-image {base!r} is not a relative, http or https link; "
-                              "left out"))
-        return settings
+    parts = urlsplit(base)
+    beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
+    if not parts.scheme and not parts.netloc and not parts.path.startswith("/") and not (
+            os.path.exists(beside)):
+        ctx.report(Diagnostic(str(out), None, None, "image", "base-image-not-found",
+                              f"--base-image {base!r} is no file here, nor beside the "
+                              "output; it is written as a link, as given", "warning"))
     return replace(settings, base_image=base)
 
 
@@ -316,15 +337,10 @@ def copy_base_image(settings: MapSettings, directory: Path) -> None:
 
 def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteContext,
                   fallback: Path) -> None:
-    """Report each muscle whose link is unsafe (it is left out) or whose title holds
-    characters XML cannot store (they are replaced), naming the muscle's source file."""
+    """Report each muscle whose title holds characters XML cannot store (they are
+    replaced), naming the muscle's source file. (Links need no check per muscle: a
+    template safe for one slug is safe for all, :func:`check_map_options`.)"""
     for muscle in muscles:
-        link = settings.link_template.replace("{slug}", muscle.slug)
-        if resolve_link(settings.link_template, muscle.slug) is None:
-            path, field = ctx.about(muscle.slug, "link", str(fallback))
-            ctx.report(Diagnostic(path, None, None, field, "unsafe-link",
-                                  f"link {link!r} of {muscle.slug} is not a relative, http "
-                                  "or https link; left out"))
         if xml_clean(muscle.title) != muscle.title:
             path, field = ctx.about(muscle.slug, "title", str(fallback))
             ctx.report(Diagnostic(path, None, None, field, "not-xml-character",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -215,12 +216,47 @@ def test_map_settings_base_image_needs_size() -> None:
     assert info.value.diagnostics[0].code == "base-image-needs-size"
 
 
-def test_map_settings_reports_an_unsafe_base_image(tmp_path: Path) -> None:
-    ctx, found = context(base_image="javascript:alert(1)", size="100x100")
+@pytest.mark.parametrize(("option", "value"), [
+    ("link_template", "javascript:{slug}"), ("link_template", " JavaScript:alert('{slug}')"),
+    ("link_template", "{slug}:x"), ("base_image", "javascript:alert(1)"),
+    ("base_image", "data:image/png;base64,AAAA")])
+def test_an_unsafe_link_option_is_refused_before_anything_is_read(
+        option: str, value: str, tmp_path: Path) -> None:
+    """It was one unsafe-link error per muscle, blaming each source file, after every
+    file had been read and the output written."""
+    with pytest.raises(MuscleError) as caught:
+        bodymap.check_map_options({option: value, "size": "100x100"})
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == (f"--{option.replace('_', '-')}", "unsafe-link")
+    for to in ("svg", "html"):
+        result = CliRunner().invoke(cli, [
+            "convert", str(tmp_path / "missing"), "--to", to, "-o", str(tmp_path / to),
+            f"--{option.replace('_', '-')}", value, "--size", "100x100"])
+        assert result.exit_code == 2 and "[unsafe-link]" not in result.output
+        assert f"--{option.replace('_', '-')}: {value!r}" in result.output
+        assert "not-found" not in result.output
+
+
+@pytest.mark.parametrize("safe", ["/m/{slug}", "{slug}.html", "https://x.org/{slug}",
+                                  "?m={slug}", "1{slug}:x"])
+def test_a_link_template_safe_for_one_slug_is_safe_for_every_slug(safe: str) -> None:
+    bodymap.check_map_options({"link_template": safe})
+    for slug in ("x", "javascript", "data", "1", "-", "http", "a-b-1"):
+        assert bodymap.resolve_link(safe, slug) is not None
+
+
+@pytest.mark.parametrize(("base", "warned"), [
+    ("body.png", True), ("img/body.png", True), ("../body.png", False),
+    ("/assets/body.png", False), ("https://x.org/body.png", False), ("//x.org/b.png", False)])
+def test_a_base_image_that_looks_like_a_missing_file_is_warned_of(
+        base: str, warned: bool, tmp_path: Path) -> None:
+    """A typo in --base-image became a broken link without a word."""
+    (tmp_path / "body.png").write_bytes(b"\x89PNG")  # beside the output, not in the cwd
+    ctx, found = context(base_image=base, size="100x100")
     settings = bodymap.map_settings([ARM], ctx, tmp_path / "out")
-    assert settings.base_image is None
-    assert [(d.code, d.field) for d in found] == [("unsafe-link", "image")]
-    assert found[0].path == str(tmp_path / "out")
+    assert settings.base_image == base
+    assert [(d.code, d.severity, d.path) for d in found] == (
+        [("base-image-not-found", "warning", str(tmp_path / "out"))] if warned else [])
 
 
 def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
@@ -237,11 +273,12 @@ def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
 
 
 def test_check_muscles_names_the_source_file(tmp_path: Path) -> None:
-    ctx, found = context(link_template="javascript:{slug}")
-    settings = bodymap.map_settings([ARM, LEG], ctx, tmp_path)
-    bodymap.check_muscles([ARM, LEG], settings, ctx, tmp_path / "map.svg")
-    assert [(d.path, d.code) for d in found] == [("src/arm.md", "unsafe-link"),
-                                                (str(tmp_path / "map.svg"), "unsafe-link")]
+    ctx, found = context()
+    muscles = [replace(m, title=f"{m.title}\ufffe") for m in (ARM, LEG)]
+    settings = bodymap.map_settings(muscles, ctx, tmp_path)
+    bodymap.check_muscles(muscles, settings, ctx, tmp_path / "map.svg")
+    assert [(d.path, d.code) for d in found] == [
+        ("src/arm.md", "not-xml-character"), (str(tmp_path / "map.svg"), "not-xml-character")]
 
 
 @pytest.mark.parametrize("to", ["svg", "html"])

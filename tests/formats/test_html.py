@@ -143,12 +143,13 @@ def test_hostile_text_and_links(tmp_path: Path) -> None:
     evil = Muscle(slug="evil", title=" ".join(HOSTILE), latin=" ".join(reversed(HOSTILE)),
                   origin=text, insertion=text, functions=(Function(text, text),),
                   exercises=tuple(HOSTILE), regions=(Region(((10, 10), (50, 10), (50, 50))),))
-    found = write([evil], tmp_path / "site", link_template="javascript:alert('{slug}')",
-                  base_image="data:image/png;base64,AAAA", size="100x100")  # (a bad --lang:
-    # refused, tests/test_bodymap.py)
-    assert sorted((d.code, d.field, d.path) for d in found) == sorted([
-        ("unsafe-link", "link", "src/evil.md"),
-        ("unsafe-link", "image", str(tmp_path / "site"))])
+    for unsafe in ({"link_template": "javascript:alert('{slug}')"},  # (a bad --lang:
+                   {"base_image": "data:image/png;base64,AAAA", "size": "100x100"}):  # refused
+        with pytest.raises(MuscleError) as caught:  # tests/test_bodymap.py)
+            write([evil], tmp_path / "site", **unsafe)
+        assert [d.code for d in caught.value.diagnostics] == ["unsafe-link"]
+    assert not (tmp_path / "site").exists()
+    assert write([evil], tmp_path / "site") == []
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "javascript" not in page.lower() and "data:" not in page and "<script" not in page
     root = parse_file(tmp_path / "site" / "index.html")
@@ -157,7 +158,7 @@ def test_hostile_text_and_links(tmp_path: Path) -> None:
     assert root.find(f".//{XHTML}li/{XHTML}a").text == evil.title
     assert root.find(f".//{XHTML}li/{XHTML}span").text == evil.latin
     area = root.find(f".//{XHTML}area")
-    assert area.get("href") is None and area.get("alt") == evil.title
+    assert area.get("href") == "evil.html" and area.get("alt") == evil.title
     assert_offline_and_safe(parse_file(tmp_path / "site" / "diagram.svg"))
 
 
