@@ -10,7 +10,7 @@ The Python API in two calls::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +88,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if mistake:
         raise MuscleError(mistake)
     reported: list[Diagnostic] = []
-    summary = fmt.write(muscles, path, WriteContext(options=options, report=reported.append))
+    summary = fmt.write(_once_each(muscles, str(path)), path,
+                        WriteContext(options=options, report=reported.append))
     for diagnostic in reported:
         if diagnostic.severity != "error":
             warnings.warn(str(diagnostic), UserWarning, stacklevel=2)
@@ -96,3 +97,16 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if errors:
         raise MuscleError(errors)
     return summary
+
+
+def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
+    """``muscles``, as they come; a slug given twice stops the write (every writer
+    would keep one of the two, or both under one name) with ``duplicate-slug``."""
+    from .diagnostics import Diagnostic, MuscleError
+    seen: set[str] = set()
+    for muscle in muscles:
+        if muscle.slug in seen:
+            raise MuscleError(Diagnostic(where, None, None, "", "duplicate-slug",
+                                         f"slug {muscle.slug!r} occurs twice"))
+        seen.add(muscle.slug)
+        yield muscle

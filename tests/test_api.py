@@ -32,10 +32,14 @@ def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles
     with pytest.warns(UserWarning, match=r"modification time is 0.*\[no-source-time\]"):
         converter.write(sample_muscles, tmp_path / "deck.apkg", deck="Anatomi")
     assert (tmp_path / "deck.apkg").stat().st_size > 0
-    with pytest.raises(converter.MuscleError, match="unsafe-link"):
-        converter.write(sample_muscles, tmp_path / "map", "svg", size="1000x1000",
+    with pytest.raises(converter.MuscleError, match="reserved-name"):
+        converter.write([*sample_muscles, converter.Muscle(slug="map", title="Map")],
+                        tmp_path / "map", "svg")
+    assert (tmp_path / "map" / "map.svg").is_file()  # written, the focus image left out
+    with pytest.raises(converter.MuscleError, match="unsafe-link"):  # refused up front
+        converter.write(sample_muscles, tmp_path / "map2", "svg", size="1000x1000",
                         base_image="javascript:alert(1)")
-    assert (tmp_path / "map" / "map.svg").is_file()  # written, the link left out
+    assert not (tmp_path / "map2").exists()
 
 
 @pytest.mark.parametrize(("output", "fmt", "code"), [
@@ -54,3 +58,17 @@ def test_write_refuses_the_outputs_the_command_line_refuses(
     assert [d.code for d in caught.value.diagnostics] == [code]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
     assert list(Path("folder").iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown", "svg", "html", "sqlite", "csv",
+                                 "anki"])
+def test_write_refuses_a_slug_given_twice_in_every_format(
+        fmt: str, tmp_path: Path, sample_muscles) -> None:
+    """json, markdown and svg wrote both, or one over the other, and said 30 written."""
+    out = tmp_path / {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db",
+                      "anki": "m.apkg"}.get(fmt, "out")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([*sample_muscles, sample_muscles[0]], out, fmt)
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("duplicate-slug", f"slug {sample_muscles[0].slug!r} occurs twice")]
+    assert list(tmp_path.iterdir()) == []
