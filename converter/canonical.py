@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
-from .diagnostics import Diagnostic, LineStarts, MuscleError
+from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
 from .model import Muscle, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, BadJson, KeysTwice, keys_twice, load_json
 from .slug import is_slug, not_a_slug
@@ -102,7 +102,7 @@ def replace_records(path: Path, records: dict[str, str], count: int) -> bool:
 
 def written(count: int, out: Path) -> str:
     """The summary of a JSON-like writer."""
-    return f"wrote {count} muscles to {out}"
+    return f"wrote {counted(count, 'muscles')} to {out}"
 
 
 class LineRecords:

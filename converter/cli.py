@@ -16,7 +16,15 @@ from typing import Any
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors, printable, render
+from .diagnostics import (
+    Diagnostic,
+    DiagnosticLog,
+    MuscleError,
+    counted,
+    has_errors,
+    printable,
+    render,
+)
 
 PROGRESS_MIN_FILES = 200
 
@@ -192,10 +200,18 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
-        click.echo(f"{summary}{'; ' if summary else ''}{result.count} muscles converted, "
-                   f"{result.failed} files failed", err=True)
+        click.echo(f"{summary}{'; ' if summary else ''}{counted(result.count, 'muscles')} "
+                   f"converted, {counted(result.failed, 'files')} failed"
+                   f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(1 if failing else 0)
+
+
+def _strictly(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
+    """What the summary adds when ``--strict`` makes warnings fail the run."""
+    if not strict or has_errors(diagnostics) or not diagnostics:
+        return ""
+    return f" (--strict: {counted(len(diagnostics), 'warnings')} fail the run)"
 
 
 def _run(job: Any, sources: tuple[Path, ...], quiet: bool) -> Any:
@@ -279,8 +295,9 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         if not quiet:
             errors = sum(d.severity == "error" for d in result.diagnostics)
             warnings = len(result.diagnostics) - errors
-            click.echo(f"{result.count} muscles checked: {errors} errors, {warnings} warnings",
-                       err=True)
+            click.echo(f"{counted(result.count, 'muscles')} checked: "
+                       f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
+                       f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
     sys.exit(1 if failing else 0)
 

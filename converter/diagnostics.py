@@ -40,6 +40,11 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun`` (a plural in -s) agreeing: ``1 muscle``, ``2 muscles``."""
+    return f"{count} {noun[:-1] if count == 1 else noun}"
+
+
 def printable(text: str) -> str:
     """``text`` (a path, a field, a message) safe to print on one line: control and
     other invisible characters written as Python escapes (``\\n``, ``\\x1b``,

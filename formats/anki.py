@@ -28,7 +28,7 @@ from typing import Any
 
 from converter.atomic import atomic_file
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import LocalizedText, Muscle
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, escape, load_json
@@ -505,5 +505,6 @@ class AnkiFormat(Format):
             collection = Path(folder) / "collection.anki2"
             cards = _build_collection(collection, items, times, deck_name, lang, images)
             _write_package(out, collection.read_bytes(), images)
-        return (f"wrote {len(items)} notes ({cards} cards, {len(images)} images) "
+        return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
+                f"{counted(len(images), 'images')}) "
                 f"to deck {deck_name!r} in {out}")

@@ -36,7 +36,7 @@ from typing import IO, Any, ClassVar
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
@@ -767,6 +767,7 @@ class CsvFormat(Format):
         if flat:  # the header needs every muscle's languages: one list in memory
             ordered = _sorted_unique(muscles, out)
             write_flat(ordered, out, excel=excel)
-            return f"wrote {len(ordered)} muscles to {out} (flat sheet, without body and extra)"
+            return (f"wrote {counted(len(ordered), 'muscles')} to {out} (flat sheet, without "
+                    "body and extra)")
         count = write_package(muscles, out)
-        return f"wrote {count} muscles to {out}/{PACKAGE_DESCRIPTOR} (data package)"
+        return f"wrote {counted(count, 'muscles')} to {out}/{PACKAGE_DESCRIPTOR} (data package)"

@@ -16,6 +16,7 @@ from typing import Any
 from converter import bodymap
 from converter.atomic import atomic_directory
 from converter.bodymap import MapSettings, ViewBox, label, xml_text
+from converter.diagnostics import counted
 from converter.model import Muscle
 from converter.registry import Format, WriteContext
 
@@ -56,7 +57,7 @@ class HtmlFormat(Format):
             if settings.base_image is None:
                 _save(tmp / DIAGRAM, bodymap.diagram_svg(items, frame, lang=settings.lang))
             _save(tmp / INDEX, page(items, settings, image, frame))
-        return f"wrote {INDEX} with {len(items)} muscles to {out}"
+        return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
 
 def _save(path: Path, text: str) -> None:

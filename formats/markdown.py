@@ -22,7 +22,7 @@ from typing import Any
 
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import slugify
@@ -224,7 +224,7 @@ class MarkdownFormat(Format):
                 safe_child(tmp, f"{muscle.slug}.md").write_text(
                     render(muscle, lang), encoding="utf-8", newline="\n")  # bytes as rendered
                 count += 1
-        return f"wrote {count} files to {out}"
+        return f"wrote {counted(count, 'files')} to {out}"
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         try:

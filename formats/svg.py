@@ -14,7 +14,7 @@ from typing import Any
 from converter import bodymap
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import is_slug, not_a_slug
@@ -85,7 +85,7 @@ class SvgFormat(Format):
             for muscle in focus:
                 _save(safe_child(tmp, f"{muscle.slug}.svg"), bodymap.focus_svg(
                     muscle, items, settings.viewbox, base_image=settings.base_image))
-        return f"wrote {MAP_NAME} and {len(focus)} focus images to {out}"
+        return f"wrote {MAP_NAME} and {counted(len(focus), 'focus images')} to {out}"
 
 
 def _save(path: Path, text: str) -> None:

@@ -194,19 +194,21 @@ def test_an_empty_run_to_standard_output_still_writes_a_document(tmp_path: Path)
 
 
 def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) -> None:
-    """An unsafe --base-image is left out (an error at the output): every input was
-    converted, so none failed, and the run still exits 1."""
-    result = run("convert", str(SAMPLES), "--to", "html", "-o", str(tmp_path / "h"),
-                 "--base-image", "data:x", "--size", "1000x1000", "--no-cache")
+    """A focus image left out (the muscle "map" would replace map.svg) is an error of
+    the output: every input was converted, so none failed, and the run still exits 1."""
+    shutil.copytree(SAMPLES, tmp_path / "src")
+    (tmp_path / "src" / "map.md").write_text("---\ntitle: Map\n---\n", encoding="utf-8")
+    result = run("convert", str(tmp_path / "src"), "--to", "svg", "-o", str(tmp_path / "h"),
+                 "--no-cache")
     assert result.exit_code == 1
-    assert "[unsafe-link]" in result.stderr
-    assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
+    assert "[reserved-name]" in result.stderr
+    assert result.stderr.endswith("16 muscles converted, 0 files failed\n")
 
 
 def test_failed_files_are_those_reading_found_errors_in(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Not less for an input named like the output (or "None", validate's), not more
-    for a writer's error about every muscle (an unsafe --link-template)."""
+    """Not less for an input named like the output (or "None", validate's); not more
+    for a writer's error: see the test above."""
     from converter.run import validate_sources
 
     monkeypatch.chdir(tmp_path)
@@ -215,11 +217,7 @@ def test_failed_files_are_those_reading_found_errors_in(
     assert (checked.failed, checked.errors) == (1, 1)
     Path("bad.json").write_text('{"muscles": [{"slug": "a", "title": 5}]}', encoding="utf-8")
     result = run("convert", "bad.json", "--to", "json", "-o", "bad.json", "--no-cache")
-    assert result.stderr.endswith("0 muscles converted, 1 files failed\n")
-    result = run("convert", str(SAMPLES), "--to", "html", "-o", "h", "--no-cache",
-                 "--link-template", "javascript:{slug}")
-    assert result.exit_code == 1 and result.stderr.count("[unsafe-link]") == 15
-    assert result.stderr.endswith("15 muscles converted, 0 files failed\n")
+    assert result.stderr.endswith("0 muscles converted, 1 file failed\n")
 
 
 def test_fmt_reports_a_missing_path_as_validate_does(tmp_path: Path) -> None:
@@ -460,3 +458,24 @@ def test_progress_bar_only_on_a_terminal_with_many_files(monkeypatch) -> None:
     assert cli_module._progress(cli_module.PROGRESS_MIN_FILES - 1, quiet=False) is None
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert cli_module._progress(10 * cli_module.PROGRESS_MIN_FILES, quiet=False) is None
+
+
+def test_summaries_agree_in_number_and_say_when_strict_fails_a_run(tmp_path: Path) -> None:
+    """'1 files failed', '1 errors'; and --strict exited 1 under a summary of success."""
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SAMPLES / "soleus.md", one)
+    (one / "bad.md").write_text("---\ntitle: [A]\n---\n", encoding="utf-8")
+    result = run("convert", str(one), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert result.stderr.endswith("wrote 1 muscle to "
+                                  f"{tmp_path / 'm.json'}; 1 muscle converted, 1 file failed\n")
+    result = run("validate", str(one))
+    assert result.stderr.endswith("1 muscle checked: 1 error, 0 warnings\n")
+    for command in (["convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "s.json")],
+                    ["validate", str(SAMPLES)]):
+        quiet = run(*command)
+        strict = run(*command, "--strict")
+        assert (quiet.exit_code, strict.exit_code) == (0, 1)
+        warnings = quiet.stderr.count("warning:")
+        assert strict.stderr.endswith(f" (--strict: {warnings} warnings fail the run)\n")
+        assert "--strict" not in quiet.stderr

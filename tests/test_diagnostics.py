@@ -168,4 +168,4 @@ def test_a_file_name_with_control_characters_is_converted_and_reported_on_one_li
         f"{new}:4:7: {twin.format(cr)}",
         f"{odd}:3:10: error: coords[0]: odd number of values (3) [coords-odd]",
         f"{plain}:4:7: {twin.format(cr)}",
-        f"wrote 4 muscles to {tmp_path}/out\\nput.json; 4 muscles converted, 1 files failed"]
+        f"wrote 4 muscles to {tmp_path}/out\\nput.json; 4 muscles converted, 1 file failed"]

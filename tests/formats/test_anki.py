@@ -412,7 +412,7 @@ def test_muscles_without_regions_get_no_image(tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as archive:
         assert json.loads(archive.read("media")) == {"0": media_name("b")}
         assert archive.read("0").decode().startswith("<?xml")
-    assert "1 images" in summary
+    assert "(3 cards, 1 image)" in summary
 
 
 # --- options ------------------------------------------------------------------------------
