@@ -158,6 +158,9 @@ class _Builder:
                 self.plain(item, f"{path}[{i}]")
         elif isinstance(value, float) and not math.isfinite(value):
             self.fail(path, "wrong-type", "must be a finite number")
+        elif isinstance(value, Decimal):  # (a JSON reader's integer too long for int)
+            self.fail(path, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
+                      "digits is too long to store")
         elif not isinstance(value, str | int | float | bool | type(None)):
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
 

@@ -149,16 +149,22 @@ _INT_DIGITS = sys.get_int_max_str_digits()
 _LONG_INTEGER = re.compile(f"[0-9]{{{_INT_DIGITS + 1}}}") if _INT_DIGITS else None
 
 
+class LongInteger(Decimal):
+    """A JSON integer too long for ``int``: refused as a coordinate (over 1,000 digits)
+    and in ``extra`` (as the Markdown reader refuses it), with its field."""
+
+
 def _integer(text: str) -> int | Decimal:
     if text == "-0":
         return MinusZero(text)
-    return int(text) if len(text) <= _INT_DIGITS or not _INT_DIGITS else Decimal(text)
+    return int(text) if len(text) <= _INT_DIGITS or not _INT_DIGITS else LongInteger(text)
 
 
 def loads(text: str) -> Any:
     """Parse canonical JSON text keeping decimal coordinates exact (and the sign of an
     integer ``-0``: :class:`MinusZero`; numbers with an exponent: :class:`Exponent`;
-    integers too long for ``int``: a ``Decimal``, for the validator to name the field);
+    integers too long for ``int``: :class:`LongInteger`, for the validator to name the
+    field);
     any problem is :class:`~converter.safety.BadJson` (see
     :func:`~converter.safety.load_json`)."""
     try:
@@ -174,7 +180,8 @@ def loads(text: str) -> Any:
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
     """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
     if isinstance(value, Decimal):
-        return 0 if type(value) is MinusZero else float(value)
+        kind = type(value)
+        return 0 if kind is MinusZero else value if kind is LongInteger else float(value)
     if levels <= 0:
         return value
     if isinstance(value, dict):

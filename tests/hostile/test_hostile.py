@@ -310,13 +310,13 @@ JSON_RECORD = '{"slug": "a", "title": "A", "extra": {"n": %s}}'
 OTHER_FORMATS: dict[str, tuple[bytes, str]] = {
     "deep.json": (('{"muscles": ' + "[" * 100_000 + "]" * 100_000 + "}").encode(), "bad-json"),
     "huge-number.json": (('{"muscles": [' + JSON_RECORD % ("1" + "0" * 5000) + "]}").encode(),
-                         "bad-json"),
+                         "wrong-type"),
     "surrogate.json": (b'{"muscles": [{"slug": "a", "title": "A\\ud800"}]}',
                        "control-character"),
     "latin1.json": ('{"muscles": [{"slug": "a", "title": "Læg"}]}'.encode("latin-1"),
                     "bad-json"),
     "deep.jsonl": (("[" * 100_000 + "]" * 100_000 + "\n").encode(), "bad-json"),
-    "huge-number.jsonl": ((JSON_RECORD % ("1" + "0" * 5000) + "\n").encode(), "bad-json"),
+    "huge-number.jsonl": ((JSON_RECORD % ("1" + "0" * 5000) + "\n").encode(), "wrong-type"),
     "surrogate.jsonl": (b'{"slug": "a", "title": "A\\udc00"}\n', "control-character"),
     "latin1.jsonl": ('{"slug": "a", "title": "Læg"}\n'.encode("latin-1"), "bad-json"),
 }
