@@ -26,6 +26,7 @@ from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import slugify
+from converter.yamlsafe import plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
@@ -177,17 +178,20 @@ def _represent_float(representer: Any, value: float) -> Any:
 def _literal_blocks(value: Any) -> Any:
     """Multi-line text as ``|`` block scalars, which read like the text itself; text with
     Unicode line separators double-quoted (ruamel would write them raw, and a YAML
-    reader folds raw separators into spaces)."""
+    reader folds raw separators into spaces), and so is text that a YAML 1.1 reader
+    would take for something else (:func:`~converter.yamlsafe.plain_misread`: ruamel
+    writes ``no`` or ``1,2,3`` plain, which YAML 1.2 reads as text, but Jekyll and Hugo
+    would not)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-    if isinstance(value, dict):  # (a key with a separator in it double-quoted too)
-        return {DoubleQuotedScalarString(k) if _SEPARATORS.search(k) else k:
-                _literal_blocks(v) for k, v in value.items()}
+    if isinstance(value, dict):  # (keys quoted by the same rules)
+        return {DoubleQuotedScalarString(k) if _SEPARATORS.search(k) or plain_misread(k)
+                else k: _literal_blocks(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_literal_blocks(v) for v in value]
     if not isinstance(value, str):
         return value
-    if _SEPARATORS.search(value):
+    if _SEPARATORS.search(value) or plain_misread(value):
         return DoubleQuotedScalarString(value)
     if "\n" in value.rstrip("\n") and _PRINTABLE_BLOCK.match(value) \
             and not any(line != line.rstrip() for line in value.split("\n")):

@@ -129,13 +129,14 @@ def test_a_reader_that_reads_everything_gets_no_warning(tmp_path: Path) -> None:
 def test_standard_output_takes_neither_a_database_nor_a_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    exit_code, stderr = convert("sqlite", Path("-"))
-    assert exit_code == 1 and "[output-not-file]" in stderr and "standard output" in stderr
+    exit_code, stderr = convert("sqlite", Path("-"))  # a usage error, before any reading
+    assert exit_code == 2 and "--to sqlite cannot write into standard output" in stderr
     for to in ("markdown", "csv"):  # a usage error: a directory format, named -
         exit_code, stderr = convert(to, Path("-"))
         assert exit_code == 2 and "writes a directory, and - is standard output" in stderr
-    with pytest.raises(converter.MuscleError, match="standard output"):  # the API
-        converter.write(converter.read(SAMPLES / "soleus.md"), "-", "markdown")
+    for to in ("markdown", "sqlite"):  # the API
+        with pytest.raises(converter.MuscleError, match="standard output"):
+            converter.write(converter.read(SAMPLES / "soleus.md"), "-", to)
     assert list(tmp_path.iterdir()) == []
 
 

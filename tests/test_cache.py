@@ -129,7 +129,8 @@ def test_one_relative_path_from_two_working_directories_is_two_files(
     for side, title in zip("AB", ("Soleus", "SOLEUS"), strict=True):
         path = tmp_path / side / "s" / "x.md"
         path.parent.mkdir(parents=True)
-        path.write_text(text.replace('title: "Soleus"', f'title: "{title}"'), encoding="utf-8")
+        assert "title: Soleus\n" in text
+        path.write_text(text.replace("title: Soleus\n", f"title: {title}\n"), encoding="utf-8")
         os.utime(path, ns=(1_700_000_000 * 10**9,) * 2)
     real_stamp, add_files = converter.cache.stamp, converter.pipeline.Inputs.add_files
     monkeypatch.setattr(converter.pipeline, "stamp", lambda p: (*real_stamp(p)[:2], 0))

@@ -479,3 +479,9 @@ def test_summaries_agree_in_number_and_say_when_strict_fails_a_run(tmp_path: Pat
         warnings = quiet.stderr.count("warning:")
         assert strict.stderr.endswith(f" (--strict: {warnings} warnings fail the run)\n")
         assert "--strict" not in quiet.stderr
+
+
+def test_the_samples_are_in_the_layout_fmt_writes_but_the_seed_kept_verbatim() -> None:
+    result = run("fmt", "--check", str(SAMPLES))
+    assert result.exit_code == 1
+    assert result.stdout == f"would reformat {SAMPLES / SEED.name}\n"  # (as it came)

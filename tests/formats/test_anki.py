@@ -678,8 +678,9 @@ def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
     assert sorted(before) == ["soleus", "trapezius"]
 
     soleus = src / "soleus.md"
+    assert "title: Soleus\n" in soleus.read_text(encoding="utf-8")
     soleus.write_text(soleus.read_text(encoding="utf-8").replace(
-        'title: "Soleus"', 'title: "Soleus <edited>"'), encoding="utf-8")
+        "title: Soleus\n", 'title: "Soleus <edited>"\n'), encoding="utf-8")
     os.utime(soleus, (1_700_000_500, 1_700_000_500))
     shutil.copy(SAMPLES / "deltoideus.md", src / "deltoideus.md")
     os.utime(src / "deltoideus.md", (1_690_000_000, 1_690_000_000))  # older, still new

@@ -212,7 +212,8 @@ def test_fmt_keeps_float_precision(tmp_path: Path) -> None:
     src.write_text("---\ntitle: M  # c\nx: 7.423376247177311e+17\ny: 7.267437596290426e-11\n"
                    "---\n", encoding="utf-8")
     text = _fmt(src)
-    assert "x: 7.423376247177311e+17\ny: 7.267437596290426e-11\n" in text
+    assert 'x: 7.423376247177311e+17\n"y": 7.267437596290426e-11\n' in text  # (y: a boolean
+    # to YAML 1.1, so quoted)
     assert parse(text, "m.md", "m", "en").extra == converter.read(src)[0].extra
 
 
@@ -322,9 +323,9 @@ def test_fmt_refuses_what_its_comment_keeping_reader_cannot_hold(
 @pytest.mark.parametrize("front, settled", [
     # A comment on a flow map item: ruamel puts it on the item's dash line, then, on a
     # second look, above the item.
-    ("function:\n  - {short: {da: x}} # c0\n  - short: {da: y}\n",
+    ("function:\n  - {short: {da: x}} # c0\n  - short: {da: z}\n",
      "function:\n                     # c0\n  - short:\n      da: x\n  - short:\n"
-     "      da: y\n"),
+     "      da: z\n"),
     # A comment after a null value the layout moves last: it follows the bare "group:".
     ("group: null\n# below\norigin:\n  da: x\n", "origin:\n  da: x\ngroup:\n# below\n"),
 ])
@@ -514,3 +515,41 @@ def test_mixed_line_ends_in_front_matter_are_lines_to_diagnostics(tmp_path: Path
         converter.read(src)
     assert [(d.line, d.column, d.code) for d in caught.value.diagnostics] == [
         (4, 5, "coords-odd")]
+
+
+#: Plain scalars that YAML 1.1 readers (PyYAML, Jekyll's Psych, Hugo's yaml.v2) take for
+#: something other than text; ruamel.yaml (YAML 1.2) wrote most of them unquoted.
+MISREAD = ["No", "yes", "on", "Off", "y", "N", "~", "null", "12:30:00", "2001-01-01",
+           "1_000", "0x1F", "017", ".inf", "1,000", "422,216,435,216,443,219", "+12", "<<"]
+
+
+@pytest.mark.parametrize("word", MISREAD)
+def test_text_a_yaml_1_1_reader_would_misread_is_written_quoted(word: str) -> None:
+    import yaml
+
+    muscle = converter.Muscle(slug="a", title=word, latin=word, exercises=(word,),
+                              origin=LocalizedText.of({"no": word}),
+                              extra=freeze({word: word}))
+    front = render(muscle).split("---\n")[1]
+    assert f'title: "{word}"\n' in front
+    data = yaml.safe_load(front)  # PyYAML's own resolver: a YAML 1.1 reader
+    assert data["title"] == data["latin"] == data["exercises"][0] == word
+    assert data["origin"] == {"no": word} and data[word] == word
+    assert parse(render(muscle), "a.md", "a", "en") == muscle
+
+
+def test_coords_are_quoted_for_ruby_which_reads_digits_and_commas_as_a_number(
+        sample_muscles) -> None:
+    """Jekyll (Psych) read ``- 172,218,186`` as the integer 172218186."""
+    text = render(sample_muscles[0])
+    assert all(line.startswith('  - "') for line in text.split("coords:\n")[1].split(
+        "\n---")[0].split("\n"))
+
+
+@given(muscles())
+def test_every_text_reads_back_as_itself_to_a_yaml_1_1_reader(muscle) -> None:
+    import yaml
+
+    from converter.authoring import front_matter_from_muscle
+    front = render(muscle).split("---\n")[1]
+    assert yaml.safe_load(front) == front_matter_from_muscle(muscle)
