@@ -153,6 +153,10 @@ class _Incremental:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
         self.parsed = 0  # files patch() parsed
+        #: The output's signature taken as soon as this run wrote it: what the run is
+        #: recorded with, so that another run's output renamed over it since is no
+        #: output of this run (and is never replayed as one).
+        self.written: str | None = None
         #: Standard output, a device or a FIFO holds nothing to keep or bring up to date:
         #: such a run is written every time (its files still come from the cache).
         self.rewrite = output is not None and is_special(output)
@@ -167,6 +171,13 @@ class _Incremental:
 
     def _output(self) -> str:
         return output_signature(self.output) if self.output else ""
+
+    def mark_written(self) -> None:
+        """Note the output as this run just wrote it (see :attr:`written`)."""
+        self.written = self._output()
+
+    def _ours(self) -> str:
+        return self.written if self.written is not None else self._output()
 
     def replay(self) -> RunResult | None:
         """The result of an identical earlier run, or None."""
@@ -228,6 +239,7 @@ class _Incremental:
         summary = write(muscles, reader, value[0].count)
         if summary is None:
             return None
+        self.mark_written()
         parts = self.cache.parts(self.key)
         shell = _recorded(value, parts) if parts is not None else None
         if shell is None:
@@ -237,7 +249,7 @@ class _Incremental:
         if reader.essences.digests() != [state.essences[k] for k in changed]:
             return self._relint(shell, state, changed, reader, problems) or _Patched(
                 summary or None)
-        self.cache.rerecord(self.key, self.inputs or "-", self._output(), (
+        self.cache.rerecord(self.key, self.inputs or "-", self._ours(), (
             dataclasses.replace(shell, diagnostics=[]), value[1],
             dataclasses.replace(state, stamps=self.chunks)))
         self.cache.close()
@@ -279,7 +291,7 @@ class _Incremental:
             essences[k] = essence
         shell.diagnostics = log  # (a patch's writer reports nothing)
         shell.errors, shell.failed = log.errors, len(log.error_paths)
-        self.cache.record(self.key, self.inputs or "-", self._output(), (
+        self.cache.record(self.key, self.inputs or "-", self._ours(), (
             dataclasses.replace(shell, diagnostics=[]), log.counts(),
             dataclasses.replace(state, stamps=self.chunks, essences=essences, tally=tally)),
             log.packed_parts())
@@ -309,7 +321,7 @@ class _Incremental:
                            reader.slugs_read.digests(), cache_key(*problems),
                            reader.duplicates == 0, reader.tally.sums,
                            ledger.ident if ledger else None)
-            self.cache.record(self.key, self.inputs or "-", self._output(), (
+            self.cache.record(self.key, self.inputs or "-", self._ours(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
                 log.packed_parts())
             if before is not None and before.ledger is not None and (
@@ -397,6 +409,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     try:
         result.summary = write(reader, problems) if done is None else _lint(reader,
                                                                             done.summary)
+        if done is None:
+            incremental.mark_written()
     except BaseException:
         if incremental.cache:
             incremental.cache.close()

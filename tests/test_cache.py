@@ -792,3 +792,39 @@ def test_a_damaged_run_record_is_not_replayed(corpus: Path, tmp_path: Path) -> N
     again = api(corpus, out, cache_dir)
     assert not again.replayed and list(again.diagnostics) == list(first.diagnostics)
     assert api(corpus, out, cache_dir).replayed  # recorded afresh
+
+
+@pytest.mark.parametrize("edit", ["output deleted", "one file"])
+def test_another_runs_output_renamed_over_ours_before_we_record_is_not_replayed(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """Two runs on one output: when the other run's (older) output landed between this
+    run's write and its record, the record named that output, and every later run
+    replayed it as up to date."""
+    cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
+    api(corpus, out, cache_dir)
+    stale = out.read_bytes()
+    if edit == "one file":  # (a patch of the last output, recorded anew)
+        _replace(sorted(corpus.glob("*.md"))[0], "title: ", "title: Changed ")
+    else:  # (a full run)
+        out.unlink()
+    landed = []
+
+    def landing(step):  # what runs between a run's write and its record
+        def other_run_lands_first(*args, **kwargs):
+            if not landed:
+                tmp = tmp_path / "other.tmp"
+                tmp.write_bytes(stale + b" ")
+                os.replace(tmp, out)
+                landed.append(step.__name__)
+            return step(*args, **kwargs)
+        return other_run_lands_first
+
+    monkeypatch.setattr(converter.run, "_finish", landing(converter.run._finish))
+    monkeypatch.setattr(Cache, "parts", landing(Cache.parts))  # (in a patch)
+    api(corpus, out, cache_dir)
+    monkeypatch.undo()
+    assert landed == ["parts" if edit == "one file" else "_finish"]
+    assert not api(corpus, out, cache_dir).replayed
+    fresh = tmp_path / "fresh.json"
+    api(corpus, fresh, None)
+    assert out.read_bytes() == fresh.read_bytes()
