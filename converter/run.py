@@ -513,8 +513,12 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
         return path, None, exc.diagnostics
     changed = new.encode("utf-8") != raw
     if changed and not check:
-        with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(new)
+        try:
+            with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(new)
+        except OSError as exc:  # a full disk, a read-only folder: the file stays as it was
+            return path, None, [Diagnostic(path, None, None, "", "cannot-write",
+                                           f"cannot write here: {exc.strerror or exc}")]
     return path, changed, []
 
 

@@ -485,3 +485,30 @@ def test_the_samples_are_in_the_layout_fmt_writes_but_the_seed_kept_verbatim() -
     result = run("fmt", "--check", str(SAMPLES))
     assert result.exit_code == 1
     assert result.stdout == f"would reformat {SAMPLES / SEED.name}\n"  # (as it came)
+
+
+def test_fmt_reports_a_file_it_cannot_write_and_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk or a read-only folder gave a traceback and ended the run."""
+    import converter.run
+
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(
+            (SAMPLES / "soleus.md").read_text(encoding="utf-8").replace(
+                "title: Soleus", 'title: "Soleus"'), encoding="utf-8")
+    real = converter.run.atomic_file
+
+    def full_for_a(path, *args, **kwargs):
+        if path.name == "a.md":
+            raise OSError(28, "No space left on device")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(converter.run, "atomic_file", full_for_a)
+    before = (tmp_path / "a.md").read_bytes()
+    result = run("fmt", "-j", "1", str(tmp_path))
+    assert result.exit_code == 1
+    assert (f"{tmp_path / 'a.md'}: error: cannot write here: No space left on device "
+            "[cannot-write]") in result.stderr
+    assert result.stdout == f"reformatted {tmp_path / 'b.md'}\n"
+    assert (tmp_path / "a.md").read_bytes() == before
+    assert result.stderr.endswith("1 changed, 0 unchanged, 1 failed\n")
