@@ -262,3 +262,33 @@ def test_a_folder_with_nothing_to_read_is_a_warning(tmp_path: Path, forced: str 
     assert [(d.path, d.code, d.severity) for d in problems] == [
         (str(tmp_path), "no-inputs", "warning")]
     assert (".csv" if forced else ".md") in problems[0].message
+
+
+def _write_slowly(path: str) -> None:
+    """Start writing ``path`` atomically, say so, and wait to be stopped."""
+    import time
+
+    from converter.atomic import atomic_file
+    with atomic_file(Path(path), "w", encoding="utf-8") as fh:
+        fh.write("half")
+        fh.flush()
+        Path(f"{path}.started").touch()
+        time.sleep(60)
+
+
+def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -> None:
+    """Ctrl-C during fmt: the pool's SIGTERM ended a worker inside its atomic write,
+    and its hidden temporary stayed in the user's folder."""
+    import time
+
+    from converter.pipeline import worker_pool
+    out = tmp_path / "x.md"
+    pool = worker_pool(1)
+    pool.apply_async(_write_slowly, (str(out),))
+    deadline = time.monotonic() + 60
+    while not Path(f"{out}.started").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # (writing)
+    pool.terminate()
+    pool.join()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md.started"]
