@@ -363,6 +363,19 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
 
 
+#: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="muscle-convert")
+    """Console-script entry point. Ctrl-C ends the run with "Aborted!" and status 130
+    (click's own handling exits 1, the status of invalid inputs)."""
+    try:
+        code = cli.main(prog_name="muscle-convert", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("Aborted!", err=True)
+        sys.exit(INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)
