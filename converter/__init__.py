@@ -69,15 +69,22 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     import warnings
 
     from .diagnostics import Diagnostic, MuscleError
-    from .registry import WriteContext, detect_format, get_format, output_mistake
+    from .registry import (
+        WriteContext,
+        detect_format,
+        get_format,
+        output_mistake,
+        unknown_format,
+    )
     typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:
-        fmt = None
+        raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
+                                     unknown_format(str(format)))) from None
     if fmt is None or not fmt.can_write:
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
-                                     f"no format {format!r} writes files" if format else
+                                     f"the {fmt.name} format has no writer" if fmt else
                                      "cannot tell the format from the name; pass format="))
     takes = {o.name for o in fmt.options} | {"default_lang"}
     unknown = sorted(set(options) - takes)

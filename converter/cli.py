@@ -240,13 +240,12 @@ def _count_hint(sources: tuple[Path, ...]) -> Iterator[Path]:
 def _format(name: str, option: str, *, writing: bool) -> Any:
     """The format ``name`` given to ``option``, if it can write (or read); else a usage
     error."""
-    from .registry import get_format
+    from .registry import get_format, unknown_format
 
     try:
         fmt = get_format(name)
     except KeyError:
-        raise click.BadParameter(f"unknown format {name!r}; see `muscle-convert formats`",
-                                 param_hint=option) from None
+        raise click.BadParameter(unknown_format(name), param_hint=option) from None
     if not (fmt.can_write if writing else fmt.can_read):
         raise click.BadParameter(f"{name} cannot be {'written' if writing else 'read'}",
                                  param_hint=option)

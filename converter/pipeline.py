@@ -63,6 +63,7 @@ from .registry import (
     detect_format,
     get_format,
     read_at_most,
+    unknown_format,
 )
 from .scratch import Sources, decode, encode
 
@@ -215,8 +216,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     try:
         forced = get_format(from_format) if from_format else None
     except KeyError:
-        raise MuscleError(Diagnostic(str(from_format), None, None, "", "unknown-format",
-                                     "no such format; see `muscle-convert formats`")) from None
+        raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
+                                     unknown_format(str(from_format)))) from None
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
     inputs = Inputs()
     problems: list[Diagnostic] = []

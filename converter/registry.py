@@ -270,7 +270,9 @@ def format_names() -> tuple[str, ...]:
 
 @cache
 def get_format(name: str) -> Format:
-    """The format registered under ``name`` (imports its module on first use)."""
+    """The format registered under ``name``, in any case (imports its module on first
+    use); a ``KeyError`` for a name no format has."""
+    name = name.lower()
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
         cls = ep.load()
         instance: Format = cls()
@@ -278,6 +280,17 @@ def get_format(name: str) -> Format:
             raise RuntimeError(f"entry point {name!r} loads format {instance.name!r}")
         return instance
     raise KeyError(name)
+
+
+def unknown_format(name: str) -> str:
+    """What to say of a format name that no format has: the nearest names, if any
+    are near, and every name."""
+    import difflib
+
+    names = format_names()
+    near = difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+    return f"unknown format {name!r}{hint}; the formats are {', '.join(names)}"
 
 
 @cache

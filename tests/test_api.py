@@ -13,7 +13,7 @@ from tests.conftest import SAMPLES
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
     with pytest.raises(converter.MuscleError, match="unknown-format"):
         converter.read(SAMPLES, format="nope")
-    with pytest.raises(converter.MuscleError, match="no format 'nope' writes files"):
+    with pytest.raises(converter.MuscleError, match="unknown format 'nope'"):
         converter.write(sample_muscles, tmp_path / "m.json", "nope")
     with pytest.raises(converter.MuscleError, match="cannot tell the format"):
         converter.write(sample_muscles, tmp_path / "m.unknown")
@@ -72,3 +72,12 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     assert [(d.code, d.message) for d in caught.value.diagnostics] == [
         ("duplicate-slug", f"slug {sample_muscles[0].slug!r} occurs twice")]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
+    assert converter.read(SAMPLES / "soleus.md", "MARKDOWN")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(SAMPLES, "jsn")
+    (d,) = caught.value.diagnostics
+    assert str(d).startswith("format: error: unknown format 'jsn' (did you mean json or "
+                             "jsonl?); the formats are anki, csv, html, json, jsonl,")

@@ -512,3 +512,14 @@ def test_fmt_reports_a_file_it_cannot_write_and_goes_on(
     assert result.stdout == f"reformatted {tmp_path / 'b.md'}\n"
     assert (tmp_path / "a.md").read_bytes() == before
     assert result.stderr.endswith("1 changed, 0 unchanged, 1 failed\n")
+
+
+def test_a_mistyped_format_name_gets_the_nearest_names_and_case_does_not_matter(
+        tmp_path: Path) -> None:
+    result = run("convert", str(SAMPLES), "--to", "jsn", "-o", str(tmp_path / "m.json"))
+    assert result.exit_code == 2
+    assert "unknown format 'jsn' (did you mean json or jsonl?); the formats are anki, csv," \
+        in result.output
+    assert run("convert", str(SAMPLES), "--to", "JSON", "-o", str(tmp_path / "m.json"),
+               "-q").exit_code == 0
+    assert run("validate", str(SAMPLES), "--from", "Markdown", "-q").exit_code == 0
