@@ -227,6 +227,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         try:
             if not path.exists():
                 problems.append(Diagnostic(str(path), None, None, "", "not-found",
+                                           "standard input is not read: name files or "
+                                           "folders" if str(raw) == "-" else
                                            "no such file or directory"))
                 continue
             is_dir = path.is_dir()

@@ -523,3 +523,12 @@ def test_a_mistyped_format_name_gets_the_nearest_names_and_case_does_not_matter(
     assert run("convert", str(SAMPLES), "--to", "JSON", "-o", str(tmp_path / "m.json"),
                "-q").exit_code == 0
     assert run("validate", str(SAMPLES), "--from", "Markdown", "-q").exit_code == 0
+
+
+def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", "-")
+    assert result.exit_code == 1
+    assert "-: error: standard input is not read: name files or folders [not-found]" in (
+        result.stderr)
