@@ -612,7 +612,7 @@ class CorpusLint:
                         missing = ", ".join(sorted(names[b] for b in range(len(names))
                                                    if not mask >> b & 1))
                         message = missing_text[mask] = (f"no text in {missing} (other "
-                                                        "files have it)")
+                                                        "muscles have it)")
                     line, column = anchors[2 * which], anchors[2 * which + 1]
                     yield (2, owner, which, None), _warning(
                         scratch.decode(raw_path), None if line < 0 else (line, column),

@@ -411,9 +411,9 @@ def test_missing_language() -> None:
                  ("c.md", muscle()))
     assert sorted((d.path, d.field, d.code, d.severity, d.message) for d in found) == [
         ("a.md", "insertion", "missing-language", "warning",
-         "no text in en (other files have it)"),
+         "no text in en (other muscles have it)"),
         ("b.md", "origin", "missing-language", "warning",
-         "no text in da (other files have it)")]
+         "no text in da (other muscles have it)")]
 
 
 def test_one_language_corpus_has_no_language_gaps() -> None:
@@ -425,7 +425,7 @@ def test_many_languages() -> None:
     found = lint(("a.md", muscle(origin=LocalizedText({c: f"tekst {c}" for c in codes_}))),
                  ("b.md", muscle(origin=texts(da="Dansk."))))
     assert [(d.path, d.field) for d in found] == [("a.md", "origin"), ("b.md", "origin")]
-    assert found[1].message == f"no text in {', '.join(sorted(codes_))} (other files have it)"
+    assert found[1].message == f"no text in {', '.join(sorted(codes_))} (other muscles have it)"
 
 
 # ---- the seed: the gluteus medius file carries the calf muscle's origin ------------
@@ -475,8 +475,8 @@ def test_warnings_in_a_file_of_many_muscles_name_the_muscle(tmp_path: Path) -> N
         ("muscles[semitendinosus].exercises[0]", "exercise-spelling",
          f"exercise 'leg curl' differs only by case or spacing from 'Leg Curl' in {path} "
          "(muscles[biceps-femoris])"),
-        ("muscles[semitendinosus].origin", "missing-language", "no text in en (other files "
-         "have it)"),
+        ("muscles[semitendinosus].origin", "missing-language", "no text in en (other "
+         "muscles have it)"),  # (one file: "other files" was wrong)
         ("muscles[semitendinosus].origin.da", "duplicate-text",
          f"same text as {path} (muscles[biceps-femoris].origin.da)")]
 
