@@ -55,6 +55,8 @@ FLAT_CARRIES: frozenset[str] = frozenset({
 FLAT_LAYOUT: tuple[str, ...] = (
     "slug", "title", "latin", "origin_<lang>", "insertion_<lang>", "function_short_<lang>",
     "function_extended_<lang>", "exercises", "image", "image_focus", "coords")
+#: The columns a hand-made sheet must have; the others may be left out.
+FLAT_REQUIRED = ("slug", "title")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
@@ -655,7 +657,7 @@ class _FlatSheet:
         if duplicates:
             raise error(str(path), "bad-header", f"duplicate columns {duplicates}", line=1)
         fixed = [c for c in FLAT_LAYOUT if not c.endswith("<lang>")]
-        missing = [c for c in fixed if c not in names]
+        missing = [c for c in FLAT_REQUIRED if c not in names]
         if missing:
             raise error(str(path), "bad-header", f"missing columns {missing}", line=1)
         groups: dict[str, list[tuple[str, int]]] = {g: [] for g in _GROUPS.values()}
@@ -674,8 +676,8 @@ class _FlatSheet:
 
     def front(self, cells: list[str]) -> dict[str, Any]:
         """One row in the authors' layout, for the shared validator."""
-        def get(name: str) -> str | None:
-            return restore(cells[self.index[name]])
+        def get(name: str) -> str | None:  # (a column left out: nothing)
+            return restore(cells[self.index[name]]) if name in self.index else None
 
         def texts(group: str) -> dict[str, str]:
             pairs = ((lang, restore(cells[i])) for lang, i in self.groups[group])

@@ -743,3 +743,18 @@ def test_a_cell_past_the_header_with_text_in_it_is_still_a_bad_row(
     with pytest.raises(MuscleError) as exc:
         converter.read(sheet)
     assert [(d.line, d.code) for d in exc.value.diagnostics] == [(last_row_line, "bad-row")]
+
+
+def test_a_hand_made_sheet_needs_only_slug_and_title(tmp_path: Path) -> None:
+    """Every column of the layout was required: latin, exercises, image, ..."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("slug,title,origin_da\nsoleus,Soleus,Bagsiden af skinnebenet\n"
+                     "b,B,\n", encoding="utf-8")
+    assert converter.read(sheet) == [
+        Muscle(slug="soleus", title="Soleus", origin=LocalizedText.of(
+            {"da": "Bagsiden af skinnebenet"})), Muscle(slug="b", title="B")]
+    sheet.write_text("slug,origin_da\nsoleus,x\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(sheet)
+    assert [(d.line, d.code, d.message) for d in exc.value.diagnostics] == [
+        (1, "bad-header", "missing columns ['title']")]
