@@ -241,7 +241,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         except OSError as exc:  # in a folder that cannot be searched
             problems.append(_unreadable(str(path), exc))
             continue
-        if is_dir and (detected is None or (forced and forced.one_muscle_per_file)):
+        if is_dir and (detected is None or (forced and (
+                forced.one_muscle_per_file or forced.name != detected.name))):
+            # (a folder that is not a unit of --from's format: its files of that format)
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
             root = str(path).rstrip(os.sep) or os.sep

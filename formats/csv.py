@@ -505,8 +505,8 @@ def _resources(path: Path) -> dict[str, Path]:
     except UnicodeDecodeError as exc:
         raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
     except BadJson as exc:
-        raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
-                    column=exc.column) from None
+        raise error(str(path), "bad-json", f"is neither a .csv sheet nor a data package "
+                    f"descriptor (not JSON: {exc})", line=exc.line, column=exc.column) from None
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
         raise error(str(path), "bad-package", 'expected an object with a "resources" list')

@@ -292,3 +292,20 @@ def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -
     pool.terminate()
     pool.join()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md.started"]
+
+
+@pytest.mark.parametrize(("made", "given", "endings"), [
+    ("csv", "sqlite", ".db or .sqlite or .sqlite3"), ("svg", "json", ".json"),
+    ("svg", "csv", ".csv"), ("csv", "svg", ".svg"), ("csv", "anki", ".apkg")])
+def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
+        made: str, given: str, endings: str, tmp_path: Path) -> None:
+    """A data package read --from sqlite was 'SQLite failed: disk I/O error'; a map
+    folder --from json a raw '[Errno 21] Is a directory'."""
+    from converter.pipeline import discover
+
+    folder = tmp_path / "out"
+    converter.write(converter.read(SAMPLES / "soleus.md"), folder, made)
+    inputs, problems = discover([folder], given)
+    assert list(inputs) == []
+    assert [(d.code, d.message) for d in problems] == [
+        ("no-inputs", f"holds no {endings} files to read")]

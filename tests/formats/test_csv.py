@@ -758,3 +758,11 @@ def test_a_hand_made_sheet_needs_only_slug_and_title(tmp_path: Path) -> None:
         converter.read(sheet)
     assert [(d.line, d.code, d.message) for d in exc.value.diagnostics] == [
         (1, "bad-header", "missing columns ['title']")]
+
+
+def test_a_file_read_with_from_csv_that_is_neither_sheet_nor_descriptor_says_so() -> None:
+    with pytest.raises(MuscleError) as exc:
+        converter.read(SAMPLES / "soleus.md", "csv")
+    (d,) = exc.value.diagnostics
+    assert (d.code, d.line) == ("bad-json", 1)
+    assert d.message.startswith("is neither a .csv sheet nor a data package descriptor")
