@@ -46,8 +46,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     from .pipeline import Reader, discover
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
-    if isinstance(paths, str | Path):
-        paths = [paths]
+    paths = _paths(paths)
     inputs, problems = discover(paths, format)
     reader = Reader(inputs, default_lang=default_lang)
     muscles = list(reader)
@@ -55,6 +54,21 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     if has_errors(problems):
         raise MuscleError(problems)
     return muscles
+
+
+def _paths(paths: Any) -> list[str | os.PathLike[str]]:
+    """``read``'s paths as a list; a ``TypeError`` naming what else was given."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    elif isinstance(paths, Iterable) and not isinstance(paths, bytes | bytearray):
+        paths = list(paths)
+    else:
+        paths = [paths]
+    wrong = [p for p in paths if not isinstance(p, str | os.PathLike)]
+    if wrong:
+        raise TypeError(f"read() takes paths (str or Path) or an iterable of them, not "
+                        f"{type(wrong[0]).__name__}")
+    return paths
 
 
 def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None,
@@ -68,6 +82,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
+    from .authoring import is_language_code
     from .diagnostics import Diagnostic, MuscleError
     from .registry import (
         WriteContext,
@@ -76,6 +91,12 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         output_mistake,
         unknown_format,
     )
+    if isinstance(muscles, str | bytes | os.PathLike):
+        raise TypeError("write() takes muscles (such as read() returns), not a path; "
+                        "read the path first")
+    if not is_language_code(str(options.get("default_lang", "en"))):
+        raise ValueError(f"{options['default_lang']!r} is not a language code such as da "
+                         "or en")
     typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
@@ -110,8 +131,11 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
     """``muscles``, as they come; a slug given twice stops the write (every writer
     would keep one of the two, or both under one name) with ``duplicate-slug``."""
     from .diagnostics import Diagnostic, MuscleError
+    from .model import Muscle
     seen: set[str] = set()
     for muscle in muscles:
+        if not isinstance(muscle, Muscle):
+            raise TypeError(f"write() takes Muscle objects, not {type(muscle).__name__}")
         if muscle.slug in seen:
             raise MuscleError(Diagnostic(where, None, None, "", "duplicate-slug",
                                          f"slug {muscle.slug!r} occurs twice"))

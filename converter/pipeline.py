@@ -218,6 +218,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     except KeyError:
         raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
                                      unknown_format(str(from_format)))) from None
+    if forced is not None and not forced.can_read:
+        raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
+                                     f"the {forced.name} format has no reader"))
     per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
     inputs = Inputs()
     problems: list[Diagnostic] = []

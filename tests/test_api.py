@@ -81,3 +81,29 @@ def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
     (d,) = caught.value.diagnostics
     assert str(d).startswith("format: error: unknown format 'jsn' (did you mean json or "
                              "jsonl?); the formats are anki, csv, html, json, jsonl,")
+
+
+@pytest.mark.parametrize("paths", [None, 5, b"samples", [SAMPLES, 7]])
+def test_read_names_a_wrong_kind_of_path(paths: object) -> None:
+    """None and 5 were "'NoneType' object is not iterable" from deep inside."""
+    with pytest.raises(TypeError, match=r"read\(\) takes paths \(str or Path\) or an "
+                                        "iterable of them, not"):
+        converter.read(paths)  # type: ignore[arg-type]
+
+
+def test_write_names_a_wrong_kind_of_muscles_and_a_bad_language(tmp_path: Path,
+                                                                sample_muscles) -> None:
+    with pytest.raises(TypeError, match="not a path; read the path first"):
+        converter.write("samples", tmp_path / "m.json")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes Muscle objects, not str"):
+        converter.write(["a"], tmp_path / "m.json")  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="'english' is not a language code"):
+        converter.write(sample_muscles, tmp_path / "md", "markdown", default_lang="english")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_with_a_format_that_cannot_be_read_raises_for_a_folder_too() -> None:
+    """A folder read as html gave [] (a file raised cannot-read)."""
+    with pytest.raises(converter.MuscleError, match=r"the html format has no reader "
+                                                    r"\[cannot-read\]"):
+        converter.read(SAMPLES, "html")
