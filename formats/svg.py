@@ -21,7 +21,8 @@ from converter.slug import is_slug, not_a_slug
 
 MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
-_SEPARATORS = re.compile(r"[\s,]+")
+#: Between two numbers of a ``points`` list: a comma (spaces around it) or spaces.
+_SEPARATORS = re.compile(r"\s*,\s*|\s+")
 
 
 class SvgFormat(Format):
@@ -117,7 +118,9 @@ def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
     if not is_slug(slug):
         raise error(path, "bad-slug", f"data-slug {not_a_slug(slug)}", field=where)
     title = element.find(f"{_SVG}title")
-    coords = [",".join(t for t in _SEPARATORS.split(p.get("points", "").strip()) if t)
+    # (an empty number, "10,,20" or a trailing comma, stays empty for the validator to
+    # report: dropped, it would pair the numbers after it anew)
+    coords = [",".join(_SEPARATORS.split(p.get("points", "").strip()))
               for p in element.iter(f"{_SVG}polygon")]
     # (all of its text: an editor may have put markup in it, <tspan>, whose text is kept)
     front = {"slug": slug, "title": None if title is None else "".join(title.itertext()),

@@ -397,3 +397,18 @@ def test_cli_bad_size_is_reported(tmp_path: Path) -> None:
     assert result.exit_code in (1, 2)
     assert "huge" in result.output
     assert not (tmp_path / "map").exists()
+
+
+@pytest.mark.parametrize(("points", "code"), [
+    ("10,20,,30,40,50,60,70", "coords-not-number"),  # (was read as 4 points, paired anew)
+    ("10,20 30,40 50,60,", "coords-not-number"), (", 10,20 30,40 50,60", "coords-not-number"),
+    ("10 , 20  30,40\t50,\n60", None), ("10,20 30 40 50 60", None)])
+def test_an_empty_number_in_points_is_refused_not_dropped(
+        points: str, code: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg'><a data-slug='a'><title>A"
+                    f"</title><polygon points='{points}'/></a></svg>", encoding="utf-8")
+    back, found = read(path)
+    assert [d.code for d in found] == ([code] if code else [])
+    if code is None:
+        assert back[0].regions[0].coords == "10,20,30,40,50,60"
