@@ -18,7 +18,7 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
-from .safety import MAX_DEPTH, keys_twice
+from .safety import MAX_DEPTH, MAX_NODES, keys_twice
 from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
@@ -52,6 +52,7 @@ class _Builder:
     def __init__(self, default_lang: str) -> None:
         self.default_lang = default_lang
         self.problems: list[tuple[str, str, str]] = []
+        self.values = 0  # of extra, as YAML counts them (see _values)
 
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append((path, code, message))
@@ -141,6 +142,7 @@ class _Builder:
 
     def plain(self, value: Any, path: str) -> None:
         """Check that an extra value is plain data that every lossless format keeps."""
+        self.values += 1
         if isinstance(value, str):
             self.writable(value, path)
             return
@@ -148,6 +150,7 @@ class _Builder:
             return
         if isinstance(value, _MAPPING):
             self.keys_once(value, path)
+            self.values += len(value)  # (the keys)
             for key, item in value.items():
                 if not isinstance(key, str):
                     self.fail(path, "wrong-type", f"key {key!r} must be text")
@@ -248,6 +251,11 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                    "the front matter's own map)")
         else:
             b.plain(value, key)
+    values = _values(origin, insertion, functions, exercises, regions) + b.values + 2 * sum(
+        v is not None for v in (title, latin, image, image_focus)) + len(extra)
+    if values > MAX_NODES:
+        b.fail("", "too-large", f"{values} values; front matter holds at most {MAX_NODES} "
+               "(the Markdown reader's limit)")
     if b.problems:
         raise MuscleError(_diagnostics(b.problems, path, locate))
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,
@@ -255,6 +263,22 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                   exercises=tuple(exercises), image=image,  # type: ignore[arg-type]
                   image_focus=image_focus, regions=tuple(regions),  # type: ignore[arg-type]
                   body=body, extra=freeze(extra))
+
+
+def _values(origin: LocalizedText, insertion: LocalizedText, functions: list[Any],
+            exercises: list[Any], regions: list[Any]) -> int:
+    """How many values YAML counts in the front matter of these fields (their keys,
+    lists, maps and texts, each text in a map of languages; one for the front matter's
+    own map), at most."""
+    count = 1
+    for text in (origin, insertion):
+        count += 2 + 2 * len(text) if text else 0
+    if functions:
+        count += 2 + sum(3 + 2 * len(f.short) + (2 + 2 * len(f.extended) if f.extended else 0)
+                         for f in functions if f is not None)
+    count += 2 + len(exercises) if exercises else 0
+    count += 2 + len(regions) if regions else 0
+    return count
 
 
 def _diagnostics(problems: list[tuple[str, str, str]], path: str,

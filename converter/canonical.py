@@ -241,7 +241,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = _Keys(extra if isinstance(extra, dict) else ())
-        problems += [d._replace(field=prefix + _rename(d.field, keys))
+        problems += [d._replace(field=prefix + _rename(d.field, keys) if d.field else field)
                      for d in exc.diagnostics]
     if problems:
         raise MuscleError(problems) from None

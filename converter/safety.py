@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 #: Nesting deeper than this is refused in every format (the front matter's own map is
 #: level 1; real front matter is 3-4 levels deep).
 MAX_DEPTH = 32
+#: More values than this (the front matter's maps, lists, keys and scalars, as YAML
+#: counts them) are refused in every format: the Markdown reader holds no more (real
+#: front matter has a few hundred; a YAML node costs some 400 bytes).
+MAX_NODES = 100_000
 SAFE_SCHEMES = frozenset({"", "http", "https"})
 #: What browsers drop from a link before they read its scheme.
 _IGNORED = re.compile("[\x00-\x20\x7f]")

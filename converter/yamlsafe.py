@@ -34,16 +34,13 @@ import yaml
 
 from converter import blockyaml
 from converter.diagnostics import LineStarts
-from converter.safety import MAX_DEPTH
+from converter.safety import MAX_DEPTH, MAX_NODES
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
-#: More values than this are refused (real front matter has a few hundred): the node
-#: tree costs some 400 bytes a value, so this bounds the memory a document can take.
-MAX_NODES = 100_000
 #: Documents longer than this have their values counted before they are composed.
 _COUNT_FROM = 64 * 1024
 

@@ -99,3 +99,27 @@ def test_only_good_files_give_exit_0(mixed: Path, tmp_path: Path) -> None:
         (mixed / name).unlink()
     result = run("convert", str(mixed), "--to", "json", "-o", str(tmp_path / "m.json"))
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "sqlite", "csv"])
+def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
+        fmt: str, tmp_path: Path) -> None:
+    """JSON, SQLite and CSV took 100,000 values in extra, and the Markdown they wrote
+    could not be read back (yaml-too-large). At the limit it goes through Markdown."""
+    from converter.diagnostics import Diagnostic
+    from converter.model import freeze
+    from converter.registry import ReadContext, get_format
+    from converter.safety import MAX_NODES
+
+    fits = MAX_NODES - 5  # (the map, title and its text, the key "big", its list)
+    a = converter.Muscle(slug="a", title="A", extra=freeze({"big": [0] * fits}))
+    b = converter.Muscle(slug="b", title="B", extra=freeze({"big": [0] * (fits + 1)}))
+    source = tmp_path / {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db"}.get(fmt, "p")
+    converter.write([a, b], source, fmt)
+    problems: list[Diagnostic] = []
+    read = list(get_format(fmt).read(source, ReadContext(report=problems.append)))
+    assert read == [a]
+    assert [(d.code, d.message.split(";")[0]) for d in problems] == [
+        ("too-large", f"{MAX_NODES + 1} values")]
+    converter.write(read, tmp_path / "md", "markdown")
+    assert converter.read(tmp_path / "md") == [a]
