@@ -766,3 +766,16 @@ def test_a_file_read_with_from_csv_that_is_neither_sheet_nor_descriptor_says_so(
     (d,) = exc.value.diagnostics
     assert (d.code, d.line) == ("bad-json", 1)
     assert d.message.startswith("is neither a .csv sheet nor a data package descriptor")
+
+
+def test_a_table_of_a_package_read_as_a_sheet_says_so(tmp_path: Path,
+                                                      sample_muscles: list[Muscle]) -> None:
+    """muscles.csv, read alone, would be a sheet of titles without their texts."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    for table in ("muscles", "texts", "exercises"):
+        with pytest.raises(MuscleError) as exc:
+            converter.read(out / f"{table}.csv")
+        (d,) = exc.value.diagnostics
+        assert (d.line, d.code) == (1, "bad-header")
+        assert d.message.startswith(f"is the {table} table of a data package, not a flat")
