@@ -260,7 +260,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
-                    f"holds no {' or '.join(sorted(by_ending))} files to read", "warning"))
+                    f"holds no {' or '.join(sorted(by_ending))} files to read"
+                    f"{_others_in(root, set(by_ending))}", "warning"))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -321,6 +322,24 @@ class _Named:
         return inside is not None and not any(part.startswith(".") for part in (
             inside.split(os.sep) if inside != os.curdir else ())) and not any(
             _inside(path, outside) is not None for outside in self._outside)
+
+
+def _others_in(folder: str, read: set[str]) -> str:
+    """A hint at the files of other formats directly in ``folder`` (the first 1,000 of
+    its entries looked at), for a folder that held none of the formats ``read``."""
+    found: dict[str, list[str]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in itertools.islice(entries, 1000):
+                fmt = None if entry.name.startswith(".") else detect_format(
+                    Path(entry.path), for_reading=True)
+                if fmt is not None and not any(entry.name.lower().endswith(e) for e in read):
+                    found.setdefault(fmt.name, []).append(entry.name)
+    except OSError:
+        return ""
+    return "".join(f" (it holds {len(names)} {name} {'file' if len(names) == 1 else 'files'}"
+                   f", such as {sorted(names)[0]}: name them, or pass --from {name})"
+                   for name, names in sorted(found.items())[:1])
 
 
 def _located(path: str) -> str:

@@ -655,9 +655,11 @@ class _FlatSheet:
         names = [restore(cell) or "" for cell in header]
         table = next((t for t in TABLES if sorted(names) == sorted(columns(t))), None)
         if table is not None:  # (read as a sheet, it would lose what the others hold)
+            where = (f"read the package's folder or its {PACKAGE_DESCRIPTOR}"
+                     if (path.parent / PACKAGE_DESCRIPTOR).is_file() else
+                     f"its {PACKAGE_DESCRIPTOR}, which describes the tables, is missing")
             raise error(str(path), "bad-header", f"is the {table} table of a data package, "
-                        f"not a flat sheet: read the package's folder or its "
-                        f"{PACKAGE_DESCRIPTOR}", line=1)
+                        f"not a flat sheet: {where}", line=1)
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise error(str(path), "bad-header", f"duplicate columns {duplicates}", line=1)

@@ -309,3 +309,18 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
     assert list(inputs) == []
     assert [(d.code, d.message) for d in problems] == [
         ("no-inputs", f"holds no {endings} files to read")]
+
+
+def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
+        tmp_path: Path) -> None:
+    """A data package without its descriptor gave only 'holds no .md files'."""
+    from converter.pipeline import discover
+
+    converter.write(converter.read(SAMPLES / "soleus.md"), tmp_path / "pkg", "csv")
+    (tmp_path / "pkg" / "datapackage.json").unlink()
+    (tmp_path / "empty").mkdir()
+    _, problems = discover([tmp_path / "pkg", tmp_path / "empty"])
+    assert [d.message for d in problems] == [
+        "holds no .markdown or .md files to read (it holds 5 csv files, such as "
+        "exercises.csv: name them, or pass --from csv)",
+        "holds no .markdown or .md files to read"]

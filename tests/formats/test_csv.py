@@ -779,3 +779,8 @@ def test_a_table_of_a_package_read_as_a_sheet_says_so(tmp_path: Path,
         (d,) = exc.value.diagnostics
         assert (d.line, d.code) == (1, "bad-header")
         assert d.message.startswith(f"is the {table} table of a data package, not a flat")
+    (out / "datapackage.json").unlink()
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out, "csv")  # (a folder without its descriptor: its .csv files)
+    assert {d.message.split(": ", 1)[1] for d in exc.value.diagnostics} == {
+        "its datapackage.json, which describes the tables, is missing"}
