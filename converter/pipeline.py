@@ -261,7 +261,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
                     f"holds no {' or '.join(sorted(by_ending))} files to read"
-                    f"{_others_in(root, set(by_ending))}", "warning"))
+                    f"{_others_in(root, set(by_ending), detected)}", "warning"))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -324,9 +324,12 @@ class _Named:
             _inside(path, outside) is not None for outside in self._outside)
 
 
-def _others_in(folder: str, read: set[str]) -> str:
-    """A hint at the files of other formats directly in ``folder`` (the first 1,000 of
-    its entries looked at), for a folder that held none of the formats ``read``."""
+def _others_in(folder: str, read: set[str], unit: Format | None) -> str:
+    """A hint, for a folder that held no file of the endings ``read``: the format whose
+    ``unit`` it is, or the files of other formats directly in it (the first 1,000 of
+    its entries looked at)."""
+    if unit is not None:
+        return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
     found: dict[str, list[str]] = {}
     try:
         with os.scandir(folder) as entries:

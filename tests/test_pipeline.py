@@ -308,7 +308,8 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
     inputs, problems = discover([folder], given)
     assert list(inputs) == []
     assert [(d.code, d.message) for d in problems] == [
-        ("no-inputs", f"holds no {endings} files to read")]
+        ("no-inputs", f"holds no {endings} files to read (it is a {made} folder: read it "
+                      f"without --from, or --from {made})")]
 
 
 def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
