@@ -33,10 +33,12 @@ demo: compiled
 	$(BIN)/muscle-convert convert $(SAMPLES) --to anki --deck "Anatomi::Muskler" --lang da -o $(OUT)/muscles.apkg
 	@echo "demo output in $(OUT)/"
 
-## system-deps: Debian packages the browser and sqlite3-shell tests need
+## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
+## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written)
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3; \
+	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
+			|| ! command -v ruby >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby; \
 	fi
 
 ## test: the whole suite (ruff included)

@@ -25,6 +25,8 @@ from .slug import MAX_SLUG_LENGTH, slugify
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
                "image_focus", "coords")
 RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
+#: YAML's merge key: refused as a key of ``extra`` (see :meth:`_Builder.merge_key`).
+MERGE_KEY = "<<"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
@@ -154,6 +156,8 @@ class _Builder:
             for key, item in value.items():
                 if not isinstance(key, str):
                     self.fail(path, "wrong-type", f"key {key!r} must be text")
+                elif key == MERGE_KEY:
+                    self.merge_key(f"{path}.{key}")
                 elif self.writable(key, path, "key"):
                     self.plain(item, f"{path}.{key}")
         elif isinstance(value, list):
@@ -166,6 +170,10 @@ class _Builder:
                       "digits is too long to store")
         elif not isinstance(value, str | int | float | bool | type(None)):
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
+
+    def merge_key(self, path: str) -> None:
+        self.fail(path, "reserved-key", "'<<' is YAML's merge key: Ruby's YAML (Jekyll) "
+                  "merges its value into the map, quoted or not")
 
     def writable(self, text: str, path: str, what: str = "text") -> bool:
         """Whether ``text`` of an extra value can be written as UTF-8 (else a
@@ -246,7 +254,9 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
-        if too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
+        if key == MERGE_KEY:
+            b.merge_key(key)
+        elif too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
             b.fail(key, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
                    "the front matter's own map)")
         else:

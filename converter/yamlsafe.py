@@ -53,21 +53,25 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _IMPLICIT_FLOAT = re.compile(f"{_FLOAT.pattern}|{_SPECIAL_FLOAT.pattern}")
-#: Numbers to Ruby's YAML (Psych, which Jekyll reads front matter with), beyond the
-#: YAML 1.1 forms: commas between digits (``1,000``; a coords string ``422,216,...``).
-_COMMA_NUMBER = re.compile(r"[-+]?[0-9][0-9_,]*(?:\.[0-9_,]*)?(?:[eE][-+]?[0-9]+)?")
-#: Booleans to YAML 1.1's own type list and to Go's yaml.v2 (Hugo), beyond PyYAML's.
-_SHORT_BOOLEANS = frozenset({"y", "Y", "n", "N"})
+#: Plain text that some front-matter reader takes for a number, date or time: anything
+#: that starts like a number (Ruby's YAML reads ``1,000`` and ``0:30`` as numbers and
+#: ``2001-1-1`` as a date, Go's ``0X1F`` and ``.5e3``), or for a symbol (``:x``, Ruby).
+_NUMBER_OR_SYMBOL_START = re.compile(r"[-+]?[.0-9]|:")
+#: Booleans and null in any case (Ruby's YAML ignores case), ``y``/``n`` (YAML 1.1's own
+#: list, Go's yaml.v2).
+_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
 _RESOLVER = yaml.resolver.Resolver()
 
 
 def plain_misread(text: str) -> bool:
-    """True when some reader of front matter takes ``text``, written plain (unquoted),
-    for something else: a YAML 1.1 boolean, number, date or null (``no``, ``1:30``,
-    ``2001-01-01``, ``~``), a number to Ruby's YAML (``1,000``) or ``y``/``n``. Such
-    text is written quoted, so Jekyll, Hugo and PyYAML read it as text too."""
-    return (_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR
-            or text in _SHORT_BOOLEANS or bool(_COMMA_NUMBER.fullmatch(text)))
+    """True when some reader of front matter may take ``text``, written plain
+    (unquoted), for something other than text: what a YAML 1.1 reader resolves (PyYAML:
+    ``=``, ``<<``, the empty text), text that starts like a number or a symbol
+    (``1,000``, ``0:30``, ``2001-1-1``, ``.inf``, ``:x``) and booleans and null in any
+    case (``nO``, ``NuLL``, ``y``). Such text is written quoted, so that Jekyll (Ruby),
+    Hugo (Go) and PyYAML read it as the text it is; other text is left plain."""
+    return (bool(_NUMBER_OR_SYMBOL_START.match(text)) or text.lower() in _WORDS
+            or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR)
 
 
 #: What :func:`find` places fields in: a composed node tree, or the fast path's places.

@@ -529,12 +529,12 @@ def test_text_a_yaml_1_1_reader_would_misread_is_written_quoted(word: str) -> No
 
     muscle = converter.Muscle(slug="a", title=word, latin=word, exercises=(word,),
                               origin=LocalizedText.of({"no": word}),
-                              extra=freeze({word: word}))
+                              extra=freeze({word if word != "<<" else "k": word}))
     front = render(muscle).split("---\n")[1]
     assert f'title: "{word}"\n' in front
     data = yaml.safe_load(front)  # PyYAML's own resolver: a YAML 1.1 reader
     assert data["title"] == data["latin"] == data["exercises"][0] == word
-    assert data["origin"] == {"no": word} and data[word] == word
+    assert data["origin"] == {"no": word} and data[word if word != "<<" else "k"] == word
     assert parse(render(muscle), "a.md", "a", "en") == muscle
 
 
@@ -553,3 +553,77 @@ def test_every_text_reads_back_as_itself_to_a_yaml_1_1_reader(muscle) -> None:
     from converter.authoring import front_matter_from_muscle
     front = render(muscle).split("---\n")[1]
     assert yaml.safe_load(front) == front_matter_from_muscle(muscle)
+
+
+#: Reads YAML documents (one JSON string a line) as Jekyll does, with Ruby's Psych,
+#: safely (a Symbol, Date or Time is an error), and writes what it read as JSON.
+RUBY_READER = """
+require "yaml"; require "json"
+STDIN.each_line do |line|
+  begin
+    puts JSON.generate({"data" => YAML.safe_load(JSON.parse(line), aliases: false)})
+  rescue StandardError => e
+    puts JSON.generate({"error" => "#{e.class}: #{e.message}"})
+  end
+end
+"""
+#: Texts Ruby's or Go's YAML read as something else when they were written plain.
+OTHER_READERS_MISREAD = [
+    ":x", ":D", "nO", "oFF", "tRUE", "NuLl", "YeS", ".iNf", "-.INf", ".nAn", "0:30", "09:15",
+    "00:59:59", "2001-1-1", "2024-6-5", "2001-01-01 10:00:00 +0100", "-2001-01-01 10:00:00",
+    "0x1,F", "0b1,0", "0x,", ".e+1", "0X1F", "0O17", "0B101", ".5e3", "-.5E3", "1,000"]
+
+
+def _ruby_reads(fronts: list[str]) -> list[dict]:
+    ruby = shutil.which("ruby")
+    assert ruby, "Ruby is a test client here: `make system-deps` installs it"
+    import json
+    import subprocess
+
+    done = subprocess.run([ruby, "-e", RUBY_READER], input="".join(
+        json.dumps(front) + "\n" for front in fronts), capture_output=True, text=True,
+        check=True, timeout=120)
+    return [json.loads(line) for line in done.stdout.split("\n")[:-1]]  # (not splitlines:
+    # U+0085 and U+2028 stay raw in JSON)
+
+
+def _as_ruby_should_read(muscles: list) -> tuple[list[str], list[dict]]:
+    import json
+
+    from converter.authoring import front_matter_from_muscle
+    fronts = [render(m).split("---\n")[1] for m in muscles]
+    return fronts, [{"data": json.loads(json.dumps(front_matter_from_muscle(m)))}
+                    for m in muscles]
+
+
+def test_jekylls_yaml_reader_reads_every_nasty_text_as_written() -> None:
+    """Ruby's Psych read ``:x`` as a Symbol (the whole front matter then failed to
+    load), ``nO`` as false, ``0:30`` as 1800 and ``2001-1-1`` as a Date."""
+    words = [*MISREAD, *OTHER_READERS_MISREAD]
+    muscles = [converter.Muscle(slug=f"m{i}", title=word, latin=word, exercises=(word,),
+                                origin=LocalizedText.of({"no": word}),
+                                extra=freeze({word if word != "<<" else "k": word,
+                                              "list": [word]}))
+               for i, word in enumerate(words)]
+    fronts, expected = _as_ruby_should_read(muscles)
+    assert _ruby_reads(fronts) == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(max_size=8))
+def test_jekylls_yaml_reader_reads_any_front_matter_as_the_data_written(items) -> None:
+    fronts, expected = _as_ruby_should_read(items)
+    assert _ruby_reads(fronts) == expected
+
+
+def test_the_merge_key_is_refused_in_extra_for_ruby_merges_it_even_quoted(
+        tmp_path: Path) -> None:
+    src = tmp_path / "a.md"
+    src.write_text('---\ntitle: A\nnotes:\n  "<<":\n    a: 1\n---\n', encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
+        (4, "notes.<<", "reserved-key")]
+    fronts, _ = _as_ruby_should_read([converter.Muscle(slug="a", title="A", extra=freeze(
+        {"notes": {"<<": {"a": 1}}}))])
+    assert _ruby_reads(fronts)[0]["data"]["notes"] == {"a": 1}  # (why: merged)
