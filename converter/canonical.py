@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from .atomic import atomic_file
 from .authoring import RESERVED_KEYS, muscle_from_front_matter
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
 from .model import Muscle, coords_text, number_text, thaw
-from .safety import MAX_DEPTH, BadJson, KeysTwice, keys_twice, load_json
+from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
 from .slug import is_slug, not_a_slug
 
 if TYPE_CHECKING:
@@ -144,37 +143,18 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text)
 
 
-#: Python's limit on the digits of an integer read from text (0: none).
-_INT_DIGITS = sys.get_int_max_str_digits()
-_LONG_INTEGER = re.compile(f"[0-9]{{{_INT_DIGITS + 1}}}") if _INT_DIGITS else None
-
-
-class LongInteger(Decimal):
-    """A JSON integer too long for ``int``: refused as a coordinate (over 1,000 digits)
-    and in ``extra`` (as the Markdown reader refuses it), with its field."""
-
-
 def _integer(text: str) -> int | Decimal:
-    if text == "-0":
-        return MinusZero(text)
-    return int(text) if len(text) <= _INT_DIGITS or not _INT_DIGITS else LongInteger(text)
+    return MinusZero(text) if text == "-0" else json_integer(text)
 
 
 def loads(text: str) -> Any:
     """Parse canonical JSON text keeping decimal coordinates exact (and the sign of an
     integer ``-0``: :class:`MinusZero`; numbers with an exponent: :class:`Exponent`;
-    integers too long for ``int``: :class:`LongInteger`, for the validator to name the
-    field);
-    any problem is :class:`~converter.safety.BadJson` (see
-    :func:`~converter.safety.load_json`)."""
-    try:
-        if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
-            return load_json(text, parse_float=_decimal, parse_int=_integer)
-        return load_json(text, parse_float=_decimal)
-    except BadJson:
-        if _LONG_INTEGER is None or not _LONG_INTEGER.search(text):
-            raise
-    return load_json(text, parse_float=_decimal, parse_int=_integer)
+    integers too long for ``int``: :class:`~converter.safety.LongInteger`); any problem
+    is :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
+    if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
+        return load_json(text, parse_float=_decimal, parse_int=_integer)
+    return load_json(text, parse_float=_decimal)
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -69,11 +71,38 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
+#: Python's limit on the digits of an integer read from text (0: none).
+_INT_DIGITS = sys.get_int_max_str_digits()
+
+
+class LongInteger(Decimal):
+    """A JSON integer too long for ``int`` (over 4,300 digits): refused by the validator
+    as a coordinate or in ``extra`` (as the Markdown reader refuses it), at its field."""
+
+
+def json_integer(text: str) -> int | Decimal:
+    """A JSON integer's value: an ``int``, or a :class:`LongInteger` past ``int``'s limit."""
+    return int(text) if len(text) <= _INT_DIGITS or not _INT_DIGITS else LongInteger(text)
+
+
 def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None,
               parse_int: Callable[[str], Any] | None = None) -> Any:
-    """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser,
-    an integer too long to convert) is :class:`BadJson`, never another exception. An
-    object that gives a key twice is a :class:`KeysTwice`."""
+    """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser)
+    is :class:`BadJson`, never another exception. An object that gives a key twice is
+    a :class:`KeysTwice`; an integer too long for ``int``, a :class:`LongInteger`."""
+    try:
+        return _loads(text, parse_float, parse_int)
+    except _TooLong:
+        pass
+    return _loads(text, parse_float, json_integer)  # (rare: integers one by one)
+
+
+class _TooLong(BadJson):
+    """An integer longer than ``int`` reads (read again with :func:`json_integer`)."""
+
+
+def _loads(text: str | bytes, parse_float: Callable[[str], Any] | None,
+           parse_int: Callable[[str], Any] | None) -> Any:
     try:
         return json.loads(text, parse_float=parse_float, parse_int=parse_int,
                           object_pairs_hook=_object)
@@ -82,4 +111,6 @@ def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None
     except RecursionError:
         raise BadJson("nested too deeply") from None
     except ValueError as exc:  # an integer longer than Python converts
+        if parse_int is None:
+            raise _TooLong(str(exc)) from None
         raise BadJson(str(exc).split(";")[0]) from None

@@ -368,9 +368,9 @@ def test_a_key_given_twice_in_extra_is_an_error(extra: str, field: str, tmp_path
         (2, field, "duplicate-key")]
 
 
-#: JSON that Python's parser cannot take: an integer over the digit limit, deep nesting.
-UNREADABLE_JSON = {"huge integer": '{"a": ' + "9" * 5000 + "}",
-                   "deep nesting": '{"a": ' + "[" * 5000 + "]" * 5000 + "}"}
+#: JSON that Python's parser cannot take: deep nesting. (An integer over Python's digit
+#: limit is read, and refused at its field: see below.)
+UNREADABLE_JSON = {"deep nesting": '{"a": ' + "[" * 5000 + "]" * 5000 + "}"}
 
 
 def convert_to_json(source: Path, out: Path) -> tuple[Result, list[str]]:
@@ -784,3 +784,18 @@ def test_a_table_of_a_package_read_as_a_sheet_says_so(tmp_path: Path,
         converter.read(out, "csv")  # (a folder without its descriptor: its .csv files)
     assert {d.message.split(": ", 1)[1] for d in exc.value.diagnostics} == {
         "its datapackage.json, which describes the tables, is missing"}
+
+
+def test_an_integer_too_long_for_python_in_extra_is_named_as_in_json(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], pkg, "csv")
+    path = pkg / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index("extra")] = '{"a": ' + "9" * 5000 + "}"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    problems: list = []
+    assert [m.slug for m in get_format("csv").read(pkg, ReadContext(
+        report=problems.append))] == ["b"]
+    assert [(d.line, d.field, d.code, d.message) for d in problems] == [
+        (2, "extra.a", "wrong-type", "a number of 5000 digits is too long to store")]

@@ -678,9 +678,8 @@ def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path)
 
 
 
-@pytest.mark.parametrize("extra", ['{"a": ' + "9" * 5000 + "}",
-                                   '{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
-                         ids=["huge integer", "deep nesting"])
+@pytest.mark.parametrize("extra", ['{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
+                         ids=["deep nesting"])
 def test_unreadable_json_in_extra_is_one_diagnostic(extra: str, db: Path) -> None:
     write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
     with contextlib.closing(sqlite3.connect(db)) as conn:
@@ -1085,3 +1084,16 @@ def test_a_coordinate_too_long_for_python_is_a_diagnostic_not_a_traceback(db: Pa
     assert [(p.field, p.code) for p in problems] == [
         ("muscles[a].regions[0]", "coords-not-number")]
     assert "more than 1000 digits" in problems[0].message
+
+
+def test_an_integer_too_long_for_python_in_extra_is_named_as_in_json(db: Path) -> None:
+    """It was 'is not valid JSON: Exceeds the limit (4300 digits)' for the whole extra."""
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE muscles SET extra = ? WHERE slug = 'a'",
+                     ('{"n": ' + "1" * 5000 + "}",))
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["b"]
+    assert [(p.field, p.code, p.message) for p in problems] == [
+        ("muscles[a].extra.n", "wrong-type", "a number of 5000 digits is too long to store")]
