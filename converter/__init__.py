@@ -94,6 +94,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if isinstance(muscles, str | bytes | os.PathLike):
         raise TypeError("write() takes muscles (such as read() returns), not a path; "
                         "read the path first")
+    if not isinstance(muscles, Iterable):
+        raise TypeError(f"write() takes muscles (such as read() returns), not "
+                        f"{type(muscles).__name__}")
     if not is_language_code(str(options.get("default_lang", "en"))):
         raise ValueError(f"{options['default_lang']!r} is not a language code such as da "
                          "or en")

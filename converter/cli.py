@@ -66,8 +66,8 @@ def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
     _report(shown)
     hidden = len(log) - log.errors - SHOWN_WARNINGS
     if hidden > 0:
-        click.echo(f"... and {hidden} more warnings (`muscle-convert validate` lists them all)",
-                   err=True)
+        click.echo(f"... and {counted(hidden, 'more warnings')} (`muscle-convert validate` "
+                   "lists them all)", err=True)
 
 
 class _FormatOptionsCommand(click.Command):

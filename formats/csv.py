@@ -505,8 +505,13 @@ def _resources(path: Path) -> dict[str, Path]:
     except UnicodeDecodeError as exc:
         raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
     except BadJson as exc:
-        raise error(str(path), "bad-json", f"is neither a .csv sheet nor a data package "
-                    f"descriptor (not JSON: {exc})", line=exc.line, column=exc.column) from None
+        what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else
+                "is neither a .csv sheet nor a data package descriptor (not JSON)")
+        raise error(str(path), "bad-json", f"{what}: {exc}", line=exc.line,
+                    column=exc.column) from None
+    twice = keys_twice(data)
+    if twice:
+        raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}", twice[0])
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
         raise error(str(path), "bad-package", 'expected an object with a "resources" list')

@@ -11,7 +11,7 @@ from converter.atomic import atomic_file
 from converter.diagnostics import MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.safety import BadJson
+from converter.safety import BadJson, keys_twice
 from converter.spool import SortedSpool
 
 
@@ -31,6 +31,11 @@ class JsonFormat(canonical.LineRecords, Format):
                         column=exc.column) from None
         if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
             raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
+        twice = keys_twice(data)
+        if twice:  # ("muscles" twice: which list was meant?)
+            line, column = canonical.JsonPlaces(text).find(twice[0]) or (None, None)
+            raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
+                        twice[0], line=line, column=column)
         places: canonical.JsonPlaces | None = None  # made on the first problem only
         for i, record in enumerate(data["muscles"]):
             try:

@@ -532,3 +532,17 @@ def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,
     assert result.exit_code == 1
     assert "-: error: standard input is not read: name files or folders [not-found]" in (
         result.stderr)
+
+
+def test_one_hidden_warning_is_one_more_warning(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(SHOWN_WARNINGS):  # pairs of files sharing a text: a warning each
+        (corpus / f"m{i}.md").write_text(
+            f"---\ntitle: M{i}\norigin:\n  da: Hælbenet gennem akillessenen {i // 2}.\n"
+            "---\n", encoding="utf-8")
+    (corpus / "empty.md").write_text('---\ntitle: E\nexercises:\n  - ""\n---\n',
+                                     encoding="utf-8")  # and one more
+    result = run("convert", str(corpus), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert "... and 1 more warning (`muscle-convert validate` lists them all)" in (
+        result.stderr)

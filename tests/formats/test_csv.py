@@ -799,3 +799,21 @@ def test_an_integer_too_long_for_python_in_extra_is_named_as_in_json(tmp_path: P
         report=problems.append))] == ["b"]
     assert [(d.line, d.field, d.code, d.message) for d in problems] == [
         (2, "extra.a", "wrong-type", "a number of 5000 digits is too long to store")]
+
+
+def test_a_broken_or_doubled_descriptor_is_named_as_the_descriptor(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    pkg = tmp_path / "pkg"
+    converter.write(sample_muscles[:1], pkg, "csv")
+    descriptor = pkg / "datapackage.json"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(text.replace('"name"', "name", 1), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(pkg)
+    assert exc.value.diagnostics[0].message.startswith("is not valid JSON: ")
+    descriptor.write_text(text.replace('"resources":', '"resources": [], "resources":', 1),
+                          encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(pkg)
+    assert [(d.field, d.code) for d in exc.value.diagnostics] == [
+        ("resources", "duplicate-key")]

@@ -324,3 +324,14 @@ def test_regions_or_extra_of_the_wrong_type_are_refused_even_when_empty(
             '"title": "A"', f'"title": "A", "{key}": {value}'), tmp_path)
         assert slugs == ["b"]
         assert [(d.field, d.code) for d in problems] == [(f"muscles[0].{key}", "wrong-type")]
+
+
+def test_a_document_that_gives_muscles_twice_is_refused_whole(tmp_path: Path) -> None:
+    """The first list was dropped without a word."""
+    path = tmp_path / "m.json"
+    path.write_text('{"muscles": [{"slug": "a", "title": "A"}],\n'
+                    ' "muscles": [{"slug": "b", "title": "B"}]}', encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
+        (2, "muscles", "duplicate-key")]
