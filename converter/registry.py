@@ -38,9 +38,9 @@ class FormatOption:
     is_flag: bool = False
     type: type = str
     metavar: str | None = None
-    #: The value may name a local file the writer reads (a picture it copies): the
-    #: file's state is part of a run's cache key, so a run after it changed is not
-    #: replayed.
+    #: The value may name a local file the writer reads (a picture it copies) or looks
+    #: for beside the output: the state of both paths is part of a run's cache key, so
+    #: a run after one changed is not replayed.
     reads_file: bool = False
 
 

@@ -482,9 +482,11 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      progress=progress, cache_dir=cache_dir, write=write,
                      patch=patch if writer.can_update else None,
                      writer=writer if writer.writes_records else None,
-                     depends=tuple((o.name, file_state(str(options[o.name])))
-                                   for o in writer.options
-                                   if o.reads_file and options.get(o.name) is not None))
+                     depends=tuple((o.name, file_state(str(options[o.name])),
+                                  file_state(os.path.normpath(os.path.join(
+                                      output, str(options[o.name])))))
+                                 for o in writer.options
+                                 if o.reads_file and options.get(o.name) is not None))
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -828,3 +828,21 @@ def test_another_runs_output_renamed_over_ours_before_we_record_is_not_replayed(
     fresh = tmp_path / "fresh.json"
     api(corpus, fresh, None)
     assert out.read_bytes() == fresh.read_bytes()
+
+
+def test_a_base_image_appearing_beside_the_output_is_seen(tmp_path: Path) -> None:
+    """The base-image-not-found warning was replayed after the picture was put beside
+    the output (and never given after it was removed)."""
+    cache_dir, out = tmp_path / "cache", tmp_path / "site" / "map"
+    options = {"base_image": "../body.png", "size": "1000x1000"}
+
+    def warned() -> bool:
+        result = convert_sources([SAMPLES], get_format("svg"), out, jobs=1,
+                                 cache_dir=cache_dir, options=options)
+        return any(d.code == "base-image-not-found" for d in result.diagnostics)
+
+    assert warned()
+    (tmp_path / "site" / "body.png").write_bytes(b"\x89PNG")
+    assert not warned()
+    (tmp_path / "site" / "body.png").unlink()
+    assert warned()
