@@ -18,7 +18,7 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
-from .safety import MAX_DEPTH, MAX_NODES, keys_twice
+from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, keys_twice
 from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
@@ -54,7 +54,9 @@ class _Builder:
     def __init__(self, default_lang: str) -> None:
         self.default_lang = default_lang
         self.problems: list[tuple[str, str, str]] = []
-        self.values = 0  # of extra, as YAML counts them (see _values)
+        #: Values as YAML counts them, at most, in the text maps and in extra (the
+        #: writer's layout: a text map of n languages is its key, the map and 2 n).
+        self.values = 0
 
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append((path, code, message))
@@ -90,12 +92,14 @@ class _Builder:
             return _NO_TEXT
         if isinstance(value, str):
             text = self.text(value, path)
+            self.values += 4
             return _NO_TEXT if text is None else LocalizedText.of({self.default_lang: text})
         if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
                       f"text, not {_kind(value)}")
             return _NO_TEXT
-        self.keys_once(value, path)
+        if type(value) is KeysTwice:  # (a type test: this runs for every text map)
+            self.keys_once(value, path)
         pairs = {}
         for lang, text in value.items():
             if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
@@ -107,6 +111,7 @@ class _Builder:
                 pairs[lang] = checked
         if required and not value:
             self.fail(path, "missing-field", "needs text in at least one language")
+        self.values += 2 + 2 * len(pairs) if pairs else 0  # (none: not written)
         return LocalizedText.of(pairs)
 
     def sequence(self, value: Any, path: str) -> list:
@@ -122,7 +127,8 @@ class _Builder:
             self.fail(path, "wrong-type", f"must be a map with short and extended, "
                       f"not {_kind(value)}")
             return None
-        self.keys_once(value, path)
+        if type(value) is KeysTwice:
+            self.keys_once(value, path)
         for key in value:
             if key not in ("short", "extended"):
                 self.fail(f"{path}.{key}", "unknown-key",
@@ -151,7 +157,8 @@ class _Builder:
         if isinstance(value, bool | int | type(None)):
             return
         if isinstance(value, _MAPPING):
-            self.keys_once(value, path)
+            if type(value) is KeysTwice:
+                self.keys_once(value, path)
             self.values += len(value)  # (the keys)
             for key, item in value.items():
                 if not isinstance(key, str):
@@ -261,9 +268,10 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                    "the front matter's own map)")
         else:
             b.plain(value, key)
-    values = _values(origin, insertion, functions, exercises, regions) + b.values + 2 * sum(
-        v is not None for v in (title, latin, image, image_focus)) + len(extra)
-    if values > MAX_NODES:
+    values = (b.values + len(extra) + 2 * ((title is not None) + (latin is not None)
+                                           + (image is not None) + (image_focus is not None))
+              + sum(2 + len(items) for items in (functions, exercises, regions) if items) + 1)
+    if values > MAX_NODES:  # (1: the front matter's own map)
         b.fail("", "too-large", f"{values} values; front matter holds at most {MAX_NODES} "
                "(the Markdown reader's limit)")
     if b.problems:
@@ -273,22 +281,6 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                   exercises=tuple(exercises), image=image,  # type: ignore[arg-type]
                   image_focus=image_focus, regions=tuple(regions),  # type: ignore[arg-type]
                   body=body, extra=freeze(extra))
-
-
-def _values(origin: LocalizedText, insertion: LocalizedText, functions: list[Any],
-            exercises: list[Any], regions: list[Any]) -> int:
-    """How many values YAML counts in the front matter of these fields (their keys,
-    lists, maps and texts, each text in a map of languages; one for the front matter's
-    own map), at most."""
-    count = 1
-    for text in (origin, insertion):
-        count += 2 + 2 * len(text) if text else 0
-    if functions:
-        count += 2 + sum(3 + 2 * len(f.short) + (2 + 2 * len(f.extended) if f.extended else 0)
-                         for f in functions if f is not None)
-    count += 2 + len(exercises) if exercises else 0
-    count += 2 + len(regions) if regions else 0
-    return count
 
 
 def _diagnostics(problems: list[tuple[str, str, str]], path: str,
