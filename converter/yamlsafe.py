@@ -481,6 +481,19 @@ def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml
     return found
 
 
+def _keys(node: yaml.MappingNode) -> dict[str, list[int]]:
+    """Key text -> where its pairs are in ``node`` (made once a map: a file with 20,000
+    problems in one map is located in one pass over it, not 20,000)."""
+    keys = getattr(node, "_keys", None)
+    if keys is None:
+        keys = {}
+        for at, (key_node, _) in enumerate(node.value):
+            if isinstance(key_node, yaml.ScalarNode):
+                keys.setdefault(key_node.value, []).append(at)
+        node._keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
 def _children(node: yaml.Node, path: tuple[str | int, ...], done: int
               ) -> Iterator[tuple[yaml.Node, yaml.Node, int]]:
     """(key node, value node, steps taken) of each child of ``node`` that the steps of
@@ -488,15 +501,15 @@ def _children(node: yaml.Node, path: tuple[str | int, ...], done: int
     if done == len(path):
         return
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            name = key_node.value
-            for end in range(done + 1, len(path) + 1):
-                if not isinstance(path[end - 1], str):
-                    break
-                if name == ".".join(map(str, path[done:end])):
-                    yield key_node, value_node, end
+        keys = _keys(node)
+        found = []
+        for end in range(done + 1, len(path) + 1):
+            if not isinstance(path[end - 1], str):
+                break
+            found += [(at, end) for at in keys.get(".".join(map(str, path[done:end])), ())]
+        for at, end in sorted(found):  # (in the map's order, as written)
+            key_node, value_node = node.value[at]
+            yield key_node, value_node, end
     elif isinstance(node, yaml.SequenceNode):
         step = path[done]
         if isinstance(step, int) and 0 <= step < len(node.value):

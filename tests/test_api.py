@@ -98,7 +98,7 @@ def test_write_names_a_wrong_kind_of_muscles_and_a_bad_language(tmp_path: Path,
     with pytest.raises(TypeError, match="takes Muscle objects, not str"):
         converter.write(["a"], tmp_path / "m.json")  # type: ignore[list-item]
     for wrong in (None, 5):
-        with pytest.raises(TypeError, match="takes muscles .* not (NoneType|int)"):
+        with pytest.raises(TypeError, match=r"takes muscles .* not (NoneType|int)"):
             converter.write(wrong, tmp_path / "m.json")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'english' is not a language code"):
         converter.write(sample_muscles, tmp_path / "md", "markdown", default_lang="english")

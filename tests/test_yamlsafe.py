@@ -403,3 +403,17 @@ def test_comments_of_a_long_front_matter_cost_one_pass() -> None:
     assert len(found) == 200_000
     assert found[:2] == [(1, 0, "# c"), (2, 2, "# d")]
     assert found[-1] == (200_000, 2, "# d")
+
+
+def test_many_problems_in_one_map_are_each_placed_at_their_key(tmp_path) -> None:
+    """Each was found by a walk over the whole map (20,000 bad language keys: minutes)."""
+    import converter
+
+    count = 3000
+    path = tmp_path / "m.md"
+    path.write_text("---\ntitle: A\norigin:\n" + "".join(
+        f"  X{i}: Text {i}\n" for i in range(count)) + "---\n", encoding="utf-8")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.field) for d in caught.value.diagnostics] == [
+        (4 + i, f"origin.X{i}") for i in range(count)]
