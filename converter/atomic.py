@@ -19,9 +19,11 @@ import ctypes.util
 import io
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,18 +106,48 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
             yield fh
         return
     path = real_target(path)
-    tmp = temporary_file(path)
+    with _terminable():
+        tmp = temporary_file(path)
+        try:
+            with open(tmp, mode, **open_args) as fh:  # type: ignore[call-overload]
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            keep_mode(tmp, path)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where a temporary file is being written (see :func:`_terminable`)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminable() -> Iterator[None]:
+    """While a temporary file is written, SIGTERM (which a worker pool sends its workers
+    when it stops: Ctrl-C during ``fmt``) removes the temporary, then ends the process
+    as SIGTERM does. Only where SIGTERM has its default action, in a main thread (the
+    one that takes signals)."""
+    if threading.current_thread() is not threading.main_thread() or (
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        with open(tmp, mode, **open_args) as fh:  # type: ignore[call-overload]
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        keep_mode(tmp, path)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)  # (the process ends here)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:

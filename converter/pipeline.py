@@ -176,14 +176,7 @@ class Inputs(Sequence[Input]):
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _stop(signum: int, frame: Any) -> None:
-    """SIGTERM, which the pool sends its workers when it stops: exit through the code
-    that is running, so a file being written (``fmt``) removes its temporary."""
-    raise SystemExit(0)
 
 
 def worker_pool(jobs: int) -> Any:
@@ -192,7 +185,8 @@ def worker_pool(jobs: int) -> Any:
     process, which stops the pool: no worker prints a traceback or dies for the pool to
     replace. (The pool is made with SIGINT blocked, so a worker never holds it before
     it ignores it, and the main process gets one that came meanwhile right after.) A
-    worker stopped by the pool leaves no temporary file behind (:func:`_stop`)."""
+    worker stopped by the pool leaves no temporary file behind
+    (:func:`~converter.atomic.atomic_file`)."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     if not hasattr(signal, "pthread_sigmask"):
