@@ -351,6 +351,30 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str 
               for i, name in enumerate(muscle.exercises)), record)
 
 
+#: Languages a missing-language warning lists by name at most (the rest are counted).
+LISTED_LANGUAGES = 5
+
+
+def _missing(mask: int, full: int, by_name: list[tuple[str, int]], names: dict[int, str]
+             ) -> str:
+    """The message of a field whose languages are ``mask`` of all (``full``; the
+    languages and their bits ``by_name``, sorted, and their ``names`` by bit): the
+    missing ones, the first few by name when many. (Thousands of languages: no message
+    lists them all, and none is made by a pass over them all.)"""
+    gone = full & ~mask
+    count = gone.bit_count()
+    if count <= LISTED_LANGUAGES:  # (their bits, at once)
+        bits = []
+        while gone:
+            bits.append((gone & -gone).bit_length() - 1)
+            gone &= gone - 1
+        return f"no text in {', '.join(sorted(names[b] for b in bits))} (other muscles have it)"
+    first = itertools.islice((lang for lang, bit in by_name if not mask >> bit & 1),
+                             LISTED_LANGUAGES)
+    return (f"no text in {count} languages that other muscles have ({', '.join(first)}, "
+            "...)")
+
+
 def record_label(muscle: Muscle) -> str:
     """How warnings name ``muscle`` in a file of many: ``muscles[<slug>]``."""
     return f"muscles[{muscle.slug}]"
@@ -517,7 +541,7 @@ class CorpusLint:
             for at in print_.anchors:
                 anchors.extend(at or _NOWHERE)
             muscles.append((owner, raw_path, record, " ".join(
-                str(self._mask(languages)) for languages in print_.languages),
+                format(self._mask(languages), "x") for languages in print_.languages),
                 anchors.tobytes()))
             for i, (field_path, digest, at) in enumerate(print_.texts):
                 key = _signed(digest)
@@ -599,20 +623,18 @@ class CorpusLint:
         if len(self._languages) < 2:
             return
         full = (1 << len(self._languages)) - 1
-        names = {bit: lang for lang, bit in self._languages.items()}
+        by_name = sorted(self._languages.items())  # (language, bit)
+        names = {bit: lang for lang, bit in by_name}
         missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
         for owner, raw_path, record, masks, raw_anchors in self._db.execute(
                 "SELECT owner, path, record, masks, anchors FROM muscles ORDER BY owner"):
             anchors = array("l")
             anchors.frombytes(raw_anchors)
-            for which, mask in enumerate(map(int, masks.split())):
+            for which, mask in enumerate(int(m, 16) for m in masks.split()):
                 if mask and mask != full:
                     message = missing_text.get(mask)
                     if message is None:
-                        missing = ", ".join(sorted(names[b] for b in range(len(names))
-                                                   if not mask >> b & 1))
-                        message = missing_text[mask] = (f"no text in {missing} (other "
-                                                        "muscles have it)")
+                        message = missing_text[mask] = _missing(mask, full, by_name, names)
                     line, column = anchors[2 * which], anchors[2 * which + 1]
                     yield (2, owner, which, None), _warning(
                         scratch.decode(raw_path), None if line < 0 else (line, column),
