@@ -165,7 +165,8 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
 def unpack_rows(blob: bytes) -> Iterator[list[tuple[Any, ...]]]:
     """The batches of rows :func:`pack` packed (as tuples), decompressed as they are
     read; ``ValueError`` (or ``zlib.error``) for a blob it did not make."""
-    decompressor, pending = zlib.decompressobj(), b""
+    decompressor = zlib.decompressobj()
+    pending = bytearray()  # (grown in place: a frame of 100 MB is not copied per piece)
     for start in range(0, len(blob), 1 << 16):
         pending += decompressor.decompress(blob[start:start + (1 << 16)])
         while len(pending) >= 8:
@@ -173,12 +174,12 @@ def unpack_rows(blob: bytes) -> Iterator[list[tuple[Any, ...]]]:
             if len(pending) < end:
                 break
             try:
-                rows = marshal.loads(pending[8:end])
+                rows = marshal.loads(bytes(pending[8:end]))
             except (EOFError, TypeError) as exc:
                 raise ValueError("not packed rows") from exc
             if not isinstance(rows, list) or not all(type(r) is tuple for r in rows):
                 raise ValueError("not packed rows")
-            pending = pending[end:]
+            del pending[:end]
             yield rows
     if pending or not decompressor.eof:
         raise ValueError("truncated diagnostics")
