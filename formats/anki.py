@@ -190,11 +190,17 @@ def _functions(muscle: Muscle, lang: str) -> str:
         more = f'<span class="extended">{extended}</span>' if extended else ""
         items.append(f'<li><span class="short">{_localized(function.short, lang)}</span>'
                      f"{more}</li>")
-    return f'<ol class="functions">{"".join(items)}</ol>' if items else ""
+    return f'<ol class="functions">{_LINES.join(items)}</ol>' if items else ""
+
+
+#: Between list items: a line each (as HTML, no difference), so that genanki's check of
+#: a field's tags, which reads to the end of a line for each tag, is not quadratic in a
+#: muscle's functions or exercises.
+_LINES = "\n"
 
 
 def _exercises(exercises: tuple[str, ...]) -> str:
-    items = "".join(f"<li>{_text(e)}</li>" for e in exercises)
+    items = _LINES.join(f"<li>{_text(e)}</li>" for e in exercises)
     return f'<ul class="exercises">{items}</ul>' if items else ""
 
 
