@@ -378,11 +378,23 @@ class _Draft:
     def place(self, field: str) -> tuple[str, int] | None:
         """(table, line) of the row that gave ``field`` (or the part of it that a row
         gave), None for the muscles row's own fields."""
+        field = self._by_position(field)
         while field:
             if field in self.places:
                 return self.places[field]
             field = field.rpartition(".")[0] if "." in field else field.rpartition("[")[0]
         return None
+
+    def _by_position(self, field: str) -> str:
+        """``field`` as the rows name it: the model's ``function[1]`` is the function
+        of the second position given (``5``, when the rows give 0 and 5)."""
+        for name, items in (("function", self.functions), ("exercises", self.exercises),
+                            ("coords", self.points)):
+            if field.startswith(f"{name}["):
+                index, _, rest = field[len(name) + 1:].partition("]")
+                if index.isdigit() and int(index) < len(items):
+                    return f"{name}[{sorted(items)[int(index)]}]{rest}"
+        return field
 
 
 def _integer(row: dict[str, str], name: str) -> int:
@@ -565,7 +577,9 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
                 bad.add(row["slug"])
                 continue
             draft.places.setdefault(name, (name, line))
-            draft.places[_GIVES[name].format(**row)] = (name, line)
+            gives = _GIVES[name].format(**row)
+            draft.places[gives] = (name, line)
+            draft.places.setdefault(gives.partition("]")[0] + "]", (name, line))  # (its item)
     for slug in sorted(set(drafts) - bad):
         muscle = _build(drafts[slug], files, ctx)
         if muscle is not None:

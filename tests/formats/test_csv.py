@@ -817,3 +817,20 @@ def test_a_broken_or_doubled_descriptor_is_named_as_the_descriptor(
         converter.read(pkg)
     assert [(d.field, d.code) for d in exc.value.diagnostics] == [
         ("resources", "duplicate-key")]
+
+
+def test_a_problem_is_placed_at_its_row_when_positions_have_gaps(tmp_path: Path) -> None:
+    """Positions 1 and 5 are the model's function[0] and [1]: a problem of function[1]
+    was placed at position 1's row; a function without short at the muscles row."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    (out / "functions.csv").write_text(
+        "slug,position,part,language,text\n"
+        "a,1,short,en,Flexes.\n"
+        "a,5,short,EN,Extends.\n"
+        "a,9,extended,en,Only an extended text.\n", encoding="utf-8")
+    problems: list = []
+    assert list(get_format("csv").read(out, ReadContext(report=problems.append))) == []
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
+        ("functions.csv", 3, "function[1].short.EN", "bad-language"),
+        ("functions.csv", 4, "function[2].short", "missing-field")]
