@@ -56,7 +56,7 @@ FORMATS: list[tuple[str, dict[str, object], str, str, Callable[[Path, str], None
     ("svg", {}, "map", "map/map.svg",
      lambda p, v: _replace(p, f'points="{ZEROS}"', f'points="{v}{ZEROS[1:]}"')),
     ("markdown", {}, "md", "md/zero.md",
-     lambda p, v: _replace(p, f"- {ZEROS}\n", f'- "{v}{ZEROS[1:]}"\n')),
+     lambda p, v: _replace(p, f'- "{ZEROS}"\n', f'- "{v}{ZEROS[1:]}"\n')),
 ]
 IDS = ["json", "jsonl", "sqlite", "csv-package", "csv-flat", "svg", "markdown"]
 
