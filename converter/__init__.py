@@ -39,8 +39,12 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
          default_lang: str = "en") -> list[Muscle]:
     """Read muscles from files or directories of any readable format.
 
-    Raises :class:`MuscleError` listing every problem when any input is invalid.
+    Raises :class:`MuscleError` listing every problem when any input is invalid; a
+    folder with nothing to read is a Python warning (the corpus lints' warnings are
+    ``validate``'s).
     """
+    import warnings
+
     from .authoring import is_language_code
     from .diagnostics import MuscleError, has_errors
     from .pipeline import Reader, discover
@@ -48,6 +52,9 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
     paths = _paths(paths)
     inputs, problems = discover(paths, format)
+    for problem in problems:  # (a folder with nothing to read: said, as write() says)
+        if problem.severity == "warning":
+            warnings.warn(str(problem), UserWarning, stacklevel=2)
     reader = Reader(inputs, default_lang=default_lang)
     muscles = list(reader)
     problems += reader.diagnostics

@@ -110,3 +110,9 @@ def test_read_with_a_format_that_cannot_be_read_raises_for_a_folder_too() -> Non
     with pytest.raises(converter.MuscleError, match=r"the html format has no reader "
                                                     r"\[cannot-read\]"):
         converter.read(SAMPLES, "html")
+
+
+def test_read_of_a_folder_with_nothing_to_read_warns(tmp_path: Path) -> None:
+    """It returned [] without a word."""
+    with pytest.warns(UserWarning, match=r"holds no \.markdown or \.md files to read"):
+        assert converter.read(tmp_path) == []
