@@ -42,7 +42,7 @@ from .cache import (
     stamp_with,
 )
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, has_errors
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, counted, has_errors
 from .lint import (
     CorpusLint,
     Fingerprint,
@@ -334,8 +334,8 @@ def _others_in(folder: str, read: set[str], unit: Format | None) -> str:
                     found.setdefault(fmt.name, []).append(entry.name)
     except OSError:
         return ""
-    return "".join(f" (it holds {len(names)} {name} {'file' if len(names) == 1 else 'files'}"
-                   f", such as {sorted(names)[0]}: name them, or pass --from {name})"
+    return "".join(f" (it holds {counted(len(names), f'{name} files')}, such as "
+                   f"{sorted(names)[0]}: name them, or pass --from {name})"
                    for name, names in sorted(found.items())[:1])
 
 

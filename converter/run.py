@@ -68,8 +68,8 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
             corpus: CorpusLint, discovered: int) -> RunResult:
     """Fill in ``result`` from the run's diagnostics: ``problems`` (the first
     ``discovered`` of finding the inputs, then the writer's), the reader's and the
-    corpus lint's. Only finding and reading make a file fail: the writer's errors (an
-    unsafe link left out) count as errors, but every muscle it got was written."""
+    corpus lint's. Only finding and reading make a file fail: the writer's errors (a
+    focus image left out) count as errors, but every muscle it got was written."""
     result.count = reader.count
     log = DiagnosticLog(problems)
     log.extend(reader.diagnostics)
