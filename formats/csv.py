@@ -5,7 +5,10 @@ functions, exercises, regions) with Table Schema types, primary and foreign keys
 ``frictionless validate DIR/datapackage.json`` checks it. Every table declares
 ``missingValues: ["\\N"]``: ``\\N`` is null (``latin``, ``image`` and ``image_focus``
 only) and an empty cell is a real empty string; a real text made of backslashes and
-an ``N`` gets one more backslash.
+an ``N`` gets one more backslash. Text cells are neutralised against CSV injection as
+in the flat sheet (a leading ``'`` before ``= + - @``, tab, carriage return or ``'``), and
+the descriptor says so (:data:`FORMULA_PREFIX_KEY`): a package without that key, made by
+hand or by an older version, is read as written.
 
 Flat sheet (``--flat``): one row per muscle for spreadsheets; see :data:`FLAT_LAYOUT`.
 List cells (functions, exercises, coords) hold one item per line; in an item a
@@ -60,6 +63,9 @@ FLAT_REQUIRED = ("slug", "title")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
+#: The descriptor key that says the package's text cells are neutralised (its value is
+#: the prefix): readers of the tables alone see the prefix, this reader removes it.
+FORMULA_PREFIX_KEY = "x-formula-prefix"
 EMPTY_ITEM = "\\e"
 
 _NULL_LIKE = re.compile(r"\\+N")
@@ -73,6 +79,8 @@ _BARE_LF = re.compile("(?<!\r)\n")
 _LANGUAGE = "[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 _DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n",
             "quoteChar": '"'}
+#: The package's text columns (written with :func:`to_cell`, neutralised).
+_TEXT_CELLS = frozenset({"title", "latin", "image", "image_focus", "body", "text", "name"})
 _GROUPS = {"origin_": "origin", "insertion_": "insertion", "function_short_": "short",
            "function_extended_": "extended"}
 
@@ -147,21 +155,25 @@ def descriptor() -> dict[str, Any]:
                           "schema": schema})
     return {"profile": "tabular-data-package", "name": "muscles", "title": "Muscles",
             "description": "Muscle anatomy content written by muscle-convert.",
-            "resources": resources}
+            "resources": resources, FORMULA_PREFIX_KEY: SAFE_PREFIX}
 
 
 # --------------------------------------------------------------------------- cells
 
 def to_cell(value: str | None) -> str:
-    """A package cell: ``None`` -> ``\\N``; a text that looks like the marker gets one
-    more leading backslash."""
+    """A package text cell: ``None`` -> ``\\N``; a text that looks like the marker gets
+    one more leading backslash; a text a spreadsheet could run as a formula (or that
+    starts with the prefix) gets a leading ``'``."""
     if value is None:
         return NULL
-    return "\\" + value if _NULL_LIKE.fullmatch(value) else value
+    if _NULL_LIKE.fullmatch(value):
+        return "\\" + value
+    return SAFE_PREFIX + value if value.startswith(INJECTION_STARTS) else value
 
 
 def from_cell(cell: str) -> str | None:
-    """Inverse of :func:`to_cell`."""
+    """Inverse of :func:`to_cell` for a cell whose ``'`` prefix is already removed
+    (see :func:`_table`)."""
     if cell == NULL:
         return None
     return cell[1:] if _NULL_LIKE.fullmatch(cell) else cell
@@ -489,11 +501,11 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
     return front, body
 
 
-def _table(path: Path, name: str, report: Callable[[Diagnostic], None]
+def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = ""
            ) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
-    """The rows of a package table as (line, row), and the slugs of its rows that do not
-    fit the header (each reported as ``bad-row``: their muscles are left out, the others
-    read)."""
+    """The rows of a package table as (line, row), its text cells without the formula
+    ``prefix`` the descriptor declares, and the slugs of its rows that do not fit the
+    header (each reported as ``bad-row``: their muscles are left out, the others read)."""
     header, rows = load_csv(path)
     expected = columns(name)
     if sorted(header) != sorted(expected):
@@ -506,12 +518,18 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None]
                               f"cells, the header {len(header)}; its muscle is left out"))
             ragged.add(cells[slug_at] if slug_at < len(cells) else "")
             continue
-        out.append((line, dict(zip(header, cells, strict=True))))
+        row = dict(zip(header, cells, strict=True))
+        if prefix:
+            for column in _TEXT_CELLS.intersection(row):
+                if row[column].startswith(prefix):
+                    row[column] = row[column][len(prefix):]
+        out.append((line, row))
     return out, ragged
 
 
-def _resources(path: Path) -> dict[str, Path]:
-    """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it)."""
+def _resources(path: Path) -> tuple[dict[str, Path], str]:
+    """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it),
+    and the formula prefix it declares ("" for none)."""
     try:
         data = load_json(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -538,19 +556,23 @@ def _resources(path: Path) -> dict[str, Path]:
         files[name] = path.parent / where
         if not files[name].is_file():
             raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
-    return files
+    prefix = data.get(FORMULA_PREFIX_KEY, "")
+    if not isinstance(prefix, str):
+        raise error(str(path), "bad-package", f"{FORMULA_PREFIX_KEY!r} must be text",
+                    FORMULA_PREFIX_KEY)
+    return files, prefix
 
 
 def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     """Yield the muscles of the package described at ``path``, sorted by slug."""
-    files = _resources(path)
+    files, prefix = _resources(path)
     drafts: dict[str, _Draft] = {}
 
     def report(name: str, line: int | None, problem: _RowProblem) -> None:
         ctx.report(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
                               problem.message))
 
-    rows, bad = _table(files["muscles"], "muscles", ctx.report)
+    rows, bad = _table(files["muscles"], "muscles", ctx.report, prefix)
     for line, row in rows:
         slug = row["slug"]
         if not is_slug(slug):
@@ -561,7 +583,7 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         else:
             drafts[slug] = _Draft(line, row)
     for name, add in _ADDERS.items():
-        rows, ragged = _table(files[name], name, ctx.report)
+        rows, ragged = _table(files[name], name, ctx.report, prefix)
         bad |= ragged
         for line, row in rows:
             draft = drafts.get(row["slug"])
@@ -610,7 +632,6 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
         else:
             table, line = draft.place(d.field) or ("muscles", draft.line)
         ctx.report(d._replace(path=str(files[table]), line=line, column=None))
-    return None
     return None
 
 

@@ -442,6 +442,46 @@ def test_hostile_muscle_round_trips_and_is_neutralised(tmp_path: Path) -> None:
     assert cells.count("'") == 1  # the empty origin text in pt-BR
 
 
+def test_package_text_cells_are_neutralised_and_frictionless_still_validates(
+        tmp_path: Path) -> None:
+    """The package's tables open in spreadsheets too: no text cell of any table starts
+    a formula; the descriptor declares the prefix, so frictionless reads valid tables
+    and our reader gives the texts back exactly."""
+    muscle = hostile_muscle()
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor[csv_format.FORMULA_PREFIX_KEY] == "'"
+    for table in csv_format.TABLES:
+        for row in flat_cells(out / f"{table}.csv")[1:]:
+            assert not [cell for cell in row if cell.startswith(TRIGGERS)], (table, row)
+    assert ["hostile", "'" + HOSTILE[0]] == flat_cells(out / "muscles.csv")[1][:2]
+    assert "''already quoted" in [row[-1] for row in flat_cells(out / "texts.csv")]
+    assert frictionless(out / "datapackage.json")["valid"]
+    assert converter.read(out) == [muscle]
+
+
+def test_a_package_that_declares_no_prefix_is_read_as_written(tmp_path: Path) -> None:
+    """A package made by hand or by an older version keeps every leading ``'``."""
+    muscle = Muscle(slug="q", title="'Quoted", origin=LocalizedText({"en": "=1+1"}),
+                    exercises=("'s Gravesande press",))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    del data[csv_format.FORMULA_PREFIX_KEY]
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    assert converter.read(out) == [Muscle(
+        slug="q", title="''Quoted", origin=LocalizedText({"en": "'=1+1"}),
+        exercises=("''s Gravesande press",))]
+    data[csv_format.FORMULA_PREFIX_KEY] = 1
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.code, d.field) for d in exc.value.diagnostics] == [
+        ("bad-package", csv_format.FORMULA_PREFIX_KEY)]
+
+
 def test_flat_sheet_wraps_every_cell_in_quotes(sample_muscles: list[Muscle],
                                               tmp_path: Path) -> None:
     """OWASP: wrap each cell in double quotes (besides the leading ``'``), so a separator
