@@ -65,11 +65,18 @@ def _read(rows: list[tuple[str, str, str, str, str]], plain: Callable[[str], Any
     #: A block scalar ("key: >" or "key: |") being read: its key's column, the joiner,
     #: its map, the key, its lines.
     scalar: _BlockScalar | None = None
+    #: Empty lines after the block scalar's last line: its end, unless a line of it follows.
+    empty = False
     for number, (spaces, dash, key, gap, rest) in enumerate(rows):
         if scalar is not None:
-            if _block_line(scalar, len(spaces), rest, bool(dash or key)):
+            if not (dash or key or rest):
+                if spaces:
+                    raise _Doubt  # spaces only: maybe a line of the text
+                empty = True
                 continue
-            scalar = None
+            if _block_line(scalar, len(spaces), rest, bool(dash or key), empty):
+                continue
+            scalar, empty = None, False
         if not dash and not key:
             if not rest or rest[0] == "#":
                 continue  # blank or comment
@@ -138,18 +145,24 @@ def _read(rows: list[tuple[str, str, str, str, str]], plain: Callable[[str], Any
             places[here] = number, column
             block[key] = None
             pending = column, block, key, here
-    if not frames or scalar is not None:
+    if scalar is not None and empty:  # the text ends after the block scalar's last line
+        _block_line(scalar, 0, "", False, empty)
+    elif not frames or scalar is not None:
         return None  # no entries at all, or a block scalar without its last line break
     return frames[0][1], places
 
 
-def _block_line(scalar: _BlockScalar, column: int, text: str, structured: bool) -> bool:
-    """Take one row into a block scalar being read; ``False`` when the row is past its
-    end (the scalar is then stored). Only the simplest form is read: lines of one
-    indent, none blank, none more indented, no trailing spaces."""
+def _block_line(scalar: _BlockScalar, column: int, text: str, structured: bool,
+                after_empty: bool) -> bool:
+    """Take one row (not empty) into a block scalar being read; ``False`` when the row
+    is past its end (the scalar is then stored). Only the simplest form is read: lines
+    of one indent, none blank (``after_empty``: empty lines came before this row), none
+    more indented, no trailing spaces. Empty lines before its end are not its text
+    (YAML's default chomping keeps one line break)."""
     above, joiner, owner, key, lines = scalar
     if column > above:
-        if structured or not text or text[-1] == " " or (lines and column != lines[0][0]):
+        if (structured or not text or text[-1] == " " or after_empty
+                or (lines and column != lines[0][0])):
             raise _Doubt
         lines.append((column, text))
         return True

@@ -120,7 +120,10 @@ def block_yaml(draw: st.DrawFn) -> str:
         written = scalar(value)
         if isinstance(written, list):
             pad = " " * (indent + step)
-            return [f"{head} {written[0]}", *(pad + line for line in written[1:] if line)]
+            after = draw(st.sampled_from([[], [], [""], ["", pad + "# text, not a comment"],
+                                          ["", pad + " "]]))  # (empty lines end it, or not)
+            return [f"{head} {written[0]}", *(pad + line for line in written[1:] if line),
+                    *after]
         return [f"{head} {written}" if written else head]
 
     value = draw(st.dictionaries(st.sampled_from(TEXT_KEYS), data, min_size=1, max_size=5))
@@ -206,6 +209,9 @@ def test_the_seed_and_every_sample_take_the_fast_path() -> None:
     ("a:\n  - \"1\"\n  - 1\n", {"a": ["1", 1]}),
     ("a: 1 # c\nb: 'x''' # c\nc:  # c\n  - \"y\"  # c\n",
      {"a": 1, "b": "x'", "c": ["y"]}),
+    ("a: |\n  one\n\nb: 1\n", {"a": "one\n", "b": 1}),       # empty lines end a block
+    ("a: >\n  one\n  two\n\n\n", {"a": "one two\n"}),           # ... and the document
+    ("a: |\n  one\n\n# c\nb: 1\n", {"a": "one\n", "b": 1}),  # a comment below the key
 ])
 def test_what_the_fast_path_reads(text: str, value: Any) -> None:
     assert agrees(text)
@@ -222,6 +228,9 @@ def test_what_the_fast_path_reads(text: str, value: Any) -> None:
     "a:\n- 1\n",                 # a list not indented under its key
     "a: >-\n  x\n",              # chomping indicators
     "a: >\n  x\n\n  y\n",        # a blank line inside a block scalar
+    "a: |\n  x\n\n  # y\n",      # ... then a line of its text that looks like a comment
+    "a:\n  da: |\n    x\n\n    # y\nb: 1\n",
+    "a: |\n  x\n   \nb: 1\n",      # spaces only, more than its indent: a line of it
     "a: x\tb\n",                 # tabs
     "true: 1\n",                 # a key that is not text
     "a: 1 #comment\n  b: 2\n",   # a comment, then a continued value

@@ -165,6 +165,19 @@ def test_fmt_keeps_comments_and_orders_keys(tmp_path: Path) -> None:
     assert parse(text, "m.md", "m", "en") == converter.read(src)[0]
 
 
+def test_a_block_text_with_an_empty_line_keeps_all_its_lines_through_fmt(
+        tmp_path: Path) -> None:
+    """After an empty line, a line of a ``|`` text that starts with ``#`` is text (as
+    every YAML reader has it), not a comment that fmt may drop."""
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M\norigin:\n  da: |\n    Første linje.\n\n"
+                   "    # Ikke en kommentar.\n---\n", encoding="utf-8")
+    expected = "Første linje.\n\n# Ikke en kommentar.\n"
+    assert converter.read(src)[0].origin == LocalizedText({"da": expected})
+    _fmt(src)
+    assert converter.read(src)[0].origin == LocalizedText({"da": expected})
+
+
 def test_fmt_without_comments_equals_writer(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "gluteus-medius.md")
     muscle = converter.read(SEED)[0]
