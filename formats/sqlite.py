@@ -718,15 +718,19 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext) -> Iter
             ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
                                   f"is not valid JSON: {exc}"))
             continue
-        record = {
-            "slug": slug, "title": title, "latin": latin,
-            **_localized(texts.take(slug)),
-            "functions": _functions(functions.take(slug)),
-            "exercises": [name for (name,) in exercises.take(slug)],
-            "image": image, "image_focus": image_focus,
-            "regions": _regions(points.take(slug)),
-            "body": body, "extra": extra_value,
-        }
+        text_rows, function_rows = texts.take(slug), functions.take(slug)
+        exercise_rows, point_rows = exercises.take(slug), points.take(slug)
+        try:
+            record = {
+                "slug": slug, "title": title, "latin": latin, **_localized(text_rows),
+                "functions": _functions(function_rows),
+                "exercises": [name for (name,) in exercise_rows],
+                "image": image, "image_focus": image_focus,
+                "regions": _regions(point_rows), "body": body, "extra": extra_value,
+            }
+        except _BadKind as exc:
+            ctx.report(Diagnostic(path, None, None, where, "bad-value", str(exc)))
+            continue
         try:
             yield canonical.from_canonical(record, path=path, field=where)
         except MuscleError as exc:
@@ -734,9 +738,20 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext) -> Iter
                 ctx.report(diagnostic)
 
 
+class _BadKind(ValueError):
+    """A row whose ``field`` or ``part`` is none of the kinds its table holds (a database
+    edited past its CHECK constraints, or made without them)."""
+
+    def __init__(self, table: str, column: str, value: Any, kinds: dict[str, Any]) -> None:
+        super().__init__(f"a row of {table} has {column} {value!r}, which is not "
+                         f"{' or '.join(kinds)}; the muscle is left out")
+
+
 def _localized(rows: list[tuple[Any, ...]]) -> dict[str, dict[Any, Any]]:
     texts: dict[str, dict[Any, Any]] = {"origin": {}, "insertion": {}}
     for name, language, text in rows:
+        if name not in texts or not isinstance(name, str):
+            raise _BadKind("texts", "field", name, texts)
         texts[name][language] = text
     return texts
 
@@ -744,7 +759,10 @@ def _localized(rows: list[tuple[Any, ...]]) -> dict[str, dict[Any, Any]]:
 def _functions(rows: list[tuple[Any, ...]]) -> list[dict[str, dict[Any, Any]]]:
     by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
     for position, part, language, text in rows:
-        by_position.setdefault(position, {"short": {}, "extended": {}})[part][language] = text
+        parts = by_position.setdefault(position, {"short": {}, "extended": {}})
+        if part not in parts or not isinstance(part, str):
+            raise _BadKind("functions", "part", part, parts)
+        parts[part][language] = text
     return list(by_position.values())
 
 

@@ -678,6 +678,28 @@ def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path)
 
 
 
+def test_a_text_or_function_row_of_no_known_kind_leaves_out_only_its_muscle(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """A database edited past its CHECK constraints: one diagnostic per muscle, not a
+    KeyError that stops the run."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE texts SET field = 'Origin' WHERE muscle = 'soleus' "
+                     "AND field = 'origin'")
+        conn.execute("UPDATE functions SET part = 'long' WHERE muscle = 'deltoideus' "
+                     "AND position = 0 AND part = 'short'")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
+                                             if m.slug not in ("soleus", "deltoideus"))
+    assert [(p.field, p.code, p.message) for p in problems] == [
+        ("muscles[deltoideus]", "bad-value", "a row of functions has part 'long', which is "
+         "not short or extended; the muscle is left out"),
+        ("muscles[soleus]", "bad-value", "a row of texts has field 'Origin', which is not "
+         "origin or insertion; the muscle is left out")]
+
+
 @pytest.mark.parametrize("extra", ['{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
                          ids=["deep nesting"])
 def test_unreadable_json_in_extra_is_one_diagnostic(extra: str, db: Path) -> None:
