@@ -77,8 +77,10 @@ _FIELD_LIMIT = 2**31 - 1
 #: A line feed without a carriage return before it.
 _BARE_LF = re.compile("(?<!\r)\n")
 _LANGUAGE = "[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
+#: Every option stated: frictionless guesses an option left out from the cells (so text
+#: such as ", 'soleus'," made it skip the spaces that start a cell).
 _DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n",
-            "quoteChar": '"'}
+            "quoteChar": '"', "skipInitialSpace": False}
 #: The package's text columns (written with :func:`to_cell`, neutralised).
 _TEXT_CELLS = frozenset({"title", "latin", "image", "image_focus", "body", "text", "name"})
 _GROUPS = {"origin_": "origin", "insertion_": "insertion", "function_short_": "short",

@@ -461,6 +461,23 @@ def test_package_text_cells_are_neutralised_and_frictionless_still_validates(
     assert converter.read(out) == [muscle]
 
 
+def test_frictionless_reads_the_spaces_that_start_a_cell(tmp_path: Path) -> None:
+    """Quoted words elsewhere in a table once made frictionless guess that spaces after
+    a comma are to be skipped; the dialect now says they are not."""
+    import frictionless  # (the client the README names; imported only here)
+
+    muscle = Muscle(slug="soleus", title=" Soleus", origin=LocalizedText({
+        "da": "Lægmusklen, 'soleus', under 'gastrocnemius', ved 'hælen', her",
+        "en": " the calf"}), exercises=("  ", " Squat"))
+    converter.write([muscle], tmp_path / "pkg", "csv")
+    package = frictionless.Package(str(tmp_path / "pkg" / "datapackage.json"))
+    texts = [row["text"] for row in package.get_resource("texts").read_rows()]
+    names = [row["name"] for row in package.get_resource("exercises").read_rows()]
+    titles = [row["title"] for row in package.get_resource("muscles").read_rows()]
+    assert (texts, names, titles) == ([*muscle.origin.values()], ["  ", " Squat"],
+                                      [" Soleus"])
+
+
 def test_a_package_that_declares_no_prefix_is_read_as_written(tmp_path: Path) -> None:
     """A package made by hand or by an older version keeps every leading ``'``."""
     muscle = Muscle(slug="q", title="'Quoted", origin=LocalizedText({"en": "=1+1"}),
