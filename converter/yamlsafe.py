@@ -374,7 +374,10 @@ def load_with_nodes(text: str) -> tuple[Any, Tree]:
     when a field has to be located): plain block YAML is read by the fast path of
     :mod:`converter.blockyaml`, everything else is composed by libyaml."""
     if _has_other_breaks(text):
-        _check_breaks(text)
+        try:
+            _check_breaks(text)
+        except UnicodeEncodeError as exc:  # (it scans with libyaml too)
+            raise _half_character(text, exc) from None
     if len(text) <= _COUNT_FROM:
         quick = blockyaml.load(text, plain_value)
         if quick is not None:
@@ -406,19 +409,51 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
     except yaml.MarkedYAMLError as exc:
         problem = str(exc.problem)
         code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
-        return _raise(text, exc.problem_mark, code, f"{problem} ({exc.context})"
-                      if exc.context else problem)
+        message = f"{problem} ({exc.context})" if exc.context else problem
+        opened = _never_closed(text, exc)
+        if opened is not None:
+            return _raise(text, exc.context_mark, code, opened)
+        last = len(text.rstrip()) - 1
+        if code == "yaml-syntax" and exc.problem_mark is not None and \
+                exc.problem_mark.index > last >= 0:
+            # found at the end: placed at the last thing written, not at the closing ---
+            raise _at(text, last, f"{message} at the end of the front matter") from None
+        return _raise(text, exc.problem_mark, code, message)
     except yaml.reader.ReaderError as exc:  # control characters and the like
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         raise _at(text, exc.position, f"{char} is not allowed in YAML") from None
-    except UnicodeEncodeError as exc:  # libyaml takes UTF-8: a lone surrogate cannot be
-        raise _at(text, exc.start, f"U+{ord(text[exc.start]):04X} is half of a character "
-                  "(a lone surrogate)") from None
+    except UnicodeEncodeError as exc:
+        raise _half_character(text, exc) from None
     except yaml.YAMLError as exc:
         return _raise(text, getattr(exc, "mark", None), "yaml-syntax",
                       str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
+
+
+#: What libyaml's context names, when the text ends inside it.
+_OPENED = {"while scanning a quoted scalar": "this quoted text",
+           "while parsing a flow mapping": "this { map",
+           "while parsing a flow sequence": "this [ list"}
+
+
+def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """The message for a problem found at the end of ``text`` inside a quote or bracket
+    opened earlier (placed where it opens, not at the end), else None."""
+    end = len(text.rstrip())
+    mark, opened = exc.problem_mark, exc.context_mark
+    if (mark is None or opened is None or mark.index < end or opened.index >= end
+            or exc.context not in _OPENED):
+        return None
+    return (f"{_OPENED[exc.context]} is never closed ({exc.problem} "
+            f"{exc.context})")
+
+
+def _half_character(text: str, exc: UnicodeEncodeError) -> YamlProblem:
+    """libyaml takes UTF-8, which a lone surrogate cannot be (only a Python caller's text
+    holds one: a file is decoded strictly)."""
+    return _at(text, exc.start, f"U+{ord(text[exc.start]):04X} is half of a character "
+               "(a lone surrogate)")
 
 
 def _at(text: str, position: int, message: str) -> YamlProblem:

@@ -382,7 +382,30 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     assert yamlsafe.locate(text, ("latin",)) == (1, 7)
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load(text + "bad: [\n")
-    assert caught.value.line == 5
+    assert (caught.value.line, caught.value.column) == (4, 5)  # the [ never closed
+
+
+@pytest.mark.parametrize("text, place, message", [
+    ('title: T\nlatin: "abc\nx: 1\n', (1, 7), "this quoted text is never closed"),
+    ("title: 'X\n\n", (0, 7), "this quoted text is never closed"),
+    ("origin: {da: a\n", (0, 8), "this { map is never closed"),
+    ("exercises:\n  - [a, b\n  - c\n", (1, 4), "this [ list is never closed"),
+    ("title: T\nbad: [\n\n", (1, 5), "did not find expected node content"),
+])
+def test_a_quote_or_bracket_left_open_is_placed_where_it_opens(
+        text: str, place: tuple[int, int], message: str) -> None:
+    """libyaml finds these at the end of the text: the closing --- to the user."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert (caught.value.line, caught.value.column) == place
+    assert caught.value.message.startswith(message)
+
+
+def test_a_lone_surrogate_beside_a_line_separator_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load('a: "\u2028"\nb: \ud800\n')
+    assert (caught.value.line, caught.value.column) == (1, 3)
+    assert "lone surrogate" in caught.value.message
 
 
 def test_comments_are_found_outside_scalars_only() -> None:
