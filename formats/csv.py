@@ -272,12 +272,22 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise error(str(path), "not-utf8", f"is not UTF-8: {exc.reason}", line=None if at
                     is None else raw.count(b"\n", 0, at) + 1) from None
     except csv.Error as exc:
-        raise error(str(path), "bad-csv", f"is not valid CSV: {exc}", line=line) from None
+        hint = next((hint for found, hint in _CSV_HINTS if found in str(exc)), "")
+        raise error(str(path), "bad-csv", f"is not valid CSV: {exc}{hint}",
+                    line=line) from None
     finally:
         csv.field_size_limit(old)
     if not rows:
         raise error(str(path), "empty-csv", "has no header row")
     return _without_empty_end(rows[0][1], rows[1:])
+
+
+#: What to do about the csv module's errors (part of its message, the hint).
+_CSV_HINTS = (
+    ("expected after '\"'", ": text follows a closing quote in this row (a quote inside "
+     "a quoted cell is written twice: \"\")"),
+    ("unexpected end of data", ": a quote opened in this row is never closed"),
+)
 
 
 def _delimiter(text: str) -> str:

@@ -315,6 +315,21 @@ def test_a_byte_that_is_not_utf8_is_placed_at_its_line(tmp_path: Path,
     assert [(d.code, d.line) for d in exc.value.diagnostics] == [("not-utf8", lines + 1)]
 
 
+@pytest.mark.parametrize("rows, line, hint", [
+    ('soleus,"Soleus" x\n', 2, 'a quote inside a quoted cell is written twice: ""'),
+    ('soleus,Soleus\nb,"Open\n\nc,C\n', 3, "a quote opened in this row is never closed"),
+])
+def test_a_row_that_is_not_csv_is_placed_with_what_to_do(
+        rows: str, line: int, hint: str, tmp_path: Path) -> None:
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("slug,title\n" + rows, encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(sheet)
+    [found] = exc.value.diagnostics
+    assert (found.code, found.line) == ("bad-csv", line)
+    assert hint in found.message
+
+
 def test_a_flat_column_of_no_language_is_one_diagnostic_at_the_header(
         tmp_path: Path, sample_muscles: list[Muscle]) -> None:
     """It was one error per row (each muscle's origin.EN)."""
