@@ -138,8 +138,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
 
 
 def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
-    """``muscles``, as they come; a slug given twice stops the write (every writer
-    would keep one of the two, or both under one name) with ``duplicate-slug``."""
+    """``muscles``, as they come, each checked as a reader checks what it reads; a slug
+    given twice stops the write (every writer would keep one of the two, or both under
+    one name) with ``duplicate-slug``."""
     from .diagnostics import Diagnostic, MuscleError
     from .model import Muscle
     seen: set[str] = set()
@@ -150,4 +151,27 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
             raise MuscleError(Diagnostic(where, None, None, "", "duplicate-slug",
                                          f"slug {muscle.slug!r} occurs twice"))
         seen.add(muscle.slug)
+        problems = _problems(muscle, where)
+        if problems:
+            raise MuscleError(problems)
         yield muscle
+
+
+def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
+    """The errors a reader would find in ``muscle`` (a model built by hand can hold what
+    no reader gives: a slug that is no file name, a control character that shifts Anki's
+    fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]``."""
+    from .authoring import front_matter_from_muscle, muscle_from_front_matter
+    from .diagnostics import Diagnostic, MuscleError
+    from .lint import check_muscle, in_record, record_label
+    from .slug import is_slug, not_a_slug
+    record = record_label(muscle)
+    if not isinstance(muscle.slug, str) or not is_slug(muscle.slug):
+        return [Diagnostic(where, None, None, in_record(record, "slug"), "bad-slug",
+                           not_a_slug(str(muscle.slug)))]
+    try:
+        muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
+                                 path=where, slug_hint=muscle.slug, body=muscle.body)
+    except MuscleError as exc:
+        return [d._replace(field=in_record(record, d.field)) for d in exc.diagnostics]
+    return [d for d in check_muscle(muscle, where, record=record) if d.severity == "error"]

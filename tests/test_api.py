@@ -74,6 +74,28 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown", "svg", "anki", "csv"])
+@pytest.mark.parametrize("bad, found", [
+    (dict(slug=""), ("muscles[].slug", "bad-slug")),  # was a hidden file, ".md"
+    (dict(slug="Biceps Brachii"), ("muscles[Biceps Brachii].slug", "bad-slug")),
+    (dict(title="A\x1fB"), ("muscles[m].title", "control-character")),  # Anki's separator
+    (dict(image="javascript:alert(1)"), ("muscles[m].image", "unsafe-link")),
+    (dict(title=" "), ("muscles[m].title", "empty-field")),
+    (dict(regions=(converter.Region(((0, 0), (1, 1), (2, 2))),)),
+     ("muscles[m].coords[0]", "polygon-zero-area")),
+])
+def test_write_refuses_a_muscle_no_reader_would_give(
+        fmt: str, bad: dict, found: tuple[str, str], tmp_path: Path, sample_muscles) -> None:
+    """A model built by hand: its own reader refused the output, or lost the muscle."""
+    from dataclasses import replace
+    muscle = replace(converter.Muscle(slug="m", title="M"), **bad)
+    out = tmp_path / {"json": "m.json", "anki": "m.apkg"}.get(fmt, "out")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([*sample_muscles, muscle], out, fmt)
+    assert [(d.field, d.code) for d in caught.value.diagnostics] == [found]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
     assert converter.read(SAMPLES / "soleus.md", "MARKDOWN")
     with pytest.raises(converter.MuscleError) as caught:

@@ -108,14 +108,18 @@ def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
     could not be read back (yaml-too-large). At the limit it goes through Markdown."""
     from converter.diagnostics import Diagnostic
     from converter.model import freeze
-    from converter.registry import ReadContext, get_format
+    from converter.registry import ReadContext, WriteContext, get_format
     from converter.safety import MAX_NODES
 
     fits = MAX_NODES - 5  # (the map, title and its text, the key "big", its list)
     a = converter.Muscle(slug="a", title="A", extra=freeze({"big": [0] * fits}))
     b = converter.Muscle(slug="b", title="B", extra=freeze({"big": [0] * (fits + 1)}))
     source = tmp_path / {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db"}.get(fmt, "p")
-    converter.write([a, b], source, fmt)
+    with pytest.raises(converter.MuscleError) as refused:  # the API checks what it writes
+        converter.write([a, b], source, fmt)
+    assert [d.code for d in refused.value.diagnostics] == ["too-large"]
+    assert not source.exists()
+    get_format(fmt).write(iter([a, b]), source, WriteContext())  # (the writer trusts it)
     problems: list[Diagnostic] = []
     read = list(get_format(fmt).read(source, ReadContext(report=problems.append)))
     assert read == [a]
