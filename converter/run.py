@@ -190,8 +190,10 @@ class _Incremental:
         shell = _recorded(value, parts)
         if shell is None:
             return None
-        shell.summary = (f"{self.output}: up to date (nothing changed since the last "
-                         "run)" if self.output else None)
+        if not self.output:
+            shell.summary = None
+        elif shell.count:  # (else nothing was written: the recorded summary says so)
+            shell.summary = f"{self.output}: up to date (nothing changed since the last run)"
         shell.replayed, shell.patched, shell.parsed = True, False, 0
         return shell
 
