@@ -159,13 +159,21 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     sweep_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=suffix, dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, 0o644)
+    os.chmod(tmp, 0o666 & ~umask())  # (mkstemp makes it 0600)
     return Path(tmp)
+
+
+def umask() -> int:
+    """The process's umask (read by setting it, so briefly 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def keep_mode(tmp: Path, path: Path) -> None:
     """Give ``tmp``, about to replace ``path``, the permissions ``path`` has (a private
-    file stays private); a new file keeps 0644."""
+    file stays private); a new file has what the umask leaves of 0666, as any file
+    written with ``open``."""
     with contextlib.suppress(FileNotFoundError):
         os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
 
@@ -291,7 +299,11 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
                                 dir=path.parent))
     try:
-        os.chmod(tmp, 0o755)
+        try:  # (a private directory stays private; a new one follows the umask)
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode) if path.is_dir()
+                     else 0o777 & ~umask())
+        except FileNotFoundError:
+            os.chmod(tmp, 0o777 & ~umask())
         yield tmp
         (tmp / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\n")
         if not path.exists():

@@ -172,9 +172,28 @@ def test_an_output_name_near_the_longest_a_file_may_have_is_written(
     assert (tmp_path / name).exists() and not stale.exists()
 
 
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("sqlite", "m.db"),
+                                      ("anki", "m.apkg"), ("csv", "pkg"), ("svg", "map")])
+def test_a_new_output_follows_the_umask_and_a_replaced_folder_keeps_its_mode(
+        to: str, name: str, tmp_path: Path) -> None:
+    """New outputs were always 0644 (folders 0755) under any umask, and a private output
+    folder came back public."""
+    out = tmp_path / name
+    old = os.umask(0o077)
+    try:
+        assert convert(to, out)[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == (0o700 if out.is_dir() else 0o600)
+    if out.is_dir():
+        out.chmod(0o750)
+        assert convert(to, out)[0] == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
 def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     """fmt made a private (0600) source world-readable and an executable one not; an
-    output replaced keeps its mode too; a new one is 0644."""
+    output replaced keeps its mode too; a new one has what the umask leaves of 0666."""
     private, script = tmp_path / "p.md", tmp_path / "x.md"
     for path, mode in ((private, 0o600), (script, 0o755)):
         path.write_text('---\ntitle: "T"\n---\n', encoding="utf-8")
@@ -183,6 +202,9 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "2 changed" in result.stderr
     assert [stat.S_IMODE(p.stat().st_mode) for p in (private, script)] == [0o600, 0o755]
     out = tmp_path / "m.json"
-    assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o644
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert convert("json", out)[0] == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     out.chmod(0o640)
     assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o640
