@@ -122,6 +122,10 @@ class WriteContext:
     report: Callable[[Diagnostic], None] = _discard
     #: The diagnostics of reading the muscles (complete once they are all read).
     diagnostics: Iterable[Diagnostic] = ()
+    #: Set by a writer when what it wrote depends on files that are not inputs (SQLite's
+    #: ``--prune`` keeps a muscle whose source file exists): the cache does not watch
+    #: them, so such a run is never replayed.
+    outside_inputs: bool = False
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""

@@ -305,9 +305,10 @@ class _Incremental:
         return Ledger(self.cache) if self.cache and self.chunks is not None else None
 
     def record(self, result: RunResult, reader: Reader, problems: list[Diagnostic],
-               ledger: Ledger | None = None) -> None:
+               ledger: Ledger | None = None, *, replayable: bool = True) -> None:
         """Remember ``result`` (and its corpus lint's ``ledger``) for a later run;
-        close the cache. A run with an input modified moments ago is recorded for
+        close the cache. A run with an input modified moments ago, or whose output
+        depends on more than its inputs (not ``replayable``), is recorded for
         :meth:`patch`, not :meth:`replay`."""
         if self.cache is None:
             return
@@ -323,7 +324,8 @@ class _Incremental:
                            reader.slugs_read.digests(), cache_key(*problems),
                            reader.duplicates == 0, reader.tally.sums,
                            ledger.ident if ledger else None)
-            self.cache.record(self.key, self.inputs or "-", self._ours(), (
+            inputs = self.inputs if replayable else None
+            self.cache.record(self.key, inputs or "-", self._ours(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
                 log.packed_parts())
             if before is not None and before.ledger is not None and (
@@ -379,9 +381,11 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               cache_dir: Path | None, writer: Format | None,
               write: Callable[[Reader, list[Diagnostic]], str | None],
               patch: Callable[[list[Muscle], Reader, int], str | None] | None,
-              depends: tuple[Any, ...] = ()) -> RunResult:
+              depends: tuple[Any, ...] = (),
+              replayable: Callable[[], bool] = lambda: True) -> RunResult:
     """Discover; replay or patch the last run from the cache, or read (and write),
-    lint and record. ``depends`` is what else the run's key holds (files options name)."""
+    lint and record. ``depends`` is what else the run's key holds (files options name);
+    ``replayable`` says, once written, whether the output depends on the inputs only."""
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
     inputs, problems = discover(sources, from_format, leave_out=mine)
@@ -419,7 +423,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         raise
     result = _finish(result, problems, reader, corpus, discovered)
     result.parsed = reader.files_parsed + incremental.parsed
-    incremental.record(result, reader, problems, ledger)
+    incremental.record(result, reader, problems, ledger, replayable=replayable())
     return result
 
 
@@ -444,10 +448,12 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     With ``cache_dir`` unchanged files are not read again and a run identical to the
     last one (inputs, options, output untouched) is replayed without writing."""
     options = dict(options or {})
+    written: list[WriteContext] = []
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
                            diagnostics=reader.diagnostics)
+        written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         first = next(stream, _NOTHING)
         if first is _NOTHING and not is_stdout(output):  # an earlier output stays whole
@@ -488,7 +494,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                   file_state(os.path.normpath(os.path.join(
                                       output, str(options[o.name])))))
                                  for o in writer.options
-                                 if o.reads_file and options.get(o.name) is not None))
+                                 if o.reads_file and options.get(o.name) is not None),
+                     replayable=lambda: not any(ctx.outside_inputs for ctx in written))
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -574,6 +574,7 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
+    ctx.outside_inputs = ctx.outside_inputs or bool(spared)
 
 
 class _SourcePaths:

@@ -878,6 +878,24 @@ def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> 
         ("content/deltoideus.md",)]  # (relative to the database's folder)
 
 
+def test_a_prune_that_kept_a_muscle_for_its_file_is_not_replayed_once_it_is_gone(
+        db: Path, tmp_path: Path) -> None:
+    """The kept muscle's file is no input, so the cache does not watch it: a replay said
+    "up to date" and left the muscle of a deleted file in the database."""
+    for part in ("a", "b"):
+        (tmp_path / part).mkdir()
+    for path in (tmp_path / "a" / "alpha.md", tmp_path / "b" / "gamma.md"):
+        path.write_text(f"---\ntitle: {path.stem}\n---\n", encoding="utf-8")
+        os.utime(path, (1e9, 1e9))  # (long unchanged: replayable)
+    assert _cli_sqlite(db, str(tmp_path / "a"), str(tmp_path / "b"))[0] == 0
+    code, output = _cli_sqlite(db, str(tmp_path / "a"), "--prune")
+    assert "(1 not removed: their source files still exist" in output
+    (tmp_path / "b" / "gamma.md").unlink()
+    code, output = _cli_sqlite(db, str(tmp_path / "a"), "--prune")
+    assert (code, f"{db}: {counts(0, 0, 1, 1)}") == (0, output.splitlines()[0].split(";")[0])
+    assert [m.slug for m in converter.read(db)] == ["alpha"]
+
+
 def test_cli_prune_from_another_working_directory(db: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Sources are stored relative to the database's folder, so a run from elsewhere
