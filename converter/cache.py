@@ -270,11 +270,12 @@ def file_state(value: str) -> tuple[str, int, int, int, int] | None:
     return (os.path.abspath(value), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def output_signature(path: Path) -> str:
+def output_signature(path: Path, companions: Iterable[Path] = ()) -> str:
     """Identity of an output file or directory: replaced or edited output misses (the
     ctime, which nobody can set back, catches an edit with its mtime put back). A
     directory's takes in every file below it (editing a file in place leaves the
-    directory's own mtime as it was)."""
+    directory's own mtime as it was); a file's, the ``companions`` its format keeps
+    beside it (a database's write-ahead log holds what another program committed)."""
     try:
         st = os.stat(path)
         parts: list[tuple[Any, ...]] = [(st.st_ino, st.st_size, st.st_mtime_ns,
@@ -283,6 +284,12 @@ def output_signature(path: Path) -> str:
             parts += _tree_stamps(str(path))
     except OSError:
         return "missing"
+    for other in companions:
+        try:
+            st = os.stat(other)
+            parts.append((str(other), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        except OSError:
+            parts.append((str(other),))
     return key(*parts)
 
 

@@ -149,9 +149,11 @@ class _Incremental:
     or record this one."""
 
     def __init__(self, cache_dir: Path | None, inputs: Inputs, output: Path | None,
-                 *key: Any) -> None:
+                 *key: Any, beside: Format | None = None) -> None:
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
+        #: The output's format, whose companions of the output are part of its signature.
+        self.beside = beside
         self.parsed = 0  # files patch() parsed
         #: The output's signature taken as soon as this run wrote it: what the run is
         #: recorded with, so that another run's output renamed over it since is no
@@ -170,7 +172,10 @@ class _Incremental:
         self.inputs, self.chunks = _signature(inputs, started)
 
     def _output(self) -> str:
-        return output_signature(self.output) if self.output else ""
+        if not self.output:
+            return ""
+        return output_signature(self.output, self.beside.companions(self.output)
+                                if self.beside else ())
 
     def mark_written(self) -> None:
         """Note the output as this run just wrote it (see :attr:`written`)."""
@@ -382,17 +387,20 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               write: Callable[[Reader, list[Diagnostic]], str | None],
               patch: Callable[[list[Muscle], Reader, int], str | None] | None,
               depends: tuple[Any, ...] = (),
-              replayable: Callable[[], bool] = lambda: True) -> RunResult:
+              replayable: Callable[[], bool] = lambda: True,
+              output_format: Format | None = None) -> RunResult:
     """Discover; replay or patch the last run from the cache, or read (and write),
     lint and record. ``depends`` is what else the run's key holds (files options name);
-    ``replayable`` says, once written, whether the output depends on the inputs only."""
+    ``replayable`` says, once written, whether the output depends on the inputs only;
+    ``output_format`` names the files it keeps beside the output (see ``Format.companions``)."""
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
     inputs, problems = discover(sources, from_format, leave_out=mine)
     incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
-                               from_format, default_lang, max_bytes, size)
+                               from_format, default_lang, max_bytes, size,
+                               beside=output_format)
     diagram = _size(size)
 
     def reader_of(subset: Inputs) -> Reader:
@@ -495,7 +503,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                       output, str(options[o.name])))))
                                  for o in writer.options
                                  if o.reads_file and options.get(o.name) is not None),
-                     replayable=lambda: not any(ctx.outside_inputs for ctx in written))
+                     replayable=lambda: not any(ctx.outside_inputs for ctx in written),
+                     output_format=writer)
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
