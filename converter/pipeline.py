@@ -261,7 +261,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         if fmt is None:
             problems.append(Diagnostic(str(path), None, None, "", "unknown-format",
                                        "cannot tell the format from the name; use --from"))
-        elif named.file(str(path)):
+        elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
+                        else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
     return inputs, problems
 

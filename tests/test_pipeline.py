@@ -97,6 +97,21 @@ def test_a_file_named_again_is_read_once_where_it_first_came(
                 if d.severity == "error"]
 
 
+@pytest.mark.parametrize("fmt, name, marker", [("csv", "pkg", "datapackage.json"),
+                                               ("svg", "map", "map.svg")])
+def test_a_folder_read_as_a_unit_and_its_marker_file_are_read_once(
+        fmt: str, name: str, marker: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pkg pkg/datapackage.json`` read the package twice: every muscle a duplicate."""
+    import converter
+    converter.write(converter.read(SAMPLES), tmp_path / name, fmt)
+    monkeypatch.chdir(tmp_path)
+    for sources in ([name, f"{name}/{marker}"], [f"./{name}/{marker}", f"{name}/"]):
+        inputs, problems = discover(sources)
+        assert ([i.path for i in inputs], problems) == ([str(Path(sources[0]))], [])
+        assert not validate_sources(map(Path, sources)).errors
+
+
 def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As for a user without the rights (tests may run as root, whom chmod 000 does not
