@@ -336,16 +336,19 @@ def copy_base_image(settings: MapSettings, directory: Path) -> None:
 
 
 def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteContext,
-                  fallback: Path) -> None:
-    """Report each muscle whose title holds characters XML cannot store (they are
-    replaced), naming the muscle's source file. (Links need no check per muscle: a
-    template safe for one slug is safe for all, :func:`check_map_options`.)"""
+                  fallback: Path, fields: tuple[str, ...] = ("title",)) -> None:
+    """Report each of the ``fields`` the writer writes (text or None) that holds
+    characters XML cannot store (they are replaced), naming the muscle's source file.
+    (Links need no check per muscle: a template safe for one slug is safe for all,
+    :func:`check_map_options`.)"""
     for muscle in muscles:
-        if xml_clean(muscle.title) != muscle.title:
-            path, field = ctx.about(muscle.slug, "title", str(fallback))
-            ctx.report(Diagnostic(path, None, None, field, "not-xml-character",
-                                  "title holds characters XML cannot store; replaced by "
-                                  "U+FFFD", "warning"))
+        for name in fields:
+            text = getattr(muscle, name)
+            if text is not None and xml_clean(text) != text:
+                path, field = ctx.about(muscle.slug, name, str(fallback))
+                ctx.report(Diagnostic(path, None, None, field, "not-xml-character",
+                                      f"{name} holds characters XML cannot store; replaced "
+                                      "by U+FFFD", "warning"))
 
 
 def sorted_muscles(muscles: Iterable[Muscle]) -> list[Muscle]:

@@ -49,7 +49,7 @@ class HtmlFormat(Format):
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles)
         settings = bodymap.map_settings(items, ctx, out)
-        bodymap.check_muscles(items, settings, ctx, out / INDEX)
+        bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         with atomic_directory(out) as tmp:

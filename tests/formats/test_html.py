@@ -51,6 +51,18 @@ def assert_offline_and_safe(root: Any) -> None:
     assert "url(" not in "".join(s.text or "" for s in root.iter(f"{XHTML}style"))
 
 
+def test_a_title_or_latin_xml_cannot_hold_is_replaced_with_a_warning(tmp_path: Path) -> None:
+    """The page writes the Latin name too; only the title was checked, so U+FFFE in
+    latin was replaced without a word."""
+    item = Muscle(slug="odd", title="a\uffffb", latin="L\ufffe",
+                  regions=(Region(((1, 1), (5, 1), (5, 5))),))
+    found = write([item], tmp_path / "site")
+    assert [(d.code, d.field) for d in found] == [("not-xml-character", "title"),
+                                                  ("not-xml-character", "latin")]
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "a\ufffdb" in page and "L\ufffd" in page and "\ufffe" not in page
+
+
 def test_format_is_a_writer() -> None:
     fmt = get_format("html")
     assert fmt.name == "html" and fmt.can_write and not fmt.can_read
