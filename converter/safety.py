@@ -106,8 +106,9 @@ def _loads(text: str | bytes, parse_float: Callable[[str], Any] | None,
     try:
         return json.loads(text, parse_float=parse_float, parse_int=parse_int,
                           object_pairs_hook=_object)
-    except json.JSONDecodeError as exc:
-        raise BadJson(exc.msg, exc.lineno, exc.colno) from None
+    except json.JSONDecodeError as exc:  # ("... starting at", "... at": the place is ours)
+        message = exc.msg.removesuffix(" at").removesuffix(" starting")
+        raise BadJson(message, exc.lineno, exc.colno) from None
     except RecursionError:
         raise BadJson("nested too deeply") from None
     except ValueError as exc:  # an integer longer than Python converts

@@ -30,8 +30,10 @@ class JsonlFormat(canonical.LineRecords, Format):
                     ctx.report(Diagnostic(str(path), number, None, "", "bad-json",
                                           f"is not UTF-8 (byte {exc.start} of the line)"))
                     continue
-                except BadJson as exc:
-                    ctx.report(Diagnostic(str(path), number, exc.column, "", "bad-json",
+                except BadJson as exc:  # (past the line's end: at its end)
+                    column = exc.column if (exc.line or 1) == 1 else \
+                        len(line.rstrip("\r\n")) + 1
+                    ctx.report(Diagnostic(str(path), number, column, "", "bad-json",
                                           f"is not valid JSON: {exc}"))
                     continue
                 where = f"line {number}"

@@ -58,6 +58,25 @@ def test_bad_line_names_its_line(tmp_path: Path, sample_muscles) -> None:
     assert codes == [(3, "coords-too-few"), (4, "bad-json")]
 
 
+@pytest.mark.parametrize("text, place, message", [
+    ('{"slug": "b", "title":\n', (1, 23), "Expecting value"),  # cut off: at the line's end
+    ("{\n", (1, 2), "Expecting property name enclosed in double quotes"),
+    ('{"slug": "b", "title": "B', (1, 24), "Unterminated string"),  # where it starts
+    ('{"slug": "b", "title": "B\tx"}\n', (1, 26), "Invalid control character"),
+])
+def test_a_line_that_is_not_json_is_placed_in_that_line(
+        text: str, place: tuple[int, int], message: str, tmp_path: Path) -> None:
+    """JSON put an error at the line's end on the next line (column 1), and its messages
+    ended in "at" with no place after it."""
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(path)
+    [found] = exc.value.diagnostics
+    assert ((found.line, found.column), found.message) == (place,
+                                                           f"is not valid JSON: {message}")
+
+
 def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
     lines = ['{"slug": "a", "title": "A"}',
