@@ -544,7 +544,7 @@ def _read_one(item: _Item) -> _Read:
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
-        diagnostics.append(Diagnostic(path, None, None, "", "unreadable", str(exc)))
+        diagnostics.append(_unreadable(path, exc))
     if fmt.one_muscle_per_file:  # one file, one muscle's fields
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record

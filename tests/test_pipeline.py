@@ -112,6 +112,26 @@ def test_a_folder_read_as_a_unit_and_its_marker_file_are_read_once(
         assert not validate_sources(map(Path, sources)).errors
 
 
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_file_that_cannot_be_read_says_so_alike_with_and_without_the_cache(
+        cached: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read ahead for the cache, an I/O error said "[Errno 5] Input/output error: ..."."""
+    import errno
+
+    from converter import pipeline, registry
+
+    def broken(path: Any, *_: Any) -> bytes:
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(pipeline, "read_at_most", broken)
+    monkeypatch.setattr(registry, "read_at_most", broken)
+    path = tmp_path / "m.md"
+    path.write_text(MUSCLE.format(title="T"), encoding="utf-8")
+    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None), cached))
+    assert [(d.code, d.message) for d in read.result.diagnostics] == [
+        ("unreadable", "Input/output error")]
+
+
 def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As for a user without the rights (tests may run as root, whom chmod 000 does not
