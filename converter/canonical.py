@@ -116,6 +116,9 @@ class LineRecords:
         records = {m.slug: dumps(m) for m in muscles}
         return written(total, out) if replace_records(out, records, total) else None
 
+    def field_name(self, field: str) -> str:
+        return record_field(field)
+
 
 class MinusZero(Decimal):
     """The JSON integer ``-0``, which an ``int`` would read as ``0``: a coordinate
@@ -248,6 +251,22 @@ class _Keys:
         ends = [m.start() for m in _STEP_END.finditer(field) if m.start() in self.lengths]
         found += (field[:end] for end in reversed(ends) if field[:end] in self.keys)
         return found
+
+
+#: A field of a muscle that lints name in a file of many: ``muscles[<slug>]`` and the rest.
+_NAMED_RECORD = re.compile(r"muscles\[([a-z0-9-]+)\](.*)", re.S)
+
+
+def named_record(field: str) -> tuple[str, str] | None:
+    """(slug, the rest of the path) of a field named ``muscles[<slug>]...``, else None."""
+    found = _NAMED_RECORD.fullmatch(field)
+    return (found[1], found[2]) if found else None
+
+
+def record_field(field: str) -> str:
+    """A front-matter field path as canonical records name it (``functions[0]``,
+    ``regions[1]``): how formats of such records name fields in their diagnostics."""
+    return _rename(field)
 
 
 def _rename(field: str, extra: _Keys | None = None) -> str:

@@ -188,13 +188,16 @@ def _edges_cross(pts: list[IntPoint]) -> bool:
 # ---- per-muscle lints -----------------------------------------------------------------
 
 def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
-                 record: str = "") -> list[Diagnostic]:
+                 record: str = "", rename: Callable[[str], str] | None = None
+                 ) -> list[Diagnostic]:
     """Lints of one muscle on its own. Errors for broken geometry and unsafe links;
-    ``record`` names the muscle in a file of many (see :attr:`Fingerprint.record`)."""
+    ``record`` names the muscle in a file of many (see :attr:`Fingerprint.record`),
+    ``rename`` its fields as that file names them (see ``Format.field_name``)."""
     out: list[Diagnostic] = []
 
     def add(field: str, code: str, message: str, severity: str = "error") -> None:
-        out.append(Diagnostic(path, None, None, in_record(record, field), code, message,  # type: ignore[arg-type]
+        named = rename(field) if rename else field
+        out.append(Diagnostic(path, None, None, in_record(record, named), code, message,  # type: ignore[arg-type]
                               severity))
 
     for i, region in enumerate(muscle.regions):
@@ -332,18 +335,20 @@ class Fingerprint(NamedTuple):
         return (tuple.__new__, (Fingerprint, tuple(self)))
 
 
-def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = ""
-                ) -> Fingerprint:
+def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = "",
+                rename: Callable[[str], str] | None = None) -> Fingerprint:
     """The :class:`Fingerprint` of ``muscle``; ``positions`` maps the fields of
     :func:`located_fields` to their line and column in the file; ``record`` names the
-    muscle among others in its file (see :attr:`Fingerprint.record`)."""
+    muscle among others in its file (see :attr:`Fingerprint.record`), ``rename`` its
+    fields as that file names them."""
     where = (positions or {}).get
     texts = []
     for field_path, value in _compared_texts(muscle):
         normal = _norm_text(value)
         if len(normal) >= MIN_DUPLICATE_LENGTH:
             digest = hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=8)
-            texts.append((field_path, int.from_bytes(digest.digest()), where(field_path)))
+            texts.append((rename(field_path) if rename else field_path,
+                          int.from_bytes(digest.digest()), where(field_path)))
     return Fingerprint(
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),

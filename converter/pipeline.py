@@ -537,7 +537,8 @@ def _read_one(item: _Item) -> _Read:
         mtime = _mtime(path, seen)
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in fmt.read(file, ctx):
-            found = check_muscle(muscle, path, size, record_label(muscle) if many else "")
+            found = check_muscle(muscle, path, size, record_label(muscle) if many else "",
+                                 fmt.field_name if many else None)
             diagnostics.extend(found)
             if not has_errors(found):
                 muscles.append(muscle)
@@ -548,7 +549,7 @@ def _read_one(item: _Item) -> _Read:
     if fmt.one_muscle_per_file:  # one file, one muscle's fields
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record
-        prints = [fingerprint(m, None, record_label(m)) for m in muscles]
+        prints = [fingerprint(m, None, record_label(m), fmt.field_name) for m in muscles]
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], prints, seen, content, recorded)
     result.essence = essence(result)
@@ -649,6 +650,8 @@ class Reader:
     slugs_read: ChunkDigests = field(default_factory=ChunkDigests)
     #: (muscles, diagnostics) per :data:`~converter.cache.RUN_CHUNK` files read.
     tally: ChunkTally = field(default_factory=ChunkTally)
+    #: Places the diagnostics this reader makes itself (a slug taken already).
+    locate: Locator = field(default_factory=Locator, repr=False)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -709,9 +712,9 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
-                    self.diagnostics.append(Diagnostic(
+                    self.diagnostics.append(self.locate(Diagnostic(
                         path, None, None, in_record(record, "slug"), "duplicate-slug",
-                        f"slug {slug!r} is already used by {first.path}"))
+                        f"slug {slug!r} is already used by {first.path}")))
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)

@@ -265,6 +265,11 @@ class Format:
         """Line and column of ``field`` in the file at ``path``, when the format knows."""
         return None
 
+    def field_name(self, field: str) -> str:
+        """How this format's diagnostics name a muscle's ``field``, a front-matter path
+        (``function[0].short.en``, ``coords[1]``): as its own records name it."""
+        return field
+
 
 @cache
 def format_names() -> tuple[str, ...]:

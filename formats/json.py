@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from converter import canonical
@@ -46,6 +48,19 @@ class JsonFormat(canonical.LineRecords, Format):
                     line, column = places.find(diagnostic.field) or (None, None)
                     ctx.report(diagnostic._replace(line=line, column=column))
 
+    def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
+        named = canonical.named_record(field)
+        if named is None:
+            return None
+        try:
+            st = os.stat(path)
+            places, index = _document(str(path), st.st_size, st.st_mtime_ns)
+        except (OSError, ValueError, MuscleError):
+            return None
+        at = index.get(named[0])
+        return None if at is None else places.find(f"muscles[{at}]{named[1]}")
+
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         """Stream: each record is parked on disk and copied out in slug order, so
@@ -59,3 +74,14 @@ class JsonFormat(canonical.LineRecords, Format):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
             return canonical.written(len(spool), out)
+
+
+@lru_cache(maxsize=1)  # (the document of the last file asked about: lints ask many times)
+def _document(path: str, size: int, mtime_ns: int) -> tuple[canonical.JsonPlaces,
+                                                             dict[str, int]]:
+    """The places of a JSON document's fields, and each slug's record number."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    records = canonical.loads(text)["muscles"]
+    index = {r["slug"]: i for i, r in reversed(list(enumerate(records)))
+             if isinstance(r, dict) and isinstance(r.get("slug"), str)}
+    return canonical.JsonPlaces(text), index

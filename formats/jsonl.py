@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from converter import canonical
@@ -45,6 +48,26 @@ class JsonlFormat(canonical.LineRecords, Format):
                         _, column = places.find(d.field.removeprefix(where)) or (None, None)
                         ctx.report(d._replace(line=number, column=column))
 
+    def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is: its line,
+        and the column in it."""
+        named = canonical.named_record(field)
+        if named is None:
+            return None
+        try:
+            st = os.stat(path)
+            found = _lines(str(path), st.st_size, st.st_mtime_ns).get(named[0])
+            if found is None:
+                return None
+            number, offset = found
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                line = fh.readline().decode("utf-8-sig" if number == 1 else "utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
+        return number, place[1] if place else 1
+
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         count = 0
@@ -54,3 +77,20 @@ class JsonlFormat(canonical.LineRecords, Format):
                 fh.write("\n")
                 count += 1
         return canonical.written(count, out)
+
+
+@lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)
+def _lines(path: str, size: int, mtime_ns: int) -> dict[str, tuple[int, int]]:
+    """slug -> (line number, byte offset) of the first line of each slug in the file."""
+    found: dict[str, tuple[int, int]] = {}
+    offset = 0
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                slug = json.loads(raw).get("slug")
+            except (ValueError, AttributeError):  # (not JSON, not an object)
+                slug = None
+            if isinstance(slug, str):
+                found.setdefault(slug, (number, offset))
+            offset += len(raw)
+    return found

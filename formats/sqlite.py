@@ -337,6 +337,9 @@ class SqliteFormat(Format):
         """The write-ahead log: a committed change may still be there, not in the file."""
         return [path.with_name(path.name + "-wal")]
 
+    def field_name(self, field: str) -> str:
+        return canonical.record_field(field)
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
             conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,

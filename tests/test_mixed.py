@@ -127,3 +127,48 @@ def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
         ("too-large", f"{MAX_NODES + 1} values")]
     converter.write(read, tmp_path / "md", "markdown")
     assert converter.read(tmp_path / "md") == [a]
+
+
+@pytest.mark.parametrize("fmt, name, placed", [("json", "m.json", True),
+                                               ("jsonl", "m.jsonl", True),
+                                               ("sqlite", "m.db", False)])
+def test_lints_of_a_file_of_records_name_its_fields_and_place_them(
+        fmt: str, name: str, placed: bool, tmp_path: Path) -> None:
+    """Their record errors said functions[0] and regions[0], their lints function[0] and
+    coords[0], with no line although JSON has one for every field."""
+    from converter.model import Function, LocalizedText, Region
+    from converter.registry import WriteContext, get_format
+    from converter.run import validate_sources
+
+    odd = converter.Muscle(
+        slug="odd", title="Odd", image="javascript:x",
+        functions=(Function(LocalizedText({"en": " "})),),
+        regions=(Region(((0, 0), (1, 1), (2, 2))),))
+    source = tmp_path / name
+    get_format(fmt).write(iter([*converter.read(SAMPLES), odd]), source, WriteContext())
+    found = [d for d in validate_sources([source]).diagnostics if "odd" in d.field]
+    assert sorted((d.field, d.code) for d in found) == [
+        ("muscles[odd].functions[0].short.en", "empty-text"),
+        ("muscles[odd].image", "unsafe-link"),
+        ("muscles[odd].regions[0]", "polygon-zero-area")]
+    if placed:
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for d in found:
+            value = {"image": '"javascript:x"', "short": '" "', "regions": "[[0"}[
+                d.field.split(".")[-2 if d.code == "empty-text" else -1].split("[")[0]]
+            assert lines[d.line - 1][d.column - 1:].startswith(value), d
+    else:
+        assert {d.line for d in found} == {None}
+
+
+def test_a_slug_taken_already_is_placed_at_the_slug_of_its_record(tmp_path: Path) -> None:
+    from converter.run import validate_sources
+
+    muscles = converter.read(SAMPLES)
+    converter.write(muscles, tmp_path / "a.json")
+    converter.write(muscles[:2], tmp_path / "b.jsonl")
+    found = [d for d in validate_sources([tmp_path / "a.json", tmp_path / "b.jsonl"]
+                                         ).diagnostics if d.code == "duplicate-slug"]
+    assert [(d.path, d.line, d.column, d.field) for d in found] == [
+        (str(tmp_path / "b.jsonl"), number, 9, f"muscles[{m.slug}].slug")
+        for number, m in enumerate(muscles[:2], 1)]
