@@ -117,7 +117,7 @@ _SWEEP = "INSERT OR REPLACE INTO meta (name, value) VALUES ('swept', ?)"
 _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                ValueError, IndexError)
 
-Stamp = tuple[int, int, int]  # (size, mtime, ctime in ns)
+Stamp = tuple[int, int, int]  # (size, mtime in ns, change_stamp)
 
 
 class Damaged(ValueError):
@@ -210,9 +210,18 @@ def default_directory() -> Path:
 
 
 def stamp(path: str | Path) -> Stamp:
-    """What stat says about a file's content: size, mtime and ctime (in nanoseconds)."""
+    """What stat says about a file's content: size, mtime (in nanoseconds) and
+    :func:`change_stamp`."""
     st = os.stat(path)
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return st.st_size, st.st_mtime_ns, change_stamp(st)
+
+
+def change_stamp(st: os.stat_result) -> int:
+    """The ctime, which nobody can set back, with the file's identity (device, inode)
+    folded in: a symlink pointed at another file of the same size and mtime, both
+    written in one clock tick, is not taken for the file it pointed at (compared for
+    equality only; a 64-bit hash of numbers, the same in every process)."""
+    return hash((st.st_ctime_ns, st.st_ino, st.st_dev))
 
 
 def stamp_with(path: str | Path, companions: Iterable[str | Path]) -> Stamp:

@@ -35,6 +35,7 @@ from .cache import (
     ChunkDigests,
     ChunkTally,
     Stamp,
+    change_stamp,
     code_fingerprint,
     content_digest,
     digest,
@@ -421,7 +422,7 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
             kept.append(name)
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
-            ctimes.append(st.st_ctime_ns)
+            ctimes.append(change_stamp(st))
         found.add_files(prefix, kept, [format_of(name) for name in kept], sizes, mtimes,
                         ctimes)
         files.clear()

@@ -846,3 +846,33 @@ def test_a_base_image_appearing_beside_the_output_is_seen(tmp_path: Path) -> Non
     assert not warned()
     (tmp_path / "site" / "body.png").unlink()
     assert warned()
+
+
+def test_a_symlink_pointed_at_another_file_of_the_same_stamp_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two files of one size and mtime, written in one clock tick (a coarse ctime, as
+    this stat gives every file), told apart only by their inode: a symlink re-pointed
+    from one to the other replayed the first's muscle."""
+    real_stat = os.stat
+
+    def one_tick(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        fields = [*st, st.st_atime, st.st_mtime, 0.0, st.st_atime_ns, st.st_mtime_ns, 0,
+                  st.st_blksize, st.st_blocks, st.st_rdev]
+        return os.stat_result(fields[:os.stat_result.n_fields])
+
+    store, src = tmp_path / "store", tmp_path / "src"
+    store.mkdir()
+    src.mkdir()
+    for name, title in (("v1", "Alpha"), ("v2", "Omega")):
+        (store / f"{name}.md").write_text(f"---\ntitle: {title}\n---\n", encoding="utf-8")
+        os.utime(store / f"{name}.md", (1e9, 1e9))
+    link = src / "muscle.md"
+    link.symlink_to(store / "v1.md")
+    monkeypatch.setattr(os, "stat", one_tick)
+    assert convert(src, tmp_path / "out.json")[0] == 0
+    link.unlink()
+    link.symlink_to(store / "v2.md")
+    os.utime(src, (1e9, 1e9))  # (the folder's too: only the file can tell)
+    assert convert(src, tmp_path / "out.json")[0] == 0
+    assert [m.title for m in converter.read(tmp_path / "out.json")] == ["Omega"]

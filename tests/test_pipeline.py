@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import converter
 from converter import pipeline
+from converter.cache import change_stamp
 from converter.diagnostics import MuscleError
 from converter.pipeline import Input, Inputs, Reader, discover
 from converter.registry import ReadContext, get_format
@@ -41,7 +42,7 @@ def test_discovery_sorts_by_path_parts_and_skips_hidden_files(tmp_path: Path) ->
                       and not any(part.startswith(".") for part in Path(n).parts))
     assert found == expected
     assert {i.format.name for i in inputs} == {"markdown"}
-    assert all(i.stamp == (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    assert all(i.stamp == (info.st_size, info.st_mtime_ns, change_stamp(info))
                for i in inputs for info in [Path(i.path).stat()])
 
 
