@@ -812,11 +812,19 @@ class CsvFormat(Format):
         return not options.get("flat")
 
     def companions(self, path: Path) -> list[Path]:
-        """A package's descriptor and tables (named by its folder or its descriptor)."""
+        """A package's descriptor and tables (named by its folder or its descriptor): the
+        files its descriptor names, whatever their ending, and the .csv files beside it."""
         folder = path if path.is_dir() else path.parent
-        if not (folder / PACKAGE_DESCRIPTOR).is_file() or path.suffix.lower() == ".csv":
+        descriptor = path if path.is_file() and path.suffix.lower() == ".json" else \
+            folder / PACKAGE_DESCRIPTOR
+        if not descriptor.is_file() or path.suffix.lower() == ".csv":
             return []
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".json"))
+        try:
+            named = set(_resources(descriptor)[0].values())
+        except (MuscleError, OSError):  # (the reader says what is wrong with it)
+            named = set()
+        return sorted(named | {descriptor} | {
+            p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".json")})
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         if options.get("excel") and not options.get("flat"):

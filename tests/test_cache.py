@@ -876,3 +876,20 @@ def test_a_symlink_pointed_at_another_file_of_the_same_stamp_is_read_again(
     os.utime(src, (1e9, 1e9))  # (the folder's too: only the file can tell)
     assert convert(src, tmp_path / "out.json")[0] == 0
     assert [m.title for m in converter.read(tmp_path / "out.json")] == ["Omega"]
+
+
+def test_a_package_table_of_any_name_its_descriptor_gives_is_watched(tmp_path: Path) -> None:
+    """Only .csv and .json files beside the descriptor were watched: an edit of a table
+    named muscles.tsv was replayed over."""
+    package = tmp_path / "pkg"
+    converter.write(converter.read(SAMPLES), package, "csv")
+    (package / "muscles.csv").rename(package / "muscles.tsv")
+    descriptor = package / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(
+        '"muscles.csv"', '"muscles.tsv"'), encoding="utf-8")
+    age(package)
+    assert convert(package, tmp_path / "out.json")[0] == 0
+    table = package / "muscles.tsv"
+    table.write_bytes(table.read_bytes().replace(b",Soleus,", b",Soleus edited,"))
+    assert convert(package, tmp_path / "out.json")[0] == 0
+    assert "Soleus edited" in [m.title for m in converter.read(tmp_path / "out.json")]
