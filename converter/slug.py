@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa",
                          "ß": "ss", "ð": "d", "þ": "th", "đ": "d", "ł": "l"})
@@ -22,6 +24,13 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_DANISH))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return _NOT_SLUG.sub("-", text).strip("-")
+
+
+def stem_text(path: str | Path) -> str:
+    """A file name's stem as text, its bytes read as UTF-8 whatever the locale: Python
+    decodes names with the locale's encoding, so under a C or Latin-1 locale
+    ``Æble.md`` would be escapes or mojibake and its slug lose letters."""
+    return os.fsencode(Path(path).stem).decode("utf-8", "surrogateescape")
 
 
 def is_slug(text: str) -> bool:

@@ -25,7 +25,7 @@ from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_fr
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import slugify
+from converter.slug import slugify, stem_text
 from converter.yamlsafe import plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
@@ -153,7 +153,7 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     """Read and validate one muscle file, enforcing the size limit."""
     name = str(path)
     raw = ctx.read_bytes(path)
-    return parse(decode(raw, name), name, path.stem, ctx.default_lang, ctx.located)
+    return parse(decode(raw, name), name, stem_text(path), ctx.default_lang, ctx.located)
 
 
 def _yaml(width: int = _WIDTH) -> Any:
@@ -258,9 +258,9 @@ class MarkdownFormat(Format):
 
 def _reformat(text: str, path: str, default_lang: str) -> str:
     """One pass of :meth:`MarkdownFormat.reformat`."""
-    muscle = parse(text, path, Path(path).stem, default_lang)
+    muscle = parse(text, path, stem_text(path), default_lang)
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
-    if muscle.slug != slugify(Path(path).stem):
+    if muscle.slug != slugify(stem_text(path)):
         data = {"slug": muscle.slug, **data}
     fm, _ = split(text, path)
     if "#" not in fm:
@@ -275,7 +275,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     "grows with the square of a run of comment lines); the file is left as "
                     "it is", line=line + 1, column=column + 1)
     new = _render_keeping_comments(muscle, data, fm, path)
-    if parse(new, path, Path(path).stem, default_lang) != muscle:
+    if parse(new, path, stem_text(path), default_lang) != muscle:
         raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                     "its comments kept; the file is left as it is")
     _check_comments_kept(found, split(new, path)[0], path)

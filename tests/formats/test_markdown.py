@@ -640,3 +640,20 @@ def test_the_merge_key_is_refused_in_extra_for_ruby_merges_it_even_quoted(
     fronts, _ = _as_ruby_should_read([converter.Muscle(slug="a", title="A", extra=freeze(
         {"notes": {"<<": {"a": 1}}}))])
     assert _ruby_reads(fronts)[0]["data"]["notes"] == {"a": 1}  # (why: merged)
+
+
+def test_a_slug_from_a_file_name_is_the_same_in_any_locale(tmp_path: Path) -> None:
+    """Under a C locale Python decodes names as ASCII with escapes: Æble.md was "ble"."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    for name, title in (("Æble.md", "Æble"), ("ørn.md", "Ørn")):
+        (tmp_path / name).write_text(f"---\ntitle: {title}\n---\n", encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "converter", "convert", str(tmp_path),
+                           "--to", "jsonl", "-o", "-", "-q", "--no-cache"],
+                          capture_output=True, env=env, check=False, timeout=120)
+    assert sorted(json.loads(line)["slug"] for line in done.stdout.splitlines()) == [
+        "aeble", "oern"], done.stderr
