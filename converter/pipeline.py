@@ -12,6 +12,7 @@ still holds are not read, and only what the run needs of them is unpickled.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import itertools
 import marshal
@@ -322,22 +323,26 @@ class _Named:
 
 def _others_in(folder: str, read: set[str], unit: Format | None) -> str:
     """A hint, for a folder that held no file of the endings ``read``: the format whose
-    ``unit`` it is, or the files of other formats directly in it (the first 1,000 of
-    its entries looked at)."""
+    ``unit`` it is, or the files of other formats directly in it (regular files and
+    folders only: a link to a device is nothing to read). The walk that found nothing
+    went through all of it already, so all its entries are looked at."""
     if unit is not None:
         return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
     found: dict[str, list[str]] = {}
     try:
         with os.scandir(folder) as entries:
-            for entry in itertools.islice(entries, 1000):
-                fmt = None if entry.name.startswith(".") else detect_format(
-                    Path(entry.path), for_reading=True)
-                if fmt is not None and not any(entry.name.lower().endswith(e) for e in read):
-                    found.setdefault(fmt.name, []).append(entry.name)
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name.lower().endswith(tuple(read)):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.is_dir() or entry.is_file():
+                        fmt = detect_format(Path(entry.path), for_reading=True)
+                        if fmt is not None:
+                            found.setdefault(fmt.name, []).append(entry.name)
     except OSError:
         return ""
     return "".join(f" (it holds {counted(len(names), f'{name} files')}, such as "
-                   f"{sorted(names)[0]}: name them, or pass --from {name})"
+                   f"{min(names)}: name them, or pass --from {name})"
                    for name, names in sorted(found.items())[:1])
 
 

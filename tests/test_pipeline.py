@@ -361,3 +361,22 @@ def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
         "holds no .markdown or .md files to read (it holds 5 csv files, such as "
         "exercises.csv: name them, or pass --from csv)",
         "holds no .markdown or .md files to read"]
+
+
+def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
+        tmp_path: Path) -> None:
+    """It looked at the first 1,000 entries in the file system's order (a count that
+    changed from one file system to another) and counted a link to /dev/null."""
+    from converter.pipeline import discover
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for i in range(1200):
+        (folder / f"t{i}.txt").touch()
+    for i in range(300):
+        (folder / f"j{i:03}.json").touch()
+    (folder / "dev.json").symlink_to("/dev/null")
+    _, problems = discover([folder])
+    assert [d.message for d in problems] == [
+        "holds no .markdown or .md files to read (it holds 300 json files, such as "
+        "j000.json: name them, or pass --from json)"]
