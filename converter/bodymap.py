@@ -294,11 +294,13 @@ def check_map_options(options: Mapping[str, Any]) -> None:
 
 
 def _local_file(base: str) -> Path | None:
-    """The file ``--base-image`` names, if it names one (and not a URL)."""
+    """The file ``--base-image`` names, if it names one and no URL with a host: a name
+    such as ``body:v2.png`` is a file when there is one (it is copied, and linked by its
+    name in the output, so its "scheme" never reaches a link)."""
     local = Path(base)
-    if not urlsplit(base).scheme and not base.startswith("//") and local.is_file():
-        return local
-    return None
+    if base.startswith("//") or urlsplit(base).netloc or not local.is_file():
+        return None
+    return local
 
 
 def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:

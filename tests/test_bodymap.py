@@ -272,6 +272,21 @@ def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
     assert (target / "_base-image.png").read_bytes() == b"\x89PNG fake"
 
 
+@pytest.mark.parametrize("name", ["body:v2.png", "javascript:alert(1).png"])
+def test_a_local_base_image_whose_name_looks_like_a_scheme_is_a_file(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was "neither a file here nor a link" (a usage error), though it is a file; its
+    copy is linked by its output name, so no scheme reaches a link."""
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_bytes(b"\x89PNG fake")
+    bodymap.check_map_options({"base_image": name, "size": "100x50"})
+    ctx, _ = context(base_image=name, size="100x50")
+    settings = bodymap.map_settings([ARM], ctx, tmp_path / "out")
+    assert (settings.base_image, settings.base_file) == ("_base-image.png", Path(name))
+    with pytest.raises(MuscleError, match="unsafe-link"):  # no such file: a link
+        bodymap.check_map_options({"base_image": "javascript:x.png", "size": "100x50"})
+
+
 def test_check_muscles_names_the_source_file(tmp_path: Path) -> None:
     ctx, found = context()
     muscles = [replace(m, title=f"{m.title}\ufffe") for m in (ARM, LEG)]
