@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import itertools
 import json
 import marshal
@@ -122,6 +123,34 @@ def error(path: str, code: str, message: str, field: str = "", line: int | None 
           column: int | None = None) -> MuscleError:
     """Build a :class:`MuscleError` holding a single error diagnostic."""
     return MuscleError(Diagnostic(path, line, column, field, code, message))
+
+
+#: Byte order marks of encodings a UTF-8 reader cannot read (UTF-32 first: its
+#: little-endian mark starts with UTF-16's).
+_WIDE = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when ``raw`` starts with that encoding's byte order mark."""
+    return next((name for mark, name in _WIDE if raw.startswith(mark)), None)
+
+
+def decode_utf8(raw: bytes, path: str, first_line: int = 1) -> str:
+    """``raw`` as UTF-8 text (a byte order mark dropped), else one ``not-utf8`` error
+    at the first bad byte's line and column (``raw`` starts at line ``first_line``),
+    naming the byte, or the encoding the file is in (UTF-16 or UTF-32: save it as UTF-8)."""
+    wide = wide_encoding(raw)
+    if wide is not None:
+        raise error(path, "not-utf8", f"is {wide}, not UTF-8: save it as UTF-8",
+                    line=first_line, column=1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + first_line
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    line=line, column=column) from None
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

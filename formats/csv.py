@@ -26,7 +26,6 @@ sorted by slug and position), so the bytes depend only on the muscles.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -39,7 +38,7 @@ from typing import IO, Any, ClassVar
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, counted, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, decode_utf8, error
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
@@ -253,8 +252,7 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
+        text = decode_utf8(path.read_bytes(), str(path))
         if "\r" in text and not _BARE_LF.search(text):
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         reader = csv.reader(io.StringIO(text), strict=True, delimiter=_delimiter(text))
@@ -262,15 +260,6 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(row):
                 rows.append((line, row))
             line = reader.line_num + 1
-    except UnicodeDecodeError as exc:  # (the stream's offsets are its chunk's: find it)
-        raw = path.read_bytes()
-        try:
-            raw.decode("utf-8-sig")
-            at = None
-        except UnicodeDecodeError as found:
-            at = found.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)
-        raise error(str(path), "not-utf8", f"is not UTF-8: {exc.reason}", line=None if at
-                    is None else raw.count(b"\n", 0, at) + 1) from None
     except csv.Error as exc:
         hint = next((hint for found, hint in _CSV_HINTS if found in str(exc)), "")
         raise error(str(path), "bad-csv", f"is not valid CSV: {exc}{hint}",
@@ -543,9 +532,7 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
     """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it),
     and the formula prefix it declares ("" for none)."""
     try:
-        data = load_json(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
+        data = load_json(decode_utf8(path.read_bytes(), str(path)))
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else
                 "is neither a .csv sheet nor a data package descriptor (not JSON)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import MuscleError, error
+from converter.diagnostics import MuscleError, decode_utf8, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
@@ -23,11 +23,9 @@ class JsonFormat(canonical.LineRecords, Format):
     extensions = (".json",)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        text = decode_utf8(path.read_bytes(), str(path))
         try:
-            text = path.read_text(encoding="utf-8-sig")
             data = canonical.loads(text)
-        except UnicodeDecodeError as exc:
-            raise error(str(path), "bad-json", f"is not UTF-8 (byte {exc.start})") from None
         except BadJson as exc:
             raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
                         column=exc.column) from None

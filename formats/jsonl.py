@@ -10,7 +10,7 @@ from pathlib import Path
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import Diagnostic, MuscleError
+from converter.diagnostics import Diagnostic, MuscleError, decode_utf8
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.safety import BadJson
@@ -25,13 +25,12 @@ class JsonlFormat(canonical.LineRecords, Format):
         with path.open("rb") as fh:
             for number, raw in enumerate(fh, 1):
                 try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                    line = decode_utf8(raw, str(path), number)
                     if not line.strip():
                         continue
                     record = canonical.loads(line)
-                except UnicodeDecodeError as exc:
-                    ctx.report(Diagnostic(str(path), number, None, "", "bad-json",
-                                          f"is not UTF-8 (byte {exc.start} of the line)"))
+                except MuscleError as exc:  # (not UTF-8)
+                    ctx.report(exc.diagnostics[0])
                     continue
                 except BadJson as exc:  # (past the line's end: at its end)
                     column = exc.column if (exc.line or 1) == 1 else \

@@ -22,7 +22,14 @@ from typing import Any
 
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, counted, error
+from converter.diagnostics import (
+    Diagnostic,
+    MuscleError,
+    counted,
+    decode_utf8,
+    error,
+    wide_encoding,
+)
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import slugify, stem_text
@@ -64,15 +71,9 @@ def decode(raw: bytes, path: str) -> str:
     ends are all CRLF (or CR), as Windows editors write it, gets ``\\n`` ones; any other
     file is kept as it is, so a body's ``\\r`` survives (:func:`split` reads the front
     matter's CR, LF and CRLF alike)."""
-    if b"\0" in raw:
+    if b"\0" in raw and wide_encoding(raw) is None:  # (UTF-16 has NULs: said as such)
         raise error(path, "binary-file", "looks like a binary file (contains NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    line=line, column=column) from None
+    text = decode_utf8(raw, path)
     if "\r" in text and not _BARE_LF.search(text):  # CRLF (or CR) line ends throughout
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return text

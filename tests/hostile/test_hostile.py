@@ -35,6 +35,7 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "local-tag.md": ("yaml-unsafe-tag", 2, ""),
     "binary.md": ("binary-file", None, ""),
     "latin1.md": ("not-utf8", 2, ""),
+    "utf16.md": ("not-utf8", 1, ""),  # (its NUL bytes made it a "binary file")
     "duplicate-key.md": ("duplicate-key", 4, ""),
     "duplicate-nested-key.md": ("duplicate-key", 5, ""),
     "deep-nesting.md": ("yaml-too-deep", 3, ""),
@@ -315,11 +316,12 @@ OTHER_FORMATS: dict[str, tuple[bytes, str]] = {
     "surrogate.json": (b'{"muscles": [{"slug": "a", "title": "A\\ud800"}]}',
                        "control-character"),
     "latin1.json": ('{"muscles": [{"slug": "a", "title": "Læg"}]}'.encode("latin-1"),
-                    "bad-json"),
+                    "not-utf8"),  # (as every format says it)
+    "utf16.json": ('{"muscles": []}'.encode("utf-16"), "not-utf8"),
     "deep.jsonl": (("[" * 100_000 + "]" * 100_000 + "\n").encode(), "bad-json"),
     "huge-number.jsonl": ((JSON_RECORD % ("1" + "0" * 5000) + "\n").encode(), "wrong-type"),
     "surrogate.jsonl": (b'{"slug": "a", "title": "A\\udc00"}\n', "control-character"),
-    "latin1.jsonl": ('{"slug": "a", "title": "Læg"}\n'.encode("latin-1"), "bad-json"),
+    "latin1.jsonl": ('{"slug": "a", "title": "Læg"}\n'.encode("latin-1"), "not-utf8"),
 }
 
 
