@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 
@@ -410,6 +410,9 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
         problem = str(exc.problem)
         code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
         message = f"{problem} ({exc.context})" if exc.context else problem
+        hint = _hint(text, exc.problem_mark)
+        if hint is not None:
+            return _raise(text, hint[0], code, f"{hint[1]} ({message})")
         opened = _never_closed(text, exc)
         if opened is not None:
             return _raise(text, exc.context_mark, code, opened)
@@ -429,6 +432,38 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
                       str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
+
+
+class _Mark(NamedTuple):
+    """A place in the text (as libyaml's marks give it)."""
+
+    index: int
+
+
+def _hint(text: str, mark: Any) -> tuple[Any, str] | None:
+    """(place, what to do) for a syntax problem whose cause the user cannot see: a tab
+    that indents a line, a byte order mark inside the text, a ``...`` (the end of a YAML
+    document) with fields after it, or None."""
+    at = getattr(mark, "index", None)
+    if at is None or at > len(text):
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    indent = text[start:at + 1]
+    if "\t" in indent and not indent.replace("\t", "").replace(" ", ""):
+        return _Mark(start + indent.index("\t")), ("a tab indents this line: YAML indents "
+                                                   "with spaces only")
+    if "\ufeff" in text[start:at + 1]:
+        return _Mark(text.index("\ufeff", start)), ("U+FEFF (a byte order mark) inside the "
+                                                     "text, where editors show nothing: remove it")
+    first = len(text) - len(text.lstrip("\n"))  # (the file's --- line: an empty one)
+    if text.startswith("%", first):
+        return _Mark(first), ("a % directive (such as %YAML) starts the YAML text; front matter "
+                          "holds none: remove it")
+    ended = text.rfind("\n...", 0, at)
+    if ended >= 0 and not text[ended + 4:start].strip(" \n"):
+        return _Mark(ended + 1), ("... ends the YAML document, so the fields after it are "
+                                  "not read: remove it")
+    return None
 
 
 #: What libyaml's context names, when the text ends inside it.

@@ -401,6 +401,24 @@ def test_a_quote_or_bracket_left_open_is_placed_where_it_opens(
     assert caught.value.message.startswith(message)
 
 
+@pytest.mark.parametrize("text, place, hint", [
+    ("title: T\norigin:\n\tda: x\n", (2, 0), "a tab indents this line"),
+    ("title: T\norigin:\n  \tda: x\n", (2, 2), "a tab indents this line"),
+    ("title: T\n\tlatin: x\n", (1, 0), "a tab indents this line"),
+    ("title: T\n\ufefflatin: x\n", (1, 0), "U+FEFF (a byte order mark) inside the text"),
+    ("title: T\n...\n\nlatin: x\n", (1, 0), "... ends the YAML document"),
+    ("\n%YAML 1.1\ntitle: T\n", (1, 0), "a % directive (such as %YAML)"),
+])
+def test_a_mistake_no_editor_shows_is_named_where_it_is(
+        text: str, place: tuple[int, int], hint: str) -> None:
+    """libyaml said "found character that cannot start any token" of a tab, and "did
+    not find expected key" one column after an invisible byte order mark."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert (caught.value.line, caught.value.column) == place
+    assert caught.value.message.startswith(hint)
+
+
 def test_a_lone_surrogate_beside_a_line_separator_is_a_problem_not_a_crash() -> None:
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load('a: "\u2028"\nb: \ud800\n')
