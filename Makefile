@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+#: MathJax as Anki ships it (version 3), for the test that renders cards with it.
+MATHJAX := .cache/npm/node_modules/mathjax/es5/tex-chtml-full.js
 SAMPLES := samples
 OUT := out
 
@@ -34,15 +36,18 @@ demo: compiled
 	@echo "demo output in $(OUT)/"
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
-## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written)
+## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written), npm (MathJax)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
-			|| ! command -v ruby >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby; \
+			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm; \
 	fi
 
+$(MATHJAX): | system-deps
+	npm install --prefix .cache/npm --no-audit --no-fund --silent mathjax@3.2.2
+
 ## test: the whole suite (ruff included)
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(MATHJAX)
 	$(BIN)/ruff check converter formats tests bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 

@@ -105,7 +105,10 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode .figure img, .night_mode .figure img { box-shadow: none; opacity: .92; }
 """
 
-_MUSCLE = '<div class="muscle" lang="{{Lang}}">'
+#: Every card's content: MathJax (Anki's, for \( \) and \[ \]) leaves it alone, so a
+#: text's TeX is shown as written, never typeset (\href would make a link of it).
+#: MathJax 3 skips the class tex2jax_ignore; version 4, mathjax_ignore.
+_MUSCLE = '<div class="muscle tex2jax_ignore mathjax_ignore" lang="{{Lang}}">'
 _NAME = '<div class="prompt">{{Name}}</div>{{#Latin}}<div class="latin">{{Latin}}</div>{{/Latin}}'
 _DETAILS = "".join(
     f'{{{{#{field}}}}}<h3 class="label-{label}"></h3>{{{{{field}}}}}{{{{/{field}}}}}'
