@@ -93,6 +93,13 @@ def _save(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+#: What defusedxml refuses, by its exception's name.
+_FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
+              "DTDForbidden": "a document type declaration (<!DOCTYPE ...>)",
+              "ExternalReferenceForbidden": "a reference to an external file",
+              "NotSupportedError": "an XML feature this reader does not take"}
+
+
 def _parse(path: Path, ctx: ReadContext) -> Any:
     """The root element of an SVG file, or one diagnostic saying why there is none."""
     from defusedxml import DefusedXmlException
@@ -102,12 +109,15 @@ def _parse(path: Path, ctx: ReadContext) -> Any:
     raw = ctx.read_bytes(path)
     try:
         root = fromstring(raw)
-    except ParseError as exc:
+    except ParseError as exc:  # (its place in the diagnostic; expat counts columns from 0)
         line, column = getattr(exc, "position", (None, None))
-        raise error(name, "bad-svg", f"is not well-formed XML: {exc}", line=line,
+        message = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise error(name, "bad-svg", f"is not well-formed XML: {message}", line=line,
                     column=None if column is None else column + 1) from None
     except DefusedXmlException as exc:
-        raise error(name, "bad-svg", f"uses a forbidden XML feature: {exc}") from None
+        feature = _FORBIDDEN.get(type(exc).__name__, type(exc).__name__)
+        raise error(name, "bad-svg", f"uses a forbidden XML feature: {feature}, which "
+                    "could make a reader fetch files or expand text without end") from None
     if root.tag != f"{_SVG}svg":
         raise error(name, "bad-svg", "is not an SVG document (the root must be <svg>)")
     return root

@@ -340,6 +340,24 @@ def test_unusable_input_is_one_diagnostic(tmp_path: Path, text: str, code: str) 
     assert [(d.code, d.path) for d in info.value.diagnostics] == [(code, str(path))]
 
 
+@pytest.mark.parametrize(("text", "place", "message"), [
+    ("<svg xmlns='http://www.w3.org/2000/svg'>\n<a a='1' a='2'/></svg>", (2, 10),
+     "is not well-formed XML: duplicate attribute"),  # (was "...: line 2, column 9" too)
+    ('<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+     (None, None), "uses a forbidden XML feature: an entity declaration (<!ENTITY ...>),"
+     " which could make a reader fetch files or expand text without end"),
+])
+def test_an_unusable_svg_says_why_in_words_and_places_it_once(
+        tmp_path: Path, text: str, place: tuple, message: str) -> None:
+    """The entity case said "EntitiesForbidden(name='x', system_id=None, ...)"."""
+    path = tmp_path / "map.svg"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    [found] = info.value.diagnostics
+    assert ((found.line, found.column), found.message) == (place, message)
+
+
 def test_oversized_input_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "map.svg"
     path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>" + " " * 100)
