@@ -31,7 +31,8 @@ muscle, record or diagnostic.
 
 The cache only ever saves time: any change of input, option, output or code misses it,
 and a cache that cannot be used (unreadable, another user's, locked too long) is
-ignored. Deleting the directory is always safe.
+ignored; a file that is no database at all is made anew. Deleting the directory is
+always safe.
 """
 
 from __future__ import annotations
@@ -313,6 +314,33 @@ def _tree_stamps(directory: str) -> list[tuple[str, int, int, int, int, int]]:
     return sorted(found)
 
 
+#: The files SQLite keeps beside a database in WAL mode.
+_BESIDE = ("-wal", "-shm")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The cache database at ``path`` (made private), with every table."""
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        os.chmod(path, 0o600)
+        conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        for statement in _SCHEMA:
+            conn.execute(statement)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file is no database or a broken one (not that it is busy
+    or locked: another run has it)."""
+    return type(exc) is sqlite3.DatabaseError and (
+        "not a database" in str(exc) or "malformed" in str(exc))
+
+
 def _today() -> int:
     return int(time.time() // 86400)
 
@@ -341,14 +369,14 @@ class Cache:
                     st = os.stat(checked)
                     if st.st_uid != os.getuid() or st.st_mode & 0o022:
                         return None
-            conn = sqlite3.connect(path, timeout=10, isolation_level=None)
-            os.chmod(path, 0o600)
-            conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            return cls(conn)
+            try:
+                return cls(_connect(path))
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+            for damaged in (path, *(path.with_name(path.name + end) for end in _BESIDE)):
+                damaged.unlink(missing_ok=True)  # (no run can use it: made anew)
+            return cls(_connect(path))
         except (OSError, sqlite3.Error):
             return None
 

@@ -893,3 +893,32 @@ def test_a_package_table_of_any_name_its_descriptor_gives_is_watched(tmp_path: P
     table.write_bytes(table.read_bytes().replace(b",Soleus,", b",Soleus edited,"))
     assert convert(package, tmp_path / "out.json")[0] == 0
     assert "Soleus edited" in [m.title for m in converter.read(tmp_path / "out.json")]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_cache_file_that_is_no_database_is_made_anew(damage: str, tmp_path: Path) -> None:
+    """It was ignored for good: every run read every file again, without a word."""
+    directory = tmp_path / "cache"
+    Cache.open(directory).close()  # type: ignore[union-attr]
+    path = directory / converter.cache._FILE
+    path.write_bytes(os.urandom(50_000) if damage == "garbage" else path.read_bytes()[:200])
+    cache = Cache.open(directory)
+    assert cache is not None
+    cache.close()
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    assert cli_run("convert", str(source), "--to", "json", "-o", str(tmp_path / "o.json"),
+                   "--cache-dir", str(directory))[0] == 0
+    _, stderr = cli_run("convert", str(source), "--to", "json", "-o",
+                        str(tmp_path / "o.json"), "--cache-dir", str(directory))
+    assert "up to date" in stderr
+
+
+def test_only_a_file_sqlite_calls_no_database_is_made_anew() -> None:
+    """Never one that another run holds (busy, locked): that is no damage."""
+    damaged = converter.cache._damaged
+    assert damaged(sqlite3.DatabaseError("file is not a database"))
+    assert damaged(sqlite3.DatabaseError("database disk image is malformed"))
+    assert not damaged(sqlite3.OperationalError("database is locked"))
+    assert not damaged(sqlite3.DatabaseError("disk I/O error"))
