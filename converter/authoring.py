@@ -76,9 +76,12 @@ class _Builder:
         if not isinstance(value, str):
             self.fail(path, "wrong-type", f"must be text, not {_kind(value)}")
             return None
-        if _CONTROL.search(value):
-            self.fail(path, "control-character", "contains a control character "
-                      f"(U+{ord(_CONTROL.search(value).group()):04X})")  # type: ignore[union-attr]
+        found = _CONTROL.search(value)
+        if found:
+            char = ord(found.group())
+            self.fail(path, "control-character", f"contains U+{char:04X}, a lone surrogate, "
+                      "which no UTF-8 file can hold" if 0xD800 <= char <= 0xDFFF else
+                      f"contains a control character (U+{char:04X})")
             return None
         if nonempty and not value.strip():
             self.fail(path, "empty-field", "must not be empty")
@@ -102,7 +105,11 @@ class _Builder:
             self.keys_once(value, path)
         pairs = {}
         for lang, text in value.items():
-            if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
+            if not isinstance(lang, str):  # (a database's blob, a YAML number)
+                self.fail(path, "bad-language", f"a language code must be text such as "
+                          f"da or en, not {_kind(lang)}")
+                continue
+            if not LANGUAGE_CODE.match(lang):
                 self.fail(f"{path}.{lang}", "bad-language",
                           f"{lang!r} is not a language code such as da or en")
                 continue

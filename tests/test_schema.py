@@ -89,3 +89,16 @@ SQUARE = "0,0,40,0,40,40,0,40"
 def test_the_schema_and_the_validator_agree_on_links_coords_and_slugs(data: dict) -> None:
     front_matter = {"title": "T", **data}
     assert INPUT.is_valid(front_matter) == _validator_accepts(front_matter)
+
+
+@pytest.mark.parametrize("data, found", [
+    ({"title": "T", "origin": {b"da": "x"}},  # (a database's blob: shown as "b'da'")
+     ("origin", "a language code must be text such as da or en, not binary data")),
+    ({"title": "T\ud800"},  # (it said "a control character (U+D800)")
+     ("title", "contains U+D800, a lone surrogate, which no UTF-8 file can hold")),
+    ({"title": "T\x07"}, ("title", "contains a control character (U+0007)")),
+])
+def test_a_value_no_text_file_holds_is_named_in_words(data: dict, found: tuple) -> None:
+    with pytest.raises(MuscleError) as caught:
+        muscle_from_front_matter(data, path="p", slug_hint="s")
+    assert [(d.field, d.message) for d in caught.value.diagnostics] == [found]
