@@ -414,8 +414,8 @@ def _model_fields(models: Any) -> dict[int, list[str]]:
     return fields
 
 
-def _note_rows(path: Path, collection: Path) -> list[dict[str, str]]:
-    """Every note of a muscle note type as {field name: HTML}."""
+def _note_rows(path: Path, collection: Path) -> list[tuple[list[str], list[str]]]:
+    """Every note of a muscle note type as (its type's field names, its fields' HTML)."""
     uri = collection.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
@@ -432,8 +432,7 @@ def _note_rows(path: Path, collection: Path) -> list[dict[str, str]]:
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
-    return [dict(zip(ours[mid], flds.split("\x1f"), strict=False))
-            for mid, flds in rows if mid in ours]
+    return [(ours[mid], flds.split("\x1f")) for mid, flds in rows if mid in ours]
 
 
 def _exercise_list(value: str) -> list[str]:
@@ -478,9 +477,14 @@ class AnkiFormat(Format):
                     raise error(str(path), "unsupported-apkg", _NEWER) from None
                 raise
         muscles: dict[str, Muscle] = {}
-        for number, note in enumerate(notes):
+        for number, (names, values) in enumerate(notes):
+            if len(values) != len(names):  # (its fields would be read as others)
+                ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
+                                      f"has {counted(len(values), 'fields')}, its note "
+                                      f"type {len(names)}; the note is left out"))
+                continue
             try:
-                muscle = muscle_from_note(note, str(path))
+                muscle = muscle_from_note(dict(zip(names, values, strict=True)), str(path))
             except MuscleError as exc:
                 for d in exc.diagnostics:
                     ctx.report(Diagnostic(d.path, None, None, f"notes[{number}].{d.field}",

@@ -558,6 +558,28 @@ def test_a_slug_field_that_is_not_a_slug_is_reported_not_normalised(
          f"{text!r} is not a slug (lowercase letters, digits and single hyphens)")]
 
 
+@pytest.mark.parametrize("change", [1, -1], ids=["a field more", "a field less"])
+def test_a_note_whose_fields_are_not_its_types_is_named_so(change: int, tmp_path: Path
+                                                           ) -> None:
+    """Its fields were read as others: "notes[0].Slug: '' is not a slug"."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    with zipfile.ZipFile(out) as deck, contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.deserialize(deck.read("collection.anki2"))
+        (flds,) = conn.execute("SELECT flds FROM notes WHERE guid = ?",
+                               (note_guid("a"),)).fetchone()
+    values = flds.split("\x1f")
+    values = ["x", *values] if change > 0 else values[1:]
+    _edit_collection(out, edited, "UPDATE notes SET flds = ? WHERE guid = ?",
+                     "\x1f".join(values), note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    count = len(anki_format.FIELD_NAMES)
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        ("notes[0]", "bad-note", f"has {count + change} fields, its note type {count}; "
+         "the note is left out")]
+
+
 @pytest.mark.parametrize("models", ["[" * 5000 + "]" * 5000, '{"1": ' + "9" * 5000 + "}",
                                     "[1]", '{"1": 5}', '{"1": {"flds": [3]}}'],
                          ids=["deep nesting", "huge integer", "a list", "a number",
