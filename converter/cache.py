@@ -507,7 +507,13 @@ class Cache:
         if found is None or found[0] != inputs or found[1] != output:
             return None
         parts = self.parts(run_key)
-        return None if parts is None else (found[2], parts)
+        if parts is None:
+            return None
+        with contextlib.suppress(sqlite3.Error):  # (used today: not swept while replayed)
+            for table in ("runs", "run_parts"):
+                self._conn.execute(f"UPDATE {table} SET used = ? WHERE key = ? AND used < ?",
+                                   (self._today, run_key, self._today))
+        return found[2], parts
 
     def record(self, run_key: str, inputs: str, output: str, result: Any,
                parts: Iterable[bytes] = ()) -> None:

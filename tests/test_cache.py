@@ -922,3 +922,24 @@ def test_only_a_file_sqlite_calls_no_database_is_made_anew() -> None:
     assert damaged(sqlite3.DatabaseError("database disk image is malformed"))
     assert not damaged(sqlite3.OperationalError("database is locked"))
     assert not damaged(sqlite3.DatabaseError("disk I/O error"))
+
+
+def test_a_run_replayed_every_day_is_kept_as_used(tmp_path: Path) -> None:
+    """A replay left the run's "used" day as it was: a run replayed daily was swept
+    after 30 days and made afresh."""
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    directory = tmp_path / "cache"
+    args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "o.json"),
+            "--cache-dir", str(directory))
+    assert cli_run(*args)[0] == 0
+    path = directory / converter.cache._FILE
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE runs SET used = used - 20")
+        conn.execute("UPDATE run_parts SET used = used - 20")
+    assert "up to date" in cli_run(*args)[1]
+    with sqlite3.connect(path) as conn:
+        used = {row[0] for table in ("runs", "run_parts")
+                for row in conn.execute(f"SELECT used FROM {table}")}
+    assert used == {converter.cache._today()}
