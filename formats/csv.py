@@ -5,10 +5,10 @@ functions, exercises, regions) with Table Schema types, primary and foreign keys
 ``frictionless validate DIR/datapackage.json`` checks it. Every table declares
 ``missingValues: ["\\N"]``: ``\\N`` is null (``latin``, ``image`` and ``image_focus``
 only) and an empty cell is a real empty string; a real text made of backslashes and
-an ``N`` gets one more backslash. Text cells are neutralised against CSV injection as
-in the flat sheet (a leading ``'`` before ``= + - @``, tab, carriage return or ``'``), and
-the descriptor says so (:data:`FORMULA_PREFIX_KEY`): a package without that key, made by
-hand or by an older version, is read as written.
+an ``N`` gets one more backslash. Every cell is quoted, and text cells are neutralised
+against CSV injection as in the flat sheet (a leading ``'`` before ``= + - @``, tab,
+carriage return or ``'``), and the descriptor says so (:data:`FORMULA_PREFIX_KEY`): a
+package without that key, made by hand or by an older version, is read as written.
 
 Flat sheet (``--flat``): one row per muscle for spreadsheets; see :data:`FLAT_LAYOUT`.
 List cells (functions, exercises, coords) hold one item per line; in an item a
@@ -16,7 +16,8 @@ backslash is ``\\\\``, a line break ``\\n``, a carriage return ``\\r``; an empty
 means "no text in this language" and ``\\e`` alone means the empty text. Every cell is
 neutralised against CSV injection (OWASP): a cell that is empty text or starts with
 ``= + - @``, tab, carriage return or ``'`` gets one leading ``'``, which the reader
-strips again; an empty cell means "absent". As OWASP also asks, every cell of the
+strips again, and so does a text a spreadsheet would take for a number or date; an
+empty cell means "absent". As OWASP also asks, every cell of the
 sheet is wrapped in double quotes, so a ``;`` or ``,`` in a text never starts a new
 cell in a spreadsheet that splits on another separator.
 
@@ -62,6 +63,9 @@ FLAT_REQUIRED = ("slug", "title")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
+#: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
+#: spaces, a currency sign, "(" or "."), or TRUE / FALSE.
+_NUMBER_LIKE = re.compile(r"\s*[(.$€£]?\d|(?i:true|false)\Z")
 #: The descriptor key that says the package's text cells are neutralised (its value is
 #: the prefix): readers of the tables alone see the prefix, this reader removes it.
 FORMULA_PREFIX_KEY = "x-formula-prefix"
@@ -181,11 +185,15 @@ def from_cell(cell: str) -> str | None:
 
 
 def neutralise(value: str | None) -> str:
-    """A flat-sheet cell: ``None`` -> empty; the empty text and texts a spreadsheet could
-    run as a formula (or that start with the marker) get a leading ``'``."""
+    """A flat-sheet cell: ``None`` -> empty; the empty text, texts a spreadsheet could
+    run as a formula (or that start with the marker) and texts it would take for a
+    number, date or truth value (and write back changed: ``007`` as 7, a coords list as
+    one large number) get a leading ``'``, which keeps them text there."""
     if value is None:
         return ""
-    return SAFE_PREFIX + value if value == "" or value.startswith(INJECTION_STARTS) else value
+    if value == "" or value.startswith(INJECTION_STARTS) or _NUMBER_LIKE.match(value):
+        return SAFE_PREFIX + value
+    return value
 
 
 def restore(cell: str) -> str | None:
@@ -340,7 +348,7 @@ def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
 
 def _csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    write_rows(buffer, rows)
+    write_rows(buffer, rows, quote_all=True)
     return buffer.getvalue()
 
 
@@ -358,7 +366,7 @@ def write_package(muscles: Iterable[Muscle], out: Path) -> int:
             for name in TABLES:
                 with safe_child(tmp, f"{name}.csv").open("w", encoding="utf-8",
                                                         newline="") as fh:
-                    write_rows(fh, [list(columns(name))])
+                    write_rows(fh, [list(columns(name))], quote_all=True)
                     fh.writelines(spool.sorted(name))
             text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
             safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")

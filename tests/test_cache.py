@@ -890,7 +890,7 @@ def test_a_package_table_of_any_name_its_descriptor_gives_is_watched(tmp_path: P
     age(package)
     assert convert(package, tmp_path / "out.json")[0] == 0
     table = package / "muscles.tsv"
-    table.write_bytes(table.read_bytes().replace(b",Soleus,", b",Soleus edited,"))
+    table.write_bytes(table.read_bytes().replace(b',"Soleus",', b',"Soleus edited",'))
     assert convert(package, tmp_path / "out.json")[0] == 0
     assert "Soleus edited" in [m.title for m in converter.read(tmp_path / "out.json")]
 

@@ -50,9 +50,10 @@ FORMATS: list[tuple[str, dict[str, object], str, str, Callable[[Path, str], None
      lambda p, v: _replace(p, "[[0,0.0]", f"[[{v},0.0]")),
     ("sqlite", {}, "m.db", "m.db", _set_first_x),
     ("csv", {}, "pkg", "pkg",
-     lambda p, v: _replace(p / "regions.csv", "zero,0,0,0,0.0", f"zero,0,0,{v},0.0")),
+     lambda p, v: _replace(p / "regions.csv", '"zero","0","0","0","0.0"',
+                           f'"zero","0","0","{v}","0.0"')),
     ("csv", {"flat": True}, "m.csv", "m.csv",
-     lambda p, v: _replace(p, f'"{ZEROS}"', f'"{v}{ZEROS[1:]}"')),
+     lambda p, v: _replace(p, f'"\'{ZEROS}"', f'"\'{v}{ZEROS[1:]}"')),  # (kept text)
     ("svg", {}, "map", "map/map.svg",
      lambda p, v: _replace(p, f'points="{ZEROS}"', f'points="{v}{ZEROS[1:]}"')),
     ("markdown", {}, "md", "md/zero.md",

@@ -207,7 +207,7 @@ def test_frictionless_validates_written_packages(sample_muscles: list[Muscle],
 
 DAMAGE = {
     # name: (table, function(lines) -> lines, frictionless error, our diagnostic code)
-    "non-integer position": ("exercises", lambda ls: [ls[0], ls[1].replace(",0,", ",first,", 1),
+    "non-integer position": ("exercises", lambda ls: [ls[0], ls[1].replace(',"0",', ",first,", 1),
                                                       *ls[2:]], "type-error", "not-integer"),
     "dangling foreign key": ("exercises", lambda ls: [*ls, "no-such-muscle,0,Squat"],
                              "foreign-key", "unknown-slug"),
@@ -230,7 +230,7 @@ def test_damaged_package_fails_frictionless_and_reader(damage: str, tmp_path: Pa
     table, change, frictionless_error, our_code = DAMAGE[damage]
     path = out / f"{table}.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[1].startswith("biceps-brachii,")
+    assert lines[1].startswith('"biceps-brachii",')  # (every cell quoted)
     path.write_text("\n".join(change(lines)) + "\n", encoding="utf-8")
     report = frictionless(out / "datapackage.json")
     assert not report["valid"]
@@ -266,7 +266,7 @@ def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
     converter.write(sample_muscles, out, "csv")
     path = out / "exercises.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    slug = lines[5].split(",")[0]
+    slug = next(csv.reader([lines[5]]))[0]
     lines[5] += ",oops"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems: list = []
@@ -283,8 +283,9 @@ def test_a_problem_is_named_at_the_table_row_that_gave_the_value(
     converter.write(sample_muscles, out, "csv")
     texts = out / "texts.csv"
     lines = texts.read_text(encoding="utf-8").split("\n")
-    at = next(i for i, line in enumerate(lines) if line.startswith("trapezius,insertion,en,"))
-    lines[at] = lines[at].replace(",en,", ",EN,", 1)
+    at = next(i for i, line in enumerate(lines)
+              if line.startswith('"trapezius","insertion","en",'))
+    lines[at] = lines[at].replace(',"en",', ',"EN",', 1)
     texts.write_text("\n".join(lines), encoding="utf-8")
     muscles_csv = out / "muscles.csv"
     rows = list(csv.reader(io.StringIO(muscles_csv.read_text(encoding="utf-8"))))
@@ -362,7 +363,7 @@ def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
     path = out / "muscles.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("{}", '"{""title"":""B""}"'),
+    path.write_text(path.read_text(encoding="utf-8").replace('"{}"', '"{""title"":""B""}"'),
                     encoding="utf-8")
     with pytest.raises(MuscleError) as exc:
         converter.read(out)
@@ -376,7 +377,7 @@ def test_a_key_given_twice_in_extra_is_an_error(extra: str, field: str, tmp_path
     converter.write([Muscle(slug="a", title="A")], out, "csv")
     path = out / "muscles.csv"
     cell = '"' + extra.replace('"', '""') + '"'
-    path.write_text(path.read_text(encoding="utf-8").replace("{}", cell), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('"{}"', cell), encoding="utf-8")
     with pytest.raises(MuscleError) as exc:
         converter.read(out)
     assert [(d.line, d.field, d.code) for d in exc.value.diagnostics] == [
@@ -474,6 +475,37 @@ def test_package_text_cells_are_neutralised_and_frictionless_still_validates(
     assert "''already quoted" in [row[-1] for row in flat_cells(out / "texts.csv")]
     assert frictionless(out / "datapackage.json")["valid"]
     assert converter.read(out) == [muscle]
+
+
+def test_every_cell_of_the_package_is_quoted(sample_muscles: list[Muscle],
+                                            tmp_path: Path) -> None:
+    """A spreadsheet that splits on ; or tab too (LibreOffice's import does by default)
+    split the samples' texts that hold a ; into two columns."""
+    converter.write(sample_muscles, tmp_path / "pkg", "csv")
+    for table in csv_format.TABLES:
+        path = tmp_path / "pkg" / f"{table}.csv"
+        raw = path.read_text(encoding="utf-8")
+        requoted = io.StringIO()
+        csv.writer(requoted, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
+            flat_cells(path))
+        assert raw == requoted.getvalue(), table
+    assert any(";" in row[-1] for row in flat_cells(tmp_path / "pkg" / "texts.csv"))
+
+
+@pytest.mark.parametrize("text", ["007", "1,000", " 5", "1.50", "2001-1-1", "3:30", "50%",
+                                  "$5", "(5)", ".5", "TRUE", "false", "1e5",
+                                  "422,216,435,216,443,219"])
+def test_a_text_a_spreadsheet_takes_for_a_number_is_kept_text(text: str,
+                                                             tmp_path: Path) -> None:
+    """LibreOffice read 007 as 7 and a one-polygon coords cell as one large number, and
+    wrote them back so, read again without a word."""
+    muscle = Muscle(slug="m", title=text, latin=text, exercises=(text,))
+    out = tmp_path / "m.csv"
+    converter.write([muscle], out, "csv", flat=True)
+    header, row = flat_cells(out)
+    cells = dict(zip(header, row, strict=True))
+    assert (cells["title"], cells["latin"]) == ("'" + text, "'" + text)
+    assert converter.read(out) == [muscle.project(FLAT_CARRIES)]
 
 
 def test_frictionless_reads_the_spaces_that_start_a_cell(tmp_path: Path) -> None:
