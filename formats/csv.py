@@ -516,12 +516,16 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
     ``prefix`` the descriptor declares, and the slugs of its rows that do not fit the
     header (each reported as ``bad-row``: their muscles are left out, the others read)."""
     header, rows = load_csv(path)
+    while header and header[-1] == "":  # (a spreadsheet names no column past the header's
+        header = header[:-1]            # end that a longer row holds: that row is ragged)
     expected = columns(name)
     if sorted(header) != sorted(expected):
         raise error(str(path), "bad-header", f"columns must be {', '.join(expected)}; "
                     f"found {', '.join(header)}", line=1)
     out, ragged, slug_at = [], set(), header.index("slug")
     for line, cells in rows:
+        if len(cells) > len(header) and not any(cells[len(header):]):
+            cells = cells[:len(header)]
         if len(cells) != len(header):
             report(Diagnostic(str(path), line, None, "", "bad-row", f"has {len(cells)} "
                               f"cells, the header {len(header)}; its muscle is left out"))

@@ -275,6 +275,24 @@ def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
     assert [m.slug for m in muscles] == [m.slug for m in sample_muscles if m.slug != slug]
 
 
+def test_a_row_longer_than_the_header_a_spreadsheet_padded_loses_only_its_muscle(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """A spreadsheet names no column past the header's end ("slug,...,text,"): the
+    whole table was a bad-header at line 1, and no muscle was read."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    path = out / "exercises.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    slug = next(csv.reader([lines[5]]))[0]
+    lines = [lines[0] + ",", *(line + "," for line in lines[1:5]), lines[5] + ",spill",
+             *(line + "," for line in lines[6:])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list = []
+    muscles = list(get_format("csv").read(out, ReadContext(report=problems.append)))
+    assert [(d.line, d.code) for d in problems] == [(6, "bad-row")]
+    assert [m.slug for m in muscles] == [m.slug for m in sample_muscles if m.slug != slug]
+
+
 def test_a_problem_is_named_at_the_table_row_that_gave_the_value(
         tmp_path: Path, sample_muscles: list[Muscle]) -> None:
     """A bad language in texts.csv was reported at the muscle's line of muscles.csv,
