@@ -36,11 +36,16 @@ demo: compiled
 	@echo "demo output in $(OUT)/"
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
-## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written), npm (MathJax)
+## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written), npm (MathJax),
+## LibreOffice Calc (the CSV tables as a spreadsheet opens them)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
 			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm; \
+	fi
+	@if ! command -v soffice >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc-nogui; \
 	fi
 
 $(MATHJAX): | system-deps
