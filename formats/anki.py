@@ -114,6 +114,10 @@ _DETAILS = "".join(
     f'{{{{#{field}}}}}<h3 class="label-{label}"></h3>{{{{{field}}}}}{{{{/{field}}}}}'
     for field, label in (("Origin", "origin"), ("Insertion", "insertion"),
                          ("Functions", "functions"), ("Exercises", "exercises")))
+#: When the note type's templates or CSS last changed (Unix time): the note type's time
+#: is never older, so a collection that imported an older deck takes them (Anki keeps
+#: its note type unless the one imported is newer). Move it on with every change.
+TEMPLATES_CHANGED = 1_796_486_400  # 2026-12-05: the MathJax guard
 _TEMPLATES = (
     {"name": "Name → origin, insertion, functions",
      "qfmt": f'{_MUSCLE}<div class="prompt">{{{{Name}}}}</div>'
@@ -312,7 +316,10 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
     conn = sqlite3.connect(path)
     try:
         ids = itertools.count(max(newest, 1) * 1000)
-        genanki.Package(deck).write_to_db(conn.cursor(), newest, ids)
+        # (the note type's time: SOURCE_DATE_EPOCH sets every time; each note's and
+        # card's own is set below)
+        typed = newest if source_date_epoch() is not None else max(newest, TEMPLATES_CHANGED)
+        genanki.Package(deck).write_to_db(conn.cursor(), typed, ids)
         note_ids = dict(conn.execute("SELECT guid, id FROM notes"))  # guid: no index
         stamps = [(times[m.slug], note_ids[note_guid(m.slug)]) for m in muscles]
         conn.executemany("UPDATE notes SET mod = ? WHERE id = ?", stamps)

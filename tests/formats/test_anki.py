@@ -220,6 +220,25 @@ def test_edited_text_with_an_old_time_is_not_taken_by_anki(
     assert _notes(collection)["soleus"]["Latin"] == "Old"
 
 
+def test_a_deck_with_new_templates_updates_the_note_type_of_an_older_import(
+        tmp_path: Path, collection: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The note type's time was its newest note's: a collection that had imported the
+    deck before the MathJax guard kept the old templates, whatever was imported later."""
+    muscle = _muscle("a", "Alpha")
+    with monkeypatch.context() as old:
+        old.setattr(anki_format, "TEMPLATES_CHANGED", 0, raising=False)
+        old.setattr(anki_format, "_TEMPLATES", tuple(
+            {k: v.replace(" tex2jax_ignore mathjax_ignore", "") for k, v in t.items()}
+            for t in anki_format._TEMPLATES))
+        _write([muscle], tmp_path / "old.apkg", {"a": 1_700_000_000})
+    _import(collection, tmp_path / "old.apkg")
+    _write([muscle], tmp_path / "new.apkg", {"a": 1_700_000_000})  # (no note changed)
+    _import(collection, tmp_path / "new.apkg")
+    [notetype] = [m for m in collection.models.all()  # type: ignore[attr-defined]
+                  if m["name"] == anki_format.NOTETYPE_NAME]
+    assert all("tex2jax_ignore" in t["qfmt"] for t in notetype["tmpls"])
+
+
 def test_title_with_script_is_stored_escaped(tmp_path: Path, collection: object) -> None:
     title = "<script>alert(1)</script>"
     muscle = _muscle("evil", title, latin='"quoted" & <b>bold</b>', exercises=("<img src=x>",))
