@@ -144,12 +144,14 @@ def decode_utf8(raw: bytes, path: str, first_line: int = 1) -> str:
     if wide is not None:
         raise error(path, "not-utf8", f"is {wide}, not UTF-8: save it as UTF-8",
                     line=first_line, column=1)
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        return raw.decode("utf-8-sig")
+        return str(memoryview(raw)[start:], "utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + first_line
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+        at = exc.start + start  # (in the file's bytes, its mark included)
+        line = raw.count(b"\n", 0, at) + first_line
+        column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[at]:02x})",
                     line=line, column=column) from None
 
 

@@ -76,10 +76,12 @@ class JsonFormat(canonical.LineRecords, Format):
 
 @lru_cache(maxsize=1)  # (the document of the last file asked about: lints ask many times)
 def _document(path: str, size: int, mtime_ns: int) -> tuple[canonical.JsonPlaces,
-                                                             dict[str, int]]:
-    """The places of a JSON document's fields, and each slug's record number."""
+                                                             dict[str, int | None]]:
+    """The places of a JSON document's fields, and each slug's record number (None for a
+    slug of more than one record: which of them a diagnostic means is not known)."""
     text = Path(path).read_text(encoding="utf-8-sig")
-    records = canonical.loads(text)["muscles"]
-    index = {r["slug"]: i for i, r in reversed(list(enumerate(records)))
-             if isinstance(r, dict) and isinstance(r.get("slug"), str)}
+    index: dict[str, int | None] = {}
+    for i, record in enumerate(canonical.loads(text)["muscles"]):
+        if isinstance(record, dict) and isinstance(record.get("slug"), str):
+            index[record["slug"]] = None if record["slug"] in index else i
     return canonical.JsonPlaces(text), index

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import Diagnostic, MuscleError, decode_utf8
+from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.safety import BadJson
@@ -31,6 +31,8 @@ class JsonlFormat(canonical.LineRecords, Format):
                     record = canonical.loads(line)
                 except MuscleError as exc:  # (not UTF-8)
                     ctx.report(exc.diagnostics[0])
+                    if number == 1 and wide_encoding(raw):  # (all of it: said once)
+                        return
                     continue
                 except BadJson as exc:  # (past the line's end: at its end)
                     column = exc.column if (exc.line or 1) == 1 else \
@@ -79,17 +81,18 @@ class JsonlFormat(canonical.LineRecords, Format):
 
 
 @lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)
-def _lines(path: str, size: int, mtime_ns: int) -> dict[str, tuple[int, int]]:
-    """slug -> (line number, byte offset) of the first line of each slug in the file."""
-    found: dict[str, tuple[int, int]] = {}
+def _lines(path: str, size: int, mtime_ns: int) -> dict[str, tuple[int, int] | None]:
+    """slug -> (line number, byte offset) of its line in the file (None for a slug of
+    more than one line: which of them a diagnostic means is not known)."""
+    found: dict[str, tuple[int, int] | None] = {}
     offset = 0
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
             try:
                 slug = json.loads(raw).get("slug")
-            except (ValueError, AttributeError):  # (not JSON, not an object)
+            except (ValueError, AttributeError, RecursionError):  # (no JSON object)
                 slug = None
             if isinstance(slug, str):
-                found.setdefault(slug, (number, offset))
+                found[slug] = None if slug in found else (number, offset)
             offset += len(raw)
     return found

@@ -172,3 +172,58 @@ def test_a_slug_taken_already_is_placed_at_the_slug_of_its_record(tmp_path: Path
     assert [(d.path, d.line, d.column, d.field) for d in found] == [
         (str(tmp_path / "b.jsonl"), number, 9, f"muscles[{m.slug}].slug")
         for number, m in enumerate(muscles[:2], 1)]
+
+
+@pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl")])
+def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
+        fmt: str, name: str, tmp_path: Path) -> None:
+    """Lints name a muscle by slug: with the slug on two records of one file, which
+    record is meant is not known, and the first one's place was given."""
+    from converter.registry import WriteContext, get_format
+    from converter.run import validate_sources
+
+    first = converter.Muscle(slug="a", title="A")
+    second = converter.Muscle(slug="a", title="A2", exercises=(" ",))
+    source = tmp_path / name
+    get_format(fmt).write_records(
+        ((m.slug, get_format(fmt).record(m, {})) for m in (first, second)), source,
+        WriteContext())
+    found = [(d.field, d.code, d.line) for d in validate_sources([source]).diagnostics]
+    assert sorted(found) == [("muscles[a].exercises[0]", "empty-text", None),
+                             ("muscles[a].slug", "duplicate-slug", None)]
+
+
+def test_a_deep_line_beside_a_lint_in_jsonl_is_no_traceback(tmp_path: Path) -> None:
+    from converter.run import validate_sources
+
+    source = tmp_path / "m.jsonl"
+    source.write_text('{"slug": "a", "title": "A", "image": "javascript:x"}\n'
+                      + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    found = [(d.line, d.code) for d in validate_sources([source]).diagnostics]
+    assert sorted(found, key=str) == [(1, "unsafe-link"), (2, "bad-json")]
+
+
+@pytest.mark.parametrize("name, raw, place", [
+    ("m.csv", b"\xef\xbb\xbfslug,title\nab\xffc,T\n", (2, 3, "0xff")),
+    ("m.json", b'\xef\xbb\xbf{"muscles": [\n{"slug": "a\xe9"}]}\n', (2, 12, "0xe9")),
+    ("m.md", b"\xef\xbb\xbf---\ntitle: \xe6\n---\n", (2, 8, "0xe6")),
+])
+def test_a_bad_byte_after_a_byte_order_mark_is_named_and_placed(
+        name: str, raw: bytes, place: tuple, tmp_path: Path) -> None:
+    """The mark's 3 bytes were left out of the count: the wrong byte, three places on."""
+    from converter.run import validate_sources
+
+    (tmp_path / name).write_bytes(raw)
+    [found] = validate_sources([tmp_path / name]).diagnostics
+    assert (found.code, found.line, found.column, found.message.split("byte ")[1][:4]) == (
+        "not-utf8", *place)
+
+
+def test_a_utf16_jsonl_file_is_said_to_be_so_once(tmp_path: Path) -> None:
+    from converter.run import validate_sources
+
+    source = tmp_path / "m.jsonl"
+    source.write_bytes('{"slug": "a", "title": "A"}\n{"slug": "b", "title": "B"}\n'.encode(
+        "utf-16"))
+    assert [(d.line, d.message) for d in validate_sources([source]).diagnostics] == [
+        (1, "is UTF-16, not UTF-8: save it as UTF-8")]
