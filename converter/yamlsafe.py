@@ -415,7 +415,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
             return _raise(text, hint[0], code, f"{hint[1]} ({message})")
         opened = _never_closed(text, exc)
         if opened is not None:
-            return _raise(text, exc.context_mark, code, opened)
+            return _raise(text, opened[0], code, opened[1])
         last = len(text.rstrip()) - 1
         if code == "yaml-syntax" and exc.problem_mark is not None and \
                 exc.problem_mark.index > last >= 0:
@@ -472,16 +472,35 @@ _OPENED = {"while scanning a quoted scalar": "this quoted text",
            "while parsing a flow sequence": "this [ list"}
 
 
-def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> str | None:
-    """The message for a problem found at the end of ``text`` inside a quote or bracket
-    opened earlier (placed where it opens, not at the end), else None."""
+def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> tuple[Any, str] | None:
+    """(where it opens, the message) for a problem found at the end of ``text`` inside
+    a quote or bracket opened earlier, else None."""
     end = len(text.rstrip())
     mark, opened = exc.problem_mark, exc.context_mark
-    if (mark is None or opened is None or mark.index < end or opened.index >= end
-            or exc.context not in _OPENED):
+    if mark is None or mark.index < end:
         return None
-    return (f"{_OPENED[exc.context]} is never closed ({exc.problem} "
-            f"{exc.context})")
+    why = f"({exc.problem} {exc.context})" if exc.context else f"({exc.problem})"
+    if opened is not None and opened.index < end and exc.context in _OPENED:
+        return opened, f"{_OPENED[exc.context]} is never closed {why}"
+    flow = _open_flow(text)  # (after "[a," libyaml's context is the end of the text too)
+    if flow is None:
+        return None
+    return flow, f"this {'[ list' if text[flow.index] == '[' else '{ map'} is never closed {why}"
+
+
+def _open_flow(text: str) -> Any:
+    """The start of the innermost [ list or { map still open where ``text`` stops
+    parsing, or None."""
+    opened: list[Any] = []  # (the start of each collection open, None for a block one)
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                opened.append(event.start_mark if event.flow_style else None)
+            elif isinstance(event, yaml.CollectionEndEvent) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    return next((mark for mark in reversed(opened) if mark is not None), None)
 
 
 def _half_character(text: str, exc: UnicodeEncodeError) -> YamlProblem:

@@ -390,7 +390,10 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     ("title: 'X\n\n", (0, 7), "this quoted text is never closed"),
     ("origin: {da: a\n", (0, 8), "this { map is never closed"),
     ("exercises:\n  - [a, b\n  - c\n", (1, 4), "this [ list is never closed"),
-    ("title: T\nbad: [\n\n", (1, 5), "did not find expected node content"),
+    ("title: T\nbad: [\n\n", (1, 5), "this [ list is never closed"),
+    ("title: A\nlatin: [B,\n  # comment\n", (1, 7), "this [ list is never closed"),
+    ("title: A\nlatin: {a: 1,\n", (1, 7), "this { map is never closed"),
+    ("a:\n  - [x, {y: 1,\n", (1, 8), "this { map is never closed"),  # (the innermost)
 ])
 def test_a_quote_or_bracket_left_open_is_placed_where_it_opens(
         text: str, place: tuple[int, int], message: str) -> None:
