@@ -657,3 +657,21 @@ def test_a_slug_from_a_file_name_is_the_same_in_any_locale(tmp_path: Path) -> No
                           capture_output=True, env=env, check=False, timeout=120)
     assert sorted(json.loads(line)["slug"] for line in done.stdout.splitlines()) == [
         "aeble", "oern"], done.stderr
+
+
+def test_writing_many_muscles_leaves_no_garbage_for_the_paused_collector(
+        sample_muscles: list) -> None:
+    """A run pauses the cyclic garbage collector: each file's ruamel.yaml instance was
+    a cycle kept to the end (170 MB over 20,000 files)."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(20):
+            for muscle in sample_muscles:
+                render(muscle)
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert left < 200, left  # (300 files written: 86 objects each before)
