@@ -283,10 +283,9 @@ def _focus_images(muscles: list[Muscle]) -> dict[str, str]:
     mapped = [m for m in muscles if m.regions]
     if not mapped:
         return {}
-    from converter.bodymap import fit_viewbox, focus_svg
+    from converter.bodymap import fit_viewbox, focus_svgs
 
-    viewbox = fit_viewbox(muscles)
-    return {m.slug: focus_svg(m, muscles, viewbox) for m in mapped}
+    return {m.slug: drawing for m, drawing in focus_svgs(mapped, muscles, fit_viewbox(muscles))}
 
 
 def _model() -> Any:

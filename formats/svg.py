@@ -83,9 +83,9 @@ class SvgFormat(Format):
             _save(tmp / MAP_NAME, bodymap.map_svg(
                 items, settings.viewbox, base_image=settings.base_image,
                 link_template=settings.link_template, lang=settings.lang))
-            for muscle in focus:
-                _save(safe_child(tmp, f"{muscle.slug}.svg"), bodymap.focus_svg(
-                    muscle, items, settings.viewbox, base_image=settings.base_image))
+            for muscle, drawing in bodymap.focus_svgs(focus, items, settings.viewbox,
+                                                      base_image=settings.base_image):
+                _save(safe_child(tmp, f"{muscle.slug}.svg"), drawing)
         return f"wrote {MAP_NAME} and {counted(len(focus), 'focus images')} to {out}"
 
 

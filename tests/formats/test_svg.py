@@ -191,13 +191,14 @@ def test_failure_mid_write_keeps_the_previous_output(sample_muscles: list[Muscle
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     calls = []
 
-    def failing(*args: Any, **kwargs: Any) -> str:
-        calls.append(1)
-        if len(calls) == 4:
-            raise OSError("disk full")
-        return "<svg/>"
+    def failing(focus: Any, *args: Any, **kwargs: Any) -> Any:
+        for muscle in focus:
+            calls.append(1)
+            if len(calls) == 4:
+                raise OSError("disk full")
+            yield muscle, "<svg/>"
 
-    monkeypatch.setattr(bodymap, "focus_svg", failing)
+    monkeypatch.setattr(bodymap, "focus_svgs", failing)
     with pytest.raises(OSError, match="disk full"):
         write(sample_muscles, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
