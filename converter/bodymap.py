@@ -312,7 +312,11 @@ def _local_file(base: str) -> Path | None:
     such as ``body:v2.png`` is a file when there is one (it is copied, and linked by its
     name in the output, so its "scheme" never reaches a link)."""
     local = Path(base)
-    if base.startswith("//") or urlsplit(base).netloc or not local.is_file():
+    try:
+        host = urlsplit(base).netloc
+    except ValueError:  # ("http://[x": no URL; a file only if there is one)
+        host = ""
+    if base.startswith("//") or host or not local.is_file():
         return None
     return local
 

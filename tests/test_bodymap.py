@@ -285,6 +285,8 @@ def test_a_local_base_image_whose_name_looks_like_a_scheme_is_a_file(
     assert (settings.base_image, settings.base_file) == ("_base-image.png", Path(name))
     with pytest.raises(MuscleError, match="unsafe-link"):  # no such file: a link
         bodymap.check_map_options({"base_image": "javascript:x.png", "size": "100x50"})
+    with pytest.raises(MuscleError, match="unsafe-link"):  # (was urlsplit's ValueError)
+        bodymap.check_map_options({"base_image": "http://[x", "size": "100x50"})
 
 
 def test_check_muscles_names_the_source_file(tmp_path: Path) -> None:
