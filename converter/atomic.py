@@ -164,7 +164,13 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
 
 
 def umask() -> int:
-    """The process's umask (read by setting it, so briefly 022)."""
+    """The process's umask: from ``/proc`` on Linux, else read by setting it (briefly
+    022, which a file another thread makes in that moment would get)."""
+    with contextlib.suppress(OSError, ValueError), open(
+            "/proc/self/status", encoding="ascii", errors="replace") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

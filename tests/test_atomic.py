@@ -208,3 +208,16 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     out.chmod(0o640)
     assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_the_umask_is_read_without_changing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Setting it to read it gave a file another thread made meanwhile the mask 022."""
+    from converter import atomic
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", lambda mask: pytest.fail("umask was set"))
+        assert atomic.umask() == 0o027
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
