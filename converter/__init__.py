@@ -142,7 +142,7 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
     given twice stops the write (every writer would keep one of the two, or both under
     one name) with ``duplicate-slug``."""
     from .diagnostics import Diagnostic, MuscleError
-    from .model import Muscle
+    from .model import Muscle, misshapen
     seen: set[str] = set()
     for muscle in muscles:
         if not isinstance(muscle, Muscle):
@@ -151,6 +151,9 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
             raise MuscleError(Diagnostic(where, None, None, "", "duplicate-slug",
                                          f"slug {muscle.slug!r} occurs twice"))
         seen.add(muscle.slug)
+        shape = misshapen(muscle)
+        if shape is not None:
+            raise TypeError(f"write(): muscle {muscle.slug!r}: {shape}")
         problems = _problems(muscle, where)
         if problems:
             raise MuscleError(problems)
@@ -160,18 +163,22 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
 def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
     """The errors a reader would find in ``muscle`` (a model built by hand can hold what
     no reader gives: a slug that is no file name, a control character that shifts Anki's
-    fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]``."""
+    fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]`` and its
+    fields as the model does (``functions[0]``, ``regions[1]``, ``extra.<key>``)."""
     from .authoring import front_matter_from_muscle, muscle_from_front_matter
+    from .canonical import model_field
     from .diagnostics import Diagnostic, MuscleError
     from .lint import check_muscle, in_record, record_label
     from .slug import is_slug, not_a_slug
     record = record_label(muscle)
-    if not isinstance(muscle.slug, str) or not is_slug(muscle.slug):
+    if not is_slug(muscle.slug):
         return [Diagnostic(where, None, None, in_record(record, "slug"), "bad-slug",
-                           not_a_slug(str(muscle.slug)))]
+                           not_a_slug(muscle.slug))]
     try:
         muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
                                  path=where, slug_hint=muscle.slug, body=muscle.body)
     except MuscleError as exc:
-        return [d._replace(field=in_record(record, d.field)) for d in exc.diagnostics]
-    return [d for d in check_muscle(muscle, where, record=record) if d.severity == "error"]
+        return [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
+                for d in exc.diagnostics]
+    return [d for d in check_muscle(muscle, where, record=record, rename=model_field)
+            if d.severity == "error"]

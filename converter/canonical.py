@@ -263,6 +263,12 @@ def named_record(field: str) -> tuple[str, str] | None:
     return (found[1], found[2]) if found else None
 
 
+def model_field(field: str, extra: Iterable[str] = ()) -> str:
+    """A front-matter field path as the model names it: :func:`record_field`, and
+    ``extra.<key>`` for a path that starts with one of the ``extra`` keys."""
+    return _rename(field, _Keys(extra) if extra else None)
+
+
 def record_field(field: str) -> str:
     """A front-matter field path as canonical records name it (``functions[0]``,
     ``regions[1]``): how formats of such records name fields in their diagnostics."""

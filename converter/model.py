@@ -215,6 +215,42 @@ class Muscle:
         )
 
 
+_OPTIONAL_TEXT = (str, type(None))
+#: The model's type of each field of :class:`Muscle`.
+_KINDS: tuple[tuple[str, Any], ...] = (
+    ("slug", str), ("title", str), ("latin", _OPTIONAL_TEXT), ("origin", LocalizedText),
+    ("insertion", LocalizedText), ("functions", tuple), ("exercises", tuple),
+    ("image", _OPTIONAL_TEXT), ("image_focus", _OPTIONAL_TEXT), ("regions", tuple),
+    ("body", str), ("extra", FrozenMap))
+
+
+def misshapen(muscle: Muscle) -> str | None:
+    """What in ``muscle`` is not of the model's types (a hand-built one may hold a list,
+    a str or None where the model has tuples, texts and maps: ``exercises="squat"``
+    would be five exercises), else None. Readers never make such a muscle."""
+    for name, kind in _KINDS:
+        if not isinstance(getattr(muscle, name), kind):
+            return f"{name} is {type(getattr(muscle, name)).__name__}, not {_kind_name(kind)}"
+    for i, function in enumerate(muscle.functions):
+        if not (isinstance(function, Function) and isinstance(function.short, LocalizedText)
+                and isinstance(function.extended, LocalizedText)):
+            return f"functions[{i}] is not a Function of LocalizedText"
+    for i, exercise in enumerate(muscle.exercises):
+        if not isinstance(exercise, str):
+            return f"exercises[{i}] is {type(exercise).__name__}, not str"
+    for i, region in enumerate(muscle.regions):
+        if not (isinstance(region, Region) and isinstance(region.points, tuple) and all(
+                isinstance(point, tuple) and len(point) == 2 and all(
+                    isinstance(v, int | Decimal) and not isinstance(v, bool) for v in point)
+                for point in region.points)):
+            return f"regions[{i}] is not a Region of (x, y) points of int or Decimal"
+    return None
+
+
+def _kind_name(kind: Any) -> str:
+    return " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+
+
 def _restore_muscle(slug: str, title: str, latin: str | None, origin: Any, insertion: Any,
                     functions: Any, exercises: tuple[str, ...], image: str | None,
                     image_focus: str | None, regions: Any, body: str,

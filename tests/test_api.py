@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,9 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     (dict(image="javascript:alert(1)"), ("muscles[m].image", "unsafe-link")),
     (dict(title=" "), ("muscles[m].title", "empty-field")),
     (dict(regions=(converter.Region(((0, 0), (1, 1), (2, 2))),)),
-     ("muscles[m].coords[0]", "polygon-zero-area")),
+     ("muscles[m].regions[0]", "polygon-zero-area")),  # (as the model names it)
+    (dict(extra=converter.model.freeze({"a": [1, {"b": "\ud800"}]})),
+     ("muscles[m].extra.a[1].b", "control-character")),
 ])
 def test_write_refuses_a_muscle_no_reader_would_give(
         fmt: str, bad: dict, found: tuple[str, str], tmp_path: Path, sample_muscles) -> None:
@@ -93,6 +96,23 @@ def test_write_refuses_a_muscle_no_reader_would_give(
     with pytest.raises(converter.MuscleError) as caught:
         converter.write([*sample_muscles, muscle], out, fmt)
     assert [(d.field, d.code) for d in caught.value.diagnostics] == [found]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad, shape", [
+    (dict(exercises="squat"), "exercises is str, not tuple"),  # (five exercises: s, q, ...)
+    (dict(body=None), "body is NoneType, not str"),
+    (dict(extra=None), "extra is NoneType, not FrozenMap"),
+    (dict(latin=5), "latin is int, not str or NoneType"),
+    (dict(regions=(converter.Region(((0, 0), (1,), (2, 2))),)),
+     "regions[0] is not a Region of (x, y) points of int or Decimal"),
+])
+def test_write_names_a_field_not_of_the_models_type(bad: dict, shape: str,
+                                                    tmp_path: Path) -> None:
+    from dataclasses import replace
+    muscle = replace(converter.Muscle(slug="m", title="M"), **bad)
+    with pytest.raises(TypeError, match=re.escape(f"write(): muscle 'm': {shape}")):
+        converter.write([muscle], tmp_path / "m.json")
     assert list(tmp_path.iterdir()) == []
 
 
