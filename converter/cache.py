@@ -334,6 +334,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _remove(path: Path) -> None:
+    """Remove the cache database at ``path`` and the files SQLite keeps beside it."""
+    for name in (path, *(path.with_name(path.name + end) for end in _BESIDE)):
+        name.unlink(missing_ok=True)
+
+
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite says the file is no database or a broken one (not that it is busy
     or locked: another run has it)."""
@@ -348,13 +354,15 @@ def _today() -> int:
 class Cache:
     """The cache file; every method degrades to "not cached" on a database error."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self._conn = conn
+        self._path = path  # (removed on close when found damaged)
         self._pending: list[tuple] = []
         self._restamps: list[tuple] = []
         self._pending_records: list[tuple] = []
         self._record_uses: list[tuple] = []
         self._today = _today()
+        self._broken = False
 
     @classmethod
     def open(cls, directory: Path) -> Cache | None:
@@ -370,13 +378,12 @@ class Cache:
                     if st.st_uid != os.getuid() or st.st_mode & 0o022:
                         return None
             try:
-                return cls(_connect(path))
+                return cls(_connect(path), path)
             except sqlite3.DatabaseError as exc:
                 if not _damaged(exc):
                     raise
-            for damaged in (path, *(path.with_name(path.name + end) for end in _BESIDE)):
-                damaged.unlink(missing_ok=True)  # (no run can use it: made anew)
-            return cls(_connect(path))
+            _remove(path)  # (no run can use it: made anew)
+            return cls(_connect(path), path)
         except (OSError, sqlite3.Error):
             return None
 
@@ -394,7 +401,8 @@ class Cache:
                 known = {row[0]: row[1:] for row in self._conn.execute(
                     _KNOWN.format(paths=", ".join("?" * len(batch))),
                     (read_key, *(_column(path) for path, _ in batch)))}
-            except sqlite3.Error:
+            except sqlite3.Error as exc:
+                self._note(exc)
                 known = {}
             for path, seen in batch:
                 row = known.get(_column(path))
@@ -432,7 +440,8 @@ class Cache:
         try:
             rows = self._conn.execute(query, (record_key, read_key,
                                               *map(_column, paths))).fetchall()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._note(exc)
             return {}
         for path, result, muscle_blob, records, used, content in rows:
             try:
@@ -475,7 +484,7 @@ class Cache:
         pending, restamps = self._pending, self._restamps
         records, uses = self._pending_records, self._record_uses
         self._pending, self._restamps, self._pending_records, self._record_uses = [], [], [], []
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.executemany(_STORE, pending)
             self._conn.executemany(_RESTAMP, restamps)
             self._conn.executemany(_STORE_RECORDS, records)
@@ -489,14 +498,18 @@ class Cache:
         try:
             row = self._conn.execute(_REPLAY, (run_key,)).fetchone()
             return None if row is None else (row[0], row[1], pickle.loads(unseal(row[2])))
-        except (sqlite3.Error, *_BAD_PICKLE):
+        except sqlite3.Error as exc:
+            self._note(exc)
+            return None
+        except _BAD_PICKLE:
             return None
 
     def parts(self, run_key: str) -> list[tuple[int, bytes]] | None:
         """The parts of the last run recorded under ``run_key`` as (CRC-32, part)."""
         try:
             return self._conn.execute(_PARTS, (run_key,)).fetchall()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._note(exc)
             return None
 
     def replay(self, run_key: str, inputs: str, output: str) -> tuple[
@@ -509,7 +522,7 @@ class Cache:
         parts = self.parts(run_key)
         if parts is None:
             return None
-        with contextlib.suppress(sqlite3.Error):  # (used today: not swept while replayed)
+        with self._guard():  # (used today: not swept while replayed)
             for table in ("runs", "run_parts"):
                 self._conn.execute(f"UPDATE {table} SET used = ? WHERE key = ? AND used < ?",
                                    (self._today, run_key, self._today))
@@ -520,7 +533,7 @@ class Cache:
         """Record a finished run: ``result`` pickled, ``parts`` as they come (only one
         of them is in memory at a time)."""
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
             self._conn.execute(_FORGET_PARTS, (run_key,))
             for seq, part in enumerate(parts):
@@ -530,7 +543,7 @@ class Cache:
     def rerecord(self, run_key: str, inputs: str, output: str, result: Any) -> None:
         """Record a run whose parts are those of the last run under ``run_key``."""
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
             self._conn.execute("UPDATE run_parts SET used = ? WHERE key = ?",
                                (self._today, run_key))
@@ -539,13 +552,13 @@ class Cache:
 
     def store_prints(self, ledger: int, rows: list[tuple[int, str, bytes, bytes]]) -> None:
         """Record (owner, path, groups, fingerprint) rows of a ledger being written."""
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.executemany(_STORE_PRINTS, _sealed_prints(ledger, rows))
 
     def store_said(self, ledger: int, seq: int, tags: bytes, part: bytes) -> None:
         """Record part ``seq`` of a ledger's diagnostics and their tags (not yet in its
         header)."""
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.execute("INSERT OR REPLACE INTO ledger_said VALUES (?, ?, ?, ?)",
                                (ledger, seq, tags, part))
 
@@ -553,7 +566,7 @@ class Cache:
                       prints: list[tuple[int, str, bytes, bytes]] = ()) -> None:
         """Make ``header`` (naming parts from ``first`` on) and ``prints`` the ledger's,
         and drop its parts before ``first``: all at once or not at all."""
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.executemany(_STORE_PRINTS, _sealed_prints(ledger, prints))
             self._conn.execute("INSERT OR REPLACE INTO ledgers VALUES (?, ?, ?)",
                                (ledger, self._today, seal(header)))
@@ -567,13 +580,16 @@ class Cache:
                                      (ledger,)).fetchone()
             self._conn.execute("UPDATE ledgers SET used = ? WHERE id = ?", (self._today, ledger))
             return None if row is None else bytes(unseal(row[0]))
-        except (sqlite3.Error, Damaged):
+        except sqlite3.Error as exc:
+            self._note(exc)
+            return None
+        except Damaged:
             return None
 
     def ledger_groups(self, ledger: int) -> Iterator[tuple[int, memoryview]]:
         """(owner, groups) of every muscle of a ledger, in order (fewer on a database
         error or a damaged entry: the ledger is then not whole)."""
-        with contextlib.suppress(sqlite3.Error, Damaged):
+        with self._guard(Damaged):
             for owner, groups in self._conn.execute(
                     "SELECT owner, groups FROM ledger_prints WHERE id = ? ORDER BY owner",
                     (ledger,)):
@@ -584,7 +600,7 @@ class Cache:
         """owner -> (path, fingerprint) of the ``owners`` a ledger has (and whose
         entries are not damaged)."""
         owners, found = list(owners), {}
-        with contextlib.suppress(sqlite3.Error):
+        with self._guard():
             for start in range(0, len(owners), BATCH):
                 chunk = owners[start:start + BATCH]
                 for owner, path, print_ in self._conn.execute(
@@ -602,13 +618,14 @@ class Cache:
             parts = self._conn.execute(
                 "SELECT tags, part FROM ledger_said WHERE id = ? AND seq >= ? AND seq < ?"
                 " ORDER BY seq", (ledger, first, first + count)).fetchall()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._note(exc)
             return None
         return parts if len(parts) == count else None
 
     def forget_ledger(self, ledger: int) -> None:
         """Drop a ledger and its rows."""
-        with contextlib.suppress(sqlite3.Error), self._transaction():
+        with self._guard(), self._transaction():
             self._conn.execute("DELETE FROM ledgers WHERE id = ?", (ledger,))
             for table in _LEDGER_ROWS:
                 self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (ledger,))
@@ -617,7 +634,7 @@ class Cache:
         """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`
         days (and ledger rows of no ledger: a run that did not finish); close."""
         self.flush()
-        with contextlib.suppress(sqlite3.Error):
+        with self._guard():
             swept = self._conn.execute(_SWEPT).fetchone()
             if swept is None or swept[0] is None or swept[0] < self._today:
                 with self._transaction():
@@ -628,7 +645,28 @@ class Cache:
                         self._conn.execute(f"DELETE FROM {table} WHERE id NOT IN"
                                            " (SELECT id FROM ledgers)")
                     self._conn.execute(_SWEEP, (self._today,))
-            self._conn.close()
+        self._conn.close()
+        if self._broken and self._path is not None:
+            with contextlib.suppress(OSError):
+                _remove(self._path)
+
+    @contextlib.contextmanager
+    def _guard(self, *also: type[BaseException]) -> Iterator[None]:
+        """Swallow a database error (and ``also``): the cache only ever saves time.
+        One that says the file is damaged is noted (see :meth:`_note`)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            self._note(exc)
+        except also:
+            pass
+
+    def _note(self, exc: sqlite3.Error) -> None:
+        """Note a database error that says the file is damaged (SQLite finds a broken
+        page only when a query reads it): :meth:`close` then removes the file, made
+        anew by the next run, which would otherwise never replay again."""
+        if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
+            self._broken = True
 
     @contextlib.contextmanager
     def _transaction(self) -> Any:

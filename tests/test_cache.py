@@ -943,3 +943,23 @@ def test_a_run_replayed_every_day_is_kept_as_used(tmp_path: Path) -> None:
         used = {row[0] for table in ("runs", "run_parts")
                 for row in conn.execute(f"SELECT used FROM {table}")}
     assert used == {converter.cache._today()}
+
+
+def test_a_cache_damaged_inside_is_made_anew_after_the_run_that_finds_it(
+        tmp_path: Path) -> None:
+    """SQLite finds a broken page only when a query reads it, and every such error was
+    swallowed: no run was ever replayed again, without a word."""
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    directory = tmp_path / "cache"
+    args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "o.json"),
+            "--cache-dir", str(directory))
+    assert cli_run(*args)[0] == 0
+    path = directory / converter.cache._FILE
+    assert path.stat().st_size > 122_880
+    with path.open("r+b") as fh:  # (pages past the schema's, which stays readable)
+        fh.seek(81_920)
+        fh.write(os.urandom(40_960))
+    summaries = [cli_run(*args)[1].splitlines()[-1] for _ in range(3)]
+    assert "up to date" in summaries[-1], summaries
