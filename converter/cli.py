@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from .diagnostics import (
     counted,
     has_errors,
     printable,
-    render,
+    rendered,
 )
 
 PROGRESS_MIN_FILES = 200
@@ -43,7 +43,14 @@ def _format_choice(*, reading: bool) -> click.ParamType:
 
 def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
     if diagnostics:
-        click.echo(render(diagnostics, fmt), err=True)
+        _echo(rendered(diagnostics, fmt), err=True)
+
+
+def _echo(pieces: Iterable[str], err: bool = False) -> None:
+    """Write text made in ``pieces`` (see ``rendered``), then a line end."""
+    for piece in pieces:
+        click.echo(piece, nl=False, err=err)
+    click.echo("", err=err)
 
 
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
@@ -288,7 +295,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         cache_dir=_cache_dir(cache_dir, no_cache)), sources,
         quiet or output_format == "json")
     if output_format == "json":
-        click.echo(render(result.diagnostics, "json"))
+        _echo(rendered(result.diagnostics, "json"))
     else:
         _report(result.diagnostics)
         if not quiet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import heapq
 import itertools
 import json
 import marshal
@@ -162,11 +163,48 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:
     """Render diagnostics as text lines for people or a JSON array for machines."""
-    items = sorted(diagnostics, key=lambda d: (d.path, d.line or 0, d.column or 0, d.code))
+    return "".join(rendered(diagnostics, fmt))
+
+
+def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 1000
+             ) -> Iterator[str]:
+    """:func:`render`'s text in pieces of ``batch`` diagnostics, for writing as they
+    come: memory holds one run of :func:`in_order`, not every diagnostic and its text."""
+    items = in_order(diagnostics)
+    first = True
+    while chunk := list(itertools.islice(items, batch)):
+        if fmt == "json":
+            text = ",\n".join("  " + json.dumps(d.as_dict(), ensure_ascii=False,
+                                                 indent=2).replace("\n", "\n  ")
+                              for d in chunk)
+            yield ("[\n" if first else ",\n") + _SURROGATE.sub(_json_escape, text)
+        else:
+            yield ("" if first else "\n") + "\n".join(str(d) for d in chunk)
+        first = False
     if fmt == "json":
-        text = json.dumps([d.as_dict() for d in items], ensure_ascii=False, indent=2)
-        return _SURROGATE.sub(_json_escape, text)
-    return "\n".join(str(d) for d in items)
+        yield "[]" if first else "\n]"
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int, str]:
+    return d.path, d.line or 0, d.column or 0, d.code
+
+
+def in_order(diagnostics: Iterable[Diagnostic], run: int = 50_000) -> Iterator[Diagnostic]:
+    """``diagnostics`` by path, line, column and code (stable): sorted a run of ``run``
+    at a time, each run kept packed (:func:`pack`), then merged, so memory holds one
+    run's objects however many diagnostics a corpus has."""
+    items = iter(diagnostics)
+    runs = []
+    while chunk := list(itertools.islice(items, run)):
+        chunk.sort(key=_order)
+        runs.append(chunk)
+        if len(runs) > 1:  # (more than one: all but the newest packed)
+            runs[-2] = pack(runs[-2])  # type: ignore[call-overload]
+    if len(runs) <= 1:
+        yield from runs[0] if runs else ()
+        return
+    runs[-1] = pack(runs[-1])  # type: ignore[call-overload]
+    yield from heapq.merge(*(unpack(blob) for blob in runs), key=_order)  # type: ignore[arg-type]
 
 
 def pack(diagnostics: Iterable[Sequence[Any]], chunk: int = 10_000) -> bytes:

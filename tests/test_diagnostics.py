@@ -169,3 +169,27 @@ def test_a_file_name_with_control_characters_is_converted_and_reported_on_one_li
         f"{odd}:3:10: error: coords[0]: odd number of values (3) [coords-odd]",
         f"{plain}:4:7: {twin.format(cr)}",
         f"wrote 4 muscles to {tmp_path}/out\\nput.json; 4 muscles converted, 1 file failed"]
+
+
+_diagnostics = st.lists(st.builds(
+    Diagnostic, st.sampled_from(["a.md", "b.md", "c/ d.json"]),
+    st.none() | st.integers(1, 4), st.none() | st.integers(1, 3), st.sampled_from(["", "f"]),
+    st.sampled_from(["x-y", "a-b"]), st.text(max_size=5), st.sampled_from(["error", "warning"])),
+    max_size=40)
+
+
+@given(_diagnostics, st.integers(1, 7), st.integers(1, 5))
+def test_diagnostics_in_runs_come_out_as_one_sort_gives_them(
+        found: list, run: int, batch: int) -> None:
+    """Sorted a run at a time and merged (validate held every diagnostic, its dict and
+    its text at once: 161 MB for --format json at 20,000 files), same text as before."""
+    import json
+
+    from converter import diagnostics
+
+    once = sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.code))
+    assert list(diagnostics.in_order(found, run=run)) == once
+    pieces = list(diagnostics.rendered(found, "json", batch=batch))
+    assert "".join(pieces) == diagnostics._SURROGATE.sub(diagnostics._json_escape, json.dumps(
+        [d.as_dict() for d in once], ensure_ascii=False, indent=2))
+    assert "".join(diagnostics.rendered(found, batch=batch)) == "\n".join(map(str, once))
