@@ -224,13 +224,18 @@ class MarkdownFormat(Format):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         yield read_path(path, ctx)
 
-    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
-        lang = ctx.option("default_lang", "en")
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        """The muscle's file (a pure function of it: made where files are read, in
+        parallel, and cached; rendering is most of a Markdown conversion's time)."""
+        return render(muscle, options.get("default_lang") or "en")
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str:
         count = 0
         with atomic_directory(out) as tmp:
-            for muscle in muscles:
-                safe_child(tmp, f"{muscle.slug}.md").write_text(
-                    render(muscle, lang), encoding="utf-8", newline="\n")  # bytes as rendered
+            for slug, text in records:
+                safe_child(tmp, f"{slug}.md").write_text(
+                    text, encoding="utf-8", newline="\n")  # bytes as rendered
                 count += 1
         return f"wrote {counted(count, 'files')} to {out}"
 
