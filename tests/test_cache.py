@@ -924,9 +924,8 @@ def test_only_a_file_sqlite_calls_no_database_is_made_anew() -> None:
     assert not damaged(sqlite3.DatabaseError("disk I/O error"))
 
 
-def test_a_run_replayed_every_day_is_kept_as_used(tmp_path: Path) -> None:
-    """A replay left the run's "used" day as it was: a run replayed daily was swept
-    after 30 days and made afresh."""
+def _recorded_samples(tmp_path: Path) -> tuple[tuple[str, ...], Path]:
+    """(the arguments of a convert of the samples, its cache file), once run."""
     source = tmp_path / "src"
     shutil.copytree(SAMPLES, source)
     age(source)
@@ -934,7 +933,13 @@ def test_a_run_replayed_every_day_is_kept_as_used(tmp_path: Path) -> None:
     args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "o.json"),
             "--cache-dir", str(directory))
     assert cli_run(*args)[0] == 0
-    path = directory / converter.cache._FILE
+    return args, directory / converter.cache._FILE
+
+
+def test_a_run_replayed_every_day_is_kept_as_used(tmp_path: Path) -> None:
+    """A replay left the run's "used" day as it was: a run replayed daily was swept
+    after 30 days and made afresh."""
+    args, path = _recorded_samples(tmp_path)
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE runs SET used = used - 20")
         conn.execute("UPDATE run_parts SET used = used - 20")
@@ -949,14 +954,7 @@ def test_a_cache_damaged_inside_is_made_anew_after_the_run_that_finds_it(
         tmp_path: Path) -> None:
     """SQLite finds a broken page only when a query reads it, and every such error was
     swallowed: no run was ever replayed again, without a word."""
-    source = tmp_path / "src"
-    shutil.copytree(SAMPLES, source)
-    age(source)
-    directory = tmp_path / "cache"
-    args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "o.json"),
-            "--cache-dir", str(directory))
-    assert cli_run(*args)[0] == 0
-    path = directory / converter.cache._FILE
+    args, path = _recorded_samples(tmp_path)
     assert path.stat().st_size > 122_880
     with path.open("r+b") as fh:  # (pages past the schema's, which stays readable)
         fh.seek(81_920)

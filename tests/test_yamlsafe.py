@@ -394,17 +394,6 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     ("title: A\nlatin: [B,\n  # comment\n", (1, 7), "this [ list is never closed"),
     ("title: A\nlatin: {a: 1,\n", (1, 7), "this { map is never closed"),
     ("a:\n  - [x, {y: 1,\n", (1, 8), "this { map is never closed"),  # (the innermost)
-])
-def test_a_quote_or_bracket_left_open_is_placed_where_it_opens(
-        text: str, place: tuple[int, int], message: str) -> None:
-    """libyaml finds these at the end of the text: the closing --- to the user."""
-    with pytest.raises(yamlsafe.YamlProblem) as caught:
-        yamlsafe.load(text)
-    assert (caught.value.line, caught.value.column) == place
-    assert caught.value.message.startswith(message)
-
-
-@pytest.mark.parametrize("text, place, hint", [
     ("title: T\norigin:\n\tda: x\n", (2, 0), "a tab indents this line"),
     ("title: T\norigin:\n  \tda: x\n", (2, 2), "a tab indents this line"),
     ("title: T\n\tlatin: x\n", (1, 0), "a tab indents this line"),
@@ -412,14 +401,15 @@ def test_a_quote_or_bracket_left_open_is_placed_where_it_opens(
     ("title: T\n...\n\nlatin: x\n", (1, 0), "... ends the YAML document"),
     ("\n%YAML 1.1\ntitle: T\n", (1, 0), "a % directive (such as %YAML)"),
 ])
-def test_a_mistake_no_editor_shows_is_named_where_it_is(
-        text: str, place: tuple[int, int], hint: str) -> None:
-    """libyaml said "found character that cannot start any token" of a tab, and "did
-    not find expected key" one column after an invisible byte order mark."""
+def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
+        text: str, place: tuple[int, int], message: str) -> None:
+    """libyaml finds a quote or bracket left open at the end of the text (the closing
+    --- to the user), says "found character that cannot start any token" of a tab and
+    "did not find expected key" one column after an invisible byte order mark."""
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load(text)
     assert (caught.value.line, caught.value.column) == place
-    assert caught.value.message.startswith(hint)
+    assert caught.value.message.startswith(message)
 
 
 def test_a_lone_surrogate_beside_a_line_separator_is_a_problem_not_a_crash() -> None:
