@@ -656,7 +656,8 @@ class Reader:
     slugs_read: ChunkDigests = field(default_factory=ChunkDigests)
     #: (muscles, diagnostics) per :data:`~converter.cache.RUN_CHUNK` files read.
     tally: ChunkTally = field(default_factory=ChunkTally)
-    #: Places the diagnostics this reader makes itself (a slug taken already).
+    #: Places the diagnostics this reader makes itself (a slug taken already, in a file
+    #: of many muscles).
     locate: Locator = field(default_factory=Locator, repr=False)
 
     def __iter__(self) -> Iterator[Muscle]:
@@ -718,9 +719,12 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
-                    self.diagnostics.append(self.locate(Diagnostic(
-                        path, None, None, in_record(record, "slug"), "duplicate-slug",
-                        f"slug {slug!r} is already used by {first.path}")))
+                    taken = Diagnostic(path, None, None, in_record(record, "slug"),
+                                       "duplicate-slug",
+                                       f"slug {slug!r} is already used by {first.path}")
+                    # (placed at its record in a file of many; the path names a file
+                    # of one muscle, whose slug is mostly its name)
+                    self.diagnostics.append(self.locate(taken) if record else taken)
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)

@@ -167,11 +167,13 @@ def test_a_slug_taken_already_is_placed_at_the_slug_of_its_record(tmp_path: Path
     muscles = converter.read(SAMPLES)
     converter.write(muscles, tmp_path / "a.json")
     converter.write(muscles[:2], tmp_path / "b.jsonl")
-    found = [d for d in validate_sources([tmp_path / "a.json", tmp_path / "b.jsonl"]
-                                         ).diagnostics if d.code == "duplicate-slug"]
+    found = [d for d in validate_sources([tmp_path / "a.json", tmp_path / "b.jsonl",
+                                          SAMPLES / "soleus.md"]).diagnostics
+             if d.code == "duplicate-slug"]
     assert [(d.path, d.line, d.column, d.field) for d in found] == [
-        (str(tmp_path / "b.jsonl"), number, 9, f"muscles[{m.slug}].slug")
-        for number, m in enumerate(muscles[:2], 1)]
+        *((str(tmp_path / "b.jsonl"), number, 9, f"muscles[{m.slug}].slug")
+          for number, m in enumerate(muscles[:2], 1)),
+        (str(SAMPLES / "soleus.md"), None, None, "slug")]  # (its name: no line tells)
 
 
 @pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl")])
