@@ -47,7 +47,7 @@ class HtmlFormat(Format):
         bodymap.check_map_options(options)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
-        items = bodymap.sorted_muscles(muscles)
+        items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
         frame = _whole_pixels(settings.viewbox.frame)

@@ -67,7 +67,7 @@ class SvgFormat(Format):
                     ctx.report(diagnostic)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
-        items = bodymap.sorted_muscles(muscles)
+        items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
         bodymap.report_faint_limit(len(items), ctx, out)

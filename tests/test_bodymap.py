@@ -14,7 +14,7 @@ from converter import bodymap
 from converter.bodymap import ViewBox
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
-from converter.model import Muscle, Region
+from converter.model import LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext
 from tests.conftest import SAMPLES
 from tests.strategies import corpora
@@ -323,3 +323,12 @@ def test_focus_images_make_each_muscles_polygons_text_once(
     monkeypatch.setattr(bodymap, "_polygons", polygons)
     assert [drawings[m] for m in muscles] == [
         bodymap.focus_svg(m, muscles, ViewBox(0, 0, 100, 100)) for m in muscles]
+
+
+def test_a_diagram_keeps_only_the_fields_it_draws() -> None:
+    """svg and html kept every muscle whole, texts and all (250 MB at 20,000)."""
+    muscles = [replace(LEG, body="x" * 1000, origin=LocalizedText({"en": "y" * 1000})), ARM]
+    kept = bodymap.sorted_muscles(muscles, frozenset({"slug", "title", "regions"}))
+    assert kept == sorted((m.project(frozenset({"slug", "title", "regions"}))
+                           for m in muscles), key=lambda m: m.slug)
+    assert all(m.body == "" and not m.origin for m in kept)
