@@ -105,14 +105,25 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
                                                      **open_args) as fh:
             yield fh
         return
-    path = real_target(path)
+    with atomic_path(real_target(path)) as tmp, open(  # type: ignore[call-overload]
+            tmp, mode, **open_args) as fh:
+        yield fh
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A new temporary file beside ``path``, for a writer that opens it itself (SQLite):
+    when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode;
+    on failure (SIGTERM included, see :func:`_terminable`) it is removed."""
     with _terminable():
         tmp = temporary_file(path)
         try:
-            with open(tmp, mode, **open_args) as fh:  # type: ignore[call-overload]
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
+            yield tmp
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             keep_mode(tmp, path)
             os.replace(tmp, path)
         except BaseException:
@@ -305,11 +316,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
                                 dir=path.parent))
     try:
-        try:  # (a private directory stays private; a new one follows the umask)
-            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode) if path.is_dir()
-                     else 0o777 & ~umask())
-        except FileNotFoundError:
-            os.chmod(tmp, 0o777 & ~umask())
+        os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
+        keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
         (tmp / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\n")
         if not path.exists():

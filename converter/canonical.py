@@ -117,7 +117,7 @@ class LineRecords:
         return written(total, out) if replace_records(out, records, total) else None
 
     def field_name(self, field: str) -> str:
-        return record_field(field)
+        return model_field(field)
 
 
 class MinusZero(Decimal):
@@ -264,15 +264,10 @@ def named_record(field: str) -> tuple[str, str] | None:
 
 
 def model_field(field: str, extra: Iterable[str] = ()) -> str:
-    """A front-matter field path as the model names it: :func:`record_field`, and
-    ``extra.<key>`` for a path that starts with one of the ``extra`` keys."""
+    """A front-matter field path as the model and canonical records name it
+    (``functions[0]``, ``regions[1]``, and ``extra.<key>`` for a path that starts with
+    one of the ``extra`` keys): how formats of such records name fields."""
     return _rename(field, _Keys(extra) if extra else None)
-
-
-def record_field(field: str) -> str:
-    """A front-matter field path as canonical records name it (``functions[0]``,
-    ``regions[1]``): how formats of such records name fields in their diagnostics."""
-    return _rename(field)
 
 
 def _rename(field: str, extra: _Keys | None = None) -> str:

@@ -194,17 +194,18 @@ def in_order(diagnostics: Iterable[Diagnostic], run: int = 50_000) -> Iterator[D
     at a time, each run kept packed (:func:`pack`), then merged, so memory holds one
     run's objects however many diagnostics a corpus has."""
     items = iter(diagnostics)
-    runs = []
+    packed: list[bytes] = []
+    last: list[Diagnostic] = []
     while chunk := list(itertools.islice(items, run)):
         chunk.sort(key=_order)
-        runs.append(chunk)
-        if len(runs) > 1:  # (more than one: all but the newest packed)
-            runs[-2] = pack(runs[-2])  # type: ignore[call-overload]
-    if len(runs) <= 1:
-        yield from runs[0] if runs else ()
+        if last:  # (one run more: the one before is packed)
+            packed.append(pack(last))
+        last = chunk
+    if not packed:
+        yield from last
         return
-    runs[-1] = pack(runs[-1])  # type: ignore[call-overload]
-    yield from heapq.merge(*(unpack(blob) for blob in runs), key=_order)  # type: ignore[arg-type]
+    packed.append(pack(last))
+    yield from heapq.merge(*map(unpack, packed), key=_order)
 
 
 def pack(diagnostics: Iterable[Sequence[Any]], chunk: int = 10_000) -> bytes:

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import yaml
 
@@ -412,10 +412,10 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
         message = f"{problem} ({exc.context})" if exc.context else problem
         hint = _hint(text, exc.problem_mark)
         if hint is not None:
-            return _raise(text, hint[0], code, f"{hint[1]} ({message})")
+            raise _at(text, hint[0], f"{hint[1]} ({message})") from None
         opened = _never_closed(text, exc)
         if opened is not None:
-            return _raise(text, opened[0], code, opened[1])
+            raise _at(text, *opened) from None
         last = len(text.rstrip()) - 1
         if code == "yaml-syntax" and exc.problem_mark is not None and \
                 exc.problem_mark.index > last >= 0:
@@ -434,14 +434,8 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
 
 
-class _Mark(NamedTuple):
-    """A place in the text (as libyaml's marks give it)."""
-
-    index: int
-
-
-def _hint(text: str, mark: Any) -> tuple[Any, str] | None:
-    """(place, what to do) for a syntax problem whose cause the user cannot see: a tab
+def _hint(text: str, mark: Any) -> tuple[int, str] | None:
+    """(position, what to do) for a syntax problem whose cause the user cannot see: a tab
     that indents a line, a byte order mark inside the text, a ``...`` (the end of a YAML
     document) with fields after it, or None."""
     at = getattr(mark, "index", None)
@@ -450,18 +444,18 @@ def _hint(text: str, mark: Any) -> tuple[Any, str] | None:
     start = text.rfind("\n", 0, at) + 1
     indent = text[start:at + 1]
     if "\t" in indent and not indent.replace("\t", "").replace(" ", ""):
-        return _Mark(start + indent.index("\t")), ("a tab indents this line: YAML indents "
+        return start + indent.index("\t"), ("a tab indents this line: YAML indents "
                                                    "with spaces only")
     if "\ufeff" in text[start:at + 1]:
-        return _Mark(text.index("\ufeff", start)), ("U+FEFF (a byte order mark) inside the "
+        return text.index("\ufeff", start), ("U+FEFF (a byte order mark) inside the "
                                                      "text, where editors show nothing: remove it")
     first = len(text) - len(text.lstrip("\n"))  # (the file's --- line: an empty one)
     if text.startswith("%", first):
-        return _Mark(first), ("a % directive (such as %YAML) starts the YAML text; front matter "
+        return first, ("a % directive (such as %YAML) starts the YAML text; front matter "
                           "holds none: remove it")
     ended = text.rfind("\n...", 0, at)
     if ended >= 0 and not text[ended + 4:start].strip(" \n"):
-        return _Mark(ended + 1), ("... ends the YAML document, so the fields after it are "
+        return ended + 1, ("... ends the YAML document, so the fields after it are "
                                   "not read: remove it")
     return None
 
@@ -472,8 +466,8 @@ _OPENED = {"while scanning a quoted scalar": "this quoted text",
            "while parsing a flow sequence": "this [ list"}
 
 
-def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> tuple[Any, str] | None:
-    """(where it opens, the message) for a problem found at the end of ``text`` inside
+def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(the position where it opens, the message) for a problem found at the end of ``text`` inside
     a quote or bracket opened earlier, else None."""
     end = len(text.rstrip())
     mark, opened = exc.problem_mark, exc.context_mark
@@ -481,26 +475,26 @@ def _never_closed(text: str, exc: yaml.MarkedYAMLError) -> tuple[Any, str] | Non
         return None
     why = f"({exc.problem} {exc.context})" if exc.context else f"({exc.problem})"
     if opened is not None and opened.index < end and exc.context in _OPENED:
-        return opened, f"{_OPENED[exc.context]} is never closed {why}"
+        return opened.index, f"{_OPENED[exc.context]} is never closed {why}"
     flow = _open_flow(text)  # (after "[a," libyaml's context is the end of the text too)
     if flow is None:
         return None
-    return flow, f"this {'[ list' if text[flow.index] == '[' else '{ map'} is never closed {why}"
+    return flow, f"this {'[ list' if text[flow] == '[' else '{ map'} is never closed {why}"
 
 
-def _open_flow(text: str) -> Any:
-    """The start of the innermost [ list or { map still open where ``text`` stops
-    parsing, or None."""
-    opened: list[Any] = []  # (the start of each collection open, None for a block one)
+def _open_flow(text: str) -> int | None:
+    """Where the innermost [ list or { map still open where ``text`` stops parsing
+    starts, or None."""
+    opened: list[int | None] = []  # (each collection open; None for a block one)
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.CollectionStartEvent):
-                opened.append(event.start_mark if event.flow_style else None)
+                opened.append(event.start_mark.index if event.flow_style else None)
             elif isinstance(event, yaml.CollectionEndEvent) and opened:
                 opened.pop()
     except yaml.YAMLError:
         pass
-    return next((mark for mark in reversed(opened) if mark is not None), None)
+    return next((at for at in reversed(opened) if at is not None), None)
 
 
 def _half_character(text: str, exc: UnicodeEncodeError) -> YamlProblem:

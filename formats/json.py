@@ -79,7 +79,7 @@ def _document(path: str, size: int, mtime_ns: int) -> tuple[canonical.JsonPlaces
                                                              dict[str, int | None]]:
     """The places of a JSON document's fields, and each slug's record number (None for a
     slug of more than one record: which of them a diagnostic means is not known)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    text = decode_utf8(Path(path).read_bytes(), path)
     index: dict[str, int | None] = {}
     for i, record in enumerate(canonical.loads(text)["muscles"]):
         if isinstance(record, dict) and isinstance(record.get("slug"), str):

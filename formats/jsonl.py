@@ -63,8 +63,8 @@ class JsonlFormat(canonical.LineRecords, Format):
             number, offset = found
             with open(path, "rb") as fh:
                 fh.seek(offset)
-                line = fh.readline().decode("utf-8-sig" if number == 1 else "utf-8")
-        except (OSError, UnicodeDecodeError):
+                line = decode_utf8(fh.readline(), str(path), number)
+        except (OSError, MuscleError):  # (a line that is not UTF-8: said where read)
             return None
         place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
         return number, place[1] if place else 1

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import is_special, keep_mode, real_target, temporary_file
+from converter.atomic import atomic_path, is_special, real_target
 from converter.coords import parse_number
 from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, number_text, thaw
@@ -338,7 +338,7 @@ class SqliteFormat(Format):
         return [path.with_name(path.name + "-wal")]
 
     def field_name(self, field: str) -> str:
-        return canonical.record_field(field)
+        return canonical.model_field(field)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
@@ -460,8 +460,7 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
     Rows are loaded first; the search index is filled in one statement afterwards and
     the triggers that keep it in sync are created last (much faster than per row).
     """
-    tmp = temporary_file(out, ".tmp")
-    try:
+    with atomic_path(out) as tmp:
         conn = _connect(tmp)
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # the file is discarded on failure
@@ -477,17 +476,6 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
             conn.execute("COMMIT")
         finally:
             conn.close()
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        keep_mode(tmp, out)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return counts
 
 
