@@ -13,6 +13,7 @@ are written in one language only and the focus image is generated, so they are l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import itertools
@@ -23,6 +24,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from converter.atomic import atomic_file
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import LocalizedText, Muscle
-from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import is_slug, not_a_slug
 
@@ -246,20 +248,29 @@ def _lang(value: Any) -> str:
     return value
 
 
+#: The latest time a note may have: the last second of the year 9999 (the card and note
+#: ids, a thousand per second of the newest time, stay far inside SQLite's integers).
+LATEST_TIME = 253_402_300_799
+
+
 def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as an int, None when unset; malformed values are an error."""
+    """``SOURCE_DATE_EPOCH`` as an int, None when unset; malformed values (and times
+    after :data:`LATEST_TIME`) are an error."""
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return None
-    if not raw.strip().isdigit():
+    if not raw.strip().isdigit() or int(raw.strip()) > LATEST_TIME:
         raise error("SOURCE_DATE_EPOCH", "bad-source-date-epoch",
-                    f"{raw!r} is not a number of seconds since 1970")
+                    f"{raw!r} is not a number of seconds since 1970 (up to the year 9999)")
     return int(raw.strip())
 
 
-def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path) -> dict[str, int]:
+def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
+               drawn: AbstractSet[str] = frozenset()) -> dict[str, int]:
     """Each note's modification time: ``SOURCE_DATE_EPOCH`` when set, else its source
-    file's mtime; 0 (with a warning) when neither is known."""
+    file's mtime; 0 (with a warning) when neither is known. A note with a focus image
+    (its slug in ``drawn``) is no older than :func:`drawing_time`: its image shows
+    every muscle, so another file's change is its change too."""
     epoch = source_date_epoch()
     if epoch is not None:
         return {m.slug: epoch for m in muscles}
@@ -267,13 +278,36 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path) -> dict[str,
     for muscle in muscles:
         source = ctx.sources.get(muscle.slug)
         unknown += source is None
-        times[muscle.slug] = max(0, int(source.mtime)) if source is not None else 0
+        times[muscle.slug] = _clamped(source.mtime) if source is not None else 0
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
-                              f"{unknown} notes have no source file time, so their "
-                              "modification time is 0 and re-importing will not update "
-                              "them in Anki; set SOURCE_DATE_EPOCH", "warning"))
+                              f"{counted(unknown, 'notes')} without a source file time "
+                              "get time 0, and re-importing will not update them in Anki; "
+                              "set SOURCE_DATE_EPOCH", "warning"))
+    if drawn:
+        newest = drawing_time(ctx.sources[m.slug] for m in muscles if m.slug in ctx.sources)
+        times.update({slug: max(times[slug], newest) for slug in drawn})
     return times
+
+
+def _clamped(mtime: float) -> int:
+    """A file's time as a note time (a file may claim any time, even before 1970)."""
+    return min(max(0, int(mtime)), LATEST_TIME)
+
+
+def drawing_time(sources: Iterable[Source]) -> int:
+    """When the focus images last changed, at the latest: the newest time of the
+    ``sources`` and of the folders holding them (a file deleted or renamed there changes
+    its folder's time). Every image is fitted to all muscles and draws the others
+    faintly, so any of them may change it."""
+    newest, folders = 0, set()
+    for source in sources:
+        newest = max(newest, _clamped(source.mtime))
+        folders.add(os.path.dirname(source.path) or os.curdir)
+    for folder in sorted(folders):
+        with contextlib.suppress(OSError):
+            newest = max(newest, _clamped(os.stat(folder).st_mtime))
+    return newest
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -514,8 +548,8 @@ class AnkiFormat(Format):
         deck_name = _deck_name(ctx.option("deck", DEFAULT_DECK))
         lang = _lang(ctx.option("lang", "en"))
         items = _unique(muscles, out)
-        times = note_times(items, ctx, out)
         images = _focus_images(items)
+        times = note_times(items, ctx, out, images.keys())
         if images:
             from converter.bodymap import report_faint_limit
 

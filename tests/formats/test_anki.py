@@ -58,8 +58,11 @@ def _region(*points: tuple[int, int]) -> Region:
 
 def _write(muscles: list[Muscle], out: Path, times: dict[str, float] | None = None,
            **options: object) -> tuple[str, list[Diagnostic]]:
+    """Write ``muscles`` with their sources' ``times`` (sources in no folder there is:
+    only their own times count)."""
     reported: list[Diagnostic] = []
-    sources = {slug: Source(f"{slug}.md", mtime) for slug, mtime in (times or {}).items()}
+    sources = {slug: Source(f"/no-such-folder/{slug}.md", mtime)
+               for slug, mtime in (times or {}).items()}
     ctx = WriteContext(options=dict(options), sources=sources, report=reported.append)
     return FMT.write(iter(muscles), out, ctx), reported
 
@@ -337,19 +340,28 @@ def test_source_date_epoch_sets_every_time(tmp_path: Path,
     assert [m["mod"] for m in models.values()] == [1234567890]
 
 
-def test_malformed_source_date_epoch_is_an_error(tmp_path: Path,
+@pytest.mark.parametrize("epoch", ["yesterday", "-1", "10000000000000000"])
+def test_malformed_source_date_epoch_is_an_error(epoch: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     with pytest.raises(MuscleError) as caught:
         _write([_muscle("a", "A")], tmp_path / "t.apkg")
     assert caught.value.diagnostics[0].code == "bad-source-date-epoch"
+
+
+def test_a_file_time_far_in_the_future_is_the_latest_note_time(tmp_path: Path) -> None:
+    out = tmp_path / "t.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1e16, "b": -5})
+    notes = dict(_stored(out, "SELECT guid, mod FROM notes"))
+    assert notes == {note_guid("a"): anki_format.LATEST_TIME, note_guid("b"): 0}
+    assert _read(out)[0] == [_muscle("a", "A"), _muscle("b", "B")]
 
 
 def test_unknown_source_time_is_reported(tmp_path: Path) -> None:
     _, reported = _write([_muscle("a", "A"), _muscle("b", "B")], tmp_path / "t.apkg",
                          {"a": 1_600_000_000})
     assert [(d.code, d.severity) for d in reported] == [("no-source-time", "warning")]
-    assert "1 notes" in reported[0].message
+    assert "1 note without" in reported[0].message
 
 
 def test_same_input_gives_identical_bytes(tmp_path: Path, sample_muscles: list[Muscle],
@@ -359,7 +371,7 @@ def test_same_input_gives_identical_bytes(tmp_path: Path, sample_muscles: list[M
     _write(sample_muscles, one, times, deck=DANISH_DECK)
     _write(list(reversed(sample_muscles)), two, times, deck=DANISH_DECK)
     assert one.read_bytes() == two.read_bytes()
-    touched = {**times, "soleus": times["soleus"] + 60}
+    touched = {**times, "soleus": max(times.values()) + 60}  # (edited: the newest file)
     _write(sample_muscles, three, touched, deck=DANISH_DECK)
     assert three.read_bytes() != one.read_bytes()
 
@@ -684,8 +696,12 @@ def test_cli_writes_and_reads_back(tmp_path: Path, sample_muscles: list[Muscle])
     result = runner.invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o", str(deck),
                                  "--deck", DANISH_DECK, "--lang", "da"])
     assert result.exit_code == 0, result.output
-    note_times = {mod for (mod,) in _stored(deck, "SELECT mod FROM notes")}
-    assert note_times == {int(t) for t in _sample_times(sample_muscles).values()}
+    note_times = dict(_stored(deck, "SELECT guid, mod FROM notes"))
+    own = {note_guid(slug): int(t) for slug, t in _sample_times(sample_muscles).items()}
+    drawn = anki_format.drawing_time(Source(str(SAMPLES / f"{m.slug}.md"), own[note_guid(
+        m.slug)]) for m in sample_muscles)
+    assert note_times == {guid: max(t, drawn) if m.regions else t for m in sample_muscles
+                          for guid, t in ((note_guid(m.slug), own[note_guid(m.slug)]),)}
     fields = _stored(deck, "SELECT flds FROM notes")
     assert all(flds.split("\x1f")[-1] == "da" for (flds,) in fields)
 
@@ -707,6 +723,7 @@ def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
     for name in ("soleus.md", "trapezius.md"):
         shutil.copy(SAMPLES / name, src / name)
         os.utime(src / name, (1_700_000_000, 1_700_000_000))
+    os.utime(src, (1_700_000_000, 1_700_000_000))  # (its time is the focus images' too)
 
     def convert(out: Path, *options: str) -> None:
         result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o",
@@ -725,6 +742,7 @@ def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
     os.utime(soleus, (1_700_000_500, 1_700_000_500))
     shutil.copy(SAMPLES / "deltoideus.md", src / "deltoideus.md")
     os.utime(src / "deltoideus.md", (1_690_000_000, 1_690_000_000))  # older, still new
+    os.utime(src, (1_700_000_100, 1_700_000_100))  # (a file was added)
     convert(tmp_path / "v2.apkg")
     after = _notes(collection)
     assert collection.note_count() == 3
@@ -739,6 +757,53 @@ def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
     danish = converter.read(trapezius)[0].origin["da"]
     assert _notes(collection)["trapezius"]["Origin"] == danish
     assert collection.note_count() == 3
+
+
+def test_a_focus_image_another_file_changes_is_updated_in_anki(tmp_path: Path,
+                                                             collection: object) -> None:
+    """Each focus image is fitted to every muscle and draws the others faintly: a muscle
+    added or deleted elsewhere changes it, and Anki takes it although its own file is
+    as old as before. A note without an image keeps its own time."""
+    import re
+
+    src = tmp_path / "src"
+    src.mkdir()
+    old = (1_700_000_000, 1_700_000_000)
+
+    def muscle(slug: str, coords: str | None) -> None:
+        lines = f'coords:\n  - "{coords}"\n' if coords else ""
+        (src / f"{slug}.md").write_text(f"---\ntitle: {slug.title()}\n{lines}---\n",
+                                        encoding="utf-8")
+        os.utime(src / f"{slug}.md", old)
+
+    def convert(name: str, folder_time: int) -> dict[str, object]:
+        os.utime(src, (folder_time, folder_time))
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o",
+                                          str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        _import(collection, out)
+        return _notes(collection)
+
+    def polygons(note: object) -> int:
+        image = re.fullmatch(r'<img src="([^"]+)" alt="">', note["Image"])  # type: ignore[index]
+        assert image is not None
+        media = Path(collection.media.dir())  # type: ignore[attr-defined]
+        return (media / image[1]).read_text(encoding="utf-8").count("<polygon")
+
+    muscle("alpha", "0,0,100,0,100,100")
+    muscle("beta", "200,0,300,0,300,100")
+    muscle("delta", None)
+    first = convert("v1.apkg", old[0])
+    assert polygons(first["alpha"]) == 2
+    muscle("gamma", "400,0,500,0,500,100")
+    added = convert("v2.apkg", old[0] + 100)
+    assert polygons(added["alpha"]) == polygons(added["gamma"]) == 3
+    assert added["alpha"].mod == old[0] + 100  # type: ignore[attr-defined]
+    assert added["delta"].mod == old[0]  # type: ignore[attr-defined]
+    (src / "gamma.md").unlink()
+    removed = convert("v3.apkg", old[0] + 200)
+    assert polygons(removed["alpha"]) == polygons(removed["beta"]) == 2
 
 
 def test_cli_bad_deck_name_fails_without_output(tmp_path: Path) -> None:
