@@ -476,7 +476,16 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
             conn.execute("COMMIT")
         finally:
             conn.close()
+        _remove_stale_logs(out)
     return counts
+
+
+def _remove_stale_logs(out: Path) -> None:
+    """Remove the logs of a database that was at ``out`` (deleted, or empty): SQLite
+    would apply them to the new database once it is there, and corrupt it."""
+    for suffix in ("-wal", "-shm", _JOURNAL):
+        with contextlib.suppress(FileNotFoundError):
+            out.with_name(out.name + suffix).unlink()
 
 
 def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:

@@ -327,6 +327,37 @@ def test_writing_into_an_empty_sqlite_file(sample_muscles: list[Muscle], db: Pat
     assert converter.read(other) == by_slug(sample_muscles)
 
 
+@pytest.mark.parametrize("log", ["-wal", "-journal"])
+def test_a_new_database_does_not_take_the_logs_of_a_deleted_one(
+        log: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """Logs left by a database deleted while open (or by a killed writer) belong to no
+    database: SQLite would apply them to the new one renamed in, and corrupt it."""
+    other = db.with_name("other.db")
+    write([replace(m, title=f"Stale {m.title}", slug=f"{m.slug}-{i}")
+           for i in range(20) for m in sample_muscles], other)
+    conn = sqlite3.connect(other, isolation_level=None)
+    try:
+        if log == "-wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+        else:
+            conn.execute("PRAGMA journal_mode = PERSIST")
+            conn.execute("PRAGMA cache_size = 1")  # (spills: the journal is hot meanwhile)
+            conn.execute("BEGIN")
+        conn.execute("UPDATE muscles SET body = 'edited ' || body")
+        logs = {suffix: other.with_name(other.name + suffix).read_bytes()
+                for suffix in ("-wal", "-shm", "-journal")
+                if other.with_name(other.name + suffix).exists()}
+    finally:
+        conn.close()
+    assert log in logs
+    for suffix, data in logs.items():  # as they were while the writer had them
+        db.with_name(db.name + suffix).write_bytes(data)
+    write(sample_muscles, db)
+    assert converter.read(db) == by_slug(sample_muscles)
+    assert not [p.name for p in db.parent.iterdir() if p.name.startswith(db.name + "-")]
+
+
 def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
     problems: list[Diagnostic] = []
     muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
