@@ -207,6 +207,11 @@ _INSERT_EXERCISE = "INSERT INTO exercises (muscle, position, name) VALUES (?, ?,
 _INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
 _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
+#: The tables whose rows belong to a muscle (children first).
+_CHILDREN = ("points", "regions", "exercises", "functions", "texts")
+#: Rows of a new muscle's slug already there: left by a muscle deleted with foreign keys
+#: off (the sqlite3 shell's default), they would collide with its rows.
+_DELETE_LEFT_OVER = tuple(f"DELETE FROM {table} WHERE muscle = ?" for table in _CHILDREN)
 _MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
 _EXISTING_OF = "SELECT slug, content_hash, id, source FROM muscles WHERE slug IN ({})"
 _NOT_LOADED = "WHERE slug NOT IN (SELECT slug FROM temp.loaded) ORDER BY slug"
@@ -258,6 +263,7 @@ class _Batch:
     """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
 
     replaced: list[tuple[str]] = field(default_factory=list)
+    added: list[tuple[str]] = field(default_factory=list)  # (into a database with muscles)
     moved: list[tuple[str | bytes | None, str]] = field(default_factory=list)
     muscles: list[tuple[Any, ...]] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)
@@ -287,13 +293,16 @@ class _Batch:
         """Delete the muscles being replaced, insert every queued row, start empty."""
         conn.executemany(_MOVE_MUSCLE, self.moved)
         conn.executemany(_DELETE_MUSCLE, self.replaced)
+        for statement in _DELETE_LEFT_OVER:
+            conn.executemany(statement, self.added)
         conn.executemany(_INSERT_MUSCLE, self.muscles)
         conn.executemany(_INSERT_TEXT, self.texts)
         conn.executemany(_INSERT_FUNCTION, self.functions)
         conn.executemany(_INSERT_EXERCISE, self.exercises)
         conn.executemany(_INSERT_REGION, self.regions)
         conn.executemany(_INSERT_POINT, self.points)
-        for rows in (self.moved, self.replaced, self.muscles, self.texts, self.functions,
+        for rows in (self.moved, self.replaced, self.added, self.muscles, self.texts,
+                     self.functions,
                      self.exercises, self.regions, self.points):
             rows.clear()
 
@@ -351,7 +360,9 @@ class SqliteFormat(Format):
             if check_schema(conn, str(path)):
                 raise error(str(path), "empty-database",
                             "is an empty SQLite database, not one written by muscle-convert")
-            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            for table, rowid, parent, _ in itertools.chain.from_iterable(
+                    conn.execute(f"PRAGMA foreign_key_check({table})")
+                    for table in _CHILDREN):  # (its own tables: not those a user added)
                 ctx.report(Diagnostic(  # (written with foreign keys off, by hand)
                     str(path), None, None, table if rowid is None else f"{table}[rowid {rowid}]",
                     "unknown-slug",
@@ -515,7 +526,9 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     (see :func:`_remove_gone`), unless the input is ``partial`` (the rest unchanged)."""
     counts = Counts()
     sources = _SourcePaths(out)
-    held, last_id = conn.execute("SELECT count(*), max(id) FROM muscles").fetchone()
+    held, last_id = conn.execute(  # (an id typed in by hand may be text)
+        "SELECT count(*), max(id) FILTER (WHERE typeof(id) = 'integer') FROM muscles"
+    ).fetchone()
     next_id = (last_id or 0) + 1
     search = _Search(conn, threshold=max(BATCH, held // 16))
     seen = _Seen(conn)
@@ -535,6 +548,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             if old is None:
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
+                if held:
+                    batch.added.append((slug,))
             elif old[0] == values[0]:
                 counts.unchanged += 1
                 if old[2] != source:

@@ -358,6 +358,38 @@ def test_a_new_database_does_not_take_the_logs_of_a_deleted_one(
     assert not [p.name for p in db.parent.iterdir() if p.name.startswith(db.name + "-")]
 
 
+def test_a_muscle_deleted_with_foreign_keys_off_is_written_again(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """The sqlite3 shell has foreign keys off: deleting a muscle there leaves its rows
+    in the other tables, which the muscle written again must not collide with."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("DELETE FROM muscles WHERE slug IN ('soleus', 'trapezius')")
+    write(sample_muscles, db)
+    assert converter.read(db) == by_slug(sample_muscles)
+
+
+def test_an_id_typed_in_as_text_does_not_stop_new_ids(sample_muscles: list[Muscle],
+                                                       db: Path) -> None:
+    write(sample_muscles[:3], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("INSERT INTO muscles (slug, id, title, content_hash) "
+                     "VALUES ('mine', 'abc', 'Mine', 'x')")
+    converter.write(sample_muscles[3:5], db, "sqlite")
+    ids = query(db, "SELECT id FROM muscles WHERE slug != 'mine' ORDER BY id")
+    assert ids == [(1,), (2,), (3,), (4,), (5,)]
+
+
+def test_tables_a_user_added_are_not_checked_as_its_own(sample_muscles: list[Muscle],
+                                                         db: Path) -> None:
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE TABLE bookmarks (muscle_id INTEGER REFERENCES muscles (id))")
+        conn.execute("INSERT INTO bookmarks VALUES (99)")
+        conn.execute("CREATE TABLE notes (muscle TEXT REFERENCES muscles (title))")
+    assert read_with_diagnostics(db) == (by_slug(sample_muscles), [])
+
+
 def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
     problems: list[Diagnostic] = []
     muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
