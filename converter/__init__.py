@@ -165,7 +165,7 @@ def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
     no reader gives: a slug that is no file name, a control character that shifts Anki's
     fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]`` and its
     fields as the model does (``functions[0]``, ``regions[1]``, ``extra.<key>``)."""
-    from .authoring import front_matter_from_muscle, muscle_from_front_matter
+    from .authoring import RESERVED_KEYS, front_matter_from_muscle, muscle_from_front_matter
     from .canonical import model_field
     from .diagnostics import Diagnostic, MuscleError
     from .lint import check_muscle, in_record, record_label
@@ -174,6 +174,10 @@ def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
     if not is_slug(muscle.slug):
         return [Diagnostic(where, None, None, in_record(record, "slug"), "bad-slug",
                            not_a_slug(muscle.slug))]
+    clash = sorted(RESERVED_KEYS.intersection(muscle.extra))
+    if clash:  # (a writer of front matter would write them as the fields themselves)
+        return [Diagnostic(where, None, None, in_record(record, "extra"), "reserved-key",
+                           f"keys {clash} are names of fields, not extra data")]
     try:
         muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
                                  path=where, slug_hint=muscle.slug, body=muscle.body)

@@ -86,6 +86,10 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
      ("muscles[m].regions[0]", "polygon-zero-area")),  # (as the model names it)
     (dict(extra=converter.model.freeze({"a": [1, {"b": "\ud800"}]})),
      ("muscles[m].extra.a[1].b", "control-character")),
+    # (Markdown wrote them as the fields: title and coords replaced; others unreadable)
+    (dict(extra=converter.model.freeze({"title": "X", "coords": ["0,0,9,0,0,9"]})),
+     ("muscles[m].extra", "reserved-key")),
+    (dict(extra=converter.model.FrozenMap({1: "x"})), ("muscles[m].1", "wrong-type")),
 ])
 def test_write_refuses_a_muscle_no_reader_would_give(
         fmt: str, bad: dict, found: tuple[str, str], tmp_path: Path, sample_muscles) -> None:
