@@ -119,6 +119,10 @@ class MuscleError(Exception):
         self.diagnostics: list[Diagnostic] = list(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[MuscleError], tuple[list[Diagnostic]]]:
+        """Pickled (to and from another process, or copied) with its diagnostics."""
+        return type(self), (self.diagnostics,)
+
 
 def error(path: str, code: str, message: str, field: str = "", line: int | None = None,
           column: int | None = None) -> MuscleError:

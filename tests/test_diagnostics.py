@@ -13,7 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.diagnostics import Diagnostic, DiagnosticLog, pack, printable, render, unpack
+from converter.diagnostics import (
+    Diagnostic,
+    DiagnosticLog,
+    MuscleError,
+    pack,
+    printable,
+    render,
+    unpack,
+)
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -66,6 +74,18 @@ def test_diagnostics_pickle_as_themselves() -> None:
     assert pickle.loads(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)) == d
     assert str(d) == "a.md: error: title: no title [missing-field]"
     assert render([d], "json").count('"path": "a.md"') == 1
+
+
+def test_an_error_pickles_and_copies_with_its_diagnostics() -> None:
+    """As a process pool sends it back (``ProcessPoolExecutor`` running ``read``)."""
+    import copy
+
+    error = MuscleError([Diagnostic("a.md", 2, 1, "title", "empty-field", "no title"),
+                         Diagnostic("b.md", None, None, "", "not-found", "no such file")])
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        assert type(again) is MuscleError
+        assert again.diagnostics == error.diagnostics
+        assert str(again) == str(error) == "\n".join(map(str, error.diagnostics))
 
 
 @given(st.lists(diagnostic, max_size=60), st.integers(1, 9))
