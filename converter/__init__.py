@@ -40,13 +40,14 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     """Read muscles from files or directories of any readable format.
 
     Raises :class:`MuscleError` listing every problem when any input is invalid; a
-    folder with nothing to read is a Python warning (the corpus lints' warnings are
-    ``validate``'s).
+    warning of what was not read (a folder with nothing to read, a column no field
+    has) is a Python warning (the lints' warnings are ``validate``'s).
     """
     import warnings
 
     from .authoring import is_language_code
     from .diagnostics import MuscleError, has_errors
+    from .lint import LINT_CODES
     from .pipeline import Reader, discover
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
@@ -57,6 +58,9 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
             warnings.warn(str(problem), UserWarning, stacklevel=2)
     reader = Reader(inputs, default_lang=default_lang)
     muscles = list(reader)
+    for problem in reader.diagnostics:
+        if problem.severity == "warning" and problem.code not in LINT_CODES:
+            warnings.warn(str(problem), UserWarning, stacklevel=2)
     problems += reader.diagnostics
     if has_errors(problems):
         raise MuscleError(problems)

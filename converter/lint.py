@@ -257,6 +257,11 @@ MIN_DUPLICATE_LENGTH = 12
 #: A text in more files than this is shared on purpose (boilerplate), not copied by
 #: mistake: its first repeats are listed, then one summary on the first file.
 MAX_LISTED_REPEATS = 10
+#: The codes of the lints' own warnings (``validate`` reports them): not that a reader
+#: left something out.
+LINT_CODES = frozenset({"duplicate-text", "empty-text", "exercise-spelling",
+                        "missing-language", "polygon-outside", "polygon-self-intersecting",
+                        "polygon-zero-area"})
 
 
 def _fold(text: str) -> str:

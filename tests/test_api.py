@@ -162,3 +162,16 @@ def test_read_of_a_folder_with_nothing_to_read_warns(tmp_path: Path) -> None:
     """It returned [] without a word."""
     with pytest.warns(UserWarning, match=r"holds no \.markdown or \.md files to read"):
         assert converter.read(tmp_path) == []
+
+
+def test_read_warns_of_what_it_did_not_read_but_not_of_lints(tmp_path: Path) -> None:
+    """A misspelled column lost the Latin names without a word."""
+    import warnings
+
+    sheet = tmp_path / "hand.csv"
+    sheet.write_text('"slug","title","latn"\n"a","A","Musculus a"\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"latn: column 'latn' is not read \[unknown-column\]"):
+        assert [m.latin for m in converter.read(sheet)] == [None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the samples' duplicate texts are validate's
+        assert len(converter.read(SAMPLES)) == 15
