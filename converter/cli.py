@@ -164,6 +164,20 @@ def _common_read_options(func: Any) -> Any:
     return func
 
 
+class _SourcePath(click.Path):
+    """A path to read: an empty one (an unset ``$SOURCES``) is a usage error, not the
+    working folder that ``Path("")`` would be."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("an empty path names no file or folder", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+SOURCE = _SourcePath(path_type=Path)
+
+
 def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     from .cache import default_directory
 
@@ -171,7 +185,7 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 
 
 @cli.command(cls=_FormatOptionsCommand)
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=SOURCE)
 @click.option("--to", "to_format", required=True, metavar="FORMAT",
               help="Output format (see `muscle-convert formats`).")
 @click.option("--output", "-o", "raw_output", required=True, type=click.Path(),
@@ -276,7 +290,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=SOURCE)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="Diagnostics for people or machines.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -344,7 +358,7 @@ def schema(input_schema: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=SOURCE)
 @click.option("--check", is_flag=True, help="Change nothing; list files that would change "
               "and exit 1 if any.")
 @_DEFAULT_LANG

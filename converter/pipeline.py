@@ -223,6 +223,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     named = _Named(leave_out)
     for raw in paths:
         path = Path(raw)
+        if not os.fspath(raw):  # (Path("") is the working folder: an unset $SOURCES)
+            problems.append(Diagnostic('""', None, None, "", "not-found",
+                                       "an empty path names no file or folder"))
+            continue
         try:
             if not path.exists():
                 problems.append(Diagnostic(str(path), None, None, "", "not-found",

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+import converter
 from converter.cli import SHOWN_WARNINGS, cli
 from converter.schema import load_schema
 from tests.conftest import ROOT, SAMPLES, SEED
@@ -535,6 +536,24 @@ def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,
     assert result.exit_code == 1
     assert "-: error: standard input is not read: name files or folders [not-found]" in (
         result.stderr)
+
+
+def test_an_empty_path_is_not_the_working_folder(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert "$SRC"`` with SRC unset read every file below the working folder."""
+    import shutil
+
+    shutil.copy(SAMPLES / "soleus.md", tmp_path / "soleus.md")
+    monkeypatch.chdir(tmp_path)
+    for command in (["validate", ""], ["convert", "", "--to", "json", "-o", "m.json"],
+                    ["fmt", "--check", ""]):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert "an empty path names no file or folder" in result.stderr
+        assert "soleus" not in result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["soleus.md"]
+    with pytest.raises(converter.MuscleError, match="not-found"):
+        converter.read("")
 
 
 def test_one_hidden_warning_is_one_more_warning(tmp_path: Path) -> None:
