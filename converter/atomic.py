@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -319,7 +319,11 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
-        (tmp / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\n")
+        written = sorted(os.listdir(tmp))
+        if path.exists():
+            keep_others(path, tmp, written)
+        (tmp / DIRECTORY_MARKER).write_text(
+            _MARKER_HEAD + "".join(f"{name}\n" for name in written), encoding="utf-8")
         if not path.exists():
             os.rename(tmp, path)
             return
@@ -333,6 +337,46 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+#: The marker's first lines; the names the run wrote follow, one a line (the names of a
+#: format's files and of slugs: no line breaks).
+_MARKER_HEAD = ("written by muscle-convert, which replaces the files it wrote (listed "
+                "below)\nand keeps any others put here\n")
+
+
+def written_by_tool(folder: Path) -> set[str]:
+    """The names in ``folder`` that its last write made (a marker of a version that kept
+    no list: all of them)."""
+    try:
+        lines = (folder / DIRECTORY_MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    head = _MARKER_HEAD.count("\n")
+    if lines[:head] != _MARKER_HEAD.splitlines():
+        return set(os.listdir(folder))
+    return set(lines[head:])
+
+
+def keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
+    """Give the folder ``new``, about to replace ``old``, what someone else put in
+    ``old`` (the files and folders its last write did not make, unless this one
+    ``written`` makes them again), as hard links (copies where links cannot be made):
+    ``old`` stays whole until it is replaced."""
+    ours = written_by_tool(old) | set(written) | {DIRECTORY_MARKER}
+    for name in sorted(set(os.listdir(old)) - ours):
+        source, target = old / name, new / name
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(source, target)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def safe_child(directory: Path, name: str) -> Path:

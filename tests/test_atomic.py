@@ -221,3 +221,56 @@ def test_the_umask_is_read_without_changing_it(monkeypatch: pytest.MonkeyPatch) 
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Path) -> None:
+    """A base image beside the page, a hand-written page, a folder of notes: each run
+    swapped in a fresh folder and deleted them."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        for name in ("index.html", "old.html"):
+            (folder / name).write_text(name)
+    (out / "body.png").write_bytes(b"\x89PNG picture")
+    (out / "notes").mkdir()
+    (out / "notes" / "todo.txt").write_text("mine")
+    (out / "old.html").write_text("edited, but the tool's")
+    (out / "link").symlink_to("body.png")
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new index")
+        (folder / "new.html").write_text("new page")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "body.png", "index.html", "link",
+                                       "new.html", "notes"]
+    assert (out / "body.png").read_bytes() == b"\x89PNG picture"
+    assert (out / "notes" / "todo.txt").read_text() == "mine"
+    assert (out / "index.html").read_text() == "new index"
+    assert os.readlink(out / "link") == "body.png"
+    # What this run wrote is its own next time, what was kept is still someone else's.
+    assert converter.atomic.written_by_tool(out) == {"index.html", "new.html"}
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "body.png").write_text("a file of the tool's by that name wins")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "body.png", "link", "notes"]
+
+
+def test_a_folder_of_an_older_version_is_all_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "svg"
+    out.mkdir()
+    (out / ".muscle-convert").write_text("written by muscle-convert; safe to replace\n")
+    (out / "soleus.svg").write_text("old")
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "map.svg").write_text("new")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg"]
+
+
+def test_the_base_image_beside_the_page_survives_the_next_run(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    site = tmp_path / "site"
+    assert convert("html", site)[0] == 0
+    (site / "body.png").write_bytes(b"\x89PNG\r\n\x1a\n picture")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site",
+                                      "--base-image", "body.png", "--size", "1000x1000",
+                                      "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (site / "body.png").read_bytes() == b"\x89PNG\r\n\x1a\n picture"
+    assert 'src="body.png"' in (site / "index.html").read_text(encoding="utf-8")
