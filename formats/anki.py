@@ -48,6 +48,9 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _COLLECTIONS = ("collection.anki21", "collection.anki2")
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+#: Where Anki's editor starts a line: a ``<div>`` (or ``<p>``) of its own.
+_BLOCK = re.compile(r"<(?:div|p)\b[^>]*>", re.IGNORECASE)
+_LIST = re.compile(r"</?(?:ul|ol)\b[^>]*>", re.IGNORECASE)
 _ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
 
 # Card labels live in the CSS (chosen by the card's ``lang``), so one note type serves
@@ -175,8 +178,12 @@ def _text(value: str) -> str:
 
 
 def _untext(value: str) -> str:
-    """Field HTML -> plain text (exact inverse of :func:`_text`, forgiving of edits)."""
-    return html.unescape(_TAG.sub("", _BREAK.sub("\n", value)))
+    """Field HTML -> plain text (exact inverse of :func:`_text`, forgiving of edits: a
+    ``<div>`` or ``<p>`` that Anki's editor makes of a new line is a line break)."""
+    lines = _BLOCK.sub("\n", _BREAK.sub("\n", value))
+    if lines != value and _BLOCK.match(value):
+        lines = lines[1:]  # (a field that starts with a block starts with its text)
+    return html.unescape(_TAG.sub("", lines))
 
 
 def _localized(text: LocalizedText, lang: str) -> str:
@@ -422,46 +429,54 @@ def _extract_collection(path: Path, folder: Path) -> tuple[Path, bool]:
     return target, newer
 
 
-def _notetype_fields(conn: sqlite3.Connection) -> dict[int, list[str]]:
-    """Note type id -> its field names in order (old JSON schema or new tables)."""
+#: A note type's id -> (its name, its field names in order).
+_NoteTypes = dict[int, tuple[str, list[str]]]
+
+
+def _note_types(conn: sqlite3.Connection) -> _NoteTypes:
+    """Every note type of the collection (old JSON schema or new tables)."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master "
                                              "WHERE type = 'table'")}
-    fields: dict[int, list[str]] = {}
     if "fields" in tables:
+        types: _NoteTypes = {int(ntid): (str(name), []) for ntid, name in conn.execute(
+            "SELECT id, name FROM notetypes")} if "notetypes" in tables else {}
         for ntid, _, name in conn.execute("SELECT ntid, ord, name FROM fields "
                                           "ORDER BY ntid, ord"):
-            fields.setdefault(int(ntid), []).append(name)
-        return fields
+            types.setdefault(int(ntid), (str(ntid), []))[1].append(name)
+        return types
     (models,) = conn.execute("SELECT models FROM col").fetchone()
     try:
-        return _model_fields(load_json(models or "{}"))
+        return _model_types(load_json(models or "{}"))
     except BadJson as exc:
         raise ValueError(f"its note types (col.models) are not valid JSON: {exc}") from None
 
 
-def _model_fields(models: Any) -> dict[int, list[str]]:
-    """Note type id -> its field names, from the old schema's ``col.models`` JSON;
-    ValueError when it does not have that shape."""
+def _model_types(models: Any) -> _NoteTypes:
+    """The note types of the old schema's ``col.models`` JSON; ValueError when it does
+    not have that shape."""
     if not isinstance(models, dict):
         raise ValueError("its note types (col.models) are not a JSON object")
-    fields: dict[int, list[str]] = {}
+    types: _NoteTypes = {}
     for mid, model in models.items():
         flds = model.get("flds", []) if isinstance(model, dict) else None
         if not isinstance(flds, list) or not all(isinstance(f, dict) for f in flds):
             raise ValueError(f"note type {mid!r} in col.models has no list of fields")
         ordered = sorted(flds, key=lambda f: f.get("ord", 0))
-        fields[int(mid)] = [f.get("name", "") for f in ordered]
-    return fields
+        types[int(mid)] = (str(model.get("name", mid)), [f.get("name", "") for f in ordered])
+    return types
 
 
-def _note_rows(path: Path, collection: Path) -> list[tuple[list[str], list[str]]]:
-    """Every note of a muscle note type as (its type's field names, its fields' HTML)."""
+def _note_rows(path: Path, collection: Path, ctx: ReadContext
+               ) -> list[tuple[list[str], list[str]]]:
+    """Every note of a muscle note type (one with Name and Slug fields) as (its type's
+    field names, its fields' HTML). A muscle note type without the other fields read
+    (renamed in Anki) is a warning: what they held is not read."""
     uri = collection.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
-            ours = {mid: names for mid, names in _notetype_fields(conn).items()
-                    if {"Name", "Slug"} <= set(names)}
+            ours = {mid: (name, fields) for mid, (name, fields) in _note_types(conn).items()
+                    if {"Name", "Slug"} <= set(fields)}
             rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
         finally:
             conn.close()
@@ -472,14 +487,45 @@ def _note_rows(path: Path, collection: Path) -> list[tuple[list[str], list[str]]
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
-    return [(ours[mid], flds.split("\x1f")) for mid, flds in rows if mid in ours]
+    used = {mid for mid, _ in rows}
+    for mid, (name, fields) in sorted(ours.items()):
+        lacking = [f for f in _READ_FIELDS if f not in fields]
+        if lacking and mid in used:
+            ctx.report(Diagnostic(
+                str(path), None, None, "", "missing-field",
+                f"note type {name!r} has no field {' or '.join(lacking)} (renamed in "
+                f"Anki?): its notes are read without {'them' if len(lacking) > 1 else 'it'}",
+                "warning"))
+    return [(ours[mid][1], flds.split("\x1f")) for mid, flds in rows if mid in ours]
+
+
+#: The fields the reader reads besides Name and Slug.
+_READ_FIELDS = ("Latin", "Exercises")
+#: The model's fields as the note type names them, for diagnostics.
+_NOTE_FIELDS = {"slug": "Slug", "title": "Name", "latin": "Latin", "exercises": "Exercises"}
+_LEADING_NAME = re.compile(r"[a-z_]+")
+
+
+def _note_field(field: str) -> str:
+    """A model field path as the note names it: ``title`` -> ``Name``,
+    ``exercises[2]`` -> ``Exercises[2]``."""
+    name = _LEADING_NAME.match(field)
+    if name is None or name[0] not in _NOTE_FIELDS:
+        return field
+    return _NOTE_FIELDS[name[0]] + field[name.end():]
 
 
 def _exercise_list(value: str) -> list[str]:
-    items = _ITEM.findall(value)
-    if items:
-        return [_untext(item) for item in items]
-    return [line for line in _untext(value).split("\n") if line.strip()]
+    """The Exercises field's list items, and the lines of text typed outside them (in
+    Anki's editor, a line of its own), in order."""
+    exercises = []
+    for i, part in enumerate(_ITEM.split(value)):
+        if i % 2:  # an item's content (one exercise, maybe of several lines)
+            exercises.append(_untext(part))
+        else:
+            exercises += (line for line in _untext(_LIST.sub("", part)).split("\n")
+                          if line.strip())
+    return exercises
 
 
 def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
@@ -493,6 +539,14 @@ def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
     data = {"title": _untext(note.get("Name", "")), "latin": latin or None,
             "exercises": _exercise_list(note.get("Exercises", ""))}
     return muscle_from_front_matter(data, path=path, slug_hint=slug)
+
+
+def _note_label(names: list[str], values: list[str], number: int) -> str:
+    """How diagnostics name a note: ``notes[<slug>]`` by its Slug field (what Anki's
+    browser finds: ``Slug:soleus``), ``notes[<n>]`` (its place among the muscle notes,
+    oldest first) when that is no slug."""
+    slug = _untext(dict(zip(names, values, strict=False)).get("Slug", ""))
+    return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
 class AnkiFormat(Format):
@@ -511,7 +565,7 @@ class AnkiFormat(Format):
         with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
             collection, newer = _extract_collection(path, Path(folder))
             try:
-                notes = _note_rows(path, collection)
+                notes = _note_rows(path, collection, ctx)
             except MuscleError as exc:  # Anki's stub beside a collection it cannot read
                 if newer and exc.diagnostics[0].code == "not-a-muscle-deck":
                     raise error(str(path), "unsupported-apkg", _NEWER) from None
@@ -527,11 +581,14 @@ class AnkiFormat(Format):
                 muscle = muscle_from_note(dict(zip(names, values, strict=True)), str(path))
             except MuscleError as exc:
                 for d in exc.diagnostics:
-                    ctx.report(Diagnostic(d.path, None, None, f"notes[{number}].{d.field}",
+                    ctx.report(Diagnostic(d.path, None, None,
+                                          f"{_note_label(names, values, number)}."
+                                          f"{_note_field(d.field)}",
                                           d.code, d.message, d.severity))
                 continue
             if muscle.slug in muscles:
-                ctx.report(Diagnostic(str(path), None, None, f"notes[{number}].Slug",
+                ctx.report(Diagnostic(str(path), None, None,
+                                      f"{_note_label(names, values, number)}.Slug",
                                       "duplicate-slug", f"slug {muscle.slug!r} is used "
                                       "by more than one note"))
                 continue

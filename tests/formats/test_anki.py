@@ -544,8 +544,10 @@ def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
             target.writestr(info, data)
     back, problems = _read(edited)
     assert [m.slug for m in back] == ["a"]
-    assert sorted(d.code for d in problems) == ["duplicate-slug", "empty-field"]
-    assert all(d.field.startswith("notes[") for d in problems)
+    # (named by the Slug field, as Anki's browser finds a note, and as the note names
+    # its fields)
+    assert sorted((d.field, d.code) for d in problems) == [
+        ("notes[a].Slug", "duplicate-slug"), ("notes[c].Name", "empty-field")]
 
 
 def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> None:
@@ -562,6 +564,60 @@ def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> N
                 data = db.read_bytes()
                 db.unlink()
             new.writestr(info, data)
+
+
+def _with_fields_renamed(out: Path, edited: Path, renamed: dict[str, str]) -> None:
+    """Copy the deck ``out`` to ``edited`` with its note type's fields renamed."""
+    with zipfile.ZipFile(out) as deck, contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.deserialize(deck.read("collection.anki2"))
+        (models,) = conn.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models)
+    for model in models.values():
+        for field in model["flds"]:
+            field["name"] = renamed.get(field["name"], field["name"])
+    _edit_collection(out, edited, "UPDATE col SET models = ?", json.dumps(models))
+
+
+def test_fields_renamed_in_anki_are_named_not_read_as_empty(tmp_path: Path) -> None:
+    """Latin and Exercises renamed (into Danish, say) came back empty, without a word."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="Musculus a", exercises=("Squat",))], out, {"a": 1})
+    _with_fields_renamed(out, edited, {"Latin": "Latinsk navn", "Exercises": "Øvelser"})
+    back, problems = _read(edited)
+    assert back == [_muscle("a", "A")]
+    assert [(d.field, d.code, d.severity, d.message) for d in problems] == [
+        ("", "missing-field", "warning", "note type 'muscle-convert muscle' has no field "
+         "Latin or Exercises (renamed in Anki?): its notes are read without them")]
+    _with_fields_renamed(out, edited, {"Latin": "Latinsk navn"})
+    assert "has no field Latin (renamed in Anki?): its notes are read without it" in (
+        _read(edited)[1][0].message)
+
+
+@pytest.mark.parametrize(("field", "typed", "read"), [
+    # Anki's editor makes a <div> of each new line (and may leave a <br> before it).
+    ("Name", "<div>Alpha</div><div>major</div>", "Alpha\nmajor"),
+    ("Latin", "Musculus<div>alpha</div>", "Musculus\nalpha"),
+    ("Latin", "Musculus<p class='x'>alpha</p>", "Musculus\nalpha"),
+    ("Exercises", "Squat<div>Lunge</div><div>Step-up</div>", ["Squat", "Lunge", "Step-up"]),
+    ("Exercises", '<ul class="exercises"><li>Squat</li>\n<li>a<br>b</li></ul>Lunge',
+     ["Squat", "a\nb", "Lunge"]),
+    ("Exercises", "Plank<ul><li>Squat</li></ul><div>Lunge</div>", ["Plank", "Squat", "Lunge"]),
+])
+def test_lines_typed_in_ankis_editor_stay_lines(field: str, typed: str, read: object,
+                                               tmp_path: Path) -> None:
+    """They ran together ("AlphaMajor", one exercise "SquatLungeStep-up")."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="L", exercises=("E",))], out, {"a": 1})
+    with zipfile.ZipFile(out) as deck, contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.deserialize(deck.read("collection.anki2"))
+        (flds,) = conn.execute("SELECT flds FROM notes").fetchone()
+    values = flds.split("\x1f")
+    values[anki_format.FIELD_NAMES.index(field)] = typed
+    _edit_collection(out, edited, "UPDATE notes SET flds = ?", "\x1f".join(values))
+    back, problems = _read(edited)
+    assert problems == []
+    got = {"Name": back[0].title, "Latin": back[0].latin, "Exercises": list(back[0].exercises)}
+    assert got[field] == read
 
 
 @pytest.mark.parametrize(("stored", "text"), [
