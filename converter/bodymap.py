@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .model import Muscle, Number, coords_text
+from .model import Muscle, Number, Region, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext
 from .safety import escape, is_safe_link
@@ -369,6 +369,21 @@ def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteCo
                 ctx.report(Diagnostic(path, None, None, field, "not-xml-character",
                                       f"{name} holds characters XML cannot store; replaced "
                                       "by U+FFFD", "warning"))
+
+
+def region_area(region: Region) -> float:
+    """The area a region covers (shoelace; floats are exact enough to order by)."""
+    points = [(float(x), float(y)) for x, y in region.points]
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2)
+                   in zip(points, points[1:] + points[:1], strict=True))) / 2
+
+
+def drawing_order(muscles: Iterable[Muscle]) -> list[Muscle]:
+    """The muscles in the order a map draws them: the most area first, so that a muscle
+    lying on another (gluteus medius partly under maximus, one drawn inside another)
+    is drawn over it and takes the clicks there (an SVG's last shape is on top); by
+    slug among equals."""
+    return sorted(muscles, key=lambda m: (-sum(map(region_area, m.regions)), m.slug))
 
 
 def sorted_muscles(muscles: Iterable[Muscle], keep: frozenset[str]) -> list[Muscle]:

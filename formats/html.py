@@ -55,7 +55,8 @@ class HtmlFormat(Format):
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
-                _save(tmp / DIAGRAM, bodymap.diagram_svg(items, frame, lang=settings.lang))
+                _save(tmp / DIAGRAM, bodymap.diagram_svg(bodymap.drawing_order(items), frame,
+                                                       lang=settings.lang))
             _save(tmp / INDEX, page(items, settings, image, frame))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
@@ -73,7 +74,8 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
     """The text of ``index.html``; ``image`` is the ``<img usemap>`` source, drawn on
     ``frame`` so that every ``<area>`` uses the region's coords exactly as written."""
     words = bodymap.words(settings.lang)
-    inline = bodymap.map_svg(muscles, settings.viewbox, base_image=settings.base_image,
+    inline = bodymap.map_svg(bodymap.drawing_order(muscles), settings.viewbox,
+                             base_image=settings.base_image,
                              link_template=settings.link_template, lang=settings.lang,
                              prolog=False)
     return "".join([
@@ -105,11 +107,15 @@ def _list(muscles: Sequence[Muscle]) -> str:
 
 
 def _areas(muscles: Sequence[Muscle], link_template: str) -> str:
+    """The ``<area>`` of every region, the smallest first: of areas that overlap, a
+    browser takes the first, so the region lying on another takes the clicks there (as
+    in the SVG map)."""
+    regions = sorted((bodymap.region_area(region), muscle.slug, i, muscle, region)
+                     for muscle in muscles for i, region in enumerate(muscle.regions))
     rows = []
-    for muscle in muscles:
+    for _, _, _, muscle, region in regions:
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
-        for region in muscle.regions:
-            rows.append(f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
-                        f'alt="{label(muscle.title)}"/>\n')
+        rows.append(f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
+                    f'alt="{label(muscle.title)}"/>\n')
     return "".join(rows)

@@ -52,6 +52,7 @@ class SvgFormat(Format):
                         f"the map: read {MAP_NAME} beside it" if "muscle-focus" in classes
                         else "holds no muscle map (no <a data-slug> and no "
                         'class="muscle-map")')
+        muscles = []
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
             if slug is None:  # another link, unless it says it is a muscle's
@@ -61,10 +62,12 @@ class SvgFormat(Format):
                                           "has no data-slug; it is left out"))
                 continue
             try:
-                yield _muscle(element, slug, str(target), f"a[{index}]")
+                muscles.append(_muscle(element, slug, str(target), f"a[{index}]"))
             except MuscleError as exc:
                 for diagnostic in exc.diagnostics:
                     ctx.report(diagnostic)
+        # (by slug, as written: the map draws them largest first, bodymap.drawing_order)
+        yield from sorted(muscles, key=lambda m: m.slug)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles, self.carries)
@@ -81,7 +84,7 @@ class SvgFormat(Format):
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             _save(tmp / MAP_NAME, bodymap.map_svg(
-                items, settings.viewbox, base_image=settings.base_image,
+                bodymap.drawing_order(items), settings.viewbox, base_image=settings.base_image,
                 link_template=settings.link_template, lang=settings.lang))
             for muscle, drawing in bodymap.focus_svgs(focus, items, settings.viewbox,
                                                       base_image=settings.base_image):

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import converter
-from converter.model import Muscle
+from converter import bodymap
+from converter.model import Muscle, Region
 from tests.browser.png import decode, is_blank
 from tests.conftest import SAMPLES
 
@@ -128,6 +129,44 @@ def test_clicking_the_classic_image_map_follows_its_link(page: Any, site: Site,
     assert page.url == target
 
 
+def _square(x: int, y: int, side: int) -> Region:
+    return Region(((x, y), (x + side, y), (x + side, y + side), (x, y + side)))
+
+
+@pytest.mark.parametrize("names", [("a-outer", "b-inner"), ("z-outer", "c-inner")],
+                         ids=["inner sorts after", "inner sorts before"])
+def test_a_region_lying_on_another_takes_the_clicks_there(
+        page: Any, tmp_path: Path, names: tuple[str, str]) -> None:
+    """The SVG map drew by slug (the last drawn takes the click) and the image map
+    listed by slug (the first <area> does): one of two overlapping muscles could not
+    be clicked, and the two maps disagreed on which."""
+    outer, inner = names
+    muscles = [Muscle(slug=outer, title="Outer", regions=(_square(100, 100, 300),)),
+               Muscle(slug=inner, title="Inner", regions=(_square(200, 200, 40),))]
+    converter.write(muscles, tmp_path / "svg", "svg", size="500x500")
+    converter.write(muscles, tmp_path / "html", "html", size="500x500")
+    page.set_viewport_size({"width": 1200, "height": 1400})
+    for where, inside in ((inner, (220, 220)), (outer, (150, 150))):
+        page.goto((tmp_path / "svg" / "map.svg").as_uri())
+        hit = "([x, y]) => document.elementFromPoint(x, y).closest('a').dataset.slug"
+        assert page.evaluate(hit, list(inside)) == where  # (the map at 1:1, at 0, 0)
+        page.goto((tmp_path / "html" / "index.html").as_uri())
+        found = page.evaluate("""([ux, uy]) => {
+          const at = (element) => {
+            const box = element.getBoundingClientRect();
+            return [box.left + ux * box.width / 500, box.top + uy * box.height / 500];
+          };
+          const svg = document.querySelector("svg.muscle-map");
+          svg.scrollIntoView();
+          const inMap = document.elementFromPoint(...at(svg)).closest("a").dataset.slug;
+          const image = document.querySelector("img[usemap]");
+          image.scrollIntoView();
+          const area = document.elementFromPoint(...at(image)).getAttribute("href");
+          return [inMap, area];
+        }""", list(inside))
+        assert found == [where, f"{where}.html"]
+
+
 def chromium_link_names(page: Any) -> Counter[str]:
     """The names of every link in Chromium's own accessibility tree (image-map areas too)."""
     session = page.context.new_cdp_session(page)
@@ -159,7 +198,7 @@ def fill_opacity(page: Any, slug: str) -> float:
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
 def test_hover_and_keyboard_focus_highlight_a_region(page: Any, site: Site,
                                                      name: str) -> None:
-    first, other = MUSCLES[0], MUSCLES[1]
+    first, other = bodymap.drawing_order(MUSCLES)[:2]  # (in the order drawn)
     page.goto((site.svg.parent / name).as_uri())
     resting = fill_opacity(page, first.slug)
     page.keyboard.press("Tab")
