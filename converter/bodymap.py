@@ -180,7 +180,8 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
 
     Each muscle is an ``<a>`` with ``id="muscle-<slug>"``, ``data-slug``, ``aria-label``,
     a ``<title>`` and its polygons; its ``href`` comes from ``link_template`` and is left
-    out when unsafe. ``prolog=False`` gives an element for inlining in HTML.
+    out when unsafe, and for a muscle without regions (hidden from assistive technology
+    too: nothing there to show or follow). ``prolog=False`` gives an element for inlining in HTML.
     """
     lang = language(lang)
     caption = xml_text(words(lang)["map"])
@@ -190,7 +191,12 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
              _image(base_image, viewbox)]
     for muscle in muscles:
         link = resolve_link(link_template, muscle.slug)
-        target = f'href="{xml_text(link)}"' if link is not None else 'role="img"'
+        if not muscle.regions:  # (kept for its name: no place to show, click or Tab to)
+            target = 'aria-hidden="true"'
+        elif link is None:
+            target = 'role="img"'
+        else:  # (a map file on its own may be embedded: its links lead the whole page)
+            target = f'href="{xml_text(link)}"' + (' target="_top"' if prolog else "")
         parts.append(f'<a class="muscle" id="muscle-{xml_text(muscle.slug)}" '
                      f'data-slug="{xml_text(muscle.slug)}" {target} '
                      f'aria-label="{label(muscle.title)}">\n'

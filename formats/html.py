@@ -101,8 +101,10 @@ def _list(muscles: Sequence[Muscle]) -> str:
     for muscle in muscles:
         latin = (f' <span class="latin" lang="la">{xml_text(muscle.latin)}</span>'
                  if muscle.latin else "")
-        rows.append(f'<li><a href="#muscle-{xml_text(muscle.slug)}">'
-                    f"{xml_text(muscle.title)}</a>{latin}</li>\n")
+        name = (f'<a href="#muscle-{xml_text(muscle.slug)}">{xml_text(muscle.title)}</a>'
+                if muscle.regions else  # (not on the map: nothing there to lead to)
+                f'<span class="unmapped">{xml_text(muscle.title)}</span>')
+        rows.append(f"<li>{name}{latin}</li>\n")
     return "".join(rows)
 
 

@@ -74,7 +74,7 @@ class SvgFormat(Format):
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
         bodymap.report_faint_limit(len(items), ctx, out)
-        focus = [m for m in items if f"{m.slug}.svg" != MAP_NAME]
+        focus = [m for m in items if m.regions and f"{m.slug}.svg" != MAP_NAME]
         for muscle in items:
             if f"{muscle.slug}.svg" == MAP_NAME:
                 path, field = ctx.about(muscle.slug, "slug", str(out))

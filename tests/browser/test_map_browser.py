@@ -167,6 +167,46 @@ def test_a_region_lying_on_another_takes_the_clicks_there(
         assert found == [where, f"{where}.html"]
 
 
+def test_a_muscle_without_regions_is_no_stop_on_the_map(page: Any, tmp_path: Path) -> None:
+    """Its <a> (kept for its name) was an invisible Tab stop and a link to nothing."""
+    muscles = [Muscle(slug="a", title="A", regions=(_square(10, 10, 50),)),
+               Muscle(slug="m", title="No region"),
+               Muscle(slug="z", title="Z", regions=(_square(100, 10, 40),))]
+    converter.write(muscles, tmp_path / "svg", "svg")
+    converter.write(muscles, tmp_path / "html", "html")
+    assert sorted(p.name for p in (tmp_path / "svg").glob("*.svg")) == ["a.svg", "map.svg",
+                                                                         "z.svg"]
+    for name in ("svg/map.svg", "html/index.html"):
+        page.goto((tmp_path / name).as_uri())
+        stops = []
+        for _ in range(2):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate("document.activeElement.dataset.slug"))
+        assert stops == ["a", "z"]
+        assert "No region" not in chromium_link_names(page)
+    assert [m.slug for m in converter.read(tmp_path / "svg")] == ["a", "m", "z"]
+
+
+@pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '
+                                   'width="1100" height="1100"></object>',
+                                   '<iframe src="svg/map.svg" width="1100" height="1100">'
+                                   "</iframe>"], ids=["object", "iframe"])
+def test_a_map_embedded_in_a_page_leads_the_page(page: Any, site: Site, embed: str) -> None:
+    """Its links opened inside the embed's box."""
+    host = site.svg.parent / "host.html"
+    host.write_text(f"<!DOCTYPE html><title>host</title>{embed}", encoding="utf-8")
+    page.goto(host.as_uri())
+    muscle = MUSCLES[0]
+    frame = next(f for f in page.frames if f.url.endswith("map.svg"))
+    frame.wait_for_load_state()
+    inner = interior_point(frame, muscle)  # (in the frame's own coordinates)
+    box = page.locator("object, iframe").bounding_box()
+    page.mouse.click(box["x"] + inner["x"], box["y"] + inner["y"])
+    target = (site.svg / f"{muscle.slug}.html").as_uri()
+    page.wait_for_url(target)
+    assert page.url == target
+
+
 def chromium_link_names(page: Any) -> Counter[str]:
     """The names of every link in Chromium's own accessibility tree (image-map areas too)."""
     session = page.context.new_cdp_session(page)
