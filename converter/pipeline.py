@@ -250,12 +250,13 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
             root = str(path).rstrip(os.sep) or os.sep
-            skip = named.folder(root, tuple(by_ending))
+            unit = forced if forced and forced.directory_marker else None
+            skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)
             if skip is None:  # below a folder already read
                 continue
             before, reported = len(inputs), len(problems)
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  skip | named.output_in(root))
+                  skip | named.output_in(root), unit=unit)
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 problems.append(Diagnostic(
@@ -280,21 +281,26 @@ class _Named:
     slug comes from the link's name)."""
 
     def __init__(self, leave_out: str | Path | None) -> None:
-        self._folders: list[tuple[str, tuple[str, ...]]] = []  # (real path, endings read)
+        #: (real path, endings read, the marker file of the folders read as units)
+        self._folders: list[tuple[str, tuple[str, ...], str | None]] = []
         self._files: list[str] = []
         self._output = os.path.realpath(leave_out) if leave_out else None
         #: Where no walk went: the run's output, what could not be read.
         self._outside: list[str] = [self._output] if self._output else []
 
-    def folder(self, root: str, endings: tuple[str, ...]) -> set[tuple[str, str]] | None:
-        """What a walk of ``root`` (reading ``endings``) leaves out as read already, as
-        (folder, name) places; None when an earlier folder's walk read all of it."""
+    def folder(self, root: str, endings: tuple[str, ...], marker: str | None = None
+               ) -> set[tuple[str, str]] | None:
+        """What a walk of ``root`` (reading ``endings``, and folders holding a ``marker``
+        file as units) leaves out as read already, as (folder, name) places; None when
+        an earlier folder's walk read all of it."""
         real = os.path.realpath(root)
-        if any(self._walked(real, folder) for folder, _ in self._folders):
+        if any(self._walked(real, folder) for folder, _, _ in self._folders):
             return None
         earlier = [*(f for f in self._files if f.lower().endswith(endings)),
-                   *(folder for folder, _ in self._folders)]
-        self._folders.append((real, endings))
+                   *(os.path.dirname(f) for f in self._files
+                     if marker and os.path.basename(f) == marker),
+                   *(folder for folder, _, _ in self._folders)]
+        self._folders.append((real, endings, marker))
         return {place for p in earlier if (place := _place_in(root, p))}
 
     def output_in(self, root: str) -> set[tuple[str, str]]:
@@ -310,8 +316,9 @@ class _Named:
         """Note a file named directly; False when it was read already."""
         located = _located(path)
         if located in self._files or any(
-                self._walked(located, folder) and located.lower().endswith(endings)
-                for folder, endings in self._folders):
+                self._walked(located, folder) and (located.lower().endswith(endings) or (
+                    marker is not None and os.path.basename(located) == marker))
+                for folder, endings, marker in self._folders):
             return False
         self._files.append(located)
         return True
@@ -388,16 +395,20 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
 
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
           found: Inputs, problems: list[Diagnostic],
-          skip: AbstractSet[tuple[str, str]] = frozenset()) -> None:
+          skip: AbstractSet[tuple[str, str]] = frozenset(), *,
+          unit: Format | None = None) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and
     the (folder, name) places in ``skip``; symlinks to files are followed, to folders
-    not (no cycles). One ``scandir`` per folder and one ``stat`` per file, in sorted order:
+    not (no cycles). A folder holding the marker file of the format ``unit`` (a data
+    package's ``datapackage.json``, a map's ``map.svg``) is one input of that format,
+    not searched. One ``scandir`` per folder and one ``stat`` per file, in sorted order:
     only names are held while a folder sorts. A folder that cannot be listed, or a file
     that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
+    units: set[str] = set()  # the names of folders read as one input
     skipped = {name for folder, name in skip if folder == directory}
     try:
         with os.scandir(directory) as listing:
@@ -406,7 +417,12 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                 if name.startswith(".") or name in skipped:
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(name)
+                    if unit is not None and os.path.isfile(
+                            os.path.join(entry.path, str(unit.directory_marker))):
+                        units.add(name)
+                        names.append(name)
+                    else:
+                        folders.append(name)
                 elif name.lower().endswith(endings) and _is_file(entry, problems):
                     names.append(name)
     except OSError as exc:
@@ -419,8 +435,15 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:
-        kept, sizes, mtimes, ctimes = [], [], [], []
+        kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
         for name in files:
+            if name in units:  # (stamped with its files when read: Inputs.stamped)
+                kept.append(name)
+                sizes.append(-1)
+                mtimes.append(0)
+                ctimes.append(0)
+                formats.append(unit)
+                continue
             try:
                 st = os.stat(prefix + name)
             except FileNotFoundError:  # deleted since the listing: not an input
@@ -432,20 +455,21 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
             ctimes.append(change_stamp(st))
-        found.add_files(prefix, kept, [format_of(name) for name in kept], sizes, mtimes,
-                        ctimes)
+            formats.append(format_of(name))
+        found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
         files.clear()
 
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(), endings, format_of, found, problems, skip)
+            _walk(prefix + folders.pop(), endings, format_of, found, problems, skip,
+                  unit=unit)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found, problems, skip)
+        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit)
 
 
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:

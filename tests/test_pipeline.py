@@ -113,6 +113,25 @@ def test_a_folder_read_as_a_unit_and_its_marker_file_are_read_once(
         assert not validate_sources(map(Path, sources)).errors
 
 
+@pytest.mark.parametrize("fmt, marker", [("csv", "datapackage.json"), ("svg", "map.svg")])
+def test_from_a_format_of_folders_reads_its_folders_below_a_folder(
+        fmt: str, marker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hint "it holds 1 csv file, such as package: ... pass --from csv" led to
+    every table of the package read as a flat sheet (a map: each focus image as one)."""
+    muscles = converter.read(SAMPLES)
+    converter.write(muscles[:5], tmp_path / "site" / "a-first", fmt)
+    converter.write(muscles[5:], tmp_path / "site" / "b" / "second", fmt)
+    monkeypatch.chdir(tmp_path)
+    for sources, read in (
+            (["site"], ["site/a-first", "site/b/second"]),
+            (["site", "site/a-first"], ["site/a-first", "site/b/second"]),  # (once each)
+            ([f"site/b/second/{marker}", "site"], [f"site/b/second/{marker}", "site/a-first"])):
+        inputs, problems = discover(sources, fmt)
+        assert ([i.path for i in inputs], problems) == (read, [])
+        assert sorted(converter.read(sources, fmt), key=lambda m: m.slug) == sorted(
+            (m.project(get_format(fmt).carries) for m in muscles), key=lambda m: m.slug)
+
+
 @pytest.mark.parametrize("cached", [True, False])
 def test_a_file_that_cannot_be_read_says_so_alike_with_and_without_the_cache(
         cached: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
