@@ -261,12 +261,15 @@ def _count_hint(sources: tuple[Path, ...]) -> Iterator[Path]:
 def _format(name: str, option: str, *, writing: bool) -> Any:
     """The format ``name`` given to ``option``, if it can write (or read); else a usage
     error."""
+    from .diagnostics import MuscleError
     from .registry import get_format, unknown_format
 
     try:
         fmt = get_format(name)
     except KeyError:
         raise click.BadParameter(unknown_format(name), param_hint=option) from None
+    except MuscleError as exc:  # (a plugin that does not load)
+        raise click.BadParameter(exc.diagnostics[0].message, param_hint=option) from None
     if not (fmt.can_write if writing else fmt.can_read):
         raise click.BadParameter(f"{name} cannot be {'written' if writing else 'read'}",
                                  param_hint=option)
@@ -387,9 +390,18 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
 INTERRUPTED = 130
 
 
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
+                      lineno: int, line: str | None = None) -> str:
+    """A Python warning (a format plugin that does not load) as the tool's one line."""
+    return f"muscle-convert: warning: {message}\n"
+
+
 def main() -> None:
     """Console-script entry point. Ctrl-C ends the run with "Aborted!" and status 130
     (click's own handling exits 1, the status of invalid inputs)."""
+    import warnings
+
+    warnings.formatwarning = _one_line_warning
     try:
         code = cli.main(prog_name="muscle-convert", standalone_mode=False)
     except click.ClickException as exc:

@@ -280,13 +280,24 @@ def format_names() -> tuple[str, ...]:
 @cache
 def get_format(name: str) -> Format:
     """The format registered under ``name``, in any case (imports its module on first
-    use); a ``KeyError`` for a name no format has."""
+    use); a ``KeyError`` for a name no format has, a :class:`MuscleError`
+    (``format-not-loaded``) for one whose module fails to load (a broken plugin)."""
+    if not isinstance(name, str):
+        raise TypeError(f"a format is named by a str, not {type(name).__name__}")
     name = name.lower()
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
-        cls = ep.load()
-        instance: Format = cls()
+        try:
+            instance: Format = ep.load()()
+        except Exception as exc:  # (a plugin's import may raise anything)
+            raise MuscleError(Diagnostic(
+                "format", None, None, "", "format-not-loaded",
+                f"the {name} format could not be loaded: {type(exc).__name__}: {exc}")
+            ) from None
         if instance.name != name:
-            raise RuntimeError(f"entry point {name!r} loads format {instance.name!r}")
+            raise MuscleError(Diagnostic(
+                "format", None, None, "", "format-not-loaded",
+                f"the {name} format could not be loaded: its entry point gives the format "
+                f"{instance.name!r}"))
         return instance
     raise KeyError(name)
 
@@ -310,8 +321,8 @@ def all_formats() -> list[Format]:
     for name in format_names():
         try:
             loaded.append(get_format(name))
-        except Exception as exc:
-            warnings.warn(f"format {name!r} could not be loaded: {exc}", stacklevel=2)
+        except MuscleError as exc:
+            warnings.warn(exc.diagnostics[0].message, stacklevel=2)
     return loaded
 
 

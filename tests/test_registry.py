@@ -134,3 +134,55 @@ def test_read_at_most_reads_what_one_large_read_would(tmp_path: Path, stat_size:
     with open(path, "rb") as fh:
         expected = fh.read(limit + 1)
     assert registry.read_at_most(path, stat_size, limit) == expected
+
+
+@pytest.fixture
+def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A format package whose module fails to import (a library it needs is missing)."""
+    (tmp_path / "broken_format.py").write_text("raise ImportError('needs libfoo')\n",
+                                               encoding="utf-8")
+    dist = tmp_path / "broken_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-format\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nbroken = broken_format:BrokenFormat\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+        cached.cache_clear()
+    yield
+    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+        cached.cache_clear()
+
+
+def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
+                                                                tmp_path: Path,
+                                                                sample_muscles) -> None:
+    import subprocess
+
+    import converter
+
+    message = "the broken format could not be loaded: ImportError: needs libfoo"
+    with pytest.raises(converter.MuscleError, match=f"{message} \\[format-not-loaded\\]"):
+        converter.write(sample_muscles, tmp_path / "x.broken", "broken")
+    with pytest.raises(converter.MuscleError, match="format-not-loaded"):
+        converter.read(tmp_path, "broken")
+    with pytest.warns(UserWarning, match=message):
+        assert "broken" not in [f.name for f in registry.all_formats()]
+    env = {**__import__("os").environ, "PYTHONPATH": f"{tmp_path}:{Path.cwd()}"}
+    for command in (["convert", "samples", "--to", "broken", "-o", str(tmp_path / "x")],
+                    ["validate", "samples", "--from", "broken"], ["formats"]):
+        result = subprocess.run([sys.executable, "-m", "converter", *command], env=env,
+                                capture_output=True, text=True, check=False)
+        assert "Traceback" not in result.stderr
+        assert message in result.stderr
+        assert result.returncode == (0 if command == ["formats"] else 2), result.stderr
+    assert [line for line in result.stderr.splitlines() if "broken" in line] == [
+        f"muscle-convert: warning: {message}"]
+
+
+def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
+    import converter
+
+    with pytest.raises(TypeError, match="a format is named by a str, not int"):
+        converter.read("samples", 123)  # type: ignore[arg-type]
