@@ -346,6 +346,11 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         if output == "-" and not fmt.writes_into_streams:
             return mistake("output-not-file", f"--to {fmt.name} cannot write into standard "
                            "output; give a file name")
+        marking = [f.name for f in all_formats() if f is not fmt and f.directory_marker
+                   and name == f.directory_marker.lower()]
+        if marking:
+            return mistake("output-ending", f"{output} is named like the file that marks a "
+                           f"{marking[0]} folder, and would be read back as one; rename it")
         if not any(name.endswith(e) for e in fmt.extensions):
             others = sorted((e, f.name) for f in all_formats() if f is not fmt
                             for e in f.extensions if name.endswith(e))
@@ -378,8 +383,8 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
                 return fmt
         return None
     name = path.name.lower()
-    for fmt in candidates:
-        if fmt.directory_marker and name == fmt.directory_marker:
+    for fmt in candidates:  # (a file to write is never a folder's marker: output_mistake)
+        if for_reading and fmt.directory_marker and name == fmt.directory_marker:
             return fmt
     matches = [(len(ext), fmt) for fmt in candidates
                for ext in fmt.extensions if name.endswith(ext)]

@@ -48,6 +48,9 @@ def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles
     ("folder", "json", "output-is-directory"),    # an IsADirectoryError naming a temporary
     ("x.json", "markdown", "output-not-directory"),  # made a directory named x.json
     ("m.jsonl", "json", "output-ending"),
+    ("datapackage.json", "json", "output-ending"),  # read back as a CSV package
+    ("datapackage.json", None, "output-ending"),    # (was: "--to csv writes a directory")
+    ("map.svg", "markdown", "output-not-directory"),
 ])
 def test_write_refuses_the_outputs_the_command_line_refuses(
         output: str, fmt: str, code: str, tmp_path: Path, sample_muscles,
