@@ -176,9 +176,28 @@ class Inputs(Sequence[Input]):
                 yield path, *stamp_with(path, self._formats[fmt].companions(Path(path)))
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
+    """Set up a pool's worker: Ctrl-C ignored (the main process stops the pool), SIGTERM
+    (the pool's way to stop it) deadly even when the pool was made where a temporary
+    file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
+    lived on, and the pool waited for it for good), and the worker ended with its
+    parent (``kill`` of the main process left workers of ``fmt`` rewriting files)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the system send this process SIGTERM when its parent ends (Linux), and end
+    it now if the parent ``parent`` already has."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # (no prctl: not Linux)
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def worker_pool(jobs: int) -> Any:
@@ -191,12 +210,12 @@ def worker_pool(jobs: int) -> Any:
     (:func:`~converter.atomic.atomic_file`)."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
+    start = {"initializer": _start_worker, "initargs": (os.getpid(),)}
     if not hasattr(signal, "pthread_sigmask"):
-        return context.Pool(jobs, initializer=signal.signal,
-                            initargs=(signal.SIGINT, signal.SIG_IGN))
+        return context.Pool(jobs, **start)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return context.Pool(jobs, initializer=_ignore_interrupts)
+        return context.Pool(jobs, **start)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 

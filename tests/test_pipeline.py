@@ -349,6 +349,63 @@ def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md.started"]
 
 
+def _sigterm_handler() -> object:
+    import signal
+    return signal.getsignal(signal.SIGTERM)
+
+
+def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
+    """A jsonl conversion forks its pool inside its atomic write, whose SIGTERM handler
+    the workers took: the pool's SIGTERM then raised in a worker instead of ending it,
+    and Ctrl-C hung the run for good."""
+    import signal
+
+    from converter.atomic import atomic_file
+    from converter.pipeline import worker_pool
+    with atomic_file(tmp_path / "out.jsonl", "w", encoding="utf-8"):
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        pool = worker_pool(2)
+    try:
+        assert pool.apply(_sigterm_handler) is signal.SIG_DFL
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+_ORPHANED = """
+import os, sys, time
+from converter.pipeline import worker_pool
+pool = worker_pool(2)
+busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # (a worker at work reads no
+time.sleep(0.5)                                           # end of its task queue)
+print(" ".join(str(p.pid) for p in pool._pool), flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_end_with_the_main_process(signal_name: str) -> None:
+    """``kill`` of the main process of fmt left its workers rewriting files."""
+    import signal
+    import time
+
+    main = subprocess.Popen([sys.executable, "-c", _ORPHANED], stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    try:
+        workers = [int(pid) for pid in main.stdout.readline().split()]
+        assert len(workers) == 2
+        main.send_signal(getattr(signal, signal_name))
+        main.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(
+                f"/proc/{pid}/status").read_text() for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived the main process"
+            time.sleep(0.05)
+    finally:
+        main.kill()
+        main.wait()
+
+
 @pytest.mark.parametrize(("made", "given", "endings"), [
     ("csv", "sqlite", ".db or .sqlite or .sqlite3"), ("svg", "json", ".json"),
     ("svg", "csv", ".csv"), ("csv", "svg", ".svg"), ("csv", "anki", ".apkg")])
