@@ -116,8 +116,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode;
     on failure (SIGTERM included, see :func:`_terminable`) it is removed."""
     with _terminable():
-        tmp = temporary_file(path)
+        tmp = None
         try:
+            with _signals_held():  # (one that came meanwhile: here, once tmp is known)
+                tmp = temporary_file(path)
             yield tmp
             fd = os.open(tmp, os.O_RDONLY)
             try:
@@ -127,9 +129,47 @@ def atomic_path(path: Path) -> Iterator[Path]:
             keep_mode(tmp, path)
             os.replace(tmp, path)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
             raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the block runs, then taken: a temporary is
+    never made without its name being known to the code that removes it. (Their
+    handlers note them meanwhile: a signal mask would hold them in this thread only,
+    and a worker pool's threads would take them.) Only in the main thread, which takes
+    signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    held = {signum: signal.signal(signum, lambda signum, _: came.append(signum))
+            for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        for signum in came:  # (taken now, by the handler it would have met)
+            os.kill(os.getpid(), signum)
+
+
+@contextlib.contextmanager
+def scratch_directory(prefix: str) -> Iterator[Path]:
+    """A temporary directory (in the system's temporary folder) for a writer's or
+    reader's work, removed when the block ends, on Ctrl-C and on SIGTERM too."""
+    with _terminable():
+        folder = None
+        try:
+            with _signals_held():
+                folder = tempfile.mkdtemp(prefix=prefix)
+            yield Path(folder)
+        finally:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Terminated(BaseException):
@@ -150,8 +190,8 @@ def _terminable() -> Iterator[None]:
             signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
         yield
         return
-    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
+        signal.signal(signal.SIGTERM, _raise_terminated)
         yield
     except _Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -313,9 +353,17 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     check_replaceable(path, shown)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
-    tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
-                                dir=path.parent))
+    with _terminable():
+        yield from _building(path)
+
+
+def _building(path: Path) -> Iterator[Path]:
+    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in."""
+    tmp = None
     try:
+        with _signals_held():
+            tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
+                                        dir=path.parent))
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
@@ -335,7 +383,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         os.rename(tmp, path)
         shutil.rmtree(old)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -21,14 +21,13 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from converter.atomic import atomic_file
+from converter.atomic import atomic_file, scratch_directory
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import LocalizedText, Muscle
@@ -562,8 +561,8 @@ class AnkiFormat(Format):
     )
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
-            collection, newer = _extract_collection(path, Path(folder))
+        with scratch_directory("muscle-convert-anki-") as folder:
+            collection, newer = _extract_collection(path, folder)
             try:
                 notes = _note_rows(path, collection, ctx)
             except MuscleError as exc:  # Anki's stub beside a collection it cannot read
@@ -611,8 +610,8 @@ class AnkiFormat(Format):
             from converter.bodymap import report_faint_limit
 
             report_faint_limit(len(items), ctx, out)
-        with tempfile.TemporaryDirectory(prefix="muscle-convert-anki-") as folder:
-            collection = Path(folder) / "collection.anki2"
+        with scratch_directory("muscle-convert-anki-") as folder:
+            collection = folder / "collection.anki2"
             cards = _build_collection(collection, items, times, deck_name, lang, images)
             _write_package(out, collection.read_bytes(), images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "

@@ -274,3 +274,77 @@ def test_the_base_image_beside_the_page_survives_the_next_run(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert (site / "body.png").read_bytes() == b"\x89PNG\r\n\x1a\n picture"
     assert 'src="body.png"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("make", ["mkstemp", "mkdtemp"])
+def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C right after the temporary was made, before its name was known to the
+    code that removes it, left it beside the output."""
+    import signal
+    import tempfile
+
+    real = getattr(tempfile, make)
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(tempfile, make, interrupted)
+    out = tmp_path / "out"
+    out.write_text("before")
+    # Another thread, as a worker pool has: a signal mask holds signals in one thread
+    # only, and the signal went to this one (its handler ran in the main thread at once).
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            if make == "mkstemp":
+                with converter.atomic.atomic_file(out, "w") as fh:
+                    fh.write("after")
+            else:
+                with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+                    (folder / "index.html").write_text("after")
+    finally:
+        done.set()
+        other.join()
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+    assert out.read_text() == "before"
+
+
+_TERMINATED = """
+import os, signal, sys
+from pathlib import Path
+from converter.atomic import atomic_directory, scratch_directory
+out = Path(sys.argv[1])
+if sys.argv[2] == "directory":
+    with atomic_directory(out / "site") as folder:
+        (folder / "index.html").write_text("new")
+        os.kill(os.getpid(), signal.SIGTERM)
+else:
+    with scratch_directory("muscle-convert-test-") as folder:
+        (out / "scratch").write_text(str(folder))
+        os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+@pytest.mark.parametrize("kind", ["directory", "scratch"])
+def test_sigterm_while_a_folder_is_built_removes_it(kind: str, tmp_path: Path) -> None:
+    """kill, timeout or a service manager left a whole copy of the output beside it (and
+    the Anki writer its collection in the system's temporary folder)."""
+    import signal
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / ".muscle-convert").write_text("")
+    (tmp_path / "site" / "index.html").write_text("old")
+    done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "site" / "index.html").read_text() == "old"
+    if kind == "scratch":
+        assert not Path((tmp_path / "scratch").read_text()).exists()
+        (tmp_path / "scratch").unlink()
+    assert sorted(os.listdir(tmp_path)) == ["site"]
