@@ -47,10 +47,25 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
 
 
 def _echo(pieces: Iterable[str], err: bool = False) -> None:
-    """Write text made in ``pieces`` (see ``rendered``), then a line end."""
-    for piece in pieces:
-        click.echo(piece, nl=False, err=err)
-    click.echo("", err=err)
+    """Write text made in ``pieces`` (see ``rendered``), then a line end. When the
+    reader stops reading (``validate ... | head``), the rest goes nowhere: the exit
+    status still says whether the inputs are valid."""
+    try:
+        for piece in pieces:
+            click.echo(piece, nl=False, err=err)
+        click.echo("", err=err)
+    except BrokenPipeError:
+        _to_nowhere(sys.stderr if err else sys.stdout)
+
+
+def _to_nowhere(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device (what is left in its buffer,
+    and all that comes after, is dropped)."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nowhere, stream.fileno())
+    finally:
+        os.close(nowhere)
 
 
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
@@ -213,6 +228,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     mistake = output_mistake(writer, raw_output, options)
     if mistake:
         raise click.UsageError(mistake.message)
+    if raw_output == "-" and "stdout" in _CLOSED:
+        raise click.UsageError("standard output is closed; give a file name")
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
@@ -390,6 +407,10 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
 INTERRUPTED = 130
 
 
+#: The standard streams the caller closed (``>&-``): the null device stands in for them.
+_CLOSED: set[str] = set()
+
+
 def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
                       lineno: int, line: str | None = None) -> str:
     """A Python warning (a format plugin that does not load) as the tool's one line."""
@@ -402,6 +423,10 @@ def main() -> None:
     import warnings
 
     warnings.formatwarning = _one_line_warning
+    for name in ("stdin", "stdout", "stderr"):  # (closed by the caller: 2>&-)
+        if getattr(sys, name) is None:
+            _CLOSED.add(name)
+            setattr(sys, name, open(os.devnull, "r" if name == "stdin" else "w"))  # noqa: SIM115
     try:
         code = cli.main(prog_name="muscle-convert", standalone_mode=False)
     except click.ClickException as exc:

@@ -568,3 +568,45 @@ def test_one_hidden_warning_is_one_more_warning(tmp_path: Path) -> None:
     result = run("convert", str(corpus), "--to", "json", "-o", str(tmp_path / "m.json"))
     assert "... and 1 more warning (`muscle-convert validate` lists them all)" in (
         result.stderr)
+
+
+def _closed(stream: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line with the standard stream ``stream`` (1 or 2) closed."""
+    return subprocess.run(  # (closed before Python starts, as a shell's >&- does)
+        ["bash", "-c", f'exec "$@" {stream}>&-', "-", sys.executable, "-m", "converter",
+         *args], stderr=subprocess.PIPE if stream == 1 else None, text=True, check=False,
+        cwd=cwd)
+
+
+def test_a_closed_standard_stream_is_no_reason_to_fail(tmp_path: Path) -> None:
+    """With stderr closed (2>&-) every command did nothing and exited 1; with stdout
+    closed, -o - ended in a traceback."""
+    done = _closed(2, "convert", str(SAMPLES), "--to", "json", "-o", "m.json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert converter.read(tmp_path / "m.json") == converter.read(SAMPLES)
+    done = _closed(1, "convert", str(SAMPLES), "--to", "json", "-o", "-", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Error: standard output is closed; give a file name" in done.stderr
+
+
+@pytest.mark.parametrize(("stream", "broken", "status"), [
+    ("stderr", False, 0), ("stderr", True, 1), ("stdout", False, 0), ("stdout", True, 1)])
+def test_validate_into_a_closed_pipe_still_says_whether_the_inputs_are_valid(
+        stream: str, broken: bool, status: int, tmp_path: Path) -> None:
+    """``validate ... | head -1`` exited 1 on a clean corpus, without a word."""
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES, folder)
+    if broken:
+        (folder / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    args = ["--format", "json"] if stream == "stdout" else []
+    read, write = os.pipe()
+    os.close(read)  # (the reader is gone before anything is written)
+    try:
+        done = subprocess.run([sys.executable, "-m", "converter", "validate", str(folder),
+                               *args], **{stream: write}, check=False,
+                              **({"stdout": subprocess.DEVNULL} if stream == "stderr"
+                                 else {"stderr": subprocess.PIPE}), text=True)
+    finally:
+        os.close(write)
+    assert done.returncode == status
+    assert "Traceback" not in (done.stderr or "")
