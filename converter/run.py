@@ -425,6 +425,11 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                                                                             done.summary)
         if done is None:
             incremental.mark_written()
+    except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
+        if incremental.cache:
+            incremental.cache.close()
+        return _unwritten(exc, problems, discovered, Reader(
+            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram))
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
@@ -432,6 +437,22 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     result = _finish(result, problems, reader, corpus, discovered)
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger, replayable=replayable())
+    return result
+
+
+def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int,
+               reader: Reader) -> RunResult:
+    """The result of a run whose output could not be written (``failure``): what reading
+    every input with ``reader`` says, then why nothing was converted. Not recorded in
+    the cache."""
+    corpus = CorpusLint(locate=Locator())
+    reader.corpus = corpus
+    _lint(reader)
+    result = _finish(RunResult(), problems[:discovered], reader, corpus, discovered)
+    result.diagnostics.extend(failure.diagnostics)
+    result.errors += sum(d.severity == "error" for d in failure.diagnostics)
+    result.count = 0
+    result.summary = f"nothing written to {failure.diagnostics[0].path}"
     return result
 
 

@@ -610,3 +610,24 @@ def test_validate_into_a_closed_pipe_still_says_whether_the_inputs_are_valid(
         os.close(write)
     assert done.returncode == status
     assert "Traceback" not in (done.stderr or "")
+
+
+@pytest.mark.parametrize("to", ["json", "sqlite", "svg"])
+def test_an_output_that_cannot_be_written_still_lists_the_inputs_problems(
+        to: str, tmp_path: Path) -> None:
+    """Only "cannot write here" was said: the broken file and every warning were lost."""
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    (tmp_path / "a-file").write_text("")
+    result = run("convert", str(folder), "--to", to, "-o", str(tmp_path / "a-file" / "out"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.endswith("[cannot-write]") for line in lines)
+    assert any("broken.md:2:8: error:" in line for line in lines)
+    assert sum("[duplicate-text]" in line for line in lines) == 6
+    assert lines[-1] == (f"nothing written to {tmp_path / 'a-file' / 'out'}; "
+                         "0 muscles converted, 1 file failed")
+    good = tmp_path / "good.json"
+    assert run("convert", str(folder), "--to", "json", "-o", str(good)).exit_code == 1
+    assert len(converter.read(good)) == 15
