@@ -397,7 +397,7 @@ class SqliteFormat(Format):
             else:
                 counts = _update(records, target, ctx, prune)
         except sqlite3.Error as exc:
-            raise _sqlite_error(out, exc) from None
+            raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
             raise MuscleError([d._replace(path=str(out)) if d.path == str(target) else d
                                for d in exc.diagnostics]) from None
@@ -689,9 +689,18 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
     return False
 
 
-def _sqlite_error(path: Path | str, exc: sqlite3.Error) -> MuscleError:
-    if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+#: SQLite's errors of a place that cannot be written (as ``cannot-write`` is for files).
+_CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                 "SQLITE_IOERR")
+
+
+def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False
+                  ) -> MuscleError:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
         return error(str(path), "not-sqlite", "is not a SQLite database")
+    if writing and name.startswith(_CANNOT_WRITE):  # (SQLITE_IOERR_WRITE and its kin)
+        return error(str(path), "cannot-write", f"cannot write here: {exc}")
     return error(str(path), "sqlite-error", f"SQLite failed: {exc}")
 
 

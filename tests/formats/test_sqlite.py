@@ -1222,3 +1222,24 @@ def test_an_integer_too_long_for_python_in_extra_is_named_as_in_json(db: Path) -
     assert [m.slug for m in found] == ["b"]
     assert [(p.field, p.code, p.message) for p in problems] == [
         ("muscles[a].extra.n", "wrong-type", "a number of 5000 digits is too long to store")]
+
+
+def test_a_full_disk_is_cannot_write_as_for_every_format(sample_muscles: list[Muscle],
+                                                         db: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """It was 'sqlite-error: SQLite failed: database or disk is full'."""
+    real = sqlite_format._connect
+
+    def small(path: Path) -> sqlite3.Connection:
+        conn = real(path)
+        conn.execute("PRAGMA max_page_count = 8")  # (as full as a full disk)
+        return conn
+
+    monkeypatch.setattr(sqlite_format, "_connect", small)
+    with pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, db, "sqlite")
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code, d.message) == (
+        str(db), "cannot-write", "cannot write here: database or disk is full")
+    assert list(db.parent.iterdir()) == []
