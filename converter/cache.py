@@ -202,11 +202,13 @@ class ChunkTally:
 
 def default_directory() -> Path:
     """``$MUSCLE_CONVERT_CACHE_DIR``, else ``$XDG_CACHE_HOME/muscle-convert``, else
-    ``~/.cache/muscle-convert``."""
+    ``~/.cache/muscle-convert`` (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG
+    specification says: it would make a cache in every working folder)."""
     explicit = os.environ.get("MUSCLE_CONVERT_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else Path.home() / ".cache"
     return Path(base) / "muscle-convert"
 
 

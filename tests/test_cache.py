@@ -961,3 +961,18 @@ def test_a_cache_damaged_inside_is_made_anew_after_the_run_that_finds_it(
         fh.write(os.urandom(40_960))
     summaries = [cli_run(*args)[1].splitlines()[-1] for _ in range(3)]
     assert "up to date" in summaries[-1], summaries
+
+
+def test_the_default_directory_follows_xdg_but_not_a_relative_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converter.cache import default_directory
+
+    monkeypatch.delenv("MUSCLE_CONVERT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_directory() == tmp_path / "xdg" / "muscle-convert"
+    for ignored in ("relative/cache", ""):  # (the XDG specification: ignore it)
+        monkeypatch.setenv("XDG_CACHE_HOME", ignored)
+        assert default_directory() == tmp_path / "home" / ".cache" / "muscle-convert"
+    monkeypatch.setenv("MUSCLE_CONVERT_CACHE_DIR", "here")
+    assert default_directory() == Path("here")
