@@ -349,7 +349,7 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
     if not parts.scheme and not parts.netloc and not parts.path.startswith("/") and not (
             os.path.exists(beside)):
-        ctx.report(Diagnostic(str(out), None, None, "image", "base-image-not-found",
+        ctx.report(Diagnostic(str(out), None, None, "--base-image", "base-image-not-found",
                               f"--base-image {base!r} is no file here, nor beside the "
                               "output; it is written as a link, as given", "warning"))
     return replace(settings, base_image=base)

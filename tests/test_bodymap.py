@@ -255,8 +255,9 @@ def test_a_base_image_that_looks_like_a_missing_file_is_warned_of(
     ctx, found = context(base_image=base, size="100x100")
     settings = bodymap.map_settings([ARM], ctx, tmp_path / "out")
     assert settings.base_image == base
-    assert [(d.code, d.severity, d.path) for d in found] == (
-        [("base-image-not-found", "warning", str(tmp_path / "out"))] if warned else [])
+    assert [(d.code, d.severity, d.path, d.field) for d in found] == (  # (not "image")
+        [("base-image-not-found", "warning", str(tmp_path / "out"), "--base-image")]
+        if warned else [])
 
 
 def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
