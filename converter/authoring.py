@@ -31,6 +31,9 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Text that shows nothing: spaces and invisible format characters (zero-width space,
+#: joiners, direction marks, soft hyphen, BOM).
+_BLANK = re.compile("[\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]*")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
 _NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
@@ -41,6 +44,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAPPING = (dict, Mapping)
 _NO_TEXT = LocalizedText()
 Locator = Callable[[str], tuple[int | None, int | None]]
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only spaces and invisible format characters (a
+    title may not be so)."""
+    return _BLANK.fullmatch(text) is not None
 
 
 def is_language_code(code: str) -> bool:
@@ -83,8 +92,9 @@ class _Builder:
                       "which no UTF-8 file can hold" if 0xD800 <= char <= 0xDFFF else
                       f"contains a control character (U+{char:04X})")
             return None
-        if nonempty and not value.strip():
-            self.fail(path, "empty-field", "must not be empty")
+        if nonempty and is_blank(value):
+            self.fail(path, "empty-field", "must not be empty" if not value.strip() else
+                      "must not be empty (it holds only invisible characters)")
             return None
         return value
 

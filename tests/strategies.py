@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from converter.authoring import is_blank
 from converter.model import Function, LocalizedText, Muscle, Region, freeze
 from converter.safety import is_safe_link
 
@@ -15,7 +16,8 @@ from converter.safety import is_safe_link
 # other than tab and newline (the validator rejects those in text fields).
 _ALPHABET = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n")
 text = st.text(_ALPHABET, max_size=60)
-nonblank_text = text.filter(lambda s: s.strip() != "")
+# (what shows something: not only spaces and invisible characters, which a title may not be)
+nonblank_text = text.filter(lambda s: not is_blank(s))
 # Texts that look like a missing-value marker (``\N`` in the CSV package, PostgreSQL).
 marker_like = st.sampled_from(["\\N", "\\\\N", "\\\\\\N"])
 tricky_text = st.one_of(

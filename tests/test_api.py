@@ -85,6 +85,7 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     (dict(title="A\x1fB"), ("muscles[m].title", "control-character")),  # Anki's separator
     (dict(image="javascript:alert(1)"), ("muscles[m].image", "unsafe-link")),
     (dict(title=" "), ("muscles[m].title", "empty-field")),
+    (dict(title="\u200b\u200e "), ("muscles[m].title", "empty-field")),  # (no link name)
     (dict(regions=(converter.Region(((0, 0), (1, 1), (2, 2))),)),
      ("muscles[m].regions[0]", "polygon-zero-area")),  # (as the model names it)
     (dict(extra=converter.model.freeze({"a": [1, {"b": "\ud800"}]})),

@@ -91,6 +91,20 @@ def test_the_schema_and_the_validator_agree_on_links_coords_and_slugs(data: dict
     assert INPUT.is_valid(front_matter) == _validator_accepts(front_matter)
 
 
+@pytest.mark.parametrize(("title", "valid"), [
+    ("T", True), (" T", True), (" ", False), ("\u200b", False), ("\u200bT", True),
+    ("\ufeff\u2060 ", False), ("\u00ad", False), ("\u3000", False),
+    ("\u200d\U0001f4aa", True)], ids=repr)
+def test_the_schemas_and_the_validator_agree_on_an_empty_title(title: str, valid: bool
+                                                               ) -> None:
+    """A title of only a zero-width space passed: a link without a name."""
+    front_matter = {"title": title}
+    canonical = jsonschema.Draft202012Validator(
+        {"pattern": load_schema("muscle")["$defs"]["muscle"]["properties"]["title"]["pattern"]})
+    assert INPUT.is_valid(front_matter) == canonical.is_valid(title) == _validator_accepts(
+        front_matter) == valid
+
+
 @pytest.mark.parametrize("data, found", [
     ({"title": "T", "origin": {b"da": "x"}},  # (a database's blob: shown as "b'da'")
      ("origin", "a language code must be text such as da or en, not binary data")),
