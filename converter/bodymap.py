@@ -337,13 +337,17 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     viewbox = viewbox_for_size(str(size)) if size is not None else fit_viewbox(muscles)
     settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
                            lang, sized=size is not None)
+    if "{slug}" not in settings.link_template:
+        ctx.report(Diagnostic(str(out), None, None, "--link-template", "link-without-slug",
+                              f"--link-template {settings.link_template!r} has no {{slug}}: "
+                              "every muscle links to the same place", "warning"))
     if base is None:
         return settings
     base = str(base)
     local = _local_file(base)
     if local is not None:
         suffix = local.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", local.suffix) else ""
-        name = BASE_IMAGE_NAME + suffix.lower()
+        name = BASE_IMAGE_NAME + (suffix.lower() or _picture_ending(local))
         return replace(settings, base_image=name, base_file=local)
     parts = urlsplit(base)
     beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
@@ -353,6 +357,24 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
                               f"--base-image {base!r} is no file here, nor beside the "
                               "output; it is written as a link, as given", "warning"))
     return replace(settings, base_image=base)
+
+
+#: The first bytes of the pictures a browser shows, and their file endings.
+_PICTURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"),
+             (b"<svg", ".svg"), (b"<?xml", ".svg"))
+
+
+def _picture_ending(path: Path) -> str:
+    """The ending a picture without one needs (a browser shows a copied SVG only by its
+    ending): from its first bytes; none when they tell nothing."""
+    try:
+        with open(path, "rb") as picture:
+            head = picture.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return ""
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return ".webp"
+    return next((ending for magic, ending in _PICTURES if head.startswith(magic)), "")
 
 
 def copy_base_image(settings: MapSettings, directory: Path) -> None:

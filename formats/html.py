@@ -16,7 +16,7 @@ from typing import Any
 from converter import bodymap
 from converter.atomic import atomic_directory
 from converter.bodymap import MapSettings, ViewBox, label, xml_text
-from converter.diagnostics import counted
+from converter.diagnostics import Diagnostic, counted
 from converter.model import Muscle
 from converter.registry import Format, WriteContext
 
@@ -50,6 +50,13 @@ class HtmlFormat(Format):
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
+        for muscle in items:
+            if bodymap.resolve_link(settings.link_template, muscle.slug) == INDEX:
+                path, field = ctx.about(muscle.slug, "slug", str(out))
+                ctx.report(Diagnostic(path, None, None, field, "reserved-name",
+                                      f"the muscle {muscle.slug!r} links to {INDEX}, the "
+                                      "map's page itself; give it another slug or "
+                                      "--link-template", "warning"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         with atomic_directory(out) as tmp:

@@ -273,6 +273,33 @@ def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
     assert (target / "_base-image.png").read_bytes() == b"\x89PNG fake"
 
 
+@pytest.mark.parametrize(("data", "name"), [
+    (b"\x89PNG\r\n\x1a\n....", "_base-image.png"), (b"\xff\xd8\xff\xe0", "_base-image.jpg"),
+    (b"GIF89a", "_base-image.gif"), (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "_base-image.webp"),
+    (b"\xef\xbb\xbf\n<svg xmlns='http://www.w3.org/2000/svg'/>", "_base-image.svg"),
+    (b'<?xml version="1.0"?><svg/>', "_base-image.svg"), (b"RIFF....WAVE", "_base-image"),
+    (b"no picture", "_base-image")])
+def test_a_base_image_without_an_ending_is_copied_with_its_pictures_one(
+        data: bytes, name: str, tmp_path: Path) -> None:
+    """Copied as _base-image, an SVG picture was not shown (a browser goes by the
+    ending), and the image map over it could not be clicked."""
+    picture = tmp_path / "body"
+    picture.write_bytes(data)
+    ctx, _ = context(base_image=str(picture), size="100x50")
+    assert bodymap.map_settings([ARM], ctx, tmp_path / "out").base_image == name
+
+
+@pytest.mark.parametrize(("template", "warned"), [("{slug}.html", False),
+                                                  ("/muskler/{Slug}/", True), ("x.html", True)])
+def test_a_link_template_without_the_slug_is_warned_of(template: str, warned: bool,
+                                                       tmp_path: Path) -> None:
+    """Every region linked to the literal '/muskler/{Slug}/', without a word."""
+    ctx, found = context(link_template=template)
+    bodymap.map_settings([ARM], ctx, tmp_path / "out")
+    assert [(d.code, d.field, d.severity) for d in found] == (
+        [("link-without-slug", "--link-template", "warning")] if warned else [])
+
+
 @pytest.mark.parametrize("name", ["body:v2.png", "javascript:alert(1).png"])
 def test_a_local_base_image_whose_name_looks_like_a_scheme_is_a_file(
         name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -238,3 +238,15 @@ def test_cli_convert_to_html(tmp_path: Path) -> None:
     root = parse_file(tmp_path / "site" / "index.html")
     assert {a.get("href") for a in root.iter(f"{XHTML}area")} == {
         f"https://example.org/m/{m.slug}" for m in converter.read(SAMPLES) if m.regions}
+
+
+@pytest.mark.parametrize(("template", "warned"), [("{slug}.html", True), ("{slug}/", False),
+                                                  ("m/{slug}.html", False)])
+def test_a_muscle_that_would_link_to_the_page_itself_is_named(template: str, warned: bool,
+                                                              tmp_path: Path) -> None:
+    """The slug index linked its region to index.html, the map page itself."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", "index")]
+    found = write(items, tmp_path / "site", link_template=template)
+    assert [(d.code, d.path, d.field, d.severity) for d in found] == (
+        [("reserved-name", "src/index.md", "slug", "warning")] if warned else [])
