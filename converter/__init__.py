@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Diagnostic", "Function", "LocalizedText", "Muscle", "MuscleError", "Region",
-           "__version__", "read", "write"]
+__all__ = ["Diagnostic", "FrozenMap", "Function", "LocalizedText", "Muscle", "MuscleError",
+           "Region", "__version__", "read", "write"]
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic, MuscleError
-    from .model import Function, LocalizedText, Muscle, Region
+    from .model import FrozenMap, Function, LocalizedText, Muscle, Region
 
-_LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "Function": "model",
-         "LocalizedText": "model", "Muscle": "model", "Region": "model"}
+_LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "FrozenMap": "model",
+         "Function": "model", "LocalizedText": "model", "Muscle": "model", "Region": "model"}
 
 
 def __getattr__(name: str) -> Any:
@@ -33,6 +33,11 @@ def __getattr__(name: str) -> Any:
 
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)
+
+
+def __dir__() -> list[str]:
+    """The module's names, the classes imported on first use included."""
+    return sorted({*globals(), *__all__})
 
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
@@ -130,8 +135,12 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if mistake:
         raise MuscleError(mistake)
     reported: list[Diagnostic] = []
-    summary = fmt.write(_once_each(muscles, str(path)), path,
-                        WriteContext(options=options, report=reported.append))
+    try:
+        summary = fmt.write(_once_each(muscles, str(path)), path,
+                            WriteContext(options=options, report=reported.append))
+    except OSError as exc:  # (as the command line says it)
+        from .atomic import cannot_write
+        raise cannot_write(path, exc) from None
     for diagnostic in reported:
         if diagnostic.severity != "error":
             warnings.warn(str(diagnostic), UserWarning, stacklevel=2)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .diagnostics import error
+from .diagnostics import MuscleError, error
 
 #: File left in every output directory so a later run knows it may replace it.
 DIRECTORY_MARKER = ".muscle-convert"
@@ -66,6 +66,17 @@ def sweep_leftovers(path: Path) -> None:
                 shutil.rmtree(entry.path)
             else:
                 os.unlink(entry.path)
+
+
+def cannot_write(output: Path, exc: OSError) -> MuscleError:
+    """The ``cannot-write`` error of an output whose place ``exc`` refused (a file in
+    the way, no permission, a full disk), naming what is in the way when it is not the
+    output itself."""
+    blocker = str(exc.filename or "")
+    given = (str(output), os.path.abspath(output), os.path.realpath(output))
+    where = f" ({blocker})" if blocker and any(
+        path.startswith(blocker) and path != blocker for path in given) else ""
+    return error(str(output), "cannot-write", f"cannot write here: {exc.strerror or exc}{where}")
 
 
 def real_target(path: Path) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
-from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, keys_twice
+from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
 from .slug import MAX_SLUG_LENGTH, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
@@ -52,9 +52,10 @@ def is_blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None
 
 
-def is_language_code(code: str) -> bool:
-    """True for language codes such as ``da``, ``en`` or ``pt-BR``."""
-    return bool(LANGUAGE_CODE.match(code))
+def is_language_code(code: object) -> bool:
+    """True for language codes such as ``da``, ``en`` or ``pt-BR`` (and never for what
+    is not text)."""
+    return isinstance(code, str) and bool(LANGUAGE_CODE.match(code))
 
 
 class _Builder:
@@ -172,6 +173,10 @@ class _Builder:
             self.writable(value, path)
             return
         if isinstance(value, bool | int | type(None)):
+            if isinstance(value, int) and too_long_to_write(value):
+                self.fail(path, "wrong-type", f"a number of about "
+                          f"{int(value.bit_length() * 0.30103) + 1} digits is too long to "
+                          "store")
             return
         if isinstance(value, _MAPPING):
             if type(value) is KeysTwice:
@@ -189,9 +194,12 @@ class _Builder:
                 self.plain(item, f"{path}[{i}]")
         elif isinstance(value, float) and not math.isfinite(value):
             self.fail(path, "wrong-type", "must be a finite number")
-        elif isinstance(value, Decimal):  # (a JSON reader's integer too long for int)
+        elif isinstance(value, LongInteger):  # (a JSON reader's integer too long for int)
             self.fail(path, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
                       "digits is too long to store")
+        elif isinstance(value, Decimal):  # (no reader gives one: put there by hand)
+            self.fail(path, "wrong-type", "a Decimal cannot be stored in extra; use an int, "
+                      "a float or text")
         elif not isinstance(value, str | int | float | bool | type(None)):
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
 

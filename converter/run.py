@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import atomic_file, is_special, is_stdout, reader_left
+from .atomic import atomic_file, cannot_write, is_special, is_stdout, reader_left
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
@@ -499,12 +499,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                            "the rest of the output was dropped", "warning"))
             return summary
         except OSError as exc:  # the output's place: a file in the way, no permission...
-            blocker = str(exc.filename or "")
-            given = (str(output), os.path.abspath(output), os.path.realpath(output))
-            where = f" ({blocker})" if blocker and any(
-                path.startswith(blocker) and path != blocker for path in given) else ""
-            raise error(str(output), "cannot-write",
-                        f"cannot write here: {exc.strerror or exc}{where}") from None
+            raise cannot_write(output, exc) from None
 
     def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
         ctx = WriteContext(options=options, sources=reader.sources)

@@ -75,6 +75,12 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _INT_DIGITS = sys.get_int_max_str_digits()
 
 
+def too_long_to_write(number: int) -> bool:
+    """Whether ``number`` has more digits than Python writes as text (its JSON encoder
+    and ``str`` then fail): the model may hold one no reader gives."""
+    return bool(_INT_DIGITS) and number.bit_length() > _INT_DIGITS * 3.3  # (log2 10)
+
+
 class LongInteger(Decimal):
     """A JSON integer too long for ``int`` (over 4,300 digits): refused by the validator
     as a coordinate or in ``extra`` (as the Markdown reader refuses it), at its field."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 import converter
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
@@ -24,6 +25,8 @@ def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None
 def test_default_language_must_be_a_language_code() -> None:
     with pytest.raises(ValueError, match="not a language code"):
         converter.read(SAMPLES, default_lang="Danish")
+    with pytest.raises(ValueError, match="None is not a language code"):  # (a TypeError)
+        converter.read(SAMPLES, default_lang=None)  # type: ignore[arg-type]
     assert converter.read(SAMPLES / "soleus.md", default_lang="pt-BR")
 
 
@@ -94,6 +97,11 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     (dict(extra=converter.model.freeze({"title": "X", "coords": ["0,0,9,0,0,9"]})),
      ("muscles[m].extra", "reserved-key")),
     (dict(extra=converter.model.FrozenMap({1: "x"})), ("muscles[m].1", "wrong-type")),
+    # (the JSON encoder's ValueError: "Exceeds the limit (4300 digits)")
+    (dict(extra=converter.model.freeze({"k": 10 ** 5000})), ("muscles[m].extra.k",
+                                                              "wrong-type")),
+    (dict(extra=converter.model.freeze({"k": __import__("decimal").Decimal("1.50")})),
+     ("muscles[m].extra.k", "wrong-type")),  # (it said "a number of 3 digits is too long")
 ])
 def test_write_refuses_a_muscle_no_reader_would_give(
         fmt: str, bad: dict, found: tuple[str, str], tmp_path: Path, sample_muscles) -> None:
@@ -179,3 +187,28 @@ def test_read_warns_of_what_it_did_not_read_but_not_of_lints(tmp_path: Path) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the samples' duplicate texts are validate's
         assert len(converter.read(SAMPLES)) == 15
+
+
+def test_write_to_a_place_it_cannot_write_is_cannot_write(tmp_path: Path,
+                                                           sample_muscles) -> None:
+    """A raw FileNotFoundError or NotADirectoryError (the command line said
+    cannot-write)."""
+    (tmp_path / "a-file").write_text("")
+    for fmt in ("json", "sqlite", "svg"):
+        with pytest.raises(converter.MuscleError, match=r"cannot write here: .*"
+                                                        r"\[cannot-write\]"):
+            converter.write(sample_muscles, tmp_path / "a-file" / "out", fmt)
+    assert sorted(os.listdir(tmp_path)) == ["a-file"]
+
+
+def test_the_public_names_are_listed_typed_and_importable() -> None:
+    """FrozenMap (an extra built by hand needs it) was not public; dir() missed the
+    classes imported on first use; type checkers ignored the annotations."""
+    import converter.model
+
+    assert converter.FrozenMap is converter.model.FrozenMap
+    assert set(converter.__all__) <= set(dir(converter))
+    for name in converter.__all__:
+        assert getattr(converter, name) is not None
+    for package in ("converter", "formats"):
+        assert (ROOT / package / "py.typed").is_file()

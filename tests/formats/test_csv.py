@@ -739,10 +739,10 @@ def test_failed_writes_leave_previous_output(sample_muscles: list[Muscle], tmp_p
             raise OSError("disk full")
 
     monkeypatch.setattr(csv_format, "write_rows", fail_midway)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(MuscleError, match=r"cannot write here: disk full \[cannot-write\]"):
         converter.write(sample_muscles[:3], pkg, "csv")
     calls.append(1)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(MuscleError, match=r"cannot write here: disk full \[cannot-write\]"):
         converter.write(sample_muscles[:3], flat, "csv", flat=True)
     assert package_bytes(pkg) == before
     assert flat.read_bytes() == flat_before
