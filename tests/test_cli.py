@@ -413,6 +413,28 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert module.returncode == 0 and "convert" in module.stdout
 
 
+_INTERRUPTED_WHILE_LOADING = """
+import builtins, sys
+real = builtins.__import__
+
+def interrupted(name, *args, **kwargs):
+    if name == "cli" and args[-1:] == (1,):  # (from .cli import main: Ctrl-C meanwhile)
+        raise KeyboardInterrupt
+    return real(name, *args, **kwargs)
+
+builtins.__import__ = interrupted
+from converter.__main__ import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_is_aborted_too() -> None:
+    """It printed a KeyboardInterrupt traceback and exited 1."""
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_WHILE_LOADING, "--help"],
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "Aborted!\n", "")
+
+
 def test_convert_caps_warnings_but_prints_every_error(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
