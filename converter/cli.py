@@ -205,7 +205,8 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
               help="Output format (see `muscle-convert formats`).")
 @click.option("--output", "-o", "raw_output", required=True, type=click.Path(),
               help="Output file or directory.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too (muscles with "
+              "warnings are still converted).")
 @_common_read_options
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
@@ -354,8 +355,10 @@ def list_formats() -> None:
             return "lossless" if fields >= set(FIELDS) else ",".join(
                 f for f in FIELDS if f in fields)
 
-        ext = " ".join(fmt.extensions + ((f"{fmt.directory_marker}/",)
-                                         if fmt.directory_marker else ()))
+        # (a format that only writes folders: only its folder's marker)
+        named = fmt.extensions if fmt.can_read or not fmt.writes_directory({}) else ()
+        ext = " ".join(named + ((f"{fmt.directory_marker}/",) if fmt.directory_marker
+                                else ()))
         rows.append((fmt.name, "yes" if fmt.can_read else "-",
                      "yes" if fmt.can_write else "-", carried(fmt.carries), ext))
         for variant, fields in fmt.variants.items():
@@ -398,8 +401,8 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""
-        click.echo(f"{len(result.changed)} changed, {result.count - len(result.changed)} "
-                   f"unchanged{failed}", err=True)
+        click.echo(f"{len(result.changed)} {'would change' if check else 'changed'}, "
+                   f"{result.count - len(result.changed)} unchanged{failed}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
 
 

@@ -346,8 +346,8 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         if output == "-" and not fmt.writes_into_streams:
             return mistake("output-not-file", f"--to {fmt.name} cannot write into standard "
                            "output; give a file name")
-        marking = [f.name for f in all_formats() if f is not fmt and f.directory_marker
-                   and name == f.directory_marker.lower()]
+        marking = [f.name for f in all_formats() if f is not fmt and f.can_read
+                   and f.directory_marker and name == f.directory_marker.lower()]
         if marking:
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")

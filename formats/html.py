@@ -37,6 +37,7 @@ class HtmlFormat(Format):
     name = "html"
     description = "web page (index.html): inline SVG map, muscle list and <img usemap> map"
     extensions = (".html",)  # (written inside its directory, never read)
+    directory_marker = INDEX
     carries = frozenset({"slug", "title", "latin", "regions"})
     options = bodymap.MAP_OPTIONS
 

@@ -46,6 +46,22 @@ def test_formats_lists_core_formats() -> None:
             if not line.startswith(" ")}
     for name in ("markdown", "json", "jsonl"):
         assert rows[name][:3] == ["yes", "yes", "lossless"]
+    # (-o x.html is refused: html writes a folder holding index.html)
+    assert rows["html"] == ["-", "yes", "slug,title,latin,regions", "index.html/"]
+
+
+def test_html_output_given_as_input_is_named_as_what_it_is(tmp_path: Path) -> None:
+    """"cannot tell the format from the name; use --from", which no --from could help;
+    the folder's hint offered its diagram.svg to --from svg."""
+    assert run("convert", str(SAMPLES), "--to", "html", "-o", str(tmp_path / "site"),
+               "-q").exit_code == 0
+    result = run("validate", str(tmp_path / "site" / "index.html"), str(tmp_path / "site"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{tmp_path / 'site'}: warning: holds no .markdown or .md files to read (it is html "
+        "output, which muscle-convert writes but cannot read) [no-inputs]",
+        f"{tmp_path / 'site' / 'index.html'}: error: is html output, which muscle-convert "
+        "writes but cannot read [unknown-format]"]
 
 
 def test_schema_commands() -> None:
@@ -351,7 +367,7 @@ def test_fmt_reads_files_like_validate(tmp_path: Path) -> None:
     result = run("fmt", "--check", str(tmp_path))
     assert result.exit_code == 1
     assert "[binary-file]" in result.stderr
-    assert "1 changed, 0 unchanged, 1 failed" in result.stderr
+    assert "1 would change, 0 unchanged, 1 failed" in result.stderr  # (--check: none did)
     result = run("fmt", "--check", "--max-bytes", "100", str(tmp_path / "g.md"))
     assert "[file-too-large]" in result.stderr and result.exit_code == 1
 

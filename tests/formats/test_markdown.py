@@ -349,7 +349,7 @@ def test_fmt_settles_where_a_second_fmt_keeps_the_layout(tmp_path: Path, front: 
     assert _fmt_cli(str(src)).exit_code == 0
     assert src.read_text(encoding="utf-8") == f"---\ntitle: M\n{settled}---\n"
     result = _fmt_cli("--check", str(src))
-    assert result.exit_code == 0 and "0 changed, 1 unchanged" in result.output
+    assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
 
 
 def test_fmt_refuses_a_layout_that_never_settles(tmp_path: Path,
