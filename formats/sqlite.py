@@ -207,6 +207,8 @@ _INSERT_EXERCISE = "INSERT INTO exercises (muscle, position, name) VALUES (?, ?,
 _INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
 _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
+_UPDATE_MUSCLE = """UPDATE muscles SET title = ?, latin = ?, image = ?, image_focus = ?,
+    body = ?, extra = ?, source = ?, content_hash = ? WHERE slug = ?"""
 #: The tables whose rows belong to a muscle (children first).
 _CHILDREN = ("points", "regions", "exercises", "functions", "texts")
 #: Rows of a new muscle's slug already there: left by a muscle deleted with foreign keys
@@ -262,23 +264,31 @@ class Counts:
 class _Batch:
     """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
 
-    replaced: list[tuple[str]] = field(default_factory=list)
-    added: list[tuple[str]] = field(default_factory=list)  # (into a database with muscles)
+    #: Slugs whose rows in the other tables go first: of changed muscles (their new rows
+    #: replace them) and of new ones (rows left by a muscle deleted with foreign keys off).
+    cleared: list[tuple[str]] = field(default_factory=list)
     moved: list[tuple[str | bytes | None, str]] = field(default_factory=list)
     muscles: list[tuple[Any, ...]] = field(default_factory=list)
+    changed: list[tuple[Any, ...]] = field(default_factory=list)
     texts: list[tuple[Any, ...]] = field(default_factory=list)
     functions: list[tuple[Any, ...]] = field(default_factory=list)
     exercises: list[tuple[Any, ...]] = field(default_factory=list)
     regions: list[tuple[Any, ...]] = field(default_factory=list)
     points: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, slug: str, row: list[Any], number: int, source: str | bytes | None
-            ) -> None:
-        """Queue the rows of one muscle from its :func:`row` (``number``: its stable id)."""
+    def add(self, slug: str, row: list[Any], number: int, source: str | bytes | None, *,
+            change: bool = False) -> None:
+        """Queue the rows of one muscle from its :func:`row` (``number``: its stable id);
+        ``change``: the muscle is in the database, and its row is updated in place (the
+        columns and rows a user attached to it stay)."""
         digest, title, latin, image, image_focus, body, extra, texts, functions, \
             exercises, regions = row
-        self.muscles.append((slug, number, title, latin, image, image_focus, body, extra,
-                             source, digest))
+        if change:
+            self.changed.append((title, latin, image, image_focus, body, extra, source,
+                                 digest, slug))
+        else:
+            self.muscles.append((slug, number, title, latin, image, image_focus, body, extra,
+                                 source, digest))
         self.texts.extend((slug, *text) for text in texts)
         self.functions.extend((slug, *function) for function in functions)
         self.exercises.extend((slug, i, name) for i, name in enumerate(exercises))
@@ -287,23 +297,22 @@ class _Batch:
             self.points.extend((slug, r, p, x, y) for p, (x, y) in enumerate(points))
 
     def __len__(self) -> int:
-        return len(self.muscles) + len(self.moved)
+        return len(self.muscles) + len(self.changed) + len(self.moved)
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        """Delete the muscles being replaced, insert every queued row, start empty."""
+        """Clear the rows being replaced, write every queued row, start empty."""
         conn.executemany(_MOVE_MUSCLE, self.moved)
-        conn.executemany(_DELETE_MUSCLE, self.replaced)
         for statement in _DELETE_LEFT_OVER:
-            conn.executemany(statement, self.added)
+            conn.executemany(statement, self.cleared)
         conn.executemany(_INSERT_MUSCLE, self.muscles)
+        conn.executemany(_UPDATE_MUSCLE, self.changed)
         conn.executemany(_INSERT_TEXT, self.texts)
         conn.executemany(_INSERT_FUNCTION, self.functions)
         conn.executemany(_INSERT_EXERCISE, self.exercises)
         conn.executemany(_INSERT_REGION, self.regions)
         conn.executemany(_INSERT_POINT, self.points)
-        for rows in (self.moved, self.replaced, self.added, self.muscles, self.texts,
-                     self.functions,
-                     self.exercises, self.regions, self.points):
+        for rows in (self.moved, self.cleared, self.muscles, self.changed, self.texts,
+                     self.functions, self.exercises, self.regions, self.points):
             rows.clear()
 
 
@@ -549,7 +558,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
                 if held:
-                    batch.added.append((slug,))
+                    batch.cleared.append((slug,))
             elif old[0] == values[0]:
                 counts.unchanged += 1
                 if old[2] != source:
@@ -559,8 +568,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 counts.updated += 1
                 search.expect(counts.updated)
                 number = old[1]
-                batch.replaced.append((slug,))
-            batch.add(slug, values, number, source)
+                batch.cleared.append((slug,))
+            batch.add(slug, values, number, source, change=old is not None)
             if len(batch) >= BATCH:
                 batch.flush(conn)
     batch.flush(conn)

@@ -390,6 +390,29 @@ def test_tables_a_user_added_are_not_checked_as_its_own(sample_muscles: list[Mus
     assert read_with_diagnostics(db) == (by_slug(sample_muscles), [])
 
 
+@pytest.mark.parametrize("on_delete", ["ON DELETE CASCADE", ""])
+def test_a_changed_muscle_keeps_what_a_user_attached_to_it(
+        on_delete: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A changed muscle was deleted and inserted again: a column a user added went back
+    to its default, rows of a user's table that cascade were deleted, and a plain
+    reference failed the run ("FOREIGN KEY constraint failed")."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("ALTER TABLE muscles ADD COLUMN favorite INTEGER DEFAULT 0")
+        conn.execute("UPDATE muscles SET favorite = 1 WHERE slug = 'trapezius'")
+        conn.execute(f"CREATE TABLE bookmarks (muscle_id INTEGER REFERENCES muscles (id) "
+                     f"{on_delete}, label TEXT)")
+        conn.execute("INSERT INTO bookmarks SELECT id, 'mine' FROM muscles "
+                     "WHERE slug = 'trapezius'")
+    changed = [replace(m, title="Trapezius (edited)", exercises=("Shrugs",))
+               if m.slug == "trapezius" else m for m in sample_muscles]
+    assert write(changed, db) == f"{db}: " + counts(0, 1, len(sample_muscles) - 1, 0)
+    assert converter.read(db) == by_slug(changed)
+    assert query(db, "SELECT m.favorite, b.label FROM muscles AS m JOIN bookmarks AS b "
+                     "ON b.muscle_id = m.id WHERE m.slug = 'trapezius'") == [(1, "mine")]
+    assert search(db, "edited") == {"trapezius"}
+
+
 def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
     problems: list[Diagnostic] = []
     muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
