@@ -538,7 +538,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     held, last_id = conn.execute(  # (an id typed in by hand may be text)
         "SELECT count(*), max(id) FILTER (WHERE typeof(id) = 'integer') FROM muscles"
     ).fetchone()
-    next_id = (last_id or 0) + 1
+    given = _last_given(conn)
+    next_id = max(last_id or 0, given) + 1
     search = _Search(conn, threshold=max(BATCH, held // 16))
     seen = _Seen(conn)
     batch = _Batch()
@@ -573,10 +574,29 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             if len(batch) >= BATCH:
                 batch.flush(conn)
     batch.flush(conn)
+    if next_id - 1 > given:
+        conn.execute(_ID_SEQUENCE)
+        conn.execute("DELETE FROM id_sequence")
+        conn.execute("INSERT INTO id_sequence (last_id) VALUES (?)", (next_id - 1,))
     if held and not partial:
         _remove_gone(conn, ctx, counts, search, sources, prune=prune)
     search.finish()
     return counts
+
+
+#: The highest muscle id ever given (one row): a removed muscle's id is never given to
+#: another, so an app that stored it finds that muscle or none. Made with the first id
+#: a database gives (older ones gain it then).
+_ID_SEQUENCE = "CREATE TABLE IF NOT EXISTS id_sequence (last_id INTEGER NOT NULL)"
+
+
+def _last_given(conn: sqlite3.Connection) -> int:
+    """The highest muscle id the database gave (0 when it does not say)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'id_sequence'").fetchone():
+        return 0
+    (last,) = conn.execute("SELECT max(last_id) FROM id_sequence").fetchone()
+    return last if isinstance(last, int) else 0
 
 
 def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,

@@ -413,6 +413,27 @@ def test_a_changed_muscle_keeps_what_a_user_attached_to_it(
     assert search(db, "edited") == {"trapezius"}
 
 
+def test_a_removed_muscles_id_is_never_given_to_another(sample_muscles: list[Muscle],
+                                                         db: Path) -> None:
+    """The muscle with the highest id pruned, the next new muscle got its id: an app
+    that stored it pointed at another muscle."""
+    write(sample_muscles, db)
+    last = by_slug(sample_muscles)[-1]
+    assert query(db, "SELECT id FROM muscles WHERE slug = ?", last.slug) == [
+        (len(sample_muscles),)]
+    rest = [m for m in sample_muscles if m.slug != last.slug]
+    write(rest, db, prune=True)
+    write([*rest, Muscle(slug="new-muscle", title="New")], db)
+    assert query(db, "SELECT id FROM muscles WHERE slug = 'new-muscle'") == [
+        (len(sample_muscles) + 1,)]
+    assert query(db, "SELECT id FROM muscles WHERE id = ?", len(sample_muscles)) == []
+    # An older database, without the record, starts it with its first new id.
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("DROP TABLE id_sequence")
+    write([*rest, Muscle(slug="new-muscle", title="New"), Muscle(slug="z", title="Z")], db)
+    assert query(db, "SELECT last_id FROM id_sequence") == [(len(sample_muscles) + 2,)]
+
+
 def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
     problems: list[Diagnostic] = []
     muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
