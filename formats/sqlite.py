@@ -246,6 +246,7 @@ class Counts:
     unchanged: int = 0
     removed: int = 0
     kept: int = 0  # not in the input, kept because --prune was not given
+    removable: int = 0  # of those kept, the ones --prune would remove
     spared: int = 0  # not in the input, kept by --prune: the source file exists, gave none
 
     def summary(self, out: Path) -> str:
@@ -253,7 +254,12 @@ class Counts:
         line = (f"{out}: {self.added} added, {self.updated} updated, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
         if self.kept:
-            line += f" ({self.kept} not in the input kept; --prune removes them)"
+            line += (f" ({self.kept} not in the input kept: their source files still exist)"
+                     if not self.removable else
+                     f" ({self.kept} not in the input kept; --prune removes them)"
+                     if self.removable == self.kept else
+                     f" ({self.kept} not in the input kept; --prune removes the "
+                     f"{self.removable} whose source files are gone)")
         if self.spared:
             line += (f" ({self.spared} not removed: their source files still exist but "
                      "gave no muscle)")
@@ -605,9 +611,6 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     with ``prune`` unless their source file still exists and gave no muscle in this run
     (it was not among the inputs) or had an error (a muscle of it may be the broken one);
     otherwise kept. A run without source information (the Python API) removes them all."""
-    if not prune:
-        counts.kept = conn.execute(f"SELECT count(*) FROM muscles {_NOT_LOADED}").fetchone()[0]
-        return
     gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
     read = {sources.stored(source.path) for source in ctx.sources.values()} if gone else set()
     failed = {sources.stored(d.path) for d in ctx.diagnostics
@@ -615,10 +618,13 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     spared = {slug for slug, path in gone if read and path is not None
               and (path not in read or path in failed) and os.path.exists(sources.on_disk(path))}
     doomed = [(slug,) for slug, _ in gone if slug not in spared]
+    ctx.outside_inputs = ctx.outside_inputs or bool(spared)  # (files the cache never sees)
+    if not prune:  # (what --prune would remove, for the summary's hint)
+        counts.kept, counts.removable = len(gone), len(doomed)
+        return
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
-    ctx.outside_inputs = ctx.outside_inputs or bool(spared)
 
 
 class _SourcePaths:

@@ -572,8 +572,11 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
     if out:
         out.parent.mkdir()
     run(out)
-    if to == "sqlite":  # a full upsert into the same database, for its summary
-        shutil.copy(out, tmp_path / "upserted.db")
+    # A full upsert into the same database, for its summary (beside it: a database names
+    # its sources relative to its folder).
+    upserted_db = out.with_name("upserted.db") if out else None
+    if to == "sqlite":
+        shutil.copy(out, upserted_db)
     edit(sorted(corpus.glob("*.md")))
     small_chunks.clear()
     result = run(out)
@@ -596,11 +599,11 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
         assert out.read_bytes() == fresh.read_bytes()
         assert _same_summary(result.summary, expected.summary, out, fresh)
     elif to == "sqlite":
-        upserted = run(tmp_path / "upserted.db", None)
-        assert converter.read(out) == converter.read(tmp_path / "upserted.db")
+        upserted = run(upserted_db, None)
+        assert converter.read(out) == converter.read(upserted_db)
         if not stays:
             assert converter.read(out) == converter.read(fresh)
-        assert _same_summary(result.summary, upserted.summary, out, tmp_path / "upserted.db")
+        assert _same_summary(result.summary, upserted.summary, out, upserted_db)
         with sqlite3.connect(out) as db:
             assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1287,3 +1287,28 @@ def test_a_full_disk_is_cannot_write_as_for_every_format(sample_muscles: list[Mu
     assert (d.path, d.code, d.message) == (
         str(db), "cannot-write", "cannot write here: database or disk is full")
     assert list(db.parent.iterdir()) == []
+
+
+def test_the_kept_muscles_hint_says_what_prune_would_do(tmp_path: Path) -> None:
+    """"--prune removes them" was said of muscles whose files were only not named this
+    time, which --prune keeps."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    src, db = tmp_path / "src", tmp_path / "m.db"
+    shutil.copytree(SAMPLES, src)
+
+    def convert(*sources: Path) -> str:
+        result = CliRunner().invoke(cli, ["convert", *map(str, sources), "--to", "sqlite",
+                                          "-o", str(db), "--no-cache"])
+        return result.stderr.splitlines()[-1].rsplit("; ", 1)[0]  # (less the counts)
+
+    convert(src)
+    assert convert(src / "soleus.md").endswith(
+        "(14 not in the input kept: their source files still exist)")
+    (src / "trapezius.md").unlink()
+    (src / "triceps-brachii.md").unlink()
+    assert convert(src / "soleus.md").endswith(
+        "(14 not in the input kept; --prune removes the 2 whose source files are gone)")
+    assert convert(src).endswith("(2 not in the input kept; --prune removes them)")
