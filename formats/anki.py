@@ -185,26 +185,27 @@ def _untext(value: str) -> str:
     return html.unescape(_TAG.sub("", lines))
 
 
-def _localized(text: LocalizedText, lang: str) -> str:
-    """Text in ``lang``, or in another language present, marked as such."""
-    picked = text.pick(lang)
+def _localized(text: LocalizedText, lang: str, prefer: str) -> str:
+    """Text in ``lang`` (or a variant of it: ``da`` for ``da-DK``), else in ``prefer``
+    (the default language) or another language present, marked as such."""
+    picked = text.pick(lang, prefer)
     if picked is None:
         return ""
     got, value = picked
-    if got == lang:
+    if got.split("-")[0].lower() == lang.split("-")[0].lower():
         return _text(value)
     code = escape(got)
     return (f'<span lang="{code}">{_text(value)}</span>'
             f'<span class="lang-fallback">({code})</span>')
 
 
-def _functions(muscle: Muscle, lang: str) -> str:
+def _functions(muscle: Muscle, lang: str, prefer: str) -> str:
     items = []
     for function in muscle.functions:
-        extended = _localized(function.extended, lang)
+        extended = _localized(function.extended, lang, prefer)
         more = f'<span class="extended">{extended}</span>' if extended else ""
-        items.append(f'<li><span class="short">{_localized(function.short, lang)}</span>'
-                     f"{more}</li>")
+        short = _localized(function.short, lang, prefer)
+        items.append(f'<li><span class="short">{short}</span>{more}</li>')
     return f'<ol class="functions">{_LINES.join(items)}</ol>' if items else ""
 
 
@@ -219,14 +220,17 @@ def _exercises(exercises: tuple[str, ...]) -> str:
     return f'<ul class="exercises">{items}</ul>' if items else ""
 
 
-def note_fields(muscle: Muscle, lang: str, image: str | None) -> list[str]:
-    """The note's field HTML, in :data:`FIELD_NAMES` order; every text is escaped."""
+def note_fields(muscle: Muscle, lang: str, image: str | None, prefer: str = "en"
+                ) -> list[str]:
+    """The note's field HTML, in :data:`FIELD_NAMES` order; every text is escaped. A
+    text missing in ``lang`` is taken in ``prefer`` (the default language), else in
+    another language there is."""
     return [
         _text(muscle.title),
         _text(muscle.latin or ""),
-        _localized(muscle.origin, lang),
-        _localized(muscle.insertion, lang),
-        _functions(muscle, lang),
+        _localized(muscle.origin, lang, prefer),
+        _localized(muscle.insertion, lang, prefer),
+        _functions(muscle, lang, prefer),
         _exercises(muscle.exercises),
         f'<img src="{escape(image)}" alt="">' if image else "",
         escape(muscle.slug),
@@ -339,7 +343,8 @@ def _model() -> Any:
 
 
 def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int],
-                      deck_name: str, lang: str, images: Mapping[str, str]) -> int:
+                      deck_name: str, lang: str, images: Mapping[str, str], prefer: str
+                      ) -> int:
     """Write the SQLite collection with genanki, then set per-note times; card count."""
     import genanki
 
@@ -349,7 +354,7 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
     deck.add_model(model)
     for muscle in muscles:
         image = media_name(muscle.slug) if muscle.slug in images else None
-        deck.add_note(genanki.Note(model=model, fields=note_fields(muscle, lang, image),
+        deck.add_note(genanki.Note(model=model, fields=note_fields(muscle, lang, image, prefer),
                                    guid=note_guid(muscle.slug)))
     newest = max(times.values(), default=0)
     conn = sqlite3.connect(path)
@@ -612,7 +617,8 @@ class AnkiFormat(Format):
             report_faint_limit(len(items), ctx, out)
         with scratch_directory("muscle-convert-anki-") as folder:
             collection = folder / "collection.anki2"
-            cards = _build_collection(collection, items, times, deck_name, lang, images)
+            cards = _build_collection(collection, items, times, deck_name, lang, images,
+                                      str(ctx.option("default_lang", "en")))
             _write_package(out, collection.read_bytes(), images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "

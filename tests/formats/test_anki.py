@@ -426,6 +426,16 @@ def test_language_choice_and_marked_fallback() -> None:
     assert fields["Lang"] == "da" and fields["Image"] == ""
     english = anki_format.note_fields(muscle, "en", None)
     assert english[2] == "The scapula" and "lang-fallback" not in english[3]
+    # A variant of a language is that language (every text was marked "(da)" for da-DK);
+    # a missing one is taken in the default language first (it was the first there is).
+    regional = anki_format.note_fields(muscle, "da-DK", None)
+    assert regional[2] == "Skulderbladet"
+    german = anki_format.note_fields(muscle, "de", None, prefer="en")
+    assert german[2] == ('<span lang="en">The scapula</span>'
+                         '<span class="lang-fallback">(en)</span>')
+    assert anki_format.note_fields(muscle, "de", None, prefer="da")[2].startswith(
+        '<span lang="da">Skulderbladet</span>')
+    assert LocalizedText({"da-DK": "x", "en": "y"}).pick("da") == ("da-DK", "x")
 
 
 def test_multiline_text_becomes_line_breaks_and_reads_back(tmp_path: Path) -> None:
