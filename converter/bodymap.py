@@ -143,6 +143,12 @@ def words(lang: str) -> dict[str, str]:
     return _WORDS.get(lang.split("-")[0].lower(), _WORDS["en"])
 
 
+def untranslated(lang: str) -> bool:
+    """Whether the fixed texts have no translation into ``lang`` (they are English then,
+    and marked so)."""
+    return lang.split("-")[0].lower() not in _WORDS
+
+
 def language(lang: str) -> str:
     """``lang`` when it looks like a language tag, else ``en`` (it lands in attributes)."""
     return lang if _LANG.match(lang) else "en"
@@ -185,9 +191,10 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
     """
     lang = language(lang)
     caption = xml_text(words(lang)["map"])
+    english = ' xml:lang="en"' if untranslated(lang) else ""  # (its title, then)
     parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group" '
                                 f'aria-label="{caption}"', prolog),
-             f"<title>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
+             f"<title{english}>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
              _image(base_image, viewbox)]
     for muscle in muscles:
         link = resolve_link(link_template, muscle.slug)
@@ -337,6 +344,11 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     viewbox = viewbox_for_size(str(size)) if size is not None else fit_viewbox(muscles)
     settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
                            lang, sized=size is not None)
+    if untranslated(lang):
+        ctx.report(Diagnostic(str(out), None, None, "--lang", "untranslated-language",
+                              f"the map's own texts (title, headings) have no {lang!r} "
+                              f"translation ({', '.join(sorted(_WORDS))} have one): they "
+                              "are in English, marked as such", "warning"))
     if "{slug}" not in settings.link_template:
         ctx.report(Diagnostic(str(out), None, None, "--link-template", "link-without-slug",
                               f"--link-template {settings.link_template!r} has no {{slug}}: "

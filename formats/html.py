@@ -82,6 +82,7 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
     """The text of ``index.html``; ``image`` is the ``<img usemap>`` source, drawn on
     ``frame`` so that every ``<area>`` uses the region's coords exactly as written."""
     words = bodymap.words(settings.lang)
+    mark = ' lang="en" xml:lang="en"' if bodymap.untranslated(settings.lang) else ""
     inline = bodymap.map_svg(bodymap.drawing_order(muscles), settings.viewbox,
                              base_image=settings.base_image,
                              link_template=settings.link_template, lang=settings.lang,
@@ -91,12 +92,14 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{settings.lang}" '
         f'xml:lang="{settings.lang}">\n<head>\n<meta charset="utf-8"/>\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n',
-        f"<title>{xml_text(words['map'])}</title>\n<style>\n{PAGE_CSS}</style>\n</head>\n",
-        f"<body>\n<main>\n<h1>{xml_text(words['map'])}</h1>\n",
+        f"<title{mark}>{xml_text(words['map'])}</title>\n<style>\n{PAGE_CSS}</style>\n"
+        "</head>\n",
+        f"<body>\n<main>\n<h1{mark}>{xml_text(words['map'])}</h1>\n",
         f'<div class="layout">\n<figure>\n{inline}</figure>\n',
         f'<nav aria-label="{xml_text(words["muscles"])}">\n'
-        f"<h2>{xml_text(words['muscles'])}</h2>\n<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
-        f"<h2>{xml_text(words['image_map'])}</h2>\n",
+        f"<h2{mark}>{xml_text(words['muscles'])}</h2>\n<ul>\n{_list(muscles)}</ul>\n</nav>\n"
+        "</div>\n",
+        f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
         f'<p><img src="{xml_text(image)}" usemap="#muscles" '
         f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"/></p>\n',
         f'<map name="muscles">\n{_areas(muscles, settings.link_template)}</map>\n',

@@ -250,3 +250,20 @@ def test_a_muscle_that_would_link_to_the_page_itself_is_named(template: str, war
     found = write(items, tmp_path / "site", link_template=template)
     assert [(d.code, d.path, d.field, d.severity) for d in found] == (
         [("reserved-name", "src/index.md", "slug", "warning")] if warned else [])
+
+
+@pytest.mark.parametrize(("lang", "english"), [("en", False), ("da", False), ("da-DK", False),
+                                               ("de", True)])
+def test_fixed_texts_not_translated_are_marked_english(lang: str, english: bool,
+                                                       tmp_path: Path) -> None:
+    """With --lang de the page said "Muscle map" as German (a screen reader's voice)."""
+    items = [Muscle(slug="arm", title="Arm", regions=(Region(((1, 1), (5, 1), (5, 5))),))]
+    found = write(items, tmp_path / "site", lang=lang)
+    assert [(d.code, d.field) for d in found] == (
+        [("untranslated-language", "--lang")] if english else [])
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert root.get("lang") == lang
+    marked = [root.find(f".//{XHTML}title"), root.find(f".//{XHTML}h1"),
+              *root.iter(f"{XHTML}h2"), root.find(f".//{SVG}svg/{SVG}title")]
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [e.get(xml_lang) for e in marked] == [("en" if english else None)] * 5
