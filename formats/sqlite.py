@@ -44,7 +44,7 @@ from typing import Any
 from converter import canonical
 from converter.atomic import atomic_path, is_special, real_target
 from converter.coords import parse_number
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
@@ -375,13 +375,8 @@ class SqliteFormat(Format):
             if check_schema(conn, str(path)):
                 raise error(str(path), "empty-database",
                             "is an empty SQLite database, not one written by muscle-convert")
-            for table, rowid, parent, _ in itertools.chain.from_iterable(
-                    conn.execute(f"PRAGMA foreign_key_check({table})")
-                    for table in _CHILDREN):  # (its own tables: not those a user added)
-                ctx.report(Diagnostic(  # (written with foreign keys off, by hand)
-                    str(path), None, None, table if rowid is None else f"{table}[rowid {rowid}]",
-                    "unknown-slug",
-                    f"names a row of {parent} the database does not hold; it is left out"))
+            for diagnostic in _orphans(conn, str(path)):
+                ctx.report(diagnostic)
             yield from _read_muscles(conn, str(path), ctx)
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
@@ -699,6 +694,39 @@ class _Search:
         if self.detached:
             for statement in (*_SEARCH, *_TRIGGERS):
                 self.conn.execute(statement)
+
+
+#: The rows, by muscle, of the tables without row ids that name a row the database does
+#: not hold (their ``PRAGMA foreign_key_check`` rows say no more than the table).
+_ORPHANS_BY_MUSCLE = {
+    "exercises": "SELECT muscle, count(*) FROM exercises WHERE muscle NOT IN "
+                 "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle",
+    "regions": "SELECT muscle, count(*) FROM regions WHERE muscle NOT IN "
+               "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle",
+    "points": "SELECT p.muscle, count(*) FROM points AS p WHERE NOT EXISTS (SELECT 1 FROM "
+              "regions AS r WHERE r.muscle = p.muscle AND r.position = p.region) "
+              "GROUP BY p.muscle ORDER BY p.muscle",
+}
+
+
+def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
+    """A diagnostic for the rows of its own tables that name a row the database does not
+    hold (written with foreign keys off, by hand): each row of a table with row ids,
+    each muscle's rows of one without."""
+    for table in _CHILDREN:  # (its own tables: not those a user added)
+        found = conn.execute(f"PRAGMA foreign_key_check({table})").fetchall()
+        if table in _ORPHANS_BY_MUSCLE:
+            if found:
+                parent = "a region" if table == "points" else "a muscle"
+                for muscle, rows in conn.execute(_ORPHANS_BY_MUSCLE[table]):
+                    yield Diagnostic(path, None, None, f"{table}[muscle {muscle!r}]",
+                                     "unknown-slug", f"{counted(rows, 'rows')} of {parent} "
+                                     "the database does not hold; left out")
+            continue
+        for _, rowid, parent, _ in found:
+            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
+                             f"names a row of {parent} the database does not hold; it is "
+                             "left out")
 
 
 def check_schema(conn: sqlite3.Connection, path: str) -> bool:

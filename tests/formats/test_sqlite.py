@@ -1209,6 +1209,19 @@ def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> No
     fields = sorted(d.field.partition("[")[0] for d in problems)
     assert {d.code for d in problems} == {"unknown-slug"}
     assert fields == ["points"] + ["texts"] * 4
+    # A table without row ids names the muscle of its rows (each was "points: names a
+    # row of regions ...", the same words for every one).
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("INSERT INTO points (muscle, region, position, x, y)"
+                     " VALUES ('soleus', 7, 1, '3', '4')")
+        conn.execute("UPDATE exercises SET muscle = 'gone' WHERE muscle = 'trapezius'")
+    _, problems = read_with_diagnostics(db)
+    assert sorted((d.field, d.message) for d in problems if "[muscle" in d.field) == [
+        ("exercises[muscle 'gone']", "3 rows of a muscle the database does not hold; "
+                                     "left out"),
+        ("points[muscle 'soleus']", "2 rows of a region the database does not hold; "
+                                    "left out")]
 
 
 def test_a_key_given_twice_in_extra_is_an_error(db: Path) -> None:
