@@ -78,7 +78,13 @@ _INT_DIGITS = sys.get_int_max_str_digits()
 def too_long_to_write(number: int) -> bool:
     """Whether ``number`` has more digits than Python writes as text (its JSON encoder
     and ``str`` then fail): the model may hold one no reader gives."""
-    return bool(_INT_DIGITS) and number.bit_length() > _INT_DIGITS * 3.3  # (log2 10)
+    if not _INT_DIGITS or number.bit_length() <= (_INT_DIGITS - 1) * 3.32:  # (< log2 10)
+        return False
+    try:  # (near the limit: what str says; past it, it says so at once)
+        str(number)
+    except ValueError:
+        return True
+    return False
 
 
 class LongInteger(Decimal):

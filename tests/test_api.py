@@ -189,6 +189,22 @@ def test_read_warns_of_what_it_did_not_read_but_not_of_lints(tmp_path: Path) -> 
         assert len(converter.read(SAMPLES)) == 15
 
 
+def test_the_longest_integer_python_writes_is_stored(tmp_path: Path) -> None:
+    """Integers of 4,272 to 4,300 digits were refused as too long (a bound from log2 10
+    rounded down), though they convert."""
+    from converter.safety import too_long_to_write
+
+    for digits in (4271, 4272, 4299, 4300):
+        assert not too_long_to_write(int("9" * digits)), digits
+        assert not too_long_to_write(-int("9" * digits)), digits
+    assert too_long_to_write(10 ** 4300) and too_long_to_write(-(10 ** 4300))
+    muscle = converter.Muscle(slug="m", title="M",
+                              extra=converter.model.freeze({"n": int("9" * 4300)}))
+    converter.write([muscle], tmp_path / "m.json")
+    assert converter.model.thaw(converter.read(tmp_path / "m.json")[0].extra) == {
+        "n": int("9" * 4300)}
+
+
 def test_write_to_a_place_it_cannot_write_is_cannot_write(tmp_path: Path,
                                                            sample_muscles) -> None:
     """A raw FileNotFoundError or NotADirectoryError (the command line said
