@@ -189,8 +189,9 @@ def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
                            not_a_slug(muscle.slug))]
     clash = sorted(RESERVED_KEYS.intersection(muscle.extra))
     if clash:  # (a writer of front matter would write them as the fields themselves)
-        return [Diagnostic(where, None, None, in_record(record, "extra"), "reserved-key",
-                           f"keys {clash} are names of fields, not extra data")]
+        return [Diagnostic(where, None, None, in_record(record, f"extra.{key}"),
+                           "reserved-key", f"{key!r} is the name of a field, not extra data")
+                for key in clash]
     try:
         muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
                                  path=where, slug_hint=muscle.slug, body=muscle.body)

@@ -241,7 +241,7 @@ class _Keys:
     100,000 keys, and as many diagnostics)."""
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self.keys = {key for key in keys if isinstance(key, str)}  # (others: wrong-type)
+        self.keys = {str(key) for key in keys}  # (a key that is no text: as it is shown)
         self.lengths = {len(key) for key in self.keys}
 
     def leading(self, field: str) -> list[str]:

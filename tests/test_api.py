@@ -94,9 +94,9 @@ def test_write_refuses_a_slug_given_twice_in_every_format(
     (dict(extra=converter.model.freeze({"a": [1, {"b": "\ud800"}]})),
      ("muscles[m].extra.a[1].b", "control-character")),
     # (Markdown wrote them as the fields: title and coords replaced; others unreadable)
-    (dict(extra=converter.model.freeze({"title": "X", "coords": ["0,0,9,0,0,9"]})),
-     ("muscles[m].extra", "reserved-key")),
-    (dict(extra=converter.model.FrozenMap({1: "x"})), ("muscles[m].1", "wrong-type")),
+    (dict(extra=converter.model.freeze({"title": "X"})),
+     ("muscles[m].extra.title", "reserved-key")),
+    (dict(extra=converter.model.FrozenMap({1: "x"})), ("muscles[m].extra.1", "wrong-type")),
     # (the JSON encoder's ValueError: "Exceeds the limit (4300 digits)")
     (dict(extra=converter.model.freeze({"k": 10 ** 5000})), ("muscles[m].extra.k",
                                                               "wrong-type")),
@@ -228,3 +228,12 @@ def test_the_public_names_are_listed_typed_and_importable() -> None:
         assert getattr(converter, name) is not None
     for package in ("converter", "formats"):
         assert (ROOT / package / "py.typed").is_file()
+
+
+def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
+    muscle = converter.Muscle(slug="m", title="M", extra=converter.model.freeze(
+        {"title": "X", "ok": 1, "coords": ["0,0,9,0,0,9"]}))
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([muscle], tmp_path / "out", "markdown")
+    assert [(d.field, d.code) for d in caught.value.diagnostics] == [
+        ("muscles[m].extra.coords", "reserved-key"), ("muscles[m].extra.title", "reserved-key")]
