@@ -108,18 +108,16 @@ class LocalizedText(FrozenMap):
         return _restore_map(cls, tuple(sorted(texts.items())))
 
     def pick(self, lang: str, *also: str) -> tuple[str, str] | None:
-        """Return ``(language, text)`` in ``lang``; else in a language of the same base
-        (``da`` for ``da-DK``, and the other way); else in the first of ``also`` there
-        is (such as the default language); else in the first language present."""
-        if lang in self:
-            return lang, self[lang]
-        base = lang.split("-")[0].lower()
-        for key, value in self._items:
-            if key.split("-")[0].lower() == base:
-                return key, value
-        for other in also:
-            if other in self:
-                return other, self[other]
+        """Return ``(language, text)`` in ``lang``, or in a language of the same base
+        (``da`` for ``da-DK``, and the other way); else so in the first of ``also``
+        there is (such as the default language); else in the first language present."""
+        for wanted in (lang, *also):
+            if wanted in self:
+                return wanted, self[wanted]
+            base = wanted.split("-")[0].lower()
+            for key, value in self._items:
+                if key.split("-")[0].lower() == base:
+                    return key, value
         return next(iter(self._items), None)
 
 

@@ -49,6 +49,8 @@ _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 #: Where Anki's editor starts a line: a ``<div>`` (or ``<p>``) of its own.
 _BLOCK = re.compile(r"<(?:div|p)\b[^>]*>", re.IGNORECASE)
+#: An empty line as Anki's editor writes it: a block holding only a line break.
+_EMPTY_LINE = re.compile(r"<(div|p)\b([^>]*)>\s*<br\s*/?>\s*</\1\s*>", re.IGNORECASE)
 _LIST = re.compile(r"</?(?:ul|ol)\b[^>]*>", re.IGNORECASE)
 _ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
 
@@ -179,6 +181,7 @@ def _text(value: str) -> str:
 def _untext(value: str) -> str:
     """Field HTML -> plain text (exact inverse of :func:`_text`, forgiving of edits: a
     ``<div>`` or ``<p>`` that Anki's editor makes of a new line is a line break)."""
+    value = _EMPTY_LINE.sub(r"<\1\2></\1>", value)  # (one line, not two)
     lines = _BLOCK.sub("\n", _BREAK.sub("\n", value))
     if lines != value and _BLOCK.match(value):
         lines = lines[1:]  # (a field that starts with a block starts with its text)
@@ -291,9 +294,9 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
         times[muscle.slug] = _clamped(source.mtime) if source is not None else 0
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
-                              f"{counted(unknown, 'notes')} without a source file time "
-                              "get time 0, and re-importing will not update them in Anki; "
-                              "set SOURCE_DATE_EPOCH", "warning"))
+                              f"{counted(unknown, 'notes')} without a source file time: "
+                              "time 0, so re-importing will not update them in Anki; set "
+                              "SOURCE_DATE_EPOCH", "warning"))
     if drawn:
         newest = drawing_time(ctx.sources[m.slug] for m in muscles if m.slug in ctx.sources)
         times.update({slug: max(times[slug], newest) for slug in drawn})
@@ -590,9 +593,8 @@ class AnkiFormat(Format):
                                           f"{_note_field(d.field)}",
                                           d.code, d.message, d.severity))
                 continue
-            if muscle.slug in muscles:
-                ctx.report(Diagnostic(str(path), None, None,
-                                      f"{_note_label(names, values, number)}.Slug",
+            if muscle.slug in muscles:  # (named by place: the slug names both)
+                ctx.report(Diagnostic(str(path), None, None, f"notes[{number}].Slug",
                                       "duplicate-slug", f"slug {muscle.slug!r} is used "
                                       "by more than one note"))
                 continue

@@ -33,7 +33,7 @@ def test_default_language_must_be_a_language_code() -> None:
 def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    with pytest.warns(UserWarning, match=r"get time 0.*\[no-source-time\]"):
+    with pytest.warns(UserWarning, match=r"time 0, so re-importing.*\[no-source-time\]"):
         converter.write(sample_muscles, tmp_path / "deck.apkg", deck="Anatomi")
     assert (tmp_path / "deck.apkg").stat().st_size > 0
     with pytest.raises(converter.MuscleError, match="reserved-name"):

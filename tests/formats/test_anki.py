@@ -436,6 +436,7 @@ def test_language_choice_and_marked_fallback() -> None:
     assert anki_format.note_fields(muscle, "de", None, prefer="da")[2].startswith(
         '<span lang="da">Skulderbladet</span>')
     assert LocalizedText({"da-DK": "x", "en": "y"}).pick("da") == ("da-DK", "x")
+    assert LocalizedText({"da": "x", "de-AT": "y"}).pick("fr", "de") == ("de-AT", "y")
 
 
 def test_multiline_text_becomes_line_breaks_and_reads_back(tmp_path: Path) -> None:
@@ -556,8 +557,8 @@ def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
     assert [m.slug for m in back] == ["a"]
     # (named by the Slug field, as Anki's browser finds a note, and as the note names
     # its fields)
-    assert sorted((d.field, d.code) for d in problems) == [
-        ("notes[a].Slug", "duplicate-slug"), ("notes[c].Name", "empty-field")]
+    assert sorted((d.field, d.code) for d in problems) == [  # (a slug twice: by place)
+        ("notes[1].Slug", "duplicate-slug"), ("notes[c].Name", "empty-field")]
 
 
 def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> None:
@@ -608,6 +609,7 @@ def test_fields_renamed_in_anki_are_named_not_read_as_empty(tmp_path: Path) -> N
     ("Name", "<div>Alpha</div><div>major</div>", "Alpha\nmajor"),
     ("Latin", "Musculus<div>alpha</div>", "Musculus\nalpha"),
     ("Latin", "Musculus<p class='x'>alpha</p>", "Musculus\nalpha"),
+    ("Latin", "Musculus<div><br></div><div>alpha</div>", "Musculus\n\nalpha"),  # (a line)
     ("Exercises", "Squat<div>Lunge</div><div>Step-up</div>", ["Squat", "Lunge", "Step-up"]),
     ("Exercises", '<ul class="exercises"><li>Squat</li>\n<li>a<br>b</li></ul>Lunge',
      ["Squat", "a\nb", "Lunge"]),
