@@ -492,7 +492,7 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("BEGIN")
             _create_tables(conn)
-            counts = _load(conn, records, ctx, str(out), prune=False)
+            counts = _load(conn, records, ctx, str(out), prune=False, new=True)
             _finish_schema(conn)
             conn.execute("COMMIT")
         finally:
@@ -529,11 +529,12 @@ def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:
 
 
 def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContext,
-          out: str, *, prune: bool, partial: bool = False) -> Counts:
+          out: str, *, prune: bool, partial: bool = False, new: bool = False) -> Counts:
     """Stream (slug, record) pairs into the tables, :data:`BATCH` at a time: what the
     database holds of a batch's muscles is looked up with one query, so memory holds
     no index of the database. The muscles not in the input are then kept or removed
-    (see :func:`_remove_gone`), unless the input is ``partial`` (the rest unchanged)."""
+    (see :func:`_remove_gone`), unless the input is ``partial`` (the rest unchanged).
+    ``new``: the tables were made for this load (nothing left in them to clear)."""
     counts = Counts()
     sources = _SourcePaths(out)
     held, last_id = conn.execute(  # (an id typed in by hand may be text)
@@ -559,7 +560,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             if old is None:
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
-                if held:
+                if not new:  # (rows left by a muscle deleted by hand: even all of them)
                     batch.cleared.append((slug,))
             elif old[0] == values[0]:
                 counts.unchanged += 1
