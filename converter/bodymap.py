@@ -419,11 +419,14 @@ def region_area(region: Region) -> float:
 
 
 def drawing_order(muscles: Iterable[Muscle]) -> list[Muscle]:
-    """The muscles in the order a map draws them: the most area first, so that a muscle
-    lying on another (gluteus medius partly under maximus, one drawn inside another)
-    is drawn over it and takes the clicks there (an SVG's last shape is on top); by
-    slug among equals."""
-    return sorted(muscles, key=lambda m: (-sum(map(region_area, m.regions)), m.slug))
+    """The muscles in the order a map draws them: those of the largest region first, so
+    that a muscle lying on another (gluteus medius partly under maximus, one drawn
+    inside another) is drawn over it and takes the clicks there (an SVG's last shape is
+    on top); by slug among equals. (By its largest region, not all of them: a muscle of
+    two sides lying on one of one side is still drawn over it.) An image map lists its
+    areas in the reverse order (a browser takes the first): both maps agree."""
+    return sorted(muscles, key=lambda m: (-max(map(region_area, m.regions), default=0),
+                                          m.slug))
 
 
 def sorted_muscles(muscles: Iterable[Muscle], keep: frozenset[str]) -> list[Muscle]:

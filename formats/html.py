@@ -120,15 +120,13 @@ def _list(muscles: Sequence[Muscle]) -> str:
 
 
 def _areas(muscles: Sequence[Muscle], link_template: str) -> str:
-    """The ``<area>`` of every region, the smallest first: of areas that overlap, a
-    browser takes the first, so the region lying on another takes the clicks there (as
-    in the SVG map)."""
-    regions = sorted((bodymap.region_area(region), muscle.slug, i, muscle, region)
-                     for muscle in muscles for i, region in enumerate(muscle.regions))
+    """The ``<area>`` of every region, muscle by muscle in the reverse of the SVG map's
+    drawing order: of areas that overlap, a browser takes the first, as the SVG map's
+    last drawn shape takes the click, so a click lands on the same muscle in both."""
     rows = []
-    for _, _, _, muscle, region in regions:
+    for muscle in reversed(bodymap.drawing_order(muscles)):
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
-        rows.append(f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
-                    f'alt="{label(muscle.title)}"/>\n')
+        rows += (f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
+                 f'alt="{label(muscle.title)}"/>\n' for region in muscle.regions)
     return "".join(rows)
