@@ -303,6 +303,55 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
     return times
 
 
+#: Where a deck notes its :func:`drawing_digest` (a key of the collection's
+#: configuration, which Anki does not import).
+DRAWING_KEY = "muscleConvertDrawing"
+
+
+def drawing_digest(images: Mapping[str, str]) -> str:
+    """A digest of every focus image (by slug): what a deck's drawing was."""
+    digest = hashlib.sha256()
+    for slug in sorted(images):
+        digest.update(f"{slug}\0{images[slug]}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def _after_last_drawing(times: dict[str, int], images: Mapping[str, str], drawing: str,
+                        out: Path) -> None:
+    """Keep the notes with a focus image no older than in the deck written to ``out``
+    last; when its drawing differs (a muscle deleted anywhere, which no file's time
+    shows), make them newer than every note of it, so Anki takes the new images."""
+    last, previous = _previous_deck(out)
+    if last is None:
+        return
+    newest = max(previous.values(), default=0)
+    for slug in images:
+        before = previous.get(note_guid(slug), 0)
+        times[slug] = min(LATEST_TIME, max(times[slug], before,
+                                           newest + 1 if last != drawing else 0))
+
+
+def _previous_deck(out: Path) -> tuple[str | None, dict[str, int]]:
+    """The drawing digest of the deck at ``out`` and its notes' times by GUID; (None,
+    {}) when there is none of ours (no file, another program's, an older version's)."""
+    if not out.is_file():
+        return None, {}
+    try:
+        with scratch_directory("muscle-convert-anki-") as folder:
+            collection, _ = _extract_collection(out, folder)
+            conn = sqlite3.connect(collection.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                (conf,) = conn.execute("SELECT conf FROM col").fetchone()
+                times = {guid: mod for guid, mod in conn.execute(
+                    "SELECT guid, mod FROM notes") if isinstance(mod, int)}
+            finally:
+                conn.close()
+        last = json.loads(conf).get(DRAWING_KEY)
+    except (MuscleError, sqlite3.Error, ValueError, TypeError, AttributeError, OSError):
+        return None, {}
+    return (last, times) if isinstance(last, str) else (None, {})
+
+
 def _clamped(mtime: float) -> int:
     """A file's time as a note time (a file may claim any time, even before 1970)."""
     return min(max(0, int(mtime)), LATEST_TIME)
@@ -310,13 +359,19 @@ def _clamped(mtime: float) -> int:
 
 def drawing_time(sources: Iterable[Source]) -> int:
     """When the focus images last changed, at the latest: the newest time of the
-    ``sources`` and of the folders holding them (a file deleted or renamed there changes
-    its folder's time). Every image is fitted to all muscles and draws the others
-    faintly, so any of them may change it."""
+    ``sources`` and of the folders holding them, up to the one holding them all (a file
+    or folder deleted or renamed there changes its folder's time). Every image is fitted
+    to all muscles and draws the others faintly, so any of them may change it."""
     newest, folders = 0, set()
     for source in sources:
         newest = max(newest, _clamped(source.mtime))
-        folders.add(os.path.dirname(source.path) or os.curdir)
+        folders.add(os.path.abspath(os.path.dirname(source.path) or os.curdir))
+    if folders:  # (and the folders between them: a folder removed below one of them)
+        top = os.path.commonpath(folders)
+        for folder in list(folders):
+            while folder != top and os.path.dirname(folder) != folder:
+                folder = os.path.dirname(folder)
+                folders.add(folder)
     for folder in sorted(folders):
         with contextlib.suppress(OSError):
             newest = max(newest, _clamped(os.stat(folder).st_mtime))
@@ -346,9 +401,10 @@ def _model() -> Any:
 
 
 def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int],
-                      deck_name: str, lang: str, images: Mapping[str, str], prefer: str
-                      ) -> int:
-    """Write the SQLite collection with genanki, then set per-note times; card count."""
+                      deck_name: str, lang: str, images: Mapping[str, str], prefer: str,
+                      drawing: str) -> int:
+    """Write the SQLite collection with genanki, then set per-note times and note the
+    ``drawing`` (:func:`drawing_digest`) in its configuration; card count."""
     import genanki
 
     model = _model()
@@ -371,6 +427,8 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
         stamps = [(times[m.slug], note_ids[note_guid(m.slug)]) for m in muscles]
         conn.executemany("UPDATE notes SET mod = ? WHERE id = ?", stamps)
         conn.executemany("UPDATE cards SET mod = ? WHERE nid = ?", stamps)
+        conn.execute("UPDATE col SET conf = json_set(conf, ?, ?)", (f"$.{DRAWING_KEY}",
+                                                                    drawing))
         conn.commit()
         conn.execute("VACUUM")
         (cards,) = conn.execute("SELECT count(*) FROM cards").fetchone()
@@ -613,6 +671,9 @@ class AnkiFormat(Format):
         items = _unique(muscles, out)
         images = _focus_images(items)
         times = note_times(items, ctx, out, images.keys())
+        drawing = drawing_digest(images)
+        if images and source_date_epoch() is None:
+            _after_last_drawing(times, images, drawing, out)
         if images:
             from converter.bodymap import report_faint_limit
 
@@ -620,7 +681,7 @@ class AnkiFormat(Format):
         with scratch_directory("muscle-convert-anki-") as folder:
             collection = folder / "collection.anki2"
             cards = _build_collection(collection, items, times, deck_name, lang, images,
-                                      str(ctx.option("default_lang", "en")))
+                                      str(ctx.option("default_lang", "en")), drawing)
             _write_package(out, collection.read_bytes(), images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "

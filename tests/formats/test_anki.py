@@ -874,6 +874,65 @@ def test_a_focus_image_another_file_changes_is_updated_in_anki(tmp_path: Path,
     assert polygons(removed["alpha"]) == polygons(removed["beta"]) == 2
 
 
+def test_the_drawing_time_counts_the_folders_between_the_sources(tmp_path: Path) -> None:
+    """A folder of sources removed whole changes only the time of the folder above it,
+    which held no source itself."""
+    for name in ("s/front/a.md", "s/front/b.md", "s/deep/er/c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    for folder, when in (("s/front", 100), ("s/deep/er", 100), ("s/deep", 300), ("s", 200),
+                         ("", 900)):
+        os.utime(tmp_path / folder, (when, when))
+    sources = [Source(str(tmp_path / name), 50) for name in ("s/front/a.md", "s/front/b.md")]
+    assert anki_format.drawing_time(sources) == 100  # (s/front holds them all: not s)
+    deeper = [*sources, Source(str(tmp_path / "s/deep/er/c.md"), 50)]
+    assert anki_format.drawing_time(deeper) == 300
+
+
+def test_a_muscle_deleted_where_no_time_shows_it_still_updates_the_images(
+        tmp_path: Path, collection: object) -> None:
+    """The last file of a folder deleted: no source or folder left has a newer time,
+    and the notes' times went back, so Anki kept the images that drew it. The deck
+    written at the same place before says what its drawing was."""
+    import re
+
+    src = tmp_path / "src"
+    for folder, slug, coords in (("arms", "arm", "10,10,60,10,60,60"),
+                                 ("legs", "leg", "300,300,400,300,400,400")):
+        (src / folder).mkdir(parents=True)
+        (src / folder / f"{slug}.md").write_text(
+            f'---\ntitle: {slug.title()}\ncoords:\n  - "{coords}"\n---\n', encoding="utf-8")
+    for path, when in ((src / "arms" / "arm.md", 1_600_000_000), (src / "arms", 1_600_000_000),
+                       (src / "legs" / "leg.md", 1_650_000_000), (src / "legs", 1_650_000_000),
+                       (src, 1_650_000_000)):
+        os.utime(path, (when, when))
+    deck = tmp_path / "deck.apkg"
+
+    def convert() -> dict[str, object]:
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o",
+                                          str(deck), "-q", "--no-cache"])
+        assert result.exit_code == 0, result.output
+        _import(collection, deck)
+        return _notes(collection)
+
+    def polygons(note: object) -> int:
+        image = re.fullmatch(r'<img src="([^"]+)" alt="">', note["Image"])  # type: ignore[index]
+        assert image is not None
+        media = Path(collection.media.dir())  # type: ignore[attr-defined]
+        return (media / image[1]).read_text(encoding="utf-8").count("<polygon")
+
+    first = convert()
+    assert polygons(first["arm"]) == 2 and first["arm"].mod == 1_650_000_000  # type: ignore[attr-defined]
+    (src / "legs" / "leg.md").unlink()
+    os.utime(src / "legs", (1_700_000_000, 1_700_000_000))  # (no source is there now)
+    after = convert()
+    assert after["arm"].mod == 1_650_000_001  # type: ignore[attr-defined]
+    assert polygons(after["arm"]) == 1
+    again = deck.read_bytes()
+    convert()  # (nothing changed: the same deck, the times kept)
+    assert deck.read_bytes() == again
+
+
 def test_cli_bad_deck_name_fails_without_output(tmp_path: Path) -> None:
     deck = tmp_path / "muscles.apkg"
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o",
