@@ -31,9 +31,11 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-#: Text that shows nothing: spaces and invisible format characters (zero-width space,
-#: joiners, direction marks, soft hyphen, BOM).
-_BLANK = re.compile("[\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]*")
+#: Text that shows nothing: spaces, invisible format characters (zero-width space,
+#: joiners, direction marks, soft hyphen, BOM, variation selectors) and fillers that
+#: draw nothing (Hangul fillers, the blank Braille pattern).
+_BLANK = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+                    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]*")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
 _NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")

@@ -94,7 +94,8 @@ def test_the_schema_and_the_validator_agree_on_links_coords_and_slugs(data: dict
 @pytest.mark.parametrize(("title", "valid"), [
     ("T", True), (" T", True), (" ", False), ("\u200b", False), ("\u200bT", True),
     ("\ufeff\u2060 ", False), ("\u00ad", False), ("\u3000", False),
-    ("\u200d\U0001f4aa", True)], ids=repr)
+    ("\u200d\U0001f4aa", True), ("\u061c", False), ("\u3164", False), ("\u2800", False),
+    ("\ufe0f", False), ("\u115f\u1160", False)], ids=repr)
 def test_the_schemas_and_the_validator_agree_on_an_empty_title(title: str, valid: bool
                                                                ) -> None:
     """A title of only a zero-width space passed: a link without a name."""
