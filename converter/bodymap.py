@@ -191,10 +191,13 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
     """
     lang = language(lang)
     caption = xml_text(words(lang)["map"])
-    english = ' xml:lang="en"' if untranslated(lang) else ""  # (its title, then)
-    parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group" '
-                                f'aria-label="{caption}"', prolog),
-             f"<title{english}>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
+    # (fixed texts not translated: the map's name is its English title, marked so)
+    named = (' aria-labelledby="muscle-map-title"' if untranslated(lang) else
+             f' aria-label="{caption}"')
+    title = ' id="muscle-map-title" xml:lang="en"' if untranslated(lang) else ""
+    parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group"{named}',
+                       prolog),
+             f"<title{title}>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
              _image(base_image, viewbox)]
     for muscle in muscles:
         link = resolve_link(link_template, muscle.slug)
@@ -269,8 +272,9 @@ def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en") 
     behind a classic HTML ``<img usemap>`` when no base image is given."""
     caption = xml_text(words(language(lang))["map"])
     shapes = "".join(_polygons(m) for m in muscles)
+    written_in = "en" if untranslated(language(lang)) else language(lang)
     return "".join([
-        _open_svg(frame, f' role="img" aria-label="{caption}"', True),
+        _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
         f"<title>{caption}</title>\n",
         f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
         f"{shapes}</g>\n</svg>\n",

@@ -96,12 +96,13 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         "</head>\n",
         f"<body>\n<main>\n<h1{mark}>{xml_text(words['map'])}</h1>\n",
         f'<div class="layout">\n<figure>\n{inline}</figure>\n',
-        f'<nav aria-label="{xml_text(words["muscles"])}">\n'
-        f"<h2{mark}>{xml_text(words['muscles'])}</h2>\n<ul>\n{_list(muscles)}</ul>\n</nav>\n"
-        "</div>\n",
+        '<nav aria-labelledby="muscles-heading">\n'
+        f'<h2 id="muscles-heading"{mark}>{xml_text(words["muscles"])}</h2>\n'
+        f"<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
         f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
         f'<p><img src="{xml_text(image)}" usemap="#muscles" '
-        f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"/></p>\n',
+        f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"'
+        f"{mark}/></p>\n",
         f'<map name="muscles">\n{_areas(muscles, settings.link_template)}</map>\n',
         "</main>\n</body>\n</html>\n",
     ])

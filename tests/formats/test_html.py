@@ -263,6 +263,16 @@ def test_fixed_texts_not_translated_are_marked_english(lang: str, english: bool,
     root = parse_file(tmp_path / "site" / "index.html")
     assert root.get("lang") == lang
     marked = [root.find(f".//{XHTML}title"), root.find(f".//{XHTML}h1"),
-              *root.iter(f"{XHTML}h2"), root.find(f".//{SVG}svg/{SVG}title")]
+              *root.iter(f"{XHTML}h2"), root.find(f".//{SVG}svg/{SVG}title"),
+              root.find(f".//{XHTML}img")]
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    assert [e.get(xml_lang) for e in marked] == [("en" if english else None)] * 5
+    assert [e.get(xml_lang) for e in marked] == [("en" if english else None)] * 6
+    # The names of the map and the list are those marked texts, not a label in --lang.
+    svg = root.find(f".//{SVG}svg")
+    if english:
+        assert svg.get("aria-label") is None
+        assert svg.get("aria-labelledby") == svg.find(f"{SVG}title").get("id")
+    nav = root.find(f".//{XHTML}nav")
+    assert nav.get("aria-labelledby") == nav.find(f"{XHTML}h2").get("id")
+    diagram = parse_file(tmp_path / "site" / "diagram.svg")
+    assert diagram.get(xml_lang) == ("en" if english else lang)
