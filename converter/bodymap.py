@@ -385,11 +385,13 @@ def _picture_ending(path: Path) -> str:
     ending): from its first bytes; none when they tell nothing."""
     try:
         with open(path, "rb") as picture:
-            head = picture.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+            head = picture.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
         return ""
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return ".webp"
+    if head.startswith((b"<!--", b"<!DOCTYPE", b"<!doctype")) and b"<svg" in head:
+        return ".svg"  # (a comment or document type before the <svg>)
     return next((ending for magic, ending in _PICTURES if head.startswith(magic)), "")
 
 

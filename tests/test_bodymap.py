@@ -278,6 +278,9 @@ def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
     (b"GIF89a", "_base-image.gif"), (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "_base-image.webp"),
     (b"\xef\xbb\xbf\n<svg xmlns='http://www.w3.org/2000/svg'/>", "_base-image.svg"),
     (b'<?xml version="1.0"?><svg/>', "_base-image.svg"), (b"RIFF....WAVE", "_base-image"),
+    (b"<!-- drawn by hand -->\n<svg/>", "_base-image.svg"),
+    (b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n<svg/>', "_base-image.svg"),
+    (b"<!DOCTYPE html><html></html>", "_base-image"),
     (b"no picture", "_base-image")])
 def test_a_base_image_without_an_ending_is_copied_with_its_pictures_one(
         data: bytes, name: str, tmp_path: Path) -> None:
