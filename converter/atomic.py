@@ -409,13 +409,14 @@ def written_by_tool(folder: Path) -> set[str]:
     """The names in ``folder`` that its last write made (a marker of a version that kept
     no list: all of them)."""
     try:
-        lines = (folder / DIRECTORY_MARKER).read_text(encoding="utf-8").splitlines()
+        text = (folder / DIRECTORY_MARKER).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        lines = []
+        text = ""
+    lines = [line.strip() for line in text.splitlines()]  # (an editor may have saved it)
     head = _MARKER_HEAD.count("\n")
     if lines[:head] != _MARKER_HEAD.splitlines():
         return set(os.listdir(folder))
-    return set(lines[head:])
+    return {line for line in lines[head:] if line}
 
 
 def keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
@@ -428,15 +429,31 @@ def keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
         source, target = old / name, new / name
         if source.is_dir() and not source.is_symlink():
             shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+            _same_owners(source, target)
         else:
             _link_or_copy(source, target)
 
 
 def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link at ``target`` to ``source`` (the same file: its owner and mode); a
+    copy where the file system takes no link."""
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
+        _same_owners(Path(source), Path(target))
+
+
+def _same_owners(source: Path, target: Path) -> None:
+    """Give the folders (and copies) below ``target`` the owners of those below
+    ``source``: someone else's folder stays theirs (where the system lets this run
+    give it; else it is this run's, as any file it makes)."""
+    for folder, _, names in os.walk(target):
+        for made in (folder, *(os.path.join(folder, name) for name in names)):
+            original = source / os.path.relpath(made, target)
+            with contextlib.suppress(OSError):
+                st = os.stat(original, follow_symlinks=False)
+                os.chown(made, st.st_uid, st.st_gid, follow_symlinks=False)
 
 
 def safe_child(directory: Path, name: str) -> Path:

@@ -348,3 +348,38 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, tmp_path: Path) -
         assert not Path((tmp_path / "scratch").read_text()).exists()
         (tmp_path / "scratch").unlink()
     assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_marker_saved_by_an_editor_still_lists_what_the_tool_wrote(tmp_path: Path) -> None:
+    """A BOM or a trailing space made it an older version's marker: every file someone
+    else put there was deleted."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    marker = out / ".muscle-convert"
+    marker.write_text("\ufeff" + marker.read_text().replace("\n", " \r\n"), encoding="utf-8")
+    (out / "mine.txt").write_text("mine")
+    assert converter.atomic.written_by_tool(out) == {"index.html"}
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    assert (out / "mine.txt").read_text() == "mine"
+
+
+def test_a_kept_folder_stays_its_owners(tmp_path: Path) -> None:
+    """Copied into the new folder, another user's folder became the runner's, and they
+    could no longer write into it."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    other = 1234 if os.geteuid() == 0 else os.getuid()  # (only root gives files away)
+    notes = out / "notes"
+    (notes / "deeper").mkdir(parents=True)
+    (notes / "deeper" / "todo.txt").write_text("mine")
+    for path in (notes, notes / "deeper", notes / "deeper" / "todo.txt"):
+        os.chown(path, other, other)
+    os.chmod(notes, 0o700)
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    for path in (notes, notes / "deeper", notes / "deeper" / "todo.txt"):
+        assert (path.stat().st_uid, path.stat().st_gid) == (other, other), path
+    assert stat.S_IMODE(notes.stat().st_mode) == 0o700
