@@ -288,7 +288,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             written = detect_format(path, for_reading=False)  # (html: written, never read)
             problems.append(Diagnostic(
                 str(path), None, None, "", "unknown-format",
-                f"is {written.name} output, which muscle-convert writes but cannot read"
+                f"is a {written.name} file, a format muscle-convert writes but cannot read"
                 if written is not None and not written.can_read else
                 "cannot tell the format from the name; use --from"))
         elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
@@ -364,7 +364,8 @@ def _others_in(folder: str, read: set[str], unit: Format | None) -> str:
         return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
     written = detect_format(Path(folder), for_reading=False)
     if written is not None and not written.can_read:
-        return f" (it is {written.name} output, which muscle-convert writes but cannot read)"
+        return (f" (it is a {written.name} folder, a format muscle-convert writes but cannot "
+                "read)")
     found: dict[str, list[str]] = {}
     try:
         with os.scandir(folder) as entries:

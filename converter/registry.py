@@ -277,14 +277,18 @@ def format_names() -> tuple[str, ...]:
     return tuple(sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)))
 
 
-@cache
 def get_format(name: str) -> Format:
     """The format registered under ``name``, in any case (imports its module on first
     use); a ``KeyError`` for a name no format has, a :class:`MuscleError`
     (``format-not-loaded``) for one whose module fails to load (a broken plugin)."""
     if not isinstance(name, str):
         raise TypeError(f"a format is named by a str, not {type(name).__name__}")
-    name = name.lower()
+    return _loaded(name.lower())
+
+
+@cache
+def _loaded(name: str) -> Format:
+    """The format ``name`` (lower case), loaded once."""
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
         try:
             instance: Format = ep.load()()

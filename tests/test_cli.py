@@ -58,10 +58,10 @@ def test_html_output_given_as_input_is_named_as_what_it_is(tmp_path: Path) -> No
     result = run("validate", str(tmp_path / "site" / "index.html"), str(tmp_path / "site"))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        f"{tmp_path / 'site'}: warning: holds no .markdown or .md files to read (it is html "
-        "output, which muscle-convert writes but cannot read) [no-inputs]",
-        f"{tmp_path / 'site' / 'index.html'}: error: is html output, which muscle-convert "
-        "writes but cannot read [unknown-format]"]
+        f"{tmp_path / 'site'}: warning: holds no .markdown or .md files to read (it is a "
+        "html folder, a format muscle-convert writes but cannot read) [no-inputs]",
+        f"{tmp_path / 'site' / 'index.html'}: error: is a html file, a format "
+        "muscle-convert writes but cannot read [unknown-format]"]
 
 
 def test_schema_commands() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,32 +13,39 @@ from converter import registry
 from converter.model import ALL_FIELDS
 
 
-@pytest.fixture
-def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Install a one-module format package the way pip would: module + entry point."""
-    (tmp_path / "titles_format.py").write_text(
-        "from converter.registry import Format\n"
-        "class TitlesFormat(Format):\n"
-        "    name = 'titles'\n"
-        "    description = 'one title per line'\n"
-        "    extensions = ('.titles',)\n"
-        "    carries = frozenset({'slug', 'title'})\n"
-        "    def write(self, muscles, out, ctx):\n"
-        "        out.write_text(''.join(m.title + '\\n' for m in muscles))\n",
-        encoding="utf-8")
-    dist = tmp_path / "titles_format-1.0.dist-info"
+def _installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, module: str,
+               source: str, entry: str) -> Iterator[None]:
+    """Install a one-module format package the way pip would: the module ``module``
+    with ``source``, and the entry point ``name = entry``; uninstalled after."""
+    (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
+    dist = tmp_path / f"{module}-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: titles-format\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        "[muscle_convert.formats]\ntitles = titles_format:TitlesFormat\n")
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[muscle_convert.formats]\n{name} = {entry}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+    caches = (registry.format_names, registry._loaded, registry.all_formats)
+    for cached in caches:
         cached.cache_clear()
     yield
-    for cached in (registry.format_names, registry.get_format, registry.all_formats):
+    for cached in caches:
         cached.cache_clear()
-    sys.modules.pop("titles_format", None)
+    sys.modules.pop(module, None)
+
+
+@pytest.fixture
+def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's format: one title per line."""
+    yield from _installed(tmp_path, monkeypatch, "titles", "titles_format",
+                          "from converter.registry import Format\n"
+                          "class TitlesFormat(Format):\n"
+                          "    name = 'titles'\n"
+                          "    description = 'one title per line'\n"
+                          "    extensions = ('.titles',)\n"
+                          "    carries = frozenset({'slug', 'title'})\n"
+                          "    def write(self, muscles, out, ctx):\n"
+                          "        out.write_text(''.join(m.title + '\\n' for m in muscles))\n",
+                          "titles_format:TitlesFormat")
 
 
 def test_own_formats_are_registered() -> None:
@@ -137,22 +145,10 @@ def test_read_at_most_reads_what_one_large_read_would(tmp_path: Path, stat_size:
 
 
 @pytest.fixture
-def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A format package whose module fails to import (a library it needs is missing)."""
-    (tmp_path / "broken_format.py").write_text("raise ImportError('needs libfoo')\n",
-                                               encoding="utf-8")
-    dist = tmp_path / "broken_format-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-format\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        "[muscle_convert.formats]\nbroken = broken_format:BrokenFormat\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    importlib.invalidate_caches()
-    for cached in (registry.format_names, registry.get_format, registry.all_formats):
-        cached.cache_clear()
-    yield
-    for cached in (registry.format_names, registry.get_format, registry.all_formats):
-        cached.cache_clear()
+    yield from _installed(tmp_path, monkeypatch, "broken", "broken_format",
+                          "raise ImportError('needs libfoo')\n", "broken_format:BrokenFormat")
 
 
 def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
@@ -186,3 +182,5 @@ def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
 
     with pytest.raises(TypeError, match="a format is named by a str, not int"):
         converter.read("samples", 123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a format is named by a str, not list"):
+        converter.read("samples", ["json"])  # type: ignore[arg-type]  (was: unhashable)
