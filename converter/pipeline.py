@@ -220,6 +220,43 @@ def worker_pool(jobs: int) -> Any:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+@contextlib.contextmanager
+def pooled(jobs: int) -> Iterator[Any]:
+    """A :func:`worker_pool` for the block, stopped when it ends. When it ends by an
+    exception (Ctrl-C), the workers are ended without waiting for the pool's threads:
+    ``Pool.terminate()`` waits for good when a worker it stopped held the result
+    queue's lock (a CPython limitation; the run hung on Ctrl-C now and then)."""
+    pool = worker_pool(jobs)
+    try:
+        yield pool
+    except BaseException:
+        _abandon(pool)
+        raise
+    pool.terminate()
+    pool.join()
+
+
+def _abandon(pool: Any) -> None:
+    """End ``pool``'s workers (SIGTERM: each removes its temporary, see
+    :func:`worker_pool`; SIGKILL for one that lingers) and leave its threads, which only
+    serve it, to end with the process: nothing waits on a lock a worker held."""
+    from multiprocessing.pool import TERMINATE
+
+    pool._worker_handler._state = TERMINATE  # (it would start new workers)
+    pool._state = TERMINATE
+    pool._terminate.cancel()  # (its finalizer would wait at exit instead)
+    workers = list(pool._pool)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            worker.terminate()
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(2)
+            if worker.is_alive():
+                worker.kill()
+                worker.join(2)
+
+
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
              leave_out: str | Path | None = None) -> tuple[Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
@@ -865,7 +902,7 @@ class Reader:
                 yield _read_one(item)
             return
         chunks = iter(lambda: list(itertools.islice(items, CHUNK)), [])
-        with worker_pool(self.jobs) as pool:
+        with pooled(self.jobs) as pool:
             pending = deque(pool.apply_async(_read_chunk, (chunk,))
                             for chunk in itertools.islice(chunks, WINDOW * self.jobs))
             while pending:

@@ -26,7 +26,7 @@ from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
 from .lint import CorpusLint, parse_size
 from .model import Muscle
-from .pipeline import Inputs, Locator, Reader, discover, worker_pool
+from .pipeline import Inputs, Locator, Reader, discover, pooled
 from .registry import Format, ReadContext, WriteContext, get_format
 from .relint import Ledger, Relint
 
@@ -574,7 +574,7 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
     if jobs > 1 and len(items) > 64:
-        with worker_pool(jobs) as pool:
+        with pooled(jobs) as pool:
             outcomes = pool.map(_reformat_one, items, chunksize=64)
     else:
         outcomes = [_reformat_one(item) for item in items]

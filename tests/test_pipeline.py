@@ -456,3 +456,23 @@ def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
     assert [d.message for d in problems] == [
         "holds no .markdown or .md files to read (it holds 300 json files, such as "
         "j000.json: name them, or pass --from json)"]
+
+
+_HELD_LOCK = """
+from converter.pipeline import pooled
+try:
+    with pooled(2) as pool:
+        pool._outqueue._wlock.acquire()  # (as a worker stopped while writing a result)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("out", flush=True)
+"""
+
+
+def test_ctrl_c_leaves_a_pool_whose_result_lock_a_worker_held() -> None:
+    """Pool.terminate() waited for good for the result queue's lock, which a worker
+    stopped while writing a result had held: Ctrl-C hung the run now and then."""
+    done = subprocess.run([sys.executable, "-c", _HELD_LOCK], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT, check=False)
+    assert (done.returncode, done.stdout) == (0, "out\n"), done.stderr
+    assert "Traceback" not in done.stderr
