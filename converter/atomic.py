@@ -141,8 +141,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
             os.replace(tmp, path)
         except BaseException:
             if tmp is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
+                with _signals_held(), contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)  # (a second Ctrl-C waits for it)
             raise
 
 
@@ -158,7 +158,7 @@ def _signals_held() -> Iterator[None]:
         return
     came: list[int] = []
     held = {signum: signal.signal(signum, lambda signum, _: came.append(signum))
-            for signum in (signal.SIGINT, signal.SIGTERM)}
+            for signum in (signal.SIGINT, *_ENDING)}
     try:
         yield
     finally:
@@ -180,36 +180,50 @@ def scratch_directory(prefix: str) -> Iterator[Path]:
             yield Path(folder)
         finally:
             if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+                with _signals_held():  # (a second Ctrl-C waits for it)
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised where a temporary file is being written (see :func:`_terminable`)."""
+    """SIGTERM or SIGHUP, raised where a temporary is being written (see
+    :func:`_terminable`); ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
-    raise _Terminated
+    raise _Terminated(signum)
+
+
+#: The signals that end a process by default and that a temporary's writer turns into
+#: its removal first: SIGTERM (``kill``, a pool stopping its workers, a service manager)
+#: and SIGHUP (the terminal closed, an ssh connection dropped).
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @contextlib.contextmanager
 def _terminable() -> Iterator[None]:
-    """While a temporary file is written, SIGTERM (which a worker pool sends its workers
-    when it stops: Ctrl-C during ``fmt``) removes the temporary, then ends the process
-    as SIGTERM does. Only where SIGTERM has its default action, in a main thread (the
-    one that takes signals)."""
-    if threading.current_thread() is not threading.main_thread() or (
-            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+    """While a temporary is written, SIGTERM or SIGHUP removes it, then ends the process
+    as that signal does. Only the ones that have their default action (``nohup`` ignores
+    SIGHUP), in a main thread (the one that takes signals)."""
+    caught = [signum for signum in _ENDING if signal.getsignal(signum) is signal.SIG_DFL]
+    if threading.current_thread() is not threading.main_thread() or not caught:
         yield
         return
     try:
-        signal.signal(signal.SIGTERM, _raise_terminated)
+        for signum in caught:
+            signal.signal(signum, _raise_terminated)
         yield
-    except _Terminated:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)  # (the process ends here)
+    except _Terminated as ended:
+        for signum in caught:
+            signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), ended.signum)  # (the process ends here)
         raise
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in caught:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
@@ -395,7 +409,8 @@ def _building(path: Path) -> Iterator[Path]:
         shutil.rmtree(old)
     except BaseException:
         if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+            with _signals_held():  # (a second Ctrl-C waits for it)
+                shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -317,33 +317,41 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
 _TERMINATED = """
 import os, signal, sys
 from pathlib import Path
-from converter.atomic import atomic_directory, scratch_directory
-out = Path(sys.argv[1])
+from converter.atomic import atomic_directory, atomic_file, scratch_directory
+out, ending = Path(sys.argv[1]), getattr(signal, sys.argv[3])
 if sys.argv[2] == "directory":
     with atomic_directory(out / "site") as folder:
         (folder / "index.html").write_text("new")
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), ending)
+elif sys.argv[2] == "file":
+    with atomic_file(out / "site" / "index.html", "w") as fh:
+        fh.write("new")
+        os.kill(os.getpid(), ending)
 else:
     with scratch_directory("muscle-convert-test-") as folder:
         (out / "scratch").write_text(str(folder))
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), ending)
 """
 
 
-@pytest.mark.parametrize("kind", ["directory", "scratch"])
-def test_sigterm_while_a_folder_is_built_removes_it(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("kind", ["directory", "file", "scratch"])
+def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
+                                                    tmp_path: Path) -> None:
     """kill, timeout or a service manager left a whole copy of the output beside it (and
-    the Anki writer its collection in the system's temporary folder)."""
+    the Anki writer its collection in the system's temporary folder); a closed terminal
+    (SIGHUP) left every kind of temporary."""
     import signal
 
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / ".muscle-convert").write_text("")
     (tmp_path / "site" / "index.html").write_text("old")
-    done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind],
+    done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind, ending],
                           capture_output=True, text=True, check=False)
-    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert done.returncode == -getattr(signal, ending), done.stderr
     assert "Traceback" not in done.stderr
     assert (tmp_path / "site" / "index.html").read_text() == "old"
+    assert sorted(os.listdir(tmp_path / "site")) == [".muscle-convert", "index.html"]
     if kind == "scratch":
         assert not Path((tmp_path / "scratch").read_text()).exists()
         (tmp_path / "scratch").unlink()
@@ -383,3 +391,34 @@ def test_a_kept_folder_stays_its_owners(tmp_path: Path) -> None:
     for path in (notes, notes / "deeper", notes / "deeper" / "todo.txt"):
         assert (path.stat().st_uid, path.stat().st_gid) == (other, other), path
     assert stat.S_IMODE(notes.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("kind", ["file", "directory"])
+def test_a_second_ctrl_c_during_the_clean_up_waits_for_it(kind: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A second Ctrl-C while the temporary was being removed left it there."""
+    import shutil
+    import signal
+
+    removers = {"file": (os, "unlink"), "directory": (shutil, "rmtree")}
+    module, name = removers[kind]
+    real = getattr(module, name)
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGINT)  # (the second Ctrl-C, as removal starts)
+        return real(*args, **kwargs)
+
+    with pytest.raises(KeyboardInterrupt):
+        if kind == "file":
+            with converter.atomic.atomic_file(tmp_path / "out", "w") as fh:
+                fh.write("half")
+                monkeypatch.setattr(module, name, interrupted)
+                raise KeyboardInterrupt
+        else:
+            with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+                (folder / "index.html").write_text("half")
+                monkeypatch.setattr(module, name, interrupted)
+                raise KeyboardInterrupt
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
