@@ -827,12 +827,21 @@ def test_cli_edited_file_updates_its_note_on_reimport(tmp_path: Path,
     assert collection.note_count() == 3
 
 
+def _polygons_shown(collection: object, note: object) -> int:
+    """The polygons of the focus image Anki shows for ``note`` (from its media folder)."""
+    import re
+
+    image = re.fullmatch(r'<img src="([^"]+)" alt="">', note["Image"])  # type: ignore[index]
+    assert image is not None
+    media = Path(collection.media.dir())  # type: ignore[attr-defined]
+    return (media / image[1]).read_text(encoding="utf-8").count("<polygon")
+
+
 def test_a_focus_image_another_file_changes_is_updated_in_anki(tmp_path: Path,
                                                              collection: object) -> None:
     """Each focus image is fitted to every muscle and draws the others faintly: a muscle
     added or deleted elsewhere changes it, and Anki takes it although its own file is
     as old as before. A note without an image keeps its own time."""
-    import re
 
     src = tmp_path / "src"
     src.mkdir()
@@ -853,25 +862,19 @@ def test_a_focus_image_another_file_changes_is_updated_in_anki(tmp_path: Path,
         _import(collection, out)
         return _notes(collection)
 
-    def polygons(note: object) -> int:
-        image = re.fullmatch(r'<img src="([^"]+)" alt="">', note["Image"])  # type: ignore[index]
-        assert image is not None
-        media = Path(collection.media.dir())  # type: ignore[attr-defined]
-        return (media / image[1]).read_text(encoding="utf-8").count("<polygon")
-
     muscle("alpha", "0,0,100,0,100,100")
     muscle("beta", "200,0,300,0,300,100")
     muscle("delta", None)
     first = convert("v1.apkg", old[0])
-    assert polygons(first["alpha"]) == 2
+    assert _polygons_shown(collection, first["alpha"]) == 2
     muscle("gamma", "400,0,500,0,500,100")
     added = convert("v2.apkg", old[0] + 100)
-    assert polygons(added["alpha"]) == polygons(added["gamma"]) == 3
+    assert [_polygons_shown(collection, added[slug]) for slug in ("alpha", "gamma")] == [3, 3]
     assert added["alpha"].mod == old[0] + 100  # type: ignore[attr-defined]
     assert added["delta"].mod == old[0]  # type: ignore[attr-defined]
     (src / "gamma.md").unlink()
     removed = convert("v3.apkg", old[0] + 200)
-    assert polygons(removed["alpha"]) == polygons(removed["beta"]) == 2
+    assert [_polygons_shown(collection, removed[slug]) for slug in ("alpha", "beta")] == [2, 2]
 
 
 def test_the_drawing_time_counts_the_folders_between_the_sources(tmp_path: Path) -> None:
@@ -894,7 +897,6 @@ def test_a_muscle_deleted_where_no_time_shows_it_still_updates_the_images(
     """The last file of a folder deleted: no source or folder left has a newer time,
     and the notes' times went back, so Anki kept the images that drew it. The deck
     written at the same place before says what its drawing was."""
-    import re
 
     src = tmp_path / "src"
     for folder, slug, coords in (("arms", "arm", "10,10,60,10,60,60"),
@@ -915,19 +917,13 @@ def test_a_muscle_deleted_where_no_time_shows_it_still_updates_the_images(
         _import(collection, deck)
         return _notes(collection)
 
-    def polygons(note: object) -> int:
-        image = re.fullmatch(r'<img src="([^"]+)" alt="">', note["Image"])  # type: ignore[index]
-        assert image is not None
-        media = Path(collection.media.dir())  # type: ignore[attr-defined]
-        return (media / image[1]).read_text(encoding="utf-8").count("<polygon")
-
     first = convert()
-    assert polygons(first["arm"]) == 2 and first["arm"].mod == 1_650_000_000  # type: ignore[attr-defined]
+    assert _polygons_shown(collection, first["arm"]) == 2 and first["arm"].mod == 1_650_000_000  # type: ignore[attr-defined]
     (src / "legs" / "leg.md").unlink()
     os.utime(src / "legs", (1_700_000_000, 1_700_000_000))  # (no source is there now)
     after = convert()
     assert after["arm"].mod == 1_650_000_001  # type: ignore[attr-defined]
-    assert polygons(after["arm"]) == 1
+    assert _polygons_shown(collection, after["arm"]) == 1
     again = deck.read_bytes()
     convert()  # (nothing changed: the same deck, the times kept)
     assert deck.read_bytes() == again
