@@ -148,7 +148,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM held back while the block runs, then taken: a temporary is
+    """Ctrl-C, SIGTERM and SIGHUP held back while the block runs, then taken: a temporary is
     never made without its name being known to the code that removes it. (Their
     handlers note them meanwhile: a signal mask would hold them in this thread only,
     and a worker pool's threads would take them.) Only in the main thread, which takes
@@ -171,7 +171,7 @@ def _signals_held() -> Iterator[None]:
 @contextlib.contextmanager
 def scratch_directory(prefix: str) -> Iterator[Path]:
     """A temporary directory (in the system's temporary folder) for a writer's or
-    reader's work, removed when the block ends, on Ctrl-C and on SIGTERM too."""
+    reader's work, removed when the block ends, on Ctrl-C, SIGTERM and SIGHUP too."""
     with _terminable():
         folder = None
         try:
@@ -451,24 +451,28 @@ def keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
 
 def _link_or_copy(source: str | Path, target: str | Path) -> None:
     """A hard link at ``target`` to ``source`` (the same file: its owner and mode); a
-    copy where the file system takes no link."""
+    copy, with the owner of ``source``, where the file system takes no link."""
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
-        _same_owners(Path(source), Path(target))
+        _same_owner(source, target)
 
 
 def _same_owners(source: Path, target: Path) -> None:
     """Give the folders (and copies) below ``target`` the owners of those below
-    ``source``: someone else's folder stays theirs (where the system lets this run
-    give it; else it is this run's, as any file it makes)."""
+    ``source``."""
     for folder, _, names in os.walk(target):
         for made in (folder, *(os.path.join(folder, name) for name in names)):
-            original = source / os.path.relpath(made, target)
-            with contextlib.suppress(OSError):
-                st = os.stat(original, follow_symlinks=False)
-                os.chown(made, st.st_uid, st.st_gid, follow_symlinks=False)
+            _same_owner(source / os.path.relpath(made, target), made)
+
+
+def _same_owner(original: str | Path, made: str | Path) -> None:
+    """Give ``made`` the owner of ``original``: someone else's file stays theirs (where
+    the system lets this run give it; else it is this run's, as any file it makes)."""
+    with contextlib.suppress(OSError):
+        st = os.stat(original, follow_symlinks=False)
+        os.chown(made, st.st_uid, st.st_gid, follow_symlinks=False)
 
 
 def safe_child(directory: Path, name: str) -> Path:

@@ -373,9 +373,16 @@ def test_a_marker_saved_by_an_editor_still_lists_what_the_tool_wrote(tmp_path: P
     assert (out / "mine.txt").read_text() == "mine"
 
 
-def test_a_kept_folder_stays_its_owners(tmp_path: Path) -> None:
+@pytest.mark.parametrize("links", [True, False], ids=["linked", "copied"])
+def test_a_kept_folder_stays_its_owners(links: bool, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Copied into the new folder, another user's folder became the runner's, and they
-    could no longer write into it."""
+    could no longer write into it (a file copied where no link could be made too)."""
+    if not links:
+        def no_link(*args: object, **kwargs: object) -> None:
+            raise OSError("no hard links here")
+
+        monkeypatch.setattr(os, "link", no_link)
     out = tmp_path / "site"
     with converter.atomic.atomic_directory(out) as folder:
         (folder / "index.html").write_text("old")
@@ -383,12 +390,14 @@ def test_a_kept_folder_stays_its_owners(tmp_path: Path) -> None:
     notes = out / "notes"
     (notes / "deeper").mkdir(parents=True)
     (notes / "deeper" / "todo.txt").write_text("mine")
-    for path in (notes, notes / "deeper", notes / "deeper" / "todo.txt"):
+    (out / "mine.txt").write_text("mine")
+    kept = (notes, notes / "deeper", notes / "deeper" / "todo.txt", out / "mine.txt")
+    for path in kept:
         os.chown(path, other, other)
     os.chmod(notes, 0o700)
     with converter.atomic.atomic_directory(out) as folder:
         (folder / "index.html").write_text("new")
-    for path in (notes, notes / "deeper", notes / "deeper" / "todo.txt"):
+    for path in kept:
         assert (path.stat().st_uid, path.stat().st_gid) == (other, other), path
     assert stat.S_IMODE(notes.stat().st_mode) == 0o700
 
