@@ -407,6 +407,12 @@ class SqliteFormat(Format):
             else:
                 counts = _update(records, target, ctx, prune)
         except sqlite3.Error as exc:
+            blocking = _blocking_tables(target, exc)
+            if blocking:
+                raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
+                            f"{blocking} stands in the way of this change (let the "
+                            "reference cascade, ON DELETE CASCADE, or remove the row)"
+                            ) from None
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
             raise MuscleError([d._replace(path=str(out)) if d.path == str(target) else d
@@ -756,6 +762,31 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
 #: SQLite's errors of a place that cannot be written (as ``cannot-write`` is for files).
 _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM",
                  "SQLITE_IOERR")
+
+
+def _blocking_tables(path: Path, exc: sqlite3.Error) -> str:
+    """For a foreign key that stopped a write: the tables a user added that refer to this
+    tool's (``table 'bookmarks' (which refers to muscles)``), else ''."""
+    if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return ""
+    ours = {"muscles", *_CHILDREN}
+    found = []
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                         "'table' ORDER BY name").fetchall():
+                if table in ours:
+                    continue
+                refers = sorted({row[2] for row in conn.execute(
+                    "SELECT * FROM pragma_foreign_key_list(?)", (table,))} & ours)
+                if refers:
+                    found.append(f"table {table!r} (which refers to {', '.join(refers)})")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ""
+    return " or ".join(found)
 
 
 def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False

@@ -1326,3 +1326,31 @@ def test_the_kept_muscles_hint_says_what_prune_would_do(tmp_path: Path) -> None:
     assert convert(src / "soleus.md").endswith(
         "(14 not in the input kept; --prune removes the 2 whose source files are gone)")
     assert convert(src).endswith("(2 not in the input kept; --prune removes them)")
+
+
+@pytest.mark.parametrize("refers", ["regions (muscle, position)", "muscles (id)"])
+def test_a_users_table_that_blocks_a_change_is_named(refers: str, sample_muscles: list[Muscle],
+                                                    db: Path) -> None:
+    """"SQLite failed: FOREIGN KEY constraint failed" named no table."""
+    write(sample_muscles, db)
+    to_regions = refers.startswith("regions")
+    columns, keys, pinned = (("muscle TEXT, position INTEGER", "muscle, position",
+                              "SELECT muscle, position FROM regions WHERE muscle = 'soleus'")
+                             if to_regions else
+                             ("id INTEGER", "id", "SELECT id FROM muscles WHERE slug = 'soleus'"))
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(f"CREATE TABLE pins ({columns}, FOREIGN KEY ({keys}) REFERENCES {refers})")
+        conn.execute(f"INSERT INTO pins {pinned} LIMIT 1")
+    before = db.read_bytes()
+    rest = [m for m in sample_muscles if m.slug != "soleus"]
+    soleus = next(m for m in sample_muscles if m.slug == "soleus")
+    with pytest.raises(MuscleError) as caught:  # (its regions changed; or it is pruned)
+        converter.write([*rest, replace(soleus, regions=())] if to_regions else rest, db,
+                        "sqlite", prune=True)
+    (d,) = caught.value.diagnostics
+    table = refers.split()[0]
+    assert d.message == (  # (the database unchanged: one transaction)
+        f"SQLite failed: FOREIGN KEY constraint failed: a row of your table 'pins' (which "
+        f"refers to {table}) stands in the way of this change (let the reference cascade, "
+        "ON DELETE CASCADE, or remove the row)")
+    assert db.read_bytes() == before
