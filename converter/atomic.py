@@ -394,7 +394,7 @@ def _building(path: Path) -> Iterator[Path]:
         yield tmp
         written = sorted(os.listdir(tmp))
         if path.exists():
-            keep_others(path, tmp, written)
+            _keep_others(path, tmp, written)
         (tmp / DIRECTORY_MARKER).write_text(
             _MARKER_HEAD + "".join(f"{name}\n" for name in written), encoding="utf-8")
         if not path.exists():
@@ -434,7 +434,7 @@ def written_by_tool(folder: Path) -> set[str]:
     return {line for line in lines[head:] if line}
 
 
-def keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
+def _keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
     """Give the folder ``new``, about to replace ``old``, what someone else put in
     ``old`` (the files and folders its last write did not make, unless this one
     ``written`` makes them again), as hard links (copies where links cannot be made):

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .model import Muscle, Number, Region, coords_text
+from .model import Muscle, Number, Region, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext
 from .safety import escape, is_safe_link
@@ -140,13 +140,13 @@ def label(text: str) -> str:
 
 def words(lang: str) -> dict[str, str]:
     """Fixed page texts (headings, titles) in ``lang``, English when not translated."""
-    return _WORDS.get(lang.split("-")[0].lower(), _WORDS["en"])
+    return _WORDS.get(base_language(lang), _WORDS["en"])
 
 
 def untranslated(lang: str) -> bool:
     """Whether the fixed texts have no translation into ``lang`` (they are English then,
     and marked so)."""
-    return lang.split("-")[0].lower() not in _WORDS
+    return base_language(lang) not in _WORDS
 
 
 def language(lang: str) -> str:

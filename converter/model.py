@@ -92,6 +92,11 @@ def _restore_map(cls: type[FrozenMap], items: tuple[tuple[str, Any], ...]) -> Fr
     return restored
 
 
+def base_language(code: str) -> str:
+    """The language of a language code, without its variant: ``da`` for ``da-DK``."""
+    return code.split("-")[0].lower()
+
+
 class LocalizedText(FrozenMap):
     """Text in several languages: language code -> text, kept sorted by language code."""
 
@@ -114,9 +119,9 @@ class LocalizedText(FrozenMap):
         for wanted in (lang, *also):
             if wanted in self:
                 return wanted, self[wanted]
-            base = wanted.split("-")[0].lower()
+            base = base_language(wanted)
             for key, value in self._items:
-                if key.split("-")[0].lower() == base:
+                if base_language(key) == base:
                     return key, value
         return next(iter(self._items), None)
 

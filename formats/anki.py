@@ -30,7 +30,7 @@ from typing import Any
 from converter.atomic import atomic_file, scratch_directory
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
-from converter.model import LocalizedText, Muscle
+from converter.model import LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import is_slug, not_a_slug
@@ -195,7 +195,7 @@ def _localized(text: LocalizedText, lang: str, prefer: str) -> str:
     if picked is None:
         return ""
     got, value = picked
-    if got.split("-")[0].lower() == lang.split("-")[0].lower():
+    if base_language(got) == base_language(lang):
         return _text(value)
     code = escape(got)
     return (f'<span lang="{code}">{_text(value)}</span>'
@@ -606,11 +606,11 @@ def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
     return muscle_from_front_matter(data, path=path, slug_hint=slug)
 
 
-def _note_label(names: list[str], values: list[str], number: int) -> str:
+def _note_label(note: Mapping[str, str], number: int) -> str:
     """How diagnostics name a note: ``notes[<slug>]`` by its Slug field (what Anki's
     browser finds: ``Slug:soleus``), ``notes[<n>]`` (its place among the muscle notes,
     oldest first) when that is no slug."""
-    slug = _untext(dict(zip(names, values, strict=False)).get("Slug", ""))
+    slug = _untext(note.get("Slug", ""))
     return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
@@ -642,13 +642,13 @@ class AnkiFormat(Format):
                                       f"has {counted(len(values), 'fields')}, its note "
                                       f"type {len(names)}; the note is left out"))
                 continue
+            note = dict(zip(names, values, strict=True))
             try:
-                muscle = muscle_from_note(dict(zip(names, values, strict=True)), str(path))
+                muscle = muscle_from_note(note, str(path))
             except MuscleError as exc:
                 for d in exc.diagnostics:
-                    ctx.report(Diagnostic(d.path, None, None,
-                                          f"{_note_label(names, values, number)}."
-                                          f"{_note_field(d.field)}",
+                    ctx.report(Diagnostic(d.path, None, None, f"{_note_label(note, number)}."
+                                          f"{self.field_name(d.field)}",
                                           d.code, d.message, d.severity))
                 continue
             if muscle.slug in muscles:  # (named by place: the slug names both)
@@ -658,6 +658,9 @@ class AnkiFormat(Format):
                 continue
             muscles[muscle.slug] = muscle
         yield from (muscles[slug] for slug in sorted(muscles))
+
+    def field_name(self, field: str) -> str:
+        return _note_field(field)
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         ctx = WriteContext(options=dict(options))  # its defaults, as write() reads them

@@ -60,12 +60,12 @@ class HtmlFormat(Format):
                                       "--link-template", "warning"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
+        drawn = bodymap.drawing_order(items)
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
-                _save(tmp / DIAGRAM, bodymap.diagram_svg(bodymap.drawing_order(items), frame,
-                                                       lang=settings.lang))
-            _save(tmp / INDEX, page(items, settings, image, frame))
+                _save(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang))
+            _save(tmp / INDEX, page(items, settings, image, frame, drawn))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
 
@@ -78,12 +78,16 @@ def _whole_pixels(box: ViewBox) -> ViewBox:
     return ViewBox(0, 0, math.ceil(box.width), math.ceil(box.height))
 
 
-def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: ViewBox) -> str:
-    """The text of ``index.html``; ``image`` is the ``<img usemap>`` source, drawn on
-    ``frame`` so that every ``<area>`` uses the region's coords exactly as written."""
+def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: ViewBox,
+         drawn: Sequence[Muscle] | None = None) -> str:
+    """The text of ``index.html`` listing ``muscles`` (by slug); ``image`` is the
+    ``<img usemap>`` source, drawn on ``frame`` so that every ``<area>`` uses the
+    region's coords exactly as written; ``drawn``: the muscles in
+    :func:`~converter.bodymap.drawing_order` (made here when not given)."""
+    drawn = bodymap.drawing_order(muscles) if drawn is None else drawn
     words = bodymap.words(settings.lang)
     mark = ' lang="en" xml:lang="en"' if bodymap.untranslated(settings.lang) else ""
-    inline = bodymap.map_svg(bodymap.drawing_order(muscles), settings.viewbox,
+    inline = bodymap.map_svg(drawn, settings.viewbox,
                              base_image=settings.base_image,
                              link_template=settings.link_template, lang=settings.lang,
                              prolog=False)
@@ -103,7 +107,7 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f'<p><img src="{xml_text(image)}" usemap="#muscles" '
         f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"'
         f"{mark}/></p>\n",
-        f'<map name="muscles">\n{_areas(muscles, settings.link_template)}</map>\n',
+        f'<map name="muscles">\n{_areas(drawn, settings.link_template)}</map>\n',
         "</main>\n</body>\n</html>\n",
     ])
 
@@ -120,12 +124,13 @@ def _list(muscles: Sequence[Muscle]) -> str:
     return "".join(rows)
 
 
-def _areas(muscles: Sequence[Muscle], link_template: str) -> str:
+def _areas(drawn: Sequence[Muscle], link_template: str) -> str:
     """The ``<area>`` of every region, muscle by muscle in the reverse of the SVG map's
-    drawing order: of areas that overlap, a browser takes the first, as the SVG map's
-    last drawn shape takes the click, so a click lands on the same muscle in both."""
+    drawing order (``drawn``): of areas that overlap, a browser takes the first, as the
+    SVG map's last drawn shape takes the click, so a click lands on the same muscle in
+    both."""
     rows = []
-    for muscle in reversed(bodymap.drawing_order(muscles)):
+    for muscle in reversed(drawn):
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
         rows += (f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '

@@ -948,3 +948,12 @@ def test_python_api_writes_a_deck(tmp_path: Path, sample_muscles: list[Muscle],
     assert out.read_bytes() == again.read_bytes()
     assert len(converter.read(out)) == len(sample_muscles)
     assert os.path.getsize(out) > 0
+
+
+def test_a_decks_lint_warnings_name_fields_as_the_note_does(tmp_path: Path) -> None:
+    """The reader said notes[...].Exercises, the lints muscles[...].exercises[1]."""
+    out = tmp_path / "d.apkg"
+    _write([_muscle("a", "A", exercises=("Squat", " "))], out, {"a": 1})
+    result = CliRunner().invoke(cli, ["validate", str(out), "--no-cache"])
+    empty = [line for line in result.stderr.splitlines() if "[empty-text]" in line]
+    assert len(empty) == 1 and ": muscles[a].Exercises[1]: " in empty[0], empty
