@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import io
 import os
+import re
 import shutil
 import signal
 import stat
@@ -366,6 +367,56 @@ def check_replaceable(path: Path, shown: str | None = None) -> None:
         raise error(name, "output-not-ours",
                     "directory exists, is not empty and was not written by muscle-convert; "
                     "choose a new or empty directory")
+    if not path.is_dir():
+        return
+    if os.path.ismount(path):
+        raise error(name, "output-mount",
+                    "is a mount point, and an output directory is replaced whole, by a "
+                    "rename; write into a directory inside it")
+    mounted = mounts_inside(path)
+    if mounted:
+        below = os.path.join(name, os.path.relpath(mounted[0], path))
+        raise error(name, "output-mount",
+                    f"a file system is mounted at {below} inside it; the directory is "
+                    "replaced whole, which would empty that file system: unmount it or "
+                    "choose another directory")
+
+
+def mounts_inside(path: Path) -> list[str]:
+    """The mount points strictly below the directory ``path`` (a real path), sorted:
+    from ``/proc/self/mountinfo`` where there is one, else by walking ``path`` for
+    folders on another device."""
+    top = os.fsencode(path).rstrip(b"/") + b"/"
+    try:
+        with open("/proc/self/mountinfo", "rb") as table:
+            points = [_unescape_mount(line.split(b" ")[4]) for line in table]
+    except OSError:
+        return _other_devices(path)
+    return sorted(os.fsdecode(p) for p in set(points) if p.startswith(top))
+
+
+def _unescape_mount(field: bytes) -> bytes:
+    """A mount point as ``mountinfo`` writes it, with its ``\\ooo`` escapes (of space,
+    tab, line break and backslash) undone."""
+    return re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), field)
+
+
+def _other_devices(path: Path) -> list[str]:
+    """The folders below ``path`` on another device than ``path``, not below one
+    another (symlinks are not followed)."""
+    try:
+        device = os.lstat(path).st_dev
+    except OSError:
+        return []
+    found = []
+    for folder, folders, _ in os.walk(path):
+        for name in list(folders):
+            below = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if os.lstat(below).st_dev != device:
+                    found.append(below)
+                    folders.remove(name)
+    return sorted(found)
 
 
 @contextlib.contextmanager

@@ -431,3 +431,49 @@ def test_a_second_ctrl_c_during_the_clean_up_waits_for_it(kind: str, tmp_path: P
                 raise KeyboardInterrupt
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
+
+
+MOUNTED_OUTPUTS = """
+set -e
+convert() { "$PYTHON" -m converter convert "$SAMPLES" --to svg -o "$1" -j 1 --no-cache \
+    2>&1 | grep ' error: ' || true; }
+convert out >/dev/null
+mkdir out/notes
+mount -t tmpfs none out/notes
+echo mine > out/notes/todo.txt
+convert out
+cat out/notes/todo.txt
+mkdir volume
+mount -t tmpfs none volume
+convert volume
+ls -A volume
+"""
+
+
+def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
+        tmp_path: Path) -> None:
+    """The swap moved a file system mounted inside the folder along with the old folder,
+    then emptied it deleting that; a mount point itself failed with 'Device or resource
+    busy'."""
+    if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode:
+        pytest.skip("no mount namespace here (not root)")
+    result = subprocess.run(
+        ["unshare", "--mount", "bash", "-c", MOUNTED_OUTPUTS], cwd=tmp_path, text=True,
+        capture_output=True, env={**os.environ, "PYTHON": sys.executable,
+                                  "SAMPLES": str(SAMPLES)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "out: error: a file system is mounted at out/notes inside it; the directory is "
+        "replaced whole, which would empty that file system: unmount it or choose another "
+        "directory [output-mount]",
+        "mine",
+        "volume: error: is a mount point, and an output directory is replaced whole, by a "
+        "rename; write into a directory inside it [output-mount]"]
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(
+        [".muscle-convert", "map.svg", "notes",
+         *(f"{p.stem}.svg" for p in SAMPLES.glob("*.md"))])
+
+
+def test_mount_points_are_read_with_their_escapes(tmp_path: Path) -> None:
+    assert converter.atomic.mounts_inside(tmp_path) == []
+    assert converter.atomic._unescape_mount(rb"/srv/my\040files\134x") == b"/srv/my files\\x"
