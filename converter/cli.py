@@ -393,11 +393,13 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     """Rewrite source files in the canonical layout, keeping YAML comments."""
     from .run import format_sources
 
+    def say(path: str) -> None:  # (as each is rewritten: Ctrl-C leaves them named)
+        click.echo(f"{'would reformat' if check else 'reformatted'} {printable(path)}")
+
     result = _run(lambda progress: format_sources(paths, check=check, jobs=jobs,
                                                   default_lang=default_lang,
-                                                  max_bytes=max_bytes), paths, True)
-    for path in result.changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {printable(str(path))}")
+                                                  max_bytes=max_bytes, changed=say),
+                  paths, True)
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""

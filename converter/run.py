@@ -7,6 +7,7 @@ raised, so one bad file never stops the others.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -558,10 +559,18 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
     return path, changed, []
 
 
+#: Files a worker reformats at a time: few enough that the ones it has rewritten are
+#: reported soon after (see :func:`format_sources`).
+_FORMAT_CHUNK = 16
+
+
 @_batch
 def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: str = "en",
-                   jobs: int = 1, max_bytes: int = 4 * 1024 * 1024) -> RunResult:
-    """Rewrite (or with ``check`` only list) files not in their format's canonical layout."""
+                   jobs: int = 1, max_bytes: int = 4 * 1024 * 1024,
+                   changed: Callable[[str], None] | None = None) -> RunResult:
+    """Rewrite (or with ``check`` only list) files not in their format's canonical layout;
+    ``changed`` hears of each file rewritten (or to be), in order, as soon as it is, so
+    that a run stopped half-way has named those it rewrote."""
     inputs, problems = discover(paths)
     result = RunResult(diagnostics=problems)
     items = []
@@ -573,18 +582,21 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
             result.failed += 1
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
-    if jobs > 1 and len(items) > 64:
-        with pooled(jobs) as pool:
-            outcomes = pool.map(_reformat_one, items, chunksize=64)
-    else:
-        outcomes = [_reformat_one(item) for item in items]
-    for path, changed, diagnostics in outcomes:
-        problems += diagnostics
-        if changed is None:
-            result.failed += 1
-            continue
-        result.count += 1
-        if changed:
-            result.changed.append(path)
+    with contextlib.ExitStack() as stack:
+        outcomes: Iterable[tuple[str, bool | None, list[Diagnostic]]] = map(
+            _reformat_one, items)
+        if jobs > 1 and len(items) > 4 * _FORMAT_CHUNK:
+            pool = stack.enter_context(pooled(jobs))
+            outcomes = pool.imap(_reformat_one, items, chunksize=_FORMAT_CHUNK)
+        for path, rewritten, diagnostics in outcomes:
+            problems += diagnostics
+            if rewritten is None:
+                result.failed += 1
+                continue
+            result.count += 1
+            if rewritten:
+                result.changed.append(path)
+                if changed is not None:
+                    changed(path)
     result.errors = sum(d.severity == "error" for d in problems)
     return result

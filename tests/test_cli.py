@@ -669,3 +669,34 @@ def test_an_output_that_cannot_be_written_still_lists_the_inputs_problems(
     good = tmp_path / "good.json"
     assert run("convert", str(folder), "--to", "json", "-o", str(good)).exit_code == 1
     assert len(converter.read(good)) == 15
+
+
+_INTERRUPTED_FMT = """
+import sys
+import converter.run
+real, done = converter.run._reformat_one, []
+
+def reformat_one(item):
+    if len(done) == 2:  # (Ctrl-C as the third file is being reformatted)
+        raise KeyboardInterrupt
+    done.append(item)
+    return real(item)
+
+converter.run._reformat_one = reformat_one
+from converter.cli import main
+main()
+"""
+
+
+def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
+    """The files were listed only at the end: a run stopped half-way named none of the
+    files it had rewritten."""
+    for name in "abcd":
+        shutil.copy(SEED, tmp_path / f"{name}.md")
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_FMT, "fmt", "-j", "1",
+                           str(tmp_path)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (130, "\nAborted!\n")
+    assert done.stdout.splitlines() == [f"reformatted {tmp_path}/a.md",
+                                        f"reformatted {tmp_path}/b.md"]
+    assert [(tmp_path / f"{name}.md").read_bytes() == SEED.read_bytes()
+            for name in "abcd"] == [False, False, True, True]
