@@ -36,12 +36,13 @@ demo: compiled
 	@echo "demo output in $(OUT)/"
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
-## sqlite3 shell, Ruby (Jekyll's YAML reader, on the Markdown written), npm (MathJax),
-## LibreOffice Calc (the CSV tables as a spreadsheet opens them)
+## sqlite3 shell, Ruby and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
+## written), npm (MathJax), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
-			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm; \
+			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null \
+			|| ! command -v hugo >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm hugo; \
 	fi
 	@if ! command -v soffice >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

@@ -633,6 +633,80 @@ def test_jekylls_yaml_reader_reads_any_front_matter_as_the_data_written(items) -
     assert _ruby_reads(fronts) == expected
 
 
+#: A Hugo site that writes each page's front matter (``.Params``: Go's YAML, keys in
+#: lower case, plus ``draft`` and ``iscjklanguage`` of Hugo's own) as JSON.
+HUGO_CONFIG = """
+baseURL = "http://example.invalid/"
+disableKinds = ["taxonomy", "term", "home", "section", "RSS", "sitemap", "404"]
+[outputs]
+page = ["JSON"]
+"""
+#: Front matter keys Hugo reads for itself (a date, a flag, a list of its own): extra
+#: keys by these names are not compared.
+HUGO_KEYS = {"aliases", "build", "cascade", "categories", "date", "description", "draft",
+             "expirydate", "headless", "images", "iscjklanguage", "keywords", "lastmod",
+             "layout", "linktitle", "markup", "menu", "menus", "outputs", "params",
+             "publishdate", "resources", "series", "sitemap", "slug", "summary", "tags",
+             "translationkey", "type", "url", "videos", "weight"}
+
+
+def _lower_keys(value: object) -> object:
+    """``value`` with its maps' keys in lower case, as Hugo gives front matter (maps in a
+    list keep theirs)."""
+    if isinstance(value, dict):
+        return {k.lower(): _lower_keys(v) for k, v in value.items()}
+    return value
+
+
+def _hugo_reads(muscles: list, site: Path) -> tuple[list[dict], list[dict]]:
+    """(what Hugo read of each muscle's front matter, what it should have read)."""
+    import json
+    import subprocess
+
+    from converter.authoring import front_matter_from_muscle
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    expected = []
+    for i, muscle in enumerate(muscles):
+        (site / "content" / f"m{i}.md").write_text(render(muscle), encoding="utf-8")
+        data = _lower_keys(json.loads(json.dumps(front_matter_from_muscle(muscle)),
+                                      parse_int=float))
+        expected.append({k: v for k, v in data.items() if k not in HUGO_KEYS})
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
+                   capture_output=True, timeout=120)
+    read = [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"),
+                       parse_int=float)  # (Go writes 2.5e16 as 25000000000000000)
+            for i in range(len(muscles))]
+    return [{k: v for k, v in page.items() if k in want} for page, want in
+            zip(read, expected, strict=True)], expected
+
+
+def test_hugos_yaml_reader_reads_every_nasty_text_as_written(tmp_path: Path) -> None:
+    """Hugo (Go's YAML) reads what the writer quotes for Ruby's and YAML 1.1's sake as
+    the texts written."""
+    words = [*MISREAD, *OTHER_READERS_MISREAD]
+    muscles = [converter.Muscle(slug=f"m{i}", title=word, latin=word, exercises=(word,),
+                                origin=LocalizedText.of({"no": word}),
+                                extra=freeze({"k": word, "list": [word]}))
+               for i, word in enumerate(words)]
+    read, expected = _hugo_reads(muscles, tmp_path / "site")
+    assert read == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(items=corpora(max_size=8))
+def test_hugos_yaml_reader_reads_any_front_matter_as_the_data_written(
+        tmp_path: Path, items: list) -> None:
+    read, expected = _hugo_reads(items, tmp_path / "site")
+    assert read == expected
+
+
 def test_the_merge_key_is_refused_in_extra_for_ruby_merges_it_even_quoted(
         tmp_path: Path) -> None:
     src = tmp_path / "a.md"
