@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -14,6 +15,7 @@ from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, wide_enc
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.safety import BadJson
+from converter.slug import MAX_SLUG_LENGTH, is_slug
 
 
 class JsonlFormat(canonical.LineRecords, Format):
@@ -22,25 +24,29 @@ class JsonlFormat(canonical.LineRecords, Format):
     extensions = (".jsonl", ".ndjson")
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        place = -1  # (the record's among the file's records, from 0)
         with path.open("rb") as fh:
             for number, raw in enumerate(fh, 1):
                 try:
                     line = decode_utf8(raw, str(path), number)
-                    if not line.strip():
-                        continue
-                    record = canonical.loads(line)
                 except MuscleError as exc:  # (not UTF-8)
                     ctx.report(exc.diagnostics[0])
                     if number == 1 and wide_encoding(raw):  # (all of it: said once)
                         return
+                    place += 1
                     continue
+                if not line.strip():
+                    continue
+                place += 1
+                try:
+                    record = canonical.loads(line)
                 except BadJson as exc:  # (past the line's end: at its end)
                     column = exc.column if (exc.line or 1) == 1 else \
                         len(line.rstrip("\r\n")) + 1
                     ctx.report(Diagnostic(str(path), number, column, "", "bad-json",
                                           f"is not valid JSON: {exc}"))
                     continue
-                where = f"line {number}"
+                where = _record_name(record, place)
                 try:
                     yield canonical.from_canonical(record, path=str(path), field=where)
                 except MuscleError as exc:
@@ -78,6 +84,16 @@ class JsonlFormat(canonical.LineRecords, Format):
                 fh.write("\n")
                 count += 1
         return canonical.written(count, out)
+
+
+def _record_name(record: Any, place: int) -> str:
+    """How a record's own problems name it: ``muscles[<slug>]``, as the lints name its
+    muscle, or by its ``place`` among the file's records (``muscles[3]``, from 0, as
+    JSON names them) when its slug is not one (its line is in the diagnostic)."""
+    slug = record.get("slug") if isinstance(record, dict) else None
+    if isinstance(slug, str) and is_slug(slug) and len(slug) <= MAX_SLUG_LENGTH:
+        return f"muscles[{slug}]"
+    return f"muscles[{place}]"
 
 
 @lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)

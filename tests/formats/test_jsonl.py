@@ -7,9 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 
 import converter
+from converter.cli import cli
 from converter.diagnostics import MuscleError
 from converter.schema import load_schema
 from tests.strategies import corpora
@@ -87,9 +89,9 @@ def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
     with pytest.raises(MuscleError) as caught:
         converter.read(out)
     assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
-        (2, lines[1].index("7") + 1, "line 2.exercises[1]", "wrong-type"),
-        (3, lines[2].index("[[1") + 1, "line 3.regions[0]", "coords-too-few"),
-        (4, 3, "line 4.title", "missing-field")]
+        (2, lines[1].index("7") + 1, "muscles[b].exercises[1]", "wrong-type"),
+        (3, lines[2].index("[[1") + 1, "muscles[c].regions[0]", "coords-too-few"),
+        (4, 3, "muscles[d].title", "missing-field")]
 
 
 def test_a_key_given_twice_is_an_error_on_its_line(tmp_path: Path) -> None:
@@ -99,4 +101,40 @@ def test_a_key_given_twice_is_an_error_on_its_line(tmp_path: Path) -> None:
     with pytest.raises(MuscleError) as caught:
         converter.read(out)
     assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
-        (2, "line 2.title", "duplicate-key")]
+        (2, "muscles[b].title", "duplicate-key")]
+
+
+def test_errors_and_lints_name_a_record_alike(tmp_path: Path) -> None:
+    """A record's own errors named it by its line (``line 2.title``), the lints on the
+    same file by its slug (``muscles[b].origin.da``)."""
+    shared = "Udspringer fra hoftebenets yderside."
+    out = tmp_path / "m.jsonl"
+    out.write_text("\n".join(json.dumps(r) for r in [
+        {"slug": "a", "title": "A", "origin": {"da": shared}},
+        {"slug": "b", "title": 5, "origin": {"da": shared}},
+        {"slug": "c", "title": "C", "origin": {"da": shared}}]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", "-j", "1", "--format",
+                                      "json", str(out)])
+    found = {(d["line"], d["field"], d["code"]) for d in json.loads(result.stdout)}
+    assert {(2, "muscles[b].title", "wrong-type"),
+            (3, "muscles[c].origin.da", "duplicate-text")} <= found
+    assert not any(field.startswith("line") for _, field, _ in found)
+
+
+@pytest.mark.parametrize("record, name", [
+    ({"slug": "Not A Slug", "title": "X"}, "muscles[2].slug"),
+    ({"title": "X"}, "muscles[2].slug"),
+    ({"slug": 7, "title": "X"}, "muscles[2].slug"),
+    (["not", "an", "object"], "muscles[2]"),
+])
+def test_a_record_without_a_slug_is_named_by_its_place(record, name: str,
+                                                       tmp_path: Path) -> None:
+    """Counted among the file's records from 0, as JSON counts them: blank lines are
+    none, a line that is not JSON is one."""
+    out = tmp_path / "m.jsonl"
+    out.write_text('{"slug": "a", "title": "A"}\n\nnot json\n' + json.dumps(record) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert [(d.line, d.field) for d in caught.value.diagnostics if d.line == 4] == [
+        (4, name)]
