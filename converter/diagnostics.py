@@ -141,10 +141,14 @@ def wide_encoding(raw: bytes) -> str | None:
     return next((name for mark, name in _WIDE if raw.startswith(mark)), None)
 
 
-def decode_utf8(raw: bytes, path: str, first_line: int = 1) -> str:
+def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = False) -> str:
     """``raw`` as UTF-8 text (a byte order mark dropped), else one ``not-utf8`` error
     at the first bad byte's line and column (``raw`` starts at line ``first_line``),
-    naming the byte, or the encoding the file is in (UTF-16 or UTF-32: save it as UTF-8)."""
+    naming the byte, or the encoding the file is in (UTF-16 or UTF-32: save it as UTF-8).
+
+    With ``keep``, each byte that is not UTF-8 is kept in the text as a lone surrogate
+    (:data:`KEPT_BYTE`) instead, for a reader of rows to report in the row that holds it
+    (:class:`KeptBytes`) and read the others; UTF-16 and UTF-32 are still an error."""
     wide = wide_encoding(raw)
     if wide is not None:
         raise error(path, "not-utf8", f"is {wide}, not UTF-8: save it as UTF-8",
@@ -153,11 +157,42 @@ def decode_utf8(raw: bytes, path: str, first_line: int = 1) -> str:
     try:
         return str(memoryview(raw)[start:], "utf-8")
     except UnicodeDecodeError as exc:
+        if keep:
+            return str(memoryview(raw)[start:], "utf-8", "surrogateescape")
         at = exc.start + start  # (in the file's bytes, its mark included)
         line = raw.count(b"\n", 0, at) + first_line
         column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
-        raise error(path, "not-utf8", f"is not UTF-8 (byte 0x{raw[at]:02x})",
-                    line=line, column=column) from None
+        raise error(path, "not-utf8", _not_utf8(raw[at]), line=line, column=column) from None
+
+
+def _not_utf8(byte: int) -> str:
+    return f"is not UTF-8 (byte 0x{byte:02x})"
+
+
+#: A byte that is not UTF-8 as ``decode_utf8(keep=True)`` keeps it (Python's
+#: ``surrogateescape``: U+DC80 to U+DCFF, which no UTF-8 text decodes to).
+KEPT_BYTE = re.compile("[\udc80-\udcff]")
+
+
+class KeptBytes:
+    """Where the bytes that are not UTF-8 are in a text ``decode_utf8(keep=True)`` gave,
+    so that a reader of rows reports the first one of each row that holds one, at its
+    line and column counted in bytes as :func:`decode_utf8` counts them (a byte order
+    mark before line 1 not counted), and reads the other rows."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self._text, self._path = text, path
+        lines = LineStarts(text)
+        self._found = [(*lines.place(m.start()), m.start()) for m in KEPT_BYTE.finditer(text)]
+
+    def first(self, line: int) -> Diagnostic:
+        """The ``not-utf8`` error of the first kept byte on ``line`` (1-based) or after
+        it (ask for a row that holds one)."""
+        at = bisect.bisect_left(self._found, (line - 1,))
+        row, column, offset = self._found[min(at, len(self._found) - 1)]
+        before = self._text[offset - column:offset].encode("utf-8", "surrogateescape")
+        return Diagnostic(self._path, row + 1, len(before) + 1, "", "not-utf8",
+                          _not_utf8(ord(self._text[offset]) - 0xDC00))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

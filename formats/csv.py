@@ -35,11 +35,19 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, counted, decode_utf8, error
+from converter.diagnostics import (
+    KEPT_BYTE,
+    Diagnostic,
+    KeptBytes,
+    MuscleError,
+    counted,
+    decode_utf8,
+    error,
+)
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
@@ -246,9 +254,24 @@ def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = 
         (quoted if quote_all or any("\r" in cell for cell in row) else plain).writerow(row)
 
 
-def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line, cells), ...]) of a UTF-8 CSV file (BOM allowed); each row carries
-    the line it starts on. What spreadsheets and editors add on saving is undone:
+class _NotUtf8Row(NamedTuple):
+    """A row of a CSV file that holds a byte that is not UTF-8: its line, its cells
+    (the byte kept as :data:`~converter.diagnostics.KEPT_BYTE`), which of them holds
+    it first, and the ``not-utf8`` error at that byte (its field for the reader to
+    name)."""
+
+    line: int
+    cells: list[str]
+    cell: int
+    problem: Diagnostic
+
+
+def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row]]:
+    """(header, [(line, cells), ...], rows left out) of a UTF-8 CSV file (BOM allowed);
+    each row carries the line it starts on. A row that holds a byte that is not UTF-8
+    is left out, to be reported by the caller, who knows what it loses; the others are
+    read (a header that holds one is an error: no column could be told). What
+    spreadsheets and editors add on saving is undone:
 
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
@@ -259,8 +282,12 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     old = csv.field_size_limit(_FIELD_LIMIT)
     rows: list[tuple[int, list[str]]] = []
     line = 1
+    raw = path.read_bytes()
     try:
-        text = decode_utf8(path.read_bytes(), str(path))
+        text, kept = decode_utf8(raw, str(path)), False
+    except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
+        text, kept = decode_utf8(raw, str(path), keep=True), True
+    try:
         if "\r" in text and not _BARE_LF.search(text):
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         reader = csv.reader(io.StringIO(text), strict=True, delimiter=_delimiter(text))
@@ -276,7 +303,25 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         csv.field_size_limit(old)
     if not rows:
         raise error(str(path), "empty-csv", "has no header row")
-    return _without_empty_end(rows[0][1], rows[1:])
+    header, rows = _without_empty_end(rows[0][1], rows[1:])
+    if not kept:
+        return header, rows, []
+    if any(KEPT_BYTE.search(cell) for cell in header):
+        decode_utf8(raw, str(path))  # (raises the error at the byte)
+    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path)))
+
+
+def _without_kept_bytes(rows: list[tuple[int, list[str]]], kept: KeptBytes
+                        ) -> tuple[list[tuple[int, list[str]]], list[_NotUtf8Row]]:
+    """The rows that hold no byte that is not UTF-8, and those that do."""
+    good, bad = [], []
+    for line, cells in rows:
+        cell = next((i for i, text in enumerate(cells) if KEPT_BYTE.search(text)), None)
+        if cell is None:
+            good.append((line, cells))
+        else:
+            bad.append(_NotUtf8Row(line, cells, cell, kept.first(line)))
+    return good, bad
 
 
 #: What to do about the csv module's errors (part of its message, the hint).
@@ -513,23 +558,26 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
 def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = ""
            ) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
     """The rows of a package table as (line, row), its text cells without the formula
-    ``prefix`` the descriptor declares, and the slugs of its rows that do not fit the
-    header (each reported as ``bad-row``: their muscles are left out, the others read)."""
-    header, rows = load_csv(path)
+    ``prefix`` the descriptor declares, and the slugs of the rows it leaves out, each
+    reported: one that does not fit the header (``bad-row``) or holds a byte that is
+    not UTF-8 (``not-utf8``); their muscles are left out, the others read."""
+    header, rows, not_utf8 = load_csv(path)
     while header and header[-1] == "":  # (a spreadsheet names no column past the header's
         header = header[:-1]            # end that a longer row holds: that row is ragged)
     expected = columns(name)
     if sorted(header) != sorted(expected):
         raise error(str(path), "bad-header", f"columns must be {', '.join(expected)}; "
                     f"found {', '.join(header)}", line=1)
-    out, ragged, slug_at = [], set(), header.index("slug")
+    out, left_out, slug_at = [], set(), header.index("slug")
+    for bad in not_utf8:
+        report(_not_utf8_row(bad, header, slug_at, left_out))
     for line, cells in rows:
         if len(cells) > len(header) and not any(cells[len(header):]):
             cells = cells[:len(header)]
         if len(cells) != len(header):
             report(Diagnostic(str(path), line, None, "", "bad-row", f"has {len(cells)} "
                               f"cells, the header {len(header)}; its muscle is left out"))
-            ragged.add(cells[slug_at] if slug_at < len(cells) else "")
+            left_out.add(cells[slug_at] if slug_at < len(cells) else "")
             continue
         row = dict(zip(header, cells, strict=True))
         if prefix:
@@ -537,7 +585,21 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
                 if row[column].startswith(prefix):
                     row[column] = row[column][len(prefix):]
         out.append((line, row))
-    return out, ragged
+    return out, left_out
+
+
+def _not_utf8_row(bad: _NotUtf8Row, header: list[str], slug_at: int,
+                  left_out: set[str]) -> Diagnostic:
+    """The error of a package row that holds a byte that is not UTF-8, named by its
+    column; its slug joins ``left_out`` (when the byte is not in the slug itself)."""
+    slug = bad.cells[slug_at] if slug_at < len(bad.cells) else ""
+    if KEPT_BYTE.search(slug):
+        lost = "; the row is left out, and which muscle it belongs to is not known"
+    else:
+        left_out.add(slug)
+        lost = "; its muscle is left out"
+    column = header[bad.cell] if bad.cell < len(header) else ""
+    return bad.problem._replace(field=column, message=bad.problem.message + lost)
 
 
 def _resources(path: Path) -> tuple[dict[str, Path], str]:
@@ -599,7 +661,7 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         for line, row in rows:
             draft = drafts.get(row["slug"])
             if draft is None:
-                if row["slug"] not in bad:  # (its muscles row did not fit: said there)
+                if row["slug"] not in bad:  # (its muscles row was left out: said there)
                     report(name, line, _RowProblem("slug", "unknown-slug",
                                                    f"no muscle {row['slug']!r} in muscles"))
                 continue
@@ -763,8 +825,11 @@ class _FlatSheet:
 
 def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     """Yield the muscles of a flat sheet, in row order."""
-    header, rows = load_csv(path)
+    header, rows, not_utf8 = load_csv(path)
     sheet = _FlatSheet.parse(path, header, ctx)
+    for bad in not_utf8:  # (its muscle is left out, as a row with any other error)
+        column = (restore(header[bad.cell]) or "") if bad.cell < len(header) else ""
+        ctx.report(bad.problem._replace(field=column))
     for line, cells in rows:
         try:
             if len(cells) != len(header):

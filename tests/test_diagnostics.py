@@ -14,9 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from converter.diagnostics import (
+    KEPT_BYTE,
     Diagnostic,
     DiagnosticLog,
+    KeptBytes,
     MuscleError,
+    decode_utf8,
     pack,
     printable,
     render,
@@ -213,3 +216,17 @@ def test_diagnostics_in_runs_come_out_as_one_sort_gives_them(
     assert "".join(pieces) == diagnostics._SURROGATE.sub(diagnostics._json_escape, json.dumps(
         [d.as_dict() for d in once], ensure_ascii=False, indent=2))
     assert "".join(diagnostics.rendered(found, batch=batch)) == "\n".join(map(str, once))
+
+
+def test_kept_bytes_are_placed_as_decode_utf8_places_them() -> None:
+    """A reader of rows reports each row's first byte that is not UTF-8 where the
+    file's whole error would have been: in bytes, letters of two before it counted."""
+    raw = b"head\n" + "Æble ".encode() + b"\xff\nok\nx\xc3"
+    text = decode_utf8(raw, "t.csv", keep=True)
+    kept = KeptBytes(text, "t.csv")
+    with pytest.raises(MuscleError) as whole:
+        decode_utf8(raw, "t.csv")
+    assert [kept.first(1)] == whole.value.diagnostics
+    assert (kept.first(3).line, kept.first(3).column, kept.first(3).message) == (
+        4, 2, "is not UTF-8 (byte 0xc3)")
+    assert KEPT_BYTE.sub("", text) == "head\nÆble \nok\nx"

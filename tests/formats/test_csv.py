@@ -334,6 +334,104 @@ def test_a_byte_that_is_not_utf8_is_placed_at_its_line(tmp_path: Path,
     assert [(d.code, d.line) for d in exc.value.diagnostics] == [("not-utf8", lines + 1)]
 
 
+def with_byte(path: Path, after: bytes, byte: bytes = b"\xff") -> tuple[int, int]:
+    """Put ``byte`` into ``path`` right after the first ``after``: its (line, column),
+    the column counted in bytes, as every not-utf8 error counts it."""
+    data = path.read_bytes()
+    at = data.index(after) + len(after)
+    path.write_bytes(data[:at] + byte + data[at:])
+    return data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
+
+
+def read_reporting(path: Path) -> tuple[list[Muscle], list[tuple]]:
+    problems: list = []
+    muscles = list(get_format("csv").read(path, ReadContext(report=problems.append)))
+    return muscles, [(Path(d.path).name, d.line, d.column, d.field, d.code, d.message)
+                     for d in problems]
+
+
+@pytest.mark.parametrize("table, after, column", [
+    ("muscles", b'"soleus","Sol', "title"),
+    ("texts", b'"soleus","origin","en","The', "text"),
+    ("functions", b'"soleus","0","short","en","', "text"),
+    ("exercises", b'"soleus","0","', "name"),
+    ("regions", b'"soleus","0","0","', "x"),
+])
+def test_a_byte_that_is_not_utf8_in_a_package_loses_only_its_muscle(
+        table: str, after: bytes, column: str, tmp_path: Path,
+        sample_muscles: list[Muscle]) -> None:
+    """One such byte in any table was one not-utf8 error for the whole table, and not
+    one muscle of the package was read."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    line, at = with_byte(out / f"{table}.csv", after)
+    muscles, problems = read_reporting(out)
+    assert problems == [(f"{table}.csv", line, at, column, "not-utf8",
+                         "is not UTF-8 (byte 0xff); its muscle is left out")]
+    assert muscles == [m for m in sample_muscles if m.slug != "soleus"]
+
+
+def test_a_byte_that_is_not_utf8_is_placed_at_its_own_line_in_a_cell(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """In a cell of many lines, saved with CRLF line ends: the byte's line, not the
+    row's first one."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    table = out / "muscles.csv"
+    table.write_bytes(table.read_bytes().replace(b"\n", b"\r\n"))
+    body = next(m.body for m in sample_muscles if m.slug == "gastrocnemius")
+    second = body.split("\n")[1].encode()
+    line, at = with_byte(table, second[:4])  # ("## L", before the æ)
+    rows = table.read_bytes().split(b"\n")
+    first = next(i for i, row in enumerate(rows, 1) if row.startswith(b'"gastrocnemius"'))
+    muscles, problems = read_reporting(out)
+    assert line > first
+    assert [p[1:5] for p in problems] == [(line, at, "body", "not-utf8")]
+    assert "gastrocnemius" not in [m.slug for m in muscles]
+    assert len(muscles) == len(sample_muscles) - 1
+
+
+def test_a_byte_that_is_not_utf8_in_a_slug_cell_says_its_muscle_is_not_known(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    line, at = with_byte(out / "exercises.csv", b'"sol')
+    muscles, problems = read_reporting(out)
+    assert problems == [("exercises.csv", line, at, "slug", "not-utf8",
+                         "is not UTF-8 (byte 0xff); the row is left out, and which "
+                         "muscle it belongs to is not known")]
+    assert [m.slug for m in muscles] == [m.slug for m in sample_muscles]
+
+
+def test_a_byte_that_is_not_utf8_in_a_header_fails_its_table(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    with_byte(out / "texts.csv", b'"sl', b"\xc3")
+    with pytest.raises(MuscleError) as exc:
+        read_reporting(out)
+    assert [(d.line, d.column, d.code, d.message) for d in exc.value.diagnostics] == [
+        (1, 4, "not-utf8", "is not UTF-8 (byte 0xc3)")]
+
+
+def test_a_byte_that_is_not_utf8_in_a_flat_sheet_loses_only_its_row(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """It was one not-utf8 error for the whole sheet, and no muscle was read."""
+    sheet = tmp_path / "m.csv"
+    converter.write(sample_muscles, sheet, "csv", flat=True)
+    line, at = with_byte(sheet, b'"soleus","Sol')
+    muscles, problems = read_reporting(sheet)
+    assert problems == [("m.csv", line, at, "title", "not-utf8",
+                         "is not UTF-8 (byte 0xff)")]
+    expected = [m.project(FLAT_CARRIES) for m in sample_muscles if m.slug != "soleus"]
+    assert muscles == expected
+    from converter.cli import cli
+    result = CliRunner().invoke(cli, ["convert", "--no-cache", "-j", "1", str(sheet),
+                                             "--to", "json", "-o", str(tmp_path / "m.json")])
+    assert result.exit_code == 1
+    assert len(json.loads((tmp_path / "m.json").read_text())["muscles"]) == len(expected)
+
+
 @pytest.mark.parametrize("rows, line, hint", [
     ('soleus,"Soleus" x\n', 2, 'a quote inside a quoted cell is written twice: ""'),
     ('soleus,Soleus\nb,"Open\n\nc,C\n', 3, "a quote opened in this row is never closed"),
