@@ -46,14 +46,15 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     Raises :class:`MuscleError` listing every problem when any input is invalid; a
     warning of what was not read (a folder with nothing to read, a column no field
-    has) is a Python warning (the lints' warnings are ``validate``'s).
+    has, a folder below a source that muscle-convert wrote) is a Python warning (the
+    lints' warnings are ``validate``'s).
     """
     import warnings
 
     from .authoring import is_language_code
     from .diagnostics import MuscleError, has_errors
     from .lint import LINT_CODES
-    from .pipeline import Reader, discover
+    from .pipeline import Reader, discover, not_searched
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
     paths = _paths(paths)
@@ -61,6 +62,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=2)
+    for folder in inputs.skipped:
+        warnings.warn(not_searched(folder), UserWarning, stacklevel=2)
     reader = Reader(inputs, default_lang=default_lang)
     muscles = list(reader)
     for problem in reader.diagnostics:

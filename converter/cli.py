@@ -68,6 +68,17 @@ def _to_nowhere(stream: Any) -> None:
         os.close(nowhere)
 
 
+def _note_skipped(folders: Iterable[str], quiet: bool) -> None:
+    """One note per folder a search left out as muscle-convert's output: no diagnostic
+    (nothing is wrong, and ``--strict`` does not fail on it), so not under ``--quiet``."""
+    from .pipeline import not_searched
+
+    if quiet:
+        return
+    for folder in folders:
+        click.echo(not_searched(folder, "note: "), err=True)
+
+
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
 SHOWN_WARNINGS = 20
 
@@ -236,6 +247,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress,
         cache_dir=_cache_dir(cache_dir, no_cache)), sources, quiet)
+    _note_skipped(result.skipped, quiet)
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
@@ -329,6 +341,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
         cache_dir=_cache_dir(cache_dir, no_cache)), sources,
         quiet or output_format == "json")
+    _note_skipped(result.skipped, quiet)
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
     else:
@@ -400,6 +413,7 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
                                                   default_lang=default_lang,
                                                   max_bytes=max_bytes, changed=say),
                   paths, True)
+    _note_skipped(result.skipped, quiet)
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""

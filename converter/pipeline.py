@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .atomic import DIRECTORY_MARKER
 from .cache import (
     BATCH,
     Cache,
@@ -44,7 +45,14 @@ from .cache import (
     stamp_with,
 )
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, counted, has_errors
+from .diagnostics import (
+    Diagnostic,
+    DiagnosticLog,
+    MuscleError,
+    counted,
+    has_errors,
+    printable,
+)
 from .lint import (
     CorpusLint,
     Fingerprint,
@@ -98,6 +106,9 @@ class Inputs(Sequence[Input]):
         self._format_ids = array("H")
         self._sizes, self._mtimes, self._ctimes = array("q"), array("q"), array("q")
         # (size -1: no stamp)
+        #: Folders below a source that were not searched: muscle-convert wrote them
+        #: (they hold its marker file), as the paths a walk names them by.
+        self.skipped: list[str] = []
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
@@ -265,8 +276,11 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
     (the run's output) is not read where a directory holds it: a run never reads what
-    it writes. A file named again (``samples samples/soleus.md``, ``samples ./samples``,
-    also through a symlink) is read once, where it first came."""
+    it writes; nor is any other folder below a source that muscle-convert wrote (it
+    holds the :data:`~converter.atomic.DIRECTORY_MARKER`), which is noted in the
+    inputs' ``skipped`` (a folder named as a source is read). A file named again
+    (``samples samples/soleus.md``, ``samples ./samples``, also through a symlink) is
+    read once, where it first came."""
     try:
         forced = get_format(from_format) if from_format else None
     except KeyError:
@@ -312,15 +326,17 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)
             if skip is None:  # below a folder already read
                 continue
-            before, reported = len(inputs), len(problems)
+            before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
                   skip | named.output_in(root), unit=unit)
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
+            named.not_walked(inputs.skipped[outputs:])
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
                     f"holds no {' or '.join(sorted(by_ending))} files to read"
-                    f"{_others_in(root, set(by_ending), detected)}", "warning"))
+                    f"{_others_in(root, set(by_ending), detected, inputs.skipped[outputs:])}",
+                    "warning"))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -333,6 +349,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
+    inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
     return inputs, problems
 
 
@@ -347,7 +364,8 @@ class _Named:
         self._folders: list[tuple[str, tuple[str, ...], str | None]] = []
         self._files: list[str] = []
         self._output = os.path.realpath(leave_out) if leave_out else None
-        #: Where no walk went: the run's output, what could not be read.
+        #: Where no walk went: the run's output, what could not be read, muscle-convert's
+        #: output folders.
         self._outside: list[str] = [self._output] if self._output else []
 
     def folder(self, root: str, endings: tuple[str, ...], marker: str | None = None
@@ -385,6 +403,12 @@ class _Named:
         self._files.append(located)
         return True
 
+    def searched(self, folder: str) -> bool:
+        """Whether ``folder`` was searched as a source itself (named after a walk left it
+        out)."""
+        real = os.path.realpath(folder)
+        return any(real == searched for searched, _, _ in self._folders)
+
     def _walked(self, path: str, folder: str) -> bool:
         """Whether a walk of ``folder`` read ``path``: it is the folder or below it by
         no hidden (``.``) name, and not where no walk went."""
@@ -394,11 +418,23 @@ class _Named:
             _inside(path, outside) is not None for outside in self._outside)
 
 
-def _others_in(folder: str, read: set[str], unit: Format | None) -> str:
+def not_searched(folder: str, tag: str = "") -> str:
+    """What to tell of a ``folder`` a search left out as muscle-convert's output (one
+    line, ``tag`` after its path)."""
+    return printable(f"{folder}: {tag}not searched, muscle-convert wrote it (name it to "
+                     "read it)")
+
+
+def _others_in(folder: str, read: set[str], unit: Format | None,
+               outputs: Sequence[str] = ()) -> str:
     """A hint, for a folder that held no file of the endings ``read``: the format whose
-    ``unit`` it is, or the files of other formats directly in it (regular files and
-    folders only: a link to a device is nothing to read). The walk that found nothing
-    went through all of it already, so all its entries are looked at."""
+    ``unit`` it is, the ``outputs`` of muscle-convert its walk left out, or the files of
+    other formats directly in it (regular files and folders only: a link to a device is
+    nothing to read). The walk that found nothing went through all of it already, so
+    all its entries are looked at."""
+    if outputs:
+        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
+                f"as {outputs[0]}, which a search leaves out: name it to read it)")
     if unit is not None:
         return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
     written = detect_format(Path(folder), for_reading=False)
@@ -469,12 +505,15 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     the (folder, name) places in ``skip``; symlinks to files are followed, to folders
     not (no cycles). A folder holding the marker file of the format ``unit`` (a data
     package's ``datapackage.json``, a map's ``map.svg``) is one input of that format,
-    not searched. One ``scandir`` per folder and one ``stat`` per file, in sorted order:
-    only names are held while a folder sorts. A folder that cannot be listed, or a file
-    that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
+    not searched; any other folder holding muscle-convert's marker file is its output,
+    not searched either, and is noted in ``found.skipped``. One ``scandir`` per folder
+    and one ``stat`` per file, in sorted order: only names are held while a folder
+    sorts. A folder that cannot be listed, or a file that cannot be stat-ed, is one
+    ``unreadable`` diagnostic in ``problems``."""
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     units: set[str] = set()  # the names of folders read as one input
+    outputs: list[str] = []  # the names of folders muscle-convert wrote
     skipped = {name for folder, name in skip if folder == directory}
     try:
         with os.scandir(directory) as listing:
@@ -487,6 +526,8 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                             os.path.join(entry.path, str(unit.directory_marker))):
                         units.add(name)
                         names.append(name)
+                    elif os.path.isfile(os.path.join(entry.path, DIRECTORY_MARKER)):
+                        outputs.append(name)
                     else:
                         folders.append(name)
                 elif name.lower().endswith(endings) and _is_file(entry, problems):
@@ -498,6 +539,7 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     names.sort()
     # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
     prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
+    found.skipped += (prefix + name for name in sorted(outputs))
     files: list[str] = []  # the files since the last folder, in order
 
     def flush() -> None:

@@ -54,6 +54,9 @@ class RunResult:
     #: True when the output was brought up to date in place: only the chunks of inputs
     #: that changed were read again (see :meth:`_Incremental.patch`).
     patched: bool = False
+    #: Folders below a source left unsearched as muscle-convert's output (found anew
+    #: by every run, a replayed one too).
+    skipped: list[str] = field(default_factory=list)
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -150,7 +153,10 @@ class _Incremental:
     or record this one."""
 
     def __init__(self, cache_dir: Path | None, inputs: Inputs, output: Path | None,
-                 *key: Any, beside: Format | None = None) -> None:
+                 *key: Any, beside: Format | None = None,
+                 found: Sequence[Diagnostic] = ()) -> None:
+        """``found``: the diagnostics of finding the inputs, which a replayed run must
+        share (a hint of a folder with nothing to read names what is there)."""
         self.cache = Cache.open(cache_dir) if cache_dir is not None else None
         self.output = output
         #: The output's format, whose companions of the output are part of its signature.
@@ -171,6 +177,8 @@ class _Incremental:
                              *key)
         self.all_inputs = inputs
         self.inputs, self.chunks = _signature(inputs, started)
+        if self.inputs is not None:
+            self.inputs = cache_key(self.inputs, *found)
 
     def _output(self) -> str:
         if not self.output:
@@ -401,7 +409,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size,
-                               beside=output_format)
+                               beside=output_format, found=problems)
     diagram = _size(size)
 
     def reader_of(subset: Inputs) -> Reader:
@@ -413,6 +421,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     if isinstance(done, RunResult):
         if progress:
             progress(len(inputs))
+        done.skipped = inputs.skipped
         return done
     ledger = incremental.ledger()
     corpus = CorpusLint(locate=Locator(), listener=ledger)
@@ -429,8 +438,9 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:
             incremental.cache.close()
-        return _unwritten(exc, problems, discovered, Reader(
-            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram))
+        return dataclasses.replace(_unwritten(exc, problems, discovered, Reader(
+            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram)),
+            skipped=inputs.skipped)
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
@@ -438,6 +448,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     result = _finish(result, problems, reader, corpus, discovered)
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger, replayable=replayable())
+    result.skipped = inputs.skipped
     return result
 
 
@@ -572,7 +583,7 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     ``changed`` hears of each file rewritten (or to be), in order, as soon as it is, so
     that a run stopped half-way has named those it rewrote."""
     inputs, problems = discover(paths)
-    result = RunResult(diagnostics=problems)
+    result = RunResult(diagnostics=problems, skipped=inputs.skipped)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})
     for item in inputs:

@@ -341,6 +341,43 @@ def test_a_changed_base_image_is_copied_again(tmp_path: Path, to: str) -> None:
     assert not (out / "_base-image.png").exists()
 
 
+def test_a_run_after_an_export_below_the_source_comes_or_goes_is_a_fresh_run(
+        tmp_path: Path) -> None:
+    """An export inside the source folder was read back (every muscle a duplicate); a
+    folder muscle-convert wrote is left out, and said so, replayed or not."""
+    source, out = tmp_path / "src", tmp_path / "m.json"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+
+    def same_as_fresh() -> str:
+        code, cached = convert(source, out)
+        fresh_code, fresh = convert(source, tmp_path / "fresh.json", "json", "--no-cache")
+        notes = [line for line in cached.splitlines() if ": note: " in line]
+        assert (code, diagnostics(cached), notes) == (
+            fresh_code, diagnostics(fresh), [line for line in fresh.splitlines()
+                                             if ": note: " in line])
+        assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
+        return cached
+
+    assert "note:" not in same_as_fresh()
+    export = source / "export"
+    assert convert(source, export, "markdown")[0] == 0
+    age(export)
+    cached = same_as_fresh()
+    assert "up to date" in cached and "duplicate-slug" not in cached
+    assert f"{export}: note: not searched" in cached
+    (export / ".muscle-convert").unlink()  # (the folder taken for sources: read)
+    assert "duplicate-slug" in same_as_fresh()
+    shutil.rmtree(export)
+    assert "note:" not in same_as_fresh() and "up to date" in convert(source, out)[1]
+    only = tmp_path / "only"  # (a folder of nothing but an export: its no-inputs names it)
+    assert convert(source, only / "export", "markdown")[0] == 0
+    checked = [cli_run("validate", str(only))[1] for _ in range(2)]
+    assert checked[0] == checked[1] and f"such as {only / 'export'}," in checked[1]
+    shutil.rmtree(only / "export")
+    assert cli_run("validate", str(only))[1] == cli_run("validate", str(only), "--no-cache")[1]
+
+
 def test_a_changed_or_deleted_output_is_written_again(corpus: Path, tmp_path: Path) -> None:
     cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
     api(corpus, out, cache_dir)

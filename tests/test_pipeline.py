@@ -65,6 +65,41 @@ def test_discovery_leaves_out_the_output_wherever_it_is_below_a_source(
     assert found("x", "x") == ["c.md", "out/b.md"]  # (the source itself is refused later)
 
 
+def test_a_folder_muscle_convert_wrote_below_a_source_is_not_searched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Markdown export inside a source folder was read back: every muscle a
+    duplicate-slug error. A folder named as a source is read, marker or not."""
+    muscles = converter.read(SAMPLES / "soleus.md")
+    for name in ("src/a.md", "src/notes/b.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(MUSCLE.format(title="T"), encoding="utf-8")
+    converter.write(muscles, tmp_path / "src" / "export", "markdown")
+    converter.write(muscles, tmp_path / "src" / "notes" / "site", "csv")
+    converter.write(muscles, tmp_path / "only" / "md", "markdown")
+    monkeypatch.chdir(tmp_path)
+
+    def found(*sources: str) -> tuple[list[str], list[str], list[str]]:
+        inputs, problems = discover(sources)
+        return [i.path for i in inputs], inputs.skipped, [d.message for d in problems]
+
+    assert found("src") == (["src/a.md", "src/notes/b.md"],
+                            ["src/export", "src/notes/site"], [])
+    assert found("src", "src/export") == (
+        ["src/a.md", "src/notes/b.md", "src/export/soleus.md"], ["src/notes/site"], [])
+    assert found("src", "./src/export/soleus.md")[0] == [
+        "src/a.md", "src/notes/b.md", "src/export/soleus.md"]
+    assert found("src/export", "src")[:2] == (
+        ["src/export/soleus.md", "src/a.md", "src/notes/b.md"], ["src/notes/site"])
+    assert found("only") == ([], ["only/md"], [
+        "holds no .markdown or .md files to read (only in 1 folder muscle-convert wrote, "
+        "such as only/md, which a search leaves out: name it to read it)"])
+    with pytest.warns(UserWarning) as caught:
+        assert [m.slug for m in converter.read("src")] == ["a", "b"]
+    assert [str(w.message) for w in caught] == [
+        f"src/{name}: not searched, muscle-convert wrote it (name it to read it)"
+        for name in ("export", "notes/site")]
+
+
 @pytest.mark.parametrize("sources, order", [
     (["c", "c/a.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
     (["c/z.md", "c"], ["c/z.md", "c/a.md", "c/al.md", "c/ln.md", "c/s/b.md"]),
