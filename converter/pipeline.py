@@ -327,15 +327,17 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             if skip is None:  # below a folder already read
                 continue
             before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
+            foreign: list[tuple[str, Format]] = []
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  skip | named.output_in(root), unit=unit)
+                  skip | named.output_in(root), unit=unit, foreign=foreign)
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
-            named.not_walked(inputs.skipped[outputs:])
+            named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign)])
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
+                hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
+                                  foreign)
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
-                    f"holds no {' or '.join(sorted(by_ending))} files to read"
-                    f"{_others_in(root, set(by_ending), detected, inputs.skipped[outputs:])}",
+                    f"holds no {' or '.join(sorted(by_ending))} files to read{hint}",
                     "warning"))
             continue
         fmt = forced or detected
@@ -426,9 +428,11 @@ def not_searched(folder: str, tag: str = "") -> str:
 
 
 def _others_in(folder: str, read: set[str], unit: Format | None,
-               outputs: Sequence[str] = ()) -> str:
-    """A hint, for a folder that held no file of the endings ``read``: the format whose
-    ``unit`` it is, the ``outputs`` of muscle-convert its walk left out, or the files of
+               outputs: Sequence[str] = (),
+               foreign: Sequence[tuple[str, Format]] = ()) -> str:
+    """A hint, for a folder that held no file of the endings ``read``: the ``outputs``
+    of muscle-convert its walk left out, the format whose ``unit`` it is, the files of
+    those endings its walk left out as ``foreign`` to their format, or the files of
     other formats directly in it (regular files and folders only: a link to a device is
     nothing to read). The walk that found nothing went through all of it already, so
     all its entries are looked at."""
@@ -441,6 +445,12 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     if written is not None and not written.can_read:
         return (f" (it is a {written.name} folder, a format muscle-convert writes but cannot "
                 "read)")
+    if foreign:
+        first, owner = min(foreign, key=lambda found: found[0])
+        if len(foreign) == 1:
+            return f" ({first} is not what the {owner.name} reader takes: name it to see why)"
+        return (f" (the {len(foreign)} found, such as {first}, are not what the {owner.name} "
+                "reader takes: name one to see why)")
     found: dict[str, list[str]] = {}
     try:
         with os.scandir(folder) as entries:
@@ -498,7 +508,8 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
           found: Inputs, problems: list[Diagnostic],
           skip: AbstractSet[tuple[str, str]] = frozenset(), *,
-          unit: Format | None = None) -> None:
+          unit: Format | None = None, foreign: list[tuple[str, Format]] | None = None
+          ) -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and
@@ -506,10 +517,13 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     not (no cycles). A folder holding the marker file of the format ``unit`` (a data
     package's ``datapackage.json``, a map's ``map.svg``) is one input of that format,
     not searched; any other folder holding muscle-convert's marker file is its output,
-    not searched either, and is noted in ``found.skipped``. One ``scandir`` per folder
-    and one ``stat`` per file, in sorted order: only names are held while a folder
-    sorts. A folder that cannot be listed, or a file that cannot be stat-ed, is one
-    ``unreadable`` diagnostic in ``problems``."""
+    not searched either, and is noted in ``found.skipped``. A file (or unit) that its
+    format says is not its own (:meth:`Format.is_own`: an icon among maps) is left out,
+    it and its format added to ``foreign``. One ``scandir`` per folder and one ``stat`` per file
+    (and a look into those of a format that :attr:`~Format.sorts_found`), in sorted
+    order: only names are held while a folder sorts. A folder that cannot be listed, or
+    a file that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
+    foreign = [] if foreign is None else foreign
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     units: set[str] = set()  # the names of folders read as one input
@@ -546,6 +560,8 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
         kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
         for name in files:
             if name in units:  # (stamped with its files when read: Inputs.stamped)
+                if not _own(unit, prefix + name, foreign):
+                    continue
                 kept.append(name)
                 sizes.append(-1)
                 mtimes.append(0)
@@ -559,11 +575,14 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
             except OSError as exc:  # in a folder that can be listed but not searched
                 problems.append(_unreadable(prefix + name, exc))
                 continue
+            fmt = format_of(name)
+            if not _own(fmt, prefix + name, foreign):
+                continue
             kept.append(name)
             sizes.append(st.st_size)
             mtimes.append(st.st_mtime_ns)
             ctimes.append(change_stamp(st))
-            formats.append(format_of(name))
+            formats.append(fmt)
         found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
         files.clear()
 
@@ -571,13 +590,23 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
             _walk(prefix + folders.pop(), endings, format_of, found, problems, skip,
-                  unit=unit)
+                  unit=unit, foreign=foreign)
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit)
+        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
+              foreign=foreign)
+
+
+def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:
+    """Whether ``fmt`` takes the ``path`` a search found as its own; if not, it is
+    added to ``foreign``."""
+    if fmt is None or not fmt.sorts_found or fmt.is_own(Path(path)):
+        return True
+    foreign.append((path, fmt))
+    return False
 
 
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:

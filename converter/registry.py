@@ -199,6 +199,20 @@ class Format:
         raise MuscleError(Diagnostic(str(path), None, None, "", "cannot-read",
                                      f"the {self.name} format has no reader"))
 
+    def is_own(self, path: Path) -> bool:
+        """Whether a file a search of a folder found by its ending (or a folder of this
+        format's :attr:`directory_marker` found below a source) is this format's: one
+        that is not (an SVG icon beside the maps) is left out unread, never an error. A
+        source named is always read. Never raises: a file it cannot tell about is
+        taken, for the reader to say what is wrong."""
+        return True
+
+    @property
+    def sorts_found(self) -> bool:
+        """Whether this format tells its files from others of its ending (:meth:`is_own`);
+        a search stats each file of the others, and reads none."""
+        return type(self).is_own is not Format.is_own
+
     def companions(self, path: Path) -> list[Path]:
         """Other files the reader reads for ``path`` (a data package's tables, a
         database's write-ahead log): their state is part of a run's key, so a run after

@@ -23,6 +23,12 @@ MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
 #: Between two numbers of a ``points`` list: a comma (spaces around it) or spaces.
 _SEPARATORS = re.compile(r"\s*,\s*|\s+")
+#: What marks a muscle map in its text, as the reader tells one: the class muscle-map
+#: (of its root), or an ``<a>`` with a data-slug.
+_MAP_MARKS = re.compile(rb"<(?:[\w.-]+:)?a\s[^>]*?\bdata-slug\s*="
+                        rb"""|\bclass\s*=\s*["'][^"']*\bmuscle-map\b""")
+#: How much of an SVG file a search found is looked at for those marks.
+_SNIFFED = 1 << 20
 
 
 class SvgFormat(Format):
@@ -41,6 +47,17 @@ class SvgFormat(Format):
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         bodymap.check_map_options(options)
+
+    def is_own(self, path: Path) -> bool:
+        """Whether an SVG file a search found (or the map.svg of a folder) is a muscle
+        map: its first megabyte holds the marks of one (:data:`_MAP_MARKS`). An icon,
+        a focus image or the html format's diagram.svg is not; a map gone bad is (the
+        reader says what is wrong with it)."""
+        try:
+            with open(path / MAP_NAME if path.is_dir() else path, "rb") as fh:
+                return _MAP_MARKS.search(fh.read(_SNIFFED)) is not None
+        except OSError:
+            return True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path

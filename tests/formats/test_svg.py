@@ -317,6 +317,58 @@ def test_a_focus_image_or_another_svg_is_not_read_as_a_map(sample_muscles: list[
                 ] == [("not-a-muscle-map", True)]
 
 
+def test_an_svg_a_search_finds_that_is_no_map_is_left_out_but_named_is_an_error(
+        sample_muscles: list[Muscle], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """--from svg on a folder read every .svg below it as a map: the html format's
+    diagram.svg, a focus image, an icon, each a not-a-muscle-map (or bad-svg) error."""
+    from converter.pipeline import discover
+    from converter.run import validate_sources
+
+    site = tmp_path / "site"
+    write(sample_muscles[:3], site / "map")  # (a folder read as one)
+    write(sample_muscles[3:6], tmp_path / "loose")
+    (site / "front.svg").write_bytes((tmp_path / "loose" / "map.svg").read_bytes())
+    focus = sample_muscles[0].slug + ".svg"  # (a loose copy of a focus image)
+    (site / "img").mkdir()
+    (site / "img" / focus).write_bytes((site / "map" / focus).read_bytes())
+    converter.write(sample_muscles, site / "page", "html")
+    (site / "page" / ".muscle-convert").unlink()  # (else left out as our output)
+    (site / "img" / "icon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg">'
+                                           '<a href="/"><circle r="3"/></a></svg>')
+    (site / "img" / "torn.svg").write_text("<svg><g></svg>")  # (no map, and no XML)
+    (site / "img" / "doctype.svg").write_text(  # (an editor's: defusedxml refuses it)
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg/>')
+    (site / "other").mkdir()
+    (site / "other" / "map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (site / "torn-map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><a '
+                                       'data-slug="x">')  # (a map gone bad: said)
+    monkeypatch.chdir(tmp_path)
+    inputs, problems = discover(["site"], "svg")
+    assert ([i.path for i in inputs], problems) == (
+        ["site/front.svg", "site/map", "site/torn-map.svg"], [])
+    result = validate_sources([Path("site")], from_format="svg")
+    assert [(d.path, d.code) for d in result.diagnostics if d.severity == "error"] == [
+        ("site/torn-map.svg", "bad-svg")]
+    assert result.count == 6
+    for named, code in (("site/img/icon.svg", "not-a-muscle-map"),
+                        (f"site/img/{focus}", "not-a-muscle-map"),
+                        ("site/page/diagram.svg", "not-a-muscle-map"),
+                        ("site/other/map.svg", "not-a-muscle-map"),
+                        ("site/img/torn.svg", "bad-svg")):  # (named: read, and said)
+        found = validate_sources([Path("site"), Path(named)], from_format="svg")
+        assert [(d.path, d.code) for d in found.diagnostics if d.severity == "error"] == [
+            ("site/torn-map.svg", "bad-svg"), (named, code)]
+    (site / "torn-map.svg").unlink()
+    for folder in ("front.svg", "map"):
+        (site / folder).rename(tmp_path / folder)
+    _, problems = discover(["site"], "svg")
+    assert [(d.code, d.message) for d in problems] == [(
+        "no-inputs", f"holds no .svg files to read (the 6 found, such as site/img/{focus}, "
+        "are not what the svg reader takes: name one to see why)")]
+
+
 def test_empty_corpus(tmp_path: Path) -> None:
     write([], tmp_path / "out")
     assert parse_file(tmp_path / "out" / "map.svg").get("viewBox") == "0 0 1000 1000"
