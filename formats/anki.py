@@ -582,15 +582,15 @@ def _note_field(field: str) -> str:
 
 def _exercise_list(value: str) -> list[str]:
     """The Exercises field's list items, and the lines of text typed outside them (in
-    Anki's editor, a line of its own), in order."""
+    Anki's editor, a line of its own), in order. A blank item or line is no exercise
+    (Anki's editor leaves ``<li><br></li>`` where Enter was pressed once too often)."""
     exercises = []
     for i, part in enumerate(_ITEM.split(value)):
         if i % 2:  # an item's content (one exercise, maybe of several lines)
             exercises.append(_untext(part))
         else:
-            exercises += (line for line in _untext(_LIST.sub("", part)).split("\n")
-                          if line.strip())
-    return exercises
+            exercises += _untext(_LIST.sub("", part)).split("\n")
+    return [exercise for exercise in exercises if exercise.strip()]
 
 
 def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
