@@ -51,8 +51,8 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK = re.compile(r"<(?:div|p)\b[^>]*>", re.IGNORECASE)
 #: An empty line as Anki's editor writes it: a block holding only a line break.
 _EMPTY_LINE = re.compile(r"<(div|p)\b([^>]*)>\s*<br\s*/?>\s*</\1\s*>", re.IGNORECASE)
-_LIST = re.compile(r"</?(?:ul|ol)\b[^>]*>", re.IGNORECASE)
-_ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
+#: A tag of a list's structure (its name kept): a list's or an item's start or end.
+_STRUCTURE = re.compile(r"<(/?(?:ul|ol|li))\b[^>]*>", re.IGNORECASE)
 
 # Card labels live in the CSS (chosen by the card's ``lang``), so one note type serves
 # every language and switching ``--lang`` updates notes instead of conflicting.
@@ -581,15 +581,19 @@ def _note_field(field: str) -> str:
 
 
 def _exercise_list(value: str) -> list[str]:
-    """The Exercises field's list items, and the lines of text typed outside them (in
-    Anki's editor, a line of its own), in order. A blank item or line is no exercise
-    (Anki's editor leaves ``<li><br></li>`` where Enter was pressed once too often)."""
+    """The Exercises field's list items, nested ones too (Tab in Anki's editor), and
+    the lines of text typed outside them (in Anki's editor, a line of its own), in the
+    order shown. An item's text up to its own list is one exercise, maybe of several
+    lines. A blank item or line is no exercise (Anki's editor leaves ``<li><br></li>``
+    where Enter was pressed once too often)."""
+    parts = _STRUCTURE.split(value)  # text, tag name, text, ...
     exercises = []
-    for i, part in enumerate(_ITEM.split(value)):
-        if i % 2:  # an item's content (one exercise, maybe of several lines)
-            exercises.append(_untext(part))
+    for i in range(0, len(parts), 2):
+        text = _untext(parts[i])
+        if i and parts[i - 1].lower() == "li":  # an item's own text
+            exercises.append(text)
         else:
-            exercises += _untext(_LIST.sub("", part)).split("\n")
+            exercises += text.split("\n")
     return [exercise for exercise in exercises if exercise.strip()]
 
 

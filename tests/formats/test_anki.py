@@ -673,6 +673,24 @@ def test_an_empty_list_item_typed_in_anki_is_no_exercise(item: str, tmp_path: Pa
     assert back[0].exercises == ("Squat", "Lunge")
 
 
+@pytest.mark.parametrize("typed", [
+    "<ul><li>Squat<ul><li>Front squat</li><li>Back squat</li></ul></li><li>Lunge</li></ul>",
+    # (a browser's indent: the nested list beside its item)
+    "<ul><li>Squat</li><ul><li>Front squat</li><li>Back squat</li></ul><li>Lunge</li></ul>",
+    "<ol><li>Squat<ol><li>Front squat<ul><li>Back squat</li></ul></li></ol></li></ol>Lunge",
+    "<ul><li>Squat<ul><li>Front squat</li></ul>Back squat</li><li>Lunge<ul></ul></li></ul>",
+])
+def test_nested_lists_typed_in_anki_are_an_exercise_an_item(typed: str, tmp_path: Path,
+                                                           collection: object) -> None:
+    """An item and the items of its own list ran together: "SquatFront squat"."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", exercises=("Squat",))], out, {"a": 1})
+    _edited_in_anki(collection, out, edited, _exercises_typed(typed))
+    back, problems = _read(edited)
+    assert problems == []
+    assert back[0].exercises == ("Squat", "Front squat", "Back squat", "Lunge")
+
+
 @pytest.mark.parametrize(("stored", "text"), [
     ("../../x", "../../x"), ("../b", "../b"), ("Gluteus Medius", "Gluteus Medius"),
     ("æble", "æble"), ("a ", "a "), ("a<br>", "a\n"), ("x&amp;y", "x&y"), ("", ""),
