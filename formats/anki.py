@@ -533,35 +533,68 @@ def _model_types(models: Any) -> _NoteTypes:
 
 def _note_rows(path: Path, collection: Path, ctx: ReadContext
                ) -> list[tuple[list[str], list[str]]]:
-    """Every note of a muscle note type (one with Name and Slug fields) as (its type's
-    field names, its fields' HTML). A muscle note type without the other fields read
-    (renamed in Anki) is a warning: what they held is not read."""
+    """Every note of a muscle note type (see :func:`_muscle_fields`) as (its type's
+    field names, ours for those renamed in Anki, and its fields' HTML). A field renamed
+    is a warning naming it; a field read that cannot be found (moved and renamed, or
+    deleted) is a warning too: what it held is not read."""
     uri = collection.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
-            ours = {mid: (name, fields) for mid, (name, fields) in _note_types(conn).items()
-                    if {"Name", "Slug"} <= set(fields)}
+            types = _note_types(conn)
             rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
         finally:
             conn.close()
     except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
         raise error(str(path), "bad-apkg", f"holds an unreadable Anki collection: {exc}"
                     ) from None
+    ours = {mid: (name, fields, _muscle_fields(mid, name, fields))
+            for mid, (name, fields) in types.items()}
+    ours = {mid: found for mid, found in ours.items() if {"Name", "Slug"} <= set(found[2])}
     if not ours:
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
     used = {mid for mid, _ in rows}
-    for mid, (name, fields) in sorted(ours.items()):
-        lacking = [f for f in _READ_FIELDS if f not in fields]
-        if lacking and mid in used:
+    for mid, (name, fields, read) in sorted(ours.items()):
+        if mid in used:
+            _report_fields(str(path), name, fields, read, ctx)
+    return [(ours[mid][2], flds.split("\x1f")) for mid, flds in rows if mid in ours]
+
+
+def _muscle_fields(mid: int, name: str, fields: list[str]) -> list[str]:
+    """The field names of a note type as the reader takes them. In a note type of
+    ours (by its id or name, or its fields Name and Slug) a field renamed in Anki is
+    ours again, found by its place, unless a field of ours was moved (then places tell
+    nothing)."""
+    if not (mid == stable_id(NOTETYPE_NAME) or name == NOTETYPE_NAME
+            or {"Name", "Slug"} <= set(fields)):
+        return fields
+    if any(FIELD_NAMES.index(f) != place for place, f in enumerate(fields)
+           if f in FIELD_NAMES):
+        return fields
+    return [FIELD_NAMES[place] if f not in FIELD_NAMES and place < len(FIELD_NAMES) else f
+            for place, f in enumerate(fields)]
+
+
+def _report_fields(path: str, name: str, fields: list[str], read: list[str],
+                   ctx: ReadContext) -> None:
+    """Warn of the fields of the note type ``name`` that were renamed in Anki and are
+    read by their place (``read``: what the reader takes them for), and of those it
+    reads that it cannot find."""
+    for field, taken in zip(fields, read, strict=True):
+        if field != taken and taken in ("Name", "Slug", *_READ_FIELDS):
             ctx.report(Diagnostic(
-                str(path), None, None, "", "missing-field",
-                f"note type {name!r} has no field {' or '.join(lacking)} (renamed in "
-                f"Anki?): its notes are read without {'them' if len(lacking) > 1 else 'it'}",
-                "warning"))
-    return [(ours[mid][1], flds.split("\x1f")) for mid, flds in rows if mid in ours]
+                path, None, None, "", "missing-field",
+                f"note type {name!r} has no field {taken}: its field {field!r}, in "
+                f"{taken}'s place, is read as {taken} (renamed in Anki?)", "warning"))
+    lacking = [f for f in _READ_FIELDS if f not in read]
+    if lacking:
+        ctx.report(Diagnostic(
+            path, None, None, "", "missing-field",
+            f"note type {name!r} has no field {' or '.join(lacking)} (renamed in "
+            f"Anki?): its notes are read without {'them' if len(lacking) > 1 else 'it'}",
+            "warning"))
 
 
 #: The fields the reader reads besides Name and Slug.

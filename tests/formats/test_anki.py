@@ -592,19 +592,73 @@ def _with_fields_renamed(out: Path, edited: Path, renamed: dict[str, str]) -> No
     _edit_collection(out, edited, "UPDATE col SET models = ?", json.dumps(models))
 
 
-def test_fields_renamed_in_anki_are_named_not_read_as_empty(tmp_path: Path) -> None:
-    """Latin and Exercises renamed (into Danish, say) came back empty, without a word."""
+def test_fields_renamed_in_anki_are_named_and_read_by_their_place(tmp_path: Path) -> None:
+    """Latin and Exercises renamed (into Danish, say) came back empty, without a word;
+    then named, and still not read."""
     out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
-    _write([_muscle("a", "A", latin="Musculus a", exercises=("Squat",))], out, {"a": 1})
+    muscle = _muscle("a", "A", latin="Musculus a", exercises=("Squat",))
+    _write([muscle], out, {"a": 1})
     _with_fields_renamed(out, edited, {"Latin": "Latinsk navn", "Exercises": "Øvelser"})
     back, problems = _read(edited)
-    assert back == [_muscle("a", "A")]
+    assert back == [muscle]
     assert [(d.field, d.code, d.severity, d.message) for d in problems] == [
-        ("", "missing-field", "warning", "note type 'muscle-convert muscle' has no field "
-         "Latin or Exercises (renamed in Anki?): its notes are read without them")]
-    _with_fields_renamed(out, edited, {"Latin": "Latinsk navn"})
-    assert "has no field Latin (renamed in Anki?): its notes are read without it" in (
-        _read(edited)[1][0].message)
+        ("", "missing-field", "warning", f"note type 'muscle-convert muscle' has no field "
+         f"{field}: its field {name!r}, in {field}'s place, is read as {field} (renamed in "
+         "Anki?)") for field, name in (("Latin", "Latinsk navn"), ("Exercises", "Øvelser"))]
+
+
+def _fields_changed(renamed: dict[str, str], moved: dict[str, int] | None = None
+                    ) -> Callable[[object], None]:
+    """An edit of the muscle note type in Anki: fields ``renamed``, then ``moved``."""
+    def edit(col: object) -> None:
+        models = col.models  # type: ignore[attr-defined]
+        notetype = models.by_name(anki_format.NOTETYPE_NAME)
+        for field in list(notetype["flds"]):
+            if field["name"] in renamed:
+                models.rename_field(notetype, field, renamed[field["name"]])
+        for name, place in (moved or {}).items():
+            field = next(f for f in notetype["flds"] if f["name"] == name)
+            models.reposition_field(notetype, field, place)
+        models.update_dict(notetype)
+    return edit
+
+
+@pytest.mark.parametrize("renamed", [
+    {"Name": "Navn"}, {"Slug": "Kode"},
+    {"Name": "Navn", "Latin": "Latinsk navn", "Exercises": "Øvelser", "Slug": "Kode",
+     "Origin": "Udspring"}])
+def test_a_deck_whose_name_or_slug_field_was_renamed_in_anki_is_read(
+        renamed: dict[str, str], tmp_path: Path, collection: object) -> None:
+    """Renaming Name (into Danish, say) made the deck "not a muscle deck"."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    muscles = [_muscle("a", "A", latin="Musculus a", exercises=("Squat",)), _muscle("b", "B")]
+    _write(muscles, out, {"a": 1, "b": 1})
+    _edited_in_anki(collection, out, edited, _fields_changed(renamed))
+    back, problems = _read(edited)
+    assert back == muscles
+    read = [f for f in anki_format.FIELD_NAMES if f in renamed and f != "Origin"]
+    assert [(d.code, d.severity, d.message) for d in problems] == [
+        ("missing-field", "warning", f"note type 'muscle-convert muscle' has no field "
+         f"{field}: its field {renamed[field]!r}, in {field}'s place, is read as {field} "
+         "(renamed in Anki?)") for field in read]
+
+
+def test_a_field_renamed_and_moved_in_anki_is_not_guessed(tmp_path: Path,
+                                                          collection: object) -> None:
+    """Once a field is moved, the places tell nothing: a renamed field is not read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="Musculus a", exercises=("Squat",))], out, {"a": 1})
+    _edited_in_anki(collection, out, edited,
+                    _fields_changed({"Exercises": "Øvelser"}, {"Øvelser": 1}))
+    back, problems = _read(edited)
+    assert back == [_muscle("a", "A", latin="Musculus a")]
+    assert [(d.code, d.message) for d in problems] == [
+        ("missing-field", "note type 'muscle-convert muscle' has no field Exercises "
+         "(renamed in Anki?): its notes are read without it")]
+    _edited_in_anki(collection, out, edited, _fields_changed({"Name": "Navn"}))
+    with pytest.raises(MuscleError) as caught:  # (Name renamed too: not found)
+        _read(edited)
+    assert [d.code for d in caught.value.diagnostics] == ["not-a-muscle-deck"]
 
 
 @pytest.mark.parametrize(("field", "typed", "read"), [
