@@ -340,20 +340,19 @@ class Fingerprint(NamedTuple):
         return (tuple.__new__, (Fingerprint, tuple(self)))
 
 
-def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = "",
-                rename: Callable[[str], str] | None = None) -> Fingerprint:
+def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = ""
+                ) -> Fingerprint:
     """The :class:`Fingerprint` of ``muscle``; ``positions`` maps the fields of
     :func:`located_fields` to their line and column in the file; ``record`` names the
-    muscle among others in its file (see :attr:`Fingerprint.record`), ``rename`` its
-    fields as that file names them."""
+    muscle among others in its file (see :attr:`Fingerprint.record`). Fields are named
+    as the model names them (:attr:`CorpusLint.name` names them as their file does)."""
     where = (positions or {}).get
     texts = []
     for field_path, value in _compared_texts(muscle):
         normal = _norm_text(value)
         if len(normal) >= MIN_DUPLICATE_LENGTH:
             digest = hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=8)
-            texts.append((rename(field_path) if rename else field_path,
-                          int.from_bytes(digest.digest()), where(field_path)))
+            texts.append((field_path, int.from_bytes(digest.digest()), where(field_path)))
     return Fingerprint(
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),
@@ -479,9 +478,19 @@ class CorpusLint:
     #: Fills in the line of a diagnostic that names a field but no line (such as an
     #: exercise, whose place the fingerprint does not carry), as it is found.
     locate: Callable[[Diagnostic], Diagnostic] | None = None
+    #: How the file at a path names a field of a muscle of its records (its format's
+    #: ``field_name``: ``functions[0]``, a deck's ``Exercises[1]``), asked as a
+    #: diagnostic is made; a file of one muscle names fields as the model does.
+    name: Callable[[str, str], str] | None = None
     listener: Listener | None = None
     only: set[int | str] | None = None
     _finished: bool = False
+
+    def _named(self, path: str, record: str, field: str) -> str:
+        """``field`` of the muscle ``record`` of ``path`` as that file names it."""
+        if record and self.name is not None:
+            field = self.name(path, field)
+        return in_record(record, field)
 
     def _report(self, diagnostic: Diagnostic, tag: Tag) -> None:
         if diagnostic.line is None and self.locate is not None:
@@ -566,7 +575,7 @@ class CorpusLint:
                 elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
                     first[5] += 1
                     repeated.add(key)
-                    self._same_text(first, path, in_record(print_.record, field_path), at,
+                    self._same_text(first, path, (print_.record, field_path), at,
                                     (owner, 2 * i, key))
             self._check_exercises(print_, path, owner)
         db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?)", muscles)
@@ -584,25 +593,27 @@ class CorpusLint:
             if known[0] != name:
                 line, column = at or (None, None)
                 self._report(Diagnostic(
-                    path, line, column, in_record(record, _exercise_field(i)),
+                    path, line, column, self._named(path, record, _exercise_field(i)),
                     "exercise-spelling",
                     f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
                     f"in {known[1]}", "warning"), (0, owner, EXERCISE_SLOT + i, key))
 
     def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
         """(path, field, where) of the first place of a text (a row of ``texts``)."""
-        _, path, field_id, line, column, _, record = text[:7]
-        return (scratch.decode(path),
-                in_record(scratch.decode(record), self._field_names[field_id]),
+        _, raw_path, field_id, line, column, _, record = text[:7]
+        path = scratch.decode(raw_path)
+        return (path, self._named(path, scratch.decode(record), self._field_names[field_id]),
                 None if line < 0 else (line, column))
 
-    def _same_text(self, text: _Text, here: str, field: str, at: Position | None,
+    def _same_text(self, text: _Text, here: str, where: tuple[str, str], at: Position | None,
                    slot: tuple[int, int, int]) -> None:
-        """Report a text in ``here`` that ``text`` (repeats counted) has elsewhere;
-        ``slot``: (muscle, slot, digest) of the warning on ``here``."""
+        """Report a text in ``here`` (``where``: the record and field that have it) that
+        ``text`` (repeats counted) has elsewhere; ``slot``: (muscle, slot, digest) of
+        the warning on ``here``."""
         repeats = text[5]
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
+        field = self._named(here, *where)
         there, first_field, first_at = self._first(text)
         owner, place, key = slot
         self._report(_warning(here, at, field, "duplicate-text",
@@ -646,7 +657,8 @@ class CorpusLint:
                     if message is None:
                         message = missing_text[mask] = _missing(mask, full, by_name, names)
                     line, column = anchors[2 * which], anchors[2 * which + 1]
+                    path = scratch.decode(raw_path)
                     yield (2, owner, which, None), _warning(
-                        scratch.decode(raw_path), None if line < 0 else (line, column),
-                        in_record(scratch.decode(record), _LANGUAGE_FIELDS[which]),
+                        path, None if line < 0 else (line, column),
+                        self._named(path, scratch.decode(record), _LANGUAGE_FIELDS[which]),
                         "missing-language", message)

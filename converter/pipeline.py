@@ -720,7 +720,7 @@ def _read_one(item: _Item) -> _Read:
     if fmt.one_muscle_per_file:  # one file, one muscle's fields
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record
-        prints = [fingerprint(m, None, record_label(m), fmt.field_name) for m in muscles]
+        prints = [fingerprint(m, None, record_label(m)) for m in muscles]
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], prints, seen, content, recorded)
     result.essence = essence(result)
@@ -758,13 +758,34 @@ def _mtime(path: str, known: Stamp | None = None) -> float:
 class Locator:
     """Fills in line and column of diagnostics that name a field but no line, asking
     each file's format (``fmt``, else the one its name says) once per field. It
-    remembers only the current file's answers: a file's diagnostics come together."""
+    remembers only the current file's answers: a file's diagnostics come together.
+    :meth:`field_name` names fields as a file's format does."""
 
     def __init__(self, fmt: Format | None = None) -> None:
         self._fmt = fmt
         self._path: str | None = None
         self._owner: Format | None = None
         self._found: dict[str, tuple[int, int] | None] = {}
+        self._owners: dict[str, Format | None] = {}  # (field_name's, for a few files)
+
+    @classmethod
+    def of(cls, inputs: Inputs) -> Locator:
+        """A locator for the files of ``inputs``: their format when they have one (every
+        input has ``--from``'s), else each file's, found by its name as discovery did."""
+        formats = inputs.formats()
+        return cls(next(iter(formats)) if len(formats) == 1 else None)
+
+    def field_name(self, path: str, field: str) -> str:
+        """``field`` of a muscle of the file at ``path`` as its format names it
+        (``Format.field_name``): what a corpus lint's diagnostics say."""
+        owner = self._fmt
+        if owner is None:
+            if path not in self._owners:
+                if len(self._owners) >= _OWNERS_KEPT:
+                    self._owners.clear()
+                self._owners[path] = detect_format(Path(path), for_reading=True)
+            owner = self._owners[path]
+        return owner.field_name(field) if owner else field
 
     def __call__(self, d: Diagnostic) -> Diagnostic:
         if d.line is not None or not d.field:
@@ -777,6 +798,11 @@ class Locator:
                                     if self._owner else None)
         where = self._found[d.field]
         return d._replace(line=where[0], column=where[1]) if where else d
+
+
+#: The files whose formats :meth:`Locator.field_name` remembers (a corpus lint names
+#: the fields of files of many muscles, which are few).
+_OWNERS_KEPT = 256
 
 
 def locate_lines(diagnostics: Iterable[Diagnostic], fmt: Format | None = None

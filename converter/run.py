@@ -283,8 +283,10 @@ class _Incremental:
             return None
         offsets = list(itertools.accumulate((t[0] for t in state.tally), initial=0))
         owners = [o for k in changed for o in range(offsets[k], offsets[k + 1])]
+        locator = Locator.of(self.all_inputs)
         relint = Relint.start(self.cache, state.ledger, dict(zip(owners, reader.prints,
-                                                                 strict=True)), Locator())
+                                                                 strict=True)),
+                              locator, locator.field_name)
         if relint is None:
             return None
         log, old, new = DiagnosticLog(problems), iter(shell.diagnostics), iter(reader.diagnostics)
@@ -424,7 +426,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         done.skipped = inputs.skipped
         return done
     ledger = incremental.ledger()
-    corpus = CorpusLint(locate=Locator(), listener=ledger)
+    locator = Locator.of(inputs)
+    corpus = CorpusLint(locate=locator, name=locator.field_name, listener=ledger)
     result = RunResult(patched=done is not None)
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
                     size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
@@ -457,7 +460,8 @@ def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int
     """The result of a run whose output could not be written (``failure``): what reading
     every input with ``reader`` says, then why nothing was converted. Not recorded in
     the cache."""
-    corpus = CorpusLint(locate=Locator())
+    locator = Locator.of(reader.inputs)
+    corpus = CorpusLint(locate=locator, name=locator.field_name)
     reader.corpus = corpus
     _lint(reader)
     result = _finish(RunResult(), problems[:discovered], reader, corpus, discovered)

@@ -712,6 +712,27 @@ def test_a_moved_text_that_is_long_only_once_normalized_moves_its_warning(
     assert list(result.diagnostics) == list(validate_sources([corpus], jobs=1).diagnostics)
 
 
+def test_a_patch_names_a_decks_fields_as_a_fresh_run_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus lint of a patch names the fields of a file of many muscles as its
+    format does, as a fresh run does: a deck's Exercises."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    corpus, cache_dir, deck = tmp_path / "src", tmp_path / "cache", tmp_path / "d.apkg"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: A\nexercises:\n  - Squat\n---\n",
+                                 encoding="utf-8")
+    converter.write([Muscle(slug="b", title="B", exercises=("Lunge", "squat"))], deck)
+    age(corpus, deck)
+    validate_sources([corpus, deck], jobs=1, cache_dir=cache_dir)
+    converter.write([Muscle(slug="b", title="B", exercises=("Lunge", "Plank", "squat"))],
+                    deck)  # (its muscle's warnings are linted again)
+    result = validate_sources([corpus, deck], jobs=1, cache_dir=cache_dir)
+    assert result.patched
+    assert list(result.diagnostics) == list(validate_sources([corpus, deck], jobs=1).diagnostics)
+    assert [(d.field, d.code) for d in result.diagnostics if d.path == str(deck)] == [
+        ("muscles[b].Exercises[2]", "exercise-spelling")]
+
+
 def test_stamps_are_looked_up_a_batch_at_a_time(corpus: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(converter.cache, "BATCH", 16)  # 202 files: 13 lookups

@@ -494,6 +494,99 @@ def test_warnings_in_a_file_of_many_muscles_name_the_muscle(tmp_path: Path) -> N
          f"same text as {path} (muscles[biceps-femoris].origin.da)")]
 
 
+@pytest.mark.parametrize(("ending", "function", "exercise"), [
+    (".json", "functions[0].extended.en", "exercises[1]"),
+    (".jsonl", "functions[0].extended.en", "exercises[1]"),
+    (".db", "functions[0].extended.en", "exercises[1]"),
+    (".apkg", None, "Exercises[1]")])  # (a deck has no functions)
+def test_corpus_lints_name_fields_as_each_file_does(ending: str, function: str | None,
+                                                    exercise: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of many muscles beside a Markdown file: each warning names its fields,
+    and the other file's, as that file does (a deck said exercises[1], its notes
+    Exercises)."""
+    import converter
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    text = "Bends the knee when the foot is planted"
+    (tmp_path / "a.md").write_text(
+        f"---\ntitle: A\nfunction:\n  - short:\n      en: Bends\n    extended:\n"
+        f"      en: {text}\nexercises:\n  - Squat\n---\n", encoding="utf-8")
+    many = tmp_path / f"many{ending}"
+    converter.write([Muscle(slug="b", title="B", exercises=("Lunge", "squat"), functions=(
+        Function(LocalizedText({"en": "Bends"}), LocalizedText({"en": text})),))], many)
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(tmp_path / "a.md"), str(many)])
+    found = [(Path(d["path"]).name, d["field"], d["code"], d["message"])
+             for d in json.loads(result.stdout) if d["code"] != "missing-language"]
+    spelling = (many.name, f"muscles[b].{exercise}", "exercise-spelling", "exercise 'squat' "
+                f"differs only by case or spacing from 'Squat' in {tmp_path / 'a.md'}")
+    if function is None:
+        assert found == [spelling]
+        return
+    assert sorted(found) == sorted([
+        ("a.md", "function[0].extended.en", "duplicate-text",
+         f"same text as {many} (muscles[b].{function})"),
+        (many.name, f"muscles[b].{function}", "duplicate-text",
+         f"same text as {tmp_path / 'a.md'} (function[0].extended.en)"), spelling])
+
+
+def test_the_corpus_lint_names_fields_of_records_through_name_as_it_warns() -> None:
+    """Every corpus lint names a record's fields as its file does (``name``), a file of
+    one muscle's as the model does; ``name`` is asked as a warning is made, not for
+    each muscle (a corpus of 100,000)."""
+    from converter.lint import fingerprint, record_label
+
+    asked: list[tuple[str, str]] = []
+
+    def name(path: str, field: str) -> str:
+        asked.append((path, field))
+        return field.upper()
+
+    corpus = CorpusLint(name=name)
+    shared = texts(da="Fra lårbenets bagside.")
+    quiet = [Muscle(slug=f"q{i}", title="Q", origin=texts(da=f"Tekst nummer {i}.", en="x"),
+                    exercises=(f"Øvelse {i}",)) for i in range(300)]
+    for item in [Muscle(slug="a", title="A", origin=texts(**shared, en="x"),
+                        exercises=("Squat",)),
+                 Muscle(slug="b", title="B", origin=shared, exercises=("squat",)), *quiet]:
+        corpus.add_fingerprint(fingerprint(item, None, record_label(item)), "many.json")
+    corpus.add(Muscle(slug="c", title="C", origin=shared, exercises=("SQUAT",)), "c.md")
+    found = sorted((d.path, d.field, d.code, d.message) for d in corpus.finish())
+    assert found == [
+        ("c.md", "exercises[0]", "exercise-spelling", "exercise 'SQUAT' differs only by "
+         "case or spacing from 'Squat' in many.json (muscles[a])"),
+        ("c.md", "origin", "missing-language", "no text in en (other muscles have it)"),
+        ("c.md", "origin.da", "duplicate-text", "same text as many.json (muscles[a].ORIGIN.DA)"),
+        ("many.json", "muscles[a].ORIGIN.DA", "duplicate-text",
+         "same text as many.json (muscles[b].ORIGIN.DA)"),
+        ("many.json", "muscles[b].EXERCISES[0]", "exercise-spelling", "exercise 'squat' "
+         "differs only by case or spacing from 'Squat' in many.json (muscles[a])"),
+        ("many.json", "muscles[b].ORIGIN", "missing-language",
+         "no text in en (other muscles have it)"),
+        ("many.json", "muscles[b].ORIGIN.DA", "duplicate-text",
+         "same text as many.json (muscles[a].ORIGIN.DA)")]
+    assert {path for path, _ in asked} == {"many.json"} and len(asked) < 20, asked
+
+
+def test_corpus_lints_name_fields_as_the_from_format_does(tmp_path: Path) -> None:
+    """Files read with --from whatever their names: named as that format names fields."""
+    function = {"short": {"en": "Bends"}, "extended": {"en": "Bends the knee when planted"}}
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(json.dumps({"muscles": [
+            {"slug": name, "title": name.upper(), "functions": [function]}]}),
+            encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format", "json",
+                                      "--from", "json", str(tmp_path / "a.txt"),
+                                      str(tmp_path / "b.txt")])
+    assert sorted((Path(d["path"]).name, d["field"], d["message"])
+                  for d in json.loads(result.stdout)) == [
+        ("a.txt", "muscles[a].functions[0].extended.en",
+         f"same text as {tmp_path / 'b.txt'} (muscles[b].functions[0].extended.en)"),
+        ("b.txt", "muscles[b].functions[0].extended.en",
+         f"same text as {tmp_path / 'a.txt'} (muscles[a].functions[0].extended.en)")]
+
+
 def test_errors_of_one_muscle_in_a_file_of_many_name_the_muscle(tmp_path: Path) -> None:
     records = [{"slug": "soleus", "title": "Soleus"},
                {"slug": "plantaris", "title": "Plantaris", "image": "javascript:alert(1)",

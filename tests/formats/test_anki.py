@@ -1061,3 +1061,15 @@ def test_python_api_writes_a_deck(tmp_path: Path, sample_muscles: list[Muscle],
     assert out.read_bytes() == again.read_bytes()
     assert len(converter.read(out)) == len(sample_muscles)
     assert os.path.getsize(out) > 0
+
+
+def test_a_decks_corpus_lint_warnings_name_fields_as_the_note_does(tmp_path: Path) -> None:
+    """The reader said notes[...].Exercises, the corpus lints muscles[...].exercises[1]."""
+    out = tmp_path / "d.apkg"
+    _write([_muscle("a", "A", exercises=("Squat",)),
+            _muscle("b", "B", exercises=("Lunge", "squat"))], out, {"a": 1, "b": 1})
+    result = CliRunner().invoke(cli, ["validate", str(out), "--no-cache"])
+    spelling = [line for line in result.stderr.splitlines() if "[exercise-spelling]" in line]
+    assert spelling == [f"{out}: warning: muscles[b].Exercises[1]: exercise 'squat' differs "
+                        f"only by case or spacing from 'Squat' in {out} (muscles[a]) "
+                        "[exercise-spelling]"]
