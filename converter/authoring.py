@@ -290,6 +290,8 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     for key, value in extra.items():
         if key == MERGE_KEY:
             b.merge_key(key)
+        elif not b.writable(key, key, "key"):
+            continue
         elif too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
             b.fail(key, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
                    "the front matter's own map)")
