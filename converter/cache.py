@@ -200,16 +200,22 @@ class ChunkTally:
         return self.sums[-1]
 
 
-def default_directory() -> Path:
+def default_directory() -> Path | None:
     """``$MUSCLE_CONVERT_CACHE_DIR``, else ``$XDG_CACHE_HOME/muscle-convert``, else
     ``~/.cache/muscle-convert`` (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG
-    specification says: it would make a cache in every working folder)."""
+    specification says: it would make a cache in every working folder); None where
+    there is no home either (no ``HOME``, and a user the system has no entry for, as a
+    container's ``--user 12345``): no cache."""
     explicit = os.environ.get("MUSCLE_CONVERT_CACHE_DIR")
     if explicit:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = xdg if os.path.isabs(xdg) else Path.home() / ".cache"
-    return Path(base) / "muscle-convert"
+    if os.path.isabs(xdg):
+        return Path(xdg) / "muscle-convert"
+    try:
+        return Path.home() / ".cache" / "muscle-convert"
+    except (RuntimeError, KeyError):  # (Python 3.11 and 3.12 raise the one, later the other)
+        return None
 
 
 def stamp(path: str | Path) -> Stamp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -1037,3 +1038,25 @@ def test_the_default_directory_follows_xdg_but_not_a_relative_one(
         assert default_directory() == tmp_path / "home" / ".cache" / "muscle-convert"
     monkeypatch.setenv("MUSCLE_CONVERT_CACHE_DIR", "here")
     assert default_directory() == Path("here")
+
+
+_NO_HOME = """
+import pwd, sys
+def unknown(uid):
+    raise KeyError(f"getpwuid(): uid not found: {uid}")
+pwd.getpwuid = unknown  # (a container's --user 12345: no entry in /etc/passwd)
+from converter.cli import main
+main()
+"""
+
+
+def test_a_user_with_no_home_runs_without_a_cache(tmp_path: Path) -> None:
+    """Path.home() raised: a traceback, in convert and validate."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"HOME", "XDG_CACHE_HOME", "MUSCLE_CONVERT_CACHE_DIR"}}
+    for args in (["validate", str(SAMPLES)],
+                 ["convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "m.json")]):
+        done = subprocess.run([sys.executable, "-c", _NO_HOME, *args, "-q"], env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["muscles"]
