@@ -610,12 +610,24 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
 
 
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
-    """Whether ``entry`` is a file or a symlink to one (one it cannot tell: reported)."""
+    """Whether ``entry`` is a file or a symlink to one (one it cannot tell, and a
+    symlink to nothing, its target moved or deleted: reported)."""
     try:
-        return entry.is_file()
+        if entry.is_file():
+            return True
+        if entry.is_symlink():
+            os.stat(entry.path)  # (a link to a folder is no file; one to nothing raises)
+        return False
+    except FileNotFoundError:
+        try:
+            target = os.readlink(entry.path)
+        except OSError:  # (the link deleted since the listing: not an input)
+            return False
+        problems.append(Diagnostic(entry.path, None, None, "", "unreadable",
+                                   f"is a symlink to {target!r}, which does not exist"))
     except OSError as exc:
         problems.append(_unreadable(entry.path, exc))
-        return False
+    return False
 
 
 @dataclass

@@ -511,3 +511,16 @@ def test_ctrl_c_leaves_a_pool_whose_result_lock_a_worker_held() -> None:
                           text=True, timeout=60, cwd=ROOT, check=False)
     assert (done.returncode, done.stdout) == (0, "out\n"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_symlink_to_nothing_in_a_folder_is_said(tmp_path: Path) -> None:
+    """A file whose link's target was moved or deleted vanished from every output
+    without a word (a link to a link to itself was reported)."""
+    shutil.copy(SAMPLES / "soleus.md", tmp_path / "soleus.md")
+    (tmp_path / "moved.md").symlink_to("gone/moved.md")
+    (tmp_path / "folder.md").symlink_to(tmp_path)  # (a link to a folder is no input)
+    inputs, problems = discover([tmp_path])
+    assert [i.path for i in inputs] == [str(tmp_path / "soleus.md")]
+    assert [(d.path, d.code, d.message) for d in problems] == [
+        (str(tmp_path / "moved.md"), "unreadable",
+         "is a symlink to 'gone/moved.md', which does not exist")]
