@@ -262,17 +262,26 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     for key in data:
         if not isinstance(key, str):
             b.fail(str(key), "wrong-type", f"field name {key!r} must be text")
+    named = "slug" in data  # (else the slug is made of the file's name)
     slug_source = data.get("slug", slug_hint)
     slug = slugify(slug_source) if isinstance(slug_source, str) else ""
+    odd_byte = None if named or not isinstance(slug_source, str) else _SURROGATE.search(
+        slug_source)
     if not isinstance(slug_source, str):
         b.fail("slug", "bad-slug", f"must be text to make a slug of, not {_kind(slug_source)}")
+    elif odd_byte:
+        b.fail("", "bad-slug", f"the file name is not UTF-8 (byte "
+               f"0x{ord(odd_byte.group()) - 0xDC00:02x}), so no slug can be made of it: "
+               "rename the file, or give the slug in a slug: field")
     elif not slug:
-        b.fail("slug" if "slug" in data else "", "bad-slug",
-               f"cannot make a slug (letters and digits) from {slug_source!r}")
+        b.fail("slug" if named else "", "bad-slug",
+               f"cannot make a slug (letters and digits) from {slug_source!r}"
+               f"{'' if named else ', the file name: rename it, or add a slug: field'}")
     elif len(slug) > MAX_SLUG_LENGTH:
-        b.fail("slug" if "slug" in data else "", "slug-too-long",
-               f"the slug has {len(slug)} characters; at most {MAX_SLUG_LENGTH} fit in "
-               "the file names of every format")
+        b.fail("slug" if named else "", "slug-too-long",
+               f"the slug {'' if named else 'made of the file name '}has {len(slug)} "
+               f"characters; at most {MAX_SLUG_LENGTH} fit in the file names of every "
+               f"format{'' if named else ': rename the file, or add a shorter slug: field'}")
     title = b.text(data.get("title"), "title", required=True, nonempty=True)
     latin = b.text(data.get("latin"), "latin")
     origin = b.localized(data.get("origin"), "origin")

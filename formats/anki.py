@@ -638,7 +638,7 @@ def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
     if not is_slug(slug):
         raise MuscleError(Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug)))
     latin = _untext(note.get("Latin", ""))
-    data = {"title": _untext(note.get("Name", "")), "latin": latin or None,
+    data = {"slug": slug, "title": _untext(note.get("Name", "")), "latin": latin or None,
             "exercises": _exercise_list(note.get("Exercises", ""))}
     return muscle_from_front_matter(data, path=path, slug_hint=slug)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from decimal import Decimal
@@ -275,6 +276,28 @@ def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
             problems += exc.diagnostics
     assert [m.slug for m in found] == ["b"]
     assert [(d.line, d.field, d.code) for d in problems] == [(2, "slug", "slug-too-long")]
+
+
+@pytest.mark.parametrize("name, code, message", [
+    (b"l\xe6gmusklen.md", "bad-slug", "the file name is not UTF-8 (byte 0xe6), so no slug can "
+     "be made of it: rename the file, or give the slug in a slug: field"),
+    (b"___.md", "bad-slug", "cannot make a slug (letters and digits) from '___', the file "
+     "name: rename it, or add a slug: field"),
+    (b"m" * 230 + b".md", "slug-too-long", "the slug made of the file name has 230 "
+     "characters; at most 200 fit in the file names of every format: rename the file, or "
+     "add a shorter slug: field")], ids=["not-utf8", "no-letters", "too-long"])
+def test_a_slug_the_file_name_cannot_give_says_so(tmp_path: Path, name: bytes, code: str,
+                                                   message: str) -> None:
+    """A name unzipped from a Windows archive (cp1252) lost its letter to a hyphen
+    without a word (l-gmusklen), and a name too long or of no letters was told as if
+    the front matter's first line had a slug."""
+    path = os.fsencode(tmp_path) + b"/" + name
+    with open(path, "wb") as fh:
+        fh.write(b"---\ntitle: T\n---\n")
+    with pytest.raises(MuscleError) as caught:
+        list(get_format("markdown").read(Path(os.fsdecode(path)), ReadContext()))
+    assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        ("", code, message)]
 
 
 @pytest.mark.parametrize("items", ["  - # note\n", "  -   # note\n", "  - Lunge\n  - # note\n",
