@@ -349,7 +349,8 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         if not quiet:
             errors = sum(d.severity == "error" for d in result.diagnostics)
             warnings = len(result.diagnostics) - errors
-            click.echo(f"{counted(result.count, 'muscles')} checked: "
+            failed = f", {counted(result.failed, 'files')} failed" if result.failed else ""
+            click.echo(f"{counted(result.count, 'muscles')} valid{failed}: "
                        f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
                        f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = has_errors(result.diagnostics) or (strict and result.diagnostics)

@@ -147,7 +147,8 @@ def test_whole_directory_goes_on_after_each_bad_file() -> None:
     result = invoke("validate", "-j", "1", "--size", SIZE, str(HERE))
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert f"{len(VALID)} muscles checked: {len(BAD)} errors" in result.stderr
+    assert (f"{len(VALID)} muscles valid, {len(BAD)} files failed: {len(BAD)} errors"
+            in result.stderr)
     found = validate_json(HERE)[1]
     errors = sorted((Path(d["path"]).name, d["code"]) for d in found if d["severity"] == "error")
     assert errors == sorted((name, case[0]) for name, case in BAD.items())
