@@ -248,6 +248,7 @@ class Counts:
     kept: int = 0  # not in the input, kept because --prune was not given
     removable: int = 0  # of those kept, the ones --prune would remove
     spared: int = 0  # not in the input, kept by --prune: the source file exists, gave none
+    spared_failing: int = 0  # of those spared, the ones whose source file had an error
 
     def summary(self, out: Path) -> str:
         """The one-line summary the CLI prints."""
@@ -260,9 +261,13 @@ class Counts:
                      if self.removable == self.kept else
                      f" ({self.kept} not in the input kept; --prune removes the "
                      f"{self.removable} whose source files are gone)")
-        if self.spared:
-            line += (f" ({self.spared} not removed: their source files still exist but "
-                     "gave no muscle)")
+        unread = self.spared - self.spared_failing
+        if unread:
+            line += (f" ({unread} not removed: their source files still exist, and were not "
+                     "read in this run)")
+        if self.spared_failing:
+            line += (f" ({self.spared_failing} not removed: their source files have errors "
+                     "this run)")
         return line
 
 
@@ -627,6 +632,7 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared)
+    counts.spared_failing = sum(path in failed for slug, path in gone if slug in spared)
 
 
 class _SourcePaths:

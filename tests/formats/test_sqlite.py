@@ -965,6 +965,24 @@ def test_cli_prune(db: Path, tmp_path: Path) -> None:
     assert [m.slug for m in converter.read(db)] == sorted(p.stem for p in source.glob("*.md"))
 
 
+def test_cli_prune_of_a_subfolder_says_the_others_were_not_read(db: Path, tmp_path: Path
+                                                                ) -> None:
+    """Converting one folder of the site into the site's database: the others' muscles
+    stay, and the summary said their files 'gave no muscle', as if broken."""
+    source = tmp_path / "content"
+    for part, names in (("arms", ["biceps-brachii", "triceps-brachii"]),
+                        ("legs", ["soleus", "gastrocnemius", "rectus-femoris"])):
+        (source / part).mkdir(parents=True)
+        for name in names:
+            shutil.copy(SAMPLES / f"{name}.md", source / part)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    (source / "arms" / "triceps-brachii.md").unlink()
+    code, output = _cli_sqlite(db, str(source / "arms"), "--prune")
+    assert code == 0, output
+    assert (f"{db}: {counts(0, 0, 1, 1)} (3 not removed: their source files still exist, "
+            "and were not read in this run)") in output
+
+
 def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> None:
     source = tmp_path / "content"
     shutil.copytree(SAMPLES, source)
@@ -973,8 +991,8 @@ def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> 
     (source / "trapezius.md").unlink()
     code, output = _cli_sqlite(db, str(source), "--prune")
     assert code == 1
-    assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: their source files still exist "
-            "but gave no muscle)") in output
+    assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: their source files have errors "
+            "this run)") in output
     slugs = {m.slug for m in converter.read(db)}
     assert "soleus" in slugs
     assert "trapezius" not in slugs
@@ -1038,8 +1056,8 @@ def test_cli_prune_from_another_working_directory(db: Path, tmp_path: Path,
     monkeypatch.chdir(tmp_path / "elsewhere")
     code, output = _cli_sqlite(db, "../content", "--prune", "--no-cache")
     assert code == 1
-    assert (f"{db}: {counts(0, 0, 14, 0)} (1 not removed: their source files still exist "
-            "but gave no muscle)") in output
+    assert (f"{db}: {counts(0, 0, 14, 0)} (1 not removed: their source files have errors "
+            "this run)") in output
     assert query(db, "SELECT source FROM muscles WHERE slug = 'soleus'") == [
         ("content/soleus.md",)]
 
@@ -1058,7 +1076,7 @@ def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path:
     code, output = _cli_sqlite(db, str(lines), "--prune")
     assert code == 1
     assert (f"{db}: {counts(0, 0, len(rows) - 1, 0)} (1 not removed: their source files "
-            "still exist but gave no muscle)") in output
+            "have errors this run)") in output
     lines.write_text("\n".join(rows[1:]) + "\n", encoding="utf-8")
     code, output = _cli_sqlite(db, str(lines), "--prune")
     assert code == 0 and f"{db}: {counts(0, 0, len(rows) - 1, 1)}" in output
