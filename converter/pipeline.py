@@ -22,6 +22,7 @@ import pickle
 import signal
 import sys
 import time
+import unicodedata
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -609,6 +610,17 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
     return False
 
 
+def _look_alike(path: str, other: str) -> str:
+    """What to add when two different paths look the same: their names differ only in
+    how their accented letters are encoded (a file made on macOS beside one made
+    elsewhere)."""
+    if path == other or unicodedata.normalize("NFC", path) != unicodedata.normalize(
+            "NFC", other):
+        return ""
+    return (" (the two names differ only in how their accented letters are encoded, NFC "
+            "and NFD, as macOS and other systems write them: remove one)")
+
+
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
     """Whether ``entry`` is a file or a symlink to one (one it cannot tell, and a
     symlink to nothing, its target moved or deleted: reported)."""
@@ -924,7 +936,8 @@ class Reader:
                     tally[1] += 1
                     taken = Diagnostic(path, None, None, in_record(record, "slug"),
                                        "duplicate-slug",
-                                       f"slug {slug!r} is already used by {first.path}")
+                                       f"slug {slug!r} is already used by {first.path}"
+                                       f"{_look_alike(path, first.path)}")
                     # (placed at its record in a file of many; the path names a file
                     # of one muscle, whose slug is mostly its name)
                     self.diagnostics.append(self.locate(taken) if record else taken)

@@ -524,3 +524,18 @@ def test_a_symlink_to_nothing_in_a_folder_is_said(tmp_path: Path) -> None:
     assert [(d.path, d.code, d.message) for d in problems] == [
         (str(tmp_path / "moved.md"), "unreadable",
          "is a symlink to 'gone/moved.md', which does not exist")]
+
+
+def test_a_slug_taken_by_a_name_that_looks_the_same_says_how_they_differ(
+        tmp_path: Path) -> None:
+    """The message named two paths that look alike: one name in NFC, one in NFD."""
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        (tmp_path / unicodedata.normalize(form, "sartorius-å.md")).write_text(
+            "---\ntitle: S\n---\n", encoding="utf-8")
+    result = validate_sources([tmp_path], jobs=1)
+    (taken,) = [d for d in result.diagnostics if d.code == "duplicate-slug"]
+    assert taken.message.endswith(
+        " (the two names differ only in how their accented letters are encoded, NFC and "
+        "NFD, as macOS and other systems write them: remove one)")
