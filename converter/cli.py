@@ -7,6 +7,7 @@ every diagnostic is listed at the end, on stderr); 2 usage error.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,8 +31,55 @@ PROGRESS_MIN_FILES = 200
 
 
 def _jobs_default() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+    """The CPUs this process may use: those it may run on, fewer where a CPU quota
+    (a container's ``--cpus 2``) allows less time."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+    quota = cpu_quota()
+    return max(1, min(cpus, math.ceil(quota))) if quota else cpus
+
+
+#: Where Linux shows control groups, and which this process is in.
+CGROUPS, SELF_CGROUP = Path("/sys/fs/cgroup"), Path("/proc/self/cgroup")
+
+
+def cpu_quota() -> float | None:
+    """The CPU time this process's control group (and those above it) may use, in
+    CPUs (``cpu.max`` of cgroup v2, ``cpu.cfs_quota_us`` of v1); None where none is set
+    or none can be read."""
+    try:
+        lines = SELF_CGROUP.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    quotas = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # v2: each folder from the group's up to the root
+            folder = CGROUPS / path.lstrip("/")
+            while True:
+                quotas.append(_quota(folder / "cpu.max"))
+                if folder == CGROUPS or CGROUPS not in folder.parents:
+                    break
+                folder = folder.parent
+        elif "cpu" in controllers.split(","):  # v1: the cpu controller's own folder
+            for top in (CGROUPS / controllers, CGROUPS / "cpu"):
+                quotas.append(_quota(top / path.lstrip("/") / "cpu.cfs_quota_us",
+                                     top / path.lstrip("/") / "cpu.cfs_period_us"))
+    found = [q for q in quotas if q]
+    return min(found) if found else None
+
+
+def _quota(limit: Path, period: Path | None = None) -> float | None:
+    """A quota file's CPUs: ``max 100000`` or ``200000 100000`` (v2), or a v1 quota
+    (``-1``: none) over its ``period`` file."""
+    try:
+        words = limit.read_text(encoding="ascii").split()
+        if period is not None:
+            words.append(period.read_text(encoding="ascii").strip())
+        allowed, per = int(words[0]), int(words[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return allowed / per if allowed > 0 and per > 0 else None
 
 
 def _format_choice(*, reading: bool) -> click.ParamType:
@@ -168,7 +216,7 @@ _DEFAULT_LANG = click.option("--default-lang", default="en", show_default=True,
 
 
 _JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default,
-                     show_default="CPU count", help="Parallel processes.")
+                     show_default="CPUs usable", help="Parallel processes.")
 _MAX_BYTES = click.option("--max-bytes", type=click.IntRange(min=1), default=4 * 1024 * 1024,
                           show_default=True, help="Refuse a Markdown file or SVG map larger "
                           "than this (a JSON, CSV, SQLite or Anki file of many muscles "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -733,3 +734,31 @@ def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
                                         f"reformatted {tmp_path}/b.md"]
     assert [(tmp_path / f"{name}.md").read_bytes() == SEED.read_bytes()
             for name in "abcd"] == [False, False, True, True]
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"self": "0::/docker/abc\n", "docker/abc/cpu.max": "150000 100000\n",
+      "docker/cpu.max": "max 100000\n"}, 1.5),
+    ({"self": "0::/a/b\n", "a/b/cpu.max": "max 100000\n", "a/cpu.max": "100000 100000\n"},
+     1.0),  # (a quota of a group above holds for all below it)
+    ({"self": "4:cpu,cpuacct:/job\n", "cpu,cpuacct/job/cpu.cfs_quota_us": "300000\n",
+      "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 3.0),
+    ({"self": "4:cpu,cpuacct:/\n", "cpu,cpuacct/cpu.cfs_quota_us": "-1\n",
+      "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, None),
+    ({"self": "0::/\n"}, None)], ids=["v2", "v2-above", "v1", "v1-none", "none"])
+def test_the_default_jobs_follow_a_containers_cpu_quota(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict, expected: float | None
+        ) -> None:
+    """Under docker --cpus 2 on a 64-CPU runner, 64 workers were started."""
+    import converter.cli
+
+    for name, text in files.items():
+        path = tmp_path / ("self" if name == "self" else f"fs/{name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.setattr(converter.cli, "CGROUPS", tmp_path / "fs")
+    monkeypatch.setattr(converter.cli, "SELF_CGROUP", tmp_path / "self")
+    assert converter.cli.cpu_quota() == expected
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert converter.cli._jobs_default() == (64 if expected is None else
+                                             math.ceil(expected))
