@@ -79,6 +79,14 @@ def decode(raw: bytes, path: str) -> str:
     return text
 
 
+def _other_front_matter(opening: str) -> str:
+    """What to add when the first line opens front matter of another kind (Hugo's TOML
+    or JSON)."""
+    kind = "TOML" if opening.strip() == "+++" else "JSON" if opening.startswith("{") else ""
+    return (f": it opens {kind} front matter (Hugo's), which muscle-convert does not read; "
+            "write it as YAML between --- lines") if kind else ""
+
+
 def split(text: str, path: str) -> tuple[str, str]:
     """Split into (front-matter YAML with ``\\n`` line ends, body as written). The YAML's
     first line is the file's line 1. Delimiters are lines of exactly ``---`` (maybe with
@@ -86,8 +94,8 @@ def split(text: str, path: str) -> tuple[str, str]:
     first = _LINE_END.search(text)
     opening = text[:first.start() if first else len(text)]
     if not opening.startswith("---"):
-        raise error(path, "no-front-matter", "has no front matter (the first line must be ---)",
-                    line=1, column=1)
+        raise error(path, "no-front-matter", "has no front matter (the first line must be "
+                    f"---){_other_front_matter(opening)}", line=1, column=1)
     if not _DELIMITER.fullmatch(opening):
         raise error(path, "front-matter-delimiter", f"the first line is {opening!r}: "
                     "front matter opens with a line of exactly ---", line=1, column=1)

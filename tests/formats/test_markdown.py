@@ -776,3 +776,18 @@ def test_writing_many_muscles_leaves_no_garbage_for_the_paused_collector(
     finally:
         gc.enable()
     assert left < 200, left  # (300 files written: 86 objects each before)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ('+++\ntitle = "Soleus"\n+++\n', "TOML"), ('{\n  "title": "Soleus"\n}\n', "JSON"),
+    ('{"title": "Soleus"}\n', "JSON"), ("# Soleus\n", None)])
+def test_front_matter_of_another_kind_is_named(text: str, kind: str | None) -> None:
+    """Hugo's TOML (+++) or JSON front matter was 'has no front matter' with no word of
+    why."""
+    with pytest.raises(MuscleError) as caught:
+        markdown.split(text, "s.md")
+    (found,) = caught.value.diagnostics
+    assert (found.line, found.code) == (1, "no-front-matter")
+    assert found.message == "has no front matter (the first line must be ---)" + (
+        f": it opens {kind} front matter (Hugo's), which muscle-convert does not read; write "
+        "it as YAML between --- lines" if kind else "")
