@@ -162,11 +162,34 @@ def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = Fals
         at = exc.start + start  # (in the file's bytes, its mark included)
         line = raw.count(b"\n", 0, at) + first_line
         column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
-        raise error(path, "not-utf8", _not_utf8(raw[at]), line=line, column=column) from None
+        raise error(path, "not-utf8", _not_utf8(raw[at], raw), line=line,
+                    column=column) from None
 
 
-def _not_utf8(byte: int) -> str:
+def _not_utf8(byte: int, raw: bytes) -> str:
+    """The ``not-utf8`` message of a ``byte`` of ``raw``; in a file that holds no UTF-8
+    letter of two bytes or more and reads as Windows-1252 (Latin-1), as files saved by
+    Windows programs do, a byte that is a letter or a typographic mark there says which."""
+    char = _CP1252.get(byte, "")
+    if char and not _UTF8_SEQUENCE.search(raw):
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            char = ""
+        if char:
+            return (f"is not UTF-8 (byte 0x{byte:02x}, which is {char} in Windows-1252: "
+                    "save the file as UTF-8)")
     return f"is not UTF-8 (byte 0x{byte:02x})"
+
+
+#: The bytes past ASCII that are letters or typographic marks (dashes, quotes, ellipsis,
+#: euro, degree, middle dot) in Windows-1252.
+_CP1252 = {b: c for b in range(0x80, 0xff)  # (not 0xff, ÿ: more often a byte gone wrong)
+           for c in (bytes([b]).decode("cp1252", "replace"),)
+           if c.isalpha() or c in ("\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e"
+                                   "\u2026\u20ac\u00b0\u00b7")}
+#: A letter of UTF-8 past ASCII: a file holding one is UTF-8 with a byte gone wrong.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 #: A byte that is not UTF-8 as ``decode_utf8(keep=True)`` keeps it (Python's
@@ -182,6 +205,7 @@ class KeptBytes:
 
     def __init__(self, text: str, path: str) -> None:
         self._text, self._path = text, path
+        self._raw = text.encode("utf-8", "surrogateescape")  # (the file's bytes, for hints)
         lines = LineStarts(text)
         self._found = [(*lines.place(m.start()), m.start()) for m in KEPT_BYTE.finditer(text)]
 
@@ -192,7 +216,7 @@ class KeptBytes:
         row, column, offset = self._found[min(at, len(self._found) - 1)]
         before = self._text[offset - column:offset].encode("utf-8", "surrogateescape")
         return Diagnostic(self._path, row + 1, len(before) + 1, "", "not-utf8",
-                          _not_utf8(ord(self._text[offset]) - 0xDC00))
+                          _not_utf8(ord(self._text[offset]) - 0xDC00, self._raw))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -230,3 +230,18 @@ def test_kept_bytes_are_placed_as_decode_utf8_places_them() -> None:
     assert (kept.first(3).line, kept.first(3).column, kept.first(3).message) == (
         4, 2, "is not UTF-8 (byte 0xc3)")
     assert KEPT_BYTE.sub("", text) == "head\nÆble \nok\nx"
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("---\ntitle: Lægmusklen \u2013 den store\n---\n".encode("cp1252"),
+     "is not UTF-8 (byte 0xe6, which is æ in Windows-1252: save the file as UTF-8)"),
+    ("---\ntitle: Læg\n---\n".encode() + b"x\xe6",  # (UTF-8 with one byte gone wrong)
+     "is not UTF-8 (byte 0xe6)"),
+    (b"---\ntitle: x\xff\n---\n", "is not UTF-8 (byte 0xff)"),
+    (b"---\ntitle: x\x81\n---\n", "is not UTF-8 (byte 0x81)")],  # (none in Windows-1252)
+    ids=["cp1252", "utf8-damaged", "0xff", "undefined"])
+def test_a_file_saved_as_windows_1252_is_named_so(raw: bytes, message: str) -> None:
+    """A file from a Windows program said only 'is not UTF-8 (byte 0xe6)'."""
+    with pytest.raises(MuscleError) as caught:
+        decode_utf8(raw, "m.md")
+    assert [d.message for d in caught.value.diagnostics] == [message]
