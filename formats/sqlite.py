@@ -153,6 +153,8 @@ _TRIGGERS = tuple(f"CREATE TRIGGER {name} {body}" for name, body in _TRIGGER_BOD
 # Replacing many muscles row by row through the triggers is slow, so a large update drops
 # the search index and its triggers and rebuilds both (same rows, same rowids) at the end.
 _DETACH_SEARCH = (*(f"DROP TRIGGER {name}" for name in _TRIGGER_BODIES), "DROP TABLE search")
+# The views hold only SQL that other readers parse too: DuckDB parses them again (char(10)
+# is a type there, so a newline is written as a quoted one).
 _VIEWS = (
     """CREATE VIEW muscle_texts AS
 SELECT m.slug, m.title, m.latin, l.language,
@@ -160,7 +162,7 @@ SELECT m.slug, m.title, m.latin, l.language,
         AND t.language = l.language) AS origin,
     (SELECT t.text FROM texts AS t WHERE t.muscle = m.slug AND t.field = 'insertion'
         AND t.language = l.language) AS insertion,
-    (SELECT group_concat(s.text, char(10)) FROM (SELECT f.text FROM functions AS f
+    (SELECT group_concat(s.text, '\n') FROM (SELECT f.text FROM functions AS f
         WHERE f.muscle = m.slug AND f.part = 'short' AND f.language = l.language
         ORDER BY f.position) AS s) AS functions
 FROM muscles AS m

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
@@ -28,6 +29,9 @@ from converter.registry import ReadContext, WriteContext, get_format
 from tests.conftest import ROOT, SAMPLES, demo_commands
 from tests.killing import kill_while
 from tests.strategies import corpora, muscles
+
+if TYPE_CHECKING:
+    import duckdb
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 TABLES = {"muscles", "texts", "functions", "exercises", "regions", "points", "search"}
@@ -685,6 +689,86 @@ def test_readme_search_queries(sample_muscles: list[Muscle], db: Path) -> None:
         ["rectus-femoris", "origin", "da"], ["latissimus-dorsi", "origin", "da"]]
     rows = subprocess.run([*run, english], capture_output=True, text=True, check=True).stdout
     assert sorted(rows.split()) == ["gastrocnemius|Gastrocnemius", "soleus|Soleus"]
+
+
+# The search index: FTS5 tables take no column types, so DuckDB reads their columns as BLOB.
+SEARCH_INDEX = re.compile(r"search(_\w+)?")
+
+
+def duckdb_connection() -> duckdb.DuckDBPyConnection:
+    """DuckDB with its sqlite extension loaded from the PyPI package
+    duckdb-extension-sqlite-scanner: nothing is downloaded."""
+    import duckdb
+    import duckdb_extension_sqlite_scanner as scanner
+
+    conn = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                  "autoload_known_extensions": False})
+    (version,) = conn.execute("SELECT library_version FROM pragma_version()").fetchone()
+    extension = Path(scanner.__file__).parent / "extensions" / version
+    conn.execute(f"LOAD '{extension / 'sqlite_scanner.duckdb_extension'}'")
+    return conn
+
+
+@pytest.fixture(scope="module", params=["samples", "corpus"])
+def analysts_db(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of the samples, and one of a generated corpus of 300 files."""
+    root = tmp_path_factory.mktemp("duckdb")
+    source = SAMPLES
+    if request.param == "corpus":
+        source = root / "corpus"
+        subprocess.run([sys.executable, str(GEN_CORPUS), str(source), "--count", "300",
+                        "--seed", "5"], check=True, capture_output=True)
+    db = root / "muscles.db"
+    converter.write(converter.read(source), db, "sqlite")
+    return db
+
+
+def _typed(rows: Iterable[tuple], blobs: list[bool]) -> list[tuple]:
+    """Rows as (type, value) pairs, sorted; a value of a column read as BLOB as the bytes
+    SQLite gives for it."""
+    def value(v: object, blob: bool) -> tuple[str, object]:
+        if blob and isinstance(v, str | int):
+            v = str(v).encode()
+        return type(v).__name__, v
+
+    return sorted((tuple(value(v, b) for v, b in zip(row, blobs, strict=True))
+                   for row in rows), key=repr)
+
+
+def _sqlite_objects(db: Path) -> dict[str, str]:
+    """Every table and view of ``db`` (not SQLite's own), by name: its type."""
+    return dict(query(db, "SELECT name, type FROM sqlite_master WHERE type IN ('table', "
+                          "'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"))
+
+
+def _compare_with_duckdb(db: Path, source: str) -> None:
+    """Every row of every table and view of ``db`` read by DuckDB from ``source`` (a
+    format string naming the object) equals, type for type, what sqlite3 reads."""
+    conn = duckdb_connection()
+    conn.execute(f"ATTACH '{db}' AS m (TYPE sqlite, READ_ONLY)")
+    listed = dict(conn.execute(
+        "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = 'm' UNION "
+        "ALL SELECT view_name, 'view' FROM duckdb_views() WHERE database_name = 'm'"
+    ).fetchall())
+    assert listed == _sqlite_objects(db)
+    for name in listed:
+        described = conn.execute(f"SELECT * FROM {source.format(name)} LIMIT 0").description
+        columns = [column for column, *_ in described]
+        blobs = [str(kind) == "BLOB" for _, kind, *_ in described]
+        assert not any(blobs) or SEARCH_INDEX.fullmatch(name), (name, described)
+        visible = [column for _, column, *_ in query(db, f'PRAGMA table_info("{name}")')]
+        assert columns == visible, name  # (not the generated x_value, y_value)
+        selected = ", ".join(f'"{column}"' for column in columns)
+        ours = query(db, f'SELECT {selected} FROM "{name}"')
+        theirs = conn.execute(f"SELECT {selected} FROM {source.format(name)}").fetchall()
+        assert _typed(theirs, blobs) == _typed(ours, blobs), name
+        assert len(ours) == query(db, f'SELECT count(*) FROM "{name}"')[0][0]
+    conn.close()
+
+
+def test_duckdb_attaches_and_reads_every_table_and_view(analysts_db: Path) -> None:
+    _compare_with_duckdb(analysts_db, 'm."{}"')
 
 
 # ------------------------------------------------------------- refusing and diagnosing
