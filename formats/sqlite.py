@@ -154,7 +154,9 @@ _TRIGGERS = tuple(f"CREATE TRIGGER {name} {body}" for name, body in _TRIGGER_BOD
 # the search index and its triggers and rebuilds both (same rows, same rowids) at the end.
 _DETACH_SEARCH = (*(f"DROP TRIGGER {name}" for name in _TRIGGER_BODIES), "DROP TABLE search")
 # The views hold only SQL that other readers parse too: DuckDB parses them again (char(10)
-# is a type there, so a newline is written as a quoted one).
+# is a type there, so a newline is written as a quoted one). Each column of an expression
+# is cast to its type, which SQLite then declares (PRAGMA table_info): a reader that takes
+# a column's type from there (DuckDB's sqlite_scan) read an undeclared one as BLOB.
 _VIEWS = (
     """CREATE VIEW muscle_texts AS
 SELECT m.slug, m.title, m.latin, l.language,
@@ -162,37 +164,38 @@ SELECT m.slug, m.title, m.latin, l.language,
         AND t.language = l.language) AS origin,
     (SELECT t.text FROM texts AS t WHERE t.muscle = m.slug AND t.field = 'insertion'
         AND t.language = l.language) AS insertion,
-    (SELECT group_concat(s.text, '\n') FROM (SELECT f.text FROM functions AS f
+    CAST((SELECT group_concat(s.text, '\n') FROM (SELECT f.text FROM functions AS f
         WHERE f.muscle = m.slug AND f.part = 'short' AND f.language = l.language
-        ORDER BY f.position) AS s) AS functions
+        ORDER BY f.position) AS s) AS TEXT) AS functions
 FROM muscles AS m
 LEFT JOIN (SELECT muscle, language FROM texts UNION SELECT muscle, language FROM functions)
     AS l ON l.muscle = m.slug
 ORDER BY m.slug, l.language""",
     """CREATE VIEW function_texts AS
-SELECT muscle AS slug, position + 1 AS number, language,
-    max(CASE WHEN part = 'short' THEN text END) AS short,
-    max(CASE WHEN part = 'extended' THEN text END) AS extended
+SELECT muscle AS slug, CAST(position + 1 AS INTEGER) AS number, language,
+    CAST(max(CASE WHEN part = 'short' THEN text END) AS TEXT) AS short,
+    CAST(max(CASE WHEN part = 'extended' THEN text END) AS TEXT) AS extended
 FROM functions
 GROUP BY muscle, position, language
 ORDER BY muscle, position, language""",
     """CREATE VIEW region_coords AS
-SELECT r.muscle AS slug, r.position + 1 AS number,
-    (SELECT group_concat(p.x || ',' || p.y, ',') FROM (SELECT q.x, q.y FROM points AS q
+SELECT r.muscle AS slug, CAST(r.position + 1 AS INTEGER) AS number,
+    CAST((SELECT group_concat(p.x || ',' || p.y, ',') FROM (SELECT q.x, q.y FROM points AS q
         WHERE q.muscle = r.muscle AND q.region = r.position ORDER BY q.position) AS p
-    ) AS coords
+    ) AS TEXT) AS coords
 FROM regions AS r
 ORDER BY r.muscle, r.position""",
     """CREATE VIEW muscle_summary AS
 SELECT m.slug, m.title, m.latin,
-    (SELECT group_concat(l.language, ', ') FROM (SELECT language FROM texts
+    CAST((SELECT group_concat(l.language, ', ') FROM (SELECT language FROM texts
         WHERE muscle = m.slug UNION SELECT language FROM functions WHERE muscle = m.slug
-        ORDER BY 1) AS l) AS languages,
-    (SELECT count(DISTINCT position) FROM functions WHERE muscle = m.slug) AS functions,
-    (SELECT group_concat(e.name, '; ') FROM (SELECT name FROM exercises
-        WHERE muscle = m.slug ORDER BY position) AS e) AS exercises,
-    (SELECT group_concat(c.coords, ' | ') FROM (SELECT coords FROM region_coords
-        WHERE slug = m.slug ORDER BY number) AS c) AS coords,
+        ORDER BY 1) AS l) AS TEXT) AS languages,
+    CAST((SELECT count(DISTINCT position) FROM functions WHERE muscle = m.slug)
+        AS INTEGER) AS functions,
+    CAST((SELECT group_concat(e.name, '; ') FROM (SELECT name FROM exercises
+        WHERE muscle = m.slug ORDER BY position) AS e) AS TEXT) AS exercises,
+    CAST((SELECT group_concat(c.coords, ' | ') FROM (SELECT coords FROM region_coords
+        WHERE slug = m.slug ORDER BY number) AS c) AS TEXT) AS coords,
     m.image, m.image_focus, m.extra
 FROM muscles AS m
 ORDER BY m.slug""",
