@@ -61,6 +61,18 @@ def test_the_api_example_does_what_its_comments_say(
     assert capsys.readouterr().out.startswith("('da', '")
 
 
+def test_the_duckdb_example_does_what_its_comments_say(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    block = next(b for b in python_blocks() if "duckdb" in b)
+    namespace = run_block(block, tmp_path, monkeypatch)  # (loads no extension from the net)
+    shown = capsys.readouterr().out
+    assert "Bicepscurl med stang; Hammercurl med håndvægte; Chin-ups" in shown
+    points = sum(len(r.points) for m in namespace["muscles"] for r in m.regions)
+    assert re.search(rf"│ *{points} │", shown)  # sqlite_scan counted every point
+    assert "x_value" in shown
+
+
 def test_every_convert_example_runs(tmp_path: Path) -> None:
     """Each ``muscle-convert convert`` example of the README, run by the shell in order in
     a folder holding a copy of the samples, exits 0 (pipes included: pipefail)."""
