@@ -33,6 +33,24 @@ def stem_text(path: str | Path) -> str:
     return os.fsencode(Path(path).stem).decode("utf-8", "surrogateescape")
 
 
+#: The stem of a page bundle's page (Hugo's leaf bundle ``soleus/index.md``, with its
+#: images beside it): its folder names it.
+BUNDLE_PAGE = "index"
+
+
+def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
+    """What the slug of the file at ``path`` comes from, unless it has a ``slug`` key:
+    its stem (:func:`stem_text`), or for a page bundle's page (``index`` and one of
+    ``endings`` in any case, such as ``soleus/index.md``) the name of its folder, found
+    from the working folder when ``path`` names none (``index.md`` in ``soleus``)."""
+    name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
+    if name[:len(BUNDLE_PAGE)] == BUNDLE_PAGE and name[len(BUNDLE_PAGE):].lower() in endings:
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        if folder:  # (not the root of the file system)
+            return os.fsencode(folder).decode("utf-8", "surrogateescape")
+    return stem_text(path)
+
+
 def is_slug(text: str) -> bool:
     """True when ``text`` is already a normalized slug."""
     return bool(SLUG_PATTERN.match(text))

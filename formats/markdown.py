@@ -32,7 +32,7 @@ from converter.diagnostics import (
 )
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import slugify, stem_text
+from converter.slug import slug_hint, slugify
 from converter.yamlsafe import plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
@@ -162,7 +162,13 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     """Read and validate one muscle file, enforcing the size limit."""
     name = str(path)
     raw = ctx.read_bytes(path)
-    return parse(decode(raw, name), name, stem_text(path), ctx.default_lang, ctx.located)
+    return parse(decode(raw, name), name, _hint(path), ctx.default_lang, ctx.located)
+
+
+def _hint(path: str | Path) -> str:
+    """The text a file's slug comes from without a ``slug`` key: its name, or a page
+    bundle's folder (``soleus/index.md``)."""
+    return slug_hint(path, MarkdownFormat.extensions)
 
 
 @lru_cache(maxsize=4)
@@ -275,9 +281,9 @@ class MarkdownFormat(Format):
 
 def _reformat(text: str, path: str, default_lang: str) -> str:
     """One pass of :meth:`MarkdownFormat.reformat`."""
-    muscle = parse(text, path, stem_text(path), default_lang)
+    muscle = parse(text, path, _hint(path), default_lang)
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
-    if muscle.slug != slugify(stem_text(path)):
+    if muscle.slug != slugify(_hint(path)):
         data = {"slug": muscle.slug, **data}
     fm, _ = split(text, path)
     if "#" not in fm:
@@ -292,7 +298,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     "grows with the square of a run of comment lines); the file is left as "
                     "it is", line=line + 1, column=column + 1)
     new = _render_keeping_comments(muscle, data, fm, path)
-    if parse(new, path, stem_text(path), default_lang) != muscle:
+    if parse(new, path, _hint(path), default_lang) != muscle:
         raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                     "its comments kept; the file is left as it is")
     _check_comments_kept(found, split(new, path)[0], path)

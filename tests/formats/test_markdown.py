@@ -128,6 +128,31 @@ def test_slug_from_file_name_with_spaces(tmp_path: Path) -> None:
     assert converter.read(src)[0].slug == "navn-med-mellemrum-oe"
 
 
+def test_a_page_bundles_index_takes_its_folders_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hugo's leaf bundles (``soleus/index.md``, images beside it): every one had the
+    slug ``index``, all but one a duplicate-slug error. A ``slug:`` key still wins."""
+    site = tmp_path / "content"
+    for folder, name, front in [("Soleus", "index.md", ""), ("biceps-femoris", "index.MD", ""),
+                                ("tibialis", "index.markdown", ""),
+                                ("keyed", "index.md", "slug: own-slug\n"),
+                                ("plain", "Index.md", ""), ("plain", "other.md", "")]:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / name).write_text(f"---\ntitle: T\n{front}---\n", encoding="utf-8")
+    assert sorted(m.slug for m in converter.read(site)) == [
+        "biceps-femoris", "index", "other", "own-slug", "soleus", "tibialis"]
+    assert [m.slug for m in converter.read(site / "Soleus")] == ["soleus"]  # named folder
+    assert [m.slug for m in converter.read(site / "Soleus" / "index.md")] == ["soleus"]
+    monkeypatch.chdir(site / "Soleus")
+    assert [m.slug for m in converter.read(".")] == ["soleus"]
+    assert [m.slug for m in converter.read("index.md")] == ["soleus"]
+    assert _fmt_cli("--check", ".").exit_code == 0  # (no slug: key added)
+    result = CliRunner().invoke(cli, ["convert", str(site), "--to", "markdown", "-o",
+                                      str(tmp_path / "out"), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "soleus.md" in {p.name for p in (tmp_path / "out").iterdir()}
+
+
 def test_duplicate_slug_names_both_files(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntitle: A\nslug: same\n---\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("---\ntitle: B\nslug: Same\n---\n", encoding="utf-8")
