@@ -41,8 +41,13 @@ def __dir__() -> list[str]:
 
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
-         default_lang: str = "en") -> list[Muscle]:
+         default_lang: str = "en", exclude: str | Iterable[str] = ()) -> list[Muscle]:
     """Read muscles from files or directories of any readable format.
+
+    ``exclude``: patterns (gitignore style, as ``--exclude`` takes them) of what a
+    folder's search leaves out, matched relative to the folder named (``"README.md"``,
+    ``["_index.md", "drafts/**"]``); a path named is always read. A pattern that is
+    none is a ``ValueError``.
 
     Raises :class:`MuscleError` listing every problem when any input is invalid; a
     warning of what was not read (a folder with nothing to read, a column no field
@@ -53,12 +58,14 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     from .authoring import is_language_code
     from .diagnostics import MuscleError, has_errors
+    from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
     from .pipeline import Reader, discover, not_searched
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
-    paths = _paths(paths)
-    inputs, problems = discover(paths, format)
+    paths, exclude = _paths(paths), patterns(exclude)
+    Exclusion(exclude)  # (a ValueError for a pattern that is none)
+    inputs, problems = discover(paths, format, exclude=exclude)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=2)

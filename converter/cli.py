@@ -223,7 +223,28 @@ _MAX_BYTES = click.option("--max-bytes", type=click.IntRange(min=1), default=4 *
                           "has no limit).")
 
 
+def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+              ) -> tuple[str, ...]:
+    """``--exclude``'s patterns, each checked before any file is read."""
+    from .exclude import problem
+
+    for pattern in value:
+        wrong = problem(pattern)
+        if wrong:
+            raise click.BadParameter(wrong)
+    return value
+
+
+_EXCLUDE = click.option("--exclude", "exclude", multiple=True, metavar="PATTERN",
+                        callback=_patterns,
+                        help="Leave out what a folder's search finds that matches PATTERN "
+                        "(gitignore style, relative to the folder named: README.md, _*, "
+                        "node_modules, drafts/**); repeatable. A source named is always "
+                        "read.")
+
+
 def _common_read_options(func: Any) -> Any:
+    func = _EXCLUDE(func)
     func = _DEFAULT_LANG(func)
     func = click.option("--from", "from_format", metavar="FORMAT",
                         help="Format of the inputs (default: by file ending).")(func)
@@ -269,7 +290,8 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 @_common_read_options
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
-            cache_dir: Path | None, no_cache: bool, **format_options: Any) -> None:
+            cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
+            **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .registry import output_mistake
     from .run import convert_sources
@@ -294,7 +316,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress,
-        cache_dir=_cache_dir(cache_dir, no_cache)), sources, quiet)
+        cache_dir=_cache_dir(cache_dir, no_cache), exclude=exclude), sources, quiet, exclude)
     _note_skipped(result.skipped, quiet)
     _report_capped(result.diagnostics)
     if not quiet:
@@ -313,9 +335,10 @@ def _strictly(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
     return f" (--strict: {counted(len(diagnostics), 'warnings')} fail the run)"
 
 
-def _run(job: Any, sources: tuple[Path, ...], quiet: bool) -> Any:
+def _run(job: Any, sources: tuple[Path, ...], quiet: bool,
+         exclude: tuple[str, ...] = ()) -> Any:
     try:
-        bar = _progress(sum(1 for _ in _count_hint(sources)), quiet)
+        bar = _progress(sum(1 for _ in _count_hint(sources, exclude)), quiet)
         if bar is None:
             return job(None)
         with bar:
@@ -325,15 +348,26 @@ def _run(job: Any, sources: tuple[Path, ...], quiet: bool) -> Any:
         sys.exit(1)
 
 
-def _count_hint(sources: tuple[Path, ...]) -> Iterator[Path]:
-    """Cheap file count for the progress bar (only when stderr is a terminal)."""
+def _count_hint(sources: tuple[Path, ...], exclude: tuple[str, ...] = ()) -> Iterator[str]:
+    """Cheap file count for the progress bar (only when stderr is a terminal): the
+    ``.md`` files below folders, by the names a search leaves out too (hidden ones and
+    what ``exclude`` matches, whose folders are not looked into)."""
+    from .exclude import exclusion
+
     if not sys.stderr.isatty():
         return
+    left_out = exclusion(exclude)
     for source in sources:
-        if source.is_dir():
-            yield from source.rglob("*.md")
-        else:
-            yield source
+        if not source.is_dir():
+            yield str(source)
+            continue
+        for folder, folders, files in os.walk(source):
+            below = os.path.relpath(folder, source)
+            below = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
+            folders[:] = [f for f in folders if not f.startswith(".") and not (
+                left_out and left_out(below + f, True))]
+            yield from (f for f in files if f.endswith(".md") and not f.startswith(".")
+                        and not (left_out and left_out(below + f, False)))
 
 
 def _format(name: str, option: str, *, writing: bool) -> Any:
@@ -380,15 +414,16 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 @_common_read_options
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
-             max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
+             max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool,
+             exclude: tuple[str, ...]) -> None:
     """Check SOURCES: schema errors and content lints, with file, line and field."""
     from .run import validate_sources
 
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
         jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
-        cache_dir=_cache_dir(cache_dir, no_cache)), sources,
-        quiet or output_format == "json")
+        cache_dir=_cache_dir(cache_dir, no_cache), exclude=exclude), sources,
+        quiet or output_format == "json", exclude)
     _note_skipped(result.skipped, quiet)
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
@@ -449,9 +484,10 @@ def schema(input_schema: bool) -> None:
 @_DEFAULT_LANG
 @_JOBS
 @_MAX_BYTES
+@_EXCLUDE
 @click.option("--quiet", "-q", is_flag=True, help="No summary.")
 def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
-        quiet: bool) -> None:
+        exclude: tuple[str, ...], quiet: bool) -> None:
     """Rewrite source files in the canonical layout, keeping YAML comments."""
     from .run import format_sources
 
@@ -460,7 +496,8 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
 
     result = _run(lambda progress: format_sources(paths, check=check, jobs=jobs,
                                                   default_lang=default_lang,
-                                                  max_bytes=max_bytes, changed=say),
+                                                  max_bytes=max_bytes, changed=say,
+                                                  exclude=exclude),
                   paths, True)
     _note_skipped(result.skipped, quiet)
     _report(result.diagnostics)

@@ -54,6 +54,7 @@ from .diagnostics import (
     has_errors,
     printable,
 )
+from .exclude import Exclusion, exclusion
 from .lint import (
     CorpusLint,
     Fingerprint,
@@ -272,21 +273,30 @@ def _abandon(pool: Any) -> None:
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
-             leave_out: str | Path | None = None) -> tuple[Inputs, list[Diagnostic]]:
+             leave_out: str | Path | None = None, exclude: Iterable[str] = ()
+             ) -> tuple[Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
     (the run's output) is not read where a directory holds it: a run never reads what
     it writes; nor is any other folder below a source that muscle-convert wrote (it
     holds the :data:`~converter.atomic.DIRECTORY_MARKER`), which is noted in the
-    inputs' ``skipped`` (a folder named as a source is read). A file named again
-    (``samples samples/soleus.md``, ``samples ./samples``, also through a symlink) is
-    read once, where it first came."""
+    inputs' ``skipped`` (a folder named as a source is read); nor what the ``exclude``
+    patterns match below a source folder (:mod:`converter.exclude`; a ``bad-option``
+    error for one that is no pattern). A file named again (``samples
+    samples/soleus.md``, ``samples ./samples``, also through a symlink) is read once,
+    where it first came; a path below two folders named is left out as the first one's
+    search has it. A source named is always read."""
     try:
         forced = get_format(from_format) if from_format else None
     except KeyError:
         raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
                                      unknown_format(str(from_format)))) from None
+    try:
+        excluded = exclusion(exclude)
+    except ValueError as exc:
+        raise MuscleError(Diagnostic("--exclude", None, None, "", "bad-option",
+                                     str(exc))) from None
     if forced is not None and not forced.can_read:
         raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
                                      f"the {forced.name} format has no reader"))
@@ -329,13 +339,16 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 continue
             before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
             foreign: list[tuple[str, Format]] = []
+            left_out: list[str] = []
             _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  skip | named.output_in(root), unit=unit, foreign=foreign)
+                  skip | named.output_in(root), unit=unit, foreign=foreign,
+                  exclude=excluded, left_out=left_out)
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
-            named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign)])
+            named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign),
+                              *left_out])
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
-                                  foreign)
+                                  foreign, left_out)
                 problems.append(Diagnostic(
                     str(path), None, None, "", "no-inputs",
                     f"holds no {' or '.join(sorted(by_ending))} files to read{hint}",
@@ -430,9 +443,11 @@ def not_searched(folder: str, tag: str = "") -> str:
 
 def _others_in(folder: str, read: set[str], unit: Format | None,
                outputs: Sequence[str] = (),
-               foreign: Sequence[tuple[str, Format]] = ()) -> str:
+               foreign: Sequence[tuple[str, Format]] = (), left_out: Sequence[str] = ()
+               ) -> str:
     """A hint, for a folder that held no file of the endings ``read``: the ``outputs``
-    of muscle-convert its walk left out, the format whose ``unit`` it is, the files of
+    of muscle-convert its walk left out, what ``--exclude`` left out (``left_out``),
+    the format whose ``unit`` it is, the files of
     those endings its walk left out as ``foreign`` to their format, or the files of
     other formats directly in it (regular files and folders only: a link to a device is
     nothing to read). The walk that found nothing went through all of it already, so
@@ -440,6 +455,9 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     if outputs:
         return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
                 f"as {outputs[0]}, which a search leaves out: name it to read it)")
+    if left_out:
+        return (f" (--exclude left out {min(left_out)})" if len(left_out) == 1 else
+                f" (--exclude left out the {len(left_out)} found, such as {min(left_out)})")
     if unit is not None:
         return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
     written = detect_format(Path(folder), for_reading=False)
@@ -509,8 +527,9 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
 def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
           found: Inputs, problems: list[Diagnostic],
           skip: AbstractSet[tuple[str, str]] = frozenset(), *,
-          unit: Format | None = None, foreign: list[tuple[str, Format]] | None = None
-          ) -> None:
+          unit: Format | None = None, foreign: list[tuple[str, Format]] | None = None,
+          exclude: Exclusion | None = None, left_out: list[str] | None = None,
+          below: str = "") -> None:
     """Append an :class:`Input` for every file below ``directory`` with one of
     ``endings`` to ``found``, in the order paths sort by their parts (each folder's
     entries sorted by name, depth first). Hidden files and folders are skipped, and
@@ -520,11 +539,17 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     not searched; any other folder holding muscle-convert's marker file is its output,
     not searched either, and is noted in ``found.skipped``. A file (or unit) that its
     format says is not its own (:meth:`Format.is_own`: an icon among maps) is left out,
-    it and its format added to ``foreign``. One ``scandir`` per folder and one ``stat`` per file
+    it and its format added to ``foreign``. A file of those endings or a folder that
+    ``exclude`` matches (by its path ``below`` the source folder, the walk's first
+    ``directory``) is left out unread, a folder not searched, and its path added to
+    ``left_out``. One ``scandir`` per folder and one ``stat`` per file
     (and a look into those of a format that :attr:`~Format.sorts_found`), in sorted
     order: only names are held while a folder sorts. A folder that cannot be listed, or
     a file that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
     foreign = [] if foreign is None else foreign
+    left_out = [] if left_out is None else left_out
+    # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
+    prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     units: set[str] = set()  # the names of folders read as one input
@@ -537,7 +562,9 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                 if name.startswith(".") or name in skipped:
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    if unit is not None and os.path.isfile(
+                    if exclude is not None and exclude(below + name, True):
+                        left_out.append(prefix + name)
+                    elif unit is not None and os.path.isfile(
                             os.path.join(entry.path, str(unit.directory_marker))):
                         units.add(name)
                         names.append(name)
@@ -545,15 +572,17 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                         outputs.append(name)
                     else:
                         folders.append(name)
-                elif name.lower().endswith(endings) and _is_file(entry, problems):
+                elif not name.lower().endswith(endings):
+                    continue
+                elif exclude is not None and exclude(below + name, False):
+                    left_out.append(prefix + name)
+                elif _is_file(entry, problems):
                     names.append(name)
     except OSError as exc:
         problems.append(_unreadable(directory, exc))
         return
     folders.sort(reverse=True)  # the next folder in order at the end
     names.sort()
-    # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
-    prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
     found.skipped += (prefix + name for name in sorted(outputs))
     files: list[str] = []  # the files since the last folder, in order
 
@@ -590,15 +619,18 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            _walk(prefix + folders.pop(), endings, format_of, found, problems, skip,
-                  unit=unit, foreign=foreign)
+            folder = folders.pop()
+            _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
+                  foreign=foreign, exclude=exclude, left_out=left_out,
+                  below=f"{below}{folder}/")
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
         _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
-              foreign=foreign)
+              foreign=foreign, exclude=exclude, left_out=left_out,
+              below=f"{below}{folder}/")
 
 
 def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:

@@ -399,18 +399,20 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               patch: Callable[[list[Muscle], Reader, int], str | None] | None,
               depends: tuple[Any, ...] = (),
               replayable: Callable[[], bool] = lambda: True,
-              output_format: Format | None = None) -> RunResult:
-    """Discover; replay or patch the last run from the cache, or read (and write),
-    lint and record. ``depends`` is what else the run's key holds (files options name);
+              output_format: Format | None = None, exclude: Iterable[str] = ()) -> RunResult:
+    """Discover (leaving out what the ``exclude`` patterns match); replay or patch the
+    last run from the cache, or read (and write), lint and record. ``depends`` is what
+    else the run's key holds (files options name);
     ``replayable`` says, once written, whether the output depends on the inputs only;
     ``output_format`` names the files it keeps beside the output (see ``Format.companions``)."""
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
-    inputs, problems = discover(sources, from_format, leave_out=mine)
+    exclude = tuple(exclude)
+    inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
     incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
-                               from_format, default_lang, max_bytes, size,
+                               from_format, default_lang, max_bytes, size, exclude,
                                beside=output_format, found=problems)
     diagram = _size(size)
 
@@ -487,8 +489,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                     from_format: str | None = None, default_lang: str = "en", jobs: int = 1,
                     max_bytes: int = 4 * 1024 * 1024, options: dict[str, Any] | None = None,
                     size: str | None = None, progress: Progress = None,
-                    cache_dir: Path | None = None) -> RunResult:
-    """Read, validate and lint ``sources``; write the valid muscles with ``writer``.
+                    cache_dir: Path | None = None, exclude: Iterable[str] = ()) -> RunResult:
+    """Read, validate and lint ``sources`` (their folders' files that no ``exclude``
+    pattern matches); write the valid muscles with ``writer``.
 
     With ``cache_dir`` unchanged files are not read again and a run identical to the
     last one (inputs, options, output untouched) is replayed without writing."""
@@ -536,20 +539,22 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                  for o in writer.options
                                  if o.reads_file and options.get(o.name) is not None),
                      replayable=lambda: not any(ctx.outside_inputs for ctx in written),
-                     output_format=writer)
+                     output_format=writer, exclude=exclude)
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      default_lang: str = "en", jobs: int = 1,
                      max_bytes: int = 4 * 1024 * 1024, size: str | None = None,
-                     progress: Progress = None, cache_dir: Path | None = None) -> RunResult:
-    """Read, validate and lint ``sources`` without writing anything."""
+                     progress: Progress = None, cache_dir: Path | None = None,
+                     exclude: Iterable[str] = ()) -> RunResult:
+    """Read, validate and lint ``sources`` (their folders' files that no ``exclude``
+    pattern matches) without writing anything."""
 
     return _read_run("validate", sources, None, {}, from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
                      progress=progress, cache_dir=cache_dir,
                      write=lambda reader, _: _lint(reader),
-                     patch=lambda *_: "", writer=None)
+                     patch=lambda *_: "", writer=None, exclude=exclude)
 
 
 def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | None,
@@ -582,11 +587,13 @@ _FORMAT_CHUNK = 16
 @_batch
 def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: str = "en",
                    jobs: int = 1, max_bytes: int = 4 * 1024 * 1024,
-                   changed: Callable[[str], None] | None = None) -> RunResult:
-    """Rewrite (or with ``check`` only list) files not in their format's canonical layout;
-    ``changed`` hears of each file rewritten (or to be), in order, as soon as it is, so
-    that a run stopped half-way has named those it rewrote."""
-    inputs, problems = discover(paths)
+                   changed: Callable[[str], None] | None = None,
+                   exclude: Iterable[str] = ()) -> RunResult:
+    """Rewrite (or with ``check`` only list) files not in their format's canonical layout
+    (of ``paths``' folders, those that no ``exclude`` pattern matches); ``changed`` hears
+    of each file rewritten (or to be), in order, as soon as it is, so that a run stopped
+    half-way has named those it rewrote."""
+    inputs, problems = discover(paths, exclude=exclude)
     result = RunResult(diagnostics=problems, skipped=inputs.skipped)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})

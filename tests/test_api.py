@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,31 @@ def test_read_names_a_wrong_kind_of_path(paths: object) -> None:
     with pytest.raises(TypeError, match=r"read\(\) takes paths \(str or Path\) or an "
                                         "iterable of them, not"):
         converter.read(paths)  # type: ignore[arg-type]
+
+
+def test_read_leaves_out_what_exclude_patterns_match(tmp_path: Path) -> None:
+    """A site's README.md (no front matter) and _index.md section pages were read."""
+    site = tmp_path / "content"
+    (site / "node_modules" / "x").mkdir(parents=True)
+    shutil.copy(SAMPLES / "soleus.md", site)
+    for name in ("README.md", "node_modules/x/README.md"):
+        (site / name).write_text("# Read me\n", encoding="utf-8")
+    (site / "_index.md").write_text("---\ntitle: Section\n---\n", encoding="utf-8")
+    with pytest.raises(converter.MuscleError, match="no-front-matter"):
+        converter.read(site)
+    assert [m.slug for m in converter.read(site, exclude=["README.md", "_*"])] == ["soleus"]
+    assert [m.slug for m in converter.read(site, exclude=("**/README.md",))] == [
+        "index", "soleus"]
+    with pytest.warns(UserWarning, match=r"\(--exclude left out the 4 found, such as "):
+        assert converter.read(site, exclude="*.md") == []  # (one pattern)
+    assert [m.slug for m in converter.read([site / "_index.md", site],
+                                           exclude=["*"])] == ["index"]  # (named: read)
+    with pytest.raises(TypeError, match=r"exclude takes patterns .* not int"):
+        converter.read(site, exclude=["README.md", 5])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"exclude takes patterns .* not NoneType"):
+        converter.read(site, exclude=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="an empty pattern leaves nothing out"):
+        converter.read(site, exclude=["README.md", ""])
 
 
 def test_write_names_a_wrong_kind_of_muscles_and_a_bad_language(tmp_path: Path,

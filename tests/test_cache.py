@@ -381,6 +381,36 @@ def test_a_run_after_an_export_below_the_source_comes_or_goes_is_a_fresh_run(
     assert cli_run("validate", str(only))[1] == cli_run("validate", str(only), "--no-cache")[1]
 
 
+def test_a_changed_exclude_between_runs_is_a_fresh_run(tmp_path: Path) -> None:
+    """--exclude is part of a run's key: each run with other patterns gives what a run
+    without the cache gives, replayed or not."""
+    source, out = tmp_path / "src", tmp_path / "m.json"
+    shutil.copytree(SAMPLES, source)
+    (source / "README.md").write_text("# Read me\n", encoding="utf-8")
+    (source / "drafts").mkdir()
+    shutil.copy(SAMPLES / "soleus.md", source / "drafts")  # (a duplicate-slug error)
+    age(source)
+
+    def same_as_fresh(*exclude: str) -> str:
+        flags = [f for pattern in exclude for f in ("--exclude", pattern)]
+        code, cached = convert(source, out, "json", *flags)
+        fresh_code, fresh = convert(source, tmp_path / "fresh.json", "json", "--no-cache",
+                                    *flags)
+        assert (code, diagnostics(cached)) == (fresh_code, diagnostics(fresh))
+        assert out.read_bytes() == (tmp_path / "fresh.json").read_bytes()
+        return cached
+
+    runs = [(), ("README.md",), ("README.md", "drafts"), ("README.md", "drafts"),
+            ("drafts", "README.md"), ("*.md", "!soleus*"), ("README.md",), ()]
+    said = [same_as_fresh(*exclude) for exclude in runs]
+    assert "up to date" in said[3] and "up to date" not in said[4]
+    assert ["no-front-matter" in s for s in said] == [True, False, False, False, False,
+                                                      False, False, True]
+    assert ["duplicate-slug" in s for s in said] == [True, True, False, False, False,
+                                                     True, True, True]
+    assert "1 muscle converted" in said[5]  # (soleus.md alone)
+
+
 def test_a_changed_or_deleted_output_is_written_again(corpus: Path, tmp_path: Path) -> None:
     cache_dir, out = tmp_path / "cache", tmp_path / "m.json"
     api(corpus, out, cache_dir)

@@ -347,6 +347,47 @@ def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
 
 
+def test_exclude_leaves_a_sites_other_files_out_of_convert_validate_and_fmt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Hugo site's content/README.md made convert exit 1 (no-front-matter), its
+    _index.md section pages (a title only) were published as muscles, and validate . at
+    an Eleventy root read node_modules."""
+    content = tmp_path / "content"
+    (content / "muscles" / "soleus").mkdir(parents=True)
+    shutil.copy(SAMPLES / "soleus.md", content / "muscles" / "soleus" / "index.md")
+    shutil.copy(SAMPLES / "trapezius.md", content / "muscles")
+    (content / "README.md").write_text("# How to edit this site\n", encoding="utf-8")
+    (content / "muscles" / "_index.md").write_text("---\ntitle: Muscles\n---\n",
+                                                   encoding="utf-8")
+    (content / "node_modules" / "pkg").mkdir(parents=True)
+    (content / "node_modules" / "pkg" / "README.md").write_text("# pkg\n", encoding="utf-8")
+    out = tmp_path / "m.json"
+    hugo = ["--exclude", "_index.md", "--exclude", "README.md"]
+    result = run("convert", str(content), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1 and "[no-front-matter]" in result.stderr
+    result = run("convert", str(content), "--to", "json", "-o", str(out), *hugo)
+    assert result.exit_code == 0, result.output
+    assert [m["slug"] for m in json.loads(out.read_text(encoding="utf-8"))["muscles"]] == [
+        "soleus", "trapezius"]
+    monkeypatch.chdir(content)
+    result = run("validate", ".", "--exclude", "node_modules", "--exclude", "/README.md",
+                 "--exclude", "_*", "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "2 muscles checked: 0 errors, 0 warnings\n"
+    result = run("validate", ".", "README.md", *hugo)  # (a source named is read)
+    assert result.exit_code == 1 and result.stderr.startswith(
+        "README.md:1:1: error: has no front matter")
+    assert run("fmt", "--check", ".").exit_code == 1  # (the README.md files)
+    result = run("fmt", "--check", ".", "--exclude", "README.md")
+    assert (result.exit_code, result.output) == (0, "0 would change, 3 unchanged\n")
+    for bad, why in (("", "an empty pattern"), ("#x", "'#x' is a comment"),
+                     ("!", "'!' is not a pattern")):
+        for command in (["convert", ".", "--to", "json", "-o", str(out)], ["validate", "."],
+                        ["fmt", "."]):
+            result = run(*command, "--exclude", bad)
+            assert result.exit_code == 2 and f"--exclude': {why}" in result.output
+
+
 @pytest.mark.parametrize("cached", [True, False])
 def test_an_output_inside_a_source_folder_is_not_read_back(tmp_path: Path,
                                                            cached: bool) -> None:

@@ -100,6 +100,83 @@ def test_a_folder_muscle_convert_wrote_below_a_source_is_not_searched(
         for name in ("export", "notes/site")]
 
 
+def _site(root: Path, names: list[str]) -> None:
+    """Muscle files at ``names`` below ``root`` (a README.md has no front matter)."""
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# Read me\n" if path.name == "README.md" else
+                        MUSCLE.format(title=path.stem), encoding="utf-8")
+
+
+@pytest.mark.parametrize("patterns, expected", [
+    ([], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md", "drafts/x.md",
+          "en/README.md", "en/_index.md", "en/new/n.md", "en/old/o.md", "en/old/sub/s.md",
+          "m.md", "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
+    (["README.md", "_*", "node_modules"],
+     ["a.draft.md", "drafts/keep.md", "drafts/x.md", "en/new/n.md", "en/old/o.md",
+      "en/old/sub/s.md", "m.md"]),
+    (["*.draft.md", "drafts/**", "!drafts/keep.md"],  # (drafts/ searched: keep taken back)
+     ["README.md", "_index.md", "drafts/keep.md", "en/README.md", "en/_index.md",
+      "en/new/n.md", "en/old/o.md", "en/old/sub/s.md", "m.md",
+      "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
+    (["en/old/*.md", "/README.md", "node_modules/", "drafts"],  # (with /: from the source)
+     ["_index.md", "a.draft.md", "en/README.md", "en/_index.md", "en/new/n.md",
+      "en/old/sub/s.md", "m.md"]),
+    (["en/**/*.md", "**/pkg"], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md",
+                                "drafts/x.md", "m.md"]),
+])
+def test_exclude_patterns_leave_out_what_they_match_gitignore_style(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patterns: list[str],
+        expected: list[str]) -> None:
+    """A content/README.md, _index.md section pages, node_modules: all were read."""
+    _site(tmp_path / "site", ["README.md", "_index.md", "m.md", "a.draft.md", "drafts/x.md",
+                              "drafts/keep.md", "en/README.md", "en/_index.md",
+                              "en/old/o.md", "en/old/sub/s.md", "en/new/n.md",
+                              "node_modules/pkg/README.md", "node_modules/pkg/p.md"])
+    monkeypatch.chdir(tmp_path / "site")
+    for source, prefix in ((".", ""), (str(tmp_path / "site"), f"{tmp_path / 'site'}/")):
+        inputs, problems = discover([source], exclude=patterns)
+        assert problems == []
+        assert [i.path for i in inputs] == [prefix + name for name in expected]
+
+
+def test_an_excluded_folder_is_not_searched_and_a_source_named_is_always_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _site(tmp_path, ["site/m.md", "site/README.md", "site/node_modules/a/b/c.md",
+                     "site/drafts/d.md", "site/drafts/README.md"])
+    monkeypatch.chdir(tmp_path)
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        listed.append(os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(pipeline.os, "scandir", scandir)
+    ignore = ["README.md", "node_modules", "drafts"]
+
+    def found(*sources: str) -> tuple[list[str], list[str]]:
+        inputs, problems = discover(sources, exclude=ignore)
+        return [i.path for i in inputs], [str(d) for d in problems]
+
+    assert found("site") == (["site/m.md"], [])
+    assert listed == ["site"]  # (node_modules costs nothing)
+    assert found("site", "site/README.md", "site/drafts") == (
+        ["site/m.md", "site/README.md", "site/drafts/d.md"], [])
+    assert found("site/README.md", "site/node_modules/a") == (
+        ["site/README.md", "site/node_modules/a/b/c.md"], [])
+    assert found("site/drafts/README.md", "site") == (
+        ["site/drafts/README.md", "site/m.md"], [])
+    assert found("site/node_modules") == (["site/node_modules/a/b/c.md"], [])
+    ignore = ["*.md"]
+    assert found("site/drafts") == ([], [
+        "site/drafts: warning: holds no .markdown or .md files to read (--exclude left out "
+        "the 2 found, such as site/drafts/README.md) [no-inputs]"])
+    with pytest.raises(MuscleError, match=r"--exclude: error: '#x' is a comment.*\[bad-option"):
+        discover(["site"], exclude=["#x"])
+
+
 @pytest.mark.parametrize("sources, order", [
     (["c", "c/a.md"], ["c/a.md", "c/al.md", "c/ln.md", "c/s/b.md", "c/z.md"]),
     (["c/z.md", "c"], ["c/z.md", "c/a.md", "c/al.md", "c/ln.md", "c/s/b.md"]),

@@ -79,6 +79,11 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
     examples = convert_examples()
     assert len(examples) >= 15
     shutil.copytree(SAMPLES, tmp_path / "samples")
+    hugo = tmp_path / "content"  # (the Hugo site of the --exclude example)
+    shutil.copytree(SAMPLES, hugo / "muscles")
+    (hugo / "README.md").write_text("# For the site's editors\n", encoding="utf-8")
+    (hugo / "muscles" / "_index.md").write_text("---\ntitle: Muscles\n---\n",
+                                                encoding="utf-8")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "muscle-convert"
@@ -98,7 +103,7 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
             ["latissimus-dorsi", "rectus-femoris"], ["gastrocnemius", "soleus"]]
     for made in ("out/muscles.json", "regenerated/soleus.md", "muscles.db",
                  "out/package/datapackage.json", "out/md/soleus.md", "out/from-sheet.json",
-                 "build/map/map.svg", "build/site/index.html", "back.json"):
+                 "build/map/map.svg", "build/site/index.html", "back.json", "out/site.json"):
         assert (tmp_path / made).stat().st_size > 0, made
 
 
