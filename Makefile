@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 #: MathJax as Anki ships it (version 3), for the test that renders cards with it.
 MATHJAX := .cache/npm/node_modules/mathjax/es5/tex-chtml-full.js
+#: ajv (JSON Schema 2020-12, strict mode), for the test that checks the shipped schemas.
+AJV := .cache/npm/node_modules/ajv/dist/2020.js
 SAMPLES := samples
 OUT := out
 
@@ -37,7 +39,7 @@ demo: compiled
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
 ## sqlite3 shell, Ruby and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
-## written), npm (MathJax), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
+## written), npm (MathJax, ajv), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
 			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null \
@@ -52,8 +54,11 @@ system-deps:
 $(MATHJAX): | system-deps
 	npm install --prefix .cache/npm --no-audit --no-fund --silent mathjax@3.2.2
 
+$(AJV): | system-deps
+	npm install --prefix .cache/npm --no-audit --no-fund --silent ajv@8.20.0
+
 ## test: the whole suite (ruff included)
-test: $(STAMP) system-deps $(MATHJAX)
+test: $(STAMP) system-deps $(MATHJAX) $(AJV)
 	$(BIN)/ruff check converter formats tests bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 

@@ -1,29 +1,43 @@
-"""The shipped input schema and the validator (converter/authoring.py) agree.
+"""The shipped schemas and the validator (converter/authoring.py) agree.
 
-The validator is what runs (it names fields and lines); the JSON Schema states the
-same rules for other tools. Every valid file passes the schema, and every file the
+The validator is what runs (it names fields and lines); the JSON Schemas state the
+same rules for other tools. Every valid file passes the input schema, and every file the
 validator refuses for its shape (type, required field, language code, key, coords
 syntax) or for an unsafe link fails it too. The schema's slug rule is looser: "any
 character but space and ASCII punctuation" stands in for "a character the slug keeps".
+
+The canonical schema is checked with two real validators, Python's jsonschema and ajv
+(JavaScript, strict mode, installed by ``make test`` with npm), against the JSON reader:
+all three take or refuse each record alike.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import warnings
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
 
-from converter import yamlsafe
+import converter
+from converter import canonical, yamlsafe
 from converter.authoring import muscle_from_front_matter
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.schema import load_schema
 from formats.markdown import decode, split
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 from tests.hostile.test_hostile import BAD, HERE, VALID
+from tests.strategies import corpora
 
 INPUT = jsonschema.Draft202012Validator(load_schema("front-matter"))
+CANONICAL = jsonschema.Draft202012Validator(load_schema("muscle"))
+#: ajv, as ``make test`` installs it (npm), and the script that runs it.
+NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
+AJV_SCRIPT = Path(__file__).with_name("ajv_validate.js")
 #: Codes of the validator's shape rules, which the schema also states (the others are
 #: YAML-level problems, geometry or links: beyond a JSON Schema).
 SHAPE_CODES = {"wrong-type", "missing-field", "empty-field", "bad-language", "unknown-key",
@@ -121,3 +135,110 @@ def test_a_value_no_text_file_holds_is_named_in_words(data: dict, found: tuple) 
     with pytest.raises(MuscleError) as caught:
         muscle_from_front_matter(data, path="p", slug_hint="s")
     assert [(d.field, d.message) for d in caught.value.diagnostics] == [found]
+
+
+def ajv(schema: dict, documents: list[str]) -> list[bool]:
+    """ajv's verdict (JSON Schema 2020-12, strict mode) on each JSON text of
+    ``documents``; a schema that strict mode refuses fails the test with ajv's words."""
+    if not (NODE_MODULES / "ajv" / "dist" / "2020.js").is_file():
+        pytest.fail(f"{NODE_MODULES / 'ajv'} is missing: make test installs ajv with npm")
+    given_ = f'{{"schema":{json.dumps(schema)},"instances":[{",".join(documents)}]}}'
+    done = subprocess.run(["node", str(AJV_SCRIPT), str(NODE_MODULES)], input=given_,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("name", ["muscle", "front-matter"])
+def test_ajv_compiles_both_schemas_in_strict_mode(name: str) -> None:
+    """Strict mode refused both: a pattern or minProperties without its type, a union
+    type."""
+    assert ajv(load_schema(name), ['{"title": "T"}']) == [name == "front-matter"]
+
+
+def _reader_accepts(document: str, tmp_path: Path) -> bool:
+    path = tmp_path / "muscles.json"
+    path.write_text(document, encoding="utf-8")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            converter.read(path)
+    except MuscleError:
+        return False
+    return True
+
+
+def _verdicts(documents: list[str], tmp_path: Path) -> list[tuple[bool, bool, bool]]:
+    """(jsonschema, ajv, the JSON reader) on each JSON document."""
+    return list(zip([CANONICAL.is_valid(json.loads(d)) for d in documents],
+                    ajv(load_schema("muscle"), documents),
+                    [_reader_accepts(d, tmp_path) for d in documents], strict=True))
+
+
+def _document(*records: str) -> str:
+    return f'{{"$schema":{json.dumps(canonical.SCHEMA_ID)},"muscles":[{",".join(records)}]}}'
+
+
+def _samples(tmp_path: Path) -> list[str]:
+    """The samples' records, as the JSON writer writes them."""
+    converter.write(converter.read(SAMPLES), tmp_path / "samples.json")
+    return [json.dumps(r) for r in json.loads((tmp_path / "samples.json").read_text(
+        encoding="utf-8"))["muscles"]]
+
+
+def test_jsonschema_ajv_and_the_reader_agree_on_the_samples(tmp_path: Path) -> None:
+    records = _samples(tmp_path)
+    documents = [_document(*records), *map(_document, records)]
+    assert _verdicts(documents, tmp_path) == [(True, True, True)] * len(documents)
+
+
+@settings(max_examples=15)
+@given(corpora(max_size=4))
+def test_jsonschema_ajv_and_the_reader_agree_on_generated_muscles(corpus: list) -> None:
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        documents = [_document(*map(canonical.dumps, corpus))]
+        assert _verdicts(documents, Path(folder)) == [(True, True, True)]
+
+
+def _broken(record: dict, change: dict) -> dict:
+    """``record`` with the fields of ``change`` (a path ``a.b`` sets inside ``a``)."""
+    record = json.loads(json.dumps(record))
+    for field, value in change.items():
+        *outer, last = field.split(".")
+        inner = record
+        for step in outer:
+            inner = inner[int(step)] if isinstance(inner, list) else inner[step]
+        key = int(last) if isinstance(inner, list) else last
+        if value is _GONE:
+            del inner[key]
+        else:
+            inner[key] = value
+    return record
+
+
+_GONE = object()
+#: Records the reader refuses for what a JSON Schema can see, as changes to a sample.
+#: (Beyond any schema: geometry, a coordinate written 1e2 or of 1,000 digits, nesting
+#: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice.)
+BROKEN = {
+    "no title": {"title": _GONE}, "title a number": {"title": 5}, "blank title": {"title": " "},
+    "title with BEL": {"title": "T\u0007"}, "unknown key": {"colour": "red"},
+    "slug with a space": {"slug": "biceps brachii"}, "slug in capitals": {"slug": "Biceps"},
+    "slug too long": {"slug": "a" * 201}, "language code": {"origin": {"DA": "x"}},
+    "function without short": {"functions.0.short": {}},
+    "function key": {"functions.0.long": {}}, "exercise a number": {"exercises": [1]},
+    "point of three": {"regions.0.0": [1, 2, 3]}, "negative point": {"regions.0.0": [-1, 2]},
+    "polygon of two": {"regions.0": [[0, 0], [1, 1]]}, "point as text": {"regions.0.0": ["1", 2]},
+    "extra a list": {"extra": []}, "body a number": {"body": 1},
+}
+
+
+def test_jsonschema_ajv_and_the_reader_agree_on_broken_records(tmp_path: Path) -> None:
+    """Every record the reader refuses for its shape fails both schemas, every record it
+    takes passes them."""
+    good = json.loads(_samples(tmp_path)[0])
+    assert good["regions"] and good["functions"], "a sample with regions and functions"
+    documents = [_document(json.dumps(_broken(good, change))) for change in BROKEN.values()]
+    found = dict(zip(BROKEN, _verdicts(documents, tmp_path), strict=True))
+    assert found == dict.fromkeys(BROKEN, (False, False, False))
