@@ -91,18 +91,31 @@ def _validator_accepts(data: dict) -> bool:
 SQUARE = "0,0,40,0,40,40,0,40"
 
 
-@pytest.mark.parametrize("data", [
+#: Front matter (beside a title) that the input schema and the validator must judge alike.
+FRONT_MATTER = [
     {"image": "https://example.org/a.png"}, {"image": "HTTP://example.org/a.png"},
     {"image": "images/a:b.png"}, {"image": "/assets/a.png"}, {"image": "//cdn.example.org/a"},
     {"image": "javascript:alert(1)"}, {"image": " JavaScript:alert(1)"},
     {"image_focus": "ftp://example.org/y"}, {"image_focus": "data:image/png;base64,AA"},
     {"coords": [SQUARE]}, {"coords": ["\u0661,0,40,0,40,40"]},
     {"coords": ["\uff11,0,40,0,40,40"]},  # Arabic-Indic and full-width digits
+    {"coords": [SQUARE + "\n"]},
     {"slug": "æ"}, {"slug": "①"}, {"slug": "Navn med mellemrum"}, {"slug": "!!!"},
-], ids=repr)
+    {"origin": {"da": "x"}}, {"origin": {"da\n": "x"}},  # ($ matched before a last \n)
+    {"function": [{"short": {"pt-BR\n": "x"}}]},
+]
+
+
+@pytest.mark.parametrize("data", FRONT_MATTER, ids=repr)
 def test_the_schema_and_the_validator_agree_on_links_coords_and_slugs(data: dict) -> None:
     front_matter = {"title": "T", **data}
     assert INPUT.is_valid(front_matter) == _validator_accepts(front_matter)
+
+
+def test_ajv_and_the_validator_agree_on_front_matter() -> None:
+    cases = [{"title": "T", **data} for data in FRONT_MATTER]
+    assert ajv(load_schema("front-matter"), [json.dumps(c) for c in cases]) == [
+        _validator_accepts(c) for c in cases]
 
 
 @pytest.mark.parametrize(("title", "valid"), [
@@ -231,6 +244,9 @@ BROKEN = {
     "point of three": {"regions.0.0": [1, 2, 3]}, "negative point": {"regions.0.0": [-1, 2]},
     "polygon of two": {"regions.0": [[0, 0], [1, 1]]}, "point as text": {"regions.0.0": ["1", 2]},
     "extra a list": {"extra": []}, "body a number": {"body": 1},
+    # ($ matched before a last newline in Python's re.search: jsonschema took them)
+    "slug ending in a newline": {"slug": "biceps-brachii\n"},
+    "language code ending in a newline": {"origin": {"da\n": "x"}},
 }
 
 
