@@ -103,6 +103,8 @@ FRONT_MATTER = [
     {"slug": "æ"}, {"slug": "①"}, {"slug": "Navn med mellemrum"}, {"slug": "!!!"},
     {"origin": {"da": "x"}}, {"origin": {"da\n": "x"}},  # ($ matched before a last \n)
     {"function": [{"short": {"pt-BR\n": "x"}}]},
+    {"latin": "x\ud800"}, {"exercises": ["\udc80"]}, {"latin": "\U0001f4aa"},  # (lone, paired)
+    {"notes": "x\ud800"}, {"notes": [{"k\udc80": 1}]}, {"\ud800": 1}, {"notes": "\U0001f4aa\x07"},
 ]
 
 
@@ -247,6 +249,22 @@ BROKEN = {
     # ($ matched before a last newline in Python's re.search: jsonschema took them)
     "slug ending in a newline": {"slug": "biceps-brachii\n"},
     "language code ending in a newline": {"origin": {"da\n": "x"}},
+    # (lone surrogates, a JSON "\ud800", and NUL in a body: taken by both schemas)
+    "lone surrogate in the title": {"title": "T\ud800"},
+    "lone surrogate in an exercise": {"exercises": ["\udfff"]},
+    "lone surrogate in a function": {"functions.0.short.en": "x\udc80y"},
+    "lone surrogate in the body": {"body": "\ud83d"}, "NUL in the body": {"body": "a\x00b"},
+    "lone surrogate in extra": {"extra": {"notes": ["\ud800"]}},
+    "lone surrogate in a key of extra": {"extra": {"\ud800": 1}},
+    "lone surrogate deep in extra": {"extra": {"notes": {"a": [{"k\udc80": 1}]}}},
+}
+#: Records the reader takes, as changes to a sample: both schemas take them too.
+TAKEN = {
+    "emoji everywhere": {"title": "\U0001f4aa", "body": "\U0001f4aa", "exercises": ["\U0001f4aa"],
+                         "extra": {"\U0001f4aa": "\U0001f4aa"}},
+    "control characters in a body and extra": {"body": "a\x07\x85b", "extra": {"k\x01": "\x7f"}},
+    "tab and newline in texts": {"title": "a\tb", "latin": "a\nb"},
+    "extra nested": {"extra": {"a": [1, 2.5, None, True, {"b": "c"}]}},
 }
 
 
@@ -258,3 +276,10 @@ def test_jsonschema_ajv_and_the_reader_agree_on_broken_records(tmp_path: Path) -
     documents = [_document(json.dumps(_broken(good, change))) for change in BROKEN.values()]
     found = dict(zip(BROKEN, _verdicts(documents, tmp_path), strict=True))
     assert found == dict.fromkeys(BROKEN, (False, False, False))
+
+
+def test_jsonschema_ajv_and_the_reader_agree_on_records_it_takes(tmp_path: Path) -> None:
+    good = json.loads(_samples(tmp_path)[0])
+    documents = [_document(json.dumps(_broken(good, change))) for change in TAKEN.values()]
+    found = dict(zip(TAKEN, _verdicts(documents, tmp_path), strict=True))
+    assert found == dict.fromkeys(TAKEN, (True, True, True))
