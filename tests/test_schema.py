@@ -24,7 +24,7 @@ from hypothesis import given, settings
 
 import converter
 from converter import canonical, yamlsafe
-from converter.authoring import muscle_from_front_matter
+from converter.authoring import MERGE_KEY, RESERVED_KEYS, muscle_from_front_matter
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.schema import load_schema
@@ -105,6 +105,7 @@ FRONT_MATTER = [
     {"function": [{"short": {"pt-BR\n": "x"}}]},
     {"latin": "x\ud800"}, {"exercises": ["\udc80"]}, {"latin": "\U0001f4aa"},  # (lone, paired)
     {"notes": "x\ud800"}, {"notes": [{"k\udc80": 1}]}, {"\ud800": 1}, {"notes": "\U0001f4aa\x07"},
+    {"<<": {"a": 1}}, {"notes": [{"<<": 1}]}, {"notes": {"<": 1, "<<<": 2}},  # (YAML's merge key)
 ]
 
 
@@ -276,6 +277,19 @@ def test_jsonschema_ajv_and_the_reader_agree_on_broken_records(tmp_path: Path) -
     documents = [_document(json.dumps(_broken(good, change))) for change in BROKEN.values()]
     found = dict(zip(BROKEN, _verdicts(documents, tmp_path), strict=True))
     assert found == dict.fromkeys(BROKEN, (False, False, False))
+
+
+def test_jsonschema_ajv_and_the_reader_agree_on_extra_keys(tmp_path: Path) -> None:
+    """A key of extra named like a field (which it would stand in for) or ``<<`` (YAML's
+    merge key), at any depth for ``<<``, is a reserved-key error: both schemas took it."""
+    good = json.loads(_samples(tmp_path)[0])
+    refused = [{key: 1} for key in sorted(RESERVED_KEYS | {MERGE_KEY})]
+    refused += [{"notes": {"a": [{MERGE_KEY: 1}]}}, {"notes": {MERGE_KEY: {}}}]
+    taken = [{"functions": 1, "regions": 1, "Title": 1, "<": 1, "<<<": 1, "notes": {"title": 1}}]
+    documents = [_document(json.dumps(_broken(good, {"extra": extra})))
+                 for extra in refused + taken]
+    assert _verdicts(documents, tmp_path) == [(False, False, False)] * len(refused) + [
+        (True, True, True)] * len(taken)
 
 
 def test_jsonschema_ajv_and_the_reader_agree_on_records_it_takes(tmp_path: Path) -> None:
