@@ -14,7 +14,9 @@ all three take or refuse each record alike.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from converter import canonical, yamlsafe
 from converter.authoring import MERGE_KEY, RESERVED_KEYS, muscle_from_front_matter
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
+from converter.safety import is_safe_link
 from converter.schema import load_schema
 from formats.markdown import decode, split
 from tests.conftest import ROOT, SAMPLES
@@ -153,6 +156,48 @@ def test_a_value_no_text_file_holds_is_named_in_words(data: dict, found: tuple) 
     assert [(d.field, d.message) for d in caught.value.diagnostics] == [found]
 
 
+#: A character a browser drops from a link before it reads the scheme (safety._IGNORED):
+#: the link pattern lets any number of them stand after each character it reads.
+_DROPPED = "[\\u0000-\\u0020\\u007f]"
+
+
+def link_pattern() -> str:
+    """The pattern of ``$defs/link`` in both schemas: what ``is_safe_link`` takes, that
+    is what urllib's ``urlsplit`` splits (an authority's brackets, one IPv6 or IPvFuture
+    address; no character that NFKC turns into ``/?#@:``) with no scheme but http(s)."""
+    i = _DROPPED + "*"
+    hex_ = f"[0-9A-Fa-f]{i}"
+    h16, colon = f"{hex_}(?:{hex_}){{0,3}}", f":{i}"
+    octet = (f"(?:2{i}5{i}[0-5]{i}|2{i}[0-4]{i}[0-9]{i}|1{i}[0-9]{i}[0-9]{i}"
+             f"|[1-9]{i}[0-9]{i}|[0-9]{i})")
+    ls32 = f"(?:{h16}{colon}{h16}|{octet}(?:\\.{i}{octet}){{3}})"
+    group, gap = f"{h16}{colon}", colon * 2
+
+    def before(n: int) -> str:  # RFC 3986's [ *n( h16 ":" ) h16 ]
+        return f"(?:(?:{group}){{0,{n}}}{h16})?"
+
+    ipv6 = "|".join([f"(?:{group}){{6}}{ls32}", f"{gap}(?:{group}){{5}}{ls32}",
+                     f"{before(0)}{gap}(?:{group}){{4}}{ls32}",
+                     f"{before(1)}{gap}(?:{group}){{3}}{ls32}",
+                     f"{before(2)}{gap}(?:{group}){{2}}{ls32}",
+                     f"{before(3)}{gap}{group}{ls32}", f"{before(4)}{gap}{ls32}",
+                     f"{before(5)}{gap}{h16}", f"{before(6)}{gap}"])
+    other = "/?#\\]\\u0000-\\u0020\\u007f"  # (what ends a bracketed host, or is dropped)
+    host = (f"(?:v{i}{hex_}(?:{hex_})*\\.{i}(?:[^{other}]{i})+"
+            f"|(?:{ipv6})(?:%{i}(?:[^%{other}]{i})+)?)")
+    nfkc = "".join(f"\\u{c:04x}" if c <= 0xFFFF else chr(c) for c in range(0x80, 0x110000)
+                   if not 0xD800 <= c <= 0xDFFF
+                   and set(unicodedata.normalize("NFKC", chr(c))) & set("/?#@:"))
+    authority = "|".join([
+        "(?=[^/?#]*\\])[^/?#\\[]*(?![^/?#])",  # a ] and no [
+        "(?=[^/?#]*\\[)[^/?#\\]]*(?![^/?#])",  # a [ and no ]
+        f"[^/?#]*[{nfkc}]",
+        f"[^/?#\\[]*\\[(?!{i}{host}(?:\\]|(?![^/?#])))"])  # no address in the brackets
+    http = f"{i}[Hh]{i}[Tt]{i}[Tt]{i}[Pp]{i}(?:[Ss]{i})?:"
+    no_scheme = f"(?!{i}[A-Za-z](?:[A-Za-z0-9+.]|{_DROPPED}|-)*:)"
+    return f"^(?:{http}|{no_scheme})(?!{i}/{i}/(?:{authority}))"
+
+
 def ajv(schema: dict, documents: list[str]) -> list[bool]:
     """ajv's verdict (JSON Schema 2020-12, strict mode) on each JSON text of
     ``documents``; a schema that strict mode refuses fails the test with ajv's words."""
@@ -258,6 +303,12 @@ BROKEN = {
     "lone surrogate in extra": {"extra": {"notes": ["\ud800"]}},
     "lone surrogate in a key of extra": {"extra": {"\ud800": 1}},
     "lone surrogate deep in extra": {"extra": {"notes": {"a": [{"k\udc80": 1}]}}},
+    # (links: both schemas took any text)
+    "javascript: image": {"image": "javascript:alert(1)"},
+    "spaced JavaScript: image": {"image": " JavaScript:alert(1)"},
+    "java<tab>script: focus image": {"image_focus": "java\tscript:alert(1)"},
+    "data: focus image": {"image_focus": "data:text/html,x"},
+    "image of an unclosed IPv6 host": {"image": "http://[::1/x"},
 }
 #: Records the reader takes, as changes to a sample: both schemas take them too.
 TAKEN = {
@@ -266,6 +317,8 @@ TAKEN = {
     "control characters in a body and extra": {"body": "a\x07\x85b", "extra": {"k\x01": "\x7f"}},
     "tab and newline in texts": {"title": "a\tb", "latin": "a\nb"},
     "extra nested": {"extra": {"a": [1, 2.5, None, True, {"b": "c"}]}},
+    "links": {"image": "https://example.org/a.png", "image_focus": "img/a:b.png"},
+    "links without a scheme": {"image": "//cdn.example.org/a", "image_focus": " /a.png"},
 }
 
 
@@ -297,3 +350,48 @@ def test_jsonschema_ajv_and_the_reader_agree_on_records_it_takes(tmp_path: Path)
     documents = [_document(json.dumps(_broken(good, change))) for change in TAKEN.values()]
     found = dict(zip(TAKEN, _verdicts(documents, tmp_path), strict=True))
     assert found == dict.fromkeys(TAKEN, (True, True, True))
+
+
+#: Links that the schemas' rule and is_safe_link must judge alike.
+LINKS = ["https://example.org/a.png", "HTTP://example.org/a.png", "images/a:b.png", "/a.png",
+         "//cdn.example.org/a", "", " ", "a b.png", ":x", "?a:b", "#a:b", "./a:b",
+         "javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)",
+         "java\nscript:x", "\x00javascript:x", "jav\x7fascript:x", "data:text/html,x",
+         "ftp://example.org/y", "file:///etc/passwd", "vbscript:x", "a+b.c-d:x", "1a:b",
+         "ht tp://example.org", "h\tttps\n://x", "https :x", "http//x", "http:x", "https:",
+         "http://[::1/x", "http://[::1]/x", "http://[::1]:80/x", "//[::1", "http://]x/",
+         "http://[zz]/", "http://[1.2.3.4]/", "http://[::ffff:1.2.3.4]/", "http://[::1%eth0]/",
+         "http://[::1%]/", "http://[v1.x]/", "http://[v.x]/", "http://[1:2:3:4:5:6:7::]/",
+         "http://[1:2:3:4::5:6:7:8]/", "http://[::1 ]/", "http://]a[::1/", "http://[]/",
+         "http://a\uff0fb/", "//a\u2100b", "http://a/\uff0f", "http://a\uff20b@c/",
+         "http://\u00e6\u00f8\u00e5.dk/", "http://[::1]]/", "http://[[::1]/"]
+
+
+def _link_cases(count: int) -> list[str]:
+    """``LINKS`` and ``count`` random strings of what matters in a link."""
+    pick = random.Random(20).choice
+    parts = [*"hHtTpPsSvV:/[]%.@?#ab19fF \t\n\x00\x7f", "\uff0f", "\u2100", "\u00e6",
+             "javascript:", "http", "https://", "//", "::", "1.2.3.4", "ffff:", "%eth0", "[::1]"]
+    return LINKS + ["".join(pick(parts) for _ in range(pick(range(12)))) for _ in range(count)]
+
+
+def test_both_schemas_state_one_link_rule() -> None:
+    """The canonical schema's image and image_focus were any text: javascript: passed."""
+    muscle, authored = load_schema("muscle"), load_schema("front-matter")
+    assert muscle["$defs"]["link"] == authored["$defs"]["link"]
+    assert muscle["$defs"]["link"]["pattern"] == link_pattern()
+    for name in ("image", "image_focus"):
+        assert {"$ref": "#/$defs/link"} in muscle["$defs"]["muscle"]["properties"][name]["oneOf"]
+
+
+def test_the_link_rule_is_is_safe_link_in_jsonschema_and_ajv() -> None:
+    """The link rule of the schemas takes what the validator takes as an image: text
+    that ``is_safe_link`` takes (in both engines: Python's re and ECMAScript's)."""
+    links = _link_cases(3000)
+    expected = [_validator_accepts({"title": "T", "image": link}) for link in links]
+    unsafe_text = [link for link in links if not is_safe_link(link) and "\x00" not in link]
+    assert len(unsafe_text) > 200 and sum(expected) > 200  # (both kinds, many of each)
+    rule = {"$defs": load_schema("muscle")["$defs"], "$ref": "#/$defs/link"}
+    checked = jsonschema.Draft202012Validator(rule)
+    assert [checked.is_valid(link) for link in links] == expected
+    assert ajv(rule, [json.dumps(link) for link in links]) == expected
