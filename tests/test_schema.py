@@ -395,3 +395,16 @@ def test_the_link_rule_is_is_safe_link_in_jsonschema_and_ajv() -> None:
     checked = jsonschema.Draft202012Validator(rule)
     assert [checked.is_valid(link) for link in links] == expected
     assert ajv(rule, [json.dumps(link) for link in links]) == expected
+
+
+def test_a_point_is_two_numbers_to_a_reader_of_items() -> None:
+    """A point was prefixItems of two numbers, which json-schema-to-typescript (and a
+    reader of an older draft, where items says what each item is) took as two unknowns;
+    it is now items (a number), minItems and maxItems 2: the same points pass."""
+    schema = load_schema("muscle")
+    point = {"$defs": schema["$defs"],
+             **schema["$defs"]["muscle"]["properties"]["regions"]["items"]["items"]}
+    cases = {(1, 2.5): True, (0, 0): True, ("1", 2): False, (1, -2): False, (1, None): False,
+             (1,): False, (1, 2, 3): False}
+    for validator in (jsonschema.Draft202012Validator, jsonschema.Draft7Validator):
+        assert {c: validator(point).is_valid(list(c)) for c in cases} == cases, validator
