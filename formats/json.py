@@ -10,7 +10,7 @@ from pathlib import Path
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import MuscleError, decode_utf8, error
+from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, error
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
@@ -37,6 +37,10 @@ class JsonFormat(canonical.LineRecords, Format):
             raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
                         twice[0], line=line, column=column)
         places: canonical.JsonPlaces | None = None  # made on the first problem only
+        for problem in _top_level(data, str(path)):
+            places = places or canonical.JsonPlaces(text)
+            line, column = places.find(problem.field) or (None, None)
+            ctx.report(problem._replace(line=line, column=column))
         for i, record in enumerate(data["muscles"]):
             try:
                 yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
@@ -72,6 +76,25 @@ class JsonFormat(canonical.LineRecords, Format):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
             return canonical.written(len(spool), out)
+
+
+def _top_level(data: dict, path: str) -> list[Diagnostic]:
+    """Errors of the document's own keys, in order: a key not ``$schema`` or ``muscles``
+    (its data would be lost without a word, as a record's unknown key is not), and a
+    ``$schema`` that is not text, as the canonical schema says."""
+    problems = []
+    for key, value in data.items():
+        if key not in _DOCUMENT_KEYS:
+            problems.append(Diagnostic(path, None, None, key, "unknown-key",
+                                       f"unknown key {key!r} in a JSON document of muscles "
+                                       '(it holds "$schema" and "muscles")'))
+        elif key == "$schema" and not isinstance(value, str):
+            problems.append(Diagnostic(path, None, None, key, "wrong-type",
+                                       "must be text (the address of the schema)"))
+    return problems
+
+
+_DOCUMENT_KEYS = ("$schema", "muscles")
 
 
 @lru_cache(maxsize=1)  # (the document of the last file asked about: lints ask many times)

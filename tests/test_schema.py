@@ -408,3 +408,13 @@ def test_a_point_is_two_numbers_to_a_reader_of_items() -> None:
              (1,): False, (1, 2, 3): False}
     for validator in (jsonschema.Draft202012Validator, jsonschema.Draft7Validator):
         assert {c: validator(point).is_valid(list(c)) for c in cases} == cases, validator
+
+
+def test_jsonschema_ajv_and_the_reader_agree_on_the_documents_own_keys(
+        tmp_path: Path) -> None:
+    """A key beside "muscles" ("meta", a mistyped "muscle") and a "$schema" of 5 were
+    taken by the reader, and their data dropped without a word; the schema refused them."""
+    record = _samples(tmp_path)[0]
+    documents = [f'{{"muscles":[{record}],"meta":1}}', f'{{"muscle":[],"muscles":[{record}]}}',
+                 f'{{"$schema":5,"muscles":[{record}]}}', f'{{"$schema":"x","muscles":[{record}]}}']
+    assert _verdicts(documents, tmp_path) == [(False, False, False)] * 3 + [(True, True, True)]

@@ -335,3 +335,29 @@ def test_a_document_that_gives_muscles_twice_is_refused_whole(tmp_path: Path) ->
         converter.read(path)
     assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
         (2, "muscles", "duplicate-key")]
+
+
+def test_a_key_of_the_document_but_muscles_and_schema_is_an_error_at_its_line(
+        tmp_path: Path) -> None:
+    """A mistyped key of the document ("meta", "muscle") and its data were dropped
+    without a word, and so was a "$schema" of 5 (the schema refuses both); the muscles
+    are still read."""
+    text = '{"$schema": 5,\n "muscles": [{"slug": "a", "title": "A"}],\n "meta": {"v": 1}}'
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == ["a"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, 13, "$schema", "wrong-type", "must be text (the address of the schema)"),
+        (3, 10, "meta", "unknown-key",
+         'unknown key \'meta\' in a JSON document of muscles (it holds "$schema" and '
+         '"muscles")')]
+    with pytest.raises(MuscleError):
+        converter.read(tmp_path / "m.json")
+
+
+def test_the_schema_and_the_reader_agree_on_the_documents_own_keys(tmp_path: Path) -> None:
+    schema = jsonschema.Draft202012Validator(load_schema("muscle"))
+    for document, valid in [({"muscles": []}, True), ({"$schema": "x", "muscles": []}, True),
+                            ({"muscles": [], "meta": 1}, False),
+                            ({"$schema": 5, "muscles": []}, False)]:
+        assert schema.is_valid(document) == valid
+        assert (read_json(json.dumps(document), tmp_path)[1] == []) == valid
