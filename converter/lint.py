@@ -261,7 +261,7 @@ MAX_LISTED_REPEATS = 10
 #: left something out.
 LINT_CODES = frozenset({"duplicate-text", "empty-text", "exercise-spelling",
                         "missing-language", "polygon-outside", "polygon-self-intersecting",
-                        "polygon-zero-area"})
+                        "polygon-zero-area", "yaml11-ambiguous"})
 
 
 def _fold(text: str) -> str:

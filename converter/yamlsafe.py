@@ -523,6 +523,15 @@ def _compose(text: str) -> yaml.Node | None:
     return _place_nodes(text, yaml.compose(text, Loader=StrictLoader))
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text that :func:`load` has read (each scalar with its
+    style and place in ``text``'s lines), or None when there is none to give."""
+    try:
+        return _compose(text)
+    except (yaml.YAMLError, RecursionError, UnicodeEncodeError):
+        return None
+
+
 def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """0-based (line, column) of the node at ``path`` in a YAML mapping document.
 

@@ -20,8 +20,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from converter import yaml11
 from converter.atomic import atomic_directory, safe_child
-from converter.authoring import SCHEMA_KEYS, front_matter_from_muscle, muscle_from_front_matter
+from converter.authoring import (
+    RESERVED_KEYS,
+    SCHEMA_KEYS,
+    front_matter_from_muscle,
+    muscle_from_front_matter,
+)
 from converter.diagnostics import (
     Diagnostic,
     MuscleError,
@@ -159,16 +165,32 @@ def _front_matter(path: str, size: int, mtime_ns: int) -> str:
 
 
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
-    """Read and validate one muscle file, enforcing the size limit."""
+    """Read and validate one muscle file, enforcing the size limit; a ``yaml11-ambiguous``
+    warning for each plain text in ``extra`` that Jekyll or Hugo read as no text."""
     name = str(path)
-    raw = ctx.read_bytes(path)
-    return parse(decode(raw, name), name, _hint(path), ctx.default_lang, ctx.located)
+    text = decode(ctx.read_bytes(path), name)
+    muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
+    for found in _misread(muscle, text, name):
+        ctx.report(Diagnostic(name, found.line + 1, found.column + 1, found.field,
+                              "yaml11-ambiguous", f"{found.message()} and in every "
+                              f"format it is converted to: write {found.instead()}",
+                              "warning"))
+    return muscle
 
 
 def _hint(path: str | Path) -> str:
     """The text a file's slug comes from without a ``slug`` key: its name, or a page
     bundle's folder (``soleus/index.md``)."""
     return slug_hint(path, MarkdownFormat.extensions)
+
+
+def _misread(muscle: Muscle, text: str, path: str) -> list[yaml11.Misread]:
+    """The plain texts of ``muscle``'s extra keys in its file ``text`` that a YAML 1.1
+    reader (Jekyll, Hugo) reads as something else (the muscle's own fields are text by
+    the schema, and written quoted for those readers' sake)."""
+    if not yaml11.may_misread(muscle.extra):
+        return []
+    return yaml11.misreads_in(split(text, path)[0], RESERVED_KEYS)
 
 
 @lru_cache(maxsize=4)
@@ -282,6 +304,12 @@ class MarkdownFormat(Format):
 def _reformat(text: str, path: str, default_lang: str) -> str:
     """One pass of :meth:`MarkdownFormat.reformat`."""
     muscle = parse(text, path, _hint(path), default_lang)
+    misread = _misread(muscle, text, path)
+    if misread:
+        raise MuscleError([Diagnostic(
+            path, found.line + 1, found.column + 1, found.field, "fmt-would-change",
+            f"{found.message()}; fmt would quote it and change what they read: write "
+            f"{found.instead()}") for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
     if muscle.slug != slugify(_hint(path)):
         data = {"slug": muscle.slug, **data}

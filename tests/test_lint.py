@@ -677,3 +677,34 @@ def test_the_corpus_lint_compiles_a_handful_of_text_lookups() -> None:
     lint.finish()
     assert len(lookups) <= 10
     assert max(lookups) <= 500
+
+
+def test_a_plain_value_of_extra_that_yaml_1_1_reads_otherwise_is_a_warning(
+        tmp_path: Path) -> None:
+    """``comments: off`` exports the text "off" (``convert --to json``) while Jekyll and
+    Hugo read false: said at the value. Quoted text, the muscle's own fields (text by the
+    schema) and values read alike are not."""
+    import warnings
+
+    import converter
+
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: Yes\nlatin: 017\norigin:\n  no: Tekst\ncomments: off\n"
+                   'quoted: "off"\nflag: false\nnotes:\n  - 0x1F\n  - note\n---\n',
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format", "json",
+                                      str(src)])
+    assert result.exit_code == 0, result.output
+    assert [(d["line"], d["column"], d["field"], d["code"], d["severity"])
+            for d in json.loads(result.stdout)] == [
+        (6, 11, "comments", "yaml11-ambiguous", "warning"),
+        (10, 5, "notes[0]", "yaml11-ambiguous", "warning")]
+    text = CliRunner().invoke(cli, ["validate", "-j", "1", str(src)])
+    assert f'{src}:6:11: warning: comments: plain off reads as false in YAML 1.1 (Jekyll, ' \
+           'Hugo) but as the text "off" here and in every format it is converted to: write ' \
+           '"off" (text) or false [yaml11-ambiguous]' in text.stderr
+    strict = CliRunner().invoke(cli, ["validate", "-j", "1", "--strict", str(src)])
+    assert strict.exit_code == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (a lint: validate's, not a Python warning)
+        assert converter.read(src)[0].extra["comments"] == "off"

@@ -252,11 +252,11 @@ def test_fmt_keeps_exercise_ending_in_dashes(tmp_path: Path) -> None:
 
 def test_fmt_keeps_float_precision(tmp_path: Path) -> None:
     src = tmp_path / "m.md"
-    src.write_text("---\ntitle: M  # c\nx: 7.423376247177311e+17\ny: 7.267437596290426e-11\n"
+    src.write_text('---\ntitle: M  # c\nx: 7.423376247177311e+17\n"y": 7.267437596290426e-11\n'
                    "---\n", encoding="utf-8")
     text = _fmt(src)
     assert 'x: 7.423376247177311e+17\n"y": 7.267437596290426e-11\n' in text  # (y: a boolean
-    # to YAML 1.1, so quoted)
+    # to YAML 1.1, so quoted; plain, fmt would refuse it)
     assert parse(text, "m.md", "m", "en").extra == converter.read(src)[0].extra
 
 
@@ -679,6 +679,110 @@ def test_jekylls_yaml_reader_reads_every_nasty_text_as_written() -> None:
 def test_jekylls_yaml_reader_reads_any_front_matter_as_the_data_written(items) -> None:
     fronts, expected = _as_ruby_should_read(items)
     assert _ruby_reads(fronts) == expected
+
+
+#: Plain values of extra keys that Jekyll or Hugo read as no text (this tool reads the
+#: text written): fmt would quote them, and change what the sites read.
+EXTRA_MISREAD = ["off", "no", "Yes", "nO", "tRUE", "NuLl", "y", "N", "0x1F", "0X1F", "017",
+                 "0o17", "0b101", "08", "1_000", "1,000", "12:30", "1:30.5", "2001-01-01",
+                 "2001-1-1", "2001-01-01 10:00:00 +0100", ".iNf", "-.INf", ".nAn", "1e3",
+                 ".5e3"]
+
+
+def _misread_file(form: str) -> str:
+    return f"---\ntitle: T\nk: {form}\nlist:\n  - {form}\n---\nBody\n"
+
+
+def test_fmt_leaves_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise(
+        tmp_path: Path) -> None:
+    """``comments: off`` is false to Jekyll and Hugo; fmt wrote it ``"off"``, which
+    Liquid takes for true, and said nothing."""
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: T\ncomments: off\nfeatured: no\nshow: Yes\nhex: 0x1F\n"
+                   "d: 017\nok: \"off\"\nlatin: No\norigin:\n  no: Tekst\n---\n",
+                   encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (3, 11, "comments", "fmt-would-change"), (4, 11, "featured", "fmt-would-change"),
+        (5, 7, "show", "fmt-would-change"), (6, 6, "hex", "fmt-would-change"),
+        (7, 4, "d", "fmt-would-change")]
+    result = _fmt_cli(str(src))
+    assert result.exit_code == 1 and src.read_bytes() == before
+    assert f"{src}:3:11: error: comments: plain off reads as false in YAML 1.1 (Jekyll, " \
+           'Hugo) but as the text "off" here; fmt would quote it and change what they ' \
+           'read: write "off" (text) or false [fmt-would-change]' in result.stderr
+
+
+def test_fmt_refuses_a_plain_key_of_extra_a_yaml_1_1_reader_reads_otherwise(
+        tmp_path: Path) -> None:
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: T\nnotes:\n  yes: 1\n  note: 2\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (4, 3, "notes.yes", "fmt-would-change")]
+
+
+def test_fmt_still_quotes_the_muscles_own_fields_read_as_text(tmp_path: Path) -> None:
+    """Title, latin, language keys and the like are text by the schema (documented):
+    written quoted, Jekyll and Hugo read the text too."""
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: Yes\nlatin: 017\norigin:\n  no: Tekst\nexercises:\n"
+                   "  - off\nk: \"off\"\nflag: false\n---\n", encoding="utf-8")
+    assert _fmt(src) == ('---\ntitle: "Yes"\nlatin: "017"\norigin:\n  "no": Tekst\n'
+                         'exercises:\n  - "off"\nk: "off"\nflag: false\n---\n')
+
+
+def test_fmt_never_changes_what_jekylls_yaml_reader_reads(tmp_path: Path) -> None:
+    """Ruby's Psych reads each file as before fmt (fmt leaves them as they are)."""
+    files = []
+    for i, form in enumerate(EXTRA_MISREAD):
+        files.append(tmp_path / f"m{i}.md")
+        files[-1].write_text(_misread_file(form), encoding="utf-8")
+    files.append(tmp_path / "plain.md")  # (one fmt does rewrite: read alike too)
+    files[-1].write_text('---\nk: "off"\ntitle: T\nlist: [note, false, 31]\n---\n',
+                         encoding="utf-8")
+    fronts = [f.read_text("utf-8").split("---\n")[1] for f in files]
+    before = _ruby_reads(fronts)
+    assert [read["data"]["k"] for read in before[:3]] == [False, False, True]
+    result = _fmt_cli(str(tmp_path))
+    assert _ruby_reads([f.read_text("utf-8").split("---\n")[1] for f in files]) == before
+    assert result.exit_code == 1 and result.stdout == f"reformatted {files[-1]}\n"
+
+
+def test_fmt_never_changes_what_hugo_reads(tmp_path: Path) -> None:
+    texts = [_misread_file(form) for form in EXTRA_MISREAD]
+    (tmp_path / "src").mkdir()
+    for i, text in enumerate(texts):
+        (tmp_path / "src" / f"m{i}.md").write_text(text, encoding="utf-8")
+    before = _hugo_pages(texts, tmp_path / "site")
+    assert [page["k"] for page in before[:3]] == [False, False, True]
+    result = _fmt_cli(str(tmp_path / "src"))
+    after = [(tmp_path / "src" / f"m{i}.md").read_text("utf-8") for i in range(len(texts))]
+    assert _hugo_pages(after, tmp_path / "site") == before
+    assert result.exit_code == 1
+
+
+def _hugo_pages(texts: list[str], site: Path) -> list[dict]:
+    """What Hugo reads of each file's front matter (its page's ``.Params``)."""
+    import json
+    import subprocess
+
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    for i, text in enumerate(texts):
+        (site / "content" / f"m{i}.md").write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
+                   capture_output=True, timeout=120)
+    return [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"))
+            for i in range(len(texts))]
 
 
 #: A Hugo site that writes each page's front matter (``.Params``: Go's YAML, keys in

@@ -1,0 +1,319 @@
+"""What the YAML 1.1 readers of front matter make of a plain scalar this tool reads as
+text: Ruby's Psych (Jekyll) and Go's yaml.v2 (Hugo).
+
+:mod:`converter.yamlsafe` reads ``off``, ``0x1F``, ``017``, ``12:30`` and
+``2001-01-01`` written plain as the text written; Jekyll reads them as false, 31, 15,
+45000 and a date, Hugo as false, 31 and 15 (and the text of the other two). The writer
+quotes such text, which is right for a text, but it changes what those readers get
+from a file whose author meant the boolean: :func:`misreads` finds them, so that
+``fmt`` can leave the file as it is and ``validate`` can say so.
+
+What counts is what the readers give, checked against Ruby's Psych 4 and Hugo's
+yaml.v2 (``tests/test_yaml11.py``). Not counted: a Symbol (``:x``), which Psych
+refuses to load safely and Jekyll's SafeYAML reads as the text, and text Psych cannot
+convert (``0x,``): the file fails to load there, and quoted it reads as the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+#: First characters of every plain scalar either reader takes for something other than
+#: text, besides the words below.
+_STARTS = frozenset("-+.0123456789")
+_PSYCH_TRUE, _PSYCH_FALSE = frozenset({"yes", "true", "on"}), frozenset({"no", "false", "off"})
+#: The words either reader may take for no text, in lower case.
+_WORDS = _PSYCH_TRUE | _PSYCH_FALSE | {"null", "~", "y", "n"}
+_GO_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True",
+                     "TRUE"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False",
+                     "FALSE"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+
+# Psych's ScalarScanner (psych/scalar_scanner.rb), in its order; \d and \s are ASCII there.
+_TIME = re.compile(r"-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t\r\n\f\v]+)[0-9]{1,2}:"
+                   r"[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t\r\n\f\v]*(?:Z|[-+][0-9]{1,2}"
+                   r":?(?:[0-9][0-9])?))?")
+_DATE = re.compile(r"([0-9]{4})-(1[012]|0[0-9]|[0-9])-([12][0-9]|3[01]|0[0-9]|[0-9])")
+_INF = re.compile(r"\+?\.inf", re.I)
+_MINUS_INF = re.compile(r"-\.inf", re.I)
+_NAN = re.compile(r"\.nan", re.I)
+_BASE60_INT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}")
+_BASE60_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\.[0-9_]*")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?")
+_INTEGER = re.compile(r"[-+]?0b[01_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)"
+                      r"|[-+]?0x[0-9a-fA-F_,]+")
+#: What Ruby's ``String#to_f`` reads of the start of a text.
+_TO_F = re.compile(r"[-+]?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?")
+# Go's yaml.v2 (resolve.go) and strconv.
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_GO_DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+_GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+
+#: A date or time to the reader (no value of this tool's can stand for it).
+DATE, TIME = "a date", "a time"
+#: Psych's own failure (the file does not load there): not a reading.
+_FAILS = object()
+
+
+@dataclass(frozen=True)
+class Misread:
+    """A plain scalar of a YAML text that the YAML 1.1 readers read otherwise than as
+    the text this tool reads: where it is (0-based), its field path, whether it is a
+    key, and what each reader that misreads it reads."""
+
+    line: int
+    column: int
+    field: str
+    text: str
+    key: bool
+    readings: tuple[tuple[str, Any], ...]  # (reader, value), Jekyll first
+
+    def message(self) -> str:
+        """``plain off reads as false in YAML 1.1 (Jekyll, Hugo) but as the text "off"
+        here`` (each reader's own value when they differ)."""
+        values = {describe(value) for _, value in self.readings}
+        if len(values) == 1:
+            read = f"{values.pop()} in YAML 1.1 ({', '.join(r for r, _ in self.readings)})"
+        else:
+            read = " and as ".join(f"{describe(v)} ({r})" for r, v in self.readings) + \
+                " in YAML 1.1"
+        kind = "plain key" if self.key else "plain"
+        return f"{kind} {self.text} reads as {read} but as the text {self.quoted()} here"
+
+    def quoted(self) -> str:
+        """The text in double quotes, as YAML reads it back."""
+        return '"' + self.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def instead(self) -> str:
+        """What to write: the quoted text, or the value the readers read (in a form they
+        and this tool read alike)."""
+        value = self.readings[0][1]
+        if value in (DATE, TIME) or self.key:
+            return f"{self.quoted()} (text)"
+        return f"{self.quoted()} (text) or {yaml_value(value)}"
+
+
+def describe(value: Any) -> str:
+    """A reader's value in words: ``false``, ``null``, ``the number 31``, ``a date``."""
+    if value is None or isinstance(value, bool):
+        return yaml_value(value)
+    if isinstance(value, int | float):
+        return f"the number {yaml_value(value)}"
+    return str(value)
+
+
+def yaml_value(value: Any) -> str:
+    """``value`` as plain YAML that every reader reads as it (``.inf``, ``1.5``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
+    return str(value)
+
+
+def readings(text: str) -> tuple[tuple[str, Any], ...]:
+    """(reader, value) of each reader that reads ``text``, written plain, as no text
+    (Jekyll first): ``(("Jekyll", False), ("Hugo", False))`` for ``off``."""
+    if text[:1] not in _STARTS and text.lower() not in _WORDS:
+        return ()
+    found = []
+    ruby = psych(text)
+    if ruby is not text and ruby is not _FAILS:
+        found.append(("Jekyll", ruby))
+    go = go_yaml_v2(text)
+    if go is not text:
+        found.append(("Hugo", go))
+    return tuple(found)
+
+
+def psych(text: str) -> Any:
+    """What Ruby's Psych (ScalarScanner#tokenize) reads of ``text`` written plain:
+    ``text`` itself when it is text, :data:`DATE` or :data:`TIME`, a value, or
+    :data:`_FAILS`. A Symbol (``:x``) counts as text (see the module's docstring)."""
+    if not text:
+        return None
+    if "\n" in text or text[:1] not in _STARTS:  # (the word branch: no number after it)
+        lower = text.lower()
+        if text == "~" or lower == "null":
+            return None
+        return True if lower in _PSYCH_TRUE else False if lower in _PSYCH_FALSE else text
+    if _TIME.fullmatch(text):
+        return TIME if _time_valid(text) else text
+    date = _DATE.fullmatch(text)
+    if date:
+        return DATE if _date_valid(*map(int, date.groups())) else text
+    if _INF.fullmatch(text):
+        return math.inf
+    if _MINUS_INF.fullmatch(text):
+        return -math.inf
+    if _NAN.fullmatch(text):
+        return math.nan
+    if _BASE60_INT.fullmatch(text) or _BASE60_FLOAT.fullmatch(text):
+        parts = text.split(":")
+        as_float = "." in text
+        total: Any = 0
+        for i, part in enumerate(parts):
+            total += _to_f(part) * 60 ** abs(i - 2) if as_float else _to_i(part) * 60 ** abs(
+                i - 2)
+        return total
+    if _FLOAT.fullmatch(text):
+        if text.lstrip("+-") == ".":
+            return text
+        try:
+            return float(re.sub(r"[,_]|\.([Ee]|$)", r"\1", text))
+        except ValueError:
+            return _FAILS
+    if _INTEGER.fullmatch(text):
+        return _ruby_integer(re.sub(r"[,_]", "", text))
+    return text
+
+
+def _to_i(part: str) -> int:
+    found = re.match(r"[-+]?[0-9]+(?:_[0-9]+)*", part)
+    return int(found.group()) if found else 0
+
+
+def _to_f(part: str) -> float:
+    found = _TO_F.match(part)
+    return float(found.group()) if found else 0.0
+
+
+def _ruby_integer(text: str) -> Any:
+    """Ruby's ``Integer(text)``: base prefixes, a leading 0 for octal."""
+    sign = -1 if text[:1] == "-" else 1
+    body = text.lstrip("+-")
+    base = {"0b": 2, "0x": 16}.get(body[:2], 8 if body[:1] == "0" and len(body) > 1 else 10)
+    digits = body[2:] if base in (2, 16) else body
+    try:
+        return sign * int(digits, base)
+    except ValueError:
+        return _FAILS
+
+
+def _leap(year: int) -> bool:
+    """Ruby's Date: Julian before the Gregorian reform of 1582, Gregorian after it."""
+    if year <= 1582:
+        return year % 4 == 0
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _date_valid(year: int, month: int, day: int) -> bool:
+    """Whether Ruby's ``Date.strptime`` takes the date (it refuses 2001-02-30)."""
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if (year, month) == (1582, 10) and 5 <= day <= 14:
+        return False
+    days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return day <= days[month - 1]
+
+
+def _time_valid(text: str) -> bool:
+    """Whether Ruby's ``Time.utc`` takes the time's parts (a day past the month's end
+    rolls over there; a 13th month or a 61st second is refused)."""
+    month, day, hour, minute, second = map(int, re.findall(r"[0-9]+", text)[1:6])
+    return 1 <= month <= 12 and 1 <= day <= 31 and hour <= 24 and minute <= 59 \
+        and second <= 60
+
+
+def go_yaml_v2(text: str) -> Any:
+    """What Go's yaml.v2 (resolve.go, decoding into ``interface{}`` as Hugo does) reads
+    of ``text`` written plain: ``text`` itself when it is text (a date stays text
+    there), else its value."""
+    if text in _GO_WORDS:
+        return _GO_WORDS[text]
+    first = text[:1]
+    if first == ".":
+        return float(text) if _GO_DOT_FLOAT.fullmatch(text) else text
+    if first not in _STARTS:
+        return text
+    plain = text.replace("_", "")
+    if _GO_INT.fullmatch(plain):
+        value = _go_int(plain)
+        if -(1 << 63) <= value < (1 << 64):
+            return value
+    if _GO_FLOAT.fullmatch(plain):
+        return float(plain)
+    if plain.startswith(("0b", "-0b")) and re.fullmatch(r"-?0b[01]+", plain):
+        value = int(plain.replace("0b", ""), 2)
+        if -(1 << 63) <= value < (1 << 64):
+            return value
+    return text
+
+
+def _go_int(text: str) -> int:
+    """strconv.ParseInt's base 0: 0x, 0o, 0b and a leading 0 (octal)."""
+    sign = -1 if text[:1] == "-" else 1
+    body = text.lstrip("+-")
+    prefix = body[:2].lower()
+    if prefix in ("0x", "0o", "0b"):
+        return sign * int(body[2:], {"0x": 16, "0o": 8, "0b": 2}[prefix])
+    return sign * int(body, 8 if len(body) > 1 and body[0] == "0" else 10)
+
+
+def misreads(root: yaml.Node | None, skip: frozenset[str]) -> list[Misread]:
+    """Every plain scalar in the composed document ``root`` (keys too) that this tool
+    reads as text and a YAML 1.1 reader does not, but for the top-level keys in
+    ``skip`` and what is under them (fields read as text on purpose)."""
+    found: list[Misread] = []
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value not in skip:
+            _walk(key, str(key.value), True, found)
+            _walk(value, str(key.value), False, found)
+    return found
+
+
+def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            here = f"{field}.{k.value}"
+            _walk(k, here, True, found)
+            _walk(v, here, False, found)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, f"{field}[{i}]", False, found)
+    elif not node.style and node.tag == "tag:yaml.org,2002:str":  # (plain: None or "")
+        read = readings(node.value)
+        if read:
+            mark = node.start_mark
+            found.append(Misread(mark.line, mark.column, field, node.value, key, read))
+
+
+def may_misread(value: Any) -> bool:
+    """Whether loaded data ``value`` (keys too) holds a text that a YAML 1.1 reader may
+    read otherwise when it is written plain: only then is the YAML composed again to
+    see how each is written (rare: nearly every file costs one walk of its extra keys)."""
+    if isinstance(value, str):
+        return bool(readings(value))
+    if isinstance(value, Mapping):
+        return any(may_misread(k) or may_misread(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(map(may_misread, value))
+    return False
+
+
+def misreads_in(text: str, skip: frozenset[str]) -> list[Misread]:
+    """:func:`misreads` of a YAML text that :func:`converter.yamlsafe.load` has read."""
+    from converter import yamlsafe
+
+    return misreads(yamlsafe.compose(text), skip)

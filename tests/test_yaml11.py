@@ -1,0 +1,146 @@
+"""What Jekyll (Ruby's Psych) and Hugo (Go's yaml.v2) read of plain scalars, held to the
+real readers: converter.yaml11 must not guess."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from converter import yaml11, yamlsafe
+
+#: Plain scalars this tool reads as text, of every form the readers may take otherwise
+#: (and near misses that they read as text too).
+FORMS = [
+    "off", "Off", "OFF", "oFF", "no", "No", "nO", "yes", "Yes", "yEs", "on", "ON", "oN",
+    "y", "Y", "n", "N", "tRUE", "fAlse", "NuLl", "nULL", "0x1F", "0X1F", "0x1f", "-0x1F",
+    "017", "-017", "0o17", "0O17", "-0o17", "0b101", "0B101", "-0b101", "08", "09", "007",
+    "00", "0_7", "1_000", "1,000", "1,0", "+1_000", "1__0", "1_", "_1", "12:30", "0:30",
+    "09:15", "00:59:59", "1:30.5", "-1:30", "+1:30", "1:60", "1_0:30", "2001-01-01",
+    "2001-1-1", "2024-6-5", "2001-02-30", "2001-13-01", "1500-02-29", "1900-02-29",
+    "2000-02-29", "1582-10-10", "2001-01-01 10:00:00 +0100", "2001-01-01T10:00:00Z",
+    "-2001-01-01 10:00:00", "2001-01-01 10:00:00", "2001-02-31 10:00:00",
+    "2001-13-01 10:00:00", "2001-01-01 10:61:00", "2001-1-1 1:00:00.5 -5", ".iNf",
+    "-.INf", ".nAn", "1e3", "1E3", "1e+3", "1.0e3", "+1e3", "1.5e3", ".5e3", "-.5E3",
+    ".e+1", "1,5.2", "1_.5", "0x,", "0b1,0", "0x1,F", "0x_1F", "0x", "0b", "0o", "0xG",
+    "9223372036854775808", "-9223372036854775809", "18446744073709551616",
+    "123456789012345678901234567890", "1,2,3", "422,216,435,216", "12:60", "1:2:3:4",
+    "0.1.2", "1.2.3", "+", "-1-", ":x", ":D", "=", "y es", "yes!", "Yesterday", "note",
+]
+
+#: Writes, for each YAML document read from stdin (one JSON string a line), what Psych
+#: reads of its key k: [class, value as JSON or inspected].
+RUBY_CLASSES = """
+require "yaml"; require "json"; require "date"
+STDIN.each_line do |line|
+  begin
+    v = YAML.unsafe_load(JSON.parse(line))["k"]
+    out = case v
+          when Float then v.nan? ? "nan" : v.infinite? ? (v > 0 ? "inf" : "-inf") : v
+          when Integer, TrueClass, FalseClass, NilClass, String then v
+          else v.inspect
+          end
+    puts JSON.generate([v.class.name, out])
+  rescue StandardError => e
+    puts JSON.generate(["ERROR", e.class.name])
+  end
+end
+"""
+
+
+def _text_forms() -> list[str]:
+    forms = [f for f in FORMS if isinstance(yamlsafe.load(f"k: {f}\n")["k"], str)]
+    assert len(forms) > 100  # (none of them lost to a typo)
+    return forms
+
+
+def _expected_psych(cls: str, value: Any, form: str) -> Any:
+    """What :func:`yaml11.psych` should say of what Ruby read."""
+    if cls in ("String", "Symbol"):
+        return form
+    if cls == "ERROR":
+        return yaml11._FAILS
+    if cls == "Date":
+        return yaml11.DATE
+    if cls == "Time":
+        return yaml11.TIME
+    if cls == "Float":
+        return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}.get(value, value)
+    return value
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    if isinstance(mine, float) and isinstance(theirs, float) and math.isnan(mine):
+        return math.isnan(theirs)
+    if isinstance(mine, int | float) and isinstance(theirs, int | float) \
+            and not isinstance(mine, bool) and not isinstance(theirs, bool):
+        return float(mine) == float(theirs)  # (Go's JSON writes a float as a whole number)
+    return type(mine) is type(theirs) and mine == theirs
+
+
+def test_psych_is_read_as_ruby_reads_each_form() -> None:
+    ruby = shutil.which("ruby")
+    assert ruby, "Ruby is a test client here: `make system-deps` installs it"
+    forms = _text_forms()
+    done = subprocess.run([ruby, "-e", RUBY_CLASSES], input="".join(
+        json.dumps(f"k: {form}\n") + "\n" for form in forms), capture_output=True,
+        text=True, check=True, timeout=120)
+    wrong = [(form, cls, value, yaml11.psych(form))
+             for form, (cls, value) in zip(forms, map(json.loads, done.stdout.splitlines()),
+                                           strict=True)
+             if not _same(yaml11.psych(form), _expected_psych(cls, value, form))]
+    assert wrong == []
+
+
+def test_go_yaml_v2_is_read_as_hugo_reads_each_form(tmp_path: Path) -> None:
+    from tests.formats.test_markdown import HUGO_CONFIG
+
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    forms = _text_forms()
+    site = tmp_path / "site"
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    for i, form in enumerate(forms):
+        (site / "content" / f"m{i}.md").write_text(f"---\ntitle: T\nk: {form}\n---\n",
+                                                   encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
+                   capture_output=True, timeout=120)
+    read = [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"))["k"]
+            for i in range(len(forms))]
+    wrong = [(form, theirs, yaml11.go_yaml_v2(form)) for form, theirs in
+             zip(forms, read, strict=True) if not _same(yaml11.go_yaml_v2(form), theirs)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_whatever_a_reader_misreads_the_writer_quotes(form: str) -> None:
+    """fmt changes what the readers get exactly where it quotes: every misread form is
+    one the writer quotes (so fmt refuses rather than quoting it silently)."""
+    if yaml11.readings(form):
+        assert yamlsafe.plain_misread(form)
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ("off", 'plain off reads as false in YAML 1.1 (Jekyll, Hugo) but as the text "off" '
+     "here"),
+    ("12:30", 'plain 12:30 reads as the number 45000 in YAML 1.1 (Jekyll) but as the '
+     'text "12:30" here'),
+    ("08", 'plain 08 reads as the number 8.0 in YAML 1.1 (Hugo) but as the text "08" '
+     "here"),
+])
+def test_the_message_names_what_each_reader_reads(form: str, message: str) -> None:
+    [found] = yaml11.misreads_in(f"\nk: {form}\n", frozenset())
+    assert (found.line, found.column, found.field, found.message()) == (1, 3, "k", message)
+
+
+def test_quoted_text_and_skipped_fields_are_no_misreads() -> None:
+    text = '\ntitle: off\nk: "off"\nj: \'017\'\nl: |\n  off\nm: false\nnote: note\n'
+    assert yaml11.misreads_in(text, frozenset({"title"})) == []
