@@ -373,7 +373,7 @@ def test_exclude_leaves_a_sites_other_files_out_of_convert_validate_and_fmt(
     result = run("validate", ".", "--exclude", "node_modules", "--exclude", "/README.md",
                  "--exclude", "_*", "--strict")
     assert result.exit_code == 0, result.output
-    assert result.stderr == "2 muscles checked: 0 errors, 0 warnings\n"
+    assert result.stderr == "2 muscles valid: 0 errors, 0 warnings\n"
     result = run("validate", ".", "README.md", *hugo)  # (a source named is read)
     assert result.exit_code == 1 and result.stderr.startswith(
         "README.md:1:1: error: has no front matter")
