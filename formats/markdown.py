@@ -326,7 +326,15 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     "grows with the square of a run of comment lines); the file is left as "
                     "it is", line=line + 1, column=column + 1)
     new = _render_keeping_comments(muscle, data, fm, path)
-    if parse(new, path, _hint(path), default_lang) != muscle:
+    try:
+        again = parse(new, path, _hint(path), default_lang)
+    except MuscleError as exc:  # (ruamel.yaml wrote what reads as no YAML)
+        line, column, _ = found[0]
+        raise error(path, "fmt-cannot-keep-comments", "fmt's comment-keeping YAML writer "
+                    "(ruamel.yaml) would put this front matter's comments into text that "
+                    f"reads as no YAML ({exc.diagnostics[0].message}); the file is left as "
+                    "it is", line=line + 1, column=column + 1) from None
+    if again != muscle:
         raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
                     "its comments kept; the file is left as it is")
     _check_comments_kept(found, split(new, path)[0], path)

@@ -920,3 +920,22 @@ def test_front_matter_of_another_kind_is_named(text: str, kind: str | None) -> N
     assert found.message == "has no front matter (the first line must be ---)" + (
         f": it opens {kind} front matter (Hugo's), which muscle-convert does not read; write "
         "it as YAML between --- lines" if kind else "")
+
+
+def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) -> None:
+    """ruamel.yaml wrote a null after a map of a null in a commented list as
+    ``- a:   -``, which reads as no YAML: fmt said yaml-syntax at a line of its own
+    output (a place the file does not have)."""
+    src = tmp_path / "m.md"
+    src.write_text('---\ntitle: M\nnotes:  # c0\n  - {}\n  - a:\n  - \n---\n',
+                   encoding="utf-8")
+    before = src.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        _fmt(src)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        3, 9, "fmt-cannot-keep-comments")
+    assert diagnostic.message.startswith(
+        "fmt's comment-keeping YAML writer (ruamel.yaml) would put this front matter's "
+        "comments into text that reads as no YAML (")
+    assert src.read_bytes() == before
