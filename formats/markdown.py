@@ -11,6 +11,7 @@ round-trip mode).
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import sys
@@ -286,19 +287,29 @@ class MarkdownFormat(Format):
     def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
         """The file in canonical layout, keeping its YAML comments: a layout that fmt
         leaves as it is when run again (ruamel.yaml may place a moved comment anew on a
-        second look, so a changed file with comments is formatted until it settles)."""
-        text = decode(raw, path)
-        new = _reformat(text, path, ctx.default_lang)
-        for _ in range(_PASSES):
-            if new == text or "#" not in split(new, path)[0]:
-                return new
-            try:
-                text, new = new, _reformat(new, path, ctx.default_lang)
-            except MuscleError as exc:
-                raise _unsettled(raw, path, exc.diagnostics[0].message) from None
-        if new == text:
+        second look, so a changed file with comments is formatted until it settles). A
+        file's CRLF line ends (all of them: git's autocrlf on Windows) and byte order mark
+        stay, as the platform's, not the layout's."""
+        new = _settled(raw, path, ctx)
+        if raw.count(b"\r\n") == raw.count(b"\n") == raw.count(b"\r") > 0:
+            new = new.replace("\n", "\r\n")
+        return "\ufeff" + new if raw.startswith(codecs.BOM_UTF8) else new
+
+
+def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:
+    """:meth:`MarkdownFormat.reformat`'s layout, with ``\\n`` line ends."""
+    text = decode(raw, path)
+    new = _reformat(text, path, ctx.default_lang)
+    for _ in range(_PASSES):
+        if new == text or "#" not in split(new, path)[0]:
             return new
-        raise _unsettled(raw, path, "the comments move on every pass")
+        try:
+            text, new = new, _reformat(new, path, ctx.default_lang)
+        except MuscleError as exc:
+            raise _unsettled(raw, path, exc.diagnostics[0].message) from None
+    if new == text:
+        return new
+    raise _unsettled(raw, path, "the comments move on every pass")
 
 
 def _reformat(text: str, path: str, default_lang: str) -> str:

@@ -939,3 +939,20 @@ def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) 
         "fmt's comment-keeping YAML writer (ruamel.yaml) would put this front matter's "
         "comments into text that reads as no YAML (")
     assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
+def test_fmt_keeps_a_files_crlf_line_ends_and_its_byte_order_mark(tmp_path: Path,
+                                                                   bom: bytes) -> None:
+    """With git's autocrlf (Windows) every file is CRLF: fmt --check failed every one,
+    and fmt rewrote them all with LF line ends and without their mark."""
+    canonical = render(converter.read(SAMPLES / "soleus.md")[0])
+    src = tmp_path / "soleus.md"
+    src.write_bytes(bom + canonical.replace("\n", "\r\n").encode("utf-8"))
+    assert _fmt(src).encode("utf-8") == src.read_bytes()  # (in layout: nothing to do)
+    unordered = canonical.replace("title: Soleus", "title:   Soleus")  # (too many spaces)
+    assert unordered != canonical
+    src.write_bytes(bom + unordered.replace("\n", "\r\n").encode("utf-8"))
+    assert _fmt(src).encode("utf-8") == bom + canonical.replace("\n", "\r\n").encode()
+    src.write_bytes(b"---\r\ntitle: M\r\n---\nbody\n")  # (mixed: the layout's LF)
+    assert _fmt(src) == "---\ntitle: M\n---\nbody\n"
