@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from converter import yaml11, yamlsafe
+from tests.hugo import hugo_pages
 
 #: Plain scalars this tool reads as text, of every form the readers may take otherwise
 #: (and near misses that they read as text too).
@@ -98,23 +99,9 @@ def test_psych_is_read_as_ruby_reads_each_form() -> None:
 
 
 def test_go_yaml_v2_is_read_as_hugo_reads_each_form(tmp_path: Path) -> None:
-    from tests.formats.test_markdown import HUGO_CONFIG
-
-    hugo = shutil.which("hugo")
-    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
     forms = _text_forms()
-    site = tmp_path / "site"
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
-    (site / "config.toml").write_text(HUGO_CONFIG)
-    (site / "content").mkdir()
-    for i, form in enumerate(forms):
-        (site / "content" / f"m{i}.md").write_text(f"---\ntitle: T\nk: {form}\n---\n",
-                                                   encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
-                   capture_output=True, timeout=120)
-    read = [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"))["k"]
-            for i in range(len(forms))]
+    read = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in forms], tmp_path / "site")]
     wrong = [(form, theirs, yaml11.go_yaml_v2(form)) for form, theirs in
              zip(forms, read, strict=True) if not _same(yaml11.go_yaml_v2(form), theirs)]
     assert wrong == []

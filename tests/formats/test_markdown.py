@@ -21,6 +21,7 @@ from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
 from tests.conftest import SAMPLES, SEED
+from tests.hugo import hugo_pages
 from tests.strategies import corpora, muscles
 
 
@@ -182,6 +183,13 @@ def _fmt(path: Path) -> str:
     return fmt.reformat(path.read_bytes(), str(path), ReadContext())
 
 
+def _refusal(path: Path) -> list:
+    """The diagnostics of fmt refusing the file at ``path``."""
+    with pytest.raises(MuscleError) as caught:
+        _fmt(path)
+    return caught.value.diagnostics
+
+
 def test_fmt_keeps_comments_and_orders_keys(tmp_path: Path) -> None:
     src = tmp_path / "m.md"
     src.write_text("---\n# top comment\nexercises:\n  - Squat  # best one\ntitle: M\n"
@@ -281,9 +289,8 @@ def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
     src = tmp_path / "m.md"
     src.write_text("---\ntitle: M  # c\nlatin: L\n---\n", encoding="utf-8")
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    assert [d.code for d in caught.value.diagnostics] == ["fmt-would-change"]
+    found = _refusal(src)
+    assert [d.code for d in found] == ["fmt-would-change"]
     result = _fmt_cli(str(src))
     assert result.exit_code == 1 and "[fmt-would-change]" in result.stderr
     assert src.read_bytes() == before
@@ -348,9 +355,7 @@ def test_fmt_refuses_to_drop_a_comment(tmp_path: Path, line: int, column: int,
     other = tmp_path / "other.md"
     other.write_text("---\nlatin: L\ntitle: O\n---\n", encoding="utf-8")
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         line, column, "fmt-would-drop-comment")
     assert "'# not known yet'" in diagnostic.message
@@ -375,9 +380,7 @@ def test_fmt_refuses_what_its_comment_keeping_reader_cannot_hold(
     src.write_text(f"---\ntitle: M\n{front}---\n", encoding="utf-8")
     converter.read(src)  # valid: only fmt's round-trip reader (ruamel.yaml) fails on it
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (line, column, code)
     result = _fmt_cli(str(src))
     assert result.exit_code == 1
@@ -415,9 +418,7 @@ def test_fmt_refuses_a_layout_that_never_settles(tmp_path: Path,
     monkeypatch.setattr(markdown, "_check_comments_kept", lambda *_: None)
     src = tmp_path / "m.md"
     src.write_text("---\n# note\ntitle: M\n---\n", encoding="utf-8")
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (2, 1, "fmt-unsettled")
     assert "move on every pass" in diagnostic.message
 
@@ -434,9 +435,7 @@ def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
     monkeypatch.setattr(markdown, "_render_keeping_comments",
                         lambda *a: real_render(*a).replace(" # second", "").replace(
                             "latin: L", "latin: L  # second"))
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (3, 10, "fmt-unsettled")
 
 
@@ -447,9 +446,7 @@ def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
     src.write_text("---\nlatin: L  # one\n# two\ntitle: M\n# three\n  # four\n---\n",
                    encoding="utf-8")
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         6, 3, "fmt-too-many-comments")
     assert diagnostic.message.startswith("has 4 comments; fmt keeps 3 at most")
@@ -702,9 +699,8 @@ def test_fmt_leaves_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise(
                    "d: 017\nok: \"off\"\nlatin: No\norigin:\n  no: Tekst\n---\n",
                    encoding="utf-8")
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+    found = _refusal(src)
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
         (3, 11, "comments", "fmt-would-change"), (4, 11, "featured", "fmt-would-change"),
         (5, 7, "show", "fmt-would-change"), (6, 6, "hex", "fmt-would-change"),
         (7, 4, "d", "fmt-would-change")]
@@ -719,9 +715,8 @@ def test_fmt_refuses_a_plain_key_of_extra_a_yaml_1_1_reader_reads_otherwise(
         tmp_path: Path) -> None:
     src = tmp_path / "a.md"
     src.write_text("---\ntitle: T\nnotes:\n  yes: 1\n  note: 2\n---\n", encoding="utf-8")
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+    found = _refusal(src)
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
         (4, 3, "notes.yes", "fmt-would-change")]
 
 
@@ -757,42 +752,14 @@ def test_fmt_never_changes_what_hugo_reads(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     for i, text in enumerate(texts):
         (tmp_path / "src" / f"m{i}.md").write_text(text, encoding="utf-8")
-    before = _hugo_pages(texts, tmp_path / "site")
+    before = hugo_pages(texts, tmp_path / "site")
     assert [page["k"] for page in before[:3]] == [False, False, True]
     result = _fmt_cli(str(tmp_path / "src"))
     after = [(tmp_path / "src" / f"m{i}.md").read_text("utf-8") for i in range(len(texts))]
-    assert _hugo_pages(after, tmp_path / "site") == before
+    assert hugo_pages(after, tmp_path / "site") == before
     assert result.exit_code == 1
 
 
-def _hugo_pages(texts: list[str], site: Path) -> list[dict]:
-    """What Hugo reads of each file's front matter (its page's ``.Params``)."""
-    import json
-    import subprocess
-
-    hugo = shutil.which("hugo")
-    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
-    shutil.rmtree(site, ignore_errors=True)
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
-    (site / "config.toml").write_text(HUGO_CONFIG)
-    (site / "content").mkdir()
-    for i, text in enumerate(texts):
-        (site / "content" / f"m{i}.md").write_text(text, encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
-                   capture_output=True, timeout=120)
-    return [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"))
-            for i in range(len(texts))]
-
-
-#: A Hugo site that writes each page's front matter (``.Params``: Go's YAML, keys in
-#: lower case, plus ``draft`` and ``iscjklanguage`` of Hugo's own) as JSON.
-HUGO_CONFIG = """
-baseURL = "http://example.invalid/"
-disableKinds = ["taxonomy", "term", "home", "section", "RSS", "sitemap", "404"]
-[outputs]
-page = ["JSON"]
-"""
 #: Front matter keys Hugo reads for itself (a date, a flag, a list of its own): extra
 #: keys by these names are not compared.
 HUGO_KEYS = {"aliases", "build", "cascade", "categories", "date", "description", "draft",
@@ -813,27 +780,15 @@ def _lower_keys(value: object) -> object:
 def _hugo_reads(muscles: list, site: Path) -> tuple[list[dict], list[dict]]:
     """(what Hugo read of each muscle's front matter, what it should have read)."""
     import json
-    import subprocess
 
     from converter.authoring import front_matter_from_muscle
-    hugo = shutil.which("hugo")
-    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
-    shutil.rmtree(site, ignore_errors=True)
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
-    (site / "config.toml").write_text(HUGO_CONFIG)
-    (site / "content").mkdir()
     expected = []
-    for i, muscle in enumerate(muscles):
-        (site / "content" / f"m{i}.md").write_text(render(muscle), encoding="utf-8")
+    for muscle in muscles:
         data = _lower_keys(json.loads(json.dumps(front_matter_from_muscle(muscle)),
                                       parse_int=float))
         expected.append({k: v for k, v in data.items() if k not in HUGO_KEYS})
-    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
-                   capture_output=True, timeout=120)
-    read = [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"),
-                       parse_int=float)  # (Go writes 2.5e16 as 25000000000000000)
-            for i in range(len(muscles))]
+    read = hugo_pages([render(m) for m in muscles], site,
+                      parse_int=float)  # (Go writes 2.5e16 as 25000000000000000)
     return [{k: v for k, v in page.items() if k in want} for page, want in
             zip(read, expected, strict=True)], expected
 
@@ -930,9 +885,7 @@ def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) 
     src.write_text('---\ntitle: M\nnotes:  # c0\n  - {}\n  - a:\n  - \n---\n',
                    encoding="utf-8")
     before = src.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        _fmt(src)
-    (diagnostic,) = caught.value.diagnostics
+    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         3, 9, "fmt-cannot-keep-comments")
     assert diagnostic.message.startswith(

@@ -1,0 +1,39 @@
+"""Hugo as a test client: what it reads of Markdown files' front matter (Go's YAML)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: A Hugo site that writes each page's front matter (``.Params``: Go's YAML, keys in
+#: lower case, plus ``draft`` and ``iscjklanguage`` of Hugo's own) as JSON.
+HUGO_CONFIG = """
+baseURL = "http://example.invalid/"
+disableKinds = ["taxonomy", "term", "home", "section", "RSS", "sitemap", "404"]
+[outputs]
+page = ["JSON"]
+"""
+
+
+def hugo_pages(texts: list[str], site: Path,
+               parse_int: Callable[[str], Any] | None = None) -> list[dict]:
+    """What Hugo reads of each of ``texts`` (Markdown files) as its page's ``.Params``,
+    through a site built in ``site`` (made anew); ``parse_int`` as ``json.loads`` takes
+    it."""
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    for i, text in enumerate(texts):
+        (site / "content" / f"m{i}.md").write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
+                   capture_output=True, timeout=120)
+    return [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"),
+                       parse_int=parse_int) for i in range(len(texts))]
