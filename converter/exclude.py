@@ -12,7 +12,8 @@ each pattern is ``pathspec``'s, which implements git's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
@@ -63,8 +64,8 @@ class Exclusion:
             if wrong:
                 raise ValueError(wrong)
         compiled = GitIgnoreSpec.from_lines(list(self.patterns)).patterns
-        # (pattern, takes back, matches folders only), the last that matches deciding
-        self._rules = [(p, not p.include, source.rstrip(" ").endswith("/"))
+        # (matches a path, takes back, matches folders only), the last that matches deciding
+        self._rules = [(_itself(p.regex), not p.include, source.rstrip(" ").endswith("/"))
                        for p, source in zip(compiled, self.patterns, strict=True)]
 
     def __call__(self, relative: str, is_dir: bool) -> bool:
@@ -72,16 +73,33 @@ class Exclusion:
         source folder, ``/`` between its parts) is left out. As git matches a folder's
         own path, ``drafts/**`` leaves out what is in ``drafts``, not ``drafts``
         itself, so that ``!drafts/keep.md`` can take a file back."""
-        for pattern, takes_back, folders_only in reversed(self._rules):
+        for matches, takes_back, folders_only in reversed(self._rules):
             if folders_only and not is_dir:
                 continue
-            if pattern.match_file(relative + "/" if folders_only else relative) is not None:
+            if matches(relative + "/" if folders_only else relative):
                 return not takes_back
         return False
+
+
+def _itself(regex: re.Pattern[str]) -> Callable[[str], bool]:
+    """Whether pathspec's ``regex`` of a pattern (searched for, as pathspec does) matches
+    a path itself, not only through a folder above it (its ``ps_d`` group, a folder's
+    end, before the path's end): git's ``content/*`` matches ``content/muscles/x.md``
+    through ``content/muscles``, but a search has decided on that folder already, and
+    a ``!content/muscles/`` after it took the folder back. (A pattern meant for what is
+    below a folder, ``drafts/**``, matches it without that group.)"""
+
+    def matches(path: str) -> bool:
+        for found in regex.finditer(path):
+            end = found.end("ps_d") if "ps_d" in regex.groupindex else -1
+            if end == -1 or end == len(path):
+                return True
+        return False
+
+    return matches
 
 
 def exclusion(given: Iterable[str]) -> Exclusion | None:
     """An :class:`Exclusion` of ``given`` patterns; None for none (nothing to match)."""
     given = tuple(given)
     return Exclusion(given) if given else None
-

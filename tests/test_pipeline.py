@@ -125,6 +125,14 @@ def _site(root: Path, names: list[str]) -> None:
       "en/old/sub/s.md", "m.md"]),
     (["en/**/*.md", "**/pkg"], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md",
                                 "drafts/x.md", "m.md"]),
+    # (a folder taken back is read whole, as git has it: its files were each left out
+    # still, through the folder above them that the first pattern matched)
+    (["*", "!*/", "!m.md", "!o.md"], ["en/old/o.md", "m.md"]),  # (git's "only these")
+    (["en/*", "!en/old/"], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md",
+                            "drafts/x.md", "en/old/o.md", "en/old/sub/s.md", "m.md",
+                            "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
+    (["drafts", "!drafts/", "en", "node_modules", "*.md", "!*/*.md"],
+     ["drafts/keep.md", "drafts/x.md"]),
 ])
 def test_exclude_patterns_leave_out_what_they_match_gitignore_style(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patterns: list[str],
