@@ -54,19 +54,22 @@ def cpu_quota() -> float | None:
     quotas = []
     for line in lines:
         _, controllers, path = line.split(":", 2)
-        if controllers == "":  # v2: each folder from the group's up to the root
-            folder = CGROUPS / path.lstrip("/")
-            while True:
-                quotas.append(_quota(folder / "cpu.max"))
-                if folder == CGROUPS or CGROUPS not in folder.parents:
-                    break
-                folder = folder.parent
-        elif "cpu" in controllers.split(","):  # v1: the cpu controller's own folder
-            for top in (CGROUPS / controllers, CGROUPS / "cpu"):
-                quotas.append(_quota(top / path.lstrip("/") / "cpu.cfs_quota_us",
-                                     top / path.lstrip("/") / "cpu.cfs_period_us"))
+        if controllers == "":  # v2
+            quotas += (_quota(folder / "cpu.max") for folder in _up(CGROUPS, path))
+        elif "cpu" in controllers.split(","):  # v1: the cpu controller's own folders
+            for top in {CGROUPS / controllers, CGROUPS / "cpu"}:
+                quotas += (_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
+                           for folder in _up(top, path))
     found = [q for q in quotas if q]
     return min(found) if found else None
+
+
+def _up(top: Path, group: str) -> list[Path]:
+    """The folders of control group ``group`` below ``top`` and each above it up to
+    ``top``: a quota of a group above holds for those below, and a container without a
+    namespace of its own has its group mounted at ``top`` while naming the host's path."""
+    parts = [part for part in group.split("/") if part]
+    return [top.joinpath(*parts[:n]) for n in range(len(parts), -1, -1)]
 
 
 def _quota(limit: Path, period: Path | None = None) -> float | None:

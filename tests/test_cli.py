@@ -786,7 +786,12 @@ def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
       "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 3.0),
     ({"self": "4:cpu,cpuacct:/\n", "cpu,cpuacct/cpu.cfs_quota_us": "-1\n",
       "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, None),
-    ({"self": "0::/\n"}, None)], ids=["v2", "v2-above", "v1", "v1-none", "none"])
+    # (a v1 container without its own namespace: the host's path, its group at the top)
+    ({"self": "12:cpu,cpuacct:/docker/0123abcd\n",
+      "cpu,cpuacct/cpu.cfs_quota_us": "200000\n",
+      "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 2.0),
+    ({"self": "0::/\n"}, None)],
+    ids=["v2", "v2-above", "v1", "v1-none", "v1-container", "none"])
 def test_the_default_jobs_follow_a_containers_cpu_quota(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict, expected: float | None
         ) -> None:
