@@ -369,11 +369,12 @@ def check_replaceable(path: Path, shown: str | None = None) -> None:
                     "choose a new or empty directory")
     if not path.is_dir():
         return
-    if os.path.ismount(path):
+    points = _mount_points()
+    if os.path.ismount(path) or os.fsencode(path) in (points or ()):  # (a bind mount)
         raise error(name, "output-mount",
                     "is a mount point, and an output directory is replaced whole, by a "
                     "rename; write into a directory inside it")
-    mounted = mounts_inside(path)
+    mounted = mounts_inside(path, points)
     if mounted:
         below = os.path.join(name, os.path.relpath(mounted[0], path))
         raise error(name, "output-mount",
@@ -382,17 +383,25 @@ def check_replaceable(path: Path, shown: str | None = None) -> None:
                     "choose another directory")
 
 
-def mounts_inside(path: Path) -> list[str]:
+def mounts_inside(path: Path, points: set[bytes] | None = None) -> list[str]:
     """The mount points strictly below the directory ``path`` (a real path), sorted:
-    from ``/proc/self/mountinfo`` where there is one, else by walking ``path`` for
-    folders on another device."""
+    of ``points`` (:func:`_mount_points`, read when not given) where the system lists
+    them, else by walking ``path`` for folders on another device."""
+    points = _mount_points() if points is None else points
+    if points is None:
+        return _other_devices(path)
     top = os.fsencode(path).rstrip(b"/") + b"/"
+    return sorted(os.fsdecode(p) for p in points if p.startswith(top))
+
+
+def _mount_points() -> set[bytes] | None:
+    """Every mount point of this process's view (``/proc/self/mountinfo``, a bind mount
+    within one file system too); None where the system has no such list."""
     try:
         with open("/proc/self/mountinfo", "rb") as table:
-            points = [_unescape_mount(line.split(b" ")[4]) for line in table]
+            return {_unescape_mount(line.split(b" ")[4]) for line in table}
     except OSError:
-        return _other_devices(path)
-    return sorted(os.fsdecode(p) for p in set(points) if p.startswith(top))
+        return None
 
 
 def _unescape_mount(field: bytes) -> bytes:

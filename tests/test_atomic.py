@@ -447,14 +447,17 @@ mkdir volume
 mount -t tmpfs none volume
 convert volume
 ls -A volume
+mkdir bound elsewhere
+mount --bind elsewhere bound
+convert bound
 """
 
 
 def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
         tmp_path: Path) -> None:
     """The swap moved a file system mounted inside the folder along with the old folder,
-    then emptied it deleting that; a mount point itself failed with 'Device or resource
-    busy'."""
+    then emptied it deleting that; a mount point itself (a bind mount of a folder of the
+    same file system too) failed with 'Device or resource busy'."""
     if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode:
         pytest.skip("no mount namespace here (not root)")
     result = subprocess.run(
@@ -468,7 +471,9 @@ def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
         "directory [output-mount]",
         "mine",
         "volume: error: is a mount point, and an output directory is replaced whole, by a "
-        "rename; write into a directory inside it [output-mount]"]
+        "rename; write into a directory inside it [output-mount]",
+        "bound: error: is a mount point, and an output directory is replaced whole, by a "
+        "rename; write into a directory inside it [output-mount]"]  # (one file system)
     assert sorted(os.listdir(tmp_path / "out")) == sorted(
         [".muscle-convert", "map.svg", "notes",
          *(f"{p.stem}.svg" for p in SAMPLES.glob("*.md"))])
