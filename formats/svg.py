@@ -14,7 +14,7 @@ from typing import Any
 from converter import bodymap
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, counted, error
+from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import is_slug, not_a_slug
@@ -55,9 +55,11 @@ class SvgFormat(Format):
         reader says what is wrong with it)."""
         try:
             with open(path / MAP_NAME if path.is_dir() else path, "rb") as fh:
-                return _MAP_MARKS.search(fh.read(_SNIFFED)) is not None
+                head = fh.read(_SNIFFED)
         except OSError:
             return True
+        # (one in UTF-16 or UTF-32 cannot be told by its bytes: its reader says what it is)
+        return wide_encoding(head) is not None or _MAP_MARKS.search(head) is not None
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path

@@ -344,13 +344,16 @@ def test_an_svg_a_search_finds_that_is_no_map_is_left_out_but_named_is_an_error(
     (site / "other" / "map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (site / "torn-map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><a '
                                        'data-slug="x">')  # (a map gone bad: said)
+    (site / "wide.svg").write_bytes(  # (its bytes tell nothing: read, and said)
+        (tmp_path / "loose" / "map.svg").read_text(encoding="utf-8").encode("utf-16"))
     monkeypatch.chdir(tmp_path)
     inputs, problems = discover(["site"], "svg")
     assert ([i.path for i in inputs], problems) == (
-        ["site/front.svg", "site/map", "site/torn-map.svg"], [])
+        ["site/front.svg", "site/map", "site/torn-map.svg", "site/wide.svg"], [])
     result = validate_sources([Path("site")], from_format="svg")
     assert [(d.path, d.code) for d in result.diagnostics if d.severity == "error"] == [
-        ("site/torn-map.svg", "bad-svg")]
+        ("site/torn-map.svg", "bad-svg"), ("site/wide.svg", "bad-svg")]
+    (site / "wide.svg").unlink()
     assert result.count == 6
     for named, code in (("site/img/icon.svg", "not-a-muscle-map"),
                         (f"site/img/{focus}", "not-a-muscle-map"),
