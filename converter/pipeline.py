@@ -78,6 +78,7 @@ from .registry import (
     unknown_format,
 )
 from .scratch import Sources, decode, encode
+from .slug import working_folder
 
 CHUNK = 64
 #: Files stat-ed and added to the inputs at once during discovery.
@@ -931,7 +932,7 @@ class Reader:
         modules = {sys.modules[type(f).__module__] for f in all_formats()
                    if f.one_muscle_per_file}
         return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
-                         self.size, os.getcwd())
+                         self.size, working_folder())  # (as slugs of bundles see it)
 
     def _writer_spec(self) -> _Writer:
         assert self.writer is not None, "records() needs a writer"

@@ -45,10 +45,23 @@ def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
     from the working folder when ``path`` names none (``index.md`` in ``soleus``)."""
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
     if name[:len(BUNDLE_PAGE)] == BUNDLE_PAGE and name[len(BUNDLE_PAGE):].lower() in endings:
-        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        whole = os.path.normpath(os.path.join(working_folder(), path))
+        folder = os.path.basename(os.path.dirname(whole))
         if folder:  # (not the root of the file system)
             return os.fsencode(folder).decode("utf-8", "surrogateescape")
     return stem_text(path)
+
+
+def working_folder() -> str:
+    """The working folder as the shell names it (``$PWD``: through a symlink, the link's
+    name, as a path through it names it), else as the system does."""
+    logical = os.environ.get("PWD", "")
+    try:
+        if os.path.isabs(logical) and os.path.samefile(logical, os.curdir):
+            return logical
+    except OSError:
+        pass
+    return os.getcwd()
 
 
 def is_slug(text: str) -> bool:

@@ -154,6 +154,23 @@ def test_a_page_bundles_index_takes_its_folders_name(
     assert "soleus.md" in {p.name for p in (tmp_path / "out").iterdir()}
 
 
+def test_a_bundle_reached_through_a_symlink_is_named_as_the_path_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a folder entered through a symlink, ``index.md`` took the folder's real name,
+    while ``alias/index.md`` from outside took the link's: one file, two slugs."""
+    (tmp_path / "site" / "soleus").mkdir(parents=True)
+    (tmp_path / "site" / "soleus" / "index.md").write_text("---\ntitle: T\n---\n",
+                                                          encoding="utf-8")
+    (tmp_path / "alias").symlink_to(tmp_path / "site" / "soleus")
+    monkeypatch.chdir(tmp_path)
+    assert [m.slug for m in converter.read("alias/index.md")] == ["alias"]
+    monkeypatch.chdir(tmp_path / "alias")
+    monkeypatch.setenv("PWD", str(tmp_path / "alias"))  # (as the shell that went there)
+    assert [m.slug for m in converter.read("index.md")] == ["alias"]
+    monkeypatch.setenv("PWD", str(tmp_path / "site"))  # (not here: not believed)
+    assert [m.slug for m in converter.read("index.md")] == ["soleus"]
+
+
 def test_duplicate_slug_names_both_files(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntitle: A\nslug: same\n---\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("---\ntitle: B\nslug: Same\n---\n", encoding="utf-8")
