@@ -38,13 +38,14 @@ demo: compiled
 	@echo "demo output in $(OUT)/"
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
-## sqlite3 shell, Ruby and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
+## sqlite3 shell, Ruby, Jekyll and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
 ## written), npm (MathJax, ajv), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
 			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null \
-			|| ! command -v hugo >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm hugo; \
+			|| ! command -v hugo >/dev/null || ! command -v jekyll >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm hugo \
+			jekyll; \
 	fi
 	@if ! command -v soffice >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

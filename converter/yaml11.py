@@ -1,17 +1,20 @@
 """What the YAML 1.1 readers of front matter make of a plain scalar this tool reads as
 text: Ruby's Psych (Jekyll) and Go's yaml.v2 (Hugo).
 
-:mod:`converter.yamlsafe` reads ``off``, ``0x1F``, ``017``, ``12:30`` and
+:mod:`converter.yamlsafe` reads ``off``, ``0x1F``, ``017``, ``12:30``, ``1,000`` and
 ``2001-01-01`` written plain as the text written; Jekyll reads them as false, 31, 15,
-45000 and a date, Hugo as false, 31 and 15 (and the text of the other two). The writer
-quotes such text, which is right for a text, but it changes what those readers get
-from a file whose author meant the boolean: :func:`misreads` finds them, so that
+45000, 1000 and a date, Hugo as false, 31 and 15 (and the text of the others). The
+writer quotes such text, which is right for a text, but it changes what those readers
+get from a file whose author meant the boolean: :func:`misreads` finds them, so that
 ``fmt`` can leave the file as it is and ``validate`` can say so.
 
-What counts is what the readers give, checked against Ruby's Psych 4 and Hugo's
-yaml.v2 (``tests/test_yaml11.py``). Not counted: a Symbol (``:x``), which Psych
-refuses to load safely and Jekyll's SafeYAML reads as the text, and text Psych cannot
-convert (``0x,``): the file fails to load there, and quoted it reads as the text.
+What counts is what the readers give, checked against Debian's Jekyll 4.3.1 (which
+reads front matter with ``Psych.safe_load``, Date and Time permitted) and Hugo 0.111
+(yaml.v2) by building a site with each (``tests/test_yaml11.py``). Jekyll from RubyGems
+reads with the SafeYAML gem instead, not modelled here (base 60 is a float there:
+``12:30`` is 750.0). Not counted: a Symbol (``:x``), which Psych refuses to load safely
+(Jekyll then skips the front matter), and text Psych cannot convert (``0x,``): the file
+fails to load there, and quoted it reads as the text.
 """
 
 from __future__ import annotations

@@ -634,8 +634,9 @@ def test_every_text_reads_back_as_itself_to_a_yaml_1_1_reader(muscle) -> None:
     assert yaml.safe_load(front) == front_matter_from_muscle(muscle)
 
 
-#: Reads YAML documents (one JSON string a line) as Jekyll does, with Ruby's Psych,
-#: safely (a Symbol, Date or Time is an error), and writes what it read as JSON.
+#: Reads YAML documents (one JSON string a line) with Ruby's Psych, safely, as Debian's
+#: Jekyll does but stricter (a Date or Time is an error, as a Symbol is there), and
+#: writes what it read as JSON.
 RUBY_READER = """
 require "yaml"; require "json"
 STDIN.each_line do |line|
