@@ -517,6 +517,18 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
     return counts
 
 
+def _renew_views(conn: sqlite3.Connection) -> None:
+    """Make the views this version writes of any view of a database an earlier one
+    wrote otherwise (DuckDB could not read one, nor take the types of its columns)."""
+    for statement in _VIEWS:
+        name = statement.split()[2]
+        (found,) = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view' "
+                                "AND name = ? AND sql = ?", (name, statement)).fetchone()
+        if not found:
+            conn.execute(f"DROP VIEW IF EXISTS {name}")
+            conn.execute(statement)
+
+
 def _remove_stale_logs(out: Path) -> None:
     """Remove the logs of a database that was at ``out`` (deleted, or empty): SQLite
     would apply them to the new database once it is there, and corrupt it."""
@@ -531,6 +543,7 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
         if check_schema(conn, str(out)):
             _create_tables(conn)
             _finish_schema(conn)
+        _renew_views(conn)
         counts = _load(conn, records, ctx, str(out), prune=prune)
         conn.execute("COMMIT")
     return counts

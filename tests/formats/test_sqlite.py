@@ -793,6 +793,25 @@ def test_duckdb_sqlite_scan_reads_every_table_and_view(analysts_db: Path) -> Non
                          typed_views=_scan_types_computed_view_columns(analysts_db.parent))
 
 
+def test_an_update_renews_the_views_an_earlier_version_wrote(db: Path) -> None:
+    """A database written before the views changed kept them: DuckDB could not attach
+    it (char(10)), whatever was converted into it later."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP VIEW muscle_texts")
+        conn.execute("CREATE VIEW muscle_texts AS SELECT slug, char(10) AS functions "
+                     "FROM muscles")  # (as an earlier version's, in short)
+        conn.commit()
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    duck = duckdb_connection()
+    duck.execute(f"ATTACH '{db}' AS m (TYPE sqlite)")
+    assert len(duck.execute("SELECT * FROM m.muscle_texts").fetchall()) == len(
+        query(db, "SELECT * FROM muscle_texts")) > 0
+    duck.close()
+    views = dict(query(db, "SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
+    assert views == {v.split()[2]: v for v in sqlite_format._VIEWS}
+
+
 def test_every_view_column_declares_its_type(analysts_db: Path) -> None:
     # A reader that takes a column's type from PRAGMA table_info (DuckDB's sqlite_scan,
     # Datasette) finds one for a view's column from SQLite 3.41 on: apsw brings such a SQLite.
