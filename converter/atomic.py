@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import filecmp
 import io
 import os
 import re
@@ -125,14 +126,20 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A new temporary file beside ``path``, for a writer that opens it itself (SQLite):
-    when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode;
-    on failure (SIGTERM included, see :func:`_terminable`) it is removed."""
+    when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode,
+    unless it holds the bytes ``path`` holds (then ``path`` is left as it is, its
+    modification time too: a site's build or a file watcher sees no change); on failure
+    (SIGTERM included, see :func:`_terminable`) it is removed."""
     with _terminable():
         tmp = None
         try:
             with _signals_held():  # (one that came meanwhile: here, once tmp is known)
                 tmp = temporary_file(path)
             yield tmp
+            if _same_bytes(tmp, path):
+                with _signals_held():
+                    os.unlink(tmp)
+                return
             fd = os.open(tmp, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -145,6 +152,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 with _signals_held(), contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)  # (a second Ctrl-C waits for it)
             raise
+
+
+def _same_bytes(new: Path, old: Path) -> bool:
+    """Whether the regular file ``old`` holds exactly the bytes of ``new`` (compared only
+    when their sizes are equal)."""
+    try:
+        if not stat.S_ISREG(os.stat(old).st_mode) or (
+                os.path.getsize(new) != os.path.getsize(old)):
+            return False
+        return filecmp.cmp(new, old, shallow=False)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -20,9 +20,9 @@ from converter.cli import cli
 from tests.conftest import SAMPLES
 
 
-def convert(to: str, out: Path) -> tuple[int, str]:
+def convert(to: str, out: Path, *options: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", to, "-o", str(out),
-                                      "--no-cache", "-j", "1", "-q"])
+                                      "--no-cache", "-j", "1", "-q", *options])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stderr
 
@@ -482,3 +482,23 @@ def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
 def test_mount_points_are_read_with_their_escapes(tmp_path: Path) -> None:
     assert converter.atomic.mounts_inside(tmp_path) == []
     assert converter.atomic._unescape_mount(rb"/srv/my\040files\134x") == b"/srv/my files\\x"
+
+
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("jsonl", "m.jsonl"),
+                                      ("csv", "m.csv")])
+def test_an_output_of_the_same_bytes_is_left_as_it_is(tmp_path: Path, to: str,
+                                                       name: str) -> None:
+    """After a touch, a checkout or a stash, every run rewrote the output with the same
+    bytes: a new file and modification time, and a site's build or a file watcher ran
+    again for nothing."""
+    out = tmp_path / name
+    extra = ["--flat"] if to == "csv" else []
+    assert convert(to, out, *extra)[0] == 0
+    os.utime(out, (1_000_000_000, 1_000_000_000))
+    first = out.stat()
+    assert convert(to, out, *extra)[0] == 0  # (no cache: the output is written anew)
+    assert (out.stat().st_ino, out.stat().st_mtime) == (first.st_ino, 1_000_000_000)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # (no temporary)
+    converter.write(converter.read(SAMPLES)[:3], out, to, **(
+        {"flat": True} if to == "csv" else {}))
+    assert out.stat().st_mtime != 1_000_000_000  # (other bytes: replaced)
