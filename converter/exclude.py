@@ -44,7 +44,7 @@ def problem(pattern: str) -> str | None:
                 "starts with #")
     try:
         (compiled,) = GitIgnoreSpec.from_lines([pattern]).patterns
-    except ValueError:
+    except (ValueError, re.error):  # (re.error: a range backwards, [a-Z])
         compiled = None
     if compiled is None or compiled.include is None:
         return f"{pattern!r} is not a pattern that matches a path (gitignore style)"
