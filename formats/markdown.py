@@ -322,9 +322,10 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             f"{found.message()}; fmt would quote it and change what they read: write "
             f"{found.instead()}") for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
-    if muscle.slug != slugify(_hint(path)):
-        data = {"slug": muscle.slug, **data}
     fm, _ = split(text, path)
+    written = _slug_key(fm, path, muscle.slug)
+    if written or muscle.slug != slugify(_hint(path)):
+        data = {"slug": muscle.slug, **data}
     if "#" not in fm:
         return render(muscle, data=data)
     from converter import yamlsafe
@@ -350,6 +351,26 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     "its comments kept; the file is left as it is")
     _check_comments_kept(found, split(new, path)[0], path)
     return new
+
+
+def _slug_key(fm: str, path: str, slug: str) -> bool:
+    """Whether the front matter ``fm`` has a ``slug`` key, which fmt keeps: Hugo and
+    Jekyll make a page's address of it, even where the file's name gives the same slug.
+    One whose value is not written as the ``slug`` is (``slug: Rectus Femoris``) is
+    ``fmt-would-change``: fmt would change that address."""
+    from converter import yamlsafe
+
+    data, node = yamlsafe.load_with_nodes(fm)
+    if "slug" not in data:
+        return False
+    if data["slug"] != slug:
+        line, column = yamlsafe.find(node, ("slug",)) or (None, None)
+        raise error(path, "fmt-would-change", f"{data['slug']!r} would be written as "
+                    f"{slug}, which changes the page's address for Hugo and Jekyll: write "
+                    f"slug: {slug} yourself, or keep it as it is", "slug",
+                    line=None if line is None else line + 1,
+                    column=None if column is None else column + 1)
+    return True
 
 
 def _unsettled(raw: bytes, path: str, why: str) -> MuscleError:

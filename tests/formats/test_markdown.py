@@ -927,3 +927,21 @@ def test_fmt_keeps_a_files_crlf_line_ends_and_its_byte_order_mark(tmp_path: Path
     assert _fmt(src).encode("utf-8") == bom + canonical.replace("\n", "\r\n").encode()
     src.write_bytes(b"---\r\ntitle: M\r\n---\nbody\n")  # (mixed: the layout's LF)
     assert _fmt(src) == "---\ntitle: M\n---\nbody\n"
+
+
+def test_fmt_keeps_a_slug_key_hugo_and_jekyll_make_an_address_of(tmp_path: Path) -> None:
+    """A slug: key whose slug the file's name gives too was dropped without a word: Hugo
+    then made the page's address of the file's name (/rectus_femoris/, not
+    /rectus-femoris/), and a site's links broke."""
+    for name, front in (("rectus_femoris.md", "slug: rectus-femoris\ntitle: R\n"),
+                        ("Ærø.md", "title: Ærø\nslug: aeroe\n")):
+        (tmp_path / name).write_text(f"---\n{front}---\n", encoding="utf-8")
+    assert _fmt(tmp_path / "rectus_femoris.md") == "---\nslug: rectus-femoris\ntitle: R\n---\n"
+    assert _fmt(tmp_path / "Ærø.md") == "---\nslug: aeroe\ntitle: Ærø\n---\n"
+    (tmp_path / "r.md").write_text("---\ntitle: R\nslug: Rectus Femoris\n---\n",
+                                   encoding="utf-8")
+    (found,) = _refusal(tmp_path / "r.md")  # (written anew, the address would change)
+    assert (found.line, found.column, found.field, found.code, found.message) == (
+        3, 7, "slug", "fmt-would-change", "'Rectus Femoris' would be written as "
+        "rectus-femoris, which changes the page's address for Hugo and Jekyll: write slug: "
+        "rectus-femoris yourself, or keep it as it is")
