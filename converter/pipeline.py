@@ -643,15 +643,17 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
     return False
 
 
-def _look_alike(path: str, other: str) -> str:
-    """What to add when two different paths look the same: their names differ only in
-    how their accented letters are encoded (a file made on macOS beside one made
-    elsewhere)."""
-    if path == other or unicodedata.normalize("NFC", path) != unicodedata.normalize(
-            "NFC", other):
-        return ""
-    return (" (the two names differ only in how their accented letters are encoded, NFC "
-            "and NFD, as macOS and other systems write them: remove one)")
+def _user_of(path: str, other: str) -> str:
+    """How a ``duplicate-slug`` in ``path`` names the file ``other`` that took the slug
+    first: an earlier record of the same file, or the other file, with what two paths
+    that look the same differ in (their accented letters' encoding, NFC and NFD: a file
+    made on macOS beside one made elsewhere)."""
+    if path == other:
+        return "an earlier record of this file"
+    if unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other):
+        return other
+    return (f"{other} (the two names differ only in how their accented letters are "
+            "encoded, NFC and NFD, as macOS and other systems write them: remove one)")
 
 
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
@@ -969,8 +971,8 @@ class Reader:
                     tally[1] += 1
                     taken = Diagnostic(path, None, None, in_record(record, "slug"),
                                        "duplicate-slug",
-                                       f"slug {slug!r} is already used by {first.path}"
-                                       f"{_look_alike(path, first.path)}")
+                                       f"slug {slug!r} is already used by "
+                                       f"{_user_of(path, first.path)}")
                     # (placed at its record in a file of many; the path names a file
                     # of one muscle, whose slug is mostly its name)
                     self.diagnostics.append(self.locate(taken) if record else taken)

@@ -138,3 +138,18 @@ def test_a_record_without_a_slug_is_named_by_its_place(record, name: str,
         converter.read(out)
     assert [(d.line, d.field) for d in caught.value.diagnostics if d.line == 4] == [
         (4, name)]
+
+
+def test_a_slug_twice_in_one_file_names_the_earlier_record(tmp_path: Path,
+                                                           sample_muscles) -> None:
+    """It said 'is already used by d.jsonl', the file itself."""
+    lines = tmp_path / "d.jsonl"
+    converter.write(sample_muscles[:2], lines, "jsonl")
+    first = lines.read_text(encoding="utf-8").splitlines()[0]
+    lines.write_text(lines.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(lines)
+    slug = sample_muscles[0].slug
+    assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (f"muscles[{slug}].slug", "duplicate-slug",
+         f"slug {slug!r} is already used by an earlier record of this file")]
