@@ -242,6 +242,11 @@ _Known = tuple[str, int, str | None]
 _Record = tuple[str, str]
 
 
+def _one(count: int, one: str, many: str) -> str:
+    """``one`` or ``many``, as ``count`` asks."""
+    return one if count == 1 else many
+
+
 @dataclass
 class Counts:
     """What one write did to the database."""
@@ -259,20 +264,22 @@ class Counts:
         """The one-line summary the CLI prints."""
         line = (f"{out}: {self.added} added, {self.updated} updated, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
-        if self.kept:
-            line += (f" ({self.kept} not in the input kept: their source files still exist)"
-                     if not self.removable else
-                     f" ({self.kept} not in the input kept; --prune removes them)"
-                     if self.removable == self.kept else
-                     f" ({self.kept} not in the input kept; --prune removes the "
-                     f"{self.removable} whose source files are gone)")
-        unread = self.spared - self.spared_failing
+        kept, removable = self.kept, self.removable
+        if kept:
+            its = _one(kept, "its source file still exists", "their source files still exist")
+            line += (f" ({kept} not in the input kept: {its})" if not removable else
+                     f" ({kept} not in the input kept; --prune removes "
+                     f"{_one(kept, 'it', 'them')})" if removable == kept else
+                     f" ({kept} not in the input kept; --prune removes the {removable} whose "
+                     f"source {_one(removable, 'file is', 'files are')} gone)")
+        unread, failing = self.spared - self.spared_failing, self.spared_failing
         if unread:
-            line += (f" ({unread} not removed: their source files still exist, and were not "
-                     "read in this run)")
-        if self.spared_failing:
-            line += (f" ({self.spared_failing} not removed: their source files have errors "
-                     "this run)")
+            its = _one(unread, "its source file still exists, and was",
+                       "their source files still exist, and were")
+            line += f" ({unread} not removed: {its} not read in this run)"
+        if failing:
+            its = _one(failing, "its source file has", "their source files have")
+            line += f" ({failing} not removed: {its} errors this run)"
         return line
 
 

@@ -271,7 +271,7 @@ def test_unchanged_run_does_not_touch_the_file(sample_muscles: list[Muscle], db:
     write([replace(sample_muscles[0], body="new body")], db)
     before = db.read_bytes()
     assert write(reversed(sample_muscles[1:]), db) == (
-        f"{db}: {counts(0, 0, 14, 0)} (1 not in the input kept; --prune removes them)")
+        f"{db}: {counts(0, 0, 14, 0)} (1 not in the input kept; --prune removes it)")
     assert db.read_bytes() == before
 
 
@@ -1133,7 +1133,7 @@ def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> 
     (source / "trapezius.md").unlink()
     code, output = _cli_sqlite(db, str(source), "--prune")
     assert code == 1
-    assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: their source files have errors "
+    assert (f"{db}: {counts(0, 0, 13, 1)} (1 not removed: its source file has errors "
             "this run)") in output
     slugs = {m.slug for m in converter.read(db)}
     assert "soleus" in slugs
@@ -1157,7 +1157,7 @@ def test_a_prune_that_kept_a_muscle_for_its_file_is_not_replayed_once_it_is_gone
         os.utime(path, (1e9, 1e9))  # (long unchanged: replayable)
     assert _cli_sqlite(db, str(tmp_path / "a"), str(tmp_path / "b"))[0] == 0
     code, output = _cli_sqlite(db, str(tmp_path / "a"), "--prune")
-    assert "(1 not removed: their source files still exist" in output
+    assert "(1 not removed: its source file still exists" in output
     (tmp_path / "b" / "gamma.md").unlink()
     code, output = _cli_sqlite(db, str(tmp_path / "a"), "--prune")
     assert (code, f"{db}: {counts(0, 0, 1, 1)}") == (0, output.splitlines()[-1].split(";")[0])
@@ -1198,7 +1198,7 @@ def test_cli_prune_from_another_working_directory(db: Path, tmp_path: Path,
     monkeypatch.chdir(tmp_path / "elsewhere")
     code, output = _cli_sqlite(db, "../content", "--prune", "--no-cache")
     assert code == 1
-    assert (f"{db}: {counts(0, 0, 14, 0)} (1 not removed: their source files have errors "
+    assert (f"{db}: {counts(0, 0, 14, 0)} (1 not removed: its source file has errors "
             "this run)") in output
     assert query(db, "SELECT source FROM muscles WHERE slug = 'soleus'") == [
         ("content/soleus.md",)]
@@ -1217,8 +1217,8 @@ def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path:
                      encoding="utf-8")
     code, output = _cli_sqlite(db, str(lines), "--prune")
     assert code == 1
-    assert (f"{db}: {counts(0, 0, len(rows) - 1, 0)} (1 not removed: their source files "
-            "have errors this run)") in output
+    assert (f"{db}: {counts(0, 0, len(rows) - 1, 0)} (1 not removed: its source file "
+            "has errors this run)") in output
     lines.write_text("\n".join(rows[1:]) + "\n", encoding="utf-8")
     code, output = _cli_sqlite(db, str(lines), "--prune")
     assert code == 0 and f"{db}: {counts(0, 0, len(rows) - 1, 1)}" in output
