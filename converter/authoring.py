@@ -19,7 +19,7 @@ from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
 from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
-from .slug import MAX_SLUG_LENGTH, slugify
+from .slug import MAX_SLUG_LENGTH, FolderName, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
@@ -267,21 +267,23 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     slug = slugify(slug_source) if isinstance(slug_source, str) else ""
     odd_byte = None if named or not isinstance(slug_source, str) else _SURROGATE.search(
         slug_source)
+    # (what the slug is made of without a slug key: the file, or a page bundle's folder)
+    made_of = "folder" if isinstance(slug_hint, FolderName) else "file"
     if not isinstance(slug_source, str):
         b.fail("slug", "bad-slug", f"must be text to make a slug of, not {_kind(slug_source)}")
     elif odd_byte:
-        b.fail("", "bad-slug", f"the file name is not UTF-8 (byte "
+        b.fail("", "bad-slug", f"the {made_of} name is not UTF-8 (byte "
                f"0x{ord(odd_byte.group()) - 0xDC00:02x}), so no slug can be made of it: "
-               "rename the file, or give the slug in a slug: field")
+               f"rename the {made_of}, or give the slug in a slug: field")
     elif not slug:
         b.fail("slug" if named else "", "bad-slug",
                f"cannot make a slug (letters and digits) from {slug_source!r}"
-               f"{'' if named else ', the file name: rename it, or add a slug: field'}")
+               f"{'' if named else f', the {made_of} name: rename it, or add a slug: field'}")
     elif len(slug) > MAX_SLUG_LENGTH:
         b.fail("slug" if named else "", "slug-too-long",
-               f"the slug {'' if named else 'made of the file name '}has {len(slug)} "
-               f"characters; at most {MAX_SLUG_LENGTH} fit in the file names of every "
-               f"format{'' if named else ': rename the file, or add a shorter slug: field'}")
+               f"the slug {'' if named else f'made of the {made_of} name '}has {len(slug)} "
+               f"characters; at most {MAX_SLUG_LENGTH} fit in the file names of every format"
+               f"{'' if named else f': rename the {made_of}, or add a shorter slug: field'}")
     title = b.text(data.get("title"), "title", required=True, nonempty=True)
     latin = b.text(data.get("latin"), "latin")
     origin = b.localized(data.get("origin"), "origin")

@@ -48,8 +48,15 @@ def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
         whole = os.path.normpath(os.path.join(working_folder(), path))
         folder = os.path.basename(os.path.dirname(whole))
         if folder:  # (not the root of the file system)
-            return os.fsencode(folder).decode("utf-8", "surrogateescape")
+            return FolderName(os.fsencode(folder).decode("utf-8", "surrogateescape"))
     return stem_text(path)
+
+
+class FolderName(str):
+    """A :func:`slug_hint` that is a page bundle's folder's name, not its file's (what
+    a diagnostic of a slug that cannot be made of it says to rename)."""
+
+    __slots__ = ()
 
 
 def working_folder() -> str:

@@ -945,3 +945,20 @@ def test_fmt_keeps_a_slug_key_hugo_and_jekyll_make_an_address_of(tmp_path: Path)
         3, 7, "slug", "fmt-would-change", "'Rectus Femoris' would be written as "
         "rectus-femoris, which changes the page's address for Hugo and Jekyll: write slug: "
         "rectus-femoris yourself, or keep it as it is")
+
+
+@pytest.mark.parametrize("folder, message", [
+    (b"___", "cannot make a slug (letters and digits) from '___', the folder name: rename "
+     "it, or add a slug: field"),
+    (b"l\xe6g", "the folder name is not UTF-8 (byte 0xe6), so no slug can be made of it: "
+     "rename the folder, or give the slug in a slug: field")], ids=["no-letters", "not-utf8"])
+def test_a_slug_a_bundles_folder_cannot_give_says_to_rename_the_folder(
+        tmp_path: Path, folder: bytes, message: str) -> None:
+    """It said to rename the file, which would make the page no bundle's."""
+    page = os.fsencode(tmp_path) + b"/" + folder + b"/index.md"
+    os.mkdir(os.path.dirname(page))
+    with open(page, "wb") as fh:
+        fh.write(b"---\ntitle: T\n---\n")
+    with pytest.raises(MuscleError) as caught:
+        list(get_format("markdown").read(Path(os.fsdecode(page)), ReadContext()))
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [("bad-slug", message)]
