@@ -548,10 +548,20 @@ def _note_rows(path: Path, collection: Path, ctx: ReadContext
     except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
         raise error(str(path), "bad-apkg", f"holds an unreadable Anki collection: {exc}"
                     ) from None
-    ours = {mid: (name, fields, _muscle_fields(mid, name, fields))
-            for mid, (name, fields) in types.items()}
-    ours = {mid: found for mid, found in ours.items() if {"Name", "Slug"} <= set(found[2])}
+    found = {mid: (name, fields, _muscle_fields(mid, name, fields))
+             for mid, (name, fields) in types.items()}
+    ours = {mid: got for mid, got in found.items() if {"Name", "Slug"} <= set(got[2])}
     if not ours:
+        mine = [got for mid, got in found.items()
+                if mid == stable_id(NOTETYPE_NAME) or got[0] == NOTETYPE_NAME]
+        if mine:  # (ours, by its id or name, with a field gone)
+            name, _, read = mine[0]
+            lacking = " or ".join(f for f in ("Name", "Slug") if f not in read)
+            raise error(str(path), "not-a-muscle-deck",
+                        f"its note type {name!r} (muscle-convert's) has no field {lacking}, "
+                        "which was renamed and moved in Anki, or deleted: its notes cannot "
+                        "be read; give the note type its field back (Anki: Tools > Manage "
+                        "Note Types > Fields)")
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")

@@ -658,7 +658,11 @@ def test_a_field_renamed_and_moved_in_anki_is_not_guessed(tmp_path: Path,
     _edited_in_anki(collection, out, edited, _fields_changed({"Name": "Navn"}))
     with pytest.raises(MuscleError) as caught:  # (Name renamed too: not found)
         _read(edited)
-    assert [d.code for d in caught.value.diagnostics] == ["not-a-muscle-deck"]
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [(
+        "not-a-muscle-deck", "its note type 'muscle-convert muscle' (muscle-convert's) has "
+        "no field Name, which was renamed and moved in Anki, or deleted: its notes cannot "
+        "be read; give the note type its field back (Anki: Tools > Manage Note Types > "
+        "Fields)")]  # (it said the deck was not written by muscle-convert)
 
 
 @pytest.mark.parametrize(("field", "typed", "read"), [
