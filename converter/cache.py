@@ -218,6 +218,12 @@ def default_directory() -> Path | None:
         return None
 
 
+def _unused(why: list[str] | None, reason: str) -> None:
+    """No cache, and ``why`` told the ``reason``."""
+    if why is not None:
+        why.append(reason)
+
+
 def stamp(path: str | Path) -> Stamp:
     """What stat says about a file's content: size, mtime (in nanoseconds) and
     :func:`change_stamp`."""
@@ -373,10 +379,10 @@ class Cache:
         self._broken = False
 
     @classmethod
-    def open(cls, directory: Path) -> Cache | None:
+    def open(cls, directory: Path, why: list[str] | None = None) -> Cache | None:
         """The cache in ``directory`` (made private to this user), or None when it
-        cannot be used safely: results are pickles, so a file anyone else can write is
-        never loaded."""
+        cannot be used, or not safely: results are pickles, so a file anyone else can
+        write is never loaded. ``why`` hears the reason it is not used."""
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = directory / _FILE
@@ -384,7 +390,9 @@ class Cache:
                 if checked.exists():
                     st = os.stat(checked)
                     if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                        return None
+                        owner = "it" if checked == directory else f"its {checked.name}"
+                        return _unused(why, f"{owner} belongs to another user or others may "
+                                       "write it, and a cache holds what runs load")
             try:
                 return cls(_connect(path), path)
             except sqlite3.DatabaseError as exc:
@@ -392,8 +400,9 @@ class Cache:
                     raise
             _remove(path)  # (no run can use it: made anew)
             return cls(_connect(path), path)
-        except (OSError, sqlite3.Error):
-            return None
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return _unused(why, reason[:1].lower() + reason[1:])
 
     # ---- files ----------------------------------------------------------------------
 

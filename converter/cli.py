@@ -130,6 +130,15 @@ def _note_skipped(folders: Iterable[str], quiet: bool) -> None:
         click.echo(not_searched(folder, "note: "), err=True)
 
 
+def _note_uncached(result: Any, cache_dir: Path | None, quiet: bool) -> None:
+    """A note, as :func:`_note_skipped`'s, when the cache directory asked for could not
+    be used: the run went on without it (a read-only one, restored in CI)."""
+    if quiet or not result.uncached or cache_dir is None:
+        return
+    click.echo(printable(f"{cache_dir}: note: not used as the cache ({result.uncached[0]}); "
+                         "this run is not cached"), err=True)
+
+
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
 SHOWN_WARNINGS = 20
 
@@ -315,12 +324,14 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise click.UsageError(mistake.message)
     if raw_output == "-" and "stdout" in _CLOSED:
         raise click.UsageError("standard output is closed; give a file name")
+    cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress,
-        cache_dir=_cache_dir(cache_dir, no_cache), exclude=exclude), sources, quiet, exclude)
+        cache_dir=cache, exclude=exclude), sources, quiet, exclude)
     _note_skipped(result.skipped, quiet)
+    _note_uncached(result, cache, quiet)
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
@@ -422,12 +433,14 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
     """Check SOURCES: schema errors and content lints, with file, line and field."""
     from .run import validate_sources
 
+    cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
         jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
-        cache_dir=_cache_dir(cache_dir, no_cache), exclude=exclude), sources,
+        cache_dir=cache, exclude=exclude), sources,
         quiet or output_format == "json", exclude)
     _note_skipped(result.skipped, quiet)
+    _note_uncached(result, cache, quiet)
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
     else:

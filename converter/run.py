@@ -57,6 +57,8 @@ class RunResult:
     #: Folders below a source left unsearched as muscle-convert's output (found anew
     #: by every run, a replayed one too).
     skipped: list[str] = field(default_factory=list)
+    #: Why the cache directory asked for was not used (this run is not cached).
+    uncached: list[str] = field(default_factory=list)
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -157,7 +159,9 @@ class _Incremental:
                  found: Sequence[Diagnostic] = ()) -> None:
         """``found``: the diagnostics of finding the inputs, which a replayed run must
         share (a hint of a folder with nothing to read names what is there)."""
-        self.cache = Cache.open(cache_dir) if cache_dir is not None else None
+        #: Why the cache directory asked for is not used (a read-only one restored in CI).
+        self.uncached: list[str] = []
+        self.cache = Cache.open(cache_dir, self.uncached) if cache_dir is not None else None
         self.output = output
         #: The output's format, whose companions of the output are part of its signature.
         self.beside = beside
@@ -445,7 +449,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
             incremental.cache.close()
         return dataclasses.replace(_unwritten(exc, problems, discovered, Reader(
             inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram)),
-            skipped=inputs.skipped)
+            skipped=inputs.skipped, uncached=incremental.uncached)
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
@@ -453,7 +457,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     result = _finish(result, problems, reader, corpus, discovered)
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger, replayable=replayable())
-    result.skipped = inputs.skipped
+    result.skipped, result.uncached = inputs.skipped, incremental.uncached
     return result
 
 

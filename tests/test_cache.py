@@ -1092,3 +1092,30 @@ def test_a_user_with_no_home_runs_without_a_cache(tmp_path: Path) -> None:
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["muscles"]
+
+
+NOT_USED = "note: not used as the cache ({}); this run is not cached"
+
+
+def test_a_cache_directory_that_cannot_be_used_is_said(tmp_path: Path) -> None:
+    """The run went on without it without a word (a cache restored read-only in CI, or
+    one others may write, whose pickles are never loaded)."""
+    open_to_all = tmp_path / "shared"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    result = CliRunner().invoke(cli, ["validate", str(SAMPLES), "--cache-dir",
+                                      str(open_to_all)])
+    assert f"{open_to_all}: " + NOT_USED.format(
+        "it belongs to another user or others may write it, and a cache holds what runs "
+        "load") in result.stderr
+    assert not list(open_to_all.iterdir())
+    (tmp_path / "file").write_text("")
+    below_a_file = tmp_path / "file" / "cache"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o",
+                                      str(tmp_path / "m.json"), "--cache-dir",
+                                      str(below_a_file)])
+    assert result.exit_code == 0
+    assert f"{below_a_file}: " + NOT_USED.format("not a directory") in result.stderr
+    quiet = CliRunner().invoke(cli, ["validate", str(SAMPLES), "-q", "--cache-dir",
+                                     str(below_a_file)])
+    assert "note:" not in quiet.stderr
