@@ -617,21 +617,21 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
         found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
         files.clear()
 
+    def descend(folder: str) -> None:
+        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
+              foreign=foreign, exclude=exclude, left_out=left_out,
+              below=f"{below}{folder}/")
+
     for name in names:
         while folders and folders[-1] < name:  # the folders that sort before this file
             flush()
-            folder = folders.pop()
-            _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
-                  foreign=foreign, exclude=exclude, left_out=left_out,
-                  below=f"{below}{folder}/")
+            descend(folders.pop())
         files.append(name)
         if len(files) >= _STAT_BATCH:
             flush()
     flush()
     for folder in reversed(folders):
-        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
-              foreign=foreign, exclude=exclude, left_out=left_out,
-              below=f"{below}{folder}/")
+        descend(folder)
 
 
 def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:
@@ -825,7 +825,7 @@ class Locator:
         self._path: str | None = None
         self._owner: Format | None = None
         self._found: dict[str, tuple[int, int] | None] = {}
-        self._owners: dict[str, Format | None] = {}  # (field_name's, for a few files)
+        self._owners: dict[str, Format | None] = {}  # (see _format_of)
 
     @classmethod
     def of(cls, inputs: Inputs) -> Locator:
@@ -837,21 +837,26 @@ class Locator:
     def field_name(self, path: str, field: str) -> str:
         """``field`` of a muscle of the file at ``path`` as its format names it
         (``Format.field_name``): what a corpus lint's diagnostics say."""
-        owner = self._fmt
-        if owner is None:
-            if path not in self._owners:
-                if len(self._owners) >= _OWNERS_KEPT:
-                    self._owners.clear()
-                self._owners[path] = detect_format(Path(path), for_reading=True)
-            owner = self._owners[path]
+        owner = self._format_of(path)
         return owner.field_name(field) if owner else field
+
+    def _format_of(self, path: str) -> Format | None:
+        """The format of the file at ``path``: the locator's, else the one its name says
+        (the last :data:`_OWNERS_KEPT` files' remembered)."""
+        if self._fmt is not None:
+            return self._fmt
+        if path not in self._owners:
+            if len(self._owners) >= _OWNERS_KEPT:
+                self._owners.clear()
+            self._owners[path] = detect_format(Path(path), for_reading=True)
+        return self._owners[path]
 
     def __call__(self, d: Diagnostic) -> Diagnostic:
         if d.line is not None or not d.field:
             return d
         if d.path != self._path:
             self._path, self._found = d.path, {}
-            self._owner = self._fmt or detect_format(Path(d.path), for_reading=True)
+            self._owner = self._format_of(d.path)
         if d.field not in self._found:
             self._found[d.field] = (self._owner.locate(Path(d.path), d.field)
                                     if self._owner else None)
@@ -859,8 +864,8 @@ class Locator:
         return d._replace(line=where[0], column=where[1]) if where else d
 
 
-#: The files whose formats :meth:`Locator.field_name` remembers (a corpus lint names
-#: the fields of files of many muscles, which are few).
+#: The files whose formats a :class:`Locator` remembers (a corpus lint names the fields
+#: of files of many muscles, which are few).
 _OWNERS_KEPT = 256
 
 
