@@ -119,24 +119,20 @@ def _to_nowhere(stream: Any) -> None:
         os.close(nowhere)
 
 
-def _note_skipped(folders: Iterable[str], quiet: bool) -> None:
-    """One note per folder a search left out as muscle-convert's output: no diagnostic
-    (nothing is wrong, and ``--strict`` does not fail on it), so not under ``--quiet``."""
+def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
+    """A note (no diagnostic: nothing is wrong, and ``--strict`` does not fail on it,
+    so not under ``--quiet``) per folder a search left out as muscle-convert's output,
+    and one when the cache directory ``cache_dir`` asked for could not be used (a
+    read-only one, restored in CI): the run went on without it."""
     from .pipeline import not_searched
 
     if quiet:
         return
-    for folder in folders:
+    for folder in result.skipped:
         click.echo(not_searched(folder, "note: "), err=True)
-
-
-def _note_uncached(result: Any, cache_dir: Path | None, quiet: bool) -> None:
-    """A note, as :func:`_note_skipped`'s, when the cache directory asked for could not
-    be used: the run went on without it (a read-only one, restored in CI)."""
-    if quiet or not result.uncached or cache_dir is None:
-        return
-    click.echo(printable(f"{cache_dir}: note: not used as the cache ({result.uncached[0]}); "
-                         "this run is not cached"), err=True)
+    if cache_dir is not None and result.uncached:
+        click.echo(printable(f"{cache_dir}: note: not used as the cache "
+                             f"({result.uncached[0]}); this run is not cached"), err=True)
 
 
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
@@ -330,8 +326,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress,
         cache_dir=cache, exclude=exclude), sources, quiet, exclude)
-    _note_skipped(result.skipped, quiet)
-    _note_uncached(result, cache, quiet)
+    _notes(result, quiet, cache)
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
@@ -439,8 +434,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
         cache_dir=cache, exclude=exclude), sources,
         quiet or output_format == "json", exclude)
-    _note_skipped(result.skipped, quiet)
-    _note_uncached(result, cache, quiet)
+    _notes(result, quiet, cache)
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
     else:
@@ -515,7 +509,7 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
                                                   max_bytes=max_bytes, changed=say,
                                                   exclude=exclude),
                   paths, True)
-    _note_skipped(result.skipped, quiet)
+    _notes(result, quiet)
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""
