@@ -126,16 +126,28 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
           located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
     """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`); ``located``
     is called with the muscle and a function giving any field's line and column."""
+    fm, body = split(text, path)
+    data, node = _load(fm, path)
+    return _built(data, node, body, path, slug_hint, default_lang, located)
+
+
+def _load(fm: str, path: str) -> tuple[Any, Any]:
+    """The front matter ``fm``'s data and its node tree (:mod:`converter.yamlsafe`)."""
     from converter import yamlsafe
 
-    fm, body = split(text, path)
     try:
-        data, node = yamlsafe.load_with_nodes(fm)
+        return yamlsafe.load_with_nodes(fm)
     except yamlsafe.YamlProblem as problem:
         line = None if problem.line is None else problem.line + 1
         column = None if problem.column is None else problem.column + 1
         raise MuscleError(Diagnostic(path, line, column, problem.field, problem.code,
                                      problem.message)) from None
+
+
+def _built(data: Any, node: Any, body: str, path: str, slug_hint: str, default_lang: str,
+           located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
+    """:func:`parse`'s muscle of the loaded front matter ``data`` (``node``: its tree)."""
+    from converter import yamlsafe
 
     def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
         found = yamlsafe.find(node, yamlsafe.steps(field))
@@ -314,7 +326,10 @@ def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:
 
 def _reformat(text: str, path: str, default_lang: str) -> str:
     """One pass of :meth:`MarkdownFormat.reformat`."""
-    muscle = parse(text, path, _hint(path), default_lang)
+    fm, body = split(text, path)
+    front, node = _load(fm, path)
+    hint = _hint(path)
+    muscle = _built(front, node, body, path, hint, default_lang)
     misread = _misread(muscle, text, path)
     if misread:
         raise MuscleError([Diagnostic(
@@ -322,9 +337,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             f"{found.message()}; fmt would quote it and change what they read: write "
             f"{found.instead()}") for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
-    fm, _ = split(text, path)
-    written = _slug_key(fm, path, muscle.slug)
-    if written or muscle.slug != slugify(_hint(path)):
+    if _slug_key(front, node, path, muscle.slug) or muscle.slug != slugify(hint):
         data = {"slug": muscle.slug, **data}
     if "#" not in fm:
         return render(muscle, data=data)
@@ -339,7 +352,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     "it is", line=line + 1, column=column + 1)
     new = _render_keeping_comments(muscle, data, fm, path)
     try:
-        again = parse(new, path, _hint(path), default_lang)
+        again = parse(new, path, hint, default_lang)
     except MuscleError as exc:  # (ruamel.yaml wrote what reads as no YAML)
         line, column, _ = found[0]
         raise error(path, "fmt-cannot-keep-comments", "fmt's comment-keeping YAML writer "
@@ -353,14 +366,13 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     return new
 
 
-def _slug_key(fm: str, path: str, slug: str) -> bool:
-    """Whether the front matter ``fm`` has a ``slug`` key, which fmt keeps: Hugo and
-    Jekyll make a page's address of it, even where the file's name gives the same slug.
-    One whose value is not written as the ``slug`` is (``slug: Rectus Femoris``) is
-    ``fmt-would-change``: fmt would change that address."""
+def _slug_key(data: Any, node: Any, path: str, slug: str) -> bool:
+    """Whether the front matter ``data`` (``node``: its tree) has a ``slug`` key, which
+    fmt keeps: Hugo and Jekyll make a page's address of it, even where the file's name
+    gives the same slug. One whose value is not written as the ``slug`` is (``slug:
+    Rectus Femoris``) is ``fmt-would-change``: fmt would change that address."""
     from converter import yamlsafe
 
-    data, node = yamlsafe.load_with_nodes(fm)
     if "slug" not in data:
         return False
     if data["slug"] != slug:
