@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 MATHJAX := .cache/npm/node_modules/mathjax/es5/tex-chtml-full.js
 #: ajv (JSON Schema 2020-12, strict mode), for the test that checks the shipped schemas.
 AJV := .cache/npm/node_modules/ajv/dist/2020.js
+#: GitHub's Actions toolkit, for the test that checks `validate --format github`.
+ACTIONS_CORE := .cache/npm/node_modules/@actions/core/lib/core.js
 SAMPLES := samples
 OUT := out
 
@@ -39,7 +41,7 @@ demo: compiled
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
 ## sqlite3 shell, Ruby, Jekyll and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
-## written), npm (MathJax, ajv), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
+## written), npm (MathJax, ajv, GitHub's Actions toolkit), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
 			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null \
@@ -58,8 +60,11 @@ $(MATHJAX): | system-deps
 $(AJV): | system-deps
 	npm install --prefix .cache/npm --no-audit --no-fund --silent ajv@8.20.0
 
+$(ACTIONS_CORE): | system-deps
+	npm install --prefix .cache/npm --no-audit --no-fund --silent @actions/core@3.0.1
+
 ## test: the whole suite (ruff included)
-test: $(STAMP) system-deps $(MATHJAX) $(AJV)
+test: $(STAMP) system-deps $(MATHJAX) $(AJV) $(ACTIONS_CORE)
 	$(BIN)/ruff check converter formats tests bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 

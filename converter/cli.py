@@ -415,8 +415,10 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=SOURCE)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True, help="Diagnostics for people or machines.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="Diagnostics for people, machines (JSON on stdout) or GitHub Actions "
+                   "(annotations on stdout).")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--size", "map_size", metavar="WxH", callback=_map_size,
               help="Diagram size polygons must fit in.")
@@ -438,7 +440,10 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
     else:
-        _report(result.diagnostics)
+        if output_format == "text":
+            _report(result.diagnostics)
+        elif result.diagnostics:
+            _echo(rendered(result.diagnostics, "github"))
         if not quiet:
             errors = sum(d.severity == "error" for d in result.diagnostics)
             warnings = len(result.diagnostics) - errors

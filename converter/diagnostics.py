@@ -229,10 +229,35 @@ def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:
     return "".join(rendered(diagnostics, fmt))
 
 
+#: What a GitHub Actions workflow command escapes in its message, and in a property's
+#: value (where ``:`` and ``,`` separate), as the runner reads them back.
+_GITHUB_MESSAGE = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
+_GITHUB_PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A",
+                                  ",": "%2C"})
+
+
+def github_annotation(d: Diagnostic) -> str:
+    """``d`` as a GitHub Actions workflow command (``::error title=coords-odd,file=
+    soleus.md,line=12,col=3::coords[0]: ...``): the job's log turns it into an
+    annotation on that line of the file, shown in the pull request. Every part is
+    :func:`printable` first, as in the text format."""
+    where = [f"title={printable(d.code)}", f"file={printable(d.path)}"]
+    if d.line is not None:
+        where.append(f"line={d.line}")
+        if d.column is not None:
+            where.append(f"col={d.column}")
+    message = printable(f"{d.field}: {d.message}" if d.field else d.message)
+    kind = "warning" if d.severity == "warning" else "error"
+    return (f"::{kind} {','.join(w.translate(_GITHUB_PROPERTY) for w in where)}"
+            f"::{message.translate(_GITHUB_MESSAGE)}")
+
+
 def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 1000
              ) -> Iterator[str]:
     """:func:`render`'s text in pieces of ``batch`` diagnostics, for writing as they
-    come: memory holds one run of :func:`in_order`, not every diagnostic and its text."""
+    come: memory holds one run of :func:`in_order`, not every diagnostic and its text.
+    ``fmt``: ``text`` (a line each, for people), ``json`` (an array) or ``github`` (a
+    :func:`github_annotation` each)."""
     items = in_order(diagnostics)
     first = True
     while chunk := list(itertools.islice(items, batch)):
@@ -242,7 +267,8 @@ def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 
                               for d in chunk)
             yield ("[\n" if first else ",\n") + _SURROGATE.sub(_json_escape, text)
         else:
-            yield ("" if first else "\n") + "\n".join(str(d) for d in chunk)
+            line = github_annotation if fmt == "github" else str
+            yield ("" if first else "\n") + "\n".join(map(line, chunk))
         first = False
     if fmt == "json":
         yield "[]" if first else "\n]"

@@ -85,6 +85,19 @@ def test_validate_json_output(tmp_path: Path) -> None:
         (str(bad), 2, "title", "wrong-type")]
 
 
+def test_validate_github_output_annotates_the_lines_and_sums_up_on_stderr(
+        tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: 3\n---\n", encoding="utf-8")
+    result = run("validate", str(bad), "--format", "github", "--no-cache")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"::error title=wrong-type,file={bad},line=2,col=8::title: must be text, not a number"]
+    assert result.stderr.splitlines()[-1] == "0 muscles valid, 1 file failed: 1 error, 0 warnings"
+    clean = run("validate", str(SEED), "--format", "github", "--no-cache")
+    assert (clean.exit_code, clean.stdout) == (0, "")
+
+
 def test_validate_points_at_the_seeds_calf_slip_in_the_samples() -> None:
     result = run("validate", str(SAMPLES), "--format", "json")
     pairs = {(Path(d["path"]).name, d["field"], d["message"].split(" (")[0].split("/")[-1])

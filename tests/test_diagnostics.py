@@ -1,16 +1,18 @@
-"""Diagnostics: text and JSON rendering, and the packed form the cache keeps."""
+"""Diagnostics: text, JSON and GitHub Actions rendering, and the packed form the cache
+keeps."""
 
 from __future__ import annotations
 
 import json
 import marshal
 import pickle
+import subprocess
 import unicodedata
 import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converter.diagnostics import (
@@ -20,11 +22,13 @@ from converter.diagnostics import (
     KeptBytes,
     MuscleError,
     decode_utf8,
+    github_annotation,
     pack,
     printable,
     render,
     unpack,
 )
+from tests.conftest import ROOT
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -245,3 +249,53 @@ def test_a_file_saved_as_windows_1252_is_named_so(raw: bytes, message: str) -> N
     with pytest.raises(MuscleError) as caught:
         decode_utf8(raw, "m.md")
     assert [d.message for d in caught.value.diagnostics] == [message]
+
+
+#: GitHub's Actions toolkit, as ``make test`` installs it (npm), and the script that runs it.
+NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
+ANNOTATE = Path(__file__).with_name("actions_annotate.mjs")
+
+
+def toolkit_annotations(diagnostics: list[Diagnostic]) -> list[str]:
+    """What ``core.error``/``core.warning`` of @actions/core write for ``diagnostics``,
+    given the parts :func:`github_annotation` takes (path, field and message already
+    :func:`printable`, as the text format shows them)."""
+    if not (NODE_MODULES / "@actions" / "core" / "lib" / "core.js").is_file():
+        pytest.fail(f"{NODE_MODULES / '@actions/core'} is missing: make test installs it "
+                    "with npm")
+    given_ = [["warning" if d.severity == "warning" else "error",
+               printable(f"{d.field}: {d.message}" if d.field else d.message),
+               {"title": printable(d.code), "file": printable(d.path), "startLine": d.line,
+                "startColumn": None if d.line is None else d.column}]
+              for d in diagnostics]
+    done = subprocess.run(["node", str(ANNOTATE), str(NODE_MODULES)],
+                          input=json.dumps(given_), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.removesuffix("\n").split("\n")  # (not splitlines: \x1e is no end)
+
+
+#: A diagnostic as runs make them: a path and a code are never empty.
+named = st.builds(Diagnostic, any_text.filter(bool), st.none() | st.integers(1, 10**9),
+                  st.none() | st.integers(1, 10**6), any_text, any_text.filter(bool),
+                  any_text, st.sampled_from(["error", "warning"]))
+
+
+@settings(max_examples=20)  # one node process an example, many diagnostics each
+@given(st.lists(named, min_size=1, max_size=100))
+def test_github_annotations_are_what_githubs_toolkit_writes(
+        diagnostics: list[Diagnostic]) -> None:
+    """Every character of a path, field and message gets through a workflow command as
+    GitHub's own toolkit escapes it (``%``, line ends; ``:`` and ``,`` in a property)."""
+    assert [github_annotation(d) for d in diagnostics] == toolkit_annotations(diagnostics)
+
+
+def test_github_annotations_escape_what_splits_a_command() -> None:
+    d = Diagnostic("content/a,b:c%.md", 5, 7, "origin.da", "duplicate-text",
+                   "same text as x.md (origin.da)\r\n::error::forged", "warning")
+    assert github_annotation(d) == (
+        "::warning title=duplicate-text,file=content/a%2Cb%3Ac%25.md,line=5,col=7::"
+        "origin.da: same text as x.md (origin.da)\\r\\n::error::forged")
+    assert github_annotation(d._replace(line=None, field="", severity="error")) == (
+        "::error title=duplicate-text,file=content/a%2Cb%3Ac%25.md::same text as x.md "
+        "(origin.da)\\r\\n::error::forged")
