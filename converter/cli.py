@@ -159,7 +159,117 @@ def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
                    "lists them all)", err=True)
 
 
-class _FormatOptionsCommand(click.Command):
+class _ConfigError(click.ClickException):
+    """A config file's problem: its diagnostic (file, line, key, code) alone, and exit 2
+    as a usage error."""
+
+    exit_code = 2
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+#: What a config file's value is checked with besides its option's type and callback.
+_ALSO_CHECKED = {"to_format": lambda v: _writer(v), "from_format": lambda v: _reader_name(v),
+                 "size": lambda v: _checked_size(v)}
+
+
+class _ConfiguredCommand(click.Command):
+    """A command a project's config file gives options to (``muscle-convert.toml``, see
+    ``converter.config``): they are its defaults (click's ``default_map``), so what the
+    command line gives wins. Loaded as the command runs, not for ``--help``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:
+            given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+            asking = self.get_help_option(ctx)
+            if asking is None or given.get(asking.name or "") is not True:
+                ctx.default_map = {**(ctx.default_map or {}), **_configured(ctx, given)}
+        return super().parse_args(ctx, args)
+
+
+def _configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
+    """The defaults the config file gives this command, by parameter name: the file
+    ``--config`` names, else the one found from the working folder up; none with
+    ``--no-config``. A bad file is one diagnostic and exit 2."""
+    from .config import COMMANDS, defaults, find, load
+
+    named = given.get("config")
+    named = named if isinstance(named, str) else None  # (not given: click's UNSET)
+    if given.get("no_config") is True:
+        if named is not None:
+            raise click.UsageError("--config and --no-config cannot go together")
+        return {}
+    if named == "":
+        raise click.BadParameter("an empty path names no file", param_hint="--config")
+    if named is not None:
+        path, shown = Path(named), named
+    else:
+        try:
+            path = find(Path.cwd())
+        except OSError:  # (a working folder deleted)
+            return {}
+        if path is None:
+            return {}
+        shown = os.path.relpath(path)
+    options = {name: _options(ctx, name) for name in COMMANDS}
+    try:
+        values = defaults(load(path, shown), ctx.command.name or "", {
+            name: {key: checked for key, (_, checked) in each.items()}
+            for name, each in options.items()})
+    except MuscleError as exc:
+        raise _ConfigError(exc.diagnostics[0]) from None
+    own = options[ctx.command.name or ""]
+    return {own[key][0].name: value for key, value in values.items()}
+
+
+def _options(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter, Any]]:
+    """Command ``name``'s options a config file may give, by long name, each with its
+    ``converter.config.Key`` (its TOML type and check)."""
+    from .config import Key
+
+    command = cli.commands[name]
+    own = ctx if ctx.command is command else click.Context(command, parent=ctx.parent,
+                                                           info_name=name)
+    found = {}
+    for param in command.get_params(own):
+        long = max((o for o in param.opts if o.startswith("--")), key=len, default=None)
+        if not isinstance(param, click.Option) or long is None or not param.expose_value:
+            continue  # (sources, --help, --config and --no-config)
+        kind = (bool if param.is_flag else list if param.multiple
+                else int if isinstance(param.type, click.types.IntParamType) else str)
+        found[long[2:]] = (param, Key(kind, _checker(own, param)))
+    return found
+
+
+def _checker(ctx: click.Context, param: click.Parameter) -> Any:
+    """A config value's check: ``param``'s type and callback (and ``_ALSO_CHECKED``), a
+    ``ValueError`` with click's message for a value they refuse."""
+    def check(value: Any) -> None:
+        try:
+            converted = param.process_value(ctx, value)
+            also = _ALSO_CHECKED.get(param.name or "")
+            if also is not None:
+                also(converted)
+        except click.BadParameter as exc:
+            raise ValueError(exc.message) from None
+    return check
+
+
+def _configuring(func: Any) -> Any:
+    """``--config FILE`` and ``--no-config``, read by ``_ConfiguredCommand`` itself."""
+    func = click.option("--no-config", is_flag=True, expose_value=False,
+                        help="Read no config file.")(func)
+    return click.option("--config", metavar="FILE", expose_value=False,
+                        help="Read options from FILE (muscle-convert.toml, or a "
+                        "pyproject.toml's [tool.muscle-convert]) instead of the one found "
+                        "in this folder or the nearest above.")(func)
+
+
+class _FormatOptionsCommand(_ConfiguredCommand):
     """``convert``: adds every format's own options (``--deck``, ``--flat``, ...) on use,
     so format modules are imported only when this command runs."""
 
@@ -296,6 +406,7 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too (muscles with "
               "warnings are still converted).")
 @_common_read_options
+@_configuring
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
             cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
@@ -306,6 +417,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
 
     output = Path(raw_output)  # (as typed: a trailing / says "a directory")
     writer = _writer(to_format)
+    _unless_taken(writer, format_options)
     _check_options(writer, format_options)
     _checked_size(format_options.get("size"))
     options = {k: v for k, v in format_options.items() if v is not None}
@@ -405,6 +517,19 @@ def _reader_name(name: str | None) -> str | None:
     return None if name is None else _format(name, "--from", writing=False).name
 
 
+def _unless_taken(writer: Any, format_options: dict[str, Any]) -> None:
+    """Drop the format options a config file gives that ``writer`` does not take (one
+    file serves ``--to anki`` and ``--to json``); given on the command line, such an
+    option is a usage error."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    own = {o.name for o in writer.options}
+    for name in format_options:
+        if name not in own and ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP:
+            format_options[name] = None
+
+
 def _check_options(writer: Any, given: dict[str, Any]) -> None:
     own = {o.name for o in writer.options}
     for name, value in given.items():
@@ -413,7 +538,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
             raise click.UsageError(f"{flag} does not apply to --to {writer.name}")
 
 
-@cli.command()
+@cli.command(cls=_ConfiguredCommand)
 @click.argument("sources", nargs=-1, required=True, type=SOURCE)
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
               default="text", show_default=True,
@@ -423,6 +548,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 @click.option("--size", "map_size", metavar="WxH", callback=_map_size,
               help="Diagram size polygons must fit in.")
 @_common_read_options
+@_configuring
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
              max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool,
@@ -492,7 +618,7 @@ def schema(input_schema: bool) -> None:
                           ensure_ascii=False, indent=2))
 
 
-@cli.command()
+@cli.command(cls=_ConfiguredCommand)
 @click.argument("paths", nargs=-1, required=True, type=SOURCE)
 @click.option("--check", is_flag=True, help="Change nothing; list files that would change "
               "and exit 1 if any.")
@@ -501,6 +627,7 @@ def schema(input_schema: bool) -> None:
 @_MAX_BYTES
 @_EXCLUDE
 @click.option("--quiet", "-q", is_flag=True, help="No summary.")
+@_configuring
 def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
         exclude: tuple[str, ...], quiet: bool) -> None:
     """Rewrite source files in the canonical layout, keeping YAML comments."""

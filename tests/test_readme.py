@@ -73,24 +73,60 @@ def test_the_duckdb_example_does_what_its_comments_say(
     assert "x_value" in shown
 
 
+def hugo_site(root: Path) -> None:
+    """The Hugo site of the --exclude and config examples: ``content/`` holds a README.md
+    for its editors and ``muscles/``, the samples and a section page, ``_index.md``."""
+    hugo = root / "content"
+    shutil.copytree(SAMPLES, hugo / "muscles")
+    (hugo / "README.md").write_text("# For the site's editors\n", encoding="utf-8")
+    (hugo / "muscles" / "_index.md").write_text("---\ntitle: Muscles\n---\n",
+                                                encoding="utf-8")
+
+
+def shell_env(tmp_path: Path) -> dict[str, str]:
+    """An environment whose ``muscle-convert`` runs this tree, with a cache of its own."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "muscle-convert"
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m converter "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "PYTHONPATH": str(ROOT), "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def test_the_config_example_does_what_its_comments_say(tmp_path: Path) -> None:
+    """The config section's muscle-convert.toml, at the root of the Hugo site, and its
+    commands, each run from the root: they exit 0, the deck is built at the root, named
+    as the file says, and --to and -o on the command line win."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Config file: muscle-convert.toml", 1)[1].split("\n### ", 1)[0]
+    site = tmp_path / "site"
+    hugo_site(site)
+    (site / "muscle-convert.toml").write_text(
+        re.search(r"```toml\n(.*?)```", section, re.DOTALL)[1], encoding="utf-8")
+    env = shell_env(tmp_path)
+    for line in re.search(r"```sh\n(.*?)```", section, re.DOTALL)[1].splitlines():
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=site, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+        assert "Traceback" not in done.stderr and " error: " not in done.stderr, line
+    with zipfile.ZipFile(site / "build" / "muskler.apkg") as deck, sqlite3.connect(
+            ":memory:") as db:
+        (tmp_path / "col.sqlite").write_bytes(deck.read("collection.anki2"))
+        db.execute(f"ATTACH '{tmp_path / 'col.sqlite'}' AS col")
+        assert "Muskler" in db.execute("SELECT decks FROM col.col").fetchone()[0]
+    site_json = (site / "build" / "site.json").read_text(encoding="utf-8")
+    assert site_json.count('"slug"') == len(list(SAMPLES.glob("*.md")))
+
+
 def test_every_convert_example_runs(tmp_path: Path) -> None:
     """Each ``muscle-convert convert`` example of the README, run by the shell in order in
     a folder holding a copy of the samples, exits 0 (pipes included: pipefail)."""
     examples = convert_examples()
     assert len(examples) >= 15
     shutil.copytree(SAMPLES, tmp_path / "samples")
-    hugo = tmp_path / "content"  # (the Hugo site of the --exclude example)
-    shutil.copytree(SAMPLES, hugo / "muscles")
-    (hugo / "README.md").write_text("# For the site's editors\n", encoding="utf-8")
-    (hugo / "muscles" / "_index.md").write_text("---\ntitle: Muscles\n---\n",
-                                                encoding="utf-8")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "muscle-convert"
-    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m converter "$@"\n', encoding="utf-8")
-    shim.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "PYTHONPATH": str(ROOT), "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+    hugo_site(tmp_path)
+    env = shell_env(tmp_path)
     for example in examples:
         done = subprocess.run(["bash", "-o", "pipefail", "-c", example], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=300)
@@ -108,8 +144,8 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
 
 
 #: Hyphenated string literals of the source that are not diagnostic codes.
-NOT_CODES = {"base-image", "data-slug", "front-matter", "lang-fallback", "muscle-convert",
-             "muscle-focus", "muscle-map", "muscle-map-title", "muscles-heading",
+NOT_CODES = {"base-image", "cache-dir", "data-slug", "front-matter", "lang-fallback",
+             "muscle-convert", "muscle-focus", "muscle-map", "muscle-map-title", "muscles-heading",
              "tabular-data-package", "tabular-data-resource", "utf-8", "utf-8-sig",
              "x-formula-prefix"}
 

@@ -1,0 +1,293 @@
+"""A project's options in a file: ``muscle-convert.toml``, or the ``[tool.muscle-convert]``
+table of a ``pyproject.toml``, in the working folder or the nearest above it.
+
+Top-level keys apply to every command that has that option, a ``[convert]``,
+``[validate]`` or ``[fmt]`` table to that command; keys are the long option names. What
+the keys may be, and which values each takes, the caller says (:class:`Key`): this
+module knows files, tables and lines, not the options. Every problem is a
+:class:`~converter.diagnostics.MuscleError` naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import MuscleError, error
+
+CONFIG_NAME = "muscle-convert.toml"
+PYPROJECT = "pyproject.toml"
+#: The table of a ``pyproject.toml`` that holds the options.
+TOOL_TABLE = ("tool", "muscle-convert")
+#: The commands a file configures, each by a table of its name.
+COMMANDS = ("convert", "validate", "fmt")
+#: Keys that name a path, taken relative to the file's folder (``--exclude``'s patterns
+#: stay relative to each source folder).
+PATH_KEYS = frozenset({"output", "cache-dir", "base-image"})
+
+
+@dataclass(frozen=True)
+class Key:
+    """An option a file may set: the TOML type its value must have (bool, int, str, or
+    list for a list of texts) and a check that raises ``ValueError`` for a value the
+    option refuses."""
+
+    kind: type
+    check: Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A file's options: its path as shown, its folder, its text (for lines) and the
+    table of options (the whole document, or a pyproject's ``[tool.muscle-convert]``)."""
+
+    shown: str
+    folder: Path
+    text: str
+    prefix: tuple[str, ...]
+    data: dict[str, Any]
+
+
+def find(start: Path) -> Path | None:
+    """The config file for ``start`` (a folder): ``muscle-convert.toml`` or a
+    ``pyproject.toml`` with a ``[tool.muscle-convert]`` table, in ``start`` or the
+    nearest folder above; the first wins in one folder."""
+    for folder in (start, *start.parents):
+        own = folder / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    """Whether a ``pyproject.toml`` holds muscle-convert's table (one that never names
+    it is not parsed, so a broken one of another tool is none; a broken one that names
+    it is, and its syntax error said)."""
+    import tomllib
+
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if TOOL_TABLE[1] not in text:
+        return False
+    try:
+        tool = tomllib.loads(text).get(TOOL_TABLE[0])
+    except tomllib.TOMLDecodeError:
+        return True
+    return isinstance(tool, dict) and TOOL_TABLE[1] in tool
+
+
+def load(path: Path, shown: str | None = None) -> Config:
+    """Read and parse the config file ``path`` (``config-unreadable``, ``config-syntax``,
+    and ``config-no-table`` for a pyproject.toml without muscle-convert's table)."""
+    import tomllib
+
+    shown = shown or str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise error(shown, "config-unreadable", f"cannot read the config file: {reason}"
+                    ) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax(shown, str(exc), text) from None
+    if path.name != PYPROJECT:
+        return Config(shown, path.parent, text, (), document)
+    table: Any = document
+    for part in TOOL_TABLE:
+        table = table.get(part) if isinstance(table, dict) else None
+    if not isinstance(table, dict):
+        raise error(shown, "config-no-table", "has no [tool.muscle-convert] table")
+    return Config(shown, path.parent, text, TOOL_TABLE, table)
+
+
+def _syntax(shown: str, message: str, text: str) -> MuscleError:
+    """tomllib's message, its ``(at line L, column C)`` as the diagnostic's place (``at
+    end of document``: the last line)."""
+    place = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
+    if place is None:
+        return error(shown, "config-syntax", f"not TOML: {message}")
+    line = int(place[1]) if place[1] else max(1, len(text.splitlines()))
+    return error(shown, "config-syntax", f"not TOML: {message[:place.start()]}",
+                 line=line, column=int(place[2]) if place[2] else None)
+
+
+def defaults(config: Config, command: str, keys: Mapping[str, Mapping[str, Key]]
+             ) -> dict[str, Any]:
+    """The options ``config`` gives ``command``, by long name (its own table's over
+    the top-level ones; paths relative to the file's folder), once the whole file is
+    checked against ``keys`` (each command's options by long name)."""
+    found: dict[str, Any] = {}
+    own: dict[str, Any] = {}
+    for key, value in config.data.items():
+        if key in COMMANDS:
+            if not isinstance(value, dict):
+                raise _at(config, (key,), "config-wrong-type",
+                          f"must be a table of {key}'s options, not {_kind(value)}")
+            for name, item in value.items():
+                _check(config, (key, name), item, keys[key], keys)
+            if key == command:
+                own = value
+        else:
+            having = [c for c in COMMANDS if key in keys[c]]
+            if not having:
+                raise _unknown(config, (key,), [*COMMANDS, *_all(keys)])
+            for each in having:
+                _check(config, (key,), value, keys[each], keys)
+            if command in having:
+                found[key] = value
+    found.update(own)
+    return {key: _placed(config, key, value) for key, value in found.items()}
+
+
+def _all(keys: Mapping[str, Mapping[str, Key]]) -> list[str]:
+    return sorted({name for options in keys.values() for name in options})
+
+
+def _check(config: Config, path: tuple[str, ...], value: Any, options: Mapping[str, Key],
+           keys: Mapping[str, Mapping[str, Key]]) -> None:
+    """Raise for a key ``options`` lack (another command's, or none's), a value of
+    another TOML type than the key's, or one the option refuses."""
+    name = path[-1]
+    key = options.get(name)
+    if key is None:
+        others = [c for c in COMMANDS if name in keys[c]]
+        if others:
+            raise _at(config, path, "config-wrong-command",
+                      f"is an option of {' and '.join(others)}, not of {path[0]} (move it "
+                      f"to [{others[0]}], or to the top for every command that has it)")
+        raise _unknown(config, path, list(options))
+    if not _is(value, key.kind):
+        raise _at(config, path, "config-wrong-type",
+                  f"must be {_KINDS[key.kind]}, not {_kind(value)}")
+    try:
+        key.check(_placed(config, name, value))
+    except ValueError as exc:
+        raise _at(config, path, "config-bad-value", str(exc)) from None
+
+
+def _is(value: Any, kind: type) -> bool:
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
+_KINDS = {bool: "true or false", int: "an integer", str: "a string",
+          list: "an array of strings", float: "a float", dict: "a table"}
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for a message."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "an array of strings"
+    if isinstance(value, list):
+        return "an array of other values than strings"
+    return next((name for kind, name in _KINDS.items() if _is(value, kind)),
+                f"a {type(value).__name__}")
+
+
+def _unknown(config: Config, path: tuple[str, ...], names: Sequence[str]) -> MuscleError:
+    """An unknown key or table, with the close name when there is one."""
+    import difflib
+
+    what = "table" if isinstance(_value(config, path), dict) else "key"
+    near = difflib.get_close_matches(path[-1], names, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]}?" if near else ""
+    return _at(config, path, "config-unknown-key", f"unknown {what} {path[-1]!r}{hint}")
+
+
+def _value(config: Config, path: tuple[str, ...]) -> Any:
+    value: Any = config.data
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _placed(config: Config, key: str, value: Any) -> Any:
+    """A path key's value relative to the file's folder (as written when that is the
+    working folder); a ``base-image`` only where that names a file there (else it is a
+    link, beside the output)."""
+    if key not in PATH_KEYS or not isinstance(value, str) or not value or value == "-":
+        return value
+    if os.path.isabs(value) or config.folder == Path.cwd():
+        return value
+    placed = os.path.join(config.folder, value)  # (keeps a trailing /: "a directory")
+    if key == "base-image" and not os.path.isfile(placed):
+        return value
+    return placed
+
+
+def _at(config: Config, path: tuple[str, ...], code: str, message: str) -> MuscleError:
+    """A diagnostic at the line of the key ``path`` (below the file's table)."""
+    full = (*config.prefix, *path)
+    line, column = line_of(config.text, full) or (None, None)
+    return error(config.shown, code, message, ".".join(full), line, column)
+
+
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED = rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*"
+_KEY_LINE = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=")
+_HEADER = re.compile(rf"[ \t]*\[\[?[ \t]*({_DOTTED})[ \t]*\]")
+
+
+def line_of(text: str, path: Sequence[str]) -> tuple[int, int] | None:
+    """The line and column where the key or table ``path`` is written in the TOML
+    ``text`` (tomllib says no places): its own line, else the first key below it (a
+    table made by dotted keys), else the inline table that holds it."""
+    wanted = tuple(path)
+    below = holder = None
+    for line, column, written in _keys(text):
+        if written == wanted:
+            return line, column
+        if below is None and written[:len(wanted)] == wanted:
+            below = (line, column)
+        if wanted[:len(written)] == written and (holder is None or len(written) > holder[0]):
+            holder = (len(written), (line, column))
+    return below or (holder[1] if holder else None)
+
+
+def _keys(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Each key and table header of ``text``: its line, column and full path (under the
+    table header above it); lines inside multi-line strings are skipped."""
+    table: tuple[str, ...] = ()
+    quoted = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if quoted is not None:
+            if line.count(quoted) % 2:
+                quoted = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            table = _parts(header[1])
+            yield number, header.start(1) + 1, table
+        else:
+            key = _KEY_LINE.match(line)
+            if key:
+                yield number, key.start(1) + 1, (*table, *_parts(key[1]))
+        quoted = next((q for q in ('"""', "'''") if line.count(q) % 2), None)
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    """The keys of a dotted key as TOML reads them (quotes and escapes undone)."""
+    parts = []
+    for part in re.findall(_PART, dotted):
+        if part.startswith('"'):
+            try:
+                part = json.loads(part)
+            except ValueError:
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)

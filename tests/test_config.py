@@ -1,0 +1,288 @@
+"""A project's config file (muscle-convert.toml, pyproject.toml's [tool.muscle-convert]):
+where it is found, what it gives each command, and every way it can be wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from converter.cli import cli
+from converter.config import find, line_of
+from tests.conftest import ROOT, SAMPLES
+
+README = "# For the site's editors\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project: content/ (the samples and a README.md without front matter, an error
+    unless left out), a working folder content/deeper/ below it."""
+    shutil.copytree(SAMPLES, tmp_path / "content")
+    (tmp_path / "content" / "README.md").write_text(README, encoding="utf-8")
+    (tmp_path / "content" / "deeper").mkdir()
+    monkeypatch.chdir(tmp_path / "content" / "deeper")
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def deck_names(apkg: Path) -> set[str]:
+    with zipfile.ZipFile(apkg) as archive:
+        (apkg.parent / "col.sqlite").write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(apkg.parent / "col.sqlite") as db:
+        decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    return {d["name"] for d in decks.values()}
+
+
+# --- finding the file -----------------------------------------------------------------------
+
+def test_the_file_is_found_from_a_subfolder_and_its_options_reach_the_run(
+        project: Path) -> None:
+    """Excluded files are not read (the README would be no-front-matter), the deck name
+    lands in the .apkg, and to and output come from [convert] (output relative to the
+    file's folder, not the working one)."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\ndeck = "Muskler"\n'
+          'jobs = 2\n\n[convert]\nto = "anki"\noutput = "out/deck.apkg"\n')
+    result = run("convert", "..", "-q")
+    assert result.exit_code == 0, result.output
+    assert "Muskler" in deck_names(project / "out" / "deck.apkg")
+    assert not (project / "content" / "deeper" / "out").exists()
+    assert run("validate", "..", "-q").exit_code == 0
+
+
+def test_without_a_file_nothing_changes(project: Path) -> None:
+    result = run("validate", "..", "-q")
+    assert result.exit_code == 1
+    assert "README.md:1:1: error:" in result.output
+
+
+def test_a_pyprojects_table_is_read(project: Path) -> None:
+    write(project / "pyproject.toml", '[project]\nname = "site"\n\n[tool.muscle-convert]\n'
+          'exclude = ["README.md"]\n')
+    assert run("validate", "..", "-q").exit_code == 0
+
+
+def test_a_pyproject_without_the_table_is_passed_over(project: Path) -> None:
+    """... even one that names muscle-convert elsewhere, or that another tool's broken
+    TOML fills: the search goes on to the folder above."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
+    write(project / "content" / "pyproject.toml", '[tool.x]\nrun = "muscle-convert"\n')
+    (project / "content" / "deeper" / "pyproject.toml").write_text("[tool.ruff\n")
+    assert find(Path.cwd()) == project / "muscle-convert.toml"
+    assert run("validate", "..", "-q").exit_code == 0
+
+
+def test_the_nearest_folder_wins_and_in_one_folder_muscle_convert_toml(project: Path) -> None:
+    write(project / "muscle-convert.toml", "jobs = 1\n")
+    nearer = project / "content"
+    write(nearer / "pyproject.toml", "[tool.muscle-convert]\njobs = 2\n")
+    assert find(Path.cwd()) == nearer / "pyproject.toml"
+    write(nearer / "muscle-convert.toml", "jobs = 3\n")
+    assert find(Path.cwd()) == nearer / "muscle-convert.toml"
+
+
+def test_the_output_folders_marker_is_no_config_file(project: Path) -> None:
+    """``.muscle-convert`` marks a folder muscle-convert wrote; it configures nothing."""
+    (project / "content" / ".muscle-convert").write_text("")
+    assert find(Path.cwd()) is None
+
+
+# --- precedence and --config / --no-config --------------------------------------------------
+
+def test_the_command_line_wins_over_the_commands_table_over_the_top(project: Path) -> None:
+    write(project / "muscle-convert.toml", 'deck = "Top"\n[convert]\ndeck = "Table"\n'
+          'exclude = ["README.md"]\n')
+    out = project / "d.apkg"
+    assert run("convert", "..", "--to", "anki", "-o", str(out), "-q").exit_code == 0
+    assert "Table" in deck_names(out) and "Top" not in deck_names(out)
+    assert run("convert", "..", "--to", "anki", "-o", str(out), "-q",
+               "--deck", "Given").exit_code == 0
+    assert "Given" in deck_names(out) and "Table" not in deck_names(out)
+
+
+def test_exclude_on_the_command_line_replaces_the_files_list(project: Path) -> None:
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
+    result = run("validate", "..", "-q", "--exclude", "soleus.md")
+    assert result.exit_code == 1  # (README.md is read again)
+    assert "README.md:1:1: error:" in result.output and "soleus" not in result.output
+
+
+def test_a_format_option_the_writer_does_not_take_is_left_out_from_the_file_only(
+        project: Path) -> None:
+    """One file serves --to anki and --to json; on the command line --deck with --to
+    json is still a usage error."""
+    write(project / "muscle-convert.toml", 'deck = "Muskler"\nexclude = ["README.md"]\n')
+    out = str(project / "m.json")
+    assert run("convert", "..", "--to", "json", "-o", out, "-q").exit_code == 0
+    result = run("convert", "..", "--to", "json", "-o", out, "--deck", "X")
+    assert result.exit_code == 2 and "--deck does not apply to --to json" in result.output
+
+
+def test_config_names_the_file_and_no_search_is_made(project: Path) -> None:
+    write(project / "content" / "muscle-convert.toml", "jobs = 0\n")  # (would fail)
+    named = write(project / "ci.toml", 'exclude = ["README.md"]\n')
+    assert run("validate", "..", "-q", "--config", str(named)).exit_code == 0
+    assert run("validate", "..", "-q").exit_code == 2
+
+
+def test_no_config_reads_none(project: Path) -> None:
+    write(project / "muscle-convert.toml", "jobs = 0\n")
+    result = run("validate", "..", "-q", "--no-config")
+    assert result.exit_code == 1 and "README.md:1:1" in result.output  # (read, no exclude)
+    both = run("validate", "..", "--no-config", "--config", "x.toml")
+    assert both.exit_code == 2 and "cannot go together" in both.output
+    empty = run("validate", "..", "--config", "")
+    assert empty.exit_code == 2 and "an empty path names no file" in empty.output
+
+
+def test_fmt_and_validate_read_their_own_tables(project: Path) -> None:
+    write(project / "muscle-convert.toml",
+          '[fmt]\nexclude = ["README.md"]\ncheck = true\n[validate]\nstrict = true\n')
+    before = (project / "content" / "gluteus-medius.md").read_bytes()  # (not canonical)
+    result = run("fmt", "..", "-q")
+    assert result.exit_code == 1 and result.output == "would reformat ../gluteus-medius.md\n"
+    assert (project / "content" / "gluteus-medius.md").read_bytes() == before
+    result = run("validate", "..", "--exclude", "README.md")
+    assert result.exit_code == 1 and "(--strict:" in result.output
+
+
+def test_help_reads_no_file(project: Path) -> None:
+    write(project / "muscle-convert.toml", "jobs = 0\n")
+    assert run("convert", "--help").exit_code == 0
+
+
+def test_the_groups_help_imports_no_more_than_before() -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "converter", "--help"],
+                          capture_output=True, text=True, cwd=ROOT, check=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert "converter.config" not in done.stderr and "tomllib" not in done.stderr
+
+
+# --- relative paths -------------------------------------------------------------------------
+
+def test_paths_are_relative_to_the_files_folder(project: Path, tmp_path: Path) -> None:
+    picture = project / "pictures" / "body.svg"
+    picture.parent.mkdir()
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\ncache-dir = "cache"\n'
+          '[convert]\nto = "svg"\noutput = "build/map/"\nsize = "1000x1000"\n'
+          'base-image = "pictures/body.svg"\n')
+    result = run("convert", "..")
+    assert result.exit_code == 0, result.output
+    assert (project / "build" / "map" / "_base-image.svg").read_bytes() == (
+        picture.read_bytes())
+    assert (project / "cache").is_dir()
+
+
+def test_exclude_patterns_stay_relative_to_each_source(project: Path) -> None:
+    write(project / "muscle-convert.toml", 'exclude = ["/README.md"]\n')
+    assert run("validate", "..", "-q").exit_code == 0  # (content/README.md, not ./)
+
+
+# --- a bad file: one diagnostic at its line, exit 2 -----------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("jobs = 2\nexclude = [1\n", "muscle-convert.toml:3: error: not TOML: Unclosed array "
+     "[config-syntax]"),  # (tomllib: "at end of document", the last line)
+    ('jobs = "2"', "muscle-convert.toml:1:1: error: jobs: must be an integer, not a string "
+     "[config-wrong-type]"),
+    ('exclude = "README.md"', "exclude: must be an array of strings, not a string"),
+    ("strict = 1", "strict: must be true or false, not an integer"),
+    ("jbos = 2", "muscle-convert.toml:1:1: error: jbos: unknown key 'jbos'; did you mean "
+     "jobs? [config-unknown-key]"),
+    ("jobs = 1\n\n[conver]\njobs = 1", "muscle-convert.toml:3:2: error: conver: unknown "
+     "table 'conver'; did you mean convert? [config-unknown-key]"),
+    ("[convert]\n  dekc = 'x'", "muscle-convert.toml:2:3: error: convert.dekc: unknown key "
+     "'dekc'; did you mean deck?"),
+    ("\n\njobs = 0", "muscle-convert.toml:3:1: error: jobs: 0 is not in the range x>=1. "
+     "[config-bad-value]"),
+    ('[convert]\nto = "pdf"', "muscle-convert.toml:2:1: error: convert.to: unknown format "
+     "'pdf'"),
+    ('default-lang = "english"', "'english' is not a language code"),
+    ('exclude = ["#x"]', "exclude: '#x' is a comment in gitignore style"),
+    ("[fmt]\nstrict = true", "muscle-convert.toml:2:1: error: fmt.strict: is an option of "
+     "convert and validate, not of fmt"),
+    ('[validate]\ndeck = "x"', "validate.deck: is an option of convert, not of validate "
+     "(move it to [convert]"),
+    ("help = true", "help: unknown key 'help'"),
+    ("config = 'ci.toml'", "config: unknown key 'config'"),
+    ("convert = 3", "convert: must be a table of convert's options, not an integer"),
+    ("jobs = 1\nconvert.jobs = 0", "muscle-convert.toml:2:1: error: convert.jobs: 0 is not in"),
+    ("jobs = 1\n'convert' . \"jobs\" = 0", "muscle-convert.toml:2:1: error: convert.jobs:"),
+    ('jobs = 1\nconvert = { deck = "x", jobs = 0 }', "muscle-convert.toml:2:1: error: "
+     "convert.jobs: 0"),
+    ('deck = """\njobs = 0\n"""\n[validate]\njobs = 0', "muscle-convert.toml:5:1: error: "
+     "validate.jobs:"),
+])
+def test_a_bad_file_is_one_diagnostic_at_its_line(project: Path, text: str,
+                                                    expected: str) -> None:
+    write(project / "content" / "muscle-convert.toml", text + "\n")
+    result = run("convert", "..", "--to", "json", "-o", str(project / "m.json"))
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+    assert not (project / "m.json").exists()
+
+
+def test_a_syntax_error_says_tomls_line_and_column(project: Path) -> None:
+    write(project / "muscle-convert.toml", 'jobs = 2\nexclude = ["a" "b"]\n')
+    result = run("validate", "..")
+    assert result.output == ("../../muscle-convert.toml:2:16: error: not TOML: Unclosed "
+                             "array [config-syntax]\n")
+
+
+def test_a_pyprojects_key_is_named_by_its_full_path(project: Path) -> None:
+    write(project / "pyproject.toml", '[project]\nname = "x"\n\n[tool.muscle-convert]\n'
+          'exclude = ["README.md"]\n\n[tool.muscle-convert.validate]\njobs = 0\n')
+    result = run("validate", "..")
+    assert result.exit_code == 2
+    assert result.output.startswith("../../pyproject.toml:8:1: error: "
+                                    "tool.muscle-convert.validate.jobs: 0 is not in")
+
+
+def test_a_named_file_that_cannot_be_used(project: Path) -> None:
+    result = run("validate", "..", "--config", "missing.toml")
+    assert result.exit_code == 2
+    assert result.output.startswith("missing.toml: error: cannot read the config file")
+    write(project / "pyproject.toml", '[project]\nname = "x"\n')
+    result = run("validate", "..", "--config", str(project / "pyproject.toml"))
+    assert result.exit_code == 2 and "has no [tool.muscle-convert] table" in result.output
+
+
+def test_a_broken_file_stops_every_command_it_configures(project: Path) -> None:
+    """(a [convert] mistake fails validate too: the file is checked whole, so
+    pre-commit and the site build do not disagree about it)"""
+    write(project / "muscle-convert.toml", '[convert]\nto = "pdf"\n')
+    assert run("validate", "..").exit_code == 2
+    assert run("fmt", "..", "--check").exit_code == 2
+
+
+# --- finding a key's line -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "path", "place"), [
+    ("jobs = 1\n[convert]\n\tdeck = 'x'\n", ("convert", "deck"), (3, 2)),
+    ('[ "convert" ]\njobs = 1\n', ("convert", "jobs"), (2, 1)),
+    ("[convert]\n'jobs' = 1\n", ("convert", "jobs"), (2, 1)),
+    ("[tool]\nmuscle-convert.convert.jobs = 1\n", ("tool", "muscle-convert"), (2, 1)),
+    ("x = { y = 1 }\n", ("x", "y"), (1, 1)),
+    ("s = '''\njobs = 1\n'''\njobs = 2\n", ("jobs",), (4, 1)),
+    ('"a.b" = 1\na.b = 2\n', ("a.b",), (1, 1)),
+])
+def test_line_of_finds_keys_as_toml_writes_them(text: str, path: tuple[str, ...],
+                                                place: tuple[int, int]) -> None:
+    assert line_of(text, path) == place
