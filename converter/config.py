@@ -103,13 +103,13 @@ def load(path: Path, shown: str | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax(shown, str(exc), text) from None
     if path.name != PYPROJECT:
-        return Config(shown, path.parent, text, (), document)
+        return Config(shown, path.absolute().parent, text, (), document)
     table: Any = document
     for part in TOOL_TABLE:
         table = table.get(part) if isinstance(table, dict) else None
     if not isinstance(table, dict):
         raise error(shown, "config-no-table", "has no [tool.muscle-convert] table")
-    return Config(shown, path.parent, text, TOOL_TABLE, table)
+    return Config(shown, path.absolute().parent, text, TOOL_TABLE, table)
 
 
 def _syntax(shown: str, message: str, text: str) -> MuscleError:

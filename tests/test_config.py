@@ -189,6 +189,22 @@ def test_paths_are_relative_to_the_files_folder(project: Path, tmp_path: Path) -
     assert (project / "cache").is_dir()
 
 
+def test_paths_of_a_named_file_are_relative_to_its_folder(project: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    (project / "ci").mkdir()
+    write(project / "ci" / "muscle-convert.toml",
+          'exclude = ["README.md"]\n[convert]\noutput = "m.json"\n')
+    monkeypatch.chdir(project)
+    result = run("convert", "content", "--to", "json", "-q", "--config",
+                 "ci/muscle-convert.toml")
+    assert result.exit_code == 0, result.output
+    assert (project / "ci" / "m.json").is_file() and not (project / "m.json").exists()
+    result = run("convert", "content", "--to", "json", "-q", "--config",
+                 "ci/muscle-convert.toml", "-o", "here.json")  # (as typed: the working folder)
+    assert result.exit_code == 0 and (project / "here.json").is_file()
+
+
 def test_exclude_patterns_stay_relative_to_each_source(project: Path) -> None:
     write(project / "muscle-convert.toml", 'exclude = ["/README.md"]\n')
     assert run("validate", "..", "-q").exit_code == 0  # (content/README.md, not ./)
@@ -213,6 +229,7 @@ def test_exclude_patterns_stay_relative_to_each_source(project: Path) -> None:
      "[config-bad-value]"),
     ('[convert]\nto = "pdf"', "muscle-convert.toml:2:1: error: convert.to: unknown format "
      "'pdf'"),
+    ('from = "pdf"', "from: unknown format 'pdf'"),
     ('default-lang = "english"', "'english' is not a language code"),
     ('exclude = ["#x"]', "exclude: '#x' is a comment in gitignore style"),
     ("[fmt]\nstrict = true", "muscle-convert.toml:2:1: error: fmt.strict: is an option of "
