@@ -41,8 +41,14 @@ def __dir__() -> list[str]:
 
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
-         default_lang: str = "en", exclude: str | Iterable[str] = ()) -> list[Muscle]:
+         default_lang: str = "en", exclude: str | Iterable[str] = (),
+         drafts: bool = False) -> list[Muscle]:
     """Read muscles from files or directories of any readable format.
+
+    ``drafts``: also give the muscles marked drafts (``draft: true`` or ``published:
+    false`` among their extra keys, as Hugo and Jekyll leave such pages out); without
+    it they are left out, as ``convert`` leaves them out without ``--drafts``: they
+    take no slug, and one Python warning says how many.
 
     ``exclude``: patterns (gitignore style, as ``--exclude`` takes them) of what a
     folder's search leaves out, matched relative to the folder named (``"README.md"``,
@@ -57,7 +63,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     import warnings
 
     from .authoring import is_language_code
-    from .diagnostics import MuscleError, has_errors
+    from .diagnostics import MuscleError, counted, has_errors
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
     from .pipeline import Reader, discover, not_searched
@@ -71,8 +77,11 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
             warnings.warn(str(problem), UserWarning, stacklevel=2)
     for folder in inputs.skipped:
         warnings.warn(not_searched(folder), UserWarning, stacklevel=2)
-    reader = Reader(inputs, default_lang=default_lang)
+    reader = Reader(inputs, default_lang=default_lang, drafts=drafts)
     muscles = list(reader)
+    if reader.drafts_left_out:
+        warnings.warn(f"{counted(reader.drafts_left_out, 'drafts')} left out (drafts=True "
+                      "reads them)", UserWarning, stacklevel=2)
     for problem in reader.diagnostics:
         if problem.severity == "warning" and problem.code not in LINT_CODES:
             warnings.warn(str(problem), UserWarning, stacklevel=2)

@@ -122,14 +122,18 @@ def _to_nowhere(stream: Any) -> None:
 def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     """A note (no diagnostic: nothing is wrong, and ``--strict`` does not fail on it,
     so not under ``--quiet``) per folder a search left out as muscle-convert's output,
-    and one when the cache directory ``cache_dir`` asked for could not be used (a
-    read-only one, restored in CI): the run went on without it."""
+    one of the drafts ``convert`` left out, and one when the cache directory
+    ``cache_dir`` asked for could not be used (a read-only one, restored in CI): the
+    run went on without it."""
     from .pipeline import not_searched
 
     if quiet:
         return
     for folder in result.skipped:
         click.echo(not_searched(folder, "note: "), err=True)
+    if result.drafts:
+        click.echo(f"note: {counted(result.drafts, 'drafts')} left out (--drafts converts "
+                   "them)", err=True)
     if cache_dir is not None and result.uncached:
         click.echo(printable(f"{cache_dir}: note: not used as the cache "
                              f"({result.uncached[0]}); this run is not cached"), err=True)
@@ -405,11 +409,13 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
               help="Output file or directory.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too (muscles with "
               "warnings are still converted).")
+@click.option("--drafts", is_flag=True, help="Convert the muscles marked drafts too "
+              "(draft: true, published: false), which are left out by default.")
 @_common_read_options
 @_configuring
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
-            cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
+            drafts: bool, cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
             **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .registry import output_mistake
@@ -437,7 +443,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
         size=options.get("size"), progress=progress,
-        cache_dir=cache, exclude=exclude), sources, quiet, exclude)
+        cache_dir=cache, exclude=exclude, drafts=drafts), sources, quiet, exclude)
     _notes(result, quiet, cache)
     _report_capped(result.diagnostics)
     if not quiet:

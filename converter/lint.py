@@ -29,7 +29,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from . import scratch
+from . import drafts, scratch
 from .diagnostics import Diagnostic, DiagnosticLog
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
@@ -190,9 +190,10 @@ def _edges_cross(pts: list[IntPoint]) -> bool:
 def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
                  record: str = "", rename: Callable[[str], str] | None = None
                  ) -> list[Diagnostic]:
-    """Lints of one muscle on its own. Errors for broken geometry and unsafe links;
-    ``record`` names the muscle in a file of many (see :attr:`Fingerprint.record`),
-    ``rename`` its fields as that file names them (see ``Format.field_name``)."""
+    """Lints of one muscle on its own. Errors for broken geometry, unsafe links and a
+    draft marker that is not true or false (:mod:`converter.drafts`); ``record`` names
+    the muscle in a file of many (see :attr:`Fingerprint.record`), ``rename`` its
+    fields as that file names them (see ``Format.field_name``)."""
     out: list[Diagnostic] = []
 
     def add(field: str, code: str, message: str, severity: str = "error") -> None:
@@ -223,6 +224,9 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
             add(name, "unsafe-link", f"{value!r} is not a relative, http or https link")
     for where in _empty_texts(muscle):
         add(where, "empty-text", "text is empty", "warning")
+    if muscle.extra:
+        for key, message in drafts.problems(muscle.extra):  # (in a record: extra's key)
+            add(key if rename is None else f"extra.{key}", "wrong-type", message)
     return out
 
 

@@ -54,6 +54,7 @@ from .diagnostics import (
     has_errors,
     printable,
 )
+from .drafts import is_draft
 from .exclude import Exclusion, exclusion
 from .lint import (
     CorpusLint,
@@ -694,11 +695,13 @@ class _Result:
     recorded: int = 0
     #: A digest of all a run's diagnostics depend on in this file (see :func:`essence`).
     essence: str = ""
+    #: The places in :attr:`slugs` of the muscles marked drafts (:mod:`converter.drafts`).
+    drafts: list[int] = field(default_factory=list)
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
         return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
                           self.fingerprints, self.seen, self.content, self.recorded,
-                          self.essence))
+                          self.essence, self.drafts))
 
 
 def essence(result: _Result) -> str:
@@ -707,7 +710,7 @@ def essence(result: _Result) -> str:
     field the corpus lint names is). Two readings with one essence differ at most in
     their muscles."""
     parts = (result.path, [tuple(d) for d in result.diagnostics], result.slugs,
-             [tuple(f) for f in result.fingerprints])
+             [tuple(f) for f in result.fingerprints], result.drafts)
     try:  # marshal's version 0 writes equal values as equal bytes (no references)
         return hashlib.sha256(marshal.dumps(parts, 0)).hexdigest()
     except ValueError:  # a value marshal does not know (a reader's odd diagnostic)
@@ -781,7 +784,8 @@ def _read_one(item: _Item) -> _Read:
     else:  # many: warnings name the muscle's record
         prints = [fingerprint(m, None, record_label(m)) for m in muscles]
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
-                     [m.slug for m in muscles], prints, seen, content, recorded)
+                     [m.slug for m in muscles], prints, seen, content, recorded,
+                     drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)])
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
 
@@ -905,6 +909,12 @@ class Reader:
     count: int = 0
     #: Muscles left out because another file had their slug first.
     duplicates: int = 0
+    #: Whether muscles marked drafts are streamed (else they are left out before they
+    #: take a slug or reach the corpus lint, and counted in :attr:`drafts_left_out`).
+    drafts: bool = True
+    drafts_left_out: int = 0
+    #: The files of the drafts left out, each once.
+    draft_paths: list[str] = field(default_factory=list)
     #: Of the files read so far, per :data:`~converter.cache.RUN_CHUNK` inputs: their
     #: :func:`essence`; their paths and slugs.
     essences: ChunkDigests = field(default_factory=ChunkDigests)
@@ -963,12 +973,20 @@ class Reader:
                 self.on_file(1)
             result = read.result
             self.essences.add(result.essence.encode("ascii"))
-            self.slugs_read.add(repr((path, result.slugs)).encode("utf-8", "surrogatepass"))
+            left_out = () if self.drafts else result.drafts
+            self.slugs_read.add(repr((path, result.slugs, left_out)).encode(
+                "utf-8", "surrogatepass"))
             self.diagnostics.extend(result.diagnostics)
             tally = self.tally.next()
             tally[1] += len(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
+            drafts = set(left_out)
             for i, slug in enumerate(result.slugs):
+                if drafts and i in drafts:  # (a draft takes no slug)
+                    self.drafts_left_out += 1
+                    if not self.draft_paths or self.draft_paths[-1] != path:
+                        self.draft_paths.append(path)
+                    continue
                 record = result.fingerprints[i].record  # a file of many: the muscle
                 first = self.sources.claim(slug, Source(path, result.mtime, bool(record)))
                 if first is not None:

@@ -122,6 +122,9 @@ class WriteContext:
     report: Callable[[Diagnostic], None] = _discard
     #: The diagnostics of reading the muscles (complete once they are all read).
     diagnostics: Iterable[Diagnostic] = ()
+    #: The files whose muscles were left out as drafts (read, so their muscles are
+    #: not in the output by the run's choice; complete once the muscles are all read).
+    drafts: Iterable[str] = ()
     #: Set by a writer when what it wrote depends on files that are not inputs (SQLite's
     #: ``--prune`` keeps a muscle whose source file exists): the cache does not watch
     #: them, so such a run is never replayed.

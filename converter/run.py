@@ -59,6 +59,8 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     #: Why the cache directory asked for was not used (this run is not cached).
     uncached: list[str] = field(default_factory=list)
+    #: Muscles marked drafts that ``convert`` left out (without ``--drafts``).
+    drafts: int = 0
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -76,7 +78,7 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     ``discovered`` of finding the inputs, then the writer's), the reader's and the
     corpus lint's. Only finding and reading make a file fail: the writer's errors (a
     focus image left out) count as errors, but every muscle it got was written."""
-    result.count = reader.count
+    result.count, result.drafts = reader.count, reader.drafts_left_out
     log = DiagnosticLog(problems)
     log.extend(reader.diagnostics)
     log.extend(corpus.finish())
@@ -403,9 +405,12 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
               patch: Callable[[list[Muscle], Reader, int], str | None] | None,
               depends: tuple[Any, ...] = (),
               replayable: Callable[[], bool] = lambda: True,
-              output_format: Format | None = None, exclude: Iterable[str] = ()) -> RunResult:
+              output_format: Format | None = None, exclude: Iterable[str] = (),
+              drafts: bool = True) -> RunResult:
     """Discover (leaving out what the ``exclude`` patterns match); replay or patch the
-    last run from the cache, or read (and write), lint and record. ``depends`` is what
+    last run from the cache, or read (and write), lint and record; without ``drafts``
+    the muscles marked drafts are left out before they take a slug or are linted
+    across the corpus (:mod:`converter.drafts`). ``depends`` is what
     else the run's key holds (files options name);
     ``replayable`` says, once written, whether the output depends on the inputs only;
     ``output_format`` names the files it keeps beside the output (see ``Format.companions``)."""
@@ -417,12 +422,12 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                                [str(Path(s).absolute()) for s in sources],
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size, exclude,
-                               beside=output_format, found=problems)
+                               drafts, beside=output_format, found=problems)
     diagram = _size(size)
 
     def reader_of(subset: Inputs) -> Reader:
         return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
-                      size=diagram, cache=incremental.cache)
+                      size=diagram, cache=incremental.cache, drafts=drafts)
 
     done = incremental.replay() or (incremental.patch(problems, reader_of, patch)
                                     if patch else None)
@@ -437,6 +442,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     result = RunResult(patched=done is not None)
     reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
                     size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
+                    drafts=drafts,
                     writer=(writer, dict(options)) if writer and done is None else None)
     discovered = len(problems)
     try:
@@ -448,7 +454,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         if incremental.cache:
             incremental.cache.close()
         return dataclasses.replace(_unwritten(exc, problems, discovered, Reader(
-            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram)),
+            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram,
+            drafts=drafts)),
             skipped=inputs.skipped, uncached=incremental.uncached)
     except BaseException:
         if incremental.cache:
@@ -493,9 +500,11 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                     from_format: str | None = None, default_lang: str = "en", jobs: int = 1,
                     max_bytes: int = 4 * 1024 * 1024, options: dict[str, Any] | None = None,
                     size: str | None = None, progress: Progress = None,
-                    cache_dir: Path | None = None, exclude: Iterable[str] = ()) -> RunResult:
+                    cache_dir: Path | None = None, exclude: Iterable[str] = (),
+                    drafts: bool = False) -> RunResult:
     """Read, validate and lint ``sources`` (their folders' files that no ``exclude``
-    pattern matches); write the valid muscles with ``writer``.
+    pattern matches); write the valid muscles with ``writer``, those marked drafts only
+    with ``drafts`` (else they are counted in the result's ``drafts``).
 
     With ``cache_dir`` unchanged files are not read again and a run identical to the
     last one (inputs, options, output untouched) is replayed without writing."""
@@ -504,12 +513,14 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
-                           diagnostics=reader.diagnostics)
+                           diagnostics=reader.diagnostics, drafts=reader.draft_paths)
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         first = next(stream, _NOTHING)
         if first is _NOTHING and not is_stdout(output):  # an earlier output stays whole
-            return f"nothing written to {output}: no muscle was read"
+            return f"nothing written to {output}: " + (
+                "the only muscles read are drafts" if reader.drafts_left_out else
+                "no muscle was read")
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             if writer.writes_records:
@@ -543,7 +554,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                  for o in writer.options
                                  if o.reads_file and options.get(o.name) is not None),
                      replayable=lambda: not any(ctx.outside_inputs for ctx in written),
-                     output_format=writer, exclude=exclude)
+                     output_format=writer, exclude=exclude, drafts=drafts)
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from converter import yaml11
+from converter import drafts, yaml11
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import (
     RESERVED_KEYS,
@@ -183,7 +183,7 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     name = str(path)
     text = decode(ctx.read_bytes(path), name)
     muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
-    for found in _misread(muscle, text, name):
+    for found in _misread(muscle, text, name, drafts.KEYS):  # (a marker's is an error)
         ctx.report(Diagnostic(name, found.line + 1, found.column + 1, found.field,
                               "yaml11-ambiguous", f"{found.message()} and in every "
                               f"format it is converted to: write {found.instead()}",
@@ -197,13 +197,14 @@ def _hint(path: str | Path) -> str:
     return slug_hint(path, MarkdownFormat.extensions)
 
 
-def _misread(muscle: Muscle, text: str, path: str) -> list[yaml11.Misread]:
-    """The plain texts of ``muscle``'s extra keys in its file ``text`` that a YAML 1.1
-    reader (Jekyll, Hugo) reads as something else (the muscle's own fields are text by
-    the schema, and written quoted for those readers' sake)."""
+def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozenset()
+             ) -> list[yaml11.Misread]:
+    """The plain texts of ``muscle``'s extra keys (but ``skip``) in its file ``text``
+    that a YAML 1.1 reader (Jekyll, Hugo) reads as something else (the muscle's own
+    fields are text by the schema, and written quoted for those readers' sake)."""
     if not yaml11.may_misread(muscle.extra):
         return []
-    return yaml11.misreads_in(split(text, path)[0], RESERVED_KEYS)
+    return yaml11.misreads_in(split(text, path)[0], RESERVED_KEYS | skip)
 
 
 @lru_cache(maxsize=4)

@@ -642,9 +642,11 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     """Muscles in the database but not in the input (none of :class:`_Seen`'s): removed
     with ``prune`` unless their source file still exists and gave no muscle in this run
     (it was not among the inputs) or had an error (a muscle of it may be the broken one);
-    otherwise kept. A run without source information (the Python API) removes them all."""
+    otherwise kept. A file that gave a draft the run left out was read. A run without
+    source information (the Python API) removes them all."""
     gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
-    read = {sources.stored(source.path) for source in ctx.sources.values()} if gone else set()
+    read = {sources.stored(path) for path in itertools.chain(
+        (source.path for source in ctx.sources.values()), ctx.drafts)} if gone else set()
     failed = {sources.stored(d.path) for d in ctx.diagnostics
               if d.severity == "error"} if gone else set()
     spared = {slug for slug, path in gone if read and path is not None

@@ -37,3 +37,21 @@ def hugo_pages(texts: list[str], site: Path,
                    capture_output=True, timeout=120)
     return [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"),
                        parse_int=parse_int) for i in range(len(texts))]
+
+
+def hugo_built(texts: dict[str, str], site: Path, *, drafts: bool = False) -> set[str]:
+    """The pages Hugo builds of ``texts`` (file name -> Markdown, in ``content/``),
+    by their names without ``.md``, through a site built in ``site`` (made anew); with
+    ``drafts``, as ``hugo -D`` builds them."""
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text("{{ .Title | jsonify }}")
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    for name, text in texts.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site), *(["-D"] if drafts else [])],
+                   check=True, capture_output=True, timeout=120)
+    return {page.parent.name for page in (site / "public").glob("*/index.json")}

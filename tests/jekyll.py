@@ -50,3 +50,21 @@ def jekyll_reads(forms: list[str], site: Path) -> list[tuple[str, Any]]:
                    cwd=site)
     return [tuple(json.loads((site / "_site" / f"m{i}.json").read_text("utf-8")))
             for i in range(len(forms))]
+
+
+def jekyll_built(texts: dict[str, str], site: Path, *, unpublished: bool = False
+                 ) -> set[str]:
+    """The pages Jekyll builds of ``texts`` (file name -> Markdown), by their names
+    without ``.md``, through a site built in ``site`` (made anew); with ``unpublished``,
+    as ``jekyll build --unpublished`` builds them."""
+    jekyll = shutil.which("jekyll")
+    assert jekyll, "Jekyll is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    (site / "_config.yml").write_text("quiet: true\n")
+    for name, text in texts.items():
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run([jekyll, "build", "--quiet", "--source", str(site), "--destination",
+                    str(site / "_site"), *(["--unpublished"] if unpublished else [])],
+                   check=True, capture_output=True, timeout=120, cwd=site)
+    return {page.stem for page in (site / "_site").glob("*.html")}

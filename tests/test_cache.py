@@ -314,6 +314,16 @@ def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
     assert api(corpus, out, cache_dir, default_lang="da").parsed == COUNT + 2
     assert api(corpus, out, cache_dir, size="5000x5000").parsed == COUNT + 2
     assert not api(corpus, out, cache_dir, to="jsonl").replayed
+    draft = sorted(corpus.glob("*.md"))[5]
+    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n",
+                                                               1), encoding="utf-8")
+    age(draft)
+    without = api(corpus, out, cache_dir)
+    assert (without.count, without.drafts, without.replayed) == (COUNT, 1, False)
+    drafts = api(corpus, out, cache_dir, drafts=True)
+    assert (drafts.count, drafts.drafts, drafts.replayed) == (COUNT + 1, 0, False)
+    assert api(corpus, out, cache_dir, drafts=True).replayed
+    assert api(corpus, out, cache_dir).count == COUNT
     for module in (converter.pipeline, converter.run):  # another version of the tool
         monkeypatch.setattr(module, "code_fingerprint", lambda modules: "another version")
     assert api(corpus, out, cache_dir).parsed == COUNT + 2
@@ -677,6 +687,78 @@ def test_a_run_after_a_small_edit_gives_what_a_fresh_run_gives(
         with sqlite3.connect(out) as db:
             assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def _as_draft(path: Path, marker: str = "draft: true") -> None:
+    _replace(path, "---\n", f"---\n{marker}\n")
+
+
+def _becomes_draft(files: list[Path]) -> None:
+    _as_draft(files[30])
+
+
+def _stops_being_draft(files: list[Path]) -> None:
+    _replace(files[20], "---\ndraft: true\n", "---\n")
+
+
+def _draft_edited(files: list[Path]) -> None:
+    with files[21].open("a", encoding="utf-8") as fh:
+        fh.write("\nEndnu et udkast.\n")
+
+
+def _draft_broken(files: list[Path]) -> None:
+    _replace(files[21], "published: false", "published: 0")
+
+
+def _draft_takes_a_slug(files: list[Path]) -> None:
+    """A draft that will replace files[41]: a slug of its own no more."""
+    slug = converter.read(files[41])[0].slug
+    _replace(files[20], "---\ndraft: true\n", f"---\ndraft: true\nslug: {slug}\n")
+
+
+DRAFT_EDITS = [_becomes_draft, _stops_being_draft, _draft_edited, _draft_broken,
+               _draft_takes_a_slug]
+
+
+@pytest.mark.parametrize("to", ["json", "jsonl", "sqlite", "validate"])
+@pytest.mark.parametrize("edit", DRAFT_EDITS, ids=lambda f: f.__name__.strip("_"))
+def test_a_file_that_becomes_a_draft_or_stops_being_one_gives_what_a_fresh_run_gives(
+        corpus: Path, tmp_path: Path, small_chunks: list[int], edit, to: str) -> None:
+    """Cached, patched and replayed runs leave out the drafts a fresh run leaves out
+    (and take no slug for them), and say as many."""
+    files = sorted(corpus.glob("*.md"))
+    _as_draft(files[20])
+    _as_draft(files[21], "published: false")
+    age(corpus)
+    cache_dir = tmp_path / "cache"
+    name = {"sqlite": "m.db", "validate": ""}.get(to, f"m.{to}")
+
+    def run(out: Path | None, cache: Path | None = cache_dir) -> converter.run.RunResult:
+        if out is None:
+            return validate_sources([corpus], jobs=1, cache_dir=cache)
+        return convert_sources([corpus], get_format(to), out, jobs=1, cache_dir=cache,
+                               options={"prune": True} if to == "sqlite" else {})
+
+    out = tmp_path / "cached" / name if name else None
+    fresh = tmp_path / "fresh" / name if name else None
+    for folder in (out, fresh):
+        if folder:
+            folder.parent.mkdir()
+    first = run(out)
+    assert first.drafts == (0 if to == "validate" else 2)
+    edit(files)
+    results = [run(out), run(out)]
+    age(corpus)  # (edited moments ago, a file is never trusted by its stamp)
+    results += [run(out), run(out)]
+    assert results[-1].replayed
+    expected = run(fresh, None)
+    for got in results:
+        assert list(got.diagnostics) == list(expected.diagnostics)
+        assert (got.count, got.failed, got.drafts) == (
+            expected.count, expected.failed, expected.drafts)
+    if out:
+        assert converter.read(out, drafts=True) == converter.read(fresh, drafts=True)
+        assert expected.count == COUNT + 1 - expected.drafts - (edit is _draft_broken)
 
 
 def test_a_moved_exercise_moves_its_warning(corpus: Path, tmp_path: Path,

@@ -109,6 +109,8 @@ FRONT_MATTER = [
     {"latin": "x\ud800"}, {"exercises": ["\udc80"]}, {"latin": "\U0001f4aa"},  # (lone, paired)
     {"notes": "x\ud800"}, {"notes": [{"k\udc80": 1}]}, {"\ud800": 1}, {"notes": "\U0001f4aa\x07"},
     {"<<": {"a": 1}}, {"notes": [{"<<": 1}]}, {"notes": {"<": 1, "<<<": 2}},  # (YAML's merge key)
+    {"draft": True}, {"draft": False}, {"published": False}, {"draft": "yes"},  # (drafts)
+    {"published": 0}, {"published": None}, {"draft": [True]}, {"notes": {"draft": 1}},
 ]
 
 
@@ -292,6 +294,8 @@ BROKEN = {
     "point of three": {"regions.0.0": [1, 2, 3]}, "negative point": {"regions.0.0": [-1, 2]},
     "polygon of two": {"regions.0": [[0, 0], [1, 1]]}, "point as text": {"regions.0.0": ["1", 2]},
     "extra a list": {"extra": []}, "body a number": {"body": 1},
+    "draft marker a text": {"extra": {"draft": "yes"}},
+    "draft marker a number": {"extra": {"published": 0}},
     # ($ matched before a last newline in Python's re.search: jsonschema took them)
     "slug ending in a newline": {"slug": "biceps-brachii\n"},
     "language code ending in a newline": {"origin": {"da\n": "x"}},

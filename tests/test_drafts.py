@@ -1,0 +1,184 @@
+"""Drafts: convert leaves out what Hugo (draft: true) and Jekyll (published: false) do
+not publish, unless --drafts; validate and fmt handle them as every other file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import converter
+from converter.cli import cli
+from converter.model import freeze
+from tests.conftest import SAMPLES
+from tests.hugo import hugo_built
+from tests.jekyll import jekyll_built
+
+NOTE = "note: 2 drafts left out (--drafts converts them)\n"
+
+
+def run(*args: str):
+    cached = ["--no-cache"] if args[0] != "fmt" else []
+    return CliRunner().invoke(cli, [*args, *cached], catch_exceptions=False)
+
+
+def marked(name: str, marker: str) -> str:
+    """The sample ``name`` with ``marker`` (a line of front matter) first."""
+    return (SAMPLES / name).read_text(encoding="utf-8").replace("---\n", f"---\n{marker}\n", 1)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Two published samples, a Hugo draft and a Jekyll page not to publish."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("soleus.md", "trapezius.md"):
+        shutil.copy(SAMPLES / name, site)
+    (site / "deltoideus.md").write_text(marked("deltoideus.md", "draft: true"), "utf-8")
+    (site / "gastrocnemius.md").write_text(marked("gastrocnemius.md", "published: false"),
+                                           "utf-8")
+    return site
+
+
+def slugs(path: Path) -> list[str]:
+    return [m["slug"] for m in json.loads(path.read_text(encoding="utf-8"))["muscles"]]
+
+
+def test_convert_leaves_out_drafts_in_one_note_that_fails_nothing(site: Path,
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    result = run("convert", str(site), "--to", "json", "-o", str(out), "--strict")
+    assert result.exit_code == 0, result.output
+    assert slugs(out) == ["soleus", "trapezius"]
+    assert result.stderr == NOTE + f"wrote 2 muscles to {out}; 2 muscles converted, 0 files " \
+                                   "failed\n"
+    assert run("convert", str(site), "--to", "json", "-o", str(out), "--quiet").stderr == ""
+
+
+def test_a_run_of_drafts_only_writes_nothing_and_says_why(site: Path, tmp_path: Path
+                                                          ) -> None:
+    for name in ("soleus.md", "trapezius.md"):
+        (site / name).unlink()
+    out = tmp_path / "m.json"
+    result = run("convert", str(site), "--to", "json", "-o", str(out))
+    assert result.exit_code == 0 and not out.exists()
+    assert result.stderr == NOTE + f"nothing written to {out}: the only muscles read are " \
+                                   "drafts; 0 muscles converted, 0 files failed\n"
+
+
+def test_drafts_converts_them_and_the_marker_goes_along_to_count_in_any_format(
+        site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    result = run("convert", str(site), "--to", "json", "-o", str(out), "--drafts")
+    assert result.exit_code == 0 and "note:" not in result.stderr, result.output
+    assert slugs(out) == ["deltoideus", "gastrocnemius", "soleus", "trapezius"]
+    for to, back in (("jsonl", tmp_path / "m.jsonl"), ("sqlite", tmp_path / "m.db"),
+                     ("csv", tmp_path / "package"), ("markdown", tmp_path / "md")):
+        assert run("convert", str(out), "--to", to, "-o", str(back), "--drafts").exit_code == 0
+        again = run("convert", str(back), "--to", "json", "-o", str(tmp_path / "again.json"))
+        assert again.exit_code == 0 and NOTE in again.stderr, (to, again.output)
+        assert slugs(tmp_path / "again.json") == ["soleus", "trapezius"]
+    assert "\ndraft: true\n" in (tmp_path / "md" / "deltoideus.md").read_text("utf-8")
+
+
+def test_a_left_out_draft_takes_no_slug_and_no_part_in_the_corpus_lints(
+        site: Path, tmp_path: Path) -> None:
+    """A rewrite kept as a draft beside the page it will replace, its text copied."""
+    rewrite = (site / "soleus.md").read_text(encoding="utf-8").replace(
+        "---\n", "---\nslug: soleus\ndraft: true\n", 1)
+    (site / "soleus-rewrite.md").write_text(rewrite, encoding="utf-8")
+    out = tmp_path / "m.json"
+    result = run("convert", str(site), "--to", "json", "-o", str(out), "--strict")
+    assert result.exit_code == 0, result.output
+    assert "note: 3 drafts left out" in result.stderr and "[" not in result.stderr
+    assert slugs(out) == ["soleus", "trapezius"]
+    checked = run("validate", str(site))  # a draft is checked as every file
+    assert checked.exit_code == 1 and "note:" not in checked.stderr
+    assert "error: slug: slug 'soleus' is already used by" in checked.stderr  # (by the
+    # first of the two: soleus-rewrite.md sorts before soleus.md)
+    assert "[duplicate-text]" in checked.stderr
+    both = run("convert", str(site), "--to", "json", "-o", str(out), "--drafts")
+    assert both.exit_code == 1 and "[duplicate-slug]" in both.stderr
+
+
+@pytest.mark.parametrize(("line", "column", "said"), [
+    ("draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true)'),
+    ("published: off", 12, 'not the text "off" (which Jekyll reads written plain as false)'),
+    ('draft: "true"', 8, 'not the text "true" (which Hugo reads written plain as true)'),
+    ("published: 0", 12, "not the number 0"),
+    ("draft: [true]", 1, "not a list"),
+    ("published:", 1, "not null"),
+])
+def test_a_marker_that_is_not_true_or_false_is_an_error_at_it(
+        site: Path, tmp_path: Path, line: str, column: int | None, said: str) -> None:
+    (site / "soleus.md").write_text(marked("soleus.md", line), encoding="utf-8")
+    key = line.split(":")[0]
+    checked = run("validate", str(site))
+    assert checked.exit_code == 1
+    [error] = [x for x in checked.stderr.splitlines() if "error:" in x]
+    assert error.startswith(f"{site / 'soleus.md'}:2:{column}: error: {key}: must be true or "
+                            "false (")
+    assert said in error and error.endswith("[wrong-type]")
+    assert "yaml11-ambiguous" not in checked.stderr  # (the error says what to write)
+    for drafts in ([], ["--drafts"]):  # neither published nor left out as a draft
+        result = run("convert", str(site), "--to", "json", "-o", str(tmp_path / "m.json"),
+                     *drafts)
+        assert result.exit_code == 1 and "1 file failed" in result.stderr
+        assert "soleus" not in slugs(tmp_path / "m.json")
+
+
+def test_fmt_formats_drafts(site: Path) -> None:
+    draft = site / "deltoideus.md"  # (its marker first: fmt writes extra keys last)
+    before = converter.read(draft, drafts=True)
+    result = run("fmt", str(site))
+    assert result.exit_code == 0 and f"reformatted {draft}\n" in result.stdout
+    assert "\ndraft: true\n" in draft.read_text(encoding="utf-8")
+    assert converter.read(draft, drafts=True) == before
+
+
+def test_the_api_reads_drafts_only_when_asked(site: Path) -> None:
+    with pytest.warns(UserWarning, match="^2 drafts left out \\(drafts=True reads them\\)$"):
+        assert [m.slug for m in converter.read(site)] == ["soleus", "trapezius"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        muscles = converter.read(site, drafts=True)
+    assert [m.slug for m in muscles] == ["deltoideus", "gastrocnemius", "soleus", "trapezius"]
+    assert muscles[0].extra == {"draft": True} and muscles[1].extra == {"published": False}
+
+
+def test_the_api_refuses_to_write_a_marker_no_reader_would_give(tmp_path: Path) -> None:
+    muscle = converter.read(SAMPLES / "soleus.md")[0]
+    odd = converter.Muscle(**{**{f: getattr(muscle, f) for f in muscle.__dataclass_fields__},
+                              "extra": freeze({"draft": "yes"})})
+    with pytest.raises(converter.MuscleError, match=r"muscles\[soleus\]\.extra\.draft: must "
+                       r"be true or false .*\[wrong-type\]"):
+        converter.write([odd], tmp_path / "m.json")
+
+
+@pytest.mark.parametrize(("key", "build"), [("draft", hugo_built),
+                                            ("published", jekyll_built)])
+def test_convert_publishes_what_hugo_and_jekyll_build(tmp_path: Path, key: str,
+                                                      build) -> None:
+    """Without --drafts the pages Hugo builds without -D (Jekyll without --unpublished);
+    with it, those it builds with: a page marked, one marked otherwise, one not."""
+    marks = {"draft": ("true", "false"), "published": ("false", "true")}[key]
+    texts = {"plain.md": marked("soleus.md", "x: 1"),
+             "marked.md": marked("trapezius.md", f"{key}: {marks[0]}"),
+             "unmarked.md": marked("deltoideus.md", f"{key}: {marks[1]}")}
+    source = tmp_path / "content"
+    source.mkdir()
+    for name, text in texts.items():
+        (source / name).write_text(text, encoding="utf-8")
+    for drafts in (False, True):
+        out = tmp_path / "m.json"
+        result = run("convert", str(source), "--to", "json", "-o", str(out),
+                     *(["--drafts"] if drafts else []))
+        assert result.exit_code == 0, result.output
+        built = build(texts, tmp_path / "site", **{
+            "drafts" if key == "draft" else "unpublished": drafts})
+        assert set(slugs(out)) == {"plain", "unmarked", *(["marked"] if drafts else [])}
+        assert built == set(slugs(out))
