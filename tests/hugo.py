@@ -19,23 +19,31 @@ page = ["JSON"]
 """
 
 
+def _build(texts: dict[str, str], site: Path, layout: str, *flags: str) -> Path:
+    """Build a site in ``site`` (made anew) of ``texts`` (file name -> Markdown, in
+    ``content/``), each page written by the JSON ``layout``; its ``public`` folder."""
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.json").write_text(layout)
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "content").mkdir()
+    for name, text in texts.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site), *flags], check=True,
+                   capture_output=True, timeout=120)
+    return site / "public"
+
+
 def hugo_pages(texts: list[str], site: Path,
                parse_int: Callable[[str], Any] | None = None) -> list[dict]:
     """What Hugo reads of each of ``texts`` (Markdown files) as its page's ``.Params``,
     through a site built in ``site`` (made anew); ``parse_int`` as ``json.loads`` takes
     it."""
-    hugo = shutil.which("hugo")
-    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
-    shutil.rmtree(site, ignore_errors=True)
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.json").write_text("{{ .Params | jsonify }}")
-    (site / "config.toml").write_text(HUGO_CONFIG)
-    (site / "content").mkdir()
-    for i, text in enumerate(texts):
-        (site / "content" / f"m{i}.md").write_text(text, encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
-                   capture_output=True, timeout=120)
-    return [json.loads((site / "public" / f"m{i}" / "index.json").read_text("utf-8"),
+    public = _build({f"m{i}.md": text for i, text in enumerate(texts)}, site,
+                    "{{ .Params | jsonify }}")
+    return [json.loads((public / f"m{i}" / "index.json").read_text("utf-8"),
                        parse_int=parse_int) for i in range(len(texts))]
 
 
@@ -43,15 +51,5 @@ def hugo_built(texts: dict[str, str], site: Path, *, drafts: bool = False) -> se
     """The pages Hugo builds of ``texts`` (file name -> Markdown, in ``content/``),
     by their names without ``.md``, through a site built in ``site`` (made anew); with
     ``drafts``, as ``hugo -D`` builds them."""
-    hugo = shutil.which("hugo")
-    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
-    shutil.rmtree(site, ignore_errors=True)
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.json").write_text("{{ .Title | jsonify }}")
-    (site / "config.toml").write_text(HUGO_CONFIG)
-    (site / "content").mkdir()
-    for name, text in texts.items():
-        (site / "content" / name).write_text(text, encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "--source", str(site), *(["-D"] if drafts else [])],
-                   check=True, capture_output=True, timeout=120)
-    return {page.parent.name for page in (site / "public").glob("*/index.json")}
+    public = _build(texts, site, "{{ .Title | jsonify }}", *(["-D"] if drafts else []))
+    return {page.parent.name for page in public.glob("*/index.json")}
