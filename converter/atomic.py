@@ -22,12 +22,13 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import stat
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -188,14 +189,62 @@ def _signals_held() -> Iterator[None]:
             os.kill(os.getpid(), signum)
 
 
+class TemporaryFull(MuscleError):
+    """The system's temporary folder (``TMPDIR``) refused a run's work files: full, gone
+    or not writable. No reading of the inputs can list their diagnostics then (it needs
+    that folder too), so a run ends with this one."""
+
+
+#: SQLite's errors of a place that cannot be written (SQLITE_IOERR_WRITE and its kin).
+_SQLITE_CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY",
+                        "SQLITE_PERM")
+
+
+def temporary_failure(exc: OSError | sqlite3.Error, folder: str | None = None
+                      ) -> TemporaryFull:
+    """The ``cannot-write`` error of the temporary ``folder`` (Python's, by default),
+    which ``exc`` refused."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return TemporaryFull(error(folder or tempfile.gettempdir(), "cannot-write",
+                               f"cannot write temporary files here: {reason}; set TMPDIR "
+                               "to a folder with room").diagnostics)
+
+
+@contextlib.contextmanager
+def temporary_work(folder: Callable[[], str] | None = None) -> Iterator[None]:
+    """Turn a failure to write in the temporary folder (a file's ``OSError``, SQLite's
+    full disk or I/O error) within the block into :class:`TemporaryFull`; ``folder``
+    names the folder, where it is not Python's (SQLite's own temporary files)."""
+    try:
+        yield
+    except OSError as exc:
+        raise temporary_failure(exc, folder and folder()) from None
+    except sqlite3.Error as exc:
+        if not getattr(exc, "sqlite_errorname", "").startswith(_SQLITE_CANNOT_WRITE):
+            raise
+        raise temporary_failure(exc, folder and folder()) from None
+
+
+def sqlite_temporary_folder() -> str:
+    """The folder SQLite keeps a temporary database's file in, as its Unix VFS chooses
+    it: ``SQLITE_TMPDIR``, ``TMPDIR``, then the usual places, the first that is a folder
+    it may write (whatever room it has; Python's choice passes over a full one)."""
+    for folder in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp",
+                   "/usr/tmp", "/tmp"):
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    return "."
+
+
 @contextlib.contextmanager
 def scratch_directory(prefix: str) -> Iterator[Path]:
     """A temporary directory (in the system's temporary folder) for a writer's or
-    reader's work, removed when the block ends, on Ctrl-C, SIGTERM and SIGHUP too."""
+    reader's work, removed when the block ends, on Ctrl-C, SIGTERM and SIGHUP too
+    (:class:`TemporaryFull` when it cannot be made)."""
     with _terminable():
         folder = None
         try:
-            with _signals_held():
+            with _signals_held(), temporary_work():
                 folder = tempfile.mkdtemp(prefix=prefix)
             yield Path(folder)
         finally:

@@ -377,6 +377,7 @@ class Cache:
         self._record_uses: list[tuple] = []
         self._today = _today()
         self._broken = False
+        self._closed = False
 
     @classmethod
     def open(cls, directory: Path, why: list[str] | None = None) -> Cache | None:
@@ -649,7 +650,11 @@ class Cache:
 
     def close(self) -> None:
         """Flush; on the first close of a day drop entries unused for :data:`KEEP_DAYS`
-        days (and ledger rows of no ledger: a run that did not finish); close."""
+        days (and ledger rows of no ledger: a run that did not finish); close (once:
+        a second close does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         self.flush()
         with self._guard():
             swept = self._conn.execute(_SWEPT).fetchone()

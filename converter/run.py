@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import atomic_file, cannot_write, is_special, is_stdout, reader_left
+from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, reader_left
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
@@ -425,10 +425,27 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                                drafts, beside=output_format, found=problems)
     diagram = _size(size)
 
-    def reader_of(subset: Inputs) -> Reader:
+    def reader_of(subset: Inputs, **more: Any) -> Reader:
         return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
-                      size=diagram, cache=incremental.cache, drafts=drafts)
+                      size=diagram, drafts=drafts, **{"cache": incremental.cache, **more})
 
+    discovered = len(problems)
+    try:
+        return _reading(incremental, inputs, problems, reader_of, progress=progress,
+                        jobs=jobs, writer=writer, options=options, write=write,
+                        patch=patch, replayable=replayable)
+    except TemporaryFull as exc:  # (reading again, for the inputs' diagnostics, would too)
+        return _no_room(exc, problems[:discovered], output, inputs, incremental)
+
+
+def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnostic],
+             reader_of: Callable[..., Reader], *, progress: Progress, jobs: int,
+             writer: Format | None, options: dict[str, Any],
+             write: Callable[[Reader, list[Diagnostic]], str | None],
+             patch: Callable[[list[Muscle], Reader, int], str | None] | None,
+             replayable: Callable[[], bool]) -> RunResult:
+    """:func:`_read_run`'s work once the inputs are found: replay or patch the last run,
+    or read (and write), lint and record."""
     done = incremental.replay() or (incremental.patch(problems, reader_of, patch)
                                     if patch else None)
     if isinstance(done, RunResult):
@@ -440,23 +457,22 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     locator = Locator.of(inputs)
     corpus = CorpusLint(locate=locator, name=locator.field_name, listener=ledger)
     result = RunResult(patched=done is not None)
-    reader = Reader(inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs,
-                    size=diagram, on_file=progress, cache=incremental.cache, corpus=corpus,
-                    drafts=drafts,
-                    writer=(writer, dict(options)) if writer and done is None else None)
+    reader = reader_of(inputs, jobs=jobs, on_file=progress, corpus=corpus,
+                       writer=(writer, dict(options)) if writer and done is None else None)
     discovered = len(problems)
     try:
         result.summary = write(reader, problems) if done is None else _lint(reader,
                                                                             done.summary)
         if done is None:
             incremental.mark_written()
+    except TemporaryFull:
+        raise
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:
             incremental.cache.close()
-        return dataclasses.replace(_unwritten(exc, problems, discovered, Reader(
-            inputs, default_lang=default_lang, max_bytes=max_bytes, jobs=jobs, size=diagram,
-            drafts=drafts)),
-            skipped=inputs.skipped, uncached=incremental.uncached)
+        return dataclasses.replace(_unwritten(exc, problems, discovered, reader_of(
+            inputs, jobs=jobs, cache=None)), skipped=inputs.skipped,
+            uncached=incremental.uncached)
     except BaseException:
         if incremental.cache:
             incremental.cache.close()
@@ -466,6 +482,22 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     incremental.record(result, reader, problems, ledger, replayable=replayable())
     result.skipped, result.uncached = inputs.skipped, incremental.uncached
     return result
+
+
+def _no_room(failure: TemporaryFull, problems: list[Diagnostic], output: Path | None,
+             inputs: Inputs, incremental: _Incremental) -> RunResult:
+    """The result of a run whose work files the temporary folder refused (``failure``):
+    finding the inputs' diagnostics (``problems``), then that one. Reading the inputs
+    again for theirs would need that folder too. Not recorded in the cache."""
+    if incremental.cache:
+        incremental.cache.close()
+    log = DiagnosticLog(problems)
+    log.extend(failure.diagnostics)
+    unwritten = output is not None and incremental.written is None
+    return RunResult(failed=len({d.path for d in problems if d.severity == "error"}),
+                     errors=log.errors, diagnostics=log,
+                     summary=f"nothing written to {output}" if unwritten else None,
+                     skipped=inputs.skipped, uncached=incremental.uncached)
 
 
 def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Mapping, ValuesView
+from typing import Any
 
+from .atomic import sqlite_temporary_folder, temporary_work
 from .registry import Source
 
 #: Page cache of each scratch database, in KiB: its B-trees' upper levels (the leaves
@@ -20,11 +22,31 @@ CACHE_KIB = 512
 _ROWS = 1000
 
 
-def connect(*schema: str) -> sqlite3.Connection:
+class Scratch:
+    """A scratch database, whose temporary file lives in the temporary folder: a full
+    one (or one gone) is :class:`~converter.atomic.TemporaryFull`, not SQLite's error.
+    Its statements run as on the connection it holds."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __getattr__(self, name: str) -> Any:  # (the connection's other methods)
+        return getattr(self.conn, name)
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        with temporary_work(sqlite_temporary_folder):
+            return self.conn.execute(*args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        with temporary_work(sqlite_temporary_folder):
+            return self.conn.executemany(*args)
+
+
+def connect(*schema: str) -> Scratch:
     """A private temporary database with the tables ``schema`` creates, inside one open
     transaction (never committed: it is thrown away), so writes cost no journal and no
     sync."""
-    conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    conn = Scratch(sqlite3.connect("", isolation_level=None, check_same_thread=False))
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")

@@ -14,19 +14,28 @@ text out in key order::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
+
+from .atomic import temporary_work
 
 
 class SortedSpool:
     """Text in named parts, one anonymous temporary file per part."""
 
     def __init__(self, parts: Iterable[str]) -> None:
-        self._files: dict[str, IO[bytes]] = {  # closed by __exit__
-            name: tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
-            for name in parts}
+        self._files: dict[str, IO[bytes]] = {}  # closed by __exit__
+        try:
+            for name in parts:
+                with temporary_work():
+                    self._files[name] = tempfile.TemporaryFile(  # noqa: SIM115
+                        prefix="muscle-convert-")
+        except BaseException:
+            self.__exit__()
+            raise
         self._index: list[tuple[str, tuple[tuple[int, int], ...]]] = []
         self._ends = dict.fromkeys(self._files, 0)  # where each part's file ends
         self._sorted = self._reading = False
@@ -36,13 +45,19 @@ class SortedSpool:
 
     def __exit__(self, *exc: Any) -> None:
         for fh in self._files.values():
-            fh.close()
+            with contextlib.suppress(OSError):  # (what a full disk kept buffered: dropped)
+                fh.close()
 
     def __len__(self) -> int:
         return len(self._index)
 
     def add(self, key: str, **texts: str) -> None:
-        """Park one item's text in each part (a part left out gets nothing)."""
+        """Park one item's text in each part (a part left out gets nothing);
+        :class:`~converter.atomic.TemporaryFull` when the temporary folder is full."""
+        with temporary_work():
+            self._add(key, texts)
+
+    def _add(self, key: str, texts: dict[str, str]) -> None:
         if self._reading:
             for fh in self._files.values():
                 fh.seek(0, 2)
@@ -80,8 +95,10 @@ class SortedSpool:
         for _, spans in self._index:
             offset, length = spans[index]
             if length:
-                fh.seek(offset)
-                yield fh.read(length).decode("utf-8", "surrogatepass")
+                with temporary_work():  # (the seek writes what is still buffered)
+                    fh.seek(offset)
+                    data = fh.read(length)
+                yield data.decode("utf-8", "surrogatepass")
 
     def _sort(self) -> None:
         if not self._sorted:

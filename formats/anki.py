@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from converter.atomic import atomic_file, scratch_directory
+from converter.atomic import atomic_file, scratch_directory, temporary_work
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import LocalizedText, Muscle, base_language
@@ -730,9 +730,12 @@ class AnkiFormat(Format):
             report_faint_limit(len(items), ctx, out)
         with scratch_directory("muscle-convert-anki-") as folder:
             collection = folder / "collection.anki2"
-            cards = _build_collection(collection, items, times, deck_name, lang, images,
-                                      str(ctx.option("default_lang", "en")), drawing)
-            _write_package(out, collection.read_bytes(), images)
+            with temporary_work():  # (in the temporary folder: a full one is said so)
+                cards = _build_collection(collection, items, times, deck_name, lang,
+                                          images, str(ctx.option("default_lang", "en")),
+                                          drawing)
+                built = collection.read_bytes()
+            _write_package(out, built, images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "
                 f"to deck {deck_name!r} in {out}")

@@ -432,8 +432,8 @@ class SqliteFormat(Format):
                             ) from None
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
-            raise MuscleError([d._replace(path=str(out)) if d.path == str(target) else d
-                               for d in exc.diagnostics]) from None
+            raise type(exc)([d._replace(path=str(out)) if d.path == str(target) else d
+                             for d in exc.diagnostics]) from None
         return counts.summary(out)
 
     def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
