@@ -378,6 +378,9 @@ class Cache:
         self._today = _today()
         self._broken = False
         self._closed = False
+        #: Why a write failed (``database or disk is full``): the run is then not
+        #: recorded, as what it stored may not be whole.
+        self.unsaved: str | None = None
 
     @classmethod
     def open(cls, directory: Path, why: list[str] | None = None) -> Cache | None:
@@ -549,7 +552,10 @@ class Cache:
     def record(self, run_key: str, inputs: str, output: str, result: Any,
                parts: Iterable[bytes] = ()) -> None:
         """Record a finished run: ``result`` pickled, ``parts`` as they come (only one
-        of them is in memory at a time)."""
+        of them is in memory at a time); not when a write of the run failed
+        (:attr:`unsaved`)."""
+        if self.unsaved:
+            return
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with self._guard(), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
@@ -559,7 +565,10 @@ class Cache:
                                                   self._today))
 
     def rerecord(self, run_key: str, inputs: str, output: str, result: Any) -> None:
-        """Record a run whose parts are those of the last run under ``run_key``."""
+        """Record a run whose parts are those of the last run under ``run_key`` (not
+        when a write of the run failed)."""
+        if self.unsaved:
+            return
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with self._guard(), self._transaction():
             self._conn.execute(_RECORD, (run_key, inputs, output, blob, self._today))
@@ -692,10 +701,16 @@ class Cache:
 
     @contextlib.contextmanager
     def _transaction(self) -> Any:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """A write transaction; its failure (a full disk) is :attr:`unsaved`."""
         try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._conn.in_transaction:  # (SQLite rolls back itself on a full disk)
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.unsaved = self.unsaved or str(exc)
             raise
-        self._conn.execute("COMMIT")

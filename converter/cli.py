@@ -123,8 +123,8 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     """A note (no diagnostic: nothing is wrong, and ``--strict`` does not fail on it,
     so not under ``--quiet``) per folder a search left out as muscle-convert's output,
     one of the drafts ``convert`` left out, and one when the cache directory
-    ``cache_dir`` asked for could not be used (a read-only one, restored in CI): the
-    run went on without it."""
+    ``cache_dir`` asked for could not be used (a read-only one, restored in CI), or
+    could not record the run (full): the run went on without it."""
     from .pipeline import not_searched
 
     if quiet:
@@ -137,6 +137,9 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     if cache_dir is not None and result.uncached:
         click.echo(printable(f"{cache_dir}: note: not used as the cache "
                              f"({result.uncached[0]}); this run is not cached"), err=True)
+    elif cache_dir is not None and result.unrecorded:
+        click.echo(printable(f"{cache_dir}: note: this run could not be recorded there "
+                             f"({result.unrecorded}); it is not cached"), err=True)
 
 
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).

@@ -61,6 +61,9 @@ class RunResult:
     uncached: list[str] = field(default_factory=list)
     #: Muscles marked drafts that ``convert`` left out (without ``--drafts``).
     drafts: int = 0
+    #: Why this run could not be recorded in the cache it used (a write failed, as on a
+    #: full disk): the next run is not replayed from it.
+    unrecorded: str | None = None
 
 
 def _size(size: str | None) -> tuple[int, int] | None:
@@ -164,6 +167,8 @@ class _Incremental:
         #: Why the cache directory asked for is not used (a read-only one restored in CI).
         self.uncached: list[str] = []
         self.cache = Cache.open(cache_dir, self.uncached) if cache_dir is not None else None
+        #: Why this run could not be recorded in the cache (a write failed: a full disk).
+        self.unrecorded: str | None = None
         self.output = output
         #: The output's format, whose companions of the output are part of its signature.
         self.beside = beside
@@ -274,7 +279,8 @@ class _Incremental:
         self.cache.rerecord(self.key, self.inputs or "-", self._ours(), (
             dataclasses.replace(shell, diagnostics=[]), value[1],
             dataclasses.replace(state, stamps=self.chunks)))
-        self.cache.close()
+        self._close()
+        shell.unrecorded = self.unrecorded
         return shell
 
     def _relint(self, shell: RunResult, state: _State, changed: list[int], reader: Reader,
@@ -319,7 +325,8 @@ class _Incremental:
             dataclasses.replace(shell, diagnostics=[]), log.counts(),
             dataclasses.replace(state, stamps=self.chunks, essences=essences, tally=tally)),
             log.packed_parts())
-        self.cache.close()
+        self._close()
+        shell.unrecorded = self.unrecorded
         return shell
 
     def ledger(self) -> Ledger | None:
@@ -350,9 +357,19 @@ class _Incremental:
             self.cache.record(self.key, inputs or "-", self._ours(), (
                 dataclasses.replace(result, diagnostics=[]), log.counts(), state),
                 log.packed_parts())
-            if before is not None and before.ledger is not None and (
+            if self.cache.unsaved:  # (not recorded: its ledger is no run's)
+                if ledger is not None:
+                    self.cache.forget_ledger(ledger.ident)
+            elif before is not None and before.ledger is not None and (
                     ledger is None or before.ledger != ledger.ident):
                 self.cache.forget_ledger(before.ledger)
+        self._close()
+
+    def _close(self) -> None:
+        """Close the cache, noting in :attr:`unrecorded` why this run was not recorded
+        when a write failed (a full disk)."""
+        assert self.cache is not None
+        self.unrecorded = self.cache.unsaved
         self.cache.close()
 
 
@@ -481,6 +498,7 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger, replayable=replayable())
     result.skipped, result.uncached = inputs.skipped, incremental.uncached
+    result.unrecorded = incremental.unrecorded
     return result
 
 

@@ -1201,3 +1201,15 @@ def test_a_cache_directory_that_cannot_be_used_is_said(tmp_path: Path) -> None:
     quiet = CliRunner().invoke(cli, ["validate", str(SAMPLES), "-q", "--cache-dir",
                                      str(below_a_file)])
     assert "note:" not in quiet.stderr
+
+
+def test_a_run_after_a_failed_write_to_the_cache_is_not_recorded(tmp_path: Path) -> None:
+    """A write that failed (a full disk) may have left the run's ledger or files partly
+    stored: the run was recorded all the same, and said nothing."""
+    cache = Cache.open(tmp_path / "cache")
+    assert cache is not None and cache.unsaved is None
+    cache.store_said(1, 0, ["not a blob"], b"")  # type: ignore[arg-type]  # (it fails)
+    cache.record("run", "inputs", "output", "result")
+    cache.rerecord("run", "inputs", "output", "result")
+    assert cache.unsaved and cache.last_run("run") is None
+    cache.close()

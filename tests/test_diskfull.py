@@ -17,14 +17,14 @@ SPILLING = ("import sys, converter.scratch; converter.scratch.CACHE_KIB = 8; "
             "from converter.cli import main; sys.argv[0] = 'muscle-convert'; main()")
 
 
-def in_namespace(script: str, cwd: Path) -> str:
+def in_namespace(script: str, cwd: Path, **env: str) -> str:
     """Run the bash ``script`` in ``cwd`` in a mount namespace of its own (``$PYTHON``,
-    ``$SAMPLES`` and ``$SPILLING`` set); its standard output and error."""
+    ``$SAMPLES``, ``$SPILLING`` and ``env`` set); its standard output."""
     done = subprocess.run(
         ["unshare", "--map-root-user", "--mount", "bash", "-c", script], cwd=cwd,
         capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHON": sys.executable, "SAMPLES": str(SAMPLES),
-             "SPILLING": SPILLING, "PYTHONPATH": str(ROOT)})
+             "SPILLING": SPILLING, "PYTHONPATH": str(ROOT), **env})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return done.stdout
@@ -64,3 +64,53 @@ def test_a_full_temporary_folder_is_one_diagnostic_naming_it(tmp_path: Path) -> 
         full, "exit 1",
         full, "nothing written to out/m.db; 0 muscles converted, 0 files failed", "exit 1",
         "m.apkg", "m.json"]
+
+
+#: Runs the tool with a cache that fills its disk once opened: every write to it fails.
+FILLING = """
+import sys
+from pathlib import Path
+import converter.cache
+opened = converter.cache.Cache.open
+def filling(directory: Path, why: list[str] | None = None) -> converter.cache.Cache | None:
+    cache = opened(directory, why)
+    with open(directory.parent / "fill", "wb", buffering=0) as fh:
+        try:
+            while fh.write(bytes(65536)):
+                pass
+        except OSError:
+            pass
+    return cache
+converter.cache.Cache.open = filling
+from converter.cli import main
+sys.argv[0] = "muscle-convert"
+main()
+"""
+
+FULL_CACHE = """
+set -e
+mkdir cache out
+mount -t tmpfs -o size=4m,mode=0700 tmpfs cache
+run() {  # (the notes and the summary: every run lists the samples' warnings too)
+    set +e; "$@" "$SAMPLES" --to json -o out/m.json -j 1 --cache-dir cache/c 2>&1 \
+        | grep -v ': warning: '; echo "exit ${PIPESTATUS[0]}"; set -e; }
+run "$PYTHON" -c "$FILLING" convert
+rm cache/fill
+run "$PYTHON" -m converter convert
+"$PYTHON" -m converter convert "$SAMPLES" --to json -o fresh.json --no-cache 2>/dev/null
+cmp out/m.json fresh.json && echo same
+run "$PYTHON" -m converter convert
+"""
+
+
+def test_a_cache_that_fills_during_the_run_is_said_and_not_replayed(
+        tmp_path: Path) -> None:
+    """The run went on without a word, though it was not recorded."""
+    assert in_namespace(FULL_CACHE, tmp_path, FILLING=FILLING).splitlines() == [
+        "cache/c: note: this run could not be recorded there (database or disk is full); "
+        "it is not cached",
+        "wrote 15 muscles to out/m.json; 15 muscles converted, 0 files failed", "exit 0",
+        "wrote 15 muscles to out/m.json; 15 muscles converted, 0 files failed", "exit 0",
+        "same",
+        "out/m.json: up to date (nothing changed since the last run); 15 muscles "
+        "converted, 0 files failed", "exit 0"]
