@@ -217,12 +217,17 @@ def temporary_work(folder: Callable[[], str] | None = None) -> Iterator[None]:
     names the folder, where it is not Python's (SQLite's own temporary files)."""
     try:
         yield
-    except OSError as exc:
-        raise temporary_failure(exc, folder and folder()) from None
-    except sqlite3.Error as exc:
-        if not getattr(exc, "sqlite_errorname", "").startswith(_SQLITE_CANNOT_WRITE):
+    except (OSError, sqlite3.Error) as exc:
+        if not refused(exc):
             raise
         raise temporary_failure(exc, folder and folder()) from None
+
+
+def refused(exc: OSError | sqlite3.Error) -> bool:
+    """Whether ``exc`` says a place cannot be written: any ``OSError``, and SQLite's
+    full disk, I/O error and their kin (not a mistake in a statement)."""
+    return isinstance(exc, OSError) or getattr(exc, "sqlite_errorname", "").startswith(
+        _SQLITE_CANNOT_WRITE)
 
 
 def sqlite_temporary_folder() -> str:

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, ValuesView
 from typing import Any
 
-from .atomic import sqlite_temporary_folder, temporary_work
+from .atomic import refused, sqlite_temporary_folder, temporary_failure
 from .registry import Source
 
 #: Page cache of each scratch database, in KiB: its B-trees' upper levels (the leaves
@@ -34,12 +34,22 @@ class Scratch:
         return getattr(self.conn, name)
 
     def execute(self, *args: Any) -> sqlite3.Cursor:
-        with temporary_work(sqlite_temporary_folder):
+        try:  # (not a context manager: a run makes one call per muscle or more)
             return self.conn.execute(*args)
+        except sqlite3.Error as exc:
+            raise _refusal(exc) from None
 
     def executemany(self, *args: Any) -> sqlite3.Cursor:
-        with temporary_work(sqlite_temporary_folder):
+        try:
             return self.conn.executemany(*args)
+        except sqlite3.Error as exc:
+            raise _refusal(exc) from None
+
+
+def _refusal(exc: sqlite3.Error) -> Exception:
+    """What a scratch database's error ``exc`` is raised as: a full (or gone) temporary
+    folder as :class:`~converter.atomic.TemporaryFull`, anything else as it is."""
+    return temporary_failure(exc, sqlite_temporary_folder()) if refused(exc) else exc
 
 
 def connect(*schema: str) -> Scratch:
