@@ -66,6 +66,37 @@ def test_a_full_temporary_folder_is_one_diagnostic_naming_it(tmp_path: Path) -> 
         "m.apkg", "m.json"]
 
 
+FULL_OUTPUT = """
+set -e
+mkdir out
+mount -t tmpfs -o size=1m tmpfs out
+for to in json:m.json sqlite:m.db csv:csv anki:m.apkg svg:svg; do
+    set -- "$SAMPLES" --to ${to%:*} -o out/${to#*:} --no-cache -j 1 -q
+    "$PYTHON" -m converter convert "$@" 2>/dev/null || true
+    (cd out && find . -type f | sort | xargs md5sum) > ../before
+    head -c 2m /dev/zero > out/fill 2>/dev/null || true  # (the disk is full)
+    set +e; "$PYTHON" -m converter convert "$@" --default-lang da 2>&1 | grep -v ': warning: '
+    echo "exit ${PIPESTATUS[0]}"; set -e
+    rm out/fill
+    (cd out && find . -type f | sort | xargs md5sum) | cmp - ../before && echo intact
+    LC_ALL=C ls -A out | tr '\\n' ' '; echo
+done
+"""
+
+
+def test_an_output_whose_disk_fills_is_left_as_it_was(tmp_path: Path) -> None:
+    """One cannot-write naming the output, and neither a change to it nor a temporary
+    left beside it (the second run, in another default language, changes every
+    output)."""
+    said = "out/{}: error: cannot write here: {} [cannot-write]"
+    lines = in_namespace(FULL_OUTPUT, tmp_path).splitlines()
+    names = ["m.json", "m.db", "csv", "m.apkg", "svg"]
+    assert lines == [line for k, name in enumerate(names) for line in (
+        said.format(name, "database or disk is full" if name == "m.db"
+                    else "No space left on device"),
+        "exit 1", "intact", " ".join(sorted(names[:k + 1])) + " ")]
+
+
 #: Runs the tool with a cache that fills its disk once opened: every write to it fails.
 FILLING = """
 import sys
