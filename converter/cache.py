@@ -139,6 +139,14 @@ def unseal(blob: bytes) -> memoryview:
     return view
 
 
+def _unsealed(blob: bytes) -> bytes | None:
+    """What :func:`seal` stored in ``blob``, or None when it is damaged."""
+    try:
+        return bytes(unseal(blob))
+    except Damaged:
+        return None
+
+
 def _column(path: str) -> str | bytes:
     """A path as the cache's tables hold it: as text, or (a name that is not UTF-8, whose
     bytes Python holds as lone surrogates, which SQLite's text cannot) as a blob of its
@@ -381,6 +389,9 @@ class Cache:
         #: Why a write failed (``database or disk is full``): the run is then not
         #: recorded, as what it stored may not be whole.
         self.unsaved: str | None = None
+        #: Another run brought a ledger this run updated up to date first: the run is
+        #: not recorded (see :meth:`commit_ledger`).
+        self.superseded = False
 
     @classmethod
     def open(cls, directory: Path, why: list[str] | None = None) -> Cache | None:
@@ -553,8 +564,8 @@ class Cache:
                parts: Iterable[bytes] = ()) -> None:
         """Record a finished run: ``result`` pickled, ``parts`` as they come (only one
         of them is in memory at a time); not when a write of the run failed
-        (:attr:`unsaved`)."""
-        if self.unsaved:
+        (:attr:`unsaved`), or its ledger is another run's (:attr:`superseded`)."""
+        if self.unsaved or self.superseded:
             return
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with self._guard(), self._transaction():
@@ -566,8 +577,8 @@ class Cache:
 
     def rerecord(self, run_key: str, inputs: str, output: str, result: Any) -> None:
         """Record a run whose parts are those of the last run under ``run_key`` (not
-        when a write of the run failed)."""
-        if self.unsaved:
+        when a write of the run failed, or its ledger is another run's)."""
+        if self.unsaved or self.superseded:
             return
         blob = seal(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
         with self._guard(), self._transaction():
@@ -589,16 +600,28 @@ class Cache:
             self._conn.execute("INSERT OR REPLACE INTO ledger_said VALUES (?, ?, ?, ?)",
                                (ledger, seq, tags, part))
 
-    def commit_ledger(self, ledger: int, header: bytes, first: int,
-                      prints: list[tuple[int, str, bytes, bytes]] = ()) -> None:
-        """Make ``header`` (naming parts from ``first`` on) and ``prints`` the ledger's,
-        and drop its parts before ``first``: all at once or not at all."""
+    def commit_ledger(self, ledger: int, header: bytes, parts: range,
+                      prints: list[tuple[int, str, bytes, bytes]] = (),
+                      was: bytes | None = None) -> None:
+        """Make ``header`` (naming the parts ``parts``) and ``prints`` the ledger's, and
+        drop its other parts: all at once or not at all, and only while its header is
+        still ``was`` (None: a new ledger). Else another run brought the ledger up to
+        date meanwhile: this one's parts are dropped and the run is not recorded
+        (:attr:`superseded`), as its record would name what the other run's
+        ledger holds."""
         with self._guard(), self._transaction():
+            row = self._conn.execute("SELECT header FROM ledgers WHERE id = ?",
+                                     (ledger,)).fetchone()
+            if (row and _unsealed(row[0])) != (was and bytes(was)):
+                self.superseded = True
+                self._conn.execute("DELETE FROM ledger_said WHERE id = ? AND seq >= ? AND "
+                                   "seq < ?", (ledger, parts.start, parts.stop))
+                return
             self._conn.executemany(_STORE_PRINTS, _sealed_prints(ledger, prints))
             self._conn.execute("INSERT OR REPLACE INTO ledgers VALUES (?, ?, ?)",
                                (ledger, self._today, seal(header)))
-            self._conn.execute("DELETE FROM ledger_said WHERE id = ? AND seq < ?",
-                               (ledger, first))
+            self._conn.execute("DELETE FROM ledger_said WHERE id = ? AND (seq < ? OR "
+                               "seq >= ?)", (ledger, parts.start, parts.stop))
 
     def ledger(self, ledger: int) -> bytes | None:
         """A ledger's header (None when it was never committed, or is damaged)."""

@@ -53,9 +53,16 @@ class Ledger:
     """Writes what a corpus lint saw and said into the cache as it goes (memory stays
     flat); :meth:`commit` makes it the ledger :attr:`ident` names."""
 
-    def __init__(self, cache: Cache, ident: int | None = None, first: int = 0) -> None:
+    def __init__(self, cache: Cache, ident: int | None = None, was: bytes | None = None
+                 ) -> None:
+        """A new ledger, or the update of ledger ``ident`` whose header was ``was``:
+        its parts are written after a random point, where no other run's update of the
+        ledger writes its own, and :meth:`commit` makes them the ledger's only while its
+        header is still ``was``."""
         self.cache = cache
         self.ident = secrets.randbits(62) if ident is None else ident
+        self._was = was
+        first = 0 if ident is None else secrets.randbits(48)
         #: How many muscles have each language (in a language field), and muscles seen.
         self.languages: Counter[str] = Counter()
         self.muscles = 0
@@ -112,7 +119,8 @@ class Ledger:
         self._write_said()
         header = marshal.dumps((self._first, self._next - self._first, self.muscles,
                                 dict(+self.languages)))
-        self.cache.commit_ledger(self.ident, header, self._first, self._prints)
+        self.cache.commit_ledger(self.ident, header, range(self._first, self._next),
+                                 self._prints, self._was)
         self._prints = []
 
 
@@ -274,7 +282,7 @@ class Relint:
         # every one is linted again. So are all of the wide groups'.
         wide = texts | scan.wide
         found.rows = [row for row in found.rows if row[0][1] in touched or row[0][3] in wide]
-        return cls(cache, ident, kept, (first + parts, muscles, +counts), touched, wide,
+        return cls(cache, ident, kept, (raw, muscles, +counts), touched, wide,
                    sorted(found.rows))
 
     def log(self) -> DiagnosticLog | None:
@@ -282,8 +290,8 @@ class Relint:
         None when a part kept is damaged. Parts of the ledger that no change reaches
         are taken over as they are, packed."""
         touched, wide, found = self._touched, self._wide, self._found
-        first, muscles, languages = self._header
-        ledger = Ledger(self._cache, self._ident, first)
+        was, muscles, languages = self._header
+        ledger = Ledger(self._cache, self._ident, was)
         for owner, (path, print_) in touched.items():
             ledger.saw(owner, path, print_)
         ledger.muscles, ledger.languages = muscles, languages

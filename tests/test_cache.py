@@ -1213,3 +1213,43 @@ def test_a_run_after_a_failed_write_to_the_cache_is_not_recorded(tmp_path: Path)
     cache.rerecord("run", "inputs", "output", "result")
     assert cache.unsaved and cache.last_run("run") is None
     cache.close()
+
+
+def test_two_runs_bringing_one_ledger_up_to_date_at_once_leave_it_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two patched runs of one key (two validates after an edit, and another edit
+    between their starts) wrote their ledger parts at the same places: the last to
+    commit named the other's parts, and a later run lost two duplicate-text warnings."""
+    src, cache = tmp_path / "src", tmp_path / "cache"
+    shutil.copytree(SAMPLES, src)
+
+    def edit(name: str, old: str, new: str, hours: int) -> None:
+        path = src / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        age(src, seconds=hours * 3600)
+
+    def run() -> list[str]:
+        return [str(d) for d in validate_sources([src], cache_dir=cache).diagnostics]
+
+    age(src, seconds=5 * 3600)
+    run()
+    soleus = (src / "soleus.md").read_text(encoding="utf-8")
+    commit = converter.relint.Ledger.commit
+
+    def meanwhile(ledger: converter.relint.Ledger) -> None:
+        """Before the first run commits: another, with the other edit, runs whole."""
+        monkeypatch.setattr(converter.relint.Ledger, "commit", commit)
+        mine = (src / "soleus.md").read_text(encoding="utf-8")
+        (src / "soleus.md").write_text(soleus, encoding="utf-8")
+        edit("deltoideus.md", "The lateral third", "Not the lateral third", 3)
+        run()
+        (src / "soleus.md").write_text(mine, encoding="utf-8")
+        edit("deltoideus.md", "Not the lateral third", "The lateral third", 4)
+        commit(ledger)
+
+    monkeypatch.setattr(converter.relint.Ledger, "commit", meanwhile)
+    edit("soleus.md", "Bagsiden af hælbenet via akillessenen.",
+         "i akillessenen og fæster på hælbenet.", 4)  # (gluteus-medius's insertion)
+    run()
+    edit("trapezius.md", "The external occipital", "Another occipital", 2)
+    assert run() == [str(d) for d in validate_sources([src]).diagnostics]
