@@ -578,7 +578,8 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
         if output_format == "text":
             _report(result.diagnostics)
         elif result.diagnostics:
-            _echo(rendered(result.diagnostics, "github"))
+            _echo(rendered(result.diagnostics, "github",
+                           workspace=os.environ.get("GITHUB_WORKSPACE") or None))
         if not quiet:
             errors = sum(d.severity == "error" for d in result.diagnostics)
             warnings = len(result.diagnostics) - errors

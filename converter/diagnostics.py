@@ -8,6 +8,7 @@ import heapq
 import itertools
 import json
 import marshal
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -236,12 +237,15 @@ _GITHUB_PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3
                                   ",": "%2C"})
 
 
-def github_annotation(d: Diagnostic) -> str:
+def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
     """``d`` as a GitHub Actions workflow command (``::error title=coords-odd,file=
     soleus.md,line=12,col=3::coords[0]: ...``): the job's log turns it into an
-    annotation on that line of the file, shown in the pull request. Every part is
-    :func:`printable` first, as in the text format."""
-    where = [f"title={printable(d.code)}", f"file={printable(d.path)}"]
+    annotation on that line of the file, shown in the pull request. The file is named
+    relative to ``workspace`` (the checkout, ``$GITHUB_WORKSPACE``, where GitHub looks
+    for it) when it is inside. Every part is :func:`printable` first, as in the text
+    format."""
+    path = d.path if workspace is None else in_workspace(d.path, workspace)
+    where = [f"title={printable(d.code)}", f"file={printable(path)}"]
     if d.line is not None:
         where.append(f"line={d.line}")
         if d.column is not None:
@@ -252,12 +256,28 @@ def github_annotation(d: Diagnostic) -> str:
             f"::{message.translate(_GITHUB_MESSAGE)}")
 
 
-def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 1000
-             ) -> Iterator[str]:
+def in_workspace(path: str, workspace: str) -> str:
+    """``path`` (as a run names it: relative to the working folder, or absolute)
+    relative to the folder ``workspace``, with ``/``; as it is when outside it. Folders
+    are compared resolved (a working folder reached through a symlink), the file's own
+    name is not (a symlink in the checkout is named as itself)."""
+    from .slug import working_folder
+
+    full = os.path.join(working_folder(), path)
+    folder, name = os.path.split(os.path.normpath(full))
+    inside = os.path.relpath(os.path.join(os.path.realpath(folder), name),
+                             os.path.realpath(workspace))
+    if inside == os.pardir or inside.startswith(os.pardir + os.sep):
+        return path
+    return inside.replace(os.sep, "/")
+
+
+def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 1000,
+             workspace: str | None = None) -> Iterator[str]:
     """:func:`render`'s text in pieces of ``batch`` diagnostics, for writing as they
     come: memory holds one run of :func:`in_order`, not every diagnostic and its text.
     ``fmt``: ``text`` (a line each, for people), ``json`` (an array) or ``github`` (a
-    :func:`github_annotation` each)."""
+    :func:`github_annotation` each, its files relative to ``workspace``)."""
     items = in_order(diagnostics)
     first = True
     while chunk := list(itertools.islice(items, batch)):
@@ -267,8 +287,9 @@ def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 
                               for d in chunk)
             yield ("[\n" if first else ",\n") + _SURROGATE.sub(_json_escape, text)
         else:
-            line = github_annotation if fmt == "github" else str
-            yield ("" if first else "\n") + "\n".join(map(line, chunk))
+            lines = ([github_annotation(d, workspace) for d in chunk] if fmt == "github"
+                     else map(str, chunk))
+            yield ("" if first else "\n") + "\n".join(lines)
         first = False
     if fmt == "json":
         yield "[]" if first else "\n]"

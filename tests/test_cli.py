@@ -98,6 +98,26 @@ def test_validate_github_output_annotates_the_lines_and_sums_up_on_stderr(
     assert (clean.exit_code, clean.stdout) == (0, "")
 
 
+def test_validate_github_output_names_files_from_the_checkout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step with ``working-directory: content`` (or through a symlink to it) names
+    its files as GitHub looks for them: from ``$GITHUB_WORKSPACE``."""
+    checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
+    (checkout / "content").mkdir(parents=True)
+    elsewhere.mkdir()
+    for folder in (checkout / "content", elsewhere):
+        (folder / "bad.md").write_text("---\ntitle: 3\n---\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(checkout / "content")
+    for working in (checkout / "content", tmp_path / "link"):
+        monkeypatch.chdir(working)
+        monkeypatch.setenv("PWD", str(working))
+        result = CliRunner(env={"GITHUB_WORKSPACE": str(checkout)}).invoke(
+            cli, ["validate", "bad.md", str(elsewhere / "bad.md"), "--format", "github",
+                  "--no-cache"])
+        assert [line.split(",")[1] for line in result.stdout.splitlines()] == [
+            f"file={elsewhere / 'bad.md'}", "file=content/bad.md"]
+
+
 def test_validate_points_at_the_seeds_calf_slip_in_the_samples() -> None:
     result = run("validate", str(SAMPLES), "--format", "json")
     pairs = {(Path(d["path"]).name, d["field"], d["message"].split(" (")[0].split("/")[-1])
