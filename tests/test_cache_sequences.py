@@ -91,6 +91,7 @@ class Runs(RuleBasedStateMachine):
         self.deleted: list[tuple[str, str]] = []  # (name, text)
         self.serial = 0
         self.default_lang, self.exclude, self.prune = "en", (), False
+        self.drafts = False  # (convert's: validate checks drafts as any file)
 
     @initialize(chunk=st.sampled_from(CHUNKS))
     def chunks(self, chunk: int) -> None:
@@ -157,7 +158,8 @@ class Runs(RuleBasedStateMachine):
             return validate_sources([self.corpus], **common)
         options = {"prune": True} if to == "sqlite" and self.prune else {}
         assert out is not None
-        return convert_sources([self.corpus], get_format(to), out, options=options, **common)
+        return convert_sources([self.corpus], get_format(to), out, options=options,
+                               drafts=self.drafts, **common)
 
     def check(self, to: str, jobs: int, aged: bool) -> None:
         """``validate``, then a run to ``to``: each cached run gives what a fresh run
@@ -386,12 +388,25 @@ class Runs(RuleBasedStateMachine):
     def unclash(self, i: int) -> None:
         self.pick(i, sorted(self.corpus.glob("clash-*.md"))).unlink()
 
+    @step(i=PICK, marker=st.sampled_from(("draft: true", "published: false",
+                                          "draft: false")))
+    def draft(self, i: int, marker: str) -> None:
+        """A file becomes a draft (or says it is none), or its marker goes: a draft is
+        left out of a conversion without ``drafts``, and takes no slug there."""
+        path = self.pick(i)
+        if re.search(r"(?m)^(draft|published): ", self.text(path)):
+            self.sub(path, r"(?m)^(draft|published): .*\n", "")
+        else:
+            self.sub(path, r"\A---\n", f"---\n{marker}\n")
+
     @step(lang=st.sampled_from(("en", "da")),
           exclude=st.sampled_from(((), ("a*.md",), ("*-longus.md",), ("clash-*.md",))),
-          prune=st.booleans())
-    def options(self, lang: str, exclude: tuple[str, ...], prune: bool) -> None:
+          prune=st.booleans(), drafts=st.booleans())
+    def options(self, lang: str, exclude: tuple[str, ...], prune: bool, drafts: bool
+                ) -> None:
         """Options between runs: each set has a last run of its own in the cache."""
         self.default_lang, self.exclude, self.prune = lang, exclude, prune
+        self.drafts = drafts
 
 
 @pytest.fixture(scope="module")
