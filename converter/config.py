@@ -238,7 +238,7 @@ def _at(config: Config, path: tuple[str, ...], code: str, message: str) -> Muscl
 _PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _DOTTED = rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*"
 _KEY_LINE = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=")
-_HEADER = re.compile(rf"[ \t]*\[\[?[ \t]*({_DOTTED})[ \t]*\]")
+_HEADER = re.compile(rf"[ \t]*\[(\[)?[ \t]*(?P<key>{_DOTTED})[ \t]*\](?(1)\])")
 
 
 def line_of(text: str, path: Sequence[str]) -> tuple[int, int] | None:
@@ -259,23 +259,74 @@ def line_of(text: str, path: Sequence[str]) -> tuple[int, int] | None:
 
 def _keys(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
     """Each key and table header of ``text``: its line, column and full path (under the
-    table header above it); lines inside multi-line strings are skipped."""
+    table header above it). Lines end at ``\\n`` only, as TOML's do; what a string, a
+    comment or an array over many lines holds is no key."""
     table: tuple[str, ...] = ()
-    quoted = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if quoted is not None:
-            if line.count(quoted) % 2:
-                quoted = None
+    scan = _Scan()
+    for number, line in enumerate(text.split("\n"), 1):
+        start = scan.begin(line)
+        if start is None:
             continue
-        header = _HEADER.match(line)
-        if header:
-            table = _parts(header[1])
-            yield number, header.start(1) + 1, table
+        header, key = _HEADER.match(line), _KEY_LINE.match(line)
+        if start == 0 and scan.depth == 0 and header:
+            table = _parts(header["key"])
+            yield number, header.start("key") + 1, table
+            start = header.end()
+        elif start == 0 and scan.depth == 0 and key:
+            yield number, key.start(1) + 1, (*table, *_parts(key[1]))
+            start = key.end()
+        scan.rest(line, start)
+
+
+class _Scan:
+    """What a line of TOML starts in: a multi-line string (``quoted``, its quotes), or
+    the brackets of a value over many lines (``depth``), or neither: where keys are."""
+
+    def __init__(self) -> None:
+        self.quoted: str | None = None
+        self.depth = 0
+
+    def begin(self, line: str) -> int | None:
+        """Where ``line``'s own text starts: past the end of a multi-line string it
+        goes on with (None: the string takes the whole line)."""
+        if self.quoted is None:
+            return 0
+        end = _close(line, 0, self.quoted)
+        if end is not None:
+            self.quoted = None
+        return end
+
+    def rest(self, line: str, at: int) -> None:
+        """Read ``line`` from ``at`` for strings, a comment and brackets."""
+        while at < len(line):
+            if line[at] == "#":
+                return
+            quote = line[at:at + 3] if line.startswith(('"""', "'''"), at) else line[at]
+            if quote in ('"""', "'''", '"', "'"):
+                end = _close(line, at + len(quote), quote)
+                if end is None:
+                    self.quoted = quote if len(quote) == 3 else None
+                    return
+                at = end
+                continue
+            self.depth = max(0, self.depth + (quote in "[{") - (quote in "]}"))
+            at += 1
+
+
+def _close(line: str, at: int, quote: str) -> int | None:
+    """Where the string ``quote`` opened before ``at`` ends in ``line`` (past its closing
+    quotes: a multi-line one may end in two more), or None where it goes on."""
+    while at < len(line):
+        if quote[0] == '"' and line[at] == "\\":
+            at += 2
+        elif line.startswith(quote, at):
+            at += len(quote)
+            for _ in range(2 if len(quote) == 3 else 0):
+                at += line.startswith(quote[0], at)
+            return at
         else:
-            key = _KEY_LINE.match(line)
-            if key:
-                yield number, key.start(1) + 1, (*table, *_parts(key[1]))
-        quoted = next((q for q in ('"""', "'''") if line.count(q) % 2), None)
+            at += 1
+    return None
 
 
 def _parts(dotted: str) -> tuple[str, ...]:

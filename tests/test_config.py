@@ -10,9 +10,12 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from converter.cli import cli
 from converter.config import find, line_of
@@ -303,3 +306,78 @@ def test_a_broken_file_stops_every_command_it_configures(project: Path) -> None:
 def test_line_of_finds_keys_as_toml_writes_them(text: str, path: tuple[str, ...],
                                                 place: tuple[int, int]) -> None:
     assert line_of(text, path) == place
+
+
+@pytest.mark.parametrize(("text", "path", "place"), [
+    ('# no """ here\n[validate]\njobs = 0\n', ("validate", "jobs"), (3, 1)),
+    ("exclude = ['''a\"\"\"b''']\njobs = 0\n", ("jobs",), (2, 1)),
+    ("# a\u2028b\x85c\n[validate]\njobs = 0\n", ("validate", "jobs"), (3, 1)),
+    ("deck = 'a\u2028b'\nx = \"c\fd\"\njobs = 0\n", ("jobs",), (3, 1)),
+    ('deck = "x \\"\\"\\" y"\njobs = 0\n', ("jobs",), (2, 1)),
+    ("s = '''a\n''''\njobs = 0\n", ("jobs",), (3, 1)),
+    ('x = [\n  ["a"],  # ]\n]\n[[t]]\njobs = 0\n', ("t", "jobs"), (5, 1)),
+])
+def test_line_of_reads_strings_and_comments_as_toml_does(text: str, path: tuple[str, ...],
+                                                         place: tuple[int, int]) -> None:
+    assert line_of(text, path) == place
+
+
+_TRICKY = st.text(st.sampled_from(['"', "'", "#", "[", "]", "=", "\\", "a", " ", "\u2028",
+                                   "\x85", "\x0c", "\t", "{", "é"]), max_size=12)
+
+
+def _basic(text: str) -> str:
+    """``text`` as a TOML basic string (JSON's escapes, which TOML shares, and its
+    control characters escaped: a form feed is one)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x85", "\\u0085")
+
+
+@st.composite
+def _values(draw: st.DrawFn) -> str:
+    """A TOML value as written, with quotes, brackets and hashes in its strings."""
+    text = draw(_TRICKY)
+    kind = draw(st.sampled_from(["basic", "literal", "multi", "multi-literal", "array",
+                                 "number"]))
+    lines = draw(st.lists(_TRICKY, min_size=1, max_size=3))
+    if kind == "literal":
+        return "'" + text.replace("'", "").replace("\x0c", "") + "'"
+    if kind == "multi":
+        return '"""' + "\n".join(_basic(line)[1:-1] for line in lines) + '"""'
+    if kind == "multi-literal":
+        return "'''" + "\n".join(line.replace("'", "").replace("\x0c", "")
+                                 for line in lines) + "'''"
+    if kind == "array":
+        return "[\n" + "".join(f"  {_basic(line)},  # {line.replace(chr(12), '')}\n"
+                               for line in lines) + "]"
+    return "12" if kind == "number" else _basic(text)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> tuple[str, list[tuple[tuple[str, ...], int, int]]]:
+    """A TOML document of tables, keys, values over many lines and comments, and where
+    each key is: its path, line and column."""
+    written, places = [], []
+    tables = draw(st.lists(st.sampled_from(["convert", "validate", "fmt", "a.b"]),
+                           unique=True, max_size=3))
+    for table in ["", *tables]:
+        if table:
+            written.append(f"[{table}]  # {draw(_TRICKY).replace(chr(12), '')}")
+        keys = draw(st.lists(st.sampled_from(["jobs", "deck", "x-y", "k_1"]), unique=True,
+                             max_size=4))
+        for key in keys:
+            indent = draw(st.sampled_from(["", "  ", "\t"]))
+            line = "\n".join(written).count("\n") + 1 + bool(written)
+            places.append(((*table.split("."), key) if table else (key,), line,
+                           len(indent) + 1))
+            written.append(f"{indent}{key} = {draw(_values())}")
+    return "\n".join(written) + "\n", places
+
+
+@given(_documents())
+def test_line_of_agrees_with_where_keys_are(document: tuple[str, list[Any]]) -> None:
+    import tomllib
+
+    text, places = document
+    tomllib.loads(text)  # (a TOML document)
+    for path, line, column in places:
+        assert line_of(text, path) == (line, column), text
