@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import MuscleError, error
+from .diagnostics import MuscleError, decode_utf8, error
 
 CONFIG_NAME = "muscle-convert.toml"
 PYPROJECT = "pyproject.toml"
@@ -92,12 +92,7 @@ def load(path: Path, shown: str | None = None) -> Config:
     import tomllib
 
     shown = shown or str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise error(shown, "config-unreadable", f"cannot read the config file: {reason}"
-                    ) from None
+    text = _read(path, shown)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -112,13 +107,29 @@ def load(path: Path, shown: str | None = None) -> Config:
     return Config(shown, path.absolute().parent, text, TOOL_TABLE, table)
 
 
+def _read(path: Path, shown: str) -> str:
+    """The file's text (a byte order mark dropped, as content files' is), else
+    ``config-unreadable``: at the first byte that is not UTF-8, as ``not-utf8`` says it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(shown, "config-unreadable",
+                    f"cannot read the config file: {exc.strerror or exc}") from None
+    try:
+        return decode_utf8(raw, shown)
+    except MuscleError as exc:
+        bad = exc.diagnostics[0]
+        raise error(shown, "config-unreadable", f"cannot read the config file: it {bad.message}",
+                    line=bad.line, column=bad.column) from None
+
+
 def _syntax(shown: str, message: str, text: str) -> MuscleError:
     """tomllib's message, its ``(at line L, column C)`` as the diagnostic's place (``at
     end of document``: the last line)."""
     place = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
     if place is None:
         return error(shown, "config-syntax", f"not TOML: {message}")
-    line = int(place[1]) if place[1] else max(1, len(text.splitlines()))
+    line = int(place[1]) if place[1] else max(1, text.count("\n") + (not text.endswith("\n")))
     return error(shown, "config-syntax", f"not TOML: {message[:place.start()]}",
                  line=line, column=int(place[2]) if place[2] else None)
 

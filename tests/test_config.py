@@ -381,3 +381,21 @@ def test_line_of_agrees_with_where_keys_are(document: tuple[str, list[Any]]) -> 
     tomllib.loads(text)  # (a TOML document)
     for path, line, column in places:
         assert line_of(text, path) == (line, column), text
+
+
+def test_a_byte_order_mark_is_dropped_as_from_content_files(project: Path) -> None:
+    (project / "muscle-convert.toml").write_bytes(b'\xef\xbb\xbfexclude = ["README.md"]\n')
+    assert run("validate", "..", "-q").exit_code == 0
+
+
+def test_a_file_not_in_utf8_is_unreadable_at_its_first_bad_byte(project: Path) -> None:
+    (project / "muscle-convert.toml").write_bytes(b"jobs = 2\n# caf\xe9\njobs = 0\n")
+    result = run("validate", "..")
+    assert result.exit_code == 2
+    assert result.output == ("../../muscle-convert.toml:2:6: error: cannot read the config "
+                             "file: it is not UTF-8 (byte 0xe9, which is \u00e9 in "
+                             "Windows-1252: save the file as UTF-8) [config-unreadable]\n")
+    (project / "muscle-convert.toml").write_bytes("jobs = 2\n".encode("utf-16"))
+    result = run("validate", "..")
+    assert result.output.startswith("../../muscle-convert.toml:1:1: error: cannot read the "
+                                    "config file: it is UTF-16, not UTF-8")
