@@ -203,6 +203,7 @@ def _configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
     ``--config`` names, else the one found from the working folder up; none with
     ``--no-config``. A bad file is one diagnostic and exit 2."""
     from .config import COMMANDS, defaults, find, load
+    from .slug import working_folder
 
     named = given.get("config")
     named = named if isinstance(named, str) else None  # (not given: click's UNSET)
@@ -216,12 +217,13 @@ def _configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
         path, shown = Path(named), named
     else:
         try:
-            path = find(Path.cwd())
+            here = working_folder()  # (through a symlinked folder, as the shell names it)
+            path = find(Path(here))
         except OSError:  # (a working folder deleted)
             return {}
         if path is None:
             return {}
-        shown = os.path.relpath(path)
+        shown = os.path.relpath(path, here)
     options = {name: _options(ctx, name) for name in COMMANDS}
     try:
         values = defaults(load(path, shown), ctx.command.name or "", {

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import MuscleError, decode_utf8, error
+from .slug import working_folder
 
 CONFIG_NAME = "muscle-convert.toml"
 PYPROJECT = "pyproject.toml"
@@ -59,7 +60,7 @@ def find(start: Path) -> Path | None:
     nearest folder above; the first wins in one folder."""
     for folder in (start, *start.parents):
         own = folder / CONFIG_NAME
-        if own.is_file():
+        if own.is_file() or own.is_symlink():  # (a dangling one: config-unreadable)
             return own
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_table(pyproject):
@@ -182,6 +183,8 @@ def _check(config: Config, path: tuple[str, ...], value: Any, options: Mapping[s
     if not _is(value, key.kind):
         raise _at(config, path, "config-wrong-type",
                   f"must be {_KINDS[key.kind]}, not {_kind(value)}")
+    if name in PATH_KEYS and value == "":
+        raise _at(config, path, "config-bad-value", "an empty path names no file or folder")
     try:
         key.check(_placed(config, name, value))
     except ValueError as exc:
@@ -202,6 +205,8 @@ def _kind(value: Any) -> str:
     """What a TOML value is, for a message."""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "an array of strings"
+    if value and isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "an array of tables"
     if isinstance(value, list):
         return "an array of other values than strings"
     return next((name for kind, name in _KINDS.items() if _is(value, kind)),
@@ -231,7 +236,7 @@ def _placed(config: Config, key: str, value: Any) -> Any:
     link, beside the output)."""
     if key not in PATH_KEYS or not isinstance(value, str) or not value or value == "-":
         return value
-    if os.path.isabs(value) or config.folder == Path.cwd():
+    if os.path.isabs(value) or config.folder == Path(working_folder()):
         return value
     placed = os.path.join(config.folder, value)  # (keeps a trailing /: "a directory")
     if key == "base-image" and not os.path.isfile(placed):

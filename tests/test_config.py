@@ -399,3 +399,42 @@ def test_a_file_not_in_utf8_is_unreadable_at_its_first_bad_byte(project: Path) -
     result = run("validate", "..")
     assert result.output.startswith("../../muscle-convert.toml:1:1: error: cannot read the "
                                     "config file: it is UTF-16, not UTF-8")
+
+
+def test_the_file_is_found_through_a_symlinked_folder(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``cd site/content`` where site links to the project, the search goes up
+    the folders the shell names ($PWD), as paths through the link do."""
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "site"
+    link.symlink_to(project, target_is_directory=True)
+    write(project / "muscle-convert.toml", "jobs = 0\n")
+    (project / "muscle-convert.toml").rename(tmp_path / "elsewhere" / "muscle-convert.toml")
+    monkeypatch.chdir(link / "content")
+    monkeypatch.setenv("PWD", str(link / "content"))
+    result = run("validate", ".")
+    assert result.exit_code == 2
+    assert result.output.startswith("../../muscle-convert.toml:1:1: error: jobs: 0 is not")
+
+
+def test_a_dangling_symlink_named_as_the_file_is_unreadable(project: Path) -> None:
+    (project / "muscle-convert.toml").symlink_to(project / "gone.toml")
+    result = run("validate", "..")
+    assert result.exit_code == 2
+    assert result.output.startswith("../../muscle-convert.toml: error: cannot read the config "
+                                    "file: No such file or directory [config-unreadable]")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('cache-dir = ""', "muscle-convert.toml:1:1: error: cache-dir: an empty path names no "
+     "file or folder [config-bad-value]"),
+    ('[convert]\noutput = ""', "muscle-convert.toml:2:1: error: convert.output: an empty "
+     "path names no file or folder [config-bad-value]"),
+    ("[[convert]]\njobs = 1", "muscle-convert.toml:1:3: error: convert: must be a table of "
+     "convert's options, not an array of tables [config-wrong-type]"),
+])
+def test_an_empty_path_and_an_array_of_tables_are_refused(project: Path, text: str,
+                                                          expected: str) -> None:
+    write(project / "muscle-convert.toml", text + "\n")
+    result = run("validate", "..")
+    assert result.exit_code == 2 and expected in result.output
