@@ -294,8 +294,9 @@ class _FormatOptionsCommand(_ConfiguredCommand):
                 taken.add(opt.name)
                 owners = ", ".join(f.name for f in all_formats()
                                    if any(o.name == opt.name for o in f.options))
+                flag = f"--{opt.name.replace('_', '-')}"
                 params.append(click.Option(
-                    [f"--{opt.name.replace('_', '-')}"], is_flag=opt.is_flag,
+                    [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag], is_flag=opt.is_flag,
                     default=opt.default if opt.is_flag else None, type=None if opt.is_flag
                     else opt.type, metavar=opt.metavar, help=f"[{owners}] {opt.help}"))
         return params
@@ -377,9 +378,9 @@ def _common_read_options(func: Any) -> Any:
                         help="Format of the inputs (default: by file ending).")(func)
     func = _JOBS(func)
     func = _MAX_BYTES(func)
-    func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")(func)
-    func = click.option("--no-cache", is_flag=True,
-                        help="Read every file again and do not record this run.")(func)
+    func = click.option("--quiet/--no-quiet", "-q", help="No progress or summary.")(func)
+    func = click.option("--no-cache/--cache", help="Read every file again and do not record "
+                        "this run (--cache: as usual, over a config file's no-cache).")(func)
     func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
                         help="Cache directory (default: $MUSCLE_CONVERT_CACHE_DIR, else "
                         "$XDG_CACHE_HOME/muscle-convert or ~/.cache/muscle-convert).")(func)
@@ -412,9 +413,9 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
               help="Output format (see `muscle-convert formats`).")
 @click.option("--output", "-o", "raw_output", required=True, type=click.Path(),
               help="Output file or directory.")
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too (muscles with "
+@click.option("--strict/--no-strict", help="Fail (exit 1) on warnings too (muscles with "
               "warnings are still converted).")
-@click.option("--drafts", is_flag=True, help="Convert the muscles marked drafts too "
+@click.option("--drafts/--no-drafts", help="Convert the muscles marked drafts too "
               "(draft: true, published: false), which are left out by default.")
 @_common_read_options
 @_configuring
@@ -555,7 +556,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
               default="text", show_default=True,
               help="Diagnostics for people, machines (JSON on stdout) or GitHub Actions "
                    "(annotations on stdout).")
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--strict/--no-strict", help="Fail (exit 1) on warnings too.")
 @click.option("--size", "map_size", metavar="WxH", callback=_map_size,
               help="Diagram size polygons must fit in.")
 @_common_read_options
@@ -632,13 +633,13 @@ def schema(input_schema: bool) -> None:
 
 @cli.command(cls=_ConfiguredCommand)
 @click.argument("paths", nargs=-1, required=True, type=SOURCE)
-@click.option("--check", is_flag=True, help="Change nothing; list files that would change "
+@click.option("--check/--no-check", help="Change nothing; list files that would change "
               "and exit 1 if any.")
 @_DEFAULT_LANG
 @_JOBS
 @_MAX_BYTES
 @_EXCLUDE
-@click.option("--quiet", "-q", is_flag=True, help="No summary.")
+@click.option("--quiet/--no-quiet", "-q", help="No summary.")
 @_configuring
 def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
         exclude: tuple[str, ...], quiet: bool) -> None:

@@ -438,3 +438,22 @@ def test_an_empty_path_and_an_array_of_tables_are_refused(project: Path, text: s
     write(project / "muscle-convert.toml", text + "\n")
     result = run("validate", "..")
     assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -> None:
+    """--no-strict, fmt's --no-check, --no-quiet, --cache and a format's --no-flat undo
+    the file's true (the command line wins)."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nstrict = true\n'
+          'quiet = true\nno-cache = true\ncache-dir = "cache"\n[fmt]\ncheck = true\n'
+          '[convert]\nflat = true\n')
+    assert run("validate", "..").exit_code == 1  # (warnings, strict)
+    result = run("validate", "..", "--no-strict", "--no-quiet", "--cache")
+    assert result.exit_code == 0 and "muscles valid" in result.output
+    assert (project / "cache").is_dir()
+    assert run("fmt", "..", "-q").exit_code == 1
+    assert run("fmt", "..", "-q", "--no-check").exit_code == 0
+    assert run("fmt", "..", "-q").exit_code == 0  # (rewritten)
+    out = project / "package"
+    assert run("convert", "..", "--to", "csv", "-o", str(out), "--no-flat",
+               "--no-strict").exit_code == 0
+    assert (out / "datapackage.json").is_file()
