@@ -225,14 +225,91 @@ def _configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
             return {}
         shown = os.path.relpath(path, here)
     options = {name: _options(ctx, name) for name in COMMANDS}
+    keys = {name: {key: checked for key, (_, checked) in each.items()}
+            for name, each in options.items()}
+    command = ctx.command.name or ""
     try:
-        values = defaults(load(path, shown), ctx.command.name or "", {
-            name: {key: checked for key, (_, checked) in each.items()}
-            for name, each in options.items()})
+        config = load(path, shown)
+        values = defaults(config, command, keys)
+        _check_writing(config, options["convert"], values if command == "convert"
+                       else defaults(config, "convert", keys))
     except MuscleError as exc:
         raise _ConfigError(exc.diagnostics[0]) from None
-    own = options[ctx.command.name or ""]
+    ctx.meta[_CONFIG] = config
+    own = options[command]
     return {own[key][0].name: value for key, value in values.items()}
+
+
+#: Where a command's context keeps the config file it read (``ctx.meta``).
+_CONFIG = "muscle-convert.config"
+
+
+def _check_writing(config: Any, params: dict[str, tuple[click.Parameter, Any]],
+                   values: dict[str, Any]) -> None:
+    """Raise ``config-bad-value`` at the file's key when the writer its ``to`` names
+    refuses the format options or the ``output`` it gives ``convert`` (what the
+    command's own checks would refuse as it runs)."""
+    from .config import refused
+
+    if "to" not in values:
+        return
+    writer = _writer(values["to"])
+    by_name = {param.name: long for long, (param, _) in params.items()}
+    own = {o.name for o in writer.options}
+    given = {params[long][0].name or "": value for long, value in values.items()
+             if params[long][0].name in own}
+    options = _applying(writer, given, set(given))
+    options["default_lang"] = values.get(by_name.get("default_lang", ""), "en")
+    problem = _writer_problem(writer, values.get("output"), options)
+    if problem is not None and by_name.get(problem[0]) in values:
+        raise refused(config, "convert", by_name[problem[0]], problem[2])
+
+
+def _applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[str, Any]:
+    """The format options ``given`` sets, but those ``from_file`` that need another of
+    ``writer``'s options that is not set (a file's ``excel`` without ``flat``)."""
+    needs = {o.name: o.needs for o in writer.options if o.needs}
+    return {name: value for name, value in given.items() if value is not None and not (
+        name in from_file and name in needs and not given.get(needs[name] or ""))}
+
+
+def _writer_problem(writer: Any, output: str | None, options: dict[str, Any]
+                    ) -> tuple[str, str, str] | None:
+    """What ``writer`` refuses of its ``options`` (``check_options``) or of ``output``
+    as their place: the parameter's name, the message with its flag and without."""
+    from .registry import output_mistake
+
+    try:
+        writer.check_options(options)
+    except MuscleError as exc:
+        d = exc.diagnostics[0]
+        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", d.message
+    mistake = output_mistake(writer, output, options) if output is not None else None
+    if mistake is not None:
+        return "raw_output", mistake.message, mistake.message
+    return None
+
+
+def _refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickException:
+    """A usage error for what the writer refuses; a config diagnostic at the file's key
+    when the value came from the config file."""
+    from click.core import ParameterSource
+
+    from .config import refused
+
+    name, message, bare = problem
+    config = ctx.meta.get(_CONFIG)
+    param = next((p for p in ctx.command.get_params(ctx) if p.name == name), None)
+    if config is None or param is None or (
+            ctx.get_parameter_source(name) is not ParameterSource.DEFAULT_MAP):
+        return click.UsageError(message)
+    return _ConfigError(refused(config, "convert", _long(param), bare).diagnostics[0])
+
+
+def _long(param: click.Parameter) -> str:
+    """The name a config file gives ``param`` by: its longest long option's, not its
+    off switch's (``strict``, ``no-cache``)."""
+    return max((o for o in param.opts if o.startswith("--")), key=len, default="--")[2:]
 
 
 def _options(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter, Any]]:
@@ -245,12 +322,12 @@ def _options(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter, 
                                                            info_name=name)
     found = {}
     for param in command.get_params(own):
-        long = max((o for o in param.opts if o.startswith("--")), key=len, default=None)
-        if not isinstance(param, click.Option) or long is None or not param.expose_value:
+        long = _long(param)
+        if not isinstance(param, click.Option) or not long or not param.expose_value:
             continue  # (sources, --help, --config and --no-config)
         kind = (bool if param.is_flag else list if param.multiple
                 else int if isinstance(param.type, click.types.IntParamType) else str)
-        found[long[2:]] = (param, Key(kind, _checker(own, param)))
+        found[long] = (param, Key(kind, _checker(own, param)))
     return found
 
 
@@ -424,7 +501,6 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
             drafts: bool, cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
             **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
-    from .registry import output_mistake
     from .run import convert_sources
 
     output = Path(raw_output)  # (as typed: a trailing / says "a directory")
@@ -432,16 +508,11 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     _unless_taken(writer, format_options)
     _check_options(writer, format_options)
     _checked_size(format_options.get("size"))
-    options = {k: v for k, v in format_options.items() if v is not None}
+    options = _applying(writer, format_options, _from_file(format_options))
     options["default_lang"] = default_lang
-    try:
-        writer.check_options(options)
-    except MuscleError as exc:
-        d = exc.diagnostics[0]
-        raise click.UsageError(f"{d.path}: {d.message}") from None
-    mistake = output_mistake(writer, raw_output, options)
-    if mistake:
-        raise click.UsageError(mistake.message)
+    problem = _writer_problem(writer, raw_output, options)
+    if problem is not None:
+        raise _refuse(click.get_current_context(), problem)
     if raw_output == "-" and "stdout" in _CLOSED:
         raise click.UsageError("standard output is closed; give a file name")
     cache = _cache_dir(cache_dir, no_cache)
@@ -533,13 +604,19 @@ def _unless_taken(writer: Any, format_options: dict[str, Any]) -> None:
     """Drop the format options a config file gives that ``writer`` does not take (one
     file serves ``--to anki`` and ``--to json``); given on the command line, such an
     option is a usage error."""
+    own = {o.name for o in writer.options}
+    for name in _from_file(format_options):
+        if name not in own:
+            format_options[name] = None
+
+
+def _from_file(options: dict[str, Any]) -> set[str]:
+    """The ``options`` whose values came from the config file (click's default map)."""
     from click.core import ParameterSource
 
     ctx = click.get_current_context()
-    own = {o.name for o in writer.options}
-    for name in format_options:
-        if name not in own and ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP:
-            format_options[name] = None
+    return {name for name in options
+            if ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP}
 
 
 def _check_options(writer: Any, given: dict[str, Any]) -> None:

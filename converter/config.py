@@ -163,6 +163,19 @@ def defaults(config: Config, command: str, keys: Mapping[str, Mapping[str, Key]]
     return {key: _placed(config, key, value) for key, value in found.items()}
 
 
+def refused(config: Config, command: str, key: str, message: str) -> MuscleError:
+    """``config-bad-value`` at the key that gives ``command`` its option ``key`` (in the
+    command's table, else at the top): a value the option's own check let pass that the
+    options together refuse (a format's, or the output's name). A path in ``message``
+    is shown as the file writes it."""
+    own = config.data.get(command)
+    path = (command, key) if isinstance(own, dict) and key in own else (key,)
+    written = _value(config, path)
+    if isinstance(written, str) and written:  # (a path as the file writes it)
+        message = message.replace(str(_placed(config, key, written)), written)
+    return _at(config, path, "config-bad-value", message)
+
+
 def _all(keys: Mapping[str, Mapping[str, Key]]) -> list[str]:
     return sorted({name for options in keys.values() for name in options})
 

@@ -42,6 +42,10 @@ class FormatOption:
     #: for beside the output: the state of both paths is part of a run's cache key, so
     #: a run after one changed is not replayed.
     reads_file: bool = False
+    #: A flag that applies only with this other option of the format set (``excel``
+    #: needs ``flat``): a config file's, without it, is left out, so one file serves
+    #: every variant; given on the command line, the writer's checks refuse it.
+    needs: str | None = None
 
 
 class Source(NamedTuple):

@@ -859,7 +859,7 @@ class CsvFormat(Format):
         FormatOption("flat", "one row per muscle for spreadsheets (lossy)", is_flag=True,
                      default=False),
         FormatOption("excel", "with --flat: add a UTF-8 BOM for Excel", is_flag=True,
-                     default=False),
+                     default=False, needs="flat"),
     )
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:

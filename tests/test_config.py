@@ -457,3 +457,60 @@ def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -
     assert run("convert", "..", "--to", "csv", "-o", str(out), "--no-flat",
                "--no-strict").exit_code == 0
     assert (out / "datapackage.json").is_file()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('to = "anki"\noutput = "m.apkg"\ndeck = "Anatomi::::Muskler"', "4:1: error: "
+     "convert.deck: deck name 'Anatomi::::Muskler' has an empty part"),
+    ('to = "anki"\noutput = "m.apkg"\nlang = "xx-"', "4:1: error: convert.lang: 'xx-' is "
+     "not a language"),
+    ('to = "json"\noutput = "m.jsonl"', "3:1: error: convert.output: m.jsonl is named like a "
+     ".jsonl file (jsonl), and --to json writes .json files"),
+    ('to = "html"\noutput = "h"\nlink-template = "javascript:{slug}"', "4:1: error: "
+     "convert.link-template: 'javascript:{slug}' makes links that are not relative"),
+    ('to = "svg"\noutput = "s"\nbase-image = "body.png"', "4:1: error: "
+     "convert.base-image: needs --size WxH"),
+])
+def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: str,
+                                                           expected: str) -> None:
+    """The file's own to, with the format options and output it gives convert, is
+    checked as convert checks them, at the key's line, by validate and fmt too."""
+    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
+    for command in (("validate", ".."), ("fmt", "..", "--check"), ("convert", "..")):
+        result = run(*command)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.output.startswith(f"../../muscle-convert.toml:{expected}"), result.output
+        assert result.output.endswith("[config-bad-value]\n")
+        assert len(result.output.splitlines()) == 1
+
+
+def test_a_format_option_from_the_file_refused_by_the_writer_names_the_file(
+        project: Path) -> None:
+    """(the file gives no to: convert's own checks say it, at the key, not as a flag
+    never typed)"""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\ndeck = "A::::B"\n')
+    assert run("validate", "..", "-q").exit_code == 0
+    result = run("convert", "..", "--to", "anki", "-o", str(project / "m.apkg"))
+    assert result.exit_code == 2
+    assert result.output.startswith("../../muscle-convert.toml:2:1: error: deck: deck name "
+                                    "'A::::B' has an empty part")
+    assert "--deck" not in result.output
+    typed = run("convert", "..", "--to", "anki", "-o", str(project / "m.apkg"), "--deck",
+                "C::::D")
+    assert typed.exit_code == 2 and "Error: --deck: deck name 'C::::D'" in typed.output
+
+
+def test_the_files_excel_applies_only_with_flat(project: Path) -> None:
+    """One file serves the data package and the flat sheet: its excel = true is left out
+    of a package; on the command line, --excel without --flat is still refused."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nexcel = true\n')
+    package = project / "package"
+    assert run("convert", "..", "--to", "csv", "-o", str(package), "-q").exit_code == 0
+    assert (package / "datapackage.json").is_file()
+    sheet = project / "sheet.csv"
+    assert run("convert", "..", "--to", "csv", "--flat", "-o", str(sheet), "-q"
+               ).exit_code == 0
+    assert sheet.read_bytes().startswith(b"\xef\xbb\xbf")
+    result = run("convert", "..", "--to", "csv", "--excel", "-o", str(package), "-q",
+                 "--no-config")
+    assert result.exit_code == 2 and "--excel: applies only with --flat" in result.output
