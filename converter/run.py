@@ -567,10 +567,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         first = next(stream, _NOTHING)
-        if first is _NOTHING and not is_stdout(output):  # an earlier output stays whole
-            return f"nothing written to {output}: " + (
-                "the only muscles read are drafts" if reader.drafts_left_out else
-                "no muscle was read")
+        if first is _NOTHING and not is_stdout(output) and not reader.drafts_left_out:
+            return f"nothing written to {output}: no muscle was read"  # (an earlier
+            # output stays whole; drafts were read: the output is written without them)
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             if writer.writes_records:
