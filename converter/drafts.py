@@ -7,6 +7,12 @@ Jekyll one with ``published: false`` (unless ``--unpublished``). The marker is a
 no boolean (a number, a list, the text ``yes``) is an error: the two generators read
 it differently (Hugo takes the text ``"true"`` for true, Jekyll the text ``"false"``
 for a page to publish), and this tool reads ``yes`` and ``off`` as the text written.
+
+Each key counts as its generator reads it: Hugo lowercases front-matter keys, so
+``Draft`` and ``DRAFT`` are its ``draft``; Jekyll's ``published`` is that key only. Two
+keys that are one to Hugo (``draft`` and ``Draft``) are an error: which value it takes
+follows Go's map order (checked with Hugo 0.111.3: ``Draft`` over ``draft``, and between
+``Draft`` and ``DRAFT`` either, from one build to the next).
 """
 
 from __future__ import annotations
@@ -16,22 +22,49 @@ from typing import Any
 
 from . import yaml11
 
-#: (key, the generator that reads it, the value that marks a draft).
-MARKERS: tuple[tuple[str, str, bool], ...] = (("draft", "Hugo", True),
-                                              ("published", "Jekyll", False))
-KEYS = frozenset(key for key, _, _ in MARKERS)
+#: (key, the generator that reads it, the value that marks a draft, whether the
+#: generator reads the key in any case).
+MARKERS: tuple[tuple[str, str, bool, bool], ...] = (("draft", "Hugo", True, True),
+                                                    ("published", "Jekyll", False, False))
+
+
+def _marker(key: str) -> tuple[str, str, bool, bool] | None:
+    """The marker that ``key`` (as written) is to its generator, if any."""
+    for marker in MARKERS:
+        name, _, _, any_case = marker
+        if key == name or (any_case and key.lower() == name):
+            return marker
+    return None
+
+
+def keys_in(extra: Mapping[str, Any]) -> frozenset[str]:
+    """The keys of ``extra``, as written, that are draft markers to their generator."""
+    return frozenset(key for key in extra if _marker(key))
 
 
 def is_draft(extra: Mapping[str, Any]) -> bool:
-    """Whether ``extra`` marks its muscle a draft: ``draft: true`` or ``published: false``."""
-    return any(extra.get(key, not marks) is marks for key, _, marks in MARKERS)
+    """Whether ``extra`` marks its muscle a draft: ``draft: true`` (``Draft: true``, any
+    case) or ``published: false``."""
+    return any((marker := _marker(key)) is not None and value is marker[2]
+               for key, value in extra.items())
 
 
-def problems(extra: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(key, message) for each draft marker of ``extra`` that is not true or false."""
-    for key, generator, marks in MARKERS:
-        if key in extra and not isinstance(extra[key], bool):
-            yield key, _message(key, generator, marks, extra[key])
+def problems(extra: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(key, code, message) for each draft marker of ``extra`` that is not true or false
+    (``wrong-type``) and each after the first that its generator reads as the same key
+    (``duplicate-key``)."""
+    seen: dict[str, str] = {}
+    for key in [key for key in extra if _marker(key)]:  # (in the order written)
+        name, generator, marks, _ = _marker(key)  # type: ignore[misc]
+        if name in seen:
+            yield key, "duplicate-key", (
+                f"{seen[name]} and {key} are one key to {generator}, which reads "
+                f"front-matter keys in lower case and takes the value of either: keep one "
+                f"(write {name}: true or {name}: false)")
+            continue
+        seen[name] = key
+        if not isinstance(extra[key], bool):
+            yield key, "wrong-type", _message(key, generator, marks, extra[key])
 
 
 def _message(key: str, generator: str, marks: bool, value: Any) -> str:

@@ -191,9 +191,9 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
                  record: str = "", rename: Callable[[str], str] | None = None
                  ) -> list[Diagnostic]:
     """Lints of one muscle on its own. Errors for broken geometry, unsafe links and a
-    draft marker that is not true or false (:mod:`converter.drafts`); ``record`` names
-    the muscle in a file of many (see :attr:`Fingerprint.record`), ``rename`` its
-    fields as that file names them (see ``Format.field_name``)."""
+    draft marker that is not true or false or is given twice (:mod:`converter.drafts`);
+    ``record`` names the muscle in a file of many (see :attr:`Fingerprint.record`),
+    ``rename`` its fields as that file names them (see ``Format.field_name``)."""
     out: list[Diagnostic] = []
 
     def add(field: str, code: str, message: str, severity: str = "error") -> None:
@@ -225,8 +225,8 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
     for where in _empty_texts(muscle):
         add(where, "empty-text", "text is empty", "warning")
     if muscle.extra:
-        for key, message in drafts.problems(muscle.extra):  # (in a record: extra's key)
-            add(key if rename is None else f"extra.{key}", "wrong-type", message)
+        for key, code, message in drafts.problems(muscle.extra):  # (in a record: extra's)
+            add(key if rename is None else f"extra.{key}", code, message)
     return out
 
 

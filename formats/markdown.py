@@ -183,7 +183,8 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     name = str(path)
     text = decode(ctx.read_bytes(path), name)
     muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
-    for found in _misread(muscle, text, name, drafts.KEYS):  # (a marker's is an error)
+    for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra)):  # (a
+        # marker's is an error)
         ctx.report(Diagnostic(name, found.line + 1, found.column + 1, found.field,
                               "yaml11-ambiguous", f"{found.message()} and in every "
                               f"format it is converted to: write {found.instead()}",

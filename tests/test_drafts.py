@@ -155,6 +155,7 @@ def test_a_left_out_draft_takes_no_slug_and_no_part_in_the_corpus_lints(
 @pytest.mark.parametrize(("line", "column", "said"), [
     ("draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true)'),
     ("published: off", 12, 'not the text "off" (which Jekyll reads written plain as false)'),
+    ("Draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true)'),
     ('draft: "true"', 8, 'not the text "true" (which Hugo reads written plain as true)'),
     ("published: 0", 12, "not the number 0"),
     ("draft: [true]", 1, "not a list"),
@@ -206,13 +207,16 @@ def test_the_api_refuses_to_write_a_marker_no_reader_would_give(tmp_path: Path) 
         converter.write([odd], tmp_path / "m.json")
 
 
-@pytest.mark.parametrize(("key", "build"), [("draft", hugo_built),
-                                            ("published", jekyll_built)])
+@pytest.mark.parametrize(("key", "build"), [
+    ("draft", hugo_built), ("Draft", hugo_built), ("DRAFT", hugo_built),
+    ("published", jekyll_built), ("Published", jekyll_built)])
 def test_convert_publishes_what_hugo_and_jekyll_build(tmp_path: Path, key: str,
                                                       build) -> None:
     """Without --drafts the pages Hugo builds without -D (Jekyll without --unpublished);
-    with it, those it builds with: a page marked, one marked otherwise, one not."""
-    marks = {"draft": ("true", "false"), "published": ("false", "true")}[key]
+    with it, those it builds with: a page marked, one marked otherwise, one not. Hugo
+    reads its keys in lower case (``Draft``), Jekyll ``published`` only as written."""
+    hugo = build is hugo_built
+    marks = ("true", "false") if hugo else ("false", "true")
     texts = {"plain.md": marked("soleus.md", "x: 1"),
              "marked.md": marked("trapezius.md", f"{key}: {marks[0]}"),
              "unmarked.md": marked("deltoideus.md", f"{key}: {marks[1]}")}
@@ -226,6 +230,32 @@ def test_convert_publishes_what_hugo_and_jekyll_build(tmp_path: Path, key: str,
                      *(["--drafts"] if drafts else []))
         assert result.exit_code == 0, result.output
         built = build(texts, tmp_path / "site", **{
-            "drafts" if key == "draft" else "unpublished": drafts})
-        assert set(slugs(out)) == {"plain", "unmarked", *(["marked"] if drafts else [])}
+            "drafts" if hugo else "unpublished": drafts})
+        a_marker = hugo or key == "published"
+        assert set(slugs(out)) == {"plain", "unmarked",
+                                   *(["marked"] if drafts or not a_marker else [])}
         assert built == set(slugs(out))
+
+
+@pytest.mark.parametrize("lines", [("draft: false", "Draft: true"),
+                                   ("DRAFT: true", "Draft: false"),
+                                   ("draft: true", "Draft: true")])
+def test_two_keys_one_to_hugo_are_an_error_at_the_second(
+        site: Path, tmp_path: Path, lines: tuple[str, str]) -> None:
+    """Hugo reads keys in lower case and takes either's value (as Go's map order falls),
+    so neither is taken for it: the muscle is converted by no run."""
+    (site / "soleus.md").write_text(marked("soleus.md", "\n".join(lines)), encoding="utf-8")
+    first, second = (line.split(":")[0] for line in lines)
+    checked = run("validate", str(site))
+    assert checked.exit_code == 1
+    [error] = [x for x in checked.stderr.splitlines() if "error:" in x]
+    assert error.startswith(f"{site / 'soleus.md'}:3:")
+    assert error.endswith(f"error: {second}: {first} and {second} are one key to Hugo, "
+                          "which reads front-matter keys in lower case and takes the value "
+                          "of either: keep one (write draft: true or draft: false) "
+                          "[duplicate-key]")
+    for drafts in ([], ["--drafts"]):
+        result = run("convert", str(site), "--to", "json", "-o", str(tmp_path / "m.json"),
+                     *drafts)
+        assert result.exit_code == 1 and "1 file failed" in result.stderr
+        assert "soleus" not in slugs(tmp_path / "m.json")

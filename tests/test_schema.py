@@ -111,6 +111,7 @@ FRONT_MATTER = [
     {"<<": {"a": 1}}, {"notes": [{"<<": 1}]}, {"notes": {"<": 1, "<<<": 2}},  # (YAML's merge key)
     {"draft": True}, {"draft": False}, {"published": False}, {"draft": "yes"},  # (drafts)
     {"published": 0}, {"published": None}, {"draft": [True]}, {"notes": {"draft": 1}},
+    {"Draft": True}, {"DRAFT": "yes"}, {"dRaFt": 1}, {"Published": "no"},  # (Hugo's any case)
 ]
 
 
@@ -283,7 +284,8 @@ def _broken(record: dict, change: dict) -> dict:
 _GONE = object()
 #: Records the reader refuses for what a JSON Schema can see, as changes to a sample.
 #: (Beyond any schema: geometry, a coordinate written 1e2 or of 1,000 digits, nesting
-#: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice.)
+#: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice, and two
+#: draft markers that are one key to Hugo, draft and Draft.)
 BROKEN = {
     "no title": {"title": _GONE}, "title a number": {"title": 5}, "blank title": {"title": " "},
     "title with BEL": {"title": "T\u0007"}, "unknown key": {"colour": "red"},
@@ -296,6 +298,7 @@ BROKEN = {
     "extra a list": {"extra": []}, "body a number": {"body": 1},
     "draft marker a text": {"extra": {"draft": "yes"}},
     "draft marker a number": {"extra": {"published": 0}},
+    "draft marker in capitals a text": {"extra": {"Draft": "yes"}},
     # ($ matched before a last newline in Python's re.search: jsonschema took them)
     "slug ending in a newline": {"slug": "biceps-brachii\n"},
     "language code ending in a newline": {"origin": {"da\n": "x"}},
@@ -323,6 +326,7 @@ TAKEN = {
     "extra nested": {"extra": {"a": [1, 2.5, None, True, {"b": "c"}]}},
     "links": {"image": "https://example.org/a.png", "image_focus": "img/a:b.png"},
     "links without a scheme": {"image": "//cdn.example.org/a", "image_focus": " /a.png"},
+    "a key Jekyll does not read as published": {"extra": {"Published": "no"}},
 }
 
 
