@@ -67,18 +67,35 @@ def problems(extra: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
             yield key, "wrong-type", _message(key, generator, marks, extra[key])
 
 
+def advice(key: str) -> str:
+    """What to write of the marker ``key`` (as written): ``draft: true or draft: false``."""
+    return f"{key}: true or {key}: false"
+
+
 def _message(key: str, generator: str, marks: bool, value: Any) -> str:
     """Why ``key: value`` marks nothing, and what to write."""
     meaning = f"{generator} leaves out a page with {key}: {'true' if marks else 'false'}"
     if isinstance(value, str):
-        read = dict(yaml11.readings(value)).get(generator)
-        told = (f" (which {generator} reads written plain as {yaml11.describe(read)})"
-                if isinstance(read, bool) else "")
-        what = f"the text {_quoted(value)}{told}"
+        what = f"the text {_quoted(value)} ({_as_text(generator, value)})"
     else:
         what = _kind(value)
-    return (f"must be true or false ({meaning}), not {what}: write {key}: true or "
-            f"{key}: false")
+    return f"must be true or false ({meaning}), not {what}: write {advice(key)}"
+
+
+#: The texts Hugo takes for true (Go's ``strconv.ParseBool``, through ``cast.ToBool``).
+_HUGO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
+def _as_text(generator: str, text: str) -> str:
+    """What ``generator`` makes of a marker that is ``text``: quoted (or from a record),
+    Hugo leaves the page out for the texts Go takes for true, Jekyll publishes it for
+    any text; written plain, a word may be a boolean to it (``yes``)."""
+    does = "leaves out" if generator == "Hugo" and text in _HUGO_TRUE else "publishes"
+    plain = dict(yaml11.readings(text)).get(generator)
+    if isinstance(plain, bool):
+        return (f"which {generator} reads written plain as {yaml11.describe(plain)}; "
+                f"quoted, it {does} the page")
+    return f"{generator} {does} a page with it"
 
 
 def _quoted(text: str) -> str:

@@ -334,10 +334,12 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     muscle = _built(front, node, body, path, hint, default_lang)
     misread = _misread(muscle, text, path)
     if misread:
+        markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
         raise MuscleError([Diagnostic(
             path, found.line + 1, found.column + 1, found.field, "fmt-would-change",
             f"{found.message()}; fmt would quote it and change what they read: write "
-            f"{found.instead()}") for found in misread])
+            f"{drafts.advice(found.field) if found.field in markers else found.instead()}")
+            for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
     if _slug_key(front, node, path, muscle.slug) or muscle.slug != slugify(hint):
         data = {"slug": muscle.slug, **data}

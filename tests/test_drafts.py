@@ -153,10 +153,17 @@ def test_a_left_out_draft_takes_no_slug_and_no_part_in_the_corpus_lints(
 
 
 @pytest.mark.parametrize(("line", "column", "said"), [
-    ("draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true)'),
-    ("published: off", 12, 'not the text "off" (which Jekyll reads written plain as false)'),
-    ("Draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true)'),
-    ('draft: "true"', 8, 'not the text "true" (which Hugo reads written plain as true)'),
+    ("draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true; quoted, '
+     "it publishes the page)"),
+    ("published: off", 12, 'not the text "off" (which Jekyll reads written plain as false; '
+     "quoted, it publishes the page)"),
+    ("Draft: yes", 8, 'not the text "yes" (which Hugo reads written plain as true; quoted, '
+     "it publishes the page)"),
+    ('draft: "true"', 8, 'not the text "true" (which Hugo reads written plain as true; '
+     "quoted, it leaves out the page)"),
+    ('draft: "yes"', 8, 'not the text "yes" (which Hugo reads written plain as true; quoted, '
+     "it publishes the page)"),
+    ('draft: "t"', 8, 'not the text "t" (Hugo leaves out a page with it)'),
     ("published: 0", 12, "not the number 0"),
     ("draft: [true]", 1, "not a list"),
     ("published:", 1, "not null"),
@@ -177,6 +184,45 @@ def test_a_marker_that_is_not_true_or_false_is_an_error_at_it(
                      *drafts)
         assert result.exit_code == 1 and "1 file failed" in result.stderr
         assert "soleus" not in slugs(tmp_path / "m.json")
+
+
+@pytest.mark.parametrize(("key", "build"), [("draft", hugo_built),
+                                            ("published", jekyll_built)])
+def test_a_text_markers_error_says_what_its_generator_does_with_it_quoted(
+        tmp_path: Path, key: str, build) -> None:
+    """Hugo leaves out a page whose draft is a text Go takes for true, Jekyll publishes
+    one whose published is any text: the error says so, and not what they read of the
+    word written plain alone (a quoted "yes" is no draft to Hugo)."""
+    words = ["yes", "true", "false", "off", "t", "1", "maybe"]
+    pages = {f"m{i}.md": marked("soleus.md", f'{key}: "{word}"') for i, word in
+             enumerate(words)}
+    built = build(pages, tmp_path / "site")
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        [error] = [x for x in run("validate", str(tmp_path / name)).stderr.splitlines()
+                   if "error:" in x]
+        publishes = "it publishes the page)" in error or "publishes a page with it)" in error
+        assert publishes != ("leaves out" in error.split("(", 2)[2]), error
+        assert (name.removesuffix(".md") in built) == publishes, error
+
+
+@pytest.mark.parametrize(("line", "instead"), [("draft: yes", "draft: true"),
+                                               ("published: off", "published: false"),
+                                               ("Draft: on", "Draft: true")])
+def test_fmt_on_a_plain_marker_gives_validates_advice(site: Path, line: str,
+                                                      instead: str) -> None:
+    """Not to quote it ("yes" is validate's wrong-type, and a page Hugo publishes)."""
+    page = site / "soleus.md"
+    page.write_text(marked("soleus.md", line), encoding="utf-8")
+    key = line.split(":")[0]
+    result = run("fmt", "--check", str(page))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{page}:2:{len(key) + 3}: error: {key}: plain ")
+    assert result.stderr.split("\n")[0].endswith(
+        f"fmt would quote it and change what they read: write {key}: true or {key}: false "
+        "[fmt-would-change]")
+    page.write_text(marked("soleus.md", instead), encoding="utf-8")  # (as advised)
+    assert run("validate", str(page)).exit_code == 0
 
 
 def test_fmt_formats_drafts(site: Path) -> None:
