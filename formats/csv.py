@@ -48,6 +48,7 @@ from converter.diagnostics import (
     decode_utf8,
     error,
 )
+from converter.drafts import problems as marker_problems
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
@@ -683,7 +684,8 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
 
 def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | None:
     """The muscle of a draft, or None with its problems reported, each at the row of
-    the table that gave the value (problems inside ``extra`` named ``extra.<key>``)."""
+    the table that gave the value (problems inside ``extra`` named ``extra.<key>``, a
+    draft marker's among them: :func:`converter.drafts.problems`)."""
     try:
         front, body = _front(draft)
         muscle = muscle_from_front_matter(front, path=str(files["muscles"]),
@@ -693,8 +695,11 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
                             problem.message)]
     except MuscleError as exc:
         found = exc.diagnostics
-    else:
-        return muscle
+    else:  # (a draft marker checked here, not after the reader: at its row)
+        found = [Diagnostic(str(files["muscles"]), None, None, key, code, message)
+                 for key, code, message in marker_problems(muscle.extra)]
+        if not found:
+            return muscle
     try:
         extra = sorted(_extra(draft.row["extra"]), key=len, reverse=True)
     except _RowProblem:  # (the problem found)

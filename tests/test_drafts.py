@@ -3,6 +3,7 @@ not publish, unless --drafts; validate and fmt handle them as every other file."
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sqlite3
@@ -223,6 +224,28 @@ def test_fmt_on_a_plain_marker_gives_validates_advice(site: Path, line: str,
         "[fmt-would-change]")
     page.write_text(marked("soleus.md", instead), encoding="utf-8")  # (as advised)
     assert run("validate", str(page)).exit_code == 0
+
+
+def test_a_bad_marker_in_a_data_package_is_at_its_row(tmp_path: Path) -> None:
+    """As a reserved key in the same cell is, not at the folder (with no line, GitHub
+    attached its annotation nowhere)."""
+    package = tmp_path / "pkg"
+    assert run("convert", str(SAMPLES / "soleus.md"), str(SAMPLES / "trapezius.md"), "--to",
+               "csv", "-o", str(package)).exit_code == 0
+    table = package / "muscles.csv"
+    rows = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines()))
+    rows[1]["extra"] = '{"draft": "true", "Published": "no"}'
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    checked = run("validate", str(package))
+    assert checked.exit_code == 1
+    [error] = [x for x in checked.stderr.splitlines() if "error:" in x]
+    assert error.startswith(f"{table}:3: error: extra.draft: must be true or false (")
+    assert error.endswith("[wrong-type]")
+    github = run("validate", str(package), "--format", "github")
+    assert f"::error title=wrong-type,file={table},line=3::extra.draft: " in github.stdout
 
 
 def test_fmt_formats_drafts(site: Path) -> None:
