@@ -440,16 +440,43 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
     return value
 
 
-_EXCLUDE = click.option("--exclude", "exclude", multiple=True, metavar="PATTERN",
+def _exclude_options(func: Any) -> Any:
+    """``--exclude PATTERN`` and ``--force-exclude``."""
+    func = click.option("--force-exclude/--no-force-exclude",
+                        help="Leave out the sources named that --exclude matches too, by "
+                        "their path from the working folder (pre-commit names the files "
+                        "it checks).")(func)
+    return click.option("--exclude", "exclude", multiple=True, metavar="PATTERN",
                         callback=_patterns,
                         help="Leave out what a folder's search finds that matches PATTERN "
                         "(gitignore style, relative to the folder named: README.md, _*, "
                         "node_modules, drafts/**); repeatable. A source named is always "
-                        "read.")
+                        "read, unless --force-exclude.")(func)
+
+
+def _named_kept(sources: tuple[Path, ...], exclude: tuple[str, ...], force: bool,
+                quiet: bool) -> tuple[Path, ...]:
+    """The sources named that ``--force-exclude`` keeps (all of them without it). When
+    it leaves out every one (a pre-commit run of only a README), there is nothing to
+    do: a note, unless ``quiet``, and exit 0."""
+    from .exclude import exclusion, named_left_out
+    from .slug import working_folder
+
+    left_out = exclusion(exclude) if force else None
+    if left_out is None:
+        return sources
+    folder = working_folder()
+    kept = tuple(s for s in sources if not named_left_out(str(s), left_out, folder))
+    if not kept:
+        if not quiet:
+            click.echo("note: nothing to read: --exclude leaves out every source named "
+                       "(--force-exclude)", err=True)
+        sys.exit(0)
+    return kept
 
 
 def _common_read_options(func: Any) -> Any:
-    func = _EXCLUDE(func)
+    func = _exclude_options(func)
     func = _DEFAULT_LANG(func)
     func = click.option("--from", "from_format", metavar="FORMAT",
                         help="Format of the inputs (default: by file ending).")(func)
@@ -499,7 +526,7 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
             drafts: bool, cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
-            **format_options: Any) -> None:
+            force_exclude: bool, **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .run import convert_sources
 
@@ -515,6 +542,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise _refuse(click.get_current_context(), problem)
     if raw_output == "-" and "stdout" in _CLOSED:
         raise click.UsageError("standard output is closed; give a file name")
+    sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
     cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
@@ -641,10 +669,11 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
              max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool,
-             exclude: tuple[str, ...]) -> None:
+             exclude: tuple[str, ...], force_exclude: bool) -> None:
     """Check SOURCES: schema errors and content lints, with file, line and field."""
     from .run import validate_sources
 
+    sources = _named_kept(sources, exclude, force_exclude, quiet or output_format == "json")
     cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
@@ -715,13 +744,15 @@ def schema(input_schema: bool) -> None:
 @_DEFAULT_LANG
 @_JOBS
 @_MAX_BYTES
-@_EXCLUDE
+@_exclude_options
 @click.option("--quiet/--no-quiet", "-q", help="No summary.")
 @_configuring
 def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
-        exclude: tuple[str, ...], quiet: bool) -> None:
+        exclude: tuple[str, ...], force_exclude: bool, quiet: bool) -> None:
     """Rewrite source files in the canonical layout, keeping YAML comments."""
     from .run import format_sources
+
+    paths = _named_kept(paths, exclude, force_exclude, quiet)
 
     def say(path: str) -> None:  # (as each is rewritten: Ctrl-C leaves them named)
         click.echo(f"{'would reformat' if check else 'reformatted'} {printable(path)}")

@@ -12,6 +12,7 @@ each pattern is ``pathspec``'s, which implements git's.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -103,3 +104,18 @@ def exclusion(given: Iterable[str]) -> Exclusion | None:
     """An :class:`Exclusion` of ``given`` patterns; None for none (nothing to match)."""
     given = tuple(given)
     return Exclusion(given) if given else None
+
+
+def named_left_out(path: str, exclude: Exclusion, folder: str) -> bool:
+    """Whether ``exclude`` leaves out ``path``, a source named on the command line, as
+    a search of ``folder`` (the working folder) would find it: by its path relative to
+    ``folder``, a folder above it there that is left out leaving it out too (as a
+    search never looks into one). A path outside ``folder`` is not left out."""
+    full = os.path.normpath(os.path.join(folder, path))
+    relative = os.path.relpath(full, folder)
+    if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+        return False
+    parts = relative.split(os.sep)
+    if any(exclude("/".join(parts[:i]), True) for i in range(1, len(parts))):
+        return True
+    return exclude("/".join(parts), os.path.isdir(full))
