@@ -17,6 +17,15 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_config import (
+    ConfiguredCommand,
+    applying,
+    configuring,
+    from_file,
+    refuse,
+    unless_taken,
+    writer_problem,
+)
 from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
@@ -166,196 +175,7 @@ def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
                    "lists them all)", err=True)
 
 
-class _ConfigError(click.ClickException):
-    """A config file's problem: its diagnostic (file, line, key, code) alone, and exit 2
-    as a usage error."""
-
-    exit_code = 2
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-
-    def show(self, file: Any = None) -> None:
-        click.echo(self.message, err=True)
-
-
-#: What a config file's value is checked with besides its option's type and callback.
-_ALSO_CHECKED = {"to_format": lambda v: _writer(v), "from_format": lambda v: _reader_name(v),
-                 "size": lambda v: _checked_size(v)}
-
-
-class _ConfiguredCommand(click.Command):
-    """A command a project's config file gives options to (``muscle-convert.toml``, see
-    ``converter.config``): they are its defaults (click's ``default_map``), so what the
-    command line gives wins. Loaded as the command runs, not for ``--help``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not ctx.resilient_parsing:
-            given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
-            asking = self.get_help_option(ctx)
-            if asking is None or given.get(asking.name or "") is not True:
-                ctx.default_map = {**(ctx.default_map or {}), **_configured(ctx, given)}
-        return super().parse_args(ctx, args)
-
-
-def _configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
-    """The defaults the config file gives this command, by parameter name: the file
-    ``--config`` names, else the one found from the working folder up; none with
-    ``--no-config``. A bad file is one diagnostic and exit 2."""
-    from .config import COMMANDS, defaults, find, load
-    from .slug import working_folder
-
-    named = given.get("config")
-    named = named if isinstance(named, str) else None  # (not given: click's UNSET)
-    if given.get("no_config") is True:
-        if named is not None:
-            raise click.UsageError("--config and --no-config cannot go together")
-        return {}
-    if named == "":
-        raise click.BadParameter("an empty path names no file", param_hint="--config")
-    if named is not None:
-        path, shown = Path(named), named
-    else:
-        try:
-            here = working_folder()  # (through a symlinked folder, as the shell names it)
-            path = find(Path(here))
-        except OSError:  # (a working folder deleted)
-            return {}
-        if path is None:
-            return {}
-        shown = os.path.relpath(path, here)
-    options = {name: _options(ctx, name) for name in COMMANDS}
-    keys = {name: {key: checked for key, (_, checked) in each.items()}
-            for name, each in options.items()}
-    command = ctx.command.name or ""
-    try:
-        config = load(path, shown)
-        values = defaults(config, command, keys)
-        _check_writing(config, options["convert"], values if command == "convert"
-                       else defaults(config, "convert", keys))
-    except MuscleError as exc:
-        raise _ConfigError(exc.diagnostics[0]) from None
-    ctx.meta[_CONFIG] = config
-    own = options[command]
-    return {own[key][0].name: value for key, value in values.items()}
-
-
-#: Where a command's context keeps the config file it read (``ctx.meta``).
-_CONFIG = "muscle-convert.config"
-
-
-def _check_writing(config: Any, params: dict[str, tuple[click.Parameter, Any]],
-                   values: dict[str, Any]) -> None:
-    """Raise ``config-bad-value`` at the file's key when the writer its ``to`` names
-    refuses the format options or the ``output`` it gives ``convert`` (what the
-    command's own checks would refuse as it runs)."""
-    from .config import refused
-
-    if "to" not in values:
-        return
-    writer = _writer(values["to"])
-    by_name = {param.name: long for long, (param, _) in params.items()}
-    own = {o.name for o in writer.options}
-    given = {params[long][0].name or "": value for long, value in values.items()
-             if params[long][0].name in own}
-    options = _applying(writer, given, set(given))
-    options["default_lang"] = values.get(by_name.get("default_lang", ""), "en")
-    problem = _writer_problem(writer, values.get("output"), options)
-    if problem is not None and by_name.get(problem[0]) in values:
-        raise refused(config, "convert", by_name[problem[0]], problem[2])
-
-
-def _applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[str, Any]:
-    """The format options ``given`` sets, but those ``from_file`` that need another of
-    ``writer``'s options that is not set (a file's ``excel`` without ``flat``)."""
-    needs = {o.name: o.needs for o in writer.options if o.needs}
-    return {name: value for name, value in given.items() if value is not None and not (
-        name in from_file and name in needs and not given.get(needs[name] or ""))}
-
-
-def _writer_problem(writer: Any, output: str | None, options: dict[str, Any]
-                    ) -> tuple[str, str, str] | None:
-    """What ``writer`` refuses of its ``options`` (``check_options``) or of ``output``
-    as their place: the parameter's name, the message with its flag and without."""
-    from .registry import output_mistake
-
-    try:
-        writer.check_options(options)
-    except MuscleError as exc:
-        d = exc.diagnostics[0]
-        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", d.message
-    mistake = output_mistake(writer, output, options) if output is not None else None
-    if mistake is not None:
-        return "raw_output", mistake.message, mistake.message
-    return None
-
-
-def _refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickException:
-    """A usage error for what the writer refuses; a config diagnostic at the file's key
-    when the value came from the config file."""
-    from click.core import ParameterSource
-
-    from .config import refused
-
-    name, message, bare = problem
-    config = ctx.meta.get(_CONFIG)
-    param = next((p for p in ctx.command.get_params(ctx) if p.name == name), None)
-    if config is None or param is None or (
-            ctx.get_parameter_source(name) is not ParameterSource.DEFAULT_MAP):
-        return click.UsageError(message)
-    return _ConfigError(refused(config, "convert", _long(param), bare).diagnostics[0])
-
-
-def _long(param: click.Parameter) -> str:
-    """The name a config file gives ``param`` by: its longest long option's, not its
-    off switch's (``strict``, ``no-cache``)."""
-    return max((o for o in param.opts if o.startswith("--")), key=len, default="--")[2:]
-
-
-def _options(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter, Any]]:
-    """Command ``name``'s options a config file may give, by long name, each with its
-    ``converter.config.Key`` (its TOML type and check)."""
-    from .config import Key
-
-    command = cli.commands[name]
-    own = ctx if ctx.command is command else click.Context(command, parent=ctx.parent,
-                                                           info_name=name)
-    found = {}
-    for param in command.get_params(own):
-        long = _long(param)
-        if not isinstance(param, click.Option) or not long or not param.expose_value:
-            continue  # (sources, --help, --config and --no-config)
-        kind = (bool if param.is_flag else list if param.multiple
-                else int if isinstance(param.type, click.types.IntParamType) else str)
-        found[long] = (param, Key(kind, _checker(own, param)))
-    return found
-
-
-def _checker(ctx: click.Context, param: click.Parameter) -> Any:
-    """A config value's check: ``param``'s type and callback (and ``_ALSO_CHECKED``), a
-    ``ValueError`` with click's message for a value they refuse."""
-    def check(value: Any) -> None:
-        try:
-            converted = param.process_value(ctx, value)
-            also = _ALSO_CHECKED.get(param.name or "")
-            if also is not None:
-                also(converted)
-        except click.BadParameter as exc:
-            raise ValueError(exc.message) from None
-    return check
-
-
-def _configuring(func: Any) -> Any:
-    """``--config FILE`` and ``--no-config``, read by ``_ConfiguredCommand`` itself."""
-    func = click.option("--no-config", is_flag=True, expose_value=False,
-                        help="Read no config file.")(func)
-    return click.option("--config", metavar="FILE", expose_value=False,
-                        help="Read options from FILE (muscle-convert.toml, or a "
-                        "pyproject.toml's [tool.muscle-convert]) instead of the one found "
-                        "in this folder or the nearest above.")(func)
-
-
-class _FormatOptionsCommand(_ConfiguredCommand):
+class _FormatOptionsCommand(ConfiguredCommand):
     """``convert``: adds every format's own options (``--deck``, ``--flat``, ...) on use,
     so format modules are imported only when this command runs."""
 
@@ -522,7 +342,7 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 @click.option("--drafts/--no-drafts", help="Convert the muscles marked drafts too "
               "(draft: true, published: false), which are left out by default.")
 @_common_read_options
-@_configuring
+@configuring
 def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_format: str | None,
             default_lang: str, jobs: int, max_bytes: int, quiet: bool, strict: bool,
             drafts: bool, cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
@@ -532,14 +352,14 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
 
     output = Path(raw_output)  # (as typed: a trailing / says "a directory")
     writer = _writer(to_format)
-    _unless_taken(writer, format_options)
+    unless_taken(writer, format_options)
     _check_options(writer, format_options)
     _checked_size(format_options.get("size"))
-    options = _applying(writer, format_options, _from_file(format_options))
+    options = applying(writer, format_options, from_file(format_options))
     options["default_lang"] = default_lang
-    problem = _writer_problem(writer, raw_output, options)
+    problem = writer_problem(writer, raw_output, options)
     if problem is not None:
-        raise _refuse(click.get_current_context(), problem)
+        raise refuse(click.get_current_context(), problem)
     if raw_output == "-" and "stdout" in _CLOSED:
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
@@ -628,25 +448,6 @@ def _reader_name(name: str | None) -> str | None:
     return None if name is None else _format(name, "--from", writing=False).name
 
 
-def _unless_taken(writer: Any, format_options: dict[str, Any]) -> None:
-    """Drop the format options a config file gives that ``writer`` does not take (one
-    file serves ``--to anki`` and ``--to json``); given on the command line, such an
-    option is a usage error."""
-    own = {o.name for o in writer.options}
-    for name in _from_file(format_options):
-        if name not in own:
-            format_options[name] = None
-
-
-def _from_file(options: dict[str, Any]) -> set[str]:
-    """The ``options`` whose values came from the config file (click's default map)."""
-    from click.core import ParameterSource
-
-    ctx = click.get_current_context()
-    return {name for name in options
-            if ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP}
-
-
 def _check_options(writer: Any, given: dict[str, Any]) -> None:
     own = {o.name for o in writer.options}
     for name, value in given.items():
@@ -655,7 +456,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
             raise click.UsageError(f"{flag} does not apply to --to {writer.name}")
 
 
-@cli.command(cls=_ConfiguredCommand)
+@cli.command(cls=ConfiguredCommand)
 @click.argument("sources", nargs=-1, required=True, type=SOURCE)
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
               default="text", show_default=True,
@@ -665,7 +466,7 @@ def _check_options(writer: Any, given: dict[str, Any]) -> None:
 @click.option("--size", "map_size", metavar="WxH", callback=_map_size,
               help="Diagram size polygons must fit in.")
 @_common_read_options
-@_configuring
+@configuring
 def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
              map_size: str | None, from_format: str | None, default_lang: str, jobs: int,
              max_bytes: int, quiet: bool, cache_dir: Path | None, no_cache: bool,
@@ -737,7 +538,7 @@ def schema(input_schema: bool) -> None:
                           ensure_ascii=False, indent=2))
 
 
-@cli.command(cls=_ConfiguredCommand)
+@cli.command(cls=ConfiguredCommand)
 @click.argument("paths", nargs=-1, required=True, type=SOURCE)
 @click.option("--check/--no-check", help="Change nothing; list files that would change "
               "and exit 1 if any.")
@@ -746,7 +547,7 @@ def schema(input_schema: bool) -> None:
 @_MAX_BYTES
 @_exclude_options
 @click.option("--quiet/--no-quiet", "-q", help="No summary.")
-@_configuring
+@configuring
 def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_bytes: int,
         exclude: tuple[str, ...], force_exclude: bool, quiet: bool) -> None:
     """Rewrite source files in the canonical layout, keeping YAML comments."""
