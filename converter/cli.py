@@ -263,9 +263,9 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 def _exclude_options(func: Any) -> Any:
     """``--exclude PATTERN`` and ``--force-exclude``."""
     func = click.option("--force-exclude/--no-force-exclude",
-                        help="Leave out the sources named that --exclude matches too, by "
-                        "their path from the working folder (pre-commit names the files "
-                        "it checks).")(func)
+                        help="Leave out the sources named too, as a search of the working "
+                        "folder would (hidden, muscle-convert's output, --exclude by their "
+                        "path from it): pre-commit names the files it checks.")(func)
     return click.option("--exclude", "exclude", multiple=True, metavar="PATTERN",
                         callback=_patterns,
                         help="Leave out what a folder's search finds that matches PATTERN "
@@ -276,22 +276,20 @@ def _exclude_options(func: Any) -> Any:
 
 def _named_kept(sources: tuple[Path, ...], exclude: tuple[str, ...], force: bool,
                 quiet: bool) -> tuple[Path, ...]:
-    """The sources named that ``--force-exclude`` keeps (all of them without it). When
-    it leaves out every one (a pre-commit run of only a README), there is nothing to
-    do: a note, unless ``quiet``, and exit 0."""
-    from .exclude import exclusion, named_left_out
+    """The sources named that ``--force-exclude`` keeps (all of them without it): not
+    those a search of the working folder leaves out. When it leaves out every one (a
+    pre-commit run of only a README), a note, unless ``quiet``; the run then reads
+    nothing (its report is empty, an output stays as it was)."""
+    from .exclude import exclusion, searched_out
     from .slug import working_folder
 
-    left_out = exclusion(exclude) if force else None
-    if left_out is None:
+    if not force:
         return sources
-    folder = working_folder()
-    kept = tuple(s for s in sources if not named_left_out(str(s), left_out, folder))
-    if not kept:
-        if not quiet:
-            click.echo("note: nothing to read: --exclude leaves out every source named "
-                       "(--force-exclude)", err=True)
-        sys.exit(0)
+    left_out, folder = exclusion(exclude), working_folder()
+    kept = tuple(s for s in sources if not searched_out(str(s), left_out, folder))
+    if not kept and not quiet:
+        click.echo("note: nothing to read: a search leaves out every source named "
+                   "(--force-exclude)", err=True)
     return kept
 
 

@@ -8,7 +8,6 @@ import heapq
 import itertools
 import json
 import marshal
-import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -258,18 +257,12 @@ def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
 
 def in_workspace(path: str, workspace: str) -> str:
     """``path`` (as a run names it: relative to the working folder, or absolute)
-    relative to the folder ``workspace``, with ``/``; as it is when outside it. Folders
-    are compared resolved (a working folder reached through a symlink), the file's own
-    name is not (a symlink in the checkout is named as itself)."""
-    from .slug import working_folder
+    relative to the folder ``workspace``, with ``/``; as it is when outside it (see
+    :func:`converter.slug.relative_below`: a working folder reached through a symlink)."""
+    from .slug import relative_below
 
-    full = os.path.join(working_folder(), path)
-    folder, name = os.path.split(os.path.normpath(full))
-    inside = os.path.relpath(os.path.join(os.path.realpath(folder), name),
-                             os.path.realpath(workspace))
-    if inside == os.pardir or inside.startswith(os.pardir + os.sep):
-        return path
-    return inside.replace(os.sep, "/")
+    parts = relative_below(path, workspace)
+    return path if parts is None else "/".join(parts)
 
 
 def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 1000,

@@ -106,16 +106,26 @@ def exclusion(given: Iterable[str]) -> Exclusion | None:
     return Exclusion(given) if given else None
 
 
-def named_left_out(path: str, exclude: Exclusion, folder: str) -> bool:
-    """Whether ``exclude`` leaves out ``path``, a source named on the command line, as
-    a search of ``folder`` (the working folder) would find it: by its path relative to
-    ``folder``, a folder above it there that is left out leaving it out too (as a
-    search never looks into one). A path outside ``folder`` is not left out."""
-    full = os.path.normpath(os.path.join(folder, path))
-    relative = os.path.relpath(full, folder)
-    if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+def searched_out(path: str, exclude: Exclusion | None, folder: str) -> bool:
+    """Whether a search of ``folder`` (the working folder) would leave out ``path``, a
+    source named on the command line: hidden (a name starting with ``.``), below a
+    folder muscle-convert wrote (it holds :data:`~converter.atomic.DIRECTORY_MARKER`),
+    or matched by ``exclude`` by its path from ``folder``, itself or a folder above it
+    (a search never looks into one). A path outside ``folder`` is not left out."""
+    from .atomic import DIRECTORY_MARKER
+    from .slug import relative_below
+
+    parts = relative_below(path, folder)
+    if parts is None:
         return False
-    parts = relative.split(os.sep)
-    if any(exclude("/".join(parts[:i]), True) for i in range(1, len(parts))):
-        return True
-    return exclude("/".join(parts), os.path.isdir(full))
+    below = os.path.realpath(folder)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        below = os.path.join(below, part)
+        is_dir = not last or os.path.isdir(below)
+        if part.startswith(".") or (is_dir and os.path.exists(
+                os.path.join(below, DIRECTORY_MARKER)) and not last):
+            return True
+        if exclude is not None and exclude("/".join(parts[:i + 1]), is_dir):
+            return True
+    return False

@@ -71,6 +71,20 @@ def working_folder() -> str:
     return os.getcwd()
 
 
+def relative_below(path: str, folder: str) -> list[str] | None:
+    """The parts of ``path`` (relative to the working folder, or absolute) below
+    ``folder``, as the file system finds them: folders resolved (symlinks first, then
+    ``..``, as opening the path does), its own name kept (a symlink named as itself);
+    None when it is not below ``folder``."""
+    full = os.path.join(working_folder(), path).rstrip(os.sep) or os.sep
+    parent, name = os.path.split(full)
+    real = (os.path.realpath(full) if name in ("", os.curdir, os.pardir)
+            else os.path.join(os.path.realpath(parent), name))
+    relative = os.path.relpath(real, os.path.realpath(folder))
+    parts = relative.split(os.sep)
+    return None if relative == os.curdir or parts[0] == os.pardir else parts
+
+
 def is_slug(text: str) -> bool:
     """True when ``text`` is already a normalized slug."""
     return bool(SLUG_PATTERN.match(text))
