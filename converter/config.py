@@ -10,7 +10,6 @@ module knows files, tables and lines, not the options. Every problem is a
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -360,12 +359,14 @@ def _close(line: str, at: int, quote: str) -> int | None:
 
 def _parts(dotted: str) -> tuple[str, ...]:
     """The keys of a dotted key as TOML reads them (quotes and escapes undone)."""
+    import tomllib
+
     parts = []
     for part in re.findall(_PART, dotted):
-        if part.startswith('"'):
+        if part.startswith('"'):  # (TOML's escapes: \UXXXXXXXX is none of JSON's)
             try:
-                part = json.loads(part)
-            except ValueError:
+                part = next(iter(tomllib.loads(f"{part} = 0")))
+            except tomllib.TOMLDecodeError:
                 part = part[1:-1]
         elif part.startswith("'"):
             part = part[1:-1]

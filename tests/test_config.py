@@ -302,6 +302,7 @@ def test_a_broken_file_stops_every_command_it_configures(project: Path) -> None:
     ("x = { y = 1 }\n", ("x", "y"), (1, 1)),
     ("s = '''\njobs = 1\n'''\njobs = 2\n", ("jobs",), (4, 1)),
     ('"a.b" = 1\na.b = 2\n', ("a.b",), (1, 1)),
+    ('[convert]\n"\\U0000006Aobs" = 0\n', ("convert", "jobs"), (2, 1)),  # TOML's escape
 ])
 def test_line_of_finds_keys_as_toml_writes_them(text: str, path: tuple[str, ...],
                                                 place: tuple[int, int]) -> None:
