@@ -339,6 +339,11 @@ class Fingerprint(NamedTuple):
     #: Which record of its file the muscle is, for a file of many (``muscles[slug]``):
     #: the prefix of the fields its warnings name. Empty for a file of one muscle.
     record: str = ""
+    #: In a file of many whose format places its fields itself (``Format.places``: a
+    #: data package's rows), a digest of where the fields its warnings may name are
+    #: placed; 0 otherwise. A muscle whose fields moved has changed, as one of a file
+    #: of one whose lines moved has: its cached warnings are made again where they are.
+    places: int = 0
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file: unpickled without a Python call
         return (tuple.__new__, (Fingerprint, tuple(self)))

@@ -70,6 +70,7 @@ from .lint import (
 from .model import Muscle
 from .registry import (
     Format,
+    Place,
     ReadContext,
     Source,
     all_formats,
@@ -783,11 +784,25 @@ def _read_one(item: _Item) -> _Read:
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record
         prints = [fingerprint(m, None, record_label(m)) for m in muscles]
+        if fmt.places_fields and muscles:
+            where = fmt.places(file)
+            prints = [p._replace(places=_places(fmt, where, m, p.record))
+                      for m, p in zip(muscles, prints, strict=True)]
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], prints, seen, content, recorded,
                      drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)])
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
+
+
+def _places(fmt: Format, where: Callable[[str], Place | None], muscle: Muscle, record: str
+            ) -> int:
+    """A digest of where (``where``: ``fmt``'s places of its input) the fields of
+    ``muscle``, its ``record``, are that a corpus lint may name (see
+    :attr:`Fingerprint.places`)."""
+    found = [where(in_record(record, fmt.field_name(f))) for f in located_fields(muscle)]
+    text = repr(found).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
 
 
 def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:
@@ -820,15 +835,17 @@ def _mtime(path: str, known: Stamp | None = None) -> float:
 
 class Locator:
     """Fills in line and column of diagnostics that name a field but no line, asking
-    each file's format (``fmt``, else the one its name says) once per field. It
-    remembers only the current file's answers: a file's diagnostics come together.
-    :meth:`field_name` names fields as a file's format does."""
+    each file's format (``fmt``, else the one its name says) once per field where it
+    belongs (:meth:`Format.places`: in a data package, the file too, and the field as
+    its row names it). It remembers only the current file's answers: a file's
+    diagnostics come together. :meth:`field_name` names fields as a file's format
+    does."""
 
     def __init__(self, fmt: Format | None = None) -> None:
         self._fmt = fmt
         self._path: str | None = None
-        self._owner: Format | None = None
-        self._found: dict[str, tuple[int, int] | None] = {}
+        self._owner: Callable[[str], Place | None] | None = None
+        self._found: dict[str, Place | None] = {}
         self._owners: dict[str, Format | None] = {}  # (see _format_of)
 
     @classmethod
@@ -860,12 +877,13 @@ class Locator:
             return d
         if d.path != self._path:
             self._path, self._found = d.path, {}
-            self._owner = self._format_of(d.path)
+            owner = self._format_of(d.path)
+            self._owner = owner.places(Path(d.path)) if owner else None
         if d.field not in self._found:
-            self._found[d.field] = (self._owner.locate(Path(d.path), d.field)
-                                    if self._owner else None)
+            self._found[d.field] = self._owner(d.field) if self._owner else None
         where = self._found[d.field]
-        return d._replace(line=where[0], column=where[1]) if where else d
+        return d._replace(path=where.path, line=where.line, column=where.column,
+                          field=where.field) if where else d
 
 
 #: The files whose formats a :class:`Locator` remembers (a corpus lint names the fields

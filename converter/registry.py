@@ -48,6 +48,16 @@ class FormatOption:
     needs: str | None = None
 
 
+class Place(NamedTuple):
+    """Where a diagnostic about a muscle's field belongs (:meth:`Format.places`): a file,
+    its line and column there (None when not known), and the field as it names it."""
+
+    path: str
+    line: int | None
+    column: int | None
+    field: str
+
+
 class Source(NamedTuple):
     """Where a muscle came from: its file, that file's modification time, and whether
     the file holds many muscles (JSON, CSV, ...: diagnostics then name the muscle)."""
@@ -285,6 +295,26 @@ class Format:
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Line and column of ``field`` in the file at ``path``, when the format knows."""
         return None
+
+    def places(self, path: Path) -> Callable[[str], Place | None]:
+        """Where a diagnostic about a field of the input at ``path`` (``muscles[<slug>]
+        .image``, as lints name a muscle's field in a file of many) belongs, asked once
+        per input and then per field: None when the format does not know; by default
+        that input at :meth:`locate`'s line and column. A format whose input is several
+        files (a data package's tables) names the file that holds the field, its line
+        there and the field as that file names it."""
+        def place(field: str) -> Place | None:
+            at = self.locate(path, field)
+            return None if at is None else Place(str(path), *at, field)
+
+        return place
+
+    @property
+    def places_fields(self) -> bool:
+        """Whether this format overrides :meth:`places`: where it places a muscle's
+        fields is then part of reading its input (a cached run's warnings move with
+        them)."""
+        return type(self).places is not Format.places
 
     def field_name(self, field: str) -> str:
         """How this format's diagnostics name a muscle's ``field``, a front-matter path

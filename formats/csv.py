@@ -39,6 +39,7 @@ from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
+from converter.canonical import named_record
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -50,7 +51,7 @@ from converter.diagnostics import (
 )
 from converter.drafts import problems as marker_problems
 from converter.model import Muscle, number_text, thaw
-from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
 from converter.slug import is_slug, not_a_slug
 from converter.spool import SortedSpool
@@ -442,6 +443,24 @@ class _Draft:
     #: a table's name for its first row) -> (table, line).
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
 
+    def rows(self) -> _Rows:
+        """Where its values are in the package."""
+        return _Rows(self.line, self.places, {
+            name: sorted(items) for name, items in (
+                ("function", self.functions), ("exercises", self.exercises),
+                ("coords", self.points))})
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Where one muscle's values are in a package: the line of its row of muscles, the
+    rows that gave the others (:attr:`_Draft.places`) and the positions the rows gave
+    its functions, exercises and polygons (``function`` -> [0, 5])."""
+
+    line: int
+    places: dict[str, tuple[str, int]]
+    positions: dict[str, list[int]]
+
     def place(self, field: str) -> tuple[str, int] | None:
         """(table, line) of the row that gave ``field`` (or the part of it that a row
         gave), None for the muscles row's own fields."""
@@ -455,12 +474,11 @@ class _Draft:
     def _by_position(self, field: str) -> str:
         """``field`` as the rows name it: the model's ``function[1]`` is the function
         of the second position given (``5``, when the rows give 0 and 5)."""
-        for name, items in (("function", self.functions), ("exercises", self.exercises),
-                            ("coords", self.points)):
+        for name, positions in self.positions.items():
             if field.startswith(f"{name}["):
                 index, _, rest = field[len(name) + 1:].partition("]")
-                if index.isdigit() and int(index) < len(items):
-                    return f"{name}[{sorted(items)[int(index)]}]{rest}"
+                if index.isdigit() and int(index) < len(positions):
+                    return f"{name}[{positions[int(index)]}]{rest}"
         return field
 
 
@@ -638,15 +656,34 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
 
 
 def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-    """Yield the muscles of the package described at ``path``, sorted by slug."""
+    """Yield the muscles of the package described at ``path``, sorted by slug (where
+    their values are kept for :func:`package_places`)."""
+    try:
+        stamps = _stamps(path)  # (before reading: a table changed since is read again)
+    except OSError:
+        stamps = None
+    files, drafts, bad = _gather(path, ctx.report)
+    if stamps is not None:
+        _remember(path, stamps, files, drafts)
+    for slug in sorted(set(drafts) - bad):
+        muscle = _build(drafts[slug], files, ctx)
+        if muscle is not None:
+            yield muscle
+
+
+def _gather(path: Path, report_to: Callable[[Diagnostic], None]
+            ) -> tuple[dict[str, Path], dict[str, _Draft], set[str]]:
+    """The tables of the package described at ``path``, the draft of each muscle (by
+    slug, with the rows that gave its values) and the slugs of those left out, whose
+    problems went to ``report_to``."""
     files, prefix = _resources(path)
     drafts: dict[str, _Draft] = {}
 
     def report(name: str, line: int | None, problem: _RowProblem) -> None:
-        ctx.report(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
-                              problem.message))
+        report_to(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
+                             problem.message))
 
-    rows, bad = _table(files["muscles"], "muscles", ctx.report, prefix)
+    rows, bad = _table(files["muscles"], "muscles", report_to, prefix)
     for line, row in rows:
         slug = row["slug"]
         if not is_slug(slug):
@@ -657,7 +694,7 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         else:
             drafts[slug] = _Draft(line, row)
     for name, add in _ADDERS.items():
-        rows, ragged = _table(files[name], name, ctx.report, prefix)
+        rows, ragged = _table(files[name], name, report_to, prefix)
         bad |= ragged
         for line, row in rows:
             draft = drafts.get(row["slug"])
@@ -675,11 +712,68 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             draft.places.setdefault(name, (name, line))
             gives = _GIVES[name].format(**row)
             draft.places[gives] = (name, line)
-            draft.places.setdefault(gives.partition("]")[0] + "]", (name, line))  # (its item)
-    for slug in sorted(set(drafts) - bad):
-        muscle = _build(drafts[slug], files, ctx)
-        if muscle is not None:
-            yield muscle
+            # (its item, origin or function[0]: the first row of it)
+            draft.places.setdefault(gives.split(".", 1)[0], (name, line))
+    return files, drafts, bad
+
+
+def package_places(path: Path) -> Callable[[str], Place | None]:
+    """Where a diagnostic about a field (``muscles[<slug>].origin.da``) of the package
+    at ``path`` (its folder or descriptor) belongs: the row of the table that gave the
+    value (its muscle's row of ``muscles.csv`` for the muscle's own fields), the field
+    named as the reader's own problems there are (``origin.da``); None when not known
+    (and for a flat sheet's fields)."""
+    descriptor = path / PACKAGE_DESCRIPTOR if path.is_dir() else path
+    try:
+        files, rows = _package(descriptor)
+    except (OSError, MuscleError):  # (the reader says what is wrong with it)
+        return lambda _: None
+
+    def place(field: str) -> Place | None:
+        named = named_record(field)
+        where = rows.get(named[0]) if named else None
+        if named is None or where is None:
+            return None
+        rest = named[1].removeprefix(".")
+        table, line = where.place(rest) or ("muscles", where.line)
+        return Place(str(files[table]), line, None, rest)
+
+    return place
+
+
+_Stamps = tuple[tuple[str, int, int], ...]
+#: The last package read or asked about: (descriptor, :func:`_stamps`) -> its tables
+#: and where each muscle's values are (one package at a time: lints ask per field).
+_KNOWN: dict[tuple[str, _Stamps], tuple[dict[str, Path], dict[str, _Rows]]] = {}
+
+
+def _stamps(descriptor: Path) -> _Stamps:
+    """(path, size, mtime) of a package's descriptor and the files beside it."""
+    found = []
+    for file in sorted({descriptor, *descriptor.parent.iterdir()}):
+        st = file.stat()
+        found.append((str(file), st.st_size, st.st_mtime_ns))
+    return tuple(found)
+
+
+def _remember(descriptor: Path, stamps: _Stamps, files: dict[str, Path],
+              drafts: dict[str, _Draft]) -> None:
+    _KNOWN.clear()
+    _KNOWN[str(descriptor), stamps] = files, {s: d.rows() for s, d in drafts.items()}
+
+
+def _package(descriptor: Path) -> tuple[dict[str, Path], dict[str, _Rows]]:
+    """The tables of the package at ``descriptor`` and where each muscle's values are
+    in them, as its files are now (read again when one changed)."""
+    if descriptor.suffix.lower() == ".csv":  # (a flat sheet: no rows of a package)
+        return {}, {}
+    stamps = _stamps(descriptor)
+    known = _KNOWN.get((str(descriptor), stamps))
+    if known is None:
+        files, drafts, _ = _gather(descriptor, lambda _: None)
+        _remember(descriptor, stamps, files, drafts)
+        known = _KNOWN[str(descriptor), stamps]
+    return known
 
 
 def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | None:
@@ -708,7 +802,7 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
         if any(d.field == k or d.field.startswith((k + ".", k + "[")) for k in extra):
             table, line, d = "muscles", draft.line, d._replace(field=f"extra.{d.field}")
         else:
-            table, line = draft.place(d.field) or ("muscles", draft.line)
+            table, line = draft.rows().place(d.field) or ("muscles", draft.line)
         ctx.report(d._replace(path=str(files[table]), line=line, column=None))
     return None
 
@@ -876,6 +970,9 @@ class CsvFormat(Format):
         if path.name.lower().endswith(".csv"):
             return read_flat(path, ctx)
         return read_package(path, ctx)
+
+    def places(self, path: Path) -> Callable[[str], Place | None]:
+        return package_places(path)
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         return not options.get("flat")

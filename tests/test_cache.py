@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import pickle
@@ -11,7 +12,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,6 +28,7 @@ import converter.relint
 import converter.run
 from converter.cache import Cache
 from converter.cli import cli
+from converter.diagnostics import Diagnostic
 from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
@@ -1253,3 +1257,59 @@ def test_two_runs_bringing_one_ledger_up_to_date_at_once_leave_it_whole(
     run()
     edit("trapezius.md", "The external occipital", "Another occipital", 2)
     assert run() == [str(d) for d in validate_sources([src]).diagnostics]
+
+
+@pytest.mark.parametrize("to", ["json", "validate"])
+def test_rows_moved_in_a_data_package_move_their_diagnostics(tmp_path: Path, to: str) -> None:
+    """The checks after reading a package are at its rows: a run after rows moved (the
+    muscles the same) says where they are now, as a fresh run does, patched, recorded
+    and replayed; a run after a muscle changed too."""
+    from tests.formats.test_csv import linted_package, rewrite_table
+
+    pkg, cache_dir = linted_package(tmp_path), tmp_path / "cache"
+    out = tmp_path / "cached" / "m.json" if to == "json" else None
+
+    def run(target: Path | None, cache: Path | None = cache_dir) -> converter.run.RunResult:
+        if target is None:
+            return validate_sources([pkg], jobs=1, cache_dir=cache)
+        target.parent.mkdir(exist_ok=True)
+        return convert_sources([pkg], get_format(to), target, jobs=1, cache_dir=cache)
+
+    def first(rows: list[list[str]], slug: str) -> list[list[str]]:
+        return [rows[0], *(r for r in rows[1:] if r[0] == slug),
+                *(r for r in rows[1:] if r[0] != slug)]
+
+    age(pkg)
+    placed = _at_rows(pkg / "texts.csv", run(out).diagnostics)
+    for edit in (lambda rows: first(rows, "deltoideus"), lambda rows: first(rows, "trapezius"),
+                 lambda rows: [*rows, ["biceps-brachii", "insertion", "fo", "Ein nýggjur"
+                                       " tekstur á upparminum."]]):
+        rewrite_table(pkg / "texts.csv", edit)
+        results = [run(out), run(out)]
+        age(pkg)
+        results += [run(out), run(out)]
+        assert results[0].patched and results[-1].replayed
+        fresh = tmp_path / "fresh" / "m.json" if out else None
+        expected = run(fresh, None)
+        moved = _at_rows(pkg / "texts.csv", expected.diagnostics)
+        assert [at[0] for at in moved] != [at[0] for at in placed]  # (lines)
+        for got in results:
+            assert list(got.diagnostics) == list(expected.diagnostics)
+            assert (got.count, got.failed) == (expected.count, expected.failed)
+        if out and fresh:
+            assert out.read_bytes() == fresh.read_bytes()
+        placed = moved
+
+
+def _at_rows(table: Path, diagnostics: Iterable[Diagnostic]) -> list[tuple[Any, ...]]:
+    """(line, slug, field, language, field named, code) of ``diagnostics`` at the rows
+    of a package's ``table``, each row checked to give the field named."""
+    lines = table.read_text(encoding="utf-8").splitlines()
+    found = []
+    for d in diagnostics:
+        if d.path == str(table):
+            assert d.line is not None
+            row = next(csv.reader([lines[d.line - 1]]))
+            assert ".".join(row[1:3]).startswith(d.field), (row, d)
+            found.append((d.line, *row[:3], d.field, d.code))
+    return found

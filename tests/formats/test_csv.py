@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converter
+from converter.cli import cli
 from converter.diagnostics import MuscleError
 from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, get_format
@@ -1054,3 +1056,108 @@ def test_a_problem_is_placed_at_its_row_when_positions_have_gaps(tmp_path: Path)
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
         ("functions.csv", 3, "function[1].short.EN", "bad-language"),
         ("functions.csv", 4, "function[2].short", "missing-field")]
+
+
+# ---- the checks after reading, placed at the rows of a package's tables ------------
+
+def rewrite_table(table: Path, edit: Callable[[list[list[str]]], list[list[str]]]) -> None:
+    """Rewrite a package table with ``edit`` of its rows (the header first)."""
+    with table.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(edit(rows))
+
+
+def row_line(table: Path, *cells: str) -> int:
+    """The line the row of ``table`` that starts with ``cells`` starts on."""
+    with table.open(encoding="utf-8", newline="") as fh:
+        reader, line = csv.reader(fh), 1
+        for row in reader:
+            if row[:len(cells)] == list(cells):
+                return line
+            line = reader.line_num + 1
+    raise AssertionError(f"no row {cells} in {table}")
+
+
+def linted_package(folder: Path) -> Path:
+    """A package of four samples whose rows give each check after reading something to
+    say: soleus an unsafe image, trapezius a polygon of no area and an empty text,
+    deltoideus the insertion of biceps-brachii, no Danish origin and biceps-brachii's
+    exercise in another case."""
+    pkg = folder / "pkg"
+    names = ("biceps-brachii", "deltoideus", "soleus", "trapezius")
+    converter.write(converter.read([SAMPLES / f"{name}.md" for name in names]), pkg, "csv")
+
+    def muscles(rows: list[list[str]]) -> list[list[str]]:
+        return [[*r[:3], "javascript:alert(1)", *r[4:]] if r[0] == "soleus" else r
+                for r in rows]
+
+    def texts(rows: list[list[str]]) -> list[list[str]]:
+        shared = next(r[3] for r in rows if r[:3] == ["biceps-brachii", "insertion", "en"])
+        given = {("deltoideus", "insertion", "en"): shared, ("trapezius", "origin", "da"): ""}
+        return [[*r[:3], given.get(tuple(r[:3]), r[3])] for r in rows
+                if r[:3] != ["deltoideus", "origin", "da"]]
+
+    def regions(rows: list[list[str]]) -> list[list[str]]:  # (on one line)
+        return [[*r[:3], str(100 + int(r[2])), str(100 + int(r[2]))]
+                if r[:2] == ["trapezius", "1"] else r for r in rows]
+
+    rewrite_table(pkg / "muscles.csv", muscles)
+    rewrite_table(pkg / "texts.csv", texts)
+    rewrite_table(pkg / "regions.csv", regions)
+    rewrite_table(pkg / "exercises.csv", lambda rows: [*rows, ["deltoideus", "3", "chin-ups"]])
+    return pkg
+
+
+def expected_places(pkg: Path) -> list[tuple[str, int, str, str]]:
+    """(file, line, field, code) of each diagnostic of :func:`linted_package`."""
+    texts, last = pkg / "texts.csv", max(
+        int(r[2]) for r in csv.reader((pkg / "regions.csv").open(encoding="utf-8"))
+        if r[:2] == ["trapezius", "1"])
+    return [
+        (str(pkg / "muscles.csv"), row_line(pkg / "muscles.csv", "soleus"), "image",
+         "unsafe-link"),
+        (str(pkg / "regions.csv"), row_line(pkg / "regions.csv", "trapezius", "1", str(last)),
+         "coords[1]", "polygon-zero-area"),
+        (str(texts), row_line(texts, "trapezius", "origin", "da"), "origin.da", "empty-text"),
+        (str(texts), row_line(texts, "biceps-brachii", "insertion", "en"), "insertion.en",
+         "duplicate-text"),
+        (str(texts), row_line(texts, "deltoideus", "insertion", "en"), "insertion.en",
+         "duplicate-text"),
+        (str(pkg / "exercises.csv"), row_line(pkg / "exercises.csv", "deltoideus", "3"),
+         "exercises[3]", "exercise-spelling"),
+        (str(texts), row_line(texts, "deltoideus", "origin", "en"), "origin",
+         "missing-language"),
+    ]
+
+
+_TEXT_LINE = re.compile(r"(.*?):(\d+): (?:error|warning): (.*?): .* \[([a-z0-9-]+)\]")
+_GITHUB_LINE = re.compile(r"::\w+ title=([a-z0-9-]+),file=(.*?),line=(\d+)::(.*?): ")
+
+
+def _text_places(stderr: str) -> list[tuple[str, int, str, str]]:
+    found = [_TEXT_LINE.fullmatch(line) for line in stderr.splitlines()
+             if ": error: " in line or ": warning: " in line]
+    return [(m[1], int(m[2]), m[3], m[4]) if m else ("unplaced", 0, "", "") for m in found]
+
+
+@pytest.mark.parametrize("command", ["validate", "github", "convert"])
+def test_the_checks_after_reading_a_package_are_at_the_rows_that_gave_the_fields(
+        tmp_path: Path, command: str) -> None:
+    """The lints of a muscle and across muscles were at the package's folder with no
+    line (GitHub attached such an annotation nowhere); they are at the row of the table
+    that gave the field, named as the reader's own problems there are: fresh, recorded
+    in the cache, and replayed from it."""
+    pkg = linted_package(tmp_path)
+    expected = sorted(expected_places(pkg))  # (as diagnostics are shown: by file and line)
+    args = {"validate": ["validate", str(pkg)],
+            "github": ["validate", str(pkg), "--format", "github"],
+            "convert": ["convert", str(pkg), "--to", "json", "-o", str(tmp_path / "m.json")]}
+    for cache in (["--no-cache"], [], []):
+        result = CliRunner().invoke(cli, [*args[command], "-j", "1", *cache])
+        assert result.exit_code == 1, result.output
+        if command == "github":
+            assert [(m[2], int(m[3]), m[4], m[1]) for m in _GITHUB_LINE.finditer(
+                result.stdout)] == expected
+        else:
+            assert _text_places(result.stderr) == expected
