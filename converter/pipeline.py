@@ -788,6 +788,8 @@ def _read_one(item: _Item) -> _Read:
             where = fmt.places(file)
             prints = [p._replace(places=_places(fmt, where, m, p.record))
                       for m, p in zip(muscles, prints, strict=True)]
+        elif fmt.locates_fields and muscles:
+            prints = _placed_by_content(path, prints)
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], prints, seen, content, recorded,
                      drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)])
@@ -803,6 +805,18 @@ def _places(fmt: Format, where: Callable[[str], Place | None], muscle: Muscle, r
     found = [where(in_record(record, fmt.field_name(f))) for f in located_fields(muscle)]
     text = repr(found).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
+
+
+def _placed_by_content(path: str, prints: list[Fingerprint]) -> list[Fingerprint]:
+    """``prints`` of the muscles of the file of many at ``path`` whose format locates
+    their fields by line (JSON), each marked with the file's content: a change anywhere
+    in it may move their lines, so a cached run places their warnings anew, as a fresh
+    run does (the fingerprints hold no lines)."""
+    try:
+        moved = int.from_bytes(digest(path)[:8])
+    except OSError:
+        return prints
+    return [p._replace(places=moved) for p in prints]
 
 
 def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:

@@ -310,6 +310,12 @@ class Format:
         return place
 
     @property
+    def locates_fields(self) -> bool:
+        """Whether this format overrides :meth:`locate`: the lines of a muscle's fields
+        in a file of many then move with any change to the file."""
+        return type(self).locate is not Format.locate
+
+    @property
     def places_fields(self) -> bool:
         """Whether this format overrides :meth:`places`: where it places a muscle's
         fields is then part of reading its input (a cached run's warnings move with

@@ -1313,3 +1313,21 @@ def _at_rows(table: Path, diagnostics: Iterable[Diagnostic]) -> list[tuple[Any, 
             assert ".".join(row[1:3]).startswith(d.field), (row, d)
             found.append((d.line, *row[:3], d.field, d.code))
     return found
+
+
+@pytest.mark.parametrize("to", ["json", "jsonl"])
+def test_a_file_of_many_whose_records_moved_down_is_placed_anew(tmp_path: Path, to: str
+                                                                ) -> None:
+    """The same muscles lower down in their JSON file (a blank line above them): a
+    cached run's warnings are at their lines now, as a fresh run's are (the records'
+    fingerprints hold no lines; the file's bytes changed)."""
+    cache_dir, source = tmp_path / "cache", tmp_path / f"m.{to}"
+    convert_sources([SAMPLES], get_format(to), source, jobs=1)
+    validate_sources([source], jobs=1, cache_dir=cache_dir)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(("\n\n\n" if to == "jsonl" else " \n\n\n") + text, encoding="utf-8")
+    age(source)
+    cached = validate_sources([source], jobs=1, cache_dir=cache_dir)
+    fresh = validate_sources([source], jobs=1, cache_dir=None)
+    assert [d for d in fresh.diagnostics if d.code == "duplicate-text"]
+    assert list(cached.diagnostics) == list(fresh.diagnostics)
