@@ -363,7 +363,7 @@ def _parts(dotted: str) -> tuple[str, ...]:
 
     parts = []
     for part in re.findall(_PART, dotted):
-        if part.startswith('"'):  # (TOML's escapes: \UXXXXXXXX is none of JSON's)
+        if part.startswith('"'):  # (TOML's escapes: its 8-digit \U is none of JSON's)
             try:
                 part = next(iter(tomllib.loads(f"{part} = 0")))
             except tomllib.TOMLDecodeError:

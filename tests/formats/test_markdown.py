@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import converter
 from converter.cli import cli
-from converter.diagnostics import MuscleError
+from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import LocalizedText, freeze
 from converter.registry import ReadContext, get_format
 from formats import markdown
@@ -201,10 +201,21 @@ def _fmt(path: Path) -> str:
 
 
 def _refusal(path: Path) -> list:
-    """The diagnostics of fmt refusing the file at ``path``."""
+    """The diagnostics of fmt refusing the file at ``path``, which it leaves byte for
+    byte as it was."""
+    before = path.read_bytes()
     with pytest.raises(MuscleError) as caught:
         _fmt(path)
+    assert path.read_bytes() == before
     return caught.value.diagnostics
+
+
+def _one_refusal(folder: Path, text: str) -> Diagnostic:
+    """The one diagnostic of fmt refusing a file of ``text`` in ``folder``."""
+    src = folder / "m.md"
+    src.write_text(text, encoding="utf-8")
+    (diagnostic,) = _refusal(src)
+    return diagnostic
 
 
 def test_fmt_keeps_comments_and_orders_keys(tmp_path: Path) -> None:
@@ -459,15 +470,12 @@ def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
 def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markdown, "MAX_COMMENTS", 3)
+    diagnostic = _one_refusal(
+        tmp_path, "---\nlatin: L  # one\n# two\ntitle: M\n# three\n  # four\n---\n")
     src = tmp_path / "m.md"
-    src.write_text("---\nlatin: L  # one\n# two\ntitle: M\n# three\n  # four\n---\n",
-                   encoding="utf-8")
-    before = src.read_bytes()
-    (diagnostic,) = _refusal(src)
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         6, 3, "fmt-too-many-comments")
     assert diagnostic.message.startswith("has 4 comments; fmt keeps 3 at most")
-    assert src.read_bytes() == before
     src.write_text("---\nlatin: L  # one\n# two\ntitle: M\n# three\n---\n", encoding="utf-8")
     assert _fmt(src) == "---\ntitle: M\n# three\nlatin: L  # one\n# two\n---\n"
 
@@ -899,17 +907,12 @@ def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) 
     """ruamel.yaml wrote a null after a map of a null in a commented list as
     ``- a:   -``, which reads as no YAML: fmt said yaml-syntax at a line of its own
     output (a place the file does not have)."""
-    src = tmp_path / "m.md"
-    src.write_text('---\ntitle: M\nnotes:  # c0\n  - {}\n  - a:\n  - \n---\n',
-                   encoding="utf-8")
-    before = src.read_bytes()
-    (diagnostic,) = _refusal(src)
+    diagnostic = _one_refusal(tmp_path, "---\ntitle: M\nnotes:  # c0\n  - {}\n  - a:\n  - \n---\n")
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
         3, 9, "fmt-cannot-keep-comments")
     assert diagnostic.message.startswith(
         "fmt's comment-keeping YAML writer (ruamel.yaml) would put this front matter's "
         "comments into text that reads as no YAML (")
-    assert src.read_bytes() == before
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
