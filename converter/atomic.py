@@ -6,7 +6,9 @@ link stays. A device or FIFO (``-o /dev/null``) is written into, as there is not
 to replace, and so is standard output (``-o -``, :data:`STDOUT`). A killed run's
 temporaries are removed by a later write of the same output once they are a day old.
 Directories are built as a temporary sibling and swapped in with one atomic
-``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). A directory is only
+``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere); its files that hold the
+bytes they held keep their modification times, and a directory whose files are all the
+same is left as it is, as a file of the same bytes is. A directory is only
 ever replaced when it is empty or carries the marker a previous run left in it, so a
 user's own folder is never deleted by a mistyped ``-o``.
 """
@@ -533,6 +535,9 @@ def _building(path: Path) -> Iterator[Path]:
         if not path.exists():
             os.rename(tmp, path)
             return
+        if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
+            shutil.rmtree(tmp)
+            return
         if _exchange(tmp, path):
             shutil.rmtree(tmp)
             return
@@ -545,6 +550,39 @@ def _building(path: Path) -> Iterator[Path]:
             with _signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _keep_times(new: Path, old: Path) -> bool:
+    """Give each file below ``new`` that holds the bytes of the same file below ``old``
+    that file's modification time, so that a site's build, ``rsync`` or a file watcher
+    sees only the files that changed; whether the two trees are the same (the same
+    names, links and bytes), so that ``old`` may be left as it is."""
+    same = True
+    for folder, folders, files in os.walk(new):
+        before = old / os.path.relpath(folder, new)
+        try:
+            same = same and sorted(os.listdir(before)) == sorted(folders + files)
+        except OSError:
+            same = False
+        links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+        for name in [*files, *links]:
+            made, was = Path(folder, name), before / name
+            if made.is_symlink() or was.is_symlink():
+                same = same and _same_link(made, was)
+            elif _same_bytes(made, was):
+                st = os.stat(was)
+                os.utime(made, ns=(st.st_atime_ns, st.st_mtime_ns))
+            else:
+                same = False
+    return same
+
+
+def _same_link(made: Path, was: Path) -> bool:
+    """Whether ``made`` and ``was`` are symbolic links to the same target."""
+    try:
+        return os.readlink(made) == os.readlink(was)
+    except OSError:
+        return False
 
 
 #: The marker's first lines; the names the run wrote follow, one a line (the names of a

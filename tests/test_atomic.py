@@ -501,3 +501,36 @@ def test_an_output_of_the_same_bytes_is_left_as_it_is(tmp_path: Path, to: str,
     converter.write(converter.read(SAMPLES)[:3], out, to, **(
         {"flat": True} if to == "csv" else {}))
     assert out.stat().st_mtime != 1_000_000_000  # (other bytes: replaced)
+
+
+@pytest.mark.parametrize("to, soleus_in", [("svg", ["map.svg", "soleus.svg"]),
+                                           ("csv", ["muscles.csv"]),
+                                           ("html", ["index.html"]),
+                                           ("markdown", ["soleus.md"])])
+def test_an_output_folder_keeps_the_times_of_its_unchanged_files(
+        tmp_path: Path, to: str, soleus_in: list[str]) -> None:
+    """Each run swapped in a folder of new files: ``rsync``, a site's build or a file
+    watcher saw every file change when one muscle had."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        (content / sample.name).write_bytes(sample.read_bytes())
+    assert converter_run(content, to, out) == 0
+    for made in out.rglob("*"):
+        os.utime(made, (1_000_000_000, 1_000_000_000), follow_symlinks=False)
+    folder = out.stat().st_ino
+    assert converter_run(content, to, out) == 0  # (no cache: written anew, the same)
+    assert out.stat().st_ino == folder  # (nothing changed: the folder is left as it is)
+    assert {p.stat().st_mtime for p in out.rglob("*")} == {1_000_000_000}
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text().replace("title: ", "title: New ", 1))
+    assert converter_run(content, to, out) == 0
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*")
+               if p.is_file() and p.stat().st_mtime != 1_000_000_000}
+    assert changed == set(soleus_in)
+
+
+def converter_run(content: Path, to: str, out: Path) -> int:
+    """``convert content --to to -o out --no-cache``'s exit code."""
+    return CliRunner().invoke(cli, ["convert", str(content), "--to", to, "-o", str(out),
+                                    "--no-cache", "-q"]).exit_code
