@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .cli_config import (
+    ConfigRequired,
     ConfiguredCommand,
     applying,
     configuring,
@@ -331,9 +332,9 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
 
 @cli.command(cls=_FormatOptionsCommand)
 @click.argument("sources", nargs=-1, required=True, type=SOURCE)
-@click.option("--to", "to_format", required=True, metavar="FORMAT",
+@click.option("--to", "to_format", cls=ConfigRequired, metavar="FORMAT",
               help="Output format (see `muscle-convert formats`).")
-@click.option("--output", "-o", "raw_output", required=True, type=click.Path(),
+@click.option("--output", "-o", "raw_output", cls=ConfigRequired, type=click.Path(),
               help="Output file or directory.")
 @click.option("--strict/--no-strict", help="Fail (exit 1) on warnings too (muscles with "
               "warnings are still converted).")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, MuscleError, printable
 
 
 class ConfigError(click.ClickException):
@@ -64,6 +64,7 @@ def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
     if given.get("no_config") is True:
         if named is not None:
             raise click.UsageError("--config and --no-config cannot go together")
+        ctx.meta[_NO_CONFIG] = True
         return {}
     if named == "":
         raise click.BadParameter("an empty path names no file", param_hint="--config")
@@ -94,8 +95,9 @@ def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
     return {own[key][0].name: value for key, value in values.items()}
 
 
-#: Where a command's context keeps the config file it read (``ctx.meta``).
-_CONFIG = "muscle-convert.config"
+#: Where a command's context keeps the config file it read (``ctx.meta``), and that
+#: ``--no-config`` was given.
+_CONFIG, _NO_CONFIG = "muscle-convert.config", "muscle-convert.no-config"
 
 
 def check_writing(config: Any, params: dict[str, tuple[click.Parameter, Any]],
@@ -199,6 +201,42 @@ def _checker(ctx: click.Context, param: click.Parameter) -> Any:
         except click.BadParameter as exc:
             raise ValueError(exc.message) from None
     return check
+
+
+class ConfigRequired(click.Option):
+    """An option a run needs that a config file may give (``convert``'s ``--to`` and
+    ``-o``): its help says so, and so does the error when neither gives it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, required=True, **kwargs)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not record[1].endswith("required]"):
+            return record
+        return record[0], record[1][:-1] + " unless given by a config file]"
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        try:
+            return super().process_value(ctx, value)
+        except click.MissingParameter:
+            raise click.MissingParameter(_where_from(ctx, self), ctx, self) from None
+
+
+def _where_from(ctx: click.Context, param: click.Parameter) -> str:
+    """Where a missing option may come from: the command line, or a config file's key
+    (in the file read, else where one is looked for; none with ``--no-config``)."""
+    key, command = long_name(param), ctx.command.name or ""
+    config = ctx.meta.get(_CONFIG)
+    if ctx.meta.get(_NO_CONFIG):
+        return "Give it on the command line (--no-config: no config file is read)."
+    if config is not None:
+        table = ".".join((*config.prefix, command))
+        shown = printable(config.shown)
+        return f"Give it on the command line, or as {key} in [{table}] of {shown}."
+    return (f"Give it on the command line, or as {key} in a config file "
+            f"(muscle-convert.toml, or a pyproject.toml's [tool.muscle-convert], in this "
+            f"folder or one above, or --config FILE).")
 
 
 def configuring(func: Any) -> Any:

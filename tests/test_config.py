@@ -169,6 +169,37 @@ def test_help_reads_no_file(project: Path) -> None:
     assert run("convert", "--help").exit_code == 0
 
 
+def test_help_says_to_and_output_may_come_from_a_config_file() -> None:
+    """(click's ``[required]`` was untrue: a config file's to and output run convert)"""
+    shown = " ".join(run("convert", "--help").output.split())
+    assert "[required]" not in shown
+    assert shown.count("[required unless given by a config file]") == 2
+    assert "--to FORMAT Output format (see `muscle-convert formats`). [required unless" in (
+        shown)
+
+
+@pytest.mark.parametrize(("config", "args", "expected"), [
+    (None, ("-o", "m.json"), "Error: Missing option '--to'. Give it on the command line, "
+     "or as to in a config file (muscle-convert.toml, or a pyproject.toml's "
+     "[tool.muscle-convert], in this folder or one above, or --config FILE).\n"),
+    ("muscle-convert.toml", ("--to", "json"), "Error: Missing option '--output' / '-o'. "
+     "Give it on the command line, or as output in [convert] of "
+     "../../muscle-convert.toml.\n"),
+    ("pyproject.toml", ("-o", "m.json"), "Error: Missing option '--to'. Give it on the "
+     "command line, or as to in [tool.muscle-convert.convert] of ../../pyproject.toml.\n"),
+    ("muscle-convert.toml", ("--to", "json", "--no-config"), "Error: Missing option "
+     "'--output' / '-o'. Give it on the command line (--no-config: no config file is "
+     "read).\n"),
+])
+def test_a_missing_to_or_output_says_where_it_may_come_from(
+        project: Path, config: str | None, args: tuple[str, ...], expected: str) -> None:
+    if config is not None:
+        write(project / config, "[tool.muscle-convert]\njobs = 1\n"
+              if config == "pyproject.toml" else "jobs = 1\n")
+    result = run("convert", "..", *args)
+    assert result.exit_code == 2 and result.output.endswith(expected)
+
+
 def test_the_groups_help_imports_no_more_than_before() -> None:
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "converter", "--help"],
                           capture_output=True, text=True, cwd=ROOT, check=True,
