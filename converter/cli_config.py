@@ -18,15 +18,37 @@ from .diagnostics import Diagnostic, MuscleError, printable
 
 class ConfigError(click.ClickException):
     """A config file's problem: its diagnostic (file, line, key, code) alone, and exit 2
-    as a usage error."""
+    as a usage error; shown in the format ``--format`` gives on the command line
+    (``validate``'s: a JSON record or a GitHub annotation on standard output), else as
+    text."""
 
     exit_code = 2
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
+    def __init__(self, diagnostic: Diagnostic, fmt: str = "text") -> None:
         super().__init__(str(diagnostic))
+        self.diagnostic, self.fmt = diagnostic, fmt
 
     def show(self, file: Any = None) -> None:
-        click.echo(self.message, err=True)
+        if self.fmt == "text":
+            click.echo(self.message, err=True)
+            return
+        from .cli import _echo
+        from .diagnostics import rendered
+
+        _echo(rendered([self.diagnostic], self.fmt,
+                       workspace=os.environ.get("GITHUB_WORKSPACE") or None))
+
+
+#: The formats of diagnostics ``--format`` may name besides text.
+_FORMATS = ("json", "github")
+
+
+def format_given(given: dict[str, Any]) -> str:
+    """The format of diagnostics that ``--format`` names on the command line (``given``,
+    as parsed, not yet checked), else text: a config file that fails to read cannot
+    give it."""
+    named = given.get("output_format")
+    return named if isinstance(named, str) and named in _FORMATS else "text"
 
 
 def _also_checked(name: str) -> Callable[[Any], object] | None:
@@ -89,7 +111,7 @@ def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:
         check_writing(config, options["convert"], values if command == "convert"
                        else defaults(config, "convert", keys))
     except MuscleError as exc:
-        raise ConfigError(exc.diagnostics[0]) from None
+        raise ConfigError(exc.diagnostics[0], format_given(given)) from None
     ctx.meta[_CONFIG] = config
     own = options[command]
     return {own[key][0].name: value for key, value in values.items()}

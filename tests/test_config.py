@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from converter.cli import cli
 from converter.config import find, line_of
+from converter.diagnostics import Diagnostic
 from tests.conftest import ROOT, SAMPLES
+from tests.test_diagnostics import toolkit_annotations
 
 README = "# For the site's editors\n"
 
@@ -321,6 +323,45 @@ def test_a_broken_file_stops_every_command_it_configures(project: Path) -> None:
     write(project / "muscle-convert.toml", '[convert]\nto = "pdf"\n')
     assert run("validate", "..").exit_code == 2
     assert run("fmt", "..", "--check").exit_code == 2
+
+
+BAD_JOBS = ("\n\njobs = 0\n", Diagnostic(
+    "muscle-convert.toml", 3, 1, "jobs", "config-bad-value", "0 is not in the range x>=1.",
+    "error"))
+BAD_SYNTAX = ('jobs = 2\nexclude = ["a" "b"]\n', Diagnostic(
+    "muscle-convert.toml", 2, 16, "", "config-syntax", "not TOML: Unclosed array", "error"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [BAD_JOBS, BAD_SYNTAX])
+def test_a_bad_file_is_a_github_annotation_under_validate_format_github(
+        project: Path, text: str, expected: Diagnostic) -> None:
+    """A CI step's ``validate --format github`` annotates the config file's line in the
+    pull request (the file named from the checkout, as GitHub's own toolkit writes it)."""
+    write(project / "muscle-convert.toml", text)
+    result = CliRunner(env={"GITHUB_WORKSPACE": str(project)}).invoke(
+        cli, ["validate", "..", "--format", "github"], catch_exceptions=False)
+    assert result.exit_code == 2 and result.stderr == ""
+    assert result.stdout.splitlines() == toolkit_annotations([expected])
+
+
+@pytest.mark.parametrize(("text", "expected"), [BAD_JOBS, BAD_SYNTAX])
+def test_a_bad_file_is_a_json_record_under_validate_format_json(
+        project: Path, text: str, expected: Diagnostic) -> None:
+    write(project / "muscle-convert.toml", text)
+    result = run("validate", "..", "--format=json")
+    assert result.exit_code == 2 and result.stderr == ""
+    assert json.loads(result.stdout) == [
+        {**expected.as_dict(), "path": "../../muscle-convert.toml"}]
+
+
+def test_a_bad_file_is_text_when_the_format_is_not_on_the_command_line(
+        project: Path) -> None:
+    """(a file that fails to read cannot give the format: its own is not taken)"""
+    write(project / "muscle-convert.toml", '[validate]\nformat = "json"\njobs = 0\n')
+    result = run("validate", "..")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("../../muscle-convert.toml:3:1: error: validate.jobs: 0 is not "
+                             "in the range x>=1. [config-bad-value]\n")
 
 
 # --- finding a key's line -------------------------------------------------------------------
