@@ -859,7 +859,8 @@ class Locator:
         self._fmt = fmt
         self._path: str | None = None
         self._owner: Callable[[str], Place | None] | None = None
-        self._found: dict[str, Place | None] = {}
+        self._format: Format | None = None
+        self._found: dict[tuple[str, bool], Place | None] = {}
         self._owners: dict[str, Format | None] = {}  # (see _format_of)
 
     @classmethod
@@ -891,13 +892,29 @@ class Locator:
             return d
         if d.path != self._path:
             self._path, self._found = d.path, {}
-            owner = self._format_of(d.path)
+            self._format = owner = self._format_of(d.path)
             self._owner = owner.places(Path(d.path)) if owner else None
-        if d.field not in self._found:
-            self._found[d.field] = self._owner(d.field) if self._owner else None
-        where = self._found[d.field]
+        asked = (d.field, d.code in AT_KEY)
+        if asked not in self._found:
+            self._found[asked] = self._key(d) if asked[1] else (
+                self._owner(d.field) if self._owner else None)
+        where = self._found[asked]
         return d._replace(path=where.path, line=where.line, column=where.column,
                           field=where.field) if where else d
+
+    def _key(self, d: Diagnostic) -> Place | None:
+        """Where the key ``d`` is about is written (:meth:`Format.locate_key`), in a
+        format that places its fields by :meth:`Format.locate`; else where the field
+        belongs."""
+        owner = self._format
+        if owner is None or owner.places_fields:
+            return self._owner(d.field) if self._owner else None
+        at = owner.locate_key(Path(d.path), d.field)
+        return None if at is None else Place(d.path, *at, d.field)
+
+
+#: The codes of diagnostics about a key itself, not its value: placed at the key.
+AT_KEY = frozenset({"duplicate-key"})
 
 
 #: The files whose formats a :class:`Locator` remembers (a corpus lint names the fields

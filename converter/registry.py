@@ -296,6 +296,13 @@ class Format:
         """Line and column of ``field`` in the file at ``path``, when the format knows."""
         return None
 
+    def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Line and column of the key that names ``field`` in the file at ``path``, where
+        a diagnostic about the key itself belongs (a ``duplicate-key``, as a loader
+        places its own); by default where :meth:`locate` places the field (a JSON
+        record's problems are at their values)."""
+        return self.locate(path, field)
+
     def places(self, path: Path) -> Callable[[str], Place | None]:
         """Where a diagnostic about a field of the input at ``path`` (``muscles[<slug>]
         .image``, as lints name a muscle's field in a file of many) belongs, asked once

@@ -532,18 +532,24 @@ def compose(text: str) -> yaml.Node | None:
         return None
 
 
-def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+def locate(text: str, path: tuple[str | int, ...], *, key: bool = False
+           ) -> tuple[int, int] | None:
     """0-based (line, column) of the node at ``path`` in a YAML mapping document.
 
     Walks as deep as the path exists; returns the deepest node found, so a missing
     list item points at its list. A text value is located where it starts; a list or
-    map by the key it is under (``origin:``), a list item where it starts.
+    map by the key it is under (``origin:``), a list item where it starts. With
+    ``key``, the last step is located by its key however its value is written (a key
+    given twice is placed there, as the loader places its own ``duplicate-key``).
     """
     try:
         node = _compose(text)
     except (yaml.YAMLError, RecursionError, UnicodeEncodeError):
         return None
-    return find(node, path)
+    if not key or node is None:
+        return find(node, path)
+    best = _deepest(node, path, 0, node, key=True)[1]
+    return best.start_mark.line, best.start_mark.column
 
 
 def find(node: Tree, path: tuple[str | int, ...]) -> tuple[int, int] | None:
@@ -556,16 +562,18 @@ def find(node: Tree, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     return best.start_mark.line, best.start_mark.column
 
 
-def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml.Node
-             ) -> tuple[int, yaml.Node]:
+def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml.Node,
+             key: bool = False) -> tuple[int, yaml.Node]:
     """(steps of ``path`` found, the node to point at) going down from ``node``, which
     ``done`` steps reached (pointed at by ``best``). A key with dots in it
-    (``my.key``) is several steps of a field path: every way to read them is tried."""
+    (``my.key``) is several steps of a field path: every way to read them is tried.
+    With ``key``, the last step is pointed at by its key."""
     found = (done, best)
     for key_node, child, end in _children(node, path, done):
         # A text value itself; a list or map (or an empty value) by the key it is under.
-        here = child if isinstance(child, yaml.ScalarNode) and child.value else key_node
-        deeper = _deepest(child, path, end, here)
+        here = child if isinstance(child, yaml.ScalarNode) and child.value and not (
+            key and end == len(path)) else key_node
+        deeper = _deepest(child, path, end, here, key)
         if deeper[0] > found[0]:
             found = deeper
         if found[0] == len(path):

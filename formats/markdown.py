@@ -161,12 +161,12 @@ def _built(data: Any, node: Any, body: str, path: str, slug_hint: str, default_l
     return muscle
 
 
-def _locate(fm: str, field: str) -> tuple[int, int] | None:
+def _locate(fm: str, field: str, *, key: bool = False) -> tuple[int, int] | None:
     """File line and column (1-based) of a field path in front-matter YAML (the
-    YAML's line 0 is the file's line 1)."""
+    YAML's line 0 is the file's line 1); with ``key``, of the key that names it."""
     from converter import yamlsafe
 
-    found = yamlsafe.locate(fm, yamlsafe.steps(field))
+    found = yamlsafe.locate(fm, yamlsafe.steps(field), key=key)
     return (found[0] + 1, found[1] + 1) if found else None
 
 
@@ -175,6 +175,16 @@ def _front_matter(path: str, size: int, mtime_ns: int) -> str:
     """The front matter of a file, kept for the next field asked of the same file
     (size and mtime in the key, so an edited file is read again)."""
     return split(decode(Path(path).read_bytes(), path), path)[0]
+
+
+def _front_matter_of(path: Path) -> str | None:
+    """The front matter of the file at ``path`` (see :func:`_front_matter`), or None
+    when it cannot be read."""
+    try:
+        st = path.stat()
+        return _front_matter(str(path), st.st_size, st.st_mtime_ns)
+    except (OSError, MuscleError):
+        return None
 
 
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
@@ -291,12 +301,12 @@ class MarkdownFormat(Format):
         return f"wrote {counted(count, 'files')} to {out}"
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
-        try:
-            st = path.stat()
-            fm = _front_matter(str(path), st.st_size, st.st_mtime_ns)
-        except (OSError, MuscleError):
-            return None
-        return _locate(fm, field)
+        fm = _front_matter_of(path)
+        return None if fm is None else _locate(fm, field)
+
+    def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        fm = _front_matter_of(path)
+        return None if fm is None else _locate(fm, field, key=True)
 
     def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
         """The file in canonical layout, keeping its YAML comments: a layout that fmt

@@ -328,3 +328,20 @@ def test_two_keys_one_to_hugo_are_an_error_at_the_second(
                      *drafts)
         assert result.exit_code == 1 and "1 file failed" in result.stderr
         assert "soleus" not in slugs(tmp_path / "m.json")
+
+
+
+@pytest.mark.parametrize(("lines", "line"), [(("draft: false", "Draft:   true"), 3),
+                                             (("Draft: true", "draft:\n  false"), 3),
+                                             (("DRAFT:   true", "# a note", "Draft: 'x'"), 4)])
+def test_two_keys_one_to_hugo_are_placed_at_the_second_key_as_a_duplicate_key_is(
+        site: Path, lines: tuple[str, ...], line: int) -> None:
+    """(it was at the second's value: column 10 of ``Draft:   true``)"""
+    soleus = site / "soleus.md"
+    places = []
+    for keys in (lines, [x.replace("Draft:", "draft:").replace("DRAFT:", "draft:")
+                         for x in lines]):  # (the same, as one key written twice)
+        soleus.write_text(marked("soleus.md", "\n".join(keys)), encoding="utf-8")
+        places += [x.split(" error: ")[0] for x in run("validate", str(soleus)).stderr
+                   .splitlines() if "[duplicate-key]" in x]
+    assert places == [f"{soleus}:{line}:1:"] * 2
