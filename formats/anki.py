@@ -337,15 +337,13 @@ def _previous_deck(out: Path) -> tuple[str | None, dict[str, int]]:
     if not out.is_file():
         return None, {}
     try:
-        with scratch_directory("muscle-convert-anki-") as folder:
-            collection, _ = _extract_collection(out, folder)
-            conn = sqlite3.connect(collection.resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                (conf,) = conn.execute("SELECT conf FROM col").fetchone()
-                times = {guid: mod for guid, mod in conn.execute(
-                    "SELECT guid, mod FROM notes") if isinstance(mod, int)}
-            finally:
-                conn.close()
+        conn = _opened(_collection(out)[0])
+        try:
+            (conf,) = conn.execute("SELECT conf FROM col").fetchone()
+            times = {guid: mod for guid, mod in conn.execute(
+                "SELECT guid, mod FROM notes") if isinstance(mod, int)}
+        finally:
+            conn.close()
         last = json.loads(conf).get(DRAWING_KEY)
     except (MuscleError, sqlite3.Error, ValueError, TypeError, AttributeError, OSError):
         return None, {}
@@ -472,9 +470,9 @@ _NEWER = ("was exported in Anki's newer package format; export it again with \"S
           'older Anki versions" ticked')
 
 
-def _extract_collection(path: Path, folder: Path) -> tuple[Path, bool]:
-    """The package's collection, extracted into ``folder``, and whether the package
-    also holds one in Anki's newer format (then the old one may be a stub)."""
+def _collection(path: Path) -> tuple[bytes, bool]:
+    """The package's collection (its database's bytes), and whether the package also
+    holds one in Anki's newer format (then the old one may be a stub)."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -486,12 +484,34 @@ def _extract_collection(path: Path, folder: Path) -> tuple[Path, bool]:
             if archive.getinfo(found).file_size > MAX_COLLECTION_BYTES:
                 raise error(str(path), "file-too-large", "its collection is over "
                             f"{MAX_COLLECTION_BYTES} bytes uncompressed")
-            target = folder / "collection.sqlite"
-            target.write_bytes(archive.read(found))
+            return archive.read(found), newer
     except (zipfile.BadZipFile, OSError) as exc:
         raise error(str(path), "bad-apkg", f"is not a readable .apkg (zip) file: {exc}"
                     ) from None
-    return target, newer
+
+
+#: Where a database's header says it is in WAL mode (bytes 18 and 19, both 2).
+_WAL = slice(18, 20)
+
+
+def _opened(collection: bytes) -> sqlite3.Connection:
+    """A read-only connection to the database whose bytes are ``collection``, held in
+    memory (its sorting too): reading a deck writes no file, so a full temporary folder
+    is no reason to refuse it, and a killed run leaves nothing behind. A database in WAL
+    mode is read as one with a rollback journal (the package holds no WAL file, and
+    SQLite opens no WAL in memory)."""
+    if collection[_WAL] == b"\x02\x02":
+        collection = collection[:_WAL.start] + b"\x01\x01" + collection[_WAL.stop:]
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        if collection:  # (an empty file is an empty database; SQLite takes no 0 bytes)
+            conn.deserialize(collection)
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 #: A note type's id -> (its name, its field names in order).
@@ -531,15 +551,14 @@ def _model_types(models: Any) -> _NoteTypes:
     return types
 
 
-def _note_rows(path: Path, collection: Path, ctx: ReadContext
+def _note_rows(path: Path, collection: bytes, ctx: ReadContext
                ) -> list[tuple[list[str], list[str]]]:
     """Every note of a muscle note type (see :func:`_muscle_fields`) as (its type's
     field names, ours for those renamed in Anki, and its fields' HTML). A field renamed
     is a warning naming it; a field read that cannot be found (moved and renamed, or
     deleted) is a warning too: what it held is not read."""
-    uri = collection.resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = _opened(collection)
         try:
             types = _note_types(conn)
             rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
@@ -661,6 +680,18 @@ def _note_label(note: Mapping[str, str], number: int) -> str:
     return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
+def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str]]]:
+    """The muscle notes of the package at ``path`` (see :func:`_note_rows`); its
+    collection's bytes are let go once they are read."""
+    collection, newer = _collection(path)
+    try:
+        return _note_rows(path, collection, ctx)
+    except MuscleError as exc:  # Anki's stub beside a collection it cannot read
+        if newer and exc.diagnostics[0].code == "not-a-muscle-deck":
+            raise error(str(path), "unsupported-apkg", _NEWER) from None
+        raise
+
+
 class AnkiFormat(Format):
     name = "anki"
     description = "Anki deck (.apkg), one note per muscle; re-import updates notes"
@@ -674,16 +705,8 @@ class AnkiFormat(Format):
     )
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        with scratch_directory("muscle-convert-anki-") as folder:
-            collection, newer = _extract_collection(path, folder)
-            try:
-                notes = _note_rows(path, collection, ctx)
-            except MuscleError as exc:  # Anki's stub beside a collection it cannot read
-                if newer and exc.diagnostics[0].code == "not-a-muscle-deck":
-                    raise error(str(path), "unsupported-apkg", _NEWER) from None
-                raise
         muscles: dict[str, Muscle] = {}
-        for number, (names, values) in enumerate(notes):
+        for number, (names, values) in enumerate(_notes(path, ctx)):
             if len(values) != len(names):  # (its fields would be read as others)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
                                       f"has {counted(len(values), 'fields')}, its note "

@@ -145,3 +145,26 @@ def test_a_cache_that_fills_during_the_run_is_said_and_not_replayed(
         "same",
         "out/m.json: up to date (nothing changed since the last run); 15 muscles "
         "converted, 0 files failed", "exit 0"]
+
+
+FULL_TMPDIR_READING = """
+set -e
+mkdir tmp out
+"$PYTHON" -m converter convert "$SAMPLES/soleus.md" --to anki -o deck.apkg --no-cache -q
+mount -t tmpfs -o size=4k,mode=1777 tmpfs tmp  # (room for Python's test of it only)
+run() {  # (the errors only: the samples have warnings)
+    set +e; TMPDIR="$PWD/tmp" "$PYTHON" -m converter "$@" --no-cache -j 1 2>&1 \
+        | grep -v ': warning: '; echo "exit ${PIPESTATUS[0]}"; set -e; }
+run validate deck.apkg
+run convert deck.apkg "$SAMPLES/biceps-brachii.md" --to sqlite -o out/m.db
+"""
+
+
+def test_a_deck_is_read_whatever_room_the_temporary_folder_has(tmp_path: Path) -> None:
+    """Reading a deck extracted its collection into TMPDIR: a full one made it 'not a
+    readable .apkg (zip) file: No space left on device' (bad-apkg), blaming the deck; it
+    is read in memory now, and converted with the other inputs."""
+    assert in_namespace(FULL_TMPDIR_READING, tmp_path).splitlines() == [
+        "1 muscle valid: 0 errors, 0 warnings", "exit 0",
+        "out/m.db: 2 added, 0 updated, 0 unchanged, 0 removed; 2 muscles converted, "
+        "0 files failed", "exit 0"]

@@ -580,6 +580,17 @@ def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> N
             new.writestr(info, data)
 
 
+def test_a_collection_in_wal_mode_is_read(tmp_path: Path) -> None:
+    """A collection whose header says WAL (as Anki's own are) is read from its bytes in
+    memory, where SQLite opens no WAL, as from a file."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="Musculus a")], out, {"a": 1})
+    _edit_collection(out, edited, "PRAGMA journal_mode = WAL")
+    with zipfile.ZipFile(edited) as deck:
+        assert deck.read("collection.anki2")[18:20] == b"\x02\x02"
+    assert _read(edited) == ([_muscle("a", "A", latin="Musculus a")], [])
+
+
 def _with_fields_renamed(out: Path, edited: Path, renamed: dict[str, str]) -> None:
     """Copy the deck ``out`` to ``edited`` with its note type's fields renamed."""
     with zipfile.ZipFile(out) as deck, contextlib.closing(sqlite3.connect(":memory:")) as conn:
