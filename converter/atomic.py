@@ -243,23 +243,6 @@ def sqlite_temporary_folder() -> str:
     return "."
 
 
-@contextlib.contextmanager
-def scratch_directory(prefix: str) -> Iterator[Path]:
-    """A temporary directory (in the system's temporary folder) for a writer's or
-    reader's work, removed when the block ends, on Ctrl-C, SIGTERM and SIGHUP too
-    (:class:`TemporaryFull` when it cannot be made)."""
-    with _terminable():
-        folder = None
-        try:
-            with _signals_held(), temporary_work():
-                folder = tempfile.mkdtemp(prefix=prefix)
-            yield Path(folder)
-        finally:
-            if folder is not None:
-                with _signals_held():  # (a second Ctrl-C waits for it)
-                    shutil.rmtree(folder, ignore_errors=True)
-
-
 class _Terminated(BaseException):
     """SIGTERM or SIGHUP, raised where a temporary is being written (see
     :func:`_terminable`); ``signum`` says which."""

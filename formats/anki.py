@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from converter.atomic import atomic_file, scratch_directory, temporary_work
+from converter.atomic import atomic_file
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
 from converter.diagnostics import Diagnostic, MuscleError, counted, error
 from converter.model import LocalizedText, Muscle, base_language
@@ -398,11 +398,13 @@ def _model() -> Any:
         css=_CSS + _label_css(), sort_field_index=0)
 
 
-def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int],
-                      deck_name: str, lang: str, images: Mapping[str, str], prefer: str,
-                      drawing: str) -> int:
-    """Write the SQLite collection with genanki, then set per-note times and note the
-    ``drawing`` (:func:`drawing_digest`) in its configuration; card count."""
+def _build_collection(muscles: list[Muscle], times: Mapping[str, int], deck_name: str,
+                      lang: str, images: Mapping[str, str], prefer: str, drawing: str
+                      ) -> tuple[bytes, int]:
+    """The SQLite collection, built with genanki, per-note times set and the ``drawing``
+    (:func:`drawing_digest`) noted in its configuration, and its card count. It is built
+    in memory (its sorting too), in no file: a full temporary folder is no reason to
+    fail, and a killed run leaves nothing behind."""
     import genanki
 
     model = _model()
@@ -414,8 +416,9 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
         deck.add_note(genanki.Note(model=model, fields=note_fields(muscle, lang, image, prefer),
                                    guid=note_guid(muscle.slug)))
     newest = max(times.values(), default=0)
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(":memory:")
     try:
+        conn.execute("PRAGMA temp_store = MEMORY")
         ids = itertools.count(max(newest, 1) * 1000)
         # (the note type's time: SOURCE_DATE_EPOCH sets every time; each note's and
         # card's own is set below)
@@ -430,9 +433,9 @@ def _build_collection(path: Path, muscles: list[Muscle], times: Mapping[str, int
         conn.commit()
         conn.execute("VACUUM")
         (cards,) = conn.execute("SELECT count(*) FROM cards").fetchone()
+        return conn.serialize(), int(cards)
     finally:
         conn.close()
-    return int(cards)
 
 
 def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -751,14 +754,9 @@ class AnkiFormat(Format):
             from converter.bodymap import report_faint_limit
 
             report_faint_limit(len(items), ctx, out)
-        with scratch_directory("muscle-convert-anki-") as folder:
-            collection = folder / "collection.anki2"
-            with temporary_work():  # (in the temporary folder: a full one is said so)
-                cards = _build_collection(collection, items, times, deck_name, lang,
-                                          images, str(ctx.option("default_lang", "en")),
-                                          drawing)
-                built = collection.read_bytes()
-            _write_package(out, built, images)
+        collection, cards = _build_collection(items, times, deck_name, lang, images,
+                                              str(ctx.option("default_lang", "en")), drawing)
+        _write_package(out, collection, images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "
                 f"to deck {deck_name!r} in {out}")

@@ -317,30 +317,25 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
 _TERMINATED = """
 import os, signal, sys
 from pathlib import Path
-from converter.atomic import atomic_directory, atomic_file, scratch_directory
+from converter.atomic import atomic_directory, atomic_file
 out, ending = Path(sys.argv[1]), getattr(signal, sys.argv[3])
 if sys.argv[2] == "directory":
     with atomic_directory(out / "site") as folder:
         (folder / "index.html").write_text("new")
         os.kill(os.getpid(), ending)
-elif sys.argv[2] == "file":
+else:
     with atomic_file(out / "site" / "index.html", "w") as fh:
         fh.write("new")
-        os.kill(os.getpid(), ending)
-else:
-    with scratch_directory("muscle-convert-test-") as folder:
-        (out / "scratch").write_text(str(folder))
         os.kill(os.getpid(), ending)
 """
 
 
 @pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
-@pytest.mark.parametrize("kind", ["directory", "file", "scratch"])
+@pytest.mark.parametrize("kind", ["directory", "file"])
 def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
                                                     tmp_path: Path) -> None:
-    """kill, timeout or a service manager left a whole copy of the output beside it (and
-    the Anki writer its collection in the system's temporary folder); a closed terminal
-    (SIGHUP) left every kind of temporary."""
+    """kill, timeout or a service manager left a whole copy of the output beside it; a
+    closed terminal (SIGHUP) left every kind of temporary."""
     import signal
 
     (tmp_path / "site").mkdir()
@@ -352,9 +347,6 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
     assert "Traceback" not in done.stderr
     assert (tmp_path / "site" / "index.html").read_text() == "old"
     assert sorted(os.listdir(tmp_path / "site")) == [".muscle-convert", "index.html"]
-    if kind == "scratch":
-        assert not Path((tmp_path / "scratch").read_text()).exists()
-        (tmp_path / "scratch").unlink()
     assert sorted(os.listdir(tmp_path)) == ["site"]
 
 

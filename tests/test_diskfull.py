@@ -51,16 +51,17 @@ ls -A out
 
 
 def test_a_full_temporary_folder_is_one_diagnostic_naming_it(tmp_path: Path) -> None:
-    """The Anki deck's collection and the scratch tables, SQLite databases in TMPDIR,
-    failed with a traceback ('database or disk is full'); the JSON writer's spool with
-    a cannot-write naming the output, which had room."""
+    """The scratch tables, SQLite databases in TMPDIR, failed with a traceback ('database
+    or disk is full'); the JSON writer's spool with a cannot-write naming the output,
+    which had room. An Anki deck's collection is built in memory: it needs no room there
+    (it was built in TMPDIR, and failed as the scratch tables did)."""
     said = (f"{tmp_path / 'tmp'}: error: cannot write temporary files here: {{}}; set "
             "TMPDIR to a folder with room [cannot-write]")
     full, no_room = said.format("database or disk is full"), said.format(
         "No space left on device")
     assert in_namespace(FULL_TMPDIR, tmp_path).splitlines() == [
         no_room, "exit 1", "intact",
-        full, "exit 1", "intact",
+        "exit 0", "intact",  # (the same deck: its bytes the same)
         full, "exit 1",
         full, "nothing written to out/m.db; 0 muscles converted, 0 files failed", "exit 1",
         "m.apkg", "m.json"]

@@ -82,6 +82,25 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
     assert snapshot(out) == snapshot(complete)
 
 
+def test_a_killed_anki_run_leaves_nothing_in_the_temporary_folder(corpus: Path,
+                                                                  tmp_path: Path) -> None:
+    """A deck's collection was built, and read back, in a muscle-convert-anki-* folder of
+    TMPDIR, which SIGKILL (no clean-up) left there for ever."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    deck = tmp_path / "m.apkg"
+    # Killed while it writes the deck, its collection built.
+    assert kill_while(command(corpus, "anki", deck, []), lambda: bool(temporaries(deck)),
+                      env=env)
+    assert os.listdir(scratch) == []
+    subprocess.run(command(corpus, "anki", deck, []), cwd=ROOT, env=env, check=True)
+    # Killed reading it, the moment a folder appears in TMPDIR (else run to the end).
+    kill_while([sys.executable, "-m", "converter", "validate", str(deck), "--no-cache",
+                "--quiet"], lambda: any(p.is_dir() for p in scratch.iterdir()), env=env)
+    assert os.listdir(scratch) == []
+
+
 def _children(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
