@@ -827,6 +827,15 @@ def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:
     return [fmt.record(m, options) for m in muscles]
 
 
+def _in_pool(fmt: Format) -> bool:
+    """Whether an input of ``fmt`` is read in a worker process when there is a pool: a
+    file of one muscle. A file of many is read in the main process, where the lints
+    after reading ask where its muscles' fields are (:meth:`Format.places`, which a
+    format answers from what its reading kept): read in a worker, it would be read a
+    second time there."""
+    return fmt.one_muscle_per_file
+
+
 def _read_chunk(items: list[_Item]) -> list[tuple[bytes, bytes, bytes | None]]:
     """Read items in a worker. Result, muscles and records go back pickled apart: the
     main process unpickles only what the run needs and keeps the bytes for the cache."""
@@ -1072,17 +1081,19 @@ class Reader:
                     cached[n] = next(hits)
         settings = (self.default_lang, self.max_bytes, self.size,
                     self._writer_spec() if kind == "records" else None)
-        items = ((i.path, i.format.name, settings,
-                  cache is not None and i.format.one_muscle_per_file)
-                 for i, hit in zip(self.inputs, cached, strict=True) if not hit)
-        parsed = self._parsed(items, cached.count(False), kind)
+        pooled = bytearray(not hit and _in_pool(i.format)
+                           for i, hit in zip(self.inputs, cached, strict=True))
+        items = ((i.path, i.format.name, settings, cache is not None)
+                 for i, in_pool in zip(self.inputs, pooled, strict=True) if in_pool)
+        parsed = self._parsed(items, pooled.count(True), kind)
         recalled = self._recalled(key, record_key, kind, (
             i for i, hit in zip(self.inputs, cached, strict=True) if hit))
-        for item, hit in zip(self.inputs, cached, strict=True):
+        for item, hit, in_pool in zip(self.inputs, cached, pooled, strict=True):
             read = next(recalled) if hit else None
             if read is None:
-                read = next(parsed) if not hit else _read_one(
-                    (item.path, item.format.name, settings, True))
+                read = next(parsed) if in_pool else _read_one(
+                    (item.path, item.format.name, settings,
+                     cache is not None and item.format.one_muscle_per_file))
                 self.files_parsed += 1
                 if cache and read.result.seen and read.result.content:
                     self._store(cache, key, record_key, read)

@@ -1161,3 +1161,37 @@ def test_the_checks_after_reading_a_package_are_at_the_rows_that_gave_the_fields
                 result.stdout)] == expected
         else:
             assert _text_places(result.stderr) == expected
+
+
+# ---- a package read once, whatever --jobs is -----------------------------------------
+
+def test_a_package_read_among_many_files_with_a_pool_is_read_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package read in a worker process was read again in the main process, where the
+    checks after reading ask where its rows are: validate -j 2 read its tables twice. It
+    is read once, in the main process, and says the same as with -j 1."""
+    import converter.pipeline
+    from converter.run import validate_sources
+
+    pkg, log = linted_package(tmp_path), tmp_path / "gathered"
+    gather = csv_format._gather
+
+    def counted(*args: object, **kwargs: object) -> object:  # (in every process)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write("read\n")
+        return gather(*args, **kwargs)
+
+    monkeypatch.setattr(csv_format, "_gather", counted)
+    monkeypatch.setattr(converter.pipeline, "CHUNK", 2)  # (a pool for a few files)
+    pages = sorted(p for p in SAMPLES.glob("*.md")
+                   if p.stem not in ("biceps-brachii", "deltoideus", "soleus", "trapezius"))
+    assert len(pages) >= 4 * converter.pipeline.CHUNK
+    said = {}
+    for jobs in (1, 2):
+        log.write_text("", encoding="utf-8")
+        csv_format._KNOWN.clear()  # (what the run before kept of it in this process)
+        result = validate_sources([*pages, pkg], jobs=jobs)
+        said[jobs] = [str(d) for d in result.diagnostics]
+        assert log.read_text(encoding="utf-8").count("read") == 1, jobs
+    assert said[1] == said[2]
+    assert any(d.startswith(str(pkg / "texts.csv")) for d in said[1])
