@@ -721,8 +721,7 @@ def package_places(path: Path) -> Callable[[str], Place | None]:
     """Where a diagnostic about a field (``muscles[<slug>].origin.da``) of the package
     at ``path`` (its folder or descriptor) belongs: the row of the table that gave the
     value (its muscle's row of ``muscles.csv`` for the muscle's own fields), the field
-    named as the reader's own problems there are (``origin.da``); None when not known
-    (and for a flat sheet's fields)."""
+    named as the reader's own problems there are (``origin.da``); None when not known."""
     descriptor = path / PACKAGE_DESCRIPTOR if path.is_dir() else path
     try:
         files, rows = _package(descriptor)
@@ -765,8 +764,6 @@ def _remember(descriptor: Path, stamps: _Stamps, files: dict[str, Path],
 def _package(descriptor: Path) -> tuple[dict[str, Path], dict[str, _Rows]]:
     """The tables of the package at ``descriptor`` and where each muscle's values are
     in them, as its files are now (read again when one changed)."""
-    if descriptor.suffix.lower() == ".csv":  # (a flat sheet: no rows of a package)
-        return {}, {}
     stamps = _stamps(descriptor)
     known = _KNOWN.get((str(descriptor), stamps))
     if known is None:
@@ -893,6 +890,18 @@ class _FlatSheet:
                                       f"column {name!r} is not read", "warning"))
         return cls(path, {n: i for i, n in enumerate(names)}, groups)
 
+    def lines(self, header: list[str], rows: list[tuple[int, list[str]]]
+              ) -> dict[str, int | None]:
+        """The line each slug's row starts on, of the ``rows`` that fit the ``header``
+        (None for a slug of more than one row)."""
+        found: dict[str, int | None] = {}
+        at = self.index["slug"]
+        for line, cells in rows:
+            slug = restore(cells[at]) if len(cells) == len(header) else None
+            if slug is not None:
+                found[slug] = None if slug in found else line
+        return found
+
     def front(self, cells: list[str]) -> dict[str, Any]:
         """One row in the authors' layout, for the shared validator."""
         def get(name: str) -> str | None:  # (a column left out: nothing)
@@ -923,9 +932,17 @@ class _FlatSheet:
 
 
 def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-    """Yield the muscles of a flat sheet, in row order."""
+    """Yield the muscles of a flat sheet, in row order (where their rows are kept for
+    :func:`flat_places`)."""
+    try:
+        stamp = _sheet_stamp(path)  # (before reading: a sheet changed since is read again)
+    except OSError:
+        stamp = None
     header, rows, not_utf8 = load_csv(path)
     sheet = _FlatSheet.parse(path, header, ctx)
+    if stamp is not None:
+        _SHEETS.clear()
+        _SHEETS[str(path), stamp] = sheet.lines(header, rows)
     for bad in not_utf8:  # (its muscle is left out, as a row with any other error)
         column = (restore(header[bad.cell]) or "") if bad.cell < len(header) else ""
         ctx.report(bad.problem._replace(field=column))
@@ -943,6 +960,55 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             for d in exc.diagnostics:
                 ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,
                                       d.severity))
+
+
+def flat_places(path: Path) -> Callable[[str], Place | None]:
+    """Where a diagnostic about a field (``muscles[<slug>].origin.da``) of the flat sheet
+    at ``path`` belongs: the line its muscle's row starts on (a quoted cell may hold
+    line breaks), the field named as the reader's own problems there are
+    (``origin.da``); None when not known, as for a slug of more than one row (which of
+    them is meant is not known). The sheet is looked at on the first field asked."""
+    lines: dict[str, int | None] | None = None
+
+    def place(field: str) -> Place | None:
+        nonlocal lines
+        named = named_record(field)
+        if named is None:
+            return None
+        if lines is None:
+            lines = _sheet_lines(path)
+        line = lines.get(named[0])
+        return None if line is None else Place(str(path), line, None,
+                                               named[1].removeprefix("."))
+
+    return place
+
+
+#: The last flat sheet read or asked about: (path, :func:`_sheet_stamp`) -> the line
+#: of each slug's row (one sheet at a time: lints ask per field).
+_SHEETS: dict[tuple[str, _Stamps], dict[str, int | None]] = {}
+
+
+def _sheet_stamp(path: Path) -> _Stamps:
+    """(path, size, mtime) of a flat sheet."""
+    st = path.stat()
+    return ((str(path), st.st_size, st.st_mtime_ns),)
+
+
+def _sheet_lines(path: Path) -> dict[str, int | None]:
+    """The line of each slug's row of the flat sheet at ``path``, as it is now (read
+    again when it changed); empty when it cannot be read (the reader says why)."""
+    try:
+        stamp = _sheet_stamp(path)
+        known = _SHEETS.get((str(path), stamp))
+        if known is None:
+            header, rows, _ = load_csv(path)
+            known = _FlatSheet.parse(path, header, ReadContext()).lines(header, rows)
+            _SHEETS.clear()
+            _SHEETS[str(path), stamp] = known
+    except (OSError, MuscleError):
+        return {}
+    return known
 
 
 # --------------------------------------------------------------------------- the format
@@ -972,6 +1038,8 @@ class CsvFormat(Format):
         return read_package(path, ctx)
 
     def places(self, path: Path) -> Callable[[str], Place | None]:
+        if not path.is_dir() and path.name.lower().endswith(".csv"):
+            return flat_places(path)
         return package_places(path)
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:

@@ -1195,3 +1195,151 @@ def test_a_package_read_among_many_files_with_a_pool_is_read_once(
         assert log.read_text(encoding="utf-8").count("read") == 1, jobs
     assert said[1] == said[2]
     assert any(d.startswith(str(pkg / "texts.csv")) for d in said[1])
+
+
+# ---- the checks after reading, placed at the rows of a flat sheet --------------------
+
+def linted_sheet(folder: Path) -> Path:
+    """A flat sheet of five samples whose rows give each check after reading something
+    to say, as :func:`linted_package`'s do (gastrocnemius's slug taken by its Markdown
+    file, read first: see :func:`sheet_sources`). Its list cells hold line breaks, so a
+    row starts lines below the one before it."""
+    sheet = folder / "m.csv"
+    names = ("biceps-brachii", "deltoideus", "gastrocnemius", "soleus", "trapezius")
+    converter.write(converter.read([SAMPLES / f"{name}.md" for name in names]), sheet,
+                    "csv", flat=True)
+
+    def edit(rows: list[list[str]]) -> list[list[str]]:
+        at = {name: i for i, name in enumerate(rows[0])}
+        shared = next(r[at["insertion_en"]] for r in rows if r[0] == "biceps-brachii")
+        given = {("soleus", "image"): "javascript:alert(1)", ("trapezius", "origin_da"): "'",
+                 ("deltoideus", "insertion_en"): shared, ("deltoideus", "origin_da"): ""}
+        for row in rows[1:]:
+            for (slug, column), cell in given.items():
+                if row[0] == slug:
+                    row[at[column]] = cell
+            if row[0] == "trapezius":  # (a second polygon on one line)
+                row[at["coords"]] = row[at["coords"]].split("\n")[0] + "\n100,100,101,101,102,102"
+            if row[0] == "deltoideus":
+                row[at["exercises"]] += "\nchin-ups"
+        return rows
+
+    rewrite_table(sheet, edit)
+    return sheet
+
+
+def sheet_sources(sheet: Path) -> list[Path]:
+    """What a run of :func:`linted_sheet` reads: gastrocnemius's page, then the sheet."""
+    return [SAMPLES / "gastrocnemius.md", sheet]
+
+
+def expected_sheet_places(sheet: Path) -> list[tuple[str, int, str, str]]:
+    """(file, line, field, code) of each diagnostic of :func:`linted_sheet`, by line."""
+    def at(slug: str) -> int:
+        return row_line(sheet, slug)
+
+    return sorted([
+        (str(sheet), at("biceps-brachii"), "insertion.en", "duplicate-text"),
+        (str(sheet), at("deltoideus"), "insertion.en", "duplicate-text"),
+        (str(sheet), at("deltoideus"), "exercises[3]", "exercise-spelling"),
+        (str(sheet), at("deltoideus"), "origin", "missing-language"),
+        (str(sheet), at("gastrocnemius"), "slug", "duplicate-slug"),
+        (str(sheet), at("soleus"), "image", "unsafe-link"),
+        (str(sheet), at("trapezius"), "origin.da", "empty-text"),
+        (str(sheet), at("trapezius"), "coords[1]", "polygon-zero-area"),
+    ], key=lambda place: place[1])
+
+
+@pytest.mark.parametrize("command", ["validate", "github", "convert"])
+def test_the_checks_after_reading_a_flat_sheet_are_at_the_rows_of_their_muscles(
+        tmp_path: Path, command: str) -> None:
+    """The lints of a muscle and across muscles, and a slug taken, were at the flat
+    sheet with no line (m.csv: error: muscles[soleus].image: ...); they are at the line
+    the muscle's row starts on, named as the reader's own problems there are: fresh,
+    recorded in the cache, and replayed from it."""
+    sheet = linted_sheet(tmp_path)
+    lines = [row_line(sheet, slug) for slug in ("deltoideus", "gastrocnemius")]
+    assert lines[1] - lines[0] > 1  # (a row of many lines between)
+    expected = expected_sheet_places(sheet)
+    sources = [str(s) for s in sheet_sources(sheet)]
+    args = {"validate": ["validate", *sources],
+            "github": ["validate", *sources, "--format", "github"],
+            "convert": ["convert", *sources, "--to", "json", "-o", str(tmp_path / "m.json")]}
+    for cache in (["--no-cache"], [], []):
+        result = CliRunner().invoke(cli, [*args[command], "-j", "1", *cache])
+        assert result.exit_code == 1, result.output
+        if command == "github":
+            found = [(m[2], int(m[3]), m[4], m[1]) for m in _GITHUB_LINE.finditer(
+                result.stdout)]
+        else:
+            found = _text_places(result.stderr)
+        assert [f for f in found if f[0] == str(sheet)] == expected
+
+
+@pytest.mark.parametrize("to", ["json", "validate"])
+def test_rows_moved_in_a_flat_sheet_move_their_diagnostics(tmp_path: Path, to: str) -> None:
+    """The checks after reading a flat sheet are at its rows: a run after rows moved (the
+    muscles the same) says where they are now, as a fresh run does, recorded and
+    replayed; patched when the muscles' order is kept (a blank row above them)."""
+    from converter.run import RunResult, convert_sources, validate_sources
+    from tests.test_cache import age
+
+    sheet, cache_dir = linted_sheet(tmp_path), tmp_path / "cache"
+    sources = [sheet]  # (a slug taken is read again in full: never patched)
+    out = tmp_path / "cached" / "m.json" if to == "json" else None
+
+    def run(target: Path | None, cache: Path | None = cache_dir) -> RunResult:
+        if target is None:
+            return validate_sources(sources, jobs=1, cache_dir=cache)
+        target.parent.mkdir(exist_ok=True)
+        return convert_sources(sources, get_format(to), target, jobs=1, cache_dir=cache)
+
+    def first(rows: list[list[str]], slug: str) -> list[list[str]]:
+        return [rows[0], *(r for r in rows[1:] if r[0] == slug),
+                *(r for r in rows[1:] if r[0] != slug)]
+
+    def blank_before(rows: list[list[str]], slug: str) -> list[list[str]]:
+        at = next(i for i, r in enumerate(rows) if r[0] == slug)
+        return [*rows[:at], [""] * len(rows[0]), *rows[at:]]
+
+    def placed(result: RunResult) -> list[tuple[int | None, str, str]]:
+        return [(d.line, d.field, d.code) for d in result.diagnostics if d.path == str(sheet)]
+
+    age(sheet)
+    before = placed(run(out))
+    assert all(line for line, _, _ in before)
+    for edit, patched in ((lambda rows: blank_before(rows, "biceps-brachii"), True),
+                          (lambda rows: blank_before(rows, "soleus"), True),
+                          (lambda rows: first(rows, "deltoideus"), False)):
+        rewrite_table(sheet, edit)
+        results = [run(out), run(out)]
+        age(sheet)
+        results += [run(out), run(out)]
+        assert results[0].patched == patched and results[-1].replayed
+        fresh = tmp_path / "fresh" / "m.json" if out else None
+        expected = run(fresh, None)
+        assert placed(expected) != before
+        starts = {row_line(sheet, slug) for slug in ("biceps-brachii", "deltoideus",
+                                                     "gastrocnemius", "soleus", "trapezius")}
+        assert {line for line, _, _ in placed(expected)} <= starts
+        for got in results:
+            assert list(got.diagnostics) == list(expected.diagnostics)
+            assert (got.count, got.failed) == (expected.count, expected.failed)
+        if out and fresh:
+            assert out.read_bytes() == fresh.read_bytes()
+        before = placed(expected)
+
+
+def test_a_slug_of_two_rows_of_a_flat_sheet_leaves_its_checks_with_no_line(
+        tmp_path: Path) -> None:
+    """Which of two rows of one slug a check after reading means is not known: it names
+    the muscle's field at the sheet with no line, not the line of either row."""
+    from converter.run import validate_sources
+
+    sheet = linted_sheet(tmp_path)
+    rewrite_table(sheet, lambda rows: [*rows, *(r for r in rows if r[0] == "soleus")])
+    said = list(validate_sources([sheet]).diagnostics)
+    found = [d for d in said if "soleus" in d.field]
+    assert [(d.line, d.field, d.code) for d in found] == [
+        (None, "muscles[soleus].image", "unsafe-link")] * 2
+    assert all(d.line is not None for d in said if d not in found)
