@@ -19,7 +19,10 @@ neutralised against CSV injection (OWASP): a cell that is empty text or starts w
 strips again, and so does a text a spreadsheet would take for a number or date; an
 empty cell means "absent". As OWASP also asks, every cell of the
 sheet is wrapped in double quotes, so a ``;`` or ``,`` in a text never starts a new
-cell in a spreadsheet that splits on another separator.
+cell in a spreadsheet that splits on another separator and reads the quotes. Its cells
+are separated by ``,``, or by ``;`` or a tab (``separator``, :data:`SEPARATORS`): a
+spreadsheet that splits on ``;`` alone (Excel in Danish, German, French) reads no quotes
+of a comma file.
 
 Both are written with the stdlib :mod:`csv` module (UTF-8, ``\\n`` line ends, rows
 sorted by slug and position), so the bytes depend only on the muscles.
@@ -80,6 +83,8 @@ _NUMBER_LIKE = re.compile(r"\s*[(.$€£]?\d|(?i:true|false)\Z")
 #: the prefix): readers of the tables alone see the prefix, this reader removes it.
 FORMULA_PREFIX_KEY = "x-formula-prefix"
 EMPTY_ITEM = "\\e"
+#: What may separate the flat sheet's cells (``separator``), the first the default.
+SEPARATORS = (",", ";", "\t")
 
 _NULL_LIKE = re.compile(r"\\+N")
 _INTEGER = re.compile(r"\d+")
@@ -246,12 +251,14 @@ def _coords(muscle: Muscle) -> list[str]:
 
 # --------------------------------------------------------------------------- csv i/o
 
-def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = False) -> None:
+def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = False,
+               delimiter: str = ",") -> None:
     """Write rows with the csv module: minimal quoting (every cell quoted with
-    ``quote_all``) and ``\\n`` line ends. A row with a carriage return is quoted in full,
-    because Python 3.11 leaves a lone CR unquoted when the line terminator is ``\\n``."""
-    plain = csv.writer(fh, lineterminator="\n")
-    quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    ``quote_all``), cells separated by ``delimiter`` and ``\\n`` line ends. A row with a
+    carriage return is quoted in full, because Python 3.11 leaves a lone CR unquoted
+    when the line terminator is ``\\n``."""
+    plain = csv.writer(fh, lineterminator="\n", delimiter=delimiter)
+    quoted = csv.writer(fh, lineterminator="\n", delimiter=delimiter, quoting=csv.QUOTE_ALL)
     for row in rows:
         (quoted if quote_all or any("\r" in cell for cell in row) else plain).writerow(row)
 
@@ -843,12 +850,27 @@ def _flat_cell(muscle: Muscle, column: str) -> str | None:
     return getattr(muscle, column)
 
 
-def write_flat(muscles: list[Muscle], out: Path, *, excel: bool) -> None:
-    """Write the flat sheet atomically (with a UTF-8 BOM when ``excel``)."""
+def write_flat(muscles: list[Muscle], out: Path, *, excel: bool, separator: str = ",") -> None:
+    """Write the flat sheet atomically (with a UTF-8 BOM when ``excel``), its cells
+    separated by ``separator`` (one of :data:`SEPARATORS`; no ``sep=`` line: Excel
+    ignores the BOM of a file that has one)."""
     header = flat_header(muscles)
     rows = [[neutralise(_flat_cell(m, column)) for column in header] for m in muscles]
     with atomic_file(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
-        write_rows(fh, [[neutralise(c) for c in header], *rows], quote_all=True)
+        write_rows(fh, [[neutralise(c) for c in header], *rows], quote_all=True,
+                   delimiter=separator)
+
+
+def separator(options: Mapping[str, Any]) -> str:
+    """The flat sheet's separator that ``options`` give (``,`` when none); one that is
+    not of :data:`SEPARATORS` is a ``bad-option`` error."""
+    value = options.get("separator")
+    if value is None:
+        return SEPARATORS[0]
+    if value not in SEPARATORS:
+        raise error("--separator", "bad-option", f"{value!r} cannot separate the flat "
+                    "sheet's cells: give ',' (the default), ';' or a tab")
+    return str(value)
 
 
 @dataclass
@@ -1025,6 +1047,9 @@ class CsvFormat(Format):
                      default=False),
         FormatOption("excel", "with --flat: add a UTF-8 BOM for Excel", is_flag=True,
                      default=False, needs="flat"),
+        FormatOption("separator", "with --flat: what separates cells: , (default), ; "
+                     "(Excel in Danish, German, French, ...) or a tab", metavar="CHAR",
+                     needs="flat"),
     )
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
@@ -1061,15 +1086,17 @@ class CsvFormat(Format):
             p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".json")})
 
     def check_options(self, options: Mapping[str, Any]) -> None:
-        if options.get("excel") and not options.get("flat"):
-            raise error("--excel", "bad-option", "applies only with --flat")
+        for name in ("excel", "separator"):
+            if options.get(name) not in (None, False) and not options.get("flat"):
+                raise error(f"--{name}", "bad-option", "applies only with --flat")
+        separator(options)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         self.check_options(ctx.options)
         flat, excel = bool(ctx.option("flat", False)), bool(ctx.option("excel", False))
         if flat:  # the header needs every muscle's languages: one list in memory
             ordered = _sorted_unique(muscles, out)
-            write_flat(ordered, out, excel=excel)
+            write_flat(ordered, out, excel=excel, separator=separator(ctx.options))
             return (f"wrote {counted(len(ordered), 'muscles')} to {out} (flat sheet, without "
                     "body and extra)")
         count = write_package(muscles, out)

@@ -156,6 +156,9 @@ def test_bad_option_values_are_usage_errors_before_any_work(tmp_path: Path,
 
 @pytest.mark.parametrize("args, message", [
     (("csv", "--excel"), "--excel: applies only with --flat"),
+    (("csv", "--separator", ";"), "--separator: applies only with --flat"),
+    (("csv", "--flat", "--separator", "|"), "--separator: '|' cannot separate the flat "
+     "sheet's cells: give ',' (the default), ';' or a tab"),
     (("svg", "--base-image", "body.png"), "--base-image: needs --size WxH"),
     (("html", "--lang", "1"), "--lang: '1' is not a language tag"),
     (("anki", "--lang", "123"), "--lang: '123' is not a language code"),

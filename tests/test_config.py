@@ -543,6 +543,8 @@ def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -
      "convert.link-template: 'javascript:{slug}' makes links that are not relative"),
     ('to = "svg"\noutput = "s"\nbase-image = "body.png"', "4:1: error: "
      "convert.base-image: needs --size WxH"),
+    ('to = "csv"\noutput = "m.csv"\nflat = true\nseparator = "|"', "5:1: error: "
+     "convert.separator: '|' cannot separate the flat sheet's cells: give ','"),
 ])
 def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: str,
                                                            expected: str) -> None:
@@ -555,6 +557,31 @@ def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: 
         assert result.output.startswith(f"../../muscle-convert.toml:{expected}"), result.output
         assert result.output.endswith("[config-bad-value]\n")
         assert len(result.output.splitlines()) == 1
+
+
+def test_the_files_separator_applies_only_with_flat(project: Path) -> None:
+    """separator = ";" (Danish Excel's) gives the flat sheet its separator and is left
+    out of a package; --separator on the command line wins over it."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nseparator = ";"\n')
+    sheet, package = project / "sheet.csv", project / "package"
+    assert run("convert", "..", "--to", "csv", "--flat", "-o", str(sheet), "-q"
+               ).exit_code == 0
+    assert sheet.read_text(encoding="utf-8").startswith('"slug";"title";')
+    assert run("convert", "..", "--to", "csv", "-o", str(package), "-q").exit_code == 0
+    assert (package / "muscles.csv").read_text(encoding="utf-8").startswith('"slug","title"')
+    assert run("convert", "..", "--to", "csv", "--flat", "--separator", "\t", "-o",
+               str(sheet), "-q").exit_code == 0
+    assert sheet.read_text(encoding="utf-8").startswith('"slug"\t"title"\t')
+
+
+def test_a_separator_from_the_file_refused_by_the_writer_names_the_file(
+        project: Path) -> None:
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nseparator = "|"\n')
+    result = run("convert", "..", "--to", "csv", "--flat", "-o", str(project / "m.csv"))
+    assert result.exit_code == 2
+    assert result.output.startswith("../../muscle-convert.toml:2:1: error: separator: '|' "
+                                    "cannot separate the flat sheet's cells")
+    assert not (project / "m.csv").exists()
 
 
 def test_a_format_option_from_the_file_refused_by_the_writer_names_the_file(

@@ -26,7 +26,7 @@ from converter.diagnostics import MuscleError
 from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, get_format
 from formats import csv as csv_format
-from formats.csv import FLAT_CARRIES, FLAT_LAYOUT
+from formats.csv import FLAT_CARRIES, FLAT_LAYOUT, SEPARATORS
 from tests.conftest import ROOT, SAMPLES, demo_commands
 from tests.strategies import corpora, text
 
@@ -93,7 +93,9 @@ def test_registry_declares_package_lossless_and_flat_variant() -> None:
     assert fmt.directory_marker == "datapackage.json" and fmt.extensions == (".csv",)
     assert fmt.variants == {"flat": FLAT_CARRIES}
     assert {"body", "extra"}.isdisjoint(FLAT_CARRIES)
-    assert {o.name for o in fmt.options} == {"flat", "excel"}
+    assert {o.name for o in fmt.options} == {"flat", "excel", "separator"}
+    assert {o.name: o.needs for o in fmt.options if o.needs} == {"excel": "flat",
+                                                                 "separator": "flat"}
 
 
 # ------------------------------------------------------------------ package
@@ -556,11 +558,30 @@ def test_flat_round_trip_samples(sample_muscles: list[Muscle], tmp_path: Path) -
     assert converter.read(out, format="csv") == expected
 
 
-@given(corpora())
-def test_flat_round_trip_any_model(muscles: list[Muscle]) -> None:
+#: Texts made of what separates and quotes cells, breaks lines and starts formulas.
+separated = st.text(st.sampled_from([";", ",", "\t", '"', "\n", "=", "+", "-", "@", "'", " ",
+                                     "a", "æ", "1"]), max_size=12)
+
+
+@st.composite
+def separated_corpora(draw: st.DrawFn) -> list[Muscle]:
+    """:func:`corpora` and one muscle whose texts are :data:`separated` (its slug has a
+    part of 9 letters, which no slug of ``corpora`` has)."""
+    texts = draw(st.lists(separated, min_size=1, max_size=4))
+    muscle = Muscle(slug="separated", title="S" + texts[0], latin=texts[-1],
+                    origin=LocalizedText({"da": texts[0]}),
+                    functions=(Function(LocalizedText({"en": texts[-1]})),),
+                    exercises=tuple(texts))
+    return sorted([*draw(corpora()), muscle], key=lambda m: m.slug)
+
+
+@given(separated_corpora(), st.sampled_from(SEPARATORS))
+def test_flat_round_trip_any_model(muscles: list[Muscle], separator: str) -> None:
+    """With each separator (``--separator``): a ';' or ',', a tab, a quote or a line
+    break in a text stays in it."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "muscles.csv"
-        converter.write(muscles, out, "csv", flat=True)
+        converter.write(muscles, out, "csv", flat=True, separator=separator)
         assert converter.read(out) == [m.project(FLAT_CARRIES) for m in muscles]
 
 
@@ -679,6 +700,54 @@ def test_flat_sheet_wraps_every_cell_in_quotes(sample_muscles: list[Muscle],
     assert '"Semi; =1+1"' in raw and '"a,@SUM(A1)"' in raw and '"q"";=cmd"' in raw
     assert next(m for m in converter.read(out) if m.slug == "sep") == muscle.project(
         FLAT_CARRIES)
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_sheet_with_another_separator_holds_the_same_quoted_cells(
+        separator: str, sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """``separator=";"`` (Danish Excel's) or a tab: the comma sheet's cells, each quoted
+    and neutralised as there, the separator alone between them; read back the same."""
+    muscles = [hostile_muscle(), Muscle(slug="sep", title="a;=1+1;b", latin="a,=1+1,b",
+                                        exercises=("t\tu", 'q";=2+2;"', "x;\n=3"))]
+    comma, other = tmp_path / "comma.csv", tmp_path / "other.csv"
+    converter.write([*muscles, *sample_muscles], comma, "csv", flat=True)
+    converter.write([*muscles, *sample_muscles], other, "csv", flat=True, separator=separator)
+    with other.open(encoding="utf-8", newline="") as fh:
+        cells = list(csv.reader(fh, delimiter=separator))
+    assert cells == flat_cells(comma)
+    requoted = io.StringIO()
+    csv.writer(requoted, delimiter=separator, lineterminator="\n",
+               quoting=csv.QUOTE_ALL).writerows(cells)
+    assert other.read_text(encoding="utf-8") == requoted.getvalue()
+    assert other.read_text(encoding="utf-8").startswith(f'"slug"{separator}"title"')
+    assert not [cell for row in cells for cell in row if cell.startswith(TRIGGERS)]
+    assert converter.read(other) == converter.read(comma)
+
+
+def test_excel_and_a_semicolon_separator_go_together(sample_muscles: list[Muscle],
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "excel.csv"
+    converter.write(sample_muscles, out, "csv", flat=True, excel=True, separator=";")
+    assert out.read_bytes().startswith(b'\xef\xbb\xbf"slug";"title";')
+    assert converter.read(out) == [m.project(FLAT_CARRIES) for m in sorted(
+        sample_muscles, key=lambda m: m.slug)]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"flat": True, "separator": "|"}, "'|' cannot separate the flat sheet's cells: give "
+     "',' (the default), ';' or a tab"),
+    ({"flat": True, "separator": ";;"}, "';;' cannot separate"),
+    ({"flat": True, "separator": ""}, "'' cannot separate"),
+    ({"separator": ";"}, "applies only with --flat"),
+])
+def test_a_separator_other_than_comma_semicolon_or_tab_is_refused(
+        options: dict, message: str, tmp_path: Path) -> None:
+    out = tmp_path / "m.csv" if options.get("flat") else tmp_path / "pkg"
+    with pytest.raises(MuscleError) as exc:
+        converter.write([Muscle(slug="a", title="A")], out, "csv", **options)
+    assert [(d.path, d.code) for d in exc.value.diagnostics] == [("--separator", "bad-option")]
+    assert message in exc.value.diagnostics[0].message
+    assert not out.exists()
 
 
 def test_function_missing_language_and_empty_text_round_trip(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 Each table is imported as a double click in LibreOffice imports it (comma, semicolon
 and tab all separate cells), with formula evaluation switched on (stricter than the
 default), and saved as a spreadsheet; then saved back as CSV, as a user re-saving the
-file does, and read again. ``make test`` installs Debian's ``libreoffice-calc-nogui``;
-the tests fail, not skip, without it.
+file does, and read again. A flat sheet written with ``--separator ';'`` is imported as
+Danish Excel splits a double-clicked file: on ``;`` only. ``make test`` installs
+Debian's ``libreoffice-calc-nogui``; the tests fail, not skip, without it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import converter
+from converter.cli import cli
 from converter.model import LocalizedText, Muscle
 from tests.conftest import SAMPLES
 from tests.formats.test_csv import HOSTILE, hostile_muscle
@@ -28,10 +31,17 @@ SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 #: special numbers, formulas evaluated.
 IMPORT = "Text - txt - csv (StarCalc):44/59/9,34,76,1,,0,false,false,false,false,false,-1,true"
 EXPORT = "csv:Text - txt - csv (StarCalc):44,34,76,1"
+#: As :data:`IMPORT`, and saved back, with ``;`` alone between cells (Danish Excel's list
+#: separator).
+SEMICOLON_IMPORT = IMPORT.replace(":44/59/9,", ":59,")
+SEMICOLON_EXPORT = EXPORT.replace(":44,", ":59,")
 TABLES = ("muscles", "texts", "functions", "exercises", "regions")
 #: Texts LibreOffice takes for numbers, dates and formulas when they are not kept text.
 NUMBER_LIKE = ["007", "1,000", " 5", "1.50", "2001-1-1", "3:30", "50%", "TRUE", "1e5",
                "422,216,435,216,443,219"]
+#: Texts that make formulas of what follows a separator in them, where that separator
+#: splits cells and the quotes around them are not read.
+SEPARATED = ["a;=1+1;b", "a,=2+2,b", 'q";=3+3;"']
 
 
 def soffice(tmp: Path, target: str, out: Path, *files: Path, infilter: str = "") -> None:
@@ -51,19 +61,25 @@ def formulas(ods: Path) -> list[str]:
         return re.findall(r'table:formula="([^"]*)"', sheet.read("content.xml").decode())
 
 
-@pytest.fixture(scope="module")
-def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The package and the flat sheet as written, as spreadsheets, and saved back."""
-    tmp = tmp_path_factory.mktemp("libreoffice")
-    # (no tabs: LibreOffice drops a tab inside a cell when tab separates cells too, as
-    # the README says)
-    texts = [t for t in [*HOSTILE, *NUMBER_LIKE] if t and "\n" not in t and "\t" not in t]
+def spreadsheet_muscles(*more: str) -> list[Muscle]:
+    """The samples, the hostile muscle and one whose exercises are the hostile texts,
+    the number-like ones and ``more`` (no line breaks or tabs, which LibreOffice drops
+    in a cell, as the README says)."""
+    texts = [t for t in [*HOSTILE, *NUMBER_LIKE, *more] if t and "\n" not in t
+             and "\t" not in t]
     numbers = Muscle(slug="numbers", title="007", latin="1,000",
                      origin=LocalizedText({"da": "3:30", "en": "50%"}), exercises=tuple(texts))
     hostile = hostile_muscle()
     hostile = replace(hostile, insertion=LocalizedText({
         lang: text.replace("\t", " ") for lang, text in hostile.insertion.items()}))
-    muscles = [*converter.read(SAMPLES), hostile, numbers]
+    return [*converter.read(SAMPLES), hostile, numbers]
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The package and the flat sheet as written, as spreadsheets, and saved back."""
+    tmp = tmp_path_factory.mktemp("libreoffice")
+    muscles = spreadsheet_muscles()
     converter.write(muscles, tmp / "pkg", "csv")
     converter.write(muscles, tmp / "flat.csv", "csv", flat=True)
     (tmp / "raw.csv").write_text("slug,title\na,=1+1\n", encoding="utf-8")  # (a control)
@@ -103,3 +119,43 @@ def test_the_package_saved_again_by_the_spreadsheet_keeps_its_columns(
         assert back[slug] == written[slug], slug
     assert back["hostile"].title == written["hostile"].title  # =HYPERLINK(...), as text
     assert back["numbers"].title == "7"  # (the loss the README names)
+
+
+@pytest.fixture(scope="module")
+def semicolon_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A flat sheet written with ``--separator ';'`` and one written with commas, opened
+    split on ``;`` alone; the first saved back so."""
+    tmp = tmp_path_factory.mktemp("libreoffice-semicolon")
+    converter.write(spreadsheet_muscles(*SEPARATED), tmp / "all.json", "json")
+    for name, given in (("semicolon", ["--separator", ";"]), ("comma", [])):
+        result = CliRunner().invoke(cli, ["convert", str(tmp / "all.json"), "--to", "csv",
+                                          "--flat", *given, "-o", str(tmp / f"{name}.csv"),
+                                          "-q", "--no-config"])
+        assert result.exit_code == 0, result.output
+    soffice(tmp, "ods", tmp / "ods", tmp / "semicolon.csv", tmp / "comma.csv",
+            infilter=SEMICOLON_IMPORT)
+    soffice(tmp, SEMICOLON_EXPORT, tmp / "back", tmp / "ods" / "semicolon.ods")
+    soffice(tmp, "ods", tmp / "comma-only", tmp / "semicolon.csv",
+            infilter=IMPORT.replace(":44/59/9,", ":44,"))
+    return tmp
+
+
+def test_a_semicolon_sheet_split_on_semicolon_only_makes_no_formula(
+        semicolon_only: Path) -> None:
+    """The comma sheet, split so, makes formulas of what follows a ';' in a text (the
+    check can fail), as the ';' sheet split on ',' alone does of what follows a ','
+    (the README: the separator must be the spreadsheet's); the ';' sheet none."""
+    assert "of:=1+1" in formulas(semicolon_only / "ods" / "comma.ods")
+    assert "of:=2+2" in formulas(semicolon_only / "comma-only" / "semicolon.ods")
+    assert formulas(semicolon_only / "ods" / "semicolon.ods") == []
+
+
+def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place(
+        semicolon_only: Path) -> None:
+    """Saved back as the spreadsheet splits it, it reads as written: every text (with
+    its ';', ',' and quotes) in its own cell, texts that look like numbers kept text."""
+    written = converter.read(semicolon_only / "semicolon.csv")
+    back = converter.read(semicolon_only / "back" / "semicolon.csv")
+    assert back == written
+    numbers = next(m for m in back if m.slug == "numbers")
+    assert numbers.title == "007" and set(SEPARATED) <= set(numbers.exercises)
