@@ -79,7 +79,10 @@ class Diagnostic(NamedTuple):
 
     ``code`` is stable (scripts may match on it); ``message`` is for people.
     Lines and columns are 1-based and count the file's own lines (the opening
-    ``---`` is line 1). Immutable and small: a large corpus has hundreds of thousands.
+    ``---`` is line 1). ``named``: where in ``message`` the paths of other files it
+    names are (start and end of each, flat; see :func:`worded`), for
+    :func:`github_annotation` to name them as it names the file. Immutable and small: a
+    large corpus has hundreds of thousands.
     """
 
     path: str
@@ -89,6 +92,7 @@ class Diagnostic(NamedTuple):
     code: str
     message: str
     severity: Severity = "error"
+    named: tuple[int, ...] = ()
 
     def __reduce__(self) -> tuple[object, ...]:  # unpickled by tuple.__new__, no Python call
         return (tuple.__new__, (Diagnostic, tuple(self)))
@@ -106,8 +110,30 @@ class Diagnostic(NamedTuple):
         return printable(f"{where}: {tag}:{field} {self.message} [{self.code}]")
 
     def as_dict(self) -> dict[str, object]:
-        """The diagnostic as a JSON-ready dict."""
-        return self._asdict()
+        """The diagnostic as a JSON-ready dict (the paths its message names are in the
+        message, as the text format shows them)."""
+        found = self._asdict()
+        del found["named"]
+        return found
+
+
+class Named(NamedTuple):
+    """A path of a file, as a run names it, in the parts of a message (:func:`worded`)."""
+
+    path: str
+
+
+def worded(*parts: str | Named) -> tuple[str, tuple[int, ...]]:
+    """The message ``parts`` make, and where in it the :class:`Named` paths are (a
+    :class:`Diagnostic`'s ``named``)."""
+    text = ""
+    named: list[int] = []
+    for part in parts:
+        if isinstance(part, Named):
+            named += (len(text), len(text) + len(part.path))
+            part = part.path
+        text += part
+    return text, tuple(named)
 
 
 class MuscleError(Exception):
@@ -241,18 +267,30 @@ def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
     soleus.md,line=12,col=3::coords[0]: ...``): the job's log turns it into an
     annotation on that line of the file, shown in the pull request. The file is named
     relative to ``workspace`` (the checkout, ``$GITHUB_WORKSPACE``, where GitHub looks
-    for it) when it is inside. Every part is :func:`printable` first, as in the text
-    format."""
+    for it) when it is inside, and so are the paths of other files the message names
+    (``named``). Every part is :func:`printable` first, as in the text format."""
     path = d.path if workspace is None else in_workspace(d.path, workspace)
     where = [f"title={printable(d.code)}", f"file={printable(path)}"]
     if d.line is not None:
         where.append(f"line={d.line}")
         if d.column is not None:
             where.append(f"col={d.column}")
-    message = printable(f"{d.field}: {d.message}" if d.field else d.message)
+    said = d.message if workspace is None else _named_in_workspace(d, workspace)
+    message = printable(f"{d.field}: {said}" if d.field else said)
     kind = "warning" if d.severity == "warning" else "error"
     return (f"::{kind} {','.join(w.translate(_GITHUB_PROPERTY) for w in where)}"
             f"::{message.translate(_GITHUB_MESSAGE)}")
+
+
+def _named_in_workspace(d: Diagnostic, workspace: str) -> str:
+    """``d``'s message with the paths it names (``named``) relative to ``workspace``,
+    as :func:`github_annotation` names the file."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in zip(d.named[::2], d.named[1::2], strict=True):
+        pieces += (d.message[last:start], in_workspace(d.message[start:end], workspace))
+        last = end
+    return "".join(pieces) + d.message[last:]
 
 
 def in_workspace(path: str, workspace: str) -> str:

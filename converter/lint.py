@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from . import drafts, scratch
-from .diagnostics import Diagnostic, DiagnosticLog
+from .diagnostics import Diagnostic, DiagnosticLog, Named, worded
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
 
@@ -318,11 +318,13 @@ def _compared_texts(muscle: Muscle) -> list[tuple[str, str]]:
 _NOWHERE = (-1, -1)
 
 
-def _warning(path: str, at: Position | None, field: str, code: str, message: str
-             ) -> Diagnostic:
-    """A corpus-lint warning, at ``at`` (line, column) when known."""
+def _warning(path: str, at: Position | None, field: str, code: str,
+             *message: str | Named) -> Diagnostic:
+    """A corpus-lint warning, at ``at`` (line, column) when known, its message of the
+    parts ``message`` (:func:`~converter.diagnostics.worded`'s)."""
     line, column = at or (None, None)
-    return Diagnostic(path, line, column, field, code, message, "warning")
+    text, others = worded(*message)
+    return Diagnostic(path, line, column, field, code, text, "warning", others)
 
 
 class Fingerprint(NamedTuple):
@@ -482,7 +484,8 @@ class CorpusLint:
     _field_ids: dict[str, int] = field(default_factory=dict)
     _field_names: list[str] = field(default_factory=list)
     _languages: dict[str, int] = field(default_factory=dict)
-    _exercises: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: name, path
+    # key: name, path, record
+    _exercises: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _found: DiagnosticLog = field(default_factory=DiagnosticLog)
     #: Fills in the line of a diagnostic that names a field but no line (such as an
     #: exercise, whose place the fingerprint does not carry), as it is found.
@@ -597,15 +600,16 @@ class CorpusLint:
         for i, name, key, at in print_.exercises:
             if only is not None and key not in only:
                 continue
-            known = self._exercises.setdefault(key, (name, f"{path} ({record})" if record
-                                                     else path))
-            if known[0] != name:
+            known, there, its_record = self._exercises.setdefault(key, (name, path, record))
+            if known != name:
                 line, column = at or (None, None)
+                message, others = worded(
+                    f"exercise {name!r} differs only by case or spacing from {known!r} in ",
+                    Named(there), f" ({its_record})" if its_record else "")
                 self._report(Diagnostic(
                     path, line, column, self._named(path, record, _exercise_field(i)),
-                    "exercise-spelling",
-                    f"exercise {name!r} differs only by case or spacing from {known[0]!r} "
-                    f"in {known[1]}", "warning"), (0, owner, EXERCISE_SLOT + i, key))
+                    "exercise-spelling", message, "warning", others),
+                    (0, owner, EXERCISE_SLOT + i, key))
 
     def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
         """(path, field, where) of the first place of a text (a row of ``texts``)."""
@@ -625,11 +629,12 @@ class CorpusLint:
         field = self._named(here, *where)
         there, first_field, first_at = self._first(text)
         owner, place, key = slot
-        self._report(_warning(here, at, field, "duplicate-text",
-                              f"same text as {there} ({first_field})"), (0, owner, place, key))
+        self._report(_warning(here, at, field, "duplicate-text", "same text as ",
+                              Named(there), f" ({first_field})"), (0, owner, place, key))
         if repeats == 1:  # the first file hears of its first twin only
             self._report(_warning(there, first_at, first_field, "duplicate-text",
-                                  f"same text as {here} ({field})"), (0, owner, place + 1, key))
+                                  "same text as ", Named(here), f" ({field})"),
+                         (0, owner, place + 1, key))
 
     def finish(self) -> DiagnosticLog:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""

@@ -50,9 +50,11 @@ from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
     MuscleError,
+    Named,
     counted,
     has_errors,
     printable,
+    worded,
 )
 from .drafts import is_draft
 from .exclude import Exclusion, exclusion
@@ -352,10 +354,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             if len(inputs) == before and not skip:  # empty, or a --from that reads none
                 hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
                                   foreign, left_out)
-                problems.append(Diagnostic(
-                    str(path), None, None, "", "no-inputs",
-                    f"holds no {' or '.join(sorted(by_ending))} files to read{hint}",
-                    "warning"))
+                message, others = worded(
+                    f"holds no {' or '.join(sorted(by_ending))} files to read", *hint)
+                problems.append(Diagnostic(str(path), None, None, "", "no-inputs", message,
+                                           "warning", others))
             continue
         fmt = forced or detected
         if fmt is None:
@@ -447,8 +449,9 @@ def not_searched(folder: str, tag: str = "") -> str:
 def _others_in(folder: str, read: set[str], unit: Format | None,
                outputs: Sequence[str] = (),
                foreign: Sequence[tuple[str, Format]] = (), left_out: Sequence[str] = ()
-               ) -> str:
-    """A hint, for a folder that held no file of the endings ``read``: the ``outputs``
+               ) -> tuple[str | Named, ...]:
+    """A hint (the parts of a message, :func:`~converter.diagnostics.worded`'s), for a
+    folder that held no file of the endings ``read``: the ``outputs``
     of muscle-convert its walk left out, what ``--exclude`` left out (``left_out``),
     the format whose ``unit`` it is, the files of
     those endings its walk left out as ``foreign`` to their format, or the files of
@@ -457,22 +460,25 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     all its entries are looked at."""
     if outputs:
         return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
-                f"as {outputs[0]}, which a search leaves out: name it to read it)")
+                "as ", Named(outputs[0]), ", which a search leaves out: name it to read it)")
     if left_out:
-        return (f" (--exclude left out {min(left_out)})" if len(left_out) == 1 else
-                f" (--exclude left out the {len(left_out)} found, such as {min(left_out)})")
+        return ((" (--exclude left out ", Named(min(left_out)), ")") if len(left_out) == 1
+                else (f" (--exclude left out the {len(left_out)} found, such as ",
+                      Named(min(left_out)), ")"))
     if unit is not None:
-        return f" (it is a {unit.name} folder: read it without --from, or --from {unit.name})"
+        return (f" (it is a {unit.name} folder: read it without --from, or --from "
+                f"{unit.name})",)
     written = detect_format(Path(folder), for_reading=False)
     if written is not None and not written.can_read:
         return (f" (it is a {written.name} folder, a format muscle-convert writes but cannot "
-                "read)")
+                "read)",)
     if foreign:
         first, owner = min(foreign, key=lambda found: found[0])
         if len(foreign) == 1:
-            return f" ({first} is not what the {owner.name} reader takes: name it to see why)"
-        return (f" (the {len(foreign)} found, such as {first}, are not what the {owner.name} "
-                "reader takes: name one to see why)")
+            return (" (", Named(first), f" is not what the {owner.name} reader takes: name it "
+                    "to see why)")
+        return (f" (the {len(foreign)} found, such as ", Named(first), ", are not what the "
+                f"{owner.name} reader takes: name one to see why)")
     found: dict[str, list[str]] = {}
     try:
         with os.scandir(folder) as entries:
@@ -485,10 +491,10 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                         if fmt is not None:
                             found.setdefault(fmt.name, []).append(entry.name)
     except OSError:
-        return ""
-    return "".join(f" (it holds {counted(len(names), f'{name} files')}, such as "
-                   f"{min(names)}: name them, or pass --from {name})"
-                   for name, names in sorted(found.items())[:1])
+        return ()
+    return tuple(f" (it holds {counted(len(names), f'{name} files')}, such as "
+                 f"{min(names)}: name them, or pass --from {name})"
+                 for name, names in sorted(found.items())[:1])
 
 
 def _located(path: str) -> str:
@@ -645,16 +651,16 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
     return False
 
 
-def _user_of(path: str, other: str) -> str:
+def _user_of(path: str, other: str) -> tuple[str | Named, ...]:
     """How a ``duplicate-slug`` in ``path`` names the file ``other`` that took the slug
     first: an earlier record of the same file, or the other file, with what two paths
     that look the same differ in (their accented letters' encoding, NFC and NFD: a file
     made on macOS beside one made elsewhere)."""
     if path == other:
-        return "an earlier record of this file"
+        return ("an earlier record of this file",)
     if unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other):
-        return other
-    return (f"{other} (the two names differ only in how their accented letters are "
+        return (Named(other),)
+    return (Named(other), " (the two names differ only in how their accented letters are "
             "encoded, NFC and NFD, as macOS and other systems write them: remove one)")
 
 
@@ -1050,10 +1056,10 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
+                    message, others = worded(f"slug {slug!r} is already used by ",
+                                             *_user_of(path, first.path))
                     taken = Diagnostic(path, None, None, in_record(record, "slug"),
-                                       "duplicate-slug",
-                                       f"slug {slug!r} is already used by "
-                                       f"{_user_of(path, first.path)}")
+                                       "duplicate-slug", message, "error", others)
                     # (placed at its record in a file of many; the path names a file
                     # of one muscle, whose slug is mostly its name)
                     self.diagnostics.append(self.locate(taken) if record else taken)

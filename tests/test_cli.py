@@ -118,6 +118,53 @@ def test_validate_github_output_names_files_from_the_checkout(
             f"file={elsewhere / 'bad.md'}", "file=content/bad.md"]
 
 
+def test_validate_github_output_names_the_other_files_from_the_checkout_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other file a message names (a slug's first user, a text's twin, an exercise's
+    other spelling, what --exclude left out) is named as the annotation's ``file=`` names
+    it; the text and JSON formats name it from the working folder, as they name the file."""
+    content = tmp_path / "checkout" / "content"
+    for name, folder in (("gastrocnemius.md", "a"), ("gluteus-medius.md", "a"),
+                         ("gastrocnemius.md", "b")):
+        (content / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / name, content / folder / name)
+    (content / "c").mkdir()
+    (content / "c" / "soleus.md").write_text((SAMPLES / "soleus.md").read_text(
+        "utf-8").replace("Siddende calf-raise", "stående Calf-raise"), encoding="utf-8")
+    (content / "empty").mkdir()
+    (content / "empty" / "README.md").write_text("# For the editors\n", encoding="utf-8")
+    monkeypatch.chdir(content)
+    monkeypatch.setenv("PWD", str(content))
+    args = ["validate", "empty", ".", "--exclude", "README.md", "--no-cache"]
+    github = CliRunner(env={"GITHUB_WORKSPACE": str(tmp_path / "checkout")}).invoke(
+        cli, [*args, "--format", "github"])
+    said = {line.split("::")[1].split(",")[1]: line.split("::")[2]
+            for line in github.stdout.splitlines()
+            if "title=missing-language" not in line}
+    assert said == {
+        "file=content/a/gastrocnemius.md":
+            "origin.da: same text as content/a/gluteus-medius.md (origin.da)",
+        "file=content/a/gluteus-medius.md":
+            "origin.da: same text as content/a/gastrocnemius.md (origin.da)",
+        "file=content/b/gastrocnemius.md":
+            "slug: slug 'gastrocnemius' is already used by content/a/gastrocnemius.md",
+        "file=content/c/soleus.md":
+            "exercises[0]: exercise 'stående Calf-raise' differs only by case or spacing "
+            "from 'Stående calf-raise' in content/a/gastrocnemius.md",
+        "file=content/empty":
+            "holds no .markdown or .md files to read (--exclude left out "
+            "content/empty/README.md)"}
+    text = CliRunner(env={"GITHUB_WORKSPACE": str(tmp_path / "checkout")}).invoke(cli, args)
+    assert ("b/gastrocnemius.md: error: slug: slug 'gastrocnemius' is already used by "
+            "a/gastrocnemius.md [duplicate-slug]") in text.stderr.splitlines()
+    found = json.loads(run(*args, "--format", "json").stdout)
+    assert [(d["path"], d["message"]) for d in found if d["code"] == "no-inputs"] == [
+        ("empty", "holds no .markdown or .md files to read (--exclude left out "
+                  "empty/README.md)")]
+    assert all(list(d) == ["path", "line", "column", "field", "code", "message",
+                           "severity"] for d in found)
+
+
 def test_validate_points_at_the_seeds_calf_slip_in_the_samples() -> None:
     result = run("validate", str(SAMPLES), "--format", "json")
     pairs = {(Path(d["path"]).name, d["field"], d["message"].split(" (")[0].split("/")[-1])

@@ -21,19 +21,22 @@ from converter.diagnostics import (
     DiagnosticLog,
     KeptBytes,
     MuscleError,
+    Named,
     decode_utf8,
     github_annotation,
     pack,
     printable,
     render,
     unpack,
+    worded,
 )
 from tests.conftest import ROOT
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
                        st.none() | st.integers(1, 10**6), any_text, any_text, any_text,
-                       st.sampled_from(["error", "warning"]))
+                       st.sampled_from(["error", "warning"]),
+                       st.lists(st.integers(0, 30), max_size=4).map(tuple))
 
 
 @given(st.lists(diagnostic, max_size=40), st.integers(1, 7))
@@ -299,3 +302,33 @@ def test_github_annotations_escape_what_splits_a_command() -> None:
     assert github_annotation(d._replace(line=None, field="", severity="error")) == (
         "::error title=duplicate-text,file=content/a%2Cb%3Ac%25.md::same text as x.md "
         "(origin.da)\\r\\n::error::forged")
+
+
+@given(st.lists(any_text | any_text.map(Named), max_size=6))
+def test_worded_says_where_in_the_message_its_paths_are(parts: list[str | Named]) -> None:
+    message, named = worded(*parts)
+    assert message == "".join(p.path if isinstance(p, Named) else p for p in parts)
+    assert [message[start:end] for start, end in zip(named[::2], named[1::2], strict=True)
+            ] == [p.path for p in parts if isinstance(p, Named)]
+
+
+def test_github_annotations_name_the_files_a_message_names_from_the_checkout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a step with a ``working-directory``, the other file a message names is named as
+    the toolkit would name it given it from the checkout, as ``file=`` is (one outside
+    the checkout as it is); the text and JSON formats keep the run's own names."""
+    (tmp_path / "checkout" / "content").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "checkout" / "content")
+    monkeypatch.setenv("PWD", str(tmp_path / "checkout" / "content"))
+    outside = str(tmp_path / "else,where" / "c%.md")
+    message, named = worded("same text as ", Named("b.md"), " (b.md), and ", Named(outside))
+    d = Diagnostic("a.md", 5, 7, "origin.da", "duplicate-text", message, "warning", named)
+    from_checkout = d._replace(path="content/a.md", message=(
+        f"same text as content/b.md (b.md), and {outside}"))
+    assert [github_annotation(d, str(tmp_path / "checkout"))] == toolkit_annotations(
+        [from_checkout])
+    assert str(d) == ("a.md:5:7: warning: origin.da: same text as b.md (b.md), and "
+                      f"{outside} [duplicate-text]")
+    assert json.loads(render([d], "json")) == [{
+        "path": "a.md", "line": 5, "column": 7, "field": "origin.da",
+        "code": "duplicate-text", "message": message, "severity": "warning"}]
