@@ -1,17 +1,22 @@
 """--force-exclude: sources named on the command line left out as a search of the
 working folder leaves them out (hidden, muscle-convert's output, --exclude), as
-pre-commit names the files it checks."""
+pre-commit names the files it checks; and --exclude's character classes, held to what
+git check-ignore does."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.cli import cli
-from converter.exclude import Exclusion, searched_out
+from converter.exclude import Exclusion, problem, searched_out
 from tests.conftest import SEED
 
 
@@ -120,3 +125,113 @@ def test_force_exclude_comes_from_a_config_file_and_is_undone_on_the_command_lin
         'exclude = ["README.md"]\nforce-exclude = true\n', encoding="utf-8")
     assert _run("validate", "content/README.md").exit_code == 0
     assert _run("validate", "content/README.md", "--no-force-exclude").exit_code == 1
+
+
+#: The character classes git's wildmatch knows.
+CLASSES = ("alnum", "alpha", "blank", "cntrl", "digit", "graph", "lower", "print",
+           "punct", "space", "upper", "xdigit")
+#: Characters of names and of patterns: each class has some in and some out.
+_CHARS = "aZf9_-.!]^[:\\ \t\x7f/~"
+
+
+@pytest.fixture(scope="module")
+def git_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty git repository with no configuration but its own."""
+    repo = tmp_path_factory.mktemp("git")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=_git_env(repo))
+    return repo
+
+
+def _git_env(repo: Path) -> dict[str, str]:
+    return {**os.environ, "HOME": str(repo), "GIT_CONFIG_NOSYSTEM": "1",
+            "XDG_CONFIG_HOME": str(repo)}
+
+
+def git_ignores(repo: Path, pattern: str, names: list[str]) -> set[str]:
+    """Which of ``names`` (files) ``git check-ignore`` has ignored by ``pattern``."""
+    (repo / ".gitignore").write_text(pattern + "\n", encoding="utf-8")
+    done = subprocess.run(["git", "-c", "core.ignorecase=false", "check-ignore",
+                           "--no-index", "--stdin", "-z"], cwd=repo, env=_git_env(repo),
+                          input="\0".join(names).encode(), capture_output=True,
+                          timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    return set(done.stdout.decode().split("\0")) - {""}
+
+
+def left_out(exclusion: Exclusion, name: str) -> bool:
+    """Whether a search leaves out the file ``name``: it, or a folder above it."""
+    parts = name.split("/")
+    return any(exclusion("/".join(parts[:i]), True) for i in range(1, len(parts))) or (
+        exclusion(name, False))
+
+
+_ITEM = st.one_of(
+    st.sampled_from(CLASSES).map(lambda name: f"[:{name}:]"),
+    st.sampled_from(_CHARS.replace("]", "").replace("/", "")),
+    st.sampled_from(_CHARS).map(lambda char: "\\" + char),
+    st.sampled_from(["0-9", "a-f", "A-Z", "9-a", " -!"]))
+#: A bracket expression that names a class (one that names none is pathspec's).
+_BRACKET = st.builds(lambda negate, items: f"[{negate}{''.join(items)}]",
+                     st.sampled_from(["", "!", "^"]), st.lists(_ITEM, min_size=1, max_size=3)
+                     .filter(lambda items: any(item.startswith("[:") for item in items)))
+_PATTERN = st.builds(
+    "".join, st.tuples(st.sampled_from(["", "/", "**/"]), st.lists(
+        st.one_of(_BRACKET, st.sampled_from(["*", "?", "a", "f", "9", "_", "x/"])),
+        min_size=1, max_size=4).map("".join))).filter(
+            lambda p: "[:" in p and not p.endswith((" ", "\t")))
+_NAME = st.text(st.sampled_from(_CHARS.replace("/", "")), min_size=1, max_size=3).filter(
+    lambda name: name not in (".", ".."))
+#: A path as git check-ignore takes it (one starting with ":" is pathspec magic to it).
+_PATH = st.builds("/".join, st.lists(_NAME, min_size=1, max_size=2)).filter(
+    lambda path: not path.startswith(":"))
+
+
+@settings(max_examples=60, deadline=None)  # (git is a process an example)
+@given(_PATTERN, st.lists(_PATH, min_size=1, max_size=12, unique=True))
+def test_character_classes_match_as_in_git(git_repo: Path, pattern: str,
+                                           names: list[str]) -> None:
+    """``[[:alpha:]]`` and the other POSIX classes, negated, beside characters, escapes
+    and ranges, in names at any depth: what git check-ignore ignores, a search leaves out;
+    a pattern refused (a class git does not know, a bracket not closed) is one with which
+    git ignores nothing."""
+    ignored = git_ignores(git_repo, pattern, names)
+    if problem(pattern) is not None:
+        assert ignored == set()
+        return
+    exclusion = Exclusion([pattern])
+    assert {n for n in names if left_out(exclusion, n)} == ignored
+
+
+@pytest.mark.parametrize(("pattern", "names", "matched"), [
+    ("[[:alpha:]]*.md", ["soleus.md", "_index.md", "1a.md", "en/a.md"], ["soleus.md", "en/a.md"]),
+    ("[[:digit:]][[:digit:]]-*", ["01-intro.md", "1-x.md", "ab-x.md"], ["01-intro.md"]),
+    ("*[[:space:]]*", ["a b.md", "a\tb.md", "a\vb.md", "ab.md"], ["a b.md", "a\tb.md"]),
+    ("[![:alnum:]]*", ["_x.md", "~x.md", "x.md", "9.md"], ["_x.md", "~x.md"]),
+    ("[[:upper:]_]*", ["README.md", "_index.md", "readme.md"], ["README.md", "_index.md"]),
+    ("[[:alpha:]-]", ["a", "-", "1"], ["a", "-"]),  # (a "-" after a class is itself)
+    ("[[:al]", ["[", "a", "l", "p"], ["[", "a", "l"]),  # (no ":]": no class, "[" itself)
+    ("[[:alpha:]/]x", ["ax", "d/ax"], ["ax"]),  # (a "/" in it: from the source folder)
+])
+def test_character_classes_match_what_git_matches(
+        git_repo: Path, pattern: str, names: list[str], matched: list[str]) -> None:
+    exclusion = Exclusion([pattern])
+    assert [n for n in names if left_out(exclusion, n)] == matched
+    assert git_ignores(git_repo, pattern, names) == set(matched)
+
+
+@pytest.mark.parametrize(("pattern", "wrong"), [
+    ("[[:alpah:]]*", "'[[:alpah:]]*' names [:alpah:], which is no character class (git's "
+                     "are [:alnum:], [:alpha:], [:blank:], [:cntrl:], [:digit:], [:graph:], "
+                     "[:lower:], [:print:], [:punct:], [:space:], [:upper:], [:xdigit:]), "
+                     "so it matches nothing"),
+    ("!x[[::]]", "'!x[[::]]' names [::], which is no character class"),
+    ("[[:alpha:]", "'[[:alpha:]' is not a pattern that matches a path (gitignore style)"),
+])
+def test_a_class_git_does_not_know_is_a_pattern_that_matches_nothing(
+        git_repo: Path, pattern: str, wrong: str) -> None:
+    """As git has it (its pattern leaves nothing out), and so a usage error, as ``!`` is."""
+    names = ["a", "alpah", "x:", "[", "xa"]
+    assert git_ignores(git_repo, pattern.removeprefix("!"), names) == set()
+    assert str(problem(pattern)).startswith(wrong)
+    with pytest.raises(ValueError, match=r"no character class|not a pattern"):
+        Exclusion([pattern])
