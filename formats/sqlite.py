@@ -2,9 +2,11 @@
 
 Writing into an existing database upserts in one transaction: a per-muscle content hash
 (sha256 of the canonical JSON) tells unchanged muscles, which are not touched; changed
-ones are replaced; muscles no longer in the input are deleted only with ``--prune``, and
-even then not while the source file they came from still exists but gave no muscle (a
-file that fails to validate does not wipe its muscle).
+ones are updated in place: their rows in the other tables are kept by key (updated where
+their values changed), new keys inserted, and only the rows whose keys are gone deleted,
+so a user's table may refer to any of them; muscles no longer in the input are deleted
+only with ``--prune``, and even then not while the source file they came from still
+exists but gave no muscle (a file that fails to validate does not wipe its muscle).
 A new database is built in a temporary file beside the target and renamed over it, so
 a failed or killed run never leaves a half database. Every SQL statement is constant
 text; all content goes through parameters.
@@ -211,14 +213,59 @@ _INSERT_FUNCTION = """INSERT INTO functions (muscle, position, part, language, t
 _INSERT_EXERCISE = "INSERT INTO exercises (muscle, position, name) VALUES (?, ?, ?)"
 _INSERT_REGION = "INSERT INTO regions (muscle, position) VALUES (?, ?)"
 _INSERT_POINT = "INSERT INTO points (muscle, region, position, x, y) VALUES (?, ?, ?, ?, ?)"
+# Into a database that may hold a row of the same key: that row is updated in place when
+# its values differ (so it keeps its row id, and a row of a user's table that refers to it
+# stays); one that is the same is left alone (no trigger fires).
+_UPSERT_TEXT = f"""{_INSERT_TEXT} ON CONFLICT (muscle, field, language)
+    DO UPDATE SET text = excluded.text WHERE text IS NOT excluded.text"""
+_UPSERT_FUNCTION = f"""{_INSERT_FUNCTION} ON CONFLICT (muscle, position, part, language)
+    DO UPDATE SET text = excluded.text WHERE text IS NOT excluded.text"""
+_UPSERT_EXERCISE = f"""{_INSERT_EXERCISE} ON CONFLICT (muscle, position)
+    DO UPDATE SET name = excluded.name WHERE name IS NOT excluded.name"""
+_UPSERT_REGION = f"{_INSERT_REGION} ON CONFLICT (muscle, position) DO NOTHING"
+_UPSERT_POINT = f"""{_INSERT_POINT} ON CONFLICT (muscle, region, position)
+    DO UPDATE SET x = excluded.x, y = excluded.y WHERE x IS NOT excluded.x OR y IS NOT excluded.y"""
+# A muscle's rows whose key is not among the keys of its new rows, given as a JSON array
+# of arrays (one per row: the key's columns after ``muscle``).
+_KEY_1 = "SELECT json_extract(value, '$[0]') FROM json_each(?)"
+_KEY_2 = "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)"
+_KEY_3 = ("SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+          "json_extract(value, '$[2]') FROM json_each(?)")
+_DELETE_GONE_TEXTS = f"DELETE FROM texts WHERE muscle = ? AND (field, language) NOT IN ({_KEY_2})"
+_DELETE_GONE_FUNCTIONS = ("DELETE FROM functions WHERE muscle = ? "
+                          f"AND (position, part, language) NOT IN ({_KEY_3})")
+_DELETE_GONE_EXERCISES = f"DELETE FROM exercises WHERE muscle = ? AND position NOT IN ({_KEY_1})"
+_DELETE_GONE_REGIONS = f"DELETE FROM regions WHERE muscle = ? AND position NOT IN ({_KEY_1})"
+_DELETE_GONE_POINTS = ("DELETE FROM points WHERE muscle = ? "
+                       f"AND (region, position) NOT IN ({_KEY_2})")
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
 _UPDATE_MUSCLE = """UPDATE muscles SET title = ?, latin = ?, image = ?, image_focus = ?,
     body = ?, extra = ?, source = ?, content_hash = ? WHERE slug = ?"""
-#: The tables whose rows belong to a muscle (children first).
-_CHILDREN = ("points", "regions", "exercises", "functions", "texts")
-#: Rows of a new muscle's slug already there: left by a muscle deleted with foreign keys
-#: off (the sqlite3 shell's default), they would collide with its rows.
-_DELETE_LEFT_OVER = tuple(f"DELETE FROM {table} WHERE muscle = ?" for table in _CHILDREN)
+
+
+@dataclass(frozen=True)
+class _Child:
+    """A table whose rows belong to a muscle: how its rows go into a new database and
+    into an existing one, how a muscle's rows whose keys are gone are deleted, and how
+    many columns after ``muscle`` its key has."""
+
+    table: str
+    insert: str
+    upsert: str
+    delete_gone: str
+    key_width: int
+
+
+#: The tables whose rows belong to a muscle (parents first: a row's parent goes in first).
+_CHILD_TABLES = (
+    _Child("texts", _INSERT_TEXT, _UPSERT_TEXT, _DELETE_GONE_TEXTS, 2),
+    _Child("functions", _INSERT_FUNCTION, _UPSERT_FUNCTION, _DELETE_GONE_FUNCTIONS, 3),
+    _Child("exercises", _INSERT_EXERCISE, _UPSERT_EXERCISE, _DELETE_GONE_EXERCISES, 1),
+    _Child("regions", _INSERT_REGION, _UPSERT_REGION, _DELETE_GONE_REGIONS, 1),
+    _Child("points", _INSERT_POINT, _UPSERT_POINT, _DELETE_GONE_POINTS, 2),
+)
+#: Their names, children first.
+_CHILDREN = tuple(child.table for child in reversed(_CHILD_TABLES))
 _MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
 _EXISTING_OF = "SELECT slug, content_hash, id, source FROM muscles WHERE slug IN ({})"
 _NOT_LOADED = "WHERE slug NOT IN (SELECT slug FROM temp.loaded) ORDER BY slug"
@@ -283,27 +330,33 @@ class Counts:
         return line
 
 
+def _no_rows() -> dict[str, list[tuple[Any, ...]]]:
+    """An empty list for each table of :data:`_CHILD_TABLES`."""
+    return {child.table: [] for child in _CHILD_TABLES}
+
+
 @dataclass
 class _Batch:
-    """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table."""
+    """Rows of up to :data:`BATCH` muscles, sent with one ``executemany`` per table.
+    ``fresh``: the tables were made for this load (no muscle has rows there yet)."""
 
-    #: Slugs whose rows in the other tables go first: of changed muscles (their new rows
-    #: replace them) and of new ones (rows left by a muscle deleted with foreign keys off).
-    cleared: list[tuple[str]] = field(default_factory=list)
+    fresh: bool = False
     moved: list[tuple[str | bytes | None, str]] = field(default_factory=list)
     muscles: list[tuple[Any, ...]] = field(default_factory=list)
     changed: list[tuple[Any, ...]] = field(default_factory=list)
-    texts: list[tuple[Any, ...]] = field(default_factory=list)
-    functions: list[tuple[Any, ...]] = field(default_factory=list)
-    exercises: list[tuple[Any, ...]] = field(default_factory=list)
-    regions: list[tuple[Any, ...]] = field(default_factory=list)
-    points: list[tuple[Any, ...]] = field(default_factory=list)
+    #: The rows of each table that belongs to a muscle, by its name.
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=_no_rows)
+    #: By table, (slug, the keys of its new rows as JSON) of each muscle that may have rows
+    #: there already: a changed one's, and a new one's (left by a muscle deleted with
+    #: foreign keys off, the sqlite3 shell's default). Its rows of other keys are deleted.
+    keys: dict[str, list[tuple[Any, ...]]] = field(default_factory=_no_rows)
 
     def add(self, slug: str, row: list[Any], number: int, source: str | bytes | None, *,
             change: bool = False) -> None:
         """Queue the rows of one muscle from its :func:`row` (``number``: its stable id);
         ``change``: the muscle is in the database, and its row is updated in place (the
-        columns and rows a user attached to it stay)."""
+        columns and rows a user attached to it stay), as are its rows in the other
+        tables whose keys it still has."""
         digest, title, latin, image, image_focus, body, extra, texts, functions, \
             exercises, regions = row
         if change:
@@ -312,31 +365,41 @@ class _Batch:
         else:
             self.muscles.append((slug, number, title, latin, image, image_focus, body, extra,
                                  source, digest))
-        self.texts.extend((slug, *text) for text in texts)
-        self.functions.extend((slug, *function) for function in functions)
-        self.exercises.extend((slug, i, name) for i, name in enumerate(exercises))
-        for r, points in enumerate(regions):
-            self.regions.append((slug, r))
-            self.points.extend((slug, r, p, x, y) for p, (x, y) in enumerate(points))
+        for child, rows in zip(_CHILD_TABLES, _child_rows(slug, texts, functions, exercises,
+                                                           regions), strict=True):
+            self.rows[child.table].extend(rows)
+            if not self.fresh:
+                self.keys[child.table].append(
+                    (slug, json.dumps([item[1:1 + child.key_width] for item in rows])))
 
     def __len__(self) -> int:
         return len(self.muscles) + len(self.changed) + len(self.moved)
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        """Clear the rows being replaced, write every queued row, start empty."""
+        """Write every queued row (into an existing database: delete the rows whose keys
+        are gone, then insert or update the others), start empty."""
         conn.executemany(_MOVE_MUSCLE, self.moved)
-        for statement in _DELETE_LEFT_OVER:
-            conn.executemany(statement, self.cleared)
         conn.executemany(_INSERT_MUSCLE, self.muscles)
         conn.executemany(_UPDATE_MUSCLE, self.changed)
-        conn.executemany(_INSERT_TEXT, self.texts)
-        conn.executemany(_INSERT_FUNCTION, self.functions)
-        conn.executemany(_INSERT_EXERCISE, self.exercises)
-        conn.executemany(_INSERT_REGION, self.regions)
-        conn.executemany(_INSERT_POINT, self.points)
-        for rows in (self.moved, self.cleared, self.muscles, self.changed, self.texts,
-                     self.functions, self.exercises, self.regions, self.points):
+        for child in reversed(_CHILD_TABLES):  # (children first)
+            conn.executemany(child.delete_gone, self.keys[child.table])
+        for child in _CHILD_TABLES:
+            conn.executemany(child.insert if self.fresh else child.upsert,
+                             self.rows[child.table])
+        for rows in (self.moved, self.muscles, self.changed, *self.rows.values(),
+                     *self.keys.values()):
             rows.clear()
+
+
+def _child_rows(slug: str, texts: list[Any], functions: list[Any], exercises: list[Any],
+                regions: list[Any]) -> tuple[list[tuple[Any, ...]], ...]:
+    """A muscle's rows in each table of :data:`_CHILD_TABLES`, in its order."""
+    return ([(slug, *text) for text in texts],
+            [(slug, *function) for function in functions],
+            [(slug, i, name) for i, name in enumerate(exercises)],
+            [(slug, r) for r in range(len(regions))],
+            [(slug, r, p, x, y) for r, points in enumerate(regions)
+             for p, (x, y) in enumerate(points)])
 
 
 #: What SQLite names the rollback journal of a database beside it, and the longest file
@@ -580,7 +643,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     next_id = max(last_id or 0, given) + 1
     search = _Search(conn, threshold=max(BATCH, held // 16))
     seen = _Seen(conn)
-    batch = _Batch()
+    batch = _Batch(fresh=new)
     records = iter(records)
     while window := list(itertools.islice(records, BATCH)):
         existing = _known(conn, list({slug: None for slug, _ in window})) if held else {}
@@ -596,8 +659,6 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             if old is None:
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
-                if not new:  # (rows left by a muscle deleted by hand: even all of them)
-                    batch.cleared.append((slug,))
             elif old[0] == values[0]:
                 counts.unchanged += 1
                 if old[2] != source:
@@ -607,7 +668,6 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 counts.updated += 1
                 search.expect(counts.updated)
                 number = old[1]
-                batch.cleared.append((slug,))
             batch.add(slug, values, number, source, change=old is not None)
             if len(batch) >= BATCH:
                 batch.flush(conn)
@@ -723,7 +783,7 @@ class _Search:
     detached: bool = False
 
     def expect(self, changes: int) -> None:
-        """Called with the number of muscles replaced or removed so far."""
+        """Called with the number of muscles updated or removed so far."""
         if changes > self.threshold and not self.detached:
             for statement in _DETACH_SEARCH:
                 self.conn.execute(statement)

@@ -163,6 +163,57 @@ def test_upsert_any_models(data: st.DataObject) -> None:
         assert converter.read(db) == by_slug(expected)
 
 
+#: Every table's rows but the ids a database gives (in the order it gives them).
+CONTENTS = {
+    "muscles": "SELECT slug, title, latin, image, image_focus, body, extra, source, "
+               "content_hash FROM muscles ORDER BY slug",
+    "texts": "SELECT muscle, field, language, text FROM texts ORDER BY 1, 2, 3",
+    "functions": "SELECT muscle, position, part, language, text FROM functions "
+                 "ORDER BY 1, 2, 3, 4",
+    "exercises": "SELECT * FROM exercises ORDER BY 1, 2",
+    "regions": "SELECT * FROM regions ORDER BY 1, 2",
+    "points": "SELECT *, x_value, y_value FROM points ORDER BY 1, 2, 3",
+    "search": "SELECT slug, field, language, text FROM search ORDER BY 1, 2, 3, 4",
+}
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    return {table: query(db, sql) for table, sql in CONTENTS.items()}
+
+
+_FIELDS = ("title", "latin", "origin", "insertion", "functions", "exercises", "regions",
+           "body")
+
+
+@st.composite
+def _edited(draw: st.DrawFn, muscle: Muscle) -> Muscle:
+    """``muscle`` with some of its fields as another muscle of its slug has them: most
+    of its rows keep their keys, some change values, some go, some come."""
+    other = draw(muscles(slug=st.just(muscle.slug)))
+    taken = draw(st.sets(st.sampled_from(_FIELDS), min_size=1))
+    return replace(muscle, **{name: getattr(other, name) for name in taken})
+
+
+@given(st.data())
+def test_an_upsert_gives_the_tables_a_fresh_write_gives(data: st.DataObject) -> None:
+    first = data.draw(corpora())
+    second = [data.draw(st.sampled_from(["same", "edit", "other", "drop"]).flatmap(
+        lambda fate, m=m: st.just(m) if fate == "same" else _edited(m) if fate == "edit"
+        else muscles(slug=st.just(m.slug)) if fate == "other" else st.none()))
+        for m in first]
+    taken = {m.slug for m in first}
+    second = [m for m in second if m is not None]
+    second += [m for m in data.draw(corpora()) if m.slug not in taken]
+    second = data.draw(st.permutations(second))
+    batch = data.draw(st.sampled_from([1, 2, sqlite_format.BATCH]))
+    with tempfile.TemporaryDirectory() as tmp, _batches_of(batch):
+        upserted, fresh = Path(tmp) / "upserted.db", Path(tmp) / "fresh.db"
+        write(first, upserted)
+        write(second, upserted, prune=True)
+        write(second, fresh)
+        assert contents(upserted) == contents(fresh)
+
+
 @contextlib.contextmanager
 def _batches_of(size: int) -> Iterator[None]:
     """The writer loads and looks up ``size`` muscles at a time."""
@@ -276,7 +327,7 @@ def test_unchanged_run_does_not_touch_the_file(sample_muscles: list[Muscle], db:
 
 
 def _rows_of(db: Path, slug: str) -> list[list[tuple]]:
-    """Every row of one muscle, row ids included (a replaced muscle gets new ones)."""
+    """Every row of one muscle, row ids included."""
     return [query(db, "SELECT rowid, * FROM muscles WHERE slug = ?", slug),
             query(db, "SELECT * FROM texts WHERE muscle = ? ORDER BY id", slug),
             query(db, "SELECT * FROM functions WHERE muscle = ? ORDER BY id", slug),
@@ -285,7 +336,7 @@ def _rows_of(db: Path, slug: str) -> list[list[tuple]]:
             query(db, "SELECT rowid, * FROM search WHERE slug = ? ORDER BY rowid", slug)]
 
 
-def test_an_update_replaces_changed_muscles_and_leaves_the_rest(
+def test_an_update_changes_rows_in_place_and_leaves_the_rest(
         sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     before = {m.slug: _rows_of(db, m.slug) for m in sample_muscles}
@@ -295,9 +346,13 @@ def test_an_update_replaces_changed_muscles_and_leaves_the_rest(
     assert write([changed, *others], db) == f"{db}: {counts(0, 1, len(others), 0)}"
     for m in others:
         assert _rows_of(db, m.slug) == before[m.slug], m.slug
-    old_texts = {row[0] for row in before["biceps-brachii"][1]}
-    new_texts = {row[0] for row in _rows_of(db, "biceps-brachii")[1]}
-    assert old_texts.isdisjoint(new_texts)  # replaced: deleted and inserted again
+    after = _rows_of(db, "biceps-brachii")
+    assert after[2:5] == before["biceps-brachii"][2:5]  # (its functions, exercises, points)
+    edited = [row for row in before["biceps-brachii"][1] if row[2:4] == ("origin", "en")]
+    assert [row[:4] for row in edited] == [row[:4] for row in after[1]
+                                           if row[4] == "Changed origin"]  # (same id)
+    assert {row for row in after[1] if row[4] != "Changed origin"} == {
+        row for row in before["biceps-brachii"][1] if row not in edited}
     assert search(db, '"changed origin"', "en") == {"biceps-brachii"}
     assert converter.read(db) == by_slug([changed, *others])
 
@@ -1516,3 +1571,83 @@ def test_a_users_table_that_blocks_a_change_is_named(refers: str, sample_muscles
         f"refers to {table}) stands in the way of this change (let the reference cascade, "
         "ON DELETE CASCADE, or remove the row)")
     assert db.read_bytes() == before
+
+
+def _soleus_edited(sample_muscles: list[Muscle], *, regions: int = 2) -> list[Muscle]:
+    """The samples with soleus edited in every table but keeping its keys: new texts, a
+    renamed exercise, its first ``regions`` polygons moved (the first one point short)."""
+    soleus = next(m for m in sample_muscles if m.slug == "soleus")
+    first = soleus.functions[0]
+    moved = tuple(Region(tuple((x + 1, y + 2) for x, y in (
+        region.points[:-1] if r == 0 else region.points)))
+        for r, region in enumerate(soleus.regions[:regions]))
+    edited = replace(
+        soleus, title="Soleus (edited)",
+        origin=LocalizedText({**soleus.origin, "en": "Edited origin"}),
+        functions=(replace(first, short=LocalizedText({**first.short, "en": "Edited"})),
+                   *soleus.functions[1:]),
+        exercises=("Edited raises", *soleus.exercises[1:]), regions=moved)
+    return [edited if m is soleus else m for m in sample_muscles]
+
+
+#: A user's table referring to a row of soleus by its key: (parent, its key, the row).
+_PINS = {
+    "regions": ("muscle, position", "muscle = 'soleus' AND position = 0"),
+    "points": ("muscle, region, position", "muscle = 'soleus' AND region = 0 AND position = 0"),
+    "exercises": ("muscle, position", "muscle = 'soleus' AND position = 0"),
+    "functions": ("muscle, position, part, language",
+                  "muscle = 'soleus' AND position = 0 AND part = 'short' AND language = 'en'"),
+    "texts": ("id", "muscle = 'soleus' AND field = 'origin' AND language = 'en'"),
+}
+
+
+def _pin(db: Path, table: str, where: str) -> None:
+    """A user's table ``notes`` with one row referring to the row of ``table`` that
+    ``where`` finds (no ON DELETE CASCADE: removing that row fails)."""
+    keys = _PINS[table][0]
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(f"CREATE TABLE notes ({keys}, note TEXT, "
+                     f"FOREIGN KEY ({keys}) REFERENCES {table} ({keys}))")
+        conn.execute(f"INSERT INTO notes SELECT {keys}, 'mine' FROM {table} WHERE {where}")
+
+
+@pytest.mark.parametrize("table", list(_PINS))
+def test_a_users_row_referring_to_a_row_an_edit_keeps_stays(
+        table: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A changed muscle's rows in the other tables were all deleted and written anew: a
+    row of a user's table that referred to one stopped the run (its region 0 with its
+    points moved), though the edit kept that row's key."""
+    write(sample_muscles, db)
+    keys, where = _PINS[table]
+    _pin(db, table, where)
+    pinned = query(db, f"SELECT {keys} FROM {table} WHERE {where}")
+    edited = _soleus_edited(sample_muscles)
+    assert write(edited, db) == f"{db}: " + counts(0, 1, len(sample_muscles) - 1, 0)
+    assert converter.read(db) == by_slug(edited)
+    assert query(db, f"SELECT {keys} FROM notes NATURAL JOIN {table}") == pinned
+    assert query(db, "SELECT coords FROM region_coords WHERE slug = 'soleus'") == [
+        (",".join(f"{x},{y}" for x, y in region.points),)
+        for region in next(m for m in edited if m.slug == "soleus").regions]
+    assert search(db, '"edited origin"', "en") == {"soleus"}
+
+
+@pytest.mark.parametrize(("table", "where", "regions"), [
+    ("regions", "muscle = 'soleus' AND position = 1", 1),
+    ("points", "muscle = 'soleus' AND region = 0 AND position = 5", 2),
+])
+def test_a_users_row_referring_to_a_row_an_edit_removes_stops_the_run(
+        table: str, where: str, regions: int, sample_muscles: list[Muscle], db: Path) -> None:
+    """Only the rows whose keys are gone are deleted, and those still may not be
+    (soleus's region 1 removed; its region 0 one point short)."""
+    write(sample_muscles, db)
+    _pin(db, table, where)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_soleus_edited(sample_muscles, regions=regions), db, "sqlite")
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code, d.message) == (str(db), "sqlite-error", (
+        f"SQLite failed: FOREIGN KEY constraint failed: a row of your table 'notes' (which "
+        f"refers to {table}) stands in the way of this change (let the reference cascade, "
+        "ON DELETE CASCADE, or remove the row)"))
+    assert db.read_bytes() == before
+    assert_consistent(db)
