@@ -553,11 +553,32 @@ def _keep_times(new: Path, old: Path) -> bool:
             if made.is_symlink() or was.is_symlink():
                 same = same and _same_link(made, was)
             elif _same_bytes(made, was):
-                st = os.stat(was)
-                os.utime(made, ns=(st.st_atime_ns, st.st_mtime_ns))
+                _keep_file(made, was)
             else:
                 same = False
+                if was.is_file():  # (a file replaced keeps its permissions)
+                    keep_mode(made, was)
     return same
+
+
+def _keep_file(made: Path, was: Path) -> None:
+    """Put the file ``was``, which holds the bytes of ``made``, in ``made``'s place: the
+    same file, with its mode, owner and times (a hard link; where none can be made,
+    ``made`` takes what it can of them). A file kept for someone else (see
+    :func:`_keep_others`) is linked already: it is left alone, as is any file this run
+    may not change (someone else's in a shared folder)."""
+    if os.path.samefile(made, was):
+        return
+    link = made.with_name(f".{made.name}.keep")
+    try:
+        os.link(was, link, follow_symlinks=False)
+    except OSError:
+        with contextlib.suppress(OSError):
+            st = os.stat(was)
+            os.chmod(made, stat.S_IMODE(st.st_mode))
+            os.utime(made, ns=(st.st_atime_ns, st.st_mtime_ns))
+        return
+    os.replace(link, made)
 
 
 def _same_link(made: Path, was: Path) -> bool:

@@ -526,3 +526,48 @@ def converter_run(content: Path, to: str, out: Path) -> int:
     """``convert content --to to -o out --no-cache``'s exit code."""
     return CliRunner().invoke(cli, ["convert", str(content), "--to", to, "-o", str(out),
                                     "--no-cache", "-q"]).exit_code
+
+
+def test_files_of_an_output_folder_keep_their_modes(tmp_path: Path) -> None:
+    """A file made private in the folder stayed private while nothing changed, and lost
+    its mode once another muscle had changed (its own bytes the same or not)."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        (content / sample.name).write_bytes(sample.read_bytes())
+    assert converter_run(content, "svg", out) == 0
+    for name in ("map.svg", "biceps-brachii.svg"):
+        os.chmod(out / name, 0o600)
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text().replace("title: ", "title: New ", 1))
+    assert converter_run(content, "svg", out) == 0
+    assert stat.S_IMODE((out / "map.svg").stat().st_mode) == 0o600  # (changed)
+    assert stat.S_IMODE((out / "biceps-brachii.svg").stat().st_mode) == 0o600  # (same)
+    assert [p.name for p in out.iterdir() if p.name.endswith(".keep")] == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="gives a file to another user (root only)")
+def test_a_shared_output_folder_with_a_file_of_someone_else_is_written(tmp_path: Path) -> None:
+    """In a group's folder (a teammate's CNAME beside the map, writable to the group, not
+    owned by this user) every run failed (cannot write here: Operation not permitted):
+    the new folder's link to that file was given its own times, which only its owner
+    may set."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        (content / sample.name).write_bytes(sample.read_bytes())
+    run = ["setpriv", "--inh-caps=-fowner", "--bounding-set=-fowner",  # (no owner's rights)
+           sys.executable, "-m", "converter", "convert", str(content), "--to", "svg",
+           "-o", str(out), "--no-cache", "-q"]
+    assert subprocess.run(run, capture_output=True, text=True).returncode == 0
+    theirs = out / "CNAME"
+    theirs.write_text("maps.example.org\n")
+    os.chown(theirs, 1234, 1234)
+    os.chmod(theirs, 0o666)
+    soleus = content / "soleus.md"
+    for title in ("title: ", "title: New "):  # (nothing changed, then soleus)
+        soleus.write_text(soleus.read_text().replace("title: ", title, 1))
+        done = subprocess.run(run, capture_output=True, text=True)
+        assert (done.returncode, "cannot-write" in done.stderr) == (0, False)
+    assert theirs.read_text() == "maps.example.org\n"
+    assert (theirs.stat().st_uid, "New" in (out / "soleus.svg").read_text()) == (1234, True)
