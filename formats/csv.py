@@ -342,14 +342,25 @@ _CSV_HINTS = (
 
 
 def _delimiter(text: str) -> str:
-    """The separator of the header line: ``,``, or ``;`` or tab when the header has
-    one of those and no comma (no column name holds any of them)."""
-    header = text[:text.find("\n")] if "\n" in text else text
+    """The separator of the header line (the first that is not blank, as the header is
+    the first row that is not empty): ``,``, or ``;`` or tab when the header has one of
+    those and no comma (no column name holds any of them)."""
+    header = next((line for line in _lines(text) if line.strip(" \r")), "")
     if "," not in header:
         for other in ";\t":
             if other in header:
                 return other
     return ","
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (split at ``\n``), one at a time."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        yield text[start:end]
+        start = end + 1
 
 
 def _without_empty_end(header: list[str], rows: list[tuple[int, list[str]]]

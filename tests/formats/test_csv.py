@@ -585,6 +585,19 @@ def test_flat_round_trip_any_model(muscles: list[Muscle], separator: str) -> Non
         assert converter.read(out) == [m.project(FLAT_CARRIES) for m in muscles]
 
 
+@pytest.mark.parametrize("separator", SEPARATORS)
+@pytest.mark.parametrize("above", ["\n", "\r\n", "\n\n"])
+def test_a_sheet_with_blank_lines_above_its_header_is_read_with_its_separator(
+        tmp_path: Path, separator: str, above: str) -> None:
+    """A ';' or tab sheet with a blank first line was split on ',' (the separator was
+    told from the first line, not the header's): 'text follows a closing quote'."""
+    muscles = converter.read(SAMPLES)
+    out = tmp_path / "muscles.csv"
+    converter.write(muscles, out, "csv", flat=True, separator=separator)
+    out.write_bytes(above.encode() + out.read_bytes())
+    assert converter.read(out) == [m.project(FLAT_CARRIES) for m in muscles]
+
+
 def test_hostile_muscle_round_trips_and_is_neutralised(tmp_path: Path) -> None:
     muscle = hostile_muscle()
     converter.write([muscle], tmp_path / "pkg", "csv")
