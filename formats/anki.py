@@ -18,10 +18,12 @@ import hashlib
 import html
 import itertools
 import json
+import lzma
 import os
 import re
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -488,9 +490,16 @@ def _collection(path: Path) -> tuple[bytes, bool]:
                 raise error(str(path), "file-too-large", "its collection is over "
                             f"{MAX_COLLECTION_BYTES} bytes uncompressed")
             return archive.read(found), newer
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _UNREADABLE_ZIP as exc:
         raise error(str(path), "bad-apkg", f"is not a readable .apkg (zip) file: {exc}"
                     ) from None
+
+
+#: What reading a damaged or unusual zip file raises: a bad CRC or header, a damaged
+#: deflate, bzip2 or LZMA stream (zlib's error, an end too soon), a compression method
+#: this Python lacks, an encrypted entry (RuntimeError: a password is needed).
+_UNREADABLE_ZIP = (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError,
+                   RuntimeError, lzma.LZMAError)
 
 
 #: Where a database's header says it is in WAL mode (bytes 18 and 19, both 2).

@@ -836,6 +836,30 @@ def test_unreadable_deck_leaves_the_other_inputs_converted(tmp_path: Path) -> No
     assert [m["slug"] for m in json.loads(back.read_text(encoding="utf-8"))["muscles"]] == ["b"]
 
 
+def test_a_deck_whose_compressed_collection_is_damaged_is_one_diagnostic(
+        tmp_path: Path) -> None:
+    """Bytes flipped inside a deflated collection ended validate, convert and a write
+    over the deck in a traceback (zlib.error: invalid distance too far back)."""
+    out, damaged = tmp_path / "d.apkg", tmp_path / "damaged.apkg"
+    _write([_muscle(f"m{i}", f"Muscle {i}") for i in range(40)], out, {})
+    with zipfile.ZipFile(out) as archive:
+        collection = archive.read("collection.anki2")
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("collection.anki2", collection)
+        archive.writestr("media", "{}")
+    raw = bytearray(damaged.read_bytes())
+    start = raw.find(b"collection.anki2") + len("collection.anki2") + 200
+    raw[start:start + 50] = bytes(b ^ 0x55 for b in raw[start:start + 50])
+    damaged.write_bytes(bytes(raw))
+    result = CliRunner().invoke(cli, ["validate", str(damaged), "--no-cache"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "[bad-apkg]" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "anki", "-o",
+                                      str(damaged), "--no-cache", "-q"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert len(_read(damaged)[0]) == len(list(SAMPLES.glob("*.md")))
+
+
 def test_reader_rejects_what_is_not_a_muscle_deck(tmp_path: Path) -> None:
     import genanki
 
