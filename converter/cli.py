@@ -6,6 +6,8 @@ every diagnostic is listed at the end, on stderr); 2 usage error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import os
@@ -603,4 +605,29 @@ def main() -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("Aborted!", err=True)
         sys.exit(INTERRUPTED)
+    except OSError as exc:
+        if exc.errno not in _STREAM_FULL:
+            raise
+        _stdout_failed(exc)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+#: What writing to a full disk or device says (``> /dev/full``). Every output a writer
+#: makes says so in a ``cannot-write`` of its own, so one that reaches :func:`main` is
+#: from a stream: standard output (standard error's would not be read anyway).
+_STREAM_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """End a run whose standard output refused its report (``validate --format json >
+    /dev/full``, ``formats > file`` on a full disk): one ``cannot-write`` on stderr, exit
+    1, as for any output that cannot be written (a pipe its reader left is no failure:
+    see :func:`_echo`)."""
+    from .atomic import STDOUT
+
+    _to_nowhere(sys.stdout)
+    diagnostic = Diagnostic(STDOUT, None, None, "", "cannot-write",
+                            f"cannot write standard output: {exc.strerror or exc}")
+    with contextlib.suppress(OSError):
+        click.echo(str(diagnostic), err=True)
+    sys.exit(1)

@@ -892,3 +892,18 @@ def test_the_default_jobs_follow_a_containers_cpu_quota(
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert converter.cli._jobs_default() == (64 if expected is None else
                                              math.ceil(expected))
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", str(SAMPLES), "--format", "json", "--no-cache"],
+    ["validate", str(SAMPLES), "--format", "github", "--no-cache"],
+    ["formats"], ["--help"]])
+def test_a_full_standard_output_is_one_diagnostic(command: list[str]) -> None:
+    """``validate --format json > /dev/full`` (a report to a full disk) ended in a
+    traceback, and ``formats`` and ``--help`` too."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "converter", *command], stdout=full,
+                              stderr=subprocess.PIPE, text=True)
+    assert (done.returncode, done.stderr.splitlines()[-1:]) == (1, [
+        "-: error: cannot write standard output: No space left on device [cannot-write]"])
+    assert "Traceback" not in done.stderr
