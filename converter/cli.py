@@ -351,6 +351,9 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     """Convert SOURCES (files, directories, any readable format) to another format."""
     from .run import convert_sources
 
+    if raw_output == "":  # (Path("") is the working folder)
+        raise click.BadParameter("an empty path names no file or folder",
+                                 param_hint="'-o' / '--output'")
     output = Path(raw_output)  # (as typed: a trailing / says "a directory")
     writer = _writer(to_format)
     unless_taken(writer, format_options)

@@ -907,3 +907,12 @@ def test_a_full_standard_output_is_one_diagnostic(command: list[str]) -> None:
     assert (done.returncode, done.stderr.splitlines()[-1:]) == (1, [
         "-: error: cannot write standard output: No space left on device [cannot-write]"])
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_output_name_is_a_usage_error(tmp_path: Path) -> None:
+    """``-o ""`` (an unset variable, ``-o "$OUT"``) was the working folder: 'cannot write
+    here: Is a directory' and '0 muscles converted', exit 1, as a config file's
+    ``output = ""`` is not."""
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o", ""])
+    assert result.exit_code == 2
+    assert "'-o' / '--output': an empty path names no file or folder" in result.output
