@@ -51,6 +51,7 @@ from converter.diagnostics import (
     counted,
     decode_utf8,
     error,
+    printable,
 )
 from converter.drafts import problems as marker_problems
 from converter.model import Muscle, number_text, thaw
@@ -879,8 +880,10 @@ def separator(options: Mapping[str, Any]) -> str:
     if value is None:
         return SEPARATORS[0]
     if value not in SEPARATORS:
-        raise error("--separator", "bad-option", f"{value!r} cannot separate the flat "
-                    "sheet's cells: give ',' (the default), ';' or a tab")
+        typed = "; a tab is typed $'\\t' in bash" if value == "\\t" else ""
+        raise error("--separator", "bad-option", f"'{printable(str(value))}' cannot "
+                    "separate the flat sheet's cells: give ',' (the default), ';' or a "
+                    f"tab{typed}")
     return str(value)
 
 

@@ -751,6 +751,8 @@ def test_excel_and_a_semicolon_separator_go_together(sample_muscles: list[Muscle
      "',' (the default), ';' or a tab"),
     ({"flat": True, "separator": ";;"}, "';;' cannot separate"),
     ({"flat": True, "separator": ""}, "'' cannot separate"),
+    ({"flat": True, "separator": "\\t"}, "'\\t' cannot separate the flat sheet's cells: "
+     "give ',' (the default), ';' or a tab; a tab is typed $'\\t' in bash"),
     ({"separator": ";"}, "applies only with --flat"),
 ])
 def test_a_separator_other_than_comma_semicolon_or_tab_is_refused(
