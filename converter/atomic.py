@@ -536,11 +536,13 @@ def _building(path: Path) -> Iterator[Path]:
 
 
 def _keep_times(new: Path, old: Path) -> bool:
-    """Give each file below ``new`` that holds the bytes of the same file below ``old``
-    that file's modification time, so that a site's build, ``rsync`` or a file watcher
-    sees only the files that changed; whether the two trees are the same (the same
-    names, links and bytes), so that ``old`` may be left as it is."""
-    same = True
+    """Whether the trees ``new`` and ``old`` are the same (the same names, links and
+    bytes), so that ``old`` may be left as it is; when they are not, each file below
+    ``new`` that holds the bytes of the same file below ``old`` is made that file (its
+    modification time, mode and owner, see :func:`_keep_file`), so that a site's build,
+    ``rsync`` or a file watcher sees only the files that changed, and a file replaced
+    takes the mode of the one it replaces."""
+    same, kept = True, []
     for folder, folders, files in os.walk(new):
         before = old / os.path.relpath(folder, new)
         try:
@@ -553,11 +555,14 @@ def _keep_times(new: Path, old: Path) -> bool:
             if made.is_symlink() or was.is_symlink():
                 same = same and _same_link(made, was)
             elif _same_bytes(made, was):
-                _keep_file(made, was)
+                kept.append((made, was))
             else:
                 same = False
                 if was.is_file():  # (a file replaced keeps its permissions)
                     keep_mode(made, was)
+    if not same:  # (else the old folder stays: nothing to keep)
+        for made, was in kept:
+            _keep_file(made, was)
     return same
 
 
