@@ -426,6 +426,7 @@ def _build_collection(muscles: list[Muscle], times: Mapping[str, int], deck_name
         # card's own is set below)
         typed = newest if source_date_epoch() is not None else max(newest, TEMPLATES_CHANGED)
         genanki.Package(deck).write_to_db(conn.cursor(), typed, ids)
+        del deck  # (its notes are in the database now: their memory is let go)
         note_ids = dict(conn.execute("SELECT guid, id FROM notes"))  # guid: no index
         stamps = [(times[m.slug], note_ids[note_guid(m.slug)]) for m in muscles]
         conn.executemany("UPDATE notes SET mod = ? WHERE id = ?", stamps)
