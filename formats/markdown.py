@@ -39,7 +39,7 @@ from converter.diagnostics import (
 )
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import slug_hint, slugify
+from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
@@ -268,7 +268,10 @@ def render(muscle: Muscle, default_lang: str = "en", *, data: Any = None) -> str
     """The canonical file text of a muscle (``data``: a ruamel document to emit instead)."""
     stream = io.StringIO()
     if data is None:
-        data = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
+        front = front_matter_from_muscle(muscle, default_lang)
+        if muscle.slug == BUNDLE_PAGE:  # (index.md would take its folder's name)
+            front = {"slug": muscle.slug, **front}
+        data = _literal_blocks(front)
     _yaml().dump(data, stream)
     return f"---\n{stream.getvalue()}---\n{muscle.body}"
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import converter
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
-from converter.model import LocalizedText, freeze
+from converter.model import LocalizedText, Muscle, freeze
 from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
@@ -965,3 +965,14 @@ def test_a_slug_a_bundles_folder_cannot_give_says_to_rename_the_folder(
     with pytest.raises(MuscleError) as caught:
         list(get_format("markdown").read(Path(os.fsdecode(page)), ReadContext()))
     assert [(d.code, d.message) for d in caught.value.diagnostics] == [("bad-slug", message)]
+
+
+def test_a_muscle_whose_slug_is_index_keeps_it_through_a_round_trip(tmp_path: Path) -> None:
+    """Written as index.md with no slug key, it was read back as a page bundle's page,
+    named after the output folder (out: slug 'out'), or clashed with a muscle of that
+    name."""
+    muscles = [Muscle(slug="index", title="Index muscle"), Muscle(slug="out", title="Out")]
+    converter.write(muscles, tmp_path / "out", "markdown")
+    assert converter.read(tmp_path / "out") == muscles
+    assert "\nslug: index\n" in (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert "slug:" not in (tmp_path / "out" / "out.md").read_text(encoding="utf-8")
