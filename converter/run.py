@@ -183,7 +183,10 @@ class _Incremental:
         if self.cache is None:
             return
         started = time.time_ns()
-        modules = {sys.modules[type(f).__module__] for f in inputs.formats()}
+        # (the code of the formats read and of the one written: an edited writer or
+        # plugin writes another output from the same inputs)
+        modules = {sys.modules[type(f).__module__]
+                   for f in (*inputs.formats(), *([beside] if beside else []))}
         self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
         self.all_inputs = inputs

@@ -184,3 +184,25 @@ def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
         converter.read("samples", 123)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="a format is named by a str, not list"):
         converter.read("samples", ["json"])  # type: ignore[arg-type]  (was: unhashable)
+
+
+def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> None:
+    """A cached run replayed the output of the writer's old code as 'up to date' (the
+    run's key held the code of the formats read, not of the one written)."""
+    from converter.run import convert_sources
+    from tests.conftest import SAMPLES
+
+    out, cache = tmp_path / "all.titles", tmp_path / "cache"
+
+    def run() -> bool:
+        registry._loaded.cache_clear()
+        sys.modules.pop("titles_format", None)
+        return convert_sources([SAMPLES], registry.get_format("titles"), out, jobs=1,
+                               cache_dir=cache).replayed
+
+    assert not run()
+    assert run()  # (nothing changed)
+    module = tmp_path / "titles_format.py"
+    module.write_text(module.read_text().replace("m.title + ", "m.title.upper() + "))
+    assert not run()
+    assert out.read_text().splitlines()[0].isupper()
