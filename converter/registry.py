@@ -405,6 +405,12 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         return Diagnostic(output, None, None, "", code, message)
 
     name = os.path.basename(output.rstrip("/" + os.sep)).lower()
+    from .atomic import DIRECTORY_MARKER
+
+    if name == DIRECTORY_MARKER:
+        return mistake("output-ending", f"{output} is named like the file muscle-convert "
+                       "leaves in every folder it writes, which says what in that folder "
+                       "is its own to replace; rename it")
     if not fmt.writes_directory(options):
         last = output.replace(os.sep, "/").rsplit("/", 1)[-1]
         if output.endswith(("/", os.sep)) or last in (os.curdir, os.pardir) or (

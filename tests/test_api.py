@@ -55,6 +55,9 @@ def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles
     ("datapackage.json", "json", "output-ending"),  # read back as a CSV package
     ("datapackage.json", None, "output-ending"),    # (was: "--to csv writes a directory")
     ("map.svg", "markdown", "output-not-directory"),
+    # (the marker: the next folder written there took all in it for its own, and deleted it)
+    ("folder/.muscle-convert", "json", "output-ending"),
+    ("folder/.muscle-convert", "svg", "output-ending"),
 ])
 def test_write_refuses_the_outputs_the_command_line_refuses(
         output: str, fmt: str, code: str, tmp_path: Path, sample_muscles,
