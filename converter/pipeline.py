@@ -451,20 +451,19 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                foreign: Sequence[tuple[str, Format]] = (), left_out: Sequence[str] = ()
                ) -> tuple[str | Named, ...]:
     """A hint (the parts of a message, :func:`~converter.diagnostics.worded`'s), for a
-    folder that held no file of the endings ``read``: the ``outputs``
-    of muscle-convert its walk left out, what ``--exclude`` left out (``left_out``),
-    the format whose ``unit`` it is, the files of
-    those endings its walk left out as ``foreign`` to their format, or the files of
-    other formats directly in it (regular files and folders only: a link to a device is
-    nothing to read). The walk that found nothing went through all of it already, so
-    all its entries are looked at."""
-    if outputs:
-        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
-                "as ", Named(outputs[0]), ", which a search leaves out: name it to read it)")
-    if left_out:
+    folder that held no file of the endings ``read``: what ``--exclude`` left out
+    (``left_out``), the ``outputs`` of muscle-convert its walk left out, the format
+    whose ``unit`` it is, the files of those endings its walk left out as ``foreign``
+    to their format, or the files of other formats directly in it (regular files and
+    folders only: a link to a device is nothing to read). The walk that found nothing
+    went through all of it already, so all its entries are looked at."""
+    if left_out:  # (first: what the user's own patterns left out)
         return ((" (--exclude left out ", Named(min(left_out)), ")") if len(left_out) == 1
                 else (f" (--exclude left out the {len(left_out)} found, such as ",
                       Named(min(left_out)), ")"))
+    if outputs:
+        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
+                "as ", Named(outputs[0]), ", which a search leaves out: name it to read it)")
     if unit is not None:
         return (f" (it is a {unit.name} folder: read it without --from, or --from "
                 f"{unit.name})",)

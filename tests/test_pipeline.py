@@ -624,3 +624,21 @@ def test_a_slug_taken_by_a_name_that_looks_the_same_says_how_they_differ(
     assert taken.message.endswith(
         " (the two names differ only in how their accented letters are encoded, NFC and "
         "NFD, as macOS and other systems write them: remove one)")
+
+
+def test_a_folder_whose_files_exclude_left_out_says_so_beside_an_export(
+        tmp_path: Path) -> None:
+    """With an export of muscle-convert in the folder too, the hint named the export
+    ('only in 1 folder muscle-convert wrote'), not the --exclude that left out the
+    files that are there."""
+    import converter
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(SAMPLES / "soleus.md", site)
+    converter.write(converter.read(site), site / "export", "markdown")
+    with pytest.warns(UserWarning) as said:
+        assert converter.read(site, exclude="*.md") == []
+    assert str(said[0].message) == (
+        f"{site}: warning: holds no .markdown or .md files to read (--exclude left out "
+        f"{site / 'soleus.md'}) [no-inputs]")  # (then: the export was not searched)
