@@ -21,6 +21,7 @@ __all__ = ["Diagnostic", "FrozenMap", "Function", "LocalizedText", "Muscle", "Mu
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic, MuscleError
     from .model import FrozenMap, Function, LocalizedText, Muscle, Region
+    from .registry import FormatOption
 
 _LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "FrozenMap": "model",
          "Function": "model", "LocalizedText": "model", "Muscle": "model", "Region": "model"}
@@ -150,6 +151,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if unknown:
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
+    _check_option_types(fmt.name, fmt.options, options)
     mistake = output_mistake(fmt, typed, options)
     if mistake:
         raise MuscleError(mistake)
@@ -167,6 +169,22 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if errors:
         raise MuscleError(errors)
     return summary
+
+
+def _check_option_types(writer: str, declared: Iterable[FormatOption],
+                        options: dict[str, Any]) -> None:
+    """A ``TypeError`` for an option given a value not of its declared type: a flag
+    takes a bool (``prune="false"`` is true to Python), another option its ``type``;
+    None leaves any at its default. The command line and a config file check the same."""
+    for option in declared:
+        value = options.get(option.name)
+        if value is None:
+            continue
+        kind = bool if option.is_flag else option.type
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise TypeError(f"the {writer} writer's option {option.name!r} takes "
+                            f"{'True or False' if kind is bool else kind.__name__}, not "
+                            f"{type(value).__name__} ({value!r})")
 
 
 def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:

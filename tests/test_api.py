@@ -266,3 +266,27 @@ def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
         converter.write([muscle], tmp_path / "out", "markdown")
     assert [(d.field, d.code) for d in caught.value.diagnostics] == [
         ("muscles[m].extra.coords", "reserved-key"), ("muscles[m].extra.title", "reserved-key")]
+
+
+@pytest.mark.parametrize(("output", "options", "wrong"), [
+    ("m.db", {"prune": "false"}, "'prune' takes True or False, not str ('false')"),
+    ("m.csv", {"flat": "false", "excel": "no"}, "'flat' takes True or False, not str"),
+    ("m.csv", {"flat": True, "excel": 1}, "'excel' takes True or False, not int (1)"),
+    ("m.csv", {"flat": True, "separator": 59}, "'separator' takes str, not int (59)"),
+    ("map", {"size": (100, 100)}, "'size' takes str, not tuple ((100, 100))"),
+    ("deck.apkg", {"deck": True}, "'deck' takes str, not bool (True)"),
+])
+def test_write_refuses_an_option_of_the_wrong_type(output: str, options: dict, wrong: str,
+                                                   tmp_path: Path, sample_muscles) -> None:
+    fmt = "svg" if output == "map" else None
+    with pytest.raises(TypeError, match=re.escape(wrong)):
+        converter.write(sample_muscles, tmp_path / output, fmt, **options)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_flag_given_false_or_none_is_off(tmp_path: Path, sample_muscles) -> None:
+    converter.write(sample_muscles, tmp_path / "m.db")
+    converter.write(sample_muscles[:1], tmp_path / "m.db", prune=False)
+    assert len(converter.read(tmp_path / "m.db")) == len(sample_muscles)
+    converter.write(sample_muscles, tmp_path / "m.csv", "csv", flat=True, excel=None)
+    assert not (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbf")
