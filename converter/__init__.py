@@ -155,9 +155,11 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     mistake = output_mistake(fmt, typed, options)
     if mistake:
         raise MuscleError(mistake)
+    fmt.check_options(options)  # (a bad --size, as the command line refuses it)
+    size = _diagram_size(options.get("size"))
     reported: list[Diagnostic] = []
     try:
-        summary = fmt.write(_once_each(muscles, str(path)), path,
+        summary = fmt.write(_once_each(muscles, str(path), size), path,
                             WriteContext(options=options, report=reported.append))
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
@@ -187,10 +189,25 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
                             f"{type(value).__name__} ({value!r})")
 
 
-def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
-    """``muscles``, as they come, each checked as a reader checks what it reads; a slug
-    given twice stops the write (every writer would keep one of the two, or both under
-    one name) with ``duplicate-slug``."""
+def _diagram_size(size: str | None) -> tuple[int, int] | None:
+    """The ``size`` option (``"1000x800"``) as (width, height), or None when not given;
+    a ``bad-size`` :class:`MuscleError` for another text."""
+    from .diagnostics import error
+    from .lint import parse_size
+    if size is None:
+        return None
+    try:
+        return parse_size(size)
+    except ValueError as exc:
+        raise error("--size", "bad-size", str(exc)) from None
+
+
+def _once_each(muscles: Iterable[Muscle], where: str,
+               size: tuple[int, int] | None = None) -> Iterator[Muscle]:
+    """``muscles``, as they come, each checked as a reader checks what it reads (its
+    polygons inside the diagram, when ``size`` gives one, as ``convert --size`` checks);
+    a slug given twice stops the write (every writer would keep one of the two, or both
+    under one name) with ``duplicate-slug``."""
     from .diagnostics import Diagnostic, MuscleError
     from .model import Muscle, misshapen
     seen: set[str] = set()
@@ -204,13 +221,14 @@ def _once_each(muscles: Iterable[Muscle], where: str) -> Iterator[Muscle]:
         shape = misshapen(muscle)
         if shape is not None:
             raise TypeError(f"write(): muscle {muscle.slug!r}: {shape}")
-        problems = _problems(muscle, where)
+        problems = _problems(muscle, where, size)
         if problems:
             raise MuscleError(problems)
         yield muscle
 
 
-def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
+def _problems(muscle: Muscle, where: str,
+              size: tuple[int, int] | None = None) -> list[Diagnostic]:
     """The errors a reader would find in ``muscle`` (a model built by hand can hold what
     no reader gives: a slug that is no file name, a control character that shifts Anki's
     fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]`` and its
@@ -235,5 +253,5 @@ def _problems(muscle: Muscle, where: str) -> list[Diagnostic]:
     except MuscleError as exc:
         return [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
                 for d in exc.diagnostics]
-    return [d for d in check_muscle(muscle, where, record=record, rename=model_field)
+    return [d for d in check_muscle(muscle, where, size, record=record, rename=model_field)
             if d.severity == "error"]

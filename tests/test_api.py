@@ -290,3 +290,18 @@ def test_a_flag_given_false_or_none_is_off(tmp_path: Path, sample_muscles) -> No
     assert len(converter.read(tmp_path / "m.db")) == len(sample_muscles)
     converter.write(sample_muscles, tmp_path / "m.csv", "csv", flat=True, excel=None)
     assert not (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("fmt", ["svg", "html"])
+def test_write_refuses_polygons_outside_the_size_as_convert_does(fmt: str, tmp_path: Path,
+                                                                 sample_muscles) -> None:
+    with pytest.raises(converter.MuscleError,
+                       match=r"regions\[0\]: point \(\d+,\d+\) lies outside the 100x100 "
+                             r"diagram \[polygon-outside\]"):
+        converter.write(sample_muscles, tmp_path / "small", fmt, size="100x100")
+    assert not (tmp_path / "small").exists()
+    with pytest.raises(converter.MuscleError, match="bad-size"):
+        converter.write(sample_muscles, tmp_path / "bad", fmt, size="100 by 100")
+    assert not (tmp_path / "bad").exists()
+    converter.write(sample_muscles, tmp_path / "big", fmt, size="5000x5000")
+    assert (tmp_path / "big").is_dir()
