@@ -113,7 +113,9 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
     device, FIFO or standard output is written into directly instead."""
     if is_stdout(path):
         sys.stdout.flush()
-        with _written_into(sys.stdout.buffer, mode, STDOUT, **open_args) as fh:
+        raw = getattr(sys.stdout, "buffer", None)
+        with (_written_into(raw, mode, STDOUT, **open_args) if raw is not None
+              else _text_into(sys.stdout, mode, **open_args)) as fh:
             yield fh
         return
     if is_special(path):  # (before symlinks are followed: /dev/stdout names a pipe)
@@ -392,6 +394,23 @@ def _written_into(raw: IO[bytes], mode: str, name: str, **open_args: object
         text.flush()
     finally:
         text.detach()
+
+
+@contextlib.contextmanager
+def _text_into(stream: IO[str], mode: str, **open_args: object) -> Iterator[IO[str]]:
+    """For a standard output replaced by a text stream with no bytes below it (an
+    ``io.StringIO`` under ``contextlib.redirect_stdout``, a notebook's): the text, put
+    into ``stream`` once it is whole (a ``utf-8-sig`` mark as its first character).
+    Bytes (a zip) cannot go there: ``output-not-file``."""
+    if "b" in mode:
+        raise error(STDOUT, "output-not-file", "standard output is a text stream here "
+                    f"({type(stream).__name__}, with no binary buffer), and this format "
+                    "writes bytes; give a file name")
+    text = io.StringIO(newline=open_args.get("newline", "\n"))  # type: ignore[arg-type]
+    yield text
+    mark = "\ufeff" if str(open_args.get("encoding", "")).lower() == "utf-8-sig" else ""
+    stream.write(mark + text.getvalue())
+    stream.flush()
 
 
 def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:

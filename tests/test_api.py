@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -305,3 +307,25 @@ def test_write_refuses_polygons_outside_the_size_as_convert_does(fmt: str, tmp_p
     assert not (tmp_path / "bad").exists()
     converter.write(sample_muscles, tmp_path / "big", fmt, size="5000x5000")
     assert (tmp_path / "big").is_dir()
+
+
+@pytest.mark.parametrize(("fmt", "options"), [
+    ("json", {}), ("jsonl", {}), ("csv", {"flat": True}), ("csv", {"flat": True, "excel": True}),
+])
+def test_write_to_standard_output_replaced_by_a_text_stream(fmt: str, options: dict,
+                                                           tmp_path: Path,
+                                                           sample_muscles) -> None:
+    out = io.StringIO()  # (as contextlib.redirect_stdout, pytest's capture or Jupyter)
+    with contextlib.redirect_stdout(out):
+        converter.write(sample_muscles, "-", fmt, **options)
+    converter.write(sample_muscles, tmp_path / "file", fmt, **options)
+    assert out.getvalue().encode() == (tmp_path / "file").read_bytes()
+
+
+def test_write_of_bytes_to_a_text_stream_is_output_not_file(sample_muscles) -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(
+            converter.MuscleError, match=r"standard output is a text stream here \(StringIO, "
+                                         r"with no binary buffer\).*\[output-not-file\]"):
+        converter.write(sample_muscles, "-", "anki")
+    assert out.getvalue() == ""
