@@ -15,6 +15,7 @@ import codecs
 import io
 import re
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -218,10 +219,23 @@ def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozen
     return yaml11.misreads_in(split(text, path)[0], RESERVED_KEYS | skip)
 
 
-@lru_cache(maxsize=4)
+#: Each thread's ruamel.yaml instances, by width (see :func:`_yaml`).
+_PER_THREAD = threading.local()
+
+
 def _yaml(width: int = _WIDTH) -> Any:
-    """The process's ruamel.yaml instance (one a file cost 5.7 kB that only the cyclic
-    collector frees, and a run pauses it: 170 MB over 20,000 files)."""
+    """This thread's ruamel.yaml instance: one a file cost 5.7 kB that only the cyclic
+    collector frees, and a run pauses it (170 MB over 20,000 files); one a process broke
+    threads writing at once (an instance holds the document it is emitting or reading:
+    ``EmitterError: expected NodeEvent``)."""
+    made: dict[int, Any] = _PER_THREAD.__dict__.setdefault("instances", {})
+    if width not in made:
+        made[width] = _new_yaml(width)
+    return made[width]
+
+
+def _new_yaml(width: int) -> Any:
+    """A ruamel.yaml instance writing the layout of muscle files, ``width`` wide."""
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")

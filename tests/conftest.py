@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,37 @@ def demo_commands(out: Path) -> list[list[str]]:
                              f"BIN={Path(sys.executable).parent}"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """Threads switched after every few bytecodes, so two of them meet inside a call."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def in_threads(work: Callable[[int], object], count: int) -> list[object]:
+    """``work(0)`` .. ``work(count - 1)``, each in its own thread at once: what each gave
+    (or raised)."""
+    results: list[object] = [None] * count
+
+    def run(n: int) -> None:
+        try:
+            results[n] = work(n)
+        except Exception as exc:  # (kept, to be compared)
+            results[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    with _switching_often():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return results
 
 
 settings.register_profile("default", max_examples=60, deadline=None,

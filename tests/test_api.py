@@ -7,12 +7,13 @@ import io
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import converter
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, in_threads
 
 
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
@@ -329,3 +330,22 @@ def test_write_of_bytes_to_a_text_stream_is_output_not_file(sample_muscles) -> N
                                          r"with no binary buffer\).*\[output-not-file\]"):
         converter.write(sample_muscles, "-", "anki")
     assert out.getvalue() == ""
+
+
+def test_threads_writing_markdown_at_once_write_what_one_thread_writes(
+        tmp_path: Path, sample_muscles) -> None:
+    def muscles(n: int) -> list[converter.Muscle]:
+        return [replace(m, slug=f"{m.slug}-{n}") for m in sample_muscles[n::2]]
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def work(n: int) -> dict[str, bytes]:
+        for round_ in range(3):
+            converter.write(muscles(n), tmp_path / f"thread{n}-{round_}", "markdown")
+        return files(tmp_path / f"thread{n}-2")
+
+    written = in_threads(work, 4)
+    for n, got in enumerate(written):
+        converter.write(muscles(n), tmp_path / f"alone{n}", "markdown")
+        assert got == files(tmp_path / f"alone{n}")

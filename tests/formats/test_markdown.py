@@ -20,7 +20,7 @@ from converter.model import LocalizedText, Muscle, freeze
 from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
-from tests.conftest import SAMPLES, SEED
+from tests.conftest import SAMPLES, SEED, in_threads
 from tests.hugo import hugo_pages
 from tests.strategies import corpora, muscles
 
@@ -976,3 +976,19 @@ def test_a_muscle_whose_slug_is_index_keeps_it_through_a_round_trip(tmp_path: Pa
     assert converter.read(tmp_path / "out") == muscles
     assert "\nslug: index\n" in (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
     assert "slug:" not in (tmp_path / "out" / "out.md").read_text(encoding="utf-8")
+
+
+def test_threads_formatting_at_once_give_what_one_thread_gives(tmp_path: Path) -> None:
+    sources = sorted(SAMPLES.glob("*.md"))[:4]
+    commented = [src.read_text(encoding="utf-8").replace("\ntitle:", "\n# named\ntitle:", 1)
+                 for src in sources]
+    for src, text in zip(sources, commented, strict=True):
+        (tmp_path / src.name).write_text(text, encoding="utf-8")
+
+    def work(n: int) -> list[str]:
+        return [_fmt(tmp_path / sources[n].name) for _ in range(3)]
+
+    formatted = in_threads(work, len(sources))
+    for src, got in zip(sources, formatted, strict=True):
+        assert got == [_fmt(tmp_path / src.name)] * 3
+        assert "# named" in got[0]
