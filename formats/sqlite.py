@@ -515,7 +515,7 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
     """:meth:`SqliteFormat.update`, in one transaction."""
     if not out.is_file():
         return None
-    with _immediate(out) as conn:
+    with _immediate(out, wait=False) as conn:
         if check_schema(conn, str(out)) or conn.execute(
                 "SELECT count(*) FROM muscles").fetchone()[0] != total:
             return None
@@ -528,10 +528,12 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
 
 
 @contextlib.contextmanager
-def _immediate(out: Path) -> Iterator[sqlite3.Connection]:
+def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """A connection to ``out`` in a ``BEGIN IMMEDIATE`` transaction, rolled back unless
-    the caller commits; closed at the end."""
-    conn = _connect(out)
+    the caller commits; closed at the end. Without ``wait``, a database another
+    connection holds is an error at once (an update in place then gives way to the full
+    write, which waits :data:`BUSY_SECONDS` for it, once)."""
+    conn = _connect(out, None if wait else 0)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -543,8 +545,16 @@ def _immediate(out: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def _connect(path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+#: How long a write waits for a database another program holds (a reader's open
+#: transaction, another run) before it fails with "database is locked".
+BUSY_SECONDS = 30.0
+
+
+def _connect(path: Path | str, timeout: float | None = None) -> sqlite3.Connection:
+    """A connection to the database at ``path`` that waits ``timeout`` seconds for a lock
+    (:data:`BUSY_SECONDS` by default), with foreign keys on."""
+    conn = sqlite3.connect(path, isolation_level=None,
+                           timeout=BUSY_SECONDS if timeout is None else timeout)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cache_size = -32768")
     return conn

@@ -1651,3 +1651,42 @@ def test_a_users_row_referring_to_a_row_an_edit_removes_stops_the_run(
         "ON DELETE CASCADE, or remove the row)"))
     assert db.read_bytes() == before
     assert_consistent(db)
+
+
+def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a reader's transaction open on the database (a sqlite3 shell's BEGIN;
+    SELECT), a cached run after one edit waited the busy timeout twice, in the update
+    in place and again in the full write that followed it (a minute, not 30 s), before
+    it failed with 'database is locked'."""
+    from converter.run import convert_sources
+
+    content, db, cache = tmp_path / "content", tmp_path / "m.db", tmp_path / "cache"
+    shutil.copytree(SAMPLES, content)
+    run = lambda: convert_sources([content], get_format("sqlite"), db, jobs=1,  # noqa: E731
+                                  cache_dir=cache)
+    run()
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
+                      encoding="utf-8")
+    waits: list[float] = []
+    connect = sqlite3.connect
+
+    def counted(path: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if Path(str(path)) == db and kwargs.get("timeout"):
+            waits.append(float(kwargs["timeout"]))  # type: ignore[arg-type]
+        return connect(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_format, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    reader = connect(db, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM muscles").fetchall()  # (its shared lock)
+        locked = run()
+    finally:
+        reader.close()
+    assert [(d.code, "database is locked" in d.message) for d in locked.diagnostics
+            if d.path == str(db)] == [("sqlite-error", True)]
+    assert waits == [0.2]
+    assert run().count == len(list(SAMPLES.glob("*.md")))  # (once the reader is gone)
