@@ -306,6 +306,7 @@ class Counts:
     removable: int = 0  # of those kept, the ones --prune would remove
     spared: int = 0  # not in the input, kept by --prune: the source file exists, gave none
     spared_failing: int = 0  # of those spared, the ones whose source file had an error
+    spared_unsure: int = 0  # of those spared, the ones whose source file was not found
 
     def summary(self, out: Path) -> str:
         """The one-line summary the CLI prints."""
@@ -319,7 +320,8 @@ class Counts:
                      f"{_one(kept, 'it', 'them')})" if removable == kept else
                      f" ({kept} not in the input kept; --prune removes the {removable} whose "
                      f"source {_one(removable, 'file is', 'files are')} gone)")
-        unread, failing = self.spared - self.spared_failing, self.spared_failing
+        failing, unsure = self.spared_failing, self.spared_unsure
+        unread = self.spared - failing - unsure
         if unread:
             its = _one(unread, "its source file still exists, and was",
                        "their source files still exist, and were")
@@ -327,6 +329,10 @@ class Counts:
         if failing:
             its = _one(failing, "its source file has", "their source files have")
             line += f" ({failing} not removed: {its} errors this run)"
+        if unsure:
+            its = _one(unsure, "its source file was", "their source files were")
+            line += (f" ({unsure} not removed: {its} not found, and a file that may be "
+                     f"{_one(unsure, 'it', 'one of them')} has errors this run)")
         return line
 
 
@@ -670,6 +676,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             old = existing.get(slug)
             known = ctx.sources.get(slug)
             source = sources.stored(known.path) if known else old[2] if old else None
+            if old is not None:
+                sources.moved(old[2], source)
             if old is None:
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
@@ -716,24 +724,40 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     """Muscles in the database but not in the input (none of :class:`_Seen`'s): removed
     with ``prune`` unless their source file still exists and gave no muscle in this run
     (it was not among the inputs) or had an error (a muscle of it may be the broken one);
-    otherwise kept. A file that gave a draft the run left out was read. A run without
-    source information (the Python API) removes them all."""
+    otherwise kept. A file that gave a draft the run left out was read. A source not
+    found (the database moved since it was written, or the Python API wrote the muscle)
+    is kept while a file that may be it had an error (see :func:`_unsure`). A run
+    without source information (the Python API) removes them all."""
     gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
     read = {sources.stored(path) for path in itertools.chain(
         (source.path for source in ctx.sources.values()), ctx.drafts)} if gone else set()
     failed = {sources.stored(d.path) for d in ctx.diagnostics
               if d.severity == "error"} if gone else set()
-    spared = {slug for slug, path in gone if read and path is not None
-              and (path not in read or path in failed) and os.path.exists(sources.on_disk(path))}
-    doomed = [(slug,) for slug, _ in gone if slug not in spared]
-    ctx.outside_inputs = ctx.outside_inputs or bool(spared)  # (files the cache never sees)
+    found = {slug: sources.found(path) for slug, path in gone} if read else {}
+    spared = {slug for slug, path in found.items()
+              if path is not None and (path not in read or path in failed)}
+    unsure = {slug for slug, path in gone
+              if found.get(slug, "") is None and _unsure(path, failed)} - spared
+    doomed = [(slug,) for slug, _ in gone if slug not in spared and slug not in unsure]
+    ctx.outside_inputs = ctx.outside_inputs or bool(spared or unsure)  # (files the
+    # cache never sees)
     if not prune:  # (what --prune would remove, for the summary's hint)
         counts.kept, counts.removable = len(gone), len(doomed)
         return
     search.expect(counts.updated + len(doomed))
     conn.executemany(_DELETE_MUSCLE, doomed)
-    counts.removed, counts.spared = len(doomed), len(spared)
-    counts.spared_failing = sum(path in failed for slug, path in gone if slug in spared)
+    counts.removed, counts.spared = len(doomed), len(spared) + len(unsure)
+    counts.spared_failing = sum(found[slug] in failed for slug in spared)
+    counts.spared_unsure = len(unsure)
+
+
+def _unsure(stored: str | bytes | None, failed: set[str | bytes]) -> bool:
+    """Whether a muscle whose source is not found may be that of a file that failed
+    this run: any such file when no source is recorded, else one of the same name."""
+    if stored is None:
+        return bool(failed)
+    return any(isinstance(path, type(stored)) and os.path.basename(path)
+               == os.path.basename(stored) for path in failed)
 
 
 class _SourcePaths:
@@ -745,6 +769,9 @@ class _SourcePaths:
     def __init__(self, database: str) -> None:
         self._base = os.path.dirname(os.path.realpath(database))
         self._folders: dict[str, str] = {}  # a corpus has many files, few folders
+        #: A folder as sources stored before name it -> as the run names it (the
+        #: database moved since), learned from the muscles read.
+        self._moves: dict[str | bytes, str | bytes] = {}
 
     def stored(self, path: str) -> str | bytes:
         """``path`` (as the run names it) as the database stores it."""
@@ -763,6 +790,26 @@ class _SourcePaths:
         except UnicodeEncodeError:
             return os.fsencode(stored)
         return stored
+
+    def moved(self, before: str | bytes | None, now: str | bytes | None) -> None:
+        """Note that a muscle's ``source``, stored ``before``, is ``now`` this run: a file
+        of the same name in another folder, as a database moved since names it."""
+        if (before is None or now is None or not isinstance(before, type(now))
+                or before == now or os.path.basename(before) != os.path.basename(now)):
+            return
+        self._moves.setdefault(os.path.dirname(before), os.path.dirname(now))
+
+    def found(self, stored: str | bytes | None) -> str | bytes | None:
+        """``stored`` as the run names it, if that file exists: as stored, or in the folder
+        the run names for the one stored (see :meth:`moved`); None when not found."""
+        if stored is None:
+            return None
+        folder = self._moves.get(os.path.dirname(stored))
+        for path in (stored, None if folder is None else
+                     os.path.join(folder, os.path.basename(stored))):
+            if path is not None and os.path.exists(self.on_disk(path)):
+                return path
+        return None
 
     def on_disk(self, stored: str | bytes) -> str | bytes:
         """The path of a stored ``source`` from the working directory."""

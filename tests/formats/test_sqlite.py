@@ -1259,6 +1259,67 @@ def test_cli_prune_from_another_working_directory(db: Path, tmp_path: Path,
         ("content/soleus.md",)]
 
 
+def _notes_of(db: Path, slug: str) -> None:
+    """A table of the user's whose row refers to ``slug``, cascading from it."""
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("CREATE TABLE notes (muscle TEXT REFERENCES muscles (slug) "
+                     "ON DELETE CASCADE, note TEXT)")
+        conn.execute("INSERT INTO notes VALUES (?, 'mine')", (slug,))
+
+
+def test_cli_prune_after_the_database_moved_keeps_a_failing_files_muscle(
+        tmp_path: Path) -> None:
+    """Sources are stored relative to the database's folder: moved to a folder at
+    another depth, the broken file's stored source named no file, and --prune deleted
+    its muscle and the user's rows that cascade from it."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    (tmp_path / "alone").mkdir()
+    shutil.copy(SAMPLES / "trapezius.md", tmp_path / "alone")
+    (source / "trapezius.md").unlink()
+    first = tmp_path / "out" / "muscles.db"
+    assert _cli_sqlite(first, str(source), str(tmp_path / "alone"), "--no-cache")[0] == 0
+    _notes_of(first, "soleus")
+    db = tmp_path / "site" / "data" / "muscles.db"
+    db.parent.mkdir(parents=True)
+    first.rename(db)
+    for broken in (source / "soleus.md", tmp_path / "alone" / "trapezius.md"):
+        broken.write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    code, output = _cli_sqlite(db, str(source), str(tmp_path / "alone"), "--prune",
+                               "--no-cache")
+    n = len(list(source.glob("*.md")))
+    assert code == 1
+    assert (f"{db}: {counts(0, 0, n - 1, 0)} (1 not removed: its source file has errors "
+            "this run) (1 not removed: its source file was not found, and a file that may "
+            "be it has errors this run)") in output
+    assert {"soleus", "trapezius"} <= {m.slug for m in converter.read(db)}
+    assert query(db, "SELECT muscle FROM notes") == [("soleus",)]
+    (source / "deltoideus.md").unlink()  # (a file deleted is still pruned)
+    code, output = _cli_sqlite(db, str(source), "--prune", "--no-cache")
+    assert "deltoideus" not in {m.slug for m in converter.read(db)}
+    assert "soleus" in {m.slug for m in converter.read(db)}
+
+
+def test_cli_prune_of_a_database_the_api_wrote_keeps_a_failing_files_muscle(
+        db: Path, tmp_path: Path) -> None:
+    """converter.write stores no source: the first --prune with a broken file deleted
+    its muscle; it stays until a run reads every file cleanly."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    converter.write(converter.read(source), db)
+    _notes_of(db, "soleus")
+    (source / "soleus.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    code, output = _cli_sqlite(db, str(source), "--prune", "--no-cache")
+    n = len(list(source.glob("*.md")))
+    assert code == 1
+    assert (f"{db}: {counts(0, 0, n - 1, 0)} (1 not removed: its source file was not "
+            "found, and a file that may be it has errors this run)") in output
+    assert query(db, "SELECT muscle FROM notes") == [("soleus",)]
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune", "--no-cache")
+    assert (code, f"{db}: {counts(0, 0, n - 1, 1)}") == (0, output.splitlines()[-1].split(";")[0])
+
+
 def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path: Path
                                                              ) -> None:
     """The file gave other muscles, but it had an error: the missing muscle may be the
