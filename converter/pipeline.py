@@ -978,6 +978,8 @@ class Reader:
     drafts_left_out: int = 0
     #: The files of the drafts left out, each once.
     draft_paths: list[str] = field(default_factory=list)
+    #: The files read that gave no muscle at all (a file of many that holds none).
+    empty_paths: list[str] = field(default_factory=list)
     #: Of the files read so far, per :data:`~converter.cache.RUN_CHUNK` inputs: their
     #: :func:`essence`; their paths and slugs.
     essences: ChunkDigests = field(default_factory=ChunkDigests)
@@ -1044,6 +1046,8 @@ class Reader:
             tally[1] += len(result.diagnostics)
             payloads = read.muscles if kind == "muscles" else read.records
             drafts = set(left_out)
+            if not result.slugs:
+                self.empty_paths.append(path)
             for i, slug in enumerate(result.slugs):
                 if drafts and i in drafts:  # (a draft takes no slug)
                     self.drafts_left_out += 1

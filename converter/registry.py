@@ -139,6 +139,9 @@ class WriteContext:
     #: The files whose muscles were left out as drafts (read, so their muscles are
     #: not in the output by the run's choice; complete once the muscles are all read).
     drafts: Iterable[str] = ()
+    #: The files read that gave no muscle (a file of many that holds none now: read,
+    #: so the muscles it held are gone; complete once the muscles are all read).
+    empty: Iterable[str] = ()
     #: Set by a writer when what it wrote depends on files that are not inputs (SQLite's
     #: ``--prune`` keeps a muscle whose source file exists): the cache does not watch
     #: them, so such a run is never replayed.

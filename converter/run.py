@@ -566,7 +566,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
-                           diagnostics=reader.diagnostics, drafts=reader.draft_paths)
+                           diagnostics=reader.diagnostics, drafts=reader.draft_paths,
+                           empty=reader.empty_paths)
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         first = next(stream, _NOTHING)

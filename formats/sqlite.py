@@ -724,13 +724,15 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     """Muscles in the database but not in the input (none of :class:`_Seen`'s): removed
     with ``prune`` unless their source file still exists and gave no muscle in this run
     (it was not among the inputs) or had an error (a muscle of it may be the broken one);
-    otherwise kept. A file that gave a draft the run left out was read. A source not
+    otherwise kept. A file that gave a draft the run left out, or no muscle (a file of
+    many that holds none now), was read. A source not
     found (the database moved since it was written, or the Python API wrote the muscle)
     is kept while a file that may be it had an error (see :func:`_unsure`). A run
     without source information (the Python API) removes them all."""
     gone = conn.execute(f"SELECT slug, source FROM muscles {_NOT_LOADED}").fetchall()
     read = {sources.stored(path) for path in itertools.chain(
-        (source.path for source in ctx.sources.values()), ctx.drafts)} if gone else set()
+        (source.path for source in ctx.sources.values()), ctx.drafts, ctx.empty)
+    } if gone else set()
     failed = {sources.stored(d.path) for d in ctx.diagnostics
               if d.severity == "error"} if gone else set()
     found = {slug: sources.found(path) for slug, path in gone} if read else {}

@@ -1341,6 +1341,39 @@ def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path:
     assert first["slug"] not in {m.slug for m in converter.read(db)}
 
 
+def _emptied(path: Path) -> None:
+    """Leave the file of many muscles at ``path`` holding none, in its format."""
+    if path.suffix == ".db":
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("DELETE FROM muscles")
+    else:
+        path.write_text('{"muscles": []}\n' if path.suffix == ".json" else "",
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["extra.json", "extra.jsonl", "extra.db"])
+@pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir"])
+def test_cli_prune_removes_the_muscles_of_a_file_of_many_that_holds_none_now(
+        db: Path, tmp_path: Path, name: str, cache: str) -> None:
+    """The file read cleanly but gave no muscle, so it was taken for one not read: its
+    muscles stayed for ever, 'not read in this run'."""
+    source = tmp_path / "content"
+    source.mkdir()
+    for slug in ("soleus", "trapezius"):
+        shutil.copy(SAMPLES / f"{slug}.md", source)
+    extra = tmp_path / name
+    kind = {".db": "sqlite"}.get(extra.suffix, extra.suffix[1:])
+    assert _cli("convert", str(SAMPLES / "deltoideus.md"), "--to", kind, "-o", str(extra)
+                )[0] == 0
+    caching = [cache, str(tmp_path / "cache")] if cache == "--cache-dir" else [cache]
+    assert _cli_sqlite(db, str(source), str(extra), *caching)[0] == 0
+    _emptied(extra)
+    code, output = _cli_sqlite(db, str(source), str(extra), "--prune", *caching)
+    assert (code, output.splitlines()[-1].split(";")[0]) == (0, f"{db}: {counts(0, 0, 2, 1)}")
+    assert [m.slug for m in converter.read(db)] == ["soleus", "trapezius"]
+
+
 def test_a_source_name_that_is_not_utf8_is_stored_as_its_bytes(db: Path, tmp_path: Path
                                                               ) -> None:
     """SQLite text cannot hold the name's lone surrogate: its bytes are a blob, and
