@@ -120,6 +120,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
 
     from .authoring import is_language_code
     from .diagnostics import Diagnostic, MuscleError
+    from .lint import diagram_size
     from .registry import (
         WriteContext,
         detect_format,
@@ -156,7 +157,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
-    size = _diagram_size(options.get("size"))
+    size = diagram_size(options.get("size"))
     reported: list[Diagnostic] = []
     try:
         summary = fmt.write(_once_each(muscles, str(path), size), path,
@@ -187,19 +188,6 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
             raise TypeError(f"the {writer} writer's option {option.name!r} takes "
                             f"{'True or False' if kind is bool else kind.__name__}, not "
                             f"{type(value).__name__} ({value!r})")
-
-
-def _diagram_size(size: str | None) -> tuple[int, int] | None:
-    """The ``size`` option (``"1000x800"``) as (width, height), or None when not given;
-    a ``bad-size`` :class:`MuscleError` for another text."""
-    from .diagnostics import error
-    from .lint import parse_size
-    if size is None:
-        return None
-    try:
-        return parse_size(size)
-    except ValueError as exc:
-        raise error("--size", "bad-size", str(exc)) from None
 
 
 def _once_each(muscles: Iterable[Muscle], where: str,

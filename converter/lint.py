@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from . import drafts, scratch
-from .diagnostics import Diagnostic, DiagnosticLog, Named, worded
+from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
 
@@ -45,6 +45,17 @@ def parse_size(text: str) -> tuple[int, int]:
     if not match or not all(int(v) > 0 for v in match.groups()):
         raise ValueError(f"size must look like 1000x800, not {text!r}")
     return int(match.group(1)), int(match.group(2))
+
+
+def diagram_size(size: str | None) -> tuple[int, int] | None:
+    """The ``--size`` option (``"1000x800"``) as (width, height), or None when not given;
+    a ``bad-size`` :class:`~converter.diagnostics.MuscleError` for another text."""
+    if size is None:
+        return None
+    try:
+        return parse_size(size)
+    except ValueError as exc:
+        raise error("--size", "bad-size", str(exc)) from None
 
 
 # ---- geometry -----------------------------------------------------------------------

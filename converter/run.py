@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, reader_left
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, error
-from .lint import CorpusLint, parse_size
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
+from .lint import CorpusLint, diagram_size
 from .model import Muscle
 from .pipeline import Inputs, Locator, Reader, discover, pooled
 from .registry import Format, ReadContext, WriteContext, get_format
@@ -64,15 +64,6 @@ class RunResult:
     #: Why this run could not be recorded in the cache it used (a write failed, as on a
     #: full disk): the next run is not replayed from it.
     unrecorded: str | None = None
-
-
-def _size(size: str | None) -> tuple[int, int] | None:
-    if size is None:
-        return None
-    try:
-        return parse_size(size)
-    except ValueError as exc:
-        raise error("--size", "bad-size", str(exc)) from None
 
 
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
@@ -443,7 +434,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size, exclude,
                                drafts, beside=output_format, found=problems)
-    diagram = _size(size)
+    diagram = diagram_size(size)
 
     def reader_of(subset: Inputs, **more: Any) -> Reader:
         return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
