@@ -493,9 +493,12 @@ class SqliteFormat(Format):
             else:
                 counts = _update(records, target, ctx, prune)
         except sqlite3.Error as exc:
-            blocking = _blocking_tables(target, exc)  # (a statement stopped, not COMMIT)
+            blocking = _blocking_tables(target, exc)
             if blocking:
-                raise _blocked(out, exc, blocking) from None
+                raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
+                            f"{blocking} stands in the way of this change (let the "
+                            "reference cascade, ON DELETE CASCADE, or remove the row)"
+                            ) from None
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
             raise type(exc)([d._replace(path=str(out)) if d.path == str(target) else d
@@ -627,15 +630,8 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
             _create_tables(conn)
             _finish_schema(conn)
         _renew_views(conn)
-        conn.execute("PRAGMA defer_foreign_keys = ON")  # (a row in the way: see COMMIT)
         counts = _load(conn, records, ctx, str(out), prune=prune)
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:  # (the rows that refer to a removed row, then ROLLBACK)
-            blocking = _blocking_tables(conn, exc)
-            if blocking:
-                raise _blocked(out, exc, blocking) from None
-            raise
+        conn.execute("COMMIT")
     return counts
 
 
@@ -920,75 +916,29 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PE
                  "SQLITE_IOERR")
 
 
-def _blocking_tables(where: Path | sqlite3.Connection, exc: sqlite3.Error) -> str:
-    """For a foreign key that stopped a write: the tables that stand in the way (``table
-    'bookmarks' (which refers to muscles)``), else ''. A table may stand in the way when
-    a foreign key of it without ON DELETE CASCADE, SET NULL or SET DEFAULT refers to one
-    of this tool's tables, or to a table that keys with ON DELETE CASCADE lead to from them
-    (a user's cards of texts, with reviews of cards: reviews).
-    ``where`` is the database, or a connection whose COMMIT failed with deferred foreign
-    keys: then only the tables with a row that refers to a row the transaction removed
-    (rows that referred to nothing before it aside), and the transaction is rolled back."""
+def _blocking_tables(path: Path, exc: sqlite3.Error) -> str:
+    """For a foreign key that stopped a write: the tables a user added that refer to this
+    tool's (``table 'bookmarks' (which refers to muscles)``), else ''."""
     if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_FOREIGNKEY":
         return ""
+    ours = {"muscles", *_CHILDREN}
+    found = []
     try:
-        conn = where if isinstance(where, sqlite3.Connection) else sqlite3.connect(
-            where.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            candidates = _may_block(conn)
-            rows = _refer_to_nothing(conn, candidates) if conn.in_transaction else set()
-            if rows:
-                conn.execute("ROLLBACK")
-                rows -= _refer_to_nothing(conn, {table for table, *_ in rows})
+            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                         "'table' ORDER BY name").fetchall():
+                if table in ours:
+                    continue
+                refers = sorted({row[2] for row in conn.execute(
+                    "SELECT * FROM pragma_foreign_key_list(?)", (table,))} & ours)
+                if refers:
+                    found.append(f"table {table!r} (which refers to {', '.join(refers)})")
         finally:
-            if conn is not where:
-                conn.close()
+            conn.close()
     except sqlite3.Error:
         return ""
-    found: dict[str, set[str]] = {}
-    for table, _, parent, _ in rows:
-        found.setdefault(table, set()).add(parent)
-    return " or ".join(f"table {table!r} (which refers to {', '.join(sorted(parents))})"
-                       for table, parents in sorted((found or candidates).items()))
-
-
-def _may_block(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """The tables other than this tool's with a foreign key that may stop a delete of a
-    row of this tool's (see :func:`_blocking_tables`), each with the tables it refers to
-    by such a key."""
-    ours = {"muscles", *_CHILDREN}
-    keys = {table: conn.execute("SELECT \"table\", on_delete FROM pragma_foreign_key_list(?)",
-                                (table,)).fetchall()
-            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                         "'table' ORDER BY name").fetchall()
-            if table not in ours}
-    removed = set(ours)  # (the tables whose rows a delete may remove: cascades followed)
-    while more := {table.lower() for table, refers in keys.items()
-                   if table.lower() not in removed and any(
-                       on_delete.upper() == "CASCADE" and parent.lower() in removed
-                       for parent, on_delete in refers)}:
-        removed |= more
-    blocking: dict[str, set[str]] = {}
-    for table, refers in keys.items():
-        for parent, on_delete in refers:
-            if parent.lower() in removed and on_delete.upper() in ("NO ACTION", "RESTRICT"):
-                blocking.setdefault(table, set()).add(parent)
-    return blocking
-
-
-def _refer_to_nothing(conn: sqlite3.Connection, tables: Iterable[str]
-                      ) -> set[tuple[Any, ...]]:
-    """The rows of ``tables`` whose foreign key refers to no row: (table, rowid, the
-    table it refers to, the key's number)."""
-    return {tuple(row) for table in tables for row in conn.execute(
-        "SELECT * FROM pragma_foreign_key_check(?)", (table,))}
-
-
-def _blocked(path: Path, exc: sqlite3.Error, blocking: str) -> MuscleError:
-    """A write a row of the user's ``blocking`` tables stopped."""
-    return error(str(path), "sqlite-error", f"SQLite failed: {exc}: a row of your {blocking} "
-                 "stands in the way of this change (let the reference cascade, ON DELETE "
-                 "CASCADE, or remove the row)")
+    return " or ".join(found)
 
 
 def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False
