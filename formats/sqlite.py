@@ -734,8 +734,11 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     found = {slug: sources.found(path) for slug, path in gone} if read else {}
     spared = {slug for slug, path in found.items()
               if path is not None and (path not in read or path in failed)}
+    # (found elsewhere through a move, another file of its name may be the one found:
+    # while one of that name failed, which is the muscle's is not known either)
     unsure = {slug for slug, path in gone
-              if found.get(slug, "") is None and _unsure(path, failed)} - spared
+              if slug in found and (found[slug] is None or found[slug] != path)
+              and _unsure(path, failed)} - spared
     doomed = [(slug,) for slug, _ in gone if slug not in spared and slug not in unsure]
     ctx.outside_inputs = ctx.outside_inputs or bool(spared or unsure)  # (files the
     # cache never sees)

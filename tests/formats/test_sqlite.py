@@ -1300,6 +1300,29 @@ def test_cli_prune_after_the_database_moved_keeps_a_failing_files_muscle(
     assert "soleus" in {m.slug for m in converter.read(db)}
 
 
+def test_cli_prune_after_a_move_keeps_a_failing_file_whose_name_another_folder_has(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file moved to archive/ taught the run that content/ is now archive/, where a
+    soleus.md of another slug was read cleanly: soleus's source was taken for that
+    file, and --prune deleted soleus while content/soleus.md, its own, had an error."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SAMPLES, "content")
+    assert _cli_sqlite(Path("m.db"), "content", "--no-cache")[0] == 0
+    _notes_of(Path("m.db"), "soleus")
+    Path("archive").mkdir()
+    Path("content/biceps-brachii.md").rename("archive/biceps-brachii.md")
+    text = Path("content/soleus.md").read_text(encoding="utf-8")
+    Path("archive/soleus.md").write_text(text.replace("---\n", "---\nslug: soleus-2019\n",
+                                                      1), encoding="utf-8")
+    Path("content/soleus.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    Path("out").mkdir()
+    Path("m.db").rename("out/m.db")
+    code, output = _cli_sqlite(Path("out/m.db"), ".", "--prune", "--no-cache")
+    assert code == 1 and "1 not removed" in output, output
+    assert "soleus" in {m.slug for m in converter.read(Path("out/m.db"))}
+    assert query(Path("out/m.db"), "SELECT muscle FROM notes") == [("soleus",)]
+
+
 def test_cli_prune_of_a_database_the_api_wrote_keeps_a_failing_files_muscle(
         db: Path, tmp_path: Path) -> None:
     """converter.write stores no source: the first --prune with a broken file deleted
