@@ -729,8 +729,10 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     read = {sources.stored(path) for path in itertools.chain(
         (source.path for source in ctx.sources.values()), ctx.drafts, ctx.empty)
     } if gone else set()
-    failed = {sources.stored(d.path) for d in ctx.diagnostics
-              if d.severity == "error"} if gone else set()
+    failed = {sources.stored(path) for d in ctx.diagnostics if d.severity == "error"
+              for path in (d.path, os.path.dirname(d.path)) if path} if gone else set()
+    # (and the folder of each: a CSV package, a source that is a folder, says its
+    # errors at the table that gave the value)
     found = {slug: sources.found(path) for slug, path in gone} if read else {}
     spared = {slug for slug, path in found.items()
               if path is not None and (path not in read or path in failed)}

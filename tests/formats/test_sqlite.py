@@ -1364,6 +1364,26 @@ def test_cli_prune_keeps_the_broken_muscle_of_a_file_of_many(db: Path, tmp_path:
     assert first["slug"] not in {m.slug for m in converter.read(db)}
 
 
+def test_cli_prune_keeps_the_broken_muscle_of_a_csv_package(db: Path, tmp_path: Path
+                                                            ) -> None:
+    """A package's errors are at the table that gave the value (pkg/regions.csv:142), its
+    muscles' source is the package: --prune took the package for read cleanly and
+    deleted the muscle whose row was broken."""
+    package = tmp_path / "pkg"
+    assert _cli("convert", str(SAMPLES), "--to", "csv", "-o", str(package))[0] == 0
+    assert _cli_sqlite(db, str(package))[0] == 0
+    regions = package / "regions.csv"
+    rows = regions.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, row in enumerate(rows) if row.startswith('"soleus"'))
+    x = rows[at].split(",")[3]
+    rows[at] = rows[at].replace(f",{x},", f',"-{x.strip(chr(34))}",', 1)
+    regions.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, output = _cli_sqlite(db, str(package), "--prune")
+    assert code == 1 and "[coords-negative]" in output
+    assert "(1 not removed: its source file has errors this run)" in output
+    assert "soleus" in {m.slug for m in converter.read(db)}
+
+
 def _emptied(path: Path) -> None:
     """Leave the file of many muscles at ``path`` holding none, in its format."""
     if path.suffix == ".db":
