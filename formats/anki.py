@@ -487,20 +487,37 @@ def _collection(path: Path) -> tuple[bytes, bool]:
             if found is None:
                 raise error(str(path), "unsupported-apkg",
                             _NEWER if newer else "holds no Anki collection")
-            if archive.getinfo(found).file_size > MAX_COLLECTION_BYTES:
+            info = archive.getinfo(found)
+            if info.file_size > MAX_COLLECTION_BYTES:
                 raise error(str(path), "file-too-large", "its collection is over "
                             f"{MAX_COLLECTION_BYTES} bytes uncompressed")
+            unusual = _unusual_entry(info)
+            if unusual:
+                raise error(str(path), "bad-apkg", f"is not a readable .apkg: {unusual}")
             return archive.read(found), newer
     except _UNREADABLE_ZIP as exc:
         raise error(str(path), "bad-apkg", f"is not a readable .apkg (zip) file: {exc}"
                     ) from None
 
 
-#: What reading a damaged or unusual zip file raises: a bad CRC or header, a damaged
-#: deflate, bzip2 or LZMA stream (zlib's error, an end too soon), a compression method
-#: this Python lacks, an encrypted entry (RuntimeError: a password is needed).
-_UNREADABLE_ZIP = (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError,
-                   RuntimeError, lzma.LZMAError)
+#: What reading a damaged zip file raises: a bad CRC or header, a damaged deflate,
+#: bzip2 or LZMA stream (zlib's error, an end too soon).
+_UNREADABLE_ZIP = (zipfile.BadZipFile, OSError, zlib.error, EOFError, lzma.LZMAError)
+#: The compression methods Python's zipfile reads.
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+            zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+
+
+def _unusual_entry(info: zipfile.ZipInfo) -> str | None:
+    """Why the zip entry ``info`` cannot be read here, before reading it: encrypted (a
+    password is needed), or packed with a compression method zipfile does not read."""
+    if info.flag_bits & 0x1:
+        return f"its {info.filename} is encrypted"
+    if info.compress_type not in _METHODS:
+        return (f"its {info.filename} is packed with compression method "
+                f"{info.compress_type}, which is not read here (only "
+                f"{', '.join(_METHODS.values())})")
+    return None
 
 
 #: Where a database's header says it is in WAL mode (bytes 18 and 19, both 2).

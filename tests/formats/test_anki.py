@@ -860,6 +860,30 @@ def test_a_deck_whose_compressed_collection_is_damaged_is_one_diagnostic(
     assert len(_read(damaged)[0]) == len(list(SAMPLES.glob("*.md")))
 
 
+@pytest.mark.parametrize("offset, value, said", [
+    (10, 99, "is packed with compression method 99, which is not read here"),
+    (8, 1, "is encrypted"),
+])
+def test_a_deck_whose_collection_cannot_be_unpacked_here_says_why(
+        tmp_path: Path, offset: int, value: int, said: str) -> None:
+    """A collection packed with a method Python lacks, or encrypted, is one bad-apkg
+    that says so, told from the zip's directory before its bytes are read."""
+    out = tmp_path / "d.apkg"
+    _write([_muscle("a", "A")], out, {})
+    raw = bytearray(out.read_bytes())
+    entry = raw.find(b"PK\x01\x02")  # (the central directory's first entry)
+    while raw[entry + 46:entry + 46 + len("collection.anki2")] != b"collection.anki2":
+        entry = raw.find(b"PK\x01\x02", entry + 4)
+    raw[entry + offset:entry + offset + 2] = value.to_bytes(2, "little")
+    out.write_bytes(bytes(raw))
+    with pytest.raises(MuscleError) as caught:
+        _read(out)
+    (d,) = caught.value.diagnostics
+    assert (d.code, d.message) == ("bad-apkg", f"is not a readable .apkg: its "
+                                               f"collection.anki2 {said}" + (
+        " (only stored, deflate, bzip2, LZMA)" if value == 99 else ""))
+
+
 def test_reader_rejects_what_is_not_a_muscle_deck(tmp_path: Path) -> None:
     import genanki
 
