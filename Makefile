@@ -41,13 +41,17 @@ demo: compiled
 
 ## system-deps: Debian packages the tests use as real clients: Chromium (the maps), the
 ## sqlite3 shell, Ruby, Jekyll and Hugo (Jekyll's and Hugo's YAML readers, on the Markdown
-## written), npm (MathJax, ajv, GitHub's Actions toolkit), LibreOffice Calc (the CSV tables as a spreadsheet opens them)
+## written), npm (MathJax, ajv, GitHub's Actions toolkit), LibreOffice Calc (the CSV tables
+## as a spreadsheet opens them). Each command is its package's name; only the missing ones
+## are asked for, so a machine whose Node.js came from elsewhere keeps its own npm
+## (NodeSource's nodejs conflicts with Debian's npm: asking for both fails).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null \
-			|| ! command -v ruby >/dev/null || ! command -v npm >/dev/null \
-			|| ! command -v hugo >/dev/null || ! command -v jekyll >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium sqlite3 ruby npm hugo \
-			jekyll; \
+	@missing=""; \
+	for command in chromium sqlite3 ruby npm hugo jekyll; do \
+		command -v $$command >/dev/null || missing="$$missing $$command"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@if ! command -v soffice >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
