@@ -217,29 +217,11 @@ def _once_each(muscles: Iterable[Muscle], where: str,
 
 def _problems(muscle: Muscle, where: str,
               size: tuple[int, int] | None = None) -> list[Diagnostic]:
-    """The errors a reader would find in ``muscle`` (a model built by hand can hold what
-    no reader gives: a slug that is no file name, a control character that shifts Anki's
-    fields, a ``javascript:`` link), each naming it as ``muscles[<slug>]`` and its
-    fields as the model does (``functions[0]``, ``regions[1]``, ``extra.<key>``)."""
-    from .authoring import RESERVED_KEYS, front_matter_from_muscle, muscle_from_front_matter
+    """The errors a reader would find in ``muscle`` (:mod:`converter.checks`), then the
+    errors of its lints (its polygons inside the diagram, when ``size`` gives one)."""
     from .canonical import model_field
-    from .diagnostics import Diagnostic, MuscleError
-    from .lint import check_muscle, in_record, record_label
-    from .slug import is_slug, not_a_slug
-    record = record_label(muscle)
-    if not is_slug(muscle.slug):
-        return [Diagnostic(where, None, None, in_record(record, "slug"), "bad-slug",
-                           not_a_slug(muscle.slug))]
-    clash = sorted(RESERVED_KEYS.intersection(muscle.extra))
-    if clash:  # (a writer of front matter would write them as the fields themselves)
-        return [Diagnostic(where, None, None, in_record(record, f"extra.{key}"),
-                           "reserved-key", f"{key!r} is the name of a field, not extra data")
-                for key in clash]
-    try:
-        muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
-                                 path=where, slug_hint=muscle.slug, body=muscle.body)
-    except MuscleError as exc:
-        return [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
-                for d in exc.diagnostics]
-    return [d for d in check_muscle(muscle, where, size, record=record, rename=model_field)
-            if d.severity == "error"]
+    from .checks import muscle_problems
+    from .lint import check_muscle, record_label
+    return muscle_problems(muscle, where) or [
+        d for d in check_muscle(muscle, where, size, record=record_label(muscle),
+                                rename=model_field) if d.severity == "error"]

@@ -46,6 +46,7 @@ from .cache import (
     stamp_with,
 )
 from .cache import key as cache_key
+from .checks import muscle_problems
 from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
@@ -69,7 +70,7 @@ from .lint import (
     located_fields,
     record_label,
 )
-from .model import Muscle
+from .model import Muscle, misshapen
 from .registry import (
     Format,
     Place,
@@ -776,8 +777,10 @@ def _read_one(item: _Item) -> _Read:
         mtime = _mtime(path, seen)
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in fmt.read(file, ctx):
-            found = check_muscle(muscle, path, size, record_label(muscle) if many else "",
-                                 fmt.field_name if many else None)
+            found = [] if fmt.validates else _foreign_problems(fmt, muscle, path, many)
+            found = found or check_muscle(muscle, path, size,
+                                          record_label(muscle) if many else "",
+                                          fmt.field_name if many else None)
             diagnostics.extend(found)
             if not has_errors(found):
                 muscles.append(muscle)
@@ -785,6 +788,12 @@ def _read_one(item: _Item) -> _Read:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
         diagnostics.append(_unreadable(path, exc))
+    except Exception as exc:  # a third party's reader: its bug is this file's error
+        if fmt.validates:
+            raise
+        diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
+                                      f"the {fmt.name} reader failed: "
+                                      f"{type(exc).__name__}: {exc}"))
     if fmt.one_muscle_per_file:  # one file, one muscle's fields
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record
@@ -800,6 +809,21 @@ def _read_one(item: _Item) -> _Read:
                      drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)])
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
+
+
+def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[Diagnostic]:
+    """What is wrong with ``muscle`` as a reader of front matter would see it, for a
+    reader that does not declare :attr:`Format.validates` (a third party's): a muscle
+    of the model's types, with a slug, texts and links that the writers can take."""
+    if not isinstance(muscle, Muscle):
+        return [Diagnostic(path, None, None, "", "reader-failed",
+                           f"the {fmt.name} reader gave a {type(muscle).__name__}, not a "
+                           "Muscle")]
+    shape = misshapen(muscle)
+    if shape is not None:
+        return [Diagnostic(path, None, None, "", "reader-failed",
+                           f"the {fmt.name} reader gave a muscle whose {shape}")]
+    return muscle_problems(muscle, path, record_label(muscle) if many else "")
 
 
 def _places(fmt: Format, where: Callable[[str], Place | None], muscle: Muscle, record: str

@@ -184,6 +184,12 @@ class Format:
     variants: ClassVar[dict[str, frozenset[str]]] = {}
     #: False when the writer needs a real file, never standard output or a pipe.
     writes_into_streams: ClassVar[bool] = True
+    #: True when the reader gives only muscles that a reader of front matter accepts (it
+    #: makes them with ``converter.authoring.muscle_from_front_matter``, as every
+    #: built-in reader does). Other readers' muscles are checked after reading, as
+    #: ``write()`` checks muscles built by hand (:mod:`converter.checks`), and their
+    #: failures are diagnostics (``reader-failed``), not tracebacks.
+    validates: ClassVar[bool] = False
 
     @property
     def can_read(self) -> bool:

@@ -726,6 +726,7 @@ class AnkiFormat(Format):
     name = "anki"
     description = "Anki deck (.apkg), one note per muscle; re-import updates notes"
     extensions = (".apkg",)
+    validates = True
     carries = frozenset({"slug", "title", "latin", "exercises"})
     options = (
         FormatOption("deck", f'Anki deck name, "::" for subdecks (default {DEFAULT_DECK})',

@@ -1054,6 +1054,7 @@ class CsvFormat(Format):
     description = ("Frictionless data package of CSV tables (lossless); --flat: one "
                    "spreadsheet row per muscle")
     extensions = (".csv",)
+    validates = True
     directory_marker = PACKAGE_DESCRIPTOR
     variants: ClassVar[dict[str, frozenset[str]]] = {"flat": FLAT_CARRIES}
     options = (

@@ -21,6 +21,7 @@ class JsonFormat(canonical.LineRecords, Format):
     name = "json"
     description = "one JSON document of all muscles, sorted by slug"
     extensions = (".json",)
+    validates = True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         text = decode_utf8(path.read_bytes(), str(path))

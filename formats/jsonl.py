@@ -22,6 +22,7 @@ class JsonlFormat(canonical.LineRecords, Format):
     name = "jsonl"
     description = "JSON Lines, one muscle per line in input order (streams)"
     extensions = (".jsonl", ".ndjson")
+    validates = True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         place = -1  # (the record's among the file's records, from 0)

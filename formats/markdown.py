@@ -294,6 +294,7 @@ class MarkdownFormat(Format):
     name = "markdown"
     description = "Markdown files with YAML front matter, one muscle per file (the source)"
     extensions = (".md", ".markdown")
+    validates = True
     one_muscle_per_file = True
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:

@@ -439,6 +439,7 @@ class SqliteFormat(Format):
     name = "sqlite"
     description = "SQLite database with full-text search and views; upserts (lossless)"
     extensions = (".db", ".sqlite", ".sqlite3")
+    validates = True
     writes_into_streams = False
     options = (FormatOption("prune", "delete muscles whose source is gone", default=False,
                             is_flag=True),)

@@ -35,6 +35,7 @@ class SvgFormat(Format):
     name = "svg"
     description = "SVG image map (map.svg) plus a focus image per muscle, in a directory"
     extensions = (".svg",)
+    validates = True
     directory_marker = MAP_NAME
     carries = frozenset({"slug", "title", "regions"})
     options = bodymap.MAP_OPTIONS

@@ -206,3 +206,83 @@ def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> Non
     module.write_text(module.read_text().replace("m.title + ", "m.title.upper() + "))
     assert not run()
     assert out.read_text().splitlines()[0].isupper()
+
+
+@pytest.fixture
+def lines_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's reader, one muscle per ``slug|title|image`` line, that checks
+    nothing (and fails on a line without ``|``), and a line ``text`` that gives a str;
+    ``short`` gives a muscle with exercises as one str."""
+    (tmp_path / "plugin").mkdir()
+    yield from _installed(
+        tmp_path / "plugin", monkeypatch, "lines", "lines_format",
+        "from converter.model import Muscle\n"
+        "from converter.registry import Format\n"
+        "class LinesFormat(Format):\n"
+        "    name = 'lines'\n"
+        "    extensions = ('.lines',)\n"
+        "    def read(self, path, ctx):\n"
+        "        for line in path.read_text().splitlines():\n"
+        "            if line == 'text':\n"
+        "                yield line\n"
+        "                continue\n"
+        "            if line == 'short':\n"
+        "                yield Muscle(slug='short', title='Short', exercises='squat')\n"
+        "                continue\n"
+        "            slug, title, image = line.split('|')\n"
+        "            yield Muscle(slug=slug, title=title, image=image or None)\n",
+        "lines_format:LinesFormat")
+
+
+def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
+        lines_plugin, tmp_path: Path) -> None:
+    """Muscles of a reader that does not declare ``validates`` reached the writers
+    unchecked: a slug ``../escape`` became a file name and a link, a ``javascript:``
+    image a link; a str or a misshapen muscle and the reader's own exception were
+    tracebacks. Each is now its file's error, and the other files are converted."""
+    import json
+    import subprocess
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.lines").write_text("../escape|Escape|\nsoleus|Soleus|\n"
+                                  "biceps|Biceps|javascript:alert(1)\n", encoding="utf-8")
+    (site / "b.lines").write_text("gastrocnemius|Gastrocnemius|\nno bars here\n",
+                                  encoding="utf-8")
+    (site / "c.lines").write_text("text\n", encoding="utf-8")
+    (site / "d.lines").write_text("short\n", encoding="utf-8")
+    (site / "e.lines").write_text("tibialis|Tibialis anterior|\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    env = {**__import__("os").environ,
+           "PYTHONPATH": f"{tmp_path / 'plugin'}:{Path.cwd()}"}
+    result = subprocess.run([sys.executable, "-m", "converter", "convert", str(site),
+                             "--from", "lines", "--to", "json", "-o", str(out), "--no-cache"],
+                            env=env, capture_output=True, text=True, check=False)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    errors = sorted(line.replace(str(site) + "/", "") for line in result.stderr.splitlines()
+                    if ": error: " in line)
+    assert errors == [
+        "a.lines: error: muscles[../escape].slug: '../escape' is not a slug (lowercase "
+        "letters, digits and single hyphens) [bad-slug]",
+        "a.lines: error: muscles[biceps].image: 'javascript:alert(1)' is not a "
+        "relative, http or https link [unsafe-link]",
+        "b.lines: error: the lines reader failed: ValueError: not enough values to "
+        "unpack (expected 3, got 1) [reader-failed]",
+        "c.lines: error: the lines reader gave a str, not a Muscle [reader-failed]",
+        "d.lines: error: the lines reader gave a muscle whose exercises is str, not "
+        "tuple [reader-failed]",
+    ]
+    assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
+        "gastrocnemius", "soleus", "tibialis"]
+
+
+def test_every_built_in_reader_declares_it_validates() -> None:
+    """Muscles of a built-in reader are made from front matter and are not checked a
+    second time (it would cost the per-file path); a reader added without the
+    declaration is checked, not trusted."""
+    readers = [f for f in registry.all_formats() if f.can_read]
+    assert {f.name for f in readers} >= {"markdown", "json", "jsonl", "sqlite", "csv",
+                                        "svg", "anki"}
+    assert all(f.validates for f in readers)
+    assert not registry.Format.validates
