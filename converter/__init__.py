@@ -65,9 +65,10 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     from .authoring import is_language_code
     from .diagnostics import MuscleError, counted, has_errors
+    from .discovery import discover, not_searched
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
-    from .pipeline import Reader, discover, not_searched
+    from .pipeline import Reader
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
     paths, exclude = _paths(paths), patterns(exclude)

@@ -137,7 +137,7 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     one of the drafts ``convert`` left out, and one when the cache directory
     ``cache_dir`` asked for could not be used (a read-only one, restored in CI), or
     could not record the run (full): the run went on without it."""
-    from .pipeline import not_searched
+    from .discovery import not_searched
 
     if quiet:
         return

@@ -25,9 +25,10 @@ from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_std
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
+from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .model import Muscle
-from .pipeline import Inputs, Locator, Reader, discover, pooled
+from .pipeline import Locator, Reader, pooled
 from .registry import Format, ReadContext, WriteContext, get_format
 from .relint import Ledger, Relint
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import converter
 import converter.cache
+import converter.discovery
 import converter.pipeline
 import converter.relint
 import converter.run
@@ -139,9 +140,9 @@ def test_one_relative_path_from_two_working_directories_is_two_files(
         assert "title: Soleus\n" in text
         path.write_text(text.replace("title: Soleus\n", f"title: {title}\n"), encoding="utf-8")
         os.utime(path, ns=(1_700_000_000 * 10**9,) * 2)
-    real_stamp, add_files = converter.cache.stamp, converter.pipeline.Inputs.add_files
+    real_stamp, add_files = converter.cache.stamp, converter.discovery.Inputs.add_files
     monkeypatch.setattr(converter.pipeline, "stamp", lambda p: (*real_stamp(p)[:2], 0))
-    monkeypatch.setattr(converter.pipeline.Inputs, "add_files",
+    monkeypatch.setattr(converter.discovery.Inputs, "add_files",
                         lambda self, folder, names, formats, sizes, mtimes, ctimes: add_files(
                             self, folder, names, formats, sizes, mtimes, [0] * len(ctimes)))
     for side in "AB":

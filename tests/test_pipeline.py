@@ -17,10 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converter
-from converter import pipeline
+from converter import discovery, pipeline
 from converter.cache import change_stamp
 from converter.diagnostics import MuscleError
-from converter.pipeline import Input, Inputs, Reader, discover
+from converter.discovery import Input, Inputs, discover
+from converter.pipeline import Reader
 from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES
@@ -161,7 +162,7 @@ def test_an_excluded_folder_is_not_searched_and_a_source_named_is_always_read(
         listed.append(os.fspath(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(pipeline.os, "scandir", scandir)
+    monkeypatch.setattr(discovery.os, "scandir", scandir)
     ignore = ["README.md", "node_modules", "drafts"]
 
     def found(*sources: str) -> tuple[list[str], list[str]]:
@@ -295,8 +296,8 @@ def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
             raise denied(path)
         return stat(path, *args, **kw)
 
-    monkeypatch.setattr(pipeline.os, "scandir", guarded_scandir)
-    monkeypatch.setattr(pipeline.os, "stat", guarded_stat)
+    monkeypatch.setattr(discovery.os, "scandir", guarded_scandir)
+    monkeypatch.setattr(discovery.os, "stat", guarded_stat)
     inputs, problems = discover([tmp_path])
     assert [Path(i.path).name for i in inputs] == ["ok.md", "z.md"]
     assert [(Path(d.path).relative_to(tmp_path), d.code, d.message) for d in problems] == [
@@ -533,7 +534,7 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
         made: str, given: str, endings: str, tmp_path: Path) -> None:
     """A data package read --from sqlite was 'SQLite failed: disk I/O error'; a map
     folder --from json a raw '[Errno 21] Is a directory'."""
-    from converter.pipeline import discover
+    from converter.discovery import discover
 
     folder = tmp_path / "out"
     converter.write(converter.read(SAMPLES / "soleus.md"), folder, made)
@@ -547,7 +548,7 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
 def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
         tmp_path: Path) -> None:
     """A data package without its descriptor gave only 'holds no .md files'."""
-    from converter.pipeline import discover
+    from converter.discovery import discover
 
     converter.write(converter.read(SAMPLES / "soleus.md"), tmp_path / "pkg", "csv")
     (tmp_path / "pkg" / "datapackage.json").unlink()
@@ -563,7 +564,7 @@ def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
         tmp_path: Path) -> None:
     """It looked at the first 1,000 entries in the file system's order (a count that
     changed from one file system to another) and counted a link to /dev/null."""
-    from converter.pipeline import discover
+    from converter.discovery import discover
 
     folder = tmp_path / "a"
     folder.mkdir()

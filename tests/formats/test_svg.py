@@ -322,7 +322,7 @@ def test_an_svg_a_search_finds_that_is_no_map_is_left_out_but_named_is_an_error(
         ) -> None:
     """--from svg on a folder read every .svg below it as a map: the html format's
     diagram.svg, a focus image, an icon, each a not-a-muscle-map (or bad-svg) error."""
-    from converter.pipeline import discover
+    from converter.discovery import discover
     from converter.run import validate_sources
 
     site = tmp_path / "site"

@@ -1,0 +1,545 @@
+"""Finding a run's inputs: the files its sources name, searched in folders (with
+``--exclude`` and the output left out), each with the format that reads it.
+
+:func:`discover` turns paths (files, directories, any readable format) into
+:class:`Inputs`, a compact sequence in a deterministic order, with a diagnostic for
+each path that cannot be read instead of stopping. :mod:`converter.pipeline` reads them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .atomic import DIRECTORY_MARKER
+from .cache import (
+    Stamp,
+    change_stamp,
+    stamp_with,
+)
+from .diagnostics import (
+    Diagnostic,
+    MuscleError,
+    Named,
+    counted,
+    printable,
+    worded,
+)
+from .exclude import Exclusion, exclusion
+from .registry import (
+    Format,
+    all_formats,
+    detect_format,
+    get_format,
+    unknown_format,
+)
+from .scratch import decode, encode
+
+#: Files stat-ed and added to the inputs at once during discovery.
+_STAT_BATCH = 4096
+
+
+class Input(NamedTuple):
+    """One input path (as text: a corpus has many, and most runs only pass them on),
+    the format that reads it and, when discovery saw it, the file's size and mtime."""
+
+    path: str
+    format: Format
+    stamp: Stamp | None = None
+
+
+class Inputs(Sequence[Input]):
+    """A run's inputs, compactly (a corpus of 100,000 files has as many): each path as
+    its folder (stored once per run of files in it) and its name's UTF-8 bytes in one
+    buffer, its format as a small number, its size, mtime and ctime in arrays."""
+
+    def __init__(self) -> None:
+        self._folders: list[str] = []
+        self._folder_starts = array("q")  # the first input of each run of one folder
+        self._names, self._ends = bytearray(), array("q")  # name i: _ends[i-1]:_ends[i]
+        self._formats: list[Format] = []
+        self._format_ids = array("H")
+        self._sizes, self._mtimes, self._ctimes = array("q"), array("q"), array("q")
+        # (size -1: no stamp)
+        #: Folders below a source that were not searched: muscle-convert wrote them
+        #: (they hold its marker file), as the paths a walk names them by.
+        self.skipped: list[str] = []
+
+    def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
+        """Add one input at the end."""
+        size, mtime, ctime = file_stamp or (-1, 0, 0)
+        self.add_files("", [path], [fmt], [size], [mtime], [ctime])
+
+    def add_files(self, folder: str, names: list[str], formats: list[Format],
+                  sizes: list[int], mtimes: list[int], ctimes: list[int]) -> None:
+        """Add files of ``folder`` (a prefix of their paths, such as ``"notes/"``) at
+        the end: discovery saw them, so with their sizes, mtimes and ctimes."""
+        if not names:
+            return
+        if not self._folders or self._folders[-1] != folder:
+            self._folders.append(folder)
+            self._folder_starts.append(len(self))
+        for name in names:
+            self._names += encode(name)
+            self._ends.append(len(self._names))
+        for fmt in formats:
+            if fmt not in self._formats:
+                self._formats.append(fmt)
+            self._format_ids.append(self._formats.index(fmt))
+        self._sizes.extend(sizes)
+        self._mtimes.extend(mtimes)
+        self._ctimes.extend(ctimes)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _path(self, index: int) -> str:
+        folder = self._folders[bisect.bisect_right(self._folder_starts, index) - 1]
+        start = self._ends[index - 1] if index else 0
+        return folder + decode(self._names[start:self._ends[index]])
+
+    def _paths(self) -> Iterator[str]:
+        """Every path in order, a folder at a time (no search per path)."""
+        names, ends = self._names, self._ends
+        bounds = [*self._folder_starts, len(self)]
+        for folder, first, stop in zip(self._folders, bounds, bounds[1:], strict=False):
+            start = ends[first - 1] if first else 0
+            for end in ends[first:stop]:
+                yield folder + decode(names[start:end])
+                start = end
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("input index out of range")
+        size = self._sizes[index]
+        return Input(self._path(index), self._formats[self._format_ids[index]],
+                     None if size < 0 else (size, self._mtimes[index], self._ctimes[index]))
+
+    def __iter__(self) -> Iterator[Input]:
+        formats = self._formats
+        for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids, self._sizes,
+                                                 self._mtimes, self._ctimes, strict=True):
+            yield Input(path, formats[fmt], None if size < 0 else (size, mtime, ctime))
+
+    def formats(self) -> set[Format]:
+        """The formats that read the inputs."""
+        return set(self._formats)
+
+    def stamped(self) -> Iterator[tuple[str, int, int, int]]:
+        """(path, size, mtime, ctime) of each input, stat-ing those discovery did not
+        see (with the files their format reads with them: :meth:`Format.companions`);
+        raises ``OSError`` for one that cannot be read."""
+        for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids,
+                                                 self._sizes, self._mtimes, self._ctimes,
+                                                 strict=True):
+            if size >= 0:
+                yield path, size, mtime, ctime
+            else:
+                yield path, *stamp_with(path, self._formats[fmt].companions(Path(path)))
+
+
+
+def discover(paths: Iterable[str | Path], from_format: str | None = None,
+             leave_out: str | Path | None = None, exclude: Iterable[str] = ()
+             ) -> tuple[Inputs, list[Diagnostic]]:
+    """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
+    formats, or the whole directory when it carries a format's marker), files by
+    ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
+    (the run's output) is not read where a directory holds it: a run never reads what
+    it writes; nor is any other folder below a source that muscle-convert wrote (it
+    holds the :data:`~converter.atomic.DIRECTORY_MARKER`), which is noted in the
+    inputs' ``skipped`` (a folder named as a source is read); nor what the ``exclude``
+    patterns match below a source folder (:mod:`converter.exclude`; a ``bad-option``
+    error for one that is no pattern). A file named again (``samples
+    samples/soleus.md``, ``samples ./samples``, also through a symlink) is read once,
+    where it first came; a path below two folders named is left out as the first one's
+    search has it. A source named is always read."""
+    try:
+        forced = get_format(from_format) if from_format else None
+    except KeyError:
+        raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
+                                     unknown_format(str(from_format)))) from None
+    try:
+        excluded = exclusion(exclude)
+    except ValueError as exc:
+        raise MuscleError(Diagnostic("--exclude", None, None, "", "bad-option",
+                                     str(exc))) from None
+    if forced is not None and not forced.can_read:
+        raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
+                                     f"the {forced.name} format has no reader"))
+    per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
+    inputs = Inputs()
+    problems: list[Diagnostic] = []
+    named = _Named(leave_out)
+    for raw in paths:
+        path = Path(raw)
+        if not os.fspath(raw):  # (Path("") is the working folder: an unset $SOURCES)
+            problems.append(Diagnostic('""', None, None, "", "not-found",
+                                       "an empty path names no file or folder"))
+            continue
+        try:
+            if not path.exists():
+                problems.append(Diagnostic(str(path), None, None, "", "not-found",
+                                           "standard input is not read: name files or "
+                                           "folders" if str(raw) == "-" else
+                                           "no such file or directory"))
+                continue
+            is_dir = path.is_dir()
+            if not is_dir and not path.is_file():  # a FIFO would hang, /dev/zero not end
+                problems.append(Diagnostic(str(path), None, None, "", "not-a-file",
+                                           "is not a regular file or directory (a device, "
+                                           "FIFO or socket)"))
+                continue
+            detected = detect_format(path, for_reading=True)
+        except OSError as exc:  # in a folder that cannot be searched
+            problems.append(unreadable(str(path), exc))
+            continue
+        if is_dir and (detected is None or (forced and (
+                forced.one_muscle_per_file or forced.name != detected.name))):
+            # (a folder that is not a unit of --from's format: its files of that format)
+            formats = [forced] if forced else per_file
+            by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
+            root = str(path).rstrip(os.sep) or os.sep
+            unit = forced if forced and forced.directory_marker else None
+            skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)
+            if skip is None:  # below a folder already read
+                continue
+            before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
+            foreign: list[tuple[str, Format]] = []
+            left_out: list[str] = []
+            _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
+                  skip | named.output_in(root), unit=unit, foreign=foreign,
+                  exclude=excluded, left_out=left_out)
+            named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
+            named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign),
+                              *left_out])
+            if len(inputs) == before and not skip:  # empty, or a --from that reads none
+                hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
+                                  foreign, left_out)
+                message, others = worded(
+                    f"holds no {' or '.join(sorted(by_ending))} files to read", *hint)
+                problems.append(Diagnostic(str(path), None, None, "", "no-inputs", message,
+                                           "warning", others))
+            continue
+        fmt = forced or detected
+        if fmt is None:
+            written = detect_format(path, for_reading=False)  # (html: written, never read)
+            problems.append(Diagnostic(
+                str(path), None, None, "", "unknown-format",
+                f"is a {written.name} file, a format muscle-convert writes but cannot read"
+                if written is not None and not written.can_read else
+                "cannot tell the format from the name; use --from"))
+        elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
+                        else str(path)):  # (a folder read as a unit is its marker file)
+            inputs.add(str(path), fmt)
+    inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
+    return inputs, problems
+
+
+class _Named:
+    """The sources named so far, so that a file named twice (directly, or in a folder
+    named too) is read once. Folders are known by their real path; files by the real
+    path of their folder and their own name, as a walk names them (a symlinked file's
+    slug comes from the link's name)."""
+
+    def __init__(self, leave_out: str | Path | None) -> None:
+        #: (real path, endings read, the marker file of the folders read as units)
+        self._folders: list[tuple[str, tuple[str, ...], str | None]] = []
+        self._files: list[str] = []
+        self._output = os.path.realpath(leave_out) if leave_out else None
+        #: Where no walk went: the run's output, what could not be read, muscle-convert's
+        #: output folders.
+        self._outside: list[str] = [self._output] if self._output else []
+
+    def folder(self, root: str, endings: tuple[str, ...], marker: str | None = None
+               ) -> set[tuple[str, str]] | None:
+        """What a walk of ``root`` (reading ``endings``, and folders holding a ``marker``
+        file as units) leaves out as read already, as (folder, name) places; None when
+        an earlier folder's walk read all of it."""
+        real = os.path.realpath(root)
+        if any(self._walked(real, folder) for folder, _, _ in self._folders):
+            return None
+        earlier = [*(f for f in self._files if f.lower().endswith(endings)),
+                   *(os.path.dirname(f) for f in self._files
+                     if marker and os.path.basename(f) == marker),
+                   *(folder for folder, _, _ in self._folders)]
+        self._folders.append((real, endings, marker))
+        return {place for p in earlier if (place := _place_in(root, p))}
+
+    def output_in(self, root: str) -> set[tuple[str, str]]:
+        """The run's output as a place a walk of ``root`` leaves out (if below it)."""
+        place = _place_in(root, self._output) if self._output else None
+        return {place} if place else set()
+
+    def not_walked(self, paths: Iterable[str]) -> None:
+        """Note what a walk could not read (a named file there is read on its own)."""
+        self._outside += map(_located, paths)
+
+    def file(self, path: str) -> bool:
+        """Note a file named directly; False when it was read already."""
+        located = _located(path)
+        if located in self._files or any(
+                self._walked(located, folder) and (located.lower().endswith(endings) or (
+                    marker is not None and os.path.basename(located) == marker))
+                for folder, endings, marker in self._folders):
+            return False
+        self._files.append(located)
+        return True
+
+    def searched(self, folder: str) -> bool:
+        """Whether ``folder`` was searched as a source itself (named after a walk left it
+        out)."""
+        real = os.path.realpath(folder)
+        return any(real == searched for searched, _, _ in self._folders)
+
+    def _walked(self, path: str, folder: str) -> bool:
+        """Whether a walk of ``folder`` read ``path``: it is the folder or below it by
+        no hidden (``.``) name, and not where no walk went."""
+        inside = _inside(path, folder)
+        return inside is not None and not any(part.startswith(".") for part in (
+            inside.split(os.sep) if inside != os.curdir else ())) and not any(
+            _inside(path, outside) is not None for outside in self._outside)
+
+
+def not_searched(folder: str, tag: str = "") -> str:
+    """What to tell of a ``folder`` a search left out as muscle-convert's output (one
+    line, ``tag`` after its path)."""
+    return printable(f"{folder}: {tag}not searched, muscle-convert wrote it (name it to "
+                     "read it)")
+
+
+def _others_in(folder: str, read: set[str], unit: Format | None,
+               outputs: Sequence[str] = (),
+               foreign: Sequence[tuple[str, Format]] = (), left_out: Sequence[str] = ()
+               ) -> tuple[str | Named, ...]:
+    """A hint (the parts of a message, :func:`~converter.diagnostics.worded`'s), for a
+    folder that held no file of the endings ``read``: what ``--exclude`` left out
+    (``left_out``), the ``outputs`` of muscle-convert its walk left out, the format
+    whose ``unit`` it is, the files of those endings its walk left out as ``foreign``
+    to their format, or the files of other formats directly in it (regular files and
+    folders only: a link to a device is nothing to read). The walk that found nothing
+    went through all of it already, so all its entries are looked at."""
+    if left_out:  # (first: what the user's own patterns left out)
+        return ((" (--exclude left out ", Named(min(left_out)), ")") if len(left_out) == 1
+                else (f" (--exclude left out the {len(left_out)} found, such as ",
+                      Named(min(left_out)), ")"))
+    if outputs:
+        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
+                "as ", Named(outputs[0]), ", which a search leaves out: name it to read it)")
+    if unit is not None:
+        return (f" (it is a {unit.name} folder: read it without --from, or --from "
+                f"{unit.name})",)
+    written = detect_format(Path(folder), for_reading=False)
+    if written is not None and not written.can_read:
+        return (f" (it is a {written.name} folder, a format muscle-convert writes but cannot "
+                "read)",)
+    if foreign:
+        first, owner = min(foreign, key=lambda found: found[0])
+        if len(foreign) == 1:
+            return (" (", Named(first), f" is not what the {owner.name} reader takes: name it "
+                    "to see why)")
+        return (f" (the {len(foreign)} found, such as ", Named(first), ", are not what the "
+                f"{owner.name} reader takes: name one to see why)")
+    found: dict[str, list[str]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name.lower().endswith(tuple(read)):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.is_dir() or entry.is_file():
+                        fmt = detect_format(Path(entry.path), for_reading=True)
+                        if fmt is not None:
+                            found.setdefault(fmt.name, []).append(entry.name)
+    except OSError:
+        return ()
+    return tuple(f" (it holds {counted(len(names), f'{name} files')}, such as "
+                 f"{min(names)}: name them, or pass --from {name})"
+                 for name, names in sorted(found.items())[:1])
+
+
+def _located(path: str) -> str:
+    """``path`` by the real path of its folder and its own name."""
+    folder, name = os.path.split(path)
+    return os.path.join(os.path.realpath(folder or os.curdir), name)
+
+
+def _inside(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` (``.`` for the folder itself), or None when it
+    is not there (both real paths)."""
+    inside = os.path.relpath(path, folder)
+    return None if inside == os.pardir or inside.startswith(os.pardir + os.sep) else inside
+
+
+def _place_in(root: str, path: str) -> tuple[str, str] | None:
+    """(folder, name) of the real ``path`` as :func:`_walk` from ``root`` names it, when
+    it is below ``root`` (None otherwise, and for ``root`` itself)."""
+    inside = _inside(path, os.path.realpath(root))
+    if inside is None or inside == os.curdir:
+        return None
+    folder, name = os.path.split(inside if root == os.curdir else os.path.join(root, inside))
+    return folder or root, name
+
+
+def _ending_lookup(by_ending: dict[str, Format]) -> Callable[[str], Format]:
+    """The format of a file name that ends with one of ``by_ending``'s endings (the
+    longest one that matches, any case)."""
+    if all(ending.count(".") == 1 and ending.startswith(".") for ending in by_ending):
+        return lambda name: by_ending[name[name.rindex("."):].lower()]
+    longest_first = sorted(by_ending, key=len, reverse=True)
+    return lambda name: by_ending[next(e for e in longest_first if name.lower().endswith(e))]
+
+
+def unreadable(path: str, exc: OSError) -> Diagnostic:
+    """The ``unreadable`` diagnostic of ``path``, which the system refused."""
+    return Diagnostic(path, None, None, "", "unreadable", exc.strerror or str(exc))
+
+
+def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], Format],
+          found: Inputs, problems: list[Diagnostic],
+          skip: AbstractSet[tuple[str, str]] = frozenset(), *,
+          unit: Format | None = None, foreign: list[tuple[str, Format]] | None = None,
+          exclude: Exclusion | None = None, left_out: list[str] | None = None,
+          below: str = "") -> None:
+    """Append an :class:`Input` for every file below ``directory`` with one of
+    ``endings`` to ``found``, in the order paths sort by their parts (each folder's
+    entries sorted by name, depth first). Hidden files and folders are skipped, and
+    the (folder, name) places in ``skip``; symlinks to files are followed, to folders
+    not (no cycles). A folder holding the marker file of the format ``unit`` (a data
+    package's ``datapackage.json``, a map's ``map.svg``) is one input of that format,
+    not searched; any other folder holding muscle-convert's marker file is its output,
+    not searched either, and is noted in ``found.skipped``. A file (or unit) that its
+    format says is not its own (:meth:`Format.is_own`: an icon among maps) is left out,
+    it and its format added to ``foreign``. A file of those endings or a folder that
+    ``exclude`` matches (by its path ``below`` the source folder, the walk's first
+    ``directory``) is left out unread, a folder not searched, and its path added to
+    ``left_out``. One ``scandir`` per folder and one ``stat`` per file
+    (and a look into those of a format that :attr:`~Format.sorts_found`), in sorted
+    order: only names are held while a folder sorts. A folder that cannot be listed, or
+    a file that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
+    foreign = [] if foreign is None else foreign
+    left_out = [] if left_out is None else left_out
+    # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
+    prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
+    folders: list[str] = []
+    names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
+    units: set[str] = set()  # the names of folders read as one input
+    outputs: list[str] = []  # the names of folders muscle-convert wrote
+    skipped = {name for folder, name in skip if folder == directory}
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                name = entry.name
+                if name.startswith(".") or name in skipped:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if exclude is not None and exclude(below + name, True):
+                        left_out.append(prefix + name)
+                    elif unit is not None and os.path.isfile(
+                            os.path.join(entry.path, str(unit.directory_marker))):
+                        units.add(name)
+                        names.append(name)
+                    elif os.path.isfile(os.path.join(entry.path, DIRECTORY_MARKER)):
+                        outputs.append(name)
+                    else:
+                        folders.append(name)
+                elif not name.lower().endswith(endings):
+                    continue
+                elif exclude is not None and exclude(below + name, False):
+                    left_out.append(prefix + name)
+                elif _is_file(entry, problems):
+                    names.append(name)
+    except OSError as exc:
+        problems.append(unreadable(directory, exc))
+        return
+    folders.sort(reverse=True)  # the next folder in order at the end
+    names.sort()
+    found.skipped += (prefix + name for name in sorted(outputs))
+    files: list[str] = []  # the files since the last folder, in order
+
+    def flush() -> None:
+        kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
+        for name in files:
+            if name in units:  # (stamped with its files when read: Inputs.stamped)
+                if not _own(unit, prefix + name, foreign):
+                    continue
+                kept.append(name)
+                sizes.append(-1)
+                mtimes.append(0)
+                ctimes.append(0)
+                formats.append(unit)
+                continue
+            try:
+                st = os.stat(prefix + name)
+            except FileNotFoundError:  # deleted since the listing: not an input
+                continue
+            except OSError as exc:  # in a folder that can be listed but not searched
+                problems.append(unreadable(prefix + name, exc))
+                continue
+            fmt = format_of(name)
+            if not _own(fmt, prefix + name, foreign):
+                continue
+            kept.append(name)
+            sizes.append(st.st_size)
+            mtimes.append(st.st_mtime_ns)
+            ctimes.append(change_stamp(st))
+            formats.append(fmt)
+        found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
+        files.clear()
+
+    def descend(folder: str) -> None:
+        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
+              foreign=foreign, exclude=exclude, left_out=left_out,
+              below=f"{below}{folder}/")
+
+    for name in names:
+        while folders and folders[-1] < name:  # the folders that sort before this file
+            flush()
+            descend(folders.pop())
+        files.append(name)
+        if len(files) >= _STAT_BATCH:
+            flush()
+    flush()
+    for folder in reversed(folders):
+        descend(folder)
+
+
+def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:
+    """Whether ``fmt`` takes the ``path`` a search found as its own; if not, it is
+    added to ``foreign``."""
+    if fmt is None or not fmt.sorts_found or fmt.is_own(Path(path)):
+        return True
+    foreign.append((path, fmt))
+    return False
+
+
+def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
+    """Whether ``entry`` is a file or a symlink to one (one it cannot tell, and a
+    symlink to nothing, its target moved or deleted: reported)."""
+    try:
+        if entry.is_file():
+            return True
+        if entry.is_symlink():
+            os.stat(entry.path)  # (a link to a folder is no file; one to nothing raises)
+        return False
+    except FileNotFoundError:
+        try:
+            target = os.readlink(entry.path)
+        except OSError:  # (the link deleted since the listing: not an input)
+            return False
+        problems.append(Diagnostic(entry.path, None, None, "", "unreadable",
+                                   f"is a symlink to {target!r}, which does not exist"))
+    except OSError as exc:
+        problems.append(unreadable(entry.path, exc))
+    return False
+
