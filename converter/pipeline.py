@@ -268,7 +268,7 @@ def _read_one(item: _Item) -> _Read:
                 ctx.read_ahead[str(file)] = ahead
             else:
                 content = digest(path)
-        mtime = _mtime(path, seen)
+        mtime = _mtime(path, seen, fmt.companions(file))
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in fmt.read(file, ctx):
             found = [] if fmt.validates else _foreign_problems(fmt, muscle, path, many)
@@ -374,9 +374,17 @@ def _pickle(value: Any) -> bytes:
     return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
-def _mtime(path: str, known: Stamp | None = None) -> float:
-    """A file's modification time in seconds (from its stamp when known)."""
-    return (known or stamp(path))[1] / 1e9
+def _mtime(path: str, known: Stamp | None = None, companions: Iterable[Path] = ()
+           ) -> float:
+    """When an input last changed, in seconds: its modification time (from its stamp
+    when known), or a newer one of the ``companions`` its format reads with it (a table
+    of a data package edited in place leaves the package folder's time as it was; a
+    database's write-ahead log is newer than the database)."""
+    newest = (known or stamp(path))[1]
+    for companion in companions:
+        with contextlib.suppress(OSError):
+            newest = max(newest, os.stat(companion).st_mtime_ns)
+    return newest / 1e9
 
 
 class Locator:

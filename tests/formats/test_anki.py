@@ -330,6 +330,31 @@ def test_note_times_come_from_sources(tmp_path: Path) -> None:
     assert sorted(cards) == sorted(notes)
 
 
+def test_a_table_edited_in_place_updates_the_note_of_a_deck_made_from_its_package(
+        tmp_path: Path, collection: object) -> None:
+    """A deck made from a CSV data package took its notes' times from the package's
+    folder, which a table rewritten in place (an editor, pandas) leaves as it was: the
+    new deck's notes were no newer and Anki kept the old texts. The newest of the
+    files the reader reads is the muscles' time now."""
+    package, deck = tmp_path / "pkg", tmp_path / "deck.apkg"
+    runner = CliRunner()
+    for args in (["convert", str(SAMPLES / "soleus.md"), "--to", "csv", "-o", str(package)],
+                 ["convert", str(package), "--to", "anki", "-o", str(deck), "--no-cache"]):
+        assert runner.invoke(cli, args).exit_code == 0
+    _import(collection, deck)
+    folder_time = os.stat(package).st_mtime_ns
+    table = package / "texts.csv"
+    old = _notes(collection)["soleus"]["Insertion"]
+    table.write_text(table.read_text(encoding="utf-8").replace(old, "Calcaneus, edited"),
+                     encoding="utf-8")
+    os.utime(table, ns=(folder_time + 5 * 10**9,) * 2)
+    os.utime(package, ns=(folder_time, folder_time))  # (as a rewrite in place leaves it)
+    assert runner.invoke(cli, ["convert", str(package), "--to", "anki", "-o", str(deck),
+                               "--no-cache"]).exit_code == 0
+    _import(collection, deck)
+    assert _notes(collection)["soleus"]["Insertion"] == "Calcaneus, edited"
+
+
 def test_source_date_epoch_sets_every_time(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
