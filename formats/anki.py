@@ -301,6 +301,7 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
                               "SOURCE_DATE_EPOCH", "warning"))
     if drawn:
         newest = drawing_time(ctx.sources[m.slug] for m in muscles if m.slug in ctx.sources)
+        ctx.outside_inputs = True  # (the folders' times: a file added beside a source)
         times.update({slug: max(times[slug], newest) for slug in drawn})
     return times
 

@@ -355,6 +355,30 @@ def test_a_table_edited_in_place_updates_the_note_of_a_deck_made_from_its_packag
     assert _notes(collection)["soleus"]["Insertion"] == "Calcaneus, edited"
 
 
+def test_a_file_added_beside_a_source_is_not_replayed_over(tmp_path: Path) -> None:
+    """The times of notes with a focus image follow the folders holding the sources,
+    which the cache does not watch: after a picture was added to a page bundle, a cached
+    run was replayed with the old times, unlike a run without the cache."""
+    from converter.run import convert_sources
+
+    bundle = tmp_path / "content" / "soleus"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+    os.utime(bundle / "index.md", (1_700_000_000, 1_700_000_000))
+    os.utime(bundle, (1_700_000_000, 1_700_000_000))
+    deck, cache = tmp_path / "deck.apkg", tmp_path / "cache"
+
+    def run() -> bool:
+        return convert_sources([tmp_path / "content"], get_format("anki"), deck, jobs=1,
+                               cache_dir=cache).replayed
+
+    assert not run()
+    (bundle / "photo.jpg").write_bytes(b"")
+    os.utime(bundle, (1_700_000_100, 1_700_000_100))
+    assert not run()
+    assert _stored(deck, "SELECT mod FROM notes") == [(1_700_000_100,)]
+
+
 def test_source_date_epoch_sets_every_time(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
