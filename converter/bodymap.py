@@ -33,6 +33,9 @@ from .registry import FormatOption, WriteContext
 from .safety import escape, is_safe_link
 
 SVG_NS = "http://www.w3.org/2000/svg"
+#: The id of a map's own ``<title>``: outside the ``muscle-`` ids of the muscles (as
+#: ``muscle-map-title`` was not: the muscle ``map-title`` had it too).
+MAP_TITLE_ID = "map-title"
 XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
 DEFAULT_LINK_TEMPLATE = "{slug}.html"
 DEFAULT_DIAGRAM = (1000, 1000)
@@ -192,9 +195,9 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
     lang = language(lang)
     caption = xml_text(words(lang)["map"])
     # (fixed texts not translated: the map's name is its English title, marked so)
-    named = (' aria-labelledby="muscle-map-title"' if untranslated(lang) else
+    named = (f' aria-labelledby="{MAP_TITLE_ID}"' if untranslated(lang) else
              f' aria-label="{caption}"')
-    title = ' id="muscle-map-title" xml:lang="en"' if untranslated(lang) else ""
+    title = f' id="{MAP_TITLE_ID}" xml:lang="en"' if untranslated(lang) else ""
     parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group"{named}',
                        prolog),
              f"<title{title}>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",

@@ -272,6 +272,24 @@ def test_list_entries_lead_to_their_highlighted_region(page: Any, site: Site,
     assert box is not None and box["y"] < height and box["y"] + box["height"] > 0
 
 
+def test_a_muscle_named_like_the_maps_title_is_highlighted_by_its_entry(
+        page: Any, tmp_path: Path) -> None:
+    """The muscle map-title had the id of the map's title (untranslated, --lang de): its
+    list entry made the title the target, and the muscle was not highlighted."""
+    muscles = [Muscle(slug="map-title", title="Map Title Muscle",
+                      regions=(_square(10, 10, 90),)),
+               Muscle(slug="z", title="Z", regions=(_square(200, 10, 40),))]
+    with pytest.warns(UserWarning, match="untranslated-language"):
+        converter.write(muscles, tmp_path / "html", "html", lang="de")
+    page.goto((tmp_path / "html" / "index.html").as_uri())
+    resting = fill_opacity(page, "map-title")
+    page.get_by_role("navigation").get_by_role("link", name="Map Title Muscle").click()
+    page.wait_for_url("**#muscle-map-title")
+    assert page.evaluate("document.querySelector(':target').dataset.slug") == "map-title"
+    assert fill_opacity(page, "map-title") > resting
+    assert fill_opacity(page, "z") == resting
+
+
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html", "svg/soleus.svg"])
 def test_screenshot_is_not_blank(page: Any, site: Site, name: str, tmp_path: Path) -> None:
     page.goto((site.svg.parent / name).as_uri())

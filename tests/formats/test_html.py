@@ -276,3 +276,22 @@ def test_fixed_texts_not_translated_are_marked_english(lang: str, english: bool,
     assert nav.get("aria-labelledby") == nav.find(f"{XHTML}h2").get("id")
     diagram = parse_file(tmp_path / "site" / "diagram.svg")
     assert diagram.get(xml_lang) == ("en" if english else lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "da"])
+def test_ids_are_unique_whatever_the_slugs(lang: str, tmp_path: Path) -> None:
+    """The map's title had the id muscle-map-title, the muscle map-title's too: the list
+    entry of that muscle led to the map's title (``:target``), not to its region."""
+    items = [Muscle(slug=s, title=s.title(), regions=(Region(((1, 1), (50, 1), (50, 50))),))
+             for s in ("map-title", "muscles-heading", "s-heading", "arm")]
+    write(items, tmp_path / "site", lang=lang)
+    root = parse_file(tmp_path / "site" / "index.html")
+    ids = [e.get("id") for e in root.iter() if e.get("id") is not None]
+    assert len(ids) == len(set(ids)) == len(items) + 1 + (lang == "de")
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id") is not None}
+    for entry in root.find(f".//{XHTML}nav").iter(f"{XHTML}a"):
+        target = by_id[entry.get("href").removeprefix("#")]
+        assert target.tag == f"{SVG}a" and target.get("data-slug").title() == entry.text
+    svg = root.find(f".//{SVG}svg")
+    if lang == "de":
+        assert by_id[svg.get("aria-labelledby")] is svg.find(f"{SVG}title")

@@ -487,3 +487,34 @@ def test_an_empty_number_in_points_is_refused_not_dropped(
     assert [d.code for d in found] == ([code] if code else [])
     if code is None:
         assert back[0].regions[0].coords == "10,20,30,40,50,60"
+
+
+@pytest.mark.parametrize("lang", ["de", "da"])
+def test_ids_are_unique_whatever_the_slugs(lang: str, tmp_path: Path) -> None:
+    """The map's title had the id muscle-map-title, the muscle map-title's too."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (50, 1), (50, 50))),))
+             for s in ("map-title", "arm")]
+    write(items, tmp_path / "out", lang=lang)
+    root = parse_file(tmp_path / "out" / "map.svg")
+    ids = [e.get("id") for e in root.iter() if e.get("id") is not None]
+    assert len(ids) == len(set(ids)) == len(items) + (lang == "de")
+    assert {a.get("id"): a.get("data-slug") for a in root.iter(f"{SVG}a")} == {
+        "muscle-map-title": "map-title", "muscle-arm": "arm"}
+    if lang == "de":
+        labelled = [e for e in root.iter() if e.get("id") == root.get("aria-labelledby")]
+        assert labelled == [root.find(f"{SVG}title")]
+    assert [m.slug for m in read(tmp_path / "out")[0]] == ["arm", "map-title"]
+
+
+def test_a_map_written_before_the_title_id_changed_is_read(tmp_path: Path) -> None:
+    """Maps written before gave their title the id muscle-map-title, which a muscle
+    map-title had too: they read back as ever."""
+    path = tmp_path / "map.svg"
+    path.write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' class='muscle-map' "
+        "aria-labelledby='muscle-map-title'><title id='muscle-map-title'>Muscle map</title>"
+        "<a class='muscle' id='muscle-map-title' data-slug='map-title'><title>M</title>"
+        "<polygon points='1,1 50,1 50,50'/></a></svg>", encoding="utf-8")
+    back, found = read(path)
+    assert found == [] and [(m.slug, m.title, m.regions[0].coords) for m in back] == [
+        ("map-title", "M", "1,1,50,1,50,50")]
