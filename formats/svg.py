@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import TreeBuilder
 
 from converter import bodymap
 from converter.atomic import atomic_directory, safe_child
@@ -29,6 +31,13 @@ _MAP_MARKS = re.compile(rb"<(?:[\w.-]+:)?a\s[^>]*?\bdata-slug\s*="
                         rb"""|\bclass\s*=\s*["'][^"']*\bmuscle-map\b""")
 #: How much of an SVG file a search found is looked at for those marks.
 _SNIFFED = 1 << 20
+#: What an editor may draw a muscle's region with but the reader does not read (it reads
+#: ``<polygon points>``): Inkscape makes a ``<path>`` of a polygon whose nodes are edited.
+_UNREAD_SHAPES = frozenset(f"{_SVG}{name}" for name in (
+    "path", "rect", "circle", "ellipse", "line", "polyline", "use", "image", "svg",
+    "foreignObject"))
+#: A CSS transform in a ``style`` attribute.
+_STYLE_TRANSFORM = re.compile(r"(?:^|;)\s*transform\s*:", re.IGNORECASE)
 
 
 class SvgFormat(Format):
@@ -64,7 +73,8 @@ class SvgFormat(Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         target = path / MAP_NAME if path.is_dir() else path
-        root = _parse(target, ctx)
+        tree = _parse(target, ctx)
+        root = tree.root
         classes = (root.get("class") or "").split()
         if "muscle-map" not in classes and not any(
                 a.get("data-slug") is not None for a in root.iter(f"{_SVG}a")):
@@ -82,7 +92,7 @@ class SvgFormat(Format):
                                           "has no data-slug; it is left out"))
                 continue
             try:
-                muscles.append(_muscle(element, slug, str(target), f"a[{index}]"))
+                muscles.append(_muscle(element, slug, str(target), f"a[{index}]", tree))
             except MuscleError as exc:
                 for diagnostic in exc.diagnostics:
                     ctx.report(diagnostic)
@@ -123,15 +133,51 @@ _FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
               "NotSupportedError": "an XML feature this reader does not take"}
 
 
-def _parse(path: Path, ctx: ReadContext) -> Any:
-    """The root element of an SVG file, or one diagnostic saying why there is none."""
+@dataclass(frozen=True)
+class _Tree:
+    """A parsed SVG file: its root, and each element's line and parent."""
+
+    root: Any
+    lines: dict[Any, int]
+    parents: dict[Any, Any]
+
+
+class _LineBuilder(TreeBuilder):
+    """A tree builder that notes the line of each element's start tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Any, int] = {}
+        self.expat: Any = None
+
+    def start(self, tag: Any, attrs: Any) -> Any:
+        element = super().start(tag, attrs)
+        self.lines[element] = self.expat.CurrentLineNumber
+        return element
+
+
+def _fromstring(raw: bytes) -> _Tree:
+    """``raw`` parsed as defusedxml's ``fromstring`` parses it, lines and parents noted."""
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(target=builder)
+    builder.expat = parser.parser
+    parser.feed(raw)
+    root = parser.close()
+    return _Tree(root, builder.lines, {child: parent for parent in root.iter()
+                                       for child in parent})
+
+
+def _parse(path: Path, ctx: ReadContext) -> _Tree:
+    """The parsed SVG file, or one diagnostic saying why there is none."""
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import ParseError
 
     name = str(path)
     raw = ctx.read_bytes(path)
     try:
-        root = fromstring(raw)
+        tree = _fromstring(raw)
     except ParseError as exc:  # (its place in the diagnostic; expat counts columns from 0)
         line, column = getattr(exc, "position", (None, None))
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
@@ -141,15 +187,18 @@ def _parse(path: Path, ctx: ReadContext) -> Any:
         feature = _FORBIDDEN.get(type(exc).__name__, type(exc).__name__)
         raise error(name, "bad-svg", f"uses a forbidden XML feature: {feature}, which "
                     "could make a reader fetch files or expand text without end") from None
-    if root.tag != f"{_SVG}svg":
+    if tree.root.tag != f"{_SVG}svg":
         raise error(name, "bad-svg", "is not an SVG document (the root must be <svg>)")
-    return root
+    return tree
 
 
-def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
+def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Muscle:
     """One ``<a data-slug>`` of a map back to a muscle (slug, title and regions)."""
     if not is_slug(slug):
         raise error(path, "bad-slug", f"data-slug {not_a_slug(slug)}", field=where)
+    unread = _unread(element, slug, tree, path, where)
+    if unread:
+        raise MuscleError(unread)
     title = element.find(f"{_SVG}title")
     # (an empty number, "10,,20" or a trailing comma, stays empty for the validator to
     # report: dropped, it would pair the numbers after it anew)
@@ -163,3 +212,34 @@ def _muscle(element: Any, slug: str, path: str, where: str) -> Muscle:
     except MuscleError as exc:
         raise MuscleError([d._replace(field=f"{where}.{d.field.replace('coords', 'regions')}")
                            for d in exc.diagnostics]) from None
+
+
+def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Diagnostic]:
+    """What of a muscle's ``<a>`` the reader would lose or misplace, one error each, by
+    line: a shape other than ``<polygon>`` in it, and a transform on a polygon of it or
+    on anything around one (the ``<a>``, a ``<g>``): its points are not where drawn."""
+    shapes = [(shape, "is a shape the reader does not read (only <polygon points>)")
+              for shape in link.iter() if shape.tag in _UNREAD_SHAPES]
+    moved = dict.fromkeys(element for polygon in link.iter(f"{_SVG}polygon")
+                          for element in _transformed(polygon, tree.parents))
+    found = shapes + [(element, "has a transform, which the reader does not apply (the "
+                       "points would not be where they are drawn)") for element in moved]
+    return [Diagnostic(path, tree.lines.get(element), None, f"{where}.regions", "bad-svg",
+                       f"<{_local_name(element.tag)}> {problem}: the muscle {slug!r} is "
+                       "left out")
+            for element, problem in sorted(found, key=lambda item: tree.lines.get(item[0], 0))]
+
+
+def _transformed(element: Any, parents: dict[Any, Any]) -> Iterator[Any]:
+    """``element`` and those around it up to the root that have a transform (an
+    attribute, or in their ``style``)."""
+    while element is not None:
+        if (element.get("transform") or "").strip() or _STYLE_TRANSFORM.search(
+                element.get("style") or ""):
+            yield element
+        element = parents.get(element)
+
+
+def _local_name(tag: str) -> str:
+    """An element's name without its namespace: ``path``."""
+    return tag.rpartition("}")[2]

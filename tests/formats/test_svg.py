@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -518,3 +519,136 @@ def test_a_map_written_before_the_title_id_changed_is_read(tmp_path: Path) -> No
     back, found = read(path)
     assert found == [] and [(m.slug, m.title, m.regions[0].coords) for m in back] == [
         ("map-title", "M", "1,1,50,1,50,50")]
+
+
+# ---- what the reader does not read is an error, never lost or misplaced in silence ------
+
+
+def _edited_map(muscles: list[Muscle], out: Path) -> Path:
+    """The map of ``muscles`` as an editor left it: soleus's polygons made paths (as
+    Inkscape makes them when their nodes are edited), trapezius moved by a <g>."""
+    write(muscles, out)
+    path = out / "map.svg"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('data-slug="soleus"')
+    end = text.index("</a>", start)
+    soleus = re.sub(r'<polygon points="([^"]*)"/>', lambda found: '<path d="M {} Z"/>'.format(
+        " L ".join(re.findall(r"[^,]+,[^,]+", found.group(1)))), text[start:end])
+    text = text[:start] + soleus + text[end:]
+    start = text.index('<a class="muscle" id="muscle-trapezius"')
+    end = text.index("</a>", start) + len("</a>")
+    text = f'{text[:start]}<g transform="translate(5,5)">\n{text[start:end]}</g>{text[end:]}'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, mark: str) -> list[int]:
+    """The lines of ``path`` holding ``mark``."""
+    return [number for number, line in enumerate(
+        path.read_text(encoding="utf-8").splitlines(), 1) if mark in line]
+
+
+def test_edited_paths_and_transforms_are_errors_not_lost(sample_muscles: list[Muscle],
+                                                         tmp_path: Path) -> None:
+    """Soleus drawn by <path>s was read with no regions, trapezius in a translated <g>
+    with points 5 px off where drawn: both without a word."""
+    path = _edited_map(sample_muscles, tmp_path / "out")
+    back, found = read(path)
+    slug_at = {i: a.get("data-slug") for i, a in enumerate(parse_file(path).iter(f"{SVG}a"))}
+    assert [(d.code, d.line, slug_at[int(d.field[2:].split("]")[0])], d.field.split(".")[1])
+            for d in found] == [
+        ("bad-svg", line, slug, "regions") for slug, lines in (
+            ("trapezius", _line_of(path, "translate(5,5)")), ("soleus", _line_of(path, "<path")))
+        for line in lines]
+    assert len(found) == 3 and all(d.path == str(path) and d.severity == "error" for d in found)
+    assert all(f"'{slug_at[int(d.field[2:].split(']')[0])]}'" in d.message for d in found)
+    assert "<g> has a transform" in found[0].message and "<path>" in found[1].message
+    assert [m.slug for m in back] == sorted(
+        m.slug for m in sample_muscles if m.slug not in ("soleus", "trapezius"))
+    kept = {m.slug: m.regions for m in sample_muscles}
+    assert all(m.regions == kept[m.slug] for m in back)
+
+
+def test_edited_map_converted_onward_fails_and_names_the_muscles(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """Converted onward (to sqlite), soleus lost its coordinates, and the run said 0."""
+    path = _edited_map(sample_muscles, tmp_path / "map")
+    result = run("convert", str(tmp_path / "map"), "--from", "svg", "--to", "sqlite", "-o",
+                 str(tmp_path / "muscles.db"))
+    assert result.exit_code == 1, result.output
+    for mark, slug in (("translate(5,5)", "trapezius"), ("<path", "soleus")):
+        for line in _line_of(path, mark):
+            assert f"{path}:{line}: error: a[" in result.output
+        assert f"the muscle '{slug}' is left out [bad-svg]" in result.output
+    assert "Traceback" not in result.output
+
+
+SHAPES = ['<path d="M 1,1 L 50,1 L 50,50 Z"/>', '<rect x="1" y="1" width="9" height="9"/>',
+          '<circle cx="5" cy="5" r="4"/>', '<ellipse cx="5" cy="5" rx="4" ry="2"/>',
+          '<line x1="1" y1="1" x2="9" y2="9"/>', '<polyline points="1,1 50,1 50,50"/>',
+          '<use href="#other"/>', '<g><path d="M 1,1 L 50,1 L 50,50 Z"/></g>']
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_shape_the_reader_does_not_read_leaves_the_muscle_out(shape: str,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg'>\n"
+                    "<a data-slug='kept'><title>K</title><polygon points='1,1 5,1 5,5'/></a>\n"
+                    "<a data-slug='edited'><title>E</title>\n<polygon points='1,1 5,1 5,5'/>\n"
+                    f"{shape}\n</a>\n</svg>\n", encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.line, d.field) for d in found] == [("bad-svg", 5, "a[1].regions")]
+    name = re.findall(r"<(\w+) ", shape)[0]
+    assert found[0].message.startswith(f"<{name}> is a shape the reader does not read")
+    assert "'edited'" in found[0].message
+    assert [m.slug for m in back] == ["kept"]
+
+
+@pytest.mark.parametrize(("before", "polygon", "after", "line"), [
+    ("<g transform='translate(5,5)'>\n", "<polygon points='1,1 50,1 50,50'/>", "</g>", 3),
+    ("<g>\n<g transform=' scale(2) '>\n", "<polygon points='1,1 50,1 50,50'/>", "</g></g>", 4),
+    ("", "<polygon points='1,1 50,1 50,50' transform='rotate(45)'/>", "", 5),
+    ("", "<polygon points='1,1 50,1 50,50' style='fill:red; transform: translate(1px)'/>", "",
+     5),
+], ids=["g around the a", "g around that", "on the polygon", "in its style"])
+def test_a_transform_leaves_the_muscle_out(before: str, polygon: str, after: str, line: int,
+                                           tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg'>\n"
+                    "<a data-slug='kept'><title>K</title><polygon points='1,1 5,1 5,5'/></a>\n"
+                    f"{before}<a data-slug='moved'><title>M</title>\n\n{polygon}\n</a>{after}\n"
+                    "</svg>\n", encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.line, d.field) for d in found] == [("bad-svg", line, "a[1].regions")]
+    assert found[0].message.startswith("<") and "has a transform" in found[0].message
+    assert "'moved'" in found[0].message
+    assert [m.slug for m in back] == ["kept"]
+
+
+@pytest.mark.parametrize(("where", "line"), [("svg", 1), ("a", 2), ("g", 3)])
+def test_a_transform_on_the_a_the_root_or_a_group_in_it_is_named(where: str, line: int,
+                                                                tmp_path: Path) -> None:
+    moved = {name: " transform='translate(5,5)'" if name == where else "" for name in
+             ("svg", "a", "g")}
+    path = tmp_path / "map.svg"
+    path.write_text(f"<svg xmlns='http://www.w3.org/2000/svg'{moved['svg']}>\n"
+                    f"<a data-slug='moved'{moved['a']}><title>M</title>\n"
+                    f"<g{moved['g']}>\n<polygon points='1,1 50,1 50,50'/></g></a>\n</svg>\n",
+                    encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.line, d.field) for d in found] == [("bad-svg", line, "a[0].regions")]
+    assert found[0].message.startswith(f"<{where}> has a transform")
+    assert back == []
+
+
+def test_what_moves_nothing_is_read(tmp_path: Path) -> None:
+    """An empty transform, a <g> without one, a transform on what holds no polygon (the
+    title) and a <text> label beside the polygons do not change where a polygon is."""
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg'><g transform=' '><a "
+                    "data-slug='a'><title transform='scale(2)'>A</title><g><polygon "
+                    "points='1,1 50,1 50,50' transform=''/></g><text>label</text></a></g>"
+                    "</svg>", encoding="utf-8")
+    back, found = read(path)
+    assert found == [] and [m.regions[0].coords for m in back] == ["1,1,50,1,50,50"]
