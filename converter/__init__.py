@@ -69,6 +69,9 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
     from .pipeline import Reader
+    if not isinstance(drafts, bool):  # ("false" is true to Python)
+        raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
+                        f"({drafts!r})")
     if not is_language_code(default_lang):
         raise ValueError(f"{default_lang!r} is not a language code such as da or en")
     paths, exclude = _paths(paths), patterns(exclude)

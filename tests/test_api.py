@@ -349,3 +349,13 @@ def test_threads_writing_markdown_at_once_write_what_one_thread_writes(
     for n, got in enumerate(written):
         converter.write(muscles(n), tmp_path / f"alone{n}", "markdown")
         assert got == files(tmp_path / f"alone{n}")
+
+
+@pytest.mark.parametrize("drafts", ["false", 0, None])
+def test_read_drafts_takes_a_bool(drafts: object) -> None:
+    """``read(..., drafts="false")`` gave the drafts ("false" is true to Python), as
+    ``write(..., prune="false")`` pruned before it was refused."""
+    with pytest.raises(TypeError, match=re.escape(
+            f"read()'s drafts takes True or False, not {type(drafts).__name__} "
+            f"({drafts!r})")):
+        converter.read(SAMPLES, drafts=drafts)  # type: ignore[arg-type]
