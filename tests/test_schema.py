@@ -287,7 +287,7 @@ _GONE = object()
 #: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice, and two
 #: draft markers that are one key to Hugo, draft and Draft.)
 BROKEN = {
-    "no title": {"title": _GONE}, "title a number": {"title": 5}, "blank title": {"title": " "},
+    "no title": {"title": _GONE}, "no slug": {"slug": _GONE}, "title a number": {"title": 5}, "blank title": {"title": " "},
     "title with BEL": {"title": "T\u0007"}, "unknown key": {"colour": "red"},
     "slug with a space": {"slug": "biceps brachii"}, "slug in capitals": {"slug": "Biceps"},
     "slug too long": {"slug": "a" * 201}, "language code": {"origin": {"DA": "x"}},
@@ -327,6 +327,11 @@ TAKEN = {
     "links": {"image": "https://example.org/a.png", "image_focus": "img/a:b.png"},
     "links without a scheme": {"image": "//cdn.example.org/a", "image_focus": " /a.png"},
     "a key Jekyll does not read as published": {"extra": {"Published": "no"}},
+    # (the reader took them; the schema required every key the writer writes)
+    "only slug and title": dict.fromkeys(["latin", "origin", "insertion", "functions",
+                                          "exercises", "image", "image_focus", "regions",
+                                          "body", "extra"], _GONE),
+    "a function without extended": {"functions.0.extended": _GONE},
 }
 
 
