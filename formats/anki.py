@@ -166,9 +166,25 @@ def note_guid(slug: str) -> str:
     return str(genanki.guid_for("muscle-convert", slug))
 
 
+#: The longest media file name (in bytes, UTF-8) Anki keeps whole: its media code
+#: (rslib's ``MAX_MEDIA_FILENAME_LENGTH``) cuts a longer one on import, to 119 bytes.
+MAX_MEDIA_NAME_BYTES = 120
+#: Hex digits of the slug's digest in the name of a focus image whose slug is too long.
+_NAME_DIGEST = 16
+
+
 def media_name(slug: str) -> str:
-    """File name of a muscle's focus image inside the deck's media."""
-    return f"{MEDIA_PREFIX}{slug}.svg"
+    """File name of a muscle's focus image inside the deck's media:
+    ``muscle-convert-<slug>.svg``, or, when that is longer than Anki keeps whole, the
+    slug cut and a digest of the whole slug after ``_`` (never in a slug, so no other
+    slug's name): stable for a slug, and another for every other slug."""
+    name = f"{MEDIA_PREFIX}{slug}.svg"
+    if len(name.encode("utf-8")) <= MAX_MEDIA_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:_NAME_DIGEST]
+    room = MAX_MEDIA_NAME_BYTES - len(f"{MEDIA_PREFIX}_{digest}.svg")
+    cut = slug.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f"{MEDIA_PREFIX}{cut}_{digest}.svg"
 
 
 # --- field HTML ----------------------------------------------------------------------

@@ -147,6 +147,56 @@ def test_anki_imports_samples_with_counts_fields_deck_and_media(
         assert stored == focus_svg(muscle, sample_muscles, viewbox)
 
 
+#: Two long slugs (up to 200 characters is allowed) whose first 106 are the same.
+_LONG_SLUGS = tuple(
+    "musculus-flexor-digitorum-superficialis-caput-humeroulnare-et-caput-radiale-"
+    f"pars-profunda-fibrae-distales-{side}" for side in ("sinistra", "dextra"))
+
+
+def test_long_slugs_keep_their_own_focus_image_in_anki(tmp_path: Path, collection: object
+                                                       ) -> None:
+    """Anki cuts a media name to 119 bytes: two long slugs sharing their start were one
+    file, and both notes showed the same muscle highlighted."""
+    muscles = [_muscle(slug, f"M{i}", regions=(_region((100 + 500 * i, 100),
+                                                       (200 + 500 * i, 100),
+                                                       (200 + 500 * i, 200)),))
+               for i, slug in enumerate(sorted(_LONG_SLUGS))]
+    out = tmp_path / "long.apkg"
+    _write(muscles, out, {m.slug: 1_700_000_000 for m in muscles})
+    _import(collection, out)
+    _import(collection, out)  # (again: the same media, nothing added)
+
+    media = Path(collection.media.dir())
+    notes = _notes(collection)
+    viewbox = fit_viewbox(muscles)
+    shown = {}
+    for muscle in muscles:
+        image = notes[muscle.slug]["Image"]
+        assert image == f'<img src="{media_name(muscle.slug)}" alt="">'
+        shown[muscle.slug] = (media / media_name(muscle.slug)).read_text(encoding="utf-8")
+        assert shown[muscle.slug] == focus_svg(muscle, muscles, viewbox)
+    assert len(set(shown.values())) == 2
+    assert sorted(p.name for p in media.iterdir()) == sorted(map(media_name, _LONG_SLUGS))
+    assert _read(out) == ([m.project(FMT.carries) for m in muscles], [])
+
+
+@pytest.mark.parametrize(("slug", "name"), [
+    ("soleus", "muscle-convert-soleus.svg"),  # (as it always was: the media users have)
+    ("a" * 101, f"muscle-convert-{'a' * 101}.svg"),  # (120 bytes: Anki keeps it whole)
+])
+def test_a_focus_image_name_anki_keeps_whole_is_unchanged(slug: str, name: str) -> None:
+    assert media_name(slug) == name
+
+
+def test_a_long_slugs_focus_image_name_is_cut_with_a_digest_of_the_slug() -> None:
+    names = {slug: media_name(slug) for slug in ("a" * 102, "a" * 200, *_LONG_SLUGS)}
+    assert len(set(names.values())) == len(names)
+    assert all(len(name.encode()) <= anki_format.MAX_MEDIA_NAME_BYTES for name in names.values())
+    assert all(name.startswith(f"muscle-convert-{slug[:80]}") and name.endswith(".svg")
+               for slug, name in names.items())
+    assert names == {slug: media_name(slug) for slug in names}  # (stable)
+
+
 def test_card_templates_ask_the_three_questions(tmp_path: Path, collection: object) -> None:
     muscles = [
         _muscle("a-mapped", "Alpha", latin="Musculus alpha",
