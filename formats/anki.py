@@ -192,18 +192,55 @@ def media_name(slug: str) -> str:
 def _text(value: str) -> str:
     """Text as field HTML: escaped, line breaks as ``<br>``, and ``[`` as ``&#91;`` so
     Anki never takes a text's ``[sound:...]``, ``[latex]`` or ``[anki:tts]`` for media
-    to play or render."""
-    return escape(value).replace("[", "&#91;").replace("\n", "<br>")
+    to play or render. Spaces and line breaks that end the text are character
+    references (``&#32;``, ``&#10;``): what Anki's editor leaves at a field's end, a
+    ``<br>``, a space or ``&nbsp;``, is no text (see :func:`_typed_text`), but a text's
+    own end is."""
+    body = value.rstrip()
+    end = "".join(f"&#{ord(c)};" for c in value[len(body):])
+    return escape(body).replace("[", "&#91;").replace("\n", "<br>") + end
 
 
-def _untext(value: str) -> str:
-    """Field HTML -> plain text (exact inverse of :func:`_text`, forgiving of edits: a
-    ``<div>`` or ``<p>`` that Anki's editor makes of a new line is a line break)."""
+def _lines(value: str) -> str:
+    """Field HTML -> its text with its character references kept (``&amp;``): a
+    ``<div>`` or ``<p>`` that Anki's editor makes of a new line, and ``<br>``, is a line
+    break, and other tags are gone."""
     value = _EMPTY_LINE.sub(r"<\1\2></\1>", value)  # (one line, not two)
     lines = _BLOCK.sub("\n", _BREAK.sub("\n", value))
     if lines != value and _BLOCK.match(value):
         lines = lines[1:]  # (a field that starts with a block starts with its text)
-    return html.unescape(_TAG.sub("", lines))
+    return _TAG.sub("", lines)
+
+
+def _untext(value: str) -> str:
+    """Field HTML -> plain text, exactly (the inverse of :func:`_text`, forgiving of
+    edits: see :func:`_lines`)."""
+    return html.unescape(_lines(value))
+
+
+_NBSP = "&nbsp;"
+
+
+def _blank_end(text: str) -> int:
+    """Where the white space at the end of ``text`` (field HTML with its references
+    kept) starts: spaces, line breaks and ``&nbsp;`` (a writer's ``&#32;`` is text)."""
+    end = len(text)
+    while end:
+        if text[end - 1].isspace():
+            end -= 1
+        elif text.endswith(_NBSP, 0, end):
+            end -= len(_NBSP)
+        else:
+            break
+    return end
+
+
+def _typed_text(value: str) -> str:
+    """A text field's HTML as plain text, as :func:`_untext`, without what Anki's editor
+    leaves at the end of a line (a ``<br>``, a space or ``&nbsp;``): a field holding
+    only those is empty, as in Anki."""
+    text = _lines(value)
+    return html.unescape(text[:_blank_end(text)])
 
 
 def _localized(text: LocalizedText, lang: str, prefer: str) -> str:
@@ -698,11 +735,11 @@ def _exercise_list(value: str) -> list[str]:
     parts = _STRUCTURE.split(value)  # text, tag name, text, ...
     exercises = []
     for i in range(0, len(parts), 2):
-        text = _untext(parts[i])
         if i and parts[i - 1].lower() == "li":  # an item's own text
-            exercises.append(text)
+            exercises.append(_typed_text(parts[i]))
         else:
-            exercises += text.split("\n")
+            exercises += [html.unescape(line[:_blank_end(line)])
+                          for line in _lines(parts[i]).split("\n")]
     return [exercise for exercise in exercises if exercise.strip()]
 
 
@@ -713,8 +750,8 @@ def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
     slug = _untext(note.get("Slug", ""))
     if not is_slug(slug):
         raise MuscleError(Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug)))
-    latin = _untext(note.get("Latin", ""))
-    data = {"slug": slug, "title": _untext(note.get("Name", "")), "latin": latin or None,
+    latin = _typed_text(note.get("Latin", ""))
+    data = {"slug": slug, "title": _typed_text(note.get("Name", "")), "latin": latin or None,
             "exercises": _exercise_list(note.get("Exercises", ""))}
     return muscle_from_front_matter(data, path=path, slug_hint=slug)
 

@@ -817,14 +817,20 @@ def _edited_in_anki(collection: object, deck: Path, exported: Path,
                                          with_media=False, legacy=True))
 
 
-def _exercises_typed(html: str) -> Callable[[object], None]:
-    """An edit that types ``html`` into every note's Exercises field."""
+def _typed(**fields: str) -> Callable[[object], None]:
+    """An edit that types each field's HTML into that field of every note."""
     def edit(col: object) -> None:
         for nid in col.find_notes(""):  # type: ignore[attr-defined]
             note = col.get_note(nid)  # type: ignore[attr-defined]
-            note["Exercises"] = html
+            for name, html in fields.items():
+                note[name] = html
             col.update_note(note)  # type: ignore[attr-defined]
     return edit
+
+
+def _exercises_typed(html: str) -> Callable[[object], None]:
+    """An edit that types ``html`` into every note's Exercises field."""
+    return _typed(Exercises=html)
 
 
 @pytest.mark.parametrize("item", ["<li><br></li>", "<li></li>", "<li>&nbsp;</li>",
@@ -857,6 +863,46 @@ def test_nested_lists_typed_in_anki_are_an_exercise_an_item(typed: str, tmp_path
     back, problems = _read(edited)
     assert problems == []
     assert back[0].exercises == ("Squat", "Front squat", "Back squat", "Lunge")
+
+
+@pytest.mark.parametrize(("field", "typed", "read"), [
+    # A field Anki's editor leaves holding only a line break or a space is empty.
+    ("Latin", "<br>", None), ("Latin", " <br> ", None), ("Latin", "&nbsp;", None),
+    ("Latin", "<div><br></div>", None), ("Latin", "<br><br>\n", None),
+    # What it leaves at the end of a line is no text.
+    ("Name", "Soleus<br>", "Soleus"), ("Name", "Soleus&nbsp;", "Soleus"),
+    ("Name", "Soleus&nbsp; <br>", "Soleus"), ("Name", "<div>Soleus</div><div><br></div>",
+                                              "Soleus"),
+    ("Exercises", '<ul class="exercises"><li>A<br></li>\n<li>B&nbsp;</li></ul>', ("A", "B")),
+    ("Exercises", "<div>Lunge&nbsp;</div><div>Squat<br></div>", ("Lunge", "Squat")),
+    # Within the text, a line break and a no-break space are the text's.
+    ("Name", "Soleus<br>major", "Soleus\nmajor"), ("Latin", "a&nbsp;b", "a\u00a0b"),
+    ("Exercises", '<ul><li>A<br>B&nbsp;C</li><li> D</li></ul>', ("A\nB\u00a0C", " D")),
+])
+def test_what_ankis_editor_leaves_at_a_fields_end_is_not_read(
+        field: str, typed: str, read: object, tmp_path: Path, collection: object) -> None:
+    """A Latin field holding only <br> read as a Latin name "\\n" (Anki makes no card
+    of it: empty), a Name "Soleus<br>" as "Soleus\\n", an exercise "B&nbsp;" as
+    "B\\u00a0"."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="L", exercises=("E",))], out, {"a": 1})
+    _edited_in_anki(collection, out, edited, _typed(**{field: typed}))
+    back, problems = _read(edited)
+    assert problems == []
+    got = {"Name": back[0].title, "Latin": back[0].latin, "Exercises": back[0].exercises}
+    assert got[field] == read
+
+
+def test_texts_ending_in_spaces_or_line_breaks_come_back_through_anki(
+        tmp_path: Path, collection: object) -> None:
+    """The writer keeps a text's own end: what Anki's editor leaves there is not read."""
+    muscle = _muscle("a", "Soleus ", latin="a\n", exercises=(
+        "A\n", "B\u00a0", "C \n\t", "D\u3000", " E", "&nbsp;", "F&nbsp;"))
+    out, exported = tmp_path / "d.apkg", tmp_path / "exported.apkg"
+    _write([muscle], out, {"a": 1})
+    assert _read(out) == ([muscle], [])
+    _edited_in_anki(collection, out, exported, _typed())
+    assert _read(exported) == ([muscle], [])
 
 
 @pytest.mark.parametrize(("stored", "text"), [
