@@ -189,7 +189,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             continue
         try:
             if not path.exists():
-                problems.append(Diagnostic(str(path), None, None, "", "not-found",
+                problems.append(_dangling(path) if path.is_symlink() else
+                                Diagnostic(str(path), None, None, "", "not-found",
                                            "standard input is not read: name files or "
                                            "folders" if str(raw) == "-" else
                                            "no such file or directory"))
@@ -523,6 +524,13 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
     return False
 
 
+def _dangling(link: Path) -> Diagnostic:
+    """The diagnostic of a symlink to nothing (its target moved or deleted): it is
+    there, so not ``not-found``; raises ``OSError`` when it is no symlink now."""
+    return Diagnostic(str(link), None, None, "", "unreadable",
+                      f"is a symlink to {os.readlink(link)!r}, which does not exist")
+
+
 def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
     """Whether ``entry`` is a file or a symlink to one (one it cannot tell, and a
     symlink to nothing, its target moved or deleted: reported)."""
@@ -534,11 +542,9 @@ def _is_file(entry: os.DirEntry, problems: list[Diagnostic]) -> bool:
         return False
     except FileNotFoundError:
         try:
-            target = os.readlink(entry.path)
+            problems.append(_dangling(Path(entry.path)))
         except OSError:  # (the link deleted since the listing: not an input)
             return False
-        problems.append(Diagnostic(entry.path, None, None, "", "unreadable",
-                                   f"is a symlink to {target!r}, which does not exist"))
     except OSError as exc:
         problems.append(unreadable(entry.path, exc))
     return False

@@ -612,6 +612,18 @@ def test_a_symlink_to_nothing_in_a_folder_is_said(tmp_path: Path) -> None:
          "is a symlink to 'gone/moved.md', which does not exist")]
 
 
+def test_a_symlink_to_nothing_named_is_said_as_in_a_folder(tmp_path: Path) -> None:
+    """Named on the command line, a link whose target was deleted was "no such file or
+    directory" (not-found), though ``ls`` shows it; a folder's search said what it is."""
+    (tmp_path / "moved.md").symlink_to("gone/moved.md")
+    inputs, problems = discover([tmp_path / "moved.md", tmp_path / "absent.md"])
+    assert not inputs
+    assert [(d.path, d.code, d.message) for d in problems] == [
+        (str(tmp_path / "moved.md"), "unreadable",
+         "is a symlink to 'gone/moved.md', which does not exist"),
+        (str(tmp_path / "absent.md"), "not-found", "no such file or directory")]
+
+
 def test_a_slug_taken_by_a_name_that_looks_the_same_says_how_they_differ(
         tmp_path: Path) -> None:
     """The message named two paths that look alike: one name in NFC, one in NFD."""

@@ -287,7 +287,8 @@ _GONE = object()
 #: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice, and two
 #: draft markers that are one key to Hugo, draft and Draft.)
 BROKEN = {
-    "no title": {"title": _GONE}, "no slug": {"slug": _GONE}, "title a number": {"title": 5}, "blank title": {"title": " "},
+    "no title": {"title": _GONE}, "no slug": {"slug": _GONE}, "title a number": {"title": 5},
+    "blank title": {"title": " "},
     "title with BEL": {"title": "T\u0007"}, "unknown key": {"colour": "red"},
     "slug with a space": {"slug": "biceps brachii"}, "slug in capitals": {"slug": "Biceps"},
     "slug too long": {"slug": "a" * 201}, "language code": {"origin": {"DA": "x"}},
