@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import filecmp
 import io
 import os
@@ -79,9 +80,24 @@ def cannot_write(output: Path, exc: OSError) -> MuscleError:
     output itself."""
     blocker = str(exc.filename or "")
     given = (str(output), os.path.abspath(output), os.path.realpath(output))
-    where = f" ({blocker})" if blocker and any(
-        path.startswith(blocker) and path != blocker for path in given) else ""
+    inside = blocker and any(path.startswith(blocker) and path != blocker for path in given)
+    in_the_way = _file_above(blocker) if inside and exc.errno in (
+        errno.EEXIST, errno.ENOTDIR) else None
+    if in_the_way:  # (makedirs says "File exists", or "Not a directory" below it)
+        return error(str(output), "cannot-write", f"cannot write here: {in_the_way} is a "
+                     "file, not a folder")
+    where = f" ({blocker})" if inside else ""
     return error(str(output), "cannot-write", f"cannot write here: {exc.strerror or exc}{where}")
+
+
+def _file_above(path: str) -> str | None:
+    """The first of ``path`` and the folders above it that is there but no folder (a
+    file where an output's folder was to be), or None."""
+    ancestors = [path, *(str(p) for p in Path(path).parents)]
+    for place in reversed(ancestors):
+        if os.path.lexists(place) and not os.path.isdir(place):
+            return place
+    return None
 
 
 def real_target(path: Path) -> Path:

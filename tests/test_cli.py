@@ -401,15 +401,19 @@ def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
     assert (tmp_path / "file").read_text() == "in the way\n"
 
 
+@pytest.mark.parametrize(("to", "output"), [("json", "file/x.json"), ("svg", "file/map"),
+                                           ("sqlite", "file/a/b.db"), ("csv", "file/a/pkg")])
 def test_a_relative_output_under_a_file_names_the_file_in_the_way(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        to: str, output: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message was the system's "File exists" (or "Not a directory", naming a folder
+    that is not there), where a file stands in the way of the output's folder."""
     monkeypatch.chdir(tmp_path)
     Path("file").write_text("in the way\n")
-    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o",
-                                      "file/x.json", "--no-cache"])
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", to, "-o", output,
+                                      "--no-cache"])
     assert result.exit_code == 1
-    assert f"file/x.json: error: cannot write here: File exists ({tmp_path / 'file'})" \
-        in result.stderr
+    assert (f"{output}: error: cannot write here: {tmp_path / 'file'} is a file, not a "
+            "folder [cannot-write]") in result.stderr
 
 
 def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path) -> None:
