@@ -715,12 +715,12 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
     for name, add in _ADDERS.items():
         rows, ragged = _table(files[name], name, report_to, prefix)
         bad |= ragged
+        unknown: dict[str, list[int | None]] = {}  # slug -> lines of its rows
         for line, row in rows:
             draft = drafts.get(row["slug"])
             if draft is None:
                 if row["slug"] not in bad:  # (its muscles row was left out: said there)
-                    report(name, line, _RowProblem("slug", "unknown-slug",
-                                                   f"no muscle {row['slug']!r} in muscles"))
+                    unknown.setdefault(row["slug"], []).append(line)
                 continue
             try:
                 add(draft, row)
@@ -733,6 +733,10 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
             draft.places[gives] = (name, line)
             # (its item, origin or function[0]: the first row of it)
             draft.places.setdefault(gives.split(".", 1)[0], (name, line))
+        for slug, lines in unknown.items():  # (once a table: a muscle has many rows)
+            more = f" ({len(lines)} rows name it; this is the first)" if len(lines) > 1 else ""
+            report(name, lines[0], _RowProblem("slug", "unknown-slug",
+                                               f"no muscle {slug!r} in muscles{more}"))
     return files, drafts, bad
 
 

@@ -244,6 +244,30 @@ def test_damaged_package_fails_frictionless_and_reader(damage: str, tmp_path: Pa
     assert our_code in codes(exc)
 
 
+def test_a_muscle_row_gone_bad_is_one_unknown_slug_a_table(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """A muscle's slug mistyped in muscles.csv gave one unknown-slug for every row of
+    its texts, functions, exercises and points (33 for soleus, besides the bad-slug):
+    each table now says it once, at its first row, with how many rows name it."""
+    out = tmp_path / "pkg"
+    converter.write(sample_muscles, out, "csv")
+    muscles = out / "muscles.csv"
+    muscles.write_text(muscles.read_text(encoding="utf-8").replace('"soleus",', '"Sole us",'),
+                       encoding="utf-8")
+    rows = {table: [n for n, line in enumerate((out / f"{table}.csv").read_text(
+        encoding="utf-8").splitlines(), 1) if line.startswith('"soleus",')]
+        for table in ("texts", "functions", "exercises", "regions")}
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    unknown = [(Path(d.path).name, d.line, d.message) for d in exc.value.diagnostics
+               if d.code == "unknown-slug"]
+    expected = [(f"{table}.csv", lines[0], "no muscle 'soleus' in muscles" + (
+        f" ({len(lines)} rows name it; this is the first)" if len(lines) > 1 else ""))
+        for table, lines in rows.items() if lines]
+    assert sorted(unknown) == sorted(expected)
+    assert len(expected) == 4 and sum(map(len, rows.values())) > 4
+
+
 def test_positions_give_the_order_and_bad_headers_are_reported(tmp_path: Path) -> None:
     """A row deleted in a spreadsheet leaves a gap, which reads as the rest in order (as
     in SQLite; it was a position-gap error)."""
