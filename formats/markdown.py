@@ -80,11 +80,28 @@ def decode(raw: bytes, path: str) -> str:
     file is kept as it is, so a body's ``\\r`` survives (:func:`split` reads the front
     matter's CR, LF and CRLF alike)."""
     if b"\0" in raw and wide_encoding(raw) is None:  # (UTF-16 has NULs: said as such)
-        raise error(path, "binary-file", "looks like a binary file (contains NUL bytes)")
+        raise _with_nul(raw, path)
     text = decode_utf8(raw, path)
     if "\r" in text and not _BARE_LF.search(text):  # CRLF (or CR) line ends throughout
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _with_nul(raw: bytes, path: str) -> MuscleError:
+    """The error of a file holding NUL bytes: UTF-16 without a byte order mark (``not-utf8``)
+    when every other byte is NUL, as in a text of Latin letters; else ``binary-file`` at
+    the first NUL's line and column."""
+    pairs = len(raw) // 2
+    even, odd = raw[0:pairs * 2:2].count(0), raw[1:pairs * 2:2].count(0)
+    if pairs >= 2 and max(even, odd) >= 0.9 * pairs and min(even, odd) <= 0.1 * pairs:
+        order = "little" if odd > even else "big"
+        return error(path, "not-utf8", f"is UTF-16 ({order}-endian, with no byte order "
+                     "mark), not UTF-8: save it as UTF-8", line=1, column=1)
+    at = raw.index(b"\0")
+    start = raw.rfind(b"\n", 0, at) + 1
+    column = len(raw[start:at].decode("utf-8", "replace")) + 1
+    return error(path, "binary-file", "looks like a binary file (contains NUL bytes)",
+                 line=raw.count(b"\n", 0, at) + 1, column=column)
 
 
 def _other_front_matter(opening: str) -> str:

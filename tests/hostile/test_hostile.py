@@ -33,7 +33,8 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "python-tag.md": ("yaml-unsafe-tag", 2, ""),
     "binary-tag.md": ("yaml-unsafe-tag", 3, ""),
     "local-tag.md": ("yaml-unsafe-tag", 2, ""),
-    "binary.md": ("binary-file", None, ""),
+    "binary.md": ("binary-file", 2, ""),  # (at its first NUL byte)
+    "utf16-no-bom.md": ("not-utf8", 1, ""),  # (every other byte NUL: a "binary file")
     "latin1.md": ("not-utf8", 2, ""),
     "utf16.md": ("not-utf8", 1, ""),  # (its NUL bytes made it a "binary file")
     "duplicate-key.md": ("duplicate-key", 4, ""),
