@@ -297,6 +297,8 @@ BROKEN = {
     "point of three": {"regions.0.0": [1, 2, 3]}, "negative point": {"regions.0.0": [-1, 2]},
     "polygon of two": {"regions.0": [[0, 0], [1, 1]]}, "point as text": {"regions.0.0": ["1", 2]},
     "extra a list": {"extra": []}, "body a number": {"body": 1},
+    "null body": {"body": None}, "null title": {"title": None}, "null slug": {"slug": None},
+    "null short": {"functions.0.short": None},
     "draft marker a text": {"extra": {"draft": "yes"}},
     "draft marker a number": {"extra": {"published": 0}},
     "draft marker in capitals a text": {"extra": {"Draft": "yes"}},
@@ -333,6 +335,10 @@ TAKEN = {
                                           "exercises", "image", "image_focus", "regions",
                                           "body", "extra"], _GONE),
     "a function without extended": {"functions.0.extended": _GONE},
+    "null for all but slug, title and body": dict.fromkeys(
+        ["latin", "origin", "insertion", "functions", "exercises", "image", "image_focus",
+         "regions", "extra"], None),
+    "a null extended": {"functions.0.extended": None},
 }
 
 
@@ -417,7 +423,7 @@ def test_a_point_is_two_numbers_to_a_reader_of_items() -> None:
     it is now items (a number), minItems and maxItems 2: the same points pass."""
     schema = load_schema("muscle")
     point = {"$defs": schema["$defs"],
-             **schema["$defs"]["muscle"]["properties"]["regions"]["items"]["items"]}
+             **schema["$defs"]["muscle"]["properties"]["regions"]["oneOf"][0]["items"]["items"]}
     cases = {(1, 2.5): True, (0, 0): True, ("1", 2): False, (1, -2): False, (1, None): False,
              (1,): False, (1, 2, 3): False}
     for validator in (jsonschema.Draft202012Validator, jsonschema.Draft7Validator):
