@@ -92,6 +92,15 @@ def interior_point(page: Any, muscle: Muscle) -> dict[str, float]:
     return point
 
 
+def scroll_to_image_point(page: Any, point: dict[str, float]) -> None:
+    """Scroll the page so that the image map's point (diagram pixels ``ux``, ``uy``) is
+    in the middle of the window."""
+    page.evaluate("""([ux, uy]) => {
+      const top = document.querySelector("img[usemap]").getBoundingClientRect().top;
+      window.scrollBy(0, top + uy - window.innerHeight / 2);
+    }""", [point["ux"], point["uy"]])
+
+
 @pytest.mark.parametrize("muscle", MUSCLES, ids=[m.slug for m in MUSCLES])
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
 def test_clicking_a_region_follows_its_link(page: Any, site: Site, name: str,
@@ -114,10 +123,7 @@ def test_clicking_the_classic_image_map_follows_its_link(page: Any, site: Site,
     # The picture behind the areas shows the region right where its <area> is.
     picture = decode(image.screenshot())
     assert picture.pixel(int(point["ux"]), int(point["uy"])) != picture.pixel(0, 0)
-    page.evaluate("""([ux, uy]) => {
-      const top = document.querySelector("img[usemap]").getBoundingClientRect().top;
-      window.scrollBy(0, top + uy - window.innerHeight / 2);
-    }""", [point["ux"], point["uy"]])
+    scroll_to_image_point(page, point)
     box = image.bounding_box()
     x, y = box["x"] + point["ux"], box["y"] + point["uy"]
     hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('href')",
@@ -288,6 +294,27 @@ def test_a_muscle_named_like_the_maps_title_is_highlighted_by_its_entry(
     assert page.evaluate("document.querySelector(':target').dataset.slug") == "map-title"
     assert fill_opacity(page, "map-title") > resting
     assert fill_opacity(page, "z") == resting
+
+
+def test_a_page_linking_to_itself_highlights_the_muscle_clicked(page: Any,
+                                                                 tmp_path: Path) -> None:
+    """README: with ``--link-template '#muscle-{slug}'`` a page stands alone, a click on
+    the map or on the image map highlighting the muscle on the page itself."""
+    converter.write(MUSCLES, tmp_path / "html", "html", link_template="#muscle-{slug}")
+    page.goto((tmp_path / "html" / "index.html").as_uri())
+    muscle, other = MUSCLES[3], MUSCLES[4]
+    resting = fill_opacity(page, muscle.slug)
+    point = interior_point(page, muscle)
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(f"**#muscle-{muscle.slug}")
+    assert fill_opacity(page, muscle.slug) > resting
+    point = interior_point(page, other)  # (in diagram pixels: its <area> on the image map)
+    scroll_to_image_point(page, point)
+    box = page.locator("img[usemap]").bounding_box()
+    page.mouse.click(box["x"] + point["ux"], box["y"] + point["uy"])
+    page.wait_for_url(f"**#muscle-{other.slug}")
+    assert fill_opacity(page, other.slug) > resting
+    assert fill_opacity(page, muscle.slug) == resting
 
 
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html", "svg/soleus.svg"])
