@@ -2,18 +2,53 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
 from pathlib import Path
 
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa",
-                         "ß": "ss", "ð": "d", "þ": "th", "đ": "d", "ł": "l"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 #: Slugs name output files (``<slug>.svg``, ``<slug>.md``, ...); ASCII, so this many
 #: characters leave room for any ending within a file system's 255-byte names.
 MAX_SLUG_LENGTH = 200
+
+#: Latin letters that are not a letter with a mark, spelled in ASCII as their languages
+#: do (``Lægmusklen`` -> ``laegmusklen``, ``Þórr`` -> ``thorr``), in both cases.
+_SPELLED = {"æ": "ae", "Æ": "ae", "ø": "oe", "Ø": "oe", "å": "aa", "Å": "aa", "œ": "oe",
+            "Œ": "oe", "ß": "ss", "ẞ": "ss", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
+            "ŋ": "ng", "Ŋ": "ng", "ĸ": "q", "\N{LATIN SMALL LETTER DOTLESS I}": "i"}
+#: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
+_WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
+#: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
+#: Latin Extended-B's capitals), Latin Extended Additional, -C and -D.
+_LATIN = (range(0xC0, 0x2B0), range(0x1E00, 0x1F00), range(0x2C60, 0x2C80),
+          range(0xA720, 0xA800))
+
+
+@functools.cache
+def _in_ascii() -> dict[int, str]:
+    """The letters slugs spell in ASCII: :data:`_SPELLED`, and every Latin letter with a
+    stroke, bar or hook that has no decomposition (``ł``, ``Ħ``) as its letter, in both
+    cases; a letter NFKD decomposes is left to it (``Ǿ``: ``Ø`` and an accent).
+    Made at the first name that is not a slug already (a thousand names looked up)."""
+    table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
+    for block in _LATIN:
+        for code in block:
+            found = _WITH_A_MARK.match(unicodedata.name(chr(code), ""))
+            if found:
+                _spell(table, chr(code), found[1].lower())
+    return table
+
+
+def _spell(table: dict[int, str], letter: str, ascii_: str) -> None:
+    """Spell ``letter`` and its other case as ``ascii_`` in ``table``, each unless it has
+    a decomposition or is spelled already."""
+    for form in {letter, letter.lower(), letter.upper()}:
+        if (len(form) == 1 and ord(form) > 0x7F and ord(form) not in table
+                and not unicodedata.decomposition(form)):
+            table[ord(form)] = ascii_
 
 
 def slugify(text: str) -> str:
@@ -21,8 +56,8 @@ def slugify(text: str) -> str:
     ``navn-med-mellemrum``, ``Lægmusklen`` -> ``laegmusklen``."""
     if SLUG_PATTERN.match(text):
         return text
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_DANISH))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_in_ascii()))
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_in_ascii()).lower()
     return _NOT_SLUG.sub("-", text).strip("-")
 
 
