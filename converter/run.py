@@ -31,6 +31,7 @@ from .model import Muscle
 from .pipeline import Locator, Reader, pooled
 from .registry import Format, ReadContext, WriteContext, get_format
 from .relint import Ledger, Relint
+from .slug import working_folder
 
 Progress = Callable[[int], None] | None
 
@@ -432,6 +433,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
     incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                [str(Path(s).absolute()) for s in sources],
+                               working_folder(),  # (a page bundle's slug: its name for it)
                                str(Path(output).absolute()) if output else None,
                                from_format, default_lang, max_bytes, size, exclude,
                                drafts, beside=output_format, found=problems)

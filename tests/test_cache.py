@@ -151,6 +151,24 @@ def test_one_relative_path_from_two_working_directories_is_two_files(
     assert b'"title":"SOLEUS"' in (tmp_path / "B" / "out.json").read_bytes()
 
 
+def test_a_page_bundle_from_inside_a_symlinked_folder_is_named_as_a_fresh_run_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert .`` in ``calf`` (a link to ``muscles/soleus``) names the bundle ``calf``,
+    in ``muscles/soleus`` ``soleus``: the second run replayed the first's ``calf``."""
+    bundle = tmp_path / "muscles" / "soleus"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: Soleus\n---\n", encoding="utf-8")
+    age(bundle)
+    (tmp_path / "calf").symlink_to(bundle)
+    out = tmp_path / "out.json"
+    for working, slug in [("calf", "calf"), ("muscles/soleus", "soleus"), ("calf", "calf")]:
+        monkeypatch.chdir(tmp_path / working)
+        monkeypatch.setenv("PWD", str(tmp_path / working))
+        for no_cache in ((), ("--no-cache",)):
+            assert convert(Path("."), out, "json", "--no-config", *no_cache)[0] == 0
+            assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [slug]
+
+
 @pytest.mark.parametrize("to, source, edited", [
     ("csv", "pkg", "pkg/muscles.csv"), ("csv", "pkg/datapackage.json", "pkg/muscles.csv"),
     ("svg", "pkg", "pkg/map.svg")])
