@@ -74,7 +74,7 @@ from .registry import (
     read_at_most,
 )
 from .scratch import Sources
-from .slug import working_folder
+from .slug import slug_hint, slugify, working_folder
 
 CHUNK = 64
 #: Chunks in flight per worker process.
@@ -416,6 +416,12 @@ class Locator:
         owner = self._format_of(path)
         return owner.field_name(field) if owner else field
 
+    def name_slug(self, path: str) -> str:
+        """The slug the file at ``path`` takes without a ``slug`` key: its name's, or
+        its page bundle's folder's (:func:`~converter.slug.slug_hint`)."""
+        owner = self._format_of(path)
+        return slugify(slug_hint(path, owner.extensions if owner else ()))
+
     def _format_of(self, path: str) -> Format | None:
         """The format of the file at ``path``: the locator's, else the one its name says
         (the last :data:`_OWNERS_KEPT` files' remembered)."""
@@ -589,9 +595,7 @@ class Reader:
                                              *_user_of(path, first.path))
                     taken = Diagnostic(path, None, None, in_record(record, "slug"),
                                        "duplicate-slug", message, "error", others)
-                    # (placed at its record in a file of many; the path names a file
-                    # of one muscle, whose slug is mostly its name)
-                    self.diagnostics.append(self.locate(taken) if record else taken)
+                    self.diagnostics.append(self._placed(taken, record, slug))
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
@@ -600,6 +604,14 @@ class Reader:
                 self.count += 1
                 tally[0] += 1
                 yield slug, None if payloads is None else payloads[i]
+
+    def _placed(self, taken: Diagnostic, record: str, slug: str) -> Diagnostic:
+        """A ``duplicate-slug`` placed at its record in a file of many, at the slug key
+        of a file of one that has one (a slug not its name's); a slug made of the
+        file's name (or a page bundle's folder's) has no place in it."""
+        if record or slug != self.locate.name_slug(taken.path):
+            return self.locate(taken)
+        return taken
 
     def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:
         """(path, reading) of every input in input order: from the cache when it still

@@ -176,6 +176,26 @@ def test_a_slug_taken_already_is_placed_at_the_slug_of_its_record(tmp_path: Path
         (str(SAMPLES / "soleus.md"), None, None, "slug")]  # (its name: no line tells)
 
 
+def test_a_slug_taken_already_by_a_slug_key_is_placed_at_its_value(tmp_path: Path) -> None:
+    """``slug: soleus`` beside ``soleus.md`` had no line: only a slug made of the file's
+    name (or a page bundle's folder's) has none."""
+    from converter.run import validate_sources
+
+    (tmp_path / "soleus.md").write_text("---\ntitle: Soleus\n---\n", encoding="utf-8")
+    (tmp_path / "soleus2.md").write_text("---\ntitle: Soleus (rewrite)\nslug: soleus\n---\n",
+                                         encoding="utf-8")
+    (tmp_path / "soleus3.md").write_text("---\ntitle: Soleus\nslug:  'Soleus'\n---\n",
+                                         encoding="utf-8")
+    (tmp_path / "z" / "soleus").mkdir(parents=True)
+    (tmp_path / "z" / "soleus" / "index.md").write_text("---\ntitle: S\n---\n",
+                                                        encoding="utf-8")
+    found = [d for d in validate_sources([tmp_path], jobs=1).diagnostics
+             if d.code == "duplicate-slug"]
+    assert [(Path(d.path).relative_to(tmp_path).as_posix(), d.line, d.column, d.field)
+            for d in found] == [("soleus2.md", 3, 7, "slug"), ("soleus3.md", 3, 8, "slug"),
+                                ("z/soleus/index.md", None, None, "slug")]
+
+
 @pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl")])
 def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
         fmt: str, name: str, tmp_path: Path) -> None:
