@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import IO
 
 from .diagnostics import MuscleError, error
+from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
 
-#: File left in every output directory so a later run knows it may replace it.
-DIRECTORY_MARKER = ".muscle-convert"
 #: A temporary sibling this old is a killed run's leftover (a running one's is newer).
 STALE_SECONDS = 24 * 3600
 #: (Not ``.old``: where there is no ``renameat2`` that may be the only copy of an output.)
@@ -450,18 +449,28 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def check_replaceable(path: Path, shown: str | None = None) -> None:
-    """Refuse to replace a directory this tool did not write (unless it is empty);
-    ``shown``: the path as the user gave it (``path`` may be where a symlink leads)."""
+def check_replaceable(path: Path, shown: str | None = None) -> Marker:
+    """Refuse to replace a directory this tool did not write (unless it is empty), or
+    whose marker cannot be understood; return what its marker says (nothing for a new
+    or empty one). ``shown``: the path as the user gave it (``path`` may be where a
+    symlink leads)."""
     name = shown or str(path)
     if path.exists() and not path.is_dir():
         raise error(name, "output-not-directory", "exists and is not a directory")
-    if path.is_dir() and any(path.iterdir()) and not (path / DIRECTORY_MARKER).exists():
+    if not path.is_dir():
+        return Marker()
+    if not os.path.lexists(path / DIRECTORY_MARKER) and any(path.iterdir()):
         raise error(name, "output-not-ours",
                     "directory exists, is not empty and was not written by muscle-convert; "
                     "choose a new or empty directory")
-    if not path.is_dir():
-        return
+    marker = read_marker(path, name)
+    _check_mounts(path, name)
+    return marker
+
+
+def _check_mounts(path: Path, name: str) -> None:
+    """Refuse the output directory ``path`` (``name``, as given) when it is a mount
+    point or holds one: it is replaced whole."""
     points = _mount_points()
     if os.path.ismount(path) or os.fsencode(path) in (points or ()):  # (a bind mount)
         raise error(name, "output-mount",
@@ -528,15 +537,16 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
                     "this format writes a directory; give a directory name")
     shown, path = str(path), real_target(path)
-    check_replaceable(path, shown)
+    marker = check_replaceable(path, shown)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
     with _terminable():
-        yield from _building(path)
+        yield from _building(path, marker)
 
 
-def _building(path: Path) -> Iterator[Path]:
-    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in."""
+def _building(path: Path, marker: Marker) -> Iterator[Path]:
+    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in;
+    ``marker``: what the marker of the folder it replaces said."""
     tmp = None
     try:
         with _signals_held():
@@ -547,9 +557,8 @@ def _building(path: Path) -> Iterator[Path]:
         yield tmp
         written = sorted(os.listdir(tmp))
         if path.exists():
-            _keep_others(path, tmp, written)
-        (tmp / DIRECTORY_MARKER).write_text(
-            _MARKER_HEAD + "".join(f"{name}\n" for name in written), encoding="utf-8")
+            _keep_others(path, tmp, written, marker)
+        (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
         if not path.exists():
             os.rename(tmp, path)
             return
@@ -629,32 +638,19 @@ def _same_link(made: Path, was: Path) -> bool:
         return False
 
 
-#: The marker's first lines; the names the run wrote follow, one a line (the names of a
-#: format's files and of slugs: no line breaks).
-_MARKER_HEAD = ("written by muscle-convert, which replaces the files it wrote (listed "
-                "below)\nand keeps any others put here\n")
-
-
 def written_by_tool(folder: Path) -> set[str]:
-    """The names in ``folder`` that its last write made (a marker of a version that kept
-    no list: all of them)."""
-    try:
-        text = (folder / DIRECTORY_MARKER).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    lines = [line.strip() for line in text.splitlines()]  # (an editor may have saved it)
-    head = _MARKER_HEAD.count("\n")
-    if lines[:head] != _MARKER_HEAD.splitlines():
-        return set(os.listdir(folder))
-    return {line for line in lines[head:] if line}
+    """The names in ``folder`` that its last write made: the regular files its marker
+    lists (see :class:`~converter.marker.Marker`); ``output-not-ours`` for a marker that
+    cannot be understood."""
+    return read_marker(folder).ours(folder)
 
 
-def _keep_others(old: Path, new: Path, written: Iterable[str]) -> None:
+def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -> None:
     """Give the folder ``new``, about to replace ``old``, what someone else put in
-    ``old`` (the files and folders its last write did not make, unless this one
-    ``written`` makes them again), as hard links (copies where links cannot be made):
-    ``old`` stays whole until it is replaced."""
-    ours = written_by_tool(old) | set(written) | {DIRECTORY_MARKER}
+    ``old`` (the files and folders its last write did not make, as its ``marker`` says,
+    unless this one ``written`` makes them again), as hard links (copies where links
+    cannot be made): ``old`` stays whole until it is replaced."""
+    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
         source, target = old / name, new / name
         if source.is_dir() and not source.is_symlink():

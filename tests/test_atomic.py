@@ -339,9 +339,8 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
     closed terminal (SIGHUP) left every kind of temporary."""
     import signal
 
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / ".muscle-convert").write_text("")
-    (tmp_path / "site" / "index.html").write_text("old")
+    with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+        (folder / "index.html").write_text("old")
     done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind, ending],
                           capture_output=True, text=True, check=False)
     assert done.returncode == -getattr(signal, ending), done.stderr

@@ -1,0 +1,130 @@
+"""The marker an output folder carries, ``.muscle-convert``: the file that says
+muscle-convert wrote the folder, and which of its files the last run wrote (the next run
+replaces those and keeps the rest).
+
+A marker is only ever read as what it is meant to be, a regular file in the folder: one
+that is a link, a folder, a FIFO or a device, that cannot be read, or that does not hold
+the lines muscle-convert writes, tells nothing, and the folder is not replaced
+(``output-not-ours``). Only the names of regular files at the top of the folder are ever
+taken from it: no writer makes a folder or a link inside its output.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import MuscleError, error
+
+#: File left in every output directory so a later run knows it may replace it.
+DIRECTORY_MARKER = ".muscle-convert"
+#: The marker's first lines; the names the run wrote follow, one a line (the names of a
+#: format's files and of slugs: no line breaks).
+MARKER_HEAD = ("written by muscle-convert, which replaces the files it wrote (listed "
+               "below)\nand keeps any others put here\n")
+#: The whole marker of the versions before it listed the files (up to 5 December 2026):
+#: their runs wrote files only, at the top of the folder, and kept nothing else.
+OLDER_MARKER = "written by muscle-convert; safe to replace"
+#: What an ``lstat`` mode that is no regular file is, in a diagnostic.
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What an output folder's marker says of its files: the ``names`` the last run
+    wrote, or, for an older version's marker (``every_file``), all its files."""
+
+    names: frozenset[str] = frozenset()
+    every_file: bool = False
+
+    def ours(self, folder: Path) -> set[str]:
+        """The names in ``folder`` the last run wrote: regular files the marker lists
+        (any, for an older version's), never a folder, a link or the marker itself."""
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries
+                    if entry.name != DIRECTORY_MARKER
+                    and (self.every_file or entry.name in self.names)
+                    and entry.is_file(follow_symlinks=False)}
+
+
+def marker_text(written: list[str]) -> str:
+    """The marker of a folder whose run wrote the files ``written``."""
+    return MARKER_HEAD + "".join(f"{name}\n" for name in written)
+
+
+def read_marker(folder: Path, shown: str | None = None) -> Marker:
+    """The marker in ``folder`` (an empty one where there is none); ``output-not-ours``
+    for one that cannot be understood, which ``shown`` (the folder as the user gave it)
+    names. It is looked at before it is opened, and opened without following a link or
+    waiting for a writer: a FIFO never blocks, a device is never opened."""
+    name = shown or str(folder)
+    path = folder / DIRECTORY_MARKER
+    try:
+        before = os.lstat(path)
+    except FileNotFoundError:
+        return Marker()
+    except OSError as exc:
+        raise _not_understood(name, f"cannot be looked at ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(before.st_mode):
+        raise _not_understood(name, f"is {_kind(before.st_mode)}, not a file")
+    return _parsed(_read(path, before, name), name)
+
+
+def _kind(mode: int) -> str:
+    """What the ``lstat`` ``mode`` of something that is no regular file is."""
+    return next((kind for test, kind in _KINDS if test(mode)), "a device")
+
+
+def _read(path: Path, before: os.stat_result, name: str) -> bytes:
+    """The bytes of the marker ``path``, which ``lstat`` saw as ``before``: refused if it
+    was replaced by something else since."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise _not_understood(name, f"cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        now = os.fstat(fh.fileno())
+        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or not (
+                stat.S_ISREG(now.st_mode)):
+            raise _not_understood(name, "changed while it was read")
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise _not_understood(name, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _parsed(raw: bytes, name: str) -> Marker:
+    """The marker of the bytes ``raw`` (an editor's byte order mark, spaces and CRLF line
+    ends aside)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _not_understood(name, "is not UTF-8 text") from None
+    lines = [line.strip() for line in text.splitlines()]
+    if not any(lines):
+        raise _not_understood(name, "is empty")
+    if [line for line in lines if line] == [OLDER_MARKER]:
+        return Marker(every_file=True)
+    head = MARKER_HEAD.splitlines()
+    if lines[:len(head)] != head:
+        raise _not_understood(name, "does not begin with the two lines muscle-convert "
+                                    "writes there")
+    return Marker(frozenset(line for line in lines[len(head):] if _plain_name(line)))
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` names a file inside the folder (not the marker, nor a path)."""
+    return bool(name) and name not in {".", "..", DIRECTORY_MARKER} and not any(
+        mark in name for mark in ("/", "\\", "\0"))
+
+
+def _not_understood(name: str, why: str) -> MuscleError:
+    """The ``output-not-ours`` error of the output folder ``name`` whose marker ``why``."""
+    marker = os.path.join(name, DIRECTORY_MARKER)
+    return error(name, "output-not-ours",
+                 f"its marker {marker} {why}, so the files muscle-convert wrote there cannot "
+                 "be told from yours, and nothing is replaced: restore the marker as "
+                 "muscle-convert wrote it, or choose a new or empty directory")

@@ -1,0 +1,147 @@
+"""An output folder's marker (``.muscle-convert``): a marker that cannot be understood
+is never taken as leave to delete what someone else put in the folder."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from converter.atomic import DIRECTORY_MARKER, atomic_directory
+from converter.cli import cli
+from tests.conftest import SAMPLES
+
+
+def _convert(out: Path) -> tuple[int, str]:
+    """Convert the samples to an HTML site in ``out``: exit code and standard error."""
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", str(out),
+                                      "--no-cache", "-j", "1"])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+def _site_with_my_files(tmp_path: Path) -> Path:
+    """A site the tool wrote, with a page and a folder of notes of the user's."""
+    site = tmp_path / "site"
+    assert _convert(site)[0] == 0
+    (site / "notes").mkdir()
+    (site / "notes" / "todo.txt").write_text("todo")
+    (site / "about.html").write_text("<p>about</p>")
+    return site
+
+
+def _commented(marker: Path) -> None:
+    marker.write_text("# build output of the site\n" + marker.read_text())
+
+
+def _emptied(marker: Path) -> None:
+    marker.write_text("")
+
+
+def _junk(marker: Path) -> None:
+    marker.write_bytes(b"\xff\xfe\x00junk\x80\n")
+
+
+def _folder(marker: Path) -> None:
+    marker.unlink()
+    marker.mkdir()
+    (marker / "inside").write_text("mine")
+
+
+def _linked(marker: Path) -> None:
+    (marker.parent.parent / "elsewhere").write_text(marker.read_text())
+    marker.unlink()
+    marker.symlink_to(marker.parent.parent / "elsewhere")
+
+
+@pytest.mark.parametrize("spoil, why", [
+    (_commented, "does not begin with the two lines"), (_emptied, "is empty"),
+    (_junk, "is not UTF-8 text"), (_folder, "is a folder"), (_linked, "is a symbolic link"),
+], ids=["comment", "empty", "junk", "folder", "link"])
+def test_a_marker_not_understood_refuses_the_run_and_deletes_nothing(
+        tmp_path: Path, spoil: Callable[[Path], None], why: str) -> None:
+    """A comment line added, an empty marker (``touch``), binary junk or a folder in its
+    place: the run took every file for its own and deleted the user's page and notes."""
+    site = _site_with_my_files(tmp_path)
+    spoil(site / DIRECTORY_MARKER)
+    code, stderr = _convert(site)
+    assert code == 1 and "[output-not-ours]" in stderr
+    assert f"its marker {site / DIRECTORY_MARKER} {why}" in stderr
+    assert (site / "about.html").read_text() == "<p>about</p>"
+    assert (site / "notes" / "todo.txt").read_text() == "todo"
+
+
+def test_a_fifo_marker_refuses_the_run_without_waiting(tmp_path: Path) -> None:
+    """A FIFO named .muscle-convert: the run waited for a writer, forever."""
+    site = _site_with_my_files(tmp_path)
+    (site / DIRECTORY_MARKER).unlink()
+    os.mkfifo(site / DIRECTORY_MARKER)
+    got: list[tuple[int, str]] = []
+    run = threading.Thread(target=lambda: got.append(_convert(site)), daemon=True)
+    run.start()
+    run.join(60)
+    if run.is_alive():  # (let it end: a writer opens the FIFO, and closes it)
+        os.close(os.open(site / DIRECTORY_MARKER, os.O_WRONLY | os.O_NONBLOCK))
+        run.join(60)
+        pytest.fail("the run waited on the FIFO")
+    code, stderr = got[0]
+    assert code == 1 and f"its marker {site / DIRECTORY_MARKER} is a FIFO" in stderr
+    assert (site / "about.html").read_text() == "<p>about</p>"
+
+
+@pytest.mark.parametrize("name", ["notes", "../site", "/etc", ".", DIRECTORY_MARKER,
+                                  "about.html/"])
+def test_a_name_in_the_marker_that_is_no_file_of_the_folder_is_kept(tmp_path: Path,
+                                                                   name: str) -> None:
+    """A marker line naming a folder: it was deleted, with all it held."""
+    site = _site_with_my_files(tmp_path)
+    marker = site / DIRECTORY_MARKER
+    marker.write_text(marker.read_text() + f"{name}\n")
+    assert _convert(site)[0] == 0
+    assert (site / "notes" / "todo.txt").read_text() == "todo"
+    assert (site / "about.html").read_text() == "<p>about</p>"
+    assert marker.read_text().startswith("written by muscle-convert, which replaces")
+
+
+def test_a_link_named_in_the_marker_is_kept(tmp_path: Path) -> None:
+    site = _site_with_my_files(tmp_path)
+    (site / "shortcut").symlink_to("about.html")
+    marker = site / DIRECTORY_MARKER
+    marker.write_text(marker.read_text() + "shortcut\n")
+    assert _convert(site)[0] == 0
+    assert os.readlink(site / "shortcut") == "about.html"
+
+
+def test_an_older_versions_marker_gives_up_its_files_but_never_a_folder(tmp_path: Path
+                                                                        ) -> None:
+    """A folder of the versions whose marker listed no files: their old files are
+    replaced (they wrote no other kind), what is not a file is kept."""
+    out = tmp_path / "svg"
+    out.mkdir()
+    (out / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\r\n")
+    (out / "soleus.svg").write_text("old")
+    (out / "notes").mkdir()
+    (out / "notes" / "todo.txt").write_text("todo")
+    (out / "link").symlink_to("notes")
+    with atomic_directory(out) as folder:
+        (folder / "map.svg").write_text("new")
+    assert sorted(os.listdir(out)) == [DIRECTORY_MARKER, "link", "map.svg", "notes"]
+    assert (out / "notes" / "todo.txt").read_text() == "todo"
+
+
+def test_a_marker_of_its_first_lines_lets_a_run_write_into_a_folder_of_your_own(
+        tmp_path: Path) -> None:
+    """As README says: it lists nothing, so all that is there is kept."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "about.html").write_text("<p>about</p>")
+    (site / DIRECTORY_MARKER).write_text("written by muscle-convert, which replaces the "
+                                         "files it wrote (listed below)\nand keeps any "
+                                         "others put here\n")
+    assert _convert(site)[0] == 0
+    assert (site / "about.html").read_text() == "<p>about</p>"
+    assert (site / "index.html").is_file()
