@@ -38,6 +38,7 @@ always safe.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import os
@@ -340,11 +341,52 @@ def _tree_stamps(directory: str) -> list[tuple[str, int, int, int, int, int]]:
 _BESIDE = ("-wal", "-shm")
 
 
+def _files(path: Path) -> list[Path]:
+    """The files of the cache database ``path`` that SQLite may open: the database, the
+    files it keeps beside it in WAL mode, and the rollback journal of the moment before."""
+    return [path, *(path.with_name(path.name + end) for end in (*_BESIDE, "-journal"))]
+
+
+#: What an ``lstat`` mode of no regular file is, for a note.
+_KINDS = ((stat.S_ISLNK, "a symbolic link, which the cache never follows"),
+          (stat.S_ISDIR, "a folder"))
+
+
+def _refusal(path: Path) -> str | None:
+    """Why the cache may not open ``path``, one of its database's files (:func:`_files`):
+    a symbolic link (the run would change the file it names), anything else that is
+    not a regular file, or one of another user's or that others may write; None when
+    it may (``path`` missing too: it is made here, as the cache's)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((kind for test, kind in _KINDS if test(st.st_mode)), "not a file")
+        return f"its {path.name} is {kind}"
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        return (f"its {path.name} belongs to another user or others may write it, and a "
+                "cache holds what runs load")
+    return None
+
+
+def _private(path: Path) -> None:
+    """Make the cache database ``path`` (if it is missing) private (0600), never through
+    a symbolic link: a link put there since :func:`_refusal` looked is an error."""
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, f"its {path.name} is not a file")
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    """The cache database at ``path`` (made private), with every table."""
+    """The cache database at ``path`` (made private first), with every table."""
+    _private(path)
     conn = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
-        os.chmod(path, 0o600)
         conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -401,13 +443,13 @@ class Cache:
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = directory / _FILE
-            for checked in (directory, path):
-                if checked.exists():
-                    st = os.stat(checked)
-                    if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                        owner = "it" if checked == directory else f"its {checked.name}"
-                        return _unused(why, f"{owner} belongs to another user or others may "
-                                       "write it, and a cache holds what runs load")
+            st = os.stat(directory)
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return _unused(why, "it belongs to another user or others may write it, "
+                               "and a cache holds what runs load")
+            refused = next(filter(None, map(_refusal, _files(path))), None)
+            if refused is not None:
+                return _unused(why, refused)
             try:
                 return cls(_connect(path), path)
             except sqlite3.DatabaseError as exc:

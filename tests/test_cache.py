@@ -1350,3 +1350,51 @@ def test_a_file_of_many_whose_records_moved_down_is_placed_anew(tmp_path: Path, 
     fresh = validate_sources([source], jobs=1, cache_dir=None)
     assert [d for d in fresh.diagnostics if d.code == "duplicate-text"]
     assert list(cached.diagnostics) == list(fresh.diagnostics)
+
+
+def _user_database(path: Path) -> None:
+    """A SQLite database of the user's own, with one table."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE mine (note TEXT)")
+    conn.execute("INSERT INTO mine VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("beside", ["", "-wal", "-journal"])
+@pytest.mark.parametrize("kind", ["text", "database"])
+def test_a_link_at_the_cache_database_changes_nothing_it_names(tmp_path: Path, kind: str,
+                                                              beside: str) -> None:
+    """A symlink at cache-v7.sqlite: the run made the file it named private (0600) and
+    put the cache's tables into a database of the user's."""
+    cache, victim = tmp_path / "cache", tmp_path / f"victim.{kind}"
+    cache.mkdir(mode=0o700)
+    if kind == "database":
+        _user_database(victim)
+    else:
+        victim.write_text("my notes\n")
+    victim.chmod(0o644)
+    before = victim.read_bytes()
+    name = converter.cache._FILE + beside
+    (cache / name).symlink_to(victim)
+    code, stderr = cli_run("convert", str(SAMPLES), "--to", "json", "-o",
+                           str(tmp_path / "m.json"), "--cache-dir", str(cache))
+    assert code == 0 and json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert f"{cache}: " + NOT_USED.format(
+        f"its {name} is a symbolic link, which the cache never follows") in stderr
+    assert oct(victim.stat().st_mode & 0o777) == oct(0o644)
+    assert victim.read_bytes() == before
+    if kind == "database":
+        conn = sqlite3.connect(victim)
+        assert [row[0] for row in conn.execute("SELECT name FROM sqlite_master")] == ["mine"]
+        conn.close()
+    assert (cache / name).is_symlink()
+
+
+def test_a_fifo_at_the_cache_database_is_not_opened(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    os.mkfifo(cache / converter.cache._FILE)
+    why: list[str] = []
+    assert Cache.open(cache, why) is None
+    assert why == [f"its {converter.cache._FILE} is not a file"]
