@@ -64,7 +64,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     import warnings
 
     from .authoring import is_language_code
-    from .diagnostics import MuscleError, counted, has_errors
+    from .diagnostics import MuscleError, agreeing, counted, has_errors
     from .discovery import discover, not_searched
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
@@ -85,8 +85,9 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     reader = Reader(inputs, default_lang=default_lang, drafts=drafts)
     muscles = list(reader)
     if reader.drafts_left_out:
-        warnings.warn(f"{counted(reader.drafts_left_out, 'drafts')} left out (drafts=True "
-                      "reads them)", UserWarning, stacklevel=2)
+        left_out = reader.drafts_left_out
+        warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "
+                      f"{agreeing(left_out, 'it', 'them')})", UserWarning, stacklevel=2)
     for problem in reader.diagnostics:
         if problem.severity == "warning" and problem.code not in LINT_CODES:
             warnings.warn(str(problem), UserWarning, stacklevel=2)

@@ -33,6 +33,7 @@ from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
     MuscleError,
+    agreeing,
     counted,
     has_errors,
     printable,
@@ -145,7 +146,7 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
         click.echo(not_searched(folder, "note: "), err=True)
     if result.drafts:
         click.echo(f"note: {counted(result.drafts, 'drafts')} left out (--drafts converts "
-                   "them)", err=True)
+                   f"{agreeing(result.drafts, 'it', 'them')})", err=True)
     if cache_dir is not None and result.uncached:
         click.echo(printable(f"{cache_dir}: note: not used as the cache "
                              f"({result.uncached[0]}); this run is not cached"), err=True)
@@ -388,7 +389,8 @@ def _strictly(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
     """What the summary adds when ``--strict`` makes warnings fail the run."""
     if not strict or has_errors(diagnostics) or not diagnostics:
         return ""
-    return f" (--strict: {counted(len(diagnostics), 'warnings')} fail the run)"
+    count = len(diagnostics)
+    return f" (--strict: {counted(count, 'warnings')} {agreeing(count, 'fails', 'fail')} the run)"
 
 
 def _run(job: Any, sources: tuple[Path, ...], quiet: bool,

@@ -47,6 +47,13 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun[:-1] if count == 1 else noun}"
 
 
+def agreeing(count: int, one: str, many: str) -> str:
+    """``one`` when ``count`` is 1, else ``many``: the words that agree with a
+    :func:`counted` noun (``1 warning fails``, ``2 warnings fail``; ``converts it``,
+    ``converts them``)."""
+    return one if count == 1 else many
+
+
 def printable(text: str) -> str:
     """``text`` (a path, a field, a message) safe to print on one line: control and
     other invisible characters written as Python escapes (``\\n``, ``\\x1b``,

@@ -27,6 +27,7 @@ from .diagnostics import (
     Diagnostic,
     MuscleError,
     Named,
+    agreeing,
     counted,
     printable,
     worded,
@@ -335,8 +336,9 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                 else (f" (--exclude left out the {len(left_out)} found, such as ",
                       Named(min(left_out)), ")"))
     if outputs:
-        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, such "
-                "as ", Named(outputs[0]), ", which a search leaves out: name it to read it)")
+        return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, "
+                f"{agreeing(len(outputs), '', 'such as ')}", Named(outputs[0]),
+                ", which a search leaves out: name it to read it)")
     if unit is not None:
         return (f" (it is a {unit.name} folder: read it without --from, or --from "
                 f"{unit.name})",)
@@ -364,8 +366,9 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                             found.setdefault(fmt.name, []).append(entry.name)
     except OSError:
         return ()
-    return tuple(f" (it holds {counted(len(names), f'{name} files')}, such as "
-                 f"{min(names)}: name them, or pass --from {name})"
+    return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
+                 f"{agreeing(len(names), '', 'such as ')}{min(names)}: name "
+                 f"{agreeing(len(names), 'it', 'them')}, or pass --from {name})"
                  for name, names in sorted(found.items())[:1])
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from converter.atomic import atomic_file
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, counted, error
+from converter.diagnostics import Diagnostic, MuscleError, agreeing, counted, error
 from converter.model import LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
@@ -350,7 +350,8 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
                               f"{counted(unknown, 'notes')} without a source file time: "
-                              "time 0, so re-importing will not update them in Anki; set "
+                              "time 0, so re-importing will not update "
+                              f"{agreeing(unknown, 'it', 'them')} in Anki; set "
                               "SOURCE_DATE_EPOCH", "warning"))
     if drawn:
         newest = drawing_time(ctx.sources[m.slug] for m in muscles if m.slug in ctx.sources)

@@ -686,6 +686,19 @@ def test_summaries_agree_in_number_and_say_when_strict_fails_a_run(tmp_path: Pat
         assert "--strict" not in quiet.stderr
 
 
+def test_strict_says_one_warning_fails_the_run_and_two_fail_it(tmp_path: Path) -> None:
+    """'(--strict: 1 warning fail the run)'."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(f'---\ntitle: {name}\nexercises:\n  - " "\n---\n',
+                                             encoding="utf-8")
+    one = run("validate", "--no-config", "--strict", str(tmp_path / "a.md"))
+    assert one.stderr.endswith("1 muscle valid: 0 errors, 1 warning (--strict: 1 warning "
+                               "fails the run)\n")
+    two = run("validate", "--no-config", "--strict", str(tmp_path))
+    assert two.stderr.endswith("2 muscles valid: 0 errors, 2 warnings (--strict: 2 warnings "
+                               "fail the run)\n")
+
+
 def test_the_samples_are_in_the_layout_fmt_writes_but_the_seed_kept_verbatim() -> None:
     result = run("fmt", "--check", str(SAMPLES))
     assert result.exit_code == 1

@@ -257,6 +257,15 @@ def test_fmt_formats_drafts(site: Path) -> None:
     assert converter.read(draft, drafts=True) == before
 
 
+def test_one_draft_left_out_is_said_in_the_singular(site: Path, tmp_path: Path) -> None:
+    """'note: 1 draft left out (--drafts converts them)'."""
+    (site / "gastrocnemius.md").unlink()
+    result = run("convert", str(site), "--to", "json", "-o", str(tmp_path / "m.json"))
+    assert result.stderr.startswith("note: 1 draft left out (--drafts converts it)\n")
+    with pytest.warns(UserWarning, match="^1 draft left out \\(drafts=True reads it\\)$"):
+        converter.read(site)
+
+
 def test_the_api_reads_drafts_only_when_asked(site: Path) -> None:
     with pytest.warns(UserWarning, match="^2 drafts left out \\(drafts=True reads them\\)$"):
         assert [m.slug for m in converter.read(site)] == ["soleus", "trapezius"]

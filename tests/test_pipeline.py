@@ -93,7 +93,7 @@ def test_a_folder_muscle_convert_wrote_below_a_source_is_not_searched(
         ["src/export/soleus.md", "src/a.md", "src/notes/b.md"], ["src/notes/site"])
     assert found("only") == ([], ["only/md"], [
         "holds no .markdown or .md files to read (only in 1 folder muscle-convert wrote, "
-        "such as only/md, which a search leaves out: name it to read it)"])
+        "only/md, which a search leaves out: name it to read it)"])
     with pytest.warns(UserWarning) as caught:
         assert [m.slug for m in converter.read("src")] == ["a", "b"]
     assert [str(w.message) for w in caught] == [
@@ -558,6 +558,18 @@ def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
         "holds no .markdown or .md files to read (it holds 5 csv files, such as "
         "exercises.csv: name them, or pass --from csv)",
         "holds no .markdown or .md files to read"]
+
+
+def test_the_hint_of_a_folder_of_one_other_file_names_it_in_the_singular(
+        tmp_path: Path) -> None:
+    """'it holds 1 json file, such as m.json: name them'."""
+    from converter.discovery import discover
+
+    (tmp_path / "m.json").touch()
+    _, problems = discover([tmp_path])
+    assert [d.message for d in problems] == [
+        "holds no .markdown or .md files to read (it holds 1 json file, m.json: name it, "
+        "or pass --from json)"]
 
 
 def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(

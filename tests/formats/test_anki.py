@@ -461,6 +461,10 @@ def test_unknown_source_time_is_reported(tmp_path: Path) -> None:
                          {"a": 1_600_000_000})
     assert [(d.code, d.severity) for d in reported] == [("no-source-time", "warning")]
     assert "1 note without" in reported[0].message
+    assert "will not update it in Anki" in reported[0].message
+    _, reported = _write([_muscle("a", "A"), _muscle("b", "B")], tmp_path / "u.apkg")
+    assert "2 notes without a source file time: time 0, so re-importing will not update " \
+           "them in Anki" in reported[0].message
 
 
 def test_same_input_gives_identical_bytes(tmp_path: Path, sample_muscles: list[Muscle],
