@@ -53,6 +53,9 @@ _DELIMITER = re.compile(r"---[ \t]*")
 #: tabs after them); more than three make a delimiter to some tools, a thematic break to
 #: Markdown.
 _DASHES = re.compile(r"[\r\n](-{3,}[ \t]*)(?=[\r\n]|\Z)")
+#: The end of a line and the next line if it is ``...`` (maybe spaces or tabs after it),
+#: which closes front matter for Jekyll, not for Hugo.
+_DOTS = re.compile(r"[\r\n](\.\.\.[ \t]*)(?=[\r\n]|\Z)")
 #: A line end: CR, LF or CRLF, as YAML has them.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 #: A line end that is a bare LF: the file is not a CRLF (or CR) file.
@@ -126,8 +129,7 @@ def split(text: str, path: str) -> tuple[str, str]:
                     "front matter opens with a line of exactly ---", line=1, column=1)
     closing = _DASHES.search(text, first.start()) if first else None
     if closing is None:
-        raise error(path, "unterminated-front-matter",
-                    "front matter is not closed by a --- line", line=1, column=1)
+        raise _unterminated(text, first.start() if first else len(text), path)
     fm = text[len(opening):closing.start(1)]
     if "\r" in fm:
         fm = _LINE_END.sub("\n", fm)
@@ -138,6 +140,19 @@ def split(text: str, path: str) -> tuple[str, str]:
                     line=fm.count("\n") + 1, column=1)
     end = _LINE_END.match(text, closing.end())
     return fm, text[end.end() if end else closing.end():]
+
+
+def _unterminated(text: str, start: int, path: str) -> MuscleError:
+    """``unterminated-front-matter`` of ``text``, whose first line ends at ``start``: at
+    its first ``...`` line after that, if any, saying what closes front matter here."""
+    dots = _DOTS.search(text, start)
+    if dots is None:
+        return error(path, "unterminated-front-matter",
+                     "front matter is not closed by a --- line", line=1, column=1)
+    line = len(_LINE_END.findall(text, 0, dots.start(1))) + 1
+    return error(path, "unterminated-front-matter", "front matter is not closed by a --- "
+                 "line (a line ... closes front matter for Jekyll, not Hugo: close it with "
+                 "---)", line=line, column=1)
 
 
 def parse(text: str, path: str, slug_hint: str, default_lang: str,

@@ -568,6 +568,27 @@ def test_other_dash_lines_as_delimiters_are_one_diagnostic(text: str, line: int,
     assert found in diagnostic.message
 
 
+JEKYLL_ONLY = ("front matter is not closed by a --- line (a line ... closes front matter "
+               "for Jekyll, not Hugo: close it with ---)")
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("---\ntitle: M\n...\nBody\n", 3, JEKYLL_ONLY),
+    ("---\r\ntitle: M\r\nlatin: L\r\n... \t\r\nBody\r\n", 4, JEKYLL_ONLY),
+    ("---\n...\n", 2, JEKYLL_ONLY),
+    ("---\ntitle: M\n....\nBody\n", 1, "front matter is not closed by a --- line"),
+    ("---\ntitle: M\n", 1, "front matter is not closed by a --- line"),
+])
+def test_front_matter_closed_by_dots_as_for_jekyll_says_to_close_it_with_dashes(
+        text: str, line: int, message: str) -> None:
+    """A file closed by ..., as Jekyll takes it, was 'not closed by a --- line' at line 1
+    with no word of the ... line."""
+    with pytest.raises(MuscleError) as caught:
+        parse(text, "m.md", "m", "en")
+    assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
+        (line, 1, "unterminated-front-matter", message)]
+
+
 def test_body_carriage_returns_survive_json_to_markdown_and_back(tmp_path: Path) -> None:
     muscle = replace(converter.read(SEED)[0], body="Lone\rcarriage return, CRLF\r\nand LF\n")
     converter.write([muscle], tmp_path / "in.json", "json")
