@@ -249,10 +249,11 @@ def _kind(value: Any) -> str:
 
 
 def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str = "",
-                             default_lang: str = "en", locate: Locator | None = None
-                             ) -> Muscle:
+                             default_lang: str = "en", locate: Locator | None = None,
+                             locate_key: Locator | None = None) -> Muscle:
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
-    with one diagnostic per problem (``locate`` turns a field path into line, column)."""
+    with one diagnostic per problem (``locate`` turns a field path into line, column;
+    ``locate_key`` into those of the key that names it, by default ``locate``'s)."""
     b = _Builder(default_lang)
     if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
@@ -315,7 +316,7 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
         b.fail("", "too-large", f"{values} values; front matter holds at most {MAX_NODES} "
                "(the Markdown reader's limit)")
     if b.problems:
-        raise MuscleError(_diagnostics(b.problems, path, locate))
+        raise MuscleError(_diagnostics(b.problems, path, data, locate, locate_key))
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,
                   insertion=insertion, functions=tuple(functions),  # type: ignore[arg-type]
                   exercises=tuple(exercises), image=image,  # type: ignore[arg-type]
@@ -323,13 +324,32 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                   body=body, extra=freeze(extra))
 
 
-def _diagnostics(problems: list[tuple[str, str, str]], path: str,
-                 locate: Locator | None) -> list[Diagnostic]:
+def _diagnostics(problems: list[tuple[str, str, str]], path: str, data: Mapping[Any, Any],
+                 locate: Locator | None, locate_key: Locator | None) -> list[Diagnostic]:
+    """The diagnostics of ``problems``, placed; a required field missing beside a key that
+    Hugo reads as it (``Title:``) says so, at that key."""
     out = []
     for field, code, message in problems:
-        line, column = locate(field) if locate else (None, None)
+        key = _misnamed(data, field) if code == "missing-field" else None
+        if key is not None:
+            from .keycase import hint
+
+            message = f"{message} ({hint(key, field)})"
+            find = locate_key or locate
+            line, column = find(key) if find else (None, None)
+        else:
+            line, column = locate(field) if locate else (None, None)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
+
+
+def _misnamed(data: Mapping[Any, Any], field: str) -> str | None:
+    """The key of ``data`` that Hugo reads as the missing top-level ``field``, if any."""
+    if field not in RESERVED_KEYS:
+        return None
+    from .keycase import misnamed
+
+    return misnamed(data, field)
 
 
 def front_matter_from_muscle(muscle: Muscle, default_lang: str = "en") -> dict[str, Any]:

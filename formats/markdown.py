@@ -161,7 +161,7 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
     is called with the muscle and a function giving any field's line and column."""
     fm, body = split(text, path)
     data, node = _load(fm, path)
-    return _built(data, node, body, path, slug_hint, default_lang, located)
+    return _built(fm, data, node, body, path, slug_hint, default_lang, located)
 
 
 def _load(fm: str, path: str) -> tuple[Any, Any]:
@@ -177,9 +177,11 @@ def _load(fm: str, path: str) -> tuple[Any, Any]:
                                      problem.message)) from None
 
 
-def _built(data: Any, node: Any, body: str, path: str, slug_hint: str, default_lang: str,
-           located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
-    """:func:`parse`'s muscle of the loaded front matter ``data`` (``node``: its tree)."""
+def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
+           default_lang: str, located: Callable[[Muscle, Locate], None] | None = None
+           ) -> Muscle:
+    """:func:`parse`'s muscle of the front matter ``fm``, loaded (``data``; ``node``: its
+    tree)."""
     from converter import yamlsafe
 
     def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
@@ -188,7 +190,9 @@ def _built(data: Any, node: Any, body: str, path: str, slug_hint: str, default_l
 
     muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
                                       default_lang=default_lang,
-                                      locate=lambda field: find(field) or (None, None))
+                                      locate=lambda field: find(field) or (None, None),
+                                      locate_key=lambda field: _locate(fm, field, key=True)
+                                      or (None, None))
     if located is not None:
         located(muscle, find)
     return muscle
@@ -391,7 +395,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     fm, body = split(text, path)
     front, node = _load(fm, path)
     hint = _hint(path)
-    muscle = _built(front, node, body, path, hint, default_lang)
+    muscle = _built(fm, front, node, body, path, hint, default_lang)
     misread = _misread(muscle, text, path)
     if misread:
         markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
