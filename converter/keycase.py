@@ -2,7 +2,9 @@
 
 Hugo lowercases front-matter keys, so ``Title`` and ``COORDS`` are its ``title`` and
 ``coords``; here keys are case-sensitive (as Jekyll has them), and such a key is an
-``extra`` key like any other. A required field missing beside one says so (:func:`hint`).
+``extra`` key like any other. A required field missing beside one says so (:func:`hint`);
+a muscle read with one has a ``field-case`` warning at each (:func:`problems`), in every
+format that carries ``extra``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .authoring import RESERVED_KEYS
+from .model import Muscle
+
+#: The muscle's attribute that holds each field (``slug`` has none that tells whether a
+#: ``slug:`` key was written).
+_ATTRIBUTES = {"title": "title", "latin": "latin", "origin": "origin",
+               "insertion": "insertion", "function": "functions", "exercises": "exercises",
+               "image": "image", "image_focus": "image_focus", "coords": "regions"}
 
 
 def field_of(key: str) -> str | None:
@@ -28,3 +37,29 @@ def hint(key: str, field: str) -> str:
     """What a missing ``field`` adds when the file has ``key``, Hugo's ``field``."""
     return (f"the file has {key}:, which Hugo reads as {field}; keys are case-sensitive "
             f"here: write {field}")
+
+
+def problems(muscle: Muscle) -> list[tuple[str, str]]:
+    """(key, message) of each key of ``muscle.extra`` that Hugo reads as a field: one
+    pass in C over the keys first, as such a key is rare."""
+    if RESERVED_KEYS.isdisjoint(map(str.lower, muscle.extra)):
+        return []
+    return [(key, _message(field, _given(muscle, field))) for key in muscle.extra
+            if (field := field_of(key)) is not None]
+
+
+def _given(muscle: Muscle, field: str) -> bool:
+    """Whether ``muscle`` has a value of ``field`` (as written under its own name)."""
+    value = getattr(muscle, _ATTRIBUTES.get(field, ""), None)
+    return isinstance(value, str) or bool(value)
+
+
+def _message(field: str, given: bool) -> str:
+    """What a key that Hugo reads as ``field`` is (``given``: beside ``field`` itself)."""
+    if given:
+        return (f"this key and {field} are one key to Hugo, which reads front-matter keys "
+                "in lower case and takes the value of either; keys are case-sensitive "
+                "here, so this one is extra data: keep one")
+    return (f"Hugo reads this key as {field} (it lowercases front-matter keys); keys are "
+            f"case-sensitive here, so it is extra data, not the muscle's {field}: write "
+            f"{field}")

@@ -29,7 +29,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from . import drafts, scratch
+from . import drafts, keycase, scratch
 from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
@@ -238,6 +238,8 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
     if muscle.extra:
         for key, code, message in drafts.problems(muscle.extra):  # (in a record: extra's)
             add(key if rename is None else f"extra.{key}", code, message)
+        for key, message in keycase.problems(muscle):
+            add(key if rename is None else f"extra.{key}", "field-case", message, "warning")
     return out
 
 
@@ -274,7 +276,7 @@ MIN_DUPLICATE_LENGTH = 12
 MAX_LISTED_REPEATS = 10
 #: The codes of the lints' own warnings (``validate`` reports them): not that a reader
 #: left something out.
-LINT_CODES = frozenset({"duplicate-text", "empty-text", "exercise-spelling",
+LINT_CODES = frozenset({"duplicate-text", "empty-text", "exercise-spelling", "field-case",
                         "missing-language", "polygon-outside", "polygon-self-intersecting",
                         "polygon-zero-area", "yaml11-ambiguous"})
 

@@ -460,7 +460,7 @@ class Locator:
 
 
 #: The codes of diagnostics about a key itself, not its value: placed at the key.
-AT_KEY = frozenset({"duplicate-key"})
+AT_KEY = frozenset({"duplicate-key", "field-case"})
 
 
 #: The files whose formats a :class:`Locator` remembers (a corpus lint names the fields

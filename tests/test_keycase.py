@@ -3,10 +3,14 @@ muscle-convert does not (converter/keycase.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import converter
 from converter.canonical import from_canonical
 from converter.diagnostics import MuscleError
+from converter.run import validate_sources
 from formats.markdown import parse
 
 SOLEUS = "---\nweight: 3\norigin:\n  en: Back of the fibula.\nTitle: Soleus\n---\n"
@@ -44,3 +48,36 @@ def test_a_record_of_another_format_says_so_too() -> None:
     assert [(d.field, d.message) for d in caught.value.diagnostics] == [
         ("muscles[0].title", "is required (the file has Title:, which Hugo reads as title; "
                              "keys are case-sensitive here: write title)")]
+
+
+HUGO_READS = ("Hugo reads this key as {0} (it lowercases front-matter keys); keys are "
+              "case-sensitive here, so it is extra data, not the muscle's {0}: write {0}")
+ONE_KEY = ("this key and title are one key to Hugo, which reads front-matter keys in lower "
+           "case and takes the value of either; keys are case-sensitive here, so this one is "
+           "extra data: keep one")
+
+
+def warnings_of(path: Path) -> list[tuple[int | None, int | None, str, str, str]]:
+    return [(d.line, d.column, d.field, d.code, d.message)
+            for d in validate_sources([path]).diagnostics if d.severity == "warning"]
+
+
+def test_a_key_hugo_reads_as_a_field_is_a_warning_at_that_key(tmp_path: Path) -> None:
+    """Coords: was extra data with no word: the map had no regions, the site had them."""
+    src = tmp_path / "gastrocnemius.md"
+    src.write_text('---\ntitle: G\nCoords:\n  - "1,1,5,1,5,5"\nLATIN: "L"\nTitle: "T"\n'
+                   'weight: 3\n---\n', encoding="utf-8")
+    assert warnings_of(src) == [
+        (3, 1, "Coords", "field-case", HUGO_READS.format("coords")),
+        (5, 1, "LATIN", "field-case", HUGO_READS.format("latin")),
+        (6, 1, "Title", "field-case", ONE_KEY)]
+    (muscle,) = converter.read(src)
+    assert (muscle.regions, list(muscle.extra)) == ((), ["Coords", "LATIN", "Title", "weight"])
+
+
+def test_a_record_of_another_format_with_such_a_key_is_warned_of_too(tmp_path: Path) -> None:
+    muscle = converter.model.Muscle(slug="g", title="G",
+                                    extra=converter.model.freeze({"Image": "g.png"}))
+    converter.write([muscle], tmp_path / "m.json")
+    assert [found[2:] for found in warnings_of(tmp_path / "m.json")] == [
+        ("muscles[g].extra.Image", "field-case", HUGO_READS.format("image"))]
