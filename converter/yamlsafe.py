@@ -456,7 +456,8 @@ def _hint(text: str, mark: Any) -> tuple[int, str] | None:
     ended = text.rfind("\n...", 0, at)
     if ended >= 0 and not text[ended + 4:start].strip(" \n"):
         return ended + 1, ("... ends the YAML document, so the fields after it are "
-                                  "not read: remove it")
+                                  "not read: remove it (it closes front matter for "
+                                  "Jekyll, not Hugo: close that with ---)")
     return None
 
 

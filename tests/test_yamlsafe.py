@@ -399,7 +399,9 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     ("title: T\norigin:\n  \tda: x\n", (2, 2), "a tab indents this line"),
     ("title: T\n\tlatin: x\n", (1, 0), "a tab indents this line"),
     ("title: T\n\ufefflatin: x\n", (1, 0), "U+FEFF (a byte order mark) inside the text"),
-    ("title: T\n...\n\nlatin: x\n", (1, 0), "... ends the YAML document"),
+    ("title: T\n...\n\nlatin: x\n", (1, 0), "... ends the YAML document, so the fields "
+     "after it are not read: remove it (it closes front matter for Jekyll, not Hugo: "
+     "close that with ---)"),
     ("\n%YAML 1.1\ntitle: T\n", (1, 0), "a % directive (such as %YAML)"),
 ])
 def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
