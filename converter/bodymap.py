@@ -5,7 +5,9 @@ pixels. This module turns them into SVG documents that the ``svg``, ``html`` and
 ``anki`` writers share:
 
 * :func:`map_svg` - all muscles, each one ``<a>`` (link, ``<title>``, ``aria-label``,
-  ``id``, ``data-slug``) holding its polygons, highlighted by CSS on hover and focus;
+  ``id``, ``data-slug``) holding its polygons, highlighted by CSS on hover and focus (a
+  region lying on a larger one of a muscle drawn later drawn again over it, in an
+  ``<a class="muscle-lift">`` of the same link);
 * :func:`focus_svg` - one muscle highlighted, everyone else faint;
 * :func:`diagram_svg` - a plain picture of all regions framed from the diagram's
   origin, so HTML ``<area>`` coordinates line up with it.
@@ -27,7 +29,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .model import Muscle, Number, Region, base_language, coords_text
+from .layers import Piece, drawing_pieces, region_area
+from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext
 from .safety import escape, is_safe_link
@@ -182,38 +185,96 @@ def _polygons(muscle: Muscle) -> str:
     return "".join(f'<polygon points="{points_attr(r)}"/>\n' for r in muscle.regions)
 
 
+def _piece_polygons(piece: Piece) -> str:
+    """The polygons of a piece's regions."""
+    return "".join(f'<polygon points="{points_attr(piece.muscle.regions[i])}"/>\n'
+                   for i in piece.indices)
+
+
+#: The look of a region lifted over a larger one (:mod:`converter.layers`): drawn as
+#: the muscle's own, which keeps the region (for reading back) but hidden.
+LIFT_CSS = """\
+.muscle polygon.lifted { visibility: hidden; }
+.muscle-lift polygon { fill: #c0392b; fill-opacity: 0.3; stroke: #922b21; stroke-width: 1.5; }
+.muscle-lift:focus { outline: none; }
+"""
+
+
+def _lift_css(slug: str) -> str:
+    """The rules that highlight a muscle's lifted regions with it and it with them: on
+    hover, focus and as the URL's target (one CSS rule per lifted muscle; a slug is
+    letters, digits and hyphens, safe in a selector)."""
+    own, lifted = f"#muscle-{slug}", f'[data-lift="{slug}"]'
+    return (f".muscle-map:has({own}:hover, {own}:focus, {own}:target, {lifted}:hover, "
+            f"{lifted}:focus) {lifted} polygon,\n"
+            f".muscle-map:has({lifted}:hover, {lifted}:focus) {own} polygon {{\n"
+            "  fill: #e67e22; fill-opacity: 0.75; stroke: #1b2631; stroke-width: 3; }\n"
+            f".muscle-map:has({own}:focus-visible) {lifted} polygon "
+            "{ stroke-dasharray: 6 3; }\n")
+
+
+def _target(link: str | None, muscle: Muscle, prolog: bool) -> str:
+    """The attributes that make a muscle's ``<a>`` a link, or say why it is none."""
+    if not muscle.regions:  # (kept for its name: no place to show, click or Tab to)
+        return 'aria-hidden="true"'
+    if link is None:
+        return 'role="img"'
+    # (a map file on its own may be embedded: its links lead the whole page)
+    return f'href="{xml_text(link)}"' + (' target="_top"' if prolog else "")
+
+
+def _own(piece: Piece, link: str | None, prolog: bool) -> str:
+    """A muscle's own ``<a>``: its name, id and every region (in order, for reading
+    back), those drawn later in a lifted piece hidden here."""
+    muscle, slug = piece.muscle, xml_text(piece.muscle.slug)
+    hidden = ' class="lifted"'
+    polygons = "".join(
+        f'<polygon{"" if i in piece.indices else hidden} points="{points_attr(region)}"/>\n'
+        for i, region in enumerate(muscle.regions))
+    return (f'<a class="muscle" id="muscle-{slug}" data-slug="{slug}" '
+            f'{_target(link, muscle, prolog)} aria-label="{label(muscle.title)}">\n'
+            f"<title>{xml_text(muscle.title)}</title>\n{polygons}</a>\n")
+
+
+def _lifted(piece: Piece, link: str | None, prolog: bool) -> str:
+    """A piece of regions lifted over larger ones: the same link, no Tab stop and
+    hidden from assistive technology (the muscle's own ``<a>`` is its one entry)."""
+    focus = "" if link is None else ' tabindex="-1"'
+    target = "" if link is None else " " + _target(link, piece.muscle, prolog)
+    return (f'<a class="muscle-lift" data-lift="{xml_text(piece.muscle.slug)}"{target}'
+            f'{focus} aria-hidden="true">\n<title>{xml_text(piece.muscle.title)}</title>\n'
+            f"{_piece_polygons(piece)}</a>\n")
+
+
 def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | None = None,
             link_template: str = DEFAULT_LINK_TEMPLATE, lang: str = "en",
-            prolog: bool = True) -> str:
+            prolog: bool = True, pieces: Sequence[Piece] | None = None) -> str:
     """The clickable map of all ``muscles`` (in the order given) as an SVG document.
 
     Each muscle is an ``<a>`` with ``id="muscle-<slug>"``, ``data-slug``, ``aria-label``,
     a ``<title>`` and its polygons; its ``href`` comes from ``link_template`` and is left
     out when unsafe, and for a muscle without regions (hidden from assistive technology
-    too: nothing there to show or follow). ``prolog=False`` gives an element for inlining in HTML.
+    too: nothing there to show or follow). A region lying on a larger one of a muscle
+    drawn later is drawn again over it, in an ``<a class="muscle-lift">`` of the same
+    link (``pieces``: :func:`~converter.layers.drawing_pieces` of ``muscles``, made here
+    when not given). ``prolog=False`` gives an element for inlining in HTML.
     """
+    pieces = drawing_pieces(muscles) if pieces is None else pieces
     lang = language(lang)
     caption = xml_text(words(lang)["map"])
     # (fixed texts not translated: the map's name is its English title, marked so)
     named = (f' aria-labelledby="{MAP_TITLE_ID}"' if untranslated(lang) else
              f' aria-label="{caption}"')
     title = f' id="{MAP_TITLE_ID}" xml:lang="en"' if untranslated(lang) else ""
+    lifted = sorted({p.muscle.slug for p in pieces if not p.first})
+    css = MAP_CSS + (LIFT_CSS + "".join(map(_lift_css, lifted)) if lifted else "")
     parts = [_open_svg(viewbox, f' class="muscle-map" xml:lang="{lang}" role="group"{named}',
                        prolog),
-             f"<title{title}>{caption}</title>\n<style>\n{MAP_CSS}</style>\n",
+             f"<title{title}>{caption}</title>\n<style>\n{css}</style>\n",
              _image(base_image, viewbox)]
-    for muscle in muscles:
-        link = resolve_link(link_template, muscle.slug)
-        if not muscle.regions:  # (kept for its name: no place to show, click or Tab to)
-            target = 'aria-hidden="true"'
-        elif link is None:
-            target = 'role="img"'
-        else:  # (a map file on its own may be embedded: its links lead the whole page)
-            target = f'href="{xml_text(link)}"' + (' target="_top"' if prolog else "")
-        parts.append(f'<a class="muscle" id="muscle-{xml_text(muscle.slug)}" '
-                     f'data-slug="{xml_text(muscle.slug)}" {target} '
-                     f'aria-label="{label(muscle.title)}">\n'
-                     f"<title>{xml_text(muscle.title)}</title>\n{_polygons(muscle)}</a>\n")
+    for piece in pieces:
+        link = resolve_link(link_template, piece.muscle.slug)
+        parts.append((_own if piece.first else _lifted)(piece, link, prolog))
     parts.append("</svg>\n")
     return "".join(parts)
 
@@ -270,11 +331,14 @@ def _focus_document(muscle: Muscle, others: str, viewbox: ViewBox,
     ])
 
 
-def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en") -> str:
+def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en",
+                pieces: Sequence[Piece] | None = None) -> str:
     """A plain picture of all regions on ``frame`` (one SVG unit per pixel): the image
-    behind a classic HTML ``<img usemap>`` when no base image is given."""
+    behind a classic HTML ``<img usemap>`` when no base image is given; each region
+    once, in the map's order (``pieces`` of ``muscles``, made here when not given)."""
     caption = xml_text(words(language(lang))["map"])
-    shapes = "".join(_polygons(m) for m in muscles)
+    pieces = drawing_pieces(muscles) if pieces is None else pieces
+    shapes = "".join(map(_piece_polygons, pieces))
     written_in = "en" if untranslated(language(lang)) else language(lang)
     return "".join([
         _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
@@ -420,20 +484,15 @@ def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteCo
                                       "by U+FFFD", "warning"))
 
 
-def region_area(region: Region) -> float:
-    """The area a region covers (shoelace; floats are exact enough to order by)."""
-    points = [(float(x), float(y)) for x, y in region.points]
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2)
-                   in zip(points, points[1:] + points[:1], strict=True))) / 2
-
-
 def drawing_order(muscles: Iterable[Muscle]) -> list[Muscle]:
     """The muscles in the order a map draws them: those of the largest region first, so
     that a muscle lying on another (gluteus medius partly under maximus, one drawn
     inside another) is drawn over it and takes the clicks there (an SVG's last shape is
     on top); by slug among equals. (By its largest region, not all of them: a muscle of
-    two sides lying on one of one side is still drawn over it.) An image map lists its
-    areas in the reverse order (a browser takes the first): both maps agree."""
+    two sides lying on one of one side is still drawn over it.) A region smaller than
+    its muscle's largest may lie on a larger one of a muscle drawn later: the map draws
+    it again over that one (:func:`~converter.layers.drawing_pieces`). An image map
+    lists its areas in the reverse order (a browser takes the first): both maps agree."""
     return sorted(muscles, key=lambda m: (-max(map(region_area, m.regions), default=0),
                                           m.slug))
 

@@ -17,6 +17,7 @@ from converter import bodymap
 from converter.atomic import atomic_directory
 from converter.bodymap import MapSettings, ViewBox, label, xml_text
 from converter.diagnostics import Diagnostic, counted
+from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
 from converter.registry import Format, WriteContext
 
@@ -61,11 +62,13 @@ class HtmlFormat(Format):
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         drawn = bodymap.drawing_order(items)
+        pieces = drawing_pieces(drawn)
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
-                _save(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang))
-            _save(tmp / INDEX, page(items, settings, image, frame, drawn))
+                _save(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang,
+                                                         pieces=pieces))
+            _save(tmp / INDEX, page(items, settings, image, frame, drawn, pieces))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
 
@@ -79,18 +82,21 @@ def _whole_pixels(box: ViewBox) -> ViewBox:
 
 
 def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: ViewBox,
-         drawn: Sequence[Muscle] | None = None) -> str:
+         drawn: Sequence[Muscle] | None = None, pieces: Sequence[Piece] | None = None
+         ) -> str:
     """The text of ``index.html`` listing ``muscles`` (by slug); ``image`` is the
     ``<img usemap>`` source, drawn on ``frame`` so that every ``<area>`` uses the
     region's coords exactly as written; ``drawn``: the muscles in
-    :func:`~converter.bodymap.drawing_order` (made here when not given)."""
+    :func:`~converter.bodymap.drawing_order`, ``pieces``: their
+    :func:`~converter.layers.drawing_pieces` (each made here when not given)."""
     drawn = bodymap.drawing_order(muscles) if drawn is None else drawn
+    pieces = drawing_pieces(drawn) if pieces is None else pieces
     words = bodymap.words(settings.lang)
     mark = ' lang="en" xml:lang="en"' if bodymap.untranslated(settings.lang) else ""
     inline = bodymap.map_svg(drawn, settings.viewbox,
                              base_image=settings.base_image,
                              link_template=settings.link_template, lang=settings.lang,
-                             prolog=False)
+                             prolog=False, pieces=pieces)
     return "".join([
         "<!DOCTYPE html>\n",
         f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{settings.lang}" '
@@ -107,7 +113,7 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f'<p><img src="{xml_text(image)}" usemap="#muscles" '
         f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"'
         f"{mark}/></p>\n",
-        f'<map name="muscles">\n{_areas(drawn, settings.link_template)}</map>\n',
+        f'<map name="muscles">\n{_areas(pieces, settings.link_template)}</map>\n',
         "</main>\n</body>\n</html>\n",
     ])
 
@@ -124,15 +130,16 @@ def _list(muscles: Sequence[Muscle]) -> str:
     return "".join(rows)
 
 
-def _areas(drawn: Sequence[Muscle], link_template: str) -> str:
-    """The ``<area>`` of every region, muscle by muscle in the reverse of the SVG map's
-    drawing order (``drawn``): of areas that overlap, a browser takes the first, as the
+def _areas(pieces: Sequence[Piece], link_template: str) -> str:
+    """The ``<area>`` of every region, piece by piece in the reverse of the SVG map's
+    drawing order (``pieces``): of areas that overlap, a browser takes the first, as the
     SVG map's last drawn shape takes the click, so a click lands on the same muscle in
-    both."""
+    both (a region lifted over a larger one comes before it here too)."""
     rows = []
-    for muscle in reversed(drawn):
+    for piece in reversed(pieces):
+        muscle = piece.muscle
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
-        rows += (f'<area shape="poly" coords="{bodymap.points_attr(region)}"{href} '
-                 f'alt="{label(muscle.title)}"/>\n' for region in muscle.regions)
+        rows += (f'<area shape="poly" coords="{bodymap.points_attr(muscle.regions[i])}"'
+                 f'{href} alt="{label(muscle.title)}"/>\n' for i in piece.indices)
     return "".join(rows)

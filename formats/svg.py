@@ -85,7 +85,9 @@ class SvgFormat(Format):
         muscles = []
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
-            if slug is None:  # another link, unless it says it is a muscle's
+            # (no data-slug: another link, or a muscle-lift piece, a copy of regions its
+            # muscle's own <a> holds; unless it says it is a muscle's)
+            if slug is None:
                 if "muscle" in (element.get("class") or "").split():
                     ctx.report(Diagnostic(str(target), None, None, f"a[{index}]",
                                           "missing-field", 'a muscle\'s <a class="muscle"> '

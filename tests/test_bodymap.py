@@ -185,8 +185,17 @@ def test_language_is_checked_and_translated() -> None:
 def test_every_corpus_draws_well_formed_svg_with_exact_points(items: list[Muscle]) -> None:
     box = bodymap.fit_viewbox(items)
     root = parse(bodymap.map_svg(items, box))
-    drawn = [p.get("points") for p in root.iter(f"{SVG}polygon")]
-    assert drawn == [r.coords for m in items for r in m.regions]
+    own = [p for a in root.iter(f"{SVG}a") if a.get("class") == "muscle"
+           for p in a.iter(f"{SVG}polygon")]
+    assert [p.get("points") for p in own] == [r.coords for m in items for r in m.regions]
+    # Each region is seen once: in its muscle's <a>, or lifted over a larger one.
+    lifted = [p for a in root.iter(f"{SVG}a") if a.get("class") == "muscle-lift"
+              for p in a.iter(f"{SVG}polygon")]
+    seen = [p.get("points") for p in own if p.get("class") != "lifted"] + [
+        p.get("points") for p in lifted]
+    assert sorted(seen) == sorted(r.coords for m in items for r in m.regions)
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
     for item in items:
         focus = parse(bodymap.focus_svg(item, items, box))
         group = next(g for g in focus.iter(f"{SVG}g") if g.get("class") == "focus")

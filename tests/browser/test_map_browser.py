@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import pytest
 import converter
 from converter import bodymap
 from converter.model import Muscle, Region
+from converter.registry import get_format
 from tests.browser.png import decode, is_blank
 from tests.conftest import SAMPLES
 
@@ -339,3 +340,106 @@ def test_pages_load_nothing_from_the_network(page: Any, site: Site) -> None:
         page.goto((site.svg.parent / name).as_uri())
         page.wait_for_load_state("load")
     assert requests and all(url.startswith("file://") for url in requests)
+
+
+# Latissimus dorsi with a third, small region inside pectoralis major's left one: its
+# largest region is larger than pectoralis major's, so it is drawn first.
+SMALL = Region(((212, 200), (222, 200), (222, 222), (212, 222)))
+SMALL_MIDDLE = (217, 211)
+LIFTED = [replace(m, regions=(*m.regions, SMALL)) if m.slug == "latissimus-dorsi" else m
+          for m in MUSCLES]
+
+# What a click at a diagram point of the SVG map (inline or a file) lands on.
+SVG_HIT = """([ux, uy]) => {
+  const svg = document.querySelector("svg.muscle-map");
+  svg.scrollIntoView({block: "center", inline: "center"});
+  const point = svg.createSVGPoint();
+  point.x = ux; point.y = uy;
+  const screen = point.matrixTransform(svg.getScreenCTM());
+  const link = document.elementFromPoint(screen.x, screen.y).closest("a");
+  return {href: link.getAttribute("href"), x: screen.x, y: screen.y};
+}"""
+# ... and on the classic image map, whose <area> coords are diagram pixels.
+IMAGE_HIT = """([ux, uy]) => {
+  const image = document.querySelector("img[usemap]");
+  image.scrollIntoView({block: "center", inline: "center"});
+  const box = image.getBoundingClientRect();
+  const x = box.left + ux, y = box.top + uy;
+  return {href: document.elementFromPoint(x, y).getAttribute("href"), x, y};
+}"""
+
+
+@pytest.fixture(scope="module")
+def lifted_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = tmp_path_factory.mktemp("lifted")
+    converter.write(LIFTED, root / "svg", "svg")
+    converter.write(LIFTED, root / "html", "html")
+    for directory in (root / "svg", root / "html"):
+        for muscle in LIFTED:
+            (directory / f"{muscle.slug}.html").write_text(
+                f"<!DOCTYPE html><title>{muscle.slug}</title>", encoding="utf-8")
+    return Site(root / "svg", root / "html")
+
+
+@pytest.mark.parametrize(("name", "script"), [("svg/map.svg", SVG_HIT),
+                                              ("html/index.html", SVG_HIT),
+                                              ("html/index.html", IMAGE_HIT)],
+                         ids=["map.svg", "inline map", "image map"])
+def test_a_small_region_inside_a_smaller_muscle_takes_the_clicks(
+        page: Any, lifted_site: Site, name: str, script: str) -> None:
+    """Muscles were drawn whole, by their largest region: latissimus dorsi's small
+    region inside pectoralis major was drawn under it, and no click reached it."""
+    start = lifted_site.svg.parent / name
+    page.goto(start.as_uri())
+    hit = page.evaluate(script, list(SMALL_MIDDLE))
+    assert hit["href"] == "latissimus-dorsi.html"
+    page.mouse.click(hit["x"], hit["y"])
+    target = (start.parent / "latissimus-dorsi.html").as_uri()
+    page.wait_for_url(target)
+    assert page.url == target
+
+
+def lifted_fill_opacity(page: Any) -> float:
+    """The fill opacity the small region is drawn with, where it is seen."""
+    return float(page.evaluate("""([ux, uy]) => {
+      const svg = document.querySelector("svg.muscle-map");
+      const point = svg.createSVGPoint();
+      point.x = ux; point.y = uy;
+      const screen = point.matrixTransform(svg.getScreenCTM());
+      return getComputedStyle(document.elementFromPoint(screen.x, screen.y)).fillOpacity;
+    }""", list(SMALL_MIDDLE)))
+
+
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_a_lifted_region_is_highlighted_with_its_muscle(page: Any, lifted_site: Site,
+                                                        name: str) -> None:
+    """Tab focus and the #muscle-<slug> target highlight the small region too, where it
+    is seen; hovering it highlights the muscle's other regions; each muscle is still
+    one Tab stop, one link in the accessibility tree and one id."""
+    page.goto((lifted_site.svg.parent / name).as_uri())
+    page.evaluate(SVG_HIT, list(SMALL_MIDDLE))
+    resting = lifted_fill_opacity(page)
+    stops = []
+    for _ in LIFTED:
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.dataset.slug"))
+        if stops[-1] == "latissimus-dorsi":
+            assert lifted_fill_opacity(page) > resting
+    assert stops == [m.slug for m in bodymap.drawing_order(LIFTED)]
+    title = next(m.title for m in LIFTED if m.slug == "latissimus-dorsi")
+    assert chromium_link_names(page)[title] == (1 if name.endswith("svg") else 2 + 3)
+    assert page.evaluate("document.querySelectorAll('#muscle-latissimus-dorsi').length") == 1
+    page.goto((lifted_site.svg.parent / name).as_uri() + "#muscle-latissimus-dorsi")
+    assert lifted_fill_opacity(page) > resting
+    page.goto((lifted_site.svg.parent / name).as_uri())
+    hit = page.evaluate(SVG_HIT, list(SMALL_MIDDLE))
+    before = fill_opacity(page, "latissimus-dorsi")
+    page.mouse.move(hit["x"], hit["y"])
+    assert fill_opacity(page, "latissimus-dorsi") > before
+    assert lifted_fill_opacity(page) > resting
+
+
+def test_a_map_with_a_lifted_region_reads_back_exactly(lifted_site: Site) -> None:
+    carried = get_format("svg").carries
+    assert converter.read(lifted_site.svg) == sorted(
+        (m.project(carried) for m in LIFTED), key=lambda m: m.slug)

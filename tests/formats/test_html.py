@@ -13,6 +13,7 @@ from hypothesis import given
 import converter
 from converter import bodymap
 from converter.diagnostics import Diagnostic, MuscleError
+from converter.layers import drawing_pieces
 from converter.model import Function, LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext, get_format
 from converter.safety import is_safe_link
@@ -184,10 +185,17 @@ def test_any_corpus_gives_a_well_formed_page(items: list[Muscle]) -> None:
         root = parse_file(Path(tmp) / "site" / "index.html")
         diagram = parse_file(Path(tmp) / "site" / "diagram.svg")
     assert_offline_and_safe(root)
-    coords = [r.coords for m in bodymap.drawing_order(items) for r in m.regions]
+    drawn = bodymap.drawing_order(items)
+    coords = [r.coords for m in drawn for r in m.regions]
     assert sorted(a.get("coords") for a in root.iter(f"{XHTML}area")) == sorted(coords)
-    assert [p.get("points") for p in root.iter(f"{SVG}polygon")] == coords
-    assert [p.get("points") for p in diagram.iter(f"{SVG}polygon")] == coords
+    assert [p.get("points") for a in root.iter(f"{SVG}a") if a.get("class") == "muscle"
+            for p in a.iter(f"{SVG}polygon")] == coords
+    # The picture and the areas (reversed) draw each region once, in the map's order.
+    pieces = drawing_pieces(drawn)
+    assert [p.get("points") for p in diagram.iter(f"{SVG}polygon")] == [
+        p.muscle.regions[i].coords for p in pieces for i in p.indices]
+    assert [a.get("coords") for a in root.iter(f"{XHTML}area")] == [
+        p.muscle.regions[i].coords for p in reversed(pieces) for i in p.indices]
     titles = [bodymap.xml_clean(m.title) for m in items]
     links = [li.find(f"{XHTML}a") for li in root.iter(f"{XHTML}li")]
     assert [(li.find(f"{XHTML}span[@class='unmapped']") if a is None else a).text

@@ -652,3 +652,27 @@ def test_what_moves_nothing_is_read(tmp_path: Path) -> None:
                     "</svg>", encoding="utf-8")
     back, found = read(path)
     assert found == [] and [m.regions[0].coords for m in back] == ["1,1,50,1,50,50"]
+
+
+def test_a_region_lying_on_a_larger_one_of_a_muscle_drawn_later_is_drawn_over_it(
+        tmp_path: Path) -> None:
+    """Latissimus dorsi's small third region inside pectoralis major was drawn (with its
+    muscle, by its largest region) under pectoralis major: no click could reach it."""
+    def square(x: int, y: int, side: int) -> Region:
+        return Region(((x, y), (x + side, y), (x + side, y + side), (x, y + side)))
+
+    lat = Muscle(slug="lat", title="Lat", regions=(square(500, 0, 100), square(12, 12, 5)))
+    pec = Muscle(slug="pec", title="Pec", regions=(square(0, 0, 40),))
+    assert write([pec, lat], tmp_path / "out") == []
+    root = parse_file(tmp_path / "out" / "map.svg")
+    links = [(a.get("class"), a.get("data-slug") or a.get("data-lift"))
+             for a in root.iter(f"{SVG}a")]
+    assert links == [("muscle", "lat"), ("muscle", "pec"), ("muscle-lift", "lat")]
+    own, _, lifted = root.iter(f"{SVG}a")
+    assert [p.get("class") for p in own.iter(f"{SVG}polygon")] == [None, "lifted"]
+    assert [p.get("points") for p in lifted.iter(f"{SVG}polygon")] == ["12,12,17,12,17,17,12,17"]
+    assert (lifted.get("href"), lifted.get("tabindex"), lifted.get("aria-hidden"),
+            lifted.get("id")) == ("lat.html", "-1", "true", None)
+    assert lifted.find(f"{SVG}title").text == "Lat"
+    back, found = read(tmp_path / "out" / "map.svg")
+    assert found == [] and back == [lat, pec]

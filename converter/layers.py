@@ -1,0 +1,287 @@
+"""Which region a body map draws over which: per region, the smaller on top.
+
+A map draws muscle by muscle (:func:`converter.bodymap.drawing_order`, largest region
+first), but a muscle's regions are not all alike: latissimus dorsi may have a large
+region in the back view and a small one lying inside pectoralis major's in the front
+view. Drawn with its muscle, that small region would lie under pectoralis major and
+could not be clicked at all. :func:`drawing_pieces` keeps the muscles' order and lifts
+such a region out: it is drawn later, in a piece of its own, right above every larger
+region of another muscle that it overlaps (and below every smaller one). Regions lying
+on nothing larger stay with their muscle, so most maps have one piece per muscle.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+from .model import Muscle, Region
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Regions of one muscle drawn together: ``indices`` into ``muscle.regions``.
+    ``first`` marks the muscle's own piece (its link, name and id); any later one is
+    a lifted region drawn over a larger one of another muscle."""
+
+    muscle: Muscle
+    indices: tuple[int, ...]
+    first: bool
+
+
+class _Shape:
+    """A region as the layering sees it: its muscle's place in the drawing order, its
+    area, and (made when first asked for) its points and box."""
+
+    def __init__(self, place: int, index: int, region: Region) -> None:
+        self.place, self.index, self.region = place, index, region
+        self.area = region_area(region)
+        self.blockers: set[int] = set()
+
+    @cached_property
+    def points(self) -> list[Point]:
+        """The corners as floats."""
+        return [(float(x), float(y)) for x, y in self.region.points]
+
+    @cached_property
+    def box(self) -> Box:
+        """The bounding box."""
+        return _box(self.points)
+
+
+def region_area(region: Region) -> float:
+    """The area a region covers (shoelace; floats are exact enough to order by)."""
+    return _area([(float(x), float(y)) for x, y in region.points])
+
+
+def _area(points: list[Point]) -> float:
+    closed = [*points, points[0]] if points else []
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(closed))) / 2
+
+
+def _box(points: list[Point]) -> Box:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return (min(xs), min(ys), max(xs), max(ys)) if points else (0.0, 0.0, 0.0, 0.0)
+
+
+def _boxes_overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _edges(points: list[Point]) -> Iterator[tuple[Point, Point]]:
+    return pairwise([*points, points[0]])
+
+
+def _turn(a: Point, b: Point, c: Point) -> float:
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def _cross(p: tuple[Point, Point], q: tuple[Point, Point]) -> bool:
+    """Whether two segments cross at a point inside both (touching is no crossing)."""
+    return (_turn(*p, q[0]) * _turn(*p, q[1]) < 0) and (_turn(*q, p[0]) * _turn(*q, p[1]) < 0)
+
+
+def _strictly_inside(point: Point, polygon: list[Point]) -> bool:
+    """Whether ``point`` is inside ``polygon`` (even-odd) and not on its outline."""
+    x, y = point
+    inside = False
+    for a, b in _edges(polygon):
+        (ax, ay), (bx, by) = a, b
+        if (min(ax, bx) <= x <= max(ax, bx) and min(ay, by) <= y <= max(ay, by)
+                and _turn(a, b, point) == 0):
+            return False  # (on this side)
+        if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
+            inside = not inside
+    return inside
+
+
+def _probes(polygon: list[Point]) -> Iterator[Point]:
+    """A polygon's corners and the middles of its sides."""
+    for a, b in _edges(polygon):
+        yield a
+        yield ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def overlap(a: list[Point], b: list[Point]) -> bool:
+    """Whether two polygons share some area (regions that only touch do not): their
+    sides cross, or a corner or a side's middle of one lies inside the other."""
+    if len(a) < 3 or len(b) < 3 or not _boxes_overlap(_box(a), _box(b)):
+        return False
+    return _share_area(a, b)
+
+
+def _share_area(a: list[Point], b: list[Point]) -> bool:
+    """:func:`overlap` of polygons whose boxes overlap."""
+    if any(_strictly_inside(p, b) for p in _probes(a)) or any(
+            _strictly_inside(p, a) for p in _probes(b)):
+        return True
+    return any(_cross(p, q) for p in _edges(a) for q in _edges(b))
+
+
+class _Grid:
+    """Shapes by the cells of a square grid their boxes touch, to find those near a box
+    without looking at every one (20,000 muscles have 40,000 regions)."""
+
+    #: Cells along the whole drawing's wider side, at most (a box spans no more).
+    ACROSS = 256
+
+    def __init__(self, shapes: Sequence[_Shape]) -> None:
+        sides = sorted(max(s.box[2] - s.box[0], s.box[3] - s.box[1]) for s in shapes)
+        extent = max((max(s.box[2], s.box[3]) for s in shapes), default=0.0) - min(
+            (min(s.box[0], s.box[1]) for s in shapes), default=0.0)
+        self.cell = max(sides[len(sides) // 2] if sides else 0.0, extent / self.ACROSS,
+                        1e-9)
+        self.cells: dict[tuple[int, int], set[int]] = {}
+
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
+        left, top = int(box[0] // self.cell), int(box[1] // self.cell)
+        right, bottom = int(box[2] // self.cell), int(box[3] // self.cell)
+        return ((i, j) for i in range(left, right + 1) for j in range(top, bottom + 1))
+
+    def add(self, number: int, box: Box) -> None:
+        """File a shape under its cells."""
+        for key in self._keys(box):
+            self.cells.setdefault(key, set()).add(number)
+
+    def remove(self, number: int, box: Box) -> None:
+        """Take a shape out again."""
+        for key in self._keys(box):
+            self.cells.get(key, set()).discard(number)
+
+    def near(self, box: Box) -> set[int]:
+        """The shapes whose boxes share a cell with ``box``."""
+        return {n for key in self._keys(box) for n in self.cells.get(key, ())}
+
+
+class _Layering:
+    """The pieces of a drawing order, made muscle by muscle (see :func:`drawing_pieces`)."""
+
+    #: A region's larger regions of later muscles are found by area up to this many
+    #: (a few, when its muscle's sides differ a little), else by place.
+    SCAN = 64
+
+    def __init__(self, drawn: Sequence[Muscle]) -> None:
+        self.drawn = drawn
+        self.shapes: list[_Shape] = []
+        self.of_muscle: list[list[int]] = []
+        for place, muscle in enumerate(drawn):
+            self.of_muscle.append(list(range(len(self.shapes),
+                                             len(self.shapes) + len(muscle.regions))))
+            self.shapes += (_Shape(place, i, r) for i, r in enumerate(muscle.regions))
+        self.largest = [max((self.shapes[n].area for n in numbers), default=0.0)
+                        for numbers in self.of_muscle]
+        self.drawn_yet = [False] * len(self.shapes)
+        self.waited_by: dict[int, list[int]] = {}
+        self.released: list[tuple[int, int, int]] = []
+        self.started = [False] * len(drawn)
+        self.pieces: list[Piece] = []
+
+    def smaller(self) -> bool:
+        """Whether any region is smaller than its muscle's largest (else none waits)."""
+        return any(s.area < self.largest[s.place] for s in self.shapes)
+
+    @cached_property
+    def waiting(self) -> _Grid:
+        """The regions waiting to be drawn, by place."""
+        return _Grid(self.shapes)
+
+    @cached_property
+    def everyone(self) -> _Grid:
+        """Every region, by place."""
+        grid = _Grid(self.shapes)
+        for number, shape in enumerate(self.shapes):
+            grid.add(number, shape.box)
+        return grid
+
+    @cached_property
+    def by_area(self) -> tuple[list[float], list[int]]:
+        """The areas in order, and the regions they are of."""
+        order = sorted(range(len(self.shapes)), key=lambda n: self.shapes[n].area)
+        return [self.shapes[n].area for n in order], order
+
+    def run(self) -> list[Piece]:
+        """Every muscle in its turn, each lifted region as soon as all under it are drawn."""
+        if not self.smaller():
+            return [Piece(m, tuple(range(len(m.regions))), True) for m in self.drawn]
+        for place, numbers in enumerate(self.of_muscle):
+            ready = [n for n in numbers if not self._wait(n)]
+            if ready or not numbers:
+                self._emit(place, ready)
+            self._release()
+        return self.pieces
+
+    def _wait(self, number: int) -> bool:
+        """Whether a region must wait for larger regions of other muscles, overlapping
+        it and not drawn yet (then it does: they are its blockers)."""
+        shape = self.shapes[number]
+        near = self.waiting.near(shape.box)
+        if shape.area < self.largest[shape.place]:  # (later muscles may be larger here)
+            near |= self._larger_later(shape)
+        # (else every later muscle's regions are at most this large: only waiting ones)
+        shape.blockers = {n for n in near if self._blocks(n, shape)}
+        for blocker in shape.blockers:
+            self.waited_by.setdefault(blocker, []).append(number)
+        if shape.blockers:
+            self.waiting.add(number, shape.box)
+        return bool(shape.blockers)
+
+    def _larger_later(self, shape: _Shape) -> set[int]:
+        """Regions that may be larger than ``shape`` and of a muscle drawn after it."""
+        areas, numbers = self.by_area
+        low = bisect_right(areas, shape.area)
+        high = bisect_right(areas, self.largest[shape.place])
+        if high - low <= self.SCAN:
+            return set(numbers[low:high])
+        return self.everyone.near(shape.box)
+
+    def _blocks(self, number: int, shape: _Shape) -> bool:
+        other = self.shapes[number]
+        return (not self.drawn_yet[number] and other.place != shape.place
+                and other.area > shape.area and _boxes_overlap(other.box, shape.box)
+                and len(other.points) > 2 and len(shape.points) > 2
+                and _share_area(other.points, shape.points))
+
+    def _emit(self, place: int, numbers: list[int]) -> None:
+        muscle = self.drawn[place]
+        indices = tuple(sorted(self.shapes[n].index for n in numbers))
+        self.pieces.append(Piece(muscle, indices, not self.started[place]))
+        self.started[place] = True
+        for number in numbers:
+            self.drawn_yet[number] = True
+            self._unblock(number)
+
+    def _unblock(self, number: int) -> None:
+        """A region is drawn: those waiting for it wait for one less."""
+        for waiter in self.waited_by.pop(number, []):
+            blockers = self.shapes[waiter].blockers
+            blockers.discard(number)
+            if not blockers:
+                shape = self.shapes[waiter]
+                self.waiting.remove(waiter, shape.box)
+                heapq.heappush(self.released, (shape.place, shape.index, waiter))
+
+    def _release(self) -> None:
+        """Draw the regions free to be drawn now, earliest muscle first, a piece each."""
+        while self.released:
+            place = self.released[0][0]
+            numbers = []
+            while self.released and self.released[0][0] == place:
+                numbers.append(heapq.heappop(self.released)[2])
+            self._emit(place, numbers)
+
+
+def drawing_pieces(drawn: Sequence[Muscle]) -> list[Piece]:
+    """The pieces a map draws, in order, from muscles in their drawing order: each
+    muscle's regions together (its first piece), except a region overlapping a larger
+    region of a muscle drawn after it, which waits until every larger region of another
+    muscle that it overlaps is drawn and is then drawn in a piece of its own, so that a
+    smaller region is always over a larger one where they overlap (equal areas: in the
+    muscles' order). A muscle without regions is one empty piece in its turn."""
+    return _Layering(drawn).run()
