@@ -60,16 +60,20 @@ class Site:
     html: Path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("site")
-    converter.write(MUSCLES, root / "svg", "svg")
-    converter.write(MUSCLES, root / "html", "html")
+def make_site(root: Path, muscles: list[Muscle]) -> Site:
+    """The svg and html outputs of ``muscles`` in ``root``, with a page for each link."""
+    converter.write(muscles, root / "svg", "svg")
+    converter.write(muscles, root / "html", "html")
     for directory in (root / "svg", root / "html"):
-        for muscle in MUSCLES:  # the pages the default link template points at
+        for muscle in muscles:  # the pages the default link template points at
             (directory / f"{muscle.slug}.html").write_text(
                 f"<!DOCTYPE html><title>{muscle.slug}</title>", encoding="utf-8")
     return Site(root / "svg", root / "html")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return make_site(tmp_path_factory.mktemp("site"), MUSCLES)
 
 
 @pytest.fixture(scope="module")
@@ -371,14 +375,7 @@ IMAGE_HIT = """([ux, uy]) => {
 
 @pytest.fixture(scope="module")
 def lifted_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("lifted")
-    converter.write(LIFTED, root / "svg", "svg")
-    converter.write(LIFTED, root / "html", "html")
-    for directory in (root / "svg", root / "html"):
-        for muscle in LIFTED:
-            (directory / f"{muscle.slug}.html").write_text(
-                f"<!DOCTYPE html><title>{muscle.slug}</title>", encoding="utf-8")
-    return Site(root / "svg", root / "html")
+    return make_site(tmp_path_factory.mktemp("lifted"), LIFTED)
 
 
 @pytest.mark.parametrize(("name", "script"), [("svg/map.svg", SVG_HIT),
