@@ -512,20 +512,15 @@ def _commented(value: Any) -> Any:
     return value
 
 
-def _keep_comments(original: Any, canonical: Any) -> Any:
-    """Carry comments from ``original`` over to the equal-valued parts of ``canonical``."""
+def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None, *,
+                   document: bool = True) -> Any:
+    """Carry comments from ``original`` over to the equal-valued parts of ``canonical``
+    (``above``: a map value's comment list in its parent map, ``document``: whether
+    ``original`` is the whole front matter)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
-        if original.ca.comment:
-            canonical.ca.comment = original.ca.comment
-        if original.ca.end:  # after the last entry (of a null value, "key:" with no value)
-            canonical.ca.end = original.ca.end
-        for key in canonical:
-            if key in original.ca.items and _fits(original.ca.items[key], canonical[key]):
-                canonical.ca.items[key] = original.ca.items[key]
-            if key in original:
-                canonical[key] = _keep_comments(original[key], canonical[key])
+        _keep_map_comments(original, canonical, above, document=document)
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
@@ -534,8 +529,32 @@ def _keep_comments(original: Any, canonical: Any) -> Any:
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
                 canonical.ca.items[i] = original.ca.items[i]
-            canonical[i] = _keep_comments(original[i], canonical[i])
+            canonical[i] = _keep_comments(original[i], canonical[i], document=False)
     return canonical
+
+
+def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *,
+                       document: bool) -> None:
+    """:func:`_keep_comments` of a map: where its keys are reordered, the comment lines
+    above each key go with it, and those after its last entry stay at its end
+    (:mod:`converter.keyedcomments`)."""
+    from converter import keyedcomments
+
+    end: list[str] = []
+    if keyedcomments.reordered(original, canonical):
+        end = keyedcomments.detach(original, canonical, above, document=document)
+    if original.ca.comment:
+        canonical.ca.comment = original.ca.comment
+    if original.ca.end:  # after the last entry (of a null value, "key:" with no value)
+        canonical.ca.end = original.ca.end
+    for key in canonical:
+        slot = original.ca.items.get(key)
+        if slot is not None and _fits(slot, canonical[key]):
+            canonical.ca.items[key] = slot
+        if key in original:
+            canonical[key] = _keep_comments(original[key], canonical[key], slot,
+                                            document=False)
+    keyedcomments.attach_end(canonical, end)
 
 
 def _fits(comments: list[Any], value: Any) -> bool:

@@ -1,0 +1,199 @@
+"""Comment lines that go with the key below them when fmt reorders a map's keys.
+
+ruamel.yaml's round-trip reader keeps the full-line comments (and blank lines) above a
+key with what comes before it: on the comment token of the previous entry's last value
+(however deep in it: ``ca.items[key][2]`` of a map, ``ca.items[index][0]`` of a list,
+or a list's ``ca.end``), among the key's own pre-comments (``ca.items[key][1]``, after
+a null or flow value), or, above a map's first key, in the map's start comment (the
+document's ``ca.comment``, or the parent map's item of the map's key). Keys reordered
+would leave those lines where they were, above another key. :func:`detach` moves each
+key's lines into its own pre-comments, which go wherever the key goes, and returns the
+lines after the map's last entry, which :func:`attach_end` puts after the reordered
+map's last entry. The lines before a document's first key that end in a blank line
+describe the file and stay at its top; those directly above the key go with it.
+
+Lines are kept as written (their indentation as it was), one string each, without
+line ends; a blank line is ``""``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
+
+#: What holds comments of its entries: a map or a list (block or flow).
+Container = CommentedMap | CommentedSeq
+
+
+def reordered(original: CommentedMap, canonical: dict[Any, Any]) -> bool:
+    """Whether ``original`` is a block map whose keys shared with ``canonical`` come in
+    another order (a flow map, ``{da: x}``, has no comment lines above its keys)."""
+    if original.fa.flow_style():
+        return False
+    kept = [key for key in original if key in canonical]
+    return kept != [key for key in canonical if key in original]
+
+
+def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] | None,
+           *, document: bool) -> list[str]:
+    """Move the lines above each key of ``original`` into the key's pre-comments and
+    return the lines after its last entry. ``above``: the parent map's comment list of
+    this map's key (None for the ``document``'s map or a list item's, whose lines above
+    its first key are the item's). A key that ``canonical`` leaves out hands its lines
+    on to the next key."""
+    lead = _first_lead(original, above, document=document)
+    for key in list(original):
+        lead += _pop_pre(original, key)
+        if key in canonical:
+            _set_pre(original, key, lead)
+            lead = []
+        lead += _cut_after(original, key)
+    return lead + _cut_end(original)
+
+
+def attach_end(canonical: Container, lines: list[str]) -> None:
+    """Put ``lines`` after the last entry of ``canonical`` (however deep its value)."""
+    if not lines or not canonical:
+        return
+    key = _last(canonical)
+    value = canonical[key]
+    if isinstance(value, Container) and value:
+        attach_end(value, lines)
+        return
+    slot = canonical.ca.items.setdefault(key, [None, None, None, None])
+    index = _index(canonical)
+    token = slot[index]
+    if token is None:
+        slot[index] = _token(lines if _block(value) else ["", *lines])
+    else:
+        token.value = token.value + _text(lines)
+
+
+def _first_lead(original: CommentedMap, above: list[Any] | None, *, document: bool
+                ) -> list[str]:
+    """Cut and return the lines above the first key of ``original``: the document's,
+    but those that end in a blank line; those after its key in the parent map; none of
+    a list item's."""
+    if above is not None:
+        return _cut_start(original, above)
+    start = original.ca.comment
+    if not document:
+        return []
+    if not start or not start[1]:
+        return []
+    lines = _lines(start[1])
+    top = max((at + 1 for at, line in enumerate(lines) if not line.strip()), default=0)
+    start[1] = [_token(lines[:top])] if top else None
+    return lines[top:]
+
+
+def _cut_start(original: CommentedMap, above: list[Any]) -> list[str]:
+    """Cut and return the lines between a nested map's key and its first key, held by
+    the parent's comment list ``above`` (and, the same tokens, by the map's own
+    ``ca.comment``)."""
+    lines = _cut_token(above, 2, block=False) + _lines(above[3] or [])
+    above[3] = None
+    if original.ca.comment:
+        original.ca.comment[:2] = [above[2], None]
+    return lines
+
+
+def _pop_pre(original: CommentedMap, key: Hashable) -> list[str]:
+    """Cut and return the pre-comments of ``key`` (ruamel's place for the lines after a
+    null or flow value)."""
+    slot = original.ca.items.get(key)
+    if slot is None or not slot[1]:
+        return []
+    lines = _lines(slot[1])
+    slot[1] = None
+    return lines
+
+
+def _set_pre(original: CommentedMap, key: Hashable, lines: list[str]) -> None:
+    """Make ``lines`` the pre-comments of ``key``."""
+    if lines:
+        original.ca.items.setdefault(key, [None, None, None, None])[1] = [_token(lines)]
+
+
+def _cut_after(container: Container, key: Any) -> list[str]:
+    """Cut and return the full lines after the entry ``key``'s value, from the comment
+    token of its last value (the deepest, in a block map or list)."""
+    value = container[key]
+    if isinstance(value, Container) and value and not value.fa.flow_style():
+        return _cut_after(value, _last(value)) + _cut_end(value)
+    return _cut_token(container.ca.items.get(key), _index(container), block=_block(value))
+
+
+def _cut_end(container: Container) -> list[str]:
+    """Cut and return the lines that ruamel holds after the last entry of ``container``
+    (``ca.end``: after a null or flow value)."""
+    if not container.ca.end:
+        return []
+    lines = _lines(container.ca.end)
+    container.ca.end = []
+    return lines
+
+
+def _cut_token(slot: list[Any] | None, index: int, *, block: bool) -> list[str]:
+    """Cut and return the full lines of the token ``slot[index]``, leaving its first
+    line: the end of the value's line, with the comment on it (none after a block text,
+    whose token holds only the lines after it)."""
+    token = slot[index] if slot else None
+    if token is None:
+        return []
+    value = token.value
+    cut = 0 if block else value.find("\n") + 1 or len(value)
+    if cut == len(value):
+        return []
+    slot[index] = token if value[:cut].strip() else None
+    token.value = value[:cut]
+    return _split(value[cut:])
+
+
+def _lines(tokens: list[Any]) -> list[str]:
+    """The lines of a list of pre-comment tokens, each indented as it was written (the
+    first line of a token starts at the token's column)."""
+    lines: list[str] = []
+    for token in tokens:
+        value = token.value
+        if value.startswith("#"):
+            value = " " * token.start_mark.column + value
+        lines += _split(value)
+    return lines
+
+
+def _split(text: str) -> list[str]:
+    """``text``'s lines (``\\n`` only: a comment may hold other line separators)."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _text(lines: list[str]) -> str:
+    """Lines as a token's text."""
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _token(lines: list[str]) -> CommentToken:
+    """A comment token written as ``lines`` are, from the start of a line."""
+    return CommentToken(_text(lines), CommentMark(0))
+
+
+def _last(container: Container) -> Any:
+    """The last key of a map, the last index of a list."""
+    return next(reversed(container)) if isinstance(container, CommentedMap) \
+        else len(container) - 1
+
+
+def _index(container: Container) -> int:
+    """Where an entry's comment list holds the token after its value."""
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _block(value: Any) -> bool:
+    """Whether ``value`` is a block text, whose token holds only the lines after it."""
+    return isinstance(value, LiteralScalarString | FoldedScalarString)

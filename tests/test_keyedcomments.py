@@ -1,0 +1,58 @@
+"""Comment lines that go with their keys: ruamel.yaml's comment tokens moved by hand."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from converter.keyedcomments import attach_end, detach, reordered
+
+
+def _load(text: str) -> Any:
+    return YAML(typ="rt").load(text)
+
+
+def _dump(data: Any) -> str:
+    stream = io.StringIO()
+    YAML(typ="rt").dump(data, stream)
+    return stream.getvalue()
+
+
+def test_only_a_block_map_with_keys_in_another_order_is_reordered() -> None:
+    assert reordered(_load("b: 1\na: 2\n"), {"a": 2, "b": 1})
+    assert not reordered(_load("a: 1\nc: 3\nb: 2\n"), {"a": 1, "b": 2})  # (c left out)
+    assert not reordered(_load("x: {b: 1, a: 2}\n")["x"], {"a": 2, "b": 1})
+
+
+def test_detach_gives_each_key_its_lines_and_returns_the_end() -> None:
+    original = _load("# file\n\n# about b\nb: 1  # one\n\n# about a\na:\n  - x\n# end\n")
+    end = detach(original, {"a": 0, "b": 0}, None, document=True)
+    assert end == ["# end"]
+    assert original.ca.comment[1][0].value == "# file\n\n"
+    assert original.ca.items["b"][1][0].value == "# about b\n"
+    assert original.ca.items["b"][2].value == "# one\n"
+    assert original.ca.items["a"][1][0].value == "\n# about a\n"
+
+
+def test_the_lines_of_a_key_left_out_go_to_the_next_key() -> None:
+    original = _load("b: 1\n# about c\nc: 2\n# about a\na: 3\n")
+    assert detach(original, {"a": 0, "b": 0}, None, document=True) == []
+    assert original.ca.items["a"][1][0].value == "# about c\n# about a\n"
+
+
+def test_a_nested_map_s_first_lines_come_from_its_key_in_the_parent() -> None:
+    parent = _load("origin:  # texts\n  # English\n  en: e\n  da: d\n")
+    original = parent["origin"]
+    assert detach(original, {"da": 0, "en": 0}, parent.ca.items["origin"],
+                  document=False) == []
+    assert parent.ca.items["origin"][2].value == "# texts\n"
+    assert original.ca.items["en"][1][0].value == "  # English\n"
+
+
+def test_attach_end_puts_lines_after_the_deepest_last_value() -> None:
+    canonical = CommentedMap([("a", 1), ("b", CommentedMap([("c", 2)]))])
+    attach_end(canonical, ["# end"])
+    assert _dump(canonical) == "a: 1\nb:\n  c: 2\n# end\n"
