@@ -10,7 +10,9 @@ would leave those lines where they were, above another key. :func:`detach` moves
 key's lines into its own pre-comments, which go wherever the key goes, and returns the
 lines after the map's last entry, which :func:`attach_end` puts after the reordered
 map's last entry. The lines before a document's first key that end in a blank line
-describe the file and stay at its top; those directly above the key go with it.
+describe the file and stay at its top; those directly above the key go with it. And
+where fmt writes a value given on its key's line as a block (``origin: text`` as a
+language map), :func:`cut_reshaped` takes the lines after it, to follow the block.
 
 Lines are kept as written (their indentation as it was), one string each, without
 line ends; a blank line is ``""``.
@@ -56,8 +58,9 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
     return lead + _cut_end(original)
 
 
-def attach_end(canonical: Container, lines: list[str]) -> None:
-    """Put ``lines`` after the last entry of ``canonical`` (however deep its value)."""
+def attach_end(canonical: Any, lines: list[str]) -> None:
+    """Put ``lines`` after the last entry of ``canonical``, a map or list (however deep
+    its value)."""
     if not lines or not canonical:
         return
     key = _last(canonical)
@@ -72,6 +75,19 @@ def attach_end(canonical: Container, lines: list[str]) -> None:
         slot[index] = _token(lines if _block(value) else ["", *lines])
     else:
         token.value = token.value + _text(lines)
+
+
+def cut_reshaped(original: CommentedMap, canonical: dict[Any, Any], key: Hashable
+                 ) -> list[str]:
+    """Cut and return the lines after ``key``'s value where ``original`` has the value
+    on the key's line (a text, a flow list) and ``canonical`` writes it as a block map
+    or list: ruamel would write them between the key and the block's first entry."""
+    if key not in original or not _spread(canonical[key]):
+        return []
+    value = original[key]
+    if isinstance(value, Container) and value and not value.fa.flow_style():
+        return []
+    return _cut_after(original, key)
 
 
 def _first_lead(original: CommentedMap, above: list[Any] | None, *, document: bool
@@ -192,6 +208,11 @@ def _last(container: Container) -> Any:
 def _index(container: Container) -> int:
     """Where an entry's comment list holds the token after its value."""
     return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _spread(value: Any) -> bool:
+    """Whether the canonical ``value`` is written as a block map or list."""
+    return isinstance(value, dict | list) and bool(value)
 
 
 def _block(value: Any) -> bool:

@@ -536,7 +536,8 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
 def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *,
                        document: bool) -> None:
     """:func:`_keep_comments` of a map: where its keys are reordered, the comment lines
-    above each key go with it, and those after its last entry stay at its end
+    above each key go with it, and those after its last entry stay at its end; the
+    lines after a value that is written anew as a block follow the block
     (:mod:`converter.keyedcomments`)."""
     from converter import keyedcomments
 
@@ -549,11 +550,13 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         canonical.ca.end = original.ca.end
     for key in canonical:
         slot = original.ca.items.get(key)
+        after = keyedcomments.cut_reshaped(original, canonical, key)
         if slot is not None and _fits(slot, canonical[key]):
             canonical.ca.items[key] = slot
         if key in original:
             canonical[key] = _keep_comments(original[key], canonical[key], slot,
                                             document=False)
+        keyedcomments.attach_end(canonical[key], after)
     keyedcomments.attach_end(canonical, end)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from converter.keyedcomments import attach_end, detach, reordered
+from converter.keyedcomments import attach_end, cut_reshaped, detach, reordered
 
 
 def _load(text: str) -> Any:
@@ -56,3 +56,13 @@ def test_attach_end_puts_lines_after_the_deepest_last_value() -> None:
     canonical = CommentedMap([("a", 1), ("b", CommentedMap([("c", 2)]))])
     attach_end(canonical, ["# end"])
     assert _dump(canonical) == "a: 1\nb:\n  c: 2\n# end\n"
+
+
+def test_cut_reshaped_takes_the_lines_after_a_value_written_anew_as_a_block() -> None:
+    original = _load("origin: The back.  # eol\n# next\nlatin: L\n# last\n")
+    canonical = {"origin": {"en": "The back."}, "latin": "L"}
+    assert cut_reshaped(original, canonical, "latin") == []  # (not a block)
+    assert cut_reshaped(original, canonical, "origin") == ["# next"]
+    assert original.ca.items["origin"][2].value == "# eol\n"
+    assert cut_reshaped(_load("origin:\n  en: x\n# next\n"), {"origin": {"en": "x"}},
+                        "origin") == []  # (a block already)

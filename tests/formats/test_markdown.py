@@ -293,6 +293,23 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
     assert _fmt(src) == f"---\n{formatted}---\n"
 
 
+@pytest.mark.parametrize("value, written", [
+    ("The back.", "\n  en: The back."),
+    ("The back.  # checked", "            # checked\n  en: The back."),
+    ("|\n  The back.", '\n  en: "The back.\\n"'),
+    ("{da: Bag., en: The back.}", "\n  da: Bag.\n  en: The back."),
+])
+def test_fmt_keeps_the_comment_above_a_key_after_a_value_it_writes_as_a_block(
+        tmp_path: Path, value: str, written: str) -> None:
+    """A text that fmt writes as a language map (``origin: The back.``): the comment
+    above the next key went between ``origin:`` and ``en:``."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\norigin: {value}\n\n# about the insertion\n"
+                   "insertion:\n  da: x\n---\n", encoding="utf-8")
+    assert _fmt(src) == (f"---\ntitle: M\norigin:{written}\n\n# about the insertion\n"
+                         "insertion:\n  da: x\n---\n")
+
+
 def test_a_block_text_with_an_empty_line_keeps_all_its_lines_through_fmt(
         tmp_path: Path) -> None:
     """After an empty line, a line of a ``|`` text that starts with ``#`` is text (as
