@@ -431,15 +431,67 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     (and a look into those of a format that :attr:`~Format.sorts_found`), in sorted
     order: only names are held while a folder sorts. A folder that cannot be listed, or
     a file that cannot be stat-ed, is one ``unreadable`` diagnostic in ``problems``."""
-    foreign = [] if foreign is None else foreign
-    left_out = [] if left_out is None else left_out
+    search = _Search(endings, format_of, found, problems, skip, unit,
+                     [] if foreign is None else foreign, exclude,
+                     [] if left_out is None else left_out)
+    # (a stack of the folders being listed, not a call per level: any depth walks)
+    stack = [_folder(search, directory, below)]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+        else:
+            stack.append(_folder(search, *step))
+
+
+class _Search(NamedTuple):
+    """What :func:`_walk` shares with each folder it lists."""
+
+    endings: tuple[str, ...]
+    format_of: Callable[[str], Format]
+    found: Inputs
+    problems: list[Diagnostic]
+    skip: AbstractSet[tuple[str, str]]
+    unit: Format | None
+    foreign: list[tuple[str, Format]]
+    exclude: Exclusion | None
+    left_out: list[str]
+
+
+def _folder(search: _Search, directory: str, below: str) -> Iterator[tuple[str, str]]:
+    """List ``directory`` for :func:`_walk`: its files added in order, yielding each of
+    its folders (path, and path below the source folder) when the walk is to go into it
+    (its files that sort after that folder added only after it has been walked)."""
     # (files of ".": "x.md", as every reader names a Path("./x.md"), not "./x.md")
     prefix = "" if directory == os.curdir else directory.rstrip(os.sep) + os.sep
+    listed = _listing(search, directory, below, prefix)
+    if listed is None:
+        return
+    folders, names, units = listed
+    files: list[str] = []  # the files since the last folder, in order
+    for name in names:
+        while folders and folders[-1] < name:  # the folders that sort before this file
+            _add(search, prefix, files, units)
+            folder = folders.pop()
+            yield prefix + folder, f"{below}{folder}/"
+        files.append(name)
+        if len(files) >= _STAT_BATCH:
+            _add(search, prefix, files, units)
+    _add(search, prefix, files, units)
+    for folder in reversed(folders):
+        yield prefix + folder, f"{below}{folder}/"
+
+
+def _listing(search: _Search, directory: str, below: str, prefix: str
+             ) -> tuple[list[str], list[str], set[str]] | None:
+    """The folders to search (sorted last first), the names of files and units (sorted)
+    and the names of units in ``directory`` (None: it cannot be listed, reported)."""
+    unit, exclude, left_out = search.unit, search.exclude, search.left_out
     folders: list[str] = []
     names: list[str] = []  # of files (a folder may hold 100,000: no tuple per name)
     units: set[str] = set()  # the names of folders read as one input
     outputs: list[str] = []  # the names of folders muscle-convert wrote
-    skipped = {name for folder, name in skip if folder == directory}
+    skipped = {name for folder, name in search.skip if folder == directory}
     try:
         with os.scandir(directory) as listing:
             for entry in listing:
@@ -457,65 +509,53 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
                         outputs.append(name)
                     else:
                         folders.append(name)
-                elif not name.lower().endswith(endings):
+                elif not name.lower().endswith(search.endings):
                     continue
                 elif exclude is not None and exclude(below + name, False):
                     left_out.append(prefix + name)
-                elif _is_file(entry, problems):
+                elif _is_file(entry, search.problems):
                     names.append(name)
     except OSError as exc:
-        problems.append(unreadable(directory, exc))
-        return
+        search.problems.append(unreadable(directory, exc))
+        return None
     folders.sort(reverse=True)  # the next folder in order at the end
     names.sort()
-    found.skipped += (prefix + name for name in sorted(outputs))
-    files: list[str] = []  # the files since the last folder, in order
+    search.found.skipped += (prefix + name for name in sorted(outputs))
+    return folders, names, units
 
-    def flush() -> None:
-        kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
-        for name in files:
-            if name in units:  # (stamped with its files when read: Inputs.stamped)
-                if not _own(unit, prefix + name, foreign):
-                    continue
-                kept.append(name)
-                sizes.append(-1)
-                mtimes.append(0)
-                ctimes.append(0)
-                formats.append(unit)
-                continue
-            try:
-                st = os.stat(prefix + name)
-            except FileNotFoundError:  # deleted since the listing: not an input
-                continue
-            except OSError as exc:  # in a folder that can be listed but not searched
-                problems.append(unreadable(prefix + name, exc))
-                continue
-            fmt = format_of(name)
-            if not _own(fmt, prefix + name, foreign):
+
+def _add(search: _Search, prefix: str, files: list[str], units: set[str]) -> None:
+    """Stat the ``files`` of the folder ``prefix`` and add them to the inputs found (a
+    unit's folder as it is), emptying ``files``."""
+    unit, foreign = search.unit, search.foreign
+    kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
+    for name in files:
+        if name in units:  # (stamped with its files when read: Inputs.stamped)
+            if not _own(unit, prefix + name, foreign):
                 continue
             kept.append(name)
-            sizes.append(st.st_size)
-            mtimes.append(st.st_mtime_ns)
-            ctimes.append(change_stamp(st))
-            formats.append(fmt)
-        found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
-        files.clear()
-
-    def descend(folder: str) -> None:
-        _walk(prefix + folder, endings, format_of, found, problems, skip, unit=unit,
-              foreign=foreign, exclude=exclude, left_out=left_out,
-              below=f"{below}{folder}/")
-
-    for name in names:
-        while folders and folders[-1] < name:  # the folders that sort before this file
-            flush()
-            descend(folders.pop())
-        files.append(name)
-        if len(files) >= _STAT_BATCH:
-            flush()
-    flush()
-    for folder in reversed(folders):
-        descend(folder)
+            sizes.append(-1)
+            mtimes.append(0)
+            ctimes.append(0)
+            formats.append(unit)
+            continue
+        try:
+            st = os.stat(prefix + name)
+        except FileNotFoundError:  # deleted since the listing: not an input
+            continue
+        except OSError as exc:  # in a folder that can be listed but not searched
+            search.problems.append(unreadable(prefix + name, exc))
+            continue
+        fmt = search.format_of(name)
+        if not _own(fmt, prefix + name, foreign):
+            continue
+        kept.append(name)
+        sizes.append(st.st_size)
+        mtimes.append(st.st_mtime_ns)
+        ctimes.append(change_stamp(st))
+        formats.append(fmt)
+    search.found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
+    files.clear()
 
 
 def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:

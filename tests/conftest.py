@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import subprocess
 import sys
@@ -27,6 +28,44 @@ def demo_commands(out: Path) -> list[list[str]]:
                              f"BIN={Path(sys.executable).parent}"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
+
+
+def nest(top: Path, depth: int) -> Path:
+    """Make ``top`` with a chain of ``depth`` folders ``d`` below it, one at a time
+    (``os.makedirs`` recurses); the innermost, relative to ``top``'s folder."""
+    here = os.getcwd()
+    os.mkdir(top)
+    os.chdir(top)
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+    finally:
+        os.chdir(here)
+    return Path(top.name, *["d"] * depth)
+
+
+def remove_tree(top: Path) -> None:
+    """Remove the folder ``top`` and all below it, however deep (``shutil.rmtree`` of
+    Python 3.11, as pytest's clean-up, recurses)."""
+    here, below = os.getcwd(), []
+    os.chdir(top)
+    try:
+        while True:
+            folders = [e.name for e in os.scandir(".") if e.is_dir(follow_symlinks=False)]
+            if folders:
+                os.chdir(folders[0])
+                below.append(folders[0])
+                continue
+            for entry in os.scandir("."):
+                os.unlink(entry.name)
+            if not below:
+                break
+            os.chdir(os.pardir)
+            os.rmdir(below.pop())
+    finally:
+        os.chdir(here)
+    os.rmdir(top)
 
 
 @contextlib.contextmanager

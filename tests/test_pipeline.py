@@ -24,7 +24,7 @@ from converter.discovery import Input, Inputs, discover
 from converter.pipeline import Reader
 from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, nest, remove_tree
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -667,3 +667,26 @@ def test_a_folder_whose_files_exclude_left_out_says_so_beside_an_export(
     assert str(said[0].message) == (
         f"{site}: warning: holds no .markdown or .md files to read (--exclude left out "
         f"{site / 'soleus.md'}) [no-inputs]")  # (then: the export was not searched)
+
+
+def test_a_folder_nested_deeper_than_python_recurses_is_searched_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk of one call per folder level raised RecursionError at some 500 levels
+    (validate, convert and fmt aborted with a traceback, no input converted): any depth
+    the file system allows is searched, in the order of a shallow one."""
+    monkeypatch.chdir(tmp_path)
+    depth = sys.getrecursionlimit() + 100
+    inner = nest(tmp_path / "deep", depth)
+    try:
+        for name in ("deep/a.md", "deep/z.md", f"{inner}/c.md", f"{inner}/e.md"):
+            Path(name).write_text(MUSCLE.format(title=Path(name).stem), encoding="utf-8")
+        inputs, problems = discover(["deep"])
+        assert problems == []
+        assert [i.path for i in inputs] == [os.path.join("deep", "a.md"),
+                                            os.path.join(inner, "c.md"),
+                                            os.path.join(inner, "e.md"),
+                                            os.path.join("deep", "z.md")]
+        result = validate_sources([Path("deep")])
+        assert (result.count, result.diagnostics) == (4, [])
+    finally:
+        remove_tree(tmp_path / "deep")
