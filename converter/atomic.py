@@ -302,12 +302,39 @@ def _terminable() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
 
 
+def make_folders(folder: Path, mode: int = 0o777) -> None:
+    """``folder.mkdir(parents=True, exist_ok=True)``, the missing folders made one at a
+    time from the nearest that exists (pathlib's call recurses per missing folder:
+    RecursionError past some 1,000). An OSError as pathlib's (a name too long: its
+    ENAMETOOLONG)."""
+    missing: list[Path] = []
+    while True:
+        try:
+            folder.mkdir(mode)
+        except FileNotFoundError:
+            if folder.parent == folder:
+                raise
+            missing.append(folder)
+            folder = folder.parent
+            continue
+        except OSError:
+            if not folder.is_dir():
+                raise
+        break
+    for each in reversed(missing):
+        try:
+            each.mkdir(mode)
+        except FileExistsError:  # (made meanwhile by another run)
+            if not each.is_dir():
+                raise
+
+
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     """A new, empty file beside ``path`` (for writing, then renaming over ``path``): it
     exists from the moment its name is chosen until it is renamed. A killed run's
     leftovers beside ``path`` are swept first."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     sweep_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=suffix, dir=path.parent)
     os.close(fd)
@@ -538,7 +565,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
                     "this format writes a directory; give a directory name")
     shown, path = str(path), real_target(path)
     marker = check_replaceable(path, shown)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     sweep_leftovers(path)
     with _terminable():
         yield from _building(path, marker)

@@ -51,6 +51,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .atomic import make_folders
+
 #: A file modified this close to when it was recorded is hashed, not trusted by stat.
 RACY_NS = 2_000_000_000
 #: Entries not used for this many days are dropped.
@@ -441,7 +443,7 @@ class Cache:
         cannot be used, or not safely: results are pickles, so a file anyone else can
         write is never loaded. ``why`` hears the reason it is not used."""
         try:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_folders(directory, 0o700)
             path = directory / _FILE
             st = os.stat(directory)
             if st.st_uid != os.getuid() or st.st_mode & 0o022:

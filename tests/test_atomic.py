@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import converter
 import converter.atomic
 from converter.cli import cli
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, remove_tree
 
 
 def convert(to: str, out: Path, *options: str) -> tuple[int, str]:
@@ -26,6 +26,28 @@ def convert(to: str, out: Path, *options: str) -> tuple[int, str]:
                                       "--no-cache", "-j", "1", "-q", *options])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize("to, name", [("json", "x.json"), ("html", "site")])
+def test_an_output_below_a_thousand_missing_folders_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str, name: str) -> None:
+    """pathlib's ``mkdir(parents=True)`` recursed once per missing folder: RecursionError,
+    a traceback; the folders are made one at a time, and a path too long for the system
+    is one cannot-write diagnostic."""
+    monkeypatch.chdir(tmp_path)
+    deep = Path(*["d"] * (sys.getrecursionlimit() + 100), name)
+    too_long = Path(*["d"] * (os.pathconf(".", "PC_PATH_MAX") // 2 + 1), name)
+    try:
+        assert convert(to, deep)[0] == 0
+        assert deep.exists()
+        code, said = convert(to, too_long)
+        errors = [line for line in said.splitlines() if ": error: " in line]
+        assert code == 1
+        assert len(errors) == 1
+        assert errors[0].startswith(f"{too_long}: error: cannot write here: File name too ")
+        assert errors[0].endswith("[cannot-write]")
+    finally:
+        remove_tree(tmp_path / "d")
 
 
 @pytest.mark.parametrize("to, name", [("json", "m.json"), ("sqlite", "m.db"),

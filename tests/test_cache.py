@@ -33,7 +33,7 @@ from converter.diagnostics import Diagnostic
 from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
-from tests.conftest import ROOT, SAMPLES, SEED
+from tests.conftest import ROOT, SAMPLES, SEED, remove_tree
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 COUNT = 200
@@ -1398,3 +1398,20 @@ def test_a_fifo_at_the_cache_database_is_not_opened(tmp_path: Path) -> None:
     why: list[str] = []
     assert Cache.open(cache, why) is None
     assert why == [f"its {converter.cache._FILE} is not a file"]
+
+
+def test_a_cache_folder_below_a_thousand_missing_folders_is_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--cache-dir`` of some 1,100 missing folders ended in a RecursionError traceback
+    (pathlib's ``mkdir(parents=True)`` recursed): they are made one at a time (and
+    SQLite, which opens no database that deep, leaves the run uncached, as it says)."""
+    monkeypatch.chdir(tmp_path)
+    deep = Path(*["c"] * (sys.getrecursionlimit() + 100))
+    try:
+        result = CliRunner().invoke(cli, ["validate", "--cache-dir", str(deep),
+                                           str(SAMPLES / "soleus.md")])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 0
+        assert deep.is_dir() and deep.stat().st_mode & 0o777 == 0o700
+    finally:
+        remove_tree(tmp_path / "c")
