@@ -637,16 +637,18 @@ def _model_types(models: Any) -> _NoteTypes:
 
 
 def _note_rows(path: Path, collection: bytes, ctx: ReadContext
-               ) -> list[tuple[list[str], list[str]]]:
+               ) -> list[tuple[list[str], list[str] | str]]:
     """Every note of a muscle note type (see :func:`_muscle_fields`) as (its type's
-    field names, ours for those renamed in Anki, and its fields' HTML). A field renamed
+    field names, ours for those renamed in Anki, and its fields' HTML, or what they are
+    when they are no text: :func:`_note_values`). A field renamed
     is a warning naming it; a field read that cannot be found (moved and renamed, or
     deleted) is a warning too: what it held is not read."""
     try:
         conn = _opened(collection)
         try:
             types = _note_types(conn)
-            rows = conn.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
+            rows = conn.execute("SELECT mid, typeof(flds), flds FROM notes ORDER BY id"
+                                ).fetchall()
         finally:
             conn.close()
     except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
@@ -669,11 +671,25 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
-    used = {mid for mid, _ in rows}
+    used = {mid for mid, _, _ in rows}
     for mid, (name, fields, read) in sorted(ours.items()):
         if mid in used:
             _report_fields(str(path), name, fields, read, ctx)
-    return [(ours[mid][2], flds.split("\x1f")) for mid, flds in rows if mid in ours]
+    return [(ours[mid][2], _note_values(kind, flds)) for mid, kind, flds in rows
+            if mid in ours]
+
+
+#: What a note's fields (``notes.flds``) that are not text are, by SQLite's type.
+_NOT_TEXT = {"blob": "binary data", "null": "empty (NULL)", "integer": "a number",
+             "real": "a number"}
+
+
+def _note_values(kind: str, flds: Any) -> list[str] | str:
+    """The fields of a note, whose ``notes.flds`` is of SQLite's type ``kind``; when
+    that is not text (a damaged or hand-edited collection), what it is instead."""
+    if kind == "text":
+        return str(flds).split("\x1f")
+    return _NOT_TEXT.get(kind, kind)
 
 
 def _muscle_fields(mid: int, name: str, fields: list[str]) -> list[str]:
@@ -765,7 +781,7 @@ def _note_label(note: Mapping[str, str], number: int) -> str:
     return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
-def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str]]]:
+def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str] | str]]:
     """The muscle notes of the package at ``path`` (see :func:`_note_rows`); its
     collection's bytes are let go once they are read."""
     collection, newer = _collection(path)
@@ -793,6 +809,11 @@ class AnkiFormat(Format):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         muscles: dict[str, Muscle] = {}
         for number, (names, values) in enumerate(_notes(path, ctx)):
+            if isinstance(values, str):  # (notes.flds is no text)
+                ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
+                                      f"has fields that are {values}, not text; the note "
+                                      "is left out"))
+                continue
             if len(values) != len(names):  # (its fields would be read as others)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
                                       f"has {counted(len(values), 'fields')}, its note "

@@ -1285,3 +1285,18 @@ def test_a_decks_corpus_lint_warnings_name_fields_as_the_note_does(tmp_path: Pat
     assert spelling == [f"{out}: warning: muscles[b].Exercises[1]: exercise 'squat' differs "
                         f"only by case or spacing from 'Squat' in {out} (muscles[a]) "
                         "[exercise-spelling]"]
+
+
+def test_a_note_whose_fields_are_no_text_is_a_bad_note(tmp_path: Path) -> None:
+    """A damaged or hand-edited collection whose notes.flds is a BLOB raised a TypeError
+    traceback, and the run's other inputs were not converted: that note is a bad-note,
+    the others are read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    _edit_collection(out, edited, "UPDATE notes SET flds = CAST(flds AS BLOB) "
+                     "WHERE guid = ?", note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        ("notes[0]", "bad-note", "has fields that are binary data, not text; the note "
+         "is left out")]
