@@ -252,6 +252,16 @@ class KeptBytes:
                           _not_utf8(ord(self._text[offset]) - 0xDC00, self._raw))
 
 
+def kept_byte_message(text: str) -> str:
+    """The ``not-utf8`` message of the first byte that is not UTF-8 in ``text``, a value
+    decoded with ``surrogateescape`` (as :data:`KEPT_BYTE` finds it), for a reader that
+    names the value by its record and field."""
+    found = KEPT_BYTE.search(text)
+    if found is None:
+        raise ValueError("the text holds no byte kept as a surrogate")
+    return _not_utf8(ord(found.group()) - 0xDC00, text.encode("utf-8", "surrogateescape"))
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     """True when any diagnostic is an error (not only warnings)."""
     return any(d.severity == "error" for d in diagnostics)

@@ -31,7 +31,15 @@ from typing import Any
 
 from converter.atomic import atomic_file
 from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
-from converter.diagnostics import Diagnostic, MuscleError, agreeing, counted, error
+from converter.diagnostics import (
+    KEPT_BYTE,
+    Diagnostic,
+    MuscleError,
+    agreeing,
+    counted,
+    error,
+    kept_byte_message,
+)
 from converter.model import LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
@@ -647,8 +655,9 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
         conn = _opened(collection)
         try:
             types = _note_types(conn)
-            rows = conn.execute("SELECT mid, typeof(flds), flds FROM notes ORDER BY id"
-                                ).fetchall()
+            # (as bytes: a note's text that is not UTF-8 is its own error, not the deck's)
+            rows = conn.execute("SELECT mid, typeof(flds), CAST(flds AS BLOB) FROM notes "
+                                "ORDER BY id").fetchall()
         finally:
             conn.close()
     except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
@@ -687,8 +696,8 @@ _NOT_TEXT = {"blob": "binary data", "null": "empty (NULL)", "integer": "a number
 def _note_values(kind: str, flds: Any) -> list[str] | str:
     """The fields of a note, whose ``notes.flds`` is of SQLite's type ``kind``; when
     that is not text (a damaged or hand-edited collection), what it is instead."""
-    if kind == "text":
-        return str(flds).split("\x1f")
+    if kind == "text":  # (a byte that is not UTF-8 kept: see _undecoded)
+        return str(flds, "utf-8", "surrogateescape").split("\x1f")
     return _NOT_TEXT.get(kind, kind)
 
 
@@ -781,6 +790,15 @@ def _note_label(note: Mapping[str, str], number: int) -> str:
     return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
+def _undecoded(note: Mapping[str, str], number: int, path: str) -> list[Diagnostic]:
+    """A ``not-utf8`` error for each field read of ``note`` that holds a byte that is
+    not UTF-8 (kept as :data:`KEPT_BYTE`): the note is left out."""
+    return [Diagnostic(path, None, None, f"{_note_label(note, number)}.{field}", "not-utf8",
+                       kept_byte_message(note[field]))
+            for field in ("Slug", "Name", *_READ_FIELDS)
+            if field in note and KEPT_BYTE.search(note[field])]
+
+
 def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str] | str]]:
     """The muscle notes of the package at ``path`` (see :func:`_note_rows`); its
     collection's bytes are let go once they are read."""
@@ -820,6 +838,11 @@ class AnkiFormat(Format):
                                       f"type {len(names)}; the note is left out"))
                 continue
             note = dict(zip(names, values, strict=True))
+            undecoded = _undecoded(note, number, str(path))
+            if undecoded:
+                for diagnostic in undecoded:
+                    ctx.report(diagnostic)
+                continue
             try:
                 muscle = muscle_from_note(note, str(path))
             except MuscleError as exc:

@@ -1300,3 +1300,24 @@ def test_a_note_whose_fields_are_no_text_is_a_bad_note(tmp_path: Path) -> None:
     assert [(d.field, d.code, d.message) for d in problems] == [
         ("notes[0]", "bad-note", "has fields that are binary data, not text; the note "
          "is left out")]
+
+
+@pytest.mark.parametrize("field, label", [("Name", "notes[a]"), ("Slug", "notes[0]")])
+def test_a_note_text_that_is_not_utf8_loses_that_note_alone(field: str, label: str,
+                                                            tmp_path: Path) -> None:
+    """One byte that is not UTF-8 in a note's fields lost the whole deck (bad-apkg:
+    "Could not decode to UTF-8 column 'flds'"), naming no note: it is a not-utf8 error
+    naming the note and the field, the other notes are read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    (flds,) = _stored(out, "SELECT flds FROM notes WHERE guid = "
+                      f"'{note_guid('a')}'")[0]
+    values = [value.encode() for value in flds.split("\x1f")]
+    place = anki_format.FIELD_NAMES.index(field)
+    values[place] += b"\xff"
+    _edit_collection(out, edited, "UPDATE notes SET flds = CAST(? AS TEXT) WHERE guid = ?",
+                     b"\x1f".join(values), note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        (f"{label}.{field}", "not-utf8", "is not UTF-8 (byte 0xff)")]
