@@ -46,7 +46,14 @@ from typing import Any
 from converter import canonical
 from converter.atomic import atomic_path, is_special, real_target
 from converter.coords import parse_number
-from converter.diagnostics import Diagnostic, MuscleError, counted, error
+from converter.diagnostics import (
+    KEPT_BYTE,
+    Diagnostic,
+    MuscleError,
+    counted,
+    error,
+    kept_byte_message,
+)
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson, load_json
@@ -464,7 +471,7 @@ class SqliteFormat(Format):
                             "is an empty SQLite database, not one written by muscle-convert")
             for diagnostic in _orphans(conn, str(path)):
                 ctx.report(diagnostic)
-            yield from _read_muscles(conn, str(path), ctx)
+            yield from _read_text_kept(conn, str(path), ctx)
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
         finally:
@@ -983,37 +990,103 @@ def _order(value: Any) -> tuple[int, Any]:
     return (2, value) if isinstance(value, str) else (3, bytes(value))
 
 
-def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext) -> Iterator[Muscle]:
-    texts = _Groups(conn.execute(_SELECT_TEXTS))
-    functions = _Groups(conn.execute(_SELECT_FUNCTIONS))
-    exercises = _Groups(conn.execute(_SELECT_EXERCISES))
-    points = _Groups(conn.execute(_SELECT_POINTS))
-    for slug, title, latin, image, image_focus, body, extra in conn.execute(_SELECT_MUSCLES):
-        where = f"muscles[{slug}]"
-        try:
-            extra_value = load_json(extra) if isinstance(extra, str) else extra
-        except BadJson as exc:
-            ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
-                                  f"is not valid JSON: {exc}"))
-            continue
-        text_rows, function_rows = texts.take(slug), functions.take(slug)
-        exercise_rows, point_rows = exercises.take(slug), points.take(slug)
-        try:
-            record = {
-                "slug": slug, "title": title, "latin": latin, **_localized(text_rows),
-                "functions": _functions(function_rows),
-                "exercises": [name for (name,) in exercise_rows],
-                "image": image, "image_focus": image_focus,
-                "regions": _regions(point_rows), "body": body, "extra": extra_value,
-            }
-        except _BadKind as exc:
-            ctx.report(Diagnostic(path, None, None, where, "bad-value", str(exc)))
+def _read_text_kept(conn: sqlite3.Connection, path: str, ctx: ReadContext
+                    ) -> Iterator[Muscle]:
+    """The muscles of the database; a text that is not UTF-8 (which SQLite's own decoding
+    refuses, failing the query) loses only its muscle, a ``not-utf8`` error naming it
+    and the field. Read as SQLite decodes until such a text is met (it costs nothing),
+    then again from the muscle where it was, its bytes kept (:func:`_kept_text`)."""
+    done = [0]  # (the muscles read or reported)
+    try:
+        yield from _read_muscles(conn, path, ctx, done)
+    except sqlite3.OperationalError as exc:
+        if not str(exc).startswith(_UNDECODABLE):
+            raise
+        conn.text_factory = _kept_text
+        yield from _read_muscles(conn, path, ctx, done, kept=True)
+
+
+#: How sqlite3 says a text of the database is not UTF-8.
+_UNDECODABLE = "Could not decode to UTF-8"
+
+
+def _kept_text(raw: bytes) -> str:
+    """A text of the database, a byte that is not UTF-8 kept (as ``KEPT_BYTE``)."""
+    return str(raw, "utf-8", "surrogateescape")
+
+
+def _undecoded(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(field, text) of each text in ``value`` (a record being read, at ``where``)
+    that holds a byte that is not UTF-8, map keys too."""
+    if isinstance(value, str):
+        if KEPT_BYTE.search(value):
+            yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _undecoded(key, f"{where}.{_shown(key)}")
+            yield from _undecoded(item, f"{where}.{_shown(key)}")
+    elif isinstance(value, list):
+        for place, item in enumerate(value):
+            yield from _undecoded(item, f"{where}[{place}]")
+
+
+def _shown(text: Any) -> str:
+    """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD."""
+    if isinstance(text, str) and KEPT_BYTE.search(text):
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return str(text)
+
+
+def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: list[int],
+                  *, kept: bool = False) -> Iterator[Muscle]:
+    """The muscles of the database after the first ``done[0]``, counting there each one
+    read or reported; with ``kept``, a text holding a byte kept as not UTF-8 is a
+    ``not-utf8`` error, its muscle left out."""
+    groups = tuple(_Groups(conn.execute(query)) for query in (
+        _SELECT_TEXTS, _SELECT_FUNCTIONS, _SELECT_EXERCISES, _SELECT_POINTS))
+    for row in itertools.islice(conn.execute(_SELECT_MUSCLES), done[0], None):
+        record = _record(row, groups, path, ctx)
+        done[0] += 1
+        where = f"muscles[{_shown(row[0])}]"
+        found = list(_undecoded(record, where)) if kept and record is not None else []
+        for named, text in found:
+            ctx.report(Diagnostic(path, None, None, named, "not-utf8",
+                                  kept_byte_message(text)))
+        if record is None or found:
             continue
         try:
             yield canonical.from_canonical(record, path=path, field=where)
         except MuscleError as exc:
             for diagnostic in exc.diagnostics:
                 ctx.report(diagnostic)
+
+
+def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], path: str,
+            ctx: ReadContext) -> dict[str, Any] | None:
+    """The canonical record of the muscle ``row`` with its rows of the other tables
+    (``groups``); None when one of those is of no kind its table holds (reported)."""
+    slug, title, latin, image, image_focus, body, extra = row
+    texts, functions, exercises, points = groups
+    where = f"muscles[{_shown(slug)}]"
+    try:
+        extra_value = load_json(extra) if isinstance(extra, str) else extra
+    except BadJson as exc:
+        ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
+                              f"is not valid JSON: {exc}"))
+        return None
+    text_rows, function_rows = texts.take(slug), functions.take(slug)
+    exercise_rows, point_rows = exercises.take(slug), points.take(slug)
+    try:
+        return {
+            "slug": slug, "title": title, "latin": latin, **_localized(text_rows),
+            "functions": _functions(function_rows),
+            "exercises": [name for (name,) in exercise_rows],
+            "image": image, "image_focus": image_focus,
+            "regions": _regions(point_rows), "body": body, "extra": extra_value,
+        }
+    except _BadKind as exc:
+        ctx.report(Diagnostic(path, None, None, where, "bad-value", str(exc)))
+        return None
 
 
 class _BadKind(ValueError):

@@ -1005,6 +1005,27 @@ def test_a_text_or_function_row_of_no_known_kind_leaves_out_only_its_muscle(
          "origin or insertion; the muscle is left out")]
 
 
+def test_a_text_that_is_not_utf8_leaves_out_only_its_muscle(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """One text that is not UTF-8 lost every muscle ("SQLite failed: Could not decode to
+    UTF-8 column 'title'", naming no muscle): a not-utf8 error names the muscle and the
+    field, in any table, and the other muscles are read."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET title = CAST(x'536fff' AS TEXT) "
+                     "WHERE slug = 'soleus'")
+        conn.execute("UPDATE exercises SET name = CAST(x'41ff' AS TEXT) "
+                     "WHERE muscle = 'deltoideus' AND position = 0")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
+                                             if m.slug not in ("soleus", "deltoideus"))
+    assert [(p.field, p.code, p.message) for p in problems] == [
+        ("muscles[deltoideus].exercises[0]", "not-utf8", "is not UTF-8 (byte 0xff)"),
+        ("muscles[soleus].title", "not-utf8", "is not UTF-8 (byte 0xff)")]
+
+
 @pytest.mark.parametrize("extra", ['{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
                          ids=["deep nesting"])
 def test_unreadable_json_in_extra_is_one_diagnostic(extra: str, db: Path) -> None:
