@@ -622,7 +622,11 @@ def _note_types(conn: sqlite3.Connection) -> _NoteTypes:
                                           "ORDER BY ntid, ord"):
             types.setdefault(int(ntid), (str(ntid), []))[1].append(name)
         return types
-    (models,) = conn.execute("SELECT models FROM col").fetchone()
+    row = conn.execute("SELECT models FROM col").fetchone()
+    if row is None:
+        raise ValueError("its col table has no row (the collection's settings and note "
+                         "types)")
+    (models,) = row
     try:
         return _model_types(load_json(models or "{}"))
     except BadJson as exc:

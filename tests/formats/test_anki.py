@@ -1321,3 +1321,16 @@ def test_a_note_text_that_is_not_utf8_loses_that_note_alone(field: str, label: s
     assert [m.slug for m in back] == ["b"]
     assert [(d.field, d.code, d.message) for d in problems] == [
         (f"{label}.{field}", "not-utf8", "is not UTF-8 (byte 0xff)")]
+
+
+def test_a_collection_without_its_row_says_so(tmp_path: Path) -> None:
+    """An empty col table said "cannot unpack non-iterable NoneType object"."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A")], out, {"a": 1})
+    _edit_collection(out, edited, "DELETE FROM col")
+    with pytest.raises(MuscleError) as caught:
+        _read(edited)
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("bad-apkg", "holds an unreadable Anki collection: its col table has no row (the "
+         "collection's settings and note types)")]
+
