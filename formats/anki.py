@@ -794,6 +794,16 @@ def _note_label(note: Mapping[str, str], number: int) -> str:
     return f"notes[{slug}]" if is_slug(slug) else f"notes[{number}]"
 
 
+def _note_place(note: Mapping[str, str], number: int, diagnostic: Diagnostic) -> str:
+    """Where in ``note`` the ``diagnostic`` of its muscle is (``notes[soleus].Latin``);
+    one of the whole muscle, too many values, at Exercises: no other field holds many."""
+    field = _note_field(diagnostic.field)
+    if not field and diagnostic.code == "too-large":
+        field = "Exercises"
+    label = _note_label(note, number)
+    return f"{label}.{field}" if field else label
+
+
 def _undecoded(note: Mapping[str, str], number: int, path: str) -> list[Diagnostic]:
     """A ``not-utf8`` error for each field read of ``note`` that holds a byte that is
     not UTF-8 (kept as :data:`KEPT_BYTE`): the note is left out."""
@@ -851,8 +861,7 @@ class AnkiFormat(Format):
                 muscle = muscle_from_note(note, str(path))
             except MuscleError as exc:
                 for d in exc.diagnostics:
-                    ctx.report(Diagnostic(d.path, None, None, f"{_note_label(note, number)}."
-                                          f"{self.field_name(d.field)}",
+                    ctx.report(Diagnostic(d.path, None, None, _note_place(note, number, d),
                                           d.code, d.message, d.severity))
                 continue
             if muscle.slug in muscles:  # (named by place: the slug names both)

@@ -1334,3 +1334,19 @@ def test_a_collection_without_its_row_says_so(tmp_path: Path) -> None:
         ("bad-apkg", "holds an unreadable Anki collection: its col table has no row (the "
          "collection's settings and note types)")]
 
+
+def test_a_note_too_large_is_named_by_its_exercises_field(tmp_path: Path) -> None:
+    """A diagnostic of the whole note (too many values) was named "notes[a]." with no
+    field: its Exercises, the one field that holds many."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", exercises=("Squat",)), _muscle("b", "B")], out,
+           {"a": 1, "b": 1})
+    (flds,) = _stored(out, f"SELECT flds FROM notes WHERE guid = '{note_guid('a')}'")[0]
+    values = flds.split("\x1f")
+    place = anki_format.FIELD_NAMES.index("Exercises")
+    values[place] = "<ul>" + "<li>Squat</li>" * 100_001 + "</ul>"
+    _edit_collection(out, edited, "UPDATE notes SET flds = ? WHERE guid = ?",
+                     "\x1f".join(values), note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code) for d in problems] == [("notes[a].Exercises", "too-large")]
