@@ -688,21 +688,34 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
     for mid, (name, fields, read) in sorted(ours.items()):
         if mid in used:
             _report_fields(str(path), name, fields, read, ctx)
-    return [(ours[mid][2], _note_values(kind, flds)) for mid, kind, flds in rows
-            if mid in ours]
+    return [_note(ours, mid, kind, flds) for mid, kind, flds in rows
+            if mid in ours or not isinstance(mid, int)]
 
 
 #: What a note's fields (``notes.flds``) that are not text are, by SQLite's type.
 _NOT_TEXT = {"blob": "binary data", "null": "empty (NULL)", "integer": "a number",
              "real": "a number"}
+#: What a note type id (``notes.mid``) that is no integer is, by its Python type.
+_NOT_ID = {bytes: "binary data", str: "text", float: "a fraction", type(None): "empty (NULL)"}
+
+
+def _note(ours: dict[int, tuple[str, list[str], list[str]]], mid: Any, kind: str,
+          flds: Any) -> tuple[list[str], list[str] | str]:
+    """A note's field names (by its note type ``mid``) and values (see
+    :func:`_note_values`); a note type id that is no integer (a damaged collection: it
+    names no note type) is said instead of the values."""
+    if not isinstance(mid, int):
+        return [], (f"has a note type id (notes.mid) that is "
+                    f"{_NOT_ID.get(type(mid), 'no integer')}, not a number")
+    return ours[mid][2], _note_values(kind, flds)
 
 
 def _note_values(kind: str, flds: Any) -> list[str] | str:
     """The fields of a note, whose ``notes.flds`` is of SQLite's type ``kind``; when
-    that is not text (a damaged or hand-edited collection), what it is instead."""
+    that is not text (a damaged or hand-edited collection), what they are instead."""
     if kind == "text":  # (a byte that is not UTF-8 kept: see _undecoded)
         return str(flds, "utf-8", "surrogateescape").split("\x1f")
-    return _NOT_TEXT.get(kind, kind)
+    return f"has fields that are {_NOT_TEXT.get(kind, kind)}, not text"
 
 
 def _muscle_fields(mid: int, name: str, fields: list[str]) -> list[str]:
@@ -841,10 +854,9 @@ class AnkiFormat(Format):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         muscles: dict[str, Muscle] = {}
         for number, (names, values) in enumerate(_notes(path, ctx)):
-            if isinstance(values, str):  # (notes.flds is no text)
+            if isinstance(values, str):  # (notes.flds is no text, or notes.mid no id)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
-                                      f"has fields that are {values}, not text; the note "
-                                      "is left out"))
+                                      f"{values}; the note is left out"))
                 continue
             if len(values) != len(names):  # (its fields would be read as others)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",

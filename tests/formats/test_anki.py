@@ -1350,3 +1350,17 @@ def test_a_note_too_large_is_named_by_its_exercises_field(tmp_path: Path) -> Non
     back, problems = _read(edited)
     assert [m.slug for m in back] == ["b"]
     assert [(d.field, d.code) for d in problems] == [("notes[a].Exercises", "too-large")]
+
+
+def test_a_note_whose_note_type_id_is_no_number_is_a_bad_note(tmp_path: Path) -> None:
+    """A note whose notes.mid was stored as a BLOB was left out without a word (it named
+    no note type): a bad-note, the others are read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    _edit_collection(out, edited, "UPDATE notes SET mid = CAST(mid AS BLOB) "
+                     "WHERE guid = ?", note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        ("notes[0]", "bad-note", "has a note type id (notes.mid) that is binary data, not a "
+         "number; the note is left out")]
