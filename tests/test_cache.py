@@ -409,7 +409,7 @@ def test_a_run_after_an_export_below_the_source_comes_or_goes_is_a_fresh_run(
     only = tmp_path / "only"  # (a folder of nothing but an export: its no-inputs names it)
     assert convert(source, only / "export", "markdown")[0] == 0
     checked = [cli_run("validate", str(only))[1] for _ in range(2)]
-    assert checked[0] == checked[1] and f"such as {only / 'export'}," in checked[1]
+    assert checked[0] == checked[1] and f"wrote, {only / 'export'}, which" in checked[1]
     shutil.rmtree(only / "export")
     assert cli_run("validate", str(only))[1] == cli_run("validate", str(only), "--no-cache")[1]
 
