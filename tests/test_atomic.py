@@ -255,7 +255,7 @@ def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Pa
             (folder / name).write_text(name)
     (out / "body.png").write_bytes(b"\x89PNG picture")
     (out / "notes").mkdir()
-    (out / "notes" / "todo.txt").write_text("mine")
+    (out / "notes" / "plan.txt").write_text("mine")
     (out / "old.html").write_text("edited, but the tool's")
     (out / "link").symlink_to("body.png")
     with converter.atomic.atomic_directory(out) as folder:
@@ -264,7 +264,7 @@ def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Pa
     assert sorted(os.listdir(out)) == [".muscle-convert", "body.png", "index.html", "link",
                                        "new.html", "notes"]
     assert (out / "body.png").read_bytes() == b"\x89PNG picture"
-    assert (out / "notes" / "todo.txt").read_text() == "mine"
+    assert (out / "notes" / "plan.txt").read_text() == "mine"
     assert (out / "index.html").read_text() == "new index"
     assert os.readlink(out / "link") == "body.png"
     # What this run wrote is its own next time, what was kept is still someone else's.
@@ -403,9 +403,9 @@ def test_a_kept_folder_stays_its_owners(links: bool, tmp_path: Path,
     other = 1234 if os.geteuid() == 0 else os.getuid()  # (only root gives files away)
     notes = out / "notes"
     (notes / "deeper").mkdir(parents=True)
-    (notes / "deeper" / "todo.txt").write_text("mine")
+    (notes / "deeper" / "plan.txt").write_text("mine")
     (out / "mine.txt").write_text("mine")
-    kept = (notes, notes / "deeper", notes / "deeper" / "todo.txt", out / "mine.txt")
+    kept = (notes, notes / "deeper", notes / "deeper" / "plan.txt", out / "mine.txt")
     for path in kept:
         os.chown(path, other, other)
     os.chmod(notes, 0o700)
@@ -454,9 +454,9 @@ convert() { "$PYTHON" -m converter convert "$SAMPLES" --to svg -o "$1" -j 1 --no
 convert out >/dev/null
 mkdir out/notes
 mount -t tmpfs none out/notes
-echo mine > out/notes/todo.txt
+echo mine > out/notes/plan.txt
 convert out
-cat out/notes/todo.txt
+cat out/notes/plan.txt
 mkdir volume
 mount -t tmpfs none volume
 convert volume

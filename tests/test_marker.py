@@ -29,7 +29,7 @@ def _site_with_my_files(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     assert _convert(site)[0] == 0
     (site / "notes").mkdir()
-    (site / "notes" / "todo.txt").write_text("todo")
+    (site / "notes" / "plan.txt").write_text("plan")
     (site / "about.html").write_text("<p>about</p>")
     return site
 
@@ -72,7 +72,7 @@ def test_a_marker_not_understood_refuses_the_run_and_deletes_nothing(
     assert code == 1 and "[output-not-ours]" in stderr
     assert f"its marker {site / DIRECTORY_MARKER} {why}" in stderr
     assert (site / "about.html").read_text() == "<p>about</p>"
-    assert (site / "notes" / "todo.txt").read_text() == "todo"
+    assert (site / "notes" / "plan.txt").read_text() == "plan"
 
 
 def test_a_fifo_marker_refuses_the_run_without_waiting(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_a_name_in_the_marker_that_is_no_file_of_the_folder_is_kept(tmp_path: Pa
     marker = site / DIRECTORY_MARKER
     marker.write_text(marker.read_text() + f"{name}\n")
     assert _convert(site)[0] == 0
-    assert (site / "notes" / "todo.txt").read_text() == "todo"
+    assert (site / "notes" / "plan.txt").read_text() == "plan"
     assert (site / "about.html").read_text() == "<p>about</p>"
     assert marker.read_text().startswith("written by muscle-convert, which replaces")
 
@@ -125,12 +125,12 @@ def test_an_older_versions_marker_gives_up_its_files_but_never_a_folder(tmp_path
     (out / DIRECTORY_MARKER).write_text("written by muscle-convert; safe to replace\r\n")
     (out / "soleus.svg").write_text("old")
     (out / "notes").mkdir()
-    (out / "notes" / "todo.txt").write_text("todo")
+    (out / "notes" / "plan.txt").write_text("plan")
     (out / "link").symlink_to("notes")
     with atomic_directory(out) as folder:
         (folder / "map.svg").write_text("new")
     assert sorted(os.listdir(out)) == [DIRECTORY_MARKER, "link", "map.svg", "notes"]
-    assert (out / "notes" / "todo.txt").read_text() == "todo"
+    assert (out / "notes" / "plan.txt").read_text() == "plan"
 
 
 def test_a_marker_of_its_first_lines_lets_a_run_write_into_a_folder_of_your_own(

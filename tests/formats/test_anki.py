@@ -1287,21 +1287,6 @@ def test_a_decks_corpus_lint_warnings_name_fields_as_the_note_does(tmp_path: Pat
                         "[exercise-spelling]"]
 
 
-def test_a_note_whose_fields_are_no_text_is_a_bad_note(tmp_path: Path) -> None:
-    """A damaged or hand-edited collection whose notes.flds is a BLOB raised a TypeError
-    traceback, and the run's other inputs were not converted: that note is a bad-note,
-    the others are read."""
-    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
-    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
-    _edit_collection(out, edited, "UPDATE notes SET flds = CAST(flds AS BLOB) "
-                     "WHERE guid = ?", note_guid("a"))
-    back, problems = _read(edited)
-    assert [m.slug for m in back] == ["b"]
-    assert [(d.field, d.code, d.message) for d in problems] == [
-        ("notes[0]", "bad-note", "has fields that are binary data, not text; the note "
-         "is left out")]
-
-
 @pytest.mark.parametrize("field, label", [("Name", "notes[a]"), ("Slug", "notes[0]")])
 def test_a_note_text_that_is_not_utf8_loses_that_note_alone(field: str, label: str,
                                                             tmp_path: Path) -> None:
@@ -1352,15 +1337,21 @@ def test_a_note_too_large_is_named_by_its_exercises_field(tmp_path: Path) -> Non
     assert [(d.field, d.code) for d in problems] == [("notes[a].Exercises", "too-large")]
 
 
-def test_a_note_whose_note_type_id_is_no_number_is_a_bad_note(tmp_path: Path) -> None:
-    """A note whose notes.mid was stored as a BLOB was left out without a word (it named
-    no note type): a bad-note, the others are read."""
+@pytest.mark.parametrize(("column", "message"), [
+    ("flds", "has fields that are binary data, not text; the note is left out"),
+    ("mid", "has a note type id (notes.mid) that is binary data, not a number; the note is "
+            "left out")])
+def test_a_note_stored_as_binary_data_is_a_bad_note(column: str, message: str,
+                                                    tmp_path: Path) -> None:
+    """A damaged or hand-edited collection whose notes.flds is a BLOB raised a TypeError
+    traceback, and the run's other inputs were not converted; a note whose notes.mid is
+    one was left out without a word (it named no note type). Each is a bad-note, and
+    the other notes are read."""
     out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
     _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
-    _edit_collection(out, edited, "UPDATE notes SET mid = CAST(mid AS BLOB) "
+    _edit_collection(out, edited, f"UPDATE notes SET {column} = CAST({column} AS BLOB) "
                      "WHERE guid = ?", note_guid("a"))
     back, problems = _read(edited)
     assert [m.slug for m in back] == ["b"]
-    assert [(d.field, d.code, d.message) for d in problems] == [
-        ("notes[0]", "bad-note", "has a note type id (notes.mid) that is binary data, not a "
-         "number; the note is left out")]
+    assert [(d.field, d.code, d.message) for d in problems] == [("notes[0]", "bad-note",
+                                                                  message)]

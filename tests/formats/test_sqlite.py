@@ -983,21 +983,30 @@ def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path)
 
 
 
+def _read_past_checks(db: Path, muscles: list[Muscle], *statements: str
+                      ) -> tuple[list[str], list[Diagnostic]]:
+    """The slugs read back, and the problems, of a database of ``muscles`` edited by
+    ``statements`` past its CHECK constraints."""
+    write(muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    return [m.slug for m in found], problems
+
+
 def test_a_text_or_function_row_of_no_known_kind_leaves_out_only_its_muscle(
         sample_muscles: list[Muscle], db: Path) -> None:
     """A database edited past its CHECK constraints: one diagnostic per muscle, not a
     KeyError that stops the run."""
-    write(sample_muscles, db)
-    with contextlib.closing(sqlite3.connect(db)) as conn:
-        conn.execute("PRAGMA ignore_check_constraints = ON")
-        conn.execute("UPDATE texts SET field = 'Origin' WHERE muscle = 'soleus' "
-                     "AND field = 'origin'")
-        conn.execute("UPDATE functions SET part = 'long' WHERE muscle = 'deltoideus' "
-                     "AND position = 0 AND part = 'short'")
-        conn.commit()
-    found, problems = read_with_diagnostics(db)
-    assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
-                                             if m.slug not in ("soleus", "deltoideus"))
+    found, problems = _read_past_checks(
+        db, sample_muscles, "UPDATE texts SET field = 'Origin' WHERE muscle = 'soleus' "
+        "AND field = 'origin'", "UPDATE functions SET part = 'long' WHERE muscle = "
+        "'deltoideus' AND position = 0 AND part = 'short'")
+    assert found == sorted(m.slug for m in sample_muscles
+                           if m.slug not in ("soleus", "deltoideus"))
     assert [(p.field, p.code, p.message) for p in problems] == [
         ("muscles[deltoideus]", "bad-value", "a row of functions has part 'long', which is "
          "not short or extended; the muscle is left out"),
@@ -1010,17 +1019,12 @@ def test_a_text_that_is_not_utf8_leaves_out_only_its_muscle(
     """One text that is not UTF-8 lost every muscle ("SQLite failed: Could not decode to
     UTF-8 column 'title'", naming no muscle): a not-utf8 error names the muscle and the
     field, in any table, and the other muscles are read."""
-    write(sample_muscles, db)
-    with contextlib.closing(sqlite3.connect(db)) as conn:
-        conn.execute("PRAGMA ignore_check_constraints = ON")
-        conn.execute("UPDATE muscles SET title = CAST(x'536fff' AS TEXT) "
-                     "WHERE slug = 'soleus'")
-        conn.execute("UPDATE exercises SET name = CAST(x'41ff' AS TEXT) "
-                     "WHERE muscle = 'deltoideus' AND position = 0")
-        conn.commit()
-    found, problems = read_with_diagnostics(db)
-    assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
-                                             if m.slug not in ("soleus", "deltoideus"))
+    found, problems = _read_past_checks(
+        db, sample_muscles, "UPDATE muscles SET title = CAST(x'536fff' AS TEXT) "
+        "WHERE slug = 'soleus'", "UPDATE exercises SET name = CAST(x'41ff' AS TEXT) "
+        "WHERE muscle = 'deltoideus' AND position = 0")
+    assert found == sorted(m.slug for m in sample_muscles
+                           if m.slug not in ("soleus", "deltoideus"))
     assert [(p.field, p.code, p.message) for p in problems] == [
         ("muscles[deltoideus].exercises[0]", "not-utf8", "is not UTF-8 (byte 0xff)"),
         ("muscles[soleus].title", "not-utf8", "is not UTF-8 (byte 0xff)")]
