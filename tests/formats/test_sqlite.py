@@ -997,37 +997,37 @@ def _read_past_checks(db: Path, muscles: list[Muscle], *statements: str
     return [m.slug for m in found], problems
 
 
-def test_a_text_or_function_row_of_no_known_kind_leaves_out_only_its_muscle(
-        sample_muscles: list[Muscle], db: Path) -> None:
-    """A database edited past its CHECK constraints: one diagnostic per muscle, not a
-    KeyError that stops the run."""
-    found, problems = _read_past_checks(
-        db, sample_muscles, "UPDATE texts SET field = 'Origin' WHERE muscle = 'soleus' "
-        "AND field = 'origin'", "UPDATE functions SET part = 'long' WHERE muscle = "
-        "'deltoideus' AND position = 0 AND part = 'short'")
-    assert found == sorted(m.slug for m in sample_muscles
-                           if m.slug not in ("soleus", "deltoideus"))
-    assert [(p.field, p.code, p.message) for p in problems] == [
-        ("muscles[deltoideus]", "bad-value", "a row of functions has part 'long', which is "
-         "not short or extended; the muscle is left out"),
-        ("muscles[soleus]", "bad-value", "a row of texts has field 'Origin', which is not "
-         "origin or insertion; the muscle is left out")]
+#: Edits past a database's CHECK constraints to soleus and deltoideus, and the problems
+#: read then: a row of no known kind (was a KeyError that stopped the run), a text that
+#: is not UTF-8 (lost every muscle: "SQLite failed: Could not decode to UTF-8 column
+#: 'title'", naming no muscle), in any table.
+EDITED_PAST_CHECKS = {
+    "no known kind": (
+        ["UPDATE texts SET field = 'Origin' WHERE muscle = 'soleus' AND field = 'origin'",
+         "UPDATE functions SET part = 'long' WHERE muscle = 'deltoideus' AND position = 0 "
+         "AND part = 'short'"],
+        [("muscles[deltoideus]", "bad-value", "a row of functions has part 'long', which "
+          "is not short or extended; the muscle is left out"),
+         ("muscles[soleus]", "bad-value", "a row of texts has field 'Origin', which is not "
+          "origin or insertion; the muscle is left out")]),
+    "not UTF-8": (
+        ["UPDATE muscles SET title = CAST(x'536fff' AS TEXT) WHERE slug = 'soleus'",
+         "UPDATE exercises SET name = CAST(x'41ff' AS TEXT) WHERE muscle = 'deltoideus' "
+         "AND position = 0"],
+        [("muscles[deltoideus].exercises[0]", "not-utf8", "is not UTF-8 (byte 0xff)"),
+         ("muscles[soleus].title", "not-utf8", "is not UTF-8 (byte 0xff)")]),
+}
 
 
-def test_a_text_that_is_not_utf8_leaves_out_only_its_muscle(
-        sample_muscles: list[Muscle], db: Path) -> None:
-    """One text that is not UTF-8 lost every muscle ("SQLite failed: Could not decode to
-    UTF-8 column 'title'", naming no muscle): a not-utf8 error names the muscle and the
-    field, in any table, and the other muscles are read."""
-    found, problems = _read_past_checks(
-        db, sample_muscles, "UPDATE muscles SET title = CAST(x'536fff' AS TEXT) "
-        "WHERE slug = 'soleus'", "UPDATE exercises SET name = CAST(x'41ff' AS TEXT) "
-        "WHERE muscle = 'deltoideus' AND position = 0")
+@pytest.mark.parametrize("edit", sorted(EDITED_PAST_CHECKS))
+def test_a_row_edited_past_the_checks_leaves_out_only_its_muscle(
+        edit: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """One diagnostic per muscle, naming it (and the field), and the others are read."""
+    statements, expected = EDITED_PAST_CHECKS[edit]
+    found, problems = _read_past_checks(db, sample_muscles, *statements)
     assert found == sorted(m.slug for m in sample_muscles
                            if m.slug not in ("soleus", "deltoideus"))
-    assert [(p.field, p.code, p.message) for p in problems] == [
-        ("muscles[deltoideus].exercises[0]", "not-utf8", "is not UTF-8 (byte 0xff)"),
-        ("muscles[soleus].title", "not-utf8", "is not UTF-8 (byte 0xff)")]
+    assert [(p.field, p.code, p.message) for p in problems] == expected
 
 
 @pytest.mark.parametrize("extra", ['{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
