@@ -14,12 +14,6 @@ from collections.abc import Iterable
 from .authoring import RESERVED_KEYS
 from .model import Muscle
 
-#: The muscle's attribute that holds each field (``slug`` has none that tells whether a
-#: ``slug:`` key was written).
-_ATTRIBUTES = {"title": "title", "latin": "latin", "origin": "origin",
-               "insertion": "insertion", "function": "functions", "exercises": "exercises",
-               "image": "image", "image_focus": "image_focus", "coords": "regions"}
-
 
 def field_of(key: str) -> str | None:
     """The field that ``key`` is to Hugo, when it is not that field's name here."""
@@ -49,8 +43,13 @@ def problems(muscle: Muscle) -> list[tuple[str, str]]:
 
 
 def _given(muscle: Muscle, field: str) -> bool:
-    """Whether ``muscle`` has a value of ``field`` (as written under its own name)."""
-    value = getattr(muscle, _ATTRIBUTES.get(field, ""), None)
+    """Whether ``muscle`` has a value of ``field`` (as written under its own name; a
+    slug is always there, and does not tell whether a ``slug:`` key was written)."""
+    if field == "slug":
+        return False
+    from .canonical import model_field  # (the model's name of the field: rarely asked)
+
+    value = getattr(muscle, model_field(field))
     return isinstance(value, str) or bool(value)
 
 
