@@ -19,6 +19,20 @@ MAX_SLUG_LENGTH = 200
 _SPELLED = {"æ": "ae", "Æ": "ae", "ø": "oe", "Ø": "oe", "å": "aa", "Å": "aa", "œ": "oe",
             "Œ": "oe", "ß": "ss", "ẞ": "ss", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
             "ŋ": "ng", "Ŋ": "ng", "ĸ": "q", "\N{LATIN SMALL LETTER DOTLESS I}": "i"}
+#: Latin Extended-B's letters that are no letter with a mark, as the languages that
+#: write them spell them in ASCII, in both cases (the small letters of many are in IPA
+#: Extensions: ``Ə``, ``ə``): schwa and open e (Azerbaijani, Pan-Nigerian, Akan) e, open o
+#: o, gamma and gha (Berber, Ewe; Jaŋalif's Ƣ, whose Unicode name OI misreads it) gh,
+#: Gothic hwair hw, esh sh, ezh z, wynn w, yogh y (the sound it has at a word's start,
+#: where modern English spells it y, ``ȝe``, ``ȝeer`` -> ye, year; inside a word it
+#: became gh, ``niȝt`` -> night, which one spelling cannot follow, and y keeps Middle
+#: English names readable), and the digraphs as their letters. Letters with no usual
+#: spelling are left out and dropped: tone letters, clicks, glottal stops and phonetic
+#: symbols (``ƛ``, turned delta, ``Ɯ``, ``Ʌ``, ``Ƹ``).
+_SPELLED_BOTH_CASES = {"ə": "e", "ǝ": "e", "ɛ": "e", "ɔ": "o", "\N{LATIN SMALL LETTER GAMMA}": "gh",
+                       "ƣ": "gh", "ƕ": "hw", "\N{LATIN SMALL LETTER IOTA}": "i", "ʀ": "r",
+                       "ʃ": "sh", "ʊ": "u", "ʉ": "u", "ʒ": "z", "ƺ": "z", "ƿ": "w", "ȝ": "y",
+                       "\N{LATIN SMALL LETTER OU}": "ou", "ȷ": "j", "ȸ": "db", "ȹ": "qp"}
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
 _WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
@@ -29,11 +43,14 @@ _LATIN = (range(0xC0, 0x2B0), range(0x1E00, 0x1F00), range(0x2C60, 0x2C80),
 
 @functools.cache
 def _in_ascii() -> dict[int, str]:
-    """The letters slugs spell in ASCII: :data:`_SPELLED`, and every Latin letter with a
-    stroke, bar or hook that has no decomposition (``ł``, ``Ħ``) as its letter, in both
-    cases; a letter NFKD decomposes is left to it (``Ǿ``: ``Ø`` and an accent).
-    Made at the first name that is not a slug already (a thousand names looked up)."""
+    """The letters slugs spell in ASCII: :data:`_SPELLED`, :data:`_SPELLED_BOTH_CASES`
+    and every Latin letter with a stroke, bar or hook that has no decomposition (``ł``,
+    ``Ħ``) as its letter, in both cases; a letter NFKD decomposes is left to it (``Ǿ``:
+    ``Ø`` and an accent). Made at the first name that is not a slug already (a thousand
+    names looked up)."""
     table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
+    for letter, ascii_ in _SPELLED_BOTH_CASES.items():
+        _spell(table, letter, ascii_)
     for block in _LATIN:
         for code in block:
             found = _WITH_A_MARK.match(unicodedata.name(chr(code), ""))

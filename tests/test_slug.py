@@ -1,4 +1,5 @@
-"""Slugs: every Latin letter is spelled in ASCII, the same in either case."""
+"""Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
+Extended-B, every letter with a usual ASCII spelling."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from converter.slug import slugify
 #: Latin-1 Supplement and Latin Extended-A.
 LATIN_LETTERS = [chr(code) for code in range(0xC0, 0x180)
                  if chr(code).isalpha() and "LATIN" in unicodedata.name(chr(code), "")]
-#: Latin Extended-B and Additional's letters with a stroke, bar or hook.
-MARKED_LETTERS = [chr(code) for code in [*range(0x180, 0x250), *range(0x1E00, 0x1F00)]
+#: Latin Extended-Additional's letters with a stroke, bar or hook.
+MARKED_LETTERS = [chr(code) for code in range(0x1E00, 0x1F00)
                   if re.match(r"LATIN (SMALL|CAPITAL) LETTER [A-Z] WITH ",
                               unicodedata.name(chr(code), ""))]
+#: Latin Extended-B's letters with no usual ASCII spelling, which slugs drop: tone
+#: letters, clicks, glottal stops and phonetic symbols.
+DROPPED = set("ƄƅƧƨƼƽ" "ǀǁǂǃ" "Ɂɂƾ" "ƍƛƜƪƸƹƻɅ")
+#: Latin Extended-B, every letter but :data:`DROPPED`.
+EXTENDED_B = [chr(code) for code in range(0x180, 0x250) if chr(code) not in DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -28,7 +34,7 @@ def _cased(letter: str) -> set[str]:
     return {form for form in (letter.lower(), letter.upper()) if len(form) == 1}
 
 
-@pytest.mark.parametrize("letter", LATIN_LETTERS + MARKED_LETTERS)
+@pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -46,9 +52,38 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
     assert slugify(text) == slug
 
 
+def test_extended_b_drops_only_the_letters_listed() -> None:
+    block = {chr(code) for code in range(0x180, 0x250)}
+    assert block >= DROPPED
+    assert {letter for letter in DROPPED if slugify(f"a{letter}b") != "a-b"} == set()
+
+
+EZH, YOGH, OU = ("\N{LATIN CAPITAL LETTER EZH}", "\N{LATIN CAPITAL LETTER YOGH}",
+                 "\N{LATIN SMALL LETTER OU}")
+
+
+@pytest.mark.parametrize("text, slug", [("əbc", "ebc"), ("Əbc", "ebc"), ("ǝ", "e"),
+                                        ("Ǝ", "e"), ("ɛ", "e"), ("Ɔɔ", "oo"), ("ʒ", "z"),
+                                        (EZH, "z"), ("ǯ", "z"), ("ȝe", "ye"), (f"{YOGH}e", "ye"),
+                                        ("ƿ", "w"), ("Ƿ", "w"), ("ƀ", "b"), ("ƈ", "c"),
+                                        ("ɓ", "b"), ("ɗ", "d"), ("ƒ", "f"), ("ȥ", "z"),
+                                        ("ɨ", "i"), ("Ɣ", "gh"), ("ʃ", "sh"), ("ƕ", "hw"),
+                                        ("Ƕ", "hw"), ("ȸ", "db"), (OU, "ou")])
+def test_extended_b_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
 def test_a_capital_gives_the_slug_of_a_name_a_folder_and_a_slug_key(tmp_path: Path) -> None:
     (tmp_path / "Łydka.md").write_text("---\ntitle: Calf\n---\n", encoding="utf-8")
     (tmp_path / "Þórr").mkdir()
     (tmp_path / "Þórr" / "index.md").write_text("---\ntitle: Thor\n---\n", encoding="utf-8")
     (tmp_path / "Œuvre.md").write_text("---\ntitle: Work\nslug: Cœur\n---\n", encoding="utf-8")
     assert sorted(m.slug for m in converter.read(tmp_path)) == ["coeur", "lydka", "thorr"]
+
+
+def test_a_name_in_extended_b_gives_its_spelling(tmp_path: Path) -> None:
+    (tmp_path / "əbc.md").write_text("---\ntitle: Schwa\n---\n", encoding="utf-8")
+    (tmp_path / "ȝard.md").write_text("---\ntitle: Yard\n---\n", encoding="utf-8")
+    (tmp_path / "ƿ").mkdir()
+    (tmp_path / "ƿ" / "index.md").write_text("---\ntitle: Wynn\n---\n", encoding="utf-8")
+    assert sorted(m.slug for m in converter.read(tmp_path)) == ["ebc", "w", "yard"]
