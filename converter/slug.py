@@ -92,16 +92,37 @@ BUNDLE_PAGE = "index"
 
 def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
     """What the slug of the file at ``path`` comes from, unless it has a ``slug`` key:
-    its stem (:func:`stem_text`), or for a page bundle's page (``index`` and one of
-    ``endings`` in any case, such as ``soleus/index.md``) the name of its folder, found
-    from the working folder when ``path`` names none (``index.md`` in ``soleus``)."""
+    its stem (:func:`stem_text`), or for a page bundle's page (:func:`bundle_language`,
+    such as ``soleus/index.md`` or its translation ``soleus/index.da.md``) the name of
+    its folder with the page's language, as a leaf page's stem has it (``soleus``,
+    ``soleus.da``), the folder found from the working folder when ``path`` names none
+    (``index.md`` in ``soleus``)."""
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
-    if name[:len(BUNDLE_PAGE)] == BUNDLE_PAGE and name[len(BUNDLE_PAGE):].lower() in endings:
+    language = bundle_language(name, endings)
+    if language is not None:
         whole = os.path.normpath(os.path.join(working_folder(), path))
         folder = os.path.basename(os.path.dirname(whole))
         if folder:  # (not the root of the file system)
-            return FolderName(os.fsencode(folder).decode("utf-8", "surrogateescape"))
+            return FolderName(os.fsencode(folder).decode("utf-8", "surrogateescape")
+                              + language)
     return stem_text(path)
+
+
+def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:
+    """For a page bundle's page, a file named ``index`` and one of ``endings`` in any
+    case (``index.md``), or Hugo's translation of it, ``index.LANG`` and the ending
+    (``index.da.md``), what its name adds to its folder's: nothing, or ``.`` and the
+    language (``.da``, as in a leaf page's ``soleus.da.md``); None for any other name."""
+    from .authoring import is_language_code  # (authoring makes slugs: imported late)
+
+    if name[:len(BUNDLE_PAGE)] != BUNDLE_PAGE:
+        return None
+    language, _, ending = name[len(BUNDLE_PAGE):].rpartition(".")
+    if f".{ending}".lower() not in endings:
+        return None
+    if not language:
+        return ""
+    return language if language[0] == "." and is_language_code(language[1:]) else None
 
 
 class FolderName(str):

@@ -1,5 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, every letter with a usual ASCII spelling."""
+Extended-B, every letter with a usual ASCII spelling. A page bundle's page and its Hugo
+translations take their folder's name."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import converter
-from converter.slug import slugify
+from converter.registry import get_format
+from converter.run import convert_sources
+from converter.slug import bundle_language, slugify
 
 #: Latin-1 Supplement and Latin Extended-A.
 LATIN_LETTERS = [chr(code) for code in range(0xC0, 0x180)
@@ -87,3 +90,45 @@ def test_a_name_in_extended_b_gives_its_spelling(tmp_path: Path) -> None:
     (tmp_path / "ƿ").mkdir()
     (tmp_path / "ƿ" / "index.md").write_text("---\ntitle: Wynn\n---\n", encoding="utf-8")
     assert sorted(m.slug for m in converter.read(tmp_path)) == ["ebc", "w", "yard"]
+
+
+#: A Hugo site's pages, two bundles and a leaf each with its Danish translation, and the
+#: slug each takes: a bundle's translation as a leaf's.
+TRANSLATED = {"soleus/index.md": "soleus", "soleus/index.da.md": "soleus-da",
+              "gastrocnemius/index.md": "gastrocnemius",
+              "gastrocnemius/index.da.md": "gastrocnemius-da",
+              "gastrocnemius/index.pt-br.markdown": "gastrocnemius-pt-br",
+              "plantaris.md": "plantaris", "plantaris.da.md": "plantaris-da"}
+
+
+def test_a_bundles_translations_are_named_as_a_leaf_pages(tmp_path: Path) -> None:
+    """Hugo's ``soleus/index.da.md`` and ``gastrocnemius/index.da.md`` were both
+    ``index-da``, a duplicate-slug error, while a leaf ``plantaris.da.md`` is
+    ``plantaris-da``; a cached run names them as the first did."""
+    site = tmp_path / "content"
+    for name in TRANSLATED:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(f"---\ntitle: {name}\n---\n", encoding="utf-8")
+    for out, parsed in [("first.json", len(TRANSLATED)), ("cached.json", 0)]:
+        result = convert_sources([site], get_format("json"), tmp_path / out, jobs=1,
+                                 cache_dir=tmp_path / "cache", options={"default_lang": "en"})
+        assert (result.parsed, list(result.diagnostics)) == (parsed, [])
+        assert {m.title: m.slug for m in converter.read(tmp_path / out)} == TRANSLATED
+
+
+def test_a_bundles_translation_named_alone_takes_its_folders_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "soleus").mkdir()
+    (tmp_path / "soleus" / "index.da.md").write_text("---\ntitle: T\n---\n", encoding="utf-8")
+    assert [m.slug for m in converter.read(tmp_path / "soleus" / "index.da.md")] == ["soleus-da"]
+    monkeypatch.chdir(tmp_path / "soleus")
+    monkeypatch.setenv("PWD", str(tmp_path / "soleus"))
+    assert [m.slug for m in converter.read("index.da.md")] == ["soleus-da"]
+
+
+@pytest.mark.parametrize("name, language", [
+    ("index.md", ""), ("index.MARKDOWN", ""), ("index.da.md", ".da"),
+    ("index.pt-br.Md", ".pt-br"), ("index.notes.md", None), ("Index.da.md", None),
+    ("_index.da.md", None), ("indexes.md", None), ("index.da.txt", None), ("index..md", None)])
+def test_a_bundles_page_is_index_or_its_translation(name: str, language: str | None) -> None:
+    assert bundle_language(name, (".md", ".markdown")) == language
