@@ -63,11 +63,11 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     """
     import warnings
 
-    from .authoring import is_language_code
     from .diagnostics import MuscleError, agreeing, counted, has_errors
     from .discovery import discover, not_searched
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
+    from .model import is_language_code
     from .pipeline import Reader
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
@@ -123,9 +123,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
-    from .authoring import is_language_code
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
+    from .model import is_language_code
     from .registry import (
         WriteContext,
         detect_format,

@@ -17,7 +17,7 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
-from .model import Function, LocalizedText, Muscle, Region, freeze, thaw
+from .model import LANGUAGE_CODE, Function, LocalizedText, Muscle, Region, freeze, thaw
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
 from .slug import MAX_SLUG_LENGTH, FolderName, slugify
 
@@ -27,7 +27,6 @@ SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises",
 RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
 #: YAML's merge key: refused as a key of ``extra`` (see :meth:`_Builder.merge_key`).
 MERGE_KEY = "<<"
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -52,12 +51,6 @@ def is_blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only spaces and invisible format characters (a
     title may not be so)."""
     return _BLANK.fullmatch(text) is not None
-
-
-def is_language_code(code: object) -> bool:
-    """True for language codes such as ``da``, ``en`` or ``pt-BR`` (and never for what
-    is not text)."""
-    return isinstance(code, str) and bool(LANGUAGE_CODE.match(code))
 
 
 class _Builder:

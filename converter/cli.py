@@ -216,7 +216,7 @@ def cli() -> None:
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from .authoring import is_language_code
+    from .model import is_language_code
 
     if not is_language_code(value):
         raise click.BadParameter(f"{value!r} is not a language code such as da or en")

@@ -8,6 +8,7 @@ round-trip tests compare.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -32,6 +33,14 @@ FIELDS: tuple[str, ...] = (
     "extra",
 )
 ALL_FIELDS: frozenset[str] = frozenset(FIELDS)
+#: The keys of a :data:`LocalizedText`: language codes such as ``da``, ``en``, ``pt-BR``.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+
+
+def is_language_code(code: object) -> bool:
+    """True for language codes such as ``da``, ``en`` or ``pt-BR`` (and never for what
+    is not text)."""
+    return isinstance(code, str) and bool(LANGUAGE_CODE.match(code))
 
 
 class FrozenMap(Mapping[str, Any]):

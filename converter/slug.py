@@ -8,6 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .model import is_language_code
+
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 #: Slugs name output files (``<slug>.svg``, ``<slug>.md``, ...); ASCII, so this many
@@ -113,8 +115,6 @@ def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:
     case (``index.md``), or Hugo's translation of it, ``index.LANG`` and the ending
     (``index.da.md``), what its name adds to its folder's: nothing, or ``.`` and the
     language (``.da``, as in a leaf page's ``soleus.da.md``); None for any other name."""
-    from .authoring import is_language_code  # (authoring makes slugs: imported late)
-
     if name[:len(BUNDLE_PAGE)] != BUNDLE_PAGE:
         return None
     language, _, ending = name[len(BUNDLE_PAGE):].rpartition(".")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.atomic import atomic_file
-from converter.authoring import LANGUAGE_CODE, muscle_from_front_matter
+from converter.authoring import muscle_from_front_matter
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -40,7 +40,7 @@ from converter.diagnostics import (
     error,
     kept_byte_message,
 )
-from converter.model import LocalizedText, Muscle, base_language
+from converter.model import LANGUAGE_CODE, LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import is_slug, not_a_slug

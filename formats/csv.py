@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
-from converter.authoring import RESERVED_KEYS, is_language_code, muscle_from_front_matter
+from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
 from converter.canonical import named_record
 from converter.diagnostics import (
     KEPT_BYTE,
@@ -54,7 +54,7 @@ from converter.diagnostics import (
     printable,
 )
 from converter.drafts import problems as marker_problems
-from converter.model import Muscle, number_text, thaw
+from converter.model import Muscle, is_language_code, number_text, thaw
 from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
 from converter.slug import is_slug, not_a_slug

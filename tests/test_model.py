@@ -8,8 +8,7 @@ import pickle
 import pytest
 from hypothesis import given
 
-from converter.authoring import is_language_code
-from converter.model import FrozenMap, LocalizedText, freeze, thaw
+from converter.model import FrozenMap, LocalizedText, freeze, is_language_code, thaw
 from converter.slug import slugify
 from tests.strategies import muscles
 
