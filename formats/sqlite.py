@@ -460,12 +460,10 @@ class SqliteFormat(Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
-            conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
-                                   isolation_level=None)
+            conn = _open_to_read(Path(path))
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
         try:
-            conn.execute("BEGIN")
             if check_schema(conn, str(path)):
                 raise error(str(path), "empty-database",
                             "is an empty SQLite database, not one written by muscle-convert")
@@ -522,6 +520,55 @@ class SqliteFormat(Format):
                                    Path(out), ctx, total)
         except sqlite3.Error:
             return None
+
+
+def _open_to_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database at ``path``, in a read transaction.
+
+    SQLite reads a database in WAL mode through its ``-shm`` file, which it cannot
+    create in a read-only folder or file system: such a database, when no ``-wal`` file
+    is beside it (every change is in the database), is opened as immutable, which needs
+    no ``-shm``. With a ``-wal`` file (changes not yet in the database, which immutable
+    would not read) it is a :class:`MuscleError` that says so."""
+    uri = path.resolve().as_uri()
+    conn = _begin_reading(uri + "?mode=ro")
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # (the first read opens -shm)
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or not _in_wal_mode(path):
+            raise
+    log = path.with_name(path.name + "-wal")
+    if os.path.lexists(log):
+        raise error(str(path), "sqlite-error",
+                    f"cannot be read here: its write-ahead log, {log.name}, may hold changes "
+                    f"not yet in the database, which SQLite reads only through a "
+                    f"{path.name}-shm file it cannot create in this folder (a read-only "
+                    "folder or file system); open the database once with sqlite3 where "
+                    "it can be written, which moves them in, or copy both files to such "
+                    "a folder")
+    return _begin_reading(uri + "?mode=ro&immutable=1")
+
+
+def _begin_reading(uri: str) -> sqlite3.Connection:
+    """A connection to ``uri`` in a (deferred) read transaction."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn.execute("BEGIN")
+    return conn
+
+
+#: The bytes of a database file's header that say WAL mode (its read and write versions).
+_WAL_VERSIONS = b"\x02\x02"
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """Whether the database file at ``path`` is in WAL mode, as its header says."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(20)[18:20] == _WAL_VERSIONS
+    except OSError:
+        return False
 
 
 def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, total: int

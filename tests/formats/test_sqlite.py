@@ -955,6 +955,70 @@ def test_empty_database_and_directory(db: Path, tmp_path: Path) -> None:
     assert _codes(exc) == ["output-is-directory"]
 
 
+#: Reads each database of ``wal/`` (copied onto a file system mounted read-only) to JSON:
+#: what it says but the samples' warnings, and its exit status.
+READ_ONLY_WAL = """
+set -e
+mkdir ro out
+mount -t tmpfs tmpfs ro
+cp -r wal/. ro/
+mount -o remount,ro ro
+for name in closed held logged; do
+    set +e; "$PYTHON" -m converter convert ro/$name/muscles.db --to json -o out/$name.json \\
+        --no-cache 2>&1 | grep -v ': warning: '; echo "exit ${PIPESTATUS[0]}"; set -e
+done
+"""
+
+
+def _wal_database(folder: Path, sample_muscles: list[Muscle], *, log: bool, shm: bool) -> None:
+    """``folder/muscles.db``: the samples in WAL mode; with ``log``, soleus retitled
+    'Changed' in its -wal file (and with ``shm``, its -shm file beside it), as copied
+    while a connection holds them."""
+    db = folder / "muscles.db"
+    folder.mkdir(parents=True)
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        if log:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+            conn.execute("UPDATE muscles SET title = 'Changed' WHERE slug = 'soleus'")
+            held = folder.with_name(folder.name + ".held")
+            held.mkdir()
+            for name in ["muscles.db", "muscles.db-wal", *(["muscles.db-shm"] * shm)]:
+                shutil.copy(folder / name, held / name)
+    if log:
+        shutil.rmtree(folder)
+        folder.with_name(folder.name + ".held").rename(folder)
+
+
+def test_a_wal_database_on_a_read_only_file_system_is_read(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """It failed with 'SQLite failed: unable to open database file' (SQLite could not
+    create its -shm file there); it is read, unless a -wal file is beside it without its
+    -shm, whose changes could not be read: that is said, naming it."""
+    from tests.test_diskfull import in_namespace
+
+    _wal_database(tmp_path / "wal" / "closed", sample_muscles, log=False, shm=False)
+    _wal_database(tmp_path / "wal" / "held", sample_muscles, log=True, shm=True)
+    _wal_database(tmp_path / "wal" / "logged", sample_muscles, log=True, shm=False)
+    wrote = "wrote {0} muscles to out/{1}.json; {0} muscles converted, 0 files failed"
+    assert in_namespace(READ_ONLY_WAL, tmp_path).splitlines() == [
+        wrote.format(len(sample_muscles), "closed"), "exit 0",
+        wrote.format(len(sample_muscles), "held"), "exit 0",
+        "ro/logged/muscles.db: error: cannot be read here: its write-ahead log, "
+        "muscles.db-wal, may hold changes not yet in the database, which SQLite reads only "
+        "through a muscles.db-shm file it cannot create in this folder (a read-only folder "
+        "or file system); open the database once with sqlite3 where it can be written, "
+        "which moves them in, or copy both files to such a folder [sqlite-error]",
+        "nothing written to out/logged.json: no muscle was read; 0 muscles converted, "
+        "1 file failed", "exit 1"]
+    titles = {name: {m["slug"]: m["title"] for m in json.loads(
+        (tmp_path / "out" / f"{name}.json").read_text(encoding="utf-8"))["muscles"]}
+        for name in ("closed", "held")}
+    assert titles["closed"] == {m.slug: m.title for m in sample_muscles}
+    assert titles["held"] == {**titles["closed"], "soleus": "Changed"}
+
+
 def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     with contextlib.closing(sqlite3.connect(db)) as conn:
