@@ -936,16 +936,37 @@ def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
         found = conn.execute(f"PRAGMA foreign_key_check({table})").fetchall()
         if table in _ORPHANS_BY_MUSCLE:
             if found:
-                parent = "a region" if table == "points" else "a muscle"
-                for muscle, rows in conn.execute(_ORPHANS_BY_MUSCLE[table]):
-                    yield Diagnostic(path, None, None, f"{table}[muscle {muscle!r}]",
-                                     "unknown-slug", f"{counted(rows, 'rows')} of {parent} "
-                                     "the database does not hold; left out")
+                yield from _orphans_by_muscle(conn, path, table)
             continue
         for _, rowid, parent, _ in found:
             yield Diagnostic(path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
                              f"names a row of {parent} the database does not hold; it is "
                              "left out")
+
+
+def _orphans_by_muscle(conn: sqlite3.Connection, path: str, table: str
+                       ) -> Iterator[Diagnostic]:
+    """A diagnostic for each muscle named by rows of ``table`` (one without row ids)
+    that name a row the database does not hold; a name that is not UTF-8 (which SQLite's
+    own decoding refuses, failing the query) is read with its bytes kept, and said."""
+    parent = "a region" if table == "points" else "a muscle"
+    before, conn.text_factory = conn.text_factory, _kept_text
+    try:
+        orphans = conn.execute(_ORPHANS_BY_MUSCLE[table]).fetchall()
+    finally:
+        conn.text_factory = before
+    for muscle, rows in orphans:
+        message = f"{counted(rows, 'rows')} of {parent} the database does not hold; left out"
+        if isinstance(muscle, str) and KEPT_BYTE.search(muscle):
+            message += f": the name in column muscle {kept_byte_message(muscle)}"
+        yield Diagnostic(path, None, None, f"{table}[muscle {_named(muscle)}]",
+                         "unknown-slug", message)
+
+
+def _named(value: Any) -> str:
+    """``value`` as a diagnostic names it (``'soleus'``), a byte that is not UTF-8 shown
+    as U+FFFD."""
+    return repr(_shown(value)) if isinstance(value, str) else repr(value)
 
 
 def check_schema(conn: sqlite3.Connection, path: str) -> bool:

@@ -1668,6 +1668,39 @@ def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> No
                                     "left out")]
 
 
+#: 'so' and the byte 0xff, as a text (which no parameter gives: Python's are UTF-8).
+SO_NOT_UTF8 = "CAST(x'736fff' AS TEXT)"
+#: A row, edited in with foreign keys off, of each table without row ids (whose orphans
+#: are named by muscle) that names a muscle by text that is not UTF-8; what it names.
+NOT_UTF8_ORPHANS = {
+    "exercises": (f"INSERT INTO exercises (muscle, position, name) VALUES ({SO_NOT_UTF8}, 0, "
+                  "'Squat')", "a muscle"),
+    "regions": (f"INSERT INTO regions (muscle, position) VALUES ({SO_NOT_UTF8}, 0)",
+                "a muscle"),
+    "points": (f"INSERT INTO points (muscle, region, position, x, y) VALUES ({SO_NOT_UTF8}, "
+               "0, 0, '1', '2')", "a region"),
+}
+
+
+@pytest.mark.parametrize("table", list(NOT_UTF8_ORPHANS))
+def test_a_row_naming_its_muscle_in_text_that_is_not_utf8_is_one_diagnostic(
+        table: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """The check for rows of no muscle failed the whole file ('SQLite failed: Could not
+    decode to UTF-8 column 'muscle'', naming no table or row): that row is named, and
+    every muscle read."""
+    statement, parent = NOT_UTF8_ORPHANS[table]
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(statement)
+    found, problems = read_with_diagnostics(db)
+    assert by_slug(found) == by_slug(sample_muscles)
+    assert [(p.path, p.field, p.code, p.message) for p in problems] == [
+        (str(db), f"{table}[muscle 'so\ufffd']", "unknown-slug",
+         f"1 row of {parent} the database does not hold; left out: the name in column "
+         "muscle is not UTF-8 (byte 0xff)")]
+
+
 def test_a_key_given_twice_in_extra_is_an_error(db: Path) -> None:
     write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
     with contextlib.closing(sqlite3.connect(db)) as conn:
