@@ -997,29 +997,32 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PE
                  "SQLITE_IOERR")
 
 
+#: Each table of a database and a table it refers to, by name.
+_REFERENCES = """SELECT t.name, f."table" FROM sqlite_master AS t
+    JOIN pragma_foreign_key_list(t.name) AS f WHERE t.type = 'table' ORDER BY t.name"""
+
+
 def _blocking_tables(path: Path, exc: sqlite3.Error) -> str:
     """For a foreign key that stopped a write: the tables a user added that refer to this
-    tool's (``table 'bookmarks' (which refers to muscles)``), else ''."""
+    tool's (``table 'bookmarks' (which refers to muscles)``), else ''. A name that is not
+    UTF-8 is shown with U+FFFD for that byte."""
     if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_FOREIGNKEY":
         return ""
     ours = {"muscles", *_CHILDREN}
-    found = []
+    found: dict[str, set[str]] = {}
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn.text_factory = _kept_text  # (which SQLite's own decoding refuses, failing)
         try:
-            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                         "'table' ORDER BY name").fetchall():
-                if table in ours:
-                    continue
-                refers = sorted({row[2] for row in conn.execute(
-                    "SELECT * FROM pragma_foreign_key_list(?)", (table,))} & ours)
-                if refers:
-                    found.append(f"table {table!r} (which refers to {', '.join(refers)})")
+            for table, parent in conn.execute(_REFERENCES).fetchall():
+                if table not in ours and parent in ours:
+                    found.setdefault(table, set()).add(parent)
         finally:
             conn.close()
     except sqlite3.Error:
         return ""
-    return " or ".join(found)
+    return " or ".join(f"table {_named(table)} (which refers to {', '.join(sorted(parents))})"
+                       for table, parents in found.items())
 
 
 def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False

@@ -1832,6 +1832,28 @@ def test_a_users_table_that_blocks_a_change_is_named(refers: str, sample_muscles
     assert db.read_bytes() == before
 
 
+def test_a_users_table_named_in_text_that_is_not_utf8_that_blocks_a_change_is_named(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """It was named no more than "SQLite failed: FOREIGN KEY constraint failed": reading
+    the tables' names failed on its name."""
+    write(sample_muscles, db)
+    subprocess.run(  # (the sqlite3 shell: Python's SQL text is UTF-8)
+        [shutil.which("sqlite3") or "sqlite3", str(db)], check=True,
+        input=b"PRAGMA foreign_keys = ON; CREATE TABLE pins\xff (id INTEGER REFERENCES "
+              b"muscles (id)); INSERT INTO pins\xff SELECT id FROM muscles "
+              b"WHERE slug = 'soleus';")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
+                        prune=True)
+    (d,) = caught.value.diagnostics
+    assert d.message == (
+        "SQLite failed: FOREIGN KEY constraint failed: a row of your table 'pins\ufffd' "
+        "(which refers to muscles) stands in the way of this change (let the reference "
+        "cascade, ON DELETE CASCADE, or remove the row)")
+    assert db.read_bytes() == before
+
+
 def _soleus_edited(sample_muscles: list[Muscle], *, regions: int = 2) -> list[Muscle]:
     """The samples with soleus edited in every table but keeping its keys: new texts, a
     renamed exercise, its first ``regions`` polygons moved (the first one point short)."""
