@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .layers import Piece, drawing_pieces, region_area
+from .layers import Piece, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext
@@ -493,8 +493,21 @@ def drawing_order(muscles: Iterable[Muscle]) -> list[Muscle]:
     its muscle's largest may lie on a larger one of a muscle drawn later: the map draws
     it again over that one (:func:`~converter.layers.drawing_pieces`). An image map
     lists its areas in the reverse order (a browser takes the first): both maps agree."""
-    return sorted(muscles, key=lambda m: (-max(map(region_area, m.regions), default=0),
-                                          m.slug))
+    return [muscle for muscle, _ in _measured(muscles)]
+
+
+def drawing_plan(muscles: Iterable[Muscle]) -> tuple[list[Muscle], list[Piece]]:
+    """The muscles in :func:`drawing_order` and their
+    :func:`~converter.layers.drawing_pieces`, each region's area computed once for both."""
+    measured = _measured(muscles)
+    drawn = [muscle for muscle, _ in measured]
+    return drawn, drawing_pieces(drawn, [areas for _, areas in measured])
+
+
+def _measured(muscles: Iterable[Muscle]) -> list[tuple[Muscle, list[float]]]:
+    """(muscle, its region areas) in :func:`drawing_order`."""
+    return sorted(((m, region_areas(m)) for m in muscles),
+                  key=lambda pair: (-max(pair[1], default=0), pair[0].slug))
 
 
 def sorted_muscles(muscles: Iterable[Muscle], keep: frozenset[str]) -> list[Muscle]:

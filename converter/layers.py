@@ -40,9 +40,8 @@ class _Shape:
     """A region as the layering sees it: its muscle's place in the drawing order, its
     area, and (made when first asked for) its points and box."""
 
-    def __init__(self, place: int, index: int, region: Region) -> None:
-        self.place, self.index, self.region = place, index, region
-        self.area = region_area(region)
+    def __init__(self, place: int, index: int, region: Region, area: float) -> None:
+        self.place, self.index, self.region, self.area = place, index, region, area
         self.blockers: set[int] = set()
 
     @cached_property
@@ -59,6 +58,11 @@ class _Shape:
 def region_area(region: Region) -> float:
     """The area a region covers (shoelace; floats are exact enough to order by)."""
     return _area([(float(x), float(y)) for x, y in region.points])
+
+
+def region_areas(muscle: Muscle) -> list[float]:
+    """The :func:`region_area` of each of ``muscle``'s regions, in order."""
+    return [region_area(region) for region in muscle.regions]
 
 
 def _area(points: list[Point]) -> float:
@@ -167,14 +171,16 @@ class _Layering:
     #: (a few, when its muscle's sides differ a little), else by place.
     SCAN = 64
 
-    def __init__(self, drawn: Sequence[Muscle]) -> None:
+    def __init__(self, drawn: Sequence[Muscle], areas: Sequence[Sequence[float]]) -> None:
         self.drawn = drawn
         self.shapes: list[_Shape] = []
         self.of_muscle: list[list[int]] = []
-        for place, muscle in enumerate(drawn):
+        for place, (muscle, sizes) in enumerate(zip(drawn, areas, strict=True)):
             self.of_muscle.append(list(range(len(self.shapes),
                                              len(self.shapes) + len(muscle.regions))))
-            self.shapes += (_Shape(place, i, r) for i, r in enumerate(muscle.regions))
+            self.shapes += (_Shape(place, i, r, size)
+                            for i, (r, size) in enumerate(zip(muscle.regions, sizes,
+                                                              strict=True)))
         self.largest = [max((self.shapes[n].area for n in numbers), default=0.0)
                         for numbers in self.of_muscle]
         self.drawn_yet = [False] * len(self.shapes)
@@ -277,11 +283,14 @@ class _Layering:
             self._emit(place, numbers)
 
 
-def drawing_pieces(drawn: Sequence[Muscle]) -> list[Piece]:
+def drawing_pieces(drawn: Sequence[Muscle], areas: Sequence[Sequence[float]] | None = None
+                   ) -> list[Piece]:
     """The pieces a map draws, in order, from muscles in their drawing order: each
     muscle's regions together (its first piece), except a region overlapping a larger
     region of a muscle drawn after it, which waits until every larger region of another
     muscle that it overlaps is drawn and is then drawn in a piece of its own, so that a
     smaller region is always over a larger one where they overlap (equal areas: in the
-    muscles' order). A muscle without regions is one empty piece in its turn."""
-    return _Layering(drawn).run()
+    muscles' order). A muscle without regions is one empty piece in its turn. ``areas``:
+    each muscle's :func:`region_areas`, when the caller has them (made here if not)."""
+    return _Layering(drawn, [region_areas(m) for m in drawn] if areas is None else areas
+                     ).run()

@@ -61,8 +61,7 @@ class HtmlFormat(Format):
                                       "--link-template", "warning"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
-        drawn = bodymap.drawing_order(items)
-        pieces = drawing_pieces(drawn)
+        drawn, pieces = bodymap.drawing_plan(items)
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
@@ -89,7 +88,9 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
     region's coords exactly as written; ``drawn``: the muscles in
     :func:`~converter.bodymap.drawing_order`, ``pieces``: their
     :func:`~converter.layers.drawing_pieces` (each made here when not given)."""
-    drawn = bodymap.drawing_order(muscles) if drawn is None else drawn
+    if drawn is None:
+        drawn, planned = bodymap.drawing_plan(muscles)
+        pieces = planned if pieces is None else pieces
     pieces = drawing_pieces(drawn) if pieces is None else pieces
     words = bodymap.words(settings.lang)
     mark = ' lang="en" xml:lang="en"' if bodymap.untranslated(settings.lang) else ""

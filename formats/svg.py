@@ -115,9 +115,10 @@ class SvgFormat(Format):
                                       f"{MAP_NAME}; it is not written"))
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
+            drawn, pieces = bodymap.drawing_plan(items)
             _save(tmp / MAP_NAME, bodymap.map_svg(
-                bodymap.drawing_order(items), settings.viewbox, base_image=settings.base_image,
-                link_template=settings.link_template, lang=settings.lang))
+                drawn, settings.viewbox, base_image=settings.base_image,
+                link_template=settings.link_template, lang=settings.lang, pieces=pieces))
             for muscle, drawing in bodymap.focus_svgs(focus, items, settings.viewbox,
                                                       base_image=settings.base_image):
                 _save(safe_child(tmp, f"{muscle.slug}.svg"), drawing)

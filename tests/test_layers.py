@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from converter import bodymap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import converter
+from converter import bodymap, layers
 from converter.layers import drawing_pieces, overlap
 from converter.model import Muscle, Region
 from tests.conftest import SAMPLES
+from tests.strategies import corpora
 
 
 def square(x: int, y: int, side: int) -> Region:
@@ -71,3 +78,21 @@ def test_the_samples_are_drawn_one_piece_per_muscle() -> None:
     muscles = converter.read(SAMPLES)
     assert layout(muscles) == [(m.slug, tuple(range(len(m.regions))), True)
                                for m in bodymap.drawing_order(muscles)]
+
+
+@given(corpora())
+def test_the_drawing_plan_is_the_drawing_order_and_its_pieces(muscles: list[Muscle]) -> None:
+    drawn = bodymap.drawing_order(muscles)
+    assert bodymap.drawing_plan(muscles) == (drawn, drawing_pieces(drawn))
+
+
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_a_map_write_computes_each_regions_area_once(to: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drawing order and the layering each computed every region's area."""
+    muscles = converter.read(SAMPLES)
+    computed = []
+    area = layers._area
+    monkeypatch.setattr(layers, "_area", lambda points: computed.append(1) or area(points))
+    converter.write(muscles, tmp_path / to, to)
+    assert len(computed) == sum(len(m.regions) for m in muscles)
