@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from . import drafts, keycase, scratch
+from .authoring import is_blank
 from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
@@ -233,6 +234,8 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
         value = getattr(muscle, name)
         if value is not None and not is_safe_link(value):
             add(name, "unsafe-link", f"{value!r} is not a relative, http or https link")
+    if muscle.latin is not None and is_blank(muscle.latin):
+        add("latin", "empty-text", _blank_latin(muscle.latin), "warning")
     for where in _empty_texts(muscle):
         add(where, "empty-text", "text is empty", "warning")
     if muscle.extra:
@@ -241,6 +244,12 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
         for key, message in keycase.problems(muscle):
             add(key if rename is None else f"extra.{key}", "field-case", message, "warning")
     return out
+
+
+def _blank_latin(latin: str) -> str:
+    """What a Latin name that shows nothing is (a study card asking it would be blank)."""
+    what = "text is empty" if not latin.strip() else "text holds only invisible characters"
+    return f"{what}: leave latin out when the muscle has no Latin name"
 
 
 def _empty_texts(muscle: Muscle) -> Iterator[str]:

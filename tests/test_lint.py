@@ -310,6 +310,22 @@ def test_empty_function_texts_and_exercise_names_are_warnings_too() -> None:
                             ("exercises[1]", "empty-text", "warning")]
 
 
+@pytest.mark.parametrize(("latin", "message"), [
+    ("", "text is empty"), (" ", "text is empty"), ("\t\n\u3000", "text is empty"),
+    ("\u200b", "text holds only invisible characters")])
+def test_a_blank_latin_name_is_a_warning(latin: str, message: str) -> None:
+    """A Latin name of spaces passed without a word, and made a blank study card."""
+    found = check_muscle(muscle(latin=latin, origin=LocalizedText({"en": ""})), "m.md")
+    assert codes(found) == [("latin", "empty-text", "warning"),
+                            ("origin.en", "empty-text", "warning")]
+    assert found[0].message == f"{message}: leave latin out when the muscle has no Latin name"
+
+
+def test_a_latin_name_is_no_warning() -> None:
+    assert check_muscle(muscle(latin="Musculus soleus"), "m.md") == []
+    assert check_muscle(muscle(latin=None), "m.md") == []
+
+
 @given(muscles())
 def test_generated_valid_muscles_pass(m: Muscle) -> None:
     assert [d for d in check_muscle(m, "x.md") if d.severity == "error"] == []
