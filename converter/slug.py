@@ -35,6 +35,30 @@ _SPELLED_BOTH_CASES = {"ə": "e", "ǝ": "e", "ɛ": "e", "ɔ": "o", "\N{LATIN SMA
                        "ƣ": "gh", "ƕ": "hw", "\N{LATIN SMALL LETTER IOTA}": "i", "ʀ": "r",
                        "ʃ": "sh", "ʊ": "u", "ʉ": "u", "ʒ": "z", "ƺ": "z", "ƿ": "w", "ȝ": "y",
                        "\N{LATIN SMALL LETTER OU}": "ou", "ȷ": "j", "ȸ": "db", "ȹ": "qp"}
+#: IPA Extensions' letters that are no letter with a mark, in both cases (their capitals
+#: are in Latin Extended-B, -C and -D: ``Ɑ``, ``Ɪ``). A form of a letter that stands for
+#: a sound of that letter is spelled as it: alpha and turned a a, the reversed, closed
+#: and hooked e e (as schwa and open e), closed omega u (an old form of upsilon), phi f
+#: (the sound Ewe writes ``ƒ``), script g, the small capitals and the turned r r; turned
+#: alpha o, the English vowel of *lot* it stands for; turned w wh, the English spelling of
+#: its sound. A digraph is spelled as its two letters written apart are, so that ``ʧ``
+#: and ``tʃ`` (the same sound, written either way) give one slug: tesh tsh, not an
+#: English ch, which would give ``tʃ`` another; dezh and lezh dz and lz (ezh is z).
+#: Left out and dropped: a turned letter whose sound is another letter's (turned m, h,
+#: v and y, ram's horn), clicks, glottal stops, pharyngeals, percussives, heng and the
+#: sinological vowels.
+_IPA_SPELLED = {"ɐ": "a", "\N{LATIN SMALL LETTER ALPHA}": "a",
+                "\N{LATIN SMALL LETTER TURNED ALPHA}": "o", "ɘ": "e", "ɚ": "e", "ɜ": "e",
+                "ɝ": "e", "ɞ": "e", "ʚ": "e", "ɟ": "j", "ʄ": "j",
+                "\N{LATIN SMALL LETTER SCRIPT G}": "g", "ɢ": "g", "ʛ": "g", "ʜ": "h",
+                "\N{LATIN LETTER SMALL CAPITAL I}": "i", "ʟ": "l", "ɴ": "n", "ʙ": "b",
+                "\N{LATIN LETTER SMALL CAPITAL Y}": "y", "ɶ": "oe",
+                "\N{LATIN SMALL LETTER CLOSED OMEGA}": "u", "\N{LATIN SMALL LETTER PHI}": "f",
+                "ɹ": "r", "ɺ": "r", "ɻ": "r", "ʁ": "r", "ʆ": "sh", "ʓ": "z", "ʍ": "wh",
+                "ʣ": "dz", "ʤ": "dz", "ʥ": "dz", "ʦ": "ts", "ʧ": "tsh", "ʨ": "tc",
+                "ʩ": "fng", "ʪ": "ls", "ʫ": "lz", "ɮ": "lz"}
+#: The tables of letters spelled the same in either case, block by block.
+_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED)
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
 _WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
@@ -45,14 +69,15 @@ _LATIN = (range(0xC0, 0x2B0), range(0x1E00, 0x1F00), range(0x2C60, 0x2C80),
 
 @functools.cache
 def _in_ascii() -> dict[int, str]:
-    """The letters slugs spell in ASCII: :data:`_SPELLED`, :data:`_SPELLED_BOTH_CASES`
-    and every Latin letter with a stroke, bar or hook that has no decomposition (``ł``,
-    ``Ħ``) as its letter, in both cases; a letter NFKD decomposes is left to it (``Ǿ``:
-    ``Ø`` and an accent). Made at the first name that is not a slug already (a thousand
-    names looked up)."""
+    """The letters slugs spell in ASCII: :data:`_SPELLED`, the tables of
+    :data:`_BOTH_CASES` and every Latin letter with a stroke, bar or hook that has no
+    decomposition (``ł``, ``Ħ``) as its letter, in both cases; a letter NFKD decomposes is
+    left to it (``Ǿ``: ``Ø`` and an accent). Made at the first name that is not a slug
+    already (a thousand names looked up)."""
     table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
-    for letter, ascii_ in _SPELLED_BOTH_CASES.items():
-        _spell(table, letter, ascii_)
+    for spelled in _BOTH_CASES:
+        for letter, ascii_ in spelled.items():
+            _spell(table, letter, ascii_)
     for block in _LATIN:
         for code in block:
             found = _WITH_A_MARK.match(unicodedata.name(chr(code), ""))

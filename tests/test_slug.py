@@ -1,6 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, every letter with a usual ASCII spelling. A page bundle's page and its Hugo
-translations take their folder's name."""
+Extended-B and IPA Extensions, every letter with a usual ASCII spelling. A page bundle's
+page and its Hugo translations take their folder's name."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ MARKED_LETTERS = [chr(code) for code in range(0x1E00, 0x1F00)
 DROPPED = set("ƄƅƧƨƼƽ" "ǀǁǂǃ" "Ɂɂƾ" "ƍƛƜƪƸƹƻɅ")
 #: Latin Extended-B, every letter but :data:`DROPPED`.
 EXTENDED_B = [chr(code) for code in range(0x180, 0x250) if chr(code) not in DROPPED]
+#: IPA Extensions' letters with no usual ASCII spelling, which slugs drop: turned letters
+#: with another letter's sound (turned m, v, h and y, ram's horn), clicks, glottal stops
+#: and pharyngeals, percussives, heng with hook and the sinological vowels.
+IPA_DROPPED = set("ɯɰʌɥʎɤ" "ʇʞʗʘ" "ʔʕʖʡʢ" "ʬʭ" "ɧ" "ɿʅʮʯ")
+#: IPA Extensions, every letter but :data:`IPA_DROPPED`.
+IPA_EXTENSIONS = [chr(code) for code in range(0x250, 0x2B0) if chr(code) not in IPA_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -37,7 +43,7 @@ def _cased(letter: str) -> set[str]:
     return {form for form in (letter.lower(), letter.upper()) if len(form) == 1}
 
 
-@pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + MARKED_LETTERS)
+@pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -55,10 +61,11 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
     assert slugify(text) == slug
 
 
-def test_extended_b_drops_only_the_letters_listed() -> None:
-    block = {chr(code) for code in range(0x180, 0x250)}
-    assert block >= DROPPED
-    assert {letter for letter in DROPPED if slugify(f"a{letter}b") != "a-b"} == set()
+@pytest.mark.parametrize("block, dropped", [(range(0x180, 0x250), DROPPED),
+                                            (range(0x250, 0x2B0), IPA_DROPPED)])
+def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
+    assert {chr(code) for code in block} >= dropped
+    assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
 
 
 EZH, YOGH, OU = ("\N{LATIN CAPITAL LETTER EZH}", "\N{LATIN CAPITAL LETTER YOGH}",
@@ -76,6 +83,31 @@ def test_extended_b_letters_have_their_usual_spelling(text: str, slug: str) -> N
     assert slugify(text) == slug
 
 
+ALPHA, SCRIPT_G, PHI = ("\N{LATIN SMALL LETTER ALPHA}", "\N{LATIN SMALL LETTER SCRIPT G}",
+                       "\N{LATIN SMALL LETTER PHI}")
+SMALL_I, SMALL_Y = "\N{LATIN LETTER SMALL CAPITAL I}", "\N{LATIN LETTER SMALL CAPITAL Y}"
+
+
+@pytest.mark.parametrize("text, slug", [(ALPHA, "a"), (ALPHA.upper(), "a"), ("ɐ", "a"),
+                                        ("Ɐ", "a"), ("ɒ", "o"), ("ɘ", "e"), ("ɜ", "e"),
+                                        ("ɜ".upper(), "e"), ("ɚɝ", "ee"), (SCRIPT_G, "g"),
+                                        (SCRIPT_G.upper(), "g"), ("ɢʛ", "gg"),
+                                        (f"{SMALL_I}ʙɴʟ{SMALL_Y}ʀ", "ibnlyr"),
+                                        (SMALL_I.upper(), "i"), ("ʜ", "h"), ("ɶ", "oe"),
+                                        ("ɹɺɻʁ", "rrrr"), ("ɟʄ", "jj"), (PHI, "f"),
+                                        ("ɷ", "u"), ("ʆ", "sh"), ("ʓ", "z"), ("ʍ", "wh")])
+def test_ipa_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("digraph, letters, slug", [
+    ("ʣ", "dz", "dz"), ("ʤ", "dʒ", "dz"), ("ʥ", "dʑ", "dz"), ("ʦ", "ts", "ts"),
+    ("ʧ", "tʃ", "tsh"), ("ʨ", "tɕ", "tc"), ("ʩ", "fŋ", "fng"), ("ʪ", "ls", "ls"),
+    ("ʫ", "lz", "lz"), ("ɮ", "lʒ", "lz")])
+def test_an_ipa_digraph_is_spelled_as_its_letters(digraph: str, letters: str, slug: str) -> None:
+    assert (slugify(digraph), slugify(letters)) == (slug, slug)
+
+
 def test_a_capital_gives_the_slug_of_a_name_a_folder_and_a_slug_key(tmp_path: Path) -> None:
     (tmp_path / "Łydka.md").write_text("---\ntitle: Calf\n---\n", encoding="utf-8")
     (tmp_path / "Þórr").mkdir()
@@ -90,6 +122,15 @@ def test_a_name_in_extended_b_gives_its_spelling(tmp_path: Path) -> None:
     (tmp_path / "ƿ").mkdir()
     (tmp_path / "ƿ" / "index.md").write_text("---\ntitle: Wynn\n---\n", encoding="utf-8")
     assert sorted(m.slug for m in converter.read(tmp_path)) == ["ebc", "w", "yard"]
+
+
+def test_a_name_in_ipa_letters_gives_its_spelling(tmp_path: Path) -> None:
+    (tmp_path / f"{SCRIPT_G}astrocnemius.md").write_text("---\ntitle: G\n---\n", encoding="utf-8")
+    (tmp_path / f"{ALPHA}bductor.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    (tmp_path / "ʧ").mkdir()
+    (tmp_path / "ʧ" / "index.md").write_text("---\ntitle: Tesh\n---\n", encoding="utf-8")
+    slugs = sorted(m.slug for m in converter.read(tmp_path))
+    assert slugs == ["abductor", "gastrocnemius", "tsh"]
 
 
 #: A Hugo site's pages, two bundles and a leaf each with its Danish translation, and the
