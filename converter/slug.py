@@ -57,8 +57,12 @@ _IPA_SPELLED = {"ɐ": "a", "\N{LATIN SMALL LETTER ALPHA}": "a",
                 "ɹ": "r", "ɺ": "r", "ɻ": "r", "ʁ": "r", "ʆ": "sh", "ʓ": "z", "ʍ": "wh",
                 "ʣ": "dz", "ʤ": "dz", "ʥ": "dz", "ʦ": "ts", "ʧ": "tsh", "ʨ": "tc",
                 "ʩ": "fng", "ʪ": "ls", "ʫ": "lz", "ɮ": "lz"}
+#: Latin Extended-C's phonetic letters that are no letter with a mark, as their IPA
+#: Extensions kin: tailless phi f, turned r with tail r, small capital turned e e (as
+#: turned e). Left out and dropped: the Claudian half h, a sound between i and u.
+_EXTENDED_C_SPELLED = {"\N{LATIN SMALL LETTER TAILLESS PHI}": "f", "ⱹ": "r", "ⱻ": "e"}
 #: The tables of letters spelled the same in either case, block by block.
-_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED)
+_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED)
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
 _WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of

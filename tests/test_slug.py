@@ -1,6 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B and IPA Extensions, every letter with a usual ASCII spelling. A page bundle's
-page and its Hugo translations take their folder's name."""
+Extended-B, IPA Extensions and Latin Extended-C, every letter with a usual ASCII
+spelling. A page bundle's page and its Hugo translations take their folder's name."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ EXTENDED_B = [chr(code) for code in range(0x180, 0x250) if chr(code) not in DROP
 IPA_DROPPED = set("ɯɰʌɥʎɤ" "ʇʞʗʘ" "ʔʕʖʡʢ" "ʬʭ" "ɧ" "ɿʅʮʯ")
 #: IPA Extensions, every letter but :data:`IPA_DROPPED`.
 IPA_EXTENSIONS = [chr(code) for code in range(0x250, 0x2B0) if chr(code) not in IPA_DROPPED]
+#: Latin Extended-C's letters with no usual ASCII spelling: the Claudian half h.
+C_DROPPED = set("Ⱶⱶ")
+#: Latin Extended-C, every letter but :data:`C_DROPPED`.
+EXTENDED_C = [chr(code) for code in range(0x2C60, 0x2C80) if chr(code) not in C_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -43,7 +47,8 @@ def _cased(letter: str) -> set[str]:
     return {form for form in (letter.lower(), letter.upper()) if len(form) == 1}
 
 
-@pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + MARKED_LETTERS)
+@pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + EXTENDED_C
+                         + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -62,7 +67,8 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
 
 
 @pytest.mark.parametrize("block, dropped", [(range(0x180, 0x250), DROPPED),
-                                            (range(0x250, 0x2B0), IPA_DROPPED)])
+                                            (range(0x250, 0x2B0), IPA_DROPPED),
+                                            (range(0x2C60, 0x2C80), C_DROPPED)])
 def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
     assert {chr(code) for code in block} >= dropped
     assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
@@ -106,6 +112,13 @@ def test_ipa_letters_have_their_usual_spelling(text: str, slug: str) -> None:
     ("ʫ", "lz", "lz"), ("ɮ", "lʒ", "lz")])
 def test_an_ipa_digraph_is_spelled_as_its_letters(digraph: str, letters: str, slug: str) -> None:
     assert (slugify(digraph), slugify(letters)) == (slug, slug)
+
+
+@pytest.mark.parametrize("text, slug", [("\N{LATIN SMALL LETTER TAILLESS PHI}", "f"),
+                                        ("ⱹ", "r"), ("ⱻ", "e"), ("Ɑ", "a"), ("Ɐ", "a"),
+                                        ("Ɒ", "o"), ("Ɱ", "m"), ("Ⱬ", "z"), ("ⱼ", "j")])
+def test_extended_c_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    assert slugify(text) == slug
 
 
 def test_a_capital_gives_the_slug_of_a_name_a_folder_and_a_slug_key(tmp_path: Path) -> None:
