@@ -17,10 +17,12 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_SLUG_LENGTH = 200
 
 #: Latin letters that are not a letter with a mark, spelled in ASCII as their languages
-#: do (``Lægmusklen`` -> ``laegmusklen``, ``Þórr`` -> ``thorr``), in both cases.
+#: do (``Lægmusklen`` -> ``laegmusklen``, ``Þórr`` -> ``thorr``), in both cases; and the
+#: raised abbreviation us, ``ꝰ``, which NFKD would make the letter con it is drawn from.
 _SPELLED = {"æ": "ae", "Æ": "ae", "ø": "oe", "Ø": "oe", "å": "aa", "Å": "aa", "œ": "oe",
             "Œ": "oe", "ß": "ss", "ẞ": "ss", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
-            "ŋ": "ng", "Ŋ": "ng", "ĸ": "q", "\N{LATIN SMALL LETTER DOTLESS I}": "i"}
+            "ŋ": "ng", "Ŋ": "ng", "ĸ": "q", "\N{LATIN SMALL LETTER DOTLESS I}": "i",
+            "\N{MODIFIER LETTER US}": "us"}
 #: Latin Extended-B's letters that are no letter with a mark, as the languages that
 #: write them spell them in ASCII, in both cases (the small letters of many are in IPA
 #: Extensions: ``Ə``, ``ə``): schwa and open e (Azerbaijani, Pan-Nigerian, Akan) e, open o
@@ -61,8 +63,34 @@ _IPA_SPELLED = {"ɐ": "a", "\N{LATIN SMALL LETTER ALPHA}": "a",
 #: Extensions kin: tailless phi f, turned r with tail r, small capital turned e e (as
 #: turned e). Left out and dropped: the Claudian half h, a sound between i and u.
 _EXTENDED_C_SPELLED = {"\N{LATIN SMALL LETTER TAILLESS PHI}": "f", "ⱹ": "r", "ⱻ": "e"}
+#: Latin Extended-D's letters that are no letter with a mark, in both cases. A form of a
+#: letter is spelled as it: small capitals, the insular, Visigothic, Middle Scots,
+#: sigmoid, anglicana and epigraphic forms, broken l, r rotunda, closed insular g, vend
+#: (Old Norse's w, which it normalises as v) v; Latin beta b, omega o and chi kh (gamma
+#: being gh); ligatures and digraphs as their letters (``ꜳ`` aa, ``ꝏ`` oo, Volapük's
+#: ``ꞛ`` ae as ``ä`` is), abbreviations as what they stand for (``ꝝ`` rum, ``ꝫ`` et,
+#: ``ꝯ`` con, thorn with a stroke th); Egyptological alef and ain a, as Egyptologists
+#: read both; the Mayan cuatrillo k, cuatrillo with comma tz and tresillo q, as Mayan
+#: alphabets now write those sounds (k', tz', q'); the glottal a, i and u their vowel;
+#: turned insular g ng, the sound Pryce's Cornish grammar wrote it for. Left out and
+#: dropped: tone letters, saltillo (a glottal stop), heng, reversed c with dot, the
+#: reversed half h, the sinological dot, and turned h, k and t and small capital turned
+#: m as their IPA kin.
+_EXTENDED_D_SPELLED = {
+    "ꜣ": "a", "ꜥ": "a", "ꜩ": "tz", "ꜫ": "q", "ꜭ": "k", "ꜯ": "tz", "ꜰ": "f",
+    "\N{LATIN LETTER SMALL CAPITAL S}": "s", "ꜳ": "aa", "ꜵ": "ao", "ꜷ": "au", "ꜹ": "av",
+    "ꜻ": "av", "ꜽ": "ay", "ꝇ": "l", "ꝏ": "oo", "ꝛ": "r", "ꝝ": "rum", "ꝡ": "vy",
+    "ꝣ": "z", "ꝥ": "th", "ꝧ": "th", "ꝩ": "v", "ꝫ": "et", "ꝭ": "is", "ꝯ": "con",
+    "ꝱ": "dum", "ꝲ": "lum", "ꝳ": "mum", "ꝴ": "num", "ꝵ": "rum", "ꝶ": "rum", "ꝷ": "tum",
+    "\N{LATIN SMALL LETTER UM}": "um", "ꝺ": "d", "ꝼ": "f",
+    "\N{LATIN SMALL LETTER INSULAR G}": "g", "ꝿ": "ng", "ꞁ": "l", "ꞃ": "r", "ꞅ": "s",
+    "ꞇ": "t", "ꞛ": "ae", "ꞝ": "oe", "\N{LATIN SMALL LETTER VOLAPUK UE}": "ue", "ꞯ": "q",
+    "\N{LATIN SMALL LETTER CHI}": "kh", "\N{LATIN SMALL LETTER BETA}": "b",
+    "\N{LATIN SMALL LETTER OMEGA}": "o", "ꞻ": "a", "ꞽ": "i", "ꞿ": "u", "ꟁ": "o",
+    "ꟃ": "w", "ꟑ": "g", "ꟓ": "thth", "ꟕ": "ww", "ꟗ": "s", "ꟙ": "s", "ꟷ": "i",
+    "ꟻ": "f", "ꟼ": "p", "ꟽ": "m", "ꟾ": "i", "ꟿ": "m"}
 #: The tables of letters spelled the same in either case, block by block.
-_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED)
+_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED, _EXTENDED_D_SPELLED)
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
 _WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of

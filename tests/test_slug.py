@@ -1,6 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, IPA Extensions and Latin Extended-C, every letter with a usual ASCII
-spelling. A page bundle's page and its Hugo translations take their folder's name."""
+Extended-B, -C and -D and IPA Extensions, every letter with a usual ASCII spelling. A
+page bundle's page and its Hugo translations take their folder's name."""
 
 from __future__ import annotations
 
@@ -37,6 +37,17 @@ IPA_EXTENSIONS = [chr(code) for code in range(0x250, 0x2B0) if chr(code) not in 
 C_DROPPED = set("Ⱶⱶ")
 #: Latin Extended-C, every letter but :data:`C_DROPPED`.
 EXTENDED_C = [chr(code) for code in range(0x2C60, 0x2C80) if chr(code) not in C_DROPPED]
+#: Latin Extended-D's letters with no usual ASCII spelling: heng, reversed c with dot,
+#: the tone letter, saltillo (a glottal stop), the sinological dot, the reversed half h,
+#: turned h, k and t and small capital turned m (as their IPA kin); and Unicode 16's
+#: capital ram's horn, lambda and capital lambda with stroke (``U+A7CB``, ``U+A7DA`` to
+#: ``U+A7DC``, unassigned in this Python's Unicode), whose small letters are dropped too.
+D_DROPPED = set("Ꜧꜧ" "Ꜿꜿ" "ꞈ" "Ꞌꞌ" "ꞏ" "Ꟶꟶ" "\ua78d\ua7b0\ua7b1" "ꟺ"
+                "\ua7cb\ua7da\ua7db\ua7dc")
+#: Latin Extended-D, every letter but :data:`D_DROPPED` (the block also holds modifier
+#: symbols, the stress and tone marks, colon and equals sign, that are no letter).
+EXTENDED_D = [chr(code) for code in range(0xA720, 0xA800)
+              if chr(code).isalpha() and chr(code) not in D_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -48,7 +59,7 @@ def _cased(letter: str) -> set[str]:
 
 
 @pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + EXTENDED_C
-                         + MARKED_LETTERS)
+                         + EXTENDED_D + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -68,7 +79,8 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
 
 @pytest.mark.parametrize("block, dropped", [(range(0x180, 0x250), DROPPED),
                                             (range(0x250, 0x2B0), IPA_DROPPED),
-                                            (range(0x2C60, 0x2C80), C_DROPPED)])
+                                            (range(0x2C60, 0x2C80), C_DROPPED),
+                                            (range(0xA720, 0xA800), D_DROPPED)])
 def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
     assert {chr(code) for code in block} >= dropped
     assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
@@ -121,6 +133,26 @@ def test_extended_c_letters_have_their_usual_spelling(text: str, slug: str) -> N
     assert slugify(text) == slug
 
 
+US, CHI, BETA, OMEGA = ("\N{MODIFIER LETTER US}", "\N{LATIN CAPITAL LETTER CHI}",
+                       "\N{LATIN SMALL LETTER BETA}", "\N{LATIN CAPITAL LETTER OMEGA}")
+
+
+@pytest.mark.parametrize("text, slug", [("ꜭiche", "kiche"), ("Ꜭiche", "kiche"),
+                                        ("ꜯ", "tz"), ("ꜫ", "q"), ("ꜩ", "tz"), ("ꜣ", "a"),
+                                        ("Rꜥ", "ra"), ("Ꜳ", "aa"), ("ꜳ", "aa"), ("ꝏ", "oo"),
+                                        ("ꜽ", "ay"), ("ꝡ", "vy"), ("ꞛ", "ae"), ("Ꞝ", "oe"),
+                                        ("ꝛ", "r"), ("ꝺꝼᵹꞃꞅꞇ", "dfgrst"), ("ꝿ", "ng"),
+                                        ("ꝇ", "l"), ("Ꝣ", "z"), ("ꝩ", "v"), ("ꝫ", "et"),
+                                        ("ꝯ", "con"), (US, "us"), ("ꝝ", "rum"),
+                                        ("ꝷ", "tum"), ("ꝥ", "th"), ("ꟓ", "thth"),
+                                        ("ꟕ", "ww"), (CHI, "kh"), (BETA, "b"), (OMEGA, "o"),
+                                        ("ꞻ", "a"), ("ꟁ", "o"), ("ꟃ", "w"), ("ꟑ", "g"),
+                                        ("ꟗꟙ", "ss"), ("ꜰ", "f"), ("ꞯ", "q"),
+                                        ("ꟻꟼꟽꟾꟿ", "fpmim")])
+def test_extended_d_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
 def test_a_capital_gives_the_slug_of_a_name_a_folder_and_a_slug_key(tmp_path: Path) -> None:
     (tmp_path / "Łydka.md").write_text("---\ntitle: Calf\n---\n", encoding="utf-8")
     (tmp_path / "Þórr").mkdir()
@@ -144,6 +176,14 @@ def test_a_name_in_ipa_letters_gives_its_spelling(tmp_path: Path) -> None:
     (tmp_path / "ʧ" / "index.md").write_text("---\ntitle: Tesh\n---\n", encoding="utf-8")
     slugs = sorted(m.slug for m in converter.read(tmp_path))
     assert slugs == ["abductor", "gastrocnemius", "tsh"]
+
+
+def test_a_name_in_extended_d_gives_its_spelling(tmp_path: Path) -> None:
+    (tmp_path / "ꝛectus femoris.md").write_text("---\ntitle: R\n---\n", encoding="utf-8")
+    (tmp_path / "Ꜭiche.md").write_text("---\ntitle: K\n---\n", encoding="utf-8")
+    (tmp_path / "Ꜳ").mkdir()
+    (tmp_path / "Ꜳ" / "index.md").write_text("---\ntitle: Aa\n---\n", encoding="utf-8")
+    assert sorted(m.slug for m in converter.read(tmp_path)) == ["aa", "kiche", "rectus-femoris"]
 
 
 #: A Hugo site's pages, two bundles and a leaf each with its Danish translation, and the
