@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.atomic import atomic_file
-from converter.authoring import muscle_from_front_matter
+from converter.authoring import is_blank, muscle_from_front_matter
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -290,10 +290,12 @@ def note_fields(muscle: Muscle, lang: str, image: str | None, prefer: str = "en"
                 ) -> list[str]:
     """The note's field HTML, in :data:`FIELD_NAMES` order; every text is escaped. A
     text missing in ``lang`` is taken in ``prefer`` (the default language), else in
-    another language there is."""
+    another language there is. A Latin name that shows nothing (:func:`is_blank`) is an
+    empty field, so that no card asks it over a blank prompt."""
+    latin = muscle.latin
     return [
         _text(muscle.title),
-        _text(muscle.latin or ""),
+        "" if latin is None or is_blank(latin) else _text(latin),
         _localized(muscle.origin, lang, prefer),
         _localized(muscle.insertion, lang, prefer),
         _functions(muscle, lang, prefer),

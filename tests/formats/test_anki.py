@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given
 
 import converter
+from converter.authoring import is_blank
 from converter.bodymap import fit_viewbox, focus_svg
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
@@ -195,6 +196,21 @@ def test_a_long_slugs_focus_image_name_is_cut_with_a_digest_of_the_slug() -> Non
     assert all(name.startswith(f"muscle-convert-{slug[:80]}") and name.endswith(".svg")
                for slug, name in names.items())
     assert names == {slug: media_name(slug) for slug in names}  # (stable)
+
+
+@pytest.mark.parametrize("latin", [" ", "", "\u3000", "\u200b", " \t\n"])
+def test_a_latin_name_that_shows_nothing_makes_no_card(tmp_path: Path, collection: object,
+                                                       latin: str) -> None:
+    muscles = [_muscle("a", "Alpha", latin=latin), _muscle("b", "Beta", latin="Musculus b")]
+    out = tmp_path / "d.apkg"
+    summary, _ = _write(muscles, out, {"a": 1_700_000_000, "b": 1_700_000_000})
+    _import(collection, out)
+
+    cards = [collection.get_card(cid) for cid in collection.find_cards("")]
+    asked = [c.note()["Slug"] for c in cards if c.template()["name"] == "Latin → name"]
+    assert asked == ["b"]
+    assert collection.card_count() == 3 and "3 cards" in summary
+    assert [m.latin for m in _read(out)[0]] == [None, "Musculus b"]
 
 
 def test_card_templates_ask_the_three_questions(tmp_path: Path, collection: object) -> None:
@@ -590,11 +606,13 @@ def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
 
 def _carried(muscle: Muscle) -> Muscle:
     """What an Anki deck can give back. An empty Anki field cannot tell "no latin name"
-    (None) from an empty one (""), so an empty latin comes back as None; nor can an
+    (None) from one that shows nothing (written as an empty field, so that no card asks
+    it), so such a latin comes back as None; nor can an
     empty list item tell an empty exercise from the one Anki's editor leaves, so blank
     exercises are not read."""
     projected = muscle.project(FMT.carries)
-    return dataclasses.replace(projected, latin=projected.latin or None,
+    latin = projected.latin
+    return dataclasses.replace(projected, latin=None if latin is None or is_blank(latin) else latin,
                                exercises=tuple(e for e in projected.exercises if e.strip()))
 
 
