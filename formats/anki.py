@@ -337,7 +337,7 @@ def source_date_epoch() -> int | None:
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return None
-    if not raw.strip().isdigit() or int(raw.strip()) > LATEST_TIME:
+    if not (raw.strip().isascii() and raw.strip().isdigit()) or int(raw.strip()) > LATEST_TIME:
         raise error("SOURCE_DATE_EPOCH", "bad-source-date-epoch",
                     f"{raw!r} is not a number of seconds since 1970 (up to the year 9999)")
     return int(raw.strip())

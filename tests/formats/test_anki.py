@@ -455,7 +455,12 @@ def test_source_date_epoch_sets_every_time(tmp_path: Path,
     assert [m["mod"] for m in models.values()] == [1234567890]
 
 
-@pytest.mark.parametrize("epoch", ["yesterday", "-1", "10000000000000000"])
+#: Digits to Python's str.isdigit that int() refuses, or that are no ASCII digits.
+_NOT_ASCII_DIGITS = ["\N{SUPERSCRIPT TWO}",
+                     "\N{ARABIC-INDIC DIGIT ONE}" + "\N{ARABIC-INDIC DIGIT ZERO}" * 9]
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "-1", "10000000000000000", *_NOT_ASCII_DIGITS])
 def test_malformed_source_date_epoch_is_an_error(epoch: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
