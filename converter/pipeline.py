@@ -166,13 +166,13 @@ def _abandon(pool: Any) -> None:
 
 
 
-def _user_of(path: str, other: str) -> tuple[str | Named, ...]:
+def _user_of(path: str, other: str, line: int | None = None) -> tuple[str | Named, ...]:
     """How a ``duplicate-slug`` in ``path`` names the file ``other`` that took the slug
-    first: an earlier record of the same file, or the other file, with what two paths
-    that look the same differ in (their accented letters' encoding, NFC and NFD: a file
-    made on macOS beside one made elsewhere)."""
+    first: an earlier record of the same file (on ``line`` when known), or the other
+    file, with what two paths that look the same differ in (their accented letters'
+    encoding, NFC and NFD: a file made on macOS beside one made elsewhere)."""
     if path == other:
-        return ("an earlier record of this file",)
+        return ("an earlier record of this file" + (f", on line {line}" if line else ""),)
     if unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other):
         return (Named(other),)
     return (Named(other), " (the two names differ only in how their accented letters are "
@@ -198,11 +198,14 @@ class _Result:
     essence: str = ""
     #: The places in :attr:`slugs` of the muscles marked drafts (:mod:`converter.drafts`).
     drafts: list[int] = field(default_factory=list)
+    #: In a file of many, the record each muscle came from, as its reader marked it
+    #: (:attr:`ReadContext.mark`, None where it did not); None for a file of one.
+    marks: list[int | None] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
         return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
                           self.fingerprints, self.seen, self.content, self.recorded,
-                          self.essence, self.drafts))
+                          self.essence, self.drafts, self.marks))
 
 
 def essence(result: _Result) -> str:
@@ -256,6 +259,7 @@ def _read_one(item: _Item) -> _Read:
 
     ctx.located = located
     muscles: list[Muscle] = []
+    marks: list[int | None] = []
     fmt, file = get_format(format_name), Path(path)
     mtime = 0.0
     seen, content, recorded = None, None, 0
@@ -278,6 +282,7 @@ def _read_one(item: _Item) -> _Read:
             diagnostics.extend(found)
             if not has_errors(found):
                 muscles.append(muscle)
+                marks.append(ctx.mark)
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
     except OSError as exc:
@@ -300,7 +305,8 @@ def _read_one(item: _Item) -> _Read:
             prints = _placed_by_content(path, prints)
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
                      [m.slug for m in muscles], prints, seen, content, recorded,
-                     drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)])
+                     drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)],
+                     marks=None if fmt.one_muscle_per_file else marks)
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
 
@@ -448,6 +454,21 @@ class Locator:
         return d._replace(path=where.path, line=where.line, column=where.column,
                           field=where.field) if where else d
 
+    def mark_place(self, path: str, mark: int, field: str) -> Place | None:
+        """Where ``field`` of the record its reader marked ``mark`` in the file at
+        ``path`` is (:meth:`Format.marked_place`)."""
+        owner = self._format_of(path)
+        return owner.marked_place(Path(path), mark, field) if owner else None
+
+    def at_mark(self, d: Diagnostic, mark: int) -> Diagnostic:
+        """``d``, about a field of the record its reader marked ``mark``, placed there;
+        where :meth:`__call__` places it when its format does not know."""
+        where = self.mark_place(d.path, mark, d.field)
+        if where is None:
+            return self(d)
+        return d._replace(path=where.path, line=where.line, column=where.column,
+                          field=where.field)
+
     def _key(self, d: Diagnostic) -> Place | None:
         """Where the key ``d`` is about is written (:meth:`Format.locate_key`), in a
         format that places its fields by :meth:`Format.locate`; else where the field
@@ -521,6 +542,10 @@ class Reader:
     #: Places the diagnostics this reader makes itself (a slug taken already, in a file
     #: of many muscles).
     locate: Locator = field(default_factory=Locator, repr=False)
+    #: The reading of the file of many that gave a slug twice last, and the place in it
+    #: of each slug's first muscle (see :meth:`_earlier_line`).
+    _firsts: tuple[_Result, dict[str, int]] | None = field(default=None, init=False,
+                                                            repr=False)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -591,11 +616,8 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
-                    message, others = worded(f"slug {slug!r} is already used by ",
-                                             *_user_of(path, first.path))
-                    taken = Diagnostic(path, None, None, in_record(record, "slug"),
-                                       "duplicate-slug", message, "error", others)
-                    self.diagnostics.append(self._placed(taken, record, slug))
+                    self.diagnostics.append(self._taken(path, result, i, first.path,
+                                                       drafts))
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(result.fingerprints[i], path)
@@ -604,6 +626,41 @@ class Reader:
                 self.count += 1
                 tally[0] += 1
                 yield slug, None if payloads is None else payloads[i]
+
+    def _taken(self, path: str, result: _Result, i: int, first: str, drafts: set[int]
+               ) -> Diagnostic:
+        """The ``duplicate-slug`` of the ``i``-th muscle of ``result`` (of ``path``),
+        whose slug the file ``first`` gave first: at the muscle's own record when its
+        reader marked it (a slug on two records of one file), naming the line of the
+        earlier record of the same file (its reader's ``drafts`` take no slug)."""
+        slug = result.slugs[i]
+        record = result.fingerprints[i].record
+        field = in_record(record, "slug")
+        mark = result.marks[i] if result.marks else None
+        line = self._earlier_line(path, result, i, drafts, field) if path == first else None
+        message, others = worded(f"slug {slug!r} is already used by ",
+                                 *_user_of(path, first, line))
+        taken = Diagnostic(path, None, None, field, "duplicate-slug", message, "error",
+                           others)
+        if mark is not None:
+            return self.locate.at_mark(taken, mark)
+        return self._placed(taken, record, slug)
+
+    def _earlier_line(self, path: str, result: _Result, i: int, drafts: set[int],
+                      field: str) -> int | None:
+        """The line of the record of ``result``'s file (``path``) that took the slug of
+        its ``i``-th muscle first, when its reader marked it (the slugs' first records
+        are found once per file, on its first slug given twice)."""
+        if self._firsts is None or self._firsts[0] is not result:
+            firsts: dict[str, int] = {}
+            for j, slug in enumerate(result.slugs):
+                if j not in drafts:
+                    firsts.setdefault(slug, j)
+            self._firsts = (result, firsts)
+        j = self._firsts[1].get(result.slugs[i], i)
+        mark = result.marks[j] if result.marks and j < i else None
+        where = None if mark is None else self.locate.mark_place(path, mark, field)
+        return where.line if where else None
 
     def _placed(self, taken: Diagnostic, record: str, slug: str) -> Diagnostic:
         """A ``duplicate-slug`` placed at its record in a file of many, at the slug key

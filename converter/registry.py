@@ -85,6 +85,12 @@ class ReadContext:
     #: Bytes of input files the caller has read already (to hash them), by path:
     #: :meth:`read_bytes` takes them instead of reading the file again.
     read_ahead: dict[str, bytes] = field(default_factory=dict)
+    #: Which record of its file the muscle a reader of many yields is, in the reader's
+    #: own terms (a JSON record's place in its list, the line of a JSON Lines record),
+    #: set before each yield by a reader that knows it without extra work: where a
+    #: diagnostic about that very record belongs (:meth:`Format.marked_place`), when
+    #: its slug, which lints name it by, is on another record of the file too.
+    mark: int | None = None
 
 
     def read_bytes(self, path: Path) -> bytes:
@@ -324,6 +330,12 @@ class Format:
             return None if at is None else Place(str(path), *at, field)
 
         return place
+
+    def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
+        """Where a diagnostic about ``field`` (``muscles[<slug>].slug``) of the record
+        the reader marked ``mark`` (:attr:`ReadContext.mark`) in the input at ``path``
+        belongs, found only when asked (a slug given twice): None when not known."""
+        return None
 
     @property
     def locates_fields(self) -> bool:

@@ -12,7 +12,7 @@ from converter import canonical
 from converter.atomic import atomic_file
 from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, error
 from converter.model import Muscle
-from converter.registry import Format, ReadContext, WriteContext
+from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
 from converter.spool import SortedSpool
 
@@ -43,6 +43,7 @@ class JsonFormat(canonical.LineRecords, Format):
             line, column = places.find(problem.field) or (None, None)
             ctx.report(problem._replace(line=line, column=column))
         for i, record in enumerate(data["muscles"]):
+            ctx.mark = i
             try:
                 yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
             except MuscleError as exc:
@@ -63,6 +64,21 @@ class JsonFormat(canonical.LineRecords, Format):
             return None
         at = index.get(named[0])
         return None if at is None else places.find(f"muscles[{at}]{named[1]}")
+
+    def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
+        """``field`` (``muscles[<slug>].slug``) of the record ``mark`` of the list (its
+        place in it, from 0): the line and column of the field's value, found by walking
+        the text again."""
+        named = canonical.named_record(field)
+        if named is None:
+            return None
+        try:
+            st = os.stat(path)
+            places, _ = _document(str(path), st.st_size, st.st_mtime_ns)
+        except (OSError, ValueError, LookupError, TypeError, MuscleError):  # (changed)
+            return None
+        at = places.find(f"muscles[{mark}]{named[1]}")
+        return None if at is None else Place(str(path), *at, field)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -13,7 +14,7 @@ from converter import canonical
 from converter.atomic import atomic_file
 from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, wide_encoding
 from converter.model import Muscle
-from converter.registry import Format, ReadContext, WriteContext
+from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson
 from converter.slug import MAX_SLUG_LENGTH, is_slug
 
@@ -48,6 +49,7 @@ class JsonlFormat(canonical.LineRecords, Format):
                                           f"is not valid JSON: {exc}"))
                     continue
                 where = _record_name(record, place)
+                ctx.mark = number
                 try:
                     yield canonical.from_canonical(record, path=str(path), field=where)
                 except MuscleError as exc:
@@ -76,6 +78,23 @@ class JsonlFormat(canonical.LineRecords, Format):
         place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
         return number, place[1] if place else 1
 
+    def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
+        """``field`` (``muscles[<slug>].slug``) of the record on line ``mark``: that
+        line, and the column of the field's value in it."""
+        named = canonical.named_record(field)
+        if named is None:
+            return None
+        try:
+            st = os.stat(path)
+            starts = _starts(str(path), st.st_size, st.st_mtime_ns)
+            with open(path, "rb") as fh:
+                fh.seek(starts[mark - 1])
+                line = decode_utf8(fh.readline(), str(path), mark)
+        except (OSError, IndexError, MuscleError):  # (changed since it was read)
+            return Place(str(path), mark, None, field)
+        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
+        return Place(str(path), mark, place[1] if place else 1, field)
+
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         count = 0
@@ -95,6 +114,15 @@ def _record_name(record: Any, place: int) -> str:
     if isinstance(slug, str) and is_slug(slug) and len(slug) <= MAX_SLUG_LENGTH:
         return f"muscles[{slug}]"
     return f"muscles[{place}]"
+
+
+@lru_cache(maxsize=1)  # (the last file with a slug twice: asked once per record)
+def _starts(path: str, size: int, mtime_ns: int) -> list[int]:
+    """The byte offset of each line of the file (of line ``n`` at ``n - 1``)."""
+    found = [0]
+    with open(path, "rb") as fh:
+        found.extend(itertools.accumulate(map(len, fh)))
+    return found
 
 
 @lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)

@@ -196,11 +196,13 @@ def test_a_slug_taken_already_by_a_slug_key_is_placed_at_its_value(tmp_path: Pat
                                 ("z/soleus/index.md", None, None, "slug")]
 
 
-@pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl")])
+@pytest.mark.parametrize("fmt, name, line", [("json", "m.json", 3),
+                                               ("jsonl", "m.jsonl", 2)])
 def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
-        fmt: str, name: str, tmp_path: Path) -> None:
+        fmt: str, name: str, line: int, tmp_path: Path) -> None:
     """Lints name a muscle by slug: with the slug on two records of one file, which
-    record is meant is not known, and the first one's place was given."""
+    record is meant is not known, and the first one's place was given. The slug's
+    ``duplicate-slug`` is the second record's, its reader says: it is on its line."""
     from converter.registry import WriteContext, get_format
     from converter.run import validate_sources
 
@@ -212,7 +214,7 @@ def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
         WriteContext())
     found = [(d.field, d.code, d.line) for d in validate_sources([source]).diagnostics]
     assert sorted(found) == [("muscles[a].exercises[0]", "empty-text", None),
-                             ("muscles[a].slug", "duplicate-slug", None)]
+                             ("muscles[a].slug", "duplicate-slug", line)]
 
 
 def test_a_deep_line_beside_a_lint_in_jsonl_is_no_traceback(tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import converter
+from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import ReadContext, get_format
 from converter.schema import load_schema
@@ -361,3 +363,22 @@ def test_the_schema_and_the_reader_agree_on_the_documents_own_keys(tmp_path: Pat
                             ({"$schema": 5, "muscles": []}, False)]:
         assert schema.is_valid(document) == valid
         assert (read_json(json.dumps(document), tmp_path)[1] == []) == valid
+
+
+def test_a_slug_twice_is_placed_at_the_second_records_slug(tmp_path: Path) -> None:
+    """It said 'is already used by an earlier record of this file' at no line: in a
+    document of many lines, which of the records was meant was not said. A record
+    refused before them takes no slug."""
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"muscles": [
+        {"slug": "a", "title": 7}, {"slug": "a", "title": "A"}, {"slug": "b", "title": "B"},
+        {"title": "A again", "slug": "a"}]}, indent=2), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = [(n, line.index('"a"') + 1) for n, line in enumerate(lines, 1)
+          if '"slug": "a"' in line]
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", "-j", "1", "--format",
+                                      "json", str(path)])
+    assert [(d["line"], d["column"], d["field"], d["message"])
+            for d in json.loads(result.stdout) if d["code"] == "duplicate-slug"] == [
+        (*at[2], "muscles[a].slug",
+         f"slug 'a' is already used by an earlier record of this file, on line {at[1][0]}")]

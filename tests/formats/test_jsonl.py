@@ -142,7 +142,8 @@ def test_a_record_without_a_slug_is_named_by_its_place(record, name: str,
 
 def test_a_slug_twice_in_one_file_names_the_earlier_record(tmp_path: Path,
                                                            sample_muscles) -> None:
-    """It said 'is already used by d.jsonl', the file itself."""
+    """It said 'is already used by d.jsonl', the file itself; then it named no line of
+    either record."""
     lines = tmp_path / "d.jsonl"
     converter.write(sample_muscles[:2], lines, "jsonl")
     first = lines.read_text(encoding="utf-8").splitlines()[0]
@@ -150,6 +151,26 @@ def test_a_slug_twice_in_one_file_names_the_earlier_record(tmp_path: Path,
     with pytest.raises(MuscleError) as caught:
         converter.read(lines)
     slug = sample_muscles[0].slug
-    assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
-        (f"muscles[{slug}].slug", "duplicate-slug",
-         f"slug {slug!r} is already used by an earlier record of this file")]
+    assert [(d.line, d.column, d.field, d.code, d.message)
+            for d in caught.value.diagnostics] == [
+        (3, first.index(json.dumps(slug)) + 1, f"muscles[{slug}].slug", "duplicate-slug",
+         f"slug {slug!r} is already used by an earlier record of this file, on line 1")]
+
+
+def test_a_slug_twice_is_placed_at_the_records_that_took_and_gave_it(tmp_path: Path
+                                                                     ) -> None:
+    """Counted in the file's lines: a draft left out, a record with an error, a blank
+    line and a line that is not JSON before them take no slug, and the duplicate is
+    placed on its own line, not the first record's (or none)."""
+    out, again = tmp_path / "m.jsonl", '{"title": "A again", "slug": "a"}'
+    out.write_text("\n".join([
+        '{"slug": "a", "title": "A draft", "draft": true}',
+        '{"slug": "a", "title": "A", "image": "javascript:alert(1)"}', "", "not json",
+        '{"slug": "a", "title": "A"}', '{"slug": "b", "title": "B"}', again]) + "\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", "--no-cache", "-j", "1", str(out),
+                                      "--to", "json", "-o", str(tmp_path / "o.json")])
+    column = again.index(json.dumps("a")) + 1
+    assert [line for line in result.stderr.splitlines() if "duplicate-slug" in line] == [
+        f"{out}:7:{column}: error: muscles[a].slug: slug 'a' is already used by an "
+        "earlier record of this file, on line 5 [duplicate-slug]"]
