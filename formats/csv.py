@@ -995,6 +995,7 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             if isinstance(front["slug"], str) and not is_slug(front["slug"]):
                 raise error(str(path), "bad-slug", not_a_slug(front["slug"]), "slug",
                             column=sheet.index["slug"] + 1)
+            ctx.mark = line
             yield muscle_from_front_matter(front, path=str(path), slug_hint="")
         except MuscleError as exc:
             for d in exc.diagnostics:
@@ -1085,6 +1086,15 @@ class CsvFormat(Format):
         if not path.is_dir() and path.name.lower().endswith(".csv"):
             return flat_places(path)
         return package_places(path)
+
+    def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
+        """``field`` (``muscles[<slug>].slug``) of the flat sheet's row that starts on
+        line ``mark`` (a package's reader marks no rows: its tables refuse a slug
+        given twice)."""
+        named = named_record(field)
+        if named is None or path.is_dir() or not path.name.lower().endswith(".csv"):
+            return None
+        return Place(str(path), mark, None, named[1].removeprefix("."))
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         return not options.get("flat")

@@ -1178,13 +1178,21 @@ def rewrite_table(table: Path, edit: Callable[[list[list[str]]], list[list[str]]
 
 def row_line(table: Path, *cells: str) -> int:
     """The line the row of ``table`` that starts with ``cells`` starts on."""
+    found = row_lines(table, *cells)
+    assert found, f"no row {cells} in {table}"
+    return found[0]
+
+
+def row_lines(table: Path, *cells: str) -> list[int]:
+    """The lines the rows of ``table`` that start with ``cells`` start on."""
+    found = []
     with table.open(encoding="utf-8", newline="") as fh:
         reader, line = csv.reader(fh), 1
         for row in reader:
             if row[:len(cells)] == list(cells):
-                return line
+                found.append(line)
             line = reader.line_num + 1
-    raise AssertionError(f"no row {cells} in {table}")
+    return found
 
 
 def linted_package(folder: Path) -> Path:
@@ -1451,3 +1459,20 @@ def test_a_slug_of_two_rows_of_a_flat_sheet_leaves_its_checks_with_no_line(
     assert [(d.line, d.field, d.code) for d in found] == [
         (None, "muscles[soleus].image", "unsafe-link")] * 2
     assert all(d.line is not None for d in said if d not in found)
+
+
+def test_a_slug_of_two_rows_of_a_flat_sheet_is_placed_at_the_second_row(
+        tmp_path: Path) -> None:
+    """It named the sheet with no line (``muscles[deltoideus].slug``): which row gave the
+    slug again, in a sheet whose rows start lines apart, was not said."""
+    sheet = tmp_path / "m.csv"
+    names = ("biceps-brachii", "deltoideus", "trapezius")
+    converter.write(converter.read([SAMPLES / f"{name}.md" for name in names]), sheet,
+                    "csv", flat=True)
+    rewrite_table(sheet, lambda rows: [*rows, *(r for r in rows if r[0] == "deltoideus")])
+    first, second = row_lines(sheet, "deltoideus")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(sheet)
+    assert [(d.line, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (second, "slug", "duplicate-slug", "slug 'deltoideus' is already used by an "
+         f"earlier record of this file, on line {first}")]
