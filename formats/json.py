@@ -75,7 +75,7 @@ class JsonFormat(canonical.LineRecords, Format):
         try:
             st = os.stat(path)
             places, _ = _document(str(path), st.st_size, st.st_mtime_ns)
-        except (OSError, ValueError, LookupError, TypeError, MuscleError):  # (changed)
+        except (OSError, ValueError, MuscleError):
             return None
         at = places.find(f"muscles[{mark}]{named[1]}")
         return None if at is None else Place(str(path), *at, field)
@@ -120,8 +120,10 @@ def _document(path: str, size: int, mtime_ns: int) -> tuple[canonical.JsonPlaces
     """The places of a JSON document's fields, and each slug's record number (None for a
     slug of more than one record: which of them a diagnostic means is not known)."""
     text = decode_utf8(Path(path).read_bytes(), path)
+    data = canonical.loads(text)
+    records = data.get("muscles") if isinstance(data, dict) else None  # (changed since)
     index: dict[str, int | None] = {}
-    for i, record in enumerate(canonical.loads(text)["muscles"]):
+    for i, record in enumerate(records if isinstance(records, list) else ()):
         if isinstance(record, dict) and isinstance(record.get("slug"), str):
             index[record["slug"]] = None if record["slug"] in index else i
     return canonical.JsonPlaces(text), index

@@ -382,3 +382,16 @@ def test_a_slug_twice_is_placed_at_the_second_records_slug(tmp_path: Path) -> No
             for d in json.loads(result.stdout) if d["code"] == "duplicate-slug"] == [
         (*at[2], "muscles[a].slug",
          f"slug 'a' is already used by an earlier record of this file, on line {at[1][0]}")]
+
+
+@pytest.mark.parametrize("text", ['[1]', '{"x": 1}', '{"muscles": 3}', '{"muscles": {"a": 1}}'])
+def test_placing_a_field_in_a_file_changed_since_it_was_read_raises_nothing(
+        tmp_path: Path, text: str) -> None:
+    """A file that is no document of muscles now: no slug's record is found (the
+    record a reader marked is placed where the text still has the nearest place)."""
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8")
+    fmt = get_format("json")
+    assert fmt.locate(path, "muscles[a].slug") is None
+    place = fmt.marked_place(path, 0, "muscles[a].slug")
+    assert place is not None and place.line == 1
