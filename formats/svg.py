@@ -36,6 +36,11 @@ _SNIFFED = 1 << 20
 _UNREAD_SHAPES = frozenset(f"{_SVG}{name}" for name in (
     "path", "rect", "circle", "ellipse", "line", "polyline", "use", "image", "svg",
     "foreignObject"))
+#: What holds shapes that are not drawn where they stand (in a ``<defs>``, or drawn only
+#: where a ``<use>``, a ``clip-path``, a ``mask``, a ``fill`` or a marker names them):
+#: a polygon of a muscle there would be read as a region it does not have.
+_NOT_DRAWN = frozenset(f"{_SVG}{name}" for name in (
+    "defs", "clipPath", "mask", "symbol", "pattern", "marker"))
 #: A CSS transform in a ``style`` attribute.
 _STYLE_TRANSFORM = re.compile(r"(?:^|;)\s*transform\s*:", re.IGNORECASE)
 
@@ -219,28 +224,44 @@ def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Musc
 
 def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Diagnostic]:
     """What of a muscle's ``<a>`` the reader would lose or misplace, one error each, by
-    line: a shape other than ``<polygon>`` in it, and a transform on a polygon of it or
-    on anything around one (the ``<a>``, a ``<g>``): its points are not where drawn."""
-    shapes = [(shape, "is a shape the reader does not read (only <polygon points>)")
-              for shape in link.iter() if shape.tag in _UNREAD_SHAPES]
-    moved = dict.fromkeys(element for polygon in link.iter(f"{_SVG}polygon")
-                          for element in _transformed(polygon, tree.parents))
-    found = shapes + [(element, "has a transform, which the reader does not apply (the "
-                       "points would not be where they are drawn)") for element in moved]
+    line: a shape other than ``<polygon>`` in it, and what on the way from one of its
+    polygons up to the root draws that polygon elsewhere or not at all (:func:`_around`)."""
+    found = {shape: "is a shape the reader does not read (only <polygon points>)"
+             for shape in link.iter() if shape.tag in _UNREAD_SHAPES}
+    for polygon in link.iter(f"{_SVG}polygon"):
+        for element, problem in _around(polygon, tree):
+            found.setdefault(element, problem)
     return [Diagnostic(path, tree.lines.get(element), None, f"{where}.regions", "bad-svg",
                        f"<{_local_name(element.tag)}> {problem}: the muscle {slug!r} is "
                        "left out")
-            for element, problem in sorted(found, key=lambda item: tree.lines.get(item[0], 0))]
+            for element, problem in sorted(found.items(),
+                                           key=lambda item: tree.lines.get(item[0], 0))]
 
 
-def _transformed(element: Any, parents: dict[Any, Any]) -> Iterator[Any]:
-    """``element`` and those around it up to the root that have a transform (an
-    attribute, or in their ``style``)."""
+def _around(polygon: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
+    """What, from ``polygon`` up to the root, puts it elsewhere than its points say: a
+    transform, or a container whose content is not drawn where it stands."""
+    for element in _ancestry(polygon, tree.parents):
+        if _has_transform(element):
+            yield element, ("has a transform, which the reader does not apply (the points "
+                            "would not be where they are drawn)")
+        elif element.tag in _NOT_DRAWN:
+            yield element, ("is not drawn where it stands (what it holds is drawn only where "
+                            "it is used, if at all): the reader cannot place the polygons in "
+                            "it")
+
+
+def _ancestry(element: Any, parents: dict[Any, Any]) -> Iterator[Any]:
+    """``element`` and those around it, up to the root."""
     while element is not None:
-        if (element.get("transform") or "").strip() or _STYLE_TRANSFORM.search(
-                element.get("style") or ""):
-            yield element
+        yield element
         element = parents.get(element)
+
+
+def _has_transform(element: Any) -> bool:
+    """Whether ``element`` has a transform (an attribute, or in its ``style``)."""
+    return bool((element.get("transform") or "").strip() or _STYLE_TRANSFORM.search(
+        element.get("style") or ""))
 
 
 def _local_name(tag: str) -> str:

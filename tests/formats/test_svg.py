@@ -676,3 +676,52 @@ def test_a_region_lying_on_a_larger_one_of_a_muscle_drawn_later_is_drawn_over_it
     assert lifted.find(f"{SVG}title").text == "Lat"
     back, found = read(tmp_path / "out" / "map.svg")
     assert found == [] and back == [lat, pec]
+
+
+def _map_of(body: str, tmp_path: Path) -> Path:
+    """A map of a muscle 'kept', drawn plainly on line 2, and ``body`` from line 3."""
+    path = tmp_path / "map.svg"
+    path.write_text("<svg xmlns='http://www.w3.org/2000/svg' "
+                    "xmlns:xlink='http://www.w3.org/1999/xlink'>\n"
+                    "<a data-slug='kept'><title>K</title><polygon points='1,1 5,1 5,5'/></a>\n"
+                    f"{body}\n</svg>\n", encoding="utf-8")
+    return path
+
+
+def _left_out(path: Path, lines: list[int], slugs: list[str], words: str) -> None:
+    """Reading ``path`` gives 'kept' alone, one bad-svg error per line saying ``words``
+    and naming the muscle left out."""
+    back, found = read(path)
+    assert [(d.code, d.line, d.severity) for d in found] == [
+        ("bad-svg", line, "error") for line in lines]
+    assert all(words in d.message and d.field.endswith(".regions") for d in found)
+    assert [d.message.rsplit(": the muscle ", 1)[1] for d in found] == [
+        f"{slug!r} is left out" for slug in slugs]
+    assert [m.slug for m in back] == ["kept"]
+
+
+@pytest.mark.parametrize("container", ["defs", "clipPath", "mask", "symbol", "pattern",
+                                       "marker"])
+@pytest.mark.parametrize("around", [True, False], ids=["around the a", "in the a"])
+def test_a_polygon_that_is_not_drawn_where_it_stands_leaves_the_muscle_out(
+        container: str, around: bool, tmp_path: Path) -> None:
+    """A muscle in a <defs> (as Inkscape's 'Convert to symbol' leaves one), or a clip
+    path in a muscle's <a>, was read with regions it is not drawn with."""
+    polygon = "<polygon points='1,1 50,1 50,50'/>"
+    held = f"<{container} id='c'>\n{{}}</{container}>"
+    link = "<a data-slug='hidden'><title>H</title>\n{}\n</a>"
+    body = held.format(link.format(polygon)) if around else link.format(held.format(polygon))
+    _left_out(_map_of(body, tmp_path), [3 if around else 4], ["hidden"],
+              f"<{container}> is not drawn where it stands")
+
+
+def test_what_an_editor_keeps_in_defs_outside_the_muscles_is_not_read(tmp_path: Path) -> None:
+    """Inkscape keeps clip paths, masks, patterns and markers in a <defs>: polygons there,
+    in no muscle's <a>, are no muscle's regions and no error."""
+    path = _map_of("<defs><clipPath id='c'><polygon points='1,1 9,1 9,9'/></clipPath>"
+                   "<marker id='m'><polygon points='0,0 2,1 0,2'/></marker></defs>\n"
+                   "<a data-slug='other'><title>O</title><polygon points='1,1 50,1 50,50'/>"
+                   "</a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [(m.slug, [r.coords for r in m.regions]) for m in back] == [
+        ("kept", ["1,1,5,1,5,5"]), ("other", ["1,1,50,1,50,50"])]
