@@ -23,6 +23,7 @@ from converter.slug import is_slug, not_a_slug
 
 MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
+_XLINK = "http://www.w3.org/1999/xlink"
 #: Between two numbers of a ``points`` list: a comma (spaces around it) or spaces.
 _SEPARATORS = re.compile(r"\s*,\s*|\s+")
 #: What marks a muscle map in its text, as the reader tells one: the class muscle-map
@@ -143,11 +144,13 @@ _FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
 
 @dataclass(frozen=True)
 class _Tree:
-    """A parsed SVG file: its root, and each element's line and parent."""
+    """A parsed SVG file: its root, each element's line and parent, and the ``<use>``s
+    that draw an element again, by the element."""
 
     root: Any
     lines: dict[Any, int]
     parents: dict[Any, Any]
+    uses: dict[Any, list[Any]]
 
 
 class _LineBuilder(TreeBuilder):
@@ -174,7 +177,21 @@ def _fromstring(raw: bytes) -> _Tree:
     parser.feed(raw)
     root = parser.close()
     return _Tree(root, builder.lines, {child: parent for parent in root.iter()
-                                       for child in parent})
+                                       for child in parent}, _uses(root))
+
+
+def _uses(root: Any) -> dict[Any, list[Any]]:
+    """The ``<use>``s of a document by the element each draws again (its ``href``, or
+    ``xlink:href``, names that element's id; the first element of an id is the one)."""
+    ids: dict[str, Any] = {}
+    for element in root.iter():
+        ids.setdefault(element.get("id"), element)
+    uses: dict[Any, list[Any]] = {}
+    for use in root.iter(f"{_SVG}use"):
+        link = (use.get("href") or use.get(f"{{{_XLINK}}}href") or "").strip()
+        if link.startswith("#") and link[1:] in ids:
+            uses.setdefault(ids[link[1:]], []).append(use)
+    return uses
 
 
 def _parse(path: Path, ctx: ReadContext) -> _Tree:
@@ -240,8 +257,13 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
 
 def _around(polygon: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
     """What, from ``polygon`` up to the root, puts it elsewhere than its points say: a
-    transform, or a container whose content is not drawn where it stands."""
+    transform, a container whose content is not drawn where it stands, or a ``<use>`` that
+    draws it (or one of those around it) again elsewhere."""
     for element in _ancestry(polygon, tree.parents):
+        for use in tree.uses.get(element, ()):
+            yield use, (f"draws again, where it stands, the <{_local_name(element.tag)}> at "
+                        f"line {tree.lines.get(element)} (a polygon of the muscle, or around "
+                        "one): the reader cannot place that copy")
         if _has_transform(element):
             yield element, ("has a transform, which the reader does not apply (the points "
                             "would not be where they are drawn)")

@@ -725,3 +725,19 @@ def test_what_an_editor_keeps_in_defs_outside_the_muscles_is_not_read(tmp_path: 
     back, found = read(path)
     assert found == [] and [(m.slug, [r.coords for r in m.regions]) for m in back] == [
         ("kept", ["1,1,5,1,5,5"]), ("other", ["1,1,50,1,50,50"])]
+
+
+@pytest.mark.parametrize(("target", "href"), [
+    ("polygon", "href='#t'"), ("a", "xlink:href='#t'"), ("g", "href=' #t '")])
+def test_a_use_drawing_a_muscle_again_elsewhere_leaves_it_out(target: str, href: str,
+                                                              tmp_path: Path) -> None:
+    """A <use> of a muscle's polygon (of its <a>, of a <g> around it) drew it a second
+    time, translated, and the reader read the muscle as drawn once."""
+    ids = {name: " id='t'" if name == target else "" for name in ("polygon", "a", "g")}
+    path = _map_of(f"<g{ids['g']}><a data-slug='copied'{ids['a']}><title>C</title>\n"
+                   f"<polygon{ids['polygon']} points='1,1 50,1 50,50'/></a></g>\n"
+                   "<polygon id='plain' points='0,0 1,0 1,1'/>\n"
+                   f"<use {href} x='100'/>\n<use href='#plain' x='9'/><use href='#gone'/>",
+                   tmp_path)
+    _left_out(path, [6], ["copied"], f"<use> draws again, where it stands, the <{target}> at "
+              f"line {4 if target == 'polygon' else 3}")
