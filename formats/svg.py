@@ -246,7 +246,7 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
     found = {shape: "is a shape the reader does not read (only <polygon points>)"
              for shape in link.iter() if shape.tag in _UNREAD_SHAPES}
     for polygon in link.iter(f"{_SVG}polygon"):
-        for element, problem in _around(polygon, tree):
+        for element, problem in _around(polygon, link, tree):
             found.setdefault(element, problem)
     return [Diagnostic(path, tree.lines.get(element), None, f"{where}.regions", "bad-svg",
                        f"<{_local_name(element.tag)}> {problem}: the muscle {slug!r} is "
@@ -255,11 +255,16 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
                                            key=lambda item: tree.lines.get(item[0], 0))]
 
 
-def _around(polygon: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
-    """What, from ``polygon`` up to the root, puts it elsewhere than its points say: a
-    transform, a container whose content is not drawn where it stands, or a ``<use>`` that
-    draws it (or one of those around it) again elsewhere."""
+def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
+    """What, from ``polygon`` of ``link`` up to the root, puts it elsewhere than its points
+    say or in another link: a transform, a container whose content is not drawn where it
+    stands, a ``<use>`` that draws it (or one of those around it) again elsewhere, an
+    ``<a>`` between it and ``link`` or around ``link``."""
+    inside = True
     for element in _ancestry(polygon, tree.parents):
+        inside = inside and element is not link
+        if element.tag == f"{_SVG}a" and element is not link:
+            yield _nested_link(element, link, inside, tree)
         for use in tree.uses.get(element, ()):
             yield use, (f"draws again, where it stands, the <{_local_name(element.tag)}> at "
                         f"line {tree.lines.get(element)} (a polygon of the muscle, or around "
@@ -271,6 +276,15 @@ def _around(polygon: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
             yield element, ("is not drawn where it stands (what it holds is drawn only where "
                             "it is used, if at all): the reader cannot place the polygons in "
                             "it")
+
+
+def _nested_link(other: Any, link: Any, inside: bool, tree: _Tree) -> tuple[Any, str]:
+    """The error of an ``<a>`` in a muscle's ``link`` (at the other's line) or around it
+    (at the link's): an ``<a>`` holds no other, and whose the polygons are is not known."""
+    whose = "which of the two links the polygons in it are of cannot be told"
+    if inside:
+        return other, f"is inside the muscle's <a>: {whose}"
+    return link, f"is inside another <a>, at line {tree.lines.get(other)}: {whose}"
 
 
 def _ancestry(element: Any, parents: dict[Any, Any]) -> Iterator[Any]:

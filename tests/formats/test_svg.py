@@ -741,3 +741,21 @@ def test_a_use_drawing_a_muscle_again_elsewhere_leaves_it_out(target: str, href:
                    tmp_path)
     _left_out(path, [6], ["copied"], f"<use> draws again, where it stands, the <{target}> at "
               f"line {4 if target == 'polygon' else 3}")
+
+
+@pytest.mark.parametrize(("outer", "inner", "slugs"), [
+    ("data-slug='outer'", "data-slug='inner'", ["outer", "inner"]),
+    ("data-slug='outer'", "href='elsewhere.html'", ["outer"]),
+    ("href='elsewhere.html'", "data-slug='inner'", ["inner"]),
+], ids=["two muscles", "a link in a muscle", "a muscle in a link"])
+def test_an_a_in_another_leaves_the_muscle_out(outer: str, inner: str, slugs: list[str],
+                                               tmp_path: Path) -> None:
+    """A muscle's <a> in another's: the inner one's polygons were read as both muscles'
+    regions (an <a> holds no other <a>: whose they are cannot be told)."""
+    path = _map_of(f"<a {outer}><title>O</title><polygon points='1,1 50,1 50,50'/>\n"
+                   f"<a {inner}><title>I</title>\n<polygon points='60,60 70,60 70,70'/></a>"
+                   "</a>", tmp_path)
+    _left_out(path, [4] * len(slugs), slugs, "which of the two links the polygons in it are "
+              "of cannot be told")
+    assert ["another <a>, at line 3" in d.message for d in read(path)[1]] == [
+        slug == "inner" for slug in slugs]
