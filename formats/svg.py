@@ -35,8 +35,7 @@ _SNIFFED = 1 << 20
 #: What an editor may draw a muscle's region with but the reader does not read (it reads
 #: ``<polygon points>``): Inkscape makes a ``<path>`` of a polygon whose nodes are edited.
 _UNREAD_SHAPES = frozenset(f"{_SVG}{name}" for name in (
-    "path", "rect", "circle", "ellipse", "line", "polyline", "use", "image", "svg",
-    "foreignObject"))
+    "path", "rect", "circle", "ellipse", "line", "polyline", "use", "image", "foreignObject"))
 #: What holds shapes that are not drawn where they stand (in a ``<defs>``, or drawn only
 #: where a ``<use>``, a ``clip-path``, a ``mask``, a ``fill`` or a marker names them):
 #: a polygon of a muscle there would be read as a region it does not have.
@@ -257,9 +256,9 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
 
 def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
     """What, from ``polygon`` of ``link`` up to the root, puts it elsewhere than its points
-    say or in another link: a transform, a container whose content is not drawn where it
-    stands, a ``<use>`` that draws it (or one of those around it) again elsewhere, an
-    ``<a>`` between it and ``link`` or around ``link``."""
+    say or in another link: what :func:`_misplacing` names, a ``<use>`` that draws it (or
+    one of those around it) again elsewhere, an ``<a>`` between it and ``link`` or around
+    ``link``."""
     inside = True
     for element in _ancestry(polygon, tree.parents):
         inside = inside and element is not link
@@ -269,13 +268,24 @@ def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
             yield use, (f"draws again, where it stands, the <{_local_name(element.tag)}> at "
                         f"line {tree.lines.get(element)} (a polygon of the muscle, or around "
                         "one): the reader cannot place that copy")
-        if _has_transform(element):
-            yield element, ("has a transform, which the reader does not apply (the points "
-                            "would not be where they are drawn)")
-        elif element.tag in _NOT_DRAWN:
-            yield element, ("is not drawn where it stands (what it holds is drawn only where "
-                            "it is used, if at all): the reader cannot place the polygons in "
-                            "it")
+        problem = _misplacing(element, tree)
+        if problem:
+            yield element, problem
+
+
+def _misplacing(element: Any, tree: _Tree) -> str | None:
+    """Why the polygons in ``element`` are not drawn where their points say (a transform,
+    a nested ``<svg>``, a container not drawn where it stands), or None."""
+    if _has_transform(element):
+        return ("has a transform, which the reader does not apply (the points would not be "
+                "where they are drawn)")
+    if element.tag == f"{_SVG}svg" and element is not tree.root:
+        return ("is nested in the map's <svg>: its own viewport (its x, y, width, height "
+                "and viewBox) maps the points in it, which the reader does not place")
+    if element.tag in _NOT_DRAWN:
+        return ("is not drawn where it stands (what it holds is drawn only where it is "
+                "used, if at all): the reader cannot place the polygons in it")
+    return None
 
 
 def _nested_link(other: Any, link: Any, inside: bool, tree: _Tree) -> tuple[Any, str]:

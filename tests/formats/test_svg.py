@@ -759,3 +759,18 @@ def test_an_a_in_another_leaves_the_muscle_out(outer: str, inner: str, slugs: li
               "of cannot be told")
     assert ["another <a>, at line 3" in d.message for d in read(path)[1]] == [
         slug == "inner" for slug in slugs]
+
+
+@pytest.mark.parametrize(("svg", "around"), [
+    ("<svg viewBox='0 0 10 10' width='100' height='100'>", True),
+    ("<svg x='20' y='20'>", True), ("<svg>", True),
+    ("<svg viewBox='0 0 10 10' width='100' height='100'>", False)],
+    ids=["viewBox around the a", "x and y around the a", "bare", "in the a"])
+def test_a_nested_svg_leaves_the_muscle_out(svg: str, around: bool, tmp_path: Path) -> None:
+    """A nested <svg> maps the points in it by its own viewport (scaled ten times here):
+    the reader read them as the map's."""
+    polygon = "<polygon points='1,1 5,1 5,5'/>"
+    body = (f"{svg}\n<a data-slug='nested'><title>N</title>{polygon}</a></svg>" if around
+            else f"<a data-slug='nested'><title>N</title>\n{svg}{polygon}</svg></a>")
+    _left_out(_map_of(body, tmp_path), [3 if around else 4], ["nested"],
+              "<svg> is nested in the map's <svg>: its own viewport")
