@@ -41,8 +41,15 @@ _UNREAD_SHAPES = frozenset(f"{_SVG}{name}" for name in (
 #: a polygon of a muscle there would be read as a region it does not have.
 _NOT_DRAWN = frozenset(f"{_SVG}{name}" for name in (
     "defs", "clipPath", "mask", "symbol", "pattern", "marker"))
-#: A CSS transform in a ``style`` attribute.
-_STYLE_TRANSFORM = re.compile(r"(?:^|;)\s*transform\s*:", re.IGNORECASE)
+#: A CSS declaration that moves what it applies to, as Chromium draws it: ``transform``
+#: (``-webkit-transform`` too), the properties ``translate``, ``rotate`` and ``scale``, and
+#: a motion path (``offset-path``, ``offset``), where a declaration starts; not one of
+#: ``none``, which moves nothing.
+_CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rotate|scale"
+                        r"|offset(?:-[a-z]+)?)\s*:(?!\s*none\s*(?:!\s*important\s*)?"
+                        r"(?:[;}]|$))", re.IGNORECASE)
+#: A CSS comment (one left open runs to the end, as in CSS).
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 class SvgFormat(Format):
@@ -306,8 +313,13 @@ def _ancestry(element: Any, parents: dict[Any, Any]) -> Iterator[Any]:
 
 def _has_transform(element: Any) -> bool:
     """Whether ``element`` has a transform (an attribute, or in its ``style``)."""
-    return bool((element.get("transform") or "").strip() or _STYLE_TRANSFORM.search(
-        element.get("style") or ""))
+    return bool((element.get("transform") or "").strip()) or _css_moves(
+        element.get("style") or "")
+
+
+def _css_moves(css: str) -> bool:
+    """Whether CSS text (a ``style`` attribute, a style sheet) sets a transform."""
+    return _CSS_MOVES.search(_CSS_COMMENT.sub(" ", css)) is not None
 
 
 def _local_name(tag: str) -> str:

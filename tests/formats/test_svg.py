@@ -774,3 +774,34 @@ def test_a_nested_svg_leaves_the_muscle_out(svg: str, around: bool, tmp_path: Pa
             else f"<a data-slug='nested'><title>N</title>\n{svg}{polygon}</svg></a>")
     _left_out(_map_of(body, tmp_path), [3 if around else 4], ["nested"],
               "<svg> is nested in the map's <svg>: its own viewport")
+
+
+#: Styles that move what they apply to, in Chromium as much as ``transform: ...`` does.
+MOVING_STYLES = ["-webkit-transform: scale(2)", "translate: 5px 5px", "rotate: 45deg",
+                 "scale: 2", "offset-path: path('M 0 0 L 9 9')",
+                 "/* moved */ transform: scale(2)", "fill: red;/**/TRANSFORM :scale(2)"]
+
+
+@pytest.mark.parametrize("style", MOVING_STYLES)
+@pytest.mark.parametrize("on", ["g", "a", "polygon"])
+def test_a_style_that_moves_leaves_the_muscle_out(style: str, on: str, tmp_path: Path) -> None:
+    """Only ``transform:`` at the start of a declaration was seen: a prefixed one, the
+    translate, rotate and scale properties, a motion path and one after a comment were
+    read as if the polygon were drawn where its points say."""
+    styled = {name: f' style="{style}"' if name == on else "" for name in ("g", "a",
+                                                                           "polygon")}
+    path = _map_of(f"<g{styled['g']}>\n<a data-slug='moved'{styled['a']}><title>M</title>\n"
+                   f"<polygon{styled['polygon']} points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [{"g": 3, "a": 4, "polygon": 5}[on]], ["moved"],
+              f"<{on}> has a transform")
+
+
+def test_a_style_that_does_not_move_is_read(tmp_path: Path) -> None:
+    """A transform origin, a transform in a comment, a word such as 'scale' in a value, a
+    transform of none: nothing is moved."""
+    path = _map_of("<g style='transform: none; translate:none !important'><a "
+                   "data-slug='styled' style='transform-origin: 5px 5px; font-family: scale'>"
+                   "<title>S</title><polygon style='/* transform: scale(2) */ fill: red' "
+                   "points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "styled"]
