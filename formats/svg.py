@@ -48,6 +48,8 @@ _NOT_DRAWN = frozenset(f"{_SVG}{name}" for name in (
 _CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rotate|scale"
                         r"|offset(?:-[a-z]+)?)\s*:(?!\s*none\s*(?:!\s*important\s*)?"
                         r"(?:[;}]|$))", re.IGNORECASE)
+#: A style sheet's import of another.
+_CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 #: A CSS comment (one left open runs to the end, as in CSS).
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
@@ -94,6 +96,7 @@ class SvgFormat(Format):
                         f"the map: read {MAP_NAME} beside it" if "muscle-focus" in classes
                         else "holds no muscle map (no <a data-slug> and no "
                         'class="muscle-map")')
+        _check_sheets(tree, str(target))
         muscles = []
         for index, element in enumerate(root.iter(f"{_SVG}a")):
             slug = element.get("data-slug")
@@ -221,6 +224,28 @@ def _parse(path: Path, ctx: ReadContext) -> _Tree:
     if tree.root.tag != f"{_SVG}svg":
         raise error(name, "bad-svg", "is not an SVG document (the root must be <svg>)")
     return tree
+
+
+def _check_sheets(tree: _Tree, path: str) -> None:
+    """One ``bad-svg`` error, at its line, for the first ``<style>`` sheet that sets a
+    transform or imports another sheet: which polygons its rules move (all, for all the
+    reader knows) is not worked out, so no muscle of the map can be placed."""
+    for sheet in tree.root.iter(f"{_SVG}style"):
+        does = _sheet_problem("".join(sheet.itertext()))
+        if does:
+            raise error(path, "bad-svg", f"<style> {does}: which polygons it moves the "
+                        "reader does not work out, so none can be placed; the map is not "
+                        "read. Remove the transform from the style sheet and write the "
+                        "points where they are drawn", line=tree.lines.get(sheet))
+
+
+def _sheet_problem(css: str) -> str | None:
+    """What of a style sheet could move a polygon, or None."""
+    if _css_moves(css):
+        return "sets a transform (transform, translate, rotate, scale or a motion path)"
+    if _CSS_IMPORT.search(_CSS_COMMENT.sub(" ", css)):
+        return "imports a style sheet the reader does not read, which may set one"
+    return None
 
 
 def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Muscle:

@@ -805,3 +805,34 @@ def test_a_style_that_does_not_move_is_read(tmp_path: Path) -> None:
                    "points='1,1 50,1 50,50'/></a></g>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["kept", "styled"]
+
+
+@pytest.mark.parametrize(("sheet", "does"), [
+    ("a { transform: scale(2) }", "sets a transform"),
+    (".muscle:hover polygon { fill: red }\n#muscle-kept { translate: 5px 5px }",
+     "sets a transform"),
+    ("@keyframes grow { to { -webkit-transform: scale(2) } }\ng { animation: grow 1s }",
+     "sets a transform"),
+    ("/* lifted */ polygon{rotate:9deg}", "sets a transform"),
+    ("@import url(more.css);", "imports a style sheet the reader does not read"),
+], ids=["transform", "translate", "keyframes", "after a comment", "import"])
+def test_a_style_sheet_that_moves_fails_the_map_at_its_line(sheet: str, does: str,
+                                                            tmp_path: Path) -> None:
+    """A <style> moving polygons by its rules was ignored: every muscle was read as if
+    drawn where its points say. Which ones it moves is not worked out: one error."""
+    path = _map_of(f"<g>\n<style>\n{sheet}\n</style></g>", tmp_path)
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    [found] = info.value.diagnostics
+    assert (found.code, found.line, found.path) == ("bad-svg", 4, str(path))
+    assert found.message.startswith(f"<style> {does}") and "the map is not read" in (
+        found.message)
+
+
+def test_a_style_sheet_that_moves_nothing_is_read(tmp_path: Path) -> None:
+    """The writer's own sheet, an editor's colours, a transform in a comment."""
+    path = _map_of(f"<style>{bodymap.MAP_CSS}{bodymap.LIFT_CSS}/* transform: scale(2) */\n"
+                   "polygon { transform-origin: 5px 5px; fill: red }\n.scale:hover { }"
+                   "</style>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept"]
