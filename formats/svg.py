@@ -41,6 +41,14 @@ _UNREAD_SHAPES = frozenset(f"{_SVG}{name}" for name in (
 #: a polygon of a muscle there would be read as a region it does not have.
 _NOT_DRAWN = frozenset(f"{_SVG}{name}" for name in (
     "defs", "clipPath", "mask", "symbol", "pattern", "marker"))
+#: The animations that move what they animate (the reader plays none).
+_MOVING_ANIMATIONS = frozenset(f"{_SVG}{name}" for name in (
+    "animateTransform", "animateMotion"))
+#: What an ``<animate>`` or ``<set>`` may change and leave every point where it is drawn
+#: (colours on hover, as the writer's own style sheet changes them).
+_PAINT = frozenset({"fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-width",
+                    "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+                    "stroke-linejoin", "stroke-miterlimit", "opacity", "color", "cursor"})
 #: A CSS declaration that moves what it applies to, as Chromium draws it: ``transform``
 #: (``-webkit-transform`` too), the properties ``translate``, ``rotate`` and ``scale``, and
 #: a motion path (``offset-path``, ``offset``), where a declaration starts; not one of
@@ -153,13 +161,14 @@ _FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
 
 @dataclass(frozen=True)
 class _Tree:
-    """A parsed SVG file: its root, each element's line and parent, and the ``<use>``s
-    that draw an element again, by the element."""
+    """A parsed SVG file: its root, each element's line and parent, and by an element the
+    ``<use>``s that draw it again and the animations that may move it."""
 
     root: Any
     lines: dict[Any, int]
     parents: dict[Any, Any]
     uses: dict[Any, list[Any]]
+    animations: dict[Any, list[Any]]
 
 
 class _LineBuilder(TreeBuilder):
@@ -185,22 +194,57 @@ def _fromstring(raw: bytes) -> _Tree:
     builder.expat = parser.parser
     parser.feed(raw)
     root = parser.close()
-    return _Tree(root, builder.lines, {child: parent for parent in root.iter()
-                                       for child in parent}, _uses(root))
-
-
-def _uses(root: Any) -> dict[Any, list[Any]]:
-    """The ``<use>``s of a document by the element each draws again (its ``href``, or
-    ``xlink:href``, names that element's id; the first element of an id is the one)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
     ids: dict[str, Any] = {}
-    for element in root.iter():
-        ids.setdefault(element.get("id"), element)
+    for element in root.iter():  # (the first element of an id is the one)
+        if element.get("id") is not None:
+            ids.setdefault(element.get("id"), element)
+    return _Tree(root, builder.lines, parents, _uses(root, ids),
+                 _animations(root, parents, ids))
+
+
+def _named(element: Any, ids: dict[str, Any]) -> Any:
+    """The element that an element's ``href`` (or ``xlink:href``) names by ``#id``: None
+    when it names none."""
+    link = element.get("href")
+    link = (element.get(f"{{{_XLINK}}}href") if link is None else link) or ""
+    link = link.strip()
+    return ids.get(link[1:]) if link.startswith("#") else None
+
+
+def _uses(root: Any, ids: dict[str, Any]) -> dict[Any, list[Any]]:
+    """The ``<use>``s of a document by the element each draws again."""
     uses: dict[Any, list[Any]] = {}
     for use in root.iter(f"{_SVG}use"):
-        link = (use.get("href") or use.get(f"{{{_XLINK}}}href") or "").strip()
-        if link.startswith("#") and link[1:] in ids:
-            uses.setdefault(ids[link[1:]], []).append(use)
+        target = _named(use, ids)
+        if target is not None:
+            uses.setdefault(target, []).append(use)
     return uses
+
+
+def _animations(root: Any, parents: dict[Any, Any],
+                ids: dict[str, Any]) -> dict[Any, list[Any]]:
+    """The animations of a document that may move what they animate, by that element:
+    the one their ``href`` names, else their parent."""
+    animations: dict[Any, list[Any]] = {}
+    for element in root.iter():
+        if not _may_move(element):
+            continue
+        has_link = element.get("href") is not None or element.get(
+            f"{{{_XLINK}}}href") is not None
+        target = _named(element, ids) if has_link else parents.get(element)
+        if target is not None:
+            animations.setdefault(target, []).append(element)
+    return animations
+
+
+def _may_move(element: Any) -> bool:
+    """Whether ``element`` is an animation that may move what it animates: every
+    ``<animateTransform>`` and ``<animateMotion>``, an ``<animate>`` or ``<set>`` of
+    anything but colours."""
+    if element.tag in (f"{_SVG}animate", f"{_SVG}set"):
+        return element.get("attributeName", "").strip() not in _PAINT
+    return element.tag in _MOVING_ANIMATIONS
 
 
 def _parse(path: Path, ctx: ReadContext) -> _Tree:
@@ -300,6 +344,11 @@ def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
             yield use, (f"draws again, where it stands, the <{_local_name(element.tag)}> at "
                         f"line {tree.lines.get(element)} (a polygon of the muscle, or around "
                         "one): the reader cannot place that copy")
+        for animation in tree.animations.get(element, ()):
+            yield animation, (f"animates the <{_local_name(element.tag)}> at line "
+                              f"{tree.lines.get(element)} (a polygon of the muscle, or "
+                              "around one), which the reader does not play: where its "
+                              "points are drawn cannot be told")
         problem = _misplacing(element, tree)
         if problem:
             yield element, problem

@@ -836,3 +836,45 @@ def test_a_style_sheet_that_moves_nothing_is_read(tmp_path: Path) -> None:
                    "</style>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["kept"]
+
+
+def _animated_map(animation: str, where: str, tmp_path: Path) -> Path:
+    """A muscle 'animated' in a <g id='g'>, with ``animation`` in its polygon (line 6),
+    in its <a> (line 8) or after the <g> (line 9)."""
+    put = {place: animation if place == where else "" for place in ("polygon", "a", "after")}
+    return _map_of(f"<g id='g'>\n<a data-slug='animated'><title>A</title>\n"
+                   f"<polygon points='1,1 50,1 50,50'>\n{put['polygon']}\n</polygon>\n"
+                   f"{put['a']}</a></g>\n{put['after']}", tmp_path)
+
+
+@pytest.mark.parametrize(("animation", "where", "line"), [
+    ("<animateTransform attributeName='transform' type='scale' to='2' dur='1s' "
+     "fill='freeze'/>", "polygon", 6),
+    ("<animate attributeName='points' to='9,9 90,9 90,90' dur='1s'/>", "polygon", 6),
+    ("<animateMotion path='M 0 0 L 90 90' dur='1s' fill='freeze'/>", "a", 8),
+    ("<set href='#g' attributeName='transform' to='translate(5,5)'/>", "after", 9),
+    ("<animate xlink:href='#g' attributeName='style' to='scale: 2' dur='1s'/>", "after", 9),
+], ids=["animateTransform", "animate points", "animateMotion", "set by href",
+        "animate by xlink:href"])
+def test_an_animation_that_may_move_leaves_the_muscle_out(animation: str, where: str,
+                                                          line: int, tmp_path: Path) -> None:
+    """An animation of a polygon, of its <a> or of a <g> around them was not played, and
+    the muscle was read as if drawn where its points say."""
+    name, target = animation[1:].split()[0], "g" if where == "after" else where
+    _left_out(_animated_map(animation, where, tmp_path), [line], ["animated"],
+              f"<{name}> animates the <{target}> at line")
+
+
+@pytest.mark.parametrize(("animation", "where"), [
+    ("<set attributeName='fill' to='orange' begin='mouseover' end='mouseout'/>", "polygon"),
+    ("<animate attributeName=' fill-opacity ' to='0.75' dur='1s'/>", "a"),
+    ("<animate href='#gone' attributeName='points' to='9,9 90,9 90,90' dur='1s'/>", "after"),
+    ("<rect id='label' width='9' height='9'/><animateTransform href='#label' "
+     "attributeName='transform' type='scale' to='2' dur='1s'/>", "after"),
+], ids=["set fill", "animate fill-opacity", "of an id not there", "of no muscle"])
+def test_an_animation_that_moves_no_polygon_is_read(animation: str, where: str,
+                                                    tmp_path: Path) -> None:
+    """Colours on hover, and an animation of what holds no polygon, move no point."""
+    back, found = read(_animated_map(animation, where, tmp_path))
+    assert found == [] and [(m.slug, m.regions[0].coords) for m in back] == [
+        ("animated", "1,1,50,1,50,50"), ("kept", "1,1,5,1,5,5")]
