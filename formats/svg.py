@@ -161,28 +161,37 @@ _FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
 
 @dataclass(frozen=True)
 class _Tree:
-    """A parsed SVG file: its root, each element's line and parent, and by an element the
-    ``<use>``s that draw it again and the animations that may move it."""
+    """A parsed SVG file: its root, each element's line and parent, by an element the
+    ``<use>``s that draw it again and the animations that may move it, and the lines of
+    its ``<?xml-stylesheet?>`` links."""
 
     root: Any
     lines: dict[Any, int]
     parents: dict[Any, Any]
     uses: dict[Any, list[Any]]
     animations: dict[Any, list[Any]]
+    linked_sheets: tuple[int, ...]
 
 
 class _LineBuilder(TreeBuilder):
-    """A tree builder that notes the line of each element's start tag."""
+    """A tree builder that notes the line of each element's start tag, and of each
+    ``<?xml-stylesheet?>`` (which the tree does not keep)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: dict[Any, int] = {}
+        self.sheets: list[int] = []
         self.expat: Any = None
 
     def start(self, tag: Any, attrs: Any) -> Any:
         element = super().start(tag, attrs)
         self.lines[element] = self.expat.CurrentLineNumber
         return element
+
+    def pi(self, target: str, text: str | None = None) -> Any:
+        if target == "xml-stylesheet":
+            self.sheets.append(self.expat.CurrentLineNumber)
+        return super().pi(target, text)
 
 
 def _fromstring(raw: bytes) -> _Tree:
@@ -200,7 +209,7 @@ def _fromstring(raw: bytes) -> _Tree:
         if element.get("id") is not None:
             ids.setdefault(element.get("id"), element)
     return _Tree(root, builder.lines, parents, _uses(root, ids),
-                 _animations(root, parents, ids))
+                 _animations(root, parents, ids), tuple(builder.sheets))
 
 
 def _named(element: Any, ids: dict[str, Any]) -> Any:
@@ -273,7 +282,14 @@ def _parse(path: Path, ctx: ReadContext) -> _Tree:
 def _check_sheets(tree: _Tree, path: str) -> None:
     """One ``bad-svg`` error, at its line, for the first ``<style>`` sheet that sets a
     transform or imports another sheet: which polygons its rules move (all, for all the
-    reader knows) is not worked out, so no muscle of the map can be placed."""
+    reader knows) is not worked out, so no muscle of the map can be placed. A sheet
+    linked by ``<?xml-stylesheet?>`` is not read: it may set one."""
+    if tree.linked_sheets:
+        raise error(path, "bad-svg", "<?xml-stylesheet?> links a style sheet the reader "
+                    "does not read, which may set a transform: which polygons it moves the "
+                    "reader does not work out, so none can be placed; the map is not read. "
+                    "Remove the link and write the points where they are drawn",
+                    line=tree.linked_sheets[0])
     for sheet in tree.root.iter(f"{_SVG}style"):
         does = _sheet_problem("".join(sheet.itertext()))
         if does:

@@ -878,3 +878,21 @@ def test_an_animation_that_moves_no_polygon_is_read(animation: str, where: str,
     back, found = read(_animated_map(animation, where, tmp_path))
     assert found == [] and [(m.slug, m.regions[0].coords) for m in back] == [
         ("animated", "1,1,50,1,50,50"), ("kept", "1,1,5,1,5,5")]
+
+
+def test_a_linked_style_sheet_fails_the_map_at_its_line(tmp_path: Path) -> None:
+    """A sheet linked by <?xml-stylesheet?> (the file's own processing instruction) may
+    move any polygon, as a <style> may: it was not looked at."""
+    path = tmp_path / "map.svg"
+    path.write_text("<?xml version='1.0'?>\n<?other thing?>\n"
+                    "<?xml-stylesheet href='moves.css' type='text/css'?>\n"
+                    "<svg xmlns='http://www.w3.org/2000/svg'>\n"
+                    "<a data-slug='kept'><title>K</title><polygon points='1,1 5,1 5,5'/></a>"
+                    "</svg>\n", encoding="utf-8")
+    (tmp_path / "moves.css").write_text("polygon { transform: scale(2) }", encoding="utf-8")
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3)
+    assert found.message.startswith("<?xml-stylesheet?> links a style sheet the reader does "
+                                    "not read") and "the map is not read" in found.message
