@@ -56,6 +56,10 @@ _PAINT = frozenset({"fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-
 _CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rotate|scale"
                         r"|offset(?:-[a-z]+)?)\s*:(?!\s*none\s*(?:!\s*important\s*)?"
                         r"(?:[;}]|$))", re.IGNORECASE)
+#: A CSS declaration that clips or masks what it applies to (``clip-path``, ``mask``,
+#: ``mask-image``, ``-webkit-`` ones too), not to ``none``.
+_CSS_CLIPS = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:clip-path|mask(?:-image)?)\s*:"
+                        r"(?!\s*none\s*(?:!\s*important\s*)?(?:[;}]|$))", re.IGNORECASE)
 #: A style sheet's import of another.
 _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 #: A CSS comment (one left open runs to the end, as in CSS).
@@ -281,9 +285,10 @@ def _parse(path: Path, ctx: ReadContext) -> _Tree:
 
 def _check_sheets(tree: _Tree, path: str) -> None:
     """One ``bad-svg`` error, at its line, for the first ``<style>`` sheet that sets a
-    transform or imports another sheet: which polygons its rules move (all, for all the
-    reader knows) is not worked out, so no muscle of the map can be placed. A sheet
-    linked by ``<?xml-stylesheet?>`` is not read: it may set one."""
+    transform, a clip path or a mask, or imports another sheet: which polygons its rules
+    apply to (all, for all the reader knows) is not worked out, so no muscle of the map
+    can be placed. A sheet linked by ``<?xml-stylesheet?>`` is not read: it may set
+    one."""
     if tree.linked_sheets:
         raise error(path, "bad-svg", "<?xml-stylesheet?> links a style sheet the reader "
                     "does not read, which may set a transform: which polygons it moves the "
@@ -293,16 +298,18 @@ def _check_sheets(tree: _Tree, path: str) -> None:
     for sheet in tree.root.iter(f"{_SVG}style"):
         does = _sheet_problem("".join(sheet.itertext()))
         if does:
-            raise error(path, "bad-svg", f"<style> {does}: which polygons it moves the "
-                        "reader does not work out, so none can be placed; the map is not "
-                        "read. Remove the transform from the style sheet and write the "
-                        "points where they are drawn", line=tree.lines.get(sheet))
+            raise error(path, "bad-svg", f"<style> {does}: which polygons its rules "
+                        "apply to the reader does not work out, so none can be placed; the "
+                        "map is not read. Remove that from the style sheet, with the points "
+                        "written where they are drawn", line=tree.lines.get(sheet))
 
 
 def _sheet_problem(css: str) -> str | None:
-    """What of a style sheet could move a polygon, or None."""
+    """What of a style sheet could move a polygon or draw it other than whole, or None."""
     if _css_moves(css):
         return "sets a transform (transform, translate, rotate, scale or a motion path)"
+    if _CSS_CLIPS.search(_CSS_COMMENT.sub(" ", css)):
+        return "clips or masks (clip-path, mask)"
     if _CSS_IMPORT.search(_CSS_COMMENT.sub(" ", css)):
         return "imports a style sheet the reader does not read, which may set one"
     return None
@@ -376,6 +383,9 @@ def _misplacing(element: Any, tree: _Tree) -> str | None:
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
+    if _is_clipped(element):
+        return ("is clipped or masked (clip-path, mask), which the reader does not apply: "
+                "the polygons in it are not drawn whole")
     if element.tag == f"{_SVG}svg" and element is not tree.root:
         return ("is nested in the map's <svg>: its own viewport (its x, y, width, height "
                 "and viewBox) maps the points in it, which the reader does not place")
@@ -405,6 +415,13 @@ def _has_transform(element: Any) -> bool:
     """Whether ``element`` has a transform (an attribute, or in its ``style``)."""
     return bool((element.get("transform") or "").strip()) or _css_moves(
         element.get("style") or "")
+
+
+def _is_clipped(element: Any) -> bool:
+    """Whether ``element`` has a clip path or a mask (an attribute, or in its ``style``)."""
+    return any((element.get(name) or "none").strip() != "none" for name in (
+        "clip-path", "mask")) or _CSS_CLIPS.search(
+            _CSS_COMMENT.sub(" ", element.get("style") or "")) is not None
 
 
 def _css_moves(css: str) -> bool:

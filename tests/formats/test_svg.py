@@ -896,3 +896,39 @@ def test_a_linked_style_sheet_fails_the_map_at_its_line(tmp_path: Path) -> None:
     assert (found.code, found.line) == ("bad-svg", 3)
     assert found.message.startswith("<?xml-stylesheet?> links a style sheet the reader does "
                                     "not read") and "the map is not read" in found.message
+
+
+@pytest.mark.parametrize(("clip", "on"), [
+    ("clip-path='url(#c)'", "polygon"), ("mask='url(#c)'", "a"),
+    ("style='clip-path: inset(0 50% 0 0)'", "g"), ("style='-webkit-mask-image: url(#c)'", "a"),
+], ids=["clip-path", "mask", "in a style", "webkit mask"])
+def test_a_clipped_or_masked_polygon_leaves_the_muscle_out(clip: str, on: str,
+                                                           tmp_path: Path) -> None:
+    """Clipped (as Inkscape's Object > Clip > Set leaves it), a polygon is drawn, and
+    takes clicks, only in part: it was read as a whole region."""
+    put = {name: f" {clip}" if name == on else "" for name in ("g", "a", "polygon")}
+    path = _map_of(f"<defs><clipPath id='c'><rect width='9' height='9'/></clipPath></defs>\n"
+                   f"<g{put['g']}>\n<a data-slug='clipped'{put['a']}><title>C</title>\n"
+                   f"<polygon{put['polygon']} points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [{"g": 4, "a": 5, "polygon": 6}[on]], ["clipped"],
+              f"<{on}> is clipped or masked")
+
+
+def test_a_style_sheet_that_clips_fails_the_map(tmp_path: Path) -> None:
+    path = _map_of("<style>\n#muscle-kept polygon { clip-path: circle(5px) }</style>",
+                   tmp_path)
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3)
+    assert found.message.startswith("<style> clips or masks")
+
+
+def test_no_clip_is_read(tmp_path: Path) -> None:
+    """A clip path or mask of none, a clip path in a comment."""
+    path = _map_of("<style>polygon { clip-path: none; mask:none !important }</style>\n"
+                   "<a data-slug='whole' clip-path='none' mask=' none '><title>W</title>"
+                   "<polygon style='/* clip-path: url(#c) */ mask: none' "
+                   "points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "whole"]
