@@ -13,16 +13,46 @@ on nothing larger stay with their muscle, so most maps have one piece per muscle
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
+from itertools import chain, pairwise
 
-from .model import Muscle, Region
+from .model import Muscle, Number, Region
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
+
+#: The farthest a coordinate is from 0 as the layering sees it: one farther (README
+#: allows 1,000 digits) is taken as this far. A float holds no int of 309 digits
+#: (``float()`` raises) and a decimal that long only as infinity, and areas and sides of
+#: numbers near float's limit are infinite, their differences NaN; within this every
+#: product the layering makes is finite.
+FAR = float(2**500)
+
+
+def coordinate(value: Number) -> float:
+    """A coordinate as a float, at most :data:`FAR` either way (the same for an int
+    and a decimal of any size)."""
+    try:
+        number = float(value)
+    except OverflowError:  # (an int beyond float's range: 309 digits or more)
+        number = math.inf if value > 0 else -math.inf
+    return min(max(number, -FAR), FAR)
+
+
+def corners(region: Region) -> list[Point]:
+    """A region's corners as floats, each a :func:`coordinate` (made at once when
+    every one is within :data:`FAR`, as in any real drawing)."""
+    try:
+        points = [(float(x), float(y)) for x, y in region.points]
+    except OverflowError:
+        points = []
+    if points and max(map(abs, chain.from_iterable(points))) <= FAR:
+        return points
+    return [(coordinate(x), coordinate(y)) for x, y in region.points]
 
 
 @dataclass(frozen=True)
@@ -46,8 +76,8 @@ class _Shape:
 
     @cached_property
     def points(self) -> list[Point]:
-        """The corners as floats."""
-        return [(float(x), float(y)) for x, y in self.region.points]
+        """The corners as floats (:func:`corners`)."""
+        return corners(self.region)
 
     @cached_property
     def box(self) -> Box:
@@ -57,7 +87,7 @@ class _Shape:
 
 def region_area(region: Region) -> float:
     """The area a region covers (shoelace; floats are exact enough to order by)."""
-    return _area([(float(x), float(y)) for x, y in region.points])
+    return _area(corners(region))
 
 
 def region_areas(muscle: Muscle) -> list[float]:

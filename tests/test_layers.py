@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 
 import converter
 from converter import bodymap, layers
+from converter.cli import cli
 from converter.layers import drawing_pieces, overlap
 from converter.model import Muscle, Region
 from tests.conftest import SAMPLES
@@ -96,3 +101,47 @@ def test_a_map_write_computes_each_regions_area_once(to: str, tmp_path: Path,
     monkeypatch.setattr(layers, "_area", lambda points: computed.append(1) or area(points))
     converter.write(muscles, tmp_path / to, to)
     assert len(computed) == sum(len(m.regions) for m in muscles)
+
+
+#: Coordinates past float's range (309 digits and README's most, 1,000), each as an int
+#: and as a decimal of the same size: ``float()`` raised for the int, the layering made
+#: NaN of the decimal's infinity.
+HUGE = [(2 * 10**308, Decimal(f"{2 * 10**308}.5")),
+        (10**999 - 1, Decimal(f"{10**998 - 1}.5"))]
+
+
+def huge_corpus(top: Path, value: int | Decimal) -> Path:
+    """The samples and a muscle with a region reaching ``value`` and a small one."""
+    shutil.copytree(SAMPLES, top)
+    far = bodymap.number(value)
+    (top / "huge.md").write_text(f'---\ntitle: Huge\ncoords:\n  - "0,0,{far},0,{far},{far}"\n'
+                                 '  - "10,10,20,10,20,20"\n---\n', encoding="utf-8")
+    return top
+
+
+def drawn(out: Path) -> list[str]:
+    """What the map written to ``out`` draws, in order (muscles and lifted pieces), after
+    checking that no file there holds a NaN or an infinity."""
+    for path in out.iterdir():
+        assert not re.search(r"(?i)\b(nan|inf|infinity)\b", path.read_text(encoding="utf-8"))
+    the_map = out / "map.svg" if (out / "map.svg").exists() else out / "index.html"
+    return re.findall(r'data-(?:slug|lift)="([^"]*)"', the_map.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("to", ["svg", "html"])
+@pytest.mark.parametrize("values", HUGE)
+def test_a_coordinate_past_floats_range_is_drawn_alike_as_int_or_decimal(
+        to: str, values: tuple[int, Decimal], tmp_path: Path) -> None:
+    """An int of 309 digits was an OverflowError traceback, and a decimal as long a
+    ValueError (NaN) as soon as a region waited; both are drawn, first (the largest)."""
+    outcomes = []
+    for n, value in enumerate(values):
+        corpus, out = huge_corpus(tmp_path / f"in{n}", value), tmp_path / f"out{n}"
+        result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", to, "-o", str(out),
+                                          "--no-cache"])
+        assert (result.exit_code, result.exception) == (0, None), result.output
+        outcomes.append(drawn(out))
+        converter.write(converter.read(corpus), tmp_path / f"api{n}", to)
+        assert drawn(tmp_path / f"api{n}") == outcomes[-1]
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == "huge"
