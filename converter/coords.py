@@ -31,6 +31,19 @@ def parse_number(text: str) -> Number:
     return int(text)
 
 
+def check_number(value: str) -> None:
+    """Raise :class:`CoordsProblem` unless ``value`` is one coordinate as text: a plain
+    number (no sign but ``-``, no exponent, no space), of at most :data:`MAX_DIGITS`
+    characters, not negative."""
+    if not _NUMBER.fullmatch(value):
+        raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
+    if len(value) > MAX_DIGITS:
+        raise CoordsProblem("coords-not-number", f"{value[:12]}... has more than "
+                            f"{MAX_DIGITS} digits")
+    if value.startswith("-"):
+        raise CoordsProblem("coords-negative", f"negative coordinate {value}")
+
+
 def parse_coords(text: str) -> tuple[Point, ...]:
     """Parse ``"x1,y1,x2,y2,..."``; at least 3 points of non-negative plain numbers."""
     if len(text) <= MAX_DIGITS and _POLYGON.fullmatch(text):  # the common case, at once
@@ -42,13 +55,7 @@ def parse_coords(text: str) -> tuple[Point, ...]:
     if values == [""]:
         raise CoordsProblem("coords-empty", "empty polygon")
     for value in values:
-        if not _NUMBER.match(value):
-            raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
-        if len(value) > MAX_DIGITS:
-            raise CoordsProblem("coords-not-number", f"{value[:12]}... has more than "
-                                f"{MAX_DIGITS} digits")
-        if value.startswith("-"):
-            raise CoordsProblem("coords-negative", f"negative coordinate {value}")
+        check_number(value)
     if len(values) % 2:
         raise CoordsProblem("coords-odd", f"odd number of values ({len(values)})")
     if len(values) < 6:

@@ -36,7 +36,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_path, is_special, real_target
-from converter.coords import parse_number
+from converter.coords import CoordsProblem, check_number, parse_number
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -287,9 +286,6 @@ _SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
     LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
     ORDER BY r.muscle, r.position, p.position"""
 
-#: A coordinate's text that is a number (a negative one is reported as such; ``\d``
-#: would take other scripts' digits, which ``int`` reads as other text).
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 #: What the writer knows of a muscle already in the database: (content hash, id, source).
 _Known = tuple[str, int, str | None]
 #: A muscle's slug and :meth:`SqliteFormat.record`.
@@ -1158,6 +1154,10 @@ def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], path: str,
     except _BadKind as exc:
         ctx.report(Diagnostic(path, None, None, where, "bad-value", str(exc)))
         return None
+    except _BadPoints as exc:
+        for field_path, code, message in exc.problems:
+            ctx.report(Diagnostic(path, None, None, f"{where}.{field_path}", code, message))
+        return None
 
 
 class _BadKind(ValueError):
@@ -1167,6 +1167,20 @@ class _BadKind(ValueError):
     def __init__(self, table: str, column: str, value: Any, kinds: dict[str, Any]) -> None:
         super().__init__(f"a row of {table} has {column} {value!r}, which is not "
                          f"{' or '.join(kinds)}; the muscle is left out")
+
+
+#: A coordinate's problem: its field path below the muscle, code and message.
+_Problem = tuple[str, str, str]
+
+
+class _BadPoints(ValueError):
+    """Coordinates of a muscle's points that are none (a database edited by hand): the
+    field path of each below the muscle (``regions[0].points[3].x``), its diagnostic's
+    code and message."""
+
+    def __init__(self, problems: list[_Problem]) -> None:
+        super().__init__(f"{counted(len(problems), 'coordinates')} that are none")
+        self.problems = problems
 
 
 def _localized(rows: list[tuple[Any, ...]]) -> dict[str, dict[Any, Any]]:
@@ -1189,17 +1203,43 @@ def _functions(rows: list[tuple[Any, ...]]) -> list[dict[str, dict[Any, Any]]]:
 
 
 def _regions(rows: list[tuple[Any, ...]]) -> list[list[list[Any]]]:
+    """The polygons of a muscle's rows of points (region, x, y; each region's together,
+    in order); :class:`_BadPoints` names every coordinate that is no number, counting
+    regions and points from 0 (``position`` gives their order, not a count)."""
     polygons: dict[Any, list[list[Any]]] = {}
+    problems: list[_Problem] = []
     for region, x, y in rows:
         points = polygons.setdefault(region, [])
-        if x is not None or y is not None:
-            points.append([_number(x), _number(y)])
+        if x is not None or y is not None:  # (both NULL: a region without points)
+            at = f"regions[{len(polygons) - 1}].points[{len(points)}]"
+            points.append([_coordinate(x, f"{at}.x", problems),
+                           _coordinate(y, f"{at}.y", problems)])
+    if problems:
+        raise _BadPoints(problems)
     return list(polygons.values())
 
 
-def _number(text: Any) -> Any:
-    """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"), ``"-0"`` -> Decimal("-0");
-    anything else is left for the validator to report."""
-    if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text):
-        return parse_number(text)
-    return text
+def _coordinate(value: Any, field_path: str, problems: list[_Problem]) -> Any:
+    """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"); a value that is no coordinate
+    (text such as `` 12`` or ``1e2``, a BLOB, NULL, a negative number) is added to
+    ``problems`` under ``field_path`` (None in its place), as is a text holding a byte
+    that is not UTF-8 (``not-utf8``)."""
+    if isinstance(value, str) and KEPT_BYTE.search(value):
+        problems.append((field_path, "not-utf8", kept_byte_message(value)))
+        return None
+    try:
+        if not isinstance(value, str):
+            raise CoordsProblem("coords-not-number", f"{_stored(value)} is not a plain "
+                                "number")
+        check_number(value)
+    except CoordsProblem as exc:
+        problems.append((field_path, exc.code, str(exc)))
+        return None
+    return parse_number(value)
+
+
+def _stored(value: Any) -> str:
+    """A value of a column that holds text, when it is not text, as SQLite has it."""
+    if isinstance(value, bytes):
+        return f"a BLOB of {counted(len(value), 'bytes')}"
+    return "NULL" if value is None else f"the number {value!r}"

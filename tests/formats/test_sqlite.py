@@ -1740,9 +1740,52 @@ def test_a_coordinate_too_long_for_python_is_a_diagnostic_not_a_traceback(db: Pa
         conn.commit()
     found, problems = read_with_diagnostics(db)
     assert found == []
-    assert [(p.field, p.code) for p in problems] == [
-        ("muscles[a].regions[0]", "coords-not-number")]
-    assert "more than 1000 digits" in problems[0].message
+    assert [(p.field, p.code, p.message) for p in problems] == [
+        ("muscles[a].regions[0].points[0].x", "coords-not-number",
+         "111111111111... has more than 1000 digits")]
+
+
+def _point(muscle: str, region: int, position: int) -> str:
+    return f"WHERE muscle = '{muscle}' AND region = {region} AND position = {position}"
+
+
+@pytest.mark.parametrize(("edits", "line"), [
+    ([f"UPDATE points SET x = ' 12' {_point('soleus', 0, 3)}"],
+     "muscles[soleus].regions[0].points[3].x: ' 12' is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET x = '1e2' {_point('trapezius', 0, 1)}"],
+     "muscles[trapezius].regions[0].points[1].x: '1e2' is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET y = X'3132' {_point('deltoideus', 1, 0)}"],
+     "muscles[deltoideus].regions[1].points[0].y: a BLOB of 2 bytes is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET y = X'31' {_point('deltoideus', 1, 0)}"],
+     "muscles[deltoideus].regions[1].points[0].y: a BLOB of 1 byte is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET x = 1e400 {_point('gastrocnemius', 0, 2)}"],  # (text: 'Inf')
+     "muscles[gastrocnemius].regions[0].points[2].x: 'Inf' is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET y = '-5' {_point('soleus', 1, 0)}"],
+     "muscles[soleus].regions[1].points[0].y: negative coordinate -5 [coords-negative]"),
+    ([f"DELETE FROM points {_point('soleus', 1, 0)}",  # (places, not positions, count)
+      f"UPDATE points SET x = '1,5' {_point('soleus', 1, 2)}"],
+     "muscles[soleus].regions[1].points[1].x: '1,5' is not a plain number "
+     "[coords-not-number]"),
+    ([f"UPDATE points SET x = CAST(X'31ff' AS TEXT) {_point('soleus', 0, 3)}"],
+     "muscles[soleus].regions[0].points[3].x: is not UTF-8 (byte 0xff) [not-utf8]"),
+])
+def test_a_coordinate_that_is_no_number_is_named_by_its_point_and_column(
+        edits: list[str], line: str, db: Path) -> None:
+    """It was named by its region only, its value quoted twice and a BLOB shown as
+    Python's bytes."""
+    assert _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        for edit in edits:
+            conn.execute(edit)
+        conn.commit()
+    code, output = _cli("convert", str(db), "--to", "json", "-o", "-")
+    assert code == 1
+    assert [row for row in output.splitlines() if ": error: " in row] == [f"{db}: error: {line}"]
 
 
 def test_an_integer_too_long_for_python_in_extra_is_named_as_in_json(db: Path) -> None:
