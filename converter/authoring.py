@@ -45,6 +45,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAPPING = (dict, Mapping)
 _NO_TEXT = LocalizedText()
 Locator = Callable[[str], tuple[int | None, int | None]]
+#: A problem found in content: (field path, code, message).
+Problem = tuple[str, str, str]
 
 
 def is_blank(text: str) -> bool:
@@ -210,6 +212,17 @@ class _Builder:
             self.fail(path, "control-character", f"{what} contains U+{ord(found.group()):04X}, "
                       "a lone surrogate, which no UTF-8 file can hold")
         return not found
+
+
+def without_reserved(extra: Mapping[Any, Any]) -> tuple[dict[Any, Any], list[Problem]]:
+    """``extra`` as stored apart from the fields (JSON, SQLite, CSV, a hand-built
+    muscle) without its keys named like a field (``title``, ``slug``: taken in, they
+    would stand in for the fields), and a ``reserved-key`` problem (field path
+    ``extra.<key>``, code, message) for each of them, in key order."""
+    clash = sorted(key for key in extra if key in RESERVED_KEYS)
+    kept = {key: value for key, value in extra.items() if key not in RESERVED_KEYS}
+    return kept, [(f"extra.{key}", "reserved-key",
+                   f"{key!r} is the name of a field, not extra data") for key in clash]
 
 
 def too_deep(value: Any, levels: int) -> bool:

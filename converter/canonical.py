@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
-from .authoring import RESERVED_KEYS, muscle_from_front_matter
+from .authoring import muscle_from_front_matter, without_reserved
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
 from .model import Muscle, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
@@ -196,6 +196,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
     body = record.get("body", "")
     problems += [Diagnostic(path, None, None, f"{prefix}extra.{key}", "duplicate-key",
                             f"duplicate key {key!r}") for key in keys_twice(extra)]
+    kept: dict[Any, Any] = {}  # (extra without the keys named like fields)
     try:
         if not isinstance(regions, list) or not all(isinstance(r, list) for r in regions):
             raise _shape(path, "regions", "must be a list of polygons")
@@ -203,10 +204,9 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             raise _shape(path, "extra", "must be an object")
         if not isinstance(body, str):
             raise _shape(path, "body", "must be text")
-        clash = sorted(RESERVED_KEYS.intersection(extra))
-        if clash:  # (else they would stand in for the fields themselves)
-            raise MuscleError(Diagnostic(path, None, None, "extra", "reserved-key",
-                                         f"keys {clash} are names of fields, not extra data"))
+        kept, reserved = without_reserved(extra)  # (each reported, the rest checked)
+        problems += [Diagnostic(path, None, None, prefix + key, code, message)
+                     for key, code, message in reserved]
         front = {
             "slug": record.get("slug"), "title": record.get("title"),
             "latin": record.get("latin"), "origin": record.get("origin"),
@@ -214,7 +214,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             "exercises": record.get("exercises"), "image": record.get("image"),
             "image_focus": record.get("image_focus"),
             "coords": [_coords(polygon) for polygon in regions],
-            **_floats(extra),
+            **_floats(kept),
         }
         if not isinstance(front["slug"], str):
             raise _shape(path, "slug", "is required and must be text")
@@ -223,7 +223,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
                                          not_a_slug(front["slug"])))
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
-        keys = _Keys(extra if isinstance(extra, dict) else ())
+        keys = _Keys(kept)
         problems += [d._replace(field=prefix + _rename(d.field, keys) if d.field else field)
                      for d in exc.diagnostics]
     if problems:

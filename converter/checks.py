@@ -8,11 +8,13 @@ so that the writers see only what they would see from Markdown.
 
 from __future__ import annotations
 
-from .authoring import RESERVED_KEYS, front_matter_from_muscle, muscle_from_front_matter
+from dataclasses import replace
+
+from .authoring import front_matter_from_muscle, muscle_from_front_matter, without_reserved
 from .canonical import model_field
 from .diagnostics import Diagnostic, MuscleError
 from .lint import in_record, record_label
-from .model import Muscle
+from .model import FrozenMap, Muscle
 from .slug import is_slug, not_a_slug
 
 
@@ -28,15 +30,16 @@ def muscle_problems(muscle: Muscle, where: str, record: str | None = None) -> li
     if not is_slug(muscle.slug):
         return [Diagnostic(where, None, None, in_record(record, "slug"), "bad-slug",
                            not_a_slug(muscle.slug))]
-    clash = sorted(RESERVED_KEYS.intersection(muscle.extra))
-    if clash:  # (a writer of front matter would write them as the fields themselves)
-        return [Diagnostic(where, None, None, in_record(record, f"extra.{key}"),
-                           "reserved-key", f"{key!r} is the name of a field, not extra data")
-                for key in clash]
+    # (a writer of front matter would write them as the fields themselves: each one
+    # reported, the rest of the muscle checked without them)
+    kept, reserved = without_reserved(muscle.extra)
+    found = [Diagnostic(where, None, None, in_record(record, field), code, message)
+             for field, code, message in reserved]
+    muscle = replace(muscle, extra=FrozenMap(kept)) if reserved else muscle
     try:
         muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
                                  path=where, slug_hint=muscle.slug, body=muscle.body)
     except MuscleError as exc:
-        return [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
-                for d in exc.diagnostics]
-    return []
+        found += [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
+                  for d in exc.diagnostics]
+    return found

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
-from converter.authoring import RESERVED_KEYS, muscle_from_front_matter
+from converter.authoring import Problem, muscle_from_front_matter, without_reserved
 from converter.canonical import named_record
 from converter.diagnostics import (
     KEPT_BYTE,
@@ -568,15 +568,15 @@ def _extra(cell: str) -> dict[str, Any]:
     twice = keys_twice(value)
     if twice:
         raise _RowProblem("extra", "duplicate-key", f"duplicate key {twice[0]!r}")
-    reserved = sorted(set(value) & RESERVED_KEYS)
-    if reserved:
-        raise _RowProblem("extra", "reserved-key", f"keys {reserved} are schema fields")
     return value
 
 
-def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
-    """The draft in the authors' layout (for the shared validator) and its body."""
+def _front(draft: _Draft) -> tuple[dict[str, Any], str, list[Problem]]:
+    """The draft in the authors' layout (for the shared validator), its body and the
+    keys of its ``extra`` named like a field, left out of it (a ``reserved-key``
+    problem each)."""
     row = draft.row
+    extra, reserved = without_reserved(_extra(row["extra"]))
     body = from_cell(row["body"])
     if body is None:
         raise _RowProblem("body", "missing-field", "is required (use an empty cell)")
@@ -588,9 +588,9 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str]:
         "image": from_cell(row["image"]), "image_focus": from_cell(row["image_focus"]),
         "coords": [",".join(_in_order(points))
                    for points in _in_order(draft.points)],
-        **_extra(row["extra"]),
+        **extra,
     }
-    return front, body
+    return front, body, reserved
 
 
 def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = ""
@@ -800,22 +800,27 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
     """The muscle of a draft, or None with its problems reported, each at the row of
     the table that gave the value (problems inside ``extra`` named ``extra.<key>``, a
     draft marker's among them: :func:`converter.drafts.problems`)."""
+    muscles = str(files["muscles"])
+    reserved: list[Problem] = []
     try:
-        front, body = _front(draft)
-        muscle = muscle_from_front_matter(front, path=str(files["muscles"]),
-                                          slug_hint=draft.row["slug"], body=body)
+        front, body, reserved = _front(draft)
+        muscle = muscle_from_front_matter(front, path=muscles, slug_hint=draft.row["slug"],
+                                          body=body)
     except _RowProblem as problem:
-        found = [Diagnostic(str(files["muscles"]), None, None, problem.column, problem.code,
+        found = [Diagnostic(muscles, None, None, problem.column, problem.code,
                             problem.message)]
     except MuscleError as exc:
         found = exc.diagnostics
     else:  # (a draft marker checked here, not after the reader: at its row)
-        found = [Diagnostic(str(files["muscles"]), None, None, key, code, message)
+        found = [Diagnostic(muscles, None, None, key, code, message)
                  for key, code, message in marker_problems(muscle.extra)]
-        if not found:
+        if not found and not reserved:
             return muscle
+    for field_path, code, message in reserved:  # (at the muscle's row, as named)
+        ctx.report(Diagnostic(muscles, draft.line, None, field_path, code, message))
     try:
-        extra = sorted(_extra(draft.row["extra"]), key=len, reverse=True)
+        extra = sorted(without_reserved(_extra(draft.row["extra"]))[0], key=len,
+                       reverse=True)
     except _RowProblem:  # (the problem found)
         extra = []
     for d in found:

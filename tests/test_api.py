@@ -271,6 +271,16 @@ def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
         ("muscles[m].extra.coords", "reserved-key"), ("muscles[m].extra.title", "reserved-key")]
 
 
+def test_an_extra_key_named_like_a_field_hides_no_other_problem(tmp_path: Path) -> None:
+    muscle = converter.Muscle(slug="m", title=" ", extra=converter.model.freeze(
+        {"title": "X", "<<": 1}))
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([muscle], tmp_path / "out.json", "json")
+    assert sorted((d.field, d.code) for d in caught.value.diagnostics) == [
+        ("muscles[m].extra.<<", "reserved-key"), ("muscles[m].extra.title", "reserved-key"),
+        ("muscles[m].title", "empty-field")]
+
+
 @pytest.mark.parametrize(("output", "options", "wrong"), [
     ("m.db", {"prune": "false"}, "'prune' takes True or False, not str ('false')"),
     ("m.csv", {"flat": "false", "excel": "no"}, "'flat' takes True or False, not str"),

@@ -514,6 +514,19 @@ def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     assert codes(exc) == {"reserved-key"}
 
 
+def test_each_reserved_key_in_extra_is_an_error_at_its_row(tmp_path: Path) -> None:
+    """It was one error naming ``extra`` for them all, that hid the ``<<``."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], out, "csv")
+    path = out / "muscles.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"{}"', '"{""title"":""B"",""<<"":1,""latin"":2}"', 1), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert sorted((d.path, d.line, d.field, d.code) for d in exc.value.diagnostics) == [
+        (str(path), 2, f"extra.{key}", "reserved-key") for key in ("<<", "latin", "title")]
+
+
 @pytest.mark.parametrize(("extra", "field"), [('{"k": 1, "k": 2}', "extra"),
                                              ('{"m": {"n": 1, "n": 2}}', "extra.m.n")])
 def test_a_key_given_twice_in_extra_is_an_error(extra: str, field: str, tmp_path: Path) -> None:

@@ -178,8 +178,27 @@ def test_an_extra_key_named_like_a_field_is_refused_not_taken_for_it(tmp_path: P
     slugs, problems = read_json(two_muscles(extra={"title": "Not the title", "n": 1}),
                                 tmp_path)
     assert slugs == ["b"]
-    assert [(d.field, d.code) for d in problems] == [("muscles[0].extra", "reserved-key")]
+    assert [(d.field, d.code) for d in problems] == [("muscles[0].extra.title", "reserved-key")]
     assert "'title'" in problems[0].message
+
+
+def test_each_extra_key_named_like_a_field_is_one_error_at_that_key(tmp_path: Path) -> None:
+    """It was one error for them all, naming ``extra``, that hid the others (``<<``)."""
+    text = ('{"muscles": [{"slug": "a", "title": "A", "extra": {"ok": 1,\n'
+            '  "latin": "x",\n  "<<": 1,\n  "slug": "b"}}]}')
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == []
+    assert sorted((d.line, d.field, d.code) for d in problems) == [
+        (2, "muscles[0].extra.latin", "reserved-key"), (3, "muscles[0].extra.<<", "reserved-key"),
+        (4, "muscles[0].extra.slug", "reserved-key")]
+    assert problems[0].message == "'latin' is the name of a field, not extra data"
+
+
+def test_a_field_beside_an_extra_key_of_its_name_is_named_as_the_field(tmp_path: Path) -> None:
+    slugs, problems = read_json(two_muscles(title=" ", extra={"title": "T"}), tmp_path)
+    assert slugs == ["b"]
+    assert sorted((d.field, d.code) for d in problems) == [
+        ("muscles[0].extra.title", "reserved-key"), ("muscles[0].title", "empty-field")]
 
 
 def test_problems_in_extra_name_its_key_under_extra(tmp_path: Path) -> None:

@@ -94,6 +94,17 @@ def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
         (4, 3, "muscles[d].title", "missing-field")]
 
 
+def test_each_extra_key_named_like_a_field_is_an_error_at_its_column(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    line = '{"slug": "a", "title": "A", "extra": {"ok": 1, "latin": "x", "<<": 2}}'
+    out.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert sorted((d.line, d.column, d.field, d.code) for d in caught.value.diagnostics) == [
+        (1, line.index('"x"') + 1, "muscles[a].extra.latin", "reserved-key"),
+        (1, line.index("2}") + 1, "muscles[a].extra.<<", "reserved-key")]
+
+
 def test_a_key_given_twice_is_an_error_on_its_line(tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
     out.write_text('{"slug": "a", "title": "A"}\n'

@@ -1711,6 +1711,18 @@ def test_a_key_given_twice_in_extra_is_an_error(db: Path) -> None:
     assert [(p.field, p.code) for p in problems] == [("muscles[a].extra.k", "duplicate-key")]
 
 
+def test_each_extra_key_named_like_a_field_is_reported_in_one_read(db: Path) -> None:
+    """The ``<<`` showed only once ``title`` was taken out."""
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("""UPDATE muscles SET extra = '{"title": "x", "<<": 1}' WHERE slug = 'a'""")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["b"]
+    assert sorted((p.field, p.code) for p in problems) == [
+        ("muscles[a].extra.<<", "reserved-key"), ("muscles[a].extra.title", "reserved-key")]
+
+
 def test_a_row_deleted_with_sql_leaves_a_gap_that_reads_as_the_rest_in_order(
         db: Path) -> None:
     """Positions give the order, not a count (the README says so): deleting the middle
