@@ -88,7 +88,7 @@ EMPTY_ITEM = "\\e"
 SEPARATORS = (",", ";", "\t")
 
 _NULL_LIKE = re.compile(r"\\+N")
-_INTEGER = re.compile(r"\d+")
+_INTEGER = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"(-?)[0-9]+(?:\.[0-9]+)?")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
@@ -502,9 +502,13 @@ class _Rows:
 
 
 def _integer(row: dict[str, str], name: str) -> int:
-    if not _INTEGER.fullmatch(row[name]):
-        raise _RowProblem(name, "not-integer", f"{row[name]!r} is not a whole number")
-    return int(row[name])
+    """The number in column ``name`` (a position: 0 or more, as the descriptor says)."""
+    cell = row[name]
+    if not _INTEGER.fullmatch(cell):
+        raise _RowProblem(name, "not-integer", f"{cell!r} is not a whole number")
+    if int(cell) < 0:
+        raise _RowProblem(name, "bad-value", f"{cell!r} is negative: {name} counts from 0")
+    return int(cell)
 
 
 def _once(store: dict, key: Any, value: Any, what: str) -> None:

@@ -287,6 +287,23 @@ def test_positions_give_the_order_and_bad_headers_are_reported(tmp_path: Path) -
     assert codes(exc) == {"missing-table"}
 
 
+@pytest.mark.parametrize(("table", "rows", "cell", "line"), [
+    ("exercises", "slug,position,name\na,-1,x\n", "position", 2),
+    ("regions", "slug,region,point,x,y\na,0,0,1,1\na,0,1,9,1\na,0,-2,9,9\n", "point", 4)])
+def test_a_negative_position_says_it_is_negative(table: str, rows: str, cell: str, line: int,
+                                                 tmp_path: Path) -> None:
+    """It was "'-1' is not a whole number [not-integer]"."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    (out / f"{table}.csv").write_text(rows, encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    (found,) = exc.value.diagnostics
+    assert (found.path, found.line, found.field, found.code) == (
+        str(out / f"{table}.csv"), line, cell, "bad-value")
+    assert found.message.endswith(f"is negative: {cell} counts from 0")
+
+
 def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
         tmp_path: Path, sample_muscles: list[Muscle]) -> None:
     """One extra cell in exercises.csv cost every muscle of the package."""
