@@ -420,8 +420,9 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     ``options``, or None. For one file: a name ending in a separator or a dot folder, or
     an existing directory (``output-is-directory``); a name ending like another format's
     file (``output-ending``: ``-o m.jsonl`` for json); standard output for a writer that
-    needs a real file (``output-not-file``). For a directory: standard output (``-``)
-    or a name ending like a file of some format (``output-not-directory``)."""
+    needs a real file (``output-not-file``). For a directory: standard output (``-``),
+    an existing file (``/dev/null`` too) or a name ending like a file of some format
+    (``output-not-directory``)."""
     def mistake(code: str, message: str) -> Diagnostic:
         return Diagnostic(output, None, None, "", code, message)
 
@@ -459,13 +460,16 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     if output == "-":
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and - "
                        "is standard output; give a directory name")
+    flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
+    hint = "".join(f" (or pass --{f} for one file)" for f in flags[:1])
+    if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
+        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
+                       f"{output} exists and is not one; give a directory name{hint}")
     endings = [e for f in all_formats() for e in f.extensions if name.endswith(e)]
     if endings:
-        flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
                        f"{output} is named like a {max(endings, key=len)} file; give a "
-                       "directory name" + "".join(f" (or pass --{f} for one file)"
-                                                  for f in flags[:1]))
+                       f"directory name{hint}")
     return None
 
 

@@ -74,6 +74,17 @@ def test_write_refuses_the_outputs_the_command_line_refuses(
     assert list(Path("folder").iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["svg", "html", "markdown", "csv"])
+def test_write_refuses_a_file_as_a_folder_output_and_leaves_it(
+        fmt: str, tmp_path: Path, sample_muscles) -> None:
+    (tmp_path / "afile").write_text("kept\n", encoding="utf-8")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, tmp_path / "afile", fmt)
+    assert [d.code for d in caught.value.diagnostics] == ["output-not-directory"]
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "kept\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown", "svg", "html", "sqlite", "csv",
                                  "anki"])
 def test_write_refuses_a_slug_given_twice_in_every_format(

@@ -388,6 +388,22 @@ def test_a_folder_named_as_a_one_file_output_is_a_usage_error_before_any_reading
     assert "not-found" not in result.output
 
 
+@pytest.mark.parametrize("to", [("svg",), ("html",), ("markdown",), ("csv",)])
+@pytest.mark.parametrize("output", ["afile", "/dev/null"])
+def test_a_file_named_as_a_folder_output_is_a_usage_error_before_any_reading(
+        to: tuple[str, ...], output: str, tmp_path: Path) -> None:
+    """It was output-not-directory with exit 1, after every file had been read and its
+    lints printed; the mirror case (a folder for a one-file format) was refused first."""
+    (tmp_path / "afile").write_text("kept\n", encoding="utf-8")
+    output = str(tmp_path / output) if output == "afile" else output
+    result = run("convert", str(tmp_path / "missing"), "--to", *to, "-o", output)
+    assert result.exit_code == 2
+    assert f"--to {to[0]} writes a directory, and {output} exists and is not one" in (
+        result.output)
+    assert "not-found" not in result.output
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "kept\n"
+
+
 @pytest.mark.parametrize("target", ["file/x.json", "/proc/x.json"])
 def test_unwritable_output_is_one_diagnostic_not_a_traceback(tmp_path: Path,
                                                              target: str) -> None:
