@@ -509,6 +509,29 @@ def test_an_output_inside_a_source_folder_is_not_read_back(tmp_path: Path,
     assert f"{first}: note: not searched" in nested.stderr
 
 
+def test_a_one_file_output_in_a_source_folder_is_read_by_a_later_search_unless_excluded(
+        tmp_path: Path) -> None:
+    """Only folders carry the marker, as README says: a muscles.json an earlier run wrote
+    beside JSON sources is read as one by the next ``--from json`` search."""
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run("convert", str(SAMPLES), "--to", "json", "-o", str(site / "src.json")
+               ).exit_code == 0
+    count = len(list(SAMPLES.glob("*.md")))
+    own = run("convert", str(site), "--from", "json", "--to", "json", "-o",
+              str(site / "muscles.json"))
+    assert own.exit_code == 0 and "duplicate-slug" not in own.stderr
+    again = run("convert", str(site), "--from", "json", "--to", "json", "-o",
+                str(site / "muscles.json"))  # (its own output, there now: not read)
+    assert again.exit_code == 0 and "duplicate-slug" not in again.stderr
+    later = run("validate", str(site), "--from", "json")
+    assert later.exit_code == 1
+    assert later.stderr.count("[duplicate-slug]") == count
+    assert "note:" not in later.stderr
+    excluded = run("validate", str(site), "--from", "json", "--exclude", "muscles.json")
+    assert excluded.exit_code == 0 and "duplicate-slug" not in excluded.stderr
+
+
 def test_a_folder_muscle_convert_wrote_below_a_source_is_one_note_that_fails_nothing(
         tmp_path: Path) -> None:
     """An export inside a source folder was read back by convert, validate and fmt."""
