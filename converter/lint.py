@@ -35,7 +35,7 @@ from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point
 from .safety import is_safe_link
 
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
+_SIZE = re.compile(r"^\s*([0-9]+)\s*[xX]\s*([0-9]+)\s*$")  # (ASCII digits: int() takes any)
 
 IntPoint = tuple[int, int]
 

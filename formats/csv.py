@@ -88,7 +88,7 @@ EMPTY_ITEM = "\\e"
 SEPARATORS = (",", ";", "\t")
 
 _NULL_LIKE = re.compile(r"\\+N")
-_INTEGER = re.compile(r"-?\d+")
+_INTEGER = re.compile(r"-?[0-9]+")  # (ASCII digits: int() takes any script's)
 _NUMBER = re.compile(r"(-?)[0-9]+(?:\.[0-9]+)?")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}

@@ -68,7 +68,8 @@ def test_viewbox_for_size(size: str) -> None:
     assert bodymap.viewbox_for_size(size) == ViewBox(0, 0, 1000, 800)
 
 
-@pytest.mark.parametrize("size", ["1000", "0x10", "10x-5", "axb", "10x10x10", ""])
+@pytest.mark.parametrize("size", ["1000", "0x10", "10x-5", "axb", "10x10x10", "",
+                                  "\N{ARABIC-INDIC DIGIT EIGHT}00x600"])
 def test_bad_size_is_a_usage_error(size: str) -> None:
     with pytest.raises(MuscleError) as info:
         bodymap.viewbox_for_size(size)

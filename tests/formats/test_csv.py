@@ -304,6 +304,19 @@ def test_a_negative_position_says_it_is_negative(table: str, rows: str, cell: st
     assert found.message.endswith(f"is negative: {cell} counts from 0")
 
 
+def test_a_position_in_digits_of_another_script_is_not_an_integer(tmp_path: Path) -> None:
+    """int() takes Arabic-Indic digits, which the package's schema refuses: '\u0663' was
+    read as position 3."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A", exercises=("x",))], out, "csv")
+    (out / "exercises.csv").write_text("slug,position,name\na,\N{ARABIC-INDIC DIGIT THREE},x\n",
+                                       encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.line, d.field, d.code) for d in exc.value.diagnostics] == [
+        (2, "position", "not-integer")]
+
+
 def test_a_row_that_does_not_fit_its_header_loses_only_its_muscle(
         tmp_path: Path, sample_muscles: list[Muscle]) -> None:
     """One extra cell in exercises.csv cost every muscle of the package."""
