@@ -257,6 +257,11 @@ def _implicit_tag(value: str) -> str:
 #: Line breaks to YAML 1.1 (and libyaml) besides ``\n``, which are none to the file's
 #: lines: the places libyaml gives are counted again from its character index.
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: A line ``...`` (maybe with blanks or a comment after it): the end of a YAML document.
+_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\n]|\Z)", re.M)
+#: What to do about a ``...`` line in front matter.
+_ENDED = ("... ends the YAML document: remove it (it closes front matter for Jekyll, not "
+          "Hugo: close that with ---)")
 
 
 def _has_other_breaks(text: str) -> bool:
@@ -372,7 +377,25 @@ def load(text: str) -> Any:
 def load_with_nodes(text: str) -> tuple[Any, Tree]:
     """:func:`load`, plus what :func:`find` needs to place a field (no second parse
     when a field has to be located): plain block YAML is read by the fast path of
-    :mod:`converter.blockyaml`, everything else is composed by libyaml."""
+    :mod:`converter.blockyaml`, everything else is composed by libyaml. A ``...`` line
+    (the end of a YAML document) is an error at that line, as nothing follows it that
+    the reader needs."""
+    loaded = _load_with_nodes(text)
+    _refuse_document_end(text)
+    return loaded
+
+
+def _refuse_document_end(text: str) -> None:
+    """A problem at ``text``'s ``...`` line that only blank lines or comments follow,
+    which libyaml reads without a word (fields after it are libyaml's error, which
+    :func:`_hint` names)."""
+    ended = _DOCUMENT_END.search(text) if "..." in text else None
+    if ended is not None:
+        raise _at(text, ended.start(), _ENDED)
+
+
+def _load_with_nodes(text: str) -> tuple[Any, Tree]:
+    """:func:`load_with_nodes` but for its ``...`` check."""
     if _has_other_breaks(text):
         try:
             _check_breaks(text)
@@ -453,6 +476,8 @@ def _hint(text: str, mark: Any) -> tuple[int, str] | None:
     if text.startswith("%", first):
         return first, ("a % directive (such as %YAML) starts the YAML text; front matter "
                           "holds none: remove it")
+    if at == start and _DOCUMENT_END.match(text, at):  # (front matter of nothing but ...)
+        return at, _ENDED
     ended = text.rfind("\n...", 0, at)
     if ended >= 0 and not text[ended + 4:start].strip(" \n"):
         return ended + 1, ("... ends the YAML document, so the fields after it are "

@@ -403,6 +403,10 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
      "after it are not read: remove it (it closes front matter for Jekyll, not Hugo: "
      "close that with ---)"),
     ("\n%YAML 1.1\ntitle: T\n", (1, 0), "a % directive (such as %YAML)"),
+    ("title: T\n...\n", (1, 0), "... ends the YAML document: remove it (it closes "
+     "front matter for Jekyll, not Hugo: close that with ---)"),
+    ("title: T\n... # end\n\n# c\n", (1, 0), "... ends the YAML document: remove it"),
+    ("\n...\n", (1, 0), "... ends the YAML document: remove it"),
 ])
 def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
         text: str, place: tuple[int, int], message: str) -> None:

@@ -753,6 +753,36 @@ def test_front_matter_closed_by_dots_as_for_jekyll_says_to_close_it_with_dashes(
         (line, 1, "unterminated-front-matter", message)]
 
 
+DOTS_THEN_DASHES = ("... ends the YAML document: remove it (it closes front matter for "
+                    "Jekyll, not Hugo: close that with ---)")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("---\ntitle: A\n...\n---\nBody\n", 3),
+    ("---\ntitle: A\n...\n\n---\nBody\n", 3),
+    ("---\ntitle: A\n...\n# a comment\n---\nBody\n", 3),
+    ("---\ntitle: A\nlatin: L\n... \t\n---\nBody\n", 4),
+    ("---\ntitle: A\n... # a comment\n---\nBody\n", 3),
+    ("---\r\ntitle: A\r\n...\r\n---\r\nBody\r\n", 3),
+    ("---\n...\n---\nBody\n", 2),
+])
+def test_dots_line_before_the_closing_dashes_is_an_error_there_in_validate_and_fmt(
+        tmp_path: Path, text: str, line: int) -> None:
+    """A ... line that a --- line closed after it (blank lines or comments between, or
+    none) was read without a word, and fmt dropped it."""
+    src = tmp_path / "a.md"
+    src.write_bytes(text.encode())
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    found = [(d.line, d.column, d.code) for d in caught.value.diagnostics]
+    assert found == [(line, 1, "yaml-syntax")]
+    assert caught.value.diagnostics[0].message.startswith(DOTS_THEN_DASHES)
+    result = _fmt_cli(str(src))
+    assert result.exit_code == 1
+    assert f"{src}:{line}:1: error: {DOTS_THEN_DASHES}" in result.stderr
+    assert src.read_bytes() == text.encode()
+
+
 def test_body_carriage_returns_survive_json_to_markdown_and_back(tmp_path: Path) -> None:
     muscle = replace(converter.read(SEED)[0], body="Lone\rcarriage return, CRLF\r\nand LF\n")
     converter.write([muscle], tmp_path / "in.json", "json")
