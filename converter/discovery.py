@@ -225,7 +225,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
             named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign),
                               *left_out])
-            if len(inputs) == before and not skip:  # empty, or a --from that reads none
+            if len(inputs) == before and not skip and len(problems) == reported:
+                # (empty, or a --from that reads none; one it could not read, a symlink
+                # to nothing included, is said as unreadable, not as nothing to read)
                 hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
                                   foreign, left_out)
                 message, others = worded(

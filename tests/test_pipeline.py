@@ -624,6 +624,19 @@ def test_a_symlink_to_nothing_in_a_folder_is_said(tmp_path: Path) -> None:
          "is a symlink to 'gone/moved.md', which does not exist")]
 
 
+@pytest.mark.parametrize("forced", [None, "markdown"])
+def test_a_folder_of_only_a_symlink_to_nothing_is_not_said_to_hold_nothing(
+        tmp_path: Path, forced: str | None) -> None:
+    """A folder whose only .md was a link to nothing was a no-inputs warning ('holds no
+    .markdown or .md files to read') beside that link's unreadable error."""
+    (tmp_path / "soleus.md").symlink_to("/nonexistent")
+    inputs, problems = discover([tmp_path], forced)
+    assert not inputs
+    assert [(d.path, d.code, d.severity, d.message) for d in problems] == [
+        (str(tmp_path / "soleus.md"), "unreadable", "error",
+         "is a symlink to '/nonexistent', which does not exist")]
+
+
 def test_a_symlink_to_nothing_named_is_said_as_in_a_folder(tmp_path: Path) -> None:
     """Named on the command line, a link whose target was deleted was "no such file or
     directory" (not-found), though ``ls`` shows it; a folder's search said what it is."""
