@@ -206,8 +206,8 @@ def _scalar(text: str, plain: Callable[[str], Any]) -> tuple[Any, bool]:
         if text[-1] == " ":
             text = text.rstrip(" ")
         empty = _EMPTY.get(text)
-        if empty is not None:
-            return empty(), False
+        if empty is not None:  # (placed where it starts, as yamlsafe places [ and {)
+            return empty(), True
         if first in _INDICATORS or ": " in text or text[-1] == ":":
             raise _Doubt
         return plain(text), True

@@ -563,8 +563,9 @@ def locate(text: str, path: tuple[str | int, ...], *, key: bool = False
     """0-based (line, column) of the node at ``path`` in a YAML mapping document.
 
     Walks as deep as the path exists; returns the deepest node found, so a missing
-    list item points at its list. A text value is located where it starts; a list or
-    map by the key it is under (``origin:``), a list item where it starts. With
+    list item points at its list. A text value is located where it starts, as is a
+    ``[`` list or ``{`` map; a block list or map by the key it is under (``origin:``),
+    a list item where it starts. With
     ``key``, the last step is located by its key however its value is written (a key
     given twice is placed there, as the loader places its own ``duplicate-key``).
     """
@@ -596,15 +597,25 @@ def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml
     With ``key``, the last step is pointed at by its key."""
     found = (done, best)
     for key_node, child, end in _children(node, path, done):
-        # A text value itself; a list or map (or an empty value) by the key it is under.
-        here = child if isinstance(child, yaml.ScalarNode) and child.value and not (
-            key and end == len(path)) else key_node
+        # A text value, or a [ list or { map, itself; a block list or map (or an empty
+        # value) by the key it is under.
+        here = child if _placed_itself(child) and not (key and end == len(path)) \
+            else key_node
         deeper = _deepest(child, path, end, here, key)
         if deeper[0] > found[0]:
             found = deeper
         if found[0] == len(path):
             break
     return found
+
+
+def _placed_itself(node: yaml.Node) -> bool:
+    """Whether a value is pointed at where it starts: a text (not empty), or a list or
+    map written on its key's line (``[1]``, ``{a: 1}``, ``[]``); a block list or map,
+    which starts on the lines below its key, is pointed at by that key."""
+    if isinstance(node, yaml.ScalarNode):
+        return bool(node.value)
+    return bool(node.flow_style)
 
 
 def _keys(node: yaml.MappingNode) -> dict[str, list[int]]:

@@ -166,7 +166,7 @@ def test_a_left_out_draft_takes_no_slug_and_no_part_in_the_corpus_lints(
      "it publishes the page)"),
     ('draft: "t"', 8, 'not the text "t" (Hugo leaves out a page with it)'),
     ("published: 0", 12, "not the number 0"),
-    ("draft: [true]", 1, "not a list"),
+    ("draft: [true]", 8, "not a list"),  # (a [ list: where it starts)
     ("published:", 1, "not null"),
 ])
 def test_a_marker_that_is_not_true_or_false_is_an_error_at_it(

@@ -293,6 +293,8 @@ empty:
     ("function[1].short.da", (7, 10)),
     ("function[1].extended", (8, 14)),
     ("exercises[1]", (9, 18)),
+    ("exercises", (9, 11)),  # a [ list: where it starts, as a text
+    ("exercises[5]", (9, 11)),  # a missing item of a [ list: the list
     ("coords[0]", (11, 4)),
     ("empty", (12, 0)),  # an empty value: its key
     ("function[7]", (4, 0)),  # a missing item: the key of its list

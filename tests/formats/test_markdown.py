@@ -403,6 +403,27 @@ def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
     assert src.read_bytes() == before
 
 
+@pytest.mark.parametrize("value, column", [
+    ("5", 8),
+    ("[1]", 8),
+    ("{a: 1}", 8),
+    ("[]", 8),  # (read by the fast path, blockyaml)
+    ("  [1, 2]  # a comment", 10),
+    ("\n  - 1", 1),  # a block list: its key
+    ("\n  a: 1", 1),
+])
+def test_wrong_type_points_at_a_flow_list_or_map_as_at_a_number(
+        tmp_path: Path, value: str, column: int) -> None:
+    """A number was placed at the value (image: 5 at column 8), a [ list or { map written
+    there at the key (latin: [1] at 3:1)."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\nlatin: {value}\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (3, column, "latin", "wrong-type")]
+
+
 def test_slug_key_over_200_characters_is_one_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "long.md").write_text("---\nslug: " + "Æ" * 101 + "\ntitle: T\n---\n",
                                       encoding="utf-8")
