@@ -344,9 +344,16 @@ def _diagnostics(problems: list[tuple[str, str, str]], path: str, data: Mapping[
             find = locate_key or locate
             line, column = find(key) if find else (None, None)
         else:
-            line, column = locate(field) if locate else (None, None)
+            line, column = locate(field) if locate and not _of_the_name(field, code) \
+                else (None, None)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
+
+
+def _of_the_name(field: str, code: str) -> bool:
+    """Whether a problem is one of the slug made of the file's (or folder's) name,
+    which no line of the file holds (a ``slug:`` key's is placed at its value)."""
+    return not field and code in ("bad-slug", "slug-too-long")
 
 
 def _misnamed(data: Mapping[Any, Any], field: str) -> str | None:

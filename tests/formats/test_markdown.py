@@ -450,14 +450,30 @@ def test_a_slug_the_file_name_cannot_give_says_so(tmp_path: Path, name: bytes, c
                                                    message: str) -> None:
     """A name unzipped from a Windows archive (cp1252) lost its letter to a hyphen
     without a word (l-gmusklen), and a name too long or of no letters was told as if
-    the front matter's first line had a slug."""
+    the front matter's first line had a slug; then it was placed at line 2:1, a line
+    the name has nothing to do with: it has no line."""
     path = os.fsencode(tmp_path) + b"/" + name
     with open(path, "wb") as fh:
         fh.write(b"---\ntitle: T\n---\n")
     with pytest.raises(MuscleError) as caught:
         list(get_format("markdown").read(Path(os.fsdecode(path)), ReadContext()))
-    assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
-        ("", code, message)]
+    assert [(d.line, d.column, d.field, d.code, d.message)
+            for d in caught.value.diagnostics] == [(None, None, "", code, message)]
+    result = CliRunner().invoke(cli, ["validate", os.fsdecode(path), "--no-cache"])
+    assert f".md: error: {message} [{code}]" in result.stderr
+
+
+@pytest.mark.parametrize("slug, code", [("'!!'", "bad-slug"), ("m" * 230, "slug-too-long")])
+def test_a_slug_a_slug_key_cannot_give_is_at_that_key_in_a_name_not_utf8(
+        tmp_path: Path, slug: str, code: str) -> None:
+    """The slug: key's value is the problem, whatever the file's name."""
+    path = os.fsencode(tmp_path) + b"/l\xe6g.md"
+    with open(path, "wb") as fh:
+        fh.write(f"---\ntitle: T\nslug: {slug}\n---\n".encode())
+    with pytest.raises(MuscleError) as caught:
+        list(get_format("markdown").read(Path(os.fsdecode(path)), ReadContext()))
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (3, 7, "slug", code)]
 
 
 @pytest.mark.parametrize("items", ["  - # note\n", "  -   # note\n", "  - Lunge\n  - # note\n",
@@ -1200,7 +1216,8 @@ def test_a_slug_a_bundles_folder_cannot_give_says_to_rename_the_folder(
         fh.write(b"---\ntitle: T\n---\n")
     with pytest.raises(MuscleError) as caught:
         list(get_format("markdown").read(Path(os.fsdecode(page)), ReadContext()))
-    assert [(d.code, d.message) for d in caught.value.diagnostics] == [("bad-slug", message)]
+    assert [(d.line, d.code, d.message) for d in caught.value.diagnostics] == [
+        (None, "bad-slug", message)]
 
 
 def test_a_muscle_whose_slug_is_index_keeps_it_through_a_round_trip(tmp_path: Path) -> None:
