@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
 from .authoring import muscle_from_front_matter, without_reserved
+from .coords import MAX_DIGITS, CoordsProblem, check_number, is_plain_number
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
 from .model import Muscle, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
@@ -224,8 +225,9 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = _Keys(kept)
-        problems += [d._replace(field=prefix + _rename(d.field, keys) if d.field else field)
-                     for d in exc.diagnostics]
+        named = [d._replace(field=_rename(d.field, keys)) for d in exc.diagnostics]
+        problems += [d._replace(field=prefix + d.field if d.field else field)
+                     for d in _by_point(named, regions)]
     if problems:
         raise MuscleError(problems) from None
     return muscle
@@ -288,13 +290,79 @@ def _coords(polygon: list) -> Any:
 
 
 def _number(value: Any) -> str:
-    """A coordinate of a record as coords text (anything else as its JSON, for the
-    validator to name: ``"12"``, ``true``)."""
+    """A coordinate of a record as coords text (anything else as its JSON, ``"12"``,
+    ``true``, which the validator refuses; :func:`_by_point` then names each)."""
     if type(value) is Exponent:
         return value.text
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return number_text(value)
     return json.dumps(value, default=repr, ensure_ascii=False)
+
+
+#: A region's diagnostic (its first coordinate that is none) that :func:`_by_point`
+#: turns into one per such coordinate.
+_COORDINATE_CODES = frozenset({"coords-not-number", "coords-negative"})
+_REGION = re.compile(r"regions\[([0-9]+)\]")
+
+
+def _by_point(diagnostics: list[Diagnostic], regions: list) -> list[Diagnostic]:
+    """``diagnostics`` (fields named as in the record), each of a region whose
+    coordinate is none (the validator's ``regions[1]: '"12"' is not a plain number``,
+    of its first such value as coords text) made one per such coordinate of the region,
+    named by its point and axis counted from 0 (``regions[1].points[0].x``), its value
+    as written in JSON. Called on a problem only: a good record costs nothing more."""
+    found: list[Diagnostic] = []
+    for d in diagnostics:
+        region = _REGION.fullmatch(d.field)
+        named = [] if region is None or d.code not in _COORDINATE_CODES else [
+            d._replace(field=f"{d.field}.{where}", code=problem.code, message=str(problem))
+            for where, problem in _coordinate_problems(regions[int(region[1])])]
+        found += named or [d]
+    return found
+
+
+def _coordinate_problems(polygon: list) -> Iterator[tuple[str, CoordsProblem]]:
+    """(``points[j].x`` or ``.y``, its problem) of each coordinate of ``polygon`` (a list
+    of points, each a list of two values) that is none."""
+    for j, point in enumerate(polygon):
+        for axis, value in zip("xy", point, strict=True):
+            problem = _coordinate_problem(value)
+            if problem is not None:
+                yield f"points[{j}].{axis}", problem
+
+
+def _coordinate_problem(value: Any) -> CoordsProblem | None:
+    """What is wrong with ``value`` as a coordinate of a record read with :func:`loads`
+    (None: nothing), the value shown once, as written in JSON: ``1e2`` or ``true is not
+    a plain number``, ``' 4' is not a plain number``, ``'12' is text, not a number``,
+    ``negative coordinate -5`` (``coords-negative``)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool | Exponent):
+        try:
+            check_number(number_text(value))
+        except CoordsProblem as problem:
+            return problem
+        return None
+    if isinstance(value, str) and is_plain_number(value):
+        return CoordsProblem("coords-not-number", f"{_clipped(value)!r} is text, not a "
+                             "number")
+    return CoordsProblem("coords-not-number", f"{_shown(value)} is not a plain number")
+
+
+def _shown(value: Any) -> str:
+    """A value that is no number as JSON has it (a text as Python shows text, as the
+    other readers do; a list or an object by its kind)."""
+    if isinstance(value, str):
+        return repr(_clipped(value))
+    if type(value) is Exponent:
+        return _clipped(value.text)
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "an object"
+    return json.dumps(value)  # (true, false, null, Infinity, NaN)
+
+
+def _clipped(text: str) -> str:
+    """``text``, or its start if it is longer than a coordinate may be."""
+    return text if len(text) <= MAX_DIGITS else f"{text[:12]}..."
 
 
 def _shape(path: str, field: str, message: str) -> MuscleError:
@@ -308,11 +376,28 @@ _SKIP = json.scanner.make_scanner(  # type: ignore[attr-defined]
     json.JSONDecoder(parse_int=str, parse_float=str))
 
 
+#: A coordinate of a record as diagnostics name it (``muscles[0].regions[1].points[2].x``,
+#: or ``.regions[1].points[2].x`` below a record's name): the record's field, the point.
+_COORDINATE = re.compile(r"((?:muscles\[[^\]]*\])?\.?regions\[[0-9]+\])\.points(\[[0-9]+\])"
+                         r"\.([xy])")
+
+
+def _json_steps(field: str) -> str:
+    """``field`` with a coordinate's point and axis as the JSON holds them, the point's
+    place in its region and the axis's in the point (``regions[1][2][0]``)."""
+    found = _COORDINATE.fullmatch(field)
+    if found is None:
+        return field
+    return f"{found[1]}{found[2]}[{'xy'.index(found[3])}]"
+
+
 class JsonPlaces:
     """Where the fields of a JSON text are, found only when a diagnostic asks: a field
     path as diagnostics name it (``muscles[3].functions[0].short.da``,
     ``extra.<key>``) -> (line, column) of its value, 1-based, or of the deepest part of
-    it that is there (a missing title: its record). ``text`` must be valid JSON.
+    it that is there (a missing title: its record); a coordinate named by its point and
+    axis (``muscles[3].regions[0].points[2].y``) is at that number of the region's
+    array. ``text`` must be valid JSON.
 
     Built on a failure, it walks the text again, skipping the values off the path
     with the C scanner; the places in an array or object are found once, so locating
@@ -328,7 +413,7 @@ class JsonPlaces:
         """(line, column) of ``field``'s value (see the class), None if the text is not
         what was parsed (never an exception: this only adds a place to a diagnostic)."""
         try:
-            return self._line_column(self._offset(field))
+            return self._line_column(self._offset(_json_steps(field)))
         except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
             return None
 

@@ -31,11 +31,17 @@ def parse_number(text: str) -> Number:
     return int(text)
 
 
+def is_plain_number(text: str) -> bool:
+    """Whether ``text`` is a number as a coordinate is written (maybe ``-``, digits, maybe
+    a point and digits; no exponent, no space), of any length."""
+    return _NUMBER.fullmatch(text) is not None
+
+
 def check_number(value: str) -> None:
     """Raise :class:`CoordsProblem` unless ``value`` is one coordinate as text: a plain
     number (no sign but ``-``, no exponent, no space), of at most :data:`MAX_DIGITS`
     characters, not negative."""
-    if not _NUMBER.fullmatch(value):
+    if not is_plain_number(value):
         raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
     if len(value) > MAX_DIGITS:
         raise CoordsProblem("coords-not-number", f"{value[:12]}... has more than "

@@ -139,10 +139,73 @@ def test_a_lone_surrogate_in_extra_is_refused_before_any_writer_sees_it(
 
 
 def test_a_coordinate_that_is_not_a_number_is_shown_as_written(tmp_path: Path) -> None:
-    """It was shown as '?'."""
+    """It was shown as '?', then as its JSON quoted again ('"12"')."""
     _, problems = read_json(two_muscles(regions=[[["12", 218], [1, 2], [3, 4]]]), tmp_path)
-    assert [(d.code, d.message) for d in problems] == [
-        ("coords-not-number", "'\"12\"' is not a plain number")]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        ("muscles[0].regions[0].points[0].x", "coords-not-number",
+         "'12' is text, not a number")]
+
+
+#: A document whose muscle ``a`` has a second region with ``VALUE`` for a point's y.
+_BAD_POINT = """\
+{"muscles": [
+  {"slug": "a", "title": "A", "regions": [[[10, 10], [90, 10], [50, 90]],
+    [[10, 10], [90, VALUE], [50, 90]]]},
+  {"slug": "b", "title": "B"}
+]}
+"""
+
+
+@pytest.mark.parametrize(("value", "code", "message"), [
+    ('" 4"', "coords-not-number", "' 4' is not a plain number"),
+    ('"1,5"', "coords-not-number", "'1,5' is not a plain number"),
+    ('"\\"x\\""', "coords-not-number", "'\"x\"' is not a plain number"),
+    ('"-5"', "coords-not-number", "'-5' is text, not a number"),
+    ("1e2", "coords-not-number", "1e2 is not a plain number"),
+    ("-1.5E+1", "coords-not-number", "-1.5E+1 is not a plain number"),
+    ("-5", "coords-negative", "negative coordinate -5"),
+    ("-0", "coords-negative", "negative coordinate -0"),
+    ("-12.50", "coords-negative", "negative coordinate -12.50"),
+    ("true", "coords-not-number", "true is not a plain number"),
+    ("false", "coords-not-number", "false is not a plain number"),
+    ("null", "coords-not-number", "null is not a plain number"),
+    ("-Infinity", "coords-not-number", "-Infinity is not a plain number"),
+    ("NaN", "coords-not-number", "NaN is not a plain number"),
+    ("[4, 5]", "coords-not-number", "a list is not a plain number"),
+    ('{"y": 4}', "coords-not-number", "an object is not a plain number"),
+])
+def test_a_coordinate_that_is_none_is_named_by_its_point_and_axis_and_shown_once(
+        value: str, code: str, message: str, tmp_path: Path) -> None:
+    """It was named by its region alone and shown as coords text: its JSON, quoted again
+    ('" 4"'), a string and a number alike."""
+    slugs, problems = read_json(_BAD_POINT.replace("VALUE", value), tmp_path)
+    assert slugs == ["b"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (3, 21, "muscles[0].regions[1].points[1].y", code, message)]
+
+
+def test_every_coordinate_that_is_none_is_one_error_at_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text('{"muscles": [\n'
+                    '  {"slug": "a", "title": "A",\n'
+                    '   "regions": [[[3, " 4"], [1e2, -5], [true, 7]],\n'
+                    '               [[1, 1], [9, 1], [null, 9]]]},\n'
+                    '  {"slug": "b", "title": "B"}\n'
+                    ']}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(path), "--to", "jsonl", "-o", "-"])
+    assert result.exit_code == 1
+    assert [row for row in result.output.splitlines() if ": error: " in row] == [
+        f"{path}:3:21: error: muscles[0].regions[0].points[0].y: ' 4' is not a plain "
+        "number [coords-not-number]",
+        f"{path}:3:29: error: muscles[0].regions[0].points[1].x: 1e2 is not a plain "
+        "number [coords-not-number]",
+        f"{path}:3:34: error: muscles[0].regions[0].points[1].y: negative coordinate -5 "
+        "[coords-negative]",
+        f"{path}:3:40: error: muscles[0].regions[0].points[2].x: true is not a plain "
+        "number [coords-not-number]",
+        f"{path}:4:34: error: muscles[0].regions[1].points[2].x: null is not a plain "
+        "number [coords-not-number]"]
+    assert '{"slug":"b"' in result.output
 
 
 def test_other_control_characters_in_a_body_survive_markdown(tmp_path: Path) -> None:
@@ -311,7 +374,8 @@ def test_a_coordinate_with_an_exponent_is_refused_as_written_as_in_every_format(
         tmp_path)
     assert slugs == ["b"]
     assert [(d.field, d.code, d.message) for d in problems] == [
-        ("muscles[0].regions[0]", "coords-not-number", f"{number!r} is not a plain number")]
+        ("muscles[0].regions[0].points[0].x", "coords-not-number",
+         f"{number} is not a plain number")]
 
 
 def test_an_exponent_in_extra_is_still_a_number(tmp_path: Path) -> None:
@@ -329,9 +393,9 @@ def test_an_integer_too_long_for_python_is_one_field_problem_not_a_lost_file(
         '"title": "A"', f'"title": "A", "regions": [[[{long}, 10], [50, 10], [50, 50]]]')
     slugs, problems = read_json(text, tmp_path)
     assert slugs == ["b"]
-    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
-        (1, text.index("[[[") + 2, "muscles[0].regions[0]", "coords-not-number")]
-    assert "more than 1000 digits" in problems[0].message
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, text.index("[[[") + 4, "muscles[0].regions[0].points[0].x", "coords-not-number",
+         "111111111111... has more than 1000 digits")]
 
 
 @pytest.mark.parametrize("value", ["false", '""', "0", "{}"])

@@ -12,7 +12,8 @@ from hypothesis import given
 
 import converter
 from converter.cli import cli
-from converter.diagnostics import MuscleError
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.registry import ReadContext, get_format
 from converter.schema import load_schema
 from tests.strategies import corpora
 
@@ -103,6 +104,37 @@ def test_each_extra_key_named_like_a_field_is_an_error_at_its_column(tmp_path: P
     assert sorted((d.line, d.column, d.field, d.code) for d in caught.value.diagnostics) == [
         (1, line.index('"x"') + 1, "muscles[a].extra.latin", "reserved-key"),
         (1, line.index("2}") + 1, "muscles[a].extra.<<", "reserved-key")]
+
+
+def test_a_coordinate_that_is_none_is_named_by_its_point_and_axis_in_its_line(
+        tmp_path: Path) -> None:
+    """It was named by its region alone, its value shown as its JSON quoted again
+    ('" 4"', '"12"', 'true')."""
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A", "regions": [[[3, " 4"], [1e2, 2], [5, 6]]]}',
+             '{"slug": "b", "title": "B"}',
+             '{"slug": "c", "title": "C", "regions": [[[1, 1], [9, 1], [5, 9]],'
+             ' [[-5, 1], [9, "12"], [5, 9]]]}',
+             '{"slug": "d", "title": "D", "regions": [[[1, true], [9, 1], [5, null]]]}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = get_format("jsonl").read(out, ReadContext(report=problems.append))
+    assert [m.slug for m in found] == ["b"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, 46, "muscles[a].regions[0].points[0].y", "coords-not-number",
+         "' 4' is not a plain number"),
+        (1, 54, "muscles[a].regions[0].points[1].x", "coords-not-number",
+         "1e2 is not a plain number"),
+        (3, 69, "muscles[c].regions[1].points[0].x", "coords-negative",
+         "negative coordinate -5"),
+        (3, 81, "muscles[c].regions[1].points[1].y", "coords-not-number",
+         "'12' is text, not a number"),
+        (4, 46, "muscles[d].regions[0].points[0].y", "coords-not-number",
+         "true is not a plain number"),
+        (4, 65, "muscles[d].regions[0].points[2].y", "coords-not-number",
+         "null is not a plain number")]
+    assert [lines[d.line - 1][d.column - 1:][:3] for d in problems] == [
+        '" 4', "1e2", "-5,", '"12', "tru", "nul"]
 
 
 def test_a_key_given_twice_is_an_error_on_its_line(tmp_path: Path) -> None:
