@@ -310,15 +310,35 @@ def _by_point(diagnostics: list[Diagnostic], regions: list) -> list[Diagnostic]:
     coordinate is none (the validator's ``regions[1]: '"12"' is not a plain number``,
     of its first such value as coords text) made one per such coordinate of the region,
     named by its point and axis counted from 0 (``regions[1].points[0].x``), its value
-    as written in JSON. Called on a problem only: a good record costs nothing more."""
+    as written in JSON; and a region that is no coords string to the builder (a point
+    that is no pair of values) one per such point (``regions[1].points[2]``). Called on
+    a problem only: a good record costs nothing more."""
     found: list[Diagnostic] = []
     for d in diagnostics:
         region = _REGION.fullmatch(d.field)
-        named = [] if region is None or d.code not in _COORDINATE_CODES else [
-            d._replace(field=f"{d.field}.{where}", code=problem.code, message=str(problem))
-            for where, problem in _coordinate_problems(regions[int(region[1])])]
+        polygon = None if region is None else regions[int(region[1])]
+        if polygon is not None and d.code in _COORDINATE_CODES:
+            named = [d._replace(field=f"{d.field}.{where}", code=problem.code,
+                                message=str(problem))
+                     for where, problem in _coordinate_problems(polygon)]
+        elif polygon is not None and d.code == "wrong-type":  # (not a coords string)
+            named = [d._replace(field=f"{d.field}.{where}", message=message)
+                     for where, message in _shape_problems(polygon)]
+        else:
+            named = []
         found += named or [d]
     return found
+
+
+def _shape_problems(polygon: list) -> Iterator[tuple[str, str]]:
+    """(``points[j]``, what it is) of each point of ``polygon`` that is no pair of
+    values, ``[x, y]``."""
+    for j, point in enumerate(polygon):
+        if not isinstance(point, list):
+            yield f"points[{j}]", f"must be a point [x, y], not {_shown(point)}"
+        elif len(point) != 2:
+            yield f"points[{j}]", (f"must be a point [x, y], not a list of "
+                                   f"{counted(len(point), 'values')}")
 
 
 def _coordinate_problems(polygon: list) -> Iterator[tuple[str, CoordsProblem]]:
@@ -379,7 +399,7 @@ _SKIP = json.scanner.make_scanner(  # type: ignore[attr-defined]
 #: A coordinate of a record as diagnostics name it (``muscles[0].regions[1].points[2].x``,
 #: or ``.regions[1].points[2].x`` below a record's name): the record's field, the point.
 _COORDINATE = re.compile(r"((?:muscles\[[^\]]*\])?\.?regions\[[0-9]+\])\.points(\[[0-9]+\])"
-                         r"\.([xy])")
+                         r"(?:\.([xy]))?")
 
 
 def _json_steps(field: str) -> str:
@@ -388,7 +408,8 @@ def _json_steps(field: str) -> str:
     found = _COORDINATE.fullmatch(field)
     if found is None:
         return field
-    return f"{found[1]}{found[2]}[{'xy'.index(found[3])}]"
+    axis = "" if found[3] is None else f"[{'xy'.index(found[3])}]"
+    return f"{found[1]}{found[2]}{axis}"
 
 
 class JsonPlaces:

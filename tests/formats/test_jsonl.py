@@ -217,3 +217,18 @@ def test_a_slug_twice_is_placed_at_the_records_that_took_and_gave_it(tmp_path: P
     assert [line for line in result.stderr.splitlines() if "duplicate-slug" in line] == [
         f"{out}:7:{column}: error: muscles[a].slug: slug 'a' is already used by an "
         "earlier record of this file, on line 5 [duplicate-slug]"]
+
+
+def test_a_point_that_is_no_pair_of_values_is_named_at_its_place(tmp_path: Path) -> None:
+    """It was 'regions[0]: must be a coords string "x1,y1,x2,y2,...", not a list', the
+    words of Markdown's coords, naming no point."""
+    out = tmp_path / "m.jsonl"
+    line = '{"slug": "a", "title": "A", "regions": [[[1, 1], [10, 10, 5], 7, [5, 9]]]}'
+    out.write_text(line + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    assert list(get_format("jsonl").read(out, ReadContext(report=problems.append))) == []
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, line.index("[10") + 1, "muscles[a].regions[0].points[1]", "wrong-type",
+         "must be a point [x, y], not a list of 3 values"),
+        (1, line.index("7") + 1, "muscles[a].regions[0].points[2]", "wrong-type",
+         "must be a point [x, y], not 7")]
