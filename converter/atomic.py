@@ -149,15 +149,15 @@ def atomic_path(path: Path) -> Iterator[Path]:
     when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode,
     unless it holds the bytes ``path`` holds (then ``path`` is left as it is, its
     modification time too: a site's build or a file watcher sees no change); on failure
-    (SIGTERM included, see :func:`_terminable`) it is removed."""
-    with _terminable():
+    (SIGTERM included, see :func:`terminable`) it is removed."""
+    with terminable():
         tmp = None
         try:
-            with _signals_held():  # (one that came meanwhile: here, once tmp is known)
+            with signals_held():  # (one that came meanwhile: here, once tmp is known)
                 tmp = temporary_file(path)
             yield tmp
             if _same_bytes(tmp, path):
-                with _signals_held():
+                with signals_held():
                     os.unlink(tmp)
                 return
             fd = os.open(tmp, os.O_RDONLY)
@@ -169,7 +169,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
             os.replace(tmp, path)
         except BaseException:
             if tmp is not None:
-                with _signals_held(), contextlib.suppress(FileNotFoundError):
+                with signals_held(), contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)  # (a second Ctrl-C waits for it)
             raise
 
@@ -187,7 +187,7 @@ def _same_bytes(new: Path, old: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP held back while the block runs, then taken: a temporary is
     never made without its name being known to the code that removes it. (Their
     handlers note them meanwhile: a signal mask would hold them in this thread only,
@@ -262,7 +262,7 @@ def sqlite_temporary_folder() -> str:
 
 class _Terminated(BaseException):
     """SIGTERM or SIGHUP, raised where a temporary is being written (see
-    :func:`_terminable`); ``signum`` says which."""
+    :func:`terminable`); ``signum`` says which."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -280,10 +280,12 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 
 
 @contextlib.contextmanager
-def _terminable() -> Iterator[None]:
-    """While a temporary is written, SIGTERM or SIGHUP removes it, then ends the process
-    as that signal does. Only the ones that have their default action (``nohup`` ignores
-    SIGHUP), in a main thread (the one that takes signals)."""
+def terminable() -> Iterator[None]:
+    """While the block runs, SIGTERM or SIGHUP is raised in it, as Ctrl-C is, so that what
+    it holds is undone on the way out (a temporary removed, a SQLite transaction rolled
+    back), then ends the process as that signal does. Only the ones that have their
+    default action (``nohup`` ignores SIGHUP), in a main thread (the one that takes
+    signals)."""
     caught = [signum for signum in _ENDING if signal.getsignal(signum) is signal.SIG_DFL]
     if threading.current_thread() is not threading.main_thread() or not caught:
         yield
@@ -567,7 +569,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     marker = check_replaceable(path, shown)
     make_folders(path.parent)
     sweep_leftovers(path)
-    with _terminable():
+    with terminable():
         yield from _building(path, marker)
 
 
@@ -576,7 +578,7 @@ def _building(path: Path, marker: Marker) -> Iterator[Path]:
     ``marker``: what the marker of the folder it replaces said."""
     tmp = None
     try:
-        with _signals_held():
+        with signals_held():
             tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), suffix=".tmpdir",
                                         dir=path.parent))
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
@@ -601,7 +603,7 @@ def _building(path: Path, marker: Marker) -> Iterator[Path]:
         shutil.rmtree(old)
     except BaseException:
         if tmp is not None:
-            with _signals_held():  # (a second Ctrl-C waits for it)
+            with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import atomic_path, is_special, real_target
+from converter.atomic import atomic_path, is_special, real_target, signals_held, terminable
 from converter.coords import CoordsProblem, check_number, parse_number
 from converter.diagnostics import (
     KEPT_BYTE,
@@ -587,19 +587,29 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
 @contextlib.contextmanager
 def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """A connection to ``out`` in a ``BEGIN IMMEDIATE`` transaction, rolled back unless
-    the caller commits; closed at the end. Without ``wait``, a database another
-    connection holds is an error at once (an update in place then gives way to the full
-    write, which waits :data:`BUSY_SECONDS` for it, once)."""
+    the caller commits (on Ctrl-C, SIGTERM and SIGHUP too, see
+    :func:`~converter.atomic.terminable`: no hot journal is left); closed at the end.
+    Without ``wait``, a database another connection holds is an error at once (an update
+    in place then gives way to the full write, which waits :data:`BUSY_SECONDS` for it,
+    once). SIGTERM or SIGHUP while it waits for that lock, before anything is written,
+    still ends the run at once (a signal's handler runs only once SQLite returns)."""
     conn = _connect(out, None if wait else 0)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+        with terminable():
+            try:
+                yield conn
+            finally:
+                _roll_back(conn)
     finally:
         conn.close()
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Roll back ``conn``'s open transaction, if any; a second signal waits for it."""
+    if conn.in_transaction:
+        with signals_held():
+            conn.execute("ROLLBACK")
 
 
 #: How long a write waits for a database another program holds (a reader's open

@@ -1191,6 +1191,87 @@ def test_killed_fresh_write_leaves_no_database(big_corpus: tuple[Path, Path, Pat
         assert converter.read(db) == by_slug(converter.read(first))
 
 
+#: A ``convert --to sqlite`` run (its arguments after the database and the signal's
+#: name) that sends itself that signal after a batch of its update, mid-transaction:
+#: its journal made and, SQLite's page cache kept tiny, pages of the database changed.
+_SIGNALLED_UPDATE = """
+import os, signal, sys
+import formats.sqlite as sqlite_format
+from converter.cli import main
+db, ending = sys.argv[1], getattr(signal, sys.argv[2])
+real_connect, real_flush = sqlite_format._connect, sqlite_format._Batch.flush
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    conn.execute("PRAGMA cache_size = 2")
+    return conn
+def flush(batch, conn):
+    real_flush(batch, conn)
+    if conn.in_transaction and os.path.exists(db + "-journal"):
+        os.kill(os.getpid(), ending)
+sqlite_format._connect, sqlite_format._Batch.flush, sqlite_format.BATCH = connect, flush, 2
+sys.argv = ["muscle-convert", "convert", *sys.argv[3:], "-o", db]
+main()
+"""
+
+
+@pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
+                                                ("SIGINT", 130)])
+def test_a_signal_during_an_update_rolls_it_back(ending: str, status: int, db: Path,
+                                                 tmp_path: Path) -> None:
+    """SIGTERM or SIGHUP during an update of an existing database ended the run at once,
+    mid-transaction: a hot journal beside a changed database (Ctrl-C rolled it back)."""
+    write(converter.read(SAMPLES), db)
+    before = db.read_bytes()
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        text = sample.read_text(encoding="utf-8")
+        (changed / sample.name).write_text(text.replace("\ntitle: ", "\ntitle: New "),
+                                           encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _SIGNALLED_UPDATE, str(db), ending,
+                           str(changed), "--to", "sqlite", "--jobs", "1", "--no-cache"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed", "muscles.db"]
+    assert db.read_bytes() == before
+    assert_consistent(db)
+
+
+#: A ``convert --to sqlite -o argv[1]`` run (its other arguments after it) that sends itself
+#: SIGTERM half a second after it connects to the database, while it waits for its lock.
+_TERMINATED_WAITING = """
+import os, signal, sys, threading
+import formats.sqlite as sqlite_format
+from converter.cli import main
+real_connect = sqlite_format._connect
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    return conn
+sqlite_format._connect = connect
+sys.argv = ["muscle-convert", "convert", *sys.argv[2:], "-o", sys.argv[1]]
+main()
+"""
+
+
+def test_sigterm_while_an_update_waits_for_the_database_ends_it_at_once(db: Path) -> None:
+    """SIGTERM while an update waited for a database another program held is taken at
+    once (nothing is written yet), not after SQLite's 30 seconds of waiting."""
+    write(converter.read(SAMPLES), db)
+    before = db.read_bytes()
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        done = subprocess.run([sys.executable, "-c", _TERMINATED_WAITING, str(db),
+                               str(SAMPLES), "--to", "sqlite", "--jobs", "1", "--no-cache"],
+                              cwd=ROOT, capture_output=True, text=True, check=False,
+                              timeout=15)
+        holder.execute("ROLLBACK")
+    assert done.returncode == -15, done.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
+
+
 # ----------------------------------------------------------------------------------- CLI
 
 
