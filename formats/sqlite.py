@@ -36,6 +36,7 @@ import hashlib
 import itertools
 import json
 import os
+import shlex
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -533,6 +534,8 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.Error as exc:
         conn.close()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+            raise _hot_journal(path) from None
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or not _in_wal_mode(path):
             raise
     log = path.with_name(path.name + "-wal")
@@ -545,6 +548,24 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
                     "it can be written, which moves them in, or copy both files to such "
                     "a folder")
     return _begin_reading(uri + "?mode=ro&immutable=1")
+
+
+def _hot_journal(path: Path) -> MuscleError:
+    """The ``sqlite-error`` of a database at ``path`` that a rollback journal beside it
+    says a write stopped half-way in (a crash, SIGKILL, power loss): SQLite reads it only
+    once that journal is rolled back, which writes to it, and this reader only reads."""
+    journal = Path(f"{path}{_JOURNAL}")
+    if not os.path.lexists(journal):  # (SQLite keeps it beside the file a link names)
+        journal = Path(f"{path.resolve()}{_JOURNAL}")
+    shown = shlex.quote(str(path))
+    return error(str(path), "sqlite-error",
+                 f"cannot be read yet: a write to it was stopped half-way (a crash, a "
+                 f"killed run, a power loss) and left its rollback journal, {journal}, "
+                 "which SQLite plays back into the database before it reads it, and this "
+                 "reader never writes; open it once where it can be written, which plays "
+                 f"the journal back: `sqlite3 {shown} 'PRAGMA integrity_check'`, or "
+                 f"convert into it again (`--to sqlite -o {shown}`). Do not delete the "
+                 "journal: the database may be damaged without it")
 
 
 def _begin_reading(uri: str) -> sqlite3.Connection:

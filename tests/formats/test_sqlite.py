@@ -1272,6 +1272,54 @@ def test_sigterm_while_an_update_waits_for_the_database_ends_it_at_once(db: Path
     assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
 
 
+#: A writer of the database at argv[1] killed with SIGKILL mid-transaction, its page cache
+#: kept tiny so that pages of the database are changed: a hot journal is left beside it.
+_KILLED_WRITER = """
+import os, signal, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size = 2")
+conn.execute("BEGIN")
+conn.execute("UPDATE muscles SET title = title || ' (half-way)'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _leave_hot_journal(db: Path) -> Path:
+    """Kill a writer of ``db`` mid-transaction; the journal it leaves."""
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], check=False)
+    assert done.returncode == -9
+    journal = db.with_name(db.name + "-journal")
+    assert journal.exists()
+    return journal
+
+
+def test_a_database_with_a_hot_journal_says_so_and_is_left_alone(db: Path,
+                                                                 tmp_path: Path) -> None:
+    """A database a killed writer left with its rollback journal was "SQLite failed:
+    attempt to write a readonly database", for validate and convert --from sqlite,
+    which only read; an update into it rolls the journal back and works."""
+    write(converter.read(SAMPLES), db)
+    before = db.read_bytes()
+    journal = _leave_hot_journal(db)
+    left = (db.read_bytes(), journal.read_bytes())
+    assert left[0] != before  # (the killed writer's pages are in the database)
+    for args in (["validate", str(db)],
+                 ["convert", str(db), "--from", "sqlite", "--to", "json", "-o",
+                  str(tmp_path / "m.json")]):
+        code, output = _cli(*args)
+        assert code == 1, output
+        assert (f"{db}: error: cannot be read yet: a write to it was stopped half-way "
+                f"(a crash, a killed run, a power loss) and left its rollback journal, "
+                f"{journal}, ") in output
+        assert f"`sqlite3 {db} 'PRAGMA integrity_check'`" in output
+        assert "[sqlite-error]" in output and "readonly" not in output
+        assert (db.read_bytes(), journal.read_bytes()) == left  # (reading wrote nothing)
+    code, output = _cli_sqlite(db, str(SAMPLES), "--no-cache")
+    assert code == 0, output
+    assert not journal.exists()
+    assert converter.read(db) == by_slug(converter.read(SAMPLES))
+
+
 # ----------------------------------------------------------------------------------- CLI
 
 
