@@ -55,13 +55,10 @@ class JsonFormat(canonical.LineRecords, Format):
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
         named = canonical.named_record(field)
-        if named is None:
+        found = None if named is None else _read_again(path)
+        if found is None:
             return None
-        try:
-            st = os.stat(path)
-            places, index = _document(str(path), st.st_size, st.st_mtime_ns)
-        except (OSError, ValueError, MuscleError):
-            return None
+        places, index = found
         at = index.get(named[0])
         return None if at is None else places.find(f"muscles[{at}]{named[1]}")
 
@@ -70,14 +67,10 @@ class JsonFormat(canonical.LineRecords, Format):
         place in it, from 0): the line and column of the field's value, found by walking
         the text again."""
         named = canonical.named_record(field)
-        if named is None:
+        found = None if named is None else _read_again(path)
+        if found is None:
             return None
-        try:
-            st = os.stat(path)
-            places, _ = _document(str(path), st.st_size, st.st_mtime_ns)
-        except (OSError, ValueError, MuscleError):
-            return None
-        at = places.find(f"muscles[{mark}]{named[1]}")
+        at = found[0].find(f"muscles[{mark}]{named[1]}")
         return None if at is None else Place(str(path), *at, field)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
@@ -115,6 +108,16 @@ _DOCUMENT_KEYS = ("$schema", "muscles")
 
 
 @lru_cache(maxsize=1)  # (the document of the last file asked about: lints ask many times)
+def _read_again(path: Path) -> tuple[canonical.JsonPlaces, dict[str, int | None]] | None:
+    """:func:`_document` of the file at ``path`` as it is now; None when it cannot be
+    read or is no JSON now (changed since the run read it)."""
+    try:
+        st = os.stat(path)
+        return _document(str(path), st.st_size, st.st_mtime_ns)
+    except (OSError, ValueError, MuscleError):
+        return None
+
+
 def _document(path: str, size: int, mtime_ns: int) -> tuple[canonical.JsonPlaces,
                                                              dict[str, int | None]]:
     """The places of a JSON document's fields, and each slug's record number (None for a
