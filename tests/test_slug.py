@@ -153,37 +153,25 @@ def test_extended_d_letters_have_their_usual_spelling(text: str, slug: str) -> N
     assert slugify(text) == slug
 
 
-def test_a_capital_gives_the_slug_of_a_name_a_folder_and_a_slug_key(tmp_path: Path) -> None:
-    (tmp_path / "Łydka.md").write_text("---\ntitle: Calf\n---\n", encoding="utf-8")
-    (tmp_path / "Þórr").mkdir()
-    (tmp_path / "Þórr" / "index.md").write_text("---\ntitle: Thor\n---\n", encoding="utf-8")
+@pytest.mark.parametrize(("leaves", "bundle", "slugs"), [
+    (["Łydka.md", "Œuvre.md"], "Þórr", ["lydka", "oeuvre", "thorr"]),
+    (["əbc.md", "ȝard.md"], "ƿ", ["ebc", "w", "yard"]),
+    ([f"{SCRIPT_G}astrocnemius.md", f"{ALPHA}bductor.md"], "ʧ",
+     ["abductor", "gastrocnemius", "tsh"]),
+    (["ꝛectus femoris.md", "Ꜭiche.md"], "Ꜳ", ["aa", "kiche", "rectus-femoris"])])
+def test_a_name_and_a_bundle_folder_give_the_spelling(
+        tmp_path: Path, leaves: list[str], bundle: str, slugs: list[str]) -> None:
+    """In Latin Extended-A, -B, IPA Extensions and Latin Extended-D."""
+    for name in leaves:
+        (tmp_path / name).write_text("---\ntitle: T\n---\n", encoding="utf-8")
+    (tmp_path / bundle).mkdir()
+    (tmp_path / bundle / "index.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    assert sorted(m.slug for m in converter.read(tmp_path)) == slugs
+
+
+def test_a_slug_key_is_spelled_as_a_name(tmp_path: Path) -> None:
     (tmp_path / "Œuvre.md").write_text("---\ntitle: Work\nslug: Cœur\n---\n", encoding="utf-8")
-    assert sorted(m.slug for m in converter.read(tmp_path)) == ["coeur", "lydka", "thorr"]
-
-
-def test_a_name_in_extended_b_gives_its_spelling(tmp_path: Path) -> None:
-    (tmp_path / "əbc.md").write_text("---\ntitle: Schwa\n---\n", encoding="utf-8")
-    (tmp_path / "ȝard.md").write_text("---\ntitle: Yard\n---\n", encoding="utf-8")
-    (tmp_path / "ƿ").mkdir()
-    (tmp_path / "ƿ" / "index.md").write_text("---\ntitle: Wynn\n---\n", encoding="utf-8")
-    assert sorted(m.slug for m in converter.read(tmp_path)) == ["ebc", "w", "yard"]
-
-
-def test_a_name_in_ipa_letters_gives_its_spelling(tmp_path: Path) -> None:
-    (tmp_path / f"{SCRIPT_G}astrocnemius.md").write_text("---\ntitle: G\n---\n", encoding="utf-8")
-    (tmp_path / f"{ALPHA}bductor.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
-    (tmp_path / "ʧ").mkdir()
-    (tmp_path / "ʧ" / "index.md").write_text("---\ntitle: Tesh\n---\n", encoding="utf-8")
-    slugs = sorted(m.slug for m in converter.read(tmp_path))
-    assert slugs == ["abductor", "gastrocnemius", "tsh"]
-
-
-def test_a_name_in_extended_d_gives_its_spelling(tmp_path: Path) -> None:
-    (tmp_path / "ꝛectus femoris.md").write_text("---\ntitle: R\n---\n", encoding="utf-8")
-    (tmp_path / "Ꜭiche.md").write_text("---\ntitle: K\n---\n", encoding="utf-8")
-    (tmp_path / "Ꜳ").mkdir()
-    (tmp_path / "Ꜳ" / "index.md").write_text("---\ntitle: Aa\n---\n", encoding="utf-8")
-    assert sorted(m.slug for m in converter.read(tmp_path)) == ["aa", "kiche", "rectus-femoris"]
+    assert [m.slug for m in converter.read(tmp_path)] == ["coeur"]
 
 
 #: A Hugo site's pages, two bundles and a leaf each with its Danish translation, and the
