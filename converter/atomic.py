@@ -10,7 +10,9 @@ Directories are built as a temporary sibling and swapped in with one atomic
 bytes they held keep their modification times, and a directory whose files are all the
 same is left as it is, as a file of the same bytes is. A directory is only
 ever replaced when it is empty or carries the marker a previous run left in it, so a
-user's own folder is never deleted by a mistyped ``-o``.
+user's own folder is never deleted by a mistyped ``-o``; what else is in it (the user's)
+is linked into the new one, and what the user changed or added in the old one since is
+moved across right after the swap.
 """
 
 from __future__ import annotations
@@ -594,18 +596,98 @@ def _building(path: Path, marker: Marker) -> Iterator[Path]:
         if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
             shutil.rmtree(tmp)
             return
-        if _exchange(tmp, path):
-            shutil.rmtree(tmp)
-            return
-        old = temporary_sibling(path, ".old")
-        os.rename(path, old)
-        os.rename(tmp, path)
+        linked = _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
+        with signals_held():
+            old = _swap(tmp, path)
+            tmp = None  # (the output now; until all is carried over, so is ``old``)
+            _carry_over(old, path, written, marker, linked)
+            tmp = old
         shutil.rmtree(old)
     except BaseException:
         if tmp is not None:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap(new: Path, path: Path) -> Path:
+    """Put the folder ``new`` in the place of the folder ``path``, at once where the
+    system can; return where ``path``'s folder is now."""
+    if _exchange(new, path):
+        return new
+    old = temporary_sibling(path, ".old")
+    os.rename(path, old)
+    os.rename(new, path)
+    return old
+
+
+#: A file's device and inode.
+_Identity = tuple[int, int]
+
+
+def _identity(path: Path) -> _Identity | None:
+    """The device and inode of ``path`` itself (a link not followed); None where nothing
+    is."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder, not a link to one."""
+    return path.is_dir() and not path.is_symlink()
+
+
+def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | None]:
+    """The identity of each of ``names`` in ``folder`` and of all below them, by their
+    paths from ``folder``: what :func:`_keep_others` put there."""
+    found: dict[str, _Identity | None] = {}
+    for name in names:
+        found[name] = _identity(folder / name)
+        if not _is_folder(folder / name):
+            continue
+        for below, folders, files in os.walk(folder / name):
+            for each in (*folders, *files):
+                path = os.path.join(below, each)
+                found[os.path.relpath(path, folder)] = _identity(Path(path))
+    return found
+
+
+def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
+                linked: dict[str, _Identity | None]) -> None:
+    """Move into ``new``, just swapped in, what someone else changed or added in the
+    folder ``old`` it replaced since :func:`_keep_others` linked their files into ``new``
+    (an editor's save, a note added, in a folder of notes too): each entry of theirs in
+    ``old`` that is not the very one ``linked`` put in ``new``. The tool's files (those
+    ``old``'s marker lists, and those this run ``written``) are never carried; an entry
+    put in ``new`` since the swap is newer, and stays."""
+    with contextlib.suppress(MuscleError):  # (another run's folder may have been
+        marker = read_marker(old)  # swapped out: its marker says what is the tool's)
+    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
+    for name in sorted(set(os.listdir(old)) - ours):
+        _carry(old / name, new / name, name, linked)
+
+
+def _carry(source: Path, target: Path, relative: str,
+           linked: dict[str, _Identity | None]) -> None:
+    """Carry the entry ``source`` to ``target`` (see :func:`_carry_over`), looking into
+    a folder that is in both."""
+    was, now = _identity(source), _identity(target)
+    if was is None or (now is not None and now != linked.get(relative)):
+        return  # (gone since; or ``target`` was written after the swap: the newer)
+    if was == now:
+        return  # (the very entry linked: unchanged)
+    if _is_folder(source) and _is_folder(target):
+        for name in sorted(os.listdir(source)):
+            _carry(source / name, target / name, os.path.join(relative, name), linked)
+        return
+    if _is_folder(target):
+        shutil.rmtree(target)
+    elif _is_folder(source) and now is not None:
+        os.unlink(target)
+    os.replace(source, target)
 
 
 def _keep_times(new: Path, old: Path) -> bool:
