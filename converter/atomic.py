@@ -572,12 +572,13 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     make_folders(path.parent)
     sweep_leftovers(path)
     with terminable():
-        yield from _building(path, marker)
+        yield from _building(path, marker, shown)
 
 
-def _building(path: Path, marker: Marker) -> Iterator[Path]:
+def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
     """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in;
-    ``marker``: what the marker of the folder it replaces said."""
+    ``marker``: what the marker of the folder it replaces said; ``shown``: ``path`` as
+    the user gave it."""
     tmp = None
     try:
         with signals_held():
@@ -587,27 +588,58 @@ def _building(path: Path, marker: Marker) -> Iterator[Path]:
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
         written = sorted(os.listdir(tmp))
-        if path.exists():
-            _keep_others(path, tmp, written, marker)
-        (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
-        if not path.exists():
-            os.rename(tmp, path)
-            return
-        if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
-            shutil.rmtree(tmp)
-            return
-        linked = _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
-        with signals_held():
-            old = _swap(tmp, path)
-            tmp = None  # (the output now; until all is carried over, so is ``old``)
-            _carry_over(old, path, written, marker, linked)
-            tmp = old
+        with _replaced_meanwhile(path, shown):
+            linked = _prepared(tmp, path, written, marker)
+            if linked is None:
+                return
+            with signals_held():
+                old = _swap(tmp, path)
+                tmp = None  # (the output now; until all is carried over, so is ``old``)
+                _carry_over(old, path, written, marker, linked)
+                tmp = old
         shutil.rmtree(old)
     except BaseException:
         if tmp is not None:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
+              ) -> dict[str, _Identity | None] | None:
+    """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
+    folder ``path`` (whose ``marker`` is that): what someone else put there linked in,
+    the marker written. None where that is done with: there was no folder (``tmp`` is
+    it now), or one of the very same files (``tmp`` is removed); else what was linked
+    (see :func:`_identities`)."""
+    if path.exists():
+        _keep_others(path, tmp, written, marker)
+    (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
+    if not path.exists():
+        os.rename(tmp, path)
+        return None
+    if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
+        shutil.rmtree(tmp)
+        return None
+    return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
+
+
+@contextlib.contextmanager
+def _replaced_meanwhile(path: Path, shown: str) -> Iterator[None]:
+    """Say what happened when the folder ``path`` (``shown``, as the user gave it), or a
+    file in it, is no longer there as the block swaps a new one in: something else
+    replaced, moved or removed it while this run wrote it (another run writing the same
+    output at once), not a place that cannot be written."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        name = os.fspath(exc.filename or "")
+        if name != os.fspath(path) and not name.startswith(os.path.join(path, "")):
+            raise
+        raise error(shown, "cannot-write", "cannot write here: the folder was replaced, "
+                    "moved or removed by something else while this run wrote it (another "
+                    "run writing the same output at once?); this run wrote nothing there, "
+                    "run it again") from None
 
 
 def _swap(new: Path, path: Path) -> Path:
@@ -673,7 +705,14 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
 def _carry(source: Path, target: Path, relative: str,
            linked: dict[str, _Identity | None]) -> None:
     """Carry the entry ``source`` to ``target`` (see :func:`_carry_over`), looking into
-    a folder that is in both."""
+    a folder that is in both; what is removed meanwhile is not carried."""
+    with contextlib.suppress(FileNotFoundError):
+        _carry_entry(source, target, relative, linked)
+
+
+def _carry_entry(source: Path, target: Path, relative: str,
+                 linked: dict[str, _Identity | None]) -> None:
+    """:func:`_carry`'s work."""
     was, now = _identity(source), _identity(target)
     if was is None or (now is not None and now != linked.get(relative)):
         return  # (gone since; or ``target`` was written after the swap: the newer)
@@ -727,7 +766,10 @@ def _keep_file(made: Path, was: Path) -> None:
     ``made`` takes what it can of them). A file kept for someone else (see
     :func:`_keep_others`) is linked already: it is left alone, as is any file this run
     may not change (someone else's in a shared folder)."""
-    if os.path.samefile(made, was):
+    try:
+        if os.path.samefile(made, was):
+            return
+    except FileNotFoundError:  # (its folder replaced meanwhile, by another run's)
         return
     link = made.with_name(f".{made.name}.keep")
     try:
@@ -776,6 +818,8 @@ def _link_or_copy(source: str | Path, target: str | Path) -> None:
     copy, with the owner of ``source``, where the file system takes no link."""
     try:
         os.link(source, target, follow_symlinks=False)
+    except FileNotFoundError:  # (removed since its folder was listed: nothing to keep)
+        return
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
         _same_owner(source, target)

@@ -697,3 +697,72 @@ def test_what_is_saved_in_a_site_while_a_run_writes_it_survives(
     assert code == 0, stderr
     _edits_survived(out)
     assert (out / "index.html").read_text(encoding="utf-8") != before
+
+
+def test_another_run_replacing_the_folder_meanwhile_is_no_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs writing the same folder at once: one swapped in a folder without a file
+    the other was keeping the times of, and the other failed, `cannot write here: No
+    such file or directory` (exit 1), though the folder was there."""
+    out = tmp_path / "svg"
+    with converter.atomic.atomic_directory(out) as folder:
+        for name in ("map.svg", "soleus.svg"):
+            (folder / name).write_text("first")
+    (out / "notes.txt").write_text("mine")
+    real = converter.atomic._keep_file
+
+    def other_run_first(made: Path, was: Path) -> None:
+        monkeypatch.setattr(converter.atomic, "_keep_file", real)
+        with converter.atomic.atomic_directory(out) as folder:  # (without soleus.svg)
+            (folder / "map.svg").write_text("other")
+        real(made, was)
+
+    monkeypatch.setattr(converter.atomic, "_keep_file", other_run_first)
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "map.svg").write_text("this")
+        (folder / "soleus.svg").write_text("first")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg", "notes.txt",
+                                       "soleus.svg"]
+    assert (out / "map.svg").read_text() == "this"
+    assert (out / "notes.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["svg"]
+
+
+def test_a_note_removed_while_it_is_linked_is_no_error(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    (out / "notes.txt").write_text("mine")
+    real = converter.atomic._link_or_copy
+
+    def removed_first(source: str | Path, target: str | Path) -> None:
+        os.unlink(source)
+        real(source, target)
+
+    monkeypatch.setattr(converter.atomic, "_link_or_copy", removed_first)
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "index.html"]
+
+
+def test_a_folder_moved_away_while_a_run_writes_it_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cannot write here: No such file or directory`, of a folder that was there."""
+    out = tmp_path / "site"
+    assert convert("html", out)[0] == 0
+    real = converter.atomic._keep_times
+
+    def moved_first(new: Path, old: Path) -> bool:
+        os.rename(old, tmp_path / "moved")
+        return real(new, old)
+
+    monkeypatch.setattr(converter.atomic, "_keep_times", moved_first)
+    code, stderr = convert("html", out, "--lang", "da")
+    assert code == 1
+    assert [line for line in stderr.splitlines() if " error: " in line] == [
+        f"{out}: error: cannot write here: the folder was replaced, moved or removed by "
+        "something else while this run wrote it (another run writing the same output at "
+        "once?); this run wrote nothing there, run it again [cannot-write]"]
+    assert sorted(os.listdir(tmp_path)) == ["moved"]
