@@ -608,11 +608,13 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
               ) -> dict[str, _Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
-    folder ``path`` (whose ``marker`` is that): what someone else put there linked in,
-    the marker written. None where that is done with: there was no folder (``tmp`` is
-    it now), or one of the very same files (``tmp`` is removed); else what was linked
-    (see :func:`_identities`)."""
+    folder ``path`` (whose ``marker`` was that as the run began): what someone else put
+    there linked in, the marker written. None where that is done with: there was no
+    folder (``tmp`` is it now), or one of the very same files (``tmp`` is removed); else
+    what was linked (see :func:`_identities`)."""
     if path.exists():
+        with contextlib.suppress(MuscleError):  # (another run may have written it since
+            marker = read_marker(path)  # the run began: its marker says what is whose)
         _keep_others(path, tmp, written, marker)
     (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
     if not path.exists():

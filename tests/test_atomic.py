@@ -766,3 +766,20 @@ def test_a_folder_moved_away_while_a_run_writes_it_says_so(
         "something else while this run wrote it (another run writing the same output at "
         "once?); this run wrote nothing there, run it again [cannot-write]"]
     assert sorted(os.listdir(tmp_path)) == ["moved"]
+
+
+def test_a_file_another_run_wrote_meanwhile_is_not_kept_as_someone_elses(
+        tmp_path: Path) -> None:
+    """The marker read as a run began said what was the tool's: a focus image that
+    another run wrote in the meantime was kept as someone else's, in every run after."""
+    out = tmp_path / "svg"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "map.svg").write_text("first")
+    (out / "notes.txt").write_text("mine")
+    with converter.atomic.atomic_directory(out) as folder:
+        with converter.atomic.atomic_directory(out) as other:  # (the other run, at once)
+            (other / "map.svg").write_text("other")
+            (other / "soleus.svg").write_text("other")
+        (folder / "map.svg").write_text("this")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg", "notes.txt"]
+    assert converter.atomic.written_by_tool(out) == {"map.svg"}
