@@ -165,7 +165,7 @@ def test_whole_directory_goes_on_after_each_bad_file() -> None:
 
 def test_text_output_names_file_line_and_code() -> None:
     result = invoke("validate", str(HERE / "wrong-type-title.md"))
-    assert f"{HERE / 'wrong-type-title.md'}:2:1: error: title: must be text, not a list " \
+    assert f"{HERE / 'wrong-type-title.md'}:2:8: error: title: must be text, not a list " \
         "[wrong-type]" in result.stderr
 
 
