@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
 from .authoring import muscle_from_front_matter, without_reserved
-from .coords import MAX_DIGITS, CoordsProblem, check_number, is_plain_number
+from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
 from .model import Muscle, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
@@ -381,8 +381,8 @@ def _shown(value: Any) -> str:
 
 
 def _clipped(text: str) -> str:
-    """``text``, or its start if it is longer than a coordinate may be."""
-    return text if len(text) <= MAX_DIGITS else f"{text[:12]}..."
+    """``text``, or its start if it is longer than a diagnostic shows (:data:`SHOWN`)."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}..."
 
 
 def _shape(path: str, field: str, message: str) -> MuscleError:

@@ -12,6 +12,9 @@ _POLYGON = re.compile(r"\s*[0-9]+(?:\.[0-9]+)?\s*(?:,\s*[0-9]+(?:\.[0-9]+)?\s*)*
 #: Longer numbers are refused: no diagram needs them, and huge ones make every later
 #: computation (and Python's int parsing, limited to 4300 digits) slow or fail.
 MAX_DIGITS = 1000
+#: How much of a value that is no number a diagnostic shows (a whole file's worth, with
+#: no comma in it, would flood the terminal).
+SHOWN = 60
 
 
 class CoordsProblem(ValueError):
@@ -42,7 +45,8 @@ def check_number(value: str) -> None:
     number (no sign but ``-``, no exponent, no space), of at most :data:`MAX_DIGITS`
     characters, not negative."""
     if not is_plain_number(value):
-        raise CoordsProblem("coords-not-number", f"{value!r} is not a plain number")
+        shown = value if len(value) <= SHOWN else f"{value[:SHOWN]}..."
+        raise CoordsProblem("coords-not-number", f"{shown!r} is not a plain number")
     if len(value) > MAX_DIGITS:
         raise CoordsProblem("coords-not-number", f"{value[:12]}... has more than "
                             f"{MAX_DIGITS} digits")

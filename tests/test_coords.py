@@ -132,3 +132,15 @@ def test_json_without_minus_zero_reads_as_pythons_json_does(value: object,
                                              ("-00", "-0"), ("-0.0", "-0.0"), ("-3", "-3")])
 def test_parse_number_keeps_the_sign_and_the_decimals(text: str, shown: str) -> None:
     assert str(parse_number(text)) == shown
+
+
+def test_a_long_value_that_is_no_number_is_shown_cut(tmp_path: Path) -> None:
+    """A coords string of a megabyte with no comma in it was shown whole in the message."""
+    path = tmp_path / "m.md"
+    path.write_text(f"---\ntitle: M\ncoords:\n  - \"{'x' * 1_000_000}\"\n---\n",
+                    encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    (found,) = caught.value.diagnostics
+    assert found.code == "coords-not-number"
+    assert found.message == f"{'x' * 60 + '...'!r} is not a plain number"

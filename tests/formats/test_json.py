@@ -173,6 +173,7 @@ _BAD_POINT = """\
     ("NaN", "coords-not-number", "NaN is not a plain number"),
     ("[4, 5]", "coords-not-number", "a list is not a plain number"),
     ('{"y": 4}', "coords-not-number", "an object is not a plain number"),
+    (f'"{"x" * 900}"', "coords-not-number", f"{'x' * 60 + '...'!r} is not a plain number"),
 ])
 def test_a_coordinate_that_is_none_is_named_by_its_point_and_axis_and_shown_once(
         value: str, code: str, message: str, tmp_path: Path) -> None:
