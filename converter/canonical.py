@@ -217,11 +217,9 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             "coords": [_coords(polygon) for polygon in regions],
             **_floats(kept),
         }
-        if not isinstance(front["slug"], str):
-            raise _shape(path, "slug", "is required and must be text")
-        if not is_slug(front["slug"]):  # canonical records hold slugs, never raw names
-            raise MuscleError(Diagnostic(path, None, None, "slug", "bad-slug",
-                                         not_a_slug(front["slug"])))
+        slug_problem = _slug_problem(front["slug"], path)
+        if slug_problem is not None:  # (with the record's other problems, as Markdown's)
+            raise MuscleError([slug_problem, *_beside_the_slug(front, path, body)])
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = _Keys(kept)
@@ -231,6 +229,32 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
     if problems:
         raise MuscleError(problems) from None
     return muscle
+
+
+#: The slug a record with a bad one is checked with, to find its other problems.
+_STAND_IN_SLUG = "muscle"
+
+
+def _slug_problem(slug: Any, path: str) -> Diagnostic | None:
+    """What is wrong with a record's ``slug`` (None: nothing). Canonical records hold
+    slugs, never raw names: one that is not a slug is an error, not made into one."""
+    if not isinstance(slug, str):
+        return Diagnostic(path, None, None, "slug", "wrong-type",
+                          "is required and must be text")
+    if not is_slug(slug):
+        return Diagnostic(path, None, None, "slug", "bad-slug", not_a_slug(slug))
+    return None
+
+
+def _beside_the_slug(front: dict[str, Any], path: str, body: str) -> list[Diagnostic]:
+    """The problems of a record whose slug is bad other than its slug: those it would
+    have with a good one (so one run shows them all). Called on a bad slug only."""
+    try:
+        muscle_from_front_matter({**front, "slug": _STAND_IN_SLUG}, path=path,
+                                 slug_hint=_STAND_IN_SLUG, body=body)
+    except MuscleError as exc:
+        return list(exc.diagnostics)
+    return []
 
 
 #: Where a step of a field path ends and the next begins.

@@ -479,3 +479,33 @@ def test_placing_a_field_in_a_file_changed_since_it_was_read_raises_nothing(
     assert fmt.locate(path, "muscles[a].slug") is None
     place = fmt.marked_place(path, 0, "muscles[a].slug")
     assert place is not None and place.line == 1
+
+
+BAD_SLUGS = """\
+{"muscles": [
+  {"slug": "a", "title": "A"},
+  {"slug": "Not A Slug",
+   "title": 5,
+   "regions": [[[1, 2], [3, -4], [5, 6]]],
+   "x": 1},
+  {"title": ["T"]},
+  {"slug": 7, "latin": 3}
+]}
+"""
+
+
+def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path) -> None:
+    """Its other problems were said only once the slug was fixed, a run later; the slug
+    is not made into one ('Not A Slug' stays an error)."""
+    slugs, problems = read_json(BAD_SLUGS, tmp_path)
+    assert slugs == ["a"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (3, 3, "muscles[1]", "unknown-key"),
+        (3, 12, "muscles[1].slug", "bad-slug"),
+        (4, 13, "muscles[1].title", "wrong-type"),
+        (5, 29, "muscles[1].regions[0].points[1].y", "coords-negative"),
+        (7, 3, "muscles[2].slug", "wrong-type"),
+        (7, 13, "muscles[2].title", "wrong-type"),
+        (8, 12, "muscles[3].slug", "wrong-type"),
+        (8, 3, "muscles[3].title", "missing-field"),
+        (8, 24, "muscles[3].latin", "wrong-type")]

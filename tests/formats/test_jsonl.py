@@ -232,3 +232,31 @@ def test_a_point_that_is_no_pair_of_values_is_named_at_its_place(tmp_path: Path)
          "must be a point [x, y], not a list of 3 values"),
         (1, line.index("7") + 1, "muscles[a].regions[0].points[2]", "wrong-type",
          "must be a point [x, y], not 7")]
+
+
+def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path) -> None:
+    """Named by its place among the file's records, each at its line and column; they
+    were said only once the slug was fixed, a run later. The slug is never made into
+    one ('Not A Slug' stays an error)."""
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A"}',
+             '{"slug": "Not A Slug", "title": 5, "regions": [[[1, 2], [3, "4"], [5, 6]]],'
+             ' "x": 1}',
+             '{"title": ["T"], "latin": 3}',
+             '{"slug": 7, "extra": {"title": "t"}}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(out, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (2, 1, "muscles[1]", "unknown-key"),
+        (2, lines[1].index('"Not') + 1, "muscles[1].slug", "bad-slug"),
+        (2, lines[1].index("5") + 1, "muscles[1].title", "wrong-type"),
+        (2, lines[1].index('"4"') + 1, "muscles[1].regions[0].points[1].y",
+         "coords-not-number"),
+        (3, 1, "muscles[2].slug", "wrong-type"),
+        (3, lines[2].index("[") + 1, "muscles[2].title", "wrong-type"),
+        (3, lines[2].index("3") + 1, "muscles[2].latin", "wrong-type"),
+        (4, lines[3].index('"t"}') + 1, "muscles[3].extra.title", "reserved-key"),
+        (4, lines[3].index("7") + 1, "muscles[3].slug", "wrong-type"),
+        (4, 1, "muscles[3].title", "missing-field")]
