@@ -227,9 +227,9 @@ def _own(piece: Piece, link: str | None, prolog: bool) -> str:
     """A muscle's own ``<a>``: its name, id and every region (in order, for reading
     back), those drawn later in a lifted piece hidden here."""
     muscle, slug = piece.muscle, xml_text(piece.muscle.slug)
-    hidden = ' class="lifted"'
+    hidden, drawn = ' class="lifted"', frozenset(piece.indices)  # (a set: one look-up each)
     polygons = "".join(
-        f'<polygon{"" if i in piece.indices else hidden} points="{points_attr(region)}"/>\n'
+        f'<polygon{"" if i in drawn else hidden} points="{points_attr(region)}"/>\n'
         for i, region in enumerate(muscle.regions))
     return (f'<a class="muscle" id="muscle-{slug}" data-slug="{slug}" '
             f'{_target(link, muscle, prolog)} aria-label="{label(muscle.title)}">\n'
