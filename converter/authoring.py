@@ -60,7 +60,7 @@ class _Builder:
 
     def __init__(self, default_lang: str) -> None:
         self.default_lang = default_lang
-        self.problems: list[tuple[str, str, str]] = []
+        self.problems: list[Problem] = []
         #: Values as YAML counts them, at most, in the text maps and in extra (the
         #: writer's layout: a text map of n languages is its key, the map and 2 n).
         self.values = 0
@@ -330,7 +330,7 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                   body=body, extra=freeze(extra))
 
 
-def _diagnostics(problems: list[tuple[str, str, str]], path: str, data: Mapping[Any, Any],
+def _diagnostics(problems: list[Problem], path: str, data: Mapping[Any, Any],
                  locate: Locator | None, locate_key: Locator | None) -> list[Diagnostic]:
     """The diagnostics of ``problems``, placed; a required field missing beside a key that
     Hugo reads as it (``Title:``) says so, at that key."""
