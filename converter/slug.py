@@ -89,33 +89,68 @@ _EXTENDED_D_SPELLED = {
     "\N{LATIN SMALL LETTER OMEGA}": "o", "ꞻ": "a", "ꞽ": "i", "ꞿ": "u", "ꟁ": "o",
     "ꟃ": "w", "ꟑ": "g", "ꟓ": "thth", "ꟕ": "ww", "ꟗ": "s", "ꟙ": "s", "ꟷ": "i",
     "ꟻ": "f", "ꟼ": "p", "ꟽ": "m", "ꟾ": "i", "ꟿ": "m"}
+#: Phonetic Extensions' and their Supplement's letters that are no letter with a mark
+#: (they have no case); the small capitals are spelled as their names say (``ᴀ`` a). A
+#: form of a letter is spelled as it, as in IPA Extensions: small capital eth d (as eth
+#: is), the turned, sideways, half and barred forms of a vowel (``ᴈ`` e, ``ᴒ`` o, ``ᴝ``
+#: u), the letters with a stroke or hook whose names do not say they are one (iota and
+#: upsilon with a stroke i and u; the schwa, open e and o, alpha, esh and ezh with a
+#: retroflex or palatal hook as those letters), turned g g; ligatures and digraphs as
+#: their letters (``ᴁ`` ae, ``ᵫ`` ue, th with strikethrough th); the modifier letters
+#: that NFKD does not make a letter, barred b, reversed capital n and turned i, as their
+#: letters (the others are spelled as the letter NFKD makes them: ``ᵃ`` a, ``ᶴ`` sh).
+#: Left out and dropped: the Greek and Cyrillic small capitals and modifier letters (slugs
+#: spell neither script), sideways turned m, the voiced laryngeal spirant and ain (a
+#: pharyngeal, as ``ʕ``), and the modifier turned m, h and v, ain and theta as their
+#: letters.
+_PHONETIC_SPELLED = {
+    "ᴁ": "ae", "ᴂ": "ae", "ᴃ": "b", "ᴆ": "d", "ᴈ": "e", "ᴉ": "i", "ᴎ": "n", "ᴐ": "o",
+    "\N{LATIN SMALL LETTER SIDEWAYS O}": "o", "ᴒ": "o", "ᴓ": "o", "ᴔ": "oe", "ᴕ": "ou",
+    "ᴖ": "o", "ᴗ": "o", "ᴙ": "r", "ᴚ": "r", "ᴝ": "u", "ᴞ": "u", "ᴣ": "z", "ᴯ": "b",
+    "ᴻ": "n", "ᵎ": "i", "ᵫ": "ue", "ᵷ": "g", "ᵺ": "th", "ᵼ": "i", "ᵿ": "u", "ᶋ": "sh",
+    "ᶐ": "a", "ᶓ": "e", "ᶔ": "e", "ᶕ": "e", "ᶗ": "o", "ᶘ": "sh", "ᶚ": "z"}
 #: The tables of letters spelled the same in either case, block by block.
-_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED, _EXTENDED_D_SPELLED)
-#: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole.
-_WITH_A_MARK = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
+_BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED, _EXTENDED_D_SPELLED,
+               _PHONETIC_SPELLED)
+#: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole, and the
+#: small capitals, ``LATIN LETTER SMALL CAPITAL A`` (with a mark or not).
+_FORMS_OF_A_LETTER = (re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH "),
+                      re.compile(r"LATIN (?:LETTER SMALL CAPITAL|SMALL CAPITAL LETTER) "
+                                 r"([A-Z])(?: WITH |\Z)"))
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
-#: Latin Extended-B's capitals), Latin Extended Additional, -C and -D.
-_LATIN = (range(0xC0, 0x2B0), range(0x1E00, 0x1F00), range(0x2C60, 0x2C80),
-          range(0xA720, 0xA800))
+#: Latin Extended-B's capitals), Phonetic Extensions and their Supplement, Latin Extended
+#: Additional, -C and -D.
+_LATIN = (range(0xC0, 0x2B0), range(0x1D00, 0x1DC0), range(0x1E00, 0x1F00),
+          range(0x2C60, 0x2C80), range(0xA720, 0xA800))
 
 
 @functools.cache
 def _in_ascii() -> dict[int, str]:
     """The letters slugs spell in ASCII: :data:`_SPELLED`, the tables of
     :data:`_BOTH_CASES` and every Latin letter with a stroke, bar or hook that has no
-    decomposition (``ł``, ``Ħ``) as its letter, in both cases; a letter NFKD decomposes is
-    left to it (``Ǿ``: ``Ø`` and an accent). Made at the first name that is not a slug
-    already (a thousand names looked up)."""
+    decomposition (``ł``, ``Ħ``) and every small capital (``ᴀ``) as its letter, in both
+    cases; a letter NFKD decomposes is left to it (``Ǿ``: ``Ø`` and an accent). Made at
+    the first name that is not a slug already (some 1,200 names looked up)."""
     table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
     for spelled in _BOTH_CASES:
         for letter, ascii_ in spelled.items():
             _spell(table, letter, ascii_)
     for block in _LATIN:
         for code in block:
-            found = _WITH_A_MARK.match(unicodedata.name(chr(code), ""))
-            if found:
-                _spell(table, chr(code), found[1].lower())
+            letter = _letter_named(unicodedata.name(chr(code), ""))
+            if letter:
+                _spell(table, chr(code), letter)
     return table
+
+
+def _letter_named(name: str) -> str:
+    """The ASCII letter a Unicode ``name`` says a letter is a form of (``h`` for ``LATIN
+    SMALL LETTER H WITH STROKE``, ``a`` for ``LATIN LETTER SMALL CAPITAL A``), else ``""``."""
+    for pattern in _FORMS_OF_A_LETTER:
+        found = pattern.match(name)
+        if found:
+            return found[1].lower()
+    return ""
 
 
 def _spell(table: dict[int, str], letter: str, ascii_: str) -> None:

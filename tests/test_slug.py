@@ -1,6 +1,7 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, -C and -D and IPA Extensions, every letter with a usual ASCII spelling. A
-page bundle's page and its Hugo translations take their folder's name."""
+Extended-B, -C and -D, IPA Extensions and Phonetic Extensions and their Supplement, every
+letter with a usual ASCII spelling. A page bundle's page and its Hugo translations take
+their folder's name."""
 
 from __future__ import annotations
 
@@ -48,6 +49,17 @@ D_DROPPED = set("Ꜧꜧ" "Ꜿꜿ" "ꞈ" "Ꞌꞌ" "ꞏ" "Ꟶꟶ" "\ua78d\ua7b0\ua
 #: symbols, the stress and tone marks, colon and equals sign, that are no letter).
 EXTENDED_D = [chr(code) for code in range(0xA720, 0xA800)
               if chr(code).isalpha() and chr(code) not in D_DROPPED]
+#: Phonetic Extensions' letters with no usual ASCII spelling: the Greek and Cyrillic
+#: small capitals, sideways turned m, the voiced laryngeal spirant and ain; the modifier
+#: letters of those (turned m, ain, Greek and Cyrillic letters, as NFKD makes them).
+PHONETIC_DROPPED = set("ᴦᴧᴨᴩᴪ" "ᴫ" "ᴟ" "ᴤᴥ" "ᵚᵜ" "ᵝᵞᵟᵠᵡ" "ᵦᵧᵨᵩᵪ" "ᵸ")
+#: Phonetic Extensions Supplement's: the modifier turned h, m with long leg and v, and
+#: theta, as their letters.
+SUPPLEMENT_DROPPED = set("ᶣᶭᶺ" "ᶿ")
+#: Phonetic Extensions and their Supplement, every letter, modifier letters included, but
+#: :data:`PHONETIC_DROPPED` and :data:`SUPPLEMENT_DROPPED`.
+PHONETIC = [chr(code) for code in range(0x1D00, 0x1DC0)
+            if chr(code) not in PHONETIC_DROPPED | SUPPLEMENT_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -59,7 +71,7 @@ def _cased(letter: str) -> set[str]:
 
 
 @pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + EXTENDED_C
-                         + EXTENDED_D + MARKED_LETTERS)
+                         + EXTENDED_D + PHONETIC + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -80,7 +92,9 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
 @pytest.mark.parametrize("block, dropped", [(range(0x180, 0x250), DROPPED),
                                             (range(0x250, 0x2B0), IPA_DROPPED),
                                             (range(0x2C60, 0x2C80), C_DROPPED),
-                                            (range(0xA720, 0xA800), D_DROPPED)])
+                                            (range(0xA720, 0xA800), D_DROPPED),
+                                            (range(0x1D00, 0x1D80), PHONETIC_DROPPED),
+                                            (range(0x1D80, 0x1DC0), SUPPLEMENT_DROPPED)])
 def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
     assert {chr(code) for code in block} >= dropped
     assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
@@ -153,15 +167,35 @@ def test_extended_d_letters_have_their_usual_spelling(text: str, slug: str) -> N
     assert slugify(text) == slug
 
 
+@pytest.mark.parametrize("text, slug", [("ᴀᴄᴅᴇ", "acde"), ("ᴊᴋᴍᴏᴘ", "jkmop"),
+                                        ("ᴛᴜᴠᴡᴢ", "tuvwz"), ("ᴆ", "d"), ("ᴣ", "z"),
+                                        ("ᴌ", "l"), ("ᴃ", "b"), ("ᴎᴙᴚ", "nrr"), ("ᴐ", "o"),
+                                        ("ᴁ", "ae"), ("ᴂ", "ae"), ("ᴔ", "oe"), ("ᴕ", "ou"),
+                                        ("ᵫ", "ue"), ("ᵺ", "th"), ("ᴈ", "e"), ("ᴉ", "i"),
+                                        ("ᴑᴒᴓᴖᴗ", "ooooo"), ("ᴝᴞ", "uu"), ("ᵷ", "g"),
+                                        ("ᵻᵼ", "ii"), ("ᵾᵿ", "uu"), ("ᵬᵭᵮ", "bdf"),
+                                        ("ᵲᵳ", "rr"), ("ᶀᶁᶂᶃ", "bdfg"), ("ᶅᶆᶇ", "lmn"),
+                                        ("ᶏᶐ", "aa"), ("ᶑ", "d"), ("ᶒᶓᶔᶕ", "eeee"),
+                                        ("ᶖ", "i"), ("ᶗ", "o"), ("ᶋᶘ", "shsh"), ("ᶙ", "u"),
+                                        ("ᶚ", "z"), ("ᴬᵇᶜ", "abc"), ("ᴯᴻᵎ", "bni"),
+                                        ("ᵆ", "ae"), ("ᶧ", "i"), ("ᶪ", "l"), ("ᶸ", "u"),
+                                        ("ᶴ", "sh"), ("ᵢᵣ", "ir")])
+def test_phonetic_extensions_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    """Modifier letters included: the letter NFKD makes of one, or its own spelling."""
+    assert slugify(text) == slug
+
+
 @pytest.mark.parametrize(("leaves", "bundle", "slugs"), [
     (["Łydka.md", "Œuvre.md"], "Þórr", ["lydka", "oeuvre", "thorr"]),
     (["əbc.md", "ȝard.md"], "ƿ", ["ebc", "w", "yard"]),
     ([f"{SCRIPT_G}astrocnemius.md", f"{ALPHA}bductor.md"], "ʧ",
      ["abductor", "gastrocnemius", "tsh"]),
-    (["ꝛectus femoris.md", "Ꜭiche.md"], "Ꜳ", ["aa", "kiche", "rectus-femoris"])])
+    (["ꝛectus femoris.md", "Ꜭiche.md"], "Ꜳ", ["aa", "kiche", "rectus-femoris"]),
+    (["ᴛʀᴀᴘᴇᴢɪᴜꜱ.md", "ᴅᶒltoid.md"], "ᴁ", ["ae", "deltoid", "trapezius"])])
 def test_a_name_and_a_bundle_folder_give_the_spelling(
         tmp_path: Path, leaves: list[str], bundle: str, slugs: list[str]) -> None:
-    """In Latin Extended-A, -B, IPA Extensions and Latin Extended-D."""
+    """In Latin Extended-A, -B, IPA Extensions, Latin Extended-D and Phonetic
+    Extensions."""
     for name in leaves:
         (tmp_path / name).write_text("---\ntitle: T\n---\n", encoding="utf-8")
     (tmp_path / bundle).mkdir()
