@@ -109,9 +109,27 @@ _PHONETIC_SPELLED = {
     "ᴖ": "o", "ᴗ": "o", "ᴙ": "r", "ᴚ": "r", "ᴝ": "u", "ᴞ": "u", "ᴣ": "z", "ᴯ": "b",
     "ᴻ": "n", "ᵎ": "i", "ᵫ": "ue", "ᵷ": "g", "ᵺ": "th", "ᵼ": "i", "ᵿ": "u", "ᶋ": "sh",
     "ᶐ": "a", "ᶓ": "e", "ᶔ": "e", "ᶕ": "e", "ᶗ": "o", "ᶘ": "sh", "ᶚ": "z"}
+#: Latin Extended-E's letters that are no letter with a mark (they have no case; its chi
+#: is Latin Extended-D's, with its capital). A form of a letter is spelled as it: barred
+#: and inverted alpha a, blackletter, barred and stroked e and o e and o, lenis f f,
+#: script g and script r g and r, the stirrup r, r without handle, turned r and r with
+#: crossed tail r, baseline esh sh, chi with a ring or serif kh (as chi), eng with crossed
+#: tail ng; ligatures and digraphs as their letters (``ꬱ``, a and reversed schwa, ae;
+#: ``ꭀ`` oe, ``ꭃ`` oo, double r rr, ``ꭐ`` ui, ``ꭦ`` dz, ``ꭧ`` ts); Novgorodov's letters
+#: for Sakha's four diphthongs as Sakha's Latin spelling writes them today: yat ia,
+#: iotified e ie, uo and open oe uo. Left out and dropped: the Greek small capital omega,
+#: and the modifier heng as heng.
+_EXTENDED_E_SPELLED = {
+    "ꬰ": "a", "ꬱ": "ae", "\N{LATIN SMALL LETTER BLACKLETTER E}": "e", "ꬳ": "e",
+    "\N{LATIN SMALL LETTER LENIS F}": "f", "ꬶ": "g", "ꬼ": "ng",
+    "\N{LATIN SMALL LETTER BLACKLETTER O}": "o", "ꬾ": "o", "ꬿ": "o", "ꭀ": "oe", "ꭁ": "oe",
+    "ꭂ": "oe", "ꭃ": "oo", "ꭄ": "oo", "ꭅ": "r", "\N{LATIN SMALL LETTER R WITHOUT HANDLE}": "r",
+    "\N{LATIN SMALL LETTER DOUBLE R}": "rr", "ꭉ": "r", "ꭊ": "rr", "ꭋ": "r", "ꭌ": "r",
+    "ꭍ": "sh", "ꭏ": "u", "ꭐ": "ui", "ꭑ": "ui", "ꭔ": "kh", "ꭕ": "kh", "ꭠ": "ia", "ꭡ": "ie",
+    "ꭢ": "uo", "ꭣ": "uo", "ꭤ": "a", "ꭦ": "dz", "ꭧ": "ts", "ꭨ": "r"}
 #: The tables of letters spelled the same in either case, block by block.
 _BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED, _EXTENDED_D_SPELLED,
-               _PHONETIC_SPELLED)
+               _PHONETIC_SPELLED, _EXTENDED_E_SPELLED)
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole, and the
 #: small capitals, ``LATIN LETTER SMALL CAPITAL A`` (with a mark or not).
 _FORMS_OF_A_LETTER = (re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH "),
@@ -119,9 +137,9 @@ _FORMS_OF_A_LETTER = (re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH "
                                  r"([A-Z])(?: WITH |\Z)"))
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
 #: Latin Extended-B's capitals), Phonetic Extensions and their Supplement, Latin Extended
-#: Additional, -C and -D.
+#: Additional, -C, -D and -E.
 _LATIN = (range(0xC0, 0x2B0), range(0x1D00, 0x1DC0), range(0x1E00, 0x1F00),
-          range(0x2C60, 0x2C80), range(0xA720, 0xA800))
+          range(0x2C60, 0x2C80), range(0xA720, 0xA800), range(0xAB30, 0xAB70))
 
 
 @functools.cache
@@ -130,7 +148,7 @@ def _in_ascii() -> dict[int, str]:
     :data:`_BOTH_CASES` and every Latin letter with a stroke, bar or hook that has no
     decomposition (``ł``, ``Ħ``) and every small capital (``ᴀ``) as its letter, in both
     cases; a letter NFKD decomposes is left to it (``Ǿ``: ``Ø`` and an accent). Made at
-    the first name that is not a slug already (some 1,200 names looked up)."""
+    the first name that is not a slug already (some 1,300 names looked up)."""
     table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
     for spelled in _BOTH_CASES:
         for letter, ascii_ in spelled.items():

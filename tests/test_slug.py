@@ -1,6 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, -C and -D, IPA Extensions and Phonetic Extensions and their Supplement, every
-letter with a usual ASCII spelling. A page bundle's page and its Hugo translations take
+Extended-B, -C, -D and -E, IPA Extensions and Phonetic Extensions and their Supplement,
+every letter with a usual ASCII spelling. A page bundle's page and its Hugo translations take
 their folder's name."""
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ SUPPLEMENT_DROPPED = set("ᶣᶭᶺ" "ᶿ")
 #: :data:`PHONETIC_DROPPED` and :data:`SUPPLEMENT_DROPPED`.
 PHONETIC = [chr(code) for code in range(0x1D00, 0x1DC0)
             if chr(code) not in PHONETIC_DROPPED | SUPPLEMENT_DROPPED]
+#: Latin Extended-E's letters with no usual ASCII spelling: the Greek small capital omega
+#: and the modifier heng (as heng).
+E_DROPPED = set("ꭥ" "ꭜ")
+#: Latin Extended-E, every letter but :data:`E_DROPPED` (the block also holds modifier
+#: symbols, a breve and two tacks, that are no letter).
+EXTENDED_E = [chr(code) for code in range(0xAB30, 0xAB70)
+              if chr(code).isalpha() and chr(code) not in E_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -71,7 +78,7 @@ def _cased(letter: str) -> set[str]:
 
 
 @pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + EXTENDED_C
-                         + EXTENDED_D + PHONETIC + MARKED_LETTERS)
+                         + EXTENDED_D + PHONETIC + EXTENDED_E + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -94,7 +101,8 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
                                             (range(0x2C60, 0x2C80), C_DROPPED),
                                             (range(0xA720, 0xA800), D_DROPPED),
                                             (range(0x1D00, 0x1D80), PHONETIC_DROPPED),
-                                            (range(0x1D80, 0x1DC0), SUPPLEMENT_DROPPED)])
+                                            (range(0x1D80, 0x1DC0), SUPPLEMENT_DROPPED),
+                                            (range(0xAB30, 0xAB70), E_DROPPED)])
 def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
     assert {chr(code) for code in block} >= dropped
     assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
@@ -185,17 +193,39 @@ def test_phonetic_extensions_letters_have_their_usual_spelling(text: str, slug: 
     assert slugify(text) == slug
 
 
+BLACKLETTER_E, BLACKLETTER_O, LENIS_F, DOUBLE_R, Y_SHORT_LEG = (
+    "\N{LATIN SMALL LETTER BLACKLETTER E}", "\N{LATIN SMALL LETTER BLACKLETTER O}",
+    "\N{LATIN SMALL LETTER LENIS F}", "\N{LATIN SMALL LETTER DOUBLE R}",
+    "\N{LATIN SMALL LETTER Y WITH SHORT RIGHT LEG}")
+
+
+@pytest.mark.parametrize("text, slug", [("ꬰꭤ", "aa"), ("ꬱ", "ae"), (BLACKLETTER_E, "e"),
+                                        ("ꬳꬴ", "ee"), (LENIS_F, "f"), ("ꬶ", "g"),
+                                        ("ꬷꬸꬹ", "lll"), ("ꬺꬻ", "mn"), ("ꬼ", "ng"),
+                                        (BLACKLETTER_O, "o"), ("ꬾꬿ", "oo"), ("ꭀꭁꭂ", "oeoeoe"),
+                                        ("ꭃꭄ", "oooo"), ("ꭅꭆꭉꭋꭌꭨ", "rrrrrr"),
+                                        (DOUBLE_R, "rr"), ("ꭊ", "rr"), ("ꭍ", "sh"),
+                                        ("ꭎꭏꭒ", "uuu"), ("ꭐꭑ", "uiui"), ("ꭓꭔꭕ", "khkhkh"),
+                                        ("ꭖꭗꭘꭙ", "xxxx"), (Y_SHORT_LEG, "y"), ("ꭦ", "dz"),
+                                        ("ꭧ", "ts"), ("ꭠ", "ia"), ("ꭡ", "ie"), ("ꭢꭣ", "uouo"),
+                                        ("ꭝꭞꭟ", "llu"), ("ꭩ", "wh")])
+def test_extended_e_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    """Modifier letters included: the letter NFKD makes of one."""
+    assert slugify(text) == slug
+
+
 @pytest.mark.parametrize(("leaves", "bundle", "slugs"), [
     (["Łydka.md", "Œuvre.md"], "Þórr", ["lydka", "oeuvre", "thorr"]),
     (["əbc.md", "ȝard.md"], "ƿ", ["ebc", "w", "yard"]),
     ([f"{SCRIPT_G}astrocnemius.md", f"{ALPHA}bductor.md"], "ʧ",
      ["abductor", "gastrocnemius", "tsh"]),
     (["ꝛectus femoris.md", "Ꜭiche.md"], "Ꜳ", ["aa", "kiche", "rectus-femoris"]),
-    (["ᴛʀᴀᴘᴇᴢɪᴜꜱ.md", "ᴅᶒltoid.md"], "ᴁ", ["ae", "deltoid", "trapezius"])])
+    (["ᴛʀᴀᴘᴇᴢɪᴜꜱ.md", "ᴅᶒltoid.md"], "ᴁ", ["ae", "deltoid", "trapezius"]),
+    ([f"{BLACKLETTER_O}rbicularis.md", "bꭣs.md"], "ꭐ", ["buos", "orbicularis", "ui"])])
 def test_a_name_and_a_bundle_folder_give_the_spelling(
         tmp_path: Path, leaves: list[str], bundle: str, slugs: list[str]) -> None:
-    """In Latin Extended-A, -B, IPA Extensions, Latin Extended-D and Phonetic
-    Extensions."""
+    """In Latin Extended-A, -B, IPA Extensions, Latin Extended-D, Phonetic Extensions
+    and Latin Extended-E."""
     for name in leaves:
         (tmp_path / name).write_text("---\ntitle: T\n---\n", encoding="utf-8")
     (tmp_path / bundle).mkdir()
