@@ -127,9 +127,40 @@ _EXTENDED_E_SPELLED = {
     "\N{LATIN SMALL LETTER DOUBLE R}": "rr", "ꭉ": "r", "ꭊ": "rr", "ꭋ": "r", "ꭌ": "r",
     "ꭍ": "sh", "ꭏ": "u", "ꭐ": "ui", "ꭑ": "ui", "ꭔ": "kh", "ꭕ": "kh", "ꭠ": "ia", "ꭡ": "ie",
     "ꭢ": "uo", "ꭣ": "uo", "ꭤ": "a", "ꭦ": "dz", "ꭧ": "ts", "ꭨ": "r"}
+#: Latin Extended-F's modifier letter that NFKD does not make a letter, small capital aa,
+#: as its letters; the block's other letters are spelled as the letter NFKD makes them
+#: (``𐞄`` small capital b b, ``𐞮`` tesh tsh). Left out and dropped: the length marks,
+#: and the modifier ram's horn, heng with hook, turned y, glottal stops and clicks as
+#: their letters.
+_EXTENDED_F_SPELLED = {"\N{MODIFIER LETTER SMALL CAPITAL AA}": "aa"}
+#: Latin Extended-G's letters that are no letter with a mark (they have no case), as their
+#: IPA Extensions kin: reversed script g and small capital turned g g (as script and
+#: turned g), reversed k k, reversed eng and eng with palatal hook ng, turned r with long
+#: leg or palatal hook r, esh with double bar sh, ezh with palatal hook z, the digraphs
+#: with a hook as their letters (feng with trill fng, lezh lz, dezh dz, tesh tsh). Left
+#: out and dropped: turned y with belt, small capital turned k, turned t with curl and
+#: stretched c with curl (clicks, as their IPA kin), the retroflex click and the inverted
+#: glottal stop with curl.
+_EXTENDED_G_SPELLED = {
+    "\N{LATIN SMALL LETTER FENG DIGRAPH WITH TRILL}": "fng",
+    "\N{LATIN SMALL LETTER REVERSED SCRIPT G}": "g",
+    "\N{LATIN LETTER SMALL CAPITAL TURNED G}": "g", "\N{LATIN SMALL LETTER REVERSED K}": "k",
+    "\N{LATIN SMALL LETTER LEZH WITH RETROFLEX HOOK}": "lz",
+    "\N{LATIN SMALL LETTER REVERSED ENG}": "ng",
+    "\N{LATIN SMALL LETTER TURNED R WITH LONG LEG AND RETROFLEX HOOK}": "r",
+    "\N{LATIN SMALL LETTER ESH WITH DOUBLE BAR}": "sh",
+    "\N{LATIN SMALL LETTER ESH WITH DOUBLE BAR AND CURL}": "sh",
+    "\N{LATIN SMALL LETTER DEZH DIGRAPH WITH PALATAL HOOK}": "dz",
+    "\N{LATIN SMALL LETTER ENG WITH PALATAL HOOK}": "ng",
+    "\N{LATIN SMALL LETTER TURNED R WITH PALATAL HOOK}": "r",
+    "\N{LATIN SMALL LETTER TESH DIGRAPH WITH PALATAL HOOK}": "tsh",
+    "\N{LATIN SMALL LETTER EZH WITH PALATAL HOOK}": "z",
+    "\N{LATIN SMALL LETTER DEZH DIGRAPH WITH RETROFLEX HOOK}": "dz",
+    "\N{LATIN SMALL LETTER TESH DIGRAPH WITH RETROFLEX HOOK}": "tsh"}
 #: The tables of letters spelled the same in either case, block by block.
 _BOTH_CASES = (_SPELLED_BOTH_CASES, _IPA_SPELLED, _EXTENDED_C_SPELLED, _EXTENDED_D_SPELLED,
-               _PHONETIC_SPELLED, _EXTENDED_E_SPELLED)
+               _PHONETIC_SPELLED, _EXTENDED_E_SPELLED, _EXTENDED_F_SPELLED,
+               _EXTENDED_G_SPELLED)
 #: ``LATIN CAPITAL LETTER H WITH STROKE`` and the like, which NFKD leaves whole, and the
 #: small capitals, ``LATIN LETTER SMALL CAPITAL A`` (with a mark or not).
 _FORMS_OF_A_LETTER = (re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH "),
@@ -137,9 +168,11 @@ _FORMS_OF_A_LETTER = (re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH "
                                  r"([A-Z])(?: WITH |\Z)"))
 #: The Latin blocks: Latin-1 Supplement to IPA Extensions (the small letters of some of
 #: Latin Extended-B's capitals), Phonetic Extensions and their Supplement, Latin Extended
-#: Additional, -C, -D and -E.
+#: Additional, -C, -D, -E, -F and -G (whose letters with a mid-height left hook, new in
+#: Unicode 15, are spelled by their names once Python's Unicode knows them).
 _LATIN = (range(0xC0, 0x2B0), range(0x1D00, 0x1DC0), range(0x1E00, 0x1F00),
-          range(0x2C60, 0x2C80), range(0xA720, 0xA800), range(0xAB30, 0xAB70))
+          range(0x2C60, 0x2C80), range(0xA720, 0xA800), range(0xAB30, 0xAB70),
+          range(0x10780, 0x107C0), range(0x1DF00, 0x1E000))
 
 
 @functools.cache
@@ -148,7 +181,7 @@ def _in_ascii() -> dict[int, str]:
     :data:`_BOTH_CASES` and every Latin letter with a stroke, bar or hook that has no
     decomposition (``ł``, ``Ħ``) and every small capital (``ᴀ``) as its letter, in both
     cases; a letter NFKD decomposes is left to it (``Ǿ``: ``Ø`` and an accent). Made at
-    the first name that is not a slug already (some 1,300 names looked up)."""
+    the first name that is not a slug already (some 1,600 names looked up)."""
     table = {ord(c): ascii_ for c, ascii_ in _SPELLED.items()}
     for spelled in _BOTH_CASES:
         for letter, ascii_ in spelled.items():

@@ -1,6 +1,6 @@
 """Slugs: every Latin letter is spelled in ASCII, the same in either case; in Latin
-Extended-B, -C, -D and -E, IPA Extensions and Phonetic Extensions and their Supplement,
-every letter with a usual ASCII spelling. A page bundle's page and its Hugo translations take
+Extended-B to -G, IPA Extensions and Phonetic Extensions and their Supplement, every
+letter with a usual ASCII spelling. A page bundle's page and its Hugo translations take
 their folder's name."""
 
 from __future__ import annotations
@@ -67,6 +67,18 @@ E_DROPPED = set("ꭥ" "ꭜ")
 #: symbols, a breve and two tacks, that are no letter).
 EXTENDED_E = [chr(code) for code in range(0xAB30, 0xAB70)
               if chr(code).isalpha() and chr(code) not in E_DROPPED]
+#: Latin Extended-F's letters (all modifier letters) with no usual ASCII spelling: the
+#: length marks, and the modifier ram's horn, heng with hook, turned y (with belt or not),
+#: glottal stops and clicks, as their letters.
+F_DROPPED = set("𐞁𐞂" "𐞑𐞗𐞠𐞡" "𐞳𐞴" "𐞵𐞶𐞷𐞸𐞹")
+#: Latin Extended-G's: turned y with belt, small capital turned k, the clicks (turned t
+#: with curl, stretched c with curl, the retroflex click) and the inverted glottal stop.
+G_DROPPED = set("𝼆𝼐" "𝼍𝼏𝼊" "𝼎")
+#: Latin Extended-F and -G, every letter but :data:`F_DROPPED` and :data:`G_DROPPED` (of
+#: -G, those this Python's Unicode knows: Unicode 15's letters with a mid-height left hook
+#: are spelled by their names, d to t, where it knows them).
+EXTENDED_F_G = [chr(code) for code in [*range(0x10780, 0x107C0), *range(0x1DF00, 0x1E000)]
+                if chr(code).isalpha() and chr(code) not in F_DROPPED | G_DROPPED]
 
 
 DOTLESS_I = "\N{LATIN SMALL LETTER DOTLESS I}"
@@ -78,7 +90,8 @@ def _cased(letter: str) -> set[str]:
 
 
 @pytest.mark.parametrize("letter", LATIN_LETTERS + EXTENDED_B + IPA_EXTENSIONS + EXTENDED_C
-                         + EXTENDED_D + PHONETIC + EXTENDED_E + MARKED_LETTERS)
+                         + EXTENDED_D + PHONETIC + EXTENDED_E + EXTENDED_F_G
+                         + MARKED_LETTERS)
 def test_every_latin_letter_gives_a_slug_in_both_cases(letter: str) -> None:
     slugs = {slugify(form) for form in _cased(letter) | {letter}}
     assert len(slugs) == 1 and "" not in slugs, (letter, slugs)
@@ -102,7 +115,9 @@ def test_letters_no_decomposition_reaches(text: str, slug: str) -> None:
                                             (range(0xA720, 0xA800), D_DROPPED),
                                             (range(0x1D00, 0x1D80), PHONETIC_DROPPED),
                                             (range(0x1D80, 0x1DC0), SUPPLEMENT_DROPPED),
-                                            (range(0xAB30, 0xAB70), E_DROPPED)])
+                                            (range(0xAB30, 0xAB70), E_DROPPED),
+                                            (range(0x10780, 0x107C0), F_DROPPED),
+                                            (range(0x1DF00, 0x1E000), G_DROPPED)])
 def test_a_block_drops_only_the_letters_listed(block: range, dropped: set[str]) -> None:
     assert {chr(code) for code in block} >= dropped
     assert {letter for letter in dropped if slugify(f"a{letter}b") != "a-b"} == set()
@@ -214,6 +229,27 @@ def test_extended_e_letters_have_their_usual_spelling(text: str, slug: str) -> N
     assert slugify(text) == slug
 
 
+@pytest.mark.parametrize("text, slug", [("𐞀", "aa"), ("𐞃", "ae"), ("𐞄𐞒𐞖𐞪𐞲", "bghry"),
+                                        ("𐞅𐞌𐞓", "bdg"), ("𐞇𐞈𐞉𐞊", "dzdzdzdz"), ("𐞍", "d"),
+                                        ("𐞎𐞏", "ee"), ("𐞐", "fng"), ("𐞕", "h"), ("𐞘", "j"),
+                                        ("𐞙𐞚𐞞𐞟", "lslzlzlz"), ("𐞛𐞜𐞝", "lll"),
+                                        ("𐞢𐞣", "oeoe"), ("𐞤", "u"), ("𐞥", "q"),
+                                        ("𐞦𐞧𐞨𐞩", "rrrr"), ("𐞫", "tc"), ("𐞬𐞭", "tsts"),
+                                        ("𐞮", "tsh"), ("𐞯", "t"), ("𐞰", "v"), ("𐞺", "s")])
+def test_extended_f_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    """Its modifier letters as the letter NFKD makes them, small capital aa as its own."""
+    assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("text, slug", [("𝼀", "fng"), ("𝼁𝼂", "gg"), ("𝼃", "k"),
+                                        ("𝼄𝼑𝼓", "lll"), ("𝼅", "lz"), ("𝼇𝼔", "ngng"),
+                                        ("𝼈𝼕𝼖", "rrr"), ("𝼉", "t"), ("𝼋𝼌", "shsh"),
+                                        ("𝼒𝼙", "dzdz"), ("𝼗𝼜", "tshtsh"), ("𝼘", "z"),
+                                        ("𝼚", "i"), ("𝼛", "o"), ("𝼝", "c"), ("𝼞", "s")])
+def test_extended_g_letters_have_their_usual_spelling(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
 @pytest.mark.parametrize(("leaves", "bundle", "slugs"), [
     (["Łydka.md", "Œuvre.md"], "Þórr", ["lydka", "oeuvre", "thorr"]),
     (["əbc.md", "ȝard.md"], "ƿ", ["ebc", "w", "yard"]),
@@ -221,11 +257,12 @@ def test_extended_e_letters_have_their_usual_spelling(text: str, slug: str) -> N
      ["abductor", "gastrocnemius", "tsh"]),
     (["ꝛectus femoris.md", "Ꜭiche.md"], "Ꜳ", ["aa", "kiche", "rectus-femoris"]),
     (["ᴛʀᴀᴘᴇᴢɪᴜꜱ.md", "ᴅᶒltoid.md"], "ᴁ", ["ae", "deltoid", "trapezius"]),
-    ([f"{BLACKLETTER_O}rbicularis.md", "bꭣs.md"], "ꭐ", ["buos", "orbicularis", "ui"])])
+    ([f"{BLACKLETTER_O}rbicularis.md", "bꭣs.md"], "ꭐ", ["buos", "orbicularis", "ui"]),
+    (["𝼝ostal.md", "𐞀.md"], "𝼀", ["aa", "costal", "fng"])])
 def test_a_name_and_a_bundle_folder_give_the_spelling(
         tmp_path: Path, leaves: list[str], bundle: str, slugs: list[str]) -> None:
     """In Latin Extended-A, -B, IPA Extensions, Latin Extended-D, Phonetic Extensions
-    and Latin Extended-E."""
+    and Latin Extended-E, -F and -G."""
     for name in leaves:
         (tmp_path / name).write_text("---\ntitle: T\n---\n", encoding="utf-8")
     (tmp_path / bundle).mkdir()
