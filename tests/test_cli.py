@@ -79,6 +79,7 @@ def test_validate_json_output(tmp_path: Path) -> None:
     bad.write_text("---\ntitle: 3\n---\n", encoding="utf-8")
     result = run("validate", str(bad), str(SEED), "--format", "json")
     assert result.exit_code == 1
+    assert result.stderr == ""  # the JSON and nothing else, as README says
     found = json.loads(result.stdout)
     errors = [d for d in found if d["severity"] == "error"]
     assert [(d["path"], d["line"], d["field"], d["code"]) for d in errors] == [
