@@ -6,11 +6,13 @@ polygons, so reading it back recovers slug, title and regions exactly.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import TreeBuilder
 
 from converter import bodymap
@@ -198,8 +200,9 @@ class _LineBuilder(TreeBuilder):
         return super().pi(target, text)
 
 
-def _fromstring(raw: bytes) -> _Tree:
-    """``raw`` parsed as defusedxml's ``fromstring`` parses it, lines and parents noted."""
+def _fromstring(raw: bytes, here: Path) -> _Tree:
+    """``raw`` (the text of the file at ``here``) parsed as defusedxml's ``fromstring``
+    parses it, lines and parents noted."""
     from defusedxml.ElementTree import DefusedXMLParser
 
     builder = _LineBuilder()
@@ -212,24 +215,46 @@ def _fromstring(raw: bytes) -> _Tree:
     for element in root.iter():  # (the first element of an id is the one)
         if element.get("id") is not None:
             ids.setdefault(element.get("id"), element)
-    return _Tree(root, builder.lines, parents, _uses(root, ids),
+    return _Tree(root, builder.lines, parents, _uses(root, ids, here),
                  _animations(root, parents, ids), tuple(builder.sheets))
 
 
-def _named(element: Any, ids: dict[str, Any]) -> Any:
-    """The element that an element's ``href`` (or ``xlink:href``) names by ``#id``: None
-    when it names none."""
+def _href(element: Any) -> str:
+    """An element's ``href`` (else its ``xlink:href``), stripped; empty when it has none."""
     link = element.get("href")
-    link = (element.get(f"{{{_XLINK}}}href") if link is None else link) or ""
-    link = link.strip()
-    return ids.get(link[1:]) if link.startswith("#") else None
+    return ((element.get(f"{{{_XLINK}}}href") if link is None else link) or "").strip()
 
 
-def _uses(root: Any, ids: dict[str, Any]) -> dict[Any, list[Any]]:
-    """The ``<use>``s of a document by the element each draws again."""
+def _named(element: Any, ids: dict[str, Any], here: Path | None = None) -> Any:
+    """The element that an element's ``href`` (or ``xlink:href``) names by ``#id``, or,
+    given ``here`` (the file read), by ``file#id`` of a file that is this one: None when
+    it names none."""
+    link = _href(element)
+    file, hash_mark, name = link.partition("#")
+    if not hash_mark or (file and (here is None or not _is_file(file, here))):
+        return None
+    return ids.get(name)
+
+
+def _is_file(url: str, here: Path) -> bool:
+    """Whether a URL (a relative one, or file:) names the file at ``here``, the one read:
+    ``map.svg``, ``./map.svg``, ``../out/map.svg``, another name linked to it."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("", "file") or parts.netloc not in ("", "localhost"):
+        return False
+    named = os.path.join(os.path.dirname(os.path.abspath(here)), unquote(parts.path))
+    try:
+        return os.path.samefile(named, here)
+    except (OSError, ValueError):  # (no such file, or a name no file can have)
+        return os.path.normpath(named) == os.path.normpath(os.path.abspath(here))
+
+
+def _uses(root: Any, ids: dict[str, Any], here: Path) -> dict[Any, list[Any]]:
+    """The ``<use>``s of a document by the element each draws again (named by ``#id``, or
+    by the file's own name, ``map.svg#id``)."""
     uses: dict[Any, list[Any]] = {}
     for use in root.iter(f"{_SVG}use"):
-        target = _named(use, ids)
+        target = _named(use, ids, here)
         if target is not None:
             uses.setdefault(target, []).append(use)
     return uses
@@ -268,7 +293,7 @@ def _parse(path: Path, ctx: ReadContext) -> _Tree:
     name = str(path)
     raw = ctx.read_bytes(path)
     try:
-        tree = _fromstring(raw)
+        tree = _fromstring(raw, path)
     except ParseError as exc:  # (its place in the diagnostic; expat counts columns from 0)
         line, column = getattr(exc, "position", (None, None))
         message = re.sub(r": line \d+, column \d+$", "", str(exc))

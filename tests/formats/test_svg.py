@@ -932,3 +932,30 @@ def test_no_clip_is_read(tmp_path: Path) -> None:
                    "points='1,1 50,1 50,50'/></a>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["kept", "whole"]
+
+
+@pytest.mark.parametrize("href", ["map.svg#t", "./map.svg#t", " ../{folder}/map.svg#t",
+                                  "{file_url}#t", "%6Dap.svg?v=2#t", "again.svg#t"],
+                         ids=["its name", "./", "through its folder", "file URL",
+                              "escaped, with a query", "a link to it"])
+def test_a_use_naming_a_muscle_by_the_maps_file_name_leaves_it_out(href: str,
+                                                                   tmp_path: Path) -> None:
+    """A <use> of 'map.svg#soleus-left' draws the polygon again as '#soleus-left' does
+    (the URL names this very file): it was read as drawn once."""
+    (tmp_path / "again.svg").symlink_to(tmp_path / "map.svg")
+    href = href.format(folder=tmp_path.name, file_url=(tmp_path / "map.svg").as_uri())
+    path = _map_of("<a data-slug='copied'><title>C</title>\n<polygon id='t' "
+                   f"points='1,1 50,1 50,50'/></a>\n<use href='{href}' x='100'/>", tmp_path)
+    _left_out(path, [5], ["copied"], "<use> draws again, where it stands, the <polygon> at "
+              "line 4")
+
+
+def test_a_use_of_another_file_is_read(tmp_path: Path) -> None:
+    """An id of another file (which may have one of the same name) is not this map's."""
+    (tmp_path / "other.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><polygon "
+                                        "id='t' points='0,0 1,0 1,1'/></svg>", encoding="utf-8")
+    path = _map_of("<a data-slug='drawn'><title>D</title><polygon id='t' "
+                   "points='1,1 50,1 50,50'/></a>\n<use href='other.svg#t'/>"
+                   "<use href='https://example.org/map.svg#t'/>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["drawn", "kept"]
