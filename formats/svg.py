@@ -404,7 +404,7 @@ def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
 
 def _misplacing(element: Any, tree: _Tree) -> str | None:
     """Why the polygons in ``element`` are not drawn where their points say (a transform,
-    a nested ``<svg>``, a container not drawn where it stands), or None."""
+    a nested ``<svg>``, a ``<switch>``, a container not drawn where it stands), or None."""
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
@@ -414,6 +414,10 @@ def _misplacing(element: Any, tree: _Tree) -> str | None:
     if element.tag == f"{_SVG}svg" and element is not tree.root:
         return ("is nested in the map's <svg>: its own viewport (its x, y, width, height "
                 "and viewBox) maps the points in it, which the reader does not place")
+    if element.tag == f"{_SVG}switch":
+        return ("draws only one of what it holds (the first whose systemLanguage or "
+                "requiredExtensions hold where the map is viewed), which the reader does not "
+                "work out: whether the polygons in it are drawn cannot be told")
     if element.tag in _NOT_DRAWN:
         return ("is not drawn where it stands (what it holds is drawn only where it is "
                 "used, if at all): the reader cannot place the polygons in it")

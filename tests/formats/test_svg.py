@@ -959,3 +959,17 @@ def test_a_use_of_another_file_is_read(tmp_path: Path) -> None:
                    "<use href='https://example.org/map.svg#t'/>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["drawn", "kept"]
+
+
+@pytest.mark.parametrize("around", [True, False], ids=["around the a", "in the a"])
+def test_a_switch_holding_a_polygon_leaves_the_muscle_out(around: bool, tmp_path: Path
+                                                          ) -> None:
+    """A <switch> draws only its first child whose conditions hold (here the German text
+    where the viewer's language is German, else the muscle): it was read as drawn."""
+    choice = "<text systemLanguage='de'>Muskel</text>\n{}"
+    link = "<a data-slug='switched'><title>S</title>\n{}</a>"
+    polygon = "<polygon points='1,1 50,1 50,50'/>"
+    body = (f"<switch>\n{choice.format(link.format(polygon))}</switch>" if around
+            else link.format(f"<switch>\n{choice.format(polygon)}</switch>"))
+    _left_out(_map_of(body, tmp_path), [3 if around else 4], ["switched"],
+              "<switch> draws only one of what it holds")
