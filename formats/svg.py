@@ -64,8 +64,10 @@ _CSS_CLIPS = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:clip-path|mask(?:-image)
                         r"(?!\s*none\s*(?:!\s*important\s*)?(?:[;}]|$))", re.IGNORECASE)
 #: A style sheet's import of another.
 _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
-#: A CSS comment (one left open runs to the end, as in CSS).
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+#: A CSS comment (one left open runs to the end, as in CSS), or an escape (``\61`` and
+#: the one white space after it, ``\:``), as CSS reads them from the start.
+_CSS_COMMENT_OR_ESCAPE = re.compile(r"/\*.*?(?:\*/|$)|\\(?:([0-9a-fA-F]{1,6})"
+                                    r"(?:\r\n|[ \t\n\r\f])?|(.)|$)", re.DOTALL)
 
 
 class SvgFormat(Format):
@@ -333,9 +335,9 @@ def _sheet_problem(css: str) -> str | None:
     """What of a style sheet could move a polygon or draw it other than whole, or None."""
     if _css_moves(css):
         return "sets a transform (transform, translate, rotate, scale or a motion path)"
-    if _CSS_CLIPS.search(_CSS_COMMENT.sub(" ", css)):
+    if _CSS_CLIPS.search(_plain_css(css)):
         return "clips or masks (clip-path, mask)"
-    if _CSS_IMPORT.search(_CSS_COMMENT.sub(" ", css)):
+    if _CSS_IMPORT.search(_plain_css(css)):
         return "imports a style sheet the reader does not read, which may set one"
     return None
 
@@ -450,12 +452,34 @@ def _is_clipped(element: Any) -> bool:
     """Whether ``element`` has a clip path or a mask (an attribute, or in its ``style``)."""
     return any((element.get(name) or "none").strip() != "none" for name in (
         "clip-path", "mask")) or _CSS_CLIPS.search(
-            _CSS_COMMENT.sub(" ", element.get("style") or "")) is not None
+            _plain_css(element.get("style") or "")) is not None
 
 
 def _css_moves(css: str) -> bool:
     """Whether CSS text (a ``style`` attribute, a style sheet) sets a transform."""
-    return _CSS_MOVES.search(_CSS_COMMENT.sub(" ", css)) is not None
+    return _CSS_MOVES.search(_plain_css(css)) is not None
+
+
+def _plain_css(css: str) -> str:
+    """CSS text with its comments made a space and its escapes the characters they stand
+    for (``tr\\61nsform`` is ``transform``), so that a name is matched as CSS reads it; an
+    escaped character that is no name's (``\\;``, ``\\:``) stays in the name it is in, as
+    ``_``, never a delimiter."""
+    return _CSS_COMMENT_OR_ESCAPE.sub(_unescaped, css)
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    """What a CSS comment or escape of :func:`_plain_css` stands for."""
+    if found.group(0).startswith("/*"):
+        return " "
+    code, char = found.group(1), found.group(2)
+    if code is not None:
+        number = int(code, 16)
+        char = chr(number) if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF \
+            else "\ufffd"
+    elif char is None:  # (a backslash at the end)
+        char = "\ufffd"
+    return char if char.isalnum() or char in "-_" or ord(char) > 0x7F else "_"
 
 
 def _local_name(tag: str) -> str:

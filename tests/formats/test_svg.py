@@ -973,3 +973,40 @@ def test_a_switch_holding_a_polygon_leaves_the_muscle_out(around: bool, tmp_path
             else link.format(f"<switch>\n{choice.format(polygon)}</switch>"))
     _left_out(_map_of(body, tmp_path), [3 if around else 4], ["switched"],
               "<switch> draws only one of what it holds")
+
+
+#: Styles that move or clip, their names written with CSS escapes (which CSS reads as
+#: the characters they stand for), and what the reader says of them.
+ESCAPED_STYLES = [(r"tr\61nsform: scale(2)", "has a transform"),
+                  (r"\74 ransform:scale(2)", "has a transform"),
+                  (r"ro\tate: 9deg", "has a transform"),
+                  (r"-webkit-\00006Dask-image: url(#c)", "is clipped or masked")]
+
+
+@pytest.mark.parametrize(("style", "does"), ESCAPED_STYLES)
+def test_a_style_named_with_escapes_leaves_the_muscle_out(style: str, does: str,
+                                                          tmp_path: Path) -> None:
+    """'tr\\61nsform: scale(2)' is a transform to Chromium: the reader saw none."""
+    path = _map_of(f"<a data-slug='escaped' style='{style}'><title>E</title>"
+                   "<polygon points='1,1 50,1 50,50'/></a>", tmp_path)
+    _left_out(path, [3], ["escaped"], f"<a> {does}")
+
+
+@pytest.mark.parametrize("sheet", [r"polygon { tr\61 nsform: scale(2) }",
+                                   r"@\69mport url(more.css);", r"a{cl\69p-path:circle(5px)}"])
+def test_a_style_sheet_naming_with_escapes_fails_the_map(sheet: str, tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as info:
+        read(_map_of(f"<style>\n{sheet}</style>", tmp_path))
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3) and "the map is not read" in (
+        found.message)
+
+
+def test_an_escape_that_names_nothing_that_moves_is_read(tmp_path: Path) -> None:
+    """An escaped ';' is part of a value, not the end of a declaration; an escaped 'none'
+    is none."""
+    path = _map_of(r"<style>a { fill: red\3b transform: scale(2) }</style>" "\n"
+                   r"<a data-slug='plain' style='transform: n\6f ne; cl\ip-path\:x'>"
+                   "<title>P</title><polygon points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "plain"]
