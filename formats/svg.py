@@ -62,6 +62,19 @@ _CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rota
 #: ``mask-image``, ``-webkit-`` ones too), not to ``none``.
 _CSS_CLIPS = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:clip-path|mask(?:-image)?)\s*:"
                         r"(?!\s*none\s*(?:!\s*important\s*)?(?:[;}]|$))", re.IGNORECASE)
+#: A CSS declaration that hides what it applies to: ``display: none``, ``visibility:
+#: hidden`` or ``collapse``.
+_CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|visibility\s*:\s*"
+                        r"(?:hidden|collapse))\b", re.IGNORECASE)
+#: The writer's own rule that hides a muscle's region where a ``muscle-lift`` piece draws
+#: it again (:data:`converter.bodymap.LIFT_CSS`), as its sheet holds it: a rule of its
+#: own (at the start of the sheet or after another rule), of that one selector.
+_LIFT_RULE = re.compile(r"(?:^|(?<=\}))\s*\.muscle\s+polygon\.lifted\s*\{\s*visibility"
+                        r"\s*:\s*hidden\s*;?\s*\}")
+#: A CSS value of ``visibility`` that hides, and one that shows (the others inherit).
+_HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})
+#: ``!important`` at the end of a CSS value.
+_IMPORTANT = re.compile(r"!\s*important\s*$", re.IGNORECASE)
 #: A style sheet's import of another.
 _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 #: A CSS comment (one left open runs to the end, as in CSS), or an escape (``\61`` and
@@ -170,8 +183,10 @@ _FORBIDDEN = {"EntitiesForbidden": "an entity declaration (<!ENTITY ...>)",
 @dataclass(frozen=True)
 class _Tree:
     """A parsed SVG file: its root, each element's line and parent, by an element the
-    ``<use>``s that draw it again and the animations that may move it, and the lines of
-    its ``<?xml-stylesheet?>`` links."""
+    ``<use>``s that draw it again and the animations that may move it, the lines of its
+    ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
+    a lifted region, and by slug the points of the regions its ``muscle-lift`` pieces
+    draw."""
 
     root: Any
     lines: dict[Any, int]
@@ -179,6 +194,8 @@ class _Tree:
     uses: dict[Any, list[Any]]
     animations: dict[Any, list[Any]]
     linked_sheets: tuple[int, ...]
+    hides_lifted: bool
+    lift_copies: dict[str, set[str]]
 
 
 class _LineBuilder(TreeBuilder):
@@ -217,8 +234,30 @@ def _fromstring(raw: bytes, here: Path) -> _Tree:
     for element in root.iter():  # (the first element of an id is the one)
         if element.get("id") is not None:
             ids.setdefault(element.get("id"), element)
+    hides_lifted = any(_LIFT_RULE.search(_plain_css("".join(sheet.itertext())))
+                       for sheet in root.iter(f"{_SVG}style"))
     return _Tree(root, builder.lines, parents, _uses(root, ids, here),
-                 _animations(root, parents, ids), tuple(builder.sheets))
+                 _animations(root, parents, ids), tuple(builder.sheets), hides_lifted,
+                 _lift_copies(root))
+
+
+def _lift_copies(root: Any) -> dict[str, set[str]]:
+    """By slug, the points (as :func:`_points` gives them) of the regions that the
+    ``muscle-lift`` pieces of a map draw."""
+    copies: dict[str, set[str]] = {}
+    for piece in root.iter(f"{_SVG}a"):
+        slug = piece.get("data-lift")
+        if slug is not None and "muscle-lift" in (piece.get("class") or "").split():
+            copies.setdefault(slug, set()).update(
+                _points(polygon) for polygon in piece.iter(f"{_SVG}polygon"))
+    return copies
+
+
+def _points(polygon: Any) -> str:
+    """A polygon's ``points`` as a coords string: its numbers between commas."""
+    # (an empty number, "10,,20" or a trailing comma, stays empty for the validator to
+    # report: dropped, it would pair the numbers after it anew)
+    return ",".join(_SEPARATORS.split(polygon.get("points", "").strip()))
 
 
 def _href(element: Any) -> str:
@@ -337,6 +376,8 @@ def _sheet_problem(css: str) -> str | None:
         return "sets a transform (transform, translate, rotate, scale or a motion path)"
     if _CSS_CLIPS.search(_plain_css(css)):
         return "clips or masks (clip-path, mask)"
+    if _CSS_HIDES.search(_LIFT_RULE.sub(" ", _plain_css(css))):
+        return "hides (display: none, visibility: hidden or collapse)"
     if _CSS_IMPORT.search(_plain_css(css)):
         return "imports a style sheet the reader does not read, which may set one"
     return None
@@ -350,10 +391,7 @@ def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Musc
     if unread:
         raise MuscleError(unread)
     title = element.find(f"{_SVG}title")
-    # (an empty number, "10,,20" or a trailing comma, stays empty for the validator to
-    # report: dropped, it would pair the numbers after it anew)
-    coords = [",".join(_SEPARATORS.split(p.get("points", "").strip()))
-              for p in element.iter(f"{_SVG}polygon")]
+    coords = [_points(p) for p in element.iter(f"{_SVG}polygon")]
     # (all of its text: an editor may have put markup in it, <tspan>, whose text is kept)
     front = {"slug": slug, "title": None if title is None else "".join(title.itertext()),
              "coords": coords}
@@ -402,6 +440,39 @@ def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
         problem = _misplacing(element, tree)
         if problem:
             yield element, problem
+    hidden = _hidden(polygon, link, tree)
+    if hidden is not None:
+        yield hidden
+
+
+def _hidden(polygon: Any, link: Any, tree: _Tree) -> tuple[Any, str] | None:
+    """What makes ``polygon`` of ``link`` hidden, and why, or None: the nearest
+    ``visibility`` on the way up (in a ``style``, else an attribute), when it hides; the
+    writer's rule for a lifted region (over an attribute) when no ``muscle-lift`` piece of
+    the muscle draws that region."""
+    for element in _ancestry(polygon, tree.parents):
+        value = _style_value(element.get("style") or "", "visibility")
+        if value is None and element is polygon and _is_lifted(polygon, tree):
+            drawn = _points(polygon) in tree.lift_copies.get(link.get("data-slug"), ())
+            return None if drawn else (polygon, (
+                'is hidden (class "lifted", which the map\'s <style> hides where a '
+                '<a class="muscle-lift"> of the muscle draws it again) and no such piece '
+                "draws it: the region is not drawn and takes no clicks"))
+        value = ((element.get("visibility") if value is None else value) or "").strip().lower()
+        if value in _HIDDEN:
+            return element, (f"is hidden (visibility: {value}): the polygons in it are not "
+                             "drawn and take no clicks")
+        if value in _VISIBLE:
+            return None
+    return None
+
+
+def _is_lifted(polygon: Any, tree: _Tree) -> bool:
+    """Whether the writer's rule for a lifted region hides ``polygon``: the map's
+    ``<style>`` holds it, and it matches (``.muscle polygon.lifted``)."""
+    return tree.hides_lifted and "lifted" in (polygon.get("class") or "").split() and any(
+        "muscle" in (element.get("class") or "").split()
+        for element in _ancestry(tree.parents.get(polygon), tree.parents))
 
 
 def _misplacing(element: Any, tree: _Tree) -> str | None:
@@ -410,6 +481,9 @@ def _misplacing(element: Any, tree: _Tree) -> str | None:
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
+    if _is_not_displayed(element):
+        return ("is not displayed (display: none, as Inkscape hides a layer): the polygons "
+                "in it are not drawn and take no clicks")
     if _is_clipped(element):
         return ("is clipped or masked (clip-path, mask), which the reader does not apply: "
                 "the polygons in it are not drawn whole")
@@ -453,6 +527,26 @@ def _is_clipped(element: Any) -> bool:
     return any((element.get(name) or "none").strip() != "none" for name in (
         "clip-path", "mask")) or _CSS_CLIPS.search(
             _plain_css(element.get("style") or "")) is not None
+
+
+def _is_not_displayed(element: Any) -> bool:
+    """Whether ``element`` is ``display: none`` (in its ``style``, else an attribute)."""
+    value = _style_value(element.get("style") or "", "display")
+    return ((element.get("display") if value is None else value) or "").strip().lower() == (
+        "none")
+
+
+def _style_value(style: str, name: str) -> str | None:
+    """The value a ``style`` attribute gives a CSS property (its last declaration, an
+    ``!important`` one over others), without ``!important``; None when none does."""
+    found, important = None, False
+    for declaration in _plain_css(style).split(";"):
+        prop, colon, value = declaration.partition(":")
+        if colon and prop.strip().lower() == name:
+            value, bang = _IMPORTANT.subn("", value.strip())
+            if bang or not important:
+                found, important = value.strip(), important or bool(bang)
+    return found
 
 
 def _css_moves(css: str) -> bool:

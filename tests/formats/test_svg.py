@@ -1010,3 +1010,69 @@ def test_an_escape_that_names_nothing_that_moves_is_read(tmp_path: Path) -> None
                    "<title>P</title><polygon points='1,1 50,1 50,50'/></a>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["kept", "plain"]
+
+
+@pytest.mark.parametrize(("hide", "on", "says"), [
+    ("style='display:none'", "g", "is not displayed (display: none"),
+    ("display='none'", "polygon", "is not displayed (display: none"),
+    ("style='fill: red; DISPLAY: None !important'", "a", "is not displayed (display: none"),
+    ("visibility='hidden'", "polygon", "is hidden (visibility: hidden)"),
+    ("style='visibility: collapse'", "g", "is hidden (visibility: collapse)"),
+    ("style='visibility: hidden' visibility='visible'", "a", "is hidden (visibility: hidden)"),
+], ids=["an Inkscape layer hidden", "display attribute", "display in a style",
+        "visibility attribute", "collapse in a style", "a style over the attribute"])
+def test_a_hidden_polygon_leaves_the_muscle_out(hide: str, on: str, says: str,
+                                                tmp_path: Path) -> None:
+    """A muscle in a hidden layer (Inkscape's style="display:none" on its <g>), or hidden
+    itself, is not drawn and takes no clicks: it was read as drawn."""
+    put = {name: f" {hide}" if name == on else "" for name in ("g", "a", "polygon")}
+    path = _map_of(f"<g{put['g']}>\n<a data-slug='hidden'{put['a']}><title>H</title>\n"
+                   f"<polygon{put['polygon']} points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [{"g": 3, "a": 4, "polygon": 5}[on]], ["hidden"], f"<{on}> {says}")
+
+
+def test_what_shows_again_or_is_displayed_is_read(tmp_path: Path) -> None:
+    """visibility is inherited, and a polygon may show itself again inside a hidden <g>;
+    a style's display or visibility wins over the attribute; a hidden <text> beside it."""
+    path = _map_of("<g visibility='hidden' display='inline'><a data-slug='shown' "
+                   "style='display: inline' display='none'><title>S</title><text "
+                   "display='none'>label</text><polygon style='visibility: visible' "
+                   "visibility='hidden' points='1,1 50,1 50,50'/></a></g>\n"
+                   "<a data-slug='plain' visibility='inherit'><title>P</title><polygon "
+                   "visibility='initial' points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "plain", "shown"]
+
+
+@pytest.mark.parametrize("sheet", [".muscle polygon { visibility: hidden }",
+                                   "#muscle-kept{display:none}",
+                                   f"{bodymap.LIFT_CSS}g {{ visibility: collapse }}",
+                                   "g, .muscle polygon.lifted { visibility: hidden }"],
+                         ids=["visibility", "display", "beside the writer's lift rule",
+                              "the lift rule's selector and another"])
+def test_a_style_sheet_that_hides_fails_the_map(sheet: str, tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as info:
+        read(_map_of(f"<style>\n{sheet}</style>", tmp_path))
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3)
+    assert found.message.startswith("<style> hides (display: none, visibility: hidden")
+
+
+def test_a_lifted_region_no_piece_draws_leaves_the_muscle_out(tmp_path: Path) -> None:
+    """The writer hides a region of a muscle's own <a> where its muscle-lift piece draws
+    it again: with that piece deleted in an editor, the region is drawn nowhere."""
+    def square(x: int, y: int, side: int) -> Region:
+        return Region(((x, y), (x + side, y), (x + side, y + side), (x, y + side)))
+
+    lat = Muscle(slug="lat", title="Lat", regions=(square(500, 0, 100), square(12, 12, 5)))
+    pec = Muscle(slug="pec", title="Pec", regions=(square(0, 0, 40),))
+    write([pec, lat], tmp_path / "out")
+    path = tmp_path / "out" / "map.svg"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('<a class="muscle-lift"')
+    path.write_text(text[:start] + text[text.index("</a>", start) + 5:], encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.line) for d in found] == [("bad-svg", _line_of(path, "lifted")[-1])]
+    assert found[0].message.startswith('<polygon> is hidden (class "lifted"') and (
+        "'lat' is left out") in found[0].message
+    assert back == [pec]
