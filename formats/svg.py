@@ -75,6 +75,16 @@ _LIFT_RULE = re.compile(r"(?:^|(?<=\}))\s*\.muscle\s+polygon\.lifted\s*\{\s*visi
 _HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})
 #: ``!important`` at the end of a CSS value.
 _IMPORTANT = re.compile(r"!\s*important\s*$", re.IGNORECASE)
+#: The filter primitives that paint what they filter elsewhere than it is: moved
+#: (``feOffset``, and ``feDropShadow``, a shadow moved), displaced or tiled.
+_MOVING_PRIMITIVES = frozenset(f"{_SVG}{name}" for name in (
+    "feOffset", "feDropShadow", "feDisplacementMap", "feTile"))
+#: A CSS ``filter`` (``-webkit-filter``) declaration, its value in group 1.
+_CSS_FILTER = re.compile(r"(?:^|[{;}])\s*(?:-webkit-)?filter\s*:([^;}]*)", re.IGNORECASE)
+#: A ``url(...)`` of a CSS value, what it names in group 1, 2 or 3.
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
+#: The CSS filter function that paints what it filters again, offset.
+_DROP_SHADOW = re.compile(r"\bdrop-shadow\s*\(", re.IGNORECASE)
 #: A style sheet's import of another.
 _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 #: A CSS comment (one left open runs to the end, as in CSS), or an escape (``\61`` and
@@ -186,7 +196,7 @@ class _Tree:
     ``<use>``s that draw it again and the animations that may move it, the lines of its
     ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
     a lifted region, and by slug the points of the regions its ``muscle-lift`` pieces
-    draw."""
+    draw; the file read, and its elements by id."""
 
     root: Any
     lines: dict[Any, int]
@@ -196,6 +206,8 @@ class _Tree:
     linked_sheets: tuple[int, ...]
     hides_lifted: bool
     lift_copies: dict[str, set[str]]
+    here: Path
+    ids: dict[str, Any]
 
 
 class _LineBuilder(TreeBuilder):
@@ -238,7 +250,7 @@ def _fromstring(raw: bytes, here: Path) -> _Tree:
                        for sheet in root.iter(f"{_SVG}style"))
     return _Tree(root, builder.lines, parents, _uses(root, ids, here),
                  _animations(root, parents, ids), tuple(builder.sheets), hides_lifted,
-                 _lift_copies(root))
+                 _lift_copies(root), here, ids)
 
 
 def _lift_copies(root: Any) -> dict[str, set[str]]:
@@ -362,7 +374,7 @@ def _check_sheets(tree: _Tree, path: str) -> None:
                     "Remove the link and write the points where they are drawn",
                     line=tree.linked_sheets[0])
     for sheet in tree.root.iter(f"{_SVG}style"):
-        does = _sheet_problem("".join(sheet.itertext()))
+        does = _sheet_problem("".join(sheet.itertext()), tree)
         if does:
             raise error(path, "bad-svg", f"<style> {does}: which polygons its rules "
                         "apply to the reader does not work out, so none can be placed; the "
@@ -370,7 +382,7 @@ def _check_sheets(tree: _Tree, path: str) -> None:
                         "written where they are drawn", line=tree.lines.get(sheet))
 
 
-def _sheet_problem(css: str) -> str | None:
+def _sheet_problem(css: str, tree: _Tree) -> str | None:
     """What of a style sheet could move a polygon or draw it other than whole, or None."""
     if _css_moves(css):
         return "sets a transform (transform, translate, rotate, scale or a motion path)"
@@ -378,6 +390,10 @@ def _sheet_problem(css: str) -> str | None:
         return "clips or masks (clip-path, mask)"
     if _CSS_HIDES.search(_LIFT_RULE.sub(" ", _plain_css(css))):
         return "hides (display: none, visibility: hidden or collapse)"
+    for value in _CSS_FILTER.findall(_plain_css(css)):
+        problem = _filter_problem(value, tree)
+        if problem:
+            return f"sets a filter that {problem}"
     if _CSS_IMPORT.search(_plain_css(css)):
         return "imports a style sheet the reader does not read, which may set one"
     return None
@@ -481,6 +497,9 @@ def _misplacing(element: Any, tree: _Tree) -> str | None:
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
+    moving_filter = _filter_problem(_filter_of(element), tree)
+    if moving_filter:
+        return f"has a filter that {moving_filter}"
     if _is_not_displayed(element):
         return ("is not displayed (display: none, as Inkscape hides a layer): the polygons "
                 "in it are not drawn and take no clicks")
@@ -527,6 +546,38 @@ def _is_clipped(element: Any) -> bool:
     return any((element.get(name) or "none").strip() != "none" for name in (
         "clip-path", "mask")) or _CSS_CLIPS.search(
             _plain_css(element.get("style") or "")) is not None
+
+
+def _filter_of(element: Any) -> str:
+    """An element's ``filter`` (in its ``style``, ``-webkit-filter`` too, else the
+    attribute); empty when it has none."""
+    style = element.get("style") or ""
+    value = _style_value(style, "filter")
+    value = _style_value(style, "-webkit-filter") if value is None else value
+    return (element.get("filter") if value is None else value) or ""
+
+
+def _filter_problem(value: str, tree: _Tree) -> str | None:
+    """How a CSS ``filter`` value paints what it filters elsewhere than it is, or None:
+    a ``url()`` of a ``<filter>`` of the map holding a primitive that moves it, one of
+    another file (not read), a ``drop-shadow()``."""
+    for found in _CSS_URL.finditer(value):
+        link = next(part for part in found.groups() if part is not None).strip()
+        file, _, name = link.partition("#")
+        if file and not _is_file(file, tree.here):
+            return (f"is in another file ({link}), which the reader does not read: whether "
+                    "it draws what it filters elsewhere cannot be told")
+        target = tree.ids.get(name)
+        moving = [] if target is None or target.tag != f"{_SVG}filter" else [
+            primitive for primitive in target.iter() if primitive.tag in _MOVING_PRIMITIVES]
+        if moving:
+            return (f"draws what it filters elsewhere ({link}, whose "
+                    f"<{_local_name(moving[0].tag)}> at line {tree.lines.get(moving[0])} "
+                    "moves, displaces or tiles it), which the reader does not apply")
+    if _DROP_SHADOW.search(value):
+        return ("draws what it filters again elsewhere (drop-shadow(), an offset copy), "
+                "which the reader does not apply")
+    return None
 
 
 def _is_not_displayed(element: Any) -> bool:

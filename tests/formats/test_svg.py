@@ -1076,3 +1076,56 @@ def test_a_lifted_region_no_piece_draws_leaves_the_muscle_out(tmp_path: Path) ->
     assert found[0].message.startswith('<polygon> is hidden (class "lifted"') and (
         "'lat' is left out") in found[0].message
     assert back == [pec]
+
+
+#: Filters of a map, one a line from line 3: a shadow as Inkscape's Filters > Shadows
+#: and Glows makes one, a displacement, a tile, a blur (which moves nothing).
+FILTERS = ("<filter id='shadow'><feGaussianBlur stdDeviation='2'/>\n<feOffset dx='5' dy='5'/>"
+           "<feMerge><feMergeNode/><feMergeNode in='SourceGraphic'/></feMerge></filter>\n"
+           "<filter id='wave'><feTurbulence baseFrequency='0.05'/>\n<feDisplacementMap "
+           "in='SourceGraphic' scale='20'/></filter>\n"
+           "<filter id='tiles'><feTile/></filter><filter id='soft'><feGaussianBlur "
+           "stdDeviation='1'/></filter>")
+
+
+@pytest.mark.parametrize(("apply", "on", "says"), [
+    ("filter='url(#shadow)'", "polygon", "(#shadow, whose <feOffset> at line 4 moves"),
+    ("style='filter: blur(1px) url(\"#wave\")'", "g", "(#wave, whose <feDisplacementMap> at "
+     "line 6 moves"),
+    ("style='-webkit-filter:url(map.svg#tiles)'", "a", "(map.svg#tiles, whose <feTile>"),
+    ("style='filter: drop-shadow(5px 5px 2px black)'", "a", "again elsewhere (drop-shadow()"),
+    ("filter='url(effects.svg#shadow)'", "g", "is in another file (effects.svg#shadow)"),
+], ids=["feOffset", "feDisplacementMap in a style", "feTile by the map's name",
+        "drop-shadow()", "in another file"])
+def test_a_filter_that_moves_what_it_paints_leaves_the_muscle_out(
+        apply: str, on: str, says: str, tmp_path: Path) -> None:
+    """A polygon filtered with an offset (a drop shadow), a displacement or a tile is
+    drawn elsewhere than its points: it was read as drawn where they are."""
+    put = {name: f" {apply}" if name == on else "" for name in ("g", "a", "polygon")}
+    path = _map_of(f"<defs>{FILTERS}</defs>\n<g{put['g']}>\n<a data-slug='filtered'"
+                   f"{put['a']}><title>F</title>\n<polygon{put['polygon']} "
+                   "points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [{"g": 8, "a": 9, "polygon": 10}[on]], ["filtered"],
+              f"<{on}> has a filter that ")
+    assert says in read(path)[1][0].message
+
+
+def test_a_style_sheet_of_a_moving_filter_fails_the_map(tmp_path: Path) -> None:
+    path = _map_of(f"<defs>{FILTERS}</defs>\n<style>polygon {{ filter: url(#shadow) }}"
+                   "</style>", tmp_path)
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 8)
+    assert found.message.startswith("<style> sets a filter that draws what it filters "
+                                    "elsewhere (#shadow")
+
+
+def test_a_filter_that_moves_nothing_is_read(tmp_path: Path) -> None:
+    """A blur, a colour filter, a filter of an id not there, none; a sheet's blur."""
+    path = _map_of(f"<defs>{FILTERS}</defs>\n<style>a {{ filter: url(#soft) }}</style>"
+                   "<g filter='url(#soft)' style='filter: none'>\n<a data-slug='soft' "
+                   "style='filter: grayscale(1) url(#gone)'><title>S</title><polygon "
+                   "filter=' none ' points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "soft"]
