@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -196,7 +196,8 @@ class _Tree:
     ``<use>``s that draw it again and the animations that may move it, the lines of its
     ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
     a lifted region, and by slug the points of the regions its ``muscle-lift`` pieces
-    draw; the file read, and its elements by id."""
+    draw; the file read, its elements by id, and what :func:`_misplacing` found of each
+    element it looked at (a polygon's ancestors are those of many)."""
 
     root: Any
     lines: dict[Any, int]
@@ -208,6 +209,7 @@ class _Tree:
     lift_copies: dict[str, set[str]]
     here: Path
     ids: dict[str, Any]
+    misplaced: dict[Any, str | None] = field(default_factory=dict)
 
 
 class _LineBuilder(TreeBuilder):
@@ -493,7 +495,15 @@ def _is_lifted(polygon: Any, tree: _Tree) -> bool:
 
 def _misplacing(element: Any, tree: _Tree) -> str | None:
     """Why the polygons in ``element`` are not drawn where their points say (a transform,
-    a nested ``<svg>``, a ``<switch>``, a container not drawn where it stands), or None."""
+    a nested ``<svg>``, a ``<switch>``, a container not drawn where it stands), or None;
+    worked out once per element."""
+    if element not in tree.misplaced:
+        tree.misplaced[element] = _misplacing_now(element, tree)
+    return tree.misplaced[element]
+
+
+def _misplacing_now(element: Any, tree: _Tree) -> str | None:
+    """What :func:`_misplacing` says of ``element``, worked out."""
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
@@ -591,6 +601,8 @@ def _style_value(style: str, name: str) -> str | None:
     """The value a ``style`` attribute gives a CSS property (its last declaration, an
     ``!important`` one over others), without ``!important``; None when none does."""
     found, important = None, False
+    if name not in style.lower() and "\\" not in style:  # (none can name it)
+        return None
     for declaration in _plain_css(style).split(";"):
         prop, colon, value = declaration.partition(":")
         if colon and prop.strip().lower() == name:
