@@ -807,12 +807,47 @@ def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -
     cannot be made): ``old`` stays whole until it is replaced."""
     ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
-        source, target = old / name, new / name
-        if source.is_dir() and not source.is_symlink():
-            shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
-            _same_owners(source, target)
+        _keep_entry(old / name, new / name)
+
+
+def _keep_entry(source: Path, target: Path) -> None:
+    """Link the entry ``source`` of someone else's, a folder with all below it, to
+    ``target`` (see :func:`_keep_others`). One removed or replaced meanwhile is passed
+    over, what was linked of it removed again (its owner removed it; what replaced it is
+    carried over after the swap, see :func:`_carry_over`); one that cannot be kept (not
+    readable) is one ``cannot-write`` naming it, as nothing of theirs may be lost."""
+    was = _identity(source)
+    try:
+        if _is_folder(source):
+            _keep_folder(source, target)
         else:
             _link_or_copy(source, target)
+    except OSError as exc:
+        if was is not None and _identity(source) == was:
+            raise error(str(source), "cannot-write", "is not the tool's and could not be "
+                        "kept in the output folder that replaces the one it is in: "
+                        f"{exc.strerror or exc}; this run wrote nothing there") from None
+        _remove_entry(target)
+
+
+def _keep_folder(source: Path, target: Path) -> None:
+    """:func:`_keep_entry`'s work for a folder: made anew, with its entries linked and its
+    mode, times and owner."""
+    names = sorted(os.listdir(source))
+    os.mkdir(target)
+    for name in names:
+        _keep_entry(source / name, target / name)
+    shutil.copystat(source, target, follow_symlinks=False)
+    _same_owner(source, target)
+
+
+def _remove_entry(path: Path) -> None:
+    """Remove ``path``, a folder with all below it, if it is there."""
+    if _is_folder(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def _link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -820,19 +855,11 @@ def _link_or_copy(source: str | Path, target: str | Path) -> None:
     copy, with the owner of ``source``, where the file system takes no link."""
     try:
         os.link(source, target, follow_symlinks=False)
-    except FileNotFoundError:  # (removed since its folder was listed: nothing to keep)
-        return
+    except FileNotFoundError:  # (removed meanwhile: see _keep_entry)
+        raise
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
         _same_owner(source, target)
-
-
-def _same_owners(source: Path, target: Path) -> None:
-    """Give the folders (and copies) below ``target`` the owners of those below
-    ``source``."""
-    for folder, _, names in os.walk(target):
-        for made in (folder, *(os.path.join(folder, name) for name in names)):
-            _same_owner(source / os.path.relpath(made, target), made)
 
 
 def _same_owner(original: str | Path, made: str | Path) -> None:

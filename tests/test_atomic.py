@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +341,7 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
 
 _TERMINATED = """
 import os, signal, sys
+from collections.abc import Callable
 from pathlib import Path
 from converter.atomic import atomic_directory, atomic_file
 out, ending = Path(sys.argv[1]), getattr(signal, sys.argv[3])
@@ -783,3 +786,65 @@ def test_a_file_another_run_wrote_meanwhile_is_not_kept_as_someone_elses(
         (folder / "map.svg").write_text("this")
     assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg", "notes.txt"]
     assert converter.atomic.written_by_tool(out) == {"map.svg"}
+
+
+def _notes_in_folders(out: Path) -> None:
+    """A folder of notes of the user's in the output folder ``out``, with a folder in it."""
+    (out / "notes" / "sub").mkdir(parents=True)
+    (out / "notes" / "sub" / "x.txt").write_text("x")
+    (out / "notes" / "plan.txt").write_text("plan")
+    (out / "notes" / "sub" / "link").symlink_to("x.txt")
+
+
+def _on_linking(monkeypatch: pytest.MonkeyPatch, name: str,
+                then: Callable[[Path], None]) -> None:
+    """Make the run do ``then`` with the file being linked when it links the one named
+    ``name``."""
+    real = converter.atomic._link_or_copy
+
+    def linked(source: str | Path, target: str | Path) -> None:
+        if Path(source).name == name:
+            then(Path(source))
+        real(source, target)
+
+    monkeypatch.setattr(converter.atomic, "_link_or_copy", linked)
+
+
+@pytest.mark.parametrize("removed", ["notes/sub", "notes"])
+def test_a_folder_removed_while_it_is_linked_is_passed_over(
+        removed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cannot write here: [('.../site/notes/sub', '.../.site.x.tmpdir/notes/sub',
+    "[Errno 2] No such file or directory: ...")]`, shutil's list of errors, exit 1."""
+    out = tmp_path / "site"
+    assert convert("html", out)[0] == 0
+    _notes_in_folders(out)
+    _on_linking(monkeypatch, "x.txt", lambda _: remove_tree(out / removed))
+    code, stderr = convert("html", out, "--lang", "da")
+    assert (code, [line for line in stderr.splitlines() if " error: " in line]) == (0, [])
+    left = {os.path.relpath(os.path.join(top, name), out)
+            for top, folders, files in os.walk(out) for name in folders + files}
+    assert {name for name in left if name.startswith("notes")} == (
+        {"notes", "notes/plan.txt"} if removed == "notes/sub" else set())
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_file_that_cannot_be_kept_is_one_error_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """shutil's list of errors, a Python repr of tuples, was the message."""
+    out = tmp_path / "site"
+    assert convert("html", out)[0] == 0
+    _notes_in_folders(out)
+    before = {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)}
+
+    def refused(source: Path) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(source))
+
+    _on_linking(monkeypatch, "x.txt", refused)
+    code, stderr = convert("html", out, "--lang", "da")
+    assert (code, [line for line in stderr.splitlines() if " error: " in line]) == (1, [
+        f"{out / 'notes' / 'sub' / 'x.txt'}: error: is not the tool's and could not be "
+        "kept in the output folder that replaces the one it is in: Permission denied; "
+        "this run wrote nothing there [cannot-write]"])
+    assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
+    assert (out / "notes" / "sub" / "x.txt").read_text() == "x"
+    assert sorted(os.listdir(tmp_path)) == ["site"]
