@@ -696,12 +696,31 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
     (an editor's save, a note added, in a folder of notes too): each entry of theirs in
     ``old`` that is not the very one ``linked`` put in ``new``. The tool's files (those
     ``old``'s marker lists, and those this run ``written``) are never carried; an entry
-    put in ``new`` since the swap is newer, and stays."""
+    put in ``new`` or removed from it since the swap is newer, and stays so. What they
+    removed from ``old`` meanwhile is removed from ``new`` first (see
+    :func:`_drop_removed`)."""
+    _drop_removed(old, new, linked)
     with contextlib.suppress(MuscleError):  # (another run's folder may have been
         marker = read_marker(old)  # swapped out: its marker says what is the tool's)
     ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
         _carry(old / name, new / name, name, linked)
+
+
+def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> None:
+    """Remove from ``new``, just swapped in, each entry ``linked`` there whose own in
+    ``old`` someone removed since it was linked, deepest first, so that their removal
+    stands: only the very entry linked (one put in ``new`` since the swap stays), and a
+    folder only once nothing else is in it."""
+    for relative in sorted(linked, key=lambda name: name.count(os.sep), reverse=True):
+        target = new / relative
+        if os.path.lexists(old / relative) or _identity(target) != linked[relative]:
+            continue
+        with contextlib.suppress(OSError):  # (a folder with something new in it stays)
+            if _is_folder(target):
+                os.rmdir(target)
+            else:
+                os.unlink(target)
 
 
 def _carry(source: Path, target: Path, relative: str,
@@ -716,8 +735,8 @@ def _carry_entry(source: Path, target: Path, relative: str,
                  linked: dict[str, _Identity | None]) -> None:
     """:func:`_carry`'s work."""
     was, now = _identity(source), _identity(target)
-    if was is None or (now is not None and now != linked.get(relative)):
-        return  # (gone since; or ``target`` was written after the swap: the newer)
+    if was is None or now != linked.get(relative):
+        return  # (gone since; or ``target`` written or removed after the swap: newer)
     if was == now:
         return  # (the very entry linked: unchanged)
     if _is_folder(source) and _is_folder(target):

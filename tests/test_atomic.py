@@ -848,3 +848,52 @@ def test_a_file_that_cannot_be_kept_is_one_error_naming_it(
     assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
     assert (out / "notes" / "sub" / "x.txt").read_text() == "x"
     assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def _removed(out: Path) -> None:
+    """What the user removes from the output folder ``out``: a note, one in a folder of
+    notes, and a whole folder of drafts."""
+    os.unlink(out / "notes.txt")
+    os.unlink(out / "notes" / "plan.txt")
+    remove_tree(out / "drafts")
+
+
+def _remove_around_the_swap(monkeypatch: pytest.MonkeyPatch, exchange: bool,
+                            after: bool) -> None:
+    """Make each swap of an output folder meet :func:`_removed` just before it (the
+    files linked already), or just ``after`` it; the swap one ``renameat2`` exchange
+    where ``exchange``, else two renames."""
+    real = converter.atomic._exchange
+
+    def removed_then_swapped(new: Path, path: Path) -> bool:
+        if not after:
+            _removed(path)
+        done = exchange and real(new, path)
+        if after:
+            _removed(path if done else new)
+        return done
+
+    monkeypatch.setattr(converter.atomic, "_exchange", removed_then_swapped)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+@pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
+def test_what_is_removed_from_an_output_folder_while_it_is_written_stays_removed(
+        exchange: bool, after: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A note removed from the folder after the run had linked it into its new folder,
+    before the swap or just after it, was back once the run was done."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    _user_files(out)
+    (out / "drafts").mkdir()
+    (out / "drafts" / "a.txt").write_text("a")
+    (out / "kept.txt").write_text("kept")
+    _remove_around_the_swap(monkeypatch, exchange, after)
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    assert sorted(os.listdir(out)) == [".muscle-convert", "index.html", "kept.txt", "notes"]
+    assert os.listdir(out / "notes") == []
+    assert (out / "index.html").read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == ["site"]
