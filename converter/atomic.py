@@ -6,7 +6,8 @@ link stays. A device or FIFO (``-o /dev/null``) is written into, as there is not
 to replace, and so is standard output (``-o -``, :data:`STDOUT`). A killed run's
 temporaries are removed by a later write of the same output once they are a day old.
 Directories are built as a temporary sibling and swapped in with one atomic
-``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere); its files that hold the
+``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere, with a moment between
+them when no folder is there, see :func:`_swap`); its files that hold the
 bytes they held keep their modification times, and a directory whose files are all the
 same is left as it is, as a file of the same bytes is. A directory is only
 ever replaced when it is empty or carries the marker a previous run left in it, so a
@@ -593,7 +594,7 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
             if linked is None:
                 return
             with signals_held():
-                old = _swap(tmp, path)
+                old = _swap(tmp, path, shown)
                 tmp = None  # (the output now; until all is carried over, so is ``old``)
                 _carry_over(old, path, written, marker, linked)
                 tmp = old
@@ -644,15 +645,35 @@ def _replaced_meanwhile(path: Path, shown: str) -> Iterator[None]:
                     "run it again") from None
 
 
-def _swap(new: Path, path: Path) -> Path:
-    """Put the folder ``new`` in the place of the folder ``path``, at once where the
-    system can; return where ``path``'s folder is now."""
+def _swap(new: Path, path: Path, shown: str) -> Path:
+    """Put the folder ``new`` in the place of the folder ``path`` (``shown``, as the user
+    gave it), at once where the system can; return where ``path``'s folder is now."""
     if _exchange(new, path):
         return new
     old = temporary_sibling(path, ".old")
-    os.rename(path, old)
-    os.rename(new, path)
+    os.rename(path, old)  # (from here until the next rename, no folder is at ``path``)
+    _put_in(new, path, old, shown)
     return old
+
+
+def _put_in(new: Path, path: Path, old: Path, shown: str) -> None:
+    """The second of :func:`_swap`'s two renames: ``new`` to ``path``, which the folder
+    ``old`` has just left. Where that fails, ``old`` is put back (a ``cannot-write``
+    that says so); where that fails too (something was put at ``path`` in between), the
+    ``cannot-write`` names ``old``, the only copy of the folder."""
+    try:
+        os.rename(new, path)
+    except OSError as exc:
+        reason = f"cannot write here: {exc.strerror or exc}, as this run put its folder in "
+        try:
+            os.rename(old, path)
+        except OSError:
+            raise error(shown, "cannot-write", f"{reason}place of the old one (something "
+                        "else was put there in that moment: another run writing the same "
+                        "output at once?); the old folder, with your files in it, is kept "
+                        f"in {old}: move back from it what you need") from None
+        raise error(shown, "cannot-write", f"{reason}place of the old one, which is back "
+                    "as it was; this run wrote nothing there") from None
 
 
 #: A file's device and inode.

@@ -897,3 +897,66 @@ def test_what_is_removed_from_an_output_folder_while_it_is_written_stays_removed
     assert os.listdir(out / "notes") == []
     assert (out / "index.html").read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def _between_the_renames(monkeypatch: pytest.MonkeyPatch,
+                         then: Callable[[Path, Path], None]) -> None:
+    """Make each swap of an output folder two renames (no ``renameat2`` exchange), and
+    do ``then`` with the new folder and the output path between them, when no folder is
+    at the output path."""
+    real = converter.atomic._put_in
+
+    def put_in(new: Path, path: Path, old: Path, shown: str) -> None:
+        then(new, path)
+        real(new, path, old, shown)
+
+    monkeypatch.setattr(converter.atomic, "_exchange", lambda new, path: False)
+    monkeypatch.setattr(converter.atomic, "_put_in", put_in)
+
+
+def _swap_failed(out: Path, monkeypatch: pytest.MonkeyPatch,
+                 then: Callable[[Path, Path], None]) -> tuple[list[str], dict[str, bytes]]:
+    """Write the site ``out`` with a note of the user's in it, then again, its second
+    rename meeting ``then``: the errors said, and the files of the old site."""
+    assert convert("html", out)[0] == 0
+    (out / "notes.txt").write_text("mine")
+    before = {name: (out / name).read_bytes() for name in os.listdir(out)}
+    _between_the_renames(monkeypatch, then)
+    code, stderr = convert("html", out, "--lang", "da")
+    assert code == 1
+    return [line for line in stderr.splitlines() if " error: " in line], before
+
+
+def test_a_folder_that_cannot_be_put_in_place_puts_the_old_one_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the second of two renames failed, the output was missing: the old folder
+    was left in a hidden `.site.<random>.old` beside it, the user's notes with it."""
+    out = tmp_path / "site"
+    errors, before = _swap_failed(out, monkeypatch, lambda new, _: remove_tree(new))
+    assert errors == [f"{out}: error: cannot write here: No such file or directory, as "
+                      "this run put its folder in place of the old one, which is back as "
+                      "it was; this run wrote nothing there [cannot-write]"]
+    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_folder_put_in_the_outputs_place_meanwhile_names_where_the_old_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cannot write here: Directory not empty`: the old folder, the user's notes in it,
+    was left in a hidden folder the message did not name."""
+    out = tmp_path / "site"
+
+    def another_folder(_: Path, path: Path) -> None:
+        (path / "other").mkdir(parents=True)
+
+    errors, before = _swap_failed(out, monkeypatch, another_folder)
+    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
+    assert old.startswith(".site.") and old.endswith(".old")
+    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
+                      "put its folder in place of the old one (something else was put "
+                      "there in that moment: another run writing the same output at "
+                      "once?); the old folder, with your files in it, is kept in "
+                      f"{tmp_path / old}: move back from it what you need [cannot-write]"]
+    assert {name: (tmp_path / old / name).read_bytes()
+            for name in os.listdir(tmp_path / old)} == before
+    assert os.listdir(out) == ["other"]
