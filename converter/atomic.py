@@ -596,7 +596,10 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
             with signals_held():
                 old = _swap(tmp, path, shown)
                 tmp = None  # (the output now; until all is carried over, so is ``old``)
-                _carry_over(old, path, written, marker, linked)
+                try:
+                    _carry_over(old, path, written, marker, linked)
+                except OSError as exc:
+                    raise _kept_aside(old, path, shown, exc) from None
                 tmp = old
         shutil.rmtree(old)
     except BaseException:
@@ -726,6 +729,26 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
     ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
         _carry(old / name, new / name, name, linked)
+
+
+def _kept_aside(old: Path, path: Path, shown: str, exc: OSError) -> MuscleError:
+    """The ``cannot-write`` of a run whose new folder is at ``path`` (``shown``, as the
+    user gave it) but which could not carry everything over from the folder ``old`` it
+    replaced (``exc``): ``old`` is kept, as a ``.old`` folder that no run removes."""
+    kept = old
+    if not old.name.endswith(".old"):  # (a .tmpdir is removed once a day old)
+        kept = temporary_sibling(path, ".old")
+        try:
+            os.rename(old, kept)
+        except OSError:
+            kept = old
+    name = os.fspath(exc.filename or "")
+    inside = name.startswith(os.path.join(old, ""))
+    what = f"{os.path.relpath(name, old)}: {exc.strerror}" if inside else str(exc)
+    return error(shown, "cannot-write", "the new folder is written, but what you changed "
+                 "in the old one while this run wrote it could not all be moved into it "
+                 f"({what}); the old folder, with it, is kept in {kept}: move back from "
+                 "it what you need")
 
 
 def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> None:

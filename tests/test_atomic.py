@@ -960,3 +960,39 @@ def test_a_folder_put_in_the_outputs_place_meanwhile_names_where_the_old_one_is(
     assert {name: (tmp_path / old / name).read_bytes()
             for name in os.listdir(tmp_path / old)} == before
     assert os.listdir(out) == ["other"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
+        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note saved while the run wrote the folder that could not be moved into the new
+    one (a folder with the sticky bit, the note someone else's) failed the run with the
+    bare system error, and the old folder, the note in it, was left as a `.tmpdir` that
+    the next run removes once it is a day old (its age is the folder's, often older)."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    _user_files(out)
+    _edit_while_swapping(monkeypatch, exchange)
+    real = converter.atomic._carry_entry
+
+    def refused(source: Path, target: Path, relative: str, linked: Any) -> None:
+        if relative == "notes.txt":
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+        real(source, target, relative, linked)
+
+    monkeypatch.setattr(converter.atomic, "_carry_entry", refused)
+    with pytest.raises(converter.MuscleError) as raised, \
+            converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
+    assert old.startswith(".site.") and old.endswith(".old")
+    assert str(raised.value) == (
+        f"{out}: error: the new folder is written, but what you changed in the old one "
+        "while this run wrote it could not all be moved into it (notes.txt: Operation not "
+        "permitted); the old folder, with it, is kept in "
+        f"{tmp_path / old}: move back from it what you need [cannot-write]")
+    assert (out / "index.html").read_text() == "new"
+    assert (tmp_path / old / "notes.txt").read_text() == "v2 user edit"
+    converter.atomic.sweep_leftovers(out)
+    assert (tmp_path / old / "notes.txt").exists()
