@@ -399,9 +399,11 @@ def _shown(value: Any) -> str:
         return repr(_clipped(value))
     if type(value) is Exponent:
         return _clipped(value.text)
+    if isinstance(value, Decimal):  # (12.5, -0, an integer too long for int)
+        return _clipped(number_text(value))
     if isinstance(value, list | dict):
         return "a list" if isinstance(value, list) else "an object"
-    return json.dumps(value)  # (true, false, null, Infinity, NaN)
+    return _clipped(json.dumps(value))  # (true, false, null, Infinity, NaN, 7)
 
 
 def _clipped(text: str) -> str:

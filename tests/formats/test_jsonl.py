@@ -260,3 +260,21 @@ def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path)
         (4, lines[3].index('"t"}') + 1, "muscles[3].extra.title", "reserved-key"),
         (4, lines[3].index("7") + 1, "muscles[3].slug", "wrong-type"),
         (4, 1, "muscles[3].title", "missing-field")]
+
+
+def test_a_point_that_is_a_decimal_number_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """A point written as one number with decimals (1.5, not [x, y]) ended the run with
+    'TypeError: Object of type Decimal is not JSON serializable'."""
+    out = tmp_path / "m.jsonl"
+    line = ('{"slug": "a", "title": "A", "regions": [[1.5, [1, 1], -0, [5, 9], '
+            f'{"9" * 5000}]]}}')
+    out.write_text(line + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    assert list(get_format("jsonl").read(out, ReadContext(report=problems.append))) == []
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, line.index("1.5") + 1, "muscles[a].regions[0].points[0]", "wrong-type",
+         "must be a point [x, y], not 1.5"),
+        (1, line.index("-0") + 1, "muscles[a].regions[0].points[2]", "wrong-type",
+         "must be a point [x, y], not -0"),
+        (1, line.index("999") + 1, "muscles[a].regions[0].points[4]", "wrong-type",
+         f"must be a point [x, y], not {'9' * 60}...")]
