@@ -197,14 +197,15 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
     body = record.get("body", "")
     problems += [Diagnostic(path, None, None, f"{prefix}extra.{key}", "duplicate-key",
                             f"duplicate key {key!r}") for key in keys_twice(extra)]
+    polygons: list = regions  # (the regions the builder checks)
+    places: list[int] | None = None  # (each one's place in regions: None, the same)
+    if not (isinstance(regions, list) and all(isinstance(r, list) for r in regions)
+            and isinstance(extra, dict) and isinstance(body, str)):  # (a good record: no more)
+        shapes = _Shapes(regions, extra, body)  # (said with the record's other problems)
+        problems += [d._replace(path=path, field=prefix + d.field) for d in shapes.problems]
+        polygons, places, extra, body = shapes.polygons, shapes.places, shapes.extra, shapes.body
     kept: dict[Any, Any] = {}  # (extra without the keys named like fields)
     try:
-        if not isinstance(regions, list) or not all(isinstance(r, list) for r in regions):
-            raise _shape(path, "regions", "must be a list of polygons")
-        if not isinstance(extra, dict):
-            raise _shape(path, "extra", "must be an object")
-        if not isinstance(body, str):
-            raise _shape(path, "body", "must be text")
         kept, reserved = without_reserved(extra)  # (each reported, the rest checked)
         problems += [Diagnostic(path, None, None, prefix + key, code, message)
                      for key, code, message in reserved]
@@ -214,7 +215,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
             "insertion": record.get("insertion"), "function": record.get("functions"),
             "exercises": record.get("exercises"), "image": record.get("image"),
             "image_focus": record.get("image_focus"),
-            "coords": [_coords(polygon) for polygon in regions],
+            "coords": [_coords(polygon) for polygon in polygons],
             **_floats(kept),
         }
         slug_problem = _slug_problem(front["slug"], path)
@@ -223,7 +224,8 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
     except MuscleError as exc:
         keys = _Keys(kept)
-        named = [d._replace(field=_rename(d.field, keys)) for d in exc.diagnostics]
+        named = [d._replace(field=_rename(_placed(d.field, places, keys), keys))
+                 for d in exc.diagnostics]
         problems += [d._replace(field=prefix + d.field if d.field else field)
                      for d in _by_point(named, regions)]
     if problems:
@@ -411,8 +413,55 @@ def _clipped(text: str) -> str:
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}..."
 
 
-def _shape(path: str, field: str, message: str) -> MuscleError:
-    return MuscleError(Diagnostic(path, None, None, field, "wrong-type", message))
+class _Shapes:
+    """The ``regions``, ``extra`` and ``body`` of a record, one of which is of the wrong
+    shape: a ``wrong-type`` problem for each (field named below the record; a polygon
+    that is no list by its place, ``regions[1]``), and what the record is checked with
+    in their stead, so that its other problems are said in the same run: the regions
+    that are lists (``places``: the place of each in ``regions``), an ``extra`` that is
+    an object, a ``body`` that is text. Made for a record of such a shape only."""
+
+    def __init__(self, regions: Any, extra: Any, body: Any) -> None:
+        self.problems: list[Diagnostic] = []
+        self.polygons: list = []
+        self.places: list[int] = []
+        if isinstance(regions, list):
+            for i, polygon in enumerate(regions):
+                self._polygon(i, polygon)
+        else:
+            self._wrong("regions", f"must be a list of polygons, not {_shown(regions)}")
+        self.extra = extra if isinstance(extra, dict) else {}
+        if not isinstance(extra, dict):
+            self._wrong("extra", f"must be an object, not {_shown(extra)}")
+        self.body = body if isinstance(body, str) else ""
+        if not isinstance(body, str):
+            self._wrong("body", f"must be text, not {_shown(body)}")
+
+    def _polygon(self, place: int, polygon: Any) -> None:
+        """Keep ``polygon`` to be checked, or say it is no list of points."""
+        if isinstance(polygon, list):
+            self.polygons.append(polygon)
+            self.places.append(place)
+        else:
+            self._wrong(f"regions[{place}]", "must be a polygon, a list of points [x, y], "
+                        f"not {_shown(polygon)}")
+
+    def _wrong(self, field: str, message: str) -> None:
+        self.problems.append(Diagnostic("", None, None, field, "wrong-type", message))
+
+
+def _placed(field: str, places: list[int] | None, extra: _Keys) -> str:
+    """A builder's field path with a region named by its place in the record's regions
+    (``coords[0]`` of ``places`` [1] is ``coords[1]``), not among those checked; a path
+    of an ``extra`` key as it is."""
+    found = None if places is None or extra.leading(field) else _BUILT_REGION.match(field)
+    if found is None or places is None:
+        return field
+    return f"coords[{places[int(found[1])]}]{field[found.end():]}"
+
+
+#: A region as the builder names it, ``coords[0]`` (and what follows).
+_BUILT_REGION = re.compile(r"coords\[([0-9]+)\]")
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")

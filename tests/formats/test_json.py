@@ -509,3 +509,43 @@ def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path)
         (8, 12, "muscles[3].slug", "wrong-type"),
         (8, 3, "muscles[3].title", "missing-field"),
         (8, 24, "muscles[3].latin", "wrong-type")]
+
+
+MISSHAPEN = """\
+{"muscles": [
+  {"slug": "a", "title": "A"},
+  {"slug": "b",
+   "title": 5,
+   "regions": [7, [[3, -4], [5, 6], [1, 1]], "1,2"],
+   "extra": {"title": "x"}},
+  {"slug": "c", "title": 5, "extra": [1], "body": 3, "latin": 4},
+  {"slug": "Bad D", "regions": "1,2,3", "x": 1}
+]}
+"""
+
+
+def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Path) -> None:
+    """regions that is no list of polygons, an extra that is no object or a body that is
+    no text was the record's one error; its other problems were said a run later."""
+    slugs, problems = read_json(MISSHAPEN, tmp_path)
+    assert slugs == ["a"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (5, 16, "muscles[1].regions[0]", "wrong-type",
+         "must be a polygon, a list of points [x, y], not 7"),
+        (5, 46, "muscles[1].regions[2]", "wrong-type",
+         "must be a polygon, a list of points [x, y], not '1,2'"),
+        (6, 23, "muscles[1].extra.title", "reserved-key",
+         "'title' is the name of a field, not extra data"),
+        (4, 13, "muscles[1].title", "wrong-type", "must be text, not a number"),
+        (5, 24, "muscles[1].regions[1].points[0].y", "coords-negative",
+         "negative coordinate -4"),
+        (7, 38, "muscles[2].extra", "wrong-type", "must be an object, not a list"),
+        (7, 51, "muscles[2].body", "wrong-type", "must be text, not 3"),
+        (7, 26, "muscles[2].title", "wrong-type", "must be text, not a number"),
+        (7, 63, "muscles[2].latin", "wrong-type", "must be text, not a number"),
+        (8, 3, "muscles[3]", "unknown-key", "unknown keys ['x'] in a canonical record"),
+        (8, 32, "muscles[3].regions", "wrong-type",
+         "must be a list of polygons, not '1,2,3'"),
+        (8, 12, "muscles[3].slug", "bad-slug",
+         "'Bad D' is not a slug (lowercase letters, digits and single hyphens)"),
+        (8, 3, "muscles[3].title", "missing-field", "is required")]

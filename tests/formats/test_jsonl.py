@@ -278,3 +278,26 @@ def test_a_point_that_is_a_decimal_number_is_named_not_a_traceback(tmp_path: Pat
          "must be a point [x, y], not -0"),
         (1, line.index("999") + 1, "muscles[a].regions[0].points[4]", "wrong-type",
          f"must be a point [x, y], not {'9' * 60}...")]
+
+
+def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Path) -> None:
+    """regions that is no list of polygons, an extra that is no object or a body that is
+    no text was the record's one error; its other problems were said a run later."""
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": 5, "regions": [[[1, 2], [3, "4"], [5, 6]], 7]}',
+             '{"slug": "b", "extra": "x", "body": ["t"], "latin": 3}',
+             '{"slug": "Not A Slug", "regions": {"0": []}, "title": "T"}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    assert list(get_format("jsonl").read(out, ReadContext(report=problems.append))) == []
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (1, lines[0].index("7") + 1, "muscles[a].regions[1]", "wrong-type"),
+        (1, lines[0].index("5") + 1, "muscles[a].title", "wrong-type"),
+        (1, lines[0].index('"4"') + 1, "muscles[a].regions[0].points[1].y",
+         "coords-not-number"),
+        (2, lines[1].index('"x"') + 1, "muscles[b].extra", "wrong-type"),
+        (2, lines[1].index('["t"]') + 1, "muscles[b].body", "wrong-type"),
+        (2, 1, "muscles[b].title", "missing-field"),
+        (2, lines[1].index("3") + 1, "muscles[b].latin", "wrong-type"),
+        (3, lines[2].index("{", 1) + 1, "muscles[2].regions", "wrong-type"),
+        (3, lines[2].index('"Not') + 1, "muscles[2].slug", "bad-slug")]
