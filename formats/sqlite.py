@@ -36,6 +36,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shlex
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -1139,133 +1140,176 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
                   *, kept: bool = False) -> Iterator[Muscle]:
     """The muscles of the database after the first ``done[0]``, counting there each one
     read or reported; with ``kept``, a text holding a byte kept as not UTF-8 is a
-    ``not-utf8`` error, its muscle left out."""
+    ``not-utf8`` error, its muscle left out. A muscle whose rows are of no shape its
+    record holds (:class:`_Misshapen`) is left out, its other problems said with those."""
     groups = tuple(_Groups(conn.execute(query)) for query in (
         _SELECT_TEXTS, _SELECT_FUNCTIONS, _SELECT_EXERCISES, _SELECT_POINTS))
     for row in itertools.islice(conn.execute(_SELECT_MUSCLES), done[0], None):
-        record = _record(row, groups, path, ctx)
+        record, shape = _record(row, groups)
         done[0] += 1
         where = f"muscles[{_shown(row[0])}]"
-        found = list(_undecoded(record, where)) if kept and record is not None else []
+        for field_path, code, message in shape.problems:
+            ctx.report(Diagnostic(path, None, None, _below(where, field_path), code, message))
+        found = list(_undecoded(record, where)) if kept else []
         for named, text in found:
             ctx.report(Diagnostic(path, None, None, named, "not-utf8",
                                   kept_byte_message(text)))
-        if record is None or found:
+        if found:
             continue
         try:
-            yield canonical.from_canonical(record, path=path, field=where)
+            muscle = canonical.from_canonical(record, path=path, field=where)
         except MuscleError as exc:
             for diagnostic in exc.diagnostics:
-                ctx.report(diagnostic)
+                if not shape.hides(diagnostic.field, where):
+                    ctx.report(diagnostic)
+            continue
+        if not shape.problems:
+            yield muscle
 
 
-def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], path: str,
-            ctx: ReadContext) -> dict[str, Any] | None:
-    """The canonical record of the muscle ``row`` with its rows of the other tables
-    (``groups``); None when one of those is of no kind its table holds (reported)."""
-    slug, title, latin, image, image_focus, body, extra = row
-    texts, functions, exercises, points = groups
-    where = f"muscles[{_shown(slug)}]"
-    try:
-        extra_value = load_json(extra) if isinstance(extra, str) else extra
-    except BadJson as exc:
-        ctx.report(Diagnostic(path, None, None, f"{where}.extra", "bad-json",
-                              f"is not valid JSON: {exc}"))
-        return None
-    text_rows, function_rows = texts.take(slug), functions.take(slug)
-    exercise_rows, point_rows = exercises.take(slug), points.take(slug)
-    try:
-        return {
-            "slug": slug, "title": title, "latin": latin, **_localized(text_rows),
-            "functions": _functions(function_rows),
-            "exercises": [name for (name,) in exercise_rows],
-            "image": image, "image_focus": image_focus,
-            "regions": _regions(point_rows), "body": body, "extra": extra_value,
-        }
-    except _BadKind as exc:
-        ctx.report(Diagnostic(path, None, None, where, "bad-value", str(exc)))
-        return None
-    except _BadPoints as exc:
-        for field_path, code, message in exc.problems:
-            ctx.report(Diagnostic(path, None, None, f"{where}.{field_path}", code, message))
-        return None
+def _below(where: str, field_path: str) -> str:
+    """The field ``field_path`` (``""``: the muscle itself) of the muscle ``where``."""
+    return f"{where}.{field_path}" if field_path else where
 
 
-class _BadKind(ValueError):
-    """A row whose ``field`` or ``part`` is none of the kinds its table holds (a database
-    edited past its CHECK constraints, or made without them)."""
-
-    def __init__(self, table: str, column: str, value: Any, kinds: dict[str, Any]) -> None:
-        super().__init__(f"a row of {table} has {column} {value!r}, which is not "
-                         f"{' or '.join(kinds)}; the muscle is left out")
-
-
-#: A coordinate's problem: its field path below the muscle, code and message.
+#: A problem of a muscle's rows: its field path below the muscle, code and message.
 _Problem = tuple[str, str, str]
 
 
-class _BadPoints(ValueError):
-    """Coordinates of a muscle's points that are none (a database edited by hand): the
-    field path of each below the muscle (``regions[0].points[3].x``), its diagnostic's
-    code and message."""
+class _Misshapen:
+    """The problems of a muscle's rows that are of no shape its record holds (a database
+    edited by hand, past its CHECK constraints): an ``extra`` that is no JSON, a row of no
+    kind its table holds, a coordinate that is none. Its record is read without them
+    (an ``extra`` of ``{}``, without the row, the coordinate 0), so that its other
+    problems are said in the same run; those of a function with such a row (``hidden``:
+    its place, from 0) are not: what it was meant to hold is not known. Nothing is made
+    for a muscle of none."""
 
-    def __init__(self, problems: list[_Problem]) -> None:
-        super().__init__(f"{counted(len(problems), 'coordinates')} that are none")
-        self.problems = problems
+    __slots__ = ("_found", "hidden")
+
+    def __init__(self) -> None:
+        self._found: dict[_Problem, None] | None = None  # (each once, in order)
+        self.hidden: set[int] | None = None
+
+    @property
+    def problems(self) -> Iterable[_Problem]:
+        return () if self._found is None else self._found
+
+    def add(self, problem: _Problem) -> None:
+        """Add ``problem`` (said once however many rows give it)."""
+        if self._found is None:
+            self._found = {}
+        self._found[problem] = None
+
+    def hide(self, function: int) -> None:
+        """Say nothing more of the function at ``function`` (its place, from 0)."""
+        if self.hidden is None:
+            self.hidden = set()
+        self.hidden.add(function)
+
+    def hides(self, field: str, where: str) -> bool:
+        """Whether the record's problem at ``field`` (of the muscle ``where``) is of a
+        function with a row of no kind its table holds."""
+        if self.hidden is None:
+            return False
+        found = _FUNCTION.match(field, len(where))
+        return found is not None and int(found[1]) in self.hidden
 
 
-def _localized(rows: list[tuple[Any, ...]]) -> dict[str, dict[Any, Any]]:
+#: A function's field path below its muscle's name (``.functions[0]``...).
+_FUNCTION = re.compile(r"\.functions\[([0-9]+)\]")
+
+
+def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
+            ) -> tuple[dict[str, Any], _Misshapen]:
+    """The canonical record of the muscle ``row`` with its rows of the other tables
+    (``groups``), and the problems of those that are of no shape it holds."""
+    slug, title, latin, image, image_focus, body, extra = row
+    texts, functions, exercises, points = groups
+    shape = _Misshapen()
+    text_rows, function_rows = texts.take(slug), functions.take(slug)
+    exercise_rows, point_rows = exercises.take(slug), points.take(slug)
+    return {
+        "slug": slug, "title": title, "latin": latin, **_localized(text_rows, shape),
+        "functions": _functions(function_rows, shape),
+        "exercises": [name for (name,) in exercise_rows],
+        "image": image, "image_focus": image_focus,
+        "regions": _regions(point_rows, shape), "body": body,
+        "extra": _extra(extra, shape),
+    }, shape
+
+
+def _extra(extra: Any, shape: _Misshapen) -> Any:
+    """The ``extra`` column's JSON read (``{}`` when it is none: a problem of ``shape``)."""
+    if not isinstance(extra, str):
+        return extra
+    try:
+        return load_json(extra)
+    except BadJson as exc:
+        shape.add(("extra", "bad-json", f"is not valid JSON: {exc}"))
+        return {}
+
+
+def _bad_kind(table: str, column: str, value: Any, kinds: dict[str, Any]) -> _Problem:
+    """The problem of a row whose ``column`` is none of the ``kinds`` its table holds."""
+    return ("", "bad-value", f"a row of {table} has {column} {value!r}, which is not "
+            f"{' or '.join(kinds)}; the muscle is left out")
+
+
+def _localized(rows: list[tuple[Any, ...]], shape: _Misshapen) -> dict[str, dict[Any, Any]]:
     texts: dict[str, dict[Any, Any]] = {"origin": {}, "insertion": {}}
     for name, language, text in rows:
         if name not in texts or not isinstance(name, str):
-            raise _BadKind("texts", "field", name, texts)
-        texts[name][language] = text
+            shape.add(_bad_kind("texts", "field", name, texts))
+        else:
+            texts[name][language] = text
     return texts
 
 
-def _functions(rows: list[tuple[Any, ...]]) -> list[dict[str, dict[Any, Any]]]:
+def _functions(rows: list[tuple[Any, ...]], shape: _Misshapen
+               ) -> list[dict[str, dict[Any, Any]]]:
     by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
     for position, part, language, text in rows:
         parts = by_position.setdefault(position, {"short": {}, "extended": {}})
         if part not in parts or not isinstance(part, str):
-            raise _BadKind("functions", "part", part, parts)
-        parts[part][language] = text
+            shape.add(_bad_kind("functions", "part", part, parts))
+            shape.hide(len(by_position) - 1)
+        else:
+            parts[part][language] = text
     return list(by_position.values())
 
 
-def _regions(rows: list[tuple[Any, ...]]) -> list[list[list[Any]]]:
+def _regions(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[list[list[Any]]]:
     """The polygons of a muscle's rows of points (region, x, y; each region's together,
-    in order); :class:`_BadPoints` names every coordinate that is no number, counting
-    regions and points from 0 (``position`` gives their order, not a count)."""
+    in order); a problem of ``shape`` names every coordinate that is no number (0 in
+    its place), counting regions and points from 0 (``position`` gives their order, not
+    a count)."""
     polygons: dict[Any, list[list[Any]]] = {}
-    problems: list[_Problem] = []
     for region, x, y in rows:
         points = polygons.setdefault(region, [])
         if x is not None or y is not None:  # (both NULL: a region without points)
             at = f"regions[{len(polygons) - 1}].points[{len(points)}]"
-            points.append([_coordinate(x, f"{at}.x", problems),
-                           _coordinate(y, f"{at}.y", problems)])
-    if problems:
-        raise _BadPoints(problems)
+            points.append([_coordinate(x, f"{at}.x", shape),
+                           _coordinate(y, f"{at}.y", shape)])
     return list(polygons.values())
 
 
-def _coordinate(value: Any, field_path: str, problems: list[_Problem]) -> Any:
+def _coordinate(value: Any, field_path: str, shape: _Misshapen) -> Any:
     """``"12"`` -> 12, ``"12.50"`` -> Decimal("12.50"); a value that is no coordinate
     (text such as `` 12`` or ``1e2``, a BLOB, NULL, a negative number) is added to
-    ``problems`` under ``field_path`` (None in its place), as is a text holding a byte
+    ``shape``'s problems under ``field_path`` (0 in its place), as is a text holding a byte
     that is not UTF-8 (``not-utf8``)."""
     if isinstance(value, str) and KEPT_BYTE.search(value):
-        problems.append((field_path, "not-utf8", kept_byte_message(value)))
-        return None
+        shape.add((field_path, "not-utf8", kept_byte_message(value)))
+        return 0
     try:
         if not isinstance(value, str):
             raise CoordsProblem("coords-not-number", f"{_stored(value)} is not a plain "
                                 "number")
         check_number(value)
     except CoordsProblem as exc:
-        problems.append((field_path, exc.code, str(exc)))
-        return None
+        shape.add((field_path, exc.code, str(exc)))
+        return 0
     return parse_number(value)
 
 

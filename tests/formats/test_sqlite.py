@@ -1038,7 +1038,8 @@ def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path)
     assert [m.slug for m in found] == sorted(m.slug for m in sample_muscles
                                              if m.slug not in bad)
     assert {(p.field.split(".")[0].split("]")[0] + "]", p.code) for p in problems} == {
-        ("muscles[soleus]", "bad-json"), ("muscles[deltoideus]", "coords-not-number"),
+        ("muscles[soleus]", "bad-json"), ("muscles[soleus]", "empty-field"),
+        ("muscles[deltoideus]", "coords-not-number"),
         ("muscles[gastrocnemius]", "bad-language"), ("muscles[trapezius]", "missing-field"),
         ("muscles[gluteus-maximus]", "wrong-type")}
     assert all(p.path == str(db) for p in problems)
@@ -1092,6 +1093,38 @@ def test_a_row_edited_past_the_checks_leaves_out_only_its_muscle(
     assert found == sorted(m.slug for m in sample_muscles
                            if m.slug not in ("soleus", "deltoideus"))
     assert [(p.field, p.code, p.message) for p in problems] == expected
+
+
+def test_a_row_of_the_wrong_shape_reports_the_muscles_other_problems_too(
+        db: Path) -> None:
+    """An extra that is no JSON, a row of texts or functions of no kind, a coordinate
+    that is none was the muscle's one error (or errors); its other problems (an empty
+    title, a bad language, a bad coordinate) were said a run later. The function
+    with a row of no kind says nothing more (what it was meant to hold is not known)."""
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B"),
+           Muscle(slug="c", title="C", regions=(Region(((1, 1), (5, 1), (5, 5))),),
+                  functions=(Function(LocalizedText.of({"en": "flex"})),)),
+           Muscle(slug="d", title="D")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET extra = '{broken', title = '' WHERE slug = 'a'")
+        conn.execute("INSERT INTO texts (muscle, field, language, text) VALUES "
+                     "('b', 'Origin', 'en', 'x'), "
+                     "('b', 'insertion', 'Not a code', 'y')")
+        conn.execute("UPDATE points SET x = 'abc' WHERE muscle = 'c' AND position = 0")
+        conn.execute("UPDATE points SET y = '-3' WHERE muscle = 'c' AND position = 2")
+        conn.execute("UPDATE functions SET part = 'long' WHERE muscle = 'c'")
+        conn.execute("UPDATE muscles SET image = x'00' WHERE slug = 'c'")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["d"]
+    assert [(p.field, p.code) for p in problems] == [
+        ("muscles[a].extra", "bad-json"), ("muscles[a].title", "empty-field"),
+        ("muscles[b]", "bad-value"), ("muscles[b].insertion.Not a code", "bad-language"),
+        ("muscles[c]", "bad-value"), ("muscles[c].regions[0].points[0].x",
+                                       "coords-not-number"),
+        ("muscles[c].regions[0].points[2].y", "coords-negative"),
+        ("muscles[c].image", "wrong-type")]
 
 
 @pytest.mark.parametrize("extra", ['{"a": ' + "[" * 5000 + "]" * 5000 + "}"],
