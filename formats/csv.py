@@ -575,15 +575,23 @@ def _extra(cell: str) -> dict[str, Any]:
     return value
 
 
-def _front(draft: _Draft) -> tuple[dict[str, Any], str, list[Problem]]:
-    """The draft in the authors' layout (for the shared validator), its body and the
+def _front(draft: _Draft) -> tuple[dict[str, Any], str, list[Problem],
+                                   tuple[_RowProblem, ...]]:
+    """The draft in the authors' layout (for the shared validator), its body, the
     keys of its ``extra`` named like a field, left out of it (a ``reserved-key``
-    problem each)."""
+    problem each), and the problems of its ``extra`` and ``body`` cells that are of no
+    shape a muscle holds (an ``extra`` of ``{}``, a body of ``""`` in their stead, so
+    that the muscle's other problems are found too)."""
     row = draft.row
-    extra, reserved = without_reserved(_extra(row["extra"]))
+    shapes: tuple[_RowProblem, ...] = ()  # (none: nothing made)
+    try:
+        extra, reserved = without_reserved(_extra(row["extra"]))
+    except _RowProblem as problem:
+        (extra, reserved), shapes = ({}, []), (problem,)
     body = from_cell(row["body"])
     if body is None:
-        raise _RowProblem("body", "missing-field", "is required (use an empty cell)")
+        body, shapes = "", (*shapes, _RowProblem("body", "missing-field",
+                                                  "is required (use an empty cell)"))
     front = {
         "slug": row["slug"], "title": from_cell(row["title"]), "latin": from_cell(row["latin"]),
         "origin": draft.texts["origin"], "insertion": draft.texts["insertion"],
@@ -594,7 +602,7 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str, list[Problem]]:
                    for points in _in_order(draft.points)],
         **extra,
     }
-    return front, body, reserved
+    return front, body, reserved, shapes
 
 
 def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = ""
@@ -805,21 +813,19 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
     the table that gave the value (problems inside ``extra`` named ``extra.<key>``, a
     draft marker's among them: :func:`converter.drafts.problems`)."""
     muscles = str(files["muscles"])
-    reserved: list[Problem] = []
+    front, body, reserved, shapes = _front(draft)
     try:
-        front, body, reserved = _front(draft)
         muscle = muscle_from_front_matter(front, path=muscles, slug_hint=draft.row["slug"],
                                           body=body)
-    except _RowProblem as problem:
-        found = [Diagnostic(muscles, None, None, problem.column, problem.code,
-                            problem.message)]
     except MuscleError as exc:
         found = exc.diagnostics
     else:  # (a draft marker checked here, not after the reader: at its row)
         found = [Diagnostic(muscles, None, None, key, code, message)
                  for key, code, message in marker_problems(muscle.extra)]
-        if not found and not reserved:
+        if not found and not reserved and not shapes:
             return muscle
+    found = [*(Diagnostic(muscles, None, None, problem.column, problem.code,
+                          problem.message) for problem in shapes), *found]
     for field_path, code, message in reserved:  # (at the muscle's row, as named)
         ctx.report(Diagnostic(muscles, draft.line, None, field_path, code, message))
     try:
@@ -951,8 +957,32 @@ class _FlatSheet:
                 found[slug] = None if slug in found else line
         return found
 
-    def front(self, cells: list[str]) -> dict[str, Any]:
-        """One row in the authors' layout, for the shared validator."""
+    def muscle(self, cells: list[str]) -> Muscle:
+        """The muscle of one row, or :class:`MuscleError` with all its problems: a slug
+        that is not one (never made into one) and function columns that list different
+        numbers of functions are said with the row's others (checked with a stand-in
+        slug, and no functions), as in the other readers."""
+        shapes: tuple[Diagnostic, ...] = ()  # (none: nothing made)
+        try:
+            front = self.front(cells)
+        except MuscleError as exc:  # (function-count: the row checked without functions)
+            front, shapes = self.front(cells, functions=False), tuple(exc.diagnostics)
+        slug = front["slug"]
+        if isinstance(slug, str) and not is_slug(slug):
+            shapes = (Diagnostic(str(self.path), None, self.index["slug"] + 1, "slug",
+                                 "bad-slug", not_a_slug(slug)), *shapes)
+            front["slug"] = _STAND_IN_SLUG
+        try:
+            muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="")
+        except MuscleError as exc:
+            raise MuscleError([*shapes, *exc.diagnostics]) from None
+        if shapes:
+            raise MuscleError(list(shapes))
+        return muscle
+
+    def front(self, cells: list[str], *, functions: bool = True) -> dict[str, Any]:
+        """One row in the authors' layout, for the shared validator (without its
+        functions when not ``functions``)."""
         def get(name: str) -> str | None:  # (a column left out: nothing)
             return restore(cells[self.index[name]]) if name in self.index else None
 
@@ -962,7 +992,7 @@ class _FlatSheet:
 
         return {"slug": get("slug"), "title": get("title"), "latin": get("latin"),
                 "origin": texts("origin"), "insertion": texts("insertion"),
-                "function": self.functions(cells),
+                "function": self.functions(cells) if functions else [],
                 "exercises": decode_items(get("exercises")), "image": get("image"),
                 "image_focus": get("image_focus"), "coords": decode_items(get("coords"))}
 
@@ -978,6 +1008,10 @@ class _FlatSheet:
         return [{part: {lang: texts[k] for (p, lang), texts in items.items()
                         if p == part and texts and texts[k] is not None}
                  for part in ("short", "extended")} for k in range(max(counts, default=0))]
+
+
+#: The slug a flat row with a bad one is checked with, to find its other problems.
+_STAND_IN_SLUG = "muscle"
 
 
 def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
@@ -1000,12 +1034,8 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             if len(cells) != len(header):
                 raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
                             f"{len(header)}", line=line)
-            front = sheet.front(cells)
-            if isinstance(front["slug"], str) and not is_slug(front["slug"]):
-                raise error(str(path), "bad-slug", not_a_slug(front["slug"]), "slug",
-                            column=sheet.index["slug"] + 1)
             ctx.mark = line
-            yield muscle_from_front_matter(front, path=str(path), slug_hint="")
+            yield sheet.muscle(cells)
         except MuscleError as exc:
             for d in exc.diagnostics:
                 ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,

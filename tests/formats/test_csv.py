@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import converter
 from converter.cli import cli
-from converter.diagnostics import MuscleError
+from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, get_format
 from formats import csv as csv_format
@@ -951,6 +951,24 @@ def test_flat_reader_refuses_a_slug_cell_that_is_not_a_slug(tmp_path: Path) -> N
         (2, 2, "slug", "bad-slug"), (3, 2, "slug", "bad-slug")]
 
 
+def test_a_flat_row_with_a_bad_slug_or_function_count_reports_its_other_problems(
+        tmp_path: Path) -> None:
+    """A slug that is not one, or function columns listing different numbers of
+    functions, was the row's one error; its other problems (a bad coords cell, a
+    control character) were said a run later. The slug is never made into one."""
+    out = tmp_path / "m.csv"
+    out.write_text("slug,title,latin,coords,function_short_da,function_short_en\n"
+                   "Not A Slug,A,\x01,\"1,2,3\",,\n"
+                   "b,B,,\"1,2,3,4,5,-6\",\"one\ntwo\",uno\n"
+                   "c,C,,,,\n", encoding="utf-8")
+    muscles, problems = _read_with_problems(out)
+    assert [m.slug for m in muscles] == ["c"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (2, 1, "slug", "bad-slug"), (2, None, "latin", "control-character"),
+        (2, None, "coords[0]", "coords-odd"),
+        (3, None, "function", "function-count"), (3, None, "coords[0]", "coords-negative")]
+
+
 def _read_with_problems(path: Path) -> tuple[list[Muscle], list]:
     problems: list = []
     muscles = list(get_format("csv").read(path, ReadContext(report=problems.append)))
@@ -1519,3 +1537,29 @@ def test_a_slug_of_two_rows_of_a_flat_sheet_is_placed_at_the_second_row(
     assert [(d.line, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
         (second, "slug", "duplicate-slug", "slug 'deltoideus' is already used by an "
          f"earlier record of this file, on line {first}")]
+
+
+def test_an_extra_or_body_cell_of_the_wrong_shape_reports_the_rows_other_problems(
+        tmp_path: Path) -> None:
+    """An extra that is no JSON object or a body cell that is null was the muscle's one
+    error; its other problems (a control character in latin or image) were said a run
+    later."""
+    pkg = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B"),
+                     Muscle(slug="c", title="C")], pkg, "csv")
+    path = pkg / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = rows[0]
+    for row, column, cell in ((1, "extra", "[1]"), (1, "latin", "\x00x"),
+                              (2, "extra", "{broken"), (2, "body", "\\N"),
+                              (2, "image", "a\x01")):
+        rows[row][header.index(column)] = cell
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    problems: list[Diagnostic] = []
+    found = get_format("csv").read(pkg, ReadContext(report=problems.append))
+    assert [m.slug for m in found] == ["c"]
+    assert [(d.path, d.line, d.field, d.code) for d in problems] == [
+        (str(path), 2, "extra", "wrong-type"), (str(path), 2, "latin", "control-character"),
+        (str(path), 3, "extra", "bad-json"), (str(path), 3, "body", "missing-field"),
+        (str(path), 3, "image", "control-character")]
