@@ -719,6 +719,7 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
         slug = row["slug"]
         if not is_slug(slug):
             report("muscles", line, _RowProblem("slug", "bad-slug", not_a_slug(slug)))
+            bad.add(slug)  # (its rows in the other tables name it: no unknown-slug)
         elif slug in drafts:
             report("muscles", line, _RowProblem("slug", "duplicate-key", f"{slug!r} twice"))
             bad.add(slug)

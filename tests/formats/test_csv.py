@@ -268,6 +268,24 @@ def test_a_muscle_row_gone_bad_is_one_unknown_slug_a_table(
     assert len(expected) == 4 and sum(map(len, rows.values())) > 4
 
 
+def test_the_rows_of_a_muscle_whose_slug_is_not_one_are_not_said_to_name_no_muscle(
+        tmp_path: Path) -> None:
+    """A slug of muscles.csv that is not one ('Not A') was its bad-slug and, at the rows
+    of the other tables that name it, unknown-slug 'no muscle 'Not A' in muscles',
+    though muscles.csv has that row."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A", origin=LocalizedText.of({"en": "x"}),
+                            exercises=("squat",))], out, "csv")
+    for table in ("muscles", "texts", "exercises"):
+        path = out / f"{table}.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace('"a",', '"Not A",'),
+                        encoding="utf-8")
+    problems: list[Diagnostic] = []
+    assert list(get_format("csv").read(out, ReadContext(report=problems.append))) == []
+    assert [(Path(d.path).name, d.line, d.field, d.code) for d in problems] == [
+        ("muscles.csv", 2, "slug", "bad-slug")]
+
+
 def test_positions_give_the_order_and_bad_headers_are_reported(tmp_path: Path) -> None:
     """A row deleted in a spreadsheet leaves a gap, which reads as the rest in order (as
     in SQLite; it was a position-gap error)."""
