@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -98,6 +99,13 @@ def in_threads(work: Callable[[int], object], count: int) -> list[object]:
             thread.join()
     return results
 
+
+# Ctrl-C as a terminal gives it: a shell that starts the suite in the background without
+# job control (a CI runner's, `make test &`) leaves SIGINT ignored, Python then installs
+# no KeyboardInterrupt handler, and every program a test starts inherits the ignoring, so
+# the tests of what Ctrl-C does would see nothing happen. (A handler is reset to the
+# default in a program started, which installs Python's own again.)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
