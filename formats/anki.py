@@ -384,11 +384,12 @@ def drawing_digest(images: Mapping[str, str]) -> str:
 
 
 def _after_last_drawing(times: dict[str, int], images: Mapping[str, str], drawing: str,
-                        out: Path) -> None:
-    """Keep the notes with a focus image no older than in the deck written to ``out``
-    last; when its drawing differs (a muscle deleted anywhere, which no file's time
-    shows), make them newer than every note of it, so Anki takes the new images."""
-    last, previous = _previous_deck(out)
+                        deck: tuple[str | None, dict[str, int]]) -> None:
+    """Keep the notes with a focus image no older than in the ``deck`` written last (its
+    drawing digest and note times, :func:`_previous_deck`); when its drawing differs (a
+    muscle deleted anywhere, which no file's time shows), make them newer than every
+    note of it, so Anki takes the new images."""
+    last, previous = deck
     if last is None:
         return
     newest = max(previous.values(), default=0)
@@ -900,10 +901,16 @@ class AnkiFormat(Format):
         lang = _lang(ctx.option("lang", "en"))
         items = _unique(muscles, out)
         images = _focus_images(items)
-        times = note_times(items, ctx, out, images.keys())
         drawing = drawing_digest(images)
-        if images and source_date_epoch() is None:
-            _after_last_drawing(times, images, drawing, out)
+        previous = _previous_deck(out) if images and source_date_epoch() is None else None
+        # (a deck of these very images at ``out``: no folder's time can make them newer,
+        # so a deck written among its sources, which changes their folder's time, is
+        # the same the next time)
+        redrawn = previous is None or previous[0] != drawing
+        times = note_times(items, ctx, out, images.keys() if redrawn else ())
+        if previous is not None:
+            ctx.outside_inputs = True  # (the times of the deck written last)
+            _after_last_drawing(times, images, drawing, previous)
         if images:
             from converter.bodymap import report_faint_limit
 

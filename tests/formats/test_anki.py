@@ -422,9 +422,10 @@ def test_a_table_edited_in_place_updates_the_note_of_a_deck_made_from_its_packag
 
 
 def test_a_file_added_beside_a_source_is_not_replayed_over(tmp_path: Path) -> None:
-    """The times of notes with a focus image follow the folders holding the sources,
-    which the cache does not watch: after a picture was added to a page bundle, a cached
-    run was replayed with the old times, unlike a run without the cache."""
+    """The times of notes with a focus image follow the folders holding the sources and
+    the deck written last, which the cache does not watch: after a picture was added to
+    a page bundle, a cached run was replayed with the old times, unlike a run without
+    the cache. (The images are those of the deck there: the times are kept.)"""
     from converter.run import convert_sources
 
     bundle = tmp_path / "content" / "soleus"
@@ -441,6 +442,11 @@ def test_a_file_added_beside_a_source_is_not_replayed_over(tmp_path: Path) -> No
     assert not run()
     (bundle / "photo.jpg").write_bytes(b"")
     os.utime(bundle, (1_700_000_100, 1_700_000_100))
+    assert not run()
+    cached = deck.read_bytes()
+    convert_sources([tmp_path / "content"], get_format("anki"), deck, jobs=1)
+    assert deck.read_bytes() == cached
+    deck.unlink()  # (no deck there to keep the times of: the folder's is the newest)
     assert not run()
     assert _stored(deck, "SELECT mod FROM notes") == [(1_700_000_100,)]
 
@@ -1275,6 +1281,31 @@ def test_a_muscle_deleted_where_no_time_shows_it_still_updates_the_images(
     again = deck.read_bytes()
     convert()  # (nothing changed: the same deck, the times kept)
     assert deck.read_bytes() == again
+
+
+def test_a_deck_written_among_its_sources_is_the_same_the_next_time(
+        tmp_path: Path) -> None:
+    """A deck written into the folder of its sources changes that folder's time (its
+    temporary renamed in), which a focus image's note took as a change: every run made
+    a newer deck of the same input. Its images are the same as the deck's there: the
+    times are kept, and the deck is byte-identical."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for sample in ("soleus.md", "trapezius.md"):
+        (src / sample).write_bytes((SAMPLES / sample).read_bytes())
+        os.utime(src / sample, (1_700_000_000, 1_700_000_000))
+    deck = src / "deck.apkg"
+
+    def convert(folder_time: int) -> bytes:
+        os.utime(src, (folder_time, folder_time))
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o",
+                                          str(deck), "-q", "--no-cache"])
+        assert result.exit_code == 0, result.output
+        return deck.read_bytes()
+
+    first = convert(1_750_000_000)
+    assert convert(1_750_000_100) == first
+    assert {mod for (mod,) in _stored(deck, "SELECT mod FROM notes")} == {1_750_000_000}
 
 
 def test_cli_bad_deck_name_fails_without_output(tmp_path: Path) -> None:
