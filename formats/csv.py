@@ -78,8 +78,9 @@ FLAT_REQUIRED = ("slug", "title")
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
 #: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
-#: spaces, a currency sign, "(" or "."), or TRUE / FALSE.
-_NUMBER_LIKE = re.compile(r"\s*[(.$€£]?\d|(?i:true|false)\Z")
+#: spaces, a currency sign, "(", or a decimal mark, "." or "," as Danish and German
+#: spreadsheets write ",5"), or TRUE / FALSE.
+_NUMBER_LIKE = re.compile(r"\s*[(.,$€£]?\d|(?i:true|false)\Z")
 #: The descriptor key that says the package's text cells are neutralised (its value is
 #: the prefix): readers of the tables alone see the prefix, this reader removes it.
 FORMULA_PREFIX_KEY = "x-formula-prefix"

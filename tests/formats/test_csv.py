@@ -730,12 +730,12 @@ def test_every_cell_of_the_package_is_quoted(sample_muscles: list[Muscle],
 
 
 @pytest.mark.parametrize("text", ["007", "1,000", " 5", "1.50", "2001-1-1", "3:30", "50%",
-                                  "$5", "(5)", ".5", "TRUE", "false", "1e5",
+                                  "$5", "(5)", ".5", ",5", " ,5e3", "TRUE", "false", "1e5",
                                   "422,216,435,216,443,219"])
 def test_a_text_a_spreadsheet_takes_for_a_number_is_kept_text(text: str,
                                                              tmp_path: Path) -> None:
-    """LibreOffice read 007 as 7 and a one-polygon coords cell as one large number, and
-    wrote them back so, read again without a word."""
+    """LibreOffice read 007 as 7, a one-polygon coords cell as one large number and, with
+    a Danish locale, ,5 as 0.5, and wrote them back so, read again without a word."""
     muscle = Muscle(slug="m", title=text, latin=text, exercises=(text,))
     out = tmp_path / "m.csv"
     converter.write([muscle], out, "csv", flat=True)
