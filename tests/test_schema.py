@@ -283,7 +283,7 @@ def _broken(record: dict, change: dict) -> dict:
 
 _GONE = object()
 #: Records the reader refuses for what a JSON Schema can see, as changes to a sample.
-#: (Beyond any schema: geometry, a coordinate written 1e2 or of 1,000 digits, nesting
+#: (Beyond any schema: geometry, a coordinate written 1e2, -0 or of 1,000 digits, nesting
 #: deeper than 32 levels, over 100,000 values, a key given twice, a slug twice, and two
 #: draft markers that are one key to Hugo, draft and Draft.)
 BROKEN = {
