@@ -103,14 +103,34 @@ def points_attr(region: Any) -> str:
     return coords_text(region.points)
 
 
+#: A muscle's regions' bounds: left, top, right and bottom.
+Bounds = tuple[Number, Number, Number, Number]
+
+
+def bounds(muscle: Muscle) -> Bounds | None:
+    """The bounding box of ``muscle``'s regions; None without regions."""
+    xs = [x for r in muscle.regions for x, _ in r.points]
+    if not xs:
+        return None
+    ys = [y for r in muscle.regions for _, y in r.points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def fit_viewbox(muscles: Iterable[Muscle], margin: int = 20) -> ViewBox:
     """The bounding box of every region plus ``margin``; 0 0 1000 1000 without regions."""
-    xs = [x for m in muscles for r in m.regions for x, _ in r.points]
-    ys = [y for m in muscles for r in m.regions for _, y in r.points]
-    if not xs:
+    return viewbox_around((bounds(m) for m in muscles), margin)
+
+
+def viewbox_around(boxes: Iterable[Bounds | None], margin: int = 20) -> ViewBox:
+    """:func:`fit_viewbox` of the muscles whose :func:`bounds` are ``boxes``, in order
+    (of equal numbers written apart, ``10`` and ``10.0``, the first is taken)."""
+    found = [box for box in boxes if box is not None]
+    if not found:
         return ViewBox(0, 0, *DEFAULT_DIAGRAM)
-    return ViewBox(min(xs) - margin, min(ys) - margin, max(xs) - min(xs) + 2 * margin,
-                   max(ys) - min(ys) + 2 * margin)
+    left, top = min(b[0] for b in found), min(b[1] for b in found)
+    right, bottom = max(b[2] for b in found), max(b[3] for b in found)
+    return ViewBox(left - margin, top - margin, right - left + 2 * margin,
+                   bottom - top + 2 * margin)
 
 
 def viewbox_for_size(size: str) -> ViewBox:
@@ -309,24 +329,48 @@ def focus_svgs(focus: Iterable[Muscle], everyone: Sequence[Muscle], viewbox: Vie
     """(muscle, its :func:`focus_svg`) of each of ``focus``, each muscle's polygons made
     text once for all of them (once per image was n² below the faint limit: 1,000
     muscles took seconds)."""
-    faint = [] if len(everyone) > FAINT_LIMIT else [(m.slug, _polygons(m)) for m in everyone]
+    faint = [] if len(everyone) > FAINT_LIMIT else [outline(m) for m in everyone]
     for muscle in focus:
-        others = "".join(text for slug, text in faint if slug != muscle.slug)
-        yield muscle, _focus_document(muscle, others, viewbox, base_image)
+        yield muscle, _focus_document(outline(muscle), faint, viewbox, base_image)
 
 
-def _focus_document(muscle: Muscle, others: str, viewbox: ViewBox,
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What a focus image draws of a muscle (a small part of it: a writer that keeps
+    these, not the muscles, lets the muscles' texts go)."""
+
+    slug: str
+    title: str
+    #: Its regions as SVG ``<polygon>`` elements.
+    polygons: str
+
+
+def outline(muscle: Muscle) -> Outline:
+    """The :class:`Outline` of ``muscle``."""
+    return Outline(muscle.slug, muscle.title, _polygons(muscle))
+
+
+def outline_svgs(drawn: Sequence[Outline], count: int, viewbox: ViewBox
+                 ) -> Iterator[tuple[Outline, str]]:
+    """(outline, its focus image) of each of ``drawn``, the outlines of every muscle with
+    regions among ``count`` muscles: :func:`focus_svgs` of them, from what a writer kept."""
+    faint = [] if count > FAINT_LIMIT else drawn
+    for shape in drawn:
+        yield shape, _focus_document(shape, faint, viewbox, None)
+
+
+def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
                     base_image: str | None) -> str:
-    name = xml_text(muscle.title)
+    others = "".join(other.polygons for other in faint if other.slug != shape.slug)
     return "".join([
-        _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(muscle.title)}"',
+        _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(shape.title)}"',
                   True),
-        f"<title>{name}</title>\n",
+        f"<title>{xml_text(shape.title)}</title>\n",
         _image(base_image, viewbox),
         '<g class="others" fill="#7f8c8d" fill-opacity="0.2" stroke="#7f8c8d" '
         f'stroke-opacity="0.6" stroke-width="1">\n{others}</g>\n',
-        f'<g class="focus" data-slug="{xml_text(muscle.slug)}" fill="#d62828" '
-        f'fill-opacity="0.75" stroke="#7b1010" stroke-width="2">\n{_polygons(muscle)}</g>\n',
+        f'<g class="focus" data-slug="{xml_text(shape.slug)}" fill="#d62828" '
+        f'fill-opacity="0.75" stroke="#7b1010" stroke-width="2">\n{shape.polygons}</g>\n',
         "</svg>\n",
     ])
 

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from converter.atomic import atomic_file
 from converter.authoring import is_blank, muscle_from_front_matter
@@ -44,6 +44,9 @@ from converter.model import LANGUAGE_CODE, LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import is_slug, not_a_slug
+
+if TYPE_CHECKING:  # (the drawing is imported when a deck is written, not at start)
+    from converter.bodymap import Bounds, Outline
 
 NOTETYPE_NAME = "muscle-convert muscle"
 DEFAULT_DECK = "Muscles"
@@ -343,7 +346,7 @@ def source_date_epoch() -> int | None:
     return int(raw.strip())
 
 
-def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
+def note_times(slugs: list[str], ctx: WriteContext, out: Path,
                drawn: AbstractSet[str] = frozenset()) -> dict[str, int]:
     """Each note's modification time: ``SOURCE_DATE_EPOCH`` when set, else its source
     file's mtime; 0 (with a warning) when neither is known. A note with a focus image
@@ -351,12 +354,12 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
     every muscle, so another file's change is its change too."""
     epoch = source_date_epoch()
     if epoch is not None:
-        return {m.slug: epoch for m in muscles}
+        return dict.fromkeys(slugs, epoch)
     times, unknown = {}, 0
-    for muscle in muscles:
-        source = ctx.sources.get(muscle.slug)
+    for slug in slugs:
+        source = ctx.sources.get(slug)
         unknown += source is None
-        times[muscle.slug] = _clamped(source.mtime) if source is not None else 0
+        times[slug] = _clamped(source.mtime) if source is not None else 0
     if unknown:
         ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
                               f"{counted(unknown, 'notes')} without a source file time: "
@@ -364,7 +367,7 @@ def note_times(muscles: list[Muscle], ctx: WriteContext, out: Path,
                               f"{agreeing(unknown, 'it', 'them')} in Anki; set "
                               "SOURCE_DATE_EPOCH", "warning"))
     if drawn:
-        newest = drawing_time(ctx.sources[m.slug] for m in muscles if m.slug in ctx.sources)
+        newest = drawing_time(ctx.sources[slug] for slug in slugs if slug in ctx.sources)
         ctx.outside_inputs = True  # (the folders' times: a file added beside a source)
         times.update({slug: max(times[slug], newest) for slug in drawn})
     return times
@@ -446,14 +449,35 @@ def drawing_time(sources: Iterable[Source]) -> int:
 
 # --- writing -----------------------------------------------------------------------------
 
-def _focus_images(muscles: list[Muscle]) -> dict[str, str]:
-    """slug -> standalone SVG highlighting the muscle, for every muscle with regions."""
-    mapped = [m for m in muscles if m.regions]
-    if not mapped:
-        return {}
-    from converter.bodymap import fit_viewbox, focus_svgs
+class _Kept(NamedTuple):
+    """What the deck keeps of a muscle until every one is read (not the muscle: its
+    texts are the most of it): its note's fields and, when it has regions, what its
+    focus image draws of it."""
 
-    return {m.slug: drawing for m, drawing in focus_svgs(mapped, muscles, fit_viewbox(muscles))}
+    slug: str
+    fields: list[str]
+    shape: Outline | None
+    bounds: Bounds | None
+
+
+def _kept(muscle: Muscle, lang: str, prefer: str) -> _Kept:
+    """What the deck keeps of ``muscle`` (see :class:`_Kept`)."""
+    from converter.bodymap import bounds, outline
+
+    image = media_name(muscle.slug) if muscle.regions else None
+    return _Kept(muscle.slug, note_fields(muscle, lang, image, prefer),
+                 outline(muscle) if muscle.regions else None, bounds(muscle))
+
+
+def _focus_images(items: list[_Kept]) -> dict[str, str]:
+    """slug -> standalone SVG highlighting the muscle, for every muscle with regions."""
+    drawn = [item.shape for item in items if item.shape is not None]
+    if not drawn:
+        return {}
+    from converter.bodymap import outline_svgs, viewbox_around
+
+    viewbox = viewbox_around(item.bounds for item in items)
+    return {shape.slug: drawing for shape, drawing in outline_svgs(drawn, len(items), viewbox)}
 
 
 def _model() -> Any:
@@ -466,9 +490,8 @@ def _model() -> Any:
         css=_CSS + _label_css(), sort_field_index=0)
 
 
-def _build_collection(muscles: list[Muscle], times: Mapping[str, int], deck_name: str,
-                      lang: str, images: Mapping[str, str], prefer: str, drawing: str
-                      ) -> tuple[bytes, int]:
+def _build_collection(items: list[_Kept], times: Mapping[str, int], deck_name: str,
+                      drawing: str) -> tuple[bytes, int]:
     """The SQLite collection, built with genanki, per-note times set and the ``drawing``
     (:func:`drawing_digest`) noted in its configuration, and its card count. It is built
     in memory (its sorting too), in no file: a full temporary folder is no reason to
@@ -479,10 +502,8 @@ def _build_collection(muscles: list[Muscle], times: Mapping[str, int], deck_name
     deck = genanki.Deck(stable_id(f"muscle-convert deck {deck_name}"), deck_name,
                         description="Muscles generated by muscle-convert.")
     deck.add_model(model)
-    for muscle in muscles:
-        image = media_name(muscle.slug) if muscle.slug in images else None
-        deck.add_note(genanki.Note(model=model, fields=note_fields(muscle, lang, image, prefer),
-                                   guid=note_guid(muscle.slug)))
+    for item in items:
+        deck.add_note(genanki.Note(model=model, fields=item.fields, guid=note_guid(item.slug)))
     newest = max(times.values(), default=0)
     conn = sqlite3.connect(":memory:")
     try:
@@ -494,7 +515,7 @@ def _build_collection(muscles: list[Muscle], times: Mapping[str, int], deck_name
         genanki.Package(deck).write_to_db(conn.cursor(), typed, ids)
         del deck  # (its notes are in the database now: their memory is let go)
         note_ids = dict(conn.execute("SELECT guid, id FROM notes"))  # guid: no index
-        stamps = [(times[m.slug], note_ids[note_guid(m.slug)]) for m in muscles]
+        stamps = [(times[item.slug], note_ids[note_guid(item.slug)]) for item in items]
         conn.executemany("UPDATE notes SET mod = ? WHERE id = ?", stamps)
         conn.executemany("UPDATE cards SET mod = ? WHERE nid = ?", stamps)
         conn.execute("UPDATE col SET conf = json_set(conf, ?, ?)", (f"$.{DRAWING_KEY}",
@@ -527,8 +548,10 @@ def _write_package(out: Path, collection: bytes, images: Mapping[str, str]) -> N
             _zip_entry(archive, index, by_name[name].encode("utf-8"))
 
 
-def _unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
-    items = sorted(muscles, key=lambda m: m.slug)
+def _unique(muscles: Iterable[Muscle], out: Path, lang: str, prefer: str) -> list[_Kept]:
+    """What the deck keeps of each muscle (:func:`_kept`), by slug; a slug twice is an
+    error."""
+    items = sorted((_kept(m, lang, prefer) for m in muscles), key=lambda item: item.slug)
     for a, b in itertools.pairwise(items):
         if a.slug == b.slug:
             raise error(str(out), "duplicate-slug", f"two muscles share the slug {a.slug!r}; "
@@ -899,7 +922,7 @@ class AnkiFormat(Format):
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         deck_name = _deck_name(ctx.option("deck", DEFAULT_DECK))
         lang = _lang(ctx.option("lang", "en"))
-        items = _unique(muscles, out)
+        items = _unique(muscles, out, lang, str(ctx.option("default_lang", "en")))
         images = _focus_images(items)
         drawing = drawing_digest(images)
         previous = _previous_deck(out) if images and source_date_epoch() is None else None
@@ -907,7 +930,8 @@ class AnkiFormat(Format):
         # so a deck written among its sources, which changes their folder's time, is
         # the same the next time)
         redrawn = previous is None or previous[0] != drawing
-        times = note_times(items, ctx, out, images.keys() if redrawn else ())
+        times = note_times([item.slug for item in items], ctx, out,
+                           images.keys() if redrawn else ())
         if previous is not None:
             ctx.outside_inputs = True  # (the times of the deck written last)
             _after_last_drawing(times, images, drawing, previous)
@@ -915,8 +939,7 @@ class AnkiFormat(Format):
             from converter.bodymap import report_faint_limit
 
             report_faint_limit(len(items), ctx, out)
-        collection, cards = _build_collection(items, times, deck_name, lang, images,
-                                              str(ctx.option("default_lang", "en")), drawing)
+        collection, cards = _build_collection(items, times, deck_name, drawing)
         _write_package(out, collection, images)
         return (f"wrote {counted(len(items), 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "
