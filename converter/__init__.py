@@ -131,6 +131,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         detect_format,
         get_format,
         output_mistake,
+        run_writer,
         unknown_format,
     )
     if isinstance(muscles, str | bytes | os.PathLike):
@@ -165,8 +166,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     size = diagram_size(options.get("size"))
     reported: list[Diagnostic] = []
     try:
-        summary = fmt.write(_once_each(muscles, str(path), size), path,
-                            WriteContext(options=options, report=reported.append))
+        ctx = WriteContext(options=options, report=reported.append)
+        summary = run_writer(fmt, lambda items: fmt.write(items, path, ctx),
+                             _once_each(muscles, str(path), size), path, reported.append)
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None

@@ -71,6 +71,7 @@ from .registry import (
     all_formats,
     detect_format,
     get_format,
+    made_record,
     read_at_most,
 )
 from .scratch import Sources
@@ -353,7 +354,7 @@ def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:
     if writer is None:
         return None
     fmt, options = writer[0], dict(writer[1])
-    return [fmt.record(m, options) for m in muscles]
+    return [made_record(fmt, m, options) for m in muscles]
 
 
 def _in_pool(fmt: Format) -> bool:

@@ -265,7 +265,8 @@ class Format:
 
         A record writer need not override it: its records go to :meth:`write_records`."""
         if self.writes_records:
-            return self.write_records(((m.slug, self.record(m, ctx.options)) for m in muscles),
+            return self.write_records(((m.slug, made_record(self, m, ctx.options))
+                                       for m in muscles),
                                       out, ctx)
         raise self._no_writer(str(out))
 
@@ -354,6 +355,82 @@ class Format:
         """How this format's diagnostics name a muscle's ``field``, a front-matter path
         (``function[0].short.en``, ``coords[1]``): as its own records name it."""
         return field
+
+
+class WriterFailed(Exception):
+    """A format's :meth:`Format.record` raised or gave no str (a third party's bug),
+    maybe in a worker process: the message names the format, the muscle and what it
+    raised; :func:`run_writer` makes it the run's ``writer-failed`` error."""
+
+    def at(self, out: Path) -> MuscleError:
+        """This failure as the ``writer-failed`` error of the output ``out``."""
+        return MuscleError(Diagnostic(str(out), None, None, "", "writer-failed", str(self)))
+
+
+def made_record(fmt: Format, muscle: Muscle, options: dict[str, Any]) -> str:
+    """``fmt``'s record of ``muscle``: a :class:`WriterFailed` when ``record`` raises
+    anything but a :class:`MuscleError`, or gives what is not a str."""
+    try:
+        record = fmt.record(muscle, options)
+    except MuscleError:
+        raise
+    except Exception as exc:  # (a plugin's record() may raise anything)
+        raise WriterFailed(f"the {fmt.name} writer failed on muscle {muscle.slug!r}: "
+                           f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(record, str):
+        raise WriterFailed(f"the {fmt.name} writer gave {type(record).__name__} as the "
+                           f"record of muscle {muscle.slug!r}, not a str")
+    return record
+
+
+class Watched(Iterator[Any]):
+    """An iterator over ``items`` that remembers the exception they raised, if any:
+    what a writer passes on from its input is not the writer's failure."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = iter(items)
+        self.raised: BaseException | None = None
+
+    def __next__(self) -> Any:
+        try:
+            return next(self._items)
+        except StopIteration:
+            raise
+        except BaseException as exc:
+            self.raised = exc
+            raise
+
+
+def writer_failed(fmt: Format, out: Path, what: str) -> Diagnostic:
+    """The ``writer-failed`` error of ``fmt``'s writer of ``out``: ``what`` it did."""
+    return Diagnostic(str(out), None, None, "", "writer-failed",
+                      f"the {fmt.name} writer {what}")
+
+
+def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterable[Any],
+               out: Path, report: Callable[[Diagnostic], None]) -> str | None:
+    """``write(items)`` with ``fmt``'s writer of ``out``, its summary returned. What
+    the writer raises that is no :class:`MuscleError` or :class:`OSError` (a third
+    party's bug) is a ``writer-failed`` :class:`MuscleError`; what ``items`` raise
+    goes through as it is. A summary that is no str or None is ``report``-ed as a
+    ``writer-failed`` error, and None returned (the output is written)."""
+    watched = Watched(items)
+    try:
+        summary = write(watched)
+    except (MuscleError, OSError):
+        raise
+    except WriterFailed as exc:
+        raise exc.at(out) from None
+    except Exception as exc:  # (a plugin's writer may raise anything)
+        if exc is watched.raised:
+            raise
+        raise MuscleError(writer_failed(fmt, out, f"failed: {type(exc).__name__}: {exc}")
+                          ) from None
+    if summary is not None and not isinstance(summary, str):
+        report(writer_failed(fmt, out, f"returned {type(summary).__name__}, not a "
+                             "summary (a str or None)"))
+        return None
+    return summary
 
 
 @cache

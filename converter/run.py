@@ -29,7 +29,14 @@ from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .model import Muscle
 from .pipeline import Locator, Reader, pooled
-from .registry import Format, ReadContext, WriteContext, get_format
+from .registry import (
+    Format,
+    ReadContext,
+    WriteContext,
+    WriterFailed,
+    get_format,
+    run_writer,
+)
 from .relint import Ledger, Relint
 from .slug import working_folder
 
@@ -564,16 +571,18 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                            empty=reader.empty_paths)
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
-        first = next(stream, _NOTHING)
+        try:
+            first = next(stream, _NOTHING)
+        except WriterFailed as exc:  # (the first record is made here)
+            raise exc.at(output) from None
         if first is _NOTHING and not is_stdout(output) and not reader.drafts_left_out:
             return f"nothing written to {output}: no muscle was read"  # (an earlier
             # output stays whole; drafts were read: the output is written without them)
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
-            if writer.writes_records:
-                summary = writer.write_records(stream, output, ctx)
-            else:
-                summary = writer.write(stream, output, ctx)
+            method = writer.write_records if writer.writes_records else writer.write
+            summary = run_writer(writer, lambda items: method(items, output, ctx), stream,
+                                 output, problems.append)
             if reader_left(output):
                 problems.append(Diagnostic(str(output), None, None, "", "output-closed",
                                            "its reader stopped reading before the end; "
@@ -585,9 +594,10 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
         ctx = WriteContext(options=options, sources=reader.sources)
         try:
-            return writer.update(muscles, Path(output), ctx, total=total)
-        except (OSError, MuscleError):  # the full run that follows says what is wrong
+            summary = writer.update(muscles, Path(output), ctx, total=total)
+        except Exception:  # (a plugin's too) the full run that follows says what is wrong
             return None
+        return summary if isinstance(summary, str) else None
 
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,

@@ -286,3 +286,171 @@ def test_every_built_in_reader_declares_it_validates() -> None:
                                         "svg", "anki"}
     assert all(f.validates for f in readers)
     assert not registry.Format.validates
+
+
+#: A third party's formats that fail as the environment's FAULT says (read when called):
+#: ``faulty`` writes one slug per line, ``faulty-records`` one record per muscle.
+_FAULTY = '''
+import os
+from converter.registry import Format
+
+
+def fault():
+    return os.environ.get("FAULT", "")
+
+
+class FaultyFormat(Format):
+    name = "faulty"
+    extensions = (".faulty",)
+
+    def write(self, muscles, out, ctx):
+        if fault() == "raise":
+            raise RuntimeError("writer boom")
+        out.write_text("".join(m.slug + "\\n" for m in muscles))
+        return 42 if fault() == "number" else "written"
+
+    def update(self, muscles, out, ctx, *, total):
+        if fault() == "update":
+            raise RuntimeError("update boom")
+        return 42
+
+
+class FaultyRecords(Format):
+    name = "faulty-records"
+    extensions = (".records",)
+
+    def record(self, muscle, options):
+        if muscle.slug == "biceps-brachii" or fault() == "record-all":
+            raise RuntimeError("record boom")
+        return muscle.slug
+
+    def write_records(self, records, out, ctx):
+        out.write_text("".join(text + "\\n" for _, text in records))
+'''
+
+
+@pytest.fixture
+def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_FAULTY` formats installed; yields the folder to put on PYTHONPATH."""
+    folder = tmp_path / "plugin"
+    folder.mkdir()
+    (folder / "faulty_format.py").write_text(_FAULTY, encoding="utf-8")
+    dist = folder / "faulty_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: faulty_format\n"
+                                   "Version: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nfaulty = faulty_format:FaultyFormat\n"
+        "faulty-records = faulty_format:FaultyRecords\n")
+    yield from _installed_folder(folder, monkeypatch, "faulty_format")
+
+
+def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
+                      ) -> Iterator[Path]:
+    """``folder``, holding an installed package, on the path; uninstalled after."""
+    monkeypatch.syspath_prepend(str(folder))
+    importlib.invalidate_caches()
+    caches = (registry.format_names, registry._loaded, registry.all_formats)
+    for cached in caches:
+        cached.cache_clear()
+    yield folder
+    for cached in caches:
+        cached.cache_clear()
+    sys.modules.pop(module, None)
+
+
+def _cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
+    """(exit status, standard error) of the command line with ``plugin`` installed and
+    its formats failing as ``fault`` says."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": f"{plugin}:{Path.cwd()}", "FAULT": fault}
+    result = subprocess.run([sys.executable, "-m", "converter", *arguments], env=env,
+                            capture_output=True, text=True, check=False)
+    return result.returncode, result.stderr
+
+
+def _errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": error: " in line]
+
+
+def test_a_failing_writer_is_a_writer_failed_error_never_a_traceback(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A third party's write() raising, or its record() raising for one muscle (in a
+    worker process too), was a traceback; a write() returning 42 was written, then a
+    traceback. Each is now the output's writer-failed error naming the format and what
+    it did, exit 1; an output not written is the earlier one."""
+    from tests.conftest import SAMPLES
+
+    many = tmp_path / "many"
+    many.mkdir()
+    for n in range(130):  # (enough to be read in a pool of workers)
+        (many / f"m-{n}.md").write_text(f"---\ntitle: Muscle {n}\n---\n", encoding="utf-8")
+    out, records = tmp_path / "out.faulty", tmp_path / "out.records"
+    for path in (out, records):
+        path.write_text("earlier\n")
+    runs = [("raise", out, SAMPLES, "the faulty writer failed: RuntimeError: writer boom"),
+            ("", records, SAMPLES, "the faulty-records writer failed on muscle "
+             "'biceps-brachii': RuntimeError: record boom"),
+            ("record-all", records, many, "the faulty-records writer failed on muscle "
+             "'m-0': RuntimeError: record boom")]
+    for fault, output, source, message in runs:
+        to = "faulty" if output == out else "faulty-records"
+        status, stderr = _cli(faulty_plugin, fault, "convert", str(source), "--to", to,
+                              "-o", str(output), "--no-cache", "-j", "2")
+        assert "Traceback" not in stderr
+        assert (status, _errors(stderr)) == (1, [f"{output}: error: {message} "
+                                                 "[writer-failed]"]), stderr
+        assert output.read_text() == "earlier\n"
+    status, stderr = _cli(faulty_plugin, "number", "convert", str(SAMPLES), "--to", "faulty",
+                          "-o", str(out), "--no-cache")
+    assert "Traceback" not in stderr
+    assert (status, _errors(stderr)) == (1, [
+        f"{out}: error: the faulty writer returned int, not a summary (a str or None) "
+        "[writer-failed]"]), stderr
+    assert len(out.read_text().splitlines()) == len(list(SAMPLES.glob("*.md")))
+
+
+def test_a_failing_writer_is_a_muscle_error_from_python(
+        faulty_plugin: Path, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """converter.write() let a plugin's exception through, and returned a plugin's 42
+    though it says it returns str | None."""
+    import converter
+
+    out = tmp_path / "out.faulty"
+    failures = [("raise", out, "the faulty writer failed: RuntimeError: writer boom"),
+                ("number", out, "the faulty writer returned int, not a summary (a str or "
+                 "None)"),
+                ("", tmp_path / "out.records", "the faulty-records writer failed on "
+                 "muscle 'biceps-brachii': RuntimeError: record boom")]
+    for fault, output, message in failures:
+        monkeypatch.setenv("FAULT", fault)
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(sample_muscles, output)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"{output}: error: {message} [writer-failed]"]
+    with pytest.raises(TypeError, match="write\\(\\) takes Muscle objects, not str"):
+        converter.write(["biceps"], out)  # (what the muscles raise is no writer's)
+
+
+def test_a_failing_update_is_a_full_write(faulty_plugin: Path, tmp_path: Path) -> None:
+    """A plugin's update() raising was a traceback when an input changed since a cached
+    run; one returning 42 was that run's summary. The output is now written whole."""
+    import shutil
+
+    from tests.conftest import SAMPLES
+
+    source, out = tmp_path / "samples", tmp_path / "out.faulty"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "faulty", "-o", str(out), "--cache-dir",
+               str(tmp_path / "cache"))
+    assert _cli(faulty_plugin, "", *convert)[0] == 0
+    for fault in ("update", "number-from-update"):
+        soleus = source / "soleus.md"
+        soleus.write_text(soleus.read_text().replace("title: ", "title: X"))
+        status, stderr = _cli(faulty_plugin, fault, *convert)
+        assert "Traceback" not in stderr
+        assert status == 0, stderr
+        assert "written; 15 muscles converted" in stderr
