@@ -252,7 +252,8 @@ def _read_one(item: _Item) -> _Read:
     path, format_name, (default_lang, max_bytes, size, writer), cacheable = item
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     diagnostics: list[Diagnostic] = []
-    ctx.report = diagnostics.append
+    fmt, file = get_format(format_name), Path(path)
+    ctx.report = diagnostics.append if fmt.validates else _checked(fmt, path, diagnostics)
     positions: Positions = {}
 
     def located(muscle: Muscle, where: Callable[[str], Position | None]) -> None:
@@ -261,7 +262,6 @@ def _read_one(item: _Item) -> _Read:
     ctx.located = located
     muscles: list[Muscle] = []
     marks: list[int | None] = []
-    fmt, file = get_format(format_name), Path(path)
     mtime = 0.0
     seen, content, recorded = None, None, 0
     try:
@@ -275,7 +275,7 @@ def _read_one(item: _Item) -> _Read:
                 content = digest(path)
         mtime = _mtime(path, seen, fmt.companions(file))
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
-        for muscle in fmt.read(file, ctx):
+        for muscle in _muscles(fmt, file, ctx):
             found = [] if fmt.validates else _foreign_problems(fmt, muscle, path, many)
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
@@ -310,6 +310,53 @@ def _read_one(item: _Item) -> _Read:
                      marks=None if fmt.one_muscle_per_file else marks)
     result.essence = essence(result)
     return _Read(result, muscles, _records(writer, muscles))
+
+
+def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
+             ) -> Callable[[Any], None]:
+    """A ``report`` for a reader that does not declare :attr:`Format.validates` (a
+    third party's): what is no :class:`Diagnostic` of its types is the file's
+    ``reader-failed`` error in its place."""
+    def report(diagnostic: Any) -> None:
+        wrong = _misshapen_diagnostic(diagnostic)
+        diagnostics.append(diagnostic if wrong is None else Diagnostic(
+            path, None, None, "", "reader-failed", f"the {fmt.name} reader reported {wrong}"))
+
+    return report
+
+
+def _misshapen_diagnostic(diagnostic: Any) -> str | None:
+    """What makes ``diagnostic`` no :class:`Diagnostic` a run can say, else None."""
+    if not isinstance(diagnostic, Diagnostic):
+        return f"{type(diagnostic).__name__}, not a Diagnostic"
+    texts = ("path", "field", "code", "message")
+    wrong = [n for n in texts if not isinstance(getattr(diagnostic, n), str)] + [
+        n for n in ("line", "column") if not _is_place(getattr(diagnostic, n))]
+    if diagnostic.severity not in ("error", "warning"):
+        wrong.append("severity")
+    if not (isinstance(diagnostic.named, tuple) and all(map(_is_place, diagnostic.named))):
+        wrong.append("named")
+    return f"a Diagnostic whose {wrong[0]} is {getattr(diagnostic, wrong[0])!r}" if wrong \
+        else None
+
+
+def _is_place(value: Any) -> bool:
+    """Whether ``value`` is a line, column or offset of a :class:`Diagnostic`: None or
+    a whole number."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:
+    """What ``fmt`` reads of ``file``: the file's ``reader-failed`` error when a reader
+    that does not declare :attr:`Format.validates` gives no iterable of muscles (a str
+    would be one muscle per character)."""
+    read = fmt.read(file, ctx)
+    if fmt.validates or (isinstance(read, Iterable)
+                         and not isinstance(read, str | bytes | bytearray | Muscle)):
+        return read
+    raise MuscleError(Diagnostic(str(file), None, None, "", "reader-failed",
+                                 f"the {fmt.name} reader returned {type(read).__name__}, "
+                                 "not muscles (an iterable of Muscle)"))
 
 
 def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[Diagnostic]:

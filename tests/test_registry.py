@@ -289,9 +289,12 @@ def test_every_built_in_reader_declares_it_validates() -> None:
 
 
 #: A third party's formats that fail as the environment's FAULT says (read when called):
-#: ``faulty`` writes one slug per line, ``faulty-records`` one record per muscle.
+#: ``faulty`` reads and writes one slug per line, ``faulty-records`` writes one record
+#: per muscle.
 _FAULTY = '''
 import os
+from converter.diagnostics import Diagnostic
+from converter.model import Muscle, Region
 from converter.registry import Format
 
 
@@ -302,6 +305,21 @@ def fault():
 class FaultyFormat(Format):
     name = "faulty"
     extensions = (".faulty",)
+
+    def read(self, path, ctx):
+        if fault() == "report":
+            ctx.report("not a diagnostic")
+            ctx.report(Diagnostic(str(path), "2", None, "", "odd", "line as text"))
+        if fault() == "text":
+            return "abc"
+        return self.lines(path)
+
+    def lines(self, path):
+        for line in path.read_text().splitlines():
+            points = ((1, 2), (30, 4), (5, 10))
+            if fault() == "float":
+                points = tuple((x + 0.5, y) for x, y in points)
+            yield Muscle(slug=line, title=line.title(), regions=(Region(points),))
 
     def write(self, muscles, out, ctx):
         if fault() == "raise":
@@ -454,3 +472,23 @@ def test_a_failing_update_is_a_full_write(faulty_plugin: Path, tmp_path: Path) -
         assert "Traceback" not in stderr
         assert status == 0, stderr
         assert "written; 15 muscles converted" in stderr
+
+
+def test_what_a_reader_reports_or_returns_that_is_no_diagnostic_or_muscles(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A reader's ctx.report("not a diagnostic") was a traceback (AttributeError: 'str'
+    object has no attribute 'line'), and a reader returning "abc" gave one reader-failed
+    per character. Each is now one reader-failed error of the file."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.faulty").write_text("soleus\nbiceps\n", encoding="utf-8")
+    reported = ["the faulty reader reported str, not a Diagnostic",
+                "the faulty reader reported a Diagnostic whose line is '2'"]
+    for fault, messages in (("report", reported),
+                            ("text", ["the faulty reader returned str, not muscles (an "
+                                      "iterable of Muscle)"])):
+        status, stderr = _cli(faulty_plugin, fault, "validate", str(site), "--from", "faulty",
+                              "--no-cache")
+        assert "Traceback" not in stderr
+        assert (status, _errors(stderr)) == (1, [
+            f"{site / 'a.faulty'}: error: {m} [reader-failed]" for m in messages]), stderr
