@@ -12,6 +12,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 
 from __future__ import annotations
 
+import collections
 import os
 import stat
 import warnings
@@ -412,11 +413,14 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
     """``write(items)`` with ``fmt``'s writer of ``out``, its summary returned. What
     the writer raises that is no :class:`MuscleError` or :class:`OSError` (a third
     party's bug) is a ``writer-failed`` :class:`MuscleError`; what ``items`` raise
-    goes through as it is. A summary that is no str or None is ``report``-ed as a
+    goes through as it is, as it does when the writer has returned: what it left unread
+    of ``items`` is read then, so a problem there is never hidden by a writer that
+    stops early. A summary that is no str or None is ``report``-ed as a
     ``writer-failed`` error, and None returned (the output is written)."""
     watched = Watched(items)
     try:
         summary = write(watched)
+        collections.deque(watched, maxlen=0)  # (what it left unread: read for its errors)
     except (MuscleError, OSError):
         raise
     except WriterFailed as exc:

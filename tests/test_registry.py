@@ -324,6 +324,8 @@ class FaultyFormat(Format):
     def write(self, muscles, out, ctx):
         if fault() == "raise":
             raise RuntimeError("writer boom")
+        if fault() == "lazy":
+            return None
         out.write_text("".join(m.slug + "\\n" for m in muscles))
         return 42 if fault() == "number" else "written"
 
@@ -492,3 +494,29 @@ def test_what_a_reader_reports_or_returns_that_is_no_diagnostic_or_muscles(
         assert "Traceback" not in stderr
         assert (status, _errors(stderr)) == (1, [
             f"{site / 'a.faulty'}: error: {m} [reader-failed]" for m in messages]), stderr
+
+
+def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path: Path,
+                                                  sample_muscles,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write() that returned without reading the muscles left the files after the
+    first unread: a broken one was "0 files failed", exit 0 even with --strict, where
+    --to json said its yaml-syntax error. The rest is now read once it returns."""
+    import shutil
+
+    import converter
+    from tests.conftest import SAMPLES
+
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES, site)
+    (site / "zz-broken.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    said = {}
+    for to in ("json", "faulty"):
+        status, stderr = _cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
+                              str(tmp_path / f"out.{to}"), "--no-cache", "--strict")
+        said[to] = (status, _errors(stderr), "1 file failed" in stderr)
+    assert said["faulty"] == said["json"]
+    assert said["json"][0] == 1 and "[yaml-syntax]" in said["json"][1][0]
+    monkeypatch.setenv("FAULT", "lazy")
+    with pytest.raises(converter.MuscleError, match="duplicate-slug"):
+        converter.write([*sample_muscles, sample_muscles[0]], tmp_path / "x.faulty")
