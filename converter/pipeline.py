@@ -369,8 +369,9 @@ def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[D
                            "Muscle")]
     shape = misshapen(muscle)
     if shape is not None:
+        named = f"muscle {muscle.slug!r}" if isinstance(muscle.slug, str) else "a muscle"
         return [Diagnostic(path, None, None, "", "reader-failed",
-                           f"the {fmt.name} reader gave a muscle whose {shape}")]
+                           f"the {fmt.name} reader gave {named} whose {shape}")]
     return muscle_problems(muscle, path, record_label(muscle) if many else "")
 
 

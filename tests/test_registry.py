@@ -270,8 +270,8 @@ def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
         "b.lines: error: the lines reader failed: ValueError: not enough values to "
         "unpack (expected 3, got 1) [reader-failed]",
         "c.lines: error: the lines reader gave a str, not a Muscle [reader-failed]",
-        "d.lines: error: the lines reader gave a muscle whose exercises is str, not "
-        "tuple [reader-failed]",
+        "d.lines: error: the lines reader gave muscle 'short' whose exercises is str, "
+        "not tuple [reader-failed]",
     ]
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
         "gastrocnemius", "soleus", "tibialis"]
@@ -520,3 +520,19 @@ def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path:
     monkeypatch.setenv("FAULT", "lazy")
     with pytest.raises(converter.MuscleError, match="duplicate-slug"):
         converter.write([*sample_muscles, sample_muscles[0]], tmp_path / "x.faulty")
+
+
+def test_a_misshapen_muscle_of_a_reader_is_named(faulty_plugin: Path, tmp_path: Path
+                                                 ) -> None:
+    """A reader's muscles of float points were each "the faulty reader gave a muscle
+    whose regions[0] is not a Region ...", alike, naming none: each now names its slug
+    (and the file, the diagnostic's path)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.faulty").write_text("soleus\nbiceps\n", encoding="utf-8")
+    status, stderr = _cli(faulty_plugin, "float", "validate", str(site), "--from", "faulty",
+                          "--no-cache")
+    assert (status, _errors(stderr)) == (1, [
+        f"{site / 'a.faulty'}: error: the faulty reader gave muscle {slug!r} whose "
+        "regions[0] is not a Region of (x, y) points of int or Decimal [reader-failed]"
+        for slug in ("soleus", "biceps")]), stderr
