@@ -9,10 +9,13 @@ document's ``ca.comment``, or the parent map's item of the map's key). Keys reor
 would leave those lines where they were, above another key. :func:`detach` moves each
 key's lines into its own pre-comments, which go wherever the key goes, and returns the
 lines after the map's last entry, which :func:`attach_end` puts after the reordered
-map's last entry. The lines before a document's first key that end in a blank line
-describe the file and stay at its top; those directly above the key go with it. And
-where fmt writes a value given on its key's line as a block (``origin: text`` as a
-language map), :func:`cut_reshaped` takes the lines after it, to follow the block.
+map's last entry. The comment lines after a block value's last entry that are indented
+right of the map's keys are the block's (a commented-out entry): they stay at the end
+of the block, wherever its key goes. The lines before a document's first key that end
+in a blank line describe the file and stay at its top; those directly above the key go
+with it. And where fmt writes a value given on its key's line as a block (``origin:
+text`` as a language map), :func:`cut_reshaped` takes the lines after it, to follow the
+block.
 
 Lines are kept as written (their indentation as it was), one string each, without
 line ends; a blank line is ``""``.
@@ -42,20 +45,26 @@ def reordered(original: CommentedMap, canonical: dict[Any, Any]) -> bool:
 
 
 def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] | None,
-           *, document: bool) -> list[str]:
-    """Move the lines above each key of ``original`` into the key's pre-comments and
-    return the lines after its last entry. ``above``: the parent map's comment list of
-    this map's key (None for the ``document``'s map or a list item's, whose lines above
-    its first key are the item's). A key that ``canonical`` leaves out hands its lines
-    on to the next key."""
+           *, document: bool) -> tuple[list[str], dict[Hashable, list[str]]]:
+    """Move the lines above each key of ``original`` into the key's pre-comments; return
+    the lines after its last entry, and each block value's tail (:func:`_split_tail`),
+    which :func:`attach_end` puts after the key's canonical value. ``above``: the parent
+    map's comment list of this map's key (None for the ``document``'s map or a list
+    item's, whose lines above its first key are the item's). A key that ``canonical``
+    leaves out hands its lines on to the next key."""
     lead = _first_lead(original, above, document=document)
+    tails: dict[Hashable, list[str]] = {}
     for key in list(original):
         lead += _pop_pre(original, key)
         if key in canonical:
             _set_pre(original, key, lead)
             lead = []
-        lead += _cut_after(original, key)
-    return lead + _cut_end(original)
+        after = _cut_after(original, key)
+        if after and _nested(original[key]) and key in canonical and \
+                _spread(canonical[key]):
+            tails[key], after = _split_tail(after, original.lc.col)
+        lead += after
+    return lead + _cut_end(original), tails
 
 
 def attach_end(canonical: Any, lines: list[str]) -> None:
@@ -84,8 +93,7 @@ def cut_reshaped(original: CommentedMap, canonical: dict[Any, Any], key: Hashabl
     or list: ruamel would write them between the key and the block's first entry."""
     if key not in original or not _spread(canonical[key]):
         return []
-    value = original[key]
-    if isinstance(value, Container) and value and not value.fa.flow_style():
+    if _nested(original[key]):
         return []
     return _cut_after(original, key)
 
@@ -140,9 +148,24 @@ def _cut_after(container: Container, key: Any) -> list[str]:
     """Cut and return the full lines after the entry ``key``'s value, from the comment
     token of its last value (the deepest, in a block map or list)."""
     value = container[key]
-    if isinstance(value, Container) and value and not value.fa.flow_style():
+    if _nested(value):
         return _cut_after(value, _last(value)) + _cut_end(value)
     return _cut_token(container.ca.items.get(key), _index(container), block=_block(value))
+
+
+def _split_tail(lines: list[str], column: int | None) -> tuple[list[str], list[str]]:
+    """``lines`` after a block value, split into the block's tail and the rest: the
+    comment lines up to the first one at the map's key ``column`` or left of it, which
+    their indentation puts in the block (with the blank lines among them, not those
+    after the last), and the lines from there on, which go with the key below."""
+    end = 0
+    for at, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if column is None or len(line) - len(line.lstrip()) <= column:
+            break
+        end = at + 1
+    return lines[:end], lines[end:]
 
 
 def _cut_end(container: Container) -> list[str]:
@@ -208,6 +231,11 @@ def _last(container: Container) -> Any:
 def _index(container: Container) -> int:
     """Where an entry's comment list holds the token after its value."""
     return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _nested(value: Any) -> bool:
+    """Whether the original ``value`` is a block map or list with entries."""
+    return isinstance(value, Container) and bool(value) and not value.fa.flow_style()
 
 
 def _spread(value: Any) -> bool:

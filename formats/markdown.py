@@ -536,14 +536,16 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
 def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *,
                        document: bool) -> None:
     """:func:`_keep_comments` of a map: where its keys are reordered, the comment lines
-    above each key go with it, and those after its last entry stay at its end; the
-    lines after a value that is written anew as a block follow the block
+    above each key go with it, and those after its last entry stay at its end, as do
+    those indented into a block value at the block's end; the lines after a value that
+    is written anew as a block follow the block
     (:mod:`converter.keyedcomments`)."""
     from converter import keyedcomments
 
     end: list[str] = []
+    tails: dict[Any, list[str]] = {}
     if keyedcomments.reordered(original, canonical):
-        end = keyedcomments.detach(original, canonical, above, document=document)
+        end, tails = keyedcomments.detach(original, canonical, above, document=document)
     if original.ca.comment:
         canonical.ca.comment = original.ca.comment
     if original.ca.end:  # after the last entry (of a null value, "key:" with no value)
@@ -556,7 +558,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         if key in original:
             canonical[key] = _keep_comments(original[key], canonical[key], slot,
                                             document=False)
-        keyedcomments.attach_end(canonical[key], after)
+        keyedcomments.attach_end(canonical[key], after + tails.get(key, []))
     keyedcomments.attach_end(canonical, end)
 
 

@@ -29,8 +29,8 @@ def test_only_a_block_map_with_keys_in_another_order_is_reordered() -> None:
 
 def test_detach_gives_each_key_its_lines_and_returns_the_end() -> None:
     original = _load("# file\n\n# about b\nb: 1  # one\n\n# about a\na:\n  - x\n# end\n")
-    end = detach(original, {"a": 0, "b": 0}, None, document=True)
-    assert end == ["# end"]
+    end, tails = detach(original, {"a": 0, "b": 0}, None, document=True)
+    assert end == ["# end"] and tails == {}
     assert original.ca.comment[1][0].value == "# file\n\n"
     assert original.ca.items["b"][1][0].value == "# about b\n"
     assert original.ca.items["b"][2].value == "# one\n"
@@ -39,7 +39,7 @@ def test_detach_gives_each_key_its_lines_and_returns_the_end() -> None:
 
 def test_the_lines_of_a_key_left_out_go_to_the_next_key() -> None:
     original = _load("b: 1\n# about c\nc: 2\n# about a\na: 3\n")
-    assert detach(original, {"a": 0, "b": 0}, None, document=True) == []
+    assert detach(original, {"a": 0, "b": 0}, None, document=True) == ([], {})
     assert original.ca.items["a"][1][0].value == "# about c\n# about a\n"
 
 
@@ -47,9 +47,29 @@ def test_a_nested_map_s_first_lines_come_from_its_key_in_the_parent() -> None:
     parent = _load("origin:  # texts\n  # English\n  en: e\n  da: d\n")
     original = parent["origin"]
     assert detach(original, {"da": 0, "en": 0}, parent.ca.items["origin"],
-                  document=False) == []
+                  document=False) == ([], {})
     assert parent.ca.items["origin"][2].value == "# texts\n"
     assert original.ca.items["en"][1][0].value == "  # English\n"
+
+
+def test_the_indented_lines_after_a_block_are_its_tail() -> None:
+    """Comment lines after a block's last entry, indented past the map's keys, are the
+    block's; from the first one at the keys' column on, the lines go with the key
+    below."""
+    original = _load("b:\n  c: 1\n\n  # in b\n    # deeper\n\n# about a\n  # also a\n"
+                     "a: 2\nd:\n  - x\n  # in d\n")
+    end, tails = detach(original, {"a": 0, "b": {"c": 1}, "d": ["x"]}, None,
+                        document=True)
+    assert tails == {"b": ["", "  # in b", "    # deeper"], "d": ["  # in d"]}
+    assert end == []
+    assert original.ca.items["a"][1][0].value == "\n# about a\n  # also a\n"
+
+
+def test_a_tail_goes_with_the_next_key_where_the_block_is_not_one_in_canonical(
+        ) -> None:
+    original = _load("b:\n  c: 1\n  # in b\na: 2\n")
+    assert detach(original, {"a": 0, "b": {}}, None, document=True) == ([], {})
+    assert original.ca.items["a"][1][0].value == "  # in b\n"
 
 
 def test_attach_end_puts_lines_after_the_deepest_last_value() -> None:

@@ -293,6 +293,45 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
     assert _fmt(src) == f"---\n{formatted}---\n"
 
 
+@pytest.mark.parametrize("front, formatted", [
+    # After a language map's last entry.
+    ("origin:\n  da: Bagsiden.\n  # en: TODO translate\nlatin: Musculus soleus\n"
+     "title: Soleus\n",
+     "title: Soleus\nlatin: Musculus soleus\norigin:\n  da: Bagsiden.\n"
+     "  # en: TODO translate\n"),
+    # After a Hugo menu's entry, two maps deep.
+    ("menu:\n  main:\n    weight: 5\n    # parent: Legs\ntitle: Soleus\n"
+     "latin: Musculus soleus\n",
+     "title: Soleus\nlatin: Musculus soleus\nmenu:\n  main:\n    weight: 5\n"
+     "    # parent: Legs\n"),
+    # After a list's last item.
+    ("exercises:\n  - Squat\n  # - Lunge\ntitle: Soleus\nlatin: Musculus soleus\n",
+     "title: Soleus\nlatin: Musculus soleus\nexercises:\n  - Squat\n  # - Lunge\n"),
+    # In a function item, and a comment at column 0 below it, which goes with its key.
+    ("function:\n  - short: Flexes.\n    # extended: TODO\n# the page's name\n"
+     "title: Soleus\nlatin: Musculus soleus\n",
+     "# the page's name\ntitle: Soleus\nlatin: Musculus soleus\nfunction:\n"
+     "  - short: Flexes.\n    # extended: TODO\n"),
+    # Blank lines among the block's comments stay with them; those after go below.
+    ("insertion:\n  da: i\norigin:\n  da: x\n\n  # en: TODO\n    # later\n\n"
+     "# the name in Latin\nlatin: L\ntitle: S\n",
+     "title: S\n\n# the name in Latin\nlatin: L\norigin:\n  da: x\n\n  # en: TODO\n"
+     "    # later\ninsertion:\n  da: i\n"),
+])
+def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
+        tmp_path: Path, front: str, formatted: str) -> None:
+    """A comment line after a block's last entry, indented into the block (a commented-
+    out entry): fmt put it above the key that came next in the file, wherever that key
+    went (the front matter's first line, ``title:``), and ``fmt --check`` kept it
+    there."""
+    src = tmp_path / "soleus.md"
+    src.write_text(f"---\n{front}---\n", encoding="utf-8")
+    assert _fmt_cli(str(src)).exit_code == 0
+    assert src.read_text(encoding="utf-8") == f"---\n{formatted}---\n"
+    result = _fmt_cli("--check", str(src))
+    assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
+
+
 @pytest.mark.parametrize("value, written", [
     ("The back.", "\n  en: The back."),
     ("The back.  # checked", "            # checked\n  en: The back."),
