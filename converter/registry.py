@@ -439,8 +439,9 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
 
 @cache
 def format_names() -> tuple[str, ...]:
-    """Names of all installed formats, without importing them."""
-    return tuple(sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)))
+    """Names of all installed formats, without importing them (an entry point's name in
+    lower case: formats are named in any case)."""
+    return tuple(sorted({ep.name.lower() for ep in entry_points(group=ENTRY_POINT_GROUP)}))
 
 
 def get_format(name: str) -> Format:
@@ -454,8 +455,10 @@ def get_format(name: str) -> Format:
 
 @cache
 def _loaded(name: str) -> Format:
-    """The format ``name`` (lower case), loaded once."""
-    for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
+    """The format ``name`` (lower case; its entry point's name in any case), loaded once."""
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name.lower() != name:
+            continue
         try:
             instance: Format = ep.load()()
         except Exception as exc:  # (a plugin's import may raise anything)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -379,7 +381,7 @@ def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
     sys.modules.pop(module, None)
 
 
-def _cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
+def _faulty_cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
     """(exit status, standard error) of the command line with ``plugin`` installed and
     its formats failing as ``fault`` says."""
     import os
@@ -417,13 +419,13 @@ def test_a_failing_writer_is_a_writer_failed_error_never_a_traceback(
              "'m-0': RuntimeError: record boom")]
     for fault, output, source, message in runs:
         to = "faulty" if output == out else "faulty-records"
-        status, stderr = _cli(faulty_plugin, fault, "convert", str(source), "--to", to,
+        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(source), "--to", to,
                               "-o", str(output), "--no-cache", "-j", "2")
         assert "Traceback" not in stderr
         assert (status, _errors(stderr)) == (1, [f"{output}: error: {message} "
                                                  "[writer-failed]"]), stderr
         assert output.read_text() == "earlier\n"
-    status, stderr = _cli(faulty_plugin, "number", "convert", str(SAMPLES), "--to", "faulty",
+    status, stderr = _faulty_cli(faulty_plugin, "number", "convert", str(SAMPLES), "--to", "faulty",
                           "-o", str(out), "--no-cache")
     assert "Traceback" not in stderr
     assert (status, _errors(stderr)) == (1, [
@@ -466,11 +468,11 @@ def test_a_failing_update_is_a_full_write(faulty_plugin: Path, tmp_path: Path) -
     shutil.copytree(SAMPLES, source)
     convert = ("convert", str(source), "--to", "faulty", "-o", str(out), "--cache-dir",
                str(tmp_path / "cache"))
-    assert _cli(faulty_plugin, "", *convert)[0] == 0
+    assert _faulty_cli(faulty_plugin, "", *convert)[0] == 0
     for fault in ("update", "number-from-update"):
         soleus = source / "soleus.md"
         soleus.write_text(soleus.read_text().replace("title: ", "title: X"))
-        status, stderr = _cli(faulty_plugin, fault, *convert)
+        status, stderr = _faulty_cli(faulty_plugin, fault, *convert)
         assert "Traceback" not in stderr
         assert status == 0, stderr
         assert "written; 15 muscles converted" in stderr
@@ -489,8 +491,8 @@ def test_what_a_reader_reports_or_returns_that_is_no_diagnostic_or_muscles(
     for fault, messages in (("report", reported),
                             ("text", ["the faulty reader returned str, not muscles (an "
                                       "iterable of Muscle)"])):
-        status, stderr = _cli(faulty_plugin, fault, "validate", str(site), "--from", "faulty",
-                              "--no-cache")
+        status, stderr = _faulty_cli(faulty_plugin, fault, "validate", str(site),
+                                     "--from", "faulty", "--no-cache")
         assert "Traceback" not in stderr
         assert (status, _errors(stderr)) == (1, [
             f"{site / 'a.faulty'}: error: {m} [reader-failed]" for m in messages]), stderr
@@ -512,7 +514,7 @@ def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path:
     (site / "zz-broken.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     said = {}
     for to in ("json", "faulty"):
-        status, stderr = _cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
+        status, stderr = _faulty_cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
                               str(tmp_path / f"out.{to}"), "--no-cache", "--strict")
         said[to] = (status, _errors(stderr), "1 file failed" in stderr)
     assert said["faulty"] == said["json"]
@@ -530,9 +532,49 @@ def test_a_misshapen_muscle_of_a_reader_is_named(faulty_plugin: Path, tmp_path: 
     site = tmp_path / "site"
     site.mkdir()
     (site / "a.faulty").write_text("soleus\nbiceps\n", encoding="utf-8")
-    status, stderr = _cli(faulty_plugin, "float", "validate", str(site), "--from", "faulty",
+    status, stderr = _faulty_cli(faulty_plugin, "float", "validate", str(site), "--from", "faulty",
                           "--no-cache")
     assert (status, _errors(stderr)) == (1, [
         f"{site / 'a.faulty'}: error: the faulty reader gave muscle {slug!r} whose "
         "regions[0] is not a Region of (x, y) points of int or Decimal [reader-failed]"
         for slug in ("soleus", "biceps")]), stderr
+
+
+def _cli(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run ``muscle-convert command`` with the plugins installed in ``tmp_path``."""
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}:{Path.cwd()}"}
+    return subprocess.run([sys.executable, "-m", "converter", *command], env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def capital_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A format registered under an entry-point name with a capital letter."""
+    yield from _installed(tmp_path, monkeypatch, "Yaml", "cap_format",
+                          "from converter.registry import Format\n"
+                          "class CapFormat(Format):\n"
+                          "    name = 'yaml'\n"
+                          "    extensions = ('.yaml',)\n"
+                          "    def write(self, muscles, out, ctx):\n"
+                          "        out.write_text(''.join(m.slug + '\\n' for m in muscles))\n",
+                          "cap_format:CapFormat")
+
+
+def test_an_entry_point_named_in_capitals_is_the_format_of_that_name(
+        capital_plugin, tmp_path: Path, sample_muscles) -> None:
+    """`Yaml = cap_format:CapFormat` took every command down with a KeyError traceback
+    (the names listed kept the capital, the lookup lowercased): it is the yaml format."""
+    import converter
+
+    assert "yaml" in registry.format_names()
+    assert registry.get_format("YAML").name == "yaml"
+    assert "yaml" in [f.name for f in registry.all_formats()]
+    assert converter.read("samples")
+    converter.write(sample_muscles, tmp_path / "all.yaml")
+    assert (tmp_path / "all.yaml").read_text().splitlines() == [m.slug for m in
+                                                                sample_muscles]
+    for command in (["formats"], ["validate", "samples"], ["convert", "--help"]):
+        result = _cli(tmp_path, *command)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 0, result.stderr
+    assert "yaml" in _cli(tmp_path, "formats").stdout
