@@ -461,7 +461,8 @@ def _loaded(name: str) -> Format:
             continue
         try:
             instance: Format = ep.load()()
-        except Exception as exc:  # (a plugin's import may raise anything)
+        except (Exception, SystemExit) as exc:  # (a plugin's import may raise anything,
+            # sys.exit("needs libfoo") too; Ctrl-C still stops the run)
             raise MuscleError(Diagnostic(
                 "format", None, None, "", "format-not-loaded",
                 f"the {name} format could not be loaded: {type(exc).__name__}: {exc}")

@@ -578,3 +578,30 @@ def test_an_entry_point_named_in_capitals_is_the_format_of_that_name(
         assert "Traceback" not in result.stderr
         assert result.returncode == 0, result.stderr
     assert "yaml" in _cli(tmp_path, "formats").stdout
+
+
+@pytest.fixture
+def exiting_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A format package whose module calls ``sys.exit`` when imported."""
+    yield from _installed(tmp_path, monkeypatch, "exiting", "exiting_format",
+                          "import sys\nsys.exit('needs libfoo')\n",
+                          "exiting_format:ExitingFormat")
+
+
+def test_a_plugin_that_exits_when_imported_is_skipped_with_a_warning(
+        exiting_plugin, tmp_path: Path) -> None:
+    """A plugin calling sys.exit("needs libfoo") at import took every command down,
+    printing only that, exit 1 (SystemExit is no Exception): it is skipped with the
+    one-line warning of a plugin that does not load."""
+    import converter
+
+    message = "the exiting format could not be loaded: SystemExit: needs libfoo"
+    with pytest.warns(UserWarning, match=message):
+        assert "exiting" not in [f.name for f in registry.all_formats()]
+    with pytest.raises(converter.MuscleError, match="format-not-loaded"):
+        converter.read("samples", "exiting")
+    for command in (["formats"], ["validate", "samples"], ["convert", "--help"]):
+        result = _cli(tmp_path, *command)
+        assert result.returncode == 0, result.stderr
+        assert [line for line in result.stderr.splitlines() if "exiting" in line] == [
+            f"muscle-convert: warning: {message}"]
