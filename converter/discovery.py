@@ -38,6 +38,7 @@ from .registry import (
     all_formats,
     detect_format,
     get_format,
+    ranked,
     unknown_format,
 )
 from .scratch import decode, encode
@@ -178,7 +179,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     if forced is not None and not forced.can_read:
         raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
                                      f"the {forced.name} format has no reader"))
-    per_file = [f for f in all_formats() if f.can_read and f.one_muscle_per_file]
+    per_file = ranked(f for f in all_formats() if f.can_read and f.one_muscle_per_file)
     inputs = Inputs()
     problems: list[Diagnostic] = []
     named = _Named(leave_out)

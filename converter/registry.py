@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -437,11 +438,59 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
     return summary
 
 
+#: The distribution whose formats are built in: one of its formats wins any clash.
+OWN_DISTRIBUTION = "muscle-convert"
+
+
+def _package(ep: EntryPoint) -> str:
+    """The name of the package (distribution) that registers ``ep``."""
+    return ep.dist.name if ep.dist is not None else ep.module.partition(".")[0]
+
+
+def _built_in(ep: EntryPoint) -> bool:
+    """Whether ``ep`` is one of muscle-convert's own formats."""
+    return re.sub(r"[-_.]+", "-", _package(ep)).lower() == OWN_DISTRIBUTION
+
+
+def _precedence(ep: EntryPoint) -> tuple[bool, str, str]:
+    """Which of two entry points of one name wins: a built-in format, else the one of
+    the package whose name sorts first."""
+    return not _built_in(ep), _package(ep).lower(), ep.value
+
+
+@cache
+def _registered() -> dict[str, EntryPoint]:
+    """Each format's entry point by its name (an entry point's name in lower case:
+    formats are named in any case). A name two packages register is the built-in
+    format's (else the first package's by name); the other is skipped with a warning."""
+    chosen: dict[str, EntryPoint] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_precedence):
+        name = ep.name.lower()
+        if name not in chosen:
+            chosen[name] = ep
+        elif ep.value != chosen[name].value or _package(ep) != _package(chosen[name]):
+            warnings.warn(f"the {name} format of {_package(ep)} is skipped: "
+                          f"{_package(chosen[name])} has a {name} format already",
+                          stacklevel=2)
+    return chosen
+
+
+def built_in(fmt: Format) -> bool:
+    """Whether ``fmt`` is one of muscle-convert's own formats (not a plugin)."""
+    ep = _registered().get(fmt.name)
+    return ep is not None and _built_in(ep)
+
+
+def ranked(formats: Iterable[Format]) -> list[Format]:
+    """``formats`` in the order that settles a file name ending several claim: the
+    built-in formats first, then the others by name."""
+    return sorted(formats, key=lambda fmt: (not built_in(fmt), fmt.name))
+
+
 @cache
 def format_names() -> tuple[str, ...]:
-    """Names of all installed formats, without importing them (an entry point's name in
-    lower case: formats are named in any case)."""
-    return tuple(sorted({ep.name.lower() for ep in entry_points(group=ENTRY_POINT_GROUP)}))
+    """Names of all installed formats, without importing them."""
+    return tuple(sorted(_registered()))
 
 
 def get_format(name: str) -> Format:
@@ -456,9 +505,8 @@ def get_format(name: str) -> Format:
 @cache
 def _loaded(name: str) -> Format:
     """The format ``name`` (lower case; its entry point's name in any case), loaded once."""
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name.lower() != name:
-            continue
+    ep = _registered().get(name)
+    if ep is not None:
         try:
             instance: Format = ep.load()()
         except (Exception, SystemExit) as exc:  # (a plugin's import may raise anything,
@@ -497,7 +545,21 @@ def all_formats() -> list[Format]:
             loaded.append(get_format(name))
         except MuscleError as exc:
             warnings.warn(exc.diagnostics[0].message, stacklevel=2)
+    _warn_of_shared_endings(loaded)
     return loaded
+
+
+def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
+    """Warn of each file name ending a format declares that a format :func:`ranked`
+    before it declares too: a file so named is that one's."""
+    owners: dict[str, Format] = {}
+    for fmt in ranked(formats):
+        for ending in fmt.extensions:
+            owner = owners.setdefault(ending.lower(), fmt)
+            if owner is not fmt:
+                warnings.warn(f"the {fmt.name} format's ending {ending} is the {owner.name} "
+                              f"format's too: a {ending} file is taken as {owner.name} "
+                              f"(--from or --to {fmt.name} names the other)", stacklevel=3)
 
 
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
@@ -533,8 +595,8 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")
         if not any(name.endswith(e) for e in fmt.extensions):
-            others = sorted((e, f.name) for f in all_formats() if f is not fmt
-                            for e in f.extensions if name.endswith(e))
+            others = [(e, f.name) for f in ranked(all_formats()) if f is not fmt
+                      for e in f.extensions if name.endswith(e)]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
                 return mistake("output-ending", f"{output} is named like a {ending} file "
@@ -560,7 +622,8 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     """The format a path belongs to, by directory marker or file name ending."""
-    candidates = [f for f in all_formats() if (f.can_read if for_reading else f.can_write)]
+    candidates = ranked(f for f in all_formats() if (f.can_read if for_reading
+                                                       else f.can_write))
     if path.is_dir():
         for fmt in candidates:
             if fmt.directory_marker and (path / fmt.directory_marker).is_file():
@@ -572,4 +635,5 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
             return fmt
     matches = [(len(ext), fmt) for fmt in candidates
                for ext in fmt.extensions if name.endswith(ext)]
+    # (of endings as long, the first ranked: a built-in format's, not a plugin's)
     return max(matches, key=lambda m: m[0])[1] if matches else None

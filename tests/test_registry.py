@@ -15,18 +15,24 @@ from converter import registry
 from converter.model import ALL_FIELDS
 
 
+def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
+    """Write a one-module format package into ``folder`` as pip installs it: the module
+    ``module`` with ``source``, and the entry point ``name = entry``."""
+    (folder / f"{module}.py").write_text(source, encoding="utf-8")
+    dist = folder / f"{module}-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[muscle_convert.formats]\n{name} = {entry}\n")
+
+
 def _installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, module: str,
                source: str, entry: str) -> Iterator[None]:
     """Install a one-module format package the way pip would: the module ``module``
     with ``source``, and the entry point ``name = entry``; uninstalled after."""
-    (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
-    dist = tmp_path / f"{module}-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[muscle_convert.formats]\n{name} = {entry}\n")
+    _package(tmp_path, name, module, source, entry)
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    caches = (registry.format_names, registry._loaded, registry.all_formats)
+    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
     for cached in caches:
         cached.cache_clear()
     yield
@@ -605,3 +611,54 @@ def test_a_plugin_that_exits_when_imported_is_skipped_with_a_warning(
         assert result.returncode == 0, result.stderr
         assert [line for line in result.stderr.splitlines() if "exiting" in line] == [
             f"muscle-convert: warning: {message}"]
+
+
+def _json_like(cls: str, name: str) -> str:
+    """The source of a plugin's format ``name`` (class ``cls``) that claims ``.json``."""
+    return ("from converter.registry import Format\n"
+            f"class {cls}(Format):\n"
+            f"    name = '{name}'\n"
+            "    extensions = ('.json',)\n"
+            "    def read(self, path, ctx):\n"
+            "        return iter(())\n")
+
+
+@pytest.fixture
+def clashing_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Two plugins: one registers a format named json, as a built-in format is, the
+    other a format ajson that claims the ``.json`` ending as json does."""
+    _package(tmp_path, "ajson", "ajson", _json_like("A", "ajson"), "ajson:A")
+    yield from _installed(tmp_path, monkeypatch, "json", "dupjson", _json_like("J", "json"),
+                          "dupjson:J")
+
+
+def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
+        clashing_plugins, tmp_path: Path) -> None:
+    """A plugin registered as json made `formats` list json twice, --to json say "json
+    cannot be written" and --from json read with the plugin; one claiming .json took
+    every .json input (by name, alphabetically), all without a word. The built-in
+    format wins both, and each clash is one warning naming both."""
+    skipped = "the json format of dupjson is skipped: muscle-convert has a json format already"
+    shared = ("the ajson format's ending .json is the json format's too: a .json file is "
+              "taken as json (--from or --to ajson names the other)")
+    with pytest.warns(UserWarning) as caught:
+        names = [f.name for f in registry.all_formats()]
+    assert sorted(str(w.message) for w in caught) == [shared, skipped]
+    assert names.count("json") == 1 and "ajson" in names
+    json = registry.get_format("json")
+    assert type(json).__module__ == "formats.json" and json.can_write
+    for reading in (True, False):
+        assert registry.detect_format(tmp_path / "m.json", for_reading=reading) is json
+    result = _cli(tmp_path, "formats")
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()].count("json") == 1
+    assert result.stderr.splitlines() == [f"muscle-convert: warning: {skipped}",
+                                          f"muscle-convert: warning: {shared}"]
+    out = tmp_path / "out.json"
+    result = _cli(tmp_path, "convert", "samples", "--to", "json", "-o", str(out), "-q",
+                  "--no-cache")
+    assert result.returncode == 0, result.stderr
+    result = _cli(tmp_path, "validate", str(out), "-q", "--no-cache")
+    assert result.returncode == 0 and "muscles[" not in result.stdout, result.stderr
+    assert _cli(tmp_path, "validate", str(tmp_path), "--from", "json", "-q",
+                "--no-cache").returncode == 0
