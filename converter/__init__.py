@@ -123,6 +123,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
+    from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
     from .model import is_language_code
@@ -163,7 +164,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
-    size = diagram_size(options.get("size"))
+    size = diagram_size(map_size(fmt.options, options))
     reported: list[Diagnostic] = []
     try:
         ctx = WriteContext(options=options, report=reported.append)

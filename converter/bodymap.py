@@ -45,19 +45,28 @@ DEFAULT_DIAGRAM = (1000, 1000)
 #: Name a copied local ``--base-image`` gets in an output directory (never a slug).
 BASE_IMAGE_NAME = "_base-image"
 
+#: The diagram's size, ``WxH``: the core checks it, and the regions' polygons against it.
+SIZE_OPTION = FormatOption("size", "diagram size WxH in pixels (default: fit the regions)",
+                           metavar="WxH")
+
 #: Writer options shared by every format that draws the diagram (identical objects, so
 #: the CLI shows each once).
 MAP_OPTIONS: tuple[FormatOption, ...] = (
     FormatOption("base_image", "diagram image drawn under the regions, a URL or a file "
                  "(copied into the output); needs --size", metavar="URL|PATH",
                  reads_file=True),
-    FormatOption("size", "diagram size WxH in pixels (default: fit the regions)",
-                 metavar="WxH"),
+    SIZE_OPTION,
     FormatOption("link_template", "link of each muscle; {slug} is replaced "
                  "(default {slug}.html)", default=DEFAULT_LINK_TEMPLATE, metavar="TEMPLATE"),
     FormatOption("lang", "language of names and page text (default en)", default="en",
                  metavar="LANG"),
 )
+
+def map_size(declared: Iterable[FormatOption], options: Mapping[str, Any]) -> str | None:
+    """The diagram size in a writer's ``options``, when the writer ``declared`` the map's
+    :data:`SIZE_OPTION` (another format's option named size is not one)."""
+    return options.get("size") if SIZE_OPTION in declared else None
+
 
 _WORDS = {
     "en": {"map": "Muscle map", "muscles": "Muscles", "image_map": "Image map"},

@@ -350,6 +350,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
             drafts: bool, cache_dir: Path | None, no_cache: bool, exclude: tuple[str, ...],
             force_exclude: bool, **format_options: Any) -> None:
     """Convert SOURCES (files, directories, any readable format) to another format."""
+    from .bodymap import map_size
     from .run import convert_sources
 
     if raw_output == "":  # (Path("") is the working folder)
@@ -359,8 +360,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     writer = _writer(to_format)
     unless_taken(writer, format_options)
     _check_options(writer, format_options)
-    _checked_size(format_options.get("size"))
     options = applying(writer, format_options, from_file(format_options))
+    size = _checked_size(map_size(writer.options, options))
     options["default_lang"] = default_lang
     problem = writer_problem(writer, raw_output, options)
     if problem is not None:
@@ -372,7 +373,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     result = _run(lambda progress: convert_sources(
         sources, writer, output, from_format=_reader_name(from_format),
         default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
-        size=options.get("size"), progress=progress,
+        size=size, progress=progress,
         cache_dir=cache, exclude=exclude, drafts=drafts), sources, quiet, exclude)
     _notes(result, quiet, cache)
     _report_capped(result.diagnostics)

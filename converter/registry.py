@@ -520,8 +520,67 @@ def _loaded(name: str) -> Format:
                 "format", None, None, "", "format-not-loaded",
                 f"the {name} format could not be loaded: its entry point gives the format "
                 f"{instance.name!r}"))
+        clash = None if _built_in(ep) else _option_clash(instance)
+        if clash is not None:
+            raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
+                                         f"the {name} format could not be loaded: {clash}"))
         return instance
     raise KeyError(name)
+
+
+#: The options of muscle-convert itself, ``convert``'s (``--quiet``, ``--no-cache``)
+#: and ``converter.write()``'s parameters, as option names (``-`` as ``_``): a plugin's
+#: option that a command line or a call would take as one of them is refused.
+CORE_OPTIONS = frozenset({
+    "sources", "to", "to_format", "output", "raw_output", "strict", "no_strict", "drafts",
+    "no_drafts", "cache_dir", "cache", "no_cache", "quiet", "no_quiet", "max_bytes",
+    "jobs", "from", "from_format", "default_lang", "exclude", "force_exclude",
+    "no_force_exclude", "config", "no_config", "help", "version", "muscles", "path",
+    "format", "options"})
+
+
+def _words(option: FormatOption) -> list[str]:
+    """The option names ``option`` takes on a command line (a flag's ``no_`` one too)."""
+    name = option.name.replace("-", "_")
+    return [name, f"no_{name}"] if option.is_flag else [name]
+
+
+def _kind(option: FormatOption) -> str:
+    """What an option takes, in words: ``a flag``, ``int``."""
+    return "a flag" if option.is_flag else option.type.__name__
+
+
+def _option_clash(fmt: Format) -> str | None:
+    """Why the plugin ``fmt``'s options cannot be told from others (one is a core option,
+    or another format's, ranked before it, of another kind), or None."""
+    for option in fmt.options:
+        core = [word for word in _words(option) if word in CORE_OPTIONS]
+        if core:
+            return (f"its option {option.name!r} is muscle-convert's own --"
+                    f"{core[0].replace('_', '-')}")
+    for other in _ranked_before(fmt.name):
+        for option in fmt.options:
+            for theirs in other.options:
+                if set(_words(option)) & set(_words(theirs)) and (
+                        option.name, _kind(option)) != (theirs.name, _kind(theirs)):
+                    return (f"its option {option.name!r} ({_kind(option)}) is the "
+                            f"{other.name} format's {theirs.name!r} ({_kind(theirs)})")
+    return None
+
+
+def _ranked_before(name: str) -> Iterator[Format]:
+    """The formats that load which come before the format ``name`` in a clash (the
+    built-in ones, then the others by name)."""
+    registered = _registered()
+
+    def rank(other: str) -> tuple[bool, str]:
+        return not _built_in(registered[other]), other
+
+    for other in sorted(n for n in registered if rank(n) < rank(name)):
+        try:
+            yield _loaded(other)
+        except MuscleError:  # (skipped with its own warning)
+            continue
 
 
 def unknown_format(name: str) -> str:

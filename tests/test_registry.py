@@ -662,3 +662,82 @@ def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
     assert result.returncode == 0 and "muscles[" not in result.stdout, result.stderr
     assert _cli(tmp_path, "validate", str(tmp_path), "--from", "json", "-q",
                 "--no-cache").returncode == 0
+
+
+def _with_options(cls: str, name: str, options: str) -> str:
+    """The source of a plugin's writer ``name`` (class ``cls``) with ``options`` (Python
+    text of a tuple of FormatOption), which writes each option's value."""
+    return ("from converter.registry import Format, FormatOption\n"
+            f"class {cls}(Format):\n"
+            f"    name = '{name}'\n"
+            f"    extensions = ('.{name}',)\n"
+            f"    options = {options}\n"
+            "    def write(self, muscles, out, ctx):\n"
+            "        list(muscles)\n"
+            "        out.write_text(repr(sorted(ctx.options.items())))\n")
+
+
+@pytest.fixture
+def option_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Three plugins' writers: ``intsize`` with an int ``size`` (the maps' is WxH text),
+    ``quieting`` with a flag ``quiet`` (as muscle-convert's own), ``sized`` with a text
+    ``size`` of its own meaning."""
+    _package(tmp_path, "intsize", "intsize", _with_options(
+        "I", "intsize", "(FormatOption('size', 'how many', type=int),)"), "intsize:I")
+    _package(tmp_path, "quieting", "quieting", _with_options(
+        "Q", "quieting", "(FormatOption('quiet', 'say less', is_flag=True),)"), "quieting:Q")
+    yield from _installed(tmp_path, monkeypatch, "sized", "sized", _with_options(
+        "S", "sized", "(FormatOption('size', 'small or large'),)"), "sized:S")
+
+
+def test_a_plugin_option_that_clashes_is_refused_and_size_is_the_maps_alone(
+        option_plugins, tmp_path: Path, sample_muscles) -> None:
+    """A plugin's int option size got the maps' --size parsing ("size must look like
+    1000x800"; from Python a raw TypeError), and a flag quiet went to the core on the
+    command line but to the plugin from Python. A plugin whose option is a core option
+    or another format's of another kind is skipped with a warning; a text size of a
+    plugin's own is passed on as given, not checked as the maps' WxH."""
+    import converter
+
+    refused = ["the intsize format could not be loaded: its option 'size' (int) is the "
+               "html format's 'size' (str)",
+               "the quieting format could not be loaded: its option 'quiet' is "
+               "muscle-convert's own --quiet"]
+    with pytest.warns(UserWarning) as caught:
+        names = [f.name for f in registry.all_formats()]
+    assert sorted(str(w.message) for w in caught) == refused
+    assert "sized" in names and "intsize" not in names and "quieting" not in names
+    with pytest.raises(converter.MuscleError, match="format-not-loaded"):
+        converter.write(sample_muscles, tmp_path / "b.intsize", "intsize", size=7)
+    converter.write(sample_muscles, tmp_path / "a.sized", size="small")
+    assert (tmp_path / "a.sized").read_text() == "[('size', 'small')]"
+    out = tmp_path / "b.sized"
+    result = _cli(tmp_path, "convert", "samples", "--to", "sized", "--size", "large", "-o",
+                  str(out), "-q", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "('size', 'large')" in out.read_text()
+    assert sorted(line for line in result.stderr.splitlines() if "muscle-convert:" in line
+                  ) == [f"muscle-convert: warning: {message}" for message in refused]
+    result = _cli(tmp_path, "convert", "samples", "--to", "quieting", "-o",
+                  str(tmp_path / "c.quieting"), "--no-cache")
+    assert result.returncode == 2 and refused[1] in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_core_options_name_every_option_of_convert_and_write() -> None:
+    """A plugin's option is refused as a core one by :data:`registry.CORE_OPTIONS`: it
+    holds every option and parameter name of ``convert`` and of ``converter.write``."""
+    import inspect
+
+    import click
+
+    import converter
+    from converter.cli import cli
+
+    command = cli.commands["convert"]
+    params = click.Command.get_params(command, click.Context(command))
+    flags = {flag.lstrip("-").replace("-", "_") for p in params
+             for flag in (*p.opts, *p.secondary_opts) if flag.startswith("--")}
+    names = {p.name for p in params if p.name and not p.name.startswith("_")}
+    assert flags | names | set(inspect.signature(converter.write).parameters) <= (
+        registry.CORE_OPTIONS)
