@@ -331,7 +331,7 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     folder that held no file of the endings ``read``: what ``--exclude`` left out
     (``left_out``), the ``outputs`` of muscle-convert its walk left out, the format
     whose ``unit`` it is, the files of those endings its walk left out as ``foreign``
-    to their format, or the files of other formats directly in it (regular files and
+    to their format, or the files of other formats in it or below it (regular files and
     folders only: a link to a device is nothing to read). The walk that found nothing
     went through all of it already, so all its entries are looked at."""
     if left_out:  # (first: what the user's own patterns left out)
@@ -356,23 +356,55 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                     "to see why)")
         return (f" (the {len(foreign)} found, such as ", Named(first), ", are not what the "
                 f"{owner.name} reader takes: name one to see why)")
-    found: dict[str, list[str]] = {}
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or entry.name.lower().endswith(tuple(read)):
-                    continue
-                with contextlib.suppress(OSError):
-                    if entry.is_dir() or entry.is_file():
-                        fmt = detect_format(Path(entry.path), for_reading=True)
-                        if fmt is not None:
-                            found.setdefault(fmt.name, []).append(entry.name)
-    except OSError:
+    found = _formats_below(folder, tuple(read))
+    if found is None:
         return ()
     return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
                  f"{agreeing(len(names), '', 'such as ')}{min(names)}: name "
                  f"{agreeing(len(names), 'it', 'them')}, or pass --from {name})"
                  for name, names in sorted(found.items())[:1])
+
+
+def _formats_below(folder: str, read: tuple[str, ...]) -> dict[str, list[str]] | None:
+    """The files below ``folder`` that a format reads, and the folders read as one (a
+    map's), by format name, as paths from ``folder``: hidden names, files of the endings
+    ``read`` and folders muscle-convert wrote left out, symlinks to folders not followed
+    (None: ``folder`` cannot be listed)."""
+    found: dict[str, list[str]] = {}
+    stack = [""]
+    while stack:
+        below = stack.pop()
+        try:
+            with os.scandir(os.path.join(folder, below)) as entries:
+                listed = sorted(entries, key=lambda entry: entry.name)
+        except OSError:
+            if not below:
+                return None
+            continue
+        for entry in listed:
+            with contextlib.suppress(OSError):
+                _look_at(entry, below, read, found, stack)
+    return found
+
+
+def _look_at(entry: os.DirEntry, below: str, read: tuple[str, ...],
+             found: dict[str, list[str]], stack: list[str]) -> None:
+    """Note the file or folder ``entry`` (in the folder ``below``) in ``found`` by the
+    format that reads it; a folder no format reads as one goes on ``stack`` to search."""
+    name = entry.name
+    if name.startswith("."):
+        return
+    if entry.is_dir():
+        fmt = detect_format(Path(entry.path), for_reading=True)
+        if fmt is None and not entry.is_symlink() and not os.path.isfile(
+                os.path.join(entry.path, DIRECTORY_MARKER)):
+            stack.append(os.path.join(below, name))
+    elif entry.is_file() and not name.lower().endswith(read):
+        fmt = detect_format(Path(entry.path), for_reading=True)
+    else:
+        return
+    if fmt is not None:
+        found.setdefault(fmt.name, []).append(os.path.join(below, name))
 
 
 def _located(path: str) -> str:

@@ -572,6 +572,25 @@ def test_the_hint_of_a_folder_of_one_other_file_names_it_in_the_singular(
         "or pass --from json)"]
 
 
+def test_the_hint_of_a_folder_counts_the_files_in_its_subfolders(tmp_path: Path) -> None:
+    """It counted the folder's top level only: "holds 1 json file, a.json" of a folder
+    with two (one in a subfolder), and no hint when the only one was in a subfolder."""
+    (tmp_path / "two" / "sub").mkdir(parents=True)
+    (tmp_path / "two" / "a.json").touch()
+    (tmp_path / "two" / "sub" / "b.json").touch()
+    (tmp_path / "deep" / "sub" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "sub" / "er" / "c.json").touch()
+    (tmp_path / "deep" / ".hidden").mkdir()
+    (tmp_path / "deep" / ".hidden" / "d.json").touch()
+    _, problems = discover([tmp_path / "two", tmp_path / "deep"])
+    nested = os.path.join("sub", "er", "c.json")
+    assert [d.message for d in problems] == [
+        "holds no .markdown or .md files to read (it holds 2 json files, such as a.json: "
+        "name them, or pass --from json)",
+        f"holds no .markdown or .md files to read (it holds 1 json file, {nested}: name "
+        "it, or pass --from json)"]
+
+
 def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
         tmp_path: Path) -> None:
     """It looked at the first 1,000 entries in the file system's order (a count that
