@@ -16,6 +16,7 @@ import collections
 import os
 import re
 import stat
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -469,9 +470,8 @@ def _registered() -> dict[str, EntryPoint]:
         if name not in chosen:
             chosen[name] = ep
         elif ep.value != chosen[name].value or _package(ep) != _package(chosen[name]):
-            warnings.warn(f"the {name} format of {_package(ep)} is skipped: "
-                          f"{_package(chosen[name])} has a {name} format already",
-                          stacklevel=2)
+            _warn(f"the {name} format of {_package(ep)} is skipped: "
+                  f"{_package(chosen[name])} has a {name} format already")
     return chosen
 
 
@@ -603,7 +603,7 @@ def all_formats() -> list[Format]:
         try:
             loaded.append(get_format(name))
         except MuscleError as exc:
-            warnings.warn(exc.diagnostics[0].message, stacklevel=2)
+            _warn(exc.diagnostics[0].message)
     _warn_of_shared_endings(loaded)
     return loaded
 
@@ -616,9 +616,25 @@ def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
         for ending in fmt.extensions:
             owner = owners.setdefault(ending.lower(), fmt)
             if owner is not fmt:
-                warnings.warn(f"the {fmt.name} format's ending {ending} is the {owner.name} "
-                              f"format's too: a {ending} file is taken as {owner.name} "
-                              f"(--from or --to {fmt.name} names the other)", stacklevel=3)
+                _warn(f"the {fmt.name} format's ending {ending} is the {owner.name} "
+                      f"format's too: a {ending} file is taken as {owner.name} "
+                      f"(--from or --to {fmt.name} names the other)")
+
+
+#: The folders of muscle-convert's own code (``converter/``, ``formats/``).
+_OWN_CODE = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
+             os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "formats") + os.sep)
+
+
+def _warn(message: str) -> None:
+    """Warn of a plugin (a Python warning), placed at the caller's line that led to it:
+    the first outside muscle-convert's own code."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            _OWN_CODE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:

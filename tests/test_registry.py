@@ -741,3 +741,13 @@ def test_core_options_name_every_option_of_convert_and_write() -> None:
     names = {p.name for p in params if p.name and not p.name.startswith("_")}
     assert flags | names | set(inspect.signature(converter.write).parameters) <= (
         registry.CORE_OPTIONS)
+
+
+def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
+    """From Python the warning pointed into converter/discovery.py (where the formats
+    were listed), not at the caller's line that read."""
+    import converter
+
+    with pytest.warns(UserWarning, match="the broken format could not be loaded") as caught:
+        converter.read("samples")
+    assert [Path(w.filename).name for w in caught] == [Path(__file__).name]
