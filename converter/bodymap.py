@@ -62,6 +62,7 @@ MAP_OPTIONS: tuple[FormatOption, ...] = (
                  metavar="LANG"),
 )
 
+
 def map_size(declared: Iterable[FormatOption], options: Mapping[str, Any]) -> str | None:
     """The diagram size in a writer's ``options``, when the writer ``declared`` the map's
     :data:`SIZE_OPTION` (another format's option named size is not one)."""

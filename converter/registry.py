@@ -475,10 +475,16 @@ def _registered() -> dict[str, EntryPoint]:
     return chosen
 
 
+@cache
+def _built_in_names() -> frozenset[str]:
+    """The names of muscle-convert's own formats (found once: a package's name is read
+    from its metadata file)."""
+    return frozenset(name for name, ep in _registered().items() if _built_in(ep))
+
+
 def built_in(fmt: Format) -> bool:
     """Whether ``fmt`` is one of muscle-convert's own formats (not a plugin)."""
-    ep = _registered().get(fmt.name)
-    return ep is not None and _built_in(ep)
+    return fmt.name in _built_in_names()
 
 
 def ranked(formats: Iterable[Format]) -> list[Format]:
@@ -571,12 +577,10 @@ def _option_clash(fmt: Format) -> str | None:
 def _ranked_before(name: str) -> Iterator[Format]:
     """The formats that load which come before the format ``name`` in a clash (the
     built-in ones, then the others by name)."""
-    registered = _registered()
-
     def rank(other: str) -> tuple[bool, str]:
-        return not _built_in(registered[other]), other
+        return other not in _built_in_names(), other
 
-    for other in sorted(n for n in registered if rank(n) < rank(name)):
+    for other in sorted(n for n in _registered() if rank(n) < rank(name)):
         try:
             yield _loaded(other)
         except MuscleError:  # (skipped with its own warning)
@@ -606,6 +610,13 @@ def all_formats() -> list[Format]:
             _warn(exc.diagnostics[0].message)
     _warn_of_shared_endings(loaded)
     return loaded
+
+
+@cache
+def _by_rank() -> list[Format]:
+    """Every format that loads, :func:`ranked` (sorted once: a run detects the format of
+    many files)."""
+    return ranked(all_formats())
 
 
 def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
@@ -670,7 +681,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")
         if not any(name.endswith(e) for e in fmt.extensions):
-            others = [(e, f.name) for f in ranked(all_formats()) if f is not fmt
+            others = [(e, f.name) for f in _by_rank() if f is not fmt
                       for e in f.extensions if name.endswith(e)]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
@@ -697,8 +708,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     """The format a path belongs to, by directory marker or file name ending."""
-    candidates = ranked(f for f in all_formats() if (f.can_read if for_reading
-                                                       else f.can_write))
+    candidates = [f for f in _by_rank() if (f.can_read if for_reading else f.can_write)]
     if path.is_dir():
         for fmt in candidates:
             if fmt.directory_marker and (path / fmt.directory_marker).is_file():
