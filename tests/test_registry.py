@@ -30,15 +30,8 @@ def _installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, modul
     """Install a one-module format package the way pip would: the module ``module``
     with ``source``, and the entry point ``name = entry``; uninstalled after."""
     _package(tmp_path, name, module, source, entry)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    importlib.invalidate_caches()
-    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
-    for cached in caches:
-        cached.cache_clear()
-    yield
-    for cached in caches:
-        cached.cache_clear()
-    sys.modules.pop(module, None)
+    for _ in _installed_folder(tmp_path, monkeypatch, module):
+        yield
 
 
 @pytest.fixture
@@ -378,7 +371,7 @@ def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
     """``folder``, holding an installed package, on the path; uninstalled after."""
     monkeypatch.syspath_prepend(str(folder))
     importlib.invalidate_caches()
-    caches = (registry.format_names, registry._loaded, registry.all_formats)
+    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
     for cached in caches:
         cached.cache_clear()
     yield folder
