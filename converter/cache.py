@@ -283,13 +283,30 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def code_fingerprint(modules: Iterable[Any]) -> str:
-    """Size and mtime of the source of ``modules`` and of the core package: editing the
-    tool or a format plugin, or installing another version, misses every entry."""
-    files = {Path(__file__).parent / name for name in os.listdir(Path(__file__).parent)
-             if name.endswith(".py")}
-    files |= {Path(m.__file__) for m in modules if getattr(m, "__file__", None)}
-    return key(*sorted((str(f), *stamp(f)) for f in files))
+def code_fingerprint(files: Iterable[str]) -> str:
+    """Size, mtime and ctime of ``files`` (a format's code, see
+    ``registry.code_files``) and of every file of the core package, its subpackages
+    and data (schemas) too: editing the tool or a format plugin, or installing another
+    version, misses every entry. A file that is gone is stamped as gone."""
+    core = tree_files(os.path.dirname(os.path.abspath(__file__)))
+    return key(*sorted(_code_stamp(f) for f in core.union(files)))
+
+
+def tree_files(folder: str) -> set[str]:
+    """Every file below ``folder``, outside ``__pycache__`` folders."""
+    found: set[str] = set()
+    for top, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if f != "__pycache__"]
+        found.update(os.path.join(top, name) for name in files)
+    return found
+
+
+def _code_stamp(path: str) -> tuple[str, int, int, int] | tuple[str]:
+    """(path, size, mtime, change stamp) of a code file, or (path,) when it is gone."""
+    try:
+        return (path, *stamp(path))
+    except OSError:
+        return (path,)
 
 
 def file_state(value: str) -> tuple[str, int, int, int, int] | None:

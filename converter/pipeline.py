@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import pickle
 import signal
-import sys
 import time
 import unicodedata
 from collections import deque
@@ -69,6 +68,7 @@ from .registry import (
     ReadContext,
     Source,
     all_formats,
+    code_files,
     detect_format,
     get_format,
     made_record,
@@ -617,9 +617,8 @@ class Reader:
         The code is that of every format whose readings are cached (the
         one-muscle-per-file ones), not only of this reader's inputs: a patch reads a
         few chunks of a run's inputs and must find the readings the run filed."""
-        modules = {sys.modules[type(f).__module__] for f in all_formats()
-                   if f.one_muscle_per_file}
-        return cache_key(code_fingerprint(modules), self.default_lang, self.max_bytes,
+        code = code_files(f for f in all_formats() if f.one_muscle_per_file)
+        return cache_key(code_fingerprint(code), self.default_lang, self.max_bytes,
                          self.size, working_folder())  # (as slugs of bundles see it)
 
     def _writer_spec(self) -> _Writer:
@@ -631,8 +630,7 @@ class Reader:
         """What cached records depend on besides the reading: the writer's code and options."""
         assert self.writer is not None
         fmt, options = self._writer_spec()
-        module = sys.modules[type(fmt).__module__]
-        return cache_key(read_key, code_fingerprint({module}), type(fmt).__qualname__,
+        return cache_key(read_key, code_fingerprint(code_files([fmt])), type(fmt).__qualname__,
                          fmt.name, options)
 
     def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:

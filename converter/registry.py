@@ -21,14 +21,17 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import Distribution, EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
+from .cache import tree_files
 from .diagnostics import Diagnostic, MuscleError
 from .model import ALL_FIELDS, Muscle
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
+#: The distribution whose entry point gave each loaded format class (see :func:`code_files`).
+_origins: dict[type, Distribution | None] = {}
 
 
 @dataclass(frozen=True)
@@ -530,6 +533,7 @@ def _loaded(name: str) -> Format:
         if clash is not None:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                          f"the {name} format could not be loaded: {clash}"))
+        _origins[type(instance)] = getattr(ep, "dist", None)
         return instance
     raise KeyError(name)
 
@@ -585,6 +589,43 @@ def _ranked_before(name: str) -> Iterator[Format]:
             yield _loaded(other)
         except MuscleError:  # (skipped with its own warning)
             continue
+
+
+def code_files(formats: Iterable[Format]) -> set[str]:
+    """The files the code of ``formats`` is made of (absolute paths): every file their
+    distributions list (its ``RECORD``: the modules, data and metadata of another
+    version or of an edited plugin), and, when that list lacks a format's module (a
+    hand-made ``dist-info``, an editable install, a format that is no plugin), every
+    file of the module's package folder (the outermost regular package holding it; a
+    top-level module alone)."""
+    found: set[str] = set()
+    for module, dist in {(sys.modules.get(type(f).__module__), _origins.get(type(f)))
+                         for f in formats}:
+        files = _distribution_files(dist)
+        found |= files
+        own = getattr(module, "__file__", None)
+        if own and os.path.abspath(own) not in files:
+            found |= _package_files(module)
+    return found
+
+
+def _distribution_files(dist: Distribution | None) -> set[str]:
+    """The absolute paths of the files ``dist`` lists, compiled bytecode left out (it
+    is written by running the code, and stands for the sources listed beside it)."""
+    files = dist.files if dist is not None else None
+    return {os.path.abspath(dist.locate_file(f)) for f in files or ()
+            if not f.name.endswith(".pyc")}
+
+
+def _package_files(module: Any) -> set[str]:
+    """Every file (outside ``__pycache__``) of the folder of the outermost regular
+    package holding ``module``, or ``module``'s own file when it is in none."""
+    parts = module.__name__.split(".")
+    for end in range(1, len(parts) + 1):
+        path = getattr(sys.modules.get(".".join(parts[:end])), "__file__", None)
+        if path and os.path.basename(path).startswith("__init__."):
+            return tree_files(os.path.dirname(os.path.abspath(path)))
+    return {os.path.abspath(module.__file__)}
 
 
 def unknown_format(name: str) -> str:

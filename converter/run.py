@@ -14,7 +14,6 @@ import gc
 import hashlib
 import itertools
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from .registry import (
     ReadContext,
     WriteContext,
     WriterFailed,
+    code_files,
     get_format,
     run_writer,
 )
@@ -185,9 +185,8 @@ class _Incremental:
         started = time.time_ns()
         # (the code of the formats read and of the one written: an edited writer or
         # plugin writes another output from the same inputs)
-        modules = {sys.modules[type(f).__module__]
-                   for f in (*inputs.formats(), *([beside] if beside else []))}
-        self.key = cache_key(code_fingerprint(modules), os.environ.get("SOURCE_DATE_EPOCH"),
+        code = code_files((*inputs.formats(), *([beside] if beside else [])))
+        self.key = cache_key(code_fingerprint(code), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
         self.all_inputs = inputs
         self.inputs, self.chunks = _signature(inputs, started)

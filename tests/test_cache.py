@@ -348,7 +348,7 @@ def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
     assert api(corpus, out, cache_dir, drafts=True).replayed
     assert api(corpus, out, cache_dir).count == COUNT
     for module in (converter.pipeline, converter.run):  # another version of the tool
-        monkeypatch.setattr(module, "code_fingerprint", lambda modules: "another version")
+        monkeypatch.setattr(module, "code_fingerprint", lambda files: "another version")
     assert api(corpus, out, cache_dir).parsed == COUNT + 2
 
 
@@ -1415,3 +1415,72 @@ def test_a_cache_folder_below_a_thousand_missing_folders_is_made(
         assert deep.is_dir() and deep.stat().st_mode & 0o777 == 0o700
     finally:
         remove_tree(tmp_path / "c")
+
+
+_PLUGIN = {
+    "__init__.py": "",
+    "fmt.py": "from converter.registry import Format\n"
+              "from . import helpers\n"
+              "class TitlesFormat(Format):\n"
+              "    name = 'titles'\n"
+              "    extensions = ('.titles',)\n"
+              "    carries = frozenset({'slug', 'title'})\n"
+              "    def record(self, muscle, options):\n"
+              "        return helpers.render(muscle)\n"
+              "    def write_records(self, records, out, ctx):\n"
+              "        out.write_text(''.join(text + '\\n' for _, text in records))\n",
+    "helpers.py": "def render(m):\n    return f'v1 {m.slug} {m.title}'\n",
+}
+
+
+def _install_titles(site: Path, listed: bool) -> Path:
+    """A package plugin ``titlesplug`` whose record writer calls its ``helpers``, as
+    pip installs it in ``site`` (its files listed in ``RECORD``) or as a hand-made
+    ``dist-info`` lists none; the helper module's path."""
+    package = site / "titlesplug"
+    package.mkdir(parents=True)
+    for name, text in _PLUGIN.items():
+        (package / name).write_text(text, encoding="utf-8")
+    dist = site / "titlesplug-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: titlesplug\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[muscle_convert.formats]\n"
+                                           "titles = titlesplug.fmt:TitlesFormat\n")
+    if listed:
+        (dist / "RECORD").write_text("".join(f"titlesplug/{name},,\n" for name in _PLUGIN))
+    return package / "helpers.py"
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["record", "no-record"])
+def test_an_edited_plugin_helper_misses_the_cache(tmp_path: Path, listed: bool) -> None:
+    """The cache stamped only the entry point's module: after an edit to the helper it
+    calls, the run was 'up to date' with the old output, and its records replayed."""
+    helpers = _install_titles(tmp_path / "site", listed)
+    sources = tmp_path / "s"
+    shutil.copytree(SAMPLES, sources)
+    age(sources, helpers.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path / "site")])}
+
+    def run(out: str, *more: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "converter", "convert", str(sources),
+                               "--to", "titles", "-o", str(tmp_path / out), *more],
+                              env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / out).read_text(encoding="utf-8")
+
+    def cached_equals_fresh() -> str:
+        cached = run("t.titles", "--cache-dir", str(tmp_path / "C"))
+        assert cached == run("fresh.titles", "--no-cache")
+        return cached
+
+    assert cached_equals_fresh().startswith("v1 ")
+    helpers.write_text(_PLUGIN["helpers.py"].replace("v1", "v2"), encoding="utf-8")
+    assert cached_equals_fresh().startswith("v2 ")
+    helpers.write_text(_PLUGIN["helpers.py"].replace("v1", "v3"), encoding="utf-8")
+    (tmp_path / "t.titles").unlink()
+    assert cached_equals_fresh().startswith("v3 ")
+    soleus = sources / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
+                      encoding="utf-8")
+    helpers.write_text(_PLUGIN["helpers.py"].replace("v1", "v4"), encoding="utf-8")
+    assert set(line[:3] for line in cached_equals_fresh().splitlines()) == {"v4 "}
