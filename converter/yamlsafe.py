@@ -433,7 +433,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
         problem = str(exc.problem)
         code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
         message = f"{problem} ({exc.context})" if exc.context else problem
-        hint = _hint(text, exc.problem_mark)
+        hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
         if hint is not None:
             raise _at(text, hint[0], f"{hint[1]} ({message})") from None
         opened = _never_closed(text, exc)
@@ -484,6 +484,30 @@ def _hint(text: str, mark: Any) -> tuple[int, str] | None:
                                   "not read: remove it (it closes front matter for "
                                   "Jekyll, not Hugo: close that with ---)")
     return None
+
+
+#: A line up to a colon inside its plain value: ``key: value with`` (maybe a list item's).
+_PLAIN_VALUE = re.compile(r"[ ]*(?:-[ ]+)?([^\s'\"#\[{&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?):[ ]+"
+                          r"([^\s'\"#\[{&*!|>%@`][^\n]*)")
+
+
+def _colon_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(position, what to do) for a colon and a space inside a plain value (``title:
+    Soleus: the calf``), which YAML reads as a second key on the line; else None."""
+    mark = exc.problem_mark
+    if mark is None or exc.problem != "mapping values are not allowed in this context":
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    found = _PLAIN_VALUE.fullmatch(text, start, mark.index)
+    if found is None:
+        return None
+    end = text.find("\n", mark.index)
+    value = text[found.start(2):len(text) if end < 0 else end].split(" #")[0].rstrip()
+    quoted = f'"{value}"' if '"' not in value and "\\" not in value else \
+        "'" + value.replace("'", "''") + "'"
+    return mark.index, (f"a colon and a space inside the unquoted value of "
+                        f"{found[1].strip()} make YAML read a second key: put the value in "
+                        f"quotes, {found[1].strip()}: {quoted}")
 
 
 #: What libyaml's context names, when the text ends inside it.

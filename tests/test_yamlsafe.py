@@ -388,6 +388,16 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
     assert (caught.value.line, caught.value.column) == (4, 5)  # the [ never closed
 
 
+@pytest.mark.parametrize("text", ['title: "Soleus": the calf\n', "title: [a: b]: c\n",
+                                  "title: x\n  y: z\n"])
+def test_a_colon_hint_is_given_only_for_a_colon_inside_a_plain_value(text: str) -> None:
+    """A quoted value, a flow collection or a wrongly indented key is not a plain value
+    holding a colon: no advice to quote it."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert "put the value in quotes" not in caught.value.message
+
+
 @pytest.mark.parametrize("text, place, message", [
     ('title: T\nlatin: "abc\nx: 1\n', (1, 7), "this quoted text is never closed"),
     ("title: 'X\n\n", (0, 7), "this quoted text is never closed"),
@@ -409,6 +419,12 @@ def test_places_count_only_newlines_as_line_breaks(other: str) -> None:
      "front matter for Jekyll, not Hugo: close that with ---)"),
     ("title: T\n... # end\n\n# c\n", (1, 0), "... ends the YAML document: remove it"),
     ("\n...\n", (1, 0), "... ends the YAML document: remove it"),
+    ("title: Soleus: the calf\n", (0, 13), "a colon and a space inside the unquoted value "
+     'of title make YAML read a second key: put the value in quotes, title: "Soleus: the '
+     'calf" (mapping values are not allowed in this context)'),
+    ('origin:\n  da: Tibia: "x" # c\n', (1, 11), "a colon and a space inside the unquoted "
+     "value of da make YAML read a second key: put the value in quotes, da: 'Tibia: "
+     '"x"\''),
 ])
 def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
         text: str, place: tuple[int, int], message: str) -> None:
