@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -39,6 +39,9 @@ from .diagnostics import (
     printable,
     rendered,
 )
+
+if TYPE_CHECKING:
+    from .run import RunResult
 
 PROGRESS_MIN_FILES = 200
 
@@ -379,11 +382,19 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
-        click.echo(f"{summary}{'; ' if summary else ''}{counted(result.count, 'muscles')} "
-                   f"converted, {counted(result.failed, 'files')} failed"
+        click.echo(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
+                   f"{counted(result.failed, 'files')} failed"
                    f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(1 if failing else 0)
+
+
+def _handled(result: RunResult) -> str:
+    """What a run did with the muscles it read: ``2 muscles converted``, or ``2 muscles
+    read`` when the output refused them (nothing was written)."""
+    if result.read is not None:
+        return f"{counted(result.read, 'muscles')} read"
+    return f"{counted(result.count, 'muscles')} converted"
 
 
 def _strictly(diagnostics: Sequence[Diagnostic], strict: bool) -> str:

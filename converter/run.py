@@ -73,6 +73,9 @@ class RunResult:
     #: Why this run could not be recorded in the cache it used (a write failed, as on a
     #: full disk): the next run is not replayed from it.
     unrecorded: str | None = None
+    #: The muscles read in a run whose output refused them (``count`` is then 0):
+    #: None when the output took what was read.
+    read: int | None = None
 
 
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
@@ -533,7 +536,7 @@ def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int
     result = _finish(RunResult(), problems[:discovered], reader, corpus, discovered)
     result.diagnostics.extend(failure.diagnostics)
     result.errors += sum(d.severity == "error" for d in failure.diagnostics)
-    result.count = 0
+    result.read, result.count = result.count, 0
     result.summary = f"nothing written to {failure.diagnostics[0].path}"
     return result
 

@@ -451,6 +451,21 @@ def test_output_names_that_escape_or_folders_not_ours_are_refused(tmp_path: Path
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
 
 
+def test_a_refused_output_counts_the_muscles_read_not_an_empty_input(tmp_path: Path) -> None:
+    """A folder of the user's as the output said '0 muscles converted' of an input that
+    held a muscle, as if it were empty."""
+    (tmp_path / "ref.json").write_text(json.dumps({"muscles": [
+        {"slug": "soleus", "title": "Soleus"}]}))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me\n")
+    result = run("convert", str(tmp_path / "ref.json"), "--to", "markdown", "-o", str(mine),
+                 "--no-cache")
+    assert result.exit_code == 1 and "[output-not-ours]" in result.stderr
+    assert result.stderr.splitlines()[-1] == (f"nothing written to {mine}; 1 muscle read, "
+                                              "0 files failed")
+
+
 def test_exclude_leaves_a_sites_other_files_out_of_convert_validate_and_fmt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Hugo site's content/README.md made convert exit 1 (no-front-matter), its
@@ -881,7 +896,7 @@ def test_an_output_that_cannot_be_written_still_lists_the_inputs_problems(
     assert any("broken.md:2:8: error:" in line for line in lines)
     assert sum("[duplicate-text]" in line for line in lines) == 6
     assert lines[-1] == (f"nothing written to {tmp_path / 'a-file' / 'out'}; "
-                         "0 muscles converted, 1 file failed")
+                         "15 muscles read, 1 file failed")
     good = tmp_path / "good.json"
     assert run("convert", str(folder), "--to", "json", "-o", str(good)).exit_code == 1
     assert len(converter.read(good)) == 15
