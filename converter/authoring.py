@@ -44,6 +44,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Mapping checks try dict first: the data of every reader is made of dicts.
 _MAPPING = (dict, Mapping)
 _NO_TEXT = LocalizedText()
+#: What a function or region that is not valid is in the muscle of the valid fields a
+#: :class:`MuscleError` carries (its lints at that place are not said).
+_NO_FUNCTION = Function(_NO_TEXT, _NO_TEXT)
+_NO_REGION = Region(())
 Locator = Callable[[str], tuple[int | None, int | None]]
 #: A problem found in content: (field path, code, message).
 Problem = tuple[str, str, str]
@@ -322,12 +326,34 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
         b.fail("", "too-large", f"{values} values; front matter holds at most {MAX_NODES} "
                "(the Markdown reader's limit)")
     if b.problems:
-        raise MuscleError(_diagnostics(b.problems, path, data, locate, locate_key))
+        partial = Muscle(
+            slug=slug, title=title or "", latin=latin, origin=origin, insertion=insertion,
+            functions=tuple(f or _NO_FUNCTION for f in functions),
+            exercises=tuple(e or "" for e in exercises), image=image,
+            image_focus=image_focus, regions=tuple(r or _NO_REGION for r in regions),
+            body=body, extra=freeze(_valid_extra(extra, b.problems, data)))
+        raise MuscleError(_diagnostics(b.problems, path, data, locate, locate_key),
+                          partial)
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,
                   insertion=insertion, functions=tuple(functions),  # type: ignore[arg-type]
                   exercises=tuple(exercises), image=image,  # type: ignore[arg-type]
                   image_focus=image_focus, regions=tuple(regions),  # type: ignore[arg-type]
                   body=body, extra=freeze(extra))
+
+
+#: Where a step of a field path begins (``.key``, ``[0]``).
+_STEP = re.compile(r"[.\[]")
+
+
+def _valid_extra(extra: dict[str, Any], problems: list[Problem], data: Mapping[Any, Any]
+                 ) -> dict[str, Any]:
+    """The keys of ``extra`` that no problem is about (nor inside), without one that a
+    missing field's problem names as the key Hugo reads as it (it says so already)."""
+    bad = {field[:m.start()] for field, _, _ in problems for m in _STEP.finditer(field)}
+    bad.update(field for field, _, _ in problems)
+    bad.update(key for field, code, _ in problems
+               if code == "missing-field" and (key := _misnamed(data, field)) is not None)
+    return {key: value for key, value in extra.items() if key not in bad}
 
 
 def _diagnostics(problems: list[Problem], path: str, data: Mapping[Any, Any],

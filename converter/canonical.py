@@ -7,6 +7,7 @@ back with :func:`loads`, which keeps decimals exact and the sign of ``-0``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from .atomic import atomic_file
 from .authoring import muscle_from_front_matter, without_reserved
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
-from .model import Muscle, coords_text, number_text, thaw
+from .model import Muscle, Region, coords_text, number_text, thaw
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
 from .slug import is_slug, not_a_slug
 
@@ -205,6 +206,7 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         problems += [d._replace(path=path, field=prefix + d.field) for d in shapes.problems]
         polygons, places, extra, body = shapes.polygons, shapes.places, shapes.extra, shapes.body
     kept: dict[Any, Any] = {}  # (extra without the keys named like fields)
+    partial: Muscle | None = None  # (of the valid fields, when it has problems)
     try:
         kept, reserved = without_reserved(extra)  # (each reported, the rest checked)
         problems += [Diagnostic(path, None, None, prefix + key, code, message)
@@ -220,17 +222,37 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         }
         slug_problem = _slug_problem(front["slug"], path)
         if slug_problem is not None:  # (with the record's other problems, as Markdown's)
-            raise MuscleError([slug_problem, *_beside_the_slug(front, path, body)])
-        muscle = muscle_from_front_matter(front, path=path, slug_hint=front["slug"], body=body)
+            beside, partial = _beside_the_slug(front, path, body)
+            raise MuscleError([slug_problem, *beside], partial)
+        muscle = partial = muscle_from_front_matter(front, path=path, slug_hint=front["slug"],
+                                                    body=body)
     except MuscleError as exc:
+        partial = exc.partial
         keys = _Keys(kept)
         named = [d._replace(field=_rename(_placed(d.field, places, keys), keys))
                  for d in exc.diagnostics]
         problems += [d._replace(field=prefix + d.field if d.field else field)
                      for d in _by_point(named, regions)]
     if problems:
-        raise MuscleError(problems) from None
+        raise MuscleError(problems, _in_place(partial, places, regions)) from None
     return muscle
+
+
+def _in_place(partial: Muscle | None, places: list[int] | None, regions: Any
+              ) -> Muscle | None:
+    """``partial`` (of the polygons of a record's ``regions`` that are lists, the
+    ``places`` of each there) with each polygon at its place in ``regions``, an empty one
+    in the place of each that is none (its own error hides its lints)."""
+    if partial is None or places is None:
+        return partial
+    found = dict(zip(places, partial.regions, strict=True))
+    count = len(regions) if isinstance(regions, list) else 0
+    return dataclasses.replace(partial, regions=tuple(found.get(i, _NO_REGION)
+                                                      for i in range(count)))
+
+
+#: What a polygon that is no list is among the regions of :func:`_in_place`.
+_NO_REGION = Region(())
 
 
 #: The slug a record with a bad one is checked with, to find its other problems.
@@ -248,15 +270,17 @@ def _slug_problem(slug: Any, path: str) -> Diagnostic | None:
     return None
 
 
-def _beside_the_slug(front: dict[str, Any], path: str, body: str) -> list[Diagnostic]:
+def _beside_the_slug(front: dict[str, Any], path: str, body: str
+                     ) -> tuple[list[Diagnostic], Muscle | None]:
     """The problems of a record whose slug is bad other than its slug: those it would
-    have with a good one (so one run shows them all). Called on a bad slug only."""
+    have with a good one (so one run shows them all), and the muscle of its valid fields
+    (its slug a stand-in, which no lint looks at). Called on a bad slug only."""
     try:
-        muscle_from_front_matter({**front, "slug": _STAND_IN_SLUG}, path=path,
-                                 slug_hint=_STAND_IN_SLUG, body=body)
+        muscle = muscle_from_front_matter({**front, "slug": _STAND_IN_SLUG}, path=path,
+                                          slug_hint=_STAND_IN_SLUG, body=body)
     except MuscleError as exc:
-        return list(exc.diagnostics)
-    return []
+        return list(exc.diagnostics), exc.partial
+    return [], muscle
 
 
 #: Where a step of a field path ends and the next begins.

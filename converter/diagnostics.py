@@ -144,17 +144,41 @@ def worded(*parts: str | Named) -> tuple[str, tuple[int, ...]]:
 
 
 class MuscleError(Exception):
-    """Raised with one or more diagnostics; the project's only error type for bad input."""
+    """Raised with one or more diagnostics; the project's only error type for bad input.
 
-    def __init__(self, diagnostics: Diagnostic | Iterable[Diagnostic]) -> None:
+    ``partial``: for a muscle whose content failed validation, the muscle of the fields
+    that are valid (the others empty: see :func:`beside_errors`), whose per-field lints
+    are said in the same run; None otherwise."""
+
+    def __init__(self, diagnostics: Diagnostic | Iterable[Diagnostic],
+                 partial: Any = None) -> None:
         if isinstance(diagnostics, Diagnostic):
             diagnostics = [diagnostics]
         self.diagnostics: list[Diagnostic] = list(diagnostics)
+        self.partial = partial
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     def __reduce__(self) -> tuple[type[MuscleError], tuple[list[Diagnostic]]]:
         """Pickled (to and from another process, or copied) with its diagnostics."""
         return type(self), (self.diagnostics,)
+
+
+#: Where a step of a field path begins (``.key``, ``[0]``).
+_STEP = re.compile(r"[.\[]")
+
+
+def beside_errors(lints: Iterable[Diagnostic], errors: Iterable[Diagnostic],
+                  record: str = "") -> list[Diagnostic]:
+    """``lints`` of a record (named ``record``, ``""`` for a file of one muscle) that
+    ``errors`` left out, without those about a field an error is about, inside one or
+    holding one: such a field was checked with a stand-in (empty, ``0``), not what the
+    source holds. An error of the record as a whole hides none."""
+    at = {d.field for d in errors if d.field and d.field != record}
+    if not at:
+        return list(lints)
+    holding = {f[:m.start()] for f in at for m in _STEP.finditer(f)} | at
+    return [d for d in lints if d.field not in holding
+            and not any(d.field[:m.start()] in at for m in _STEP.finditer(d.field))]
 
 
 def error(path: str, code: str, message: str, field: str = "", line: int | None = None,

@@ -260,6 +260,8 @@ def _read_one(item: _Item) -> _Read:
         positions.update((f, at) for f in located_fields(muscle) if (at := where(f)))
 
     ctx.located = located
+    ctx.lint = lambda muscle, record: check_muscle(
+        muscle, path, size, record, fmt.field_name if record else None)
     muscles: list[Muscle] = []
     marks: list[int | None] = []
     mtime = 0.0
@@ -286,6 +288,7 @@ def _read_one(item: _Item) -> _Read:
                 marks.append(ctx.mark)
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
+        diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:
         diagnostics.append(unreadable(path, exc))
     except Exception as exc:  # a third party's reader: its bug is this file's error

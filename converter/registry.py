@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from .cache import tree_files
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, MuscleError, beside_errors
 from .model import ALL_FIELDS, Muscle
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
@@ -97,7 +97,22 @@ class ReadContext:
     #: diagnostic about that very record belongs (:meth:`Format.marked_place`), when
     #: its slug, which lints name it by, is on another record of the file too.
     mark: int | None = None
+    #: When set, the per-field lints of a muscle (geometry, links, empty texts, draft
+    #: markers) whose fields a diagnostic names inside a record (``""``: a file of one
+    #: muscle, fields named as in front matter): see :meth:`lints`.
+    lint: Callable[[Muscle, str], list[Diagnostic]] | None = None
 
+    def lints(self, failure: MuscleError, record: str = "",
+              errors: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+        """The lints of the valid fields of a muscle that ``failure`` left out (its
+        :attr:`~converter.diagnostics.MuscleError.partial`), said in the same run as its
+        errors; none about a field that they, or the reader's own ``errors`` of it, are
+        about (:func:`~converter.diagnostics.beside_errors`). ``record`` names the muscle
+        as its diagnostics do (``muscles[3]``)."""
+        if self.lint is None or failure.partial is None:
+            return []
+        return beside_errors(self.lint(failure.partial, record),
+                             [*failure.diagnostics, *errors], record)
 
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of an input file, refusing files over :attr:`max_bytes` before

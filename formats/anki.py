@@ -904,7 +904,7 @@ class AnkiFormat(Format):
             try:
                 muscle = muscle_from_note(note, str(path))
             except MuscleError as exc:
-                for d in exc.diagnostics:
+                for d in [*exc.diagnostics, *ctx.lints(exc)]:
                     ctx.report(Diagnostic(d.path, None, None, _note_place(note, number, d),
                                           d.code, d.message, d.severity))
                 continue

@@ -820,14 +820,16 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
         muscle = muscle_from_front_matter(front, path=muscles, slug_hint=draft.row["slug"],
                                           body=body)
     except MuscleError as exc:
-        found = exc.diagnostics
+        failure, found = exc, exc.diagnostics
     else:  # (a draft marker checked here, not after the reader: at its row)
         found = [Diagnostic(muscles, None, None, key, code, message)
                  for key, code, message in marker_problems(muscle.extra)]
         if not found and not reserved and not shapes:
             return muscle
+        failure = MuscleError([], muscle)
     found = [*(Diagnostic(muscles, None, None, problem.column, problem.code,
                           problem.message) for problem in shapes), *found]
+    found += ctx.lints(failure, errors=found)  # (its valid fields', in the same run)
     for field_path, code, message in reserved:  # (at the muscle's row, as named)
         ctx.report(Diagnostic(muscles, draft.line, None, field_path, code, message))
     try:
@@ -977,9 +979,9 @@ class _FlatSheet:
         try:
             muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="")
         except MuscleError as exc:
-            raise MuscleError([*shapes, *exc.diagnostics]) from None
+            raise MuscleError([*shapes, *exc.diagnostics], exc.partial) from None
         if shapes:
-            raise MuscleError(list(shapes))
+            raise MuscleError(list(shapes), muscle)
         return muscle
 
     def front(self, cells: list[str], *, functions: bool = True) -> dict[str, Any]:
@@ -1039,7 +1041,7 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
             ctx.mark = line
             yield sheet.muscle(cells)
         except MuscleError as exc:
-            for d in exc.diagnostics:
+            for d in [*exc.diagnostics, *ctx.lints(exc)]:
                 ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,
                                       d.severity))
 

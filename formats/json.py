@@ -48,7 +48,7 @@ class JsonFormat(canonical.LineRecords, Format):
                 yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
             except MuscleError as exc:
                 places = places or canonical.JsonPlaces(text)
-                for diagnostic in exc.diagnostics:
+                for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
                     line, column = places.find(diagnostic.field) or (None, None)
                     ctx.report(diagnostic._replace(line=line, column=column))
 

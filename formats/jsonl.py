@@ -54,7 +54,7 @@ class JsonlFormat(canonical.LineRecords, Format):
                     yield canonical.from_canonical(record, path=str(path), field=where)
                 except MuscleError as exc:
                     places = canonical.JsonPlaces(line)  # on a problem only
-                    for d in exc.diagnostics:
+                    for d in [*exc.diagnostics, *ctx.lints(exc, where)]:
                         _, column = places.find(d.field.removeprefix(where)) or (None, None)
                         ctx.report(d._replace(line=number, column=column))
 

@@ -1159,12 +1159,16 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
         try:
             muscle = canonical.from_canonical(record, path=path, field=where)
         except MuscleError as exc:
-            for diagnostic in exc.diagnostics:
-                if not shape.hides(diagnostic.field, where):
-                    ctx.report(diagnostic)
-            continue
-        if not shape.problems:
-            yield muscle
+            failure = exc
+        else:
+            if not shape.problems:
+                yield muscle
+                continue
+            failure = MuscleError([], muscle)  # (its rows' problems: said above)
+        for diagnostic in [*failure.diagnostics,
+                           *ctx.lints(failure, where, shape.diagnostics(path, where))]:
+            if not shape.hides(diagnostic.field, where):
+                ctx.report(diagnostic)
 
 
 def _below(where: str, field_path: str) -> str:
@@ -1200,6 +1204,12 @@ class _Misshapen:
         if self._found is None:
             self._found = {}
         self._found[problem] = None
+
+    def diagnostics(self, path: str, where: str) -> list[Diagnostic]:
+        """The problems as diagnostics of the muscle ``where``: what the lints of its
+        record do not speak of (a polygon with a coordinate read as 0 is not its own)."""
+        return [Diagnostic(path, None, None, _below(where, field_path), code, message)
+                for field_path, code, message in self.problems]
 
     def hide(self, function: int) -> None:
         """Say nothing more of the function at ``function`` (its place, from 0)."""

@@ -23,6 +23,7 @@ from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, Source, WriteContext, get_format
+from converter.run import validate_sources
 from formats import anki as anki_format
 from formats.anki import AnkiFormat, media_name, note_guid, stable_id
 from tests.conftest import SAMPLES
@@ -1466,3 +1467,16 @@ def test_a_note_stored_as_binary_data_is_a_bad_note(column: str, message: str,
     assert [m.slug for m in back] == ["b"]
     assert [(d.field, d.code, d.message) for d in problems] == [("notes[0]", "bad-note",
                                                                   message)]
+
+
+def test_a_notes_valid_fields_are_linted_beside_its_errors(tmp_path: Path,
+                                                          collection: object) -> None:
+    """A note whose Name was emptied in Anki said only that; a Latin name that shows
+    nothing (a blank card) was said a run later, once the Name was given again."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="Musculus a")], out, {"a": 1})
+    _edited_in_anki(collection, out, edited, _typed(Name="", Latin="\u200b"))
+    found = validate_sources([edited]).diagnostics
+    assert [(d.field, d.code, d.severity) for d in found] == [
+        ("notes[a].Name", "empty-field", "error"),
+        ("notes[a].Latin", "empty-text", "warning")]

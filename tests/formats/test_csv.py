@@ -25,6 +25,7 @@ from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
 from converter.registry import ReadContext, get_format
+from converter.run import validate_sources
 from formats import csv as csv_format
 from formats.csv import FLAT_CARRIES, FLAT_LAYOUT, SEPARATORS
 from tests.conftest import ROOT, SAMPLES, demo_commands
@@ -1581,3 +1582,33 @@ def test_an_extra_or_body_cell_of_the_wrong_shape_reports_the_rows_other_problem
         (str(path), 2, "extra", "wrong-type"), (str(path), 2, "latin", "control-character"),
         (str(path), 3, "extra", "bad-json"), (str(path), 3, "body", "missing-field"),
         (str(path), 3, "image", "control-character")]
+
+
+def test_the_lints_of_the_valid_cells_are_said_beside_a_rows_errors(tmp_path: Path) -> None:
+    """An unsafe link or a polygon that crosses itself in a row with a bad slug, an
+    empty title or an extra that is no object was said a run later; each is now at
+    its row. A draft marker that is no boolean is said once."""
+    flat = tmp_path / "m.csv"
+    flat.write_text("slug,title,image,coords\n"
+                    "Not A,A,javascript:x,\"0,0,10,10,10,0,0,10\"\n"
+                    "b,,javascript:y,\"0,0,10,0,10,10,0,10\"\n", encoding="utf-8")
+    found = validate_sources([flat]).diagnostics
+    assert sorted((d.line, d.field, d.code) for d in found) == [
+        (2, "coords[0]", "polygon-self-intersecting"), (2, "image", "unsafe-link"),
+        (2, "slug", "bad-slug"), (3, "image", "unsafe-link"), (3, "title", "missing-field")]
+    package = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A", regions=(Region(
+        ((0, 0), (10, 0), (10, 10), (0, 10))),))], package, "csv")
+    rows = (package / "muscles.csv").read_text(encoding="utf-8").replace(
+        '"a","A","\\N","\\N"', '"a","","\\N","javascript:x"').replace(
+        '"{}"', '"{""draft"": ""maybe""}"')
+    (package / "muscles.csv").write_text(rows, encoding="utf-8")
+    points = (package / "regions.csv").read_text(encoding="utf-8")
+    (package / "regions.csv").write_text(points.replace('"1","10","0"', '"1","10","10"')
+                                         .replace('"2","10","10"', '"2","10","0"'),
+                                         encoding="utf-8")
+    found = validate_sources([package]).diagnostics
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
+        ("muscles.csv", 2, "extra.draft", "wrong-type"),
+        ("muscles.csv", 2, "image", "unsafe-link"), ("muscles.csv", 2, "title", "empty-field"),
+        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting")]

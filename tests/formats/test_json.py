@@ -549,3 +549,29 @@ def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Pa
         (8, 12, "muscles[3].slug", "bad-slug",
          "'Bad D' is not a slug (lowercase letters, digits and single hyphens)"),
         (8, 3, "muscles[3].title", "missing-field", "is required")]
+
+
+def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
+        tmp_path: Path) -> None:
+    """A record with a wrong-type title (or a bad slug) and an unsafe link, a region that
+    crosses itself or a draft marker that is no boolean said only its schema error; the
+    rest came a run later. A polygon that is none has no lint of its own."""
+    crossing = [[0, 0], [10, 10], [10, 0], [0, 10]]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"muscles": [
+        {"slug": "a", "title": 5, "image": "javascript:x", "regions": [crossing]},
+        {"slug": "Not A", "title": "T", "image_focus": "file:///x",
+         "regions": [7, crossing], "extra": {"draft": "maybe"}}]}, indent=1),
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    found = [line.removeprefix(f"{path}:").split(": error: ")
+             for line in result.stderr.splitlines()[:-1]]
+    assert [(place, said.split(":")[0], said.split("[")[-1]) for place, said in found] == [
+        ("5:13", "muscles[0].title", "wrong-type]"),
+        ("6:13", "muscles[0].image", "unsafe-link]"),
+        ("8:5", "muscles[0].regions[0]", "polygon-self-intersecting]"),
+        ("29:12", "muscles[1].slug", "bad-slug]"),
+        ("31:19", "muscles[1].image_focus", "unsafe-link]"),
+        ("33:5", "muscles[1].regions[0]", "wrong-type]"),
+        ("34:5", "muscles[1].regions[1]", "polygon-self-intersecting]"),
+        ("54:14", "muscles[1].extra.draft", "wrong-type]")]

@@ -301,3 +301,23 @@ def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Pa
         (2, lines[1].index("3") + 1, "muscles[b].latin", "wrong-type"),
         (3, lines[2].index("{", 1) + 1, "muscles[2].regions", "wrong-type"),
         (3, lines[2].index('"Not') + 1, "muscles[2].slug", "bad-slug")]
+
+
+def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
+        tmp_path: Path) -> None:
+    """A record's unsafe link and self-crossing region were said only once its
+    wrong-type title was fixed, a run later; each is now at its line and column."""
+    crossing = [[0, 0], [10, 10], [10, 0], [0, 10]]
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"slug": "a", "title": 5, "image": "javascript:x", "regions": [crossing]},
+        {"slug": "b", "title": "B", "regions": [7, crossing]})), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    found = [line.removeprefix(f"{path}:").split(": error: ")
+             for line in result.stderr.splitlines()[:-1]]
+    assert [(place, said.split(":")[0], said.split("[")[-1]) for place, said in found] == [
+        ("1:24", "muscles[a].title", "wrong-type]"),
+        ("1:36", "muscles[a].image", "unsafe-link]"),
+        ("1:64", "muscles[a].regions[0]", "polygon-self-intersecting]"),
+        ("2:41", "muscles[b].regions[0]", "wrong-type]"),
+        ("2:44", "muscles[b].regions[1]", "polygon-self-intersecting]")]

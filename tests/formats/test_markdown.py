@@ -1284,3 +1284,28 @@ def test_threads_formatting_at_once_give_what_one_thread_gives(tmp_path: Path) -
     for src, got in zip(sources, formatted, strict=True):
         assert got == [_fmt(tmp_path / src.name)] * 3
         assert "# named" in got[0]
+
+
+def test_the_lints_of_the_valid_fields_are_said_beside_a_schema_error(tmp_path: Path) -> None:
+    """Unsafe links and a polygon that crosses itself were said only once a wrong-type
+    title was fixed, a run later. A field in error itself (an exercise, a region that is
+    no coords string or has a negative coordinate) has no lint of its own."""
+    path = tmp_path / "a.md"
+    path.write_text('---\ntitle: 5\nimage: javascript:alert(1)\nimage_focus: "file:///etc/'
+                    'passwd"\norigin:\n  da: " "\nexercises: [Squat, 5]\ncoords:\n  - "0,0,10,'
+                    '10,10,0,0,10"\n  - 7\n  - "0,0,-1,2,3,3"\n---\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.exit_code == 1
+    assert [line.removeprefix(f"{path}:") for line in result.stderr.splitlines()[:-1]] == [
+        "2:8: error: title: must be text, not a number [wrong-type]",
+        "3:8: error: image: 'javascript:alert(1)' is not a relative, http or https link "
+        "[unsafe-link]",
+        "4:14: error: image_focus: 'file:///etc/passwd' is not a relative, http or https "
+        "link [unsafe-link]",
+        "6:7: warning: origin.da: text is empty [empty-text]",
+        "7:20: error: exercises[1]: must be text, not a number [wrong-type]",
+        "9:5: error: coords[0]: polygon edges cross or touch each other "
+        "[polygon-self-intersecting]",
+        '10:5: error: coords[1]: must be a coords string "x1,y1,x2,y2,...", not a number '
+        "[wrong-type]",
+        "11:5: error: coords[2]: negative coordinate -1 [coords-negative]"]

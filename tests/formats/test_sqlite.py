@@ -26,6 +26,7 @@ import formats.sqlite as sqlite_format
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, freeze, thaw
 from converter.registry import ReadContext, WriteContext, get_format
+from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES, demo_commands
 from tests.killing import kill_while
 from tests.strategies import corpora, muscles
@@ -2214,3 +2215,35 @@ def test_a_users_row_referring_to_the_last_text_an_edit_removes_stops_the_run(
     with pytest.raises(MuscleError, match="table 'cards' \\(which refers to texts\\)"):
         converter.write(edited, db, "sqlite")
     assert db.read_bytes() == before
+
+
+def test_the_lints_of_what_the_database_holds_are_said_beside_a_muscles_errors(
+        db: Path) -> None:
+    """An unsafe link or a polygon that crosses itself in a muscle with an extra that is
+    no JSON was said a run later. A polygon read with a coordinate that is none as 0,
+    and a function with a row of no kind, are not what the database holds: no lint."""
+    square = Region(((0, 0), (10, 0), (10, 10), (0, 10)))
+    write([Muscle(slug="a", title="A", regions=(square,)),
+           Muscle(slug="c", title="C", regions=(square, square),
+                  functions=(Function(LocalizedText.of({"en": "flex"}),
+                                      LocalizedText.of({"en": "x"})),))], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET extra = '{broken', image = 'javascript:x' "
+                     "WHERE slug = 'a'")
+        for slug, region in (("a", 0), ("c", 1)):  # (0,0 10,10 10,0 0,10: crossing)
+            conn.execute("UPDATE points SET y = 10 - y WHERE muscle = ? AND region = ? AND "
+                         "position IN (1, 2)", (slug, region))
+        conn.execute("UPDATE points SET x = 'abc' WHERE muscle = 'c' AND region = 0 AND "
+                     "position = 1")  # (read as 0: the square would cross itself)
+        conn.execute("UPDATE functions SET text = ' ' WHERE part = 'extended'")
+        conn.execute("UPDATE functions SET part = 'long' WHERE part = 'short'")
+        conn.execute("UPDATE muscles SET image = 'javascript:y' WHERE slug = 'c'")
+        conn.commit()
+    found = validate_sources([db]).diagnostics
+    assert [(d.field, d.code) for d in found] == [
+        ("muscles[a].extra", "bad-json"), ("muscles[a].regions[0]", "polygon-self-intersecting"),
+        ("muscles[a].image", "unsafe-link"), ("muscles[c]", "bad-value"),
+        ("muscles[c].regions[0].points[1].x", "coords-not-number"),
+        ("muscles[c].regions[1]", "polygon-self-intersecting"),
+        ("muscles[c].image", "unsafe-link")]
