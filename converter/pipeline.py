@@ -291,12 +291,11 @@ def _read_one(item: _Item) -> _Read:
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:
         diagnostics.append(unreadable(path, exc))
-    except Exception as exc:  # a third party's reader: its bug is this file's error
-        if fmt.validates:
+    except (Exception, SystemExit) as exc:  # a third party's reader: its bug (or its
+        if fmt.validates:                       # sys.exit) is this file's error
             raise
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
-                                      f"the {fmt.name} reader failed: "
-                                      f"{type(exc).__name__}: {exc}"))
+                                      f"the {fmt.name} reader failed: {_failure(exc)}"))
     if fmt.one_muscle_per_file:  # one file, one muscle's fields
         prints = [fingerprint(m, positions) for m in muscles]
     else:  # many: warnings name the muscle's record
@@ -360,6 +359,14 @@ def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:
     raise MuscleError(Diagnostic(str(file), None, None, "", "reader-failed",
                                  f"the {fmt.name} reader returned {type(read).__name__}, "
                                  "not muscles (an iterable of Muscle)"))
+
+
+def _failure(exc: BaseException) -> str:
+    """What a third party's reader raised, for its ``reader-failed``: the exception, or
+    that it tried to end the program (``sys.exit``), with the status it gave."""
+    if isinstance(exc, SystemExit):
+        return f"it tried to end the program (SystemExit with status {exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[Diagnostic]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -744,3 +745,67 @@ def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> N
     with pytest.warns(UserWarning, match="the broken format could not be loaded") as caught:
         converter.read("samples")
     assert [Path(w.filename).name for w in caught] == [Path(__file__).name]
+
+
+@pytest.fixture
+def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's reader of one muscle per file, whose file ``<slug>.ends`` holds
+    what the reader does: ``ok``, ``exit N`` (``sys.exit(N)``), ``_exit N``
+    (``os._exit(N)``) or ``kill N`` (the signal N to its own process)."""
+    (tmp_path / "plugin").mkdir()
+    yield from _installed(
+        tmp_path / "plugin", monkeypatch, "ends", "ends_format",
+        "import os, sys\n"
+        "from converter.model import Muscle\n"
+        "from converter.registry import Format\n"
+        "class EndsFormat(Format):\n"
+        "    name = 'ends'\n"
+        "    extensions = ('.ends',)\n"
+        "    one_muscle_per_file = True\n"
+        "    def read(self, path, ctx):\n"
+        "        action, *status = path.read_text().split()\n"
+        "        if action == 'exit':\n"
+        "            sys.exit(int(status[0]))\n"
+        "        if action == '_exit':\n"
+        "            os._exit(int(status[0]))\n"
+        "        if action == 'kill':\n"
+        "            os.kill(os.getpid(), int(status[0]))\n"
+        "        yield Muscle(slug=path.stem, title=path.stem.title())\n",
+        "ends_format:EndsFormat")
+
+
+def ends_site(folder: Path, special: dict[str, str], count: int = 200) -> Path:
+    """``count`` files of the ends format in ``folder`` (enough for a pool of workers),
+    each ``ok`` but the ones ``special`` names (``m-007`` -> ``exit 4``)."""
+    folder.mkdir()
+    for i in range(count):
+        name = f"m-{i:03}"
+        (folder / f"{name}.ends").write_text(special.get(name, "ok"), encoding="utf-8")
+    return folder
+
+
+def run_ends(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """muscle-convert ``args`` with the ends plugin installed; a hang fails the test."""
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'plugin'}:{Path.cwd()}"}
+    return subprocess.run([sys.executable, "-m", "converter", *args, "--no-cache"],
+                          env=env, capture_output=True, text=True, check=False,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_calls_sys_exit_fails_its_file(ending_plugin, tmp_path: Path,
+                                                     jobs: str) -> None:
+    """A plugin's reader that called sys.exit(4) ended the run with status 4 and no word
+    (-j 1), or hung it for good (-j 2: its worker ended, and the pool waited for its
+    chunk). It is that file's reader-failed error; the other files are converted."""
+    site = ends_site(tmp_path / "site", {"m-150": "exit 4"})
+    out = tmp_path / f"out-{jobs}.json"
+    result = run_ends(tmp_path, "convert", str(site), "--from", "ends", "--to", "json",
+                      "-o", str(out), "-j", jobs)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{site}/m-150.ends: error: the ends reader failed: it tried to end the program "
+        "(SystemExit with status 4) [reader-failed]"]
+    slugs = [m["slug"] for m in json.loads(out.read_text())["muscles"]]
+    assert slugs == [f"m-{i:03}" for i in range(200) if i != 150]
