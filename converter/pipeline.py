@@ -83,17 +83,20 @@ WINDOW = 4
 
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, board: Any = None) -> None:
     """Set up a pool's worker: Ctrl-C ignored (the main process stops the pool), SIGTERM
     (the pool's way to stop it) deadly even when the pool was made where a temporary
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
     lived on, and the pool waited for it for good), and the worker ended with its
-    parent (``kill`` of the main process left workers of ``fmt`` rewriting files)."""
+    parent (``kill`` of the main process left workers of ``fmt`` rewriting files).
+    With a ``board`` (:class:`Board`) the worker takes its row there."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)  # (unless nohup: the terminal's end)
     _die_with_parent(parent)
+    if board is not None:
+        _take_row(board)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
@@ -109,7 +112,7 @@ def _die_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def worker_pool(jobs: int) -> Any:
+def worker_pool(jobs: int, board: Board | None = None) -> Any:
     """A process pool of ``jobs`` workers (forked where the system can). Ctrl-C, which
     signals the whole process group, is ignored by the workers and stops the main
     process, which stops the pool: no worker prints a traceback or dies for the pool to
@@ -119,7 +122,8 @@ def worker_pool(jobs: int) -> Any:
     (:func:`~converter.atomic.atomic_file`)."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
-    start = {"initializer": _start_worker, "initargs": (os.getpid(),)}
+    start = {"initializer": _start_worker,
+             "initargs": (os.getpid(), None if board is None else board.shared)}
     if not hasattr(signal, "pthread_sigmask"):
         return context.Pool(jobs, **start)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -130,12 +134,12 @@ def worker_pool(jobs: int) -> Any:
 
 
 @contextlib.contextmanager
-def pooled(jobs: int) -> Iterator[Any]:
+def pooled(jobs: int, board: Board | None = None) -> Iterator[Any]:
     """A :func:`worker_pool` for the block, stopped when it ends. When it ends by an
     exception (Ctrl-C), the workers are ended without waiting for the pool's threads:
     ``Pool.terminate()`` waits for good when a worker it stopped held the result
     queue's lock (a CPython limitation; the run hung on Ctrl-C now and then)."""
-    pool = worker_pool(jobs)
+    pool = worker_pool(jobs, board)
     try:
         yield pool
     except BaseException:
@@ -165,6 +169,96 @@ def _abandon(pool: Any) -> None:
                 worker.kill()
                 worker.join(2)
 
+
+#: How often, in seconds, the main process waiting for a worker's chunk looks whether
+#: a worker died (a result that comes is taken at once: this is no delay).
+WATCH = 0.1
+#: A worker's row on a :class:`Board`: its process id, the chunk and the place in it of
+#: the file it reads (chunk -1: none).
+_ROW = 3
+#: In a worker: its board and row there (None: it has none).
+_board: Any = None
+_row: int | None = None
+
+
+class WorkerDied(MuscleError):
+    """A worker process of the pool died (killed by a signal, the OOM killer's; or ended
+    by a reader's ``os._exit``): the run cannot read its files, and ends with this one
+    ``worker-died`` error, naming the file the worker was reading when known."""
+
+
+class Board:
+    """Where each worker of a pool writes what it reads, in memory shared with the main
+    process (one row per worker, see :data:`_ROW`), for a worker that dies to be named
+    with its file. Writing it is two stores per file."""
+
+    def __init__(self, jobs: int, context: Any = multiprocessing) -> None:
+        self.shared = context.Array("q", [0, -1, 0] * jobs)
+
+    def doing(self, pid: int) -> tuple[int, int] | None:
+        """(chunk, place) of the file the worker ``pid`` was reading; None when it read
+        none."""
+        rows = self.shared.get_obj()
+        for start in range(0, len(rows), _ROW):
+            if rows[start] == pid and rows[start + 1] >= 0:
+                return rows[start + 1], rows[start + 2]
+        return None
+
+
+def _take_row(board: Any) -> None:
+    """In a new worker: take the first free row of ``board`` (a worker that replaces a
+    dead one finds none, and the run ends anyway)."""
+    global _board, _row
+    with board.get_lock():
+        rows = board.get_obj()
+        for start in range(0, len(rows), _ROW):
+            if rows[start] == 0:
+                rows[start] = os.getpid()
+                _board, _row = rows, start
+                return
+
+
+def _reading(chunk: int, place: int = 0) -> None:
+    """In a worker: say on its board that it reads the ``place``-th file of ``chunk``
+    (chunk -1: nothing)."""
+    if _row is not None:
+        _board[_row + 1] = chunk
+        _board[_row + 2] = place
+
+
+def awaited(result: Any, workers: list[Any], died: Callable[[Any], WorkerDied]) -> Any:
+    """What ``result`` (a pool's ``AsyncResult``) gives, once it is ready; ``died(w)``
+    raised instead when one of the pool's first ``workers`` ends first: the pool would
+    wait for good for a task whose worker died."""
+    while True:
+        try:
+            return result.get(WATCH)
+        except multiprocessing.TimeoutError:
+            dead = next((w for w in workers if w.exitcode is not None), None)
+            if dead is not None:
+                raise died(dead) from None
+
+
+def how_it_ended(worker: Any) -> str:
+    """How the process ``worker`` ended: "killed by signal 9, SIGKILL", "exited with
+    code 9"."""
+    code = worker.exitcode
+    if code is not None and code < 0:
+        try:
+            name = f", {signal.Signals(-code).name}"
+        except ValueError:
+            name = ""
+        return f"killed by signal {-code}{name}"
+    return f"exited with code {code}"
+
+
+def worker_died(how: str, path: str | None) -> WorkerDied:
+    """The ``worker-died`` error of a worker that ended ``how`` (:func:`how_it_ended`)
+    while reading the file ``path`` (None: not known)."""
+    reading = "while reading this file" if path else "between files"
+    return WorkerDied(Diagnostic(path or "muscle-convert", None, None, "", "worker-died",
+                                 f"a worker process died ({how}) {reading}; the run "
+                                 "stopped"))
 
 
 def _user_of(path: str, other: str, line: int | None = None) -> tuple[str | Named, ...]:
@@ -424,14 +518,17 @@ def _in_pool(fmt: Format) -> bool:
     return fmt.one_muscle_per_file
 
 
-def _read_chunk(items: list[_Item]) -> list[tuple[bytes, bytes, bytes | None]]:
-    """Read items in a worker. Result, muscles and records go back pickled apart: the
-    main process unpickles only what the run needs and keeps the bytes for the cache."""
+def _read_chunk(number: int, items: list[_Item]) -> list[tuple[bytes, bytes, bytes | None]]:
+    """Read items, the chunk ``number``, in a worker, saying on its board which it reads.
+    Result, muscles and records go back pickled apart: the main process unpickles only
+    what the run needs and keeps the bytes for the cache."""
     out = []
-    for item in items:
+    for place, item in enumerate(items):
+        _reading(number, place)
         read = _read_one(item)
         out.append((_pickle(read.result), _pickle(read.muscles),
                     None if read.records is None else _pickle(read.records)))
+    _reading(-1)
     return out
 
 
@@ -804,16 +901,34 @@ class Reader:
             for item in items:
                 yield _read_one(item)
             return
-        chunks = iter(lambda: list(itertools.islice(items, CHUNK)), [])
-        with pooled(self.jobs) as pool:
-            pending = deque(pool.apply_async(_read_chunk, (chunk,))
-                            for chunk in itertools.islice(chunks, WINDOW * self.jobs))
+        chunks = enumerate(iter(lambda: list(itertools.islice(items, CHUNK)), []))
+        board = Board(self.jobs)
+        with pooled(self.jobs, board) as pool:
+            workers = list(pool._pool)
+            pending: deque[tuple[int, list[_Item], Any]] = deque(
+                (n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
+                for n, chunk in itertools.islice(chunks, WINDOW * self.jobs))
+
+            def died(worker: Any) -> WorkerDied:
+                return worker_died(how_it_ended(worker), _path_read(
+                    board.doing(worker.pid), pending))
+
             while pending:
-                blobs = pending.popleft().get()
-                pending.extend(pool.apply_async(_read_chunk, (chunk,))
-                               for chunk in itertools.islice(chunks, 1))
+                blobs = awaited(pending[0][2], workers, died)
+                pending.popleft()
+                pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
+                               for n, chunk in itertools.islice(chunks, 1))
                 for blob in blobs:
                     yield _Read(pickle.loads(blob[0]),
                                 pickle.loads(blob[1]) if kind == "muscles" else None,
                                 pickle.loads(blob[2]) if kind == "records" and blob[2]
                                 else None, blob)
+
+
+def _path_read(doing: tuple[int, int] | None,
+               pending: Iterable[tuple[int, list[_Item], Any]]) -> str | None:
+    """The path of the file a worker said it read (``doing``: chunk and place), of the
+    ``pending`` chunks; None when it read none of them."""
+    if doing is None:
+        return None
+    return next((chunk[doing[1]][0] for n, chunk, _ in pending if n == doing[0]), None)

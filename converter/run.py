@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .model import Muscle
-from .pipeline import Locator, Reader, pooled
+from .pipeline import Locator, Reader, WorkerDied, pooled
 from .registry import (
     Format,
     ReadContext,
@@ -457,7 +457,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
         return _reading(incremental, inputs, problems, reader_of, progress=progress,
                         jobs=jobs, writer=writer, options=options, write=write,
                         patch=patch, replayable=replayable)
-    except TemporaryFull as exc:  # (reading again, for the inputs' diagnostics, would too)
+    except (TemporaryFull, WorkerDied) as exc:  # (reading again would fail as well)
         return _no_room(exc, problems[:discovered], output, inputs, incremental)
 
 
@@ -488,7 +488,7 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
                                                                             done.summary)
         if done is None:
             incremental.mark_written()
-    except TemporaryFull:
+    except (TemporaryFull, WorkerDied):
         raise
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:
@@ -508,11 +508,12 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
     return result
 
 
-def _no_room(failure: TemporaryFull, problems: list[Diagnostic], output: Path | None,
-             inputs: Inputs, incremental: _Incremental) -> RunResult:
-    """The result of a run whose work files the temporary folder refused (``failure``):
-    finding the inputs' diagnostics (``problems``), then that one. Reading the inputs
-    again for theirs would need that folder too. Not recorded in the cache."""
+def _no_room(failure: TemporaryFull | WorkerDied, problems: list[Diagnostic],
+             output: Path | None, inputs: Inputs, incremental: _Incremental) -> RunResult:
+    """The result of a run whose work files the temporary folder refused, or one of
+    whose worker processes died (``failure``): finding the inputs' diagnostics
+    (``problems``), then that one. Reading the inputs again for theirs would need that
+    folder too (or kill a worker again). Not recorded in the cache."""
     if incremental.cache:
         incremental.cache.close()
     log = DiagnosticLog(problems)

@@ -809,3 +809,28 @@ def test_a_reader_that_calls_sys_exit_fails_its_file(ending_plugin, tmp_path: Pa
         "(SystemExit with status 4) [reader-failed]"]
     slugs = [m["slug"] for m in json.loads(out.read_text())["muscles"]]
     assert slugs == [f"m-{i:03}" for i in range(200) if i != 150]
+
+
+@pytest.mark.parametrize(("action", "how"), [
+    ("kill 9", "killed by signal 9, SIGKILL"), ("kill 11", "killed by signal 11, SIGSEGV"),
+    ("_exit 9", "exited with code 9")])
+@pytest.mark.parametrize("command", ["convert", "validate"])
+def test_a_worker_that_dies_ends_the_run_naming_its_file(ending_plugin, tmp_path: Path,
+                                                         action: str, how: str,
+                                                         command: str) -> None:
+    """A worker process that died (the OOM killer's SIGKILL, a segfault, a reader's
+    os._exit) hung convert and validate -j 2 for good, with no word: the pool waited
+    for its chunk. The run now stops at once with one worker-died error naming the file
+    the worker was reading, exit 1, the last output left as it was."""
+    site = ends_site(tmp_path / "site", {"m-170": action})
+    out = tmp_path / "out.json"
+    out.write_text("the last run's\n", encoding="utf-8")
+    writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
+    result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{site}/m-170.ends: error: a worker process died ({how}) while reading this "
+        "file; the run stopped [worker-died]"]
+    assert out.read_text(encoding="utf-8") == "the last run's\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "plugin", "site"]
