@@ -218,7 +218,7 @@ def _take_row(board: Any) -> None:
                 return
 
 
-def _reading(chunk: int, place: int = 0) -> None:
+def say_reading(chunk: int, place: int = 0) -> None:
     """In a worker: say on its board that it reads the ``place``-th file of ``chunk``
     (chunk -1: nothing)."""
     if _row is not None:
@@ -226,17 +226,29 @@ def _reading(chunk: int, place: int = 0) -> None:
         _board[_row + 2] = place
 
 
-def awaited(result: Any, workers: list[Any], died: Callable[[Any], WorkerDied]) -> Any:
-    """What ``result`` (a pool's ``AsyncResult``) gives, once it is ready; ``died(w)``
-    raised instead when one of the pool's first ``workers`` ends first: the pool would
-    wait for good for a task whose worker died."""
+def awaited(get: Callable[[float], Any], workers: list[Any],
+            died: Callable[[Any], WorkerDied]) -> Any:
+    """What ``get`` (a pool's ``AsyncResult.get``, or an ``imap``'s ``next``, given a
+    timeout) gives, once it is ready; ``died(w)`` raised instead when one of the pool's
+    first ``workers`` ends first: the pool would wait for good for a task whose worker
+    died."""
     while True:
         try:
-            return result.get(WATCH)
+            return get(WATCH)
         except multiprocessing.TimeoutError:
             dead = next((w for w in workers if w.exitcode is not None), None)
             if dead is not None:
                 raise died(dead) from None
+
+
+def watched(results: Any, workers: list[Any], died: Callable[[Any], WorkerDied]
+            ) -> Iterator[Any]:
+    """The outcomes of a pool's ``imap``, ``results``, each :func:`awaited`."""
+    while True:
+        try:
+            yield awaited(results.next, workers, died)
+        except StopIteration:
+            return
 
 
 def how_it_ended(worker: Any) -> str:
@@ -524,11 +536,11 @@ def _read_chunk(number: int, items: list[_Item]) -> list[tuple[bytes, bytes, byt
     what the run needs and keeps the bytes for the cache."""
     out = []
     for place, item in enumerate(items):
-        _reading(number, place)
+        say_reading(number, place)
         read = _read_one(item)
         out.append((_pickle(read.result), _pickle(read.muscles),
                     None if read.records is None else _pickle(read.records)))
-    _reading(-1)
+    say_reading(-1)
     return out
 
 
@@ -914,7 +926,7 @@ class Reader:
                     board.doing(worker.pid), pending))
 
             while pending:
-                blobs = awaited(pending[0][2], workers, died)
+                blobs = awaited(pending[0][2].get, workers, died)
                 pending.popleft()
                 pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
                                for n, chunk in itertools.islice(chunks, 1))

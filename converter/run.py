@@ -27,7 +27,17 @@ from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .model import Muscle
-from .pipeline import Locator, Reader, WorkerDied, pooled
+from .pipeline import (
+    Board,
+    Locator,
+    Reader,
+    WorkerDied,
+    how_it_ended,
+    pooled,
+    say_reading,
+    watched,
+    worker_died,
+)
 from .registry import (
     Format,
     ReadContext,
@@ -632,6 +642,18 @@ def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      patch=lambda *_: "", writer=None, exclude=exclude)
 
 
+def _reformat_numbered(chunk: list[tuple[int, tuple[str, str, str, int, bool]]]
+                       ) -> list[tuple[str, bool | None, list[Diagnostic]]]:
+    """:func:`_reformat_one` of each (number, file) of ``chunk``, in a worker that says
+    on its board which file it reads (to be named if it dies)."""
+    outcomes = []
+    for n, item in chunk:
+        say_reading(n)
+        outcomes.append(_reformat_one(item))
+    say_reading(-1)
+    return outcomes
+
+
 def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | None,
                                                                    list[Diagnostic]]:
     """(path, changed or None when it failed, diagnostics) of one file."""
@@ -683,8 +705,18 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
         outcomes: Iterable[tuple[str, bool | None, list[Diagnostic]]] = map(
             _reformat_one, items)
         if jobs > 1 and len(items) > 4 * _FORMAT_CHUNK:
-            pool = stack.enter_context(pooled(jobs))
-            outcomes = pool.imap(_reformat_one, items, chunksize=_FORMAT_CHUNK)
+            board = Board(jobs)
+            pool = stack.enter_context(pooled(jobs, board))
+
+            def died(worker: Any) -> WorkerDied:
+                doing = board.doing(worker.pid)
+                return worker_died(how_it_ended(worker), doing and items[doing[0]][0])
+
+            numbered = list(enumerate(items))
+            chunks = (numbered[i:i + _FORMAT_CHUNK] for i in range(0, len(items),
+                                                                   _FORMAT_CHUNK))
+            outcomes = itertools.chain.from_iterable(watched(
+                pool.imap(_reformat_numbered, chunks), list(pool._pool), died))
         for path, rewritten, diagnostics in outcomes:
             problems += diagnostics
             if rewritten is None:

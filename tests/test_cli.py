@@ -933,6 +933,37 @@ def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
             for name in "abcd"] == [False, False, True, True]
 
 
+_DYING_FMT = """
+import os, signal, sys
+import converter.run
+reformat_one = converter.run._reformat_one
+
+def dying(item):  # (the OOM killer's, or a crash's, as the worker reads m070.md)
+    if item[0].endswith("m070.md"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return reformat_one(item)
+
+converter.run._reformat_one = dying
+from converter.cli import main
+main()
+"""
+
+
+def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path) -> None:
+    """fmt -j 2 hung for good when a worker process died (the pool waited for its
+    files); it now stops with one worker-died error naming the file, exit 1."""
+    for i in range(100):
+        shutil.copy(SEED, tmp_path / f"m{i:03}.md")
+    done = subprocess.run([sys.executable, "-c", _DYING_FMT, "fmt", "-j", "2", "--check",
+                           str(tmp_path)], capture_output=True, text=True, check=False,
+                          cwd=ROOT, timeout=120)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"{tmp_path}/m070.md: error: a worker process died (killed by signal 9, SIGKILL) "
+        "while reading this file; the run stopped [worker-died]"]
+
+
 @pytest.mark.parametrize("files, expected", [
     ({"self": "0::/docker/abc\n", "docker/abc/cpu.max": "150000 100000\n",
       "docker/cpu.max": "max 100000\n"}, 1.5),
