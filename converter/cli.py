@@ -522,27 +522,36 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
 @cli.command("formats")
 def list_formats() -> None:
     """List the installed formats and what each carries."""
-    from .model import FIELDS
     from .registry import all_formats
 
-    rows = [("name", "read", "write", "carries", "extensions")]
+    rows, failed = [("name", "read", "write", "carries", "extensions")], []
     for fmt in all_formats():
-        def carried(fields: frozenset[str]) -> str:
-            return "lossless" if fields >= set(FIELDS) else ",".join(
-                f for f in FIELDS if f in fields)
-
-        # (a format that only writes folders: only its folder's marker)
-        named = fmt.extensions if fmt.can_read or not fmt.writes_directory({}) else ()
-        ext = " ".join(named + ((f"{fmt.directory_marker}/",) if fmt.directory_marker
-                                else ()))
-        rows.append((fmt.name, "yes" if fmt.can_read else "-",
-                     "yes" if fmt.can_write else "-", carried(fmt.carries), ext))
-        for variant, fields in fmt.variants.items():
-            rows.append((f"  --{variant}", "yes" if fmt.can_read else "-",
-                         "yes" if fmt.can_write else "-", carried(fields), ""))
+        try:
+            rows.extend(_format_rows(fmt))
+        except MuscleError as exc:  # (a third party's hook failing: said, the rest listed)
+            failed.extend(exc.diagnostics)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    _report(failed)
+    sys.exit(1 if failed else 0)
+
+
+def _format_rows(fmt: Any) -> list[tuple[str, str, str, str, str]]:
+    """The rows of ``fmt`` in ``muscle-convert formats``: its own, one per variant."""
+    from .model import FIELDS
+
+    def carried(fields: frozenset[str]) -> str:
+        return "lossless" if fields >= set(FIELDS) else ",".join(
+            f for f in FIELDS if f in fields)
+
+    # (a format that only writes folders: only its folder's marker)
+    named = fmt.extensions if fmt.can_read or not fmt.writes_directory({}) else ()
+    ext = " ".join(named + ((f"{fmt.directory_marker}/",) if fmt.directory_marker else ()))
+    read, write = "yes" if fmt.can_read else "-", "yes" if fmt.can_write else "-"
+    return [(fmt.name, read, write, carried(fmt.carries), ext)] + [
+        (f"  --{variant}", read, write, carried(fields), "")
+        for variant, fields in fmt.variants.items()]
 
 
 @cli.command()

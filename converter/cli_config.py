@@ -161,10 +161,10 @@ def writer_problem(writer: Any, output: str | None, options: dict[str, Any]
 
     try:
         writer.check_options(options)
-    except MuscleError as exc:
+        mistake = output_mistake(writer, output, options) if output is not None else None
+    except MuscleError as exc:  # (a third party's writes_directory() failing too)
         d = exc.diagnostics[0]
         return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", d.message
-    mistake = output_mistake(writer, output, options) if output is not None else None
     if mistake is not None:
         return "raw_output", mistake.message, mistake.message
     return None

@@ -13,6 +13,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 from __future__ import annotations
 
 import collections
+import functools
 import os
 import re
 import stat
@@ -549,7 +550,7 @@ def _loaded(name: str) -> Format:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                          f"the {name} format could not be loaded: {clash}"))
         _origins[type(instance)] = getattr(ep, "dist", None)
-        return instance
+        return instance if instance.validates else guarded(instance)
     raise KeyError(name)
 
 
@@ -641,6 +642,81 @@ def _package_files(module: Any) -> set[str]:
         if path and os.path.basename(path).startswith("__init__."):
             return tree_files(os.path.dirname(os.path.abspath(path)))
     return {os.path.abspath(module.__file__)}
+
+
+class Hook(NamedTuple):
+    """A hook of :class:`Format` the core calls outside reading and writing: the code of
+    its failure, where that diagnostic is (the argument that is a path, else a name),
+    what it must return (a test and its words)."""
+
+    code: str
+    where: int | str
+    fits: Callable[[Any], bool]
+    should: str
+
+
+def _is_bool(value: Any) -> bool:
+    """Whether ``value`` is True or False."""
+    return isinstance(value, bool)
+
+
+def _anything(value: Any) -> bool:
+    """Whatever a hook returns that nothing reads fits."""
+    return True
+
+
+#: The hooks guarded in a third party's format (:func:`guarded`).
+HOOKS: dict[str, Hook] = {
+    "check_options": Hook("writer-failed", "--to", _anything, ""),
+    "writes_directory": Hook("writer-failed", "--to", _is_bool, "a bool"),
+}
+
+
+def guarded(fmt: Format) -> Format:
+    """``fmt`` (a third party's: it does not declare :attr:`Format.validates`) with each
+    hook of :data:`HOOKS` it overrides made to raise a :class:`MuscleError` naming the
+    format and the hook for what it raises or returns amiss, never a traceback. The
+    project's own formats are not guarded: their hooks cost nothing more."""
+    for name, hook in HOOKS.items():
+        if getattr(type(fmt), name) is not getattr(Format, name):
+            setattr(fmt, name, _guard(fmt, name, hook))
+    fmt.__reduce_ex__ = functools.partial(_by_name, fmt.name)  # type: ignore[method-assign]
+    return fmt
+
+
+def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[str]]:
+    """How a guarded format is pickled (to a worker process, with a record writer's
+    options): by its name, loaded and guarded again there (its guards are closures)."""
+    return get_format, (name,)
+
+
+def _guard(fmt: Format, name: str, hook: Hook) -> Callable[..., Any]:
+    """``fmt``'s ``name`` hook, its failures a ``hook.code`` :class:`MuscleError`."""
+    call = getattr(fmt, name)
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = call(*args, **kwargs)
+        except MuscleError:
+            raise
+        except Exception as exc:  # (a plugin's hook may raise anything)
+            raise hook_failed(fmt, name, hook, args,
+                              f"failed: {type(exc).__name__}: {exc}") from None
+        if not hook.fits(result):
+            raise hook_failed(fmt, name, hook, args, f"returned {type(result).__name__}, "
+                              f"not {hook.should}")
+        return result
+
+    return checked
+
+
+def hook_failed(fmt: Format, name: str, hook: Hook, args: Sequence[Any], what: str
+                ) -> MuscleError:
+    """The error of ``fmt``'s ``name`` hook, called with ``args``, that did ``what``."""
+    where = str(args[hook.where]) if isinstance(hook.where, int) else hook.where
+    role = "writer" if hook.code == "writer-failed" else "reader"
+    return MuscleError(Diagnostic(where, None, None, "", hook.code,
+                                  f"the {fmt.name} {role}'s {name}() {what}"))
 
 
 def unknown_format(name: str) -> str:

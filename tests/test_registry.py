@@ -348,6 +348,32 @@ class FaultyRecords(Format):
 
     def write_records(self, records, out, ctx):
         out.write_text("".join(text + "\\n" for _, text in records))
+
+
+class Hooks:
+    """A format whose hook named by FAULT raises; with ":type" after the name, it
+    returns 42."""
+
+    def hook(self, name, right):
+        if fault() == name:
+            raise RuntimeError(f"{name} boom")
+        return 42 if fault() == name + ":type" else right
+
+    def check_options(self, options):
+        return self.hook("check_options", None)
+
+    def writes_directory(self, options):
+        return self.hook("writes_directory", False)
+
+
+class FaultyHooks(Hooks, FaultyFormat):
+    name = "faulty-hooks"
+    extensions = (".hooks",)
+
+
+class FaultyWriterHooks(Hooks, FaultyRecords):
+    name = "faulty-writer"
+    extensions = (".written",)
 '''
 
 
@@ -363,7 +389,9 @@ def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
                                    "Version: 1.0\n")
     (dist / "entry_points.txt").write_text(
         "[muscle_convert.formats]\nfaulty = faulty_format:FaultyFormat\n"
-        "faulty-records = faulty_format:FaultyRecords\n")
+        "faulty-records = faulty_format:FaultyRecords\n"
+        "faulty-hooks = faulty_format:FaultyHooks\n"
+        "faulty-writer = faulty_format:FaultyWriterHooks\n")
     yield from _installed_folder(folder, monkeypatch, "faulty_format")
 
 
@@ -834,3 +862,56 @@ def test_a_worker_that_dies_ends_the_run_naming_its_file(ending_plugin, tmp_path
         "file; the run stopped [worker-died]"]
     assert out.read_text(encoding="utf-8") == "the last run's\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "plugin", "site"]
+
+
+def test_a_guarded_record_writer_goes_to_worker_processes(faulty_plugin: Path,
+                                                          tmp_path: Path) -> None:
+    """A third party's record writer whose hooks are guarded is sent to the worker
+    processes that make its records (by its name: its guards are not picklable)."""
+    many = tmp_path / "many"
+    many.mkdir()
+    for n in range(130):  # (enough to be read in a pool of workers)
+        (many / f"m-{n}.md").write_text(f"---\ntitle: Muscle {n}\n---\n", encoding="utf-8")
+    out = tmp_path / "out.written"
+    status, stderr = _faulty_cli(faulty_plugin, "", "convert", str(many), "--to", "faulty-writer",
+                          "-o", str(out), "--no-cache", "-j", "2")
+    assert (status, "Traceback" in stderr) == (0, False), stderr
+    assert sorted(out.read_text().split()) == sorted(f"m-{n}" for n in range(130))
+
+
+def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
+        faulty_plugin: Path, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's check_options() raising RuntimeError was a traceback from convert
+    --to and converter.write(), as was its writes_directory() there and in formats (or
+    returning 42, taken as true). Each is now a writer-failed error naming the format and
+    the hook: a usage error (exit 2) of convert, a MuscleError of write(), formats' error
+    (exit 1, the other formats listed); the earlier output stays."""
+    import converter
+    from tests.conftest import SAMPLES
+
+    out = tmp_path / "out.hooks"
+    out.write_text("earlier\n")
+    for fault, what in (("check_options", "failed: RuntimeError: check_options boom"),
+                        ("writes_directory", "failed: RuntimeError: writes_directory boom"),
+                        ("writes_directory:type", "returned int, not a bool")):
+        hook = fault.split(":")[0]
+        message = f"the faulty-hooks writer's {hook}() {what}"
+        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
+                              "faulty-hooks", "-o", str(out), "--no-cache")
+        assert "Traceback" not in stderr
+        assert (status, stderr.splitlines()[-1]) == (2, f"Error: --to: {message}"), stderr
+        assert out.read_text() == "earlier\n"
+        monkeypatch.setenv("FAULT", fault)
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(sample_muscles, out)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"--to: error: {message} [writer-failed]"]
+        assert out.read_text() == "earlier\n"
+    for fault, what in (("writes_directory", "failed: RuntimeError: writes_directory boom"),
+                        ("writes_directory:type", "returned int, not a bool")):
+        status, stderr = _faulty_cli(faulty_plugin, fault, "formats")
+        assert "Traceback" not in stderr
+        assert (status, _errors(stderr)) == (1, [
+            f"--to: error: the faulty-writer writer's writes_directory() {what} "
+            "[writer-failed]"]), stderr
