@@ -653,6 +653,8 @@ class Hook(NamedTuple):
     where: int | str
     fits: Callable[[Any], bool]
     should: str
+    #: What the result becomes once it fits (a function it returned, guarded too).
+    then: Callable[[Format, Any, Sequence[Any]], Any] | None = None
 
 
 def _is_bool(value: Any) -> bool:
@@ -665,10 +667,49 @@ def _anything(value: Any) -> bool:
     return True
 
 
+def _are_paths(value: Any) -> bool:
+    """Whether ``value`` is a list or tuple of paths."""
+    return isinstance(value, list | tuple) and all(isinstance(p, str | os.PathLike)
+                                                   for p in value)
+
+
+def _is_position(value: Any) -> bool:
+    """Whether ``value`` is None or a (line, column) of ints."""
+    return value is None or (isinstance(value, tuple) and len(value) == 2 and all(
+        isinstance(n, int) and not isinstance(n, bool) for n in value))
+
+
+def _is_place(value: Any) -> bool:
+    """Whether ``value`` is None or a :class:`Place`."""
+    return value is None or isinstance(value, Place)
+
+
+def _is_str(value: Any) -> bool:
+    """Whether ``value`` is a str."""
+    return isinstance(value, str)
+
+
+def _guarded_place(fmt: Format, place: Callable[[str], Place | None], args: Sequence[Any]
+                   ) -> Callable[[str], Place | None]:
+    """The function :meth:`Format.places` returned for the input ``args[0]``, guarded
+    as the hook is (its errors at that input)."""
+    hook = Hook("reader-failed", str(args[0]), _is_place, "a Place or None")
+    return _guard(fmt, "places", hook, place)
+
+
 #: The hooks guarded in a third party's format (:func:`guarded`).
 HOOKS: dict[str, Hook] = {
     "check_options": Hook("writer-failed", "--to", _anything, ""),
     "writes_directory": Hook("writer-failed", "--to", _is_bool, "a bool"),
+    "is_own": Hook("reader-failed", 0, _is_bool, "a bool"),
+    "companions": Hook("reader-failed", 0, _are_paths, "a list of paths"),
+    "locate": Hook("reader-failed", 0, _is_position, "a (line, column) of ints or None"),
+    "locate_key": Hook("reader-failed", 0, _is_position,
+                       "a (line, column) of ints or None"),
+    "places": Hook("reader-failed", 0, callable, "a function", _guarded_place),
+    "marked_place": Hook("reader-failed", 0, _is_place, "a Place or None"),
+    "field_name": Hook("reader-failed", "format", _is_str, "a str"),
+    "reformat": Hook("reader-failed", 1, _is_str, "a str"),
 }
 
 
@@ -690,9 +731,11 @@ def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[s
     return get_format, (name,)
 
 
-def _guard(fmt: Format, name: str, hook: Hook) -> Callable[..., Any]:
-    """``fmt``'s ``name`` hook, its failures a ``hook.code`` :class:`MuscleError`."""
-    call = getattr(fmt, name)
+def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None = None
+           ) -> Callable[..., Any]:
+    """``fmt``'s ``name`` hook (or what ``call`` it returned), its failures a
+    ``hook.code`` :class:`MuscleError`."""
+    call = call or getattr(fmt, name)
 
     def checked(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -705,7 +748,7 @@ def _guard(fmt: Format, name: str, hook: Hook) -> Callable[..., Any]:
         if not hook.fits(result):
             raise hook_failed(fmt, name, hook, args, f"returned {type(result).__name__}, "
                               f"not {hook.should}")
-        return result
+        return result if hook.then is None else hook.then(fmt, result, args)
 
     return checked
 
@@ -713,7 +756,8 @@ def _guard(fmt: Format, name: str, hook: Hook) -> Callable[..., Any]:
 def hook_failed(fmt: Format, name: str, hook: Hook, args: Sequence[Any], what: str
                 ) -> MuscleError:
     """The error of ``fmt``'s ``name`` hook, called with ``args``, that did ``what``."""
-    where = str(args[hook.where]) if isinstance(hook.where, int) else hook.where
+    where = hook.where if isinstance(hook.where, str) else (
+        str(args[hook.where]) if hook.where < len(args) else "format")
     role = "writer" if hook.code == "writer-failed" else "reader"
     return MuscleError(Diagnostic(where, None, None, "", hook.code,
                                   f"the {fmt.name} {role}'s {name}() {what}"))

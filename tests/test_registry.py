@@ -365,6 +365,30 @@ class Hooks:
     def writes_directory(self, options):
         return self.hook("writes_directory", False)
 
+    def is_own(self, path):
+        return self.hook("is_own", True)
+
+    def companions(self, path):
+        return self.hook("companions", [])
+
+    def locate(self, path, field):
+        return self.hook("locate", None)
+
+    def locate_key(self, path, field):
+        return self.hook("locate_key", None)
+
+    def places(self, path):
+        return self.hook("places", lambda field: self.hook("place", None))
+
+    def marked_place(self, path, mark, field):
+        return self.hook("marked_place", None)
+
+    def field_name(self, field):
+        return self.hook("field_name", field)
+
+    def reformat(self, raw, path, ctx):
+        return self.hook("reformat", raw.decode())
+
 
 class FaultyHooks(Hooks, FaultyFormat):
     name = "faulty-hooks"
@@ -915,3 +939,48 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
         assert (status, _errors(stderr)) == (1, [
             f"--to: error: the faulty-writer writer's writes_directory() {what} "
             "[writer-failed]"]), stderr
+
+
+def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
+        faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's is_own(), companions(), places() (or the function it returns),
+    field_name() or reformat() raising RuntimeError was a traceback of validate, convert
+    or fmt (one returning 42 a traceback later, or taken as true). Each is now one
+    reader-failed error naming the format and the hook, exit 1, the earlier output
+    kept; locate(), locate_key() and marked_place() raise it as a MuscleError."""
+    import converter
+
+    site, out = tmp_path / "site", tmp_path / "out.json"
+    site.mkdir()
+    (site / "a.hooks").write_text("soleus\nbad slug\n", encoding="utf-8")
+    out.write_text("earlier\n")
+    at = {"field_name": "format"}
+    for hook in ("is_own", "companions", "places", "place", "field_name"):
+        for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
+                            (f"{hook}:type", "returned int, not ")):
+            for command in (("validate",), ("convert", "--to", "json", "-o", str(out))):
+                status, stderr = _cli(faulty_plugin, fault, *command, str(site), "--from",
+                                      "faulty-hooks", "--no-cache")
+                assert "Traceback" not in stderr
+                name = "places" if hook == "place" else hook
+                assert status == 1 and _errors(stderr)[0].startswith(
+                    f"{at.get(hook, site / 'a.hooks')}: error: the faulty-hooks reader's "
+                    f"{name}() {what}"), stderr
+                assert _errors(stderr)[0].endswith("[reader-failed]")
+                assert out.read_text() == "earlier\n"
+    for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
+                        ("reformat:type", "returned int, not a str")):
+        status, stderr = _cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
+        assert (status, _errors(stderr)) == (1, [
+            f"{site / 'a.hooks'}: error: the faulty-hooks reader's reformat() {what} "
+            "[reader-failed]"]), stderr
+    fmt = registry.get_format("faulty-hooks")
+    for hook, args in (("locate", ("title",)), ("locate_key", ("title",)),
+                       ("marked_place", (1, "slug"))):
+        for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
+                            (f"{hook}:type", "returned int, not ")):
+            monkeypatch.setenv("FAULT", fault)
+            with pytest.raises(converter.MuscleError) as caught:
+                getattr(fmt, hook)(site / "a.hooks", *args)
+            assert str(caught.value.diagnostics[0]).startswith(
+                f"{site / 'a.hooks'}: error: the faulty-hooks reader's {hook}() {what}")
