@@ -545,6 +545,11 @@ def _loaded(name: str) -> Format:
                 "format", None, None, "", "format-not-loaded",
                 f"the {name} format could not be loaded: its entry point gives the format "
                 f"{instance.name!r}"))
+        misshapen = _misshapen(instance)
+        if misshapen:
+            raise MuscleError(Diagnostic(
+                "format", None, None, "", "format-not-loaded",
+                f"the {name} format could not be loaded: {misshapen}"))
         clash = None if _built_in(ep) else _option_clash(instance)
         if clash is not None:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
@@ -761,6 +766,56 @@ def hook_failed(fmt: Format, name: str, hook: Hook, args: Sequence[Any], what: s
     role = "writer" if hook.code == "writer-failed" else "reader"
     return MuscleError(Diagnostic(where, None, None, "", hook.code,
                                   f"the {fmt.name} {role}'s {name}() {what}"))
+
+
+def _are_strs(value: Any) -> bool:
+    """Whether ``value`` is a tuple of non-empty str."""
+    return isinstance(value, tuple) and all(isinstance(v, str) and v for v in value)
+
+
+def _are_fields(value: Any) -> bool:
+    """Whether ``value`` is a frozenset of str."""
+    return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
+
+
+def _are_options(value: Any) -> bool:
+    """Whether ``value`` is a tuple of :class:`FormatOption`."""
+    return isinstance(value, tuple) and all(isinstance(v, FormatOption) for v in value)
+
+
+def _are_variants(value: Any) -> bool:
+    """Whether ``value`` is a dict of flag names to the fields each variant carries."""
+    return isinstance(value, dict) and all(isinstance(k, str) and _are_fields(v)
+                                           for k, v in value.items())
+
+
+def _is_marker(value: Any) -> bool:
+    """Whether ``value`` is None or a file name."""
+    return value is None or (isinstance(value, str) and bool(value))
+
+
+#: What each attribute of a format must be (a test and its words), checked as it loads.
+ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "description": (_is_str, "a str"),
+    "extensions": (_are_strs, "a tuple of str"),
+    "directory_marker": (_is_marker, "a file name or None"),
+    "carries": (_are_fields, "a frozenset of str"),
+    "options": (_are_options, "a tuple of FormatOption"),
+    "one_muscle_per_file": (_is_bool, "a bool"),
+    "variants": (_are_variants, "a dict of str to a frozenset of str"),
+    "writes_into_streams": (_is_bool, "a bool"),
+    "validates": (_is_bool, "a bool"),
+}
+
+
+def _misshapen(fmt: Format) -> str | None:
+    """What is wrong with the first of ``fmt``'s :data:`ATTRIBUTES` of the wrong type,
+    or None."""
+    for name, (fits, should) in ATTRIBUTES.items():
+        value = getattr(fmt, name)
+        if not fits(value):
+            return f"its {name} is {type(value).__name__}, not {should}"
+    return None
 
 
 def unknown_format(name: str) -> str:

@@ -398,6 +398,20 @@ class FaultyHooks(Hooks, FaultyFormat):
 class FaultyWriterHooks(Hooks, FaultyRecords):
     name = "faulty-writer"
     extensions = (".written",)
+
+
+class FaultyShape(FaultyFormat):
+    """Its attribute named by FAULT is of the wrong type (_SHAPES)."""
+
+    name = "faulty-shape"
+    extensions = (".shape",)
+
+
+_SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
+           "carries": ["slug"], "options": ("flat",), "one_muscle_per_file": "yes",
+           "variants": {"flat": ["slug"]}, "writes_into_streams": None, "validates": 1}
+if fault() in _SHAPES:
+    setattr(FaultyShape, fault(), _SHAPES[fault()])
 '''
 
 
@@ -415,7 +429,8 @@ def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         "[muscle_convert.formats]\nfaulty = faulty_format:FaultyFormat\n"
         "faulty-records = faulty_format:FaultyRecords\n"
         "faulty-hooks = faulty_format:FaultyHooks\n"
-        "faulty-writer = faulty_format:FaultyWriterHooks\n")
+        "faulty-writer = faulty_format:FaultyWriterHooks\n"
+        "faulty-shape = faulty_format:FaultyShape\n")
     yield from _installed_folder(folder, monkeypatch, "faulty_format")
 
 
@@ -984,3 +999,38 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 getattr(fmt, hook)(site / "a.hooks", *args)
             assert str(caught.value.diagnostics[0]).startswith(
                 f"{site / 'a.hooks'}: error: the faulty-hooks reader's {hook}() {what}")
+
+
+def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
+        faulty_plugin: Path, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's carries given as a list was a traceback of formats and convert
+    (TypeError: '>=' not supported), its extensions given as a str was taken letter by
+    letter. A format whose attribute is of the wrong type now does not load: named as a
+    plugin that fails to import is (a usage error, a warning of formats, a MuscleError
+    of write())."""
+    import converter
+    from tests.conftest import SAMPLES
+
+    should = {"description": "NoneType, not a str", "extensions": "str, not a tuple of str",
+              "directory_marker": "int, not a file name or None",
+              "carries": "list, not a frozenset of str",
+              "options": "tuple, not a tuple of FormatOption",
+              "one_muscle_per_file": "str, not a bool",
+              "variants": "dict, not a dict of str to a frozenset of str",
+              "writes_into_streams": "NoneType, not a bool", "validates": "int, not a bool"}
+    out = tmp_path / "out.shape"
+    for attribute, what in should.items():
+        message = f"the faulty-shape format could not be loaded: its {attribute} is {what}"
+        status, stderr = _cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
+                              "faulty-shape", "-o", str(out), "--no-cache")
+        assert "Traceback" not in stderr
+        assert status == 2 and message in stderr, stderr
+        status, stderr = _cli(faulty_plugin, attribute, "formats")
+        assert (status, stderr.splitlines()) == (0, [f"muscle-convert: warning: {message}"])
+        monkeypatch.setenv("FAULT", attribute)
+        sys.modules.pop("faulty_format", None)
+        registry._loaded.cache_clear()
+        with pytest.raises(converter.MuscleError, match=f"{message} \\[format-not-loaded"):
+            converter.write(sample_muscles, out, "faulty-shape")
+    assert not out.exists()
