@@ -779,8 +779,18 @@ def _are_fields(value: Any) -> bool:
 
 
 def _are_options(value: Any) -> bool:
-    """Whether ``value`` is a tuple of :class:`FormatOption`."""
-    return isinstance(value, tuple) and all(isinstance(v, FormatOption) for v in value)
+    """Whether ``value`` is a tuple of :class:`FormatOption` of the types they name."""
+    return isinstance(value, tuple) and all(isinstance(v, FormatOption) and _fits(v)
+                                            for v in value)
+
+
+def _fits(option: FormatOption) -> bool:
+    """Whether ``option``'s fields are of their types (its name an identifier: the
+    command line makes an option of it)."""
+    return (isinstance(option.name, str) and option.name.isidentifier()
+            and isinstance(option.help, str) and isinstance(option.is_flag, bool)
+            and callable(option.type) and isinstance(option.reads_file, bool)
+            and all(v is None or isinstance(v, str) for v in (option.metavar, option.needs)))
 
 
 def _are_variants(value: Any) -> bool:
@@ -800,7 +810,8 @@ ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "extensions": (_are_strs, "a tuple of str"),
     "directory_marker": (_is_marker, "a file name or None"),
     "carries": (_are_fields, "a frozenset of str"),
-    "options": (_are_options, "a tuple of FormatOption"),
+    "options": (_are_options, "a tuple of FormatOption (each of a name that is an "
+                "identifier, a str help, a bool is_flag, a callable type)"),
     "one_muscle_per_file": (_is_bool, "a bool"),
     "variants": (_are_variants, "a dict of str to a frozenset of str"),
     "writes_into_streams": (_is_bool, "a bool"),

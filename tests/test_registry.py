@@ -297,7 +297,7 @@ _FAULTY = '''
 import os
 from converter.diagnostics import Diagnostic
 from converter.model import Muscle, Region
-from converter.registry import Format
+from converter.registry import Format, FormatOption
 
 
 def fault():
@@ -410,8 +410,9 @@ class FaultyShape(FaultyFormat):
 _SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
            "carries": ["slug"], "options": ("flat",), "one_muscle_per_file": "yes",
            "variants": {"flat": ["slug"]}, "writes_into_streams": None, "validates": 1}
+_SHAPES["option"] = (FormatOption(name="two words", help="?"),)
 if fault() in _SHAPES:
-    setattr(FaultyShape, fault(), _SHAPES[fault()])
+    setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
 '''
 
 
@@ -1009,19 +1010,24 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
     letter. A format whose attribute is of the wrong type now does not load: named as a
     plugin that fails to import is (a usage error, a warning of formats, a MuscleError
     of write())."""
+    import re
+
     import converter
     from tests.conftest import SAMPLES
 
     should = {"description": "NoneType, not a str", "extensions": "str, not a tuple of str",
               "directory_marker": "int, not a file name or None",
               "carries": "list, not a frozenset of str",
-              "options": "tuple, not a tuple of FormatOption",
+              "options": "tuple, not a tuple of FormatOption (each of a name that is an "
+              "identifier, a str help, a bool is_flag, a callable type)",
               "one_muscle_per_file": "str, not a bool",
               "variants": "dict, not a dict of str to a frozenset of str",
               "writes_into_streams": "NoneType, not a bool", "validates": "int, not a bool"}
+    should["option"] = should["options"]
     out = tmp_path / "out.shape"
     for attribute, what in should.items():
-        message = f"the faulty-shape format could not be loaded: its {attribute} is {what}"
+        name = "options" if attribute == "option" else attribute
+        message = f"the faulty-shape format could not be loaded: its {name} is {what}"
         status, stderr = _cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
                               "faulty-shape", "-o", str(out), "--no-cache")
         assert "Traceback" not in stderr
@@ -1031,6 +1037,7 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
         monkeypatch.setenv("FAULT", attribute)
         sys.modules.pop("faulty_format", None)
         registry._loaded.cache_clear()
-        with pytest.raises(converter.MuscleError, match=f"{message} \\[format-not-loaded"):
+        with pytest.raises(converter.MuscleError,
+                           match=re.escape(f"{message} [format-not-loaded]")):
             converter.write(sample_muscles, out, "faulty-shape")
     assert not out.exists()
