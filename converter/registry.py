@@ -13,7 +13,6 @@ imported only when a format is used (or listed), so start-up stays fast.
 from __future__ import annotations
 
 import collections
-import functools
 import os
 import re
 import stat
@@ -545,58 +544,20 @@ def _loaded(name: str) -> Format:
                 "format", None, None, "", "format-not-loaded",
                 f"the {name} format could not be loaded: its entry point gives the format "
                 f"{instance.name!r}"))
-        misshapen = _misshapen(instance)
-        if misshapen:
+        from .plugins import guarded, misshapen, option_clash
+
+        problem = misshapen(instance)
+        if problem:
             raise MuscleError(Diagnostic(
                 "format", None, None, "", "format-not-loaded",
-                f"the {name} format could not be loaded: {misshapen}"))
-        clash = None if _built_in(ep) else _option_clash(instance)
+                f"the {name} format could not be loaded: {problem}"))
+        clash = None if _built_in(ep) else option_clash(instance, _ranked_before(name))
         if clash is not None:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                          f"the {name} format could not be loaded: {clash}"))
         _origins[type(instance)] = getattr(ep, "dist", None)
         return instance if instance.validates else guarded(instance)
     raise KeyError(name)
-
-
-#: The options of muscle-convert itself, ``convert``'s (``--quiet``, ``--no-cache``)
-#: and ``converter.write()``'s parameters, as option names (``-`` as ``_``): a plugin's
-#: option that a command line or a call would take as one of them is refused.
-CORE_OPTIONS = frozenset({
-    "sources", "to", "to_format", "output", "raw_output", "strict", "no_strict", "drafts",
-    "no_drafts", "cache_dir", "cache", "no_cache", "quiet", "no_quiet", "max_bytes",
-    "jobs", "from", "from_format", "default_lang", "exclude", "force_exclude",
-    "no_force_exclude", "config", "no_config", "help", "version", "muscles", "path",
-    "format", "options"})
-
-
-def _words(option: FormatOption) -> list[str]:
-    """The option names ``option`` takes on a command line (a flag's ``no_`` one too)."""
-    name = option.name.replace("-", "_")
-    return [name, f"no_{name}"] if option.is_flag else [name]
-
-
-def _kind(option: FormatOption) -> str:
-    """What an option takes, in words: ``a flag``, ``int``."""
-    return "a flag" if option.is_flag else option.type.__name__
-
-
-def _option_clash(fmt: Format) -> str | None:
-    """Why the plugin ``fmt``'s options cannot be told from others (one is a core option,
-    or another format's, ranked before it, of another kind), or None."""
-    for option in fmt.options:
-        core = [word for word in _words(option) if word in CORE_OPTIONS]
-        if core:
-            return (f"its option {option.name!r} is muscle-convert's own --"
-                    f"{core[0].replace('_', '-')}")
-    for other in _ranked_before(fmt.name):
-        for option in fmt.options:
-            for theirs in other.options:
-                if set(_words(option)) & set(_words(theirs)) and (
-                        option.name, _kind(option)) != (theirs.name, _kind(theirs)):
-                    return (f"its option {option.name!r} ({_kind(option)}) is the "
-                            f"{other.name} format's {theirs.name!r} ({_kind(theirs)})")
-    return None
 
 
 def _ranked_before(name: str) -> Iterator[Format]:
@@ -647,186 +608,6 @@ def _package_files(module: Any) -> set[str]:
         if path and os.path.basename(path).startswith("__init__."):
             return tree_files(os.path.dirname(os.path.abspath(path)))
     return {os.path.abspath(module.__file__)}
-
-
-class Hook(NamedTuple):
-    """A hook of :class:`Format` the core calls outside reading and writing: the code of
-    its failure, where that diagnostic is (the argument that is a path, else a name),
-    what it must return (a test and its words)."""
-
-    code: str
-    where: int | str
-    fits: Callable[[Any], bool]
-    should: str
-    #: What the result becomes once it fits (a function it returned, guarded too).
-    then: Callable[[Format, Any, Sequence[Any]], Any] | None = None
-
-
-def _is_bool(value: Any) -> bool:
-    """Whether ``value`` is True or False."""
-    return isinstance(value, bool)
-
-
-def _anything(value: Any) -> bool:
-    """Whatever a hook returns that nothing reads fits."""
-    return True
-
-
-def _are_paths(value: Any) -> bool:
-    """Whether ``value`` is a list or tuple of paths."""
-    return isinstance(value, list | tuple) and all(isinstance(p, str | os.PathLike)
-                                                   for p in value)
-
-
-def _is_position(value: Any) -> bool:
-    """Whether ``value`` is None or a (line, column) of ints."""
-    return value is None or (isinstance(value, tuple) and len(value) == 2 and all(
-        isinstance(n, int) and not isinstance(n, bool) for n in value))
-
-
-def _is_place(value: Any) -> bool:
-    """Whether ``value`` is None or a :class:`Place`."""
-    return value is None or isinstance(value, Place)
-
-
-def _is_str(value: Any) -> bool:
-    """Whether ``value`` is a str."""
-    return isinstance(value, str)
-
-
-def _guarded_place(fmt: Format, place: Callable[[str], Place | None], args: Sequence[Any]
-                   ) -> Callable[[str], Place | None]:
-    """The function :meth:`Format.places` returned for the input ``args[0]``, guarded
-    as the hook is (its errors at that input)."""
-    hook = Hook("reader-failed", str(args[0]), _is_place, "a Place or None")
-    return _guard(fmt, "places", hook, place)
-
-
-#: The hooks guarded in a third party's format (:func:`guarded`).
-HOOKS: dict[str, Hook] = {
-    "check_options": Hook("writer-failed", "--to", _anything, ""),
-    "writes_directory": Hook("writer-failed", "--to", _is_bool, "a bool"),
-    "is_own": Hook("reader-failed", 0, _is_bool, "a bool"),
-    "companions": Hook("reader-failed", 0, _are_paths, "a list of paths"),
-    "locate": Hook("reader-failed", 0, _is_position, "a (line, column) of ints or None"),
-    "locate_key": Hook("reader-failed", 0, _is_position,
-                       "a (line, column) of ints or None"),
-    "places": Hook("reader-failed", 0, callable, "a function", _guarded_place),
-    "marked_place": Hook("reader-failed", 0, _is_place, "a Place or None"),
-    "field_name": Hook("reader-failed", "format", _is_str, "a str"),
-    "reformat": Hook("reader-failed", 1, _is_str, "a str"),
-}
-
-
-def guarded(fmt: Format) -> Format:
-    """``fmt`` (a third party's: it does not declare :attr:`Format.validates`) with each
-    hook of :data:`HOOKS` it overrides made to raise a :class:`MuscleError` naming the
-    format and the hook for what it raises or returns amiss, never a traceback. The
-    project's own formats are not guarded: their hooks cost nothing more."""
-    for name, hook in HOOKS.items():
-        if getattr(type(fmt), name) is not getattr(Format, name):
-            setattr(fmt, name, _guard(fmt, name, hook))
-    fmt.__reduce_ex__ = functools.partial(_by_name, fmt.name)  # type: ignore[method-assign]
-    return fmt
-
-
-def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[str]]:
-    """How a guarded format is pickled (to a worker process, with a record writer's
-    options): by its name, loaded and guarded again there (its guards are closures)."""
-    return get_format, (name,)
-
-
-def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None = None
-           ) -> Callable[..., Any]:
-    """``fmt``'s ``name`` hook (or what ``call`` it returned), its failures a
-    ``hook.code`` :class:`MuscleError`."""
-    call = call or getattr(fmt, name)
-
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        try:
-            result = call(*args, **kwargs)
-        except MuscleError:
-            raise
-        except Exception as exc:  # (a plugin's hook may raise anything)
-            raise hook_failed(fmt, name, hook, args,
-                              f"failed: {type(exc).__name__}: {exc}") from None
-        if not hook.fits(result):
-            raise hook_failed(fmt, name, hook, args, f"returned {type(result).__name__}, "
-                              f"not {hook.should}")
-        return result if hook.then is None else hook.then(fmt, result, args)
-
-    return checked
-
-
-def hook_failed(fmt: Format, name: str, hook: Hook, args: Sequence[Any], what: str
-                ) -> MuscleError:
-    """The error of ``fmt``'s ``name`` hook, called with ``args``, that did ``what``."""
-    where = hook.where if isinstance(hook.where, str) else (
-        str(args[hook.where]) if hook.where < len(args) else "format")
-    role = "writer" if hook.code == "writer-failed" else "reader"
-    return MuscleError(Diagnostic(where, None, None, "", hook.code,
-                                  f"the {fmt.name} {role}'s {name}() {what}"))
-
-
-def _are_strs(value: Any) -> bool:
-    """Whether ``value`` is a tuple of non-empty str."""
-    return isinstance(value, tuple) and all(isinstance(v, str) and v for v in value)
-
-
-def _are_fields(value: Any) -> bool:
-    """Whether ``value`` is a frozenset of str."""
-    return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
-
-
-def _are_options(value: Any) -> bool:
-    """Whether ``value`` is a tuple of :class:`FormatOption` of the types they name."""
-    return isinstance(value, tuple) and all(isinstance(v, FormatOption) and _fits(v)
-                                            for v in value)
-
-
-def _fits(option: FormatOption) -> bool:
-    """Whether ``option``'s fields are of their types (its name an identifier: the
-    command line makes an option of it)."""
-    return (isinstance(option.name, str) and option.name.isidentifier()
-            and isinstance(option.help, str) and isinstance(option.is_flag, bool)
-            and callable(option.type) and isinstance(option.reads_file, bool)
-            and all(v is None or isinstance(v, str) for v in (option.metavar, option.needs)))
-
-
-def _are_variants(value: Any) -> bool:
-    """Whether ``value`` is a dict of flag names to the fields each variant carries."""
-    return isinstance(value, dict) and all(isinstance(k, str) and _are_fields(v)
-                                           for k, v in value.items())
-
-
-def _is_marker(value: Any) -> bool:
-    """Whether ``value`` is None or a file name."""
-    return value is None or (isinstance(value, str) and bool(value))
-
-
-#: What each attribute of a format must be (a test and its words), checked as it loads.
-ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "description": (_is_str, "a str"),
-    "extensions": (_are_strs, "a tuple of str"),
-    "directory_marker": (_is_marker, "a file name or None"),
-    "carries": (_are_fields, "a frozenset of str"),
-    "options": (_are_options, "a tuple of FormatOption (each of a name that is an "
-                "identifier, a str help, a bool is_flag, a callable type)"),
-    "one_muscle_per_file": (_is_bool, "a bool"),
-    "variants": (_are_variants, "a dict of str to a frozenset of str"),
-    "writes_into_streams": (_is_bool, "a bool"),
-    "validates": (_is_bool, "a bool"),
-}
-
-
-def _misshapen(fmt: Format) -> str | None:
-    """What is wrong with the first of ``fmt``'s :data:`ATTRIBUTES` of the wrong type,
-    or None."""
-    for name, (fits, should) in ATTRIBUTES.items():
-        value = getattr(fmt, name)
-        if not fits(value):
-            return f"its {name} is {type(value).__name__}, not {should}"
-    return None
 
 
 def unknown_format(name: str) -> str:

@@ -449,15 +449,18 @@ def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
     sys.modules.pop(module, None)
 
 
+def _cli(plugins: Path, *command: str, fault: str = "") -> subprocess.CompletedProcess[str]:
+    """Run ``muscle-convert command`` with the plugins installed in ``plugins`` (those
+    that read ``FAULT`` failing as ``fault`` says); a hang fails the test."""
+    env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault}
+    return subprocess.run([sys.executable, "-m", "converter", *command], env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
 def _faulty_cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
     """(exit status, standard error) of the command line with ``plugin`` installed and
     its formats failing as ``fault`` says."""
-    import os
-    import subprocess
-
-    env = {**os.environ, "PYTHONPATH": f"{plugin}:{Path.cwd()}", "FAULT": fault}
-    result = subprocess.run([sys.executable, "-m", "converter", *arguments], env=env,
-                            capture_output=True, text=True, check=False)
+    result = _cli(plugin, *arguments, fault=fault)
     return result.returncode, result.stderr
 
 
@@ -606,13 +609,6 @@ def test_a_misshapen_muscle_of_a_reader_is_named(faulty_plugin: Path, tmp_path: 
         f"{site / 'a.faulty'}: error: the faulty reader gave muscle {slug!r} whose "
         "regions[0] is not a Region of (x, y) points of int or Decimal [reader-failed]"
         for slug in ("soleus", "biceps")]), stderr
-
-
-def _cli(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    """Run ``muscle-convert command`` with the plugins installed in ``tmp_path``."""
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}:{Path.cwd()}"}
-    return subprocess.run([sys.executable, "-m", "converter", *command], env=env,
-                          capture_output=True, text=True, check=False)
 
 
 @pytest.fixture
@@ -787,13 +783,14 @@ def test_a_plugin_option_that_clashes_is_refused_and_size_is_the_maps_alone(
 
 
 def test_core_options_name_every_option_of_convert_and_write() -> None:
-    """A plugin's option is refused as a core one by :data:`registry.CORE_OPTIONS`: it
+    """A plugin's option is refused as a core one by :data:`plugins.CORE_OPTIONS`: it
     holds every option and parameter name of ``convert`` and of ``converter.write``."""
     import inspect
 
     import click
 
     import converter
+    from converter import plugins
     from converter.cli import cli
 
     command = cli.commands["convert"]
@@ -802,7 +799,7 @@ def test_core_options_name_every_option_of_convert_and_write() -> None:
              for flag in (*p.opts, *p.secondary_opts) if flag.startswith("--")}
     names = {p.name for p in params if p.name and not p.name.startswith("_")}
     assert flags | names | set(inspect.signature(converter.write).parameters) <= (
-        registry.CORE_OPTIONS)
+        plugins.CORE_OPTIONS)
 
 
 def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
@@ -854,10 +851,7 @@ def ends_site(folder: Path, special: dict[str, str], count: int = 200) -> Path:
 
 def run_ends(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """muscle-convert ``args`` with the ends plugin installed; a hang fails the test."""
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'plugin'}:{Path.cwd()}"}
-    return subprocess.run([sys.executable, "-m", "converter", *args, "--no-cache"],
-                          env=env, capture_output=True, text=True, check=False,
-                          timeout=120)
+    return _cli(tmp_path / "plugin", *args, "--no-cache")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -975,7 +969,7 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
                             (f"{hook}:type", "returned int, not ")):
             for command in (("validate",), ("convert", "--to", "json", "-o", str(out))):
-                status, stderr = _cli(faulty_plugin, fault, *command, str(site), "--from",
+                status, stderr = _faulty_cli(faulty_plugin, fault, *command, str(site), "--from",
                                       "faulty-hooks", "--no-cache")
                 assert "Traceback" not in stderr
                 name = "places" if hook == "place" else hook
@@ -986,7 +980,7 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 assert out.read_text() == "earlier\n"
     for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
                         ("reformat:type", "returned int, not a str")):
-        status, stderr = _cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
+        status, stderr = _faulty_cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
         assert (status, _errors(stderr)) == (1, [
             f"{site / 'a.hooks'}: error: the faulty-hooks reader's reformat() {what} "
             "[reader-failed]"]), stderr
@@ -1028,11 +1022,11 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
     for attribute, what in should.items():
         name = "options" if attribute == "option" else attribute
         message = f"the faulty-shape format could not be loaded: its {name} is {what}"
-        status, stderr = _cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
+        status, stderr = _faulty_cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
                               "faulty-shape", "-o", str(out), "--no-cache")
         assert "Traceback" not in stderr
         assert status == 2 and message in stderr, stderr
-        status, stderr = _cli(faulty_plugin, attribute, "formats")
+        status, stderr = _faulty_cli(faulty_plugin, attribute, "formats")
         assert (status, stderr.splitlines()) == (0, [f"muscle-convert: warning: {message}"])
         monkeypatch.setenv("FAULT", attribute)
         sys.modules.pop("faulty_format", None)
