@@ -27,17 +27,7 @@ from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .model import Muscle
-from .pipeline import (
-    Board,
-    Locator,
-    Reader,
-    WorkerDied,
-    how_it_ended,
-    pooled,
-    say_reading,
-    watched,
-    worker_died,
-)
+from .pipeline import Locator, Reader
 from .registry import (
     Format,
     ReadContext,
@@ -49,6 +39,15 @@ from .registry import (
 )
 from .relint import Ledger, Relint
 from .slug import working_folder
+from .workers import (
+    Board,
+    WorkerDied,
+    how_it_ended,
+    pooled,
+    say_reading,
+    watched,
+    worker_died,
+)
 
 Progress = Callable[[int], None] | None
 

@@ -457,7 +457,7 @@ def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -
     and its hidden temporary stayed in the user's folder."""
     import time
 
-    from converter.pipeline import worker_pool
+    from converter.workers import worker_pool
     out = tmp_path / "x.md"
     pool = worker_pool(1)
     pool.apply_async(_write_slowly, (str(out),))
@@ -482,7 +482,7 @@ def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
     import signal
 
     from converter.atomic import atomic_file
-    from converter.pipeline import worker_pool
+    from converter.workers import worker_pool
     with atomic_file(tmp_path / "out.jsonl", "w", encoding="utf-8"):
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
         pool = worker_pool(2)
@@ -495,7 +495,7 @@ def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
 
 _ORPHANED = """
 import os, sys, time
-from converter.pipeline import worker_pool
+from converter.workers import worker_pool
 pool = worker_pool(2)
 busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # (a worker at work reads no
 time.sleep(0.5)                                           # end of its task queue)
@@ -611,7 +611,7 @@ def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
 
 
 _HELD_LOCK = """
-from converter.pipeline import pooled
+from converter.workers import pooled
 try:
     with pooled(2) as pool:
         pool._outqueue._wlock.acquire()  # (as a worker stopped while writing a result)
