@@ -253,7 +253,7 @@ def _check_body(b: _Builder, body: str) -> None:
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
-    if isinstance(value, Decimal):  # a JSON reader's exact numbers
+    if isinstance(value, Decimal | float):  # (exact numbers, floats as written)
         return "a number"
     return names.get(type(value), type(value).__name__)
 

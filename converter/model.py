@@ -8,6 +8,7 @@ round-trip tests compare.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -183,6 +184,34 @@ def number_text(value: Number) -> str:
     """A coordinate as written: an int as is, a decimal in plain notation with its
     decimals (``12.50``, ``0.0000001``, where ``str`` gives ``1E-7``)."""
     return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+class WrittenFloat(float):
+    """A decimal number of ``extra`` whose source wrote it otherwise than Python writes
+    the float (``0.10``, ``1.0e+5``, ``.5``, or with more digits than a float holds):
+    the float, and its ``text``, which the Markdown writer (and so ``fmt``) writes as
+    it was."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WrittenFloat, (self.text,))
+
+
+def extra_float(text: str) -> float:
+    """The value of a decimal number of ``extra`` written ``text``: a ``float`` when
+    Python writes it so (or it is infinite, which the validator refuses), else a
+    :class:`WrittenFloat` that keeps the text."""
+    value = float(text)
+    if repr(value) == text or not math.isfinite(value):
+        return value
+    return WrittenFloat(text)
 
 
 def coords_text(points: Iterable[Point], pair: str = "{},{}", sep: str = ",") -> str:

@@ -34,6 +34,7 @@ import yaml
 
 from converter import blockyaml
 from converter.diagnostics import LineStarts
+from converter.model import WrittenFloat, extra_float
 from converter.safety import MAX_DEPTH, MAX_NODES
 
 try:
@@ -187,7 +188,8 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
     return _typed_scalar(node)
 
 
-_KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number"}
+_KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number",
+          WrittenFloat: "a number"}
 
 
 def _typed_scalar(node: yaml.Node) -> Any:
@@ -226,11 +228,13 @@ def _typed_scalar(node: yaml.Node) -> Any:
 
 
 def _float(value: str) -> float:
+    """A float's value; one written as YAML reads a float untagged keeps its text where
+    Python writes it otherwise (:func:`~converter.model.extra_float`)."""
     if _SPECIAL_FLOAT.match(value):
         if value.lower().endswith("nan"):
             return math.nan
         return -math.inf if value.startswith("-") else math.inf
-    return float(value)
+    return extra_float(value) if _FLOAT.match(value) else float(value)
 
 
 def plain_value(value: str) -> Any:

@@ -38,7 +38,7 @@ from converter.diagnostics import (
     error,
     wide_encoding,
 )
-from converter.model import Muscle
+from converter.model import Muscle, WrittenFloat
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
@@ -279,7 +279,13 @@ def _new_yaml(width: int) -> Any:
     y.width = width
     y.indent(mapping=2, sequence=4, offset=2)
     y.representer.add_representer(float, _represent_float)
+    y.representer.add_representer(WrittenFloat, _represent_written)
     return y
+
+
+def _represent_written(representer: Any, value: WrittenFloat) -> Any:
+    """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``)."""
+    return representer.represent_scalar("tag:yaml.org,2002:float", value.text)
 
 
 def _represent_float(representer: Any, value: float) -> Any:

@@ -49,7 +49,8 @@ def test_yaml_11_numbers_dates_and_oddities_stay_the_text_written(written: str) 
                                             ("2.0E-2", 0.02)])
 def test_plain_numbers(written: str, value: float) -> None:
     loaded = load(f"value: {written}\n")["value"]
-    assert loaded == value and type(loaded) is type(value)
+    assert loaded == value and isinstance(loaded, type(value))
+    assert getattr(loaded, "text", written) == written  # (the text kept where "1." is 1.0)
 
 
 def test_special_floats_load_for_the_validator_to_refuse() -> None:

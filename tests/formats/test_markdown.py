@@ -1309,3 +1309,33 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_schema_error(tmp_path: 
         '10:5: error: coords[1]: must be a coords string "x1,y1,x2,y2,...", not a number '
         "[wrong-type]",
         "11:5: error: coords[2]: negative coordinate -1 [coords-negative]"]
+
+
+#: Numbers of ``extra`` as authors write them (YAML reads each untagged as a number),
+#: some with more digits than a float keeps, or beyond its range.
+WRITTEN_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "0.10", "1.0e+5",
+                   ".5", "+1.5", "12.", "1.5", "-0.0", "1.0e-400", "1.e-400", "0.1", "-7.25",
+                   "1.2345678901234567890123e+22", "7.423376247177311e+17"]
+
+
+@pytest.mark.parametrize("comment", ["", "  # kg"])
+@pytest.mark.parametrize("number", WRITTEN_NUMBERS)
+def test_fmt_keeps_every_number_as_written(tmp_path: Path, number: str, comment: str) -> None:
+    """fmt rewrote ``weight_kg: 12345678901234567890.5`` as ``1.2345678901234567e+19``
+    (and ``0.10`` as ``0.1``): the digits of a number of extra are the author's."""
+    src = tmp_path / "m.md"
+    text = f"---\ntitle: M\nweight_kg: {number}{comment}\nlist:\n  - {number}\n---\n"
+    src.write_text(text, encoding="utf-8")
+    assert _fmt(src) == text
+
+
+@given(st.integers(-10**30, 10**30), st.integers(0, 10**25), st.integers(0, 30),
+       st.sampled_from(["", "e+", "e-", "E+"]), st.integers(0, 250))
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_fmt_keeps_the_digits_of_any_decimal(tmp_path: Path, whole: int, fraction: int,
+                                             zeros: int, e: str, exponent: int) -> None:
+    number = f"{whole}.{'0' * zeros}{fraction}" + (f"{e}{exponent}" if e else "")
+    src = tmp_path / "m.md"
+    text = f"---\ntitle: M\nx: {number}\n---\n"
+    src.write_text(text, encoding="utf-8")
+    assert _fmt(src) == text
