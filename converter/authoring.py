@@ -17,7 +17,7 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
-from .model import LANGUAGE_CODE, Function, LocalizedText, Muscle, Region, freeze, thaw
+from .model import LANGUAGE_CODE, ExactNumber, Function, LocalizedText, Muscle, Region, freeze, thaw
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
 from .slug import MAX_SLUG_LENGTH, FolderName, slugify
 
@@ -198,6 +198,9 @@ class _Builder:
         elif isinstance(value, LongInteger):  # (a JSON reader's integer too long for int)
             self.fail(path, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
                       "digits is too long to store")
+        elif isinstance(value, ExactNumber):  # (a number as written: no NaN by hand)
+            if not value.is_finite():
+                self.fail(path, "wrong-type", "must be a finite number")
         elif isinstance(value, Decimal):  # (no reader gives one: put there by hand)
             self.fail(path, "wrong-type", "a Decimal cannot be stored in extra; use an int, "
                       "a float or text")
@@ -253,7 +256,7 @@ def _check_body(b: _Builder, body: str) -> None:
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
-    if isinstance(value, Decimal | float):  # (exact numbers, floats as written)
+    if isinstance(value, Decimal | float):  # (exact numbers, and floats as written)
         return "a number"
     return names.get(type(value), type(value).__name__)
 

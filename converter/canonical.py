@@ -19,7 +19,16 @@ from .atomic import atomic_file
 from .authoring import muscle_from_front_matter, without_reserved
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
-from .model import Muscle, Region, coords_text, number_text, thaw
+from .model import (
+    ExactNumber,
+    Muscle,
+    Region,
+    coords_text,
+    exact_text,
+    extra_float,
+    number_text,
+    thaw,
+)
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
 from .slug import is_slug, not_a_slug
 
@@ -55,11 +64,48 @@ def dumps(muscle: Muscle) -> str:
     """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
     regions = ",".join("[" + coords_text(r.points, "[{},{}]") + "]" for r in muscle.regions)
     head = _COMPACT.encode(_head(muscle))
-    tail = _COMPACT.encode({"body": muscle.body, "extra": thaw(muscle.extra)})
+    rest = {"body": muscle.body, "extra": thaw(muscle.extra)}
+    try:
+        tail = _COMPACT.encode(rest)
+    except TypeError:  # (rare: an ExactNumber)
+        tail = extra_json(rest, (",", ":"))
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 
 
 _RECORD_START = b'{"slug":"'
+#: Where :func:`extra_json` put a number: a text no valid muscle holds (lone surrogates).
+_MARK = re.compile('"\ud800([0-9]+)\ud800"')
+
+
+def extra_json(value: Any, separators: tuple[str, str] | None = None) -> str:
+    """``value`` (an ``extra``, thawed) as JSON text, not ASCII-escaped, each
+    :class:`~converter.model.ExactNumber` as written (``json`` would refuse it)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=separators)
+    except TypeError:
+        pass
+    numbers: list[str] = []
+
+    def mark(number: Any) -> str:
+        if not isinstance(number, ExactNumber):
+            raise TypeError(f"{type(number).__name__} is not JSON")
+        numbers.append(exact_text(number))
+        return f"\ud800{len(numbers) - 1}\ud800"
+
+    text = json.dumps(value, ensure_ascii=False, separators=separators, default=mark)
+    return _MARK.sub(lambda found: numbers[int(found[1])], text)
+
+
+def load_extra(text: str) -> Any:
+    """An ``extra`` stored as JSON text, its numbers as ``extra`` holds them
+    (:func:`~converter.model.extra_float`; ``-0`` kept); :class:`BadJson` on a problem."""
+    if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
+        return load_json(text, parse_float=extra_float, parse_int=_extra_integer)
+    return load_json(text, parse_float=extra_float)
+
+
+def _extra_integer(text: str) -> int | Decimal:
+    return ExactNumber(text) if text == "-0" else json_integer(text)
 
 
 class _NotReplaced(Exception):
@@ -125,7 +171,7 @@ class LineRecords:
 class MinusZero(Decimal):
     """The JSON integer ``-0``, which an ``int`` would read as ``0``: a coordinate
     written ``-0`` is reported as negative, as in every other format, not taken for 0.
-    In ``extra`` it is the integer 0, as before."""
+    In ``extra`` it is an :class:`~converter.model.ExactNumber`, written ``-0``."""
 
 
 #: ``-0`` followed by what may follow a JSON number: maybe the integer -0 (or text).
@@ -163,10 +209,15 @@ def loads(text: str) -> Any:
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
-    """Decimals as floats, ``levels`` deep (deeper data is refused by the validator)."""
+    """Decimals as ``extra`` holds them (:func:`~converter.model.extra_float`: floats
+    where a float keeps them), ``levels`` deep (deeper data is refused by the
+    validator)."""
     if isinstance(value, Decimal):
         kind = type(value)
-        return 0 if kind is MinusZero else value if kind is LongInteger else float(value)
+        if kind is MinusZero:
+            return ExactNumber("-0")
+        return value if kind is LongInteger or kind is ExactNumber else extra_float(
+            value.text if kind is Exponent else format(value, "f"))
     if levels <= 0:
         return value
     if isinstance(value, dict):

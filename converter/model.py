@@ -186,11 +186,17 @@ def number_text(value: Number) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
+#: A decimal number as YAML reads it without a tag (the trap-free types of
+#: :mod:`converter.yamlsafe`, which YAML 1.1 readers read as a number too).
+YAML_FLOAT = re.compile(r"(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
+#: A number as JSON writes it.
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+
+
 class WrittenFloat(float):
     """A decimal number of ``extra`` whose source wrote it otherwise than Python writes
-    the float (``0.10``, ``1.0e+5``, ``.5``, or with more digits than a float holds):
-    the float, and its ``text``, which the Markdown writer (and so ``fmt``) writes as
-    it was."""
+    the float (``0.10``, ``1.0e+5``, ``.5``): the same value, and its ``text``, which
+    the Markdown writer (and so ``fmt``) writes as it was."""
 
     __slots__ = ("text",)
     text: str
@@ -204,14 +210,52 @@ class WrittenFloat(float):
         return (WrittenFloat, (self.text,))
 
 
+class ExactNumber(Decimal):
+    """A number of ``extra`` that no float or int holds as written: a decimal with more
+    digits than a float keeps (``0.10000000000000000001``) or beyond its range
+    (``1.0e-400``), and the whole number ``-0``. Every format keeps it exactly
+    (:func:`exact_text`); ``text`` is how its source wrote it."""
+
+    text: str
+
+    def __new__(cls, text: str) -> ExactNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ExactNumber, (self.text,))
+
+
 def extra_float(text: str) -> float:
-    """The value of a decimal number of ``extra`` written ``text``: a ``float`` when
-    Python writes it so (or it is infinite, which the validator refuses), else a
-    :class:`WrittenFloat` that keeps the text."""
+    """The value of a decimal number of ``extra`` written ``text`` (YAML or JSON): a
+    ``float`` when Python writes it so; a :class:`WrittenFloat` when it writes the
+    same value otherwise (``0.10``); an :class:`ExactNumber` when a float would change
+    its value (more digits, or beyond its range, but not so far that it is infinite:
+    that stays the float, which the validator refuses, as before)."""
     value = float(text)
-    if repr(value) == text or not math.isfinite(value):
+    shown = repr(value)
+    if shown == text or not math.isfinite(value):
         return value
-    return WrittenFloat(text)
+    if Decimal(shown) == Decimal(text):  # (a text YAML reads as no float: as Python's)
+        return WrittenFloat(text) if YAML_FLOAT.match(text) else value
+    return ExactNumber(text)  # type: ignore[return-value]
+
+
+def exact_text(number: Decimal, yaml: bool = False) -> str:
+    """An :class:`ExactNumber` (or another finite ``Decimal``) as JSON writes a number,
+    exactly; as written when its ``text`` is so (``yaml``: when YAML reads its text as
+    the number, for the Markdown writer). Else a decimal keeps a point (``1.0e-400``),
+    so that every reader takes it for one."""
+    text = getattr(number, "text", None)
+    if text is not None and (text == "-0" or (YAML_FLOAT if yaml else _JSON_NUMBER).match(
+            text)):
+        return text
+    shown = str(number).replace("E", "e")
+    mantissa, e, exponent = shown.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}{e}{exponent}"
 
 
 def coords_text(points: Iterable[Point], pair: str = "{},{}", sep: str = ",") -> str:

@@ -34,7 +34,7 @@ import yaml
 
 from converter import blockyaml
 from converter.diagnostics import LineStarts
-from converter.model import WrittenFloat, extra_float
+from converter.model import ExactNumber, WrittenFloat, extra_float
 from converter.safety import MAX_DEPTH, MAX_NODES
 
 try:
@@ -189,7 +189,7 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
 
 
 _KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number",
-          WrittenFloat: "a number"}
+          WrittenFloat: "a number", ExactNumber: "a number"}
 
 
 def _typed_scalar(node: yaml.Node) -> Any:
@@ -218,7 +218,7 @@ def _typed_scalar(node: yaml.Node) -> Any:
         if not _INT.match(value):
             raise _problem(node, "yaml-syntax", f"{value!r} is not a whole number")
         try:
-            return int(value)
+            return _int(value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             raise _problem(node, "yaml-number-too-large",
                            f"a number with {len(value)} digits is too large") from None
@@ -229,12 +229,19 @@ def _typed_scalar(node: yaml.Node) -> Any:
 
 def _float(value: str) -> float:
     """A float's value; one written as YAML reads a float untagged keeps its text where
-    Python writes it otherwise (:func:`~converter.model.extra_float`)."""
+    Python writes it otherwise, and its digits where a float has fewer
+    (:func:`~converter.model.extra_float`)."""
     if _SPECIAL_FLOAT.match(value):
         if value.lower().endswith("nan"):
             return math.nan
         return -math.inf if value.startswith("-") else math.inf
     return extra_float(value) if _FLOAT.match(value) else float(value)
+
+
+def _int(value: str) -> int:
+    """A whole number's value (``-0``: an :class:`~converter.model.ExactNumber`, which
+    keeps its sign)."""
+    return ExactNumber(value) if value == "-0" else int(value)  # type: ignore[return-value]
 
 
 def plain_value(value: str) -> Any:
@@ -247,7 +254,7 @@ def plain_value(value: str) -> Any:
         return None
     if tag == _BOOL_TAG:
         return value.lower() == "true"
-    return int(value) if tag == _INT_TAG else _float(value)
+    return _int(value) if tag == _INT_TAG else _float(value)
 
 
 def _implicit_tag(value: str) -> str:

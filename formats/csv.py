@@ -42,7 +42,7 @@ from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_directory, atomic_file, safe_child
 from converter.authoring import Problem, muscle_from_front_matter, without_reserved
-from converter.canonical import named_record
+from converter.canonical import extra_json, load_extra, named_record
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -396,8 +396,7 @@ def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
     rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
     rows["muscles"].append([m.slug, to_cell(m.title), to_cell(m.latin), to_cell(m.image),
                             to_cell(m.image_focus), to_cell(m.body),
-                            json.dumps(thaw(m.extra), ensure_ascii=False,
-                                       separators=(",", ":"))])
+                            extra_json(thaw(m.extra), (",", ":"))])
     for name in ("origin", "insertion"):
         rows["texts"] += [[m.slug, name, lang, to_cell(text)]
                           for lang, text in getattr(m, name).items()]
@@ -564,7 +563,7 @@ def _in_order(items: dict[int, Any]) -> list[Any]:
 def _extra(cell: str) -> dict[str, Any]:
     text = from_cell(cell)
     try:
-        value = load_json(text) if text is not None else None
+        value = load_extra(text) if text is not None else None
     except BadJson as exc:
         where = f" (line {exc.line}, column {exc.column} of the cell)" if exc.line else ""
         raise _RowProblem("extra", "bad-json", f"is not valid JSON: {exc}{where}") from None

@@ -38,7 +38,7 @@ from converter.diagnostics import (
     error,
     wide_encoding,
 )
-from converter.model import Muscle, WrittenFloat
+from converter.model import ExactNumber, Muscle, WrittenFloat, exact_text
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
@@ -280,12 +280,20 @@ def _new_yaml(width: int) -> Any:
     y.indent(mapping=2, sequence=4, offset=2)
     y.representer.add_representer(float, _represent_float)
     y.representer.add_representer(WrittenFloat, _represent_written)
+    y.representer.add_representer(ExactNumber, _represent_exact)
     return y
 
 
 def _represent_written(representer: Any, value: WrittenFloat) -> Any:
     """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``)."""
     return representer.represent_scalar("tag:yaml.org,2002:float", value.text)
+
+
+def _represent_exact(representer: Any, value: ExactNumber) -> Any:
+    """A number no float holds, exactly (as written, when YAML reads that as it)."""
+    text = exact_text(value, yaml=True)
+    tag = "int" if text == "-0" else "float"
+    return representer.represent_scalar(f"tag:yaml.org,2002:{tag}", text)
 
 
 def _represent_float(representer: Any, value: float) -> Any:

@@ -57,7 +57,7 @@ from converter.diagnostics import (
 )
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
-from converter.safety import BadJson, load_json
+from converter.safety import BadJson
 
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id`` of every database this format writes ("MUSL").
@@ -436,7 +436,7 @@ def row(muscle: Muscle) -> list[Any]:
     regions = [[(number_text(x), number_text(y)) for x, y in region.points]
                for region in muscle.regions]
     return [content_hash(muscle), muscle.title, muscle.latin, muscle.image,
-            muscle.image_focus, muscle.body, json.dumps(thaw(muscle.extra), ensure_ascii=False),
+            muscle.image_focus, muscle.body, canonical.extra_json(thaw(muscle.extra)),
             texts, functions, list(muscle.exercises), regions]
 
 
@@ -1254,7 +1254,7 @@ def _extra(extra: Any, shape: _Misshapen) -> Any:
     if not isinstance(extra, str):
         return extra
     try:
-        return load_json(extra)
+        return canonical.load_extra(extra)
     except BadJson as exc:
         shape.add(("extra", "bad-json", f"is not valid JSON: {exc}"))
         return {}

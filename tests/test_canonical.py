@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import converter
 from converter import canonical
-from converter.model import Muscle
+from converter.model import ExactNumber, Muscle, exact_text
 from converter.registry import WriteContext, get_format
 from tests.strategies import corpora, muscles
 
@@ -137,3 +140,62 @@ def test_json_places_of_what_is_not_there_is_the_deepest_part_that_is() -> None:
     for broken, field in (("[1, 2", "[1]"), ('{"a": tru', "a"), ('{"a" 1}', "a"), ("", "a"),
                           ('{"a": [1, x]}', "a[1]")):  # not the text parsed: no place
         assert canonical.JsonPlaces(broken).find(field) is None, broken
+
+
+#: Numbers of ``extra`` that a float would change (more digits, beyond its range), the
+#: integer ``-0``, and floats that it keeps, as an author writes them in YAML.
+EXACT_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "-0", "1.0e-400",
+                 "1.e-400", "-12345678901234567890.5", "1.2345678901234567890123e+22",
+                 "0.10", "1.0e+5", "1.5", "-0.0", "0.1", "+1.5", ".5"]
+#: Where a muscle goes in each lossless format that stores ``extra`` apart.
+_LOSSLESS = {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db", "csv": "csv"}
+
+
+def _exact(value: object) -> Decimal:
+    """The exact value of a number read (a float: as Python writes it)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))  # type: ignore[arg-type]
+
+
+def _through_every_format(folder: Path, number: str) -> None:
+    """A file with ``number`` in extra, converted to each lossless format and back (and
+    to Markdown from there), gives the number as written: every digit, and its sign."""
+    src = folder / "m.md"
+    src.write_text(f"---\ntitle: M\nx: {number}\nl: [{number}]\n---\n", encoding="utf-8")
+    (muscle,) = converter.read(src)
+    want = Decimal(number)
+    for fmt, name in _LOSSLESS.items():
+        converter.write([muscle], folder / name, fmt)
+        (back,) = converter.read(folder / name)
+        converter.write([back], folder / f"md-{fmt}", "markdown")
+        (again,) = converter.read(folder / f"md-{fmt}" / "m.md")
+        for read in (back, again):
+            for value in (read.extra["x"], read.extra["l"][0]):
+                assert _exact(value) == want and _exact(value).is_signed() == want.is_signed()
+                written = exact_text(value) if isinstance(value, ExactNumber) else repr(value)
+                assert written == "-0" if number == "-0" else "." in written  # (a decimal)
+        assert back == muscle == again
+
+
+@pytest.mark.parametrize("number", EXACT_NUMBERS)
+def test_every_lossless_format_keeps_a_number_of_extra_exactly(tmp_path: Path,
+                                                               number: str) -> None:
+    """`weight_kg: 12345678901234567890.5` was 1.2345678901234567e+19 in JSON, JSON Lines,
+    SQLite, the CSV package and Markdown, and `-0` was 0."""
+    _through_every_format(tmp_path, number)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(-10**30, 10**30), st.integers(0, 10**25), st.integers(0, 30),
+       st.sampled_from(["", "e+", "e-", "E-"]), st.integers(0, 250))
+def test_any_decimal_of_extra_keeps_its_value_in_every_format(
+        tmp_path_factory: pytest.TempPathFactory, whole: int, fraction: int, zeros: int,
+        e: str, exponent: int) -> None:
+    number = f"{whole}.{'0' * zeros}{fraction}" + (f"{e}{exponent}" if e else "")
+    _through_every_format(tmp_path_factory.mktemp("n"), number)
+
+
+def test_json_with_an_exact_number_is_the_json_module_s_around_it() -> None:
+    value = {"a": [ExactNumber("0.10000000000000000001"), "\u00e6", 1.5, {"b": None}]}
+    assert canonical.extra_json(value) == ('{"a": [0.10000000000000000001, "\u00e6", 1.5, '
+                                           '{"b": null}]}')
+    assert canonical.load_extra(canonical.extra_json(value)) == value

@@ -1313,7 +1313,7 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_schema_error(tmp_path: 
 
 #: Numbers of ``extra`` as authors write them (YAML reads each untagged as a number),
 #: some with more digits than a float keeps, or beyond its range.
-WRITTEN_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "0.10", "1.0e+5",
+WRITTEN_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "-0", "0.10", "1.0e+5",
                    ".5", "+1.5", "12.", "1.5", "-0.0", "1.0e-400", "1.e-400", "0.1", "-7.25",
                    "1.2345678901234567890123e+22", "7.423376247177311e+17"]
 
