@@ -78,6 +78,18 @@ class _Builder:
             self.fail(f"{path}.{key}" if path else key, "duplicate-key",
                       f"duplicate key {key!r}")
 
+    def languages_once(self, value: Mapping[Any, Any], path: str) -> None:
+        """Report each language code of a text map (``value``, at ``path``) that names
+        a language an earlier key names in other case (``pt-BR`` after ``pt-br``):
+        language codes ignore case (BCP 47), so the map gives that language twice."""
+        first: dict[str, str] = {}
+        for lang in value:
+            if isinstance(lang, str) and LANGUAGE_CODE.match(lang):
+                known = first.setdefault(lang.lower(), lang)
+                if known != lang:
+                    self.fail(f"{path}.{lang}", "duplicate-key", f"{lang!r} and {known!r} "
+                              "are one language (language codes ignore case): keep one")
+
     def text(self, value: Any, path: str, *, required: bool = False,
              nonempty: bool = False) -> str | None:
         if value is None:
@@ -128,6 +140,8 @@ class _Builder:
             checked = self.text(text, f"{path}.{lang}", required=True)
             if checked is not None:
                 pairs[lang] = checked
+        if len(pairs) > 1 and _cased_twice(pairs):
+            self.languages_once(value, path)
         if required and not value:
             self.fail(path, "missing-field", "needs text in at least one language")
         self.values += 2 + 2 * len(pairs) if pairs else 0  # (none: not written)
@@ -253,6 +267,13 @@ def _check_body(b: _Builder, body: str) -> None:
                "no Markdown file can hold (NUL or a lone surrogate)")
 
 
+def _cased_twice(codes: Mapping[str, Any]) -> bool:
+    """Whether two of ``codes`` (language codes) differ only in case, looked for only
+    when one has an upper-case letter: every code has letters, so lower-case ones never
+    do (the usual map pays one pass of ``str.islower`` in C)."""
+    return not all(map(str.islower, codes)) and len(set(map(str.lower, codes))) < len(codes)
+
+
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
@@ -373,7 +394,8 @@ def _diagnostics(problems: list[Problem], path: str, data: Mapping[Any, Any],
             find = locate_key or locate
             line, column = find(key) if find else (None, None)
         else:
-            line, column = locate(field) if locate and not _of_the_name(field, code) \
+            find = (locate_key or locate) if code == "duplicate-key" else locate
+            line, column = find(field) if find and not _of_the_name(field, code) \
                 else (None, None)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out

@@ -1612,3 +1612,27 @@ def test_the_lints_of_the_valid_cells_are_said_beside_a_rows_errors(tmp_path: Pa
         ("muscles.csv", 2, "extra.draft", "wrong-type"),
         ("muscles.csv", 2, "image", "unsafe-link"), ("muscles.csv", 2, "title", "empty-field"),
         ("regions.csv", 5, "coords[0]", "polygon-self-intersecting")]
+
+
+def test_two_rows_of_one_language_in_other_case_are_an_error_at_the_second(
+        tmp_path: Path) -> None:
+    """texts.csv and functions.csv rows whose languages differ only in case were two
+    languages of one field: they name one language, as BCP 47 codes ignore case."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], out, "csv")
+    (out / "texts.csv").write_text(
+        "slug,field,language,text\n"
+        "a,origin,pt-br,Tibia.\n"
+        "a,origin,pt-PT,Tibia.\n"
+        "a,origin,pt-BR,Fibula.\n"
+        "b,origin,pt-BR,Fibula.\n", encoding="utf-8")
+    (out / "functions.csv").write_text(
+        "slug,position,part,language,text\n"
+        "a,1,short,en-GB,Flexes.\n"
+        "a,1,short,en-gb,Extends.\n", encoding="utf-8")
+    problems: list = []
+    found = list(get_format("csv").read(out, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["b"]
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
+        ("functions.csv", 3, "function[0].short.en-gb", "duplicate-key"),
+        ("texts.csv", 4, "origin.pt-BR", "duplicate-key")]

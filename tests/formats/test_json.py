@@ -575,3 +575,18 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
         ("33:5", "muscles[1].regions[0]", "wrong-type]"),
         ("34:5", "muscles[1].regions[1]", "polygon-self-intersecting]"),
         ("54:14", "muscles[1].extra.draft", "wrong-type]")]
+
+
+def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
+    """At its value, as a key given twice is (a JSON record's problems are at their
+    values)."""
+    line = ('{"slug": "a", "title": "A", "origin": {"pt-br": "x", "pt-BR": "y"}, '
+            '"functions": [{"short": {"en": "s", "EN-x": "t", "en-gb": "u", "en-GB": "v"}}]}')
+    slugs, problems = read_json(f'{{"muscles": [\n{line},\n{{"slug": "b", "title": "B"}}]}}',
+                                tmp_path)
+    assert slugs == ["b"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems
+            if d.code == "duplicate-key"] == [
+        (2, line.index('"y"') + 1, "muscles[0].origin.pt-BR", "duplicate-key"),
+        (2, line.index('"v"') + 1, "muscles[0].functions[0].short.en-GB",
+         "duplicate-key")]

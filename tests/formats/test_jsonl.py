@@ -321,3 +321,16 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
         ("1:64", "muscles[a].regions[0]", "polygon-self-intersecting]"),
         ("2:41", "muscles[b].regions[0]", "wrong-type]"),
         ("2:44", "muscles[b].regions[1]", "polygon-self-intersecting]")]
+
+
+def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A", "insertion": {"zh-Hant": "x", "zh-hant": "y"}}',
+             '{"slug": "b", "title": "B", "insertion": {"zh-Hant": "x", "zh-Hans": "y"}}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert [(d.line, d.column, d.field, d.code, d.message)
+            for d in caught.value.diagnostics] == [
+        (1, lines[0].index('"y"') + 1, "muscles[a].insertion.zh-hant", "duplicate-key",
+         "'zh-hant' and 'zh-Hant' are one language (language codes ignore case): keep one")]

@@ -1339,3 +1339,31 @@ def test_fmt_keeps_the_digits_of_any_decimal(tmp_path: Path, whole: int, fractio
     text = f"---\ntitle: M\nx: {number}\n---\n"
     src.write_text(text, encoding="utf-8")
     assert _fmt(src) == text
+
+
+@pytest.mark.parametrize(("yaml", "line", "column", "field", "first"), [
+    ("origin:\n  pt-br: Tibia.\n  pt-BR: Fibula.\n", 5, 3, "origin.pt-BR", "pt-br"),
+    ("insertion: {zh-Hant: A, en: B, zh-hant: C}\n", 3, 32, "insertion.zh-hant", "zh-Hant"),
+    ("function:\n  - short: {en: Flexes.}\n    extended:\n      EN-x: no\n"
+     "      en-GB: Flexes the foot.\n      en-gb: Flexes it.\n", 8, 7,
+     "function[0].extended.en-gb", "en-GB"),
+], ids=["origin", "flow map", "extended"])
+def test_two_codes_of_one_language_in_a_map_are_an_error_at_the_second(
+        tmp_path: Path, yaml: str, line: int, column: int, field: str, first: str) -> None:
+    src = tmp_path / "soleus.md"
+    src.write_text(f"---\ntitle: Soleus\n{yaml}---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    found = [d for d in caught.value.diagnostics if d.code == "duplicate-key"]
+    second = field.rsplit(".", 1)[1]
+    assert [(d.line, d.column, d.field, d.message) for d in found] == [
+        (line, column, field, f"{second!r} and {first!r} are one language (language codes "
+                              "ignore case): keep one")]
+
+
+def test_codes_of_other_languages_in_any_case_are_kept_as_written(tmp_path: Path) -> None:
+    src = tmp_path / "soleus.md"
+    src.write_text("---\ntitle: Soleus\norigin:\n  pt-BR: Tibia.\n  pt-PT: Fibula.\n"
+                   "  zh-Hant: A.\n  en: B.\n---\n", encoding="utf-8")
+    (muscle,) = converter.read(src)
+    assert list(muscle.origin) == ["en", "pt-BR", "pt-PT", "zh-Hant"]

@@ -2247,3 +2247,21 @@ def test_the_lints_of_what_the_database_holds_are_said_beside_a_muscles_errors(
         ("muscles[c].regions[0].points[1].x", "coords-not-number"),
         ("muscles[c].regions[1]", "polygon-self-intersecting"),
         ("muscles[c].image", "unsafe-link")]
+
+
+def test_two_texts_rows_of_one_language_in_other_case_are_an_error(db: Path) -> None:
+    """Two rows of texts (or functions) whose languages differ only in case were two
+    languages of one field: they name one language, as BCP 47 codes ignore case."""
+    write([Muscle(slug="a", title="A", origin=LocalizedText.of({"pt-br": "x"}),
+                  functions=(Function(LocalizedText.of({"en-gb": "s"})),)),
+           Muscle(slug="b", title="B", origin=LocalizedText.of({"pt-BR": "y"}))], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("INSERT INTO texts (muscle, field, language, text) SELECT muscle, "
+                     "field, 'pt-BR', 'z' FROM texts WHERE language = 'pt-br'")
+        conn.execute("INSERT INTO functions (muscle, position, part, language, text) SELECT "
+                     "muscle, position, part, 'en-GB', 'z' FROM functions")
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["b"]
+    assert sorted((p.field, p.code) for p in problems) == [
+        ("muscles[a].functions[0].short.en-gb", "duplicate-key"),
+        ("muscles[a].origin.pt-br", "duplicate-key")]
