@@ -976,12 +976,22 @@ class _FlatSheet:
                                  "bad-slug", not_a_slug(slug)), *shapes)
             front["slug"] = _STAND_IN_SLUG
         try:
-            muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="")
+            muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="",
+                                              locate=self.cell)
         except MuscleError as exc:
             raise MuscleError([*shapes, *exc.diagnostics], exc.partial) from None
         if shapes:
             raise MuscleError(list(shapes), muscle)
         return muscle
+
+    def cell(self, field: str) -> tuple[int | None, int | None]:
+        """(None, the column's number) of a text in one language (``origin.pt-br``,
+        ``function[0].short.da``): the column that holds it, its row's line being the
+        reader's to give; (None, None) for another field."""
+        head, _, lang = field.rpartition(".")
+        group = head.rpartition("].")[2] if head.startswith("function[") else head
+        at = dict(self.groups.get(group, ())).get(lang)
+        return None, None if at is None else at + 1
 
     def front(self, cells: list[str], *, functions: bool = True) -> dict[str, Any]:
         """One row in the authors' layout, for the shared validator (without its

@@ -1636,3 +1636,22 @@ def test_two_rows_of_one_language_in_other_case_are_an_error_at_the_second(
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
         ("functions.csv", 3, "function[0].short.en-gb", "duplicate-key"),
         ("texts.csv", 4, "origin.pt-BR", "duplicate-key")]
+
+
+def test_two_flat_columns_of_one_language_are_an_error_at_the_second_cell(
+        tmp_path: Path) -> None:
+    """A row with text in origin_pt-BR and origin_pt-br (or in two function columns of
+    one language) was an error at its line only: now at the second cell's column too.
+    A sheet may have both columns: a row with text in only one of them is read."""
+    out = tmp_path / "m.csv"
+    out.write_text(
+        "slug,title,origin_pt-BR,origin_pt-br,function_short_en-GB,function_short_en-gb\n"
+        "a,A,Tibia.,Fibula.,Flexes.,\n"
+        "b,B,,Fibula.,Flexes.,Extends.\n"
+        "c,C,Tibia.,,,Extends.\n", encoding="utf-8")
+    problems: list = []
+    found = list(get_format("csv").read(out, ReadContext(report=problems.append)))
+    assert [(m.slug, dict(m.origin)) for m in found] == [("c", {"pt-BR": "Tibia."})]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (2, 4, "origin.pt-br", "duplicate-key"),
+        (3, 6, "function[0].short.en-gb", "duplicate-key")]
