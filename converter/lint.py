@@ -505,7 +505,10 @@ class CorpusLint:
     _muscles: int = 0
     _field_ids: dict[str, int] = field(default_factory=dict)
     _field_names: list[str] = field(default_factory=list)
+    #: Each language code as written -> its language's bit; a language's bit is that of
+    #: its code in lower case (``pt-BR`` and ``pt-br`` are one: codes ignore case).
     _languages: dict[str, int] = field(default_factory=dict)
+    _folded: dict[str, int] = field(default_factory=dict)
     # key: name, path, record
     _exercises: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _found: DiagnosticLog = field(default_factory=DiagnosticLog)
@@ -541,8 +544,17 @@ class CorpusLint:
     def _mask(self, languages: Iterable[str]) -> int:
         mask = 0
         for lang in languages:
-            mask |= 1 << self._languages.setdefault(lang, len(self._languages))
+            bit = self._languages.get(lang)
+            if bit is None:  # (a code first seen: its language may be known in other case)
+                bit = self._languages[lang] = self._folded.setdefault(lang.lower(),
+                                                                      len(self._folded))
+            mask |= 1 << bit
         return mask
+
+    def _language_names(self) -> dict[int, str]:
+        """Each language's bit -> how warnings name it: of its codes in other case
+        (``pt-BR``, ``pt-br``), the first in sort order, whatever order muscles came in."""
+        return {bit: lang for lang, bit in sorted(self._languages.items(), reverse=True)}
 
     def _field_id(self, name: str) -> int:
         found = self._field_ids.get(name)
@@ -677,11 +689,11 @@ class CorpusLint:
                 there, first_at, first_field, "duplicate-text",
                 f"the same text is in {text[5]} other places; the first "
                 f"{MAX_LISTED_REPEATS} are listed, the rest only here")
-        if len(self._languages) < 2:
+        if len(self._folded) < 2:
             return
-        full = (1 << len(self._languages)) - 1
-        by_name = sorted(self._languages.items())  # (language, bit)
-        names = {bit: lang for lang, bit in by_name}
+        full = (1 << len(self._folded)) - 1
+        names = self._language_names()
+        by_name = sorted((lang, bit) for bit, lang in names.items())  # (language, bit)
         missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
         for owner, raw_path, record, masks, raw_anchors in self._db.execute(
                 "SELECT owner, path, record, masks, anchors FROM muscles ORDER BY owner"):

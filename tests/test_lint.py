@@ -432,6 +432,30 @@ def test_missing_language() -> None:
          "no text in da (other muscles have it)")]
 
 
+def test_codes_of_one_language_in_other_case_are_one_language() -> None:
+    """pt-BR in one muscle and pt-br in another were two languages: each muscle lacked
+    the other's ("no text in pt-br (other muscles have it)"), though codes ignore case."""
+    found = lint(("a.md", muscle(origin=texts(**{"pt-br": "Um.", "en": "One."}))),
+                 ("b.md", muscle(origin=texts(**{"pt-BR": "Dois.", "en": "Two."}))),
+                 ("c.md", muscle(origin=texts(en="Three."))),
+                 ("d.md", muscle(origin=texts(**{"pt-bR": "x"}))))
+    assert [(d.path, d.field, d.message) for d in found] == [
+        ("c.md", "origin", "no text in pt-BR (other muscles have it)"),
+        ("d.md", "origin", "no text in en (other muscles have it)")]
+
+
+def test_the_name_of_a_language_in_several_cases_does_not_depend_on_order() -> None:
+    first = lint(("a.md", muscle(origin=texts(**{"pt-br": "Um."}))),
+                 ("b.md", muscle(origin=texts(**{"pt-BR": "Dois."}))),
+                 ("c.md", muscle(origin=texts(en="Three."))))
+    second = lint(("b.md", muscle(origin=texts(**{"pt-BR": "Dois."}))),
+                  ("a.md", muscle(origin=texts(**{"pt-br": "Um."}))),
+                  ("c.md", muscle(origin=texts(en="Three."))))
+    assert sorted(d.message for d in first) == sorted(d.message for d in second) == [
+        "no text in en (other muscles have it)", "no text in en (other muscles have it)",
+        "no text in pt-BR (other muscles have it)"]
+
+
 def test_one_language_corpus_has_no_language_gaps() -> None:
     assert lint(("a.md", muscle(origin=texts(da="Et."))), ("b.md", muscle())) == []
 
