@@ -20,7 +20,7 @@ import pickle
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,7 +151,7 @@ class _Read:
     records; each part also pickled when it crossed from a worker (kept for the cache)."""
 
     result: _Result
-    muscles: list[Muscle] | None = None
+    muscles: Sequence[Muscle] | None = None
     records: list[str] | None = None
     blobs: tuple[bytes, bytes, bytes | None] | None = None
 
@@ -165,13 +165,14 @@ _Settings = tuple[str, int, "tuple[int, int] | None", "_Writer | None"]
 _Item = tuple[str, str, _Settings, bool]
 
 
-def _read_one(item: _Item) -> _Read:
+def _read_one(item: _Item, keep: bool = True) -> _Read:
     """Read and lint one input completely (in a worker process for per-file formats),
     and make the record writer's records of its muscles.
 
     A muscle with lint errors is left out of the result; its diagnostics stay. With
     ``cacheable`` the file's stamp and hash are taken first, so a cached result is
-    never newer than the content it is filed under."""
+    never newer than the content it is filed under. Without ``keep`` (a run that needs
+    only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`)."""
     path, format_name, (default_lang, max_bytes, size, writer), cacheable = item
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     diagnostics: list[Diagnostic] = []
@@ -185,8 +186,7 @@ def _read_one(item: _Item) -> _Read:
     ctx.located = located
     ctx.lint = lambda muscle, record: check_muscle(
         muscle, path, size, record, fmt.field_name if record else None)
-    muscles: list[Muscle] = []
-    marks: list[int | None] = []
+    gathered = _Gathered(fmt, keep)
     mtime = 0.0
     seen, content, recorded = None, None, 0
     try:
@@ -207,8 +207,7 @@ def _read_one(item: _Item) -> _Read:
                                           fmt.field_name if many else None)
             diagnostics.extend(found)
             if not has_errors(found):
-                muscles.append(muscle)
-                marks.append(ctx.mark)
+                gathered.add(muscle, ctx.mark)
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
@@ -219,22 +218,101 @@ def _read_one(item: _Item) -> _Read:
             raise
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
                                       f"the {fmt.name} reader failed: {_failure(exc)}"))
-    if fmt.one_muscle_per_file:  # one file, one muscle's fields
-        prints = [fingerprint(m, positions) for m in muscles]
-    else:  # many: warnings name the muscle's record
-        prints = [fingerprint(m, None, record_label(m)) for m in muscles]
-        if fmt.places_fields and muscles:
-            where = fmt.places(file)
-            prints = [p._replace(places=_places(fmt, where, m, p.record))
-                      for m, p in zip(muscles, prints, strict=True)]
-        elif fmt.locates_fields and muscles:
-            prints = _placed_by_content(path, prints)
-    result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)),
-                     [m.slug for m in muscles], prints, seen, content, recorded,
-                     drafts=[i for i, m in enumerate(muscles) if m.extra and is_draft(m.extra)],
-                     marks=None if fmt.one_muscle_per_file else marks)
+    result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)), gathered.slugs,
+                     gathered.fingerprints(path, positions), seen, content, recorded,
+                     drafts=gathered.drafts,
+                     marks=None if fmt.one_muscle_per_file else gathered.marks)
     result.essence = essence(result)
-    return _Read(result, muscles, _records(writer, muscles))
+    return _Read(result, gathered.muscles(), gathered.records(writer))
+
+
+class _Packed(Sequence[Muscle]):
+    """Muscles kept pickled (about a sixth of their size as objects), each unpickled
+    when asked for and let go then: a stream asks for each once, in order."""
+
+    def __init__(self, blobs: list[bytes | None]) -> None:
+        self._blobs = blobs
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __getitem__(self, i: Any) -> Any:
+        blob = self._blobs[i]
+        assert isinstance(blob, bytes), "each packed muscle is asked for once"
+        self._blobs[i] = None
+        return pickle.loads(blob)
+
+
+class _Gathered:
+    """What a reading keeps of the muscles its file gave, in order: their slugs,
+    drafts, marks and what their fingerprints need; the muscles themselves whole for
+    a file of one (or a third party's reader), pickled one by one for a file of many
+    of the project's own formats (40,000 muscles of one JSON Lines file held whole
+    took 13 KB each), not at all where the run needs only slugs (``keep`` false)."""
+
+    def __init__(self, fmt: Format, keep: bool) -> None:
+        self._fmt = fmt
+        self._packs = not fmt.one_muscle_per_file and fmt.validates
+        self._keep = keep or not self._packs
+        self.slugs: list[str] = []
+        self.drafts: list[int] = []
+        self.marks: list[int | None] = []
+        self._whole: list[Muscle] = []
+        self._blobs: list[bytes | None] = []
+        self._prints: list[Fingerprint] = []
+        self._fields: list[list[str]] = []
+
+    def add(self, muscle: Muscle, mark: int | None) -> None:
+        """Keep what the run needs of ``muscle``, which its reader marked ``mark``."""
+        if muscle.extra and is_draft(muscle.extra):
+            self.drafts.append(len(self.slugs))
+        self.slugs.append(muscle.slug)
+        self.marks.append(mark)
+        if not self._fmt.one_muscle_per_file:  # many: warnings name the muscle's record
+            self._prints.append(fingerprint(muscle, None, record_label(muscle)))
+            if self._fmt.places_fields:
+                self._fields.append(located_fields(muscle))
+        if not self._packs:
+            self._whole.append(muscle)
+        elif self._keep:
+            self._blobs.append(_pickle(muscle))
+
+    def fingerprints(self, path: str, positions: Positions) -> list[Fingerprint]:
+        """The corpus-lint fingerprints of the muscles kept, placed in the file at
+        ``path`` (a file of one: its fields at ``positions``)."""
+        fmt, prints = self._fmt, self._prints
+        if fmt.one_muscle_per_file:
+            return [fingerprint(m, positions) for m in self._whole]
+        if fmt.places_fields and prints:
+            where = fmt.places(Path(path))
+            return [p._replace(places=_places(fmt, where, fields, p.record))
+                    for fields, p in zip(self._fields, prints, strict=True)]
+        if fmt.locates_fields and prints:
+            return _placed_by_content(path, prints)
+        return prints
+
+    def muscles(self) -> Sequence[Muscle]:
+        """The muscles kept (none when not ``keep``)."""
+        return _Packed(self._blobs) if self._packs else self._whole
+
+    def records(self, writer: _Writer | None) -> list[str] | None:
+        """The records ``writer`` makes of the muscles (None without a writer), each
+        packed muscle unpickled in turn and let go."""
+        if writer is None:
+            return None
+        fmt, options = writer[0], dict(writer[1])
+        if not self._packs:
+            return [made_record(fmt, m, options) for m in self._whole]
+        blobs, self._blobs = self._blobs, []
+        return [made_record(fmt, pickle.loads(blob), options) for blob in _taken(blobs)]
+
+
+def _taken(blobs: list[bytes | None]) -> Iterator[bytes]:
+    """Each of ``blobs`` in order, let go of as it is given."""
+    for i, blob in enumerate(blobs):
+        blobs[i] = None
+        assert blob is not None
+        yield blob
 
 
 def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
@@ -308,12 +386,12 @@ def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[D
     return muscle_problems(muscle, path, record_label(muscle) if many else "")
 
 
-def _places(fmt: Format, where: Callable[[str], Place | None], muscle: Muscle, record: str
-            ) -> int:
-    """A digest of where (``where``: ``fmt``'s places of its input) the fields of
-    ``muscle``, its ``record``, are that a corpus lint may name (see
-    :attr:`Fingerprint.places`)."""
-    found = [where(in_record(record, fmt.field_name(f))) for f in located_fields(muscle)]
+def _places(fmt: Format, where: Callable[[str], Place | None], fields: list[str],
+            record: str) -> int:
+    """A digest of where (``where``: ``fmt``'s places of its input) the ``fields`` (of
+    :func:`located_fields`) of the muscle ``record`` are that a corpus lint may name
+    (see :attr:`Fingerprint.places`)."""
+    found = [where(in_record(record, fmt.field_name(f))) for f in fields]
     text = repr(found).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
 
@@ -376,6 +454,15 @@ def _mtime(path: str, known: Stamp | None = None, companions: Iterable[Path] = (
         with contextlib.suppress(OSError):
             newest = max(newest, os.stat(companion).st_mtime_ns)
     return newest / 1e9
+
+
+def _handed(payloads: Sequence[Any], i: int) -> Any:
+    """The ``i``-th of a reading's ``payloads``, which a stream hands on once: a list
+    lets go of it (a file of many muscles is not held whole until its last)."""
+    payload = payloads[i]
+    if isinstance(payloads, list):
+        payloads[i] = None
+    return payload
 
 
 class Locator:
@@ -608,7 +695,7 @@ class Reader:
                     self.prints.append((path, result.fingerprints[i]))
                 self.count += 1
                 tally[0] += 1
-                yield slug, None if payloads is None else payloads[i]
+                yield slug, None if payloads is None else _handed(payloads, i)
 
     def _taken(self, path: str, result: _Result, i: int, first: str, drafts: set[int]
                ) -> Diagnostic:
@@ -680,7 +767,7 @@ class Reader:
             if read is None:
                 read = next(parsed) if in_pool else _read_one(
                     (item.path, item.format.name, settings,
-                     cache is not None and item.format.one_muscle_per_file))
+                     cache is not None and item.format.one_muscle_per_file), kind != "slugs")
                 self.files_parsed += 1
                 if cache and read.result.seen and read.result.content:
                     self._store(cache, key, record_key, read)
