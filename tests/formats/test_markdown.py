@@ -295,10 +295,10 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
 
 @pytest.mark.parametrize("front, formatted", [
     # After a language map's last entry.
-    ("origin:\n  da: Bagsiden.\n  # en: TODO translate\nlatin: Musculus soleus\n"
+    ("origin:\n  da: Bagsiden.\n  # en: to be translated\nlatin: Musculus soleus\n"
      "title: Soleus\n",
      "title: Soleus\nlatin: Musculus soleus\norigin:\n  da: Bagsiden.\n"
-     "  # en: TODO translate\n"),
+     "  # en: to be translated\n"),
     # After a Hugo menu's entry, two maps deep.
     ("menu:\n  main:\n    weight: 5\n    # parent: Legs\ntitle: Soleus\n"
      "latin: Musculus soleus\n",
@@ -308,14 +308,14 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
     ("exercises:\n  - Squat\n  # - Lunge\ntitle: Soleus\nlatin: Musculus soleus\n",
      "title: Soleus\nlatin: Musculus soleus\nexercises:\n  - Squat\n  # - Lunge\n"),
     # In a function item, and a comment at column 0 below it, which goes with its key.
-    ("function:\n  - short: Flexes.\n    # extended: TODO\n# the page's name\n"
+    ("function:\n  - short: Flexes.\n    # extended: to come\n# the page's name\n"
      "title: Soleus\nlatin: Musculus soleus\n",
      "# the page's name\ntitle: Soleus\nlatin: Musculus soleus\nfunction:\n"
-     "  - short: Flexes.\n    # extended: TODO\n"),
+     "  - short: Flexes.\n    # extended: to come\n"),
     # Blank lines among the block's comments stay with them; those after go below.
-    ("insertion:\n  da: i\norigin:\n  da: x\n\n  # en: TODO\n    # later\n\n"
+    ("insertion:\n  da: i\norigin:\n  da: x\n\n  # en: to come\n    # later\n\n"
      "# the name in Latin\nlatin: L\ntitle: S\n",
-     "title: S\n\n# the name in Latin\nlatin: L\norigin:\n  da: x\n\n  # en: TODO\n"
+     "title: S\n\n# the name in Latin\nlatin: L\norigin:\n  da: x\n\n  # en: to come\n"
      "    # later\ninsertion:\n  da: i\n"),
 ])
 def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
