@@ -193,38 +193,35 @@ YAML_FLOAT = re.compile(r"(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z"
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 
 
-class WrittenFloat(float):
+class _Spelled:
+    """A number that keeps the ``text`` its source wrote it as (made of that text, and
+    pickled as it)."""
+
+    __slots__ = ()
+    text: str
+
+    def __new__(cls, text: str) -> Any:
+        number = super().__new__(cls, text)  # type: ignore[call-arg]
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,))
+
+
+class WrittenFloat(_Spelled, float):
     """A decimal number of ``extra`` whose source wrote it otherwise than Python writes
     the float (``0.10``, ``1.0e+5``, ``.5``): the same value, and its ``text``, which
     the Markdown writer (and so ``fmt``) writes as it was."""
 
     __slots__ = ("text",)
-    text: str
-
-    def __new__(cls, text: str) -> WrittenFloat:
-        number = super().__new__(cls, text)
-        number.text = text
-        return number
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (WrittenFloat, (self.text,))
 
 
-class ExactNumber(Decimal):
+class ExactNumber(_Spelled, Decimal):
     """A number of ``extra`` that no float or int holds as written: a decimal with more
     digits than a float keeps (``0.10000000000000000001``) or beyond its range
     (``1.0e-400``), and the whole number ``-0``. Every format keeps it exactly
     (:func:`exact_text`); ``text`` is how its source wrote it."""
-
-    text: str
-
-    def __new__(cls, text: str) -> ExactNumber:
-        number = super().__new__(cls, text)
-        number.text = text
-        return number
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (ExactNumber, (self.text,))
 
 
 def extra_float(text: str) -> float:
