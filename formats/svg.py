@@ -18,6 +18,7 @@ from xml.etree.ElementTree import TreeBuilder
 from converter import bodymap
 from converter.atomic import atomic_directory, safe_child
 from converter.authoring import muscle_from_front_matter
+from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
@@ -108,6 +109,10 @@ class SvgFormat(Format):
     def companions(self, path: Path) -> list[Path]:
         return [path / MAP_NAME] if path.is_dir() else []
 
+    def field_name(self, field: str) -> str:
+        """A muscle's polygons are its ``regions`` here, as the map's errors name them."""
+        return model_field(field)
+
     def check_options(self, options: Mapping[str, Any]) -> None:
         bodymap.check_map_options(options)
 
@@ -149,8 +154,8 @@ class SvgFormat(Format):
                 continue
             try:
                 muscles.append(_muscle(element, slug, str(target), f"a[{index}]", tree))
-            except MuscleError as exc:
-                for diagnostic in exc.diagnostics:
+            except MuscleError as exc:  # (and the lints of its valid fields)
+                for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"a[{index}]")]:
                     ctx.report(diagnostic)
         # (by slug, as written: the map draws them largest first, bodymap.drawing_order)
         yield from sorted(muscles, key=lambda m: m.slug)
@@ -402,22 +407,31 @@ def _sheet_problem(css: str, tree: _Tree) -> str | None:
 
 
 def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Muscle:
-    """One ``<a data-slug>`` of a map back to a muscle (slug, title and regions)."""
-    if not is_slug(slug):
-        raise error(path, "bad-slug", f"data-slug {not_a_slug(slug)}", field=where)
-    unread = _unread(element, slug, tree, path, where)
-    if unread:
-        raise MuscleError(unread)
+    """One ``<a data-slug>`` of a map back to a muscle (slug, title and regions). One
+    that is not valid raises all its problems, with the muscle of its valid fields (a
+    bad slug's is checked with a stand-in) whose lints are said beside them."""
+    problems = [] if is_slug(slug) else [
+        Diagnostic(path, None, None, where, "bad-slug", f"data-slug {not_a_slug(slug)}")]
+    problems += _unread(element, slug, tree, path, where)
     title = element.find(f"{_SVG}title")
     coords = [_points(p) for p in element.iter(f"{_SVG}polygon")]
+    checked = slug if is_slug(slug) else _STAND_IN_SLUG
     # (all of its text: an editor may have put markup in it, <tspan>, whose text is kept)
-    front = {"slug": slug, "title": None if title is None else "".join(title.itertext()),
+    front = {"slug": checked, "title": None if title is None else "".join(title.itertext()),
              "coords": coords}
     try:
-        return muscle_from_front_matter(front, path=path, slug_hint=slug)
+        muscle = muscle_from_front_matter(front, path=path, slug_hint=checked)
     except MuscleError as exc:
-        raise MuscleError([d._replace(field=f"{where}.{d.field.replace('coords', 'regions')}")
-                           for d in exc.diagnostics]) from None
+        raise MuscleError([*problems, *(
+            d._replace(field=f"{where}.{d.field.replace('coords', 'regions')}")
+            for d in exc.diagnostics)], exc.partial) from None
+    if problems:
+        raise MuscleError(problems, muscle)
+    return muscle
+
+
+#: The slug a muscle with a bad data-slug is checked with, to find its other problems.
+_STAND_IN_SLUG = "muscle"
 
 
 def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Diagnostic]:

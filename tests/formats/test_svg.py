@@ -1129,3 +1129,29 @@ def test_a_filter_that_moves_nothing_is_read(tmp_path: Path) -> None:
                    "filter=' none ' points='1,1 50,1 50,50'/></a></g>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["kept", "soft"]
+
+
+def test_the_lints_of_the_valid_fields_are_said_beside_a_muscles_errors(
+        tmp_path: Path) -> None:
+    """A muscle of the map with no title, a bad data-slug or a polygon of a word said
+    only that; its polygon that crosses itself was said a run later. A polygon in error,
+    or one the reader does not read where it is drawn, has no lint of its own; a valid
+    muscle's regions are named regions, as the map's errors name them."""
+    crossing = "<polygon points='0,0 10,10 10,0 0,10'/>"
+    path = _map_of(f"<a data-slug='untitled'>{crossing}</a>\n"
+                   f"<a data-slug='Bad Slug'><title>B</title>{crossing}</a>\n"
+                   f"<a data-slug='c'><title>C</title><polygon points='1,1 5,x'/>{crossing}</a>\n"
+                   f"<a data-slug='Bad D'>{crossing}<path d='M0 0'/></a>\n"
+                   f"<a data-slug='e'><title>E</title>{crossing}</a>", tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.exit_code == 1
+    said = [re.fullmatch(r":(\d*):? error: ([^:]+): .* \[([\w-]+)\]", line.removeprefix(str(path)))
+            for line in result.stderr.splitlines()[:-1]]
+    assert sorted(found.groups() for found in said if found) == sorted([
+        ("", "a[1].title", "missing-field"), ("", "a[1].regions[0]", "polygon-self-intersecting"),
+        ("", "a[2]", "bad-slug"), ("", "a[2].regions[0]", "polygon-self-intersecting"),
+        ("", "a[3].regions[0]", "coords-not-number"),
+        ("", "a[3].regions[1]", "polygon-self-intersecting"), ("", "a[4]", "bad-slug"),
+        ("", "a[4].title", "missing-field"), ("6", "a[4].regions", "bad-svg"),
+        ("", "muscles[e].regions[0]", "polygon-self-intersecting")])
+    assert len(said) == 10
