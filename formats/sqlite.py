@@ -1150,25 +1150,45 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
         where = f"muscles[{_shown(row[0])}]"
         for field_path, code, message in shape.problems:
             ctx.report(Diagnostic(path, None, None, _below(where, field_path), code, message))
-        found = list(_undecoded(record, where)) if kept else []
-        for named, text in found:
-            ctx.report(Diagnostic(path, None, None, named, "not-utf8",
-                                  kept_byte_message(text)))
-        if found:
-            continue
+        undecoded = [Diagnostic(path, None, None, named, "not-utf8", kept_byte_message(text))
+                     for named, text in _undecoded(record, where)] if kept else []
+        for diagnostic in undecoded:
+            ctx.report(diagnostic)
         try:
-            muscle = canonical.from_canonical(record, path=path, field=where)
+            muscle = canonical.from_canonical(_decoded(record) if undecoded else record,
+                                              path=path, field=where)
         except MuscleError as exc:
-            failure = exc
+            failure = MuscleError(_not_at(exc.diagnostics, undecoded), exc.partial)
         else:
-            if not shape.problems:
+            if not shape.problems and not undecoded:
                 yield muscle
                 continue
             failure = MuscleError([], muscle)  # (its rows' problems: said above)
-        for diagnostic in [*failure.diagnostics,
-                           *ctx.lints(failure, where, shape.diagnostics(path, where))]:
+        for diagnostic in [*failure.diagnostics, *ctx.lints(
+                failure, where, [*shape.diagnostics(path, where), *undecoded])]:
             if not shape.hides(diagnostic.field, where):
                 ctx.report(diagnostic)
+
+
+def _decoded(value: Any) -> Any:
+    """``value`` (a record being read) with each byte kept as not UTF-8 in its texts
+    (map keys too) U+FFFD: what its other fields are checked beside, each such text
+    being an error of its own (made on such a record only)."""
+    if isinstance(value, str):
+        return _shown(value)
+    if isinstance(value, dict):
+        return {_shown(key): _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value
+
+
+def _not_at(found: Iterable[Diagnostic], undecoded: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of ``found`` but those at or inside a field of ``undecoded`` (its
+    text was read as U+FFFD in its place: not what the database holds)."""
+    at = tuple(d.field for d in undecoded)
+    return [d for d in found if not any(
+        d.field == field or d.field.startswith((f"{field}.", f"{field}[")) for field in at)]
 
 
 def _below(where: str, field_path: str) -> str:

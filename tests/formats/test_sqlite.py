@@ -2265,3 +2265,32 @@ def test_two_texts_rows_of_one_language_in_other_case_are_an_error(db: Path) -> 
     assert sorted((p.field, p.code) for p in problems) == [
         ("muscles[a].functions[0].short.en-gb", "duplicate-key"),
         ("muscles[a].origin.pt-br", "duplicate-key")]
+
+
+def test_a_muscle_left_out_for_a_text_that_is_not_utf8_says_its_other_problems(
+        db: Path) -> None:
+    """A muscle with a title that is not UTF-8 said only that; its control character,
+    unsafe link and polygon that crosses itself were said a run later. A coordinate or a
+    language that is not UTF-8 has no other problem of its own (nor its polygon a lint)."""
+    square = Region(((0, 0), (10, 0), (10, 10), (0, 10)))
+    write([Muscle(slug="a", title="A", origin=LocalizedText.of({"en": "o", "da": "p"}),
+                  regions=(square, square)), Muscle(slug="b", title="B")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE muscles SET title = CAST(x'41ff' AS TEXT), image = "
+                     "'javascript:x' WHERE slug = 'a'")
+        conn.execute("UPDATE texts SET text = 'o' || char(1) WHERE language = 'en'")
+        conn.execute("UPDATE texts SET language = CAST(x'64ff' AS TEXT) WHERE language = 'da'")
+        conn.execute("UPDATE points SET y = 10 - y WHERE region = 0 AND position IN (1, 2)")
+        conn.execute("UPDATE points SET x = CAST(x'31ff' AS TEXT) WHERE region = 1 AND "
+                     "position = 0")
+        conn.commit()
+    assert [m.slug for m in read_with_diagnostics(db)[0]] == ["b"]
+    found = validate_sources([db]).diagnostics
+    assert sorted((d.field, d.code) for d in found) == [
+        ("muscles[a].image", "unsafe-link"),
+        ("muscles[a].origin.d\ufffd", "not-utf8"),
+        ("muscles[a].origin.en", "control-character"),
+        ("muscles[a].regions[0]", "polygon-self-intersecting"),
+        ("muscles[a].regions[1].points[0].x", "not-utf8"),
+        ("muscles[a].title", "not-utf8")]
