@@ -461,6 +461,9 @@ class _Draft:
     #: Where its values came from: field path (``origin.da``, ``function[0].short.en``;
     #: a table's name for its first row) -> (table, line).
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: The fields (as :attr:`places` names them) a bad row of another table left
+    #: incomplete (:func:`_lost`): the muscle is left out, its other problems said.
+    lost: tuple[str, ...] = ()
 
     def rows(self) -> _Rows:
         """Where its values are in the package."""
@@ -483,14 +486,14 @@ class _Rows:
     def place(self, field: str) -> tuple[str, int] | None:
         """(table, line) of the row that gave ``field`` (or the part of it that a row
         gave), None for the muscles row's own fields."""
-        field = self._by_position(field)
+        field = self.by_position(field)
         while field:
             if field in self.places:
                 return self.places[field]
             field = field.rpartition(".")[0] if "." in field else field.rpartition("[")[0]
         return None
 
-    def _by_position(self, field: str) -> str:
+    def by_position(self, field: str) -> str:
         """``field`` as the rows name it: the model's ``function[1]`` is the function
         of the second position given (``5``, when the rows give 0 and 5)."""
         for name, positions in self.positions.items():
@@ -552,6 +555,43 @@ _ADDERS = {"texts": _add_text, "functions": _add_function, "exercises": _add_exe
 #: The field path a row of each child table gives (for diagnostics found later).
 _GIVES = {"texts": "{field}.{language}", "functions": "function[{position}].{part}.{language}",
           "exercises": "exercises[{position}]", "regions": "coords[{region}]"}
+
+
+#: The fields a row of each child table may give, all of which a row that is of no
+#: shape (``bad-row``, ``not-utf8``) may have been meant for.
+_TABLE_FIELDS = {"texts": ("origin", "insertion"), "functions": ("function",),
+                 "exercises": ("exercises",), "regions": ("coords",)}
+#: The column that says which item of its field a row of each child table is of, and
+#: that item (as :attr:`_Draft.places` names it).
+_ITEM = {"texts": ("field", "{field}"), "functions": ("position", "function[{position}]"),
+         "exercises": ("position", "exercises[{position}]"),
+         "regions": ("region", "coords[{region}]")}
+
+
+def _lost(name: str, row: dict[str, str]) -> tuple[str, ...]:
+    """The fields a bad row of the child table ``name`` left incomplete: its item (a
+    polygon short of the point), or every field of its table when it names none."""
+    column, item = _ITEM[name]
+    if name == "texts":
+        return (item.format(**row),) if row[column] in _TABLE_FIELDS[name] else (
+            _TABLE_FIELDS[name])
+    try:
+        _integer(row, column)
+    except _RowProblem:
+        return _TABLE_FIELDS[name]
+    return (item.format(**row),)
+
+
+def _not_lost(found: list[Diagnostic], draft: _Draft) -> list[Diagnostic]:
+    """The diagnostics of ``found`` but those at, inside or holding a field a bad row
+    left incomplete (:attr:`_Draft.lost`): of a value the package does not hold."""
+    rows = draft.rows()
+
+    def near(named: str) -> bool:
+        return any(named == lost or named.startswith((f"{lost}.", f"{lost}["))
+                   or lost.startswith((f"{named}.", f"{named}[")) for lost in draft.lost)
+
+    return [d for d in found if not (d.field and near(rows.by_position(d.field)))]
 
 
 def _in_order(items: dict[int, Any]) -> list[Any]:
@@ -696,8 +736,10 @@ def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     files, drafts, bad = _gather(path, ctx.report)
     if stamps is not None:
         _remember(path, stamps, files, drafts)
-    for slug in sorted(set(drafts) - bad):
-        muscle = _build(drafts[slug], files, ctx)
+    for slug, draft in sorted(drafts.items()):
+        if slug in bad and not draft.lost:  # (one with a bad row is left out, but its
+            continue                          # other problems are said: _build)
+        muscle = _build(draft, files, ctx)
         if muscle is not None:
             yield muscle
 
@@ -715,6 +757,7 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
                              problem.message))
 
     rows, bad = _table(files["muscles"], "muscles", report_to, prefix)
+    gone = set(bad)  # (its muscles row left out: no muscle to check)
     for line, row in rows:
         slug = row["slug"]
         if not is_slug(slug):
@@ -723,11 +766,14 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
         elif slug in drafts:
             report("muscles", line, _RowProblem("slug", "duplicate-key", f"{slug!r} twice"))
             bad.add(slug)
+            gone.add(slug)
         else:
             drafts[slug] = _Draft(line, row)
     for name, add in _ADDERS.items():
         rows, ragged = _table(files[name], name, report_to, prefix)
         bad |= ragged
+        for slug in ragged.intersection(drafts) - gone:  # (which field, not known)
+            drafts[slug].lost += _TABLE_FIELDS[name]
         unknown: dict[str, list[int | None]] = {}  # slug -> lines of its rows
         for line, row in rows:
             draft = drafts.get(row["slug"])
@@ -740,6 +786,8 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
             except _RowProblem as problem:
                 report(name, line, problem)
                 bad.add(row["slug"])
+                if row["slug"] not in gone:
+                    draft.lost += _lost(name, row)
                 continue
             draft.places.setdefault(name, (name, line))
             gives = _GIVES[name].format(**row)
@@ -823,12 +871,14 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
     else:  # (a draft marker checked here, not after the reader: at its row)
         found = [Diagnostic(muscles, None, None, key, code, message)
                  for key, code, message in marker_problems(muscle.extra)]
-        if not found and not reserved and not shapes:
+        if not found and not reserved and not shapes and not draft.lost:
             return muscle
         failure = MuscleError([], muscle)
     found = [*(Diagnostic(muscles, None, None, problem.column, problem.code,
                           problem.message) for problem in shapes), *found]
     found += ctx.lints(failure, errors=found)  # (its valid fields', in the same run)
+    if draft.lost:
+        found = _not_lost(found, draft)
     for field_path, code, message in reserved:  # (at the muscle's row, as named)
         ctx.report(Diagnostic(muscles, draft.line, None, field_path, code, message))
     try:

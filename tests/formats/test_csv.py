@@ -1655,3 +1655,39 @@ def test_two_flat_columns_of_one_language_are_an_error_at_the_second_cell(
     assert [(d.line, d.column, d.field, d.code) for d in problems] == [
         (2, 4, "origin.pt-br", "duplicate-key"),
         (3, 6, "function[0].short.en-gb", "duplicate-key")]
+
+
+def test_a_muscle_left_out_for_a_bad_row_of_a_table_says_its_other_problems(
+        tmp_path: Path) -> None:
+    """A muscle with a point of a word in regions.csv said only that: its empty title,
+    unsafe link, control character in texts.csv and polygon that crosses itself were
+    said a run later. A polygon that lost the bad row's point, or a function that lost
+    a row of no part, has no other problem of its own (two points, no short text)."""
+    package = tmp_path / "pkg"
+    converter.write([Muscle(
+        slug="a", title="A", origin=LocalizedText.of({"en": "o"}),
+        functions=(Function(LocalizedText.of({"en": "s"}), LocalizedText.of({"en": "e"})),),
+        regions=(Region(((0, 0), (10, 0), (10, 10), (0, 10))),
+                 Region(((0, 0), (10, 0), (0, 10))))), Muscle(slug="b", title="B")],
+        package, "csv")
+    edits = {"muscles": [('"a","A","\\N","\\N"', '"a","","\\N","javascript:x"')],
+             "texts": [('"o"', '"o\x01"')],
+             "functions": [('"0","short"', '"0","Short"')],
+             "regions": [('"0","1","10","0"', '"0","1","10","10"'),
+                         ('"0","2","10","10"', '"0","2","10","0"'),
+                         ('"1","1","10","0"', '"1","1","ten","0"')]}
+    for table, changes in edits.items():
+        rows = (package / f"{table}.csv").read_text(encoding="utf-8")
+        for old, new in changes:
+            assert old in rows
+            rows = rows.replace(old, new)
+        (package / f"{table}.csv").write_text(rows, encoding="utf-8")
+    read = get_format("csv").read(package, ReadContext(report=lambda _: None))
+    assert [m.slug for m in read] == ["b"]
+    found = validate_sources([package]).diagnostics
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
+        ("functions.csv", 2, "part", "bad-value"),
+        ("muscles.csv", 2, "image", "unsafe-link"), ("muscles.csv", 2, "title", "empty-field"),
+        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting"),
+        ("regions.csv", 7, "x", "coords-not-number"),
+        ("texts.csv", 2, "origin.en", "control-character")]
