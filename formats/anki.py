@@ -821,14 +821,26 @@ def _exercise_list(value: str) -> list[str]:
 def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
     """The carried fields of one note as a validated :class:`Muscle`. The Slug field
     holds the slug the writer stored: one that is not a slug (``../x``, ``Navn``) is
-    a ``bad-slug`` diagnostic, never normalised into another name."""
+    a ``bad-slug`` diagnostic, never normalised into another name, said with the
+    note's other problems and beside the muscle of its valid fields, whose lints are
+    said too (:attr:`MuscleError.partial`)."""
     slug = _untext(note.get("Slug", ""))
-    if not is_slug(slug):
-        raise MuscleError(Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug)))
     latin = _typed_text(note.get("Latin", ""))
     data = {"slug": slug, "title": _typed_text(note.get("Name", "")), "latin": latin or None,
             "exercises": _exercise_list(note.get("Exercises", ""))}
-    return muscle_from_front_matter(data, path=path, slug_hint=slug)
+    if is_slug(slug):
+        return muscle_from_front_matter(data, path=path, slug_hint=slug)
+    bad = Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug))
+    try:  # (its other fields checked with a stand-in slug, which no lint looks at)
+        muscle = muscle_from_front_matter({**data, "slug": _STAND_IN_SLUG}, path=path,
+                                          slug_hint=_STAND_IN_SLUG)
+    except MuscleError as exc:
+        raise MuscleError([bad, *exc.diagnostics], exc.partial) from None
+    raise MuscleError(bad, muscle)
+
+
+#: The slug a note with a bad one is checked with, to find its other problems.
+_STAND_IN_SLUG = "muscle"
 
 
 def _note_label(note: Mapping[str, str], number: int) -> str:

@@ -1480,3 +1480,16 @@ def test_a_notes_valid_fields_are_linted_beside_its_errors(tmp_path: Path,
     assert [(d.field, d.code, d.severity) for d in found] == [
         ("notes[a].Name", "empty-field", "error"),
         ("notes[a].Latin", "empty-text", "warning")]
+
+
+def test_a_note_with_a_bad_slug_says_its_other_problems_and_lints(tmp_path: Path,
+                                                                 collection: object) -> None:
+    """A note whose Slug was edited into no slug in Anki said only that: its emptied
+    Name and a Latin name that shows nothing (a blank card) were said a run later."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="Musculus a")], out, {"a": 1})
+    _edited_in_anki(collection, out, edited, _typed(Slug="Not A", Name="", Latin="\u200b"))
+    found = validate_sources([edited]).diagnostics
+    assert [(d.field, d.code, d.severity) for d in found] == [
+        ("notes[0].Slug", "bad-slug", "error"), ("notes[0].Name", "empty-field", "error"),
+        ("notes[0].Latin", "empty-text", "warning")]
