@@ -15,7 +15,9 @@ of the block, wherever its key goes. The lines before a document's first key tha
 in a blank line describe the file and stay at its top; those directly above the key go
 with it. And where fmt writes a value given on its key's line as a block (``origin:
 text`` as a language map), :func:`cut_reshaped` takes the lines after it, to follow the
-block.
+block. No map opens with a blank line: the key a reordered map puts first takes its
+lines without the blank ones they start with, and :func:`trim_start` drops those that
+would open the front matter.
 
 Lines are kept as written (their indentation as it was), one string each, without
 line ends; a blank line is ``""``.
@@ -51,13 +53,16 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
     which :func:`attach_end` puts after the key's canonical value. ``above``: the parent
     map's comment list of this map's key (None for the ``document``'s map or a list
     item's, whose lines above its first key are the item's). A key that ``canonical``
-    leaves out hands its lines on to the next key."""
+    leaves out hands its lines on to the next key. The key that ``canonical`` puts
+    first takes its lines without the blank ones they start with: nothing of the map is
+    above them (the document's top lines end in a blank line)."""
     lead = _first_lead(original, above, document=document)
     tails: dict[Hashable, list[str]] = {}
+    first = next(iter(canonical), None)
     for key in list(original):
         lead += _pop_pre(original, key)
         if key in canonical:
-            _set_pre(original, key, lead)
+            _set_pre(original, key, _unblank(lead) if key == first else lead)
             lead = []
         after = _cut_after(original, key)
         if after and _nested(original[key]) and key in canonical and \
@@ -96,6 +101,30 @@ def cut_reshaped(original: CommentedMap, canonical: dict[Any, Any], key: Hashabl
     if _nested(original[key]):
         return []
     return _cut_after(original, key)
+
+
+def trim_start(canonical: CommentedMap) -> None:
+    """Drop the blank lines that would open the front matter ``canonical``: those its top
+    lines (its ``ca.comment``) start with, and, where no top line is left or the last
+    ends in a blank one, those its first key's lines start with (the lines after a key
+    that fmt leaves out, ``latin:`` with no value)."""
+    start = canonical.ca.comment
+    top = _lines(start[1]) if start and start[1] else []
+    if top:
+        top = _unblank(top)
+        start[1] = [_token(top)] if top else None
+    if (top and top[-1].strip()) or not canonical:
+        return
+    slot = canonical.ca.items.get(next(iter(canonical)))
+    if slot is not None and slot[1]:
+        lead = _unblank(_lines(slot[1]))
+        slot[1] = [_token(lead)] if lead else None
+
+
+def _unblank(lines: list[str]) -> list[str]:
+    """``lines`` from the first that is not blank on."""
+    first = next((at for at, line in enumerate(lines) if line.strip()), len(lines))
+    return lines[first:]
 
 
 def _first_lead(original: CommentedMap, above: list[Any] | None, *, document: bool

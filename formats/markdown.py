@@ -494,7 +494,11 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
                     f"cannot read this front matter ({exc.problem}); the file is left as "
                     "it is", line=mark.line + 1 if mark else None,
                     column=mark.column + 1 if mark else None) from None
-    return render(muscle, data=_keep_comments(original, _commented(data)))
+    from converter import keyedcomments
+
+    canonical = _keep_comments(original, _commented(data))
+    keyedcomments.trim_start(canonical)
+    return render(muscle, data=canonical)
 
 
 def _check_comments_kept(old: list[tuple[int, int, str]], new: str, path: str) -> None:

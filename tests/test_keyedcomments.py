@@ -7,8 +7,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
-from converter.keyedcomments import attach_end, cut_reshaped, detach, reordered
+from converter.keyedcomments import attach_end, cut_reshaped, detach, reordered, trim_start
 
 
 def _load(text: str) -> Any:
@@ -34,7 +36,7 @@ def test_detach_gives_each_key_its_lines_and_returns_the_end() -> None:
     assert original.ca.comment[1][0].value == "# file\n\n"
     assert original.ca.items["b"][1][0].value == "# about b\n"
     assert original.ca.items["b"][2].value == "# one\n"
-    assert original.ca.items["a"][1][0].value == "\n# about a\n"
+    assert original.ca.items["a"][1][0].value == "# about a\n"  # (first: no blank)
 
 
 def test_the_lines_of_a_key_left_out_go_to_the_next_key() -> None:
@@ -62,7 +64,7 @@ def test_the_indented_lines_after_a_block_are_its_tail() -> None:
                         document=True)
     assert tails == {"b": ["", "  # in b", "    # deeper"], "d": ["  # in d"]}
     assert end == []
-    assert original.ca.items["a"][1][0].value == "\n# about a\n  # also a\n"
+    assert original.ca.items["a"][1][0].value == "# about a\n  # also a\n"
 
 
 def test_a_tail_goes_with_the_next_key_where_the_block_is_not_one_in_canonical(
@@ -86,3 +88,24 @@ def test_cut_reshaped_takes_the_lines_after_a_value_written_anew_as_a_block() ->
     assert original.ca.items["origin"][2].value == "# eol\n"
     assert cut_reshaped(_load("origin:\n  en: x\n# next\n"), {"origin": {"en": "x"}},
                         "origin") == []  # (a block already)
+
+
+def test_the_key_put_first_takes_its_lines_without_leading_blank_ones() -> None:
+    original = _load("b: 1  # one\n\n# about a\na: 2\n")
+    assert detach(original, {"a": 0, "b": 0}, None, document=True) == ([], {})
+    assert original.ca.items["a"][1][0].value == "# about a\n"
+    parent = _load("x:\n  b: 1\n\n  c: 3\n\n  # about a\n  a: 2\n")
+    detach(parent["x"], {"a": 0, "b": 0, "c": 0}, None, document=False)
+    assert parent["x"].ca.items["a"][1][0].value == "  # about a\n"
+    assert parent["x"].ca.items["c"][1][0].value == "\n"  # (not first: kept)
+
+
+def test_trim_start_drops_the_blank_lines_that_would_open_the_document() -> None:
+    document = _load("\n\n# file\n\ntitle: M  # t\n")
+    trim_start(document)
+    assert _dump(document) == "# file\n\ntitle: M  # t\n"
+    first = CommentedMap([("title", "M")])  # (a key fmt put first, a line left above)
+    first.ca.items["title"] = [None, [CommentToken("\n# t\n", CommentMark(0))], None,
+                               None]
+    trim_start(first)
+    assert _dump(first) == "# t\ntitle: M\n"

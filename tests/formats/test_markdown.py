@@ -624,6 +624,30 @@ def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (3, 10, "fmt-unsettled")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("\n# about latin\nlatin: L\ntitle: M\n", "title: M\n# about latin\nlatin: L\n"),
+    ("latin: L\n\n# about title\ntitle: M\n", "# about title\ntitle: M\nlatin: L\n"),
+    ("latin: L  # l\n\ntitle: M\n", "title: M\nlatin: L  # l\n"),
+    ("latin:\n\n# about title\ntitle: M\n", "# about title\ntitle: M\n"),
+    ("\n\ntitle: M  # t\n", "title: M  # t\n"),
+    ("# file\n\nlatin: L\n\n# about title\ntitle: M\n",
+     "# file\n\n# about title\ntitle: M\nlatin: L\n"),
+    ("title: M\norigin:\n  en: x  # e\n\n  da: y\n",
+     "title: M\norigin:\n  da: \"y\"\n  en: x  # e\n"),
+    ("title: M\nfunction:\n  - extended: x  # e\n\n    short: y\n",
+     "title: M\nfunction:\n  - short: \"y\"\n    extended: x  # e\n"),
+])
+def test_fmt_opens_no_map_with_a_blank_line(tmp_path: Path, text: str, expected: str
+                                            ) -> None:
+    """The blank lines above a key that fmt moves to the top of the front matter (or of
+    a map) go: fmt writes no blank line first, and leaves what it writes as it is."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\n{text}---\n", encoding="utf-8")
+    assert _fmt(src) == f"---\n{expected}---\n"
+    src.write_text(f"---\n{expected}---\n", encoding="utf-8")
+    assert _fmt(src) == f"---\n{expected}---\n"
+
+
 def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markdown, "MAX_COMMENTS", 3)
@@ -640,9 +664,10 @@ def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
 _COMMENTS = st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=6)
 
 
-def _shuffled(text: str, order: list[int]) -> list[str]:
-    """The lines of a written file with its front matter's top-level entries in another
-    ``order`` (a permutation of some length) and nulls written ``null``."""
+def _shuffled_entries(text: str, order: list[int]) -> tuple[list[list[str]], list[str]]:
+    """The lines of each top-level front matter entry of a written file, in another
+    ``order`` (a permutation of some length) and nulls written ``null``; and the lines
+    from the closing ``---`` on."""
     lines = text.split("\n")
     end = lines.index("---", 1)
     entries: list[list[str]] = []
@@ -652,7 +677,14 @@ def _shuffled(text: str, order: list[int]) -> list[str]:
         entries[-1].append(line)
     entries = [[f"{e[0]} null"] if len(e) == 1 and e[0].endswith(":") else e for e in entries]
     ranked = sorted(range(len(entries)), key=lambda i: order[i % len(order)] * 100 + i)
-    return ["---", *(line for i in ranked for line in entries[i]), *lines[end:]]
+    return [entries[i] for i in ranked], lines[end:]
+
+
+def _shuffled(text: str, order: list[int]) -> list[str]:
+    """The lines of a written file with its front matter's top-level entries in another
+    ``order`` (a permutation of some length) and nulls written ``null``."""
+    entries, rest = _shuffled_entries(text, order)
+    return ["---", *(line for entry in entries for line in entry), *rest]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -687,6 +719,48 @@ def test_fmt_output_is_settled_for_commented_files(tmp_path_factory: pytest.Temp
             "fmt-unsettled"}
         return
     assert parse(once, "m.md", muscle.slug, "en") == muscle
+    src.write_text(once, encoding="utf-8")
+    assert _fmt(src) == once
+
+
+#: Lines put between top-level entries: blank, a comment, one indented right of the keys.
+_SPACING = st.lists(st.lists(st.sampled_from(["", "# c", "  # c"]), max_size=4),
+                    max_size=10)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(muscles(), st.permutations(range(8)), _SPACING, st.booleans())
+def test_fmt_is_idempotent_over_key_orders_with_comments_and_blank_lines(
+        tmp_path_factory: pytest.TempPathFactory, muscle: Muscle, order: list[int],
+        spacing: list[list[str]], noted: bool) -> None:
+    """A written file with its top-level entries reordered and runs of comment lines and
+    blank lines put between them (before the first, after the last), the first entry
+    maybe with a comment at its line's end: fmt refuses it, or keeps the data and writes
+    a front matter that starts with no blank line, which a second fmt leaves alone."""
+    entries, rest = _shuffled_entries(render(muscle), order)
+    if noted and entries:
+        entries[0][0] += "  # first"
+    lines = ["---"]
+    for at, entry in enumerate([*entries, []]):
+        run = spacing[at] if at < len(spacing) else []
+        lines += [f"{line}{n}" if line else line for n, line in enumerate(run)] + entry
+    text = "\n".join(lines + rest)
+    try:
+        spaced = parse(text, "m.md", muscle.slug, "en")
+    except MuscleError:
+        spaced = None
+    assume(spaced == muscle)  # (a line indented after a block of text is in the text)
+    src = tmp_path_factory.mktemp("fmt") / f"{muscle.slug}.md"
+    src.write_text(text, encoding="utf-8")
+    try:
+        once = _fmt(src)
+    except MuscleError as exc:
+        assert {d.code for d in exc.diagnostics} <= {
+            "fmt-would-drop-comment", "fmt-would-change", "fmt-cannot-keep-comments",
+            "fmt-unsettled"}
+        return
+    assert parse(once, "m.md", muscle.slug, "en") == muscle
+    assert not once.startswith("---\n\n")
     src.write_text(once, encoding="utf-8")
     assert _fmt(src) == once
 
