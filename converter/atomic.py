@@ -596,10 +596,9 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
             with signals_held():
                 old = _swap(tmp, path, shown)
                 tmp = None  # (the output now; until all is carried over, so is ``old``)
-                try:
-                    _carry_over(old, path, written, marker, linked)
-                except OSError as exc:
-                    raise _kept_aside(old, path, shown, exc) from None
+                failed = _carry_over(old, path, written, marker, linked)
+                if failed:
+                    raise _kept_aside(old, path, shown, failed)
                 tmp = old
         shutil.rmtree(old)
     except BaseException:
@@ -714,7 +713,7 @@ def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | Non
 
 
 def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
-                linked: dict[str, _Identity | None]) -> None:
+                linked: dict[str, _Identity | None]) -> list[str]:
     """Move into ``new``, just swapped in, what someone else changed or added in the
     folder ``old`` it replaced since :func:`_keep_others` linked their files into ``new``
     (an editor's save, a note added, in a folder of notes too): each entry of theirs in
@@ -722,19 +721,26 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
     ``old``'s marker lists, and those this run ``written``) are never carried; an entry
     put in ``new`` or removed from it since the swap is newer, and stays so. What they
     removed from ``old`` meanwhile is removed from ``new`` first (see
-    :func:`_drop_removed`)."""
+    :func:`_drop_removed`). Return each entry that could not be moved, by its path from
+    ``old``, with the system's reason (all of them: one refused does not stop the
+    others)."""
     _drop_removed(old, new, linked)
     with contextlib.suppress(MuscleError):  # (another run's folder may have been
         marker = read_marker(old)  # swapped out: its marker says what is the tool's)
+    try:
+        names = set(os.listdir(old))
+    except OSError as exc:
+        return [f"{old}: {exc.strerror or exc}"]
     ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
-    for name in sorted(set(os.listdir(old)) - ours):
-        _carry(old / name, new / name, name, linked)
+    return [failed for name in sorted(names - ours)
+            for failed in _carry(old / name, new / name, name, linked)]
 
 
-def _kept_aside(old: Path, path: Path, shown: str, exc: OSError) -> MuscleError:
+def _kept_aside(old: Path, path: Path, shown: str, failed: list[str]) -> MuscleError:
     """The ``cannot-write`` of a run whose new folder is at ``path`` (``shown``, as the
     user gave it) but which could not carry everything over from the folder ``old`` it
-    replaced (``exc``): ``old`` is kept, as a ``.old`` folder that no run removes."""
+    replaced (``failed``: each entry not moved, with why, see :func:`_listed`): ``old``
+    is kept, as a ``.old`` folder that no run removes."""
     kept = old
     if not old.name.endswith(".old"):  # (a .tmpdir is removed once a day old)
         kept = temporary_sibling(path, ".old")
@@ -742,13 +748,22 @@ def _kept_aside(old: Path, path: Path, shown: str, exc: OSError) -> MuscleError:
             os.rename(old, kept)
         except OSError:
             kept = old
-    name = os.fspath(exc.filename or "")
-    inside = name.startswith(os.path.join(old, ""))
-    what = f"{os.path.relpath(name, old)}: {exc.strerror}" if inside else str(exc)
     return error(shown, "cannot-write", "the new folder is written, but what you changed "
                  "in the old one while this run wrote it could not all be moved into it "
-                 f"({what}); the old folder, with it, is kept in {kept}: move back from "
-                 "it what you need")
+                 f"({_listed(failed)}); the old folder, with it, is kept in {kept}: move "
+                 "back from it what you need")
+
+
+#: How many entries a diagnostic names at most; it counts the others.
+NAMED_AT_MOST = 10
+
+
+def _listed(entries: list[str]) -> str:
+    """``entries`` as a diagnostic lists them: the first :data:`NAMED_AT_MOST`, then how
+    many more there are."""
+    shown = "; ".join(entries[:NAMED_AT_MOST])
+    more = len(entries) - NAMED_AT_MOST
+    return f"{shown}; and {more} more" if more > 0 else shown
 
 
 def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> None:
@@ -768,30 +783,37 @@ def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> 
 
 
 def _carry(source: Path, target: Path, relative: str,
-           linked: dict[str, _Identity | None]) -> None:
+           linked: dict[str, _Identity | None]) -> list[str]:
     """Carry the entry ``source`` to ``target`` (see :func:`_carry_over`), looking into
-    a folder that is in both; what is removed meanwhile is not carried."""
-    with contextlib.suppress(FileNotFoundError):
-        _carry_entry(source, target, relative, linked)
+    a folder that is in both; what is removed meanwhile is not carried. Return what
+    could not be moved (``relative``, its path from the old folder, with the system's
+    reason; those below it, for a folder looked into)."""
+    try:
+        return _carry_entry(source, target, relative, linked)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [f"{relative}: {exc.strerror or exc}"]
 
 
 def _carry_entry(source: Path, target: Path, relative: str,
-                 linked: dict[str, _Identity | None]) -> None:
+                 linked: dict[str, _Identity | None]) -> list[str]:
     """:func:`_carry`'s work."""
     was, now = _identity(source), _identity(target)
     if was is None or now != linked.get(relative):
-        return  # (gone since; or ``target`` written or removed after the swap: newer)
+        return []  # (gone since; or ``target`` written or removed after the swap: newer)
     if was == now:
-        return  # (the very entry linked: unchanged)
+        return []  # (the very entry linked: unchanged)
     if _is_folder(source) and _is_folder(target):
-        for name in sorted(os.listdir(source)):
-            _carry(source / name, target / name, os.path.join(relative, name), linked)
-        return
+        return [failed for name in sorted(os.listdir(source))
+                for failed in _carry(source / name, target / name,
+                                     os.path.join(relative, name), linked)]
     if _is_folder(target):
         shutil.rmtree(target)
     elif _is_folder(source) and now is not None:
         os.unlink(target)
     os.replace(source, target)
+    return []
 
 
 def _keep_times(new: Path, old: Path) -> bool:

@@ -976,10 +976,10 @@ def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
     _edit_while_swapping(monkeypatch, exchange)
     real = converter.atomic._carry_entry
 
-    def refused(source: Path, target: Path, relative: str, linked: Any) -> None:
+    def refused(source: Path, target: Path, relative: str, linked: Any) -> list[str]:
         if relative == "notes.txt":
             raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
-        real(source, target, relative, linked)
+        return real(source, target, relative, linked)
 
     monkeypatch.setattr(converter.atomic, "_carry_entry", refused)
     with pytest.raises(converter.MuscleError) as raised, \
@@ -996,3 +996,43 @@ def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
     assert (tmp_path / old / "notes.txt").read_text() == "v2 user edit"
     converter.atomic.sweep_leftovers(out)
     assert (tmp_path / old / "notes.txt").exists()
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_every_save_that_cannot_be_carried_over_is_named(
+        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of several saves that could not be moved into the new folder, the first was named
+    and the others were not even tried; now each is tried, and the one diagnostic names
+    them (so many at most, then how many more)."""
+    out = tmp_path / "site"
+    with converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    _user_files(out)
+    _edit_while_swapping(monkeypatch, exchange)
+    tried: list[str] = []
+
+    def refused(source: Path, target: Path, relative: str, linked: Any) -> list[str]:
+        identity = converter.atomic._identity
+        if Path(source).is_dir() or identity(target) != linked.get(relative) or \
+                identity(source) == identity(target):  # (what is not moved)
+            return real(source, target, relative, linked)
+        tried.append(relative)
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+
+    real = converter.atomic._carry_entry
+    monkeypatch.setattr(converter.atomic, "_carry_entry", refused)
+    monkeypatch.setattr(converter.atomic, "NAMED_AT_MOST", 2)
+    with pytest.raises(converter.MuscleError) as raised, \
+            converter.atomic.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    saved = ["added.txt", *([] if exchange else ["both.txt"]), "notes/later.txt",
+             "notes.txt"]
+    assert tried == saved
+    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
+    named = "; ".join(f"{name}: Operation not permitted" for name in saved[:2])
+    assert str(raised.value) == (
+        f"{out}: error: the new folder is written, but what you changed in the old one "
+        f"while this run wrote it could not all be moved into it ({named}; and "
+        f"{len(saved) - 2} more); the old folder, with it, is kept in {tmp_path / old}: "
+        "move back from it what you need [cannot-write]")
+    assert all((tmp_path / old / name).exists() for name in saved)
