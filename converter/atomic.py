@@ -594,7 +594,10 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
             if linked is None:
                 return
             with signals_held():
-                old = _swap(tmp, path, shown)
+                try:
+                    old = _swap(tmp, path, shown)
+                except _Taken as taken:
+                    raise _merged_aside(taken, path, shown, marker, linked) from None
                 tmp = None  # (the output now; until all is carried over, so is ``old``)
                 failed = _carry_over(old, path, written, marker, linked)
                 if failed:
@@ -658,11 +661,21 @@ def _swap(new: Path, path: Path, shown: str) -> Path:
     return old
 
 
+class _Taken(Exception):
+    """The second of :func:`_swap`'s two renames failed and the old folder could not be
+    put back: something was put at the output path in between (another run's folder);
+    the old folder is ``old``; ``reason``: the start of the ``cannot-write``."""
+
+    def __init__(self, old: Path, reason: str) -> None:
+        super().__init__(old, reason)
+        self.old, self.reason = old, reason
+
+
 def _put_in(new: Path, path: Path, old: Path, shown: str) -> None:
     """The second of :func:`_swap`'s two renames: ``new`` to ``path``, which the folder
     ``old`` has just left. Where that fails, ``old`` is put back (a ``cannot-write``
-    that says so); where that fails too (something was put at ``path`` in between), the
-    ``cannot-write`` names ``old``, the only copy of the folder."""
+    that says so); where that fails too (something was put at ``path`` in between),
+    :class:`_Taken` (see :func:`_merged_aside`)."""
     try:
         os.rename(new, path)
     except OSError as exc:
@@ -670,12 +683,120 @@ def _put_in(new: Path, path: Path, old: Path, shown: str) -> None:
         try:
             os.rename(old, path)
         except OSError:
-            raise error(shown, "cannot-write", f"{reason}place of the old one (something "
-                        "else was put there in that moment: another run writing the same "
-                        "output at once?); the old folder, with your files in it, is kept "
-                        f"in {old}: move back from it what you need") from None
+            raise _Taken(old, f"{reason}place of the old one") from None
         raise error(shown, "cannot-write", f"{reason}place of the old one, which is back "
                     "as it was; this run wrote nothing there") from None
+
+
+def _merged_aside(taken: _Taken, path: Path, shown: str, marker: Marker,
+                  linked: dict[str, _Identity | None]) -> MuscleError:
+    """The ``cannot-write`` of a run whose old folder (``taken.old``) could neither be
+    replaced by its new one nor put back at ``path`` (``shown``, as the user gave it).
+    Where another run's output folder is there, what is the user's in the old folder
+    (not the tool's, as the old folder's ``marker`` says) is moved into it, and the
+    old folder, left with the tool's files only, removed: nothing of the user's is
+    lost; what could not be moved (another of its name there) stays in the old folder,
+    named. Where something else is there, nothing is moved: the old folder is kept and
+    named, with the user's files in it."""
+    old = taken.old
+    try:
+        mine = _users(old, marker)
+    except OSError:  # (not to be looked into: kept whole)
+        return _put_aside(taken, shown, [])
+    if not _is_output(path):
+        return _put_aside(taken, shown, mine)
+    left = [each for name in mine for each in _merge(old / name, path / name, name, linked)]
+    moved = "your files in the old folder were moved into it"
+    if not left:
+        shutil.rmtree(old, ignore_errors=True)
+        return error(shown, "cannot-write", f"{taken.reason} (another run writing the "
+                     f"same output put its folder there in that moment); {moved}, and this "
+                     "run wrote nothing there: run it again")
+    return error(shown, "cannot-write", f"{taken.reason} (another run writing the same "
+                 f"output put its folder there in that moment); {moved}, but for these "
+                 f"({_listed(left)}), which stay in the old folder, kept in {old}: "
+                 f"compare each with the one in {shown}, move back what you need, then "
+                 f"remove {old}")
+
+
+def _put_aside(taken: _Taken, shown: str, mine: list[str]) -> MuscleError:
+    """:func:`_merged_aside`'s ``cannot-write`` where nothing was moved: the old folder
+    ``taken.old`` is kept whole, with the user's files ``mine`` in it."""
+    old = taken.old
+    yours = f", with your files in it ({_listed(mine)})" if mine else ""
+    return error(shown, "cannot-write", f"{taken.reason} (something else was put there "
+                 f"in that moment); the old folder is kept in {old}{yours}: move what is "
+                 f"at {shown} now away, then rename {old} back to {shown}")
+
+
+def _users(folder: Path, marker: Marker) -> list[str]:
+    """The names in ``folder`` that are not the tool's, as its marker says (``marker``,
+    the one a run began with, where its own cannot be read), sorted; an ``OSError``
+    where ``folder`` cannot be listed."""
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(folder)
+    names = set(os.listdir(folder))
+    return sorted(names - marker.ours(folder) - {DIRECTORY_MARKER})
+
+
+def _is_output(path: Path) -> bool:
+    """Whether ``path`` is an output folder of this tool's (a folder, not a link, with a
+    marker that can be read)."""
+    if not _is_folder(path) or not os.path.lexists(path / DIRECTORY_MARKER):
+        return False
+    try:
+        read_marker(path)
+    except MuscleError:
+        return False
+    return True
+
+
+def _merge(source: Path, target: Path, relative: str,
+           linked: dict[str, _Identity | None]) -> list[str]:
+    """Move the entry ``source`` of the user's (``relative``, its path from the old
+    folder) to ``target`` in another run's folder (see :func:`_merged_aside`): where
+    nothing is, or where the file there is the very one this run ``linked`` (the other
+    run linked it too, and ``source`` is a later save); a folder in both is looked into.
+    Return what could not be moved, with why."""
+    try:
+        return _merge_entry(source, target, relative, linked)
+    except OSError as exc:
+        return [f"{relative}: {exc.strerror or exc}"]
+
+
+def _merge_entry(source: Path, target: Path, relative: str,
+                 linked: dict[str, _Identity | None]) -> list[str]:
+    """:func:`_merge`'s work."""
+    was, now = _identity(source), _identity(target)
+    if was is None or was == now:
+        return []  # (gone since; or the very entry there)
+    if now is None:
+        _move_new(source, target)
+        return []
+    if _is_folder(source) and _is_folder(target):
+        return [each for name in sorted(os.listdir(source))
+                for each in _merge(source / name, target / name,
+                                   os.path.join(relative, name), linked)]
+    if now == linked.get(relative) and not (_is_folder(source) or _is_folder(target)):
+        os.replace(source, target)
+        return []
+    return [f"{relative}: another is there"]
+
+
+def _move_new(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, where nothing is: a file never over one put there
+    meanwhile (``FileExistsError``; a folder's rename fails over one with entries)."""
+    if _is_folder(source):
+        os.rename(source, target)
+        return
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:  # (a file system without hard links)
+        os.rename(source, target)
+        return
+    os.unlink(source)
 
 
 #: A file's device and inode.

@@ -954,12 +954,81 @@ def test_a_folder_put_in_the_outputs_place_meanwhile_names_where_the_old_one_is(
     assert old.startswith(".site.") and old.endswith(".old")
     assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
                       "put its folder in place of the old one (something else was put "
-                      "there in that moment: another run writing the same output at "
-                      "once?); the old folder, with your files in it, is kept in "
-                      f"{tmp_path / old}: move back from it what you need [cannot-write]"]
+                      f"there in that moment); the old folder is kept in {tmp_path / old}, "
+                      f"with your files in it (notes.txt): move what is at {out} now away, "
+                      f"then rename {tmp_path / old} back to {out} [cannot-write]"]
     assert {name: (tmp_path / old / name).read_bytes()
             for name in os.listdir(tmp_path / old)} == before
     assert os.listdir(out) == ["other"]
+
+
+def _old_folder(path: Path) -> Path:
+    """The one ``.old`` folder beside the output ``path``."""
+    [old] = [name for name in os.listdir(path.parent) if name.endswith(".old")]
+    return path.parent / old
+
+
+def _other_run(path: Path, then: Callable[[Path, Path], None] = lambda *_: None) -> None:
+    """Another run writing the output folder ``path`` while no folder is there (between
+    this run's two renames), then ``then`` done with the old folder and the other run's
+    (what the other run linked, what the user saved meanwhile)."""
+    with converter.atomic.atomic_directory(path) as folder:
+        (folder / "index.html").write_text("the other run's")
+    then(_old_folder(path), path)
+
+
+def test_your_files_in_the_old_folder_go_into_another_runs_folder_put_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run put its folder at the output path between this run's two renames:
+    the user's notes stayed only in a hidden `.site.<random>.old` folder (which no run
+    removes), the message saying to move back from it "what you need"."""
+    out = tmp_path / "site"
+
+    def drafts_saved(old: Path, _: Path) -> None:
+        (old / "drafts").mkdir()
+        (old / "drafts" / "a.txt").write_text("a")
+
+    errors, _ = _swap_failed(out, monkeypatch, lambda _, path: _other_run(path, drafts_saved))
+    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
+                      "put its folder in place of the old one (another run writing the "
+                      "same output put its folder there in that moment); your files in the "
+                      "old folder were moved into it, and this run wrote nothing there: "
+                      "run it again [cannot-write]"]
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "drafts" / "a.txt").read_text() == "a"
+    assert (out / "index.html").read_text() == "the other run's"
+    assert converter.atomic.written_by_tool(out) == {"index.html"}
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_later_save_replaces_the_other_runs_link_and_a_clash_stays_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other run had linked the user's note before this run moved the folder away;
+    the user then saved the note anew (an editor's save: a new file) in the old folder,
+    and wrote a file there that the other run's folder has too, other bytes in it."""
+    out = tmp_path / "site"
+
+    def linked_then_saved(old: Path, folder: Path) -> None:
+        os.link(old / "notes.txt", folder / "notes.txt")  # (as the other run links it)
+        (folder / "added.txt").write_text("in the new")
+        (old / "notes.new").write_text("saved later")
+        os.replace(old / "notes.new", old / "notes.txt")
+        (old / "added.txt").write_text("in the old")
+
+    errors, _ = _swap_failed(out, monkeypatch,
+                             lambda _, path: _other_run(path, linked_then_saved))
+    old = _old_folder(out)
+    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
+                      "put its folder in place of the old one (another run writing the "
+                      "same output put its folder there in that moment); your files in the "
+                      "old folder were moved into it, but for these (added.txt: another is "
+                      f"there), which stay in the old folder, kept in {old}: compare each "
+                      f"with the one in {out}, move back what you need, then remove {old} "
+                      "[cannot-write]"]
+    assert (out / "notes.txt").read_text() == "saved later"
+    assert ((out / "added.txt").read_text(), (old / "added.txt").read_text()) == (
+        "in the new", "in the old")
+    assert converter.atomic.written_by_tool(out) == {"index.html"}
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
