@@ -17,7 +17,6 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import DIRECTORY_MARKER
 from .cache import (
     Stamp,
     change_stamp,
@@ -33,6 +32,7 @@ from .diagnostics import (
     worded,
 )
 from .exclude import Exclusion, exclusion
+from .marker import DIRECTORY_MARKER
 from .registry import (
     Format,
     all_formats,
@@ -159,7 +159,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
     (the run's output) is not read where a directory holds it: a run never reads what
     it writes; nor is any other folder below a source that muscle-convert wrote (it
-    holds the :data:`~converter.atomic.DIRECTORY_MARKER`), which is noted in the
+    holds the :data:`~converter.marker.DIRECTORY_MARKER`), which is noted in the
     inputs' ``skipped`` (a folder named as a source is read); nor what the ``exclude``
     patterns match below a source folder (:mod:`converter.exclude`; a ``bad-option``
     error for one that is no pattern). A file named again (``samples

@@ -248,10 +248,10 @@ def exclusion(given: Iterable[str]) -> Exclusion | None:
 def searched_out(path: str, exclude: Exclusion | None, folder: str) -> bool:
     """Whether a search of ``folder`` (the working folder) would leave out ``path``, a
     source named on the command line: hidden (a name starting with ``.``), below a
-    folder muscle-convert wrote (it holds :data:`~converter.atomic.DIRECTORY_MARKER`),
+    folder muscle-convert wrote (it holds :data:`~converter.marker.DIRECTORY_MARKER`),
     or matched by ``exclude`` by its path from ``folder``, itself or a folder above it
     (a search never looks into one). A path outside ``folder`` is not left out."""
-    from .atomic import DIRECTORY_MARKER
+    from .marker import DIRECTORY_MARKER
     from .slug import relative_below
 
     parts = relative_below(path, folder)

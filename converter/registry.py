@@ -683,7 +683,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         return Diagnostic(output, None, None, "", code, message)
 
     name = os.path.basename(output.rstrip("/" + os.sep)).lower()
-    from .atomic import DIRECTORY_MARKER
+    from .marker import DIRECTORY_MARKER
 
     if name == DIRECTORY_MARKER:
         return mistake("output-ending", f"{output} is named like the file muscle-convert "

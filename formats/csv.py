@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
 
-from converter.atomic import atomic_directory, atomic_file, safe_child
+from converter.atomic import atomic_file
+from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import Problem, muscle_from_front_matter, without_reserved
 from converter.canonical import extra_json, load_extra, named_record
 from converter.diagnostics import (

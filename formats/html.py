@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import bodymap
-from converter.atomic import atomic_directory
+from converter.atomic_folder import atomic_directory
 from converter.bodymap import MapSettings, ViewBox, label, xml_text
 from converter.diagnostics import Diagnostic, counted
 from converter.layers import Piece, drawing_pieces

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import drafts, yaml11
-from converter.atomic import atomic_directory, safe_child
+from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import (
     RESERVED_KEYS,
     SCHEMA_KEYS,

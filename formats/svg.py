@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import TreeBuilder
 
 from converter import bodymap
-from converter.atomic import atomic_directory, safe_child
+from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import muscle_from_front_matter
 from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding

@@ -125,3 +125,15 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory,
     directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("MUSCLE_CONVERT_CACHE_DIR", str(directory))
     return directory
+
+
+def convert_samples(to: str, out: Path, *options: str) -> tuple[int, str]:
+    """Convert the samples with the CLI, one job, no cache, quiet: exit code and stderr."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", to, "-o", str(out),
+                                      "--no-cache", "-j", "1", "-q", *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stderr

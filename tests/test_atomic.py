@@ -3,31 +3,22 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import converter
 import converter.atomic
+import converter.atomic_folder
 from converter.cli import cli
-from tests.conftest import SAMPLES, remove_tree
-
-
-def convert(to: str, out: Path, *options: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", to, "-o", str(out),
-                                      "--no-cache", "-j", "1", "-q", *options])
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result.exit_code, result.stderr
+from tests.conftest import SAMPLES, convert_samples, remove_tree
 
 
 @pytest.mark.parametrize("to, name", [("json", "x.json"), ("html", "site")])
@@ -40,9 +31,9 @@ def test_an_output_below_a_thousand_missing_folders_is_written(
     deep = Path(*["d"] * (sys.getrecursionlimit() + 100), name)
     too_long = Path(*["d"] * (os.pathconf(".", "PC_PATH_MAX") // 2 + 1), name)
     try:
-        assert convert(to, deep)[0] == 0
+        assert convert_samples(to, deep)[0] == 0
         assert deep.exists()
-        code, said = convert(to, too_long)
+        code, said = convert_samples(to, too_long)
         errors = [line for line in said.splitlines() if ": error: " in line]
         assert code == 1
         assert len(errors) == 1
@@ -59,10 +50,10 @@ def test_a_symlinked_output_stays_a_link_to_the_new_output(tmp_path: Path, to: s
     real, link = tmp_path / "real" / name, tmp_path / name
     real.parent.mkdir()
     link.symlink_to(real)
-    assert convert(to, link)[0] in (0, 1)
+    assert convert_samples(to, link)[0] in (0, 1)
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert len(list(converter.read(real))) == 15
-    convert(to, link)  # and again, over what the first run wrote
+    convert_samples(to, link)  # and again, over what the first run wrote
     assert link.is_symlink() and len(list(converter.read(real))) == 15
 
 
@@ -81,9 +72,9 @@ def test_output_to_a_fifo_is_written_into_it(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     got: list[bytes] = []
     reader = _drain(fifo, got)
-    convert("json", fifo)
+    convert_samples("json", fifo)
     reader.join(timeout=30)
-    convert("json", plain)
+    convert_samples("json", plain)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # not replaced by a regular file
     assert got == [plain.read_bytes()]
 
@@ -91,7 +82,7 @@ def test_output_to_a_fifo_is_written_into_it(tmp_path: Path) -> None:
 def test_a_database_is_not_written_to_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
-    code, stderr = convert("sqlite", fifo)
+    code, stderr = convert_samples("sqlite", fifo)
     assert code == 1 and "a device or a FIFO, not a file" in stderr
     assert "Traceback" not in stderr and stat.S_ISFIFO(os.stat(fifo).st_mode)
 
@@ -154,10 +145,10 @@ def test_a_reader_that_reads_everything_gets_no_warning(tmp_path: Path) -> None:
 def test_standard_output_takes_neither_a_database_nor_a_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    exit_code, stderr = convert("sqlite", Path("-"))  # a usage error, before any reading
+    exit_code, stderr = convert_samples("sqlite", Path("-"))  # a usage error, before any reading
     assert exit_code == 2 and "--to sqlite cannot write into standard output" in stderr
     for to in ("markdown", "csv"):  # a usage error: a directory format, named -
-        exit_code, stderr = convert(to, Path("-"))
+        exit_code, stderr = convert_samples(to, Path("-"))
         assert exit_code == 2 and "writes a directory, and - is standard output" in stderr
     for to in ("markdown", "sqlite"):  # the API
         with pytest.raises(converter.MuscleError, match="standard output"):
@@ -178,7 +169,7 @@ def test_a_killed_runs_day_old_temporaries_are_swept_by_the_next_write(
     day_ago = time.time() - 25 * 3600
     for path in (old_file, old_dir, other):
         os.utime(path, (day_ago, day_ago))
-    convert(to, tmp_path / name)
+    convert_samples(to, tmp_path / name)
     assert not old_file.exists() and not old_dir.exists()
     assert fresh.exists() and other.exists()
 
@@ -193,7 +184,7 @@ def test_an_output_name_near_the_longest_a_file_may_have_is_written(
     stale = tmp_path / os.fsdecode(b"." + os.fsencode(name)[:200] + b".abc123.tmp")
     stale.write_text("left by a killed run")
     os.utime(stale, (day_ago, day_ago))
-    convert(to, tmp_path / name)
+    convert_samples(to, tmp_path / name)
     assert (tmp_path / name).exists() and not stale.exists()
 
 
@@ -206,13 +197,13 @@ def test_a_new_output_follows_the_umask_and_a_replaced_folder_keeps_its_mode(
     out = tmp_path / name
     old = os.umask(0o077)
     try:
-        assert convert(to, out)[0] == 0
+        assert convert_samples(to, out)[0] == 0
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == (0o700 if out.is_dir() else 0o600)
     if out.is_dir():
         out.chmod(0o750)
-        assert convert(to, out)[0] == 0
+        assert convert_samples(to, out)[0] == 0
         assert stat.S_IMODE(out.stat().st_mode) == 0o750
 
 
@@ -229,10 +220,10 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     out = tmp_path / "m.json"
     mask = os.umask(0o022)
     os.umask(mask)
-    assert convert("json", out)[0] == 0
+    assert convert_samples("json", out)[0] == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     out.chmod(0o640)
-    assert convert("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert convert_samples("json", out)[0] == 0 and stat.S_IMODE(out.stat().st_mode) == 0o640
 
 
 def test_the_umask_is_read_without_changing_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -246,59 +237,6 @@ def test_the_umask_is_read_without_changing_it(monkeypatch: pytest.MonkeyPatch) 
     finally:
         monkeypatch.undo()
         os.umask(old)
-
-
-def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Path) -> None:
-    """A base image beside the page, a hand-written page, a folder of notes: each run
-    swapped in a fresh folder and deleted them."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        for name in ("index.html", "old.html"):
-            (folder / name).write_text(name)
-    (out / "body.png").write_bytes(b"\x89PNG picture")
-    (out / "notes").mkdir()
-    (out / "notes" / "plan.txt").write_text("mine")
-    (out / "old.html").write_text("edited, but the tool's")
-    (out / "link").symlink_to("body.png")
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new index")
-        (folder / "new.html").write_text("new page")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "body.png", "index.html", "link",
-                                       "new.html", "notes"]
-    assert (out / "body.png").read_bytes() == b"\x89PNG picture"
-    assert (out / "notes" / "plan.txt").read_text() == "mine"
-    assert (out / "index.html").read_text() == "new index"
-    assert os.readlink(out / "link") == "body.png"
-    # What this run wrote is its own next time, what was kept is still someone else's.
-    assert converter.atomic.written_by_tool(out) == {"index.html", "new.html"}
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "body.png").write_text("a file of the tool's by that name wins")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "body.png", "link", "notes"]
-
-
-def test_a_folder_of_an_older_version_is_all_its_own(tmp_path: Path) -> None:
-    out = tmp_path / "svg"
-    out.mkdir()
-    (out / ".muscle-convert").write_text("written by muscle-convert; safe to replace\n")
-    (out / "soleus.svg").write_text("old")
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "map.svg").write_text("new")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg"]
-
-
-def test_the_base_image_beside_the_page_survives_the_next_run(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
-    site = tmp_path / "site"
-    assert convert("html", site)[0] == 0
-    (site / "body.png").write_bytes(b"\x89PNG\r\n\x1a\n picture")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site",
-                                      "--base-image", "body.png", "--size", "1000x1000",
-                                      "--no-cache", "-q"])
-    assert result.exit_code == 0, result.output
-    assert (site / "body.png").read_bytes() == b"\x89PNG\r\n\x1a\n picture"
-    assert 'src="body.png"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("make", ["mkstemp", "mkdtemp"])
@@ -330,7 +268,7 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
                 with converter.atomic.atomic_file(out, "w") as fh:
                     fh.write("after")
             else:
-                with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+                with converter.atomic_folder.atomic_directory(tmp_path / "site") as folder:
                     (folder / "index.html").write_text("after")
     finally:
         done.set()
@@ -343,7 +281,8 @@ _TERMINATED = """
 import os, signal, sys
 from collections.abc import Callable
 from pathlib import Path
-from converter.atomic import atomic_directory, atomic_file
+from converter.atomic import atomic_file
+from converter.atomic_folder import atomic_directory
 out, ending = Path(sys.argv[1]), getattr(signal, sys.argv[3])
 if sys.argv[2] == "directory":
     with atomic_directory(out / "site") as folder:
@@ -364,7 +303,7 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
     closed terminal (SIGHUP) left every kind of temporary."""
     import signal
 
-    with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+    with converter.atomic_folder.atomic_directory(tmp_path / "site") as folder:
         (folder / "index.html").write_text("old")
     done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind, ending],
                           capture_output=True, text=True, check=False)
@@ -373,50 +312,6 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
     assert (tmp_path / "site" / "index.html").read_text() == "old"
     assert sorted(os.listdir(tmp_path / "site")) == [".muscle-convert", "index.html"]
     assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def test_a_marker_saved_by_an_editor_still_lists_what_the_tool_wrote(tmp_path: Path) -> None:
-    """A BOM or a trailing space made it an older version's marker: every file someone
-    else put there was deleted."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    marker = out / ".muscle-convert"
-    marker.write_text("\ufeff" + marker.read_text().replace("\n", " \r\n"), encoding="utf-8")
-    (out / "mine.txt").write_text("mine")
-    assert converter.atomic.written_by_tool(out) == {"index.html"}
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    assert (out / "mine.txt").read_text() == "mine"
-
-
-@pytest.mark.parametrize("links", [True, False], ids=["linked", "copied"])
-def test_a_kept_folder_stays_its_owners(links: bool, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Copied into the new folder, another user's folder became the runner's, and they
-    could no longer write into it (a file copied where no link could be made too)."""
-    if not links:
-        def no_link(*args: object, **kwargs: object) -> None:
-            raise OSError("no hard links here")
-
-        monkeypatch.setattr(os, "link", no_link)
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    other = 1234 if os.geteuid() == 0 else os.getuid()  # (only root gives files away)
-    notes = out / "notes"
-    (notes / "deeper").mkdir(parents=True)
-    (notes / "deeper" / "plan.txt").write_text("mine")
-    (out / "mine.txt").write_text("mine")
-    kept = (notes, notes / "deeper", notes / "deeper" / "plan.txt", out / "mine.txt")
-    for path in kept:
-        os.chown(path, other, other)
-    os.chmod(notes, 0o700)
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    for path in kept:
-        assert (path.stat().st_uid, path.stat().st_gid) == (other, other), path
-    assert stat.S_IMODE(notes.stat().st_mode) == 0o700
 
 
 @pytest.mark.parametrize("kind", ["file", "directory"])
@@ -442,62 +337,12 @@ def test_a_second_ctrl_c_during_the_clean_up_waits_for_it(kind: str, tmp_path: P
                 monkeypatch.setattr(module, name, interrupted)
                 raise KeyboardInterrupt
         else:
-            with converter.atomic.atomic_directory(tmp_path / "site") as folder:
+            with converter.atomic_folder.atomic_directory(tmp_path / "site") as folder:
                 (folder / "index.html").write_text("half")
                 monkeypatch.setattr(module, name, interrupted)
                 raise KeyboardInterrupt
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
-
-
-MOUNTED_OUTPUTS = """
-set -e
-convert() { "$PYTHON" -m converter convert "$SAMPLES" --to svg -o "$1" -j 1 --no-cache \
-    2>&1 | grep ' error: ' || true; }
-convert out >/dev/null
-mkdir out/notes
-mount -t tmpfs none out/notes
-echo mine > out/notes/plan.txt
-convert out
-cat out/notes/plan.txt
-mkdir volume
-mount -t tmpfs none volume
-convert volume
-ls -A volume
-mkdir bound elsewhere
-mount --bind elsewhere bound
-convert bound
-"""
-
-
-def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
-        tmp_path: Path) -> None:
-    """The swap moved a file system mounted inside the folder along with the old folder,
-    then emptied it deleting that; a mount point itself (a bind mount of a folder of the
-    same file system too) failed with 'Device or resource busy'."""
-    result = subprocess.run(  # (a user and mount namespace of its own: no root needed)
-        ["unshare", "--map-root-user", "--mount", "bash", "-c", MOUNTED_OUTPUTS],
-        cwd=tmp_path, text=True,
-        capture_output=True, env={**os.environ, "PYTHON": sys.executable,
-                                  "SAMPLES": str(SAMPLES)})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "out: error: a file system is mounted at out/notes inside it; the directory is "
-        "replaced whole, which would empty that file system: unmount it or choose another "
-        "directory [output-mount]",
-        "mine",
-        "volume: error: is a mount point, and an output directory is replaced whole, by a "
-        "rename; write into a directory inside it [output-mount]",
-        "bound: error: is a mount point, and an output directory is replaced whole, by a "
-        "rename; write into a directory inside it [output-mount]"]  # (one file system)
-    assert sorted(os.listdir(tmp_path / "out")) == sorted(
-        [".muscle-convert", "map.svg", "notes",
-         *(f"{p.stem}.svg" for p in SAMPLES.glob("*.md"))])
-
-
-def test_mount_points_are_read_with_their_escapes(tmp_path: Path) -> None:
-    assert converter.atomic.mounts_inside(tmp_path) == []
-    assert converter.atomic._unescape_mount(rb"/srv/my\040files\134x") == b"/srv/my files\\x"
 
 
 @pytest.mark.parametrize("to, name", [("json", "m.json"), ("jsonl", "m.jsonl"),
@@ -509,599 +354,12 @@ def test_an_output_of_the_same_bytes_is_left_as_it_is(tmp_path: Path, to: str,
     again for nothing."""
     out = tmp_path / name
     extra = ["--flat"] if to == "csv" else []
-    assert convert(to, out, *extra)[0] == 0
+    assert convert_samples(to, out, *extra)[0] == 0
     os.utime(out, (1_000_000_000, 1_000_000_000))
     first = out.stat()
-    assert convert(to, out, *extra)[0] == 0  # (no cache: the output is written anew)
+    assert convert_samples(to, out, *extra)[0] == 0  # (no cache: the output is written anew)
     assert (out.stat().st_ino, out.stat().st_mtime) == (first.st_ino, 1_000_000_000)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # (no temporary)
     converter.write(converter.read(SAMPLES)[:3], out, to, **(
         {"flat": True} if to == "csv" else {}))
     assert out.stat().st_mtime != 1_000_000_000  # (other bytes: replaced)
-
-
-@pytest.mark.parametrize("to, soleus_in", [("svg", ["map.svg", "soleus.svg"]),
-                                           ("csv", ["muscles.csv"]),
-                                           ("html", ["index.html"]),
-                                           ("markdown", ["soleus.md"])])
-def test_an_output_folder_keeps_the_times_of_its_unchanged_files(
-        tmp_path: Path, to: str, soleus_in: list[str]) -> None:
-    """Each run swapped in a folder of new files: ``rsync``, a site's build or a file
-    watcher saw every file change when one muscle had."""
-    content, out = tmp_path / "content", tmp_path / "out"
-    content.mkdir()
-    for sample in SAMPLES.glob("*.md"):
-        (content / sample.name).write_bytes(sample.read_bytes())
-    assert converter_run(content, to, out) == 0
-    for made in out.rglob("*"):
-        os.utime(made, (1_000_000_000, 1_000_000_000), follow_symlinks=False)
-    folder = out.stat().st_ino
-    assert converter_run(content, to, out) == 0  # (no cache: written anew, the same)
-    assert out.stat().st_ino == folder  # (nothing changed: the folder is left as it is)
-    assert {p.stat().st_mtime for p in out.rglob("*")} == {1_000_000_000}
-    soleus = content / "soleus.md"
-    soleus.write_text(soleus.read_text().replace("title: ", "title: New ", 1))
-    assert converter_run(content, to, out) == 0
-    changed = {p.relative_to(out).as_posix() for p in out.rglob("*")
-               if p.is_file() and p.stat().st_mtime != 1_000_000_000}
-    assert changed == set(soleus_in)
-
-
-def converter_run(content: Path, to: str, out: Path) -> int:
-    """``convert content --to to -o out --no-cache``'s exit code."""
-    return CliRunner().invoke(cli, ["convert", str(content), "--to", to, "-o", str(out),
-                                    "--no-cache", "-q"]).exit_code
-
-
-def test_files_of_an_output_folder_keep_their_modes(tmp_path: Path) -> None:
-    """A file made private in the folder stayed private while nothing changed, and lost
-    its mode once another muscle had changed (its own bytes the same or not)."""
-    content, out = tmp_path / "content", tmp_path / "out"
-    content.mkdir()
-    for sample in SAMPLES.glob("*.md"):
-        (content / sample.name).write_bytes(sample.read_bytes())
-    assert converter_run(content, "svg", out) == 0
-    for name in ("map.svg", "biceps-brachii.svg"):
-        os.chmod(out / name, 0o600)
-    soleus = content / "soleus.md"
-    soleus.write_text(soleus.read_text().replace("title: ", "title: New ", 1))
-    assert converter_run(content, "svg", out) == 0
-    assert stat.S_IMODE((out / "map.svg").stat().st_mode) == 0o600  # (changed)
-    assert stat.S_IMODE((out / "biceps-brachii.svg").stat().st_mode) == 0o600  # (same)
-    assert [p.name for p in out.iterdir() if p.name.endswith(".keep")] == []
-
-
-def test_a_shared_output_folder_with_a_file_of_someone_else_is_written(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In a group's folder (a teammate's CNAME beside the map, writable to the group, not
-    owned by this user) every run failed (cannot write here: Operation not permitted):
-    the new folder's link to that file was given its own times, which only its owner
-    may set. The system's refusal is played here as the kernel gives it to a user
-    without the owner's rights (CAP_FOWNER), for any file of that inode."""
-    content, out = tmp_path / "content", tmp_path / "out"
-    content.mkdir()
-    for sample in SAMPLES.glob("*.md"):
-        (content / sample.name).write_bytes(sample.read_bytes())
-    assert converter_run(content, "svg", out) == 0
-    theirs = out / "CNAME"
-    theirs.write_text("maps.example.org\n")
-    os.chmod(theirs, 0o666)
-    owned = theirs.stat().st_ino
-
-    def refused(real: Any) -> Any:
-        def call(path: Any, *args: Any, **kwargs: Any) -> Any:
-            if os.stat(path).st_ino == owned:
-                raise PermissionError(1, "Operation not permitted", str(path))
-            return real(path, *args, **kwargs)
-        return call
-
-    for name in ("utime", "chmod"):  # (what only a file's owner may do)
-        monkeypatch.setattr(os, name, refused(getattr(os, name)))
-    soleus = content / "soleus.md"
-    for title in ("title: ", "title: New "):  # (nothing changed, then soleus)
-        soleus.write_text(soleus.read_text().replace("title: ", title, 1))
-        result = CliRunner().invoke(cli, ["convert", str(content), "--to", "svg", "-o",
-                                          str(out), "--no-cache", "-q"])
-        assert (result.exit_code, "cannot-write" in result.output) == (0, False)
-    assert theirs.read_text() == "maps.example.org\n"
-    assert (theirs.stat().st_ino, "New" in (out / "soleus.svg").read_text()) == (owned, True)
-
-
-def _edited_meanwhile(out: Path) -> None:
-    """What someone does in the folder ``out`` while a run writes it: an editor saves a
-    note (a new file renamed over it), a note is added, one in a folder of notes too,
-    and the tool's own page is edited."""
-    (out.parent / "notes.new").write_text("v2 user edit")
-    os.replace(out.parent / "notes.new", out / "notes.txt")
-    (out / "added.txt").write_text("added")
-    (out / "both.txt").write_text("saved before the swap")
-    (out / "notes" / "later.txt").write_text("later")
-    (out / "index.html").write_text("the tool's, edited")
-
-
-def _after_the_swap(out: Path) -> None:
-    """A save into ``out`` just after the swap: it lands in the new folder."""
-    (out / "both.txt").write_text("saved after the swap")
-
-
-def _user_files(out: Path) -> None:
-    """A note, and a folder of notes, of the user's in the output folder ``out``."""
-    (out / "notes.txt").write_text("v1")
-    (out / "notes").mkdir()
-    (out / "notes" / "plan.txt").write_text("plan")
-
-
-def _edit_while_swapping(monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
-    """Make each swap of an output folder meet :func:`_edited_meanwhile` first (the
-    files linked already), then, where it is one ``renameat2`` exchange (``exchange``;
-    else two renames), :func:`_after_the_swap`."""
-    real = converter.atomic._exchange
-
-    def edited_then_swapped(new: Path, path: Path) -> bool:
-        _edited_meanwhile(path)
-        if not exchange:
-            return False
-        done = real(new, path)
-        _after_the_swap(path)
-        return done
-
-    monkeypatch.setattr(converter.atomic, "_exchange", edited_then_swapped)
-
-
-def _edits_survived(out: Path, exchange: bool = True) -> None:
-    """Each of :func:`_edited_meanwhile`'s files is there with its latest bytes."""
-    assert (out / "notes.txt").read_text() == "v2 user edit"
-    assert (out / "added.txt").read_text() == "added"
-    assert (out / "both.txt").read_text() == (
-        "saved after the swap" if exchange else "saved before the swap")
-    assert (out / "notes" / "later.txt").read_text() == "later"
-    assert (out / "notes" / "plan.txt").read_text() == "plan"
-    assert not [name for name in os.listdir(out.parent) if name.startswith(".")]
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-def test_what_is_saved_in_an_output_folder_while_it_is_written_survives(
-        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The user's files were linked into the new folder, which was then swapped in: a
-    note saved or added in the old folder in between (2.84 s for a map of 20,000
-    muscles) was deleted with it."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    _user_files(out)
-    _edit_while_swapping(monkeypatch, exchange)
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    _edits_survived(out, exchange)
-    assert (out / "index.html").read_text() == "new"
-    assert converter.atomic.written_by_tool(out) == {"index.html"}
-
-
-def test_what_is_saved_in_a_map_folder_while_the_api_writes_it_survives(
-        sample_muscles: list[converter.Muscle], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "svg"
-    converter.write(sample_muscles, out, "svg")
-    _user_files(out)
-    _edit_while_swapping(monkeypatch, exchange=True)
-    converter.write(sample_muscles[1:], out, "svg")
-    _edits_survived(out)
-    assert not (out / f"{sample_muscles[0].slug}.svg").exists()
-
-
-def test_what_is_saved_in_a_site_while_a_run_writes_it_survives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    assert convert("html", out)[0] == 0
-    _user_files(out)
-    before = (out / "index.html").read_text(encoding="utf-8")
-    _edit_while_swapping(monkeypatch, exchange=True)
-    code, stderr = convert("html", out, "--lang", "da")
-    assert code == 0, stderr
-    _edits_survived(out)
-    assert (out / "index.html").read_text(encoding="utf-8") != before
-
-
-def test_another_run_replacing_the_folder_meanwhile_is_no_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two runs writing the same folder at once: one swapped in a folder without a file
-    the other was keeping the times of, and the other failed, `cannot write here: No
-    such file or directory` (exit 1), though the folder was there."""
-    out = tmp_path / "svg"
-    with converter.atomic.atomic_directory(out) as folder:
-        for name in ("map.svg", "soleus.svg"):
-            (folder / name).write_text("first")
-    (out / "notes.txt").write_text("mine")
-    real = converter.atomic._keep_file
-
-    def other_run_first(made: Path, was: Path) -> None:
-        monkeypatch.setattr(converter.atomic, "_keep_file", real)
-        with converter.atomic.atomic_directory(out) as folder:  # (without soleus.svg)
-            (folder / "map.svg").write_text("other")
-        real(made, was)
-
-    monkeypatch.setattr(converter.atomic, "_keep_file", other_run_first)
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "map.svg").write_text("this")
-        (folder / "soleus.svg").write_text("first")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg", "notes.txt",
-                                       "soleus.svg"]
-    assert (out / "map.svg").read_text() == "this"
-    assert (out / "notes.txt").read_text() == "mine"
-    assert sorted(os.listdir(tmp_path)) == ["svg"]
-
-
-def test_a_note_removed_while_it_is_linked_is_no_error(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch
-                                                       ) -> None:
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    (out / "notes.txt").write_text("mine")
-    real = converter.atomic._link_or_copy
-
-    def removed_first(source: str | Path, target: str | Path) -> None:
-        os.unlink(source)
-        real(source, target)
-
-    monkeypatch.setattr(converter.atomic, "_link_or_copy", removed_first)
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "index.html"]
-
-
-def test_a_folder_moved_away_while_a_run_writes_it_says_so(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`cannot write here: No such file or directory`, of a folder that was there."""
-    out = tmp_path / "site"
-    assert convert("html", out)[0] == 0
-    real = converter.atomic._keep_times
-
-    def moved_first(new: Path, old: Path) -> bool:
-        os.rename(old, tmp_path / "moved")
-        return real(new, old)
-
-    monkeypatch.setattr(converter.atomic, "_keep_times", moved_first)
-    code, stderr = convert("html", out, "--lang", "da")
-    assert code == 1
-    assert [line for line in stderr.splitlines() if " error: " in line] == [
-        f"{out}: error: cannot write here: the folder was replaced, moved or removed by "
-        "something else while this run wrote it (another run writing the same output at "
-        "once?); this run wrote nothing there, run it again [cannot-write]"]
-    assert sorted(os.listdir(tmp_path)) == ["moved"]
-
-
-def test_a_file_another_run_wrote_meanwhile_is_not_kept_as_someone_elses(
-        tmp_path: Path) -> None:
-    """The marker read as a run began said what was the tool's: a focus image that
-    another run wrote in the meantime was kept as someone else's, in every run after."""
-    out = tmp_path / "svg"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "map.svg").write_text("first")
-    (out / "notes.txt").write_text("mine")
-    with converter.atomic.atomic_directory(out) as folder:
-        with converter.atomic.atomic_directory(out) as other:  # (the other run, at once)
-            (other / "map.svg").write_text("other")
-            (other / "soleus.svg").write_text("other")
-        (folder / "map.svg").write_text("this")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "map.svg", "notes.txt"]
-    assert converter.atomic.written_by_tool(out) == {"map.svg"}
-
-
-def _notes_in_folders(out: Path) -> None:
-    """A folder of notes of the user's in the output folder ``out``, with a folder in it."""
-    (out / "notes" / "sub").mkdir(parents=True)
-    (out / "notes" / "sub" / "x.txt").write_text("x")
-    (out / "notes" / "plan.txt").write_text("plan")
-    (out / "notes" / "sub" / "link").symlink_to("x.txt")
-
-
-def _on_linking(monkeypatch: pytest.MonkeyPatch, name: str,
-                then: Callable[[Path], None]) -> None:
-    """Make the run do ``then`` with the file being linked when it links the one named
-    ``name``."""
-    real = converter.atomic._link_or_copy
-
-    def linked(source: str | Path, target: str | Path) -> None:
-        if Path(source).name == name:
-            then(Path(source))
-        real(source, target)
-
-    monkeypatch.setattr(converter.atomic, "_link_or_copy", linked)
-
-
-@pytest.mark.parametrize("removed", ["notes/sub", "notes"])
-def test_a_folder_removed_while_it_is_linked_is_passed_over(
-        removed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`cannot write here: [('.../site/notes/sub', '.../.site.x.tmpdir/notes/sub',
-    "[Errno 2] No such file or directory: ...")]`, shutil's list of errors, exit 1."""
-    out = tmp_path / "site"
-    assert convert("html", out)[0] == 0
-    _notes_in_folders(out)
-    _on_linking(monkeypatch, "x.txt", lambda _: remove_tree(out / removed))
-    code, stderr = convert("html", out, "--lang", "da")
-    assert (code, [line for line in stderr.splitlines() if " error: " in line]) == (0, [])
-    left = {os.path.relpath(os.path.join(top, name), out)
-            for top, folders, files in os.walk(out) for name in folders + files}
-    assert {name for name in left if name.startswith("notes")} == (
-        {"notes", "notes/plan.txt"} if removed == "notes/sub" else set())
-    assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def test_a_file_that_cannot_be_kept_is_one_error_naming_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """shutil's list of errors, a Python repr of tuples, was the message."""
-    out = tmp_path / "site"
-    assert convert("html", out)[0] == 0
-    _notes_in_folders(out)
-    before = {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)}
-
-    def refused(source: Path) -> None:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(source))
-
-    _on_linking(monkeypatch, "x.txt", refused)
-    code, stderr = convert("html", out, "--lang", "da")
-    assert (code, [line for line in stderr.splitlines() if " error: " in line]) == (1, [
-        f"{out / 'notes' / 'sub' / 'x.txt'}: error: is not the tool's and could not be "
-        "kept in the output folder that replaces the one it is in: Permission denied; "
-        "this run wrote nothing there [cannot-write]"])
-    assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
-    assert (out / "notes" / "sub" / "x.txt").read_text() == "x"
-    assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def _removed(out: Path) -> None:
-    """What the user removes from the output folder ``out``: a note, one in a folder of
-    notes, and a whole folder of drafts."""
-    os.unlink(out / "notes.txt")
-    os.unlink(out / "notes" / "plan.txt")
-    remove_tree(out / "drafts")
-
-
-def _remove_around_the_swap(monkeypatch: pytest.MonkeyPatch, exchange: bool,
-                            after: bool) -> None:
-    """Make each swap of an output folder meet :func:`_removed` just before it (the
-    files linked already), or just ``after`` it; the swap one ``renameat2`` exchange
-    where ``exchange``, else two renames."""
-    real = converter.atomic._exchange
-
-    def removed_then_swapped(new: Path, path: Path) -> bool:
-        if not after:
-            _removed(path)
-        done = exchange and real(new, path)
-        if after:
-            _removed(path if done else new)
-        return done
-
-    monkeypatch.setattr(converter.atomic, "_exchange", removed_then_swapped)
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-@pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
-def test_what_is_removed_from_an_output_folder_while_it_is_written_stays_removed(
-        exchange: bool, after: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-        ) -> None:
-    """A note removed from the folder after the run had linked it into its new folder,
-    before the swap or just after it, was back once the run was done."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    _user_files(out)
-    (out / "drafts").mkdir()
-    (out / "drafts" / "a.txt").write_text("a")
-    (out / "kept.txt").write_text("kept")
-    _remove_around_the_swap(monkeypatch, exchange, after)
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    assert sorted(os.listdir(out)) == [".muscle-convert", "index.html", "kept.txt", "notes"]
-    assert os.listdir(out / "notes") == []
-    assert (out / "index.html").read_text() == "new"
-    assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def _between_the_renames(monkeypatch: pytest.MonkeyPatch,
-                         then: Callable[[Path, Path], None]) -> None:
-    """Make each swap of an output folder two renames (no ``renameat2`` exchange), and
-    do ``then`` with the new folder and the output path between them, when no folder is
-    at the output path."""
-    real = converter.atomic._put_in
-
-    def put_in(new: Path, path: Path, old: Path, shown: str) -> None:
-        then(new, path)
-        real(new, path, old, shown)
-
-    monkeypatch.setattr(converter.atomic, "_exchange", lambda new, path: False)
-    monkeypatch.setattr(converter.atomic, "_put_in", put_in)
-
-
-def _swap_failed(out: Path, monkeypatch: pytest.MonkeyPatch,
-                 then: Callable[[Path, Path], None]) -> tuple[list[str], dict[str, bytes]]:
-    """Write the site ``out`` with a note of the user's in it, then again, its second
-    rename meeting ``then``: the errors said, and the files of the old site."""
-    assert convert("html", out)[0] == 0
-    (out / "notes.txt").write_text("mine")
-    before = {name: (out / name).read_bytes() for name in os.listdir(out)}
-    _between_the_renames(monkeypatch, then)
-    code, stderr = convert("html", out, "--lang", "da")
-    assert code == 1
-    return [line for line in stderr.splitlines() if " error: " in line], before
-
-
-def test_a_folder_that_cannot_be_put_in_place_puts_the_old_one_back(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the second of two renames failed, the output was missing: the old folder
-    was left in a hidden `.site.<random>.old` beside it, the user's notes with it."""
-    out = tmp_path / "site"
-    errors, before = _swap_failed(out, monkeypatch, lambda new, _: remove_tree(new))
-    assert errors == [f"{out}: error: cannot write here: No such file or directory, as "
-                      "this run put its folder in place of the old one, which is back as "
-                      "it was; this run wrote nothing there [cannot-write]"]
-    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
-    assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def test_a_folder_put_in_the_outputs_place_meanwhile_names_where_the_old_one_is(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`cannot write here: Directory not empty`: the old folder, the user's notes in it,
-    was left in a hidden folder the message did not name."""
-    out = tmp_path / "site"
-
-    def another_folder(_: Path, path: Path) -> None:
-        (path / "other").mkdir(parents=True)
-
-    errors, before = _swap_failed(out, monkeypatch, another_folder)
-    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
-    assert old.startswith(".site.") and old.endswith(".old")
-    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
-                      "put its folder in place of the old one (something else was put "
-                      f"there in that moment); the old folder is kept in {tmp_path / old}, "
-                      f"with your files in it (notes.txt): move what is at {out} now away, "
-                      f"then rename {tmp_path / old} back to {out} [cannot-write]"]
-    assert {name: (tmp_path / old / name).read_bytes()
-            for name in os.listdir(tmp_path / old)} == before
-    assert os.listdir(out) == ["other"]
-
-
-def _old_folder(path: Path) -> Path:
-    """The one ``.old`` folder beside the output ``path``."""
-    [old] = [name for name in os.listdir(path.parent) if name.endswith(".old")]
-    return path.parent / old
-
-
-def _other_run(path: Path, then: Callable[[Path, Path], None] = lambda *_: None) -> None:
-    """Another run writing the output folder ``path`` while no folder is there (between
-    this run's two renames), then ``then`` done with the old folder and the other run's
-    (what the other run linked, what the user saved meanwhile)."""
-    with converter.atomic.atomic_directory(path) as folder:
-        (folder / "index.html").write_text("the other run's")
-    then(_old_folder(path), path)
-
-
-def test_your_files_in_the_old_folder_go_into_another_runs_folder_put_there(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another run put its folder at the output path between this run's two renames:
-    the user's notes stayed only in a hidden `.site.<random>.old` folder (which no run
-    removes), the message saying to move back from it "what you need"."""
-    out = tmp_path / "site"
-
-    def drafts_saved(old: Path, _: Path) -> None:
-        (old / "drafts").mkdir()
-        (old / "drafts" / "a.txt").write_text("a")
-
-    errors, _ = _swap_failed(out, monkeypatch, lambda _, path: _other_run(path, drafts_saved))
-    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
-                      "put its folder in place of the old one (another run writing the "
-                      "same output put its folder there in that moment); your files in the "
-                      "old folder were moved into it, and this run wrote nothing there: "
-                      "run it again [cannot-write]"]
-    assert (out / "notes.txt").read_text() == "mine"
-    assert (out / "drafts" / "a.txt").read_text() == "a"
-    assert (out / "index.html").read_text() == "the other run's"
-    assert converter.atomic.written_by_tool(out) == {"index.html"}
-    assert sorted(os.listdir(tmp_path)) == ["site"]
-
-
-def test_a_later_save_replaces_the_other_runs_link_and_a_clash_stays_named(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The other run had linked the user's note before this run moved the folder away;
-    the user then saved the note anew (an editor's save: a new file) in the old folder,
-    and wrote a file there that the other run's folder has too, other bytes in it."""
-    out = tmp_path / "site"
-
-    def linked_then_saved(old: Path, folder: Path) -> None:
-        os.link(old / "notes.txt", folder / "notes.txt")  # (as the other run links it)
-        (folder / "added.txt").write_text("in the new")
-        (old / "notes.new").write_text("saved later")
-        os.replace(old / "notes.new", old / "notes.txt")
-        (old / "added.txt").write_text("in the old")
-
-    errors, _ = _swap_failed(out, monkeypatch,
-                             lambda _, path: _other_run(path, linked_then_saved))
-    old = _old_folder(out)
-    assert errors == [f"{out}: error: cannot write here: Directory not empty, as this run "
-                      "put its folder in place of the old one (another run writing the "
-                      "same output put its folder there in that moment); your files in the "
-                      "old folder were moved into it, but for these (added.txt: another is "
-                      f"there), which stay in the old folder, kept in {old}: compare each "
-                      f"with the one in {out}, move back what you need, then remove {old} "
-                      "[cannot-write]"]
-    assert (out / "notes.txt").read_text() == "saved later"
-    assert ((out / "added.txt").read_text(), (old / "added.txt").read_text()) == (
-        "in the new", "in the old")
-    assert converter.atomic.written_by_tool(out) == {"index.html"}
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
-        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A note saved while the run wrote the folder that could not be moved into the new
-    one (a folder with the sticky bit, the note someone else's) failed the run with the
-    bare system error, and the old folder, the note in it, was left as a `.tmpdir` that
-    the next run removes once it is a day old (its age is the folder's, often older)."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    _user_files(out)
-    _edit_while_swapping(monkeypatch, exchange)
-    real = converter.atomic._carry_entry
-
-    def refused(source: Path, target: Path, relative: str, linked: Any) -> list[str]:
-        if relative == "notes.txt":
-            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
-        return real(source, target, relative, linked)
-
-    monkeypatch.setattr(converter.atomic, "_carry_entry", refused)
-    with pytest.raises(converter.MuscleError) as raised, \
-            converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
-    assert old.startswith(".site.") and old.endswith(".old")
-    assert str(raised.value) == (
-        f"{out}: error: the new folder is written, but what you changed in the old one "
-        "while this run wrote it could not all be moved into it (notes.txt: Operation not "
-        "permitted); the old folder, with it, is kept in "
-        f"{tmp_path / old}: move back from it what you need [cannot-write]")
-    assert (out / "index.html").read_text() == "new"
-    assert (tmp_path / old / "notes.txt").read_text() == "v2 user edit"
-    converter.atomic.sweep_leftovers(out)
-    assert (tmp_path / old / "notes.txt").exists()
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-def test_every_save_that_cannot_be_carried_over_is_named(
-        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Of several saves that could not be moved into the new folder, the first was named
-    and the others were not even tried; now each is tried, and the one diagnostic names
-    them (so many at most, then how many more)."""
-    out = tmp_path / "site"
-    with converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    _user_files(out)
-    _edit_while_swapping(monkeypatch, exchange)
-    tried: list[str] = []
-
-    def refused(source: Path, target: Path, relative: str, linked: Any) -> list[str]:
-        identity = converter.atomic._identity
-        if Path(source).is_dir() or identity(target) != linked.get(relative) or \
-                identity(source) == identity(target):  # (what is not moved)
-            return real(source, target, relative, linked)
-        tried.append(relative)
-        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
-
-    real = converter.atomic._carry_entry
-    monkeypatch.setattr(converter.atomic, "_carry_entry", refused)
-    monkeypatch.setattr(converter.atomic, "NAMED_AT_MOST", 2)
-    with pytest.raises(converter.MuscleError) as raised, \
-            converter.atomic.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    saved = ["added.txt", *([] if exchange else ["both.txt"]), "notes/later.txt",
-             "notes.txt"]
-    assert tried == saved
-    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
-    named = "; ".join(f"{name}: Operation not permitted" for name in saved[:2])
-    assert str(raised.value) == (
-        f"{out}: error: the new folder is written, but what you changed in the old one "
-        f"while this run wrote it could not all be moved into it ({named}; and "
-        f"{len(saved) - 2} more); the old folder, with it, is kept in {tmp_path / old}: "
-        "move back from it what you need [cannot-write]")
-    assert all((tmp_path / old / name).exists() for name in saved)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from converter.atomic import DIRECTORY_MARKER, atomic_directory
+from converter.atomic_folder import atomic_directory
 from converter.cli import cli
+from converter.marker import DIRECTORY_MARKER
 from tests.conftest import SAMPLES
 
 

@@ -1,0 +1,658 @@
+"""Atomic output folders: a failed or killed run leaves the previous folder intact.
+
+A folder is built as a temporary sibling and swapped in with one atomic
+``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere, with a moment between
+them when no folder is there, see :func:`_swap`); its files that hold the
+bytes they held keep their modification times, and a folder whose files are all the
+same is left as it is, as a file of the same bytes is. A folder is only
+ever replaced when it is empty or carries the marker a previous run left in it, so a
+user's own folder is never deleted by a mistyped ``-o``; what else is in it (the user's)
+is linked into the new one, and what the user changed or added in the old one since is
+moved across right after the swap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .atomic import (
+    STDOUT,
+    is_stdout,
+    keep_mode,
+    make_folders,
+    real_target,
+    same_bytes,
+    signals_held,
+    sweep_leftovers,
+    temporary_prefix,
+    temporary_sibling,
+    terminable,
+    umask,
+)
+from .diagnostics import MuscleError, error
+from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def check_replaceable(path: Path, shown: str | None = None) -> Marker:
+    """Refuse to replace a directory this tool did not write (unless it is empty), or
+    whose marker cannot be understood; return what its marker says (nothing for a new
+    or empty one). ``shown``: the path as the user gave it (``path`` may be where a
+    symlink leads)."""
+    name = shown or str(path)
+    if path.exists() and not path.is_dir():
+        raise error(name, "output-not-directory", "exists and is not a directory")
+    if not path.is_dir():
+        return Marker()
+    if not os.path.lexists(path / DIRECTORY_MARKER) and any(path.iterdir()):
+        raise error(name, "output-not-ours",
+                    "directory exists, is not empty and was not written by muscle-convert; "
+                    "choose a new or empty directory")
+    marker = read_marker(path, name)
+    _check_mounts(path, name)
+    return marker
+
+
+def _check_mounts(path: Path, name: str) -> None:
+    """Refuse the output directory ``path`` (``name``, as given) when it is a mount
+    point or holds one: it is replaced whole."""
+    points = _mount_points()
+    if os.path.ismount(path) or os.fsencode(path) in (points or ()):  # (a bind mount)
+        raise error(name, "output-mount",
+                    "is a mount point, and an output directory is replaced whole, by a "
+                    "rename; write into a directory inside it")
+    mounted = mounts_inside(path, points)
+    if mounted:
+        below = os.path.join(name, os.path.relpath(mounted[0], path))
+        raise error(name, "output-mount",
+                    f"a file system is mounted at {below} inside it; the directory is "
+                    "replaced whole, which would empty that file system: unmount it or "
+                    "choose another directory")
+
+
+def mounts_inside(path: Path, points: set[bytes] | None = None) -> list[str]:
+    """The mount points strictly below the directory ``path`` (a real path), sorted:
+    of ``points`` (:func:`_mount_points`, read when not given) where the system lists
+    them, else by walking ``path`` for folders on another device."""
+    points = _mount_points() if points is None else points
+    if points is None:
+        return _other_devices(path)
+    top = os.fsencode(path).rstrip(b"/") + b"/"
+    return sorted(os.fsdecode(p) for p in points if p.startswith(top))
+
+
+def _mount_points() -> set[bytes] | None:
+    """Every mount point of this process's view (``/proc/self/mountinfo``, a bind mount
+    within one file system too); None where the system has no such list."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as table:
+            return {_unescape_mount(line.split(b" ")[4]) for line in table}
+    except OSError:
+        return None
+
+
+def _unescape_mount(field: bytes) -> bytes:
+    """A mount point as ``mountinfo`` writes it, with its ``\\ooo`` escapes (of space,
+    tab, line break and backslash) undone."""
+    return re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), field)
+
+
+def _other_devices(path: Path) -> list[str]:
+    """The folders below ``path`` on another device than ``path``, not below one
+    another (symlinks are not followed)."""
+    try:
+        device = os.lstat(path).st_dev
+    except OSError:
+        return []
+    found = []
+    for folder, folders, _ in os.walk(path):
+        for name in list(folders):
+            below = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if os.lstat(below).st_dev != device:
+                    found.append(below)
+                    folders.remove(name)
+    return sorted(found)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """Build a directory in a temporary sibling; on success it replaces ``path``."""
+    if is_stdout(path):
+        raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
+                    "this format writes a directory; give a directory name")
+    shown, path = str(path), real_target(path)
+    marker = check_replaceable(path, shown)
+    make_folders(path.parent)
+    sweep_leftovers(path)
+    with terminable():
+        yield from _building(path, marker, shown)
+
+
+def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
+    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in;
+    ``marker``: what the marker of the folder it replaces said; ``shown``: ``path`` as
+    the user gave it."""
+    tmp = None
+    try:
+        with signals_held():
+            tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(path), suffix=".tmpdir",
+                                        dir=path.parent))
+        os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
+        keep_mode(tmp, path)  # (a private directory stays private)
+        yield tmp
+        written = sorted(os.listdir(tmp))
+        with _replaced_meanwhile(path, shown):
+            linked = _prepared(tmp, path, written, marker)
+            if linked is None:
+                return
+            with signals_held():
+                try:
+                    old = _swap(tmp, path, shown)
+                except _Taken as taken:
+                    raise _merged_aside(taken, path, shown, marker, linked) from None
+                tmp = None  # (the output now; until all is carried over, so is ``old``)
+                failed = _carry_over(old, path, written, marker, linked)
+                if failed:
+                    raise _kept_aside(old, path, shown, failed)
+                tmp = old
+        shutil.rmtree(old)
+    except BaseException:
+        if tmp is not None:
+            with signals_held():  # (a second Ctrl-C waits for it)
+                shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
+              ) -> dict[str, _Identity | None] | None:
+    """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
+    folder ``path`` (whose ``marker`` was that as the run began): what someone else put
+    there linked in, the marker written. None where that is done with: there was no
+    folder (``tmp`` is it now), or one of the very same files (``tmp`` is removed); else
+    what was linked (see :func:`_identities`)."""
+    if path.exists():
+        with contextlib.suppress(MuscleError):  # (another run may have written it since
+            marker = read_marker(path)  # the run began: its marker says what is whose)
+        _keep_others(path, tmp, written, marker)
+    (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
+    if not path.exists():
+        os.rename(tmp, path)
+        return None
+    if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
+        shutil.rmtree(tmp)
+        return None
+    return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
+
+
+@contextlib.contextmanager
+def _replaced_meanwhile(path: Path, shown: str) -> Iterator[None]:
+    """Say what happened when the folder ``path`` (``shown``, as the user gave it), or a
+    file in it, is no longer there as the block swaps a new one in: something else
+    replaced, moved or removed it while this run wrote it (another run writing the same
+    output at once), not a place that cannot be written."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        name = os.fspath(exc.filename or "")
+        if name != os.fspath(path) and not name.startswith(os.path.join(path, "")):
+            raise
+        raise error(shown, "cannot-write", "cannot write here: the folder was replaced, "
+                    "moved or removed by something else while this run wrote it (another "
+                    "run writing the same output at once?); this run wrote nothing there, "
+                    "run it again") from None
+
+
+def _swap(new: Path, path: Path, shown: str) -> Path:
+    """Put the folder ``new`` in the place of the folder ``path`` (``shown``, as the user
+    gave it), at once where the system can; return where ``path``'s folder is now."""
+    if _exchange(new, path):
+        return new
+    old = temporary_sibling(path, ".old")
+    os.rename(path, old)  # (from here until the next rename, no folder is at ``path``)
+    _put_in(new, path, old, shown)
+    return old
+
+
+class _Taken(Exception):
+    """The second of :func:`_swap`'s two renames failed and the old folder could not be
+    put back: something was put at the output path in between (another run's folder);
+    the old folder is ``old``; ``reason``: the start of the ``cannot-write``."""
+
+    def __init__(self, old: Path, reason: str) -> None:
+        super().__init__(old, reason)
+        self.old, self.reason = old, reason
+
+
+def _put_in(new: Path, path: Path, old: Path, shown: str) -> None:
+    """The second of :func:`_swap`'s two renames: ``new`` to ``path``, which the folder
+    ``old`` has just left. Where that fails, ``old`` is put back (a ``cannot-write``
+    that says so); where that fails too (something was put at ``path`` in between),
+    :class:`_Taken` (see :func:`_merged_aside`)."""
+    try:
+        os.rename(new, path)
+    except OSError as exc:
+        reason = f"cannot write here: {exc.strerror or exc}, as this run put its folder in "
+        try:
+            os.rename(old, path)
+        except OSError:
+            raise _Taken(old, f"{reason}place of the old one") from None
+        raise error(shown, "cannot-write", f"{reason}place of the old one, which is back "
+                    "as it was; this run wrote nothing there") from None
+
+
+def _merged_aside(taken: _Taken, path: Path, shown: str, marker: Marker,
+                  linked: dict[str, _Identity | None]) -> MuscleError:
+    """The ``cannot-write`` of a run whose old folder (``taken.old``) could neither be
+    replaced by its new one nor put back at ``path`` (``shown``, as the user gave it).
+    Where another run's output folder is there, what is the user's in the old folder
+    (not the tool's, as the old folder's ``marker`` says) is moved into it, and the
+    old folder, left with the tool's files only, removed: nothing of the user's is
+    lost; what could not be moved (another of its name there) stays in the old folder,
+    named. Where something else is there, nothing is moved: the old folder is kept and
+    named, with the user's files in it."""
+    old = taken.old
+    try:
+        mine = _users(old, marker)
+    except OSError:  # (not to be looked into: kept whole)
+        return _put_aside(taken, shown, [])
+    if not _is_output(path):
+        return _put_aside(taken, shown, mine)
+    left = [each for name in mine for each in _merge(old / name, path / name, name, linked)]
+    moved = "your files in the old folder were moved into it"
+    if not left:
+        shutil.rmtree(old, ignore_errors=True)
+        return error(shown, "cannot-write", f"{taken.reason} (another run writing the "
+                     f"same output put its folder there in that moment); {moved}, and this "
+                     "run wrote nothing there: run it again")
+    return error(shown, "cannot-write", f"{taken.reason} (another run writing the same "
+                 f"output put its folder there in that moment); {moved}, but for these "
+                 f"({_listed(left)}), which stay in the old folder, kept in {old}: "
+                 f"compare each with the one in {shown}, move back what you need, then "
+                 f"remove {old}")
+
+
+def _put_aside(taken: _Taken, shown: str, mine: list[str]) -> MuscleError:
+    """:func:`_merged_aside`'s ``cannot-write`` where nothing was moved: the old folder
+    ``taken.old`` is kept whole, with the user's files ``mine`` in it."""
+    old = taken.old
+    yours = f", with your files in it ({_listed(mine)})" if mine else ""
+    return error(shown, "cannot-write", f"{taken.reason} (something else was put there "
+                 f"in that moment); the old folder is kept in {old}{yours}: move what is "
+                 f"at {shown} now away, then rename {old} back to {shown}")
+
+
+def _users(folder: Path, marker: Marker) -> list[str]:
+    """The names in ``folder`` that are not the tool's, as its marker says (``marker``,
+    the one a run began with, where its own cannot be read), sorted; an ``OSError``
+    where ``folder`` cannot be listed."""
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(folder)
+    names = set(os.listdir(folder))
+    return sorted(names - marker.ours(folder) - {DIRECTORY_MARKER})
+
+
+def _is_output(path: Path) -> bool:
+    """Whether ``path`` is an output folder of this tool's (a folder, not a link, with a
+    marker that can be read)."""
+    if not _is_folder(path) or not os.path.lexists(path / DIRECTORY_MARKER):
+        return False
+    try:
+        read_marker(path)
+    except MuscleError:
+        return False
+    return True
+
+
+def _merge(source: Path, target: Path, relative: str,
+           linked: dict[str, _Identity | None]) -> list[str]:
+    """Move the entry ``source`` of the user's (``relative``, its path from the old
+    folder) to ``target`` in another run's folder (see :func:`_merged_aside`): where
+    nothing is, or where the file there is the very one this run ``linked`` (the other
+    run linked it too, and ``source`` is a later save); a folder in both is looked into.
+    Return what could not be moved, with why."""
+    try:
+        return _merge_entry(source, target, relative, linked)
+    except OSError as exc:
+        return [f"{relative}: {exc.strerror or exc}"]
+
+
+def _merge_entry(source: Path, target: Path, relative: str,
+                 linked: dict[str, _Identity | None]) -> list[str]:
+    """:func:`_merge`'s work."""
+    was, now = _identity(source), _identity(target)
+    if was is None or was == now:
+        return []  # (gone since; or the very entry there)
+    if now is None:
+        _move_new(source, target)
+        return []
+    if _is_folder(source) and _is_folder(target):
+        return [each for name in sorted(os.listdir(source))
+                for each in _merge(source / name, target / name,
+                                   os.path.join(relative, name), linked)]
+    if now == linked.get(relative) and not (_is_folder(source) or _is_folder(target)):
+        os.replace(source, target)
+        return []
+    return [f"{relative}: another is there"]
+
+
+def _move_new(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, where nothing is: a file never over one put there
+    meanwhile (``FileExistsError``; a folder's rename fails over one with entries)."""
+    if _is_folder(source):
+        os.rename(source, target)
+        return
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:  # (a file system without hard links)
+        os.rename(source, target)
+        return
+    os.unlink(source)
+
+
+#: A file's device and inode.
+_Identity = tuple[int, int]
+
+
+def _identity(path: Path) -> _Identity | None:
+    """The device and inode of ``path`` itself (a link not followed); None where nothing
+    is."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder, not a link to one."""
+    return path.is_dir() and not path.is_symlink()
+
+
+def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | None]:
+    """The identity of each of ``names`` in ``folder`` and of all below them, by their
+    paths from ``folder``: what :func:`_keep_others` put there."""
+    found: dict[str, _Identity | None] = {}
+    for name in names:
+        found[name] = _identity(folder / name)
+        if not _is_folder(folder / name):
+            continue
+        for below, folders, files in os.walk(folder / name):
+            for each in (*folders, *files):
+                path = os.path.join(below, each)
+                found[os.path.relpath(path, folder)] = _identity(Path(path))
+    return found
+
+
+def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
+                linked: dict[str, _Identity | None]) -> list[str]:
+    """Move into ``new``, just swapped in, what someone else changed or added in the
+    folder ``old`` it replaced since :func:`_keep_others` linked their files into ``new``
+    (an editor's save, a note added, in a folder of notes too): each entry of theirs in
+    ``old`` that is not the very one ``linked`` put in ``new``. The tool's files (those
+    ``old``'s marker lists, and those this run ``written``) are never carried; an entry
+    put in ``new`` or removed from it since the swap is newer, and stays so. What they
+    removed from ``old`` meanwhile is removed from ``new`` first (see
+    :func:`_drop_removed`). Return each entry that could not be moved, by its path from
+    ``old``, with the system's reason (all of them: one refused does not stop the
+    others)."""
+    _drop_removed(old, new, linked)
+    with contextlib.suppress(MuscleError):  # (another run's folder may have been
+        marker = read_marker(old)  # swapped out: its marker says what is the tool's)
+    try:
+        names = set(os.listdir(old))
+    except OSError as exc:
+        return [f"{old}: {exc.strerror or exc}"]
+    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
+    return [failed for name in sorted(names - ours)
+            for failed in _carry(old / name, new / name, name, linked)]
+
+
+def _kept_aside(old: Path, path: Path, shown: str, failed: list[str]) -> MuscleError:
+    """The ``cannot-write`` of a run whose new folder is at ``path`` (``shown``, as the
+    user gave it) but which could not carry everything over from the folder ``old`` it
+    replaced (``failed``: each entry not moved, with why, see :func:`_listed`): ``old``
+    is kept, as a ``.old`` folder that no run removes."""
+    kept = old
+    if not old.name.endswith(".old"):  # (a .tmpdir is removed once a day old)
+        kept = temporary_sibling(path, ".old")
+        try:
+            os.rename(old, kept)
+        except OSError:
+            kept = old
+    return error(shown, "cannot-write", "the new folder is written, but what you changed "
+                 "in the old one while this run wrote it could not all be moved into it "
+                 f"({_listed(failed)}); the old folder, with it, is kept in {kept}: move "
+                 "back from it what you need")
+
+
+#: How many entries a diagnostic names at most; it counts the others.
+NAMED_AT_MOST = 10
+
+
+def _listed(entries: list[str]) -> str:
+    """``entries`` as a diagnostic lists them: the first :data:`NAMED_AT_MOST`, then how
+    many more there are."""
+    shown = "; ".join(entries[:NAMED_AT_MOST])
+    more = len(entries) - NAMED_AT_MOST
+    return f"{shown}; and {more} more" if more > 0 else shown
+
+
+def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> None:
+    """Remove from ``new``, just swapped in, each entry ``linked`` there whose own in
+    ``old`` someone removed since it was linked, deepest first, so that their removal
+    stands: only the very entry linked (one put in ``new`` since the swap stays), and a
+    folder only once nothing else is in it."""
+    for relative in sorted(linked, key=lambda name: name.count(os.sep), reverse=True):
+        target = new / relative
+        if os.path.lexists(old / relative) or _identity(target) != linked[relative]:
+            continue
+        with contextlib.suppress(OSError):  # (a folder with something new in it stays)
+            if _is_folder(target):
+                os.rmdir(target)
+            else:
+                os.unlink(target)
+
+
+def _carry(source: Path, target: Path, relative: str,
+           linked: dict[str, _Identity | None]) -> list[str]:
+    """Carry the entry ``source`` to ``target`` (see :func:`_carry_over`), looking into
+    a folder that is in both; what is removed meanwhile is not carried. Return what
+    could not be moved (``relative``, its path from the old folder, with the system's
+    reason; those below it, for a folder looked into)."""
+    try:
+        return _carry_entry(source, target, relative, linked)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [f"{relative}: {exc.strerror or exc}"]
+
+
+def _carry_entry(source: Path, target: Path, relative: str,
+                 linked: dict[str, _Identity | None]) -> list[str]:
+    """:func:`_carry`'s work."""
+    was, now = _identity(source), _identity(target)
+    if was is None or now != linked.get(relative):
+        return []  # (gone since; or ``target`` written or removed after the swap: newer)
+    if was == now:
+        return []  # (the very entry linked: unchanged)
+    if _is_folder(source) and _is_folder(target):
+        return [failed for name in sorted(os.listdir(source))
+                for failed in _carry(source / name, target / name,
+                                     os.path.join(relative, name), linked)]
+    if _is_folder(target):
+        shutil.rmtree(target)
+    elif _is_folder(source) and now is not None:
+        os.unlink(target)
+    os.replace(source, target)
+    return []
+
+
+def _keep_times(new: Path, old: Path) -> bool:
+    """Whether the trees ``new`` and ``old`` are the same (the same names, links and
+    bytes), so that ``old`` may be left as it is; when they are not, each file below
+    ``new`` that holds the bytes of the same file below ``old`` is made that file (its
+    modification time, mode and owner, see :func:`_keep_file`), so that a site's build,
+    ``rsync`` or a file watcher sees only the files that changed, and a file replaced
+    takes the mode of the one it replaces."""
+    same, kept = True, []
+    for folder, folders, files in os.walk(new):
+        before = old / os.path.relpath(folder, new)
+        try:
+            same = same and sorted(os.listdir(before)) == sorted(folders + files)
+        except OSError:
+            same = False
+        links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+        for name in [*files, *links]:
+            made, was = Path(folder, name), before / name
+            if made.is_symlink() or was.is_symlink():
+                same = same and _same_link(made, was)
+            elif same_bytes(made, was):
+                kept.append((made, was))
+            else:
+                same = False
+                if was.is_file():  # (a file replaced keeps its permissions)
+                    keep_mode(made, was)
+    if not same:  # (else the old folder stays: nothing to keep)
+        for made, was in kept:
+            _keep_file(made, was)
+    return same
+
+
+def _keep_file(made: Path, was: Path) -> None:
+    """Put the file ``was``, which holds the bytes of ``made``, in ``made``'s place: the
+    same file, with its mode, owner and times (a hard link; where none can be made,
+    ``made`` takes what it can of them). A file kept for someone else (see
+    :func:`_keep_others`) is linked already: it is left alone, as is any file this run
+    may not change (someone else's in a shared folder)."""
+    try:
+        if os.path.samefile(made, was):
+            return
+    except FileNotFoundError:  # (its folder replaced meanwhile, by another run's)
+        return
+    link = made.with_name(f".{made.name}.keep")
+    try:
+        os.link(was, link, follow_symlinks=False)
+    except OSError:
+        with contextlib.suppress(OSError):
+            st = os.stat(was)
+            os.chmod(made, stat.S_IMODE(st.st_mode))
+            os.utime(made, ns=(st.st_atime_ns, st.st_mtime_ns))
+        return
+    os.replace(link, made)
+
+
+def _same_link(made: Path, was: Path) -> bool:
+    """Whether ``made`` and ``was`` are symbolic links to the same target."""
+    try:
+        return os.readlink(made) == os.readlink(was)
+    except OSError:
+        return False
+
+
+def written_by_tool(folder: Path) -> set[str]:
+    """The names in ``folder`` that its last write made: the regular files its marker
+    lists (see :class:`~converter.marker.Marker`); ``output-not-ours`` for a marker that
+    cannot be understood."""
+    return read_marker(folder).ours(folder)
+
+
+def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -> None:
+    """Give the folder ``new``, about to replace ``old``, what someone else put in
+    ``old`` (the files and folders its last write did not make, as its ``marker`` says,
+    unless this one ``written`` makes them again), as hard links (copies where links
+    cannot be made): ``old`` stays whole until it is replaced."""
+    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
+    for name in sorted(set(os.listdir(old)) - ours):
+        _keep_entry(old / name, new / name)
+
+
+def _keep_entry(source: Path, target: Path) -> None:
+    """Link the entry ``source`` of someone else's, a folder with all below it, to
+    ``target`` (see :func:`_keep_others`). One removed or replaced meanwhile is passed
+    over, what was linked of it removed again (its owner removed it; what replaced it is
+    carried over after the swap, see :func:`_carry_over`); one that cannot be kept (not
+    readable) is one ``cannot-write`` naming it, as nothing of theirs may be lost."""
+    was = _identity(source)
+    try:
+        if _is_folder(source):
+            _keep_folder(source, target)
+        else:
+            _link_or_copy(source, target)
+    except OSError as exc:
+        if was is not None and _identity(source) == was:
+            raise error(str(source), "cannot-write", "is not the tool's and could not be "
+                        "kept in the output folder that replaces the one it is in: "
+                        f"{exc.strerror or exc}; this run wrote nothing there") from None
+        _remove_entry(target)
+
+
+def _keep_folder(source: Path, target: Path) -> None:
+    """:func:`_keep_entry`'s work for a folder: made anew, with its entries linked and its
+    mode, times and owner."""
+    names = sorted(os.listdir(source))
+    os.mkdir(target)
+    for name in names:
+        _keep_entry(source / name, target / name)
+    shutil.copystat(source, target, follow_symlinks=False)
+    _same_owner(source, target)
+
+
+def _remove_entry(path: Path) -> None:
+    """Remove ``path``, a folder with all below it, if it is there."""
+    if _is_folder(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link at ``target`` to ``source`` (the same file: its owner and mode); a
+    copy, with the owner of ``source``, where the file system takes no link."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileNotFoundError:  # (removed meanwhile: see _keep_entry)
+        raise
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+        _same_owner(source, target)
+
+
+def _same_owner(original: str | Path, made: str | Path) -> None:
+    """Give ``made`` the owner of ``original``: someone else's file stays theirs (where
+    the system lets this run give it; else it is this run's, as any file it makes)."""
+    with contextlib.suppress(OSError):
+        st = os.stat(original, follow_symlinks=False)
+        os.chown(made, st.st_uid, st.st_gid, follow_symlinks=False)
+
+
+def safe_child(directory: Path, name: str) -> Path:
+    """``directory / name``, refusing names that would escape ``directory``."""
+    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\0" in name:
+        raise error(name, "unsafe-path", f"output name {name!r} would escape {directory}")
+    return Path(directory) / name
