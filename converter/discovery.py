@@ -203,7 +203,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                                            "is not a regular file or directory (a device, "
                                            "FIFO or socket)"))
                 continue
-            detected = detect_format(path, for_reading=True)
+            detected = _detected(path, is_dir, forced)
         except OSError as exc:  # in a folder that cannot be searched
             problems.append(unreadable(str(path), exc))
             continue
@@ -249,6 +249,16 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             inputs.add(str(path), fmt)
     inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
     return inputs, problems
+
+
+def _detected(path: Path, is_dir: bool, forced: Format | None) -> Format | None:
+    """The format of the source ``path``: a folder holding the marker of ``forced``
+    (``--from``) is its, though a format ranked before it has that marker too; else
+    the format its marker or ending says."""
+    marker = forced.directory_marker if forced is not None and is_dir else None
+    if marker and (path / marker).is_file():
+        return forced
+    return detect_format(path, for_reading=True)
 
 
 class _Named:

@@ -643,9 +643,11 @@ def _by_rank() -> list[Format]:
 
 
 def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
-    """Warn of each file name ending a format declares that a format :func:`ranked`
-    before it declares too: a file so named is that one's."""
+    """Warn of each file name ending, and each directory marker, a format declares that
+    a format :func:`ranked` before it declares too: a file so named, or a folder so
+    marked, is that one's."""
     owners: dict[str, Format] = {}
+    markers: dict[str, Format] = {}
     for fmt in ranked(formats):
         for ending in fmt.extensions:
             owner = owners.setdefault(ending.lower(), fmt)
@@ -653,6 +655,12 @@ def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
                 _warn(f"the {fmt.name} format's ending {ending} is the {owner.name} "
                       f"format's too: a {ending} file is taken as {owner.name} "
                       f"(--from or --to {fmt.name} names the other)")
+        marker = fmt.directory_marker
+        owner = markers.setdefault(marker.lower(), fmt) if marker else fmt
+        if owner is not fmt:
+            _warn(f"the {fmt.name} format's directory marker {marker} is the "
+                  f"{owner.name} format's too: a folder holding {marker} is taken as "
+                  f"{owner.name} (--from or --to {fmt.name} names the other)")
 
 
 #: The folders of muscle-convert's own code (``converter/``, ``formats/``).

@@ -722,6 +722,48 @@ def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
                 "--no-cache").returncode == 0
 
 
+@pytest.fixture
+def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
+    it reads one muscle, soleus, from any folder."""
+    yield from _installed(tmp_path, monkeypatch, "pkgdir", "pkgdir",
+                          "from converter.model import Muscle\n"
+                          "from converter.registry import Format\n"
+                          "class P(Format):\n"
+                          "    name = 'pkgdir'\n"
+                          "    extensions = ('.pkgdir',)\n"
+                          "    directory_marker = 'datapackage.json'\n"
+                          "    def read(self, path, ctx):\n"
+                          "        yield Muscle(slug='soleus', title='From the plugin')\n",
+                          "pkgdir:P")
+
+
+def test_a_plugin_sharing_a_directory_marker_is_a_warning_and_the_built_in_wins(
+        marker_plugin, tmp_path: Path, sample_muscles) -> None:
+    """A plugin declaring csv's directory marker, datapackage.json, got no word (an
+    ending shared is warned of). It is one warning naming both; a folder so marked is
+    csv's, and --from names the plugin's."""
+    import converter
+
+    shared = ("the pkgdir format's directory marker datapackage.json is the csv format's "
+              "too: a folder holding datapackage.json is taken as csv (--from or --to "
+              "pkgdir names the other)")
+    with pytest.warns(UserWarning) as caught:
+        registry.all_formats()
+    assert [str(w.message) for w in caught] == [shared]
+    package = tmp_path / "package"
+    converter.write(sample_muscles, package, "csv")
+    assert registry.detect_format(package, for_reading=True).name == "csv"
+    result = _cli(tmp_path, "formats")
+    assert (result.returncode, result.stderr.splitlines()) == (
+        0, [f"muscle-convert: warning: {shared}"])
+    result = _cli(tmp_path, "validate", str(package), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert f"{len(sample_muscles)} muscles valid" in result.stderr
+    result = _cli(tmp_path, "validate", str(package), "--from", "pkgdir", "--no-cache")
+    assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
+
+
 def _with_options(cls: str, name: str, options: str) -> str:
     """The source of a plugin's writer ``name`` (class ``cls``) with ``options`` (Python
     text of a tuple of FormatOption), which writes each option's value."""
