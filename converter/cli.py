@@ -521,8 +521,8 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
 
 @cli.command("formats")
 def list_formats() -> None:
-    """List the installed formats and what each carries."""
-    from .registry import all_formats
+    """List the installed formats and what each carries (exit 1 if one fails to load)."""
+    from .registry import all_formats, not_loaded
 
     rows, failed = [("name", "read", "write", "carries", "extensions")], []
     for fmt in all_formats():
@@ -534,7 +534,7 @@ def list_formats() -> None:
     for row in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     _report(failed)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or not_loaded() else 0)  # (a format not loaded: its warning said)
 
 
 def _format_rows(fmt: Any) -> list[tuple[str, str, str, str, str]]:

@@ -621,18 +621,30 @@ def unknown_format(name: str) -> str:
     return f"unknown format {name!r}{hint}; the formats are {', '.join(names)}"
 
 
-@cache
 def all_formats() -> list[Format]:
     """Every installed format that loads, sorted by name (a broken plugin is skipped
     with a warning, so one bad package cannot take the tool down)."""
-    loaded = []
+    return _loading()[0]
+
+
+def not_loaded() -> list[Diagnostic]:
+    """The ``format-not-loaded`` errors of the installed formats :func:`all_formats`
+    skipped (each warned of once)."""
+    return _loading()[1]
+
+
+@cache
+def _loading() -> tuple[list[Format], list[Diagnostic]]:
+    """The formats that load, sorted by name, and the errors of those that do not."""
+    loaded, failed = [], []
     for name in format_names():
         try:
             loaded.append(get_format(name))
         except MuscleError as exc:
+            failed.extend(exc.diagnostics)
             _warn(exc.diagnostics[0].message)
     _warn_of_shared_endings(loaded)
-    return loaded
+    return loaded, failed
 
 
 @cache

@@ -156,6 +156,9 @@ def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
                                                                 tmp_path: Path,
                                                                 sample_muscles) -> None:
+    """A plugin that fails to import is a usage error when named, a warning otherwise;
+    `formats` said the warning but exited 0, as if all were well: it exits 1 now, every
+    format that loads listed."""
     import subprocess
 
     import converter
@@ -174,9 +177,11 @@ def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
                                 capture_output=True, text=True, check=False)
         assert "Traceback" not in result.stderr
         assert message in result.stderr
-        assert result.returncode == (0 if command == ["formats"] else 2), result.stderr
+        assert result.returncode == (1 if command == ["formats"] else 2), result.stderr
     assert [line for line in result.stderr.splitlines() if "broken" in line] == [
         f"muscle-convert: warning: {message}"]
+    assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= {
+        "anki", "csv", "html", "json", "jsonl", "markdown", "sqlite", "svg"}
 
 
 def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
@@ -666,7 +671,7 @@ def test_a_plugin_that_exits_when_imported_is_skipped_with_a_warning(
         converter.read("samples", "exiting")
     for command in (["formats"], ["validate", "samples"], ["convert", "--help"]):
         result = _cli(tmp_path, *command)
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == (1 if command == ["formats"] else 0), result.stderr
         assert [line for line in result.stderr.splitlines() if "exiting" in line] == [
             f"muscle-convert: warning: {message}"]
 
@@ -1069,7 +1074,7 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
         assert "Traceback" not in stderr
         assert status == 2 and message in stderr, stderr
         status, stderr = _faulty_cli(faulty_plugin, attribute, "formats")
-        assert (status, stderr.splitlines()) == (0, [f"muscle-convert: warning: {message}"])
+        assert (status, stderr.splitlines()) == (1, [f"muscle-convert: warning: {message}"])
         monkeypatch.setenv("FAULT", attribute)
         sys.modules.pop("faulty_format", None)
         registry._loaded.cache_clear()
