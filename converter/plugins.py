@@ -225,11 +225,30 @@ ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
+#: The properties of :class:`Format` (``can_read``, ``sorts_found``, ...), each a bool
+#: that a plugin may override: asked once as it loads, as its attributes are checked.
+PROPERTIES = tuple(name for name, value in vars(Format).items()
+                   if isinstance(value, property))
+
+
 def misshapen(fmt: Format) -> str | None:
     """What is wrong with the first of ``fmt``'s :data:`ATTRIBUTES` of the wrong type,
-    or None."""
+    or with the first of its :data:`PROPERTIES` that raises or is no bool, or None."""
     for name, (fits, should) in ATTRIBUTES.items():
         value = getattr(fmt, name)
         if not fits(value):
             return f"its {name} is {type(value).__name__}, not {should}"
+    return _property_problem(fmt)
+
+
+def _property_problem(fmt: Format) -> str | None:
+    """What is wrong with the first of ``fmt``'s :data:`PROPERTIES` that raises or gives
+    no bool, or None."""
+    for name in PROPERTIES:
+        try:
+            value = getattr(fmt, name)
+        except Exception as exc:  # (a plugin's property may raise anything)
+            return f"its {name} failed: {type(exc).__name__}: {exc}"
+        if not isinstance(value, bool):
+            return f"its {name} is {type(value).__name__}, not a bool"
     return None

@@ -418,6 +418,15 @@ _SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
 _SHAPES["option"] = (FormatOption(name="two words", help="?"),)
 if fault() in _SHAPES:
     setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
+
+
+def raising(self):
+    raise RuntimeError("property boom")
+
+
+if fault().startswith("property "):  # ("property can_read", or ":type" after: 42)
+    prop, _, kind = fault().removeprefix("property ").partition(":")
+    setattr(FaultyShape, prop, property(lambda self: 42) if kind else property(raising))
 '''
 
 
@@ -1082,3 +1091,40 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
                            match=re.escape(f"{message} [format-not-loaded]")):
             converter.write(sample_muscles, out, "faulty-shape")
     assert not out.exists()
+
+
+def test_a_format_property_that_fails_is_a_format_not_loaded_error(
+        faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's property (can_read, sorts_found, ...) that raised was a traceback of
+    formats, convert and validate, and one giving 42 was taken as true. The format now
+    does not load, named as one whose attribute is of the wrong type is."""
+    from converter import plugins
+    from tests.conftest import SAMPLES
+
+    properties = ["can_read", "can_write", "writes_records", "can_update", "lossless",
+                  "sorts_found", "can_format", "locates_fields", "places_fields"]
+    for prop in properties:
+        for kind, what in (("", "failed: RuntimeError: property boom"),
+                           (":type", "is int, not a bool")):
+            monkeypatch.setenv("FAULT", f"property {prop}{kind}")
+            sys.modules.pop("faulty_format", None)
+            registry._loaded.cache_clear()
+            with pytest.raises(registry.MuscleError) as caught:
+                registry.get_format("faulty-shape")
+            assert [str(d) for d in caught.value.diagnostics] == [
+                f"format: error: the faulty-shape format could not be loaded: its {prop} "
+                f"{what} [format-not-loaded]"]
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.shape").write_text("soleus\n", encoding="utf-8")
+    message = ("the faulty-shape format could not be loaded: its sorts_found failed: "
+               "RuntimeError: property boom")
+    commands = ((("formats",), 1), (("validate", str(site), "--from", "faulty-shape"), 2),
+                (("convert", str(SAMPLES), "--to", "faulty-shape", "-o",
+                  str(tmp_path / "out.shape")), 2))
+    for command, status in commands:
+        result = _cli(faulty_plugin, *command, fault="property sorts_found")
+        assert "Traceback" not in result.stderr
+        assert result.returncode == status, result.stderr
+        assert message in result.stderr, result.stderr
+    assert sorted(plugins.PROPERTIES) == sorted(properties)  # (each of them is asked)
