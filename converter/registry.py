@@ -13,6 +13,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 from __future__ import annotations
 
 import collections
+import importlib.machinery
 import os
 import re
 import stat
@@ -25,7 +26,6 @@ from importlib.metadata import Distribution, EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from .cache import tree_files
 from .diagnostics import Diagnostic, MuscleError, beside_errors
 from .model import ALL_FIELDS, Muscle
 
@@ -578,8 +578,9 @@ def code_files(formats: Iterable[Format]) -> set[str]:
     distributions list (its ``RECORD``: the modules, data and metadata of another
     version or of an edited plugin), and, when that list lacks a format's module (a
     hand-made ``dist-info``, an editable install, a format that is no plugin), every
-    file of the module's package folder (the outermost regular package holding it; a
-    top-level module alone)."""
+    module file of the module's package folder (the outermost regular package holding
+    it; a top-level module alone): its data files are left out, which a package of
+    many (pictures, a bundled corpus) would make every run stat."""
     found: set[str] = set()
     for module, dist in {(sys.modules.get(type(f).__module__), _origins.get(type(f)))
                          for f in formats}:
@@ -600,14 +601,34 @@ def _distribution_files(dist: Distribution | None) -> set[str]:
 
 
 def _package_files(module: Any) -> set[str]:
-    """Every file (outside ``__pycache__``) of the folder of the outermost regular
-    package holding ``module``, or ``module``'s own file when it is in none."""
+    """The module files of the folder of the outermost regular package holding
+    ``module`` (:func:`module_files`), and ``module``'s own file, the only one when it
+    is in no package."""
     parts = module.__name__.split(".")
+    own = {os.path.abspath(module.__file__)}
     for end in range(1, len(parts) + 1):
         path = getattr(sys.modules.get(".".join(parts[:end])), "__file__", None)
         if path and os.path.basename(path).startswith("__init__."):
-            return tree_files(os.path.dirname(os.path.abspath(path)))
-    return {os.path.abspath(module.__file__)}
+            return own | module_files(os.path.dirname(os.path.abspath(path)))
+    return own
+
+
+#: The endings of the files Python imports modules from: sources and extension modules
+#: (``.py``, ``.cpython-312-x86_64-linux-gnu.so``), not bytecode (written by running).
+_MODULE_ENDINGS = tuple(sorted({*importlib.machinery.SOURCE_SUFFIXES,
+                                *importlib.machinery.EXTENSION_SUFFIXES}))
+
+
+def module_files(folder: str) -> set[str]:
+    """The module files below ``folder``, in the folders an import can name (each an
+    identifier: not ``__pycache__``, ``my-data`` or ``.git``); the names of its other
+    files are listed, but none is stat-ed."""
+    found: set[str] = set()
+    for top, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if f.isidentifier() and f != "__pycache__"]
+        found.update(os.path.join(top, name) for name in files
+                     if name.endswith(_MODULE_ENDINGS))
+    return found
 
 
 def unknown_format(name: str) -> str:

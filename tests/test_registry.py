@@ -215,6 +215,35 @@ def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> Non
     assert out.read_text().splitlines()[0].isupper()
 
 
+def test_a_plugin_package_without_a_record_stamps_its_modules_not_its_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin format in a package its dist-info lists no files of put every file of the
+    package's folder in each run's key: a package of 50,000 pictures cost each run some
+    800 ms of stat calls. Only its module files are stamped now (a helper module beside
+    it, or in a subpackage, still is), not its data."""
+    package = tmp_path / "picpkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "pictures").mkdir()
+    (package / "my-data").mkdir()
+    for name in ("__init__.py", "helpers.py", "sub/__init__.py", "sub/more.py",
+                 "pictures/drawn.py", "my-data/unimportable.py", "pictures/a.png",
+                 "notes.txt"):
+        (package / name).write_text("", encoding="utf-8")
+    (package / "fmt.py").write_text("from converter.registry import Format\n"
+                                    "class P(Format):\n    name = 'pic'\n",
+                                    encoding="utf-8")
+    dist = tmp_path / "picpkg-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: picpkg\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[muscle_convert.formats]\npic = picpkg.fmt:P\n")
+    for _ in _installed_folder(tmp_path, monkeypatch, "picpkg.fmt"):
+        files = registry.code_files([registry.get_format("pic")])
+        sys.modules.pop("picpkg", None)
+    assert files == {str(package / name) for name in (
+        "__init__.py", "fmt.py", "helpers.py", "sub/__init__.py", "sub/more.py",
+        "pictures/drawn.py")}
+
+
 @pytest.fixture
 def lines_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader, one muscle per ``slug|title|image`` line, that checks
