@@ -93,6 +93,23 @@ _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 _CSS_COMMENT_OR_ESCAPE = re.compile(r"/\*.*?(?:\*/|$)|\\(?:([0-9a-fA-F]{1,6})"
                                     r"(?:\r\n|[ \t\n\r\f])?|(.)|$)", re.DOTALL)
 
+#: Paint that draws nothing.
+_NO_PAINT = frozenset({"none", "transparent"})
+#: The CSS properties of how a polygon is painted and takes clicks, which an element
+#: takes from its parent unless it sets one, with their initial values.
+_INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
+                      "stroke-opacity": "1", "stroke-width": "1",
+                      "pointer-events": "visiblepainted"}
+#: A rule ``.class polygon { ... }`` of a style sheet (as the writer's paint its
+#: regions), its class in group 1 and its declarations in group 2.
+_CLASS_PAINT = re.compile(r"(?:^|(?<=[{}]))\s*\.(muscle(?:-lift)?)\s+polygon\s*\{([^{}]*)\}")
+#: A CSS declaration where one starts, its property in group 1 and its value in group 2.
+_DECLARATION = re.compile(r"(?:^|(?<=[{;}]))\s*(-?[a-zA-Z][-a-zA-Z]*)\s*:\s*([^;{}]*)")
+#: A CSS number, with a unit or percent sign: its number in group 1.
+_CSS_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:%|[a-zA-Z]*)")
+#: The stroke properties, of which a style sheet may take a polygon's stroke away.
+_STROKE = ("stroke", "stroke-opacity", "stroke-width")
+
 
 class SvgFormat(Format):
     name = "svg"
@@ -201,8 +218,10 @@ class _Tree:
     ``<use>``s that draw it again and the animations that may move it, the lines of its
     ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
     a lifted region, and by slug the points of the regions its ``muscle-lift`` pieces
-    draw; the file read, its elements by id, and what :func:`_misplacing` found of each
-    element it looked at (a polygon's ancestors are those of many)."""
+    draw, the classes whose polygons the writer's own rule paints (``.muscle polygon``),
+    whether a ``<style>`` may take a stroke away; the file read, its elements by id, and
+    what :func:`_misplacing`, :func:`_inherited` and :func:`_writer_paint` found of each
+    element they looked at (a polygon's ancestors are those of many)."""
 
     root: Any
     lines: dict[Any, int]
@@ -212,9 +231,13 @@ class _Tree:
     linked_sheets: tuple[int, ...]
     hides_lifted: bool
     lift_copies: dict[str, set[str]]
+    painted: frozenset[str]
+    unstrokes: bool
     here: Path
     ids: dict[str, Any]
     misplaced: dict[Any, str | None] = field(default_factory=dict)
+    inherited: dict[tuple[Any, str], tuple[str, Any]] = field(default_factory=dict)
+    writer_rules: dict[Any, dict[str, str]] = field(default_factory=dict)
 
 
 class _LineBuilder(TreeBuilder):
@@ -253,11 +276,53 @@ def _fromstring(raw: bytes, here: Path) -> _Tree:
     for element in root.iter():  # (the first element of an id is the one)
         if element.get("id") is not None:
             ids.setdefault(element.get("id"), element)
-    hides_lifted = any(_LIFT_RULE.search(_plain_css("".join(sheet.itertext())))
-                       for sheet in root.iter(f"{_SVG}style"))
+    sheets = [_plain_css("".join(sheet.itertext())) for sheet in root.iter(f"{_SVG}style")]
+    hides_lifted = any(_LIFT_RULE.search(sheet) for sheet in sheets)
     return _Tree(root, builder.lines, parents, _uses(root, ids, here),
                  _animations(root, parents, ids), tuple(builder.sheets), hides_lifted,
-                 _lift_copies(root), here, ids)
+                 _lift_copies(root), _painted_classes(sheets),
+                 any(map(_unstrokes, sheets)), here, ids)
+
+
+def _class_paints(css: str) -> dict[str, dict[str, str]]:
+    """By class, the declarations of a sheet's rules ``.class polygon { ... }``."""
+    return {found.group(1): _declarations(found.group(2))
+            for found in _CLASS_PAINT.finditer(css)}
+
+
+def _declarations(css: str) -> dict[str, str]:
+    """The declarations of CSS text, by property (the last of each)."""
+    return {name.lower(): value.strip() for name, value in _DECLARATION.findall(css)}
+
+
+#: By class, how the writer's own sheet paints the polygons of its muscles' ``<a>``s.
+_WRITER_PAINT = _class_paints(bodymap.MAP_CSS + bodymap.LIFT_CSS)
+
+
+def _painted_classes(sheets: list[str]) -> frozenset[str]:
+    """The classes whose polygons a sheet paints with the writer's own rule (exactly)."""
+    return frozenset(name for sheet in sheets for name, declared in _class_paints(sheet).items()
+                     if _WRITER_PAINT.get(name) == declared)
+
+
+def _unstrokes(css: str) -> bool:
+    """Whether a sheet sets a stroke that paints nothing (none, an opacity or width 0)."""
+    return any(name.lower() in _STROKE and _paints_nothing(name.lower(), value.strip().lower())
+               for name, value in _DECLARATION.findall(css))
+
+
+def _paints_nothing(name: str, value: str) -> bool:
+    """Whether a value of a paint property (``fill``, ``stroke-opacity``...) leaves that
+    paint unseen: ``none`` or ``transparent``, an opacity or width of 0 (or less)."""
+    if name in ("fill", "stroke"):
+        return value in _NO_PAINT
+    return _is_zero(value)
+
+
+def _is_zero(value: str) -> bool:
+    """Whether a CSS number (``0``, ``0.0``, ``0%``, ``0px``, ``-1``) is 0 or less."""
+    found = _CSS_NUMBER.fullmatch(value.strip())
+    return found is not None and float(found.group(1)) <= 0
 
 
 def _lift_copies(root: Any) -> dict[str, set[str]]:
@@ -397,12 +462,27 @@ def _sheet_problem(css: str, tree: _Tree) -> str | None:
         return "clips or masks (clip-path, mask)"
     if _CSS_HIDES.search(_LIFT_RULE.sub(" ", _plain_css(css))):
         return "hides (display: none, visibility: hidden or collapse)"
+    unseen = _sheet_unseen(_plain_css(css))
+    if unseen:
+        return f"sets {unseen}, which may leave a polygon unseen or taking no clicks"
     for value in _CSS_FILTER.findall(_plain_css(css)):
         problem = _filter_problem(value, tree)
         if problem:
             return f"sets a filter that {problem}"
     if _CSS_IMPORT.search(_plain_css(css)):
         return "imports a style sheet the reader does not read, which may set one"
+    return None
+
+
+def _sheet_unseen(css: str) -> str | None:
+    """The first declaration of a sheet that may leave a polygon unseen (an opacity of 0,
+    a fill of none, a ``display: contents``) or taking no clicks (``pointer-events:
+    none``), as ``name: value``, or None."""
+    for name, value in _DECLARATION.findall(css):
+        name, value = name.lower(), _IMPORTANT.sub("", value).strip().lower()
+        if (name in ("opacity", "fill", "fill-opacity") and _paints_nothing(name, value)) or (
+                (name, value) in (("pointer-events", "none"), ("display", "contents"))):
+            return f"{name}: {value}"
     return None
 
 
@@ -472,9 +552,10 @@ def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
         problem = _misplacing(element, tree)
         if problem:
             yield element, problem
-    hidden = _hidden(polygon, link, tree)
-    if hidden is not None:
-        yield hidden
+    for unseen in (_hidden(polygon, link, tree), _unpainted(polygon, tree),
+                   _unclickable(polygon, tree)):
+        if unseen is not None:
+            yield unseen
 
 
 def _hidden(polygon: Any, link: Any, tree: _Tree) -> tuple[Any, str] | None:
@@ -497,6 +578,88 @@ def _hidden(polygon: Any, link: Any, tree: _Tree) -> tuple[Any, str] | None:
         if value in _VISIBLE:
             return None
     return None
+
+
+def _unpainted(polygon: Any, tree: _Tree) -> tuple[Any, str] | None:
+    """What leaves ``polygon`` painted with nothing, and why, or None: a fill that paints
+    nothing (``fill: none``, ``fill-opacity: 0``, on it or inherited) and no stroke
+    (none, an opacity or width of 0, or one a ``<style>`` may take away)."""
+    fill, fill_at = _inherited(polygon, "fill", tree)
+    opacity, opacity_at = _inherited(polygon, "fill-opacity", tree)
+    if fill not in _NO_PAINT and not _is_zero(opacity):
+        return None
+    stroke = _no_stroke(polygon, tree)
+    if stroke is None:
+        return None
+    said, at = (f"fill: {fill}", fill_at) if fill in _NO_PAINT else (
+        f"fill-opacity: {opacity}", opacity_at)
+    return (polygon if at is None else at), (
+        f"paints the polygons in it with nothing ({said}, and {stroke}): they are not "
+        "seen")
+
+
+def _no_stroke(polygon: Any, tree: _Tree) -> str | None:
+    """Why ``polygon`` has no stroke that is seen (``stroke: none``...), or None."""
+    if tree.unstrokes:
+        return "a <style> that may take its stroke away"
+    for name in _STROKE:
+        value, _ = _inherited(polygon, name, tree)
+        if _paints_nothing(name, value):
+            return f"{name}: {value}"
+    return None
+
+
+def _unclickable(polygon: Any, tree: _Tree) -> tuple[Any, str] | None:
+    """What makes ``polygon`` take no clicks (``pointer-events: none`` on it or
+    inherited), and why, or None."""
+    value, at = _inherited(polygon, "pointer-events", tree)
+    if value != "none":
+        return None
+    return (polygon if at is None else at), (
+        "takes no clicks (pointer-events: none): a click on the polygons in it does not "
+        "reach the muscle's link")
+
+
+def _inherited(element: Any, name: str, tree: _Tree) -> tuple[str, Any]:
+    """The value (lower case) of an inherited CSS property for ``element`` and the element
+    that sets it (None for the initial value): from the nearest element on the way up
+    that sets it, in its ``style``, else by the writer's own rule (for a polygon), else
+    the attribute."""
+    value = _style_value(element.get("style") or "", name)
+    if value is None and element.tag == f"{_SVG}polygon":
+        value = _writer_paint(element, name, tree)
+    own = _own_value(element, name, value)
+    if own is not None:
+        return own
+    parent = tree.parents.get(element)
+    if parent is None:
+        return _INHERITED_INITIAL[name], None
+    if (parent, name) not in tree.inherited:  # (the same for every polygon of a <g>)
+        tree.inherited[parent, name] = _inherited(parent, name, tree)
+    return tree.inherited[parent, name]
+
+
+def _own_value(element: Any, name: str, value: str | None) -> tuple[str, Any] | None:
+    """The value an element sets itself of an inherited property (``value``, from its
+    style, else its attribute) and the element, or None when it inherits it."""
+    value = ((element.get(name) if value is None else value) or "").strip().lower()
+    if value == "initial":
+        return _INHERITED_INITIAL[name], element
+    if value and value not in ("inherit", "unset"):
+        return value, element
+    return None
+
+
+def _writer_paint(polygon: Any, name: str, tree: _Tree) -> str | None:
+    """The value the writer's own rule ``.muscle polygon`` (``.muscle-lift polygon``),
+    held by the map's sheet, gives ``polygon``, or None."""
+    parent = tree.parents.get(polygon)
+    if parent not in tree.writer_rules:  # (the same for every polygon of an <a>)
+        tree.writer_rules[parent] = next((
+            _WRITER_PAINT[kind] for element in _ancestry(parent, tree.parents)
+            for kind in sorted(tree.painted.intersection((element.get("class") or "").split()))
+        ), {})
+    return tree.writer_rules[parent].get(name)
 
 
 def _is_lifted(polygon: Any, tree: _Tree) -> bool:
@@ -524,9 +687,18 @@ def _misplacing_now(element: Any, tree: _Tree) -> str | None:
     moving_filter = _filter_problem(_filter_of(element), tree)
     if moving_filter:
         return f"has a filter that {moving_filter}"
-    if _is_not_displayed(element):
+    display = _display(element)
+    if display == "none":
         return ("is not displayed (display: none, as Inkscape hides a layer): the polygons "
                 "in it are not drawn and take no clicks")
+    if display == "contents" and element.tag != f"{_SVG}g" and element is not tree.root:
+        return ("is not displayed (display: contents, which draws no shape and no link, "
+                "only a <g>): the polygons in it are not drawn and take no clicks")
+    opacity = _style_value(element.get("style") or "", "opacity")
+    opacity = element.get("opacity") if opacity is None else opacity
+    if opacity is not None and _is_zero(opacity):
+        return (f"is transparent (opacity: {opacity.strip()}): the polygons in it are not "
+                "seen")
     if _is_clipped(element):
         return ("is clipped or masked (clip-path, mask), which the reader does not apply: "
                 "the polygons in it are not drawn whole")
@@ -604,11 +776,10 @@ def _filter_problem(value: str, tree: _Tree) -> str | None:
     return None
 
 
-def _is_not_displayed(element: Any) -> bool:
-    """Whether ``element`` is ``display: none`` (in its ``style``, else an attribute)."""
+def _display(element: Any) -> str:
+    """An element's ``display`` (in its ``style``, else the attribute), lower case."""
     value = _style_value(element.get("style") or "", "display")
-    return ((element.get("display") if value is None else value) or "").strip().lower() == (
-        "none")
+    return ((element.get("display") if value is None else value) or "").strip().lower()
 
 
 def _style_value(style: str, name: str) -> str | None:

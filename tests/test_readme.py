@@ -150,7 +150,9 @@ NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lan
              "utf-8-sig", "x-formula-prefix", "xml-stylesheet", "clip-path", "data-lift",
              # (what an SVG animation may change and leave every point where it is drawn)
              "fill-opacity", "stroke-opacity", "stroke-width", "stroke-dasharray",
-             "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit"}
+             "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+             # (whether an SVG polygon takes clicks)
+             "pointer-events"}
 
 
 def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:

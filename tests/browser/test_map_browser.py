@@ -19,7 +19,7 @@ import converter
 from converter import bodymap
 from converter.layers import region_area
 from converter.model import Muscle, Region
-from converter.registry import get_format
+from converter.registry import ReadContext, get_format
 from tests.browser.png import decode, is_blank
 from tests.conftest import SAMPLES
 
@@ -441,3 +441,64 @@ def test_a_map_with_a_lifted_region_reads_back_exactly(lifted_site: Site) -> Non
     carried = get_format("svg").carries
     assert converter.read(lifted_site.svg) == sorted(
         (m.project(carried) for m in LIFTED), key=lambda m: m.slug)
+
+
+# A map of one muscle, a square from (0, 0) to (100, 100) drawn as {} says, over white.
+EDITED_MAP = ("<svg xmlns='http://www.w3.org/2000/svg' width='400' height='300'>{defs}"
+              "<g{g}><a data-slug='edited' href='edited.html'{a}><title>E</title>"
+              "<polygon{polygon} points='0,0 100,0 100,100 0,100'/></a></g></svg>")
+# What a click at the square's middle lands on.
+MIDDLE_HIT = """() => {
+  const hit = document.elementFromPoint(50, 50);
+  return hit !== null && hit.closest("a[data-slug]") !== null;
+}"""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit of the square's map: what it puts on the <g>, <a> or <polygon>, and in a
+    <defs> before them."""
+
+    g: str = ""
+    a: str = ""
+    polygon: str = ""
+    defs: str = ""
+
+
+def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool, list[str]]:
+    """Whether Chromium shows the edited square whole (at its middle and near two
+    corners), whether a click at its middle reaches its link, and the slugs the svg
+    reader reads of the map."""
+
+    path = tmp_path / "map.svg"
+    path.write_text(EDITED_MAP.format(**{name: f" {value}" if value and name != "defs" else
+                                         value for name, value in vars(edit).items()}),
+                    encoding="utf-8")
+    page.goto(path.as_uri())
+    image = decode(page.screenshot())
+    seen = all(image.pixel(x, y) != image.pixel(300, 250) for x, y in ((10, 10), (50, 50),
+                                                                        (90, 90)))
+    read = get_format("svg").read(path, ReadContext(report=lambda diagnostic: None))
+    return seen, page.evaluate(MIDDLE_HIT), [m.slug for m in read]
+
+
+UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
+          Edit(polygon="style='fill-opacity:0;stroke:none'"),
+          Edit(a="fill-opacity='0' stroke='red' stroke-opacity='0'"), Edit(g="fill='none'"),
+          Edit(a="style='pointer-events: none'"), Edit(polygon="style='display: contents'"),
+          Edit(a="display='contents'")]
+SEEN = [Edit(), Edit(g="style='display: contents'"),
+        Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'")]
+
+
+@pytest.mark.parametrize("edit", UNSEEN, ids=repr)
+def test_a_region_chromium_does_not_show_or_click_is_not_read(page: Any, edit: Edit,
+                                                             tmp_path: Path) -> None:
+    seen, clicked, read = seen_clicked_read(page, edit, tmp_path)
+    assert not (seen and clicked) and read == []
+
+
+@pytest.mark.parametrize("edit", SEEN, ids=repr)
+def test_a_region_chromium_shows_and_clicks_is_read(page: Any, edit: Edit,
+                                                    tmp_path: Path) -> None:
+    assert seen_clicked_read(page, edit, tmp_path) == (True, True, ["edited"])

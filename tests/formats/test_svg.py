@@ -1155,3 +1155,64 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_muscles_errors(
         ("", "a[4].title", "missing-field"), ("6", "a[4].regions", "bad-svg"),
         ("", "muscles[e].regions[0]", "polygon-self-intersecting")])
     assert len(said) == 10
+
+
+@pytest.mark.parametrize(("unseen", "on", "says"), [
+    ("opacity='0'", "polygon", "is transparent (opacity: 0)"),
+    ("style='opacity: 0%'", "g", "is transparent (opacity: 0%)"),
+    ("style='fill-opacity:0;stroke:none'", "polygon",
+     "paints the polygons in it with nothing (fill-opacity: 0, and stroke: none)"),
+    ("fill-opacity='0' stroke='red' stroke-opacity='0'", "a",
+     "paints the polygons in it with nothing (fill-opacity: 0, and stroke-opacity: 0)"),
+    ("fill='none'", "g", "paints the polygons in it with nothing (fill: none, and stroke: none)"),
+    ("style='pointer-events: none'", "a", "takes no clicks (pointer-events: none)"),
+    ("style='display: contents'", "polygon", "is not displayed (display: contents"),
+    ("display='contents'", "a", "is not displayed (display: contents"),
+], ids=["opacity attribute", "opacity in a style", "fill-opacity and no stroke",
+        "both opacities 0", "fill none inherited", "pointer-events", "display contents",
+        "display contents on the a"])
+def test_a_polygon_not_seen_or_taking_no_clicks_leaves_the_muscle_out(
+        unseen: str, on: str, says: str, tmp_path: Path) -> None:
+    """A region painted with nothing, fully transparent, taking no clicks, or not drawn
+    (display: contents, on all but a <g>) was read as a region of the map."""
+    put = {name: f" {unseen}" if name == on else "" for name in ("g", "a", "polygon")}
+    path = _map_of(f"<g{put['g']}>\n<a data-slug='unseen'{put['a']}><title>U</title>\n"
+                   f"<polygon{put['polygon']} points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [{"g": 3, "a": 4, "polygon": 5}[on]], ["unseen"], f"<{on}> {says}")
+
+
+def test_what_is_seen_and_takes_clicks_is_read(tmp_path: Path) -> None:
+    """An outline (fill none, a stroke), a half opacity, a <g> of display: contents, a
+    polygon that fills itself again or takes clicks again, and one the writer's own rule
+    paints over an attribute of fill-opacity 0."""
+    rule = bodymap.MAP_CSS.splitlines()[0]
+    path = _map_of(f"<style>{rule}</style>\n<g style='display:contents' fill='none' "
+                   "pointer-events='none'>\n<a data-slug='outline' stroke='red' opacity='.5' "
+                   "pointer-events='visiblePainted'>"
+                   "<title>O</title><polygon points='1,1 50,1 50,50'/></a>\n<a data-slug="
+                   "'filled'><title>F</title><polygon style='fill: initial' pointer-events="
+                   "'auto' points='1,1 50,1 50,50'/></a></g>\n<a class='muscle' data-slug="
+                   "'sheet' fill-opacity='0' stroke='none'><title>S</title><polygon "
+                   "fill-opacity='0' points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["filled", "kept", "outline", "sheet"]
+
+
+@pytest.mark.parametrize("sheet", ["polygon { opacity: 0 }", "a { fill: none !important }",
+                                   ".muscle polygon { fill-opacity: 0.0 }",
+                                   "g { pointer-events: none }", "a { display: contents }"])
+def test_a_style_sheet_that_may_leave_polygons_unseen_fails_the_map(sheet: str,
+                                                                     tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as info:
+        read(_map_of(f"<style>\n{sheet}</style>", tmp_path))
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3)
+    assert "which may leave a polygon unseen or taking no clicks" in found.message
+
+
+def test_a_sheet_that_may_take_the_stroke_away_leaves_an_unfilled_polygon_out(
+        tmp_path: Path) -> None:
+    path = _map_of("<style>#x polygon { stroke: none }</style>\n<a data-slug='unfilled' "
+                   "stroke='red'><title>U</title>\n<polygon fill='none' points='1,1 50,1 "
+                   "50,50'/></a>", tmp_path)
+    _left_out(path, [5], ["unfilled"], "a <style> that may take its stroke away")
