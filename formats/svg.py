@@ -80,6 +80,16 @@ _IMPORTANT = re.compile(r"!\s*important\s*$", re.IGNORECASE)
 #: (``feOffset``, and ``feDropShadow``, a shadow moved), displaced or tiled.
 _MOVING_PRIMITIVES = frozenset(f"{_SVG}{name}" for name in (
     "feOffset", "feDropShadow", "feDisplacementMap", "feTile"))
+#: The filter primitives that paint over what they filter, in part of their region or
+#: all of it: an image, a flood of colour, noise, light.
+_PAINTING_PRIMITIVES = frozenset(f"{_SVG}{name}" for name in (
+    "feImage", "feFlood", "feTurbulence", "feDiffuseLighting", "feSpecularLighting"))
+#: The attributes of a filter's region, and of a primitive's subregion.
+_REGION = ("x", "y", "width", "height")
+#: A filter's region where it gives none: 10% more than the bounding box each way.
+_FILTER_REGION = {"x": "-10%", "y": "-10%", "width": "120%", "height": "120%"}
+#: A number as an attribute gives it, its number in group 1 and a percent sign in 2.
+_PLAIN_NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*")
 #: A CSS ``filter`` (``-webkit-filter``) declaration, its value in group 1.
 _CSS_FILTER = re.compile(r"(?:^|[{;}])\s*(?:-webkit-)?filter\s*:([^;}]*)", re.IGNORECASE)
 #: A ``url(...)`` of a CSS value, what it names in group 1, 2 or 3.
@@ -684,7 +694,7 @@ def _misplacing_now(element: Any, tree: _Tree) -> str | None:
     if _has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
-    moving_filter = _filter_problem(_filter_of(element), tree)
+    moving_filter = _filter_problem(_filter_of(element), tree, element)
     if moving_filter:
         return f"has a filter that {moving_filter}"
     display = _display(element)
@@ -753,10 +763,11 @@ def _filter_of(element: Any) -> str:
     return (element.get("filter") if value is None else value) or ""
 
 
-def _filter_problem(value: str, tree: _Tree) -> str | None:
-    """How a CSS ``filter`` value paints what it filters elsewhere than it is, or None:
-    a ``url()`` of a ``<filter>`` of the map holding a primitive that moves it, one of
-    another file (not read), a ``drop-shadow()``."""
+def _filter_problem(value: str, tree: _Tree, element: Any = None) -> str | None:
+    """How a CSS ``filter`` value (of ``element``; None for a style sheet's) draws what it
+    filters other than where and as it is, or None: a ``url()`` of a ``<filter>`` of the
+    map that does (:func:`_filter_element_problem`), one of another file (not read), a
+    ``drop-shadow()``."""
     for found in _CSS_URL.finditer(value):
         link = next(part for part in found.groups() if part is not None).strip()
         file, _, name = link.partition("#")
@@ -764,16 +775,94 @@ def _filter_problem(value: str, tree: _Tree) -> str | None:
             return (f"is in another file ({link}), which the reader does not read: whether "
                     "it draws what it filters elsewhere cannot be told")
         target = tree.ids.get(name)
-        moving = [] if target is None or target.tag != f"{_SVG}filter" else [
-            primitive for primitive in target.iter() if primitive.tag in _MOVING_PRIMITIVES]
-        if moving:
-            return (f"draws what it filters elsewhere ({link}, whose "
-                    f"<{_local_name(moving[0].tag)}> at line {tree.lines.get(moving[0])} "
-                    "moves, displaces or tiles it), which the reader does not apply")
+        if target is not None and target.tag == f"{_SVG}filter":
+            problem = _filter_element_problem(target, link, element, tree)
+            if problem:
+                return problem
     if _DROP_SHADOW.search(value):
         return ("draws what it filters again elsewhere (drop-shadow(), an offset copy), "
                 "which the reader does not apply")
     return None
+
+
+def _filter_element_problem(target: Any, link: str, element: Any, tree: _Tree) -> str | None:
+    """How the ``<filter>`` ``target`` (named by ``link``) draws what ``element`` holds
+    other than where and as it is, or None: it takes primitives or a region from another
+    by ``href``, holds no primitive, one that moves, one that paints over, one with a
+    subregion of its own, or its region leaves out part of what it filters."""
+    if _href(target):
+        return (f"takes what it does from another filter by href ({link} names "
+                f"{_href(target)}), which viewers differ on (Chromium draws nothing): what "
+                "is drawn cannot be told")
+    primitives = [child for child in target if _local_name(child.tag).startswith("fe")]
+    if not primitives:
+        return f"draws nothing ({link} holds no filter primitive): the polygons are not seen"
+    for kinds, draws, does in (
+            (_MOVING_PRIMITIVES, "draws what it filters elsewhere", "moves, displaces or "
+             "tiles it"),
+            (_PAINTING_PRIMITIVES, "paints over what it filters", "paints an image, a "
+             "colour, noise or light over its region")):
+        found = next((p for p in target.iter() if p.tag in kinds), None)
+        if found is not None:
+            return (f"{draws} ({link}, whose <{_local_name(found.tag)}> at line "
+                    f"{tree.lines.get(found)} {does}), which the reader does not apply")
+    clipping = next((p for p in primitives if any(p.get(n) is not None for n in _REGION)), None)
+    if clipping is not None:
+        return (f"may clip what it filters ({link}, whose <{_local_name(clipping.tag)}> at "
+                f"line {tree.lines.get(clipping)} has a subregion of its own: x, y, width or "
+                "height), which the reader does not apply")
+    if _region_clips(target, element, tree):
+        return (f"clips what it filters to its region ({link}, whose x, y, width and "
+                "height may leave part of it out), which the reader does not apply")
+    return None
+
+
+def _region_clips(target: Any, element: Any, tree: _Tree) -> bool:
+    """Whether the region of a ``<filter>`` may leave out part of what ``element`` holds:
+    by the bounding box (``filterUnits`` of ``objectBoundingBox``, as by default), less
+    than all of it; in user space, less than all of its polygons' points, or not known
+    (a percentage, a unit, none given, or ``element`` None, a style sheet's)."""
+    region = [(target.get(name) or _FILTER_REGION[name]).strip() for name in _REGION]
+    if (target.get("filterUnits") or "").strip() != "userSpaceOnUse":
+        numbers = [_fraction(value) for value in region]
+        if None in numbers:
+            return True
+        x, y, width, height = numbers
+        return x > 0 or y > 0 or x + width < 1 or y + height < 1
+    box = None if element is None else _points_box(element)
+    numbers = [_user_length(value) for value in region]
+    if box is None or None in numbers or any(target.get(name) is None for name in _REGION):
+        return True
+    x, y, width, height = numbers
+    return box[0] < x or box[1] < y or box[2] > x + width or box[3] > y + height
+
+
+def _fraction(value: str) -> float | None:
+    """A length of a bounding box (``-0.1``, ``-10%``) as a fraction of it, or None."""
+    found = _PLAIN_NUMBER.fullmatch(value)
+    if found is None:
+        return None
+    return float(found.group(1)) / (100 if found.group(2) else 1)
+
+
+def _user_length(value: str) -> float | None:
+    """A length in user space (``5``, ``5px``) as a number, or None (a percentage, a
+    unit)."""
+    found = _PLAIN_NUMBER.fullmatch(value.removesuffix("px"))
+    return None if found is None or found.group(2) else float(found.group(1))
+
+
+def _points_box(element: Any) -> tuple[float, float, float, float] | None:
+    """The box (least x and y, most x and y) of the points of the polygons in
+    ``element``, or None when they are none or not numbers."""
+    try:
+        numbers = [[float(n) for n in _points(p).split(",")]
+                   for p in element.iter(f"{_SVG}polygon")]
+    except ValueError:
+        return None
+    xs = [x for points in numbers for x in points[0::2]]
+    ys = [y for points in numbers for y in points[1::2]]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs and ys else None
 
 
 def _display(element: Any) -> str:

@@ -466,9 +466,9 @@ class Edit:
 
 
 def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool, list[str]]:
-    """Whether Chromium shows the edited square whole (at its middle and near two
-    corners), whether a click at its middle reaches its link, and the slugs the svg
-    reader reads of the map."""
+    """Whether Chromium shows the edited square whole and no more (at its middle and
+    near two corners, and not just beside it), whether a click at its middle reaches its
+    link, and the slugs the svg reader reads of the map."""
 
     path = tmp_path / "map.svg"
     path.write_text(EDITED_MAP.format(**{name: f" {value}" if value and name != "defs" else
@@ -476,8 +476,9 @@ def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool
                     encoding="utf-8")
     page.goto(path.as_uri())
     image = decode(page.screenshot())
-    seen = all(image.pixel(x, y) != image.pixel(300, 250) for x, y in ((10, 10), (50, 50),
-                                                                        (90, 90)))
+    blank = image.pixel(300, 250)
+    seen = all(image.pixel(x, y) != blank for x, y in ((10, 10), (50, 50), (90, 90))) and all(
+        image.pixel(x, y) == blank for x, y in ((105, 50), (50, 105)))
     read = get_format("svg").read(path, ReadContext(report=lambda diagnostic: None))
     return seen, page.evaluate(MIDDLE_HIT), [m.slug for m in read]
 
@@ -486,9 +487,28 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
           Edit(polygon="style='fill-opacity:0;stroke:none'"),
           Edit(a="fill-opacity='0' stroke='red' stroke-opacity='0'"), Edit(g="fill='none'"),
           Edit(a="style='pointer-events: none'"), Edit(polygon="style='display: contents'"),
-          Edit(a="display='contents'")]
+          Edit(a="display='contents'"),
+          Edit(defs="<filter id='f' x='0' y='0' width='0.5' height='1'><feGaussianBlur "
+               "stdDeviation='0'/></filter>", polygon="filter='url(#f)'"),
+          Edit(defs="<filter id='f' filterUnits='userSpaceOnUse' x='0' y='0' width='60' "
+               "height='100'><feGaussianBlur stdDeviation='0'/></filter>", g="filter='url(#f)'"),
+          Edit(defs="<filter id='f'><feGaussianBlur stdDeviation='0' width='50'/></filter>",
+               a="filter='url(#f)'"),
+          Edit(defs="<filter id='f'><feFlood flood-color='red'/></filter>",
+               polygon="filter='url(#f)'"),
+          Edit(defs="<filter id='f'><feImage href='data:image/svg+xml,%3Csvg "
+               "xmlns=%22http://www.w3.org/2000/svg%22/%3E'/></filter>",
+               polygon="filter='url(#f)'"),
+          Edit(defs="<filter id='o'><feOffset dx='0'/></filter><filter id='f' href='#o'/>",
+               polygon="filter='url(#f)'"),
+          Edit(defs="<filter id='f'/>", polygon="filter='url(#f)'")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
-        Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'")]
+        Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
+        Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
+             "type='saturate' values='0'/></filter>", polygon="filter='url(#f)'"),
+        Edit(defs="<filter id='f' filterUnits='userSpaceOnUse' x='0' y='0' width='100' "
+             "height='100'><feColorMatrix type='saturate' values='0'/></filter>",
+             a="filter='url(#f)'")]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)

@@ -1216,3 +1216,59 @@ def test_a_sheet_that_may_take_the_stroke_away_leaves_an_unfilled_polygon_out(
                    "stroke='red'><title>U</title>\n<polygon fill='none' points='1,1 50,1 "
                    "50,50'/></a>", tmp_path)
     _left_out(path, [5], ["unfilled"], "a <style> that may take its stroke away")
+
+
+#: Filters that draw what they filter other than as it is, one a line from line 3: by a
+#: region smaller than it (of the bounding box, and in user space), a subregion, a
+#: flood, an image, an href to another, none at all; and two that draw it whole.
+DRAWING_FILTERS = (
+    "<filter id='half' x='0' y='0' width='0.5' height='1'><feGaussianBlur/></filter>\n"
+    "<filter id='user' filterUnits='userSpaceOnUse' x='0' y='0' width='20' height='99'>"
+    "<feGaussianBlur/></filter>\n"
+    "<filter id='sub'><feGaussianBlur stdDeviation='1'/>\n<feMerge width='10%'/></filter>\n"
+    "<filter id='flood'><feFlood flood-color='red'/>\n</filter>\n"
+    "<filter id='image'><feImage href='x.png'/>\n</filter>\n"
+    "<filter id='offset'><feOffset dx='5'/></filter><filter id='chain' href='#offset'/>\n"
+    "<filter id='empty'><desc>none</desc></filter>\n"
+    "<filter id='whole' x='-10%' y='-0.1' width='1.2' height='120%'><feGaussianBlur/>"
+    "</filter><filter id='around' filterUnits='userSpaceOnUse' x='0' y='0' width='99px' "
+    "height='99'><feColorMatrix type='saturate' values='0'/></filter>")
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("half", "clips what it filters to its region (#half"),
+    ("user", "clips what it filters to its region (#user"),
+    ("sub", "may clip what it filters (#sub, whose <feMerge> at line 6 has a subregion"),
+    ("flood", "paints over what it filters (#flood, whose <feFlood> at line 7 paints"),
+    ("image", "paints over what it filters (#image, whose <feImage> at line 9 paints"),
+    ("chain", "takes what it does from another filter by href (#chain names #offset)"),
+    ("empty", "draws nothing (#empty holds no filter primitive)"),
+])
+def test_a_filter_that_clips_or_paints_over_leaves_the_muscle_out(name: str, says: str,
+                                                                  tmp_path: Path) -> None:
+    """A filter region smaller than the polygon clips it, a flood or an image paints over
+    it, a filter of none draws nothing, and one taking primitives from another by href
+    is drawn as viewers differ: each was read as the polygon drawn whole."""
+    path = _map_of(f"<defs>{DRAWING_FILTERS}</defs>\n<a data-slug='filtered'><title>F"
+                   f"</title>\n<polygon filter='url(#{name})' points='1,1 50,1 50,50'/></a>",
+                   tmp_path)
+    _left_out(path, [15], ["filtered"], f"<polygon> has a filter that {says}")
+
+
+def test_a_filter_whose_region_holds_the_polygon_is_read(tmp_path: Path) -> None:
+    path = _map_of(f"<defs>{DRAWING_FILTERS}</defs>\n<a data-slug='whole' filter="
+                   "'url(#whole)'><title>W</title><polygon style='filter: url(#around)' "
+                   "points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "whole"]
+
+
+def test_a_style_sheet_of_a_filter_region_in_user_space_fails_the_map(tmp_path: Path) -> None:
+    """Which polygons a sheet's rule filters is not worked out: a region in user space
+    cannot be told to hold them."""
+    path = _map_of(f"<defs>{DRAWING_FILTERS}</defs>\n<style>a {{ filter: url(#around) }}"
+                   "</style>", tmp_path)
+    with pytest.raises(MuscleError) as info:
+        read(path)
+    assert info.value.diagnostics[0].message.startswith(
+        "<style> sets a filter that clips what it filters to its region (#around")
