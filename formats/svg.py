@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree.ElementTree import TreeBuilder
 
 from converter import bodymap
@@ -27,6 +27,9 @@ from converter.slug import is_slug, not_a_slug
 MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
 _XLINK = "http://www.w3.org/1999/xlink"
+#: The attribute ``xml:base``: the address that relative references in and under the
+#: element it is on are taken from.
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 #: Between two numbers of a ``points`` list: a comma (spaces around it) or spaces.
 _SEPARATORS = re.compile(r"\s*,\s*|\s+")
 #: What marks a muscle map in its text, as the reader tells one: the class muscle-map
@@ -288,7 +291,7 @@ def _fromstring(raw: bytes, here: Path) -> _Tree:
             ids.setdefault(element.get("id"), element)
     sheets = [_plain_css("".join(sheet.itertext())) for sheet in root.iter(f"{_SVG}style")]
     hides_lifted = any(_LIFT_RULE.search(sheet) for sheet in sheets)
-    return _Tree(root, builder.lines, parents, _uses(root, ids, here),
+    return _Tree(root, builder.lines, parents, _uses(root, ids, here, parents),
                  _animations(root, parents, ids), tuple(builder.sheets), hides_lifted,
                  _lift_copies(root), _painted_classes(sheets),
                  any(map(_unstrokes, sheets)), here, ids)
@@ -360,15 +363,32 @@ def _href(element: Any) -> str:
     return ((element.get(f"{{{_XLINK}}}href") if link is None else link) or "").strip()
 
 
-def _named(element: Any, ids: dict[str, Any], here: Path | None = None) -> Any:
+def _named(element: Any, ids: dict[str, Any], here: Path | None = None,
+           parents: dict[Any, Any] | None = None) -> Any:
     """The element that an element's ``href`` (or ``xlink:href``) names by ``#id``, or,
-    given ``here`` (the file read), by ``file#id`` of a file that is this one: None when
-    it names none."""
+    given ``here`` (the file read) and ``parents``, by ``file#id`` of a file that is this
+    one (by the map's own address, or by the ``xml:base`` in effect): None when it names
+    none."""
     link = _href(element)
     file, hash_mark, name = link.partition("#")
-    if not hash_mark or (file and (here is None or not _is_file(file, here))):
+    if not hash_mark or (file and (here is None or parents is None or not any(
+            _is_file(url, here) for url in _resolved(file, element, parents, here)))):
         return None
     return ids.get(name)
+
+
+def _resolved(file: str, element: Any, parents: dict[Any, Any], here: Path) -> list[str]:
+    """What a reference to ``file`` of ``element`` may name: ``file`` as it is (taken
+    from the map's own address, as Chromium takes it), and, with an ``xml:base`` on it
+    or around it, as that base resolves it (as viewers that honour it do)."""
+    bases = [element.get(_XML_BASE) for element in _ancestry(element, parents)]
+    bases = [base.strip() for base in reversed(bases) if base is not None]
+    if not bases:
+        return [file]
+    address = here.absolute().as_uri()
+    for base in bases:
+        address = urljoin(address, base)
+    return [file, urljoin(address, file)]
 
 
 def _is_file(url: str, here: Path) -> bool:
@@ -384,12 +404,13 @@ def _is_file(url: str, here: Path) -> bool:
         return os.path.normpath(named) == os.path.normpath(os.path.abspath(here))
 
 
-def _uses(root: Any, ids: dict[str, Any], here: Path) -> dict[Any, list[Any]]:
+def _uses(root: Any, ids: dict[str, Any], here: Path,
+          parents: dict[Any, Any]) -> dict[Any, list[Any]]:
     """The ``<use>``s of a document by the element each draws again (named by ``#id``, or
-    by the file's own name, ``map.svg#id``)."""
+    by the file's own name, ``map.svg#id``, as it is or under an ``xml:base``)."""
     uses: dict[Any, list[Any]] = {}
     for use in root.iter(f"{_SVG}use"):
-        target = _named(use, ids, here)
+        target = _named(use, ids, here, parents)
         if target is not None:
             uses.setdefault(target, []).append(use)
     return uses
@@ -771,9 +792,11 @@ def _filter_problem(value: str, tree: _Tree, element: Any = None) -> str | None:
     for found in _CSS_URL.finditer(value):
         link = next(part for part in found.groups() if part is not None).strip()
         file, _, name = link.partition("#")
-        if file and not _is_file(file, tree.here):
-            return (f"is in another file ({link}), which the reader does not read: whether "
-                    "it draws what it filters elsewhere cannot be told")
+        other = _other_file(file, element, tree) if file else None
+        if other is not None:
+            return (f"is in another file ({link}{other}), which "
+                    "the reader does not read: whether it draws what it filters elsewhere "
+                    "cannot be told")
         target = tree.ids.get(name)
         if target is not None and target.tag == f"{_SVG}filter":
             problem = _filter_element_problem(target, link, element, tree)
@@ -783,6 +806,17 @@ def _filter_problem(value: str, tree: _Tree, element: Any = None) -> str | None:
         return ("draws what it filters again elsewhere (drop-shadow(), an offset copy), "
                 "which the reader does not apply")
     return None
+
+
+def _other_file(file: str, element: Any, tree: _Tree) -> str | None:
+    """How a reference to ``file`` of ``element`` (None: of a style sheet) names a file
+    other than the map: ``""`` as it is, ``", as the xml:base in effect takes it: URL"``
+    under an ``xml:base``; None when it names the map both ways."""
+    urls = [file] if element is None else _resolved(file, element, tree.parents, tree.here)
+    other = next((url for url in urls if not _is_file(url, tree.here)), None)
+    if other is None:
+        return None
+    return "" if other == file else f", as the xml:base in effect takes it: {other}"
 
 
 def _filter_element_problem(target: Any, link: str, element: Any, tree: _Tree) -> str | None:

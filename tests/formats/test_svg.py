@@ -1272,3 +1272,40 @@ def test_a_style_sheet_of_a_filter_region_in_user_space_fails_the_map(tmp_path: 
         read(path)
     assert info.value.diagnostics[0].message.startswith(
         "<style> sets a filter that clips what it filters to its region (#around")
+
+
+@pytest.mark.parametrize(("base", "use"), [
+    (" xml:base='sub/'", "<use href='../map.svg#t'/>"),
+    ("", "<use xml:base='sub/' xlink:href='../map.svg#t' x='5'/>"),
+    (" xml:base='file://{tmp}/sub/'", "<use href='../map.svg#t'/>"),
+], ids=["on a g", "on the use", "a file: URL"])
+def test_a_use_naming_a_muscle_under_an_xml_base_leaves_it_out(base: str, use: str,
+                                                               tmp_path: Path) -> None:
+    """A viewer that honours xml:base takes '../map.svg#t' under xml:base='sub/' as the
+    map's own polygon, drawn again: it was taken for another file's and read."""
+    path = _map_of(f"<a data-slug='used'><title>U</title>\n<polygon id='t' points='1,1 50,1 "
+                   f"50,50'/></a>\n<g{base.format(tmp=tmp_path)}>\n"
+                   f"{use}</g>", tmp_path)
+    _left_out(path, [6], ["used"], "<use> draws again, where it stands, the <polygon>")
+
+
+def test_a_filter_of_another_file_under_an_xml_base_leaves_the_muscle_out(
+        tmp_path: Path) -> None:
+    """'map.svg#soft' is the map's own blur as Chromium takes it, but another file's
+    filter, not read, where the xml:base in effect is honoured."""
+    path = _map_of(f"<defs>{FILTERS}</defs>\n<g xml:base='http://example.org/maps/'>\n"
+                   "<a data-slug='based'><title>B</title>\n<polygon filter='url(map.svg#soft)' "
+                   "points='1,1 50,1 50,50'/></a></g>", tmp_path)
+    _left_out(path, [10], ["based"], "<polygon> has a filter that is in another file "
+              "(map.svg#soft, as the xml:base in effect takes it: "
+              "http://example.org/maps/map.svg)")
+
+
+def test_what_an_xml_base_takes_to_another_file_either_way_is_read(tmp_path: Path) -> None:
+    """A <use> of another file (as it is and under its xml:base) draws no muscle again;
+    a filter named by '#id' is the map's own whatever the xml:base."""
+    path = _map_of(f"<defs>{FILTERS}</defs>\n<g xml:base='http://example.org/'><a "
+                   "data-slug='based'><title>B</title><polygon id='t' filter='url(#soft)' "
+                   "points='1,1 50,1 50,50'/></a>\n<use href='other.svg#t'/></g>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["based", "kept"]
