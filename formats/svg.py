@@ -230,11 +230,12 @@ class _Tree:
     """A parsed SVG file: its root, each element's line and parent, by an element the
     ``<use>``s that draw it again and the animations that may move it, the lines of its
     ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
-    a lifted region, and by slug the points of the regions its ``muscle-lift`` pieces
-    draw, the classes whose polygons the writer's own rule paints (``.muscle polygon``),
-    whether a ``<style>`` may take a stroke away; the file read, its elements by id, and
-    what :func:`_misplacing`, :func:`_inherited` and :func:`_writer_paint` found of each
-    element they looked at (a polygon's ancestors are those of many)."""
+    a lifted region, by slug its ``muscle-lift`` pieces and the points of the regions
+    they draw, the classes whose polygons the
+    writer's own rule paints (``.muscle polygon``), whether a ``<style>`` may take a
+    stroke away; the file read, its elements by id, and what :func:`_misplacing`,
+    :func:`_inherited` and :func:`_writer_paint` found of each element they looked at (a
+    polygon's ancestors are those of many)."""
 
     root: Any
     lines: dict[Any, int]
@@ -243,7 +244,8 @@ class _Tree:
     animations: dict[Any, list[Any]]
     linked_sheets: tuple[int, ...]
     hides_lifted: bool
-    lift_copies: dict[str, set[str]]
+    lift_copies: dict[str, list[Any]]
+    lift_points: dict[str, set[str]]
     painted: frozenset[str]
     unstrokes: bool
     here: Path
@@ -291,9 +293,12 @@ def _fromstring(raw: bytes, here: Path) -> _Tree:
             ids.setdefault(element.get("id"), element)
     sheets = [_plain_css("".join(sheet.itertext())) for sheet in root.iter(f"{_SVG}style")]
     hides_lifted = any(_LIFT_RULE.search(sheet) for sheet in sheets)
+    copies = _lift_copies(root)
     return _Tree(root, builder.lines, parents, _uses(root, ids, here, parents),
                  _animations(root, parents, ids), tuple(builder.sheets), hides_lifted,
-                 _lift_copies(root), _painted_classes(sheets),
+                 copies, {slug: {_points(polygon) for piece in pieces
+                                 for polygon in piece.iter(f"{_SVG}polygon")}
+                          for slug, pieces in copies.items()}, _painted_classes(sheets),
                  any(map(_unstrokes, sheets)), here, ids)
 
 
@@ -338,15 +343,14 @@ def _is_zero(value: str) -> bool:
     return found is not None and float(found.group(1)) <= 0
 
 
-def _lift_copies(root: Any) -> dict[str, set[str]]:
-    """By slug, the points (as :func:`_points` gives them) of the regions that the
-    ``muscle-lift`` pieces of a map draw."""
-    copies: dict[str, set[str]] = {}
+def _lift_copies(root: Any) -> dict[str, list[Any]]:
+    """By slug, the ``muscle-lift`` pieces of a map (which draw again regions of the
+    muscle's own ``<a>``)."""
+    copies: dict[str, list[Any]] = {}
     for piece in root.iter(f"{_SVG}a"):
         slug = piece.get("data-lift")
         if slug is not None and "muscle-lift" in (piece.get("class") or "").split():
-            copies.setdefault(slug, set()).update(
-                _points(polygon) for polygon in piece.iter(f"{_SVG}polygon"))
+            copies.setdefault(slug, []).append(piece)
     return copies
 
 
@@ -554,11 +558,35 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
     for polygon in link.iter(f"{_SVG}polygon"):
         for element, problem in _around(polygon, link, tree):
             found.setdefault(element, problem)
+    regions = {_points(polygon) for polygon in link.iter(f"{_SVG}polygon")}
+    for piece in tree.lift_copies.get(slug, ()):
+        for element, problem in _lifted_copies(piece, regions, tree):
+            found.setdefault(element, f"({_LIFT_NOTE}) {problem}")
     return [Diagnostic(path, tree.lines.get(element), None, f"{where}.regions", "bad-svg",
                        f"<{_local_name(element.tag)}> {problem}: the muscle {slug!r} is "
                        "left out")
             for element, problem in sorted(found.items(),
                                            key=lambda item: tree.lines.get(item[0], 0))]
+
+
+#: What the error of a muscle-lift piece adds: what the piece is.
+_LIFT_NOTE = ("of the muscle's muscle-lift piece, which draws its regions again over "
+              "other muscles, where they take the clicks")
+
+
+def _lifted_copies(piece: Any, regions: set[str], tree: _Tree) -> Iterator[tuple[Any, str]]:
+    """What of a ``muscle-lift`` piece of a muscle draws a region other than the muscle's
+    own ``<a>`` holds it (``regions``, their points): a shape other than ``<polygon>``, a
+    polygon of points that are none of the regions, what on the way from one of its
+    polygons up to the root draws it elsewhere or not at all (:func:`_around`)."""
+    for shape in piece.iter():
+        if shape.tag in _UNREAD_SHAPES:
+            yield shape, "is a shape the reader does not read (only <polygon points>)"
+    for copy in piece.iter(f"{_SVG}polygon"):
+        if _points(copy) not in regions:
+            yield copy, ("draws a region that the muscle's own <a> does not hold (its points "
+                         "differ from every region's): the reader cannot read it")
+        yield from _around(copy, piece, tree)
 
 
 def _around(polygon: Any, link: Any, tree: _Tree) -> Iterator[tuple[Any, str]]:
@@ -597,7 +625,7 @@ def _hidden(polygon: Any, link: Any, tree: _Tree) -> tuple[Any, str] | None:
     for element in _ancestry(polygon, tree.parents):
         value = _style_value(element.get("style") or "", "visibility")
         if value is None and element is polygon and _is_lifted(polygon, tree):
-            drawn = _points(polygon) in tree.lift_copies.get(link.get("data-slug"), ())
+            drawn = _points(polygon) in tree.lift_points.get(link.get("data-slug"), ())
             return None if drawn else (polygon, (
                 'is hidden (class "lifted", which the map\'s <style> hides where a '
                 '<a class="muscle-lift"> of the muscle draws it again) and no such piece '

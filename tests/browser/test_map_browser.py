@@ -522,3 +522,18 @@ def test_a_region_chromium_does_not_show_or_click_is_not_read(page: Any, edit: E
 def test_a_region_chromium_shows_and_clicks_is_read(page: Any, edit: Edit,
                                                     tmp_path: Path) -> None:
     assert seen_clicked_read(page, edit, tmp_path) == (True, True, ["edited"])
+
+
+def test_a_moved_lifted_copy_is_not_read(page: Any, lifted_site: Site, tmp_path: Path) -> None:
+    """The muscle-lift piece that draws latissimus dorsi's small region over pectoralis
+    major, moved in an editor, leaves that place to pectoralis major: the map does not
+    show the region where its points are, and the reader leaves the muscle out."""
+    text = (lifted_site.svg / "map.svg").read_text(encoding="utf-8")
+    path = tmp_path / "map.svg"
+    path.write_text(text.replace('<a class="muscle-lift"',
+                                 '<a transform="translate(400,0)" class="muscle-lift"'),
+                    encoding="utf-8")
+    page.goto(path.as_uri())
+    assert page.evaluate(SVG_HIT, list(SMALL_MIDDLE))["href"] == "pectoralis-major.html"
+    read = get_format("svg").read(path, ReadContext(report=lambda diagnostic: None))
+    assert [m.slug for m in read] == [m.slug for m in MUSCLES if m.slug != "latissimus-dorsi"]

@@ -1309,3 +1309,57 @@ def test_what_an_xml_base_takes_to_another_file_either_way_is_read(tmp_path: Pat
                    "points='1,1 50,1 50,50'/></a>\n<use href='other.svg#t'/></g>", tmp_path)
     back, found = read(path)
     assert found == [] and [m.slug for m in back] == ["based", "kept"]
+
+
+def _lifted_map(tmp_path: Path) -> tuple[Path, list[Muscle]]:
+    """A map the writer wrote whose muscle 'lat' has a region drawn again, lifted, in a
+    muscle-lift piece (over 'pec'), and its muscles."""
+    def square(x: int, y: int, side: int) -> Region:
+        return Region(((x, y), (x + side, y), (x + side, y + side), (x, y + side)))
+
+    lat = Muscle(slug="lat", title="Lat", regions=(square(500, 0, 100), square(12, 12, 5)))
+    pec = Muscle(slug="pec", title="Pec", regions=(square(0, 0, 40),))
+    write([pec, lat], tmp_path / "out")
+    return tmp_path / "out" / "map.svg", [lat, pec]
+
+
+@pytest.mark.parametrize(("edit", "on", "says"), [
+    (('<polygon points="12,12', '<polygon transform="translate(300,300)" points="12,12'),
+     "polygon", "<polygon> (of the muscle's muscle-lift piece, which draws its regions again "
+     "over other muscles, where they take the clicks) has a transform"),
+    (('<a class="muscle-lift"', '<a style="translate: 5px" class="muscle-lift"'), "a",
+     "<a> (of the muscle's muscle-lift piece, which draws its regions again over other "
+     "muscles, where they take the clicks) has a transform"),
+    (('<a class="muscle-lift"', '<a opacity="0" class="muscle-lift"'), "a",
+     "muscles, where they take the clicks) is transparent (opacity: 0)"),
+    (('<polygon points="12,12,17,12,17,17,12,17"', '<polygon points="12,12,17,12,17,17,12,18"'),
+     "polygon", "draws a region that the muscle's own <a> does not hold"),
+    (('<polygon points="12,12,17,12,17,17,12,17"/>', '<path d="M12 12h5v5h-5z"/>'), "path",
+     "<path> (of the muscle's muscle-lift piece"),
+], ids=["copy moved", "piece moved", "piece transparent", "copy's points edited",
+        "copy made a path"])
+def test_a_lifted_copy_drawn_other_than_its_region_leaves_the_muscle_out(
+        edit: tuple[str, str], on: str, says: str, tmp_path: Path) -> None:
+    """The writer draws a lifted region again in a muscle-lift piece: a copy moved in an
+    editor takes the clicks elsewhere, and was not looked at."""
+    path, (_, pec) = _lifted_map(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    piece = text.index('<a class="muscle-lift"')
+    path.write_text(text[:piece] + text[piece:].replace(*edit), encoding="utf-8")
+    back, found = read(path)
+    line = _line_of(path, "muscle-lift" if on == "a" else {"polygon": 'points="12,12',
+                                                           "path": "<path"}[on])[-1]
+    assert (found[-1].code, found[-1].line) == ("bad-svg", line)
+    assert says in found[-1].message and "'lat' is left out" in found[-1].message
+    assert back == [pec]
+
+
+def test_a_lifted_copy_where_its_region_is_reads_back(tmp_path: Path) -> None:
+    """A piece moved nowhere (an empty transform, a half opacity) draws the region where
+    its points are."""
+    path, muscles = _lifted_map(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('<a class="muscle-lift"',
+                                 '<a transform=" " opacity="0.5" class="muscle-lift"'),
+                    encoding="utf-8")
+    assert read(path) == (muscles, [])
