@@ -72,8 +72,9 @@ _CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|visibility\s*:\s*"
                         r"(?:hidden|collapse))\b", re.IGNORECASE)
 #: The writer's own rule that hides a muscle's region where a ``muscle-lift`` piece draws
 #: it again (:data:`converter.bodymap.LIFT_CSS`), as its sheet holds it: a rule of its
-#: own (at the start of the sheet or after another rule), of that one selector.
-_LIFT_RULE = re.compile(r"(?:^|(?<=\}))\s*\.muscle\s+polygon\.lifted\s*\{\s*visibility"
+#: own (at the start of the sheet or of a block such as ``@media print { ... }``, which
+#: may hide less, never more, or after another rule), of that one selector.
+_LIFT_RULE = re.compile(r"(?:^|(?<=[{}]))\s*\.muscle\s+polygon\.lifted\s*\{\s*visibility"
                         r"\s*:\s*hidden\s*;?\s*\}")
 #: A CSS value of ``visibility`` that hides, and one that shows (the others inherit).
 _HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})

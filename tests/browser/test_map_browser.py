@@ -537,3 +537,20 @@ def test_a_moved_lifted_copy_is_not_read(page: Any, lifted_site: Site, tmp_path:
     assert page.evaluate(SVG_HIT, list(SMALL_MIDDLE))["href"] == "pectoralis-major.html"
     read = get_format("svg").read(path, ReadContext(report=lambda diagnostic: None))
     assert [m.slug for m in read] == [m.slug for m in MUSCLES if m.slug != "latissimus-dorsi"]
+
+
+def test_the_writers_lift_rule_in_a_media_block_reads_back(page: Any, lifted_site: Site,
+                                                           tmp_path: Path) -> None:
+    """The writer's rule for lifted regions in an @media screen block hides the region
+    under pectoralis major as the rule alone does; the small region still takes its
+    clicks, and the map reads back exactly."""
+    rule = bodymap.LIFT_CSS.splitlines()[0]
+    text = (lifted_site.svg / "map.svg").read_text(encoding="utf-8")
+    path = tmp_path / "map.svg"
+    path.write_text(text.replace(rule, f"@media screen {{ {rule} }}"), encoding="utf-8")
+    page.goto(path.as_uri())
+    assert page.evaluate("""() => getComputedStyle(
+      document.querySelector("polygon.lifted")).visibility""") == "hidden"
+    assert page.evaluate(SVG_HIT, list(SMALL_MIDDLE))["href"] == "latissimus-dorsi.html"
+    assert converter.read(path) == sorted(
+        (m.project(get_format("svg").carries) for m in LIFTED), key=lambda m: m.slug)

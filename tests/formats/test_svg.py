@@ -1363,3 +1363,40 @@ def test_a_lifted_copy_where_its_region_is_reads_back(tmp_path: Path) -> None:
                                  '<a transform=" " opacity="0.5" class="muscle-lift"'),
                     encoding="utf-8")
     assert read(path) == (muscles, [])
+
+
+LIFT_RULE = ".muscle polygon.lifted { visibility: hidden; }"
+
+
+@pytest.mark.parametrize("block", ["@media screen {{ {} }}", "@media print{{{}}}",
+                                   "@supports (display: grid) {{\n{}\n}}"])
+def test_the_writers_lift_rule_in_a_block_reads_back(block: str, tmp_path: Path) -> None:
+    """The writer's rule for lifted regions moved into an @media block (which may hide
+    less than the rule alone, never more) was refused as a sheet that hides."""
+    path, muscles = _lifted_map(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert LIFT_RULE in text
+    path.write_text(text.replace(LIFT_RULE, block.format(LIFT_RULE)), encoding="utf-8")
+    assert read(path) == (muscles, [])
+
+
+def test_the_writers_lift_rule_in_a_block_with_no_piece_leaves_the_muscle_out(
+        tmp_path: Path) -> None:
+    path, (_, pec) = _lifted_map(tmp_path)
+    text = path.read_text(encoding="utf-8").replace(LIFT_RULE, f"@media screen {{ {LIFT_RULE} }}")
+    start = text.index('<a class="muscle-lift"')
+    path.write_text(text[:start] + text[text.index("</a>", start) + 5:], encoding="utf-8")
+    back, found = read(path)
+    assert [(d.code, d.line) for d in found] == [("bad-svg", _line_of(path, "lifted")[-1])]
+    assert found[0].message.startswith('<polygon> is hidden (class "lifted"')
+    assert back == [pec]
+
+
+@pytest.mark.parametrize("sheet", [f"@media screen {{ g, {LIFT_RULE} }}",
+                                   f"@media screen {{ {LIFT_RULE} g {{ display: none }} }}",
+                                   "@media screen { .muscle polygon { visibility: hidden } }"])
+def test_a_block_hiding_more_than_the_writers_rule_fails_the_map(sheet: str,
+                                                                 tmp_path: Path) -> None:
+    with pytest.raises(MuscleError) as info:
+        read(_map_of(f"<style>\n{sheet}</style>", tmp_path))
+    assert info.value.diagnostics[0].message.startswith("<style> hides (display: none")
