@@ -559,8 +559,9 @@ def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Di
     for polygon in link.iter(f"{_SVG}polygon"):
         for element, problem in _around(polygon, link, tree):
             found.setdefault(element, problem)
-    regions = {_points(polygon) for polygon in link.iter(f"{_SVG}polygon")}
-    for piece in tree.lift_copies.get(slug, ()):
+    pieces = tree.lift_copies.get(slug, ())
+    regions = {_points(polygon) for polygon in link.iter(f"{_SVG}polygon")} if pieces else set()
+    for piece in pieces:
         for element, problem in _lifted_copies(piece, regions, tree):
             found.setdefault(element, f"({_LIFT_NOTE}) {problem}")
     return [Diagnostic(path, tree.lines.get(element), None, f"{where}.regions", "bad-svg",
@@ -938,7 +939,7 @@ def _style_value(style: str, name: str) -> str | None:
     """The value a ``style`` attribute gives a CSS property (its last declaration, an
     ``!important`` one over others), without ``!important``; None when none does."""
     found, important = None, False
-    if name not in style.lower() and "\\" not in style:  # (none can name it)
+    if not style or (name not in style.lower() and "\\" not in style):  # (none can name it)
         return None
     for declaration in _plain_css(style).split(";"):
         prop, colon, value = declaration.partition(":")
