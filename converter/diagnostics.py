@@ -286,6 +286,21 @@ def kept_byte_message(text: str) -> str:
     return _not_utf8(ord(found.group()) - 0xDC00, text.encode("utf-8", "surrogateescape"))
 
 
+def kept_bytes_shown(text: str) -> str:
+    """``text`` (decoded with ``surrogateescape``) with each byte kept as not UTF-8
+    U+FFFD: as a diagnostic shows it, and what a reader checks the rest of its record
+    beside the ``not-utf8`` error with."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def not_at(found: Iterable[Diagnostic], fields: Iterable[str]) -> list[Diagnostic]:
+    """The diagnostics of ``found`` but those at or inside one of ``fields``: a field
+    read as a stand-in (a text that is not UTF-8 as U+FFFD), not what the source holds."""
+    at = tuple(fields)
+    inside = tuple(f"{field}{step}" for field in at for step in ".[")
+    return [d for d in found if d.field not in at and not d.field.startswith(inside)]
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     """True when any diagnostic is an error (not only warnings)."""
     return any(d.severity == "error" for d in diagnostics)

@@ -39,6 +39,8 @@ from converter.diagnostics import (
     counted,
     error,
     kept_byte_message,
+    kept_bytes_shown,
+    not_at,
 )
 from converter.model import LANGUAGE_CODE, LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
@@ -863,11 +865,39 @@ def _note_place(note: Mapping[str, str], number: int, diagnostic: Diagnostic) ->
 
 def _undecoded(note: Mapping[str, str], number: int, path: str) -> list[Diagnostic]:
     """A ``not-utf8`` error for each field read of ``note`` that holds a byte that is
-    not UTF-8 (kept as :data:`KEPT_BYTE`): the note is left out."""
+    not UTF-8 (kept as :data:`KEPT_BYTE`): the note is left out, its other problems said
+    (:func:`_note_muscle`)."""
     return [Diagnostic(path, None, None, f"{_note_label(note, number)}.{field}", "not-utf8",
                        kept_byte_message(note[field]))
             for field in ("Slug", "Name", *_READ_FIELDS)
             if field in note and KEPT_BYTE.search(note[field])]
+
+
+def _note_muscle(note: dict[str, str], number: int, path: str,
+                 ctx: ReadContext) -> Muscle | None:
+    """The muscle of ``note``, the ``number``-th muscle note; None when it has errors,
+    said with the lints of its valid fields. A note with a field that is not UTF-8 is
+    checked with that field's bad bytes as U+FFFD (for such a note only), its other
+    problems said beside the ``not-utf8`` error; that field has none of its own."""
+    undecoded = _undecoded(note, number, path)
+    try:
+        muscle = muscle_from_note(_shown_note(note) if undecoded else note, path)
+    except MuscleError as exc:
+        failure = exc
+    else:
+        if not undecoded:
+            return muscle
+        failure = MuscleError([], muscle)
+    found = [Diagnostic(d.path, None, None, _note_place(note, number, d), d.code, d.message,
+                        d.severity) for d in [*failure.diagnostics, *ctx.lints(failure)]]
+    for diagnostic in [*undecoded, *not_at(found, (d.field for d in undecoded))]:
+        ctx.report(diagnostic)
+    return None
+
+
+def _shown_note(note: Mapping[str, str]) -> dict[str, str]:
+    """``note`` with each byte kept as not UTF-8 in its fields U+FFFD."""
+    return {name: kept_bytes_shown(value) for name, value in note.items()}
 
 
 def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str] | str]]:
@@ -907,18 +937,9 @@ class AnkiFormat(Format):
                                       f"has {counted(len(values), 'fields')}, its note "
                                       f"type {len(names)}; the note is left out"))
                 continue
-            note = dict(zip(names, values, strict=True))
-            undecoded = _undecoded(note, number, str(path))
-            if undecoded:
-                for diagnostic in undecoded:
-                    ctx.report(diagnostic)
-                continue
-            try:
-                muscle = muscle_from_note(note, str(path))
-            except MuscleError as exc:
-                for d in [*exc.diagnostics, *ctx.lints(exc)]:
-                    ctx.report(Diagnostic(d.path, None, None, _note_place(note, number, d),
-                                          d.code, d.message, d.severity))
+            muscle = _note_muscle(dict(zip(names, values, strict=True)), number,
+                                  str(path), ctx)
+            if muscle is None:
                 continue
             if muscle.slug in muscles:  # (named by place: the slug names both)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}].Slug",

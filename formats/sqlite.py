@@ -54,6 +54,8 @@ from converter.diagnostics import (
     counted,
     error,
     kept_byte_message,
+    kept_bytes_shown,
+    not_at,
 )
 from converter.model import Muscle, number_text, thaw
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
@@ -1132,7 +1134,7 @@ def _undecoded(value: Any, where: str) -> Iterator[tuple[str, str]]:
 def _shown(text: Any) -> str:
     """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD."""
     if isinstance(text, str) and KEPT_BYTE.search(text):
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return kept_bytes_shown(text)
     return str(text)
 
 
@@ -1158,7 +1160,8 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
             muscle = canonical.from_canonical(_decoded(record) if undecoded else record,
                                               path=path, field=where)
         except MuscleError as exc:
-            failure = MuscleError(_not_at(exc.diagnostics, undecoded), exc.partial)
+            failure = MuscleError(not_at(exc.diagnostics, (d.field for d in undecoded)),
+                                   exc.partial)
         else:
             if not shape.problems and not undecoded:
                 yield muscle
@@ -1181,14 +1184,6 @@ def _decoded(value: Any) -> Any:
     if isinstance(value, list):
         return [_decoded(item) for item in value]
     return value
-
-
-def _not_at(found: Iterable[Diagnostic], undecoded: list[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics of ``found`` but those at or inside a field of ``undecoded`` (its
-    text was read as U+FFFD in its place: not what the database holds)."""
-    at = tuple(d.field for d in undecoded)
-    return [d for d in found if not any(
-        d.field == field or d.field.startswith((f"{field}.", f"{field}[")) for field in at)]
 
 
 def _below(where: str, field_path: str) -> str:

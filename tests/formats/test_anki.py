@@ -70,6 +70,10 @@ def _write(muscles: Iterable[Muscle], out: Path, times: dict[str, float] | None 
     return FMT.write(iter(muscles), out, ctx), reported
 
 
+#: The collections an .apkg may hold, Anki's own (exported for older versions) first.
+_COLLECTIONS = ("collection.anki21", "collection.anki2")
+
+
 def _read(path: Path) -> tuple[list[Muscle], list[Diagnostic]]:
     reported: list[Diagnostic] = []
     return list(FMT.read(path, ReadContext(report=reported.append))), reported
@@ -95,9 +99,11 @@ def _notes(col: object) -> dict[str, object]:
 
 
 def _stored(path: Path, sql: str) -> list[tuple]:
-    """Run a query on the collection inside an .apkg."""
+    """Run a query on the collection inside an .apkg (Anki's own, when it exported one
+    beside the stub for older versions)."""
     with zipfile.ZipFile(path) as archive:
-        data = archive.read("collection.anki2")
+        names = archive.namelist()
+        data = archive.read(next(n for n in _COLLECTIONS if n in names))
     db = path.with_suffix(".sqlite")
     db.write_bytes(data)
     conn = sqlite3.connect(db)
@@ -755,11 +761,12 @@ def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
 
 
 def _edit_collection(source: Path, target: Path, sql: str, *params: object) -> None:
-    """Copy the .apkg ``source`` to ``target`` with ``sql`` run on its collection."""
+    """Copy the .apkg ``source`` to ``target`` with ``sql`` run on its collections (and
+    on the stub Anki exports beside its own, for older versions)."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for info in old.infolist():
             data = old.read(info)
-            if info.filename == "collection.anki2":
+            if info.filename in _COLLECTIONS:
                 db = target.with_suffix(".sqlite")
                 db.write_bytes(data)
                 with contextlib.closing(sqlite3.connect(db)) as conn:
@@ -1492,4 +1499,24 @@ def test_a_note_with_a_bad_slug_says_its_other_problems_and_lints(tmp_path: Path
     found = validate_sources([edited]).diagnostics
     assert [(d.field, d.code, d.severity) for d in found] == [
         ("notes[0].Slug", "bad-slug", "error"), ("notes[0].Name", "empty-field", "error"),
+        ("notes[0].Latin", "empty-text", "warning")]
+
+
+def test_a_note_with_a_byte_not_utf8_says_its_other_problems_and_lints(
+        tmp_path: Path, collection: object) -> None:
+    """A note with a byte that is not UTF-8 in its Name said only that: a Slug edited
+    into no slug in Anki and a Latin name that shows nothing (a blank card) were said a
+    run later, once the byte was fixed. The Name has no other problem of its own."""
+    out, typed, edited = tmp_path / "d.apkg", tmp_path / "typed.apkg", tmp_path / "e.apkg"
+    _write([_muscle("a", "A", latin="Musculus a")], out, {"a": 1})
+    _edited_in_anki(collection, out, typed, _typed(Slug="Not A", Latin="\u200b"))
+    (flds,) = _stored(typed, f"SELECT flds FROM notes WHERE guid = '{note_guid('a')}'")[0]
+    values = [value.encode() for value in flds.split("\x1f")]
+    values[anki_format.FIELD_NAMES.index("Name")] = b"\xff"
+    _edit_collection(typed, edited, "UPDATE notes SET flds = CAST(? AS TEXT) WHERE guid = ?",
+                     b"\x1f".join(values), note_guid("a"))
+    assert _read(edited)[0] == []
+    found = validate_sources([edited]).diagnostics
+    assert [(d.field, d.code, d.severity) for d in found] == [
+        ("notes[0].Name", "not-utf8", "error"), ("notes[0].Slug", "bad-slug", "error"),
         ("notes[0].Latin", "empty-text", "warning")]
