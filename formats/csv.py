@@ -52,6 +52,7 @@ from converter.diagnostics import (
     counted,
     decode_utf8,
     error,
+    kept_bytes_shown,
     printable,
 )
 from converter.drafts import problems as marker_problems
@@ -95,6 +96,8 @@ _NUMBER = re.compile(r"(-?)[0-9]+(?:\.[0-9]+)?")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
 _FIELD_LIMIT = 2**31 - 1
+#: Where a field path's first step ends (``function`` of ``function[0].short.da``).
+_FIELD_STEP = re.compile(r"[.\[]")
 #: A line feed without a carriage return before it.
 _BARE_LF = re.compile("(?<!\r)\n")
 _LANGUAGE = "[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
@@ -1035,6 +1038,18 @@ class _FlatSheet:
             raise MuscleError(list(shapes), muscle)
         return muscle
 
+    def columns(self, field: str) -> set[int]:
+        """The columns (from 0) that hold ``field`` or a part of it: a text's in one
+        language, else every column of its name (``origin``: each ``origin_<lang>``;
+        ``function[1]``: each function column); none for the row as a whole."""
+        column = self.cell(field)[1]
+        if column is not None:
+            return {column - 1}
+        name = _FIELD_STEP.split(field, maxsplit=1)[0]
+        groups = ("short", "extended") if name == "function" else (name,)
+        held = {i for group in groups for _, i in self.groups.get(group, ())}
+        return held | ({self.index[name]} if name in self.index else set())
+
     def cell(self, field: str) -> tuple[int | None, int | None]:
         """(None, the column's number) of a text in one language (``origin.pt-br``,
         ``function[0].short.da``): the column that holds it, its row's line being the
@@ -1093,17 +1108,45 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     for bad in not_utf8:  # (its muscle is left out, as a row with any other error)
         column = (restore(header[bad.cell]) or "") if bad.cell < len(header) else ""
         ctx.report(bad.problem._replace(field=column))
+        _beside_not_utf8(sheet, header, bad, ctx)
     for line, cells in rows:
         try:
-            if len(cells) != len(header):
-                raise error(str(path), "bad-row", f"has {len(cells)} cells, the header "
-                            f"{len(header)}", line=line)
+            _fits(sheet, header, line, cells)
             ctx.mark = line
             yield sheet.muscle(cells)
         except MuscleError as exc:
-            for d in [*exc.diagnostics, *ctx.lints(exc)]:
-                ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message,
-                                      d.severity))
+            _report_row([*exc.diagnostics, *ctx.lints(exc)], line, ctx)
+
+
+def _fits(sheet: _FlatSheet, header: list[str], line: int, cells: list[str]) -> None:
+    """A ``bad-row`` error when the row at ``line`` has not as many cells as the
+    ``header`` (its cells would be read as others)."""
+    if len(cells) != len(header):
+        raise error(str(sheet.path), "bad-row", f"has {len(cells)} cells, the header "
+                    f"{len(header)}", line=line)
+
+
+def _report_row(found: Iterable[Diagnostic], line: int, ctx: ReadContext) -> None:
+    """Say the diagnostics ``found`` of the row at ``line``."""
+    for d in found:
+        ctx.report(Diagnostic(d.path, line, d.column, d.field, d.code, d.message, d.severity))
+
+
+def _beside_not_utf8(sheet: _FlatSheet, header: list[str], bad: _NotUtf8Row,
+                     ctx: ReadContext) -> None:
+    """Say the other problems of a row left out for a byte that is not UTF-8, and the
+    lints of its valid fields: the row is checked with each such byte U+FFFD (made for
+    such a row only); a cell holding one has no other problem of its own."""
+    held = {i for i, cell in enumerate(bad.cells) if KEPT_BYTE.search(cell)}
+    cells = [kept_bytes_shown(cell) if i in held else cell
+             for i, cell in enumerate(bad.cells)]
+    try:
+        _fits(sheet, header, bad.line, cells)
+        failure = MuscleError([], sheet.muscle(cells))
+    except MuscleError as exc:
+        failure = exc
+    _report_row((d for d in [*failure.diagnostics, *ctx.lints(failure)]
+                 if not held & sheet.columns(d.field)), bad.line, ctx)
 
 
 def flat_places(path: Path) -> Callable[[str], Place | None]:

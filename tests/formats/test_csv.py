@@ -509,6 +509,26 @@ def test_a_byte_that_is_not_utf8_in_a_flat_sheet_loses_only_its_row(
     assert len(json.loads((tmp_path / "m.json").read_text())["muscles"]) == len(expected)
 
 
+def test_a_flat_row_left_out_for_a_byte_not_utf8_says_its_other_problems(
+        tmp_path: Path) -> None:
+    """A row with a byte that is not UTF-8 in its latin said only that: its unsafe image
+    link, a control character in a text and a polygon that crosses itself were said a
+    run later, once the byte was fixed. The latin, and an origin text holding such a
+    byte too, have no other problem of their own; a row of the wrong number of cells
+    says that too."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_bytes(b'slug,title,latin,image,origin_en,origin_da,coords\n'
+                      b'a,A,,,,,\n'
+                      b'b,B,\xff,javascript:x,o\x01,\xfe\x01,"0,0,10,10,10,0,0,10"\n'
+                      b'c,C,\xff\n')
+    assert [m.slug for m in read_reporting(sheet)[0]] == ["a"]
+    found = validate_sources([sheet]).diagnostics
+    assert sorted((d.line, d.field, d.code) for d in found) == [
+        (3, "coords[0]", "polygon-self-intersecting"), (3, "image", "unsafe-link"),
+        (3, "latin", "not-utf8"), (3, "origin.en", "control-character"),
+        (4, "", "bad-row"), (4, "latin", "not-utf8")]
+
+
 @pytest.mark.parametrize("rows, line, hint", [
     ('soleus,"Soleus" x\n', 2, 'a quote inside a quoted cell is written twice: ""'),
     ('soleus,Soleus\nb,"Open\n\nc,C\n', 3, "a quote opened in this row is never closed"),
