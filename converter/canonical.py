@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .atomic import atomic_file
 from .authoring import muscle_from_front_matter, without_reserved
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
-from .diagnostics import Diagnostic, LineStarts, MuscleError, counted
+from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
 from .model import (
     ExactNumber,
     Muscle,
@@ -229,6 +229,34 @@ def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:
     if isinstance(value, list):
         return [_floats(v, levels - 1) for v in value]
     return value
+
+
+def kept_byte_texts(value: Any, where: str, levels: int = MAX_DEPTH + 2
+                    ) -> Iterator[tuple[str, str]]:
+    """(field, text) of each text in ``value`` (a record being read, named ``where``)
+    that holds a byte kept as not UTF-8 (:data:`~converter.diagnostics.KEPT_BYTE`),
+    map keys too, named with each such byte U+FFFD; ``levels`` deep (deeper data, in
+    ``extra``, is refused by the validator)."""
+    if isinstance(value, str):
+        if KEPT_BYTE.search(value):
+            yield where, value
+    elif levels <= 0:
+        return
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            named = f"{where}.{_key_shown(key)}"
+            yield from kept_byte_texts(key, named, levels)
+            yield from kept_byte_texts(item, named, levels - 1)
+    elif isinstance(value, list):
+        for place, item in enumerate(value):
+            yield from kept_byte_texts(item, f"{where}[{place}]", levels - 1)
+
+
+def _key_shown(text: Any) -> str:
+    """``text`` (a key) as a diagnostic shows it: a byte kept as not UTF-8 is U+FFFD."""
+    if isinstance(text, str) and KEPT_BYTE.search(text):
+        return kept_bytes_shown(text)
+    return str(text)
 
 
 def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:

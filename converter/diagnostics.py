@@ -227,15 +227,28 @@ def _not_utf8(byte: int, raw: bytes) -> str:
     """The ``not-utf8`` message of a ``byte`` of ``raw``; in a file that holds no UTF-8
     letter of two bytes or more and reads as Windows-1252 (Latin-1), as files saved by
     Windows programs do, a byte that is a letter or a typographic mark there says which."""
+    return _byte_message(byte, byte in _CP1252 and _reads_as_cp1252(raw))
+
+
+def _reads_as_cp1252(raw: bytes) -> bool:
+    """Whether ``raw`` holds no UTF-8 letter of two bytes or more and reads as
+    Windows-1252: saved by a Windows program, not UTF-8 with a byte gone wrong."""
+    if _UTF8_SEQUENCE.search(raw):
+        return False
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _byte_message(byte: int, windows: bool) -> str:
+    """The ``not-utf8`` message of ``byte``, saying the letter it is in Windows-1252
+    when the file is ``windows`` (see :func:`_not_utf8`)."""
     char = _CP1252.get(byte, "")
-    if char and not _UTF8_SEQUENCE.search(raw):
-        try:
-            raw.decode("cp1252")
-        except UnicodeDecodeError:
-            char = ""
-        if char:
-            return (f"is not UTF-8 (byte 0x{byte:02x}, which is {char} in Windows-1252: "
-                    "save the file as UTF-8)")
+    if char and windows:
+        return (f"is not UTF-8 (byte 0x{byte:02x}, which is {char} in Windows-1252: "
+                "save the file as UTF-8)")
     return f"is not UTF-8 (byte 0x{byte:02x})"
 
 
@@ -286,6 +299,33 @@ def kept_byte_message(text: str) -> str:
     return _not_utf8(ord(found.group()) - 0xDC00, text.encode("utf-8", "surrogateescape"))
 
 
+class KeptLine:
+    """The bytes that are not UTF-8 in one line of a file, decoded with
+    ``decode_utf8(keep=True)`` into ``text`` from its bytes ``raw``, for a reader that
+    says the byte of each of the line's texts that holds one: each found at once, its
+    column counted in bytes as :func:`decode_utf8` counts them."""
+
+    def __init__(self, text: str, raw: bytes, path: str, line: int) -> None:
+        self._path, self._line = path, line
+        self._windows = _reads_as_cp1252(raw)
+        self._offsets: list[int] = []
+        self._found: list[tuple[int, int]] = []  # (column, byte)
+        column, last = len(raw) - len(text.encode("utf-8", "surrogateescape")) + 1, 0
+        for found in KEPT_BYTE.finditer(text):  # (a byte order mark counted)
+            column += len(text[last:found.start()].encode("utf-8", "surrogateescape"))
+            last = found.start()
+            self._offsets.append(last)
+            self._found.append((column, ord(found.group()) - 0xDC00))
+
+    def at(self, start: int = 0) -> Diagnostic:
+        """The ``not-utf8`` error of the first such byte at or after ``start`` in the
+        text (else its first): ask of a line that holds one."""
+        found = bisect.bisect_left(self._offsets, start)
+        column, byte = self._found[found if found < len(self._found) else 0]
+        return Diagnostic(self._path, self._line, column, "", "not-utf8",
+                          _byte_message(byte, self._windows))
+
+
 def kept_bytes_shown(text: str) -> str:
     """``text`` (decoded with ``surrogateescape``) with each byte kept as not UTF-8
     U+FFFD: as a diagnostic shows it, and what a reader checks the rest of its record
@@ -296,9 +336,9 @@ def kept_bytes_shown(text: str) -> str:
 def not_at(found: Iterable[Diagnostic], fields: Iterable[str]) -> list[Diagnostic]:
     """The diagnostics of ``found`` but those at or inside one of ``fields``: a field
     read as a stand-in (a text that is not UTF-8 as U+FFFD), not what the source holds."""
-    at = tuple(fields)
-    inside = tuple(f"{field}{step}" for field in at for step in ".[")
-    return [d for d in found if d.field not in at and not d.field.startswith(inside)]
+    at = set(fields)
+    return [d for d in found if d.field not in at
+            and not any(d.field[:m.start()] in at for m in _STEP.finditer(d.field))]
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -12,7 +12,16 @@ from typing import Any
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, wide_encoding
+from converter.diagnostics import (
+    KEPT_BYTE,
+    Diagnostic,
+    KeptLine,
+    MuscleError,
+    decode_utf8,
+    kept_bytes_shown,
+    not_at,
+    wide_encoding,
+)
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson
@@ -32,31 +41,26 @@ class JsonlFormat(canonical.LineRecords, Format):
                 try:
                     line = decode_utf8(raw, str(path), number)
                 except MuscleError as exc:  # (not UTF-8)
-                    ctx.report(exc.diagnostics[0])
                     if number == 1 and wide_encoding(raw):  # (all of it: said once)
+                        ctx.report(exc.diagnostics[0])
                         return
                     place += 1
+                    _check_undecoded(raw, number, place, path, ctx)
                     continue
                 if not line.strip():
                     continue
                 place += 1
                 try:
                     record = canonical.loads(line)
-                except BadJson as exc:  # (past the line's end: at its end)
-                    column = exc.column if (exc.line or 1) == 1 else \
-                        len(line.rstrip("\r\n")) + 1
-                    ctx.report(Diagnostic(str(path), number, column, "", "bad-json",
-                                          f"is not valid JSON: {exc}"))
+                except BadJson as exc:
+                    ctx.report(_bad_json(exc, line, number, path))
                     continue
                 where = _record_name(record, place)
                 ctx.mark = number
                 try:
                     yield canonical.from_canonical(record, path=str(path), field=where)
                 except MuscleError as exc:
-                    places = canonical.JsonPlaces(line)  # on a problem only
-                    for d in [*exc.diagnostics, *ctx.lints(exc, where)]:
-                        _, column = places.find(d.field.removeprefix(where)) or (None, None)
-                        ctx.report(d._replace(line=number, column=column))
+                    _report(exc, where, line, number, ctx)
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is: its line,
@@ -104,6 +108,73 @@ class JsonlFormat(canonical.LineRecords, Format):
                 fh.write("\n")
                 count += 1
         return canonical.written(count, out)
+
+
+def _bad_json(exc: BadJson, line: str, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of the line ``number`` (past the line's end: at its end)."""
+    column = exc.column if (exc.line or 1) == 1 else len(line.rstrip("\r\n")) + 1
+    return Diagnostic(str(path), number, column, "", "bad-json", f"is not valid JSON: {exc}")
+
+
+def _report(failure: MuscleError, where: str, line: str, number: int, ctx: ReadContext,
+            errors: Iterable[Diagnostic] = ()) -> None:
+    """Say the errors of the record ``where`` on the line ``number`` (its text ``line``)
+    and the lints of its valid fields (none at a field the reader's ``errors`` are
+    about), each at its column."""
+    places = canonical.JsonPlaces(line)  # on a problem only
+    for d in [*failure.diagnostics, *ctx.lints(failure, where, errors)]:
+        _, column = places.find(d.field.removeprefix(where)) or (None, None)
+        ctx.report(d._replace(line=number, column=column))
+
+
+def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
+                     ctx: ReadContext) -> None:
+    """Say the ``not-utf8`` errors of the line ``number`` (its bytes ``raw``), the
+    ``place``-th record: one at each text holding such a byte, named by its field, when
+    the line is JSON with its bytes in texts; else one at its first byte, and its
+    ``bad-json`` error when that is elsewhere. The record is left out, but its other
+    problems and the lints of its valid fields are said, checked with each such byte
+    U+FFFD (made for such a line only); a text holding one has none of its own."""
+    line = decode_utf8(raw, str(path), number, keep=True)
+    bytes_at = KeptLine(line, raw, str(path), number)
+    try:
+        kept = canonical.loads(line)
+    except BadJson as exc:  # (a byte where no text is, or another mistake)
+        ctx.report(bytes_at.at())
+        bad = _bad_json(exc, line, number, path)
+        if bad.column is None or not KEPT_BYTE.match(line, bad.column - 1):
+            ctx.report(bad)
+        return
+    where = _record_name(kept, place)
+    places = canonical.JsonPlaces(line)
+    undecoded = [bytes_at.at(_start(field, places, where))._replace(field=field)
+                 for field, _ in canonical.kept_byte_texts(kept, where)] or [bytes_at.at()]
+    for diagnostic in undecoded:
+        ctx.report(diagnostic)
+    fields = [d.field for d in undecoded if d.field not in ("", where)]  # (not a text)
+    try:
+        muscle = canonical.from_canonical(canonical.loads(kept_bytes_shown(line)),
+                                          path=str(path), field=where)
+    except MuscleError as exc:
+        failure = MuscleError(not_at(exc.diagnostics, fields), exc.partial)
+    else:
+        failure = MuscleError([], muscle)
+    _report(failure, where, line, number, ctx, undecoded)
+
+
+def _start(field: str, places: canonical.JsonPlaces, where: str) -> int:
+    """Where in its line the value of ``field`` (a text holding a byte that is not
+    UTF-8) starts: of the nearest part of it found (a key holding one: its map's)."""
+    found = None
+    while found is None and field != where:
+        found = places.find(field.removeprefix(where))
+        field = _parent(field)
+    return found[1] - 1 if found else 0  # (a line of JSON Lines: on line 1 of it)
+
+
+def _parent(field: str) -> str:
+    """The field holding ``field`` (``muscles[a].origin`` of ``muscles[a].origin.da``)."""
+    return field[:max(field.rfind("."), field.rfind("["))]
 
 
 def _record_name(record: Any, place: int) -> str:

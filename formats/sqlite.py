@@ -1116,21 +1116,6 @@ def _kept_text(raw: bytes) -> str:
     return str(raw, "utf-8", "surrogateescape")
 
 
-def _undecoded(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(field, text) of each text in ``value`` (a record being read, at ``where``)
-    that holds a byte that is not UTF-8, map keys too."""
-    if isinstance(value, str):
-        if KEPT_BYTE.search(value):
-            yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _undecoded(key, f"{where}.{_shown(key)}")
-            yield from _undecoded(item, f"{where}.{_shown(key)}")
-    elif isinstance(value, list):
-        for place, item in enumerate(value):
-            yield from _undecoded(item, f"{where}[{place}]")
-
-
 def _shown(text: Any) -> str:
     """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD."""
     if isinstance(text, str) and KEPT_BYTE.search(text):
@@ -1153,7 +1138,7 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
         for field_path, code, message in shape.problems:
             ctx.report(Diagnostic(path, None, None, _below(where, field_path), code, message))
         undecoded = [Diagnostic(path, None, None, named, "not-utf8", kept_byte_message(text))
-                     for named, text in _undecoded(record, where)] if kept else []
+                     for named, text in canonical.kept_byte_texts(record, where)] if kept else []
         for diagnostic in undecoded:
             ctx.report(diagnostic)
         try:

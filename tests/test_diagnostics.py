@@ -3,6 +3,7 @@ keeps."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import marshal
 import pickle
@@ -20,6 +21,7 @@ from converter.diagnostics import (
     Diagnostic,
     DiagnosticLog,
     KeptBytes,
+    KeptLine,
     MuscleError,
     Named,
     decode_utf8,
@@ -237,6 +239,25 @@ def test_kept_bytes_are_placed_as_decode_utf8_places_them() -> None:
     assert (kept.first(3).line, kept.first(3).column, kept.first(3).message) == (
         4, 2, "is not UTF-8 (byte 0xc3)")
     assert KEPT_BYTE.sub("", text) == "head\nÆble \nok\nx"
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": "x\xff", "b": "' + "Æble \u2013".encode("cp1252") + b'"}\n',
+    codecs.BOM_UTF8 + '{"a": "Æble '.encode() + b'\xfe", "b": "\xe6"}\r\n'],
+    ids=["cp1252", "utf8-marked"])
+def test_a_lines_kept_bytes_are_placed_as_decode_utf8_places_them(raw: bytes) -> None:
+    """A JSON Lines reader says the byte of each text of a line holding one: the first
+    where the line's whole error would have been (a byte order mark, letters of two bytes
+    before it counted), each with the message that error would have."""
+    text = decode_utf8(raw, "m.jsonl", 1, keep=True)
+    kept = KeptLine(text, raw, "m.jsonl", 1)
+    with pytest.raises(MuscleError) as whole:
+        decode_utf8(raw, "m.jsonl", 1)
+    assert [kept.at(), kept.at(len(text))] == whole.value.diagnostics * 2
+    first = raw.index(b'", "b"') - 1
+    with pytest.raises(MuscleError) as alone:  # (the first byte made ASCII)
+        decode_utf8(raw[:first] + b"?" + raw[first + 1:], "m.jsonl", 1)
+    assert [kept.at(text.index('"b"'))] == alone.value.diagnostics
 
 
 @pytest.mark.parametrize("raw, message", [

@@ -14,6 +14,7 @@ import converter
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import ReadContext, get_format
+from converter.run import validate_sources
 from converter.schema import load_schema
 from tests.strategies import corpora
 
@@ -334,3 +335,35 @@ def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path
             for d in caught.value.diagnostics] == [
         (1, lines[0].index('"y"') + 1, "muscles[a].insertion.zh-hant", "duplicate-key",
          "'zh-hant' and 'zh-Hant' are one language (language codes ignore case): keep one")]
+
+
+def test_a_line_with_a_byte_not_utf8_says_its_other_problems_and_lints(
+        tmp_path: Path) -> None:
+    """A line with a byte that is not UTF-8 was one not-utf8 error naming no field, the
+    whole line lost: its unsafe link, control character and polygon that crosses itself
+    were said a run later, once the byte was fixed. Each text holding one (a title, a
+    language code) is named, and has no other problem of its own; the record is still
+    left out. A line that is no JSON says so too, when that is not at the byte."""
+    lines = [b'{"slug": "a", "title": "A"}',
+             b'{"slug": "b", "title": "B\xff", "image": "javascript:x", "origin": '
+             b'{"en": "o\\u0001", "d\xfe": "x"}, "regions": [[[0, 0], [10, 10], [10, 0], '
+             b'[0, 10]]]}',
+             b'{"slug": "c", "title": "C\xe6", "latin": 5',
+             b'{"slug": "d", \xff"title": "D"}']
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    read = list(get_format("jsonl").read(path, ReadContext(report=lambda d: None)))
+    assert [m.slug for m in read] == ["a"]
+    found = validate_sources([path]).diagnostics
+
+    def at(number: int, text: bytes) -> tuple[int, int]:
+        return number, lines[number - 1].index(text) + 1
+
+    assert sorted((d.line, d.column, d.field, d.code) for d in found) == sorted([
+        (*at(2, b"\xff"), "muscles[b].title", "not-utf8"),
+        (*at(2, b'"javascript'), "muscles[b].image", "unsafe-link"),
+        (*at(2, b'"o\\'), "muscles[b].origin.en", "control-character"),
+        (*at(2, b"\xfe"), "muscles[b].origin.d\ufffd", "not-utf8"),
+        (*at(2, b"[[0, 0]"), "muscles[b].regions[0]", "polygon-self-intersecting"),
+        (*at(3, b"\xe6"), "", "not-utf8"), (3, len(lines[2]) + 1, "", "bad-json"),
+        (*at(4, b"\xff"), "", "not-utf8")])
