@@ -277,8 +277,8 @@ def _cased_twice(codes: Mapping[str, Any]) -> bool:
 def _kind(value: Any) -> str:
     names = {str: "text", int: "a number", float: "a number", bool: "true/false",
              list: "a list", dict: "a map", type(None): "empty", bytes: "binary data"}
-    if isinstance(value, Decimal | float):  # (exact numbers, and floats as written)
-        return "a number"
+    if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+        return "a number"  # (exact numbers, and numbers as written: +1, 0.10)
     return names.get(type(value), type(value).__name__)
 
 

@@ -189,8 +189,11 @@ def number_text(value: Number) -> str:
 #: A decimal number as YAML reads it without a tag (the trap-free types of
 #: :mod:`converter.yamlsafe`, which YAML 1.1 readers read as a number too).
 YAML_FLOAT = re.compile(r"(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
-#: A number as JSON writes it.
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+#: A whole number as YAML reads it without a tag (``!!float 12`` makes one a float).
+YAML_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+#: A decimal number as JSON writes it (with a fraction or an exponent: no integer).
+_JSON_DECIMAL = re.compile(
+    r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
 
 
 class _Spelled:
@@ -217,6 +220,12 @@ class WrittenFloat(_Spelled, float):
     __slots__ = ("text",)
 
 
+class WrittenInt(_Spelled, int):
+    """A whole number of ``extra`` that its source wrote with a plus sign (``+1``): the
+    same ``int``, and its ``text``, which the Markdown writer (and so ``fmt``) writes
+    as it was."""
+
+
 class ExactNumber(_Spelled, Decimal):
     """A number of ``extra`` that no float or int holds as written: a decimal with more
     digits than a float keeps (``0.10000000000000000001``) or beyond its range
@@ -227,26 +236,28 @@ class ExactNumber(_Spelled, Decimal):
 def extra_float(text: str) -> float:
     """The value of a decimal number of ``extra`` written ``text`` (YAML or JSON): a
     ``float`` when Python writes it so; a :class:`WrittenFloat` when it writes the
-    same value otherwise (``0.10``); an :class:`ExactNumber` when a float would change
-    its value (more digits, or beyond its range, but not so far that it is infinite:
-    that stays the float, which the validator refuses, as before)."""
+    same value otherwise (``0.10``, and ``12`` of ``!!float 12``); an
+    :class:`ExactNumber` when a float would change its value (more digits, or beyond
+    its range, but not so far that it is infinite: that stays the float, which the
+    validator refuses, as before)."""
     value = float(text)
     shown = repr(value)
     if shown == text or not math.isfinite(value):
         return value
-    if Decimal(shown) == Decimal(text):  # (a text YAML reads as no float: as Python's)
-        return WrittenFloat(text) if YAML_FLOAT.match(text) else value
+    if Decimal(shown) == Decimal(text):  # (a text YAML reads as no number: as Python's)
+        return WrittenFloat(text) if YAML_FLOAT.match(text) or YAML_INT.match(text) else value
     return ExactNumber(text)  # type: ignore[return-value]
 
 
 def exact_text(number: Decimal, yaml: bool = False) -> str:
     """An :class:`ExactNumber` (or another finite ``Decimal``) as JSON writes a number,
-    exactly; as written when its ``text`` is so (``yaml``: when YAML reads its text as
-    the number, for the Markdown writer). Else a decimal keeps a point (``1.0e-400``),
-    so that every reader takes it for one."""
+    exactly; as written when its ``text`` is a decimal so (``yaml``: a number YAML reads,
+    for the Markdown writer, which tags a whole one ``!!float``), or ``-0``. Else a
+    decimal keeps a point (``1.0e-400``), so that every reader takes it for one."""
     text = getattr(number, "text", None)
-    if text is not None and (text == "-0" or (YAML_FLOAT if yaml else _JSON_NUMBER).match(
-            text)):
+    if text is not None and (text == "-0" or (
+            YAML_FLOAT.match(text) or YAML_INT.match(text) if yaml
+            else _JSON_DECIMAL.match(text))):
         return text
     shown = str(number).replace("E", "e")
     mantissa, e, exponent = shown.partition("e")

@@ -34,7 +34,7 @@ import yaml
 
 from converter import blockyaml
 from converter.diagnostics import LineStarts
-from converter.model import ExactNumber, WrittenFloat, extra_float
+from converter.model import ExactNumber, WrittenFloat, WrittenInt, extra_float
 from converter.safety import MAX_DEPTH, MAX_NODES
 
 try:
@@ -189,7 +189,7 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
 
 
 _KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number",
-          WrittenFloat: "a number", ExactNumber: "a number"}
+          WrittenFloat: "a number", ExactNumber: "a number", WrittenInt: "a number"}
 
 
 def _typed_scalar(node: yaml.Node) -> Any:
@@ -235,12 +235,14 @@ def _float(value: str) -> float:
         if value.lower().endswith("nan"):
             return math.nan
         return -math.inf if value.startswith("-") else math.inf
-    return extra_float(value) if _FLOAT.match(value) else float(value)
+    return extra_float(value)  # (a decimal, or a whole number tagged !!float)
 
 
 def _int(value: str) -> int:
     """A whole number's value (``-0``: an :class:`~converter.model.ExactNumber`, which
-    keeps its sign)."""
+    keeps its sign; ``+1``: a :class:`~converter.model.WrittenInt`, which keeps it)."""
+    if value[0] == "+":
+        return WrittenInt(value)
     return ExactNumber(value) if value == "-0" else int(value)  # type: ignore[return-value]
 
 

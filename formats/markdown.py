@@ -18,7 +18,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from converter.diagnostics import (
     error,
     wide_encoding,
 )
-from converter.model import ExactNumber, Muscle, WrittenFloat, exact_text
+from converter.model import YAML_INT, ExactNumber, Muscle, WrittenFloat, WrittenInt, exact_text
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
@@ -275,25 +275,63 @@ def _new_yaml(width: int) -> Any:
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
+    y.Emitter = _emitter()
     y.allow_unicode = True
     y.width = width
     y.indent(mapping=2, sequence=4, offset=2)
     y.representer.add_representer(float, _represent_float)
     y.representer.add_representer(WrittenFloat, _represent_written)
     y.representer.add_representer(ExactNumber, _represent_exact)
+    y.representer.add_representer(WrittenInt, _represent_written_int)
     return y
 
 
+#: The style of a number written plain after its tag (``!!float 12``), which ruamel
+#: would quote, as it quotes every tagged scalar that YAML reads as another type untagged.
+_TAGGED_PLAIN = "p"
+
+
+@cache
+def _emitter() -> type:
+    """ruamel's round-trip emitter, but for a scalar of style :data:`_TAGGED_PLAIN`."""
+    from ruamel.yaml.emitter import RoundTripEmitter
+
+    class Emitter(RoundTripEmitter):  # type: ignore[misc]
+        def choose_scalar_style(self) -> Any:
+            """Plain for a number so tagged, else as ruamel chooses."""
+            if self.event.style != _TAGGED_PLAIN:
+                return super().choose_scalar_style()
+            self.analysis = self.analysis or self.analyze_scalar(self.event.value)
+            return ""
+
+    return Emitter
+
+
+def _represent_float_text(representer: Any, text: str) -> Any:
+    """A float written ``text``: plain, and tagged when YAML reads it as a whole number
+    untagged (``!!float 12``)."""
+    style = _TAGGED_PLAIN if YAML_INT.match(text) else None
+    return representer.represent_scalar("tag:yaml.org,2002:float", text, style=style)
+
+
 def _represent_written(representer: Any, value: WrittenFloat) -> Any:
-    """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``)."""
-    return representer.represent_scalar("tag:yaml.org,2002:float", value.text)
+    """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``, and
+    ``!!float 12`` so)."""
+    return _represent_float_text(representer, value.text)
+
+
+def _represent_written_int(representer: Any, value: WrittenInt) -> Any:
+    """A whole number of ``extra`` as its source wrote it (``+1`` stays ``+1``)."""
+    return representer.represent_scalar("tag:yaml.org,2002:int", value.text)
 
 
 def _represent_exact(representer: Any, value: ExactNumber) -> Any:
-    """A number no float holds, exactly (as written, when YAML reads that as it)."""
+    """A number no float holds, exactly (as written, when YAML reads that as it; a
+    whole one but ``-0`` was a float, ``!!float 12345678901234567890``)."""
     text = exact_text(value, yaml=True)
-    tag = "int" if text == "-0" else "float"
-    return representer.represent_scalar(f"tag:yaml.org,2002:{tag}", text)
+    if text == "-0":
+        return representer.represent_scalar("tag:yaml.org,2002:int", text)
+    return _represent_float_text(representer, text)
 
 
 def _represent_float(representer: Any, value: float) -> Any:

@@ -1389,7 +1389,9 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_schema_error(tmp_path: 
 #: some with more digits than a float keeps, or beyond its range.
 WRITTEN_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "-0", "0.10", "1.0e+5",
                    ".5", "+1.5", "12.", "1.5", "-0.0", "1.0e-400", "1.e-400", "0.1", "-7.25",
-                   "1.2345678901234567890123e+22", "7.423376247177311e+17"]
+                   "1.2345678901234567890123e+22", "7.423376247177311e+17",
+                   "+1", "+0", "!!float 12", "!!float +1", "!!float -0", "!!float 0",
+                   "!!float 12345678901234567890"]
 
 
 @pytest.mark.parametrize("comment", ["", "  # kg"])
@@ -1441,3 +1443,28 @@ def test_codes_of_other_languages_in_any_case_are_kept_as_written(tmp_path: Path
                    "  zh-Hant: A.\n  en: B.\n---\n", encoding="utf-8")
     (muscle,) = converter.read(src)
     assert list(muscle.origin) == ["en", "pt-BR", "pt-PT", "zh-Hant"]
+
+
+@pytest.mark.parametrize("written, value", [("!!float 12", 12.0), ("+1", 1), ("+0", 0),
+                                            ("!!float +1", 1.0), ("!!float -0", -0.0)])
+def test_a_number_fmt_keeps_as_written_is_the_number_it_was(tmp_path: Path, written: str,
+                                                            value: float) -> None:
+    """``!!float 12`` is the float 12.0 and ``+1`` the int 1, in the model and after a
+    conversion to JSON and back, though fmt writes each as written."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\nx: {written}\n---\n", encoding="utf-8")
+    (muscle,) = converter.read(src)
+    converter.write([muscle], tmp_path / "m.json", "json")
+    (back,) = converter.read(tmp_path / "m.json")
+    for read in (muscle, back):
+        number = read.extra["x"]
+        assert number == value and isinstance(number, type(value))
+        assert not isinstance(number, bool) and str(number) == str(value)
+
+
+def test_a_whole_number_with_a_plus_sign_is_named_a_number(tmp_path: Path) -> None:
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: +1\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [d.message for d in caught.value.diagnostics] == ["must be text, not a number"]
