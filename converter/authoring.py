@@ -17,7 +17,7 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
-from .model import LANGUAGE_CODE, ExactNumber, Function, LocalizedText, Muscle, Region, freeze, thaw
+from .model import LANGUAGE_CODE, Function, LocalizedText, Muscle, Region, freeze, thaw
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
 from .slug import MAX_SLUG_LENGTH, FolderName, slugify
 
@@ -212,14 +212,18 @@ class _Builder:
         elif isinstance(value, LongInteger):  # (a JSON reader's integer too long for int)
             self.fail(path, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
                       "digits is too long to store")
-        elif isinstance(value, ExactNumber):  # (a number as written: no NaN by hand)
-            if not value.is_finite():
-                self.fail(path, "wrong-type", "must be a finite number")
-        elif isinstance(value, Decimal):  # (no reader gives one: put there by hand)
-            self.fail(path, "wrong-type", "a Decimal cannot be stored in extra; use an int, "
-                      "a float or text")
+        elif isinstance(value, Decimal):  # (an ExactNumber, or one given by hand)
+            self.exact(value, path)
         elif not isinstance(value, str | int | float | bool | type(None)):
             self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
+
+    def exact(self, value: Decimal, path: str) -> None:
+        """Check an exact number of extra (every reader takes one beyond a float's range,
+        ``1.0e+400``, for infinity, as YAML's own)."""
+        if not value.is_finite():
+            self.fail(path, "wrong-type", "must be a finite number")
+        elif math.isinf(float(value)):
+            self.fail(path, "wrong-type", "is too large for a number (no float holds it)")
 
     def merge_key(self, path: str) -> None:
         self.fail(path, "reserved-key", "'<<' is YAML's merge key: Ruby's YAML (Jekyll) "

@@ -67,7 +67,7 @@ def dumps(muscle: Muscle) -> str:
     rest = {"body": muscle.body, "extra": thaw(muscle.extra)}
     try:
         tail = _COMPACT.encode(rest)
-    except TypeError:  # (rare: an ExactNumber)
+    except TypeError:  # (rare: an ExactNumber, or a Decimal)
         tail = extra_json(rest, (",", ":"))
     return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
 
@@ -79,7 +79,8 @@ _MARK = re.compile('"\ud800([0-9]+)\ud800"')
 
 def extra_json(value: Any, separators: tuple[str, str] | None = None) -> str:
     """``value`` (an ``extra``, thawed) as JSON text, not ASCII-escaped, each
-    :class:`~converter.model.ExactNumber` as written (``json`` would refuse it)."""
+    :class:`~converter.model.ExactNumber` (or other ``Decimal``) exactly (``json``
+    would refuse it)."""
     try:
         return json.dumps(value, ensure_ascii=False, separators=separators)
     except TypeError:
@@ -87,7 +88,7 @@ def extra_json(value: Any, separators: tuple[str, str] | None = None) -> str:
     numbers: list[str] = []
 
     def mark(number: Any) -> str:
-        if not isinstance(number, ExactNumber):
+        if not isinstance(number, Decimal):
             raise TypeError(f"{type(number).__name__} is not JSON")
         numbers.append(exact_text(number))
         return f"\ud800{len(numbers) - 1}\ud800"

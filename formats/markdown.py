@@ -18,6 +18,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -282,6 +283,9 @@ def _new_yaml(width: int) -> Any:
     y.representer.add_representer(float, _represent_float)
     y.representer.add_representer(WrittenFloat, _represent_written)
     y.representer.add_representer(ExactNumber, _represent_exact)
+    y.representer.add_multi_representer(Decimal, _represent_exact)  # (one given by hand)
+    aliased = y.representer.ignore_aliases
+    y.representer.ignore_aliases = lambda data: isinstance(data, Decimal) or aliased(data)
     y.representer.add_representer(WrittenInt, _represent_written_int)
     return y
 
@@ -325,7 +329,7 @@ def _represent_written_int(representer: Any, value: WrittenInt) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:int", value.text)
 
 
-def _represent_exact(representer: Any, value: ExactNumber) -> Any:
+def _represent_exact(representer: Any, value: Decimal) -> Any:
     """A number no float holds, exactly (as written, when YAML reads that as it; a
     whole one but ``-0`` was a float, ``!!float 12345678901234567890``)."""
     text = exact_text(value, yaml=True)
