@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,9 +20,11 @@ from .authoring import muscle_from_front_matter, without_reserved
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
 from .model import (
+    JSON_DECIMAL,
     ExactNumber,
     Muscle,
     Region,
+    WrittenFloat,
     coords_text,
     exact_text,
     extra_float,
@@ -64,12 +66,9 @@ def dumps(muscle: Muscle) -> str:
     """One muscle as compact canonical JSON on one line (stable key order, exact numbers)."""
     regions = ",".join("[" + coords_text(r.points, "[{},{}]") + "]" for r in muscle.regions)
     head = _COMPACT.encode(_head(muscle))
-    rest = {"body": muscle.body, "extra": thaw(muscle.extra)}
-    try:
-        tail = _COMPACT.encode(rest)
-    except TypeError:  # (rare: an ExactNumber, or a Decimal)
-        tail = extra_json(rest, (",", ":"))
-    return f'{head[:-1]},"regions":[{regions}],{tail[1:]}'
+    numbers: list[str] = []
+    tail = _COMPACT.encode({"body": muscle.body, "extra": json_ready(muscle.extra, numbers)})
+    return f'{head[:-1]},"regions":[{regions}],{_numbers_put(tail, numbers)[1:]}'
 
 
 _RECORD_START = b'{"slug":"'
@@ -78,23 +77,42 @@ _MARK = re.compile('"\ud800([0-9]+)\ud800"')
 
 
 def extra_json(value: Any, separators: tuple[str, str] | None = None) -> str:
-    """``value`` (an ``extra``, thawed) as JSON text, not ASCII-escaped, each
-    :class:`~converter.model.ExactNumber` (or other ``Decimal``) exactly (``json``
-    would refuse it)."""
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=separators)
-    except TypeError:
-        pass
+    """``value`` (an ``extra``, frozen or thawed) as JSON text, not ASCII-escaped, each
+    number as :func:`json_ready` has it."""
     numbers: list[str] = []
+    text = json.dumps(json_ready(value, numbers), ensure_ascii=False, separators=separators)
+    return _numbers_put(text, numbers)
 
-    def mark(number: Any) -> str:
-        if not isinstance(number, Decimal):
-            raise TypeError(f"{type(number).__name__} is not JSON")
-        numbers.append(exact_text(number))
-        return f"\ud800{len(numbers) - 1}\ud800"
 
-    text = json.dumps(value, ensure_ascii=False, separators=separators, default=mark)
-    return _MARK.sub(lambda found: numbers[int(found[1])], text)
+def json_ready(value: Any, numbers: list[str]) -> Any:
+    """``value`` (an ``extra``, frozen or thawed) thawed for ``json``, each number that
+    ``json`` would write otherwise than its JSON text (:func:`json_number`) added to
+    ``numbers`` and a mark in its place, which :func:`_numbers_put` replaces."""
+    if isinstance(value, Mapping):
+        return {k: json_ready(v, numbers) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [json_ready(v, numbers) for v in value]
+    if isinstance(value, WrittenFloat | Decimal):
+        text = json_number(value)
+        if text is not None:
+            numbers.append(text)
+            return f"\ud800{len(numbers) - 1}\ud800"
+    return value
+
+
+def json_number(number: float | Decimal) -> str | None:
+    """A number of ``extra`` as JSON text: an :class:`~converter.model.ExactNumber` (or
+    other ``Decimal``) exactly; a :class:`~converter.model.WrittenFloat` as written
+    where that is JSON (``0.10``, ``1E5``; None where not, ``.5``: as Python writes it)."""
+    if isinstance(number, Decimal):
+        return exact_text(number)
+    text: str = getattr(number, "text", "")
+    return text if JSON_DECIMAL.match(text) else None
+
+
+def _numbers_put(text: str, numbers: list[str]) -> str:
+    """``text``, JSON of :func:`json_ready`'s data, with ``numbers`` in their marks."""
+    return _MARK.sub(lambda found: numbers[int(found[1])], text) if numbers else text
 
 
 def load_extra(text: str) -> Any:

@@ -192,7 +192,7 @@ YAML_FLOAT = re.compile(r"(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z"
 #: A whole number as YAML reads it without a tag (``!!float 12`` makes one a float).
 YAML_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 #: A decimal number as JSON writes it (with a fraction or an exponent: no integer).
-_JSON_DECIMAL = re.compile(
+JSON_DECIMAL = re.compile(
     r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
 
 
@@ -214,8 +214,9 @@ class _Spelled:
 
 class WrittenFloat(_Spelled, float):
     """A decimal number of ``extra`` whose source wrote it otherwise than Python writes
-    the float (``0.10``, ``1.0e+5``, ``.5``): the same value, and its ``text``, which
-    the Markdown writer (and so ``fmt``) writes as it was."""
+    the float (``0.10``, ``1.0e+5``, ``.5``, ``1E5``): the same value, and its ``text``,
+    which every lossless writer writes as it was where its syntax reads that text as the
+    same float (JSON has no ``.5``; YAML 1.1 has no ``1E5``), else as Python writes it."""
 
     __slots__ = ("text",)
 
@@ -244,8 +245,8 @@ def extra_float(text: str) -> float:
     shown = repr(value)
     if shown == text or not math.isfinite(value):
         return value
-    if Decimal(shown) == Decimal(text):  # (a text YAML reads as no number: as Python's)
-        return WrittenFloat(text) if YAML_FLOAT.match(text) or YAML_INT.match(text) else value
+    if Decimal(shown) == Decimal(text):
+        return WrittenFloat(text)
     return ExactNumber(text)  # type: ignore[return-value]
 
 
@@ -257,7 +258,7 @@ def exact_text(number: Decimal, yaml: bool = False) -> str:
     text = getattr(number, "text", None)
     if text is not None and (text == "-0" or (
             YAML_FLOAT.match(text) or YAML_INT.match(text) if yaml
-            else _JSON_DECIMAL.match(text))):
+            else JSON_DECIMAL.match(text))):
         return text
     shown = str(number).replace("E", "e")
     mantissa, e, exponent = shown.partition("e")

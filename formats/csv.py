@@ -56,7 +56,7 @@ from converter.diagnostics import (
     printable,
 )
 from converter.drafts import problems as marker_problems
-from converter.model import Muscle, is_language_code, number_text, thaw
+from converter.model import Muscle, is_language_code, number_text
 from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
 from converter.slug import is_slug, not_a_slug
@@ -400,7 +400,7 @@ def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
     rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
     rows["muscles"].append([m.slug, to_cell(m.title), to_cell(m.latin), to_cell(m.image),
                             to_cell(m.image_focus), to_cell(m.body),
-                            extra_json(thaw(m.extra), (",", ":"))])
+                            extra_json(m.extra, (",", ":"))])
     for name in ("origin", "insertion"):
         rows["texts"] += [[m.slug, name, lang, to_cell(text)]
                           for lang, text in getattr(m, name).items()]

@@ -39,7 +39,15 @@ from converter.diagnostics import (
     error,
     wide_encoding,
 )
-from converter.model import YAML_INT, ExactNumber, Muscle, WrittenFloat, WrittenInt, exact_text
+from converter.model import (
+    YAML_FLOAT,
+    YAML_INT,
+    ExactNumber,
+    Muscle,
+    WrittenFloat,
+    WrittenInt,
+    exact_text,
+)
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
@@ -320,8 +328,10 @@ def _represent_float_text(representer: Any, text: str) -> Any:
 
 def _represent_written(representer: Any, value: WrittenFloat) -> Any:
     """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``, and
-    ``!!float 12`` so)."""
-    return _represent_float_text(representer, value.text)
+    ``!!float 12`` so), where YAML reads that as the float (not JSON's ``1E5``)."""
+    if YAML_FLOAT.match(value.text) or YAML_INT.match(value.text):
+        return _represent_float_text(representer, value.text)
+    return _represent_float(representer, value)
 
 
 def _represent_written_int(representer: Any, value: WrittenInt) -> Any:

@@ -57,7 +57,7 @@ from converter.diagnostics import (
     kept_bytes_shown,
     not_at,
 )
-from converter.model import Muscle, number_text, thaw
+from converter.model import Muscle, number_text
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson
 
@@ -438,7 +438,7 @@ def row(muscle: Muscle) -> list[Any]:
     regions = [[(number_text(x), number_text(y)) for x, y in region.points]
                for region in muscle.regions]
     return [content_hash(muscle), muscle.title, muscle.latin, muscle.image,
-            muscle.image_focus, muscle.body, canonical.extra_json(thaw(muscle.extra)),
+            muscle.image_focus, muscle.body, canonical.extra_json(muscle.extra),
             texts, functions, list(muscle.exercises), regions]
 
 

@@ -199,3 +199,36 @@ def test_json_with_an_exact_number_is_the_json_module_s_around_it() -> None:
     assert canonical.extra_json(value) == ('{"a": [0.10000000000000000001, "\u00e6", 1.5, '
                                            '{"b": null}]}')
     assert canonical.load_extra(canonical.extra_json(value)) == value
+
+
+#: Numbers of ``extra`` spelled as JSON and YAML both read them, otherwise than Python
+#: writes them, or exact: every lossless format keeps each as written.
+SHARED_SPELLINGS = ["0.10", "1.0e+5", "1.50", "-7.250", "1.5", "-0.0", "-0",
+                    "0.10000000000000000001", "1.0e-400", "12345678901234567890.5"]
+#: Spelled as JSON reads them but not YAML 1.1 (kept by the formats that store extra as
+#: JSON; Markdown writes them as Python does).
+JSON_SPELLINGS = ["1E5", "1e-7", "2E+3", "0.5E-3", "1.0E+5"]
+_EVERY = {**_LOSSLESS, "markdown": "md"}
+
+
+def _spelled(value: object) -> str:
+    """A number read, as its reader had it written (a float: as Python writes it)."""
+    return getattr(value, "text", None) or repr(value)
+
+
+@pytest.mark.parametrize("second", _EVERY)
+@pytest.mark.parametrize("first", _EVERY)
+def test_every_pair_of_lossless_formats_keeps_the_spelling_of_numbers(
+        tmp_path: Path, first: str, second: str) -> None:
+    """A ``0.10`` read from JSON was ``0.10`` in Markdown and ``0.1`` in JSON, JSON Lines,
+    SQLite and the CSV package (``1.0e+5``: ``100000.0``)."""
+    numbers = SHARED_SPELLINGS + JSON_SPELLINGS
+    muscle = Muscle(slug="m", title="M", extra=converter.model.freeze(
+        {"n": canonical.load_extra(f"[{','.join(numbers)}]")}))
+    converter.write([muscle], tmp_path / _EVERY[first], first)
+    (middle,) = converter.read(tmp_path / _EVERY[first])
+    converter.write([middle], tmp_path / f"2-{_EVERY[second]}", second)
+    (back,) = converter.read(tmp_path / f"2-{_EVERY[second]}")
+    assert back == middle == muscle
+    kept = numbers if "markdown" not in (first, second) else SHARED_SPELLINGS
+    assert [_spelled(n) for n in back.extra["n"]][:len(kept)] == kept
