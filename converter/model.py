@@ -123,17 +123,29 @@ class LocalizedText(FrozenMap):
         return _restore_map(cls, tuple(sorted(texts.items())))
 
     def pick(self, lang: str, *also: str) -> tuple[str, str] | None:
-        """Return ``(language, text)`` in ``lang``, or in a language of the same base
-        (``da`` for ``da-DK``, and the other way); else so in the first of ``also``
-        there is (such as the default language); else in the first language present."""
+        """Return ``(language, text)`` in ``lang`` (its code in any case: ``pt-br`` finds
+        ``pt-BR``), or in a language of the same base (``da`` for ``da-DK``, and the other
+        way); else so in the first of ``also`` there is (such as the default language);
+        else in the first language present."""
         for wanted in (lang, *also):
-            if wanted in self:
-                return wanted, self[wanted]
-            base = base_language(wanted)
-            for key, value in self._items:
-                if base_language(key) == base:
-                    return key, value
+            found = self._in(wanted)
+            if found is not None:
+                return found
         return next(iter(self._items), None)
+
+    def _in(self, wanted: str) -> tuple[str, str] | None:
+        """``(language, text)`` in the language ``wanted``, its code matched in any case
+        (BCP 47 language tags ignore case), else in one of its base language."""
+        if wanted in self:
+            return wanted, self[wanted]
+        folded, base = wanted.lower(), base_language(wanted)
+        same_base = None
+        for key, value in self._items:
+            if key.lower() == folded:
+                return key, value
+            if same_base is None and base_language(key) == base:
+                same_base = key, value
+        return same_base
 
 
 def freeze(value: Any) -> Any:

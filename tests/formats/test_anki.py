@@ -633,6 +633,28 @@ def test_language_choice_and_marked_fallback() -> None:
     assert LocalizedText({"da": "x", "de-AT": "y"}).pick("fr", "de") == ("de-AT", "y")
 
 
+@pytest.mark.parametrize("lang, text", [("pt-br", "Brasil"), ("pt-bR", "Brasil"),
+                                        ("pt-pt", "Portugal"), ("pt-BR", "Brasil")])
+def test_lang_matches_a_language_code_in_any_case(tmp_path: Path, collection: object,
+                                                  lang: str, text: str) -> None:
+    """``--lang pt-br`` took the ``pt`` text of a muscle with ``pt-BR`` (and ``pt-pt``
+    the ``pt-BR`` one): codes were matched in their case before their language."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "m.md").write_text("---\ntitle: M\norigin:\n  pt: Portugal antigo\n"
+                              "  pt-BR: Brasil\n  pt-PT: Portugal\n  en: England\n---\n",
+                              encoding="utf-8")
+    deck = tmp_path / "m.apkg"
+    result = CliRunner().invoke(cli, ["convert", str(src), "--to", "anki", "-o", str(deck),
+                                      "--lang", lang])
+    assert result.exit_code == 0, result.output
+    _import(collection, deck)
+    assert _notes(collection)["m"]["Origin"] == text  # type: ignore[index]
+    other = LocalizedText({"pt-br": "Brasil", "pt": "Portugal antigo", "en": "England"})
+    assert other.pick("pt-BR") == ("pt-br", "Brasil")
+    assert other.pick("de", "PT-BR") == ("pt-br", "Brasil")
+
+
 def test_multiline_text_becomes_line_breaks_and_reads_back(tmp_path: Path) -> None:
     muscle = _muscle("m", "Two\nlines", latin="a\tb", exercises=("x\ny", "&amp;"))
     assert anki_format.note_fields(muscle, "en", None)[0] == "Two<br>lines"
