@@ -39,6 +39,7 @@ import os
 import re
 import shlex
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -716,8 +717,33 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
             _finish_schema(conn)
         _renew_views(conn)
         counts = _load(conn, records, ctx, str(out), prune=prune)
-        conn.execute("COMMIT")
+        _commit(conn)
     return counts
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, waiting up to :data:`BUSY_SECONDS` for the readers of the database (another
+    program's open read transaction) to let it go, in Python's own short sleeps: SQLite's
+    wait takes Ctrl-C, SIGTERM or SIGHUP only once it ends (30 seconds later, the signal
+    then met half-way out of the transaction), a sleep at once, and the transaction,
+    still open, is rolled back (see :func:`_immediate`). Still held then: "database is
+    locked", as SQLite's own wait says it."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    deadline, pause = time.monotonic() + BUSY_SECONDS, _FIRST_PAUSE
+    while True:
+        try:
+            conn.execute("COMMIT")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or (
+                    time.monotonic() >= deadline):
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, _LONGEST_PAUSE)
+
+
+#: The first and the longest of :func:`_commit`'s sleeps between tries, in seconds.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
 
 
 def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:

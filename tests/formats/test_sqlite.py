@@ -7,10 +7,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -1305,6 +1307,94 @@ def test_sigterm_while_an_update_waits_for_the_database_ends_it_at_once(db: Path
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
 
+
+
+#: The byte of a database file that SQLite's Unix locks take for PENDING: a writer holds
+#: it while its COMMIT waits for the readers to let go.
+_PENDING_BYTE = 0x40000000
+
+
+def _waits_to_commit(pid: int, db: Path) -> bool:
+    """Whether the process ``pid`` holds the PENDING lock of ``db`` (``/proc/locks``): its
+    COMMIT waits for a reader. (A connection of this process cannot tell: SQLite shares
+    one process's locks among its connections.)"""
+    inode = str(os.stat(db).st_ino)
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if (fields[1:2] == ["POSIX"] and fields[4] == str(pid)
+                and fields[5].rsplit(":", 1)[-1] == inode
+                and fields[6] == str(_PENDING_BYTE)):
+            return True
+    return False
+
+
+def _retitled_samples(tmp_path: Path) -> Path:
+    """The samples with every title changed, in a folder of ``tmp_path``."""
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        text = sample.read_text(encoding="utf-8")
+        (changed / sample.name).write_text(text.replace("\ntitle: ", "\ntitle: New "),
+                                           encoding="utf-8")
+    return changed
+
+
+@contextlib.contextmanager
+def _update_at_commit(db: Path, source: Path) -> Iterator[tuple[subprocess.Popen[str],
+                                                                sqlite3.Connection]]:
+    """A ``convert --to sqlite`` update of ``db`` from ``source`` whose COMMIT waits
+    (another connection's read transaction, its ``holder``, stands in the way); the
+    process and the holder, once it waits there."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM muscles").fetchall()
+    process = subprocess.Popen(
+        [*_convert_command(source, db), "--no-cache"], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        while process.poll() is None and not _waits_to_commit(process.pid, db):
+            time.sleep(0.005)
+        assert process.poll() is None, "the update ended before its COMMIT waited"
+        yield process, holder
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        holder.close()
+
+
+@pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
+                                                ("SIGINT", 130)])
+def test_a_signal_while_the_commit_waits_for_a_reader_rolls_back_at_once(
+        ending: str, status: int, db: Path, tmp_path: Path) -> None:
+    """A signal while an update's COMMIT waited for another program's read transaction
+    was taken only when SQLite's 30 seconds of waiting ended, SIGTERM and SIGHUP then
+    with a traceback (exit 1); it is taken at once now, the update rolled back: the
+    database as it was, no journal beside it."""
+    write(converter.read(SAMPLES), db)
+    before = db.read_bytes()
+    with _update_at_commit(db, _retitled_samples(tmp_path)) as (process, _):
+        process.send_signal(getattr(signal, ending))
+        _, stderr = process.communicate(timeout=sqlite_format.BUSY_SECONDS / 3)
+    assert process.returncode == status, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == (["Aborted!"] if ending == "SIGINT" else [])
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed", "muscles.db"]
+    assert_consistent(db)
+
+
+def test_a_commit_that_waited_for_a_reader_is_made_once_it_lets_go(db: Path,
+                                                                  tmp_path: Path) -> None:
+    """An update whose COMMIT waits for another program's read transaction commits once
+    that ends."""
+    write(converter.read(SAMPLES), db)
+    with _update_at_commit(db, _retitled_samples(tmp_path)) as (process, holder):
+        holder.execute("ROLLBACK")
+        _, stderr = process.communicate(timeout=sqlite_format.BUSY_SECONDS)
+    assert process.returncode == 0, stderr
+    assert all(m.title.startswith("New ") for m in converter.read(db))
+    assert_consistent(db)
 
 #: A writer of the database at argv[1] killed with SIGKILL mid-transaction, its page cache
 #: kept tiny so that pages of the database are changed: a hot journal is left beside it.
