@@ -1035,8 +1035,8 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
         return True
     if application != APPLICATION_ID:
         raise error(path, "not-muscle-database",
-                    "is a SQLite database that muscle-convert did not write; "
-                    "choose another file")
+                    f"is a SQLite database that muscle-convert did not write"
+                    f"{_holding(_user_tables(conn))}; choose another file")
     if version > SCHEMA_VERSION:
         raise error(path, "schema-too-new",
                     f"has schema version {version}, newer than version {SCHEMA_VERSION} of "
@@ -1046,6 +1046,34 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
                     f"has schema version {version}, which this muscle-convert (version "
                     f"{SCHEMA_VERSION}) cannot migrate; write to a new database file")
     return False
+
+
+#: The tables of a database, by name (not SQLite's own, ``sqlite_sequence`` and the like).
+_USER_TABLES = ("SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+#: How many tables a message names before it counts the rest.
+_TABLES_NAMED = 5
+
+
+def _user_tables(conn: sqlite3.Connection) -> list[str]:
+    """The names of the tables of ``conn``'s database, sorted (a name that is not UTF-8
+    read with its bytes kept, see :func:`_kept_text`)."""
+    before, conn.text_factory = conn.text_factory, _kept_text
+    try:
+        return [name for (name,) in conn.execute(_USER_TABLES)]
+    finally:
+        conn.text_factory = before
+
+
+def _holding(tables: list[str]) -> str:
+    """`` (it holds tables 'a', 'b' and 3 more)``: the first :data:`_TABLES_NAMED` of
+    ``tables`` and how many more; '' for none."""
+    if not tables:
+        return ""
+    named = ", ".join(_named(table) for table in tables[:_TABLES_NAMED])
+    more = len(tables) - _TABLES_NAMED
+    listed = f"{named} and {more} more" if more > 0 else named
+    return f" (it holds {_one(len(tables), 'table', 'tables')} {listed})"
 
 
 #: SQLite's errors of a place that cannot be written (as ``cannot-write`` is for files).
@@ -1077,8 +1105,12 @@ def _blocking_tables(path: Path, exc: sqlite3.Error) -> str:
             conn.close()
     except sqlite3.Error:
         return ""
-    return " or ".join(f"table {_named(table)} (which refers to {', '.join(sorted(parents))})"
-                       for table, parents in found.items())
+    named = [f"table {_named(table)} (which refers to {', '.join(sorted(parents))})"
+             for table, parents in itertools.islice(found.items(), _TABLES_NAMED)]
+    more = len(found) - len(named)
+    if more:
+        named.append(f"of {more} more of your tables that refer to this tool's tables")
+    return " or ".join(named)
 
 
 def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False

@@ -932,6 +932,51 @@ def test_another_programs_database_is_refused(sample_muscles: list[Muscle], db: 
     assert db.read_bytes() == before
 
 
+
+@pytest.mark.parametrize(("tables", "named"), [
+    (["notes"], "table 'notes'"),
+    (["b", "a", "c"], "tables 'a', 'b', 'c'"),
+    ([f"t{i:02}" for i in range(12)], "tables 't00', 't01', 't02', 't03', 't04' and 7 more"),
+])
+def test_another_programs_database_is_refused_naming_its_tables(
+        tables: list[str], named: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """The refusal named none of the tables that make it another program's database."""
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for table in tables:
+            conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY AUTOINCREMENT)")
+    before = db.read_bytes()
+    message = (f"is a SQLite database that muscle-convert did not write (it holds {named}); "
+               "choose another file")
+    for attempt in (lambda: converter.write(sample_muscles, db, "sqlite"),
+                    lambda: converter.read(db)):
+        with pytest.raises(MuscleError) as caught:
+            attempt()
+        assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+            ("not-muscle-database", message)]
+    assert db.read_bytes() == before
+
+
+def test_every_users_table_that_may_block_a_change_is_named_up_to_five(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """Of eight tables of the user's referring to the tool's, all were named in one
+    run-on message: the first five are, and the rest counted."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for number in range(8):
+            conn.execute(f"CREATE TABLE pins{number} (id INTEGER REFERENCES muscles (id))")
+        conn.execute("INSERT INTO pins7 SELECT id FROM muscles WHERE slug = 'soleus'")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
+                        prune=True)
+    (d,) = caught.value.diagnostics
+    tables = " or ".join(f"table 'pins{n}' (which refers to muscles)" for n in range(5))
+    assert d.message == (
+        f"SQLite failed: FOREIGN KEY constraint failed: a row of your {tables} or of 3 more "
+        "of your tables that refer to this tool's tables stands in the way of this change "
+        "(let the reference cascade, ON DELETE CASCADE, or remove the row)")
+    assert db.read_bytes() == before
+
 def test_a_file_that_is_not_sqlite(sample_muscles: list[Muscle], db: Path) -> None:
     db.write_text("just some text, not a database\n" * 100, encoding="utf-8")
     before = db.read_bytes()
