@@ -32,10 +32,14 @@ from typing import Any, NamedTuple, Protocol
 from . import drafts, keycase, scratch
 from .authoring import is_blank
 from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
-from .model import Muscle, Number, Point
+from .model import Muscle, Number, Point, number_text
 from .safety import is_safe_link
 
 _SIZE = re.compile(r"^\s*([0-9]+)\s*[xX]\s*([0-9]+)\s*$")  # (ASCII digits: int() takes any)
+#: The largest coordinate (and ``--size`` side) a map may have: browsers draw SVG in 32-bit
+#: floating point, whole pixels exactly only up to 2**24; past it a region is drawn
+#: shifted or squashed (at 1e9, to nothing), and a map that wide is too big to lay out.
+MAX_COORDINATE = 2 ** 24
 
 IntPoint = tuple[int, int]
 
@@ -45,6 +49,9 @@ def parse_size(text: str) -> tuple[int, int]:
     match = _SIZE.match(text)
     if not match or not all(int(v) > 0 for v in match.groups()):
         raise ValueError(f"size must look like 1000x800, not {text!r}")
+    if max(int(v) for v in match.groups()) > MAX_COORDINATE:
+        raise ValueError(f"size {text.strip()} is larger than browsers can draw: at most "
+                         f"{MAX_COORDINATE} pixels a side")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -223,6 +230,11 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
         elif self_intersects(region.points):
             add(where, "polygon-self-intersecting", "polygon edges cross or touch each "
                 "other")
+        far = _too_far(region.points)
+        if far is not None:
+            add(where, "coords-too-large", f"coordinate {_shown(far)} is past {MAX_COORDINATE}, "
+                "the farthest a browser draws to the pixel (a map, focus image or card "
+                "would show the region shifted or not at all); give the diagram's pixels")
         if size is not None:
             width, height = size
             outside = [(x, y) for x, y in region.points if x > width or y > height]
@@ -244,6 +256,22 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
         for key, message in keycase.problems(muscle):
             add(key if rename is None else f"extra.{key}", "field-case", message, "warning")
     return out
+
+
+def _too_far(points: Sequence[Point]) -> Number | None:
+    """The first coordinate of ``points`` past :data:`MAX_COORDINATE`, or None."""
+    return next((value for point in points for value in point if value > MAX_COORDINATE),
+                None)
+
+
+def _shown(value: Number) -> str:
+    """A coordinate as a message shows it: one of many digits cut short, with its count."""
+    text = number_text(value)
+    return text if len(text) <= _SHOWN_DIGITS else f"{text[:12]}... ({len(text)} characters)"
+
+
+#: The longest coordinate a message shows whole.
+_SHOWN_DIGITS = 24
 
 
 def _blank_latin(latin: str) -> str:
@@ -285,9 +313,10 @@ MIN_DUPLICATE_LENGTH = 12
 MAX_LISTED_REPEATS = 10
 #: The codes of the lints' own warnings (``validate`` reports them): not that a reader
 #: left something out.
-LINT_CODES = frozenset({"duplicate-text", "empty-text", "exercise-spelling", "field-case",
-                        "missing-language", "polygon-outside", "polygon-self-intersecting",
-                        "polygon-zero-area", "yaml11-ambiguous"})
+LINT_CODES = frozenset({"coords-too-large", "duplicate-text", "empty-text",
+                        "exercise-spelling", "field-case", "missing-language",
+                        "polygon-outside", "polygon-self-intersecting", "polygon-zero-area",
+                        "yaml11-ambiguous"})
 
 
 def _fold(text: str) -> str:

@@ -130,18 +130,39 @@ def drawn(out: Path) -> list[str]:
 
 @pytest.mark.parametrize("to", ["svg", "html"])
 @pytest.mark.parametrize("values", HUGE)
-def test_a_coordinate_past_floats_range_is_drawn_alike_as_int_or_decimal(
+def test_a_coordinate_past_floats_range_is_refused_alike_as_int_or_decimal(
         to: str, values: tuple[int, Decimal], tmp_path: Path) -> None:
     """An int of 309 digits was an OverflowError traceback, and a decimal as long a
-    ValueError (NaN) as soon as a region waited; both are drawn, first (the largest)."""
+    ValueError (NaN) as soon as a region waited; both are a coords-too-large error now
+    (no browser draws so far), and the other muscles are drawn."""
     outcomes = []
     for n, value in enumerate(values):
         corpus, out = huge_corpus(tmp_path / f"in{n}", value), tmp_path / f"out{n}"
         result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", to, "-o", str(out),
                                           "--no-cache"])
-        assert (result.exit_code, result.exception) == (0, None), result.output
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert f"{corpus / 'huge.md'}:4:5: error: coords[0]: coordinate " in result.output
+        assert "[coords-too-large]" in result.output
         outcomes.append(drawn(out))
-        converter.write(converter.read(corpus), tmp_path / f"api{n}", to)
-        assert drawn(tmp_path / f"api{n}") == outcomes[-1]
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(converter.read(corpus), tmp_path / f"api{n}", to)
+        assert [d.code for d in caught.value.diagnostics] == ["coords-too-large"]
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0][0] == "huge"
+    assert "huge" not in outcomes[0]
+
+
+@pytest.mark.parametrize("values", HUGE)
+def test_the_drawing_order_of_a_coordinate_past_floats_range_is_alike_as_int_or_decimal(
+        values: tuple[int, Decimal]) -> None:
+    """The layering of a region past float's range (which only bodymap's callers reach
+    now: readers and writers refuse it) neither raises nor makes NaN: it comes first."""
+    orders = []
+    for value in values:
+        huge = Muscle(slug="huge", title="Huge", regions=(
+            Region(((0, 0), (value, 0), (value, value))),
+            Region(((10, 10), (20, 10), (20, 20)))))
+        drawn_muscles, _ = bodymap.drawing_plan([*converter.read(SAMPLES), huge])
+        orders.append([m.slug for m in drawn_muscles])
+    assert orders[0] == orders[1]
+    assert orders[0][0] == "huge"

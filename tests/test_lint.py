@@ -20,6 +20,7 @@ from converter.cli import cli
 from converter.coords import parse_coords
 from converter.diagnostics import Diagnostic
 from converter.lint import (
+    MAX_COORDINATE,
     MAX_LISTED_REPEATS,
     CorpusLint,
     Fingerprint,
@@ -93,6 +94,32 @@ def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="1000x800"):
         parse_size(text)
 
+
+def test_a_size_no_browser_can_draw_is_refused() -> None:
+    """--size 1000000000x1000 made a map Chromium drew nothing of."""
+    assert parse_size(f"{MAX_COORDINATE}x{MAX_COORDINATE}") == (MAX_COORDINATE,) * 2
+    for text in (f"{MAX_COORDINATE + 1}x10", f"10x{MAX_COORDINATE + 1}", "1000000000x1000"):
+        with pytest.raises(ValueError, match=f"larger than browsers can draw: at most "
+                           f"{MAX_COORDINATE} pixels a side"):
+            parse_size(text)
+
+
+@pytest.mark.parametrize(("far", "shown"), [
+    (MAX_COORDINATE + 1, str(MAX_COORDINATE + 1)),
+    (Decimal(f"{MAX_COORDINATE}.5"), f"{MAX_COORDINATE}.5"),
+    (10 ** 400, "100000000000... (401 characters)"),
+])
+def test_a_coordinate_no_browser_can_draw_is_an_error_at_its_region(
+        far: int | Decimal, shown: str) -> None:
+    """A region at 1e9 pixels was drawn as nothing; one up to MAX_COORDINATE is fine."""
+    near = Region(((0, 0), (10, 0), (10, 10)))
+    edge = Region(((0, 0), (MAX_COORDINATE, 0), (MAX_COORDINATE, MAX_COORDINATE)))
+    assert check_muscle(Muscle(slug="m", title="M", regions=(near, edge)), "m.md") == []
+    found = check_muscle(Muscle(slug="m", title="M", regions=(
+        near, Region(((0, 0), (far, 0), (far, far))))), "m.md")
+    assert [(d.field, d.code, d.severity) for d in found] == [
+        ("coords[1]", "coords-too-large", "error")]
+    assert found[0].message.startswith(f"coordinate {shown} is past {MAX_COORDINATE}, ")
 
 # ---- geometry -------------------------------------------------------------------------
 

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import converter
 from converter import bodymap
+from converter.cli import cli
 from converter.layers import region_area
+from converter.lint import MAX_COORDINATE
 from converter.model import Muscle, Region
 from converter.registry import ReadContext, get_format
 from tests.browser.png import decode, is_blank
@@ -204,6 +207,49 @@ def test_a_muscle_without_regions_is_no_stop_on_the_map(page: Any, tmp_path: Pat
         assert "No region" not in chromium_link_names(page)
     assert [m.slug for m in converter.read(tmp_path / "svg")] == ["a", "m", "z"]
 
+
+#: Each polygon of the map as Chromium draws it: its muscle and its box's width and
+#: height in diagram pixels (the browser's own 32-bit floats).
+DRAWN_SIZES = """() => [...document.querySelectorAll("svg a[data-slug] polygon")].map(
+  (shape) => { const box = shape.getBBox();
+               return [shape.closest("a").dataset.slug, box.width, box.height]; })"""
+
+
+def _far_corpus(root: Path, far: int) -> Path:
+    """A corpus of a muscle with a 100-pixel square reaching ``far`` and one near by, and
+    of another muscle with a 50-pixel square."""
+    root.mkdir()
+    (root / "near.md").write_text('---\ntitle: Near\ncoords: ["200,10,250,10,250,60,200,60"]'
+                                  "\n---\n", encoding="utf-8")
+    (root / "far.md").write_text(
+        '---\ntitle: Far\ncoords:\n  - "10,10,110,10,110,110,10,110"\n'
+        f'  - "{far - 100},{far - 100},{far},{far - 100},{far},{far},{far - 100},{far}"\n'
+        "---\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_a_region_too_far_to_draw_is_refused_and_every_region_drawn_shows(
+        page: Any, tmp_path: Path, name: str) -> None:
+    """A region at 1e9 pixels was drawn as nothing (Chromium's 32-bit floats squashed its
+    100-pixel square to a width of 0) without a word: it is a coords-too-large error at
+    its coords now, the muscle left out; one that reaches 2**24 (the limit) is drawn
+    at its size."""
+    far = _far_corpus(tmp_path / "far", 10**9)
+    out = tmp_path / "far-out"
+    result = CliRunner().invoke(cli, ["convert", str(far), "--to", name.split("/")[0],
+                                      "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert f"{far / 'far.md'}:5:5: error: coords[1]: coordinate 999999900 is past " \
+        f"{MAX_COORDINATE}, the farthest a browser draws" in result.output
+    assert "[coords-too-large]" in result.output
+    page.goto((out / name.split("/")[1]).as_uri())
+    assert page.evaluate(DRAWN_SIZES) == [["near", 50, 50]]
+    edge = _far_corpus(tmp_path / "edge", MAX_COORDINATE)
+    converter.write(converter.read(edge), tmp_path / "edge-out", name.split("/")[0])
+    page.goto((tmp_path / "edge-out" / name.split("/")[1]).as_uri())
+    assert sorted(page.evaluate(DRAWN_SIZES)) == [["far", 100, 100], ["far", 100, 100],
+                                                  ["near", 50, 50]]
 
 @pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '
                                    'width="1100" height="1100"></object>',
