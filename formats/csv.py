@@ -81,8 +81,17 @@ INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
 #: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
 #: spaces, a currency sign, "(", or a decimal mark, "." or "," as Danish and German
-#: spreadsheets write ",5"), or TRUE / FALSE.
-_NUMBER_LIKE = re.compile(r"\s*[(.,$€£]?\d|(?i:true|false)\Z")
+#: spreadsheets write ",5"); a truth value in English or in the language of a Danish,
+#: Norwegian, Swedish, German, Dutch, French, Spanish, Italian or Portuguese spreadsheet
+#: (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German), spaces around it or
+#: not; or a month's name (or its first three letters), then a digit ("Jan 1",
+#: "March 2001" and "Jan-2001" are dates to LibreOffice).
+_NUMBER_LIKE = re.compile(
+    r"\s*[(.,$€£]?\d"
+    r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
+    r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
+    r"|(?i:\s*(?:jan|feb|fév|mar|mär|apr|avr|maj|mai|may|jun|juin|jul|juil|aug|aoû|sep|okt"
+    r"|oct|nov|dec|dez|déc)[^\W\d_]*\.?[\s\-/.,]+\d)")
 #: The descriptor key that says the package's text cells are neutralised (its value is
 #: the prefix): readers of the tables alone see the prefix, this reader removes it.
 FORMULA_PREFIX_KEY = "x-formula-prefix"

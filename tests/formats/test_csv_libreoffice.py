@@ -10,6 +10,8 @@ Debian's ``libreoffice-calc-nogui``; the tests fail, not skip, without it.
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 import shutil
 import subprocess
@@ -159,3 +161,52 @@ def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place
     assert back == written
     numbers = next(m for m in back if m.slug == "numbers")
     assert numbers.title == "007" and set(SEPARATED) <= set(numbers.exercises)
+
+
+#: Texts LibreOffice takes for numbers, dates and truth values when it detects special
+#: numbers (as a user may set it), in an English, German or Danish locale, that began
+#: with no digit ("Jan 1", " TRUE", "WAHR", "falsk"), and some that did.
+SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ", "true",
+           "Jan 1", "March 2001", "Jan-2001", "WAHR", "FALSCH", "SAND", "falsk"]
+#: LibreOffice's language codes of the locales the import is tried in: en-US, de, da.
+LOCALES = (1033, 1031, 1030)
+
+
+def cell_types(ods: Path, column: int) -> dict[str, str]:
+    """The text shown in ``column`` of each row but the header, and the type of value
+    the spreadsheet made of it (string, float, date, boolean ...)."""
+    with zipfile.ZipFile(ods) as sheet:
+        content = sheet.read("content.xml").decode()
+    found = {}
+    for row in re.findall(r"<table:table-row[^>]*>(.*?)</table:table-row>", content)[1:]:
+        attributes, text = re.findall(
+            r"<table:table-cell([^>]*)>(.*?)</table:table-cell>", row)[column]
+        kind = re.search(r'office:value-type="([^"]*)"', attributes)
+        found[html.unescape(re.sub("<[^>]+>", "", text))] = kind[1] if kind else ""
+    return found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_texts_a_spreadsheet_takes_for_dates_or_truth_values_stay_text(
+        tmp_path: Path, locale: int) -> None:
+    """With special numbers detected, LibreOffice made dates of "Jan 1", "March 2001" and
+    "Jan-2001" and truth values of " TRUE" and "TRUE " in a --excel flat sheet ("WAHR"
+    in German, "falsk" in Danish), and saved them back changed: each gets the ' prefix
+    now, stays text and reads back as written; the package, for programs, has them as
+    given."""
+    muscles = [Muscle(slug=f"m{n:02}", title=text) for n, text in enumerate(SPECIAL)]
+    converter.write(muscles, tmp_path / "pkg", "csv")
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "pkg"), "--to", "csv",
+                                      "--flat", "--excel", "-o", str(tmp_path / "flat.csv"),
+                                      "-q", "--no-config", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    special = IMPORT.replace(",0,false,false,", f",{locale},false,true,")
+    soffice(tmp_path, "ods", tmp_path / "ods", tmp_path / "flat.csv", infilter=special)
+    assert cell_types(tmp_path / "ods" / "flat.ods", 1) == {
+        f"'{text}": "string" for text in SPECIAL}
+    soffice(tmp_path, EXPORT, tmp_path / "back", tmp_path / "ods" / "flat.ods")
+    assert converter.read(tmp_path / "back" / "flat.csv") == converter.read(
+        tmp_path / "flat.csv") == muscles
+    with open(tmp_path / "pkg" / "muscles.csv", encoding="utf-8", newline="") as table:
+        titles = [row["title"] for row in csv.DictReader(table)]
+    assert titles == SPECIAL
