@@ -17,14 +17,17 @@ import itertools
 import marshal
 import os
 import pickle
+import struct
 import time
 import unicodedata
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomic import TemporaryFull
 from .cache import (
     BATCH,
     Cache,
@@ -74,6 +77,7 @@ from .registry import (
 )
 from .scratch import Sources
 from .slug import slug_hint, slugify, working_folder
+from .spool import Spilled
 from .workers import (
     Board,
     WorkerDied,
@@ -87,6 +91,10 @@ from .workers import (
 CHUNK = 64
 #: Chunks in flight per worker process.
 WINDOW = 4
+#: The muscles of a file of many whose fingerprints, packed muscles and records a
+#: reading keeps in memory; those of the rest wait on disk until the stream hands
+#: them on (:class:`~converter.spool.Spilled`).
+IN_MEMORY = 1024
 
 
 
@@ -111,9 +119,10 @@ class _Result:
     path: str
     mtime: float
     diagnostics: list[Diagnostic]
-    #: The slug and corpus-lint fingerprint of each muscle, in the file's order.
+    #: The slug and corpus-lint fingerprint of each muscle, in the file's order (those
+    #: of a file of many: a sequence that keeps most of them on disk).
     slugs: list[str]
-    fingerprints: list[Fingerprint]
+    fingerprints: Sequence[Fingerprint]
     #: For the cache: the file's stamp and sha256 taken before it was read, and when.
     seen: Stamp | None = None
     content: bytes | None = None
@@ -137,12 +146,33 @@ def essence(result: _Result) -> str:
     the run's diagnostics depend on in the file (its fingerprints carry where each
     field the corpus lint names is). Two readings with one essence differ at most in
     their muscles."""
+    if not isinstance(result.fingerprints, list):  # (a file of many: them one by one)
+        return _essence_streamed(result)
     parts = (result.path, [tuple(d) for d in result.diagnostics], result.slugs,
              [tuple(f) for f in result.fingerprints], result.drafts)
     try:  # marshal's version 0 writes equal values as equal bytes (no references)
         return hashlib.sha256(marshal.dumps(parts, 0)).hexdigest()
     except ValueError:  # a value marshal does not know (a reader's odd diagnostic)
         return cache_key(*parts)
+
+
+def _essence_streamed(result: _Result) -> str:
+    """:func:`essence` of a reading whose fingerprints are not a list, the same digest
+    made without all of them in memory at once: version 0 of marshal writes a tuple or
+    list as its type, its length and its items one after another."""
+    prints = result.fingerprints
+    sha = hashlib.sha256(b"(" + struct.pack("<i", 5))
+    try:
+        for part in (result.path, [tuple(d) for d in result.diagnostics], result.slugs):
+            sha.update(marshal.dumps(part, 0))
+        sha.update(b"[" + struct.pack("<i", len(prints)))
+        for print_ in prints:
+            sha.update(marshal.dumps(tuple(print_), 0))
+        sha.update(marshal.dumps(result.drafts, 0))
+    except ValueError:
+        return cache_key(result.path, [tuple(d) for d in result.diagnostics], result.slugs,
+                         [tuple(f) for f in prints], result.drafts)
+    return sha.hexdigest()
 
 
 @dataclass
@@ -208,6 +238,8 @@ def _read_one(item: _Item, keep: bool = True) -> _Read:
             diagnostics.extend(found)
             if not has_errors(found):
                 gathered.add(muscle, ctx.mark)
+    except TemporaryFull:  # (where a file of many keeps its muscles: the run ends)
+        raise
     except MuscleError as exc:
         diagnostics.extend(exc.diagnostics)
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
@@ -227,20 +259,36 @@ def _read_one(item: _Item, keep: bool = True) -> _Read:
 
 
 class _Packed(Sequence[Muscle]):
-    """Muscles kept pickled (about a sixth of their size as objects), each unpickled
-    when asked for and let go then: a stream asks for each once, in order."""
+    """Muscles kept pickled (about a sixth of their size as objects; past the first
+    :data:`IN_MEMORY`, on disk), each unpickled when asked for and let go then: a stream
+    asks for each once, in order."""
 
-    def __init__(self, blobs: list[bytes | None]) -> None:
+    def __init__(self, blobs: Spilled) -> None:
         self._blobs = blobs
 
     def __len__(self) -> int:
         return len(self._blobs)
 
     def __getitem__(self, i: Any) -> Any:
-        blob = self._blobs[i]
+        blob = self._blobs.take(i)
         assert isinstance(blob, bytes), "each packed muscle is asked for once"
-        self._blobs[i] = None
         return pickle.loads(blob)
+
+
+class _Placed(Sequence[Fingerprint]):
+    """The fingerprints of a file of many (``prints``), each with where its fields are
+    (``places``: one digest for all, or each one's), put in as each is asked for."""
+
+    def __init__(self, prints: Spilled, places: int | array[int]) -> None:
+        self._prints, self._places = prints, places
+
+    def __len__(self) -> int:
+        return len(self._prints)
+
+    def __getitem__(self, i: Any) -> Any:
+        places = self._places
+        return self._prints[i]._replace(
+            places=places if isinstance(places, int) else places[i])
 
 
 class _Gathered:
@@ -248,7 +296,9 @@ class _Gathered:
     drafts, marks and what their fingerprints need; the muscles themselves whole for
     a file of one (or a third party's reader), pickled one by one for a file of many
     of the project's own formats (40,000 muscles of one JSON Lines file held whole
-    took 13 KB each), not at all where the run needs only slugs (``keep`` false)."""
+    took 13 KB each), not at all where the run needs only slugs (``keep`` false). A
+    file of many keeps the fingerprints and packed muscles of its first
+    :data:`IN_MEMORY` muscles in memory, the rest's on disk."""
 
     def __init__(self, fmt: Format, keep: bool) -> None:
         self._fmt = fmt
@@ -258,9 +308,10 @@ class _Gathered:
         self.drafts: list[int] = []
         self.marks: list[int | None] = []
         self._whole: list[Muscle] = []
-        self._blobs: list[bytes | None] = []
-        self._prints: list[Fingerprint] = []
-        self._fields: list[list[str]] = []
+        many = not fmt.one_muscle_per_file
+        self._blobs = Spilled(IN_MEMORY) if self._packs else None
+        self._prints = Spilled(IN_MEMORY) if many else None
+        self._fields = Spilled(IN_MEMORY) if many and fmt.places_fields else None
 
     def add(self, muscle: Muscle, mark: int | None) -> None:
         """Keep what the run needs of ``muscle``, which its reader marked ``mark``."""
@@ -268,51 +319,49 @@ class _Gathered:
             self.drafts.append(len(self.slugs))
         self.slugs.append(muscle.slug)
         self.marks.append(mark)
-        if not self._fmt.one_muscle_per_file:  # many: warnings name the muscle's record
+        if self._prints is not None:  # many: warnings name the muscle's record
             self._prints.append(fingerprint(muscle, None, record_label(muscle)))
-            if self._fmt.places_fields:
+            if self._fields is not None:
                 self._fields.append(located_fields(muscle))
-        if not self._packs:
+        if self._blobs is None:
             self._whole.append(muscle)
         elif self._keep:
             self._blobs.append(_pickle(muscle))
 
-    def fingerprints(self, path: str, positions: Positions) -> list[Fingerprint]:
+    def fingerprints(self, path: str, positions: Positions) -> Sequence[Fingerprint]:
         """The corpus-lint fingerprints of the muscles kept, placed in the file at
         ``path`` (a file of one: its fields at ``positions``)."""
         fmt, prints = self._fmt, self._prints
-        if fmt.one_muscle_per_file:
+        if prints is None:
             return [fingerprint(m, positions) for m in self._whole]
         if fmt.places_fields and prints:
+            assert self._fields is not None
             where = fmt.places(Path(path))
-            return [p._replace(places=_places(fmt, where, fields, p.record))
-                    for fields, p in zip(self._fields, prints, strict=True)]
+            return _Placed(prints, array("Q", (
+                _places(fmt, where, self._fields.take(i), prints[i].record)
+                for i in range(len(prints)))))
         if fmt.locates_fields and prints:
-            return _placed_by_content(path, prints)
+            return _Placed(prints, _content_digest(path))
         return prints
 
     def muscles(self) -> Sequence[Muscle]:
         """The muscles kept (none when not ``keep``)."""
-        return _Packed(self._blobs) if self._packs else self._whole
+        return self._whole if self._blobs is None else _Packed(self._blobs)
 
-    def records(self, writer: _Writer | None) -> list[str] | None:
+    def records(self, writer: _Writer | None) -> Sequence[str] | None:
         """The records ``writer`` makes of the muscles (None without a writer), each
         packed muscle unpickled in turn and let go."""
         if writer is None:
             return None
         fmt, options = writer[0], dict(writer[1])
-        if not self._packs:
+        blobs = self._blobs
+        if blobs is None:
             return [made_record(fmt, m, options) for m in self._whole]
-        blobs, self._blobs = self._blobs, []
-        return [made_record(fmt, pickle.loads(blob), options) for blob in _taken(blobs)]
-
-
-def _taken(blobs: list[bytes | None]) -> Iterator[bytes]:
-    """Each of ``blobs`` in order, let go of as it is given."""
-    for i, blob in enumerate(blobs):
-        blobs[i] = None
-        assert blob is not None
-        yield blob
+        self._blobs = Spilled(0)
+        records = Spilled(IN_MEMORY)
+        for i in range(len(blobs)):
+            records.append(made_record(fmt, pickle.loads(blobs.take(i)), options))
+        return records
 
 
 def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
@@ -396,16 +445,15 @@ def _places(fmt: Format, where: Callable[[str], Place | None], fields: list[str]
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
 
 
-def _placed_by_content(path: str, prints: list[Fingerprint]) -> list[Fingerprint]:
-    """``prints`` of the muscles of the file of many at ``path`` whose format locates
-    their fields by line (JSON), each marked with the file's content: a change anywhere
-    in it may move their lines, so a cached run places their warnings anew, as a fresh
-    run does (the fingerprints hold no lines)."""
+def _content_digest(path: str) -> int:
+    """A digest of the content of the file of many at ``path`` whose format locates
+    their fields by line (JSON), to mark its muscles' fingerprints with: a change
+    anywhere in it may move their lines, so a cached run places their warnings anew, as
+    a fresh run does (the fingerprints hold no lines); 0 when it cannot be read."""
     try:
-        moved = int.from_bytes(digest(path)[:8])
+        return int.from_bytes(digest(path)[:8])
     except OSError:
-        return prints
-    return [p._replace(places=moved) for p in prints]
+        return 0
 
 
 def _records(writer: _Writer | None, muscles: list[Muscle]) -> list[str] | None:
@@ -459,6 +507,8 @@ def _mtime(path: str, known: Stamp | None = None, companions: Iterable[Path] = (
 def _handed(payloads: Sequence[Any], i: int) -> Any:
     """The ``i``-th of a reading's ``payloads``, which a stream hands on once: a list
     lets go of it (a file of many muscles is not held whole until its last)."""
+    if isinstance(payloads, Spilled):
+        return payloads.take(i)
     payload = payloads[i]
     if isinstance(payloads, list):
         payloads[i] = None
@@ -681,7 +731,8 @@ class Reader:
                     if not self.draft_paths or self.draft_paths[-1] != path:
                         self.draft_paths.append(path)
                     continue
-                record = result.fingerprints[i].record  # a file of many: the muscle
+                print_ = result.fingerprints[i]
+                record = print_.record  # a file of many: the muscle
                 first = self.sources.claim(slug, Source(path, result.mtime, bool(record)))
                 if first is not None:
                     self.duplicates += 1
@@ -690,9 +741,9 @@ class Reader:
                                                        drafts))
                     continue
                 if self.corpus is not None:
-                    self.corpus.add_fingerprint(result.fingerprints[i], path)
+                    self.corpus.add_fingerprint(print_, path)
                 if self.prints is not None:
-                    self.prints.append((path, result.fingerprints[i]))
+                    self.prints.append((path, print_))
                 self.count += 1
                 tally[0] += 1
                 yield slug, None if payloads is None else _handed(payloads, i)

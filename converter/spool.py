@@ -1,4 +1,5 @@
-"""Sorting output that does not fit in memory: text parked on disk, sorted by small keys.
+"""Sorting output that does not fit in memory: text parked on disk, sorted by small keys;
+and :class:`Spilled`, a list whose items past its first few wait on disk.
 
 Writers whose output is sorted (JSON by slug, CSV tables by slug) add each muscle's text
 as it arrives; only the key and the text's offset stay in memory. Then they copy the
@@ -16,8 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from .atomic import temporary_work
@@ -104,3 +108,60 @@ class SortedSpool:
         if not self._sorted:
             self._index.sort(key=lambda item: item[0])  # stable: equal keys keep order
             self._sorted = True
+
+
+class Spilled(Sequence[Any]):
+    """A list that keeps its first ``in_memory`` items and parks the rest on disk,
+    pickled, in an anonymous temporary file: only their offsets (8 bytes each) stay in
+    memory. An item on disk is read back whenever asked for; :meth:`take` also lets go
+    of one held in memory. A full temporary folder is
+    :class:`~converter.atomic.TemporaryFull`."""
+
+    def __init__(self, in_memory: int) -> None:
+        self._head: list[Any] = []
+        self._limit = in_memory
+        self._file: IO[bytes] | None = None
+        self._ends = array("Q", [0])  # item n of the file: _ends[n] to _ends[n + 1]
+        self._reading = False
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._ends) - 1
+
+    def append(self, value: Any) -> None:
+        """Add ``value`` at the end: in memory while there is room, else on disk."""
+        if self._file is None and len(self._head) < self._limit:
+            self._head.append(value)
+            return
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with temporary_work():
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
+                weakref.finalize(self, self._file.close)
+            elif self._reading:
+                self._file.seek(0, 2)
+                self._reading = False
+            self._file.write(data)
+        self._ends.append(self._ends[-1] + len(data))
+
+    def __getitem__(self, i: Any) -> Any:
+        if not isinstance(i, int):
+            raise TypeError("a Spilled list is indexed by one int")
+        if i < 0:
+            i += len(self)
+        if 0 <= i < len(self._head):
+            return self._head[i]
+        n = i - len(self._head)
+        if not 0 <= n < len(self._ends) - 1 or self._file is None:
+            raise IndexError(i)
+        self._reading = True
+        with temporary_work():  # (the seek writes what is still buffered)
+            self._file.seek(self._ends[n])
+            data = self._file.read(self._ends[n + 1] - self._ends[n])
+        return pickle.loads(data)
+
+    def take(self, i: int) -> Any:
+        """The ``i``-th item, let go of when held in memory (a stream hands it on once)."""
+        item = self[i]
+        if 0 <= i < len(self._head):
+            self._head[i] = None
+        return item

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.spool import SortedSpool
+from converter.spool import SortedSpool, Spilled
 
 items = st.lists(st.tuples(st.text(max_size=8), st.text(), st.text()), max_size=40)
 
@@ -43,3 +43,17 @@ def test_check_unique_names_the_first_repeated_key() -> None:
         spool.add("x", a="1")
         spool.check_unique(found.append)
     assert found == ["a"]
+
+
+@given(st.lists(st.one_of(st.text(), st.binary(), st.integers()), max_size=30),
+       st.integers(0, 8))
+def test_a_spilled_list_gives_back_what_it_was_given(items: list[object], kept: int) -> None:
+    spilled = Spilled(kept)
+    for item in items:
+        spilled.append(item)
+    assert (len(spilled), list(spilled)) == (len(items), items)
+    assert [spilled.take(i) for i in range(len(items))] == items
+    assert [spilled[i] for i in range(min(kept, len(items)))] == [None] * min(kept, len(items))
+    assert list(spilled)[kept:] == items[kept:]  # (on disk: read back again)
+    spilled.append("last")  # (added after reading)
+    assert spilled[-1] == "last"
