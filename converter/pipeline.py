@@ -519,9 +519,10 @@ class Locator:
     """Fills in line and column of diagnostics that name a field but no line, asking
     each file's format (``fmt``, else the one its name says) once per field where it
     belongs (:meth:`Format.places`: in a data package, the file too, and the field as
-    its row names it). It remembers only the current file's answers: a file's
-    diagnostics come together. :meth:`field_name` names fields as a file's format
-    does."""
+    its row names it). It remembers only the current file's answers, at most
+    :data:`_FOUND_KEPT` of them: a file's diagnostics come together, and those of a
+    file of many name fields of every record (116,669 warnings of one JSON Lines file
+    of 40,000 muscles). :meth:`field_name` names fields as a file's format does."""
 
     def __init__(self, fmt: Format | None = None) -> None:
         self._fmt = fmt
@@ -570,6 +571,8 @@ class Locator:
             self._owner = owner.places(Path(d.path)) if owner else None
         asked = (d.field, d.code in AT_KEY)
         if asked not in self._found:
+            if len(self._found) >= _FOUND_KEPT:  # (asked again: found again, the same)
+                self._found.clear()
             self._found[asked] = self._key(d) if asked[1] else (
                 self._owner(d.field) if self._owner else None)
         where = self._found[asked]
@@ -604,6 +607,10 @@ class Locator:
 
 #: The codes of diagnostics about a key itself, not its value: placed at the key.
 AT_KEY = frozenset({"duplicate-key", "field-case"})
+
+
+#: The places of fields a :class:`Locator` remembers of one file.
+_FOUND_KEPT = 4096
 
 
 #: The files whose formats a :class:`Locator` remembers (a corpus lint names the fields
