@@ -26,8 +26,9 @@ from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
+from .locator import Locator
 from .model import Muscle
-from .pipeline import Locator, Reader
+from .pipeline import Reader
 from .registry import (
     Format,
     ReadContext,

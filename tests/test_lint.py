@@ -30,8 +30,8 @@ from converter.lint import (
     parse_size,
     self_intersects,
 )
+from converter.locator import Locator
 from converter.model import Function, LocalizedText, Muscle, Region
-from converter.pipeline import Locator
 from tests.conftest import SEED
 from tests.strategies import muscles
 

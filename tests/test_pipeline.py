@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 import converter
 from converter import discovery, pipeline
 from converter.cache import change_stamp
-from converter.diagnostics import Diagnostic, MuscleError
+from converter.diagnostics import MuscleError
 from converter.discovery import Input, Inputs, discover
 from converter.lint import Fingerprint
 from converter.model import Muscle
 from converter.pipeline import Reader
-from converter.registry import Place, ReadContext, get_format
+from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES, nest, remove_tree
 
@@ -777,30 +777,3 @@ def test_a_file_of_many_muscles_keeps_most_fingerprints_and_records_on_disk(
     assert [records, list(Reader(inputs).slugs())] == whole
     assert [json.loads(r)["title"] for _, r in records] == [f"Spilt {i}" for i in range(30)]
     assert [p.record for _, p in prints] == [f"muscles[spilt-{i:02}]" for i in range(30)]
-
-
-def test_the_locator_keeps_few_places_of_a_file_of_many(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The locator kept the place of every field it was asked about in a file, and the
-    corpus lint asks about fields of every record of a file of many (116,669 warnings,
-    some 50 MB of places, for 40,000 muscles of one JSON Lines file). It keeps a few
-    now, and a field asked about again is placed where it was."""
-    many = tmp_path / "many.jsonl"
-    many.write_text("".join(json.dumps({"slug": f"placed-{i:02}", "title": f"Placed {i}",
-                                        "origin": {"en": f"Origin {i}."}}) + "\n"
-                            for i in range(30)), encoding="utf-8")
-    asked = [Diagnostic(str(many), None, None, f"muscles[placed-{i:02}].origin.en",
-                        "duplicate-text", "same text", "warning") for i in range(30)]
-    placed = [pipeline.Locator()(d) for d in asked]
-    monkeypatch.setattr(pipeline, "_FOUND_KEPT", 4, raising=False)
-    locator = pipeline.Locator()
-    alive = []
-    for d in asked + asked[::-1]:
-        locator(d)
-        gc.collect()
-        alive.append(sum(isinstance(o, Place) and o.path == str(many)
-                         for o in gc.get_objects()))
-    assert max(alive) <= 4, alive
-    assert [locator(d) for d in asked] == placed
-    assert [d.line for d in placed] == list(range(1, 31))
-    assert all(d.column and d.column > 1 for d in placed)
