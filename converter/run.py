@@ -710,7 +710,8 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
 
             def died(worker: Any) -> WorkerDied:
                 doing = board.doing(worker.pid)
-                return worker_died(how_it_ended(worker), doing and items[doing[0]][0])
+                return worker_died(how_it_ended(worker), doing and items[doing[0]][0],
+                                   "checking" if check else "reformatting")
 
             numbered = list(enumerate(items))
             chunks = (numbered[i:i + _FORMAT_CHUNK] for i in range(0, len(items),

@@ -197,10 +197,11 @@ def how_it_ended(worker: Any) -> str:
     return f"exited with code {code}"
 
 
-def worker_died(how: str, path: str | None) -> WorkerDied:
+def worker_died(how: str, path: str | None, doing: str = "reading") -> WorkerDied:
     """The ``worker-died`` error of a worker that ended ``how`` (:func:`how_it_ended`)
-    while reading the file ``path`` (None: not known)."""
-    reading = "while reading this file" if path else "between files"
+    while ``doing`` ("reading", "reformatting", "checking") the file ``path`` (None: not
+    known)."""
+    reading = f"while {doing} this file" if path else "between files"
     return WorkerDied(Diagnostic(path or "muscle-convert", None, None, "", "worker-died",
                                  f"a worker process died ({how}) {reading}; the run "
                                  "stopped"))
