@@ -386,7 +386,15 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
                    f"{counted(result.failed, 'files')} failed"
                    f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
-    sys.exit(1 if failing else 0)
+    sys.exit(_status(failing, result.diagnostics))
+
+
+def _status(failing: bool, diagnostics: Sequence[Diagnostic]) -> int:
+    """The exit status of a run whose ``diagnostics`` fail it (``failing``) or not:
+    :data:`CUT_SHORT` when a worker process died, whatever the inputs said."""
+    if any(d.code == "worker-died" for d in diagnostics):
+        return CUT_SHORT
+    return 1 if failing else 0
 
 
 def _handled(result: RunResult) -> str:
@@ -415,7 +423,7 @@ def _run(job: Any, sources: tuple[Path, ...], quiet: bool,
             return job(bar.update)
     except MuscleError as exc:
         _report(exc.diagnostics)
-        sys.exit(1)
+        sys.exit(_status(True, exc.diagnostics))
 
 
 def _count_hint(sources: tuple[Path, ...], exclude: tuple[str, ...] = ()) -> Iterator[str]:
@@ -516,7 +524,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
                        f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
                        f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
-    sys.exit(1 if failing else 0)
+    sys.exit(_status(bool(failing), result.diagnostics))
 
 
 @cli.command("formats")
@@ -601,6 +609,9 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
 
 #: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
+#: The exit status of a run cut short by a failure of its own, not of its inputs: a
+#: worker process died (``worker-died``). Running it again may well succeed.
+CUT_SHORT = 3
 
 
 #: The standard streams the caller closed (``>&-``): the null device stands in for them.

@@ -954,16 +954,16 @@ main()
 def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path, check: list[str],
                                                      doing: str) -> None:
     """fmt -j 2 hung for good when a worker process died (the pool waited for its
-    files); it now stops with one worker-died error naming the file, exit 1. It said
+    files); it now stops with one worker-died error naming the file. It said
     the worker died "while reading" the file it was reformatting (or checking): it
-    says which."""
+    says which. It exited 1, as for invalid files: a run cut short exits 3."""
     for i in range(100):
         shutil.copy(SEED, tmp_path / f"m{i:03}.md")
     done = subprocess.run([sys.executable, "-c", _DYING_FMT, "fmt", "-j", "2", *check,
                            str(tmp_path)], capture_output=True, text=True, check=False,
                           cwd=ROOT, timeout=120)
     assert "Traceback" not in done.stderr
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 3, done.stderr
     assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
         f"{tmp_path}/m070.md: error: a worker process died (killed by signal 9, SIGKILL) "
         f"while {doing} this file; the run stopped [worker-died]"]

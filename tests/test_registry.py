@@ -968,14 +968,15 @@ def test_a_worker_that_dies_ends_the_run_naming_its_file(ending_plugin, tmp_path
     """A worker process that died (the OOM killer's SIGKILL, a segfault, a reader's
     os._exit) hung convert and validate -j 2 for good, with no word: the pool waited
     for its chunk. The run now stops at once with one worker-died error naming the file
-    the worker was reading, exit 1, the last output left as it was."""
+    the worker was reading, the last output left as it was: exit 3, a run cut short (it
+    was 1, the status of invalid inputs, which a script could not tell apart)."""
     site = ends_site(tmp_path / "site", {"m-170": action})
     out = tmp_path / "out.json"
     out.write_text("the last run's\n", encoding="utf-8")
     writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
     result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2")
     assert "Traceback" not in result.stderr
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 3, result.stderr
     assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
         f"{site}/m-170.ends: error: a worker process died ({how}) while reading this "
         "file; the run stopped [worker-died]"]
