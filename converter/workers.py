@@ -10,6 +10,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -45,16 +46,28 @@ def _die_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def start_context() -> Any:
+    """The multiprocessing context the workers start in: the start method the program
+    chose (``multiprocessing.set_start_method("spawn")``), else fork where the system
+    can and it is safe (the cheapest), else the system's own: spawn on Windows, and on
+    macOS, whose system libraries a forked process may crash in."""
+    method = multiprocessing.get_start_method(allow_none=True)
+    if (method is None and sys.platform != "darwin"
+            and "fork" in multiprocessing.get_all_start_methods()):
+        method = "fork"
+    return multiprocessing.get_context(method)
+
+
 def worker_pool(jobs: int, board: Board | None = None) -> Any:
-    """A process pool of ``jobs`` workers (forked where the system can). Ctrl-C, which
+    """A process pool of ``jobs`` workers, started as :func:`start_context` says (a
+    :class:`Board` given is of the same context). Ctrl-C, which
     signals the whole process group, is ignored by the workers and stops the main
     process, which stops the pool: no worker prints a traceback or dies for the pool to
     replace. (The pool is made with SIGINT blocked, so a worker never holds it before
     it ignores it, and the main process gets one that came meanwhile right after.) A
     worker stopped by the pool leaves no temporary file behind
     (:func:`~converter.atomic.atomic_file`)."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
+    context = start_context()
     start = {"initializer": _start_worker,
              "initargs": (os.getpid(), None if board is None else board.shared)}
     if not hasattr(signal, "pthread_sigmask"):
@@ -125,8 +138,8 @@ class Board:
     process (one row per worker, see :data:`_ROW`), for a worker that dies to be named
     with its file. Writing it is two stores per file."""
 
-    def __init__(self, jobs: int, context: Any = multiprocessing) -> None:
-        self.shared = context.Array("q", [0, -1, 0] * jobs)
+    def __init__(self, jobs: int) -> None:
+        self.shared = start_context().Array("q", [0, -1, 0] * jobs)
 
     def doing(self, pid: int) -> tuple[int, int] | None:
         """(chunk, place) of the file the worker ``pid`` was reading; None when it read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import shlex
 import signal
@@ -21,6 +22,17 @@ from converter.model import Muscle
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
+#: The ways the worker processes of --jobs start that the tests run: fork (Linux's) and
+#: spawn (Windows' and macOS's).
+START_METHODS = ("fork", "spawn")
+
+
+def cli_command(start_method: str = "fork") -> list[str]:
+    """The command line of muscle-convert (its arguments to follow) whose worker processes
+    start by ``start_method`` (``multiprocessing.set_start_method``)."""
+    return [sys.executable, "-c", "import multiprocessing, sys\n"
+            "multiprocessing.set_start_method(sys.argv.pop(1))\n"
+            "from converter.__main__ import main\nmain()", start_method]
 
 
 def demo_commands(out: Path) -> list[list[str]]:
@@ -110,6 +122,16 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
+
+
+@pytest.fixture(params=START_METHODS)
+def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each of :data:`START_METHODS`, the one this process starts worker processes by
+    for the test."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(request.param, force=True)
+    yield request.param
+    multiprocessing.set_start_method(before, force=True)
 
 
 @pytest.fixture(scope="session")

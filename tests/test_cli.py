@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import converter
 from converter.cli import SHOWN_WARNINGS, cli
 from converter.schema import load_schema
-from tests.conftest import ROOT, SAMPLES, SEED
+from tests.conftest import ROOT, SAMPLES, SEED, START_METHODS, cli_command
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -621,7 +621,9 @@ def test_validate_json_names_a_file_name_that_is_not_utf8_in_valid_utf8(tmp_path
     assert b"\\udcff" in done.stdout
 
 
-def test_jobs_do_not_change_output(tmp_path: Path) -> None:
+def test_jobs_do_not_change_output(tmp_path: Path, start_method: str) -> None:
+    """The output and the diagnostics of --jobs 2 are those of --jobs 1, with the workers
+    forked or spawned (Windows, macOS: the board of a forked pool refused them)."""
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus), "--count", "300"],
                    check=True, capture_output=True)
@@ -933,39 +935,46 @@ def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
             for name in "abcd"] == [False, False, True, True]
 
 
+#: A sitecustomize that has every process (a spawned worker too) die as fmt reads m070.md
+#: (the OOM killer's, or a crash's).
 _DYING_FMT = """
-import os, signal, sys
+import os, signal
 import converter.run
 reformat_one = converter.run._reformat_one
 
-def dying(item):  # (the OOM killer's, or a crash's, as the worker reads m070.md)
+def dying(item):
     if item[0].endswith("m070.md"):
         os.kill(os.getpid(), signal.SIGKILL)
     return reformat_one(item)
 
 converter.run._reformat_one = dying
-from converter.cli import main
-main()
 """
 
 
 @pytest.mark.parametrize(("check", "doing"), [(["--check"], "checking"),
                                              ([], "reformatting")])
+@pytest.mark.parametrize("start", START_METHODS)
 def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path, check: list[str],
-                                                     doing: str) -> None:
+                                                     doing: str, start: str) -> None:
     """fmt -j 2 hung for good when a worker process died (the pool waited for its
     files); it now stops with one worker-died error naming the file. It said
     the worker died "while reading" the file it was reformatting (or checking): it
-    says which. It exited 1, as for invalid files: a run cut short exits 3."""
+    says which. It exited 1, as for invalid files: a run cut short exits 3. Workers
+    spawned (Windows, macOS) too."""
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook" / "sitecustomize.py").write_text(_DYING_FMT, encoding="utf-8")
+    files = tmp_path / "files"
+    files.mkdir()
     for i in range(100):
-        shutil.copy(SEED, tmp_path / f"m{i:03}.md")
-    done = subprocess.run([sys.executable, "-c", _DYING_FMT, "fmt", "-j", "2", *check,
-                           str(tmp_path)], capture_output=True, text=True, check=False,
-                          cwd=ROOT, timeout=120)
+        shutil.copy(SEED, files / f"m{i:03}.md")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hook"), str(ROOT)])}
+    done = subprocess.run([*cli_command(start), "fmt", "-j", "2", *check, str(files)],
+                          capture_output=True, text=True, check=False, cwd=ROOT,
+                          timeout=120, env=env)
     assert "Traceback" not in done.stderr
     assert done.returncode == 3, done.stderr
     assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
-        f"{tmp_path}/m070.md: error: a worker process died (killed by signal 9, SIGKILL) "
+        f"{files}/m070.md: error: a worker process died (killed by signal 9, SIGKILL) "
         f"while {doing} this file; the run stopped [worker-died]"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, START_METHODS, cli_command
 from tests.killing import kill_while
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
@@ -117,13 +117,14 @@ def long_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("args", [["convert", "--to", "json", "-o", "OUT", "--no-cache"],
                                   ["fmt", "--check"]], ids=["convert", "fmt"])
+@pytest.mark.parametrize("start", START_METHODS)
 def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
-        long_corpus: Path, tmp_path: Path, args: list[str]) -> None:
+        long_corpus: Path, tmp_path: Path, args: list[str], start: str) -> None:
     """Ctrl-C signals the whole process group: the workers ignore it, the main process
     stops them and says "Aborted!" (no traceback from any process), and the output a
-    run was writing never appears."""
+    run was writing never appears; with the workers forked or spawned (Windows, macOS)."""
     out = tmp_path / "m.json"
-    command = [sys.executable, "-m", "converter", args[0], str(long_corpus), "--jobs", "2",
+    command = [*cli_command(start), args[0], str(long_corpus), "--jobs", "2",
                *[str(out) if a == "OUT" else a for a in args[1:]]]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)

@@ -28,7 +28,7 @@ from converter.model import Muscle
 from converter.pipeline import Reader
 from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
-from tests.conftest import ROOT, SAMPLES, nest, remove_tree
+from tests.conftest import ROOT, SAMPLES, START_METHODS, nest, remove_tree
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -615,6 +615,8 @@ def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
 
 
 _HELD_LOCK = """
+import multiprocessing, sys
+multiprocessing.set_start_method(sys.argv[1])
 from converter.workers import pooled
 try:
     with pooled(2) as pool:
@@ -625,10 +627,12 @@ except KeyboardInterrupt:
 """
 
 
-def test_ctrl_c_leaves_a_pool_whose_result_lock_a_worker_held() -> None:
+@pytest.mark.parametrize("start", START_METHODS)
+def test_ctrl_c_leaves_a_pool_whose_result_lock_a_worker_held(start: str) -> None:
     """Pool.terminate() waited for good for the result queue's lock, which a worker
-    stopped while writing a result had held: Ctrl-C hung the run now and then."""
-    done = subprocess.run([sys.executable, "-c", _HELD_LOCK], capture_output=True,
+    stopped while writing a result had held: Ctrl-C hung the run now and then (workers
+    forked or spawned)."""
+    done = subprocess.run([sys.executable, "-c", _HELD_LOCK, start], capture_output=True,
                           text=True, timeout=60, cwd=ROOT, check=False)
     assert (done.returncode, done.stdout) == (0, "out\n"), done.stderr
     assert "Traceback" not in done.stderr
@@ -777,3 +781,28 @@ def test_a_file_of_many_muscles_keeps_most_fingerprints_and_records_on_disk(
     assert [records, list(Reader(inputs).slugs())] == whole
     assert [json.loads(r)["title"] for _, r in records] == [f"Spilt {i}" for i in range(30)]
     assert [p.record for _, p in prints] == [f"muscles[spilt-{i:02}]" for i in range(30)]
+
+
+@pytest.mark.parametrize(("platform", "chosen", "expected"), [
+    ("linux", None, "fork"), ("darwin", None, "spawn"), ("linux", "spawn", "spawn"),
+    ("darwin", "fork", "fork")])
+def test_workers_start_as_the_program_or_the_system_says(
+        monkeypatch: pytest.MonkeyPatch, platform: str, chosen: str | None,
+        expected: str) -> None:
+    """The pool forked its workers wherever the system could, whatever start method the
+    program chose, and on macOS, whose default is spawn (a forked process may crash in
+    its system libraries)."""
+    import multiprocessing
+
+    from converter.workers import start_context
+
+    monkeypatch.setattr(sys, "platform", platform)
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(chosen, force=True)
+    monkeypatch.setattr(multiprocessing.context._default_context, "_default_context",
+                        multiprocessing.get_context("spawn" if platform == "darwin"
+                                                    else "fork"))
+    try:
+        assert start_context().get_start_method() == expected
+    finally:
+        multiprocessing.set_start_method(before, force=True)

@@ -14,6 +14,7 @@ import pytest
 
 from converter import registry
 from converter.model import ALL_FIELDS
+from tests.conftest import START_METHODS, cli_command
 
 
 def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
@@ -492,11 +493,13 @@ def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
     sys.modules.pop(module, None)
 
 
-def _cli(plugins: Path, *command: str, fault: str = "") -> subprocess.CompletedProcess[str]:
+def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork"
+         ) -> subprocess.CompletedProcess[str]:
     """Run ``muscle-convert command`` with the plugins installed in ``plugins`` (those
-    that read ``FAULT`` failing as ``fault`` says); a hang fails the test."""
+    that read ``FAULT`` failing as ``fault`` says), its worker processes started by
+    ``start`` (see :data:`~tests.conftest.START_METHODS`); a hang fails the test."""
     env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault}
-    return subprocess.run([sys.executable, "-m", "converter", *command], env=env,
+    return subprocess.run([*cli_command(start), *command], env=env,
                           capture_output=True, text=True, check=False, timeout=120)
 
 
@@ -901,11 +904,12 @@ def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> N
 def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader of one muscle per file, whose file ``<slug>.ends`` holds
     what the reader does: ``ok``, ``exit N`` (``sys.exit(N)``), ``_exit N``
-    (``os._exit(N)``) or ``kill N`` (the signal N to its own process)."""
+    (``os._exit(N)``), ``kill N`` (the signal N to its own process) or ``name`` (the
+    muscle's title is the name of the process that reads it)."""
     (tmp_path / "plugin").mkdir()
     yield from _installed(
         tmp_path / "plugin", monkeypatch, "ends", "ends_format",
-        "import os, sys\n"
+        "import multiprocessing, os, sys\n"
         "from converter.model import Muscle\n"
         "from converter.registry import Format\n"
         "class EndsFormat(Format):\n"
@@ -920,6 +924,10 @@ def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         "            os._exit(int(status[0]))\n"
         "        if action == 'kill':\n"
         "            os.kill(os.getpid(), int(status[0]))\n"
+        "        if action == 'name':\n"
+        "            yield Muscle(slug=path.stem,\n"
+        "                         title=multiprocessing.current_process().name)\n"
+        "            return\n"
         "        yield Muscle(slug=path.stem, title=path.stem.title())\n",
         "ends_format:EndsFormat")
 
@@ -934,21 +942,23 @@ def ends_site(folder: Path, special: dict[str, str], count: int = 200) -> Path:
     return folder
 
 
-def run_ends(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """muscle-convert ``args`` with the ends plugin installed; a hang fails the test."""
-    return _cli(tmp_path / "plugin", *args, "--no-cache")
+def run_ends(tmp_path: Path, *args: str, start: str = "fork"
+             ) -> subprocess.CompletedProcess[str]:
+    """muscle-convert ``args`` with the ends plugin installed, its workers started by
+    ``start``; a hang fails the test."""
+    return _cli(tmp_path / "plugin", *args, "--no-cache", start=start)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("jobs", "start"), [("1", "fork"), ("2", "fork"), ("2", "spawn")])
 def test_a_reader_that_calls_sys_exit_fails_its_file(ending_plugin, tmp_path: Path,
-                                                     jobs: str) -> None:
+                                                     jobs: str, start: str) -> None:
     """A plugin's reader that called sys.exit(4) ended the run with status 4 and no word
     (-j 1), or hung it for good (-j 2: its worker ended, and the pool waited for its
     chunk). It is that file's reader-failed error; the other files are converted."""
     site = ends_site(tmp_path / "site", {"m-150": "exit 4"})
     out = tmp_path / f"out-{jobs}.json"
     result = run_ends(tmp_path, "convert", str(site), "--from", "ends", "--to", "json",
-                      "-o", str(out), "-j", jobs)
+                      "-o", str(out), "-j", jobs, start=start)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
@@ -958,23 +968,44 @@ def test_a_reader_that_calls_sys_exit_fails_its_file(ending_plugin, tmp_path: Pa
     assert slugs == [f"m-{i:03}" for i in range(200) if i != 150]
 
 
+@pytest.mark.parametrize(("start", "worker"), [("fork", "ForkPoolWorker"),
+                                              ("spawn", "SpawnPoolWorker")])
+def test_workers_start_as_the_program_chose(ending_plugin, tmp_path: Path, start: str,
+                                            worker: str) -> None:
+    """A program that chose to spawn its processes (multiprocessing.set_start_method,
+    as Windows and macOS do by default) had its workers forked all the same on Linux:
+    the spawned workers were never run. They are spawned now, and read a plugin's files
+    as forked ones do."""
+    site = ends_site(tmp_path / "site", {f"m-{i:03}": "name" for i in range(200)})
+    out = tmp_path / "out.json"
+    result = run_ends(tmp_path, "convert", str(site), "--from", "ends", "--to", "json",
+                      "-o", str(out), "-j", "2", start=start)
+    assert result.returncode == 0, result.stderr
+    titles = {m["title"].split("-")[0] for m in json.loads(out.read_text())["muscles"]}
+    assert titles == {worker}
+
+
 @pytest.mark.parametrize(("action", "how"), [
     ("kill 9", "killed by signal 9, SIGKILL"), ("kill 11", "killed by signal 11, SIGSEGV"),
     ("_exit 9", "exited with code 9")])
 @pytest.mark.parametrize("command", ["convert", "validate"])
+@pytest.mark.parametrize("start", START_METHODS)
 def test_a_worker_that_dies_ends_the_run_naming_its_file(ending_plugin, tmp_path: Path,
                                                          action: str, how: str,
-                                                         command: str) -> None:
+                                                         command: str, start: str) -> None:
     """A worker process that died (the OOM killer's SIGKILL, a segfault, a reader's
     os._exit) hung convert and validate -j 2 for good, with no word: the pool waited
     for its chunk. The run now stops at once with one worker-died error naming the file
     the worker was reading, the last output left as it was: exit 3, a run cut short (it
-    was 1, the status of invalid inputs, which a script could not tell apart)."""
+    was 1, the status of invalid inputs, which a script could not tell apart). So with
+    workers spawned (Windows, macOS), where the board was of the fork context: a
+    RuntimeError's traceback."""
     site = ends_site(tmp_path / "site", {"m-170": action})
     out = tmp_path / "out.json"
     out.write_text("the last run's\n", encoding="utf-8")
     writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
-    result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2")
+    result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2",
+                      start=start)
     assert "Traceback" not in result.stderr
     assert result.returncode == 3, result.stderr
     assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
@@ -984,8 +1015,9 @@ def test_a_worker_that_dies_ends_the_run_naming_its_file(ending_plugin, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "plugin", "site"]
 
 
+@pytest.mark.parametrize("start", START_METHODS)
 def test_a_guarded_record_writer_goes_to_worker_processes(faulty_plugin: Path,
-                                                          tmp_path: Path) -> None:
+                                                          tmp_path: Path, start: str) -> None:
     """A third party's record writer whose hooks are guarded is sent to the worker
     processes that make its records (by its name: its guards are not picklable)."""
     many = tmp_path / "many"
@@ -993,9 +1025,9 @@ def test_a_guarded_record_writer_goes_to_worker_processes(faulty_plugin: Path,
     for n in range(130):  # (enough to be read in a pool of workers)
         (many / f"m-{n}.md").write_text(f"---\ntitle: Muscle {n}\n---\n", encoding="utf-8")
     out = tmp_path / "out.written"
-    status, stderr = _faulty_cli(faulty_plugin, "", "convert", str(many), "--to", "faulty-writer",
-                          "-o", str(out), "--no-cache", "-j", "2")
-    assert (status, "Traceback" in stderr) == (0, False), stderr
+    done = _cli(faulty_plugin, "convert", str(many), "--to", "faulty-writer", "-o", str(out),
+                "--no-cache", "-j", "2", start=start)
+    assert (done.returncode, "Traceback" in done.stderr) == (0, False), done.stderr
     assert sorted(out.read_text().split()) == sorted(f"m-{n}" for n in range(130))
 
 
