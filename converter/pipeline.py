@@ -78,15 +78,7 @@ from .registry import (
 from .scratch import Sources
 from .slug import working_folder
 from .spool import Spilled
-from .workers import (
-    Board,
-    WorkerDied,
-    awaited,
-    how_it_ended,
-    pooled,
-    say_reading,
-    worker_died,
-)
+from .workers import Board, Watch, awaited, pooled, say_reading
 
 CHUNK = 64
 #: Chunks in flight per worker process.
@@ -769,18 +761,15 @@ class Reader:
         chunks = enumerate(iter(lambda: list(itertools.islice(items, CHUNK)), []))
         board = Board(self.jobs)
         with pooled(self.jobs, board) as pool:
-            workers = list(pool._pool)
+            handed = [0]
+            watch = Watch(pool, board, lambda n, place: _path_read((n, place), pending),
+                          lambda: handed[0], count)
             pending: deque[tuple[int, list[_Item], Any]] = deque(
                 (n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
                 for n, chunk in itertools.islice(chunks, WINDOW * self.jobs))
-
-            def died(worker: Any) -> WorkerDied:
-                return worker_died(how_it_ended(worker), _path_read(
-                    board.doing(worker.pid), pending))
-
             while pending:
-                blobs = awaited(pending[0][2].get, workers, died)
-                pending.popleft()
+                blobs = awaited(pending[0][2].get, watch)
+                handed[0] += len(pending.popleft()[1])
                 pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
                                for n, chunk in itertools.islice(chunks, 1))
                 for blob in blobs:
@@ -790,10 +779,8 @@ class Reader:
                                 else None, blob)
 
 
-def _path_read(doing: tuple[int, int] | None,
-               pending: Iterable[tuple[int, list[_Item], Any]]) -> str | None:
+def _path_read(doing: tuple[int, int], pending: Iterable[tuple[int, list[_Item], Any]]
+               ) -> str | None:
     """The path of the file a worker said it read (``doing``: chunk and place), of the
     ``pending`` chunks; None when it read none of them."""
-    if doing is None:
-        return None
     return next((chunk[doing[1]][0] for n, chunk, _ in pending if n == doing[0]), None)

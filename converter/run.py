@@ -40,15 +40,7 @@ from .registry import (
 )
 from .relint import Ledger, Relint
 from .slug import working_folder
-from .workers import (
-    Board,
-    WorkerDied,
-    how_it_ended,
-    pooled,
-    say_reading,
-    watched,
-    worker_died,
-)
+from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
 
@@ -707,18 +699,16 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
         if jobs > 1 and len(items) > 4 * _FORMAT_CHUNK:
             board = Board(jobs)
             pool = stack.enter_context(pooled(jobs, board))
-
-            def died(worker: Any) -> WorkerDied:
-                doing = board.doing(worker.pid)
-                return worker_died(how_it_ended(worker), doing and items[doing[0]][0],
-                                   "checking" if check else "reformatting")
-
+            watch = Watch(pool, board, lambda n, _: items[n][0], lambda: handed,
+                          len(items), "checking" if check else "reformatting")
             numbered = list(enumerate(items))
             chunks = (numbered[i:i + _FORMAT_CHUNK] for i in range(0, len(items),
                                                                    _FORMAT_CHUNK))
             outcomes = itertools.chain.from_iterable(watched(
-                pool.imap(_reformat_numbered, chunks), list(pool._pool), died))
+                pool.imap(_reformat_numbered, chunks), watch))
+        handed = 0
         for path, rewritten, diagnostics in outcomes:
+            handed += 1
             problems += diagnostics
             if rewritten is None:
                 result.failed += 1

@@ -84,13 +84,18 @@ def pooled(jobs: int, board: Board | None = None) -> Iterator[Any]:
     """A :func:`worker_pool` for the block, stopped when it ends. When it ends by an
     exception (Ctrl-C), the workers are ended without waiting for the pool's threads:
     ``Pool.terminate()`` waits for good when a worker it stopped held the result
-    queue's lock (a CPython limitation; the run hung on Ctrl-C now and then)."""
+    queue's lock (a CPython limitation; the run hung on Ctrl-C now and then), or when a
+    worker died waiting for work (:attr:`Board.lost`: it may have held the task queue's
+    lock, which stopping the pool takes)."""
     pool = worker_pool(jobs, board)
     try:
         yield pool
     except BaseException:
         _abandon(pool)
         raise
+    if board is not None and board.outlived(pool):  # (terminate() would wait for its lock)
+        _abandon(pool)
+        return
     pool.terminate()
     pool.join()
 
@@ -119,6 +124,11 @@ def _abandon(pool: Any) -> None:
 #: How often, in seconds, the main process waiting for a worker's chunk looks whether
 #: a worker died (a result that comes is taken at once: this is no delay).
 WATCH = 0.1
+#: How many looks in a row, once a worker died waiting for work, may find no worker
+#: reading while the chunk waited for has not come, before the run stops: the dead one
+#: held the lock of the pool's task queue as it waited (no other worker can take a
+#: chunk again), or had taken that chunk (killed before it said so on its board).
+STALLED = 30
 #: A worker's row on a :class:`Board`: its process id, the chunk and the place in it of
 #: the file it reads (chunk -1: none).
 _ROW = 3
@@ -129,31 +139,58 @@ _row: int | None = None
 
 class WorkerDied(MuscleError):
     """A worker process of the pool died (killed by a signal, the OOM killer's; or ended
-    by a reader's ``os._exit``): the run cannot read its files, and ends with this one
-    ``worker-died`` error, naming the file the worker was reading when known."""
+    by a reader's ``os._exit``) holding files: the run cannot read them, and ends with
+    this one ``worker-died`` error, naming the file the worker was reading when known."""
 
 
 class Board:
     """Where each worker of a pool writes what it reads, in memory shared with the main
     process (one row per worker, see :data:`_ROW`), for a worker that dies to be named
-    with its file. Writing it is two stores per file."""
+    with its file. Writing it is two stores per file. It has a row for as many workers
+    again, for those the pool starts in place of workers that died waiting for work."""
 
     def __init__(self, jobs: int) -> None:
-        self.shared = start_context().Array("q", [0, -1, 0] * jobs)
+        self.shared = start_context().Array("q", [0, -1, 0] * 2 * jobs)
+        #: Whether a worker died waiting for work (in the main process).
+        self.lost = False
+
+    def row(self, pid: int) -> int | None:
+        """Where the row of the worker ``pid`` starts; None when it has none."""
+        rows = self.shared.get_obj()
+        return next((at for at in range(0, len(rows), _ROW) if rows[at] == pid), None)
 
     def doing(self, pid: int) -> tuple[int, int] | None:
         """(chunk, place) of the file the worker ``pid`` was reading; None when it read
-        none."""
+        none (or has no row)."""
+        at = self.row(pid)
         rows = self.shared.get_obj()
-        for start in range(0, len(rows), _ROW):
-            if rows[start] == pid and rows[start + 1] >= 0:
-                return rows[start + 1], rows[start + 2]
-        return None
+        return None if at is None or rows[at + 1] < 0 else (rows[at + 1], rows[at + 2])
+
+    def reading(self) -> dict[int, tuple[int, int]]:
+        """(chunk, place) of the file each worker with a row reads, by process id."""
+        rows = self.shared.get_obj()
+        return {rows[at]: (rows[at + 1], rows[at + 2]) for at in range(0, len(rows), _ROW)
+                if rows[at] and rows[at + 1] >= 0}
+
+    def outlived(self, pool: Any) -> bool:
+        """Whether a worker of ``pool`` died waiting for work (:attr:`lost`), or died
+        unseen: its row is of no worker alive."""
+        live = {w.pid for w in list(pool._pool) if w.exitcode is None}
+        rows = self.shared.get_obj()
+        return self.lost or any(rows[at] not in live for at in range(0, len(rows), _ROW)
+                                if rows[at])
+
+    def free(self, pid: int) -> None:
+        """Leave the row of the dead worker ``pid`` to one the pool starts."""
+        with self.shared.get_lock():
+            at = self.row(pid)
+            if at is not None:
+                self.shared.get_obj()[at:at + _ROW] = [0, -1, 0]
 
 
 def _take_row(board: Any) -> None:
-    """In a new worker: take the first free row of ``board`` (a worker that replaces a
-    dead one finds none, and the run ends anyway)."""
+    """In a new worker: take the first free row of ``board`` (one of a worker started in
+    place of many dead ones may find none, and is not watched)."""
     global _board, _row
     with board.get_lock():
         rows = board.get_obj()
@@ -172,27 +209,78 @@ def say_reading(chunk: int, place: int = 0) -> None:
         _board[_row + 2] = place
 
 
-def awaited(get: Callable[[float], Any], workers: list[Any],
-            died: Callable[[Any], WorkerDied]) -> Any:
+class Watch:
+    """The main process's watch over a pool's workers as it waits for their chunks: a
+    worker that died reading is the ``worker-died`` error naming its file
+    (``named(chunk, place)``); one that died waiting for work held no file, and the run
+    goes on with the workers left, unless the chunk waited for then never comes
+    (:data:`STALLED`): the dead one held the task queue's lock, or had taken it. ``doing`` is what a
+    worker does with a file ("reading", "reformatting", "checking"), ``done`` the files
+    handed back so far, of ``total``."""
+
+    def __init__(self, pool: Any, board: Board, named: Callable[[int, int], str | None],
+                 done: Callable[[], int], total: int, doing: str = "reading") -> None:
+        self.pool, self.board, self.named = pool, board, named
+        self.done, self.total, self.doing = done, total, doing
+        self.workers = list(pool._pool)
+        self.idle_deaths: list[str] = []
+        self.stalled = 0
+
+    def look(self) -> None:
+        """Raise the :class:`WorkerDied` of a worker that died holding files; count a
+        look at a pool whose dead worker may have taken the chunk waited for."""
+        self.workers += [w for w in list(self.pool._pool) if w not in self.workers]
+        for worker in [w for w in self.workers if w.exitcode is not None]:
+            self.workers.remove(worker)
+            self._dead(worker)
+        live = {w.pid for w in self.workers}
+        reading = self.board.reading()
+        if live.intersection(reading) or not (self.idle_deaths or set(reading) - live):
+            self.stalled = 0
+            return
+        self.stalled += 1
+        if self.stalled >= STALLED:
+            raise self._stalled(reading)
+
+    def _stalled(self, reading: dict[int, tuple[int, int]]) -> WorkerDied:
+        """The error of a run whose chunk waited for never came: a worker was reading
+        it when it died unseen (the pool had replaced it before a look), or one that
+        died waiting for work held the task queue's lock, or had taken it."""
+        if reading:
+            return worker_died("its end unseen", self.named(*next(iter(reading.values()))),
+                               self.doing)
+        return worker_died(self.idle_deaths[0], None, self.doing, (self.done(), self.total))
+
+    def _dead(self, worker: Any) -> None:
+        """Raise the error of the dead ``worker`` if it held a file (or had no row to
+        say); else note it, and leave its row to another."""
+        how = how_it_ended(worker)
+        if self.board.row(worker.pid) is None:
+            raise worker_died(how, None, self.doing)
+        doing = self.board.doing(worker.pid)
+        if doing is not None:
+            raise worker_died(how, self.named(*doing), self.doing)
+        self.idle_deaths.append(how)
+        self.board.lost = True
+        self.board.free(worker.pid)
+
+
+def awaited(get: Callable[[float], Any], watch: Watch) -> Any:
     """What ``get`` (a pool's ``AsyncResult.get``, or an ``imap``'s ``next``, given a
-    timeout) gives, once it is ready; ``died(w)`` raised instead when one of the pool's
-    first ``workers`` ends first: the pool would wait for good for a task whose worker
-    died."""
+    timeout) gives, once it is ready; the ``watch``'s error raised instead when a worker
+    dies holding files: the pool would wait for good for them."""
     while True:
         try:
             return get(WATCH)
         except multiprocessing.TimeoutError:
-            dead = next((w for w in workers if w.exitcode is not None), None)
-            if dead is not None:
-                raise died(dead) from None
+            watch.look()
 
 
-def watched(results: Any, workers: list[Any], died: Callable[[Any], WorkerDied]
-            ) -> Iterator[Any]:
+def watched(results: Any, watch: Watch) -> Iterator[Any]:
     """The outcomes of a pool's ``imap``, ``results``, each :func:`awaited`."""
     while True:
         try:
-            yield awaited(results.next, workers, died)
+            yield awaited(results.next, watch)
         except StopIteration:
             return
 
@@ -210,11 +298,22 @@ def how_it_ended(worker: Any) -> str:
     return f"exited with code {code}"
 
 
-def worker_died(how: str, path: str | None, doing: str = "reading") -> WorkerDied:
+#: What a worker has done with the files it handed back, by what it does with one.
+_DONE = {"reading": "read", "reformatting": "reformatted", "checking": "checked"}
+
+
+def worker_died(how: str, path: str | None, doing: str = "reading",
+                handed: tuple[int, int] | None = None) -> WorkerDied:
     """The ``worker-died`` error of a worker that ended ``how`` (:func:`how_it_ended`)
-    while ``doing`` ("reading", "reformatting", "checking") the file ``path`` (None: not
-    known)."""
-    reading = f"while {doing} this file" if path else "between files"
+    while ``doing`` ("reading", "reformatting", "checking") the file ``path``; with no
+    path, while waiting for work, the run stalled then (``handed``: how many files of
+    how many the workers handed back), or at a moment not known."""
+    if path:
+        when = f"while {doing} this file"
+    elif handed:
+        when = (f"while waiting for work, and the others could not go on without it "
+                f"({handed[0]} of {handed[1]} files {_DONE[doing]})")
+    else:
+        when = "at a moment not known (it had no place to say what it did)"
     return WorkerDied(Diagnostic(path or "muscle-convert", None, None, "", "worker-died",
-                                 f"a worker process died ({how}) {reading}; the run "
-                                 "stopped"))
+                                 f"a worker process died ({how}) {when}; the run stopped"))

@@ -978,6 +978,50 @@ def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path, check: list
         f"while {doing} this file; the run stopped [worker-died]"]
 
 
+#: A sitecustomize that has the worker reformatting m099.md, the last file, SIGKILL the
+#: other workers once they wait for work (none is left), and wait to be seen.
+_KILLING_IDLE_FMT = """
+import os, signal, time
+import converter.run
+from converter import workers
+reformat_one = converter.run._reformat_one
+
+def killing(item):
+    if item[0].endswith("m099.md"):
+        rows = workers._board
+        others = [at for at in range(0, len(rows), 3) if rows[at] not in (0, os.getpid())]
+        while any(rows[at + 1] != -1 for at in others):
+            time.sleep(0.01)
+        time.sleep(0.5)
+        for at in others:
+            os.kill(rows[at], signal.SIGKILL)
+        time.sleep(1)
+    return reformat_one(item)
+
+converter.run._reformat_one = killing
+"""
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_fmt_whose_worker_dies_waiting_for_work_rewrites_every_file(tmp_path: Path,
+                                                                    start: str) -> None:
+    """fmt -j 2 whose worker was killed while it waited for work (it held no file) stopped
+    with "a worker process died (...) between files", its last files rewritten but not
+    named. The run now goes on without it: every file rewritten and named, exit 0."""
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook" / "sitecustomize.py").write_text(_KILLING_IDLE_FMT, encoding="utf-8")
+    files = tmp_path / "files"
+    files.mkdir()
+    for i in range(100):
+        shutil.copy(SEED, files / f"m{i:03}.md")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hook"), str(ROOT)])}
+    done = subprocess.run([*cli_command(start), "fmt", "-j", "2", str(files)],
+                          capture_output=True, text=True, check=False, cwd=ROOT,
+                          timeout=120, env=env)
+    assert (done.returncode, done.stderr) == (0, "100 changed, 0 unchanged\n")
+    assert done.stdout.splitlines() == [f"reformatted {files}/m{i:03}.md" for i in range(100)]
+
+
 @pytest.mark.parametrize("files, expected", [
     ({"self": "0::/docker/abc\n", "docker/abc/cpu.max": "150000 100000\n",
       "docker/cpu.max": "max 100000\n"}, 1.5),

@@ -904,13 +904,28 @@ def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> N
 def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader of one muscle per file, whose file ``<slug>.ends`` holds
     what the reader does: ``ok``, ``exit N`` (``sys.exit(N)``), ``_exit N``
-    (``os._exit(N)``), ``kill N`` (the signal N to its own process) or ``name`` (the
-    muscle's title is the name of the process that reads it)."""
+    (``os._exit(N)``), ``kill N`` (the signal N to its own process), ``name`` (the
+    muscle's title is the name of the process that reads it), ``kill-idle`` (SIGKILL to
+    the other workers, once they wait for work) or ``vanish`` (SIGKILL to its own
+    process, once it said on its board it waits for work: as a worker killed as it
+    took its next files)."""
     (tmp_path / "plugin").mkdir()
     yield from _installed(
         tmp_path / "plugin", monkeypatch, "ends", "ends_format",
-        "import multiprocessing, os, sys\n"
+        "import multiprocessing, os, sys, time\n"
+        "from converter import workers\n"
         "from converter.model import Muscle\n"
+        "from converter.workers import say_reading\n"
+        "def _kill_idle():\n"
+        "    rows = workers._board\n"
+        "    others = [rows[i] for i in range(0, len(rows), 3)\n"
+        "              if rows[i] not in (0, os.getpid())]\n"
+        "    while any(rows[i + 1] != -1 for i in range(0, len(rows), 3) if rows[i] in others):\n"
+        "        time.sleep(0.01)\n"
+        "    time.sleep(0.5)  # (each blocked, waiting for work)\n"
+        "    for pid in others:\n"
+        "        os.kill(pid, 9)\n"
+        "    time.sleep(1)  # (the main process, waiting for this file, sees them dead)\n"
         "from converter.registry import Format\n"
         "class EndsFormat(Format):\n"
         "    name = 'ends'\n"
@@ -924,6 +939,11 @@ def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         "            os._exit(int(status[0]))\n"
         "        if action == 'kill':\n"
         "            os.kill(os.getpid(), int(status[0]))\n"
+        "        if action == 'kill-idle':\n"
+        "            _kill_idle()\n"
+        "        if action == 'vanish':\n"
+        "            say_reading(-1)\n"
+        "            os.kill(os.getpid(), 9)\n"
         "        if action == 'name':\n"
         "            yield Muscle(slug=path.stem,\n"
         "                         title=multiprocessing.current_process().name)\n"
@@ -1190,3 +1210,43 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
         assert result.returncode == status, result.stderr
         assert message in result.stderr, result.stderr
     assert sorted(plugins.PROPERTIES) == sorted(properties)  # (each of them is asked)
+
+
+@pytest.mark.parametrize("command", ["convert", "validate"])
+@pytest.mark.parametrize("start", START_METHODS)
+def test_a_worker_that_dies_waiting_for_work_leaves_the_run_whole(
+        ending_plugin, tmp_path: Path, command: str, start: str) -> None:
+    """A worker killed while it waited for work (between chunks: from outside, the OOM
+    killer's) stopped the run with an error naming no file, "a worker process died
+    (...) between files", though it held none. It now leaves the run to the others
+    (the pool starts one in its place): the run ends as it would have, its output
+    whole."""
+    site = ends_site(tmp_path / "site", {"m-199": "kill-idle"})
+    out = tmp_path / "out.json"
+    writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
+    result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2",
+                      start=start)
+    assert (result.returncode, _errors(result.stderr)) == (0, []), result.stderr
+    if command == "convert":
+        slugs = [m["slug"] for m in json.loads(out.read_text())["muscles"]]
+        assert slugs == [f"m-{i:03}" for i in range(200)]
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_a_worker_that_dies_taking_files_stops_the_run_saying_so(
+        ending_plugin, tmp_path: Path, start: str) -> None:
+    """A worker that died as it took its next files (its board said it waited for
+    work) left them unread for good: the run stops, saying the worker died while
+    waiting for work and how many files were read, exit 3, the output as it was."""
+    site = ends_site(tmp_path / "site", {"m-150": "vanish"})
+    out = tmp_path / "out.json"
+    out.write_text("the last run's\n", encoding="utf-8")
+    result = run_ends(tmp_path, "convert", str(site), "--from", "ends", "--to", "json",
+                      "-o", str(out), "-j", "2", start=start)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 3, result.stderr
+    assert _errors(result.stderr) == [
+        "muscle-convert: error: a worker process died (killed by signal 9, SIGKILL) while "
+        "waiting for work, and the others could not go on without it (128 of 200 files "
+        "read); the run stopped [worker-died]"]
+    assert out.read_text(encoding="utf-8") == "the last run's\n"
