@@ -235,7 +235,7 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
             add(where, "coords-too-large", f"coordinate {_shown(far)} is past {MAX_COORDINATE}, "
                 "the farthest a browser draws to the pixel (a map, focus image or card "
                 "would show the region shifted or not at all); give the diagram's pixels")
-        if size is not None:
+        elif size is not None:  # (one past that is outside any --size: said once)
             width, height = size
             outside = [(x, y) for x, y in region.points if x > width or y > height]
             if outside:

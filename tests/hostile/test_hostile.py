@@ -88,7 +88,7 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "coords-zero-area.md": ("polygon-zero-area", 5, "coords[1]"),
     "coords-self-intersecting.md": ("polygon-self-intersecting", 5, "coords[1]"),
     "coords-outside.md": ("polygon-outside", 5, "coords[1]"),
-    "coords-huge-coordinate.md": ("polygon-outside", 5, "coords[1]"),
+    "coords-huge-coordinate.md": ("coords-too-large", 5, "coords[1]"),
     # More digits than Python turns into an int: must be a diagnostic, not a ValueError.
     "coords-too-many-digits.md": ("coords-not-number", 5, "coords[1]"),
 }
