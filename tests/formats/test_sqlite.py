@@ -1303,12 +1303,7 @@ def test_a_signal_during_an_update_rolls_it_back(ending: str, status: int, db: P
     mid-transaction: a hot journal beside a changed database (Ctrl-C rolled it back)."""
     write(converter.read(SAMPLES), db)
     before = db.read_bytes()
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    for sample in SAMPLES.glob("*.md"):
-        text = sample.read_text(encoding="utf-8")
-        (changed / sample.name).write_text(text.replace("\ntitle: ", "\ntitle: New "),
-                                           encoding="utf-8")
+    changed = _retitled_samples(tmp_path)
     done = subprocess.run([sys.executable, "-c", _SIGNALLED_UPDATE, str(db), ending,
                            str(changed), "--to", "sqlite", "--jobs", "1", "--no-cache"],
                           cwd=ROOT, capture_output=True, text=True, check=False)
