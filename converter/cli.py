@@ -386,15 +386,13 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
                    f"{counted(result.failed, 'files')} failed"
                    f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
-    sys.exit(_status(failing, result.diagnostics))
+    sys.exit(_status(failing, result.cut_short))
 
 
-def _status(failing: bool, diagnostics: Sequence[Diagnostic]) -> int:
-    """The exit status of a run whose ``diagnostics`` fail it (``failing``) or not:
-    :data:`CUT_SHORT` when a worker process died, whatever the inputs said."""
-    if any(d.code == "worker-died" for d in diagnostics):
-        return CUT_SHORT
-    return 1 if failing else 0
+def _status(failing: bool, cut_short: bool) -> int:
+    """The exit status of a run that failed (``failing``) or not: :data:`CUT_SHORT` when
+    it was cut short (a worker process died), whatever the inputs said."""
+    return CUT_SHORT if cut_short else 1 if failing else 0
 
 
 def _handled(result: RunResult) -> str:
@@ -423,7 +421,7 @@ def _run(job: Any, sources: tuple[Path, ...], quiet: bool,
             return job(bar.update)
     except MuscleError as exc:
         _report(exc.diagnostics)
-        sys.exit(_status(True, exc.diagnostics))
+        sys.exit(_status(True, any(d.code == "worker-died" for d in exc.diagnostics)))
 
 
 def _count_hint(sources: tuple[Path, ...], exclude: tuple[str, ...] = ()) -> Iterator[str]:
@@ -524,7 +522,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
                        f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
                        f"{_strictly(result.diagnostics, strict)}", err=True)
     failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
-    sys.exit(_status(bool(failing), result.diagnostics))
+    sys.exit(_status(bool(failing), result.cut_short))
 
 
 @cli.command("formats")

@@ -72,6 +72,8 @@ class RunResult:
     uncached: list[str] = field(default_factory=list)
     #: Muscles marked drafts that ``convert`` left out (without ``--drafts``).
     drafts: int = 0
+    #: True when the run was cut short, not by its inputs: a worker process died.
+    cut_short: bool = False
     #: Why this run could not be recorded in the cache it used (a write failed, as on a
     #: full disk): the next run is not replayed from it.
     unrecorded: str | None = None
@@ -524,7 +526,8 @@ def _no_room(failure: TemporaryFull | WorkerDied, problems: list[Diagnostic],
     return RunResult(failed=len({d.path for d in problems if d.severity == "error"}),
                      errors=log.errors, diagnostics=log,
                      summary=f"nothing written to {output}" if unwritten else None,
-                     skipped=inputs.skipped, uncached=incremental.uncached)
+                     skipped=inputs.skipped, uncached=incremental.uncached,
+                     cut_short=isinstance(failure, WorkerDied))
 
 
 def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int,
