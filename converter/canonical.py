@@ -32,7 +32,7 @@ from .model import (
     thaw,
 )
 from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
-from .slug import is_slug, not_a_slug
+from .slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 if TYPE_CHECKING:
     from .registry import WriteContext
@@ -353,9 +353,6 @@ def _in_place(partial: Muscle | None, places: list[int] | None, regions: Any
 _NO_REGION = Region(())
 
 
-#: The slug a record with a bad one is checked with, to find its other problems.
-_STAND_IN_SLUG = "muscle"
-
 
 def _slug_problem(slug: Any, path: str) -> Diagnostic | None:
     """What is wrong with a record's ``slug`` (None: nothing). Canonical records hold
@@ -374,8 +371,8 @@ def _beside_the_slug(front: dict[str, Any], path: str, body: str
     have with a good one (so one run shows them all), and the muscle of its valid fields
     (its slug a stand-in, which no lint looks at). Called on a bad slug only."""
     try:
-        muscle = muscle_from_front_matter({**front, "slug": _STAND_IN_SLUG}, path=path,
-                                          slug_hint=_STAND_IN_SLUG, body=body)
+        muscle = muscle_from_front_matter({**front, "slug": STAND_IN_SLUG}, path=path,
+                                          slug_hint=STAND_IN_SLUG, body=body)
     except MuscleError as exc:
         return list(exc.diagnostics), exc.partial
     return [], muscle

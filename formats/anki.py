@@ -45,7 +45,7 @@ from converter.diagnostics import (
 from converter.model import LANGUAGE_CODE, LocalizedText, Muscle, base_language
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
-from converter.slug import is_slug, not_a_slug
+from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 if TYPE_CHECKING:  # (the drawing is imported when a deck is written, not at start)
     from converter.bodymap import Bounds, Outline
@@ -834,15 +834,12 @@ def muscle_from_note(note: Mapping[str, str], path: str) -> Muscle:
         return muscle_from_front_matter(data, path=path, slug_hint=slug)
     bad = Diagnostic(path, None, None, "Slug", "bad-slug", not_a_slug(slug))
     try:  # (its other fields checked with a stand-in slug, which no lint looks at)
-        muscle = muscle_from_front_matter({**data, "slug": _STAND_IN_SLUG}, path=path,
-                                          slug_hint=_STAND_IN_SLUG)
+        muscle = muscle_from_front_matter({**data, "slug": STAND_IN_SLUG}, path=path,
+                                          slug_hint=STAND_IN_SLUG)
     except MuscleError as exc:
         raise MuscleError([bad, *exc.diagnostics], exc.partial) from None
     raise MuscleError(bad, muscle)
 
-
-#: The slug a note with a bad one is checked with, to find its other problems.
-_STAND_IN_SLUG = "muscle"
 
 
 def _note_label(note: Mapping[str, str], number: int) -> str:

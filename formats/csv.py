@@ -59,7 +59,7 @@ from converter.drafts import problems as marker_problems
 from converter.model import Muscle, is_language_code, number_text
 from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice, load_json
-from converter.slug import is_slug, not_a_slug
+from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.spool import SortedSpool
 
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -1037,7 +1037,7 @@ class _FlatSheet:
         if isinstance(slug, str) and not is_slug(slug):
             shapes = (Diagnostic(str(self.path), None, self.index["slug"] + 1, "slug",
                                  "bad-slug", not_a_slug(slug)), *shapes)
-            front["slug"] = _STAND_IN_SLUG
+            front["slug"] = STAND_IN_SLUG
         try:
             muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="",
                                               locate=self.cell)
@@ -1097,9 +1097,6 @@ class _FlatSheet:
                         if p == part and texts and texts[k] is not None}
                  for part in ("short", "extended")} for k in range(max(counts, default=0))]
 
-
-#: The slug a flat row with a bad one is checked with, to find its other problems.
-_STAND_IN_SLUG = "muscle"
 
 
 def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:

@@ -22,7 +22,7 @@ from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import is_slug, not_a_slug
+from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 MAP_NAME = "map.svg"
 _SVG = f"{{{bodymap.SVG_NS}}}"
@@ -531,7 +531,7 @@ def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Musc
     problems += _unread(element, slug, tree, path, where)
     title = element.find(f"{_SVG}title")
     coords = [_points(p) for p in element.iter(f"{_SVG}polygon")]
-    checked = slug if is_slug(slug) else _STAND_IN_SLUG
+    checked = slug if is_slug(slug) else STAND_IN_SLUG
     # (all of its text: an editor may have put markup in it, <tspan>, whose text is kept)
     front = {"slug": checked, "title": None if title is None else "".join(title.itertext()),
              "coords": coords}
@@ -545,9 +545,6 @@ def _muscle(element: Any, slug: str, path: str, where: str, tree: _Tree) -> Musc
         raise MuscleError(problems, muscle)
     return muscle
 
-
-#: The slug a muscle with a bad data-slug is checked with, to find its other problems.
-_STAND_IN_SLUG = "muscle"
 
 
 def _unread(link: Any, slug: str, tree: _Tree, path: str, where: str) -> list[Diagnostic]:
