@@ -614,13 +614,15 @@ def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """A connection to ``out`` in a ``BEGIN IMMEDIATE`` transaction, rolled back unless
     the caller commits (on Ctrl-C, SIGTERM and SIGHUP too, see
     :func:`~converter.atomic.terminable`: no hot journal is left); closed at the end.
-    Without ``wait``, a database another connection holds is an error at once (an update
-    in place then gives way to the full write, which waits :data:`BUSY_SECONDS` for it,
-    once). SIGTERM or SIGHUP while it waits for that lock, before anything is written,
-    still ends the run at once (a signal's handler runs only once SQLite returns)."""
-    conn = _connect(out, None if wait else 0)
+    A database another connection holds is waited for :data:`BUSY_SECONDS` in Python's
+    own sleeps (see :func:`_retried`), so Ctrl-C, SIGTERM or SIGHUP meanwhile ends the
+    run at once, before anything is written; without ``wait`` it is an error at once
+    (an update in place then gives way to the full write, which waits for it, once).
+    SQLite itself never waits on this connection: a page it would spill to the file
+    while a reader is there stays in memory instead."""
+    conn = _connect(out)
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        _retried(conn, "BEGIN IMMEDIATE", BUSY_SECONDS if wait else 0)
         with terminable():
             try:
                 yield conn
@@ -642,11 +644,10 @@ def _roll_back(conn: sqlite3.Connection) -> None:
 BUSY_SECONDS = 30.0
 
 
-def _connect(path: Path | str, timeout: float | None = None) -> sqlite3.Connection:
-    """A connection to the database at ``path`` that waits ``timeout`` seconds for a lock
-    (:data:`BUSY_SECONDS` by default), with foreign keys on."""
-    conn = sqlite3.connect(path, isolation_level=None,
-                           timeout=BUSY_SECONDS if timeout is None else timeout)
+def _connect(path: Path | str) -> sqlite3.Connection:
+    """A connection to the database at ``path`` with foreign keys on, on which SQLite
+    never waits for a lock (a busy database is an error at once: :func:`_retried` waits)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cache_size = -32768")
     return conn
@@ -723,16 +724,21 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
 
 def _commit(conn: sqlite3.Connection) -> None:
     """COMMIT, waiting up to :data:`BUSY_SECONDS` for the readers of the database (another
-    program's open read transaction) to let it go, in Python's own short sleeps: SQLite's
-    wait takes Ctrl-C, SIGTERM or SIGHUP only once it ends (30 seconds later, the signal
-    then met half-way out of the transaction), a sleep at once, and the transaction,
-    still open, is rolled back (see :func:`_immediate`). Still held then: "database is
-    locked", as SQLite's own wait says it."""
-    conn.execute("PRAGMA busy_timeout = 0")
-    deadline, pause = time.monotonic() + BUSY_SECONDS, _FIRST_PAUSE
+    program's open read transaction) to let it go (see :func:`_retried`); the
+    transaction, still open on a signal, is rolled back (see :func:`_immediate`)."""
+    _retried(conn, "COMMIT", BUSY_SECONDS)
+
+
+def _retried(conn: sqlite3.Connection, statement: str, seconds: float) -> None:
+    """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``), tried again while another
+    connection holds the database, for up to ``seconds``, in Python's own short sleeps:
+    SQLite's own wait takes Ctrl-C, SIGTERM or SIGHUP only once it ends (30 seconds
+    later), a sleep at once. Still held then: "database is locked", as SQLite's wait
+    says it."""
+    deadline, pause = time.monotonic() + seconds, _FIRST_PAUSE
     while True:
         try:
-            conn.execute("COMMIT")
+            conn.execute(statement)
             return
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or (
@@ -742,7 +748,7 @@ def _commit(conn: sqlite3.Connection) -> None:
         pause = min(pause * 2, _LONGEST_PAUSE)
 
 
-#: The first and the longest of :func:`_commit`'s sleeps between tries, in seconds.
+#: The first and the longest of :func:`_retried`'s sleeps between tries, in seconds.
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
 
 

@@ -1314,39 +1314,45 @@ def test_a_signal_during_an_update_rolls_it_back(ending: str, status: int, db: P
     assert_consistent(db)
 
 
-#: A ``convert --to sqlite -o argv[1]`` run (its other arguments after it) that sends itself
-#: SIGTERM half a second after it connects to the database, while it waits for its lock.
-_TERMINATED_WAITING = """
-import os, signal, sys, threading
-import formats.sqlite as sqlite_format
-from converter.cli import main
-real_connect = sqlite_format._connect
-def connect(*args, **kwargs):
-    conn = real_connect(*args, **kwargs)
-    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
-    return conn
-sqlite_format._connect = connect
-sys.argv = ["muscle-convert", "convert", *sys.argv[2:], "-o", sys.argv[1]]
-main()
-"""
+def _waits_to_begin(pid: int, db: Path) -> bool:
+    """Whether the process ``pid``, ``db`` open, sleeps (``/proc``): its BEGIN IMMEDIATE
+    waits for the lock another connection holds (it holds none between its tries, and
+    nothing else sleeps with the database open)."""
+    try:
+        opened = any(os.path.realpath(link) == str(db.resolve()) for link in
+                     (f"/proc/{pid}/fd/{fd}" for fd in os.listdir(f"/proc/{pid}/fd")))
+        return opened and "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:  # (a descriptor closed meanwhile)
+        return False
 
 
-def test_sigterm_while_an_update_waits_for_the_database_ends_it_at_once(db: Path) -> None:
-    """SIGTERM while an update waited for a database another program held is taken at
-    once (nothing is written yet), not after SQLite's 30 seconds of waiting."""
+@pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
+                                                ("SIGINT", 130)])
+def test_a_signal_while_an_update_waits_for_the_database_ends_it_at_once(
+        ending: str, status: int, db: Path) -> None:
+    """Ctrl-C while an update's BEGIN IMMEDIATE waited for a database another program
+    held was taken only when SQLite's 30 seconds of waiting ended; it is taken at once
+    now, as SIGTERM and SIGHUP are (nothing is written yet)."""
     write(converter.read(SAMPLES), db)
     before = db.read_bytes()
     with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")
-        done = subprocess.run([sys.executable, "-c", _TERMINATED_WAITING, str(db),
-                               str(SAMPLES), "--to", "sqlite", "--jobs", "1", "--no-cache"],
-                              cwd=ROOT, capture_output=True, text=True, check=False,
-                              timeout=15)
-        holder.execute("ROLLBACK")
-    assert done.returncode == -15, done.stderr
+        process = subprocess.Popen([*_convert_command(SAMPLES, db), "--no-cache"], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            while process.poll() is None and not _waits_to_begin(process.pid, db):
+                time.sleep(0.005)
+            assert process.poll() is None, "the update ended before it waited"
+            process.send_signal(getattr(signal, ending))
+            _, stderr = process.communicate(timeout=sqlite_format.BUSY_SECONDS / 3)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+    assert process.returncode == status, stderr
+    assert stderr.strip().splitlines() == (["Aborted!"] if ending == "SIGINT" else [])
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
-
 
 
 #: The byte of a database file that SQLite's Unix locks take for PENDING: a writer holds
@@ -2298,17 +2304,19 @@ def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
     soleus = content / "soleus.md"
     soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
                       encoding="utf-8")
-    waits: list[float] = []
-    connect = sqlite3.connect
+    waits: list[tuple[str, float]] = []  # (the statements that waited in vain, how long)
+    retried = sqlite_format._retried
 
-    def counted(path: object, *args: object, **kwargs: object) -> sqlite3.Connection:
-        if Path(str(path)) == db and kwargs.get("timeout"):
-            waits.append(float(kwargs["timeout"]))  # type: ignore[arg-type]
-        return connect(path, *args, **kwargs)  # type: ignore[arg-type]
+    def counted(conn: sqlite3.Connection, statement: str, seconds: float) -> None:
+        try:
+            retried(conn, statement, seconds)
+        except sqlite3.OperationalError:
+            waits.append((statement, seconds))
+            raise
 
     monkeypatch.setattr(sqlite_format, "BUSY_SECONDS", 0.2)
-    monkeypatch.setattr(sqlite3, "connect", counted)
-    reader = connect(db, isolation_level=None)
+    monkeypatch.setattr(sqlite_format, "_retried", counted)
+    reader = sqlite3.connect(db, isolation_level=None)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM muscles").fetchall()  # (its shared lock)
@@ -2317,7 +2325,7 @@ def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
         reader.close()
     assert [(d.code, "database is locked" in d.message) for d in locked.diagnostics
             if d.path == str(db)] == [("sqlite-error", True)]
-    assert waits == [0.2]
+    assert waits == [("COMMIT", 0.2)]
     assert run().count == len(list(SAMPLES.glob("*.md")))  # (once the reader is gone)
 
 
