@@ -40,6 +40,7 @@ import re
 import shlex
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -396,7 +397,7 @@ class _Batch:
         conn.executemany(_INSERT_MUSCLE, self.muscles)
         conn.executemany(_UPDATE_MUSCLE, self.changed)
         for child in reversed(_CHILD_TABLES):  # (children first)
-            conn.executemany(child.delete_gone, self.keys[child.table])
+            _delete(conn, child.delete_gone, self.keys[child.table])
         for child in _CHILD_TABLES:
             conn.executemany(child.insert if self.fresh else child.upsert,
                              self.rows[child.table])
@@ -499,13 +500,12 @@ class SqliteFormat(Format):
                 counts = _write_new(records, target, ctx)
             else:
                 counts = _update(records, target, ctx, prune)
+        except _Blocked as exc:
+            raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
+                        f"{_blocking_text(exc.tables)} stands in the way of this change "
+                        "(let the reference cascade, ON DELETE CASCADE, or remove the row)"
+                        ) from None
         except sqlite3.Error as exc:
-            blocking = _blocking_tables(target, exc)
-            if blocking:
-                raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
-                            f"{blocking} stands in the way of this change (let the "
-                            "reference cascade, ON DELETE CASCADE, or remove the row)"
-                            ) from None
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
             raise type(exc)([d._replace(path=str(out)) if d.path == str(target) else d
@@ -865,7 +865,7 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
         counts.kept, counts.removable = len(gone), len(doomed)
         return
     search.expect(counts.updated + len(doomed))
-    conn.executemany(_DELETE_MUSCLE, doomed)
+    _delete(conn, _DELETE_MUSCLE, doomed)
     counts.removed, counts.spared = len(doomed), len(spared) + len(unsure)
     counts.spared_failing = sum(found[slug] in failed for slug in spared)
     counts.spared_unsure = len(unsure)
@@ -1087,35 +1087,101 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PE
                  "SQLITE_IOERR")
 
 
-#: Each table of a database and a table it refers to, by name.
-_REFERENCES = """SELECT t.name, f."table" FROM sqlite_master AS t
+class _Blocked(sqlite3.IntegrityError):
+    """A deletion a foreign key stopped, and the tables of the user's whose rows stand in
+    its way, by name, each with the tables its rows there refer to."""
+
+    def __init__(self, exc: sqlite3.Error, tables: dict[str, set[str]]) -> None:
+        super().__init__(str(exc))
+        self.tables = tables
+
+
+def _delete(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    """``executemany`` of a deletion; a foreign key that stops it is :class:`_Blocked`,
+    naming the tables whose rows stand in its way (see :func:`_blockers`). (SQLite says
+    SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one with ON DELETE RESTRICT.)"""
+    try:
+        conn.executemany(statement, rows)
+    except sqlite3.IntegrityError as exc:
+        if not conn.in_transaction:
+            raise
+        tables = _blockers(conn, statement, rows)
+        if not tables:
+            raise
+        raise _Blocked(exc, tables) from None
+
+
+#: The tables of a database that refer to a table, by name.
+_REFERENCES = """SELECT DISTINCT t.name FROM sqlite_master AS t
     JOIN pragma_foreign_key_list(t.name) AS f WHERE t.type = 'table' ORDER BY t.name"""
 
 
-def _blocking_tables(path: Path, exc: sqlite3.Error) -> str:
-    """For a foreign key that stopped a write: the tables a user added that refer to this
-    tool's (``table 'bookmarks' (which refers to muscles)``), else ''. A name that is not
-    UTF-8 is shown with U+FFFD for that byte."""
-    if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_FOREIGNKEY":
-        return ""
-    ours = {"muscles", *_CHILDREN}
-    found: dict[str, set[str]] = {}
+def _blockers(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]
+              ) -> dict[str, set[str]]:
+    """The tables of the user's (not the tool's) with a row that the deletion that
+    failed (``statement`` of ``rows``) would leave referring to a row gone, each with
+    the tables those rows refer to: found by deleting again in a savepoint, rolled back,
+    its foreign keys checked when it ends (``defer_foreign_keys``, ON DELETE RESTRICT
+    too), not counting a row that referred to nothing before; none when it fails again
+    (a trigger of the user's). A name that is not UTF-8 is read with its bytes kept (see
+    :func:`_kept_text`)."""
+    before_factory, conn.text_factory = conn.text_factory, _kept_text
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        conn.text_factory = _kept_text  # (which SQLite's own decoding refuses, failing)
+        tables = [table for (table,) in conn.execute(_REFERENCES) if table not in _OURS]
+        conn.execute("SAVEPOINT blockers")
         try:
-            for table, parent in conn.execute(_REFERENCES).fetchall():
-                if table not in ours and parent in ours:
-                    found.setdefault(table, set()).add(parent)
+            dangling = _dangling(conn, tables)
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            conn.executemany(statement, rows)
+            return _parents(_dangling(conn, tables) - dangling)
+        except sqlite3.IntegrityError:
+            return {}
         finally:
-            conn.close()
-    except sqlite3.Error:
-        return ""
-    named = [f"table {_named(table)} (which refers to {', '.join(sorted(parents))})"
-             for table, parents in itertools.islice(found.items(), _TABLES_NAMED)]
-    more = len(found) - len(named)
+            conn.execute("PRAGMA defer_foreign_keys = OFF")
+            conn.execute("ROLLBACK TO blockers")
+            conn.execute("RELEASE blockers")
+    finally:
+        conn.text_factory = before_factory
+
+
+#: The tool's tables, by name.
+_OURS = frozenset({"muscles", *_CHILDREN})
+#: A row of ``PRAGMA foreign_key_check``: its table, row id, the table it refers to and
+#: which of the table's foreign keys it is.
+_Dangling = tuple[str, Any, str, Any]
+
+
+def _dangling(conn: sqlite3.Connection, tables: list[str]) -> Counter[_Dangling]:
+    """The rows of ``tables`` that refer to a row the database does not hold (a row of a
+    table without row ids, which ``PRAGMA foreign_key_check`` does not tell apart, once
+    for each such row)."""
+    found: Counter[_Dangling] = Counter()
+    for table in tables:  # (its name as bytes: one not UTF-8 goes as it is)
+        found.update(conn.execute('SELECT "table", rowid, parent, fkid FROM '
+                                  "pragma_foreign_key_check(?)",
+                                  (table.encode("utf-8", "surrogateescape"),)))
+    return found
+
+
+def _parents(rows: Iterable[_Dangling]) -> dict[str, set[str]]:
+    """The tables of ``rows`` (of :func:`_dangling`), by name, with the tables they refer
+    to."""
+    found: dict[str, set[str]] = {}
+    for table, _, parent, _ in sorted(rows, key=lambda row: row[0]):
+        found.setdefault(table, set()).add(parent)
+    return found
+
+
+def _blocking_text(tables: dict[str, set[str]]) -> str:
+    """``table 'bookmarks' (which refers to muscles)``, for each of the first
+    :data:`_TABLES_NAMED` of ``tables`` (see :func:`_blockers`), and how many more; a
+    name that is not UTF-8 is shown with U+FFFD for that byte."""
+    named = [f"table {_named(table)} (which refers to "
+             f"{', '.join(sorted(_shown(parent) for parent in parents))})"
+             for table, parents in itertools.islice(tables.items(), _TABLES_NAMED)]
+    more = len(tables) - len(named)
     if more:
-        named.append(f"of {more} more of your tables that refer to this tool's tables")
+        named.append(f"of {more} more of your tables")
     return " or ".join(named)
 
 

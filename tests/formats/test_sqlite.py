@@ -956,7 +956,32 @@ def test_another_programs_database_is_refused_naming_its_tables(
     assert db.read_bytes() == before
 
 
-def test_every_users_table_that_may_block_a_change_is_named_up_to_five(
+#: How a message names a table of the user's that blocks a change, by its name and the
+#: table its rows refer to.
+_BLOCKING = "table '{}' (which refers to {})"
+
+
+def _refused_change(db: Path, sample_muscles: list[Muscle]) -> str:
+    """The message of the write of ``sample_muscles`` but soleus, pruned, into ``db``,
+    which a table of the user's refuses (the database left as it was)."""
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
+                        prune=True)
+    assert db.read_bytes() == before
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == (str(db), "sqlite-error")
+    return d.message
+
+
+def _refusal(*tables: str) -> str:
+    """The message of a change the user's ``tables`` (each as :data:`_BLOCKING`) refuse."""
+    return ("SQLite failed: FOREIGN KEY constraint failed: a row of your "
+            f"{' or '.join(tables)} stands in the way of this change (let the reference "
+            "cascade, ON DELETE CASCADE, or remove the row)")
+
+
+def test_the_users_tables_that_block_a_change_are_named_up_to_five(
         sample_muscles: list[Muscle], db: Path) -> None:
     """Of eight tables of the user's referring to the tool's, all were named in one
     run-on message: the first five are, and the rest counted."""
@@ -964,18 +989,48 @@ def test_every_users_table_that_may_block_a_change_is_named_up_to_five(
     with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         for number in range(8):
             conn.execute(f"CREATE TABLE pins{number} (id INTEGER REFERENCES muscles (id))")
-        conn.execute("INSERT INTO pins7 SELECT id FROM muscles WHERE slug = 'soleus'")
-    before = db.read_bytes()
-    with pytest.raises(MuscleError) as caught:
-        converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
-                        prune=True)
-    (d,) = caught.value.diagnostics
-    tables = " or ".join(f"table 'pins{n}' (which refers to muscles)" for n in range(5))
-    assert d.message == (
-        f"SQLite failed: FOREIGN KEY constraint failed: a row of your {tables} or of 3 more "
-        "of your tables that refer to this tool's tables stands in the way of this change "
-        "(let the reference cascade, ON DELETE CASCADE, or remove the row)")
-    assert db.read_bytes() == before
+            conn.execute(f"INSERT INTO pins{number} SELECT id FROM muscles "
+                         "WHERE slug = 'soleus'")
+    assert _refused_change(db, sample_muscles) == _refusal(
+        *(_BLOCKING.format(f"pins{n}", "muscles") for n in range(5)),
+        "of 3 more of your tables")
+
+
+#: Tables of the user's (name, definition, row; soleus's id as ``{soleus}``): those whose
+#: rows block its removal and those whose rows do not.
+_REFERRING = {
+    "pins": ("(id INTEGER REFERENCES muscles (id))", "{soleus}"),
+    "held": ("(id INTEGER REFERENCES muscles (id) ON DELETE RESTRICT)", "{soleus}"),
+    "cascading": ("(id INTEGER PRIMARY KEY REFERENCES muscles (id) ON DELETE CASCADE)",
+                  "{soleus}"),
+    "notes": ("(card INTEGER REFERENCES cascading (id))", "{soleus}"),  # (gone with it)
+    "emptied": ("(id INTEGER REFERENCES muscles (id))", None),
+    "kept": ("(slug TEXT PRIMARY KEY REFERENCES muscles (slug)) WITHOUT ROWID",
+             "'biceps-brachii'"),
+    "nulled": ("(id INTEGER REFERENCES muscles (id) ON DELETE SET NULL)", "{soleus}"),
+    "stale": ("(slug TEXT PRIMARY KEY REFERENCES muscles (slug)) WITHOUT ROWID",
+              "'gone-before'"),  # (referred to nothing before this run)
+}
+
+
+def test_only_the_users_tables_whose_rows_block_a_change_are_named(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """Every table of the user's that referred to the tool's was named, though only the
+    rows of some stood in the way: those with a row referring to a muscle kept, none, a
+    row that cascades or is set to NULL, or one that referred to nothing before; and
+    ON DELETE RESTRICT's refusal named none. Only those whose rows block are named now,
+    one that refers to a table of the user's that cascades from the tool's too."""
+    write(sample_muscles, db)
+    (soleus,) = query(db, "SELECT id FROM muscles WHERE slug = 'soleus'")[0]
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:  # (foreign keys off)
+        for table, (definition, row) in _REFERRING.items():
+            conn.execute(f"CREATE TABLE {table} {definition}")
+            if row is not None:
+                conn.execute(f"INSERT INTO {table} VALUES ({row.format(soleus=soleus)})")
+    assert _refused_change(db, sample_muscles) == _refusal(
+        _BLOCKING.format("held", "muscles"), _BLOCKING.format("notes", "cascading"),
+        _BLOCKING.format("pins", "muscles"))
+
 
 def test_a_file_that_is_not_sqlite(sample_muscles: list[Muscle], db: Path) -> None:
     db.write_text("just some text, not a database\n" * 100, encoding="utf-8")
