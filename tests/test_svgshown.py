@@ -1,0 +1,108 @@
+"""What a browser shows and takes clicks on of an SVG drawing's polygons, asked of
+converter.svgshown directly (tests/formats/test_svg.py reads whole maps with it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from converter import bodymap
+from converter.svgshown import (
+    SVG,
+    Tree,
+    around,
+    lifted_copies,
+    local_name,
+    parse,
+    points,
+    sheet_problem,
+)
+
+
+def tree_of(body: str, tmp_path: Path) -> Tree:
+    """An SVG file of ``body`` from line 2, parsed."""
+    path = tmp_path / "map.svg"
+    path.write_text(f"<svg xmlns='http://www.w3.org/2000/svg'>\n{body}\n</svg>\n",
+                    encoding="utf-8")
+    return parse(path.read_bytes(), path)
+
+
+def start(problem: str) -> str:
+    """Why a problem is, up to its first bracket, comma or colon."""
+    return re.split(r"[(,:]", problem)[0].strip()
+
+
+def said(tree: Tree, slug: str = "m") -> list[tuple[str, int, str]]:
+    """What :func:`around` says of each polygon of the ``<a data-slug>`` of ``slug``: the
+    element's name, its line and the start of why."""
+    link = next(a for a in tree.root.iter(f"{SVG}a") if a.get("data-slug") == slug)
+    return [(local_name(element.tag), tree.lines[element], start(problem))
+            for polygon in link.iter(f"{SVG}polygon")
+            for element, problem in around(polygon, link, tree)]
+
+
+def test_points_are_the_numbers_between_commas(tmp_path: Path) -> None:
+    tree = tree_of("<polygon points=' 1,2  3 , 4\t5 6 '/><polygon points='1,,2'/>", tmp_path)
+    assert [points(p) for p in tree.root.iter(f"{SVG}polygon")] == ["1,2,3,4,5,6", "1,,2"]
+
+
+def test_lines_and_linked_sheets_are_noted(tmp_path: Path) -> None:
+    path = tmp_path / "map.svg"
+    path.write_text("<?xml-stylesheet href='a.css'?>\n<svg xmlns='http://www.w3.org/2000/"
+                    "svg'>\n\n<g/></svg>", encoding="utf-8")
+    tree = parse(path.read_bytes(), path)
+    assert tree.linked_sheets == (1,)
+    assert tree.lines[next(tree.root.iter(f"{SVG}g"))] == 4
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<a data-slug='m'><polygon points='1,1 5,1 5,5'/></a>", []),
+    ("<g transform='scale(2)'><a data-slug='m'><polygon points='1,1 5,1 5,5'/></a></g>",
+     [("g", 2, "has a transform")]),
+    ("<a data-slug='m' style='display:none'><polygon points='1,1 5,1 5,5'/></a>",
+     [("a", 2, "is not displayed")]),
+    ("<a data-slug='m'>\n<polygon visibility='hidden' points='1,1 5,1 5,5'/></a>",
+     [("polygon", 3, "is hidden")]),
+    ("<a data-slug='m' pointer-events='none'><polygon points='1,1 5,1 5,5'/></a>",
+     [("a", 2, "takes no clicks")]),
+    ("<a data-slug='m'><polygon fill='none' points='1,1 5,1 5,5'/></a>",
+     [("polygon", 2, "paints the polygons in it with nothing")]),
+], ids=["plain", "transform", "display none", "hidden", "no clicks", "unpainted"])
+def test_around_says_what_draws_a_polygon_elsewhere_or_not_at_all(
+        body: str, expected: list[tuple[str, int, str]], tmp_path: Path) -> None:
+    assert said(tree_of(body, tmp_path)) == expected
+
+
+def test_a_use_by_the_files_own_name_draws_it_again(tmp_path: Path) -> None:
+    tree = tree_of("<a data-slug='m' id='m'><polygon points='1,1 5,1 5,5'/></a>\n"
+                   "<use href='./map.svg#m' x='9'/>", tmp_path)
+    assert said(tree) == [("use", 3, "draws again")]
+
+
+@pytest.mark.parametrize(("css", "expected"), [
+    ("a:hover polygon { fill: red }", None),
+    (bodymap.MAP_CSS + bodymap.LIFT_CSS, None),
+    ("g { tr\\61nsform: scale(2) }", "sets a transform"),
+    ("g { clip-path: url(#c) }", "clips or masks"),
+    ("g { display: none }", "hides"),
+    ("g { opacity: 0 }", "sets opacity: 0"),
+    ("g { filter: drop-shadow(1px 1px red) }", "sets a filter that draws"),
+    ("@import 'x.css';", "imports a style sheet"),
+])
+def test_sheet_problem_says_what_a_sheet_may_do_to_any_polygon(
+        css: str, expected: str | None, tmp_path: Path) -> None:
+    found = sheet_problem(css, tree_of("", tmp_path))
+    assert found == expected if expected is None else found.startswith(expected)
+
+
+def test_a_lifted_copy_is_checked_against_its_muscles_regions(tmp_path: Path) -> None:
+    tree = tree_of("<a class='muscle-lift' data-lift='m'>\n<polygon points='1,1 5,1 5,5'/>\n"
+                   "<polygon transform='scale(2)' points='2,2 6,2 6,6'/></a>", tmp_path)
+    [piece] = tree.lift_copies["m"]
+    found: list[Any] = [(tree.lines[element], start(problem))
+                        for element, problem in lifted_copies(piece, {"1,1,5,1,5,5"}, tree)]
+    assert found == [(4, "draws a region that the muscle's own <a> does not hold"),
+                     (4, "has a transform")]
