@@ -68,6 +68,9 @@ _CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|visibility\s*:\s*"
 #: may hide less, never more, or after another rule), of that one selector.
 _LIFT_RULE = re.compile(r"(?:^|(?<=[{}]))\s*\.muscle\s+polygon\.lifted\s*\{\s*visibility"
                         r"\s*:\s*hidden\s*;?\s*\}")
+#: What an ``<animate>`` or ``<set>`` may fade out (to 0) of what it animates, which it
+#: changes as it changes colours: its opacity, and its fill's.
+_FADING = frozenset({"opacity", "fill-opacity"})
 #: A CSS value of ``visibility`` that hides, and one that shows (the others inherit).
 _HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})
 #: ``!important`` at the end of a CSS value.
@@ -120,14 +123,14 @@ _STROKE = ("stroke", "stroke-opacity", "stroke-width")
 @dataclass(frozen=True)
 class Tree:
     """A parsed SVG file: its root, each element's line and parent, by an element the
-    ``<use>``s that draw it again and the animations that may move it, the lines of its
-    ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the writer's rule that hides
-    a lifted region, by slug its ``muscle-lift`` pieces and the points of the regions
-    they draw, the classes whose polygons the
-    writer's own rule paints (``.muscle polygon``), whether a ``<style>`` may take a
-    stroke away; the file read, its elements by id, and what :func:`_misplacing`,
-    :func:`_inherited` and :func:`_writer_paint` found of each element they looked at (a
-    polygon's ancestors are those of many)."""
+    ``<use>``s that draw it again and the animations that may move it or fade it out,
+    the lines of its ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the
+    writer's rule that hides a lifted region, by slug its ``muscle-lift`` pieces and the
+    points of the regions they draw, the classes whose polygons the writer's own rule
+    paints (``.muscle polygon``), whether a ``<style>`` may take a stroke away; the file
+    read, its elements by id, and what :func:`_misplacing`, :func:`_inherited` and
+    :func:`_writer_paint` found of each element they looked at (a polygon's ancestors
+    are those of many)."""
 
     root: Any
     lines: dict[Any, int]
@@ -314,11 +317,11 @@ def _uses(root: Any, ids: dict[str, Any], here: Path,
 
 def _animations(root: Any, parents: dict[Any, Any],
                 ids: dict[str, Any]) -> dict[Any, list[Any]]:
-    """The animations of a document that may move what they animate, by that element:
-    the one their ``href`` names, else their parent."""
+    """The animations of a document that may move what they animate, or fade it out, by
+    that element: the one their ``href`` names, else their parent."""
     animations: dict[Any, list[Any]] = {}
     for element in root.iter():
-        if not _may_move(element):
+        if not _may_move(element) and _fades(element) is None:
             continue
         has_link = element.get("href") is not None or element.get(
             f"{{{_XLINK}}}href") is not None
@@ -335,6 +338,37 @@ def _may_move(element: Any) -> bool:
     if element.tag in (f"{SVG}animate", f"{SVG}set"):
         return element.get("attributeName", "").strip() not in _PAINT
     return element.tag in _MOVING_ANIMATIONS
+
+
+def _fades(element: Any) -> str | None:
+    """What an ``<animate>`` or ``<set>`` of an opacity (:data:`_FADING`) takes what it
+    animates to that leaves it unseen, a value of 0 or less (``to``, ``from``, ``by`` or
+    one of its ``values``), as ``name: value``; None for any other element."""
+    name = element.get("attributeName", "").strip()
+    if element.tag not in (f"{SVG}animate", f"{SVG}set") or name not in _FADING:
+        return None
+    values = [element.get(key) or "" for key in ("from", "to", "by")]
+    values += (element.get("values") or "").split(";")
+    zero = next((value.strip() for value in values if value.strip() and _is_zero(value)),
+                None)
+    return None if zero is None else f"{name}: {zero}"
+
+
+def _animation_problem(animation: Any, element: Any, polygon: Any,
+                       tree: Tree) -> str | None:
+    """What an animation of ``element`` (``polygon`` or one around it) does that the
+    reader does not play, or None: it may move it, or take it to an opacity of 0 (a fill
+    opacity of 0 when the polygon has no stroke that is seen)."""
+    animated = (f"animates the <{local_name(element.tag)}> at line {tree.lines.get(element)}"
+                " (a polygon of the muscle, or around one)")
+    if _may_move(animation):
+        return (f"{animated}, which the reader does not play: where its points are drawn "
+                "cannot be told")
+    fades = _fades(animation)
+    if fades is None or (fades.startswith("fill-") and _no_stroke(polygon, tree) is None):
+        return None
+    return (f"{animated} to {fades}, which the reader does not play: the polygons in it "
+            "are not seen")
 
 
 def sheet_problem(css: str, tree: Tree) -> str | None:
@@ -399,10 +433,9 @@ def around(polygon: Any, link: Any, tree: Tree) -> Iterator[tuple[Any, str]]:
                         f"line {tree.lines.get(element)} (a polygon of the muscle, or around "
                         "one): the reader cannot place that copy")
         for animation in tree.animations.get(element, ()):
-            yield animation, (f"animates the <{local_name(element.tag)}> at line "
-                              f"{tree.lines.get(element)} (a polygon of the muscle, or "
-                              "around one), which the reader does not play: where its "
-                              "points are drawn cannot be told")
+            done = _animation_problem(animation, element, polygon, tree)
+            if done:
+                yield animation, done
         problem = _misplacing(element, tree)
         if problem:
             yield element, problem

@@ -547,14 +547,21 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                polygon="filter='url(#f)'"),
           Edit(defs="<filter id='o'><feOffset dx='0'/></filter><filter id='f' href='#o'/>",
                polygon="filter='url(#f)'"),
-          Edit(defs="<filter id='f'/>", polygon="filter='url(#f)'")]
+          Edit(defs="<filter id='f'/>", polygon="filter='url(#f)'"),
+          Edit(defs="<set href='#p' attributeName='opacity' to='0'/>", polygon="id='p'"),
+          Edit(defs="<animate href='#p' attributeName='opacity' values='1;0' dur='0.01s' "
+               "fill='freeze'/>", g="id='p'"),
+          Edit(defs="<set href='#p' attributeName='fill-opacity' to='0'/>", polygon="id='p'"),
+          Edit(a="><set attributeName='visibility' to='hidden'/"),
+          Edit(a="><set attributeName='display' to='none'/")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
              "type='saturate' values='0'/></filter>", polygon="filter='url(#f)'"),
         Edit(defs="<filter id='f' filterUnits='userSpaceOnUse' x='0' y='0' width='100' "
              "height='100'><feColorMatrix type='saturate' values='0'/></filter>",
-             a="filter='url(#f)'")]
+             a="filter='url(#f)'"),
+        Edit(defs="<set href='#p' attributeName='opacity' to='0.5'/>", polygon="id='p'")]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)

@@ -865,6 +865,50 @@ def test_an_animation_that_may_move_leaves_the_muscle_out(animation: str, where:
               f"<{name}> animates the <{target}> at line")
 
 
+@pytest.mark.parametrize(("animation", "where", "line", "to"), [
+    ("<set attributeName='opacity' to='0'/>", "polygon", 6, "opacity: 0"),
+    ("<animate attributeName='opacity' values='1; 0' dur='1s' fill='freeze'/>", "a", 8,
+     "opacity: 0"),
+    ("<set href='#g' attributeName=' fill-opacity ' to='0%'/>", "after", 9,
+     "fill-opacity: 0%"),
+    ("<animate xlink:href='#g' attributeName='opacity' from='0' to='1' dur='1s'/>",
+     "after", 9, "opacity: 0"),
+], ids=["set opacity", "animate opacity values", "set fill-opacity by href",
+        "animate from 0"])
+def test_an_animation_that_fades_a_polygon_out_leaves_the_muscle_out(
+        animation: str, where: str, line: int, to: str, tmp_path: Path) -> None:
+    """An <animate> or <set> of an opacity to 0 (a colour, so no move) was not played,
+    and the muscle, which Chromium shows nothing of, was read as seen."""
+    name, target = animation[1:].split()[0], "g" if where == "after" else where
+    at = {"g": 3, "a": 4, "polygon": 5}[target]
+    _left_out(_animated_map(animation, where, tmp_path), [line], ["animated"],
+              f"<{name}> animates the <{target}> at line {at}"
+              f" (a polygon of the muscle, or around one) to {to}, which the reader does "
+              "not play: the polygons in it are not seen")
+
+
+@pytest.mark.parametrize(("animation", "where"), [
+    ("<set attributeName='visibility' to='hidden'/>", "polygon"),
+    ("<set attributeName='display' to='none'/>", "a"),
+], ids=["visibility", "display"])
+def test_an_animation_that_hides_a_polygon_leaves_the_muscle_out(
+        animation: str, where: str, tmp_path: Path) -> None:
+    """Hiding is no colour: the reader does not play it, whether it moves cannot be
+    told, and the muscle is left out (as Chromium shows nothing of it)."""
+    _left_out(_animated_map(animation, where, tmp_path), [6 if where == "polygon" else 8],
+              ["animated"], "which the reader does not play")
+
+
+def test_an_animation_that_fades_only_a_fill_with_a_stroke_is_read(tmp_path: Path) -> None:
+    """The outline of a polygon whose fill fades out is still seen, and takes clicks."""
+    path = _map_of("<a data-slug='outlined' stroke='red'><title>O</title>\n"
+                   "<polygon points='1,1 50,1 50,50'><set attributeName='fill-opacity' "
+                   "to='0'/><animate attributeName='opacity' to='0.5' dur='1s'/></polygon></a>",
+                   tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "outlined"]
+
+
 @pytest.mark.parametrize(("animation", "where"), [
     ("<set attributeName='fill' to='orange' begin='mouseover' end='mouseout'/>", "polygon"),
     ("<animate attributeName=' fill-opacity ' to='0.75' dur='1s'/>", "a"),
