@@ -104,6 +104,16 @@ _CSS_COMMENT_OR_ESCAPE = re.compile(r"/\*.*?(?:\*/|$)|\\(?:([0-9a-fA-F]{1,6})"
 
 #: Paint that draws nothing.
 _NO_PAINT = frozenset({"none", "transparent"})
+#: A colour in hexadecimal of alpha 0: ``#rgb0``, ``#rrggbb00``.
+_CLEAR_HEX = re.compile(r"#(?:[0-9a-f]{3}0|[0-9a-f]{6}00)")
+#: A CSS colour function, its arguments in group 1.
+_COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\((.*)\)",
+                              re.DOTALL)
+#: The paint servers: what a ``fill`` or ``stroke`` of ``url(#id)`` paints with.
+_GRADIENTS = frozenset({f"{SVG}linearGradient", f"{SVG}radialGradient"})
+_SERVERS = _GRADIENTS | {f"{SVG}pattern"}
+#: What of a pattern paints nothing: its descriptions.
+_NOT_PAINTING = frozenset({"title", "desc", "metadata"})
 #: The CSS properties of how a polygon is painted and takes clicks, which an element
 #: takes from its parent unless it sets one, with their initial values.
 _INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
@@ -224,12 +234,68 @@ def _unstrokes(css: str) -> bool:
                for name, value in _DECLARATION.findall(css))
 
 
+def _unseen_paint(name: str, value: str, tree: Tree) -> bool:
+    """Whether a value of a paint property leaves that paint unseen
+    (:func:`_paints_nothing`), or names by ``url(#id)`` a gradient or pattern that is not
+    in the map (with no fallback colour that paints) or paints nothing
+    (:func:`_server_paints_nothing`)."""
+    if _paints_nothing(name, value):
+        return True
+    found = _CSS_URL.match(value) if name in ("fill", "stroke") else None
+    if found is None:
+        return False
+    file, _, key = next(part for part in found.groups() if part is not None).partition("#")
+    target = None if file.strip() else tree.ids.get(key)
+    if target is None or target.tag not in _SERVERS:  # (no paint: its fallback paints)
+        fallback = value[found.end():].strip().lower()
+        return not file.strip() and (not fallback or _paints_nothing(name, fallback))
+    return _server_paints_nothing(target, tree, set())
+
+
+def _server_paints_nothing(server: Any, tree: Tree, seen: set[Any]) -> bool:
+    """Whether a gradient or pattern paints nothing: a gradient with no ``<stop>``, a
+    pattern with nothing in it, neither taking them from another of its kind by
+    ``href``."""
+    if server.tag == f"{SVG}pattern":
+        holds = any(local_name(child.tag) not in _NOT_PAINTING for child in server)
+    else:
+        holds = server.find(f"{SVG}stop") is not None
+    if holds:
+        return False
+    seen.add(server)
+    other = _named(server, tree.ids)
+    kind = {server.tag} if server.tag == f"{SVG}pattern" else _GRADIENTS
+    if other is None or other in seen or other.tag not in kind:
+        return True
+    return _server_paints_nothing(other, tree, seen)
+
+
+def _server_note(value: str) -> str:
+    """What a paint of ``url()`` is said with: that it names what paints nothing."""
+    return (", a gradient or pattern that is not there or paints nothing"
+            if value.lower().startswith("url(") else "")
+
+
 def _paints_nothing(name: str, value: str) -> bool:
     """Whether a value of a paint property (``fill``, ``stroke-opacity``...) leaves that
     paint unseen: ``none`` or ``transparent``, an opacity or width of 0 (or less)."""
     if name in ("fill", "stroke"):
-        return value in _NO_PAINT
+        return value in _NO_PAINT or _is_clear(value)
     return _is_zero(value)
+
+
+def _is_clear(colour: str) -> bool:
+    """Whether a CSS colour (lower case) has an alpha of 0: ``#rgba`` and ``#rrggbbaa``
+    of alpha 0, ``rgba(0, 0, 0, 0)``, ``hsl(0 0% 0% / 0%)`` and the like."""
+    if _CLEAR_HEX.fullmatch(colour):
+        return True
+    found = _COLOUR_FUNCTION.fullmatch(colour)
+    if found is None:
+        return False
+    arguments = found.group(1)
+    alpha = arguments.rpartition("/")[2] if "/" in arguments else (
+        arguments.split(",")[3] if arguments.count(",") == 3 else None)
+    return alpha is not None and _is_zero(alpha)
 
 
 def _is_zero(value: str) -> bool:
@@ -469,16 +535,18 @@ def _hidden(polygon: Any, link: Any, tree: Tree) -> tuple[Any, str] | None:
 
 def _unpainted(polygon: Any, tree: Tree) -> tuple[Any, str] | None:
     """What leaves ``polygon`` painted with nothing, and why, or None: a fill that paints
-    nothing (``fill: none``, ``fill-opacity: 0``, on it or inherited) and no stroke
+    nothing (``fill: none``, a colour of alpha 0, a gradient or pattern that is not there
+    or paints nothing, ``fill-opacity: 0``, on it or inherited) and no stroke
     (none, an opacity or width of 0, or one a ``<style>`` may take away)."""
     fill, fill_at = _inherited(polygon, "fill", tree)
     opacity, opacity_at = _inherited(polygon, "fill-opacity", tree)
-    if fill not in _NO_PAINT and not _is_zero(opacity):
+    no_fill = _unseen_paint("fill", fill, tree)
+    if not no_fill and not _is_zero(opacity):
         return None
     stroke = _no_stroke(polygon, tree)
     if stroke is None:
         return None
-    said, at = (f"fill: {fill}", fill_at) if fill in _NO_PAINT else (
+    said, at = (f"fill: {fill}{_server_note(fill)}", fill_at) if no_fill else (
         f"fill-opacity: {opacity}", opacity_at)
     return (polygon if at is None else at), (
         f"paints the polygons in it with nothing ({said}, and {stroke}): they are not "
@@ -491,8 +559,8 @@ def _no_stroke(polygon: Any, tree: Tree) -> str | None:
         return "a <style> that may take its stroke away"
     for name in _STROKE:
         value, _ = _inherited(polygon, name, tree)
-        if _paints_nothing(name, value):
-            return f"{name}: {value}"
+        if _unseen_paint(name, value, tree):
+            return f"{name}: {value}{_server_note(value)}"
     return None
 
 
@@ -529,11 +597,13 @@ def _inherited(element: Any, name: str, tree: Tree) -> tuple[str, Any]:
 def _own_value(element: Any, name: str, value: str | None) -> tuple[str, Any] | None:
     """The value an element sets itself of an inherited property (``value``, from its
     style, else its attribute) and the element, or None when it inherits it."""
-    value = ((element.get(name) if value is None else value) or "").strip().lower()
-    if value == "initial":
+    value = ((element.get(name) if value is None else value) or "").strip()
+    lowered = value.lower()
+    if lowered == "initial":
         return _INHERITED_INITIAL[name], element
-    if value and value not in ("inherit", "unset"):
-        return value, element
+    if lowered and lowered not in ("inherit", "unset"):
+        # (an id is as it is written: url(#Grad) names no #grad)
+        return (value if lowered.startswith("url(") else lowered), element
     return None
 
 

@@ -553,7 +553,12 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                "fill='freeze'/>", g="id='p'"),
           Edit(defs="<set href='#p' attributeName='fill-opacity' to='0'/>", polygon="id='p'"),
           Edit(a="><set attributeName='visibility' to='hidden'/"),
-          Edit(a="><set attributeName='display' to='none'/")]
+          Edit(a="><set attributeName='display' to='none'/"),
+          *(Edit(polygon=f"fill='{fill}'") for fill in (
+              "rgba(0,0,0,0)", "hsla(0,0%,0%,0)", "#00000000", "#0000", "rgb(0 0 0 / 0%)",
+              "transparent", "url(#missing)")),
+          Edit(defs="<linearGradient id='g'/>", a="fill='url(#g) red'"),
+          Edit(defs="<pattern id='p' width='10' height='10'/>", g="fill='url(#p)'")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -561,7 +566,10 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(defs="<filter id='f' filterUnits='userSpaceOnUse' x='0' y='0' width='100' "
              "height='100'><feColorMatrix type='saturate' values='0'/></filter>",
              a="filter='url(#f)'"),
-        Edit(defs="<set href='#p' attributeName='opacity' to='0.5'/>", polygon="id='p'")]
+        Edit(defs="<set href='#p' attributeName='opacity' to='0.5'/>", polygon="id='p'"),
+        Edit(polygon="fill='url(#missing) red'"),
+        Edit(defs="<linearGradient id='s'><stop offset='0' stop-color='red'/></linearGradient>"
+             "<linearGradient id='g' href='#s'/>", polygon="fill='url(#g)'")]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)

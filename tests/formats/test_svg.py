@@ -1225,6 +1225,42 @@ def test_a_polygon_not_seen_or_taking_no_clicks_leaves_the_muscle_out(
     _left_out(path, [{"g": 3, "a": 4, "polygon": 5}[on]], ["unseen"], f"<{on}> {says}")
 
 
+#: Paint servers for the fills below, on line 3: a gradient and a pattern of nothing, a
+#: gradient taking its stops from another by href, a pattern holding a square.
+SERVERS = ("<defs><linearGradient id='none'/><pattern id='blank' width='9' height='9'>"
+           "<desc>empty</desc></pattern><linearGradient id='Stops'><stop offset='0' "
+           "stop-color='red'/></linearGradient><radialGradient id='chained' href='#Stops'/>"
+           "<linearGradient id='loop' href='#loop'/><pattern id='tile' width='9' height="
+           "'9'><rect width='5' height='5'/></pattern><g id='group'/></defs>")
+
+
+@pytest.mark.parametrize("fill", [
+    "rgba(0, 0, 0, 0)", "hsla(120,50%,50%,0.0)", "rgb(0 0 0 / 0%)", "#FF000000", "#f000",
+    "transparent", "url(#missing)", "url(#none)", "url( '#none' ) red", "url(#blank)",
+    "url(#loop)", "url(#group)", "url(#stops)"])
+def test_a_fill_that_paints_nothing_leaves_the_muscle_out(fill: str, tmp_path: Path) -> None:
+    """A colour of alpha 0, or a url() of a gradient or pattern that is not there or holds
+    nothing (no fallback colour is taken then), with no stroke, was read as seen: Chromium
+    shows nothing of it (and takes no click on a missing one)."""
+    path = _map_of(f"{SERVERS}\n<a data-slug='clear'><title>C</title>\n<polygon fill=\"{fill}\" "
+                   "points='1,1 50,1 50,50'/></a>", tmp_path)
+    _left_out(path, [5], ["clear"], f"<polygon> paints the polygons in it with nothing "
+              f"(fill: {fill.lower() if 'url' not in fill else fill}")
+
+
+def test_a_fill_that_paints_is_read(tmp_path: Path) -> None:
+    """A gradient of stops of its own or another's, a pattern holding a shape, a missing
+    one's fallback colour, a half-transparent colour, and a clear fill with a stroke."""
+    fills = ["url(#Stops)", "url(#chained)", "url(#tile)", "url(#missing) red",
+             "url(#group) #f00", "rgba(0,0,0,0.5)", "#0000007f", "url(other.svg#x)"]
+    body = "".join(f"<a data-slug='seen-{index}'><title>S</title><polygon fill=\"{fill}\" "
+                   "points='1,1 50,1 50,50'/></a>" for index, fill in enumerate(fills))
+    path = _map_of(f"{SERVERS}\n{body}<a data-slug='outline'><title>O</title><polygon "
+                   "fill='#0000' stroke='red' points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and len(back) == len(fills) + 2
+
+
 def test_what_is_seen_and_takes_clicks_is_read(tmp_path: Path) -> None:
     """An outline (fill none, a stroke), a half opacity, a <g> of display: contents, a
     polygon that fills itself again or takes clicks again, and one the writer's own rule
