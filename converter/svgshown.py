@@ -83,6 +83,11 @@ _MOVING_PRIMITIVES = frozenset(f"{SVG}{name}" for name in (
 #: all of it: an image, a flood of colour, noise, light.
 _PAINTING_PRIMITIVES = frozenset(f"{SVG}{name}" for name in (
     "feImage", "feFlood", "feTurbulence", "feDiffuseLighting", "feSpecularLighting"))
+#: The filter primitives that draw what they filter in another shape than its own, larger
+#: or smaller (``feMorphology``, dilating or eroding) or shifted (``feConvolveMatrix``, a
+#: kernel of its neighbours).
+_RESHAPING_PRIMITIVES = frozenset(f"{SVG}{name}" for name in (
+    "feMorphology", "feConvolveMatrix"))
 #: The attributes of a filter's region, and of a primitive's subregion.
 _REGION = ("x", "y", "width", "height")
 #: A filter's region where it gives none: 10% more than the bounding box each way.
@@ -748,8 +753,9 @@ def _other_file(file: str, element: Any, tree: Tree) -> str | None:
 def _filter_element_problem(target: Any, link: str, element: Any, tree: Tree) -> str | None:
     """How the ``<filter>`` ``target`` (named by ``link``) draws what ``element`` holds
     other than where and as it is, or None: it takes primitives or a region from another
-    by ``href``, holds no primitive, one that moves, one that paints over, one with a
-    subregion of its own, or its region leaves out part of what it filters."""
+    by ``href``, holds no primitive, one that moves, paints over, grows, shrinks or shifts
+    it, one with a subregion of its own, or its region leaves out part of what it
+    filters."""
     if _href(target):
         return (f"takes what it does from another filter by href ({link} names "
                 f"{_href(target)}), which viewers differ on (Chromium draws nothing): what "
@@ -761,7 +767,9 @@ def _filter_element_problem(target: Any, link: str, element: Any, tree: Tree) ->
             (_MOVING_PRIMITIVES, "draws what it filters elsewhere", "moves, displaces or "
              "tiles it"),
             (_PAINTING_PRIMITIVES, "paints over what it filters", "paints an image, a "
-             "colour, noise or light over its region")):
+             "colour, noise or light over its region"),
+            (_RESHAPING_PRIMITIVES, "draws what it filters other than its shape",
+             "grows, shrinks or shifts it")):
         found = next((p for p in target.iter() if p.tag in kinds), None)
         if found is not None:
             return (f"{draws} ({link}, whose <{local_name(found.tag)}> at line "

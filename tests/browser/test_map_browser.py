@@ -558,7 +558,13 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               "rgba(0,0,0,0)", "hsla(0,0%,0%,0)", "#00000000", "#0000", "rgb(0 0 0 / 0%)",
               "transparent", "url(#missing)")),
           Edit(defs="<linearGradient id='g'/>", a="fill='url(#g) red'"),
-          Edit(defs="<pattern id='p' width='10' height='10'/>", g="fill='url(#p)'")]
+          Edit(defs="<pattern id='p' width='10' height='10'/>", g="fill='url(#p)'"),
+          Edit(defs="<filter id='f'><feMorphology operator='dilate' radius='20'/></filter>",
+               polygon="filter='url(#f)'"),
+          Edit(defs="<filter id='f'><feMorphology radius='20'/></filter>",
+               a="filter='url(#f)'"),
+          Edit(defs="<filter id='f'><feConvolveMatrix order='3' kernelMatrix='0 0 0 0 0 0 0 "
+               "0 0'/></filter>", g="filter='url(#f)'")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "

@@ -1335,6 +1335,24 @@ def test_a_filter_that_clips_or_paints_over_leaves_the_muscle_out(name: str, say
     _left_out(path, [15], ["filtered"], f"<polygon> has a filter that {says}")
 
 
+@pytest.mark.parametrize("primitive", [
+    "<feMorphology operator='dilate' radius='20'/>", "<feMorphology radius='2'/>",
+    "<feConvolveMatrix order='3' kernelMatrix='0 0 0 0 0 0 0 0 1'/>"],
+    ids=["dilate", "erode", "convolve"])
+def test_a_filter_that_grows_shrinks_or_shifts_leaves_the_muscle_out(
+        primitive: str, tmp_path: Path) -> None:
+    """A dilation (as Inkscape's Filters > Morphology makes one) draws the polygon larger
+    than its points, an erosion smaller, a convolution shifted: each was read as the
+    polygon drawn whole."""
+    name = primitive[1:].split()[0]
+    path = _map_of(f"<defs><filter id='f'><feGaussianBlur stdDeviation='0'/>\n{primitive}"
+                   "</filter></defs>\n<a data-slug='reshaped'><title>R</title>\n<polygon "
+                   "style='filter: url(#f)' points='1,1 50,1 50,50'/></a>", tmp_path)
+    _left_out(path, [6], ["reshaped"], f"<polygon> has a filter that draws what it filters "
+              f"other than its shape (#f, whose <{name}> at line 4 grows, shrinks or shifts "
+              "it), which the reader does not apply")
+
+
 def test_a_filter_whose_region_holds_the_polygon_is_read(tmp_path: Path) -> None:
     path = _map_of(f"<defs>{DRAWING_FILTERS}</defs>\n<a data-slug='whole' filter="
                    "'url(#whole)'><title>W</title><polygon style='filter: url(#around)' "
