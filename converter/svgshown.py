@@ -129,6 +129,18 @@ _INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
 _CLASS_PAINT = re.compile(r"(?:^|(?<=[{}]))\s*\.(muscle(?:-lift)?)\s+polygon\s*\{([^{}]*)\}")
 #: A CSS declaration where one starts, its property in group 1 and its value in group 2.
 _DECLARATION = re.compile(r"(?:^|(?<=[{;}]))\s*(-?[a-zA-Z][-a-zA-Z]*)\s*:\s*([^;{}]*)")
+#: A rule of a style sheet that holds no block, its selectors in group 1 and its
+#: declarations in group 2.
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+#: What is between two compound selectors: white space, ``>``, ``+`` or ``~``.
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+#: A compound selector of a type (or ``*``, group 1) and classes and ids (group 2).
+_SIMPLE_COMPOUND = re.compile(r"(\*|[a-z_][\w-]*)?((?:[.#]-?[a-z_][\w-]*)*)")
+#: The keyframes of an ``@keyframes`` block named as a type selector would be (their
+#: percentages are no such selector).
+_KEYFRAMES = frozenset({"from", "to"})
+#: A class or an id of a compound selector: ``.`` or ``#`` in group 1, its name in 2.
+_SIMPLE_NAME = re.compile(r"([.#])(-?[a-z_][\w-]*)")
 #: A CSS number, with a unit or percent sign: its number in group 1.
 _CSS_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:%|[a-zA-Z]*)")
 #: The stroke properties, of which a style sheet may take a polygon's stroke away.
@@ -450,7 +462,7 @@ def sheet_problem(css: str, tree: Tree) -> str | None:
         return "clips or masks (clip-path, mask)"
     if _CSS_HIDES.search(_LIFT_RULE.sub(" ", _plain_css(css))):
         return "hides (display: none, visibility: hidden or collapse)"
-    unseen = _sheet_unseen(_plain_css(css))
+    unseen = _sheet_unseen(_plain_css(css), tree)
     if unseen:
         return f"sets {unseen}, which may leave a polygon unseen or taking no clicks"
     for value in _CSS_FILTER.findall(_plain_css(css)):
@@ -462,10 +474,66 @@ def sheet_problem(css: str, tree: Tree) -> str | None:
     return None
 
 
-def _sheet_unseen(css: str) -> str | None:
+def _sheet_unseen(css: str, tree: Tree) -> str | None:
     """The first declaration of a sheet that may leave a polygon unseen (an opacity of 0,
     a fill of none, a ``display: contents``) or taking no clicks (``pointer-events:
-    none``), as ``name: value``, or None."""
+    none``), as ``name: value``, or None: of a rule that may select a polygon or an
+    element around one (:func:`_may_select`), or outside every rule."""
+    shown = None
+    for selectors, block in _rules(css):
+        unseen = _unseen_declaration(block)
+        if unseen is None:
+            continue
+        shown = _around_polygons(tree) if shown is None else shown
+        if selectors is None or _may_select(selectors, shown):
+            return unseen
+    return None
+
+
+def _rules(css: str) -> Iterator[tuple[str | None, str]]:
+    """The rules of a sheet as their selectors and declarations (one in a block, such as
+    ``@media screen { ... }``, alone), then what is outside every rule, of no selector
+    (None)."""
+    for found in _RULE.finditer(css):
+        yield found.group(1), found.group(2)
+    yield None, _RULE.sub(" ", css)
+
+
+def _around_polygons(tree: Tree) -> list[tuple[str, frozenset[str], str]]:
+    """Of each polygon of a map and each element around one, what a simple selector
+    tells it by: its name, classes and id, lower case."""
+    seen: dict[Any, tuple[str, frozenset[str], str]] = {}
+    for polygon in tree.root.iter(f"{SVG}polygon"):
+        for element in _ancestry(polygon, tree.parents):
+            if element in seen:
+                break
+            seen[element] = (local_name(element.tag).lower(), frozenset(
+                (element.get("class") or "").lower().split()), (element.get("id") or "").lower())
+    return list(seen.values())
+
+
+def _may_select(selectors: str, shown: list[tuple[str, frozenset[str], str]]) -> bool:
+    """Whether a rule's selectors may select one of ``shown`` (:func:`_around_polygons`):
+    the last compound of one (what it selects) is a type or ``*`` with classes and ids
+    that one of them has, or is another (an attribute, a pseudo-class, a keyframe's
+    ``from`` or ``to``, of what an animation selects...) that the reader does not tell,
+    which may."""
+    for selector in selectors.lower().split(","):
+        subject = _COMBINATOR.split(selector.strip())[-1]
+        found = _SIMPLE_COMPOUND.fullmatch(subject)
+        if found is None or subject in _KEYFRAMES or not subject:
+            return True
+        kind, names = found.group(1), _SIMPLE_NAME.findall(found.group(2))
+        if any(kind in (None, "*", name) and all(
+                (mark == "." and value in classes) or (mark == "#" and value == key)
+                for mark, value in names) for name, classes, key in shown):
+            return True
+    return False
+
+
+def _unseen_declaration(css: str) -> str | None:
+    """The first declaration of CSS text that may leave a polygon unseen or taking no
+    clicks (:func:`_sheet_unseen`), as ``name: value``, or None."""
     for name, value in _DECLARATION.findall(css):
         name, value = name.lower(), _IMPORTANT.sub("", value).strip().lower()
         if (name in ("opacity", "fill", "fill-opacity") and _paints_nothing(name, value)) or (

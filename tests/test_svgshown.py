@@ -89,12 +89,13 @@ def test_a_use_by_the_files_own_name_draws_it_again(tmp_path: Path) -> None:
     ("g { clip-path: url(#c) }", "clips or masks"),
     ("g { display: none }", "hides"),
     ("g { opacity: 0 }", "sets opacity: 0"),
+    ("text, .label { opacity: 0 }", None),
     ("g { filter: drop-shadow(1px 1px red) }", "sets a filter that draws"),
     ("@import 'x.css';", "imports a style sheet"),
 ])
-def test_sheet_problem_says_what_a_sheet_may_do_to_any_polygon(
+def test_sheet_problem_says_what_a_sheet_may_do_to_a_polygon(
         css: str, expected: str | None, tmp_path: Path) -> None:
-    found = sheet_problem(css, tree_of("", tmp_path))
+    found = sheet_problem(css, tree_of("<g><polygon points='1,1 5,1 5,5'/></g>", tmp_path))
     assert found == expected if expected is None else found.startswith(expected)
 
 

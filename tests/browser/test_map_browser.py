@@ -19,6 +19,7 @@ from click.testing import CliRunner
 import converter
 from converter import bodymap
 from converter.cli import cli
+from converter.diagnostics import MuscleError
 from converter.layers import region_area
 from converter.lint import MAX_COORDINATE
 from converter.model import Muscle, Region
@@ -575,7 +576,10 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(defs="<set href='#p' attributeName='opacity' to='0.5'/>", polygon="id='p'"),
         Edit(polygon="fill='url(#missing) red'"),
         Edit(defs="<linearGradient id='s'><stop offset='0' stop-color='red'/></linearGradient>"
-             "<linearGradient id='g' href='#s'/>", polygon="fill='url(#g)'")]
+             "<linearGradient id='g' href='#s'/>", polygon="fill='url(#g)'"),
+        Edit(defs="<style>text, .label { pointer-events: none }</style>"),
+        Edit(defs="<style>@media screen { g > text { pointer-events: none; opacity: 0 } }"
+             "</style>")]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
@@ -589,6 +593,19 @@ def test_a_region_chromium_does_not_show_or_click_is_not_read(page: Any, edit: E
 def test_a_region_chromium_shows_and_clicks_is_read(page: Any, edit: Edit,
                                                     tmp_path: Path) -> None:
     assert seen_clicked_read(page, edit, tmp_path) == (True, True, ["edited"])
+
+
+@pytest.mark.parametrize("sheet", ["polygon { pointer-events: none }",
+                                   "svg > g a { pointer-events: none }",
+                                   "text, g { pointer-events: none }"])
+def test_a_style_sheet_taking_the_regions_clicks_fails_the_map(page: Any, sheet: str,
+                                                               tmp_path: Path) -> None:
+    """A sheet's rule of pointer-events: none that selects the square, or what is around
+    it: a click at its middle does not reach its link, and the map is not read."""
+    with pytest.raises(MuscleError) as info:
+        seen_clicked_read(page, Edit(defs=f"<style>{sheet}</style>"), tmp_path)
+    assert not page.evaluate(MIDDLE_HIT)
+    assert [d.code for d in info.value.diagnostics] == ["bad-svg"]
 
 
 def test_a_moved_lifted_copy_is_not_read(page: Any, lifted_site: Site, tmp_path: Path) -> None:

@@ -1278,16 +1278,45 @@ def test_what_is_seen_and_takes_clicks_is_read(tmp_path: Path) -> None:
     assert found == [] and [m.slug for m in back] == ["filled", "kept", "outline", "sheet"]
 
 
-@pytest.mark.parametrize("sheet", ["polygon { opacity: 0 }", "a { fill: none !important }",
-                                   ".muscle polygon { fill-opacity: 0.0 }",
-                                   "g { pointer-events: none }", "a { display: contents }"])
+#: A muscle in a <g class='layer' id='Body'>, after a map's <style> (line 3).
+GROUPED = ("\n<g class='layer other' id='Body'><a class='muscle' data-slug='grouped'><title>G"
+           "</title><polygon points='1,1 5,1 5,5'/></a></g>")
+
+
+@pytest.mark.parametrize("sheet", [
+    "polygon { opacity: 0 }", "a { fill: none !important }",
+    ".muscle polygon { fill-opacity: 0.0 }", "g { pointer-events: none }",
+    "a { display: contents }", "svg > g.layer { pointer-events : none }",
+    "text, #body { pointer-events: none }", "text ~ * { pointer-events: none }",
+    "@media screen { .layer.other { pointer-events: none } }", "a:hover { opacity: 0 }",
+    "[data-slug] { pointer-events: none }", "text::before, a { fill: rgba(0,0,0,0) }",
+    "pointer-events: none", "@keyframes k { to { opacity: 0 } }"])
 def test_a_style_sheet_that_may_leave_polygons_unseen_fails_the_map(sheet: str,
                                                                      tmp_path: Path) -> None:
+    """A rule whose selector may select a polygon or what is around one (its type, or
+    ``*``, with classes and ids one has, in any case), or one the reader does not tell
+    (a pseudo-class, an attribute, what a keyframe is of)."""
     with pytest.raises(MuscleError) as info:
-        read(_map_of(f"<style>\n{sheet}</style>", tmp_path))
+        read(_map_of(f"<style>\n{sheet}</style>{GROUPED}", tmp_path))
     [found] = info.value.diagnostics
     assert (found.code, found.line) == ("bad-svg", 3)
     assert "which may leave a polygon unseen or taking no clicks" in found.message
+
+
+@pytest.mark.parametrize("sheet", [
+    "text { pointer-events: none }", "text, tspan, .label { pointer-events: none }",
+    "g.label { opacity: 0 }", "#legend { display: contents }", "a text { fill: none }",
+    "@media print { g > text { pointer-events: none } }", "rect.back { fill: transparent }",
+    "polygon.lifted.gone { opacity: 0 } text { pointer-events: none }"])
+def test_a_style_sheet_rule_that_selects_no_polygon_is_read(sheet: str,
+                                                           tmp_path: Path) -> None:
+    """A rule that cannot select a polygon or what is around one (a label's text, an
+    element of a class or id none of them has) leaves every region seen and clickable:
+    it failed the map."""
+    path = _map_of(f"<style>\n{sheet}</style>{GROUPED}\n<g class='label' id='legend'>"
+                   "<text>Legend</text><rect class='back' width='5' height='5'/></g>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["grouped", "kept"]
 
 
 def test_a_sheet_that_may_take_the_stroke_away_leaves_an_unfilled_polygon_out(
