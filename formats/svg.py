@@ -88,15 +88,16 @@ class SvgFormat(Format):
                         'class="muscle-map")')
         _check_sheets(tree, str(target))
         muscles = []
+        slugs = {a.get("data-slug") for a in root.iter(f"{SVG}a") if a.get("data-slug")
+                 is not None}
         for index, element in enumerate(root.iter(f"{SVG}a")):
             slug = element.get("data-slug")
             # (no data-slug: another link, or a muscle-lift piece, a copy of regions its
-            # muscle's own <a> holds; unless it says it is a muscle's)
+            # muscle's own <a> holds; unless it says it is a muscle's, or names none)
             if slug is None:
-                if "muscle" in (element.get("class") or "").split():
-                    ctx.report(Diagnostic(str(target), None, None, f"a[{index}]",
-                                          "missing-field", 'a muscle\'s <a class="muscle"> '
-                                          "has no data-slug; it is left out"))
+                unlinked = _unlinked(element, f"a[{index}]", str(target), tree, slugs)
+                if unlinked is not None:
+                    ctx.report(unlinked)
                 continue
             try:
                 muscles.append(_muscle(element, slug, str(target), f"a[{index}]", tree))
@@ -183,6 +184,26 @@ def _check_sheets(tree: Tree, path: str) -> None:
                         "apply to the reader does not work out, so none can be placed; the "
                         "map is not read. Remove that from the style sheet, with the points "
                         "written where they are drawn", line=tree.lines.get(sheet))
+
+
+def _unlinked(element: Any, where: str, path: str, tree: Tree,
+              slugs: set[str]) -> Diagnostic | None:
+    """The error of an ``<a>`` with no data-slug that is a muscle's (``class="muscle"``),
+    or a ``muscle-lift`` piece whose ``data-lift`` names no muscle of the map (one of
+    ``slugs``), or None: another link."""
+    classes = (element.get("class") or "").split()
+    if "muscle" in classes:
+        return Diagnostic(path, None, None, where, "missing-field", 'a muscle\'s <a class='
+                          '"muscle"> has no data-slug; it is left out')
+    lift = element.get("data-lift")
+    if "muscle-lift" not in classes or lift in slugs:
+        return None
+    named = ("has no data-lift, so names" if lift is None else
+             f"has data-lift={lift!r}, which names")
+    return Diagnostic(path, tree.lines.get(element), None, f"{where}.data-lift", "bad-svg",
+                      f'<a class="muscle-lift"> {named} no muscle of the map (no <a '
+                      "data-slug> of it): the regions it draws over other muscles, where "
+                      "they take the clicks, are of no muscle the reader reads; it is left out")
 
 
 def _muscle(element: Any, slug: str, path: str, where: str, tree: Tree) -> Muscle:

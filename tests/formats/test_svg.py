@@ -1481,6 +1481,31 @@ def test_a_lifted_copy_drawn_other_than_its_region_leaves_the_muscle_out(
     assert back == [pec]
 
 
+@pytest.mark.parametrize(("edit", "named"), [
+    ('data-lift="lat"', "data-lift='gone'"), ('data-lift="lat"', "data-lift='Lat'"),
+    (' data-lift="lat"', "")], ids=["another slug", "another case", "no data-lift"])
+def test_a_lift_piece_naming_no_muscle_is_one_error(edit: str, named: str,
+                                                    tmp_path: Path) -> None:
+    """A muscle-lift piece whose data-lift names no muscle of the map (a slug edited, or
+    the attribute deleted) draws regions that take clicks for no muscle read: it was
+    neither read nor said. Its muscle's lifted region is then no piece's either."""
+    path, (_, pec) = _lifted_map(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    piece = text.index('<a class="muscle-lift"')
+    path.write_text(text[:piece] + text[piece:].replace(edit, f" {named}".rstrip(), 1),
+                    encoding="utf-8")
+    back, found = read(path)
+    index = len(re.findall(r"<a[\s>]", text[:piece]))
+    said = [d for d in found if d.field == f"a[{index}].data-lift"]
+    assert [(d.code, d.line, d.path) for d in said] == [
+        ("bad-svg", _line_of(path, "muscle-lift")[-1], str(path))]
+    value = named.partition("=")[2].strip("'")
+    assert said[0].message.startswith('<a class="muscle-lift"> ' + (
+        f"has data-lift={value!r}, which names" if value else "has no data-lift, so names")
+        + " no muscle of the map")
+    assert back == [pec]
+
+
 def test_a_lifted_copy_where_its_region_is_reads_back(tmp_path: Path) -> None:
     """A piece moved nowhere (an empty transform, a half opacity) draws the region where
     its points are."""
