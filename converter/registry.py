@@ -771,7 +771,8 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
 
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
-    """The format a path belongs to, by directory marker or file name ending."""
+    """The format a path belongs to, by directory marker or file name ending (a file's
+    name told from a marker in any case, as from an ending)."""
     candidates = [f for f in _by_rank() if (f.can_read if for_reading else f.can_write)]
     if path.is_dir():
         for fmt in candidates:
@@ -780,7 +781,7 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
         return None
     name = path.name.lower()
     for fmt in candidates:  # (a file to write is never a folder's marker: output_mistake)
-        if for_reading and fmt.directory_marker and name == fmt.directory_marker:
+        if for_reading and fmt.directory_marker and name == fmt.directory_marker.lower():
             return fmt
     matches = [(len(ext), fmt) for fmt in candidates
                for ext in fmt.extensions if name.endswith(ext)]

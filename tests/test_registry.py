@@ -810,6 +810,39 @@ def test_a_plugin_sharing_a_directory_marker_is_a_warning_and_the_built_in_wins(
     assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
 
 
+@pytest.fixture
+def capital_marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                          ) -> Iterator[None]:
+    """A plugin's reader whose directory marker is spelled in capitals, MUSCLES.LIST;
+    it reads one muscle, soleus, from what it is given."""
+    yield from _installed(tmp_path, monkeypatch, "capmark", "capmark",
+                          "from converter.model import Muscle\n"
+                          "from converter.registry import Format\n"
+                          "class C(Format):\n"
+                          "    name = 'capmark'\n"
+                          "    extensions = ('.capmark',)\n"
+                          "    directory_marker = 'MUSCLES.LIST'\n"
+                          "    def read(self, path, ctx):\n"
+                          "        yield Muscle(slug='soleus', title='From the plugin')\n",
+                          "capmark:C")
+
+
+def test_a_directory_marker_in_capitals_is_told_in_any_case(
+        capital_marker_plugin, tmp_path: Path) -> None:
+    """A marker file named as a source was never its plugin's when the plugin spelled
+    the marker in capitals (the name was lowered, the marker not): validate
+    MUSCLES.LIST said unknown-format. A marker and a file's name are matched in any
+    case, as an ending is."""
+    for spelled in ("MUSCLES.LIST", "muscles.list", "Muscles.List"):
+        assert registry.detect_format(tmp_path / spelled, for_reading=True).name == (
+            "capmark")
+    marker = tmp_path / "data" / "MUSCLES.LIST"
+    marker.parent.mkdir()
+    marker.write_text("soleus\n", encoding="utf-8")
+    result = _cli(tmp_path, "validate", str(marker), "--no-cache")
+    assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
+
+
 def _with_options(cls: str, name: str, options: str) -> str:
     """The source of a plugin's writer ``name`` (class ``cls``) with ``options`` (Python
     text of a tuple of FormatOption), which writes each option's value."""
