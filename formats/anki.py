@@ -325,7 +325,8 @@ def _deck_name(value: Any) -> str:
 
 
 def _lang(value: Any) -> str:
-    if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
+    """``--lang``, a language code in any case (``da``, ``PT-BR``), as texts are picked."""
+    if not isinstance(value, str) or not LANGUAGE_CODE.match(value.lower()):
         raise error("--lang", "bad-language", f"{value!r} is not a language code such as "
                     "da or en")
     return value

@@ -634,11 +634,14 @@ def test_language_choice_and_marked_fallback() -> None:
 
 
 @pytest.mark.parametrize("lang, text", [("pt-br", "Brasil"), ("pt-bR", "Brasil"),
-                                        ("pt-pt", "Portugal"), ("pt-BR", "Brasil")])
+                                        ("pt-pt", "Portugal"), ("pt-BR", "Brasil"),
+                                        ("PT-BR", "Brasil"), ("Pt-Pt", "Portugal"),
+                                        ("PT", "Portugal antigo"), ("EN", "England")])
 def test_lang_matches_a_language_code_in_any_case(tmp_path: Path, collection: object,
                                                   lang: str, text: str) -> None:
     """``--lang pt-br`` took the ``pt`` text of a muscle with ``pt-BR`` (and ``pt-pt``
-    the ``pt-BR`` one): codes were matched in their case before their language."""
+    the ``pt-BR`` one): codes were matched in their case before their language. And
+    ``--lang PT-BR``, its first part in capitals, was refused (bad-language)."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "m.md").write_text("---\ntitle: M\norigin:\n  pt: Portugal antigo\n"
