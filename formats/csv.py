@@ -35,6 +35,7 @@ import io
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -475,7 +476,8 @@ class _Draft:
     #: a table's name for its first row) -> (table, line).
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: The fields (as :attr:`places` names them) a bad row of another table left
-    #: incomplete (:func:`_lost`): the muscle is left out, its other problems said.
+    #: incomplete (:func:`_lost`), or a byte that is not UTF-8 in its own row made
+    #: unknown: the muscle is left out, its other problems said.
     lost: tuple[str, ...] = ()
 
     def rows(self) -> _Rows:
@@ -658,12 +660,24 @@ def _front(draft: _Draft) -> tuple[dict[str, Any], str, list[Problem],
     return front, body, reserved, shapes
 
 
-def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = ""
+class _Shown(NamedTuple):
+    """A row of muscles.csv left out for a byte that is not UTF-8 in a cell other than
+    its slug: its line, its row with each such byte U+FFFD (made for such a row only),
+    and the columns that hold one (they have no other problem of their own)."""
+
+    line: int
+    row: dict[str, str]
+    held: frozenset[str]
+
+
+def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = "",
+           shown: list[_Shown] | None = None
            ) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
     """The rows of a package table as (line, row), its text cells without the formula
     ``prefix`` the descriptor declares, and the slugs of the rows it leaves out, each
     reported: one that does not fit the header (``bad-row``) or holds a byte that is
-    not UTF-8 (``not-utf8``); their muscles are left out, the others read."""
+    not UTF-8 (``not-utf8``); their muscles are left out, the others read. Such a row
+    of a known slug that fits the header joins ``shown`` (when given), to be checked."""
     header, rows, not_utf8 = load_csv(path)
     while header and header[-1] == "":  # (a spreadsheet names no column past the header's
         header = header[:-1]            # end that a longer row holds: that row is ragged)
@@ -674,21 +688,39 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
     out, left_out, slug_at = [], set(), header.index("slug")
     for bad in not_utf8:
         report(_not_utf8_row(bad, header, slug_at, left_out))
+        cells = _fitted(bad.cells, header)
+        if shown is not None and len(cells) == len(header) and not KEPT_BYTE.search(
+                cells[slug_at]):
+            held = frozenset(c for c, cell in zip(header, cells, strict=True)
+                             if KEPT_BYTE.search(cell))
+            row = _row(header, [kept_bytes_shown(cell) for cell in cells], prefix)
+            shown.append(_Shown(bad.line, row, held))
     for line, cells in rows:
-        if len(cells) > len(header) and not any(cells[len(header):]):
-            cells = cells[:len(header)]
+        cells = _fitted(cells, header)
         if len(cells) != len(header):
             report(Diagnostic(str(path), line, None, "", "bad-row", f"has {len(cells)} "
                               f"cells, the header {len(header)}; its muscle is left out"))
             left_out.add(cells[slug_at] if slug_at < len(cells) else "")
             continue
-        row = dict(zip(header, cells, strict=True))
-        if prefix:
-            for column in _TEXT_CELLS.intersection(row):
-                if row[column].startswith(prefix):
-                    row[column] = row[column][len(prefix):]
-        out.append((line, row))
+        out.append((line, _row(header, cells, prefix)))
     return out, left_out
+
+
+def _fitted(cells: list[str], header: list[str]) -> list[str]:
+    """``cells`` without the empty cells past the ``header``'s end."""
+    if len(cells) > len(header) and not any(cells[len(header):]):
+        return cells[:len(header)]
+    return cells
+
+
+def _row(header: list[str], cells: list[str], prefix: str) -> dict[str, str]:
+    """The row of ``cells`` by column, its text cells without the formula ``prefix``."""
+    row = dict(zip(header, cells, strict=True))
+    if prefix:
+        for column in _TEXT_CELLS.intersection(row):
+            if row[column].startswith(prefix):
+                row[column] = row[column][len(prefix):]
+    return row
 
 
 def _not_utf8_row(bad: _NotUtf8Row, header: list[str], slug_at: int,
@@ -769,7 +801,8 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
         report_to(Diagnostic(str(files[name]), line, None, problem.column, problem.code,
                              problem.message))
 
-    rows, bad = _table(files["muscles"], "muscles", report_to, prefix)
+    shown: list[_Shown] = []
+    rows, bad = _table(files["muscles"], "muscles", report_to, prefix, shown)
     gone = set(bad)  # (its muscles row left out: no muscle to check)
     for line, row in rows:
         slug = row["slug"]
@@ -782,6 +815,7 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
             gone.add(slug)
         else:
             drafts[slug] = _Draft(line, row)
+    _checked_beside_not_utf8(shown, drafts, gone)
     for name, add in _ADDERS.items():
         rows, ragged = _table(files[name], name, report_to, prefix)
         bad |= ragged
@@ -812,6 +846,23 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
             report(name, lines[0], _RowProblem("slug", "unknown-slug",
                                                f"no muscle {slug!r} in muscles{more}"))
     return files, drafts, bad
+
+
+def _checked_beside_not_utf8(shown: list[_Shown], drafts: dict[str, _Draft],
+                             gone: set[str]) -> None:
+    """A draft of each row of muscles.csv left out for a byte that is not UTF-8
+    (``shown``), of a slug no other row gives, so that its other problems and the lints
+    of its valid fields are said (:func:`_build`); the columns holding such a byte are
+    :attr:`_Draft.lost` (an ``extra`` holding one is read as none)."""
+    given = Counter(row["slug"] for _, row, _ in shown)
+    for line, row, held in shown:
+        slug = row["slug"]
+        if not is_slug(slug) or slug in drafts or given[slug] > 1:
+            continue
+        fields = tuple(sorted(held - {"extra"})) or ("extra",)
+        drafts[slug] = _Draft(line, {**row, "extra": "{}"} if "extra" in held else row,
+                              lost=fields)
+        gone.discard(slug)
 
 
 def package_places(path: Path) -> Callable[[str], Place | None]:

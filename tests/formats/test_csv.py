@@ -529,6 +529,36 @@ def test_a_flat_row_left_out_for_a_byte_not_utf8_says_its_other_problems(
         (4, "", "bad-row"), (4, "latin", "not-utf8")]
 
 
+def test_a_package_muscle_left_out_for_a_byte_not_utf8_says_its_other_problems(
+        tmp_path: Path) -> None:
+    """A row of muscles.csv with a byte that is not UTF-8 in its latin said only that:
+    its unsafe image link, a control character in its origin (texts.csv) and a polygon
+    that crosses itself (regions.csv) were said a run later, once the byte was fixed,
+    where a flat sheet's or a JSON Lines line's are said beside it. The latin, and a
+    body holding such a byte too, have no other problem of their own; the muscle is
+    still left out, and a row whose slug holds one is said as before."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    header = ",".join(csv_format.columns("muscles")).encode()
+    (out / "muscles.csv").write_bytes(
+        header + b'\na,A,\\N,\\N,\\N,,{}\n'
+        b'b,B,\xff,javascript:x,\\N,"\xfe\x01",{}\n'
+        b's\xffx,C,\\N,javascript:y,\\N,,{}\n')
+    (out / "texts.csv").write_bytes(b"slug,field,language,text\nb,origin,en,o\x01\n")
+    (out / "regions.csv").write_bytes(
+        b"slug,region,point,x,y\n" + b"".join(
+            b"b,0,%d,%s\n" % (i, xy) for i, xy in enumerate(
+                (b"0,0", b"10,10", b"10,0", b"0,10"))))
+    muscles, _ = read_reporting(out)
+    assert [m.slug for m in muscles] == ["a"]
+    found = validate_sources([out]).diagnostics
+    assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
+        ("muscles.csv", 3, "image", "unsafe-link"),
+        ("muscles.csv", 3, "latin", "not-utf8"), ("muscles.csv", 4, "slug", "not-utf8"),
+        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting"),
+        ("texts.csv", 2, "origin.en", "control-character")]
+
+
 @pytest.mark.parametrize("rows, line, hint", [
     ('soleus,"Soleus" x\n', 2, 'a quote inside a quoted cell is written twice: ""'),
     ('soleus,Soleus\nb,"Open\n\nc,C\n', 3, "a quote opened in this row is never closed"),
