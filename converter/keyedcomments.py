@@ -17,7 +17,7 @@ with it. And where fmt writes a value given on its key's line as a block (``orig
 text`` as a language map), :func:`cut_reshaped` takes the lines after it, to follow the
 block. No map opens with a blank line: the key a reordered map puts first takes its
 lines without the blank ones they start with, and :func:`trim_start` drops those that
-would open the front matter.
+would open the front matter, :func:`trim_end` those that would close it.
 
 Lines are kept as written (their indentation as it was), one string each, without
 line ends; a blank line is ``""``.
@@ -119,6 +119,17 @@ def trim_start(canonical: CommentedMap) -> None:
     if slot is not None and slot[1]:
         lead = _unblank(_lines(slot[1]))
         slot[1] = [_token(lead)] if lead else None
+
+
+def trim_end(canonical: CommentedMap) -> None:
+    """Drop the blank lines that would close the front matter ``canonical``: those after
+    the last line that is not blank below its last entry (however deep its value)."""
+    if not canonical:
+        return
+    lines = _cut_after(canonical, _last(canonical)) + _cut_end(canonical)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    attach_end(canonical, lines)
 
 
 def _unblank(lines: list[str]) -> list[str]:

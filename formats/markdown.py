@@ -550,6 +550,7 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
 
     canonical = _keep_comments(original, _commented(data))
     keyedcomments.trim_start(canonical)
+    keyedcomments.trim_end(canonical)
     return render(muscle, data=canonical)
 
 

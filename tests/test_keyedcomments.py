@@ -5,12 +5,20 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from converter.keyedcomments import attach_end, cut_reshaped, detach, reordered, trim_start
+from converter.keyedcomments import (
+    attach_end,
+    cut_reshaped,
+    detach,
+    reordered,
+    trim_end,
+    trim_start,
+)
 
 
 def _load(text: str) -> Any:
@@ -109,3 +117,15 @@ def test_trim_start_drops_the_blank_lines_that_would_open_the_document() -> None
                                None]
     trim_start(first)
     assert _dump(first) == "# t\ntitle: M\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: M  # t\n\n\n", "title: M  # t\n"),
+    ("title: M\n\n# end\n\n", "title: M\n\n# end\n"),
+    ("x:\n  y: 1  # y\n\n  # after\n\n", "x:\n  y: 1  # y\n\n  # after\n"),
+])
+def test_trim_end_drops_the_blank_lines_that_would_close_the_document(
+        text: str, expected: str) -> None:
+    document = _load(text)
+    trim_end(document)
+    assert _dump(document) == expected

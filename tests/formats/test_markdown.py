@@ -648,6 +648,27 @@ def test_fmt_opens_no_map_with_a_blank_line(tmp_path: Path, text: str, expected:
     assert _fmt(src) == f"---\n{expected}---\n"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("title: M  # t\nlatin: L\n\n\n", "title: M  # t\nlatin: L\n"),
+    ("title: M\n# about latin\nlatin: L\n\n# end\n\n",
+     "title: M\n# about latin\nlatin: L\n\n# end\n"),
+    ("title: M  # t\nexercises:\n  - Squat  # deep\n\n\n",
+     "title: M  # t\nexercises:\n  - Squat  # deep\n"),
+    ("title: M  # t\norigin:\n  en: |\n    One\n    two\n\n  # after\n\n",
+     "title: M  # t\norigin:\n  en: |\n    One\n    two\n\n  # after\n"),
+])
+def test_fmt_closes_the_front_matter_with_no_blank_line(tmp_path: Path, text: str,
+                                                        expected: str) -> None:
+    """Blank lines before the closing --- of a front matter with comments were kept by
+    fmt (one without comments lost them): they go, the comments stay, and fmt leaves
+    what it writes as it is."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\n{text}---\nBody\n", encoding="utf-8")
+    assert _fmt(src) == f"---\n{expected}---\nBody\n"
+    src.write_text(f"---\n{expected}---\nBody\n", encoding="utf-8")
+    assert _fmt(src) == f"---\n{expected}---\nBody\n"
+
+
 def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markdown, "MAX_COMMENTS", 3)
@@ -762,6 +783,14 @@ def test_fmt_is_idempotent_over_key_orders_with_comments_and_blank_lines(
     assume(spaced == muscle)  # (a line indented after a block of text is in the text)
     once = _fmt_keeps_and_settles(tmp_path_factory, muscle, text)
     assert once is None or not once.startswith("---\n\n")
+    assert once is None or _closing_blanks(once) <= _closing_blanks(render(muscle))
+
+
+def _closing_blanks(text: str) -> int:
+    """How many blank lines a written file's front matter ends in, before its closing
+    ``---`` (a text kept with its line ends, ``|+``, may end in some)."""
+    front = text[:text.index("\n---\n", 3) + 1]
+    return len(front) - len(front.rstrip("\n"))
 
 
 def _keys_shuffled(value: Any, rng: random.Random) -> Any:
