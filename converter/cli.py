@@ -391,7 +391,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
 
 def _status(failing: bool, cut_short: bool) -> int:
     """The exit status of a run that failed (``failing``) or not: :data:`CUT_SHORT` when
-    it was cut short (a worker process died), whatever the inputs said."""
+    it was cut short (a worker process died, the temporary folder was full), whatever
+    the inputs said."""
     return CUT_SHORT if cut_short else 1 if failing else 0
 
 
@@ -420,8 +421,10 @@ def _run(job: Any, sources: tuple[Path, ...], quiet: bool,
         with bar:
             return job(bar.update)
     except MuscleError as exc:
+        from .run import cuts_short
+
         _report(exc.diagnostics)
-        sys.exit(_status(True, any(d.code == "worker-died" for d in exc.diagnostics)))
+        sys.exit(_status(True, cuts_short(exc)))
 
 
 def _count_hint(sources: tuple[Path, ...], exclude: tuple[str, ...] = ()) -> Iterator[str]:
@@ -608,7 +611,8 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
 #: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
 #: The exit status of a run cut short by a failure of its own, not of its inputs: a
-#: worker process died (``worker-died``). Running it again may well succeed.
+#: worker process died (``worker-died``), or the temporary folder (``TMPDIR``) refused
+#: its work files (a ``cannot-write`` naming it). Running it again may well succeed.
 CUT_SHORT = 3
 
 

@@ -72,7 +72,8 @@ class RunResult:
     uncached: list[str] = field(default_factory=list)
     #: Muscles marked drafts that ``convert`` left out (without ``--drafts``).
     drafts: int = 0
-    #: True when the run was cut short, not by its inputs: a worker process died.
+    #: True when the run was cut short, not by its inputs (:func:`cuts_short`): a worker
+    #: process died, or the temporary folder refused the run's work files.
     cut_short: bool = False
     #: Why this run could not be recorded in the cache it used (a write failed, as on a
     #: full disk): the next run is not replayed from it.
@@ -527,7 +528,15 @@ def _no_room(failure: TemporaryFull | WorkerDied, problems: list[Diagnostic],
                      errors=log.errors, diagnostics=log,
                      summary=f"nothing written to {output}" if unwritten else None,
                      skipped=inputs.skipped, uncached=incremental.uncached,
-                     cut_short=isinstance(failure, WorkerDied))
+                     cut_short=cuts_short(failure))
+
+
+def cuts_short(failure: MuscleError) -> bool:
+    """Whether ``failure`` ends a run for a reason not in its inputs (exit 3): a worker
+    process died (:class:`WorkerDied`), or the temporary folder refused the run's work
+    files, full or not writable (:class:`TemporaryFull`). Running it again, once the
+    system has room, may well succeed."""
+    return isinstance(failure, (TemporaryFull, WorkerDied))
 
 
 def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int,

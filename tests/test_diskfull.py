@@ -1,13 +1,16 @@
-"""A full disk: of the output, of the temporary folder and of the cache. Each test runs
-in a user and mount namespace of its own (``unshare --map-root-user``, no root needed)
-with small tmpfs file systems mounted where the disk fills."""
+"""A full disk: of the output, of the temporary folder and of the cache. Each test of a
+full disk runs in a user and mount namespace of its own (``unshare --map-root-user``,
+no root needed) with small tmpfs file systems mounted where the disk fills."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT, SAMPLES
 
@@ -54,16 +57,17 @@ def test_a_full_temporary_folder_is_one_diagnostic_naming_it(tmp_path: Path) -> 
     """The scratch tables, SQLite databases in TMPDIR, failed with a traceback ('database
     or disk is full'); the JSON writer's spool with a cannot-write naming the output,
     which had room. An Anki deck's collection is built in memory: it needs no room there
-    (it was built in TMPDIR, and failed as the scratch tables did)."""
+    (it was built in TMPDIR, and failed as the scratch tables did). A full TMPDIR
+    exited 1, as invalid inputs do: the run was cut short by its system, exit 3."""
     said = (f"{tmp_path / 'tmp'}: error: cannot write temporary files here: {{}}; set "
             "TMPDIR to a folder with room [cannot-write]")
     full, no_room = said.format("database or disk is full"), said.format(
         "No space left on device")
     assert in_namespace(FULL_TMPDIR, tmp_path).splitlines() == [
-        no_room, "exit 1", "intact",
+        no_room, "exit 3", "intact",
         "exit 0", "intact",  # (the same deck: its bytes the same)
-        full, "exit 1",
-        full, "nothing written to out/m.db; 0 muscles converted, 0 files failed", "exit 1",
+        full, "exit 3",
+        full, "nothing written to out/m.db; 0 muscles converted, 0 files failed", "exit 3",
         "m.apkg", "m.json"]
 
 
@@ -169,3 +173,42 @@ def test_a_deck_is_read_whatever_room_the_temporary_folder_has(tmp_path: Path) -
         "1 muscle valid: 0 errors, 0 warnings", "exit 0",
         "out/m.db: 2 added, 0 updated, 0 unchanged, 0 removed; 2 muscles converted, "
         "0 files failed", "exit 0"]
+
+
+#: Runs the tool with Python's temporary folder a path that is no folder (``TMPDIR``
+#: set to a file is passed over for /tmp by Python: ``tempfile.tempdir`` is not).
+NO_FOLDER = ("import sys, tempfile; tempfile.tempdir = sys.argv.pop(1); "
+             "from converter.cli import main; sys.argv[0] = 'muscle-convert'; main()")
+
+
+def test_a_temporary_folder_that_cannot_be_written_exits_3(tmp_path: Path) -> None:
+    """A temporary folder that refused the run's work files (here, a file where it
+    should be) ended the run with exit 1, the status of invalid inputs, though the
+    inputs were fine: a CI script told its authors to fix their content. It is exit 3
+    now, a run cut short by its system (as by a worker process that died), with the
+    one cannot-write naming that folder, and the output not written."""
+    (tmp_path / "tmp").write_text("", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", NO_FOLDER, str(tmp_path / "tmp"), "convert", str(SAMPLES),
+         "--to", "json", "-o", str(tmp_path / "m.json"), "--no-cache", "-j", "1"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 3, done.stderr
+    assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
+        f"{tmp_path / 'tmp'}: error: cannot write temporary files here: Not a directory; "
+        "set TMPDIR to a folder with room [cannot-write]"]
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_a_run_the_temporary_folder_refused_is_cut_short(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """From Python, the run's result says it was cut short (``cut_short``), as the CLI's
+    exit 3 does: it said so only of a worker process that died."""
+    from converter.registry import get_format
+    from converter.run import convert_sources
+
+    (tmp_path / "tmp").write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    result = convert_sources([SAMPLES], get_format("json"), tmp_path / "m.json")
+    assert result.cut_short
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["cannot-write"]
