@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .diagnostics import MuscleError, error
 
@@ -184,14 +184,18 @@ def signals_held() -> Iterator[None]:
     never made without its name being known to the code that removes it. (Their
     handlers note them meanwhile: a signal mask would hold them in this thread only,
     and a worker pool's threads would take them.) Only in the main thread, which takes
-    signals."""
+    signals. A signal whose handler was installed from C (a program that embeds Python:
+    Python names it None, and cannot install it again) is not held: its handler stays
+    in place, and takes it as ever."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     came: list[int] = []
-    held = {signum: signal.signal(signum, lambda signum, _: came.append(signum))
-            for signum in (signal.SIGINT, *_ENDING)}
+    held: dict[int, Any] = {}
     try:
+        for signum in (signal.SIGINT, *_ENDING):
+            if signal.getsignal(signum) is not None:
+                held[signum] = signal.signal(signum, lambda signum, _: came.append(signum))
         yield
     finally:
         for signum, handler in held.items():

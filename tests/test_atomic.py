@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -363,3 +364,44 @@ def test_an_output_of_the_same_bytes_is_left_as_it_is(tmp_path: Path, to: str,
     converter.write(converter.read(SAMPLES)[:3], out, to, **(
         {"flat": True} if to == "csv" else {}))
     assert out.stat().st_mtime != 1_000_000_000  # (other bytes: replaced)
+
+
+def _handlers_from_c(monkeypatch: pytest.MonkeyPatch, *signums: int) -> dict[int, object]:
+    """Have the signal module report the handlers of ``signums`` as it reports one
+    installed from C (by a program that embeds Python): None, from ``getsignal`` and
+    from the ``signal`` that replaces it, which refuses None as a handler. Returns the
+    table of their handlers as ``signal`` leaves them (the others are the system's)."""
+    import signal
+
+    real_signal, real_get = signal.signal, signal.getsignal
+    table: dict[int, object] = dict.fromkeys(signums)
+
+    def fake_signal(signum: int, handler: Any) -> object:
+        if signum not in table or handler is None:  # (None: its TypeError, as ever)
+            return real_signal(signum, handler)
+        old, table[signum] = table[signum], handler
+        return old
+
+    monkeypatch.setattr(signal, "signal", fake_signal)
+    monkeypatch.setattr(signal, "getsignal",
+                        lambda signum: table[signum] if signum in table else real_get(signum))
+    return table
+
+
+def test_a_handler_installed_from_c_is_left_in_place_while_signals_are_held(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a temporary where SIGHUP's handler was installed from C (Python names it
+    None) raised TypeError as the handlers were put back ('signal handler must be
+    signal.SIG_IGN, signal.SIG_DFL, or a callable object'), and left SIGHUP noted by a
+    handler of the block's for good. That handler is left in place now, as Python
+    cannot install it again; Ctrl-C and SIGTERM are held as ever."""
+    import signal
+
+    table = _handlers_from_c(monkeypatch, signal.SIGHUP)
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    with pytest.raises(KeyboardInterrupt), converter.atomic.signals_held():
+        os.kill(os.getpid(), signal.SIGINT)  # (held: taken once the block ends)
+        assert signal.getsignal(signal.SIGINT) is not before[signal.SIGINT]
+        assert signal.getsignal(signal.SIGTERM) is not before[signal.SIGTERM]
+    assert table == {signal.SIGHUP: None}
+    assert {signum: signal.getsignal(signum) for signum in before} == before
