@@ -979,23 +979,23 @@ def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path, check: list
 
 
 #: A sitecustomize that has the worker reformatting m099.md, the last file, SIGKILL the
-#: other workers once they wait for work (none is left), and wait to be seen.
+#: other workers once they wait for work (none is left), and wait to be seen dead; no
+#: count of looks at a pool that seems stalled stops the run (a hang fails the test).
 _KILLING_IDLE_FMT = """
-import os, signal, time
+import os, signal, sys
 import converter.run
 from converter import workers
+from tests import idling
 reformat_one = converter.run._reformat_one
+workers.STALLED = sys.maxsize
 
 def killing(item):
     if item[0].endswith("m099.md"):
-        rows = workers._board
-        others = [at for at in range(0, len(rows), 3) if rows[at] not in (0, os.getpid())]
-        while any(rows[at + 1] != -1 for at in others):
-            time.sleep(0.01)
-        time.sleep(0.5)
-        for at in others:
-            os.kill(rows[at], signal.SIGKILL)
-        time.sleep(1)
+        others = idling.other_workers()
+        idling.wait_until_waiting_for_work(others)
+        for pid in others:
+            os.kill(pid, signal.SIGKILL)
+        idling.wait_until_seen_dead(others)
     return reformat_one(item)
 
 converter.run._reformat_one = killing

@@ -493,12 +493,14 @@ def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
     sys.modules.pop(module, None)
 
 
-def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork"
-         ) -> subprocess.CompletedProcess[str]:
+def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork",
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``muscle-convert command`` with the plugins installed in ``plugins`` (those
     that read ``FAULT`` failing as ``fault`` says), its worker processes started by
-    ``start`` (see :data:`~tests.conftest.START_METHODS`); a hang fails the test."""
-    env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault}
+    ``start`` (see :data:`~tests.conftest.START_METHODS`), ``env`` added to its
+    environment; a hang fails the test."""
+    env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault,
+           **(env or {})}
     return subprocess.run([*cli_command(start), *command], env=env,
                           capture_output=True, text=True, check=False, timeout=120)
 
@@ -939,26 +941,26 @@ def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     what the reader does: ``ok``, ``exit N`` (``sys.exit(N)``), ``_exit N``
     (``os._exit(N)``), ``kill N`` (the signal N to its own process), ``name`` (the
     muscle's title is the name of the process that reads it), ``kill-idle`` (SIGKILL to
-    the other workers, once they wait for work) or ``vanish`` (SIGKILL to its own
-    process, once it said on its board it waits for work: as a worker killed as it
-    took its next files)."""
+    the other workers, once they wait for work, and wait until the main process saw
+    them dead) or ``vanish`` (once the others wait for work, all but its own files
+    read: SIGKILL to its own process, once it said on its board it waits for work, as
+    a worker killed as it took its next files)."""
     (tmp_path / "plugin").mkdir()
     yield from _installed(
         tmp_path / "plugin", monkeypatch, "ends", "ends_format",
-        "import multiprocessing, os, sys, time\n"
+        "import multiprocessing, os, sys\n"
         "from converter import workers\n"
         "from converter.model import Muscle\n"
         "from converter.workers import say_reading\n"
+        "from tests import idling\n"
+        "if os.environ.get('ENDS_NEVER_STALLS'):  # (a run that must not stop: no count\n"
+        "    workers.STALLED = sys.maxsize         # of looks may stop it)\n"
         "def _kill_idle():\n"
-        "    rows = workers._board\n"
-        "    others = [rows[i] for i in range(0, len(rows), 3)\n"
-        "              if rows[i] not in (0, os.getpid())]\n"
-        "    while any(rows[i + 1] != -1 for i in range(0, len(rows), 3) if rows[i] in others):\n"
-        "        time.sleep(0.01)\n"
-        "    time.sleep(0.5)  # (each blocked, waiting for work)\n"
+        "    others = idling.other_workers()\n"
+        "    idling.wait_until_waiting_for_work(others)\n"
         "    for pid in others:\n"
         "        os.kill(pid, 9)\n"
-        "    time.sleep(1)  # (the main process, waiting for this file, sees them dead)\n"
+        "    idling.wait_until_seen_dead(others)  # (by the main process, waiting for this file)\n"
         "from converter.registry import Format\n"
         "class EndsFormat(Format):\n"
         "    name = 'ends'\n"
@@ -974,7 +976,8 @@ def ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         "            os.kill(os.getpid(), int(status[0]))\n"
         "        if action == 'kill-idle':\n"
         "            _kill_idle()\n"
-        "        if action == 'vanish':\n"
+        "        if action == 'vanish':  # (once all but its files are read)\n"
+        "            idling.wait_until_waiting_for_work(idling.other_workers())\n"
         "            say_reading(-1)\n"
         "            os.kill(os.getpid(), 9)\n"
         "        if action == 'name':\n"
@@ -995,11 +998,14 @@ def ends_site(folder: Path, special: dict[str, str], count: int = 200) -> Path:
     return folder
 
 
-def run_ends(tmp_path: Path, *args: str, start: str = "fork"
+def run_ends(tmp_path: Path, *args: str, start: str = "fork", stalls: bool = True
              ) -> subprocess.CompletedProcess[str]:
     """muscle-convert ``args`` with the ends plugin installed, its workers started by
-    ``start``; a hang fails the test."""
-    return _cli(tmp_path / "plugin", *args, "--no-cache", start=start)
+    ``start``; a hang fails the test. Without ``stalls`` no count of looks at a pool
+    that seems stalled stops the run (:data:`converter.workers.STALLED`): one that did
+    not go on hangs, and fails the test so."""
+    return _cli(tmp_path / "plugin", *args, "--no-cache", start=start,
+                env={} if stalls else {"ENDS_NEVER_STALLS": "1"})
 
 
 @pytest.mark.parametrize(("jobs", "start"), [("1", "fork"), ("2", "fork"), ("2", "spawn")])
@@ -1258,7 +1264,7 @@ def test_a_worker_that_dies_waiting_for_work_leaves_the_run_whole(
     out = tmp_path / "out.json"
     writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
     result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2",
-                      start=start)
+                      start=start, stalls=False)
     assert (result.returncode, _errors(result.stderr)) == (0, []), result.stderr
     if command == "convert":
         slugs = [m["slug"] for m in json.loads(out.read_text())["muscles"]]
