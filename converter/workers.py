@@ -23,7 +23,9 @@ def _start_worker(parent: int, board: Any = None) -> None:
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
     lived on, and the pool waited for it for good), and the worker ended with its
     parent (``kill`` of the main process left workers of ``fmt`` rewriting files).
-    With a ``board`` (:class:`Board`) the worker takes its row there."""
+    With a ``board`` (:class:`Board`) the worker takes its row there. The signals
+    :func:`worker_pool` held back until then are taken now (a SIGTERM that came
+    meanwhile ends the worker here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
@@ -32,7 +34,7 @@ def _start_worker(parent: int, board: Any = None) -> None:
     if board is not None:
         _take_row(board)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_START)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -58,25 +60,33 @@ def start_context() -> Any:
     return multiprocessing.get_context(method)
 
 
+#: The signals a worker is made with held back, until :func:`_start_worker` has set
+#: it up: Ctrl-C, SIGTERM and SIGHUP.
+_HELD_AT_START = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                           if hasattr(signal, name))
+
+
 def worker_pool(jobs: int, board: Board | None = None) -> Any:
     """A process pool of ``jobs`` workers, started as :func:`start_context` says (a
     :class:`Board` given is of the same context). Ctrl-C, which
     signals the whole process group, is ignored by the workers and stops the main
     process, which stops the pool: no worker prints a traceback or dies for the pool to
-    replace. (The pool is made with SIGINT blocked, so a worker never holds it before
-    it ignores it, and the main process gets one that came meanwhile right after.) A
-    worker stopped by the pool leaves no temporary file behind
+    replace. (The pool is made with Ctrl-C, SIGTERM and SIGHUP blocked, and so are its
+    threads, which start the workers it starts in place of dead ones: a worker never
+    takes one before it is set up, with the handlers of the main process, which a
+    temporary's writer may have set, and the main process gets one that came meanwhile
+    right after.) A worker stopped by the pool leaves no temporary file behind
     (:func:`~converter.atomic.atomic_file`)."""
     context = start_context()
     start = {"initializer": _start_worker,
              "initargs": (os.getpid(), None if board is None else board.shared)}
     if not hasattr(signal, "pthread_sigmask"):
         return context.Pool(jobs, **start)
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_START)
     try:
         return context.Pool(jobs, **start)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager

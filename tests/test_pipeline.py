@@ -806,3 +806,63 @@ def test_workers_start_as_the_program_or_the_system_says(
         assert start_context().get_start_method() == expected
     finally:
         multiprocessing.set_start_method(before, force=True)
+
+
+#: Makes a pool of one worker inside a temporary's write, the worker held after its fork
+#: until ``gate`` exists (before it is set up); prints that worker's id, then its exit
+#: code once it got SIGTERM there.
+_STOPPED_EARLY = """
+import os, sys, time
+from multiprocessing import util
+from pathlib import Path
+from converter.atomic import atomic_file
+from converter.workers import worker_pool
+
+folder = Path(sys.argv[1])
+
+class Held:
+    def hold(self) -> None:
+        (folder / "forked").touch()
+        while not (folder / "gate").exists():
+            time.sleep(0.01)
+
+held = Held()
+util.register_after_fork(held, Held.hold)
+with atomic_file(folder / "out.jsonl", "w", encoding="utf-8"):
+    pool = worker_pool(1)
+worker = pool._pool[0]
+print(worker.pid, flush=True)
+sys.stdin.readline()
+worker.join(30)
+print(worker.exitcode, flush=True)
+(folder / "gate").touch()  # (for the worker the pool starts in its place)
+pool.terminate()
+pool.join()
+"""
+
+
+def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path) -> None:
+    """A pool made while a temporary is written (a jsonl conversion's) forked workers
+    with the writer's SIGTERM handler, which each replaces as it is set up. A worker
+    stopped before (``pool.terminate()`` soon after the pool was made, on a loaded
+    machine) raised that handler's exception: a traceback ('Process ForkPoolWorker-1:
+    ... converter.atomic._Terminated: 15'), or, where the code it was in swallowed it,
+    it lived on, and terminate() waited for it for good (seen once in the test above).
+    The signals stay held in a worker until it is set up: it ends by SIGTERM then."""
+    import signal
+    import time
+
+    script = subprocess.Popen([sys.executable, "-c", _STOPPED_EARLY, str(tmp_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        pid = int(script.stdout.readline())
+        while not (tmp_path / "forked").exists():
+            assert script.poll() is None, script.stderr.read()
+            time.sleep(0.01)
+        os.kill(pid, signal.SIGTERM)  # (held, before it is set up)
+        (tmp_path / "gate").touch()
+        out, err = script.communicate("\n", timeout=60)
+    finally:
+        script.kill()
+    assert (out.strip(), err) == (str(-signal.SIGTERM), "")
