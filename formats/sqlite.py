@@ -39,7 +39,6 @@ import os
 import re
 import shlex
 import sqlite3
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from converter.diagnostics import (
 from converter.model import Muscle, number_text
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson
+from converter.sqlitewait import retried
 
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id`` of every database this format writes ("MUSL").
@@ -534,7 +534,7 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri()
     conn = _begin_reading(uri + "?mode=ro")
     try:
-        conn.execute("PRAGMA schema_version").fetchone()  # (the first read opens -shm)
+        _first_read(conn)
         return conn
     except sqlite3.Error as exc:
         conn.close()
@@ -573,10 +573,25 @@ def _hot_journal(path: Path) -> MuscleError:
 
 
 def _begin_reading(uri: str) -> sqlite3.Connection:
-    """A connection to ``uri`` in a (deferred) read transaction."""
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    """A connection to ``uri`` in a (deferred) read transaction, which takes its lock at
+    its first read (see :func:`_first_read`); SQLite itself never waits on it."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0)
     conn.execute("BEGIN")
     return conn
+
+
+def _first_read(conn: sqlite3.Connection) -> None:
+    """The first read of ``conn``'s transaction, which opens the ``-shm`` file of a
+    database in WAL mode and takes the read lock the transaction then holds: while
+    another program writes the database (its commit), waited for :data:`READ_SECONDS`
+    in Python's own sleeps (see :func:`~converter.sqlitewait.retried`), so Ctrl-C,
+    SIGTERM or SIGHUP meanwhile ends the run at once; "database is locked" after."""
+    retried(conn, "PRAGMA schema_version", READ_SECONDS).fetchone()
+
+
+#: How long a read waits for a database another program is writing (Python's default
+#: ``sqlite3`` timeout) before it fails with "database is locked".
+READ_SECONDS = 5.0
 
 
 #: The bytes of a database file's header that say WAL mode (its read and write versions).
@@ -615,14 +630,15 @@ def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     the caller commits (on Ctrl-C, SIGTERM and SIGHUP too, see
     :func:`~converter.atomic.terminable`: no hot journal is left); closed at the end.
     A database another connection holds is waited for :data:`BUSY_SECONDS` in Python's
-    own sleeps (see :func:`_retried`), so Ctrl-C, SIGTERM or SIGHUP meanwhile ends the
-    run at once, before anything is written; without ``wait`` it is an error at once
-    (an update in place then gives way to the full write, which waits for it, once).
+    own sleeps (see :func:`~converter.sqlitewait.retried`), so Ctrl-C, SIGTERM or SIGHUP
+    meanwhile ends the run at once, before anything is written; without ``wait`` it is
+    an error at once (an update in place then gives way to the full write, which waits
+    for it, once).
     SQLite itself never waits on this connection: a page it would spill to the file
     while a reader is there stays in memory instead."""
     conn = _connect(out)
     try:
-        _retried(conn, "BEGIN IMMEDIATE", BUSY_SECONDS if wait else 0)
+        retried(conn, "BEGIN IMMEDIATE", BUSY_SECONDS if wait else 0)
         with terminable():
             try:
                 yield conn
@@ -646,7 +662,8 @@ BUSY_SECONDS = 30.0
 
 def _connect(path: Path | str) -> sqlite3.Connection:
     """A connection to the database at ``path`` with foreign keys on, on which SQLite
-    never waits for a lock (a busy database is an error at once: :func:`_retried` waits)."""
+    never waits for a lock (a busy database is an error at once:
+    :func:`~converter.sqlitewait.retried` waits)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=0)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cache_size = -32768")
@@ -724,32 +741,10 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
 
 def _commit(conn: sqlite3.Connection) -> None:
     """COMMIT, waiting up to :data:`BUSY_SECONDS` for the readers of the database (another
-    program's open read transaction) to let it go (see :func:`_retried`); the
-    transaction, still open on a signal, is rolled back (see :func:`_immediate`)."""
-    _retried(conn, "COMMIT", BUSY_SECONDS)
-
-
-def _retried(conn: sqlite3.Connection, statement: str, seconds: float) -> None:
-    """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``), tried again while another
-    connection holds the database, for up to ``seconds``, in Python's own short sleeps:
-    SQLite's own wait takes Ctrl-C, SIGTERM or SIGHUP only once it ends (30 seconds
-    later), a sleep at once. Still held then: "database is locked", as SQLite's wait
-    says it."""
-    deadline, pause = time.monotonic() + seconds, _FIRST_PAUSE
-    while True:
-        try:
-            conn.execute(statement)
-            return
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or (
-                    time.monotonic() >= deadline):
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, _LONGEST_PAUSE)
-
-
-#: The first and the longest of :func:`_retried`'s sleeps between tries, in seconds.
-_FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
+    program's open read transaction) to let it go (see
+    :func:`~converter.sqlitewait.retried`); the transaction, still open on a signal, is
+    rolled back (see :func:`_immediate`)."""
+    retried(conn, "COMMIT", BUSY_SECONDS)
 
 
 def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:

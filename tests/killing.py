@@ -1,11 +1,14 @@
-"""Killing a writer mid-write, for the nothing-is-lost tests."""
+"""Killing a writer mid-write, for the nothing-is-lost tests; signalling a run that
+waits for a SQLite database, for the Ctrl-C-is-taken-at-once tests."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -32,3 +35,35 @@ def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def sleeps_with_open(pid: int, path: Path) -> bool:
+    """Whether the process ``pid``, ``path`` open, sleeps (``/proc``): it waits for a lock
+    another connection holds on the SQLite database ``path`` (holding none between its
+    tries, where nothing else sleeps with the database open)."""
+    try:
+        opened = any(os.path.realpath(link) == str(path.resolve()) for link in
+                     (f"/proc/{pid}/fd/{fd}" for fd in os.listdir(f"/proc/{pid}/fd")))
+        return opened and "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:  # (a descriptor closed meanwhile)
+        return False
+
+
+def signal_waiting(command: list[str], path: Path, ending: signal.Signals, *,
+                   within: float, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run ``command``; send it ``ending`` once it waits for the database ``path`` (see
+    :func:`sleeps_with_open`): its exit status and stderr, which must come ``within``
+    seconds of the signal (``subprocess.TimeoutExpired`` otherwise)."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        while process.poll() is None and not sleeps_with_open(process.pid, path):
+            time.sleep(0.005)
+        assert process.poll() is None, "the run ended before it waited"
+        process.send_signal(ending)
+        _, stderr = process.communicate(timeout=within)
+        return process.returncode, stderr
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()

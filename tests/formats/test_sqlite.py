@@ -30,7 +30,7 @@ from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, 
 from converter.registry import ReadContext, WriteContext, get_format
 from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES, demo_commands
-from tests.killing import kill_while
+from tests.killing import kill_while, signal_waiting
 from tests.strategies import corpora, muscles
 
 if TYPE_CHECKING:
@@ -1369,18 +1369,6 @@ def test_a_signal_during_an_update_rolls_it_back(ending: str, status: int, db: P
     assert_consistent(db)
 
 
-def _waits_to_begin(pid: int, db: Path) -> bool:
-    """Whether the process ``pid``, ``db`` open, sleeps (``/proc``): its BEGIN IMMEDIATE
-    waits for the lock another connection holds (it holds none between its tries, and
-    nothing else sleeps with the database open)."""
-    try:
-        opened = any(os.path.realpath(link) == str(db.resolve()) for link in
-                     (f"/proc/{pid}/fd/{fd}" for fd in os.listdir(f"/proc/{pid}/fd")))
-        return opened and "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
-    except OSError:  # (a descriptor closed meanwhile)
-        return False
-
-
 @pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
                                                 ("SIGINT", 130)])
 def test_a_signal_while_an_update_waits_for_the_database_ends_it_at_once(
@@ -1392,22 +1380,53 @@ def test_a_signal_while_an_update_waits_for_the_database_ends_it_at_once(
     before = db.read_bytes()
     with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")
-        process = subprocess.Popen([*_convert_command(SAMPLES, db), "--no-cache"], cwd=ROOT,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            while process.poll() is None and not _waits_to_begin(process.pid, db):
-                time.sleep(0.005)
-            assert process.poll() is None, "the update ended before it waited"
-            process.send_signal(getattr(signal, ending))
-            _, stderr = process.communicate(timeout=sqlite_format.BUSY_SECONDS / 3)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
-    assert process.returncode == status, stderr
+        returncode, stderr = signal_waiting([*_convert_command(SAMPLES, db), "--no-cache"],
+                                            db, getattr(signal, ending),
+                                            within=sqlite_format.BUSY_SECONDS / 3)
+    assert returncode == status, stderr
     assert stderr.strip().splitlines() == (["Aborted!"] if ending == "SIGINT" else [])
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
+
+
+@pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
+                                                ("SIGINT", 130)])
+def test_a_signal_while_a_read_waits_for_the_database_ends_it_at_once(
+        ending: str, status: int, db: Path, tmp_path: Path) -> None:
+    """Ctrl-C while ``--from sqlite`` waited for a database another program was writing
+    (its lock to commit held) was taken only when SQLite's wait, Python's default 5
+    seconds, ended; it is taken at once now, as SIGTERM and SIGHUP are."""
+    write(converter.read(SAMPLES), db)
+    command = [sys.executable, "-m", "converter", "convert", str(db), "--from", "sqlite",
+               "--to", "json", "-o", str(tmp_path / "out.json"), "--jobs", "1",
+               "--no-cache", "--quiet"]
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        returncode, stderr = signal_waiting(command, db, getattr(signal, ending),
+                                            within=sqlite_format.READ_SECONDS / 2)
+    assert returncode == status, stderr
+    assert stderr.strip().splitlines() == (["Aborted!"] if ending == "SIGINT" else [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["muscles.db"]
+
+
+def test_a_read_waits_for_a_database_being_written_then_says_it_is_locked(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database another program writes all the while is waited for
+    :data:`~formats.sqlite.READ_SECONDS`, then is 'database is locked', as SQLite's own
+    wait said it; once it is written, it is read."""
+    write(converter.read(SAMPLES), db)
+    limit = sqlite_format.READ_SECONDS
+    monkeypatch.setattr(sqlite_format, "READ_SECONDS", 0.2)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        with pytest.raises(MuscleError) as raised:
+            converter.read(db)
+        waited = time.monotonic() - started
+    assert [(d.code, d.message) for d in raised.value.diagnostics] == [
+        ("sqlite-error", "SQLite failed: database is locked")]
+    assert 0.2 <= waited < limit  # (the wait set, not SQLite's own)
+    assert by_slug(converter.read(db)) == by_slug(converter.read(SAMPLES))
 
 
 #: The byte of a database file that SQLite's Unix locks take for PENDING: a writer holds
@@ -2360,17 +2379,17 @@ def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
     soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
                       encoding="utf-8")
     waits: list[tuple[str, float]] = []  # (the statements that waited in vain, how long)
-    retried = sqlite_format._retried
+    retried = sqlite_format.retried
 
-    def counted(conn: sqlite3.Connection, statement: str, seconds: float) -> None:
+    def counted(conn: sqlite3.Connection, statement: str, seconds: float) -> sqlite3.Cursor:
         try:
-            retried(conn, statement, seconds)
+            return retried(conn, statement, seconds)
         except sqlite3.OperationalError:
             waits.append((statement, seconds))
             raise
 
     monkeypatch.setattr(sqlite_format, "BUSY_SECONDS", 0.2)
-    monkeypatch.setattr(sqlite_format, "_retried", counted)
+    monkeypatch.setattr(sqlite_format, "retried", counted)
     reader = sqlite3.connect(db, isolation_level=None)
     try:
         reader.execute("BEGIN")
