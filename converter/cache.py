@@ -51,6 +51,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import sqlitewait
 from .atomic import make_folders
 
 #: A file modified this close to when it was recorded is hashed, not trusted by stat.
@@ -401,10 +402,17 @@ def _private(path: Path) -> None:
         os.close(fd)
 
 
+#: How long a statement waits for the cache database another run holds (its write
+#: transaction) before "database is locked": the run then goes on without it.
+WAIT_SECONDS = 10.0
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    """The cache database at ``path`` (made private first), with every table."""
+    """The cache database at ``path`` (made private first), with every table; each of its
+    statements waits :data:`WAIT_SECONDS` for a cache another run holds, in Python's own
+    sleeps (see :mod:`converter.sqlitewait`), so Ctrl-C meanwhile ends the run at once."""
     _private(path)
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    conn = sqlitewait.connect(path, WAIT_SECONDS, isolation_level=None)
     try:
         conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
         conn.execute("PRAGMA journal_mode = WAL")

@@ -2,28 +2,32 @@
 
 SQLite's own wait (a connection's busy timeout) takes Ctrl-C, SIGTERM or SIGHUP only once
 it ends, since a signal's handler runs only once SQLite returns; a sleep of Python's
-takes it at once. A connection given to :func:`retried` waits for nothing in SQLite
-(``timeout=0``): a busy database is an error at once, and the statement is tried again.
+takes it at once. A connection given to :func:`retried`, or made by :func:`connect`,
+waits for nothing in SQLite (``timeout=0``): a busy database is an error at once, and
+the statement is tried again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
+from typing import Any
 
 #: The first and the longest of :func:`retried`'s sleeps between tries, in seconds.
 FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
 
 
-def retried(conn: sqlite3.Connection, statement: str, seconds: float) -> sqlite3.Cursor:
+def retried(conn: sqlite3.Connection, statement: str, seconds: float,
+            parameters: Any = ()) -> sqlite3.Cursor:
     """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``, a first read), tried again
     while another connection holds the database, for up to ``seconds``, in Python's own
     short sleeps; its cursor. Still held then: "database is locked", as SQLite's own wait
     says it."""
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     while True:
-        try:
-            return conn.execute(statement)
+        try:  # (sqlite3.Connection's own execute: a WaitingConnection's would wait again)
+            return sqlite3.Connection.execute(conn, statement, parameters)
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or (
                     time.monotonic() >= deadline):
@@ -31,3 +35,25 @@ def retried(conn: sqlite3.Connection, statement: str, seconds: float) -> sqlite3
         time.sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE)
 
+
+class WaitingConnection(sqlite3.Connection):
+    """A connection each of whose :meth:`execute` statements waits up to
+    :attr:`wait_seconds` for a database another connection holds (see :func:`retried`),
+    as SQLite's own busy timeout of as many seconds would, Ctrl-C taken meanwhile. Its
+    ``executemany`` does not wait: run it in a transaction begun with ``BEGIN
+    IMMEDIATE``, whose lock is then held."""
+
+    #: How long a statement waits for the database (:func:`connect` sets it).
+    wait_seconds = 0.0
+
+    def execute(self, statement: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """Execute ``statement``, waiting for the database as :func:`retried` does."""
+        return retried(self, statement, self.wait_seconds, parameters)
+
+
+def connect(path: Path | str, seconds: float, **options: Any) -> WaitingConnection:
+    """A :class:`WaitingConnection` to ``path`` (``options`` as ``sqlite3.connect``
+    takes them) whose statements wait up to ``seconds`` for the database."""
+    conn = sqlite3.connect(path, timeout=0, factory=WaitingConnection, **options)
+    conn.wait_seconds = seconds
+    return conn

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import pickle
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +36,7 @@ from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
 from tests.conftest import ROOT, SAMPLES, SEED, remove_tree
+from tests.killing import signal_waiting
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 COUNT = 200
@@ -1128,6 +1131,48 @@ def test_only_a_file_sqlite_calls_no_database_is_made_anew() -> None:
     assert damaged(sqlite3.DatabaseError("database disk image is malformed"))
     assert not damaged(sqlite3.OperationalError("database is locked"))
     assert not damaged(sqlite3.DatabaseError("disk I/O error"))
+
+
+def test_ctrl_c_while_a_run_waits_for_the_cache_another_run_holds_ends_it_at_once(
+        private_cache: Path) -> None:
+    """Ctrl-C while a run waited for a cache another run held (its write transaction)
+    was taken only when SQLite's own 10 seconds of waiting ended; it is taken at once
+    now, and the cache is whole and used by the next run."""
+    command = [sys.executable, "-m", "converter", "validate", str(SAMPLES), "--jobs", "1",
+               "-q"]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, check=False).returncode == 0
+    path = private_cache / converter.cache._FILE
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        returncode, stderr = signal_waiting(command, path, signal.SIGINT,
+                                            within=converter.cache.WAIT_SECONDS / 3)
+    assert returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["Aborted!"]
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert validate_sources([SAMPLES], jobs=1, cache_dir=private_cache).replayed
+
+
+def test_a_cache_another_run_holds_is_waited_for_then_left_unsaved(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache another run holds all the while is waited for, each statement that
+    writes up to :data:`~converter.cache.WAIT_SECONDS`, as SQLite's own wait did, then
+    gone on without: the run says what an uncached one says (replayed: reading the cache
+    takes no lock another run's write holds)."""
+    uncached = validate_sources([SAMPLES], jobs=1)
+    limit = converter.cache.WAIT_SECONDS
+    monkeypatch.setattr(converter.cache, "WAIT_SECONDS", 0.2)
+    validate_sources([SAMPLES], jobs=1, cache_dir=private_cache)
+    path = private_cache / converter.cache._FILE
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        held = validate_sources([SAMPLES], jobs=1, cache_dir=private_cache)
+        waited = time.monotonic() - started
+    assert (held.count, list(held.diagnostics)) == (uncached.count,
+                                                     list(uncached.diagnostics))
+    assert 0.2 <= waited < limit  # (the wait set, not SQLite's own)
+    assert held.replayed
 
 
 def _recorded_samples(tmp_path: Path) -> tuple[tuple[str, ...], Path]:
