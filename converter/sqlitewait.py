@@ -29,11 +29,20 @@ def retried(conn: sqlite3.Connection, statement: str, seconds: float,
         try:  # (sqlite3.Connection's own execute: a WaitingConnection's would wait again)
             return sqlite3.Connection.execute(conn, statement, parameters)
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or (
-                    time.monotonic() >= deadline):
+            if not _busy(exc) or time.monotonic() >= deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` says another connection holds the database, as SQLite's own wait
+    takes it: SQLITE_BUSY and its variants (another connection recovering a WAL
+    database's log, SQLITE_BUSY_RECOVERY), not SQLITE_BUSY_SNAPSHOT (a read transaction
+    that cannot become a write one, which no wait helps)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY and (
+        code != sqlite3.SQLITE_BUSY_SNAPSHOT)
 
 
 class WaitingConnection(sqlite3.Connection):
