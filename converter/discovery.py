@@ -37,6 +37,7 @@ from .registry import (
     Format,
     all_formats,
     detect_format,
+    endings_of,
     get_format,
     ranked,
     unknown_format,
@@ -211,7 +212,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 forced.one_muscle_per_file or forced.name != detected.name))):
             # (a folder that is not a unit of --from's format: its files of that format)
             formats = [forced] if forced else per_file
-            by_ending = {ext: f for f in reversed(formats) for ext in f.extensions}
+            by_ending = {ext: f for f in reversed(formats) for ext in endings_of(f)}
             root = str(path).rstrip(os.sep) or os.sep
             unit = forced if forced and forced.directory_marker else None
             skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)

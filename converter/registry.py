@@ -712,6 +712,12 @@ def _warn(message: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=level)
 
 
+def endings_of(fmt: Format) -> tuple[str, ...]:
+    """``fmt``'s file name endings in lower case: a file's name, lowered, is told from
+    them in any case (``.TITLES``, ``.titles``)."""
+    return tuple(ending.lower() for ending in fmt.extensions)
+
+
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
     """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
     ``options``, or None. For one file: a name ending in a separator or a dot folder, or
@@ -744,9 +750,9 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         if marking:
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")
-        if not any(name.endswith(e) for e in fmt.extensions):
+        if not name.endswith(endings_of(fmt)):
             others = [(e, f.name) for f in _by_rank() if f is not fmt
-                      for e in f.extensions if name.endswith(e)]
+                      for e in endings_of(f) if name.endswith(e)]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
                 return mistake("output-ending", f"{output} is named like a {ending} file "
@@ -762,7 +768,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
                        f"{output} exists and is not one; give a directory name{hint}")
-    endings = [e for f in all_formats() for e in f.extensions if name.endswith(e)]
+    endings = [e for f in all_formats() for e in endings_of(f) if name.endswith(e)]
     if endings:
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
                        f"{output} is named like a {max(endings, key=len)} file; give a "
@@ -772,7 +778,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     """The format a path belongs to, by directory marker or file name ending (a file's
-    name told from a marker in any case, as from an ending)."""
+    name told from a marker and an ending in any case)."""
     candidates = [f for f in _by_rank() if (f.can_read if for_reading else f.can_write)]
     if path.is_dir():
         for fmt in candidates:
@@ -784,6 +790,6 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
         if for_reading and fmt.directory_marker and name == fmt.directory_marker.lower():
             return fmt
     matches = [(len(ext), fmt) for fmt in candidates
-               for ext in fmt.extensions if name.endswith(ext)]
+               for ext in endings_of(fmt) if name.endswith(ext)]
     # (of endings as long, the first ranked: a built-in format's, not a plugin's)
     return max(matches, key=lambda m: m[0])[1] if matches else None

@@ -266,7 +266,7 @@ def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:
     if name[:len(BUNDLE_PAGE)] != BUNDLE_PAGE:
         return None
     language, _, ending = name[len(BUNDLE_PAGE):].rpartition(".")
-    if f".{ending}".lower() not in endings:
+    if f".{ending}".lower() not in (known.lower() for known in endings):
         return None
     if not language:
         return ""

@@ -845,6 +845,66 @@ def test_a_directory_marker_in_capitals_is_told_in_any_case(
     assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
 
 
+@pytest.fixture
+def capital_ending_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                          ) -> Iterator[None]:
+    """A plugin's reader of one muscle per file whose ending is spelled in capitals,
+    .TITLES: the muscle is named by the file's stem, titled by its text."""
+    yield from _installed(tmp_path, monkeypatch, "captitles", "captitles",
+                          "from converter.model import Muscle\n"
+                          "from converter.registry import Format\n"
+                          "class C(Format):\n"
+                          "    name = 'captitles'\n"
+                          "    extensions = ('.TITLES',)\n"
+                          "    one_muscle_per_file = True\n"
+                          "    def read(self, path, ctx):\n"
+                          "        yield Muscle(slug=path.stem.lower(),\n"
+                          "                     title=path.read_text().strip())\n",
+                          "captitles:C")
+
+
+def test_an_ending_in_capitals_is_told_in_any_case(
+        capital_ending_plugin, tmp_path: Path) -> None:
+    """A file named as a source was never its plugin's when the plugin spelled its
+    ending in capitals (the name was lowered, the ending not): validate soleus.TITLES
+    said unknown-format, and -o out.titles --to json was written though it would be
+    read back as the plugin's. An ending and a file's name are matched in any case."""
+    for spelled in ("soleus.TITLES", "soleus.titles", "soleus.Titles"):
+        assert registry.detect_format(tmp_path / spelled, for_reading=True).name == (
+            "captitles")
+        mistake = registry.output_mistake(registry.get_format("json"), spelled, {})
+        assert mistake is not None and mistake.code == "output-ending", spelled
+    named = tmp_path / "soleus.TITLES"
+    named.write_text("Soleus\n", encoding="utf-8")
+    result = _cli(tmp_path, "validate", str(named), "--no-cache")
+    assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
+
+
+def test_a_folder_walk_reads_an_ending_in_capitals_in_any_case(
+        capital_ending_plugin, tmp_path: Path) -> None:
+    """A folder's walk never read the files of a plugin whose ending is spelled in
+    capitals (convert site: 'holds no .TITLES or .markdown or .md files to read'). It
+    reads them in any case now, each by that plugin."""
+    from converter.discovery import discover
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for stem, ending in (("soleus", "TITLES"), ("biceps", "titles"), ("deltoid", "Titles")):
+        (site / f"{stem}.{ending}").write_text(stem.title(), encoding="utf-8")
+    inputs, problems = discover([site])
+    assert problems == []
+    assert sorted((Path(i.path).name, i.format.name) for i in inputs) == [
+        ("biceps.titles", "captitles"), ("deltoid.Titles", "captitles"),
+        ("soleus.TITLES", "captitles")]
+    out = tmp_path / "out.json"
+    result = _cli(tmp_path, "convert", str(site), "--to", "json", "-o", str(out),
+                  "--no-cache")
+    assert result.returncode == 0, result.stderr
+    muscles = json.loads(out.read_text(encoding="utf-8"))["muscles"]
+    assert sorted((m["slug"], m["title"]) for m in muscles) == [
+        ("biceps", "Biceps"), ("deltoid", "Deltoid"), ("soleus", "Soleus")]
+
+
 def _with_options(cls: str, name: str, options: str) -> str:
     """The source of a plugin's writer ``name`` (class ``cls``) with ``options`` (Python
     text of a tuple of FormatOption), which writes each option's value."""

@@ -315,3 +315,13 @@ def test_a_bundles_translation_named_alone_takes_its_folders_name(
     ("_index.da.md", None), ("indexes.md", None), ("index.da.txt", None), ("index..md", None)])
 def test_a_bundles_page_is_index_or_its_translation(name: str, language: str | None) -> None:
     assert bundle_language(name, (".md", ".markdown")) == language
+
+
+@pytest.mark.parametrize("name, language", [
+    ("index.TITLES", ""), ("index.titles", ""), ("index.da.Titles", ".da")])
+def test_a_bundles_page_is_told_by_an_ending_spelled_in_capitals(
+        name: str, language: str) -> None:
+    """A plugin whose ending is spelled in capitals (.TITLES) never had a page bundle:
+    index.titles was no bundle's page, as the ending was matched as spelled. It is in
+    any case, as a file of that ending is read in any case."""
+    assert bundle_language(name, (".TITLES",)) == language
