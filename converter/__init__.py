@@ -67,13 +67,11 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     from .discovery import discover, not_searched
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
-    from .model import is_language_code
     from .pipeline import Reader
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
                         f"({drafts!r})")
-    if not is_language_code(default_lang):
-        raise ValueError(f"{default_lang!r} is not a language code such as da or en")
+    default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
     Exclusion(exclude)  # (a ValueError for a pattern that is none)
     inputs, problems = discover(paths, format, exclude=exclude)
@@ -95,6 +93,18 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     if has_errors(problems):
         raise MuscleError(problems)
     return muscles
+
+
+def _default_language(code: Any) -> str:
+    """``default_lang`` as the model holds it, a code in any case (``PT-BR`` is
+    ``pt-BR``: :func:`~converter.model.language_code`); a ``ValueError`` for what is
+    no language code."""
+    from .model import language_code
+
+    found = language_code(code)
+    if found is None:
+        raise ValueError(f"{code!r} is not a language code such as da or en")
+    return found
 
 
 def _paths(paths: Any) -> list[str | os.PathLike[str]]:
@@ -126,7 +136,6 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
-    from .model import is_language_code
     from .registry import (
         WriteContext,
         detect_format,
@@ -141,9 +150,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if not isinstance(muscles, Iterable):
         raise TypeError(f"write() takes muscles (such as read() returns), not "
                         f"{type(muscles).__name__}")
-    if not is_language_code(str(options.get("default_lang", "en"))):
-        raise ValueError(f"{options['default_lang']!r} is not a language code such as da "
-                         "or en")
+    if "default_lang" in options:
+        options["default_lang"] = _default_language(options["default_lang"])
     typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)

@@ -219,11 +219,14 @@ def cli() -> None:
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from .model import is_language_code
+    """``--default-lang``, a language code in any case, as the model holds it
+    (:func:`~converter.model.language_code`: ``PT-BR`` is ``pt-BR``)."""
+    from .model import language_code
 
-    if not is_language_code(value):
+    code = language_code(value)
+    if code is None:
         raise click.BadParameter(f"{value!r} is not a language code such as da or en")
-    return value
+    return code
 
 
 def _checked_size(value: str | None) -> str | None:

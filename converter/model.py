@@ -44,6 +44,27 @@ def is_language_code(code: object) -> bool:
     return isinstance(code, str) and bool(LANGUAGE_CODE.match(code))
 
 
+def language_code(code: object) -> str | None:
+    """``code`` as the model holds a language code: as typed when it is one (``da``,
+    ``pt-br``, ``pt-BR``), else, when it is one in other case (``DA``, ``PT-BR``), in
+    BCP 47's case (``da``, ``pt-BR``); None for what is no language code."""
+    if is_language_code(code):
+        return str(code)
+    if not isinstance(code, str) or not code.isascii() or not is_language_code(
+            code.lower()):
+        return None
+    first, *rest = code.lower().split("-")
+    return "-".join([first, *map(_subtag_cased, rest)])
+
+
+def _subtag_cased(subtag: str) -> str:
+    """A subtag after the language (lower case) in BCP 47's case: a region of two letters
+    in capitals (``BR``), a script of four in title case (``Hant``), else lower case."""
+    if len(subtag) == 2:
+        return subtag.upper()
+    return subtag.title() if len(subtag) == 4 and subtag.isalpha() else subtag
+
+
 class FrozenMap(Mapping[str, Any]):
     """An immutable, hashable, picklable mapping that keeps its insertion order."""
 

@@ -35,6 +35,25 @@ def test_default_language_must_be_a_language_code() -> None:
     assert converter.read(SAMPLES / "soleus.md", default_lang="pt-BR")
 
 
+def test_default_language_in_capitals_is_held_in_bcp_47s_case(tmp_path: Path) -> None:
+    """read(default_lang="PT-BR") and write(..., default_lang="DA") raised ValueError
+    ("'PT-BR' is not a language code"); each is the code in BCP 47's case now, pt-BR
+    and da, so a round trip through Markdown gives what the code so spelled gives."""
+    src = tmp_path / "soleus.md"
+    src.write_text("---\ntitle: Soleus\norigin: Tibia.\nfunction:\n  - short: Flexes.\n"
+                   "---\n", encoding="utf-8")
+    (muscle,) = converter.read(src, default_lang="PT-BR")
+    assert dict(muscle.origin) == {"pt-BR": "Tibia."}
+    (danish,) = converter.read(src, default_lang="DA")
+    assert dict(danish.functions[0].short) == {"da": "Flexes."}
+    for spelled in ("DA", "da"):
+        converter.write([danish], tmp_path / spelled, "markdown", default_lang=spelled)
+    written = (tmp_path / "DA" / "soleus.md").read_bytes()
+    assert written == (tmp_path / "da" / "soleus.md").read_bytes()
+    assert b"\n  - short: Flexes.\n" in written
+    assert converter.read(tmp_path / "DA", default_lang="Da") == [danish]
+
+
 def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -188,7 +188,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [
     ("validate", str(SAMPLES), "--default-lang", "Danish"),
     ("convert", str(SAMPLES), "--to", "json", "-o", "OUT", "--default-lang", "en_GB"),
-    ("fmt", str(SAMPLES), "--default-lang", "DA"),
+    ("fmt", str(SAMPLES), "--default-lang", "dansk"),
     ("validate", str(SAMPLES), "--default-lang", "en\n"),
     ("validate", str(SAMPLES), "--size", "12"),
     ("convert", str(SAMPLES), "--to", "svg", "-o", "OUT", "--size", "1x"),
@@ -587,6 +587,36 @@ def test_fmt_reads_files_like_validate(tmp_path: Path) -> None:
     assert "1 would change, 0 unchanged, 1 failed" in result.stderr  # (--check: none did)
     result = run("fmt", "--check", "--max-bytes", "100", str(tmp_path / "g.md"))
     assert "[file-too-large]" in result.stderr and result.exit_code == 1
+
+
+@pytest.mark.parametrize("typed", ["PT-BR", "Pt-Br", "pt-BR"])
+def test_default_lang_in_capitals_is_the_code_in_bcp_47s_case(
+        tmp_path: Path, typed: str) -> None:
+    """--default-lang PT-BR (or DA) was a usage error ('PT-BR' is not a language code
+    such as da or en), though codes ignore case. It is taken as pt-BR: convert and fmt
+    write what --default-lang pt-BR has them write (plain texts are pt-BR texts, a
+    function's pt-BR text is written plain), and fmt leaves what it wrote as it is."""
+    text = ("---\ntitle: Soleus\norigin: Tibia.\nfunction:\n  - short:\n"
+            "      pt-BR: Flexes.\n---\n")
+    for site in ("typed", "canonical"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "soleus.md").write_text(text, encoding="utf-8")
+    outputs = []
+    for site, code in (("typed", typed), ("canonical", "pt-BR")):
+        out = tmp_path / f"{site}.json"
+        result = run("convert", str(tmp_path / site), "--to", "json", "-o", str(out),
+                     "--default-lang", code, "--no-cache")
+        assert result.exit_code == 0, result.output
+        assert run("fmt", str(tmp_path / site), "--default-lang", code).exit_code == 0
+        assert run("fmt", "--check", str(tmp_path / site), "--default-lang", code
+                   ).exit_code == 0
+        outputs.append((out.read_bytes(), (tmp_path / site / "soleus.md").read_bytes()))
+    assert outputs[0] == outputs[1]
+    (muscle,) = json.loads(outputs[0][0])["muscles"]
+    assert (muscle["origin"], muscle["functions"][0]["short"]) == (
+        {"pt-BR": "Tibia."}, {"pt-BR": "Flexes."})
+    assert b"\norigin:\n  pt-BR: Tibia.\n" in outputs[0][1]
+    assert b"\n  - short: Flexes.\n" in outputs[0][1]
 
 
 def test_fmt_check_and_write(tmp_path: Path) -> None:

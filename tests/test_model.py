@@ -8,7 +8,14 @@ import pickle
 import pytest
 from hypothesis import given
 
-from converter.model import FrozenMap, LocalizedText, freeze, is_language_code, thaw
+from converter.model import (
+    FrozenMap,
+    LocalizedText,
+    freeze,
+    is_language_code,
+    language_code,
+    thaw,
+)
 from converter.slug import slugify
 from tests.strategies import muscles
 
@@ -52,3 +59,17 @@ def test_slugify(text: str, slug: str) -> None:
 @pytest.mark.parametrize("code", ["en\n", "da\n", "pt-BR\n"])
 def test_a_language_code_with_a_line_break_is_not_one(code: str) -> None:
     assert is_language_code(code.strip()) and not is_language_code(code)
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("da", "da"), ("pt-br", "pt-br"), ("pt-BR", "pt-BR"), ("zh-hant", "zh-hant"),
+    ("DA", "da"), ("PT-BR", "pt-BR"), ("Pt-br", "pt-BR"), ("ZH-HANT-TW", "zh-Hant-TW"),
+    ("EN-001", "en-001"), ("DE-1996", "de-1996"), ("SL-ROZAJ", "sl-rozaj"),
+    ("Danish", None), ("EN_GB", None), ("DA\n", None), ("\u212aL", None), (None, None)])
+def test_a_language_code_in_other_case_is_held_in_bcp_47s_case(
+        typed: object, code: str | None) -> None:
+    """A code the model holds as typed is kept so; one in other case (its language in
+    capitals, which the model's codes never have) is held in BCP 47's case, so that
+    ``PT-BR`` and ``pt-BR`` are one; what is no code, or only one once a non-ASCII letter
+    is lowered (the Kelvin sign's ``k``), is None."""
+    assert language_code(typed) == code
