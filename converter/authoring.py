@@ -17,7 +17,16 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
-from .model import LANGUAGE_CODE, Function, LocalizedText, Muscle, Region, freeze, thaw
+from .model import (
+    LANGUAGE_CODE,
+    Function,
+    LocalizedText,
+    Muscle,
+    Region,
+    freeze,
+    language_code,
+    thaw,
+)
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
 from .slug import MAX_SLUG_LENGTH, FolderName, slugify
 
@@ -134,8 +143,7 @@ class _Builder:
                           f"da or en, not {_kind(lang)}")
                 continue
             if not LANGUAGE_CODE.match(lang):
-                self.fail(f"{path}.{lang}", "bad-language",
-                          f"{lang!r} is not a language code such as da or en")
+                self.fail(f"{path}.{lang}", "bad-language", _not_a_code(lang))
                 continue
             checked = self.text(text, f"{path}.{lang}", required=True)
             if checked is not None:
@@ -455,3 +463,12 @@ def front_matter_from_muscle(muscle: Muscle, default_lang: str = "en") -> dict[s
         data["coords"] = [r.coords for r in muscle.regions]
     data.update(thaw(muscle.extra))
     return data
+
+
+def _not_a_code(key: str) -> str:
+    """Why a text map's key ``key`` is no language code: one in capitals (``DA``) is
+    told how to write it (``da``)."""
+    cased = language_code(key)
+    if cased is not None:
+        return f"{key!r} is a language code in capitals: write it {cased}"
+    return f"{key!r} is not a language code such as da or en"
