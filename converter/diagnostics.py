@@ -426,23 +426,98 @@ def _order(d: Diagnostic) -> tuple[str, int, int, str]:
     return d.path, d.line or 0, d.column or 0, d.code
 
 
-def in_order(diagnostics: Iterable[Diagnostic], run: int = 50_000) -> Iterator[Diagnostic]:
+def in_order(diagnostics: Iterable[Diagnostic], run: int = 5_000, fan_in: int = 16,
+             frame: int = 500) -> Iterator[Diagnostic]:
     """``diagnostics`` by path, line, column and code (stable): sorted a run of ``run``
-    at a time, each run kept packed (:func:`pack`), then merged, so memory holds one
-    run's objects however many diagnostics a corpus has."""
+    at a time, each run packed (:func:`pack`, frames of ``frame``) into a temporary
+    file, then merged ``fan_in`` runs at a time (more runs than that are merged into
+    longer ones on disk first), so memory holds one run and ``fan_in`` frames however
+    many diagnostics a corpus has."""
     items = iter(diagnostics)
-    packed: list[bytes] = []
-    last: list[Diagnostic] = []
-    while chunk := list(itertools.islice(items, run)):
-        chunk.sort(key=_order)
-        if last:  # (one run more: the one before is packed)
-            packed.append(pack(last))
-        last = chunk
-    if not packed:
-        yield from last
+    first = sorted(itertools.islice(items, run), key=_order)
+    following = list(itertools.islice(items, 1))
+    if not following:
+        yield from first
         return
-    packed.append(pack(last))
-    yield from heapq.merge(*map(unpack, packed), key=_order)
+    with _Runs(frame) as runs:
+        runs.add(first)
+        del first
+        rest = itertools.chain(following, items)
+        while chunk := list(itertools.islice(rest, run)):
+            chunk.sort(key=_order)
+            runs.add(chunk)
+        del chunk
+        yield from runs.merged(fan_in)
+
+
+class _Runs:
+    """Sorted runs of diagnostics packed (:func:`pack`) one after another in an
+    anonymous temporary file, read back a piece at a time."""
+
+    def __init__(self, frame: int) -> None:
+        import tempfile  # here: `muscle-convert --help` needs no temporary files
+
+        from .atomic import temporary_work
+
+        self._frame, self._work = frame, temporary_work
+        with temporary_work():
+            self._file = tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
+        self._spans: list[tuple[int, int]] = []
+
+    def __enter__(self) -> _Runs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Pack a sorted run at the end of the file (``diagnostics`` may be read from
+        the file's earlier runs meanwhile: each write seeks its end)."""
+        with self._work():
+            start = self._file.seek(0, 2)
+        compressor = zlib.compressobj(1)
+        items = iter(diagnostics)
+        while batch := list(itertools.islice(items, self._frame)):
+            self._write(compressor.compress(_framed(batch)))
+        end = self._write(compressor.flush())
+        self._spans.append((start, end - start))
+
+    def _write(self, data: bytes) -> int:
+        """Write ``data`` at the end of the file; where it ends now."""
+        with self._work():
+            self._file.seek(0, 2)
+            self._file.write(data)
+            return self._file.tell()
+
+    def merged(self, fan_in: int) -> Iterator[Diagnostic]:
+        """All runs merged in order (equal keys in the order the runs were added)."""
+        while len(self._spans) > fan_in:
+            spans, self._spans = self._spans, []
+            for start in range(0, len(spans), fan_in):
+                self.add(heapq.merge(*map(self._read, spans[start:start + fan_in]),
+                                     key=_order))
+        return heapq.merge(*map(self._read, self._spans), key=_order)
+
+    def _read(self, span: tuple[int, int]) -> Iterator[Diagnostic]:
+        new = tuple.__new__
+        for rows in _rows(self._pieces(*span)):
+            yield from map(new, itertools.repeat(Diagnostic), rows)
+
+    def _pieces(self, offset: int, length: int) -> Iterator[bytes]:
+        """The run at ``offset`` in pieces of 64 KiB (the file is shared: each seeks)."""
+        end = offset + length
+        while offset < end:
+            with self._work():
+                self._file.seek(offset)
+                piece = self._file.read(min(1 << 16, end - offset))
+            offset += len(piece)
+            yield piece
+
+
+def _framed(batch: Sequence[Sequence[Any]]) -> bytes:
+    """One frame of :func:`pack`: the rows marshalled, after their length."""
+    data = marshal.dumps([tuple(row) for row in batch])
+    return len(data).to_bytes(8, "little") + data
 
 
 def pack(diagnostics: Iterable[Sequence[Any]], chunk: int = 10_000) -> bytes:
@@ -452,8 +527,7 @@ def pack(diagnostics: Iterable[Sequence[Any]], chunk: int = 10_000) -> bytes:
     compressor = zlib.compressobj(1)
     parts, items = [], iter(diagnostics)
     while batch := list(itertools.islice(items, chunk)):
-        data = marshal.dumps([tuple(row) for row in batch])
-        parts.append(compressor.compress(len(data).to_bytes(8, "little") + data))
+        parts.append(compressor.compress(_framed(batch)))
     parts.append(compressor.flush())
     return b"".join(parts)
 
@@ -472,10 +546,15 @@ def unpack(blob: bytes) -> Iterator[Diagnostic]:
 def unpack_rows(blob: bytes) -> Iterator[list[tuple[Any, ...]]]:
     """The batches of rows :func:`pack` packed (as tuples), decompressed as they are
     read; ``ValueError`` (or ``zlib.error``) for a blob it did not make."""
+    return _rows(blob[start:start + (1 << 16)] for start in range(0, len(blob), 1 << 16))
+
+
+def _rows(pieces: Iterable[bytes]) -> Iterator[list[tuple[Any, ...]]]:
+    """:func:`unpack_rows` of a blob given in ``pieces``."""
     decompressor = zlib.decompressobj()
     pending = bytearray()  # (grown in place: a frame of 100 MB is not copied per piece)
-    for start in range(0, len(blob), 1 << 16):
-        pending += decompressor.decompress(blob[start:start + (1 << 16)])
+    for piece in pieces:
+        pending += decompressor.decompress(piece)
         while len(pending) >= 8:
             end = 8 + int.from_bytes(pending[:8], "little")
             if len(pending) < end:
