@@ -2506,3 +2506,26 @@ def test_a_muscle_left_out_for_a_text_that_is_not_utf8_says_its_other_problems(
         ("muscles[a].regions[0]", "polygon-self-intersecting"),
         ("muscles[a].regions[1].points[0].x", "not-utf8"),
         ("muscles[a].title", "not-utf8")]
+
+
+def test_a_new_databases_rows_reach_its_file_as_they_are_loaded(tmp_path: Path) -> None:
+    """A new database's load kept 32 MiB of its pages in memory until the commit (the
+    writer's own memory: 90 MB for the bench's 20,000 files against 46 MB for JSON
+    Lines); it keeps 8 MiB, and what it loads past that is on disk before the load ends:
+    here, when the 1,001st of 1,200 muscles of 20 KB is asked for (the first 1,000 are
+    loaded, in batches of 500), the temporary file the database is built in holds at
+    least 8 MiB."""
+    out = tmp_path / "out" / "m.db"
+    out.parent.mkdir()
+    on_disk = []
+
+    def records() -> Iterator[tuple[str, str]]:
+        for i in range(1_200):
+            if i == 1_000:
+                on_disk.append(sum(p.stat().st_size for p in out.parent.iterdir()))
+            muscle = Muscle(slug=f"m{i:04}", title=f"M {i}", body=f"{i:04} " * 4_000)
+            yield muscle.slug, json.dumps(sqlite_format.row(muscle))
+
+    get_format("sqlite").write_records(records(), out, WriteContext())
+    assert on_disk[0] >= 8 << 20
+    assert len(converter.read(out)) == 1_200
