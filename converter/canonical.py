@@ -31,7 +31,15 @@ from .model import (
     number_text,
     thaw,
 )
-from .safety import MAX_DEPTH, KeysTwice, LongInteger, json_integer, keys_twice, load_json
+from .safety import (
+    MAX_DEPTH,
+    KeysTwice,
+    LongInteger,
+    json_decoder,
+    json_integer,
+    keys_twice,
+    load_json,
+)
 from .slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 if TYPE_CHECKING:
@@ -225,6 +233,23 @@ def loads(text: str) -> Any:
     if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
         return load_json(text, parse_float=_decimal, parse_int=_integer)
     return load_json(text, parse_float=_decimal)
+
+
+_DECODERS = (json_decoder(_decimal), json_decoder(_decimal, _integer))
+
+
+def raw_decode(text: str, at: int) -> tuple[Any, int]:
+    """:func:`loads` of the one JSON value that starts at ``text[at]``, and where it
+    ends; json's ``ValueError`` (or ``RecursionError``) when no whole value is there."""
+    try:
+        value, end = _DECODERS[0].raw_decode(text, at)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # (an integer longer than int reads: integers one by one)
+        return _DECODERS[1].raw_decode(text, at)
+    if text.find("-0", at, end) >= 0 and _MINUS_ZERO.search(text, at, end):
+        return _DECODERS[1].raw_decode(text, at)
+    return value, end
 
 
 def _floats(value: Any, levels: int = MAX_DEPTH) -> Any:

@@ -71,6 +71,15 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
+def json_decoder(parse_float: Callable[[str], Any] | None = None,
+                 parse_int: Callable[[str], Any] | None = None) -> json.JSONDecoder:
+    """A decoder of JSON as :func:`load_json` reads it (an object that gives a key twice
+    a :class:`KeysTwice`), for ``raw_decode`` of one value at a time; its errors are
+    json's own (``ValueError``, ``RecursionError``)."""
+    return json.JSONDecoder(parse_float=parse_float, parse_int=parse_int,
+                            object_pairs_hook=_object)
+
+
 #: Python's limit on the digits of an integer read from text (0: none).
 _INT_DIGITS = sys.get_int_max_str_digits()
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, error
+from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
@@ -24,33 +27,21 @@ class JsonFormat(canonical.LineRecords, Format):
     validates = True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        text = decode_utf8(path.read_bytes(), str(path))
+        """Stream the records of the ``muscles`` list, one held at a time: a first pass
+        checks the whole document (its syntax, its own keys), so that a broken one is
+        refused whole as before; a document the stream cannot take as it is (broken, a
+        key twice, not UTF-8) is read whole, for the same diagnostics."""
         try:
-            data = canonical.loads(text)
-        except BadJson as exc:
-            raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
-                        column=exc.column) from None
-        if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
-            raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
-        twice = keys_twice(data)
-        if twice:  # ("muscles" twice: which list was meant?)
-            line, column = canonical.JsonPlaces(text).find(twice[0]) or (None, None)
-            raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
-                        twice[0], line=line, column=column)
-        places: canonical.JsonPlaces | None = None  # made on the first problem only
-        for problem in _top_level(data, str(path)):
-            places = places or canonical.JsonPlaces(text)
-            line, column = places.find(problem.field) or (None, None)
-            ctx.report(problem._replace(line=line, column=column))
-        for i, record in enumerate(data["muscles"]):
-            ctx.mark = i
-            try:
-                yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
-            except MuscleError as exc:
-                places = places or canonical.JsonPlaces(text)
-                for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
-                    line, column = places.find(diagnostic.field) or (None, None)
-                    ctx.report(diagnostic._replace(line=line, column=column))
+            problems = _checked(path)
+        except _Whole:
+            yield from _read_whole(path, ctx)
+            return
+        for problem in problems:
+            ctx.report(problem)
+        try:
+            yield from _read_records(path, ctx)
+        except _Whole:  # (changed since the first pass)
+            raise error(str(path), "bad-json", "changed while it was read") from None
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
@@ -86,6 +77,194 @@ class JsonFormat(canonical.LineRecords, Format):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
             return canonical.written(len(spool), out)
+
+
+def _read_whole(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """The document read whole: its diagnostics where the stream cannot read it."""
+    text = decode_utf8(path.read_bytes(), str(path))
+    try:
+        data = canonical.loads(text)
+    except BadJson as exc:
+        raise error(str(path), "bad-json", f"is not valid JSON: {exc}", line=exc.line,
+                    column=exc.column) from None
+    if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
+        raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
+    twice = keys_twice(data)
+    if twice:  # ("muscles" twice: which list was meant?)
+        line, column = canonical.JsonPlaces(text).find(twice[0]) or (None, None)
+        raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
+                    twice[0], line=line, column=column)
+    places: canonical.JsonPlaces | None = None  # made on the first problem only
+    for problem in _top_level(data, str(path)):
+        places = places or canonical.JsonPlaces(text)
+        line, column = places.find(problem.field) or (None, None)
+        ctx.report(problem._replace(line=line, column=column))
+    for i, record in enumerate(data["muscles"]):
+        ctx.mark = i
+        try:
+            yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
+        except MuscleError as exc:
+            places = places or canonical.JsonPlaces(text)
+            for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
+                line, column = places.find(diagnostic.field) or (None, None)
+                ctx.report(diagnostic._replace(line=line, column=column))
+
+
+class _Whole(Exception):
+    """The stream cannot read the document as it is: it is read whole."""
+
+
+#: How much of the file the stream reads at a time, in bytes.
+_CHUNK = 1 << 16
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Stream:
+    """The text of a JSON file, read a chunk at a time: ``text`` from ``at`` is what is
+    not taken yet, ``line`` and ``column`` (1-based) where ``text`` starts."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.text, self.at, self.ended = "", 0, False
+        self.line = self.column = 1
+
+    def more(self) -> bool:
+        """Read the next chunk (what is taken let go of); False at the file's end."""
+        if self.ended:
+            return False
+        first = self._fh.tell() == 0
+        raw = self._fh.read(_CHUNK)
+        if first and wide_encoding(raw):
+            raise _Whole
+        try:
+            text = self._decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            raise _Whole from None
+        self.ended = not raw
+        self.line, self.column = self.place(self.at)
+        self.text, self.at = self.text[self.at:] + text, 0
+        return True
+
+    def place(self, index: int) -> tuple[int, int]:
+        """(line, column) of ``text[index]`` in the file."""
+        lines = self.text.count("\n", 0, index)
+        if not lines:
+            return self.line, self.column + index
+        return self.line + lines, index - self.text.rfind("\n", 0, index)
+
+    def char(self) -> str:
+        """The next character that is not white space ("" at the file's end)."""
+        while True:
+            self.at = _SPACE.match(self.text, self.at).end()
+            if self.at < len(self.text) or not self.more():
+                return self.text[self.at:self.at + 1]
+
+    def expect(self, chars: str) -> str:
+        """Take the next character, one of ``chars``."""
+        found = self.char()
+        if not found or found not in chars:
+            raise _Whole
+        self.at += 1
+        return found
+
+    def value(self) -> tuple[Any, int, int]:
+        """The next JSON value, taken, and where it starts and ends in ``text``."""
+        self.char()
+        while True:
+            try:
+                value, end = canonical.raw_decode(self.text, self.at)
+            except (ValueError, RecursionError):
+                end = None
+            if end is not None and (end < len(self.text) or self.ended):
+                start, self.at = self.at, end
+                return value, start, end
+            if not self.more():  # (a value cut at the chunk's end: read on)
+                raise _Whole
+
+
+def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
+    """(key, value, start, end) of each key of the document's object, but that the
+    value of ``muscles`` is ``None``, its records (``"", record, ...``) after it."""
+    stream.expect("{")
+    seen: set[str] = set()
+    while stream.char() == '"':
+        key, _, _ = stream.value()
+        if key in seen:
+            raise _Whole
+        seen.add(key)
+        stream.expect(":")
+        if key == "muscles":
+            if stream.char() != "[":  # (not a list: said as the document's mistake)
+                raise _Whole
+            start = stream.at
+            stream.at += 1
+            yield key, None, start, start
+            yield from _records(stream)
+        else:
+            yield key, *stream.value()
+        if stream.expect(",}") == "}":
+            if stream.char() or "muscles" not in seen:
+                raise _Whole
+            return
+    raise _Whole
+
+
+def _records(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
+    """The records of the ``muscles`` list, its ``[`` taken."""
+    if stream.char() == "]":
+        stream.at += 1
+        return
+    while True:
+        yield "", *stream.value()
+        if stream.expect(",]") == "]":
+            return
+
+
+def _checked(path: Path) -> list[Diagnostic]:
+    """The first pass: the document's own keys' problems, at their places; ``_Whole``
+    when the stream cannot read it."""
+    top: dict[str, Any] = {}
+    places: dict[str, tuple[int, int]] = {}
+    with path.open("rb") as fh:
+        stream = _Stream(fh)
+        for key, value, start, _ in _keys(stream):
+            if key:
+                top[key] = [] if key == "muscles" else value
+                places[key] = stream.place(start)
+    return [p._replace(line=places[p.field][0], column=places[p.field][1])
+            for p in _top_level(top, str(path))]
+
+
+def _read_records(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """The second pass: each record's muscle, or its problems at their places."""
+    with path.open("rb") as fh:
+        stream = _Stream(fh)
+        i = 0
+        for key, record, start, end in _keys(stream):
+            if key:
+                continue
+            ctx.mark, where = i, f"muscles[{i}]"
+            i += 1
+            try:
+                yield canonical.from_canonical(record, path=str(path), field=where)
+            except MuscleError as exc:
+                places = canonical.JsonPlaces(stream.text[start:end])
+                for d in [*exc.diagnostics, *ctx.lints(exc, where)]:
+                    ctx.report(d._replace(**_at(stream, start, places, d.field, where)))
+
+
+def _at(stream: _Stream, start: int, places: canonical.JsonPlaces, field: str,
+        where: str) -> dict[str, int | None]:
+    """The line and column of ``field`` of the record ``where``, whose text starts at
+    ``start`` of the stream's text."""
+    found = places.find(field[len(where):]) if field.startswith(where) else None
+    if found is None:
+        return {"line": None, "column": None}
+    line, column = stream.place(start)
+    if found[0] == 1:
+        return {"line": line, "column": column + found[1] - 1}
+    return {"line": line + found[0] - 1, "column": found[1]}
 
 
 def _top_level(data: dict, path: str) -> list[Diagnostic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import converter
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import ReadContext, get_format
+from converter.safety import KeysTwice
 from converter.schema import load_schema
 from tests.conftest import SAMPLES
 from tests.strategies import corpora
@@ -590,3 +592,69 @@ def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path
         (2, line.index('"y"') + 1, "muscles[0].origin.pt-BR", "duplicate-key"),
         (2, line.index('"v"') + 1, "muscles[0].functions[0].short.en-GB",
          "duplicate-key")]
+
+
+def _records_alive() -> int:
+    """How many dicts with a slug and an origin (a record's) are alive."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects()
+               if type(o) in (dict, KeysTwice) and "slug" in o and "origin" in o)
+
+
+def test_a_document_of_many_muscles_is_read_a_record_at_a_time(tmp_path: Path) -> None:
+    """The reader parsed the whole document before its first muscle (20,000 muscles'
+    objects at once); it streams the records of the ``muscles`` list now, holding one
+    at a time (and a chunk of the text): when the first of 3,000 muscles comes, and
+    when the last does, at most a couple of records' objects are alive, not 3,000."""
+    path = tmp_path / "m.json"
+    records = [{"slug": f"m{i:04}", "title": f"M {i}", "origin": {"da": f"Sted {i}"}}
+               for i in range(3_000)]
+    path.write_text(json.dumps({"$schema": "x", "muscles": records}, indent=1),
+                    encoding="utf-8")
+    del records
+    before = _records_alive()  # (the schema's, and others that are not records)
+    problems: list[Diagnostic] = []
+    found = get_format("json").read(path, ReadContext(report=problems.append))
+    alive, slugs = [], []
+    for muscle in found:
+        if not slugs or len(slugs) == 2_999:
+            alive.append(_records_alive())
+        slugs.append(muscle.slug)
+    assert slugs == [f"m{i:04}" for i in range(3_000)]
+    assert problems == []
+    assert max(alive) - before <= 2
+
+
+_STREAMED = [
+    two_muscles(title=5),
+    '{"muscles": [{"slug": "a", "title": "A", "origin": {"da": 1}, "extra": {"n": -0, '
+    f'"big": {"9" * 4_400}}}}}, {{"slug": "b", "title": "B", "coords": [[-0, 1]]}}]}}',
+    '{"muscles": [\r\n {"slug": "a", "title": "A", "title": "B"},\r\n'
+    ' {"slug": "b", "title": "B", "coords": [[1, 2]]}], "$schema": 5, "other": 1}',
+    '\ufeff{"$schema": "x",\n"muscles": [7, {"slug": "Æ", "title": ""},\n {}]}\n',
+    '{"muscles": []}',
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+@pytest.mark.parametrize("text", _STREAMED)
+def test_a_streamed_document_says_what_the_whole_one_says(
+        text: str, chunk: int, tmp_path: Path, monkeypatch) -> None:
+    """Read a few characters at a time, records cut anywhere, a document's muscles and
+    diagnostics (their lines and columns) are those of reading it whole."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8", newline="")
+    whole: list[Diagnostic] = []
+    expected = [m.slug for m in json_format._read_whole(path, ReadContext(
+        report=whole.append))]
+    monkeypatch.setattr(json_format, "_CHUNK", chunk)
+    assert read_json_file(path) == (expected, whole)
+
+
+def read_json_file(path: Path) -> tuple[list[str], list[Diagnostic]]:
+    """The slugs read from the JSON file at ``path``, and the diagnostics reported."""
+    problems: list[Diagnostic] = []
+    found = get_format("json").read(path, ReadContext(report=problems.append))
+    return [m.slug for m in found], problems
