@@ -6,6 +6,8 @@ import codecs
 import json
 import os
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -46,22 +48,27 @@ class JsonFormat(canonical.LineRecords, Format):
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
         named = canonical.named_record(field)
-        found = None if named is None else _read_again(path)
-        if found is None:
+        if named is None:
             return None
-        places, index = found
-        at = index.get(named[0])
-        return None if at is None else places.find(f"muscles[{at}]{named[1]}")
+        index = _index_of(path)
+        if index is None:
+            return _whole_place(path, None, named)
+        try:
+            mark = index.get(named[0])
+        except (OSError, IndexError, _Whole):  # (changed since it was read)
+            return None
+        return None if mark is None else _record_place(path, index, mark, named[1])
 
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
         """``field`` (``muscles[<slug>].slug``) of the record ``mark`` of the list (its
-        place in it, from 0): the line and column of the field's value, found by walking
-        the text again."""
+        place in it, from 0): the line and column of the field's value, found by reading
+        that record again (where it starts: see :class:`_Index`)."""
         named = canonical.named_record(field)
-        found = None if named is None else _read_again(path)
-        if found is None:
+        if named is None:
             return None
-        at = found[0].find(f"muscles[{mark}]{named[1]}")
+        index = _index_of(path)
+        at = (_whole_place(path, mark, named) if index is None
+              else _record_place(path, index, mark, named[1]))
         return None if at is None else Place(str(path), *at, field)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
@@ -123,11 +130,13 @@ class _Stream:
     """The text of a JSON file, read a chunk at a time: ``text`` from ``at`` is what is
     not taken yet, ``line`` and ``column`` (1-based) where ``text`` starts."""
 
-    def __init__(self, fh: IO[bytes]) -> None:
+    def __init__(self, fh: IO[bytes], line: int = 1, column: int = 1) -> None:
         self._fh = fh
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.text, self.at, self.ended = "", 0, False
-        self.line = self.column = 1
+        self.line, self.column = line, column
+        #: The byte offset in the file of ``text``'s start.
+        self.offset = fh.tell()
 
     def more(self) -> bool:
         """Read the next chunk (what is taken let go of); False at the file's end."""
@@ -143,6 +152,8 @@ class _Stream:
             raise _Whole from None
         self.ended = not raw
         self.line, self.column = self.place(self.at)
+        self.offset = self.byte(self.at) + (3 if first and raw.startswith(codecs.BOM_UTF8)
+                                            else 0)
         self.text, self.at = self.text[self.at:] + text, 0
         return True
 
@@ -152,6 +163,10 @@ class _Stream:
         if not lines:
             return self.line, self.column + index
         return self.line + lines, index - self.text.rfind("\n", 0, index)
+
+    def byte(self, index: int) -> int:
+        """The byte offset in the file of ``text[index]``."""
+        return self.offset + len(self.text[:index].encode("utf-8", "surrogatepass"))
 
     def char(self) -> str:
         """The next character that is not white space ("" at the file's end)."""
@@ -259,12 +274,109 @@ def _at(stream: _Stream, start: int, places: canonical.JsonPlaces, field: str,
     """The line and column of ``field`` of the record ``where``, whose text starts at
     ``start`` of the stream's text."""
     found = places.find(field[len(where):]) if field.startswith(where) else None
+    line, column = _in_file(stream, start, found) or (None, None)
+    return {"line": line, "column": column}
+
+
+def _in_file(stream: _Stream, start: int, found: tuple[int, int] | None
+             ) -> tuple[int, int] | None:
+    """A place ``found`` in a record whose text starts at ``start`` of the stream's
+    text, as a place in the file."""
     if found is None:
-        return {"line": None, "column": None}
+        return None
     line, column = stream.place(start)
     if found[0] == 1:
-        return {"line": line, "column": column + found[1] - 1}
-    return {"line": line + found[0] - 1, "column": found[1]}
+        return line, column + found[1] - 1
+    return line + found[0] - 1, found[1]
+
+
+class _Index:
+    """Where each record of a JSON document starts (byte offset, line, column), and
+    which record each slug is (by the slug's hash, as JSON Lines keeps its slugs: 40
+    bytes a record, not the document's text and a dict of its slugs)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self.offsets, self.lines, self.columns = array("Q"), array("L"), array("L")
+        hashes, numbers = array("q"), array("L")
+        with open(path, "rb") as fh:
+            stream = _Stream(fh)
+            for key, record, start, _ in _keys(stream):
+                if key:
+                    continue
+                slug = _slug_of(record)
+                if slug is not None:
+                    hashes.append(hash(slug))
+                    numbers.append(len(self.offsets))
+                self.offsets.append(stream.byte(start))
+                self.lines.append(stream.place(start)[0])
+                self.columns.append(stream.place(start)[1])
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        self._hashes = array("q", (hashes[i] for i in order))
+        self._numbers = array("L", (numbers[i] for i in order))
+
+    def get(self, slug: str) -> int | None:
+        """The number of the one record whose slug is ``slug`` (None for none, or a
+        slug of more than one record: which of them a diagnostic means is not known)."""
+        key = hash(slug)
+        low = bisect_left(self._hashes, key)
+        found = list(self._numbers[low:bisect_right(self._hashes, key, low)])
+        if len(found) > 1:  # (a slug twice, or two slugs of one hash)
+            found = [n for n in found if _slug_of(self.record(n)[0]) == slug]
+        return found[0] if len(found) == 1 else None
+
+    def record(self, mark: int) -> tuple[Any, _Stream, int, int]:
+        """The record ``mark`` read again: it, the stream it is in and where its text
+        starts and ends there. ``IndexError`` for no such record, ``_Whole`` for a
+        file changed since."""
+        with open(self._path, "rb") as fh:
+            fh.seek(self.offsets[mark])
+            stream = _Stream(fh, self.lines[mark], self.columns[mark])
+            value, start, end = stream.value()
+        return value, stream, start, end
+
+
+def _slug_of(record: Any) -> str | None:
+    """The slug of a record, None when it has none."""
+    slug = record.get("slug") if isinstance(record, dict) else None
+    return slug if isinstance(slug, str) else None
+
+
+def _index_of(path: Path) -> _Index | None:
+    """The :class:`_Index` of the file at ``path`` as it is now; None when it cannot be
+    read or the stream cannot take it (see :func:`_whole_place`)."""
+    try:
+        st = os.stat(path)
+        return _index(str(path), st.st_size, st.st_mtime_ns)
+    except (OSError, _Whole):
+        return None
+
+
+@lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)
+def _index(path: str, size: int, mtime_ns: int) -> _Index:
+    return _Index(path)
+
+
+def _record_place(path: Path, index: _Index, mark: int, rest: str) -> tuple[int, int] | None:
+    """Where ``rest`` (``.origin``) of the record ``mark`` is in the file."""
+    try:
+        _, stream, start, end = index.record(mark)
+    except (OSError, IndexError, _Whole):  # (changed since it was read)
+        return None
+    return _in_file(stream, start, canonical.JsonPlaces(stream.text[start:end]).find(rest))
+
+
+def _whole_place(path: Path, mark: int | None, named: tuple[str, str]
+                 ) -> tuple[int, int] | None:
+    """Where the field ``named`` (slug, rest) of the record ``mark`` (None: of the
+    slug) is, in a document the stream cannot take (a key of its own twice): read
+    whole, as before."""
+    found = _read_again(path)
+    if found is None:
+        return None
+    places, slugs = found
+    at = slugs.get(named[0]) if mark is None else mark
+    return None if at is None else places.find(f"muscles[{at}]{named[1]}")
 
 
 def _top_level(data: dict, path: str) -> list[Diagnostic]:
