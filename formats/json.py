@@ -132,9 +132,14 @@ class _Stream:
 
     def __init__(self, fh: IO[bytes], line: int = 1, column: int = 1) -> None:
         self._fh = fh
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.text, self.at, self.ended = "", 0, False
         self.line, self.column = line, column
+        if fh.tell() == 0:  # (a byte order mark is no text: UTF-16's is read whole)
+            head = fh.read(4)
+            if wide_encoding(head):
+                raise _Whole
+            fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         #: The byte offset in the file of ``text``'s start.
         self.offset = fh.tell()
 
@@ -142,18 +147,14 @@ class _Stream:
         """Read the next chunk (what is taken let go of); False at the file's end."""
         if self.ended:
             return False
-        first = self._fh.tell() == 0
         raw = self._fh.read(_CHUNK)
-        if first and wide_encoding(raw):
-            raise _Whole
         try:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError:
             raise _Whole from None
         self.ended = not raw
         self.line, self.column = self.place(self.at)
-        self.offset = self.byte(self.at) + (3 if first and raw.startswith(codecs.BOM_UTF8)
-                                            else 0)
+        self.offset = self.byte(self.at)
         self.text, self.at = self.text[self.at:] + text, 0
         return True
 

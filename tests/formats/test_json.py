@@ -687,3 +687,23 @@ def test_placing_a_records_field_reads_that_record_again_not_the_document(
     gc.collect()
     assert not [o for o in gc.get_objects()
                 if isinstance(o, canonical.JsonPlaces) and len(o.text) >= len(text) // 2]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+@pytest.mark.parametrize("text", _STREAMED)
+def test_a_streamed_documents_records_are_placed_as_in_the_whole_text(
+        text: str, chunk: int, tmp_path: Path, monkeypatch) -> None:
+    """Each record's fields, found again from where the record starts (a byte order
+    mark, CRLF, letters of two bytes and records cut anywhere before it), are where the
+    walker of the whole text finds them."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8", newline="")
+    whole = canonical.JsonPlaces(text.removeprefix("\ufeff"))
+    monkeypatch.setattr(json_format, "_CHUNK", chunk)
+    fmt = get_format("json")
+    for i in range(len(canonical.loads(text.removeprefix("\ufeff"))["muscles"])):
+        for rest in ("", ".title", ".slug", ".coords[0][1]"):
+            place = fmt.marked_place(path, i, f"muscles[x]{rest}")
+            assert (place and (place.line, place.column)) == whole.find(f"muscles[{i}]{rest}")
