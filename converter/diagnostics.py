@@ -432,7 +432,8 @@ def in_order(diagnostics: Iterable[Diagnostic], run: int = 5_000, fan_in: int = 
     at a time, each run packed (:func:`pack`, frames of ``frame``) into a temporary
     file, then merged ``fan_in`` runs at a time (more runs than that are merged into
     longer ones on disk first), so memory holds one run and ``fan_in`` frames however
-    many diagnostics a corpus has."""
+    many diagnostics a corpus has (``fan_in`` at least 2)."""
+    fan_in = max(fan_in, 2)
     items = iter(diagnostics)
     first = sorted(itertools.islice(items, run), key=_order)
     following = list(itertools.islice(items, 1))

@@ -211,7 +211,7 @@ _diagnostics = st.lists(st.builds(
     max_size=40)
 
 
-@given(_diagnostics, st.integers(1, 7), st.integers(1, 5), st.integers(2, 4),
+@given(_diagnostics, st.integers(1, 7), st.integers(1, 5), st.integers(1, 4),
        st.integers(1, 3))
 def test_diagnostics_in_runs_come_out_as_one_sort_gives_them(
         found: list, run: int, batch: int, fan_in: int, frame: int) -> None:
