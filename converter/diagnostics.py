@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import heapq
+import io
 import itertools
 import json
 import marshal
@@ -453,16 +455,19 @@ def in_order(diagnostics: Iterable[Diagnostic], run: int = 5_000, fan_in: int = 
 
 class _Runs:
     """Sorted runs of diagnostics packed (:func:`pack`) one after another in an
-    anonymous temporary file, read back a piece at a time."""
+    anonymous temporary file, read back a piece at a time. Where the temporary folder
+    refuses the file or more of it (full, gone), the runs are kept in memory instead:
+    the report is still made, holding them all."""
 
     def __init__(self, frame: int) -> None:
         import tempfile  # here: `muscle-convert --help` needs no temporary files
 
-        from .atomic import temporary_work
-
-        self._frame, self._work = frame, temporary_work
-        with temporary_work():
-            self._file = tempfile.TemporaryFile(prefix="muscle-convert-")  # noqa: SIM115
+        self._frame, self._end = frame, 0  # (where the runs so far end)
+        self._file: IO[bytes]
+        try:  # (unbuffered: what a refused write leaves is past the end known)
+            self._file = tempfile.TemporaryFile(prefix="muscle-convert-", buffering=0)  # noqa: SIM115
+        except OSError:
+            self._file = io.BytesIO()
         self._spans: list[tuple[int, int]] = []
 
     def __enter__(self) -> _Runs:
@@ -472,23 +477,40 @@ class _Runs:
         self._file.close()
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
-        """Pack a sorted run at the end of the file (``diagnostics`` may be read from
-        the file's earlier runs meanwhile: each write seeks its end)."""
-        with self._work():
-            start = self._file.seek(0, 2)
+        """Pack a sorted run after the others (``diagnostics`` may be read from the
+        earlier runs meanwhile)."""
+        start = self._end
         compressor = zlib.compressobj(1)
         items = iter(diagnostics)
         while batch := list(itertools.islice(items, self._frame)):
             self._write(compressor.compress(_framed(batch)))
-        end = self._write(compressor.flush())
-        self._spans.append((start, end - start))
+        self._write(compressor.flush())
+        self._spans.append((start, self._end - start))
 
-    def _write(self, data: bytes) -> int:
-        """Write ``data`` at the end of the file; where it ends now."""
-        with self._work():
-            self._file.seek(0, 2)
-            self._file.write(data)
-            return self._file.tell()
+    def _write(self, data: bytes) -> None:
+        """Write ``data`` after the runs so far: in memory from the first write the
+        temporary folder refuses."""
+        try:
+            self._written(data)
+        except OSError:
+            self._file = self._in_memory()
+            self._written(data)
+        self._end += len(data)
+
+    def _written(self, data: bytes) -> None:
+        """Write ``data`` at the end known (an unbuffered file may take part of it)."""
+        self._file.seek(self._end)
+        rest = memoryview(data)
+        while rest:
+            rest = rest[self._file.write(rest) or 0:]
+
+    def _in_memory(self) -> IO[bytes]:
+        """The runs so far, read into memory from the file, which is closed."""
+        self._file.seek(0)
+        kept = b"".join(iter(lambda: self._file.read(1 << 20), b""))[:self._end]
+        with contextlib.suppress(OSError):
+            self._file.close()
+        return io.BytesIO(kept)
 
     def merged(self, fan_in: int) -> Iterator[Diagnostic]:
         """All runs merged in order (equal keys in the order the runs were added)."""
@@ -508,9 +530,8 @@ class _Runs:
         """The run at ``offset`` in pieces of 64 KiB (the file is shared: each seeks)."""
         end = offset + length
         while offset < end:
-            with self._work():
-                self._file.seek(offset)
-                piece = self._file.read(min(1 << 16, end - offset))
+            self._file.seek(offset)
+            piece = self._file.read(min(1 << 16, end - offset))
             offset += len(piece)
             yield piece
 

@@ -4,6 +4,8 @@ keeps."""
 from __future__ import annotations
 
 import codecs
+import errno
+import io
 import json
 import marshal
 import pickle
@@ -12,6 +14,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -229,6 +232,45 @@ def test_diagnostics_in_runs_come_out_as_one_sort_gives_them(
     assert "".join(pieces) == diagnostics._SURROGATE.sub(diagnostics._json_escape, json.dumps(
         [d.as_dict() for d in once], ensure_ascii=False, indent=2))
     assert "".join(diagnostics.rendered(found, batch=batch)) == "\n".join(map(str, once))
+
+
+class _Filling(io.BytesIO):
+    """A temporary file on a disk that fills up after ``room`` bytes: a write takes
+    what fits, as an unbuffered file does, then is refused (ENOSPC)."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data: Any) -> int:
+        fits = max(0, min(len(data), self.room - self.tell()))
+        if not fits:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(bytes(data[:fits]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_diagnostics, st.integers(1, 7), st.integers(1, 3), st.integers(1, 3),
+       st.none() | st.integers(0, 400))
+def test_runs_the_temporary_folder_refuses_are_sorted_in_memory(
+        found: list, run: int, fan_in: int, frame: int, room: int | None) -> None:
+    """A temporary folder that refused the sort's file (``room`` None) or filled up
+    while the runs were written to it (after ``room`` bytes, a write cut short) raised
+    TemporaryFull as validate printed its report: a traceback after the run. The runs
+    are kept in memory from then on, and come out as one sort gives them."""
+    import tempfile
+
+    from converter import diagnostics
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        if room is None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return _Filling(room)
+
+    once = sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.code))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "TemporaryFile", refused)
+        assert list(diagnostics.in_order(found, run=run, fan_in=fan_in, frame=frame)) == once
 
 
 class _Held:
