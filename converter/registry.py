@@ -179,6 +179,16 @@ class WriteContext:
         value = self.options.get(name)
         return default if value is None else value
 
+    def sources_of(self, slugs: Sequence[str]) -> dict[str, Source]:
+        """The source of each of ``slugs`` that has one: a run's sources on disk
+        (:class:`~converter.scratch.Sources`) answer them all with a query or two, not
+        one each."""
+        many = getattr(self.sources, "get_many", None)
+        if many is not None:
+            return many(slugs)
+        return {slug: source for slug in slugs
+                if (source := self.sources.get(slug)) is not None}
+
     def about(self, slug: str, field: str, output: str) -> tuple[str, str]:
         """(path, field) of a writer's diagnostic about a muscle's ``field``: the file
         the muscle came from, and in a file of many muscles (or the ``output``, when

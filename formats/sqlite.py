@@ -783,15 +783,17 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     batch = _Batch(fresh=new)
     records = iter(records)
     while window := list(itertools.islice(records, BATCH)):
-        existing = _known(conn, list({slug: None for slug, _ in window})) if held else {}
-        for slug, record in window:
-            if not seen.add(slug):
+        slugs = list({slug: None for slug, _ in window})
+        existing = _known(conn, slugs) if held else {}
+        firsts, origins = seen.add_window(window), ctx.sources_of(slugs)
+        for (slug, record), first in zip(window, firsts, strict=True):
+            if not first:
                 ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
                                       f"slug {slug!r} is given twice; the first is kept"))
                 continue
             values = json.loads(record)
             old = existing.get(slug)
-            known = ctx.sources.get(slug)
+            known = origins.get(slug)
             source = sources.stored(known.path) if known else old[2] if old else None
             if old is not None:
                 sources.moved(old[2], source)
@@ -952,10 +954,22 @@ class _Seen:
                      " WITHOUT ROWID")
         conn.execute("DELETE FROM temp.loaded")
 
-    def add(self, slug: str) -> bool:
-        """Note ``slug``; False when it was noted before."""
-        return self._conn.execute("INSERT OR IGNORE INTO temp.loaded VALUES (?)",
-                                  (slug,)).rowcount == 1
+    def add_window(self, window: Sequence[_Record]) -> list[bool]:
+        """Note the slug of each (slug, record) of ``window`` (at most :data:`BATCH`):
+        whether each is its slug's first, not noted before (one query and one insert
+        for them all, not a statement each)."""
+        slugs = list({slug: None for slug, _ in window})
+        noted = {slug for (slug,) in self._conn.execute(
+            f"SELECT slug FROM temp.loaded WHERE slug IN ({','.join('?' * len(slugs))})",
+            slugs)}
+        firsts = []
+        for slug, _ in window:
+            firsts.append(slug not in noted)
+            noted.add(slug)
+        self._conn.executemany("INSERT INTO temp.loaded VALUES (?)",
+                               [(slug,) for (slug, _), first in zip(window, firsts,
+                                                                     strict=True) if first])
+        return firsts
 
 
 @dataclass
