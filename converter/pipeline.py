@@ -175,7 +175,7 @@ class _Read:
     result: _Result
     muscles: Sequence[Muscle] | None = None
     records: list[str] | None = None
-    blobs: tuple[bytes, bytes, bytes | None] | None = None
+    blobs: tuple[bytes, bytes | None, bytes | None] | None = None
 
 
 #: The writer a run makes records for and its options (sorted pairs: part of a key).
@@ -187,14 +187,15 @@ _Settings = tuple[str, int, "tuple[int, int] | None", "_Writer | None"]
 _Item = tuple[str, str, _Settings, bool]
 
 
-def _read_one(item: _Item, keep: bool = True) -> _Read:
+def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     """Read and lint one input completely (in a worker process for per-file formats),
     and make the record writer's records of its muscles.
 
     A muscle with lint errors is left out of the result; its diagnostics stay. With
     ``cacheable`` the file's stamp and hash are taken first, so a cached result is
     never newer than the content it is filed under. Without ``keep`` (a run that needs
-    only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`)."""
+    only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`);
+    without ``bookkept`` (a run without a cache) the reading has no :func:`essence`."""
     path, format_name, (default_lang, max_bytes, size, writer), cacheable = item
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     diagnostics: list[Diagnostic] = []
@@ -246,7 +247,8 @@ def _read_one(item: _Item, keep: bool = True) -> _Read:
                      gathered.fingerprints(path, positions), seen, content, recorded,
                      drafts=gathered.drafts,
                      marks=None if fmt.one_muscle_per_file else gathered.marks)
-    result.essence = essence(result)
+    if bookkept:
+        result.essence = essence(result)
     return _Read(result, gathered.muscles(), gathered.records(writer))
 
 
@@ -465,15 +467,18 @@ def _in_pool(fmt: Format) -> bool:
     return fmt.one_muscle_per_file
 
 
-def _read_chunk(number: int, items: list[_Item]) -> list[tuple[bytes, bytes, bytes | None]]:
+def _read_chunk(number: int, items: list[_Item], muscles: bool = True,
+                bookkept: bool = True) -> list[tuple[bytes, bytes | None, bytes | None]]:
     """Read items, the chunk ``number``, in a worker, saying on its board which it reads.
     Result, muscles and records go back pickled apart: the main process unpickles only
-    what the run needs and keeps the bytes for the cache."""
+    what the run needs and keeps the bytes for the cache. The muscles go back only when
+    asked for (``muscles``: the run streams them, or caches them); without ``bookkept``
+    (no cache) the readings have no :func:`essence`."""
     out = []
     for place, item in enumerate(items):
         say_reading(number, place)
-        read = _read_one(item)
-        out.append((_pickle(read.result), _pickle(read.muscles),
+        read = _read_one(item, bookkept=bookkept)
+        out.append((_pickle(read.result), _pickle(read.muscles) if muscles else None,
                     None if read.records is None else _pickle(read.records)))
     say_reading(-1)
     return out
@@ -546,7 +551,8 @@ class Reader:
     #: The files read that gave no muscle at all (a file of many that holds none).
     empty_paths: list[str] = field(default_factory=list)
     #: Of the files read so far, per :data:`~converter.cache.RUN_CHUNK` inputs: their
-    #: :func:`essence`; their paths and slugs.
+    #: :func:`essence`; their paths and slugs (kept with a :attr:`cache` only: what a
+    #: later run compares).
     essences: ChunkDigests = field(default_factory=ChunkDigests)
     slugs_read: ChunkDigests = field(default_factory=ChunkDigests)
     #: (muscles, diagnostics) per :data:`~converter.cache.RUN_CHUNK` files read.
@@ -604,10 +610,11 @@ class Reader:
             if self.on_file:
                 self.on_file(1)
             result = read.result
-            self.essences.add(result.essence.encode("ascii"))
             left_out = () if self.drafts else result.drafts
-            self.slugs_read.add(repr((path, result.slugs, left_out)).encode(
-                "utf-8", "surrogatepass"))
+            if self.cache is not None:  # (what a later run compares: none without a cache)
+                self.essences.add(result.essence.encode("ascii"))
+                self.slugs_read.add(repr((path, result.slugs, left_out)).encode(
+                    "utf-8", "surrogatepass"))
             self.diagnostics.extend(result.diagnostics)
             tally = self.tally.next()
             tally[1] += len(result.diagnostics)
@@ -708,7 +715,8 @@ class Reader:
             if read is None:
                 read = next(parsed) if in_pool else _read_one(
                     (item.path, item.format.name, settings,
-                     cache is not None and item.format.one_muscle_per_file), kind != "slugs")
+                     cache is not None and item.format.one_muscle_per_file), kind != "slugs",
+                    cache is not None)
                 self.files_parsed += 1
                 if cache and read.result.seen and read.result.content:
                     self._store(cache, key, record_key, read)
@@ -754,10 +762,12 @@ class Reader:
         """Read ``count`` ``items`` in order, in a process pool when there are enough,
         unpickling only what ``kind`` needs. At most :data:`WINDOW` chunks per worker
         are in flight, so memory stays flat however far the consumer lags."""
+        bookkept = self.cache is not None
         if self.jobs <= 1 or count < 2 * CHUNK:
             for item in items:
-                yield _read_one(item)
+                yield _read_one(item, bookkept=bookkept)
             return
+        wanted = (kind == "muscles" or bookkept, bookkept)
         chunks = enumerate(iter(lambda: list(itertools.islice(items, CHUNK)), []))
         board = Board(self.jobs)
         with pooled(self.jobs, board) as pool:
@@ -765,12 +775,12 @@ class Reader:
             watch = Watch(pool, board, lambda n, place: _path_read((n, place), pending),
                           lambda: handed[0], count)
             pending: deque[tuple[int, list[_Item], Any]] = deque(
-                (n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
+                (n, chunk, pool.apply_async(_read_chunk, (n, chunk, *wanted)))
                 for n, chunk in itertools.islice(chunks, WINDOW * self.jobs))
             while pending:
                 blobs = awaited(pending[0][2].get, watch)
                 handed[0] += len(pending.popleft()[1])
-                pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk)))
+                pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk, *wanted)))
                                for n, chunk in itertools.islice(chunks, 1))
                 for blob in blobs:
                     yield _Read(pickle.loads(blob[0]),
