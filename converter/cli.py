@@ -521,14 +521,14 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
             _echo(rendered(result.diagnostics, "github",
                            workspace=os.environ.get("GITHUB_WORKSPACE") or None))
         if not quiet:
-            errors = sum(d.severity == "error" for d in result.diagnostics)
+            errors = result.errors  # (counted as found: the log is not unpacked again)
             warnings = len(result.diagnostics) - errors
             failed = f", {counted(result.failed, 'files')} failed" if result.failed else ""
             click.echo(f"{counted(result.count, 'muscles')} valid{failed}: "
                        f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
                        f"{_strictly(result.diagnostics, strict)}", err=True)
-    failing = has_errors(result.diagnostics) or (strict and result.diagnostics)
-    sys.exit(_status(bool(failing), result.cut_short))
+    failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
+    sys.exit(_status(failing, result.cut_short))
 
 
 @cli.command("formats")
