@@ -471,9 +471,21 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
 OWN_DISTRIBUTION = "muscle-convert"
 
 
+#: Each distribution's name, by the id of its object (with the object, whose id it is):
+#: a name is read from the distribution's metadata file, parsed anew each time asked.
+_DIST_NAMES: dict[int, tuple[Any, str]] = {}
+
+
 def _package(ep: EntryPoint) -> str:
-    """The name of the package (distribution) that registers ``ep``."""
-    return ep.dist.name if ep.dist is not None else ep.module.partition(".")[0]
+    """The name of the package (distribution) that registers ``ep``, read once per
+    distribution (a run asks it of each format's entry point a few times)."""
+    dist = ep.dist
+    if dist is None:
+        return ep.module.partition(".")[0]
+    known = _DIST_NAMES.get(id(dist))
+    if known is None or known[0] is not dist:
+        known = _DIST_NAMES[id(dist)] = (dist, dist.name)
+    return known[1]
 
 
 def _built_in(ep: EntryPoint) -> bool:
