@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error
-from .layers import Piece, drawing_pieces, region_areas
+from .layers import Piece, coordinate, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext
@@ -42,6 +42,10 @@ MAP_TITLE_ID = "map-title"
 XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
 DEFAULT_LINK_TEMPLATE = "{slug}.html"
 DEFAULT_DIAGRAM = (1000, 1000)
+#: The most CSS pixels a map (or focus image) is shown across or down: one whose
+#: viewBox is larger is shown scaled down to fit (a diagram millions of pixels wide
+#: showed nothing of itself on the first screen).
+SCREEN = 1000
 #: Name a copied local ``--base-image`` gets in an output directory (never a slug).
 BASE_IMAGE_NAME = "_base-image"
 
@@ -205,10 +209,26 @@ def _image(base_image: str | None, viewbox: ViewBox) -> str:
             'preserveAspectRatio="none"/>\n')
 
 
-def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool) -> str:
+def shown_size(viewbox: ViewBox) -> tuple[str, str]:
+    """The ``width`` and ``height`` a map or focus image is shown at: the viewBox's own,
+    or, when it is larger than :data:`SCREEN` either way, scaled down to fit that, its
+    aspect ratio kept (whole pixels, at least 1), so a browser opening it shows all of
+    it on the first screen."""
+    width, height = coordinate(viewbox.width), coordinate(viewbox.height)
+    if width <= 0 or height <= 0 or max(width, height) <= SCREEN:
+        return number(viewbox.width), number(viewbox.height)
+    scale = SCREEN / max(width, height)
+    return str(max(1, round(width * scale))), str(max(1, round(height * scale)))
+
+
+def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool, fit: bool = True) -> str:
+    """The ``<svg>`` start tag; ``fit``: at its :func:`shown_size` (else one pixel per
+    unit of the viewBox, as an image map's picture must be)."""
     head = XML_PROLOG if prolog else ""
+    width, height = (shown_size(viewbox) if fit else
+                     (number(viewbox.width), number(viewbox.height)))
     return (f'{head}<svg xmlns="{SVG_NS}" viewBox="{viewbox.attr}" '
-            f'width="{number(viewbox.width)}" height="{number(viewbox.height)}"{attrs}>\n')
+            f'width="{width}" height="{height}"{attrs}>\n')
 
 
 def _polygons(muscle: Muscle) -> str:
@@ -395,7 +415,8 @@ def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en",
     shapes = "".join(map(_piece_polygons, pieces))
     written_in = "en" if untranslated(language(lang)) else language(lang)
     return "".join([
-        _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
+        _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True,
+                  fit=False),
         f"<title>{caption}</title>\n",
         f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
         f"{shapes}</g>\n</svg>\n",

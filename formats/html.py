@@ -28,7 +28,7 @@ PAGE_CSS = """\
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b2631; }
 .layout { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
 .layout figure { margin: 0; flex: 1 1 30rem; }
-.layout svg { max-width: 100%; height: auto; }
+.layout svg { max-width: 100%; max-height: 80vh; width: auto; height: auto; }
 .latin { font-style: italic; color: #566573; }
 img[usemap] { max-width: none; outline: 1px solid #d5d8dc; }
 """

@@ -373,3 +373,23 @@ def test_a_diagram_keeps_only_the_fields_it_draws() -> None:
     assert kept == sorted((m.project(frozenset({"slug", "title", "regions"}))
                            for m in muscles), key=lambda m: m.slug)
     assert all(m.body == "" and not m.origin for m in kept)
+
+
+@pytest.mark.parametrize(("viewbox", "shown"), [
+    (ViewBox(140, 95, 724, 830), ("724", "830")),
+    (ViewBox(0, 0, Decimal("12.50"), 1000), ("12.50", "1000")),
+    (ViewBox(999980, 999980, 11000040, 8000040), ("1000", "727")),
+    (ViewBox(0, 0, 2000, 16777216), ("1", "1000")),
+])
+def test_a_map_is_shown_at_most_a_screen_large_its_viewbox_kept(
+        viewbox: ViewBox, shown: tuple[str, str]) -> None:
+    """A viewBox larger than 1000 a side is shown scaled down to fit, aspect kept; the
+    map's and focus images' viewBox stays; the image map's picture is never scaled."""
+    muscle = Muscle(slug="a", title="A", regions=(Region(((0, 0), (9, 0), (9, 9))),))
+    width, height = shown
+    start = f'viewBox="{viewbox.attr}" width="{width}" height="{height}"'
+    assert bodymap.shown_size(viewbox) == shown
+    assert start in bodymap.map_svg([muscle], viewbox)
+    assert start in bodymap.focus_svg(muscle, [muscle], viewbox)
+    frame = bodymap.diagram_svg([muscle], viewbox.frame)
+    assert f'width="{bodymap.number(viewbox.frame.width)}"' in frame

@@ -252,6 +252,49 @@ def test_a_region_too_far_to_draw_is_refused_and_every_region_drawn_shows(
     assert sorted(page.evaluate(DRAWN_SIZES)) == [["far", 100, 100], ["far", 100, 100],
                                                   ["near", 50, 50]]
 
+#: Each region of the map: its muscle, whether its middle is in the first screen (the
+#: window as opened, not scrolled) and whether the link there is its muscle's.
+FIRST_SCREEN = """() => [...document.querySelectorAll("svg a[data-slug] polygon")].map(
+  (shape) => { const box = shape.getBoundingClientRect();
+               const x = box.x + box.width / 2, y = box.y + box.height / 2;
+               const link = shape.closest("a");
+               const hit = document.elementFromPoint(x, y);
+               return [link.dataset.slug, x >= 0 && x < innerWidth && y >= 0
+                       && y < innerHeight, hit !== null && hit.closest("a") === link]; })"""
+
+#: Corpora of a diagram millions of pixels across (below the coords-too-large limit):
+#: wider than tall, and taller than wide; each muscle a rectangle (left, top, right,
+#: bottom), its middle inside it.
+MILLIONS = {
+    "wide": {"alpha": (1_000_000, 1_000_000, 5_000_000, 7_000_000),
+             "beta": (7_000_000, 2_000_000, 12_000_000, 6_000_000),
+             "gamma": (13_000_000, 500_000, 16_000_000, 3_000_000)},
+    "tall": {"alpha": (500_000, 1_000_000, 3_000_000, 4_000_000),
+             "beta": (1_000_000, 5_000_000, 4_000_000, 9_000_000),
+             "gamma": (200_000, 10_000_000, 2_000_000, 11_000_000)},
+}
+
+
+@pytest.mark.parametrize("shape", sorted(MILLIONS))
+@pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
+def test_a_map_millions_of_pixels_across_shows_whole_on_the_first_screen(
+        page: Any, tmp_path: Path, name: str, shape: str) -> None:
+    """A map.svg of coordinates in the millions was written millions of pixels wide:
+    Chromium showed nothing of it on the first screen. It is shown scaled down to fit
+    now (the viewBox as it was), every region in the first screen and clickable there;
+    the inline map of index.html too."""
+    muscles = [Muscle(slug=slug, title=slug.title(), regions=(Region(
+        ((left, top), (right, top), (right, bottom), (left, bottom))),))
+        for slug, (left, top, right, bottom) in MILLIONS[shape].items()]
+    site = make_site(tmp_path, muscles)
+    page.goto((site.svg.parent / name).as_uri())
+    assert sorted(page.evaluate(FIRST_SCREEN)) == [[m.slug, True, True] for m in muscles]
+    if name == "svg/map.svg":  # (the whole map, its margins too)
+        box = page.locator("svg").bounding_box()
+        assert box["x"] + box["width"] <= VIEWPORT["width"]
+        assert box["y"] + box["height"] <= VIEWPORT["height"]
+
+
 @pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '
                                    'width="1100" height="1100"></object>',
                                    '<iframe src="svg/map.svg" width="1100" height="1100">'
