@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from decimal import Decimal
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import converter
 from converter import bodymap, layers
@@ -166,3 +168,99 @@ def test_the_drawing_order_of_a_coordinate_past_floats_range_is_alike_as_int_or_
         orders.append([m.slug for m in drawn_muscles])
     assert orders[0] == orders[1]
     assert orders[0][0] == "huge"
+
+
+def reference_pieces(drawn: list[Muscle]) -> list[tuple[str, tuple[int, ...], bool]]:
+    """:func:`drawing_pieces` done the straightforward way: each region compared with
+    every other at its muscle's turn, waiting for all its blockers at once."""
+    shapes = [(place, index, points(region), layers.region_area(region))
+              for place, muscle in enumerate(drawn)
+              for index, region in enumerate(muscle.regions)]
+    done: set[int] = set()
+    blockers: dict[int, set[int]] = {}
+    released: list[tuple[int, int, int]] = []
+    started: set[int] = set()
+    pieces: list[tuple[str, tuple[int, ...], bool]] = []
+
+    def emit(place: int, numbers: list[int]) -> None:
+        pieces.append((drawn[place].slug, tuple(sorted(shapes[n][1] for n in numbers)),
+                       place not in started))
+        started.add(place)
+        for number in numbers:
+            done.add(number)
+            for waiter, waits in list(blockers.items()):
+                if number in waits:
+                    waits.discard(number)
+                    if not waits:
+                        del blockers[waiter]
+                        released.append((*shapes[waiter][:2], waiter))
+
+    for place, muscle in enumerate(drawn):
+        ready = []
+        for number, (at, _, shape, area) in enumerate(shapes):
+            if at != place:
+                continue
+            waits = {n for n, (other, _, them, size) in enumerate(shapes)
+                     if n not in done and other != place and size > area
+                     and overlap(them, shape)}
+            if waits:
+                blockers[number] = waits
+            else:
+                ready.append(number)
+        if ready or not muscle.regions:
+            emit(place, ready)
+        while released:
+            released.sort()
+            first = released[0][0]
+            group = [n for at, _, n in released if at == first]
+            released[:] = [r for r in released if r[0] != first]
+            emit(first, group)
+    return pieces
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> list[Muscle]:
+    """Muscles of a few polygons each on a small grid: overlapping, nested, touching,
+    of equal areas, some degenerate."""
+    corner = st.tuples(st.integers(0, 12), st.integers(0, 12))
+    shape = st.lists(corner, min_size=3, max_size=5).map(lambda c: Region(tuple(c)))
+    count = draw(st.integers(1, 9))
+    return [Muscle(slug=f"m{i}", title=f"M{i}",
+                   regions=tuple(draw(st.lists(shape, max_size=4)))) for i in range(count)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(crowded())
+def test_the_pieces_are_those_of_the_straightforward_layering(muscles: list[Muscle]) -> None:
+    """Each region waits for one blocker at a time (comparing it with every region that
+    may block it made crowded maps slow): the pieces are as if it waited for all."""
+    drawn = bodymap.drawing_order(muscles)
+    assert layout(muscles) == reference_pieces(drawn)
+
+
+def test_the_samples_pieces_are_those_of_the_straightforward_layering() -> None:
+    lat = Muscle(slug="lat", title="Lat", regions=(square(500, 0, 100), square(10, 10, 20)))
+    pec = Muscle(slug="pec", title="Pec", regions=(square(0, 0, 40),))
+    tiny = Muscle(slug="tiny", title="Tiny", regions=(square(15, 15, 4),))
+    for muscles in (converter.read(SAMPLES), [tiny, pec, lat]):
+        assert layout(list(muscles)) == reference_pieces(bodymap.drawing_order(muscles))
+
+
+def test_a_crowded_map_compares_each_region_in_full_with_few_others(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 muscles of two squares each, all around one middle, of random sides: each
+    region was compared in full (sides and corners) with every larger one of a muscle
+    drawn later, tens of thousands of comparisons; it waits for one blocker at a time
+    now, and is compared with a few."""
+    sides = random.Random(1).sample(range(10, 5000), 600)
+    muscles = [Muscle(slug=f"m{i:03d}", title=f"M{i}",
+                      regions=(square(5000 - a, 5000 - a, 2 * a),
+                               square(5000 - b, 5000 - b, 2 * b)))
+               for i, (a, b) in enumerate(zip(sides[::2], sides[1::2], strict=True))]
+    expected = reference_pieces(bodymap.drawing_order(muscles))
+    compared = []
+    share_area = layers._share_area
+    monkeypatch.setattr(layers, "_share_area", lambda a, b: compared.append(1) or
+                        share_area(a, b))
+    assert layout(muscles) == expected
+    assert len(compared) <= 4 * 600
