@@ -199,6 +199,9 @@ class _Layering:
     #: A region's larger regions of later muscles are found by area up to this many
     #: (a few, when its muscle's sides differ a little), else by place.
     SCAN = 64
+    #: A region looks for its next blocker among this many regions larger than it (not
+    #: drawn yet, by area) before it looks at every one near it that may block it.
+    LOOK = 64
 
     def __init__(self, drawn: Sequence[Muscle], areas: Sequence[Sequence[float]]) -> None:
         self.drawn = drawn
@@ -215,6 +218,7 @@ class _Layering:
         self.drawn_yet = [False] * len(self.shapes)
         self.waited_by: dict[int, list[int]] = {}
         self.candidates: dict[int, Iterator[int]] = {}
+        self.scan_from: dict[int, int] = {}
         self.released: list[tuple[int, int, int]] = []
         self.started = [False] * len(drawn)
         self.pieces: list[Piece] = []
@@ -230,10 +234,12 @@ class _Layering:
 
     @cached_property
     def everyone(self) -> _Grid:
-        """Every region, by place."""
+        """Every region not drawn yet, by place (each taken out as it is drawn: those
+        drawn were most of those near a region on a crowded map)."""
         grid = _Grid(self.shapes)
         for number, shape in enumerate(self.shapes):
-            grid.add(number, shape.box)
+            if not self.drawn_yet[number]:
+                grid.add(number, shape.box)
         return grid
 
     @cached_property
@@ -264,21 +270,80 @@ class _Layering:
         return True
 
     def _blocker(self, number: int) -> int | None:
-        """The next blocker of a region, or None when none is left: the first, of the
-        regions that may block it at its turn (:meth:`_may_block`, muscle drawn last
-        first: likely drawn last, so that the region mostly waits once), not drawn yet
-        and sharing area with it. A region waits for one blocker at a time and goes on
-        down that list when it is drawn, so each region is compared in full with few
-        others (with every one that may block it, hundreds per region on a crowded map,
-        took most of the layering's time)."""
+        """The next blocker of a region, or None when none is left. A region waits for
+        one blocker at a time and looks for the next when it is drawn, so each region
+        is compared in full with few others (with every one that may block it, hundreds
+        per region on a crowded map, took most of the layering's time): first by area
+        (:meth:`_scan`), then, when that finds none soon, from its box (:meth:`_listed`)."""
         if number not in self.candidates:
+            found = self._scan(number) if self.in_drawing_order else -1
+            if found != -1:
+                return found
             self.candidates[number] = self._candidates(number)
+        return self._listed(number)
+
+    @cached_property
+    def in_drawing_order(self) -> bool:
+        """Whether the muscles come largest region first, as a map draws them: then the
+        regions that may block a region are all larger ones not drawn yet, which
+        :meth:`_scan` looks through (in another order, as ``map_svg`` takes one, only
+        :meth:`_candidates` are, as they were)."""
+        return all(a >= b for a, b in pairwise(self.largest))
+
+    def _scan(self, number: int) -> int | None:
+        """The next blocker of a region among the regions larger than it not drawn yet,
+        in order of area, the smallest first (likely drawn last: larger ones lying on it
+        wait for their own); None when there is none, -1 when none is among the next
+        :attr:`LOOK` of them (it goes on from there the next time)."""
+        areas, order = self.by_area
+        shape = self.shapes[number]
+        place = self.scan_from.pop(number, None)
+        place = bisect_right(areas, shape.area) if place is None else place
+        for _ in range(self.LOOK):
+            place = self._undrawn_from(place)
+            if place == len(order):
+                return None
+            other, place = order[place], place + 1
+            if self._may_block(other, shape) and _share_area(self.shapes[other].points,
+                                                             shape.points):
+                self.scan_from[number] = place
+                return other
+        return -1
+
+    def _listed(self, number: int) -> int | None:
+        """The next of a region's :meth:`_candidates` not drawn yet and sharing area with
+        it, or None when none is left."""
         shape = self.shapes[number]
         found = next((n for n in self.candidates[number] if not self.drawn_yet[n]
                       and _share_area(self.shapes[n].points, shape.points)), None)
         if found is None:
             del self.candidates[number]
         return found
+
+    def _undrawn_from(self, place: int) -> int:
+        """The first place in :attr:`by_area` from ``place`` on of a region not drawn yet
+        (its length when there is none): drawn ones are skipped, each once."""
+        skip = self.skip
+        end = place
+        while skip[end] != end:
+            end = skip[end]
+        while skip[place] != end:  # (the way shortened for the next look)
+            skip[place], place = end, skip[place]
+        return end
+
+    @cached_property
+    def skip(self) -> list[int]:
+        """By place in :attr:`by_area`, a place at or after it of a region not drawn yet,
+        or nearer one (itself when its region is not drawn)."""
+        return list(range(len(self.shapes) + 1))
+
+    @cached_property
+    def area_place(self) -> list[int]:
+        """By region, its place in :attr:`by_area`."""
+        places = [0] * len(self.shapes)
+        for place, number in enumerate(self.by_area[1]):
+            places[number] = place
+        return places
 
     def _candidates(self, number: int) -> Iterator[int]:
         """The regions that may block a region at its turn, muscle drawn last first."""
@@ -314,6 +379,9 @@ class _Layering:
         self.started[place] = True
         for number in numbers:
             self.drawn_yet[number] = True
+            self.skip[self.area_place[number]] = self.area_place[number] + 1
+            if "everyone" in self.__dict__:  # (made once a region needed it)
+                self.everyone.remove(number, self.shapes[number].box)
             self._unblock(number)
 
     def _unblock(self, number: int) -> None:

@@ -251,16 +251,33 @@ def test_a_crowded_map_compares_each_region_in_full_with_few_others(
     """300 muscles of two squares each, all around one middle, of random sides: each
     region was compared in full (sides and corners) with every larger one of a muscle
     drawn later, tens of thousands of comparisons; it waits for one blocker at a time
-    now, and is compared with a few."""
+    now, and is compared with a few. Each looked at every region near it (its box)
+    first, drawn or not; it looks at the larger ones not drawn yet, by area, now."""
     sides = random.Random(1).sample(range(10, 5000), 600)
     muscles = [Muscle(slug=f"m{i:03d}", title=f"M{i}",
                       regions=(square(5000 - a, 5000 - a, 2 * a),
                                square(5000 - b, 5000 - b, 2 * b)))
                for i, (a, b) in enumerate(zip(sides[::2], sides[1::2], strict=True))]
     expected = reference_pieces(bodymap.drawing_order(muscles))
-    compared = []
-    share_area = layers._share_area
+    compared, looked_at = [], []
+    share_area, may_block = layers._share_area, layers._Layering._may_block
     monkeypatch.setattr(layers, "_share_area", lambda a, b: compared.append(1) or
                         share_area(a, b))
+    monkeypatch.setattr(layers._Layering, "_may_block", lambda self, n, shape: (
+        looked_at.append(1) or may_block(self, n, shape)))
     assert layout(muscles) == expected
     assert len(compared) <= 4 * 600
+    # (and a region looks at few others at all: by area, skipping those drawn)
+    assert len(looked_at) <= 4 * 600
+
+
+def test_muscles_given_in_another_order_are_layered_as_they_were() -> None:
+    """``map_svg`` draws muscles in the order given: a muscle of a small region given
+    before one of a large region around it is drawn first, as before (the search by
+    area, for muscles in drawing order, lifted it over the large one)."""
+    small = Muscle(slug="small", title="Small", regions=(square(10, 10, 10),
+                                                         square(500, 500, 5)))
+    large = Muscle(slug="large", title="Large", regions=(square(0, 0, 100),))
+    pieces = drawing_pieces([small, large])
+    assert [(p.muscle.slug, p.indices, p.first) for p in pieces] == [
+        ("small", (0, 1), True), ("large", (0,), True)]
