@@ -10,7 +10,7 @@ pixels. This module turns them into SVG documents that the ``svg``, ``html`` and
   ``<a class="muscle-lift">`` of the same link);
 * :func:`focus_svg` - one muscle highlighted, everyone else faint;
 * :func:`diagram_svg` - a plain picture of all regions framed from the diagram's
-  origin, so HTML ``<area>`` coordinates line up with it.
+  origin, so HTML ``<area>`` coordinates (:func:`area_coords`) line up with it.
 
 Points are written exactly as in the source (``Region.coords``). All text is XML-escaped,
 links are limited to relative, http and https URLs, and no output holds any script.
@@ -209,24 +209,42 @@ def _image(base_image: str | None, viewbox: ViewBox) -> str:
             'preserveAspectRatio="none"/>\n')
 
 
-def shown_size(viewbox: ViewBox) -> tuple[str, str]:
-    """The ``width`` and ``height`` a map or focus image is shown at: the viewBox's own,
-    or, when it is larger than :data:`SCREEN` either way, scaled down to fit that, its
-    aspect ratio kept (whole pixels, at least 1), so a browser opening it shows all of
-    it on the first screen."""
+def screen_scale(viewbox: ViewBox) -> float | None:
+    """The factor a map, focus image or image map's picture of ``viewbox`` is shown
+    scaled by: None (shown at its own size) unless it is larger than :data:`SCREEN`
+    either way, then the one that fits it in that, its aspect ratio kept."""
     width, height = coordinate(viewbox.width), coordinate(viewbox.height)
     if width <= 0 or height <= 0 or max(width, height) <= SCREEN:
+        return None
+    return SCREEN / max(width, height)
+
+
+def shown_size(viewbox: ViewBox) -> tuple[str, str]:
+    """The ``width`` and ``height`` a map or focus image is shown at: the viewBox's own,
+    or scaled by its :func:`screen_scale` (whole pixels, at least 1), so a browser
+    opening it shows all of it on the first screen."""
+    scale = screen_scale(viewbox)
+    if scale is None:
         return number(viewbox.width), number(viewbox.height)
-    scale = SCREEN / max(width, height)
+    width, height = coordinate(viewbox.width), coordinate(viewbox.height)
     return str(max(1, round(width * scale))), str(max(1, round(height * scale)))
 
 
-def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool, fit: bool = True) -> str:
-    """The ``<svg>`` start tag; ``fit``: at its :func:`shown_size` (else one pixel per
-    unit of the viewBox, as an image map's picture must be)."""
+def area_coords(region: Any, scale: float | None) -> str:
+    """The ``coords`` of a region's HTML ``<area>`` on a picture shown scaled by
+    ``scale`` (a :func:`screen_scale`): its points exactly as written when None, else
+    each scaled by it and rounded to a whole pixel (an image map's areas are in the
+    CSS pixels of the image as shown, not scaled with it)."""
+    if scale is None:
+        return points_attr(region)
+    return coords_text((round(coordinate(x) * scale), round(coordinate(y) * scale))
+                       for x, y in region.points)
+
+
+def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool) -> str:
+    """The ``<svg>`` start tag, at its :func:`shown_size`."""
     head = XML_PROLOG if prolog else ""
-    width, height = (shown_size(viewbox) if fit else
-                     (number(viewbox.width), number(viewbox.height)))
+    width, height = shown_size(viewbox)
     return (f'{head}<svg xmlns="{SVG_NS}" viewBox="{viewbox.attr}" '
             f'width="{width}" height="{height}"{attrs}>\n')
 
@@ -407,16 +425,17 @@ def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
 
 def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en",
                 pieces: Sequence[Piece] | None = None) -> str:
-    """A plain picture of all regions on ``frame`` (one SVG unit per pixel): the image
-    behind a classic HTML ``<img usemap>`` when no base image is given; each region
-    once, in the map's order (``pieces`` of ``muscles``, made here when not given)."""
+    """A plain picture of all regions on ``frame`` (its viewBox, one unit per diagram
+    pixel, shown at its :func:`shown_size`): the image behind a classic HTML ``<img
+    usemap>`` when no base image is given, its areas' :func:`area_coords` scaled alike;
+    each region once, in the map's order (``pieces`` of ``muscles``, made here when not
+    given)."""
     caption = xml_text(words(language(lang))["map"])
     pieces = drawing_pieces(muscles) if pieces is None else pieces
     shapes = "".join(map(_piece_polygons, pieces))
     written_in = "en" if untranslated(language(lang)) else language(lang)
     return "".join([
-        _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True,
-                  fit=False),
+        _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
         f"<title>{caption}</title>\n",
         f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
         f"{shapes}</g>\n</svg>\n",

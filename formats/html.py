@@ -84,8 +84,10 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
          drawn: Sequence[Muscle] | None = None, pieces: Sequence[Piece] | None = None
          ) -> str:
     """The text of ``index.html`` listing ``muscles`` (by slug); ``image`` is the
-    ``<img usemap>`` source, drawn on ``frame`` so that every ``<area>`` uses the
-    region's coords exactly as written; ``drawn``: the muscles in
+    ``<img usemap>`` source, drawn on ``frame`` and shown at its
+    :func:`~converter.bodymap.shown_size`, every ``<area>`` the region's
+    :func:`~converter.bodymap.area_coords` on it (its coords exactly as written when the
+    frame is at most a screen large, else scaled alike); ``drawn``: the muscles in
     :func:`~converter.bodymap.drawing_order`, ``pieces``: their
     :func:`~converter.layers.drawing_pieces` (each made here when not given)."""
     if drawn is None:
@@ -93,6 +95,7 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         pieces = planned if pieces is None else pieces
     pieces = drawing_pieces(drawn) if pieces is None else pieces
     words = bodymap.words(settings.lang)
+    width, height = bodymap.shown_size(frame)
     mark = ' lang="en" xml:lang="en"' if bodymap.untranslated(settings.lang) else ""
     inline = bodymap.map_svg(drawn, settings.viewbox,
                              base_image=settings.base_image,
@@ -112,9 +115,8 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f"<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
         f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
         f'<p><img src="{xml_text(image)}" usemap="#muscles" '
-        f'width="{frame.width}" height="{frame.height}" alt="{xml_text(words["map"])}"'
-        f"{mark}/></p>\n",
-        f'<map name="muscles">\n{_areas(pieces, settings.link_template)}</map>\n',
+        f'width="{width}" height="{height}" alt="{xml_text(words["map"])}"{mark}/></p>\n',
+        f'<map name="muscles">\n{_areas(pieces, settings.link_template, frame)}</map>\n',
         "</main>\n</body>\n</html>\n",
     ])
 
@@ -131,16 +133,18 @@ def _list(muscles: Sequence[Muscle]) -> str:
     return "".join(rows)
 
 
-def _areas(pieces: Sequence[Piece], link_template: str) -> str:
-    """The ``<area>`` of every region, piece by piece in the reverse of the SVG map's
-    drawing order (``pieces``): of areas that overlap, a browser takes the first, as the
-    SVG map's last drawn shape takes the click, so a click lands on the same muscle in
-    both (a region lifted over a larger one comes before it here too)."""
+def _areas(pieces: Sequence[Piece], link_template: str, frame: ViewBox) -> str:
+    """The ``<area>`` of every region on the picture of ``frame``, piece by piece in the
+    reverse of the SVG map's drawing order (``pieces``): of areas that overlap, a
+    browser takes the first, as the SVG map's last drawn shape takes the click, so a
+    click lands on the same muscle in both (a region lifted over a larger one comes
+    before it here too)."""
+    scale = bodymap.screen_scale(frame)
     rows = []
     for piece in reversed(pieces):
         muscle = piece.muscle
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
-        rows += (f'<area shape="poly" coords="{bodymap.points_attr(muscle.regions[i])}"'
+        rows += (f'<area shape="poly" coords="{bodymap.area_coords(muscle.regions[i], scale)}"'
                  f'{href} alt="{label(muscle.title)}"/>\n' for i in piece.indices)
     return "".join(rows)

@@ -272,7 +272,27 @@ MILLIONS = {
     "tall": {"alpha": (500_000, 1_000_000, 3_000_000, 4_000_000),
              "beta": (1_000_000, 5_000_000, 4_000_000, 9_000_000),
              "gamma": (200_000, 10_000_000, 2_000_000, 11_000_000)},
+    # (inner lies on outer, away from outer's middle: drawn over it, its area first)
+    "nested": {"outer": (1_000_000, 1_000_000, 15_000_000, 12_000_000),
+               "inner": (2_000_000, 2_000_000, 5_000_000, 4_000_000)},
 }
+
+#: Each area of the image map, the image scrolled into view: its link, whether its
+#: middle is in the window, whether the area there is it, and that middle in the image.
+IMAGE_MAP_SCREEN = """() => {
+  const image = document.querySelector("img[usemap]");
+  image.scrollIntoView({block: "center", inline: "center"});
+  const box = image.getBoundingClientRect();
+  return [...document.querySelectorAll("map[name=muscles] area")].map((area) => {
+    const coords = area.coords.split(",").map(Number);
+    const xs = coords.filter((_, i) => i % 2 === 0), ys = coords.filter((_, i) => i % 2);
+    const ix = (Math.min(...xs) + Math.max(...xs)) / 2;
+    const iy = (Math.min(...ys) + Math.max(...ys)) / 2;
+    const x = box.left + ix, y = box.top + iy;
+    return [area.getAttribute("href"), x >= 0 && x < innerWidth && y >= 0
+            && y < innerHeight, document.elementFromPoint(x, y) === area, ix, iy];
+  });
+}"""
 
 
 @pytest.mark.parametrize("shape", sorted(MILLIONS))
@@ -282,17 +302,31 @@ def test_a_map_millions_of_pixels_across_shows_whole_on_the_first_screen(
     """A map.svg of coordinates in the millions was written millions of pixels wide:
     Chromium showed nothing of it on the first screen. It is shown scaled down to fit
     now (the viewBox as it was), every region in the first screen and clickable there;
-    the inline map of index.html too."""
+    the inline map of index.html too, and its image map (diagram.svg and its areas were
+    millions of pixels across: an image map's areas are in its image's own pixels):
+    scrolled into view, every area's middle is in the window, the area clicked there and
+    its region drawn there."""
     muscles = [Muscle(slug=slug, title=slug.title(), regions=(Region(
         ((left, top), (right, top), (right, bottom), (left, bottom))),))
         for slug, (left, top, right, bottom) in MILLIONS[shape].items()]
     site = make_site(tmp_path, muscles)
     page.goto((site.svg.parent / name).as_uri())
-    assert sorted(page.evaluate(FIRST_SCREEN)) == [[m.slug, True, True] for m in muscles]
+    assert sorted(page.evaluate(FIRST_SCREEN)) == sorted([m.slug, True, True]
+                                                         for m in muscles)
     if name == "svg/map.svg":  # (the whole map, its margins too)
         box = page.locator("svg").bounding_box()
         assert box["x"] + box["width"] <= VIEWPORT["width"]
         assert box["y"] + box["height"] <= VIEWPORT["height"]
+        return
+    areas = page.evaluate(IMAGE_MAP_SCREEN)
+    assert sorted(area[:3] for area in areas) == sorted([f"{m.slug}.html", True, True]
+                                                        for m in muscles)
+    image = page.locator("img[usemap]")
+    box = image.bounding_box()
+    assert box["width"] <= VIEWPORT["width"] and box["height"] <= VIEWPORT["height"]
+    picture = decode(image.screenshot())
+    assert all(picture.pixel(int(x), int(y)) != picture.pixel(0, 0)
+               for *_, x, y in areas)
 
 
 @pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '

@@ -131,6 +131,31 @@ def test_decimal_frames_round_up_to_whole_pixels(tmp_path: Path) -> None:
     assert (image.get("width"), image.get("height")) == ("61", "81")
 
 
+def test_an_image_map_millions_of_pixels_across_is_shown_a_screen_large(
+        tmp_path: Path) -> None:
+    """diagram.svg and its areas were millions of pixels across (an image map's areas
+    are in the image's pixels as shown): the picture is shown at most 1000 pixels a
+    side now, its viewBox and points as before, and the areas scaled alike, rounded; a
+    --base-image of that --size too."""
+    wide = Muscle(slug="wide", title="Wide", regions=(Region((
+        (1_000_000, 1_000_000), (15_000_000, 1_000_000), (15_000_000, 8_000_123))),))
+    write([wide], tmp_path / "site")
+    root = parse_file(tmp_path / "site" / "index.html")
+    image = root.find(f".//{XHTML}img")
+    assert (image.get("width"), image.get("height")) == ("1000", "533")
+    assert root.find(f".//{XHTML}area").get("coords") == "67,67,1000,67,1000,533"
+    diagram = parse_file(tmp_path / "site" / "diagram.svg")
+    assert (diagram.get("viewBox"), diagram.get("width"), diagram.get("height")) == (
+        "0 0 15000020 8000143", "1000", "533")
+    assert diagram.find(f".//{SVG}polygon").get("points") == wide.regions[0].coords
+    write([wide], tmp_path / "based", base_image="body.png", size="15000000x9000000")
+    root = parse_file(tmp_path / "based" / "index.html")
+    image = root.find(f".//{XHTML}img")
+    assert (image.get("src"), image.get("width"), image.get("height")) == (
+        "body.png", "1000", "600")
+    assert root.find(f".//{XHTML}area").get("coords") == "67,67,1000,67,1000,533"
+
+
 def test_base_image_is_the_image_map_picture(sample_muscles: list[Muscle],
                                              tmp_path: Path) -> None:
     picture = tmp_path / "body.jpeg"
@@ -187,15 +212,22 @@ def test_any_corpus_gives_a_well_formed_page(items: list[Muscle]) -> None:
     assert_offline_and_safe(root)
     drawn = bodymap.drawing_order(items)
     coords = [r.coords for m in drawn for r in m.regions]
-    assert sorted(a.get("coords") for a in root.iter(f"{XHTML}area")) == sorted(coords)
     assert [p.get("points") for a in root.iter(f"{SVG}a") if a.get("class") == "muscle"
             for p in a.iter(f"{SVG}polygon")] == coords
-    # The picture and the areas (reversed) draw each region once, in the map's order.
+    # The picture and the areas (reversed) draw each region once, in the map's order,
+    # the areas scaled as the picture is shown (exactly its coords up to a screen).
     pieces = drawing_pieces(drawn)
     assert [p.get("points") for p in diagram.iter(f"{SVG}polygon")] == [
         p.muscle.regions[i].coords for p in pieces for i in p.indices]
+    frame = bodymap.ViewBox(*map(int, diagram.get("viewBox").split()))
+    scale = bodymap.screen_scale(frame)
     assert [a.get("coords") for a in root.iter(f"{XHTML}area")] == [
-        p.muscle.regions[i].coords for p in reversed(pieces) for i in p.indices]
+        p.muscle.regions[i].coords if scale is None else
+        bodymap.area_coords(p.muscle.regions[i], scale)
+        for p in reversed(pieces) for i in p.indices]
+    image = root.find(f".//{XHTML}img")
+    assert (image.get("width"), image.get("height")) == (
+        diagram.get("width"), diagram.get("height")) == bodymap.shown_size(frame)
     titles = [bodymap.xml_clean(m.title) for m in items]
     links = [li.find(f"{XHTML}a") for li in root.iter(f"{XHTML}li")]
     assert [(li.find(f"{XHTML}span[@class='unmapped']") if a is None else a).text
