@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, pairwise
+from itertools import accumulate, chain, pairwise
 
 from .model import Muscle, Number, Region
 
@@ -215,6 +215,9 @@ class _Layering:
                                                               strict=True)))
         self.largest = [max((self.shapes[n].area for n in numbers), default=0.0)
                         for numbers in self.of_muscle]
+        #: By place, the largest region of its muscle and of every muscle after it (its
+        #: own muscle's largest in drawing order): no region larger lies in wait for it.
+        self.largest_on = list(accumulate(self.largest[::-1], max))[::-1]
         self.drawn_yet = [False] * len(self.shapes)
         self.waited_by: dict[int, list[int]] = {}
         self.candidates: dict[int, Iterator[int]] = {}
@@ -224,8 +227,9 @@ class _Layering:
         self.pieces: list[Piece] = []
 
     def smaller(self) -> bool:
-        """Whether any region is smaller than its muscle's largest (else none waits)."""
-        return any(s.area < self.largest[s.place] for s in self.shapes)
+        """Whether any region is smaller than the largest of its muscle and those after
+        it (else none waits)."""
+        return any(s.area < self.largest_on[s.place] for s in self.shapes)
 
     @cached_property
     def waiting(self) -> _Grid:
@@ -276,19 +280,11 @@ class _Layering:
         per region on a crowded map, took most of the layering's time): first by area
         (:meth:`_scan`), then, when that finds none soon, from its box (:meth:`_listed`)."""
         if number not in self.candidates:
-            found = self._scan(number) if self.in_drawing_order else -1
+            found = self._scan(number)
             if found != -1:
                 return found
             self.candidates[number] = self._candidates(number)
         return self._listed(number)
-
-    @cached_property
-    def in_drawing_order(self) -> bool:
-        """Whether the muscles come largest region first, as a map draws them: then the
-        regions that may block a region are all larger ones not drawn yet, which
-        :meth:`_scan` looks through (in another order, as ``map_svg`` takes one, only
-        :meth:`_candidates` are, as they were)."""
-        return all(a >= b for a, b in pairwise(self.largest))
 
     def _scan(self, number: int) -> int | None:
         """The next blocker of a region among the regions larger than it not drawn yet,
@@ -346,10 +342,11 @@ class _Layering:
         return places
 
     def _candidates(self, number: int) -> Iterator[int]:
-        """The regions that may block a region at its turn, muscle drawn last first."""
+        """The regions that may block a region at its turn, muscle drawn last first: those
+        waiting (of muscles before it) and those of muscles after it that are larger."""
         shape = self.shapes[number]
         near = self.waiting.near(shape.box)
-        if shape.area < self.largest[shape.place]:  # (later muscles may be larger here)
+        if shape.area < self.largest_on[shape.place]:  # (later muscles may be larger)
             near |= self._larger_later(shape)
         # (else every later muscle's regions are at most this large: only waiting ones)
         return iter(sorted((n for n in near if self._may_block(n, shape)),
@@ -359,7 +356,7 @@ class _Layering:
         """Regions that may be larger than ``shape`` and of a muscle drawn after it."""
         areas, numbers = self.by_area
         low = bisect_right(areas, shape.area)
-        high = bisect_right(areas, self.largest[shape.place])
+        high = bisect_right(areas, self.largest_on[shape.place])
         if high - low <= self.SCAN:
             return set(numbers[low:high])
         return self.everyone.near(shape.box)
@@ -408,12 +405,14 @@ class _Layering:
 
 def drawing_pieces(drawn: Sequence[Muscle], areas: Sequence[Sequence[float]] | None = None
                    ) -> list[Piece]:
-    """The pieces a map draws, in order, from muscles in their drawing order: each
-    muscle's regions together (its first piece), except a region overlapping a larger
-    region of a muscle drawn after it, which waits until every larger region of another
-    muscle that it overlaps is drawn and is then drawn in a piece of its own, so that a
-    smaller region is always over a larger one where they overlap (equal areas: in the
-    muscles' order). A muscle without regions is one empty piece in its turn. ``areas``:
+    """The pieces a map draws, in order, from muscles in the order it draws them (their
+    :func:`~converter.bodymap.drawing_order`, as the writers give them, or any other, as
+    ``map_svg`` takes them): each muscle's regions together (its first piece), except a
+    region overlapping a larger region of another muscle not drawn yet, which waits until
+    every larger region of another muscle that it overlaps is drawn and is then drawn in
+    a piece of its own, so that a smaller region is always over a larger one where they
+    overlap (equal areas: in the muscles' order). A muscle without regions is one empty
+    piece in its turn (one whose every region waits has its first piece later). ``areas``:
     each muscle's :func:`region_areas`, when the caller has them (made here if not)."""
     return _Layering(drawn, [region_areas(m) for m in drawn] if areas is None else areas
                      ).run()

@@ -521,6 +521,22 @@ def test_a_small_region_inside_a_smaller_muscle_takes_the_clicks(
     assert page.url == target
 
 
+def test_a_map_of_muscles_in_any_order_draws_a_small_region_over_a_larger_one(
+        page: Any, tmp_path: Path) -> None:
+    """map_svg draws muscles in the order given: a muscle of a small region (its
+    largest) given before one of a large region around it drew that region under the
+    large one, and a click there went to the large one's link. It takes the click now."""
+    small = Muscle(slug="small", title="Small", regions=(_square(110, 110, 40),
+                                                         _square(600, 600, 20)))
+    large = Muscle(slug="large", title="Large", regions=(_square(100, 100, 400),))
+    (tmp_path / "map.svg").write_text(bodymap.map_svg(
+        [small, large], bodymap.fit_viewbox([small, large])), encoding="utf-8")
+    page.goto((tmp_path / "map.svg").as_uri())
+    assert page.evaluate(SVG_HIT, [130, 130])["href"] == "small.html"
+    assert page.evaluate(SVG_HIT, [610, 610])["href"] == "small.html"
+    assert page.evaluate(SVG_HIT, [300, 300])["href"] == "large.html"
+
+
 def lifted_fill_opacity(page: Any) -> float:
     """The fill opacity the small region is drawn with, where it is seen."""
     return float(page.evaluate("""([ux, uy]) => {
