@@ -117,8 +117,15 @@ _COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\((
 #: The paint servers: what a ``fill`` or ``stroke`` of ``url(#id)`` paints with.
 _GRADIENTS = frozenset({f"{SVG}linearGradient", f"{SVG}radialGradient"})
 _SERVERS = _GRADIENTS | {f"{SVG}pattern"}
-#: What of a pattern paints nothing: its descriptions.
-_NOT_PAINTING = frozenset({"title", "desc", "metadata"})
+#: What a pattern's content draws with: shapes, text, images, copies.
+_DRAWING = frozenset(f"{SVG}{name}" for name in (
+    "polygon", "path", "rect", "circle", "ellipse", "line", "polyline", "text", "use",
+    "image", "foreignObject"))
+#: What in a pattern's content draws what it holds (any other, such as a ``<defs>`` or
+#: an element the browser does not know, draws nothing of it).
+_DRAWING_CONTAINERS = frozenset(f"{SVG}{name}" for name in ("g", "a", "svg", "switch"))
+#: The properties of a gradient's ``<stop>`` that a style sheet may set over its own.
+_STOP_PAINT = ("stop-color", "stop-opacity")
 #: The CSS properties of how a polygon is painted and takes clicks, which an element
 #: takes from its parent unless it sets one, with their initial values.
 _INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
@@ -154,7 +161,8 @@ class Tree:
     the lines of its ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the
     writer's rule that hides a lifted region, by slug its ``muscle-lift`` pieces and the
     points of the regions they draw, the classes whose polygons the writer's own rule
-    paints (``.muscle polygon``), whether a ``<style>`` may take a stroke away; the file
+    paints (``.muscle polygon``), whether a ``<style>`` may take a stroke away, whether one
+    sets a gradient stop's colour or opacity; the file
     read, its elements by id, and what :func:`_misplacing`, :func:`_inherited` and
     :func:`_writer_paint` found of each element they looked at (a polygon's ancestors
     are those of many)."""
@@ -170,6 +178,7 @@ class Tree:
     lift_points: dict[str, set[str]]
     painted: frozenset[str]
     unstrokes: bool
+    restyles_stops: bool
     here: Path
     ids: dict[str, Any]
     misplaced: dict[Any, str | None] = field(default_factory=dict)
@@ -221,7 +230,7 @@ def parse(raw: bytes, here: Path) -> Tree:
                  copies, {slug: {points(polygon) for piece in pieces
                                  for polygon in piece.iter(f"{SVG}polygon")}
                           for slug, pieces in copies.items()}, _painted_classes(sheets),
-                 any(map(_unstrokes, sheets)), here, ids)
+                 any(map(_unstrokes, sheets)), any(map(_restyles_stops, sheets)), here, ids)
 
 
 def _class_paints(css: str) -> dict[str, dict[str, str]]:
@@ -251,6 +260,11 @@ def _unstrokes(css: str) -> bool:
                for name, value in _DECLARATION.findall(css))
 
 
+def _restyles_stops(css: str) -> bool:
+    """Whether a sheet sets the colour or opacity of a gradient's stops (over their own)."""
+    return any(name.lower() in _STOP_PAINT for name, _ in _DECLARATION.findall(css))
+
+
 def _unseen_paint(name: str, value: str, tree: Tree) -> bool:
     """Whether a value of a paint property leaves that paint unseen
     (:func:`_paints_nothing`), or names by ``url(#id)`` a gradient or pattern that is not
@@ -266,25 +280,80 @@ def _unseen_paint(name: str, value: str, tree: Tree) -> bool:
     if target is None or target.tag not in _SERVERS:  # (no paint: its fallback paints)
         fallback = value[found.end():].strip().lower()
         return not file.strip() and (not fallback or _paints_nothing(name, fallback))
-    return _server_paints_nothing(target, tree, set())
+    return _server_paints_nothing(target, tree)
 
 
-def _server_paints_nothing(server: Any, tree: Tree, seen: set[Any]) -> bool:
-    """Whether a gradient or pattern paints nothing: a gradient with no ``<stop>``, a
-    pattern with nothing in it, neither taking them from another of its kind by
-    ``href``."""
+def _server_paints_nothing(server: Any, tree: Tree) -> bool:
+    """Whether a gradient or pattern paints nothing, as Chromium paints it: a gradient
+    whose stops (its own ``<stop>``s, else those it takes by ``href`` from another
+    gradient) are none or all clear (:func:`_stop_is_clear`; not worked out when a
+    ``<style>`` sets a stop's colour or opacity), a pattern of
+    :func:`_pattern_paints_nothing`."""
+    chain = _server_chain(server, tree)
     if server.tag == f"{SVG}pattern":
-        holds = any(local_name(child.tag) not in _NOT_PAINTING for child in server)
-    else:
-        holds = server.find(f"{SVG}stop") is not None
-    if holds:
-        return False
-    seen.add(server)
+        return _pattern_paints_nothing(chain)
+    stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
+                 [])
+    return not stops or (not tree.restyles_stops and all(map(_stop_is_clear, stops)))
+
+
+def _server_chain(server: Any, tree: Tree) -> list[Any]:
+    """A gradient or pattern and those of its kind it takes what it does not set from by
+    ``href``, in that order (a loop ends it)."""
+    chain = [server]
+    kinds = {server.tag} if server.tag == f"{SVG}pattern" else _GRADIENTS
     other = _named(server, tree.ids)
-    kind = {server.tag} if server.tag == f"{SVG}pattern" else _GRADIENTS
-    if other is None or other in seen or other.tag not in kind:
-        return True
-    return _server_paints_nothing(other, tree, seen)
+    while other is not None and other.tag in kinds and other not in chain:
+        chain.append(other)
+        other = _named(other, tree.ids)
+    return chain
+
+
+def _pattern_paints_nothing(chain: list[Any]) -> bool:
+    """Whether a pattern (the first of ``chain``, which it takes what it does not set
+    from) paints nothing: a ``width`` or ``height`` of 0 (or less, or none given, as 0
+    is the initial), a ``viewBox`` of no width or height, or content (the children of
+    the first that has any) that draws no shape (:func:`_draws_shape`)."""
+    width, height, view_box = (next((p.get(name) for p in chain if p.get(name) is not None),
+                                    None) for name in ("width", "height", "viewBox"))
+    content = next((pattern for pattern in chain if len(pattern)), None)
+    return (width is None or height is None or _is_zero(width) or _is_zero(height)
+            or _is_empty_box(view_box) or content is None or not _draws_shape(content))
+
+
+def _is_empty_box(view_box: str | None) -> bool:
+    """Whether a ``viewBox`` (four numbers) has a width or height of 0."""
+    numbers = _SEPARATORS.split((view_box or "").strip())
+    try:
+        return len(numbers) == 4 and 0 in (float(numbers[2]), float(numbers[3]))
+    except ValueError:
+        return False
+
+
+def _draws_shape(content: Any) -> bool:
+    """Whether ``content`` holds a shape (:data:`_DRAWING`) that it draws: a child, or in
+    a ``<g>``, ``<a>``, ``<svg>`` or ``<switch>`` on the way down."""
+    waiting = list(content)
+    while waiting:
+        element = waiting.pop()
+        if element.tag in _DRAWING:
+            return True
+        if element.tag in _DRAWING_CONTAINERS:
+            waiting.extend(element)
+    return False
+
+
+def _stop_is_clear(stop: Any) -> bool:
+    """Whether a gradient's ``<stop>`` paints nothing: a ``stop-opacity`` of 0 (or less),
+    or a ``stop-color`` of ``transparent`` or of alpha 0 (in its ``style``, else its
+    attribute)."""
+    style = stop.get("style") or ""
+    colour, opacity = (_style_value(style, name) for name in _STOP_PAINT)
+    opacity = stop.get("stop-opacity") if opacity is None else opacity
+    colour = (stop.get("stop-color") if colour is None else colour) or ""
+    colour = colour.strip().lower()
+    return (opacity is not None and _is_zero(opacity)) or colour == "transparent" or \
+        _is_clear(colour)
 
 
 def _server_note(value: str) -> str:

@@ -152,7 +152,9 @@ NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lan
              "fill-opacity", "stroke-opacity", "stroke-width", "stroke-dasharray",
              "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
              # (whether an SVG polygon takes clicks)
-             "pointer-events"}
+             "pointer-events",
+             # (what a gradient's stop paints with)
+             "stop-color", "stop-opacity"}
 
 
 def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:

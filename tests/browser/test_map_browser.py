@@ -658,7 +658,21 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
           Edit(defs="<filter id='f'><feMorphology radius='20'/></filter>",
                a="filter='url(#f)'"),
           Edit(defs="<filter id='f'><feConvolveMatrix order='3' kernelMatrix='0 0 0 0 0 0 0 "
-               "0 0'/></filter>", g="filter='url(#f)'")]
+               "0 0'/></filter>", g="filter='url(#f)'"),
+          Edit(defs="<linearGradient id='g'><stop offset='0' stop-color='red' stop-opacity="
+               "'0'/><stop offset='1' style='stop-color: transparent'/></linearGradient>",
+               polygon="fill='url(#g)'"),
+          Edit(defs="<linearGradient id='s'><stop offset='0' stop-color='rgba(255,0,0,0)'/>"
+               "</linearGradient><radialGradient id='g' href='#s'/>", a="fill='url(#g) red'"),
+          *(Edit(defs=f"<pattern id='p' {size}><rect width='100' height='100'/></pattern>",
+                 polygon="fill='url(#p)'") for size in (
+              "width='0' height='10'", "width='10' height='0%'", "height='10'",
+              "width='10' height='10' viewBox='0 0 0 10'")),
+          Edit(defs="<pattern id='p' width='10' height='10'><g><defs><rect width='100' "
+               "height='100'/></defs></g></pattern>", g="fill='url(#p)'"),
+          Edit(defs="<pattern id='q' width='10' height='10'><rect width='100' height='100'/>"
+               "</pattern><pattern id='p' href='#q'><desc>D</desc></pattern>",
+               polygon="fill='url(#p)'")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -670,6 +684,14 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(polygon="fill='url(#missing) red'"),
         Edit(defs="<linearGradient id='s'><stop offset='0' stop-color='red'/></linearGradient>"
              "<linearGradient id='g' href='#s'/>", polygon="fill='url(#g)'"),
+        Edit(defs="<linearGradient id='g'><stop offset='0' stop-color='red' stop-opacity="
+             "'0'/><stop offset='1' stop-color='red'/></linearGradient>",
+             polygon="fill='url(#g)'"),
+        Edit(defs="<style>stop { stop-opacity: 1 }</style><linearGradient id='g'><stop "
+             "offset='0' stop-color='red' stop-opacity='0'/></linearGradient>",
+             polygon="fill='url(#g)'"),
+        Edit(defs="<pattern id='q' width='10' height='10'><a><rect width='100' height='100'/>"
+             "</a></pattern><pattern id='p' href='#q'/>", polygon="fill='url(#p)'"),
         Edit(defs="<style>text, .label { pointer-events: none }</style>"),
         Edit(defs="<style>@media screen { g > text { pointer-events: none; opacity: 0 } }"
              "</style>")]

@@ -1226,22 +1226,42 @@ def test_a_polygon_not_seen_or_taking_no_clicks_leaves_the_muscle_out(
 
 
 #: Paint servers for the fills below, on line 3: a gradient and a pattern of nothing, a
-#: gradient taking its stops from another by href, a pattern holding a square.
+#: gradient taking its stops from another by href, a pattern holding a square; gradients
+#: of clear stops (their own, or taken by href) and of one clear stop, patterns of no
+#: size (0, none given, a viewBox of none), of content that draws nothing (an empty
+#: <g>, a <defs>, a <desc> that keeps it from taking another's), and of a square taken
+#: by href or in an <a>.
 SERVERS = ("<defs><linearGradient id='none'/><pattern id='blank' width='9' height='9'>"
            "<desc>empty</desc></pattern><linearGradient id='Stops'><stop offset='0' "
            "stop-color='red'/></linearGradient><radialGradient id='chained' href='#Stops'/>"
            "<linearGradient id='loop' href='#loop'/><pattern id='tile' width='9' height="
-           "'9'><rect width='5' height='5'/></pattern><g id='group'/></defs>")
+           "'9'><rect width='5' height='5'/></pattern><g id='group'/>"
+           "<linearGradient id='clear'><stop offset='0' stop-opacity='0'/><stop offset='1' "
+           "style='stop-color: Transparent'/><stop offset='1' stop-color='#f000'/>"
+           "<stop offset='1' stop-color='rgba(9,9,9,0)' stop-opacity='.5'/></linearGradient>"
+           "<radialGradient id='faded' href='#clear'/><linearGradient id='half'><stop "
+           "offset='0' stop-opacity='0%'/><stop offset='1' stop-color='red'/>"
+           "</linearGradient><pattern id='flat' width='0' height='9'><rect width='5' "
+           "height='5'/></pattern><pattern id='unsized'><rect width='5' height='5'/>"
+           "</pattern><pattern id='squashed' width='9' height='9' viewBox='0 0 9 0'><rect "
+           "width='5' height='5'/></pattern><pattern id='narrow' href='#flat' height='9'/>"
+           "<pattern id='hollow' width='9' height='9'><g><g/><defs><rect width='5' "
+           "height='5'/></defs></g></pattern><pattern id='described' href='#tile'><desc>d"
+           "</desc></pattern><pattern id='linked' href='#tile'/><pattern id='linking' "
+           "width='9' height='9'><a><g><rect width='5' height='5'/></g></a></pattern></defs>")
 
 
 @pytest.mark.parametrize("fill", [
     "rgba(0, 0, 0, 0)", "hsla(120,50%,50%,0.0)", "rgb(0 0 0 / 0%)", "#FF000000", "#f000",
     "transparent", "url(#missing)", "url(#none)", "url( '#none' ) red", "url(#blank)",
-    "url(#loop)", "url(#group)", "url(#stops)"])
+    "url(#loop)", "url(#group)", "url(#stops)", "url(#clear)", "url(#faded)", "url(#flat)",
+    "url(#unsized)", "url(#squashed)", "url(#narrow)", "url(#hollow)", "url(#described)"])
 def test_a_fill_that_paints_nothing_leaves_the_muscle_out(fill: str, tmp_path: Path) -> None:
     """A colour of alpha 0, or a url() of a gradient or pattern that is not there or holds
     nothing (no fallback colour is taken then), with no stroke, was read as seen: Chromium
-    shows nothing of it (and takes no click on a missing one)."""
+    shows nothing of it (and takes no click on a missing one). So was a gradient of clear
+    stops, and a pattern of no width, height or viewBox, or of content that draws
+    nothing."""
     path = _map_of(f"{SERVERS}\n<a data-slug='clear'><title>C</title>\n<polygon fill=\"{fill}\" "
                    "points='1,1 50,1 50,50'/></a>", tmp_path)
     _left_out(path, [5], ["clear"], f"<polygon> paints the polygons in it with nothing "
@@ -1252,13 +1272,23 @@ def test_a_fill_that_paints_is_read(tmp_path: Path) -> None:
     """A gradient of stops of its own or another's, a pattern holding a shape, a missing
     one's fallback colour, a half-transparent colour, and a clear fill with a stroke."""
     fills = ["url(#Stops)", "url(#chained)", "url(#tile)", "url(#missing) red",
-             "url(#group) #f00", "rgba(0,0,0,0.5)", "#0000007f", "url(other.svg#x)"]
+             "url(#group) #f00", "rgba(0,0,0,0.5)", "#0000007f", "url(other.svg#x)",
+             "url(#half)", "url(#linked)", "url(#linking)"]
     body = "".join(f"<a data-slug='seen-{index}'><title>S</title><polygon fill=\"{fill}\" "
                    "points='1,1 50,1 50,50'/></a>" for index, fill in enumerate(fills))
     path = _map_of(f"{SERVERS}\n{body}<a data-slug='outline'><title>O</title><polygon "
                    "fill='#0000' stroke='red' points='1,1 50,1 50,50'/></a>", tmp_path)
     back, found = read(path)
     assert found == [] and len(back) == len(fills) + 2
+
+
+def test_clear_stops_a_style_sheet_may_colour_are_taken_to_paint(tmp_path: Path) -> None:
+    """A sheet that sets the stops' colour or opacity (over their own) may show them."""
+    path = _map_of(f"<style>stop {{ stop-opacity: 1 }}</style>{SERVERS}\n<a data-slug="
+                   "'clear'><title>C</title><polygon fill='url(#clear)' points='1,1 50,1 "
+                   "50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["clear", "kept"]
 
 
 def test_what_is_seen_and_takes_clicks_is_read(tmp_path: Path) -> None:
