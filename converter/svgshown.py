@@ -550,7 +550,7 @@ def _sheet_unseen(css: str, tree: Tree) -> str | None:
     element around one (:func:`_may_select`), or outside every rule."""
     shown = None
     for selectors, block in _rules(css):
-        unseen = _unseen_declaration(block)
+        unseen = _unseen_declaration(block, tree)
         if unseen is None:
             continue
         shown = _around_polygons(tree) if shown is None else shown
@@ -600,15 +600,24 @@ def _may_select(selectors: str, shown: list[tuple[str, frozenset[str], str]]) ->
     return False
 
 
-def _unseen_declaration(css: str) -> str | None:
+def _unseen_declaration(css: str, tree: Tree) -> str | None:
     """The first declaration of CSS text that may leave a polygon unseen or taking no
-    clicks (:func:`_sheet_unseen`), as ``name: value``, or None."""
+    clicks (:func:`_sheet_unseen`; a fill of ``url()`` as :func:`_unseen_paint` tells it),
+    as ``name: value``, or None."""
     for name, value in _DECLARATION.findall(css):
-        name, value = name.lower(), _IMPORTANT.sub("", value).strip().lower()
-        if (name in ("opacity", "fill", "fill-opacity") and _paints_nothing(name, value)) or (
+        name, value = name.lower(), _css_value(value)
+        if (name == "fill" and _unseen_paint(name, value, tree)) or (
+                name in ("opacity", "fill-opacity") and _paints_nothing(name, value)) or (
                 (name, value) in (("pointer-events", "none"), ("display", "contents"))):
             return f"{name}: {value}"
     return None
+
+
+def _css_value(value: str) -> str:
+    """A declaration's value without ``!important``, lower case but for a ``url()`` (an
+    id is as it is written)."""
+    value = _IMPORTANT.sub("", value).strip()
+    return value if value.lower().startswith("url(") else value.lower()
 
 
 def lifted_copies(piece: Any, regions: set[str], tree: Tree) -> Iterator[tuple[Any, str]]:

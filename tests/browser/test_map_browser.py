@@ -693,6 +693,9 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(defs="<pattern id='q' width='10' height='10'><a><rect width='100' height='100'/>"
              "</a></pattern><pattern id='p' href='#q'/>", polygon="fill='url(#p)'"),
         Edit(defs="<style>text, .label { pointer-events: none }</style>"),
+        Edit(defs="<style>polygon { fill: url(#missing) red }</style>"),
+        Edit(defs="<linearGradient id='G'><stop offset='0' stop-color='red'/></linearGradient>"
+             "<style>polygon { fill: url(#G) }</style>"),
         Edit(defs="<style>@media screen { g > text { pointer-events: none; opacity: 0 } }"
              "</style>")]
 
@@ -720,6 +723,24 @@ def test_a_style_sheet_taking_the_regions_clicks_fails_the_map(page: Any, sheet:
     with pytest.raises(MuscleError) as info:
         seen_clicked_read(page, Edit(defs=f"<style>{sheet}</style>"), tmp_path)
     assert not page.evaluate(MIDDLE_HIT)
+    assert [d.code for d in info.value.diagnostics] == ["bad-svg"]
+
+
+@pytest.mark.parametrize("sheet", [
+    "<style>polygon { fill: url(#missing) }</style>",
+    "<linearGradient id='g'><stop offset='0' stop-color='red' stop-opacity='0'/>"
+    "</linearGradient><style>a { fill: url(#g) !important }</style>",
+    "<pattern id='p' width='0' height='10'><rect width='100' height='100'/></pattern>"
+    "<style>svg g { fill: url(#p) }</style>"],
+    ids=["missing", "gradient of clear stops", "pattern of no width"])
+def test_a_style_sheet_painting_the_regions_with_nothing_fails_the_map(
+        page: Any, sheet: str, tmp_path: Path) -> None:
+    """A sheet's fill of a gradient or pattern that is not there or paints nothing: the
+    map shows nothing of the square, and is not read (as the same fill as an attribute
+    leaves the muscle out)."""
+    with pytest.raises(MuscleError) as info:
+        seen_clicked_read(page, Edit(defs=sheet), tmp_path)
+    assert is_blank(decode(page.screenshot()))
     assert [d.code for d in info.value.diagnostics] == ["bad-svg"]
 
 

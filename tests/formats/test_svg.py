@@ -1349,6 +1349,39 @@ def test_a_style_sheet_rule_that_selects_no_polygon_is_read(sheet: str,
     assert found == [] and [m.slug for m in back] == ["grouped", "kept"]
 
 
+@pytest.mark.parametrize("fill", [
+    "url(#missing)", "URL( '#none' ) !important", "url(#clear) none", "url(#flat)",
+    "url(#hollow)", "url(#stops)"])
+def test_a_style_sheet_filling_with_what_paints_nothing_fails_the_map(fill: str,
+                                                                      tmp_path: Path) -> None:
+    """A sheet's fill of a url() of a gradient or pattern that is not there or paints
+    nothing was not checked, though the same fill as an attribute leaves the muscle out."""
+    with pytest.raises(MuscleError) as info:
+        read(_map_of(f"<style>\npolygon {{ fill: {fill} }}</style>\n{SERVERS}{GROUPED}",
+                     tmp_path))
+    [found] = info.value.diagnostics
+    assert (found.code, found.line) == ("bad-svg", 3)
+    assert f"sets fill: {_css_said(fill)}, which may leave a polygon unseen" in found.message
+
+
+def _css_said(value: str) -> str:
+    """A declaration's value as the error says it: without !important, lower case but a
+    url()."""
+    value = value.removesuffix("!important").strip()
+    return value if value.lower().startswith("url(") else value.lower()
+
+
+@pytest.mark.parametrize("sheet", [
+    "polygon { fill: url(#Stops) }", "a { fill: url(#missing) red }",
+    "polygon { fill: url(#linked) !important }", "text { fill: url(#missing) }",
+    "polygon { fill: url(other.svg#x) }"])
+def test_a_style_sheet_filling_with_what_paints_is_read(sheet: str, tmp_path: Path) -> None:
+    """A gradient or pattern that paints (of its case of id), a missing one's fallback
+    colour, one of another file, or a fill for no polygon."""
+    back, found = read(_map_of(f"<style>\n{sheet}</style>\n{SERVERS}{GROUPED}", tmp_path))
+    assert found == [] and [m.slug for m in back] == ["grouped", "kept"]
+
+
 def test_a_sheet_that_may_take_the_stroke_away_leaves_an_unfilled_polygon_out(
         tmp_path: Path) -> None:
     path = _map_of("<style>#x polygon { stroke: none }</style>\n<a data-slug='unfilled' "
