@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -161,9 +162,9 @@ class Tree:
     the lines of its ``<?xml-stylesheet?>`` links, whether a ``<style>`` holds the
     writer's rule that hides a lifted region, by slug its ``muscle-lift`` pieces and the
     points of the regions they draw, the classes whose polygons the writer's own rule
-    paints (``.muscle polygon``), whether a ``<style>`` may take a stroke away, whether one
-    sets a gradient stop's colour or opacity; the file
-    read, its elements by id, and what :func:`_misplacing`, :func:`_inherited` and
+    paints (``.muscle polygon``), the text of its ``<style>`` sheets (:func:`_plain_css`),
+    whether one sets a gradient stop's colour or opacity; the file read, its elements by
+    id, and what :func:`_misplacing`, :func:`_inherited` and
     :func:`_writer_paint` found of each element they looked at (a polygon's ancestors
     are those of many)."""
 
@@ -177,13 +178,18 @@ class Tree:
     lift_copies: dict[str, list[Any]]
     lift_points: dict[str, set[str]]
     painted: frozenset[str]
-    unstrokes: bool
+    sheets: tuple[str, ...]
     restyles_stops: bool
     here: Path
     ids: dict[str, Any]
     misplaced: dict[Any, str | None] = field(default_factory=dict)
     inherited: dict[tuple[Any, str], tuple[str, Any]] = field(default_factory=dict)
     writer_rules: dict[Any, dict[str, str]] = field(default_factory=dict)
+
+    @cached_property
+    def unstrokes(self) -> bool:
+        """Whether a ``<style>`` may take a stroke away (:func:`_unstrokes`)."""
+        return any(_unstrokes(sheet, self) for sheet in self.sheets)
 
 
 class _LineBuilder(TreeBuilder):
@@ -230,7 +236,7 @@ def parse(raw: bytes, here: Path) -> Tree:
                  copies, {slug: {points(polygon) for piece in pieces
                                  for polygon in piece.iter(f"{SVG}polygon")}
                           for slug, pieces in copies.items()}, _painted_classes(sheets),
-                 any(map(_unstrokes, sheets)), any(map(_restyles_stops, sheets)), here, ids)
+                 tuple(sheets), any(map(_restyles_stops, sheets)), here, ids)
 
 
 def _class_paints(css: str) -> dict[str, dict[str, str]]:
@@ -254,9 +260,11 @@ def _painted_classes(sheets: list[str]) -> frozenset[str]:
                      if _WRITER_PAINT.get(name) == declared)
 
 
-def _unstrokes(css: str) -> bool:
-    """Whether a sheet sets a stroke that paints nothing (none, an opacity or width 0)."""
-    return any(name.lower() in _STROKE and _paints_nothing(name.lower(), value.strip().lower())
+def _unstrokes(css: str, tree: Tree) -> bool:
+    """Whether a sheet sets a stroke that paints nothing (none, a ``url()`` of what is not
+    there or paints nothing, an opacity or width 0; ``!important`` or not:
+    :func:`_unseen_paint`)."""
+    return any(name.lower() in _STROKE and _unseen_paint(name.lower(), _css_value(value), tree)
                for name, value in _DECLARATION.findall(css))
 
 

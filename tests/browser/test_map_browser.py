@@ -744,6 +744,31 @@ def test_a_style_sheet_painting_the_regions_with_nothing_fails_the_map(
     assert [d.code for d in info.value.diagnostics] == ["bad-svg"]
 
 
+#: An outline of the square: a stroke, no fill.
+OUTLINE = "fill='none' stroke='blue' stroke-width='10'"
+#: A gradient of clear stops, and one of red.
+CLEAR_AND_RED = ("<linearGradient id='clear'><stop offset='0' stop-opacity='0'/>"
+                 "</linearGradient><linearGradient id='Red'><stop offset='0' "
+                 "stop-color='red'/></linearGradient>")
+
+
+@pytest.mark.parametrize(("stroke", "shown"), [
+    ("url(#missing)", False), ("url(#clear) !important", False), ("none !important", False),
+    ("url(#missing) red", True), ("url(#Red)", True)])
+def test_a_style_sheets_stroke_of_nothing_leaves_an_outline_out(
+        page: Any, stroke: str, shown: bool, tmp_path: Path) -> None:
+    """A sheet's stroke of a url() of nothing (or of none !important) takes an outline's
+    stroke away: Chromium shows nothing of it, and the reader leaves it out; a stroke that
+    paints shows it, and it is read."""
+    edit = Edit(defs=f"{CLEAR_AND_RED}<style>polygon {{ stroke: {stroke} }}</style>",
+                polygon=OUTLINE)
+    _, _, read = seen_clicked_read(page, edit, tmp_path)
+    image = decode(page.screenshot())
+    stroked = image.pixel(2, 50) != image.pixel(300, 250)  # (on its left side, and away)
+    assert stroked is shown and (shown or is_blank(image))
+    assert read == (["edited"] if shown else [])
+
+
 def test_a_moved_lifted_copy_is_not_read(page: Any, lifted_site: Site, tmp_path: Path) -> None:
     """The muscle-lift piece that draws latissimus dorsi's small region over pectoralis
     major, moved in an editor, leaves that place to pectoralis major: the map does not

@@ -1382,12 +1382,28 @@ def test_a_style_sheet_filling_with_what_paints_is_read(sheet: str, tmp_path: Pa
     assert found == [] and [m.slug for m in back] == ["grouped", "kept"]
 
 
+@pytest.mark.parametrize("stroke", [
+    "stroke: none", "stroke: url(#missing)", "stroke: URL('#clear') !important",
+    "stroke: url(#flat) none", "stroke: none !important", "stroke-width: 0 !important"])
 def test_a_sheet_that_may_take_the_stroke_away_leaves_an_unfilled_polygon_out(
-        tmp_path: Path) -> None:
-    path = _map_of("<style>#x polygon { stroke: none }</style>\n<a data-slug='unfilled' "
-                   "stroke='red'><title>U</title>\n<polygon fill='none' points='1,1 50,1 "
-                   "50,50'/></a>", tmp_path)
+        stroke: str, tmp_path: Path) -> None:
+    """A stroke of a url() of nothing, or of none !important, in a sheet was not taken to
+    take the stroke away, though the same as an attribute paints nothing."""
+    path = _map_of(f"<style>#x polygon {{ {stroke} }}</style>{SERVERS}\n<a data-slug="
+                   "'unfilled' stroke='red'><title>U</title>\n<polygon fill='none' "
+                   "points='1,1 50,1 50,50'/></a>", tmp_path)
     _left_out(path, [5], ["unfilled"], "a <style> that may take its stroke away")
+
+
+@pytest.mark.parametrize("stroke", [
+    "url(#missing) red", "url(#Stops)", "url(#linked) !important", "url(other.svg#x)"])
+def test_a_sheet_stroke_that_paints_leaves_an_outline_read(stroke: str,
+                                                           tmp_path: Path) -> None:
+    path = _map_of(f"<style>#x polygon {{ stroke: {stroke} }}</style>{SERVERS}\n<a "
+                   "data-slug='outline' stroke='red'><title>O</title>\n<polygon fill='none' "
+                   "points='1,1 50,1 50,50'/></a>", tmp_path)
+    back, found = read(path)
+    assert found == [] and [m.slug for m in back] == ["kept", "outline"]
 
 
 #: Filters that draw what they filter other than as it is, one a line from line 3: by a
