@@ -833,7 +833,9 @@ with atomic_file(folder / "out.jsonl", "w", encoding="utf-8"):
 worker = pool._pool[0]
 print(worker.pid, flush=True)
 sys.stdin.readline()
-worker.join(30)
+deadline = time.monotonic() + 30
+while worker.exitcode is None and time.monotonic() < deadline:  # (not join: see below)
+    time.sleep(0.01)
 print(worker.exitcode, flush=True)
 (folder / "gate").touch()  # (for the worker the pool starts in its place)
 pool.terminate()
@@ -848,7 +850,9 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
     machine) raised that handler's exception: a traceback ('Process ForkPoolWorker-1:
     ... converter.atomic._Terminated: 15'), or, where the code it was in swallowed it,
     it lived on, and terminate() waited for it for good (seen once in the test above).
-    The signals stay held in a worker until it is set up: it ends by SIGTERM then."""
+    The signals stay held in a worker until it is set up: it ends by SIGTERM then.
+    (The script polls the worker's exit code: the pool's own thread reaps its dead
+    workers too, and a ``join`` whose ``waitpid`` comes second says None.)"""
     import signal
     import time
 
