@@ -475,8 +475,11 @@ _NEW_TEXTS = ("INSERT INTO texts (digest, entry, owner, path, field, line, col, 
 _KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats, record FROM texts"
                 " WHERE digest IN ({})")
 _REPEATS = "UPDATE texts SET repeats = ? WHERE digest = ?"
-#: Fingerprints looked up and filed together (the lookups are a few queries a batch).
-BATCH = 256
+#: Fingerprints looked up and filed together (the lookups are a few queries a batch,
+#: their digests in order: each query, and each write, goes once along the texts' B-tree,
+#: whose pages mostly are not in the scratch database's cache; the more a batch holds,
+#: the fewer pages each text costs. A batch's fingerprints and rows take a few MB).
+BATCH = 1024
 _PARAMETERS = 500  # per query (SQLite allows 999 in every version)
 #: A row of ``texts`` without its digest: (owner, path, field, line, column, repeats,
 #: record), and for a text new in the batch its entry.
@@ -486,6 +489,17 @@ _Text = list[Any]
 def _signed(digest: int) -> int:
     """A 64-bit digest as SQLite's signed 64-bit integer."""
     return digest - (1 << 64) if digest >= 1 << 63 else digest
+
+
+def _signed_all(digests: list[int]) -> list[int]:
+    """:func:`_signed` of each of ``digests``, at once (their 64 bits read back as
+    signed, in C: a batch holds thousands)."""
+    return array("q", array("Q", digests).tobytes()).tolist()
+
+
+#: Language masks (as the muscles table keeps them) remembered, by the languages they
+#: are of (a corpus has few kinds; beyond this many they are made again).
+_MASKS_KEPT = 256
 
 
 #: Where a corpus-lint diagnostic stands in the lint's output, and what it depends on:
@@ -502,11 +516,21 @@ EXERCISE_SLOT = 1 << 32
 class Listener(Protocol):
     """Told what a :class:`CorpusLint` sees and says (see :mod:`converter.relint`)."""
 
-    def saw(self, owner: int, path: str, print_: Fingerprint) -> None:
-        """Muscle number ``owner`` of ``path`` came in with ``print_``."""
+    def saw(self, owner: int, path: str, print_: Fingerprint, digests: list[int]
+            ) -> None:
+        """Muscle number ``owner`` of ``path`` came in with ``print_``, whose texts'
+        digests (its first group, see :func:`groups`) are ``digests``."""
 
     def said(self, tag: Tag, diagnostic: Diagnostic) -> None:
         """The lint reported ``diagnostic`` at ``tag``."""
+
+
+def _anchors(anchors: tuple[Position | None, ...]) -> bytes:
+    """Where a muscle's language fields are, as the muscles table keeps it."""
+    found = array("l")
+    for at in anchors:
+        found.extend(at or _NOWHERE)
+    return found.tobytes()
 
 
 def groups(print_: Fingerprint) -> tuple[list[int], list[str]]:
@@ -538,6 +562,8 @@ class CorpusLint:
     #: its code in lower case (``pt-BR`` and ``pt-br`` are one: codes ignore case).
     _languages: dict[str, int] = field(default_factory=dict)
     _folded: dict[str, int] = field(default_factory=dict)
+    #: A muscle's languages -> their masks as the muscles table keeps them.
+    _masks: dict[tuple[tuple[str, ...], ...], str] = field(default_factory=dict)
     # key: name, path, record
     _exercises: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _found: DiagnosticLog = field(default_factory=DiagnosticLog)
@@ -605,40 +631,29 @@ class CorpusLint:
             owner = self._muscles
         self._muscles = owner + 1
         self._pending.append((print_, path, owner))
-        if self.listener is not None:
-            self.listener.saw(owner, path, print_)
         if len(self._pending) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         """File the pending fingerprints: their muscles' rows, their texts (one lookup
-        per batch for the texts already filed), their duplicates' warnings."""
-        pending, db, only = self._pending, self._db, self.only
+        per batch for the texts already filed), their duplicates' warnings. The
+        :attr:`listener` hears of them first."""
+        pending, only = self._pending, self.only
         self._pending = []
-        digests = list({_signed(d) for print_, _, _ in pending for _, d, _ in print_.texts})
-        known: dict[int, _Text] = {}
-        for start in range(0, len(digests), _PARAMETERS):
-            chunk = digests[start:start + _PARAMETERS]
-            # Padded (with a digest repeated) to a power of two: a handful of distinct
-            # statements, not one per length, each holding its compiled IN list.
-            chunk += chunk[-1:] * (min(_PARAMETERS, 1 << (len(chunk) - 1).bit_length())
-                                   - len(chunk))
-            for digest, *text in db.execute(
-                    _KNOWN_TEXTS.format(",".join("?" * len(chunk))), chunk):
-                known[digest] = text
+        keys = _signed_all([d for print_, _, _ in pending for _, d, _ in print_.texts])
+        if self.listener is not None:
+            self._tell(pending, keys)
+        known = self._known(sorted(set(keys)))
         new: set[int] = set()
         repeated: set[int] = set()
         muscles = []
+        at_key = 0
         for print_, path, owner in pending:
             raw_path, record = scratch.encode(path), scratch.encode(print_.record)
-            anchors = array("l")
-            for at in print_.anchors:
-                anchors.extend(at or _NOWHERE)
-            muscles.append((owner, raw_path, record, " ".join(
-                format(self._mask(languages), "x") for languages in print_.languages),
-                anchors.tobytes()))
-            for i, (field_path, digest, at) in enumerate(print_.texts):
-                key = _signed(digest)
+            muscles.append((owner, raw_path, record, self._masks_of(print_.languages),
+                            _anchors(print_.anchors)))
+            for i, (field_path, _, at) in enumerate(print_.texts):
+                key = keys[at_key + i]
                 if only is not None and key not in only:
                     continue
                 first = known.get(key)
@@ -652,7 +667,49 @@ class CorpusLint:
                     repeated.add(key)
                     self._same_text(first, path, (print_.record, field_path), at,
                                     (owner, 2 * i, key))
+            at_key += len(print_.texts)
             self._check_exercises(print_, path, owner)
+        self._file(muscles, known, new, repeated)
+
+    def _tell(self, pending: list[tuple[Fingerprint, str, int]], keys: list[int]) -> None:
+        """Tell the listener of each pending fingerprint, with its texts' ``keys``."""
+        assert self.listener is not None
+        at_key = 0
+        for print_, path, owner in pending:
+            count = len(print_.texts)
+            self.listener.saw(owner, path, print_, keys[at_key:at_key + count])
+            at_key += count
+
+    def _known(self, digests: list[int]) -> dict[int, _Text]:
+        """The rows of ``texts`` filed already for any of ``digests``, by digest (a
+        query per :data:`_PARAMETERS` digests)."""
+        known: dict[int, _Text] = {}
+        for start in range(0, len(digests), _PARAMETERS):
+            chunk = digests[start:start + _PARAMETERS]
+            # Padded (with a digest repeated) to a power of two: a handful of distinct
+            # statements, not one per length, each holding its compiled IN list.
+            chunk += chunk[-1:] * (min(_PARAMETERS, 1 << (len(chunk) - 1).bit_length())
+                                   - len(chunk))
+            for digest, *text in self._db.execute(
+                    _KNOWN_TEXTS.format(",".join("?" * len(chunk))), chunk):
+                known[digest] = text
+        return known
+
+    def _masks_of(self, languages: tuple[tuple[str, ...], ...]) -> str:
+        """The masks of a muscle's ``languages`` (one per language field, in hex), as
+        the muscles table keeps them."""
+        found = self._masks.get(languages)
+        if found is None:
+            if len(self._masks) >= _MASKS_KEPT:
+                self._masks.clear()
+            found = self._masks[languages] = " ".join(
+                format(self._mask(field_languages), "x") for field_languages in languages)
+        return found
+
+    def _file(self, muscles: list[tuple[Any, ...]], known: dict[int, _Text],
+              new: set[int], repeated: set[int]) -> None:
+        """Write a batch's muscles, its new texts and the repeats counted of the others."""
+        db = self._db
         db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?)", muscles)
         db.executemany(_NEW_TEXTS, [(key, t[7], *t[:7]) for key in sorted(new)
                                     for t in (known[key],)])

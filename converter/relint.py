@@ -41,8 +41,12 @@ Changed = dict[int, tuple[str, Fingerprint]]
 Counted = tuple[bytes, int, int, tuple[str, ...]]
 
 
-def _print_row(owner: int, path: str, print_: Fingerprint) -> tuple[int, str, bytes, bytes]:
-    return owner, path, marshal.dumps(groups(print_)), marshal.dumps(tuple(print_))
+def _print_row(owner: int, path: str, print_: Fingerprint, digests: list[int] | None
+               ) -> tuple[int, str, bytes, bytes]:
+    """A row of the ledger's fingerprints (``digests``: its texts', when known)."""
+    found = groups(print_) if digests is None else (
+        digests, [key for _, _, key, _ in print_.exercises])
+    return owner, path, marshal.dumps(found), marshal.dumps(tuple(print_))
 
 
 def _languages(print_: Fingerprint) -> set[str]:
@@ -72,11 +76,12 @@ class Ledger:
         self._first = self._next = first
         self._hold = ident is not None  # an update: fingerprints are written at commit
 
-    def saw(self, owner: int, path: str, print_: Fingerprint) -> None:
-        """Keep muscle ``owner``'s fingerprint."""
+    def saw(self, owner: int, path: str, print_: Fingerprint,
+            digests: list[int] | None = None) -> None:
+        """Keep muscle ``owner``'s fingerprint (``digests``: its texts', when known)."""
         self.muscles += 1
         self.languages.update(_languages(print_))
-        self._prints.append(_print_row(owner, path, print_))
+        self._prints.append(_print_row(owner, path, print_, digests))
         if len(self._prints) >= _PRINTS and not self._hold:
             self.cache.store_prints(self.ident, self._prints)
             self._prints = []
@@ -146,7 +151,7 @@ class _Collector:
     def __init__(self) -> None:
         self.rows: list[Row] = []
 
-    def saw(self, owner: int, path: str, print_: Fingerprint) -> None:
+    def saw(self, owner: int, path: str, print_: Fingerprint, digests: list[int]) -> None:
         pass
 
     def said(self, tag: Tag, diagnostic: Diagnostic) -> None:
