@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from .atomic import temporary_work
+from .atomic import temporary_failure, temporary_work
 
 
 class SortedSpool:
@@ -57,9 +57,13 @@ class SortedSpool:
 
     def add(self, key: str, **texts: str) -> None:
         """Park one item's text in each part (a part left out gets nothing);
-        :class:`~converter.atomic.TemporaryFull` when the temporary folder is full."""
-        with temporary_work():
+        :class:`~converter.atomic.TemporaryFull` when the temporary folder is full (as
+        :func:`~converter.atomic.temporary_work` says it; a ``try`` costs an item
+        nothing, a context each item's would)."""
+        try:
             self._add(key, texts)
+        except OSError as exc:
+            raise temporary_failure(exc) from None
 
     def _add(self, key: str, texts: dict[str, str]) -> None:
         if self._reading:
@@ -99,9 +103,11 @@ class SortedSpool:
         for _, spans in self._index:
             offset, length = spans[index]
             if length:
-                with temporary_work():  # (the seek writes what is still buffered)
+                try:  # (the seek writes what is still buffered: as in add)
                     fh.seek(offset)
                     data = fh.read(length)
+                except OSError as exc:
+                    raise temporary_failure(exc) from None
                 yield data.decode("utf-8", "surrogatepass")
 
     def _sort(self) -> None:
