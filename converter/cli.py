@@ -387,7 +387,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         summary = printable(result.summary or "")  # it names the output
         click.echo(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
                    f"{counted(result.failed, 'files')} failed"
-                   f"{_strictly(result.diagnostics, strict)}", err=True)
+                   f"{_strictly(result, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(_status(failing, result.cut_short))
 
@@ -407,11 +407,12 @@ def _handled(result: RunResult) -> str:
     return f"{counted(result.count, 'muscles')} converted"
 
 
-def _strictly(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
-    """What the summary adds when ``--strict`` makes warnings fail the run."""
-    if not strict or has_errors(diagnostics) or not diagnostics:
+def _strictly(result: RunResult, strict: bool) -> str:
+    """What the summary adds when ``--strict`` makes warnings fail the run (its errors
+    as counted when found: the diagnostics are not gone through again)."""
+    count = len(result.diagnostics)
+    if not strict or result.errors or not count:
         return ""
-    count = len(diagnostics)
     return f" (--strict: {counted(count, 'warnings')} {agreeing(count, 'fails', 'fail')} the run)"
 
 
@@ -526,7 +527,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
             failed = f", {counted(result.failed, 'files')} failed" if result.failed else ""
             click.echo(f"{counted(result.count, 'muscles')} valid{failed}: "
                        f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
-                       f"{_strictly(result.diagnostics, strict)}", err=True)
+                       f"{_strictly(result, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(_status(failing, result.cut_short))
 

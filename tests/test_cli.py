@@ -1107,3 +1107,22 @@ def test_an_empty_output_name_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "json", "-o", ""])
     assert result.exit_code == 2
     assert "'-o' / '--output': an empty path names no file or folder" in result.output
+
+
+def test_strict_goes_through_the_diagnostics_once(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate --strict lists the warnings and fails on them, going through the run's
+    diagnostics once (to list them): its summary takes the errors as counted."""
+    walks = []
+    through = converter.diagnostics.DiagnosticLog.__iter__
+
+    def counted(log: converter.diagnostics.DiagnosticLog):  # type: ignore[no-untyped-def]
+        walks.append(len(log))
+        return through(log)
+
+    monkeypatch.setattr(converter.diagnostics.DiagnosticLog, "__iter__", counted)
+    result = run("validate", str(SAMPLES), "--strict")
+    warnings = result.output.count("warning:")
+    assert (result.exit_code, warnings > 0) == (1, True)
+    assert result.stderr.endswith(f" (--strict: {warnings} warnings fail the run)\n")
+    assert walks == [warnings]
