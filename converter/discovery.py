@@ -138,6 +138,12 @@ class Inputs(Sequence[Input]):
         """The formats that read the inputs."""
         return set(self._formats)
 
+    def flagged(self, test: Callable[[Format], bool]) -> bytearray:
+        """Of each input in order, whether ``test`` holds for its format (asked once per
+        format; no path is made)."""
+        flags = bytes(bool(test(fmt)) for fmt in self._formats)
+        return bytearray(flags[fmt] for fmt in self._format_ids)
+
     def stamped(self) -> Iterator[tuple[str, int, int, int]]:
         """(path, size, mtime, ctime) of each input, stat-ing those discovery did not
         see (with the files their format reads with them: :meth:`Format.companions`);

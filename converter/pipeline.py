@@ -695,16 +695,16 @@ class Reader:
         key = self.read_key() if cache else ""
         record_key = self._record_key(key) if cache and kind == "records" else ""
         cached = bytearray(len(self.inputs))
-        if cache is not None:
-            hits = cache.fresh(key, ((i.path, i.stamp) for i in self.inputs
-                                     if i.format.one_muscle_per_file))
-            for n, item in enumerate(self.inputs):
-                if item.format.one_muscle_per_file:
-                    cached[n] = next(hits)
+        if cache is not None:  # (one walk of the inputs: each is a path made anew)
+            mine = self.inputs.flagged(lambda fmt: fmt.one_muscle_per_file)
+            hits = cache.fresh(key, ((i.path, i.stamp) for i, one in zip(
+                self.inputs, mine, strict=True) if one))
+            for n in itertools.compress(range(len(mine)), mine):
+                cached[n] = next(hits)
         settings = (self.default_lang, self.max_bytes, self.size,
                     self._writer_spec() if kind == "records" else None)
-        pooled = bytearray(not hit and _in_pool(i.format)
-                           for i, hit in zip(self.inputs, cached, strict=True))
+        pooled = bytearray(not hit and in_pool for hit, in_pool in zip(
+            cached, self.inputs.flagged(_in_pool), strict=True))
         items = ((i.path, i.format.name, settings, cache is not None)
                  for i, in_pool in zip(self.inputs, pooled, strict=True) if in_pool)
         parsed = self._parsed(items, pooled.count(True), kind)

@@ -362,6 +362,8 @@ def test_inputs_give_back_every_path_format_and_stamp(
     assert list(inputs) == expected and len(inputs) == len(expected)
     assert [inputs[i] for i in range(len(expected))] == expected == inputs[:]
     assert inputs[-1] == expected[-1] and inputs.formats() == {i.format for i in expected}
+    assert list(inputs.flagged(lambda fmt: fmt is jsonl)) == [  # (of the formats alone)
+        i.format is jsonl for i in expected]
     with pytest.raises(IndexError):
         inputs[len(expected)]
     assert [p for p, *_ in itertools.islice(inputs.stamped(), len(expected) - 1)] == [
