@@ -468,16 +468,21 @@ def _in_pool(fmt: Format) -> bool:
 
 
 def _read_chunk(number: int, items: list[_Item], muscles: bool = True,
-                bookkept: bool = True) -> list[tuple[bytes, bytes | None, bytes | None]]:
+                bookkept: bool = True) -> list[tuple[Any, Any, Any]]:
     """Read items, the chunk ``number``, in a worker, saying on its board which it reads.
-    Result, muscles and records go back pickled apart: the main process unpickles only
-    what the run needs and keeps the bytes for the cache. The muscles go back only when
-    asked for (``muscles``: the run streams them, or caches them); without ``bookkept``
-    (no cache) the readings have no :func:`essence`."""
-    out = []
+    With ``bookkept`` (a cache) result, muscles and records go back pickled apart: the
+    main process unpickles only what the run needs and keeps the bytes for the cache.
+    Without, the readings have no :func:`essence` and go back as they are, the chunk
+    pickled whole (one unpickling in the main process, not one per file and part). The
+    muscles go back only when asked for (``muscles``: the run streams them, or caches
+    them)."""
+    out: list[tuple[Any, Any, Any]] = []
     for place, item in enumerate(items):
         say_reading(number, place)
         read = _read_one(item, bookkept=bookkept)
+        if not bookkept:
+            out.append((read.result, read.muscles if muscles else None, read.records))
+            continue
         out.append((_pickle(read.result), _pickle(read.muscles) if muscles else None,
                     None if read.records is None else _pickle(read.records)))
     say_reading(-1)
@@ -783,10 +788,16 @@ class Reader:
                 pending.extend((n, chunk, pool.apply_async(_read_chunk, (n, chunk, *wanted)))
                                for n, chunk in itertools.islice(chunks, 1))
                 for blob in blobs:
-                    yield _Read(pickle.loads(blob[0]),
-                                pickle.loads(blob[1]) if kind == "muscles" else None,
-                                pickle.loads(blob[2]) if kind == "records" and blob[2]
-                                else None, blob)
+                    yield _unpickled(blob, kind) if bookkept else _Read(
+                        blob[0], blob[1] if kind == "muscles" else None,
+                        blob[2] if kind == "records" else None)
+
+
+def _unpickled(blobs: tuple[Any, Any, Any], kind: str) -> _Read:
+    """A reading from a worker's pickles (kept for the cache), unpickling what ``kind``
+    needs."""
+    return _Read(pickle.loads(blobs[0]), pickle.loads(blobs[1]) if kind == "muscles" else None,
+                 pickle.loads(blobs[2]) if kind == "records" and blobs[2] else None, blobs)
 
 
 def _path_read(doing: tuple[int, int], pending: Iterable[tuple[int, list[_Item], Any]]

@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -872,3 +873,26 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
     finally:
         script.kill()
     assert (out.strip(), err) == (str(-signal.SIGTERM), "")
+
+
+def test_a_run_without_a_cache_unpickles_no_file_apart(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a cache (no bytes to keep) the workers' readings come back as they are,
+    each chunk pickled whole: the main process unpickles no file's parts one by one.
+    The records are those of a run in one process."""
+    for n in range(2 * pipeline.CHUNK):
+        (tmp_path / f"muscle-{n}.md").write_text(MUSCLE.format(title=f"M{n}"),
+                                                 encoding="utf-8")
+    inputs, _ = discover([tmp_path])
+    writer = (get_format("json"), {})
+    alone = list(Reader(inputs, writer=writer).records())
+    unpickled: list[bytes] = []
+    real = pickle.loads
+
+    def loads(blob: bytes) -> Any:
+        unpickled.append(blob)
+        return real(blob)
+
+    monkeypatch.setattr(pipeline.pickle, "loads", loads)
+    assert list(Reader(inputs, jobs=2, writer=writer).records()) == alone
+    assert unpickled == []
