@@ -740,6 +740,29 @@ def endings_of(fmt: Format) -> tuple[str, ...]:
     return tuple(ending.lower() for ending in fmt.extensions)
 
 
+def _writing_instead(formats: Iterable[Format]) -> str:
+    """The hint ``" (or use --to jsonl)"`` naming how those of ``formats`` that write
+    one file do (each once); ``""`` when none does (a reader only, a writer of
+    folders only)."""
+    ways = dict.fromkeys(way for fmt in formats if (way := _one_file(fmt)))
+    return f" (or use {' or '.join(ways)})" if ways else ""
+
+
+def _one_file(fmt: Format) -> str | None:
+    """How ``fmt`` writes one file (``--to json``, ``--to csv --flat``), or None when
+    it cannot (it has no writer, it writes folders only, or its ``writes_directory``
+    fails: a third party's, not the user's mistake to be told of here)."""
+    if not fmt.can_write:
+        return None
+    try:
+        if not fmt.writes_directory({}):
+            return f"--to {fmt.name}"
+        flags = [f for f in fmt.variants if not fmt.writes_directory({f: True})]
+    except MuscleError:
+        return None
+    return f"--to {fmt.name} --{flags[0]}" if flags else None
+
+
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
     """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
     ``options``, or None. For one file: a name ending in a separator or a dot folder, or
@@ -773,14 +796,14 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")
         if not name.endswith(endings_of(fmt)):
-            others = [(e, f.name) for f in _by_rank() if f is not fmt
+            others = [(e, f) for f in _by_rank() if f is not fmt
                       for e in endings_of(f) if name.endswith(e)]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
                 return mistake("output-ending", f"{output} is named like a {ending} file "
-                               f"({other}), and --to {fmt.name} writes "
+                               f"({other.name}), and --to {fmt.name} writes "
                                f"{' or '.join(fmt.extensions) or 'its own'} files; "
-                               f"rename it (or use --to {other})")
+                               f"rename it{_writing_instead(f for _, f in others)}")
         return None
     if output == "-":
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and - "

@@ -905,6 +905,50 @@ def test_a_folder_walk_reads_an_ending_in_capitals_in_any_case(
         ("biceps", "Biceps"), ("deltoid", "Deltoid"), ("soleus", "Soleus")]
 
 
+def _ending_hint(to: str, output: str) -> str:
+    """What ``output_mistake`` says after "rename it" of ``-o output`` for ``--to to``,
+    which must be an ``output-ending``."""
+    mistake = registry.output_mistake(registry.get_format(to), output, {})
+    assert mistake is not None and mistake.code == "output-ending", (output, mistake)
+    return mistake.message.partition("; rename it")[2]
+
+
+def test_an_output_endings_hint_names_only_formats_that_write_such_a_file(
+        capital_ending_plugin, tmp_path: Path) -> None:
+    """-o out.titles --to json, .titles being the ending of a plugin with no writer,
+    said "rename it (or use --to captitles)", a format that cannot write at all (and
+    -o x.md "or use --to markdown", which writes folders only). The hint names only the
+    formats that write one file so named (with the flag that makes them), each of
+    which takes that name, and no --to when none does."""
+    from tests.conftest import SAMPLES
+
+    assert [_ending_hint("json", name) for name in ("out.titles", "out.TITLES", "x.md",
+                                                    "x.html")] == ["", "", "", ""]
+    assert _ending_hint("json", "x.jsonl") == " (or use --to jsonl)"
+    assert _ending_hint("json", "x.csv") == " (or use --to csv --flat)"
+    assert _ending_hint("anki", "x.db") == " (or use --to sqlite)"
+    for output, to, options in (("x.jsonl", "jsonl", {}), ("x.csv", "csv", {"flat": True}),
+                                ("x.db", "sqlite", {})):
+        assert registry.output_mistake(registry.get_format(to), output, options) is None
+    out = tmp_path / "out.titles"
+    result = _cli(tmp_path, "convert", str(SAMPLES), "--to", "json", "-o", str(out),
+                  "--no-cache")
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {out} is named like a .titles file (captitles), and --to json writes "
+        ".json files; rename it")
+
+
+def test_an_output_endings_hint_names_the_writer_not_the_reader_of_that_ending(
+        capital_ending_plugin, plugin) -> None:
+    """Of two plugins ending .titles, captitles (a reader, ranked first: it owns the
+    ending) and titles (a writer), -o out.titles --to json is hinted --to titles."""
+    with pytest.warns(UserWarning, match="ending .titles is the captitles format's too"):
+        hint = _ending_hint("json", "out.titles")
+    assert hint == " (or use --to titles)"
+    assert registry.output_mistake(registry.get_format("titles"), "out.titles", {}) is None
+
+
 def _with_options(cls: str, name: str, options: str) -> str:
     """The source of a plugin's writer ``name`` (class ``cls``) with ``options`` (Python
     text of a tuple of FormatOption), which writes each option's value."""
