@@ -239,7 +239,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
                                   foreign, left_out)
                 message, others = worded(
-                    f"holds no {' or '.join(sorted(by_ending))} files to read", *hint)
+                    f"holds no {_endings_shown(formats)} files to read", *hint)
                 problems.append(Diagnostic(str(path), None, None, "", "no-inputs", message,
                                            "warning", others))
             continue
@@ -256,6 +256,13 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             inputs.add(str(path), fmt)
     inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
     return inputs, problems
+
+
+def _endings_shown(formats: Sequence[Format]) -> str:
+    """The endings of ``formats`` as they spell them (``.markdown or .md or .TITLES``),
+    sorted in any case; of one ending two spell, the first ranked's spelling."""
+    spelled = {ext.lower(): ext for f in reversed(formats) for ext in f.extensions}
+    return " or ".join(spelled[ending] for ending in sorted(spelled))
 
 
 def _detected(path: Path, is_dir: bool, forced: Format | None) -> Format | None:

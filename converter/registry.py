@@ -797,7 +797,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
                            f"{marking[0]} folder, and would be read back as one; rename it")
         if not name.endswith(endings_of(fmt)):
             others = [(e, f) for f in _by_rank() if f is not fmt
-                      for e in endings_of(f) if name.endswith(e)]
+                      for e in f.extensions if name.endswith(e.lower())]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
                 return mistake("output-ending", f"{output} is named like a {ending} file "
@@ -813,7 +813,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
                        f"{output} exists and is not one; give a directory name{hint}")
-    endings = [e for f in all_formats() for e in endings_of(f) if name.endswith(e)]
+    endings = [e for f in all_formats() for e in f.extensions if name.endswith(e.lower())]
     if endings:
         return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
                        f"{output} is named like a {max(endings, key=len)} file; give a "

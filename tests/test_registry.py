@@ -905,6 +905,27 @@ def test_a_folder_walk_reads_an_ending_in_capitals_in_any_case(
         ("biceps", "Biceps"), ("deltoid", "Deltoid"), ("soleus", "Soleus")]
 
 
+def test_endings_are_said_as_their_format_spells_them(
+        capital_ending_plugin, tmp_path: Path) -> None:
+    """Once endings were matched in any case, a folder holding none of them said
+    "holds no .markdown or .md or .titles files to read", and -o out.titles "named like
+    a .titles file", the plugin's .TITLES lowered. They are said as the formats spell
+    them, sorted in any case."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _cli(tmp_path, "validate", str(empty), "--no-cache")
+    assert f"{empty}: warning: holds no .markdown or .md or .TITLES files to read " \
+        "[no-inputs]" in result.stderr.splitlines(), result.stderr
+    json_ = registry.get_format("json")
+    mistake = registry.output_mistake(json_, "out.titles", {})
+    assert mistake is not None and mistake.message.startswith(
+        "out.titles is named like a .TITLES file (captitles)")
+    mistake = registry.output_mistake(registry.get_format("svg"), "map.titles", {})
+    assert mistake is not None and mistake.message == (
+        "--to svg writes a directory, and map.titles is named like a .TITLES file; give "
+        "a directory name")
+
+
 def _ending_hint(to: str, output: str) -> str:
     """What ``output_mistake`` says after "rename it" of ``-o output`` for ``--to to``,
     which must be an ``output-ending``."""
@@ -935,7 +956,7 @@ def test_an_output_endings_hint_names_only_formats_that_write_such_a_file(
                   "--no-cache")
     assert result.returncode == 2 and not out.exists()
     assert result.stderr.splitlines()[-1] == (
-        f"Error: {out} is named like a .titles file (captitles), and --to json writes "
+        f"Error: {out} is named like a .TITLES file (captitles), and --to json writes "
         ".json files; rename it")
 
 
