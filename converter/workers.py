@@ -11,41 +11,69 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic, MuscleError
 
 
-def _start_worker(parent: int, board: Any = None) -> None:
+def _start_worker(parent: int, board: Any = None, method: str = "fork") -> None:
     """Set up a pool's worker: Ctrl-C ignored (the main process stops the pool), SIGTERM
     (the pool's way to stop it) deadly even when the pool was made where a temporary
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
-    lived on, and the pool waited for it for good), and the worker ended with its
-    parent (``kill`` of the main process left workers of ``fmt`` rewriting files).
-    With a ``board`` (:class:`Board`) the worker takes its row there. The signals
-    :func:`worker_pool` held back until then are taken now (a SIGTERM that came
-    meanwhile ends the worker here)."""
+    lived on, and the pool waited for it for good), and the worker ended with the main
+    process ``parent`` (``kill`` of it left workers of ``fmt`` rewriting files), which
+    started it by the start ``method``. With a ``board`` (:class:`Board`) the worker
+    takes its row there. The signals :func:`worker_pool` held back until then are
+    taken now (a SIGTERM that came meanwhile ends the worker here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)  # (unless nohup: the terminal's end)
-    _die_with_parent(parent)
+    _die_with_parent(parent, method)
     if board is not None:
         _take_row(board)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_START)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the system send this process SIGTERM when its parent ends (Linux), and end
-    it now if the parent ``parent`` already has."""
+def _die_with_parent(parent: int, method: str) -> None:
+    """Have this worker end (SIGTERM) when the main process ``parent``, which started
+    it by the start ``method``, ends; end it now if that one already has.
+
+    On Linux the system sends it when the *thread* that made the worker ends
+    (PR_SET_PDEATHSIG), not the process: for the pool's first workers the thread that
+    made the pool, for those it starts in place of dead ones its handler thread, which
+    ends only as the pool stops (and stops them). A worker whose thread ended before
+    this call is the child of another thread of that process by then (the system hands
+    a thread's children to another of its process's), and is sent it when that one
+    ends, as every thread does when the process ends (``kill -9`` too); a forked worker
+    whose main process ended before this call is another process's child, and ends
+    here. A worker not forked by the main process (spawned, or the ``forkserver``
+    method's, the server's child: a server that lives as long as its workers do) also
+    watches the link multiprocessing keeps from the main process (its parent's
+    sentinel), closed when that one ends, however it ends and on any system: a forked
+    one cannot, its siblings hold that link too."""
     import ctypes
 
     with contextlib.suppress(OSError, AttributeError):  # (no prctl: not Linux)
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os.kill(os.getpid(), signal.SIGTERM)
+    started_by = multiprocessing.parent_process()
+    if method == "fork" or started_by is None:
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return
+    threading.Thread(target=_end_with, args=(started_by.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: Any) -> None:
+    """In a worker's thread: end the worker (SIGTERM, taken by its main thread: this
+    one holds it back) once ``sentinel``, its link from the main process, is closed."""
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def start_context() -> Any:
@@ -79,7 +107,8 @@ def worker_pool(jobs: int, board: Board | None = None) -> Any:
     (:func:`~converter.atomic.atomic_file`)."""
     context = start_context()
     start = {"initializer": _start_worker,
-             "initargs": (os.getpid(), None if board is None else board.shared)}
+             "initargs": (os.getpid(), None if board is None else board.shared,
+                          context.get_start_method())}
     if not hasattr(signal, "pthread_sigmask"):
         return context.Pool(jobs, **start)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_START)

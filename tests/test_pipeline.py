@@ -534,6 +534,61 @@ def test_workers_end_with_the_main_process(signal_name: str) -> None:
         main.wait()
 
 
+_REPLACED = """
+import multiprocessing, os, sys, time
+multiprocessing.set_start_method(sys.argv[1])
+from converter.workers import worker_pool
+pool = worker_pool(2)
+pool.apply_async(os.getpid).get(30)              # (the workers set up, at work)
+first = {p.pid for p in pool._pool}
+pool.apply_async(os._exit, (0,))                 # (one ends; the pool's handler thread,
+deadline = time.monotonic() + 30                 # not the main one, starts another)
+while {p.pid for p in pool._pool} <= first or len(pool._pool) < 2:
+    assert time.monotonic() < deadline, "no worker was started in place of one"
+    time.sleep(0.01)
+busy = pool.map_async(time.sleep, [60, 60], chunksize=1)
+time.sleep(1)
+print(" ".join(str(p.pid) for p in pool._pool), flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process ``pid`` runs (exists, and is no zombie)."""
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn", "forkserver"])
+def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
+        start: str) -> None:
+    """A worker the pool starts in place of one that ended is started by the pool's
+    handler thread, whose end the system's death signal follows: ``kill -9`` of the main
+    process ends it too (that thread ends with it), however workers start. Started by a
+    fork server, every worker ended itself as it was set up (its parent, the server, is
+    not the main process), and the pool read nothing."""
+    import signal
+    import time
+
+    main = subprocess.Popen([sys.executable, "-c", _REPLACED, start],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=ROOT)  # (a killed process's semaphores are warned of)
+    try:
+        workers = [int(pid) for pid in main.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        main.send_signal(signal.SIGKILL)
+        main.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived the main process"
+            time.sleep(0.05)
+    finally:
+        main.kill()
+        main.wait()
+
+
 @pytest.mark.parametrize(("made", "given", "endings"), [
     ("csv", "sqlite", ".db or .sqlite or .sqlite3"), ("svg", "json", ".json"),
     ("svg", "csv", ".csv"), ("csv", "svg", ".svg"), ("csv", "anki", ".apkg")])
