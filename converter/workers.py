@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,31 +41,40 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork") -> None:
 
 def _die_with_parent(parent: int, method: str) -> None:
     """Have this worker end (SIGTERM) when the main process ``parent``, which started
-    it by the start ``method``, ends; end it now if that one already has.
+    it by the start ``method``, ends, however it ends (``kill -9`` too): a thread of
+    the worker watches for that, and it ends now if that one already has. A worker not
+    forked by the main process (spawned, or the ``forkserver`` method's, the server's
+    child: a server that lives as long as its workers do) watches the link
+    multiprocessing keeps from the main process (its parent's sentinel, closed when
+    that one ends); a forked one, whose siblings hold that link too, whether its parent
+    is still ``parent``, every :data:`_LOOK` seconds.
 
-    On Linux the system sends it when the *thread* that made the worker ends
-    (PR_SET_PDEATHSIG), not the process: for the pool's first workers the thread that
-    made the pool, for those it starts in place of dead ones its handler thread, which
-    ends only as the pool stops (and stops them). A worker whose thread ended before
-    this call is the child of another thread of that process by then (the system hands
-    a thread's children to another of its process's), and is sent it when that one
-    ends, as every thread does when the process ends (``kill -9`` too); a forked worker
-    whose main process ended before this call is another process's child, and ends
-    here. A worker not forked by the main process (spawned, or the ``forkserver``
-    method's, the server's child: a server that lives as long as its workers do) also
-    watches the link multiprocessing keeps from the main process (its parent's
-    sentinel), closed when that one ends, however it ends and on any system: a forked
-    one cannot, its siblings hold that link too."""
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):  # (no prctl: not Linux)
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    Not the system's death signal (PR_SET_PDEATHSIG): it follows the *thread* that
+    made the worker, which is the pool's handler thread for a worker started in place
+    of a dead one, and that thread ends as the pool is terminated. Such a worker,
+    killed as it waited for work holding the task queue's lock, left ``terminate()``
+    waiting for that lock for good."""
     started_by = multiprocessing.parent_process()
-    if method == "fork" or started_by is None:
-        if os.getppid() != parent:
-            os.kill(os.getpid(), signal.SIGTERM)
+    if method != "fork" and started_by is not None:
+        watch: tuple[Callable[..., None], Any] = (_end_with, started_by.sentinel)
+    elif os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
         return
-    threading.Thread(target=_end_with, args=(started_by.sentinel,), daemon=True).start()
+    else:
+        watch = (_orphaned, parent)
+    threading.Thread(target=watch[0], args=(watch[1],), daemon=True).start()
+
+
+#: How often a forked worker looks whether its parent is still the main process.
+_LOOK = 0.1
+
+
+def _orphaned(parent: int) -> None:
+    """In a forked worker's thread: end the worker (SIGTERM, taken by its main thread:
+    this one holds it back) once its parent is no longer ``parent``."""
+    while os.getppid() == parent:
+        time.sleep(_LOOK)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _end_with(sentinel: Any) -> None:

@@ -930,6 +930,37 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
     assert (out.strip(), err) == (str(-signal.SIGTERM), "")
 
 
+_REPLACED = """
+import os, time
+from converter.workers import worker_pool
+
+pool = worker_pool(1)
+first = pool._pool[0].pid
+pool.apply_async(os._exit, (9,))  # (it dies at work, holding no lock)
+while [w.pid for w in pool._pool] in ([first], []):  # (the pool starts one in its place)
+    time.sleep(0.01)
+print(pool.apply_async(os.getpid).get(30) != first, flush=True)  # (it works, then waits)
+pool.terminate()
+pool.join()
+print("terminated", flush=True)
+"""
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_pool_whose_worker_was_replaced_is_terminated(start_method: str) -> None:
+    """terminate() of a pool that had started a worker in place of a dead one waited for
+    good, now and then (CI, a test's pool.terminate()): the system's death signal
+    (PR_SET_PDEATHSIG) follows the thread that made a worker, the pool's handler thread
+    for that one, and that thread ends as terminate() begins; the worker, killed as it
+    waited for work holding the task queue's lock, left terminate() waiting for that
+    lock. A worker watches for its main process's end in a thread of its own now."""
+    script = "import multiprocessing, sys\n" \
+             f"multiprocessing.set_start_method({start_method!r})\n" + _REPLACED
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert (done.stdout.split(), done.stderr) == (["True", "terminated"], "")
+
+
 def test_a_run_without_a_cache_unpickles_no_file_apart(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a cache (no bytes to keep) the workers' readings come back as they are,
