@@ -113,15 +113,20 @@ def worker_pool(jobs: int, board: Board | None = None) -> Any:
     threads, which start the workers it starts in place of dead ones: a worker never
     takes one before it is set up, with the handlers of the main process, which a
     temporary's writer may have set, and the main process gets one that came meanwhile
-    right after.) A worker stopped by the pool leaves no temporary file behind
-    (:func:`~converter.atomic.atomic_file`)."""
+    right after.) SIGTERM and SIGHUP are held so for a forked worker only, which has
+    those handlers: a spawned one starts with none, and held, a SIGTERM of
+    ``terminate()`` would let one still starting up go on, to a traceback as it found
+    the pool's semaphores gone. A worker stopped by the pool leaves no temporary file
+    behind (:func:`~converter.atomic.atomic_file`)."""
     context = start_context()
     start = {"initializer": _start_worker,
              "initargs": (os.getpid(), None if board is None else board.shared,
                           context.get_start_method())}
     if not hasattr(signal, "pthread_sigmask"):
         return context.Pool(jobs, **start)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_START)
+    forked = context.get_start_method() == "fork"
+    held = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                  _HELD_AT_START if forked else {signal.SIGINT})
     try:
         return context.Pool(jobs, **start)
     finally:

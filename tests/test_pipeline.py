@@ -930,7 +930,7 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
     assert (out.strip(), err) == (str(-signal.SIGTERM), "")
 
 
-_REPLACED = """
+_REPLACED_AT_WORK = """
 import os, time
 from converter.workers import worker_pool
 
@@ -955,7 +955,7 @@ def test_a_pool_whose_worker_was_replaced_is_terminated(start_method: str) -> No
     waited for work holding the task queue's lock, left terminate() waiting for that
     lock. A worker watches for its main process's end in a thread of its own now."""
     script = "import multiprocessing, sys\n" \
-             f"multiprocessing.set_start_method({start_method!r})\n" + _REPLACED
+             f"multiprocessing.set_start_method({start_method!r})\n" + _REPLACED_AT_WORK
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
     assert (done.stdout.split(), done.stderr) == (["True", "terminated"], "")
