@@ -42,7 +42,7 @@ from converter.diagnostics import (
     kept_bytes_shown,
     not_at,
 )
-from converter.model import LANGUAGE_CODE, LocalizedText, Muscle, base_language
+from converter.model import LocalizedText, Muscle, base_language, language_code
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
@@ -325,11 +325,13 @@ def _deck_name(value: Any) -> str:
 
 
 def _lang(value: Any) -> str:
-    """``--lang``, a language code in any case (``da``, ``PT-BR``), as texts are picked."""
-    if not isinstance(value, str) or not LANGUAGE_CODE.match(value.lower()):
+    """``--lang``, a language code in any case, as the model holds it
+    (:func:`~converter.model.language_code`: ``PT-BR`` is ``pt-BR``)."""
+    code = language_code(value)
+    if code is None:
         raise error("--lang", "bad-language", f"{value!r} is not a language code such as "
                     "da or en")
-    return value
+    return code
 
 
 #: The latest time a note may have: the last second of the year 9999 (the card and note
