@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 
-from converter import bodymap
+from converter import bodymap, layers
 from converter.bodymap import ViewBox
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
@@ -186,9 +186,15 @@ def test_language_is_checked_and_translated() -> None:
 def test_every_corpus_draws_well_formed_svg_with_exact_points(items: list[Muscle]) -> None:
     box = bodymap.fit_viewbox(items)
     root = parse(bodymap.map_svg(items, box))
-    own = [p for a in root.iter(f"{SVG}a") if a.get("class") == "muscle"
-           for p in a.iter(f"{SVG}polygon")]
-    assert [p.get("points") for p in own] == [r.coords for m in items for r in m.regions]
+    anchors = [a for a in root.iter(f"{SVG}a") if a.get("class") == "muscle"]
+    # Every muscle's <a> holds its regions in order; the <a>s come in the layering's
+    # order (that of the items, but for a muscle whose every region waits for a larger
+    # one given after it).
+    assert {a.get("data-slug"): [p.get("points") for p in a.iter(f"{SVG}polygon")]
+            for a in anchors} == {m.slug: [r.coords for r in m.regions] for m in items}
+    assert [a.get("data-slug") for a in anchors] == [
+        piece.muscle.slug for piece in layers.drawing_pieces(items) if piece.first]
+    own = [p for a in anchors for p in a.iter(f"{SVG}polygon")]
     # Each region is seen once: in its muscle's <a>, or lifted over a larger one.
     lifted = [p for a in root.iter(f"{SVG}a") if a.get("class") == "muscle-lift"
               for p in a.iter(f"{SVG}polygon")]
