@@ -5,6 +5,12 @@ it ends, since a signal's handler runs only once SQLite returns; a sleep of Pyth
 takes it at once. A connection given to :func:`retried`, or made by :func:`connect`,
 waits for nothing in SQLite (``timeout=0``): a busy database is an error at once, and
 the statement is tried again.
+
+Like SQLite's own wait, it waits only for a lock that will come: a transaction's first
+lock and a write transaction's COMMIT (whose readers end), not a write of a transaction
+that has read (its SHARED lock) while another connection holds the database to write
+(RESERVED): that one waits to commit for this one's SHARED lock to go, so each would
+wait for the other (see :class:`WaitingConnection`).
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
 
 def retried(conn: sqlite3.Connection, statement: str, seconds: float,
             parameters: Any = ()) -> sqlite3.Cursor:
-    """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``, a first read), tried again
-    while another connection holds the database, for up to ``seconds``, in Python's own
-    short sleeps; its cursor. Still held then: "database is locked", as SQLite's own wait
-    says it."""
+    """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``, a transaction's first
+    read: what SQLite's own wait waits for, never a write of a transaction that has
+    read), tried again while another connection holds the database, for up to
+    ``seconds``, in Python's own short sleeps; its cursor. Still held then: "database is
+    locked", as SQLite's own wait says it."""
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     while True:
         try:  # (sqlite3.Connection's own execute: a WaitingConnection's would wait again)
@@ -45,19 +52,44 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
         code != sqlite3.SQLITE_BUSY_SNAPSHOT)
 
 
+#: The first words of the statements that begin a transaction (deferred: no lock yet).
+_BEGINNING = frozenset({"BEGIN", "SAVEPOINT"})
+#: The first words of the statements that commit a transaction (a write transaction's
+#: EXCLUSIVE lock, which SQLite's own wait waits for).
+_ENDING = frozenset({"COMMIT", "END", "RELEASE"})
+
+
+def _first_word(statement: str) -> str:
+    """The first word of ``statement``, in capitals (``''`` for none)."""
+    words = statement.split(None, 1)
+    return words[0].rstrip(";").upper() if words else ""
+
+
 class WaitingConnection(sqlite3.Connection):
     """A connection each of whose :meth:`execute` statements waits up to
     :attr:`wait_seconds` for a database another connection holds (see :func:`retried`),
-    as SQLite's own busy timeout of as many seconds would, Ctrl-C taken meanwhile. Its
-    ``executemany`` does not wait: run it in a transaction begun with ``BEGIN
-    IMMEDIATE``, whose lock is then held."""
+    as SQLite's own busy timeout of as many seconds would, Ctrl-C taken meanwhile; and
+    as SQLite's own does not, a statement of a transaction that has read, but for its
+    COMMIT, does not wait: another connection that holds the database to write waits
+    for this one's read lock to go, so it is "database is locked" at once (the caller
+    rolls back, and the other one commits). Its ``executemany`` does not wait: run it
+    in a transaction begun with ``BEGIN IMMEDIATE``, whose lock is then held."""
 
     #: How long a statement waits for the database (:func:`connect` sets it).
     wait_seconds = 0.0
+    #: Whether the open transaction has run a statement since the one that began it (so
+    #: it holds the database's SHARED lock at least).
+    _has_read = False
 
     def execute(self, statement: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        """Execute ``statement``, waiting for the database as :func:`retried` does."""
-        return retried(self, statement, self.wait_seconds, parameters)
+        """Execute ``statement``, waiting for the database as :func:`retried` does, but
+        within a transaction that has read, where only its COMMIT waits."""
+        reading = self.in_transaction and self._has_read
+        waits = not reading or _first_word(statement) in _ENDING
+        cursor = retried(self, statement, self.wait_seconds if waits else 0, parameters)
+        self._has_read = self.in_transaction and (
+            reading or _first_word(statement) not in _BEGINNING)
+        return cursor
 
 
 def connect(path: Path | str, seconds: float, **options: Any) -> WaitingConnection:

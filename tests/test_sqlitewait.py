@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,110 @@ def test_a_database_still_held_when_the_time_is_up_is_locked(tmp_path: Path) -> 
     free = sqlitewait.connect(path, 0.05)
     assert free.execute("SELECT count(*) FROM t").fetchone() == (0,)
     free.close()
+
+
+@pytest.fixture
+def journaled(tmp_path: Path) -> Path:
+    """A database in rollback-journal mode (not WAL) with one table, ``t``."""
+    path = tmp_path / "journaled.db"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+        conn.execute("CREATE TABLE t (x)")
+    return path
+
+
+def _reading(path: Path, seconds: float) -> sqlitewait.WaitingConnection:
+    """A waiting connection to ``path`` in a transaction that has read (its SHARED lock)."""
+    conn = sqlitewait.connect(path, seconds, isolation_level=None)
+    conn.execute("BEGIN")
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    return conn
+
+
+def test_a_write_after_a_read_in_a_transaction_is_not_waited_for(journaled: Path) -> None:
+    """A transaction that had read and then wrote while another connection held the
+    database's RESERVED lock waited its whole time for a lock it could never get (the
+    other one waits for its SHARED lock to commit), then failed; SQLite's own wait does
+    not wait there, and nor does it now: "database is locked" at once."""
+    reader = _reading(journaled, 5.0)
+    with contextlib.closing(sqlite3.connect(journaled, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO t VALUES (1)")
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            reader.execute("INSERT INTO t VALUES (2)")
+        assert time.monotonic() - started < 1.0
+        reader.execute("ROLLBACK")
+        writer.execute("COMMIT")
+    reader.close()
+
+
+def test_a_writer_waiting_to_commit_is_not_stalled_by_a_reader_that_writes(
+        journaled: Path) -> None:
+    """Two waiting connections, one that had read and then wrote, the other holding the
+    RESERVED lock and waiting to commit for the first one's SHARED lock: each waited
+    for the other until the first one's time was up. The first one's write fails at
+    once now; once it rolls back, the other one commits."""
+    reader = _reading(journaled, 5.0)
+    holding, committed = threading.Event(), []
+
+    def write() -> None:
+        with contextlib.closing(sqlitewait.connect(journaled, 5.0,
+                                                   isolation_level=None)) as writer:
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("INSERT INTO t VALUES (1)")
+            holding.set()
+            writer.execute("COMMIT")
+            committed.append(time.monotonic())
+
+    started = time.monotonic()
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert holding.wait(5.0)
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        reader.execute("INSERT INTO t VALUES (2)")
+    reader.execute("ROLLBACK")
+    thread.join(10.0)
+    assert committed and committed[0] - started < 1.0
+    assert reader.execute("SELECT x FROM t").fetchall() == [(1,)]
+    reader.close()
+
+
+def _first_read(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM t").fetchone()
+
+
+def _first_write(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO t VALUES (1)")
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.execute("COMMIT")
+
+
+@pytest.mark.parametrize(("statements", "held_by"), [
+    (_first_read, "BEGIN EXCLUSIVE"), (_first_write, "BEGIN IMMEDIATE"),
+    (_commit, "BEGIN; SELECT count(*) FROM t")])
+def test_what_sqlites_own_wait_waits_for_is_still_waited_for(
+        journaled: Path, statements: Callable[[sqlite3.Connection], None],
+        held_by: str) -> None:
+    """Inside a transaction SQLite's own wait still waits for its first lock (the
+    transaction has read nothing yet: no lock of its own stands in another's way) and
+    for the EXCLUSIVE lock of a write transaction's COMMIT (readers end): so does this
+    one, until the other connection lets the database go."""
+    holder = sqlite3.connect(journaled, isolation_level=None, check_same_thread=False)
+    for statement in held_by.split("; "):
+        holder.execute(statement).fetchall()
+    letting_go = threading.Timer(0.2, holder.rollback)
+    letting_go.start()
+    waiting = sqlitewait.connect(journaled, 5.0, isolation_level=None)
+    try:
+        statements(waiting)
+    finally:
+        letting_go.join()
+        holder.close()
+        waiting.close()
