@@ -785,7 +785,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     while window := list(itertools.islice(records, BATCH)):
         slugs = list({slug: None for slug, _ in window})
         existing = _known(conn, slugs) if held else {}
-        firsts, origins = seen.add_window(window), ctx.sources_of(slugs)
+        firsts, origins = seen.add_window(window, slugs), ctx.sources_of(slugs)
         for (slug, record), first in zip(window, firsts, strict=True):
             if not first:
                 ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
@@ -954,11 +954,10 @@ class _Seen:
                      " WITHOUT ROWID")
         conn.execute("DELETE FROM temp.loaded")
 
-    def add_window(self, window: Sequence[_Record]) -> list[bool]:
-        """Note the slug of each (slug, record) of ``window`` (at most :data:`BATCH`):
-        whether each is its slug's first, not noted before (one query and one insert
-        for them all, not a statement each)."""
-        slugs = list({slug: None for slug, _ in window})
+    def add_window(self, window: Sequence[_Record], slugs: list[str]) -> list[bool]:
+        """Note the slug of each (slug, record) of ``window`` (at most :data:`BATCH`),
+        whose slugs, each once, are ``slugs``: whether each is its slug's first, not
+        noted before (one query and one insert for them all, not a statement each)."""
         noted = {slug for (slug,) in self._conn.execute(
             f"SELECT slug FROM temp.loaded WHERE slug IN ({','.join('?' * len(slugs))})",
             slugs)}
