@@ -19,17 +19,9 @@ from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
-from converter.svgshown import (
-    SVG,
-    UNREAD_SHAPES,
-    Tree,
-    around,
-    lifted_copies,
-    local_name,
-    parse,
-    points,
-    sheet_problem,
-)
+from converter.svgdom import SVG, local_name, points
+from converter.svgshown import UNREAD_SHAPES, around, lifted_copies, sheet_problem
+from converter.svgtree import Tree, parse
 
 MAP_NAME = "map.svg"
 #: What marks a muscle map in its text, as the reader tells one: the class muscle-map

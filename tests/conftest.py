@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, settings
 
 import converter
 from converter.model import Muscle
+from converter.svgtree import Tree, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -159,3 +160,11 @@ def convert_samples(to: str, out: Path, *options: str) -> tuple[int, str]:
                                       "--no-cache", "-j", "1", "-q", *options])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stderr
+
+
+def svg_tree(body: str, tmp_path: Path) -> Tree:
+    """An SVG file (``map.svg`` in ``tmp_path``) of ``body`` from line 2, parsed."""
+    path = tmp_path / "map.svg"
+    path.write_text(f"<svg xmlns='http://www.w3.org/2000/svg'>\n{body}\n</svg>\n",
+                    encoding="utf-8")
+    return parse(path.read_bytes(), path)

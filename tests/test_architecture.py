@@ -4,6 +4,7 @@ and no format imports another (shared helpers live in the core)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,20 @@ def test_the_checker_sees_imports(tmp_path: Path) -> None:
     probe.parent.mkdir()
     probe.write_text("from . import json\nimport formats.csv\nfrom converter import model\n")
     assert {"formats.json", "formats.csv", "converter.model"} <= imported_modules(probe)
+
+
+def architecture_modules() -> list[str]:
+    """The files README's Architecture section lists under ``converter/``, one line each
+    (``schema.py, schemas/`` is two)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Architecture\n", 1)[1]
+    block = section[section.index("\nconverter/"):section.index("\nformats/")]
+    return [name for found in re.finditer(r"^  ([\w./]+(?:, [\w./]+)*)\s", block, re.M)
+            for name in found.group(1).split(", ")]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (ROOT / "converter").glob("*.py")
+                                        if not p.stem.startswith("__")),
+                         ids=lambda p: p.name)
+def test_readme_architecture_names_every_core_module_once(path: Path) -> None:
+    assert architecture_modules().count(path.name) == 1

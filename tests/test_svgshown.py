@@ -1,5 +1,6 @@
 """What a browser shows and takes clicks on of an SVG drawing's polygons, asked of
-converter.svgshown directly (tests/formats/test_svg.py reads whole maps with it)."""
+converter.svgshown directly (tests/formats/test_svg.py reads whole maps with it, and
+tests/browser/test_map_browser.py checks what Chromium shows of them)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,10 @@ from typing import Any
 import pytest
 
 from converter import bodymap
-from converter.svgshown import (
-    SVG,
-    Tree,
-    around,
-    lifted_copies,
-    local_name,
-    parse,
-    points,
-    sheet_problem,
-)
-
-
-def tree_of(body: str, tmp_path: Path) -> Tree:
-    """An SVG file of ``body`` from line 2, parsed."""
-    path = tmp_path / "map.svg"
-    path.write_text(f"<svg xmlns='http://www.w3.org/2000/svg'>\n{body}\n</svg>\n",
-                    encoding="utf-8")
-    return parse(path.read_bytes(), path)
+from converter.svgdom import SVG, local_name
+from converter.svgshown import around, lifted_copies, sheet_problem
+from converter.svgtree import Tree
+from tests.conftest import svg_tree as tree_of
 
 
 def start(problem: str) -> str:
@@ -42,20 +29,6 @@ def said(tree: Tree, slug: str = "m") -> list[tuple[str, int, str]]:
     return [(local_name(element.tag), tree.lines[element], start(problem))
             for polygon in link.iter(f"{SVG}polygon")
             for element, problem in around(polygon, link, tree)]
-
-
-def test_points_are_the_numbers_between_commas(tmp_path: Path) -> None:
-    tree = tree_of("<polygon points=' 1,2  3 , 4\t5 6 '/><polygon points='1,,2'/>", tmp_path)
-    assert [points(p) for p in tree.root.iter(f"{SVG}polygon")] == ["1,2,3,4,5,6", "1,,2"]
-
-
-def test_lines_and_linked_sheets_are_noted(tmp_path: Path) -> None:
-    path = tmp_path / "map.svg"
-    path.write_text("<?xml-stylesheet href='a.css'?>\n<svg xmlns='http://www.w3.org/2000/"
-                    "svg'>\n\n<g/></svg>", encoding="utf-8")
-    tree = parse(path.read_bytes(), path)
-    assert tree.linked_sheets == (1,)
-    assert tree.lines[next(tree.root.iter(f"{SVG}g"))] == 4
 
 
 @pytest.mark.parametrize(("body", "expected"), [

@@ -1,0 +1,166 @@
+"""Style sheets and ``style`` attributes of an SVG drawing as Chromium reads them:
+comments and escapes, declarations and their values (``!important``), the rules of a
+sheet and which elements a rule's selectors may select, the writer's own rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from converter import bodymap
+
+#: A CSS declaration that moves what it applies to, as Chromium draws it: ``transform``
+#: (``-webkit-transform`` too), the properties ``translate``, ``rotate`` and ``scale``, and
+#: a motion path (``offset-path``, ``offset``), where a declaration starts; not one of
+#: ``none``, which moves nothing.
+_CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rotate|scale"
+                        r"|offset(?:-[a-z]+)?)\s*:(?!\s*none\s*(?:!\s*important\s*)?"
+                        r"(?:[;}]|$))", re.IGNORECASE)
+#: A CSS declaration that clips or masks what it applies to (``clip-path``, ``mask``,
+#: ``mask-image``, ``-webkit-`` ones too), not to ``none``.
+CSS_CLIPS = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:clip-path|mask(?:-image)?)\s*:"
+                        r"(?!\s*none\s*(?:!\s*important\s*)?(?:[;}]|$))", re.IGNORECASE)
+#: A CSS declaration that hides what it applies to: ``display: none``, ``visibility:
+#: hidden`` or ``collapse``.
+CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|visibility\s*:\s*"
+                        r"(?:hidden|collapse))\b", re.IGNORECASE)
+#: The writer's own rule that hides a muscle's region where a ``muscle-lift`` piece draws
+#: it again (:data:`converter.bodymap.LIFT_CSS`), as its sheet holds it: a rule of its
+#: own (at the start of the sheet or of a block such as ``@media print { ... }``, which
+#: may hide less, never more, or after another rule), of that one selector.
+LIFT_RULE = re.compile(r"(?:^|(?<=[{}]))\s*\.muscle\s+polygon\.lifted\s*\{\s*visibility"
+                        r"\s*:\s*hidden\s*;?\s*\}")
+#: ``!important`` at the end of a CSS value.
+_IMPORTANT = re.compile(r"!\s*important\s*$", re.IGNORECASE)
+#: A ``url(...)`` of a CSS value, what it names in group 1, 2 or 3.
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
+#: A style sheet's import of another.
+CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
+#: A CSS comment (one left open runs to the end, as in CSS), or an escape (``\61`` and
+#: the one white space after it, ``\:``), as CSS reads them from the start.
+_CSS_COMMENT_OR_ESCAPE = re.compile(r"/\*.*?(?:\*/|$)|\\(?:([0-9a-fA-F]{1,6})"
+                                    r"(?:\r\n|[ \t\n\r\f])?|(.)|$)", re.DOTALL)
+#: A rule ``.class polygon { ... }`` of a style sheet (as the writer's paint its
+#: regions), its class in group 1 and its declarations in group 2.
+_CLASS_PAINT = re.compile(r"(?:^|(?<=[{}]))\s*\.(muscle(?:-lift)?)\s+polygon\s*\{([^{}]*)\}")
+#: A CSS declaration where one starts, its property in group 1 and its value in group 2.
+DECLARATION = re.compile(r"(?:^|(?<=[{;}]))\s*(-?[a-zA-Z][-a-zA-Z]*)\s*:\s*([^;{}]*)")
+#: A rule of a style sheet that holds no block, its selectors in group 1 and its
+#: declarations in group 2.
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+#: What is between two compound selectors: white space, ``>``, ``+`` or ``~``.
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+#: A compound selector of a type (or ``*``, group 1) and classes and ids (group 2).
+_SIMPLE_COMPOUND = re.compile(r"(\*|[a-z_][\w-]*)?((?:[.#]-?[a-z_][\w-]*)*)")
+#: The keyframes of an ``@keyframes`` block named as a type selector would be (their
+#: percentages are no such selector).
+_KEYFRAMES = frozenset({"from", "to"})
+#: A class or an id of a compound selector: ``.`` or ``#`` in group 1, its name in 2.
+_SIMPLE_NAME = re.compile(r"([.#])(-?[a-z_][\w-]*)")
+#: A CSS number, with a unit or percent sign: its number in group 1.
+_CSS_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:%|[a-zA-Z]*)")
+
+
+def _class_paints(css: str) -> dict[str, dict[str, str]]:
+    """By class, the declarations of a sheet's rules ``.class polygon { ... }``."""
+    return {found.group(1): _declarations(found.group(2))
+            for found in _CLASS_PAINT.finditer(css)}
+
+
+def _declarations(css: str) -> dict[str, str]:
+    """The declarations of CSS text, by property (the last of each)."""
+    return {name.lower(): value.strip() for name, value in DECLARATION.findall(css)}
+
+
+#: By class, how the writer's own sheet paints the polygons of its muscles' ``<a>``s.
+WRITER_PAINT = _class_paints(bodymap.MAP_CSS + bodymap.LIFT_CSS)
+
+
+def painted_classes(sheets: list[str]) -> frozenset[str]:
+    """The classes whose polygons a sheet paints with the writer's own rule (exactly)."""
+    return frozenset(name for sheet in sheets for name, declared in _class_paints(sheet).items()
+                     if WRITER_PAINT.get(name) == declared)
+
+
+def is_zero(value: str) -> bool:
+    """Whether a CSS number (``0``, ``0.0``, ``0%``, ``0px``, ``-1``) is 0 or less."""
+    found = _CSS_NUMBER.fullmatch(value.strip())
+    return found is not None and float(found.group(1)) <= 0
+
+
+def rules(css: str) -> Iterator[tuple[str | None, str]]:
+    """The rules of a sheet as their selectors and declarations (one in a block, such as
+    ``@media screen { ... }``, alone), then what is outside every rule, of no selector
+    (None)."""
+    for found in _RULE.finditer(css):
+        yield found.group(1), found.group(2)
+    yield None, _RULE.sub(" ", css)
+
+
+def may_select(selectors: str, shown: list[tuple[str, frozenset[str], str]]) -> bool:
+    """Whether a rule's selectors may select one of ``shown`` (elements by name, classes
+    and id, lower case): the last compound of one (what it selects) is a type or ``*``
+    with classes and ids that one of them has, or is another (an attribute, a
+    pseudo-class, a keyframe's ``from`` or ``to``, of what an animation selects...) that
+    the reader does not tell, which may."""
+    for selector in selectors.lower().split(","):
+        subject = _COMBINATOR.split(selector.strip())[-1]
+        found = _SIMPLE_COMPOUND.fullmatch(subject)
+        if found is None or subject in _KEYFRAMES or not subject:
+            return True
+        kind, names = found.group(1), _SIMPLE_NAME.findall(found.group(2))
+        if any(kind in (None, "*", name) and all(
+                (mark == "." and value in classes) or (mark == "#" and value == key)
+                for mark, value in names) for name, classes, key in shown):
+            return True
+    return False
+
+
+def css_value(value: str) -> str:
+    """A declaration's value without ``!important``, lower case but for a ``url()`` (an
+    id is as it is written)."""
+    value = _IMPORTANT.sub("", value).strip()
+    return value if value.lower().startswith("url(") else value.lower()
+
+
+def style_value(style: str, name: str) -> str | None:
+    """The value a ``style`` attribute gives a CSS property (its last declaration, an
+    ``!important`` one over others), without ``!important``; None when none does."""
+    found, important = None, False
+    if not style or (name not in style.lower() and "\\" not in style):  # (none can name it)
+        return None
+    for declaration in plain_css(style).split(";"):
+        prop, colon, value = declaration.partition(":")
+        if colon and prop.strip().lower() == name:
+            value, bang = _IMPORTANT.subn("", value.strip())
+            if bang or not important:
+                found, important = value.strip(), important or bool(bang)
+    return found
+
+
+def css_moves(css: str) -> bool:
+    """Whether CSS text (a ``style`` attribute, a style sheet) sets a transform."""
+    return _CSS_MOVES.search(plain_css(css)) is not None
+
+
+def plain_css(css: str) -> str:
+    """CSS text with its comments made a space and its escapes the characters they stand
+    for (``tr\\61nsform`` is ``transform``), so that a name is matched as CSS reads it; an
+    escaped character that is no name's (``\\;``, ``\\:``) stays in the name it is in, as
+    ``_``, never a delimiter."""
+    return _CSS_COMMENT_OR_ESCAPE.sub(_unescaped, css)
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    """What a CSS comment or escape of :func:`plain_css` stands for."""
+    if found.group(0).startswith("/*"):
+        return " "
+    code, char = found.group(1), found.group(2)
+    if code is not None:
+        number = int(code, 16)
+        char = chr(number) if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF \
+            else "\ufffd"
+    elif char is None:  # (a backslash at the end)
+        char = "\ufffd"
+    return char if char.isalnum() or char in "-_" or ord(char) > 0x7F else "_"

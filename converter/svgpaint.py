@@ -1,0 +1,219 @@
+"""What an SVG polygon is painted with, as Chromium paints it: the paint properties it
+sets or inherits (by the writer's own rule too), colours of alpha 0, opacities of 0, and
+the paint servers a ``url()`` names (gradients and their stops, patterns and their
+content) that are not there or paint nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from converter.svgcss import CSS_URL, DECLARATION, WRITER_PAINT, css_value, is_zero, style_value
+from converter.svgdom import SEPARATORS, SVG, ancestry, named
+
+if TYPE_CHECKING:
+    from converter.svgtree import Tree
+
+#: Paint that draws nothing.
+_NO_PAINT = frozenset({"none", "transparent"})
+#: A colour in hexadecimal of alpha 0: ``#rgb0``, ``#rrggbb00``.
+_CLEAR_HEX = re.compile(r"#(?:[0-9a-f]{3}0|[0-9a-f]{6}00)")
+#: A CSS colour function, its arguments in group 1.
+_COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\((.*)\)",
+                              re.DOTALL)
+#: The paint servers: what a ``fill`` or ``stroke`` of ``url(#id)`` paints with.
+_GRADIENTS = frozenset({f"{SVG}linearGradient", f"{SVG}radialGradient"})
+_SERVERS = _GRADIENTS | {f"{SVG}pattern"}
+#: What a pattern's content draws with: shapes, text, images, copies.
+_DRAWING = frozenset(f"{SVG}{name}" for name in (
+    "polygon", "path", "rect", "circle", "ellipse", "line", "polyline", "text", "use",
+    "image", "foreignObject"))
+#: What in a pattern's content draws what it holds (any other, such as a ``<defs>`` or
+#: an element the browser does not know, draws nothing of it).
+_DRAWING_CONTAINERS = frozenset(f"{SVG}{name}" for name in ("g", "a", "svg", "switch"))
+#: The properties of a gradient's ``<stop>`` that a style sheet may set over its own.
+_STOP_PAINT = ("stop-color", "stop-opacity")
+#: The CSS properties of how a polygon is painted and takes clicks, which an element
+#: takes from its parent unless it sets one, with their initial values.
+_INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
+                      "stroke-opacity": "1", "stroke-width": "1",
+                      "pointer-events": "visiblepainted"}
+#: The stroke properties, of which a style sheet may take a polygon's stroke away.
+STROKE = ("stroke", "stroke-opacity", "stroke-width")
+
+
+def unstrokes(css: str, tree: Tree) -> bool:
+    """Whether a sheet sets a stroke that paints nothing (none, a ``url()`` of what is not
+    there or paints nothing, an opacity or width 0; ``!important`` or not:
+    :func:`unseen_paint`)."""
+    return any(name.lower() in STROKE and unseen_paint(name.lower(), css_value(value), tree)
+               for name, value in DECLARATION.findall(css))
+
+
+def restyles_stops(css: str) -> bool:
+    """Whether a sheet sets the colour or opacity of a gradient's stops (over their own)."""
+    return any(name.lower() in _STOP_PAINT for name, _ in DECLARATION.findall(css))
+
+
+def unseen_paint(name: str, value: str, tree: Tree) -> bool:
+    """Whether a value of a paint property leaves that paint unseen
+    (:func:`paints_nothing`), or names by ``url(#id)`` a gradient or pattern that is not
+    in the map (with no fallback colour that paints) or paints nothing
+    (:func:`_server_paints_nothing`)."""
+    if paints_nothing(name, value):
+        return True
+    found = CSS_URL.match(value) if name in ("fill", "stroke") else None
+    if found is None:
+        return False
+    file, _, key = next(part for part in found.groups() if part is not None).partition("#")
+    target = None if file.strip() else tree.ids.get(key)
+    if target is None or target.tag not in _SERVERS:  # (no paint: its fallback paints)
+        fallback = value[found.end():].strip().lower()
+        return not file.strip() and (not fallback or paints_nothing(name, fallback))
+    return _server_paints_nothing(target, tree)
+
+
+def _server_paints_nothing(server: Any, tree: Tree) -> bool:
+    """Whether a gradient or pattern paints nothing, as Chromium paints it: a gradient
+    whose stops (its own ``<stop>``s, else those it takes by ``href`` from another
+    gradient) are none or all clear (:func:`_stop_is_clear`; not worked out when a
+    ``<style>`` sets a stop's colour or opacity), a pattern of
+    :func:`_pattern_paints_nothing`."""
+    chain = _server_chain(server, tree)
+    if server.tag == f"{SVG}pattern":
+        return _pattern_paints_nothing(chain)
+    stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
+                 [])
+    return not stops or (not tree.restyles_stops and all(map(_stop_is_clear, stops)))
+
+
+def _server_chain(server: Any, tree: Tree) -> list[Any]:
+    """A gradient or pattern and those of its kind it takes what it does not set from by
+    ``href``, in that order (a loop ends it)."""
+    chain = [server]
+    kinds = {server.tag} if server.tag == f"{SVG}pattern" else _GRADIENTS
+    other = named(server, tree.ids)
+    while other is not None and other.tag in kinds and other not in chain:
+        chain.append(other)
+        other = named(other, tree.ids)
+    return chain
+
+
+def _pattern_paints_nothing(chain: list[Any]) -> bool:
+    """Whether a pattern (the first of ``chain``, which it takes what it does not set
+    from) paints nothing: a ``width`` or ``height`` of 0 (or less, or none given, as 0
+    is the initial), a ``viewBox`` of no width or height, or content (the children of
+    the first that has any) that draws no shape (:func:`_draws_shape`)."""
+    width, height, view_box = (next((p.get(name) for p in chain if p.get(name) is not None),
+                                    None) for name in ("width", "height", "viewBox"))
+    content = next((pattern for pattern in chain if len(pattern)), None)
+    return (width is None or height is None or is_zero(width) or is_zero(height)
+            or _is_empty_box(view_box) or content is None or not _draws_shape(content))
+
+
+def _is_empty_box(view_box: str | None) -> bool:
+    """Whether a ``viewBox`` (four numbers) has a width or height of 0."""
+    numbers = SEPARATORS.split((view_box or "").strip())
+    try:
+        return len(numbers) == 4 and 0 in (float(numbers[2]), float(numbers[3]))
+    except ValueError:
+        return False
+
+
+def _draws_shape(content: Any) -> bool:
+    """Whether ``content`` holds a shape (:data:`_DRAWING`) that it draws: a child, or in
+    a ``<g>``, ``<a>``, ``<svg>`` or ``<switch>`` on the way down."""
+    waiting = list(content)
+    while waiting:
+        element = waiting.pop()
+        if element.tag in _DRAWING:
+            return True
+        if element.tag in _DRAWING_CONTAINERS:
+            waiting.extend(element)
+    return False
+
+
+def _stop_is_clear(stop: Any) -> bool:
+    """Whether a gradient's ``<stop>`` paints nothing: a ``stop-opacity`` of 0 (or less),
+    or a ``stop-color`` of ``transparent`` or of alpha 0 (in its ``style``, else its
+    attribute)."""
+    style = stop.get("style") or ""
+    colour, opacity = (style_value(style, name) for name in _STOP_PAINT)
+    opacity = stop.get("stop-opacity") if opacity is None else opacity
+    colour = (stop.get("stop-color") if colour is None else colour) or ""
+    colour = colour.strip().lower()
+    return (opacity is not None and is_zero(opacity)) or colour == "transparent" or \
+        _is_clear(colour)
+
+
+def server_note(value: str) -> str:
+    """What a paint of ``url()`` is said with: that it names what paints nothing."""
+    return (", a gradient or pattern that is not there or paints nothing"
+            if value.lower().startswith("url(") else "")
+
+
+def paints_nothing(name: str, value: str) -> bool:
+    """Whether a value of a paint property (``fill``, ``stroke-opacity``...) leaves that
+    paint unseen: ``none`` or ``transparent``, an opacity or width of 0 (or less)."""
+    if name in ("fill", "stroke"):
+        return value in _NO_PAINT or _is_clear(value)
+    return is_zero(value)
+
+
+def _is_clear(colour: str) -> bool:
+    """Whether a CSS colour (lower case) has an alpha of 0: ``#rgba`` and ``#rrggbbaa``
+    of alpha 0, ``rgba(0, 0, 0, 0)``, ``hsl(0 0% 0% / 0%)`` and the like."""
+    if _CLEAR_HEX.fullmatch(colour):
+        return True
+    found = _COLOUR_FUNCTION.fullmatch(colour)
+    if found is None:
+        return False
+    arguments = found.group(1)
+    alpha = arguments.rpartition("/")[2] if "/" in arguments else (
+        arguments.split(",")[3] if arguments.count(",") == 3 else None)
+    return alpha is not None and is_zero(alpha)
+
+
+def inherited(element: Any, name: str, tree: Tree) -> tuple[str, Any]:
+    """The value (lower case) of an inherited CSS property for ``element`` and the element
+    that sets it (None for the initial value): from the nearest element on the way up
+    that sets it, in its ``style``, else by the writer's own rule (for a polygon), else
+    the attribute."""
+    value = style_value(element.get("style") or "", name)
+    if value is None and element.tag == f"{SVG}polygon":
+        value = _writer_paint(element, name, tree)
+    own = _own_value(element, name, value)
+    if own is not None:
+        return own
+    parent = tree.parents.get(element)
+    if parent is None:
+        return _INHERITED_INITIAL[name], None
+    if (parent, name) not in tree.inherited:  # (the same for every polygon of a <g>)
+        tree.inherited[parent, name] = inherited(parent, name, tree)
+    return tree.inherited[parent, name]
+
+
+def _own_value(element: Any, name: str, value: str | None) -> tuple[str, Any] | None:
+    """The value an element sets itself of an inherited property (``value``, from its
+    style, else its attribute) and the element, or None when it inherits it."""
+    value = ((element.get(name) if value is None else value) or "").strip()
+    lowered = value.lower()
+    if lowered == "initial":
+        return _INHERITED_INITIAL[name], element
+    if lowered and lowered not in ("inherit", "unset"):
+        # (an id is as it is written: url(#Grad) names no #grad)
+        return (value if lowered.startswith("url(") else lowered), element
+    return None
+
+
+def _writer_paint(polygon: Any, name: str, tree: Tree) -> str | None:
+    """The value the writer's own rule ``.muscle polygon`` (``.muscle-lift polygon``),
+    held by the map's sheet, gives ``polygon``, or None."""
+    parent = tree.parents.get(polygon)
+    if parent not in tree.writer_rules:  # (the same for every polygon of an <a>)
+        tree.writer_rules[parent] = next((
+            WRITER_PAINT[kind] for element in ancestry(parent, tree.parents)
+            for kind in sorted(tree.painted.intersection((element.get("class") or "").split()))
+        ), {})
+    return tree.writer_rules[parent].get(name)

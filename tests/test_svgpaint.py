@@ -1,0 +1,38 @@
+"""What an SVG polygon is painted with: colours, opacities, gradients and patterns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.svgdom import SVG
+from converter.svgpaint import inherited, paints_nothing, unseen_paint
+from tests.conftest import svg_tree
+
+
+@pytest.mark.parametrize(("name", "value", "nothing"), [
+    ("fill", "none", True), ("fill", "#ff000000", True), ("fill", "rgb(0 0 0 / 0%)", True),
+    ("fill", "red", False), ("stroke-width", "0px", True), ("fill-opacity", "0.5", False)])
+def test_a_paint_value_paints_nothing_when_it_is_clear(name: str, value: str,
+                                                      nothing: bool) -> None:
+    assert paints_nothing(name, value) is nothing
+
+
+@pytest.mark.parametrize(("defs", "unseen"), [
+    ("", True),
+    ("<linearGradient id='g'><stop stop-opacity='0'/></linearGradient>", True),
+    ("<linearGradient id='g'><stop stop-color='red'/></linearGradient>", False),
+    ("<pattern id='g' width='0' height='1'><rect width='1' height='1'/></pattern>", True),
+    ("<pattern id='g' width='1' height='1'><rect width='1' height='1'/></pattern>", False)])
+def test_a_url_paints_nothing_when_what_it_names_does_not(defs: str, unseen: bool,
+                                                          tmp_path: Path) -> None:
+    assert unseen_paint("fill", "url(#g)", svg_tree(defs, tmp_path)) is unseen
+
+
+def test_a_paint_is_inherited_from_the_nearest_that_sets_it(tmp_path: Path) -> None:
+    tree = svg_tree("<g fill='red' style='fill: blue'><a><polygon points='1,1 5,1 5,5'/>"
+                    "</a></g>", tmp_path)
+    polygon = next(tree.root.iter(f"{SVG}polygon"))
+    assert inherited(polygon, "fill", tree) == ("blue", next(tree.root.iter(f"{SVG}g")))
+    assert inherited(polygon, "stroke", tree) == ("none", None)
