@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from converter import bodymap
+from converter.svgdom import local_name
 
 #: A CSS declaration that moves what it applies to, as Chromium draws it: ``transform``
 #: (``-webkit-transform`` too), the properties ``translate``, ``rotate`` and ``scale``, and
@@ -96,6 +98,13 @@ def rules(css: str) -> Iterator[tuple[str | None, str]]:
     for found in _RULE.finditer(css):
         yield found.group(1), found.group(2)
     yield None, _RULE.sub(" ", css)
+
+
+def selected_as(element: Any) -> tuple[str, frozenset[str], str]:
+    """What a simple selector tells ``element`` by: its name, classes and id, lower
+    case."""
+    return (local_name(element.tag).lower(), frozenset(
+        (element.get("class") or "").lower().split()), (element.get("id") or "").lower())
 
 
 def may_select(selectors: str, shown: list[tuple[str, frozenset[str], str]]) -> bool:

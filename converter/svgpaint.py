@@ -7,9 +7,18 @@ content) that are not there or paint nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from converter.svgcss import CSS_URL, DECLARATION, WRITER_PAINT, css_value, is_zero, style_value
+from converter.svgcss import (
+    CSS_URL,
+    DECLARATION,
+    WRITER_PAINT,
+    css_value,
+    is_zero,
+    rules,
+    style_value,
+)
 from converter.svgdom import SEPARATORS, SVG, ancestry, named
 
 if TYPE_CHECKING:
@@ -43,12 +52,15 @@ _INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
 STROKE = ("stroke", "stroke-opacity", "stroke-width")
 
 
-def unstrokes(css: str, tree: Tree) -> bool:
-    """Whether a sheet sets a stroke that paints nothing (none, a ``url()`` of what is not
-    there or paints nothing, an opacity or width 0; ``!important`` or not:
-    :func:`unseen_paint`)."""
-    return any(name.lower() in STROKE and unseen_paint(name.lower(), css_value(value), tree)
-               for name, value in DECLARATION.findall(css))
+def unstroking_rules(css: str, tree: Tree) -> Iterator[tuple[str | None, str]]:
+    """The selectors (None: outside every rule, :func:`converter.svgcss.rules`) and the
+    property of each declaration of a sheet that sets a stroke that paints nothing (none,
+    a ``url()`` of what is not there or paints nothing, an opacity or width 0;
+    ``!important`` or not: :func:`unseen_paint`)."""
+    for selectors, block in rules(css):
+        for name, value in DECLARATION.findall(block):
+            if name.lower() in STROKE and unseen_paint(name.lower(), css_value(value), tree):
+                yield selectors, name.lower()
 
 
 def restyles_stops(css: str) -> bool:

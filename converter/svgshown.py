@@ -28,6 +28,7 @@ from converter.svgcss import (
     may_select,
     plain_css,
     rules,
+    selected_as,
     style_value,
 )
 from converter.svgdom import SVG, ancestry, local_name, points
@@ -109,8 +110,7 @@ def _around_polygons(tree: Tree) -> list[tuple[str, frozenset[str], str]]:
         for element in ancestry(polygon, tree.parents):
             if element in seen:
                 break
-            seen[element] = (local_name(element.tag).lower(), frozenset(
-                (element.get("class") or "").lower().split()), (element.get("id") or "").lower())
+            seen[element] = selected_as(element)
     return list(seen.values())
 
 
@@ -213,13 +213,30 @@ def _unpainted(polygon: Any, tree: Tree) -> tuple[Any, str] | None:
 
 def _no_stroke(polygon: Any, tree: Tree) -> str | None:
     """Why ``polygon`` has no stroke that is seen (``stroke: none``...), or None."""
-    if tree.unstrokes:
+    if _unstroked(polygon, tree):
         return "a <style> that may take its stroke away"
     for name in STROKE:
         value, _ = inherited(polygon, name, tree)
         if unseen_paint(name, value, tree):
             return f"{name}: {value}{server_note(value)}"
     return None
+
+
+def _unstroked(polygon: Any, tree: Tree) -> bool:
+    """Whether a declaration of a ``<style>`` that takes a stroke away may apply to
+    ``polygon``: outside every rule, or of a rule that may select it or an element around
+    it up to the nearest that sets that property itself (whose value the polygon
+    inherits), as :func:`_sheet_unseen` matches a rule that takes a fill away."""
+    for selectors, name in tree.unstroking:
+        setter = inherited(polygon, name, tree)[1]
+        shown = []
+        for element in ancestry(polygon, tree.parents):
+            shown.append(selected_as(element))
+            if element is setter:
+                break
+        if selectors is None or may_select(selectors, shown):
+            return True
+    return False
 
 
 def _unclickable(polygon: Any, tree: Tree) -> tuple[Any, str] | None:

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import TreeBuilder
 
 from converter.svgcss import LIFT_RULE, is_zero, painted_classes, plain_css
 from converter.svgdom import SVG, XLINK, named, points
-from converter.svgpaint import restyles_stops, unstrokes
+from converter.svgpaint import restyles_stops, unstroking_rules
 
 #: The animations that move what they animate (the reader plays none).
 _MOVING_ANIMATIONS = frozenset(f"{SVG}{name}" for name in (
@@ -61,10 +61,10 @@ class Tree:
     writer_rules: dict[Any, dict[str, str]] = field(default_factory=dict)
 
     @cached_property
-    def unstrokes(self) -> bool:
-        """Whether a ``<style>`` may take a stroke away
-        (:func:`converter.svgpaint.unstrokes`)."""
-        return any(unstrokes(sheet, self) for sheet in self.sheets)
+    def unstroking(self) -> tuple[tuple[str | None, str], ...]:
+        """The selectors and property of each declaration of its ``<style>`` sheets that
+        may take a stroke away (:func:`converter.svgpaint.unstroking_rules`)."""
+        return tuple(found for sheet in self.sheets for found in unstroking_rules(sheet, self))
 
 
 class _LineBuilder(TreeBuilder):

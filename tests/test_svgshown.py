@@ -80,3 +80,22 @@ def test_a_lifted_copy_is_checked_against_its_muscles_regions(tmp_path: Path) ->
                         for element, problem in lifted_copies(piece, {"1,1,5,1,5,5"}, tree)]
     assert found == [(4, "draws a region that the muscle's own <a> does not hold"),
                      (4, "has a transform")]
+
+
+@pytest.mark.parametrize(("sheet", "on", "unpainted"), [
+    ("text { stroke: none }", "polygon", False), (".other, g > text { stroke-width: 0 }",
+                                                  "a", False),
+    ("#m polygon.x { stroke: none }", "polygon", False), ("a { stroke: none }", "polygon", False),
+    ("a { stroke: none }", "a", True), ("svg > g polygon { stroke-opacity: 0 }", "polygon", True),
+    ("g { stroke: none }", "a", False),
+    ("@media screen { * { stroke: none } }", "polygon", True)])
+def test_a_sheets_stroke_of_nothing_counts_for_the_polygons_its_rule_may_select(
+        sheet: str, on: str, unpainted: bool, tmp_path: Path) -> None:
+    """A sheet's stroke that paints nothing takes a polygon's stroke away where its rule
+    may select the polygon, or what it inherits its stroke from (``on`` strokes it)."""
+    stroke = "stroke='blue'"
+    a, polygon = (stroke, "") if on == "a" else ("", stroke)
+    tree = tree_of(f"<style>{sheet}</style><g><a data-slug='m' {a}>\n<polygon fill='none' "
+                   f"{polygon} points='1,1 5,1 5,5'/></a></g>", tmp_path)
+    assert said(tree) == ([("polygon", 3, "paints the polygons in it with nothing")]
+                          if unpainted else [])

@@ -769,6 +769,22 @@ def test_a_style_sheets_stroke_of_nothing_leaves_an_outline_out(
     assert read == (["edited"] if shown else [])
 
 
+@pytest.mark.parametrize(("selectors", "on", "shown"), [
+    ("text", "polygon", True), (".other, g > text", "polygon", True), ("a", "polygon", True),
+    ("polygon", "polygon", False), ("svg a", "a", False), ("g", "a", True)])
+def test_a_style_sheets_stroke_of_none_takes_away_only_the_outlines_it_selects(
+        page: Any, selectors: str, on: str, shown: bool, tmp_path: Path) -> None:
+    """A sheet's stroke: none takes an outline's stroke away only where its rule selects
+    the polygon, or what it inherits its stroke from (``on`` sets it): Chromium shows the
+    outline of a rule of other elements, or of those around what sets it, and the reader
+    reads it; one it is taken from is shown and read by neither."""
+    edit = Edit(defs=f"<style>{selectors} {{ stroke: none }}</style>", **{on: OUTLINE})
+    _, _, read = seen_clicked_read(page, edit, tmp_path)
+    image = decode(page.screenshot())
+    stroked = image.pixel(2, 50) != image.pixel(300, 250)  # (on its left side, and away)
+    assert stroked is shown and read == (["edited"] if shown else [])
+
+
 def test_a_moved_lifted_copy_is_not_read(page: Any, lifted_site: Site, tmp_path: Path) -> None:
     """The muscle-lift piece that draws latissimus dorsi's small region over pectoralis
     major, moved in an editor, leaves that place to pectoralis major: the map does not
