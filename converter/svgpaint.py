@@ -43,6 +43,8 @@ _DRAWING = frozenset(f"{SVG}{name}" for name in (
 _DRAWING_CONTAINERS = frozenset(f"{SVG}{name}" for name in ("g", "a", "svg", "switch"))
 #: The properties of a gradient's ``<stop>`` that a style sheet may set over its own.
 _STOP_PAINT = ("stop-color", "stop-opacity")
+#: Their initial values.
+_STOP_INITIAL = {"stop-color": "black", "stop-opacity": "1"}
 #: The CSS properties of how a polygon is painted and takes clicks, which an element
 #: takes from its parent unless it sets one, with their initial values.
 _INHERITED_INITIAL = {"fill": "black", "fill-opacity": "1", "stroke": "none",
@@ -97,7 +99,8 @@ def _server_paints_nothing(server: Any, tree: Tree) -> bool:
         return _pattern_paints_nothing(chain)
     stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
                  [])
-    return not stops or (not tree.restyles_stops and all(map(_stop_is_clear, stops)))
+    return not stops or (not tree.restyles_stops and all(
+        _stop_is_clear(stop, tree) for stop in stops))
 
 
 def _server_chain(server: Any, tree: Tree) -> list[Any]:
@@ -146,17 +149,25 @@ def _draws_shape(content: Any) -> bool:
     return False
 
 
-def _stop_is_clear(stop: Any) -> bool:
+def _stop_is_clear(stop: Any, tree: Tree) -> bool:
     """Whether a gradient's ``<stop>`` paints nothing: a ``stop-opacity`` of 0 (or less),
-    or a ``stop-color`` of ``transparent`` or of alpha 0 (in its ``style``, else its
-    attribute)."""
-    style = stop.get("style") or ""
-    colour, opacity = (style_value(style, name) for name in _STOP_PAINT)
-    opacity = stop.get("stop-opacity") if opacity is None else opacity
-    colour = (stop.get("stop-color") if colour is None else colour) or ""
-    colour = colour.strip().lower()
-    return (opacity is not None and is_zero(opacity)) or colour == "transparent" or \
+    or a ``stop-color`` of ``transparent`` or of alpha 0 (:func:`_stop_value`)."""
+    colour = _stop_value(stop, "stop-color", tree)
+    return is_zero(_stop_value(stop, "stop-opacity", tree)) or colour == "transparent" or \
         _is_clear(colour)
+
+
+def _stop_value(element: Any, name: str, tree: Tree) -> str:
+    """The value (lower case) of a stop's ``stop-color`` or ``stop-opacity`` for
+    ``element``: in its ``style``, else its attribute; of ``inherit``, its parent's (a
+    stop's gradient's, and so on up while they say ``inherit``); none, ``initial`` or
+    ``unset`` the initial value (neither is inherited unless told)."""
+    value = style_value(element.get("style") or "", name)
+    value = ((element.get(name) if value is None else value) or "").strip().lower()
+    if value == "inherit":
+        parent = tree.parents.get(element)
+        return _STOP_INITIAL[name] if parent is None else _stop_value(parent, name, tree)
+    return value if value and value not in ("initial", "unset") else _STOP_INITIAL[name]
 
 
 def server_note(value: str) -> str:

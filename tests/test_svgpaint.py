@@ -36,3 +36,18 @@ def test_a_paint_is_inherited_from_the_nearest_that_sets_it(tmp_path: Path) -> N
     polygon = next(tree.root.iter(f"{SVG}polygon"))
     assert inherited(polygon, "fill", tree) == ("blue", next(tree.root.iter(f"{SVG}g")))
     assert inherited(polygon, "stroke", tree) == ("none", None)
+
+
+@pytest.mark.parametrize(("defs", "unseen"), [
+    ("<linearGradient id='g' stop-opacity='0'><stop stop-opacity='inherit'/>"
+     "</linearGradient>", True),
+    ("<g stop-color='transparent'><linearGradient id='g' style='stop-color: inherit'>"
+     "<stop style='stop-color: inherit'/></linearGradient></g>", True),
+    ("<g stop-opacity='0'><linearGradient id='g'><stop stop-opacity='inherit'/>"
+     "</linearGradient></g>", False),
+    ("<linearGradient id='g' stop-opacity='0'><stop/></linearGradient>", False),
+    ("<linearGradient id='g' stop-opacity='0'><stop stop-opacity='initial'/>"
+     "</linearGradient>", False)])
+def test_a_stop_inherits_its_colour_or_opacity_only_when_told(defs: str, unseen: bool,
+                                                              tmp_path: Path) -> None:
+    assert unseen_paint("fill", "url(#g)", svg_tree(defs, tmp_path)) is unseen

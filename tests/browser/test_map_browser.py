@@ -672,7 +672,14 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                "height='100'/></defs></g></pattern>", g="fill='url(#p)'"),
           Edit(defs="<pattern id='q' width='10' height='10'><rect width='100' height='100'/>"
                "</pattern><pattern id='p' href='#q'><desc>D</desc></pattern>",
-               polygon="fill='url(#p)'")]
+               polygon="fill='url(#p)'"),
+          Edit(defs="<linearGradient id='g' stop-opacity='0'><stop offset='0' stop-color="
+               "'red' stop-opacity='inherit'/></linearGradient>", polygon="fill='url(#g)'"),
+          Edit(defs="<g style='stop-opacity: 0'><linearGradient id='g' stop-opacity='inherit'>"
+               "<stop offset='0' stop-color='red' style='stop-opacity: inherit'/>"
+               "</linearGradient></g>", polygon="fill='url(#g)'"),
+          Edit(defs="<linearGradient id='g' stop-color='transparent'><stop offset='0' "
+               "stop-color='inherit'/></linearGradient>", polygon="fill='url(#g)'")]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -697,7 +704,11 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(defs="<linearGradient id='G'><stop offset='0' stop-color='red'/></linearGradient>"
              "<style>polygon { fill: url(#G) }</style>"),
         Edit(defs="<style>@media screen { g > text { pointer-events: none; opacity: 0 } }"
-             "</style>")]
+             "</style>"),
+        Edit(defs="<g stop-opacity='0'><linearGradient id='g'><stop offset='0' stop-color="
+             "'red' stop-opacity='inherit'/></linearGradient></g>", polygon="fill='url(#g)'"),
+        Edit(defs="<linearGradient id='g' stop-opacity='0'><stop offset='0' stop-color='red'/>"
+             "</linearGradient>", polygon="fill='url(#g)'")]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
