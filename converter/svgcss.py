@@ -60,6 +60,12 @@ _SIMPLE_COMPOUND = re.compile(r"(\*|[a-z_][\w-]*)?((?:[.#]-?[a-z_][\w-]*)*)")
 _KEYFRAMES = frozenset({"from", "to"})
 #: A class or an id of a compound selector: ``.`` or ``#`` in group 1, its name in 2.
 _SIMPLE_NAME = re.compile(r"([.#])(-?[a-z_][\w-]*)")
+#: A compound selector as written (not lowered), as :data:`_SIMPLE_COMPOUND`; a class
+#: or an id of one, as :data:`_SIMPLE_NAME`; what is between two, white space or ``>``
+#: (in a group, to be kept).
+_EXACT_COMPOUND = re.compile(r"(\*|[a-zA-Z_][\w-]*)?((?:[.#]-?[a-zA-Z_][\w-]*)*)")
+_EXACT_NAME = re.compile(r"([.#])(-?[a-zA-Z_][\w-]*)")
+_EXACT_COMBINATOR = re.compile(r"(\s*>\s*|\s+)")
 #: A CSS number, with a unit or percent sign: its number in group 1.
 _CSS_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:%|[a-zA-Z]*)")
 
@@ -136,16 +142,78 @@ def css_value(value: str) -> str:
 def style_value(style: str, name: str) -> str | None:
     """The value a ``style`` attribute gives a CSS property (its last declaration, an
     ``!important`` one over others), without ``!important``; None when none does."""
+    return style_declaration(style, name)[0]
+
+
+def style_declaration(style: str, name: str) -> tuple[str | None, bool]:
+    """The value a ``style`` attribute gives a CSS property (:func:`style_value`), and
+    whether it is ``!important``."""
     found, important = None, False
     if not style or (name not in style.lower() and "\\" not in style):  # (none can name it)
-        return None
+        return None, False
     for declaration in plain_css(style).split(";"):
         prop, colon, value = declaration.partition(":")
         if colon and prop.strip().lower() == name:
             value, bang = _IMPORTANT.subn("", value.strip())
             if bang or not important:
                 found, important = value.strip(), important or bool(bang)
-    return found
+    return found, important
+
+
+def is_important(value: str) -> bool:
+    """Whether a declaration's value ends in ``!important``."""
+    return _IMPORTANT.search(value) is not None
+
+
+def is_plain_sheet(style: Any, css: str) -> bool:
+    """Whether the rules of a ``<style>`` (``css``, its text) apply as they are written,
+    which :func:`surely_selects` may tell: it is of CSS for every medium (no ``type``
+    other than ``text/css``, no ``media``), and holds no at-rule (``@media``,
+    ``@namespace``...), no escape and no rule nested in another."""
+    kind = (style.get("type") or "text/css").strip().lower()
+    depth = 0
+    for char in css:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth > 1:
+            return False
+    return kind == "text/css" and style.get("media") is None and not any(
+        mark in css for mark in "@\\")
+
+
+def surely_selects(selectors: str, element: Any, parents: dict[Any, Any]) -> bool:
+    """Whether one of a rule's selectors (of a sheet of :func:`is_plain_sheet`) selects
+    ``element``, told for sure: compounds of a type (or ``*``), classes and ids, as
+    written, joined by descendants' white space or ``>``; any other (an attribute, a
+    pseudo-class, ``+``, ``~``) is not told."""
+    for selector in selectors.split(","):
+        parts = _EXACT_COMBINATOR.split(selector.strip())
+        compounds = [_EXACT_COMPOUND.fullmatch(part) for part in parts[0::2]]
+        told = all(found and found.group(0) for found in compounds)
+        if told and _matches(compounds, parts[1::2], element, parents):
+            return True
+    return False
+
+
+def _matches(compounds: list[Any], combinators: list[str], element: Any,
+             parents: dict[Any, Any]) -> bool:
+    """Whether the last of ``compounds`` selects ``element`` and those before it, joined
+    by ``combinators``, select those around it."""
+    kind, names = compounds[-1].group(1), _EXACT_NAME.findall(compounds[-1].group(2))
+    if kind not in (None, "*", local_name(element.tag)) or not all(
+            (mark == "." and value in (element.get("class") or "").split())
+            or (mark == "#" and value == element.get("id")) for mark, value in names):
+        return False
+    if len(compounds) == 1:
+        return True
+    parent = parents.get(element)
+    if ">" in combinators[-1]:
+        return parent is not None and _matches(compounds[:-1], combinators[:-1], parent,
+                                               parents)
+    while parent is not None:
+        if _matches(compounds[:-1], combinators[:-1], parent, parents):
+            return True
+        parent = parents.get(parent)
+    return False
 
 
 def css_moves(css: str) -> bool:

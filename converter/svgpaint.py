@@ -15,9 +15,14 @@ from converter.svgcss import (
     DECLARATION,
     WRITER_PAINT,
     css_value,
+    is_important,
     is_zero,
+    may_select,
     rules,
+    selected_as,
+    style_declaration,
     style_value,
+    surely_selects,
 )
 from converter.svgdom import SEPARATORS, SVG, ancestry, named
 
@@ -41,9 +46,8 @@ _DRAWING = frozenset(f"{SVG}{name}" for name in (
 #: What in a pattern's content draws what it holds (any other, such as a ``<defs>`` or
 #: an element the browser does not know, draws nothing of it).
 _DRAWING_CONTAINERS = frozenset(f"{SVG}{name}" for name in ("g", "a", "svg", "switch"))
-#: The properties of a gradient's ``<stop>`` that a style sheet may set over its own.
-_STOP_PAINT = ("stop-color", "stop-opacity")
-#: Their initial values.
+#: The properties of a gradient's ``<stop>`` (that a style sheet may set over its own),
+#: and their initial values.
 _STOP_INITIAL = {"stop-color": "black", "stop-opacity": "1"}
 #: The CSS properties of how a polygon is painted and takes clicks, which an element
 #: takes from its parent unless it sets one, with their initial values.
@@ -63,11 +67,6 @@ def unstroking_rules(css: str, tree: Tree) -> Iterator[tuple[str | None, str]]:
         for name, value in DECLARATION.findall(block):
             if name.lower() in STROKE and unseen_paint(name.lower(), css_value(value), tree):
                 yield selectors, name.lower()
-
-
-def restyles_stops(css: str) -> bool:
-    """Whether a sheet sets the colour or opacity of a gradient's stops (over their own)."""
-    return any(name.lower() in _STOP_PAINT for name, _ in DECLARATION.findall(css))
 
 
 def unseen_paint(name: str, value: str, tree: Tree) -> bool:
@@ -99,8 +98,7 @@ def _server_paints_nothing(server: Any, tree: Tree) -> bool:
         return _pattern_paints_nothing(chain)
     stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
                  [])
-    return not stops or (not tree.restyles_stops and all(
-        _stop_is_clear(stop, tree) for stop in stops))
+    return not stops or all(_stop_is_clear(stop, tree) for stop in stops)
 
 
 def _server_chain(server: Any, tree: Tree) -> list[Any]:
@@ -150,24 +148,67 @@ def _draws_shape(content: Any) -> bool:
 
 
 def _stop_is_clear(stop: Any, tree: Tree) -> bool:
-    """Whether a gradient's ``<stop>`` paints nothing: a ``stop-opacity`` of 0 (or less),
-    or a ``stop-color`` of ``transparent`` or of alpha 0 (:func:`_stop_value`)."""
-    colour = _stop_value(stop, "stop-color", tree)
-    return is_zero(_stop_value(stop, "stop-opacity", tree)) or colour == "transparent" or \
-        _is_clear(colour)
+    """Whether a gradient's ``<stop>`` paints nothing, whichever value it may take
+    (:func:`_stop_values`): a ``stop-opacity`` of 0 (or less), or a ``stop-color`` of
+    ``transparent`` or of alpha 0."""
+    return all(map(is_zero, _stop_values(stop, "stop-opacity", tree))) or all(
+        colour == "transparent" or _is_clear(colour)
+        for colour in _stop_values(stop, "stop-color", tree))
 
 
-def _stop_value(element: Any, name: str, tree: Tree) -> str:
-    """The value (lower case) of a stop's ``stop-color`` or ``stop-opacity`` for
-    ``element``: in its ``style``, else its attribute; of ``inherit``, its parent's (a
-    stop's gradient's, and so on up while they say ``inherit``); none, ``initial`` or
-    ``unset`` the initial value (neither is inherited unless told)."""
-    value = style_value(element.get("style") or "", name)
-    value = ((element.get(name) if value is None else value) or "").strip().lower()
-    if value == "inherit":
+def _stop_values(element: Any, name: str, tree: Tree) -> set[str]:
+    """The values (lower case) that a stop's ``stop-color`` or ``stop-opacity`` may take
+    for ``element`` (:func:`_specified_values`): of ``inherit``, its parent's (a stop's
+    gradient's, and so on up while they say ``inherit``); of none, ``initial`` or
+    ``unset``, the initial value (neither is inherited unless told)."""
+    values: set[str] = set()
+    for value in _specified_values(element, name, tree):
+        value = value.strip().lower()
         parent = tree.parents.get(element)
-        return _STOP_INITIAL[name] if parent is None else _stop_value(parent, name, tree)
-    return value if value and value not in ("initial", "unset") else _STOP_INITIAL[name]
+        if value == "inherit" and parent is not None:
+            values |= _stop_values(parent, name, tree)
+        else:
+            values.add(value if value and value not in ("initial", "unset", "inherit")
+                       else _STOP_INITIAL[name])
+    return values
+
+
+def _specified_values(element: Any, name: str, tree: Tree) -> set[str]:
+    """What ``element`` may be given of a property (empty: nothing) by the cascade, as
+    Chromium takes it: its ``style`` (an ``!important`` one over all), a declaration of a
+    ``<style>`` rule that may select it (over its ``style`` when ``!important``), else its
+    attribute. One of a rule that surely selects it
+    (:func:`converter.svgcss.surely_selects`) leaves out what it is over (the attribute;
+    an ``!important`` one, every other but the ``!important`` ones). Which of the rules
+    left wins is not worked out: each may."""
+    own, important = style_declaration(element.get("style") or "", name)
+    if important:
+        return {own or ""}
+    found = list(_sheet_declarations(element, name, tree))
+    values = {value for _, value, bang in found if bang}
+    if any(sure and bang for sure, _, bang in found):
+        return values
+    values |= {value for _, value, bang in found if not bang and own is None}
+    if not any(sure and (bang or own is None) for sure, _, bang in found):
+        values.add((element.get(name) if own is None else own) or "")
+    return values
+
+
+def _sheet_declarations(element: Any, name: str,
+                        tree: Tree) -> Iterator[tuple[bool, str, bool]]:
+    """Each declaration of a property in a ``<style>`` rule that may select ``element``:
+    whether the rule surely selects it, its value and whether it is ``!important``."""
+    shown = [selected_as(element)]
+    for css, plain in zip(tree.sheets, tree.plain_sheets, strict=True):
+        for selectors, block in rules(css):
+            found = [value for prop, value in DECLARATION.findall(block)
+                     if prop.lower() == name]
+            if not found or not (selectors is None or may_select(selectors, shown)):
+                continue
+            sure = plain and selectors is not None and surely_selects(
+                selectors, element, tree.parents)
+            for value in found:
+                yield sure, css_value(value), is_important(value)
 
 
 def server_note(value: str) -> str:

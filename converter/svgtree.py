@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import TreeBuilder
 
-from converter.svgcss import LIFT_RULE, is_zero, painted_classes, plain_css
+from converter.svgcss import LIFT_RULE, is_plain_sheet, is_zero, painted_classes, plain_css
 from converter.svgdom import SVG, XLINK, named, points
-from converter.svgpaint import restyles_stops, unstroking_rules
+from converter.svgpaint import unstroking_rules
 
 #: The animations that move what they animate (the reader plays none).
 _MOVING_ANIMATIONS = frozenset(f"{SVG}{name}" for name in (
@@ -36,9 +36,9 @@ class Tree:
     writer's rule that hides a lifted region, by slug its ``muscle-lift`` pieces and the
     points of the regions they draw, the classes whose polygons the writer's own rule
     paints (``.muscle polygon``), the text of its ``<style>`` sheets
-    (:func:`converter.svgcss.plain_css`), whether one sets a gradient stop's colour or
-    opacity; the file read, its elements by id, and what the checks of
-    :mod:`converter.svgshown` (whether it is drawn where it stands) and
+    (:func:`converter.svgcss.plain_css`) and whether each applies as written
+    (:func:`converter.svgcss.is_plain_sheet`); the file read, its elements by id, and
+    what the checks of :mod:`converter.svgshown` (whether it is drawn where it stands) and
     :func:`converter.svgpaint.inherited` (its paint, the writer's rule's) found of each
     element they looked at (a polygon's ancestors are those of many)."""
 
@@ -53,7 +53,7 @@ class Tree:
     lift_points: dict[str, set[str]]
     painted: frozenset[str]
     sheets: tuple[str, ...]
-    restyles_stops: bool
+    plain_sheets: tuple[bool, ...]
     here: Path
     ids: dict[str, Any]
     misplaced: dict[Any, str | None] = field(default_factory=dict)
@@ -103,7 +103,9 @@ def parse(raw: bytes, here: Path) -> Tree:
     for element in root.iter():  # (the first element of an id is the one)
         if element.get("id") is not None:
             ids.setdefault(element.get("id"), element)
-    sheets = [plain_css("".join(sheet.itertext())) for sheet in root.iter(f"{SVG}style")]
+    styles = list(root.iter(f"{SVG}style"))
+    sheets = [plain_css("".join(sheet.itertext())) for sheet in styles]
+    plain = tuple(is_plain_sheet(sheet, "".join(sheet.itertext())) for sheet in styles)
     hides_lifted = any(LIFT_RULE.search(sheet) for sheet in sheets)
     copies = _lift_copies(root)
     return Tree(root, builder.lines, parents, _uses(root, ids, here, parents),
@@ -111,7 +113,7 @@ def parse(raw: bytes, here: Path) -> Tree:
                  copies, {slug: {points(polygon) for piece in pieces
                                  for polygon in piece.iter(f"{SVG}polygon")}
                           for slug, pieces in copies.items()}, painted_classes(sheets),
-                 tuple(sheets), any(map(restyles_stops, sheets)), here, ids)
+                 tuple(sheets), plain, here, ids)
 
 
 def _lift_copies(root: Any) -> dict[str, list[Any]]:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from converter.svgcss import css_value, may_select, plain_css, style_value
+from converter.svgcss import (
+    css_value,
+    is_plain_sheet,
+    may_select,
+    plain_css,
+    style_value,
+    surely_selects,
+)
+from tests.conftest import svg_tree
 
 #: A polygon in an <a class="muscle"> in a <g id="body">, as selectors tell them.
 SHOWN = [("polygon", frozenset(), ""), ("a", frozenset({"muscle"}), ""),
@@ -26,3 +36,24 @@ def test_a_style_attributes_important_declaration_wins() -> None:
     ("a:hover polygon", True), ("text", False), (".other", False), ("#head", False)])
 def test_a_rule_may_select_what_its_last_compound_names(selectors: str, selects: bool) -> None:
     assert may_select(selectors, SHOWN) is selects
+
+
+@pytest.mark.parametrize(("selectors", "selects"), [
+    ("stop", True), ("#g > stop.x", True), ("svg stop, text", True), ("* .x", True),
+    ("svg > stop", False), ("#G stop", False), ("stop.y", False), ("stop:first-child", False),
+    ("g + stop", False), ("[id=g] stop", False), (", stop", True), ("", False)])
+def test_a_rule_surely_selects_what_its_compounds_name_as_written(
+        selectors: str, selects: bool, tmp_path: Path) -> None:
+    tree = svg_tree("<linearGradient id='g'><stop class='x'/></linearGradient>", tmp_path)
+    stop = tree.root[0][0]
+    assert surely_selects(selectors, stop, tree.parents) is selects
+
+
+@pytest.mark.parametrize(("attributes", "css", "plain"), [
+    ("", "stop { stop-opacity: 0 }", True), (" type='text/css'", "a {}", True),
+    (" media='print'", "a {}", False), (" type='text/x'", "a {}", False),
+    ("", "@media print { a {} }", False), ("", "a { b {} }", False), ("", "\\61 {}", False)])
+def test_a_sheet_applies_as_written_for_every_medium_with_no_at_rule(
+        attributes: str, css: str, plain: bool, tmp_path: Path) -> None:
+    style = svg_tree(f"<style{attributes}/>", tmp_path).root[0]
+    assert is_plain_sheet(style, css) is plain

@@ -51,3 +51,22 @@ def test_a_paint_is_inherited_from_the_nearest_that_sets_it(tmp_path: Path) -> N
 def test_a_stop_inherits_its_colour_or_opacity_only_when_told(defs: str, unseen: bool,
                                                               tmp_path: Path) -> None:
     assert unseen_paint("fill", "url(#g)", svg_tree(defs, tmp_path)) is unseen
+
+
+@pytest.mark.parametrize(("sheet", "unseen"), [
+    ("<style>stop { stop-opacity: 0 }</style>", True),
+    ("<style>#g stop, text { stop-color: rgba(0, 0, 0, 0) }</style>", True),
+    ("<style>.clear { stop-opacity: 0 }</style>", False),
+    ("<style>.clear { stop-opacity: 1 } stop { stop-opacity: 0 !important }</style>", True),
+    ("<style>stop { stop-opacity: 0 } #g stop { stop-opacity: 1 }</style>", False),
+    ("<style>#G stop { stop-opacity: 0 }</style>", False),
+    ("<style media='print'>stop { stop-opacity: 0 }</style>", False),
+    ("<style>@media print { stop { stop-opacity: 0 } }</style>", False),
+    ("<style>stop + stop { stop-opacity: 0 }</style>", False)])
+def test_a_sheet_that_surely_fades_every_stop_leaves_the_gradient_clear(
+        sheet: str, unseen: bool, tmp_path: Path) -> None:
+    """Two stops, one of class clear: a sheet's stop-opacity counts over their own where
+    its rule surely selects them (of a sheet for every medium, with no at-rule)."""
+    tree = svg_tree(f"{sheet}<linearGradient id='g'><stop class='clear' stop-color='red'/>"
+                    "<stop stop-color='red'/></linearGradient>", tmp_path)
+    assert unseen_paint("fill", "url(#g)", tree) is unseen

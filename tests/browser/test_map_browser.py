@@ -679,7 +679,14 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                "<stop offset='0' stop-color='red' style='stop-opacity: inherit'/>"
                "</linearGradient></g>", polygon="fill='url(#g)'"),
           Edit(defs="<linearGradient id='g' stop-color='transparent'><stop offset='0' "
-               "stop-color='inherit'/></linearGradient>", polygon="fill='url(#g)'")]
+               "stop-color='inherit'/></linearGradient>", polygon="fill='url(#g)'"),
+          *(Edit(defs=f"<style>{sheet}</style><linearGradient id='g'><stop offset='0' "
+                 "stop-color='red' class='clear'/><stop offset='1' stop-color='red' "
+                 "style='stop-opacity: 1' class='clear'/></linearGradient>",
+                 polygon="fill='url(#g)'") for sheet in (
+              "stop { stop-opacity: 0 !important }", "#g stop { stop-color: transparent "
+              "!important }", ".clear { stop-opacity: 1 } linearGradient .clear { stop-opacity: "
+              "0 !important }", "svg > linearGradient > stop { stop-opacity: 0 !important }"))]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -708,7 +715,15 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(defs="<g stop-opacity='0'><linearGradient id='g'><stop offset='0' stop-color="
              "'red' stop-opacity='inherit'/></linearGradient></g>", polygon="fill='url(#g)'"),
         Edit(defs="<linearGradient id='g' stop-opacity='0'><stop offset='0' stop-color='red'/>"
-             "</linearGradient>", polygon="fill='url(#g)'")]
+             "</linearGradient>", polygon="fill='url(#g)'"),
+        *(Edit(defs=f"<style{media}>{sheet}</style><linearGradient id='g'><stop offset='0' "
+               "stop-color='red' class='clear'/><stop offset='1' stop-color='red' "
+               "style='stop-opacity: 1'/></linearGradient>", polygon="fill='url(#g)'")
+          for media, sheet in (
+              ("", "stop { stop-opacity: 0 }"), ("", ".clear { stop-opacity: 0 !important }"),
+              ("", "#other stop { stop-opacity: 0 !important }"),
+              (" media='print'", "stop { stop-opacity: 0 !important }"),
+              ("", "stop:first-child { stop-opacity: 0 !important }")))]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
