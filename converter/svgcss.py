@@ -55,6 +55,8 @@ _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 #: A compound selector of a type (or ``*``, group 1) and classes and ids (group 2).
 _SIMPLE_COMPOUND = re.compile(r"(\*|[a-z_][\w-]*)?((?:[.#]-?[a-z_][\w-]*)*)")
+#: A number as an attribute gives it, its number in group 1 and a percent sign in 2.
+PLAIN_NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*")
 #: The keyframes of an ``@keyframes`` block named as a type selector would be (their
 #: percentages are no such selector).
 _KEYFRAMES = frozenset({"from", "to"})
@@ -241,3 +243,16 @@ def _unescaped(found: re.Match[str]) -> str:
     elif char is None:  # (a backslash at the end)
         char = "\ufffd"
     return char if char.isalnum() or char in "-_" or ord(char) > 0x7F else "_"
+
+
+def user_length(value: str) -> float | None:
+    """A length in user space (``5``, ``5px``) as a number, or None (a percentage, a
+    unit)."""
+    found = PLAIN_NUMBER.fullmatch(value.removesuffix("px"))
+    return None if found is None or found.group(2) else float(found.group(1))
+
+
+def has_transform(element: Any) -> bool:
+    """Whether ``element`` has a transform (an attribute, or in its ``style``)."""
+    return bool((element.get("transform") or "").strip()) or css_moves(
+        element.get("style") or "")

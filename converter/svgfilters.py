@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from converter.svgcss import CSS_URL, style_value
+from converter.svgcss import CSS_URL, PLAIN_NUMBER, style_value, user_length
 from converter.svgdom import SVG, href, is_file, local_name, points, resolved
 
 if TYPE_CHECKING:
@@ -31,8 +31,6 @@ _RESHAPING_PRIMITIVES = frozenset(f"{SVG}{name}" for name in (
 _REGION = ("x", "y", "width", "height")
 #: A filter's region where it gives none: 10% more than the bounding box each way.
 _FILTER_REGION = {"x": "-10%", "y": "-10%", "width": "120%", "height": "120%"}
-#: A number as an attribute gives it, its number in group 1 and a percent sign in 2.
-_PLAIN_NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*")
 #: A CSS ``filter`` (``-webkit-filter``) declaration, its value in group 1.
 CSS_FILTER = re.compile(r"(?:^|[{;}])\s*(?:-webkit-)?filter\s*:([^;}]*)", re.IGNORECASE)
 #: The CSS filter function that paints what it filters again, offset.
@@ -131,7 +129,7 @@ def _region_clips(target: Any, element: Any, tree: Tree) -> bool:
         x, y, width, height = numbers
         return x > 0 or y > 0 or x + width < 1 or y + height < 1
     box = None if element is None else _points_box(element)
-    numbers = [_user_length(value) for value in region]
+    numbers = [user_length(value) for value in region]
     if box is None or None in numbers or any(target.get(name) is None for name in _REGION):
         return True
     x, y, width, height = numbers
@@ -140,17 +138,10 @@ def _region_clips(target: Any, element: Any, tree: Tree) -> bool:
 
 def _fraction(value: str) -> float | None:
     """A length of a bounding box (``-0.1``, ``-10%``) as a fraction of it, or None."""
-    found = _PLAIN_NUMBER.fullmatch(value)
+    found = PLAIN_NUMBER.fullmatch(value)
     if found is None:
         return None
     return float(found.group(1)) / (100 if found.group(2) else 1)
-
-
-def _user_length(value: str) -> float | None:
-    """A length in user space (``5``, ``5px``) as a number, or None (a percentage, a
-    unit)."""
-    found = _PLAIN_NUMBER.fullmatch(value.removesuffix("px"))
-    return None if found is None or found.group(2) else float(found.group(1))
 
 
 def _points_box(element: Any) -> tuple[float, float, float, float] | None:

@@ -15,6 +15,7 @@ from converter.svgcss import (
     DECLARATION,
     WRITER_PAINT,
     css_value,
+    has_transform,
     is_important,
     is_zero,
     may_select,
@@ -23,8 +24,9 @@ from converter.svgcss import (
     style_declaration,
     style_value,
     surely_selects,
+    user_length,
 )
-from converter.svgdom import SEPARATORS, SVG, ancestry, named
+from converter.svgdom import SEPARATORS, SVG, ancestry, named, points
 
 if TYPE_CHECKING:
     from converter.svgtree import Tree
@@ -46,6 +48,25 @@ _DRAWING = frozenset(f"{SVG}{name}" for name in (
 #: What in a pattern's content draws what it holds (any other, such as a ``<defs>`` or
 #: an element the browser does not know, draws nothing of it).
 _DRAWING_CONTAINERS = frozenset(f"{SVG}{name}" for name in ("g", "a", "svg", "switch"))
+#: The shapes of a pattern's content that are painted by their fill and stroke.
+_SHAPES = frozenset(f"{SVG}{name}" for name in (
+    "polygon", "path", "rect", "circle", "ellipse", "line", "polyline"))
+#: The animations (any of which may change how a pattern's content is seen, or where).
+_ANIMATIONS = frozenset(f"{SVG}{name}" for name in (
+    "animate", "set", "animateTransform", "animateMotion", "animateColor"))
+#: The CSS properties that set how an element is seen, or where.
+_SHOWING = frozenset({
+    "fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-width", "opacity",
+    "display", "visibility", "x", "y", "width", "height", "cx", "cy", "r", "rx", "ry", "d",
+    "transform", "translate", "rotate", "scale", "offset-path", "offset", "marker",
+    "marker-start", "marker-mid", "marker-end"})
+#: By shape, the attributes of its box, and the box (least x and y, most x and y).
+_GEOMETRY = {"rect": ("x", "y", "width", "height"), "circle": ("cx", "cy", "r"),
+             "ellipse": ("cx", "cy", "rx", "ry"), "line": ("x1", "y1", "x2", "y2")}
+_BOXES = {"rect": lambda x, y, w, h: (x, y, x + w, y + h),
+          "circle": lambda x, y, r: (x - r, y - r, x + r, y + r),
+          "ellipse": lambda x, y, rx, ry: (x - rx, y - ry, x + rx, y + ry),
+          "line": lambda x1, y1, x2, y2: (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))}
 #: The properties of a gradient's ``<stop>`` (that a style sheet may set over its own),
 #: and their initial values.
 _STOP_INITIAL = {"stop-color": "black", "stop-opacity": "1"}
@@ -95,7 +116,7 @@ def _server_paints_nothing(server: Any, tree: Tree) -> bool:
     :func:`_pattern_paints_nothing`."""
     chain = _server_chain(server, tree)
     if server.tag == f"{SVG}pattern":
-        return _pattern_paints_nothing(chain)
+        return _pattern_paints_nothing(chain, tree)
     stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
                  [])
     return not stops or all(_stop_is_clear(stop, tree) for stop in stops)
@@ -113,16 +134,17 @@ def _server_chain(server: Any, tree: Tree) -> list[Any]:
     return chain
 
 
-def _pattern_paints_nothing(chain: list[Any]) -> bool:
+def _pattern_paints_nothing(chain: list[Any], tree: Tree) -> bool:
     """Whether a pattern (the first of ``chain``, which it takes what it does not set
     from) paints nothing: a ``width`` or ``height`` of 0 (or less, or none given, as 0
     is the initial), a ``viewBox`` of no width or height, or content (the children of
-    the first that has any) that draws no shape (:func:`_draws_shape`)."""
+    the first that has any) that draws no shape in its tile (:func:`_draws_shape`)."""
     width, height, view_box = (next((p.get(name) for p in chain if p.get(name) is not None),
                                     None) for name in ("width", "height", "viewBox"))
     content = next((pattern for pattern in chain if len(pattern)), None)
     return (width is None or height is None or is_zero(width) or is_zero(height)
-            or _is_empty_box(view_box) or content is None or not _draws_shape(content))
+            or _is_empty_box(view_box) or content is None
+            or not _draws_shape(content, _tile(chain), tree))
 
 
 def _is_empty_box(view_box: str | None) -> bool:
@@ -134,17 +156,138 @@ def _is_empty_box(view_box: str | None) -> bool:
         return False
 
 
-def _draws_shape(content: Any) -> bool:
-    """Whether ``content`` holds a shape (:data:`_DRAWING`) that it draws: a child, or in
-    a ``<g>``, ``<a>``, ``<svg>`` or ``<switch>`` on the way down."""
-    waiting = list(content)
+def _draws_shape(content: Any, tile: tuple[float | None, float | None] | None,
+                 tree: Tree) -> bool:
+    """Whether ``content`` holds a shape (:data:`_DRAWING`) that it draws and that may be
+    seen in the pattern's ``tile`` (:func:`_may_show`): a child, or in a ``<g>``, ``<a>``,
+    ``<svg>`` or ``<switch>`` on the way down, none of them of ``display: none`` or an
+    opacity of 0. Content that an animation may change (:func:`_animated`) is taken to
+    show whatever it draws."""
+    judged = not _animated(content, tree)
+    waiting = [(child, tile) for child in content]
     while waiting:
-        element = waiting.pop()
-        if element.tag in _DRAWING:
+        element, place = waiting.pop()
+        if judged and _shows_nothing_of(element):
+            continue
+        if element.tag in _DRAWING and (not judged or _may_show(element, place, tree)):
             return True
         if element.tag in _DRAWING_CONTAINERS:
-            waiting.extend(element)
+            moved = element.tag == f"{SVG}svg" or has_transform(element)
+            waiting.extend((child, None if moved else place) for child in element)
     return False
+
+
+def _tile(chain: list[Any]) -> tuple[float | None, float | None] | None:
+    """The width and height of a pattern's tile in the units of its content (None where
+    they depend on the box of what it fills: ``patternUnits`` of
+    ``objectBoundingBox``, as by default), or None when its content is not drawn in
+    user space from the tile's corner (a ``viewBox``, ``patternContentUnits`` of
+    ``objectBoundingBox``)."""
+    view_box, units, content_units, width, height = (next(
+        (p.get(name) for p in chain if p.get(name) is not None), None) for name in (
+        "viewBox", "patternUnits", "patternContentUnits", "width", "height"))
+    if view_box is not None or (content_units or "").strip() == "objectBoundingBox":
+        return None
+    if (units or "").strip() != "userSpaceOnUse":
+        return None, None
+    return user_length(width or ""), user_length(height or "")
+
+
+def _animated(content: Any, tree: Tree) -> bool:
+    """Whether an animation (an ``<animate>``, ``<set>``...) is in a pattern's content or
+    names an element of it by ``href``."""
+    held = set(content.iter())
+    return any(element.tag in _ANIMATIONS and (element in held or named(
+        element, tree.ids) in held) for element in tree.root.iter())
+
+
+def _shows_nothing_of(element: Any) -> bool:
+    """Whether an element of a pattern's content draws nothing of itself or of what it
+    holds: ``display: none``, an ``opacity`` of 0 (in its ``style``, else the
+    attribute)."""
+    style = element.get("style") or ""
+    display, opacity = (style_value(style, name) for name in ("display", "opacity"))
+    display = element.get("display") if display is None else display
+    opacity = element.get("opacity") if opacity is None else opacity
+    return (display or "").strip().lower() == "none" or (
+        opacity is not None and is_zero(opacity))
+
+
+def _may_show(element: Any, tile: tuple[float | None, float | None] | None,
+              tree: Tree) -> bool:
+    """Whether a drawing element of a pattern's content may be seen, as Chromium draws
+    it: unless it is hidden (``visibility``, on it or inherited), or a shape with no
+    fill and no stroke that paints (on it or inherited, as :func:`inherited` tells;
+    a ``url()`` is taken to paint), or one with no stroke that lies outside the
+    ``tile`` (:func:`_outside`). A ``<style>`` rule that may set how it is seen, or
+    where, on it or around it, leaves it taken to be seen."""
+    if _restyled(element, tree):
+        return True
+    if _inherited_visibility(element, tree) in ("hidden", "collapse"):
+        return False
+    if element.tag not in _SHAPES:
+        return True
+    fill, opacity = (inherited(element, name, tree)[0] for name in ("fill", "fill-opacity"))
+    stroked = not any(paints_nothing(name, inherited(element, name, tree)[0])
+                      for name in STROKE)
+    if not stroked and (paints_nothing("fill", fill) or is_zero(opacity)):
+        return False
+    return stroked or tile is None or not _outside(element, tile, tree)
+
+
+def _restyled(element: Any, tree: Tree) -> bool:
+    """Whether a ``<style>`` rule (or what is outside every rule) that sets how an
+    element is seen or where (:data:`_SHOWING`) may select it or one around it."""
+    shown = [selected_as(around) for around in ancestry(element, tree.parents)]
+    return any(
+        (selectors is None or may_select(selectors, shown)) and any(
+            name.lower() in _SHOWING for name, _ in DECLARATION.findall(block))
+        for css in tree.sheets for selectors, block in rules(css))
+
+
+def _inherited_visibility(element: Any, tree: Tree) -> str:
+    """An element's ``visibility`` (lower case): the nearest on the way up (in a
+    ``style``, else the attribute) that is not ``inherit``."""
+    for around in ancestry(element, tree.parents):
+        value = style_value(around.get("style") or "", "visibility")
+        value = ((around.get("visibility") if value is None else value) or "").strip()
+        if value.lower() not in ("", "inherit", "unset"):
+            return value.lower()
+    return "visible"
+
+
+def _outside(element: Any, tile: tuple[float | None, float | None], tree: Tree) -> bool:
+    """Whether a shape's box (:func:`_shape_box`) lies outside a pattern's tile: wholly
+    before its corner (whatever its size), or after its width or height. Not told of one
+    with a marker on it or around it, or a transform."""
+    box = _shape_box(element)
+    if box is None or has_transform(element) or any(
+            "marker" in name or "marker" in (around.get("style") or "")
+            for around in ancestry(element, tree.parents) for name in around.attrib):
+        return False
+    width, height = tile
+    return box[2] <= 0 or box[3] <= 0 or (width is not None and box[0] >= width) or (
+        height is not None and box[1] >= height)
+
+
+def _shape_box(element: Any) -> tuple[float, float, float, float] | None:
+    """The box (least x and y, most x and y) of a ``<rect>``, ``<circle>``,
+    ``<ellipse>``, ``<line>``, ``<polygon>`` or ``<polyline>`` by its attributes, or None
+    (a ``<path>``, a number that is not a plain one, a geometry in its ``style``)."""
+    name = element.tag.rpartition("}")[2]
+    style = (element.get("style") or "").lower()
+    if name in ("polygon", "polyline"):
+        values = [user_length(n) for n in points(element).split(",")]
+        numbers = [] if None in values else values
+        return (min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]),
+                max(numbers[1::2])) if len(numbers) >= 2 and ":" not in style else None
+    geometry = _GEOMETRY.get(name)
+    if geometry is None or any(attribute in style for attribute in geometry):
+        return None
+    values = [user_length(element.get(attribute) or "0") for attribute in geometry]
+    if None in values:
+        return None
+    return _BOXES[name](*values)
 
 
 def _stop_is_clear(stop: Any, tree: Tree) -> bool:

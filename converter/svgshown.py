@@ -24,6 +24,7 @@ from converter.svgcss import (
     LIFT_RULE,
     css_moves,
     css_value,
+    has_transform,
     is_zero,
     may_select,
     plain_css,
@@ -269,7 +270,7 @@ def _misplacing(element: Any, tree: Tree) -> str | None:
 
 def _misplacing_now(element: Any, tree: Tree) -> str | None:
     """What :func:`_misplacing` says of ``element``, worked out."""
-    if _has_transform(element):
+    if has_transform(element):
         return ("has a transform, which the reader does not apply (the points would not be "
                 "where they are drawn)")
     moving_filter = filter_problem(filter_of(element), tree, element)
@@ -310,12 +311,6 @@ def _nested_link(other: Any, link: Any, inside: bool, tree: Tree) -> tuple[Any, 
     if inside:
         return other, f"is inside the muscle's <a>: {whose}"
     return link, f"is inside another <a>, at line {tree.lines.get(other)}: {whose}"
-
-
-def _has_transform(element: Any) -> bool:
-    """Whether ``element`` has a transform (an attribute, or in its ``style``)."""
-    return bool((element.get("transform") or "").strip()) or css_moves(
-        element.get("style") or "")
 
 
 def _is_clipped(element: Any) -> bool:

@@ -154,7 +154,9 @@ NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lan
              # (whether an SVG polygon takes clicks)
              "pointer-events",
              # (what a gradient's stop paints with)
-             "stop-color", "stop-opacity"}
+             "stop-color", "stop-opacity",
+             # (what a style sheet may draw a pattern's content with, or where)
+             "marker-start", "marker-mid", "marker-end", "offset-path"}
 
 
 def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:

@@ -70,3 +70,25 @@ def test_a_sheet_that_surely_fades_every_stop_leaves_the_gradient_clear(
     tree = svg_tree(f"{sheet}<linearGradient id='g'><stop class='clear' stop-color='red'/>"
                     "<stop stop-color='red'/></linearGradient>", tmp_path)
     assert unseen_paint("fill", "url(#g)", tree) is unseen
+
+
+@pytest.mark.parametrize(("pattern", "content", "unseen"), [
+    ("", "<rect x='10' y='2' width='5' height='5'/>", True),
+    ("", "<line x1='-9' y1='0' x2='-1' y2='9'/><rect width='9' height='9' opacity='0'/>", True),
+    ("", "<g display='none'><rect width='9' height='9'/></g>", True),
+    (" stroke-width='0' fill='transparent'", "<rect width='9' height='9' stroke='red'/>", True),
+    (" style='visibility: hidden'", "<ellipse rx='5' ry='5'/>", True),
+    ("", "<rect x='9' y='9' width='5' height='5'/>", False),
+    ("", "<rect x='20' width='5' height='5' transform='translate(-20)'/>", False),
+    ("", "<path d='M20 20h5v5z'/>", False),
+    (" viewBox='0 0 100 100'", "<rect x='20' y='20' width='5' height='5'/>", False),
+    (" fill='none'", "<rect width='9' height='9' stroke='red'/>", False),
+    (" fill='none'", "<rect id='r' width='9' height='9'/><animate href='#r' "
+     "attributeName='fill'/>", False)])
+def test_a_pattern_whose_content_shows_nothing_in_its_tile_paints_nothing(
+        pattern: str, content: str, unseen: bool, tmp_path: Path) -> None:
+    """A 10 by 10 tile in user space: a shape outside it, or hidden, or of no paint, shows
+    nothing; a shape in it, or that may be moved or painted, may show."""
+    tree = svg_tree(f"<pattern id='g' width='10' height='10' patternUnits='userSpaceOnUse'"
+                    f"{pattern}>{content}</pattern>", tmp_path)
+    assert unseen_paint("fill", "url(#g)", tree) is unseen

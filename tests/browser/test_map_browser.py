@@ -686,7 +686,16 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                  polygon="fill='url(#g)'") for sheet in (
               "stop { stop-opacity: 0 !important }", "#g stop { stop-color: transparent "
               "!important }", ".clear { stop-opacity: 1 } linearGradient .clear { stop-opacity: "
-              "0 !important }", "svg > linearGradient > stop { stop-opacity: 0 !important }"))]
+              "0 !important }", "svg > linearGradient > stop { stop-opacity: 0 !important }")),
+          *(Edit(defs=f"<pattern id='p' width='10' height='10' patternUnits='userSpaceOnUse'"
+                 f"{on}>{content}</pattern>", polygon="fill='url(#p)'") for on, content in (
+              ("", "<rect x='20' y='20' width='5' height='5'/>"),
+              ("", "<circle cx='-5' cy='5' r='4'/><rect width='10' height='10' fill='none'/>"),
+              ("", "<g style='opacity: 0'><rect width='10' height='10'/></g>"),
+              ("", "<a><g fill='none'><rect width='10' height='10'/></g></a>"),
+              ("", "<rect width='10' height='10' style='display: none'/>"),
+              (" visibility='hidden'", "<rect width='10' height='10'/>"),
+              (" fill='none'", "<polygon points='0,0 10,0 10,10'/>")))]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -723,7 +732,17 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
               ("", "stop { stop-opacity: 0 }"), ("", ".clear { stop-opacity: 0 !important }"),
               ("", "#other stop { stop-opacity: 0 !important }"),
               (" media='print'", "stop { stop-opacity: 0 !important }"),
-              ("", "stop:first-child { stop-opacity: 0 !important }")))]
+              ("", "stop:first-child { stop-opacity: 0 !important }"))),
+        *(Edit(defs=f"{sheet}<pattern id='p' width='10' height='10' patternUnits="
+               f"'userSpaceOnUse'>{content}</pattern>", polygon="fill='url(#p)'")
+          for sheet, content in (
+              ("", "<rect x='-5' y='-5' width='20' height='20'/>"),
+              ("", "<rect width='10' height='10' fill='none' stroke='red' stroke-width='20'/>"),
+              ("<style>rect { fill: red }</style>", "<rect width='10' height='10' fill='none'/>"),
+              ("", "<g visibility='hidden'><rect width='10' height='10' visibility='visible'/>"
+               "</g>"),
+              ("", "<rect width='10' height='10' fill='none'><set attributeName='fill' "
+               "to='red'/></rect>")))]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
