@@ -111,8 +111,8 @@ def unseen_paint(name: str, value: str, tree: Tree) -> bool:
 def _server_paints_nothing(server: Any, tree: Tree) -> bool:
     """Whether a gradient or pattern paints nothing, as Chromium paints it: a gradient
     whose stops (its own ``<stop>``s, else those it takes by ``href`` from another
-    gradient) are none or all clear (:func:`_stop_is_clear`; not worked out when a
-    ``<style>`` sets a stop's colour or opacity), a pattern of
+    gradient) are none or all clear (:func:`_stop_is_clear`, a ``<style>``'s colours and
+    opacities counted where its rules surely select the stops), a pattern of
     :func:`_pattern_paints_nothing`."""
     chain = _server_chain(server, tree)
     if server.tag == f"{SVG}pattern":
