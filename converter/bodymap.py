@@ -18,6 +18,7 @@ links are limited to relative, http and https URLs, and no output holds any scri
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -86,7 +87,12 @@ MAP_CSS = """\
   fill: #e67e22; fill-opacity: 0.75; stroke: #1b2631; stroke-width: 3; }
 .muscle:focus { outline: none; }
 .muscle:focus-visible polygon { stroke-dasharray: 6 3; }
+.muscle-map polygon { vector-effect: non-scaling-stroke; }
 """
+#: How wide (in CSS pixels) the maps draw every region's outline, however the map is
+#: scaled (``vector-effect: non-scaling-stroke``): a region smaller than a pixel as
+#: shown is still drawn, a dot of its outline, and takes the clicks there.
+OUTLINE = 1.5
 
 
 @dataclass(frozen=True)
@@ -230,11 +236,42 @@ def shown_size(viewbox: ViewBox) -> tuple[str, str]:
     return str(max(1, round(width * scale))), str(max(1, round(height * scale)))
 
 
+def shown_box(region: Any, scale: float | None) -> tuple[float, float, float, float]:
+    """A region's bounds (left, top, right, bottom) in the CSS pixels of a picture shown
+    scaled by ``scale`` (a :func:`screen_scale`; None: one pixel per diagram pixel)."""
+    factor = 1.0 if scale is None else scale
+    xs = [coordinate(x) * factor for x, _ in region.points]
+    ys = [coordinate(y) * factor for _, y in region.points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def under_a_pixel(region: Any, scale: float | None) -> bool:
+    """Whether a region shown scaled by ``scale`` is less than a CSS pixel across and
+    down: only its outline (:data:`OUTLINE`) shows it, a dot."""
+    left, top, right, bottom = shown_box(region, scale)
+    return right - left < 1 and bottom - top < 1
+
+
+def _dot_coords(region: Any, scale: float | None) -> str:
+    """The ``coords`` of the square a region :func:`under_a_pixel` is drawn as, its
+    outline around it, in whole pixels (rounded outward; none left of or above the
+    image)."""
+    left, top, right, bottom = shown_box(region, scale)
+    half = OUTLINE / 2
+    left, top = max(0, math.floor(left - half)), max(0, math.floor(top - half))
+    right, bottom = math.ceil(right + half), math.ceil(bottom + half)
+    return coords_text(((left, top), (right, top), (right, bottom), (left, bottom)))
+
+
 def area_coords(region: Any, scale: float | None) -> str:
     """The ``coords`` of a region's HTML ``<area>`` on a picture shown scaled by
     ``scale`` (a :func:`screen_scale`): its points exactly as written when None, else
     each scaled by it and rounded to a whole pixel (an image map's areas are in the
-    CSS pixels of the image as shown, not scaled with it)."""
+    CSS pixels of the image as shown, not scaled with it); for a region
+    :func:`under_a_pixel`, the square of whole pixels its outline draws it as (its own
+    points would make an area of no pixel)."""
+    if under_a_pixel(region, scale):
+        return _dot_coords(region, scale)
     if scale is None:
         return points_attr(region)
     return coords_text((round(coordinate(x) * scale), round(coordinate(y) * scale))
@@ -364,6 +401,36 @@ def report_faint_limit(count: int, ctx: WriteContext, out: Path) -> None:
             "around its muscle: each focus image shows its own muscle only", "warning"))
 
 
+def report_dots(muscles: Iterable[Muscle], viewbox: ViewBox, ctx: WriteContext,
+                out: Path) -> None:
+    """Warn of each region :func:`under_a_pixel` on the map of ``viewbox`` as shown,
+    naming its muscle's file and the region (``coords[i]``, at its line when the run
+    finds it): it is drawn as a dot of its outline, which is hard to see and to
+    click."""
+    scale = screen_scale(viewbox)
+    for muscle in muscles:
+        for index, region in enumerate(muscle.regions):
+            if under_a_pixel(region, scale):
+                path, field = ctx.about(muscle.slug, f"coords[{index}]", str(out))
+                ctx.report(ctx.locate(Diagnostic(
+                    path, None, None, field, "region-under-a-pixel",
+                    _dot_message(region, viewbox, scale), "warning")))
+
+
+def _dot_message(region: Any, viewbox: ViewBox, scale: float | None) -> str:
+    """What :func:`report_dots` says of a region."""
+    left, top, right, bottom = shown_box(region, 1.0)
+    shown = shown_box(region, scale)
+    width, height = shown_size(viewbox)
+    fitted = ("" if scale is None else
+              f", the diagram's {number(viewbox.width)} x {number(viewbox.height)} pixels "
+              f"scaled down to fit {SCREEN}")
+    return (f"the region is {right - left:.3g} x {bottom - top:.3g} pixels of the diagram, "
+            f"{shown[2] - shown[0]:.2g} x {shown[3] - shown[1]:.2g} of the map as shown "
+            f"({width} x {height}{fitted}): it is drawn as a dot of its {OUTLINE:g}-pixel "
+            "outline, hard to see and to click; draw it larger, or the diagram smaller")
+
+
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
               base_image: str | None = None) -> str:
     """A standalone SVG document: ``muscle``'s regions highlighted, every other region of
@@ -437,6 +504,7 @@ def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en",
     return "".join([
         _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
         f"<title>{caption}</title>\n",
+        "<style>polygon { vector-effect: non-scaling-stroke; }</style>\n",
         f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
         f"{shapes}</g>\n</svg>\n",
     ])

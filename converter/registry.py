@@ -77,6 +77,11 @@ def _discard(diagnostic: Diagnostic) -> None:
     """Default report callback: drop the diagnostic."""
 
 
+def _as_is(diagnostic: Diagnostic) -> Diagnostic:
+    """Default locate callback: the diagnostic as it is (no line is known)."""
+    return diagnostic
+
+
 @dataclass
 class ReadContext:
     """What a reader gets besides the path: options and a place to report problems."""
@@ -173,6 +178,9 @@ class WriteContext:
     #: ``--prune`` keeps a muscle whose source file exists): the cache does not watch
     #: them, so such a run is never replayed.
     outside_inputs: bool = False
+    #: A diagnostic that names a muscle's file and field (:meth:`about`) at that
+    #: field's line and column in the file, when the run can find them.
+    locate: Callable[[Diagnostic], Diagnostic] = _as_is
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""

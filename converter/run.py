@@ -585,7 +585,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
                            diagnostics=reader.diagnostics, drafts=reader.draft_paths,
-                           empty=reader.empty_paths)
+                           empty=reader.empty_paths, locate=Locator.of(reader.inputs))
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         try:

@@ -52,6 +52,7 @@ class HtmlFormat(Format):
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
+        bodymap.report_dots(items, settings.viewbox, ctx, out / INDEX)
         for muscle in items:
             if bodymap.resolve_link(settings.link_template, muscle.slug) == INDEX:
                 path, field = ctx.about(muscle.slug, "slug", str(out))

@@ -103,6 +103,7 @@ class SvgFormat(Format):
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
+        bodymap.report_dots(items, settings.viewbox, ctx, out / MAP_NAME)
         bodymap.report_faint_limit(len(items), ctx, out)
         focus = [m for m in items if m.regions and f"{m.slug}.svg" != MAP_NAME]
         for muscle in items:

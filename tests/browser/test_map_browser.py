@@ -329,6 +329,71 @@ def test_a_map_millions_of_pixels_across_shows_whole_on_the_first_screen(
                for *_, x, y in areas)
 
 
+#: A diagram of 20000 x 40000 pixels (shown 500 x 1000, 1:40), a muscle on its left half
+#: and two 16-pixel squares, 0.4 of a shown pixel a side, within one shown pixel (their
+#: image map areas, rounded, were of no pixel): one on the large muscle, one on nothing.
+DOTS = {"big": "0,0,10000,0,10000,40000,0,40000",
+        "on-big": "2002,10002,2018,10002,2018,10018,2002,10018",
+        "alone": "15002,30002,15018,30002,15018,30018,15002,30018"}
+
+#: The whole CSS pixel nearest the middle of a muscle's first polygon on the map, the
+#: map scrolled into view: where a user clicks to reach it.
+DOT_PIXEL = """(slug) => {
+  const shape = document.querySelector(`svg a[data-slug="${slug}"] polygon`);
+  shape.scrollIntoView({block: "center", inline: "center"});
+  const box = shape.getBoundingClientRect();
+  return [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)];
+}"""
+
+#: The same of its region on the image map: its points (diagram pixels) scaled as the
+#: image is shown.
+DOT_AREA_PIXEL = """(points) => {
+  const image = document.querySelector("img[usemap]");
+  image.scrollIntoView({block: "center", inline: "center"});
+  const box = image.getBoundingClientRect(), scale = box.width / 20000;
+  const xs = points.filter((_, i) => i % 2 === 0), ys = points.filter((_, i) => i % 2);
+  return [Math.round(box.left + (Math.min(...xs) + Math.max(...xs)) / 2 * scale),
+          Math.round(box.top + (Math.min(...ys) + Math.max(...ys)) / 2 * scale)];
+}"""
+
+
+@pytest.mark.parametrize("map_", ["svg/map.svg", "html/index.html", "image map"])
+def test_a_region_under_a_pixel_as_shown_is_drawn_takes_the_click_and_is_warned_of(
+        page: Any, tmp_path: Path, map_: str) -> None:
+    """On a diagram of 20000 x 40000 pixels, shown 500 x 1000, a 16-pixel square is
+    0.4 of a pixel: no whole pixel a click lands on was in it (Chromium gave the click to
+    the muscle under it, or to none), and its image map area was of no pixel. Its
+    outline is drawn 1.5 CSS pixels wide at any scale now, a dot that takes the click
+    there, its area that dot's square; and each such region is a warning at its coords."""
+    corpus = tmp_path / "dots"
+    corpus.mkdir()
+    for slug, coords in DOTS.items():
+        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
+                                           f'  - "{coords}"\n---\n', encoding="utf-8")
+    fmt = "svg" if map_ == "svg/map.svg" else "html"
+    out = tmp_path / fmt
+    result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", fmt, "-o", str(out),
+                                      "--size", "20000x40000", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    for slug in ("alone", "on-big"):
+        assert (f"{corpus / slug}.md:4:5: warning: coords[0]: the region is 16 x 16 "
+                "pixels of the diagram, 0.4 x 0.4 of the map as shown (500 x 1000, the "
+                "diagram's 20000 x 40000 pixels scaled down to fit 1000): it is drawn as "
+                "a dot of its 1.5-pixel outline") in result.output
+    assert result.output.count("[region-under-a-pixel]") == 2
+    for slug in DOTS:
+        (out / f"{slug}.html").write_text(f"<!DOCTYPE html><title>{slug}</title>",
+                                          encoding="utf-8")
+    for slug in ("alone", "on-big", "big"):
+        page.goto((out / ("map.svg" if fmt == "svg" else "index.html")).as_uri())
+        if map_ == "image map":
+            x, y = page.evaluate(DOT_AREA_PIXEL, [int(n) for n in DOTS[slug].split(",")])
+        else:
+            x, y = page.evaluate(DOT_PIXEL, slug)
+        page.mouse.click(x, y)
+        page.wait_for_url((out / f"{slug}.html").as_uri())
+
+
 @pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '
                                    'width="1100" height="1100"></object>',
                                    '<iframe src="svg/map.svg" width="1100" height="1100">'

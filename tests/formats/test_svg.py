@@ -136,7 +136,10 @@ def test_round_trip_of_any_corpus(items: list[Muscle]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         written = write(items, Path(tmp) / "out")
         back, found = read(Path(tmp) / "out")
-    assert [d.code for d in written] == ["reserved-name"] * sum(m.slug == "map" for m in items)
+    # (a region of a corpus drawn small may be a region-under-a-pixel warning: its own
+    # test is in tests/browser/test_map_browser.py)
+    assert [d.code for d in written if d.code != "region-under-a-pixel"] == [
+        "reserved-name"] * sum(m.slug == "map" for m in items)
     assert found == []
     assert back == [m.project(get_format("svg").carries) for m in items]
 
