@@ -24,13 +24,20 @@ from converter.registry import Format, WriteContext
 INDEX = "index.html"
 DIAGRAM = "diagram.svg"
 
+#: The page's style. The inline map shrinks to the page's width; the image map's
+#: picture cannot (a browser takes its areas' coords in the picture's own pixels, not
+#: scaled when CSS shrinks it): on a narrow screen it scrolls sideways in its own box,
+#: ``.image-map``, and the page does not.
 PAGE_CSS = """\
-body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b2631; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b2631;
+  overflow-wrap: anywhere; }
 .layout { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
 .layout figure { margin: 0; flex: 1 1 30rem; }
 .layout svg { max-width: 100%; max-height: 80vh; width: auto; height: auto; }
 .latin { font-style: italic; color: #566573; }
-img[usemap] { max-width: none; outline: 1px solid #d5d8dc; }
+.image-map { max-width: 100%; overflow-x: auto; margin: 1rem 0; }
+img[usemap] { display: block; max-width: none; outline: 1px solid #d5d8dc;
+  outline-offset: -1px; }
 """
 
 
@@ -115,8 +122,8 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f'<h2 id="muscles-heading"{mark}>{xml_text(words["muscles"])}</h2>\n'
         f"<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
         f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
-        f'<p><img src="{xml_text(image)}" usemap="#muscles" '
-        f'width="{width}" height="{height}" alt="{xml_text(words["map"])}"{mark}/></p>\n',
+        f'<div class="image-map"><img src="{xml_text(image)}" usemap="#muscles" '
+        f'width="{width}" height="{height}" alt="{xml_text(words["map"])}"{mark}/></div>\n',
         f'<map name="muscles">\n{_areas(pieces, settings.link_template, frame)}</map>\n',
         "</main>\n</body>\n</html>\n",
     ])

@@ -148,6 +148,8 @@ NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lan
              "muscle-convert", "map-title", "muscle-focus", "muscle-lift", "muscle-map",
              "muscles-heading", "tabular-data-package", "tabular-data-resource", "utf-8",
              "utf-8-sig", "x-formula-prefix", "xml-stylesheet", "clip-path", "data-lift",
+             # (the class of the page's image map's box)
+             "image-map",
              # (what an SVG animation may change and leave every point where it is drawn)
              "fill-opacity", "stroke-opacity", "stroke-width", "stroke-dasharray",
              "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",

@@ -145,6 +145,58 @@ def test_clicking_the_classic_image_map_follows_its_link(page: Any, site: Site,
     assert page.url == target
 
 
+#: Scroll the image map's box sideways and the page so that the image map's point (its
+#: picture's own pixels ``ux``, ``uy``) is in the middle of the window: its client x, y.
+IMAGE_POINT = """([ux, uy]) => {
+  const image = document.querySelector("img[usemap]");
+  const box = image.parentElement;
+  box.scrollLeft = ux - box.clientWidth / 2;
+  const at = image.getBoundingClientRect();
+  window.scrollBy(at.left + ux - innerWidth / 2, at.top + uy - innerHeight / 2);
+  const now = image.getBoundingClientRect();
+  return [now.left + ux, now.top + uy];
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1200], ids=["phone", "desktop"])
+def test_a_narrow_screen_scrolls_the_image_map_not_the_page(page: Any, site: Site,
+                                                            width: int) -> None:
+    """On a 375 px wide screen the page ran off the side: the image map's picture, 864
+    pixels wide as its areas' coords need it, widened the page. It scrolls sideways in
+    its own box now and the page fits the screen; a click on a region, on the inline
+    map or the image map (its box scrolled to it), still goes to its muscle, on a phone
+    and on a desktop."""
+    page.set_viewport_size({"width": width, "height": 800})
+    start = (site.html / "index.html").as_uri()
+    for muscle in MUSCLES:
+        target = (site.html / f"{muscle.slug}.html").as_uri()
+        page.goto(start)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        point = interior_point(page, muscle)
+        page.mouse.click(point["x"], point["y"])
+        page.wait_for_url(target)
+        page.goto(start)
+        x, y = page.evaluate(IMAGE_POINT, [point["ux"], point["uy"]])
+        assert 0 <= x < width and 0 <= y < 800
+        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute("
+                            "'href')", [x, y])
+        assert hit == f"{muscle.slug}.html"
+        page.mouse.click(x, y)
+        page.wait_for_url(target)
+
+
+def test_a_long_name_does_not_widen_a_narrow_page(page: Any, tmp_path: Path) -> None:
+    """A name of no spaces wider than a 375 px screen (the list shows it) ran the page
+    off the side: it wraps anywhere now."""
+    name = "Musculus" + "-".join(["sternocleidomastoideus"] * 4).replace("-", "")
+    muscles = [Muscle(slug="long", title=name, latin=name,
+                      regions=(_square(10, 10, 50),))]
+    converter.write(muscles, tmp_path / "html", "html")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto((tmp_path / "html" / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def _square(x: int, y: int, side: int) -> Region:
     return Region(((x, y), (x + side, y), (x + side, y + side), (x, y + side)))
 
