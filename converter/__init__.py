@@ -153,6 +153,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if "default_lang" in options:
         options["default_lang"] = _default_language(options["default_lang"])
     typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
+    if not typed:  # (Path("") is the working folder: refused, as -o "" and read("") are)
+        raise MuscleError(Diagnostic('""', None, None, "", "cannot-write",
+                                     "an empty path names no file or folder"))
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:

@@ -94,6 +94,21 @@ def test_write_refuses_the_outputs_the_command_line_refuses(
     assert list(Path("folder").iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", [None, "json", "markdown", "html"])
+def test_write_refuses_an_empty_path_as_read_and_the_command_line_do(
+        fmt: str | None, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty path was the working folder (Path("") is "."): write(ms, "", "markdown")
+    replaced it, leaving the program in a deleted folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, "", fmt)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        '"": error: an empty path names no file or folder [cannot-write]']
+    assert os.listdir(tmp_path) == []
+    assert os.getcwd() == str(tmp_path)
+
+
 @pytest.mark.parametrize("fmt", ["svg", "html", "markdown", "csv"])
 def test_write_refuses_a_file_as_a_folder_output_and_leaves_it(
         fmt: str, tmp_path: Path, sample_muscles) -> None:
