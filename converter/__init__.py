@@ -68,6 +68,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
     from .pipeline import Reader
+    from .slug import check_working_folder
+    check_working_folder()
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
                         f"({drafts!r})")
@@ -144,6 +146,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         run_writer,
         unknown_format,
     )
+    from .slug import check_working_folder
+    check_working_folder()
     if isinstance(muscles, str | bytes | os.PathLike):
         raise TypeError("write() takes muscles (such as read() returns), not a path; "
                         "read the path first")

@@ -292,6 +292,31 @@ def working_folder() -> str:
     return os.getcwd()
 
 
+def check_working_folder() -> None:
+    """A ``working-folder-gone`` :class:`~converter.diagnostics.MuscleError` when the
+    working folder no longer exists (deleted under this process, by anything): no path
+    relative to it can be found, and an absolute one not made real."""
+    from .diagnostics import error
+
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise error(_gone_folder(), "working-folder-gone", "the working folder no longer "
+                    "exists (it was deleted while this process was in it): cd to a folder "
+                    "that does") from None
+
+
+def _gone_folder() -> str:
+    """The name of a working folder that is gone: the system's (Linux's
+    ``/proc/self/cwd``, less its `` (deleted)``), else the shell's (``$PWD``), else
+    ``.``."""
+    try:
+        return os.readlink("/proc/self/cwd").removesuffix(" (deleted)")
+    except OSError:
+        logical = os.environ.get("PWD", "")
+        return logical if os.path.isabs(logical) else os.curdir
+
+
 def relative_below(path: str, folder: str) -> list[str] | None:
     """The parts of ``path`` (relative to the working folder, or absolute) below
     ``folder``, as the file system finds them: folders resolved (symlinks first, then

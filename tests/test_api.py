@@ -109,6 +109,24 @@ def test_write_refuses_an_empty_path_as_read_and_the_command_line_do(
     assert os.getcwd() == str(tmp_path)
 
 
+def test_read_and_write_in_a_deleted_working_folder_say_so(
+        tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both raised a FileNotFoundError, with absolute paths too (read from making the
+    sources real, write from naming its output in a cannot-write)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    os.rmdir(gone)
+    for call in (lambda: converter.read(SAMPLES.resolve()),
+                 lambda: converter.write(sample_muscles, tmp_path / "m.json"),
+                 lambda: converter.write(sample_muscles, ".", "html")):
+        with pytest.raises(converter.MuscleError) as caught:
+            call()
+        assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+            (str(gone), "working-folder-gone")]
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("fmt", ["svg", "html", "markdown", "csv"])
 def test_write_refuses_a_file_as_a_folder_output_and_leaves_it(
         fmt: str, tmp_path: Path, sample_muscles) -> None:

@@ -1126,3 +1126,26 @@ def test_strict_goes_through_the_diagnostics_once(tmp_path: Path,
     assert (result.exit_code, warnings > 0) == (1, True)
     assert result.stderr.endswith(f" (--strict: {warnings} warnings fail the run)\n")
     assert walks == [warnings]
+
+
+@pytest.mark.parametrize("command", [
+    ["convert", str(SAMPLES.resolve()), "--to", "json", "-o", "{out}/m.json"],
+    ["validate", str(SAMPLES.resolve())],
+    ["fmt", "--check", str(SAMPLES.resolve())],
+    ["formats"],
+    ["schema"],
+])
+def test_every_command_in_a_deleted_working_folder_says_so(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert -o .`` had swapped the shell's folder away: the next run, even of
+    absolute paths only, ended in a FileNotFoundError's traceback."""
+    gone = tmp_path / "site"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    os.rmdir(gone)
+    result = CliRunner().invoke(cli, [a.format(out=tmp_path) for a in command])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"{gone}: error: the working folder no longer exists (it was deleted while this "
+        "process was in it): cd to a folder that does [working-folder-gone]\n")
+    assert result.stdout == "" and os.listdir(tmp_path) == []

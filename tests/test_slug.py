@@ -5,6 +5,7 @@ their folder's name."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import converter
 from converter.registry import get_format
 from converter.run import convert_sources
-from converter.slug import bundle_language, slugify
+from converter.slug import bundle_language, check_working_folder, slugify
 
 #: Latin-1 Supplement and Latin Extended-A.
 LATIN_LETTERS = [chr(code) for code in range(0xC0, 0x180)
@@ -325,3 +326,18 @@ def test_a_bundles_page_is_told_by_an_ending_spelled_in_capitals(
     index.titles was no bundle's page, as the ending was matched as spelled. It is in
     any case, as a file of that ending is read in any case."""
     assert bundle_language(name, (".TITLES",)) == language
+
+
+def test_a_deleted_working_folder_is_one_diagnostic_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was a FileNotFoundError from wherever the working folder was asked for first."""
+    check_working_folder()
+    gone = tmp_path / "site"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    os.rmdir(gone)
+    with pytest.raises(converter.MuscleError) as caught:
+        check_working_folder()
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{gone}: error: the working folder no longer exists (it was deleted while this "
+        "process was in it): cd to a folder that does [working-folder-gone]"]
