@@ -9,6 +9,11 @@ ever replaced when it is empty or carries the marker a previous run left in it, 
 user's own folder is never deleted by a mistyped ``-o``; what else is in it (the user's)
 is linked into the new one, and what the user changed or added in the old one since is
 moved across right after the swap.
+
+A folder that is the working folder or holds it (``-o .``) is not swapped, which would
+leave the process, and the shell that started it, in a deleted folder: it is built
+inside that folder, then its files are renamed over the old ones one at a time (see
+:func:`_fill_in_place`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .atomic import (
     same_bytes,
     signals_held,
     sweep_leftovers,
+    temporary_file,
     temporary_prefix,
     temporary_sibling,
     terminable,
@@ -56,11 +62,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def check_replaceable(path: Path, shown: str | None = None) -> Marker:
+def check_replaceable(path: Path, shown: str | None = None, *, whole: bool = True
+                      ) -> Marker:
     """Refuse to replace a directory this tool did not write (unless it is empty), or
     whose marker cannot be understood; return what its marker says (nothing for a new
     or empty one). ``shown``: the path as the user gave it (``path`` may be where a
-    symlink leads)."""
+    symlink leads); ``whole``: whether the folder is to be replaced whole (one written
+    in place may be a mount point, or hold one)."""
     name = shown or str(path)
     if path.exists() and not path.is_dir():
         raise error(name, "output-not-directory", "exists and is not a directory")
@@ -71,7 +79,8 @@ def check_replaceable(path: Path, shown: str | None = None) -> Marker:
                     "directory exists, is not empty and was not written by muscle-convert; "
                     "choose a new or empty directory")
     marker = read_marker(path, name)
-    _check_mounts(path, name)
+    if whole:
+        _check_mounts(path, name)
     return marker
 
 
@@ -144,26 +153,52 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
                     "this format writes a directory; give a directory name")
     shown, path = str(path), real_target(path)
-    marker = check_replaceable(path, shown)
+    in_place = holds_working_folder(path)
+    marker = check_replaceable(path, shown, whole=not in_place)
     make_folders(path.parent)
-    sweep_leftovers(path)
+    sweep_leftovers(_beside(path, in_place))
     with terminable():
-        yield from _building(path, marker, shown)
+        yield from _building(path, marker, shown, in_place)
 
 
-def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
-    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in;
-    ``marker``: what the marker of the folder it replaces said; ``shown``: ``path`` as
-    the user gave it."""
+def holds_working_folder(path: Path) -> bool:
+    """Whether the folder ``path`` (a real path) is this process's working folder or
+    one above it: swapped away, it would leave the process (and the shell that started
+    it) in a deleted folder, so it is written in place (see :func:`_fill_in_place`)."""
+    try:
+        here = os.getcwd()
+    except FileNotFoundError:  # (then it is no folder that is there)
+        return False
+    return os.path.commonpath([here, os.fspath(path)]) == os.fspath(path)
+
+
+def _beside(path: Path, in_place: bool) -> Path:
+    """What the temporary folder of the output folder ``path`` is named after, in the
+    folder it is made in: ``path`` itself, beside it; for a folder written in place, its
+    marker, inside it (the folder above may be another file system, or not writable)."""
+    return path / DIRECTORY_MARKER if in_place else path
+
+
+def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
+              ) -> Iterator[Path]:
+    """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in
+    (its files moved in, for a folder written ``in_place``); ``marker``: what the marker
+    of the folder it replaces said; ``shown``: ``path`` as the user gave it."""
     tmp = None
     try:
         with signals_held():
-            tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(path), suffix=".tmpdir",
-                                        dir=path.parent))
+            named = _beside(path, in_place)
+            tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
+                                        dir=named.parent))
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
         written = sorted(os.listdir(tmp))
+        if in_place:
+            with _replaced_meanwhile(path, shown), signals_held():
+                _fill_in_place(tmp, path, written, marker)
+            shutil.rmtree(tmp)
+            return
         with _replaced_meanwhile(path, shown):
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
@@ -184,6 +219,47 @@ def _building(path: Path, marker: Marker, shown: str) -> Iterator[Path]:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker) -> None:
+    """Give the folder ``path`` the files the run ``written`` in ``tmp`` (a folder inside
+    it) one at a time, each renamed over the old one (one of the same bytes left as it
+    is), and remove the tool's old files no longer written (its ``marker``, or the one
+    another run left meanwhile, lists them); what else is there is left where it is. The
+    marker lists the old files and the new while they are moved, so that a run killed
+    then (SIGKILL) leaves each file whole and every one of the tool's listed."""
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(path)
+    old = marker.ours(path)
+    stale = sorted(old - set(written))
+    changed = [name for name in written if (path / name).is_symlink()
+               or not same_bytes(tmp / name, path / name)]
+    if not (changed or stale or marker.every_file) and marker.names == set(written):
+        return  # (the very same files: the folder is left as it is)
+    _put_marker(path, sorted(old | set(written)))
+    for name in changed:
+        _put_file(tmp / name, path / name)
+    for name in stale:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path / name)
+    _put_marker(path, written)
+
+
+def _put_marker(folder: Path, names: list[str]) -> None:
+    """Make the marker of ``folder`` list ``names``, by a rename."""
+    marker = folder / DIRECTORY_MARKER
+    made = temporary_file(marker)
+    made.write_text(marker_text(names), encoding="utf-8")
+    os.replace(made, marker)
+
+
+def _put_file(made: Path, target: Path) -> None:
+    """Rename the file ``made`` over ``target``, whose mode it takes; a folder of that
+    name (someone else's) is removed first, as a folder swapped in whole drops it."""
+    keep_mode(made, target)
+    if _is_folder(target):
+        shutil.rmtree(target)
+    os.replace(made, target)
 
 
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker

@@ -19,6 +19,7 @@ import converter
 import converter.atomic
 import converter.atomic_folder
 from converter.cli import cli
+from converter.marker import read_marker
 from tests.conftest import SAMPLES, convert_samples, remove_tree
 
 
@@ -162,6 +163,134 @@ def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
     assert sorted(os.listdir(tmp_path / "out")) == sorted(
         [".muscle-convert", "map.svg", "notes",
          *(f"{p.stem}.svg" for p in SAMPLES.glob("*.md"))])
+
+
+IN_PLACE = """
+set -e
+mkdir volume
+mount -t tmpfs none volume
+cd volume
+"$PYTHON" -m converter convert "$SAMPLES" --to html -o . -j 1 --no-cache -q
+echo mine > notes.txt
+"$PYTHON" -m converter convert "$SAMPLES" --to html -o . -j 1 --no-cache -q
+ls -A
+"""
+
+
+def test_a_mount_point_that_is_the_working_folder_is_written_in_place(
+        tmp_path: Path) -> None:
+    """Written in place, a mount point (a container's volume, ``-w /out``) as ``-o .``
+    is no folder swapped whole: nothing of it is emptied."""
+    result = subprocess.run(
+        ["unshare", "--map-root-user", "--mount", "bash", "-c", IN_PLACE],
+        cwd=tmp_path, text=True,
+        capture_output=True, env={**os.environ, "PYTHON": sys.executable,
+                                  "SAMPLES": str(SAMPLES)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [".muscle-convert", "diagram.svg", "index.html",
+                                          "notes.txt"]
+
+
+def _html(output: str) -> None:
+    """``convert`` the samples to html into ``output``, from the working folder."""
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", output,
+                                      "-j", "1", "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_working_folder_as_the_output_is_written_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-o .`` swapped a new folder in place of the working folder: the shell was left in
+    a deleted folder, which every later run failed in, and ``ls`` showed nothing."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(site)
+    folder = os.stat(".").st_ino
+    _html(".")
+    Path("notes.txt").write_text("mine\n")
+    unchanged = os.stat("diagram.svg")
+    marker = os.stat(".muscle-convert").st_ino
+    _html(".")
+    assert os.getcwd() == str(site) and os.stat(".").st_ino == folder
+    assert os.stat(".muscle-convert").st_ino == marker  # (nothing new: left as it is)
+    assert sorted(os.listdir(".")) == [".muscle-convert", "diagram.svg", "index.html",
+                                       "notes.txt"]
+    assert os.stat("diagram.svg").st_ino == unchanged.st_ino  # (the same bytes: left)
+    assert Path("notes.txt").read_text() == "mine\n"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o", ".",
+                                      "-j", "1", "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(".")) == sorted(  # (the html files, no longer written: gone)
+        [".muscle-convert", "map.svg", "notes.txt",
+         *(f"{p.stem}.svg" for p in SAMPLES.glob("*.md"))])
+    assert converter.atomic_folder.written_by_tool(site) == {
+        name for name in os.listdir(".") if name.endswith(".svg")}
+
+
+def test_a_folder_above_the_working_folder_is_written_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles: list) -> None:
+    """The API and ``-o ..`` alike: the folder the program stands in stays."""
+    below = tmp_path / "site" / "notes"
+    monkeypatch.chdir(tmp_path)
+    _html("site")
+    below.mkdir()
+    monkeypatch.chdir(below)
+    _html("..")
+    assert converter.write(sample_muscles, "..", "html") == (
+        "wrote index.html with 15 muscles to ..")
+    assert os.getcwd() == str(below)
+    assert sorted(os.listdir("..")) == [".muscle-convert", "diagram.svg", "index.html",
+                                        "notes"]
+    monkeypatch.chdir(below.parent)
+    converter.write(sample_muscles, ".", "svg")
+    converter.write(sample_muscles, ".", "html")
+    assert sorted(os.listdir(".")) == [".muscle-convert", "diagram.svg", "index.html",
+                                       "notes"]
+
+
+def test_a_folder_written_in_place_is_left_whole_by_a_failed_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that fails as it builds changes nothing; one stopped as it moves its files
+    in leaves each file whole and every one of the tool's listed in the marker, which the
+    next run replaces."""
+    monkeypatch.chdir(tmp_path)
+    with converter.atomic_folder.atomic_directory(Path(".")) as folder:
+        (folder / "a.html").write_text("old a")
+        (folder / "b.html").write_text("old b")
+    before = _tree_of(tmp_path)
+    with pytest.raises(RuntimeError), converter.atomic_folder.atomic_directory(
+            Path(".")) as folder:
+        (folder / "a.html").write_text("new a")
+        raise RuntimeError
+    assert _tree_of(tmp_path) == before
+    moved: list[Path] = []
+
+    def stopped(made: Path, target: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(target)
+        os.replace(made, target)
+
+    monkeypatch.setattr(converter.atomic_folder, "_put_file", stopped)
+    with pytest.raises(KeyboardInterrupt), converter.atomic_folder.atomic_directory(
+            Path(".")) as folder:
+        for name in ("a.html", "c.html", "d.html"):
+            (folder / name).write_text(f"new {name[0]}")
+    after = _tree_of(tmp_path)
+    assert {**after, ".muscle-convert": b""} == {**before, ".muscle-convert": b"",
+                                                 "a.html": b"new a"}
+    assert converter.atomic_folder.written_by_tool(tmp_path) == {"a.html", "b.html"}
+    assert read_marker(tmp_path).names == {"a.html", "b.html", "c.html", "d.html"}
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    with converter.atomic_folder.atomic_directory(Path(".")) as folder:
+        (folder / "c.html").write_text("new c")
+    assert sorted(os.listdir(tmp_path)) == [".muscle-convert", "c.html"]
+
+
+def _tree_of(folder: Path) -> dict[str, bytes]:
+    """The files of ``folder`` (no temporary left among them) and their bytes."""
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
 
 
 def test_mount_points_are_read_with_their_escapes(tmp_path: Path) -> None:
