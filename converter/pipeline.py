@@ -191,7 +191,9 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     """Read and lint one input completely (in a worker process for per-file formats),
     and make the record writer's records of its muscles.
 
-    A muscle with lint errors is left out of the result; its diagnostics stay. With
+    A muscle with lint errors is left out of the result; its diagnostics stay. A file
+    whose reader fails past its first muscles (a JSON document broken at its end, found
+    in the one pass that reads it) gives none of them, and only its error. With
     ``cacheable`` the file's stamp and hash are taken first, so a cached result is
     never newer than the content it is filed under. Without ``keep`` (a run that needs
     only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`);
@@ -210,7 +212,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     ctx.lint = lambda muscle, record: check_muscle(
         muscle, path, size, record, fmt.field_name if record else None)
     gathered = _Gathered(fmt, keep)
-    mtime = 0.0
+    mtime, gave = 0.0, False
     seen, content, recorded = None, None, 0
     try:
         if cacheable:
@@ -224,6 +226,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         mtime = _mtime(path, seen, fmt.companions(file))
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in _muscles(fmt, file, ctx):
+            gave = True
             found = [] if fmt.validates else _foreign_problems(fmt, muscle, path, many)
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
@@ -234,6 +237,10 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     except TemporaryFull:  # (where a file of many keeps its muscles: the run ends)
         raise
     except MuscleError as exc:
+        if gave:  # (a file of many found broken past its first muscles: refused whole)
+            diagnostics.clear()
+            gathered = _Gathered(fmt, keep)
+            positions.clear()
         diagnostics.extend(exc.diagnostics)
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:

@@ -8,8 +8,9 @@ import os
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,21 +30,13 @@ class JsonFormat(canonical.LineRecords, Format):
     validates = True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        """Stream the records of the ``muscles`` list, one held at a time: a first pass
-        checks the whole document (its syntax, its own keys), so that a broken one is
-        refused whole as before; a document the stream cannot take as it is (broken, a
-        key twice, not UTF-8) is read whole, for the same diagnostics."""
-        try:
-            problems = _checked(path)
-        except _Whole:
-            yield from _read_whole(path, ctx)
-            return
-        for problem in problems:
-            ctx.report(problem)
-        try:
-            yield from _read_records(path, ctx)
-        except _Whole:  # (changed since the first pass)
-            raise error(str(path), "bad-json", "changed while it was read") from None
+        """Stream the records of the ``muscles`` list, one held at a time, in one pass
+        over the file (see :class:`_Reading`); a document the stream cannot take as it
+        is (broken, a key of its own twice, not UTF-8) is read whole from the same open
+        file, for the same diagnostics. The pass also finds where each record starts,
+        which :meth:`locate` then takes instead of a pass of its own."""
+        with path.open("rb") as fh:
+            yield from _Reading(path, fh, ctx).muscles()
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
@@ -86,9 +79,12 @@ class JsonFormat(canonical.LineRecords, Format):
             return canonical.written(len(spool), out)
 
 
-def _read_whole(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-    """The document read whole: its diagnostics where the stream cannot read it."""
-    text = decode_utf8(path.read_bytes(), str(path))
+def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: int = 0,
+                said: Sequence[Diagnostic] = ()) -> Iterator[Muscle]:
+    """The document (``raw``, else the file's bytes) read whole: its diagnostics where
+    the stream cannot read it. Its first ``done`` records, which the stream read and
+    whose diagnostics are ``said``, are not read again."""
+    text = decode_utf8(path.read_bytes() if raw is None else raw, str(path))
     try:
         data = canonical.loads(text)
     except BadJson as exc:
@@ -106,7 +102,9 @@ def _read_whole(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         places = places or canonical.JsonPlaces(text)
         line, column = places.find(problem.field) or (None, None)
         ctx.report(problem._replace(line=line, column=column))
-    for i, record in enumerate(data["muscles"]):
+    for diagnostic in said:
+        ctx.report(diagnostic)
+    for i, record in islice(enumerate(data["muscles"]), done, None):
         ctx.mark = i
         try:
             yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
@@ -142,6 +140,9 @@ class _Stream:
             fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         #: The byte offset in the file of ``text``'s start.
         self.offset = fh.tell()
+        #: (index, line, column, byte offset) of the last place asked for in ``text``:
+        #: places asked for in order are counted from there, not from ``text``'s start.
+        self._known = (0, line, column, self.offset)
 
     def more(self) -> bool:
         """Read the next chunk (what is taken let go of); False at the file's end."""
@@ -153,21 +154,30 @@ class _Stream:
         except UnicodeDecodeError:
             raise _Whole from None
         self.ended = not raw
-        self.line, self.column = self.place(self.at)
-        self.offset = self.byte(self.at)
+        self.line, self.column, self.offset = self._where(self.at)
         self.text, self.at = self.text[self.at:] + text, 0
+        self._known = (0, self.line, self.column, self.offset)
         return True
 
     def place(self, index: int) -> tuple[int, int]:
         """(line, column) of ``text[index]`` in the file."""
-        lines = self.text.count("\n", 0, index)
-        if not lines:
-            return self.line, self.column + index
-        return self.line + lines, index - self.text.rfind("\n", 0, index)
+        return self._where(index)[:2]
 
     def byte(self, index: int) -> int:
         """The byte offset in the file of ``text[index]``."""
-        return self.offset + len(self.text[:index].encode("utf-8", "surrogatepass"))
+        return self._where(index)[2]
+
+    def _where(self, index: int) -> tuple[int, int, int]:
+        """(line, column, byte offset) of ``text[index]`` in the file."""
+        at, line, column, offset = self._known
+        if index < at:
+            at, line, column, offset = 0, self.line, self.column, self.offset
+        piece = self.text[at:index]
+        lines = piece.count("\n")
+        column = index - self.text.rfind("\n", at, index) if lines else column + index - at
+        offset += len(piece.encode("utf-8", "surrogatepass"))
+        self._known = (index, line + lines, column, offset)
+        return line + lines, column, offset
 
     def char(self) -> str:
         """The next character that is not white space ("" at the file's end)."""
@@ -237,37 +247,65 @@ def _records(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
             return
 
 
-def _checked(path: Path) -> list[Diagnostic]:
-    """The first pass: the document's own keys' problems, at their places; ``_Whole``
-    when the stream cannot read it."""
-    top: dict[str, Any] = {}
-    places: dict[str, tuple[int, int]] = {}
-    with path.open("rb") as fh:
-        stream = _Stream(fh)
-        for key, value, start, _ in _keys(stream):
-            if key:
-                top[key] = [] if key == "muscles" else value
-                places[key] = stream.place(start)
-    return [p._replace(line=places[p.field][0], column=places[p.field][1])
-            for p in _top_level(top, str(path))]
+class _Reading:
+    """One pass over a JSON document (``fh``, open at its start): its muscles, its own
+    keys' problems and its records' (said once the pass has found all of the former:
+    the document's come first, as when it is read whole), and where each record
+    starts, kept for :meth:`JsonFormat.locate` when the file did not change meanwhile.
+    Where the stream cannot go on, the rest is read whole from the same open file."""
+
+    def __init__(self, path: Path, fh: IO[bytes], ctx: ReadContext) -> None:
+        self.path, self.fh, self.ctx = path, fh, ctx
+        self.said: list[Diagnostic] = []  # (the records' diagnostics)
+        self.done = 0  # (the records read)
+        self.top: dict[str, Any] = {}
+        self.places: dict[str, tuple[int, int]] = {}
+        self.index = _Index(str(path))
+
+    def muscles(self) -> Iterator[Muscle]:
+        """The muscles of the document, read in one pass (see the class)."""
+        before = _stamp(os.fstat(self.fh.fileno()))
+        try:
+            stream = _Stream(self.fh)
+            for key, value, start, end in _keys(stream):
+                if key:
+                    self.top[key] = [] if key == "muscles" else value
+                    self.places[key] = stream.place(start)
+                else:
+                    yield from self._record(stream, value, start, end)
+        except _Whole:
+            self.fh.seek(0)
+            yield from _read_whole(self.path, self.ctx, self.fh.read(), self.done, self.said)
+            return
+        for problem in _top_level(self.top, str(self.path)):
+            self.ctx.report(problem._replace(line=self.places[problem.field][0],
+                                             column=self.places[problem.field][1]))
+        for diagnostic in self.said:
+            self.ctx.report(diagnostic)
+        if _stamp(os.fstat(self.fh.fileno())) == before:
+            _keep_index((str(self.path), *before), self.index.sorted())
+
+    def _record(self, stream: _Stream, record: Any, start: int, end: int
+                ) -> Iterator[Muscle]:
+        """The muscle of the record at ``start`` to ``end`` of the stream's text, or its
+        problems (at their places) kept to be said."""
+        line, column = stream.place(start)
+        self.index.add(record, stream.byte(start), line, column)
+        self.ctx.mark, where = self.done, f"muscles[{self.done}]"
+        self.done += 1
+        try:
+            muscle = canonical.from_canonical(record, path=str(self.path), field=where)
+        except MuscleError as exc:
+            places = canonical.JsonPlaces(stream.text[start:end])
+            self.said += [d._replace(**_at(stream, start, places, d.field, where))
+                          for d in [*exc.diagnostics, *self.ctx.lints(exc, where)]]
+            return
+        yield muscle
 
 
-def _read_records(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-    """The second pass: each record's muscle, or its problems at their places."""
-    with path.open("rb") as fh:
-        stream = _Stream(fh)
-        i = 0
-        for key, record, start, end in _keys(stream):
-            if key:
-                continue
-            ctx.mark, where = i, f"muscles[{i}]"
-            i += 1
-            try:
-                yield canonical.from_canonical(record, path=str(path), field=where)
-            except MuscleError as exc:
-                places = canonical.JsonPlaces(stream.text[start:end])
-                for d in [*exc.diagnostics, *ctx.lints(exc, where)]:
-                    ctx.report(d._replace(**_at(stream, start, places, d.field, where)))
+def _stamp(st: os.stat_result) -> tuple[int, int]:
+    """(size, modification time in ns) of a file's status: what a kept index is of."""
+    return st.st_size, st.st_mtime_ns
 
 
 def _at(stream: _Stream, start: int, places: canonical.JsonPlaces, field: str,
@@ -294,27 +332,43 @@ def _in_file(stream: _Stream, start: int, found: tuple[int, int] | None
 class _Index:
     """Where each record of a JSON document starts (byte offset, line, column), and
     which record each slug is (by the slug's hash, as JSON Lines keeps its slugs: 40
-    bytes a record, not the document's text and a dict of its slugs)."""
+    bytes a record, not the document's text and a dict of its slugs). Made by the
+    reader's pass (:meth:`add` of each record, then :meth:`sorted`), or by
+    :meth:`of_file`'s own where the file was not read in this process."""
 
     def __init__(self, path: str) -> None:
         self._path = path
         self.offsets, self.lines, self.columns = array("Q"), array("L"), array("L")
-        hashes, numbers = array("q"), array("L")
+        self._hashes, self._numbers = array("q"), array("L")
+
+    @classmethod
+    def of_file(cls, path: str) -> _Index:
+        """The index of the file at ``path``, from a pass over it."""
+        index = cls(path)
         with open(path, "rb") as fh:
             stream = _Stream(fh)
             for key, record, start, _ in _keys(stream):
-                if key:
-                    continue
-                slug = _slug_of(record)
-                if slug is not None:
-                    hashes.append(hash(slug))
-                    numbers.append(len(self.offsets))
-                self.offsets.append(stream.byte(start))
-                self.lines.append(stream.place(start)[0])
-                self.columns.append(stream.place(start)[1])
+                if not key:
+                    index.add(record, stream.byte(start), *stream.place(start))
+        return index.sorted()
+
+    def add(self, record: Any, offset: int, line: int, column: int) -> None:
+        """Add the next record, which starts at byte ``offset``, ``line`` and ``column``."""
+        slug = _slug_of(record)
+        if slug is not None:
+            self._hashes.append(hash(slug))
+            self._numbers.append(len(self.offsets))
+        self.offsets.append(offset)
+        self.lines.append(line)
+        self.columns.append(column)
+
+    def sorted(self) -> _Index:
+        """This index, its slugs' hashes sorted to be looked up (once all are added)."""
+        hashes, numbers = self._hashes, self._numbers
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
         self._hashes = array("q", (hashes[i] for i in order))
         self._numbers = array("L", (numbers[i] for i in order))
+        return self
 
     def get(self, slug: str) -> int | None:
         """The number of the one record whose slug is ``slug`` (None for none, or a
@@ -343,19 +397,28 @@ def _slug_of(record: Any) -> str | None:
     return slug if isinstance(slug, str) else None
 
 
+#: The index of the last file asked about or read, by (path, size, mtime_ns): lints ask
+#: many times.
+_KEPT: dict[tuple[str, int, int], _Index] = {}
+
+
+def _keep_index(key: tuple[str, int, int], index: _Index) -> None:
+    """Keep ``index``, of the file ``key`` names as it is now, in place of the last."""
+    _KEPT.clear()
+    _KEPT[key] = index
+
+
 def _index_of(path: Path) -> _Index | None:
-    """The :class:`_Index` of the file at ``path`` as it is now; None when it cannot be
-    read or the stream cannot take it (see :func:`_whole_place`)."""
+    """The :class:`_Index` of the file at ``path`` as it is now (the one its reading
+    kept, else from a pass over it); None when it cannot be read or the stream cannot
+    take it (see :func:`_whole_place`)."""
     try:
-        st = os.stat(path)
-        return _index(str(path), st.st_size, st.st_mtime_ns)
+        key = (str(path), *_stamp(os.stat(path)))
+        if key not in _KEPT:
+            _keep_index(key, _Index.of_file(key[0]))
+        return _KEPT[key]
     except (OSError, _Whole):
         return None
-
-
-@lru_cache(maxsize=1)  # (the last file asked about: lints ask many times)
-def _index(path: str, size: int, mtime_ns: int) -> _Index:
-    return _Index(path)
 
 
 def _record_place(path: Path, index: _Index, mark: int, rest: str) -> tuple[int, int] | None:

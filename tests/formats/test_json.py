@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -707,3 +709,88 @@ def test_a_streamed_documents_records_are_placed_as_in_the_whole_text(
         for rest in ("", ".title", ".slug", ".coords[0][1]"):
             place = fmt.marked_place(path, i, f"muscles[x]{rest}")
             assert (place and (place.line, place.column)) == whole.find(f"muscles[{i}]{rest}")
+
+
+#: The paths whose opening :func:`_count_opens` counts, and what it does on each open
+#: (an audit hook, once added, stays for the process: it looks only at these).
+_WATCHED: dict[str, list] = {}
+
+
+def _count_opens(event: str, args: tuple) -> None:
+    """Count each opening of a watched file, calling its hook with the count."""
+    if event == "open" and args and str(args[0]) in _WATCHED:
+        opened = _WATCHED[str(args[0])]
+        opened[0] += 1
+        opened[1](opened[0])
+
+
+def _watch(path: Path, on_open=lambda n: None) -> list:
+    """Start counting the openings of ``path`` (``[count, on_open]``)."""
+    if not _WATCHED.get("hooked"):
+        sys.addaudithook(_count_opens)
+        _WATCHED["hooked"] = [0, None]
+    _WATCHED[str(path)] = opened = [0, on_open]
+    return opened
+
+
+def test_a_document_is_read_once_and_a_field_placed_by_reading_its_record(
+        tmp_path: Path) -> None:
+    """The reader opened a document twice (a pass to check it, then one to read its
+    records), and placing a warning's field after it a third time for a pass of its own
+    (where each record starts) before reading that record: it is read once now, the
+    records' places kept from that pass, and placing a field reads that record alone."""
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"muscles": [{"slug": f"m{i}", "title": f"M {i}"}
+                                            for i in range(50)]}, indent=1), encoding="utf-8")
+    whole = canonical.JsonPlaces(path.read_text(encoding="utf-8"))
+    opened = _watch(path)
+    try:
+        assert read_json_file(path) == ([f"m{i}" for i in range(50)], [])
+        assert opened[0] == 1
+        assert get_format("json").locate(path, "muscles[m40].title") == whole.find(
+            "muscles[40].title")
+        assert opened[0] == 2
+    finally:
+        del _WATCHED[str(path)]
+
+
+def test_a_document_replaced_while_it_is_read_is_read_as_it_was(tmp_path: Path) -> None:
+    """Replaced (renamed over, as editors and muscle-convert save) between the reader's
+    two passes, a document was refused as bad-json 'changed while it was read' (or read
+    half as one version, half as the other); read in one pass from one open file, it
+    is read as it was when opened."""
+    path = tmp_path / "m.json"
+    path.write_text(two_muscles(), encoding="utf-8")
+    other = tmp_path / "other.json"
+    other.write_text('{"muscles": [{"slug": "c", "title": "C"}', encoding="utf-8")
+
+    def replace(count: int) -> None:
+        if count == 2:  # (the file opened again: another version is there now)
+            os.replace(other, path)
+
+    _watch(path, replace)
+    try:
+        assert read_json_file(path) == (["a", "b"], [])
+    finally:
+        del _WATCHED[str(path)]
+
+
+def test_a_document_broken_past_its_first_records_gives_none_of_them(
+        tmp_path: Path) -> None:
+    """Read in one pass, a document is found broken only at its end: the records before
+    (one with an unsafe link) give no muscle and no diagnostic, only its bad-json, as
+    when the document was checked whole before its first record was read."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.json").write_text(two_muscles(), encoding="utf-8")
+    records = [{"slug": f"m{i}", "title": f"M {i}"} for i in range(3_000)]
+    records[5]["image"] = "javascript:x"
+    broken = json.dumps({"muscles": records}, indent=1)[:-3]
+    (tmp_path / "in" / "broken.json").write_text(broken, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "in"), "--from", "json",
+                                      "--to", "jsonl", "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert [json.loads(line)["slug"] for line in out.read_text().splitlines()] == ["a", "b"]
+    said = [line for line in result.stderr.splitlines() if "broken.json" in line]
+    assert len(said) == 1 and said[0].endswith("[bad-json]"), said
+    assert "2 muscles converted, 1 file failed" in result.stderr
