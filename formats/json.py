@@ -128,8 +128,9 @@ class _Stream:
     """The text of a JSON file, read a chunk at a time: ``text`` from ``at`` is what is
     not taken yet, ``line`` and ``column`` (1-based) where ``text`` starts."""
 
-    def __init__(self, fh: IO[bytes], line: int = 1, column: int = 1) -> None:
-        self._fh = fh
+    def __init__(self, fh: IO[bytes], line: int = 1, column: int = 1,
+                 chunk: int | None = None) -> None:
+        self._fh, self._chunk = fh, chunk  # (bytes read at a time: None for _CHUNK)
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.text, self.at, self.ended = "", 0, False
         self.line, self.column = line, column
@@ -148,7 +149,7 @@ class _Stream:
         """Read the next chunk (what is taken let go of); False at the file's end."""
         if self.ended:
             return False
-        raw = self._fh.read(_CHUNK)
+        raw = self._fh.read(self._chunk or _CHUNK)
         try:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError:
@@ -340,6 +341,7 @@ class _Index:
         self._path = path
         self.offsets, self.lines, self.columns = array("Q"), array("L"), array("L")
         self._hashes, self._numbers = array("q"), array("L")
+        self._last: tuple[int, _Stream, int, canonical.JsonPlaces] | None = None
 
     @classmethod
     def of_file(cls, path: str) -> _Index:
@@ -381,14 +383,25 @@ class _Index:
         return found[0] if len(found) == 1 else None
 
     def record(self, mark: int) -> tuple[Any, _Stream, int, int]:
-        """The record ``mark`` read again: it, the stream it is in and where its text
-        starts and ends there. ``IndexError`` for no such record, ``_Whole`` for a
-        file changed since."""
+        """The record ``mark`` read again, its bytes alone (up to where the next
+        starts): it, the stream it is in and where its text starts and ends there.
+        ``IndexError`` for no such record, ``_Whole`` for a file changed since."""
+        offsets = self.offsets
+        size = offsets[mark + 1] - offsets[mark] if mark + 1 < len(offsets) else None
         with open(self._path, "rb") as fh:
-            fh.seek(self.offsets[mark])
-            stream = _Stream(fh, self.lines[mark], self.columns[mark])
+            fh.seek(offsets[mark])
+            stream = _Stream(fh, self.lines[mark], self.columns[mark], size)
             value, start, end = stream.value()
         return value, stream, start, end
+
+    def places(self, mark: int) -> tuple[_Stream, int, canonical.JsonPlaces]:
+        """The stream the record ``mark`` was read again in, where its text starts
+        there, and the walker of that text; the last record's kept (a lint's warnings
+        about one muscle come one after another): see :meth:`record`."""
+        if self._last is None or self._last[0] != mark:
+            _, stream, start, end = self.record(mark)
+            self._last = (mark, stream, start, canonical.JsonPlaces(stream.text[start:end]))
+        return self._last[1:]
 
 
 def _slug_of(record: Any) -> str | None:
@@ -424,10 +437,10 @@ def _index_of(path: Path) -> _Index | None:
 def _record_place(path: Path, index: _Index, mark: int, rest: str) -> tuple[int, int] | None:
     """Where ``rest`` (``.origin``) of the record ``mark`` is in the file."""
     try:
-        _, stream, start, end = index.record(mark)
+        stream, start, places = index.places(mark)
     except (OSError, IndexError, _Whole):  # (changed since it was read)
         return None
-    return _in_file(stream, start, canonical.JsonPlaces(stream.text[start:end]).find(rest))
+    return _in_file(stream, start, places.find(rest))
 
 
 def _whole_place(path: Path, mark: int | None, named: tuple[str, str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import sys
@@ -794,3 +795,40 @@ def test_a_document_broken_past_its_first_records_gives_none_of_them(
     said = [line for line in result.stderr.splitlines() if "broken.json" in line]
     assert len(said) == 1 and said[0].endswith("[bad-json]"), said
     assert "2 muscles converted, 1 file failed" in result.stderr
+
+
+def test_placing_fields_of_a_record_reads_its_bytes_once(tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """Each warning's field was placed by opening the file again and reading 64 KiB
+    from where its record starts (decoded whole), and walking that record anew: the
+    bench's 55,535 warnings read 3.6 GB. Only the record's bytes are read now (up to
+    where the next starts), once for the fields of it asked one after another."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    records = [{"slug": f"m{i}", "title": f"M {i}", "origin": {"da": "x" * 500}}
+               for i in range(300)]
+    text = json.dumps({"muscles": records}, indent=1)
+    path.write_text(text, encoding="utf-8")
+    whole = canonical.JsonPlaces(text)
+    taken: list[int] = []
+
+    class Counted(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            got = super().read(size)
+            taken.append(len(got))
+            return got
+
+    read_json_file(path)
+    monkeypatch.setattr(json_format, "open", lambda name, mode: Counted(name, mode),
+                        raising=False)
+    opened = _watch(path)
+    try:
+        fields = ["title", "origin.da", "slug", "origin"]
+        fmt = get_format("json")
+        assert [fmt.locate(path, f"muscles[m40].{f}") for f in fields] == [
+            whole.find(f"muscles[40].{f}") for f in fields]
+        assert opened[0] == 1
+        assert sum(taken) == text.index('"m41"') - text.index('"m40"')
+    finally:
+        del _WATCHED[str(path)]
