@@ -7,7 +7,9 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -714,10 +716,10 @@ def test_a_streamed_documents_records_are_placed_as_in_the_whole_text(
 
 #: The paths whose opening :func:`_count_opens` counts, and what it does on each open
 #: (an audit hook, once added, stays for the process: it looks only at these).
-_WATCHED: dict[str, list] = {}
+_WATCHED: dict[str, list[Any]] = {}
 
 
-def _count_opens(event: str, args: tuple) -> None:
+def _count_opens(event: str, args: tuple[Any, ...]) -> None:
     """Count each opening of a watched file, calling its hook with the count."""
     if event == "open" and args and str(args[0]) in _WATCHED:
         opened = _WATCHED[str(args[0])]
@@ -725,7 +727,7 @@ def _count_opens(event: str, args: tuple) -> None:
         opened[1](opened[0])
 
 
-def _watch(path: Path, on_open=lambda n: None) -> list:
+def _watch(path: Path, on_open: Callable[[int], None] = lambda n: None) -> list[Any]:
     """Start counting the openings of ``path`` (``[count, on_open]``)."""
     if not _WATCHED.get("hooked"):
         sys.addaudithook(_count_opens)
