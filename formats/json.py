@@ -145,11 +145,12 @@ class _Stream:
         #: places asked for in order are counted from there, not from ``text``'s start.
         self._known = (0, line, column, self.offset)
 
-    def more(self) -> bool:
-        """Read the next chunk (what is taken let go of); False at the file's end."""
+    def more(self, at_least: int = 0) -> bool:
+        """Read the next chunk, or ``at_least`` characters' bytes if more (what is taken
+        let go of); False at the file's end."""
         if self.ended:
             return False
-        raw = self._fh.read(self._chunk or _CHUNK)
+        raw = self._fh.read(max(self._chunk or _CHUNK, at_least))
         try:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError:
@@ -206,7 +207,9 @@ class _Stream:
             if end is not None and (end < len(self.text) or self.ended):
                 start, self.at = self.at, end
                 return value, start, end
-            if not self.more():  # (a value cut at the chunk's end: read on)
+            # (a value cut at the chunk's end: read on, as much again as it has so far,
+            # so that a value of n bytes is parsed O(log n) times, not O(n / chunk))
+            if not self.more(len(self.text) - self.at):
                 raise _Whole
 
 
