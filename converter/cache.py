@@ -3,9 +3,10 @@
 One SQLite file in the cache directory (:func:`default_directory`) holds these tables:
 
 * ``files``: per input file and *read key* (the tool's code, the reader and every option
-  that changes reading), the file's size, mtime and sha256, the pickled result of
-  reading and linting it, and its muscles, pickled apart (a run that needs only the
-  result, such as ``validate``, does not unpickle them). A file is read again only when
+  that changes reading), the file's size, mtime and sha256, the result of reading and
+  linting it (packed by its reader: marshalled, or pickled), and its muscles, pickled
+  apart (a run that needs only the result, such as ``validate``, does not unpickle
+  them). A file is read again only when
   its size, mtime or ctime changed *and* its content did (the ctime, which no one can
   set back, sees a file swapped with one of the same size and mtime, or an edit whose
   mtime was put back). A file whose mtime lies within :data:`RACY_NS` of the moment it
@@ -47,7 +48,7 @@ import sqlite3
 import stat
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -528,10 +529,12 @@ class Cache:
         except (OSError, sqlite3.Error):
             return False
 
-    def results(self, read_key: str, paths: list[str], *, muscles: bool = False,
+    def results(self, read_key: str, paths: list[str],
+                load: Callable[[memoryview], Any] = pickle.loads, *, muscles: bool = False,
                 record_key: str = "") -> dict[str, tuple[Any, Any, Any, bytes]]:
         """path -> (result, muscles, records, content digest) recorded for files
-        :meth:`fresh` accepted (at most :data:`BATCH` of them), in one query. Muscles
+        :meth:`fresh` accepted (at most :data:`BATCH` of them), in one query; ``load``
+        makes a result of what :meth:`store` was given (its reader packed it). Muscles
         are unpickled only when asked for; records are those cached under
         ``record_key`` for the same content, else None. A file whose entry vanished or
         is damaged is left out."""
@@ -547,7 +550,7 @@ class Cache:
         for path, result, muscle_blob, records, used, content in rows:
             try:
                 found[_path(path)] = (
-                    pickle.loads(unseal(result)),
+                    load(unseal(result)),
                     None if muscle_blob is None else pickle.loads(unseal(muscle_blob)),
                     None if records is None else pickle.loads(unseal(records)), content)
             except _BAD_PICKLE:  # (Damaged is a ValueError)
@@ -559,9 +562,9 @@ class Cache:
     def store(self, read_key: str, path: str, seen: Stamp, content: bytes, recorded: int,
               result: bytes, muscles: bytes, records: tuple[str, bytes] | None = None
               ) -> None:
-        """Record a pickled ``result`` and ``muscles`` (and ``records`` as (record key,
-        pickle)) for the content with ``seen`` stamp and ``content`` hash; ``recorded``
-        is when the stamp was taken (ns)."""
+        """Record a ``result`` (as its reader packed it), pickled ``muscles`` (and
+        ``records`` as (record key, pickle)) for the content with ``seen`` stamp and
+        ``content`` hash; ``recorded`` is when the stamp was taken (ns)."""
         column = _column(path)
         self._pending.append((read_key, column, *seen, recorded, content, seal(result),
                               seal(muscles), self._today))

@@ -167,10 +167,58 @@ def _essence_streamed(result: _Result) -> str:
     return sha.hexdigest()
 
 
+#: The first byte of a packed reading (:func:`packed_result`): its fields marshalled as
+#: plain values, or the reading pickled.
+_MARSHALLED, _PICKLED = b"m", b"p"
+
+
+def packed_result(result: _Result) -> bytes:
+    """``result`` as a worker hands it over and the cache keeps it: its fields marshalled
+    as plain values (its pickle takes several times longer to make, and twice as long to
+    read, each of its diagnostics and fingerprints a call), or pickled when one is not
+    plain (a third party's reader's slug of a str subclass)."""
+    plain = _plain(result)
+    if plain is not None:
+        with contextlib.suppress(ValueError):  # (marshal refuses what is not plain)
+            return _MARSHALLED + marshal.dumps(plain)
+    return _PICKLED + _pickle(result)
+
+
+def _plain(result: _Result) -> tuple[Any, ...] | None:
+    """The fields of ``result`` as plain values, its diagnostics and fingerprints as
+    tuples (as their pickles keep them: of a subclass, they come back of their class),
+    or None when its fingerprints are not a list (those of a file of many)."""
+    prints, diagnostics = result.fingerprints, result.diagnostics
+    if type(prints) is not list:
+        return None
+    return (result.path, result.mtime, [tuple(d) for d in diagnostics], result.slugs,
+            [tuple(p) for p in prints], result.seen, result.content, result.recorded,
+            result.essence, result.drafts, result.marks)
+
+
+def unpacked_result(blob: bytes | memoryview) -> _Result:
+    """The reading :func:`packed_result` packed; ``ValueError`` (or what unpickling a
+    damaged pickle raises) for a blob it did not make."""
+    kind, body = bytes(blob[:1]), memoryview(blob)[1:]
+    if kind == _PICKLED:
+        result = pickle.loads(body)
+    elif kind == _MARSHALLED:
+        path, mtime, diagnostics, slugs, prints, *rest = marshal.loads(body)
+        new = tuple.__new__
+        result = _Result(path, mtime, [new(Diagnostic, d) for d in diagnostics], slugs,
+                         [new(Fingerprint, p) for p in prints], *rest)
+    else:
+        raise ValueError("not a packed reading")
+    if not isinstance(result, _Result):
+        raise ValueError("not a packed reading")
+    return result
+
+
 @dataclass
 class _Read:
     """One file's :class:`_Result` with its muscles and, for a record writer, their
-    records; each part also pickled when it crossed from a worker (kept for the cache)."""
+    records; each part also packed (:func:`packed_result`) or pickled when it crossed from
+    a worker (kept for the cache)."""
 
     result: _Result
     muscles: Sequence[Muscle] | None = None
@@ -477,8 +525,9 @@ def _in_pool(fmt: Format) -> bool:
 def _read_chunk(number: int, items: list[_Item], muscles: bool = True,
                 bookkept: bool = True) -> list[tuple[Any, Any, Any]]:
     """Read items, the chunk ``number``, in a worker, saying on its board which it reads.
-    With ``bookkept`` (a cache) result, muscles and records go back pickled apart: the
-    main process unpickles only what the run needs and keeps the bytes for the cache.
+    With ``bookkept`` (a cache) result, muscles and records go back apart, the result
+    packed (:func:`packed_result`), the others pickled: the main process unpacks only
+    what the run needs and keeps the bytes for the cache.
     Without, the readings have no :func:`essence` and go back as they are, the chunk
     pickled whole (one unpickling in the main process, not one per file and part). The
     muscles go back only when asked for (``muscles``: the run streams them, or caches
@@ -490,7 +539,7 @@ def _read_chunk(number: int, items: list[_Item], muscles: bool = True,
         if not bookkept:
             out.append((read.result, read.muscles if muscles else None, read.records))
             continue
-        out.append((_pickle(read.result), _pickle(read.muscles) if muscles else None,
+        out.append((packed_result(read.result), _pickle(read.muscles) if muscles else None,
                     None if read.records is None else _pickle(read.records)))
     say_reading(-1)
     return out
@@ -742,8 +791,8 @@ class Reader:
         cache = self.cache
         while batch := list(itertools.islice(hits, BATCH)):
             assert cache is not None  # only a cache accepts files
-            found = cache.results(key, [i.path for i in batch], muscles=kind == "muscles",
-                                  record_key=record_key)
+            found = cache.results(key, [i.path for i in batch], unpacked_result,
+                                  muscles=kind == "muscles", record_key=record_key)
             for item in batch:
                 entry = found.get(item.path)
                 if entry is None:
@@ -752,7 +801,8 @@ class Reader:
                 result, muscles, records, content = entry
                 result.mtime = _mtime(item.path, item.stamp)  # a touched file is newer
                 if kind == "records" and records is None:
-                    entry = cache.results(key, [item.path], muscles=True).get(item.path)
+                    entry = cache.results(key, [item.path], unpacked_result,
+                                          muscles=True).get(item.path)
                     if entry is None:
                         yield None
                         continue
@@ -764,7 +814,7 @@ class Reader:
     def _store(cache: Cache, key: str, record_key: str, read: _Read) -> None:
         result = read.result
         assert result.seen is not None and result.content is not None
-        blobs = read.blobs or (_pickle(result), _pickle(read.muscles),
+        blobs = read.blobs or (packed_result(result), _pickle(read.muscles),
                                None if read.records is None else _pickle(read.records))
         cache.store(key, result.path, result.seen, result.content, result.recorded,
                     blobs[0], blobs[1],
@@ -803,7 +853,8 @@ class Reader:
 def _unpickled(blobs: tuple[Any, Any, Any], kind: str) -> _Read:
     """A reading from a worker's pickles (kept for the cache), unpickling what ``kind``
     needs."""
-    return _Read(pickle.loads(blobs[0]), pickle.loads(blobs[1]) if kind == "muscles" else None,
+    return _Read(unpacked_result(blobs[0]),
+                 pickle.loads(blobs[1]) if kind == "muscles" else None,
                  pickle.loads(blobs[2]) if kind == "records" and blobs[2] else None, blobs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import gc
 import hashlib
 import itertools
@@ -982,3 +983,57 @@ def test_a_run_without_a_cache_unpickles_no_file_apart(tmp_path: Path,
     monkeypatch.setattr(pipeline.pickle, "loads", loads)
     assert list(Reader(inputs, jobs=2, writer=writer).records()) == alone
     assert unpickled == []
+
+
+def test_a_reading_is_packed_as_plain_values_and_unpacked_as_it_was(tmp_path: Path) -> None:
+    """What a worker hands over and the cache keeps of a file of one muscle: its fields
+    marshalled, read back with the same values and types (diagnostics and fingerprints
+    of their own classes)."""
+    path = tmp_path / "m.md"
+    path.write_text("---\ntitle: T\norigin: {en: Here, da: \"\"}\n---\n", encoding="utf-8")
+    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None), True))
+    assert read.result.diagnostics and read.result.fingerprints
+    packed = pipeline.packed_result(read.result)
+    assert packed[:1] == b"m"
+    again = pipeline.unpacked_result(memoryview(packed))
+    assert again == read.result
+    assert {type(d) for d in again.diagnostics} == {pipeline.Diagnostic}
+    assert {type(p) for p in again.fingerprints} == {Fingerprint}
+
+
+class Said(pipeline.Diagnostic):
+    """A third party's own kind of diagnostic."""
+
+
+class Slug(str):
+    """A third party's own kind of string."""
+
+    __slots__ = ()
+
+
+def test_a_reading_with_a_value_marshal_cannot_keep_is_pickled(tmp_path: Path) -> None:
+    """A third party's reader may give a slug of a str subclass: marshal refuses it, and
+    the reading is pickled, to come back with its own types. Its diagnostic of a
+    subclass of Diagnostic is marshalled: it comes back a Diagnostic, as from its pickle
+    (see ``Diagnostic.__reduce__``)."""
+    said = Said(str(tmp_path / "m.x"), 1, 1, "", "reader-failed", "odd")
+    odd_slug = pipeline._Result(str(tmp_path / "m.x"), 1.0, [said], [Slug("m")], [])
+    packed = pipeline.packed_result(odd_slug)
+    assert packed[:1] == b"p"
+    again = pipeline.unpacked_result(packed)
+    assert again == odd_slug
+    assert type(again.slugs[0]) is Slug
+    plain = dataclasses.replace(odd_slug, slugs=["m"])
+    packed = pipeline.packed_result(plain)
+    assert packed[:1] == b"m"
+    again = pipeline.unpacked_result(packed)
+    assert again == plain
+    assert [type(d) for d in again.diagnostics] == [
+        type(d) for d in pickle.loads(pickle.dumps(plain)).diagnostics] == [
+        pipeline.Diagnostic]
+
+
+@pytest.mark.parametrize("blob", [b"", b"x", b"m", b"m\x00", b"p" + pickle.dumps([1])])
+def test_a_blob_that_is_no_packed_reading_is_refused(blob: bytes) -> None:
+    with pytest.raises((ValueError, EOFError, TypeError, pickle.UnpicklingError)):
+        pipeline.unpacked_result(blob)
