@@ -41,12 +41,20 @@ Changed = dict[int, tuple[str, Fingerprint]]
 Counted = tuple[bytes, int, int, tuple[str, ...]]
 
 
+#: The marshal version of the ledger's fingerprints and groups: one per muscle, made as
+#: the corpus is linted. Version 2 writes no references (version 3 on share equal
+#: objects, looking each object up in a table made anew per call: two to six times as
+#: long for a fingerprint, some 100 bytes smaller); any version is read back alike.
+_PRINT_MARSHAL = 2
+
+
 def _print_row(owner: int, path: str, print_: Fingerprint, digests: list[int] | None
                ) -> tuple[int, str, bytes, bytes]:
     """A row of the ledger's fingerprints (``digests``: its texts', when known)."""
     found = groups(print_) if digests is None else (
         digests, [key for _, _, key, _ in print_.exercises])
-    return owner, path, marshal.dumps(found), marshal.dumps(tuple(print_))
+    return (owner, path, marshal.dumps(found, _PRINT_MARSHAL),
+            marshal.dumps(tuple(print_), _PRINT_MARSHAL))
 
 
 def _languages(print_: Fingerprint) -> set[str]:
