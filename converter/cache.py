@@ -46,6 +46,7 @@ import os
 import pickle
 import sqlite3
 import stat
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -289,9 +290,12 @@ def code_fingerprint(files: Iterable[str]) -> str:
     """Size, mtime and ctime of ``files`` (a format's code, see
     ``registry.code_files``) and of every file of the core package, its subpackages
     and data (schemas) too: editing the tool or a format plugin, or installing another
-    version, misses every entry. A file that is gone is stamped as gone."""
+    version, misses every entry. A file that is gone is stamped as gone. The Python
+    that runs it counts too: a cache shared by two Pythons' installs of the same files
+    keeps for each what it made (Unicode's tables that slugs come from, the marshal and
+    pickle formats of its entries, differ between Python versions)."""
     core = tree_files(os.path.dirname(os.path.abspath(__file__)))
-    return key(*sorted(_code_stamp(f) for f in core.union(files)))
+    return key(sys.version, *sorted(_code_stamp(f) for f in core.union(files)))
 
 
 def tree_files(folder: str) -> set[str]:

@@ -355,6 +355,19 @@ def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
     assert api(corpus, out, cache_dir).parsed == COUNT + 2
 
 
+def test_another_python_misses_the_cache(corpus: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two Pythons running the same installed files (two virtual environments of one
+    checkout) shared the cache's entries: the one read what the other marshalled and
+    pickled, and slugs made with its Unicode tables. Another Python misses every entry."""
+    out, cache_dir = tmp_path / "out.json", tmp_path / "cache"
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+    assert api(corpus, out, cache_dir).replayed
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    again = api(corpus, out, cache_dir)
+    assert (again.replayed, again.parsed) == (False, COUNT + 2)
+
+
 @pytest.mark.parametrize("to", ["svg", "html"])
 def test_a_changed_base_image_is_copied_again(tmp_path: Path, to: str) -> None:
     """A local --base-image is read by the writer: editing, creating or deleting it
