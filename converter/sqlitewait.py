@@ -11,12 +11,18 @@ lock and a write transaction's COMMIT (whose readers end), not a write of a tran
 that has read (its SHARED lock) while another connection holds the database to write
 (RESERVED): that one waits to commit for this one's SHARED lock to go, so each would
 wait for the other (see :class:`WaitingConnection`).
+
+A connection of :class:`Connection` (a :class:`WaitingConnection` too) raises only
+sqlite3's own errors, never a ``UnicodeDecodeError`` for a message of SQLite's that is
+not UTF-8 (see :func:`decoded_errors`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +40,8 @@ def retried(conn: sqlite3.Connection, statement: str, seconds: float,
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     while True:
         try:  # (sqlite3.Connection's own execute: a WaitingConnection's would wait again)
-            return sqlite3.Connection.execute(conn, statement, parameters)
+            with decoded_errors():
+                return sqlite3.Connection.execute(conn, statement, parameters)
         except sqlite3.OperationalError as exc:
             if not _busy(exc) or time.monotonic() >= deadline:
                 raise
@@ -65,7 +72,42 @@ def _first_word(statement: str) -> str:
     return words[0].rstrip(";").upper() if words else ""
 
 
-class WaitingConnection(sqlite3.Connection):
+@contextlib.contextmanager
+def decoded_errors() -> Iterator[None]:
+    """Raise a ``UnicodeDecodeError`` of sqlite3's as the ``sqlite3.DatabaseError`` it
+    stands for. SQLite's message of a damaged schema quotes its text (``malformed
+    database schema (t) - near "D\\xf2LETE": syntax error``), as does one of a
+    user's CHECK or trigger; sqlite3 cannot decode one that is not UTF-8 and raises
+    that in place of its error. The message keeps its text, such a byte as U+FFFD."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise sqlite3.DatabaseError(bytes(exc.object).decode("utf-8", "replace")) from None
+
+
+class Connection(sqlite3.Connection):
+    """A connection whose statements raise sqlite3's own errors only, one whose message
+    is not UTF-8 too (see :func:`decoded_errors`): a damaged database is an error
+    every caller catching ``sqlite3.Error`` takes. (Its cursors' later rows are read as
+    sqlite3 reads them: SQLite reads a schema as a statement is prepared.)"""
+
+    def execute(self, statement: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """``sqlite3.Connection.execute``, its errors decoded."""
+        with decoded_errors():
+            return super().execute(statement, parameters)
+
+    def executemany(self, statement: str, parameters: Any, /) -> sqlite3.Cursor:
+        """``sqlite3.Connection.executemany``, its errors decoded."""
+        with decoded_errors():
+            return super().executemany(statement, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        """``sqlite3.Connection.executescript``, its errors decoded."""
+        with decoded_errors():
+            return super().executescript(script)
+
+
+class WaitingConnection(Connection):
     """A connection each of whose :meth:`execute` statements waits up to
     :attr:`wait_seconds` for a database another connection holds (see :func:`retried`),
     as SQLite's own busy timeout of as many seconds would, Ctrl-C taken meanwhile; and

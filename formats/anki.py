@@ -46,6 +46,7 @@ from converter.model import LocalizedText, Muscle, base_language, language_code
 from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
 from converter.safety import BadJson, escape, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
+from converter.sqlitewait import Connection
 
 if TYPE_CHECKING:  # (the drawing is imported when a deck is written, not at start)
     from converter.bodymap import Bounds, Outline
@@ -632,7 +633,7 @@ def _opened(collection: bytes) -> sqlite3.Connection:
     SQLite opens no WAL in memory)."""
     if collection[_WAL] == b"\x02\x02":
         collection = collection[:_WAL.start] + b"\x01\x01" + collection[_WAL.stop:]
-    conn = sqlite3.connect(":memory:")
+    conn = sqlite3.connect(":memory:", factory=Connection)  # (a damaged schema: its error)
     try:
         conn.execute("PRAGMA temp_store = MEMORY")
         if collection:  # (an empty file is an empty database; SQLite takes no 0 bytes)

@@ -61,7 +61,7 @@ from converter.diagnostics import (
 from converter.model import Muscle, number_text
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from converter.safety import BadJson
-from converter.sqlitewait import retried
+from converter.sqlitewait import Connection, retried
 
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id`` of every database this format writes ("MUSL").
@@ -575,7 +575,7 @@ def _hot_journal(path: Path) -> MuscleError:
 def _begin_reading(uri: str) -> sqlite3.Connection:
     """A connection to ``uri`` in a (deferred) read transaction, which takes its lock at
     its first read (see :func:`_first_read`); SQLite itself never waits on it."""
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0)
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0, factory=Connection)
     conn.execute("BEGIN")
     return conn
 
@@ -664,7 +664,7 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     """A connection to the database at ``path`` with foreign keys on, on which SQLite
     never waits for a lock (a busy database is an error at once:
     :func:`~converter.sqlitewait.retried` waits)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0, factory=Connection)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cache_size = -32768")
     return conn

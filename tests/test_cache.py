@@ -1117,13 +1117,31 @@ def test_a_package_table_of_any_name_its_descriptor_gives_is_watched(tmp_path: P
     assert "Soleus edited" in [m.title for m in converter.read(tmp_path / "out.json")]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def _schema_damaged(path: Path) -> None:
+    """Give a table of the cache at ``path`` a statement with a byte that is not UTF-8
+    (``CR\\xf2ATE``, no keyword), as a damaged file may: SQLite's message quotes it."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'records'"
+                              ).fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = CAST(? AS TEXT) WHERE name = 'records'",
+                     (sql.encode().replace(b"CREATE", b"CR\xf2ATE"),))
+        conn.commit()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "schema"])
 def test_a_cache_file_that_is_no_database_is_made_anew(damage: str, tmp_path: Path) -> None:
-    """It was ignored for good: every run read every file again, without a word."""
+    """It was ignored for good: every run read every file again, without a word. A
+    schema whose SQLite message is not UTF-8 (which sqlite3 cannot decode) was a
+    traceback of every run."""
     directory = tmp_path / "cache"
     Cache.open(directory).close()  # type: ignore[union-attr]
     path = directory / converter.cache._FILE
-    path.write_bytes(os.urandom(50_000) if damage == "garbage" else path.read_bytes()[:200])
+    if damage == "schema":
+        _schema_damaged(path)
+    else:
+        path.write_bytes(os.urandom(50_000) if damage == "garbage"
+                         else path.read_bytes()[:200])
     cache = Cache.open(directory)
     assert cache is not None
     cache.close()

@@ -1128,6 +1128,34 @@ def test_a_deck_whose_compressed_collection_is_damaged_is_one_diagnostic(
     assert len(_read(damaged)[0]) == len(list(SAMPLES.glob("*.md")))
 
 
+def test_a_deck_whose_collection_schema_is_damaged_says_what_sqlite_says(
+        tmp_path: Path) -> None:
+    """SQLite's message of a damaged schema quotes its text, which sqlite3 cannot decode
+    when it is not UTF-8: the deck's bad-apkg said Python's "'utf-8' codec can't
+    decode byte 0xf2" in place of it. It says SQLite's, the byte shown as U+FFFD."""
+    out, damaged = tmp_path / "d.apkg", tmp_path / "damaged.apkg"
+    _write([_muscle("a", "A")], out, {})
+    with zipfile.ZipFile(out) as old, zipfile.ZipFile(damaged, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename in _COLLECTIONS:
+                db = tmp_path / "collection.sqlite"
+                db.write_bytes(data)
+                with contextlib.closing(sqlite3.connect(db)) as conn:
+                    conn.execute("PRAGMA writable_schema = ON")
+                    conn.execute("UPDATE sqlite_master SET sql = CAST(replace(sql, 'CREATE', "
+                                 "CAST(X'4352F2415445' AS TEXT)) AS TEXT) WHERE name = 'notes'")
+                    conn.commit()
+                data = db.read_bytes()
+            new.writestr(info, data)
+    with pytest.raises(MuscleError) as caught:
+        _read(damaged)
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == (str(damaged), "bad-apkg")
+    assert d.message.startswith("holds an unreadable Anki collection: malformed database "
+                                "schema (notes) - near \"CR\ufffdATE\"")
+
+
 @pytest.mark.parametrize("offset, value, said", [
     (10, 99, "is packed with compression method 99, which is not read here"),
     (8, 1, "is encrypted"),

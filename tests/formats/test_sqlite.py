@@ -598,8 +598,10 @@ def test_sql_text_is_constant_and_content_goes_through_parameters(
 
     real_connect = sqlite3.connect
 
-    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
-        return real_connect(*args, factory=Recording, **kwargs)  # type: ignore[misc]
+    def connect(*args: object, factory: type[sqlite3.Connection] = sqlite3.Connection,
+                **kwargs: object) -> sqlite3.Connection:
+        recording = type("Recording", (Recording, factory), {})  # (over the format's own)
+        return real_connect(*args, factory=recording, **kwargs)  # type: ignore[misc]
 
     monkeypatch.setattr(sqlite_format, "BATCH", 1)  # so the search index is rebuilt too
     first = [_marked(name, 1) for name in ("a", "b", "c")]
@@ -1043,6 +1045,50 @@ def test_a_file_that_is_not_sqlite(sample_muscles: list[Muscle], db: Path) -> No
         converter.read(db)
     assert _codes(exc) == ["not-sqlite"]
     assert str(exc.value) == f"{db}: error: is not a SQLite database [not-sqlite]"
+
+
+def damage_schema(db: Path) -> None:
+    """Give a trigger of ``db`` a statement with a byte that is not UTF-8 (``D\\xf2LETE``,
+    no keyword), as a damaged file may: SQLite's message of the schema quotes it."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master "
+                              "WHERE name = 'functions_search_delete'").fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = CAST(? AS TEXT) "
+                     "WHERE name = 'functions_search_delete'",
+                     (sql.encode().replace(b"BEGIN DELETE", b"BEGIN D\xf2LETE"),))
+        conn.commit()
+
+
+def test_a_database_whose_schema_is_damaged_is_one_diagnostic(sample_muscles: list[Muscle],
+                                                               tmp_path: Path) -> None:
+    """SQLite's message of a damaged schema quotes its text, which sqlite3 cannot decode
+    when it is not UTF-8: reading such a database, or converting into it, was a
+    traceback (UnicodeDecodeError), and a folder's other databases were not read. It is
+    a sqlite-error now, the byte shown as U+FFFD, the database left as it was."""
+    folder = tmp_path / "dbs"
+    folder.mkdir()
+    good, bad = folder / "a.db", folder / "b.db"
+    write(sample_muscles, good)
+    write(sample_muscles, bad)
+    damage_schema(bad)
+    before = bad.read_bytes()
+    said = ('SQLite failed: malformed database schema (functions_search_delete) - near '
+            '"D\ufffdLETE"')
+    for step in (lambda: converter.read(bad), lambda: converter.write(sample_muscles, bad)):
+        with pytest.raises(MuscleError) as exc:
+            step()
+        [(path, code, message)] = [(d.path, d.code, d.message) for d in exc.value.diagnostics]
+        assert (path, code) == (str(bad), "sqlite-error")
+        assert message.startswith(said)
+    assert bad.read_bytes() == before
+    out = tmp_path / "out.json"
+    code, output = _cli("convert", str(folder), "--from", "sqlite", "--to", "json", "-o",
+                        str(out), "--no-cache", "-j", "1")
+    assert code == 1
+    assert f"{bad}: error: {said}" in output
+    assert "Traceback" not in output
+    assert converter.read(out) == converter.read(good)
 
 
 def test_empty_database_and_directory(db: Path, tmp_path: Path) -> None:
