@@ -19,6 +19,12 @@ __all__ = ["Diagnostic", "FrozenMap", "Function", "LocalizedText", "Muscle", "Mu
            "Region", "__version__", "read", "write"]
 
 if TYPE_CHECKING:
+    from . import authoring as authoring
+    from . import bodymap as bodymap
+    from . import diagnostics as diagnostics
+    from . import model as model
+    from . import plugins as plugins
+    from . import registry as registry
     from .diagnostics import Diagnostic, MuscleError
     from .model import FrozenMap, Function, LocalizedText, Muscle, Region
     from .registry import FormatOption
@@ -27,18 +33,27 @@ _LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "FrozenMap":
          "Function": "model", "LocalizedText": "model", "Muscle": "model", "Region": "model"}
 
 
-def __getattr__(name: str) -> Any:
-    """Import the public classes on first use, so the command line starts fast."""
-    if name in _LAZY:
-        from importlib import import_module
+#: The submodules README documents (``converter.model.freeze``,
+#: ``converter.bodymap.map_svg``), attributes of the package imported on first use.
+_SUBMODULES = frozenset({"authoring", "bodymap", "diagnostics", "model", "plugins",
+                         "registry"})
 
+
+def __getattr__(name: str) -> Any:
+    """Import the public classes and the documented submodules on first use, so the
+    command line starts fast (``import converter`` imports none of them)."""
+    from importlib import import_module
+
+    if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(name)
+    if name in _SUBMODULES:
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    """The module's names, the classes imported on first use included."""
-    return sorted({*globals(), *__all__})
+    """The module's names, the classes and submodules imported on first use included."""
+    return sorted({*globals(), *__all__, *_SUBMODULES})
 
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,

@@ -7,6 +7,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -326,6 +328,37 @@ def test_the_public_names_are_listed_typed_and_importable() -> None:
         assert getattr(converter, name) is not None
     for package in ("converter", "formats"):
         assert (ROOT / package / "py.typed").is_file()
+
+
+#: The submodules README names (``converter.model.freeze``), not the package's functions.
+_DOCUMENTED = sorted({name for name in re.findall(
+    r"converter\.([a-z_]+)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    if (ROOT / "converter" / f"{name}.py").is_file()})
+_FRESH = """
+import sys, converter
+loaded = sorted(m for m in sys.modules if m.startswith(("converter.", "formats")))
+print(loaded, converter.model.freeze({"a": 1}), callable(converter.bodymap.map_svg))
+print(all(getattr(converter, name) is sys.modules["converter." + name]
+          for name in sys.argv[1:]), set(sys.argv[1:]) <= set(dir(converter)))
+try:
+    converter.nothing
+except AttributeError as exc:
+    print(exc)
+"""
+
+
+def test_the_documented_submodules_are_the_packages_attributes_in_a_fresh_program() -> None:
+    """``import converter; converter.model.freeze({...})`` was an AttributeError (model)
+    unless something had imported the submodule; so was converter.bodymap.map_svg,
+    which README tells users to call. They are imported on first use, none by
+    ``import converter`` (the command line's start)."""
+    assert {"model", "bodymap", "registry"} <= set(_DOCUMENTED)
+    ran = subprocess.run([sys.executable, "-c", _FRESH, *_DOCUMENTED], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == [
+        "[] FrozenMap({'a': 1}) True", "True True",
+        "module 'converter' has no attribute 'nothing'"]
 
 
 def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
