@@ -58,8 +58,12 @@ def __dir__() -> list[str]:
 
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
          default_lang: str = "en", exclude: str | Iterable[str] = (),
-         drafts: bool = False) -> list[Muscle]:
+         drafts: bool = False, max_bytes: int = 4 * 1024 * 1024) -> list[Muscle]:
     """Read muscles from files or directories of any readable format.
+
+    ``max_bytes``: the largest Markdown file or SVG map read, as ``--max-bytes``
+    takes it (4 MiB by default); a larger one is ``file-too-large``. Not a positive
+    int: a ``TypeError`` or ``ValueError``.
 
     ``drafts``: also give the muscles marked drafts (``draft: true`` or ``published:
     false`` among their extra keys, as Hugo and Jekyll leave such pages out); without
@@ -88,6 +92,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
                         f"({drafts!r})")
+    _check_max_bytes(max_bytes)
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
     Exclusion(exclude)  # (a ValueError for a pattern that is none)
@@ -97,7 +102,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
             warnings.warn(str(problem), UserWarning, stacklevel=2)
     for folder in inputs.skipped:
         warnings.warn(not_searched(folder), UserWarning, stacklevel=2)
-    reader = Reader(inputs, default_lang=default_lang, drafts=drafts)
+    reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes)
     muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
@@ -110,6 +115,16 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     if has_errors(problems):
         raise MuscleError(problems)
     return muscles
+
+
+def _check_max_bytes(max_bytes: Any) -> None:
+    """A ``TypeError`` for a ``max_bytes`` that is no int, a ``ValueError`` for one
+    below 1 (as ``--max-bytes`` refuses them)."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"read()'s max_bytes takes an int (bytes), not "
+                        f"{type(max_bytes).__name__} ({max_bytes!r})")
+    if max_bytes < 1:
+        raise ValueError(f"read()'s max_bytes takes 1 or more bytes, not {max_bytes}")
 
 
 def _default_language(code: Any) -> str:

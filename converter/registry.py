@@ -73,6 +73,11 @@ class Source(NamedTuple):
     many: bool = False
 
 
+#: The largest Markdown file or SVG map read unless ``--max-bytes`` (``max_bytes=``)
+#: says more.
+MAX_BYTES = 4 * 1024 * 1024
+
+
 def _discard(diagnostic: Diagnostic) -> None:
     """Default report callback: drop the diagnostic."""
 
@@ -87,7 +92,7 @@ class ReadContext:
     """What a reader gets besides the path: options and a place to report problems."""
 
     default_lang: str = "en"
-    max_bytes: int = 4 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
     options: dict[str, Any] = field(default_factory=dict)
     report: Callable[[Diagnostic], None] = _discard
     #: When set, readers that know where fields are in the file call it with each

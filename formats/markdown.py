@@ -48,7 +48,7 @@ from converter.model import (
     WrittenInt,
     exact_text,
 )
-from converter.registry import Format, ReadContext, WriteContext
+from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
 from converter.yamlsafe import plain_misread
 
@@ -415,8 +415,9 @@ class MarkdownFormat(Format):
         count = 0
         with atomic_directory(out) as tmp:
             for slug, text in records:
-                safe_child(tmp, f"{slug}.md").write_text(
-                    text, encoding="utf-8", newline="\n")  # bytes as rendered
+                data = text.encode("utf-8")  # (bytes as rendered)
+                safe_child(tmp, f"{slug}.md").write_bytes(data)
+                _warn_if_too_large(out / f"{slug}.md", len(data), ctx)
                 count += 1
         return f"wrote {counted(count, 'files')} to {out}"
 
@@ -438,6 +439,16 @@ class MarkdownFormat(Format):
         if raw.count(b"\r\n") == raw.count(b"\n") == raw.count(b"\r") > 0:
             new = new.replace("\n", "\r\n")
         return "\ufeff" + new if raw.startswith(codecs.BOM_UTF8) else new
+
+
+def _warn_if_too_large(path: Path, size: int, ctx: WriteContext) -> None:
+    """A ``file-too-large`` warning for a file written (``size`` bytes) that reading
+    refuses by default (over :data:`~converter.registry.MAX_BYTES`)."""
+    if size > MAX_BYTES:
+        ctx.report(Diagnostic(str(path), None, None, "", "file-too-large",
+                              f"is {size} bytes, over the limit of {MAX_BYTES} that "
+                              f"reading takes by default: read it back with --max-bytes "
+                              f"{size} (max_bytes={size} in the Python API)", "warning"))
 
 
 def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -359,6 +360,35 @@ def test_the_documented_submodules_are_the_packages_attributes_in_a_fresh_progra
     assert ran.stdout.splitlines() == [
         "[] FrozenMap({'a': 1}) True", "True True",
         "module 'converter' has no attribute 'nothing'"]
+
+
+def test_read_takes_max_bytes_as_the_command_line_takes_max_bytes(tmp_path: Path) -> None:
+    """write() wrote a Markdown file over 4 MiB without a word that read() then refused
+    (file-too-large, naming --max-bytes), and read(..., max_bytes=...) was a TypeError.
+    The writer warns of such a file, saying how to read it, and read() takes the limit."""
+    big = converter.Muscle(slug="big", title="Big", body="x" * 5 * 1024 * 1024)
+    with pytest.warns(UserWarning) as warned:
+        converter.write([big], tmp_path / "md", "markdown")
+    size = (tmp_path / "md" / "big.md").stat().st_size
+    assert [str(w.message) for w in warned] == [
+        f"{tmp_path / 'md' / 'big.md'}: warning: is {size} bytes, over the limit of "
+        f"4194304 that reading takes by default: read it back with --max-bytes {size} "
+        f"(max_bytes={size} in the Python API) [file-too-large]"]
+    for limit in ({}, {"max_bytes": size - 1}):
+        with pytest.raises(converter.MuscleError, match=r"\[file-too-large\]"):
+            converter.read(tmp_path / "md", **limit)
+    assert converter.read(tmp_path / "md", max_bytes=size) == [big]
+    for wrong, kind in ((0, ValueError), (True, TypeError), ("9", TypeError),
+                        (2.5, TypeError)):
+        with pytest.raises(kind, match="max_bytes"):
+            converter.read(tmp_path / "md", max_bytes=wrong)
+
+
+def test_a_markdown_file_within_the_limit_is_written_without_a_warning(
+        tmp_path: Path, sample_muscles) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        converter.write(sample_muscles, tmp_path / "md", "markdown")
 
 
 def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
