@@ -75,14 +75,15 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     ``["_index.md", "drafts/**"]``); a path named is always read. A pattern that is
     none is a ``ValueError``.
 
-    Raises :class:`MuscleError` listing every problem when any input is invalid; a
+    Raises :class:`MuscleError` listing every problem when any input is invalid (by
+    file, line, column and code, as ``validate`` says them); a
     warning of what was not read (a folder with nothing to read, a column no field
     has, a folder below a source that muscle-convert wrote) is a Python warning (the
     lints' warnings are ``validate``'s).
     """
     import warnings
 
-    from .diagnostics import MuscleError, agreeing, counted, has_errors
+    from .diagnostics import MuscleError, agreeing, counted, has_errors, in_order
     from .discovery import discover, not_searched
     from .exclude import Exclusion, patterns
     from .lint import LINT_CODES
@@ -112,8 +113,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
         if problem.severity == "warning" and problem.code not in LINT_CODES:
             warnings.warn(str(problem), UserWarning, stacklevel=2)
     problems += reader.diagnostics
-    if has_errors(problems):
-        raise MuscleError(problems)
+    if has_errors(problems):  # (in validate's order: by file, line, column and code)
+        raise MuscleError(list(in_order(problems)))
     return muscles
 
 

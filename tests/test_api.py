@@ -391,6 +391,27 @@ def test_a_markdown_file_within_the_limit_is_written_without_a_warning(
         converter.write(sample_muscles, tmp_path / "md", "markdown")
 
 
+def test_reads_problems_are_in_validates_order(tmp_path: Path) -> None:
+    """MuscleError.diagnostics of read() came as found, a lint's error after the
+    reader's (a.md:2, a.md:6, a.md:5, a.md:3), where validate sorts them."""
+    (tmp_path / "a.md").write_text('---\ntitle: ""\nimage: "javascript:alert(1)"\n'
+                                   'coords:\n  - "0,0,0,0,0,0"\nexercises: squat\n---\n',
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\nexercises: 5\n---\n", encoding="utf-8")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(tmp_path)
+    found = [(Path(d.path).name, d.line, d.code) for d in caught.value.diagnostics]
+    assert found == [("a.md", 2, "empty-field"), ("a.md", 3, "unsafe-link"),
+                     ("a.md", 5, "polygon-zero-area"), ("a.md", 6, "wrong-type"),
+                     ("b.md", 3, "wrong-type")]
+    from converter.diagnostics import in_order
+    from converter.run import validate_sources
+
+    validated = validate_sources([tmp_path], jobs=1).diagnostics
+    assert [str(d) for d in caught.value.diagnostics] == [
+        str(d) for d in in_order(validated) if d.severity == "error"]
+
+
 def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
     muscle = converter.Muscle(slug="m", title="M", extra=converter.model.freeze(
         {"title": "X", "ok": 1, "coords": ["0,0,9,0,0,9"]}))
