@@ -206,7 +206,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
     _check_option_types(fmt.name, fmt.options, options)
-    mistake = output_mistake(fmt, typed, options)
+    mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
@@ -226,6 +226,19 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if errors:
         raise MuscleError(errors)
     return summary
+
+
+def _closed_stdout(output: str) -> Diagnostic | None:
+    """``cannot-write`` for standard output (``-``) when it is closed (``sys.stdout``
+    is None in a program started with ``>&-``), as the command line says it."""
+    import sys
+
+    from .atomic import is_stdout
+    from .diagnostics import Diagnostic
+    if is_stdout(output) and (sys.stdout is None or getattr(sys.stdout, "closed", False)):
+        return Diagnostic(output, None, None, "", "cannot-write",
+                          "standard output is closed; give a file name")
+    return None
 
 
 def _check_option_types(writer: str, declared: Iterable[FormatOption],

@@ -412,6 +412,26 @@ def test_reads_problems_are_in_validates_order(tmp_path: Path) -> None:
         str(d) for d in in_order(validated) if d.severity == "error"]
 
 
+_CLOSED_STDOUT = """
+import sys, converter
+try:
+    converter.write(converter.read("samples/soleus.md"), "-", "json")
+except converter.MuscleError as exc:
+    print(exc, file=sys.stderr)
+"""
+
+
+def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
+    """write(ms, "-", "json") in a program started with >&- (sys.stdout is None) said
+    "the json writer failed: AttributeError: 'NoneType' object has no attribute 'flush'
+    [writer-failed]"; it says what the command line says."""
+    ran = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" >&-', sys.executable,
+                          _CLOSED_STDOUT], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert ran.stderr == "-: error: standard output is closed; give a file name " \
+                         "[cannot-write]\n"
+
+
 def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
     muscle = converter.Muscle(slug="m", title="M", extra=converter.model.freeze(
         {"title": "X", "ok": 1, "coords": ["0,0,9,0,0,9"]}))
