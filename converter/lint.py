@@ -452,8 +452,9 @@ def record_label(muscle: Muscle) -> str:
 
 
 def in_record(record: str, field: str) -> str:
-    """``field`` of the muscle ``record`` names (the field itself for a file of one)."""
-    return f"{record}.{field}" if record else field
+    """``field`` of the muscle ``record`` names (the field itself for a file of one;
+    the record for the muscle as a whole, ``""``)."""
+    return f"{record}.{field}" if record and field else record or field
 
 
 _TABLES = (

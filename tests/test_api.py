@@ -432,6 +432,17 @@ def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
                          "[cannot-write]\n"
 
 
+def test_a_muscle_too_large_to_write_is_named_by_its_record(tmp_path: Path) -> None:
+    """write() named the field of a muscle too large as a whole `muscles[a].` (a stray
+    dot); it is `muscles[a]`, as a reader names such a record (`muscles[0]`)."""
+    muscle = converter.Muscle(slug="a", title="A", extra=converter.model.freeze(
+        {"k": list(range(100_001))}))
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([muscle], tmp_path / "m.json", "json")
+    assert [(d.field, d.code) for d in caught.value.diagnostics] == [
+        ("muscles[a]", "too-large")]
+
+
 def test_each_extra_key_named_like_a_field_is_named(tmp_path: Path) -> None:
     muscle = converter.Muscle(slug="m", title="M", extra=converter.model.freeze(
         {"title": "X", "ok": 1, "coords": ["0,0,9,0,0,9"]}))
