@@ -103,7 +103,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
             warnings.warn(str(problem), UserWarning, stacklevel=2)
     for folder in inputs.skipped:
         warnings.warn(not_searched(folder), UserWarning, stacklevel=2)
-    reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes)
+    reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes,
+                    limit_name="read()'s max_bytes")
     muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out

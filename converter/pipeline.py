@@ -229,9 +229,9 @@ class _Read:
 #: The writer a run makes records for and its options (sorted pairs: part of a key).
 _Writer = tuple[Format, tuple[tuple[str, Any], ...]]
 #: What reading one file needs: (path, format name, read settings, cacheable); the
-#: settings are (default language, size limit, diagram size, record writer), shared by
-#: all items.
-_Settings = tuple[str, int, "tuple[int, int] | None", "_Writer | None"]
+#: settings are (default language, size limit, diagram size, record writer, the size
+#: limit's name), shared by all items.
+_Settings = tuple[str, int, "tuple[int, int] | None", "_Writer | None", str]
 _Item = tuple[str, str, _Settings, bool]
 
 
@@ -246,8 +246,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     never newer than the content it is filed under. Without ``keep`` (a run that needs
     only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`);
     without ``bookkept`` (a run without a cache) the reading has no :func:`essence`."""
-    path, format_name, (default_lang, max_bytes, size, writer), cacheable = item
-    ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
+    path, format_name, (default_lang, max_bytes, size, writer, limit_name), cacheable = item
+    ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes, limit_name=limit_name)
     diagnostics: list[Diagnostic] = []
     fmt, file = get_format(format_name), Path(path)
     ctx.report = diagnostics.append if fmt.validates else _checked(fmt, path, diagnostics)
@@ -584,6 +584,8 @@ class Reader:
     inputs: Inputs
     default_lang: str = "en"
     max_bytes: int = 4 * 1024 * 1024
+    #: How a ``file-too-large`` error names the limit (:attr:`ReadContext.limit_name`).
+    limit_name: str = "--max-bytes"
     jobs: int = 1
     size: tuple[int, int] | None = None
     on_file: Callable[[int], None] | None = None
@@ -649,7 +651,8 @@ class Reader:
         few chunks of a run's inputs and must find the readings the run filed."""
         code = code_files(f for f in all_formats() if f.one_muscle_per_file)
         return cache_key(code_fingerprint(code), self.default_lang, self.max_bytes,
-                         self.size, working_folder())  # (as slugs of bundles see it)
+                         self.limit_name, self.size,
+                         working_folder())  # (as slugs of bundles see it)
 
     def _writer_spec(self) -> _Writer:
         assert self.writer is not None, "records() needs a writer"
@@ -763,7 +766,7 @@ class Reader:
             for n in itertools.compress(range(len(mine)), mine):
                 cached[n] = next(hits)
         settings = (self.default_lang, self.max_bytes, self.size,
-                    self._writer_spec() if kind == "records" else None)
+                    self._writer_spec() if kind == "records" else None, self.limit_name)
         pooled = bytearray(not hit and in_pool for hit, in_pool in zip(
             cached, self.inputs.flagged(_in_pool), strict=True))
         items = ((i.path, i.format.name, settings, cache is not None)

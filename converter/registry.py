@@ -93,6 +93,9 @@ class ReadContext:
 
     default_lang: str = "en"
     max_bytes: int = MAX_BYTES
+    #: How a ``file-too-large`` error names the limit: the command line's option, or
+    #: the Python API's argument (``read()``'s ``max_bytes``).
+    limit_name: str = "--max-bytes"
     options: dict[str, Any] = field(default_factory=dict)
     report: Callable[[Diagnostic], None] = _discard
     #: When set, readers that know where fields are in the file call it with each
@@ -144,7 +147,7 @@ class ReadContext:
             if max(st.st_size, len(data)) > self.max_bytes:
                 raise MuscleError(Diagnostic(name, None, None, "", "file-too-large",
                                              f"is {max(st.st_size, len(data))} bytes, over "
-                                             f"the limit of {self.max_bytes} (--max-bytes)"))
+                                             f"the limit of {self.max_bytes} ({self.limit_name})"))
             return data
         except OSError as exc:
             raise MuscleError(Diagnostic(name, None, None, "", "unreadable",

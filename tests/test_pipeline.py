@@ -274,7 +274,8 @@ def test_a_file_that_cannot_be_read_says_so_alike_with_and_without_the_cache(
     monkeypatch.setattr(registry, "read_at_most", broken)
     path = tmp_path / "m.md"
     path.write_text(MUSCLE.format(title="T"), encoding="utf-8")
-    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None), cached))
+    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None, "--max-bytes"),
+                                cached))
     assert [(d.code, d.message) for d in read.result.diagnostics] == [
         ("unreadable", "Input/output error")]
 
@@ -389,7 +390,8 @@ def test_a_file_read_for_the_cache_is_opened_once(tmp_path: Path, max_bytes: int
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", counting_open)
-    read = pipeline._read_one((str(path), "markdown", ("en", max_bytes, None, None), True))
+    read = pipeline._read_one((str(path), "markdown", ("en", max_bytes, None, None, "--max-bytes"),
+                                True))
     assert read.result.content == hashlib.sha256(path.read_bytes()).digest()
     if max_bytes > 100:
         assert opened.count(str(path)) == 1
