@@ -993,7 +993,8 @@ def test_a_reading_is_packed_as_plain_values_and_unpacked_as_it_was(tmp_path: Pa
     of their own classes)."""
     path = tmp_path / "m.md"
     path.write_text("---\ntitle: T\norigin: {en: Here, da: \"\"}\n---\n", encoding="utf-8")
-    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None), True))
+    read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None, "--max-bytes"),
+                              True))
     assert read.result.diagnostics and read.result.fingerprints
     packed = pipeline.packed_result(read.result)
     assert packed[:1] == b"m"
