@@ -46,8 +46,10 @@ def _die_with_parent(parent: int, method: str) -> None:
     forked by the main process (spawned, or the ``forkserver`` method's, the server's
     child: a server that lives as long as its workers do) watches the link
     multiprocessing keeps from the main process (its parent's sentinel, closed when
-    that one ends); a forked one, whose siblings hold that link too, whether its parent
-    is still ``parent``, every :data:`_LOOK` seconds.
+    that one ends); a forked one, whose siblings hold that link too, its parent's
+    process descriptor (:func:`_parent_link`), which wakes it the moment the main
+    process ends; where the system gives none, it looks whether its parent is still
+    ``parent`` every :data:`_LOOK` seconds.
 
     Not the system's death signal (PR_SET_PDEATHSIG): it follows the *thread* that
     made the worker, which is the pool's handler thread for a worker started in place
@@ -57,15 +59,32 @@ def _die_with_parent(parent: int, method: str) -> None:
     started_by = multiprocessing.parent_process()
     if method != "fork" and started_by is not None:
         watch: tuple[Callable[..., None], Any] = (_end_with, started_by.sentinel)
-    elif os.getppid() != parent:
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
     else:
-        watch = (_orphaned, parent)
+        link = _parent_link(parent)
+        if os.getppid() != parent:  # (once the link is made: then it is the main one's)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        watch = (_orphaned, parent) if link is None else (_end_with, link)
     threading.Thread(target=watch[0], args=(watch[1],), daemon=True).start()
 
 
-#: How often a forked worker looks whether its parent is still the main process.
+def _parent_link(parent: int) -> int | None:
+    """A process descriptor (``os.pidfd_open``) of the process ``parent``, readable
+    once it ends; None where the system gives none (not Linux, Linux before 5.3: ENOSYS;
+    a sandbox that forbids it: EPERM) or ``parent`` has ended (ESRCH). It is of
+    ``parent`` only if that one is still this process's parent once it is made: the
+    process id of one that ended may be another's."""
+    opener: Callable[[int], int] | None = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return opener(parent)
+    except OSError:
+        return None
+
+
+#: How often a forked worker looks whether its parent is still the main process, where
+#: the system gives no process descriptor to wait on (:func:`_parent_link`).
 _LOOK = 0.1
 
 
@@ -77,12 +96,13 @@ def _orphaned(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _end_with(sentinel: Any) -> None:
+def _end_with(link: Any) -> None:
     """In a worker's thread: end the worker (SIGTERM, taken by its main thread: this
-    one holds it back) once ``sentinel``, its link from the main process, is closed."""
+    one holds it back) once ``link`` (a sentinel or process descriptor, of the main
+    process or its link from it) is readable: that one has ended."""
     from multiprocessing.connection import wait
 
-    wait([sentinel])
+    wait([link])
     os.kill(os.getpid(), signal.SIGTERM)
 
 

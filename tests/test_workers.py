@@ -1,0 +1,104 @@
+"""The worker processes of a pool (converter/workers.py): how they end with the main
+process, and how a pool the run abandons is stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+#: A main process whose two forked workers are at work, the pid of each printed; before
+#: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
+#: or to converter.workers that the forked workers inherit).
+_FORKED = """
+import errno, multiprocessing, os, sys, time
+from converter import workers
+exec(sys.argv[1])
+multiprocessing.set_start_method("fork")
+pool = workers.worker_pool(2)
+busy = pool.map_async(time.sleep, [60, 60], chunksize=1)
+time.sleep(0.5)
+print(" ".join(str(p.pid) for p in pool._pool), flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process ``pid`` runs (exists, and is no zombie)."""
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def _workers_outlive_a_killed_main(before: str) -> list[int]:
+    """The forked workers (see :data:`_FORKED`, ``before`` run first) still alive 30
+    seconds after ``kill -9`` of their main process."""
+    main = subprocess.Popen([sys.executable, "-c", _FORKED, before], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        workers = [int(pid) for pid in main.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers), workers
+        main.send_signal(signal.SIGKILL)
+        main.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [pid for pid in workers if _alive(pid)]
+        for pid in left:  # (not to outlive the test)
+            os.kill(pid, signal.SIGKILL)
+        return left
+    finally:
+        main.kill()
+        main.wait()
+
+
+def test_a_forked_worker_is_woken_by_the_end_of_the_main_process() -> None:
+    """A forked worker looked whether its main process had ended every 0.1 s, for as
+    long as it lived: it waits on the main process's descriptor (pidfd) now, woken when
+    that one ends. So it ends with it even were it to look only once an hour."""
+    assert _workers_outlive_a_killed_main("workers._LOOK = 3600") == []
+
+
+@pytest.mark.parametrize("refusal", [
+    "def refused(pid, flags=0):\n    raise OSError(errno.ENOSYS, 'Function not implemented')\n"
+    "os.pidfd_open = refused",
+    "def refused(pid, flags=0):\n    raise OSError(errno.EPERM, 'Operation not permitted')\n"
+    "os.pidfd_open = refused",
+    "del os.pidfd_open"], ids=["ENOSYS", "EPERM", "missing"])
+def test_a_forked_worker_without_pidfd_still_ends_with_the_main_process(
+        refusal: str) -> None:
+    """Where the system gives no process descriptor (Linux before 5.3, a sandbox that
+    forbids it, another system), a forked worker looks whether its parent is still the
+    main process, and ends with it."""
+    assert _workers_outlive_a_killed_main(refusal) == []
+
+
+_WATCHING = """
+import sys, time
+from converter.workers import _die_with_parent
+_die_with_parent(int(sys.argv[1]), "fork")
+time.sleep(60)
+"""
+
+
+def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
+    """A worker set up as its main process ended: the process id it was given may be
+    another process's by then, which it must not wait for. It ends at once."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        worker = subprocess.run([sys.executable, "-c", _WATCHING, str(other.pid)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=30,
+                                check=False)
+        assert (worker.returncode, worker.stderr) == (-signal.SIGTERM, "")
+    finally:
+        other.kill()
+        other.wait()
+
