@@ -177,12 +177,13 @@ def pooled(jobs: int, board: Board | None = None) -> Iterator[Any]:
 def _abandon(pool: Any) -> None:
     """End ``pool``'s workers (SIGTERM: each removes its temporary, see
     :func:`worker_pool`; SIGKILL for one that lingers) and leave its threads, which only
-    serve it, to end with the process: nothing waits on a lock a worker held."""
+    serve it, to end with the process: nothing waits on a lock a worker held. The thread
+    that starts workers in place of dead ones is stopped first (:func:`_stop_starting`)."""
     from multiprocessing.pool import TERMINATE
 
-    pool._worker_handler._state = TERMINATE  # (it would start new workers)
     pool._state = TERMINATE
     pool._terminate.cancel()  # (its finalizer would wait at exit instead)
+    _stop_starting(pool)
     workers = list(pool._pool)
     for worker in workers:
         with contextlib.suppress(OSError, ValueError):
@@ -193,6 +194,20 @@ def _abandon(pool: Any) -> None:
             if worker.is_alive():
                 worker.kill()
                 worker.join(2)
+
+
+def _stop_starting(pool: Any) -> None:
+    """Stop ``pool``'s handler thread, which starts workers in place of dead ones, and
+    wait (2 seconds at most) until it has ended, as ``Pool.terminate()`` does: a worker
+    it was starting is then among the pool's, to be ended. One left out (the run
+    stopped as a worker died) went on to start up once the main process had ended:
+    spawned, it printed a traceback (``EOFError: Ran out of input``, the pool's
+    semaphores gone)."""
+    from multiprocessing.pool import TERMINATE
+
+    pool._worker_handler._state = TERMINATE  # (it would start new workers)
+    pool._change_notifier.put(None)  # (it waits for a worker's end, or this)
+    pool._worker_handler.join(2)
 
 
 #: How often, in seconds, the main process waiting for a worker's chunk looks whether

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, START_METHODS
 
 #: A main process whose two forked workers are at work, the pid of each printed; before
 #: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
@@ -102,3 +102,52 @@ def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
         other.kill()
         other.wait()
 
+
+
+#: A main process that abandons its pool (Ctrl-C) as the pool's handler thread starts
+#: a worker in place of one killed: that thread's start of it is held until the pool is
+#: being abandoned (the main thread had time to look at the workers it stops), for the
+#: moment a loaded system may give it to come every time. It prints how many of its
+#: workers live once the pool is abandoned and the worker started.
+_ABANDONED = """
+import multiprocessing, os, signal, sys, threading, time
+from multiprocessing import pool as pools
+multiprocessing.set_start_method(sys.argv[1])
+from converter.workers import pooled
+entered, started = threading.Event(), threading.Event()
+start = pools.Pool._repopulate_pool_static
+def late(*args):
+    handler = threading.current_thread()
+    if handler is threading.main_thread():  # (the pool's first workers)
+        return start(*args)
+    entered.set()
+    while handler._state == pools.RUN:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    start(*args)
+    started.set()
+pools.Pool._repopulate_pool_static = staticmethod(late)
+try:
+    with pooled(2) as pool:
+        pool.apply_async(os.getpid).get(30)
+        os.kill(pool._pool[0].pid, signal.SIGKILL)
+        assert entered.wait(30), "no worker was started in place of the killed one"
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    assert started.wait(30)
+    print(len(multiprocessing.active_children()), flush=True)
+"""
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_an_abandoned_pool_stops_the_worker_it_was_starting(start: str) -> None:
+    """A run that stopped (a worker died reading, Ctrl-C) as the pool's handler thread
+    started a worker in place of a dead one left that worker out of those it stopped:
+    spawned, it went on to start up once the main process had ended, and printed a
+    traceback (EOFError: Ran out of input, or the pool's semaphores gone); seen once in
+    40 runs of a dying worker's test on a loaded machine. The pool's handler thread is
+    stopped now before its workers are, as ``Pool.terminate()`` does: none is left."""
+    done = subprocess.run([sys.executable, "-c", _ABANDONED, start], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT, check=False)
+    assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+    assert "Traceback" not in done.stderr
