@@ -59,6 +59,14 @@ def nest(top: Path, depth: int) -> Path:
     return Path(top.name, *["d"] * depth)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether the process ``pid`` runs (exists, and is no zombie)."""
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
 def remove_tree(top: Path) -> None:
     """Remove the folder ``top`` and all below it, however deep (``shutil.rmtree`` of
     Python 3.11, as pytest's clean-up, recurses)."""

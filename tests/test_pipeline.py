@@ -30,7 +30,7 @@ from converter.model import Muscle
 from converter.pipeline import Reader
 from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
-from tests.conftest import ROOT, SAMPLES, START_METHODS, nest, remove_tree
+from tests.conftest import ROOT, SAMPLES, START_METHODS, nest, process_alive, remove_tree
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -556,14 +556,6 @@ time.sleep(60)
 """
 
 
-def _alive(pid: int) -> bool:
-    """Whether the process ``pid`` runs (exists, and is no zombie)."""
-    try:
-        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("start", ["fork", "spawn", "forkserver"])
 def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
         start: str) -> None:
@@ -580,11 +572,11 @@ def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
                             cwd=ROOT)  # (a killed process's semaphores are warned of)
     try:
         workers = [int(pid) for pid in main.stdout.readline().split()]
-        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        assert len(workers) == 2 and all(process_alive(pid) for pid in workers)
         main.send_signal(signal.SIGKILL)
         main.wait(timeout=30)
         deadline = time.monotonic() + 30
-        while any(_alive(pid) for pid in workers):
+        while any(process_alive(pid) for pid in workers):
             assert time.monotonic() < deadline, "a worker outlived the main process"
             time.sleep(0.05)
     finally:

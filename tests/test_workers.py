@@ -8,11 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, START_METHODS
+from tests.conftest import ROOT, START_METHODS, process_alive
 
 #: A main process whose two forked workers are at work, the pid of each printed; before
 #: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
@@ -30,14 +29,6 @@ time.sleep(60)
 """
 
 
-def _alive(pid: int) -> bool:
-    """Whether the process ``pid`` runs (exists, and is no zombie)."""
-    try:
-        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-
-
 def _workers_outlive_a_killed_main(before: str) -> list[int]:
     """The forked workers (see :data:`_FORKED`, ``before`` run first) still alive 30
     seconds after ``kill -9`` of their main process."""
@@ -45,13 +36,13 @@ def _workers_outlive_a_killed_main(before: str) -> list[int]:
                             stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     try:
         workers = [int(pid) for pid in main.stdout.readline().split()]
-        assert len(workers) == 2 and all(_alive(pid) for pid in workers), workers
+        assert len(workers) == 2 and all(process_alive(pid) for pid in workers), workers
         main.send_signal(signal.SIGKILL)
         main.wait(timeout=30)
         deadline = time.monotonic() + 30
-        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        left = [pid for pid in workers if _alive(pid)]
+        left = [pid for pid in workers if process_alive(pid)]
         for pid in left:  # (not to outlive the test)
             os.kill(pid, signal.SIGKILL)
         return left
