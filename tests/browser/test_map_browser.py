@@ -299,7 +299,11 @@ def test_a_region_too_far_to_draw_is_refused_and_every_region_drawn_shows(
     page.goto((out / name.split("/")[1]).as_uri())
     assert page.evaluate(DRAWN_SIZES) == [["near", 50, 50]]
     edge = _far_corpus(tmp_path / "edge", MAX_COORDINATE)
-    converter.write(converter.read(edge), tmp_path / "edge-out", name.split("/")[0])
+    with pytest.warns(UserWarning) as said:  # (shown at 1000 pixels: each is a dot)
+        converter.write(converter.read(edge), tmp_path / "edge-out", name.split("/")[0])
+    assert sorted(str(w.message).split(": warning: ")[1].split(":")[0] for w in said) == [
+        "muscles[far].coords[0]", "muscles[far].coords[1]", "muscles[near].coords[0]"]
+    assert all("[region-under-a-pixel]" in str(w.message) for w in said)
     page.goto((tmp_path / "edge-out" / name.split("/")[1]).as_uri())
     assert sorted(page.evaluate(DRAWN_SIZES)) == [["far", 100, 100], ["far", 100, 100],
                                                   ["near", 50, 50]]
