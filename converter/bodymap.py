@@ -411,10 +411,9 @@ def report_dots(muscles: Iterable[Muscle], viewbox: ViewBox, ctx: WriteContext,
     for muscle in muscles:
         for index, region in enumerate(muscle.regions):
             if under_a_pixel(region, scale):
-                path, field = ctx.about(muscle.slug, f"coords[{index}]", str(out))
-                ctx.report(ctx.locate(Diagnostic(
-                    path, None, None, field, "region-under-a-pixel",
-                    _dot_message(region, viewbox, scale), "warning")))
+                ctx.report(ctx.muscle_diagnostic(
+                    muscle.slug, f"coords[{index}]", str(out), "region-under-a-pixel",
+                    _dot_message(region, viewbox, scale), "warning"))
 
 
 def _dot_message(region: Any, viewbox: ViewBox, scale: float | None) -> str:
@@ -640,10 +639,10 @@ def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteCo
         for name in fields:
             text = getattr(muscle, name)
             if text is not None and xml_clean(text) != text:
-                path, field = ctx.about(muscle.slug, name, str(fallback))
-                ctx.report(Diagnostic(path, None, None, field, "not-xml-character",
-                                      f"{name} holds characters XML cannot store; replaced "
-                                      "by U+FFFD", "warning"))
+                ctx.report(ctx.muscle_diagnostic(
+                    muscle.slug, name, str(fallback), "not-xml-character",
+                    f"{name} holds characters XML cannot store; replaced by U+FFFD",
+                    "warning"))
 
 
 def drawing_order(muscles: Iterable[Muscle]) -> list[Muscle]:

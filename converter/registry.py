@@ -26,7 +26,7 @@ from importlib.metadata import Distribution, EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from .diagnostics import Diagnostic, MuscleError, beside_errors
+from .diagnostics import Diagnostic, MuscleError, Severity, beside_errors
 from .model import ALL_FIELDS, Muscle
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
@@ -166,6 +166,14 @@ def read_at_most(path: str | Path, size: int, limit: int) -> bytes:
     return data
 
 
+def _named(source: Source | None, slug: str, field: str, output: str) -> tuple[str, str]:
+    """(path, field) of a diagnostic about the muscle ``slug``'s ``field``, read from
+    ``source`` (None: not known): see :meth:`WriteContext.about`."""
+    if source is not None and not source.many:
+        return source.path, field
+    return source.path if source else output, f"muscles[{slug}].{field}"
+
+
 @dataclass
 class WriteContext:
     """What a writer gets besides the muscles: options and where each muscle came from."""
@@ -187,7 +195,8 @@ class WriteContext:
     #: them, so such a run is never replayed.
     outside_inputs: bool = False
     #: A diagnostic that names a muscle's file and field (:meth:`about`) at that
-    #: field's line and column in the file, when the run can find them.
+    #: field's line and column in the file, when the run can find them (writers make
+    #: such diagnostics with :meth:`muscle_diagnostic`, which asks it).
     locate: Callable[[Diagnostic], Diagnostic] = _as_is
 
     def option(self, name: str, default: Any = None) -> Any:
@@ -209,10 +218,18 @@ class WriteContext:
         """(path, field) of a writer's diagnostic about a muscle's ``field``: the file
         the muscle came from, and in a file of many muscles (or the ``output``, when
         the source is not known) the field of that muscle, ``muscles[<slug>].<field>``."""
+        return _named(self.sources.get(slug), slug, field, output)
+
+    def muscle_diagnostic(self, slug: str, field: str, output: str, code: str,
+                          message: str, severity: Severity = "error") -> Diagnostic:
+        """A writer's diagnostic about the muscle ``slug``'s ``field``, named as
+        :meth:`about` names it, at that field's line and column in its source file when
+        the run finds them (:attr:`locate`); without a line when the source is not known
+        (the ``output`` is named then, not a file the muscle was read from)."""
         source = self.sources.get(slug)
-        if source is not None and not source.many:
-            return source.path, field
-        return source.path if source else output, f"muscles[{slug}].{field}"
+        path, named = _named(source, slug, field, output)
+        found = Diagnostic(path, None, None, named, code, message, severity)
+        return found if source is None else self.locate(found)
 
 
 class Format:

@@ -16,7 +16,7 @@ from typing import Any
 from converter import bodymap
 from converter.atomic_folder import atomic_directory
 from converter.bodymap import MapSettings, ViewBox, label, xml_text
-from converter.diagnostics import Diagnostic, counted
+from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
 from converter.registry import Format, WriteContext
@@ -62,11 +62,10 @@ class HtmlFormat(Format):
         bodymap.report_dots(items, settings.viewbox, ctx, out / INDEX)
         for muscle in items:
             if bodymap.resolve_link(settings.link_template, muscle.slug) == INDEX:
-                path, field = ctx.about(muscle.slug, "slug", str(out))
-                ctx.report(Diagnostic(path, None, None, field, "reserved-name",
-                                      f"the muscle {muscle.slug!r} links to {INDEX}, the "
-                                      "map's page itself; give it another slug or "
-                                      "--link-template", "warning"))
+                ctx.report(ctx.muscle_diagnostic(
+                    muscle.slug, "slug", str(out), "reserved-name",
+                    f"the muscle {muscle.slug!r} links to {INDEX}, the map's page itself; "
+                    "give it another slug or --link-template", "warning"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         drawn, pieces = bodymap.drawing_plan(items)

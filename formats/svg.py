@@ -108,10 +108,10 @@ class SvgFormat(Format):
         focus = [m for m in items if m.regions and f"{m.slug}.svg" != MAP_NAME]
         for muscle in items:
             if f"{muscle.slug}.svg" == MAP_NAME:
-                path, field = ctx.about(muscle.slug, "slug", str(out))
-                ctx.report(Diagnostic(path, None, None, field, "reserved-name",
-                                      f"a focus image {muscle.slug}.svg would replace "
-                                      f"{MAP_NAME}; it is not written"))
+                ctx.report(ctx.muscle_diagnostic(
+                    muscle.slug, "slug", str(out), "reserved-name",
+                    f"a focus image {muscle.slug}.svg would replace {MAP_NAME}; it is "
+                    "not written"))
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             drawn, pieces = bodymap.drawing_plan(items)

@@ -1414,3 +1414,76 @@ def test_a_worker_that_dies_taking_files_stops_the_run_saying_so(
         "waiting for work, and the others could not go on without it (128 of 200 files "
         "read); the run stopped [worker-died]"]
     assert out.read_text(encoding="utf-8") == "the last run's\n"
+
+
+def _odd_corpus(folder: Path) -> list[str]:
+    """The samples, and muscles each writer of a map has something to say about: a
+    title and a latin name XML cannot store, slugs ``map`` and ``index`` (in ``src``),
+    and a JSON file of two muscles whose titles XML cannot store (``pair.json``)."""
+    import shutil
+
+    from tests.conftest import SAMPLES
+
+    corpus = folder / "src"
+    shutil.copytree(SAMPLES, corpus)
+    (corpus / "odd.md").write_text('---\ntitle: "Odd \\uFFFE"\nlatin: "Musculus \\uFFFF"\n'
+                                   'coords:\n  - "10,10,20,10,20,20"\n---\n', encoding="utf-8")
+    (corpus / "mapped.md").write_text("---\nslug: map\ntitle: Map\n---\n", encoding="utf-8")
+    (corpus / "front.md").write_text("---\ntitle: Front\nslug: index\n---\n",
+                                     encoding="utf-8")
+    (folder / "pair.json").write_text(
+        '{"muscles": [\n{"slug": "pair-a", "title": "A \\ufffe"},\n'
+        '{"slug": "pair-b", "title": "B \\uffff"}\n]}\n', encoding="utf-8")
+    return [str(corpus), str(folder / "pair.json")]
+
+
+#: The writers' diagnostics about a muscle of :func:`_odd_corpus` (file:line:column,
+#: severity, field; and code), as ``--to`` svg and html give them.
+_AT_THEIR_LINES = {
+    "svg": [("pair.json:2:29: warning: muscles[pair-a].title", "not-xml-character"),
+            ("pair.json:3:29: warning: muscles[pair-b].title", "not-xml-character"),
+            (f"src{os.sep}mapped.md:2:7: error: slug", "reserved-name"),
+            (f"src{os.sep}odd.md:2:8: warning: title", "not-xml-character")],
+    "html": [("pair.json:2:29: warning: muscles[pair-a].title", "not-xml-character"),
+             ("pair.json:3:29: warning: muscles[pair-b].title", "not-xml-character"),
+             (f"src{os.sep}front.md:3:7: warning: slug", "reserved-name"),
+             (f"src{os.sep}odd.md:2:8: warning: title", "not-xml-character"),
+             (f"src{os.sep}odd.md:3:8: warning: latin", "not-xml-character")],
+}
+
+
+@pytest.mark.parametrize("to", sorted(_AT_THEIR_LINES))
+def test_a_writers_diagnostic_about_a_muscle_is_at_its_fields_line(tmp_path: Path,
+                                                                   to: str) -> None:
+    """A writer's warning about a muscle's field named its file and field but no line
+    (``odd.md: warning: title: ...``); it is at that field's line and column now, as a
+    reader's is (WriteContext.muscle_diagnostic), in a file of many muscles too."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    sources = _odd_corpus(tmp_path)
+    result = CliRunner().invoke(cli, ["convert", *sources, "--to", to, "-o",
+                                      str(tmp_path / to), "--no-cache"])
+    codes = {code for _, code in _AT_THEIR_LINES[to]}
+    said = [line.split(": ", 3) for line in result.stderr.splitlines()
+            if any(line.endswith(f"[{code}]") for code in codes)]
+    assert [(": ".join(parts[:3]).removeprefix(f"{tmp_path}{os.sep}"),
+             parts[3].rsplit("[", 1)[1].rstrip("]")) for parts in said] == _AT_THEIR_LINES[to]
+
+
+def test_a_writers_diagnostic_about_a_muscle_of_no_known_source_has_no_line() -> None:
+    """Without the muscle's source (the Python API), the output is named, with the
+    muscle, and no line: nothing is asked of ``locate``."""
+    from converter.diagnostics import Diagnostic
+
+    asked: list[Diagnostic] = []
+    ctx = registry.WriteContext(sources={"a": registry.Source("a.md", 0.0)},
+                                locate=lambda d: asked.append(d) or d._replace(line=2))
+    found = ctx.muscle_diagnostic("b", "title", "out", "not-xml-character", "x", "warning")
+    assert found == Diagnostic("out", None, None, "muscles[b].title", "not-xml-character",
+                               "x", "warning")
+    assert asked == []
+    placed = ctx.muscle_diagnostic("a", "title", "out", "not-xml-character", "x")
+    assert (placed.path, placed.line, placed.field, placed.severity) == (
+        "a.md", 2, "title", "error")

@@ -170,7 +170,7 @@ def test_a_warning_about_a_muscle_of_a_file_of_many_names_the_muscle(tmp_path: P
     odd.write_text('---\ntitle: "a\\uFFFE"\n---\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["convert", str(odd), "--from", "markdown", "--to",
                                       "svg", "-o", str(tmp_path / "odd")])
-    assert f"{odd}: warning: title: " in result.stderr
+    assert f"{odd}:2:8: warning: title: " in result.stderr  # (at its line, as a reader says)
     found: list[Diagnostic] = []
     get_format("svg").write(iter(items), tmp_path / "api", WriteContext(report=found.append))
     assert [(d.path, d.field) for d in found] == [
