@@ -71,6 +71,9 @@ _EXACT_COMBINATOR = re.compile(r"(\s*>\s*|\s+)")
 #: A CSS number, with a unit or percent sign: its number in group 1.
 _CSS_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:%|[a-zA-Z]*)")
 
+#: A selector's specificity as CSS counts it: its ids, classes and types.
+Specificity = tuple[int, int, int]
+
 
 def _class_paints(css: str) -> dict[str, dict[str, str]]:
     """By class, the declarations of a sheet's rules ``.class polygon { ... }``."""
@@ -187,13 +190,32 @@ def surely_selects(selectors: str, element: Any, parents: dict[Any, Any]) -> boo
     ``element``, told for sure: compounds of a type (or ``*``), classes and ids, as
     written, joined by descendants' white space or ``>``; any other (an attribute, a
     pseudo-class, ``+``, ``~``) is not told."""
+    return sure_specificity(selectors, element, parents)[0] is not None
+
+
+def sure_specificity(selectors: str, element: Any, parents: dict[Any, Any]
+                     ) -> tuple[Specificity | None, bool]:
+    """The specificity with which a rule's selectors (as :func:`surely_selects` tells
+    them) surely select ``element``, the greatest of those that do (None: none does);
+    and whether one of them is not told (which may select it with another)."""
+    best: Specificity | None = None
+    untold = False
     for selector in selectors.split(","):
         parts = _EXACT_COMBINATOR.split(selector.strip())
         compounds = [_EXACT_COMPOUND.fullmatch(part) for part in parts[0::2]]
-        told = all(found and found.group(0) for found in compounds)
-        if told and _matches(compounds, parts[1::2], element, parents):
-            return True
-    return False
+        if not all(found and found.group(0) for found in compounds):
+            untold = True
+        elif _matches(compounds, parts[1::2], element, parents):
+            best = max(best or (0, 0, 0), _specificity(compounds))
+    return best, untold
+
+
+def _specificity(compounds: list[Any]) -> Specificity:
+    """The specificity of a selector of told compounds, as CSS counts it: its ids, its
+    classes and its types (``*`` counts none)."""
+    names = [mark for found in compounds for mark, _ in _EXACT_NAME.findall(found.group(2))]
+    types = sum(found.group(1) not in (None, "*") for found in compounds)
+    return names.count("#"), names.count("."), types
 
 
 def _matches(compounds: list[Any], combinators: list[str], element: Any,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from converter.svgcss import (
     CSS_URL,
     DECLARATION,
+    PLAIN_NUMBER,
     WRITER_PAINT,
+    Specificity,
     css_value,
     has_transform,
     is_important,
@@ -23,7 +25,7 @@ from converter.svgcss import (
     selected_as,
     style_declaration,
     style_value,
-    surely_selects,
+    sure_specificity,
     user_length,
 )
 from converter.svgdom import SEPARATORS, SVG, ancestry, named, points
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 _NO_PAINT = frozenset({"none", "transparent"})
 #: A colour in hexadecimal of alpha 0: ``#rgb0``, ``#rrggbb00``.
 _CLEAR_HEX = re.compile(r"#(?:[0-9a-f]{3}0|[0-9a-f]{6}00)")
+#: A colour of ``rgba()`` (or ``rgb()``) of four plain numbers, as commas part them.
+_PLAIN_RGBA = re.compile(r"rgba?\(\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)\s*,\s*){3}"
+                         r"[+-]?(?:\d+\.?\d*|\.\d+)%?\s*\)")
 #: A CSS colour function, its arguments in group 1.
 _COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\((.*)\)",
                               re.DOTALL)
@@ -318,29 +323,72 @@ def _stop_values(element: Any, name: str, tree: Tree) -> set[str]:
 
 def _specified_values(element: Any, name: str, tree: Tree) -> set[str]:
     """What ``element`` may be given of a property (empty: nothing) by the cascade, as
-    Chromium takes it: its ``style`` (an ``!important`` one over all), a declaration of a
-    ``<style>`` rule that may select it (over its ``style`` when ``!important``), else its
-    attribute. One of a rule that surely selects it
-    (:func:`converter.svgcss.surely_selects`) leaves out what it is over (the attribute;
-    an ``!important`` one, every other but the ``!important`` ones). Which of the rules
-    left wins is not worked out: each may."""
+    Chromium takes it: of its attribute, its ``style`` and each declaration of a
+    ``<style>`` rule that may select it (:func:`_declared`), the one that surely applies
+    and ranks highest, and each other that may rank higher still."""
+    declared = _declared(element, name, tree)
+    top = max((one for one in declared if one.low is not None),
+              key=lambda one: one.low or _LEAST)  # (the attribute's, at least)
+    return {top.value} | {one.value for one in declared
+                          if one is not top and one.high > (top.low or _LEAST)}
+
+
+#: The rank of a declaration in the cascade: whether it is ``!important``; a sheet's
+#: (0) or the ``style`` attribute's (1); its specificity; its order in the sheets. An
+#: attribute ranks least, a declaration whose rank is not told may rank highest.
+_Rank = tuple[bool, int, Specificity, int]
+_LEAST: _Rank = (False, -1, (0, 0, 0), -1)
+_ANY = 1 << 30
+_MOST_SPECIFIC: Specificity = (_ANY, _ANY, _ANY)
+
+
+class _Declared(NamedTuple):
+    """A value given an element of a property, and its rank in the cascade: the least it
+    surely has (None: it may not apply) and the most it may have."""
+
+    value: str
+    low: _Rank | None
+    high: _Rank
+
+
+def _declared(element: Any, name: str, tree: Tree) -> list[_Declared]:
+    """The values ``element`` is given of a property, each ranked: its attribute (none
+    given: the initial value), each declaration of a sheet that may select it, its
+    ``style``. A declaration Chromium may drop as not valid (:func:`_surely_valid`) may
+    not apply."""
+    declared = [_Declared(element.get(name) or "", _LEAST, _LEAST)]
+    for order, (specificity, untold, value, bang) in enumerate(
+            _sheet_declarations(element, name, tree)):
+        if specificity is None and not untold:  # (its rule surely selects it not)
+            continue
+        high = (bang, 0, _MOST_SPECIFIC if untold else specificity or (0, 0, 0), order)
+        low = (bang, 0, specificity, order) if specificity is not None else None
+        declared.append(_Declared(value, low if _surely_valid(name, value) else None, high))
     own, important = style_declaration(element.get("style") or "", name)
-    if important:
-        return {own or ""}
-    found = list(_sheet_declarations(element, name, tree))
-    values = {value for _, value, bang in found if bang}
-    if any(sure and bang for sure, _, bang in found):
-        return values
-    values |= {value for _, value, bang in found if not bang and own is None}
-    if not any(sure and (bang or own is None) for sure, _, bang in found):
-        values.add((element.get(name) if own is None else own) or "")
-    return values
+    if own is not None:
+        rank: _Rank = (important, 1, (0, 0, 0), 0)
+        declared.append(_Declared(own, rank if _surely_valid(name, own) else None, rank))
+    return declared
 
 
-def _sheet_declarations(element: Any, name: str,
-                        tree: Tree) -> Iterator[tuple[bool, str, bool]]:
-    """Each declaration of a property in a ``<style>`` rule that may select ``element``:
-    whether the rule surely selects it, its value and whether it is ``!important``."""
+def _surely_valid(name: str, value: str) -> bool:
+    """Whether Chromium surely takes a stop's value (drops none as not valid) where it
+    would leave the stop clear: an opacity of a plain number (or percentage), a colour
+    ``transparent``, of hexadecimal or ``rgba()`` of plain numbers; or a keyword such as
+    ``inherit``. Any other value that is not clear may be dropped: it paints either way."""
+    lowered = value.strip().lower()
+    if name == "stop-opacity":
+        return not is_zero(lowered) or PLAIN_NUMBER.fullmatch(lowered) is not None
+    clear = lowered == "transparent" or _is_clear(lowered)
+    return not clear or lowered == "transparent" or bool(
+        _CLEAR_HEX.fullmatch(lowered) or _PLAIN_RGBA.fullmatch(lowered))
+
+
+def _sheet_declarations(element: Any, name: str, tree: Tree
+                        ) -> Iterator[tuple[Specificity | None, bool, str, bool]]:
+    """Each declaration of a property in a ``<style>`` rule that may select ``element``,
+    in order: the specificity with which the rule surely selects it (None: it may not)
+    and whether it may with one not told; its value and whether it is ``!important``."""
     shown = [selected_as(element)]
     for css, plain in zip(tree.sheets, tree.plain_sheets, strict=True):
         for selectors, block in rules(css):
@@ -348,10 +396,10 @@ def _sheet_declarations(element: Any, name: str,
                      if prop.lower() == name]
             if not found or not (selectors is None or may_select(selectors, shown)):
                 continue
-            sure = plain and selectors is not None and surely_selects(
-                selectors, element, tree.parents)
+            specificity, untold = (None, True) if not plain or selectors is None else \
+                sure_specificity(selectors, element, tree.parents)
             for value in found:
-                yield sure, css_value(value), is_important(value)
+                yield specificity, untold, css_value(value), is_important(value)
 
 
 def server_note(value: str) -> str:

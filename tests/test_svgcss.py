@@ -12,6 +12,7 @@ from converter.svgcss import (
     may_select,
     plain_css,
     style_value,
+    sure_specificity,
     surely_selects,
 )
 from tests.conftest import svg_tree
@@ -57,3 +58,16 @@ def test_a_sheet_applies_as_written_for_every_medium_with_no_at_rule(
         attributes: str, css: str, plain: bool, tmp_path: Path) -> None:
     style = svg_tree(f"<style{attributes}/>", tmp_path).root[0]
     assert is_plain_sheet(style, css) is plain
+
+
+@pytest.mark.parametrize(("selectors", "specificity", "untold"), [
+    ("stop", (0, 0, 1), False), ("#g > stop.x", (1, 1, 1), False),
+    ("* .x, svg linearGradient stop", (0, 1, 0), False), ("#g *", (1, 0, 0), False),
+    ("stop.y, stop", (0, 0, 1), False), ("stop:first-child, #g stop", (1, 0, 1), True),
+    ("#other stop", None, False), ("[id=g] stop", None, True)])
+def test_a_rule_surely_selects_with_the_specificity_of_its_most_specific_selector(
+        selectors: str, specificity: tuple[int, int, int] | None, untold: bool,
+        tmp_path: Path) -> None:
+    tree = svg_tree("<linearGradient id='g'><stop class='x'/></linearGradient>", tmp_path)
+    stop = tree.root[0][0]
+    assert sure_specificity(selectors, stop, tree.parents) == (specificity, untold)

@@ -92,3 +92,46 @@ def test_a_pattern_whose_content_shows_nothing_in_its_tile_paints_nothing(
     tree = svg_tree(f"<pattern id='g' width='10' height='10' patternUnits='userSpaceOnUse'"
                     f"{pattern}>{content}</pattern>", tmp_path)
     assert unseen_paint("fill", "url(#g)", tree) is unseen
+
+
+@pytest.mark.parametrize(("sheet", "unseen"), [
+    ("stop { stop-opacity: 1 } stop { stop-opacity: 0 }", True),
+    ("stop { stop-opacity: 0 } stop { stop-opacity: 1 }", False),
+    ("stop { stop-opacity: 1; stop-opacity: 0 }", True),
+    ("#g stop { stop-opacity: 1 } stop { stop-opacity: 0 }", False),
+    ("stop { stop-opacity: 1 } .clear { stop-opacity: 0 }", True),
+    (".clear { stop-opacity: 1 } svg stop.clear { stop-opacity: 0 }", True),
+    ("#g > .clear { stop-opacity: 1 } svg > * > stop.clear { stop-opacity: 0 }", False),
+    ("stop { stop-opacity: 0 !important } #g stop { stop-opacity: 1 }", True),
+    ("stop { stop-opacity: 0 !important } stop { stop-opacity: 1 !important }", False),
+    ("#other stop { stop-opacity: 1 } stop { stop-opacity: 0 }", True),
+    ("stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }", False),
+    ("stop, stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }", False),
+    ("stop { stop-opacity: 1 } stop { stop-opacity: 0px }", False),
+    ("stop { stop-opacity: 0px !important }", False),
+    ("stop { stop-opacity: 1 } stop { stop-opacity: 0% }", True),
+    ("stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }", True),
+    ("stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }", False),
+    ("stop { stop-color: transparent } stop { stop-color: red }", False)])
+def test_the_rule_that_wins_the_cascade_gives_the_stop_its_value(
+        sheet: str, unseen: bool, tmp_path: Path) -> None:
+    """Two stops of class clear, red: of the rules that surely select them, the one of
+    !important, then of the highest specificity, then the last gives their value; one
+    that may select them otherwise, or of a value Chromium may drop, may give it."""
+    tree = svg_tree(f"<style>{sheet}</style><linearGradient id='g'><stop class='clear' "
+                    "stop-color='red'/><stop class='clear' stop-color='red'/>"
+                    "</linearGradient>", tmp_path)
+    assert unseen_paint("fill", "url(#g)", tree) is unseen
+
+
+def test_a_style_attribute_wins_over_a_sheet_unless_the_sheet_is_important(
+        tmp_path: Path) -> None:
+    def unseen(sheet: str, style: str) -> bool:
+        tree = svg_tree(f"<style>{sheet}</style><linearGradient id='g'><stop "
+                        f"style='{style}'/></linearGradient>", tmp_path)
+        return unseen_paint("fill", "url(#g)", tree)
+
+    assert unseen("#g stop { stop-opacity: 1 }", "stop-opacity: 0")
+    assert not unseen("#g stop { stop-opacity: 0 }", "stop-opacity: 1")
+    assert unseen("#g stop { stop-opacity: 0 !important }", "stop-opacity: 1")
+    assert not unseen("#g stop { stop-opacity: 0 !important }", "stop-opacity: 1 !important")

@@ -744,6 +744,14 @@ def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool
     return seen, page.evaluate(MIDDLE_HIT), [m.slug for m in read]
 
 
+def _cascade(sheet: str) -> Edit:
+    """The square filled with a gradient of two red stops of class clear, under
+    ``sheet``."""
+    return Edit(defs=f"<style>{sheet}</style><linearGradient id='g'><stop offset='0' "
+                "stop-color='red' class='clear'/><stop offset='1' stop-color='red' "
+                "class='clear'/></linearGradient>", polygon="fill='url(#g)'")
+
+
 UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
           Edit(polygon="style='fill-opacity:0;stroke:none'"),
           Edit(a="fill-opacity='0' stroke='red' stroke-opacity='0'"), Edit(g="fill='none'"),
@@ -816,7 +824,13 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               ("", "<a><g fill='none'><rect width='10' height='10'/></g></a>"),
               ("", "<rect width='10' height='10' style='display: none'/>"),
               (" visibility='hidden'", "<rect width='10' height='10'/>"),
-              (" fill='none'", "<polygon points='0,0 10,0 10,10'/>")))]
+              (" fill='none'", "<polygon points='0,0 10,0 10,10'/>"))),
+          *(_cascade(sheet) for sheet in (
+              "stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
+              "stop { stop-opacity: 0 !important } #g stop { stop-opacity: 1 }",
+              "stop { stop-opacity: 1 } .clear { stop-opacity: 0 }",
+              "#other stop { stop-opacity: 1 } stop { stop-opacity: 0% }",
+              "stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }"))]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -863,7 +877,14 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
               ("", "<g visibility='hidden'><rect width='10' height='10' visibility='visible'/>"
                "</g>"),
               ("", "<rect width='10' height='10' fill='none'><set attributeName='fill' "
-               "to='red'/></rect>")))]
+               "to='red'/></rect>"))),
+        *(_cascade(sheet) for sheet in (
+            "stop { stop-opacity: 0 } stop { stop-opacity: 1 }",
+            "#g stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
+            "stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }",
+            "stop { stop-opacity: 1 } stop { stop-opacity: 0px }",
+            "stop { stop-opacity: 0px !important }",
+            "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }"))]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
