@@ -338,6 +338,8 @@ def _specified_values(element: Any, name: str, tree: Tree) -> set[str]:
 #: attribute ranks least, a declaration whose rank is not told may rank highest.
 _Rank = tuple[bool, int, Specificity, int]
 _LEAST: _Rank = (False, -1, (0, 0, 0), -1)
+#: The rank of the initial value, under an attribute Chromium may drop as not valid.
+_INITIAL: _Rank = (False, -1, (0, 0, 0), -2)
 _ANY = 1 << 30
 _MOST_SPECIFIC: Specificity = (_ANY, _ANY, _ANY)
 
@@ -352,11 +354,13 @@ class _Declared(NamedTuple):
 
 
 def _declared(element: Any, name: str, tree: Tree) -> list[_Declared]:
-    """The values ``element`` is given of a property, each ranked: its attribute (none
-    given: the initial value), each declaration of a sheet that may select it, its
-    ``style``. A declaration Chromium may drop as not valid (:func:`_surely_valid`) may
-    not apply."""
-    declared = [_Declared(element.get(name) or "", _LEAST, _LEAST)]
+    """The values ``element`` is given of a property, each ranked: the initial value, its
+    attribute (none given: the initial value), each declaration of a sheet that may
+    select it, its ``style``. A value Chromium may drop as not valid
+    (:func:`_surely_valid`) may not apply."""
+    attribute = element.get(name) or ""
+    declared = [_Declared("", _INITIAL, _INITIAL), _Declared(
+        attribute, _LEAST if _surely_valid(name, attribute) else None, _LEAST)]
     for order, (specificity, untold, value, bang) in enumerate(
             _sheet_declarations(element, name, tree)):
         if specificity is None and not untold:  # (its rule surely selects it not)

@@ -135,3 +135,12 @@ def test_a_style_attribute_wins_over_a_sheet_unless_the_sheet_is_important(
     assert not unseen("#g stop { stop-opacity: 0 }", "stop-opacity: 1")
     assert unseen("#g stop { stop-opacity: 0 !important }", "stop-opacity: 1")
     assert not unseen("#g stop { stop-opacity: 0 !important }", "stop-opacity: 1 !important")
+
+
+@pytest.mark.parametrize(("stop", "unseen"), [
+    ("stop-opacity='0'", True), ("stop-opacity='0%'", True), ("stop-opacity='0px'", False),
+    ("stop-color='#ff000000'", True), ("stop-color='rgb(a b c / 0)'", False)])
+def test_an_attribute_chromium_may_drop_leaves_the_stop_its_initial_value(
+        stop: str, unseen: bool, tmp_path: Path) -> None:
+    tree = svg_tree(f"<linearGradient id='g'><stop {stop}/></linearGradient>", tmp_path)
+    assert unseen_paint("fill", "url(#g)", tree) is unseen

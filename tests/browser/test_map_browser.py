@@ -884,7 +884,10 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
             "stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }",
             "stop { stop-opacity: 1 } stop { stop-opacity: 0px }",
             "stop { stop-opacity: 0px !important }",
-            "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }"))]
+            "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }")),
+        *(Edit(defs=f"<linearGradient id='g'><stop offset='0' {stop}/></linearGradient>",
+               polygon="fill='url(#g)'") for stop in (
+            "stop-color='red' stop-opacity='0px'", "stop-color='rgb(a b c / 0)'"))]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
