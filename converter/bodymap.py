@@ -93,6 +93,10 @@ MAP_CSS = """\
 #: scaled (``vector-effect: non-scaling-stroke``): a region smaller than a pixel as
 #: shown is still drawn, a dot of its outline, and takes the clicks there.
 OUTLINE = 1.5
+#: The style sheet of a standalone picture (a focus image, diagram.svg) that draws every
+#: region's outline as wide in CSS pixels at any scale as on a map of up to 1000 pixels
+#: a side: a region under a pixel as shown stays a dot of its outline.
+NON_SCALING = "<style>polygon { vector-effect: non-scaling-stroke; }</style>\n"
 
 
 @dataclass(frozen=True)
@@ -480,6 +484,7 @@ def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
         _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(shape.title)}"',
                   True),
         f"<title>{xml_text(shape.title)}</title>\n",
+        NON_SCALING,
         _image(base_image, viewbox),
         '<g class="others" fill="#7f8c8d" fill-opacity="0.2" stroke="#7f8c8d" '
         f'stroke-opacity="0.6" stroke-width="1">\n{others}</g>\n',
@@ -503,7 +508,7 @@ def diagram_svg(muscles: Sequence[Muscle], frame: ViewBox, *, lang: str = "en",
     return "".join([
         _open_svg(frame, f' xml:lang="{written_in}" role="img" aria-label="{caption}"', True),
         f"<title>{caption}</title>\n",
-        "<style>polygon { vector-effect: non-scaling-stroke; }</style>\n",
+        NON_SCALING,
         f'<g fill="#c0392b" fill-opacity="0.3" stroke="#922b21" stroke-width="1.5">\n'
         f"{shapes}</g>\n</svg>\n",
     ])

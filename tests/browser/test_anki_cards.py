@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 import converter
+from converter.bodymap import SVG_NS
+from converter.model import Muscle, Region
 from converter.registry import Source, WriteContext
-from formats.anki import AnkiFormat
+from formats.anki import AnkiFormat, media_name
 from tests.browser.png import decode, is_blank
+from tests.browser.test_map_browser import DOTS, focus_red_near
 from tests.conftest import SAMPLES
 
 MUSCLES = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
@@ -41,32 +45,40 @@ PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8">'
         "<style>{css}</style></head><body>{html}</body></html>")
 
 
-@pytest.fixture(scope="module")
-def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, int, str], Path]:
-    """(lang, slug, card ordinal, "question"|"answer") -> the card as a page on disk."""
+def rendered_cards(folder: Path, muscles: list[Muscle], lang: str
+                   ) -> dict[tuple[str, str, int, str], Path]:
+    """The deck of ``muscles`` in ``lang``, imported into a collection in ``folder``: (lang,
+    slug, card ordinal, "question"|"answer") -> the card as a page in its media folder."""
     from anki.collection import Collection, ImportAnkiPackageRequest
 
     pages = {}
+    deck = folder / "muscles.apkg"
+    sources = {m.slug: Source(f"{m.slug}.md", 1_700_000_000) for m in muscles}
+    AnkiFormat().write(iter(muscles), deck, WriteContext(
+        options={"lang": lang}, sources=sources, report=lambda d: None))
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(deck)))
+        media = Path(col.media.dir())
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            slug, shown = card.note()["Slug"], card.render_output()
+            for side, html in (("question", shown.question_text),
+                               ("answer", shown.answer_text)):
+                page = media / f"{slug}-{card.ord}-{side}.html"
+                page.write_text(PAGE.format(css=shown.css, html=html), encoding="utf-8")
+                pages[(lang, slug, card.ord, side)] = page
+    finally:
+        col.close()
+    return pages
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, int, str], Path]:
+    """(lang, slug, card ordinal, "question"|"answer") -> the card as a page on disk."""
+    pages = {}
     for lang in QUESTIONS:
-        folder = tmp_path_factory.mktemp(f"anki-{lang}")
-        deck = folder / "muscles.apkg"
-        sources = {m.slug: Source(f"{m.slug}.md", 1_700_000_000) for m in MUSCLES}
-        AnkiFormat().write(iter(MUSCLES), deck, WriteContext(
-            options={"lang": lang}, sources=sources, report=lambda d: None))
-        col = Collection(str(folder / "collection.anki2"))
-        try:
-            col.import_anki_package(ImportAnkiPackageRequest(package_path=str(deck)))
-            media = Path(col.media.dir())
-            for cid in col.find_cards(""):
-                card = col.get_card(cid)
-                slug, shown = card.note()["Slug"], card.render_output()
-                for side, html in (("question", shown.question_text),
-                                   ("answer", shown.answer_text)):
-                    page = media / f"{slug}-{card.ord}-{side}.html"
-                    page.write_text(PAGE.format(css=shown.css, html=html), encoding="utf-8")
-                    pages[(lang, slug, card.ord, side)] = page
-        finally:
-            col.close()
+        pages.update(rendered_cards(tmp_path_factory.mktemp(f"anki-{lang}"), MUSCLES, lang))
     return pages
 
 
@@ -168,3 +180,37 @@ def test_longest_answer_fits_the_window_width(page: Any, cards: dict,
     line = page.evaluate("() => document.querySelector('.details').getBoundingClientRect()"
                          ".width")
     assert line <= 40 * size  # lines stay short enough to read on a wide screen
+
+
+def dot_pixel(image: Path, shown_width: float) -> tuple[int, int]:
+    """The whole pixel nearest the middle of the highlighted polygon of the focus image
+    ``image`` shown ``shown_width`` CSS pixels wide, from its top left corner."""
+    root = ElementTree.parse(image).getroot()
+    left, top, width, _ = map(float, root.get("viewBox", "").split())
+    polygon = root.find(f"{{{SVG_NS}}}g[@class='focus']/{{{SVG_NS}}}polygon")
+    numbers = [float(n) for n in re.split("[ ,]", polygon.get("points", ""))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    scale = shown_width / width
+    return (round(((min(xs) + max(xs)) / 2 - left) * scale),
+            round(((min(ys) + max(ys)) / 2 - top) * scale))
+
+
+@pytest.mark.parametrize("slug", ["alone", "on-big"])
+def test_a_focus_image_card_shows_its_region_under_a_pixel_as_a_dot(
+        page: Any, tmp_path: Path, slug: str) -> None:
+    """A card's focus image of a 16-pixel square on a 20000 x 40000 diagram scaled the
+    square's outline with it: Anki showed a faint tint, not the muscle asked about. Its
+    outline is drawn 2 CSS pixels wide at any scale now: a red dot where it lies."""
+    muscles = [Muscle(slug=name, title=name.title(), regions=(square(coords),))
+               for name, coords in DOTS.items()]
+    shown = rendered_cards(tmp_path, muscles, "en")[("en", slug, 1, "question")]
+    show(page, shown, DAY.format(n=2))
+    image = page.locator(".figure img")
+    x, y = dot_pixel(shown.parent / media_name(slug), image.bounding_box()["width"])
+    assert focus_red_near(decode(image.screenshot()), x, y), (slug, x, y)
+
+
+def square(coords: str) -> Region:
+    """The region of an image map's ``coords``."""
+    numbers = [int(n) for n in coords.split(",")]
+    return Region(tuple(zip(numbers[0::2], numbers[1::2], strict=True)))

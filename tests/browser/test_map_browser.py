@@ -24,7 +24,7 @@ from converter.layers import region_area
 from converter.lint import MAX_COORDINATE
 from converter.model import Muscle, Region
 from converter.registry import ReadContext, get_format
-from tests.browser.png import decode, is_blank
+from tests.browser.png import Image, decode, is_blank
 from tests.conftest import SAMPLES
 
 VIEWPORT = {"width": 1200, "height": 1000}
@@ -413,6 +413,16 @@ DOT_AREA_PIXEL = """(points) => {
 }"""
 
 
+def dots_corpus(root: Path) -> Path:
+    """A folder of one source file per muscle of :data:`DOTS`, in ``root``."""
+    corpus = root / "dots"
+    corpus.mkdir()
+    for slug, coords in DOTS.items():
+        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
+                                           f'  - "{coords}"\n---\n', encoding="utf-8")
+    return corpus
+
+
 @pytest.mark.parametrize("map_", ["svg/map.svg", "html/index.html", "image map"])
 def test_a_region_under_a_pixel_as_shown_is_drawn_takes_the_click_and_is_warned_of(
         page: Any, tmp_path: Path, map_: str) -> None:
@@ -421,11 +431,7 @@ def test_a_region_under_a_pixel_as_shown_is_drawn_takes_the_click_and_is_warned_
     the muscle under it, or to none), and its image map area was of no pixel. Its
     outline is drawn 1.5 CSS pixels wide at any scale now, a dot that takes the click
     there, its area that dot's square; and each such region is a warning at its coords."""
-    corpus = tmp_path / "dots"
-    corpus.mkdir()
-    for slug, coords in DOTS.items():
-        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
-                                           f'  - "{coords}"\n---\n', encoding="utf-8")
+    corpus = dots_corpus(tmp_path)
     fmt = "svg" if map_ == "svg/map.svg" else "html"
     out = tmp_path / fmt
     result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", fmt, "-o", str(out),
@@ -448,6 +454,54 @@ def test_a_region_under_a_pixel_as_shown_is_drawn_takes_the_click_and_is_warned_
             x, y = page.evaluate(DOT_PIXEL, slug)
         page.mouse.click(x, y)
         page.wait_for_url((out / f"{slug}.html").as_uri())
+
+
+#: The whole CSS pixel nearest the middle of a focus image's highlighted polygon, in
+#: the picture's own pixels (from its top left corner).
+FOCUS_PIXEL = """() => {
+  const picture = document.querySelector("svg").getBoundingClientRect();
+  const box = document.querySelector("g.focus polygon").getBoundingClientRect();
+  return [Math.round(box.x + box.width / 2 - picture.x),
+          Math.round(box.y + box.height / 2 - picture.y)];
+}"""
+
+
+def is_focus_red(colour: bytes) -> bool:
+    """Whether a pixel is of the focused muscle's dark red outline (#7b1010), not a faint
+    tint of it: red well above green and blue."""
+    red, green, blue = colour[:3]
+    return red - max(green, blue) > 60
+
+
+def focus_red_near(picture: Image, x: int, y: int) -> list[bytes]:
+    """The pixels of the focused outline's red within two pixels of (``x``, ``y``), in
+    the picture."""
+    near = [picture.pixel(column, row)
+            for column in range(max(0, x - 2), min(picture.width, x + 3))
+            for row in range(max(0, y - 2), min(picture.height, y + 3))]
+    return [colour for colour in near if is_focus_red(colour)]
+
+
+def assert_focus_dot_drawn(page: Any, image: Path) -> None:
+    """The focus image ``image`` shows its highlighted region (under a pixel as shown)
+    as a dot of its outline's red, around the pixel nearest its middle."""
+    page.goto(image.as_uri())
+    x, y = page.evaluate(FOCUS_PIXEL)
+    assert focus_red_near(decode(page.locator("svg").screenshot()), x, y), (image.name, x, y)
+
+
+@pytest.mark.parametrize("slug", ["alone", "on-big"])
+def test_a_focus_image_shows_its_region_under_a_pixel_as_a_dot(
+        page: Any, tmp_path: Path, slug: str) -> None:
+    """The focus image of a 16-pixel square on a 20000 x 40000 diagram (shown 500 x 1000,
+    0.4 of a pixel a side) scaled its 2-pixel outline with it (0.05 of a pixel): nothing of
+    the one muscle it exists to show was seen but a faint tint. Its outline is drawn 2 CSS
+    pixels wide at any scale now, as the map's are: a red dot where it lies."""
+    out = tmp_path / "svg"
+    result = CliRunner().invoke(cli, ["convert", str(dots_corpus(tmp_path)), "--to", "svg",
+                                      "-o", str(out), "--size", "20000x40000", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert_focus_dot_drawn(page, out / f"{slug}.svg")
 
 
 @pytest.mark.parametrize("embed", ['<object data="svg/map.svg" type="image/svg+xml" '
