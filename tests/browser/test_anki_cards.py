@@ -23,8 +23,8 @@ from converter.bodymap import SVG_NS
 from converter.model import Muscle, Region
 from converter.registry import Source, WriteContext
 from formats.anki import AnkiFormat, media_name
+from tests.browser.dots import DOTS, focus_red_near
 from tests.browser.png import decode, is_blank
-from tests.browser.test_map_browser import DOTS, focus_red_near
 from tests.conftest import SAMPLES
 
 MUSCLES = sorted(converter.read(SAMPLES), key=lambda m: m.slug)

@@ -24,7 +24,8 @@ from converter.layers import region_area
 from converter.lint import MAX_COORDINATE
 from converter.model import Muscle, Region
 from converter.registry import ReadContext, get_format
-from tests.browser.png import Image, decode, is_blank
+from tests.browser.dots import DOTS, dots_corpus, focus_red_near
+from tests.browser.png import decode, is_blank
 from tests.conftest import SAMPLES
 
 VIEWPORT = {"width": 1200, "height": 1000}
@@ -385,13 +386,6 @@ def test_a_map_millions_of_pixels_across_shows_whole_on_the_first_screen(
                for *_, x, y in areas)
 
 
-#: A diagram of 20000 x 40000 pixels (shown 500 x 1000, 1:40), a muscle on its left half
-#: and two 16-pixel squares, 0.4 of a shown pixel a side, within one shown pixel (their
-#: image map areas, rounded, were of no pixel): one on the large muscle, one on nothing.
-DOTS = {"big": "0,0,10000,0,10000,40000,0,40000",
-        "on-big": "2002,10002,2018,10002,2018,10018,2002,10018",
-        "alone": "15002,30002,15018,30002,15018,30018,15002,30018"}
-
 #: The whole CSS pixel nearest the middle of a muscle's first polygon on the map, the
 #: map scrolled into view: where a user clicks to reach it.
 DOT_PIXEL = """(slug) => {
@@ -411,16 +405,6 @@ DOT_AREA_PIXEL = """(points) => {
   return [Math.round(box.left + (Math.min(...xs) + Math.max(...xs)) / 2 * scale),
           Math.round(box.top + (Math.min(...ys) + Math.max(...ys)) / 2 * scale)];
 }"""
-
-
-def dots_corpus(root: Path) -> Path:
-    """A folder of one source file per muscle of :data:`DOTS`, in ``root``."""
-    corpus = root / "dots"
-    corpus.mkdir()
-    for slug, coords in DOTS.items():
-        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
-                                           f'  - "{coords}"\n---\n', encoding="utf-8")
-    return corpus
 
 
 @pytest.mark.parametrize("map_", ["svg/map.svg", "html/index.html", "image map"])
@@ -464,22 +448,6 @@ FOCUS_PIXEL = """() => {
   return [Math.round(box.x + box.width / 2 - picture.x),
           Math.round(box.y + box.height / 2 - picture.y)];
 }"""
-
-
-def is_focus_red(colour: bytes) -> bool:
-    """Whether a pixel is of the focused muscle's dark red outline (#7b1010), not a faint
-    tint of it: red well above green and blue."""
-    red, green, blue = colour[:3]
-    return red - max(green, blue) > 60
-
-
-def focus_red_near(picture: Image, x: int, y: int) -> list[bytes]:
-    """The pixels of the focused outline's red within two pixels of (``x``, ``y``), in
-    the picture."""
-    near = [picture.pixel(column, row)
-            for column in range(max(0, x - 2), min(picture.width, x + 3))
-            for row in range(max(0, y - 2), min(picture.height, y + 3))]
-    return [colour for colour in near if is_focus_red(colour)]
 
 
 def assert_focus_dot_drawn(page: Any, image: Path) -> None:
