@@ -65,6 +65,7 @@ from .lint import (
 from .locator import Locator, locate_lines
 from .model import Muscle, misshapen
 from .registry import (
+    MAX_BYTES,
     Format,
     Place,
     ReadContext,
@@ -583,7 +584,7 @@ class Reader:
 
     inputs: Inputs
     default_lang: str = "en"
-    max_bytes: int = 4 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
     #: How a ``file-too-large`` error names the limit (:attr:`ReadContext.limit_name`).
     limit_name: str = "--max-bytes"
     jobs: int = 1

@@ -30,6 +30,7 @@ from .locator import Locator
 from .model import Muscle
 from .pipeline import Reader
 from .registry import (
+    MAX_BYTES,
     Format,
     ReadContext,
     WriteContext,
@@ -569,7 +570,7 @@ def _lint(reader: Reader, summary: str | None = None) -> str | None:
 
 def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                     from_format: str | None = None, default_lang: str = "en", jobs: int = 1,
-                    max_bytes: int = 4 * 1024 * 1024, options: dict[str, Any] | None = None,
+                    max_bytes: int = MAX_BYTES, options: dict[str, Any] | None = None,
                     size: str | None = None, progress: Progress = None,
                     cache_dir: Path | None = None, exclude: Iterable[str] = (),
                     drafts: bool = False) -> RunResult:
@@ -633,7 +634,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,
                      default_lang: str = "en", jobs: int = 1,
-                     max_bytes: int = 4 * 1024 * 1024, size: str | None = None,
+                     max_bytes: int = MAX_BYTES, size: str | None = None,
                      progress: Progress = None, cache_dir: Path | None = None,
                      exclude: Iterable[str] = ()) -> RunResult:
     """Read, validate and lint ``sources`` (their folders' files that no ``exclude``
@@ -687,7 +688,7 @@ _FORMAT_CHUNK = 16
 
 @_batch
 def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: str = "en",
-                   jobs: int = 1, max_bytes: int = 4 * 1024 * 1024,
+                   jobs: int = 1, max_bytes: int = MAX_BYTES,
                    changed: Callable[[str], None] | None = None,
                    exclude: Iterable[str] = ()) -> RunResult:
     """Rewrite (or with ``check`` only list) files not in their format's canonical layout
