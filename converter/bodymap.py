@@ -97,6 +97,9 @@ OUTLINE = 1.5
 #: region's outline as wide in CSS pixels at any scale as on a map of up to 1000 pixels
 #: a side: a region under a pixel as shown stays a dot of its outline.
 NON_SCALING = "<style>polygon { vector-effect: non-scaling-stroke; }</style>\n"
+#: How wide (in CSS pixels, at any scale: :data:`NON_SCALING`) a focus image draws its
+#: muscle's outline: a region under a pixel as shown is a dot of it.
+FOCUS_OUTLINE = 2
 
 
 @dataclass(frozen=True)
@@ -240,19 +243,42 @@ def shown_size(viewbox: ViewBox) -> tuple[str, str]:
     return str(max(1, round(width * scale))), str(max(1, round(height * scale)))
 
 
-def shown_box(region: Any, scale: float | None) -> tuple[float, float, float, float]:
+#: A region's bounds (left, top, right, bottom) in diagram pixels, as floats: all that
+#: tells whether it is :func:`under_a_pixel` (a writer that lets its muscles go while
+#: the others are read keeps these of their regions, see :func:`report_extent_dots`).
+Extent = tuple[float, float, float, float]
+
+
+def extent(region: Any) -> Extent:
+    """The :data:`Extent` of a region (each point a :func:`coordinate`)."""
+    xs = [coordinate(x) for x, _ in region.points]
+    ys = [coordinate(y) for _, y in region.points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def scaled(box: Extent, scale: float | None) -> Extent:
+    """``box`` in the CSS pixels of a picture shown scaled by ``scale`` (a
+    :func:`screen_scale`; None: one pixel per diagram pixel)."""
+    factor = 1.0 if scale is None else scale
+    left, top, right, bottom = box
+    return left * factor, top * factor, right * factor, bottom * factor
+
+
+def shown_box(region: Any, scale: float | None) -> Extent:
     """A region's bounds (left, top, right, bottom) in the CSS pixels of a picture shown
     scaled by ``scale`` (a :func:`screen_scale`; None: one pixel per diagram pixel)."""
-    factor = 1.0 if scale is None else scale
-    xs = [coordinate(x) * factor for x, _ in region.points]
-    ys = [coordinate(y) * factor for _, y in region.points]
-    return min(xs), min(ys), max(xs), max(ys)
+    return scaled(extent(region), scale)
 
 
 def under_a_pixel(region: Any, scale: float | None) -> bool:
     """Whether a region shown scaled by ``scale`` is less than a CSS pixel across and
     down: only its outline (:data:`OUTLINE`) shows it, a dot."""
-    left, top, right, bottom = shown_box(region, scale)
+    return extent_under_a_pixel(extent(region), scale)
+
+
+def extent_under_a_pixel(box: Extent, scale: float | None) -> bool:
+    """:func:`under_a_pixel` of the region whose :data:`Extent` is ``box``."""
+    left, top, right, bottom = scaled(box, scale)
     return right - left < 1 and bottom - top < 1
 
 
@@ -405,33 +431,58 @@ def report_faint_limit(count: int, ctx: WriteContext, out: Path) -> None:
             "around its muscle: each focus image shows its own muscle only", "warning"))
 
 
+@dataclass(frozen=True)
+class DotWording:
+    """How a ``region-under-a-pixel`` warning names the picture the region is a dot of
+    (``the map as shown``) and what that dot is to whoever looks at it."""
+
+    picture: str
+    dot: str
+
+
+#: The wording of a region under a pixel on a map (and the image map's picture).
+MAP_DOT = DotWording("the map as shown", f"it is drawn as a dot of its {OUTLINE:g}-pixel "
+                     "outline, hard to see and to click")
+
+
 def report_dots(muscles: Iterable[Muscle], viewbox: ViewBox, ctx: WriteContext,
                 out: Path) -> None:
     """Warn of each region :func:`under_a_pixel` on the map of ``viewbox`` as shown,
     naming its muscle's file and the region (``coords[i]``, at its line when the run
     finds it): it is drawn as a dot of its outline, which is hard to see and to
     click."""
+    report_extent_dots(((m.slug, [extent(r) for r in m.regions]) for m in muscles),
+                       viewbox, ctx, out, MAP_DOT)
+
+
+def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox: ViewBox,
+                       ctx: WriteContext, out: Path, wording: DotWording) -> None:
+    """:func:`report_dots` of each muscle's regions given as (slug, their
+    :data:`Extent`), on a picture of ``viewbox`` at its :func:`shown_size`, in
+    ``wording`` (a focus image's: it is drawn on the viewBox a map of the same muscles
+    is)."""
     scale = screen_scale(viewbox)
-    for muscle in muscles:
-        for index, region in enumerate(muscle.regions):
-            if under_a_pixel(region, scale):
+    for slug, boxes in regions:
+        for index, box in enumerate(boxes):
+            if extent_under_a_pixel(box, scale):
                 ctx.report(ctx.muscle_diagnostic(
-                    muscle.slug, f"coords[{index}]", str(out), "region-under-a-pixel",
-                    _dot_message(region, viewbox, scale), "warning"))
+                    slug, f"coords[{index}]", str(out), "region-under-a-pixel",
+                    _dot_message(box, viewbox, scale, wording), "warning"))
 
 
-def _dot_message(region: Any, viewbox: ViewBox, scale: float | None) -> str:
-    """What :func:`report_dots` says of a region."""
-    left, top, right, bottom = shown_box(region, 1.0)
-    shown = shown_box(region, scale)
+def _dot_message(box: Extent, viewbox: ViewBox, scale: float | None,
+                 wording: DotWording) -> str:
+    """What :func:`report_extent_dots` says of a region whose extent is ``box``."""
+    left, top, right, bottom = box
+    shown = scaled(box, scale)
     width, height = shown_size(viewbox)
     fitted = ("" if scale is None else
               f", the diagram's {number(viewbox.width)} x {number(viewbox.height)} pixels "
               f"scaled down to fit {SCREEN}")
     return (f"the region is {right - left:.3g} x {bottom - top:.3g} pixels of the diagram, "
-            f"{shown[2] - shown[0]:.2g} x {shown[3] - shown[1]:.2g} of the map as shown "
-            f"({width} x {height}{fitted}): it is drawn as a dot of its {OUTLINE:g}-pixel "
-            "outline, hard to see and to click; draw it larger, or the diagram smaller")
+            f"{shown[2] - shown[0]:.2g} x {shown[3] - shown[1]:.2g} of {wording.picture} "
+            f"({width} x {height}{fitted}): {wording.dot}; draw it larger, or the diagram "
+            "smaller")
 
 
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
@@ -489,7 +540,8 @@ def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
         '<g class="others" fill="#7f8c8d" fill-opacity="0.2" stroke="#7f8c8d" '
         f'stroke-opacity="0.6" stroke-width="1">\n{others}</g>\n',
         f'<g class="focus" data-slug="{xml_text(shape.slug)}" fill="#d62828" '
-        f'fill-opacity="0.75" stroke="#7b1010" stroke-width="2">\n{shape.polygons}</g>\n',
+        f'fill-opacity="0.75" stroke="#7b1010" stroke-width="{FOCUS_OUTLINE:g}">\n'
+        f"{shape.polygons}</g>\n",
         "</svg>\n",
     ])
 

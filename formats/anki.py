@@ -49,7 +49,7 @@ from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.sqlitewait import Connection
 
 if TYPE_CHECKING:  # (the drawing is imported when a deck is written, not at start)
-    from converter.bodymap import Bounds, Outline
+    from converter.bodymap import Bounds, DotWording, Extent, Outline
 
 NOTETYPE_NAME = "muscle-convert muscle"
 DEFAULT_DECK = "Muscles"
@@ -458,31 +458,46 @@ def drawing_time(sources: Iterable[Source]) -> int:
 class _Kept(NamedTuple):
     """What the deck keeps of a muscle until every one is read (not the muscle: its
     texts are the most of it): its note's fields and, when it has regions, what its
-    focus image draws of it."""
+    focus image draws of it and each region's extent (to tell one under a pixel)."""
 
     slug: str
     fields: list[str]
     shape: Outline | None
     bounds: Bounds | None
+    extents: tuple[Extent, ...]
 
 
 def _kept(muscle: Muscle, lang: str, prefer: str) -> _Kept:
     """What the deck keeps of ``muscle`` (see :class:`_Kept`)."""
-    from converter.bodymap import bounds, outline
+    from converter.bodymap import bounds, extent, outline
 
     image = media_name(muscle.slug) if muscle.regions else None
     return _Kept(muscle.slug, note_fields(muscle, lang, image, prefer),
-                 outline(muscle) if muscle.regions else None, bounds(muscle))
+                 outline(muscle) if muscle.regions else None, bounds(muscle),
+                 tuple(map(extent, muscle.regions)))
 
 
-def _focus_images(items: list[_Kept]) -> dict[str, str]:
-    """slug -> standalone SVG highlighting the muscle, for every muscle with regions."""
+def _card_dot() -> DotWording:
+    """How a ``region-under-a-pixel`` warning of a deck words a region under a pixel of
+    its card's focus image."""
+    from converter.bodymap import FOCUS_OUTLINE, DotWording
+
+    return DotWording("the focus image on its card", f"the card shows it as a dot of its "
+                      f"{FOCUS_OUTLINE:g}-pixel outline, hard to see")
+
+
+def _focus_images(items: list[_Kept], ctx: WriteContext, out: Path) -> dict[str, str]:
+    """slug -> standalone SVG highlighting the muscle, for every muscle with regions;
+    each region under a pixel of its image as drawn is a ``region-under-a-pixel``
+    warning."""
     drawn = [item.shape for item in items if item.shape is not None]
     if not drawn:
         return {}
-    from converter.bodymap import outline_svgs, viewbox_around
+    from converter.bodymap import outline_svgs, report_extent_dots, viewbox_around
 
     viewbox = viewbox_around(item.bounds for item in items)
+    report_extent_dots(((item.slug, item.extents) for item in items), viewbox, ctx, out,
+                       _card_dot())
     return {shape.slug: drawing for shape, drawing in outline_svgs(drawn, len(items), viewbox)}
 
 
@@ -963,7 +978,7 @@ class AnkiFormat(Format):
         deck_name = _deck_name(ctx.option("deck", DEFAULT_DECK))
         lang = _lang(ctx.option("lang", "en"))
         items = _unique(muscles, out, lang, str(ctx.option("default_lang", "en")))
-        images = _focus_images(items)
+        images = _focus_images(items, ctx, out)
         drawing = drawing_digest(images)
         previous = _previous_deck(out) if images and source_date_epoch() is None else None
         # (a deck of these very images at ``out``: no folder's time can make them newer,

@@ -18,7 +18,7 @@ from hypothesis import given
 
 import converter
 from converter.authoring import is_blank
-from converter.bodymap import fit_viewbox, focus_svg
+from converter.bodymap import fit_viewbox, focus_svg, screen_scale, under_a_pixel
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Function, LocalizedText, Muscle, Region
@@ -26,6 +26,7 @@ from converter.registry import ReadContext, Source, WriteContext, get_format
 from converter.run import validate_sources
 from formats import anki as anki_format
 from formats.anki import AnkiFormat, media_name, note_guid, stable_id
+from tests.browser.dots import DOTS, dots_corpus
 from tests.conftest import SAMPLES
 from tests.strategies import corpora
 
@@ -674,6 +675,45 @@ def test_muscles_without_regions_get_no_image(tmp_path: Path) -> None:
         assert json.loads(archive.read("media")) == {"0": media_name("b")}
         assert archive.read("0").decode().startswith("<?xml")
     assert "(3 cards, 1 image)" in summary
+
+
+def test_a_region_under_a_pixel_of_its_cards_focus_image_is_warned_of(
+        tmp_path: Path) -> None:
+    """A 16-pixel square on a diagram 40000 pixels tall is 0.4 of a pixel of its card's
+    focus image (drawn 1000 pixels tall): the card asks which muscle is highlighted and
+    shows a speck. The svg and html writers warned of such a region at its coords; the
+    deck said nothing. It is the same warning now, worded for the card, the deck written."""
+    corpus = dots_corpus(tmp_path)
+    deck = tmp_path / "dots.apkg"
+    result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", "anki", "-o",
+                                      str(deck), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    for slug in ("alone", "on-big"):
+        assert (f"{corpus / slug}.md:4:5: warning: coords[0]: the region is 16 x 16 pixels "
+                "of the diagram, 0.4 x 0.4 of the focus image on its card (376 x 1000, the "
+                "diagram's 15058 x 40040 pixels scaled down to fit 1000): the card shows it "
+                "as a dot of its 2-pixel outline, hard to see") in result.output
+    assert result.output.count("[region-under-a-pixel]") == 2
+    with zipfile.ZipFile(deck) as archive:
+        assert sorted(json.loads(archive.read("media")).values()) == sorted(
+            map(media_name, DOTS))
+
+
+def test_a_deck_warns_of_the_regions_under_a_pixel_its_images_draw(tmp_path: Path) -> None:
+    """Without --size a deck's focus images fit the muscles, as a map does: the regions
+    warned of are those the svg writer's map of the same muscles warns of, named by
+    muscle and region (from Python, at the deck: no source file is known)."""
+    muscles = [_muscle("huge", "Huge", regions=(_region((0, 0), (5000, 0), (0, 5000)),)),
+               _muscle("speck", "Speck", regions=(
+                   _region((10, 10), (40, 10), (40, 40)), _region((900, 900), (903, 900),
+                                                                  (903, 903))))]
+    _, reported = _write(muscles, tmp_path / "d.apkg")
+    dots = [d for d in reported if d.code == "region-under-a-pixel"]
+    scale = screen_scale(fit_viewbox(muscles))
+    assert [(d.path, d.field, d.severity) for d in dots] == [
+        (str(tmp_path / "d.apkg"), f"muscles[{m.slug}].coords[{i}]", "warning")
+        for m in muscles for i, r in enumerate(m.regions) if under_a_pixel(r, scale)]
+    assert [d.field for d in dots] == ["muscles[speck].coords[1]"]
 
 
 # --- options ------------------------------------------------------------------------------
