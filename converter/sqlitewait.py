@@ -20,6 +20,7 @@ not UTF-8 (see :func:`decoded_errors`).
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -66,10 +67,20 @@ _BEGINNING = frozenset({"BEGIN", "SAVEPOINT"})
 _ENDING = frozenset({"COMMIT", "END", "RELEASE"})
 
 
+#: A statement's first word (group 1: ASCII letters, digits and ``_``, as a keyword is
+#: written; one glued to more is another), after what SQLite skips before it: its white
+#: space, a comment from ``--`` to the end of the line and one from ``/*`` to the first
+#: ``*/`` (they do not nest), or to the end when none follows.
+_FIRST_WORD = re.compile(r"(?:[ \t\n\f\r]+|--[^\n]*|/\*(?:.*?\*/|.*))*(\w*)",
+                         re.DOTALL | re.ASCII)
+
+
 def _first_word(statement: str) -> str:
-    """The first word of ``statement``, in capitals (``''`` for none)."""
-    words = statement.split(None, 1)
-    return words[0].rstrip(";").upper() if words else ""
+    """The first word of ``statement`` as SQLite reads it (after white space and
+    comments, up to a ``;``, a comment or anything else no word holds), in capitals
+    (``''`` for none)."""
+    found = _FIRST_WORD.match(statement)
+    return found.group(1).upper() if found else ""
 
 
 @contextlib.contextmanager

@@ -171,15 +171,88 @@ def test_what_sqlites_own_wait_waits_for_is_still_waited_for(
     transaction has read nothing yet: no lock of its own stands in another's way) and
     for the EXCLUSIVE lock of a write transaction's COMMIT (readers end): so does this
     one, until the other connection lets the database go."""
-    holder = sqlite3.connect(journaled, isolation_level=None, check_same_thread=False)
+    _run_while_held(journaled, held_by, statements)
+
+
+def _run_while_held(path: Path, held_by: str,
+                    statements: Callable[[sqlite3.Connection], None]) -> None:
+    """Run ``statements`` on a waiting connection to ``path`` while another one, which
+    ran ``held_by`` (statements split by ``; ``), holds the database for 0.2 seconds."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for statement in held_by.split("; "):
         holder.execute(statement).fetchall()
     letting_go = threading.Timer(0.2, holder.rollback)
     letting_go.start()
-    waiting = sqlitewait.connect(journaled, 5.0, isolation_level=None)
+    waiting = sqlitewait.connect(path, 5.0, isolation_level=None)
     try:
         statements(waiting)
     finally:
         letting_go.join()
         holder.close()
         waiting.close()
+
+
+#: A statement with a comment before (or glued to) its first word, in the ways SQLite
+#: reads one: ``--`` to the end of the line, ``/* */`` that do not nest (the first
+#: ``*/`` ends the comment: ``--`` and ``/*`` inside one are its text).
+COMMENTED = ["-- {}\n{}", "/* {} */ {}", "\n\t/* a /* b -- {} */\r\n{}", "-- /* {}\n{}",
+             "{}/* {} */"]
+
+
+def _commented(comment: str, statement: str) -> list[str]:
+    """``statement`` with ``comment`` written around it as each of :data:`COMMENTED`
+    puts it (the last after it)."""
+    return [shape.format(comment, statement) for shape in COMMENTED[:-1]] + [
+        COMMENTED[-1].format(statement, comment)]
+
+
+@pytest.mark.parametrize("begin", [*_commented("a read", "BEGIN"),
+                                   *_commented("x", "SAVEPOINT s")])
+def test_a_transaction_begun_after_a_comment_waits_for_its_first_lock(
+        journaled: Path, begin: str) -> None:
+    """A BEGIN or SAVEPOINT written after a comment was not told one by its first word
+    (``/*``, ``--``): the transaction was taken to have read already, and its first
+    read, made while another connection held the database, was "database is locked"
+    at once where SQLite's own wait waits. It waits now, as after a plain BEGIN."""
+    def statements(conn: sqlite3.Connection) -> None:
+        conn.execute(begin)
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+    _run_while_held(journaled, "BEGIN EXCLUSIVE", statements)
+
+
+@pytest.mark.parametrize("commit", [*_commented("all written", "COMMIT"),
+                                    *_commented("done", "END TRANSACTION")])
+def test_a_commit_written_after_a_comment_waits_for_the_readers(
+        journaled: Path, commit: str) -> None:
+    """A write transaction's COMMIT written after a comment (or with one glued to it,
+    ``COMMIT/* done */``) was not told a COMMIT: it did not wait for another
+    connection's read to end and failed at once, "database is locked", the transaction
+    left open. It waits now, and commits once the reader ends."""
+    def statements(conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (1)")
+        conn.execute(commit)
+        assert not conn.in_transaction
+
+    _run_while_held(journaled, "BEGIN; SELECT count(*) FROM t", statements)
+    with contextlib.closing(sqlite3.connect(journaled)) as conn:
+        assert conn.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("write", _commented("COMMIT", "INSERT INTO t VALUES (2)"))
+def test_a_commented_write_after_a_read_is_not_waited_for(journaled: Path,
+                                                          write: str) -> None:
+    """A write of a transaction that has read, whose comment names COMMIT, is still a
+    write: "database is locked" at once, not a wait for a lock it cannot get."""
+    reader = _reading(journaled, 5.0)
+    with contextlib.closing(sqlite3.connect(journaled, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO t VALUES (1)")
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            reader.execute(write)
+        assert time.monotonic() - started < 1.0
+        reader.execute("ROLLBACK")
+        writer.execute("COMMIT")
+    reader.close()
