@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import marshal
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -163,6 +164,30 @@ class MuscleError(Exception):
     def __reduce__(self) -> tuple[type[MuscleError], tuple[list[Diagnostic]]]:
         """Pickled (to and from another process, or copied) with its diagnostics."""
         return type(self), (self.diagnostics,)
+
+
+class ChangedWhileRead(MuscleError):
+    """A file rewritten in place (truncated and written again) while its reader read
+    it: what was read may mix both versions, so the file is refused whole, with this
+    one error (see :func:`check_unchanged`)."""
+
+
+#: What an in-place rewrite of an open file changes: (size, mtime ns, ctime ns).
+FileStamp = tuple[int, int, int]
+
+
+def open_stamp(fh: IO[bytes]) -> FileStamp:
+    """The :data:`FileStamp` of the open file ``fh``, taken before reading it."""
+    st = os.fstat(fh.fileno())
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def check_unchanged(fh: IO[bytes], before: FileStamp, path: str) -> None:
+    """:class:`ChangedWhileRead` when the open file ``fh`` is not as it was when
+    ``before`` was taken (a rename over the path leaves the open file as it was)."""
+    if open_stamp(fh) != before:
+        raise ChangedWhileRead(Diagnostic(path, None, None, "", "changed-while-read",
+                                          "changed while it was read; run again"))
 
 
 #: Where a step of a field path begins (``.key``, ``[0]``).

@@ -42,6 +42,7 @@ from .cache import (
 from .cache import key as cache_key
 from .checks import muscle_problems
 from .diagnostics import (
+    ChangedWhileRead,
     Diagnostic,
     DiagnosticLog,
     MuscleError,
@@ -286,8 +287,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     except TemporaryFull:  # (where a file of many keeps its muscles: the run ends)
         raise
     except MuscleError as exc:
-        if gave:  # (a file of many found broken past its first muscles: refused whole)
-            diagnostics.clear()
+        if gave or isinstance(exc, ChangedWhileRead):  # (a file of many found broken
+            diagnostics.clear()  # past its first muscles, or changed: refused whole)
             gathered = _Gathered(fmt, keep)
             positions.clear()
         diagnostics.extend(exc.diagnostics)

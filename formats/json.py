@@ -16,7 +16,16 @@ from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.diagnostics import Diagnostic, MuscleError, decode_utf8, error, wide_encoding
+from converter.diagnostics import (
+    Diagnostic,
+    FileStamp,
+    MuscleError,
+    check_unchanged,
+    decode_utf8,
+    error,
+    open_stamp,
+    wide_encoding,
+)
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
@@ -267,8 +276,18 @@ class _Reading:
         self.index = _Index(str(path))
 
     def muscles(self) -> Iterator[Muscle]:
-        """The muscles of the document, read in one pass (see the class)."""
-        before = _stamp(os.fstat(self.fh.fileno()))
+        """The muscles of the document, read in one pass (see the class); one
+        ``changed-while-read`` error, and no other, when the file was rewritten in
+        place meanwhile (what was read may mix two versions)."""
+        before = open_stamp(self.fh)
+        try:
+            yield from self._pass(before)
+        except MuscleError:  # (a mistake of a mix of two versions is neither's)
+            check_unchanged(self.fh, before, str(self.path))
+            raise
+
+    def _pass(self, before: FileStamp) -> Iterator[Muscle]:
+        """:meth:`muscles`, the file's stamp ``before`` it was read."""
         try:
             stream = _Stream(self.fh)
             for key, value, start, end in _keys(stream):
@@ -279,15 +298,18 @@ class _Reading:
                     yield from self._record(stream, value, start, end)
         except _Whole:
             self.fh.seek(0)
-            yield from _read_whole(self.path, self.ctx, self.fh.read(), self.done, self.said)
+            raw = self.fh.read()
+            check_unchanged(self.fh, before, str(self.path))
+            yield from _read_whole(self.path, self.ctx, raw, self.done, self.said)
             return
+        check_unchanged(self.fh, before, str(self.path))
         for problem in _top_level(self.top, str(self.path)):
             self.ctx.report(problem._replace(line=self.places[problem.field][0],
                                              column=self.places[problem.field][1]))
         for diagnostic in self.said:
             self.ctx.report(diagnostic)
-        if _stamp(os.fstat(self.fh.fileno())) == before:
-            _keep_index((str(self.path), *before), self.index.sorted())
+        _keep_index((str(self.path), *_stamp(os.fstat(self.fh.fileno()))),
+                    self.index.sorted())
 
     def _record(self, stream: _Stream, record: Any, start: int, end: int
                 ) -> Iterator[Muscle]:

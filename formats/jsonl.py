@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -19,9 +19,11 @@ from converter.diagnostics import (
     Diagnostic,
     KeptLine,
     MuscleError,
+    check_unchanged,
     decode_utf8,
     kept_bytes_shown,
     not_at,
+    open_stamp,
     wide_encoding,
 )
 from converter.model import Muscle
@@ -37,32 +39,13 @@ class JsonlFormat(canonical.LineRecords, Format):
     validates = True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        place = -1  # (the record's among the file's records, from 0)
+        """The muscles of the file's lines, read one line at a time; one
+        ``changed-while-read`` error in place of all it said when the file was
+        rewritten in place meanwhile (its lines may mix two versions)."""
         with path.open("rb") as fh:
-            for number, raw in enumerate(fh, 1):
-                try:
-                    line = decode_utf8(raw, str(path), number)
-                except MuscleError as exc:  # (not UTF-8)
-                    if number == 1 and wide_encoding(raw):  # (all of it: said once)
-                        ctx.report(exc.diagnostics[0])
-                        return
-                    place += 1
-                    _check_undecoded(raw, number, place, path, ctx)
-                    continue
-                if not line.strip():
-                    continue
-                place += 1
-                try:
-                    record = canonical.loads(line)
-                except BadJson as exc:
-                    ctx.report(_bad_json(exc, line, number, path))
-                    continue
-                where = _record_name(record, place)
-                ctx.mark = number
-                try:
-                    yield canonical.from_canonical(record, path=str(path), field=where)
-                except MuscleError as exc:
-                    _report(exc, where, line, number, ctx)
+            before = open_stamp(fh)
+            yield from _lines_read(fh, path, ctx)
+            check_unchanged(fh, before, str(path))
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is: its line,
@@ -110,6 +93,36 @@ class JsonlFormat(canonical.LineRecords, Format):
                 fh.write("\n")
                 count += 1
         return canonical.written(count, out)
+
+
+def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """The muscles of the lines of the open file ``fh`` (see :meth:`JsonlFormat.read`),
+    their problems said as each line is read."""
+    place = -1  # (the record's among the file's records, from 0)
+    for number, raw in enumerate(fh, 1):
+        try:
+            line = decode_utf8(raw, str(path), number)
+        except MuscleError as exc:  # (not UTF-8)
+            if number == 1 and wide_encoding(raw):  # (all of it: said once)
+                ctx.report(exc.diagnostics[0])
+                return
+            place += 1
+            _check_undecoded(raw, number, place, path, ctx)
+            continue
+        if not line.strip():
+            continue
+        place += 1
+        try:
+            record = canonical.loads(line)
+        except BadJson as exc:
+            ctx.report(_bad_json(exc, line, number, path))
+            continue
+        where = _record_name(record, place)
+        ctx.mark = number
+        try:
+            yield canonical.from_canonical(record, path=str(path), field=where)
+        except MuscleError as exc:
+            _report(exc, where, line, number, ctx)
 
 
 def _bad_json(exc: BadJson, line: str, number: int, path: Path) -> Diagnostic:

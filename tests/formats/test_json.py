@@ -860,3 +860,38 @@ def test_a_record_longer_than_many_chunks_is_parsed_a_few_times(
     found = read_json_file(path)
     assert found == (["a"], [])
     assert len(parses) <= 16
+
+
+def _rewriting_in_place(path: Path, text: str, monkeypatch) -> None:
+    """Rewrite ``path`` in place (truncated and written again, its inode kept, as a
+    shell's ``>`` or an editor that keeps the file does) with ``text`` when the reader
+    parses its first value, after reading the first chunk of the file."""
+    parse, done = canonical.raw_decode, []
+
+    def rewriting(value: str, at: int) -> Any:
+        if not done:
+            done.append(True)
+            with open(path, "r+b") as fh:
+                fh.truncate(0)
+                fh.write(text.encode("utf-8"))
+        return parse(value, at)
+
+    monkeypatch.setattr(canonical, "raw_decode", rewriting)
+
+
+def test_a_document_rewritten_in_place_while_it_is_read_is_one_error(
+        tmp_path: Path, monkeypatch) -> None:
+    """Rewritten in place while it was read (past its first chunk), a document was read
+    as its first chunk of one version and the rest of the other: muscles of both, or a
+    bad-json error that neither has. It is one changed-while-read error now, naming the
+    file, and no muscle of it is read."""
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"muscles": [{"slug": f"m{i:04}", "title": f"M {i}"}
+                                            for i in range(3_000)]}, indent=1))
+    _rewriting_in_place(path, json.dumps({"muscles": [
+        {"slug": f"n{i:04}", "title": f"New {i}"} for i in range(3_001)]}, indent=1),
+        monkeypatch)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(path), "changed-while-read", "changed while it was read; run again")]

@@ -390,3 +390,34 @@ def test_the_slug_index_of_a_big_file_is_small_and_places_each_slug(tmp_path: Pa
     assert [fmt.locate(path, f"muscles[indexed-{i:04}].title") for i in (0, 6, 7, 2999)] == [
         (1, 35), (7, 35), None, (3000, 35)]
     assert fmt.locate(path, "muscles[not-there].title") is None
+
+
+def test_a_file_rewritten_in_place_while_it_is_read_is_one_error(
+        tmp_path: Path, monkeypatch) -> None:
+    """Rewritten in place (truncated and written again, its inode kept, as a shell's
+    ``>`` does) while it was read, a file was read as the lines of one version up to
+    where the reader had read ahead and those of the other after: muscles of both.
+    It is one changed-while-read error now, naming the file, and no muscle of it is
+    read, and no other diagnostic (a line of the mix that is no JSON said nothing)."""
+    from converter import canonical
+
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps({"slug": f"m{i:04}", "title": f"M {i}"}) + "\n"
+                            for i in range(3_000)))
+    new = "".join(json.dumps({"slug": f"n{i:04}", "title": f"New title {i}"}) + "\n"
+                  for i in range(3_000))
+    parse, done = canonical.loads, []
+
+    def rewriting(text: str) -> object:
+        if not done:
+            done.append(True)
+            with open(path, "r+b") as fh:
+                fh.truncate(0)
+                fh.write(new.encode("utf-8"))
+        return parse(text)
+
+    monkeypatch.setattr(canonical, "loads", rewriting)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(path), "changed-while-read", "changed while it was read; run again")]
