@@ -128,8 +128,16 @@ class _Whole(Exception):
     """The stream cannot read the document as it is: it is read whole."""
 
 
+class _Broken(_Whole):
+    """The document is no JSON at the stream's ``at``: its error is found from there
+    (see :func:`_broken`), else it is read whole."""
+
+
 #: How much of the file the stream reads at a time, in bytes.
 _CHUNK = 1 << 16
+#: How far past a mistake json reads at most to name it (``-Infinity``, ``\\uXXXX``): a
+#: mistake named further from the end of the text read is no text cut short.
+_REACH = 16
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -142,6 +150,10 @@ class _Stream:
         self._fh, self._chunk = fh, chunk  # (bytes read at a time: None for _CHUNK)
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.text, self.at, self.ended = "", 0, False
+        #: The shortest JSON text that leaves json where the stream is (``{"k":[0,``
+        #: after a record and its comma): json's error of it and the text from ``at``
+        #: is its error of the whole document (see :func:`_broken`).
+        self.skeleton = ""
         self.line, self.column = line, column
         if fh.tell() == 0:  # (a byte order mark is no text: UTF-16's is read whole)
             head = fh.read(4)
@@ -201,7 +213,7 @@ class _Stream:
         """Take the next character, one of ``chars``."""
         found = self.char()
         if not found or found not in chars:
-            raise _Whole
+            raise _Broken
         self.at += 1
         return found
 
@@ -211,7 +223,9 @@ class _Stream:
         while True:
             try:
                 value, end = canonical.raw_decode(self.text, self.at)
-            except (ValueError, RecursionError):
+            except (ValueError, RecursionError) as exc:
+                if _named_early(exc, len(self.text)):  # (no value cut short: broken)
+                    raise _Broken from None
                 end = None
             if end is not None and (end < len(self.text) or self.ended):
                 start, self.at = self.at, end
@@ -219,19 +233,42 @@ class _Stream:
             # (a value cut at the chunk's end: read on, as much again as it has so far,
             # so that a value of n bytes is parsed O(log n) times, not O(n / chunk))
             if not self.more(len(self.text) - self.at):
-                raise _Whole
+                raise _Broken
+
+    def rest_decodes(self) -> bool:
+        """Whether the rest of the file, past what is read, is UTF-8 (read, not kept)."""
+        try:
+            while not self.ended:
+                raw = self._fh.read(_CHUNK)
+                self._decoder.decode(raw, final=not raw)
+                self.ended = not raw
+        except UnicodeDecodeError:
+            return False
+        return True
+
+
+def _named_early(exc: Exception, size: int) -> bool:
+    """Whether json's error ``exc`` of a text of ``size`` characters is one that no more
+    text after it would change: a mistake it names short of :data:`_REACH` from the
+    end (but a string not ended), or nesting too deep."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return isinstance(exc, RecursionError)
+    return exc.pos + _REACH < size and not exc.msg.startswith("Unterminated string")
 
 
 def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
     """(key, value, start, end) of each key of the document's object, but that the
     value of ``muscles`` is ``None``, its records (``"", record, ...``) after it."""
+    stream.skeleton = ""
     stream.expect("{")
     seen: set[str] = set()
+    stream.skeleton = "{"
     while stream.char() == '"':
         key, _, _ = stream.value()
         if key in seen:
             raise _Whole
         seen.add(key)
+        stream.skeleton = '{"k"'
         stream.expect(":")
         if key == "muscles":
             if stream.char() != "[":  # (not a list: said as the document's mistake)
@@ -241,23 +278,76 @@ def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
             yield key, None, start, start
             yield from _records(stream)
         else:
+            stream.skeleton = '{"k":'
             yield key, *stream.value()
+        stream.skeleton = '{"k":0'
         if stream.expect(",}") == "}":
-            if stream.char() or "muscles" not in seen:
+            stream.skeleton = "{}"
+            if stream.char():
+                raise _Broken
+            if "muscles" not in seen:
                 raise _Whole
             return
-    raise _Whole
+        stream.skeleton = '{"k":0,'
+    raise _Broken
 
 
 def _records(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
     """The records of the ``muscles`` list, its ``[`` taken."""
+    stream.skeleton = '{"k":['
     if stream.char() == "]":
         stream.at += 1
-        return
+    else:
+        while True:
+            yield "", *stream.value()
+            stream.skeleton = '{"k":[0'
+            if stream.expect(",]") == "]":
+                break
+            stream.skeleton = '{"k":[0,'
+    stream.skeleton = '{"k":[]'
+
+
+def _broken(stream: _Stream, path: str) -> MuscleError | None:
+    """The ``bad-json`` error of a document the stream found broken at its ``at``: json's
+    own of the stream's skeleton and the text from there, read on (as much again each
+    time) only until json names a mistake that no text after it would change, at its
+    place in the file; None for a document that is JSON (of another shape, said when
+    it is read whole). ``_Whole`` where the text read on is not UTF-8."""
     while True:
-        yield "", *stream.value()
-        if stream.expect(",]") == "]":
-            return
+        text = stream.skeleton + stream.text[stream.at:]
+        try:
+            canonical.loads(text)
+        except BadJson as exc:
+            if stream.ended or _settled(exc, text):
+                return _placed(exc, stream, path)
+        else:
+            if stream.ended:
+                return None
+        stream.more(len(stream.text) - stream.at)
+
+
+def _settled(exc: BadJson, text: str) -> bool:
+    """Whether json's error ``exc`` of ``text`` is one no text after it would change
+    (see :func:`_named_early`), told by its line and column."""
+    if exc.line is None or exc.column is None:  # (nested too deeply)
+        return True
+    if str(exc).startswith("Unterminated string"):
+        return False
+    reach = max(len(text) - _REACH, 0)
+    return (exc.line, exc.column) < (text.count("\n", 0, reach) + 1,
+                                     reach - text.rfind("\n", 0, reach))
+
+
+def _placed(exc: BadJson, stream: _Stream, path: str) -> MuscleError:
+    """The ``bad-json`` error ``exc`` of the stream's skeleton and its text from ``at``,
+    at its place in the file."""
+    line, column = exc.line, exc.column
+    if line is not None and column is not None:
+        first_line, first_column = stream.place(stream.at)
+        if line == 1:
+            column = first_column + column - 1 - len(stream.skeleton)
+        line += first_line - 1
+    return error(path, "bad-json", f"is not valid JSON: {exc}", line=line, column=column)
 
 
 class _Reading:
@@ -296,7 +386,9 @@ class _Reading:
                     self.places[key] = stream.place(start)
                 else:
                     yield from self._record(stream, value, start, end)
-        except _Whole:
+        except _Whole as exc:
+            if isinstance(exc, _Broken):
+                self._refuse(stream)
             self.fh.seek(0)
             raw = self.fh.read()
             check_unchanged(self.fh, before, str(self.path))
@@ -310,6 +402,17 @@ class _Reading:
             self.ctx.report(diagnostic)
         _keep_index((str(self.path), *_stamp(os.fstat(self.fh.fileno()))),
                     self.index.sorted())
+
+    def _refuse(self, stream: _Stream) -> None:
+        """Raise the ``bad-json`` error of a document the stream found broken (see
+        :func:`_broken`), unless it is read whole for it: JSON of another shape, or
+        a file with a byte that is not UTF-8 (its ``not-utf8`` error comes first)."""
+        try:
+            broken = _broken(stream, str(self.path))
+            if broken is not None and stream.rest_decodes():
+                raise broken
+        except _Whole:
+            return
 
     def _record(self, stream: _Stream, record: Any, start: int, end: int
                 ) -> Iterator[Muscle]:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -895,3 +896,101 @@ def test_a_document_rewritten_in_place_while_it_is_read_is_one_error(
         converter.read(path)
     assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
         (str(path), "changed-while-read", "changed while it was read; run again")]
+
+
+_BROKEN = [
+    '{"muscles": [{"slug": "a", "title": "A"},]}',
+    '{"muscles": [{"slug": "a" "title": "A"}, {"slug": "b", "title": "B"}]}',
+    '{"muscles": [{"slug": "a", "title": "A"}] "x": 1}',
+    '{"muscles": [{"slug": "a", "title": "A"}],}',
+    '{"muscles": []} x',
+    '{"$schema": "x" "muscles": []}',
+    '{"$schema" "x", "muscles": []}',
+    '{"$schema": "x", 5: []}',
+    '{"muscles": [{"slug": "a", "title": "A\nB"}]}',
+    '{"muscles": [{"slug": "a", "title": "A"}',
+    '{"muscles": [tru]}',
+    '{"muscles": [1., 2]}',
+    '{"muscles": [-Infinity, Nan]}',
+    '{"muscles": [{"slug": "a\\u12"}]}',
+    '{"muscles": [{"slug": "a", "title": "never ended',
+    '{"muscles": [' + "[" * 5_000 + "]" * 5_000 + "]}",
+    '\ufeff{"muscles": [\r\n {"slug": "é", "title": "Æ"},\r\n {"slug" 1}]}\r\n',
+    '{"muscles": [\n' + ",\n".join(['{"slug": "a", "title": "A"}'] * 40) + "\n}",
+    "",
+    "   \n",
+    "x",
+    "[1, 2",
+    "[1, 2]",
+    "{}",
+    '{"muscles": [], "muscles": [x',
+]
+
+
+def _said(read: Callable[[], Any]) -> list[Diagnostic]:
+    """The diagnostics ``read`` reports and raises (its muscles taken, not kept)."""
+    said: list[Diagnostic] = []
+    try:
+        for _ in read(said.append):
+            pass
+    except MuscleError as exc:
+        said += exc.diagnostics
+    return said
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+@pytest.mark.parametrize("text", _BROKEN)
+def test_a_broken_document_streamed_is_said_as_when_read_whole(
+        text: str, chunk: int, tmp_path: Path, monkeypatch) -> None:
+    """A document found broken in the pass (the records cut anywhere) is one error, as
+    when it is read whole: json's own message, at the same line and column."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_text(text, encoding="utf-8", newline="")
+    whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
+    monkeypatch.setattr(json_format, "_CHUNK", chunk)
+    assert _said(lambda report: get_format("json").read(
+        path, ReadContext(report=report))) == whole
+
+
+def test_a_broken_document_with_a_byte_not_utf8_after_its_mistake_says_that_byte(
+        tmp_path: Path) -> None:
+    """Read whole, a document's bytes are decoded before its JSON is parsed: a byte
+    that is not UTF-8 anywhere is its error, even after a JSON mistake."""
+    path = tmp_path / "m.json"
+    path.write_bytes(b'{"muscles": [{"slug": "a" "title": "A"}],\n' + b" " * 200_000
+                     + b'"x": "\xff"}')
+    assert [(d.code, d.line, d.column) for d in _said(lambda report: get_format(
+        "json").read(path, ReadContext(report=report)))] == [("not-utf8", 2, 200_007)]
+
+
+def test_a_big_document_broken_at_its_end_is_refused_in_little_memory(
+        tmp_path: Path) -> None:
+    """A document broken near its end was read whole again to say its error: a 200 MB
+    file peaked at 610 MB (its bytes, its text and the objects of all its records),
+    where reading it whole when not broken takes 25 MB. Its error is found from where
+    the pass stopped now, reading on only as far as json needs to name the mistake:
+    the same error, in a fraction of the file's size."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    records = [{"slug": f"m{i:04}", "title": f"M {i}", "body": "x" * 4_000}
+               for i in range(3_000)]
+    text = json.dumps({"muscles": records}, indent=1)
+    path.write_text(text[:-2] + ",\n}", encoding="utf-8")  # (a comma before its end)
+    del records, text
+
+    def streamed() -> list[Diagnostic]:
+        return _said(lambda report: get_format("json").read(path, ReadContext(report=report)))
+
+    whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
+    said = streamed()  # (once before it is measured: what is imported and kept on use)
+    tracemalloc.start()
+    try:
+        assert streamed() == said
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [d.code for d in said] == ["bad-json"] and said == whole
+    assert peak < path.stat().st_size // 10, peak  # (12 MB; 0.4 MB streamed, 38 whole)
