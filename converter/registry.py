@@ -26,7 +26,14 @@ from importlib.metadata import Distribution, EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from .diagnostics import Diagnostic, MuscleError, Severity, beside_errors
+from .diagnostics import (
+    Diagnostic,
+    MuscleError,
+    Severity,
+    beside_errors,
+    check_unchanged,
+    open_stamp,
+)
 from .model import ALL_FIELDS, Muscle
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
@@ -158,11 +165,14 @@ def read_at_most(path: str | Path, size: int, limit: int) -> bytes:
     """The bytes of the file at ``path``, ``limit`` + 1 at most (one more than the limit
     tells a file over it), reading ``size`` (what stat said) + 1 first: a file that grew
     since its stat is read on. (``read(limit + 1)`` would allocate the whole limit,
-    megabytes, for every small file.)"""
+    megabytes, for every small file.) ``changed-while-read`` when the open file was
+    rewritten in place while read (see :func:`~converter.diagnostics.check_unchanged`)."""
     with open(path, "rb") as fh:
+        before = open_stamp(fh)
         data = fh.read(min(size, limit) + 1)
         if size < len(data) <= limit:
             data += fh.read(limit + 1 - len(data))
+        check_unchanged(fh, before, str(path))
     return data
 
 

@@ -1496,3 +1496,49 @@ def test_a_whole_number_with_a_plus_sign_is_named_a_number(tmp_path: Path) -> No
     with pytest.raises(MuscleError) as caught:
         converter.read(src)
     assert [d.message for d in caught.value.diagnostics] == ["must be text, not a number"]
+
+
+def _rewritten_in_place_on_read(path: Path, text: str, monkeypatch) -> None:
+    """Rewrite ``path`` in place (truncated and written again, its inode kept) with
+    ``text`` as the reader's first read of it returns: a writer that ran meanwhile."""
+    from converter import registry
+
+    class Rewritten(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            got = super().read(size)
+            with open(path, "r+b") as fh:
+                fh.truncate(0)
+                fh.write(text.encode("utf-8"))
+            return got
+
+    monkeypatch.setattr(registry, "open", lambda name, mode: Rewritten(name, mode),
+                        raising=False)
+
+
+def test_a_file_rewritten_in_place_while_it_is_read_is_one_error(
+        tmp_path: Path, monkeypatch) -> None:
+    """A Markdown file rewritten in place while it was read was read as whatever its
+    read saw (in one read, but a read copies a page at a time: it may mix both
+    versions). It is one changed-while-read error now, as in JSON and JSON Lines."""
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    _rewritten_in_place_on_read(path, "---\ntitle: The new A\n---\nBody.\n", monkeypatch)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(path), "changed-while-read", "changed while it was read; run again")]
+
+
+def test_fmt_leaves_a_file_rewritten_in_place_while_it_read_it_as_written(
+        tmp_path: Path, monkeypatch) -> None:
+    """fmt wrote the layout of what its read of a file saw back over the file, though
+    the file was rewritten in place meanwhile: the new version was lost. It says
+    changed-while-read now, and the file keeps what was written into it."""
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle:   A\n---\n", encoding="utf-8")
+    new = "---\ntitle:   The new A\n---\nBody.\n"
+    _rewritten_in_place_on_read(path, new, monkeypatch)
+    result = CliRunner().invoke(cli, ["fmt", str(path), "--no-config"])
+    assert result.exit_code == 1, result.output
+    assert "[changed-while-read]" in result.stderr
+    assert path.read_text(encoding="utf-8") == new
