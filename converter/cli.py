@@ -216,13 +216,6 @@ def _progress(total: int, quiet: bool) -> Any:
 def cli() -> None:
     """Convert muscle content (Markdown + YAML front matter) to JSON, CSV, SQLite,
     SVG image maps and Anki decks - and back."""
-    from .slug import check_working_folder
-
-    try:  # (every command: a working folder deleted under the shell is one diagnostic)
-        check_working_folder()
-    except MuscleError as exc:
-        _report(exc.diagnostics)
-        sys.exit(2)
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -16,9 +16,9 @@ import click
 from .diagnostics import Diagnostic, MuscleError, printable
 
 
-class ConfigError(click.ClickException):
-    """A config file's problem: its diagnostic (file, line, key, code) alone, and exit 2
-    as a usage error; shown in the format ``--format`` gives on the command line
+class UsageDiagnostic(click.ClickException):
+    """A problem found before a command runs: its diagnostic alone, and exit 2 as a
+    usage error; shown in the format ``--format`` gives on the command line
     (``validate``'s: a JSON record or a GitHub annotation on standard output), else as
     text."""
 
@@ -37,6 +37,10 @@ class ConfigError(click.ClickException):
 
         _echo(rendered([self.diagnostic], self.fmt,
                        workspace=os.environ.get("GITHUB_WORKSPACE") or None))
+
+
+class ConfigError(UsageDiagnostic):
+    """A config file's problem: its diagnostic (file, line, key, code)."""
 
 
 #: The formats of diagnostics ``--format`` may name besides text.
@@ -63,15 +67,29 @@ def _also_checked(name: str) -> Callable[[Any], object] | None:
 class ConfiguredCommand(click.Command):
     """A command a project's config file gives options to (``muscle-convert.toml``, see
     ``converter.config``): they are its defaults (click's ``default_map``), so what the
-    command line gives wins. Loaded as the command runs, not for ``--help``."""
+    command line gives wins. Loaded as the command runs, not for ``--help``; so is the
+    check that the working folder it reads and writes from still exists (before the
+    file is looked for)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:
             given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
             asking = self.get_help_option(ctx)
             if asking is None or given.get(asking.name or "") is not True:
+                folder_exists()
                 ctx.default_map = {**(ctx.default_map or {}), **configured(ctx, given)}
         return super().parse_args(ctx, args)
+
+
+def folder_exists() -> None:
+    """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic` when the working
+    folder was deleted under this process."""
+    from .slug import check_working_folder
+
+    try:
+        check_working_folder()
+    except MuscleError as exc:
+        raise UsageDiagnostic(exc.diagnostics[0]) from None
 
 
 def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:

@@ -1128,24 +1128,57 @@ def test_strict_goes_through_the_diagnostics_once(tmp_path: Path,
     assert walks == [warnings]
 
 
+def _deleted_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder made the working folder, then deleted (as from another shell)."""
+    gone = tmp_path / "site"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    os.rmdir(gone)
+    return gone
+
+
 @pytest.mark.parametrize("command", [
     ["convert", str(SAMPLES.resolve()), "--to", "json", "-o", "{out}/m.json"],
     ["validate", str(SAMPLES.resolve())],
     ["fmt", "--check", str(SAMPLES.resolve())],
-    ["formats"],
-    ["schema"],
+    ["validate", "--config", "muscle-convert.toml", str(SAMPLES.resolve())],
 ])
 def test_every_command_in_a_deleted_working_folder_says_so(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``convert -o .`` had swapped the shell's folder away: the next run, even of
     absolute paths only, ended in a FileNotFoundError's traceback."""
-    gone = tmp_path / "site"
-    gone.mkdir()
-    monkeypatch.chdir(gone)
-    os.rmdir(gone)
+    gone = _deleted_working_folder(tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, [a.format(out=tmp_path) for a in command])
     assert result.exit_code == 2, result.output
     assert result.stderr == (
         f"{gone}: error: the working folder no longer exists (it was deleted while this "
         "process was in it): cd to a folder that does [working-folder-gone]\n")
     assert result.stdout == "" and os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["--help"], ["--version"], ["convert", "--help"], ["validate", "--help"],
+    ["fmt", "-h"], ["formats"], ["schema"], ["schema", "--input"],
+])
+def test_what_needs_no_working_folder_works_in_a_deleted_one(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert --help`` (and formats, schema) said working-folder-gone and exited 2:
+    they read and write no file, and now show what they show in any folder."""
+    here = CliRunner().invoke(cli, command)
+    _deleted_working_folder(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, command)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, here.stdout, ""), result.output
+    assert here.stdout
+
+
+def test_help_of_the_module_in_a_deleted_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m converter convert --help``, run in a folder deleted from another
+    shell, shows the help."""
+    _deleted_working_folder(tmp_path, monkeypatch)
+    done = subprocess.run([sys.executable, "-m", "converter", "convert", "--help"],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout.startswith("Usage: muscle-convert convert [OPTIONS] SOURCES...")
