@@ -76,20 +76,21 @@ class ConfiguredCommand(click.Command):
             given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
             asking = self.get_help_option(ctx)
             if asking is None or given.get(asking.name or "") is not True:
-                folder_exists()
+                folder_exists(format_given(given))
                 ctx.default_map = {**(ctx.default_map or {}), **configured(ctx, given)}
         return super().parse_args(ctx, args)
 
 
-def folder_exists() -> None:
-    """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic` when the working
-    folder was deleted under this process."""
+def folder_exists(fmt: str = "text") -> None:
+    """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic`, shown in the
+    format of diagnostics ``fmt``, when the working folder was deleted under this
+    process."""
     from .slug import check_working_folder
 
     try:
         check_working_folder()
     except MuscleError as exc:
-        raise UsageDiagnostic(exc.diagnostics[0]) from None
+        raise UsageDiagnostic(exc.diagnostics[0], fmt) from None
 
 
 def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:

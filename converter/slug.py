@@ -321,8 +321,10 @@ def relative_below(path: str, folder: str) -> list[str] | None:
     """The parts of ``path`` (relative to the working folder, or absolute) below
     ``folder``, as the file system finds them: folders resolved (symlinks first, then
     ``..``, as opening the path does), its own name kept (a symlink named as itself);
-    None when it is not below ``folder``."""
-    full = os.path.join(working_folder(), path).rstrip(os.sep) or os.sep
+    None when it is not below ``folder``. An absolute path needs no working folder (one
+    deleted: ``working-folder-gone`` names it so)."""
+    whole = path if os.path.isabs(path) else os.path.join(working_folder(), path)
+    full = whole.rstrip(os.sep) or os.sep
     parent, name = os.path.split(full)
     real = (os.path.realpath(full) if name in ("", os.curdir, os.pardir)
             else os.path.join(os.path.realpath(parent), name))

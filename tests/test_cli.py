@@ -1182,3 +1182,37 @@ def test_help_of_the_module_in_a_deleted_working_folder(
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert done.stdout.startswith("Usage: muscle-convert convert [OPTIONS] SOURCES...")
+
+
+def test_validate_json_in_a_deleted_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate --format json`` said working-folder-gone as text on stderr: a machine
+    reading standard output found no JSON. It is now the JSON report of that one
+    diagnostic, and nothing on stderr."""
+    gone = _deleted_working_folder(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(SAMPLES)])
+    assert (result.exit_code, result.stderr) == (2, ""), result.output
+    assert json.loads(result.stdout) == [{
+        "path": str(gone), "line": None, "column": None, "field": "",
+        "code": "working-folder-gone", "severity": "error",
+        "message": "the working folder no longer exists (it was deleted while this "
+                   "process was in it): cd to a folder that does"}]
+
+
+@pytest.mark.parametrize("workspace", [None, "{tmp}"])
+def test_validate_github_in_a_deleted_working_folder(
+        workspace: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate --format github`` said working-folder-gone as text on stderr (no
+    annotation); in a workflow (``$GITHUB_WORKSPACE`` set) naming its file from the
+    workspace ended in a FileNotFoundError's traceback. It is one annotation now."""
+    gone = _deleted_working_folder(tmp_path, monkeypatch)
+    if workspace is None:
+        monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    else:
+        monkeypatch.setenv("GITHUB_WORKSPACE", workspace.format(tmp=tmp_path))
+    result = CliRunner().invoke(cli, ["validate", "--format", "github", str(SAMPLES)])
+    assert (result.exit_code, result.stderr) == (2, ""), result.output
+    named = gone if workspace is None else gone.name
+    assert result.stdout == (
+        f"::error title=working-folder-gone,file={named}::the working folder no longer "
+        "exists (it was deleted while this process was in it): cd to a folder that does\n")
