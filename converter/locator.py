@@ -10,7 +10,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .discovery import Inputs
 from .registry import Format, Place, detect_format
-from .slug import slug_hint, slugify
+from .slug import named_slug, slug_hint, slugify
 
 
 class Locator:
@@ -43,11 +43,14 @@ class Locator:
         owner = self._format_of(path)
         return owner.field_name(field) if owner else field
 
-    def name_slug(self, path: str) -> str:
-        """The slug the file at ``path`` takes without a ``slug`` key: its name's, or
-        its page bundle's folder's (:func:`~converter.slug.slug_hint`)."""
+    def name_gives(self, path: str, slug: str) -> str | None:
+        """``the file name gives the slug 'map'`` (``the folder name`` for a page
+        bundle's: :func:`~converter.slug.slug_hint`) when ``slug`` is the one the file
+        at ``path`` takes without a ``slug`` key, which a diagnostic about it names
+        with the file, at no line; else None (its slug key gave it)."""
         owner = self._format_of(path)
-        return slugify(slug_hint(path, owner.extensions if owner else ()))
+        hint = slug_hint(path, owner.extensions if owner else ())
+        return named_slug(hint, slug) if slugify(hint) == slug else None
 
     def _format_of(self, path: str) -> Format | None:
         """The format of the file at ``path``: the locator's, else the one its name says

@@ -716,11 +716,16 @@ class Reader:
         """The ``duplicate-slug`` of the ``i``-th muscle of ``result`` (of ``path``),
         whose slug the file ``first`` gave first: at the muscle's own record when its
         reader marked it (a slug on two records of one file), naming the line of the
-        earlier record of the same file (its reader's ``drafts`` take no slug)."""
+        earlier record of the same file (its reader's ``drafts`` take no slug); at its
+        slug key in a file of one, or at no line when its name gave it
+        (:meth:`_by_name`)."""
         slug = result.slugs[i]
         record = result.fingerprints[i].record
         field = in_record(record, "slug")
         mark = result.marks[i] if result.marks else None
+        named = None if record or mark is not None else self._by_name(path, slug, first)
+        if named is not None:
+            return named
         line = self._earlier_line(path, result, i, drafts, field) if path == first else None
         message, others = worded(f"slug {slug!r} is already used by ",
                                  *_user_of(path, first, line))
@@ -728,7 +733,19 @@ class Reader:
                            others)
         if mark is not None:
             return self.locate.at_mark(taken, mark)
-        return self._placed(taken, record, slug)
+        return self.locate(taken)
+
+    def _by_name(self, path: str, slug: str, first: str) -> Diagnostic | None:
+        """The ``duplicate-slug`` of the file of one muscle at ``path`` whose name (or
+        page bundle's folder's) gives it ``slug``, which the file ``first`` gave first:
+        the file named at no line, as other problems of its name are (no line of it
+        gives the slug); None when a slug key gave it."""
+        named = self.locate.name_gives(path, slug)
+        if named is None:
+            return None
+        message, others = worded(f"{named}, which is already used by ",
+                                 *_user_of(path, first))
+        return Diagnostic(path, None, None, "", "duplicate-slug", message, "error", others)
 
     def _earlier_line(self, path: str, result: _Result, i: int, drafts: set[int],
                       field: str) -> int | None:
@@ -745,14 +762,6 @@ class Reader:
         mark = result.marks[j] if result.marks and j < i else None
         where = None if mark is None else self.locate.mark_place(path, mark, field)
         return where.line if where else None
-
-    def _placed(self, taken: Diagnostic, record: str, slug: str) -> Diagnostic:
-        """A ``duplicate-slug`` placed at its record in a file of many, at the slug key
-        of a file of one that has one (a slug not its name's); a slug made of the
-        file's name (or a page bundle's folder's) has no place in it."""
-        if record or slug != self.locate.name_slug(taken.path):
-            return self.locate(taken)
-        return taken
 
     def _reads(self, kind: str) -> Iterator[tuple[str, _Read]]:
         """(path, reading) of every input in input order: from the cache when it still

@@ -94,6 +94,11 @@ def _as_is(diagnostic: Diagnostic) -> Diagnostic:
     return diagnostic
 
 
+def _no_name(path: str, slug: str) -> str | None:
+    """Default name_gives callback: no slug is known to be made of a file's name."""
+    return None
+
+
 @dataclass
 class ReadContext:
     """What a reader gets besides the path: options and a place to report problems."""
@@ -208,6 +213,10 @@ class WriteContext:
     #: field's line and column in the file, when the run can find them (writers make
     #: such diagnostics with :meth:`muscle_diagnostic`, which asks it).
     locate: Callable[[Diagnostic], Diagnostic] = _as_is
+    #: For a file of one muscle and its slug: what a diagnostic says when the file's
+    #: name gave the slug (no ``slug`` key did), ``the file name gives the slug 'map'``
+    #: (:meth:`~converter.locator.Locator.name_gives`); else None.
+    name_gives: Callable[[str, str], str | None] = _no_name
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""
@@ -235,11 +244,18 @@ class WriteContext:
         """A writer's diagnostic about the muscle ``slug``'s ``field``, named as
         :meth:`about` names it, at that field's line and column in its source file when
         the run finds them (:attr:`locate`); without a line when the source is not known
-        (the ``output`` is named then, not a file the muscle was read from)."""
+        (the ``output`` is named then, not a file the muscle was read from), or when it
+        is about a slug its file's name gave (:attr:`name_gives`: the file is named,
+        with what its name gives, as no line of it holds the slug)."""
         source = self.sources.get(slug)
         path, named = _named(source, slug, field, output)
         found = Diagnostic(path, None, None, named, code, message, severity)
-        return found if source is None else self.locate(found)
+        if source is None:
+            return found
+        by_name = self.name_gives(path, slug) if field == "slug" and not source.many else None
+        if by_name is None:
+            return self.locate(found)
+        return found._replace(field="", message=f"{by_name}: {message}")
 
 
 class Format:

@@ -584,9 +584,11 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     written: list[WriteContext] = []
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
+        locator = Locator.of(reader.inputs)
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
                            diagnostics=reader.diagnostics, drafts=reader.draft_paths,
-                           empty=reader.empty_paths, locate=Locator.of(reader.inputs))
+                           empty=reader.empty_paths, locate=locator,
+                           name_gives=locator.name_gives)
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         try:

@@ -280,6 +280,14 @@ class FolderName(str):
     __slots__ = ()
 
 
+def named_slug(hint: str, slug: str) -> str:
+    """What a diagnostic about ``slug``, made of the :func:`slug_hint` ``hint`` (no
+    ``slug`` key gave it), says it is: ``the file name gives the slug 'map'``, or ``the
+    folder name`` for a page bundle's page."""
+    made_of = "folder" if isinstance(hint, FolderName) else "file"
+    return f"the {made_of} name gives the slug {slug!r}"
+
+
 def working_folder() -> str:
     """The working folder as the shell names it (``$PWD``: through a symlink, the link's
     name, as a path through it names it), else as the system does."""

@@ -148,7 +148,8 @@ def test_validate_github_output_names_the_other_files_from_the_checkout_too(
         "file=content/a/gluteus-medius.md":
             "origin.da: same text as content/a/gastrocnemius.md (origin.da)",
         "file=content/b/gastrocnemius.md":
-            "slug: slug 'gastrocnemius' is already used by content/a/gastrocnemius.md",
+            "the file name gives the slug 'gastrocnemius', which is already used by "
+            "content/a/gastrocnemius.md",
         "file=content/c/soleus.md":
             "exercises[0]: exercise 'stående Calf-raise' differs only by case or spacing "
             "from 'Stående calf-raise' in content/a/gastrocnemius.md",
@@ -156,8 +157,9 @@ def test_validate_github_output_names_the_other_files_from_the_checkout_too(
             "holds no .markdown or .md files to read (--exclude left out "
             "content/empty/README.md)"}
     text = CliRunner(env={"GITHUB_WORKSPACE": str(tmp_path / "checkout")}).invoke(cli, args)
-    assert ("b/gastrocnemius.md: error: slug: slug 'gastrocnemius' is already used by "
-            "a/gastrocnemius.md [duplicate-slug]") in text.stderr.splitlines()
+    assert ("b/gastrocnemius.md: error: the file name gives the slug 'gastrocnemius', "
+            "which is already used by a/gastrocnemius.md [duplicate-slug]"
+            ) in text.stderr.splitlines()
     found = json.loads(run(*args, "--format", "json").stdout)
     assert [(d["path"], d["message"]) for d in found if d["code"] == "no-inputs"] == [
         ("empty", "holds no .markdown or .md files to read (--exclude left out "

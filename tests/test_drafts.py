@@ -146,8 +146,9 @@ def test_a_left_out_draft_takes_no_slug_and_no_part_in_the_corpus_lints(
     assert slugs(out) == ["soleus", "trapezius"]
     checked = run("validate", str(site))  # a draft is checked as every file
     assert checked.exit_code == 1 and "note:" not in checked.stderr
-    assert "error: slug: slug 'soleus' is already used by" in checked.stderr  # (by the
-    # first of the two: soleus-rewrite.md sorts before soleus.md)
+    assert ("soleus.md: error: the file name gives the slug 'soleus', which is already "
+            "used by") in checked.stderr  # (by the first of the two: soleus-rewrite.md
+    # sorts before soleus.md)
     assert "[duplicate-text]" in checked.stderr
     both = run("convert", str(site), "--to", "json", "-o", str(out), "--drafts")
     assert both.exit_code == 1 and "[duplicate-slug]" in both.stderr

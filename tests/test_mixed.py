@@ -173,7 +173,7 @@ def test_a_slug_taken_already_is_placed_at_the_slug_of_its_record(tmp_path: Path
     assert [(d.path, d.line, d.column, d.field) for d in found] == [
         *((str(tmp_path / "b.jsonl"), number, 9, f"muscles[{m.slug}].slug")
           for number, m in enumerate(muscles[:2], 1)),
-        (str(SAMPLES / "soleus.md"), None, None, "slug")]  # (its name: no line tells)
+        (str(SAMPLES / "soleus.md"), None, None, "")]  # (its name: no line tells)
 
 
 def test_a_slug_taken_already_by_a_slug_key_is_placed_at_its_value(tmp_path: Path) -> None:
@@ -193,7 +193,27 @@ def test_a_slug_taken_already_by_a_slug_key_is_placed_at_its_value(tmp_path: Pat
              if d.code == "duplicate-slug"]
     assert [(Path(d.path).relative_to(tmp_path).as_posix(), d.line, d.column, d.field)
             for d in found] == [("soleus2.md", 3, 7, "slug"), ("soleus3.md", 3, 8, "slug"),
-                                ("z/soleus/index.md", None, None, "slug")]
+                                ("z/soleus/index.md", None, None, "")]
+
+
+def test_a_slug_taken_already_that_a_name_gives_says_so(tmp_path: Path) -> None:
+    """A slug a file's name gave, taken already, was said as a slug key's would be
+    (``slug: slug 'soleus' is already used by ...``), though the file has none: it says
+    that the file's name (or a page bundle's folder's) gives it, with no field, as a
+    reserved-name of such a slug does."""
+    from converter.run import validate_sources
+
+    for page in ("a/soleus.md", "b/soleus.md", "c/soleus/index.md"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("---\ntitle: Soleus\n---\n", encoding="utf-8")
+    found = [str(d) for d in validate_sources([tmp_path], jobs=1).diagnostics
+             if d.code == "duplicate-slug"]
+    assert found == [
+        f"{tmp_path / 'b' / 'soleus.md'}: error: the file name gives the slug 'soleus', "
+        f"which is already used by {tmp_path / 'a' / 'soleus.md'} [duplicate-slug]",
+        f"{tmp_path / 'c' / 'soleus' / 'index.md'}: error: the folder name gives the slug "
+        f"'soleus', which is already used by {tmp_path / 'a' / 'soleus.md'} "
+        "[duplicate-slug]"]
 
 
 @pytest.mark.parametrize("fmt, name, line", [("json", "m.json", 3),

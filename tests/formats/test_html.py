@@ -337,3 +337,25 @@ def test_ids_are_unique_whatever_the_slugs(lang: str, tmp_path: Path) -> None:
     svg = root.find(f".//{SVG}svg")
     if lang == "de":
         assert by_id[svg.get("aria-labelledby")] is svg.find(f"{SVG}title")
+
+
+def test_a_slug_index_a_name_gives_names_the_file_at_no_line(tmp_path: Path) -> None:
+    """A page bundle ``index/index.md`` (its folder's name gives the slug ``index``) or
+    an ``Index.md`` had its reserved-name at line 2, column 1, where a missing field is
+    placed, though no line of the file gives the slug: the file is named at no line now,
+    with the name that gives the slug."""
+    from converter.run import convert_sources
+
+    (tmp_path / "index").mkdir()
+    for page in (tmp_path / "index" / "index.md", tmp_path / "Index.md"):
+        page.write_text('---\ntitle: I\ncoords:\n  - "10,10,50,10,50,50"\n---\n',
+                        encoding="utf-8")
+    found = [(d.path, d.line, d.column, d.field, d.message.split(": ")[0])
+             for n, page in enumerate(("index/index.md", "Index.md"))
+             for d in convert_sources([tmp_path / page], get_format("html"),
+                                      tmp_path / f"site-{n}", jobs=1).diagnostics
+             if d.code == "reserved-name"]
+    assert found == [
+        (str(tmp_path / "index" / "index.md"), None, None, "",
+         "the folder name gives the slug 'index'"),
+        (str(tmp_path / "Index.md"), None, None, "", "the file name gives the slug 'index'")]
