@@ -26,9 +26,9 @@ from converter.svgcss import (
     style_declaration,
     style_value,
     sure_specificity,
-    user_length,
 )
-from converter.svgdom import SEPARATORS, SVG, ancestry, named, points
+from converter.svgdom import SEPARATORS, SVG, ancestry, named
+from converter.svgtile import Tile, outside, tile
 
 if TYPE_CHECKING:
     from converter.svgtree import Tree
@@ -65,13 +65,6 @@ _SHOWING = frozenset({
     "display", "visibility", "x", "y", "width", "height", "cx", "cy", "r", "rx", "ry", "d",
     "transform", "translate", "rotate", "scale", "offset-path", "offset", "marker",
     "marker-start", "marker-mid", "marker-end"})
-#: By shape, the attributes of its box, and the box (least x and y, most x and y).
-_GEOMETRY = {"rect": ("x", "y", "width", "height"), "circle": ("cx", "cy", "r"),
-             "ellipse": ("cx", "cy", "rx", "ry"), "line": ("x1", "y1", "x2", "y2")}
-_BOXES = {"rect": lambda x, y, w, h: (x, y, x + w, y + h),
-          "circle": lambda x, y, r: (x - r, y - r, x + r, y + r),
-          "ellipse": lambda x, y, rx, ry: (x - rx, y - ry, x + rx, y + ry),
-          "line": lambda x1, y1, x2, y2: (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))}
 #: The properties of a gradient's ``<stop>`` (that a style sheet may set over its own),
 #: and their initial values.
 _STOP_INITIAL = {"stop-color": "black", "stop-opacity": "1"}
@@ -95,11 +88,12 @@ def unstroking_rules(css: str, tree: Tree) -> Iterator[tuple[str | None, str]]:
                 yield selectors, name.lower()
 
 
-def unseen_paint(name: str, value: str, tree: Tree) -> bool:
+def unseen_paint(name: str, value: str, tree: Tree, painted: Any = None) -> bool:
     """Whether a value of a paint property leaves that paint unseen
     (:func:`paints_nothing`), or names by ``url(#id)`` a gradient or pattern that is not
     in the map (with no fallback colour that paints) or paints nothing
-    (:func:`_server_paints_nothing`)."""
+    (:func:`_server_paints_nothing`) where it paints ``painted`` (a polygon, whose box a
+    pattern's tile may take; None: any)."""
     if paints_nothing(name, value):
         return True
     found = CSS_URL.match(value) if name in ("fill", "stroke") else None
@@ -110,10 +104,10 @@ def unseen_paint(name: str, value: str, tree: Tree) -> bool:
     if target is None or target.tag not in _SERVERS:  # (no paint: its fallback paints)
         fallback = value[found.end():].strip().lower()
         return not file.strip() and (not fallback or paints_nothing(name, fallback))
-    return _server_paints_nothing(target, tree)
+    return _server_paints_nothing(target, tree, painted)
 
 
-def _server_paints_nothing(server: Any, tree: Tree) -> bool:
+def _server_paints_nothing(server: Any, tree: Tree, painted: Any) -> bool:
     """Whether a gradient or pattern paints nothing, as Chromium paints it: a gradient
     whose stops (its own ``<stop>``s, else those it takes by ``href`` from another
     gradient) are none or all clear (:func:`_stop_is_clear`, a ``<style>``'s colours and
@@ -121,7 +115,7 @@ def _server_paints_nothing(server: Any, tree: Tree) -> bool:
     :func:`_pattern_paints_nothing`."""
     chain = _server_chain(server, tree)
     if server.tag == f"{SVG}pattern":
-        return _pattern_paints_nothing(chain, tree)
+        return _pattern_paints_nothing(chain, tree, painted)
     stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
                  [])
     return not stops or all(_stop_is_clear(stop, tree) for stop in stops)
@@ -139,7 +133,7 @@ def _server_chain(server: Any, tree: Tree) -> list[Any]:
     return chain
 
 
-def _pattern_paints_nothing(chain: list[Any], tree: Tree) -> bool:
+def _pattern_paints_nothing(chain: list[Any], tree: Tree, painted: Any) -> bool:
     """Whether a pattern (the first of ``chain``, which it takes what it does not set
     from) paints nothing: a ``width`` or ``height`` of 0 (or less, or none given, as 0
     is the initial), a ``viewBox`` of no width or height, or content (the children of
@@ -149,7 +143,7 @@ def _pattern_paints_nothing(chain: list[Any], tree: Tree) -> bool:
     content = next((pattern for pattern in chain if len(pattern)), None)
     return (width is None or height is None or is_zero(width) or is_zero(height)
             or _is_empty_box(view_box) or content is None
-            or not _draws_shape(content, _tile(chain), tree))
+            or not _draws_shape(content, tile(chain, painted), tree))
 
 
 def _is_empty_box(view_box: str | None) -> bool:
@@ -161,15 +155,14 @@ def _is_empty_box(view_box: str | None) -> bool:
         return False
 
 
-def _draws_shape(content: Any, tile: tuple[float | None, float | None] | None,
-                 tree: Tree) -> bool:
+def _draws_shape(content: Any, size: Tile | None, tree: Tree) -> bool:
     """Whether ``content`` holds a shape (:data:`_DRAWING`) that it draws and that may be
-    seen in the pattern's ``tile`` (:func:`_may_show`): a child, or in a ``<g>``, ``<a>``,
-    ``<svg>`` or ``<switch>`` on the way down, none of them of ``display: none`` or an
-    opacity of 0. Content that an animation may change (:func:`_animated`) is taken to
-    show whatever it draws."""
+    seen in the pattern's tile of ``size`` (:func:`_may_show`): a child, or in a
+    ``<g>``, ``<a>``, ``<svg>`` or ``<switch>`` on the way down, none of them of
+    ``display: none`` or an opacity of 0. Content that an animation may change
+    (:func:`_animated`) is taken to show whatever it draws."""
     judged = not _animated(content, tree)
-    waiting = [(child, tile) for child in content]
+    waiting = [(child, size) for child in content]
     while waiting:
         element, place = waiting.pop()
         if judged and _shows_nothing_of(element):
@@ -180,22 +173,6 @@ def _draws_shape(content: Any, tile: tuple[float | None, float | None] | None,
             moved = element.tag == f"{SVG}svg" or has_transform(element)
             waiting.extend((child, None if moved else place) for child in element)
     return False
-
-
-def _tile(chain: list[Any]) -> tuple[float | None, float | None] | None:
-    """The width and height of a pattern's tile in the units of its content (None where
-    they depend on the box of what it fills: ``patternUnits`` of
-    ``objectBoundingBox``, as by default), or None when its content is not drawn in
-    user space from the tile's corner (a ``viewBox``, ``patternContentUnits`` of
-    ``objectBoundingBox``)."""
-    view_box, units, content_units, width, height = (next(
-        (p.get(name) for p in chain if p.get(name) is not None), None) for name in (
-        "viewBox", "patternUnits", "patternContentUnits", "width", "height"))
-    if view_box is not None or (content_units or "").strip() == "objectBoundingBox":
-        return None
-    if (units or "").strip() != "userSpaceOnUse":
-        return None, None
-    return user_length(width or ""), user_length(height or "")
 
 
 def _animated(content: Any, tree: Tree) -> bool:
@@ -218,14 +195,13 @@ def _shows_nothing_of(element: Any) -> bool:
         opacity is not None and is_zero(opacity))
 
 
-def _may_show(element: Any, tile: tuple[float | None, float | None] | None,
-              tree: Tree) -> bool:
+def _may_show(element: Any, size: Tile | None, tree: Tree) -> bool:
     """Whether a drawing element of a pattern's content may be seen, as Chromium draws
     it: unless it is hidden (``visibility``, on it or inherited), or a shape with no
     fill and no stroke that paints (on it or inherited, as :func:`inherited` tells;
     a ``url()`` is taken to paint), or one with no stroke that lies outside the
-    ``tile`` (:func:`_outside`). A ``<style>`` rule that may set how it is seen, or
-    where, on it or around it, leaves it taken to be seen."""
+    tile of ``size`` (:func:`converter.svgtile.outside`). A ``<style>`` rule that may
+    set how it is seen, or where, on it or around it, leaves it taken to be seen."""
     if _restyled(element, tree):
         return True
     if _inherited_visibility(element, tree) in ("hidden", "collapse"):
@@ -237,7 +213,7 @@ def _may_show(element: Any, tile: tuple[float | None, float | None] | None,
                       for name in STROKE)
     if not stroked and (paints_nothing("fill", fill) or is_zero(opacity)):
         return False
-    return stroked or tile is None or not _outside(element, tile, tree)
+    return stroked or size is None or not outside(element, size, tree)
 
 
 def _restyled(element: Any, tree: Tree) -> bool:
@@ -259,40 +235,6 @@ def _inherited_visibility(element: Any, tree: Tree) -> str:
         if value.lower() not in ("", "inherit", "unset"):
             return value.lower()
     return "visible"
-
-
-def _outside(element: Any, tile: tuple[float | None, float | None], tree: Tree) -> bool:
-    """Whether a shape's box (:func:`_shape_box`) lies outside a pattern's tile: wholly
-    before its corner (whatever its size), or after its width or height. Not told of one
-    with a marker on it or around it, or a transform."""
-    box = _shape_box(element)
-    if box is None or has_transform(element) or any(
-            "marker" in name or "marker" in (around.get("style") or "")
-            for around in ancestry(element, tree.parents) for name in around.attrib):
-        return False
-    width, height = tile
-    return box[2] <= 0 or box[3] <= 0 or (width is not None and box[0] >= width) or (
-        height is not None and box[1] >= height)
-
-
-def _shape_box(element: Any) -> tuple[float, float, float, float] | None:
-    """The box (least x and y, most x and y) of a ``<rect>``, ``<circle>``,
-    ``<ellipse>``, ``<line>``, ``<polygon>`` or ``<polyline>`` by its attributes, or None
-    (a ``<path>``, a number that is not a plain one, a geometry in its ``style``)."""
-    name = element.tag.rpartition("}")[2]
-    style = (element.get("style") or "").lower()
-    if name in ("polygon", "polyline"):
-        values = [user_length(n) for n in points(element).split(",")]
-        numbers = [] if None in values else values
-        return (min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]),
-                max(numbers[1::2])) if len(numbers) >= 2 and ":" not in style else None
-    geometry = _GEOMETRY.get(name)
-    if geometry is None or any(attribute in style for attribute in geometry):
-        return None
-    values = [user_length(element.get(attribute) or "0") for attribute in geometry]
-    if None in values:
-        return None
-    return _BOXES[name](*values)
 
 
 def _stop_is_clear(stop: Any, tree: Tree) -> bool:

@@ -199,7 +199,7 @@ def _unpainted(polygon: Any, tree: Tree) -> tuple[Any, str] | None:
     (none, an opacity or width of 0, or one a ``<style>`` may take away)."""
     fill, fill_at = inherited(polygon, "fill", tree)
     opacity, opacity_at = inherited(polygon, "fill-opacity", tree)
-    no_fill = unseen_paint("fill", fill, tree)
+    no_fill = unseen_paint("fill", fill, tree, polygon)
     if not no_fill and not is_zero(opacity):
         return None
     stroke = _no_stroke(polygon, tree)
@@ -218,7 +218,7 @@ def _no_stroke(polygon: Any, tree: Tree) -> str | None:
         return "a <style> that may take its stroke away"
     for name in STROKE:
         value, _ = inherited(polygon, name, tree)
-        if unseen_paint(name, value, tree):
+        if unseen_paint(name, value, tree, polygon):
             return f"{name}: {value}{server_note(value)}"
     return None
 

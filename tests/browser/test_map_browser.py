@@ -847,6 +847,18 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               ("", "<rect width='10' height='10' style='display: none'/>"),
               (" visibility='hidden'", "<rect width='10' height='10'/>"),
               (" fill='none'", "<polygon points='0,0 10,0 10,10'/>"))),
+          *(Edit(defs=f"<pattern id='p' {tile}>{content}</pattern>", polygon="fill='url(#p)'")
+            for tile, content in (
+              ("width='0.5' height='0.5'", "<rect x='50' width='10' height='10'/>"),
+              ("x='30' width='0.5' height='0.5'", "<rect x='50' width='10' height='10'/>"),
+              ("width='50%' height='50%' patternContentUnits='objectBoundingBox'",
+               "<rect y='0.5' width='0.2' height='0.2'/>"),
+              ("x='0.3' width='0.5' height='0.5' patternContentUnits='objectBoundingBox'",
+               "<rect x='0.5' width='0.2' height='0.2'/>"),
+              ("width='0.5' height='0.5' patternContentUnits='objectBoundingBox'",
+               "<rect x='-0.2' width='0.2' height='0.2'/>"),
+              ("width='50' height='50' patternUnits='userSpaceOnUse' patternContentUnits="
+               "'objectBoundingBox'", "<rect x='0.5' width='0.2' height='0.2'/>"))),
           *(_cascade(sheet) for sheet in (
               "stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
               "stop { stop-opacity: 0 !important } #g stop { stop-opacity: 1 }",
@@ -900,6 +912,13 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
                "</g>"),
               ("", "<rect width='10' height='10' fill='none'><set attributeName='fill' "
                "to='red'/></rect>"))),
+        *(Edit(defs=f"<pattern id='p' {tile}>{content}</pattern>", polygon="fill='url(#p)'")
+          for tile, content in (
+              ("width='0.5' height='0.5'", "<rect x='-1' y='-1' width='50' height='50'/>"),
+              ("width='0.5' height='0.5' patternContentUnits='objectBoundingBox'",
+               "<rect width='0.6' height='0.6'/>"),
+              ("width='50' height='50' patternUnits='userSpaceOnUse' patternContentUnits="
+               "'objectBoundingBox'", "<rect width='0.49' height='0.49'/>"))),
         *(_cascade(sheet) for sheet in (
             "stop { stop-opacity: 0 } stop { stop-opacity: 1 }",
             "#g stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
