@@ -39,9 +39,10 @@ _IMPORTANT = re.compile(r"!\s*important\s*$", re.IGNORECASE)
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
 #: A style sheet's import of another.
 CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
-#: A CSS comment (one left open runs to the end, as in CSS), or an escape (``\61`` and
-#: the one white space after it, ``\:``), as CSS reads them from the start.
-_CSS_COMMENT_OR_ESCAPE = re.compile(r"/\*.*?(?:\*/|$)|\\(?:([0-9a-fA-F]{1,6})"
+#: CSS comments one after another (one left open runs to the end, as in CSS), or an
+#: escape (``\61`` and the one white space after it, ``\:``), as CSS reads them from
+#: the start.
+_CSS_COMMENT_OR_ESCAPE = re.compile(r"(?:/\*.*?(?:\*/|$))+|\\(?:([0-9a-fA-F]{1,6})"
                                     r"(?:\r\n|[ \t\n\r\f])?|(.)|$)", re.DOTALL)
 #: A rule ``.class polygon { ... }`` of a style sheet (as the writer's paint its
 #: regions), its class in group 1 and its declarations in group 2.
@@ -246,17 +247,23 @@ def css_moves(css: str) -> bool:
 
 
 def plain_css(css: str) -> str:
-    """CSS text with its comments made a space and its escapes the characters they stand
+    """CSS text with its comments taken out and its escapes the characters they stand
     for (``tr\\61nsform`` is ``transform``), so that a name is matched as CSS reads it; an
     escaped character that is no name's (``\\;``, ``\\:``) stays in the name it is in, as
-    ``_``, never a delimiter."""
+    ``_``, never a delimiter. A comment parts what is on either side of it, as CSS's
+    tokens, and is no white space: ``stop/**/.clear`` is ``stop.clear``; between two
+    characters of names it stays :data:`COMMENT_MARK` (``a/**/b`` is neither ``ab`` nor
+    a descendant, ``a b``)."""
     return _CSS_COMMENT_OR_ESCAPE.sub(_unescaped, css)
 
 
 def _unescaped(found: re.Match[str]) -> str:
     """What a CSS comment or escape of :func:`plain_css` stands for."""
     if found.group(0).startswith("/*"):
-        return " "
+        text, start, end = found.string, found.start(), found.end()
+        between = start > 0 and end < len(text) and all(
+            _in_name(char) for char in (text[start - 1], text[end]))
+        return COMMENT_MARK if between else ""
     code, char = found.group(1), found.group(2)
     if code is not None:
         number = int(code, 16)
@@ -265,6 +272,17 @@ def _unescaped(found: re.Match[str]) -> str:
     elif char is None:  # (a backslash at the end)
         char = "\ufffd"
     return char if char.isalnum() or char in "-_" or ord(char) > 0x7F else "_"
+
+
+#: What a comment between two characters of names stands for in :func:`plain_css`: no
+#: character of a name, no white space, no delimiter, so no selector or declaration
+#: matches through it.
+COMMENT_MARK = "\ufffd"
+
+
+def _in_name(char: str) -> bool:
+    """Whether ``char`` may be of a CSS name (or start an escape, which is)."""
+    return char.isalnum() or char in "-_\\" or ord(char) > 0x7F
 
 
 def user_length(value: str) -> float | None:

@@ -23,7 +23,21 @@ SHOWN = [("polygon", frozenset(), ""), ("a", frozenset({"muscle"}), ""),
 
 
 def test_comments_and_escapes_are_read_as_css_reads_them() -> None:
-    assert plain_css("tr\\61 nsform/* x */: a\\;b") == "transform : a_b"
+    assert plain_css("tr\\61 nsform/* x */: a\\;b") == "transform: a_b"
+
+
+@pytest.mark.parametrize(("selectors", "surely"), [
+    ("stop/* x */", True), ("/* x */stop", True), ("linearGradient /* x */stop", True),
+    ("stop/**/.clear", True), ("stop/* a *//* b */.clear", True),
+    ("linearGradient/* x */stop", False), ("#g/**/stop", False), ("stop.cl/**/ear", False)])
+def test_a_comment_in_a_selector_is_no_white_space(selectors: str, surely: bool,
+                                                   tmp_path: Path) -> None:
+    """A comment parts the tokens on either side and is no combinator: between two names
+    it leaves no selector CSS takes, so none sure to select."""
+    tree = svg_tree("<linearGradient id='g'><stop class='clear'/></linearGradient>", tmp_path)
+    stop = tree.ids["g"][0]
+    selector = plain_css(f"{selectors}{{}}").removesuffix("{}")
+    assert surely_selects(selector, stop, tree.parents) is surely
 
 
 def test_a_style_attributes_important_declaration_wins() -> None:

@@ -864,7 +864,9 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               "stop { stop-opacity: 0 !important } #g stop { stop-opacity: 1 }",
               "stop { stop-opacity: 1 } .clear { stop-opacity: 0 }",
               "#other stop { stop-opacity: 1 } stop { stop-opacity: 0% }",
-              "stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }"))]
+              "stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }",
+              "stop { stop-opacity: 1 } stop/**/.clear { stop-opacity: 0 }",
+              "stop { stop-opacity: 1 } stop/* a *//* b */.clear { stop-opacity: 0 }"))]
 SEEN = [Edit(), Edit(g="style='display: contents'"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
@@ -925,7 +927,9 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
             "stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }",
             "stop { stop-opacity: 1 } stop { stop-opacity: 0px }",
             "stop { stop-opacity: 0px !important }",
-            "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }")),
+            "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }",
+            "linearGradient/* x */stop { stop-opacity: 0 }",
+            "stop { stop-opacity: 0 } #g/**/ stop { stop-opacity: 1 }")),
         *(Edit(defs=f"<linearGradient id='g'><stop offset='0' {stop}/></linearGradient>",
                polygon="fill='url(#g)'") for stop in (
             "stop-color='red' stop-opacity='0px'", "stop-color='rgb(a b c / 0)'"))]
