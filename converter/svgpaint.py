@@ -27,7 +27,7 @@ from converter.svgcss import (
     style_value,
     sure_specificity,
 )
-from converter.svgdom import SEPARATORS, SVG, ancestry, named
+from converter.svgdom import SEPARATORS, SVG, ancestry, href, named
 from converter.svgtile import Tile, outside, tile
 
 if TYPE_CHECKING:
@@ -197,16 +197,19 @@ def _shows_nothing_of(element: Any) -> bool:
 
 def _may_show(element: Any, size: Tile | None, tree: Tree) -> bool:
     """Whether a drawing element of a pattern's content may be seen, as Chromium draws
-    it: unless it is hidden (``visibility``, on it or inherited), or a shape with no
-    fill and no stroke that paints (on it or inherited, as :func:`inherited` tells;
-    a ``url()`` is taken to paint), or one with no stroke that lies outside the
+    it: unless it is hidden (``visibility``, on it or inherited), or draws nothing
+    whatever its paint (:func:`_draws_nothing`), or is a shape (or a ``<text>`` of no
+    ``<tspan>`` or other element in it) with no fill and no stroke that paints (on it
+    or inherited, as :func:`inherited` tells; a ``url()`` is taken to paint), or one
+    with no stroke that lies outside the
     tile of ``size`` (:func:`converter.svgtile.outside`). A ``<style>`` rule that may
     set how it is seen, or where, on it or around it, leaves it taken to be seen."""
     if _restyled(element, tree):
         return True
-    if _inherited_visibility(element, tree) in ("hidden", "collapse"):
+    if _inherited_visibility(element, tree) in ("hidden", "collapse") or _draws_nothing(
+            element, tree):
         return False
-    if element.tag not in _SHAPES:
+    if element.tag not in _SHAPES and (element.tag != f"{SVG}text" or len(element)):
         return True
     fill, opacity = (inherited(element, name, tree)[0] for name in ("fill", "fill-opacity"))
     stroked = not any(paints_nothing(name, inherited(element, name, tree)[0])
@@ -214,6 +217,18 @@ def _may_show(element: Any, size: Tile | None, tree: Tree) -> bool:
     if not stroked and (paints_nothing("fill", fill) or is_zero(opacity)):
         return False
     return stroked or size is None or not outside(element, size, tree)
+
+
+def _draws_nothing(element: Any, tree: Tree) -> bool:
+    """Whether a ``<text>``, ``<use>`` or ``<image>`` draws nothing, whatever its
+    paint: a ``<text>`` of no character, a ``<use>`` of no ``href`` or of ``#id`` that
+    names nothing in the map, an ``<image>`` of no ``href``."""
+    link = href(element)
+    if element.tag == f"{SVG}text":
+        return not "".join(element.itertext())
+    if element.tag == f"{SVG}use":
+        return not link or (link.startswith("#") and link[1:] not in tree.ids)
+    return element.tag == f"{SVG}image" and not link
 
 
 def _restyled(element: Any, tree: Tree) -> bool:

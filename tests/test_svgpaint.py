@@ -81,6 +81,11 @@ def test_a_sheet_that_surely_fades_every_stop_leaves_the_gradient_clear(
     ("", "<rect x='9' y='9' width='5' height='5'/>", False),
     ("", "<rect x='20' width='5' height='5' transform='translate(-20)'/>", False),
     ("", "<path d='M20 20h5v5z'/>", False),
+    ("", "<text y='8' fill='none'>X</text>", True),
+    ("", "<text y='8'> </text><text y='8'/>", False),
+    ("", "<text y='8'></text><use href='#nothing'/><use/><image/>", True),
+    ("", "<text y='8' fill='none'><tspan fill='red'>X</tspan></text>", False),
+    ("", "<use href='#g'/><image href='a.png'/>", False),
     (" viewBox='0 0 100 100'", "<rect x='20' y='20' width='5' height='5'/>", False),
     (" fill='none'", "<rect width='9' height='9' stroke='red'/>", False),
     (" fill='none'", "<rect id='r' width='9' height='9'/><animate href='#r' "

@@ -859,6 +859,14 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
                "<rect x='-0.2' width='0.2' height='0.2'/>"),
               ("width='50' height='50' patternUnits='userSpaceOnUse' patternContentUnits="
                "'objectBoundingBox'", "<rect x='0.5' width='0.2' height='0.2'/>"))),
+          *(Edit(defs=f"<pattern id='p' width='10' height='10' patternUnits='userSpaceOnUse'"
+                 f"{on}>{content}</pattern>", polygon="fill='url(#p)'") for on, content in (
+              ("", "<text y='9' font-size='14' fill='none'>M</text>"),
+              ("", "<text y='9' font-size='14' fill-opacity='0'>M</text>"),
+              (" fill='none'", "<text y='9' font-size='14'>M</text>"),
+              ("", "<text y='9' font-size='14'></text>"),
+              ("", "<use href='#nothing'/>"), ("", "<use/>"),
+              ("", "<image width='10' height='10'/>"))),
           *(_cascade(sheet) for sheet in (
               "stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
               "stop { stop-opacity: 0 !important } #g stop { stop-opacity: 1 }",
@@ -921,6 +929,12 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
                "<rect width='0.6' height='0.6'/>"),
               ("width='50' height='50' patternUnits='userSpaceOnUse' patternContentUnits="
                "'objectBoundingBox'", "<rect width='0.49' height='0.49'/>"))),
+        *(Edit(defs=f"<defs><rect id='r' width='10' height='10' fill='red'/></defs><pattern "
+               f"id='p' width='10' height='10' patternUnits='userSpaceOnUse'>{content}"
+               "</pattern>", polygon="fill='url(#p)'") for content in (
+            "<text y='9' fill='none' stroke='red' stroke-width='20'>M</text>",
+            "<text y='9' fill='none'><tspan stroke='red' stroke-width='20'>M</tspan></text>",
+            "<use href='#r'/>")),
         *(_cascade(sheet) for sheet in (
             "stop { stop-opacity: 0 } stop { stop-opacity: 1 }",
             "#g stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
