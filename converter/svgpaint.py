@@ -27,7 +27,7 @@ from converter.svgcss import (
     style_value,
     sure_specificity,
 )
-from converter.svgdom import SEPARATORS, SVG, ancestry, href, named
+from converter.svgdom import SEPARATORS, SVG, XLINK, ancestry, href, named
 from converter.svgtile import Tile, outside, tile
 
 if TYPE_CHECKING:
@@ -112,10 +112,15 @@ def _server_paints_nothing(server: Any, tree: Tree, painted: Any) -> bool:
     whose stops (its own ``<stop>``s, else those it takes by ``href`` from another
     gradient) are none or all clear (:func:`_stop_is_clear`, a ``<style>``'s colours and
     opacities counted where its rules surely select the stops), a pattern of
-    :func:`_pattern_paints_nothing`."""
+    :func:`_pattern_paints_nothing`. One that an animation may change (on it, on one it
+    takes from, or around them; in a gradient, on a stop too), which the reader does
+    not play, is taken to paint."""
     chain = _server_chain(server, tree)
+    around = {element for kind in chain for element in ancestry(kind, tree.parents)}
     if server.tag == f"{SVG}pattern":
-        return _pattern_paints_nothing(chain, tree, painted)
+        return not _animated(around, tree) and _pattern_paints_nothing(chain, tree, painted)
+    if _animated(around | {element for kind in chain for element in kind.iter()}, tree):
+        return False
     stops = next((found for gradient in chain if (found := gradient.findall(f"{SVG}stop"))),
                  [])
     return not stops or all(_stop_is_clear(stop, tree) for stop in stops)
@@ -161,7 +166,7 @@ def _draws_shape(content: Any, size: Tile | None, tree: Tree) -> bool:
     ``<g>``, ``<a>``, ``<svg>`` or ``<switch>`` on the way down, none of them of
     ``display: none`` or an opacity of 0. Content that an animation may change
     (:func:`_animated`) is taken to show whatever it draws."""
-    judged = not _animated(content, tree)
+    judged = not _animated(set(content.iter()), tree)
     waiting = [(child, size) for child in content]
     while waiting:
         element, place = waiting.pop()
@@ -175,12 +180,19 @@ def _draws_shape(content: Any, size: Tile | None, tree: Tree) -> bool:
     return False
 
 
-def _animated(content: Any, tree: Tree) -> bool:
-    """Whether an animation (an ``<animate>``, ``<set>``...) is in a pattern's content or
-    names an element of it by ``href``."""
-    held = set(content.iter())
-    return any(element.tag in _ANIMATIONS and (element in held or named(
-        element, tree.ids) in held) for element in tree.root.iter())
+def _animated(targets: set[Any], tree: Tree) -> bool:
+    """Whether an animation (an ``<animate>``, ``<set>``...) is one of ``targets`` or
+    animates one: what its ``href`` names, else its parent."""
+    return any(element.tag in _ANIMATIONS and (element in targets or _animates(
+        element, tree) in targets) for element in tree.root.iter())
+
+
+def _animates(animation: Any, tree: Tree) -> Any:
+    """What an animation animates: the element its ``href`` names (None: none), else
+    its parent."""
+    if animation.get("href") is None and animation.get(f"{{{XLINK}}}href") is None:
+        return tree.parents.get(animation)
+    return named(animation, tree.ids)
 
 
 def _shows_nothing_of(element: Any) -> bool:

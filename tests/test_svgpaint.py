@@ -129,6 +129,28 @@ def test_the_rule_that_wins_the_cascade_gives_the_stop_its_value(
     assert unseen_paint("fill", "url(#g)", tree) is unseen
 
 
+@pytest.mark.parametrize(("defs", "unseen"), [
+    ("<g fill='none'><pattern id='g' width='1' height='1'><rect width='1' height='1'/>"
+     "</pattern></g>", True),
+    ("<g fill='none'><set attributeName='fill' to='red'/><pattern id='g' width='1' "
+     "height='1'><rect width='1' height='1'/></pattern></g>", False),
+    ("<pattern id='g' width='0' height='1'><rect width='1' height='1'/></pattern>"
+     "<animate href='#g' attributeName='width' to='1'/>", False),
+    ("<pattern id='q' width='0' height='1'><rect width='1' height='1'/></pattern>"
+     "<pattern id='g' href='#q'/><set href='#q' attributeName='width' to='1'/>", False),
+    ("<pattern id='g' width='0' height='1'><rect width='1' height='1'/></pattern>"
+     "<set href='#other' attributeName='width' to='1'/>", True),
+    ("<linearGradient id='g'><stop stop-opacity='0'><set attributeName='stop-opacity' "
+     "to='1'/></stop></linearGradient>", False),
+    ("<linearGradient id='g'><stop stop-opacity='0'/></linearGradient><rect><set "
+     "attributeName='fill' to='red'/></rect>", True)])
+def test_a_paint_server_an_animation_may_change_is_taken_to_paint(
+        defs: str, unseen: bool, tmp_path: Path) -> None:
+    """An animation on a gradient or pattern, on one it takes from, around them or on a
+    stop, which the reader does not play, may make it paint; one elsewhere does not."""
+    assert unseen_paint("fill", "url(#g)", svg_tree(defs, tmp_path)) is unseen
+
+
 def test_a_style_attribute_wins_over_a_sheet_unless_the_sheet_is_important(
         tmp_path: Path) -> None:
     def unseen(sheet: str, style: str) -> bool:

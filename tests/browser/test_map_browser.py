@@ -935,6 +935,21 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
             "<text y='9' fill='none' stroke='red' stroke-width='20'>M</text>",
             "<text y='9' fill='none'><tspan stroke='red' stroke-width='20'>M</tspan></text>",
             "<use href='#r'/>")),
+        *(Edit(defs=defs, polygon="fill='url(#p)'") for defs in (
+            "<g fill='none'><set attributeName='fill' to='red'/><pattern id='p' width='10' "
+            "height='10' patternUnits='userSpaceOnUse'><rect width='10' height='10'/>"
+            "</pattern></g>",
+            "<pattern id='p' width='0' height='10' patternUnits='userSpaceOnUse'><set "
+            "attributeName='width' to='10'/><rect width='10' height='10'/></pattern>",
+            "<pattern id='p' width='0' height='10' patternUnits='userSpaceOnUse'><rect "
+            "width='10' height='10'/></pattern><set href='#p' attributeName='width' to='10'/>",
+            "<pattern id='q' width='10' height='10' patternUnits='userSpaceOnUse' fill='none'>"
+            "<rect width='10' height='10'/></pattern><pattern id='p' href='#q'/><set href='#q' "
+            "attributeName='fill' to='red'/>",
+            "<linearGradient id='p'><stop offset='0' stop-color='red' stop-opacity='0'><set "
+            "attributeName='stop-opacity' to='1'/></stop></linearGradient>",
+            "<linearGradient id='p' stop-opacity='0'><set attributeName='stop-opacity' to='1'/>"
+            "<stop offset='0' stop-color='red' stop-opacity='inherit'/></linearGradient>")),
         *(_cascade(sheet) for sheet in (
             "stop { stop-opacity: 0 } stop { stop-opacity: 1 }",
             "#g stop { stop-opacity: 1 } stop { stop-opacity: 0 }",
