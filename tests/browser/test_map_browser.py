@@ -858,7 +858,7 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               ("width='0.5' height='0.5' patternContentUnits='objectBoundingBox'",
                "<rect x='-0.2' width='0.2' height='0.2'/>"),
               ("width='50' height='50' patternUnits='userSpaceOnUse' patternContentUnits="
-               "'objectBoundingBox'", "<rect x='0.5' width='0.2' height='0.2'/>"))),
+               "'objectBoundingBox'", "<rect x='0.6' width='0.2' height='0.2'/>"))),
           *(Edit(defs=f"<pattern id='p' width='10' height='10' patternUnits='userSpaceOnUse'"
                  f"{on}>{content}</pattern>", polygon="fill='url(#p)'") for on, content in (
               ("", "<text y='9' font-size='14' fill='none'>M</text>"),
