@@ -9,10 +9,11 @@ The Python API in two calls::
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 __version__ = "0.1.0"
 __all__ = ["Diagnostic", "FrozenMap", "Function", "LocalizedText", "Muscle", "MuscleError",
@@ -56,6 +57,23 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__, *_SUBMODULES})
 
 
+_Call = TypeVar("_Call", bound=Callable[..., Any])
+
+
+def _keywords(call: _Call) -> _Call:
+    """``call`` with its diagnostics naming options as the Python API takes them
+    (``flat=True``, ``format='jsonl'``), not as the command line's flags
+    (:func:`~converter.registry.spelled`). Its warnings go one frame further up."""
+    @functools.wraps(call)
+    def spelled_call(*args: Any, **kwargs: Any) -> Any:
+        from .registry import PYTHON_API, spelled
+        with spelled(PYTHON_API):
+            return call(*args, **kwargs)
+
+    return spelled_call  # type: ignore[return-value]
+
+
+@_keywords
 def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
          default_lang: str = "en", exclude: str | Iterable[str] = (),
          drafts: bool = False, max_bytes: int = 4 * 1024 * 1024) -> list[Muscle]:
@@ -100,19 +118,19 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     inputs, problems = discover(paths, format, exclude=exclude)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
-            warnings.warn(str(problem), UserWarning, stacklevel=2)
+            warnings.warn(str(problem), UserWarning, stacklevel=3)
     for folder in inputs.skipped:
-        warnings.warn(not_searched(folder), UserWarning, stacklevel=2)
+        warnings.warn(not_searched(folder), UserWarning, stacklevel=3)
     reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes,
                     limit_name="read()'s max_bytes")
     muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
         warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "
-                      f"{agreeing(left_out, 'it', 'them')})", UserWarning, stacklevel=2)
+                      f"{agreeing(left_out, 'it', 'them')})", UserWarning, stacklevel=3)
     for problem in reader.diagnostics:
         if problem.severity == "warning" and problem.code not in LINT_CODES:
-            warnings.warn(str(problem), UserWarning, stacklevel=2)
+            warnings.warn(str(problem), UserWarning, stacklevel=3)
     problems += reader.diagnostics
     if has_errors(problems):  # (in validate's order: by file, line, column and code)
         raise MuscleError(list(in_order(problems)))
@@ -156,6 +174,7 @@ def _paths(paths: Any) -> list[str | os.PathLike[str]]:
     return paths
 
 
+@_keywords
 def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None,
           **options: Any) -> str | None:
     """Write muscles to ``path`` in ``format`` (by default guessed from the path's ending).
@@ -222,7 +241,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise cannot_write(path, exc) from None
     for diagnostic in reported:
         if diagnostic.severity != "error":
-            warnings.warn(str(diagnostic), UserWarning, stacklevel=2)
+            warnings.warn(str(diagnostic), UserWarning, stacklevel=3)
     errors = [d for d in reported if d.severity == "error"]
     if errors:
         raise MuscleError(errors)

@@ -13,6 +13,7 @@ imported only when a format is used (or listed), so start-up stays fast.
 from __future__ import annotations
 
 import collections
+import contextlib
 import importlib.machinery
 import os
 import re
@@ -20,6 +21,7 @@ import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import Distribution, EntryPoint, entry_points
@@ -78,6 +80,66 @@ class Source(NamedTuple):
     path: str
     mtime: float
     many: bool = False
+
+
+#: The Python API's name of each option the command line names otherwise (``--to``,
+#: ``--from``: the ``format`` of ``read()`` and ``write()``).
+_KEYWORDS = {"to": "format", "from": "format"}
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How a diagnostic names an option: as the caller gives it, the command line's
+    flag (``--flat``, ``--to json``) or the Python API's keyword (``flat=True``,
+    ``format='json'``). Options are named as :class:`FormatOption` names them
+    (``link_template``), and ``to`` and ``from`` as the command line's. A format asks
+    :func:`spelling` for the one of the run; it never needs to know which it is."""
+
+    keywords: bool = False
+
+    def option(self, name: str) -> str:
+        """The option itself (a diagnostic's path or field): ``--link-template``, or
+        ``link_template``."""
+        if self.keywords:
+            return _KEYWORDS.get(name, name)
+        return "--" + name.replace("_", "-")
+
+    def given(self, name: str, value: Any = True, *, quoted: bool = False) -> str:
+        """The option given ``value`` (True: a flag): ``--flat``, ``--to json`` (with
+        ``quoted``, the value as Python shows it: ``--link-template 'x'``); or
+        ``flat=True``, ``format='json'``."""
+        if self.keywords:
+            return f"{self.option(name)}={value!r}"
+        shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
+        return self.option(name) + shown
+
+    def together(self, *given: str) -> str:
+        """Options given together (each :meth:`given`): ``--to csv --flat``, or
+        ``format='csv', flat=True``."""
+        return (", " if self.keywords else " ").join(given)
+
+
+#: The command line's spelling, every run's unless :func:`spelled` says another.
+COMMAND_LINE = Spelling()
+#: The Python API's (``converter.read``, ``converter.write``).
+PYTHON_API = Spelling(keywords=True)
+_SPELLING: ContextVar[Spelling] = ContextVar("spelling", default=COMMAND_LINE)
+
+
+def spelling() -> Spelling:
+    """How the diagnostics of the call in progress name options (the command line's
+    unless :func:`spelled` is in force in this thread)."""
+    return _SPELLING.get()
+
+
+@contextlib.contextmanager
+def spelled(how: Spelling) -> Iterator[None]:
+    """Name options ``how`` says, in this thread, until the block ends."""
+    token = _SPELLING.set(how)
+    try:
+        yield
+    finally:
+        _SPELLING.reset(token)
 
 
 #: The largest Markdown file or SVG map read unless ``--max-bytes`` (``max_bytes=``)
@@ -801,25 +863,28 @@ def endings_of(fmt: Format) -> tuple[str, ...]:
 
 def _writing_instead(formats: Iterable[Format]) -> str:
     """The hint ``" (or use --to jsonl)"`` naming how those of ``formats`` that write
-    one file do (each once); ``""`` when none does (a reader only, a writer of
-    folders only)."""
+    one file do (each once, as the caller names options: :func:`spelling`); ``""``
+    when none does (a reader only, a writer of folders only)."""
     ways = dict.fromkeys(way for fmt in formats if (way := _one_file(fmt)))
     return f" (or use {' or '.join(ways)})" if ways else ""
 
 
 def _one_file(fmt: Format) -> str | None:
-    """How ``fmt`` writes one file (``--to json``, ``--to csv --flat``), or None when
-    it cannot (it has no writer, it writes folders only, or its ``writes_directory``
-    fails: a third party's, not the user's mistake to be told of here)."""
+    """How ``fmt`` writes one file (``--to json``, ``--to csv --flat``, or as the
+    Python API names them: :func:`spelling`), or None when it cannot (it has no writer,
+    it writes folders only, or its ``writes_directory`` fails: a third party's, not the
+    user's mistake to be told of here)."""
     if not fmt.can_write:
         return None
+    named = spelling()
     try:
         if not fmt.writes_directory({}):
-            return f"--to {fmt.name}"
+            return named.given("to", fmt.name)
         flags = [f for f in fmt.variants if not fmt.writes_directory({f: True})]
     except MuscleError:
         return None
-    return f"--to {fmt.name} --{flags[0]}" if flags else None
+    return named.together(named.given("to", fmt.name), named.given(flags[0])) if flags \
+        else None
 
 
 def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
@@ -829,9 +894,12 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     file (``output-ending``: ``-o m.jsonl`` for json); standard output for a writer that
     needs a real file (``output-not-file``). For a directory: standard output (``-``),
     an existing file (``/dev/null`` too) or a name ending like a file of some format
-    (``output-not-directory``)."""
+    (``output-not-directory``). Options are named as the caller names them
+    (:func:`spelling`)."""
     def mistake(code: str, message: str) -> Diagnostic:
         return Diagnostic(output, None, None, "", code, message)
+
+    to = spelling().given("to", fmt.name)
 
     name = os.path.basename(output.rstrip("/" + os.sep)).lower()
     from .marker import DIRECTORY_MARKER
@@ -844,10 +912,10 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         last = output.replace(os.sep, "/").rsplit("/", 1)[-1]
         if output.endswith(("/", os.sep)) or last in (os.curdir, os.pardir) or (
                 output != "-" and os.path.isdir(output)):
-            return mistake("output-is-directory", f"{output} names a directory, and --to "
-                           f"{fmt.name} writes one file; give a file name")
+            return mistake("output-is-directory", f"{output} names a directory, and {to} "
+                           "writes one file; give a file name")
         if output == "-" and not fmt.writes_into_streams:
-            return mistake("output-not-file", f"--to {fmt.name} cannot write into standard "
+            return mistake("output-not-file", f"{to} cannot write into standard "
                            "output; give a file name")
         marking = [f.name for f in all_formats() if f is not fmt and f.can_read
                    and f.directory_marker and name == f.directory_marker.lower()]
@@ -860,21 +928,21 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
                 return mistake("output-ending", f"{output} is named like a {ending} file "
-                               f"({other.name}), and --to {fmt.name} writes "
+                               f"({other.name}), and {to} writes "
                                f"{' or '.join(fmt.extensions) or 'its own'} files; "
                                f"rename it{_writing_instead(f for _, f in others)}")
         return None
     if output == "-":
-        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and - "
+        return mistake("output-not-directory", f"{to} writes a directory, and - "
                        "is standard output; give a directory name")
     flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
-    hint = "".join(f" (or pass --{f} for one file)" for f in flags[:1])
+    hint = "".join(f" (or pass {spelling().given(f)} for one file)" for f in flags[:1])
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
-        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
+        return mistake("output-not-directory", f"{to} writes a directory, and "
                        f"{output} exists and is not one; give a directory name{hint}")
     endings = [e for f in all_formats() for e in f.extensions if name.endswith(e.lower())]
     if endings:
-        return mistake("output-not-directory", f"--to {fmt.name} writes a directory, and "
+        return mistake("output-not-directory", f"{to} writes a directory, and "
                        f"{output} is named like a {max(endings, key=len)} file; give a "
                        f"directory name{hint}")
     return None

@@ -581,3 +581,49 @@ def test_a_decimal_in_extra_is_written_exactly(tmp_path: Path, fmt: str) -> None
 def _exact(value: object) -> Decimal:
     """The exact value of a number read (a float: as Python writes it)."""
     return value if isinstance(value, Decimal) else Decimal(repr(float(value)))  # type: ignore[arg-type]
+
+
+def cli_output(*args: str) -> str:
+    """What ``muscle-convert *args`` prints, run in this process."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False).output
+
+
+def api_message(muscles: list[converter.Muscle], output: str, fmt: str,
+                **options: object) -> str:
+    """The one diagnostic of ``write()``'s refusal, as its text says it."""
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(muscles, output, fmt, **options)
+    (diagnostic,) = caught.value.diagnostics
+    return str(diagnostic)
+
+
+@pytest.mark.parametrize("output, fmt, api, cli", [
+    ("m.csv", "csv", "give a directory name (or pass flat=True for one file)",
+     "give a directory name (or pass --flat for one file)"),
+    ("m.jsonl", "json", "and format='json' writes .json files; rename it (or use "
+     "format='jsonl')", "and --to json writes .json files; rename it (or use --to jsonl)"),
+    ("m.csv", "json", "rename it (or use format='csv', flat=True)",
+     "rename it (or use --to csv --flat)"),
+    ("new/", "json", "new/ names a directory, and format='json' writes one file",
+     "new/ names a directory, and --to json writes one file"),
+    ("-", "sqlite", "format='sqlite' cannot write into standard output",
+     "--to sqlite cannot write into standard output"),
+    ("-", "csv", "format='csv' writes a directory, and - is standard output",
+     "--to csv writes a directory, and - is standard output"),
+    ("map.svg", "svg", "format='svg' writes a directory, and map.svg is named like",
+     "--to svg writes a directory, and map.svg is named like"),
+])
+def test_an_output_mistake_names_options_as_the_caller_gives_them(
+        output: str, fmt: str, api: str, cli: str,
+        tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch) -> None:
+    """write(muscles, "m.csv", "csv") said "(or pass --flat for one file)", and
+    write(muscles, "m.jsonl", "json") "(or use --to jsonl)": flags the Python API has
+    none of. The API names its keywords (flat=True, format='jsonl'); the command line
+    says what it said."""
+    monkeypatch.chdir(tmp_path)
+    said = api_message(sample_muscles, output, fmt)
+    assert api in said and "--" not in said
+    assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, "-o", output)
