@@ -59,7 +59,7 @@ from converter.diagnostics import (
     not_at,
 )
 from converter.model import Muscle, number_text
-from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.registry import Format, FormatOption, ReadContext, WriteContext, spelling
 from converter.safety import BadJson
 from converter.sqlitewait import Connection, retried
 
@@ -318,17 +318,18 @@ class Counts:
     spared_unsure: int = 0  # of those spared, the ones whose source file was not found
 
     def summary(self, out: Path) -> str:
-        """The one-line summary the CLI prints."""
+        """The one-line summary the CLI prints (and ``write()`` returns), naming the
+        prune option as the caller gives it (``--prune``, ``prune=True``)."""
         line = (f"{out}: {self.added} added, {self.updated} updated, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
-        kept, removable = self.kept, self.removable
+        kept, removable, prune = self.kept, self.removable, spelling().given("prune")
         if kept:
             its = _one(kept, "its source file still exists", "their source files still exist")
             line += (f" ({kept} not in the input kept: {its})" if not removable else
-                     f" ({kept} not in the input kept; --prune removes "
+                     f" ({kept} not in the input kept; {prune} removes "
                      f"{_one(kept, 'it', 'them')})" if removable == kept else
-                     f" ({kept} not in the input kept; --prune removes the {removable} whose "
-                     f"source {_one(removable, 'file is', 'files are')} gone)")
+                     f" ({kept} not in the input kept; {prune} removes the {removable} "
+                     f"whose source {_one(removable, 'file is', 'files are')} gone)")
         failing, unsure = self.spared_failing, self.spared_unsure
         unread = self.spared - failing - unsure
         if unread:

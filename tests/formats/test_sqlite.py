@@ -308,13 +308,16 @@ def test_fresh_database_is_deterministic(sample_muscles: list[Muscle], tmp_path:
 
 
 def test_upsert_counts_and_prune(sample_muscles: list[Muscle], db: Path) -> None:
+    """The summary write() returns names the option as write() takes it, prune=True (it
+    said --prune, a flag of the command line, whose own summary says so:
+    test_cli_prune)."""
     first, gone = sample_muscles[:12], sample_muscles[12:]
     write(first, db)
     changed = replace(first[0], title="Changed title")
     second = [changed, *first[1:], *gone]
     assert write(second, db) == f"{db}: {counts(3, 1, 11, 0)}"
     assert write(second[2:], db) == (f"{db}: {counts(0, 0, 13, 0)} (2 not in the input kept; "
-                                     "--prune removes them)")
+                                     "prune=True removes them)")
     assert converter.read(db) == by_slug(second)
     assert write(second[2:], db, prune=True) == f"{db}: {counts(0, 0, 13, 2)}"
     assert converter.read(db) == by_slug(second[2:])
@@ -325,7 +328,7 @@ def test_unchanged_run_does_not_touch_the_file(sample_muscles: list[Muscle], db:
     write([replace(sample_muscles[0], body="new body")], db)
     before = db.read_bytes()
     assert write(reversed(sample_muscles[1:]), db) == (
-        f"{db}: {counts(0, 0, 14, 0)} (1 not in the input kept; --prune removes it)")
+        f"{db}: {counts(0, 0, 14, 0)} (1 not in the input kept; prune=True removes it)")
     assert db.read_bytes() == before
 
 
