@@ -58,7 +58,14 @@ from converter.diagnostics import (
 )
 from converter.drafts import problems as marker_problems
 from converter.model import Muscle, is_language_code, number_text
-from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
+from converter.registry import (
+    Format,
+    FormatOption,
+    Place,
+    ReadContext,
+    WriteContext,
+    spelling,
+)
 from converter.safety import BadJson, keys_twice, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.spool import SortedSpool
@@ -1011,15 +1018,16 @@ def write_flat(muscles: list[Muscle], out: Path, *, excel: bool, separator: str 
 
 def separator(options: Mapping[str, Any]) -> str:
     """The flat sheet's separator that ``options`` give (``,`` when none); one that is
-    not of :data:`SEPARATORS` is a ``bad-option`` error."""
+    not of :data:`SEPARATORS` is a ``bad-option`` error of the option as the caller
+    names it (:func:`~converter.registry.spelling`)."""
     value = options.get("separator")
     if value is None:
         return SEPARATORS[0]
     if value not in SEPARATORS:
         typed = "; a tab is typed $'\\t' in bash" if value == "\\t" else ""
-        raise error("--separator", "bad-option", f"'{printable(str(value))}' cannot "
-                    "separate the flat sheet's cells: give ',' (the default), ';' or a "
-                    f"tab{typed}")
+        raise error(spelling().option("separator"), "bad-option",
+                    f"'{printable(str(value))}' cannot separate the flat sheet's cells: "
+                    f"give ',' (the default), ';' or a tab{typed}")
     return str(value)
 
 
@@ -1318,9 +1326,14 @@ class CsvFormat(Format):
             p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".json")})
 
     def check_options(self, options: Mapping[str, Any]) -> None:
+        """``excel`` and ``separator`` without ``flat``, or a separator that is none, are
+        ``bad-option``, each option named as the caller gives it (``--separator``, or
+        ``separator``; ``--flat``, or ``flat=True``)."""
+        named = spelling()
         for name in ("excel", "separator"):
             if options.get(name) not in (None, False) and not options.get("flat"):
-                raise error(f"--{name}", "bad-option", "applies only with --flat")
+                raise error(named.option(name), "bad-option",
+                            f"applies only with {named.given('flat')}")
         separator(options)
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:

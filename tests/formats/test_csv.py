@@ -889,16 +889,34 @@ def test_excel_and_a_semicolon_separator_go_together(sample_muscles: list[Muscle
     ({"flat": True, "separator": ""}, "'' cannot separate"),
     ({"flat": True, "separator": "\\t"}, "'\\t' cannot separate the flat sheet's cells: "
      "give ',' (the default), ';' or a tab; a tab is typed $'\\t' in bash"),
-    ({"separator": ";"}, "applies only with --flat"),
+    ({"separator": ";"}, "applies only with flat=True"),
 ])
 def test_a_separator_other_than_comma_semicolon_or_tab_is_refused(
         options: dict, message: str, tmp_path: Path) -> None:
+    """write() names the option as it takes it (separator, flat=True), not as the
+    command line's flag (--separator, --flat: test_flat_options_are_named_as_given)."""
     out = tmp_path / "m.csv" if options.get("flat") else tmp_path / "pkg"
     with pytest.raises(MuscleError) as exc:
         converter.write([Muscle(slug="a", title="A")], out, "csv", **options)
-    assert [(d.path, d.code) for d in exc.value.diagnostics] == [("--separator", "bad-option")]
+    assert [(d.path, d.code) for d in exc.value.diagnostics] == [("separator", "bad-option")]
     assert message in exc.value.diagnostics[0].message
     assert not out.exists()
+
+
+@pytest.mark.parametrize("flag, value", [("excel", True), ("separator", ";")])
+def test_flat_options_are_named_as_given(flag: str, value: object, tmp_path: Path) -> None:
+    """write(..., "csv", separator=";") said "--separator: applies only with --flat",
+    flags write() has none of; it names its keywords now, and convert its flags."""
+    with pytest.raises(MuscleError) as exc:
+        converter.write([Muscle(slug="a", title="A")], tmp_path / "pkg", "csv",
+                        **{flag: value})
+    assert str(exc.value) == f"{flag}: error: applies only with flat=True [bad-option]"
+    typed = [f"--{flag}"] if value is True else [f"--{flag}", str(value)]
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "csv", *typed, "-o",
+                                      str(tmp_path / "pkg")])
+    assert result.exit_code == 2
+    assert f"--{flag}: applies only with --flat" in result.output
+    assert not (tmp_path / "pkg").exists()
 
 
 def test_function_missing_language_and_empty_text_round_trip(tmp_path: Path) -> None:
