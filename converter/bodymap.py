@@ -33,7 +33,7 @@ from .diagnostics import Diagnostic, error
 from .layers import Piece, coordinate, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
-from .registry import FormatOption, WriteContext
+from .registry import FormatOption, WriteContext, spelling
 from .safety import escape, is_safe_link
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -161,13 +161,14 @@ def viewbox_around(boxes: Iterable[Bounds | None], margin: int = 20) -> ViewBox:
 
 
 def viewbox_for_size(size: str) -> ViewBox:
-    """``"1000x800"`` -> ``ViewBox(0, 0, 1000, 800)``; a usage error otherwise."""
+    """``"1000x800"`` -> ``ViewBox(0, 0, 1000, 800)``; a usage error otherwise (of the
+    option as the caller names it: :func:`~converter.registry.spelling`)."""
     from .lint import parse_size
 
     try:
         width, height = parse_size(size)
     except ValueError as exc:
-        raise error("--size", "bad-size", str(exc)) from None
+        raise error(spelling().option("size"), "bad-size", str(exc)) from None
     return ViewBox(0, 0, width, height)
 
 
@@ -587,26 +588,27 @@ class MapSettings:
 def check_map_options(options: Mapping[str, Any]) -> None:
     """Raise for a bad ``--lang`` or ``--size``, a ``--base-image`` without ``--size``,
     and a ``--link-template`` or ``--base-image`` link that is not relative, http or
-    https (a diagram format's :meth:`~converter.registry.Format.check_options`)."""
-    size = options.get("size")
+    https (a diagram format's :meth:`~converter.registry.Format.check_options`), each
+    option named as the caller names it (:func:`~converter.registry.spelling`)."""
+    size, named = options.get("size"), spelling()
     base = options.get("base_image")
     if base is not None and size is None:
-        raise error("--base-image", "base-image-needs-size",
-                    "needs --size WxH, the diagram's size in pixels")
+        raise error(named.option("base_image"), "base-image-needs-size",
+                    f"needs {named.given('size', 'WxH')}, the diagram's size in pixels")
     lang = options.get("lang")
     if lang is not None and not _LANG.match(str(lang)):
-        raise error("--lang", "bad-language", f"{lang!r} is not a language tag such as "
-                    "da or en")
+        raise error(named.option("lang"), "bad-language", f"{lang!r} is not a language tag "
+                    "such as da or en")
     if size is not None:
         viewbox_for_size(str(size))
     template = options.get("link_template")
     # (a slug holds no ":", so whether a link has a scheme does not depend on it)
     if template is not None and resolve_link(str(template), "x") is None:
-        raise error("--link-template", "unsafe-link", f"{template!r} makes links that are "
-                    "not relative, http or https")
+        raise error(named.option("link_template"), "unsafe-link", f"{template!r} makes "
+                    "links that are not relative, http or https")
     if base is not None and _local_file(str(base)) is None and not is_safe_link(str(base)):
-        raise error("--base-image", "unsafe-link", f"{base!r} is neither a file here nor "
-                    "a relative, http or https link")
+        raise error(named.option("base_image"), "unsafe-link", f"{base!r} is neither a "
+                    "file here nor a relative, http or https link")
 
 
 def _local_file(base: str) -> Path | None:
@@ -625,8 +627,10 @@ def _local_file(base: str) -> Path | None:
 
 def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> MapSettings:
     """Check the diagram options (:func:`check_map_options`); warn of a ``--base-image``
-    that looks like a file (a relative path) but is none, here or beside the output."""
+    that looks like a file (a relative path) but is none, here or beside the output.
+    Options are named as the caller names them (:func:`~converter.registry.spelling`)."""
     check_map_options(ctx.options)
+    named = spelling()
     size = ctx.option("size")
     base = ctx.option("base_image")
     lang = str(ctx.option("lang", "en"))
@@ -634,14 +638,16 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     settings = MapSettings(viewbox, str(ctx.option("link_template", DEFAULT_LINK_TEMPLATE)),
                            lang, sized=size is not None)
     if untranslated(lang):
-        ctx.report(Diagnostic(str(out), None, None, "--lang", "untranslated-language",
+        ctx.report(Diagnostic(str(out), None, None, named.option("lang"),
+                              "untranslated-language",
                               f"the map's own texts (title, headings) have no {lang!r} "
                               f"translation ({', '.join(sorted(_WORDS))} have one): they "
                               "are in English, marked as such", "warning"))
     if "{slug}" not in settings.link_template:
-        ctx.report(Diagnostic(str(out), None, None, "--link-template", "link-without-slug",
-                              f"--link-template {settings.link_template!r} has no {{slug}}: "
-                              "every muscle links to the same place", "warning"))
+        template = named.given("link_template", settings.link_template, quoted=True)
+        ctx.report(Diagnostic(str(out), None, None, named.option("link_template"),
+                              "link-without-slug", f"{template} has no {{slug}}: every "
+                              "muscle links to the same place", "warning"))
     if base is None:
         return settings
     base = str(base)
@@ -654,9 +660,11 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
     if not parts.scheme and not parts.netloc and not parts.path.startswith("/") and not (
             os.path.exists(beside)):
-        ctx.report(Diagnostic(str(out), None, None, "--base-image", "base-image-not-found",
-                              f"--base-image {base!r} is no file here, nor beside the "
-                              "output; it is written as a link, as given", "warning"))
+        ctx.report(Diagnostic(str(out), None, None, named.option("base_image"),
+                              "base-image-not-found",
+                              f"{named.given('base_image', base, quoted=True)} is no file "
+                              "here, nor beside the output; it is written as a link, as "
+                              "given", "warning"))
     return replace(settings, base_image=base)
 
 

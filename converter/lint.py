@@ -57,13 +57,15 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def diagram_size(size: str | None) -> tuple[int, int] | None:
     """The ``--size`` option (``"1000x800"``) as (width, height), or None when not given;
-    a ``bad-size`` :class:`~converter.diagnostics.MuscleError` for another text."""
+    a ``bad-size`` :class:`~converter.diagnostics.MuscleError` for another text, of the
+    option as the caller names it (:func:`~converter.registry.spelling`)."""
     if size is None:
         return None
     try:
         return parse_size(size)
     except ValueError as exc:
-        raise error("--size", "bad-size", str(exc)) from None
+        from .registry import spelling
+        raise error(spelling().option("size"), "bad-size", str(exc)) from None
 
 
 # ---- geometry -----------------------------------------------------------------------

@@ -43,7 +43,14 @@ from converter.diagnostics import (
     not_at,
 )
 from converter.model import LocalizedText, Muscle, base_language, language_code
-from converter.registry import Format, FormatOption, ReadContext, Source, WriteContext
+from converter.registry import (
+    Format,
+    FormatOption,
+    ReadContext,
+    Source,
+    WriteContext,
+    spelling,
+)
 from converter.safety import BadJson, escape, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.sqlitewait import Connection
@@ -315,12 +322,16 @@ def note_fields(muscle: Muscle, lang: str, image: str | None, prefer: str = "en"
 # --- options and times -----------------------------------------------------------------
 
 def _deck_name(value: Any) -> str:
+    """The deck's name, each part stripped; a ``bad-deck`` error of the option as the
+    caller names it (:func:`~converter.registry.spelling`) for one Anki cannot take."""
     if any(ord(c) < 32 or ord(c) == 127 for c in str(value)):
-        raise error("--deck", "bad-deck", f"deck name {value!r} holds a control character "
-                    "(Anki would drop it, and the deck would not be found again)")
+        raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} holds a "
+                    "control character (Anki would drop it, and the deck would not be "
+                    "found again)")
     parts = [part.strip() for part in str(value).split("::")]
     if not all(parts):
-        raise error("--deck", "bad-deck", f"deck name {value!r} has an empty part "
+        raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} has an "
+                    "empty part "
                     '(use names such as "Anatomi::Muskler")')
     return "::".join(parts)
 
@@ -330,8 +341,8 @@ def _lang(value: Any) -> str:
     (:func:`~converter.model.language_code`: ``PT-BR`` is ``pt-BR``)."""
     code = language_code(value)
     if code is None:
-        raise error("--lang", "bad-language", f"{value!r} is not a language code such as "
-                    "da or en")
+        raise error(spelling().option("lang"), "bad-language", f"{value!r} is not a "
+                    "language code such as da or en")
     return code
 
 

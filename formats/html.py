@@ -19,7 +19,7 @@ from converter.bodymap import MapSettings, ViewBox, label, xml_text
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
-from converter.registry import Format, WriteContext
+from converter.registry import Format, WriteContext, spelling
 
 INDEX = "index.html"
 DIAGRAM = "diagram.svg"
@@ -65,7 +65,8 @@ class HtmlFormat(Format):
                 ctx.report(ctx.muscle_diagnostic(
                     muscle.slug, "slug", str(out), "reserved-name",
                     f"the muscle {muscle.slug!r} links to {INDEX}, the map's page itself; "
-                    "give it another slug or --link-template", "warning"))
+                    f"give it another slug or {spelling().option('link_template')}",
+                    "warning"))
         frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         drawn, pieces = bodymap.drawing_plan(items)

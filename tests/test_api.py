@@ -627,3 +627,66 @@ def test_an_output_mistake_names_options_as_the_caller_gives_them(
     said = api_message(sample_muscles, output, fmt)
     assert api in said and "--" not in said
     assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, "-o", output)
+
+
+@pytest.mark.parametrize("fmt, options, api, cli", [
+    ("anki", {"deck": "a::"}, "deck: error: deck name 'a::' has an empty part",
+     "--deck: deck name 'a::' has an empty part"),
+    ("anki", {"deck": "a\x01"}, "deck: error: deck name 'a\\x01' holds a control",
+     "--deck: deck name 'a\\x01' holds a control"),
+    ("anki", {"lang": "?"}, "lang: error: '?' is not a language code",
+     "--lang: '?' is not a language code"),
+    ("svg", {"size": "big"}, "size: error: size must look like 1000x800",
+     "--size: size must look like 1000x800"),
+    ("html", {"size": "big"}, "size: error: size must look like 1000x800",
+     "--size: size must look like 1000x800"),
+    ("svg", {"base_image": "b.png"}, "base_image: error: needs size='WxH', the diagram's",
+     "--base-image: needs --size WxH, the diagram's"),
+    ("svg", {"lang": "$$"}, "lang: error: '$$' is not a language tag",
+     "--lang: '$$' is not a language tag"),
+    ("html", {"link_template": "javascript:{slug}"},
+     "link_template: error: 'javascript:{slug}' makes links that are not relative",
+     "--link-template: 'javascript:{slug}' makes links that are not relative"),
+    ("svg", {"size": "10x10", "base_image": "javascript:x"},
+     "base_image: error: 'javascript:x' is neither a file here",
+     "--base-image: 'javascript:x' is neither a file here"),
+])
+def test_an_option_refused_is_named_as_the_caller_gives_it(
+        fmt: str, options: dict[str, str], api: str, cli: str, tmp_path: Path,
+        sample_muscles) -> None:
+    """write(..., "anki", deck="a::") was refused as "--deck: ...", write(..., "svg",
+    base_image=...) as "needs --size WxH": flags write() has none of. write() names its
+    keywords; convert says what it said."""
+    out = str(tmp_path / ("x.apkg" if fmt == "anki" else "out"))
+    assert api_message(sample_muscles, out, fmt, **options).startswith(api)
+    flags = [word for name, value in options.items()
+             for word in (f"--{name.replace('_', '-')}", value)]
+    assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, *flags, "-o", out)
+
+
+@pytest.mark.parametrize("fmt, options, api, cli", [
+    ("svg", {"lang": "xx"}, "lang: the map's own texts", "--lang: the map's own texts"),
+    ("html", {"link_template": "x.html"},
+     "link_template: link_template='x.html' has no {slug}",
+     "--link-template: --link-template 'x.html' has no {slug}"),
+    ("svg", {"size": "1000x1000", "base_image": "nope.png"},
+     "base_image: base_image='nope.png' is no file here",
+     "--base-image: --base-image 'nope.png' is no file here"),
+    ("html", {"link_template": "index.html"},
+     "links to index.html, the map's page itself; give it another slug or link_template",
+     "links to index.html, the map's page itself; give it another slug or --link-template"),
+])
+def test_a_writers_warning_names_an_option_as_the_caller_gives_it(
+        fmt: str, options: dict[str, str], api: str, cli: str, tmp_path: Path,
+        sample_muscles) -> None:
+    """write(..., "svg", lang="xx") warned "--lang: ...", and an html map whose muscle
+    links to the page itself "give it another slug or --link-template". write() warns
+    naming its keywords; convert says what it said."""
+    with pytest.warns(UserWarning) as warned:
+        converter.write(sample_muscles, tmp_path / "api", fmt, **options)
+    assert [str(w.message) for w in warned if api in str(w.message)]
+    assert not [str(w.message) for w in warned if " --" in str(w.message)]
+    flags = [word for name, value in options.items()
+             for word in (f"--{name.replace('_', '-')}", value)]
+    assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, *flags, "-o",
+                             str(tmp_path / "cli"), "--no-cache")
