@@ -40,6 +40,7 @@ from .registry import (
     endings_of,
     get_format,
     ranked,
+    spelling,
     unknown_format,
 )
 from .scratch import decode, encode
@@ -181,8 +182,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     try:
         excluded = exclusion(exclude)
     except ValueError as exc:
-        raise MuscleError(Diagnostic("--exclude", None, None, "", "bad-option",
-                                     str(exc))) from None
+        raise MuscleError(Diagnostic(spelling().option("exclude"), None, None, "",
+                                     "bad-option", str(exc))) from None
     if forced is not None and not forced.can_read:
         raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
                                      f"the {forced.name} format has no reader"))
@@ -250,7 +251,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 str(path), None, None, "", "unknown-format",
                 f"is a {written.name} file, a format muscle-convert writes but cannot read"
                 if written is not None and not written.can_read else
-                "cannot tell the format from the name; use --from"))
+                f"cannot tell the format from the name; use {spelling().asked('from')}"))
         elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
@@ -357,18 +358,21 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     whose ``unit`` it is, the files of those endings its walk left out as ``foreign``
     to their format, or the files of other formats in it or below it (regular files and
     folders only: a link to a device is nothing to read). The walk that found nothing
-    went through all of it already, so all its entries are looked at."""
+    went through all of it already, so all its entries are looked at. Options are named
+    as the caller names them (:func:`~converter.registry.spelling`)."""
+    named = spelling()
     if left_out:  # (first: what the user's own patterns left out)
-        return ((" (--exclude left out ", Named(min(left_out)), ")") if len(left_out) == 1
-                else (f" (--exclude left out the {len(left_out)} found, such as ",
+        exclude = named.option("exclude")
+        return ((f" ({exclude} left out ", Named(min(left_out)), ")") if len(left_out) == 1
+                else (f" ({exclude} left out the {len(left_out)} found, such as ",
                       Named(min(left_out)), ")"))
     if outputs:
         return (f" (only in {counted(len(outputs), 'folders')} muscle-convert wrote, "
                 f"{agreeing(len(outputs), '', 'such as ')}", Named(outputs[0]),
                 ", which a search leaves out: name it to read it)")
     if unit is not None:
-        return (f" (it is a {unit.name} folder: read it without --from, or --from "
-                f"{unit.name})",)
+        return (f" (it is a {unit.name} folder: read it without {named.option('from')}, "
+                f"or {named.given('from', unit.name)})",)
     written = detect_format(Path(folder), for_reading=False)
     if written is not None and not written.can_read:
         return (f" (it is a {written.name} folder, a format muscle-convert writes but cannot "
@@ -385,7 +389,8 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
         return ()
     return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
                  f"{agreeing(len(names), '', 'such as ')}{min(names)}: name "
-                 f"{agreeing(len(names), 'it', 'them')}, or pass --from {name})"
+                 f"{agreeing(len(names), 'it', 'them')}, or pass "
+                 f"{named.given('from', name)})"
                  for name, names in sorted(found.items())[:1])
 
 

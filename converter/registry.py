@@ -113,6 +113,11 @@ class Spelling:
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
 
+    def asked(self, name: str) -> str:
+        """The option asked for, its value the caller's to choose: ``--from``, or
+        ``format=``."""
+        return self.option(name) + ("=" if self.keywords else "")
+
     def together(self, *given: str) -> str:
         """Options given together (each :meth:`given`): ``--to csv --flat``, or
         ``format='csv', flat=True``."""

@@ -238,7 +238,7 @@ def test_read_leaves_out_what_exclude_patterns_match(tmp_path: Path) -> None:
     assert [m.slug for m in converter.read(site, exclude=["README.md", "_*"])] == ["soleus"]
     assert [m.slug for m in converter.read(site, exclude=("**/README.md",))] == [
         "index", "soleus"]
-    with pytest.warns(UserWarning, match=r"\(--exclude left out the 4 found, such as "):
+    with pytest.warns(UserWarning, match=r"\(exclude left out the 4 found, such as "):
         assert converter.read(site, exclude="*.md") == []  # (one pattern)
     assert [m.slug for m in converter.read([site / "_index.md", site],
                                            exclude=["*"])] == ["index"]  # (named: read)
@@ -690,3 +690,43 @@ def test_a_writers_warning_names_an_option_as_the_caller_gives_it(
              for word in (f"--{name.replace('_', '-')}", value)]
     assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, *flags, "-o",
                              str(tmp_path / "cli"), "--no-cache")
+
+
+def read_warnings(*args: object, **kwargs: object) -> list[str]:
+    """The warnings of ``read(*args, **kwargs)``."""
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        converter.read(*args, **kwargs)  # type: ignore[arg-type]
+    return [str(w.message) for w in warned]
+
+
+def test_reads_hints_name_format_and_exclude_as_read_takes_them(
+        tmp_path: Path, sample_muscles) -> None:
+    """read() of a folder of other files said "or pass --from json", of a map folder
+    read as json "read it without --from, or --from svg", of a folder whose files
+    exclude= left out "(--exclude left out left/a.md)", and of a file of no known ending
+    "use --from": flags read() has none of. read() names its own arguments (format,
+    exclude); convert and validate say what they said."""
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "m.json").touch()
+    converter.write(sample_muscles[:1], tmp_path / "map", "svg")
+    (tmp_path / "left").mkdir()
+    shutil.copy(SAMPLES / "soleus.md", tmp_path / "left" / "a.md")
+    (tmp_path / "x.txt").touch()
+    cases = [
+        ((tmp_path / "other",), {}, (), "name it, or pass format='json')",
+         "name it, or pass --from json)"),
+        ((tmp_path / "map", "json"), {}, ("--from", "json"),
+         "(it is a svg folder: read it without format, or format='svg')",
+         "(it is a svg folder: read it without --from, or --from svg)"),
+        ((tmp_path / "left",), {"exclude": "a.md"}, ("--exclude", "a.md"),
+         "(exclude left out ", "(--exclude left out ")]
+    for args, kwargs, flags, api, cli in cases:
+        assert [w for w in read_warnings(*args, **kwargs) if api in w], api
+        assert cli in cli_output("validate", str(args[0]), *flags, "--no-cache")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(tmp_path / "x.txt")
+    assert str(caught.value).endswith("cannot tell the format from the name; use format= "
+                                      "[unknown-format]")
+    assert "cannot tell the format from the name; use --from" in cli_output(
+        "validate", str(tmp_path / "x.txt"), "--no-cache")

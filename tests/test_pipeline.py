@@ -758,8 +758,9 @@ def test_a_folder_whose_files_exclude_left_out_says_so_beside_an_export(
     with pytest.warns(UserWarning) as said:
         assert converter.read(site, exclude="*.md") == []
     assert str(said[0].message) == (
-        f"{site}: warning: holds no .markdown or .md files to read (--exclude left out "
-        f"{site / 'soleus.md'}) [no-inputs]")  # (then: the export was not searched)
+        f"{site}: warning: holds no .markdown or .md files to read (exclude left out "
+        f"{site / 'soleus.md'}) [no-inputs]")  # (then: the export was not searched; read()'s
+    # own argument is named, not --exclude)
 
 
 def test_a_folder_nested_deeper_than_python_recurses_is_searched_in_order(
