@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, MuscleError
-from .registry import Format, FormatOption, Place, get_format
+from .registry import Format, FormatOption, Place, get_format, spelling
 
 #: The options of muscle-convert itself, ``convert``'s (``--quiet``, ``--no-cache``)
 #: and ``converter.write()``'s parameters, as option names (``-`` as ``_``): a plugin's
@@ -167,11 +167,21 @@ def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None =
 def hook_failed(fmt: Format, name: str, hook: Hook, args: Sequence[Any], what: str
                 ) -> MuscleError:
     """The error of ``fmt``'s ``name`` hook, called with ``args``, that did ``what``."""
-    where = hook.where if isinstance(hook.where, str) else (
-        str(args[hook.where]) if hook.where < len(args) else "format")
+    where = _where(hook, args)
     role = "writer" if hook.code == "writer-failed" else "reader"
     return MuscleError(Diagnostic(where, None, None, "", hook.code,
                                   f"the {fmt.name} {role}'s {name}() {what}"))
+
+
+def _where(hook: Hook, args: Sequence[Any]) -> str:
+    """Where ``hook``'s failure is: its argument that is a path, a name, or an option
+    (``--to``) as the caller names it (:func:`~converter.registry.spelling`: ``format``
+    from the Python API)."""
+    if not isinstance(hook.where, str):
+        return str(args[hook.where]) if hook.where < len(args) else "format"
+    if hook.where.startswith("--"):
+        return spelling().option(hook.where.removeprefix("--"))
+    return hook.where
 
 
 def _are_strs(value: Any) -> bool:

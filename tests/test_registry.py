@@ -1222,7 +1222,8 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
     --to and converter.write(), as was its writes_directory() there and in formats (or
     returning 42, taken as true). Each is now a writer-failed error naming the format and
     the hook: a usage error (exit 2) of convert, a MuscleError of write(), formats' error
-    (exit 1, the other formats listed); the earlier output stays."""
+    (exit 1, the other formats listed); the earlier output stays. write()'s is at
+    "format", the argument it takes (it was at "--to", a flag it has none of)."""
     import converter
     from tests.conftest import SAMPLES
 
@@ -1241,8 +1242,8 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
         monkeypatch.setenv("FAULT", fault)
         with pytest.raises(converter.MuscleError) as caught:
             converter.write(sample_muscles, out)
-        assert [str(d) for d in caught.value.diagnostics] == [
-            f"--to: error: {message} [writer-failed]"]
+        assert [str(d) for d in caught.value.diagnostics] == [  # (write()'s own name)
+            f"format: error: {message} [writer-failed]"]
         assert out.read_text() == "earlier\n"
     for fault, what in (("writes_directory", "failed: RuntimeError: writes_directory boom"),
                         ("writes_directory:type", "returned int, not a bool")):
