@@ -97,22 +97,6 @@ def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
     return YamlProblem(code, message, node.start_mark.line, node.start_mark.column)
 
 
-def _field_of(root: yaml.Node, key: yaml.Node, path: str = "") -> str | None:
-    """The field path (``notes.2024``) of the mapping key node ``key`` below ``root``."""
-    if isinstance(root, yaml.MappingNode):
-        for key_node, value_node in root.value:
-            here = f"{path}.{key_node.value}" if path else str(key_node.value)
-            found = here if key_node is key else _field_of(value_node, key, here)
-            if found is not None:
-                return found
-    elif isinstance(root, yaml.SequenceNode):
-        for i, item in enumerate(root.value):
-            found = _field_of(item, key, f"{path}[{i}]")
-            if found is not None:
-                return found
-    return None
-
-
 def _short_tag(tag: str | None) -> str:
     return "!!" + tag[len(_TAG):] if tag and tag.startswith(_TAG) else str(tag)
 
@@ -154,10 +138,12 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         pass
 
 
-def build(node: yaml.Node, depth: int = 1) -> Any:
+def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None) -> Any:
     """Plain data from a composed node tree: text, int, float, bool, None, lists and
     maps. Any other tag, a duplicate or unhashable key, or collections nested deeper
-    than :data:`MAX_DEPTH` raise :class:`YamlProblem` at the offending node."""
+    than :data:`MAX_DEPTH` raise :class:`YamlProblem` at the offending node. A key that
+    is not text (``1:``, ``true:``, ``~:``) raises too, or, given ``keys``, has its
+    problem added there and its entry left out of its map (its value is still built)."""
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
@@ -166,12 +152,13 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
             raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = build(key_node, depth + 1)
+            key = build(key_node, depth + 1, keys)
             if not isinstance(key, str | list | dict):  # null, true, 1.5: not a name
-                problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
-                                   f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
-                problem.field, problem.key = str(key_node.value), key_node
-                raise problem
+                if keys is None:
+                    raise _not_text(key_node, key)
+                keys.append(_not_text(key_node, key))
+                build(value_node, depth + 1, keys)
+                continue
             try:
                 duplicate = key in mapping
             except TypeError:
@@ -179,13 +166,40 @@ def build(node: yaml.Node, depth: int = 1) -> Any:
                                "a key must be plain text, not a list or map") from None
             if duplicate:
                 raise _problem(key_node, "duplicate-key", f"duplicate key {key!r}")
-            mapping[key] = build(value_node, depth + 1)
+            mapping[key] = build(value_node, depth + 1, keys)
         return mapping
     if tag == _SEQ and type(node) is yaml.SequenceNode:
         if depth > MAX_DEPTH:
             raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        return [build(item, depth + 1) for item in node.value]
+        return [build(item, depth + 1, keys) for item in node.value]
     return _typed_scalar(node)
+
+
+def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
+    """The ``wrong-type`` problem of a map's key that YAML reads as no text (``key``),
+    at that key (its field path found later: see :func:`_name_keys`)."""
+    problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
+                       f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
+    problem.field, problem.key = str(key_node.value), key_node
+    return problem
+
+
+def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
+    """Give each of ``problems`` (about keys below ``root``) its key's whole field path
+    (``notes.2024``), in one walk of the tree."""
+    wanted = {id(problem.key): problem for problem in problems if problem.key is not None}
+    pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    while pending and wanted:
+        node, path = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                here = f"{path}.{key_node.value}" if path else str(key_node.value)
+                found = wanted.pop(id(key_node), None)
+                if found is not None:
+                    found.field, found.key = here, None
+                pending.append((value_node, here))
+        elif isinstance(node, yaml.SequenceNode):
+            pending += [(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
 
 
 _KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number",
@@ -387,15 +401,27 @@ def load(text: str) -> Any:
     return load_with_nodes(text)[0]
 
 
-def load_with_nodes(text: str) -> tuple[Any, Tree]:
+def load_with_nodes(text: str, keys: list[YamlProblem] | None = None) -> tuple[Any, Tree]:
     """:func:`load`, plus what :func:`find` needs to place a field (no second parse
     when a field has to be located): plain block YAML is read by the fast path of
     :mod:`converter.blockyaml`, everything else is composed by libyaml. A ``...`` line
     (the end of a YAML document) is an error at that line, as nothing follows it that
-    the reader needs."""
-    loaded = _load_with_nodes(text)
+    the reader needs. Given ``keys``, each key that is not text is added there as its
+    problem, its entry left out, instead of raising the first (see :func:`build`)."""
+    loaded = _load_with_nodes(text, keys)
     _refuse_document_end(text)
     return loaded
+
+
+def _built(node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
+    """:func:`build` of ``node``, each problem of a key named by its whole field path."""
+    try:
+        data = build(node, 1, keys)
+    except YamlProblem as problem:
+        _name_keys(node, [problem])
+        raise
+    _name_keys(node, keys or [])
+    return data
 
 
 def _refuse_document_end(text: str) -> None:
@@ -407,7 +433,7 @@ def _refuse_document_end(text: str) -> None:
         raise _at(text, ended.start(), _ENDED)
 
 
-def _load_with_nodes(text: str) -> tuple[Any, Tree]:
+def _load_with_nodes(text: str, keys: list[YamlProblem] | None) -> tuple[Any, Tree]:
     """:func:`load_with_nodes` but for its ``...`` check."""
     if _has_other_breaks(text):
         try:
@@ -418,10 +444,11 @@ def _load_with_nodes(text: str) -> tuple[Any, Tree]:
         quick = blockyaml.load(text, plain_value)
         if quick is not None:
             return quick
-    return load_with_libyaml(text)
+    return load_with_libyaml(text, keys)
 
 
-def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
+def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
+                      ) -> tuple[Any, yaml.Node | None]:
     """:func:`load_with_nodes` without the fast path: any YAML, its node tree."""
     try:
         if "&" in text or "*" in text or len(text) > _COUNT_FROM:
@@ -431,13 +458,7 @@ def load_with_libyaml(text: str) -> tuple[Any, yaml.Node | None]:
             node = _place_nodes(text, loader.get_single_node())
             if node is None:
                 return None, None
-            try:
-                return build(node), node
-            except YamlProblem as found:
-                if found.key is not None:  # the key alone: now its whole path
-                    found.field = _field_of(node, found.key) or found.field
-                    found.key = None
-                raise
+            return _built(node, keys), node
         finally:
             loader.dispose()
     except YamlProblem:
@@ -657,12 +678,13 @@ def _placed_itself(node: yaml.Node) -> bool:
 
 def _keys(node: yaml.MappingNode) -> dict[str, list[int]]:
     """Key text -> where its pairs are in ``node`` (made once a map: a file with 20,000
-    problems in one map is located in one pass over it, not 20,000)."""
+    problems in one map is located in one pass over it, not 20,000). A key that is not
+    text (``1:``, ``true:``) names no field: its entry is not in the data."""
     keys = getattr(node, "_keys", None)
     if keys is None:
         keys = {}
         for at, (key_node, _) in enumerate(node.value):
-            if isinstance(key_node, yaml.ScalarNode):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
                 keys.setdefault(key_node.value, []).append(at)
         node._keys = keys  # type: ignore[attr-defined]
     return keys

@@ -50,10 +50,12 @@ from converter.model import (
 )
 from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, slug_hint, slugify
-from converter.yamlsafe import plain_misread
+from converter.yamlsafe import YamlProblem, plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
+#: Where a step of a field path begins (``.key``, ``[0]``).
+_STEP = re.compile(r"[.\[]")
 
 #: A front-matter delimiter: a line of exactly three dashes, maybe spaces or tabs after
 #: them (as Jekyll and Hugo have it).
@@ -169,42 +171,64 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
     """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`); ``located``
     is called with the muscle and a function giving any field's line and column."""
     fm, body = split(text, path)
-    data, node = _load(fm, path)
-    return _built(fm, data, node, body, path, slug_hint, default_lang, located)
+    data, node, keys = _load(fm, path)
+    return _built(fm, data, node, body, path, slug_hint, default_lang, located, keys)
 
 
-def _load(fm: str, path: str) -> tuple[Any, Any]:
-    """The front matter ``fm``'s data and its node tree (:mod:`converter.yamlsafe`)."""
+def _load(fm: str, path: str) -> tuple[Any, Any, list[Diagnostic]]:
+    """The front matter ``fm``'s data, its node tree (:mod:`converter.yamlsafe`) and the
+    ``wrong-type`` error of each key that is not text (``1:``), left out of the data."""
     from converter import yamlsafe
 
+    keys: list[YamlProblem] = []
     try:
-        return yamlsafe.load_with_nodes(fm)
-    except yamlsafe.YamlProblem as problem:
-        line = None if problem.line is None else problem.line + 1
-        column = None if problem.column is None else problem.column + 1
-        raise MuscleError(Diagnostic(path, line, column, problem.field, problem.code,
-                                     problem.message)) from None
+        data, node = yamlsafe.load_with_nodes(fm, keys)
+    except YamlProblem as problem:
+        raise MuscleError(_diagnostic(path, problem)) from None
+    return data, node, [_diagnostic(path, problem) for problem in keys]
+
+
+def _diagnostic(path: str, problem: YamlProblem) -> Diagnostic:
+    """The error of a YAML problem of the file at ``path`` (the YAML's line 0 is the
+    file's 1)."""
+    line = None if problem.line is None else problem.line + 1
+    column = None if problem.column is None else problem.column + 1
+    return Diagnostic(path, line, column, problem.field, problem.code, problem.message)
 
 
 def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
-           default_lang: str, located: Callable[[Muscle, Locate], None] | None = None
-           ) -> Muscle:
+           default_lang: str, located: Callable[[Muscle, Locate], None] | None = None,
+           keys: list[Diagnostic] | None = None) -> Muscle:
     """:func:`parse`'s muscle of the front matter ``fm``, loaded (``data``; ``node``: its
-    tree)."""
+    tree; ``keys``: the errors of keys that are not text, said with the muscle's own)."""
     from converter import yamlsafe
 
     def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
         found = yamlsafe.find(node, yamlsafe.steps(field))
         return (found[0] + 1, found[1] + 1) if found else None
 
-    muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
-                                      default_lang=default_lang,
-                                      locate=lambda field: find(field) or (None, None),
-                                      locate_key=lambda field: _locate(fm, field, key=True)
-                                      or (None, None))
+    try:
+        muscle = muscle_from_front_matter(
+            data, path=path, slug_hint=slug_hint, body=body, default_lang=default_lang,
+            locate=lambda field: find(field) or (None, None),
+            locate_key=lambda field: _locate(fm, field, key=True) or (None, None))
+    except MuscleError as exc:
+        if not keys:
+            raise
+        raise MuscleError([*keys, *_not_emptied(exc.diagnostics, keys)],
+                          exc.partial) from None
+    if keys:
+        raise MuscleError(keys, muscle)
     if located is not None:
         located(muscle, find)
     return muscle
+
+
+def _not_emptied(found: list[Diagnostic], keys: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` without the ``missing-field`` error of a map that holds a key of
+    ``keys`` (``short: {1: x}`` needs no text: it has a key in error already)."""
+    holding = {d.field[:m.start()] for d in keys for m in _STEP.finditer(d.field)}
+    return [d for d in found if d.code != "missing-field" or d.field not in holding]
 
 
 def _locate(fm: str, field: str, *, key: bool = False) -> tuple[int, int] | None:
@@ -470,9 +494,9 @@ def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:
 def _reformat(text: str, path: str, default_lang: str) -> str:
     """One pass of :meth:`MarkdownFormat.reformat`."""
     fm, body = split(text, path)
-    front, node = _load(fm, path)
+    front, node, keys = _load(fm, path)
     hint = _hint(path)
-    muscle = _built(fm, front, node, body, path, hint, default_lang)
+    muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     misread = _misread(muscle, text, path)
     if misread:
         markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)

@@ -191,6 +191,31 @@ def test_a_key_that_is_not_text_is_refused_where_it_is_written(
     assert f"key {shown}, not text" in found.message
 
 
+def test_given_a_list_every_key_that_is_not_text_is_added_there_and_left_out() -> None:
+    """A reader that goes on checking a file gets each key that is not text, at any
+    depth (inside the value of one too), at its key, and the data without its entry;
+    the first is still raised without the list."""
+    text = ("title: T\n1: one\norigin: {da: x, true: y}\nx:\n- a\n- {b: 1, 1.5: x, ~: {2: z}}\n"
+            "c: '1'\n")
+    keys: list[YamlProblem] = []
+    data, _ = yamlsafe.load_with_nodes(text, keys)
+    assert data == {"title": "T", "origin": {"da": "x"}, "x": ["a", {"b": 1}], "c": "1"}
+    assert [(p.code, p.line, p.column, p.field) for p in keys] == [
+        ("wrong-type", 1, 0, "1"), ("wrong-type", 2, 16, "origin.true"),
+        ("wrong-type", 5, 9, "x[1].1.5"), ("wrong-type", 5, 17, "x[1].~"),
+        ("wrong-type", 5, 21, "x[1].~.2")]
+    assert [p.message for p in keys][1:3] == [
+        "key 'true' is true/false, not text; quote it", "key '1.5' is a number, not text; "
+        "quote it"]
+    found = problem(text)
+    assert (found.line, found.column, found.field) == (1, 0, "1")
+
+
+def test_a_key_that_is_not_text_is_no_field_to_locate() -> None:
+    """Its entry is not in the data, so a field of the same text is the text key's."""
+    assert locate("true: 1\n'true': 2\n", ("true",)) == (1, 8)
+
+
 def test_a_key_with_dots_is_located_by_the_field_path_that_names_it() -> None:
     text = "title: T\nmy.key: .inf\nother:\n  a.b: [1, .nan]\n  a: {b: 2}\n"
     assert locate(text, ("my", "key")) == (1, 8)

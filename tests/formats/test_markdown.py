@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import shutil
@@ -1542,3 +1543,70 @@ def test_fmt_leaves_a_file_rewritten_in_place_while_it_read_it_as_written(
     assert result.exit_code == 1, result.output
     assert "[changed-while-read]" in result.stderr
     assert path.read_text(encoding="utf-8") == new
+
+
+#: Keys that are not text (``1:``, ``true:``, ``~:``), at the top and deeper, beside the
+#: files' other problems.
+NOT_TEXT_KEYS = {
+    "k.md": '---\ntitle: 5\n1: x\nlatin: [a]\ncoords:\n  - "1,2"\ntrue: y\n---\n',
+    "deep.md": "---\ntitle: Deep\norigin: {1: j, english: c}\nfunction:\n  - ~: j\n    short:"
+               " S\n  - short: {1: x}\nweight: {1: b}\nimage: javascript:x\ncoords:\n  - \"0,0,"
+               "10,10,10,0,0,10\"\n---\n",
+}
+
+
+def test_every_key_that_is_not_text_is_said_beside_the_files_other_problems(
+        tmp_path: Path) -> None:
+    """A key that is not text was its file's only error, as a YAML syntax error is: a
+    title of 5, a one-point polygon and a second such key were said runs later. Each
+    such key is its own error at the key, and the rest of the file is checked, its
+    entry left out (not said again as an unknown key, a language map with no text or a
+    bad language); ``--jobs``, the cache and ``--format json`` agree."""
+    for name, text in NOT_TEXT_KEYS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        os.utime(tmp_path / name, (1e9, 1e9))  # (not edited just now: cached)
+    runs = [CliRunner().invoke(cli, ["validate", str(tmp_path), "-j", jobs, *extra])
+            for jobs, extra in (("1", ["--no-cache"]), ("2", []), ("2", []), ("1", []))]
+    assert {(run.exit_code, run.stderr) for run in runs} == {(1, runs[0].stderr)}
+    said = [line.removeprefix(f"{tmp_path}{os.sep}") for line in runs[0].stderr.splitlines()]
+    assert said == [
+        "deep.md:3:10: error: origin.1: key '1' is a number, not text; quote it [wrong-type]",
+        "deep.md:3:25: error: origin.english: 'english' is not a language code such as da or "
+        "en [bad-language]",
+        "deep.md:5:5: error: function[0].~: key '~' is null, not text; quote it [wrong-type]",
+        "deep.md:7:13: error: function[1].short.1: key '1' is a number, not text; quote it "
+        "[wrong-type]",
+        "deep.md:8:10: error: weight.1: key '1' is a number, not text; quote it [wrong-type]",
+        "deep.md:9:8: error: image: 'javascript:x' is not a relative, http or https link "
+        "[unsafe-link]",
+        "deep.md:11:5: error: coords[0]: polygon edges cross or touch each other "
+        "[polygon-self-intersecting]",
+        "k.md:2:8: error: title: must be text, not a number [wrong-type]",
+        "k.md:3:1: error: 1: key '1' is a number, not text; quote it [wrong-type]",
+        "k.md:4:8: error: latin: must be text, not a list [wrong-type]",
+        "k.md:6:5: error: coords[0]: a polygon needs at least 3 points, got 1 "
+        "[coords-too-few]",
+        "k.md:7:1: error: true: key 'true' is true/false, not text; quote it [wrong-type]",
+        "0 muscles valid, 2 files failed: 12 errors, 0 warnings"]
+    listed = CliRunner().invoke(cli, ["validate", str(tmp_path), "--format", "json"])
+    assert [f"{Path(d['path']).name}:{d['line']}:{d['column']}: {d['severity']}: "
+            f"{d['field']}: {d['message']} [{d['code']}]"
+            for d in json.loads(listed.stdout)] == said[:-1]
+
+
+def test_a_file_whose_only_problem_is_a_key_that_is_not_text_fails_and_fmt_keeps_it(
+        tmp_path: Path) -> None:
+    """Left out of the data, such a key would be lost by fmt, and its muscle converted
+    without it: the file fails, its valid fields linted (an unsafe link)."""
+    path = tmp_path / "m.md"
+    text = "---\ntitle: M\nimage: javascript:x\nnotes: {2024: seen}\n---\n"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[1] for line in result.stderr.splitlines()[:-1]] == [
+        "error: image: 'javascript:x' is not a relative, http or https link [unsafe-link]",
+        "error: notes.2024: key '2024' is a number, not text; quote it [wrong-type]"]
+    assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 1
+    assert path.read_text(encoding="utf-8") == text
+    with pytest.raises(MuscleError):
+        converter.read(path)
