@@ -112,7 +112,7 @@ def _read(rows: list[tuple[str, str, str, str, str]], plain: Callable[[str], Any
             if not key:
                 if not rest:
                     raise _Doubt  # an empty item
-                block.append(_scalar(rest, plain)[0])
+                block.append(_scalar(rest, plain))
                 continue
             item: dict[str, Any] = {}  # "- key: value": a map whose keys start here
             block.append(item)
@@ -137,10 +137,8 @@ def _read(rows: list[tuple[str, str, str, str, str]], plain: Callable[[str], Any
             places[here] = number, column + len(key) + 1 + len(gap)
             scalar = column, " " if rest[0] == ">" else "\n", block, key, []
         elif rest:
-            value, filled = _scalar(rest, plain)
-            places[here] = (number, column + len(key) + 1 + len(gap)) if filled \
-                else (number, column)
-            block[key] = value
+            places[here] = number, column + len(key) + 1 + len(gap)  # (where it starts)
+            block[key] = _scalar(rest, plain)
         else:
             places[here] = number, column
             block[key] = None
@@ -187,9 +185,9 @@ def find(places: Places, path: tuple[Any, ...]) -> tuple[int, int]:
     return best
 
 
-def _scalar(text: str, plain: Callable[[str], Any]) -> tuple[Any, bool]:
-    """(value, whether it is not empty) of a value that ends on its line (a comment
-    may follow it)."""
+def _scalar(text: str, plain: Callable[[str], Any]) -> Any:
+    """The value of a value that ends on its line (a comment may follow it); an empty
+    one is written quoted (``""``), and placed there as any other."""
     first = text[0]
     if first == '"':
         end = text.find('"', 1)
@@ -207,10 +205,10 @@ def _scalar(text: str, plain: Callable[[str], Any]) -> tuple[Any, bool]:
             text = text.rstrip(" ")
         empty = _EMPTY.get(text)
         if empty is not None:  # (placed where it starts, as yamlsafe places [ and {)
-            return empty(), True
+            return empty()
         if first in _INDICATORS or ": " in text or text[-1] == ":":
             raise _Doubt
-        return plain(text), True
+        return plain(text)
     if end < 0 or not _AFTER_QUOTE.match(text, end + 1):
         raise _Doubt  # not closed on its line, or more than a comment after it
-    return value, bool(value)
+    return value

@@ -668,11 +668,12 @@ def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml
 
 
 def _placed_itself(node: yaml.Node) -> bool:
-    """Whether a value is pointed at where it starts: a text (not empty), or a list or
-    map written on its key's line (``[1]``, ``{a: 1}``, ``[]``); a block list or map,
-    which starts on the lines below its key, is pointed at by that key."""
+    """Whether a value is pointed at where it starts: a text (an empty one written
+    quoted, ``""``, or ``|``), or a list or map written on its key's line (``[1]``,
+    ``{a: 1}``, ``[]``); a key with no value, or a block list or map, which starts on
+    the lines below its key, is pointed at by that key."""
     if isinstance(node, yaml.ScalarNode):
-        return bool(node.value)
+        return bool(node.value or node.style)  # (plain: style "" or None)
     return bool(node.flow_style)
 
 
@@ -737,9 +738,11 @@ def iter_paths(path: str) -> Iterator[str | int]:
 
 @lru_cache(maxsize=4096)
 def steps(path: str) -> tuple[str | int, ...]:
-    """The steps of a field path as a tuple (field paths repeat from file to file)."""
+    """The steps of a field path as a tuple (field paths repeat from file to file); a
+    key that is empty text is a step too (``origin.`` is ``origin``'s key ``""``)."""
     return tuple(int(index) if index else name
-                 for name, index in _STEP.findall(path))
+                 for index, name in _STEP.findall(path)) if path else ()
 
 
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+#: A step of a field path: ``[2]``, or a key (maybe empty) after a dot or at the start.
+_STEP = re.compile(r"\[(\d+)\]|(?:^|\.)([^.\[\]]*)")

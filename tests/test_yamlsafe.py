@@ -331,6 +331,47 @@ def test_locate_finds_the_node_of_a_field_path(field: str, where: tuple[int, int
     assert locate(DOC, tuple(iter_paths(field))) == where
 
 
+EMPTIES = """\
+title: ""
+latin: ''  # none
+slug:
+origin:
+  da: ""
+  "": d
+function:
+  - short: ""
+note: |
+
+exercises: [ok, ""]
+"""
+
+
+@pytest.mark.parametrize("field, where", [
+    ("title", (0, 7)),  # an empty text written "": where it starts, as "   " is
+    ("latin", (1, 7)),
+    ("slug", (2, 0)),  # no value at all: its key
+    ("origin.da", (4, 6)),
+    ("origin.", (5, 6)),  # the key "": a step of its own
+    ("function[0].short", (7, 11)),
+    ("function[0].short.en", (7, 11)),
+    ("note", (8, 6)),  # an empty | text: at the |
+    ("exercises[1]", (10, 16)),
+])
+def test_an_empty_text_is_located_where_it_starts(field: str, where: tuple[int, int]
+                                                   ) -> None:
+    """``title: ""`` was placed at its key, ``title: "   "`` at the quote (and the key
+    ``""`` of ``origin.`` at ``origin:``): a value is placed where it starts. The fast
+    path agrees where it reads the text (the key ``""``, a flow list, an empty ``|``:
+    libyaml alone)."""
+    assert locate(EMPTIES, yamlsafe.steps(field)) == where
+    data, places = yamlsafe.load_with_nodes("".join(EMPTIES.splitlines(keepends=True)[:5]))
+    assert isinstance(places, dict)  # (the fast path's)
+    assert data == {"title": "", "latin": "", "slug": None, "origin": {"da": ""}}
+    assert [yamlsafe.find(places, yamlsafe.steps(field))
+            for field in ("title", "latin", "slug", "origin.da")] == [
+        (0, 7), (1, 7), (2, 0), (4, 6)]
+
+
 def test_locate_without_a_document() -> None:
     assert locate("a: [1\n", ("a",)) is None
     assert locate("", ("a",)) is None
@@ -348,6 +389,9 @@ def test_locate_gives_the_same_answers_when_called_repeatedly() -> None:
     ("function[2].short.da", ["function", 2, "short", "da"]),
     ("coords[10]", ["coords", 10]),
     ("a.b-c.d_e", ["a", "b-c", "d_e"]),
+    ("origin.", ["origin", ""]),  # the key "" (an empty text)
+    ("a..b", ["a", "", "b"]),
+    ("", []),
 ])
 def test_iter_paths(field: str, steps: list) -> None:
     assert list(iter_paths(field)) == steps

@@ -1610,3 +1610,34 @@ def test_a_file_whose_only_problem_is_a_key_that_is_not_text_fails_and_fmt_keeps
     assert path.read_text(encoding="utf-8") == text
     with pytest.raises(MuscleError):
         converter.read(path)
+
+
+def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None:
+    """``title: ""`` was said at its key (2:1), ``title: "   "`` at its quote (2:8); so
+    ``latin: ""``, ``slug: ""``, ``  da: ""`` and ``short: ""``, and a language key
+    ``""`` at ``insertion:``. Each is placed where its value starts now, in the fast
+    path (plain block YAML) and in libyaml's alike (the key ``""`` at its value, as a
+    language key ``english`` is)."""
+    fast = ("---\ntitle: \"\"\nlatin: ''\nslug: \"\"\norigin:\n  da: \"\"\nfunction:\n"
+            "  - short: \"\"\n---\n")
+    slow = fast.replace("---\n", "---\ninsertion: {\"\": d}\n", 1)  # (libyaml reads it)
+    for name, text in (("fast.md", fast), ("slow.md", slow)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache"])
+    said = [line.removeprefix(f"{tmp_path}{os.sep}") for line in result.stderr.splitlines()]
+    assert said == [
+        "fast.md:2:8: error: title: must not be empty [empty-field]",
+        "fast.md:3:8: warning: latin: text is empty: leave latin out when the muscle has no "
+        "Latin name [empty-text]",
+        "fast.md:4:7: error: slug: cannot make a slug (letters and digits) from '' [bad-slug]",
+        "fast.md:6:7: warning: origin.da: text is empty [empty-text]",
+        "fast.md:8:12: warning: function[0].short.en: text is empty [empty-text]",
+        "slow.md:2:17: error: insertion.: '' is not a language code such as da or en "
+        "[bad-language]",
+        "slow.md:3:8: error: title: must not be empty [empty-field]",
+        "slow.md:4:8: warning: latin: text is empty: leave latin out when the muscle has no "
+        "Latin name [empty-text]",
+        "slow.md:5:7: error: slug: cannot make a slug (letters and digits) from '' [bad-slug]",
+        "slow.md:7:7: warning: origin.da: text is empty [empty-text]",
+        "slow.md:9:12: warning: function[0].short.en: text is empty [empty-text]",
+        "0 muscles valid, 2 files failed: 5 errors, 6 warnings"]
