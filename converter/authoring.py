@@ -64,8 +64,17 @@ Problem = tuple[str, str, str]
 
 def is_blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only spaces and invisible format characters (a
-    title may not be so)."""
+    title may not be so; any other text that is is an ``empty-text`` warning)."""
     return _BLANK.fullmatch(text) is not None
+
+
+#: :func:`is_blank` as a C function (a match, or None), for one pass over many texts.
+match_blank = _BLANK.fullmatch
+
+
+def blank_kind(text: str) -> str:
+    """What a text that shows nothing (:func:`is_blank`) is: empty, or invisible."""
+    return "text is empty" if not text.strip() else "text holds only invisible characters"
 
 
 class _Builder:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from . import drafts, keycase, scratch
-from .authoring import is_blank
+from .authoring import blank_kind, is_blank, match_blank
 from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point, number_text
 from .safety import is_safe_link
@@ -250,8 +250,8 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
             add(name, "unsafe-link", f"{value!r} is not a relative, http or https link")
     if muscle.latin is not None and is_blank(muscle.latin):
         add("latin", "empty-text", _blank_latin(muscle.latin), "warning")
-    for where in _empty_texts(muscle):
-        add(where, "empty-text", "text is empty", "warning")
+    for where, text in _empty_texts(muscle):
+        add(where, "empty-text", blank_kind(text), "warning")
     if muscle.extra:
         for key, code, message in drafts.problems(muscle.extra):  # (in a record: extra's)
             add(key if rename is None else f"extra.{key}", code, message)
@@ -278,30 +278,30 @@ _SHOWN_DIGITS = 24
 
 def _blank_latin(latin: str) -> str:
     """What a Latin name that shows nothing is (a study card asking it would be blank)."""
-    what = "text is empty" if not latin.strip() else "text holds only invisible characters"
-    return f"{what}: leave latin out when the muscle has no Latin name"
+    return f"{blank_kind(latin)}: leave latin out when the muscle has no Latin name"
 
 
-def _empty_texts(muscle: Muscle) -> Iterator[str]:
-    """The field of each text of ``muscle`` that is empty or only spaces (this runs for
-    every muscle: one pass in C over all of them first, and field names only for those)."""
+def _empty_texts(muscle: Muscle) -> Iterator[tuple[str, str]]:
+    """(field, text) of each text of ``muscle`` that shows nothing (:func:`is_blank`:
+    empty, spaces, invisible characters). This runs for every muscle: one pass in C
+    over all of them first, and field names only for those."""
     texts = [muscle.origin.values(), muscle.insertion.values(), muscle.exercises]
     for function in muscle.functions:
         texts += (function.short.values(), function.extended.values())
-    if all(map(str.strip, itertools.chain.from_iterable(texts))):
+    if not any(map(match_blank, itertools.chain.from_iterable(texts))):
         return
     for name in ("origin", "insertion"):
         for lang, text in getattr(muscle, name).items():
-            if not text.strip():
-                yield f"{name}.{lang}"
+            if is_blank(text):
+                yield f"{name}.{lang}", text
     for i, function in enumerate(muscle.functions):
         for part in ("short", "extended"):
             for lang, text in getattr(function, part).items():
-                if not text.strip():
-                    yield f"function[{i}].{part}.{lang}"
+                if is_blank(text):
+                    yield f"function[{i}].{part}.{lang}", text
     for i, name in enumerate(muscle.exercises):
-        if not name.strip():
-            yield f"exercises[{i}]"
+        if is_blank(name):
+            yield f"exercises[{i}]", name
 
 
 # ---- corpus lints ---------------------------------------------------------------------
@@ -389,7 +389,8 @@ class Fingerprint(NamedTuple):
     anchors: tuple[Position | None, ...]
     #: (field path, 64-bit digest of the normalized text, where) of compared texts.
     texts: tuple[tuple[str, int, Position | None], ...]
-    #: (index, name, normalized name, where) of each exercise.
+    #: (index, name, normalized name, where) of each exercise that shows something (one
+    #: that shows nothing is an ``empty-text`` warning, not a spelling of another).
     exercises: tuple[tuple[int, str, str, Position | None], ...]
     #: Which record of its file the muscle is, for a file of many (``muscles[slug]``):
     #: the prefix of the fields its warnings name. Empty for a file of one muscle.
@@ -421,7 +422,7 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str 
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),
         tuple((i, name, _norm_exercise(name), where(_exercise_field(i)))
-              for i, name in enumerate(muscle.exercises)), record)
+              for i, name in enumerate(muscle.exercises) if not match_blank(name)), record)
 
 
 #: Languages a missing-language warning lists by name at most (the rest are counted).

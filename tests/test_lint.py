@@ -348,6 +348,61 @@ def test_a_blank_latin_name_is_a_warning(latin: str, message: str) -> None:
     assert found[0].message == f"{message}: leave latin out when the muscle has no Latin name"
 
 
+INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200b \u2060", "\u3164"]
+
+
+@pytest.mark.parametrize("blank", INVISIBLE)
+def test_a_text_of_invisible_characters_is_a_warning_in_every_field(blank: str) -> None:
+    """Only latin warned of a zero-width space; an origin, function or exercise of one
+    passed, while a no-break space alone in them was "empty"."""
+    functions = (Function(texts(en=blank), texts(da=blank)),)
+    found = check_muscle(muscle(origin=texts(en=blank), insertion=texts(da=blank),
+                                functions=functions, exercises=("Squat", blank)), "m.md")
+    assert [(d.field, d.code, d.severity, d.message) for d in found] == [
+        (field, "empty-text", "warning", "text holds only invisible characters")
+        for field in ("origin.en", "insertion.da", "function[0].short.en",
+                      "function[0].extended.da", "exercises[1]")]
+
+
+def test_a_no_break_space_alone_is_an_empty_text() -> None:
+    found = check_muscle(muscle(origin=texts(en="\u00a0"), exercises=("\u00a0",)), "m.md")
+    assert [(d.field, d.message) for d in found] == [("origin.en", "text is empty"),
+                                                     ("exercises[0]", "text is empty")]
+
+
+def test_exercise_names_that_show_nothing_are_not_spellings_of_each_other() -> None:
+    """Each is an empty-text warning already: " " and a no-break space were an
+    exercise-spelling warning too."""
+    assert lint(("a.md", muscle(exercises=(" ", "\u200b"))),
+                ("b.md", muscle(exercises=("\u00a0", "\u200b ")))) == []
+
+
+@pytest.mark.parametrize(("name", "form", "options"), [
+    ("md", "markdown", {}), ("a.json", "json", {}), ("a.jsonl", "jsonl", {}),
+    ("a.db", "sqlite", {}), ("a.csv", "csv", {"flat": True}), ("pkg", "csv", {})])
+def test_invisible_texts_warn_alike_from_every_format(name: str, form: str, options: dict,
+                                                      tmp_path: Path) -> None:
+    """The same empty-text warnings, one per text, from Markdown, JSON, JSON Lines,
+    SQLite, a flat CSV sheet and a CSV data package (its folder)."""
+    import converter
+
+    made = Muscle(slug="a", title="A", origin=texts(en="\u200b"), insertion=texts(en="\u00a0"),
+                  functions=(Function(texts(en="\u2060")),), exercises=("\ufeff",))
+    target = tmp_path / name
+    converter.write([made], target, form, **options)
+    ending = Path(name).suffix
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(target)])
+    found = [(d["field"].split(".", 1)[-1] if d["field"].startswith("muscles[") else
+              d["field"], d["code"], d["message"]) for d in json.loads(result.stdout)]
+    invisible, empty = "text holds only invisible characters", "text is empty"
+    assert sorted(found) == sorted([
+        ("origin.en", "empty-text", invisible), ("insertion.en", "empty-text", empty),
+        (f"{'functions' if ending in ('.json', '.jsonl', '.db') else 'function'}[0]"
+         ".short.en", "empty-text", invisible),
+        ("exercises[0]", "empty-text", invisible)])
+
+
 def test_a_latin_name_is_no_warning() -> None:
     assert check_muscle(muscle(latin="Musculus soleus"), "m.md") == []
     assert check_muscle(muscle(latin=None), "m.md") == []
