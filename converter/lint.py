@@ -429,24 +429,35 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str 
 LISTED_LANGUAGES = 5
 
 
-def _missing(mask: int, full: int, by_name: list[tuple[str, int]], names: dict[int, str]
-             ) -> str:
+def _missing(mask: int, own: int, full: int, by_name: list[tuple[str, int]],
+             names: dict[int, str], other: str) -> str:
     """The message of a field whose languages are ``mask`` of all (``full``; the
-    languages and their bits ``by_name``, sorted, and their ``names`` by bit): the
-    missing ones, the first few by name when many. (Thousands of languages: no message
-    lists them all, and none is made by a pass over them all.)"""
+    languages and their bits ``by_name``, sorted, and their ``names`` by bit), its
+    muscle's ``other`` language field having ``own``: the missing ones, the first few
+    by name when many, each with who has it (the other field, else other muscles: every
+    language of the corpus is some muscle's). No message lists thousands of languages,
+    and none is made by a pass over them all."""
     gone = full & ~mask
-    count = gone.bit_count()
-    if count <= LISTED_LANGUAGES:  # (their bits, at once)
-        bits = []
-        while gone:
-            bits.append((gone & -gone).bit_length() - 1)
-            gone &= gone - 1
-        return f"no text in {', '.join(sorted(names[b] for b in bits))} (other muscles have it)"
+    count, own = gone.bit_count(), own & gone
+    if count <= LISTED_LANGUAGES:
+        groups = [(own, f"its {other} has it"), (gone & ~own, "other muscles have it")]
+        return "no text in " + ", ".join(
+            f"{', '.join(sorted(names[b] for b in _bits(bits)))} ({why})"
+            for bits, why in groups if bits)
     first = itertools.islice((lang for lang, bit in by_name if not mask >> bit & 1),
                              LISTED_LANGUAGES)
-    return (f"no text in {count} languages that other muscles have ({', '.join(first)}, "
-            "...)")
+    who = ("other muscles have" if not own else f"its {other} has" if own == gone
+           else f"its {other} or other muscles have")
+    return f"no text in {count} languages that {who} ({', '.join(first)}, ...)"
+
+
+def _bits(mask: int) -> list[int]:
+    """The bits set in ``mask`` (a few: at once, not a pass over every bit)."""
+    found = []
+    while mask:
+        found.append((mask & -mask).bit_length() - 1)
+        mask &= mask - 1
+    return found
 
 
 def record_label(muscle: Muscle) -> str:
@@ -784,16 +795,20 @@ class CorpusLint:
         full = (1 << len(self._folded)) - 1
         names = self._language_names()
         by_name = sorted((lang, bit) for bit, lang in names.items())  # (language, bit)
-        missing_text: dict[int, str] = {}  # mask -> message; few masks, many muscles
+        # (field, its mask, the other's) -> message; few masks, many muscles
+        missing_text: dict[tuple[int, int, int], str] = {}
         for owner, raw_path, record, masks, raw_anchors in self._db.execute(
                 "SELECT owner, path, record, masks, anchors FROM muscles ORDER BY owner"):
             anchors = array("l")
             anchors.frombytes(raw_anchors)
-            for which, mask in enumerate(int(m, 16) for m in masks.split()):
+            both = [int(m, 16) for m in masks.split()]
+            for which, mask in enumerate(both):
                 if mask and mask != full:
-                    message = missing_text.get(mask)
+                    key = (which, mask, both[1 - which])
+                    message = missing_text.get(key)
                     if message is None:
-                        message = missing_text[mask] = _missing(mask, full, by_name, names)
+                        message = missing_text[key] = _missing(
+                            mask, key[2], full, by_name, names, _LANGUAGE_FIELDS[1 - which])
                     line, column = anchors[2 * which], anchors[2 * which + 1]
                     path = scratch.decode(raw_path)
                     yield (2, owner, which, None), _warning(

@@ -509,9 +509,45 @@ def test_missing_language() -> None:
                  ("c.md", muscle()))
     assert sorted((d.path, d.field, d.code, d.severity, d.message) for d in found) == [
         ("a.md", "insertion", "missing-language", "warning",
-         "no text in en (other muscles have it)"),
+         "no text in en (its origin has it)"),
         ("b.md", "origin", "missing-language", "warning",
          "no text in da (other muscles have it)")]
+
+
+def test_a_language_only_the_muscle_itself_has_is_named_as_its_own() -> None:
+    """A corpus of one file: its insertion lacked the da of its own origin, and the
+    warning said "(other muscles have it)", of muscles there are none of."""
+    found = lint(("only.md", muscle(origin=texts(da="a", en="b"), insertion=texts(en="c"))))
+    assert [(d.path, d.field, d.message) for d in found] == [
+        ("only.md", "insertion", "no text in da (its origin has it)")]
+
+
+def test_languages_of_its_own_and_of_other_muscles_are_named_apart() -> None:
+    found = lint(("a.md", muscle(origin=texts(fr="a"), insertion=texts(en="b", sv="c"))),
+                 ("b.md", muscle(origin=texts(da="d", en="e"))))
+    assert [(d.path, d.field, d.message) for d in found] == [
+        ("a.md", "origin", "no text in en, sv (its insertion has it), da (other muscles "
+         "have it)"),
+        ("a.md", "insertion", "no text in fr (its origin has it), da (other muscles have it)"),
+        ("b.md", "origin", "no text in fr, sv (other muscles have it)")]
+
+
+def test_many_languages_of_its_own_are_named_as_its_own() -> None:
+    own = [f"x{a}{b}" for a in "ab" for b in "abcdefghijklmnopqrstuvwxyz"]
+    found = lint(("a.md", muscle(origin=LocalizedText({c: f"tekst {c}" for c in own}),
+                                 insertion=texts(da="Dansk."))),
+                 ("b.md", muscle(origin=texts(da="Dansk.", en="Engelsk."))))
+    assert [(d.path, d.field, d.message) for d in found] == [
+        ("a.md", "origin", "no text in da (its insertion has it), en (other muscles have "
+         "it)"),
+        ("a.md", "insertion", f"no text in {len(own) + 1} languages that its origin or "
+         "other muscles have (en, xaa, xab, xac, xad, ...)"),
+        ("b.md", "origin", f"no text in {len(own)} languages that other muscles have "
+         "(xaa, xab, xac, xad, xae, ...)")]
+    alone = lint(("a.md", muscle(origin=LocalizedText({c: f"tekst {c}" for c in own}),
+                                 insertion=texts(xaa="Dansk."))))
+    assert [d.message for d in alone] == [f"no text in {len(own) - 1} languages that its "
+                                          "origin has (xab, xac, xad, xae, xaf, ...)"]
 
 
 def test_codes_of_one_language_in_other_case_are_one_language() -> None:
