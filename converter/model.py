@@ -8,7 +8,6 @@ round-trip tests compare.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -272,13 +271,16 @@ def extra_float(text: str) -> float:
     ``float`` when Python writes it so; a :class:`WrittenFloat` when it writes the
     same value otherwise (``0.10``, and ``12`` of ``!!float 12``); an
     :class:`ExactNumber` when a float would change its value (more digits, or beyond
-    its range, but not so far that it is infinite: that stays the float, which the
-    validator refuses, as before)."""
+    its range: one too large for any float, ``1.0e+400``, is one too, which the
+    validator refuses as too large; an infinity or NaN spelled out stays the float)."""
     value = float(text)
     shown = repr(value)
-    if shown == text or not math.isfinite(value):
+    if shown == text:
         return value
-    if Decimal(shown) == Decimal(text):
+    exact = Decimal(text)
+    if not exact.is_finite():
+        return value
+    if Decimal(shown) == exact:
         return WrittenFloat(text)
     return ExactNumber(text)  # type: ignore[return-value]
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
+import sqlite3
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 
+from converter.cli import cli
 from converter.model import (
     FrozenMap,
     LocalizedText,
+    Muscle,
     freeze,
     is_language_code,
     language_code,
@@ -73,3 +79,55 @@ def test_a_language_code_in_other_case_is_held_in_bcp_47s_case(
     ``PT-BR`` and ``pt-BR`` are one; what is no code, or only one once a non-ASCII letter
     is lowered (the Kelvin sign's ``k``), is None."""
     assert language_code(typed) == code
+
+
+#: A number no float holds (a float's largest is about 1.8e308), as the bug report wrote it.
+TOO_LARGE = "1" + "0" * 400 + ".5"
+
+
+def _too_large_in(form: str, number: str, tmp_path: Path) -> Path:
+    """A corpus in ``form`` whose one muscle's extra ``weight`` is ``number``."""
+    import converter
+
+    if form == "md":
+        path = tmp_path / "w.md"
+        path.write_text(f"---\ntitle: W\nweight: {number}\n---\n", encoding="utf-8")
+        return path
+    if form in ("json", "jsonl"):
+        record = f'{{"slug": "w", "title": "W", "extra": {{"weight": {number}}}}}'
+        path = tmp_path / f"w.{form}"
+        path.write_text(f'{{"muscles": [{record}]}}' if form == "json" else record + "\n",
+                        encoding="utf-8")
+        return path
+    path = tmp_path / "w.db"
+    converter.write([Muscle(slug="w", title="W", extra=freeze({"weight": 1}))], path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE muscles SET extra = ?", (f'{{"weight": {number}}}',))
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("form", ["md", "json", "jsonl", "sqlite"])
+@pytest.mark.parametrize("number", [TOO_LARGE, "1.0e+400", "-1.0e+400"])
+def test_a_number_too_large_for_a_float_is_named_so(form: str, number: str,
+                                                     tmp_path: Path) -> None:
+    """It was "must be a finite number", as .inf is: it is finite, and too large."""
+    path = _too_large_in(form, number, tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(path)])
+    assert result.exit_code == 1
+    assert [(d["field"].rsplit(".", 2)[-2:], d["code"], d["message"])
+            for d in json.loads(result.stdout)] == [
+        (["extra", "weight"] if form != "md" else ["weight"], "wrong-type",
+         "is too large for a number (no float holds it)")]
+
+
+@pytest.mark.parametrize(("written", "message"), [(".inf", "must be a finite number"),
+                                                  ("-.inf", "must be a finite number"),
+                                                  (".nan", "must be a finite number")])
+def test_infinity_itself_is_not_finite(written: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "w.md"
+    path.write_text(f"---\ntitle: W\nweight: {written}\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(path)])
+    assert [d["message"] for d in json.loads(result.stdout)] == [message]
