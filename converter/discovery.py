@@ -159,6 +159,19 @@ class Inputs(Sequence[Input]):
 
 
 
+def _naming_a_format() -> str:
+    """How a file whose name tells no format is told to name one (``use --from``,
+    ``use format=``), or, for ``fmt``, which takes none, what it rewrites."""
+    named = spelling()
+    return f"use {named.asked('from')}" if named.names_formats else _only_formatted()
+
+
+def _only_formatted() -> str:
+    """What fmt rewrites, for a hint: ``fmt rewrites only .markdown or .md files``."""
+    formatted = ranked(f for f in all_formats() if f.can_format)
+    return f"fmt rewrites only {_endings_shown(formatted)} files"
+
+
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
              leave_out: str | Path | None = None, exclude: Iterable[str] = ()
              ) -> tuple[Inputs, list[Diagnostic]]:
@@ -251,7 +264,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 str(path), None, None, "", "unknown-format",
                 f"is a {written.name} file, a format muscle-convert writes but cannot read"
                 if written is not None and not written.can_read else
-                f"cannot tell the format from the name; use {spelling().asked('from')}"))
+                "cannot tell the format from the name; " + _naming_a_format()))
         elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
@@ -371,6 +384,8 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                 f"{agreeing(len(outputs), '', 'such as ')}", Named(outputs[0]),
                 ", which a search leaves out: name it to read it)")
     if unit is not None:
+        if not named.names_formats:
+            return (f" (it is a {unit.name} folder: {_only_formatted()})",)
         return (f" (it is a {unit.name} folder: read it without {named.option('from')}, "
                 f"or {named.given('from', unit.name)})",)
     written = detect_format(Path(folder), for_reading=False)
@@ -388,9 +403,10 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     if found is None:
         return ()
     return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
-                 f"{agreeing(len(names), '', 'such as ')}{min(names)}: name "
-                 f"{agreeing(len(names), 'it', 'them')}, or pass "
-                 f"{named.given('from', name)})"
+                 f"{agreeing(len(names), '', 'such as ')}{min(names)}: " + (
+                     f"name {agreeing(len(names), 'it', 'them')}, or pass "
+                     f"{named.given('from', name)})" if named.names_formats
+                     else f"{_only_formatted()})")
                  for name, names in sorted(found.items())[:1])
 
 

@@ -96,6 +96,9 @@ class Spelling:
     :func:`spelling` for the one of the run; it never needs to know which it is."""
 
     keywords: bool = False
+    #: Whether the caller can name a format to read (``--from``, ``format=``): ``fmt``
+    #: cannot, it rewrites only the formats that can be formatted.
+    names_formats: bool = True
 
     def option(self, name: str) -> str:
         """The option itself (a diagnostic's path or field): ``--link-template``, or
@@ -128,6 +131,8 @@ class Spelling:
 COMMAND_LINE = Spelling()
 #: The Python API's (``converter.read``, ``converter.write``).
 PYTHON_API = Spelling(keywords=True)
+#: ``fmt``'s: the command line's, with no ``--from``.
+FMT_COMMAND = Spelling(names_formats=False)
 _SPELLING: ContextVar[Spelling] = ContextVar("spelling", default=COMMAND_LINE)
 
 

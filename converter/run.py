@@ -30,6 +30,7 @@ from .locator import Locator
 from .model import Muscle
 from .pipeline import Reader
 from .registry import (
+    FMT_COMMAND,
     MAX_BYTES,
     Format,
     ReadContext,
@@ -38,6 +39,7 @@ from .registry import (
     code_files,
     get_format,
     run_writer,
+    spelled,
 )
 from .relint import Ledger, Relint
 from .slug import working_folder
@@ -697,7 +699,8 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     (of ``paths``' folders, those that no ``exclude`` pattern matches); ``changed`` hears
     of each file rewritten (or to be), in order, as soon as it is, so that a run stopped
     half-way has named those it rewrote."""
-    inputs, problems = discover(paths, exclude=exclude)
+    with spelled(FMT_COMMAND):  # (its hints name no --from: fmt takes none)
+        inputs, problems = discover(paths, exclude=exclude)
     result = RunResult(diagnostics=problems, skipped=inputs.skipped)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})

@@ -350,6 +350,30 @@ def test_fmt_counts_a_file_it_does_not_handle_as_failed(tmp_path: Path) -> None:
     assert result.stderr.endswith("0 changed, 0 unchanged, 1 failed\n")
 
 
+def test_fmt_names_no_option_it_lacks_for_a_file_of_no_format(tmp_path: Path) -> None:
+    """fmt said "cannot tell the format from the name; use --from", and fmt --from is
+    "No such option"; of a folder of JSON files, "name it, or pass --from json"."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("---\ntitle:   S\n---\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.json").write_text('{"muscles": []}', encoding="utf-8")
+    result = run("fmt", "--no-config", str(notes), str(tmp_path / "data"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{tmp_path / 'data'}: warning: holds no .markdown or .md files to read (it holds "
+        "1 json file, a.json: fmt rewrites only .markdown or .md files) [no-inputs]",
+        f"{notes}: error: cannot tell the format from the name; fmt rewrites only "
+        ".markdown or .md files [unknown-format]"]
+    assert "--from" not in result.stderr
+    for command in (("validate", "--no-cache"), ("convert", "--to", "json", "-o",
+                                                 str(tmp_path / "o.json"), "--no-cache")):
+        said = run(*command, "--no-config", str(notes), str(tmp_path / "data")).stderr
+        assert f"{notes}: error: cannot tell the format from the name; use --from " \
+            "[unknown-format]" in said
+        assert "a.json: name it, or pass --from json) [no-inputs]" in said
+        assert run(*command, "--no-config", "--from", "markdown", str(notes)).exit_code == 0
+
+
 def test_an_output_that_cannot_be_written_is_named_as_given(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not as the absolute path the symlinks lead to."""
