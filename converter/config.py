@@ -226,13 +226,37 @@ def _kind(value: Any) -> str:
 
 
 def _unknown(config: Config, path: tuple[str, ...], names: Sequence[str]) -> MuscleError:
-    """An unknown key or table, with the close name when there is one."""
+    """An unknown key or table, with the close name when there is one (a table's among
+    the tables: a key is no table), or how to write the options a ``muscle-convert.toml``
+    wraps in a pyproject's ``[tool.muscle-convert]``."""
+    table = isinstance(_value(config, path), dict)
+    if table and not config.prefix and path == TOOL_TABLE[:1] and isinstance(
+            _value(config, TOOL_TABLE), dict):
+        tool = ".".join(TOOL_TABLE)
+        hint = (f": [{tool}] belongs in {PYPROJECT}; in {CONFIG_NAME} drop that header "
+                f"and write its keys at the top level ([{tool}.convert] as [convert])")
+    else:
+        near = _near(path[-1], [n for n in names if n in COMMANDS] if table else names)
+        hint = f"; did you mean {near}?" if near else ""
+    return _at(config, path, "config-unknown-key",
+               f"unknown {'table' if table else 'key'} {path[-1]!r}{hint}")
+
+
+#: Names shorter than this are suggested for one another only when they differ in case:
+#: their few letters make many names look close ("o" and "to", "tool" and "to").
+_SHORTEST_SUGGESTED = 3
+
+
+def _near(name: str, names: Sequence[str]) -> str | None:
+    """The one of ``names`` that ``name`` may be a typo of, if any."""
     import difflib
 
-    what = "table" if isinstance(_value(config, path), dict) else "key"
-    near = difflib.get_close_matches(path[-1], names, n=1, cutoff=0.6)
-    hint = f"; did you mean {near[0]}?" if near else ""
-    return _at(config, path, "config-unknown-key", f"unknown {what} {path[-1]!r}{hint}")
+    same = [n for n in names if n.lower() == name.lower()]
+    if same or len(name) < _SHORTEST_SUGGESTED:
+        return same[0] if same else None
+    longer = [n for n in names if len(n) >= _SHORTEST_SUGGESTED]
+    near = difflib.get_close_matches(name, longer, n=1, cutoff=0.6)
+    return near[0] if near else None
 
 
 def _value(config: Config, path: tuple[str, ...]) -> Any:

@@ -249,6 +249,34 @@ def test_exclude_patterns_stay_relative_to_each_source(project: Path) -> None:
 # --- a bad file: one diagnostic at its line, exit 2 -----------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("[tool.muscle-convert]\njobs = 2", "muscle-convert.toml:1:2: error: tool: unknown "
+     "table 'tool': [tool.muscle-convert] belongs in pyproject.toml; in "
+     "muscle-convert.toml drop that header and write its keys at the top level "
+     "([tool.muscle-convert.convert] as [convert]) [config-unknown-key]"),
+    ("[tool.muscle-convert.convert]\nto = 'json'", "muscle-convert.toml:1:2: error: tool: "
+     "unknown table 'tool': [tool.muscle-convert] belongs in pyproject.toml"),
+    ("[tool.black]\nx = 1", "muscle-convert.toml:1:2: error: tool: unknown table 'tool' "
+     "[config-unknown-key]"),
+    ("tool = 1", "muscle-convert.toml:1:1: error: tool: unknown key 'tool' "
+     "[config-unknown-key]"),
+    ("o = 'out'", "error: o: unknown key 'o' [config-unknown-key]"),
+    ("too = 'json'", "error: too: unknown key 'too' [config-unknown-key]"),
+    ("[convert]\nt = 'json'", "error: convert.t: unknown key 't' [config-unknown-key]"),
+    ("[jobz]\nx = 1", "error: jobz: unknown table 'jobz' [config-unknown-key]"),
+    ("TO = 'json'", "error: TO: unknown key 'TO'; did you mean to? [config-unknown-key]"),
+    ("fro = 'json'", "error: fro: unknown key 'fro'; did you mean from? [config-unknown-key]"),
+])
+def test_no_garbage_suggestion_and_a_pyproject_table_is_told_apart(
+        project: Path, text: str, expected: str) -> None:
+    """[tool.muscle-convert] in muscle-convert.toml was "unknown table 'tool'; did you
+    mean to?", the key to for the table tool; "o" was "did you mean to?" too."""
+    write(project / "content" / "muscle-convert.toml", text + "\n")
+    result = run("convert", "..", "--to", "json", "-o", str(project / "m.json"))
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("jobs = 2\nexclude = [1\n", "muscle-convert.toml:3: error: not TOML: Unclosed array "
      "[config-syntax]"),  # (tomllib: "at end of document", the last line)
     ('jobs = "2"', "muscle-convert.toml:1:1: error: jobs: must be an integer, not a string "
