@@ -46,6 +46,7 @@ from .atomic import (
 )
 from .diagnostics import MuscleError, error
 from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
+from .sources_kept import read_of, tell_kept
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -194,6 +195,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
         written = sorted(os.listdir(tmp))
+        _tell_sources_kept(path, marker, written, shown)
         if in_place:
             with _replaced_meanwhile(path, shown), signals_held():
                 _fill_in_place(tmp, path, written, marker)
@@ -225,12 +227,13 @@ def _fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker) ->
     """Give the folder ``path`` the files the run ``written`` in ``tmp`` (a folder inside
     it) one at a time, each renamed over the old one (one of the same bytes left as it
     is), and remove the tool's old files no longer written (its ``marker``, or the one
-    another run left meanwhile, lists them); what else is there is left where it is. The
+    another run left meanwhile, lists them; those the run reads are kept, see
+    :func:`_tools`); what else is there is left where it is. The
     marker lists the old files and the new while they are moved, so that a run killed
     then (SIGKILL) leaves each file whole and every one of the tool's listed."""
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
-    old = marker.ours(path)
+    old = _tools(path, marker)
     stale = sorted(old - set(written))
     changed = [name for name in written if (path / name).is_symlink()
                or not same_bytes(tmp / name, path / name)]
@@ -243,6 +246,27 @@ def _fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker) ->
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path / name)
     _put_marker(path, written)
+
+
+def _tools(folder: Path, marker: Marker, place: Path | None = None) -> set[str]:
+    """The files in ``folder`` that are the tool's, as its ``marker`` lists them, but
+    for those the run reads (its sources, see :mod:`converter.sources_kept`), which are
+    the user's now: of the output folder ``place`` (``folder``, unless it is the old
+    folder moved aside)."""
+    listed = marker.ours(folder)
+    return listed - read_of(place or folder, listed)
+
+
+def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
+                       ) -> None:
+    """Say once (``sources-kept``) how many files that an earlier run wrote in the
+    output folder ``path`` (``shown``, as the user gave it; ``marker``, its marker as
+    the run began) and that this run does not write again, it reads, and so keeps."""
+    if not _is_folder(path):
+        return
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(path)
+    tell_kept(shown, len(read_of(path, marker.ours(path) - set(written))))
 
 
 def _put_marker(folder: Path, names: list[str]) -> None:
@@ -351,7 +375,7 @@ def _merged_aside(taken: _Taken, path: Path, shown: str, marker: Marker,
     named, with the user's files in it."""
     old = taken.old
     try:
-        mine = _users(old, marker)
+        mine = _users(old, marker, path)
     except OSError:  # (not to be looked into: kept whole)
         return _put_aside(taken, shown, [])
     if not _is_output(path):
@@ -380,14 +404,15 @@ def _put_aside(taken: _Taken, shown: str, mine: list[str]) -> MuscleError:
                  f"at {shown} now away, then rename {old} back to {shown}")
 
 
-def _users(folder: Path, marker: Marker) -> list[str]:
-    """The names in ``folder`` that are not the tool's, as its marker says (``marker``,
-    the one a run began with, where its own cannot be read), sorted; an ``OSError``
-    where ``folder`` cannot be listed."""
+def _users(folder: Path, marker: Marker, place: Path) -> list[str]:
+    """The names in ``folder``, the old output folder ``place`` moved aside, that are
+    not the tool's, as its marker says (``marker``, the one a run began with, where its
+    own cannot be read; the run's sources are the user's), sorted; an ``OSError`` where
+    ``folder`` cannot be listed."""
     with contextlib.suppress(MuscleError):
         marker = read_marker(folder)
     names = set(os.listdir(folder))
-    return sorted(names - marker.ours(folder) - {DIRECTORY_MARKER})
+    return sorted(names - _tools(folder, marker, place) - {DIRECTORY_MARKER})
 
 
 def _is_output(path: Path) -> bool:
@@ -503,7 +528,7 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
         names = set(os.listdir(old))
     except OSError as exc:
         return [f"{old}: {exc.strerror or exc}"]
-    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
+    ours = _tools(old, marker, new) | set(written) | {DIRECTORY_MARKER}
     return [failed for name in sorted(names - ours)
             for failed in _carry(old / name, new / name, name, linked)]
 
@@ -660,9 +685,10 @@ def written_by_tool(folder: Path) -> set[str]:
 def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -> None:
     """Give the folder ``new``, about to replace ``old``, what someone else put in
     ``old`` (the files and folders its last write did not make, as its ``marker`` says,
-    unless this one ``written`` makes them again), as hard links (copies where links
+    and the run's sources it made, see :func:`_tools`, unless this one ``written`` makes
+    them again), as hard links (copies where links
     cannot be made): ``old`` stays whole until it is replaced."""
-    ours = marker.ours(old) | set(written) | {DIRECTORY_MARKER}
+    ours = _tools(old, marker) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
         _keep_entry(old / name, new / name)
 

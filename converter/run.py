@@ -43,6 +43,7 @@ from .registry import (
 )
 from .relint import Ledger, Relint
 from .slug import working_folder
+from .sources_kept import reading
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
@@ -603,8 +604,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             method = writer.write_records if writer.writes_records else writer.write
-            summary = run_writer(writer, lambda items: method(items, output, ctx), stream,
-                                 output, problems.append)
+            with reading(reader.inputs, problems.append):  # (its sources are kept)
+                summary = run_writer(writer, lambda items: method(items, output, ctx),
+                                     stream, output, problems.append)
             if reader_left(output):
                 problems.append(Diagnostic(str(output), None, None, "", "output-closed",
                                            "its reader stopped reading before the end; "

@@ -19,7 +19,10 @@ import converter
 import converter.atomic
 import converter.atomic_folder
 from converter.cli import cli
+from converter.discovery import Input
 from converter.marker import read_marker
+from converter.registry import get_format
+from converter.sources_kept import reading
 from tests.conftest import SAMPLES, convert_samples, remove_tree
 
 
@@ -884,3 +887,81 @@ def test_every_save_that_cannot_be_carried_over_is_named(
         "move back from it what you need [cannot-write]")
     assert all((tmp_path / old / name).exists() for name in saved)
 
+
+
+def _convert(source: str, to: str, out: str, *options: str) -> Any:
+    """``convert source --to to -o out`` from the working folder, one job, no cache."""
+    return CliRunner().invoke(cli, ["convert", source, "--to", to, "-o", out, "-j", "1",
+                                    "--no-cache", *options])
+
+
+def _files_of(folder: Path, ending: str) -> dict[str, bytes]:
+    """The files of ``folder`` whose names end in ``ending``, with their bytes."""
+    return {path.name: path.read_bytes() for path in folder.iterdir()
+            if path.name.endswith(ending)}
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+def test_the_sources_a_run_reads_in_its_output_folder_are_kept(
+        in_place: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cd content && convert . --to html -o .`` in a folder of Markdown an earlier run
+    wrote removed every file it had just read, one the user edited since with them, and
+    said nothing (exit 0); ``convert content --to html -o content``, swapped, dropped
+    them alike. They are kept, taken off the tool's list, and the run says so once."""
+    content = tmp_path / "content"
+    monkeypatch.chdir(tmp_path)
+    assert _convert(str(SAMPLES), "markdown", "content", "-q").exit_code == 0
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text() + "\nEdited since.\n")
+    sources = _files_of(content, ".md")
+    if in_place:
+        monkeypatch.chdir(content)
+    named = "." if in_place else "content"
+    result = _convert(named, "html", named)
+    assert result.exit_code == 0, result.output
+    assert _files_of(content, ".md") == sources and len(sources) == 15
+    assert converter.atomic_folder.written_by_tool(content) == {"diagram.svg", "index.html"}
+    kept = (f"{named}: warning: kept 15 files this run read (its sources) that an earlier "
+            "run wrote here: they are yours now, not replaced or removed by a later run "
+            "[sources-kept]\n")
+    assert result.stderr.count("[sources-kept]") == 1 and kept in result.stderr
+    result = _convert(named, "svg", named)  # (the user's now: nothing to say of them)
+    assert result.exit_code == 0 and "[sources-kept]" not in result.stderr
+    assert _files_of(content, ".md") == sources and not _files_of(content, ".html")
+
+
+def test_a_data_package_read_in_its_own_folder_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cd pkg && convert . --from csv --to markdown -o .``, the folder read whole as a
+    data package, removed the package's tables as it wrote the Markdown beside them."""
+    package = tmp_path / "pkg"
+    assert convert_samples("csv", package)[0] == 0
+    tables = _files_of(package, "")
+    del tables[".muscle-convert"]
+    monkeypatch.chdir(package)
+    result = _convert(".", "markdown", ".", "--from", "csv")
+    assert result.exit_code == 0, result.output
+    assert "kept 6 files this run read" in result.stderr
+    assert {name: _files_of(package, "")[name] for name in tables} == tables
+    assert converter.atomic_folder.written_by_tool(package) == set(_files_of(package, ".md"))
+
+
+def test_a_run_stopped_in_place_lists_no_source_it_keeps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marker a run killed as it renames leaves lists the tool's files old and new,
+    which the next run removes: the run's sources among them were removed by it too."""
+    monkeypatch.chdir(tmp_path)
+    with converter.atomic_folder.atomic_directory(Path(".")) as folder:
+        for name in ("a.md", "b.md"):
+            (folder / name).write_text(f"old {name}")
+
+    def stopped(made: Path, target: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(converter.atomic_folder, "_put_file", stopped)
+    inputs = [Input("a.md", get_format("markdown"))]
+    with pytest.raises(KeyboardInterrupt), reading(inputs, lambda _: None), \
+            converter.atomic_folder.atomic_directory(Path(".")) as folder:
+        (folder / "index.html").write_text("new")
+    assert read_marker(tmp_path).names == {"b.md", "index.html"}
+    assert Path("a.md").read_text() == "old a.md"

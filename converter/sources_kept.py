@@ -1,0 +1,99 @@
+"""The files a run reads, as the output folder it writes asks about them: a file an
+earlier run wrote there (its marker lists it) that this run reads is this run's
+source, the user's now; it is kept where it is, never removed as the tool's (see
+:mod:`converter.atomic_folder`), and the run says so once (``sources-kept``).
+
+A run sets what it reads with :func:`reading` around its writer; a folder written
+outside of one (``converter.write``) reads nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, agreeing, counted
+
+if TYPE_CHECKING:
+    from .discovery import Input
+
+
+@dataclass
+class _Reading:
+    """What a run reads (``inputs``, looked into only when a folder asks), and where
+    it reports."""
+
+    inputs: Iterable[Input]
+    report: Callable[[Diagnostic], None]
+    #: The names read in each folder (by its real path), and the folders read whole
+    #: (a data package, a map): made from ``inputs`` when first asked.
+    found: tuple[dict[str, set[str]], set[str]] | None = None
+    #: The folders told of already.
+    told: set[str] = field(default_factory=set)
+
+
+_RUN: ContextVar[_Reading | None] = ContextVar("sources_kept", default=None)
+
+
+@contextlib.contextmanager
+def reading(inputs: Iterable[Input], report: Callable[[Diagnostic], None]
+            ) -> Iterator[None]:
+    """Within the block, output folders know that the run reads ``inputs`` and tell
+    ``report`` the sources they keep."""
+    token = _RUN.set(_Reading(inputs, report))
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def read_of(folder: Path, names: Iterable[str]) -> set[str]:
+    """Those of ``names`` (files in ``folder``, a real path) that the run reads: its
+    inputs there, or all of them where it reads ``folder`` itself as one."""
+    run, wanted = _RUN.get(), set(names)
+    if run is None or not wanted:
+        return set()
+    if run.found is None:
+        run.found = _index(run.inputs)
+    files, wholes = run.found
+    place = os.fspath(folder)
+    if place in wholes or folder.name in files.get(os.path.dirname(place), ()):
+        return wanted
+    return wanted & files.get(place, set())
+
+
+def _index(inputs: Iterable[Input]) -> tuple[dict[str, set[str]], set[str]]:
+    """The names of ``inputs`` by the real path of their folder, and the real paths of
+    those read as a folder (of a format that reads one whole, or named ``.``)."""
+    files: dict[str, set[str]] = {}
+    wholes: set[str] = set()
+    real: dict[str, str] = {}
+    for each in inputs:
+        folder, name = os.path.split(each.path)
+        if name in {"", os.curdir, os.pardir} or each.format.directory_marker:
+            wholes.add(os.path.realpath(each.path))
+            continue
+        if folder not in real:
+            real[folder] = os.path.realpath(folder or os.curdir)
+        files.setdefault(real[folder], set()).add(name)
+    return files, wholes
+
+
+def tell_kept(shown: str, count: int) -> None:
+    """Say once that the output folder ``shown`` (as the user gave it) keeps ``count``
+    files the run read that an earlier run wrote there."""
+    run = _RUN.get()
+    if run is None or not count or shown in run.told:
+        return
+    run.told.add(shown)
+    files = counted(count, "files")
+    run.report(Diagnostic(
+        shown, None, None, "", "sources-kept",
+        f"kept {files} this run read (its sources) that an earlier run wrote here: "
+        f"{agreeing(count, 'it is', 'they are')} yours now, not replaced or removed by "
+        "a later run", "warning"))
