@@ -157,7 +157,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     in_place = holds_working_folder(path)
     marker = check_replaceable(path, shown, whole=not in_place)
     make_folders(path.parent)
-    sweep_leftovers(_beside(path, in_place))
+    _sweep(path, in_place)
     with terminable():
         yield from _building(path, marker, shown, in_place)
 
@@ -171,6 +171,16 @@ def holds_working_folder(path: Path) -> bool:
     except FileNotFoundError:  # (then it is no folder that is there)
         return False
     return os.path.commonpath([here, os.fspath(path)]) == os.fspath(path)
+
+
+def _sweep(path: Path, in_place: bool) -> None:
+    """Remove what runs killed while writing the output folder ``path`` left (see
+    :func:`~converter.atomic.sweep_leftovers`: a day old): beside it, for a folder
+    swapped, and inside it, where a run writing it in place builds (a folder swapped
+    would carry those in as the user's, for ever)."""
+    sweep_leftovers(_beside(path, in_place))
+    if not in_place and _is_folder(path):
+        sweep_leftovers(_beside(path, True))
 
 
 def _beside(path: Path, in_place: bool) -> Path:

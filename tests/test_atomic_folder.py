@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -965,3 +966,31 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
         (folder / "index.html").write_text("new")
     assert read_marker(tmp_path).names == {"b.md", "index.html"}
     assert Path("a.md").read_text() == "old a.md"
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
+        in_place: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed as it wrote ``-o .`` leaves its hidden ``..muscle-convert.<random>
+    .tmpdir`` (and a marker's ``.tmp``) inside the folder, which only a later run in place
+    removed: one swapping the folder (``-o site`` from outside) carried it into the new
+    folder as the user's, for ever. Either removes it once a day old, and leaves a
+    younger one (a run in place may be writing it)."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    _html("site")
+    left = [site / "..muscle-convert.abcd1234.tmpdir", site / "..muscle-convert.efgh5678.tmp"]
+    young = site / "..muscle-convert.ijkl9012.tmpdir"
+    for folder in (left[0], young):
+        folder.mkdir()
+        (folder / "index.html").write_text("half written")
+    left[1].write_text("half a marker")
+    then = time.time() - converter.atomic.STALE_SECONDS - 60
+    for path in left:
+        os.utime(path, (then, then))
+    if in_place:
+        monkeypatch.chdir(site)
+    assert convert_samples("svg", Path("." if in_place else "site"))[0] == 0
+    assert sorted(name for name in os.listdir(site) if name.startswith("..")) == [
+        young.name]
+    assert (site / "map.svg").is_file() and not (site / "index.html").exists()
