@@ -458,3 +458,9 @@ def temporary_sibling(path: Path, suffix: str = ".tmp") -> Path:
     tmp = temporary_file(path, suffix)
     os.unlink(tmp)
     return tmp
+
+
+def is_temporary(name: str, path: Path) -> bool:
+    """Whether ``name`` is one of the temporaries beside ``path`` that a run writing it
+    makes (and :func:`sweep_leftovers` removes once a killed run's)."""
+    return name.startswith(temporary_prefix(path)) and name.endswith(_TEMPORARY_ENDINGS)

@@ -32,6 +32,7 @@ from pathlib import Path
 from .atomic import (
     STDOUT,
     is_stdout,
+    is_temporary,
     keep_mode,
     make_folders,
     real_target,
@@ -75,7 +76,7 @@ def check_replaceable(path: Path, shown: str | None = None, *, whole: bool = Tru
         raise error(name, "output-not-directory", "exists and is not a directory")
     if not path.is_dir():
         return Marker()
-    if not os.path.lexists(path / DIRECTORY_MARKER) and any(path.iterdir()):
+    if not os.path.lexists(path / DIRECTORY_MARKER) and _holds_any(path):
         raise error(name, "output-not-ours",
                     "directory exists, is not empty and was not written by muscle-convert; "
                     "choose a new or empty directory")
@@ -83,6 +84,15 @@ def check_replaceable(path: Path, shown: str | None = None, *, whole: bool = Tru
     if whole:
         _check_mounts(path, name)
     return marker
+
+
+def _holds_any(path: Path) -> bool:
+    """Whether the folder ``path`` holds anything but what runs writing it in place
+    build their files in (a killed one's left in a folder it found empty: such a folder
+    is still empty, see :func:`_sweep`)."""
+    built_beside = _beside(path, True)
+    with os.scandir(path) as entries:
+        return any(not is_temporary(entry.name, built_beside) for entry in entries)
 
 
 def _check_mounts(path: Path, name: str) -> None:

@@ -994,3 +994,22 @@ def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
     assert sorted(name for name in os.listdir(site) if name.startswith("..")) == [
         young.name]
     assert (site / "map.svg").is_file() and not (site / "index.html").exists()
+
+
+def test_a_run_killed_in_place_in_an_empty_folder_leaves_it_writable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-o .`` in an empty folder, killed as it built, left the folder holding only its
+    hidden ``..muscle-convert.<random>.tmpdir``, and no marker: every later run, in place
+    or not, was refused as a folder the tool did not write (output-not-ours), the
+    leftover never swept. Such a folder is empty to a run; one of the user's is not."""
+    site = tmp_path / "site"
+    (site / "..muscle-convert.abcd1234.tmpdir").mkdir(parents=True)
+    (site / "..muscle-convert.abcd1234.tmpdir" / "index.html").write_text("half written")
+    monkeypatch.chdir(site)
+    assert convert_samples("html", Path("."))[0] == 0
+    assert converter.atomic_folder.written_by_tool(site) == {"diagram.svg", "index.html"}
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".notes.tmp").write_text("the user's, though named like a temporary")
+    code, stderr = convert_samples("html", mine)
+    assert code == 1 and "[output-not-ours]" in stderr
