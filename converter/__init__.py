@@ -9,6 +9,7 @@ The Python API in two calls::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -115,7 +116,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
     Exclusion(exclude)  # (a ValueError for a pattern that is none)
-    inputs, problems = discover(paths, format, exclude=exclude)
+    with _gone_said():
+        inputs, problems = discover(paths, format, exclude=exclude)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=3)
@@ -123,7 +125,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
         warnings.warn(not_searched(folder), UserWarning, stacklevel=3)
     reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes,
                     limit_name="read()'s max_bytes")
-    muscles = list(reader)
+    with _gone_said():
+        muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
         warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "
@@ -226,7 +229,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
     _check_option_types(fmt.name, fmt.options, options)
-    mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
+    with _gone_said():
+        mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
@@ -246,6 +250,22 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if errors:
         raise MuscleError(errors)
     return summary
+
+
+@contextlib.contextmanager
+def _gone_said() -> Iterator[None]:
+    """The block, its system error (``OSError``) the ``working-folder-gone``
+    :class:`MuscleError` when the working folder was deleted under it (whatever met
+    it: a path made real, a search, a file read or written)."""
+    from .slug import folder_gone
+
+    try:
+        yield
+    except OSError:
+        gone = folder_gone()
+        if gone is None:
+            raise
+        raise gone from None
 
 
 def _closed_stdout(output: str) -> Diagnostic | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .diagnostics import MuscleError, error
+from .slug import check_working_folder
 
 #: A temporary sibling this old is a killed run's leftover (a running one's is newer).
 STALE_SECONDS = 24 * 3600
@@ -68,7 +69,10 @@ def sweep_leftovers(path: Path) -> None:
 def cannot_write(output: Path, exc: OSError) -> MuscleError:
     """The ``cannot-write`` error of an output whose place ``exc`` refused (a file in
     the way, no permission, a full disk), naming what is in the way when it is not the
-    output itself."""
+    output itself; ``working-folder-gone`` when the working folder is gone and
+    ``output`` is found from it, or ``exc`` says what is not found (the folder itself)."""
+    if isinstance(exc, FileNotFoundError) or not os.path.isabs(output):
+        check_working_folder()
     blocker = str(exc.filename or "")
     given = (str(output), os.path.abspath(output), os.path.realpath(output))
     inside = blocker and any(path.startswith(blocker) and path != blocker for path in given)

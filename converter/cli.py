@@ -33,6 +33,7 @@ from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
     MuscleError,
+    WorkingFolderGone,
     agreeing,
     counted,
     has_errors,
@@ -424,6 +425,8 @@ def _run(job: Any, sources: tuple[Path, ...], quiet: bool,
             return job(None)
         with bar:
             return job(bar.update)
+    except WorkingFolderGone:  # (its command ends with it alone: see ConfiguredCommand)
+        raise
     except MuscleError as exc:
         from .run import cuts_short
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .diagnostics import Diagnostic, MuscleError, printable
+from .diagnostics import Diagnostic, MuscleError, WorkingFolderGone, printable
 
 
 class UsageDiagnostic(click.ClickException):
@@ -69,7 +69,8 @@ class ConfiguredCommand(click.Command):
     ``converter.config``): they are its defaults (click's ``default_map``), so what the
     command line gives wins. Loaded as the command runs, not for ``--help``; so is the
     check that the working folder it reads and writes from still exists (before the
-    file is looked for)."""
+    file is looked for). A folder deleted as the command runs ends it the same way,
+    whatever met it (a path made real, a search, a file read or written)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:
@@ -80,17 +81,29 @@ class ConfiguredCommand(click.Command):
                 ctx.default_map = {**(ctx.default_map or {}), **configured(ctx, given)}
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WorkingFolderGone as exc:
+            raise UsageDiagnostic(exc.diagnostics[0], format_given(ctx.params)) from None
+        except OSError:  # (the system's error of a path found from a deleted folder)
+            from .slug import folder_gone
+
+            gone = folder_gone()
+            if gone is None:
+                raise
+            raise UsageDiagnostic(gone.diagnostics[0], format_given(ctx.params)) from None
+
 
 def folder_exists(fmt: str = "text") -> None:
     """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic`, shown in the
     format of diagnostics ``fmt``, when the working folder was deleted under this
     process."""
-    from .slug import check_working_folder
+    from .slug import folder_gone
 
-    try:
-        check_working_folder()
-    except MuscleError as exc:
-        raise UsageDiagnostic(exc.diagnostics[0], fmt) from None
+    gone = folder_gone()
+    if gone is not None:
+        raise UsageDiagnostic(gone.diagnostics[0], fmt)
 
 
 def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:

@@ -166,6 +166,12 @@ class MuscleError(Exception):
         return type(self), (self.diagnostics,)
 
 
+class WorkingFolderGone(MuscleError):
+    """The run's working folder was deleted under it (by anything): no path can be
+    found from it. The run ends with this one ``working-folder-gone`` error (see
+    :func:`converter.slug.check_working_folder`), whatever it met it in."""
+
+
 class ChangedWhileRead(MuscleError):
     """A file rewritten in place (truncated and written again) while its reader read
     it: what was read may mix both versions, so the file is refused whole, with this

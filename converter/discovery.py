@@ -44,6 +44,7 @@ from .registry import (
     unknown_format,
 )
 from .scratch import decode, encode
+from .slug import check_working_folder
 
 #: Files stat-ed and added to the inputs at once during discovery.
 _STAT_BATCH = 4096
@@ -203,9 +204,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     per_file = ranked(f for f in all_formats() if f.can_read and f.one_muscle_per_file)
     inputs = Inputs()
     problems: list[Diagnostic] = []
-    named = _Named(leave_out)
+    named, relative = _Named(leave_out), False
     for raw in paths:
         path = Path(raw)
+        relative = relative or not path.is_absolute()
         if not os.fspath(raw):  # (Path("") is the working folder: an unset $SOURCES)
             problems.append(Diagnostic('""', None, None, "", "not-found",
                                        "an empty path names no file or folder"))
@@ -269,6 +271,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
     inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
+    if relative:  # (a search from a folder deleted under it finds nothing there)
+        check_working_folder()
     return inputs, problems
 
 

@@ -78,7 +78,7 @@ from .registry import (
     read_at_most,
 )
 from .scratch import Sources
-from .slug import working_folder
+from .slug import check_relative, working_folder
 from .spool import Spilled
 from .workers import Board, Watch, awaited, pooled, say_reading
 
@@ -300,6 +300,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
             raise
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
                                       f"the {fmt.name} reader failed: {_failure(exc)}"))
+    if has_errors(diagnostics):  # (unreadable: the folder it is found from may be gone)
+        check_relative(path)
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)), gathered.slugs,
                      gathered.fingerprints(path, positions), seen, content, recorded,
                      drafts=gathered.drafts,

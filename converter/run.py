@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, reader_left
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
-from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed
+from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, WorkingFolderGone
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .locator import Locator
@@ -42,7 +42,7 @@ from .registry import (
     spelled,
 )
 from .relint import Ledger, Relint
-from .slug import working_folder
+from .slug import check_relative, working_folder
 from .sources_kept import reading
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
@@ -502,6 +502,8 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:
             incremental.cache.close()
+        if isinstance(exc, WorkingFolderGone):  # (the run ends with it alone)
+            raise
         return dataclasses.replace(_unwritten(exc, problems, discovered, reader_of(
             inputs, jobs=jobs, cache=None)), skipped=inputs.skipped,
             uncached=incremental.uncached)
@@ -675,6 +677,7 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
         raw = ctx.read_bytes(Path(path))
         new = fmt.reformat(raw, path, ctx)
     except MuscleError as exc:
+        check_relative(path)  # (unreadable: the folder it is found from may be gone)
         return path, None, exc.diagnostics
     changed = new.encode("utf-8") != raw
     if changed and not check:
@@ -682,6 +685,7 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
             with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(new)
         except OSError as exc:  # a full disk, a read-only folder: the file stays as it was
+            check_relative(path)
             return path, None, [Diagnostic(path, None, None, "", "cannot-write",
                                            f"cannot write here: {exc.strerror or exc}")]
     return path, changed, []

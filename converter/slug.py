@@ -7,8 +7,12 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import is_language_code
+
+if TYPE_CHECKING:
+    from .diagnostics import WorkingFolderGone
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -301,17 +305,34 @@ def working_folder() -> str:
 
 
 def check_working_folder() -> None:
-    """A ``working-folder-gone`` :class:`~converter.diagnostics.MuscleError` when the
-    working folder no longer exists (deleted under this process, by anything): no path
-    relative to it can be found, and an absolute one not made real."""
-    from .diagnostics import error
+    """A ``working-folder-gone`` :class:`~converter.diagnostics.WorkingFolderGone` when
+    the working folder no longer exists (deleted under this process, by anything): no
+    path relative to it can be found, and an absolute one not made real."""
+    gone = folder_gone()
+    if gone is not None:
+        raise gone
+
+
+def folder_gone() -> WorkingFolderGone | None:
+    """The ``working-folder-gone`` error when the working folder no longer exists, else
+    None: what a run that met a system error (``OSError``) ends with when it is."""
+    from .diagnostics import Diagnostic, WorkingFolderGone
 
     try:
         os.getcwd()
     except FileNotFoundError:
-        raise error(_gone_folder(), "working-folder-gone", "the working folder no longer "
-                    "exists (it was deleted while this process was in it): cd to a folder "
-                    "that does") from None
+        return WorkingFolderGone(Diagnostic(
+            _gone_folder(), None, None, "", "working-folder-gone", "the working folder no "
+            "longer exists (it was deleted while this process was in it): cd to a folder "
+            "that does"))
+    return None
+
+
+def check_relative(path: str | os.PathLike[str]) -> None:
+    """:func:`check_working_folder` for a ``path`` relative to the working folder (an
+    absolute one needs none): what went wrong with it may be the folder's, not its own."""
+    if not os.path.isabs(path):
+        check_working_folder()
 
 
 def _gone_folder() -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pkgutil
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -57,6 +59,26 @@ def nest(top: Path, depth: int) -> Path:
     finally:
         os.chdir(here)
     return Path(top.name, *["d"] * depth)
+
+
+def deleting_at(monkeypatch: pytest.MonkeyPatch, target: str, folder: Path,
+                nth: int = 1) -> None:
+    """Make the ``nth`` call of ``target`` (``module.name`` or ``module.Class.name``, a
+    function or method the run calls by that name) delete ``folder`` and all in it
+    first: a working folder deleted under a run at that point, as by ``rm -rf`` from
+    another shell (in each process that calls it: a forked worker deletes what is
+    left, or finds it gone)."""
+    where, name = target.rsplit(".", 1)
+    owner = pkgutil.resolve_name(where)  # (a module, or a class in one)
+    original, calls = getattr(owner, name), []
+
+    def deleting(*args: object, **kwargs: object) -> object:
+        calls.append(None)
+        if len(calls) == nth:
+            shutil.rmtree(folder, ignore_errors=True)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, deleting)
 
 
 def process_alive(pid: int) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import converter
-from tests.conftest import ROOT, SAMPLES, in_threads
+from tests.conftest import ROOT, SAMPLES, deleting_at, in_threads
 
 
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
@@ -127,6 +127,44 @@ def test_read_and_write_in_a_deleted_working_folder_say_so(
             call()
         assert [(d.path, d.code) for d in caught.value.diagnostics] == [
             (str(gone), "working-folder-gone")]
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(("target", "nth"), [("converter.pipeline._read_one", 2),
+                                           ("converter.discovery._listing", 1),
+                                           ("converter.discovery._Named.folder", 1)])
+def test_read_of_a_working_folder_deleted_as_it_reads(
+        target: str, nth: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read("src") with the folder deleted as it read the second file, or searched:
+    a MuscleError of an unreadable error per file (or a FileNotFoundError making the
+    folder real); now the one working-folder-gone."""
+    work = tmp_path / "work"
+    shutil.copytree(SAMPLES, work / "src")
+    monkeypatch.chdir(work)
+    deleting_at(monkeypatch, target, work, nth)
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read("src")
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        (str(work), "working-folder-gone")]
+
+
+@pytest.mark.parametrize(("output", "fmt"), [("m.json", None), ("site", "svg"),
+                                             ("m.sqlite", None), ("m.apkg", None),
+                                             ("md", "markdown")])
+def test_write_of_a_working_folder_deleted_as_it_writes(
+        output: str, fmt: str | None, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """write(ms, "m.json") with the folder deleted before the writer named its output:
+    a FileNotFoundError (making the output real), raised again by the handler that
+    names it in a cannot-write; now the one working-folder-gone."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    deleting_at(monkeypatch, "converter.registry.run_writer", work)
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, output, fmt)
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        (str(work), "working-folder-gone")]
     assert os.listdir(tmp_path) == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 import converter
 from converter.cli import SHOWN_WARNINGS, cli
 from converter.schema import load_schema
-from tests.conftest import ROOT, SAMPLES, SEED, START_METHODS, cli_command
+from tests.conftest import ROOT, SAMPLES, SEED, START_METHODS, cli_command, deleting_at
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -1223,6 +1224,112 @@ def test_validate_json_in_a_deleted_working_folder(
         "code": "working-folder-gone", "severity": "error",
         "message": "the working folder no longer exists (it was deleted while this "
                    "process was in it): cd to a folder that does"}]
+
+
+def _gone_line(gone: Path) -> str:
+    """What a run in the working folder ``gone``, deleted under it, says on stderr."""
+    return (f"{gone}: error: the working folder no longer exists (it was deleted while "
+            "this process was in it): cd to a folder that does [working-folder-gone]\n")
+
+
+def _working_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder ``work`` holding a copy of the samples as ``src``, made the
+    working folder."""
+    work = tmp_path / "work"
+    shutil.copytree(SAMPLES, work / "src")
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.mark.parametrize(("command", "target", "nth"), [
+    (["convert", "src", "--to", "json", "-o", "out.json"], "converter.pipeline._read_one", 2),
+    (["convert", "src", "--to", "svg", "-o", "site"], "converter.pipeline._read_one", 2),
+    (["convert", "src", "--to", "json", "-o", "out.json"], "converter.run.discover", 1),
+    (["convert", "src", "--to", "svg", "-o", "site"], "converter.discovery._listing", 1),
+    (["convert", "{samples}", "--to", "json", "-o", "out.json"], "converter.run.run_writer", 1),
+    (["convert", "{samples}", "--to", "svg", "-o", "site"], "converter.run.run_writer", 1),
+    (["convert", "{samples}", "--to", "anki", "-o", "m.apkg"], "converter.run.run_writer", 1),
+    (["validate", "src"], "converter.pipeline._read_one", 2),
+    (["validate", "src"], "converter.discovery._listing", 1),
+    (["fmt", "src"], "converter.run._reformat_one", 2),
+    (["fmt", "--check", "src"], "converter.discovery._listing", 1),
+])
+def test_a_working_folder_deleted_during_a_run_ends_it_with_one_error(
+        command: list[str], target: str, nth: int, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder deleted as the run read its second file, searched, or named its
+    output ended in a FileNotFoundError's traceback (a path made real, the working
+    folder asked for), again in the handler naming the output in a cannot-write, or in
+    a report of every file as unreadable; ``validate`` and ``fmt`` in one of each
+    file. It is the one working-folder-gone now, exit 2, as at the start."""
+    work = _working_copy(tmp_path, monkeypatch)
+    deleting_at(monkeypatch, target, work, nth)
+    result = CliRunner().invoke(cli, [a.format(samples=SAMPLES) for a in command])
+    assert (result.exit_code, result.stderr, result.stdout) == (
+        2, _gone_line(work), ""), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("target", ["converter.pipeline._read_one",
+                                    "converter.discovery._listing"])
+def test_validate_json_of_a_working_folder_deleted_during_the_run(
+        target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate --format json``: the JSON report of the one working-folder-gone on
+    standard output (a traceback, or an unreadable error per file, before)."""
+    work = _working_copy(tmp_path, monkeypatch)
+    deleting_at(monkeypatch, target, work, 2 if target.endswith("_read_one") else 1)
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", "src"])
+    assert (result.exit_code, result.stderr) == (2, ""), result.output
+    assert [(d["path"], d["code"]) for d in json.loads(result.stdout)] == [
+        (str(work), "working-folder-gone")]
+
+
+@pytest.mark.parametrize("command", [["convert", "src", "--to", "json", "-o", "out.json"],
+                                     ["validate", "src"], ["fmt", "src"]])
+def test_a_working_folder_deleted_as_workers_read(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --jobs the files are read (or reformatted) in forked worker processes: the
+    one whose second file finds the folder gone ends the run with working-folder-gone,
+    raised there and passed on (an unreadable error per file before)."""
+    work = tmp_path / "work"
+    for n in range(10):  # (150 files: enough for the workers)
+        shutil.copytree(SAMPLES, work / "src" / f"part{n}")
+    monkeypatch.chdir(work)
+    target = "converter.run._reformat_one" if command[0] == "fmt" else (
+        "converter.pipeline._read_one")
+    deleting_at(monkeypatch, target, work, 2)
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("fork", force=True)  # (the workers hold the hook)
+    try:
+        result = CliRunner().invoke(cli, [*command, "--jobs", "2"])
+    finally:
+        multiprocessing.set_start_method(before, force=True)
+    assert (result.exit_code, result.stderr, result.stdout) == (
+        2, _gone_line(work), ""), result.output
+
+
+def test_a_working_folder_deleted_during_a_run_as_a_process(tmp_path: Path) -> None:
+    """As ``python -m converter`` (its own top-level handler): the folder deleted by
+    the reader of the second file (a format plugin, here), the one error, exit 2."""
+    work = tmp_path / "work"
+    shutil.copytree(SAMPLES, work / "src")
+    deleting = (
+        "import shutil, sys\n"
+        "import converter.pipeline as p\n"
+        "from converter.cli import main\n"
+        "calls, original = [], p._read_one\n"
+        "def hooked(*args, **kwargs):\n"
+        "    calls.append(None)\n"
+        "    if len(calls) == 2:\n"
+        f"        shutil.rmtree({str(work)!r})\n"
+        "    return original(*args, **kwargs)\n"
+        "p._read_one = hooked\n"
+        "sys.argv = ['muscle-convert', 'convert', 'src', '--to', 'json', '-o', 'o.json']\n"
+        "main()\n")
+    done = subprocess.run([sys.executable, "-c", deleting], cwd=work, capture_output=True,
+                          text=True, check=False, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                       "PWD": str(work)})
+    assert (done.returncode, done.stderr, done.stdout) == (2, _gone_line(work), "")
 
 
 @pytest.mark.parametrize("workspace", [None, "{tmp}"])
