@@ -252,8 +252,9 @@ def plain_css(css: str) -> str:
     escaped character that is no name's (``\\;``, ``\\:``) stays in the name it is in, as
     ``_``, never a delimiter. A comment parts what is on either side of it, as CSS's
     tokens, and is no white space: ``stop/**/.clear`` is ``stop.clear``; between two
-    characters of names it stays :data:`COMMENT_MARK` (``a/**/b`` is neither ``ab`` nor
-    a descendant, ``a b``)."""
+    characters of names, or of a number, it stays :data:`COMMENT_MARK` (``a/**/b`` is
+    neither ``ab`` nor a descendant, ``a b``; ``0/**/.0`` is two numbers, no value of
+    ``stop-opacity``)."""
     return _CSS_COMMENT_OR_ESCAPE.sub(_unescaped, css)
 
 
@@ -261,8 +262,7 @@ def _unescaped(found: re.Match[str]) -> str:
     """What a CSS comment or escape of :func:`plain_css` stands for."""
     if found.group(0).startswith("/*"):
         text, start, end = found.string, found.start(), found.end()
-        between = start > 0 and end < len(text) and all(
-            _in_name(char) for char in (text[start - 1], text[end]))
+        between = start > 0 and end < len(text) and _joined(text[start - 1], text[end])
         return COMMENT_MARK if between else ""
     code, char = found.group(1), found.group(2)
     if code is not None:
@@ -278,6 +278,14 @@ def _unescaped(found: re.Match[str]) -> str:
 #: character of a name, no white space, no delimiter, so no selector or declaration
 #: matches through it.
 COMMENT_MARK = "\ufffd"
+
+
+def _joined(before: str, after: str) -> bool:
+    """Whether the characters ``before`` and ``after`` a comment would make one token
+    without it, which the comment keeps two: of a name both (``a/**/b``), or of a number
+    (``0/**/.5``, ``0./**/5``, ``5/**/%``: ``0.5`` and ``5%`` are one number)."""
+    return (_in_name(before) and _in_name(after)) or (
+        before.isdigit() and after in ".%") or (before == "." and after.isdigit())
 
 
 def _in_name(char: str) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from converter.svgcss import (
+    COMMENT_MARK,
     css_value,
     is_plain_sheet,
     may_select,
@@ -24,6 +25,16 @@ SHOWN = [("polygon", frozenset(), ""), ("a", frozenset({"muscle"}), ""),
 
 def test_comments_and_escapes_are_read_as_css_reads_them() -> None:
     assert plain_css("tr\\61 nsform/* x */: a\\;b") == "transform: a_b"
+
+
+@pytest.mark.parametrize("css", ["stop-opacity: 0/**/.0", "stop-opacity: 0./* x */0",
+                                 "stop-opacity: 0/**/%"])
+def test_a_comment_inside_a_number_keeps_it_two_tokens(css: str) -> None:
+    """0/**/.0 is two numbers to CSS (no value of stop-opacity, dropped), not 0.0: it was
+    joined, so --from svg took a stop Chromium paints for a clear one."""
+    plain = plain_css(css)
+    assert COMMENT_MARK in plain and plain.replace(COMMENT_MARK, "") == css.split("/*")[0] + \
+        css.split("*/")[1]
 
 
 @pytest.mark.parametrize(("selectors", "surely"), [

@@ -114,6 +114,7 @@ def test_a_pattern_whose_content_shows_nothing_in_its_tile_paints_nothing(
     ("stop, stop:first-child { stop-opacity: 1 } stop { stop-opacity: 0 }", False),
     ("stop { stop-opacity: 1 } stop { stop-opacity: 0px }", False),
     ("stop { stop-opacity: 0px !important }", False),
+    ("stop { stop-opacity: 1 } stop { stop-opacity: 0/**/.0 }", False),
     ("stop { stop-opacity: 1 } stop { stop-opacity: 0% }", True),
     ("stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }", True),
     ("stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }", False),
@@ -166,6 +167,7 @@ def test_a_style_attribute_wins_over_a_sheet_unless_the_sheet_is_important(
 
 @pytest.mark.parametrize(("stop", "unseen"), [
     ("stop-opacity='0'", True), ("stop-opacity='0%'", True), ("stop-opacity='0px'", False),
+    ("style='stop-opacity: 0/**/.0'", False),
     ("stop-color='#ff000000'", True), ("stop-color='rgb(a b c / 0)'", False)])
 def test_an_attribute_chromium_may_drop_leaves_the_stop_its_initial_value(
         stop: str, unseen: bool, tmp_path: Path) -> None:

@@ -958,10 +958,12 @@ SEEN = [Edit(), Edit(g="style='display: contents'"),
             "stop { stop-opacity: 0px !important }",
             "stop { stop-color: red } stop { stop-color: rgb(a b c / 0) }",
             "linearGradient/* x */stop { stop-opacity: 0 }",
-            "stop { stop-opacity: 0 } #g/**/ stop { stop-opacity: 1 }")),
+            "stop { stop-opacity: 0 } #g/**/ stop { stop-opacity: 1 }",
+            "stop { stop-opacity: 1 } stop { stop-opacity: 0/**/.0 }")),
         *(Edit(defs=f"<linearGradient id='g'><stop offset='0' {stop}/></linearGradient>",
                polygon="fill='url(#g)'") for stop in (
-            "stop-color='red' stop-opacity='0px'", "stop-color='rgb(a b c / 0)'"))]
+            "stop-color='red' stop-opacity='0px'", "stop-color='rgb(a b c / 0)'",
+            "stop-color='red' style='stop-opacity: 0/**/.0'"))]
 
 
 @pytest.mark.parametrize("edit", UNSEEN, ids=repr)
