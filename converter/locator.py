@@ -50,7 +50,9 @@ class Locator:
         with the file, at no line; else None (its slug key gave it)."""
         owner = self._format_of(path)
         hint = slug_hint(path, owner.extensions if owner else ())
-        return named_slug(hint, slug) if slugify(hint) == slug else None
+        if slugify(hint) != slug or owner is None or not _no_key(owner, path, "slug"):
+            return None
+        return named_slug(hint, slug)
 
     def _format_of(self, path: str) -> Format | None:
         """The format of the file at ``path``: the locator's, else the one its name says
@@ -123,3 +125,11 @@ def locate_lines(diagnostics: Iterable[Diagnostic], fmt: Format | None = None
                  ) -> Iterator[Diagnostic]:
     """``diagnostics`` with the lines a :class:`Locator` finds, as they stream past."""
     return map(Locator(fmt), diagnostics)
+
+
+def _no_key(owner: Format, path: str, field: str) -> bool:
+    """Whether the file at ``path`` has no ``field`` key, as its format ``owner`` tells
+    by placing the field where it places the key: a missing one is put at its map, while
+    a key's value lies after the key. False where the format places neither."""
+    value = owner.locate(Path(path), field)
+    return value is not None and value == owner.locate_key(Path(path), field)

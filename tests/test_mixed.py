@@ -216,6 +216,25 @@ def test_a_slug_taken_already_that_a_name_gives_says_so(tmp_path: Path) -> None:
         "[duplicate-slug]"]
 
 
+def test_a_slug_key_that_the_name_would_give_too_is_at_its_key(tmp_path: Path) -> None:
+    """soleus.md with a slug: soleus key was said as if its name gave the slug ("the
+    file name gives the slug 'soleus'", at no line), though its key does: it is at the
+    key's value, as the key's own slug."""
+    from converter.run import validate_sources
+
+    for page in ("a/soleus.md", "b/soleus.md", "c/soleus/index.md"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("---\ntitle: Soleus\nslug: soleus\n---\n",
+                                     encoding="utf-8")
+    found = [str(d) for d in validate_sources([tmp_path], jobs=1).diagnostics
+             if d.code == "duplicate-slug"]
+    assert found == [
+        f"{tmp_path / 'b' / 'soleus.md'}:3:7: error: slug: slug 'soleus' is already used "
+        f"by {tmp_path / 'a' / 'soleus.md'} [duplicate-slug]",
+        f"{tmp_path / 'c' / 'soleus' / 'index.md'}:3:7: error: slug: slug 'soleus' is "
+        f"already used by {tmp_path / 'a' / 'soleus.md'} [duplicate-slug]"]
+
+
 @pytest.mark.parametrize("fmt, name, line", [("json", "m.json", 3),
                                                ("jsonl", "m.jsonl", 2)])
 def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(

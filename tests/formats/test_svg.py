@@ -1640,7 +1640,7 @@ def test_a_slug_map_the_file_name_gives_names_the_file_at_no_line(tmp_path: Path
     """``map.md`` with no slug key had its reserved-name at ``map.md:2:1``, where a
     missing field is placed, though no line of the file gives the slug: the file is
     named at no line now, saying that its name gives the slug; a ``slug: map`` is still
-    at its value."""
+    at its value, in a file named map.md too."""
     from converter.run import convert_sources
 
     src = tmp_path / "src"
@@ -1648,8 +1648,10 @@ def test_a_slug_map_the_file_name_gives_names_the_file_at_no_line(tmp_path: Path
     drawn = '---\ntitle: Map\n{}coords:\n  - "10,10,50,10,50,50"\n---\n'
     (src / "map.md").write_text(drawn.format(""), encoding="utf-8")
     (src / "mapped.md").write_text(drawn.format("slug: map\n"), encoding="utf-8")
+    (src / "keyed").mkdir()
+    (src / "keyed" / "map.md").write_text(drawn.format("slug: map\n"), encoding="utf-8")
     found = []
-    for name in ("map.md", "mapped.md"):
+    for name in ("map.md", "mapped.md", "keyed/map.md"):
         found += [(Path(d.path).name, d.line, d.column, d.field, d.message) for d in
                   convert_sources([src / name], get_format("svg"), tmp_path / name, jobs=1,
                                   size="100x100").diagnostics]
@@ -1657,4 +1659,6 @@ def test_a_slug_map_the_file_name_gives_names_the_file_at_no_line(tmp_path: Path
         ("map.md", None, None, "", "the file name gives the slug 'map': a focus image "
                                    "map.svg would replace map.svg; it is not written"),
         ("mapped.md", 3, 7, "slug", "a focus image map.svg would replace map.svg; it is "
-                                    "not written")]
+                                    "not written"),
+        ("map.md", 3, 7, "slug", "a focus image map.svg would replace map.svg; it is not "
+                                 "written")]
