@@ -15,6 +15,11 @@ reads with the SafeYAML gem instead, not modelled here (base 60 is a float there
 ``12:30`` is 750.0). Not counted: a Symbol (``:x``), which Psych refuses to load safely
 (Jekyll then skips the front matter), and text Psych cannot convert (``0x,``): the file
 fails to load there, and quoted it reads as the text.
+
+A scalar with a tag of its own (``!!str off``, ``!!int 10``) is read as the tag says by
+all three (this tool refuses the forms the others read of ``!!bool off``): not counted.
+The non-specific tag ``!`` (``! off``) leaves Psych reading the text as if plain, and
+makes it text to yaml.v2 as here: only Jekyll's reading counts.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+
 _GO_DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 
+#: A tag (``!!str``, ``!<tag:yaml.org,2002:str>``, ``!``) where a scalar starts.
+_TAG_AT = re.compile(r"![^ \t\r\n]*")
+
 #: A date or time to the reader (no value of this tool's can stand for it).
 DATE, TIME = "a date", "a time"
 #: Psych's own failure (the file does not load there): not a reading.
@@ -82,6 +90,8 @@ class Misread:
     text: str
     key: bool
     readings: tuple[tuple[str, Any], ...]  # (reader, value), Jekyll first
+    #: ``!`` when the scalar is written with the non-specific tag (``! off``).
+    tag: str = ""
 
     def message(self) -> str:
         """``plain off reads as false in YAML 1.1 (Jekyll, Hugo) but as the text "off"
@@ -92,8 +102,13 @@ class Misread:
         else:
             read = " and as ".join(f"{describe(v)} ({r})" for r, v in self.readings) + \
                 " in YAML 1.1"
-        kind = "plain key" if self.key else "plain"
-        return f"{kind} {self.text} reads as {read} but as the text {self.quoted()} here"
+        return f"{self.kind()} {self.text} reads as {read} but as the text {self.quoted()} here"
+
+    def kind(self) -> str:
+        """How the scalar is written: ``plain``, ``plain key``, ``!`` or ``key !``."""
+        if self.tag:
+            return f"key {self.tag}" if self.key else self.tag
+        return "plain key" if self.key else "plain"
 
     def quoted(self) -> str:
         """The text in double quotes, as YAML reads it back."""
@@ -272,34 +287,53 @@ def _go_int(text: str) -> int:
     return sign * int(body, 8 if len(body) > 1 and body[0] == "0" else 10)
 
 
-def misreads(root: yaml.Node | None, skip: frozenset[str]) -> list[Misread]:
-    """Every plain scalar in the composed document ``root`` (keys too) that this tool
-    reads as text and a YAML 1.1 reader does not, but for the top-level keys in
-    ``skip`` and what is under them (fields read as text on purpose)."""
+def misreads(root: yaml.Node | None, skip: frozenset[str], text: str) -> list[Misread]:
+    """Every plain scalar in the composed document ``root`` of the YAML ``text`` (keys
+    too) that this tool reads as text and a YAML 1.1 reader does not, but for the
+    top-level keys in ``skip`` and what is under them (fields read as text on
+    purpose)."""
     found: list[Misread] = []
     if not isinstance(root, yaml.MappingNode):
         return found
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value not in skip:
-            _walk(key, str(key.value), True, found)
-            _walk(value, str(key.value), False, found)
+            _walk(key, str(key.value), True, found, text)
+            _walk(value, str(key.value), False, found, text)
     return found
 
 
-def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread]) -> None:
+def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: str) -> None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             here = f"{field}.{k.value}"
-            _walk(k, here, True, found)
-            _walk(v, here, False, found)
+            _walk(k, here, True, found, text)
+            _walk(v, here, False, found, text)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{field}[{i}]", False, found)
+            _walk(item, f"{field}[{i}]", False, found, text)
     elif not node.style and node.tag == "tag:yaml.org,2002:str":  # (plain: None or "")
-        read = readings(node.value)
-        if read:
-            mark = node.start_mark
-            found.append(Misread(mark.line, mark.column, field, node.value, key, read))
+        _scalar(node, field, key, found, tag_of(text, node.start_mark.index))
+
+
+def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: str) -> None:
+    """A :class:`Misread` of the plain text scalar ``node`` (written with ``tag``) into
+    ``found``, when a reader misreads it: none has its own tag read otherwise, and only
+    Psych reads one with the non-specific tag ``!`` as it reads a plain one."""
+    if tag not in ("", "!"):
+        return
+    read = readings(node.value)
+    if tag:
+        read = tuple(reading for reading in read if reading[0] == "Jekyll")
+    if read:
+        mark = node.start_mark
+        found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag))
+
+
+def tag_of(text: str, start: int) -> str:
+    """The tag written at the start of a scalar (a plain one starts at ``start`` of
+    ``text``, a tagged one at its tag): ``!!str``, ``!``, or "" when it has none."""
+    found = _TAG_AT.match(text, start)
+    return found.group() if found else ""
 
 
 def may_misread(value: Any) -> bool:
@@ -319,4 +353,4 @@ def misreads_in(text: str, skip: frozenset[str]) -> list[Misread]:
     """:func:`misreads` of a YAML text that :func:`converter.yamlsafe.load` has read."""
     from converter import yamlsafe
 
-    return misreads(yamlsafe.compose(text), skip)
+    return misreads(yamlsafe.compose(text), skip, text)

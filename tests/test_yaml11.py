@@ -96,6 +96,7 @@ def test_whatever_a_reader_misreads_the_writer_quotes(form: str) -> None:
      'text "12:30" here'),
     ("08", 'plain 08 reads as the number 8.0 in YAML 1.1 (Hugo) but as the text "08" '
      "here"),
+    ("! off", '! off reads as false in YAML 1.1 (Jekyll) but as the text "off" here'),
 ])
 def test_the_message_names_what_each_reader_reads(form: str, message: str) -> None:
     [found] = yaml11.misreads_in(f"\nk: {form}\n", frozenset())
@@ -113,6 +114,33 @@ def test_everyday_forms_read_as_the_real_readers_read_them(form: str, read: tupl
     """The verdicts of Debian's Jekyll 4.3.1 and Hugo 0.111 (the tests above build both):
     Jekyll's Psych reads commas out of a number and ``10:30`` in base 60."""
     assert yaml11.readings(form) == read
+
+
+#: Tagged scalars this tool reads as text: with the tag !!str (each a misread form
+#: written plain) and with the non-specific tag ``!``.
+TAGGED = ["!!str off", "!!str 0x1F", "!!str 017", "!!str 12:30", "!!str 2001-01-01",
+          "!!str 1e3", "!!str 1,000", "!<tag:yaml.org,2002:str> yes", "! off", "! 0x1F",
+          "! 12:30", "! 1e3", "! 2001-01-01", "! note"]
+
+
+def test_a_tagged_scalar_is_a_misread_of_just_the_readers_that_read_it_otherwise(
+        tmp_path: Path) -> None:
+    """``!!str off`` is the text "off" to Jekyll and Hugo as here: it was a warning
+    (plain off reads as false), and fmt refused the file. ``! off`` is false to Jekyll
+    only."""
+    jekyll = jekyll_reads(TAGGED, tmp_path / "jekyll")
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in TAGGED], tmp_path / "hugo")]
+    wrong = []
+    for form, (cls, value), go in zip(TAGGED, jekyll, hugo, strict=True):
+        ours = yamlsafe.load(f"k: {form}\n")["k"]
+        otherwise = [reader for reader, same in (("Jekyll", (cls, value) == ("String", ours)),
+                                                 ("Hugo", go == ours)) if not same]
+        found = [reader for misread in yaml11.misreads_in(f"\nk: {form}\n", frozenset())
+                 for reader, _ in misread.readings]
+        if found != otherwise:
+            wrong.append((form, found, otherwise))
+    assert wrong == []
 
 
 def test_a_number_this_tool_reads_as_a_number_is_no_misread() -> None:

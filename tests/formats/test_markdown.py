@@ -1131,6 +1131,35 @@ def test_fmt_leaves_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise(
            'read: write "off" (text) or false [fmt-would-change]' in result.stderr
 
 
+def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
+        tmp_path: Path) -> None:
+    """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
+    plain off reads as false (--strict failed) and fmt refused the file. Now it is no
+    warning, and fmt quotes it (comments kept or not): every reader reads the same."""
+    texts = ["---\ntitle: S\no: !!str off\np: !!str 0x1F\nl:\n  - !!str 12:30\n---\n",
+             "---\ntitle: S\n# note\no: !!str off\np: !!str 0x1F\nl:\n  - !!str 12:30\n"
+             "---\n"]
+    files = []
+    for i, text in enumerate(texts):
+        files.append(tmp_path / "src" / f"m{i}.md")
+        files[-1].parent.mkdir(exist_ok=True)
+        files[-1].write_text(text, encoding="utf-8")
+    strict = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--strict",
+                                      str(tmp_path / "src")])
+    assert strict.exit_code == 0 and "[yaml11-ambiguous]" not in strict.stderr
+    before = ([m.extra for m in converter.read(tmp_path / "src")[:2]],
+              _ruby_reads([text.split("---\n")[1] for text in texts]),
+              hugo_pages(texts, tmp_path / "site"))
+    assert _fmt_cli("--check", str(tmp_path / "src")).exit_code == 1
+    assert _fmt_cli(str(tmp_path / "src")).exit_code == 0
+    assert _fmt_cli("--check", str(tmp_path / "src")).exit_code == 0
+    after = [f.read_text("utf-8") for f in files]
+    assert '\no: "off"\n' in after[0] and "# note" in after[1]
+    assert ([m.extra for m in converter.read(tmp_path / "src")[:2]],
+            _ruby_reads([text.split("---\n")[1] for text in after]),
+            hugo_pages(after, tmp_path / "site")) == before
+
+
 def test_fmt_refuses_a_plain_key_of_extra_a_yaml_1_1_reader_reads_otherwise(
         tmp_path: Path) -> None:
     src = tmp_path / "a.md"
