@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,16 +287,16 @@ def _go_int(text: str) -> int:
     return sign * int(body, 8 if len(body) > 1 and body[0] == "0" else 10)
 
 
-def misreads(root: yaml.Node | None, skip: frozenset[str], text: str) -> list[Misread]:
-    """Every plain scalar in the composed document ``root`` of the YAML ``text`` (keys
-    too) that this tool reads as text and a YAML 1.1 reader does not, but for the
-    top-level keys in ``skip`` and what is under them (fields read as text on
-    purpose)."""
+def misreads(root: yaml.Node | None, keys: Container[str], text: str) -> list[Misread]:
+    """Every plain scalar in the composed document ``root`` of the YAML ``text`` that
+    this tool reads as text and a YAML 1.1 reader does not, among the top-level
+    ``keys`` and what is under them (not the fields read as text on purpose, nor those
+    in error)."""
     found: list[Misread] = []
     if not isinstance(root, yaml.MappingNode):
         return found
     for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value not in skip:
+        if isinstance(key, yaml.ScalarNode) and key.value in keys:
             _walk(key, str(key.value), True, found, text)
             _walk(value, str(key.value), False, found, text)
     return found
@@ -349,8 +349,8 @@ def may_misread(value: Any) -> bool:
     return False
 
 
-def misreads_in(text: str, skip: frozenset[str]) -> list[Misread]:
+def misreads_in(text: str, keys: Container[str]) -> list[Misread]:
     """:func:`misreads` of a YAML text that :func:`converter.yamlsafe.load` has read."""
     from converter import yamlsafe
 
-    return misreads(yamlsafe.compose(text), skip, text)
+    return misreads(yamlsafe.compose(text), keys, text)

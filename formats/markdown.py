@@ -26,7 +26,6 @@ from typing import Any
 from converter import drafts, yaml11
 from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import (
-    RESERVED_KEYS,
     SCHEMA_KEYS,
     front_matter_from_muscle,
     muscle_from_front_matter,
@@ -259,17 +258,29 @@ def _front_matter_of(path: Path) -> str | None:
 
 def read_path(path: Path, ctx: ReadContext) -> Muscle:
     """Read and validate one muscle file, enforcing the size limit; a ``yaml11-ambiguous``
-    warning for each plain text in ``extra`` that Jekyll or Hugo read as no text."""
+    warning for each plain text in ``extra`` that Jekyll or Hugo read as no text (in a
+    muscle with errors too, among the keys of its valid fields)."""
     name = str(path)
     text = decode(ctx.read_bytes(path), name)
-    muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
-    for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra)):  # (a
-        # marker's is an error)
+    try:
+        muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
+    except MuscleError as exc:
+        if exc.partial is not None:
+            _report_misread(exc.partial, text, name, ctx)
+        raise
+    _report_misread(muscle, text, name, ctx)
+    return muscle
+
+
+def _report_misread(muscle: Muscle, text: str, name: str, ctx: ReadContext) -> None:
+    """A ``yaml11-ambiguous`` warning for each plain text of ``muscle``'s extra keys in
+    its file ``text`` that Jekyll or Hugo read as no text (but a draft marker's, whose
+    is an error)."""
+    for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra)):
         ctx.report(Diagnostic(name, found.line + 1, found.column + 1, found.field,
                               "yaml11-ambiguous", f"{found.message()} and in every "
                               f"format it is converted to: write {found.instead()}",
                               "warning"))
-    return muscle
 
 
 def _hint(path: str | Path) -> str:
@@ -285,7 +296,7 @@ def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozen
     fields are text by the schema, and written quoted for those readers' sake)."""
     if not yaml11.may_misread(muscle.extra):
         return []
-    return yaml11.misreads_in(split(text, path)[0], RESERVED_KEYS | skip)
+    return yaml11.misreads_in(split(text, path)[0], muscle.extra.keys() - skip)
 
 
 #: Each thread's ruamel.yaml instances, by width (see :func:`_yaml`).

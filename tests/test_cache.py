@@ -498,16 +498,26 @@ def test_no_cache_records_nothing(corpus: Path, private_cache: Path, tmp_path: P
 
 
 def test_jobs_and_cache_give_the_same_diagnostics(corpus: Path, tmp_path: Path) -> None:
+    """A muscle with a schema error has the lints of its valid fields said, its
+    ``yaml11-ambiguous`` warnings too (they were dropped), in every run alike."""
     both = corpus / "both.md"  # (a schema error and lints of its valid fields)
-    both.write_text('---\ntitle: 5\nimage: javascript:alert(1)\ncoords:\n  - "0,0,10,10,10,'
-                    '0,0,10"\n---\n', encoding="utf-8")
+    both.write_text('---\ntitle: 5\nimage: javascript:alert(1)\ncomments: off\ncoords:\n'
+                    '  - "0,0,10,10,10,0,0,10"\n---\n', encoding="utf-8")
     age(corpus)
     runs = [cli_run("validate", str(corpus), "-j", jobs, *extra)
             for jobs, extra in (("1", ["--no-cache"]), ("2", []), ("2", []), ("1", []))]
     assert len({(code, "\n".join(diagnostics(err))) for code, err in runs}) == 1
     assert [line.split(" [")[-1] for line in diagnostics(runs[0][1])
             if line.startswith(str(both))] == ["wrong-type]", "unsafe-link]",
+                                               "yaml11-ambiguous]",
                                                "polygon-self-intersecting]"]
+    found = [json.loads(CliRunner().invoke(cli, ["validate", str(both), "-j", jobs,
+                                                 "--format", "json", *extra]).stdout)
+             for jobs, extra in (("1", ["--no-cache"]), ("2", []))]
+    assert found[0] == found[1]
+    assert [(d["line"], d["code"]) for d in found[0]] == [
+        (2, "wrong-type"), (3, "unsafe-link"), (4, "yaml11-ambiguous"),
+        (6, "polygon-self-intersecting")]
 
 
 def test_an_unsafe_or_broken_cache_is_ignored(corpus: Path, tmp_path: Path) -> None:

@@ -837,6 +837,28 @@ def test_the_corpus_lint_compiles_a_handful_of_text_lookups() -> None:
     assert max(lookups) <= 500
 
 
+def test_a_muscle_with_a_schema_error_has_its_yaml_1_1_warnings_said(
+        tmp_path: Path) -> None:
+    """``comments: off`` beside ``title: 5`` or a bad region was no warning until the
+    error was fixed (beside an unsafe link it was): said now, at its valid keys only
+    (``notes``, which an error is inside, is not checked)."""
+    texts = {"b.md": "---\ntitle: 5\ncomments: off\n---\n",
+             "c.md": '---\ntitle: C\ncomments: off\ncoords:\n  - "1,2,3"\n---\n',
+             "a.md": '---\ntitle: A\nimage: "javascript:x"\ncomments: off\n---\n',
+             "d.md": "---\ntitle: 5\nnotes:\n  - off\n  - .inf\nk: off\n---\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format", "json",
+                                      str(tmp_path)])
+    assert [(Path(d["path"]).name, d["line"], d["field"], d["code"])
+            for d in json.loads(result.stdout)] == [
+        ("a.md", 3, "image", "unsafe-link"), ("a.md", 4, "comments", "yaml11-ambiguous"),
+        ("b.md", 2, "title", "wrong-type"), ("b.md", 3, "comments", "yaml11-ambiguous"),
+        ("c.md", 3, "comments", "yaml11-ambiguous"), ("c.md", 5, "coords[0]", "coords-odd"),
+        ("d.md", 2, "title", "wrong-type"), ("d.md", 5, "notes[1]", "wrong-type"),
+        ("d.md", 6, "k", "yaml11-ambiguous")]
+
+
 def test_a_plain_value_of_extra_that_yaml_1_1_reads_otherwise_is_a_warning(
         tmp_path: Path) -> None:
     """``comments: off`` exports the text "off" (``convert --to json``) while Jekyll and

@@ -99,7 +99,7 @@ def test_whatever_a_reader_misreads_the_writer_quotes(form: str) -> None:
     ("! off", '! off reads as false in YAML 1.1 (Jekyll) but as the text "off" here'),
 ])
 def test_the_message_names_what_each_reader_reads(form: str, message: str) -> None:
-    [found] = yaml11.misreads_in(f"\nk: {form}\n", frozenset())
+    [found] = yaml11.misreads_in(f"\nk: {form}\n", {"k"})
     assert (found.line, found.column, found.field, found.message()) == (1, 3, "k", message)
 
 
@@ -136,7 +136,7 @@ def test_a_tagged_scalar_is_a_misread_of_just_the_readers_that_read_it_otherwise
         ours = yamlsafe.load(f"k: {form}\n")["k"]
         otherwise = [reader for reader, same in (("Jekyll", (cls, value) == ("String", ours)),
                                                  ("Hugo", go == ours)) if not same]
-        found = [reader for misread in yaml11.misreads_in(f"\nk: {form}\n", frozenset())
+        found = [reader for misread in yaml11.misreads_in(f"\nk: {form}\n", {"k"})
                  for reader, _ in misread.readings]
         if found != otherwise:
             wrong.append((form, found, otherwise))
@@ -144,9 +144,9 @@ def test_a_tagged_scalar_is_a_misread_of_just_the_readers_that_read_it_otherwise
 
 
 def test_a_number_this_tool_reads_as_a_number_is_no_misread() -> None:
-    assert yaml11.misreads_in("\na: .5\nb: 0.5\nc: -3\nd: 42\n", frozenset()) == []
+    assert yaml11.misreads_in("\na: .5\nb: 0.5\nc: -3\nd: 42\n", {"a", "b", "c", "d"}) == []
 
 
 def test_quoted_text_and_skipped_fields_are_no_misreads() -> None:
     text = '\ntitle: off\nk: "off"\nj: \'017\'\nl: |\n  off\nm: false\nnote: note\n'
-    assert yaml11.misreads_in(text, frozenset({"title"})) == []
+    assert yaml11.misreads_in(text, {"k", "j", "l", "m", "note"}) == []
