@@ -1,8 +1,9 @@
 """Keys that differ from a field's name only in case (``Title:``, ``Coords:``).
 
-Hugo lowercases front-matter keys, so ``Title`` and ``COORDS`` are its ``title`` and
-``coords``; here keys are case-sensitive (as Jekyll has them), and such a key is an
-``extra`` key like any other. A required field missing beside one says so (:func:`hint`);
+Hugo lowercases front-matter keys (Go's ``strings.ToLower``: :func:`hugo_key`), so
+``Title``, ``COORDS`` and ``İmage`` are its ``title``, ``coords`` and ``image``; here
+keys are case-sensitive (as Jekyll has them), and such a key is an ``extra`` key like
+any other. A required field missing beside one says so (:func:`hint`);
 a muscle read with one has a ``field-case`` warning at each (:func:`problems`), in every
 format that carries ``extra``.
 """
@@ -14,10 +15,23 @@ from collections.abc import Iterable
 from .authoring import RESERVED_KEYS
 from .model import Muscle
 
+#: Go's ``unicode.ToLower`` of each character whose Python lower case is otherwise
+#: (more than one character: ``"İ".lower()`` is ``i`` and a combining dot above).
+_GO_LOWER = {"\u0130": "i"}
+
+
+def hugo_key(key: str) -> str:
+    """``key`` as Hugo reads it: Go's ``strings.ToLower``, which lowercases each
+    character on its own (``TİTLE`` is ``title``; a capital sigma at the end of a word
+    is the small sigma, not Python's final form)."""
+    if key.isascii():
+        return key.lower()
+    return "".join(_GO_LOWER.get(char) or char.lower() for char in key)
+
 
 def field_of(key: str) -> str | None:
     """The field that ``key`` is to Hugo, when it is not that field's name here."""
-    folded = key.lower()
+    folded = hugo_key(key)
     return folded if folded != key and folded in RESERVED_KEYS else None
 
 
@@ -35,8 +49,10 @@ def hint(key: str, field: str) -> str:
 
 def problems(muscle: Muscle) -> list[tuple[str, str]]:
     """(key, message) of each key of ``muscle.extra`` that Hugo reads as a field: one
-    pass in C over the keys first, as such a key is rare."""
-    if RESERVED_KEYS.isdisjoint(map(str.lower, muscle.extra)):
+    pass in C over the keys first, as such a key is rare (an ASCII key's lower case is
+    Hugo's)."""
+    if RESERVED_KEYS.isdisjoint(map(str.lower, muscle.extra)) and \
+            all(map(str.isascii, muscle.extra)):
         return []
     return [(key, _message(field, _given(muscle, field))) for key in muscle.extra
             if (field := field_of(key)) is not None]

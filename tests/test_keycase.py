@@ -10,8 +10,10 @@ import pytest
 import converter
 from converter.canonical import from_canonical
 from converter.diagnostics import MuscleError
+from converter.keycase import hugo_key
 from converter.run import validate_sources
 from formats.markdown import parse
+from tests.hugo import hugo_pages
 
 SOLEUS = "---\nweight: 3\norigin:\n  en: Back of the fibula.\nTitle: Soleus\n---\n"
 
@@ -26,6 +28,7 @@ def diagnostics(text: str) -> list[tuple[int | None, int | None, str, str, str]]
     (SOLEUS, 5, "Title"),
     ("---\nweight: 3\nTITLE:\n  - Soleus\n---\n", 3, "TITLE"),
     ("---\nweight: 3\ntitle:\nTitle: 'Soleus'\n---\n", 4, "Title"),
+    ("---\nweight: 3\nTİTLE: Soleus\n---\n", 3, "TİTLE"),
 ])
 def test_a_missing_title_beside_a_key_hugo_reads_as_title_says_so_at_that_key(
         text: str, line: int, key: str) -> None:
@@ -73,6 +76,26 @@ def test_a_key_hugo_reads_as_a_field_is_a_warning_at_that_key(tmp_path: Path) ->
         (6, 1, "Title", "field-case", ONE_KEY)]
     (muscle,) = converter.read(src)
     assert (muscle.regions, list(muscle.extra)) == ((), ["Coords", "LATIN", "Title", "weight"])
+
+
+def test_a_key_with_a_dotted_capital_i_is_the_field_hugo_reads(tmp_path: Path) -> None:
+    """Go lowercases İ (U+0130) to i, Python to i and a combining dot: ``İmage:`` was no
+    warning, though Hugo reads it as image."""
+    src = tmp_path / "gastrocnemius.md"
+    src.write_text("---\ntitle: G\nİmage: g.png\nLATİN: L\n---\n", encoding="utf-8")
+    assert warnings_of(src) == [
+        (3, 1, "İmage", "field-case", HUGO_READS.format("image")),
+        (4, 1, "LATİN", "field-case", HUGO_READS.format("latin"))]
+
+
+def test_keys_are_folded_as_hugo_folds_them(tmp_path: Path) -> None:
+    """Each key as Hugo 0.111 gives it in a page's params (Go's strings.ToLower): İ is i,
+    a capital sigma ending a word the small sigma (Python's lower case has the final
+    form there)."""
+    keys = ["TİTLE", "İmage", "LATİN", "COORDSΣ", "ΣΑΣ", "Notes", "STRASSE", "straße", "ǅ"]
+    text = "---\n" + "".join(f"{key}: v{i}\n" for i, key in enumerate(keys)) + "---\n"
+    [params] = hugo_pages([text], tmp_path / "site")
+    assert {hugo_key(key): f"v{i}" for i, key in enumerate(keys)}.items() <= params.items()
 
 
 def test_a_record_of_another_format_with_such_a_key_is_warned_of_too(tmp_path: Path) -> None:
