@@ -13,7 +13,7 @@ moved across right after the swap.
 A folder that is the working folder or holds it (``-o .``) is not swapped, which would
 leave the process, and the shell that started it, in a deleted folder: it is built
 inside that folder, then its files are renamed over the old ones one at a time (see
-:func:`_fill_in_place`).
+:func:`~converter.inplace.fill_in_place`).
 """
 
 from __future__ import annotations
@@ -39,15 +39,15 @@ from .atomic import (
     same_bytes,
     signals_held,
     sweep_leftovers,
-    temporary_file,
     temporary_prefix,
     temporary_sibling,
     terminable,
     umask,
 )
 from .diagnostics import MuscleError, error
+from .inplace import fill_in_place
 from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
-from .sources_kept import read_of, tell_kept
+from .sources_kept import read_of, tell_kept, tool_files
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -175,7 +175,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
 def holds_working_folder(path: Path) -> bool:
     """Whether the folder ``path`` (a real path) is this process's working folder or
     one above it: swapped away, it would leave the process (and the shell that started
-    it) in a deleted folder, so it is written in place (see :func:`_fill_in_place`)."""
+    it) in a deleted folder, so it is written in place (see
+    :func:`~converter.inplace.fill_in_place`)."""
     try:
         here = os.getcwd()
     except FileNotFoundError:  # (then it is no folder that is there)
@@ -218,7 +219,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
         _tell_sources_kept(path, marker, written, shown)
         if in_place:
             with _replaced_meanwhile(path, shown), signals_held():
-                _fill_in_place(tmp, path, written, marker)
+                fill_in_place(tmp, path, written, marker, shown)
             shutil.rmtree(tmp)
             return
         with _replaced_meanwhile(path, shown):
@@ -243,40 +244,6 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
         raise
 
 
-def _fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker) -> None:
-    """Give the folder ``path`` the files the run ``written`` in ``tmp`` (a folder inside
-    it) one at a time, each renamed over the old one (one of the same bytes left as it
-    is), and remove the tool's old files no longer written (its ``marker``, or the one
-    another run left meanwhile, lists them; those the run reads are kept, see
-    :func:`_tools`); what else is there is left where it is. The
-    marker lists the old files and the new while they are moved, so that a run killed
-    then (SIGKILL) leaves each file whole and every one of the tool's listed."""
-    with contextlib.suppress(MuscleError):
-        marker = read_marker(path)
-    old = _tools(path, marker)
-    stale = sorted(old - set(written))
-    changed = [name for name in written if (path / name).is_symlink()
-               or not same_bytes(tmp / name, path / name)]
-    if not (changed or stale or marker.every_file) and marker.names == set(written):
-        return  # (the very same files: the folder is left as it is)
-    _put_marker(path, sorted(old | set(written)))
-    for name in changed:
-        _put_file(tmp / name, path / name)
-    for name in stale:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path / name)
-    _put_marker(path, written)
-
-
-def _tools(folder: Path, marker: Marker, place: Path | None = None) -> set[str]:
-    """The files in ``folder`` that are the tool's, as its ``marker`` lists them, but
-    for those the run reads (its sources, see :mod:`converter.sources_kept`), which are
-    the user's now: of the output folder ``place`` (``folder``, unless it is the old
-    folder moved aside)."""
-    listed = marker.ours(folder)
-    return listed - read_of(place or folder, listed)
-
-
 def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
                        ) -> None:
     """Say once (``sources-kept``) how many files that an earlier run wrote in the
@@ -287,23 +254,6 @@ def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: st
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
     tell_kept(shown, len(read_of(path, marker.ours(path) - set(written))))
-
-
-def _put_marker(folder: Path, names: list[str]) -> None:
-    """Make the marker of ``folder`` list ``names``, by a rename."""
-    marker = folder / DIRECTORY_MARKER
-    made = temporary_file(marker)
-    made.write_text(marker_text(names), encoding="utf-8")
-    os.replace(made, marker)
-
-
-def _put_file(made: Path, target: Path) -> None:
-    """Rename the file ``made`` over ``target``, whose mode it takes; a folder of that
-    name (someone else's) is removed first, as a folder swapped in whole drops it."""
-    keep_mode(made, target)
-    if _is_folder(target):
-        shutil.rmtree(target)
-    os.replace(made, target)
 
 
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
@@ -432,7 +382,7 @@ def _users(folder: Path, marker: Marker, place: Path) -> list[str]:
     with contextlib.suppress(MuscleError):
         marker = read_marker(folder)
     names = set(os.listdir(folder))
-    return sorted(names - _tools(folder, marker, place) - {DIRECTORY_MARKER})
+    return sorted(names - tool_files(folder, marker, place) - {DIRECTORY_MARKER})
 
 
 def _is_output(path: Path) -> bool:
@@ -548,7 +498,7 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
         names = set(os.listdir(old))
     except OSError as exc:
         return [f"{old}: {exc.strerror or exc}"]
-    ours = _tools(old, marker, new) | set(written) | {DIRECTORY_MARKER}
+    ours = tool_files(old, marker, new) | set(written) | {DIRECTORY_MARKER}
     return [failed for name in sorted(names - ours)
             for failed in _carry(old / name, new / name, name, linked)]
 
@@ -708,7 +658,7 @@ def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -
     and the run's sources it made, see :func:`_tools`, unless this one ``written`` makes
     them again), as hard links (copies where links
     cannot be made): ``old`` stays whole until it is replaced."""
-    ours = _tools(old, marker) | set(written) | {DIRECTORY_MARKER}
+    ours = tool_files(old, marker) | set(written) | {DIRECTORY_MARKER}
     for name in sorted(set(os.listdir(old)) - ours):
         _keep_entry(old / name, new / name)
 

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, agreeing, counted
 
 if TYPE_CHECKING:
     from .discovery import Input
+    from .marker import Marker
 
 
 @dataclass
@@ -82,6 +83,14 @@ def _index(inputs: Iterable[Input]) -> tuple[dict[str, set[str]], set[str]]:
             real[folder] = os.path.realpath(folder or os.curdir)
         files.setdefault(real[folder], set()).add(name)
     return files, wholes
+
+
+def tool_files(folder: Path, marker: Marker, place: Path | None = None) -> set[str]:
+    """The files in ``folder`` that are the tool's, as its ``marker`` lists them, but
+    for those the run reads (its sources), which are the user's now: of the output
+    folder ``place`` (``folder``, unless it is the old folder moved aside)."""
+    listed = marker.ours(folder)
+    return listed - read_of(place or folder, listed)
 
 
 def tell_kept(shown: str, count: int) -> None:

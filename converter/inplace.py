@@ -1,0 +1,205 @@
+"""An output folder written in place (``-o .``, the working folder or one above it),
+as one step that is done whole or not at all.
+
+The run's files, built in a hidden folder inside the output folder, are put in one at a
+time, each exchanged with the old file of its name (``renameat2(RENAME_EXCHANGE)``:
+the old one lands in the hidden folder, whole), and the tool's old files no longer
+written are moved into that folder too. Each step notes how it is undone: should any
+fail (a file that cannot be replaced, a full disk as the marker is written), every step
+done is undone, last first, and the folder is left as it was. The marker lists the old
+files and the new while they are moved, so that a run killed then (SIGKILL) leaves each
+file whole, old or new, and every one of the tool's listed for the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import functools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .atomic import keep_mode, same_bytes
+from .diagnostics import MuscleError, error
+from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
+from .sources_kept import tool_files
+
+#: How a step is undone.
+Undo = Callable[[], None]
+
+
+class _Failed(Exception):
+    """A step of the fill that the system refused: ``what`` failed, ``exc`` says why."""
+
+    def __init__(self, what: str, exc: OSError) -> None:
+        super().__init__(what, exc)
+        self.what, self.exc = what, exc
+
+
+def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
+                  shown: str) -> None:
+    """Give the folder ``path`` (``shown``, as the user gave it) the files the run
+    ``written`` in ``tmp`` (a folder inside it), each put over the old one (one of the
+    same bytes left as it is), and take away the tool's old files no longer written (its
+    ``marker``, or the one another run left meanwhile, lists them; those the run reads
+    are kept: :func:`~converter.sources_kept.tool_files`); what else is there is left
+    where it is. All of it, or, where a step fails, none of it: a
+    ``cannot-write`` naming what failed, the folder as it was."""
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(path)
+    old = tool_files(path, marker)
+    stale = sorted(old - set(written))
+    changed = [name for name in written if (path / name).is_symlink()
+               or not same_bytes(tmp / name, path / name)]
+    if not (changed or stale or marker.every_file) and marker.names == set(written):
+        return  # (the very same files: the folder is left as it is)
+    undo: list[Undo] = []
+    try:
+        _fill(tmp, path, sorted(old | set(written)), changed, stale, written, undo)
+    except BaseException as exc:
+        left = _undone(undo)
+        if isinstance(exc, _Failed):
+            raise _refused(shown, exc, left) from None
+        raise
+
+
+def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
+          stale: list[str], written: list[str], undo: list[Undo]) -> None:
+    """:func:`fill_in_place`'s steps, each one's undoing noted in ``undo``: the marker
+    made to list both the old files and the new (``listed``), the ``changed`` files
+    put in, the ``stale`` ones moved out, the marker made to list what was
+    ``written``."""
+    aside = Path(_step("its files could not be put in", tempfile.mkdtemp, dir=tmp))
+    _put_marker(path, listed, aside, undo)
+    for name in changed:
+        keep_mode(tmp / name, path / name)
+        _step(f"{name} could not be replaced", _put, tmp / name, path / name,
+              aside / str(len(undo)), undo)
+    for name in stale:
+        _step(f"{name}, no longer written, could not be removed", _move_out,
+              path / name, aside / str(len(undo)), undo)
+    _put_marker(path, written, aside, undo)
+
+
+def _put_marker(folder: Path, names: list[str], aside: Path, undo: list[Undo]) -> None:
+    """Make the marker of ``folder`` list ``names``: written in ``aside`` (a failure
+    leaves nothing in ``folder``), then put in place."""
+    made = aside / f"{DIRECTORY_MARKER}.{len(undo)}"
+    what = f"its marker {DIRECTORY_MARKER} could not be written"
+    _step(what, made.write_text, marker_text(names), encoding="utf-8")
+    _step(what, _put, made, folder / DIRECTORY_MARKER, aside / str(len(undo)), undo)
+
+
+def _step(what: str, do: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``do(*args, **kwargs)``: an ``OSError`` is :class:`_Failed` saying ``what``."""
+    try:
+        return do(*args, **kwargs)
+    except OSError as exc:
+        raise _Failed(what, exc) from None
+
+
+def _put(made: Path, target: Path, keep: Path, undo: list[Undo]) -> None:
+    """Put the file ``made`` at ``target``, and note in ``undo`` how what was there (a
+    file, a link, someone's folder) is put back: exchanged with it where the system
+    can (it is at ``made`` then), else kept at ``keep`` first."""
+    if not os.path.lexists(target):
+        os.rename(made, target)
+        undo.append(lambda: _remove(target))
+        return
+    if _exchange(made, target):
+        undo.append(lambda: _exchange(made, target) or _back(made, target))
+        return
+    _keep_aside(target, keep)
+    os.replace(made, target)
+    undo.append(lambda: _back(keep, target))
+
+
+def _move_out(target: Path, keep: Path, undo: list[Undo]) -> None:
+    """Move the file ``target`` to ``keep`` (removed with the run's folder), noting in
+    ``undo`` how it is put back; one already gone is passed over."""
+    try:
+        os.rename(target, keep)
+    except FileNotFoundError:
+        return
+    undo.append(lambda: os.replace(keep, target))
+
+
+def _keep_aside(target: Path, keep: Path) -> None:
+    """Where there is no exchange: keep what is at ``target`` at ``keep``, ``target``
+    still there (a hard link, else a copy); a folder (someone's, of a name the run
+    writes) is moved."""
+    if target.is_dir() and not target.is_symlink():
+        os.rename(target, keep)
+        return
+    try:
+        os.link(target, keep, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(target, keep, follow_symlinks=False)
+
+
+def _back(kept: Path, target: Path) -> None:
+    """Put ``kept`` back at ``target``, what is there now removed."""
+    if kept.is_dir() and not kept.is_symlink():
+        _remove(target)
+    os.replace(kept, target)
+
+
+def _remove(path: Path) -> None:
+    """Remove the file ``path``, if it is there."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _undone(undo: list[Undo]) -> list[str]:
+    """Undo the steps ``undo`` notes, last first, every one tried; return why those
+    that failed did."""
+    failed = []
+    for step in reversed(undo):
+        try:
+            step()
+        except OSError as exc:
+            failed.append(f"{exc.filename}: {exc.strerror or exc}")
+    return failed
+
+
+def _refused(shown: str, failed: _Failed, left: list[str]) -> MuscleError:
+    """The ``cannot-write`` of a fill of the folder ``shown`` that ``failed``, every step
+    done undone but for ``left``."""
+    reason = f"cannot write here: {failed.what} ({failed.exc.strerror or failed.exc})"
+    if left:
+        return error(shown, "cannot-write", f"{reason}; what was done could not all be "
+                     f"undone ({'; '.join(left)}): run again once it can be written")
+    return error(shown, "cannot-write", f"{reason}; every file is left as it was, and this "
+                 "run wrote nothing there")
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Any:
+    """libc's ``renameat2``, None where there is none."""
+    name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None) if name else None
+
+
+#: What ``renameat2`` says where a file system cannot exchange.
+_NO_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the entries ``a`` and ``b`` at once; False where the system cannot, an
+    ``OSError`` where it refuses (no permission, a file system mounted on one)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NO_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(b))

@@ -1,0 +1,100 @@
+"""An output folder written in place (``-o .``): all of the run's files put in, or,
+where one step fails, none."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import converter.inplace
+from converter.cli import cli
+from converter.marker import read_marker
+from tests.conftest import SAMPLES
+
+
+def _svg(*more: str) -> tuple[int, str]:
+    """``convert`` the samples to svg into the working folder: exit code, output."""
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o", ".",
+                                      "-j", "1", "--no-cache", *more])
+    return result.exit_code, result.output
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every entry of ``folder`` (a hidden temporary too) and the bytes of its files."""
+    return {path.name: path.read_bytes() if path.is_file() else b"<folder>"
+            for path in folder.iterdir()}
+
+
+def _old_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Write the samples' svg into ``folder`` (the working folder), then make every file
+    of it differ from what the next run writes, and add one it no longer writes; return
+    the folder's files."""
+    monkeypatch.chdir(folder)
+    assert _svg("-q")[0] == 0
+    for path in folder.glob("*.svg"):
+        path.write_text(f"old {path.name}")
+    (folder / "gone.svg").write_text("old gone")
+    marker = folder / ".muscle-convert"
+    marker.write_text(marker.read_text() + "gone.svg\n")
+    (folder / "notes.txt").write_text("mine")
+    return _files(folder)
+
+
+def test_a_file_that_cannot_be_replaced_leaves_every_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the system would not let the run replace partway through (someone else's
+    in a folder with the sticky bit: EPERM; a file mounted on: EBUSY) left some files
+    new and some old, and the run said nothing was written, in an error that named no
+    file. The files put in before it are put back: the folder is as it was, and the
+    error names the file."""
+    before = _old_folder(tmp_path, monkeypatch)
+    real, tried = converter.inplace._put, []
+
+    def refused(made: Path, target: Path, keep: Path, undo: list) -> None:
+        if target.name.endswith(".svg"):
+            tried.append(target.name)
+            if len(tried) == 3:
+                raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(target))
+        real(made, target, keep, undo)
+
+    monkeypatch.setattr(converter.inplace, "_put", refused)
+    code, output = _svg()
+    assert code == 1
+    assert (f".: error: cannot write here: {tried[2]} could not be replaced (Operation not "
+            "permitted); every file is left as it was, and this run wrote nothing there "
+            "[cannot-write]") in output
+    assert "nothing written to ." in output
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["first", "last"])
+def test_a_disk_full_as_the_marker_is_written_leaves_the_folder_as_it_was(
+        which: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that filled as the marker was written left its temporary
+    (``..muscle-convert.<random>.tmp``) in the folder; as the last marker was written,
+    after every file was put in, the run said nothing was written. Now no temporary is
+    left, and the folder is as it was, as the run says."""
+    before = _old_folder(tmp_path, monkeypatch)
+    real, writes = Path.write_text, []
+
+    def full(path: Path, text: str, *args: object, **kwargs: object) -> int:
+        if path.name.startswith(".muscle-convert"):
+            writes.append(path)
+            if len(writes) == which + 1:
+                with path.open("w") as fh:
+                    fh.write(text[:10])
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    code, output = _svg()
+    assert code == 1
+    assert (".: error: cannot write here: its marker .muscle-convert could not be written "
+            "(No space left on device); every file is left as it was, and this run wrote "
+            "nothing there [cannot-write]") in output
+    assert _files(tmp_path) == before
+    assert read_marker(tmp_path).names >= {"gone.svg"}
