@@ -218,7 +218,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
         written = sorted(os.listdir(tmp))
         _tell_sources_kept(path, marker, written, shown)
         if in_place:
-            with _replaced_meanwhile(path, shown), signals_held():
+            with _replaced_meanwhile(path, shown):
                 fill_in_place(tmp, path, written, marker, shown)
             shutil.rmtree(tmp)
             return

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from click.testing import CliRunner
 import converter.inplace
 from converter.cli import cli
 from converter.marker import read_marker
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 
 def _svg(*more: str) -> tuple[int, str]:
@@ -98,3 +101,64 @@ def test_a_disk_full_as_the_marker_is_written_leaves_the_folder_as_it_was(
             "nothing there [cannot-write]") in output
     assert _files(tmp_path) == before
     assert read_marker(tmp_path).names >= {"gone.svg"}
+
+
+#: A run of the samples' svg into the working folder that stops once it has put its
+#: first file in (it says so in ``ready``), until ``go`` is there.
+PAUSED_AS_IT_FILLS = """
+import os, sys, time
+from pathlib import Path
+import converter.inplace
+from converter.cli import cli
+real, moved = converter.inplace._put, []
+def put(made, target, keep, undo):
+    real(made, target, keep, undo)
+    if target.name.endswith(".svg") and not moved:
+        moved.append(target)
+        Path(sys.argv[1], "ready").touch()
+        while not Path(sys.argv[1], "go").exists():
+            time.sleep(0.01)
+converter.inplace._put = put
+cli(["convert", sys.argv[2], "--to", "svg", "-o", ".", "-j", "1", "--no-cache", "-q"])
+"""
+
+
+def _waits_for_lock(process: subprocess.Popen) -> bool:
+    """Wait until ``process`` waits for a ``flock`` (``/proc/locks`` marks it ``->``);
+    False if it ends first."""
+    while process.poll() is None:
+        locks = Path("/proc/locks").read_text().splitlines()
+        if any(" -> FLOCK " in line and f" {process.pid} " in line for line in locks):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs writing the same folder in place at once both exited 0 and left a folder
+    that did not match its marker: files of both, some the marker listed gone. The
+    second waits for the first to be done, then puts its own files in over the first's:
+    the folder is the second's, and its marker true."""
+    site, signals = tmp_path / "site", tmp_path / "signals"
+    site.mkdir()
+    signals.mkdir()
+    monkeypatch.chdir(site)
+    CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", ".", "-j", "1",
+                             "--no-cache", "-q"])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_FILLS, str(signals),
+                              str(SAMPLES)], cwd=site, env=env)
+    while not (signals / "ready").exists():
+        assert first.poll() is None
+        time.sleep(0.01)
+    second = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                               "--to", "html", "-o", ".", "-j", "1", "--no-cache", "-q"],
+                              cwd=site, env=env)
+    waited = _waits_for_lock(second)
+    (signals / "go").touch()
+    assert (first.wait(), second.wait()) == (0, 0)
+    assert waited
+    assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
+    assert read_marker(site).names == {"diagram.svg", "index.html"}
+
