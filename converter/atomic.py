@@ -183,24 +183,30 @@ def same_bytes(new: Path, old: Path) -> bool:
 
 
 @contextlib.contextmanager
-def signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[list[int]]:
     """Ctrl-C, SIGTERM and SIGHUP held back while the block runs, then taken: a temporary is
     never made without its name being known to the code that removes it. (Their
     handlers note them meanwhile: a signal mask would hold them in this thread only,
     and a worker pool's threads would take them.) Only in the main thread, which takes
     signals. A signal whose handler was installed from C (a program that embeds Python:
     Python names it None, and cannot install it again) is not held: its handler stays
-    in place, and takes it as ever."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    in place, and takes it as ever. The block is given the list of those that came
+    meanwhile and are not ignored (a block may undo its work when one comes)."""
     came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
     held: dict[int, Any] = {}
+
+    def note(signum: int, _: object) -> None:
+        if held.get(signum) is not signal.SIG_IGN:  # (``nohup``'s SIGHUP does nothing)
+            came.append(signum)
+
     try:
         for signum in (signal.SIGINT, *_ENDING):
             if signal.getsignal(signum) is not None:
-                held[signum] = signal.signal(signum, lambda signum, _: came.append(signum))
-        yield
+                held[signum] = signal.signal(signum, note)
+        yield came
     finally:
         for signum, handler in held.items():
             signal.signal(signum, handler)

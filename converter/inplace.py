@@ -57,8 +57,8 @@ def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
     where it is. All of it, or, where a step fails, none of it: a
     ``cannot-write`` naming what failed, the folder as it was. One run at a time: another
     filling the folder is waited for (see :func:`_locked`)."""
-    with _locked(path), signals_held():
-        _fill_locked(tmp, path, written, marker, shown)
+    with _locked(path), signals_held() as came:
+        _fill_locked(tmp, path, written, marker, shown, came)
 
 
 @contextlib.contextmanager
@@ -82,9 +82,10 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
-                 shown: str) -> None:
+                 shown: str, came: list[int]) -> None:
     """:func:`fill_in_place`'s work, the folder's lock held: its marker read again (the
-    one another run left meanwhile says what is the tool's)."""
+    one another run left meanwhile says what is the tool's). Ctrl-C, SIGTERM or SIGHUP
+    (held: they ``came``) undoes it all, then stops the run."""
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
     old = tool_files(path, marker)
@@ -95,7 +96,8 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
         return  # (the very same files: the folder is left as it is)
     undo: list[Undo] = []
     try:
-        _fill(tmp, path, sorted(old | set(written)), changed, stale, written, undo)
+        _fill(tmp, path, sorted(old | set(written)), changed, stale, written,
+              _Steps(undo, came))
     except BaseException as exc:
         left = _undone(undo)
         if isinstance(exc, _Failed):
@@ -103,22 +105,46 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
         raise
 
 
+class _Stopped(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP came as the folder was filled: what was done is undone,
+    then the signal is taken (as it ends the run, this is seen only where its handler
+    does not end it)."""
+
+
+class _Steps:
+    """The steps a fill has done, by how each is undone (``undo``); ``came``: the
+    signals that came meanwhile (see :func:`~converter.atomic.signals_held`)."""
+
+    def __init__(self, undo: list[Undo], came: list[int]) -> None:
+        self.undo, self.came = undo, came
+
+    def next(self) -> list[Undo]:
+        """Before a step, and after the last: :class:`_Stopped` once a signal came; the
+        list the step notes its undoing in."""
+        if self.came:
+            raise _Stopped
+        return self.undo
+
+
 def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
-          stale: list[str], written: list[str], undo: list[Undo]) -> None:
-    """:func:`fill_in_place`'s steps, each one's undoing noted in ``undo``: the marker
+          stale: list[str], written: list[str], steps: _Steps) -> None:
+    """:func:`fill_in_place`'s steps, each one's undoing noted in ``steps``: the marker
     made to list both the old files and the new (``listed``), the ``changed`` files
     put in, the ``stale`` ones moved out, the marker made to list what was
     ``written``."""
     aside = Path(_step("its files could not be put in", tempfile.mkdtemp, dir=tmp))
-    _put_marker(path, listed, aside, undo)
+    _put_marker(path, listed, aside, steps.next())
     for name in changed:
         keep_mode(tmp / name, path / name)
+        undo = steps.next()
         _step(f"{name} could not be replaced", _put, tmp / name, path / name,
               aside / str(len(undo)), undo)
     for name in stale:
+        undo = steps.next()
         _step(f"{name}, no longer written, could not be removed", _move_out,
               path / name, aside / str(len(undo)), undo)
-    _put_marker(path, written, aside, undo)
+    _put_marker(path, written, aside, steps.next())
+    steps.next()
 
 
 def _put_marker(folder: Path, names: list[str], aside: Path, undo: list[Undo]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -162,3 +163,38 @@ def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
     assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
     assert read_marker(site).names == {"diagram.svg", "index.html"}
 
+
+#: A run of the samples' svg into the working folder that is sent the signal
+#: ``sys.argv[2]`` (Ctrl-C's, or SIGTERM) once it has put its second file in.
+STOPPED_AS_IT_FILLS = """
+import os, sys
+import converter.inplace
+from converter.cli import main
+real, moved, signum = converter.inplace._put, [], int(sys.argv[2])
+def put(made, target, keep, undo):
+    real(made, target, keep, undo)
+    if target.name.endswith(".svg"):
+        moved.append(target)
+        if len(moved) == 2:
+            os.kill(os.getpid(), signum)
+converter.inplace._put = put
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "svg", "-o", ".", "-j", "1", "--no-cache",
+                "-q"]
+main()
+"""
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130),
+                                              (signal.SIGTERM, -signal.SIGTERM)],
+                         ids=["ctrl-c", "sigterm"])
+def test_a_run_stopped_as_it_fills_the_folder_leaves_it_as_it_was(
+        signum: int, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or SIGTERM as the files were put in waited for all of them to be put in,
+    then the run ended as stopped (``Aborted!``, exit 130), the folder all new. The files
+    put in are put back, then the run ends as stopped: the folder is as it was."""
+    before = _old_folder(tmp_path, monkeypatch)
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_AS_IT_FILLS, str(SAMPLES),
+                              str(int(signum))], cwd=tmp_path, capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert stopped.returncode == code, stopped.stderr
+    assert _files(tmp_path) == before
