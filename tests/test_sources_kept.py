@@ -1,0 +1,65 @@
+"""What a run reads, as the output folder it writes asks: its sources are never the
+tool's files to replace or remove, and the run says once that it keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from converter.diagnostics import Diagnostic
+from converter.discovery import Input
+from converter.marker import Marker
+from converter.registry import get_format
+from converter.sources_kept import read_of, reading, tell_kept, tool_files
+
+
+def _folder(tmp_path: Path) -> Path:
+    """An output folder holding a.md, b.md and a data package's folder pkg."""
+    folder = tmp_path / "site"
+    (folder / "pkg").mkdir(parents=True)
+    for name in ("a.md", "b.md", "index.html"):
+        (folder / name).write_text("x", encoding="utf-8")
+    return folder
+
+
+def test_outside_a_run_nothing_is_read(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    assert read_of(folder, {"a.md", "b.md"}) == set()
+    assert tool_files(folder, Marker(frozenset({"a.md", "index.html"}))) == {
+        "a.md", "index.html"}
+
+
+def test_the_files_a_run_reads_are_its_sources_not_the_tools(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    markdown = get_format("markdown")
+    inputs = [Input(str(folder / "a.md"), markdown), Input(str(tmp_path / "c.md"), markdown)]
+    with reading(inputs, lambda _: None):
+        assert read_of(folder, {"a.md", "b.md", "index.html"}) == {"a.md"}
+        assert tool_files(folder, Marker(frozenset({"a.md", "b.md", "index.html"}))) == {
+            "b.md", "index.html"}
+    assert read_of(folder, {"a.md"}) == set()  # (the run is over)
+
+
+def test_a_folder_read_whole_is_all_the_runs(tmp_path: Path) -> None:
+    """A folder named as a source (``convert . -o .``), or read as one input (a data
+    package): every file in it is read."""
+    folder = _folder(tmp_path)
+    for whole in (Input(str(folder), get_format("markdown")),
+                  Input(str(folder / "pkg"), get_format("csv"))):
+        place = folder if whole.path == str(folder) else folder / "pkg"
+        with reading([whole], lambda _: None):
+            assert read_of(place, {"a.md", "x.csv"}) == {"a.md", "x.csv"}
+
+
+def test_kept_sources_are_said_once_per_folder(tmp_path: Path) -> None:
+    said: list[Diagnostic] = []
+    with reading([], said.append):
+        tell_kept("site", 2)
+        tell_kept("site", 2)
+        tell_kept("other", 0)
+        tell_kept("one", 1)
+    assert [(d.path, d.code, d.severity, d.message) for d in said] == [
+        ("site", "sources-kept", "warning", "kept 2 files this run read (its sources) that "
+         "an earlier run wrote here: they are yours now, not replaced or removed by a later "
+         "run"),
+        ("one", "sources-kept", "warning", "kept 1 file this run read (its sources) that an "
+         "earlier run wrote here: it is yours now, not replaced or removed by a later run")]
