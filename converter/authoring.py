@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .coords import CoordsProblem, parse_coords
@@ -58,6 +59,10 @@ _NO_TEXT = LocalizedText()
 _NO_FUNCTION = Function(_NO_TEXT, _NO_TEXT)
 _NO_REGION = Region(())
 Locator = Callable[[str], tuple[int | None, int | None]]
+#: The keys and list indexes that lead to a value, as written (a key ``my.key`` is one).
+Steps = tuple[str | int, ...]
+#: Where the value at some steps is (its key's place with ``key``): (line, column).
+Placer = Callable[[Steps, bool], tuple[int, int] | None]
 #: A problem found in content: (field path, code, message).
 Problem = tuple[str, str, str]
 
@@ -83,6 +88,9 @@ class _Builder:
     def __init__(self, default_lang: str) -> None:
         self.default_lang = default_lang
         self.problems: list[Problem] = []
+        #: The steps of the problems (by index) whose field path cannot be split into
+        #: them: a key of ``extra`` or of a map of the schema may hold ``.`` or ``[``.
+        self.steps: dict[int, Steps] = {}
         #: Values as YAML counts them, at most, in the text maps and in extra (the
         #: writer's layout: a text map of n languages is its key, the map and 2 n).
         self.values = 0
@@ -90,11 +98,15 @@ class _Builder:
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append((path, code, message))
 
-    def keys_once(self, value: Any, path: str) -> None:
-        """Report each key that a JSON object (``value``, at ``path``) gave twice."""
+    def fail_at(self, steps: Steps, code: str, message: str) -> None:
+        """:meth:`fail` at the value the keys and indexes ``steps`` lead to."""
+        self.steps[len(self.problems)] = steps
+        self.fail(field_path(steps), code, message)
+
+    def keys_once(self, value: Any, steps: Steps) -> None:
+        """Report each key that a JSON object (``value``, at ``steps``) gave twice."""
         for key in keys_twice(value):
-            self.fail(f"{path}.{key}" if path else key, "duplicate-key",
-                      f"duplicate key {key!r}")
+            self.fail_at((*steps, key), "duplicate-key", f"duplicate key {key!r}")
 
     def languages_once(self, value: Mapping[Any, Any], path: str) -> None:
         """Report each language code of a text map (``value``, at ``path``) that names
@@ -144,7 +156,7 @@ class _Builder:
                       f"text, not {_kind(value)}")
             return _NO_TEXT
         if type(value) is KeysTwice:  # (a type test: this runs for every text map)
-            self.keys_once(value, path)
+            self.keys_once(value, split_path(path))
         pairs = {}
         for lang, text in value.items():
             if not isinstance(lang, str):  # (a database's blob, a YAML number)
@@ -152,7 +164,7 @@ class _Builder:
                           f"da or en, not {_kind(lang)}")
                 continue
             if not LANGUAGE_CODE.match(lang):
-                self.fail(f"{path}.{lang}", "bad-language", _not_a_code(lang))
+                self.fail_at((*split_path(path), lang), "bad-language", _not_a_code(lang))
                 continue
             checked = self.text(text, f"{path}.{lang}", required=True)
             if checked is not None:
@@ -178,11 +190,11 @@ class _Builder:
                       f"not {_kind(value)}")
             return None
         if type(value) is KeysTwice:
-            self.keys_once(value, path)
+            self.keys_once(value, split_path(path))
         for key in value:
             if key not in ("short", "extended"):
-                self.fail(f"{path}.{key}", "unknown-key",
-                          f"unknown key {key!r} (a function has short and extended)")
+                self.fail_at((*split_path(path), key), "unknown-key",
+                             f"unknown key {key!r} (a function has short and extended)")
         short = self.localized(value.get("short"), f"{path}.short", required=True)
         extended = self.localized(value.get("extended"), f"{path}.extended")
         return Function(short, extended) if short else None
@@ -198,61 +210,68 @@ class _Builder:
             self.fail(path, problem.code, str(problem))
             return None
 
-    def plain(self, value: Any, path: str) -> None:
-        """Check that an extra value is plain data that every lossless format keeps."""
+    def plain(self, value: Any, steps: Steps) -> None:
+        """Check that an extra value (at the keys and indexes ``steps``) is plain data
+        that every lossless format keeps."""
         self.values += 1
         if isinstance(value, str):
-            self.writable(value, path)
+            self.writable(value, steps)
             return
         if isinstance(value, bool | int | type(None)):
             if isinstance(value, int) and too_long_to_write(value):
-                self.fail(path, "wrong-type", f"a number of about "
-                          f"{int(value.bit_length() * 0.30103) + 1} digits is too long to "
-                          "store")
+                self.fail_at(steps, "wrong-type", f"a number of about "
+                             f"{int(value.bit_length() * 0.30103) + 1} digits is too long "
+                             "to store")
             return
         if isinstance(value, _MAPPING):
-            if type(value) is KeysTwice:
-                self.keys_once(value, path)
-            self.values += len(value)  # (the keys)
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    self.fail(path, "wrong-type", f"key {key!r} must be text")
-                elif key == MERGE_KEY:
-                    self.merge_key(f"{path}.{key}")
-                elif self.writable(key, path, "key"):
-                    self.plain(item, f"{path}.{key}")
+            self.plain_map(value, steps)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self.plain(item, f"{path}[{i}]")
+                self.plain(item, (*steps, i))
         elif isinstance(value, float) and not math.isfinite(value):
-            self.fail(path, "wrong-type", "must be a finite number")
+            self.fail_at(steps, "wrong-type", "must be a finite number")
         elif isinstance(value, LongInteger):  # (a JSON reader's integer too long for int)
-            self.fail(path, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
-                      "digits is too long to store")
+            self.fail_at(steps, "wrong-type", f"a number of {len(value.as_tuple().digits)} "
+                         "digits is too long to store")
         elif isinstance(value, Decimal):  # (an ExactNumber, or one given by hand)
-            self.exact(value, path)
+            self.exact(value, steps)
         elif not isinstance(value, str | int | float | bool | type(None)):
-            self.fail(path, "wrong-type", f"{_kind(value)} cannot be stored")
+            self.fail_at(steps, "wrong-type", f"{_kind(value)} cannot be stored")
 
-    def exact(self, value: Decimal, path: str) -> None:
+    def plain_map(self, value: Mapping[Any, Any], steps: Steps) -> None:
+        """:meth:`plain` of a map of extra: its keys, and the value of each."""
+        if type(value) is KeysTwice:
+            self.keys_once(value, steps)
+        self.values += len(value)  # (the keys)
+        for key, item in value.items():
+            if not isinstance(key, str):
+                self.fail_at(steps, "wrong-type", f"key {key!r} must be text")
+            elif key == MERGE_KEY:
+                self.merge_key((*steps, key))
+            elif self.writable(key, steps, "key"):
+                self.plain(item, (*steps, key))
+
+    def exact(self, value: Decimal, steps: Steps) -> None:
         """Check an exact number of extra (every reader takes one beyond a float's range,
         ``1.0e+400``, for infinity, as YAML's own)."""
         if not value.is_finite():
-            self.fail(path, "wrong-type", "must be a finite number")
+            self.fail_at(steps, "wrong-type", "must be a finite number")
         elif math.isinf(float(value)):
-            self.fail(path, "wrong-type", "is too large for a number (no float holds it)")
+            self.fail_at(steps, "wrong-type", "is too large for a number (no float holds it)")
 
-    def merge_key(self, path: str) -> None:
-        self.fail(path, "reserved-key", "'<<' is YAML's merge key: Ruby's YAML (Jekyll) "
-                  "merges its value into the map, quoted or not")
+    def merge_key(self, steps: Steps) -> None:
+        """A ``reserved-key`` error at the merge key ``<<`` that ``steps`` end in."""
+        self.fail_at(steps, "reserved-key", "'<<' is YAML's merge key: Ruby's YAML (Jekyll) "
+                     "merges its value into the map, quoted or not")
 
-    def writable(self, text: str, path: str, what: str = "text") -> bool:
+    def writable(self, text: str, steps: Steps, what: str = "text") -> bool:
         """Whether ``text`` of an extra value can be written as UTF-8 (else a
-        ``control-character`` error at ``path``)."""
+        ``control-character`` error at ``steps``)."""
         found = _SURROGATE.search(text)
         if found:
-            self.fail(path, "control-character", f"{what} contains U+{ord(found.group()):04X}, "
-                      "a lone surrogate, which no UTF-8 file can hold")
+            self.fail_at(steps, "control-character", f"{what} contains "
+                         f"U+{ord(found.group()):04X}, a lone surrogate, which no UTF-8 "
+                         "file can hold")
         return not found
 
 
@@ -305,19 +324,22 @@ def _kind(value: Any) -> str:
 
 def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str = "",
                              default_lang: str = "en", locate: Locator | None = None,
-                             locate_key: Locator | None = None) -> Muscle:
+                             locate_key: Locator | None = None,
+                             place: Placer | None = None) -> Muscle:
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
     with one diagnostic per problem (``locate`` turns a field path into line, column;
-    ``locate_key`` into those of the key that names it, by default ``locate``'s)."""
+    ``locate_key`` into those of the key that names it, by default ``locate``'s;
+    ``place``, when given, is asked instead, with the keys that lead to the value, as
+    written: a field path is ambiguous when a key holds ``.`` or ``[``)."""
     b = _Builder(default_lang)
     if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
                                      f"front matter must be a map of fields, "
                                      f"not {_kind(data)}"))
-    b.keys_once(data, "")
+    b.keys_once(data, ())
     for key in data:
         if not isinstance(key, str):
-            b.fail(str(key), "wrong-type", f"field name {key!r} must be text")
+            b.fail_at((str(key),), "wrong-type", f"field name {key!r} must be text")
     named = "slug" in data  # (else the slug is made of the file's name)
     slug_source = data.get("slug", slug_hint)
     slug = slugify(slug_source) if isinstance(slug_source, str) else ""
@@ -355,15 +377,16 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
+        at = (key,)
         if key == MERGE_KEY:
-            b.merge_key(key)
-        elif not b.writable(key, key, "key"):
+            b.merge_key(at)
+        elif not b.writable(key, at, "key"):
             continue
         elif too_deep(value, MAX_DEPTH - 1):  # the front matter's map is the first level
-            b.fail(key, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
-                   "the front matter's own map)")
+            b.fail_at(at, "too-deep", f"is nested deeper than {MAX_DEPTH} levels (counting "
+                      "the front matter's own map)")
         else:
-            b.plain(value, key)
+            b.plain(value, at)
     values = (b.values + len(extra) + 2 * ((title is not None) + (latin is not None)
                                            + (image is not None) + (image_focus is not None))
               + sum(2 + len(items) for items in (functions, exercises, regions) if items) + 1)
@@ -376,8 +399,8 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
             functions=tuple(f or _NO_FUNCTION for f in functions),
             exercises=tuple(e or "" for e in exercises), image=image,
             image_focus=image_focus, regions=tuple(r or _NO_REGION for r in regions),
-            body=body, extra=freeze(_valid_extra(extra, b.problems, data)))
-        raise MuscleError(_diagnostics(b.problems, path, data, locate, locate_key),
+            body=body, extra=freeze(_valid_extra(extra, b, data)))
+        raise MuscleError(_diagnostics(b, path, data, _where(locate, locate_key, place)),
                           partial)
     return Muscle(slug=slug, title=title or "", latin=latin, origin=origin,
                   insertion=insertion, functions=tuple(functions),  # type: ignore[arg-type]
@@ -386,38 +409,78 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                   body=body, extra=freeze(extra))
 
 
-#: Where a step of a field path begins (``.key``, ``[0]``).
-_STEP = re.compile(r"[.\[]")
+def field_path(steps: Steps) -> str:
+    """The field path that names the value at ``steps`` (``function[2].short.da``; a
+    key ``my.key`` is named so, as it is written)."""
+    path = str(steps[0]) if steps else ""
+    for step in steps[1:]:
+        path += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return path
 
 
-def _valid_extra(extra: dict[str, Any], problems: list[Problem], data: Mapping[Any, Any]
+@lru_cache(maxsize=4096)
+def split_path(path: str) -> Steps:
+    """The steps of a field path of the schema (``function[2].short.da``), whose keys
+    hold no ``.`` nor ``[`` (field paths repeat from file to file)."""
+    return tuple(int(index) if index else name for name, index in _PATH_STEP.findall(path))
+
+
+#: A step of a field path: a key, or a list index in brackets.
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps_of(b: _Builder, at: int, field: str) -> Steps:
+    """The steps of the problem ``at`` of ``b`` (about ``field``)."""
+    steps = b.steps.get(at)
+    return split_path(field) if steps is None else steps
+
+
+def _where(locate: Locator | None, locate_key: Locator | None, place: Placer | None
+           ) -> _Where:
+    """How :func:`_diagnostics` places a problem: by its steps (``place``), else by its
+    field path (``locate``; ``locate_key`` at a key)."""
+    if place is not None:
+        return lambda steps, field, key: place(steps, key) or (None, None)
+
+    def by_path(steps: Steps, field: str, key: bool) -> tuple[int | None, int | None]:
+        find = (locate_key or locate) if key else locate
+        return find(field) if find else (None, None)
+
+    return by_path
+
+
+#: (steps, field path, whether at its key) -> (line, column), None where not known.
+_Where = Callable[[Steps, str, bool], tuple[int | None, int | None]]
+
+
+def _valid_extra(extra: dict[str, Any], b: _Builder, data: Mapping[Any, Any]
                  ) -> dict[str, Any]:
-    """The keys of ``extra`` that no problem is about (nor inside), without one that a
-    missing field's problem names as the key Hugo reads as it (it says so already)."""
-    bad = {field[:m.start()] for field, _, _ in problems for m in _STEP.finditer(field)}
-    bad.update(field for field, _, _ in problems)
-    bad.update(key for field, code, _ in problems
+    """The keys of ``extra`` that no problem of ``b`` is about (nor inside), without one
+    that a missing field's problem names as the key Hugo reads as it (it says so
+    already)."""
+    bad = {steps[0] for at, (field, _, _) in enumerate(b.problems)
+           if (steps := _steps_of(b, at, field))}
+    bad.update(key for field, code, _ in b.problems
                if code == "missing-field" and (key := _misnamed(data, field)) is not None)
     return {key: value for key, value in extra.items() if key not in bad}
 
 
-def _diagnostics(problems: list[Problem], path: str, data: Mapping[Any, Any],
-                 locate: Locator | None, locate_key: Locator | None) -> list[Diagnostic]:
-    """The diagnostics of ``problems``, placed; a required field missing beside a key that
-    Hugo reads as it (``Title:``) says so, at that key."""
+def _diagnostics(b: _Builder, path: str, data: Mapping[Any, Any], where: _Where
+                 ) -> list[Diagnostic]:
+    """The diagnostics of the problems of ``b``, placed; a required field missing beside
+    a key that Hugo reads as it (``Title:``) says so, at that key."""
     out = []
-    for field, code, message in problems:
+    for at, (field, code, message) in enumerate(b.problems):
         key = _misnamed(data, field) if code == "missing-field" else None
         if key is not None:
             from .keycase import hint
 
             message = f"{message} ({hint(key, field)})"
-            find = locate_key or locate
-            line, column = find(key) if find else (None, None)
+            line, column = where((key,), key, True)
+        elif _of_the_name(field, code):
+            line, column = None, None
         else:
-            find = (locate_key or locate) if code == "duplicate-key" else locate
-            line, column = find(field) if find and not _of_the_name(field, code) \
-                else (None, None)
+            line, column = where(_steps_of(b, at, field), field, code == "duplicate-key")
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
 

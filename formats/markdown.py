@@ -202,15 +202,19 @@ def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
     tree; ``keys``: the errors of keys that are not text, said with the muscle's own)."""
     from converter import yamlsafe
 
-    def find(field: str) -> tuple[int, int] | None:  # the YAML's line 0 is the file's 1
-        found = yamlsafe.find(node, yamlsafe.steps(field))
+    def place(steps: tuple[str | int, ...], key: bool) -> tuple[int, int] | None:
+        """Where the value (with ``key``, the key) the keys ``steps`` lead to is (the
+        YAML's line 0 is the file's 1)."""
+        found = yamlsafe.locate(fm, steps, key=True, exact=True) if key else \
+            yamlsafe.find(node, steps, exact=True)
         return (found[0] + 1, found[1] + 1) if found else None
 
+    def find(field: str) -> tuple[int, int] | None:
+        return place(yamlsafe.steps(field), False)
+
     try:
-        muscle = muscle_from_front_matter(
-            data, path=path, slug_hint=slug_hint, body=body, default_lang=default_lang,
-            locate=lambda field: find(field) or (None, None),
-            locate_key=lambda field: _locate(fm, field, key=True) or (None, None))
+        muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
+                                          default_lang=default_lang, place=place)
     except MuscleError as exc:
         if not keys:
             raise
@@ -232,10 +236,12 @@ def _not_emptied(found: list[Diagnostic], keys: list[Diagnostic]) -> list[Diagno
 
 def _locate(fm: str, field: str, *, key: bool = False) -> tuple[int, int] | None:
     """File line and column (1-based) of a field path in front-matter YAML (the
-    YAML's line 0 is the file's line 1); with ``key``, of the key that names it."""
+    YAML's line 0 is the file's line 1); with ``key``, of the key that names it. The
+    paths asked so (a lint's) are the schema's and keys without dots: each step is a
+    key of its own, never a key ``origin.da`` of extra beside ``origin:``'s ``da``."""
     from converter import yamlsafe
 
-    found = yamlsafe.locate(fm, yamlsafe.steps(field), key=key)
+    found = yamlsafe.locate(fm, yamlsafe.steps(field), key=key, exact=True)
     return (found[0] + 1, found[1] + 1) if found else None
 
 

@@ -1670,3 +1670,32 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
         "slow.md:7:7: warning: origin.da: text is empty [empty-text]",
         "slow.md:9:12: warning: function[0].short.en: text is empty [empty-text]",
         "0 muscles valid, 2 files failed: 5 errors, 6 warnings"]
+
+
+#: Front matter where a key of extra reads as the field path of another value (README:
+#: a key may hold dots), and the one diagnostic of each, at the value it is about.
+NAMED_LIKE_A_PATH = [
+    ('title: A\norigin:\n  da: fine text\n"origin.da": .inf\n',
+     "5:14: error: origin.da: must be a finite number [wrong-type]"),
+    ('title: B\n"origin.da": fine\norigin:\n  da: [1]\n',
+     "5:7: error: origin.da: must be text, not a list [wrong-type]"),
+    ('title: C\nimage: ok.jpg\n"coords[0]": .inf\n',
+     "4:14: error: coords[0]: must be a finite number [wrong-type]"),
+    ('title: D\na: {b: ok}\n"a.b": .inf\n', "4:8: error: a.b: must be a finite number "
+     "[wrong-type]"),
+    ('title: E\nsizes: [1, 2]\n"sizes[1]": .nan\n', "4:13: error: sizes[1]: must be a "
+     "finite number [wrong-type]"),
+    ('title: F\n"origin.da": x\norigin:\n  da: " "\n',
+     "5:7: warning: origin.da: text is empty [empty-text]"),
+]
+
+
+@pytest.mark.parametrize("front, said", NAMED_LIKE_A_PATH)
+def test_a_key_named_like_a_field_path_is_not_taken_for_that_path(
+        tmp_path: Path, front: str, said: str) -> None:
+    """A diagnostic is placed by the keys that lead to its value, not by its printed
+    field path, which a key with ``.`` or ``[`` in it makes ambiguous."""
+    path = tmp_path / "m.md"
+    path.write_text(f"---\n{front}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.stderr.splitlines()[:-1] == [f"{path}:{said}"]
