@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
-from .authoring import muscle_from_front_matter, without_reserved
+from .authoring import RESERVED_KEYS, Placer, Steps, muscle_from_front_matter, without_reserved
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
 from .model import (
@@ -303,9 +303,13 @@ def _key_shown(text: Any) -> str:
     return str(text)
 
 
-def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
+def from_canonical(record: Any, *, path: str, field: str = "",
+                   place: Placer | None = None) -> Muscle:
     """Build a muscle from a canonical record, validated by the same rules as front
-    matter; diagnostics name ``field`` (e.g. ``muscles[3]``) plus the record's path."""
+    matter; diagnostics name ``field`` (e.g. ``muscles[3]``) plus the record's path.
+    ``place``: where a value of the record is, by the keys and indexes that lead to it
+    in the record (``("extra", "a.b")``); a problem of ``extra`` is placed so (its path
+    is ambiguous when a key holds ``.`` or ``[``), the others are left to the caller."""
     prefix = f"{field}." if field else ""
     if not isinstance(record, dict):
         raise MuscleError(Diagnostic(path, None, None, field, "wrong-type",
@@ -345,10 +349,10 @@ def from_canonical(record: Any, *, path: str, field: str = "") -> Muscle:
         }
         slug_problem = _slug_problem(front["slug"], path)
         if slug_problem is not None:  # (with the record's other problems, as Markdown's)
-            beside, partial = _beside_the_slug(front, path, body)
+            beside, partial = _beside_the_slug(front, path, body, place)
             raise MuscleError([slug_problem, *beside], partial)
         muscle = partial = muscle_from_front_matter(front, path=path, slug_hint=front["slug"],
-                                                    body=body)
+                                                    body=body, place=_in_extra(place))
     except MuscleError as exc:
         partial = exc.partial
         keys = _Keys(kept)
@@ -390,14 +394,32 @@ def _slug_problem(slug: Any, path: str) -> Diagnostic | None:
     return None
 
 
-def _beside_the_slug(front: dict[str, Any], path: str, body: str
+def _in_extra(place: Placer | None) -> Placer | None:
+    """``place`` of a record (see :func:`from_canonical`) as the validator asks it, of
+    a front matter's steps: a key of extra's is in the record's ``extra``; None for the
+    fields (their paths name them unambiguously) and a key's own problem (a JSON
+    record's are at the values their paths name): the caller places them."""
+    if place is None:
+        return None
+
+    def placed(steps: Steps, key: bool) -> tuple[int, int] | None:
+        if key or not steps or steps[0] in RESERVED_KEYS:
+            return None
+        return place(("extra", *steps), key)
+
+    return placed
+
+
+def _beside_the_slug(front: dict[str, Any], path: str, body: str,
+                     place: Placer | None = None
                      ) -> tuple[list[Diagnostic], Muscle | None]:
     """The problems of a record whose slug is bad other than its slug: those it would
     have with a good one (so one run shows them all), and the muscle of its valid fields
     (its slug a stand-in, which no lint looks at). Called on a bad slug only."""
     try:
         muscle = muscle_from_front_matter({**front, "slug": STAND_IN_SLUG}, path=path,
-                                          slug_hint=STAND_IN_SLUG, body=body)
+                                          slug_hint=STAND_IN_SLUG, body=body,
+                                          place=_in_extra(place))
     except MuscleError as exc:
         return list(exc.diagnostics), exc.partial
     return [], muscle
@@ -656,6 +678,33 @@ class JsonPlaces:
             return self._line_column(self._offset(_json_steps(field)))
         except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
             return None
+
+    def find_steps(self, steps: Steps) -> tuple[int, int] | None:
+        """(line, column) of the value the keys and indexes ``steps`` lead to, each one
+        key as written (``a.b`` is one), or of the deepest part of them that is there;
+        None as :meth:`find` answers it."""
+        try:
+            return self._line_column(self._down(self._space(0), steps))
+        except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
+            return None
+
+    def _down(self, at: int, steps: Steps) -> int:
+        """The offset of the value ``steps`` lead to from the value at ``at``, or of the
+        deepest part of them that is there."""
+        for step in steps:
+            if isinstance(step, int) and self.text[at] == "[":
+                elements = self._array(at)
+                if not 0 <= step < len(elements):
+                    break
+                at = elements[step]
+            elif isinstance(step, str) and self.text[at] == "{":
+                members = self._members(at)[0]
+                if step not in members:
+                    break
+                at = members[step]
+            else:
+                break
+        return at
 
     def _offset(self, field: str) -> int:
         memo: dict[tuple[int, int], tuple[int, bool]] = {}

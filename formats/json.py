@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
+from converter.authoring import Placer, Steps
 from converter.diagnostics import (
     Diagnostic,
     FileStamp,
@@ -106,9 +107,8 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
         line, column = canonical.JsonPlaces(text).find(twice[0]) or (None, None)
         raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
                     twice[0], line=line, column=column)
-    places: canonical.JsonPlaces | None = None  # made on the first problem only
+    places = canonical.JsonPlaces(text)  # (it walks the text on the first problem only)
     for problem in _top_level(data, str(path)):
-        places = places or canonical.JsonPlaces(text)
         line, column = places.find(problem.field) or (None, None)
         ctx.report(problem._replace(line=line, column=column))
     for diagnostic in said:
@@ -116,11 +116,14 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
     for i, record in islice(enumerate(data["muscles"]), done, None):
         ctx.mark = i
         try:
-            yield canonical.from_canonical(record, path=str(path), field=f"muscles[{i}]")
+            yield canonical.from_canonical(
+                record, path=str(path), field=f"muscles[{i}]",
+                place=lambda steps, _, i=i: places.find_steps(("muscles", i, *steps)))
         except MuscleError as exc:
-            places = places or canonical.JsonPlaces(text)
             for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
-                line, column = places.find(diagnostic.field) or (None, None)
+                line, column = (diagnostic.line, diagnostic.column) \
+                    if diagnostic.line is not None else places.find(diagnostic.field) \
+                    or (None, None)
                 ctx.report(diagnostic._replace(line=line, column=column))
 
 
@@ -423,13 +426,29 @@ class _Reading:
         self.ctx.mark, where = self.done, f"muscles[{self.done}]"
         self.done += 1
         try:
-            muscle = canonical.from_canonical(record, path=str(self.path), field=where)
+            muscle = canonical.from_canonical(record, path=str(self.path), field=where,
+                                              place=_placer(stream, start, end))
         except MuscleError as exc:
             places = canonical.JsonPlaces(stream.text[start:end])
-            self.said += [d._replace(**_at(stream, start, places, d.field, where))
+            self.said += [d if d.line is not None else
+                          d._replace(**_at(stream, start, places, d.field, where))
                           for d in [*exc.diagnostics, *self.ctx.lints(exc, where)]]
             return
         yield muscle
+
+
+def _placer(stream: _Stream, start: int, end: int) -> Placer:
+    """Where a value of the record at ``start`` to ``end`` of the stream's text is in
+    the file, by the keys and indexes that lead to it in the record (its text taken
+    and walked on the first asked, a problem)."""
+    made: list[canonical.JsonPlaces] = []
+
+    def place(steps: Steps, key: bool) -> tuple[int, int] | None:
+        if not made:
+            made.append(canonical.JsonPlaces(stream.text[start:end]))
+        return _in_file(stream, start, made[0].find_steps(steps))
+
+    return place
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
+from converter.authoring import Placer, Steps
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -120,7 +121,8 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         where = _record_name(record, place)
         ctx.mark = number
         try:
-            yield canonical.from_canonical(record, path=str(path), field=where)
+            yield canonical.from_canonical(record, path=str(path), field=where,
+                                           place=_placer(line, number))
         except MuscleError as exc:
             _report(exc, where, line, number, ctx)
 
@@ -138,8 +140,23 @@ def _report(failure: MuscleError, where: str, line: str, number: int, ctx: ReadC
     about), each at its column."""
     places = canonical.JsonPlaces(line)  # on a problem only
     for d in [*failure.diagnostics, *ctx.lints(failure, where, errors)]:
-        _, column = places.find(d.field.removeprefix(where)) or (None, None)
+        _, column = (d.line, d.column) if d.line is not None else \
+            places.find(d.field.removeprefix(where)) or (None, None)
         ctx.report(d._replace(line=number, column=column))
+
+
+def _placer(line: str, number: int) -> Placer:
+    """Where a value of the record of the line ``number`` (its text ``line``) is, by
+    the keys and indexes that lead to it in the record (walked on the first asked)."""
+    made: list[canonical.JsonPlaces] = []
+
+    def place(steps: Steps, key: bool) -> tuple[int, int] | None:
+        if not made:
+            made.append(canonical.JsonPlaces(line))
+        found = made[0].find_steps(steps)
+        return None if found is None else (number, found[1])
+
+    return place
 
 
 def _check_undecoded(raw: bytes, number: int, place: int, path: Path,

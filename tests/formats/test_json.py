@@ -994,3 +994,46 @@ def test_a_big_document_broken_at_its_end_is_refused_in_little_memory(
         tracemalloc.stop()
     assert [d.code for d in said] == ["bad-json"] and said == whole
     assert peak < path.stat().st_size // 10, peak  # (12 MB; 0.4 MB streamed, 38 whole)
+
+
+#: Records whose extra has a key that reads as the path of another of its values
+#: (README: a key may hold dots), and the column of the one value each is wrong about.
+NAMED_LIKE_A_PATH = [
+    ({"a": {"b": "ok"}, "a.b": 1e400}, "extra.a.b"),
+    ({"a.b": "ok", "a": {"b": 1e400}}, "extra.a.b"),
+    ({"a": {"b.c": 1e400}, "a.b": {"c": "ok"}}, "extra.a.b.c"),
+    ({"sizes[1]": "ok", "sizes": [1, 1e400]}, "extra.sizes[1]"),
+]
+
+
+def _named_like_a_path(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A document of the records of :data:`NAMED_LIKE_A_PATH`, one a line, and what
+    validate says of each: at its 1e400."""
+    lines = [json.dumps({"slug": f"m{i}", "title": "M", "extra": extra}).replace(
+        "Infinity", "1e400") for i, (extra, _) in enumerate(NAMED_LIKE_A_PATH)]
+    path = tmp_path / "m.json"
+    path.write_text('{"muscles": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+    fields = [field for _, field in NAMED_LIKE_A_PATH]
+    return path, [f"{path}:{i + 2}:{line.index('1e400') + 1}: error: muscles[{i}].{field}: "
+                  "must be a finite number [wrong-type]"
+                  for i, (line, field) in enumerate(zip(lines, fields, strict=True))]
+
+
+def test_a_key_of_extra_named_like_a_path_is_not_taken_for_that_path(tmp_path: Path
+                                                                      ) -> None:
+    """A problem of extra is placed by the keys that lead to its value, not by its
+    printed field path, which a key with ``.`` or ``[`` in it makes ambiguous."""
+    path, said = _named_like_a_path(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.stderr.splitlines()[:-1] == said
+
+
+def test_a_key_of_extra_named_like_a_path_is_placed_so_when_read_whole(tmp_path: Path
+                                                                       ) -> None:
+    """The same when the document is read whole (a stream cannot take it)."""
+    from formats.json import _read_whole
+
+    path, said = _named_like_a_path(tmp_path)
+    found: list[Diagnostic] = []
+    assert list(_read_whole(path, ReadContext(report=found.append))) == []
+    assert list(map(str, found)) == said

@@ -421,3 +421,28 @@ def test_a_file_rewritten_in_place_while_it_is_read_is_one_error(
         converter.read(path)
     assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
         (str(path), "changed-while-read", "changed while it was read; run again")]
+
+
+#: Records whose extra has a key that reads as the path of another of its values
+#: (README: a key may hold dots), and the one value each is wrong about.
+NAMED_LIKE_A_PATH = [
+    ({"a": {"b": "ok"}, "a.b": 1e400}, "extra.a.b"),
+    ({"a.b": "ok", "a": {"b": 1e400}}, "extra.a.b"),
+    ({"a": {"b.c": 1e400}, "a.b": {"c": "ok"}}, "extra.a.b.c"),
+    ({"sizes[1]": "ok", "sizes": [1, 1e400]}, "extra.sizes[1]"),
+]
+
+
+def test_a_key_of_extra_named_like_a_path_is_not_taken_for_that_path(tmp_path: Path
+                                                                      ) -> None:
+    """A problem of extra is placed by the keys that lead to its value, not by its
+    printed field path, which a key with ``.`` or ``[`` in it makes ambiguous."""
+    lines = [json.dumps({"slug": f"m{i}", "title": "M", "extra": extra}).replace(
+        "Infinity", "1e400") for i, (extra, _) in enumerate(NAMED_LIKE_A_PATH)]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    assert result.stderr.splitlines()[:-1] == [
+        f"{path}:{i + 1}:{line.index('1e400') + 1}: error: muscles[m{i}].{field}: must be "
+        "a finite number [wrong-type]"
+        for i, (line, (_, field)) in enumerate(zip(lines, NAMED_LIKE_A_PATH, strict=True))]
