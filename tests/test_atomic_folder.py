@@ -967,10 +967,16 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
         for name in ("a.md", "b.md"):
             (folder / name).write_text(f"old {name}")
 
-    def stopped(made: Path, target: Path) -> None:
-        raise KeyboardInterrupt
+    put = converter.inplace._put
 
-    monkeypatch.setattr(converter.atomic_folder, "_put_file", stopped)
+    def killed(made: Path, target: Path, *args: object) -> None:
+        """The marker is put in, the run killed as it puts in its first file."""
+        if target.name != ".muscle-convert":
+            raise KeyboardInterrupt
+        put(made, target, *args)
+
+    monkeypatch.setattr(converter.inplace, "_put", killed)
+    monkeypatch.setattr(converter.inplace, "_undone", lambda undo: [])  # (killed: none)
     inputs = [Input("a.md", get_format("markdown"))]
     with pytest.raises(KeyboardInterrupt), reading(inputs, lambda _: None), \
             converter.atomic_folder.atomic_directory(Path(".")) as folder:
