@@ -2,22 +2,24 @@
 
 ruamel.yaml's round-trip reader keeps the full-line comments (and blank lines) above a
 key with what comes before it: on the comment token of the previous entry's last value
-(however deep in it: ``ca.items[key][2]`` of a map, ``ca.items[index][0]`` of a list,
-or a list's ``ca.end``), among the key's own pre-comments (``ca.items[key][1]``, after
-a null or flow value), or, above a map's first key, in the map's start comment (the
+(however deep in it: ``ca.items[key][2]`` of a map, ``ca.items[index][0]`` of a list, or
+a list's ``ca.end``), among the key's own pre-comments (``ca.items[key][1]``, after a
+null or flow value), or, above a map's first key, in the map's start comment (the
 document's ``ca.comment``, or the parent map's item of the map's key). Keys reordered
 would leave those lines where they were, above another key. :func:`detach` moves each
 key's lines into its own pre-comments, which go wherever the key goes, and returns the
 lines after the map's last entry, which :func:`attach_end` puts after the reordered
-map's last entry. The comment lines after a block value's last entry that are indented
-right of the map's keys are the block's (a commented-out entry): they stay at the end
-of the block, wherever its key goes. The lines before a document's first key that end
-in a blank line describe the file and stay at its top; those directly above the key go
-with it. And where fmt writes a value given on its key's line as a block (``origin:
-text`` as a language map), :func:`cut_reshaped` takes the lines after it, to follow the
-block. No map opens with a blank line: the key a reordered map puts first takes its
-lines without the blank ones they start with, and :func:`trim_start` drops those that
-would open the front matter, :func:`trim_end` those that would close it.
+map's last entry. The comment lines after a block value's last entry (however deep: a
+``|`` text, a null) that are indented right of the map's keys are the block's (a
+commented-out entry): they stay at the end of the block, wherever its key goes, as do
+those after a value that fmt writes anew as a block (``origin: text``). The lines before
+a document's first key that end in a blank line describe the file and stay at its top;
+those directly above the key go with it. And where fmt writes a value given on its key's
+line as a block (``origin: text`` as a language map), :func:`cut_reshaped` takes the
+lines after it, to follow the block. No map opens with a blank line: the key a reordered
+map puts first takes its lines without the blank ones they start with, and
+:func:`trim_start` drops those that would open the front matter, :func:`trim_end` those
+that would close it.
 
 Lines are kept as written (their indentation as it was), one string each, without
 line ends; a blank line is ``""``.
@@ -59,17 +61,27 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
     lead = _first_lead(original, above, document=document)
     tails: dict[Hashable, list[str]] = {}
     first = next(iter(canonical), None)
-    for key in list(original):
-        lead += _pop_pre(original, key)
+    keys = list(original)
+    lead += _pop_pre(original, keys[0]) if keys else []
+    for at, key in enumerate(keys):
         if key in canonical:
             _set_pre(original, key, _unblank(lead) if key == first else lead)
             lead = []
-        after = _cut_after(original, key)
-        if after and _nested(original[key]) and key in canonical and \
-                _spread(canonical[key]):
+        after = _cut_between(original, keys, at)
+        if after and key in canonical and _spread(canonical[key]):
             tails[key], after = _split_tail(after, original.lc.col)
         lead += after
-    return lead + _cut_end(original), tails
+    return lead, tails
+
+
+def _cut_between(original: CommentedMap, keys: list[Any], at: int) -> list[str]:
+    """Cut and return the full lines between the entry ``keys[at]`` of ``original`` and
+    the next (ruamel holds those after a null or flow value as the next key's pre-comments)
+    or, after the last entry, the end of the map."""
+    after = _cut_after(original, keys[at])
+    if at + 1 < len(keys):
+        return after + _pop_pre(original, keys[at + 1])
+    return after + _cut_end(original)
 
 
 def attach_end(canonical: Any, lines: list[str]) -> None:
@@ -231,7 +243,7 @@ def _cut_token(slot: list[Any] | None, index: int, *, block: bool) -> list[str]:
         return []
     slot[index] = token if value[:cut].strip() else None
     token.value = value[:cut]
-    return _split(value[cut:])
+    return _split(_placed(token, value) if block else value[cut:])
 
 
 def _lines(tokens: list[Any]) -> list[str]:
@@ -239,11 +251,17 @@ def _lines(tokens: list[Any]) -> list[str]:
     first line of a token starts at the token's column)."""
     lines: list[str] = []
     for token in tokens:
-        value = token.value
-        if value.startswith("#"):
-            value = " " * token.start_mark.column + value
-        lines += _split(value)
+        lines += _split(_placed(token, token.value))
     return lines
+
+
+def _placed(token: CommentToken, value: str) -> str:
+    """``value``, the text of ``token``, with the indentation of its first line: ruamel
+    leaves it out where the token starts with its comment (a comment line after a block
+    text, or a pre-comment), and keeps it where the token starts with a line end."""
+    if value.startswith("#"):
+        return " " * token.start_mark.column + value
+    return value
 
 
 def _split(text: str) -> list[str]:

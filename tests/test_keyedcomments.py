@@ -75,6 +75,27 @@ def test_the_indented_lines_after_a_block_are_its_tail() -> None:
     assert original.ca.items["a"][1][0].value == "# about a\n  # also a\n"
 
 
+def test_a_tail_or_a_key_s_lines_after_a_block_text_keep_their_indentation() -> None:
+    """ruamel holds a comment line after a ``|`` text without its indentation."""
+    original = _load("b:\n  c: |\n    x\n  # in b\n# about a\na: 2\n")
+    assert detach(original, {"a": 0, "b": {"c": "x\n"}}, None, document=True) == (
+        [], {"b": ["  # in b"]})
+    assert original.ca.items["a"][1][0].value == "# about a\n"
+    parent = _load("m:\n  c: |\n    x\n  # about d\n  d: 1\n")
+    detach(parent["m"], {"d": 1, "c": "x\n"}, parent.ca.items.get("m"), document=False)
+    assert parent["m"].ca.items["d"][1][0].value == "  # about d\n"
+
+
+@pytest.mark.parametrize("text", ["b: x  # eol\n  # in b\n# about a\na: 2\n",
+                                  "b:\n  c:\n  # in b\n# about a\na: 2\n"])
+def test_the_tail_of_a_text_fmt_writes_as_a_block_or_after_a_null_is_the_block_s(
+        text: str) -> None:
+    original = _load(text)
+    assert detach(original, {"a": 0, "b": {"c": 1}}, None, document=True) == (
+        [], {"b": ["  # in b"]})
+    assert original.ca.items["a"][1][0].value == "# about a\n"
+
+
 def test_a_tail_goes_with_the_next_key_where_the_block_is_not_one_in_canonical(
         ) -> None:
     original = _load("b:\n  c: 1\n  # in b\na: 2\n")
@@ -123,6 +144,7 @@ def test_trim_start_drops_the_blank_lines_that_would_open_the_document() -> None
     ("title: M  # t\n\n\n", "title: M  # t\n"),
     ("title: M\n\n# end\n\n", "title: M\n\n# end\n"),
     ("x:\n  y: 1  # y\n\n  # after\n\n", "x:\n  y: 1  # y\n\n  # after\n"),
+    ("x:\n  y: |\n    a\n  # after\n", "x:\n  y: |\n    a\n  # after\n"),
 ])
 def test_trim_end_drops_the_blank_lines_that_would_close_the_document(
         text: str, expected: str) -> None:

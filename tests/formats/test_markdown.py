@@ -263,6 +263,9 @@ def test_fmt_moves_the_comment_lines_above_a_key_with_the_key(tmp_path: Path) ->
     # Blank lines above a key go with it; the lines after the last key stay last.
     ("title: M\n\n# sidebar\nweight: 5\n# the atlas's\nimage: a.png\n# end\n",
      "title: M\n# the atlas's\nimage: a.png\n\n# sidebar\nweight: 5\n# end\n"),
+    # Above a key after a multi-line text (which lost its indentation).
+    ("title: M\norigin:\n  en: |\n    a\n    b\n  # Danish\n  da: d\n",
+     "title: M\norigin:\n  # Danish\n  da: d\n  en: |\n    a\n    b\n"),
     # A function item's keys.
     ("title: M\nfunction:\n  - short: s\n    # longer\n    extended: e\n  # second\n"
      "  - extended:\n      en: g\n      # Danish\n      da: f\n    # what it does\n"
@@ -318,6 +321,24 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
      "# the name in Latin\nlatin: L\ntitle: S\n",
      "title: S\n\n# the name in Latin\nlatin: L\norigin:\n  da: x\n\n  # en: to come\n"
      "    # later\ninsertion:\n  da: i\n"),
+    # After a block that ends in a multi-line text (which went to the front matter's
+    # end, or above the next key).
+    ("exercises:\n  - Calf raise\ntitle: Calf\norigin:\n  da: |\n    Skinnebenet,\n"
+     "    bagsiden.\n  # en: to be translated\n",
+     "title: Calf\norigin:\n  da: |\n    Skinnebenet,\n    bagsiden.\n"
+     "  # en: to be translated\nexercises:\n  - Calf raise\n"),
+    ("weight: 5\ntitle: Soleus\nfunction:\n  - short: Flexes the foot.\n"
+     "    extended: |\n      Line one.\n      Line two.\n"
+     "    # extended.da: to be translated\ninsertion: The heel.\n",
+     "title: Soleus\ninsertion:\n  en: The heel.\nfunction:\n  - short: Flexes the foot.\n"
+     "    extended: |\n      Line one.\n      Line two.\n"
+     "    # extended.da: to be translated\nweight: 5\n"),
+    # After a null value.
+    ("menu:\n  main:\n  # parent: Legs\ntitle: Soleus\n",
+     "title: Soleus\nmenu:\n  main:\n  # parent: Legs\n"),
+    # After a text that fmt writes as a language map (which went to the top).
+    ("origin: The back of the leg.\n  # en is a draft; da to come\ntitle: Soleus\n",
+     "title: Soleus\norigin:\n  en: The back of the leg.\n  # en is a draft; da to come\n"),
 ])
 def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
         tmp_path: Path, front: str, formatted: str) -> None:
@@ -805,14 +826,32 @@ def _keys_shuffled(value: Any, rng: random.Random) -> Any:
     return value
 
 
-def _key_lines(fm: str) -> dict[int, tuple[Any, ...]]:
-    """The 0-based line of each key of the front matter ``fm`` -> the key's path."""
-    found: dict[int, tuple[Any, ...]] = {}
+def _collapsed(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The canonical front matter ``data`` with some language maps of a single English
+    line written as that text (``origin: The back.``), which fmt writes as a map."""
+    def text(value: Any) -> Any:
+        line = value.get("en") if isinstance(value, dict) and len(value) == 1 else None
+        short = isinstance(line, str) and line.strip() == line != "" and "\n" not in line
+        return line if short and rng.random() < 0.5 else value
+
+    found = {key: text(value) if key in ("origin", "insertion") else value
+             for key, value in data.items()}
+    if "function" in found:
+        found["function"] = [{key: text(value) for key, value in item.items()}
+                             for item in found["function"]]
+    return found
+
+
+def _key_lines(fm: str) -> dict[int, tuple[tuple[Any, ...], int]]:
+    """The 0-based line of each key of the front matter ``fm`` -> the key's path and
+    column (the first key's of a line that holds more)."""
+    found: dict[int, tuple[tuple[Any, ...], int]] = {}
 
     def walk(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                found[node.lc.key(key)[0]] = (*path, key)
+                line, column = node.lc.key(key)
+                found.setdefault(line, ((*path, key), column))
                 walk(value, (*path, key))
         elif isinstance(node, list):
             for at, item in enumerate(node):
@@ -822,17 +861,62 @@ def _key_lines(fm: str) -> dict[int, tuple[Any, ...]]:
     return found
 
 
-def _commented_keys(fm: str) -> dict[str, tuple[Any, ...]]:
-    """Each comment line of ``fm`` -> the path of the key on the first line below it
-    that is no comment."""
+def _blocks(fm: str) -> list[int]:
+    """The 0-based lines of the top-level keys of ``fm`` whose value fmt writes as a
+    block: a block map or list with entries, or a text of a language map."""
+    data = markdown._yaml().load(fm)
+    return [data.lc.key(key)[0] for key, value in data.items()
+            if (isinstance(value, dict | list) and value and not value.fa.flow_style())
+            or (key in ("origin", "insertion") and isinstance(value, str))]
+
+
+def _block_end(lines: list[str], row: int) -> int:
+    """The last line of the top-level entry at ``row`` of ``lines`` that is not blank."""
+    end = row
+    for at in range(row + 1, len(lines)):
+        if lines[at].strip() and not lines[at].startswith(" "):
+            break
+        end = at if lines[at].strip() else end
+    return end
+
+
+def _indent(line: str) -> int:
+    """How far ``line`` is indented."""
+    return len(line) - len(line.lstrip())
+
+
+def _comment_owners(fm: str) -> dict[str, tuple[Any, ...]]:
+    """Each comment line of ``fm`` -> whose it is, as README's fmt section reads it: in a
+    run of comment lines, those indented right of the first line below that is no
+    comment are the ``tail`` of a block (of the nearest key above on a line left of
+    them); from the first that is not on, the lines are those of the key below,
+    ``above`` it (or indented ``left`` of it)."""
     lines, keys = fm.split("\n"), _key_lines(fm)
-    found = {}
+    found: dict[str, tuple[Any, ...]] = {}
+    above = False
     for at, line in enumerate(lines):
-        if line.lstrip().startswith("#"):
-            below = next(row for row in range(at, len(lines))
-                         if not lines[row].lstrip().startswith("#"))
-            found[line.strip()] = keys.get(below, ())
+        if not line.lstrip().startswith("#"):
+            above = False
+            continue
+        below = next(row for row in range(at, len(lines))
+                     if not lines[row].lstrip().startswith("#"))
+        path, column = _on_line(lines, keys, below)
+        above = above or _indent(line) <= column
+        if above:
+            found[line.strip()] = ("above" if _indent(line) == column else "left", path)
+        else:
+            found[line.strip()] = ("tail", next(
+                (_on_line(lines, keys, row)[0] for row in range(at - 1, -1, -1)
+                 if row in keys and _indent(lines[row]) < _indent(line)), ()))
     return found
+
+
+def _on_line(lines: list[str], keys: dict[int, tuple[tuple[Any, ...], int]], row: int
+             ) -> tuple[tuple[Any, ...], int]:
+    """The path of the key on line ``row`` of ``lines`` (``keys``: :func:`_key_lines`)
+    and the line's column: that of its first key on a list item's line."""
+    path, column = keys.get(row, ((), 0))
+    return path, column if lines[row].lstrip().startswith("- ") else _indent(lines[row])
 
 
 def _ruamel_keeps(fm: str) -> bool:
@@ -845,25 +929,42 @@ def _ruamel_keeps(fm: str) -> bool:
     return all(line.strip() in kept for line in fm.split("\n") if line.strip()[:1] == "#")
 
 
+def _commented(lines: list[str], above: list[int], tails: list[int]) -> list[str]:
+    """``lines`` of a written file with comment lines put in: above keys (not a list
+    item's first key, whose line is the item's), each indented as its key, picked by
+    ``above``; and after top-level blocks, indented into them, picked by ``tails``."""
+    fm = "\n".join(lines[1:lines.index("---", 1)])
+    rows = sorted(row + 1 for row in _key_lines(fm)
+                  if not lines[row + 1].lstrip().startswith("-"))
+    ends = [end for end in sorted({_block_end(lines, row + 1) + 1 for row in _blocks(fm)})
+            if lines[end].strip()]  # (blank lines there may be a kept text's)
+    put = [(rows[pick % len(rows)], 1, f"{' ' * _indent(lines[rows[pick % len(rows)]])}"
+            f"# c{n}") for n, pick in enumerate(above) if rows]
+    put += [(ends[pick % len(ends)], 0, f"  # t{n}") for n, pick in enumerate(tails)
+            if ends]
+    lines = list(lines)
+    for row, _, line in sorted(put, key=lambda item: (-item[0], -item[1])):
+        lines.insert(row, line)
+    return lines
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(muscles(), st.randoms(use_true_random=False), st.lists(st.integers(0, 10**6),
-                                                              max_size=6))
+                                                              max_size=6),
+       st.lists(st.integers(0, 10**6), max_size=3))
 def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathFactory,
                                               muscle: Muscle, rng: random.Random,
-                                              above: list[int]) -> None:
-    """A file with the keys of every map in a random order and comment lines above
-    random keys (not a list item's first key, whose line is the item's): fmt keeps the
-    data, and each comment directly above the key it was above."""
-    data = _keys_shuffled(markdown.front_matter_from_muscle(muscle), rng)
+                                              above: list[int], tails: list[int]) -> None:
+    """A file with the keys of every map in a random order, some language maps written
+    as a text on the key's line, comment lines above random keys and comment lines
+    indented into random blocks after their last line: fmt keeps the data, each comment
+    directly above the key it was above, indented as the key, and each comment in a
+    block at the block's end (a block that ends in a ``|`` text lost it to the next
+    key, and the comment after ``origin: text`` went to the top)."""
+    data = _keys_shuffled(_collapsed(markdown.front_matter_from_muscle(muscle), rng), rng)
     lines = render(muscle, data=markdown._literal_blocks(data)).split("\n")
-    keys = _key_lines("\n".join(lines[1:lines.index("---", 1)]))
-    rows = sorted(row + 1 for row in keys if not lines[row + 1].lstrip().startswith("-"))
-    assume(rows)
-    for n, pick in sorted(enumerate(above), key=lambda item: -rows[item[1] % len(rows)]):
-        row = rows[pick % len(rows)]
-        indent = len(lines[row]) - len(lines[row].lstrip())
-        lines.insert(row, f"{' ' * indent}# c{n}")
-    text = "\n".join(lines)
+    text = "\n".join(_commented(lines, above, tails))
+    assume(text != "\n".join(lines))
     written = parse(text, "m.md", muscle.slug, "en")  # (extra in the order written)
     assert written == replace(muscle, extra=written.extra)
     assume(_ruamel_keeps(markdown.split(text, "m.md")[0]))
@@ -871,7 +972,7 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
     src.write_text(text, encoding="utf-8")
     new = _fmt(src)
     assert parse(new, "m.md", muscle.slug, "en") == written
-    assert _commented_keys(markdown.split(new, "m.md")[0]) == _commented_keys(
+    assert _comment_owners(markdown.split(new, "m.md")[0]) == _comment_owners(
         markdown.split(text, "m.md")[0])
     src.write_text(new, encoding="utf-8")
     assert _fmt(src) == new
