@@ -87,9 +87,12 @@ def _cut_between(original: CommentedMap, keys: list[Any], at: int) -> list[str]:
 def attach_end(canonical: Any, lines: list[str]) -> None:
     """Put ``lines`` after the last entry of ``canonical``, a map or list (however deep
     its value)."""
-    if not lines or not canonical:
-        return
-    key = _last(canonical)
+    if lines and canonical:
+        _attach_after(canonical, _last(canonical), lines)
+
+
+def _attach_after(canonical: Container, key: Any, lines: list[str]) -> None:
+    """Put ``lines`` after the entry ``key`` of ``canonical`` (however deep its value)."""
     value = canonical[key]
     if isinstance(value, Container) and value:
         attach_end(value, lines)
@@ -101,6 +104,38 @@ def attach_end(canonical: Any, lines: list[str]) -> None:
         slot[index] = _token(lines if _block(value) else ["", *lines])
     else:
         token.value = token.value + _text(lines)
+
+
+def lift(original: CommentedSeq, canonical: CommentedSeq, index: int) -> None:
+    """Move the lines above the first key of the map ``canonical[index]`` (those above
+    a key that fmt put first in a list item) above the item's dash, as far left as the
+    dash is of the item's keys in ``original`` (not past the dash): ruamel would write
+    them there indented as the key, where they read as the previous item's tail, and
+    breaks the item's line under a comment above the dash."""
+    item = canonical[index]
+    if not isinstance(item, CommentedMap) or not item:
+        return
+    lines = _pop_pre(item, next(iter(item)))
+    if not lines:
+        return
+    dash = original.lc.col
+    shift = original[index].lc.col - dash if isinstance(original[index], Container) else 0
+    lines = [line[min(shift, max(_indent(line) - dash, 0)):] for line in lines]
+    if index:
+        _attach_after(canonical, index - 1, lines)
+        return
+    start = canonical.ca.comment
+    if not start:
+        canonical.ca.comment = [None, [_token(lines)]]
+    elif start[1] is None:
+        start[1] = [_token(lines)]
+    else:
+        start[1].append(_token(lines))
+
+
+def _indent(line: str) -> int:
+    """How far ``line`` is indented."""
+    return len(line) - len(line.lstrip(" "))
 
 
 def cut_reshaped(original: CommentedMap, canonical: dict[Any, Any], key: Hashable

@@ -642,6 +642,8 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
     ``original`` is the whole front matter)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from converter import keyedcomments
+
     if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
         _keep_map_comments(original, canonical, above, document=document)
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
@@ -653,6 +655,7 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
             if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
                 canonical.ca.items[i] = original.ca.items[i]
             canonical[i] = _keep_comments(original[i], canonical[i], document=False)
+            keyedcomments.lift(original, canonical, i)
     return canonical
 
 

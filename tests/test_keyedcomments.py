@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
@@ -15,6 +15,7 @@ from converter.keyedcomments import (
     attach_end,
     cut_reshaped,
     detach,
+    lift,
     reordered,
     trim_end,
     trim_start,
@@ -151,3 +152,20 @@ def test_trim_end_drops_the_blank_lines_that_would_close_the_document(
     document = _load(text)
     trim_end(document)
     assert _dump(document) == expected
+
+
+def test_lift_puts_the_lines_above_an_item_s_first_key_above_its_dash() -> None:
+    """As far left as the dash is of the item's keys (2 columns here, as written: the
+    writer puts its dashes elsewhere): after the previous item, or after the comment
+    above the list's first item."""
+    original = _load("f:\n  # list\n  - b: 1\n    # about a\n    a: 2\n"
+                     "  - b: 3\n    # a\n      # deeper\n    a: 4\n")
+    canonical = CommentedSeq([CommentedMap([("a", 2), ("b", 1)]),
+                              CommentedMap([("a", 4), ("b", 3)])])
+    canonical.ca.comment = original["f"].ca.comment
+    for at in range(2):
+        detach(original["f"][at], canonical[at], None, document=False)
+        canonical[at].ca.items.update(original["f"][at].ca.items)
+        lift(original["f"], canonical, at)
+    assert _dump(CommentedMap([("f", canonical)])) == (
+        "f:\n  # list\n  # about a\n- a: 2\n  b: 1\n  # a\n    # deeper\n- a: 4\n  b: 3\n")

@@ -271,7 +271,7 @@ def test_fmt_moves_the_comment_lines_above_a_key_with_the_key(tmp_path: Path) ->
      "  - extended:\n      en: g\n      # Danish\n      da: f\n    # what it does\n"
      "    short: t\n",
      "title: M\nfunction:\n  - short: s\n    # longer\n    extended: e\n  # second\n"
-     "    # what it does\n  - short: t\n    extended:\n      # Danish\n      da: f\n"
+     "  # what it does\n  - short: t\n    extended:\n      # Danish\n      da: f\n"
      "      en: g\n"),
     # Extra keys (which keep their order, after the schema's), and a comment after a
     # map's last key, which stays at its end.
@@ -350,6 +350,40 @@ def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
     src.write_text(f"---\n{front}---\n", encoding="utf-8")
     assert _fmt_cli(str(src)).exit_code == 0
     assert src.read_text(encoding="utf-8") == f"---\n{formatted}---\n"
+    result = _fmt_cli("--check", str(src))
+    assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
+
+
+@pytest.mark.parametrize("items, formatted", [
+    # The second item (the comment went to the end of the first, indented as its keys).
+    ("  - short: Points the foot.\n    extended: Plantar flexion.\n"
+     "  - extended: Keeps you upright.\n    # TODO: check this short text\n"
+     "    short: Stabilises the ankle.\n",
+     "  - short: Points the foot.\n    extended: Plantar flexion.\n"
+     "  # TODO: check this short text\n  - short: Stabilises the ankle.\n"
+     "    extended: Keeps you upright.\n"),
+    # The first, under a comment of its own (fmt refused the file, with advice that
+    # would have made two texts one).
+    ("  # the ankle\n  - extended: Keeps you upright.\n    # short text, reviewed\n"
+     "    short: Stabilises the ankle.\n",
+     "  # the ankle\n  # short text, reviewed\n  - short: Stabilises the ankle.\n"
+     "    extended: Keeps you upright.\n"),
+    # Lines indented further than the key move as far as it, and the blank line above
+    # them, which would open the item, goes.
+    ("  - extended: Keeps you upright.\n\n    # short text\n      # reviewed\n"
+     "    short: Stabilises the ankle.\n",
+     "  # short text\n    # reviewed\n  - short: Stabilises the ankle.\n"
+     "    extended: Keeps you upright.\n"),
+])
+def test_fmt_puts_the_comment_above_short_written_after_extended_above_the_item(
+        tmp_path: Path, items: str, formatted: str) -> None:
+    """The lines above ``short`` in a function item that has ``extended`` first go
+    above the item's dash, at the dash's column, where they read as the item's."""
+    src = tmp_path / "soleus.md"
+    src.write_text(f"---\ntitle: Soleus\nfunction:\n{items}---\n", encoding="utf-8")
+    assert _fmt_cli(str(src)).exit_code == 0
+    assert src.read_text(encoding="utf-8") == (
+        f"---\ntitle: Soleus\nfunction:\n{formatted}---\n")
     result = _fmt_cli("--check", str(src))
     assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
 
@@ -913,10 +947,19 @@ def _comment_owners(fm: str) -> dict[str, tuple[Any, ...]]:
 
 def _on_line(lines: list[str], keys: dict[int, tuple[tuple[Any, ...], int]], row: int
              ) -> tuple[tuple[Any, ...], int]:
-    """The path of the key on line ``row`` of ``lines`` (``keys``: :func:`_key_lines`)
-    and the line's column: that of its first key on a list item's line."""
-    path, column = keys.get(row, ((), 0))
-    return path, column if lines[row].lstrip().startswith("- ") else _indent(lines[row])
+    """The path of the key on line ``row`` of ``lines`` (``keys``: :func:`_key_lines`),
+    that of the list item on an item's line (a comment above it is the item's), and the
+    line's column."""
+    path, _ = keys.get(row, ((), 0))
+    return path[:-1] if lines[row].lstrip().startswith("- ") else path, _indent(lines[row])
+
+
+def _as_fmt_puts_them(owners: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    """:func:`_comment_owners` of a file as fmt should have them after it puts ``short``
+    first in each function item: a comment above ``short`` is above the item."""
+    return {text: (kind, path[:-1] if kind == "above" and path[:1] == ("function",)
+                   and path[2:] == ("short",) else path)
+            for text, (kind, path) in owners.items()}
 
 
 def _ruamel_keeps(fm: str) -> bool:
@@ -930,12 +973,12 @@ def _ruamel_keeps(fm: str) -> bool:
 
 
 def _commented(lines: list[str], above: list[int], tails: list[int]) -> list[str]:
-    """``lines`` of a written file with comment lines put in: above keys (not a list
-    item's first key, whose line is the item's), each indented as its key, picked by
-    ``above``; and after top-level blocks, indented into them, picked by ``tails``."""
+    """``lines`` of a written file with comment lines put in: above keys and list items
+    of maps (a list item's first key is on its line: the comment is the item's), each
+    indented as its line, picked by ``above``; and after top-level blocks, indented into
+    them, picked by ``tails``."""
     fm = "\n".join(lines[1:lines.index("---", 1)])
-    rows = sorted(row + 1 for row in _key_lines(fm)
-                  if not lines[row + 1].lstrip().startswith("-"))
+    rows = sorted(row + 1 for row in _key_lines(fm))
     ends = [end for end in sorted({_block_end(lines, row + 1) + 1 for row in _blocks(fm)})
             if lines[end].strip()]  # (blank lines there may be a kept text's)
     put = [(rows[pick % len(rows)], 1, f"{' ' * _indent(lines[rows[pick % len(rows)]])}"
@@ -956,11 +999,14 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
                                               muscle: Muscle, rng: random.Random,
                                               above: list[int], tails: list[int]) -> None:
     """A file with the keys of every map in a random order, some language maps written
-    as a text on the key's line, comment lines above random keys and comment lines
-    indented into random blocks after their last line: fmt keeps the data, each comment
-    directly above the key it was above, indented as the key, and each comment in a
-    block at the block's end (a block that ends in a ``|`` text lost it to the next
-    key, and the comment after ``origin: text`` went to the top)."""
+    as a text on the key's line, comment lines above random keys and list items and
+    comment lines indented into random blocks after their last line: fmt keeps the data,
+    each comment directly above the key or item it was above, indented as its line (one
+    above ``short``, which fmt puts first in a function item, above the item), and each
+    comment in a block at the block's end (a block that ends in a ``|`` text lost it to
+    the next key, the comment after ``origin: text`` went to the top, and one above
+    ``short`` after ``extended`` went to the previous item's end, or made fmt refuse the
+    file under a comment above the item)."""
     data = _keys_shuffled(_collapsed(markdown.front_matter_from_muscle(muscle), rng), rng)
     lines = render(muscle, data=markdown._literal_blocks(data)).split("\n")
     text = "\n".join(_commented(lines, above, tails))
@@ -972,8 +1018,8 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
     src.write_text(text, encoding="utf-8")
     new = _fmt(src)
     assert parse(new, "m.md", muscle.slug, "en") == written
-    assert _comment_owners(markdown.split(new, "m.md")[0]) == _comment_owners(
-        markdown.split(text, "m.md")[0])
+    assert _comment_owners(markdown.split(new, "m.md")[0]) == _as_fmt_puts_them(
+        _comment_owners(markdown.split(text, "m.md")[0]))
     src.write_text(new, encoding="utf-8")
     assert _fmt(src) == new
 
