@@ -133,6 +133,18 @@ def lift(original: CommentedSeq, canonical: CommentedSeq, index: int) -> None:
         start[1].append(_token(lines))
 
 
+def share_start(canonical: CommentedMap, key: Hashable) -> None:
+    """Give the lines above the first item of the list ``canonical[key]`` (its start
+    comment, where :func:`lift` puts lines) to the map's comment list of ``key`` too,
+    where it has one (for a comment above the key): ruamel writes that list's, and
+    would drop the list's own."""
+    value = canonical[key]
+    slot = canonical.ca.items.get(key)
+    if isinstance(value, CommentedSeq) and slot is not None and value.ca.comment \
+            and value.ca.comment[1]:
+        slot[3] = value.ca.comment[1]
+
+
 def _indent(line: str) -> int:
     """How far ``line`` is indented."""
     return len(line) - len(line.lstrip(" "))

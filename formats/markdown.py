@@ -684,6 +684,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         if key in original:
             canonical[key] = _keep_comments(original[key], canonical[key], slot,
                                             document=False)
+            keyedcomments.share_start(canonical, key)
         keyedcomments.attach_end(canonical[key], after + tails.get(key, []))
     keyedcomments.attach_end(canonical, end)
 

@@ -388,6 +388,20 @@ def test_fmt_puts_the_comment_above_short_written_after_extended_above_the_item(
     assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
 
 
+@pytest.mark.parametrize("head", ["# what it does\nfunction:\n", "function:  # what it does\n"])
+def test_fmt_puts_the_comment_above_short_above_the_item_under_a_commented_key(
+        tmp_path: Path, head: str) -> None:
+    """Where ``function:`` has a comment (above it, moved with it, or on its line),
+    ruamel.yaml writes the lines above the first item from the key's comments: fmt
+    refused the file, dropping the comment above ``short``."""
+    src = tmp_path / "soleus.md"
+    src.write_text(f"---\n{head}  - extended: Keeps you upright.\n    # reviewed\n"
+                   "    short: Stabilises the ankle.\ntitle: Soleus\n---\n", encoding="utf-8")
+    assert _fmt(src) == (f"---\ntitle: Soleus\n{head}  # reviewed\n"
+                         "  - short: Stabilises the ankle.\n    extended: Keeps you upright.\n"
+                         "---\n")
+
+
 @pytest.mark.parametrize("value, written", [
     ("The back.", "\n  en: The back."),
     ("The back.  # checked", "            # checked\n  en: The back."),
