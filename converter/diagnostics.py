@@ -178,14 +178,16 @@ class ChangedWhileRead(MuscleError):
     one error (see :func:`check_unchanged`)."""
 
 
-#: What an in-place rewrite of an open file changes: (size, mtime ns, ctime ns).
-FileStamp = tuple[int, int, int]
+#: What an in-place rewrite of an open file changes: (size, mtime ns). Not its ctime,
+#: which a chmod, a new hard link or a backup tool's extended attribute changes too,
+#: the file's bytes as they were.
+FileStamp = tuple[int, int]
 
 
 def open_stamp(fh: IO[bytes]) -> FileStamp:
     """The :data:`FileStamp` of the open file ``fh``, taken before reading it."""
     st = os.fstat(fh.fileno())
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return st.st_size, st.st_mtime_ns
 
 
 def check_unchanged(fh: IO[bytes], before: FileStamp, path: str) -> None:

@@ -8,6 +8,7 @@ import errno
 import io
 import json
 import marshal
+import os
 import pickle
 import subprocess
 import unicodedata
@@ -22,14 +23,17 @@ from hypothesis import strategies as st
 
 from converter.diagnostics import (
     KEPT_BYTE,
+    ChangedWhileRead,
     Diagnostic,
     DiagnosticLog,
     KeptBytes,
     KeptLine,
     MuscleError,
     Named,
+    check_unchanged,
     decode_utf8,
     github_annotation,
+    open_stamp,
     pack,
     printable,
     render,
@@ -449,3 +453,21 @@ def test_github_annotations_name_the_files_a_message_names_from_the_checkout(
     assert json.loads(render([d], "json")) == [{
         "path": "a.md", "line": 5, "column": 7, "field": "origin.da",
         "code": "duplicate-text", "message": message, "severity": "warning"}]
+
+
+def test_a_file_is_changed_while_read_by_its_bytes_not_its_metadata(tmp_path: Path) -> None:
+    """A chmod, or a new hard link, of a file being read moves its change time only: it
+    was changed-while-read, the bytes as they were. A write still is."""
+    path = tmp_path / "muscles.jsonl"
+    path.write_bytes(b"{}\n")
+    with path.open("rb") as fh:
+        before = open_stamp(fh)
+        path.chmod(0o600)
+        os.link(path, tmp_path / "linked.jsonl")
+        check_unchanged(fh, before, str(path))
+        with path.open("ab") as other:
+            other.write(b"{}\n")
+        with pytest.raises(ChangedWhileRead) as caught:
+            check_unchanged(fh, before, str(path))
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        (str(path), "changed-while-read")]
