@@ -17,6 +17,7 @@ import contextlib
 import importlib.machinery
 import os
 import re
+import shlex
 import stat
 import sys
 import warnings
@@ -120,6 +121,13 @@ class Spelling:
         """The option asked for, its value the caller's to choose: ``--from``, or
         ``format=``."""
         return self.option(name) + ("=" if self.keywords else "")
+
+    def writing(self, fmt: str, path: str) -> str:
+        """How the caller writes the format ``fmt`` to ``path``: ``--to sqlite -o m.db``,
+        or ``write(muscles, 'm.db')``."""
+        if self.keywords:
+            return f"write(muscles, {path!r})"
+        return f"--to {fmt} -o {shlex.quote(path)}"
 
     def together(self, *given: str) -> str:
         """Options given together (each :meth:`given`): ``--to csv --flat``, or

@@ -569,7 +569,8 @@ def _hot_journal(path: Path) -> MuscleError:
                  "which SQLite plays back into the database before it reads it, and this "
                  "reader never writes; open it once where it can be written, which plays "
                  f"the journal back: `sqlite3 {shown} 'PRAGMA integrity_check'`, or "
-                 f"convert into it again (`--to sqlite -o {shown}`). Do not delete the "
+                 f"convert into it again (`{spelling().writing('sqlite', str(path))}`). "
+                 "Do not delete the "
                  "journal: the database may be damaged without it")
 
 

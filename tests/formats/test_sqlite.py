@@ -1605,8 +1605,13 @@ def test_a_database_with_a_hot_journal_says_so_and_is_left_alone(db: Path,
                 f"(a crash, a killed run, a power loss) and left its rollback journal, "
                 f"{journal}, ") in output
         assert f"`sqlite3 {db} 'PRAGMA integrity_check'`" in output
+        assert f"or convert into it again (`--to sqlite -o {db}`)" in output
         assert "[sqlite-error]" in output and "readonly" not in output
         assert (db.read_bytes(), journal.read_bytes()) == left  # (reading wrote nothing)
+    with pytest.raises(converter.MuscleError) as caught:  # (from Python: its own words)
+        converter.read(db)
+    assert f"or convert into it again (`write(muscles, {str(db)!r})`)" in str(caught.value)
+    assert (db.read_bytes(), journal.read_bytes()) == left
     code, output = _cli_sqlite(db, str(SAMPLES), "--no-cache")
     assert code == 0, output
     assert not journal.exists()
