@@ -616,8 +616,8 @@ def compose(text: str) -> yaml.Node | None:
         return None
 
 
-def locate(text: str, path: tuple[str | int, ...], *, key: bool = False,
-           exact: bool = False) -> tuple[int, int] | None:
+def locate(text: str, path: tuple[str | int, ...], *, key: bool = False
+           ) -> tuple[int, int] | None:
     """0-based (line, column) of the node at ``path`` in a YAML mapping document.
 
     Walks as deep as the path exists; returns the deepest node found, so a missing
@@ -625,44 +625,43 @@ def locate(text: str, path: tuple[str | int, ...], *, key: bool = False,
     ``[`` list or ``{`` map; a block list or map by the key it is under (``origin:``),
     a list item where it starts. With
     ``key``, the last step is located by its key however its value is written (a key
-    given twice is placed there, as the loader places its own ``duplicate-key``).
-    ``exact``: each step of ``path`` is one key as written (a key ``my.key`` is one
-    step), not a field path's split at its dots.
+    given twice is placed there, as the loader places its own ``duplicate-key``). Each
+    step of ``path`` is one key as written (a key ``my.key`` is one step, not two of a
+    field path split at its dots: see :func:`steps` for the path of a field without such
+    keys).
     """
     try:
         node = _compose(text)
     except (yaml.YAMLError, RecursionError, UnicodeEncodeError):
         return None
     if not key or node is None:
-        return find(node, path, exact=exact)
-    best = _deepest(node, path, 0, node, key=True, exact=exact)[1]
+        return find(node, path)
+    best = _deepest(node, path, 0, node, key=True)[1]
     return best.start_mark.line, best.start_mark.column
 
 
-def find(node: Tree, path: tuple[str | int, ...], *, exact: bool = False
-         ) -> tuple[int, int] | None:
+def find(node: Tree, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """0-based (line, column) of ``path`` in a loaded document (see :func:`locate`)."""
     if node is None:
         return None
     if isinstance(node, dict):
         return blockyaml.find(node, path)
-    best = _deepest(node, path, 0, node, exact=exact)[1]
+    best = _deepest(node, path, 0, node)[1]
     return best.start_mark.line, best.start_mark.column
 
 
 def _deepest(node: yaml.Node, path: tuple[str | int, ...], done: int, best: yaml.Node,
-             key: bool = False, exact: bool = False) -> tuple[int, yaml.Node]:
+             key: bool = False) -> tuple[int, yaml.Node]:
     """(steps of ``path`` found, the node to point at) going down from ``node``, which
-    ``done`` steps reached (pointed at by ``best``). Unless ``exact``, a key with dots
-    in it (``my.key``) is several steps of a field path: every way to read them is
-    tried. With ``key``, the last step is pointed at by its key."""
+    ``done`` steps reached (pointed at by ``best``). With ``key``, the last step is
+    pointed at by its key."""
     found = (done, best)
-    for key_node, child, end in _children(node, path, done, exact):
+    for key_node, child, end in _children(node, path, done):
         # A text value, or a [ list or { map, itself; a block list or map (or an empty
         # value) by the key it is under.
         here = child if _placed_itself(child) and not (key and end == len(path)) \
             else key_node
-        deeper = _deepest(child, path, end, here, key, exact)
+        deeper = _deepest(child, path, end, here, key)
         if deeper[0] > found[0]:
             found = deeper
         if found[0] == len(path):
@@ -694,27 +693,22 @@ def _keys(node: yaml.MappingNode) -> dict[str, list[int]]:
     return keys
 
 
-def _children(node: yaml.Node, path: tuple[str | int, ...], done: int, exact: bool = False
+def _children(node: yaml.Node, path: tuple[str | int, ...], done: int
               ) -> Iterator[tuple[yaml.Node, yaml.Node, int]]:
-    """(key node, value node, steps taken) of each child of ``node`` that the steps of
-    ``path`` after ``done`` may name (a key, or unless ``exact`` a key of several steps
-    joined by dots)."""
+    """(key node, value node, steps taken) of each child of ``node`` that the step of
+    ``path`` after ``done`` names: the pairs of its key (a key given twice has two), or
+    its item."""
     if done == len(path):
         return
+    step = path[done]
     if isinstance(node, yaml.MappingNode):
-        keys = _keys(node)
-        found = []
-        for end in range(done + 1, done + 2 if exact else len(path) + 1):
-            if not isinstance(path[end - 1], str):
-                break
-            found += [(at, end) for at in keys.get(".".join(map(str, path[done:end])), ())]
-        for at, end in sorted(found):  # (in the map's order, as written)
-            key_node, value_node = node.value[at]
-            yield key_node, value_node, end
-    elif isinstance(node, yaml.SequenceNode):
-        step = path[done]
-        if isinstance(step, int) and 0 <= step < len(node.value):
-            yield node.value[step], node.value[step], done + 1
+        if isinstance(step, str):
+            for at in _keys(node).get(step, ()):  # (in the map's order, as written)
+                key_node, value_node = node.value[at]
+                yield key_node, value_node, done + 1
+    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+            and 0 <= step < len(node.value):
+        yield node.value[step], node.value[step], done + 1
 
 
 #: A ``#`` that starts a comment: at the start of a line or after a space or tab.

@@ -205,8 +205,8 @@ def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
     def place(steps: tuple[str | int, ...], key: bool) -> tuple[int, int] | None:
         """Where the value (with ``key``, the key) the keys ``steps`` lead to is (the
         YAML's line 0 is the file's 1)."""
-        found = yamlsafe.locate(fm, steps, key=True, exact=True) if key else \
-            yamlsafe.find(node, steps, exact=True)
+        found = yamlsafe.locate(fm, steps, key=True) if key else \
+            yamlsafe.find(node, steps)
         return (found[0] + 1, found[1] + 1) if found else None
 
     def find(field: str) -> tuple[int, int] | None:
@@ -241,7 +241,7 @@ def _locate(fm: str, field: str, *, key: bool = False) -> tuple[int, int] | None
     key of its own, never a key ``origin.da`` of extra beside ``origin:``'s ``da``."""
     from converter import yamlsafe
 
-    found = yamlsafe.locate(fm, yamlsafe.steps(field), key=key, exact=True)
+    found = yamlsafe.locate(fm, yamlsafe.steps(field), key=key)
     return (found[0] + 1, found[1] + 1) if found else None
 
 

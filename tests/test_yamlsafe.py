@@ -216,11 +216,15 @@ def test_a_key_that_is_not_text_is_no_field_to_locate() -> None:
     assert locate("true: 1\n'true': 2\n", ("true",)) == (1, 8)
 
 
-def test_a_key_with_dots_is_located_by_the_field_path_that_names_it() -> None:
+def test_a_key_with_dots_is_one_step_of_its_path() -> None:
+    """Each step is one key as written: ``my.key`` is a key of its own, never ``my``'s
+    ``key`` (nor ``a.b`` a's ``b``); a path the document lacks is placed at the deepest
+    part of it there is."""
     text = "title: T\nmy.key: .inf\nother:\n  a.b: [1, .nan]\n  a: {b: 2}\n"
-    assert locate(text, ("my", "key")) == (1, 8)
-    assert locate(text, ("other", "a", "b", 1)) == (3, 11)  # "a", then "b" has no [1]
-    assert locate("a: {b: 2}\n", ("a", "b")) == (0, 7)  # one step each
+    assert locate(text, ("my.key",)) == (1, 8)
+    assert locate(text, ("other", "a.b", 1)) == (3, 11)
+    assert locate(text, ("other", "a", "b")) == (4, 9)
+    assert locate(text, ("my", "key")) == locate(text, ()) == (0, 0)
 
 
 def _flow(depth: int) -> str:
