@@ -138,7 +138,7 @@ class _Broken(_Whole):
 
 #: How much of the file the stream reads at a time, in bytes.
 _CHUNK = 1 << 16
-#: How far past a mistake json reads at most to name it (``-Infinity``, ``\\uXXXX``): a
+#: How far past a mistake json reads at most to name it (``-Infinity``, ``\\u00e9``): a
 #: mistake named further from the end of the text read is no text cut short.
 _REACH = 16
 _SPACE = re.compile(r"[ \t\n\r]*")

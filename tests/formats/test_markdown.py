@@ -357,10 +357,10 @@ def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
 @pytest.mark.parametrize("items, formatted", [
     # The second item (the comment went to the end of the first, indented as its keys).
     ("  - short: Points the foot.\n    extended: Plantar flexion.\n"
-     "  - extended: Keeps you upright.\n    # TODO: check this short text\n"
+     "  - extended: Keeps you upright.\n    # to check: this short text\n"
      "    short: Stabilises the ankle.\n",
      "  - short: Points the foot.\n    extended: Plantar flexion.\n"
-     "  # TODO: check this short text\n  - short: Stabilises the ankle.\n"
+     "  # to check: this short text\n  - short: Stabilises the ankle.\n"
      "    extended: Keeps you upright.\n"),
     # The first, under a comment of its own (fmt refused the file, with advice that
     # would have made two texts one).
