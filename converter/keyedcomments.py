@@ -106,12 +106,14 @@ def _attach_after(canonical: Container, key: Any, lines: list[str]) -> None:
         token.value = token.value + _text(lines)
 
 
-def lift(original: CommentedSeq, canonical: CommentedSeq, index: int) -> None:
+def lift(original: CommentedSeq, canonical: CommentedSeq, index: int, column: int
+         ) -> None:
     """Move the lines above the first key of the map ``canonical[index]`` (those above
-    a key that fmt put first in a list item) above the item's dash, as far left as the
-    dash is of the item's keys in ``original`` (not past the dash): ruamel would write
-    them there indented as the key, where they read as the previous item's tail, and
-    breaks the item's line under a comment above the dash."""
+    a key that fmt put first in a list item) above the item's dash, which fmt writes at
+    ``column``: as far left of the item's keys as the dash is in ``original`` (not past
+    the dash), so a line at a key's column goes to the dash's. ruamel would write them
+    indented as the key, where they read as the previous item's tail, and breaks the
+    item's line under a comment above the dash."""
     item = canonical[index]
     if not isinstance(item, CommentedMap) or not item:
         return
@@ -120,7 +122,8 @@ def lift(original: CommentedSeq, canonical: CommentedSeq, index: int) -> None:
         return
     dash = original.lc.col
     shift = original[index].lc.col - dash if isinstance(original[index], Container) else 0
-    lines = [line[min(shift, max(_indent(line) - dash, 0)):] for line in lines]
+    lines = [_shifted(line, column - dash - min(shift, max(_indent(line) - dash, 0)))
+             for line in lines]
     if index:
         _attach_after(canonical, index - 1, lines)
         return
@@ -143,6 +146,12 @@ def share_start(canonical: CommentedMap, key: Hashable) -> None:
     if isinstance(value, CommentedSeq) and slot is not None and value.ca.comment \
             and value.ca.comment[1]:
         slot[3] = value.ca.comment[1]
+
+
+def _shifted(line: str, by: int) -> str:
+    """``line`` moved ``by`` columns right (left, when negative; not past the start)."""
+    text = line.lstrip(" ")
+    return " " * max(len(line) - len(text) + by, 0) + text
 
 
 def _indent(line: str) -> int:

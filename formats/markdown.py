@@ -53,6 +53,9 @@ from converter.yamlsafe import YamlProblem, plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
+#: How far fmt writes a map's keys right of the key it is the value of, a list's dashes
+#: right of its key, and an item's keys right of its dash.
+_STEP_IN = 2
 #: Where a step of a field path begins (``.key``, ``[0]``).
 _STEP = re.compile(r"[.\[]")
 
@@ -328,7 +331,7 @@ def _new_yaml(width: int) -> Any:
     y.Emitter = _emitter()
     y.allow_unicode = True
     y.width = width
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=_STEP_IN, sequence=2 * _STEP_IN, offset=_STEP_IN)
     y.representer.add_representer(float, _represent_float)
     y.representer.add_representer(WrittenFloat, _represent_written)
     y.representer.add_representer(ExactNumber, _represent_exact)
@@ -636,16 +639,17 @@ def _commented(value: Any) -> Any:
 
 
 def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None, *,
-                   document: bool = True) -> Any:
+                   document: bool = True, column: int = 0) -> Any:
     """Carry comments from ``original`` over to the equal-valued parts of ``canonical``
     (``above``: a map value's comment list in its parent map, ``document``: whether
-    ``original`` is the whole front matter)."""
+    ``original`` is the whole front matter, ``column``: where fmt writes its keys, or
+    its dashes)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from converter import keyedcomments
 
     if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
-        _keep_map_comments(original, canonical, above, document=document)
+        _keep_map_comments(original, canonical, above, document=document, column=column)
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
@@ -654,13 +658,14 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
                 canonical.ca.items[i] = original.ca.items[i]
-            canonical[i] = _keep_comments(original[i], canonical[i], document=False)
-            keyedcomments.lift(original, canonical, i)
+            canonical[i] = _keep_comments(original[i], canonical[i], document=False,
+                                          column=column + _STEP_IN)
+            keyedcomments.lift(original, canonical, i, column)
     return canonical
 
 
 def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *,
-                       document: bool) -> None:
+                       document: bool, column: int) -> None:
     """:func:`_keep_comments` of a map: where its keys are reordered, the comment lines
     above each key go with it, and those after its last entry stay at its end, as do
     those indented into a block value at the block's end; the lines after a value that
@@ -683,7 +688,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
             canonical.ca.items[key] = slot
         if key in original:
             canonical[key] = _keep_comments(original[key], canonical[key], slot,
-                                            document=False)
+                                            document=False, column=column + _STEP_IN)
             keyedcomments.share_start(canonical, key)
         keyedcomments.attach_end(canonical[key], after + tails.get(key, []))
     keyedcomments.attach_end(canonical, end)

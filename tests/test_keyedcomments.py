@@ -166,6 +166,6 @@ def test_lift_puts_the_lines_above_an_item_s_first_key_above_its_dash() -> None:
     for at in range(2):
         detach(original["f"][at], canonical[at], None, document=False)
         canonical[at].ca.items.update(original["f"][at].ca.items)
-        lift(original["f"], canonical, at)
+        lift(original["f"], canonical, at, 2)
     assert _dump(CommentedMap([("f", canonical)])) == (
         "f:\n  # list\n  # about a\n- a: 2\n  b: 1\n  # a\n    # deeper\n- a: 4\n  b: 3\n")

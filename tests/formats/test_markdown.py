@@ -374,6 +374,14 @@ def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
      "    short: Stabilises the ankle.\n",
      "  # short text\n    # reviewed\n  - short: Stabilises the ankle.\n"
      "    extended: Keeps you upright.\n"),
+    # A list written with its dashes at the key's column, or indented 4: at the column
+    # fmt writes the dash at (they went to column 0, or to the previous item's keys').
+    ("- extended: Keeps you upright.\n  # reviewed\n  short: Stabilises the ankle.\n"
+     "-   extended: A\n    # c\n    short: B\n",
+     "  # reviewed\n  - short: Stabilises the ankle.\n    extended: Keeps you upright.\n"
+     "  # c\n  - short: B\n    extended: A\n"),
+    ("    - short: S\n      extended: E\n    - extended: A\n      # c\n      short: B\n",
+     "  - short: S\n    extended: E\n  # c\n  - short: B\n    extended: A\n"),
 ])
 def test_fmt_puts_the_comment_above_short_written_after_extended_above_the_item(
         tmp_path: Path, items: str, formatted: str) -> None:
