@@ -1015,7 +1015,7 @@ def _named_like_a_path(tmp_path: Path) -> tuple[Path, list[str]]:
     path.write_text('{"muscles": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
     fields = [field for _, field in NAMED_LIKE_A_PATH]
     return path, [f"{path}:{i + 2}:{line.index('1e400') + 1}: error: muscles[{i}].{field}: "
-                  "must be a finite number [wrong-type]"
+                  "is too large for a number (no float holds it) [wrong-type]"
                   for i, (line, field) in enumerate(zip(lines, fields, strict=True))]
 
 
