@@ -28,6 +28,7 @@ from .model import (
     coords_text,
     exact_text,
     extra_float,
+    in_decimal_reach,
     number_text,
     thaw,
 )
@@ -215,10 +216,11 @@ class Exponent(Decimal):
 
 def _decimal(text: str) -> Decimal:
     if "e" in text or "E" in text:
-        number = Exponent(text)
+        number = Exponent(in_decimal_reach(text))
         number.text = text
         return number
     return Decimal(text)
+
 
 
 def _integer(text: str) -> int | Decimal:

@@ -277,12 +277,34 @@ def extra_float(text: str) -> float:
     shown = repr(value)
     if shown == text:
         return value
-    exact = Decimal(text)
+    try:
+        exact = Decimal(text)
+    except ArithmeticError:  # (an exponent past any Decimal's: as large as one holds,
+        # too large as 1.0e+400 is; or nothing, as a float reads it)
+        if value in (float("inf"), float("-inf")):
+            return ExactNumber(in_decimal_reach(text))  # type: ignore[return-value]
+        return WrittenFloat(text)
     if not exact.is_finite():
         return value
     if Decimal(shown) == exact:
         return WrittenFloat(text)
     return ExactNumber(text)  # type: ignore[return-value]
+
+
+#: The exponent of a number written with one (its sign, its digits).
+_EXPONENT = re.compile(r"[eE]([-+]?)(\d+)$")
+#: The largest exponent a ``Decimal`` holds: 18 nines.
+_MOST_EXPONENT = "9" * 18
+
+
+def in_decimal_reach(text: str) -> str:
+    """A number ``text`` (YAML's or JSON's) whose exponent a ``Decimal`` holds:
+    ``text``, or, past that, with the largest it holds (a number too large for any
+    float either way, or one a float reads as zero)."""
+    found = _EXPONENT.search(text)
+    if found is None or len(found.group(2).lstrip("0")) <= len(_MOST_EXPONENT):
+        return text
+    return f"{text[:found.start()]}e{found.group(1)}{_MOST_EXPONENT}"
 
 
 def exact_text(number: Decimal, yaml: bool = False) -> str:

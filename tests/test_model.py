@@ -108,7 +108,8 @@ def _too_large_in(form: str, number: str, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("form", ["md", "json", "jsonl", "sqlite"])
-@pytest.mark.parametrize("number", [TOO_LARGE, "1.0e+400", "-1.0e+400"])
+@pytest.mark.parametrize("number", [TOO_LARGE, "1.0e+400", "-1.0e+400",
+                                    "1.0e+999999999999999999999", "-1.0e" + "9" * 5000])
 def test_a_number_too_large_for_a_float_is_named_so(form: str, number: str,
                                                      tmp_path: Path) -> None:
     """It was "must be a finite number", as .inf is: it is finite, and too large."""
@@ -120,6 +121,20 @@ def test_a_number_too_large_for_a_float_is_named_so(form: str, number: str,
             for d in json.loads(result.stdout)] == [
         (["extra", "weight"] if form != "md" else ["weight"], "wrong-type",
          "is too large for a number (no float holds it)")]
+
+
+@pytest.mark.parametrize("form", ["md", "json", "jsonl", "sqlite"])
+@pytest.mark.parametrize("number", ["0.0e+999999999999999999999", "1.5e-999999999999999999999"])
+def test_a_number_of_an_exponent_past_any_decimal_s_is_the_float_it_reads_as(
+        form: str, number: str, tmp_path: Path) -> None:
+    """An exponent of 19 digits or more was a decimal.InvalidOperation traceback: such
+    a number is too large (above), or the zero a float reads it as, its text kept."""
+    import converter
+
+    path = _too_large_in(form, number, tmp_path)
+    [muscle] = converter.read(path)
+    weight = muscle.extra["weight"]
+    assert weight == 0.0 and weight.text == number  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("written", "message"), [(".inf", "must be a finite number"),
