@@ -456,16 +456,19 @@ def test_github_annotations_name_the_files_a_message_names_from_the_checkout(
 
 
 def test_a_file_is_changed_while_read_by_its_bytes_not_its_metadata(tmp_path: Path) -> None:
-    """A chmod, or a new hard link, of a file being read moves its change time only: it
-    was changed-while-read, the bytes as they were. A write still is."""
+    """A chmod, a new hard link, or a file renamed over its name (as README promises, read
+    as it was when opened) moves the read file's change time only: it was
+    changed-while-read, the bytes as they were. A write into it still is."""
     path = tmp_path / "muscles.jsonl"
     path.write_bytes(b"{}\n")
     with path.open("rb") as fh:
         before = open_stamp(fh)
         path.chmod(0o600)
         os.link(path, tmp_path / "linked.jsonl")
+        (tmp_path / "saved.jsonl").write_bytes(b"[]\n")
+        os.replace(tmp_path / "saved.jsonl", path)  # (an editor's save, renamed over)
         check_unchanged(fh, before, str(path))
-        with path.open("ab") as other:
+        with (tmp_path / "linked.jsonl").open("ab") as other:  # (the file being read)
             other.write(b"{}\n")
         with pytest.raises(ChangedWhileRead) as caught:
             check_unchanged(fh, before, str(path))
