@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
+import functools
 import io
 import os
 import shutil
@@ -474,3 +475,33 @@ def is_temporary(name: str, path: Path) -> bool:
     """Whether ``name`` is one of the temporaries beside ``path`` that a run writing it
     makes (and :func:`sweep_leftovers` removes once a killed run's)."""
     return name.startswith(temporary_prefix(path)) and name.endswith(_TEMPORARY_ENDINGS)
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Any:
+    """libc's ``renameat2``, None where there is none."""
+    import ctypes.util  # (here: ctypes is not needed to start, nor for --help)
+
+    name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None) if name else None
+
+
+#: What ``renameat2`` says where a file system cannot exchange.
+_NO_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the entries ``a`` and ``b`` at once; False where the system cannot, an
+    ``OSError`` where it refuses (no permission, a file system mounted on one)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    import ctypes
+
+    code = ctypes.get_errno()
+    if code in _NO_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(b))

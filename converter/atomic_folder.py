@@ -19,8 +19,6 @@ inside that folder, then its files are renamed over the old ones one at a time (
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import re
 import shutil
@@ -31,6 +29,7 @@ from pathlib import Path
 
 from .atomic import (
     STDOUT,
+    exchange,
     is_stdout,
     is_temporary,
     keep_mode,
@@ -51,17 +50,12 @@ from .sources_kept import read_of, tell_kept, tool_files
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux ``renameat2``); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    """Atomically swap two paths (:func:`~converter.atomic.exchange`); False where the
+    system cannot or refuses (the two renames tried then say why)."""
+    try:
+        return exchange(a, b)
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return rc == 0
 
 
 def check_replaceable(path: Path, shown: str | None = None, *, whole: bool = True

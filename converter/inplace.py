@@ -14,10 +14,6 @@ file whole, old or new, and every one of the tool's listed for the next run.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import errno
-import functools
 import os
 import shutil
 import tempfile
@@ -25,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .atomic import keep_mode, same_bytes, signals_held
+from .atomic import exchange, keep_mode, same_bytes, signals_held
 from .diagnostics import MuscleError, error
 from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
 from .sources_kept import tool_files
@@ -172,8 +168,8 @@ def _put(made: Path, target: Path, keep: Path, undo: list[Undo]) -> None:
         os.rename(made, target)
         undo.append(lambda: _remove(target))
         return
-    if _exchange(made, target):
-        undo.append(lambda: _exchange(made, target) or _back(made, target))
+    if exchange(made, target):
+        undo.append(lambda: exchange(made, target) or _back(made, target))
         return
     _keep_aside(target, keep)
     os.replace(made, target)
@@ -237,29 +233,3 @@ def _refused(shown: str, failed: _Failed, left: list[str]) -> MuscleError:
                      f"undone ({'; '.join(left)}): run again once it can be written")
     return error(shown, "cannot-write", f"{reason}; every file is left as it was, and this "
                  "run wrote nothing there")
-
-
-@functools.lru_cache(maxsize=1)
-def _renameat2() -> Any:
-    """libc's ``renameat2``, None where there is none."""
-    name = ctypes.util.find_library("c")
-    return getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None) if name else None
-
-
-#: What ``renameat2`` says where a file system cannot exchange.
-_NO_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap the entries ``a`` and ``b`` at once; False where the system cannot, an
-    ``OSError`` where it refuses (no permission, a file system mounted on one)."""
-    call = _renameat2()
-    if call is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in _NO_EXCHANGE:
-        return False
-    raise OSError(code, os.strerror(code), os.fspath(b))

@@ -48,14 +48,18 @@ def _old_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, byte
     return _files(folder)
 
 
+@pytest.mark.parametrize("exchanges", [True, False], ids=["renameat2", "no-exchange"])
 def test_a_file_that_cannot_be_replaced_leaves_every_file_as_it_was(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        exchanges: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file the system would not let the run replace partway through (someone else's
     in a folder with the sticky bit: EPERM; a file mounted on: EBUSY) left some files
     new and some old, and the run said nothing was written, in an error that named no
     file. The files put in before it are put back: the folder is as it was, and the
-    error names the file."""
+    error names the file; so too where the system has no exchange (each old file kept
+    by a link first)."""
     before = _old_folder(tmp_path, monkeypatch)
+    if not exchanges:
+        monkeypatch.setattr(converter.inplace, "exchange", lambda a, b: False)
     real, tried = converter.inplace._put, []
 
     def refused(made: Path, target: Path, keep: Path, undo: list) -> None:
