@@ -109,7 +109,7 @@ def _too_large_in(form: str, number: str, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("form", ["md", "json", "jsonl", "sqlite"])
 @pytest.mark.parametrize("number", [TOO_LARGE, "1.0e+400", "-1.0e+400",
-                                    "1.0e+999999999999999999999", "-1.0e" + "9" * 5000])
+                                    "1.0e+999999999999999999999", "-1.0e+" + "9" * 5000])
 def test_a_number_too_large_for_a_float_is_named_so(form: str, number: str,
                                                      tmp_path: Path) -> None:
     """It was "must be a finite number", as .inf is: it is finite, and too large."""
