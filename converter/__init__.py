@@ -64,11 +64,13 @@ _Call = TypeVar("_Call", bound=Callable[..., Any])
 def _keywords(call: _Call) -> _Call:
     """``call`` with its diagnostics naming options as the Python API takes them
     (``flat=True``, ``format='jsonl'``), not as the command line's flags
-    (:func:`~converter.registry.spelled`). Its warnings go one frame further up."""
+    (:func:`~converter.registry.spelled`), and a working folder deleted under it said
+    as one ``working-folder-gone`` (:func:`_gone_said`). Its warnings go one frame
+    further up."""
     @functools.wraps(call)
     def spelled_call(*args: Any, **kwargs: Any) -> Any:
         from .registry import PYTHON_API, spelled
-        with spelled(PYTHON_API):
+        with spelled(PYTHON_API), _gone_said():
             return call(*args, **kwargs)
 
     return spelled_call  # type: ignore[return-value]
@@ -116,8 +118,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
     Exclusion(exclude)  # (a ValueError for a pattern that is none)
-    with _gone_said():
-        inputs, problems = discover(paths, format, exclude=exclude)
+    inputs, problems = discover(paths, format, exclude=exclude)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=3)
@@ -125,8 +126,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
         warnings.warn(not_searched(folder), UserWarning, stacklevel=3)
     reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes,
                     limit_name="read()'s max_bytes")
-    with _gone_said():
-        muscles = list(reader)
+    muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
         warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "
@@ -229,8 +229,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
     _check_option_types(fmt.name, fmt.options, options)
-    with _gone_said():
-        mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
+    mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
