@@ -117,7 +117,8 @@ class _Result:
     #: of a file of many: a sequence that keeps most of them on disk).
     slugs: list[str]
     fingerprints: Sequence[Fingerprint]
-    #: For the cache: the file's stamp and sha256 taken before it was read, and when.
+    #: For the cache: the file's stamp taken before it was read, and when, and the
+    #: sha256 of the bytes its reader parsed (None: the reading is not filed).
     seen: Stamp | None = None
     content: bytes | None = None
     recorded: int = 0
@@ -244,8 +245,9 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     A muscle with lint errors is left out of the result; its diagnostics stay. A file
     whose reader fails past its first muscles (a JSON document broken at its end, found
     in the one pass that reads it) gives none of them, and only its error. With
-    ``cacheable`` the file's stamp and hash are taken first, so a cached result is
-    never newer than the content it is filed under. Without ``keep`` (a run that needs
+    ``cacheable`` the file's stamp is taken first, so a cached result is never newer
+    than the stamp it is filed under, and its hash is that of the bytes the reader
+    parsed (see :func:`_parsed_hash`). Without ``keep`` (a run that needs
     only slugs) the muscles of a file of many are not kept (see :class:`_Gathered`);
     without ``bookkept`` (a run without a cache) the reading has no :func:`essence`."""
     path, format_name, (default_lang, max_bytes, size, writer, limit_name), cacheable = item
@@ -271,8 +273,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
                 ahead = read_at_most(path, seen[0], max_bytes)  # grown: refused as too large
                 content = content_digest(ahead)
                 ctx.read_ahead[str(file)] = ahead
-            else:
-                content = digest(path)
+            else:  # hashed as the reader reads it (once)
+                ctx.hashed[str(file)] = None
         mtime = _mtime(path, seen, fmt.companions(file))
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in _muscles(fmt, file, ctx):
@@ -302,6 +304,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
                                       f"the {fmt.name} reader failed: {_failure(exc)}"))
     if has_errors(diagnostics):  # (unreadable: the folder it is found from may be gone)
         check_relative(path)
+    if seen is not None:
+        content = _parsed_hash(path, ctx, seen, content)
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)), gathered.slugs,
                      gathered.fingerprints(path, positions), seen, content, recorded,
                      drafts=gathered.drafts,
@@ -496,6 +500,28 @@ def _places(fmt: Format, where: Callable[[str], Place | None], fields: list[str]
     found = [where(in_record(record, fmt.field_name(f))) for f in fields]
     text = repr(found).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
+
+
+def _parsed_hash(path: str, ctx: ReadContext, seen: Stamp, ahead: bytes | None
+                 ) -> bytes | None:
+    """The hash to file the reading of ``path`` under, whose stamp before it was read
+    is ``seen``: that of the bytes its reader parsed, read ahead (``ahead``, their
+    hash; None: the file could not be read ahead) or hashed as
+    :meth:`ReadContext.read_bytes` read them. A reader that opened the file itself (or
+    read none of it) has the file hashed now, if its stamp is still ``seen`` (a file
+    rewritten since may have given it other bytes); None otherwise, or when it cannot
+    be read: such a reading is not filed."""
+    name = str(Path(path))
+    if name in ctx.hashed:
+        if ctx.hashed[name] is not None:
+            return ctx.hashed[name]
+    elif ahead is None or name not in ctx.read_ahead:
+        return ahead
+    try:
+        content = digest(path)
+        return content if stamp(path) == seen else None
+    except OSError:
+        return None
 
 
 def _content_digest(path: str) -> int:

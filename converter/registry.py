@@ -196,6 +196,10 @@ class ReadContext:
     #: Bytes of input files the caller has read already (to hash them), by path:
     #: :meth:`read_bytes` takes them instead of reading the file again.
     read_ahead: dict[str, bytes] = field(default_factory=dict)
+    #: Input files the caller files a reading of under the hash of its bytes, by path:
+    #: None until :meth:`read_bytes` reads the file, then the hash of the very bytes it
+    #: gave (:func:`~converter.cache.content_digest`), whatever the file holds by then.
+    hashed: dict[str, bytes | None] = field(default_factory=dict)
     #: Which record of its file the muscle a reader of many yields is, in the reader's
     #: own terms (a JSON record's place in its list, the line of a JSON Lines record),
     #: set before each yield by a reader that knows it without extra work: where a
@@ -222,11 +226,19 @@ class ReadContext:
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of an input file, refusing files over :attr:`max_bytes` before
         reading them; problems are :class:`MuscleError` (``file-too-large``,
-        ``unreadable``)."""
+        ``unreadable``); hashed as :attr:`hashed` asks."""
         name = str(path)
         ahead = self.read_ahead.pop(name, None)
         if ahead is not None and len(ahead) <= self.max_bytes:
             return ahead
+        data = self._read_bytes(path, name)
+        if name in self.hashed:
+            from .cache import content_digest  # (the cache's own hash; imported when used)
+            self.hashed[name] = content_digest(data)
+        return data
+
+    def _read_bytes(self, path: Path, name: str) -> bytes:
+        """:meth:`read_bytes` from the file."""
         try:
             st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):

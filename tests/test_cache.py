@@ -33,7 +33,7 @@ from converter.cache import Cache
 from converter.cli import cli
 from converter.diagnostics import Diagnostic
 from converter.model import Muscle
-from converter.registry import Format, WriteContext, get_format
+from converter.registry import Format, ReadContext, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
 from tests.conftest import ROOT, SAMPLES, SEED, remove_tree
 from tests.killing import signal_waiting
@@ -330,6 +330,72 @@ def test_an_edit_within_the_same_clock_tick_is_seen(tmp_path: Path) -> None:
     result = api(source, out, cache_dir)
     assert result.parsed == 1
     assert [m.title for m in converter.read(out)] == ["Solsus"]
+
+
+def _two_versions(path: Path, big: bool) -> tuple[str, str]:
+    """Two texts of one size for the Markdown file ``path`` (over the 1 MiB the cache
+    reads ahead when ``big``), whose titles differ; the first written."""
+    body = "Flexes the ankle. " * (70_000 if big else 1)
+    old, new = (f"---\ntitle: {title}\n---\n{body}\n" for title in ("Soleus", "Solsus"))
+    path.write_text(old, encoding="utf-8")
+    age(path)
+    return old, new
+
+
+def test_a_big_file_rewritten_after_the_cache_hashed_it_is_filed_as_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over 1 MiB was hashed in a read of its own before its reader opened it:
+    rewritten in between, the reading of the new text was filed under the old text's
+    hash, and a later run of the old text again gave the new one's muscle."""
+    source, out, cache_dir = tmp_path / "m.md", tmp_path / "m.json", tmp_path / "cache"
+    old, new = _two_versions(source, big=True)
+    rewritten: list[bool] = []
+
+    def rewriting(hash_: Any) -> Any:
+        def hashed(*args: Any) -> bytes:
+            done = hash_(*args)
+            if not rewritten:  # (once: after the first hash of the run)
+                rewritten.append(True)
+                source.write_text(new, encoding="utf-8")
+            return done
+        return hashed
+
+    monkeypatch.setattr(converter.pipeline, "digest", rewriting(converter.pipeline.digest))
+    monkeypatch.setattr(converter.cache, "content_digest",
+                        rewriting(converter.cache.content_digest))
+    api(source, out, cache_dir)
+    assert rewritten
+    source.write_text(old, encoding="utf-8")
+    api(source, out, cache_dir)
+    assert [m.title for m in converter.read(out)] == ["Soleus"]
+
+
+@pytest.mark.parametrize("big", [False, True])
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_file_a_reader_reads_itself_rewritten_while_read_is_not_filed_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: bool, when: str) -> None:
+    """A reader that opens its file itself (a plugin's) leaves the bytes read ahead, or
+    the hashing of what it reads, unused: the file rewritten before or after it read
+    it, its reading was filed under the hash of other bytes than it parsed, and a later
+    run of those bytes was given it."""
+    source, out, cache_dir = tmp_path / "m.md", tmp_path / "m.json", tmp_path / "cache"
+    old, new = _two_versions(source, big)
+
+    def reads_itself(self: ReadContext, path: Path) -> bytes:
+        if when == "before":
+            source.write_text(new, encoding="utf-8")
+        data = Path(path).read_bytes()
+        if when == "after":
+            source.write_text(new, encoding="utf-8")
+        return data
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ReadContext, "read_bytes", reads_itself)
+        api(source, out, cache_dir)
+    source.write_text(old if when == "before" else new, encoding="utf-8")
+    api(source, out, cache_dir)
+    assert [m.title for m in converter.read(out)] == [
+        "Soleus" if when == "before" else "Solsus"]
 
 
 def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
