@@ -50,10 +50,12 @@ from converter.diagnostics import (
     Diagnostic,
     KeptBytes,
     MuscleError,
+    check_unchanged,
     counted,
     decode_utf8,
     error,
     kept_bytes_shown,
+    open_stamp,
     printable,
 )
 from converter.drafts import problems as marker_problems
@@ -298,6 +300,16 @@ class _NotUtf8Row(NamedTuple):
     problem: Diagnostic
 
 
+def _read_whole(path: Path) -> bytes:
+    """The bytes of a file of a sheet or package; ``changed-while-read`` when it was
+    rewritten in place while read (what was read may mix two versions)."""
+    with open(path, "rb") as fh:
+        before = open_stamp(fh)
+        data = fh.read()
+        check_unchanged(fh, before, str(path))
+    return data
+
+
 def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row]]:
     """(header, [(line, cells), ...], rows left out) of a UTF-8 CSV file (BOM allowed);
     each row carries the line it starts on. A row that holds a byte that is not UTF-8
@@ -314,7 +326,7 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     old = csv.field_size_limit(_FIELD_LIMIT)
     rows: list[tuple[int, list[str]]] = []
     line = 1
-    raw = path.read_bytes()
+    raw = _read_whole(path)
     try:
         text, kept = decode_utf8(raw, str(path)), False
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
@@ -748,7 +760,7 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
     """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it),
     and the formula prefix it declares ("" for none)."""
     try:
-        data = load_json(decode_utf8(path.read_bytes(), str(path)))
+        data = load_json(decode_utf8(_read_whole(path), str(path)))
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else
                 "is neither a .csv sheet nor a data package descriptor (not JSON)")

@@ -491,6 +491,41 @@ def test_a_byte_that_is_not_utf8_in_a_header_fails_its_table(
         (1, 4, "not-utf8", "is not UTF-8 (byte 0xc3)")]
 
 
+def _rewritten_in_place_on_read(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rewrite ``target`` in place (truncated and written again, its inode kept, one
+    byte longer) as the reader's read of it returns: a writer that ran meanwhile."""
+    text = target.read_bytes() + b"\n"
+
+    class Rewritten(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            got = super().read(size)
+            if Path(str(self.name)) == target:
+                with open(target, "r+b") as fh:
+                    fh.truncate(0)
+                    fh.write(text)
+            return got
+
+    monkeypatch.setattr(csv_format, "open", lambda name, mode: Rewritten(name, mode),
+                        raising=False)
+
+
+@pytest.mark.parametrize("rewritten", ["m.csv", "pkg/datapackage.json",
+                                       "pkg/muscles.csv", "pkg/texts.csv"])
+def test_a_sheet_or_package_file_rewritten_in_place_while_read_is_one_error(
+        rewritten: str, tmp_path: Path, sample_muscles, monkeypatch) -> None:
+    """A flat sheet, or a package's descriptor or table, rewritten in place while it was
+    read was read as whatever its read saw (which may mix both versions). It is one
+    changed-while-read error now, naming the file, as in JSON and Markdown."""
+    converter.write(sample_muscles, tmp_path / "m.csv", "csv", flat=True)
+    converter.write(sample_muscles, tmp_path / "pkg", "csv")
+    target = tmp_path / rewritten
+    _rewritten_in_place_on_read(target, monkeypatch)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(tmp_path / rewritten.partition("/")[0])
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(target), "changed-while-read", "changed while it was read; run again")]
+
+
 def test_a_byte_that_is_not_utf8_in_a_flat_sheet_loses_only_its_row(
         tmp_path: Path, sample_muscles: list[Muscle]) -> None:
     """It was one not-utf8 error for the whole sheet, and no muscle was read."""
