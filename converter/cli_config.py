@@ -6,6 +6,7 @@ file gives is checked as the command line checks it, and refused at the file's k
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +78,7 @@ class ConfiguredCommand(click.Command):
             given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
             asking = self.get_help_option(ctx)
             if asking is None or given.get(asking.name or "") is not True:
-                folder_exists(format_given(given))
+                folder_exists(ctx, given)
                 ctx.default_map = {**(ctx.default_map or {}), **configured(ctx, given)}
         return super().parse_args(ctx, args)
 
@@ -95,15 +96,24 @@ class ConfiguredCommand(click.Command):
             raise UsageDiagnostic(gone.diagnostics[0], format_given(ctx.params)) from None
 
 
-def folder_exists(fmt: str = "text") -> None:
-    """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic`, shown in the
-    format of diagnostics ``fmt``, when the working folder was deleted under this
-    process."""
+def folder_exists(ctx: click.Context, given: dict[str, Any]) -> None:
+    """Raise one ``working-folder-gone`` as a :class:`UsageDiagnostic` when the working
+    folder was deleted under this process, shown in the format of diagnostics the
+    command line gives (``given``, as parsed), else the one the config file ``--config``
+    names by an absolute path gives (none can be found, or named relatively, from a
+    deleted folder); as text when that file gives none or cannot be read (the folder's
+    problem is said, not the file's)."""
     from .slug import folder_gone
 
     gone = folder_gone()
-    if gone is not None:
-        raise UsageDiagnostic(gone.diagnostics[0], fmt)
+    if gone is None:
+        return
+    fmt, named = format_given(given), given.get("config")
+    if fmt == "text" and isinstance(named, str) and os.path.isabs(named) \
+            and given.get("no_config") is not True:
+        with contextlib.suppress(click.ClickException, OSError):
+            fmt = format_given(configured(ctx, given))
+    raise UsageDiagnostic(gone.diagnostics[0], fmt)
 
 
 def configured(ctx: click.Context, given: dict[str, Any]) -> dict[str, Any]:

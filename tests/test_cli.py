@@ -1226,6 +1226,35 @@ def test_validate_json_in_a_deleted_working_folder(
                    "process was in it): cd to a folder that does"}]
 
 
+@pytest.mark.parametrize(("config", "expected"), [
+    ('[validate]\nformat = "json"\n', "json"),
+    ('[validate]\nformat = "github"\n', "github"),
+    ("[validate]\njobs = 1\n", "text"),
+    ('[validate]\nformat = "nonsense"\n', "text"),
+    ("[validate\n", "text"),
+])
+def test_validate_with_a_config_giving_its_format_in_a_deleted_working_folder(
+        config: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate --config /abs/f.toml`` whose file sets ``format = "json"`` said
+    working-folder-gone as text on stderr, as the file was read only after the folder
+    was checked. It is the report in the format the file gives now, as ``--format``
+    gives it; a file that gives none, or a bad one, leaves it text."""
+    toml = tmp_path / "f.toml"
+    toml.write_text(config, encoding="utf-8")
+    gone = _deleted_working_folder(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["validate", "--config", str(toml), str(SAMPLES)])
+    assert result.exit_code == 2, result.output
+    if expected == "text":
+        assert (result.stdout, result.stderr) == ("", _gone_line(gone))
+    elif expected == "json":
+        assert result.stderr == ""
+        assert [(d["path"], d["code"]) for d in json.loads(result.stdout)] == [
+            (str(gone), "working-folder-gone")]
+    else:
+        assert result.stderr == ""
+        assert result.stdout.startswith("::error title=working-folder-gone,")
+
+
 def _gone_line(gone: Path) -> str:
     """What a run in the working folder ``gone``, deleted under it, says on stderr."""
     return (f"{gone}: error: the working folder no longer exists (it was deleted while "
