@@ -258,6 +258,54 @@ def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = Fals
                     column=column) from None
 
 
+def file_not_utf8(fh: IO[bytes], path: str, chunk: int = 1 << 16) -> MuscleError | None:
+    """The ``not-utf8`` error :func:`decode_utf8` gives of the bytes of ``fh``, found by
+    reading them from their start a ``chunk`` at a time (none kept): for a file too big
+    to be read whole to say so. None when they are UTF-8."""
+    fh.seek(0)
+    wide = wide_encoding(fh.read(4))
+    if wide is not None:
+        return error(path, "not-utf8", f"is {wide}, not UTF-8: save it as UTF-8",
+                     line=1, column=1)
+    fh.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line, line_start = 0, 1, 0  # (of the bytes read before ``raw``)
+    while True:
+        raw = fh.read(chunk)
+        pending = decoder.getstate()[0]  # (a letter's first bytes, in the last chunk)
+        try:
+            decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            at = offset - len(pending) + exc.start  # (in the file's bytes)
+            before = raw[:max(at - offset, 0)]
+            if b"\n" in before:
+                line, line_start = line + before.count(b"\n"), offset + before.rfind(b"\n") + 1
+            byte = (pending + raw)[exc.start]
+            windows = byte in _CP1252 and _file_reads_as_cp1252(fh, chunk)
+            return error(path, "not-utf8", _byte_message(byte, windows), line=line,
+                         column=at - line_start + 1)
+        if not raw:
+            return None
+        if b"\n" in raw:
+            line, line_start = line + raw.count(b"\n"), offset + raw.rfind(b"\n") + 1
+        offset += len(raw)
+
+
+def _file_reads_as_cp1252(fh: IO[bytes], chunk: int) -> bool:
+    """:func:`_reads_as_cp1252` of the bytes of ``fh``, read a ``chunk`` at a time."""
+    fh.seek(0)
+    last = b""  # (the last chunk's last byte: a letter of UTF-8 may be cut between two)
+    while raw := fh.read(chunk):
+        if _UTF8_SEQUENCE.search(last + raw):
+            return False
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+        last = raw[-1:]
+    return True
+
+
 def _not_utf8(byte: int, raw: bytes) -> str:
     """The ``not-utf8`` message of a ``byte`` of ``raw``; in a file that holds no UTF-8
     letter of two bytes or more and reads as Windows-1252 (Latin-1), as files saved by

@@ -24,6 +24,7 @@ from converter.diagnostics import (
     check_unchanged,
     decode_utf8,
     error,
+    file_not_utf8,
     open_stamp,
     wide_encoding,
 )
@@ -131,6 +132,11 @@ class _Whole(Exception):
     """The stream cannot read the document as it is: it is read whole."""
 
 
+class _NotUtf8(_Whole):
+    """The file's bytes are not UTF-8: its ``not-utf8`` error is found by reading them
+    again, none kept (see :func:`file_not_utf8`)."""
+
+
 class _Broken(_Whole):
     """The document is no JSON at the stream's ``at``: its error is found from there
     (see :func:`_broken`), else it is read whole."""
@@ -178,7 +184,7 @@ class _Stream:
         try:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError:
-            raise _Whole from None
+            raise _NotUtf8 from None
         self.ended = not raw
         self.line, self.column, self.offset = self._where(self.at)
         self.text, self.at = self.text[self.at:] + text, 0
@@ -238,16 +244,16 @@ class _Stream:
             if not self.more(len(self.text) - self.at):
                 raise _Broken
 
-    def rest_decodes(self) -> bool:
-        """Whether the rest of the file, past what is read, is UTF-8 (read, not kept)."""
+    def check_rest(self) -> None:
+        """Check that the rest of the file, past what is read, is UTF-8 (read, not kept):
+        ``_NotUtf8`` where it is not."""
         try:
             while not self.ended:
                 raw = self._fh.read(_CHUNK)
                 self._decoder.decode(raw, final=not raw)
                 self.ended = not raw
         except UnicodeDecodeError:
-            return False
-        return True
+            raise _NotUtf8 from None
 
 
 def _named_early(exc: Exception, size: int) -> bool:
@@ -315,7 +321,7 @@ def _broken(stream: _Stream, path: str) -> MuscleError | None:
     own of the stream's skeleton and the text from there, read on (as much again each
     time) only until json names a mistake that no text after it would change, at its
     place in the file; None for a document that is JSON (of another shape, said when
-    it is read whole). ``_Whole`` where the text read on is not UTF-8."""
+    it is read whole). ``_NotUtf8`` where the text read on is not UTF-8."""
     while True:
         text = stream.skeleton + stream.text[stream.at:]
         try:
@@ -382,16 +388,8 @@ class _Reading:
     def _pass(self, before: FileStamp) -> Iterator[Muscle]:
         """:meth:`muscles`, the file's stamp ``before`` it was read."""
         try:
-            stream = _Stream(self.fh)
-            for key, value, start, end in _keys(stream):
-                if key:
-                    self.top[key] = [] if key == "muscles" else value
-                    self.places[key] = stream.place(start)
-                else:
-                    yield from self._record(stream, value, start, end)
-        except _Whole as exc:
-            if isinstance(exc, _Broken):
-                self._refuse(stream)
+            yield from self._streamed()
+        except _Whole:
             self.fh.seek(0)
             raw = self.fh.read()
             check_unchanged(self.fh, before, str(self.path))
@@ -406,16 +404,33 @@ class _Reading:
         _keep_index((str(self.path), *_stamp(os.fstat(self.fh.fileno()))),
                     self.index.sorted())
 
+    def _streamed(self) -> Iterator[Muscle]:
+        """The muscles of the stream's pass (see :meth:`_pass`); the document's error
+        where the stream finds one (see :meth:`_refuse`), ``_Whole`` where it is to
+        be read whole."""
+        try:
+            try:
+                stream = _Stream(self.fh)
+                for key, value, start, end in _keys(stream):
+                    if key:
+                        self.top[key] = [] if key == "muscles" else value
+                        self.places[key] = stream.place(start)
+                    else:
+                        yield from self._record(stream, value, start, end)
+            except _Broken:
+                self._refuse(stream)
+        except _NotUtf8:  # (said as read whole: at the file's first such byte)
+            raise file_not_utf8(self.fh, str(self.path)) or _Whole from None
+
     def _refuse(self, stream: _Stream) -> None:
         """Raise the ``bad-json`` error of a document the stream found broken (see
-        :func:`_broken`), unless it is read whole for it: JSON of another shape, or
-        a file with a byte that is not UTF-8 (its ``not-utf8`` error comes first)."""
-        try:
-            broken = _broken(stream, str(self.path))
-            if broken is not None and stream.rest_decodes():
-                raise broken
-        except _Whole:
-            return
+        :func:`_broken`), or ``_NotUtf8`` for a file with a byte that is not UTF-8 (its
+        ``not-utf8`` error comes first); ``_Whole`` for JSON of another shape."""
+        broken = _broken(stream, str(self.path))
+        if broken is None:
+            raise _Whole
+        stream.check_rest()
+        raise broken
 
     def _record(self, stream: _Stream, record: Any, start: int, end: int
                 ) -> Iterator[Muscle]:

@@ -32,6 +32,7 @@ from converter.diagnostics import (
     Named,
     check_unchanged,
     decode_utf8,
+    file_not_utf8,
     github_annotation,
     open_stamp,
     pack,
@@ -373,6 +374,44 @@ def test_a_file_saved_as_windows_1252_is_named_so(raw: bytes, message: str) -> N
     with pytest.raises(MuscleError) as caught:
         decode_utf8(raw, "m.md")
     assert [d.message for d in caught.value.diagnostics] == [message]
+
+
+_NOT_UTF8 = [
+    b"abc",
+    b"",
+    b"a\nb\xff",
+    b"\xff",
+    "Æble\n".encode() + b"x\xe6\ny",
+    "Lægmusklen \u2013 den\nstore".encode("cp1252") + b"\n\x81",
+    "ok\r\nÆ".encode("cp1252"),
+    codecs.BOM_UTF8 + b'{"a": 1,\n"b": "\xe9"}',
+    b"x" * 10 + "é".encode()[:1],
+    b"xy\n" + "\U0001f600".encode()[:3] + b"z",
+    b"a\xc2",
+    b"\xed\xa0\x80",
+    '{"m": "é"}'.encode("utf-16-le"),
+    '{"m": ["é"]}'.encode("utf-32-le"),
+    '{"m": []}'.encode("utf-16"),
+    '{"m": []}'.encode("utf-32"),
+    codecs.BOM_UTF16_LE + b"\n",
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 16])
+@pytest.mark.parametrize("raw", _NOT_UTF8)
+def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
+        raw: bytes, chunk: int) -> None:
+    """A file read a chunk at a time has the error of its bytes read whole: the same
+    byte, line and column (in bytes, a byte order mark counted), a UTF-16 or UTF-32
+    mark, and a Windows-1252 letter named only in a file that reads so throughout."""
+    try:
+        decode_utf8(raw, "m.json")
+    except MuscleError as exc:
+        whole = exc.diagnostics
+    else:
+        whole = None
+    found = file_not_utf8(io.BytesIO(raw), "m.json", chunk)
+    assert (found and found.diagnostics) == whole
 
 
 #: GitHub's Actions toolkit, as ``make test`` installs it (npm), and the script that runs it.

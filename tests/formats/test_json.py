@@ -6,6 +6,7 @@ import gc
 import io
 import json
 import os
+import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
@@ -1037,3 +1038,99 @@ def test_a_key_of_extra_named_like_a_path_is_placed_so_when_read_whole(tmp_path:
     found: list[Diagnostic] = []
     assert list(_read_whole(path, ReadContext(report=found.append))) == []
     assert list(map(str, found)) == said
+
+
+_NOT_UTF8 = [
+    b'{"muscles": [{"slug": "a", "title": "Caf\xe9"}]}',
+    b'{"muscles": [{"slug": "a", "title": "A"},\n {"slug": "b", "title": "\xff"}]}',
+    b'{"muscles": [{"slug": "a", "title": "A"}], "x": "\xe6"}',
+    b'{"$schema": "\x81", "muscles": []}',
+    b'{"muscles": [{"slug": "a" "title": "A"}], "x": "\xe6"}',
+    b'{"muscles": [{"slug": "a", "title": "A"}],}\n\xe6',
+    b'{"muscles": [{"slug": "a", "title": "\xc3\xa6"}], "x": "\xe6"}',
+    "\ufeff{\"muscles\": [\r\n {\"slug\": \"é\"}]}\r\n".encode() + b"\xc3",
+    b'{"muscles": [{"slug": "a", "title": "' + "\U0001f600".encode()[:2] + b'"}]}',
+    b'{"muscles": [], "muscles": ["\xff"]}',
+    b'["\xff"]',
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+@pytest.mark.parametrize("raw", _NOT_UTF8)
+def test_a_document_with_a_byte_not_utf8_streamed_is_said_as_when_read_whole(
+        raw: bytes, chunk: int, tmp_path: Path, monkeypatch) -> None:
+    """A byte that is not UTF-8 anywhere (in a record, in the document's keys, after a
+    JSON mistake, a letter cut short at the end) is the document's one error, at the
+    byte's line and column, as when the file is read whole."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_bytes(raw)
+    whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
+    monkeypatch.setattr(json_format, "_CHUNK", chunk)
+    said = _said(lambda report: get_format("json").read(path, ReadContext(report=report)))
+    assert said == whole and [d.code for d in said] == ["not-utf8"]
+
+
+#: Reads the JSON file named on its command line and prints its diagnostics.
+_READ = """
+import json, sys
+from pathlib import Path
+from converter.diagnostics import MuscleError
+from converter.registry import ReadContext, get_format
+said = []
+try:
+    for _ in get_format("json").read(Path(sys.argv[1]), ReadContext(report=said.append)):
+        pass
+except MuscleError as exc:
+    said += exc.diagnostics
+print(json.dumps([d[:6] for d in said]))
+"""
+#: Runs ``_READ`` on each file named, in a process of its own, and prints the largest
+#: peak of its processes so far (in KiB) after each, and what each read said.
+_PEAKS = """
+import json, resource, subprocess, sys
+runs = []
+for path in sys.argv[2:]:
+    said = subprocess.run([sys.executable, "-c", sys.argv[1], path], check=True,
+                          capture_output=True, text=True).stdout
+    runs.append([resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, json.loads(said)])
+print(json.dumps(runs))
+"""
+
+
+def _read_peak(small: Path, big: Path) -> tuple[int, list[list[Any]]]:
+    """How much more memory (in bytes) reading ``big`` takes at its peak than reading
+    ``small`` (the interpreter and what it imports), each in a process of its own, and
+    the diagnostics of ``big`` (path, line, column, field, code, message)."""
+    out = subprocess.run([sys.executable, "-c", _PEAKS, _READ, str(small), str(big)],
+                         check=True, capture_output=True, text=True).stdout
+    (base, _), (peak, said) = json.loads(out)
+    return (peak - base) * 1024, said
+
+
+def _big_document(path: Path, head: bytes, records: int = 25_000) -> int:
+    """Write at ``path`` a document of ``head`` and then ``records`` records of some
+    2.4 KB each, as one line each (``]}`` not written), and give its size."""
+    record = json.dumps({"slug": "m", "title": "M", "body": "x" * 2_400}).encode()
+    with path.open("wb") as fh:
+        fh.write(head)
+        for i in range(records):
+            fh.write(b",\n" + record if i else record)
+    return path.stat().st_size
+
+
+def test_a_big_document_not_utf8_is_refused_in_little_memory(tmp_path: Path) -> None:
+    """A 60 MB document with a byte that is not UTF-8 in its first record was read whole
+    to say so (its bytes, and its text as Windows-1252 to name the letter: 180 MB above
+    the interpreter's own): the error is found reading the file a chunk at a time now,
+    the same error at the same place."""
+    small, big = tmp_path / "small.json", tmp_path / "big.json"
+    small.write_bytes(b'{"muscles": [{"slug": "a", "title": "Caf\xe9"}]}')
+    size = _big_document(big, b'{"muscles": [{"slug": "a", "title": "Caf\xe9"},\n')
+    with big.open("ab") as fh:
+        fh.write(b"\n]}")
+    grown, said = _read_peak(small, big)
+    assert said == [[str(big), 1, 41, "", "not-utf8", "is not UTF-8 (byte 0xe9, which is "
+                     "\u00e9 in Windows-1252: save the file as UTF-8)"]]
+    assert grown < size // 3, (grown, size)
