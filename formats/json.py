@@ -133,8 +133,9 @@ class _Whole(Exception):
 
 
 class _NotUtf8(_Whole):
-    """The file's bytes are not UTF-8: its ``not-utf8`` error is found by reading them
-    again, none kept (see :func:`file_not_utf8`)."""
+    """The file's bytes are not UTF-8 (or are UTF-16 or UTF-32, by their byte order
+    mark): its ``not-utf8`` error is found by reading them again, none kept (see
+    :func:`file_not_utf8`)."""
 
 
 class _Broken(_Whole):
@@ -164,10 +165,10 @@ class _Stream:
         #: is its error of the whole document (see :func:`_broken`).
         self.skeleton = ""
         self.line, self.column = line, column
-        if fh.tell() == 0:  # (a byte order mark is no text: UTF-16's is read whole)
+        if fh.tell() == 0:  # (a byte order mark is no text: UTF-16's is the error)
             head = fh.read(4)
             if wide_encoding(head):
-                raise _Whole
+                raise _NotUtf8
             fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         #: The byte offset in the file of ``text``'s start.
         self.offset = fh.tell()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import io
 import json
@@ -1109,14 +1110,16 @@ def _read_peak(small: Path, big: Path) -> tuple[int, list[list[Any]]]:
     return (peak - base) * 1024, said
 
 
-def _big_document(path: Path, head: bytes, records: int = 25_000) -> int:
+def _big_document(path: Path, head: bytes, records: int = 25_000,
+                  encoding: str = "utf-8") -> int:
     """Write at ``path`` a document of ``head`` and then ``records`` records of some
-    2.4 KB each, as one line each (``]}`` not written), and give its size."""
-    record = json.dumps({"slug": "m", "title": "M", "body": "x" * 2_400}).encode()
+    2,400 letters each in ``encoding``, as one line each (``]}`` not written), and give
+    its size."""
+    record = json.dumps({"slug": "m", "title": "M", "body": "x" * 2_400})
     with path.open("wb") as fh:
         fh.write(head)
         for i in range(records):
-            fh.write(b",\n" + record if i else record)
+            fh.write((",\n" + record if i else record).encode(encoding))
     return path.stat().st_size
 
 
@@ -1133,4 +1136,53 @@ def test_a_big_document_not_utf8_is_refused_in_little_memory(tmp_path: Path) -> 
     grown, said = _read_peak(small, big)
     assert said == [[str(big), 1, 41, "", "not-utf8", "is not UTF-8 (byte 0xe9, which is "
                      "\u00e9 in Windows-1252: save the file as UTF-8)"]]
+    assert grown < size // 3, (grown, size)
+
+
+_WIDE = ['{"muscles": [{"slug": "a", "title": "A"}]}',
+         '{"muscles": [{"slug": "a", "title": "Æble"}]}',
+         '{"muscles": [{"slug": "a" "title": "A"}]}']
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("marked", [True, False], ids=["mark", "no-mark"])
+@pytest.mark.parametrize("text", _WIDE)
+def test_a_utf16_or_utf32_document_streamed_is_said_as_when_read_whole(
+        text: str, marked: bool, encoding: str, chunk: int, tmp_path: Path,
+        monkeypatch) -> None:
+    """A UTF-16 or UTF-32 document is one error as when it is read whole: not-utf8 at
+    line 1, column 1 where its byte order mark says so, else its first byte that is not
+    UTF-8 or, all of them UTF-8 (NULs), json's mistake at its start."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_bytes(("\ufeff" if marked else "").encode(encoding) + text.encode(encoding))
+    whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
+    monkeypatch.setattr(json_format, "_CHUNK", chunk)
+    said = _said(lambda report: get_format("json").read(path, ReadContext(report=report)))
+    assert said == whole and len(said) == 1 and said[0].code in ("not-utf8", "bad-json")
+
+
+@pytest.mark.parametrize("encoding, mark, said", [
+    ("utf-16-le", codecs.BOM_UTF16_LE, [1, 1, "is UTF-16, not UTF-8: save it as UTF-8"]),
+    ("utf-32-be", codecs.BOM_UTF32_BE, [1, 1, "is UTF-32, not UTF-8: save it as UTF-8"]),
+    ("utf-16-le", b"", [1, 75, "is not UTF-8 (byte 0xc6, which is \u00c6 in Windows-1252: "
+                        "save the file as UTF-8)"])], ids=["utf-16", "utf-32", "no-mark"])
+def test_a_big_utf16_or_utf32_document_is_refused_in_little_memory(
+        encoding: str, mark: bytes, said: list[Any], tmp_path: Path) -> None:
+    """A 60 MB UTF-16 or UTF-32 document with a byte order mark was read whole to say so
+    (its bytes: 60 MB above the interpreter's own); its mark is its error now, read
+    alone. One with no mark (a letter past ASCII in its first record) is the error of
+    its first byte that is not UTF-8, found a chunk at a time."""
+    small, big = tmp_path / "small.json", tmp_path / "big.json"
+    head = '{"muscles": [{"slug": "a", "title": "\u00c6ble"},\n'
+    small.write_bytes(mark + '{"muscles": [{"slug": "a", "title": "\u00c6ble"}]}'.encode(
+        encoding))
+    size = _big_document(big, mark + head.encode(encoding), 60_000_000 // 2_450 // len(
+        "x".encode(encoding)), encoding)
+    with big.open("ab") as fh:
+        fh.write("\n]}".encode(encoding))
+    grown, found = _read_peak(small, big)
+    assert found == [[str(big), *said[:2], "", "not-utf8", said[2]]]
     assert grown < size // 3, (grown, size)
