@@ -42,10 +42,11 @@ class JsonFormat(canonical.LineRecords, Format):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         """Stream the records of the ``muscles`` list, one held at a time, in one pass
-        over the file (see :class:`_Reading`); a document the stream cannot take as it
-        is (broken, a key of its own twice, not UTF-8) is read whole from the same open
-        file, for the same diagnostics. The pass also finds where each record starts,
-        which :meth:`locate` then takes instead of a pass of its own."""
+        over the file (see :class:`_Reading`); a document that is broken, not UTF-8, of
+        another shape or gives a key of its own twice is said from the stream as when
+        it is read whole (read whole only where it cannot: a key ``.x`` twice). The
+        pass also finds where each record starts, which :meth:`locate` then takes
+        instead of a pass of its own."""
         with path.open("rb") as fh:
             yield from _Reading(path, fh, ctx).muscles()
 
@@ -136,6 +137,13 @@ class _NotUtf8(_Whole):
     """The file's bytes are not UTF-8 (or are UTF-16 or UTF-32, by their byte order
     mark): its ``not-utf8`` error is found by reading them again, none kept (see
     :func:`file_not_utf8`)."""
+
+
+class _Shape(_Whole):
+    """The document is JSON, read to its end, but no object of a ``muscles`` list, or it
+    gives a key of its own twice: its error (``args``: code, message, and field, line
+    and column if any), which a JSON mistake or a byte not UTF-8 anywhere in it comes
+    before, as when it is read whole."""
 
 
 class _Broken(_Whole):
@@ -268,38 +276,144 @@ def _named_early(exc: Exception, size: int) -> bool:
 
 def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
     """(key, value, start, end) of each key of the document's object, but that the
-    value of ``muscles`` is ``None``, its records (``"", record, ...``) after it."""
+    value of ``muscles`` is ``None``, its records (``"", record, ...``) after it. A
+    document of another shape, or that gives a key of its own twice, is read on to its
+    end, its values not kept (see :func:`_take`), for its ``_Shape``."""
     stream.skeleton = ""
-    stream.expect("{")
-    seen: set[str] = set()
+    if stream.char() != "{":  # (JSON of another shape, or no JSON)
+        _take(stream)
+        _end(stream)
+        raise _Shape(*_NO_LIST)
+    stream.at += 1
+    places: dict[str, tuple[int, int]] = {}  # (of each key's last value)
+    twice: str | None = None  # (the first key given again)
+    muscles = False  # (whether the last value of "muscles" is a list)
     stream.skeleton = "{"
-    while stream.char() == '"':
+    while stream.char() != "}" or places:  # ({} ends at once; past a comma, a key)
+        if stream.char() != '"':
+            raise _Broken
         key, _, _ = stream.value()
-        if key in seen:
-            raise _Whole
-        seen.add(key)
+        if twice is None and key in places:
+            twice = key
         stream.skeleton = '{"k"'
         stream.expect(":")
-        if key == "muscles":
-            if stream.char() != "[":  # (not a list: said as the document's mistake)
-                raise _Whole
-            start = stream.at
+        listed = stream.char() == "["
+        start = stream.at
+        places[key] = stream.place(start)
+        stream.skeleton = '{"k":'
+        if twice is not None or (key == "muscles" and not listed):  # (only checked)
+            _take(stream)
+        elif key == "muscles":
             stream.at += 1
             yield key, None, start, start
             yield from _records(stream)
         else:
-            stream.skeleton = '{"k":'
             yield key, *stream.value()
+        if key == "muscles":
+            muscles = listed
         stream.skeleton = '{"k":0'
         if stream.expect(",}") == "}":
-            stream.skeleton = "{}"
-            if stream.char():
-                raise _Broken
-            if "muscles" not in seen:
-                raise _Whole
-            return
+            break
         stream.skeleton = '{"k":0,'
-    raise _Broken
+    else:
+        stream.at += 1
+    _end(stream)
+    if not muscles:
+        raise _Shape(*_NO_LIST)
+    if twice is not None:  # (placed as read whole: at its last value)
+        if not twice or twice.startswith("."):  # (a path there: read whole to follow it)
+            raise _Whole
+        raise _Shape("duplicate-key", f"duplicate key {twice!r}", twice, *places[twice])
+
+
+#: The ``_Shape`` of a document that is JSON but no object of a ``muscles`` list.
+_NO_LIST = ("bad-json", 'expected an object with a "muscles" list')
+
+
+def _end(stream: _Stream) -> None:
+    """Check that nothing but white space follows the document's value."""
+    stream.skeleton = "{}"
+    if stream.char():
+        raise _Broken
+
+
+def _take(stream: _Stream) -> None:
+    """Take the next value, not kept: parsed at once where it is whole in the text read,
+    else an array or object a member at a time, so that memory holds one member, not
+    a list of 200 MB; ``_Broken`` where it is no JSON. The stream's skeleton is json's
+    state before the value, and is kept up to date inside it."""
+    base, kinds = stream.skeleton, ""  # (kinds: "[" or "{" of each container entered)
+    while True:  # (at a value)
+        if not _taken(stream):  # (a container longer than what is read: entered)
+            if len(kinds) >= _DEEP:  # (json's error of the whole, from here)
+                raise _Broken
+            kinds += stream.text[stream.at]
+            stream.at += 1
+            if _entered(stream, base + "".join(_MEMBER[k] for k in kinds[:-1]), kinds[-1]):
+                continue
+            kinds = kinds[:-1]
+        while kinds:  # (after a value: the containers it ends)
+            outer = base + "".join(_MEMBER[k] for k in kinds[:-1])
+            stream.skeleton = outer + _MEMBER[kinds[-1]] + "0"
+            if stream.expect("," + _CLOSE[kinds[-1]]) == ",":
+                stream.skeleton += ","
+                if kinds[-1] == "{":
+                    _key(stream, outer)
+                break
+            kinds = kinds[:-1]
+        else:
+            return
+
+
+#: How many containers deep :func:`_take` enters at most, well short of where json
+#: stops as nested too deeply (about 1,000): deeper, json says what the whole is.
+_DEEP = 200
+#: The skeleton of a container that json is in a member of, and the end of each.
+_MEMBER, _CLOSE = {"[": "[", "{": '{"k":'}, {"[": "]", "{": "}"}
+
+
+def _entered(stream: _Stream, outer: str, kind: str) -> bool:
+    """Whether the container ``kind`` whose start the stream has just taken has a
+    member: then the stream is at its first value (past its key); else its end is
+    taken. ``outer`` is the skeleton of the containers it is in."""
+    stream.skeleton = outer + kind
+    if stream.char() == _CLOSE[kind]:
+        stream.at += 1
+        return False
+    if kind == "{":
+        _key(stream, outer)
+    return True
+
+
+def _key(stream: _Stream, outer: str) -> None:
+    """Take a key of an object in the containers ``outer`` and its colon."""
+    if stream.char() != '"':
+        raise _Broken
+    stream.value()
+    stream.skeleton = outer + '{"k"'
+    stream.expect(":")
+    stream.skeleton = outer + '{"k":'
+
+
+def _taken(stream: _Stream) -> bool:
+    """Take the next value where it is whole in the text read (a text or number read on
+    until it is, as :meth:`_Stream.value` does); False, not taken, for an array or
+    object that is not."""
+    stream.char()
+    while True:
+        try:
+            _, end = canonical.raw_decode(stream.text, stream.at)
+        except (ValueError, RecursionError) as exc:
+            if _named_early(exc, len(stream.text)):
+                raise _Broken from None
+            end = None
+        if end is not None and (end < len(stream.text) or stream.ended):
+            stream.at = end
+            return True
+        if stream.text[stream.at:stream.at + 1] in ("[", "{"):
+            return False
+        if not stream.more(len(stream.text) - stream.at):
+            raise _Broken
 
 
 def _records(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
@@ -321,8 +435,8 @@ def _broken(stream: _Stream, path: str) -> MuscleError | None:
     """The ``bad-json`` error of a document the stream found broken at its ``at``: json's
     own of the stream's skeleton and the text from there, read on (as much again each
     time) only until json names a mistake that no text after it would change, at its
-    place in the file; None for a document that is JSON (of another shape, said when
-    it is read whole). ``_NotUtf8`` where the text read on is not UTF-8."""
+    place in the file; None where json finds no mistake (nested deeper than the stream
+    goes: read whole). ``_NotUtf8`` where the text read on is not UTF-8."""
     while True:
         text = stream.skeleton + stream.text[stream.at:]
         try:
@@ -420,13 +534,15 @@ class _Reading:
                         yield from self._record(stream, value, start, end)
             except _Broken:
                 self._refuse(stream)
+            except _Shape as shape:
+                raise error(str(self.path), *shape.args) from None
         except _NotUtf8:  # (said as read whole: at the file's first such byte)
             raise file_not_utf8(self.fh, str(self.path)) or _Whole from None
 
     def _refuse(self, stream: _Stream) -> None:
         """Raise the ``bad-json`` error of a document the stream found broken (see
         :func:`_broken`), or ``_NotUtf8`` for a file with a byte that is not UTF-8 (its
-        ``not-utf8`` error comes first); ``_Whole`` for JSON of another shape."""
+        ``not-utf8`` error comes first); ``_Whole`` where json finds no mistake."""
         broken = _broken(stream, str(self.path))
         if broken is None:
             raise _Whole
