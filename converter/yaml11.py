@@ -17,7 +17,8 @@ reads with the SafeYAML gem instead, not modelled here (base 60 is a float there
 fails to load there, and quoted it reads as the text.
 
 A scalar with a tag of its own (``!!str off``, ``!!int 10``) is read as the tag says by
-all three (this tool refuses the forms the others read of ``!!bool off``): not counted.
+all three (``!!bool off`` is false here too; :mod:`converter.yamlsafe` refuses the
+forms they read apart, ``!!bool y``): not counted.
 The non-specific tag ``!`` (``! off``) leaves Psych reading the text as if plain, and
 makes it text to yaml.v2 as here: only Jekyll's reading counts.
 """

@@ -52,6 +52,17 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$")
+#: What an explicit ``!!bool`` reads besides true and false: YAML 1.1's words, as Jekyll,
+#: Hugo and PyYAML all read them (not ``y``/``n``, which Jekyll reads as text).
+_BOOL11 = {**dict.fromkeys(("yes", "Yes", "YES", "on", "On", "ON"), True),
+           **dict.fromkeys(("no", "No", "NO", "off", "Off", "OFF"), False)}
+#: A whole number as YAML 1.1 writes one under an explicit ``!!int`` and Jekyll, Hugo and
+#: PyYAML all read alike: hexadecimal, binary, octal (a leading 0), ``_`` between digits.
+_INT11 = re.compile(r"[-+]?(?:0x_*[0-9a-fA-F][0-9a-fA-F_]*|0b_*[01][01_]*|0_*[0-7][0-7_]*"
+                    r"|[1-9](?:_?[0-9])*)")
+#: A decimal as YAML 1.1 writes one under an explicit ``!!float`` with ``_`` between
+#: digits (``1_000.5``), which the three read as the number without them.
+_FLOAT11 = re.compile(r"[-+]?[0-9](?:_?[0-9])*\.[0-9]*(?:[eE][-+][0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _IMPLICIT_FLOAT = re.compile(f"{_FLOAT.pattern}|{_SPECIAL_FLOAT.pattern}")
 #: Plain text that some front-matter reader takes for a number, date or time: anything
@@ -89,7 +100,7 @@ class YamlProblem(Exception):
     column: int | None = None
     #: The field path of the key a problem is at (a key that is not text), when known.
     field: str = ""
-    #: That key's node (until its path is known).
+    #: That key's node, or the tagged value's a problem is of (until its path is known).
     key: Any = None
 
 
@@ -172,7 +183,11 @@ def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None
         if depth > MAX_DEPTH:
             raise _problem(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
         return [build(item, depth + 1, keys) for item in node.value]
-    return _typed_scalar(node)
+    try:
+        return _typed_scalar(node)
+    except YamlProblem as problem:  # (its field path found later: see _name_keys)
+        problem.key = node
+        raise
 
 
 def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
@@ -185,12 +200,15 @@ def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
 
 
 def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
-    """Give each of ``problems`` (about keys below ``root``) its key's whole field path
-    (``notes.2024``), in one walk of the tree."""
+    """Give each of ``problems`` (about keys or values below ``root``) its node's whole
+    field path (``notes.2024``, ``x[1]``), in one walk of the tree."""
     wanted = {id(problem.key): problem for problem in problems if problem.key is not None}
     pending: list[tuple[yaml.Node, str]] = [(root, "")]
     while pending and wanted:
         node, path = pending.pop()
+        found = wanted.pop(id(node), None)
+        if found is not None:
+            found.field, found.key = path, None
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 here = f"{path}.{key_node.value}" if path else str(key_node.value)
@@ -225,17 +243,25 @@ def _typed_scalar(node: yaml.Node) -> Any:
             raise _problem(node, "yaml-syntax", f"{value!r} is not null")
         return None
     if tag == _BOOL_TAG:
+        if value in _BOOL11:
+            return _BOOL11[value]
+        if value in ("y", "Y", "n", "N"):
+            hugo = "true" if value in "yY" else "false"
+            raise _problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo but the "
+                           f"text {value!r} to Jekyll: write true or false")
         if not _BOOL.match(value):
             raise _problem(node, "yaml-syntax", f"{value!r} is not true or false")
         return value.lower() == "true"
     if tag == _INT_TAG:
-        if not _INT.match(value):
+        if not (_INT.match(value) or _INT11.fullmatch(value)):
             raise _problem(node, "yaml-syntax", f"{value!r} is not a whole number")
         try:
-            return _int(value)
+            return _int(value) if _INT.match(value) else _int11(value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             raise _problem(node, "yaml-number-too-large",
                            f"a number with {len(value)} digits is too large") from None
+    if _FLOAT11.fullmatch(value) and "_" in value:
+        value = value.replace("_", "")
     if not (_SPECIAL_FLOAT.match(value) or _FLOAT.match(value) or _INT.match(value)):
         raise _problem(node, "yaml-syntax", f"{value!r} is not a number")
     return _float(value)
@@ -258,6 +284,15 @@ def _int(value: str) -> int:
     if value[0] == "+":
         return WrittenInt(value)
     return ExactNumber(value) if value == "-0" else int(value)  # type: ignore[return-value]
+
+
+def _int11(value: str) -> int:
+    """The value of a YAML 1.1 whole number (:data:`_INT11`): ``0x1F`` is 31, ``017``
+    15, ``0b101`` 5, ``1_000`` 1000."""
+    digits = value.lstrip("+-").replace("_", "")
+    base = {"0x": 16, "0b": 2}.get(digits[:2], 8 if digits[:1] == "0" else 10)
+    number = int(digits[2:] if base in (2, 16) else digits, base)
+    return -number if value[:1] == "-" else number
 
 
 def plain_value(value: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 
 from converter import yamlsafe
 from converter.yamlsafe import MAX_DEPTH, MAX_NODES, YamlProblem, iter_paths, load, locate
+from tests.hugo import hugo_pages
+from tests.jekyll import jekyll_reads
 
 
 def problem(text: str) -> YamlProblem:
@@ -156,12 +159,56 @@ def test_standard_tags_on_fitting_values_are_fine(tagged: str, value: object) ->
 
 
 @pytest.mark.parametrize("tagged", ["!!int abc", "!!int 0x_", "!!int 1:30", "!!float abc",
-                                    "!!float 1_0.5", "!!bool maybe", "!!bool yes",
+                                    "!!float 1__0.5", "!!bool maybe", "!!bool y",
                                     "!!null foo", "!!map [1]", "!!seq {a: 1}", "!!str [1]",
-                                    "!!int [1]"])
+                                    "!!int [1]", "!!int 0o17", "!!int 08"])
 def test_standard_tags_on_values_that_do_not_fit_are_syntax_errors(tagged: str) -> None:
     found = problem(f"v: {tagged}\n")
     assert (found.code, found.line, found.column) == ("yaml-syntax", 0, 3)
+
+
+#: YAML 1.1 forms of an explicit tag, and what Jekyll, Hugo and PyYAML all read of them.
+YAML11_TAGGED = [("!!bool off", False), ("!!bool Yes", True), ("!!bool ON", True),
+                 ("!!bool NO", False), ("!!int 0x1F", 31), ("!!int 017", 15),
+                 ("!!int -0b1_01", -5), ("!!int 1_000", 1000), ("!!float 1_000.5", 1000.5)]
+
+
+@pytest.mark.parametrize("tagged, value", YAML11_TAGGED)
+def test_a_tag_s_yaml_11_forms_are_read_as_yaml_11_reads_them(tagged: str,
+                                                                value: object) -> None:
+    """``!!bool off`` is false to YAML 1.1 (Jekyll, Hugo): read so, not refused as a
+    syntax error (a plain ``off`` stays text: only the tag asks for the boolean)."""
+    loaded = load(f"v: {tagged}\nw: [{tagged}]\n")
+    assert loaded == {"v": value, "w": [value]}
+    assert type(loaded["v"]) is type(value)
+    assert loaded == yaml.safe_load(f"v: {tagged}\nw: [{tagged}]\n")
+
+
+def test_the_yaml_11_forms_of_a_tag_read_here_are_what_jekyll_and_hugo_read(
+        tmp_path: Path) -> None:
+    forms = [tagged for tagged, _ in YAML11_TAGGED]
+    expected = [value for _, value in YAML11_TAGGED]
+    assert [value for _, value in jekyll_reads(forms, tmp_path / "jekyll")] == expected
+    pages = hugo_pages([f"---\nk: {form}\n---\n" for form in forms], tmp_path / "hugo")
+    assert [page["k"] for page in pages] == expected
+
+
+@pytest.mark.parametrize("text, line, column, field", [
+    ("v: !!bool maybe\n", 0, 3, "v"),
+    ("a: [b, {c: !!int x}]\n", 0, 11, "a[1].c"),
+    ("a:\n  - !!float 1:2:x\n", 1, 4, "a[0]"),
+])
+def test_a_tagged_value_that_does_not_fit_names_its_field(text: str, line: int, column: int,
+                                                           field: str) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.column, found.field) == ("yaml-syntax", line,
+                                                                  column, field)
+
+
+def test_a_bool_that_jekyll_and_hugo_read_otherwise_says_so() -> None:
+    found = problem("v: !!bool y\n")
+    assert found.message == ("!!bool y is true to Hugo but the text 'y' to Jekyll: write "
+                             "true or false")
 
 
 def test_integers_too_long_to_convert_are_refused() -> None:

@@ -195,6 +195,20 @@ def test_error_names_file_line_column_field(tmp_path: Path) -> None:
         f"{src}:5:5: error: coords[1]: odd number of values (9) [coords-odd]")
 
 
+def test_a_field_tagged_a_yaml_11_boolean_is_a_wrong_type_there(tmp_path: Path) -> None:
+    """``title: !!bool off`` is false to YAML 1.1 (Jekyll, Hugo): the schema's error at
+    the title, not a syntax error."""
+    src = tmp_path / "x.md"
+    src.write_text("---\ntitle: !!bool off\nlatin: !!bool yes\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{src}:2:8: error: title: must be text, not true/false [wrong-type]",
+        f"{src}:3:8: error: latin: must be text, not true/false [wrong-type]"]
+    src.write_text("---\ntitle: X\nhex: !!int 0x1F\nshown: !!bool On\n---\n", encoding="utf-8")
+    assert converter.read(src)[0].extra == {"hex": 31, "shown": True}
+
+
 def _fmt_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, ["fmt", *args], catch_exceptions=False)
 

@@ -30,9 +30,9 @@ SIZE = "1000x1000"
 #: file -> (code, file line or None when the problem has no place in the file, field)
 BAD: dict[str, tuple[str, int | None, str]] = {
     "billion-laughs.md": ("yaml-alias", 3, ""),
-    "python-tag.md": ("yaml-unsafe-tag", 2, ""),
-    "binary-tag.md": ("yaml-unsafe-tag", 3, ""),
-    "local-tag.md": ("yaml-unsafe-tag", 2, ""),
+    "python-tag.md": ("yaml-unsafe-tag", 2, "title"),
+    "binary-tag.md": ("yaml-unsafe-tag", 3, "photo"),
+    "local-tag.md": ("yaml-unsafe-tag", 2, "title"),
     "binary.md": ("binary-file", 2, ""),  # (at its first NUL byte)
     "utf16-no-bom.md": ("not-utf8", 1, ""),  # (every other byte NUL: a "binary file")
     "latin1.md": ("not-utf8", 2, ""),
@@ -53,7 +53,7 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "delimiter-closing-dashes.md": ("front-matter-delimiter", 4, ""),
     "yaml-syntax.md": ("yaml-syntax", 3, ""),  # where its [ opens, not the closing ---
     "complex-key.md": ("yaml-syntax", 3, ""),
-    "huge-number.md": ("yaml-number-too-large", 3, ""),
+    "huge-number.md": ("yaml-number-too-large", 3, "score"),
     "control-character.md": ("control-character", 2, "title"),
     "missing-title.md": ("missing-field", 2, "title"),
     "empty-title.md": ("empty-field", 2, "title"),
