@@ -43,8 +43,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Text that shows nothing: spaces, invisible format characters (zero-width space,
 #: joiners, direction marks, soft hyphen, BOM, variation selectors) and fillers that
 #: draw nothing (Hangul fillers, the blank Braille pattern).
-_BLANK = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
-                    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]*")
+_SHOWS_NOTHING = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+                            "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
+                            "\ufe00-\ufe0f\ufeff\uffa0]")
+_BLANK = re.compile(_SHOWS_NOTHING.pattern + "*")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
 _NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
@@ -71,6 +73,12 @@ def is_blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only spaces and invisible format characters (a
     title may not be so; any other text that is is an ``empty-text`` warning)."""
     return _BLANK.fullmatch(text) is not None
+
+
+def shown_only(text: str) -> str:
+    """``text`` without what shows nothing (see :func:`is_blank`): spaces and invisible
+    characters dropped (``Squat`` of ``Sq uat`` with a zero-width space for its space)."""
+    return _SHOWS_NOTHING.sub("", text)
 
 
 #: :func:`is_blank` as a C function (a match, or None), for one pass over many texts.

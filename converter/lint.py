@@ -5,8 +5,8 @@ unsafe links, empty texts. Across the corpus (:class:`CorpusLint`, in the main
 process, keeping only small fingerprints so memory stays flat): languages missing
 from a field, the same origin, insertion or extended function text in two muscles (short
 function names such as "Flexes the hip" legitimately repeat and are not compared), and
-exercise names that differ only by case or spacing. A text shared by k files gives k
-warnings, one per file, each naming the first file that has it; beyond
+exercise names that differ only by case, spacing or invisible characters. A text shared
+by k files gives k warnings, one per file, each naming the first file that has it; beyond
 :data:`MAX_LISTED_REPEATS` repeats (shared on purpose, not copied by mistake) the rest
 are summed up in one more warning on the first file.
 
@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from . import drafts, keycase, scratch
-from .authoring import blank_kind, is_blank, match_blank
+from .authoring import blank_kind, is_blank, match_blank, shown_only
 from .diagnostics import Diagnostic, DiagnosticLog, Named, error, worded
 from .model import Muscle, Number, Point, number_text
 from .safety import is_safe_link
@@ -326,8 +326,17 @@ def _fold(text: str) -> str:
 
 
 def _norm_exercise(name: str) -> str:
-    """Exercise names compared without case and without any whitespace."""
-    return "".join(_fold(name).split())
+    """Exercise names compared without case, whitespace or invisible characters (a
+    zero-width space, a soft hyphen: two names that look alike are one spelling)."""
+    return shown_only(_fold(name))
+
+
+def _how(name: str, known: str) -> str:
+    """How two exercise names of one spelling differ: ``case or spacing``, or, when
+    they differ by more than that, ``invisible characters`` too (shown escaped)."""
+    if "".join(_fold(name).split()) == "".join(_fold(known).split()):
+        return "case or spacing"
+    return "case, spacing or invisible characters"
 
 
 def _norm_text(text: str) -> str:
@@ -739,7 +748,7 @@ class CorpusLint:
             if known != name:
                 line, column = at or (None, None)
                 message, others = worded(
-                    f"exercise {name!r} differs only by case or spacing from {known!r} in ",
+                    f"exercise {name!r} differs only by {_how(name, known)} from {known!r} in ",
                     Named(there), f" ({its_record})" if its_record else "")
                 self._report(Diagnostic(
                     path, line, column, self._named(path, record, _exercise_field(i)),

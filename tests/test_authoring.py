@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from converter.authoring import muscle_from_front_matter
+from converter.authoring import is_blank, muscle_from_front_matter, shown_only
 from converter.diagnostics import MuscleError
 
 
@@ -24,3 +24,12 @@ def test_a_key_that_is_no_language_code_says_how_to_write_it(key: str, said: str
     (problem,) = raised.value.diagnostics
     assert (problem.field, problem.code, problem.message) == (
         f"origin.{key}", "bad-language", said)
+
+
+@pytest.mark.parametrize("text, shown", [("Sq\u200buat", "Squat"), ("Squ\u00adat ", "Squat"),
+                                         ("\ufeffCalf\u2060 raise", "Calfraise"),
+                                         ("\u200b \u00a0", "")])
+def test_shown_only_drops_what_shows_nothing(text: str, shown: str) -> None:
+    assert shown_only(text) == shown
+    assert is_blank(text) == (shown == "")
+

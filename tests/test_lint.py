@@ -498,6 +498,22 @@ def test_exercise_spelling(first: str, second: str) -> None:
     assert repr(first) in found[0].message and "a.md" in found[0].message
 
 
+@pytest.mark.parametrize("second, shown", [("Sq\u200buat", "'Sq\\u200buat'"),
+                                           ("Squ\u00adat", "'Squ\\xadat'"),
+                                           ("Squat\u2060", "'Squat\\u2060'"),
+                                           ("\ufeffsquat", "'\\ufeffsquat'")])
+def test_exercise_names_differing_by_an_invisible_character_are_one_spelling(
+        second: str, shown: str) -> None:
+    """A zero-width space, soft hyphen, word joiner or byte order mark makes a name that
+    looks like another but is not it: said, with the character escaped in the message,
+    so that the two names are told apart."""
+    found = lint(("a.md", muscle(exercises=("Squat",))), ("b.md", muscle(exercises=(second,))))
+    assert [(d.path, d.field, d.code, d.message) for d in found] == [
+        ("b.md", "exercises[0]", "exercise-spelling", f"exercise {shown} differs only by "
+         "case, spacing or invisible characters from 'Squat' in a.md")]
+    assert str(found[0]).isprintable()
+
+
 def test_same_exercise_and_different_exercises_are_fine() -> None:
     assert lint(("a.md", muscle(exercises=("Squat",))), ("b.md", muscle(exercises=("Squat",))),
                 ("c.md", muscle(exercises=("Front squat",)))) == []
