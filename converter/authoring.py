@@ -457,6 +457,9 @@ def _where(locate: Locator | None, locate_key: Locator | None, place: Placer | N
     return by_path
 
 
+#: The codes of problems about a key itself, not its value: placed at the key (a
+#: language code that is none, ``dansk:``, at ``dansk``).
+_AT_KEY = frozenset({"duplicate-key", "bad-language"})
 #: (steps, field path, whether at its key) -> (line, column), None where not known.
 _Where = Callable[[Steps, str, bool], tuple[int | None, int | None]]
 
@@ -488,7 +491,7 @@ def _diagnostics(b: _Builder, path: str, data: Mapping[Any, Any], where: _Where
         elif _of_the_name(field, code):
             line, column = None, None
         else:
-            line, column = where(_steps_of(b, at, field), field, code == "duplicate-key")
+            line, column = where(_steps_of(b, at, field), field, code in _AT_KEY)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
 

@@ -209,6 +209,20 @@ def test_a_field_tagged_a_yaml_11_boolean_is_a_wrong_type_there(tmp_path: Path) 
     assert converter.read(src)[0].extra == {"hex": 31, "shown": True}
 
 
+def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
+    """The key is what is wrong: placed there, not at its text (a line below it, or
+    further along a flow map's line)."""
+    src = tmp_path / "x.md"
+    src.write_text("---\ntitle: X\norigin: {dansk: hej}\ninsertion:\n  \"d a\": x\n  DA:\n"
+                   "    y\nfunction:\n  - short: {da: x, EN: z}\n---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (3, 10, "origin.dansk", "bad-language"), (5, 3, "insertion.d a", "bad-language"),
+        (6, 3, "insertion.DA", "bad-language"),
+        (9, 20, "function[0].short.EN", "bad-language")]
+
+
 def _fmt_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, ["fmt", *args], catch_exceptions=False)
 
@@ -1783,7 +1797,7 @@ def test_every_key_that_is_not_text_is_said_beside_the_files_other_problems(
     said = [line.removeprefix(f"{tmp_path}{os.sep}") for line in runs[0].stderr.splitlines()]
     assert said == [
         "deep.md:3:10: error: origin.1: key '1' is a number, not text; quote it [wrong-type]",
-        "deep.md:3:25: error: origin.english: 'english' is not a language code such as da or "
+        "deep.md:3:16: error: origin.english: 'english' is not a language code such as da or "
         "en [bad-language]",
         "deep.md:5:5: error: function[0].~: key '~' is null, not text; quote it [wrong-type]",
         "deep.md:7:13: error: function[1].short.1: key '1' is a number, not text; quote it "
@@ -1828,8 +1842,8 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
     """``title: ""`` was said at its key (2:1), ``title: "   "`` at its quote (2:8); so
     ``latin: ""``, ``slug: ""``, ``  da: ""`` and ``short: ""``, and a language key
     ``""`` at ``insertion:``. Each is placed where its value starts now, in the fast
-    path (plain block YAML) and in libyaml's alike (the key ``""`` at its value, as a
-    language key ``english`` is)."""
+    path (plain block YAML) and in libyaml's alike (the language key ``""`` at that
+    key, as a language key ``english`` is)."""
     fast = ("---\ntitle: \"\"\nlatin: ''\nslug: \"\"\norigin:\n  da: \"\"\nfunction:\n"
             "  - short: \"\"\n---\n")
     slow = fast.replace("---\n", "---\ninsertion: {\"\": d}\n", 1)  # (libyaml reads it)
@@ -1844,7 +1858,7 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
         "fast.md:4:7: error: slug: cannot make a slug (letters and digits) from '' [bad-slug]",
         "fast.md:6:7: warning: origin.da: text is empty [empty-text]",
         "fast.md:8:12: warning: function[0].short.en: text is empty [empty-text]",
-        "slow.md:2:17: error: insertion.: '' is not a language code such as da or en "
+        "slow.md:2:13: error: insertion.: '' is not a language code such as da or en "
         "[bad-language]",
         "slow.md:3:8: error: title: must not be empty [empty-field]",
         "slow.md:4:8: warning: latin: text is empty: leave latin out when the muscle has no "
