@@ -173,8 +173,10 @@ def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None
             try:
                 duplicate = key in mapping
             except TypeError:
-                raise _problem(key_node, "yaml-syntax",
-                               "a key must be plain text, not a list or map") from None
+                problem = _problem(key_node, "yaml-syntax",
+                                   "a key must be plain text, not a list or map")
+                problem.key = node  # (named as the map it is in)
+                raise problem from None
             if duplicate:
                 raise _problem(key_node, "duplicate-key", f"duplicate key {key!r}")
             mapping[key] = build(value_node, depth + 1, keys)
@@ -193,10 +195,29 @@ def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None
 def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
     """The ``wrong-type`` problem of a map's key that YAML reads as no text (``key``),
     at that key (its field path found later: see :func:`_name_keys`)."""
+    if _written_empty(key_node):  # (? and nothing: placed at its ?, just before it)
+        mark = key_node.start_mark
+        return YamlProblem("wrong-type", "key ? with nothing after it is null, not text: "
+                           "write the key's name", mark.line, max(mark.column - 1, 0),
+                           _EMPTY_KEY, key_node)
     problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
                        f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
     problem.field, problem.key = str(key_node.value), key_node
     return problem
+
+
+#: How a field path names a key written empty (``?`` and nothing after it): null.
+_EMPTY_KEY = "~"
+
+
+def _written_empty(node: yaml.Node) -> bool:
+    """Whether a key is written as nothing at all (``?`` and no key after it)."""
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
+
+
+def _key_name(node: yaml.Node) -> str:
+    """A key as a step of a field path: as written, ``~`` for one written empty."""
+    return _EMPTY_KEY if _written_empty(node) else str(node.value)
 
 
 def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
@@ -211,7 +232,7 @@ def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
             found.field, found.key = path, None
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                here = f"{path}.{key_node.value}" if path else str(key_node.value)
+                here = f"{path}.{_key_name(key_node)}" if path else _key_name(key_node)
                 found = wanted.pop(id(key_node), None)
                 if found is not None:
                     found.field, found.key = here, None

@@ -222,11 +222,25 @@ def test_non_text_keys_that_cannot_be_keys_are_refused() -> None:
     assert (found.code, found.line) == ("yaml-syntax", 0)
 
 
+@pytest.mark.parametrize("text, line, column, field", [
+    ("? [a, b]\n: pair\n", 0, 2, ""), ("origin:\n  ? {a: b}\n  : v\n", 1, 4, "origin"),
+    ("x: [{? [a]: 1}]\n", 0, 7, "x[0]")])
+def test_a_list_or_map_as_a_key_names_the_map_it_is_in(text: str, line: int, column: int,
+                                                      field: str) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.column, found.field) == ("yaml-syntax", line,
+                                                                  column, field)
+
+
 @pytest.mark.parametrize("text, line, column, field, shown", [
     ("title: T\n1: one\n", 1, 0, "1", "'1' is a number"),
     ("title: T\nextra:\n  ~: x\n", 2, 2, "extra.~", "'~' is null"),
     ("origin: {da: x, true: y}\n", 0, 16, "origin.true", "'true' is true/false"),
     ("x:\n- a\n- {b: 1, 1.5: x}\n", 2, 9, "x[1].1.5", "'1.5' is a number"),
+    ("? \n: v\n", 0, 0, "~", "? with nothing after it is null"),
+    ("?\n: v\n", 0, 0, "~", "? with nothing after it is null"),
+    ("origin:\n  ? # none\n  : v\n", 1, 2, "origin.~", "? with nothing after it is null"),
+    ("x:\n- ? \n  : {1: y}\n", 1, 2, "x[0].~", "? with nothing after it is null"),
 ])
 def test_a_key_that_is_not_text_is_refused_where_it_is_written(
         text: str, line: int, column: int, field: str, shown: str) -> None:
