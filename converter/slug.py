@@ -362,6 +362,22 @@ def relative_below(path: str, folder: str) -> list[str] | None:
     return None if relative == os.curdir or parts[0] == os.pardir else parts
 
 
+#: The names Windows keeps for its devices: no file or folder there is named so, with
+#: or without an ending (``con.md``, ``com1.svg``), in any case.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                             *(f"lpt{n}" for n in range(10))})
+
+
+def device_name(slug: str, file: str) -> str | None:
+    """The ``reserved-name`` message of a writer that names the file ``file`` by the
+    muscle's ``slug`` when the slug is a Windows device's name (:data:`WINDOWS_DEVICES`),
+    which no file on Windows can have; else None."""
+    if slug.lower() not in WINDOWS_DEVICES:
+        return None
+    return (f"it names a device on Windows ({slug.upper()}): no file {file} can be made "
+            "there, so it is not written; give the muscle another slug")
+
+
 def is_slug(text: str) -> bool:
     """True when ``text`` is already a normalized slug."""
     return bool(SLUG_PATTERN.match(text))

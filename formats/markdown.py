@@ -48,7 +48,7 @@ from converter.model import (
     exact_text,
 )
 from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext
-from converter.slug import BUNDLE_PAGE, slug_hint, slugify
+from converter.slug import BUNDLE_PAGE, device_name, slug_hint, slugify
 from converter.yamlsafe import YamlProblem, plain_misread
 
 #: A field path -> its (line, column) in the file, when known.
@@ -459,6 +459,11 @@ class MarkdownFormat(Format):
         count = 0
         with atomic_directory(out) as tmp:
             for slug, text in records:
+                refused = device_name(slug, f"{slug}.md")
+                if refused is not None:
+                    ctx.report(ctx.muscle_diagnostic(slug, "slug", str(out), "reserved-name",
+                                                     refused))
+                    continue
                 data = text.encode("utf-8")  # (bytes as rendered)
                 safe_child(tmp, f"{slug}.md").write_bytes(data)
                 _warn_if_too_large(out / f"{slug}.md", len(data), ctx)

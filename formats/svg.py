@@ -18,7 +18,7 @@ from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
+from converter.slug import STAND_IN_SLUG, device_name, is_slug, not_a_slug
 from converter.svgdom import SVG, local_name, points
 from converter.svgshown import UNREAD_SHAPES, around, lifted_copies, sheet_problem
 from converter.svgtree import Tree, parse
@@ -105,13 +105,18 @@ class SvgFormat(Format):
         bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
         bodymap.report_dots(items, settings.viewbox, ctx, out / MAP_NAME)
         bodymap.report_faint_limit(len(items), ctx, out)
-        focus = [m for m in items if m.regions and f"{m.slug}.svg" != MAP_NAME]
+        focus = []
         for muscle in items:
+            refused = device_name(muscle.slug, f"{muscle.slug}.svg") if muscle.regions \
+                else None
             if f"{muscle.slug}.svg" == MAP_NAME:
-                ctx.report(ctx.muscle_diagnostic(
-                    muscle.slug, "slug", str(out), "reserved-name",
-                    f"a focus image {muscle.slug}.svg would replace {MAP_NAME}; it is "
-                    "not written"))
+                refused = f"a focus image {muscle.slug}.svg would replace {MAP_NAME}; it is " \
+                    "not written"
+            if refused is not None:
+                ctx.report(ctx.muscle_diagnostic(muscle.slug, "slug", str(out),
+                                                 "reserved-name", refused))
+            elif muscle.regions:
+                focus.append(muscle)
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             drawn, pieces = bodymap.drawing_plan(items)

@@ -15,7 +15,7 @@ import pytest
 import converter
 from converter.registry import get_format
 from converter.run import convert_sources
-from converter.slug import bundle_language, check_working_folder, slugify
+from converter.slug import bundle_language, check_working_folder, device_name, slugify
 
 #: Latin-1 Supplement and Latin Extended-A.
 LATIN_LETTERS = [chr(code) for code in range(0xC0, 0x180)
@@ -341,3 +341,16 @@ def test_a_deleted_working_folder_is_one_diagnostic_naming_it(
     assert [str(d) for d in caught.value.diagnostics] == [
         f"{gone}: error: the working folder no longer exists (it was deleted while this "
         "process was in it): cd to a folder that does [working-folder-gone]"]
+
+
+@pytest.mark.parametrize("slug", ["con", "prn", "aux", "nul", "com1", "com0", "lpt9"])
+def test_a_windows_device_s_name_is_said_to_name_no_file(slug: str) -> None:
+    assert device_name(slug, f"{slug}.md") == (
+        f"it names a device on Windows ({slug.upper()}): no file {slug}.md can be made "
+        "there, so it is not written; give the muscle another slug")
+
+
+@pytest.mark.parametrize("slug", ["console", "con-1", "com10", "lpt", "nula", "a-con"])
+def test_other_slugs_name_files(slug: str) -> None:
+    assert device_name(slug, f"{slug}.svg") is None
+

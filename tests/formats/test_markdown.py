@@ -223,6 +223,27 @@ def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
         (9, 20, "function[0].short.EN", "bad-language")]
 
 
+def test_no_file_is_written_named_as_a_windows_device(tmp_path: Path) -> None:
+    """``con.md``, ``lpt1.md``: Windows makes no such file (its devices' names, whatever
+    the ending): a reserved-name error each at its slug, the other files written."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in (("con.md", "title: C\n"), ("arm.md", "title: A\n"),
+                       ("z.md", "title: Z\nslug: lpt1\n")):
+        (src / name).write_text(f"---\n{text}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(src), "--to", "markdown", "-o",
+                                      str(tmp_path / "out"), "--no-cache", "-q"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{src / 'con.md'}: error: the file name gives the slug 'con': it names a device on "
+        "Windows (CON): no file con.md can be made there, so it is not written; give the "
+        "muscle another slug [reserved-name]",
+        f"{src / 'z.md'}:3:7: error: slug: it names a device on Windows (LPT1): no file "
+        "lpt1.md can be made there, so it is not written; give the muscle another slug "
+        "[reserved-name]"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["arm.md"]
+
+
 def _fmt_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, ["fmt", *args], catch_exceptions=False)
 

@@ -285,6 +285,21 @@ def test_bad_options_fail_before_writing(sample_muscles: list[Muscle], tmp_path:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("slug", ["con", "nul", "aux", "com1", "lpt1"])
+def test_no_focus_image_is_named_as_a_windows_device(slug: str, tmp_path: Path) -> None:
+    """Windows makes no file ``con.svg``, ``nul.svg``, ...: such a focus image is an error
+    left out, the muscle still on the map."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", slug)]
+    found = write(items, tmp_path / "out")
+    assert [(d.code, d.path, d.field) for d in found] == [
+        ("reserved-name", f"src/{slug}.md", "slug")]
+    assert f"names a device on Windows ({slug.upper()})" in found[0].message
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.svg")) == ["arm.svg", "map.svg"]
+    back, _ = read(tmp_path / "out")
+    assert [m.slug for m in back] == sorted(["arm", slug])
+
+
 def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
     items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
              for s in ("arm", "map")]
