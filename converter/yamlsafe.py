@@ -36,6 +36,7 @@ from converter import blockyaml
 from converter.diagnostics import LineStarts
 from converter.model import ExactNumber, WrittenFloat, WrittenInt, extra_float
 from converter.safety import MAX_DEPTH, MAX_NODES
+from converter.yamlbreak import broken_field
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -520,21 +521,13 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        problem = str(exc.problem)
-        code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
-        message = f"{problem} ({exc.context})" if exc.context else problem
-        hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
-        if hint is not None:
-            raise _at(text, hint[0], f"{hint[1]} ({message})") from None
-        opened = _never_closed(text, exc)
-        if opened is not None:
-            raise _at(text, *opened) from None
-        last = len(text.rstrip()) - 1
-        if code == "yaml-syntax" and exc.problem_mark is not None and \
-                exc.problem_mark.index > last >= 0:
-            # found at the end: placed at the last thing written, not at the closing ---
-            raise _at(text, last, f"{message} at the end of the front matter") from None
-        return _raise(text, exc.problem_mark, code, message)
+        try:
+            _syntax_problem(text, exc)
+        except YamlProblem as problem:
+            if problem.code == "yaml-syntax":
+                problem.field = broken_field(text)
+            raise problem from None
+        raise  # (not reached: _syntax_problem raises)
     except yaml.reader.ReaderError as exc:  # control characters and the like
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         raise _at(text, exc.position, f"{char} is not allowed in YAML") from None
@@ -545,6 +538,26 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
                       str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
+
+
+def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
+    """Raise the :class:`YamlProblem` of libyaml's error ``exc`` reading ``text``, placed
+    where the user can see its cause."""
+    problem = str(exc.problem)
+    code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
+    message = f"{problem} ({exc.context})" if exc.context else problem
+    hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
+    if hint is not None:
+        raise _at(text, hint[0], f"{hint[1]} ({message})")
+    opened = _never_closed(text, exc)
+    if opened is not None:
+        raise _at(text, *opened)
+    last = len(text.rstrip()) - 1
+    if code == "yaml-syntax" and exc.problem_mark is not None and \
+            exc.problem_mark.index > last >= 0:
+        # found at the end: placed at the last thing written, not at the closing ---
+        raise _at(text, last, f"{message} at the end of the front matter")
+    _raise(text, exc.problem_mark, code, message)
 
 
 def _hint(text: str, mark: Any) -> tuple[int, str] | None:

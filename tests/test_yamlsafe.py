@@ -205,6 +205,28 @@ def test_a_tagged_value_that_does_not_fit_names_its_field(text: str, line: int, 
                                                                   column, field)
 
 
+@pytest.mark.parametrize("text, line, column, field", [
+    ("title: x\n1: x\ntrue: y\nfoo: [\n", 3, 5, "foo"),
+    ("origin:\n  da: \"x\n", 1, 6, "origin.da"),
+    ("a: [1, 2]\nb: {c: \n", 1, 3, "b.c"),
+    ("a: 1\nb: @x\n", 1, 3, "b"),
+    ("- [\n", 0, 2, "[0]"),
+    ("a: 1\nb: 2\n: 3\n", 2, 0, ""),
+])
+def test_a_syntax_error_names_the_field_its_reading_broke_off_in(
+        text: str, line: int, column: int, field: str) -> None:
+    """A YAML text that does not load is its one syntax error (its keys that are not
+    text, which only a loaded text shows, are not said), named at the field it is in
+    where there is one."""
+    keys: list[YamlProblem] = []
+    with pytest.raises(YamlProblem) as caught:
+        yamlsafe.load_with_nodes(text, keys)
+    found = caught.value
+    assert (found.code, found.line, found.column, found.field) == ("yaml-syntax", line,
+                                                                  column, field)
+    assert keys == []
+
+
 def test_a_bool_that_jekyll_and_hugo_read_otherwise_says_so() -> None:
     found = problem("v: !!bool y\n")
     assert found.message == ("!!bool y is true to Hugo but the text 'y' to Jekyll: write "

@@ -209,6 +209,18 @@ def test_a_field_tagged_a_yaml_11_boolean_is_a_wrong_type_there(tmp_path: Path) 
     assert converter.read(src)[0].extra == {"hex": 31, "shown": True}
 
 
+def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -> None:
+    """Keys that are not text are said once the YAML loads: a syntax error further down
+    is the file's one error, placed, and named at the field it breaks off in."""
+    src = tmp_path / "x.md"
+    src.write_text("---\ntitle: X\n1: x\ntrue: y\nfoo: [a,\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:-1] == [
+        f"{src}:5:6: error: foo: this [ list is never closed (did not find expected node "
+        "content while parsing a flow node) [yaml-syntax]"]
+
+
 def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
     """The key is what is wrong: placed there, not at its text (a line below it, or
     further along a flow map's line)."""

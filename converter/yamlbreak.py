@@ -1,0 +1,63 @@
+"""Where the reading of a YAML text that does not load breaks off: the field path a
+syntax error is in (``foo`` of ``foo: [a,``), for :mod:`converter.yamlsafe` to name it.
+
+libyaml's events come a little behind its scanner, which looks ahead for keys: the
+path found is that of the value the error is in, or of one that holds it, or none.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from converter.safety import MAX_DEPTH
+
+#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def broken_field(text: str) -> str:
+    """The field path of the value whose reading a YAML ``text`` that does not load
+    breaks off in (``foo`` of ``foo: [a,``, ``b.c`` of ``b: {c: "x``), "" between
+    fields or outside any: each key whose value was being read, and the index of each
+    list item begun that holds more; "" deeper than :data:`MAX_DEPTH`."""
+    frames: list[_Open] = []
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                frames.append(_Open(isinstance(event, yaml.SequenceStartEvent)))
+            elif isinstance(event, yaml.CollectionEndEvent | yaml.ScalarEvent):
+                if isinstance(event, yaml.CollectionEndEvent) and frames:
+                    frames.pop()
+                if frames:
+                    frames[-1].read(getattr(event, "value", None))
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    if len(frames) > MAX_DEPTH:  # (too deep to name, and refused as such once it loads)
+        return ""
+    path = ""
+    for depth, frame in enumerate(frames):
+        if frame.items is not None and depth < len(frames) - 1:
+            path += f"[{frame.items}]"
+        elif frame.key is not None:
+            path += f".{frame.key}" if path else frame.key
+    return path
+
+
+class _Open:
+    """A map or list :func:`broken_field` is inside: a list's items read, or the key
+    of the map's value being read (None between its entries)."""
+
+    def __init__(self, is_list: bool) -> None:
+        self.items: int | None = 0 if is_list else None
+        self.key: str | None = None
+        self._keyed = False
+
+    def read(self, scalar: str | None) -> None:
+        """One value read whole inside: an item, or a key (``scalar``; a list or map
+        as a key, None), or a key's value."""
+        if self.items is not None:
+            self.items += 1
+        elif not self._keyed:
+            self.key, self._keyed = scalar, True
+        else:
+            self.key, self._keyed = None, False

@@ -1,0 +1,30 @@
+"""Where the reading of a YAML text that does not load breaks off."""
+
+from __future__ import annotations
+
+import pytest
+
+from converter.safety import MAX_DEPTH
+from converter.yamlbreak import broken_field
+
+
+@pytest.mark.parametrize("text, field", [
+    ("title: x\n1: x\nfoo: [\n", "foo"),
+    ("origin:\n  da: \"x\n", "origin.da"),
+    ("a: [1, 2]\nb: {c: \"x\n", "b.c"),
+    ("a:\n  - x\n  - b:\n      c: [\n", "a[1].b.c"),
+    ("a: 1\nb: 2\n: 3\n", ""),
+    ("- [\n", "[0]"),
+    ("%YAML 1.1\n", ""),
+])
+def test_the_field_a_broken_text_breaks_off_in(text: str, field: str) -> None:
+    assert broken_field(text) == field
+
+
+def test_a_text_broken_deeper_than_the_limit_names_no_field() -> None:
+    assert broken_field("a: " + "[" * MAX_DEPTH + "\n") == ""
+    assert broken_field("a: " + "[" * (MAX_DEPTH - 1) + "\n") == "a" + "[0]" * (MAX_DEPTH - 2)
+
+
+def test_a_list_or_map_as_a_key_names_no_key() -> None:
+    assert broken_field("x:\n  ? [a]\n  : [\n") == "x"
