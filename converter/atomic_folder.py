@@ -45,7 +45,13 @@ from .atomic import (
 )
 from .diagnostics import MuscleError, error
 from .inplace import fill_in_place
-from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
+from .marker import (
+    DIRECTORY_MARKER,
+    Marker,
+    check_no_folder_named,
+    marker_text,
+    read_marker,
+)
 from .sources_kept import read_of, tell_kept, tool_files
 
 
@@ -217,6 +223,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
             shutil.rmtree(tmp)
             return
         with _replaced_meanwhile(path, shown):
+            check_no_folder_named(path, written, shown)
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
                 return

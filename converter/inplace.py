@@ -23,7 +23,13 @@ from typing import Any
 
 from .atomic import exchange, keep_mode, same_bytes, signals_held
 from .diagnostics import MuscleError, error
-from .marker import DIRECTORY_MARKER, Marker, marker_text, read_marker
+from .marker import (
+    DIRECTORY_MARKER,
+    Marker,
+    check_no_folder_named,
+    marker_text,
+    read_marker,
+)
 from .sources_kept import tool_files
 
 try:
@@ -84,6 +90,7 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
     (held: they ``came``) undoes it all, then stops the run."""
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
+    check_no_folder_named(path, written, shown)
     old = tool_files(path, marker)
     stale = sorted(old - set(written))
     changed = [name for name in written if (path / name).is_symlink()

@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import MuscleError, error
+from .diagnostics import MuscleError, agreeing, error
 
 #: File left in every output directory so a later run knows it may replace it.
 DIRECTORY_MARKER = ".muscle-convert"
@@ -48,6 +48,25 @@ class Marker:
                     if entry.name != DIRECTORY_MARKER
                     and (self.every_file or entry.name in self.names)
                     and entry.is_file(follow_symlinks=False)}
+
+
+def check_no_folder_named(folder: Path, written: list[str], shown: str) -> None:
+    """Refuse (``cannot-write``, naming the output folder ``shown``) to write the files
+    ``written`` into ``folder`` where one of their names is a folder there: no run makes
+    one, so it is the user's, and putting a file in its place would remove it with all
+    in it."""
+    folders = [name for name in written
+               if (folder / name).is_dir() and not (folder / name).is_symlink()]
+    if not folders:
+        return
+    n = len(folders)
+    them = agreeing(n, "it", "them")
+    raise error(shown, "cannot-write", f"cannot write here: {', '.join(folders)} "
+                f"{agreeing(n, 'is a folder', 'are folders')} of yours, where this run "
+                f"writes {agreeing(n, 'a file', 'files')} of that name; {them} "
+                f"{agreeing(n, 'is', 'are')} left as {agreeing(n, 'it is', 'they are')}, "
+                f"and this run wrote nothing there: move or rename {them}, or write "
+                "elsewhere")
 
 
 def marker_text(written: list[str]) -> str:

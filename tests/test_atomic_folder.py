@@ -1030,3 +1030,34 @@ def test_a_run_killed_in_place_in_an_empty_folder_leaves_it_writable(
     (mine / ".notes.tmp").write_text("the user's, though named like a temporary")
     code, stderr = convert_samples("html", mine)
     assert code == 1 and "[output-not-ours]" in stderr
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+@pytest.mark.parametrize(("to", "name"), [("html", "index.html"), ("svg", "soleus.svg")])
+def test_a_folder_of_yours_named_like_a_file_the_run_writes_is_refused(
+        to: str, name: str, in_place: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder the user made in an output folder, named like a file the run writes
+    (``index.html/``, ``soleus.svg/``), was removed with all in it, the run exiting 0,
+    in place and swapped alike. The run is refused with one ``cannot-write`` naming it,
+    and the output folder, theirs in it, is left as it was."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    assert _convert(str(SAMPLES), to, "site", "-q").exit_code == 0
+    (site / name).unlink()
+    (site / name).mkdir()
+    (site / name / "mine.txt").write_text("mine")
+    before = {path: path.read_bytes() if path.is_file() else None
+              for path in site.rglob("*")}
+    if in_place:
+        monkeypatch.chdir(site)
+    named = "." if in_place else "site"
+    result = _convert(str(SAMPLES), to, named, "-q")
+    assert result.exit_code != 0
+    assert result.stderr.count("error:") == 1, result.stderr
+    assert (f"{named}: error: cannot write here: {name} is a folder of yours, where this "
+            "run writes a file of that name; it is left as it is, and this run wrote "
+            "nothing there: move or rename it, or write elsewhere [cannot-write]"
+            ) in result.stderr
+    assert {path: path.read_bytes() if path.is_file() else None
+            for path in site.rglob("*")} == before
