@@ -215,6 +215,38 @@ def signals_held() -> Iterator[list[int]]:
             os.kill(os.getpid(), signum)
 
 
+#: The attribute of a signal's exception (Ctrl-C's ``KeyboardInterrupt``, SIGTERM's)
+#: that names the output it came too late to stop: see :func:`held_once_written`.
+_WRITTEN = "muscle_convert_written"
+
+
+@contextlib.contextmanager
+def held_once_written(output: str) -> Iterator[list[int]]:
+    """:func:`signals_held`, for a block that puts the output ``output`` (as the user
+    gave it) in place: a signal that came as it ran, taken once it is done, carries that
+    name (see :func:`stopped_message`); one taken as it failed or undid its work does
+    not."""
+    done = False
+    try:
+        with signals_held() as came:
+            yield came
+            done = True
+    except BaseException as exc:
+        if done:
+            setattr(exc, _WRITTEN, output)
+        raise
+
+
+def stopped_message(exc: BaseException) -> str:
+    """What a run stopped by ``exc`` (Ctrl-C's, SIGTERM's or SIGHUP's, or what click
+    made of it) says: ``Aborted!``, or, where it came once an output was in place (see
+    :func:`held_once_written`), that it was written."""
+    written = getattr(exc, _WRITTEN, None) or getattr(exc.__cause__, _WRITTEN, None)
+    if written is None:
+        return "Aborted!"
+    return f"muscle-convert: stopped once {written} was written: it holds this run's files"
+
+
 class TemporaryFull(MuscleError):
     """The system's temporary folder (``TMPDIR``) refused a run's work files: full, gone
     or not writable. No reading of the inputs can list their diagnostics then (it needs
@@ -304,6 +336,10 @@ def terminable() -> Iterator[None]:
     except _Terminated as ended:
         for signum in caught:
             signal.signal(signum, signal.SIG_DFL)
+        if getattr(ended, _WRITTEN, None) is not None:  # (else it ends saying nothing)
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"{stopped_message(ended)}\n")
+                sys.stderr.flush()
         os.kill(os.getpid(), ended.signum)  # (the process ends here)
         raise
     finally:

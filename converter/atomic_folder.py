@@ -30,6 +30,7 @@ from pathlib import Path
 from .atomic import (
     STDOUT,
     exchange,
+    held_once_written,
     is_stdout,
     is_temporary,
     keep_mode,
@@ -227,7 +228,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
                 return
-            with signals_held():
+            with held_once_written(shown):
                 try:
                     old = _swap(tmp, path, shown)
                 except _Taken as taken:

@@ -648,8 +648,10 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("Aborted!", err=True)
+    except (click.Abort, KeyboardInterrupt) as stopped:
+        from .atomic import stopped_message  # (loaded by any run that writes)
+
+        click.echo(stopped_message(stopped), err=True)
         sys.exit(INTERRUPTED)
     except OSError as exc:
         if exc.errno not in _STREAM_FULL:

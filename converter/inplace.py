@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .atomic import exchange, keep_mode, same_bytes, signals_held
+from .atomic import exchange, held_once_written, keep_mode, same_bytes
 from .diagnostics import MuscleError, error
 from .marker import (
     DIRECTORY_MARKER,
@@ -59,7 +59,7 @@ def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
     where it is. All of it, or, where a step fails, none of it: a
     ``cannot-write`` naming what failed, the folder as it was. One run at a time: another
     filling the folder is waited for (see :func:`_locked`)."""
-    with _locked(path), signals_held() as came:
+    with _locked(path), held_once_written(shown) as came:
         _fill_locked(tmp, path, written, marker, shown, came)
 
 

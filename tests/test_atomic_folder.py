@@ -1061,3 +1061,40 @@ def test_a_folder_of_yours_named_like_a_file_the_run_writes_is_refused(
             ) in result.stderr
     assert {path: path.read_bytes() if path.is_file() else None
             for path in site.rglob("*")} == before
+
+
+#: A run of the samples' svg into ``site`` (swapped) that is sent the signal
+#: ``sys.argv[2]`` once its folder is swapped in, as signals are held.
+STOPPED_ONCE_SWAPPED = """
+import os, sys
+import converter.atomic_folder
+from converter.cli import main
+real, signum = converter.atomic_folder._carry_over, int(sys.argv[2])
+def carry_over(*args):
+    os.kill(os.getpid(), signum)
+    return real(*args)
+converter.atomic_folder._carry_over = carry_over
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "svg", "-o", "site", "-j", "1",
+                "--no-cache", "-q"]
+main()
+"""
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130),
+                                              (signal.SIGTERM, -signal.SIGTERM)],
+                         ids=["ctrl-c", "sigterm"])
+def test_a_run_stopped_once_its_folder_is_swapped_in_says_it_was_written(
+        signum: int, code: int, tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM as the new folder was swapped in (held until it was) ended the
+    run with ``Aborted!`` (or nothing, for SIGTERM), as if nothing were written, the
+    folder new. The run ends as stopped all the same, saying the folder was written."""
+    site = tmp_path / "site"
+    assert convert_samples("html", site)[0] == 0
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_SWAPPED, str(SAMPLES),
+                              str(int(signum))], cwd=tmp_path, capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert stopped.returncode == code, stopped.stderr
+    assert stopped.stderr.strip() == ("muscle-convert: stopped once site was written: it "
+                                      "holds this run's files"), stopped.stderr
+    assert (site / "map.svg").is_file() and not (site / "index.html").exists()
+    assert sorted(os.listdir(tmp_path)) == ["site"]

@@ -202,3 +202,43 @@ def test_a_run_stopped_as_it_fills_the_folder_leaves_it_as_it_was(
                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert stopped.returncode == code, stopped.stderr
     assert _files(tmp_path) == before
+
+
+#: A run of the samples' svg into the working folder that is sent the signal
+#: ``sys.argv[2]`` once every file is put in, past the last step that could undo them.
+STOPPED_ONCE_FILLED = """
+import os, sys
+import converter.inplace
+from converter.cli import main
+real, signum = converter.inplace._fill, int(sys.argv[2])
+def fill(*args):
+    real(*args)
+    os.kill(os.getpid(), signum)
+converter.inplace._fill = fill
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "svg", "-o", ".", "-j", "1", "--no-cache",
+                "-q"]
+main()
+"""
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130),
+                                              (signal.SIGTERM, -signal.SIGTERM),
+                                              (signal.SIGHUP, -signal.SIGHUP)],
+                         ids=["ctrl-c", "sigterm", "sighup"])
+def test_a_run_stopped_once_the_folder_is_filled_says_it_was_written(
+        signum: int, code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C, SIGTERM or SIGHUP that came once every file was put in, too late to put
+    them back, ended the run with ``Aborted!`` (or nothing, for SIGTERM), as if nothing
+    were written, the folder all new. The run ends as stopped all the same, saying the
+    folder was written."""
+    before = _old_folder(tmp_path, monkeypatch)
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_FILLED, str(SAMPLES),
+                              str(int(signum))], cwd=tmp_path, capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert stopped.returncode == code, stopped.stderr
+    assert stopped.stderr.strip() == ("muscle-convert: stopped once . was written: it holds "
+                                      "this run's files"), stopped.stderr
+    after = _files(tmp_path)
+    assert after["notes.txt"] == b"mine" and "gone.svg" not in after
+    assert all(after[name] != before[name] for name in after if name.endswith(".svg"))
+    assert not [name for name in after if name.startswith("..")]
