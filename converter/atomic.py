@@ -46,10 +46,12 @@ def temporary_prefix(path: Path) -> str:
     return f".{os.fsdecode(os.fsencode(path.name)[:200])}."
 
 
-def sweep_leftovers(path: Path) -> None:
+def sweep_leftovers(path: Path,
+                    running: Callable[[str], bool | None] | None = None) -> None:
     """Remove temporaries beside ``path`` that runs killed while writing it left behind
-    (the ones this module names ``.<name>.<random>.tmp`` and so on, older than
-    :data:`STALE_SECONDS`)."""
+    (the ones this module names ``.<name>.<random>.tmp`` and so on): those ``running``
+    says no run has (False) at once, those it says a run has (True) never, and the
+    others (it cannot tell: None) once older than :data:`STALE_SECONDS`."""
     path = Path(path)
     prefix, now = temporary_prefix(path), time.time()
     try:
@@ -59,7 +61,9 @@ def sweep_leftovers(path: Path) -> None:
         return
     for entry in entries:
         with contextlib.suppress(OSError):
-            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+            told = running(entry.path) if running is not None else None
+            if told or (told is None and now - entry.stat(
+                    follow_symlinks=False).st_mtime < STALE_SECONDS):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)

@@ -45,6 +45,7 @@ from .atomic import (
     umask,
 )
 from .diagnostics import MuscleError, error
+from .folder_lock import claimed, in_use, locked
 from .inplace import fill_in_place
 from .marker import (
     DIRECTORY_MARKER,
@@ -187,12 +188,15 @@ def holds_working_folder(path: Path) -> bool:
 
 def _sweep(path: Path, in_place: bool) -> None:
     """Remove what runs killed while writing the output folder ``path`` left (see
-    :func:`~converter.atomic.sweep_leftovers`: a day old): beside it, for a folder
-    swapped, and inside it, where a run writing it in place builds (a folder swapped
-    would carry those in as the user's, for ever)."""
-    sweep_leftovers(_beside(path, in_place))
-    if not in_place and _is_folder(path):
-        sweep_leftovers(_beside(path, True))
+    :func:`~converter.atomic.sweep_leftovers`): beside it, for a folder swapped, once a
+    day old; and inside it, where a run writing it in place builds, the folder's lock
+    held: at once where no run holds its lock (:func:`~converter.folder_lock.in_use`),
+    never where one does, and once a day old where no lock can tell."""
+    if not in_place:
+        sweep_leftovers(_beside(path, False))
+    if _is_folder(path):
+        with locked(path):
+            sweep_leftovers(_beside(path, True), in_use)
 
 
 def _beside(path: Path, in_place: bool) -> Path:
@@ -207,12 +211,14 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
     """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in
     (its files moved in, for a folder written ``in_place``); ``marker``: what the marker
     of the folder it replaces said; ``shown``: ``path`` as the user gave it."""
-    tmp = None
+    tmp, claim = None, None
     try:
-        with signals_held():
+        with locked(path) if in_place else contextlib.nullcontext(), signals_held():
             named = _beside(path, in_place)
             tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
                                         dir=named.parent))
+            if in_place:  # (this run's, as long as it runs: see _sweep)
+                claim = claimed(tmp)
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
         yield tmp
@@ -223,7 +229,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
                 fill_in_place(tmp, path, written, marker, shown)
             shutil.rmtree(tmp)
             return
-        with _replaced_meanwhile(path, shown):
+        with locked(path), _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
@@ -244,6 +250,9 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if claim is not None:
+            os.close(claim)
 
 
 def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
@@ -383,7 +392,7 @@ def _users(folder: Path, marker: Marker, place: Path) -> list[str]:
     ``folder`` cannot be listed."""
     with contextlib.suppress(MuscleError):
         marker = read_marker(folder)
-    names = set(os.listdir(folder))
+    names = set(os.listdir(folder)) - _runs_own(folder)
     return sorted(names - tool_files(folder, marker, place) - {DIRECTORY_MARKER})
 
 
@@ -497,7 +506,7 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
     with contextlib.suppress(MuscleError):  # (another run's folder may have been
         marker = read_marker(old)  # swapped out: its marker says what is the tool's)
     try:
-        names = set(os.listdir(old))
+        names = set(os.listdir(old)) - _runs_own(old)
     except OSError as exc:
         return [f"{old}: {exc.strerror or exc}"]
     ours = tool_files(old, marker, new) | set(written) | {DIRECTORY_MARKER}
@@ -660,9 +669,19 @@ def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -
     and the run's sources it made, see :func:`_tools`, unless this one ``written`` makes
     them again), as hard links (copies where links
     cannot be made): ``old`` stays whole until it is replaced."""
-    ours = tool_files(old, marker) | set(written) | {DIRECTORY_MARKER}
+    ours = tool_files(old, marker) | set(written) | {DIRECTORY_MARKER} | _runs_own(old)
     for name in sorted(set(os.listdir(old)) - ours):
         _keep_entry(old / name, new / name)
+
+
+def _runs_own(folder: Path) -> set[str]:
+    """The hidden folders in ``folder`` that runs writing it in place build in, and that
+    a lock tells are a run's (:func:`~converter.folder_lock.in_use`: one under way, or
+    one a killed run left): never the user's, not carried into a folder that replaces
+    it. One no lock can tell of is the user's until a day old (see :func:`_sweep`)."""
+    built_in = _beside(folder, True)
+    return {name for name in os.listdir(folder)
+            if is_temporary(name, built_in) and in_use(folder / name) is not None}
 
 
 def _keep_entry(source: Path, target: Path) -> None:

@@ -17,12 +17,13 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .atomic import exchange, held_once_written, keep_mode, same_bytes
 from .diagnostics import MuscleError, error
+from .folder_lock import locked
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
@@ -31,11 +32,6 @@ from .marker import (
     read_marker,
 )
 from .sources_kept import tool_files
-
-try:
-    import fcntl
-except ImportError:  # (Windows: no lock is taken)
-    fcntl = None  # type: ignore[assignment]
 
 #: How a step is undone.
 Undo = Callable[[], None]
@@ -58,36 +54,18 @@ def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
     are kept: :func:`~converter.sources_kept.tool_files`); what else is there is left
     where it is. All of it, or, where a step fails, none of it: a
     ``cannot-write`` naming what failed, the folder as it was. One run at a time: another
-    filling the folder is waited for (see :func:`_locked`)."""
-    with _locked(path), held_once_written(shown) as came:
+    writing the folder is waited for (see :func:`~converter.folder_lock.locked`)."""
+    with locked(path), held_once_written(shown) as came:
         _fill_locked(tmp, path, written, marker, shown, came)
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold the lock of ``folder`` (``flock`` on the folder itself) while the block runs,
-    waiting for a run that holds it (two runs filling one folder at once would leave
-    files of both, and a marker true of neither); where the system takes no lock, the
-    block runs all the same."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        yield
-        return
-    try:
-        if fcntl is not None:
-            with contextlib.suppress(OSError):  # (a file system that takes no lock)
-                fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # (the lock with it)
 
 
 def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
                  shown: str, came: list[int]) -> None:
     """:func:`fill_in_place`'s work, the folder's lock held: its marker read again (the
     one another run left meanwhile says what is the tool's). Ctrl-C, SIGTERM or SIGHUP
-    (held: they ``came``) undoes it all, then stops the run."""
+    (held: they ``came``) undoes it all, then stops the run. A ``FileNotFoundError``
+    where ``tmp`` is gone: the folder it was in was swapped away by another run."""
+    os.lstat(tmp)
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
     check_no_folder_named(path, written, shown)

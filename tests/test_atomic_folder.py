@@ -20,6 +20,7 @@ from click.testing import CliRunner
 import converter
 import converter.atomic
 import converter.atomic_folder
+import converter.folder_lock
 from converter.cli import cli
 from converter.discovery import Input
 from converter.marker import read_marker
@@ -497,9 +498,12 @@ def test_what_is_saved_in_a_site_while_a_run_writes_it_survives(
 
 def test_another_run_replacing_the_folder_meanwhile_is_no_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two runs writing the same folder at once: one swapped in a folder without a file
-    the other was keeping the times of, and the other failed, `cannot write here: No
-    such file or directory` (exit 1), though the folder was there."""
+    """Two runs writing the same folder at once, where the system takes no lock (else
+    the other waits: see test_a_swap_waits_for_a_run_filling_the_folder_in_place): one
+    swapped in a folder without a file the other was keeping the times of, and the other
+    failed, `cannot write here: No such file or directory` (exit 1), though the folder
+    was there."""
+    monkeypatch.setattr(converter.folder_lock, "fcntl", None)
     out = tmp_path / "svg"
     with converter.atomic_folder.atomic_directory(out) as folder:
         for name in ("map.svg", "soleus.svg"):
@@ -986,31 +990,52 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
 
 
 @pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+@pytest.mark.parametrize("locks", [True, False], ids=["locks", "no-lock"])
 def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
-        in_place: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        locks: bool, in_place: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A run killed as it wrote ``-o .`` leaves its hidden ``..muscle-convert.<random>
     .tmpdir`` (and a marker's ``.tmp``) inside the folder, which only a later run in place
     removed: one swapping the folder (``-o site`` from outside) carried it into the new
-    folder as the user's, for ever. Either removes it once a day old, and leaves a
-    younger one (a run in place may be writing it)."""
+    folder as the user's, for ever; and a young one, of a run still going or not, was
+    carried so until a day old. Either run removes at once one whose lock no run holds,
+    leaves one a run holds (one in place) and carries none into a folder swapped in; where
+    no lock can tell, one a day old is removed and a younger one left, as a marker's
+    ``.tmp`` is."""
+    if not locks:
+        monkeypatch.setattr(converter.folder_lock, "fcntl", None)
     site = tmp_path / "site"
     monkeypatch.chdir(tmp_path)
     _html("site")
-    left = [site / "..muscle-convert.abcd1234.tmpdir", site / "..muscle-convert.efgh5678.tmp"]
-    young = site / "..muscle-convert.ijkl9012.tmpdir"
-    for folder in (left[0], young):
+    old = [site / "..muscle-convert.abcd1234.tmpdir", site / "..muscle-convert.efgh5678.tmp"]
+    dead, held = (site / f"..muscle-convert.{name}.tmpdir" for name in ("ijkl", "mnop"))
+    young_marker = site / "..muscle-convert.qrst.tmp"
+    for folder in (old[0], dead, held):
         folder.mkdir()
         (folder / "index.html").write_text("half written")
-    left[1].write_text("half a marker")
+    for marker in (old[1], young_marker):
+        marker.write_text("half a marker")
     then = time.time() - converter.atomic.STALE_SECONDS - 60
-    for path in left:
+    for path in old:
         os.utime(path, (then, then))
+    claim = converter.folder_lock.claimed(held)  # (a run under way holds it)
+    assert (claim is not None) == locks
     if in_place:
         monkeypatch.chdir(site)
-    assert convert_samples("svg", Path("." if in_place else "site"))[0] == 0
-    assert sorted(name for name in os.listdir(site) if name.startswith("..")) == [
-        young.name]
+    try:
+        assert convert_samples("svg", Path("." if in_place else "site"))[0] == 0
+    finally:
+        if claim is not None:
+            os.close(claim)
+    left = {young_marker.name}  # (no lock tells of it: a day old, it goes)
+    if not locks:
+        left |= {dead.name, held.name}
+    elif in_place:
+        left.add(held.name)
+    assert {name for name in os.listdir(site) if name.startswith("..")} == left
     assert (site / "map.svg").is_file() and not (site / "index.html").exists()
+    assert converter.atomic_folder.written_by_tool(site) == {
+        name for name in os.listdir(site) if name.endswith(".svg")}
 
 
 def test_a_run_killed_in_place_in_an_empty_folder_leaves_it_writable(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import converter.atomic_folder
 import converter.inplace
 from converter.cli import cli
 from converter.marker import read_marker
@@ -113,6 +114,7 @@ def test_a_disk_full_as_the_marker_is_written_leaves_the_folder_as_it_was(
 PAUSED_AS_IT_FILLS = """
 import os, sys, time
 from pathlib import Path
+import converter.atomic_folder
 import converter.inplace
 from converter.cli import cli
 real, moved = converter.inplace._put, []
@@ -168,10 +170,44 @@ def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
     assert read_marker(site).names == {"diagram.svg", "index.html"}
 
 
+def test_a_swap_waits_for_a_run_filling_the_folder_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run swapping the folder (``-o site`` from outside) took no lock: it swapped its
+    folder in while a run in place (``cd site && ... -o .``) was halfway through its
+    files, which went on into the folder swapped out. It waits for the run in place to
+    be done, then reads the marker that run left and swaps its own folder in: the folder
+    is the swap's, its marker true."""
+    site, signals = tmp_path / "site", tmp_path / "signals"
+    signals.mkdir()
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
+                             "1", "--no-cache", "-q"])
+    (site / "notes.txt").write_text("mine")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    in_place = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_FILLS, str(signals),
+                                 str(SAMPLES)], cwd=site, env=env)
+    while not (signals / "ready").exists():
+        assert in_place.poll() is None
+        time.sleep(0.01)
+    swap = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                             "--to", "html", "-o", "site", "-j", "1", "--no-cache", "-q"],
+                            cwd=tmp_path, env=env)
+    waited = _waits_for_lock(swap)
+    (signals / "go").touch()
+    assert (in_place.wait(), swap.wait()) == (0, 0)
+    assert waited
+    assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html",
+                                        "notes.txt"]
+    assert read_marker(site).names == {"diagram.svg", "index.html"}
+    assert (site / "notes.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["signals", "site"]
+
+
 #: A run of the samples' svg into the working folder that is sent the signal
 #: ``sys.argv[2]`` (Ctrl-C's, or SIGTERM) once it has put its second file in.
 STOPPED_AS_IT_FILLS = """
 import os, sys
+import converter.atomic_folder
 import converter.inplace
 from converter.cli import main
 real, moved, signum = converter.inplace._put, [], int(sys.argv[2])
@@ -208,6 +244,7 @@ def test_a_run_stopped_as_it_fills_the_folder_leaves_it_as_it_was(
 #: ``sys.argv[2]`` once every file is put in, past the last step that could undo them.
 STOPPED_ONCE_FILLED = """
 import os, sys
+import converter.atomic_folder
 import converter.inplace
 from converter.cli import main
 real, signum = converter.inplace._fill, int(sys.argv[2])
@@ -242,3 +279,33 @@ def test_a_run_stopped_once_the_folder_is_filled_says_it_was_written(
     assert after["notes.txt"] == b"mine" and "gone.svg" not in after
     assert all(after[name] != before[name] for name in after if name.endswith(".svg"))
     assert not [name for name in after if name.startswith("..")]
+
+
+def test_a_run_in_place_whose_folder_a_swap_replaced_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run swapping the folder (``-o site`` from outside) while a run in place built
+    its files carried that run's hidden folder into its own as the user's, where the run
+    in place then put its files in. The swap leaves it out; the run in place, its folder
+    swapped away, writes nothing and says so, and the folder is the swap's."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
+                             "1", "--no-cache", "-q"])
+    real = converter.inplace.fill_in_place
+
+    def swapped_first(*args: object) -> None:
+        swap = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                               "--to", "html", "-o", "site", "-j", "1", "--no-cache", "-q",
+                               "--lang", "da"], cwd=tmp_path, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert swap.returncode == 0, swap.stderr
+        real(*args)
+
+    monkeypatch.setattr(converter.atomic_folder, "fill_in_place", swapped_first)
+    monkeypatch.chdir(site)
+    code, output = _svg()
+    assert code != 0 and output.count("error:") == 1, output
+    assert ("cannot write here: the folder was replaced, moved or removed by something "
+            "else while this run wrote it") in output
+    assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
+    assert read_marker(site).names == {"diagram.svg", "index.html"}
