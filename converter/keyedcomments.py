@@ -11,7 +11,8 @@ key's lines into its own pre-comments, which go wherever the key goes, and retur
 lines after the map's last entry, which :func:`attach_end` puts after the reordered
 map's last entry. The comment lines after a block value's last entry (however deep: a
 ``|`` text, a null) that are indented right of the map's keys are the block's (a
-commented-out entry): they stay at the end of the block, wherever its key goes, as do
+commented-out entry): they stay at the end of the block, wherever its key goes (those
+indented into a block inside it at the end of that one: :func:`attach_tail`), as do
 those after a value that fmt writes anew as a block (``origin: text``). The lines before
 a document's first key that end in a blank line describe the file and stay at its top;
 those directly above the key go with it. And where fmt writes a value given on its key's
@@ -52,9 +53,9 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
            *, document: bool) -> tuple[list[str], dict[Hashable, list[str]]]:
     """Move the lines above each key of ``original`` into the key's pre-comments; return
     the lines after its last entry, and each block value's tail (:func:`_split_tail`),
-    which :func:`attach_end` puts after the key's canonical value. ``above``: the parent
-    map's comment list of this map's key (None for the ``document``'s map or a list
-    item's, whose lines above its first key are the item's). A key that ``canonical``
+    which :func:`attach_tail` puts at the end of the key's canonical value. ``above``:
+    the parent map's comment list of this map's key (None for the ``document``'s map or
+    a list item's, whose lines above its first key are the item's). A key that ``canonical``
     leaves out hands its lines on to the next key. The key that ``canonical`` puts
     first takes its lines without the blank ones they start with: nothing of the map is
     above them (the document's top lines end in a blank line)."""
@@ -89,6 +90,25 @@ def attach_end(canonical: Any, lines: list[str]) -> None:
     its value)."""
     if lines and canonical:
         _attach_after(canonical, _last(canonical), lines)
+
+
+def attach_tail(original: Any, canonical: Any, lines: list[str]) -> None:
+    """Put ``lines``, the tail of the block ``original`` (:func:`detach`'s), at the end
+    of its canonical block ``canonical``; those indented right of the entries of
+    ``original`` where its last entry is a block (in ``canonical`` too) are that block's
+    tail, however deep, and go to its end, wherever fmt puts its entry: a commented-out
+    key of a function item's ``short`` map stays in ``short``, which fmt puts before
+    ``extended``."""
+    if not lines:
+        return
+    if _nested(original) and isinstance(canonical, Container) and canonical:
+        last = _last(original)
+        kept = last in canonical if isinstance(canonical, CommentedMap) \
+            else last < len(canonical)
+        if kept and _nested(original[last]) and _spread(canonical[last]):
+            inner, lines = _split_tail(lines, original.lc.col)
+            attach_tail(original[last], canonical[last], inner)
+    attach_end(canonical, lines)
 
 
 def _attach_after(canonical: Container, key: Any, lines: list[str]) -> None:

@@ -695,7 +695,9 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
             canonical[key] = _keep_comments(original[key], canonical[key], slot,
                                             document=False, column=column + _STEP_IN)
             keyedcomments.share_start(canonical, key)
-        keyedcomments.attach_end(canonical[key], after + tails.get(key, []))
+        keyedcomments.attach_end(canonical[key], after)
+        if key in tails:
+            keyedcomments.attach_tail(original[key], canonical[key], tails[key])
     keyedcomments.attach_end(canonical, end)
 
 

@@ -13,6 +13,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from converter.keyedcomments import (
     attach_end,
+    attach_tail,
     cut_reshaped,
     detach,
     lift,
@@ -108,6 +109,20 @@ def test_attach_end_puts_lines_after_the_deepest_last_value() -> None:
     canonical = CommentedMap([("a", 1), ("b", CommentedMap([("c", 2)]))])
     attach_end(canonical, ["# end"])
     assert _dump(canonical) == "a: 1\nb:\n  c: 2\n# end\n"
+
+
+def test_attach_tail_puts_the_lines_indented_into_an_inner_block_at_its_end() -> None:
+    """A block's tail whose first lines are indented into the block of its last entry
+    (``short``, which the canonical item puts first) ends that block; the lines from
+    the first left of them on (a blank line between goes with them) end the item, and
+    the list, wherever their entries went."""
+    original = _load("f:\n- extended: g\n  short:\n    da: t\n    en: u\n")["f"]
+    canonical = CommentedSeq([CommentedMap([
+        ("short", CommentedMap([("da", "t"), ("en", "u")])), ("extended", "g")])])
+    attach_tail(original, canonical, ["    # in short", "", "  # in the item", "# after"])
+    assert _dump(CommentedMap([("f", canonical)])) == (
+        "f:\n- short:\n    da: t\n    en: u\n    # in short\n  extended: g\n\n"
+        "  # in the item\n# after\n")
 
 
 def test_cut_reshaped_takes_the_lines_after_a_value_written_anew_as_a_block() -> None:

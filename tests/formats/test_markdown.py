@@ -400,6 +400,15 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
     # After a text that fmt writes as a language map (which went to the top).
     ("origin: The back of the leg.\n  # en is a draft; da to come\ntitle: Soleus\n",
      "title: Soleus\norigin:\n  en: The back of the leg.\n  # en is a draft; da to come\n"),
+    # In a block inside a block: the end of a function item's short, which fmt puts
+    # before extended (it went after extended, where it read as extended's), and the
+    # end of the item.
+    ("function:\n  - extended: Keeps you upright.\n    short:\n      da: Holder anklen.\n"
+     "      en: Stabilises the ankle.\n      # de: to come\n    # the item's end\n"
+     "title: Soleus\n",
+     "title: Soleus\nfunction:\n  - short:\n      da: Holder anklen.\n"
+     "      en: Stabilises the ankle.\n      # de: to come\n"
+     "    extended: Keeps you upright.\n    # the item's end\n"),
 ])
 def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
         tmp_path: Path, front: str, formatted: str) -> None:
@@ -1023,9 +1032,18 @@ def _comment_owners(fm: str) -> dict[str, tuple[Any, ...]]:
             found[line.strip()] = ("above" if _indent(line) == column else "left", path)
         else:
             found[line.strip()] = ("tail", next(
-                (_on_line(lines, keys, row)[0] for row in range(at - 1, -1, -1)
+                (_tail_of(lines, keys, row, _indent(line)) for row in range(at - 1, -1, -1)
                  if row in keys and _indent(lines[row]) < _indent(line)), ()))
     return found
+
+
+def _tail_of(lines: list[str], keys: dict[int, tuple[tuple[Any, ...], int]], row: int,
+             column: int) -> tuple[Any, ...]:
+    """Whose tail a comment line at ``column`` below the key on line ``row`` is: the
+    key's block's, where the line is indented right of the key (on an item's line too:
+    ``- short:``), else the list item's."""
+    path, key_column = keys[row]
+    return path if key_column < column else _on_line(lines, keys, row)[0]
 
 
 def _on_line(lines: list[str], keys: dict[int, tuple[tuple[Any, ...], int]], row: int
@@ -1059,19 +1077,39 @@ def _commented(lines: list[str], above: list[int], tails: list[int]) -> list[str
     """``lines`` of a written file with comment lines put in: above keys and list items
     of maps (a list item's first key is on its line: the comment is the item's), each
     indented as its line, picked by ``above``; and after top-level blocks, indented into
-    them, picked by ``tails``."""
+    them, or into a block inside them (a function item, its ``short``), picked by
+    ``tails``."""
     fm = "\n".join(lines[1:lines.index("---", 1)])
-    rows = sorted(row + 1 for row in _key_lines(fm))
+    keys = {row + 1: found for row, found in _key_lines(fm).items()}
+    rows = sorted(keys)
     ends = [end for end in sorted({_block_end(lines, row + 1) + 1 for row in _blocks(fm)})
             if lines[end].strip()]  # (blank lines there may be a kept text's)
     put = [(rows[pick % len(rows)], 1, f"{' ' * _indent(lines[rows[pick % len(rows)]])}"
             f"# c{n}") for n, pick in enumerate(above) if rows]
-    put += [(ends[pick % len(ends)], 0, f"  # t{n}") for n, pick in enumerate(tails)
-            if ends]
+    for n, pick in enumerate(tails):
+        if ends:
+            end = ends[pick % len(ends)]
+            columns = _last_columns(keys, end)
+            put.append((end, 0, f"{' ' * columns[pick // len(ends) % len(columns)]}# t{n}"))
     lines = list(lines)
     for row, _, line in sorted(put, key=lambda item: (-item[0], -item[1])):
         lines.insert(row, line)
     return lines
+
+
+def _last_columns(keys: dict[int, tuple[tuple[Any, ...], int]], end: int) -> list[int]:
+    """The columns a comment line at ``end``, after a top-level block, can be indented
+    to as a tail (of the block, or of a block inside it): 2, and those of the keys of
+    the block's last entry, of that entry's last entry, and so on (``keys``: each line's
+    key and its column)."""
+    columns: list[int] = []
+    for row in range(end - 1, 0, -1):
+        column = keys[row][1] if row in keys else None
+        if column == 0:
+            break
+        if column is not None and (not columns or column < columns[-1]):
+            columns.append(column)
+    return sorted({2, *columns})
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1083,13 +1121,15 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
                                               above: list[int], tails: list[int]) -> None:
     """A file with the keys of every map in a random order, some language maps written
     as a text on the key's line, comment lines above random keys and list items and
-    comment lines indented into random blocks after their last line: fmt keeps the data,
-    each comment directly above the key or item it was above, indented as its line (one
+    comment lines indented into random blocks (or into the last block inside one) after
+    their last line: fmt keeps the data, each comment directly above the key or item it
+    was above, indented as its line (one
     above ``short``, which fmt puts first in a function item, above the item), and each
     comment in a block at the block's end (a block that ends in a ``|`` text lost it to
     the next key, the comment after ``origin: text`` went to the top, and one above
     ``short`` after ``extended`` went to the previous item's end, or made fmt refuse the
-    file under a comment above the item)."""
+    file under a comment above the item; one at the end of a function item's ``short``
+    map went after ``extended``, which fmt puts after ``short``)."""
     data = _keys_shuffled(_collapsed(markdown.front_matter_from_muscle(muscle), rng), rng)
     lines = render(muscle, data=markdown._literal_blocks(data)).split("\n")
     text = "\n".join(_commented(lines, above, tails))
