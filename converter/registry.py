@@ -88,6 +88,10 @@ class Source(NamedTuple):
 _KEYWORDS = {"to": "format", "from": "format"}
 
 
+#: What bash's ``$'...'`` quoting writes as an escape (:meth:`Spelling.typed`).
+_BASH_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\", "'": "\\'"}
+
+
 @dataclass(frozen=True)
 class Spelling:
     """How a diagnostic names an option: as the caller gives it, the command line's
@@ -116,6 +120,15 @@ class Spelling:
             return f"{self.option(name)}={value!r}"
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
+
+    def typed(self, name: str, value: str) -> str:
+        """How the caller types the option given ``value``, a text that holds a control
+        character (a tab): ``--separator $'\\t' in bash``, or ``separator='\\t'``."""
+        if self.keywords:
+            return self.given(name, value)
+        shown = "".join(_BASH_ESCAPES.get(c) or (c if c.isprintable() else
+                                                 f"\\U{ord(c):08x}") for c in value)
+        return f"{self.option(name)} $'{shown}' in bash"
 
     def asked(self, name: str) -> str:
         """The option asked for, its value the caller's to choose: ``--from``, or

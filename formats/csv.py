@@ -1036,8 +1036,10 @@ def separator(options: Mapping[str, Any]) -> str:
     if value is None:
         return SEPARATORS[0]
     if value not in SEPARATORS:
-        typed = "; a tab is typed $'\\t' in bash" if value == "\\t" else ""
-        raise error(spelling().option("separator"), "bad-option",
+        named = spelling()
+        typed = f"; a tab is typed {named.typed('separator', chr(9))}" if value == "\\t" \
+            else ""
+        raise error(named.option("separator"), "bad-option",
                     f"'{printable(str(value))}' cannot separate the flat sheet's cells: "
                     f"give ',' (the default), ';' or a tab{typed}")
     return str(value)

@@ -210,6 +210,9 @@ def test_bad_option_values_are_usage_errors_before_any_work(tmp_path: Path,
     (("csv", "--separator", ";"), "--separator: applies only with --flat"),
     (("csv", "--flat", "--separator", "|"), "--separator: '|' cannot separate the flat "
      "sheet's cells: give ',' (the default), ';' or a tab"),
+    (("csv", "--flat", "--separator", "\\t"), "--separator: '\\t' cannot separate the flat "
+     "sheet's cells: give ',' (the default), ';' or a tab; a tab is typed --separator "
+     "$'\\t' in bash"),
     (("svg", "--base-image", "body.png"), "--base-image: needs --size WxH"),
     (("html", "--lang", "1"), "--lang: '1' is not a language tag"),
     (("anki", "--lang", "123"), "--lang: '123' is not a language code"),

@@ -1488,3 +1488,11 @@ def test_a_writers_diagnostic_about_a_muscle_of_no_known_source_has_no_line() ->
     placed = ctx.muscle_diagnostic("a", "title", "out", "not-xml-character", "x")
     assert (placed.path, placed.line, placed.field, placed.severity) == (
         "a.md", 2, "title", "error")
+
+
+def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> None:
+    """The command line's in bash's $'...' quoting (its escapes, a quote too); the
+    Python API's as a keyword given the value."""
+    assert registry.COMMAND_LINE.typed("separator", "\t") == "--separator $'\\t' in bash"
+    assert registry.COMMAND_LINE.typed("x", "a'b\\\x01") == "--x $'a\\'b\\\\\\U00000001' in bash"
+    assert registry.PYTHON_API.typed("separator", "\t") == "separator='\\t'"

@@ -923,13 +923,14 @@ def test_excel_and_a_semicolon_separator_go_together(sample_muscles: list[Muscle
     ({"flat": True, "separator": ";;"}, "';;' cannot separate"),
     ({"flat": True, "separator": ""}, "'' cannot separate"),
     ({"flat": True, "separator": "\\t"}, "'\\t' cannot separate the flat sheet's cells: "
-     "give ',' (the default), ';' or a tab; a tab is typed $'\\t' in bash"),
+     "give ',' (the default), ';' or a tab; a tab is typed separator='\\t'"),
     ({"separator": ";"}, "applies only with flat=True"),
 ])
 def test_a_separator_other_than_comma_semicolon_or_tab_is_refused(
         options: dict, message: str, tmp_path: Path) -> None:
     """write() names the option as it takes it (separator, flat=True), not as the
-    command line's flag (--separator, --flat: test_flat_options_are_named_as_given)."""
+    command line's flag (--separator, --flat: test_flat_options_are_named_as_given),
+    and says how Python types a tab (it said bash's $'\\t')."""
     out = tmp_path / "m.csv" if options.get("flat") else tmp_path / "pkg"
     with pytest.raises(MuscleError) as exc:
         converter.write([Muscle(slug="a", title="A")], out, "csv", **options)
