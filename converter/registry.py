@@ -130,6 +130,13 @@ class Spelling:
                                                  f"\\U{ord(c):08x}") for c in value)
         return f"{self.option(name)} $'{shown}' in bash"
 
+    def naming(self, fmt: str) -> str:
+        """How the caller names the format ``fmt`` to read or write it: ``--from or --to
+        json``, or ``format='json'``."""
+        if self.keywords:
+            return self.given("from", fmt)
+        return f"{self.option('from')} or {self.given('to', fmt)}"
+
     def asked(self, name: str) -> str:
         """The option asked for, its value the caller's to choose: ``--from``, or
         ``format=``."""
@@ -831,6 +838,7 @@ def unknown_format(name: str) -> str:
 def all_formats() -> list[Format]:
     """Every installed format that loads, sorted by name (a broken plugin is skipped
     with a warning, so one bad package cannot take the tool down)."""
+    _warn_of_shared_endings()
     return _loading()[0]
 
 
@@ -840,9 +848,22 @@ def not_loaded() -> list[Diagnostic]:
     return _loading()[1]
 
 
+class _Shared(NamedTuple):
+    """A file name ending or a directory marker (``what``) that the format ``fmt``
+    declares and the format ``owner``, ranked before it, declares too; ``taken``: what
+    is taken as ``owner``'s (``a .json file``)."""
+
+    fmt: str
+    what: str
+    owner: str
+    taken: str
+
+
 @cache
-def _loading() -> tuple[list[Format], list[Diagnostic]]:
-    """The formats that load, sorted by name, and the errors of those that do not."""
+def _loading() -> tuple[list[Format], list[Diagnostic], list[_Shared], set[str]]:
+    """The formats that load, sorted by name, the errors of those that do not, the
+    endings and markers they share (:func:`_shared`), and the warnings of those said
+    (:func:`_warn_of_shared_endings`)."""
     loaded, failed = [], []
     for name in format_names():
         try:
@@ -850,36 +871,59 @@ def _loading() -> tuple[list[Format], list[Diagnostic]]:
         except MuscleError as exc:
             failed.extend(exc.diagnostics)
             _warn(exc.diagnostics[0].message)
-    _warn_of_shared_endings(loaded)
-    return loaded, failed
+    return loaded, failed, _shared(loaded), set()
 
 
-@cache
 def _by_rank() -> list[Format]:
     """Every format that loads, :func:`ranked` (sorted once: a run detects the format of
     many files)."""
-    return ranked(all_formats())
+    _warn_of_shared_endings()
+    return _ranked()
 
 
-def _warn_of_shared_endings(formats: Iterable[Format]) -> None:
-    """Warn of each file name ending, and each directory marker, a format declares that
-    a format :func:`ranked` before it declares too: a file so named, or a folder so
+@cache
+def _ranked() -> list[Format]:
+    """Every format that loads, :func:`ranked`, sorted once."""
+    return ranked(_loading()[0])
+
+
+def _shared(formats: Iterable[Format]) -> list[_Shared]:
+    """Each file name ending, and each directory marker, a format declares that a
+    format :func:`ranked` before it declares too: a file so named, or a folder so
     marked, is that one's."""
+    found: list[_Shared] = []
     owners: dict[str, Format] = {}
     markers: dict[str, Format] = {}
     for fmt in ranked(formats):
         for ending in fmt.extensions:
             owner = owners.setdefault(ending.lower(), fmt)
             if owner is not fmt:
-                _warn(f"the {fmt.name} format's ending {ending} is the {owner.name} "
-                      f"format's too: a {ending} file is taken as {owner.name} "
-                      f"(--from or --to {fmt.name} names the other)")
+                found.append(_Shared(fmt.name, f"ending {ending}", owner.name,
+                                     f"a {ending} file"))
         marker = fmt.directory_marker
         owner = markers.setdefault(marker.lower(), fmt) if marker else fmt
         if owner is not fmt:
-            _warn(f"the {fmt.name} format's directory marker {marker} is the "
-                  f"{owner.name} format's too: a folder holding {marker} is taken as "
-                  f"{owner.name} (--from or --to {fmt.name} names the other)")
+            found.append(_Shared(fmt.name, f"directory marker {marker}", owner.name,
+                                 f"a folder holding {marker}"))
+    return found
+
+
+def _warn_of_shared_endings() -> None:
+    """Warn of each ending and marker that two formats share (:func:`_shared`), naming
+    the other format as the caller names one (:func:`spelling`): ``--from or --to
+    ajson``, or ``format='ajson'``. Each warning is said once, so a caller that names
+    formats otherwise than the first is warned in its own words."""
+    _, _, shared, said = _loading()
+    if not shared:
+        return
+    named = spelling()
+    for clash in shared:
+        message = (f"the {clash.fmt} format's {clash.what} is the {clash.owner} format's "
+                   f"too: {clash.taken} is taken as {clash.owner} "
+                   f"({named.naming(clash.fmt)} names the other)")
+        if message not in said:
+            said.add(message)
+            _warn(message)
 
 
 #: The folders of muscle-convert's own code (``converter/``, ``formats/``).

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from converter import registry
 from converter.model import ALL_FIELDS
-from tests.conftest import START_METHODS, cli_command
+from tests.conftest import SAMPLES, START_METHODS, cli_command
 
 
 def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
@@ -770,6 +771,28 @@ def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
                 "--no-cache").returncode == 0
 
 
+def test_a_shared_ending_is_warned_of_as_each_caller_names_formats(
+        clashing_plugins) -> None:
+    """The warning named the command line's flags (--from or --to ajson) to read()
+    and write() too, which take format=; each caller is warned once in its own words,
+    the Python API's first here (the formats load in its call), then the command
+    line's."""
+    import converter
+
+    shared = ("the ajson format's ending .json is the json format's too: a .json file is "
+              "taken as json ({} names the other)")
+    with pytest.warns(UserWarning) as caught:
+        assert [m.slug for m in converter.read(SAMPLES / "soleus.md")] == ["soleus"]
+    assert shared.format("format='ajson'") in [str(w.message) for w in caught]
+    with pytest.warns(UserWarning) as caught:
+        registry.all_formats()
+    assert [str(w.message) for w in caught] == [shared.format("--from or --to ajson")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        registry.all_formats()
+        converter.read(SAMPLES / "soleus.md")
+
+
 @pytest.fixture
 def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
@@ -800,7 +823,8 @@ def test_a_plugin_sharing_a_directory_marker_is_a_warning_and_the_built_in_wins(
         registry.all_formats()
     assert [str(w.message) for w in caught] == [shared]
     package = tmp_path / "package"
-    converter.write(sample_muscles, package, "csv")
+    with pytest.warns(UserWarning, match=r"\(format='pkgdir' names the other\)"):
+        converter.write(sample_muscles, package, "csv")  # (as write() names formats)
     assert registry.detect_format(package, for_reading=True).name == "csv"
     result = _cli(tmp_path, "formats")
     assert (result.returncode, result.stderr.splitlines()) == (
