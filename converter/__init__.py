@@ -94,7 +94,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     ``exclude``: patterns (gitignore style, as ``--exclude`` takes them) of what a
     folder's search leaves out, matched relative to the folder named (``"README.md"``,
     ``["_index.md", "drafts/**"]``); a path named is always read. A pattern that is
-    none is a ``ValueError``.
+    none is a ``bad-option`` :class:`MuscleError` of ``exclude`` (``--exclude``'s usage
+    error); what is not text, a ``TypeError``.
 
     Raises :class:`MuscleError` listing every problem when any input is invalid (by
     file, line, column and code, as ``validate`` says them); a
@@ -106,7 +107,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
 
     from .diagnostics import MuscleError, agreeing, counted, has_errors, in_order
     from .discovery import discover, not_searched
-    from .exclude import Exclusion, patterns
+    from .exclude import patterns
     from .lint import LINT_CODES
     from .pipeline import Reader
     from .slug import check_working_folder
@@ -117,8 +118,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     _check_max_bytes(max_bytes)
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
-    Exclusion(exclude)  # (a ValueError for a pattern that is none)
-    inputs, problems = discover(paths, format, exclude=exclude)
+    inputs, problems = discover(paths, format, exclude=exclude)  # (bad-option: exclude)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=3)

@@ -284,8 +284,26 @@ def test_read_leaves_out_what_exclude_patterns_match(tmp_path: Path) -> None:
         converter.read(site, exclude=["README.md", 5])  # type: ignore[list-item]
     with pytest.raises(TypeError, match=r"exclude takes patterns .* not NoneType"):
         converter.read(site, exclude=None)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="an empty pattern leaves nothing out"):
-        converter.read(site, exclude=["README.md", ""])
+
+
+@pytest.mark.parametrize("exclude, message", [
+    (["README.md", ""], "an empty pattern leaves nothing out"),
+    ("[[:alpah:]]", "'[[:alpah:]]' names [:alpah:], which is no character class (git's "
+                    "are [:alnum:], "),
+    (["[[:alpha:]"], "'[[:alpha:]' is not a pattern that matches a path"),
+])
+def test_read_with_an_exclude_pattern_that_is_none_is_a_bad_option(
+        exclude: object, message: str) -> None:
+    """It was a bare ValueError, raised before discovery's diagnostic could be: it is
+    the usage error --exclude is on the command line, a bad-option of exclude (as
+    write() names its options), before any path is looked at."""
+    for paths in (SAMPLES, SAMPLES / "missing.md"):
+        with pytest.raises(converter.MuscleError) as exc:
+            converter.read(paths, exclude=exclude)  # type: ignore[arg-type]
+        (diagnostic,) = exc.value.diagnostics
+        assert (diagnostic.path, diagnostic.code) == ("exclude", "bad-option")
+        assert diagnostic.message.startswith(message)
+        assert str(exc.value).startswith(f"exclude: error: {message}")
 
 
 def test_write_names_a_wrong_kind_of_muscles_and_a_bad_language(tmp_path: Path,
