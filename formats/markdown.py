@@ -349,8 +349,10 @@ _TAGGED_PLAIN = "p"
 
 @cache
 def _emitter() -> type:
-    """ruamel's round-trip emitter, but for a scalar of style :data:`_TAGGED_PLAIN`."""
+    """ruamel's round-trip emitter, but for a scalar of style :data:`_TAGGED_PLAIN`,
+    and a key that holds a line break, which it writes as a simple key."""
     from ruamel.yaml.emitter import RoundTripEmitter
+    from ruamel.yaml.events import ScalarEvent
 
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
         def choose_scalar_style(self) -> Any:
@@ -359,6 +361,23 @@ def _emitter() -> type:
                 return super().choose_scalar_style()
             self.analysis = self.analysis or self.analyze_scalar(self.event.value)
             return ""
+
+        def check_simple_key(self) -> bool:
+            """Whether the key is written on its line (``"k\\N": 1``): a text that
+            holds a line break (U+0085, U+2028, ``\\n``) too, which ruamel wrote as a
+            complex key (``? "k\\N"`` and ``: 1`` below it); as a key it is written
+            double-quoted, the break an escape (not plain or single-quoted: the
+            analysis keeps its line breaks)."""
+            if super().check_simple_key():
+                return True
+            analysis = self.analysis
+            if not isinstance(self.event, ScalarEvent) or not analysis.multiline:
+                return False
+            analysis.multiline = False
+            try:
+                return bool(super().check_simple_key())
+            finally:
+                analysis.multiline = True
 
     return Emitter
 

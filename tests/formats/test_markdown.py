@@ -1147,6 +1147,31 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
     assert _fmt(src) == new
 
 
+@pytest.mark.parametrize("key, written", [("k\x85", '"k\\N"'), ("a\u2028b", '"a\\Lb"'),
+                                          ("\u2029", '"\\P"'), ("a\nb", '"a\\nb"')])
+def test_a_key_holding_a_line_break_is_written_on_its_line(tmp_path: Path, key: str,
+                                                           written: str) -> None:
+    """ruamel wrote it as a complex key (``? "k\\N"``, its value on a line of its own
+    after ``:``), as if it were written on many lines; double-quoted, its line break an
+    escape, it is one line: a key as any other, read back the same by our reader,
+    PyYAML and ruamel.yaml, by fmt too (with a comment kept)."""
+    import yaml
+    from ruamel.yaml import YAML
+
+    muscle = Muscle(slug="m", title="M", extra=freeze({key: 1, "menu": {key: "v"}}))
+    text = render(muscle)
+    assert text == f"---\ntitle: M\n{written}: 1\nmenu:\n  {written}: v\n---\n"
+    front = markdown.split(text, "m.md")[0]
+    assert parse(text, "m.md", "m", "en") == muscle
+    for load in (yaml.safe_load, YAML(typ="safe").load, YAML(typ="rt").load):
+        assert load(front) == {"title": "M", key: 1, "menu": {key: "v"}}
+    src = tmp_path / "m.md"
+    src.write_text(f"---\n? {written}\n: 1\nmenu:\n  ? {written}\n  : v\n# the title\n"
+                   "title: M\n---\n", encoding="utf-8")
+    assert _fmt(src) == (f"---\n# the title\ntitle: M\n{written}: 1\nmenu:\n"
+                         f"  {written}: v\n---\n")
+
+
 def test_fmt_keeps_a_block_header_comment_on_a_block(tmp_path: Path) -> None:
     src = tmp_path / "m.md"
     src.write_text("---\ntitle: M\nnotes: | # two lines\n  a\n  b\n---\n", encoding="utf-8")
