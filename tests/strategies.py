@@ -94,8 +94,9 @@ extra_keys = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10).filt
 
 
 @st.composite
-def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
-    """One valid muscle with any content the model allows."""
+def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs,
+            body: st.SearchStrategy[str] = bodies) -> Muscle:
+    """One valid muscle with any content the model allows (``body``: its body's)."""
     functions = draw(st.lists(st.builds(Function, localized(min_size=1), localized()),
                               max_size=4))
     return Muscle(
@@ -110,7 +111,7 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs) -> Muscle:
                    | text.filter(is_safe_link)),
         image_focus=draw(st.none() | text.filter(is_safe_link)),
         regions=tuple(draw(st.lists(regions(), max_size=3))),
-        body=draw(bodies),
+        body=draw(body),
         extra=freeze(draw(st.dictionaries(extra_keys, json_values, max_size=3))),
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import converter
@@ -831,6 +831,15 @@ def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
 
 
 _COMMENTS = st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=6)
+#: The bodies of the muscles of fmt's property tests: fmt leaves a body as it is, and a
+#: body of thousands of characters (as :func:`~tests.strategies.muscles` draws them)
+#: is thousands of choices for the shrinker to try.
+_BODIES = st.sampled_from(["", "Body\n", "---\n# A heading\n"])
+#: The settings of fmt's property tests: no explain phase, which, once an example
+#: failed and shrank, ran some 800 more (each a run of fmt, most of them invalid) to
+#: say which arguments could be anything, as long as the shrinking took.
+_FMT_PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                         phases=[p for p in Phase if p is not Phase.explain])
 
 
 def _shuffled_entries(text: str, order: list[int]) -> tuple[list[list[str]], list[str]]:
@@ -856,8 +865,8 @@ def _shuffled(text: str, order: list[int]) -> list[str]:
     return ["---", *(line for entry in entries for line in entry), *rest]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(muscles(), st.permutations(range(8)), _COMMENTS)
+@settings(_FMT_PROPERTY, max_examples=150)
+@given(muscles(body=_BODIES), st.permutations(range(8)), _COMMENTS)
 def test_fmt_output_is_settled_for_commented_files(tmp_path_factory: pytest.TempPathFactory,
                                                    muscle, order, comments) -> None:
     """A written file with its entries reordered and comments put in at random (at line
@@ -907,8 +916,8 @@ _SPACING = st.lists(st.lists(st.sampled_from(["", "# c", "  # c"]), max_size=4),
                     max_size=10)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(muscles(), st.permutations(range(8)), _SPACING, st.booleans())
+@settings(_FMT_PROPERTY, max_examples=150)
+@given(muscles(body=_BODIES), st.permutations(range(8)), _SPACING, st.booleans())
 def test_fmt_is_idempotent_over_key_orders_with_comments_and_blank_lines(
         tmp_path_factory: pytest.TempPathFactory, muscle: Muscle, order: list[int],
         spacing: list[list[str]], noted: bool) -> None:
@@ -1112,10 +1121,9 @@ def _last_columns(keys: dict[int, tuple[tuple[Any, ...], int]], end: int) -> lis
     return sorted({2, *columns})
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(muscles(), st.randoms(use_true_random=False), st.lists(st.integers(0, 10**6),
-                                                              max_size=6),
-       st.lists(st.integers(0, 10**6), max_size=3))
+@settings(_FMT_PROPERTY, max_examples=100)
+@given(muscles(body=_BODIES), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 10**6), max_size=6), st.lists(st.integers(0, 10**6), max_size=3))
 def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathFactory,
                                               muscle: Muscle, rng: random.Random,
                                               above: list[int], tails: list[int]) -> None:
