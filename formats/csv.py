@@ -44,7 +44,8 @@ from typing import IO, Any, ClassVar, NamedTuple
 from converter.atomic import atomic_file
 from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import Problem, muscle_from_front_matter, without_reserved
-from converter.canonical import extra_json, load_extra, named_record
+from converter.canonical import JsonPlaces, extra_json, load_extra, named_record
+from converter.coords import SHOWN
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -760,7 +761,8 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
     """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it),
     and the formula prefix it declares ("" for none)."""
     try:
-        data = load_json(decode_utf8(_read_whole(path), str(path)))
+        text = decode_utf8(_read_whole(path), str(path))
+        data = load_json(text)
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else
                 "is neither a .csv sheet nor a data package descriptor (not JSON)")
@@ -784,10 +786,23 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
         if not files[name].is_file():
             raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
     prefix = data.get(FORMULA_PREFIX_KEY, "")
-    if not isinstance(prefix, str):
-        raise error(str(path), "bad-package", f"{FORMULA_PREFIX_KEY!r} must be text",
-                    FORMULA_PREFIX_KEY)
+    if prefix not in ("", SAFE_PREFIX):  # (another would cut every text it starts)
+        line, column = JsonPlaces(text).find_steps((FORMULA_PREFIX_KEY,)) or (None, None)
+        raise error(str(path), "bad-package", f"{_shown(prefix)} is not the prefix "
+                    f"muscle-convert writes ({SAFE_PREFIX!r}): give that, or leave the key "
+                    "out for none", FORMULA_PREFIX_KEY, line, column)
     return files, prefix
+
+
+def _shown(value: Any) -> str:
+    """A value of the descriptor as a message names it: text as Python shows it
+    (its start, if long), else its kind."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= SHOWN else f"{value[:SHOWN]}...")
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return "a list" if isinstance(value, list) else (
+        "an object" if isinstance(value, dict) else "a number")
 
 
 def read_package(path: Path, ctx: ReadContext) -> Iterator[Muscle]:

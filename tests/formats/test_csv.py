@@ -869,6 +869,34 @@ def test_a_package_that_declares_no_prefix_is_read_as_written(tmp_path: Path) ->
         ("bad-package", csv_format.FORMULA_PREFIX_KEY)]
 
 
+@pytest.mark.parametrize(("value", "shown"), [
+    ("B", "'B'"), ("''", "\"''\""), ("=", "'='"), (None, "null"), (["'"], "a list")])
+def test_a_formula_prefix_the_writer_never_writes_is_refused_at_its_key(
+        value: object, shown: str, tmp_path: Path) -> None:
+    """Any text was taken as the prefix, cutting it from every text it starts: a "B"
+    made "Biceps Brachii" "iceps Brachii", with no word. Only the writer's ``'`` (or the
+    key left out, or "", which cuts nothing) is read; another is one error at its key."""
+    muscle = Muscle(slug="biceps-brachii", title="Biceps Brachii", exercises=("'s press",))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data[csv_format.FORMULA_PREFIX_KEY] = ""
+    descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    assert converter.read(out) == [Muscle(slug="biceps-brachii", title="Biceps Brachii",
+                                          exercises=("''s press",))]
+    data[csv_format.FORMULA_PREFIX_KEY] = value
+    text = json.dumps(data, indent=2)
+    descriptor.write_text(text, encoding="utf-8")
+    line = text[:text.index('"x-formula-prefix"')].count("\n") + 1
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.path, d.line, d.field, d.code, d.message) for d in exc.value.diagnostics] == [
+        (str(descriptor), line, "x-formula-prefix", "bad-package",
+         f"{shown} is not the prefix muscle-convert writes (\"'\"): give that, or leave the "
+         "key out for none")]
+
+
 def test_flat_sheet_wraps_every_cell_in_quotes(sample_muscles: list[Muscle],
                                               tmp_path: Path) -> None:
     """OWASP: wrap each cell in double quotes (besides the leading ``'``), so a separator
