@@ -774,23 +774,36 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
         raise error(str(path), "bad-package", 'expected an object with a "resources" list')
-    found = {r.get("name"): r.get("path") for r in resources
-             if isinstance(r, dict) and isinstance(r.get("name"), str)}
+    places = JsonPlaces(text)
+
+    def bad(message: str, *steps: str | int) -> MuscleError:
+        line, column = places.find_steps(steps) or (None, None)
+        field = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps)
+        return error(str(path), "bad-package", message, field.lstrip("."), line, column)
+
+    found: dict[str, int] = {}  # name -> its resource's place in the list
+    for at, resource in enumerate(resources):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if isinstance(name, str) and found.setdefault(name, at) != at:
+            raise bad(f"resource name {name!r} given twice (first in resources[{found[name]}])",
+                      "resources", at, "name")
     files = {}
     for name in TABLES:
-        where = found.get(name)
+        if name not in found:
+            raise bad(f"no resource named {name!r}: the package needs one for each of its "
+                      f"tables ({', '.join(TABLES)})", "resources")
+        where = resources[found[name]].get("path")
         if not isinstance(where, str) or "/" in where or "\\" in where or where in ("", ".", ".."):
-            raise error(str(path), "bad-package",
-                        f"resource {name!r} needs a CSV file name beside the descriptor")
+            raise bad(f"resource {name!r} needs a CSV file name beside the descriptor",
+                      "resources", found[name], "path")
         files[name] = path.parent / where
         if not files[name].is_file():
             raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
     prefix = data.get(FORMULA_PREFIX_KEY, "")
     if prefix not in ("", SAFE_PREFIX):  # (another would cut every text it starts)
-        line, column = JsonPlaces(text).find_steps((FORMULA_PREFIX_KEY,)) or (None, None)
-        raise error(str(path), "bad-package", f"{_shown(prefix)} is not the prefix "
-                    f"muscle-convert writes ({SAFE_PREFIX!r}): give that, or leave the key "
-                    "out for none", FORMULA_PREFIX_KEY, line, column)
+        raise bad(f"{_shown(prefix)} is not the prefix muscle-convert writes "
+                  f"({SAFE_PREFIX!r}): give that, or leave the key out for none",
+                  FORMULA_PREFIX_KEY)
     return files, prefix
 
 

@@ -637,6 +637,37 @@ def test_a_resource_name_that_is_not_text_is_one_diagnostic(tmp_path: Path) -> N
     assert codes(exc) == {"bad-package"}
 
 
+def test_a_resource_left_out_or_named_twice_is_said_so_at_its_line(tmp_path: Path) -> None:
+    """A resource removed from the descriptor was told to need a CSV file name (it is not
+    there to have one); a second resource of one name silently replaced the first."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    resources = data["resources"]
+
+    def problems(changed: list) -> list[tuple[int | None, str, str]]:
+        text = json.dumps({**data, "resources": changed}, indent=2)
+        descriptor.write_text(text, encoding="utf-8")
+        with pytest.raises(MuscleError) as exc:
+            converter.read(out)
+        lines = text.splitlines()
+        return [(lines[d.line - 1].strip() if d.line else None, d.field, d.message)
+                for d in exc.value.diagnostics if d.code == "bad-package"]
+
+    assert problems([r for r in resources if r["name"] != "texts"]) == [(
+        '"resources": [', "resources", "no resource named 'texts': the package needs one "
+        "for each of its tables (muscles, texts, functions, exercises, regions)")]
+    twice = [*resources[:3], {**resources[3], "name": "muscles", "path": "exercises.csv"},
+             *resources[4:]]
+    assert problems(twice) == [('"name": "muscles",', "resources[3].name",
+                                "resource name 'muscles' given twice (first in resources[0])")]
+    nowhere = [*resources[:2], {**resources[2], "path": "../functions.csv"}, *resources[3:]]
+    assert problems(nowhere) == [('"path": "../functions.csv",', "resources[2].path",
+                                  "resource 'functions' needs a CSV file name beside the "
+                                  "descriptor")]
+
+
 def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
