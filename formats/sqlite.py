@@ -800,6 +800,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             if old is not None:
                 sources.moved(old[2], source)
             if old is None:
+                if next_id > MAX_ID:
+                    raise _no_id_left(conn, out, last_id or 0, given)
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
             elif old[0] == values[0]:
@@ -829,6 +831,27 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
 #: another, so an app that stored it finds that muscle or none. Made with the first id
 #: a database gives (older ones gain it then).
 _ID_SEQUENCE = "CREATE TABLE IF NOT EXISTS id_sequence (last_id INTEGER NOT NULL)"
+
+
+#: The highest muscle id: the search index keys a muscle's rows by ``id * 4 + 3``, which
+#: SQLite's 64-bit integers hold up to this id.
+MAX_ID = (2**63 - 1 - 3) // 4
+
+
+def _no_id_left(conn: sqlite3.Connection, out: str, last_id: int, given: int) -> MuscleError:
+    """The error of a database whose highest id (``last_id`` of muscles, or ``given`` of
+    id_sequence), edited in by hand, leaves none to give a new muscle."""
+    if given >= last_id:
+        field, value = "id_sequence.last_id", given
+        fix = ("set it back to the highest id the database gave (no less than SELECT "
+               "max(id) FROM muscles)")
+    else:
+        (slug,) = conn.execute("SELECT slug FROM muscles WHERE id = ?", (last_id,)).fetchone()
+        field, value = f"muscles[{slug}].id", last_id
+        fix = f"give muscle {slug!r} a lower id"
+    return error(out, "bad-value", f"{value} leaves no id for a new muscle (the highest is "
+                 f"{MAX_ID}: the search index keys a muscle's rows by id * 4 + 3, a 64-bit "
+                 f"integer); {fix}, or write a fresh database", field)
 
 
 def _last_given(conn: sqlite3.Connection) -> int:

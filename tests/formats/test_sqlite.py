@@ -500,6 +500,40 @@ def test_a_removed_muscles_id_is_never_given_to_another(sample_muscles: list[Mus
     assert query(db, "SELECT last_id FROM id_sequence") == [(len(sample_muscles) + 2,)]
 
 
+@pytest.mark.parametrize(("edit", "field", "value"), [
+    ("UPDATE id_sequence SET last_id = 9223372036854775807", "id_sequence.last_id",
+     2**63 - 1),
+    ("UPDATE id_sequence SET last_id = 2305843009213693951", "id_sequence.last_id",
+     2**61 - 1),
+    ("UPDATE muscles SET id = 2305843009213693951", "muscles[a].id", 2**61 - 1)])
+def test_an_id_edited_up_to_the_limit_is_one_error_that_names_it(
+        edit: str, field: str, value: int, db: Path) -> None:
+    """The next new muscle's id overflowed: a writer-failed OverflowError past SQLite's
+    integers, a bare "datatype mismatch" past what the search index's id * 4 + 3 holds.
+    A run that gives no new id is written as before."""
+    write([Muscle(slug="a", title="A")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(edit)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db,
+                        "sqlite")
+    assert [(d.path, d.field, d.code) for d in exc.value.diagnostics] == [
+        (str(db), field, "bad-value")]
+    assert exc.value.diagnostics[0].message.startswith(
+        f"{value} leaves no id for a new muscle (the highest is {2**61 - 1}: ")
+    assert db.read_bytes() == before
+    assert write([Muscle(slug="a", title="A again")], db) == f"{db}: " + counts(0, 1, 0, 0)
+
+
+def test_the_highest_id_the_search_index_holds_is_given(db: Path) -> None:
+    write([Muscle(slug="a", title="A")], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE id_sequence SET last_id = ?", (2**61 - 2,))
+    write([Muscle(slug="a", title="A"), Muscle(slug="b", title="B")], db)
+    assert query(db, "SELECT id FROM muscles WHERE slug = 'b'") == [(2**61 - 1,)]
+
+
 def test_a_slug_given_again_in_a_later_batch_is_a_duplicate(db: Path) -> None:
     problems: list[Diagnostic] = []
     muscles = [Muscle(slug=f"m-{i:04}", title=f"M {i}") for i in range(sqlite_format.BATCH + 3)]
