@@ -287,8 +287,8 @@ _SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
 _SELECT_TEXTS = "SELECT muscle, field, language, text FROM texts ORDER BY muscle, field, language"
 _SELECT_FUNCTIONS = """SELECT muscle, position, part, language, text FROM functions
     ORDER BY muscle, position, part, language"""
-_SELECT_EXERCISES = "SELECT muscle, name FROM exercises ORDER BY muscle, position"
-_SELECT_POINTS = """SELECT r.muscle, r.position, p.x, p.y FROM regions AS r
+_SELECT_EXERCISES = "SELECT muscle, position, name FROM exercises ORDER BY muscle, position"
+_SELECT_POINTS = """SELECT r.muscle, r.position, p.position, p.x, p.y FROM regions AS r
     LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
     ORDER BY r.muscle, r.position, p.position"""
 
@@ -1414,7 +1414,7 @@ def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
     return {
         "slug": slug, "title": title, "latin": latin, **_localized(text_rows, shape),
         "functions": _functions(function_rows, shape),
-        "exercises": [name for (name,) in exercise_rows],
+        "exercises": _exercises(exercise_rows, shape),
         "image": image, "image_focus": image_focus,
         "regions": _regions(point_rows, shape), "body": body,
         "extra": _extra(extra, shape),
@@ -1448,10 +1448,22 @@ def _localized(rows: list[tuple[Any, ...]], shape: _Misshapen) -> dict[str, dict
     return texts
 
 
+def _exercises(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[Any]:
+    """The names of a muscle's rows of exercises (position, name), in order; the first
+    position that is no whole number is a problem of ``shape``."""
+    for at, (position, _) in enumerate(rows):
+        if not _at_position(position, f"exercises[{at}]", shape):
+            break  # (the first: a table made again with text positions has only such)
+    return [name for _, name in rows]
+
+
 def _functions(rows: list[tuple[Any, ...]], shape: _Misshapen
                ) -> list[dict[str, dict[Any, Any]]]:
     by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
+    ordered = True  # (until a position that is no whole number: said once)
     for position, part, language, text in rows:
+        if ordered and position not in by_position:
+            ordered = _at_position(position, f"functions[{len(by_position)}]", shape)
         parts = by_position.setdefault(position, {"short": {}, "extended": {}})
         if part not in parts or not isinstance(part, str):
             shape.add(_bad_kind("functions", "part", part, parts))
@@ -1465,15 +1477,34 @@ def _regions(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[list[list[A
     """The polygons of a muscle's rows of points (region, x, y; each region's together,
     in order); a problem of ``shape`` names every coordinate that is no number (0 in
     its place), counting regions and points from 0 (``position`` gives their order, not
-    a count)."""
+    a count), and the first position that is no whole number (of each region's points)."""
     polygons: dict[Any, list[list[Any]]] = {}
-    for region, x, y in rows:
+    ordered, unordered = True, set()  # (the regions of a point said so: once each)
+    for region, position, x, y in rows:
+        if ordered and region not in polygons:
+            ordered = _at_position(region, f"regions[{len(polygons)}]", shape)
         points = polygons.setdefault(region, [])
+        place = len(polygons) - 1
         if x is not None or y is not None:  # (both NULL: a region without points)
-            at = f"regions[{len(polygons) - 1}].points[{len(points)}]"
+            at = f"regions[{place}].points[{len(points)}]"
+            if place not in unordered and not _at_position(position, at, shape):
+                unordered.add(place)  # (its polygon's lints and errors: not said)
             points.append([_coordinate(x, f"{at}.x", shape),
                            _coordinate(y, f"{at}.y", shape)])
     return list(polygons.values())
+
+
+def _at_position(position: Any, field_path: str, shape: _Misshapen) -> bool:
+    """Whether ``position``, of the row at ``field_path``, is a whole number; if not (a
+    value edited past the column's type, or a table made again with another), a
+    ``not-integer`` problem of ``shape``: the order of its rows is not known."""
+    if type(position) is int:
+        return True
+    shown = f"{position!r} is text," if isinstance(position, str) else (
+        f"{_stored(position)} is")
+    shape.add((f"{field_path}.position", "not-integer", f"{shown} not a whole number "
+               "(position gives the order of the rows); the muscle is left out"))
+    return False
 
 
 def _coordinate(value: Any, field_path: str, shape: _Misshapen) -> Any:

@@ -1267,6 +1267,18 @@ EDITED_PAST_CHECKS = {
          "AND position = 0"],
         [("muscles[deltoideus].exercises[0]", "not-utf8", "is not UTF-8 (byte 0xff)"),
          ("muscles[soleus].title", "not-utf8", "is not UTF-8 (byte 0xff)")]),
+    # (was read without a word, in SQLite's order: numbers, then texts)
+    "position no whole number": (
+        ["UPDATE exercises SET position = 'a' WHERE muscle = 'deltoideus' AND position = 0",
+         "UPDATE functions SET position = 1.5 WHERE muscle = 'soleus' AND position = 1",
+         "UPDATE regions SET position = x'00' WHERE muscle = 'soleus' AND position = 1",
+         "UPDATE points SET region = x'00' WHERE muscle = 'soleus' AND region = 1"],
+        [("muscles[deltoideus].exercises[2].position", "not-integer", "'a' is text, not a "
+          "whole number (position gives the order of the rows); the muscle is left out"),
+         ("muscles[soleus].functions[1].position", "not-integer", "the number 1.5 is not a "
+          "whole number (position gives the order of the rows); the muscle is left out"),
+         ("muscles[soleus].regions[1].position", "not-integer", "a BLOB of 1 byte is not a "
+          "whole number (position gives the order of the rows); the muscle is left out")]),
 }
 
 
@@ -1279,6 +1291,35 @@ def test_a_row_edited_past_the_checks_leaves_out_only_its_muscle(
     assert found == sorted(m.slug for m in sample_muscles
                            if m.slug not in ("soleus", "deltoideus"))
     assert [(p.field, p.code, p.message) for p in problems] == expected
+
+
+@pytest.mark.parametrize("table", ["exercises", "points"])
+def test_a_table_made_again_with_text_positions_is_not_read_in_their_text_order(
+        table: str, db: Path) -> None:
+    """Positions stored as text sort as text: exercises came out e0, e1, e10, e11, e2,
+    and a polygon's points out of order made a polygon-self-intersecting error of it."""
+    muscle = Muscle(slug="m", title="M", exercises=tuple(f"e{i}" for i in range(12)),
+                    regions=(Region(((0, 0), (10, 0), (10, 10), (0, 10))),))
+    write([muscle, Muscle(slug="n", title="N")], db)
+    columns = {"exercises": ("muscle", "position", "name"),
+               "points": ("muscle", "region", "position", "x", "y")}[table]
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA legacy_alter_table = ON")  # (the views name the table)
+        typed = ", ".join(f"{c} TEXT" if c == "position" else c for c in columns)
+        conn.execute(f"CREATE TABLE copied ({typed}, CHECK (typeof(position) = 'text'))")
+        conn.execute(f"INSERT INTO copied SELECT {', '.join(columns)} FROM {table}")
+        # (its second and third points swapped: in this order, its edges cross)
+        conn.execute("UPDATE copied SET position = CASE position WHEN 1 THEN 2 WHEN 2 "
+                     "THEN 1 ELSE position END || ''")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE copied RENAME TO {table}")
+        conn.commit()
+    found, problems = read_with_diagnostics(db)
+    item = {"exercises": "exercises[0]", "points": "regions[0].points[0]"}[table]
+    first = "'0'"
+    assert ([m.slug for m in found], [(p.field, p.code, p.message) for p in problems]) == (
+        ["n"], [(f"muscles[m].{item}.position", "not-integer", f"{first} is text, not a whole "
+                 "number (position gives the order of the rows); the muscle is left out")])
 
 
 def test_a_row_of_the_wrong_shape_reports_the_muscles_other_problems_too(
