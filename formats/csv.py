@@ -30,6 +30,7 @@ sorted by slug and position), so the bytes depend only on the muscles.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -796,6 +797,9 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
         if not isinstance(where, str) or "/" in where or "\\" in where or where in ("", ".", ".."):
             raise bad(f"resource {name!r} needs a CSV file name beside the descriptor",
                       "resources", found[name], "path")
+        unread = _unread(resources[found[name]])
+        if unread is not None:
+            raise bad(unread[1], "resources", found[name], *unread[0])
         files[name] = path.parent / where
         if not files[name].is_file():
             raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
@@ -807,6 +811,47 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
     return files, prefix
 
 
+#: What the reader reads of a table's dialect (Frictionless), each key's values: cells
+#: separated by any of these (:func:`_delimiter`), and any line end.
+_DIALECT_READ: dict[str, tuple[Any, ...]] = {
+    "delimiter": (",", ";", "\t"), "quoteChar": ('"',), "doubleQuote": (True,),
+    "header": (True,), "lineTerminator": ("\n", "\r\n", "\r"), "skipInitialSpace": (False,)}
+
+
+def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """The first key of a table's ``resource`` that declares what the reader does not
+    read as declared (another encoding, dialect or missing value), as (its steps, the
+    message); None when there is none."""
+    encoding = resource.get("encoding", "utf-8")
+    try:
+        utf8 = isinstance(encoding, str) and codecs.lookup(encoding).name in (
+            "utf-8", "utf-8-sig")
+    except (LookupError, ValueError):
+        utf8 = False
+    if not utf8:
+        return ("encoding",), (f"{_shown(encoding)} is not read: the tables are read as "
+                               'UTF-8 (save the table as UTF-8, then give "utf-8")')
+    dialect = resource.get("dialect", {})
+    if not isinstance(dialect, dict):
+        return ("dialect",), f"{_shown(dialect)} is not read: give the dialect as an object"
+    for key, value in dialect.items():
+        allowed = _DIALECT_READ.get(key)
+        if allowed is None:
+            return ("dialect", key), (f"this key is not read: a table's dialect may give "
+                                      f"only "
+                                      f"{', '.join(_DIALECT_READ)}")
+        if not any(type(value) is type(one) and value == one for one in allowed):
+            return ("dialect", key), (f"{_shown(value)} is not read: {key} may be "
+                                      f"{' or '.join(_shown(one) for one in allowed)}")
+    schema = resource.get("schema")
+    missing = schema.get("missingValues", [NULL]) if isinstance(schema, dict) else [NULL]
+    if missing != [NULL]:
+        return ("schema", "missingValues"), (
+            f"{_shown(missing)} is not read: a cell of \\N is the tables' one missing "
+            'value (an empty cell is an empty text): give ["\\\\N"]')
+    return None
+
+
 def _shown(value: Any) -> str:
     """A value of the descriptor as a message names it: text as Python shows it
     (its start, if long), else its kind."""
@@ -814,6 +859,9 @@ def _shown(value: Any) -> str:
         return repr(value if len(value) <= SHOWN else f"{value[:SHOWN]}...")
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        listed = json.dumps(value, ensure_ascii=False)
+        return listed if len(listed) <= SHOWN else f"{listed[:SHOWN]}..."
     return "a list" if isinstance(value, list) else (
         "an object" if isinstance(value, dict) else "a number")
 

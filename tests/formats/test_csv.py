@@ -668,6 +668,67 @@ def test_a_resource_left_out_or_named_twice_is_said_so_at_its_line(tmp_path: Pat
                                   "descriptor")]
 
 
+UNREAD = {  # an edit of the descriptor -> the key it names, and the message
+    "latin-1": (lambda d: d["resources"][1].update(encoding="latin-1"),
+                "resources[1].encoding", "'latin-1' is not read: the tables are read as "
+                'UTF-8 (save the table as UTF-8, then give "utf-8")'),
+    "pipe": (lambda d: d["resources"][2]["dialect"].update(delimiter="|"),
+             "resources[2].dialect.delimiter",
+             "'|' is not read: delimiter may be ',' or ';' or '\\t'"),
+    "escape": (lambda d: d["resources"][3]["dialect"].update(escapeChar="\\"),
+               "resources[3].dialect.escapeChar", "this key is not read: a table's dialect "
+               "may give only delimiter, quoteChar, doubleQuote, header, lineTerminator, "
+               "skipInitialSpace"),
+    "no header": (lambda d: d["resources"][0]["dialect"].update(header=False),
+                  "resources[0].dialect.header", "false is not read: header may be true"),
+    "empty is none": (lambda d: d["resources"][4]["schema"].update(missingValues=["", "\\N"]),
+                      "resources[4].schema.missingValues", '["", "\\\\N"] is not read: a '
+                      "cell of \\N is the tables' one missing value (an empty cell is an "
+                      'empty text): give ["\\\\N"]'),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(UNREAD))
+def test_a_table_declared_in_what_the_reader_does_not_read_is_refused_at_its_key(
+        edit: str, tmp_path: Path) -> None:
+    """A table declared Latin-1 (which frictionless reads) was read as UTF-8: not-utf8 at
+    every row with a letter past ASCII; another delimiter, a missing value or a dialect
+    key was read otherwise than declared, without a word."""
+    muscle = Muscle(slug="a", title="Æble", origin=LocalizedText({"da": "Lår"}))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    change, field, message = UNREAD[edit]
+    change(data)
+    text = json.dumps(data, indent=2)
+    descriptor.write_text(text, encoding="utf-8")
+    texts = out / "texts.csv"
+    texts.write_bytes(texts.read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    key = field.rsplit(".", 1)[1]
+    assert [(text.splitlines()[d.line - 1].split(":")[0].strip(), d.field, d.code, d.message)
+            for d in exc.value.diagnostics] == [(f'"{key}"', field, "bad-package", message)]
+
+
+def test_a_table_declared_as_the_reader_reads_it_is_read(tmp_path: Path) -> None:
+    """The encoding in any spelling of UTF-8, and the dialect's other delimiters and
+    line ends (what a spreadsheet saves, which the reader reads whatever is declared)."""
+    muscle = Muscle(slug="a", title="Æble", exercises=("Squat", "Lunge"))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["resources"][0]["encoding"] = "UTF8"
+    data["resources"][3]["dialect"].update(delimiter=";", lineTerminator="\r\n")
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    table = out / "exercises.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace('","', '";"'),
+                     encoding="utf-8", newline="\r\n")
+    assert converter.read(out) == [muscle]
+
+
 def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
@@ -901,7 +962,8 @@ def test_a_package_that_declares_no_prefix_is_read_as_written(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(("value", "shown"), [
-    ("B", "'B'"), ("''", "\"''\""), ("=", "'='"), (None, "null"), (["'"], "a list")])
+    ("B", "'B'"), ("''", "\"''\""), ("=", "'='"), (None, "null"), (["'"], '["\'"]'),
+    ({}, "an object")])
 def test_a_formula_prefix_the_writer_never_writes_is_refused_at_its_key(
         value: object, shown: str, tmp_path: Path) -> None:
     """Any text was taken as the prefix, cutting it from every text it starts: a "B"
