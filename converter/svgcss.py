@@ -24,9 +24,9 @@ _CSS_MOVES = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:transform|translate|rota
 CSS_CLIPS = re.compile(r"(?:^|[{;}])\s*(?:-[a-z]+-)?(?:clip-path|mask(?:-image)?)\s*:"
                         r"(?!\s*none\s*(?:!\s*important\s*)?(?:[;}]|$))", re.IGNORECASE)
 #: A CSS declaration that hides what it applies to: ``display: none``, ``visibility:
-#: hidden`` or ``collapse``.
-CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|visibility\s*:\s*"
-                        r"(?:hidden|collapse))\b", re.IGNORECASE)
+#: hidden`` or ``collapse``, ``content-visibility: hidden`` (of what it holds).
+CSS_HIDES = re.compile(r"(?:^|[{;}])\s*(?:display\s*:\s*none|(?:content-)?visibility\s*:"
+                        r"\s*(?:hidden|collapse))\b", re.IGNORECASE)
 #: The writer's own rule that hides a muscle's region where a ``muscle-lift`` piece draws
 #: it again (:data:`converter.bodymap.LIFT_CSS`), as its sheet holds it: a rule of its
 #: own (at the start of the sheet or of a block such as ``@media print { ... }``, which

@@ -46,6 +46,14 @@ UNREAD_SHAPES = frozenset(f"{SVG}{name}" for name in (
 #: a polygon of a muscle there would be read as a region it does not have.
 _NOT_DRAWN = frozenset(f"{SVG}{name}" for name in (
     "defs", "clipPath", "mask", "symbol", "pattern", "marker"))
+#: The only elements Chromium draws the shapes in where they stand (a nested ``<svg>``
+#: and a ``<switch>`` are refused for what else they do): in any other, ``<metadata>``,
+#: ``<text>``, ``<foreignObject>``, an unknown or another namespace's element, a polygon
+#: is not drawn and takes no clicks.
+_DRAWS_WHAT_IT_HOLDS = frozenset(f"{SVG}{name}" for name in ("svg", "g", "a", "switch"))
+#: The conditional attributes: whether what has one is drawn depends on the viewer (its
+#: language; what it supports), which the reader does not work out.
+_CONDITIONS = ("systemLanguage", "requiredExtensions", "requiredFeatures")
 #: A CSS value of ``visibility`` that hides, and one that shows (the others inherit).
 _HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})
 
@@ -74,7 +82,8 @@ def sheet_problem(css: str, tree: Tree) -> str | None:
     if CSS_CLIPS.search(plain_css(css)):
         return "clips or masks (clip-path, mask)"
     if CSS_HIDES.search(LIFT_RULE.sub(" ", plain_css(css))):
-        return "hides (display: none, visibility: hidden or collapse)"
+        return ("hides (display: none, visibility: hidden or collapse, content-visibility: "
+                "hidden)")
     unseen = _sheet_unseen(plain_css(css), tree)
     if unseen:
         return f"sets {unseen}, which may leave a polygon unseen or taking no clicks"
@@ -161,7 +170,8 @@ def around(polygon: Any, link: Any, tree: Tree) -> Iterator[tuple[Any, str]]:
             done = _animation_problem(animation, element, polygon, tree)
             if done:
                 yield animation, done
-        problem = _misplacing(element, tree)
+        problem = _misplacing(element, tree) or (
+            None if element is polygon else _holding_undrawn(element))
         if problem:
             yield element, problem
     for unseen in (_hidden(polygon, link, tree), _unpainted(polygon, tree),
@@ -298,9 +308,34 @@ def _misplacing_now(element: Any, tree: Tree) -> str | None:
         return ("draws only one of what it holds (the first whose systemLanguage or "
                 "requiredExtensions hold where the map is viewed), which the reader does not "
                 "work out: whether the polygons in it are drawn cannot be told")
+    condition = next((name for name in _CONDITIONS if element.get(name) is not None), None)
+    if condition is not None:
+        return (f"has {condition}={element.get(condition)!r}, a condition that the viewer "
+                "works out (its language, what it supports; Chromium draws nothing under "
+                "one that does not hold) and the reader does not: whether the polygons in "
+                "it are drawn cannot be told")
+    return None
+
+
+def _holding_undrawn(element: Any) -> str | None:
+    """Why the polygons in ``element``, one around them, are not drawn where they
+    stand, or None: it is none of the elements that draw what they hold
+    (:data:`_DRAWS_WHAT_IT_HOLDS`), or its ``style`` sets ``content-visibility:
+    hidden``."""
     if element.tag in _NOT_DRAWN:
         return ("is not drawn where it stands (what it holds is drawn only where it is "
                 "used, if at all): the reader cannot place the polygons in it")
+    if element.tag not in _DRAWS_WHAT_IT_HOLDS:
+        space, name = element.tag[:-len(local_name(element.tag))], local_name(element.tag)
+        what = (f"<{name}>" if space == SVG else
+                f"<{name}> of the namespace {space.strip('{}') or '(none)'!r}, not of SVG")
+        return (f"draws none of what it holds (a browser draws shapes only in an <svg>, "
+                f"<g>, <a> or <switch>, not in a {what}): the polygons in it are not drawn "
+                "and take no clicks")
+    value = (style_value(element.get("style") or "", "content-visibility") or "").strip()
+    if value.lower() == "hidden":
+        return ("is hidden (content-visibility: hidden, which skips what it holds): the "
+                "polygons in it are not drawn and take no clicks")
     return None
 
 

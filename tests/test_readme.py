@@ -155,6 +155,8 @@ NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lan
              "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
              # (whether an SVG polygon takes clicks)
              "pointer-events",
+             # (what skips what an SVG element holds)
+             "content-visibility",
              # (what a gradient's stop paints with)
              "stop-color", "stop-opacity",
              # (what a style sheet may draw a pattern's content with, or where)

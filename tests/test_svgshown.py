@@ -49,6 +49,46 @@ def test_around_says_what_draws_a_polygon_elsewhere_or_not_at_all(
     assert said(tree_of(body, tmp_path)) == expected
 
 
+@pytest.mark.parametrize("wrap", [
+    "metadata", "desc", "text", "text><tspan", "foreignObject width='9' height='9'",
+    "linearGradient", "filter", "view", "foo", "title",
+    "s:namedview xmlns:s='http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd'",
+    "h:div xmlns:h='http://www.w3.org/1999/xhtml'"])
+def test_a_polygon_in_what_draws_none_of_what_it_holds_is_not_drawn(
+        wrap: str, tmp_path: Path) -> None:
+    """Chromium draws shapes only in an <svg>, <g>, <a> or <switch>: a muscle in any other
+    element (at its line, the innermost one's) was read as drawn."""
+    tags = [tag.split()[0] for tag in wrap.split("><")]
+    body = (f"<g>\n<{wrap}>\n<a data-slug='m'><polygon points='1,1 5,1 5,5'/></a>"
+            + "".join(f"</{tag}>" for tag in reversed(tags)) + "</g>")
+    found = said(tree_of(body, tmp_path))
+    assert [(name, line) for name, line, _ in found] == [
+        (tag.rpartition(":")[2], 3) for tag in reversed(tags)]
+    assert all(why.startswith("draws none of what it holds") for _, _, why in found)
+
+
+@pytest.mark.parametrize(("on", "attribute", "expected"), [
+    ("g", "systemLanguage='xx'", "has systemLanguage='xx'"),
+    ("a", "systemLanguage=''", "has systemLanguage=''"),
+    ("polygon", "systemLanguage='en'", "has systemLanguage='en'"),
+    ("g", "requiredExtensions='urn'", "has requiredExtensions='urn'"),
+    ("a", "requiredFeatures='x'", "has requiredFeatures='x'"),
+    ("g", "style='content-visibility:hidden'", "is hidden"),
+    ("a", "style='Content-Visibility: HIDDEN !important'", "is hidden"),
+    ("polygon", "style='content-visibility:hidden'", None),
+    ("g", "style='content-visibility:auto'", None)])
+def test_a_condition_or_content_visibility_that_may_hide_a_polygon_is_said(
+        on: str, attribute: str, expected: str | None, tmp_path: Path) -> None:
+    """A conditional attribute anywhere from the polygon up (whether it holds depends on
+    the viewer), and content-visibility: hidden around it (which skips what an element
+    holds, not the element itself), at that element's line."""
+    put = {name: f" {attribute}" if name == on else "" for name in ("g", "a", "polygon")}
+    tree = tree_of(f"<g{put['g']}>\n<a data-slug='m'{put['a']}>\n<polygon{put['polygon']} "
+                   "points='1,1 5,1 5,5'/></a></g>", tmp_path)
+    assert said(tree) == ([] if expected is None else [
+        (on, {"g": 2, "a": 3, "polygon": 4}[on], expected)])
+
+
 def test_a_use_by_the_files_own_name_draws_it_again(tmp_path: Path) -> None:
     tree = tree_of("<a data-slug='m' id='m'><polygon points='1,1 5,1 5,5'/></a>\n"
                    "<use href='./map.svg#m' x='9'/>", tmp_path)
@@ -61,6 +101,7 @@ def test_a_use_by_the_files_own_name_draws_it_again(tmp_path: Path) -> None:
     ("g { tr\\61nsform: scale(2) }", "sets a transform"),
     ("g { clip-path: url(#c) }", "clips or masks"),
     ("g { display: none }", "hides"),
+    ("g { content-visibility: hidden }", "hides"),
     ("g { opacity: 0 }", "sets opacity: 0"),
     ("text, .label { opacity: 0 }", None),
     ("g { filter: drop-shadow(1px 1px red) }", "sets a filter that draws"),

@@ -728,8 +728,8 @@ def test_a_map_with_a_lifted_region_reads_back_exactly(lifted_site: Site) -> Non
 
 # A map of one muscle, a square from (0, 0) to (100, 100) drawn as {} says, over white.
 EDITED_MAP = ("<svg xmlns='http://www.w3.org/2000/svg' width='400' height='300'>{defs}"
-              "<g{g}><a data-slug='edited' href='edited.html'{a}><title>E</title>"
-              "<polygon{polygon} points='0,0 100,0 100,100 0,100'/></a></g></svg>")
+              "<g{g}>{wrap}<a data-slug='edited' href='edited.html'{a}><title>E</title>"
+              "<polygon{polygon} points='0,0 100,0 100,100 0,100'/></a>{unwrap}</g></svg>")
 # What a click at the square's middle lands on.
 MIDDLE_HIT = """() => {
   const hit = document.elementFromPoint(50, 50);
@@ -739,13 +739,14 @@ MIDDLE_HIT = """() => {
 
 @dataclass(frozen=True)
 class Edit:
-    """An edit of the square's map: what it puts on the <g>, <a> or <polygon>, and in a
-    <defs> before them."""
+    """An edit of the square's map: what it puts on the <g>, <a> or <polygon>, in a
+    <defs> before them, and the elements it wraps the <a> in (``text><tspan``)."""
 
     g: str = ""
     a: str = ""
     polygon: str = ""
     defs: str = ""
+    wrap: str = ""
 
 
 def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool, list[str]]:
@@ -754,8 +755,11 @@ def seen_clicked_read(page: Any, edit: Edit, tmp_path: Path) -> tuple[bool, bool
     link, and the slugs the svg reader reads of the map."""
 
     path = tmp_path / "map.svg"
-    path.write_text(EDITED_MAP.format(**{name: f" {value}" if value and name != "defs" else
-                                         value for name, value in vars(edit).items()}),
+    tags = [tag.split()[0] for tag in edit.wrap.split("><")] if edit.wrap else []
+    put = {name: f" {value}" if value and name != "defs" else value
+           for name, value in vars(edit).items() if name != "wrap"}
+    path.write_text(EDITED_MAP.format(**put, wrap=f"<{edit.wrap}>" if tags else "",
+                                      unwrap="".join(f"</{tag}>" for tag in tags[::-1])),
                     encoding="utf-8")
     page.goto(path.as_uri())
     image = decode(page.screenshot())
@@ -874,8 +878,17 @@ UNSEEN = [Edit(polygon="opacity='0'"), Edit(g="style='opacity: 0%'"),
               "#other stop { stop-opacity: 1 } stop { stop-opacity: 0% }",
               "stop { stop-color: red } stop { stop-color: rgba(0, 0, 0, 0) }",
               "stop { stop-opacity: 1 } stop/**/.clear { stop-opacity: 0 }",
-              "stop { stop-opacity: 1 } stop/* a *//* b */.clear { stop-opacity: 0 }"))]
-SEEN = [Edit(), Edit(g="style='display: contents'"),
+              "stop { stop-opacity: 1 } stop/* a *//* b */.clear { stop-opacity: 0 }")),
+          *(Edit(wrap=wrap) for wrap in (
+              "metadata", "desc", "text", "text><tspan", "foreignObject width='400' "
+              "height='300'", "linearGradient", "filter", "view", "foo",
+              "s:namedview xmlns:s='http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd'",
+              "h:div xmlns:h='http://www.w3.org/1999/xhtml'")),
+          Edit(g="systemLanguage='xx'"), Edit(a="systemLanguage=''"),
+          Edit(polygon="systemLanguage='xx'"), Edit(g="requiredExtensions='urn:x'"),
+          Edit(a="requiredExtensions=''"), Edit(g="style='content-visibility:hidden'"),
+          Edit(a="style='content-visibility: hidden'")]
+SEEN = [Edit(), Edit(g="style='display: contents'"), Edit(wrap="g"),
         Edit(g="opacity='0.5' pointer-events='none'", polygon="pointer-events='auto'"),
         Edit(defs="<filter id='f' x='-0.1' y='0' width='1.1' height='100%'><feColorMatrix "
              "type='saturate' values='0'/></filter>", polygon="filter='url(#f)'"),
