@@ -587,9 +587,10 @@ class MapSettings:
 
 def check_map_options(options: Mapping[str, Any]) -> None:
     """Raise for a bad ``--lang`` or ``--size``, a ``--base-image`` without ``--size``,
-    and a ``--link-template`` or ``--base-image`` link that is not relative, http or
-    https (a diagram format's :meth:`~converter.registry.Format.check_options`), each
-    option named as the caller names it (:func:`~converter.registry.spelling`)."""
+    a ``--link-template`` or ``--base-image`` link that is not relative, http or https,
+    and a local ``--base-image`` that can run script (a diagram format's
+    :meth:`~converter.registry.Format.check_options`), each option named as the caller
+    names it (:func:`~converter.registry.spelling`)."""
     size, named = options.get("size"), spelling()
     base = options.get("base_image")
     if base is not None and size is None:
@@ -606,9 +607,12 @@ def check_map_options(options: Mapping[str, Any]) -> None:
     if template is not None and resolve_link(str(template), "x") is None:
         raise error(named.option("link_template"), "unsafe-link", f"{template!r} makes "
                     "links that are not relative, http or https")
-    if base is not None and _local_file(str(base)) is None and not is_safe_link(str(base)):
+    local = None if base is None else _local_file(str(base))
+    if base is not None and local is None and not is_safe_link(str(base)):
         raise error(named.option("base_image"), "unsafe-link", f"{base!r} is neither a "
                     "file here nor a relative, http or https link")
+    if local is not None:
+        _refuse_script(local, named.option("base_image"))
 
 
 def _local_file(base: str) -> Path | None:
@@ -666,6 +670,24 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
                               "here, nor beside the output; it is written as a link, as "
                               "given", "warning"))
     return replace(settings, base_image=base)
+
+
+def _refuse_script(local: Path, option: str) -> None:
+    """Raise one ``unsafe-base-image`` usage error, naming the file and line, when the
+    local base image can run script as a browser opens it
+    (:func:`converter.svgscript.script_in`): its copy in the output would."""
+    from .svgscript import script_in  # (it reads SVG as svgtree does, which needs this)
+
+    try:
+        found = script_in(local)
+    except OSError:  # (the copy says it)
+        return
+    if found is not None:
+        line, what = found
+        where = str(local) if line is None else f"{local}:{line}"
+        raise error(option, "unsafe-base-image", f"{where}: {what}; no output of "
+                    "muscle-convert holds script, so it is not copied (nothing is read or "
+                    "written): remove that from the picture, or give a PNG or JPEG")
 
 
 #: The first bytes of the pictures a browser shows, and their file endings.

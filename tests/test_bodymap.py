@@ -253,6 +253,26 @@ def test_an_unsafe_link_option_is_refused_before_anything_is_read(
         assert "not-found" not in result.output
 
 
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_a_base_image_that_can_run_script_is_refused_before_anything_is_read(
+        to: str, tmp_path: Path) -> None:
+    """A local SVG --base-image was copied into the output as it was, its <script> and
+    onload= included."""
+    picture = tmp_path / "body.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg'>\n<rect/>\n"
+                       "<rect onload='alert(1)'/></svg>", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        bodymap.check_map_options({"base_image": str(picture), "size": "100x100"})
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == ("--base-image", "unsafe-base-image")
+    assert d.message.startswith(f"{picture}:3: <rect> has the event attribute onload=")
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", to, "-o", str(tmp_path / "out"), "--base-image",
+        str(picture), "--size", "100x100"])
+    assert result.exit_code == 2 and f"--base-image: {picture}:3: <rect>" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("safe", ["/m/{slug}", "{slug}.html", "https://x.org/{slug}",
                                   "?m={slug}", "1{slug}:x"])
 def test_a_link_template_safe_for_one_slug_is_safe_for_every_slug(safe: str) -> None:

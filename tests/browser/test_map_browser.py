@@ -1094,3 +1094,60 @@ def test_the_writers_lift_rule_in_a_media_block_reads_back(page: Any, lifted_sit
     assert page.evaluate(SVG_HIT, list(SMALL_MIDDLE))["href"] == "latissimus-dorsi.html"
     assert converter.read(path) == sorted(
         (m.project(get_format("svg").carries) for m in LIFTED), key=lambda m: m.slug)
+
+
+#: Base images that run script in Chromium, on opening (the first four) or on a click
+#: at (50, 50).
+HOSTILE_PICTURES = [
+    "<script>alert(1)</script>",
+    "<image width='9' height='9' href='none.png' onerror='alert(1)'/>",
+    "<foreignObject width='200' height='200'><img xmlns='http://www.w3.org/1999/xhtml' "
+    "src='none.png' onerror='alert(1)'/></foreignObject>",
+    "<foreignObject width='200' height='200'><iframe xmlns='http://www.w3.org/1999/xhtml' "
+    "srcdoc='&lt;script&gt;parent.alert(1)&lt;/script&gt;'/></foreignObject>",
+    "<a href='javascript:alert(1)'><rect width='200' height='200'/></a>",
+    "<a href='#'><animate attributeName='href' values='javascript:alert(1)'/>"
+    "<rect width='200' height='200'/></a>",
+]
+
+
+def _runs_script(page: Any, path: Path) -> bool:
+    """Whether Chromium, opening ``path`` and clicking at (50, 50), shows a dialog."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_timeout(0)
+    page.mouse.click(50, 50)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+    return bool(dialogs)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_PICTURES)
+def test_a_base_image_that_runs_script_is_refused(page: Any, hostile: str,
+                                                  tmp_path: Path) -> None:
+    """A local SVG --base-image was copied into the output verbatim: opened, the copy
+    ran its script. Chromium runs this one; converting with it writes nothing."""
+    picture = tmp_path / "body.svg"
+    picture.write_text(f"<svg xmlns='http://www.w3.org/2000/svg' width='200' height='200'>"
+                       f"\n{hostile}\n</svg>", encoding="utf-8")
+    assert _runs_script(page, picture)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o",
+                                      str(tmp_path / "out"), "--base-image", str(picture),
+                                      "--size", "2000x2000"])
+    assert result.exit_code == 2 and f"{picture}:2: <" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_base_image_that_runs_no_script_is_copied_and_runs_none(page: Any,
+                                                                  tmp_path: Path) -> None:
+    picture = tmp_path / "body.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='200' height='200'>"
+                       "<style>rect { fill: #eee }</style><rect width='200' height='200'>"
+                       "<set attributeName='fill' to='red' begin='click'/></rect></svg>",
+                       encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o",
+                                      str(tmp_path / "out"), "--base-image", str(picture),
+                                      "--size", "2000x2000"])
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "out" / "_base-image.svg"
+    assert copy.read_bytes() == picture.read_bytes() and not _runs_script(page, copy)
