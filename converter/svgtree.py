@@ -56,6 +56,8 @@ class Tree:
     plain_sheets: tuple[bool, ...]
     here: Path
     ids: dict[str, Any]
+    #: Each element's column (of its start tag's ``<``, from 1).
+    columns: dict[Any, int] = field(default_factory=dict)
     misplaced: dict[Any, str | None] = field(default_factory=dict)
     inherited: dict[tuple[Any, str], tuple[str, Any]] = field(default_factory=dict)
     writer_rules: dict[Any, dict[str, str]] = field(default_factory=dict)
@@ -68,18 +70,20 @@ class Tree:
 
 
 class _LineBuilder(TreeBuilder):
-    """A tree builder that notes the line of each element's start tag, and of each
+    """A tree builder that notes the line and column of each element's start tag, and of each
     ``<?xml-stylesheet?>`` (which the tree does not keep)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: dict[Any, int] = {}
+        self.columns: dict[Any, int] = {}
         self.sheets: list[int] = []
         self.expat: Any = None
 
     def start(self, tag: Any, attrs: Any) -> Any:
         element = super().start(tag, attrs)
         self.lines[element] = self.expat.CurrentLineNumber
+        self.columns[element] = self.expat.CurrentColumnNumber + 1
         return element
 
     def pi(self, target: str, text: str | None = None) -> Any:
@@ -113,7 +117,7 @@ def parse(raw: bytes, here: Path) -> Tree:
                  copies, {slug: {points(polygon) for piece in pieces
                                  for polygon in piece.iter(f"{SVG}polygon")}
                           for slug, pieces in copies.items()}, painted_classes(sheets),
-                 tuple(sheets), plain, here, ids)
+                 tuple(sheets), plain, here, ids, columns=builder.columns)
 
 
 def _lift_copies(root: Any) -> dict[str, list[Any]]:

@@ -7,7 +7,7 @@ polygons, so reading it back recovers slug, title and regions exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from converter.authoring import muscle_from_front_matter
 from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
-from converter.registry import Format, ReadContext, WriteContext
+from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.slug import STAND_IN_SLUG, device_name, is_slug, not_a_slug
 from converter.svgdom import SVG, local_name, points
 from converter.svgshown import UNREAD_SHAPES, around, lifted_copies, sheet_problem
@@ -28,6 +28,10 @@ MAP_NAME = "map.svg"
 #: (of its root), or an ``<a>`` with a data-slug.
 _MAP_MARKS = re.compile(rb"<(?:[\w.-]+:)?a\s[^>]*?\bdata-slug\s*="
                         rb"""|\bclass\s*=\s*["'][^"']*\bmuscle-map\b""")
+#: A field of a muscle of a map, as its diagnostics name it: ``a[3]`` or
+#: ``muscles[<slug>]``, then what of it (``.regions[0]``, ``.title``...).
+_FIELD_PLACE = re.compile(r"(?:a\[(\d+)\]|muscles\[([^\]]*)\])"
+                          r"(?:\.([\w-]+)(?:\[(\d+)\])?)?")
 #: How much of an SVG file a search found is looked at for those marks.
 _SNIFFED = 1 << 20
 
@@ -53,6 +57,49 @@ class SvgFormat(Format):
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         bodymap.check_map_options(options)
+
+    def places(self, path: Path) -> Callable[[str], Place | None]:
+        """Where a field of a muscle of the map at ``path`` (the file, or its folder) is:
+        in ``map.svg``, at the ``<a>`` (``a[N]`` or ``muscles[<slug>]``), its ``<title>``
+        or its N-th polygon (``.regions[N]``), line and column; the map at no line when
+        the field names nothing there (the reader says what is wrong with a bad map)."""
+        target = path / MAP_NAME if path.is_dir() else path
+        try:
+            tree: Tree | None = parse(target.read_bytes(), target)
+        except Exception:  # (not XML, forbidden, unreadable: the reader said why)
+            tree = None
+        links = [] if tree is None else list(tree.root.iter(f"{SVG}a"))
+        slugged = {}
+        for link in reversed(links):  # (the first of a slug given twice)
+            if link.get("data-slug") is not None:
+                slugged[link.get("data-slug")] = link
+
+        def place(field: str) -> Place | None:
+            found = _FIELD_PLACE.match(field)
+            if tree is None or found is None:
+                return Place(str(target), None, None, field)
+            index, slug, part, number = found.groups()
+            link = slugged.get(slug) if index is None else (
+                links[int(index)] if int(index) < len(links) else None)
+            element = link
+            if link is not None and part == "title":
+                element = link.find(f"{SVG}title")
+            elif link is not None and part == "regions" and number is not None:
+                polygons = list(link.iter(f"{SVG}polygon"))
+                element = polygons[int(number)] if int(number) < len(polygons) else link
+            element = link if element is None else element
+            return Place(str(target), tree.lines.get(element), tree.columns.get(element),
+                         field)
+
+        return place
+
+    def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
+        """``field`` (``muscles[<slug>].slug``) of the muscle read from the map's
+        ``mark``-th ``<a>`` (from 0), as :meth:`places` places it: the later of two of one
+        slug is the one said to be given twice."""
+        of_link = re.sub(r"^muscles\[[^\]]*\]", f"a[{mark}]", field, count=1)
+        found = self.places(path)(of_link) if of_link != field else None
+        return None if found is None else found._replace(field=field)
 
     def is_own(self, path: Path) -> bool:
         """Whether an SVG file a search found (or the map.svg of a folder) is a muscle
@@ -92,12 +139,16 @@ class SvgFormat(Format):
                     ctx.report(unlinked)
                 continue
             try:
-                muscles.append(_muscle(element, slug, str(target), f"a[{index}]", tree))
+                muscles.append((_muscle(element, slug, str(target), f"a[{index}]", tree),
+                                index))
             except MuscleError as exc:  # (and the lints of its valid fields)
                 for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"a[{index}]")]:
                     ctx.report(diagnostic)
-        # (by slug, as written: the map draws them largest first, bodymap.drawing_order)
-        yield from sorted(muscles, key=lambda m: m.slug)
+        # (by slug, as written: the map draws them largest first, bodymap.drawing_order;
+        # each marked by its <a>, where a slug given twice is said: marked_place)
+        for muscle, index in sorted(muscles, key=lambda pair: pair[0].slug):
+            ctx.mark = index
+            yield muscle
 
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles, self.carries)

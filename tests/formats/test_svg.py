@@ -1207,15 +1207,18 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_muscles_errors(
                    f"<a data-slug='e'><title>E</title>{crossing}</a>", tmp_path)
     result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
     assert result.exit_code == 1
-    said = [re.fullmatch(r":(\d*):? error: ([^:]+): .* \[([\w-]+)\]", line.removeprefix(str(path)))
+    said = [re.fullmatch(r":(\d*(?::\d+)?):? error: ([^:]+): .* \[([\w-]+)\]",
+                         line.removeprefix(str(path)))
             for line in result.stderr.splitlines()[:-1]]
+    # (each at its element: the <a>, its N-th polygon; a missing <title> at the <a>)
     assert sorted(found.groups() for found in said if found) == sorted([
-        ("", "a[1].title", "missing-field"), ("", "a[1].regions[0]", "polygon-self-intersecting"),
-        ("", "a[2]", "bad-slug"), ("", "a[2].regions[0]", "polygon-self-intersecting"),
-        ("", "a[3].regions[0]", "coords-not-number"),
-        ("", "a[3].regions[1]", "polygon-self-intersecting"), ("", "a[4]", "bad-slug"),
-        ("", "a[4].title", "missing-field"), ("6", "a[4].regions", "bad-svg"),
-        ("", "muscles[e].regions[0]", "polygon-self-intersecting")])
+        ("3:1", "a[1].title", "missing-field"),
+        ("3:25", "a[1].regions[0]", "polygon-self-intersecting"),
+        ("4:1", "a[2]", "bad-slug"), ("4:41", "a[2].regions[0]", "polygon-self-intersecting"),
+        ("5:34", "a[3].regions[0]", "coords-not-number"),
+        ("5:61", "a[3].regions[1]", "polygon-self-intersecting"), ("6:1", "a[4]", "bad-slug"),
+        ("6:1", "a[4].title", "missing-field"), ("6", "a[4].regions", "bad-svg"),
+        ("7:34", "muscles[e].regions[0]", "polygon-self-intersecting")])
     assert len(said) == 10
 
 
@@ -1677,3 +1680,54 @@ def test_a_slug_map_the_file_name_gives_names_the_file_at_no_line(tmp_path: Path
                                     "not written"),
         ("map.md", 3, 7, "slug", "a focus image map.svg would replace map.svg; it is not "
                                  "written")]
+
+
+def _two_muscle_map(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """The map of two muscles, a and b (b drawn first, from line 12; a from line 16),
+    written by the writer into ``tmp_path / "e3"``, each of ``edits`` made to its text."""
+    folder = tmp_path / "e3"
+    write([Muscle(slug="a", title="A", regions=(Region(((10, 10), (100, 10), (100, 100))),)),
+           Muscle(slug="b", title="B", regions=(Region(((200, 10), (300, 10), (300, 100))),))],
+          folder)
+    text = (folder / "map.svg").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (folder / "map.svg").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_checks_of_a_map_read_from_its_folder_name_the_map_and_each_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid muscle's lint named the folder with no line, a bad <a> the map with no
+    line, and the one file counted as two failed."""
+    folder = _two_muscle_map(tmp_path, ('points="10,10,100,10,100,100"',
+                                        'points="10,20,30,20,30,40,10,20"'),
+                             ('data-slug="b"', 'data-slug="B B"'))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "e3", "--from", "svg"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and [line.split(" error: ")[0] for line in lines[:2]] == [
+        "e3/map.svg:12:1:", "e3/map.svg:18:1:"]
+    assert "[bad-slug]" in lines[0] and "[polygon-self-intersecting]" in lines[1]
+    assert lines[2] == "0 muscles valid, 1 file failed: 2 errors, 0 warnings"
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli, ["validate", ".", "--from", "svg", "--format", "github"])
+    assert [line.split("::")[1].split(",", 1)[1] for line in result.output.splitlines()
+            if line.startswith("::error")] == ["file=map.svg,line=12,col=1",
+                                               "file=map.svg,line=18,col=1"]
+
+
+def test_a_bad_link_and_a_slug_given_twice_are_said_at_their_links(tmp_path: Path) -> None:
+    """The lints of a bad <a>'s regions, and the later <a> of a slug given twice, were
+    said at no line."""
+    folder = _two_muscle_map(tmp_path, ('points="10,10,100,10,100,100"',
+                                        'points="10,20,30,20,30,40,10,20"'),
+                             ('data-slug="a"', 'data-slug="A A"'))
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--from", "svg"])
+    said = [line.split(" error: ")[0] for line in result.output.splitlines()[:2]]
+    assert said == [f"{folder}/map.svg:16:1:", f"{folder}/map.svg:18:1:"]
+    folder = _two_muscle_map(tmp_path / "twice", ('data-slug="b"', 'data-slug="a"'))
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--from", "svg"])
+    assert result.output.splitlines()[0].startswith(
+        f"{folder}/map.svg:16:1: error: muscles[a].slug: slug 'a' is already used")
