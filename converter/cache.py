@@ -238,6 +238,13 @@ def _unused(why: list[str] | None, reason: str) -> None:
         why.append(reason)
 
 
+def storable(*numbers: int) -> bool:
+    """Whether SQLite's 64-bit integers (and an ``array("q")``) hold every one of
+    ``numbers``: an mtime in nanoseconds past 2262-04-11, or before 1677, is none (a
+    file of such a date is read and not cached; no clamp could tell two such apart)."""
+    return all(-(1 << 63) <= number < 1 << 63 for number in numbers)
+
+
 def stamp(path: str | Path) -> Stamp:
     """What stat says about a file's content: size, mtime (in nanoseconds) and
     :func:`change_stamp`."""
@@ -520,6 +527,8 @@ class Cache:
         try:
             size, mtime, ctime, recorded, known, used = row
             now = seen or stamp(path)
+            if not storable(*now):  # (a date no cache row holds: read, not cached)
+                return False
             if now == (size, mtime, ctime) and recorded - mtime > RACY_NS:
                 if used < self._today:
                     self._restamps.append((size, mtime, ctime, recorded, self._today,
@@ -569,6 +578,8 @@ class Cache:
         """Record a ``result`` (as its reader packed it), pickled ``muscles`` (and
         ``records`` as (record key, pickle)) for the content with ``seen`` stamp and
         ``content`` hash; ``recorded`` is when the stamp was taken (ns)."""
+        if not storable(*seen):  # (a date no cache row holds: not cached)
+            return
         column = _column(path)
         self._pending.append((read_key, column, *seen, recorded, content, seal(result),
                               seal(muscles), self._today))

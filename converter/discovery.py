@@ -21,6 +21,7 @@ from .cache import (
     Stamp,
     change_stamp,
     stamp_with,
+    storable,
 )
 from .diagnostics import (
     Diagnostic,
@@ -45,6 +46,9 @@ from .registry import (
 )
 from .scratch import decode, encode
 from .slug import check_working_folder
+
+#: What an mtime no 64-bit integer holds is stored as (the real one kept apart).
+_WIDE = -(1 << 63)
 
 #: Files stat-ed and added to the inputs at once during discovery.
 _STAT_BATCH = 4096
@@ -72,6 +76,9 @@ class Inputs(Sequence[Input]):
         self._format_ids = array("H")
         self._sizes, self._mtimes, self._ctimes = array("q"), array("q"), array("q")
         # (size -1: no stamp)
+        #: mtimes no 64-bit integer holds (a file dated after 2262 or before 1677), by
+        #: input: their place in ``_mtimes`` holds :data:`_WIDE`.
+        self._wide: dict[int, int] = {}
         #: Folders below a source that were not searched: muscle-convert wrote them
         #: (they hold its marker file), as the paths a walk names them by.
         self.skipped: list[str] = []
@@ -98,7 +105,11 @@ class Inputs(Sequence[Input]):
                 self._formats.append(fmt)
             self._format_ids.append(self._formats.index(fmt))
         self._sizes.extend(sizes)
-        self._mtimes.extend(mtimes)
+        for mtime in mtimes:
+            if not storable(mtime):
+                self._wide[len(self._mtimes)] = mtime
+                mtime = _WIDE
+            self._mtimes.append(mtime)
         self._ctimes.extend(ctimes)
 
     def __len__(self) -> int:
@@ -128,13 +139,22 @@ class Inputs(Sequence[Input]):
             raise IndexError("input index out of range")
         size = self._sizes[index]
         return Input(self._path(index), self._formats[self._format_ids[index]],
-                     None if size < 0 else (size, self._mtimes[index], self._ctimes[index]))
+                     None if size < 0 else (size, self._wide.get(index, self._mtimes[index]),
+                                            self._ctimes[index]))
 
     def __iter__(self) -> Iterator[Input]:
         formats = self._formats
         for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids, self._sizes,
-                                                 self._mtimes, self._ctimes, strict=True):
+                                                 self._all_mtimes(), self._ctimes, strict=True):
             yield Input(path, formats[fmt], None if size < 0 else (size, mtime, ctime))
+
+    def _all_mtimes(self) -> Iterator[int]:
+        """Every input's mtime in order, a wide one as it is."""
+        if not self._wide:
+            yield from self._mtimes
+            return
+        for index, mtime in enumerate(self._mtimes):
+            yield self._wide.get(index, mtime) if mtime == _WIDE else mtime
 
     def formats(self) -> set[Format]:
         """The formats that read the inputs."""
@@ -151,7 +171,7 @@ class Inputs(Sequence[Input]):
         see (with the files their format reads with them: :meth:`Format.companions`);
         raises ``OSError`` for one that cannot be read."""
         for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids,
-                                                 self._sizes, self._mtimes, self._ctimes,
+                                                 self._sizes, self._all_mtimes(), self._ctimes,
                                                  strict=True):
             if size >= 0:
                 yield path, size, mtime, ctime

@@ -1643,3 +1643,46 @@ def test_an_edited_plugin_helper_misses_the_cache(tmp_path: Path, listed: bool) 
                       encoding="utf-8")
     helpers.write_text(_PLUGIN["helpers.py"].replace("v1", "v4"), encoding="utf-8")
     assert set(line[:3] for line in cached_equals_fresh().splitlines()) == {"v4 "}
+
+
+#: 2262-04-12, the day after a 64-bit integer's last nanosecond; ext4's last second
+#: (2446-05-10); 1901-12-13, ext4's first (before 1970: negative).
+_FAR_DATES = [9_223_459_200 * 10**9, 15_032_385_535 * 10**9, -2_147_483_648 * 10**9]
+
+
+@pytest.mark.parametrize("mtime", _FAR_DATES)
+def test_a_file_dated_past_what_a_64_bit_integer_holds_is_read_and_its_edits_seen(
+        tmp_path: Path, mtime: int) -> None:
+    """A file dated past 2262 (its mtime in nanoseconds over 2^63) is read, named or in
+    a folder, cached run or not, and an edit that keeps its size and date is seen (it is
+    not cached: no stamp of it could be told from another's)."""
+    source, out = tmp_path / "fut", tmp_path / "m.json"
+    source.mkdir()
+    page = source / "soleus.md"
+
+    def write(title: str) -> None:
+        page.write_text(f"---\ntitle: {title}\n---\n", encoding="utf-8")
+        os.utime(page, ns=(0, mtime))
+
+    write("Alpha")
+    assert page.stat().st_mtime_ns == mtime  # (the file system holds the date)
+    for _ in range(2):
+        for args in (["validate", str(source)], ["validate", str(page)],
+                     ["validate", "--no-cache", str(source)], ["validate", "-j", "2", str(source)]):
+            code, stderr = cli_run(*args)
+            assert (code, diagnostics(stderr)) == (0, []), stderr
+        assert convert(source, out)[0] == 0
+        assert convert(page, tmp_path / "deck.apkg", "anki")[0] == 0
+    write("Bravo")
+    assert convert(source, out)[0] == 0
+    assert [m.title for m in converter.read(out)] == ["Bravo"]
+
+
+def test_inputs_keep_an_mtime_no_64_bit_integer_holds() -> None:
+    """Discovery's compact inputs give back a stamp of any size as it was."""
+    inputs, fmt = converter.discovery.Inputs(), get_format("markdown")
+    stamps = [(5, 1 << 70, 3), (6, -(1 << 70), 4), (7, -(1 << 63), 5), (8, 12, 6)]
+    for n, stamp in enumerate(stamps):
+        inputs.add(f"{n}.md", fmt, stamp)
+    assert [i.stamp for i in inputs] == [inputs[n].stamp for n in range(4)] == stamps
+    assert [s[1:] for s in inputs.stamped()] == stamps
