@@ -272,21 +272,29 @@ def shown_box(region: Any, scale: float | None) -> Extent:
 
 
 def under_a_pixel(region: Any, scale: float | None) -> bool:
-    """Whether a region shown scaled by ``scale`` is less than a CSS pixel across and
-    down: only its outline (:data:`OUTLINE`) shows it, a dot."""
+    """Whether a region shown scaled by ``scale`` is less than a CSS pixel across or
+    down: only its outline (:data:`OUTLINE`) shows it, a dot (or a line, when it is
+    longer the other way)."""
     return extent_under_a_pixel(extent(region), scale)
 
 
 def extent_under_a_pixel(box: Extent, scale: float | None) -> bool:
     """:func:`under_a_pixel` of the region whose :data:`Extent` is ``box``."""
     left, top, right, bottom = scaled(box, scale)
-    return right - left < 1 and bottom - top < 1
+    return right - left < 1 or bottom - top < 1
+
+
+def dot_shape(box: Extent, scale: float | None) -> str:
+    """What a region :func:`under_a_pixel` of :data:`Extent` ``box`` is drawn as:
+    ``dot`` when it is under a pixel both ways, else ``line``."""
+    left, top, right, bottom = scaled(box, scale)
+    return "dot" if right - left < 1 and bottom - top < 1 else "line"
 
 
 def _dot_coords(region: Any, scale: float | None) -> str:
-    """The ``coords`` of the square a region :func:`under_a_pixel` is drawn as, its
+    """The ``coords`` of the rectangle a region :func:`under_a_pixel` is drawn as, its
     outline around it, in whole pixels (rounded outward; none left of or above the
-    image)."""
+    image): a square for a dot, a bar one way for a line."""
     left, top, right, bottom = shown_box(region, scale)
     half = OUTLINE / 2
     left, top = max(0, math.floor(left - half)), max(0, math.floor(top - half))
@@ -299,8 +307,8 @@ def area_coords(region: Any, scale: float | None) -> str:
     ``scale`` (a :func:`screen_scale`): its points exactly as written when None, else
     each scaled by it and rounded to a whole pixel (an image map's areas are in the
     CSS pixels of the image as shown, not scaled with it); for a region
-    :func:`under_a_pixel`, the square of whole pixels its outline draws it as (its own
-    points would make an area of no pixel)."""
+    :func:`under_a_pixel` (either way), the rectangle of whole pixels its outline draws
+    it as (its own points would make an area of no pixel, or one a click there misses)."""
     if under_a_pixel(region, scale):
         return _dot_coords(region, scale)
     if scale is None:
@@ -435,14 +443,15 @@ def report_faint_limit(count: int, ctx: WriteContext, out: Path) -> None:
 @dataclass(frozen=True)
 class DotWording:
     """How a ``region-under-a-pixel`` warning names the picture the region is a dot of
-    (``the map as shown``) and what that dot is to whoever looks at it."""
+    (``the map as shown``) and what that dot is to whoever looks at it (``{shape}`` in
+    it is :func:`dot_shape`: a dot, or a line)."""
 
     picture: str
     dot: str
 
 
 #: The wording of a region under a pixel on a map (and the image map's picture).
-MAP_DOT = DotWording("the map as shown", f"it is drawn as a dot of its {OUTLINE:g}-pixel "
+MAP_DOT = DotWording("the map as shown", f"it is drawn as a {{shape}} of its {OUTLINE:g}-pixel "
                      "outline, hard to see and to click")
 
 
@@ -482,8 +491,8 @@ def _dot_message(box: Extent, viewbox: ViewBox, scale: float | None,
               f"scaled down to fit {SCREEN}")
     return (f"the region is {right - left:.3g} x {bottom - top:.3g} pixels of the diagram, "
             f"{shown[2] - shown[0]:.2g} x {shown[3] - shown[1]:.2g} of {wording.picture} "
-            f"({width} x {height}{fitted}): {wording.dot}; draw it larger, or the diagram "
-            "smaller")
+            f"({width} x {height}{fitted}): {wording.dot.format(shape=dot_shape(box, scale))}; "
+            "draw it larger, or the diagram smaller")
 
 
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,

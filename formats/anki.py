@@ -493,7 +493,7 @@ def _card_dot() -> DotWording:
     its card's focus image."""
     from converter.bodymap import FOCUS_OUTLINE, DotWording
 
-    return DotWording("the focus image on its card", f"the card shows it as a dot of its "
+    return DotWording("the focus image on its card", f"the card shows it as a {{shape}} of its "
                       f"{FOCUS_OUTLINE:g}-pixel outline, hard to see")
 
 

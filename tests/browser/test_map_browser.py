@@ -440,6 +440,60 @@ def test_a_region_under_a_pixel_as_shown_is_drawn_takes_the_click_and_is_warned_
         page.wait_for_url((out / f"{slug}.html").as_uri())
 
 
+#: A diagram of 40000 x 40000 pixels (shown 1000 x 1000, 1:40): a large muscle and on
+#: it a bar 2000 x 10 pixels, 50 x 0.25 as shown (its image map area, rounded, was of
+#: no height: the clicks on its line went to the large muscle).
+THIN = {"big": "500,500,39000,500,39000,39000,500,39000",
+        "thin": "1000,1000,3000,1000,3000,1010,1000,1010"}
+
+#: The image map's picture scrolled into view: its top left corner in the window.
+IMAGE_CORNER = """() => {
+  const image = document.querySelector("img[usemap]");
+  image.scrollIntoView({block: "center", inline: "center"});
+  const box = image.getBoundingClientRect();
+  return [box.left, box.top];
+}"""
+
+
+@pytest.mark.parametrize("map_", ["svg/map.svg", "html/index.html", "image map"])
+def test_a_region_under_a_pixel_one_way_takes_the_clicks_on_its_line(
+        page: Any, tmp_path: Path, map_: str) -> None:
+    """A region 50 pixels long and a quarter of a pixel high as shown is drawn as a line
+    of its outline (from 24.25 to 26 down): a click on that line reaches it, on the
+    image map too, whose area is the bar of whole pixels the line covers (it was of no
+    height); it is a warning that says it is a line."""
+    corpus = tmp_path / "thin"
+    corpus.mkdir()
+    for slug, coords in THIN.items():
+        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
+                                           f'  - "{coords}"\n---\n', encoding="utf-8")
+    fmt = "svg" if map_ == "svg/map.svg" else "html"
+    out = tmp_path / fmt
+    result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", fmt, "-o", str(out),
+                                      "--size", "40000x40000", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "[region-under-a-pixel]" in line]
+    assert len(said) == 1 and said[0].startswith(f"{corpus / 'thin'}.md:4:5: warning: "
+                                                 "coords[0]: the region is "), said
+    assert ("pixels of the diagram, 50 x 0.25 of the map as shown (1000 x 1000, the "
+            "diagram's 40000 x 40000 pixels scaled down to fit 1000): it is drawn as a "
+            "line of its 1.5-pixel outline") in said[0]
+    for slug in THIN:
+        (out / f"{slug}.html").write_text(f"<!DOCTYPE html><title>{slug}</title>",
+                                          encoding="utf-8")
+    shown = out / ("map.svg" if fmt == "svg" else "index.html")
+    if map_ != "image map":
+        page.goto(shown.as_uri())
+        page.mouse.click(*page.evaluate(DOT_PIXEL, "thin"))
+        page.wait_for_url((out / "thin.html").as_uri())
+        return
+    for down, slug in ((23, "big"), (24, "thin"), (25, "thin"), (26, "thin"), (27, "big")):
+        page.goto(shown.as_uri())
+        left, top = page.evaluate(IMAGE_CORNER)
+        page.mouse.click(left + 50, top + down)
+        page.wait_for_url((out / f"{slug}.html").as_uri())
+
+
 #: The whole CSS pixel nearest the middle of a focus image's highlighted polygon, in
 #: the picture's own pixels (from its top left corner).
 FOCUS_PIXEL = """() => {
