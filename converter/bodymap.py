@@ -489,10 +489,23 @@ def _dot_message(box: Extent, viewbox: ViewBox, scale: float | None,
     fitted = ("" if scale is None else
               f", the diagram's {number(viewbox.width)} x {number(viewbox.height)} pixels "
               f"scaled down to fit {SCREEN}")
-    return (f"the region is {right - left:.3g} x {bottom - top:.3g} pixels of the diagram, "
-            f"{shown[2] - shown[0]:.2g} x {shown[3] - shown[1]:.2g} of {wording.picture} "
+    return (f"the region is {_pixels(right - left)} x {_pixels(bottom - top)} pixels of the "
+            f"diagram, {_pixels(shown[2] - shown[0], 2)} x {_pixels(shown[3] - shown[1], 2)} "
+            f"of {wording.picture} "
             f"({width} x {height}{fitted}): {wording.dot.format(shape=dot_shape(box, scale))}; "
             "draw it larger, or the diagram smaller")
+
+
+def _pixels(size: float, decimals: int = 10) -> str:
+    """A size in pixels as a warning says it: plainly (``1000.5``, never ``1e+03``), to
+    at most ``decimals`` places, and one under a pixel with as many places as show it
+    is (``0.9996``, not ``1``)."""
+    places = decimals
+    text = f"{size:.{places}f}".rstrip("0").rstrip(".")
+    while (size < 1 and float(text) >= 1) or (size > 0 and float(text) == 0):
+        places += 1
+        text = f"{size:.{places}f}".rstrip("0").rstrip(".")
+    return text
 
 
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,

@@ -199,6 +199,11 @@ def _no_name(path: str, slug: str) -> str | None:
     return None
 
 
+def _field_as_is(path: str, field: str) -> str:
+    """Default field_name callback: every file names a field as front matter does."""
+    return field
+
+
 @dataclass
 class ReadContext:
     """What a reader gets besides the path: options and a place to report problems."""
@@ -329,6 +334,10 @@ class WriteContext:
     #: name gave the slug (no ``slug`` key did), ``the file name gives the slug 'map'``
     #: (:meth:`~converter.locator.Locator.name_gives`); else None.
     name_gives: Callable[[str, str], str | None] = _no_name
+    #: For a source file and a front-matter field (``coords[0]``): the field as that
+    #: file's format names it (``regions[0]`` in JSON: ``Format.field_name``), as its
+    #: own lints do (:meth:`~converter.locator.Locator.field_name`).
+    field_name: Callable[[str, str], str] = _field_as_is
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of a writer option, or ``default`` when it was not given."""
@@ -348,8 +357,11 @@ class WriteContext:
     def about(self, slug: str, field: str, output: str) -> tuple[str, str]:
         """(path, field) of a writer's diagnostic about a muscle's ``field``: the file
         the muscle came from, and in a file of many muscles (or the ``output``, when
-        the source is not known) the field of that muscle, ``muscles[<slug>].<field>``."""
-        return _named(self.sources.get(slug), slug, field, output)
+        the source is not known) the field of that muscle, ``muscles[<slug>].<field>``;
+        the field as that file's format names it (:attr:`field_name`)."""
+        source = self.sources.get(slug)
+        named = field if source is None else self.field_name(source.path, field)
+        return _named(source, slug, named, output)
 
     def muscle_diagnostic(self, slug: str, field: str, output: str, code: str,
                           message: str, severity: Severity = "error") -> Diagnostic:
@@ -360,7 +372,7 @@ class WriteContext:
         is about a slug its file's name gave (:attr:`name_gives`: the file is named,
         with what its name gives, as no line of it holds the slug)."""
         source = self.sources.get(slug)
-        path, named = _named(source, slug, field, output)
+        path, named = self.about(slug, field, output)
         found = Diagnostic(path, None, None, named, code, message, severity)
         if source is None:
             return found

@@ -593,7 +593,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         ctx = WriteContext(options=options, sources=reader.sources, report=problems.append,
                            diagnostics=reader.diagnostics, drafts=reader.draft_paths,
                            empty=reader.empty_paths, locate=locator,
-                           name_gives=locator.name_gives)
+                           name_gives=locator.name_gives, field_name=locator.field_name)
         written.append(ctx)
         stream: Iterator[Any] = reader.records() if writer.writes_records else iter(reader)
         try:

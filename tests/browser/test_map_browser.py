@@ -475,7 +475,8 @@ def test_a_region_under_a_pixel_one_way_takes_the_clicks_on_its_line(
     said = [line for line in result.output.splitlines() if "[region-under-a-pixel]" in line]
     assert len(said) == 1 and said[0].startswith(f"{corpus / 'thin'}.md:4:5: warning: "
                                                  "coords[0]: the region is "), said
-    assert ("pixels of the diagram, 50 x 0.25 of the map as shown (1000 x 1000, the "
+    assert ("2000 x 10 pixels of the diagram, 50 x 0.25 of the map as shown (1000 x 1000, "
+            "the "
             "diagram's 40000 x 40000 pixels scaled down to fit 1000): it is drawn as a "
             "line of its 1.5-pixel outline") in said[0]
     for slug in THIN:

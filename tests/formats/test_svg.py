@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -1731,3 +1732,41 @@ def test_a_bad_link_and_a_slug_given_twice_are_said_at_their_links(tmp_path: Pat
     result = CliRunner().invoke(cli, ["validate", str(folder), "--from", "svg"])
     assert result.output.splitlines()[0].startswith(
         f"{folder}/map.svg:16:1: error: muscles[a].slug: slug 'a' is already used")
+
+
+def test_a_region_under_a_pixel_of_a_file_of_many_is_warned_of_where_its_lints_are(
+        tmp_path: Path) -> None:
+    """A region under a pixel of a JSON or JSON Lines source was said as
+    ``muscles[a].coords[0]`` at its record's start, and its size as ``1e+03``: it is
+    named as that format's lints name it (``regions[0]``), at the region's line and
+    column, its sizes written plainly (one just under a pixel is not said as 1)."""
+    big = [[0, 0], [2000000, 0], [2000000, 2000000], [0, 2000000]]
+    small = [[40000, 40000], [41000, 40000], [41000, 41000.5], [40000, 41000.5]]
+    records = [{"slug": "a", "title": "A", "regions": [small]},
+               {"slug": "b", "title": "B", "regions": [big, [[0, 0], [1999, 0],
+                                                            [1999, 1999], [0, 1999]]]}]
+    for ending in ("json", "jsonl"):
+        source = tmp_path / f"rt1.{ending}"
+        lines = [json.dumps(r, separators=(",", ":")) for r in records]
+        if ending == "json":
+            lines = ['{"muscles": [', f"{lines[0]},", lines[1], "]}"]
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["convert", str(source), "--to", "svg", "-o",
+                                          str(tmp_path / f"out-{ending}"), "--no-cache"])
+        assert result.exit_code == 0, result.output
+        said = [line for line in result.output.splitlines() if "region-under" in line]
+        text = source.read_text(encoding="utf-8").splitlines()
+        (a_line,) = [n for n, line in enumerate(text, 1) if '"a"' in line]
+        a_column = text[a_line - 1].index("[[40000") + 1
+        b_column = text[a_line].index("[[0,0],[1999") + 1
+        assert said == [
+            f"{source}:{a_line}:{a_column}: warning: muscles[a].regions[0]: the region is "
+            "1000 x 1000.5 pixels of the diagram, 0.5 x 0.5 of the map as shown (1000 x "
+            "1000, the diagram's 2000040 x 2000040 pixels scaled down to fit 1000): it is "
+            "drawn as a dot of its 1.5-pixel outline, hard to see and to click; draw it "
+            "larger, or the diagram smaller [region-under-a-pixel]",
+            f"{source}:{a_line + 1}:{b_column}: warning: muscles[b].regions[1]: the region "
+            "is 1999 x 1999 pixels of the diagram, 0.999 x 0.999 of the map as shown "
+            "(1000 x 1000, the diagram's 2000040 x 2000040 pixels scaled down to fit "
+            "1000): it is drawn as a dot of its 1.5-pixel outline, hard to see and to "
+            "click; draw it larger, or the diagram smaller [region-under-a-pixel]"], said
