@@ -121,30 +121,46 @@ def _cross(p: tuple[Point, Point], q: tuple[Point, Point]) -> bool:
     return (_turn(*p, q[0]) * _turn(*p, q[1]) < 0) and (_turn(*q, p[0]) * _turn(*q, p[1]) < 0)
 
 
+def _on_side(point: Point, a: Point, b: Point) -> bool:
+    """Whether ``point`` lies on the side from ``a`` to ``b`` (its ends too)."""
+    x, y = point
+    return (min(a[0], b[0]) <= x <= max(a[0], b[0]) and min(a[1], b[1]) <= y <= max(a[1], b[1])
+            and _turn(a, b, point) == 0)
+
+
 def _strictly_inside(point: Point, polygon: list[Point]) -> bool:
     """Whether ``point`` is inside ``polygon`` (even-odd) and not on its outline."""
     x, y = point
     inside = False
     for a, b in _edges(polygon):
         (ax, ay), (bx, by) = a, b
-        if (min(ax, bx) <= x <= max(ax, bx) and min(ay, by) <= y <= max(ay, by)
-                and _turn(a, b, point) == 0):
-            return False  # (on this side)
+        if _on_side(point, a, b):
+            return False
         if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
             inside = not inside
     return inside
 
 
-def _probes(polygon: list[Point]) -> Iterator[Point]:
-    """A polygon's corners and the middles of its sides."""
+def _pieces(polygon: list[Point], other: list[Point]) -> Iterator[Point]:
+    """The middle of each piece of ``polygon``'s sides cut at the corners of ``other``
+    lying on them: where sides cross nowhere, each piece lies all inside ``other``, all
+    on its outline or all outside it, as its middle does."""
     for a, b in _edges(polygon):
-        yield a
-        yield ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        axis = 0 if abs(b[0] - a[0]) >= abs(b[1] - a[1]) else 1
+        span = b[axis] - a[axis]
+        if span == 0:
+            continue  # (a corner given twice: no side)
+        cuts = sorted({(0.0, a), (1.0, b), *(((p[axis] - a[axis]) / span, p) for p in other
+                                             if _on_side(p, a, b))})
+        for (_, p), (_, q) in pairwise(cuts):
+            if p != q:
+                yield ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
 
 
 def overlap(a: list[Point], b: list[Point]) -> bool:
-    """Whether two polygons share some area (regions that only touch do not): their
-    sides cross, or a corner or a side's middle of one lies inside the other."""
+    """Whether two simple polygons share some area (regions that only touch do not):
+    their sides cross, or a piece of a side of one (cut where a corner of the other
+    lies on it) lies inside the other, or each one's outline is the other's."""
     if len(a) < 3 or len(b) < 3 or not _boxes_overlap(_box(a), _box(b)):
         return False
     return _share_area(a, b)
@@ -152,10 +168,16 @@ def overlap(a: list[Point], b: list[Point]) -> bool:
 
 def _share_area(a: list[Point], b: list[Point]) -> bool:
     """:func:`overlap` of polygons whose boxes overlap."""
-    if any(_strictly_inside(p, b) for p in _probes(a)) or any(
-            _strictly_inside(p, a) for p in _probes(b)):
+    if any(_cross(p, q) for p in _edges(a) for q in _edges(b)):
         return True
-    return any(_cross(p, q) for p in _edges(a) for q in _edges(b))
+    pieces_a, pieces_b = list(_pieces(a, b)), list(_pieces(b, a))
+    if any(_strictly_inside(p, b) for p in pieces_a) or any(
+            _strictly_inside(p, a) for p in pieces_b):
+        return True
+    # (no side of one inside the other, and none crossing: they share area only when
+    # each outline lies on the other's, the same polygon)
+    return all(any(_on_side(p, *side) for side in _edges(b)) for p in pieces_a) and all(
+        any(_on_side(p, *side) for side in _edges(a)) for p in pieces_b)
 
 
 class _Grid:

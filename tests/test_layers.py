@@ -6,7 +6,9 @@ import random
 import re
 import shutil
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +19,7 @@ import converter
 from converter import bodymap, layers
 from converter.cli import cli
 from converter.layers import drawing_pieces, overlap
+from converter.lint import is_collinear, self_intersects
 from converter.model import Muscle, Region
 from tests.conftest import SAMPLES
 from tests.strategies import corpora
@@ -311,3 +314,95 @@ def test_muscles_given_in_another_order_draw_each_smaller_region_over_a_larger_o
     alone = Muscle(slug="alone", title="Alone", regions=(square(20, 20, 10),))
     assert [(p.muscle.slug, p.indices, p.first) for p in drawing_pieces([alone, large])] == [
         ("large", (0,), True), ("alone", (0,), True)]
+
+
+#: A triangle and a simple polygon of 12 corners around it (area 29000) that touches it
+#: at each of the triangle's corners and the middles of its sides, and nowhere crosses
+#: it: every corner and middle of a side of each lay on the other's outline or outside
+#: it, so they were taken not to overlap, and the triangle was drawn under the polygon.
+TRIANGLE = [(100.0, 100.0), (300.0, 100.0), (200.0, 300.0)]
+CROWN = [(100.0, 100.0), (150.0, 60.0), (200.0, 100.0), (250.0, 60.0), (300.0, 100.0),
+         (295.0, 160.0), (250.0, 200.0), (245.0, 260.0), (200.0, 300.0), (155.0, 260.0),
+         (150.0, 200.0), (105.0, 160.0)]
+
+
+def test_polygons_touching_at_every_corner_and_middle_still_overlap() -> None:
+    assert overlap(TRIANGLE, CROWN) and overlap(CROWN, TRIANGLE)
+    inner = Muscle(slug="inner", title="Inner", regions=(
+        Region(tuple((int(x), int(y)) for x, y in TRIANGLE)), square(400, 0, 400)))
+    outer = Muscle(slug="outer", title="Outer",
+                   regions=(Region(tuple((int(x), int(y)) for x, y in CROWN)),))
+    assert layout([inner, outer]) == [("inner", (1,), True), ("outer", (0,), True),
+                                      ("inner", (0,), False)]
+    assert overlap(CROWN, list(CROWN))  # (one polygon: all its outline on the other's)
+    assert overlap(CROWN, CROWN[5:] + CROWN[:5])
+    assert not overlap(TRIANGLE, [(100.0, 100.0), (300.0, 100.0), (200.0, 0.0)])
+    assert not overlap(TRIANGLE, [(200.0, 300.0), (150.0, 200.0), (100.0, 300.0)])
+
+
+def _ears(polygon: list[tuple[int, int]]) -> list[list[tuple[Fraction, Fraction]]]:
+    """A simple polygon cut into triangles (ear by ear, exactly)."""
+    left = [(Fraction(x), Fraction(y)) for x, y in polygon]
+    sign = 1 if sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2)
+                    in zip(left, left[1:] + left[:1], strict=True)) > 0 else -1
+
+    def turn(a: Any, b: Any, c: Any) -> Fraction:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    def in_closed(p: Any, a: Any, b: Any, c: Any) -> bool:
+        return all(sign * turn(u, v, p) >= 0 for u, v in ((a, b), (b, c), (c, a)))
+
+    triangles = []
+    while len(left) > 3:
+        n = len(left)
+        straight = next((i for i in range(n)
+                         if turn(left[i - 1], left[i], left[(i + 1) % n]) == 0), None)
+        if straight is not None:
+            del left[straight]
+            continue
+        for i in range(n):
+            a, b, c = left[i - 1], left[i], left[(i + 1) % n]
+            if sign * turn(a, b, c) > 0 and not any(
+                    in_closed(p, a, b, c) for p in left if p not in (a, b, c)):
+                triangles.append([a, b, c])
+                del left[i]
+                break
+        else:
+            raise AssertionError(f"no ear in {left}")
+    if turn(*left) != 0:
+        triangles.append(left)
+    return triangles
+
+
+def _interiors_meet(s: list[Any], t: list[Any]) -> bool:
+    """Whether two triangles' insides meet: no line along a side separates them."""
+    for shape in (s, t):
+        for (ax, ay), (bx, by) in zip(shape, shape[1:] + shape[:1], strict=True):
+            nx, ny = ay - by, bx - ax
+            ps, pt = [nx * x + ny * y for x, y in s], [nx * x + ny * y for x, y in t]
+            if max(ps) <= min(pt) or max(pt) <= min(ps):
+                return False
+    return True
+
+
+def share_area(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    """Whether two simple polygons' insides meet, exactly: some triangle of one's meets
+    some triangle of the other's."""
+    return any(_interiors_meet(s, t) for s in _ears(a) for t in _ears(b))
+
+
+simple_polygons = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)),
+                           min_size=3, max_size=7).filter(
+    lambda p: not is_collinear(p) and not self_intersects(p))
+
+
+@settings(max_examples=700, deadline=None)
+@given(simple_polygons, simple_polygons)
+def test_overlap_is_whether_the_insides_meet(a: list[tuple[int, int]],
+                                             b: list[tuple[int, int]]) -> None:
+    """On small integer polygons (crossing, nested, touching at corners and along
+    sides, the same one), against exact triangles."""
+    expected = share_area(a, b)
+    fa, fb = [(float(x), float(y)) for x, y in a], [(float(x), float(y)) for x, y in b]
+    assert overlap(fa, fb) == overlap(fb, fa) == expected
+    assert overlap(fa, fa) and overlap(fa, fa[1:] + fa[:1])

@@ -1206,3 +1206,29 @@ def test_a_base_image_that_runs_no_script_is_copied_and_runs_none(page: Any,
     assert result.exit_code == 0, result.output
     copy = tmp_path / "out" / "_base-image.svg"
     assert copy.read_bytes() == picture.read_bytes() and not _runs_script(page, copy)
+
+
+#: A triangle of "inner" and, around it, a polygon of "outer" (larger, smaller than
+#: inner's other region) touching it at its corners and the middles of its sides: the
+#: triangle was not lifted over outer, and a click inside it went to outer.
+CROWNED = [Muscle(slug="inner", title="Inner", regions=(
+               Region(((100, 100), (300, 100), (200, 300))), _square(400, 0, 400))),
+           Muscle(slug="outer", title="Outer", regions=(Region((
+               (100, 100), (150, 60), (200, 100), (250, 60), (300, 100), (295, 160),
+               (250, 200), (245, 260), (200, 300), (155, 260), (150, 200), (105, 160))),))]
+
+
+@pytest.mark.parametrize(("name", "script"), [("svg/map.svg", SVG_HIT),
+                                              ("html/index.html", SVG_HIT),
+                                              ("html/index.html", IMAGE_HIT)],
+                         ids=["map.svg", "inline map", "image map"])
+def test_a_region_touching_a_larger_one_at_its_corners_takes_the_clicks_inside_it(
+        page: Any, tmp_path: Path, name: str, script: str) -> None:
+    start = make_site(tmp_path, CROWNED).svg.parent / name
+    page.goto(start.as_uri())
+    hit = page.evaluate(script, [200, 170])
+    assert hit["href"] == "inner.html"
+    page.mouse.click(hit["x"], hit["y"])
+    page.wait_for_url((start.parent / "inner.html").as_uri())
+    page.goto(start.as_uri())
+    assert page.evaluate(script, [150, 90])["href"] == "outer.html"
