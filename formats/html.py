@@ -130,13 +130,16 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
 
 
 def _list(muscles: Sequence[Muscle]) -> str:
+    """The page's list of muscles: each name and Latin name isolated (``dir="auto"``),
+    so that no text's bidi controls (a right-to-left override) reorder the other."""
     rows = []
     for muscle in muscles:
-        latin = (f' <span class="latin" lang="la">{xml_text(muscle.latin)}</span>'
+        latin = (f' <span class="latin" lang="la" dir="auto">{xml_text(muscle.latin)}</span>'
                  if muscle.latin else "")
-        name = (f'<a href="#muscle-{xml_text(muscle.slug)}">{xml_text(muscle.title)}</a>'
+        name = (f'<a href="#muscle-{xml_text(muscle.slug)}" dir="auto">'
+                f'{xml_text(muscle.title)}</a>'
                 if muscle.regions else  # (not on the map: nothing there to lead to)
-                f'<span class="unmapped">{xml_text(muscle.title)}</span>')
+                f'<span class="unmapped" dir="auto">{xml_text(muscle.title)}</span>')
         rows.append(f"<li>{name}{latin}</li>\n")
     return "".join(rows)
 

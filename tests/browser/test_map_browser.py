@@ -1232,3 +1232,32 @@ def test_a_region_touching_a_larger_one_at_its_corners_takes_the_clicks_inside_i
     page.wait_for_url((start.parent / "inner.html").as_uri())
     page.goto(start.as_uri())
     assert page.evaluate(script, [150, 90])["href"] == "outer.html"
+
+
+#: Where the first and the last letter of each list entry's Latin name are drawn (x of
+#: their boxes' left sides), and whether the name's own letters run left to right.
+LATIN_ENDS = """() => [...document.querySelectorAll("nav li")].map((item) => {
+  const latin = item.querySelector(".latin").firstChild, name = item.querySelector("a, .unmapped");
+  const at = (node, i) => {
+    const range = document.createRange();
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  const text = name.firstChild;
+  return [at(latin, 0) < at(latin, latin.length - 1),
+          at(text, 1) > at(text, text.length - 1)];
+})"""
+
+
+def test_a_right_to_left_override_in_a_name_reorders_only_that_name(
+        page: Any, tmp_path: Path) -> None:
+    """A title of "\\u202eevil" (a right-to-left override, left open) reversed the Latin
+    name beside it in index.html's list too; each text is isolated now, so the Latin
+    name reads left to right while the title itself is reversed, as it asks (for a
+    muscle on the map and one not on it)."""
+    muscles = [Muscle(slug="a", title="\u202eevil", latin="Musculus testus",
+                      regions=(_square(10, 10, 50),)),
+               Muscle(slug="b", title="\u202eworse", latin="Musculus alter")]
+    converter.write(muscles, tmp_path / "html", "html")
+    page.goto((tmp_path / "html" / "index.html").as_uri())
+    assert page.evaluate(LATIN_ENDS) == [[True, True], [True, True]]
