@@ -274,7 +274,7 @@ def _localized(text: LocalizedText, lang: str, prefer: str) -> str:
     if base_language(got) == base_language(lang):
         return _text(value)
     code = escape(got)
-    return (f'<span lang="{code}">{_text(value)}</span>'
+    return (f'<span lang="{code}" dir="auto">{_text(value)}</span>'
             f'<span class="lang-fallback">({code})</span>')
 
 

@@ -214,3 +214,30 @@ def square(coords: str) -> Region:
     """The region of an image map's ``coords``."""
     numbers = [int(n) for n in coords.split(",")]
     return Region(tuple(zip(numbers[0::2], numbers[1::2], strict=True)))
+
+
+#: Whether each language marker of a card ("(da)") is drawn left to right: its first
+#: character's box left of its last one's.
+MARKERS_IN_ORDER = """() => [...document.querySelectorAll(".lang-fallback")].map((marker) => {
+  const text = marker.firstChild, at = (i) => {
+    const range = document.createRange();
+    range.setStart(text, i); range.setEnd(text, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return at(0) < at(text.length - 1);
+})"""
+
+
+def test_a_right_to_left_override_in_a_text_leaves_its_language_marker_alone(
+        page: Any, tmp_path: Path) -> None:
+    """A text taken in another language is followed by that language's marker, "(da)":
+    a right-to-left override left open in the text reversed the marker too. The text is
+    isolated now."""
+    from converter.model import Function, LocalizedText
+
+    muscle = Muscle(slug="m", title="M", origin=LocalizedText({"da": "\u202eevil"}),
+                    functions=(Function(LocalizedText({"en": "Lifts"}),
+                                        LocalizedText({"da": "\u202eworse"})),))
+    cards = rendered_cards(tmp_path, [muscle], "en")
+    show(page, cards[("en", "m", 0, "answer")], DAY.format(n=1))
+    assert page.evaluate(MARKERS_IN_ORDER) == [True, True]

@@ -613,10 +613,10 @@ def test_language_choice_and_marked_fallback() -> None:
     fields = dict(zip(anki_format.FIELD_NAMES, anki_format.note_fields(muscle, "da", None),
                       strict=True))
     assert fields["Origin"] == "Skulderbladet"
-    assert fields["Insertion"] == ('<span lang="en">The humerus</span>'
+    assert fields["Insertion"] == ('<span lang="en" dir="auto">The humerus</span>'
                                    '<span class="lang-fallback">(en)</span>')
     assert '<span class="short">Løfter armen</span>' in fields["Functions"]
-    assert ('<span class="extended"><span lang="en">Up to the side</span>'
+    assert ('<span class="extended"><span lang="en" dir="auto">Up to the side</span>'
             '<span class="lang-fallback">(en)</span></span>') in fields["Functions"]
     assert fields["Lang"] == "da" and fields["Image"] == ""
     english = anki_format.note_fields(muscle, "en", None)
@@ -626,10 +626,10 @@ def test_language_choice_and_marked_fallback() -> None:
     regional = anki_format.note_fields(muscle, "da-DK", None)
     assert regional[2] == "Skulderbladet"
     german = anki_format.note_fields(muscle, "de", None, prefer="en")
-    assert german[2] == ('<span lang="en">The scapula</span>'
+    assert german[2] == ('<span lang="en" dir="auto">The scapula</span>'
                          '<span class="lang-fallback">(en)</span>')
     assert anki_format.note_fields(muscle, "de", None, prefer="da")[2].startswith(
-        '<span lang="da">Skulderbladet</span>')
+        '<span lang="da" dir="auto">Skulderbladet</span>')
     assert LocalizedText({"da-DK": "x", "en": "y"}).pick("da") == ("da-DK", "x")
     assert LocalizedText({"da": "x", "de-AT": "y"}).pick("fr", "de") == ("de-AT", "y")
 
