@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import yaml11
-
 #: (key, the generator that reads it, the value that marks a draft, whether the
 #: generator reads the key in any case).
 MARKERS: tuple[tuple[str, str, bool, bool], ...] = (("draft", "Hugo", True, True),
@@ -90,6 +88,8 @@ def _as_text(generator: str, text: str) -> str:
     """What ``generator`` makes of a marker that is ``text``: quoted (or from a record),
     Hugo leaves the page out for the texts Go takes for true, Jekyll publishes it for
     any text; written plain, a word may be a boolean to it (``yes``)."""
+    from . import yaml11  # (PyYAML: imported when a marker is reported, not by every run)
+
     does = "leaves out" if generator == "Hugo" and text in _HUGO_TRUE else "publishes"
     plain = dict(yaml11.readings(text)).get(generator)
     if isinstance(plain, bool):

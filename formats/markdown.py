@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from converter import drafts, yaml11
+from converter import drafts
 from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import (
     SCHEMA_KEYS,
@@ -49,7 +49,10 @@ from converter.model import (
 )
 from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext
 from converter.slug import BUNDLE_PAGE, device_name, slug_hint, slugify
-from converter.yamlsafe import YamlProblem, plain_misread
+
+if TYPE_CHECKING:  # (PyYAML is imported when a file is read, not by a run replayed)
+    from converter import yaml11
+    from converter.yamlsafe import YamlProblem
 
 #: A field path -> its (line, column) in the file, when known.
 Locate = Callable[[str], "tuple[int, int] | None"]
@@ -182,10 +185,10 @@ def _load(fm: str, path: str) -> tuple[Any, Any, list[Diagnostic]]:
     ``wrong-type`` error of each key that is not text (``1:``), left out of the data."""
     from converter import yamlsafe
 
-    keys: list[YamlProblem] = []
+    keys: list[yamlsafe.YamlProblem] = []
     try:
         data, node = yamlsafe.load_with_nodes(fm, keys)
-    except YamlProblem as problem:
+    except yamlsafe.YamlProblem as problem:
         raise MuscleError(_diagnostic(path, problem)) from None
     return data, node, [_diagnostic(path, problem) for problem in keys]
 
@@ -303,6 +306,8 @@ def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozen
     """The plain texts of ``muscle``'s extra keys (but ``skip``) in its file ``text``
     that a YAML 1.1 reader (Jekyll, Hugo) reads as something else (the muscle's own
     fields are text by the schema, and written quoted for those readers' sake)."""
+    from converter import yaml11
+
     if not yaml11.may_misread(muscle.extra):
         return []
     return yaml11.misreads_in(split(text, path)[0], muscle.extra.keys() - skip)
@@ -427,6 +432,8 @@ def _literal_blocks(value: Any) -> Any:
     writes ``no`` or ``1,2,3`` plain, which YAML 1.2 reads as text, but Jekyll and Hugo
     would not)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    from converter.yamlsafe import plain_misread
 
     if isinstance(value, dict):  # (keys quoted by the same rules)
         return {DoubleQuotedScalarString(k) if _SEPARATORS.search(k) or plain_misread(k)

@@ -750,15 +750,22 @@ def test_convert_caps_warnings_but_prints_every_error(tmp_path: Path) -> None:
     assert sum(d["code"] == "duplicate-text" for d in json.loads(listed.stdout)) == 30
 
 
-def _modules_after(*args: str) -> set[str]:
-    """The format modules (and genanki) a real run of ``muscle-convert ARGS`` imports."""
+def _imports_of(*args: str, names: tuple[str, ...]) -> tuple[set[str], str]:
+    """The modules whose names start with one of ``names`` that a real run of
+    ``muscle-convert ARGS`` imports, and what it printed on stderr before them."""
     code = ("import sys\nfrom converter.cli import main\nsys.argv = ['muscle-convert', *"
             f"{list(args)!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('formats.', 'genanki'))),"
+            f"print(sorted(m for m in sys.modules if m.startswith({names!r})),"
             " file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    return set(json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"')))
+    *said, modules = done.stderr.strip().splitlines()
+    return set(json.loads(modules.replace("'", '"'))), "\n".join(said)
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The format modules (and genanki) a real run of ``muscle-convert ARGS`` imports."""
+    return _imports_of(*args, names=("formats.", "genanki"))[0]
 
 
 def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Path) -> None:
@@ -769,6 +776,20 @@ def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Pat
     assert "genanki" not in used  # format modules import their heavy libraries on use
     assert {"formats.anki", "formats.csv", "formats.svg"} <= _modules_after("convert",
                                                                            "--help")
+
+
+def test_a_replayed_run_imports_no_yaml_library(tmp_path: Path) -> None:
+    """A re-run with nothing changed is replayed from the cache without importing PyYAML
+    (a tenth of its start-up); a run that reads the file imports it."""
+    source = tmp_path / "soleus.md"
+    shutil.copy(SAMPLES / "soleus.md", source)
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
+    args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "m.json"))
+    yaml = ("yaml", "converter.yaml11", "converter.yamlsafe")
+    first, said = _imports_of(*args, names=yaml)
+    assert "wrote 1 muscle" in said and {"yaml", "converter.yamlsafe"} <= first
+    again, said = _imports_of(*args, names=yaml)
+    assert "up to date" in said and again == set()
 
 
 def test_progress_bar_only_on_a_terminal_with_many_files(monkeypatch) -> None:
