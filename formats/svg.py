@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from converter import bodymap
 from converter.atomic_folder import atomic_directory, safe_child
@@ -20,8 +20,9 @@ from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.slug import STAND_IN_SLUG, device_name, is_slug, not_a_slug
 from converter.svgdom import SVG, local_name, points
-from converter.svgshown import UNREAD_SHAPES, around, lifted_copies, sheet_problem
-from converter.svgtree import Tree, parse
+
+if TYPE_CHECKING:  # (the SVG reader's modules are imported when a map is read)
+    from converter.svgtree import Tree
 
 MAP_NAME = "map.svg"
 #: What marks a muscle map in its text, as the reader tells one: the class muscle-map
@@ -196,6 +197,8 @@ def _parse(path: Path, ctx: ReadContext) -> Tree:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError
 
+    from converter.svgtree import parse
+
     name = str(path)
     raw = ctx.read_bytes(path)
     try:
@@ -220,6 +223,8 @@ def _check_sheets(tree: Tree, path: str) -> None:
     apply to (all, for all the reader knows) is not worked out, so no muscle of the map
     can be placed. A sheet linked by ``<?xml-stylesheet?>`` is not read: it may set
     one."""
+    from converter.svgshown import sheet_problem
+
     if tree.linked_sheets:
         raise error(path, "bad-svg", "<?xml-stylesheet?> links a style sheet the reader "
                     "does not read, which may set a transform: which polygons it moves the "
@@ -283,6 +288,8 @@ def _unread(link: Any, slug: str, tree: Tree, path: str, where: str) -> list[Dia
     """What of a muscle's ``<a>`` the reader would lose or misplace, one error each, by
     line: a shape other than ``<polygon>`` in it, and what on the way from one of its
     polygons up to the root draws that polygon elsewhere or not at all (:func:`around`)."""
+    from converter.svgshown import UNREAD_SHAPES, around, lifted_copies
+
     found = {shape: "is a shape the reader does not read (only <polygon points>)"
              for shape in link.iter() if shape.tag in UNREAD_SHAPES}
     for polygon in link.iter(f"{SVG}polygon"):

@@ -778,17 +778,19 @@ def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Pat
                                                                            "--help")
 
 
-def test_a_replayed_run_imports_no_yaml_library(tmp_path: Path) -> None:
+def test_a_replayed_run_imports_no_reader_library(tmp_path: Path) -> None:
     """A re-run with nothing changed is replayed from the cache without importing PyYAML
-    (a tenth of its start-up); a run that reads the file imports it."""
+    (a tenth of its start-up) or the SVG reader's modules; a run that reads the file
+    imports PyYAML."""
     source = tmp_path / "soleus.md"
     shutil.copy(SAMPLES / "soleus.md", source)
     os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
     args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "m.json"))
-    yaml = ("yaml", "converter.yaml11", "converter.yamlsafe")
-    first, said = _imports_of(*args, names=yaml)
+    readers = ("yaml", "converter.yaml11", "converter.yamlsafe", "converter.svgtree",
+               "converter.svgshown")
+    first, said = _imports_of(*args, names=readers)
     assert "wrote 1 muscle" in said and {"yaml", "converter.yamlsafe"} <= first
-    again, said = _imports_of(*args, names=yaml)
+    again, said = _imports_of(*args, names=readers)
     assert "up to date" in said and again == set()
 
 
