@@ -64,6 +64,8 @@ class SvgFormat(Format):
         in ``map.svg``, at the ``<a>`` (``a[N]`` or ``muscles[<slug>]``), its ``<title>``
         or its N-th polygon (``.regions[N]``), line and column; the map at no line when
         the field names nothing there (the reader says what is wrong with a bad map)."""
+        from converter.svgtree import parse
+
         target = path / MAP_NAME if path.is_dir() else path
         try:
             tree: Tree | None = parse(target.read_bytes(), target)
