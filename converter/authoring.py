@@ -458,8 +458,9 @@ def _where(locate: Locator | None, locate_key: Locator | None, place: Placer | N
 
 
 #: The codes of problems about a key itself, not its value: placed at the key (a
-#: language code that is none, ``dansk:``, at ``dansk``).
-_AT_KEY = frozenset({"duplicate-key", "bad-language"})
+#: language code that is none, ``dansk:``, at ``dansk``), in every format whose keys
+#: are written apart from their values.
+AT_KEY = frozenset({"duplicate-key", "bad-language"})
 #: (steps, field path, whether at its key) -> (line, column), None where not known.
 _Where = Callable[[Steps, str, bool], tuple[int | None, int | None]]
 
@@ -491,7 +492,7 @@ def _diagnostics(b: _Builder, path: str, data: Mapping[Any, Any], where: _Where
         elif _of_the_name(field, code):
             line, column = None, None
         else:
-            line, column = where(_steps_of(b, at, field), field, code in _AT_KEY)
+            line, column = where(_steps_of(b, at, field), field, code in AT_KEY)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
 

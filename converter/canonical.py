@@ -398,14 +398,14 @@ def _slug_problem(slug: Any, path: str) -> Diagnostic | None:
 
 def _in_extra(place: Placer | None) -> Placer | None:
     """``place`` of a record (see :func:`from_canonical`) as the validator asks it, of
-    a front matter's steps: a key of extra's is in the record's ``extra``; None for the
-    fields (their paths name them unambiguously) and a key's own problem (a JSON
-    record's are at the values their paths name): the caller places them."""
+    a front matter's steps: a key of extra's is in the record's ``extra`` (a problem of
+    the key itself at that key); None for the fields (their paths name them
+    unambiguously): the caller places them."""
     if place is None:
         return None
 
     def placed(steps: Steps, key: bool) -> tuple[int, int] | None:
-        if key or not steps or steps[0] in RESERVED_KEYS:
+        if not steps or steps[0] in RESERVED_KEYS:
             return None
         return place(("extra", *steps), key)
 
@@ -661,7 +661,9 @@ class JsonPlaces:
     ``extra.<key>``) -> (line, column) of its value, 1-based, or of the deepest part of
     it that is there (a missing title: its record); a coordinate named by its point and
     axis (``muscles[3].regions[0].points[2].y``) is at that number of the region's
-    array. ``text`` must be valid JSON.
+    array. Asked for a key (``key=True``), the opening quote of the key that names the
+    value (a key given twice: the one whose value json reads, the last). ``text`` must
+    be valid JSON.
 
     Built on a failure, it walks the text again, skipping the values off the path
     with the C scanner; the places in an array or object are found once, so locating
@@ -671,46 +673,57 @@ class JsonPlaces:
         self.text = text
         self._elements: dict[int, list[int]] = {}
         self._objects: dict[int, tuple[dict[str, int], _Keys]] = {}
+        #: The offset of each member's value -> that of its key (found with its object).
+        self._keys: dict[int, int] = {}
         self._lines: LineStarts | None = None  # made on the first place asked for
 
-    def find(self, field: str) -> tuple[int, int] | None:
-        """(line, column) of ``field``'s value (see the class), None if the text is not
-        what was parsed (never an exception: this only adds a place to a diagnostic)."""
+    def find(self, field: str, key: bool = False) -> tuple[int, int] | None:
+        """(line, column) of ``field``'s value, or with ``key`` of the key that names it
+        (see the class), None if the text is not what was parsed (never an exception:
+        this only adds a place to a diagnostic)."""
         try:
-            return self._line_column(self._offset(_json_steps(field)))
+            return self._line_column(self._at_key(self._offset(_json_steps(field)), key))
         except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
             return None
 
-    def find_steps(self, steps: Steps) -> tuple[int, int] | None:
+    def find_steps(self, steps: Steps, key: bool = False) -> tuple[int, int] | None:
         """(line, column) of the value the keys and indexes ``steps`` lead to, each one
         key as written (``a.b`` is one), or of the deepest part of them that is there;
-        None as :meth:`find` answers it."""
+        with ``key``, of the key that names the value; None as :meth:`find` answers it."""
         try:
-            return self._line_column(self._down(self._space(0), steps))
+            return self._line_column(self._at_key(self._down(self._space(0), steps), key))
         except (IndexError, ValueError, KeyError, StopIteration, RecursionError):
             return None
 
-    def _down(self, at: int, steps: Steps) -> int:
-        """The offset of the value ``steps`` lead to from the value at ``at``, or of the
-        deepest part of them that is there."""
+    def _at_key(self, found: tuple[int, bool], key: bool) -> int:
+        """The offset of a value ``found`` (offset, whether all its path was there), or
+        with ``key`` of the key that names it where all was there (a list's item, or the
+        part of a path that is there: the value)."""
+        if key and found[1]:
+            return self._keys.get(found[0], found[0])
+        return found[0]
+
+    def _down(self, at: int, steps: Steps) -> tuple[int, bool]:
+        """(offset, whether all of ``steps`` was found) of the value ``steps`` lead to
+        from the value at ``at``, or of the deepest part of them that is there."""
         for step in steps:
             if isinstance(step, int) and self.text[at] == "[":
                 elements = self._array(at)
                 if not 0 <= step < len(elements):
-                    break
+                    return at, False
                 at = elements[step]
             elif isinstance(step, str) and self.text[at] == "{":
                 members = self._members(at)[0]
                 if step not in members:
-                    break
+                    return at, False
                 at = members[step]
             else:
-                break
-        return at
+                return at, False
+        return at, True
 
-    def _offset(self, field: str) -> int:
+    def _offset(self, field: str) -> tuple[int, bool]:
         memo: dict[tuple[int, int], tuple[int, bool]] = {}
-        return self._walk(self._space(0), field.removeprefix("."), memo)[0]
+        return self._walk(self._space(0), field.removeprefix("."), memo)
 
     def _walk(self, at: int, rest: str, memo: dict[tuple[int, int], tuple[int, bool]]
               ) -> tuple[int, bool]:
@@ -769,9 +782,11 @@ class JsonPlaces:
             text, start = self.text, at
             at = self._space(at + 1)
             while text[at] != "}":
+                quote = at
                 key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
                 at = self._space(self._space(at) + 1)  # past the colon
                 members[key] = at
+                self._keys[at] = quote
                 at = self._space(_SKIP(text, at)[1])
                 at = self._space(at + 1) if text[at] == "," else at
             found = self._objects[start] = (members, _Keys(members))

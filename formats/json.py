@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.authoring import Placer, Steps
+from converter.authoring import AT_KEY, Placer, Steps
 from converter.diagnostics import (
     Diagnostic,
     FileStamp,
@@ -120,12 +120,12 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
         try:
             yield canonical.from_canonical(
                 record, path=str(path), field=f"muscles[{i}]",
-                place=lambda steps, _, i=i: places.find_steps(("muscles", i, *steps)))
+                place=lambda steps, key, i=i: places.find_steps(("muscles", i, *steps), key))
         except MuscleError as exc:
             for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
                 line, column = (diagnostic.line, diagnostic.column) \
-                    if diagnostic.line is not None else places.find(diagnostic.field) \
-                    or (None, None)
+                    if diagnostic.line is not None else places.find(
+                        diagnostic.field, diagnostic.code in AT_KEY) or (None, None)
                 ctx.report(diagnostic._replace(line=line, column=column))
 
 
@@ -563,7 +563,7 @@ class _Reading:
         except MuscleError as exc:
             places = canonical.JsonPlaces(stream.text[start:end])
             self.said += [d if d.line is not None else
-                          d._replace(**_at(stream, start, places, d.field, where))
+                          d._replace(**_at(stream, start, places, d, where))
                           for d in [*exc.diagnostics, *self.ctx.lints(exc, where)]]
             return
         yield muscle
@@ -578,7 +578,7 @@ def _placer(stream: _Stream, start: int, end: int) -> Placer:
     def place(steps: Steps, key: bool) -> tuple[int, int] | None:
         if not made:
             made.append(canonical.JsonPlaces(stream.text[start:end]))
-        return _in_file(stream, start, made[0].find_steps(steps))
+        return _in_file(stream, start, made[0].find_steps(steps, key))
 
     return place
 
@@ -588,11 +588,13 @@ def _stamp(st: os.stat_result) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _at(stream: _Stream, start: int, places: canonical.JsonPlaces, field: str,
+def _at(stream: _Stream, start: int, places: canonical.JsonPlaces, d: Diagnostic,
         where: str) -> dict[str, int | None]:
-    """The line and column of ``field`` of the record ``where``, whose text starts at
-    ``start`` of the stream's text."""
-    found = places.find(field[len(where):]) if field.startswith(where) else None
+    """The line and column of the field of ``d`` in the record ``where``, whose text
+    starts at ``start`` of the stream's text (of its key, for a problem of the key)."""
+    field = d.field
+    found = places.find(field[len(where):], d.code in AT_KEY) if field.startswith(where) \
+        else None
     line, column = _in_file(stream, start, found) or (None, None)
     return {"line": line, "column": column}
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from converter import canonical
 from converter.atomic import atomic_file
-from converter.authoring import Placer, Steps
+from converter.authoring import AT_KEY, Placer, Steps
 from converter.diagnostics import (
     KEPT_BYTE,
     Diagnostic,
@@ -141,7 +141,7 @@ def _report(failure: MuscleError, where: str, line: str, number: int, ctx: ReadC
     places = canonical.JsonPlaces(line)  # on a problem only
     for d in [*failure.diagnostics, *ctx.lints(failure, where, errors)]:
         _, column = (d.line, d.column) if d.line is not None else \
-            places.find(d.field.removeprefix(where)) or (None, None)
+            places.find(d.field.removeprefix(where), d.code in AT_KEY) or (None, None)
         ctx.report(d._replace(line=number, column=column))
 
 
@@ -153,7 +153,7 @@ def _placer(line: str, number: int) -> Placer:
     def place(steps: Steps, key: bool) -> tuple[int, int] | None:
         if not made:
             made.append(canonical.JsonPlaces(line))
-        found = made[0].find_steps(steps)
+        found = made[0].find_steps(steps, key)
         return None if found is None else (number, found[1])
 
     return place

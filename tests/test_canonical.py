@@ -142,6 +142,22 @@ def test_json_places_of_what_is_not_there_is_the_deepest_part_that_is() -> None:
         assert canonical.JsonPlaces(broken).find(field) is None, broken
 
 
+def test_json_places_of_a_key_is_its_opening_quote() -> None:
+    text = ('{"muscles": [\n {"slug": "a", "origin": {"d a":\n  "x"},\n'
+            '  "extra": {"a.b": 1, "a": {"b": [2]}}}]}')
+    places = canonical.JsonPlaces(text)
+    assert places.find("muscles[0].origin.d a", key=True) == (2, 27)
+    assert places.find("muscles[0].origin.d a") == (3, 3)
+    assert places.find_steps(("muscles", 0, "origin", "d a"), key=True) == (2, 27)
+    assert places.find_steps(("muscles", 0, "extra", "a.b"), key=True) == (4, 13)
+    assert places.find("muscles[0].extra.a.b", key=True) == (4, 13)  # the longest key
+    assert places.find_steps(("muscles", 0, "extra", "a", "b"), key=True) == (4, 29)
+    # a list's item has no key: the item; a path not all there: the deepest part's value
+    assert places.find("muscles[0].extra.a.b[0]", key=True) == (4, 35)
+    assert places.find("muscles[0].title", key=True) == places.find("muscles[0]") == (2, 2)
+    assert places.find_steps(("muscles", 0, "origin", "da"), key=True) == (2, 26)
+
+
 #: Numbers of ``extra`` that a float would change (more digits, beyond its range), the
 #: integer ``-0``, and floats that it keeps, as an author writes them in YAML.
 EXACT_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "-0", "1.0e-400",

@@ -589,8 +589,7 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
 
 
 def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
-    """At its value, as a key given twice is (a JSON record's problems are at their
-    values)."""
+    """At that key's opening quote, as a key given twice is."""
     line = ('{"slug": "a", "title": "A", "origin": {"pt-br": "x", "pt-BR": "y"}, '
             '"functions": [{"short": {"en": "s", "EN-x": "t", "en-gb": "u", "en-GB": "v"}}]}')
     slugs, problems = read_json(f'{{"muscles": [\n{line},\n{{"slug": "b", "title": "B"}}]}}',
@@ -598,9 +597,32 @@ def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path
     assert slugs == ["b"]
     assert [(d.line, d.column, d.field, d.code) for d in problems
             if d.code == "duplicate-key"] == [
-        (2, line.index('"y"') + 1, "muscles[0].origin.pt-BR", "duplicate-key"),
-        (2, line.index('"v"') + 1, "muscles[0].functions[0].short.en-GB",
+        (2, line.index('"pt-BR"') + 1, "muscles[0].origin.pt-BR", "duplicate-key"),
+        (2, line.index('"en-GB"') + 1, "muscles[0].functions[0].short.en-GB",
          "duplicate-key")]
+
+
+def test_a_problem_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
+    """A language key that is no code, and a key given twice (in a record, in a text map,
+    deep in extra), at the key's opening quote, as in Markdown, not at its value; a
+    missing title beside extra's Title at that key."""
+    lines = ['{"muscles": [',
+             '{"slug": "a", "title": "A", "origin": {"dansk":',
+             '  "x", "d a": "y"}, "title":',
+             '  "B", "insertion": {"da": "x", "da":',
+             '  "y"}, "extra": {"m": {"k": 1, "k":',
+             '  2}}},',
+             '{"slug": "b", "extra": {"Title":',
+             '  "B"}}]}']
+    slugs, problems = read_json("\n".join(lines), tmp_path)
+    assert slugs == []
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (3, lines[2].index('"title"') + 1, "muscles[0].title", "duplicate-key"),
+        (2, lines[1].index('"dansk"') + 1, "muscles[0].origin.dansk", "bad-language"),
+        (3, lines[2].index('"d a"') + 1, "muscles[0].origin.d a", "bad-language"),
+        (4, lines[3].rindex('"da"') + 1, "muscles[0].insertion.da", "duplicate-key"),
+        (5, lines[4].rindex('"k"') + 1, "muscles[0].extra.m.k", "duplicate-key"),
+        (7, lines[6].index('"Title"') + 1, "muscles[1].title", "missing-field")]
 
 
 def _records_alive() -> int:

@@ -325,6 +325,26 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
         ("2:44", "muscles[b].regions[1]", "polygon-self-intersecting]")]
 
 
+def test_a_problem_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
+    """A language key that is no code, and a key given twice (in a record, in a text map,
+    deep in extra), at the key's opening quote, as in Markdown, not at its value; a
+    missing title beside extra's Title at that key."""
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A", "origin": {"dansk": "x", "d a": "y"}, "title": "B",'
+             ' "insertion": {"da": "x", "da": "y"}, "extra": {"m": {"k": 1, "k": 2}}}',
+             '{"slug": "b", "extra": {"Title": "B"}}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(out)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (1, lines[0].index('"dansk"') + 1, "muscles[a].origin.dansk", "bad-language"),
+        (1, lines[0].index('"d a"') + 1, "muscles[a].origin.d a", "bad-language"),
+        (1, lines[0].rindex('"title"') + 1, "muscles[a].title", "duplicate-key"),
+        (1, lines[0].rindex('"da"') + 1, "muscles[a].insertion.da", "duplicate-key"),
+        (1, lines[0].rindex('"k"') + 1, "muscles[a].extra.m.k", "duplicate-key"),
+        (2, lines[1].index('"Title"') + 1, "muscles[b].title", "missing-field")]
+
+
 def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
     lines = ['{"slug": "a", "title": "A", "insertion": {"zh-Hant": "x", "zh-hant": "y"}}',
@@ -334,7 +354,7 @@ def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path
         converter.read(out)
     assert [(d.line, d.column, d.field, d.code, d.message)
             for d in caught.value.diagnostics] == [
-        (1, lines[0].index('"y"') + 1, "muscles[a].insertion.zh-hant", "duplicate-key",
+        (1, lines[0].index('"zh-hant"') + 1, "muscles[a].insertion.zh-hant", "duplicate-key",
          "'zh-hant' and 'zh-Hant' are one language (language codes ignore case): keep one")]
 
 
