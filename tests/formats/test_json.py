@@ -545,7 +545,7 @@ def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Pa
          "must be a polygon, a list of points [x, y], not 7"),
         (5, 46, "muscles[1].regions[2]", "wrong-type",
          "must be a polygon, a list of points [x, y], not '1,2'"),
-        (6, 23, "muscles[1].extra.title", "reserved-key",
+        (6, 14, "muscles[1].extra.title", "reserved-key",
          "'title' is the name of a field, not extra data"),
         (4, 13, "muscles[1].title", "wrong-type", "must be text, not a number"),
         (5, 24, "muscles[1].regions[1].points[0].y", "coords-negative",
@@ -623,6 +623,18 @@ def test_a_problem_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
         (4, lines[3].rindex('"da"') + 1, "muscles[0].insertion.da", "duplicate-key"),
         (5, lines[4].rindex('"k"') + 1, "muscles[0].extra.m.k", "duplicate-key"),
         (7, lines[6].index('"Title"') + 1, "muscles[1].title", "missing-field")]
+
+
+def test_an_extra_key_named_like_a_field_is_placed_at_that_key(tmp_path: Path) -> None:
+    """At its opening quote, as in Markdown, not at its value: a key named like a field,
+    and a merge key ``<<`` at any depth of extra."""
+    lines = ['{"muscles": [', '{"slug": "a", "title": "A", "extra": {"latin":',
+             '  "x", "m": {"<<":', '  1}}}]}']
+    slugs, problems = read_json("\n".join(lines), tmp_path)
+    assert slugs == []
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (2, lines[1].index('"latin"') + 1, "muscles[0].extra.latin", "reserved-key"),
+        (3, lines[2].index('"<<"') + 1, "muscles[0].extra.m.<<", "reserved-key")]
 
 
 def _records_alive() -> int:

@@ -98,14 +98,15 @@ def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
 
 
 def test_each_extra_key_named_like_a_field_is_an_error_at_its_column(tmp_path: Path) -> None:
+    """At the key's opening quote, as in Markdown (``"<<": {a: 1}`` at ``"<<"``)."""
     out = tmp_path / "m.jsonl"
     line = '{"slug": "a", "title": "A", "extra": {"ok": 1, "latin": "x", "<<": 2}}'
     out.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(MuscleError) as caught:
         converter.read(out)
     assert sorted((d.line, d.column, d.field, d.code) for d in caught.value.diagnostics) == [
-        (1, line.index('"x"') + 1, "muscles[a].extra.latin", "reserved-key"),
-        (1, line.index("2}") + 1, "muscles[a].extra.<<", "reserved-key")]
+        (1, line.index('"latin"') + 1, "muscles[a].extra.latin", "reserved-key"),
+        (1, line.index('"<<"') + 1, "muscles[a].extra.<<", "reserved-key")]
 
 
 def test_a_coordinate_that_is_none_is_named_by_its_point_and_axis_in_its_line(
@@ -259,7 +260,7 @@ def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path)
         (3, 1, "muscles[2].slug", "wrong-type"),
         (3, lines[2].index("[") + 1, "muscles[2].title", "wrong-type"),
         (3, lines[2].index("3") + 1, "muscles[2].latin", "wrong-type"),
-        (4, lines[3].index('"t"}') + 1, "muscles[3].extra.title", "reserved-key"),
+        (4, lines[3].index('"title"') + 1, "muscles[3].extra.title", "reserved-key"),
         (4, lines[3].index("7") + 1, "muscles[3].slug", "wrong-type"),
         (4, 1, "muscles[3].title", "missing-field")]
 

@@ -256,6 +256,17 @@ def test_no_file_is_written_named_as_a_windows_device(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["arm.md"]
 
 
+def test_a_merge_key_is_placed_at_that_key(tmp_path: Path) -> None:
+    """A ``<<`` of extra is what is wrong: placed there, not at its value (further along
+    its line, as a flow map or a text is)."""
+    src = tmp_path / "x.md"
+    src.write_text('---\ntitle: X\n"<<": {a: 1}\nx:\n  "<<": 2\n---\n', encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (3, 1, "<<", "reserved-key"), (5, 3, "x.<<", "reserved-key")]
+
+
 def _fmt_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, ["fmt", *args], catch_exceptions=False)
 
