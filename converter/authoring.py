@@ -458,9 +458,9 @@ def _where(locate: Locator | None, locate_key: Locator | None, place: Placer | N
 
 
 #: The codes of problems about a key itself, not its value: placed at the key (a
-#: language code that is none, ``dansk:``, at ``dansk``), in every format whose keys
-#: are written apart from their values.
-AT_KEY = frozenset({"duplicate-key", "bad-language", "reserved-key"})
+#: language code that is none, ``dansk:``, at ``dansk``; a lint's ``field-case``), in
+#: every format whose keys are written apart from their values.
+AT_KEY = frozenset({"duplicate-key", "bad-language", "reserved-key", "field-case"})
 #: (steps, field path, whether at its key) -> (line, column), None where not known.
 _Where = Callable[[Steps, str, bool], tuple[int | None, int | None]]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .authoring import AT_KEY
 from .diagnostics import Diagnostic
 from .discovery import Inputs
 from .registry import Format, Place, detect_format
@@ -106,10 +107,6 @@ class Locator:
             return self._owner(d.field) if self._owner else None
         at = owner.locate_key(Path(d.path), d.field)
         return None if at is None else Place(d.path, *at, d.field)
-
-
-#: The codes of diagnostics about a key itself, not its value: placed at the key.
-AT_KEY = frozenset({"duplicate-key", "field-case"})
 
 
 #: The places of fields a :class:`Locator` remembers of one file.

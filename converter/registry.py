@@ -529,8 +529,8 @@ class Format:
     def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
         """Line and column of the key that names ``field`` in the file at ``path``, where
         a diagnostic about the key itself belongs (a ``duplicate-key``, as a loader
-        places its own); by default where :meth:`locate` places the field (a JSON
-        record's problems are at their values)."""
+        places its own: the codes of :data:`~converter.authoring.AT_KEY`); by default
+        where :meth:`locate` places the field."""
         return self.locate(path, field)
 
     def places(self, path: Path) -> Callable[[str], Place | None]:

@@ -52,17 +52,11 @@ class JsonFormat(canonical.LineRecords, Format):
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is."""
-        named = canonical.named_record(field)
-        if named is None:
-            return None
-        index = _index_of(path)
-        if index is None:
-            return _whole_place(path, None, named)
-        try:
-            mark = index.get(named[0])
-        except (OSError, IndexError, _Whole):  # (changed since it was read)
-            return None
-        return None if mark is None else _record_place(path, index, mark, named[1])
+        return _located(path, field)
+
+    def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Where the key that names ``muscles[<slug>]...`` is (its opening quote)."""
+        return _located(path, field, key=True)
 
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
         """``field`` (``muscles[<slug>].slug``) of the record ``mark`` of the list (its
@@ -89,6 +83,21 @@ class JsonFormat(canonical.LineRecords, Format):
                     fh.write(f",\n{record}" if i else f"\n{record}")
                 fh.write("\n]}\n")
             return canonical.written(len(spool), out)
+
+
+def _located(path: Path, field: str, key: bool = False) -> tuple[int, int] | None:
+    """Where ``muscles[<slug>]...`` is: its value, or with ``key`` the key naming it."""
+    named = canonical.named_record(field)
+    if named is None:
+        return None
+    index = _index_of(path)
+    if index is None:
+        return _whole_place(path, None, named, key)
+    try:
+        mark = index.get(named[0])
+    except (OSError, IndexError, _Whole):  # (changed since it was read)
+        return None
+    return None if mark is None else _record_place(path, index, mark, named[1], key)
 
 
 def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: int = 0,
@@ -715,26 +724,28 @@ def _index_of(path: Path) -> _Index | None:
         return None
 
 
-def _record_place(path: Path, index: _Index, mark: int, rest: str) -> tuple[int, int] | None:
-    """Where ``rest`` (``.origin``) of the record ``mark`` is in the file."""
+def _record_place(path: Path, index: _Index, mark: int, rest: str, key: bool = False
+                  ) -> tuple[int, int] | None:
+    """Where ``rest`` (``.origin``) of the record ``mark`` is in the file (with ``key``,
+    the key that names it)."""
     try:
         stream, start, places = index.places(mark)
     except (OSError, IndexError, _Whole):  # (changed since it was read)
         return None
-    return _in_file(stream, start, places.find(rest))
+    return _in_file(stream, start, places.find(rest, key))
 
 
-def _whole_place(path: Path, mark: int | None, named: tuple[str, str]
+def _whole_place(path: Path, mark: int | None, named: tuple[str, str], key: bool = False
                  ) -> tuple[int, int] | None:
     """Where the field ``named`` (slug, rest) of the record ``mark`` (None: of the
-    slug) is, in a document the stream cannot take (a key of its own twice): read
-    whole, as before."""
+    slug) is (with ``key``, the key that names it), in a document the stream cannot
+    take (a key of its own twice): read whole, as before."""
     found = _read_again(path)
     if found is None:
         return None
     places, slugs = found
     at = slugs.get(named[0]) if mark is None else mark
-    return None if at is None else places.find(f"muscles[{at}]{named[1]}")
+    return None if at is None else places.find(f"muscles[{at}]{named[1]}", key)
 
 
 def _top_level(data: dict, path: str) -> list[Diagnostic]:

@@ -51,6 +51,14 @@ class JsonlFormat(canonical.LineRecords, Format):
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
         """Where ``muscles[<slug>]...`` (as lints name a muscle's field) is: its line,
         and the column in it."""
+        return self._place(path, field)
+
+    def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        """Where the key that names ``muscles[<slug>]...`` is (its opening quote)."""
+        return self._place(path, field, key=True)
+
+    def _place(self, path: Path, field: str, key: bool = False) -> tuple[int, int] | None:
+        """:meth:`locate`, or with ``key`` :meth:`locate_key`."""
         named = canonical.named_record(field)
         if named is None:
             return None
@@ -65,7 +73,7 @@ class JsonlFormat(canonical.LineRecords, Format):
                 line = decode_utf8(fh.readline(), str(path), number)
         except (OSError, MuscleError):  # (a line that is not UTF-8: said where read)
             return None
-        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
+        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."), key)
         return number, place[1] if place else 1
 
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:

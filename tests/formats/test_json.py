@@ -588,6 +588,29 @@ def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
         ("54:14", "muscles[1].extra.draft", "wrong-type]")]
 
 
+def test_a_lint_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
+    """A draft marker given twice (Draft and draft) and a key that Hugo reads as a field
+    (Coords) were said at their values; they are at the key's opening quote now, as in
+    Markdown, of a valid record and beside a record's errors alike."""
+    lines = ['{"muscles": [',
+             '{"slug": "a", "title": "A", "extra": {"Draft": true, "draft":',
+             '  false}},',
+             '{"slug": "b", "title": "B", "extra": {"Coords":',
+             '  2}},',
+             '{"slug": "c", "title": 5, "extra": {"Latin":',
+             '  "x"}}]}']
+    path = tmp_path / "m.json"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    found = [line.removeprefix(f"{path}:").split(": ", 3)
+             for line in result.stderr.splitlines()[:-1]]
+    assert [(place, field, said.split("[")[-1]) for place, _, field, said in found] == [
+        (f"2:{lines[1].index('draft')}", "muscles[a].extra.draft", "duplicate-key]"),
+        (f"4:{lines[3].index('Coords')}", "muscles[b].extra.Coords", "field-case]"),
+        (f"6:{lines[5].index('5')+1}", "muscles[2].title", "wrong-type]"),
+        (f"6:{lines[5].index('Latin')}", "muscles[2].extra.Latin", "field-case]")]
+
+
 def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
     """At that key's opening quote, as a key given twice is."""
     line = ('{"slug": "a", "title": "A", "origin": {"pt-br": "x", "pt-BR": "y"}, '

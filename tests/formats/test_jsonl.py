@@ -306,6 +306,25 @@ def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Pa
         (3, lines[2].index('"Not') + 1, "muscles[2].slug", "bad-slug")]
 
 
+def test_a_lint_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
+    """A draft marker given twice (Draft and draft) and a key that Hugo reads as a field
+    (Coords) were said at their values; they are at the key's opening quote now, as in
+    Markdown, of a valid record and beside a record's errors alike."""
+    lines = ['{"slug": "a", "title": "A", "extra": {"Draft": true, "draft": false}}',
+             '{"slug": "b", "title": "B", "extra": {"Coords": 2}}',
+             '{"slug": "c", "title": 5, "extra": {"Latin": "x"}}']
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    found = [line.removeprefix(f"{path}:").split(": ", 3)
+             for line in result.stderr.splitlines()[:-1]]
+    assert [(place, field, said.split("[")[-1]) for place, _, field, said in found] == [
+        (f"1:{lines[0].index('draft')}", "muscles[a].extra.draft", "duplicate-key]"),
+        (f"2:{lines[1].index('Coords')}", "muscles[b].extra.Coords", "field-case]"),
+        (f"3:{lines[2].index('5')+1}", "muscles[c].title", "wrong-type]"),
+        (f"3:{lines[2].index('Latin')}", "muscles[c].extra.Latin", "field-case]")]
+
+
 def test_the_lints_of_the_valid_fields_are_said_beside_a_records_errors(
         tmp_path: Path) -> None:
     """A record's unsafe link and self-crossing region were said only once its
