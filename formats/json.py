@@ -44,7 +44,8 @@ class JsonFormat(canonical.LineRecords, Format):
         """Stream the records of the ``muscles`` list, one held at a time, in one pass
         over the file (see :class:`_Reading`); a document that is broken, not UTF-8, of
         another shape or gives a key of its own twice is said from the stream as when
-        it is read whole (read whole only where it cannot: a key ``.x`` twice). The
+        it is read whole (read whole only where it cannot: nested deeper than it goes,
+        where json names no mistake). The
         pass also finds where each record starts, which :meth:`locate` then takes
         instead of a pass of its own."""
         with path.open("rb") as fh:
@@ -114,8 +115,9 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
     if not isinstance(data, dict) or not isinstance(data.get("muscles"), list):
         raise error(str(path), "bad-json", 'expected an object with a "muscles" list')
     twice = keys_twice(data)
-    if twice:  # ("muscles" twice: which list was meant?)
-        line, column = canonical.JsonPlaces(text).find(twice[0]) or (None, None)
+    if twice:  # ("muscles" twice: which list was meant?) (at the last such key)
+        line, column = canonical.JsonPlaces(text).find_steps((twice[0],), key=True) \
+            or (None, None)
         raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}",
                     twice[0], line=line, column=column)
     places = canonical.JsonPlaces(text)  # (it walks the text on the first problem only)
@@ -294,21 +296,21 @@ def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
         _end(stream)
         raise _Shape(*_NO_LIST)
     stream.at += 1
-    places: dict[str, tuple[int, int]] = {}  # (of each key's last value)
+    places: dict[str, tuple[int, int]] = {}  # (of each key, the last if given twice)
     twice: str | None = None  # (the first key given again)
     muscles = False  # (whether the last value of "muscles" is a list)
     stream.skeleton = "{"
     while stream.char() != "}" or places:  # ({} ends at once; past a comma, a key)
         if stream.char() != '"':
             raise _Broken
-        key, _, _ = stream.value()
+        key, quote, _ = stream.value()
         if twice is None and key in places:
             twice = key
+        places[key] = stream.place(quote)  # (before the text read on lets it go)
         stream.skeleton = '{"k"'
         stream.expect(":")
         listed = stream.char() == "["
         start = stream.at
-        places[key] = stream.place(start)
         stream.skeleton = '{"k":'
         if twice is not None or (key == "muscles" and not listed):  # (only checked)
             _take(stream)
@@ -329,9 +331,7 @@ def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
     _end(stream)
     if not muscles:
         raise _Shape(*_NO_LIST)
-    if twice is not None:  # (placed as read whole: at its last value)
-        if not twice or twice.startswith("."):  # (a path there: read whole to follow it)
-            raise _Whole
+    if twice is not None:  # (placed as read whole: at its last key)
         raise _Shape("duplicate-key", f"duplicate key {twice!r}", twice, *places[twice])
 
 

@@ -430,8 +430,24 @@ def test_a_document_that_gives_muscles_twice_is_refused_whole(tmp_path: Path) ->
                     ' "muscles": [{"slug": "b", "title": "B"}]}', encoding="utf-8")
     with pytest.raises(MuscleError) as caught:
         converter.read(path)
-    assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
-        (2, "muscles", "duplicate-key")]
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (2, 2, "muscles", "duplicate-key")]
+
+
+@pytest.mark.parametrize("key", ["", ".x", "a.b", "muscles"])
+def test_a_key_of_the_document_given_twice_is_placed_at_the_last(key: str,
+                                                                 tmp_path: Path) -> None:
+    """At the last key's opening quote, as a record's key given twice is: it was at its
+    value, and a key that reads as a path (``.x``, ``""``) at the document's start."""
+    path = tmp_path / "m.json"
+    text = '{"muscles": [],\n "muscles":\n []}' if key == "muscles" \
+        else f'{{"{key}": 1,\n "muscles": [], "{key}":\n 2}}'
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    last = text.splitlines()[1]
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (2, last.rindex(f'"{key}"') + 1, key, "duplicate-key")]
 
 
 def test_a_key_of_the_document_but_muscles_and_schema_is_an_error_at_its_line(
@@ -1296,7 +1312,7 @@ def test_a_document_of_another_shape_streamed_is_said_as_when_read_whole(
     """JSON that is no object of a "muscles" list (a list, an object of records, no
     "muscles"), or that gives a key of its own twice, is read to its end for a JSON
     mistake anywhere, which comes first, as when it is read whole: the same error at
-    the same line and column, a key twice at its last value."""
+    the same line and column, a key twice at its last key's opening quote."""
     import formats.json as json_format
 
     path = tmp_path / "m.json"
@@ -1314,7 +1330,7 @@ _NO_LIST = [None, None, "", "bad-json", 'expected an object with a "muscles" lis
     (b"[", b"]", _NO_LIST),
     (b'{"muscles": {"all": [', b"]}}", _NO_LIST),
     (b'{"$schema": "a", "$schema": "b", "muscles": [', b"]}",
-     [1, 29, "$schema", "duplicate-key", "duplicate key '$schema'"])],
+     [1, 18, "$schema", "duplicate-key", "duplicate key '$schema'"])],
     ids=["list", "object", "key-twice"])
 def test_a_big_document_of_another_shape_is_refused_in_little_memory(
         head: bytes, tail: bytes, said: list[Any], tmp_path: Path) -> None:
