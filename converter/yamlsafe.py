@@ -196,14 +196,19 @@ def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None
 def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
     """The ``wrong-type`` problem of a map's key that YAML reads as no text (``key``),
     at that key (its field path found later: see :func:`_name_keys`)."""
-    if _written_empty(key_node):  # (? and nothing: placed at its ?, just before it)
-        mark = key_node.start_mark
-        return YamlProblem("wrong-type", "key ? with nothing after it is null, not text: "
-                           "write the key's name", mark.line, max(mark.column - 1, 0),
-                           _EMPTY_KEY, key_node)
+    if _written_empty(key_node):  # (? and nothing: placed at its ? by _at_question)
+        return _problem_of_key(_problem(key_node, "wrong-type", "key ? with nothing after "
+                                        "it is null, not text: write the key's name"),
+                               _EMPTY_KEY, key_node)
     problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
                        f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
     problem.field, problem.key = str(key_node.value), key_node
+    return problem
+
+
+def _problem_of_key(problem: YamlProblem, field: str, key_node: yaml.Node) -> YamlProblem:
+    """``problem`` as the problem of the key ``key_node``, named ``field`` for now."""
+    problem.field, problem.key = field, key_node
     return problem
 
 
@@ -219,6 +224,23 @@ def _written_empty(node: yaml.Node) -> bool:
 def _key_name(node: yaml.Node) -> str:
     """A key as a step of a field path: as written, ``~`` for one written empty."""
     return _EMPTY_KEY if _written_empty(node) else str(node.value)
+
+
+def _at_question(text: str, problems: list[YamlProblem]) -> None:
+    """Place each of ``problems`` about a key written empty at its ``?``: libyaml marks
+    such a key where it meets the ``:`` after it (in a flow map maybe lines later), and
+    only its scanner's key token starts at the ``?`` (a ``?`` in a comment is none)."""
+    empty = [problem for problem in problems if problem.code == "wrong-type"
+             and problem.field == _EMPTY_KEY and _written_empty(problem.key)]
+    if not empty:
+        return
+    starts = [token.start_mark.index for token in yaml.scan(text, Loader=_BaseLoader)
+              if isinstance(token, yaml.KeyToken)]
+    lines = LineStarts(text)
+    for problem in empty:
+        at = bisect.bisect_right(starts, problem.key.start_mark.index) - 1
+        if at >= 0:
+            problem.line, problem.column = lines.place(starts[at])
 
 
 def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
@@ -470,13 +492,16 @@ def load_with_nodes(text: str, keys: list[YamlProblem] | None = None) -> tuple[A
     return loaded
 
 
-def _built(node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
-    """:func:`build` of ``node``, each problem of a key named by its whole field path."""
+def _built(text: str, node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
+    """:func:`build` of ``node`` (composed from ``text``), each problem of a key named by
+    its whole field path and one written empty placed at its ``?``."""
     try:
         data = build(node, 1, keys)
     except YamlProblem as problem:
+        _at_question(text, [problem])
         _name_keys(node, [problem])
         raise
+    _at_question(text, keys or [])
     _name_keys(node, keys or [])
     return data
 
@@ -515,7 +540,7 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
             node = _place_nodes(text, loader.get_single_node())
             if node is None:
                 return None, None
-            return _built(node, keys), node
+            return _built(text, node, keys), node
         finally:
             loader.dispose()
     except YamlProblem:

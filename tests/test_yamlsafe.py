@@ -263,6 +263,10 @@ def test_a_list_or_map_as_a_key_names_the_map_it_is_in(text: str, line: int, col
     ("?\n: v\n", 0, 0, "~", "? with nothing after it is null"),
     ("origin:\n  ? # none\n  : v\n", 1, 2, "origin.~", "? with nothing after it is null"),
     ("x:\n- ? \n  : {1: y}\n", 1, 2, "x[0].~", "? with nothing after it is null"),
+    # in a flow map libyaml marks the empty key at the : after it, maybe lines later
+    ("notes: {?     : x}\n", 0, 8, "notes.~", "? with nothing after it is null"),
+    ("notes: {?\n   : x}\n", 0, 8, "notes.~", "? with nothing after it is null"),
+    ("notes: {a: 1, ? # why?\n  : x}\n", 0, 14, "notes.~", "? with nothing after it is null"),
 ])
 def test_a_key_that_is_not_text_is_refused_where_it_is_written(
         text: str, line: int, column: int, field: str, shown: str) -> None:
