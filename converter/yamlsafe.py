@@ -200,6 +200,10 @@ def _not_text(key_node: yaml.Node, key: Any) -> YamlProblem:
         return _problem_of_key(_problem(key_node, "wrong-type", "key ? with nothing after "
                                         "it is null, not text: write the key's name"),
                                _EMPTY_KEY, key_node)
+    if key_node.value == "" and not key_node.style:  # (? !!null: a tag and no value)
+        return _problem_of_key(_problem(key_node, "wrong-type", f"key "
+                                        f"{_short_tag(key_node.tag)} is null, not text: "
+                                        "write the key's name"), _EMPTY_KEY, key_node)
     problem = _problem(key_node, "wrong-type", f"key {key_node.value!r} is "
                        f"{_KINDS.get(type(key), 'not text')}, not text; quote it")
     problem.field, problem.key = str(key_node.value), key_node
@@ -212,18 +216,23 @@ def _problem_of_key(problem: YamlProblem, field: str, key_node: yaml.Node) -> Ya
     return problem
 
 
-#: How a field path names a key written empty (``?`` and nothing after it): null.
+#: How a field path names a key written empty (``?`` and nothing after it, or only a
+#: tag such as ``!!null``): null.
 _EMPTY_KEY = "~"
 
 
 def _written_empty(node: yaml.Node) -> bool:
-    """Whether a key is written as nothing at all (``?`` and no key after it)."""
-    return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
+    """Whether a key is written as nothing at all (``?`` and no key after it: no tag
+    either, so libyaml's node starts and ends at one place)."""
+    return (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
+            and node.start_mark.index == node.end_mark.index)
 
 
 def _key_name(node: yaml.Node) -> str:
     """A key as a step of a field path: as written, ``~`` for one written empty."""
-    return _EMPTY_KEY if _written_empty(node) else str(node.value)
+    if isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style:
+        return _EMPTY_KEY
+    return str(node.value)
 
 
 def _at_question(text: str, problems: list[YamlProblem]) -> None:

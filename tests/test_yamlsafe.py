@@ -267,6 +267,9 @@ def test_a_list_or_map_as_a_key_names_the_map_it_is_in(text: str, line: int, col
     ("notes: {?     : x}\n", 0, 8, "notes.~", "? with nothing after it is null"),
     ("notes: {?\n   : x}\n", 0, 8, "notes.~", "? with nothing after it is null"),
     ("notes: {a: 1, ? # why?\n  : x}\n", 0, 14, "notes.~", "? with nothing after it is null"),
+    # a tag after the ? is something written: said as the null key it is, at the tag
+    ("? !!null\n: v\n", 0, 2, "~", "!!null is null"),
+    ("x: {? !!null : 1}\n", 0, 6, "x.~", "!!null is null"),
 ])
 def test_a_key_that_is_not_text_is_refused_where_it_is_written(
         text: str, line: int, column: int, field: str, shown: str) -> None:
@@ -276,6 +279,12 @@ def test_a_key_that_is_not_text_is_refused_where_it_is_written(
     assert (found.code, found.line, found.column) == ("wrong-type", line, column)
     assert found.field == field
     assert f"key {shown}, not text" in found.message
+
+
+def test_a_key_of_an_anchor_alone_is_refused_as_an_anchor() -> None:
+    """``? &a`` is an anchor (refused before keys are built), not a key of nothing."""
+    found = problem("title: T\n? &a\n: v\n")
+    assert (found.code, found.line, found.column) == ("yaml-alias", 1, 2)
 
 
 def test_given_a_list_every_key_that_is_not_text_is_added_there_and_left_out() -> None:
