@@ -759,6 +759,31 @@ def test_a_folder_put_in_the_outputs_place_meanwhile_names_where_the_old_one_is(
     assert os.listdir(out) == ["other"]
 
 
+def test_a_run_in_places_folder_in_the_old_folder_put_aside_is_not_named_yours(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old folder kept aside lists the user's files in it: a run in place's hidden
+    folder there, whose lock that run holds, is that run's, not one of the user's."""
+    out = tmp_path / "site"
+    claims: list[int | None] = []
+
+    def a_run_in_place_then_another_folder(_: Path, path: Path) -> None:
+        held = _old_folder(path) / "..muscle-convert.held.tmpdir"
+        held.mkdir()
+        claims.append(converter.folder_lock.claimed(held))
+        (path / "other").mkdir(parents=True)
+
+    try:
+        errors, _ = _swap_failed(out, monkeypatch, a_run_in_place_then_another_folder)
+    finally:
+        for claim in claims:
+            if claim is not None:
+                os.close(claim)
+    assert claims and claims[0] is not None
+    old = _old_folder(out)
+    assert len(errors) == 1 and "with your files in it (notes.txt): " in errors[0], errors
+    assert (old / "..muscle-convert.held.tmpdir").is_dir()
+
+
 def _old_folder(path: Path) -> Path:
     """The one ``.old`` folder beside the output ``path``."""
     [old] = [name for name in os.listdir(path.parent) if name.endswith(".old")]
