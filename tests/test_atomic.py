@@ -405,3 +405,26 @@ def test_a_handler_installed_from_c_is_left_in_place_while_signals_are_held(
         assert signal.getsignal(signal.SIGTERM) is not before[signal.SIGTERM]
     assert table == {signal.SIGHUP: None}
     assert {signum: signal.getsignal(signum) for signum in before} == before
+
+
+def test_a_signal_held_as_an_output_is_put_in_place_says_it_was_written() -> None:
+    """Ctrl-C that came as the output was put in place is taken once it is: the run
+    stops saying what it wrote, not ``Aborted!`` as if it wrote nothing."""
+    import signal
+
+    with pytest.raises(KeyboardInterrupt) as stopped, \
+            converter.atomic.held_once_written("site"):
+        os.kill(os.getpid(), signal.SIGINT)  # (held: taken once the block ends)
+    assert converter.atomic.stopped_message(stopped.value) == (
+        "muscle-convert: stopped once site was written: it holds this run's files")
+
+
+def test_a_signal_held_as_putting_an_output_in_place_failed_says_aborted() -> None:
+    """A signal taken as the block failed (its work undone) names no output written."""
+    import signal
+
+    with pytest.raises(KeyboardInterrupt) as stopped, \
+            converter.atomic.held_once_written("site"):
+        os.kill(os.getpid(), signal.SIGINT)
+        raise OSError("the disk is full")
+    assert converter.atomic.stopped_message(stopped.value) == "Aborted!"
