@@ -414,6 +414,25 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
     assert (found and found.diagnostics) == whole
 
 
+@pytest.mark.parametrize("raw, chunk", [
+    (b"Tr" + "\u00e6".encode() + b"k\nx\xe6 y", 3),  # (Tr and the letter's first byte)
+    (b"title: T\n" + "\u00f8".encode() + b"\nx\xe6 y", 5),  # (the 2nd chunk's last)
+])
+def test_a_utf8_letter_cut_by_a_chunk_inside_the_file_is_not_read_as_windows_1252(
+        raw: bytes, chunk: int) -> None:
+    """A file that holds a UTF-8 letter of two bytes is UTF-8 with a byte gone wrong,
+    not a Windows-1252 file, though a chunk ends between the letter's two bytes inside
+    the file (neither chunk holds the whole letter): its bad byte is named, not said to
+    be a letter in Windows-1252."""
+    letter = max(raw.find(b"\xc3"), 0)
+    assert letter % chunk == chunk - 1 and letter >= 2  # (the cut is inside the letter)
+    found = file_not_utf8(io.BytesIO(raw), "m.md", chunk)
+    assert found is not None
+    [diagnostic] = found.diagnostics
+    assert diagnostic.message == "is not UTF-8 (byte 0xe6)"
+    assert (diagnostic.line, diagnostic.column) == (raw.count(b"\n") + 1, 2)
+
+
 #: GitHub's Actions toolkit, as ``make test`` installs it (npm), and the script that runs it.
 NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
 ANNOTATE = Path(__file__).with_name("actions_annotate.mjs")
