@@ -209,6 +209,22 @@ def test_a_field_tagged_a_yaml_11_boolean_is_a_wrong_type_there(tmp_path: Path) 
     assert converter.read(src)[0].extra == {"hex": 31, "shown": True}
 
 
+def test_yaml_11_whole_numbers_under_int_reach_the_json_output_as_numbers(
+        tmp_path: Path) -> None:
+    """``!!int`` in YAML 1.1's binary, octal and underscored forms, as Jekyll, Hugo and
+    PyYAML read them, is kept in ``extra`` as that number, written so to JSON."""
+    src, out = tmp_path / "x.md", tmp_path / "x.json"
+    src.write_text("---\ntitle: X\nbin: !!int 0b101\nneg: !!int -0b1_01\noct: !!int 017\n"
+                   "big: !!int 1_000\nhex: !!int 0x_1F\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(src), "--to", "json", "-o", str(out),
+                                      "--no-cache", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    [muscle] = json.loads(out.read_text(encoding="utf-8"))["muscles"]
+    assert muscle["extra"] == {"bin": 5, "neg": -5, "oct": 15, "big": 1000, "hex": 31}
+    assert '"extra":{"bin":5,"neg":-5,"oct":15,"big":1000,"hex":31}' in out.read_text(
+        encoding="utf-8")
+
+
 def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -> None:
     """Keys that are not text are said once the YAML loads: a syntax error further down
     is the file's one error, placed, and named at the field it breaks off in."""
