@@ -126,6 +126,11 @@ def _echo(pieces: Iterable[str], err: bool = False) -> None:
         _to_nowhere(sys.stderr if err else sys.stdout)
 
 
+def _line(text: str, err: bool = False) -> None:
+    """Write one line, as :func:`_echo` does: a reader that stops early is no failure."""
+    _echo((text,), err)
+
+
 def _to_nowhere(stream: Any) -> None:
     """Point ``stream``'s descriptor at the null device (what is left in its buffer,
     and all that comes after, is dropped)."""
@@ -147,16 +152,16 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     if quiet:
         return
     for folder in result.skipped:
-        click.echo(not_searched(folder, "note: "), err=True)
+        _line(not_searched(folder, "note: "), err=True)
     if result.drafts:
-        click.echo(f"note: {counted(result.drafts, 'drafts')} left out (--drafts converts "
-                   f"{agreeing(result.drafts, 'it', 'them')})", err=True)
+        _line(f"note: {counted(result.drafts, 'drafts')} left out (--drafts converts "
+              f"{agreeing(result.drafts, 'it', 'them')})", err=True)
     if cache_dir is not None and result.uncached:
-        click.echo(printable(f"{cache_dir}: note: not used as the cache "
-                             f"({result.uncached[0]}); this run is not cached"), err=True)
+        _line(printable(f"{cache_dir}: note: not used as the cache "
+                        f"({result.uncached[0]}); this run is not cached"), err=True)
     elif cache_dir is not None and result.unrecorded:
-        click.echo(printable(f"{cache_dir}: note: this run could not be recorded there "
-                             f"({result.unrecorded}); it is not cached"), err=True)
+        _line(printable(f"{cache_dir}: note: this run could not be recorded there "
+                        f"({result.unrecorded}); it is not cached"), err=True)
 
 
 #: ``convert`` prints every error but only this many warnings (``validate`` lists all).
@@ -179,8 +184,8 @@ def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
     _report(shown)
     hidden = len(log) - log.errors - SHOWN_WARNINGS
     if hidden > 0:
-        click.echo(f"... and {counted(hidden, 'more warnings')} (`muscle-convert validate` "
-                   "lists them all)", err=True)
+        _line(f"... and {counted(hidden, 'more warnings')} (`muscle-convert validate` "
+              "lists them all)", err=True)
 
 
 class _FormatOptionsCommand(ConfiguredCommand):
@@ -299,8 +304,8 @@ def _named_kept(sources: tuple[Path, ...], exclude: tuple[str, ...], force: bool
     left_out, folder = exclusion(exclude), working_folder()
     kept = tuple(s for s in sources if not searched_out(str(s), left_out, folder))
     if not kept and not quiet:
-        click.echo("note: nothing to read: a search leaves out every source named "
-                   "(--force-exclude)", err=True)
+        _line("note: nothing to read: a search leaves out every source named "
+              "(--force-exclude)", err=True)
     return kept
 
 
@@ -386,9 +391,9 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
-        click.echo(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
-                   f"{counted(result.failed, 'files')} failed"
-                   f"{_strictly(result, strict)}", err=True)
+        _line(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
+              f"{counted(result.failed, 'files')} failed"
+              f"{_strictly(result, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(_status(failing, result.cut_short))
 
@@ -528,9 +533,9 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
             errors = result.errors  # (counted as found: the log is not unpacked again)
             warnings = len(result.diagnostics) - errors
             failed = f", {counted(result.failed, 'files')} failed" if result.failed else ""
-            click.echo(f"{counted(result.count, 'muscles')} valid{failed}: "
-                       f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
-                       f"{_strictly(result, strict)}", err=True)
+            _line(f"{counted(result.count, 'muscles')} valid{failed}: "
+                  f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
+                  f"{_strictly(result, strict)}", err=True)
     failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
     sys.exit(_status(failing, result.cut_short))
 
@@ -548,7 +553,7 @@ def list_formats() -> None:
             failed.extend(exc.diagnostics)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        _line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     _report(failed)
     sys.exit(1 if failed or not_loaded() else 0)  # (a format not loaded: its warning said)
 
@@ -577,8 +582,8 @@ def schema(input_schema: bool) -> None:
     """Print a JSON Schema (Draft 2020-12)."""
     from .schema import load_schema
 
-    click.echo(json.dumps(load_schema("front-matter" if input_schema else "muscle"),
-                          ensure_ascii=False, indent=2))
+    _line(json.dumps(load_schema("front-matter" if input_schema else "muscle"),
+                     ensure_ascii=False, indent=2))
 
 
 @cli.command(cls=ConfiguredCommand)
@@ -599,7 +604,7 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     paths = _named_kept(paths, exclude, force_exclude, quiet)
 
     def say(path: str) -> None:  # (as each is rewritten: Ctrl-C leaves them named)
-        click.echo(f"{'would reformat' if check else 'reformatted'} {printable(path)}")
+        _line(f"{'would reformat' if check else 'reformatted'} {printable(path)}")
 
     result = _run(lambda progress: format_sources(paths, check=check, jobs=jobs,
                                                   default_lang=default_lang,
@@ -610,8 +615,8 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     _report(result.diagnostics)
     if not quiet:
         failed = f", {result.failed} failed" if result.failed else ""
-        click.echo(f"{len(result.changed)} {'would change' if check else 'changed'}, "
-                   f"{result.count - len(result.changed)} unchanged{failed}", err=True)
+        _line(f"{len(result.changed)} {'would change' if check else 'changed'}, "
+              f"{result.count - len(result.changed)} unchanged{failed}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
 
 
