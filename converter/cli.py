@@ -394,8 +394,19 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         _line(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
               f"{counted(result.failed, 'files')} failed"
               f"{_strictly(result, strict)}", err=True)
-    failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
-    sys.exit(_status(failing, result.cut_short))
+    sys.exit(_status(_failing(result, strict), result.cut_short))
+
+
+def _failing(result: RunResult, strict: bool) -> bool:
+    """Whether a run's diagnostics fail it: an error, or with ``strict`` a warning too
+    (a warning about the inputs: the output's reader stopping early is none)."""
+    return result.errors > 0 or (strict and _warned(result) > 0)
+
+
+def _warned(result: RunResult) -> int:
+    """The diagnostics of a run that ``--strict`` counts: all but the ``output-closed``
+    warnings (as counted when found: the diagnostics are not gone through again)."""
+    return len(result.diagnostics) - result.left_early
 
 
 def _status(failing: bool, cut_short: bool) -> int:
@@ -416,7 +427,7 @@ def _handled(result: RunResult) -> str:
 def _strictly(result: RunResult, strict: bool) -> str:
     """What the summary adds when ``--strict`` makes warnings fail the run (its errors
     as counted when found: the diagnostics are not gone through again)."""
-    count = len(result.diagnostics)
+    count = _warned(result)
     if not strict or result.errors or not count:
         return ""
     return f" (--strict: {counted(count, 'warnings')} {agreeing(count, 'fails', 'fail')} the run)"
@@ -536,8 +547,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
             _line(f"{counted(result.count, 'muscles')} valid{failed}: "
                   f"{counted(errors, 'errors')}, {counted(warnings, 'warnings')}"
                   f"{_strictly(result, strict)}", err=True)
-    failing = result.errors > 0 or (strict and len(result.diagnostics) > 0)
-    sys.exit(_status(failing, result.cut_short))
+    sys.exit(_status(_failing(result, strict), result.cut_short))
 
 
 @cli.command("formats")

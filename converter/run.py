@@ -85,6 +85,9 @@ class RunResult:
     #: The muscles read in a run whose output refused them (``count`` is then 0):
     #: None when the output took what was read.
     read: int | None = None
+    #: The ``output-closed`` warnings among ``diagnostics`` (the output's reader stopped
+    #: early, ``-o - | head``): no warning about the inputs, so ``--strict`` ignores them.
+    left_early: int = 0
 
 
 def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
@@ -99,6 +102,7 @@ def _finish(result: RunResult, problems: list[Diagnostic], reader: Reader,
     log.extend(corpus.finish())
     result.diagnostics = log
     result.errors = log.errors
+    result.left_early = sum(d.code == "output-closed" for d in problems[discovered:])
     result.failed = len(reader.diagnostics.error_paths | {
         d.path for d in problems[:discovered] if d.severity == "error"})
     return result

@@ -1010,6 +1010,23 @@ def test_a_listing_into_a_reader_that_stops_early_is_no_failure(args: list[str])
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_strict_does_not_fail_on_a_reader_that_stops_early(tmp_path: Path) -> None:
+    """``convert -o - --strict | head`` exited 1 on clean inputs: the ``output-closed``
+    warning, which says no more than that the reader stopped, was counted as the
+    content's."""
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy(SAMPLES / "biceps-brachii.md", clean)
+    args = ["--to", "jsonl", "-o", "-", "--strict", "--no-cache"]
+    done = _into_a_gone_reader("convert", str(clean), *args)
+    assert "[output-closed]" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "--strict" not in done.stderr
+    done = _into_a_gone_reader("convert", str(SAMPLES), *args)  # (ten warnings of its own)
+    assert done.returncode == 1
+    assert done.stderr.endswith("(--strict: 10 warnings fail the run)\n"), done.stderr
+
+
 @pytest.mark.parametrize("to", ["json", "sqlite", "svg"])
 def test_an_output_that_cannot_be_written_still_lists_the_inputs_problems(
         to: str, tmp_path: Path) -> None:
