@@ -218,7 +218,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
-                                     unknown_format(str(format)))) from None
+                                     unknown_format(str(format), writing=True))) from None
     if fmt is None or not fmt.can_write:
         raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
                                      f"the {fmt.name} format has no writer" if fmt else

@@ -481,7 +481,7 @@ def _format(name: str, option: str, *, writing: bool) -> Any:
     try:
         fmt = get_format(name)
     except KeyError:
-        raise click.BadParameter(unknown_format(name), param_hint=option) from None
+        raise click.BadParameter(unknown_format(name, writing=writing), param_hint=option) from None
     except MuscleError as exc:  # (a plugin that does not load)
         raise click.BadParameter(exc.diagnostics[0].message, param_hint=option) from None
     if not (fmt.can_write if writing else fmt.can_read):

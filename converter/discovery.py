@@ -212,7 +212,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         forced = get_format(from_format) if from_format else None
     except KeyError:
         raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
-                                     unknown_format(str(from_format)))) from None
+                                     unknown_format(str(from_format), writing=False))) from None
     try:
         excluded = exclusion(exclude)
     except ValueError as exc:

@@ -836,15 +836,17 @@ def module_files(folder: str) -> set[str]:
     return found
 
 
-def unknown_format(name: str) -> str:
-    """What to say of a format name that no format has: the nearest names, if any
-    are near, and every name."""
+def unknown_format(name: str, *, writing: bool) -> str:
+    """What to say of a format name that no format has, asked for to read (or to write,
+    ``writing``): the nearest names of the formats that can, if any are near, and every
+    such name (a write-only format is no answer to ``--from``)."""
     import difflib
 
-    names = format_names()
+    names = [f.name for f in all_formats() if (f.can_write if writing else f.can_read)]
     near = difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6)
     hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-    return f"unknown format {name!r}{hint}; the formats are {', '.join(names)}"
+    return (f"unknown format {name!r}{hint}; the formats that can be "
+            f"{'written' if writing else 'read'} are {', '.join(names)}")
 
 
 def all_formats() -> list[Format]:

@@ -252,7 +252,16 @@ def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
         converter.read(SAMPLES, "jsn")
     (d,) = caught.value.diagnostics
     assert str(d).startswith("format: error: unknown format 'jsn' (did you mean json or "
-                             "jsonl?); the formats are anki, csv, html, json, jsonl,")
+                             "jsonl?); the formats that can be read are anki, csv, json,")
+    with pytest.raises(converter.MuscleError) as caught:  # (html writes only)
+        converter.read(SAMPLES, format="htm")
+    assert caught.value.diagnostics[0].message == (
+        "unknown format 'htm'; the formats that can be read are anki, csv, json, jsonl, "
+        "markdown, sqlite, svg")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write([], "-", format="htm")
+    assert "unknown format 'htm' (did you mean html?); the formats that can be written are " \
+        "anki, csv, html," in caught.value.diagnostics[0].message
 
 
 @pytest.mark.parametrize("paths", [None, 5, b"samples", [SAMPLES, 7]])

@@ -876,11 +876,19 @@ def test_a_mistyped_format_name_gets_the_nearest_names_and_case_does_not_matter(
         tmp_path: Path) -> None:
     result = run("convert", str(SAMPLES), "--to", "jsn", "-o", str(tmp_path / "m.json"))
     assert result.exit_code == 2
-    assert "unknown format 'jsn' (did you mean json or jsonl?); the formats are anki, csv," \
-        in result.output
+    assert "unknown format 'jsn' (did you mean json or jsonl?); the formats that can be " \
+        "written are anki, csv, html," in result.output
     assert run("convert", str(SAMPLES), "--to", "JSON", "-o", str(tmp_path / "m.json"),
                "-q").exit_code == 0
     assert run("validate", str(SAMPLES), "--from", "Markdown", "-q").exit_code == 0
+
+
+def test_a_mistyped_format_to_read_is_told_only_the_formats_that_read() -> None:
+    """``--from htm`` suggested html, which cannot be read, and listed it."""
+    result = run("validate", str(SAMPLES), "--from", "htm")
+    assert result.exit_code == 2
+    assert "Invalid value for --from: unknown format 'htm'; the formats that can be read " \
+        "are anki, csv, json, jsonl, markdown, sqlite, svg\n" in result.output
 
 
 def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,

@@ -186,6 +186,16 @@ def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
         "anki", "csv", "html", "json", "jsonl", "markdown", "sqlite", "svg"}
 
 
+def test_a_name_no_format_has_is_told_the_formats_that_do_what_was_asked() -> None:
+    """A name to read suggested and listed html, which only writes."""
+    assert registry.unknown_format("htm", writing=True) == (
+        "unknown format 'htm' (did you mean html?); the formats that can be written are "
+        "anki, csv, html, json, jsonl, markdown, sqlite, svg")
+    assert registry.unknown_format("HTM", writing=False) == (
+        "unknown format 'HTM'; the formats that can be read are anki, csv, json, jsonl, "
+        "markdown, sqlite, svg")
+
+
 def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
     import converter
 
