@@ -439,6 +439,7 @@ def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:
 _GITHUB_MESSAGE = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _GITHUB_PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A",
                                   ",": "%2C"})
+_LINE_END = re.compile("([\r\n])")
 
 
 def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
@@ -447,9 +448,12 @@ def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
     annotation on that line of the file, shown in the pull request. The file is named
     relative to ``workspace`` (the checkout, ``$GITHUB_WORKSPACE``, where GitHub looks
     for it) when it is inside, and so are the paths of other files the message names
-    (``named``). Every part is :func:`printable` first, as in the text format."""
+    (``named``). Every part is :func:`printable` first, as in the text format, but for
+    the file's line ends: escaped as the toolkit does (``%0A``), the runner reads them
+    back, so the annotation names the file there is."""
     path = d.path if workspace is None else in_workspace(d.path, workspace)
-    where = [f"title={printable(d.code)}", f"file={printable(path)}"]
+    named = "".join(p if p in ("\r", "\n") else printable(p) for p in _LINE_END.split(path))
+    where = [f"title={printable(d.code)}", f"file={named}"]
     if d.line is not None:
         where.append(f"line={d.line}")
         if d.column is not None:

@@ -440,14 +440,16 @@ ANNOTATE = Path(__file__).with_name("actions_annotate.mjs")
 
 def toolkit_annotations(diagnostics: list[Diagnostic]) -> list[str]:
     """What ``core.error``/``core.warning`` of @actions/core write for ``diagnostics``,
-    given the parts :func:`github_annotation` takes (path, field and message already
-    :func:`printable`, as the text format shows them)."""
+    given the parts :func:`github_annotation` takes (field and message already
+    :func:`printable`, as the text format shows them; the path too, but for its line
+    ends, which the toolkit escapes as the runner reads them back)."""
     if not (NODE_MODULES / "@actions" / "core" / "lib" / "core.js").is_file():
         pytest.fail(f"{NODE_MODULES / '@actions/core'} is missing: make test installs it "
                     "with npm")
     given_ = [["warning" if d.severity == "warning" else "error",
                printable(f"{d.field}: {d.message}" if d.field else d.message),
-               {"title": printable(d.code), "file": printable(d.path), "startLine": d.line,
+               {"title": printable(d.code), "file": "".join(
+                   c if c in "\r\n" else printable(c) for c in d.path), "startLine": d.line,
                 "startColumn": None if d.line is None else d.column}]
               for d in diagnostics]
     done = subprocess.run(["node", str(ANNOTATE), str(NODE_MODULES)],
@@ -481,6 +483,15 @@ def test_github_annotations_escape_what_splits_a_command() -> None:
     assert github_annotation(d._replace(line=None, field="", severity="error")) == (
         "::error title=duplicate-text,file=content/a%2Cb%3Ac%25.md::same text as x.md "
         "(origin.da)\\r\\n::error::forged")
+
+
+def test_a_github_annotation_names_a_file_with_a_line_end_in_its_name_as_it_is() -> None:
+    """``file=odd/new\\nline.md`` named no file there is; GitHub's toolkit writes
+    ``odd/new%0Aline.md``, which the runner reads back as the file's name."""
+    d = Diagnostic("odd/new\nline\r\x1b.md", 2, 1, "title", "wrong-type", "no", "error")
+    assert github_annotation(d) == (
+        "::error title=wrong-type,file=odd/new%0Aline%0D\\x1b.md,line=2,col=1::title: no")
+    assert [github_annotation(d)] == toolkit_annotations([d])
 
 
 @given(st.lists(any_text | any_text.map(Named), max_size=6))
