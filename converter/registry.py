@@ -925,16 +925,17 @@ def _shared(formats: Iterable[Format]) -> list[_Shared]:
 def _warn_of_shared_endings() -> None:
     """Warn of each ending and marker that two formats share (:func:`_shared`), naming
     the other format as the caller names one (:func:`spelling`): ``--from or --to
-    ajson``, or ``format='ajson'``. Each warning is said once, so a caller that names
-    formats otherwise than the first is warned in its own words."""
+    ajson``, or ``format='ajson'``; none to ``fmt``, which cannot name a format. Each
+    warning is said once, so a caller that names formats otherwise than the first is
+    warned in its own words."""
     _, _, shared, said = _loading()
     if not shared:
         return
     named = spelling()
     for clash in shared:
+        other = f" ({named.naming(clash.fmt)} names the other)" if named.names_formats else ""
         message = (f"the {clash.fmt} format's {clash.what} is the {clash.owner} format's "
-                   f"too: {clash.taken} is taken as {clash.owner} "
-                   f"({named.naming(clash.fmt)} names the other)")
+                   f"too: {clash.taken} is taken as {clash.owner}{other}")
         if message not in said:
             said.add(message)
             _warn(message)

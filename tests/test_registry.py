@@ -803,6 +803,20 @@ def test_a_shared_ending_is_warned_of_as_each_caller_names_formats(
         converter.read(SAMPLES / "soleus.md")
 
 
+def test_fmt_is_warned_of_a_shared_ending_in_no_flag_it_lacks(clashing_plugins,
+                                                              tmp_path: Path) -> None:
+    """fmt, which takes neither --from nor --to, was told "--from or --to ajson names
+    the other"."""
+    source = tmp_path / "m" / "soleus.md"
+    source.parent.mkdir()
+    source.write_bytes((SAMPLES / "soleus.md").read_bytes())
+    result = _cli(tmp_path, "fmt", "--check", str(source.parent))
+    assert result.returncode == 0, result.stderr
+    assert "muscle-convert: warning: the ajson format's ending .json is the json format's " \
+        "too: a .json file is taken as json\n" in result.stderr
+    assert "--from" not in result.stderr and "--to" not in result.stderr
+
+
 @pytest.fixture
 def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
