@@ -198,15 +198,22 @@ def applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[st
 def writer_problem(writer: Any, output: str | None, options: dict[str, Any]
                     ) -> tuple[str, str, str] | None:
     """What ``writer`` refuses of its ``options`` (``check_options``) or of ``output``
-    as their place: the parameter's name, the message with its flag and without."""
-    from .registry import output_mistake
+    as their place: the parameter's name, the message with its flag and without (as a
+    config file's key says it)."""
+    from .registry import CONFIG_FILE, output_mistake, spelled
 
     try:
         writer.check_options(options)
         mistake = output_mistake(writer, output, options) if output is not None else None
     except MuscleError as exc:  # (a third party's writes_directory() failing too)
         d = exc.diagnostics[0]
-        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", d.message
+        bare = d.message
+        with spelled(CONFIG_FILE):  # (said at a key of the file: its value typed in TOML)
+            try:
+                writer.check_options(options)
+            except MuscleError as in_file:
+                bare = in_file.diagnostics[0].message
+        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", bare
     if mistake is not None:
         return "raw_output", mistake.message, mistake.message
     return None

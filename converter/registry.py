@@ -104,6 +104,8 @@ class Spelling:
     #: Whether the caller can name a format to read (``--from``, ``format=``): ``fmt``
     #: cannot, it rewrites only the formats that can be formatted.
     names_formats: bool = True
+    #: Whether the value is a config file's (``muscle-convert.toml``): typed in TOML.
+    toml: bool = False
 
     def option(self, name: str) -> str:
         """The option itself (a diagnostic's path or field): ``--link-template``, or
@@ -123,9 +125,15 @@ class Spelling:
 
     def typed(self, name: str, value: str) -> str:
         """How the caller types the option given ``value``, a text that holds a control
-        character (a tab): ``--separator $'\\t' in bash``, or ``separator='\\t'``."""
+        character (a tab): ``--separator $'\\t' in bash``, or ``separator='\\t'``; in a
+        config file ``separator = "\\t"``."""
         if self.keywords:
             return self.given(name, value)
+        if self.toml:  # (a TOML basic string escapes as JSON does, and DEL too)
+            import json
+
+            quoted = json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+            return f"{name.replace('_', '-')} = {quoted}"
         shown = "".join(_BASH_ESCAPES.get(c) or (c if c.isprintable() else
                                                  f"\\U{ord(c):08x}") for c in value)
         return f"{self.option(name)} $'{shown}' in bash"
@@ -161,6 +169,8 @@ COMMAND_LINE = Spelling()
 PYTHON_API = Spelling(keywords=True)
 #: ``fmt``'s: the command line's, with no ``--from``.
 FMT_COMMAND = Spelling(names_formats=False)
+#: A config file's values, as the command line names its options but typed in TOML.
+CONFIG_FILE = Spelling(toml=True)
 _SPELLING: ContextVar[Spelling] = ContextVar("spelling", default=COMMAND_LINE)
 
 

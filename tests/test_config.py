@@ -587,6 +587,21 @@ def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: 
         assert len(result.output.splitlines()) == 1
 
 
+@pytest.mark.parametrize("text", ['[convert]\nto = "csv"\noutput = "m.csv"\n',
+                                  "[convert]\n"])
+def test_the_files_separator_typed_wrong_is_hinted_as_the_file_types_it(
+        project: Path, text: str) -> None:
+    """A backslash and a t for a tab in the file was hinted in the command line's words,
+    ``--separator $'\\t' in bash``; the file's own key, to convert's --to on the command
+    line too."""
+    write(project / "muscle-convert.toml", text + 'flat = true\nseparator = "\\\\t"\n')
+    result = run("convert", "..", "--to", "csv", "-o", str(project / "m.csv"))
+    assert result.exit_code == 2
+    assert result.output.endswith("convert.separator: '\\t' cannot separate the flat "
+                                  "sheet's cells: give ',' (the default), ';' or a tab; a "
+                                  'tab is typed separator = "\\t" [config-bad-value]\n')
+
+
 def test_the_files_separator_applies_only_with_flat(project: Path) -> None:
     """separator = ";" (Danish Excel's) gives the flat sheet its separator and is left
     out of a package; --separator on the command line wins over it."""

@@ -1544,3 +1544,14 @@ def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> N
     assert registry.COMMAND_LINE.typed("separator", "\t") == "--separator $'\\t' in bash"
     assert registry.COMMAND_LINE.typed("x", "a'b\\\x01") == "--x $'a\\'b\\\\\\U00000001' in bash"
     assert registry.PYTHON_API.typed("separator", "\t") == "separator='\\t'"
+
+
+def test_a_config_files_value_with_a_control_character_is_typed_in_toml() -> None:
+    """A config file's separator was hinted as the command line types it (``--separator
+    $'\\t' in bash``); it is a TOML basic string, a key with dashes."""
+    import tomllib
+
+    assert registry.CONFIG_FILE.typed("separator", "\t") == 'separator = "\\t"'
+    typed = registry.CONFIG_FILE.typed("link_template", 'a"b\\\x01\x7f')
+    assert typed == 'link-template = "a\\"b\\\\\\u0001\\u007f"'
+    assert tomllib.loads(typed) == {"link-template": 'a"b\\\x01\x7f'}
