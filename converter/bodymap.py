@@ -633,6 +633,12 @@ def check_map_options(options: Mapping[str, Any]) -> None:
     if base is not None and local is None and not is_safe_link(str(base)):
         raise error(named.option("base_image"), "unsafe-link", f"{base!r} is neither a "
                     "file here nor a relative, http or https link")
+    if local is not None and _copy_name(local) is None:
+        raise error(named.option("base_image"), "unsafe-base-image", f"{local}: neither "
+                    f"its ending ({_ending(local) or 'none'}) nor its first bytes are a "
+                    "picture's that a browser shows only as a picture, and its copy could "
+                    "open as a page that runs script, so it is not copied (nothing is read "
+                    "or written): give a PNG, JPEG, GIF, WebP, AVIF, BMP, ICO or SVG file")
     if local is not None:
         _refuse_script(local, named.option("base_image"))
 
@@ -679,9 +685,7 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     base = str(base)
     local = _local_file(base)
     if local is not None:
-        suffix = local.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", local.suffix) else ""
-        name = BASE_IMAGE_NAME + (suffix.lower() or _picture_ending(local))
-        return replace(settings, base_image=name, base_file=local)
+        return replace(settings, base_image=_copy_name(local), base_file=local)
     parts = urlsplit(base)
     beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
     if not parts.scheme and not parts.netloc and not parts.path.startswith("/") and not (
@@ -715,6 +719,27 @@ def _refuse_script(local: Path, option: str) -> None:
 #: The first bytes of the pictures a browser shows, and their file endings.
 _PICTURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"),
              (b"<svg", ".svg"), (b"<?xml", ".svg"))
+
+
+#: The endings of the pictures a browser shows only as pictures (what an SVG holds is
+#: checked): a copy of another ending (.html, .xhtml, none) may open as a page.
+_PICTURE_ENDINGS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp",
+                              ".ico", ".svg", ".svgz"})
+
+
+def _ending(path: Path) -> str:
+    """The file ending of ``path`` in lower case (none for ``body.v 2``)."""
+    return path.suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", path.suffix) else ""
+
+
+def _copy_name(local: Path) -> str | None:
+    """The name of a local base image's copy in the output: ``_base-image`` and its
+    picture ending, else the one its first bytes give; None when neither is a picture's
+    (it is not copied)."""
+    ending = _ending(local)
+    if ending not in _PICTURE_ENDINGS:
+        ending = _picture_ending(local)
+    return BASE_IMAGE_NAME + ending if ending in _PICTURE_ENDINGS else None
 
 
 def _picture_ending(path: Path) -> str:

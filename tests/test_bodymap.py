@@ -313,11 +313,9 @@ def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
     (b"\x89PNG\r\n\x1a\n....", "_base-image.png"), (b"\xff\xd8\xff\xe0", "_base-image.jpg"),
     (b"GIF89a", "_base-image.gif"), (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "_base-image.webp"),
     (b"\xef\xbb\xbf\n<svg xmlns='http://www.w3.org/2000/svg'/>", "_base-image.svg"),
-    (b'<?xml version="1.0"?><svg/>', "_base-image.svg"), (b"RIFF....WAVE", "_base-image"),
+    (b'<?xml version="1.0"?><svg/>', "_base-image.svg"),
     (b"<!-- drawn by hand -->\n<svg/>", "_base-image.svg"),
-    (b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n<svg/>', "_base-image.svg"),
-    (b"<!DOCTYPE html><html></html>", "_base-image"),
-    (b"no picture", "_base-image")])
+    (b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n<svg/>', "_base-image.svg")])
 def test_a_base_image_without_an_ending_is_copied_with_its_pictures_one(
         data: bytes, name: str, tmp_path: Path) -> None:
     """Copied as _base-image, an SVG picture was not shown (a browser goes by the
@@ -421,3 +419,48 @@ def test_a_map_is_shown_at_most_a_screen_large_its_viewbox_kept(
     width, height = bodymap.shown_size(frame)
     assert (f'viewBox="{frame.attr}" width="{width}" height="{height}"'
             in bodymap.diagram_svg([muscle], frame))
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("page.html", b"<p>a body</p><script>alert(1)</script>"),
+    ("page.htm", b"hello <script>alert(1)</script>"), ("x.xhtml", b"text, then <b>"),
+    ("body", b"hello <script>alert(1)</script>"), ("body", b"<!DOCTYPE html><html></html>"),
+    ("body", b"RIFF....WAVE"), ("body.final", b"no picture"), ("body.txt", b"plain")])
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_a_base_image_that_is_no_picture_is_refused(name: str, data: bytes, to: str,
+                                                    tmp_path: Path) -> None:
+    """A local --base-image that was no XML and of no picture's ending (page.html, none)
+    was copied as _base-image.html or _base-image: opened, the copy could run script."""
+    picture = tmp_path / name
+    picture.write_bytes(data)
+    with pytest.raises(MuscleError) as caught:
+        bodymap.check_map_options({"base_image": str(picture), "size": "100x100"})
+    (d,) = caught.value.diagnostics
+    assert (d.path, d.code) == ("--base-image", "unsafe-base-image")
+    assert d.message.startswith(f"{picture}: neither its ending (")
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", to, "-o", str(tmp_path / "out"), "--base-image",
+        str(picture), "--size", "100x100"])
+    assert result.exit_code == 2 and f"--base-image: {picture}: neither" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("name", "data", "copy"), [
+    ("Body.JPEG", b"\xff\xd8\xff\xe0", "_base-image.jpeg"),
+    ("body.avif", b"\x00\x00\x00\x1cftypavif", "_base-image.avif"),
+    ("body.bmp", b"BM....", "_base-image.bmp"),
+    ("body.ico", b"\x00\x00\x01\x00", "_base-image.ico"),
+    ("page.html", b"\x89PNG\r\n\x1a\n....", "_base-image.png"),
+    ("page.html", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "_base-image.svg")])
+def test_a_picture_is_copied_under_its_pictures_ending(name: str, data: bytes, copy: str,
+                                                        tmp_path: Path) -> None:
+    """A picture's ending is kept; one of another ending is named by its first bytes, and
+    the map links to the copy by that name."""
+    picture = tmp_path / name
+    picture.write_bytes(data)
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "out"), "--base-image",
+        str(picture), "--size", "2000x2000"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / copy).read_bytes() == data
+    assert f'href="{copy}"' in (tmp_path / "out" / "map.svg").read_text(encoding="utf-8")
