@@ -391,6 +391,9 @@ class _Gathered:
         fmt, prints = self._fmt, self._prints
         if prints is None:
             return [fingerprint(m, positions) for m in self._whole]
+        one = fmt.places_file(Path(path)) if fmt.places_fields and prints else None
+        if one is not None:
+            return _Placed(prints, _content_digest(str(one)))
         if fmt.places_fields and prints:
             assert self._fields is not None
             where = fmt.places(Path(path))
@@ -526,9 +529,10 @@ def _parsed_hash(path: str, ctx: ReadContext, seen: Stamp, ahead: bytes | None
 
 def _content_digest(path: str) -> int:
     """A digest of the content of the file of many at ``path`` whose format locates
-    their fields by line (JSON), to mark its muscles' fingerprints with: a change
-    anywhere in it may move their lines, so a cached run places their warnings anew, as
-    a fresh run does (the fingerprints hold no lines); 0 when it cannot be read."""
+    their fields by line (JSON), or places them in it alone, to mark its muscles'
+    fingerprints with: a change anywhere in it may move their lines, so a cached run
+    places their warnings anew, as a fresh run does (the fingerprints hold no lines); 0
+    when it cannot be read."""
     try:
         return int.from_bytes(digest(path)[:8])
     except OSError:

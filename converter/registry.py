@@ -556,6 +556,13 @@ class Format:
 
         return place
 
+    def places_file(self, path: Path) -> Path | None:
+        """The one file in which :meth:`places` places every field of the input at
+        ``path`` by its content alone, or None (each field's place is asked): a digest of
+        its content then stands for where its muscles' fields are, and it is parsed for
+        them only when a diagnostic is placed."""
+        return None
+
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
         """Where a diagnostic about ``field`` (``muscles[<slug>].slug``) of the record
         the reader marked ``mark`` (:attr:`ReadContext.mark`) in the input at ``path``

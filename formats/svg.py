@@ -96,6 +96,10 @@ class SvgFormat(Format):
 
         return place
 
+    def places_file(self, path: Path) -> Path | None:
+        """Every field is placed in ``map.svg`` by its text alone."""
+        return path / MAP_NAME if path.is_dir() else path
+
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
         """``field`` (``muscles[<slug>].slug``) of the muscle read from the map's
         ``mark``-th ``<a>`` (from 0), as :meth:`places` places it: the later of two of one

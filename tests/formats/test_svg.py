@@ -1770,3 +1770,27 @@ def test_a_region_under_a_pixel_of_a_file_of_many_is_warned_of_where_its_lints_a
             "(1000 x 1000, the diagram's 2000040 x 2000040 pixels scaled down to fit "
             "1000): it is drawn as a dot of its 1.5-pixel outline, hard to see and to "
             "click; draw it larger, or the diagram smaller [region-under-a-pixel]"], said
+
+
+def test_a_map_is_parsed_again_only_to_place_a_diagnostic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reading of a map parsed map.svg a second time, to digest where each of its
+    muscles' fields is: it is parsed once when nothing is said, twice to place what is."""
+    import converter.svgtree
+
+    parsed = []
+    real = converter.svgtree.parse
+
+    def counted(raw: bytes, here: Path) -> Any:
+        parsed.append(here)
+        return real(raw, here)
+
+    monkeypatch.setattr(converter.svgtree, "parse", counted)
+    folder = _two_muscle_map(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--from", "svg", "--no-cache"])
+    assert result.exit_code == 0 and parsed == [folder / "map.svg"], result.output
+    _two_muscle_map(tmp_path, ('data-slug="b"', 'data-slug="B B"'))
+    parsed.clear()
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--from", "svg", "--no-cache"])
+    assert result.output.startswith(f"{folder}/map.svg:12:1: error: ")
+    assert parsed == [folder / "map.svg"] * 2
