@@ -1495,11 +1495,15 @@ def _regions(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[list[list[A
 
 
 def _at_position(position: Any, field_path: str, shape: _Misshapen) -> bool:
-    """Whether ``position``, of the row at ``field_path``, is a whole number; if not (a
-    value edited past the column's type, or a table made again with another), a
-    ``not-integer`` problem of ``shape``: the order of its rows is not known."""
+    """Whether ``position``, of the row at ``field_path``, is a whole number of 0 or
+    more; if not (a value edited past the column's type, or a table made again with
+    another), a ``not-integer`` problem of ``shape``: the order of its rows is not known;
+    a negative one is ``bad-value``, as a data package's is."""
     if type(position) is int:
-        return True
+        if position < 0:
+            shape.add((f"{field_path}.position", "bad-value", f"{position} is negative: "
+                       "position counts from 0; the muscle is left out"))
+        return position >= 0
     shown = f"{position!r} is text," if isinstance(position, str) else (
         f"{_stored(position)} is")
     shape.add((f"{field_path}.position", "not-integer", f"{shown} not a whole number "

@@ -1279,6 +1279,21 @@ EDITED_PAST_CHECKS = {
           "whole number (position gives the order of the rows); the muscle is left out"),
          ("muscles[soleus].regions[1].position", "not-integer", "a BLOB of 1 byte is not a "
           "whole number (position gives the order of the rows); the muscle is left out")]),
+    # (was read without a word, where a data package's is a bad-value error)
+    "position negative": (
+        ["UPDATE exercises SET position = -1 WHERE muscle = 'deltoideus' AND position = 1",
+         "UPDATE points SET position = -2 WHERE muscle = 'deltoideus' AND position = 1",
+         "UPDATE functions SET position = -1 WHERE muscle = 'soleus' AND position = 1",
+         "UPDATE regions SET position = -1 WHERE muscle = 'soleus' AND position = 0",
+         "UPDATE points SET region = -1 WHERE muscle = 'soleus' AND region = 0"],
+        [("muscles[deltoideus].exercises[0].position", "bad-value", "-1 is negative: "
+          "position counts from 0; the muscle is left out"),
+         *[(f"muscles[deltoideus].regions[{n}].points[0].position", "bad-value", "-2 is "
+            "negative: position counts from 0; the muscle is left out") for n in (0, 1)],
+         ("muscles[soleus].functions[0].position", "bad-value", "-1 is negative: position "
+          "counts from 0; the muscle is left out"),
+         ("muscles[soleus].regions[0].position", "bad-value", "-1 is negative: position "
+          "counts from 0; the muscle is left out")]),
 }
 
 
