@@ -933,8 +933,8 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
                 continue
             draft.places.setdefault(name, (name, line))
             gives = _GIVES[name].format(**row)
-            draft.places[gives] = (name, line)
-            # (its item, origin or function[0]: the first row of it)
+            # (what it gives, and its item, origin or coords[1]: the first row of it)
+            draft.places.setdefault(gives, (name, line))
             draft.places.setdefault(gives.split(".", 1)[0], (name, line))
         for slug, lines in unknown.items():  # (once a table: a muscle has many rows)
             more = f" ({len(lines)} rows name it; this is the first)" if len(lines) > 1 else ""

@@ -590,7 +590,7 @@ def test_a_package_muscle_left_out_for_a_byte_not_utf8_says_its_other_problems(
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
         ("muscles.csv", 3, "image", "unsafe-link"),
         ("muscles.csv", 3, "latin", "not-utf8"), ("muscles.csv", 4, "slug", "not-utf8"),
-        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting"),
+        ("regions.csv", 2, "coords[0]", "polygon-self-intersecting"),
         ("texts.csv", 2, "origin.en", "control-character")]
 
 
@@ -1532,13 +1532,13 @@ def linted_package(folder: Path) -> Path:
 
 def expected_places(pkg: Path) -> list[tuple[str, int, str, str]]:
     """(file, line, field, code) of each diagnostic of :func:`linted_package`."""
-    texts, last = pkg / "texts.csv", max(
+    texts, first = pkg / "texts.csv", min(
         int(r[2]) for r in csv.reader((pkg / "regions.csv").open(encoding="utf-8"))
         if r[:2] == ["trapezius", "1"])
     return [
         (str(pkg / "muscles.csv"), row_line(pkg / "muscles.csv", "soleus"), "image",
          "unsafe-link"),
-        (str(pkg / "regions.csv"), row_line(pkg / "regions.csv", "trapezius", "1", str(last)),
+        (str(pkg / "regions.csv"), row_line(pkg / "regions.csv", "trapezius", "1", str(first)),
          "coords[1]", "polygon-zero-area"),
         (str(texts), row_line(texts, "trapezius", "origin", "da"), "origin.da", "empty-text"),
         (str(texts), row_line(texts, "biceps-brachii", "insertion", "en"), "insertion.en",
@@ -1836,7 +1836,7 @@ def test_the_lints_of_the_valid_cells_are_said_beside_a_rows_errors(tmp_path: Pa
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
         ("muscles.csv", 2, "extra.draft", "wrong-type"),
         ("muscles.csv", 2, "image", "unsafe-link"), ("muscles.csv", 2, "title", "empty-field"),
-        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting")]
+        ("regions.csv", 2, "coords[0]", "polygon-self-intersecting")]
 
 
 def test_two_rows_of_one_language_in_other_case_are_an_error_at_the_second(
@@ -1913,6 +1913,29 @@ def test_a_muscle_left_out_for_a_bad_row_of_a_table_says_its_other_problems(
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in found) == [
         ("functions.csv", 2, "part", "bad-value"),
         ("muscles.csv", 2, "image", "unsafe-link"), ("muscles.csv", 2, "title", "empty-field"),
-        ("regions.csv", 5, "coords[0]", "polygon-self-intersecting"),
+        ("regions.csv", 2, "coords[0]", "polygon-self-intersecting"),
         ("regions.csv", 7, "x", "coords-not-number"),
         ("texts.csv", 2, "origin.en", "control-character")]
+
+
+def test_a_regions_warnings_and_lints_are_said_at_its_first_row(tmp_path: Path) -> None:
+    """The writers' region-under-a-pixel warning, and the reader's lints of a region,
+    were said at the region's last point row (regions.csv:9 for rows 6 to 9)."""
+    source = tmp_path / "a.md"
+    source.write_text('---\ntitle: A\ncoords:\n  - "0,0,2000000,0,2000000,2000000,0,2000000"'
+                      '\n  - "10,10,10.5,10,10.5,10.5,10,10.5"\n---\n', encoding="utf-8")
+    package = tmp_path / "pkg"
+    assert CliRunner().invoke(cli, ["convert", str(source), "--to", "csv", "-o",
+                                    str(package), "--no-cache"]).exit_code == 0
+    rows = (package / "regions.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[5:9] == ['"a","1","0","10","10"', '"a","1","1","10.5","10"',
+                         '"a","1","2","10.5","10.5"', '"a","1","3","10","10.5"']
+    result = CliRunner().invoke(cli, ["convert", str(package), "--to", "svg", "-o",
+                                      str(tmp_path / "out"), "--no-cache"])
+    assert result.output.startswith(f"{package}/regions.csv:6: warning: coords[1]: the "
+                                    "region is 0.5 x 0.5 pixels"), result.output
+    crossed = "\n".join([*rows[:7], '"a","1","2","10","10.5"', '"a","1","3","10.5","10.5"'])
+    (package / "regions.csv").write_text(crossed + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(package), "--no-cache"])
+    assert result.output.startswith(f"{package}/regions.csv:6: error: coords[1]: polygon "
+                                    "edges cross"), result.output
