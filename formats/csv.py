@@ -769,13 +769,16 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
                 "is neither a .csv sheet nor a data package descriptor (not JSON)")
         raise error(str(path), "bad-json", f"{what}: {exc}", line=exc.line,
                     column=exc.column) from None
+    places = JsonPlaces(text)  # (it walks the text on the first problem only)
     twice = keys_twice(data)
-    if twice:
-        raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}", twice[0])
+    if twice:  # (at its last value, as the json format says it)
+        raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}", twice[0],
+                    *(places.find(twice[0]) or (None, None)))
     resources = data.get("resources") if isinstance(data, dict) else None
-    if not isinstance(resources, list):
-        raise error(str(path), "bad-package", 'expected an object with a "resources" list')
-    places = JsonPlaces(text)
+    if not isinstance(resources, list):  # (at the list, else the object or the value)
+        raise error(str(path), "bad-package", 'expected an object with a "resources" list',
+                    "resources" if isinstance(data, dict) else "",
+                    *(places.find_steps(("resources",)) or (None, None)))
 
     def bad(message: str, *steps: str | int) -> MuscleError:
         line, column = places.find_steps(steps) or (None, None)

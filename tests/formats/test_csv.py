@@ -1939,3 +1939,24 @@ def test_a_regions_warnings_and_lints_are_said_at_its_first_row(tmp_path: Path) 
     result = CliRunner().invoke(cli, ["validate", str(package), "--no-cache"])
     assert result.output.startswith(f"{package}/regions.csv:6: error: coords[1]: polygon "
                                     "edges cross"), result.output
+
+
+@pytest.mark.parametrize(("text", "field", "at"), [
+    ('{"name": "m",\n  "resources": [],\n  "resources": [1]}', "resources", (3, 16)),
+    ('{"name": "m",\n  "resources": {"muscles": "muscles.csv"}}', "resources", (2, 16)),
+    ('\n  {"name": "m"}', "resources", (2, 3)), ('\n[{"name": "muscles"}]', "", (2, 1))])
+def test_a_descriptor_of_no_resources_list_is_said_at_its_line(
+        text: str, field: str, at: tuple[int, int], tmp_path: Path) -> None:
+    """A key of the descriptor given twice, and a descriptor of no "resources" list,
+    were said at no line of datapackage.json."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "datapackage.json").write_text(text, encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(pkg)
+    (d,) = exc.value.diagnostics
+    assert (d.path, d.field, (d.line, d.column)) == (str(pkg / "datapackage.json"), field, at)
+    assert d.code == ("duplicate-key" if text.count("resources") == 2 else "bad-package")
+    result = CliRunner().invoke(cli, ["validate", str(pkg), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{pkg}/datapackage.json:{at[0]}:{at[1]}: error: ")
