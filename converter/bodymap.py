@@ -633,14 +633,15 @@ def check_map_options(options: Mapping[str, Any]) -> None:
     if base is not None and local is None and not is_safe_link(str(base)):
         raise error(named.option("base_image"), "unsafe-link", f"{base!r} is neither a "
                     "file here nor a relative, http or https link")
-    if local is not None and _copy_name(local) is None:
+    name = None if local is None else _copy_name(local)
+    if local is not None and name is None:
         raise error(named.option("base_image"), "unsafe-base-image", f"{local}: neither "
                     f"its ending ({_ending(local) or 'none'}) nor its first bytes are a "
                     "picture's that a browser shows only as a picture, and its copy could "
                     "open as a page that runs script, so it is not copied (nothing is read "
                     "or written): give a PNG, JPEG, GIF, WebP, AVIF, BMP, ICO or SVG file")
-    if local is not None:
-        _refuse_script(local, named.option("base_image"))
+    if local is not None and name is not None:
+        _refuse_script(local, named.option("base_image"), name.endswith((".svg", ".svgz")))
 
 
 def _local_file(base: str) -> Path | None:
@@ -698,14 +699,14 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     return replace(settings, base_image=base)
 
 
-def _refuse_script(local: Path, option: str) -> None:
+def _refuse_script(local: Path, option: str, svg: bool) -> None:
     """Raise one ``unsafe-base-image`` usage error, naming the file and line, when the
     local base image can run script as a browser opens it
     (:func:`converter.svgscript.script_in`): its copy in the output would."""
     from .svgscript import script_in  # (it reads SVG as svgtree does, which needs this)
 
     try:
-        found = script_in(local)
+        found = script_in(local, svg)
     except OSError:  # (the copy says it)
         return
     if found is not None:

@@ -32,11 +32,12 @@ _DROPPED = re.compile(r"[\x00-\x20\x7f]+")
 _UNPACKED = 64 << 20
 
 
-def script_in(path: Path) -> tuple[int | None, str] | None:
+def script_in(path: Path, svg: bool = False) -> tuple[int | None, str] | None:
     """Where (line, or None) and what in the file at ``path`` can run script when a
-    browser opens it, or None: a picture that is no XML (PNG, JPEG...) holds none. An
-    XML file it cannot check (not well-formed, an entity declaration that may hide a
-    script) is said as such."""
+    browser opens it, or None: a picture that is no XML (PNG, JPEG...) holds none, but
+    one a browser opens as SVG (``svg``) is checked as XML whatever its first bytes
+    (UTF-16). An XML file it cannot check (not well-formed, an entity declaration that
+    may hide a script) is said as such."""
     raw = path.read_bytes()
     if raw.startswith(b"\x1f\x8b"):
         try:
@@ -45,7 +46,7 @@ def script_in(path: Path) -> tuple[int | None, str] | None:
             return None, "is gzip-compressed but cannot be unpacked, so cannot be checked"
         if len(raw) > _UNPACKED:
             return None, "unpacks to over 64 MiB, which is not checked"
-    if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if not svg and not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return None
     return _in_xml(raw, path)
 

@@ -464,3 +464,20 @@ def test_a_picture_is_copied_under_its_pictures_ending(name: str, data: bytes, c
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / copy).read_bytes() == data
     assert f'href="{copy}"' in (tmp_path / "out" / "map.svg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_an_svg_base_image_in_utf_16_is_checked_for_script(encoding: str,
+                                                            tmp_path: Path) -> None:
+    """An SVG --base-image in UTF-16 (which a browser opens as SVG, and runs) does not
+    start with "<" as bytes: it was taken for a picture that is no XML and copied."""
+    picture = tmp_path / "body.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg'>\n"
+                       "<script>alert(1)</script></svg>", encoding=encoding)
+    with pytest.raises(MuscleError) as caught:
+        bodymap.check_map_options({"base_image": str(picture), "size": "100x100"})
+    (d,) = caught.value.diagnostics
+    assert d.code == "unsafe-base-image" and d.message.startswith(f"{picture}:")
+    png = tmp_path / "body.png"
+    png.write_bytes(picture.read_bytes())  # (shown as a PNG: nothing of it runs)
+    bodymap.check_map_options({"base_image": str(png), "size": "100x100"})

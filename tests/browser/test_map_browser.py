@@ -1193,6 +1193,22 @@ def test_a_base_image_that_runs_script_is_refused(page: Any, hostile: str,
     assert not (tmp_path / "out").exists()
 
 
+def test_a_base_image_in_utf_16_that_runs_script_is_refused(page: Any,
+                                                            tmp_path: Path) -> None:
+    """An SVG in UTF-16 does not start with "<" as bytes: it was copied as a picture
+    that is no XML, and Chromium runs its script."""
+    picture = tmp_path / "body.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='200' height='200'>\n"
+                       "<rect width='200' height='200' onclick='alert(1)'/></svg>",
+                       encoding="utf-16")
+    assert _runs_script(page, picture)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o",
+                                      str(tmp_path / "out"), "--base-image", str(picture),
+                                      "--size", "2000x2000"])
+    assert result.exit_code == 2 and f"{picture}:2: <rect> has the event" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_base_image_that_runs_no_script_is_copied_and_runs_none(page: Any,
                                                                   tmp_path: Path) -> None:
     picture = tmp_path / "body.svg"
