@@ -1166,14 +1166,23 @@ HOSTILE_PICTURES = [
 ]
 
 
-def _runs_script(page: Any, path: Path) -> bool:
-    """Whether Chromium, opening ``path`` and clicking at (50, 50), shows a dialog."""
+def _runs_script(page: Any, path: Path, tries: int = 10) -> bool:
+    """Whether Chromium, opening ``path`` and clicking at (50, 50), shows a dialog: a
+    click is tried again, a tenth of a second apart, ``tries`` times in all (an
+    animation of a link's ``href`` takes its value at a frame of its own, which a loaded
+    machine may draw after the first click)."""
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(path.as_uri())
-    page.wait_for_timeout(0)
-    page.mouse.click(50, 50)
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+    for _ in range(tries):
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+        if dialogs:
+            break
+        page.mouse.click(50, 50)
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
     return bool(dialogs)
 
 
