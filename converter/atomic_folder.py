@@ -45,7 +45,7 @@ from .atomic import (
     umask,
 )
 from .diagnostics import MuscleError, error
-from .folder_lock import claimed, in_use, locked
+from .folder_lock import alone, claimed, in_use, locked
 from .inplace import fill_in_place
 from .marker import (
     DIRECTORY_MARKER,
@@ -229,7 +229,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
                 fill_in_place(tmp, path, written, marker, shown)
             shutil.rmtree(tmp)
             return
-        with locked(path), _replaced_meanwhile(path, shown):
+        with alone(path, lambda: _runs_under_way(path)), _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
@@ -661,6 +661,18 @@ def written_by_tool(folder: Path) -> set[str]:
     lists (see :class:`~converter.marker.Marker`); ``output-not-ours`` for a marker that
     cannot be understood."""
     return read_marker(folder).ours(folder)
+
+
+def _runs_under_way(folder: Path) -> list[Path]:
+    """The hidden folders in ``folder`` that runs writing it in place build in and still
+    hold (:func:`~converter.folder_lock.in_use`): a swap of ``folder`` waits for them."""
+    built_in = _beside(folder, True)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [folder / name for name in names
+            if is_temporary(name, built_in) and in_use(folder / name)]
 
 
 def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 try:
@@ -95,3 +95,36 @@ def in_use(folder: str | Path) -> bool | None:
     finally:
         os.close(fd)
     return False
+
+
+@contextlib.contextmanager
+def alone(folder: Path, under_way: Callable[[], list[Path]]) -> Iterator[None]:
+    """Hold the lock of the folder at ``folder`` (:func:`locked`) while the block runs,
+    once no run's own folder in it is under way (``under_way``, read with the lock held:
+    the folders in it a run has :func:`claimed`). A run in place claims its folder while
+    it builds and takes the folder's lock only to fill it, so its lock is let go while
+    such a run is waited for (:func:`wait_for`), then taken again and looked at anew."""
+    while True:
+        with locked(folder):
+            runs = under_way()
+            if not runs:
+                yield
+                return
+        for run in runs:
+            wait_for(run)
+
+
+def wait_for(folder: Path) -> None:
+    """Wait until no run holds the folder ``folder`` :func:`claimed` (it ended, or was
+    killed); at once where no lock can tell, or the folder is gone."""
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(folder, _FOLDER | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)

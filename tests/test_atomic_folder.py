@@ -9,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -1014,6 +1015,15 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
     assert Path("a.md").read_text() == "old a.md"
 
 
+def _ends_once_waited_for(claim: int) -> None:
+    """Let go of the lock ``claim`` (a run in place ending) once a ``flock`` of this
+    process waits (``/proc/locks`` marks it ``->``): a swap waiting for that run."""
+    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
+                  for line in Path("/proc/locks").read_text().splitlines()):
+        time.sleep(0.01)
+    os.close(claim)
+
+
 @pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
 @pytest.mark.parametrize("locks", [True, False], ids=["locks", "no-lock"])
 def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
@@ -1047,10 +1057,15 @@ def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
     assert (claim is not None) == locks
     if in_place:
         monkeypatch.chdir(site)
+    ended = threading.Thread(target=_ends_once_waited_for, args=(claim,))
+    if claim is not None and not in_place:  # (a swap waits for the run to end)
+        ended.start()
     try:
         assert convert_samples("svg", Path("." if in_place else "site"))[0] == 0
     finally:
-        if claim is not None:
+        if ended.is_alive() or ended.ident is not None:
+            ended.join()
+        elif claim is not None:
             os.close(claim)
     left = {young_marker.name}  # (no lock tells of it: a day old, it goes)
     if not locks:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import converter.folder_lock
-from converter.folder_lock import claimed, in_use, locked
+from converter.folder_lock import alone, claimed, in_use, locked
 
 
 def test_a_claimed_folder_is_in_use_until_let_go(tmp_path: Path) -> None:
@@ -59,3 +59,31 @@ def test_a_folder_swapped_away_as_its_lock_was_waited_for_is_let_go(
     os.close(holder)
     thread.join()
     assert held == [os.stat(site).st_ino, True]
+
+
+def test_a_run_alone_lets_go_of_the_folder_while_it_waits_for_a_run_under_way(
+        tmp_path: Path) -> None:
+    """A swap held the folder's lock and swapped while a run in place (its hidden folder
+    claimed) still built; it waits for that run, the folder's lock let go meanwhile (the
+    run in place takes it to fill the folder), and goes on once the run has ended."""
+    site = tmp_path / "site"
+    run = site / "..muscle-convert.abcd.tmpdir"
+    run.mkdir(parents=True)
+    claim = claimed(run)
+    done: list[str] = []
+
+    def swapping() -> None:
+        with alone(site, lambda: [run] if in_use(run) else []):
+            done.append("swapped")
+
+    thread = threading.Thread(target=swapping)
+    thread.start()
+    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
+                  for line in Path("/proc/locks").read_text().splitlines()):
+        time.sleep(0.01)
+    with locked(site):
+        done.append("filled")
+    assert claim is not None
+    os.close(claim)
+    thread.join()
+    assert done == ["filled", "swapped"]

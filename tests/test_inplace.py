@@ -203,6 +203,57 @@ def test_a_swap_waits_for_a_run_filling_the_folder_in_place(
     assert sorted(os.listdir(tmp_path)) == ["signals", "site"]
 
 
+#: A run of the samples' svg into the working folder that waits, its files built in its
+#: hidden folder and none yet put in, for the file ``go`` in ``sys.argv[1]`` (it makes
+#: ``ready`` there first).
+PAUSED_AS_IT_BUILDS = """
+import sys, time
+from pathlib import Path
+import converter.atomic_folder
+from converter.cli import cli
+real = converter.atomic_folder._tell_sources_kept
+def told(*args):
+    Path(sys.argv[1], "ready").touch()
+    while not Path(sys.argv[1], "go").exists():
+        time.sleep(0.01)
+    real(*args)
+converter.atomic_folder._tell_sources_kept = told
+cli(["convert", sys.argv[2], "--to", "svg", "-o", ".", "-j", "1", "--no-cache", "-q"])
+"""
+
+
+def test_a_swap_waits_for_a_run_in_place_still_building_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run swapping the folder (``-o site`` from outside) while a run in place was
+    still building its files (holding its hidden folder, not yet the folder's lock)
+    swapped the folder away and removed it, the run in place's hidden folder with it:
+    that run failed (working-folder-gone, or a cannot-write naming no file). The swap
+    waits for the run in place to be done, then swaps its own folder in."""
+    site, signals = tmp_path / "site", tmp_path / "signals"
+    signals.mkdir()
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
+                             "1", "--no-cache", "-q"])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    in_place = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_BUILDS, str(signals),
+                                 str(SAMPLES)], cwd=site, env=env, stderr=subprocess.PIPE,
+                                text=True)
+    while not (signals / "ready").exists():
+        assert in_place.poll() is None
+        time.sleep(0.01)
+    swap = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                             "--to", "html", "-o", "site", "-j", "1", "--no-cache", "-q"],
+                            cwd=tmp_path, env=env)
+    waited = _waits_for_lock(swap)
+    (signals / "go").touch()
+    _, errors = in_place.communicate()
+    assert (in_place.returncode, swap.wait()) == (0, 0), errors
+    assert waited
+    assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
+    assert read_marker(site).names == {"diagram.svg", "index.html"}
+    assert sorted(os.listdir(tmp_path)) == ["signals", "site"]
+
+
 #: A run of the samples' svg into the working folder that is sent the signal
 #: ``sys.argv[2]`` (Ctrl-C's, or SIGTERM) once it has put its second file in.
 STOPPED_AS_IT_FILLS = """
@@ -302,6 +353,8 @@ def test_a_run_in_place_whose_folder_a_swap_replaced_writes_nothing(
         real(*args)
 
     monkeypatch.setattr(converter.atomic_folder, "fill_in_place", swapped_first)
+    monkeypatch.setattr(converter.atomic_folder, "claimed", lambda folder: None)  # (as
+    # where no lock is taken: else the swap waits for this run, which waits for it)
     monkeypatch.chdir(site)
     code, output = _svg()
     assert code != 0 and output.count("error:") == 1, output
