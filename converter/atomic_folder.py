@@ -221,7 +221,12 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
                 claim = claimed(tmp)
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
-        yield tmp
+        try:
+            yield tmp
+        except (MuscleError, OSError):
+            if in_place and not os.path.lexists(tmp):  # (its folder swapped away)
+                raise _replaced(shown) from None
+            raise
         written = sorted(os.listdir(tmp))
         _tell_sources_kept(path, marker, written, shown)
         if in_place:
@@ -300,10 +305,16 @@ def _replaced_meanwhile(path: Path, shown: str) -> Iterator[None]:
         name = os.fspath(exc.filename or "")
         if name != os.fspath(path) and not name.startswith(os.path.join(path, "")):
             raise
-        raise error(shown, "cannot-write", "cannot write here: the folder was replaced, "
-                    "moved or removed by something else while this run wrote it (another "
-                    "run writing the same output at once?); this run wrote nothing there, "
-                    "run it again") from None
+        raise _replaced(shown) from None
+
+
+def _replaced(shown: str) -> MuscleError:
+    """The ``cannot-write`` of a run whose output folder ``shown`` (as the user gave
+    it) something else replaced, moved or removed while the run wrote it."""
+    return error(shown, "cannot-write", "cannot write here: the folder was replaced, "
+                 "moved or removed by something else while this run wrote it (another "
+                 "run writing the same output at once?); this run wrote nothing there, "
+                 "run it again")
 
 
 def _swap(new: Path, path: Path, shown: str) -> Path:

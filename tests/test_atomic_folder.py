@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -1163,3 +1164,22 @@ def test_a_run_stopped_once_its_folder_is_swapped_in_says_it_was_written(
                                       "holds this run's files"), stopped.stderr
     assert (site / "map.svg").is_file() and not (site / "index.html").exists()
     assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_run_in_place_whose_folder_is_replaced_as_it_builds_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run in place whose folder another run swapped away as it built its files (where
+    no lock stops that) failed writing a file of its hidden folder, gone with the old
+    folder: a cannot-write naming no file, or the system's error. It says what
+    happened: the folder was replaced by something else while this run wrote it."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    _html("site")
+    monkeypatch.chdir(site)
+    with pytest.raises(converter.MuscleError) as raised, \
+            converter.atomic_folder.atomic_directory(Path(".")) as folder:
+        shutil.rmtree(folder)  # (what a swap that removed the old folder leaves)
+        (folder / "index.html").write_text("new")
+    assert [d.code for d in raised.value.diagnostics] == ["cannot-write"]
+    assert "the folder was replaced, moved or removed by something else" in str(
+        raised.value)
