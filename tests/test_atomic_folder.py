@@ -1016,12 +1016,15 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
     assert Path("a.md").read_text() == "old a.md"
 
 
-def _ends_once_waited_for(claim: int) -> None:
+def _ends_once_waited_for(claim: int, done: threading.Event, waited: list[bool]) -> None:
     """Let go of the lock ``claim`` (a run in place ending) once a ``flock`` of this
-    process waits (``/proc/locks`` marks it ``->``): a swap waiting for that run."""
-    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
-                  for line in Path("/proc/locks").read_text().splitlines()):
+    process waits (``/proc/locks`` marks it ``->``): a swap waiting for that run; or once
+    ``done`` is set (the swap ended without waiting). ``waited`` gets which it was."""
+    while not (done.is_set() or any(
+            " -> FLOCK " in line and f" {os.getpid()} " in line
+            for line in Path("/proc/locks").read_text().splitlines())):
         time.sleep(0.01)
+    waited.append(not done.is_set())
     os.close(claim)
 
 
@@ -1058,16 +1061,19 @@ def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
     assert (claim is not None) == locks
     if in_place:
         monkeypatch.chdir(site)
-    ended = threading.Thread(target=_ends_once_waited_for, args=(claim,))
+    done, waited = threading.Event(), []
+    ended = threading.Thread(target=_ends_once_waited_for, args=(claim, done, waited))
     if claim is not None and not in_place:  # (a swap waits for the run to end)
         ended.start()
     try:
         assert convert_samples("svg", Path("." if in_place else "site"))[0] == 0
     finally:
-        if ended.is_alive() or ended.ident is not None:
+        done.set()
+        if ended.ident is not None:
             ended.join()
         elif claim is not None:
             os.close(claim)
+    assert waited == ([True] if ended.ident is not None else [])
     left = {young_marker.name}  # (no lock tells of it: a day old, it goes)
     if not locks:
         left |= {dead.name, held.name}
