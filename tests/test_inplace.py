@@ -141,6 +141,27 @@ def _waits_for_lock(process: subprocess.Popen) -> bool:
     return False
 
 
+def _second_run_waits(paused: str, site: Path, signals: Path, second: Path,
+                      output: str) -> tuple[int, int, bool, str]:
+    """Run the paused run ``paused`` (a script that touches ``signals/ready`` and waits
+    for ``signals/go``) in ``site``, then, once it is paused, a convert to html ``-o
+    output`` in the folder ``second``; let the first go once the second waits for a
+    lock (or ends). The two exit codes, whether the second waited, the first's stderr."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen([sys.executable, "-c", paused, str(signals), str(SAMPLES)],
+                             cwd=site, env=env, stderr=subprocess.PIPE, text=True)
+    while not (signals / "ready").exists():
+        assert first.poll() is None
+        time.sleep(0.01)
+    then = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                             "--to", "html", "-o", output, "-j", "1", "--no-cache", "-q"],
+                            cwd=second, env=env)
+    waited = _waits_for_lock(then)
+    (signals / "go").touch()
+    _, errors = first.communicate()
+    return first.returncode, then.wait(), waited, errors
+
+
 def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two runs writing the same folder in place at once both exited 0 and left a folder
@@ -153,18 +174,9 @@ def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
     monkeypatch.chdir(site)
     CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", ".", "-j", "1",
                              "--no-cache", "-q"])
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    first = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_FILLS, str(signals),
-                              str(SAMPLES)], cwd=site, env=env)
-    while not (signals / "ready").exists():
-        assert first.poll() is None
-        time.sleep(0.01)
-    second = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
-                               "--to", "html", "-o", ".", "-j", "1", "--no-cache", "-q"],
-                              cwd=site, env=env)
-    waited = _waits_for_lock(second)
-    (signals / "go").touch()
-    assert (first.wait(), second.wait()) == (0, 0)
+    first, second, waited, errors = _second_run_waits(PAUSED_AS_IT_FILLS, site, signals,
+                                                      site, ".")
+    assert (first, second) == (0, 0), errors
     assert waited
     assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
     assert read_marker(site).names == {"diagram.svg", "index.html"}
@@ -183,18 +195,9 @@ def test_a_swap_waits_for_a_run_filling_the_folder_in_place(
     CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
                              "1", "--no-cache", "-q"])
     (site / "notes.txt").write_text("mine")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    in_place = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_FILLS, str(signals),
-                                 str(SAMPLES)], cwd=site, env=env)
-    while not (signals / "ready").exists():
-        assert in_place.poll() is None
-        time.sleep(0.01)
-    swap = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
-                             "--to", "html", "-o", "site", "-j", "1", "--no-cache", "-q"],
-                            cwd=tmp_path, env=env)
-    waited = _waits_for_lock(swap)
-    (signals / "go").touch()
-    assert (in_place.wait(), swap.wait()) == (0, 0)
+    in_place, swap, waited, errors = _second_run_waits(PAUSED_AS_IT_FILLS, site, signals,
+                                                       tmp_path, "site")
+    assert (in_place, swap) == (0, 0), errors
     assert waited
     assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html",
                                         "notes.txt"]
@@ -234,20 +237,9 @@ def test_a_swap_waits_for_a_run_in_place_still_building_its_files(
     monkeypatch.chdir(tmp_path)
     CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
                              "1", "--no-cache", "-q"])
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    in_place = subprocess.Popen([sys.executable, "-c", PAUSED_AS_IT_BUILDS, str(signals),
-                                 str(SAMPLES)], cwd=site, env=env, stderr=subprocess.PIPE,
-                                text=True)
-    while not (signals / "ready").exists():
-        assert in_place.poll() is None
-        time.sleep(0.01)
-    swap = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
-                             "--to", "html", "-o", "site", "-j", "1", "--no-cache", "-q"],
-                            cwd=tmp_path, env=env)
-    waited = _waits_for_lock(swap)
-    (signals / "go").touch()
-    _, errors = in_place.communicate()
-    assert (in_place.returncode, swap.wait()) == (0, 0), errors
+    in_place, swap, waited, errors = _second_run_waits(PAUSED_AS_IT_BUILDS, site, signals,
+                                                       tmp_path, "site")
+    assert (in_place, swap) == (0, 0), errors
     assert waited
     assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
     assert read_marker(site).names == {"diagram.svg", "index.html"}
