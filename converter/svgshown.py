@@ -52,8 +52,9 @@ _NOT_DRAWN = frozenset(f"{SVG}{name}" for name in (
 #: is not drawn and takes no clicks.
 _DRAWS_WHAT_IT_HOLDS = frozenset(f"{SVG}{name}" for name in ("svg", "g", "a", "switch"))
 #: The conditional attributes: whether what has one is drawn depends on the viewer (its
-#: language; what it supports), which the reader does not work out.
-_CONDITIONS = ("systemLanguage", "requiredExtensions", "requiredFeatures")
+#: language; what it supports), which the reader does not work out. ``requiredFeatures``
+#: is not one: SVG 2 dropped it, and Chromium ignores it (draws what it is on).
+_CONDITIONS = ("systemLanguage", "requiredExtensions")
 #: A CSS value of ``visibility`` that hides, and one that shows (the others inherit).
 _HIDDEN, _VISIBLE = frozenset({"hidden", "collapse"}), frozenset({"visible", "initial"})
 
