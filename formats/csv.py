@@ -847,7 +847,14 @@ def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
             return ("dialect", key), (f"{_shown(value)} is not read: {key} may be "
                                       f"{' or '.join(_shown(one) for one in allowed)}")
     schema = resource.get("schema")
-    missing = schema.get("missingValues", [NULL]) if isinstance(schema, dict) else [NULL]
+    if not isinstance(schema, dict) or "missingValues" not in schema:
+        # (frictionless's default, [""], reads an empty cell as none and \N as text)
+        return ("schema",) if isinstance(schema, dict) else (), (
+            f"{'the schema' if isinstance(schema, dict) else 'the table'} declares no "
+            'missingValues, so frictionless reads an empty cell as missing and \\N as '
+            "text, where the reader reads \\N as missing and an empty cell as an empty "
+            'text: declare "missingValues": ["\\\\N"] in the schema')
+    missing = schema["missingValues"]
     if missing != [NULL]:
         return ("schema", "missingValues"), (
             f"{_shown(missing)} is not read: a cell of \\N is the tables' one missing "

@@ -685,7 +685,27 @@ UNREAD = {  # an edit of the descriptor -> the key it names, and the message
                       "resources[4].schema.missingValues", '["", "\\\\N"] is not read: a '
                       "cell of \\N is the tables' one missing value (an empty cell is an "
                       'empty text): give ["\\\\N"]'),
+    # (was read with \N as missing; frictionless's default reads it as text)
+    "no missing values": (lambda d: d["resources"][2]["schema"].pop("missingValues"),
+                          "resources[2].schema", "the schema declares no missingValues, "
+                          "so frictionless reads an empty cell as missing and \\N as text, "
+                          "where the reader reads \\N as missing and an empty cell as an "
+                          'empty text: declare "missingValues": ["\\\\N"] in the schema'),
 }
+
+
+def test_a_table_without_a_schema_is_refused_at_its_resource(tmp_path: Path) -> None:
+    """frictionless reads a table without a schema with its default missing value, ""."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A")], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    del data["resources"][1]["schema"]
+    descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(out)
+    assert [(d.field, d.code, d.message.split(",")[0]) for d in exc.value.diagnostics] == [
+        ("resources[1]", "bad-package", "the table declares no missingValues")]
 
 
 @pytest.mark.parametrize("edit", sorted(UNREAD))
