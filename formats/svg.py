@@ -64,12 +64,15 @@ class SvgFormat(Format):
         in ``map.svg``, at the ``<a>`` (``a[N]`` or ``muscles[<slug>]``), its ``<title>``
         or its N-th polygon (``.regions[N]``), line and column; the map at no line when
         the field names nothing there (the reader says what is wrong with a bad map)."""
+        from defusedxml import DefusedXmlException
+
         from converter.svgtree import parse
 
         target = path / MAP_NAME if path.is_dir() else path
         try:
             tree: Tree | None = parse(target.read_bytes(), target)
-        except Exception:  # (not XML, forbidden, unreadable: the reader said why)
+        except (SyntaxError, DefusedXmlException, MuscleError, OSError, ValueError,
+                RecursionError):  # (not XML, forbidden, unreadable: the reader said why)
             tree = None
         links = [] if tree is None else list(tree.root.iter(f"{SVG}a"))
         slugged = {}
