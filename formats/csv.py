@@ -312,9 +312,11 @@ def _read_whole(path: Path) -> bytes:
     return data
 
 
-def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row]]:
-    """(header, [(line, cells), ...], rows left out) of a UTF-8 CSV file (BOM allowed);
-    each row carries the line it starts on. A row that holds a byte that is not UTF-8
+def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row],
+                                   str]:
+    """(header, [(line, cells), ...], rows left out, the separator found) of a UTF-8 CSV
+    file (BOM allowed); each row carries the line it starts on. A row that holds a byte
+    that is not UTF-8
     is left out, to be reported by the caller, who knows what it loses; the others are
     read (a header that holds one is an error: no column could be told). What
     spreadsheets and editors add on saving is undone:
@@ -336,7 +338,8 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     try:
         if "\r" in text and not _BARE_LF.search(text):
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        reader = csv.reader(io.StringIO(text), strict=True, delimiter=_delimiter(text))
+        delimiter = _delimiter(text)
+        reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
         for row in reader:
             if any(row):
                 rows.append((line, row))
@@ -351,10 +354,10 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
         raise error(str(path), "empty-csv", "has no header row")
     header, rows = _without_empty_end(rows[0][1], rows[1:])
     if not kept:
-        return header, rows, []
+        return header, rows, [], delimiter
     if any(KEPT_BYTE.search(cell) for cell in header):
         decode_utf8(raw, str(path))  # (raises the error at the byte)
-    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path)))
+    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path))), delimiter
 
 
 def _without_kept_bytes(rows: list[tuple[int, list[str]]], kept: KeptBytes
@@ -692,14 +695,18 @@ class _Shown(NamedTuple):
 
 
 def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: str = "",
-           shown: list[_Shown] | None = None
+           shown: list[_Shown] | None = None, declared: _Delimiter | None = None
            ) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
     """The rows of a package table as (line, row), its text cells without the formula
     ``prefix`` the descriptor declares, and the slugs of the rows it leaves out, each
     reported: one that does not fit the header (``bad-row``) or holds a byte that is
     not UTF-8 (``not-utf8``); their muscles are left out, the others read. Such a row
-    of a known slug that fits the header joins ``shown`` (when given), to be checked."""
-    header, rows, not_utf8 = load_csv(path)
+    of a known slug that fits the header joins ``shown`` (when given), to be checked.
+    Cells separated otherwise than ``declared`` are read as found, and reported."""
+    header, rows, not_utf8, found = load_csv(path)
+    mismatch = declared.differs(path, found) if declared is not None else None
+    if mismatch is not None:
+        report(mismatch)
     while header and header[-1] == "":  # (a spreadsheet names no column past the header's
         header = header[:-1]            # end that a longer row holds: that row is ragged)
     expected = columns(name)
@@ -758,9 +765,47 @@ def _not_utf8_row(bad: _NotUtf8Row, header: list[str], slug_at: int,
     return bad.problem._replace(field=column, message=bad.problem.message + lost)
 
 
-def _resources(path: Path) -> tuple[dict[str, Path], str]:
-    """Table name -> CSV file, from the descriptor at ``path`` (files must lie beside it),
-    and the formula prefix it declares ("" for none)."""
+def _field(steps: Sequence[str | int]) -> str:
+    """The field that the keys and indexes ``steps`` name (``resources[2].dialect``)."""
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps).lstrip(".")
+
+
+class _Delimiter(NamedTuple):
+    """The cell separator a table's resource declares, and where: the descriptor, the
+    steps to its key there, the descriptor's places."""
+
+    value: str
+    descriptor: Path
+    steps: tuple[str | int, ...]
+    places: JsonPlaces
+
+    def differs(self, table: Path, found: str) -> Diagnostic | None:
+        """The ``delimiter-mismatch`` warning at the declaration when the cells of
+        ``table`` are separated by ``found``, not as declared (read as found: a
+        spreadsheet may save a table so); None when they are as declared."""
+        if found == self.value:
+            return None
+        line, column = self.places.find_steps(self.steps) or (None, None)
+        return Diagnostic(
+            str(self.descriptor), line, column, _field(self.steps), "delimiter-mismatch",
+            f"{table.name} separates its cells with {_shown(found)}, not {_shown(self.value)}"
+            f" as declared: it is read as found, but frictionless splits it on "
+            f"{_shown(self.value)}; declare the one used, \"delimiter\": {json.dumps(found)}",
+            "warning")
+
+
+class _Package(NamedTuple):
+    """What a package's descriptor declares that the reader reads: table name -> CSV
+    file, the formula prefix ("" for none) and table name -> the cell separator its
+    resource declares (a table that declares none, frictionless guesses)."""
+
+    files: dict[str, Path]
+    prefix: str
+    delimiters: dict[str, _Delimiter]
+
+
+def _resources(path: Path) -> _Package:
+    """What the descriptor at ``path`` declares (files must lie beside it)."""
     try:
         text = decode_utf8(_read_whole(path), str(path))
         data = load_json(text)
@@ -782,8 +827,7 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
 
     def bad(message: str, *steps: str | int) -> MuscleError:
         line, column = places.find_steps(steps) or (None, None)
-        field = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps)
-        return error(str(path), "bad-package", message, field.lstrip("."), line, column)
+        return error(str(path), "bad-package", message, _field(steps), line, column)
 
     found: dict[str, int] = {}  # name -> its resource's place in the list
     for at, resource in enumerate(resources):
@@ -791,7 +835,7 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
         if isinstance(name, str) and found.setdefault(name, at) != at:
             raise bad(f"resource name {name!r} given twice (first in resources[{found[name]}])",
                       "resources", at, "name")
-    files = {}
+    files, delimiters = {}, {}
     for name in TABLES:
         if name not in found:
             raise bad(f"no resource named {name!r}: the package needs one for each of its "
@@ -803,6 +847,10 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
         unread = _unread(resources[found[name]])
         if unread is not None:
             raise bad(unread[1], "resources", found[name], *unread[0])
+        declared = _declared_delimiter(resources[found[name]])
+        if declared is not None:
+            delimiters[name] = _Delimiter(declared[0], path,
+                                          ("resources", found[name], *declared[1]), places)
         files[name] = path.parent / where
         if not files[name].is_file():
             raise error(str(files[name]), "missing-table", f"table {name!r} is missing")
@@ -811,7 +859,7 @@ def _resources(path: Path) -> tuple[dict[str, Path], str]:
         raise bad(f"{_shown(prefix)} is not the prefix muscle-convert writes "
                   f"({SAFE_PREFIX!r}): give that, or leave the key out for none",
                   FORMULA_PREFIX_KEY)
-    return files, prefix
+    return _Package(files, prefix, delimiters)
 
 
 #: What the reader reads of a table's dialect (Frictionless), each key's values: cells
@@ -862,6 +910,17 @@ def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+def _declared_delimiter(resource: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    """The cell separator a table's ``resource`` declares (one :func:`_unread` found
+    read) and the steps to it there, as frictionless reads it: its dialect's
+    ``delimiter``, else a tab for ``"format": "tsv"``; None for none (frictionless
+    guesses it)."""
+    dialect = resource.get("dialect", {})
+    if "delimiter" in dialect:
+        return dialect["delimiter"], ("dialect", "delimiter")
+    return ("\t", ("format",)) if resource.get("format") == "tsv" else None
+
+
 def _shown(value: Any) -> str:
     """A value of the descriptor as a message names it: text as Python shows it
     (its start, if long), else its kind."""
@@ -899,7 +958,7 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
     """The tables of the package described at ``path``, the draft of each muscle (by
     slug, with the rows that gave its values) and the slugs of those left out, whose
     problems went to ``report_to``."""
-    files, prefix = _resources(path)
+    files, prefix, delimiters = _resources(path)
     drafts: dict[str, _Draft] = {}
 
     def report(name: str, line: int | None, problem: _RowProblem) -> None:
@@ -907,7 +966,8 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
                              problem.message))
 
     shown: list[_Shown] = []
-    rows, bad = _table(files["muscles"], "muscles", report_to, prefix, shown)
+    rows, bad = _table(files["muscles"], "muscles", report_to, prefix, shown,
+                       delimiters.get("muscles"))
     gone = set(bad)  # (its muscles row left out: no muscle to check)
     for line, row in rows:
         slug = row["slug"]
@@ -922,7 +982,8 @@ def _gather(path: Path, report_to: Callable[[Diagnostic], None]
             drafts[slug] = _Draft(line, row)
     _checked_beside_not_utf8(shown, drafts, gone)
     for name, add in _ADDERS.items():
-        rows, ragged = _table(files[name], name, report_to, prefix)
+        rows, ragged = _table(files[name], name, report_to, prefix,
+                              declared=delimiters.get(name))
         bad |= ragged
         for slug in ragged.intersection(drafts) - gone:  # (which field, not known)
             drafts[slug].lost += _TABLE_FIELDS[name]
@@ -1265,7 +1326,7 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         stamp = _sheet_stamp(path)  # (before reading: a sheet changed since is read again)
     except OSError:
         stamp = None
-    header, rows, not_utf8 = load_csv(path)
+    header, rows, not_utf8, _ = load_csv(path)
     sheet = _FlatSheet.parse(path, header, ctx)
     if stamp is not None:
         _SHEETS.clear()
@@ -1354,7 +1415,7 @@ def _sheet_lines(path: Path) -> dict[str, int | None]:
         stamp = _sheet_stamp(path)
         known = _SHEETS.get((str(path), stamp))
         if known is None:
-            header, rows, _ = load_csv(path)
+            header, rows, _, _ = load_csv(path)
             known = _FlatSheet.parse(path, header, ReadContext()).lines(header, rows)
             _SHEETS.clear()
             _SHEETS[str(path), stamp] = known
@@ -1419,7 +1480,7 @@ class CsvFormat(Format):
         if not descriptor.is_file() or path.suffix.lower() == ".csv":
             return []
         try:
-            named = set(_resources(descriptor)[0].values())
+            named = set(_resources(descriptor).files.values())
         except (MuscleError, OSError):  # (the reader says what is wrong with it)
             named = set()
         return sorted(named | {descriptor} | {

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -749,6 +750,48 @@ def test_a_table_declared_as_the_reader_reads_it_is_read(tmp_path: Path) -> None
     assert converter.read(out) == [muscle]
 
 
+#: How a table's separator is declared -> (the edit of its resource, the field said).
+DECLARED = {
+    "delimiter": (lambda r: r["dialect"].update(delimiter=","), "dialect.delimiter"),
+    "tsv": (lambda r: (r["dialect"].pop("delimiter"), r.update(format="tsv")), "format"),
+}
+
+
+@pytest.mark.parametrize(("declared", "used"), [
+    ("delimiter", ";"), ("delimiter", "\t"), ("tsv", ";"), ("tsv", ",")])
+def test_a_table_separated_otherwise_than_declared_is_read_with_one_warning(
+        declared: str, used: str, tmp_path: Path) -> None:
+    """A table saved again with ';' (LibreOffice) whose descriptor still said ',' was
+    read as found without a word, where frictionless splits it on ','; it is still read
+    as found, with one warning at the declaration (exit 0, 1 with --strict)."""
+    muscle = Muscle(slug="a", title="A", exercises=("Squat, deep", "Lunge"))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    edit, field = DECLARED[declared]
+    edit(data["resources"][3])
+    text = json.dumps(data, indent=2)
+    descriptor.write_text(text, encoding="utf-8")
+    table = out / "exercises.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace('","', f'"{used}"'),
+                     encoding="utf-8")
+    said = "'\\t'" if declared == "tsv" else "','"
+    message = (f"exercises.csv separates its cells with {used!r}, not {said} as declared: "
+               f"it is read as found, but frictionless splits it on {said}; declare the "
+               f"one used, \"delimiter\": {json.dumps(used)}")
+    muscles, problems = read_reporting(out)
+    assert muscles == [muscle]
+    key = f'"{field.rpartition(".")[2]}": '  # (one a resource: resources[3]'s the 4th)
+    line, at = [(n, row) for n, row in enumerate(text.splitlines(), 1) if key in row][3]
+    assert problems == [("datapackage.json", line, at.index(key) + len(key) + 1,
+                         f"resources[3].{field}", "delimiter-mismatch", message)]
+    for strict, code in (([], 0), (["--strict"], 1)):
+        result = CliRunner().invoke(cli, ["validate", str(out), "--no-cache", *strict])
+        assert (result.exit_code, result.output.count("[delimiter-mismatch]")) == (code, 1)
+        assert f"{descriptor}:{line}:" in result.output, result.output
+
+
 def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
@@ -1369,13 +1412,19 @@ def test_a_flat_sheet_saved_by_a_spreadsheet_reads_as_written(
 @pytest.mark.parametrize("how", RESAVED)
 def test_a_package_whose_tables_a_spreadsheet_saved_reads_as_written(
         how: str, tmp_path: Path, sample_muscles: list[Muscle]) -> None:
-    """CRLF inside quoted cells changed the bodies without a word (exit 0)."""
+    """CRLF inside quoted cells changed the bodies without a word (exit 0). A table
+    saved with ';' or tabs under the descriptor's ',' is one warning (frictionless
+    reads it as declared)."""
     out = tmp_path / "pkg"
     converter.write(sample_muscles, out, "csv")
     for table in out.glob("*.csv"):
         rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
         table.write_text(_resave(rows, how), encoding="utf-8", newline="")
-    assert converter.read(out) == sorted(sample_muscles, key=lambda m: m.slug)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert converter.read(out) == sorted(sample_muscles, key=lambda m: m.slug)
+    said = [str(w.message) for w in caught if "[delimiter-mismatch]" in str(w.message)]
+    assert len(said) == (len(csv_format.TABLES) if how in ("semicolon", "tab") else 0)
 
 
 def test_a_carriage_return_in_a_body_is_kept_where_lines_end_in_lf(tmp_path: Path) -> None:

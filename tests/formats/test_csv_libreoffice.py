@@ -123,6 +123,27 @@ def test_the_package_saved_again_by_the_spreadsheet_keeps_its_columns(
     assert back["numbers"].title == "7"  # (the loss the README names)
 
 
+def test_the_package_saved_again_with_semicolons_reads_with_one_warning_a_table(
+        resaved: dict[str, Path]) -> None:
+    """Saved back with ';' between cells (as Danish LibreOffice saves a CSV file), under
+    the descriptor that says ',', the package reads as saved back with ','; each table
+    is one delimiter-mismatch warning naming it (frictionless would split it on ',')."""
+    tmp = resaved["tmp"]
+    soffice(tmp, SEMICOLON_EXPORT, tmp / "semicolon",
+            *(tmp / "ods" / f"{table}.ods" for table in TABLES))
+    shutil.copy(tmp / "pkg" / "datapackage.json", tmp / "semicolon")
+    assert (tmp / "semicolon" / "regions.csv").read_text(encoding="utf-8").startswith(
+        '"slug";"region";"point";"x";"y"\n')
+    with pytest.warns(UserWarning) as caught:
+        back = converter.read(tmp / "semicolon")
+    assert back == converter.read(tmp / "back" / "pkg")
+    said = [re.search(r"\w+\.csv separates its cells with ';', not ','", str(w.message))
+            for w in caught if "[delimiter-mismatch]" in str(w.message)]
+    assert sorted(found[0] for found in said if found) == [
+        f"{table}.csv separates its cells with ';', not ','" for table in sorted(TABLES)]
+    assert len(said) == len(TABLES)
+
+
 @pytest.fixture(scope="module")
 def semicolon_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A flat sheet written with ``--separator ';'`` and one written with commas, opened
