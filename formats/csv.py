@@ -869,7 +869,10 @@ _DIALECT_READ: dict[str, tuple[Any, ...]] = {
     "header": (True,), "lineTerminator": ("\n", "\r\n", "\r"), "skipInitialSpace": (False,)}
 
 
-def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+_Unread = tuple[tuple[str, ...], str]
+
+
+def _unread(resource: dict[str, Any]) -> _Unread | None:
     """The first key of a table's ``resource`` that declares what the reader does not
     read as declared (another encoding, dialect or missing value), as (its steps, the
     message); None when there is none."""
@@ -885,15 +888,9 @@ def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     dialect = resource.get("dialect", {})
     if not isinstance(dialect, dict):
         return ("dialect",), f"{_shown(dialect)} is not read: give the dialect as an object"
-    for key, value in dialect.items():
-        allowed = _DIALECT_READ.get(key)
-        if allowed is None:
-            return ("dialect", key), (f"this key is not read: a table's dialect may give "
-                                      f"only "
-                                      f"{', '.join(_DIALECT_READ)}")
-        if not any(type(value) is type(one) and value == one for one in allowed):
-            return ("dialect", key), (f"{_shown(value)} is not read: {key} may be "
-                                      f"{' or '.join(_shown(one) for one in allowed)}")
+    unread = _unread_dialect(dialect, ("dialect",))
+    if unread is not None:
+        return unread
     schema = resource.get("schema")
     if not isinstance(schema, dict) or "missingValues" not in schema:
         # (frictionless's default, [""], reads an empty cell as none and \N as text)
@@ -910,14 +907,42 @@ def _unread(resource: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+def _unread_dialect(dialect: dict[str, Any], steps: tuple[str, ...]) -> _Unread | None:
+    """The first key of a table's ``dialect`` (at ``steps``), or of its ``csv`` object,
+    where frictionless 5 writes the keys but ``header``, that declares what the reader
+    does not read, as (its steps, the message); None when there is none."""
+    nested = steps[-1] == "csv"
+    names = [name for name in _DIALECT_READ if not (nested and name == "header")]
+    for key, value in dialect.items():
+        if key == "csv" and not nested:
+            if not isinstance(value, dict):
+                return (*steps, key), (f"{_shown(value)} is not read: give csv as an "
+                                       "object of the dialect's keys")
+            unread = _unread_dialect(value, (*steps, key))
+            if unread is not None:
+                return unread
+        elif key not in names:
+            also = "" if nested else ", or those but header in csv (as frictionless 5 writes)"
+            return (*steps, key), (f"this key is not read: a table's {_field(steps)} may "
+                                   f"give only {', '.join(names)}{also}")
+        elif not any(type(value) is type(one) and value == one
+                     for one in _DIALECT_READ[key]):
+            return (*steps, key), (f"{_shown(value)} is not read: {key} may be "
+                                   f"{' or '.join(_shown(one) for one in _DIALECT_READ[key])}")
+    return None
+
+
 def _declared_delimiter(resource: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
     """The cell separator a table's ``resource`` declares (one :func:`_unread` found
     read) and the steps to it there, as frictionless reads it: its dialect's
-    ``delimiter``, else a tab for ``"format": "tsv"``; None for none (frictionless
-    guesses it)."""
+    ``delimiter``, else its dialect's ``csv.delimiter``, else a tab for ``"format":
+    "tsv"``; None for none (frictionless guesses it)."""
     dialect = resource.get("dialect", {})
+    nested = dialect.get("csv", {})
     if "delimiter" in dialect:
         return dialect["delimiter"], ("dialect", "delimiter")
+    if "delimiter" in nested:
+        return nested["delimiter"], ("dialect", "csv", "delimiter")
     return ("\t", ("format",)) if resource.get("format") == "tsv" else None
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -679,7 +680,22 @@ UNREAD = {  # an edit of the descriptor -> the key it names, and the message
     "escape": (lambda d: d["resources"][3]["dialect"].update(escapeChar="\\"),
                "resources[3].dialect.escapeChar", "this key is not read: a table's dialect "
                "may give only delimiter, quoteChar, doubleQuote, header, lineTerminator, "
-               "skipInitialSpace"),
+               "skipInitialSpace, or those but header in csv (as frictionless 5 writes)"),
+    # (frictionless 5's spelling, the keys but header nested in csv: was refused whole)
+    "nested escape": (lambda d: d["resources"][3]["dialect"].update(csv={"escapeChar": "\\"}),
+                      "resources[3].dialect.csv.escapeChar", "this key is not read: a "
+                      "table's dialect.csv may give only delimiter, quoteChar, doubleQuote, "
+                      "lineTerminator, skipInitialSpace"),
+    "nested header": (lambda d: d["resources"][1]["dialect"].update(csv={"header": False}),
+                      "resources[1].dialect.csv.header", "this key is not read: a table's "
+                      "dialect.csv may give only delimiter, quoteChar, doubleQuote, "
+                      "lineTerminator, skipInitialSpace"),
+    "nested pipe": (lambda d: d["resources"][2]["dialect"].update(csv={"delimiter": "|"}),
+                    "resources[2].dialect.csv.delimiter",
+                    "'|' is not read: delimiter may be ',' or ';' or '\\t'"),
+    "nested no object": (lambda d: d["resources"][0]["dialect"].update(csv=";"),
+                         "resources[0].dialect.csv", "';' is not read: give csv as an object "
+                         "of the dialect's keys"),
     "no header": (lambda d: d["resources"][0]["dialect"].update(header=False),
                   "resources[0].dialect.header", "false is not read: header may be true"),
     "empty is none": (lambda d: d["resources"][4]["schema"].update(missingValues=["", "\\N"]),
@@ -754,11 +770,13 @@ def test_a_table_declared_as_the_reader_reads_it_is_read(tmp_path: Path) -> None
 DECLARED = {
     "delimiter": (lambda r: r["dialect"].update(delimiter=","), "dialect.delimiter"),
     "tsv": (lambda r: (r["dialect"].pop("delimiter"), r.update(format="tsv")), "format"),
+    "nested": (lambda r: r.update(dialect={"header": True, "csv": {"delimiter": ","}}),
+               "dialect.csv.delimiter"),
 }
 
 
 @pytest.mark.parametrize(("declared", "used"), [
-    ("delimiter", ";"), ("delimiter", "\t"), ("tsv", ";"), ("tsv", ",")])
+    ("delimiter", ";"), ("delimiter", "\t"), ("tsv", ";"), ("tsv", ","), ("nested", ";")])
 def test_a_table_separated_otherwise_than_declared_is_read_with_one_warning(
         declared: str, used: str, tmp_path: Path) -> None:
     """A table saved again with ';' (LibreOffice) whose descriptor still said ',' was
@@ -790,6 +808,53 @@ def test_a_table_separated_otherwise_than_declared_is_read_with_one_warning(
         result = CliRunner().invoke(cli, ["validate", str(out), "--no-cache", *strict])
         assert (result.exit_code, result.output.count("[delimiter-mismatch]")) == (code, 1)
         assert f"{descriptor}:{line}:" in result.output, result.output
+
+
+def frictionless_saved(package: Path, out: Path, delimiter: str | None = None) -> Path:
+    """``package`` saved again by frictionless into ``out``: its descriptor as
+    frictionless 5 writes it (each dialect's keys but header nested in ``csv``) and,
+    with ``delimiter``, its tables written again with that between cells."""
+    from frictionless import Dialect, Package, Resource, formats
+
+    saved = Package(str(package / "datapackage.json"))
+    for resource in saved.resources:
+        if delimiter is None:
+            shutil.copy(package / resource.path, out / resource.path)
+            continue
+        control = formats.CsvControl(delimiter=delimiter)
+        target = Resource(path=resource.path, basepath=str(out),
+                          dialect=Dialect(controls=[control]))
+        resource.write(target)
+        resource.dialect = target.dialect
+    saved.to_json(str(out / "datapackage.json"))
+    return out
+
+
+@pytest.mark.parametrize("delimiter", [None, ";"])
+def test_a_package_frictionless_saved_again_reads_as_written(
+        delimiter: str | None, tmp_path: Path) -> None:
+    """frictionless 5 writes a table's dialect nested, {"header": true, "csv":
+    {"delimiter": ";"}}, which was refused whole (this key is not read: csv); its keys
+    are read and checked as the flat ones, and a ';' so declared warns of nothing."""
+    muscle = Muscle(slug="a", title="=A", latin="L", image="a.png", image_focus="f.png",
+                    origin=LocalizedText({"da": "Lår; ben", "en": "Thigh, leg"}),
+                    functions=(Function(LocalizedText({"en": "Flexes"})),),
+                    exercises=("Squat", "Lunge"), body="Text\n",
+                    regions=(Region(((1, 2), (3, 4), (5, 7))),))
+    converter.write([muscle], tmp_path / "pkg", "csv")
+    out = tmp_path / "saved"
+    out.mkdir()
+    frictionless_saved(tmp_path / "pkg", out, delimiter)
+    dialect = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))[
+        "resources"][3]["dialect"]
+    assert dialect == ({"csv": {"delimiter": ";"}} if delimiter else
+                       {"header": True, "csv": {k: v for k, v in csv_format._DIALECT.items()
+                                                if k != "header"}})
+    assert (out / "exercises.csv").read_text(encoding="utf-8").startswith(
+        "slug;position;name\n" if delimiter else '"slug","position","name"\n')
+    muscles, problems = read_reporting(out)
+    assert (muscles, problems) == ([muscle], [])
+    assert frictionless(out / "datapackage.json")["valid"]
 
 
 def test_reader_rejects_reserved_keys_in_extra(tmp_path: Path) -> None:
