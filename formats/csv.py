@@ -869,13 +869,21 @@ _DIALECT_READ: dict[str, tuple[Any, ...]] = {
     "header": (True,), "lineTerminator": ("\n", "\r\n", "\r"), "skipInitialSpace": (False,)}
 
 
+#: The endings frictionless takes for a compressed table's (``muscles.csv.gz``).
+_COMPRESSED = ("zip", "gz", "bz2", "xz")
 _Unread = tuple[tuple[str, ...], str]
 
 
 def _unread(resource: dict[str, Any]) -> _Unread | None:
     """The first key of a table's ``resource`` that declares what the reader does not
-    read as declared (another encoding, dialect or missing value), as (its steps, the
-    message); None when there is none."""
+    read as declared (compression, another encoding, dialect or missing value), as (its
+    steps, the message); None when there is none."""
+    path, compression = str(resource.get("path")), resource.get("compression")
+    if compression or Path(path).suffix[1:].lower() in _COMPRESSED:  # (as frictionless)
+        return ("compression",) if compression else ("path",), (
+            f"{_shown(compression or path)} is not read: the tables are read uncompressed "
+            "(decompress the table and give the .csv file it holds as path"
+            f"{', leaving compression out' if compression else ''})")
     encoding = resource.get("encoding", "utf-8")
     try:
         utf8 = isinstance(encoding, str) and codecs.lookup(encoding).name in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 import json
 import re
@@ -674,6 +675,15 @@ UNREAD = {  # an edit of the descriptor -> the key it names, and the message
     "latin-1": (lambda d: d["resources"][1].update(encoding="latin-1"),
                 "resources[1].encoding", "'latin-1' is not read: the tables are read as "
                 'UTF-8 (save the table as UTF-8, then give "utf-8")'),
+    # (a compressed table was read as not UTF-8, a plain one declared compressed as plain)
+    "gzip": (lambda d: d["resources"][1].update(compression="gz"),
+             "resources[1].compression", "'gz' is not read: the tables are read uncompressed "
+             "(decompress the table and give the .csv file it holds as path, leaving "
+             "compression out)"),
+    "zip path": (lambda d: d["resources"][4].update(path="regions.csv.ZIP"),
+                 "resources[4].path", "'regions.csv.ZIP' is not read: the tables are read "
+                 "uncompressed (decompress the table and give the .csv file it holds as "
+                 "path)"),
     "pipe": (lambda d: d["resources"][2]["dialect"].update(delimiter="|"),
              "resources[2].dialect.delimiter",
              "'|' is not read: delimiter may be ',' or ';' or '\\t'"),
@@ -709,6 +719,30 @@ UNREAD = {  # an edit of the descriptor -> the key it names, and the message
                           "where the reader reads \\N as missing and an empty cell as an "
                           'empty text: declare "missingValues": ["\\\\N"] in the schema'),
 }
+
+
+def test_a_gzip_compressed_table_is_one_error_at_its_compression(tmp_path: Path) -> None:
+    """A table gzipped as its resource declares, which frictionless reads, was read as
+    it is on disk: a not-utf8 error at its first byte."""
+    muscle = Muscle(slug="a", title="A", origin=LocalizedText({"da": "Lår"}))
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    texts = out / "texts.csv"
+    (out / "texts.csv.gz").write_bytes(gzip.compress(texts.read_bytes()))
+    texts.unlink()
+    descriptor = out / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["resources"][1].update(path="texts.csv.gz", compression="gz")
+    text = json.dumps(data, indent=2)
+    descriptor.write_text(text, encoding="utf-8")
+    assert frictionless(descriptor)["valid"]
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"compression"' in row)
+    result = CliRunner().invoke(cli, ["validate", str(out), "--no-cache"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (1, (
+        f"{descriptor}:{line}:22: error: resources[1].compression: 'gz' is not read: the "
+        "tables are read uncompressed (decompress the table and give the .csv file it "
+        "holds as path, leaving compression out) [bad-package]")), result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_table_without_a_schema_is_refused_at_its_resource(tmp_path: Path) -> None:
