@@ -26,11 +26,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from .calipers import narrowest_width, whole_pixel_bar
 from .diagnostics import Diagnostic, error
-from .layers import Piece, coordinate, drawing_pieces, region_areas
+from .layers import Piece, coordinate, corners, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext, spelling
@@ -244,25 +245,31 @@ def shown_size(viewbox: ViewBox) -> tuple[str, str]:
     return str(max(1, round(width * scale))), str(max(1, round(height * scale)))
 
 
-#: A region's bounds (left, top, right, bottom) in diagram pixels, as floats: all that
-#: tells whether it is :func:`under_a_pixel` (a writer that lets its muscles go while
-#: the others are read keeps these of their regions, see :func:`report_extent_dots`).
-Extent = tuple[float, float, float, float]
+class Extent(NamedTuple):
+    """A region's bounds (left, top, right, bottom) and its narrowest width along any
+    slant (``across``: :func:`~converter.calipers.narrowest`), in diagram pixels, as
+    floats: all that tells whether it is :func:`under_a_pixel` (a writer that lets its
+    muscles go while the others are read keeps these, see :func:`report_extent_dots`)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    across: float
 
 
 def extent(region: Any) -> Extent:
     """The :data:`Extent` of a region (each point a :func:`coordinate`)."""
-    xs = [coordinate(x) for x, _ in region.points]
-    ys = [coordinate(y) for _, y in region.points]
-    return min(xs), min(ys), max(xs), max(ys)
+    points = corners(region)
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return Extent(min(xs), min(ys), max(xs), max(ys), narrowest_width(points))
 
 
 def scaled(box: Extent, scale: float | None) -> Extent:
     """``box`` in the CSS pixels of a picture shown scaled by ``scale`` (a
     :func:`screen_scale`; None: one pixel per diagram pixel)."""
     factor = 1.0 if scale is None else scale
-    left, top, right, bottom = box
-    return left * factor, top * factor, right * factor, bottom * factor
+    return Extent(*(side * factor for side in box))
 
 
 def shown_box(region: Any, scale: float | None) -> Extent:
@@ -273,33 +280,48 @@ def shown_box(region: Any, scale: float | None) -> Extent:
 
 def under_a_pixel(region: Any, scale: float | None) -> bool:
     """Whether a region shown scaled by ``scale`` is less than a CSS pixel across or
-    down: only its outline (:data:`OUTLINE`) shows it, a dot (or a line, when it is
-    longer the other way)."""
+    down, or across at its narrowest along a slant: only its outline (:data:`OUTLINE`)
+    shows it, a dot (or a line, when it is longer one way)."""
     return extent_under_a_pixel(extent(region), scale)
 
 
 def extent_under_a_pixel(box: Extent, scale: float | None) -> bool:
     """:func:`under_a_pixel` of the region whose :data:`Extent` is ``box``."""
-    left, top, right, bottom = scaled(box, scale)
-    return right - left < 1 or bottom - top < 1
+    return _boxed_under_a_pixel(box, scale) or scaled(box, scale).across < 1
+
+
+def _boxed_under_a_pixel(box: Extent, scale: float | None) -> bool:
+    """Whether the region of :data:`Extent` ``box`` is less than a pixel across or down
+    (its bounding box is), as shown scaled by ``scale``."""
+    shown = scaled(box, scale)
+    return shown.right - shown.left < 1 or shown.bottom - shown.top < 1
 
 
 def dot_shape(box: Extent, scale: float | None) -> str:
     """What a region :func:`under_a_pixel` of :data:`Extent` ``box`` is drawn as:
     ``dot`` when it is under a pixel both ways, else ``line``."""
-    left, top, right, bottom = scaled(box, scale)
-    return "dot" if right - left < 1 and bottom - top < 1 else "line"
+    shown = scaled(box, scale)
+    return "dot" if shown.right - shown.left < 1 and shown.bottom - shown.top < 1 else "line"
 
 
 def _dot_coords(region: Any, scale: float | None) -> str:
-    """The ``coords`` of the rectangle a region :func:`under_a_pixel` is drawn as, its
-    outline around it, in whole pixels (rounded outward; none left of or above the
-    image): a square for a dot, a bar one way for a line."""
-    left, top, right, bottom = shown_box(region, scale)
+    """The ``coords`` of the rectangle a region :func:`under_a_pixel` across or down is
+    drawn as, its outline around it, in whole pixels (rounded outward; none left of or
+    above the image): a square for a dot, a bar one way for a line."""
+    left, top, right, bottom, _ = shown_box(region, scale)
     half = OUTLINE / 2
     left, top = max(0, math.floor(left - half)), max(0, math.floor(top - half))
     right, bottom = math.ceil(right + half), math.ceil(bottom + half)
     return coords_text(((left, top), (right, top), (right, bottom), (left, bottom)))
+
+
+def _slant_coords(region: Any, scale: float | None) -> str:
+    """The ``coords`` of the slanted bar a region under a pixel across only along a
+    slant is drawn as, a line of its outline: the region's
+    :func:`~converter.calipers.whole_pixel_bar` widened by half the outline."""
+    factor = 1.0 if scale is None else scale
+    points = [(x * factor, y * factor) for x, y in corners(region)]
+    return coords_text(whole_pixel_bar(points, OUTLINE / 2))
 
 
 def area_coords(region: Any, scale: float | None) -> str:
@@ -307,10 +329,15 @@ def area_coords(region: Any, scale: float | None) -> str:
     ``scale`` (a :func:`screen_scale`): its points exactly as written when None, else
     each scaled by it and rounded to a whole pixel (an image map's areas are in the
     CSS pixels of the image as shown, not scaled with it); for a region
-    :func:`under_a_pixel` (either way), the rectangle of whole pixels its outline draws
-    it as (its own points would make an area of no pixel, or one a click there misses)."""
-    if under_a_pixel(region, scale):
+    :func:`under_a_pixel`, the whole pixels its outline draws it as: the rectangle of
+    its dot or line when it is under a pixel across or down, the slanted bar of its
+    line when only along a slant (its own points would make an area of no pixel, or
+    one a click there misses)."""
+    box = extent(region)
+    if _boxed_under_a_pixel(box, scale):
         return _dot_coords(region, scale)
+    if scaled(box, scale).across < 1:
+        return _slant_coords(region, scale)
     if scale is None:
         return points_attr(region)
     return coords_text((round(coordinate(x) * scale), round(coordinate(y) * scale))
@@ -482,17 +509,23 @@ def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox:
 
 def _dot_message(box: Extent, viewbox: ViewBox, scale: float | None,
                  wording: DotWording) -> str:
-    """What :func:`report_extent_dots` says of a region whose extent is ``box``."""
-    left, top, right, bottom = box
+    """What :func:`report_extent_dots` says of a region whose extent is ``box``: its
+    size across and down, and its narrowest width too when only that is under a pixel
+    (a long sliver along a slant)."""
     shown = scaled(box, scale)
     width, height = shown_size(viewbox)
     fitted = ("" if scale is None else
               f", the diagram's {number(viewbox.width)} x {number(viewbox.height)} pixels "
               f"scaled down to fit {SCREEN}")
-    return (f"the region is {_pixels(right - left)} x {_pixels(bottom - top)} pixels of the "
-            f"diagram, {_pixels(shown[2] - shown[0], 2)} x {_pixels(shown[3] - shown[1], 2)} "
-            f"of {wording.picture} "
-            f"({width} x {height}{fitted}): {wording.dot.format(shape=dot_shape(box, scale))}; "
+    size = f"{_pixels(box.right - box.left)} x {_pixels(box.bottom - box.top)} pixels"
+    if _boxed_under_a_pixel(box, scale):
+        size += (f" of the diagram, {_pixels(shown.right - shown.left, 2)} x "
+                 f"{_pixels(shown.bottom - shown.top, 2)}")
+    else:
+        size += (f" of the diagram but {_pixels(box.across)} across at its narrowest, "
+                 f"{_pixels(shown.across, 2)}")
+    return (f"the region is {size} of {wording.picture} ({width} x {height}{fitted}): "
+            f"{wording.dot.format(shape=dot_shape(box, scale))}; "
             "draw it larger, or the diagram smaller")
 
 

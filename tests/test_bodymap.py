@@ -421,6 +421,34 @@ def test_a_map_is_shown_at_most_a_screen_large_its_viewbox_kept(
             in bodymap.diagram_svg([muscle], frame))
 
 
+def area_holds(coords: str, x: float, y: float) -> bool:
+    """Whether the convex area of ``coords`` holds the point (on its outline too)."""
+    values = [int(v) for v in coords.split(",")]
+    corners = list(zip(values[0::2], values[1::2], strict=True))
+    turns = [(b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0])
+             for a, b in zip(corners, corners[1:] + corners[:1], strict=True)]
+    return all(t >= 0 for t in turns) or all(t <= 0 for t in turns)
+
+
+def test_a_sliver_along_a_slant_of_a_map_shown_scaled_down_has_the_area_of_its_line(
+        ) -> None:
+    """On a diagram 4000 pixels a side shown at 1000 (1:4), a sliver 2000 x 2000 pixels
+    of it but 1.8 across along its slant (0.32 as shown) is under a pixel: its area was
+    its points scaled and rounded, a sliver of no whole pixel inside. It is the slanted
+    bar of whole pixels its line covers, pixels just either side of it along its whole
+    length, and not those a few pixels off it."""
+    sliver = muscle("sliver", "1000.8,1000,1002.6,1000,3002.6,3000,3000.8,3000").regions[0]
+    scale = bodymap.screen_scale(ViewBox(0, 0, 4000, 4000))
+    assert scale == 0.25 and bodymap.under_a_pixel(sliver, scale)
+    assert bodymap.extent(sliver).across == pytest.approx(1.8 / 2 ** 0.5)
+    coords = bodymap.area_coords(sliver, scale)
+    assert all(area_holds(coords, x + d, x) for x in range(251, 750, 7) for d in (0, 1))
+    assert not any(area_holds(coords, 500 + d, 500) for d in (-4, 5))
+    square = muscle("square", "1000,1000,1040,1000,1040,1040,1000,1040").regions[0]
+    assert not bodymap.under_a_pixel(square, scale)
+    assert bodymap.area_coords(square, scale) == "250,250,260,250,260,260,250,260"
+
+
 @pytest.mark.parametrize(("name", "data"), [
     ("page.html", b"<p>a body</p><script>alert(1)</script>"),
     ("page.htm", b"hello <script>alert(1)</script>"), ("x.xhtml", b"text, then <b>"),

@@ -495,6 +495,64 @@ def test_a_region_under_a_pixel_one_way_takes_the_clicks_on_its_line(
         page.wait_for_url((out / f"{slug}.html").as_uri())
 
 
+#: A diagram of 400 x 400 pixels (shown at its size): a large muscle and on it a long
+#: diagonal sliver, its box 200.7 x 200 pixels but 0.49 of a pixel across, from 0.2 to
+#: 0.9 right of the diagonal x = y (no whole pixel in it: its image map area took no
+#: click, which went to the large muscle).
+SLANT = {"big": "20,20,380,20,380,380,20,380",
+         "slant": "100.2,100,100.9,100,300.9,300,300.2,300"}
+
+#: The top left corner in the window of the picture a click is on: the image map's
+#: image, or the SVG map, scrolled into view.
+PICTURE_CORNER = """(selector) => {
+  const picture = document.querySelector(selector);
+  picture.scrollIntoView({block: "center", inline: "center"});
+  const box = picture.getBoundingClientRect();
+  return [box.left, box.top, box.width];
+}"""
+
+
+@pytest.mark.parametrize("map_", ["svg/map.svg", "html/index.html", "image map"])
+def test_a_region_under_a_pixel_along_a_slant_takes_the_clicks_on_its_line(
+        page: Any, tmp_path: Path, map_: str) -> None:
+    """A long diagonal sliver under a pixel across (its bounding box large both ways)
+    is drawn as a slanted line of its outline: a click on the middle of that line
+    reaches it, and so do clicks on the whole pixels just either side of it along its
+    length, on the image map too, whose area is the slanted bar of whole pixels the
+    line covers (it held no whole pixel); a click a few pixels off the line reaches the
+    large muscle under it. It is a warning that says how narrow it is."""
+    corpus = tmp_path / "slant"
+    corpus.mkdir()
+    for slug, coords in SLANT.items():
+        (corpus / f"{slug}.md").write_text(f'---\ntitle: {slug.title()}\ncoords:\n'
+                                           f'  - "{coords}"\n---\n', encoding="utf-8")
+    fmt = "svg" if map_ == "svg/map.svg" else "html"
+    out = tmp_path / fmt
+    result = CliRunner().invoke(cli, ["convert", str(corpus), "--to", fmt, "-o", str(out),
+                                      "--size", "400x400", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "[region-under-a-pixel]" in line]
+    assert said == [f"{corpus / 'slant'}.md:4:5: warning: coords[0]: the region is 200.7 x "
+                    "200 pixels of the diagram but 0.4949747468 across at its narrowest, "
+                    "0.49 of the map as shown (400 x 400): it is drawn as a line of its "
+                    "1.5-pixel outline, hard to see and to click; draw it larger, or the "
+                    "diagram smaller [region-under-a-pixel]"], said
+    for slug in SLANT:
+        (out / f"{slug}.html").write_text(f"<!DOCTYPE html><title>{slug}</title>",
+                                          encoding="utf-8")
+    shown = out / ("map.svg" if fmt == "svg" else "index.html")
+    picture = "img[usemap]" if map_ == "image map" else "svg"
+    middle = (201, 200)  # (the whole pixel nearest the middle, 200.55 x 200)
+    clicks = [(middle, "slant"), ((200, 200), "slant"), ((150, 150), "slant"),
+              ((151, 150), "slant"), ((251, 250), "slant"), ((210, 200), "big"),
+              ((190, 200), "big")]
+    for (x, y), slug in clicks:
+        page.goto(shown.as_uri())
+        left, top, width = page.evaluate(PICTURE_CORNER, picture)
+        page.mouse.click(left + x * width / 400, top + y * width / 400)
+        page.wait_for_url((out / f"{slug}.html").as_uri())
+
+
 #: The whole CSS pixel nearest the middle of a focus image's highlighted polygon, in
 #: the picture's own pixels (from its top left corner).
 FOCUS_PIXEL = """() => {

@@ -716,6 +716,23 @@ def test_a_deck_warns_of_the_regions_under_a_pixel_its_images_draw(tmp_path: Pat
     assert [d.field for d in dots] == ["muscles[speck].coords[1]"]
 
 
+def test_a_deck_warns_of_a_region_under_a_pixel_along_a_slant(tmp_path: Path) -> None:
+    """A long diagonal sliver 0.71 of a pixel across, its bounding box 301 x 300, is a
+    red line on its card, hard to see: the deck said nothing of it (its box is large both
+    ways). It is measured at its narrowest now, and warned of as the map warns of it."""
+    muscles = [_muscle("huge", "Huge", regions=(_region((0, 0), (700, 0), (0, 700)),)),
+               _muscle("sliver", "Sliver", regions=(
+                   _region((100, 100), (101, 100), (401, 400), (400, 400)),))]
+    _, reported = _write(muscles, tmp_path / "d.apkg")
+    assert [(d.field, d.code, d.severity, d.message) for d in reported
+            if d.code == "region-under-a-pixel"] == [
+        ("muscles[sliver].coords[0]", "region-under-a-pixel", "warning",
+         "the region is 301 x 300 pixels of the diagram but 0.7071067812 across at its "
+         "narrowest, 0.71 of the focus image on its card (740 x 740): the card shows it "
+         "as a line of its 2-pixel outline, hard to see; draw it larger, or the diagram "
+         "smaller")]
+
+
 # --- options ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("deck", "expected"), [(" Anatomi :: Muskler ", "Anatomi::Muskler"),

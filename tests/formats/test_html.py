@@ -12,6 +12,7 @@ from hypothesis import given
 
 import converter
 from converter import bodymap
+from converter.coords import parse_coords
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.layers import drawing_pieces
 from converter.model import Function, LocalizedText, Muscle, Region
@@ -154,6 +155,48 @@ def test_an_image_map_millions_of_pixels_across_is_shown_a_screen_large(
     assert (image.get("src"), image.get("width"), image.get("height")) == (
         "body.png", "1000", "600")
     assert root.find(f".//{XHTML}area").get("coords") == "67,67,1000,67,1000,533"
+
+
+#: A long diagonal sliver on a large muscle: its box is 200.7 x 200 pixels, but it is
+#: 0.49 of a pixel across (from 0.2 to 0.9 right of the diagonal x = y): no whole
+#: pixel is in it, and its drawn line (1.5 pixels wide) is all that shows it.
+SLANT = {"big": "20,20,380,20,380,380,20,380",
+         "slant": "100.2,100,100.9,100,300.9,300,300.2,300"}
+
+
+def contains(coords: str, x: float, y: float) -> bool:
+    """Whether the convex polygon of ``coords`` holds the point (on its outline too)."""
+    values = [float(v) for v in coords.split(",")]
+    corners = list(zip(values[0::2], values[1::2], strict=True))
+    turns = [(b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0])
+             for a, b in zip(corners, corners[1:] + corners[:1], strict=True)]
+    return all(t >= 0 for t in turns) or all(t <= 0 for t in turns)
+
+
+def test_a_region_under_a_pixel_along_a_slant_has_the_area_of_its_line(
+        tmp_path: Path) -> None:
+    """A sliver under a pixel across along a slant, its bounding box large both ways,
+    was neither warned of nor widened: its area (its own points) held no whole pixel,
+    and a click on its drawn line went to the muscle under it. It is a warning now,
+    saying how narrow it is, and its area is the slanted bar of whole pixels its line
+    covers (not the muscle's pixels a few away)."""
+    muscles = [Muscle(slug=slug, title=slug.title(), regions=(Region(parse_coords(coords)),))
+               for slug, coords in SLANT.items()]
+    found = write(muscles, tmp_path / "site", size="400x400")
+    assert [(d.path, d.field, d.code, d.severity, d.message) for d in found] == [
+        ("src/slant.md", "coords[0]", "region-under-a-pixel", "warning",
+         "the region is 200.7 x 200 pixels of the diagram but 0.4949747468 across at its "
+         "narrowest, 0.49 of the map as shown (400 x 400): it is drawn as a line of its "
+         "1.5-pixel outline, hard to see and to click; draw it larger, or the diagram "
+         "smaller")]
+    root = parse_file(tmp_path / "site" / "index.html")
+    areas = {a.get("href"): a.get("coords") for a in root.iter(f"{XHTML}area")}
+    assert areas["big.html"] == SLANT["big"]
+    assert [a.get("href") for a in root.iter(f"{XHTML}area")] == ["slant.html", "big.html"]
+    on_its_line = [(x + d, x) for x in (101, 150, 200, 250, 299) for d in (0, 1)]
+    assert all(contains(areas["slant.html"], x, y) for x, y in on_its_line), areas
+    assert not any(contains(areas["slant.html"], x, y)
+                   for x, y in ((205, 200), (195, 200), (200, 205), (200, 195))), areas
 
 
 def test_base_image_is_the_image_map_picture(sample_muscles: list[Muscle],
