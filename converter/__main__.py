@@ -1,6 +1,7 @@
 """``python -m converter`` runs the muscle-convert command line; :func:`main` is also the
 console script's entry point."""
 
+import os
 import sys
 
 
@@ -10,7 +11,13 @@ def main() -> None:
     try:
         from .cli import main as run
     except KeyboardInterrupt:
-        sys.stderr.write("Aborted!\n")
+        try:
+            sys.stderr.write("Aborted!\n")
+            sys.stderr.flush()
+        except BrokenPipeError:  # (a reader of stderr that stopped: it takes none of it)
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, sys.stderr.fileno())
+            os.close(nowhere)
         sys.exit(130)  # (cli.INTERRUPTED, not loaded yet)
     run()
 

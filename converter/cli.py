@@ -12,7 +12,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -661,18 +661,29 @@ def main() -> None:
     try:
         code = cli.main(prog_name="muscle-convert", standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        _told(exc.show)
         sys.exit(exc.exit_code)
     except (click.Abort, KeyboardInterrupt) as stopped:
         from .atomic import stopped_message  # (loaded by any run that writes)
 
-        click.echo(stopped_message(stopped), err=True)
+        message = stopped_message(stopped)
+        _told(lambda: click.echo(message, err=True))
         sys.exit(INTERRUPTED)
     except OSError as exc:
         if exc.errno not in _STREAM_FULL:
             raise
         _stdout_failed(exc)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _told(show: Callable[[], None]) -> None:
+    """Say what ``show`` writes on stderr (a usage error, "Aborted!"), as :func:`_echo`
+    writes: a reader of stderr that stopped (``2>&1 | head``) takes none of it, and the
+    exit status alone says what failed."""
+    try:
+        show()
+    except BrokenPipeError:
+        _to_nowhere(sys.stderr)
 
 
 #: What writing to a full disk or device says (``> /dev/full``). Every output a writer

@@ -1473,3 +1473,37 @@ def test_validate_github_in_a_deleted_working_folder(
     assert result.stdout == (
         f"::error title=working-folder-gone,file={named}::the working folder no longer "
         "exists (it was deleted while this process was in it): cd to a folder that does\n")
+
+
+_INTERRUPTED_IN_A_RUN = """
+from converter import cli
+
+def interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+
+cli.cli.main = interrupted
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["convert", "--bogus"], 2), (["convert"], 2), (["bogus"], 2),
+    (["validate", "x", "--jobs", "0"], 2), (["convert", "x", "--to", "nope", "-o", "o"], 2),
+    (["validate", "x", "--size", "big"], 2),
+    (["-c", _INTERRUPTED_IN_A_RUN], 130), (["-c", _INTERRUPTED_WHILE_LOADING, "--help"], 130)])
+def test_a_usage_error_into_a_reader_that_stopped_keeps_its_status(
+        args: list[str], status: int, tmp_path: Path) -> None:
+    """A usage error (or "Aborted!") written to a stderr whose reader had stopped (``2>&1
+    | head -1`` once head has its line) ended in a BrokenPipeError traceback and exit 1;
+    the exit status alone says what failed."""
+    command = args if args[0] == "-c" else ["-m", "converter", *args]
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, *command], stderr=write,
+                              stdout=subprocess.PIPE, text=True, check=False, cwd=tmp_path)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stdout) == (status, "")
+    closed = _closed(2, *command[2:], cwd=tmp_path) if args[0] != "-c" else None
+    assert closed is None or closed.returncode == status
