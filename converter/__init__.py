@@ -189,6 +189,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
+    from .atomic import left_early, reader_left
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
@@ -235,6 +236,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)
     size = diagram_size(map_size(fmt.options, options))
     reported: list[Diagnostic] = []
+    reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
     try:
         ctx = WriteContext(options=options, report=reported.append)
         summary = run_writer(fmt, lambda items: fmt.write(items, path, ctx),
@@ -242,6 +244,10 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None
+    finally:
+        closed = left_early(path)  # (a reader of "-" that stopped: output-closed)
+    if closed is not None:
+        reported.append(closed)
     for diagnostic in reported:
         if diagnostic.severity != "error":
             warnings.warn(str(diagnostic), UserWarning, stacklevel=3)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .diagnostics import MuscleError, error
+from .diagnostics import Diagnostic, MuscleError, error
 from .slug import check_working_folder
 
 #: A temporary sibling this old is a killed run's leftover (a running one's is newer).
@@ -425,6 +425,33 @@ def reader_left(path: str | Path) -> bool:
     return found
 
 
+def left_early(path: str | Path) -> Diagnostic | None:
+    """The ``output-closed`` warning of the special output ``path`` whose reader stopped
+    reading before the end of the last write (:func:`reader_left`: asking forgets)."""
+    if not reader_left(path):
+        return None
+    return Diagnostic(os.fspath(path), None, None, "", "output-closed",
+                      "its reader stopped reading before the end; the rest of the output "
+                      "was dropped", "warning")
+
+
+#: The descriptors of standard output that :class:`_Pipe` pointed at the null device
+#: once its reader stopped: what a later write puts there goes nowhere too.
+_AWAY: set[int] = set()
+
+
+def _pointed_away(raw: IO[bytes], name: str) -> bool:
+    """Whether ``raw`` is standard output that an earlier write pointed at the null
+    device, its reader gone (and nothing has been put there since)."""
+    if name != STDOUT:
+        return False
+    try:
+        fd = raw.fileno()
+        return fd in _AWAY and os.path.samestat(os.fstat(fd), os.stat(os.devnull))
+    except (OSError, ValueError):  # a stream without a descriptor
+        return False
+
+
 class _Pipe(io.RawIOBase):
     """Writes into ``raw``. When its reader stops reading (``| head``) the rest is
     dropped, not an error: the run still reads and reports everything, and ``raw``'s
@@ -432,7 +459,9 @@ class _Pipe(io.RawIOBase):
 
     def __init__(self, raw: IO[bytes], name: str) -> None:
         super().__init__()
-        self._raw, self._name, self._left = raw, name, False
+        self._raw, self._name, self._left = raw, name, _pointed_away(raw, name)
+        if self._left:  # (its reader left during an earlier write: this one is dropped)
+            _LEFT.add(name)
 
     def writable(self) -> bool:
         return True
@@ -458,6 +487,8 @@ class _Pipe(io.RawIOBase):
         devnull = os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(devnull, self._raw.fileno())
+            if self._name == STDOUT:
+                _AWAY.add(self._raw.fileno())
         except (OSError, ValueError):  # a stream without a descriptor: nothing to redirect
             pass
         finally:

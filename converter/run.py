@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, reader_left
+from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, left_early
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, WorkingFolderGone
@@ -613,10 +613,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             with reading(reader.inputs, problems.append):  # (its sources are kept)
                 summary = run_writer(writer, lambda items: method(items, output, ctx),
                                      stream, output, problems.append)
-            if reader_left(output):
-                problems.append(Diagnostic(str(output), None, None, "", "output-closed",
-                                           "its reader stopped reading before the end; "
-                                           "the rest of the output was dropped", "warning"))
+            closed = left_early(output)
+            if closed is not None:
+                problems.append(closed)
             return summary
         except OSError as exc:  # the output's place: a file in the way, no permission...
             raise cannot_write(output, exc) from None

@@ -500,6 +500,49 @@ def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
                          "[cannot-write]\n"
 
 
+_INTO_A_GONE_READER = """
+import sys, warnings, converter
+from converter import atomic
+warnings.simplefilter("always")
+muscles = converter.read("samples/soleus.md")
+for n in range(2):
+    with warnings.catch_warnings(record=True) as caught:
+        converter.write(muscles, "-", "jsonl")
+    print(n, [str(w.message) for w in caught], sorted(atomic._LEFT), file=sys.stderr)
+"""
+
+
+def test_write_into_a_reader_of_stdout_that_stopped_says_so_each_time() -> None:
+    """write(ms, "-") into a pipe whose reader stopped said nothing, and left "-" marked
+    as stopped; a second write went into the null device put in its place without a
+    word. Each says output-closed, as the command line does, and leaves no mark."""
+    read, write = os.pipe()
+    os.close(read)  # (the reader is gone before anything is written: | head -0)
+    try:
+        ran = subprocess.run([sys.executable, "-c", _INTO_A_GONE_READER], cwd=ROOT,
+                             stdout=write, stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write)
+    said = ("['-: warning: its reader stopped reading before the end; the rest of the "
+            "output was dropped [output-closed]'] []")
+    assert (ran.returncode, ran.stderr) == (0, f"0 {said}\n1 {said}\n")
+
+
+def test_write_to_stdout_forgets_a_mark_an_earlier_write_left(
+        sample_muscles, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    """A write into standard output whose reader stopped, one that then failed, left "-"
+    marked: the next write to it said output-closed of a reader still reading."""
+    from converter import atomic
+
+    atomic._LEFT.add("-")  # (as a write cut short by an error after its reader left)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.write(sample_muscles[:1], "-", "jsonl")
+    assert [str(w.message) for w in caught] == []
+    assert capfdbinary.readouterr().out.count(b"\n") == 1
+    assert "-" not in atomic._LEFT
+
+
 def test_a_muscle_too_large_to_write_is_named_by_its_record(tmp_path: Path) -> None:
     """write() named the field of a muscle too large as a whole `muscles[a].` (a stray
     dot); it is `muscles[a]`, as a reader names such a record (`muscles[0]`)."""
