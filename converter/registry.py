@@ -176,7 +176,8 @@ _SPELLING: ContextVar[Spelling] = ContextVar("spelling", default=COMMAND_LINE)
 
 def spelling() -> Spelling:
     """How the diagnostics of the call in progress name options (the command line's
-    unless :func:`spelled` is in force in this thread)."""
+    unless :func:`spelled` is in force in this thread, or was where the worker process
+    running this was started: :func:`~converter.workers.worker_pool`)."""
     return _SPELLING.get()
 
 
@@ -188,6 +189,12 @@ def spelled(how: Spelling) -> Iterator[None]:
         yield
     finally:
         _SPELLING.reset(token)
+
+
+def spell(how: Spelling) -> None:
+    """Name options ``how`` says in this thread from now on: a worker process's (of
+    ``--jobs``), which works for the call whose spelling it was started with."""
+    _SPELLING.set(how)
 
 
 #: The largest Markdown file or SVG map read unless ``--max-bytes`` (``max_bytes=``)

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic, MuscleError
+from .registry import Spelling, spell, spelling
 
 
-def _start_worker(parent: int, board: Any = None, method: str = "fork") -> None:
+def _start_worker(parent: int, board: Any = None, method: str = "fork",
+                  spelled: Spelling | None = None) -> None:
     """Set up a pool's worker: Ctrl-C ignored (the main process stops the pool), SIGTERM
     (the pool's way to stop it) deadly even when the pool was made where a temporary
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
@@ -27,7 +29,12 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork") -> None:
     process ``parent`` (``kill`` of it left workers of ``fmt`` rewriting files), which
     started it by the start ``method``. With a ``board`` (:class:`Board`) the worker
     takes its row there. The signals :func:`worker_pool` held back until then are
-    taken now (a SIGTERM that came meanwhile ends the worker here)."""
+    taken now (a SIGTERM that came meanwhile ends the worker here). The worker names
+    options as ``spelled`` says, the spelling of the call it works for
+    (:func:`~converter.registry.spelling`): a spawned worker, or one started in place of
+    a dead one by the pool's thread, would begin with the command line's."""
+    if spelled is not None:
+        spell(spelled)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
@@ -137,11 +144,12 @@ def worker_pool(jobs: int, board: Board | None = None) -> Any:
     those handlers: a spawned one starts with none, and held, a SIGTERM of
     ``terminate()`` would let one still starting up go on, to a traceback as it found
     the pool's semaphores gone. A worker stopped by the pool leaves no temporary file
-    behind (:func:`~converter.atomic.atomic_file`)."""
+    behind (:func:`~converter.atomic.atomic_file`). Every worker names options as the
+    call that made the pool does (:func:`~converter.registry.spelling`)."""
     context = start_context()
     start = {"initializer": _start_worker,
              "initargs": (os.getpid(), None if board is None else board.shared,
-                          context.get_start_method())}
+                          context.get_start_method(), spelling())}
     if not hasattr(signal, "pthread_sigmask"):
         return context.Pool(jobs, **start)
     forked = context.get_start_method() == "fork"

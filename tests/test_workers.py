@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, START_METHODS, process_alive
+from converter.registry import COMMAND_LINE, PYTHON_API, Spelling, spelled, spelling
+from tests.conftest import ROOT, START_METHODS, in_threads, process_alive
 
 #: A main process whose two forked workers are at work, the pid of each printed; before
 #: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
@@ -142,3 +143,25 @@ def test_an_abandoned_pool_stops_the_worker_it_was_starting(start: str) -> None:
                           text=True, timeout=120, cwd=ROOT, check=False)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _spelled_here(_: int) -> Spelling:
+    """The spelling of options in force where this runs (a worker process)."""
+    return spelling()
+
+
+def test_workers_spell_options_as_the_call_that_made_their_pool(start_method: str) -> None:
+    """A spawned worker (and one the pool started in place of a dead one) began with the
+    command line's spelling, whatever call it worked for: an API call's diagnostics made
+    there named --flat, not flat=True. Each worker spells as the call does, the pool made
+    in the main thread or in a thread of the caller's."""
+    from converter.workers import pooled
+
+    def seen(_: int) -> set[Spelling]:
+        with spelled(PYTHON_API), pooled(2) as pool:
+            return set(pool.map(_spelled_here, range(8), chunksize=1))
+
+    assert seen(0) == {PYTHON_API}
+    assert in_threads(seen, 1) == [{PYTHON_API}]
+    with pooled(2) as pool:  # (and the command line's, where no call says another)
+        assert set(pool.map(_spelled_here, range(4), chunksize=1)) == {COMMAND_LINE}
