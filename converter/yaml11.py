@@ -267,10 +267,10 @@ def go_yaml_v2(text: str) -> Any:
     plain = text.replace("_", "")
     if _GO_INT.fullmatch(plain):
         value = _go_int(plain)
-        if -(1 << 63) <= value < (1 << 64):
+        if value is not None and -(1 << 63) <= value < (1 << 64):
             return value
-    if _GO_FLOAT.fullmatch(plain):
-        return float(plain)
+    if _GO_FLOAT.fullmatch(plain) and not math.isinf(float(plain)):  # (past a float's
+        return float(plain)  # range strconv.ParseFloat fails: the text)
     if plain.startswith(("0b", "-0b")) and re.fullmatch(r"-?0b[01]+", plain):
         value = int(plain.replace("0b", ""), 2)
         if -(1 << 63) <= value < (1 << 64):
@@ -278,14 +278,18 @@ def go_yaml_v2(text: str) -> Any:
     return text
 
 
-def _go_int(text: str) -> int:
-    """strconv.ParseInt's base 0: 0x, 0o, 0b and a leading 0 (octal)."""
+def _go_int(text: str) -> int | None:
+    """strconv.ParseInt's base 0: 0x, 0o, 0b and a leading 0 (octal); None for a decimal
+    of more digits than Python converts (over 4300: far past 64 bits)."""
     sign = -1 if text[:1] == "-" else 1
     body = text.lstrip("+-")
     prefix = body[:2].lower()
     if prefix in ("0x", "0o", "0b"):
         return sign * int(body[2:], {"0x": 16, "0o": 8, "0b": 2}[prefix])
-    return sign * int(body, 8 if len(body) > 1 and body[0] == "0" else 10)
+    try:
+        return sign * int(body, 8 if len(body) > 1 and body[0] == "0" else 10)
+    except ValueError:
+        return None
 
 
 def misreads(root: yaml.Node | None, keys: Container[str], text: str) -> list[Misread]:
