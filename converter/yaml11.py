@@ -77,6 +77,8 @@ _TAG_AT = re.compile(r"![^ \t\r\n]*")
 DATE, TIME = "a date", "a time"
 #: Psych's own failure (the file does not load there): not a reading.
 _FAILS = object()
+#: A reader's failure, for :mod:`converter.yamltags`.
+FAILS = _FAILS
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +33,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from converter import blockyaml
+from converter import blockyaml, yamltags
 from converter.diagnostics import LineStarts
 from converter.model import ExactNumber, WrittenFloat, WrittenInt, extra_float
 from converter.safety import MAX_DEPTH, MAX_NODES
@@ -57,13 +58,6 @@ _FLOAT = re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$")
 #: Hugo and PyYAML all read them (not ``y``/``n``, which Jekyll reads as text).
 _BOOL11 = {**dict.fromkeys(("yes", "Yes", "YES", "on", "On", "ON"), True),
            **dict.fromkeys(("no", "No", "NO", "off", "Off", "OFF"), False)}
-#: A whole number as YAML 1.1 writes one under an explicit ``!!int`` and Jekyll, Hugo and
-#: PyYAML all read alike: hexadecimal, binary, octal (a leading 0), ``_`` between digits.
-_INT11 = re.compile(r"[-+]?(?:0x_*[0-9a-fA-F][0-9a-fA-F_]*|0b_*[01][01_]*|0_*[0-7][0-7_]*"
-                    r"|[1-9](?:_?[0-9])*)")
-#: A decimal as YAML 1.1 writes one under an explicit ``!!float`` with ``_`` between
-#: digits (``1_000.5``), which the three read as the number without them.
-_FLOAT11 = re.compile(r"[-+]?[0-9](?:_?[0-9])*\.[0-9]*(?:[eE][-+][0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _IMPLICIT_FLOAT = re.compile(f"{_FLOAT.pattern}|{_SPECIAL_FLOAT.pattern}")
 #: Plain text that some front-matter reader takes for a number, date or time: anything
@@ -306,18 +300,31 @@ def _typed_scalar(node: yaml.Node) -> Any:
             raise _problem(node, "yaml-syntax", f"{value!r} is not true or false")
         return value.lower() == "true"
     if tag == _INT_TAG:
-        if not (_INT.match(value) or _INT11.fullmatch(value)):
-            raise _problem(node, "yaml-syntax", f"{value!r} is not a whole number")
         try:
-            return _int(value) if _INT.match(value) else _int11(value)
+            return _int(value) if _INT.match(value) else _tagged(node, "int", value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             raise _problem(node, "yaml-number-too-large",
                            f"a number with {len(value)} digits is too large") from None
-    if _FLOAT11.fullmatch(value) and "_" in value:
-        value = value.replace("_", "")
-    if not (_SPECIAL_FLOAT.match(value) or _FLOAT.match(value) or _INT.match(value)):
-        raise _problem(node, "yaml-syntax", f"{value!r} is not a number")
-    return _float(value)
+    if _SPECIAL_FLOAT.match(value) or _FLOAT.match(value) or _INT.match(value):
+        return _float(value)
+    return _tagged(node, "float", value)
+
+
+def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
+    """The number a scalar tagged ``!!int`` or ``!!float`` (``kind``) is written as in
+    a form YAML reads untagged as no number (``0x1F``, ``1_000``): the one Jekyll, Hugo
+    and PyYAML all read (:mod:`converter.yamltags`), a decimal with its digits kept;
+    ``ValueError`` for a whole number of more digits than Python converts."""
+    if kind == "int" and len(value) > sys.get_int_max_str_digits() > 0:
+        raise ValueError(value)
+    number, why = yamltags.read(kind, value)
+    if number is None:
+        raise _problem(node, "yaml-syntax", why or f"{value!r} is not "
+                       f"{'a whole number' if kind == 'int' else 'a number'}")
+    plain = value.replace("_", "")
+    if kind == "float" and (_FLOAT.match(plain) or _INT.match(plain)):
+        return _float(plain)  # (1_000.5 and 1000.5 alike: digits a float lacks kept)
+    return number
 
 
 def _float(value: str) -> float:
@@ -337,15 +344,6 @@ def _int(value: str) -> int:
     if value[0] == "+":
         return WrittenInt(value)
     return ExactNumber(value) if value == "-0" else int(value)  # type: ignore[return-value]
-
-
-def _int11(value: str) -> int:
-    """The value of a YAML 1.1 whole number (:data:`_INT11`): ``0x1F`` is 31, ``017``
-    15, ``0b101`` 5, ``1_000`` 1000."""
-    digits = value.lstrip("+-").replace("_", "")
-    base = {"0x": 16, "0b": 2}.get(digits[:2], 8 if digits[:1] == "0" else 10)
-    number = int(digits[2:] if base in (2, 16) else digits, base)
-    return -number if value[:1] == "-" else number
 
 
 def plain_value(value: str) -> Any:

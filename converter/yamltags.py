@@ -1,0 +1,104 @@
+"""What the readers of front matter make of a number written with an explicit tag
+(``!!int 1__000``, ``!!float 1_000``) in a form YAML reads untagged as no number.
+
+Jekyll (Ruby's Psych) reads ``!!int x`` as it reads ``x`` plain and ``!!float x`` as
+Ruby's ``Float()`` of that; Hugo (Go's yaml.v2) drops every ``_`` and takes a whole
+number for ``!!float``; PyYAML drops every ``_`` too. They read ``!!float 1_000`` alike
+(1000.0), but ``!!int 1__000`` is 1000 to Hugo and PyYAML and the text to Jekyll:
+:func:`read` gives the number where all three read the same one, else says what each
+reads. Held to the real Jekyll and Hugo by ``tests/test_yamltags.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from converter import yaml11
+
+#: What Ruby's ``Float()`` reads: a decimal with ``_`` between digits, or hexadecimal.
+_RUBY_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?|\.[0-9]+"
+                         r"(?:_[0-9]+)*)(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?")
+_RUBY_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
+#: The readers, in the order their readings are named.
+READERS = ("Jekyll", "Hugo", "PyYAML")
+
+
+def psych(kind: str, text: str) -> Any:
+    """What Psych reads of ``text`` tagged ``!!int`` or ``!!float`` (``kind``), or
+    :data:`~converter.yaml11.FAILS` where it refuses the front matter."""
+    read = yaml11.psych(text)
+    if kind == "int" or read is yaml11.FAILS:
+        return read
+    if isinstance(read, int | float) and not isinstance(read, bool):
+        return float(read)
+    if read is not text:  # (true, null, a date: Float() refuses them)
+        return yaml11.FAILS
+    if _RUBY_FLOAT.fullmatch(text):
+        return float(text.replace("_", ""))
+    if _RUBY_HEX.fullmatch(text):
+        return float(int(text, 16))
+    return yaml11.FAILS
+
+
+def go_yaml_v2(kind: str, text: str) -> Any:
+    """What yaml.v2 reads of ``text`` tagged ``!!int`` or ``!!float`` (``kind``), or
+    :data:`~converter.yaml11.FAILS` where its value is not of that kind."""
+    read = yaml11.go_yaml_v2(text)
+    if isinstance(read, bool) or not isinstance(read, int | float):
+        return yaml11.FAILS
+    if kind == "int":
+        return read if isinstance(read, int) else yaml11.FAILS
+    return float(read)
+
+
+def pyyaml(kind: str, text: str) -> Any:
+    """What PyYAML's safe loader reads of ``text`` tagged ``!!int`` or ``!!float``."""
+    construct = getattr(yaml.constructor.SafeConstructor(), f"construct_yaml_{kind}")
+    try:
+        return construct(yaml.ScalarNode(f"tag:yaml.org,2002:{kind}", text))
+    except (ValueError, IndexError):  # (IndexError: the empty text)
+        return yaml11.FAILS
+
+
+def readings(kind: str, text: str) -> tuple[Any, Any, Any]:
+    """What Jekyll, Hugo and PyYAML read of ``text`` tagged ``!!int`` or ``!!float``."""
+    return psych(kind, text), go_yaml_v2(kind, text), pyyaml(kind, text)
+
+
+def read(kind: str, text: str) -> tuple[Any, str]:
+    """(the number, "") that Jekyll, Hugo and PyYAML all read of ``text`` tagged
+    ``!!int`` or ``!!float`` (``kind``), or (None, why not): what each reads where they
+    differ, or "" where none reads a number of that kind."""
+    found = readings(kind, text)
+    numbers = [value for value in found if _number(value, kind)]
+    if len(numbers) == len(found) and len({repr(value) for value in numbers}) == 1:
+        return numbers[0], ""
+    if not numbers:
+        return None, ""
+    said: dict[str, list[str]] = {}
+    for reader, value in zip(READERS, found, strict=True):
+        said.setdefault(_described(value, text), []).append(reader)
+    parts = [f"{what} to {' and '.join(readers)}" for what, readers in said.items()]
+    write = " or ".join(dict.fromkeys(yaml11.yaml_value(value) for value in numbers
+                                      if math.isfinite(value)))
+    return None, (f"!!{kind} {text} is {', '.join(parts[:-1])} but {parts[-1]}"
+                  + (f": write {write}" if write else ""))
+
+
+def _number(value: Any, kind: str) -> bool:
+    """Whether a reading is a number of ``kind`` (int or float)."""
+    return type(value) is (int if kind == "int" else float) and value == value
+
+
+def _described(value: Any, text: str) -> str:
+    """A reading in words: ``the number 1000``, ``the text '1__000'``, ``an error``
+    (the reader reads none of the front matter)."""
+    if value is yaml11.FAILS:
+        return "an error"
+    if value is text:
+        return f"the text {text!r}"
+    return yaml11.describe(value)

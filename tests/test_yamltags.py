@@ -1,0 +1,117 @@
+"""What Jekyll (Debian's 4.3.1: Ruby's Psych), Hugo (Debian's 0.111: Go's yaml.v2) and
+PyYAML read of numbers tagged !!int and !!float, held to the real readers."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from converter import yaml11, yamlsafe, yamltags
+from tests.hugo import hugo_pages
+from tests.jekyll import jekyll_reads
+
+#: Numbers tagged in forms YAML reads untagged as no number, and near misses.
+FORMS = [
+    "!!float 1_000", "!!float +1_000", "!!float -1_000", "!!float 1_0_0", "!!float 00_1",
+    "!!float 08", "!!float 0_0", "!!float 1__0.5", "!!float 1_0.5_5", "!!float 1_.5",
+    "!!float 1_000e5", "!!float 1e5", "!!float 1E5", "!!float +1e5", "!!float 1e5_0",
+    "!!float 1_0e1_0", "!!float -.5e3", "!!float +.5", "!!float 0e5",
+    "!!float 1_000_000_000_000_000_000", "!!float 1__000", "!!float 1_", "!!float 1.5_",
+    "!!float 1.e5", "!!float ._5", "!!float 0x1F", "!!float 0X1F", "!!float 017",
+    "!!float 0b101", "!!float 1,000", "!!float 12:30", "!!float -0_0", "!!float 1e400",
+    "!!float abc", "!!float off", "!!float 2001-01-01", "!!int 1__000", "!!int 1_000_",
+    "!!int _1000", "!!int 1_", "!!int 0x1__F", "!!int 0b1__01", "!!int 0_17", "!!int 0o17",
+    "!!int 0X1F", "!!int 0B1", "!!int +0x1F", "!!int 1,000", "!!int 12:30", "!!int 1e5",
+    "!!int 1.5", "!!int 08", "!!int 0x", "!!int off", "!!int abc",
+]
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    """Whether a reading of :mod:`converter.yamltags` is what a real reader read (Hugo's
+    JSON writes a whole float as a whole number; Jekyll's, an infinity as a word)."""
+    theirs = float(theirs) if theirs in ("inf", "-inf") else theirs
+    if isinstance(mine, int | float) and isinstance(theirs, int | float):
+        return float(mine) == float(theirs) and math.copysign(1, mine) == math.copysign(
+            1, theirs)
+    return mine == theirs
+
+
+def _ruby(cls: str, value: Any, form: str) -> Any:
+    """What :func:`yamltags.psych` should say of what Jekyll read."""
+    if cls == "ERROR":
+        return yaml11.FAILS
+    if cls == "String":
+        return form.split(" ", 1)[1]
+    return yaml11.DATE if cls == "Date" else value
+
+
+def test_psych_is_read_as_jekyll_reads_each_tagged_number(tmp_path: Path) -> None:
+    read = jekyll_reads(FORMS, tmp_path / "site")
+    wrong = [(form, cls, value) for form, (cls, value) in zip(FORMS, read, strict=True)
+             if not _same(yamltags.psych(*form[2:].split(" ", 1)), _ruby(cls, value, form))]
+    assert wrong == []
+
+
+def test_go_yaml_v2_is_read_as_hugo_reads_each_tagged_number(tmp_path: Path) -> None:
+    """Hugo builds no site of a page it cannot read: those are built one by one."""
+    read = [yamltags.go_yaml_v2(*form[2:].split(" ", 1)) for form in FORMS]
+    ok = [form for form, mine in zip(FORMS, read, strict=True) if mine is not yaml11.FAILS]
+    pages = hugo_pages([f"---\ntitle: T\nk: {form}\n---\n" for form in ok], tmp_path / "ok")
+    wrong = [(form, page["k"]) for form, page in zip(ok, pages, strict=True)
+             if not _same(yamltags.go_yaml_v2(*form[2:].split(" ", 1)), page["k"])]
+    for form in set(FORMS) - set(ok):
+        with pytest.raises(subprocess.CalledProcessError):
+            hugo_pages([f"---\ntitle: T\nk: {form}\n---\n"], tmp_path / "fails")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_pyyaml_is_read_as_its_loader_reads_each_tagged_number(form: str) -> None:
+    try:
+        theirs = yaml.safe_load(f"k: {form}\n")["k"]
+    except yaml.YAMLError:
+        theirs = yaml11.FAILS
+    except ValueError:  # (PyYAML's int() and float() are not caught as YAML errors)
+        theirs = yaml11.FAILS
+    assert _same(yamltags.pyyaml(*form[2:].split(" ", 1)), theirs)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_tagged_number_is_read_where_all_three_read_it_alike(form: str) -> None:
+    kind, text = form[2:].split(" ", 1)
+    readings = yamltags.readings(kind, text)
+    alike = len({repr(value) for value in readings}) == 1 and all(
+        type(value) is (int if kind == "int" else float) and math.isfinite(value)
+        for value in readings)
+    number, why = yamltags.read(kind, text)
+    assert (number is not None) is alike
+    if alike:
+        assert (number, why) == (readings[0], "")
+        assert yamlsafe.load(f"k: {form}\n")["k"] == number
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ("!!int 1__000", "!!int 1__000 is the text '1__000' to Jekyll but the number 1000 to "
+     "Hugo and PyYAML: write 1000"),
+    ("!!float 1__000", "!!float 1__000 is an error to Jekyll but the number 1000.0 to Hugo "
+     "and PyYAML: write 1000.0"),
+    ("!!float 017", "!!float 017 is the number 15.0 to Jekyll and Hugo but the number 17.0 "
+     "to PyYAML: write 15.0 or 17.0"),
+    ("!!int 12:30", "!!int 12:30 is the number 45000 to Jekyll, an error to Hugo but the "
+     "number 750 to PyYAML: write 45000 or 750"),
+    ("!!float 1e400", "!!float 1e400 is the number .inf to Jekyll and PyYAML but an error "
+     "to Hugo"),
+    ("!!int abc", "'abc' is not a whole number"),
+])
+def test_a_tagged_number_the_readers_read_apart_is_an_error_saying_what_each_reads(
+        form: str, message: str) -> None:
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(f"title: T\nk: {form}\n")
+    found = caught.value
+    assert (found.code, found.line, found.column, found.field, found.message) == (
+        "yaml-syntax", 1, 3, "k", message)
