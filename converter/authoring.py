@@ -99,6 +99,9 @@ class _Builder:
         #: The steps of the problems (by index) whose field path cannot be split into
         #: them: a key of ``extra`` or of a map of the schema may hold ``.`` or ``[``.
         self.steps: dict[int, Steps] = {}
+        #: The problems (by index) about a key itself whose code is not always one
+        #: (:data:`AT_KEY`): a key holding a lone surrogate, placed at that key.
+        self.at_key: set[int] = set()
         #: Values as YAML counts them, at most, in the text maps and in extra (the
         #: writer's layout: a text map of n languages is its key, the map and 2 n).
         self.values = 0
@@ -106,9 +109,12 @@ class _Builder:
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append((path, code, message))
 
-    def fail_at(self, steps: Steps, code: str, message: str) -> None:
-        """:meth:`fail` at the value the keys and indexes ``steps`` lead to."""
+    def fail_at(self, steps: Steps, code: str, message: str, *, key: bool = False) -> None:
+        """:meth:`fail` at the value the keys and indexes ``steps`` lead to (with
+        ``key``, at the key of the last step)."""
         self.steps[len(self.problems)] = steps
+        if key:
+            self.at_key.add(len(self.problems))
         self.fail(field_path(steps), code, message)
 
     def keys_once(self, value: Any, steps: Steps) -> None:
@@ -256,7 +262,7 @@ class _Builder:
                 self.fail_at(steps, "wrong-type", f"key {key!r} must be text")
             elif key == MERGE_KEY:
                 self.merge_key((*steps, key))
-            elif self.writable(key, steps, "key"):
+            elif self.writable(key, (*steps, key), "key"):
                 self.plain(item, (*steps, key))
 
     def exact(self, value: Decimal, steps: Steps) -> None:
@@ -274,12 +280,12 @@ class _Builder:
 
     def writable(self, text: str, steps: Steps, what: str = "text") -> bool:
         """Whether ``text`` of an extra value can be written as UTF-8 (else a
-        ``control-character`` error at ``steps``)."""
+        ``control-character`` error at ``steps``: at its key, when ``text`` is one)."""
         found = _SURROGATE.search(text)
         if found:
             self.fail_at(steps, "control-character", f"{what} contains "
                          f"U+{ord(found.group()):04X}, a lone surrogate, which no UTF-8 "
-                         "file can hold")
+                         "file can hold", key=what == "key")
         return not found
 
 
@@ -460,7 +466,8 @@ def _where(locate: Locator | None, locate_key: Locator | None, place: Placer | N
 #: The codes of problems about a key itself, not its value: placed at the key (a
 #: language code that is none, ``dansk:``, at ``dansk``; a lint's ``field-case``), in
 #: every format whose keys are written apart from their values.
-AT_KEY = frozenset({"duplicate-key", "bad-language", "reserved-key", "field-case"})
+AT_KEY = frozenset({"duplicate-key", "bad-language", "reserved-key", "field-case",
+                    "unknown-key"})
 #: (steps, field path, whether at its key) -> (line, column), None where not known.
 _Where = Callable[[Steps, str, bool], tuple[int | None, int | None]]
 
@@ -492,7 +499,8 @@ def _diagnostics(b: _Builder, path: str, data: Mapping[Any, Any], where: _Where
         elif _of_the_name(field, code):
             line, column = None, None
         else:
-            line, column = where(_steps_of(b, at, field), field, code in AT_KEY)
+            line, column = where(_steps_of(b, at, field), field,
+                                 code in AT_KEY or at in b.at_key)
         out.append(Diagnostic(path, line, column, field, code, message))
     return out
 

@@ -151,7 +151,8 @@ def test_the_schemas_and_the_validator_agree_on_an_empty_title(title: str, valid
     ({"title": "T", "\ud800": 1},  # (accepted: then every writer but Markdown's crashed)
      ("\ud800", "key contains U+D800, a lone surrogate, which no UTF-8 file can hold")),
     ({"title": "T", "notes": {"k\udc80": 1}},
-     ("notes", "key contains U+DC80, a lone surrogate, which no UTF-8 file can hold")),
+     ("notes.k\udc80", "key contains U+DC80, a lone surrogate, which no UTF-8 file can "
+                      "hold")),
 ])
 def test_a_value_no_text_file_holds_is_named_in_words(data: dict, found: tuple) -> None:
     with pytest.raises(MuscleError) as caught:

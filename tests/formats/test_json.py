@@ -138,7 +138,7 @@ def test_a_body_no_markdown_file_can_hold_is_refused(body: str, tmp_path: Path) 
 @pytest.mark.parametrize("extra, field", [
     ({"note": "x \ud800 y"}, "muscles[0].extra.note"),
     ({"list": ["ok", "\udfff"]}, "muscles[0].extra.list[1]"),
-    ({"map": {"\udc80": 1}}, "muscles[0].extra.map"),
+    ({"map": {"\udc80": 1}}, "muscles[0].extra.map.\udc80"),
 ], ids=["value", "in a list", "key"])
 def test_a_lone_surrogate_in_extra_is_refused_before_any_writer_sees_it(
         extra: dict, field: str, tmp_path: Path) -> None:
@@ -674,6 +674,18 @@ def test_an_extra_key_named_like_a_field_is_placed_at_that_key(tmp_path: Path) -
     assert [(d.line, d.column, d.field, d.code) for d in problems] == [
         (2, lines[1].index('"latin"') + 1, "muscles[0].extra.latin", "reserved-key"),
         (3, lines[2].index('"<<"') + 1, "muscles[0].extra.m.<<", "reserved-key")]
+
+
+def test_a_key_of_extra_with_a_lone_surrogate_is_placed_at_that_key(tmp_path: Path) -> None:
+    """At its opening quote, at any depth: it was placed at its value, and one inside a
+    map at the value of the map's key."""
+    lines = ['{"muscles": [', '{"slug": "a", "title": "A", "extra": {"ok": 1,',
+             '  "k\\ud800": 2, "m": {"x": 1,', '    "n\\ud800": 3}}}]}']
+    slugs, problems = read_json("\n".join(lines), tmp_path)
+    assert slugs == []
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (3, lines[2].index('"k') + 1, "muscles[0].extra.k\ud800", "control-character"),
+        (4, lines[3].index('"n') + 1, "muscles[0].extra.m.n\ud800", "control-character")]
 
 
 def _records_alive() -> int:

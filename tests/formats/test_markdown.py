@@ -2029,3 +2029,19 @@ def test_a_key_named_like_a_field_path_is_not_taken_for_that_path(
     path.write_text(f"---\n{front}---\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
     assert result.stderr.splitlines()[:-1] == [f"{path}:{said}"]
+
+
+@pytest.mark.parametrize(("function", "line", "column"), [
+    ("function:\n  - short: Bends.\n    long: More.\n", 5, 5),
+    ("function:\n  - {short: Bends., long: More.}\n", 4, 21),
+    ("function:\n  - short: Bends.\n    long:\n      - More.\n", 5, 5),
+], ids=["block", "flow", "list value"])
+def test_an_unknown_key_of_a_function_is_placed_at_that_key(
+        tmp_path: Path, function: str, line: int, column: int) -> None:
+    """It was placed at its value (a block list's, at the line below the key)."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\n{function}---\n", encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(src)
+    assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
+        (line, column, "function[0].long", "unknown-key")]
