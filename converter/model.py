@@ -259,6 +259,38 @@ class WrittenInt(_Spelled, int):
     as it was."""
 
 
+class TaggedInt(int):
+    """A whole number of ``extra`` written with its tag in a form YAML reads untagged as
+    text (``!!int 0x1F``, ``!!int 1_000``): the same ``int``, and its ``text`` after
+    the tag, which the Markdown writer (and so ``fmt``) writes tagged as it was."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> TaggedInt:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TaggedInt, (int(self), self.text))
+
+
+class TaggedFloat(float):
+    """A decimal number of ``extra`` written with its tag in a form YAML reads untagged
+    as text (``!!float 1_000``, ``!!float 1e5``): the same ``float``, and its ``text``
+    after the tag, which the Markdown writer (and so ``fmt``) writes tagged as it was."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, value: float, text: str) -> TaggedFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TaggedFloat, (float(self), self.text))
+
+
 class ExactNumber(_Spelled, Decimal):
     """A number of ``extra`` that no float or int holds as written: a decimal with more
     digits than a float keeps (``0.10000000000000000001``) or beyond its range

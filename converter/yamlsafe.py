@@ -35,7 +35,14 @@ import yaml
 
 from converter import blockyaml, yamltags
 from converter.diagnostics import LineStarts
-from converter.model import ExactNumber, WrittenFloat, WrittenInt, extra_float
+from converter.model import (
+    ExactNumber,
+    TaggedFloat,
+    TaggedInt,
+    WrittenFloat,
+    WrittenInt,
+    extra_float,
+)
 from converter.safety import MAX_DEPTH, MAX_NODES
 from converter.yamlbreak import broken_field
 
@@ -268,7 +275,8 @@ def _name_keys(root: yaml.Node, problems: list[YamlProblem]) -> None:
 
 
 _KINDS = {type(None): "null", bool: "true/false", int: "a number", float: "a number",
-          WrittenFloat: "a number", ExactNumber: "a number", WrittenInt: "a number"}
+          WrittenFloat: "a number", ExactNumber: "a number", WrittenInt: "a number",
+          TaggedInt: "a number", TaggedFloat: "a number"}
 
 
 def _typed_scalar(node: yaml.Node) -> Any:
@@ -313,7 +321,9 @@ def _typed_scalar(node: yaml.Node) -> Any:
 def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
     """The number a scalar tagged ``!!int`` or ``!!float`` (``kind``) is written as in
     a form YAML reads untagged as no number (``0x1F``, ``1_000``): the one Jekyll, Hugo
-    and PyYAML all read (:mod:`converter.yamltags`), a decimal with its digits kept;
+    and PyYAML all read (:mod:`converter.yamltags`), with its spelling (a
+    :class:`~converter.model.TaggedInt` or :class:`~converter.model.TaggedFloat`; an
+    :class:`~converter.model.ExactNumber` with digits a float lacks, without it);
     ``ValueError`` for a whole number of more digits than Python converts."""
     if kind == "int" and len(value) > sys.get_int_max_str_digits() > 0:
         raise ValueError(value)
@@ -321,10 +331,14 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
     if number is None:
         raise _problem(node, "yaml-syntax", why or f"{value!r} is not "
                        f"{'a whole number' if kind == 'int' else 'a number'}")
+    if kind == "int":
+        return TaggedInt(number, value)
     plain = value.replace("_", "")
-    if kind == "float" and (_FLOAT.match(plain) or _INT.match(plain)):
-        return _float(plain)  # (1_000.5 and 1000.5 alike: digits a float lacks kept)
-    return number
+    if _FLOAT.match(plain) or _INT.match(plain):
+        exact = _float(plain)  # (1_000.5 and 1000.5 alike: digits a float lacks kept)
+        if isinstance(exact, ExactNumber):
+            return exact
+    return TaggedFloat(number, value)
 
 
 def _float(value: str) -> float:

@@ -43,6 +43,8 @@ from converter.model import (
     YAML_INT,
     ExactNumber,
     Muscle,
+    TaggedFloat,
+    TaggedInt,
     WrittenFloat,
     WrittenInt,
     exact_text,
@@ -344,11 +346,14 @@ def _new_yaml(width: int) -> Any:
     aliased = y.representer.ignore_aliases
     y.representer.ignore_aliases = lambda data: isinstance(data, Decimal) or aliased(data)
     y.representer.add_representer(WrittenInt, _represent_written_int)
+    y.representer.add_representer(TaggedInt, _represent_tagged)
+    y.representer.add_representer(TaggedFloat, _represent_tagged)
     return y
 
 
-#: The style of a number written plain after its tag (``!!float 12``), which ruamel
-#: would quote, as it quotes every tagged scalar that YAML reads as another type untagged.
+#: The style of a number written plain after its tag (``!!float 12``, ``!!int 0x1F``),
+#: which ruamel would quote, as it quotes every tagged scalar that YAML reads as another
+#: type untagged (or leave untagged, where its YAML 1.2 reads it as the number).
 _TAGGED_PLAIN = "p"
 
 
@@ -361,10 +366,11 @@ def _emitter() -> type:
 
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
         def choose_scalar_style(self) -> Any:
-            """Plain for a number so tagged, else as ruamel chooses."""
+            """Plain for a number so tagged, its tag written, else as ruamel chooses."""
             if self.event.style != _TAGGED_PLAIN:
                 return super().choose_scalar_style()
             self.analysis = self.analysis or self.analyze_scalar(self.event.value)
+            self.event.implicit = (False, False)
             return ""
 
         def check_simple_key(self) -> bool:
@@ -405,6 +411,14 @@ def _represent_written(representer: Any, value: WrittenFloat) -> Any:
 def _represent_written_int(representer: Any, value: WrittenInt) -> Any:
     """A whole number of ``extra`` as its source wrote it (``+1`` stays ``+1``)."""
     return representer.represent_scalar("tag:yaml.org,2002:int", value.text)
+
+
+def _represent_tagged(representer: Any, value: TaggedInt | TaggedFloat) -> Any:
+    """A number of ``extra`` as its source wrote it after its tag (``!!int 0x1F``,
+    ``!!float 1_000``), which YAML reads untagged as text."""
+    tag = "int" if isinstance(value, TaggedInt) else "float"
+    return representer.represent_scalar(f"tag:yaml.org,2002:{tag}", value.text,
+                                        style=_TAGGED_PLAIN)
 
 
 def _represent_exact(representer: Any, value: Decimal) -> Any:

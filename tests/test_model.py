@@ -17,6 +17,8 @@ from converter.model import (
     FrozenMap,
     LocalizedText,
     Muscle,
+    TaggedFloat,
+    TaggedInt,
     freeze,
     is_language_code,
     language_code,
@@ -30,6 +32,13 @@ from tests.strategies import muscles
 def test_pickle_and_hash(muscle) -> None:
     again = pickle.loads(pickle.dumps(muscle))
     assert again == muscle and hash(again) == hash(muscle)
+
+
+@pytest.mark.parametrize("number", [TaggedInt(31, "0x1F"), TaggedFloat(1000.0, "1_000")])
+def test_a_tagged_number_keeps_its_spelling_through_a_pickle(number: float) -> None:
+    """A cached run's muscle is pickled: ``!!int 0x1F`` must come back so, not 31."""
+    again = pickle.loads(pickle.dumps(freeze({"x": number})))["x"]
+    assert (type(again), again, again.text) == (type(number), number, number.text)
 
 
 def test_frozen(sample_muscles) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml as pyyaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
@@ -1779,7 +1780,9 @@ WRITTEN_NUMBERS = ["12345678901234567890.5", "0.10000000000000000001", "-0", "0.
                    ".5", "+1.5", "12.", "1.5", "-0.0", "1.0e-400", "1.e-400", "0.1", "-7.25",
                    "1.2345678901234567890123e+22", "7.423376247177311e+17",
                    "+1", "+0", "!!float 12", "!!float +1", "!!float -0", "!!float 0",
-                   "!!float 12345678901234567890"]
+                   "!!float 12345678901234567890", "!!int 0x1F", "!!int 017",
+                   "!!int -0b1_01", "!!int 1_000", "!!int +0x_1f", "!!float 1_000.5",
+                   "!!float 1_000", "!!float 1e5", "!!float -1_0e1_0", "!!float 08"]
 
 
 @pytest.mark.parametrize("comment", ["", "  # kg"])
@@ -1803,6 +1806,86 @@ def test_fmt_keeps_the_digits_of_any_decimal(tmp_path: Path, whole: int, fractio
     text = f"---\ntitle: M\nx: {number}\n---\n"
     src.write_text(text, encoding="utf-8")
     assert _fmt(src) == text
+
+
+def _underscored(draw: st.DrawFn, digits: str) -> str:
+    """``digits`` with a run of ``_`` drawn after each of them but the last."""
+    return "".join(digit + "_" * draw(st.sampled_from([0, 0, 0, 1, 2]))
+                   for digit in digits[:-1]) + digits[-1:]
+
+
+@st.composite
+def _tagged_numbers(draw: st.DrawFn) -> tuple[str, Any]:
+    """A number tagged ``!!int`` or ``!!float`` in a form YAML reads untagged as text,
+    which Jekyll, Hugo and PyYAML all read alike, and its value."""
+    sign = draw(st.sampled_from(["", "-", "+"]))
+    negative = -1 if sign == "-" else 1
+    number = draw(st.integers(0, 2**62))
+    form = draw(st.sampled_from(["hex", "octal", "binary", "decimal", "float", "exponent"]))
+    if form == "hex":
+        text = f"0x{_underscored(draw, format(number, draw(st.sampled_from('xX'))))}"
+    elif form == "octal":
+        text = f"0{_underscored(draw, format(number, 'o'))}"
+    elif form == "binary":
+        text = f"0b{_underscored(draw, format(number, 'b'))}"
+    if form in ("hex", "octal", "binary"):
+        return f"!!int {sign}{text}", negative * number
+    # (a run of _ in a decimal is the text to Jekyll, or one Ruby's Float() refuses; a
+    # float of more digits than it holds keeps them, not its _: see WRITTEN_NUMBERS)
+    number = number if form == "decimal" else number >> 22
+    whole = "".join(digit + "_" * draw(st.sampled_from([0, 1])) for digit in str(number))
+    whole = whole.rstrip("_")
+    if form == "decimal":
+        assume("_" in whole)
+        return f"!!int {sign}{whole}", negative * number
+    fraction = draw(st.sampled_from(["", ".5", ".2_5", ".0"]))
+    exponent = draw(st.sampled_from(["", "e3", "E-2", "e+1_0"])) if form == "exponent" else ""
+    assume(exponent or "_" in whole + fraction)
+    text = f"{sign}{whole}{fraction}{exponent}"
+    return f"!!float {text}", float(text.replace("_", ""))
+
+
+#: Scalars with other tags, which fmt may write otherwise but as what every reader reads.
+_OTHER_TAGGED = st.sampled_from([
+    "!!bool off", "!!bool Yes", "!!bool ON", "!!bool true", "!!str off", "!!str 0x1F",
+    "!!str 12", "!!null ~", "!!null null", "!!int 12", "!!float 1.5", "! 7", "!!int +12",
+    "!<tag:yaml.org,2002:int> 0x1F", "!!int \"0x1F\"", "!!float '1_000'"])
+
+
+@given(_tagged_numbers(), st.sampled_from(["", "  # kg"]))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_fmt_keeps_a_tagged_number_as_written(tmp_path: Path, tagged: tuple[str, Any],
+                                             comment: str) -> None:
+    """fmt wrote ``!!int 0x1F`` as ``31`` and ``!!float 1_000.5`` as ``1000.5``: the
+    same number to every reader, but not what the author wrote."""
+    written, value = tagged
+    src = tmp_path / "m.md"
+    text = f"---\ntitle: M\nx: {written}{comment}\nlist:\n  - {written}\n---\n"
+    src.write_text(text, encoding="utf-8")
+    (muscle,) = converter.read(src)
+    assert muscle.extra["x"] == value and list(muscle.extra["list"]) == [value]
+    assert type(muscle.extra["x"]).__mro__[1] is type(value)  # (int or float)
+    assert _fmt(src) == text
+    assert render(muscle) == f"---\ntitle: M\nx: {written}\nlist:\n  - {written}\n---\n"
+
+
+@given(st.one_of(_OTHER_TAGGED, _tagged_numbers().map(lambda tagged: tagged[0])))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_what_fmt_writes_of_a_tagged_scalar_reads_as_it_did(tmp_path: Path,
+                                                             written: str) -> None:
+    """Kept as written, or written as what this tool and PyYAML read alike (``!!bool
+    off`` as ``false``, ``!!str off`` as ``"off"``, ``!<tag:yaml.org,2002:int>`` as
+    ``!!int``)."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: M\nx: {written}\n---\n", encoding="utf-8")
+    new = _fmt(src)
+    src.write_text(new, encoding="utf-8")
+    (before,), (after,) = [[pyyaml.safe_load(markdown.split(t, "m.md")[0])["x"]]
+                           for t in (f"---\ntitle: M\nx: {written}\n---\n", new)]
+    assert (type(after), after) == (type(before), before)
+    (muscle,) = converter.read(src)
+    assert muscle.extra["x"] == before
+    assert _fmt(src) == new
 
 
 @pytest.mark.parametrize(("yaml", "line", "column", "field", "first"), [
