@@ -1540,6 +1540,27 @@ def test_fmt_never_changes_what_hugo_reads(tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
+#: Tagged scalars fmt keeps or writes anew, each as a value of ``extra``.
+TAGGED = ["!!bool off", "!!bool Yes", "!!bool ON", "!!str off", "!!str 0x1F", "!!str 12",
+          "!!null ~", "!!int 12", "!!float 1.5", "!!int +12", "!!int \"0x1F\"",
+          "!<tag:yaml.org,2002:int> 0x1F", "!!float '1_000'", "!!int 0x1F", "!!int 017",
+          "!!int -0b1_01", "!!int 1_000", "!!float 1_000.5", "!!float 1_000", "!!float 1e5",
+          "!!float 12"]
+
+
+def test_fmt_of_tagged_scalars_changes_nothing_jekyll_or_hugo_read(tmp_path: Path) -> None:
+    """fmt keeps a tagged number's tag and spelling, and writes other tags anew only as
+    what Ruby's Psych (Jekyll) and Hugo read alike."""
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: T\n" + "".join(f"k{i}: {form}\n" for i, form in
+                                                enumerate(TAGGED)) + "---\n", "utf-8")
+    before = src.read_text("utf-8")
+    after = _fmt(src)
+    assert after != before and "k14: !!int 017\n" in after
+    assert _ruby_reads([after.split("---\n")[1]]) == _ruby_reads([before.split("---\n")[1]])
+    assert hugo_pages([after], tmp_path / "site") == hugo_pages([before], tmp_path / "site")
+
+
 #: Front matter keys Hugo reads for itself (a date, a flag, a list of its own): extra
 #: keys by these names are not compared.
 HUGO_KEYS = {"aliases", "build", "cascade", "categories", "date", "description", "draft",
