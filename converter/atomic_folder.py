@@ -512,7 +512,8 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
     removed from ``old`` meanwhile is removed from ``new`` first (see
     :func:`_drop_removed`). Return each entry that could not be moved, by its path from
     ``old``, with the system's reason (all of them: one refused does not stop the
-    others)."""
+    others); a folder of the user's named like a file this run ``written`` (made after
+    :func:`~converter.marker.check_no_folder_named` looked) is one of them."""
     _drop_removed(old, new, linked)
     with contextlib.suppress(MuscleError):  # (another run's folder may have been
         marker = read_marker(old)  # swapped out: its marker says what is the tool's)
@@ -520,9 +521,11 @@ def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
         names = set(os.listdir(old)) - _runs_own(old)
     except OSError as exc:
         return [f"{old}: {exc.strerror or exc}"]
+    clashes = [f"{name}: a folder of yours, where this run wrote a file of that name"
+               for name in sorted(names & set(written)) if _is_folder(old / name)]
     ours = tool_files(old, marker, new) | set(written) | {DIRECTORY_MARKER}
-    return [failed for name in sorted(names - ours)
-            for failed in _carry(old / name, new / name, name, linked)]
+    return clashes + [failed for name in sorted(names - ours)
+                      for failed in _carry(old / name, new / name, name, linked)]
 
 
 def _kept_aside(old: Path, path: Path, shown: str, failed: list[str]) -> MuscleError:

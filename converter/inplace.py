@@ -14,6 +14,7 @@ file whole, old or new, and every one of the tool's listed for the next run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -147,18 +148,36 @@ def _step(what: str, do: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def _put(made: Path, target: Path, keep: Path, undo: list[Undo]) -> None:
     """Put the file ``made`` at ``target``, and note in ``undo`` how what was there (a
-    file, a link, someone's folder) is put back: exchanged with it where the system
-    can (it is at ``made`` then), else kept at ``keep`` first."""
+    file, a link) is put back: exchanged with it where the system can (it is at
+    ``made`` then), else kept at ``keep`` first. A folder there (the user's, made after
+    :func:`~converter.marker.check_no_folder_named` looked) is never replaced:
+    :class:`_Failed` saying so, it put back."""
     if not os.path.lexists(target):
         os.rename(made, target)
         undo.append(lambda: _remove(target))
         return
     if exchange(made, target):
         undo.append(lambda: exchange(made, target) or _back(made, target))
+        if _is_folder(made):
+            raise _folder_of_yours(target)
         return
+    if _is_folder(target):
+        raise _folder_of_yours(target)
     _keep_aside(target, keep)
-    os.replace(made, target)
+    os.replace(made, target)  # (it fails over a folder made since)
     undo.append(lambda: _back(keep, target))
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder, not a link to one."""
+    return path.is_dir() and not path.is_symlink()
+
+
+def _folder_of_yours(target: Path) -> _Failed:
+    """The :class:`_Failed` of a file the run writes at ``target``, where a folder is."""
+    return _Failed(f"{target.name} is a folder of yours, where this run writes a file of "
+                   "that name", IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR),
+                                                  str(target)))
 
 
 def _move_out(target: Path, keep: Path, undo: list[Undo]) -> None:
@@ -173,11 +192,7 @@ def _move_out(target: Path, keep: Path, undo: list[Undo]) -> None:
 
 def _keep_aside(target: Path, keep: Path) -> None:
     """Where there is no exchange: keep what is at ``target`` at ``keep``, ``target``
-    still there (a hard link, else a copy); a folder (someone's, of a name the run
-    writes) is moved."""
-    if target.is_dir() and not target.is_symlink():
-        os.rename(target, keep)
-        return
+    still there (a hard link, else a copy)."""
     try:
         os.link(target, keep, follow_symlinks=False)
     except OSError:

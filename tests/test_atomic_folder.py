@@ -1135,6 +1135,39 @@ def test_a_folder_of_yours_named_like_a_file_the_run_writes_is_refused(
             for path in site.rglob("*")} == before
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_a_folder_of_yours_named_like_a_file_made_just_before_the_swap_is_kept(
+        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of the user's named like a file the run writes, made after the run
+    looked for one (as it linked the user's files) and before the swap, was removed
+    with the old folder, all in it, the run exiting 0. The old folder, it in it, is
+    kept, and the one ``cannot-write`` names it."""
+    out = tmp_path / "site"
+    with converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    real = converter.atomic_folder._exchange
+
+    def folder_then_swapped(new: Path, path: Path) -> bool:
+        (path / "index.html").unlink()
+        (path / "index.html").mkdir()
+        (path / "index.html" / "mine.txt").write_text("mine")
+        return exchange and real(new, path)
+
+    monkeypatch.setattr(converter.atomic_folder, "_exchange", folder_then_swapped)
+    with pytest.raises(converter.MuscleError) as raised, \
+            converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
+    assert old.startswith(".site.") and old.endswith(".old")
+    assert str(raised.value) == (
+        f"{out}: error: the new folder is written, but what you changed in the old one "
+        "while this run wrote it could not all be moved into it (index.html: a folder of "
+        "yours, where this run wrote a file of that name); the old folder, with it, is "
+        f"kept in {tmp_path / old}: move back from it what you need [cannot-write]")
+    assert (tmp_path / old / "index.html" / "mine.txt").read_text() == "mine"
+    assert (out / "index.html").read_text() == "new"
+
+
 #: A run of the samples' svg into ``site`` (swapped) that is sent the signal
 #: ``sys.argv[2]`` once its folder is swapped in, as signals are held.
 STOPPED_ONCE_SWAPPED = """

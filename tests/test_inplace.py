@@ -109,6 +109,35 @@ def test_a_disk_full_as_the_marker_is_written_leaves_the_folder_as_it_was(
     assert read_marker(tmp_path).names >= {"gone.svg"}
 
 
+@pytest.mark.parametrize("exchanges", [True, False], ids=["renameat2", "no-exchange"])
+def test_a_folder_of_yours_made_as_the_run_fills_the_folder_is_left_whole(
+        exchanges: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of the user's named like a file the run writes, made after the run
+    looked for one and before it put that file in, was exchanged with the file and
+    removed with the run's hidden folder, all in it, the run exiting 0. The run is
+    refused with one ``cannot-write`` naming it, every file left as it was."""
+    before = _old_folder(tmp_path, monkeypatch)
+    real = converter.inplace.exchange
+
+    def folder_then_exchanged(made: Path, target: Path) -> bool:
+        if target.name == "soleus.svg" and not target.is_dir():
+            target.unlink()
+            target.mkdir()
+            (target / "mine.txt").write_text("mine")
+        return exchanges and real(made, target)
+
+    monkeypatch.setattr(converter.inplace, "exchange", folder_then_exchanged)
+    code, output = _svg()
+    assert code == 1
+    assert (".: error: cannot write here: soleus.svg is a folder of yours, where this run "
+            "writes a file of that name (Is a directory); every file is left as it was, "
+            "and this run wrote nothing there [cannot-write]") in output
+    assert (tmp_path / "soleus.svg" / "mine.txt").read_text() == "mine"
+    del before["soleus.svg"]
+    assert {name: data for name, data in _files(tmp_path).items()
+            if name != "soleus.svg"} == before
+
+
 #: A run of the samples' svg into the working folder that stops once it has put its
 #: first file in (it says so in ``ready``), until ``go`` is there.
 PAUSED_AS_IT_FILLS = """
