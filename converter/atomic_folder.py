@@ -45,7 +45,7 @@ from .atomic import (
     umask,
 )
 from .diagnostics import MuscleError, error
-from .folder_lock import alone, claimed, in_use, locked
+from .folder_lock import Waiting, alone, claimed, in_use, locked
 from .inplace import fill_in_place
 from .marker import (
     DIRECTORY_MARKER,
@@ -169,9 +169,10 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     in_place = holds_working_folder(path)
     marker = check_replaceable(path, shown, whole=not in_place)
     make_folders(path.parent)
-    _sweep(path, in_place)
+    waiting = Waiting(shown)  # (another run writing it is waited for, and said once)
+    _sweep(path, in_place, waiting)
     with terminable():
-        yield from _building(path, marker, shown, in_place)
+        yield from _building(path, marker, shown, in_place, waiting)
 
 
 def holds_working_folder(path: Path) -> bool:
@@ -186,16 +187,17 @@ def holds_working_folder(path: Path) -> bool:
     return os.path.commonpath([here, os.fspath(path)]) == os.fspath(path)
 
 
-def _sweep(path: Path, in_place: bool) -> None:
+def _sweep(path: Path, in_place: bool, waiting: Waiting | None = None) -> None:
     """Remove what runs killed while writing the output folder ``path`` left (see
     :func:`~converter.atomic.sweep_leftovers`): beside it, for a folder swapped, once a
     day old; and inside it, where a run writing it in place builds, the folder's lock
     held: at once where no run holds its lock (:func:`~converter.folder_lock.in_use`),
-    never where one does, and once a day old where no lock can tell."""
+    never where one does, and once a day old where no lock can tell; ``waiting`` says
+    a wait for its lock."""
     if not in_place:
         sweep_leftovers(_beside(path, False))
     if _is_folder(path):
-        with locked(path):
+        with locked(path, waiting):
             sweep_leftovers(_beside(path, True), in_use)
 
 
@@ -206,14 +208,16 @@ def _beside(path: Path, in_place: bool) -> Path:
     return path / DIRECTORY_MARKER if in_place else path
 
 
-def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
-              ) -> Iterator[Path]:
+def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
+              waiting: Waiting | None = None) -> Iterator[Path]:
     """:func:`atomic_directory`'s work: the temporary sibling, built, then swapped in
     (its files moved in, for a folder written ``in_place``); ``marker``: what the marker
-    of the folder it replaces said; ``shown``: ``path`` as the user gave it."""
+    of the folder it replaces said; ``shown``: ``path`` as the user gave it;
+    ``waiting``: says a wait for another run writing it."""
     tmp, claim = None, None
     try:
-        with locked(path) if in_place else contextlib.nullcontext(), signals_held():
+        with locked(path, waiting) if in_place else contextlib.nullcontext(), \
+                signals_held():
             named = _beside(path, in_place)
             tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
                                         dir=named.parent))
@@ -231,10 +235,11 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False
         _tell_sources_kept(path, marker, written, shown)
         if in_place:
             with _replaced_meanwhile(path, shown):
-                fill_in_place(tmp, path, written, marker, shown)
+                fill_in_place(tmp, path, written, marker, shown, waiting)
             shutil.rmtree(tmp)
             return
-        with alone(path, lambda: _runs_under_way(path)), _replaced_meanwhile(path, shown):
+        with alone(path, lambda: _runs_under_way(path), waiting), \
+                _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
             linked = _prepared(tmp, path, written, marker)
             if linked is None:

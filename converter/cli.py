@@ -382,11 +382,14 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
     cache = _cache_dir(cache_dir, no_cache)
-    result = _run(lambda progress: convert_sources(
-        sources, writer, output, from_format=_reader_name(from_format),
-        default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
-        size=size, progress=progress,
-        cache_dir=cache, exclude=exclude, drafts=drafts), sources, quiet, exclude)
+    from .folder_lock import waits_said
+
+    with waits_said(None if quiet else lambda line: _line(printable(line), err=True)):
+        result = _run(lambda progress: convert_sources(
+            sources, writer, output, from_format=_reader_name(from_format),
+            default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, options=options,
+            size=size, progress=progress,
+            cache_dir=cache, exclude=exclude, drafts=drafts), sources, quiet, exclude)
     _notes(result, quiet, cache)
     _report_capped(result.diagnostics)
     if not quiet:

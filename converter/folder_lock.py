@@ -7,7 +7,8 @@ files in (see :func:`locked`); a run writing in place also holds, for as long as
 runs, a lock on the hidden folder it builds in (:func:`claimed`), so that another run
 can tell a run's folder under way (:func:`in_use`) from one a killed run left. Where
 the system takes no lock (Windows, a file system that refuses ``flock``), nothing is
-waited for, and nothing can be told.
+waited for, and nothing can be told. A run that waits for another says so once, where
+its caller asks it to (:func:`waits_said`: the command line, but for ``--quiet``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 try:
@@ -24,15 +26,75 @@ except ImportError:  # (Windows: no lock is taken)
 
 #: How a folder is opened to be locked.
 _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+#: Where a run says that it waits for another (one line); None: it says nothing.
+_SAY: ContextVar[Callable[[str], None] | None] = ContextVar("waits_said", default=None)
 
 
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
+def waits_said(say: Callable[[str], None] | None) -> Iterator[None]:
+    """Within the block, a run that waits for another writing its output folder tells
+    ``say`` so, once (see :class:`Waiting`); None: it says nothing (the default)."""
+    token = _SAY.set(say)
+    try:
+        yield
+    finally:
+        _SAY.reset(token)
+
+
+class Waiting:
+    """The waits of one run for others writing its output folder ``shown`` (as the user
+    gave it): the first one is said (see :func:`waits_said`), the others not."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown, self.told = shown, False
+
+    def tell(self, held: Path) -> None:
+        """Say, the first time, that the run waits for the run that holds the lock of
+        the folder ``held`` (naming its process where the system lists it)."""
+        say = _SAY.get()
+        if self.told or say is None:
+            return
+        self.told = True
+        pid = _holder(held)
+        run = f"another run (pid {pid})" if pid else "another run"
+        say(f"{self.shown}: note: {run} is writing this folder: waiting for it to be done")
+
+
+def _holder(folder: Path) -> int | None:
+    """The process that holds the ``flock`` of the folder ``folder``, as
+    ``/proc/locks`` lists it; None where that cannot be told."""
+    try:
+        st = os.stat(folder)
+        with open("/proc/locks", encoding="ascii", errors="replace") as table:
+            lines = table.read().splitlines()
+    except OSError:
+        return None
+    place = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for fields in (line.split() for line in lines):  # (a waiter's line has "->")
+        if fields[1:2] == ["FLOCK"] and fields[5:6] == [place] and fields[4].isdigit():
+            return int(fields[4]) or None
+    return None
+
+
+def _lock(fd: int, folder: Path, how: int, waiting: Waiting | None) -> None:
+    """``flock`` the folder ``folder``, open as ``fd``, ``how``; where another holds it,
+    say so first (``waiting``), then wait."""
+    if waiting is not None:
+        try:
+            fcntl.flock(fd, how | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            waiting.tell(folder)
+    fcntl.flock(fd, how)
+
+
+@contextlib.contextmanager
+def locked(folder: Path, waiting: Waiting | None = None) -> Iterator[None]:
     """Hold the lock of the folder at ``folder`` while the block runs, waiting for a run
     that holds it (two runs writing one folder at once would leave files of both, and a
-    marker true of neither). One that another run swapped away meanwhile is let go, and
-    the folder there now locked. Where there is no folder, or the system takes no lock,
-    the block runs all the same."""
+    marker true of neither), which ``waiting`` says. One that another run swapped away
+    meanwhile is let go, and the folder there now locked. Where there is no folder, or
+    the system takes no lock, the block runs all the same."""
     while True:
         try:
             fd = os.open(folder, _FOLDER)
@@ -42,7 +104,7 @@ def locked(folder: Path) -> Iterator[None]:
         try:
             if fcntl is not None:
                 with contextlib.suppress(OSError):  # (a file system that takes no lock)
-                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    _lock(fd, folder, fcntl.LOCK_EX, waiting)
             if _still_there(fd, folder):
                 yield
                 return
@@ -98,25 +160,28 @@ def in_use(folder: str | Path) -> bool | None:
 
 
 @contextlib.contextmanager
-def alone(folder: Path, under_way: Callable[[], list[Path]]) -> Iterator[None]:
+def alone(folder: Path, under_way: Callable[[], list[Path]],
+          waiting: Waiting | None = None) -> Iterator[None]:
     """Hold the lock of the folder at ``folder`` (:func:`locked`) while the block runs,
     once no run's own folder in it is under way (``under_way``, read with the lock held:
     the folders in it a run has :func:`claimed`). A run in place claims its folder while
     it builds and takes the folder's lock only to fill it, so its lock is let go while
-    such a run is waited for (:func:`wait_for`), then taken again and looked at anew."""
+    such a run is waited for (:func:`wait_for`), then taken again and looked at anew.
+    ``waiting`` says the first wait."""
     while True:
-        with locked(folder):
+        with locked(folder, waiting):
             runs = under_way()
             if not runs:
                 yield
                 return
         for run in runs:
-            wait_for(run)
+            wait_for(run, waiting)
 
 
-def wait_for(folder: Path) -> None:
+def wait_for(folder: Path, waiting: Waiting | None = None) -> None:
     """Wait until no run holds the folder ``folder`` :func:`claimed` (it ended, or was
-    killed); at once where no lock can tell, or the folder is gone."""
+    killed), which ``waiting`` says; at once where no lock can tell, or the folder is
+    gone."""
     if fcntl is None:
         return
     try:
@@ -125,6 +190,6 @@ def wait_for(folder: Path) -> None:
         return
     try:
         with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            _lock(fd, folder, fcntl.LOCK_SH, waiting)
     finally:
         os.close(fd)

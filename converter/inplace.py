@@ -24,7 +24,7 @@ from typing import Any
 
 from .atomic import exchange, held_once_written, keep_mode, same_bytes
 from .diagnostics import MuscleError, error
-from .folder_lock import locked
+from .folder_lock import Waiting, locked
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
@@ -47,7 +47,7 @@ class _Failed(Exception):
 
 
 def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
-                  shown: str) -> None:
+                  shown: str, waiting: Waiting | None = None) -> None:
     """Give the folder ``path`` (``shown``, as the user gave it) the files the run
     ``written`` in ``tmp`` (a folder inside it), each put over the old one (one of the
     same bytes left as it is), and take away the tool's old files no longer written (its
@@ -55,8 +55,9 @@ def fill_in_place(tmp: Path, path: Path, written: list[str], marker: Marker,
     are kept: :func:`~converter.sources_kept.tool_files`); what else is there is left
     where it is. All of it, or, where a step fails, none of it: a
     ``cannot-write`` naming what failed, the folder as it was. One run at a time: another
-    writing the folder is waited for (see :func:`~converter.folder_lock.locked`)."""
-    with locked(path), held_once_written(shown) as came:
+    writing the folder is waited for (see :func:`~converter.folder_lock.locked`), which
+    ``waiting`` says."""
+    with locked(path, waiting), held_once_written(shown) as came:
         _fill_locked(tmp, path, written, marker, shown, came)
 
 

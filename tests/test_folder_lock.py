@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import converter.folder_lock
-from converter.folder_lock import alone, claimed, in_use, locked
+from converter.folder_lock import Waiting, alone, claimed, in_use, locked, waits_said
 
 
 def test_a_claimed_folder_is_in_use_until_let_go(tmp_path: Path) -> None:
@@ -87,3 +87,40 @@ def test_a_run_alone_lets_go_of_the_folder_while_it_waits_for_a_run_under_way(
     os.close(claim)
     thread.join()
     assert done == ["filled", "swapped"]
+
+
+@pytest.mark.parametrize("run", ["filling", "building"])
+def test_a_wait_for_another_run_is_said_once_naming_its_process(
+        run: str, tmp_path: Path) -> None:
+    """A swap waited for a run in place, filling the folder (its lock) or still building
+    (its hidden folder claimed), as long as that run took, saying nothing. The first
+    wait is said, naming the folder and the process that holds the lock; here, saying
+    it lets the lock go, so nothing is waited for longer."""
+    site = tmp_path / "site"
+    hidden = site / "..muscle-convert.abcd.tmpdir"
+    hidden.mkdir(parents=True)
+    holder = os.open(site if run == "filling" else hidden, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        os.close(holder)  # (the other run is done)
+
+    with waits_said(say), alone(site, lambda: [hidden] if in_use(hidden) else [],
+                                Waiting("out/site")):
+        said.append("swapped")
+    assert said == [f"out/site: note: another run (pid {os.getpid()}) is writing this "
+                    "folder: waiting for it to be done", "swapped"]
+
+
+def test_a_wait_is_said_only_where_the_caller_asks(tmp_path: Path) -> None:
+    """Outside :func:`waits_said` (the API, ``--quiet``) nothing is said, and a lock
+    that is free is no wait."""
+    waiting = Waiting("site")
+    with waits_said(None), locked(tmp_path, waiting):
+        pass
+    said: list[str] = []
+    with waits_said(said.append), locked(tmp_path, waiting):
+        pass
+    assert (said, waiting.told) == ([], False)

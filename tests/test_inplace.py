@@ -4,7 +4,9 @@ where one step fails, none."""
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -273,6 +275,42 @@ def test_a_swap_waits_for_a_run_in_place_still_building_its_files(
     assert sorted(os.listdir(site)) == [".muscle-convert", "diagram.svg", "index.html"]
     assert read_marker(site).names == {"diagram.svg", "index.html"}
     assert sorted(os.listdir(tmp_path)) == ["signals", "site"]
+
+
+@pytest.mark.parametrize("quiet", [False, True], ids=["said", "quiet"])
+@pytest.mark.parametrize("run", ["filling", "building"])
+def test_a_swap_that_waits_for_a_run_in_place_says_so_once(
+        run: str, quiet: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A swap (``-o site``) waited for a run in place on the folder, filling it (the
+    folder's lock) or still building its files (its hidden folder's), as long as that
+    run took, saying nothing. It says once, as it begins to wait, which folder it waits
+    for and the process that holds it (here, this test's); ``--quiet`` says nothing."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", "site", "-j",
+                             "1", "--no-cache", "-q"])
+    hidden = site / "..muscle-convert.abcd1234.tmpdir"
+    hidden.mkdir()
+    holder = os.open(site if run == "filling" else hidden, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    swap = subprocess.Popen(
+        [sys.executable, "-m", "converter", "convert", str(SAMPLES), "--to", "html", "-o",
+         "site", "-j", "1", "--no-cache", *(["-q"] if quiet else [])],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        waited = _waits_for_lock(swap)
+        # (said before it waits: the line is there already, or never comes)
+        ready = select.select([swap.stderr], [], [], 0)[0]
+        first = swap.stderr.readline() if ready and swap.stderr else ""
+    finally:
+        os.close(holder)
+        _, rest = swap.communicate(timeout=300)
+    assert (waited, swap.returncode) == (True, 0), rest
+    note = (f"site: note: another run (pid {os.getpid()}) is writing this folder: "
+            "waiting for it to be done\n")
+    assert (first, note in rest) == (("", False) if quiet else (note, False))
+    assert read_marker(site).names == {"diagram.svg", "index.html"}
 
 
 #: A run of the samples' svg into the working folder that is sent the signal
