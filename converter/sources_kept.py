@@ -31,9 +31,10 @@ class _Reading:
 
     inputs: Iterable[Input]
     report: Callable[[Diagnostic], None]
-    #: The names read in each folder (by its real path), and the folders read whole
-    #: (a data package, a map): made from ``inputs`` when first asked.
-    found: tuple[dict[str, set[str]], set[str]] | None = None
+    #: The names read in each folder (by its real path), the folders read whole (a
+    #: data package, a map), and the files read (see :func:`_identity`): made from
+    #: ``inputs`` when first asked.
+    found: tuple[dict[str, set[str]], set[str], set[_Identity]] | None = None
     #: The folders told of already.
     told: set[str] = field(default_factory=set)
 
@@ -53,26 +54,48 @@ def reading(inputs: Iterable[Input], report: Callable[[Diagnostic], None]
         _RUN.reset(token)
 
 
-def read_of(folder: Path, names: Iterable[str]) -> set[str]:
+def read_of(folder: Path, names: Iterable[str], holder: Path | None = None) -> set[str]:
     """Those of ``names`` (files in ``folder``, a real path) that the run reads: its
-    inputs there, or all of them where it reads ``folder`` itself as one."""
+    inputs there, by their names or as the very same files, reached through a link of
+    another name (or a hard link); or all of them where it reads ``folder`` itself as
+    one. ``holder``: the folder the files are in, where that is not ``folder`` (the
+    old folder moved aside)."""
     run, wanted = _RUN.get(), set(names)
     if run is None or not wanted:
         return set()
     if run.found is None:
         run.found = _index(run.inputs)
-    files, wholes = run.found
+    files, wholes, read = run.found
     place = os.fspath(folder)
     if place in wholes or folder.name in files.get(os.path.dirname(place), ()):
         return wanted
-    return wanted & files.get(place, set())
+    named = files.get(place, set())
+    return {name for name in wanted
+            if name in named or _identity((holder or folder) / name) in read}
 
 
-def _index(inputs: Iterable[Input]) -> tuple[dict[str, set[str]], set[str]]:
-    """The names of ``inputs`` by the real path of their folder, and the real paths of
-    those read as a folder (of a format that reads one whole, or named ``.``)."""
+#: A file's device and inode.
+_Identity = tuple[int, int]
+
+
+def _identity(path: str | Path) -> _Identity | None:
+    """The device and inode of the file ``path`` names (links followed); None where
+    there is none (not there yet, or no more)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _index(inputs: Iterable[Input]
+           ) -> tuple[dict[str, set[str]], set[str], set[_Identity]]:
+    """The names of ``inputs`` by the real path of their folder, the real paths of
+    those read as a folder (of a format that reads one whole, or named ``.``), and the
+    identities of the files read (those there still)."""
     files: dict[str, set[str]] = {}
     wholes: set[str] = set()
+    read: set[_Identity] = set()
     real: dict[str, str] = {}
     for each in inputs:
         folder, name = os.path.split(each.path)
@@ -82,7 +105,10 @@ def _index(inputs: Iterable[Input]) -> tuple[dict[str, set[str]], set[str]]:
         if folder not in real:
             real[folder] = os.path.realpath(folder or os.curdir)
         files.setdefault(real[folder], set()).add(name)
-    return files, wholes
+        identity = _identity(each.path)
+        if identity is not None:
+            read.add(identity)
+    return files, wholes, read
 
 
 def tool_files(folder: Path, marker: Marker, place: Path | None = None) -> set[str]:
@@ -90,7 +116,7 @@ def tool_files(folder: Path, marker: Marker, place: Path | None = None) -> set[s
     for those the run reads (its sources), which are the user's now: of the output
     folder ``place`` (``folder``, unless it is the old folder moved aside)."""
     listed = marker.ours(folder)
-    return listed - read_of(place or folder, listed)
+    return listed - read_of(place or folder, listed, folder)
 
 
 def tell_kept(shown: str, count: int) -> None:

@@ -973,6 +973,38 @@ def test_the_sources_a_run_reads_in_its_output_folder_are_kept(
     assert _files_of(content, ".md") == sources and not _files_of(content, ".html")
 
 
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_source_read_through_a_link_of_another_name_is_kept(
+        link: str, in_place: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file an earlier run wrote, read through a symbolic link of another name
+    (``notes/calf.md``, to ``content/soleus.md``), was not known as a source, the run
+    taking it by its name: the run removed it as the tool's, the link left pointing at
+    nothing. It is known as the very file (so too through a symlinked folder), and
+    kept."""
+    content, notes = tmp_path / "content", tmp_path / "notes"
+    monkeypatch.chdir(tmp_path)
+    assert _convert(str(SAMPLES), "markdown", "content", "-q").exit_code == 0
+    soleus = (content / "soleus.md").read_bytes()
+    if link == "file":
+        notes.mkdir()
+        (notes / "calf.md").symlink_to(content / "soleus.md")
+        source = notes
+    else:
+        notes.symlink_to(content, target_is_directory=True)
+        source = notes / "soleus.md"
+    if in_place:
+        monkeypatch.chdir(content)
+    named = "." if in_place else "content"
+    result = _convert(str(source), "html", named)
+    assert result.exit_code == 0, result.output
+    assert (content / "soleus.md").read_bytes() == soleus
+    assert sorted(_files_of(content, ".md")) == ["soleus.md"]
+    assert converter.atomic_folder.written_by_tool(content) == {"diagram.svg", "index.html"}
+    assert (f"{named}: warning: kept 1 file this run read (its sources) that an earlier "
+            "run wrote here") in result.stderr
+
+
 def test_a_data_package_read_in_its_own_folder_is_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``cd pkg && convert . --from csv --to markdown -o .``, the folder read whole as a

@@ -63,3 +63,18 @@ def test_kept_sources_are_said_once_per_folder(tmp_path: Path) -> None:
          "run"),
         ("one", "sources-kept", "warning", "kept 1 file this run read (its sources) that an "
          "earlier run wrote here: it is yours now, not replaced or removed by a later run")]
+
+
+def test_a_file_read_through_a_link_of_another_name_is_read(tmp_path: Path) -> None:
+    """The inputs were taken by their names only: ``notes/calf.md``, a link to
+    ``site/a.md``, did not make ``a.md`` read. The very same file is read, as is the one
+    a link in a symlinked folder names; a file no more there is not."""
+    folder = _folder(tmp_path)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "calf.md").symlink_to(folder / "a.md")
+    (tmp_path / "shelf").symlink_to(tmp_path / "notes", target_is_directory=True)
+    markdown = get_format("markdown")
+    for path in ("notes/calf.md", "shelf/calf.md"):
+        with reading([Input(str(tmp_path / path), markdown)], lambda _: None):
+            assert read_of(folder, {"a.md", "b.md", "gone.md"}) == {"a.md"}
+            assert tool_files(folder, Marker(frozenset({"a.md", "b.md"}))) == {"b.md"}
