@@ -51,6 +51,8 @@ from .marker import (
     DIRECTORY_MARKER,
     Marker,
     check_no_folder_named,
+    check_unedited,
+    digests_of,
     marker_text,
     read_marker,
 )
@@ -241,6 +243,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
         with alone(path, lambda: _runs_under_way(path), waiting), \
                 _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
+            _check_unedited(path, marker, shown)
             linked = _prepared(tmp, path, written, marker)
             if linked is None:
                 return
@@ -263,6 +266,17 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
     finally:
         if claim is not None:
             os.close(claim)
+
+
+def _check_unedited(path: Path, marker: Marker, shown: str) -> None:
+    """Refuse to replace the folder ``path`` (``shown``, as the user gave it) where a
+    file of the tool's in it, as its marker says (the one there now, else ``marker``),
+    was changed since: see :func:`~converter.marker.check_unedited`."""
+    if not _is_folder(path):
+        return
+    with contextlib.suppress(MuscleError):
+        marker = read_marker(path)
+    check_unedited(path, marker, tool_files(path, marker), shown)
 
 
 def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
@@ -288,7 +302,8 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
         with contextlib.suppress(MuscleError):  # (another run may have written it since
             marker = read_marker(path)  # the run began: its marker says what is whose)
         _keep_others(path, tmp, written, marker)
-    (tmp / DIRECTORY_MARKER).write_text(marker_text(written), encoding="utf-8")
+    (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests_of(tmp, written)),
+                                        encoding="utf-8")
     if not path.exists():
         os.rename(tmp, path)
         return None

@@ -29,6 +29,8 @@ from .marker import (
     DIRECTORY_MARKER,
     Marker,
     check_no_folder_named,
+    check_unedited,
+    digests_of,
     marker_text,
     read_marker,
 )
@@ -72,15 +74,17 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
         marker = read_marker(path)
     check_no_folder_named(path, written, shown)
     old = tool_files(path, marker)
+    check_unedited(path, marker, old, shown)
     stale = sorted(old - set(written))
     changed = [name for name in written if (path / name).is_symlink()
                or not same_bytes(tmp / name, path / name)]
-    if not (changed or stale or marker.every_file) and marker.names == set(written):
+    if not (changed or stale or marker.every_file) and marker.names == set(written) \
+            and marker.digests.keys() >= set(written):
         return  # (the very same files: the folder is left as it is)
     undo: list[Undo] = []
     try:
         _fill(tmp, path, sorted(old | set(written)), changed, stale, written,
-              _Steps(undo, came))
+              _Steps(undo, came), digests_of(tmp, written))
     except BaseException as exc:
         left = _undone(undo)
         if isinstance(exc, _Failed):
@@ -110,11 +114,12 @@ class _Steps:
 
 
 def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
-          stale: list[str], written: list[str], steps: _Steps) -> None:
+          stale: list[str], written: list[str], steps: _Steps,
+          digests: dict[str, str]) -> None:
     """:func:`fill_in_place`'s steps, each one's undoing noted in ``steps``: the marker
-    made to list both the old files and the new (``listed``), the ``changed`` files
-    put in, the ``stale`` ones moved out, the marker made to list what was
-    ``written``."""
+    made to list both the old files and the new (``listed``, with no digest: a run
+    killed meanwhile leaves either), the ``changed`` files put in, the ``stale`` ones
+    moved out, the marker made to list what was ``written``, with their ``digests``."""
     aside = Path(_step("its files could not be put in", tempfile.mkdtemp, dir=tmp))
     _put_marker(path, listed, aside, steps.next())
     for name in changed:
@@ -126,16 +131,17 @@ def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
         undo = steps.next()
         _step(f"{name}, no longer written, could not be removed", _move_out,
               path / name, aside / str(len(undo)), undo)
-    _put_marker(path, written, aside, steps.next())
+    _put_marker(path, written, aside, steps.next(), digests)
     steps.next()
 
 
-def _put_marker(folder: Path, names: list[str], aside: Path, undo: list[Undo]) -> None:
-    """Make the marker of ``folder`` list ``names``: written in ``aside`` (a failure
-    leaves nothing in ``folder``), then put in place."""
+def _put_marker(folder: Path, names: list[str], aside: Path, undo: list[Undo],
+                digests: dict[str, str] | None = None) -> None:
+    """Make the marker of ``folder`` list ``names`` (with their ``digests``): written in
+    ``aside`` (a failure leaves nothing in ``folder``), then put in place."""
     made = aside / f"{DIRECTORY_MARKER}.{len(undo)}"
     what = f"its marker {DIRECTORY_MARKER} could not be written"
-    _step(what, made.write_text, marker_text(names), encoding="utf-8")
+    _step(what, made.write_text, marker_text(names, digests), encoding="utf-8")
     _step(what, _put, made, folder / DIRECTORY_MARKER, aside / str(len(undo)), undo)
 
 

@@ -6,14 +6,21 @@ A marker is only ever read as what it is meant to be, a regular file in the fold
 that is a link, a folder, a FIFO or a device, that cannot be read, or that does not hold
 the lines muscle-convert writes, tells nothing, and the folder is not replaced
 (``output-not-ours``). Only the names of regular files at the top of the folder are ever
-taken from it: no writer makes a folder or a link inside its output.
+taken from it: no writer makes a folder or a link inside its output. Each name is
+followed by the SHA-256 of the bytes written (a tab between): a listed file whose bytes
+are others now was changed since, the user's, and no run replaces or removes it
+(:func:`check_unedited`); a name with none (an older version's marker, or one a run
+killed as it renamed left) is the tool's whatever its bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import stat
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import MuscleError, agreeing, error
@@ -27,6 +34,10 @@ MARKER_HEAD = ("written by muscle-convert, which replaces the files it wrote (li
 #: The whole marker of the versions before it listed the files (up to 5 December 2026):
 #: their runs wrote files only, at the top of the folder, and kept nothing else.
 OLDER_MARKER = "written by muscle-convert; safe to replace"
+#: How the digest after a listed name is written (a tab before it).
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+#: How many files a diagnostic names at most; it counts the others.
+_NAMED_AT_MOST = 10
 #: What an ``lstat`` mode that is no regular file is, in a diagnostic.
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
           (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
@@ -35,10 +46,12 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
 @dataclass(frozen=True)
 class Marker:
     """What an output folder's marker says of its files: the ``names`` the last run
-    wrote, or, for an older version's marker (``every_file``), all its files."""
+    wrote, or, for an older version's marker (``every_file``), all its files; and the
+    ``digests`` of the bytes it wrote in them, by name (see :func:`file_digest`)."""
 
     names: frozenset[str] = frozenset()
     every_file: bool = False
+    digests: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def ours(self, folder: Path) -> set[str]:
         """The names in ``folder`` the last run wrote: regular files the marker lists
@@ -69,9 +82,59 @@ def check_no_folder_named(folder: Path, written: list[str], shown: str) -> None:
                 "elsewhere")
 
 
-def marker_text(written: list[str]) -> str:
-    """The marker of a folder whose run wrote the files ``written``."""
-    return MARKER_HEAD + "".join(f"{name}\n" for name in written)
+def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: str) -> None:
+    """Refuse (``cannot-write``, naming the output folder ``shown``) to replace or remove
+    the files ``names`` in ``folder``, the tool's as its ``marker`` says, where one's
+    bytes are not those the marker's digest says the run wrote: it was changed since,
+    and is the user's."""
+    edited = sorted(name for name in names if name in marker.digests
+                    and file_digest(folder / name) not in (None, marker.digests[name]))
+    if not edited:
+        return
+    n = len(edited)
+    them = agreeing(n, "it", "them")
+    listed = ", ".join(edited[:_NAMED_AT_MOST]) + (
+        f" and {n - _NAMED_AT_MOST} more" if n > _NAMED_AT_MOST else "")
+    raise error(shown, "cannot-write", f"cannot write here: {listed} "
+                f"{agreeing(n, 'was', 'were')} changed since muscle-convert wrote "
+                f"{them} (not the bytes its marker {DIRECTORY_MARKER} says), and this run "
+                f"would replace or remove {them}; {them} {agreeing(n, 'is', 'are')} left "
+                f"as {agreeing(n, 'it is', 'they are')}, and this run wrote nothing there: "
+                f"move {them} away (or remove {them}) for the run to write "
+                f"{agreeing(n, 'its', 'their')} own again, or write elsewhere")
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of the bytes of the regular file ``path`` (``sha256:`` and its hex),
+    opened without following a link or waiting for a writer; None where there is no
+    such file to be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            return None
+
+
+def digests_of(folder: Path, names: Iterable[str]) -> dict[str, str]:
+    """The digests (:func:`file_digest`) of the files ``names`` in ``folder``."""
+    found = {name: file_digest(folder / name) for name in names}
+    return {name: digest for name, digest in found.items() if digest is not None}
+
+
+def marker_text(written: list[str], digests: Mapping[str, str] | None = None) -> str:
+    """The marker of a folder whose run wrote the files ``written``, each with the
+    digest of its bytes where ``digests`` has it (none: a marker of names only)."""
+    digests = digests or {}
+    return MARKER_HEAD + "".join(
+        f"{name}\t{digests[name]}\n" if name in digests else f"{name}\n"
+        for name in written)
 
 
 def read_marker(folder: Path, shown: str | None = None) -> Marker:
@@ -131,7 +194,18 @@ def _parsed(raw: bytes, name: str) -> Marker:
     if lines[:len(head)] != head:
         raise _not_understood(name, "does not begin with the two lines muscle-convert "
                                     "writes there")
-    return Marker(frozenset(line for line in lines[len(head):] if _plain_name(line)))
+    listed = [_listed(line) for line in lines[len(head):]]
+    listed = [(each, digest) for each, digest in listed if _plain_name(each)]
+    return Marker(frozenset(each for each, _ in listed),
+                  digests={each: digest for each, digest in listed if digest})
+
+
+def _listed(line: str) -> tuple[str, str | None]:
+    """The name a marker's ``line`` lists, and the digest after it (None: none)."""
+    each, tab, digest = line.rpartition("\t")
+    if tab and _DIGEST.fullmatch(digest):
+        return each.rstrip(), digest
+    return line, None
 
 
 def _plain_name(name: str) -> bool:

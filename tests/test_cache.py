@@ -217,8 +217,11 @@ def test_a_change_still_in_a_databases_write_ahead_log_is_seen(tmp_path: Path) -
 
 @pytest.mark.parametrize("to, name", [("markdown", "soleus.md"), ("svg", "soleus.svg"),
                                       ("csv", "muscles.csv")])
-def test_a_file_edited_inside_a_directory_output_is_written_again(
+def test_a_file_edited_inside_a_directory_output_is_seen_and_kept(
         tmp_path: Path, to: str, name: str) -> None:
+    """The edit is seen (no replay), and kept: the run is refused (the file is the
+    user's now, see the marker's digests); once it is moved away, the run writes its
+    own again, and then replays."""
     source, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(SAMPLES, source)
     age(source)
@@ -226,6 +229,11 @@ def test_a_file_edited_inside_a_directory_output_is_written_again(
     written = (out / name).read_bytes()
     with (out / name).open("ab") as fh:  # in place: the directory's mtime stays
         fh.write(b"edited by hand\n")
+    code, again = convert(source, out, to)
+    assert (code, "up to date" in again) == (1, False)
+    assert f"{name} was changed since muscle-convert wrote it" in again
+    assert (out / name).read_bytes() == written + b"edited by hand\n"
+    (out / name).unlink()
     _, again = convert(source, out, to)
     assert "up to date" not in again and (out / name).read_bytes() == written
     assert "OUT: up to date" in convert(source, out, to)[1]
@@ -552,6 +560,12 @@ def test_an_output_edited_in_place_with_its_mtime_put_back_is_written_again(
     with open(edited, "r+b") as fh:  # same inode, same size
         fh.write(b"X")
     os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    if name:  # (in a folder, the edit is the user's: seen, and kept, see the marker)
+        refused = api(source, out, cache_dir, to)
+        errors = [d.code for d in refused.diagnostics if d.severity == "error"]
+        assert (refused.replayed, errors) == (False, ["cannot-write"])
+        assert edited.read_bytes() != expected
+        edited.unlink()
     assert not api(source, out, cache_dir, to).replayed
     assert edited.read_bytes() == expected
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from converter.atomic_folder import atomic_directory
 from converter.cli import cli
-from converter.marker import DIRECTORY_MARKER
+from converter.marker import DIRECTORY_MARKER, file_digest, marker_text, read_marker
 from tests.conftest import SAMPLES
 
 
@@ -146,3 +146,56 @@ def test_a_marker_of_its_first_lines_lets_a_run_write_into_a_folder_of_your_own(
     assert _convert(site)[0] == 0
     assert (site / "about.html").read_text() == "<p>about</p>"
     assert (site / "index.html").is_file()
+
+
+def test_a_marker_keeps_the_digest_of_each_file_it_lists(tmp_path: Path) -> None:
+    """A name with its digest after a tab is read as the name, its digest kept; one
+    with none (an older run's, or a name that ends in a tab and other text) has none."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("a")
+    digest = file_digest(site / "a.html")
+    assert digest == ("sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee"
+                      "48bb")
+    text = marker_text(["a.html", "b.html"], {"a.html": digest})
+    assert text.endswith(f"\na.html\t{digest}\nb.html\n")
+    (site / DIRECTORY_MARKER).write_text(text + "c.html\tsha256:nothex\n")
+    marker = read_marker(site)
+    assert marker.names == {"a.html", "b.html", "c.html\tsha256:nothex"}
+    assert marker.digests == {"a.html": digest}
+    assert (file_digest(site / "gone.html"), file_digest(site)) == (None, None)
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "swapped"])
+@pytest.mark.parametrize("edited", ["index.html", "soleus.md"])
+def test_a_file_of_the_tools_you_changed_since_it_wrote_it_is_left_as_it_is(
+        edited: str, in_place: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A file the last run wrote and the user changed since (a page fixed by hand) was
+    replaced, or removed as no longer written, the run exiting 0: the change was lost.
+    The marker keeps the digest of what the run wrote: the run is refused, one
+    ``cannot-write`` naming the file, and the folder is left as it was."""
+    site = tmp_path / "site"
+    monkeypatch.chdir(tmp_path)
+    first = "html" if edited == "index.html" else "markdown"
+    assert CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", first, "-o", "site",
+                                    "--no-cache", "-q"]).exit_code == 0
+    (site / edited).write_text("fixed by hand")
+    before = {path.name: path.read_bytes() for path in site.iterdir()}
+    if in_place:
+        monkeypatch.chdir(site)
+    named = "." if in_place else "site"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", named,
+                                      "--no-cache", "-j", "1", "-q"])
+    assert result.exit_code == 1
+    assert result.stderr.count("error:") == 1, result.stderr
+    assert (f"{named}: error: cannot write here: {edited} was changed since muscle-convert "
+            "wrote it (not the bytes its marker .muscle-convert says), and this run would "
+            "replace or remove it; it is left as it is, and this run wrote nothing there: "
+            "move it away (or remove it) for the run to write its own again, or write "
+            "elsewhere [cannot-write]") in result.stderr
+    assert {path.name: path.read_bytes() for path in site.iterdir()} == before
+    (site / edited).unlink()  # (moved away: the run writes again)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", named,
+                                      "--no-cache", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.stderr
