@@ -29,6 +29,7 @@ from .cli_config import (
     unless_taken,
     writer_problem,
 )
+from .cli_help import PagedGroup, to_nowhere, version_option
 from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
@@ -123,22 +124,12 @@ def _echo(pieces: Iterable[str], err: bool = False) -> None:
             click.echo(piece, nl=False, err=err)
         click.echo("", err=err)
     except BrokenPipeError:
-        _to_nowhere(sys.stderr if err else sys.stdout)
+        to_nowhere(sys.stderr if err else sys.stdout)
 
 
 def _line(text: str, err: bool = False) -> None:
     """Write one line, as :func:`_echo` does: a reader that stops early is no failure."""
     _echo((text,), err)
-
-
-def _to_nowhere(stream: Any) -> None:
-    """Point ``stream``'s descriptor at the null device (what is left in its buffer,
-    and all that comes after, is dropped)."""
-    nowhere = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(nowhere, stream.fileno())
-    finally:
-        os.close(nowhere)
 
 
 def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
@@ -217,8 +208,8 @@ def _progress(total: int, quiet: bool) -> Any:
     return click.progressbar(length=total, file=sys.stderr, label="reading") if show else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="muscle-convert")
+@click.group(cls=PagedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@version_option(__version__, prog_name="muscle-convert")
 def cli() -> None:
     """Convert muscle content (Markdown + YAML front matter) to JSON, CSV, SQLite,
     SVG image maps and Anki decks - and back."""
@@ -686,7 +677,7 @@ def _told(show: Callable[[], None]) -> None:
     try:
         show()
     except BrokenPipeError:
-        _to_nowhere(sys.stderr)
+        to_nowhere(sys.stderr)
 
 
 #: What writing to a full disk or device says (``> /dev/full``). Every output a writer
@@ -702,7 +693,7 @@ def _stdout_failed(exc: OSError) -> None:
     see :func:`_echo`)."""
     from .atomic import STDOUT
 
-    _to_nowhere(sys.stdout)
+    to_nowhere(sys.stdout)
     diagnostic = Diagnostic(STDOUT, None, None, "", "cannot-write",
                             f"cannot write standard output: {exc.strerror or exc}")
     with contextlib.suppress(OSError):

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from .cli_help import PagedCommand
 from .diagnostics import Diagnostic, MuscleError, WorkingFolderGone, printable
 
 
@@ -65,7 +66,7 @@ def _also_checked(name: str) -> Callable[[Any], object] | None:
             "size": _checked_size}.get(name)
 
 
-class ConfiguredCommand(click.Command):
+class ConfiguredCommand(PagedCommand):
     """A command a project's config file gives options to (``muscle-convert.toml``, see
     ``converter.config``): they are its defaults (click's ``default_map``), so what the
     command line gives wins. Loaded as the command runs, not for ``--help``; so is the

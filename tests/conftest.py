@@ -38,6 +38,19 @@ def cli_command(start_method: str = "fork") -> list[str]:
             "from converter.__main__ import main\nmain()", start_method]
 
 
+def into_a_gone_reader(*args: str, cwd: Path | None = None
+                       ) -> subprocess.CompletedProcess[str]:
+    """Run the command line with its standard output a pipe whose reader is gone (every
+    write to it is EPIPE, as into ``| head -1`` once head has its line)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run([sys.executable, "-m", "converter", *args], stdout=write,
+                              stderr=subprocess.PIPE, text=True, check=False, cwd=cwd)
+    finally:
+        os.close(write)
+
+
 def demo_commands(out: Path) -> list[list[str]]:
     """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
     listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",

@@ -19,7 +19,15 @@ from click.testing import CliRunner
 import converter
 from converter.cli import SHOWN_WARNINGS, cli
 from converter.schema import load_schema
-from tests.conftest import ROOT, SAMPLES, SEED, START_METHODS, cli_command, deleting_at
+from tests.conftest import (
+    ROOT,
+    SAMPLES,
+    SEED,
+    START_METHODS,
+    cli_command,
+    deleting_at,
+    into_a_gone_reader,
+)
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -974,19 +982,6 @@ def test_validate_into_a_closed_pipe_still_says_whether_the_inputs_are_valid(
     assert "Traceback" not in (done.stderr or "")
 
 
-def _into_a_gone_reader(*args: str, cwd: Path | None = None
-                        ) -> subprocess.CompletedProcess[str]:
-    """Run the command line with its standard output a pipe whose reader is gone (every
-    write to it is EPIPE, as into ``| head -1`` once head has its line)."""
-    read, write = os.pipe()
-    os.close(read)
-    try:
-        return subprocess.run([sys.executable, "-m", "converter", *args], stdout=write,
-                              stderr=subprocess.PIPE, text=True, check=False, cwd=cwd)
-    finally:
-        os.close(write)
-
-
 def test_fmt_into_a_reader_that_stops_early_formats_every_file_and_says_so(
         tmp_path: Path) -> None:
     """``fmt f | head -1`` rewrote the first file and quit, exit 1, with no summary and
@@ -996,15 +991,15 @@ def test_fmt_into_a_reader_that_stops_early_formats_every_file_and_says_so(
     for n in range(1, 51):
         (folder / f"m{n}.md").write_text(f"---\nlatin: Musculus number {n} here\n"
                                          f"title: T{n}\n---\n", encoding="utf-8")
-    checked = _into_a_gone_reader("fmt", "--check", str(folder), "--jobs", "1")
+    checked = into_a_gone_reader("fmt", "--check", str(folder), "--jobs", "1")
     assert checked.returncode == 1  # (files would change)
     assert checked.stderr.endswith("50 would change, 0 unchanged\n"), checked.stderr
-    done = _into_a_gone_reader("fmt", str(folder), "--jobs", "1")
+    done = into_a_gone_reader("fmt", str(folder), "--jobs", "1")
     assert (done.returncode, done.stderr) == (0, "50 changed, 0 unchanged\n")
     assert run("fmt", "--check", str(folder)).exit_code == 0  # every file was rewritten
     (folder / "m1.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
     (folder / "m2.md").write_text("---\nlatin: L\ntitle: T\n---\n", encoding="utf-8")
-    done = _into_a_gone_reader("fmt", str(folder), "--jobs", "1")
+    done = into_a_gone_reader("fmt", str(folder), "--jobs", "1")
     assert done.returncode == 1  # (the broken file)
     assert "m1.md:2:" in done.stderr and "[yaml-syntax]" in done.stderr, done.stderr
     assert done.stderr.endswith("1 changed, 48 unchanged, 1 failed\n"), done.stderr
@@ -1014,7 +1009,7 @@ def test_fmt_into_a_reader_that_stops_early_formats_every_file_and_says_so(
 def test_a_listing_into_a_reader_that_stops_early_is_no_failure(args: list[str]) -> None:
     """``formats | head -1`` exited 1 without a word: the rest of its listing went
     into the gone reader."""
-    done = _into_a_gone_reader(*args)
+    done = into_a_gone_reader(*args)
     assert (done.returncode, done.stderr) == (0, "")
 
 
@@ -1026,11 +1021,11 @@ def test_strict_does_not_fail_on_a_reader_that_stops_early(tmp_path: Path) -> No
     clean.mkdir()
     shutil.copy(SAMPLES / "biceps-brachii.md", clean)
     args = ["--to", "jsonl", "-o", "-", "--strict", "--no-cache"]
-    done = _into_a_gone_reader("convert", str(clean), *args)
+    done = into_a_gone_reader("convert", str(clean), *args)
     assert "[output-closed]" in done.stderr
     assert done.returncode == 0, done.stderr
     assert "--strict" not in done.stderr
-    done = _into_a_gone_reader("convert", str(SAMPLES), *args)  # (ten warnings of its own)
+    done = into_a_gone_reader("convert", str(SAMPLES), *args)  # (ten warnings of its own)
     assert done.returncode == 1
     assert done.stderr.endswith("(--strict: 10 warnings fail the run)\n"), done.stderr
 

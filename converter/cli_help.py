@@ -1,0 +1,72 @@
+"""The command line's own pages, ``--help`` and ``--version``, written as its commands
+write their output: a reader that stops reading (``muscle-convert --help | head -1``)
+takes no more, and the exit status is 0, as when it reads the page whole (click's own
+handling of a broken pipe exits 1)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+#: An eager option's callback: it writes its page on standard output and ends the command.
+Shown = Callable[[click.Context, click.Parameter, Any], Any]
+
+
+def to_nowhere(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device (what is left in its buffer,
+    and all that comes after, is dropped)."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nowhere, stream.fileno())
+    finally:
+        os.close(nowhere)
+
+
+def unstopped(show: Shown) -> Shown:
+    """``show``, ending its command with status 0 when the reader of its page stopped
+    reading (the rest of the page goes nowhere)."""
+
+    @functools.wraps(show)
+    def shown(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        try:
+            return show(ctx, param, value)
+        except BrokenPipeError:
+            to_nowhere(sys.stdout)
+            ctx.exit()
+
+    return shown
+
+
+class PagedCommand(click.Command):
+    """A command whose ``--help`` into a reader that stops early is no failure."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None and option.callback is not None and not hasattr(
+                option.callback, "__wrapped__"):  # (click keeps the option it made)
+            option.callback = unstopped(option.callback)
+        return option
+
+
+class PagedGroup(PagedCommand, click.Group):
+    """A group whose ``--help`` (and its commands', unless they name another class) into
+    a reader that stops early is no failure."""
+
+    command_class = PagedCommand
+
+
+def version_option(version: str, prog_name: str) -> Callable[[Any], Any]:
+    """``--version``, showing ``<prog_name>, version <version>`` as click's does."""
+
+    def show(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            click.echo(f"{prog_name}, version {version}", color=ctx.color)
+            ctx.exit()
+
+    return click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+                        callback=unstopped(show), help="Show the version and exit.")
