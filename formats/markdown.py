@@ -49,7 +49,7 @@ from converter.model import (
     WrittenInt,
     exact_text,
 )
-from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext
+from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext, spelling
 from converter.slug import BUNDLE_PAGE, device_name, slug_hint, slugify
 
 if TYPE_CHECKING:  # (PyYAML is imported when a file is read, not by a run replayed)
@@ -532,12 +532,13 @@ class MarkdownFormat(Format):
 
 def _warn_if_too_large(path: Path, size: int, ctx: WriteContext) -> None:
     """A ``file-too-large`` warning for a file written (``size`` bytes) that reading
-    refuses by default (over :data:`~converter.registry.MAX_BYTES`)."""
+    refuses by default (over :data:`~converter.registry.MAX_BYTES`), naming the limit
+    to give as the caller names it (``--max-bytes N``, or ``max_bytes=N``)."""
     if size > MAX_BYTES:
         ctx.report(Diagnostic(str(path), None, None, "", "file-too-large",
                               f"is {size} bytes, over the limit of {MAX_BYTES} that "
-                              f"reading takes by default: read it back with --max-bytes "
-                              f"{size} (max_bytes={size} in the Python API)", "warning"))
+                              f"reading takes by default: read it back with "
+                              f"{spelling().given('max_bytes', size)}", "warning"))
 
 
 def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:

@@ -273,6 +273,31 @@ def test_no_file_is_written_named_as_a_windows_device(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["arm.md"]
 
 
+@pytest.mark.parametrize("api", [False, True], ids=["command-line", "python-api"])
+def test_a_file_too_large_to_read_back_names_the_limit_as_the_caller_gives_it(
+        api: bool, tmp_path: Path) -> None:
+    """The ``file-too-large`` warning of a file written over the default reading limit
+    said both spellings, ``--max-bytes N (max_bytes=N in the Python API)``, whoever
+    called; it now names the limit as the caller gives it."""
+    big = Muscle(slug="big", title="Big", body="x" * 5 * 1024 * 1024)
+    out = tmp_path / "md"
+    if api:
+        with pytest.warns(UserWarning) as warned:
+            converter.write([big], out, "markdown")
+        said = [str(w.message) for w in warned]
+    else:
+        converter.write([big], tmp_path / "big.json", "json")
+        result = CliRunner().invoke(cli, ["convert", str(tmp_path / "big.json"), "--to",
+                                          "markdown", "-o", str(out), "--no-cache", "-q"])
+        assert result.exit_code == 0, result.output
+        said = result.stderr.splitlines()
+    size = (out / "big.md").stat().st_size
+    limit = f"max_bytes={size}" if api else f"--max-bytes {size}"
+    assert said == [f"{out / 'big.md'}: warning: is {size} bytes, over the limit of "
+                    f"4194304 that reading takes by default: read it back with {limit} "
+                    "[file-too-large]"]
+
+
 def test_a_merge_key_is_placed_at_that_key(tmp_path: Path) -> None:
     """A ``<<`` of extra is what is wrong: placed there, not at its value (further along
     its line, as a flow map or a text is)."""
