@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .atomic import TemporaryFull, atomic_file, cannot_write, is_special, is_stdout, left_early
+from .atomic import (
+    TemporaryFull,
+    atomic_file,
+    cannot_write,
+    is_special,
+    is_stdout,
+    left_early,
+    reader_left,
+)
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, WorkingFolderGone
@@ -591,6 +599,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     last one (inputs, options, output untouched) is replayed without writing."""
     options = dict(options or {})
     written: list[WriteContext] = []
+    reader_left(output)  # (forgets a mark an earlier run left: each run says its own)
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
         locator = Locator.of(reader.inputs)
