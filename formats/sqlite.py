@@ -1307,8 +1307,8 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
         record, shape = _record(row, groups)
         done[0] += 1
         where = f"muscles[{_shown(row[0])}]"
-        for field_path, code, message in shape.problems:
-            ctx.report(Diagnostic(path, None, None, _below(where, field_path), code, message))
+        for named, code, message in shape.said(where):
+            ctx.report(Diagnostic(path, None, None, named, code, message))
         undecoded = [Diagnostic(path, None, None, named, "not-utf8", kept_byte_message(text))
                      for named, text in canonical.kept_byte_texts(record, where)] if kept else []
         for diagnostic in undecoded:
@@ -1364,22 +1364,31 @@ class _Misshapen:
     __slots__ = ("_found", "hidden")
 
     def __init__(self) -> None:
-        self._found: dict[_Problem, None] | None = None  # (each once, in order)
+        #: Each problem once, in order, with the table row it names ("": its field).
+        self._found: dict[_Problem, str] | None = None
         self.hidden: set[int] | None = None
 
     @property
     def problems(self) -> Iterable[_Problem]:
         return () if self._found is None else self._found
 
-    def add(self, problem: _Problem) -> None:
-        """Add ``problem`` (said once however many rows give it)."""
+    def add(self, problem: _Problem, row: str = "") -> None:
+        """Add ``problem`` (said once however many rows give it); ``row``: the row of a
+        table it names (``exercises[muscle 'soleus', position 'a'].position``) in place of
+        its field below the muscle, whose lints it still hides (see :meth:`diagnostics`)."""
         if self._found is None:
             self._found = {}
-        self._found[problem] = None
+        self._found.setdefault(problem, row)
+
+    def said(self, where: str) -> list[tuple[str, str, str]]:
+        """The field, code and message of each problem as the muscle ``where`` says it."""
+        return [(row or _below(where, problem[0]), *problem[1:])
+                for problem, row in (self._found or {}).items()]
 
     def diagnostics(self, path: str, where: str) -> list[Diagnostic]:
-        """The problems as diagnostics of the muscle ``where``: what the lints of its
-        record do not speak of (a polygon with a coordinate read as 0 is not its own)."""
+        """The problems as diagnostics of the muscle ``where``, each at its field below
+        it: what the lints of its record do not speak of (a polygon with a coordinate
+        read as 0 is not its own, nor one whose points' order is not known)."""
         return [Diagnostic(path, None, None, _below(where, field_path), code, message)
                 for field_path, code, message in self.problems]
 
@@ -1413,10 +1422,10 @@ def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
     exercise_rows, point_rows = exercises.take(slug), points.take(slug)
     return {
         "slug": slug, "title": title, "latin": latin, **_localized(text_rows, shape),
-        "functions": _functions(function_rows, shape),
-        "exercises": _exercises(exercise_rows, shape),
+        "functions": _functions(slug, function_rows, shape),
+        "exercises": _exercises(slug, exercise_rows, shape),
         "image": image, "image_focus": image_focus,
-        "regions": _regions(point_rows, shape), "body": body,
+        "regions": _regions(slug, point_rows, shape), "body": body,
         "extra": _extra(extra, shape),
     }, shape
 
@@ -1448,22 +1457,24 @@ def _localized(rows: list[tuple[Any, ...]], shape: _Misshapen) -> dict[str, dict
     return texts
 
 
-def _exercises(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[Any]:
-    """The names of a muscle's rows of exercises (position, name), in order; the first
-    position that is no whole number is a problem of ``shape``."""
+def _exercises(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[Any]:
+    """The names of the rows of exercises (position, name) of the muscle ``slug``, in
+    order; the first position that is no whole number is a problem of ``shape``."""
     for at, (position, _) in enumerate(rows):
-        if not _at_position(position, f"exercises[{at}]", shape):
+        if not _at_position(position, f"exercises[{at}]", shape,
+                            _row("exercises", slug, position=position)):
             break  # (the first: a table made again with text positions has only such)
     return [name for _, name in rows]
 
 
-def _functions(rows: list[tuple[Any, ...]], shape: _Misshapen
+def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
                ) -> list[dict[str, dict[Any, Any]]]:
     by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
     ordered = True  # (until a position that is no whole number: said once)
     for position, part, language, text in rows:
         if ordered and position not in by_position:
-            ordered = _at_position(position, f"functions[{len(by_position)}]", shape)
+            ordered = _at_position(position, f"functions[{len(by_position)}]", shape,
+                                   _row("functions", slug, position=position))
         parts = by_position.setdefault(position, {"short": {}, "extended": {}})
         if part not in parts or not isinstance(part, str):
             shape.add(_bad_kind("functions", "part", part, parts))
@@ -1473,42 +1484,65 @@ def _functions(rows: list[tuple[Any, ...]], shape: _Misshapen
     return list(by_position.values())
 
 
-def _regions(rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[list[list[Any]]]:
-    """The polygons of a muscle's rows of points (region, x, y; each region's together,
-    in order); a problem of ``shape`` names every coordinate that is no number (0 in
-    its place), counting regions and points from 0 (``position`` gives their order, not
-    a count), and the first position that is no whole number (of each region's points)."""
+def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
+             ) -> list[list[list[Any]]]:
+    """The polygons of the rows of points (region, x, y; each region's together, in
+    order) of the muscle ``slug``; a problem of ``shape`` names every coordinate that is
+    no number (0 in its place), counting regions and points from 0 (``position`` gives
+    their order, not a count), and the first position that is no whole number (of each
+    region's points) by its row."""
     polygons: dict[Any, list[list[Any]]] = {}
     ordered, unordered = True, set()  # (the regions of a point said so: once each)
     for region, position, x, y in rows:
         if ordered and region not in polygons:
-            ordered = _at_position(region, f"regions[{len(polygons)}]", shape)
+            ordered = _at_position(region, f"regions[{len(polygons)}]", shape,
+                                   _row("regions", slug, position=region))
         points = polygons.setdefault(region, [])
         place = len(polygons) - 1
         if x is not None or y is not None:  # (both NULL: a region without points)
             at = f"regions[{place}].points[{len(points)}]"
-            if place not in unordered and not _at_position(position, at, shape):
+            if place not in unordered and not _at_position(
+                    position, at, shape, _row("points", slug, region=region,
+                                              position=position)):
                 unordered.add(place)  # (its polygon's lints and errors: not said)
             points.append([_coordinate(x, f"{at}.x", shape),
                            _coordinate(y, f"{at}.y", shape)])
     return list(polygons.values())
 
 
-def _at_position(position: Any, field_path: str, shape: _Misshapen) -> bool:
-    """Whether ``position``, of the row at ``field_path``, is a whole number of 0 or
-    more; if not (a value edited past the column's type, or a table made again with
-    another), a ``not-integer`` problem of ``shape``: the order of its rows is not known;
-    a negative one is ``bad-value``, as a data package's is."""
+def _at_position(position: Any, field_path: str, shape: _Misshapen, row: str) -> bool:
+    """Whether ``position``, of the item at ``field_path`` (in SQLite's order) and of
+    the table row ``row`` (see :func:`_row`), is a whole number of 0 or more; if not (a
+    value edited past the column's type, or a table made again with another), a
+    ``not-integer`` problem of ``shape`` naming that row: the order of its rows is not
+    known; a negative one is ``bad-value``, as a data package's is."""
     if type(position) is int:
         if position < 0:
             shape.add((f"{field_path}.position", "bad-value", f"{position} is negative: "
-                       "position counts from 0; the muscle is left out"))
+                       "position counts from 0; the muscle is left out"), f"{row}.position")
         return position >= 0
     shown = f"{position!r} is text," if isinstance(position, str) else (
         f"{_stored(position)} is")
     shape.add((f"{field_path}.position", "not-integer", f"{shown} not a whole number "
-               "(position gives the order of the rows); the muscle is left out"))
+               "(position gives the order of the rows); the muscle is left out"),
+              f"{row}.position")
     return False
+
+
+def _row(table: str, slug: Any, **key: Any) -> str:
+    """A row of ``table`` as a diagnostic names it, by its key, so that the user can
+    look it up: ``points[muscle 'soleus', region 0, position 'a']`` (a BLOB as SQL
+    writes it, ``x'00'``)."""
+    shown = ", ".join(f"{column} {_literal(value)}" for column, value in
+                      (("muscle", slug), *key.items()))
+    return f"{table}[{shown}]"
+
+
+def _literal(value: Any) -> str:
+    """``value`` of a row's key as :func:`_row` shows it."""
+    if isinstance(value, bytes):
+        return f"x'{value.hex()}'"
+    return "NULL" if value is None else _named(value)
 
 
 def _coordinate(value: Any, field_path: str, shape: _Misshapen) -> Any:

@@ -1273,12 +1273,15 @@ EDITED_PAST_CHECKS = {
          "UPDATE functions SET position = 1.5 WHERE muscle = 'soleus' AND position = 1",
          "UPDATE regions SET position = x'00' WHERE muscle = 'soleus' AND position = 1",
          "UPDATE points SET region = x'00' WHERE muscle = 'soleus' AND region = 1"],
-        [("muscles[deltoideus].exercises[2].position", "not-integer", "'a' is text, not a "
-          "whole number (position gives the order of the rows); the muscle is left out"),
-         ("muscles[soleus].functions[1].position", "not-integer", "the number 1.5 is not a "
-          "whole number (position gives the order of the rows); the muscle is left out"),
-         ("muscles[soleus].regions[1].position", "not-integer", "a BLOB of 1 byte is not a "
-          "whole number (position gives the order of the rows); the muscle is left out")]),
+        [("exercises[muscle 'deltoideus', position 'a'].position", "not-integer", "'a' is "
+          "text, not a whole number (position gives the order of the rows); the muscle is "
+          "left out"),
+         ("functions[muscle 'soleus', position 1.5].position", "not-integer", "the number "
+          "1.5 is not a whole number (position gives the order of the rows); the muscle is "
+          "left out"),
+         ("regions[muscle 'soleus', position x'00'].position", "not-integer", "a BLOB of 1 "
+          "byte is not a whole number (position gives the order of the rows); the muscle is "
+          "left out")]),
     # (was read without a word, where a data package's is a bad-value error)
     "position negative": (
         ["UPDATE exercises SET position = -1 WHERE muscle = 'deltoideus' AND position = 1",
@@ -1286,14 +1289,15 @@ EDITED_PAST_CHECKS = {
          "UPDATE functions SET position = -1 WHERE muscle = 'soleus' AND position = 1",
          "UPDATE regions SET position = -1 WHERE muscle = 'soleus' AND position = 0",
          "UPDATE points SET region = -1 WHERE muscle = 'soleus' AND region = 0"],
-        [("muscles[deltoideus].exercises[0].position", "bad-value", "-1 is negative: "
+        [("exercises[muscle 'deltoideus', position -1].position", "bad-value", "-1 is "
+          "negative: position counts from 0; the muscle is left out"),
+         *[(f"points[muscle 'deltoideus', region {n}, position -2].position", "bad-value",
+            "-2 is negative: position counts from 0; the muscle is left out")
+           for n in (0, 1)],
+         ("functions[muscle 'soleus', position -1].position", "bad-value", "-1 is negative: "
           "position counts from 0; the muscle is left out"),
-         *[(f"muscles[deltoideus].regions[{n}].points[0].position", "bad-value", "-2 is "
-            "negative: position counts from 0; the muscle is left out") for n in (0, 1)],
-         ("muscles[soleus].functions[0].position", "bad-value", "-1 is negative: position "
-          "counts from 0; the muscle is left out"),
-         ("muscles[soleus].regions[0].position", "bad-value", "-1 is negative: position "
-          "counts from 0; the muscle is left out")]),
+         ("regions[muscle 'soleus', position -1].position", "bad-value", "-1 is negative: "
+          "position counts from 0; the muscle is left out")]),
 }
 
 
@@ -1306,6 +1310,34 @@ def test_a_row_edited_past_the_checks_leaves_out_only_its_muscle(
     assert found == sorted(m.slug for m in sample_muscles
                            if m.slug not in ("soleus", "deltoideus"))
     assert [(p.field, p.code, p.message) for p in problems] == expected
+
+
+def test_a_bad_position_names_the_row_the_sqlite3_shell_finds(sample_muscles: list[Muscle],
+                                                              db: Path) -> None:
+    """The row was named by its place in SQLite's order, which is another row: position
+    'a' of deltoideus's exercises, sorted after the numbers, was ``exercises[2]``, where
+    position 2 is "Omvendte flyes". It is named by its key, which a query finds."""
+    write(sample_muscles, db)
+    shell = shutil.which("sqlite3") or "sqlite3"
+    subprocess.run([shell, str(db)], check=True, text=True, input=(
+        "UPDATE exercises SET position = 'a' WHERE muscle = 'deltoideus' AND position = 0;"
+        "UPDATE functions SET position = 2.5 WHERE muscle = 'soleus' AND position = 0;"
+        "UPDATE points SET position = -1 WHERE muscle = 'trapezius' AND region = 1 "
+        "AND position = 4;"))
+    _, problems = read_with_diagnostics(db)
+    found = []
+    for problem in problems:
+        named = re.fullmatch(r"(\w+)\[(.+)\]\.(\w+)", problem.field)
+        assert named, problem.field
+        table, key, column = named.groups()
+        where = " AND ".join(f"{c} = {v}" for c, v in (p.split(" ", 1)
+                                                      for p in key.split(", ")))
+        found.append((problem.code, table, subprocess.run(
+            [shell, "-readonly", str(db), f"SELECT quote({column}), count(*) FROM {table} "
+             f"WHERE {where}"], capture_output=True, text=True, check=True).stdout.split()))
+    assert found == [("not-integer", "exercises", ["'a'|1"]),
+                     ("not-integer", "functions", ["2.5|2"]),  # (its short and extended)
+                     ("bad-value", "points", ["-1|1"])]
 
 
 @pytest.mark.parametrize("table", ["exercises", "points"])
@@ -1330,11 +1362,11 @@ def test_a_table_made_again_with_text_positions_is_not_read_in_their_text_order(
         conn.execute(f"ALTER TABLE copied RENAME TO {table}")
         conn.commit()
     found, problems = read_with_diagnostics(db)
-    item = {"exercises": "exercises[0]", "points": "regions[0].points[0]"}[table]
-    first = "'0'"
+    row = {"exercises": "exercises[muscle 'm', position '0']",
+           "points": "points[muscle 'm', region 0, position '0']"}[table]
     assert ([m.slug for m in found], [(p.field, p.code, p.message) for p in problems]) == (
-        ["n"], [(f"muscles[m].{item}.position", "not-integer", f"{first} is text, not a whole "
-                 "number (position gives the order of the rows); the muscle is left out")])
+        ["n"], [(f"{row}.position", "not-integer", "'0' is text, not a whole number "
+                 "(position gives the order of the rows); the muscle is left out")])
 
 
 def test_a_row_of_the_wrong_shape_reports_the_muscles_other_problems_too(
