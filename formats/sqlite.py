@@ -780,6 +780,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     ).fetchone()
     given = _last_given(conn)
     next_id = max(last_id or 0, given) + 1
+    tops = {} if new else _ids_held(conn, out)
     search = _Search(conn, threshold=max(BATCH, held // 16))
     seen = _Seen(conn)
     batch = _Batch(fresh=new)
@@ -815,8 +816,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 number = old[1]
             batch.add(slug, values, number, source, change=old is not None)
             if len(batch) >= BATCH:
-                batch.flush(conn)
-    batch.flush(conn)
+                _flush(batch, conn, out, tops)
+    _flush(batch, conn, out, tops)
     if next_id - 1 > given:
         conn.execute(_ID_SEQUENCE)
         conn.execute("DELETE FROM id_sequence")
@@ -852,6 +853,74 @@ def _no_id_left(conn: sqlite3.Connection, out: str, last_id: int, given: int) ->
     return error(out, "bad-value", f"{value} leaves no id for a new muscle (the highest is "
                  f"{MAX_ID}: the search index keys a muscle's rows by id * 4 + 3, a 64-bit "
                  f"integer); {fix}, or write a fresh database", field)
+
+
+#: The lowest id the search index holds: ``id * 4`` is a 64-bit integer from it on.
+MIN_ID = -(2**63) // 4
+#: The tables whose ids key the search index's rows (``id * 4 + k``), each with its k.
+_KEYED = {"muscles": 3, "texts": 0, "functions": 1}
+#: Of those, the ones whose new rows take the next id SQLite gives.
+_NUMBERED = ("texts", "functions")
+#: A row of one of them: its id and its muscle's slug.
+_Top = tuple[int, Any]
+
+
+def _ids_held(conn: sqlite3.Connection, out: str) -> dict[str, _Top]:
+    """The row of the highest id of each table of :data:`_NUMBERED`, by name; raise a
+    ``bad-value`` error for a row of muscles, texts or functions whose id is past what
+    the search index keys (set by hand, its triggers dropped: the index cannot hold it)."""
+    for table in _KEYED:
+        owner = "slug" if table == "muscles" else "muscle"
+        found = conn.execute(f"SELECT id, {owner} FROM {table} WHERE typeof(id) = 'integer' "
+                             "AND (id > ? OR id < ?) LIMIT 1", (MAX_ID, MIN_ID)).fetchone()
+        if found:
+            raise _id_error(out, table, found, f"is past the ids the search index holds "
+                            f"({MIN_ID} to {MAX_ID})", "an id between those")
+    return {table: top for table in _NUMBERED if (top := conn.execute(
+        f"SELECT id, muscle FROM {table} ORDER BY id DESC LIMIT 1").fetchone())}
+
+
+def _id_error(out: str, table: str, row: _Top, problem: str, fix: str) -> MuscleError:
+    """The ``bad-value`` error of the id of ``row`` of ``table``: its ``problem`` and
+    ``fix``."""
+    number, slug = row
+    field = f"muscles[{_shown(slug)}].id" if table == "muscles" else f"{table}[rowid {number}].id"
+    owner = f"muscle {_named(slug)}" if table == "muscles" else \
+        f"this row (of muscle {_named(slug)})"
+    k = _KEYED[table]
+    return error(out, "bad-value", f"{number} {problem}: the search index keys a row of "
+                 f"{table} by id * 4{f' + {k}' if k else ''}, a 64-bit integer; give {owner} "
+                 f"{fix}, or write a fresh database", field)
+
+
+def _flush(batch: _Batch, conn: sqlite3.Connection, out: str, tops: dict[str, _Top]
+           ) -> None:
+    """:meth:`_Batch.flush`; a new row of texts or functions whose id SQLite gives is
+    past what the search index keys (a row's id set up to the highest by hand, ``tops``
+    of :func:`_ids_held`) is a ``bad-value`` error naming that row, whether the index's
+    trigger refused it or the index, dropped, is to be made again after."""
+    try:
+        batch.flush(conn)
+    except sqlite3.Error as exc:  # (SQLite's integer overflows to a REAL: no row key)
+        full = None if getattr(exc, "sqlite_errorname", "") != "SQLITE_MISMATCH" else \
+            _full(conn, out, tops, MAX_ID)
+        if full is None:
+            raise
+        raise full from None
+    full = _full(conn, out, tops, MAX_ID + 1)
+    if full is not None:
+        raise full
+
+
+def _full(conn: sqlite3.Connection, out: str, tops: dict[str, _Top], limit: int
+          ) -> MuscleError | None:
+    """The error of a table of ``tops`` whose highest id is ``limit`` or more."""
+    for table, top in tops.items():
+        (highest,) = conn.execute(f"SELECT max(id) FROM {table}").fetchone()
+        if highest is not None and highest >= limit:
+            return _id_error(out, table, top, f"leaves no id for a new row of {table} (the "
+                             f"highest is {MAX_ID})", "a lower id")
+    return None
 
 
 def _last_given(conn: sqlite3.Connection) -> int:

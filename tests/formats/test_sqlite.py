@@ -526,6 +526,67 @@ def test_an_id_edited_up_to_the_limit_is_one_error_that_names_it(
     assert write([Muscle(slug="a", title="A again")], db) == f"{db}: " + counts(0, 1, 0, 0)
 
 
+def _texted(slug: str, *languages: str) -> Muscle:
+    """A muscle with an origin and a function in each of ``languages``."""
+    texts = LocalizedText({lang: f"{slug} {lang}" for lang in languages})
+    return Muscle(slug=slug, title=slug.upper(), origin=texts, functions=(Function(texts),))
+
+
+def _shell(db: Path, sql: str) -> None:
+    """Run ``sql`` in the sqlite3 shell, as a user edits the database (foreign keys off)."""
+    subprocess.run([shutil.which("sqlite3") or "sqlite3", str(db)], check=True, text=True,
+                   input=sql)
+
+
+@pytest.mark.parametrize("batch", [sqlite_format.BATCH, 1], ids=["trigger", "rebuilt"])
+@pytest.mark.parametrize("table", ["texts", "functions"])
+def test_a_row_id_edited_up_to_the_limit_is_one_error_that_names_it(
+        table: str, batch: int, db: Path) -> None:
+    """A new row of texts or functions after one whose id was set to the highest the
+    search index keys was "SQLite failed: datatype mismatch" (its id * 4 a REAL), from
+    the index's trigger, or from the index made again after many changes. A run that
+    adds no row is written as before."""
+    first = [_texted(slug, "en") for slug in "abc"]
+    write(first, db)
+    _shell(db, f"UPDATE {table} SET id = {2**61 - 1} WHERE muscle = 'a';")
+    before = db.read_bytes()
+    retitled = [replace(m, title="Again") for m in first[:2]]
+    with _batches_of(batch), pytest.raises(MuscleError) as exc:  # (two changed first: a
+        # batch of one has the index dropped before the new rows of c)
+        converter.write([*retitled, _texted("c", "en", "da")], db, "sqlite")
+    assert [(d.path, d.field, d.code) for d in exc.value.diagnostics] == [
+        (str(db), f"{table}[rowid {2**61 - 1}].id", "bad-value")]
+    assert exc.value.diagnostics[0].message.startswith(
+        f"{2**61 - 1} leaves no id for a new row of {table} (the highest is {2**61 - 1}): "
+        f"the search index keys a row of {table} by id * 4")
+    assert "give this row (of muscle 'a') a lower id" in exc.value.diagnostics[0].message
+    assert db.read_bytes() == before
+    with _batches_of(batch):
+        assert write([*retitled, first[2]], db) == f"{db}: " + counts(0, 2, 1, 0)
+
+
+@pytest.mark.parametrize(("table", "value", "field"), [
+    ("muscles", 2**61, "muscles[a].id"),
+    ("texts", 2**61, f"texts[rowid {2**61}].id"),
+    ("functions", -(2**61) - 1, f"functions[rowid {-(2**61) - 1}].id")])
+def test_an_id_past_what_the_search_index_keys_is_one_error_that_names_it(
+        table: str, value: int, field: str, db: Path) -> None:
+    """An id set past what the search index keys (its trigger dropped: the trigger
+    refuses it) was written over without a word, the index without the row."""
+    write([_texted("a", "en"), _texted("b", "en")], db)
+    owner = "slug" if table == "muscles" else "muscle"
+    _shell(db, f"DROP TRIGGER {table}_search_update; "
+               f"UPDATE {table} SET id = {value} WHERE {owner} = 'a';")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write([_texted("a", "en"), _texted("b", "en", "da")], db, "sqlite")
+    assert [(d.path, d.field, d.code) for d in exc.value.diagnostics] == [
+        (str(db), field, "bad-value")]
+    assert exc.value.diagnostics[0].message.startswith(
+        f"{value} is past the ids the search index holds ({-(2**61)} to {2**61 - 1}): ")
+    assert db.read_bytes() == before
+
+
 def test_the_highest_id_the_search_index_holds_is_given(db: Path) -> None:
     write([Muscle(slug="a", title="A")], db)
     with contextlib.closing(sqlite3.connect(db)) as conn, conn:
