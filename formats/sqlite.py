@@ -164,6 +164,11 @@ _TRIGGER_BODIES = {
     BEGIN {_FUNCTION_OUT} {_FUNCTION_IN} END""",
 }
 _TRIGGERS = tuple(f"CREATE TRIGGER {name} {body}" for name, body in _TRIGGER_BODIES.items())
+#: The search index's table and triggers as ``sqlite_master`` holds them, by name.
+_SEARCH_MADE = {"search": _SEARCH[0], **dict(zip(_TRIGGER_BODIES, _TRIGGERS, strict=True))}
+#: Those the database holds (only they are read: another's name may not be UTF-8).
+_SEARCH_FOUND = ("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger') "
+                 f"AND name IN ({', '.join('?' * len(_SEARCH_MADE))})")
 # Replacing many muscles row by row through the triggers is slow, so a large update drops
 # the search index and its triggers and rebuilds both (same rows, same rowids) at the end.
 _DETACH_SEARCH = (*(f"DROP TRIGGER {name}" for name in _TRIGGER_BODIES), "DROP TABLE search")
@@ -782,6 +787,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     next_id = max(last_id or 0, given) + 1
     tops = {} if new else _ids_held(conn, out)
     search = _Search(conn, threshold=max(BATCH, held // 16))
+    if not new:
+        search.renew()
     seen = _Seen(conn)
     batch = _Batch(fresh=new)
     records = iter(records)
@@ -1080,6 +1087,18 @@ class _Search:
             for statement in _DETACH_SEARCH:
                 self.conn.execute(statement)
             self.detached = True
+
+    def renew(self) -> None:
+        """Drop the index and its triggers, to be rebuilt, unless each is as this version
+        makes it: one dropped by hand (or made otherwise) left the index without the
+        rows written since, or every write failing ("no such table: main.search")."""
+        found = dict(self.conn.execute(_SEARCH_FOUND, list(_SEARCH_MADE)))
+        if found == _SEARCH_MADE or self.detached:
+            return
+        for name in _TRIGGER_BODIES:
+            self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self.conn.execute("DROP TABLE IF EXISTS search")
+        self.detached = True
 
     def finish(self) -> None:
         """Rebuild the index and its triggers if they were dropped."""

@@ -766,6 +766,26 @@ def test_search_follows_edits_made_with_sql(sample_muscles: list[Muscle], db: Pa
     assert query(db, "SELECT count(*) FROM texts WHERE muscle = 'trapezius'") == [(0,)]
 
 
+@pytest.mark.parametrize("edit", ["DROP TRIGGER texts_search_insert",
+                                  "DROP TRIGGER functions_search_update",
+                                  "DROP TRIGGER muscles_search_delete", "DROP TABLE search"])
+def test_a_search_index_or_trigger_dropped_by_hand_is_made_again(
+        edit: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A trigger dropped left the index without the rows written since (a new text not
+    found), and the index dropped failed every update ("no such table: main.search")."""
+    write(sample_muscles, db)
+    _shell(db, f"{edit};")
+    changed = [replace(m, origin=LocalizedText({**m.origin, "de": "Fersenbein"}))
+               if m.slug == "soleus" else
+               replace(m, functions=(Function(LocalizedText({"da": "Abduktionsbevægelse"})),))
+               if m.slug == "deltoideus" else m
+               for m in sample_muscles if m.slug != "trapezius"]
+    assert write(changed, db, prune=True) == f"{db}: " + counts(0, 2, len(changed) - 2, 1)
+    assert search(db, "fersenbein") == {"soleus"}
+    assert search(db, "abduktionsbevægelse") == {"deltoideus"}
+    assert search(db, "trapezius") == set()
+
+
 def test_views_flatten_the_tables(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     for m in sample_muscles:
