@@ -1509,7 +1509,7 @@ def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
     text_rows, function_rows = texts.take(slug), functions.take(slug)
     exercise_rows, point_rows = exercises.take(slug), points.take(slug)
     return {
-        "slug": slug, "title": title, "latin": latin, **_localized(text_rows, shape),
+        "slug": slug, "title": title, "latin": latin, **_localized(slug, text_rows, shape),
         "functions": _functions(slug, function_rows, shape),
         "exercises": _exercises(slug, exercise_rows, shape),
         "image": image, "image_focus": image_focus,
@@ -1535,14 +1535,25 @@ def _bad_kind(table: str, column: str, value: Any, kinds: dict[str, Any]) -> _Pr
             f"{' or '.join(kinds)}; the muscle is left out")
 
 
-def _localized(rows: list[tuple[Any, ...]], shape: _Misshapen) -> dict[str, dict[Any, Any]]:
+def _localized(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
+               ) -> dict[str, dict[Any, Any]]:
     texts: dict[str, dict[Any, Any]] = {"origin": {}, "insertion": {}}
     for name, language, text in rows:
         if name not in texts or not isinstance(name, str):
             shape.add(_bad_kind("texts", "field", name, texts))
+        elif language in texts[name]:
+            _twice(_row("texts", slug, field=name, language=language), name, shape)
         else:
             texts[name][language] = text
     return texts
+
+
+def _twice(row: str, field_path: str, shape: _Misshapen) -> None:
+    """The problem of the key of ``row`` given by two rows (of a table made again without
+    its key), of the item at ``field_path`` below the muscle: which is meant is not
+    known."""
+    shape.add((field_path, "duplicate-key", "occurs twice (in a table made again without "
+               "its key): which row is meant is not known; the muscle is left out"), row)
 
 
 def _exercises(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen) -> list[Any]:
@@ -1552,6 +1563,8 @@ def _exercises(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen) -> lis
         if not _at_position(position, f"exercises[{at}]", shape,
                             _row("exercises", slug, position=position)):
             break  # (the first: a table made again with text positions has only such)
+        if at and rows[at - 1][0] == position:
+            _twice(_row("exercises", slug, position=position), "exercises", shape)
     return [name for _, name in rows]
 
 
@@ -1567,6 +1580,9 @@ def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
         if part not in parts or not isinstance(part, str):
             shape.add(_bad_kind("functions", "part", part, parts))
             shape.hide(len(by_position) - 1)
+        elif language in parts[part]:
+            _twice(_row("functions", slug, position=position, part=part, language=language),
+                   f"functions[{len(by_position) - 1}]", shape)
         else:
             parts[part][language] = text
     return list(by_position.values())
@@ -1581,6 +1597,7 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
     region's points) by its row."""
     polygons: dict[Any, list[list[Any]]] = {}
     ordered, unordered = True, set()  # (the regions of a point said so: once each)
+    last = None  # (the position of the point before)
     for region, position, x, y in rows:
         if ordered and region not in polygons:
             ordered = _at_position(region, f"regions[{len(polygons)}]", shape,
@@ -1593,6 +1610,10 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
                     position, at, shape, _row("points", slug, region=region,
                                               position=position)):
                 unordered.add(place)  # (its polygon's lints and errors: not said)
+            elif points and position == last:
+                _twice(_row("points", slug, region=region, position=position),
+                       f"regions[{place}]", shape)
+            last = position
             points.append([_coordinate(x, f"{at}.x", shape),
                            _coordinate(y, f"{at}.y", shape)])
     return list(polygons.values())
