@@ -1107,13 +1107,17 @@ class _Search:
                 self.conn.execute(statement)
 
 
+#: The tables this version makes without row ids.
+_WITHOUT_ROWID = ("exercises", "regions", "points")
+
+
 #: The rows, by muscle, of the tables without row ids that name a row the database does
-#: not hold (their ``PRAGMA foreign_key_check`` rows say no more than the table).
+#: not hold (their ``PRAGMA foreign_key_check`` rows say no more than the table): those
+#: made so, and texts and functions made again so by hand.
 _ORPHANS_BY_MUSCLE = {
-    "exercises": "SELECT muscle, count(*) FROM exercises WHERE muscle NOT IN "
-                 "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle",
-    "regions": "SELECT muscle, count(*) FROM regions WHERE muscle NOT IN "
-               "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle",
+    **{table: f"SELECT muscle, count(*) FROM {table} WHERE muscle NOT IN "
+              "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle"
+       for table in ("texts", "functions", "exercises", "regions")},
     "points": "SELECT p.muscle, count(*) FROM points AS p WHERE NOT EXISTS (SELECT 1 FROM "
               "regions AS r WHERE r.muscle = p.muscle AND r.position = p.region) "
               "GROUP BY p.muscle ORDER BY p.muscle",
@@ -1126,7 +1130,7 @@ def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
     each muscle's rows of one without."""
     for table in _CHILDREN:  # (its own tables: not those a user added)
         found = conn.execute(f"PRAGMA foreign_key_check({table})").fetchall()
-        if table in _ORPHANS_BY_MUSCLE:
+        if table in _WITHOUT_ROWID or any(rowid is None for _, rowid, _, _ in found):
             if found:
                 yield from _orphans_by_muscle(conn, path, table)
             continue

@@ -1466,6 +1466,27 @@ _GIVEN_AGAIN = {
 }
 
 
+@pytest.mark.parametrize("table", ["texts", "functions"])
+def test_a_row_of_no_muscle_in_a_table_made_again_without_row_ids_names_its_muscle(
+        table: str, db: Path) -> None:
+    """It was named texts[rowid None]: PRAGMA foreign_key_check gives no row id there."""
+    texts = LocalizedText({"en": "Text"})
+    write([Muscle(slug="m", title="M", origin=texts, functions=(Function(texts),))], db)
+    columns, again, _ = _GIVEN_AGAIN[table]
+    keys = {"texts": "muscle, field, language",
+            "functions": "muscle, position, part, language"}[table]
+    listed, gone = ", ".join(columns), again.replace("'m'", "'gone'")
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({listed}, "
+               f"PRIMARY KEY ({keys}), FOREIGN KEY (muscle) REFERENCES muscles (slug)) "
+               f"WITHOUT ROWID; INSERT INTO copied SELECT {listed} FROM {table}; "
+               f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
+               f"INSERT INTO {table} VALUES {gone};")
+    found, problems = read_with_diagnostics(db)
+    assert ([m.slug for m in found], [(p.field, p.code, p.message) for p in problems]) == (
+        ["m"], [(f"{table}[muscle 'gone']", "unknown-slug",
+                 "1 row of a muscle the database does not hold; left out")])
+
+
 @pytest.mark.parametrize("table", sorted(_GIVEN_AGAIN))
 def test_a_row_given_twice_in_a_table_made_again_without_its_key_is_an_error(
         table: str, db: Path) -> None:
