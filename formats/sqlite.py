@@ -293,7 +293,8 @@ _SELECT_TEXTS = "SELECT muscle, field, language, text FROM texts ORDER BY muscle
 _SELECT_FUNCTIONS = """SELECT muscle, position, part, language, text FROM functions
     ORDER BY muscle, position, part, language"""
 _SELECT_EXERCISES = "SELECT muscle, position, name FROM exercises ORDER BY muscle, position"
-_SELECT_POINTS = """SELECT r.muscle, r.position, p.position, p.x, p.y FROM regions AS r
+_SELECT_POINTS = """SELECT r.muscle, r.position, p.position, p.x, p.y,
+    p.muscle IS NOT NULL FROM regions AS r
     LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
     ORDER BY r.muscle, r.position, p.position"""
 
@@ -1594,21 +1595,22 @@ def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
 
 def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
              ) -> list[list[list[Any]]]:
-    """The polygons of the rows of points (region, x, y; each region's together, in
-    order) of the muscle ``slug``; a problem of ``shape`` names every coordinate that is
+    """The polygons of the rows of points (region, position, x, y, and whether it is a
+    point: a region without points has one row that is not; each region's together,
+    in order) of the muscle ``slug``; a problem of ``shape`` names every coordinate that is
     no number (0 in its place), counting regions and points from 0 (``position`` gives
     their order, not a count), and the first position that is no whole number (of each
     region's points) by its row."""
     polygons: dict[Any, list[list[Any]]] = {}
     ordered, unordered = True, set()  # (the regions of a point said so: once each)
     last = None  # (the position of the point before)
-    for region, position, x, y in rows:
+    for region, position, x, y, point in rows:
         if ordered and region not in polygons:
             ordered = _at_position(region, f"regions[{len(polygons)}]", shape,
                                    _row("regions", slug, position=region))
         points = polygons.setdefault(region, [])
         place = len(polygons) - 1
-        if x is not None or y is not None:  # (both NULL: a region without points)
+        if point:  # (x and y NULL: a point in a table made again without NOT NULL)
             at = f"regions[{place}].points[{len(points)}]"
             if place not in unordered and not _at_position(
                     position, at, shape, _row("points", slug, region=region,

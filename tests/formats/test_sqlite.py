@@ -1466,6 +1466,23 @@ _GIVEN_AGAIN = {
 }
 
 
+def test_a_point_of_null_coordinates_in_a_table_made_again_is_not_dropped(db: Path) -> None:
+    """A point whose x and y are NULL (points made again without NOT NULL) was taken for
+    the row of a region without points and dropped: the polygon read without it."""
+    write([Muscle(slug="m", title="M", regions=(Region(((0, 0), (10, 0), (10, 10), (0, 10))),)),
+           Muscle(slug="n", title="N")], db)
+    columns = _GIVEN_AGAIN["points"][0]
+    listed = ", ".join(columns)
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({listed}); "
+               f"INSERT INTO copied SELECT {listed} FROM points; DROP TABLE points; "
+               "ALTER TABLE copied RENAME TO points; "
+               "UPDATE points SET x = NULL, y = NULL WHERE position = 1;")
+    found, problems = read_with_diagnostics(db)
+    assert ([m.slug for m in found], [(p.field, p.code, p.message) for p in problems]) == (
+        ["n"], [(f"muscles[m].regions[0].points[1].{axis}", "coords-not-number",
+                 "NULL is not a plain number") for axis in "xy"])
+
+
 @pytest.mark.parametrize("table", ["texts", "functions"])
 def test_a_row_of_no_muscle_in_a_table_made_again_without_row_ids_names_its_muscle(
         table: str, db: Path) -> None:
