@@ -142,10 +142,14 @@ def test_a_folder_of_yours_made_as_the_run_fills_the_folder_is_left_whole(
             if name != "soleus.svg"} == before
 
 
+#: The longest a test here waits for a run, or a paused run for the test (seconds).
+WAIT = 300
+
 #: A run of the samples' svg into the working folder that stops once it has put its
 #: first file in (it says so in ``ready``), until ``go`` is there.
-PAUSED_AS_IT_FILLS = """
+PAUSED_AS_IT_FILLS = f"""
 import os, sys, time
+WAIT = {WAIT}
 from pathlib import Path
 import converter.atomic_folder
 import converter.inplace
@@ -156,7 +160,8 @@ def put(made, target, keep, undo):
     if target.name.endswith(".svg") and not moved:
         moved.append(target)
         Path(sys.argv[1], "ready").touch()
-        while not Path(sys.argv[1], "go").exists():
+        deadline = time.monotonic() + WAIT  # (a test that died tells it nothing)
+        while not Path(sys.argv[1], "go").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
 converter.inplace._put = put
 cli(["convert", sys.argv[2], "--to", "svg", "-o", ".", "-j", "1", "--no-cache", "-q"])
@@ -165,8 +170,9 @@ cli(["convert", sys.argv[2], "--to", "svg", "-o", ".", "-j", "1", "--no-cache", 
 
 def _waits_for_lock(process: subprocess.Popen) -> bool:
     """Wait until ``process`` waits for a ``flock`` (``/proc/locks`` marks it ``->``);
-    False if it ends first."""
-    while process.poll() is None:
+    False if it ends first (or is not seen waiting in :data:`WAIT` seconds)."""
+    deadline = time.monotonic() + WAIT
+    while process.poll() is None and time.monotonic() < deadline:
         locks = Path("/proc/locks").read_text().splitlines()
         if any(" -> FLOCK " in line and f" {process.pid} " in line for line in locks):
             return True
@@ -183,16 +189,17 @@ def _second_run_waits(paused: str, site: Path, signals: Path, second: Path,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen([sys.executable, "-c", paused, str(signals), str(SAMPLES)],
                              cwd=site, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT
     while not (signals / "ready").exists():
-        assert first.poll() is None
+        assert first.poll() is None and time.monotonic() < deadline
         time.sleep(0.01)
     then = subprocess.Popen([sys.executable, "-m", "converter", "convert", str(SAMPLES),
                              "--to", "html", "-o", output, "-j", "1", "--no-cache", "-q"],
                             cwd=second, env=env)
     waited = _waits_for_lock(then)
     (signals / "go").touch()
-    _, errors = first.communicate()
-    return first.returncode, then.wait(), waited, errors
+    _, errors = first.communicate(timeout=WAIT)
+    return first.returncode, then.wait(timeout=WAIT), waited, errors
 
 
 def test_two_runs_filling_one_folder_at_once_leave_the_last_ones_files(
@@ -242,15 +249,17 @@ def test_a_swap_waits_for_a_run_filling_the_folder_in_place(
 #: A run of the samples' svg into the working folder that waits, its files built in its
 #: hidden folder and none yet put in, for the file ``go`` in ``sys.argv[1]`` (it makes
 #: ``ready`` there first).
-PAUSED_AS_IT_BUILDS = """
+PAUSED_AS_IT_BUILDS = f"""
 import sys, time
+WAIT = {WAIT}
 from pathlib import Path
 import converter.atomic_folder
 from converter.cli import cli
 real = converter.atomic_folder._tell_sources_kept
 def told(*args):
     Path(sys.argv[1], "ready").touch()
-    while not Path(sys.argv[1], "go").exists():
+    deadline = time.monotonic() + WAIT  # (a test that died tells it nothing)
+    while not Path(sys.argv[1], "go").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     real(*args)
 converter.atomic_folder._tell_sources_kept = told
