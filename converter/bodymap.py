@@ -304,11 +304,12 @@ def dot_shape(box: Extent, scale: float | None) -> str:
     return "dot" if shown.right - shown.left < 1 and shown.bottom - shown.top < 1 else "line"
 
 
-def _dot_coords(region: Any, scale: float | None) -> str:
-    """The ``coords`` of the rectangle a region :func:`under_a_pixel` across or down is
-    drawn as, its outline around it, in whole pixels (rounded outward; none left of or
-    above the image): a square for a dot, a bar one way for a line."""
-    left, top, right, bottom, _ = shown_box(region, scale)
+def _dot_coords(box: Extent, scale: float | None) -> str:
+    """The ``coords`` of the rectangle a region :func:`under_a_pixel` across or down,
+    of :data:`Extent` ``box``, is drawn as, its outline around it, in whole pixels
+    (rounded outward; none left of or above the image): a square for a dot, a bar one
+    way for a line."""
+    left, top, right, bottom, _ = scaled(box, scale)
     half = OUTLINE / 2
     left, top = max(0, math.floor(left - half)), max(0, math.floor(top - half))
     right, bottom = math.ceil(right + half), math.ceil(bottom + half)
@@ -324,7 +325,7 @@ def _slant_coords(region: Any, scale: float | None) -> str:
     return coords_text(whole_pixel_bar(points, OUTLINE / 2))
 
 
-def area_coords(region: Any, scale: float | None) -> str:
+def area_coords(region: Any, scale: float | None, box: Extent | None = None) -> str:
     """The ``coords`` of a region's HTML ``<area>`` on a picture shown scaled by
     ``scale`` (a :func:`screen_scale`): its points exactly as written when None, else
     each scaled by it and rounded to a whole pixel (an image map's areas are in the
@@ -332,10 +333,11 @@ def area_coords(region: Any, scale: float | None) -> str:
     :func:`under_a_pixel`, the whole pixels its outline draws it as: the rectangle of
     its dot or line when it is under a pixel across or down, the slanted bar of its
     line when only along a slant (its own points would make an area of no pixel, or
-    one a click there misses)."""
-    box = extent(region)
+    one a click there misses). ``box``: the region's :func:`extent`, when the caller
+    has measured it (it is measured here otherwise)."""
+    box = extent(region) if box is None else box
     if _boxed_under_a_pixel(box, scale):
-        return _dot_coords(region, scale)
+        return _dot_coords(box, scale)
     if scaled(box, scale).across < 1:
         return _slant_coords(region, scale)
     if scale is None:
@@ -490,6 +492,12 @@ def report_dots(muscles: Iterable[Muscle], viewbox: ViewBox, ctx: WriteContext,
     click."""
     report_extent_dots(((m.slug, [extent(r) for r in m.regions]) for m in muscles),
                        viewbox, ctx, out, MAP_DOT)
+
+
+def region_extents(muscles: Iterable[Muscle]) -> dict[str, list[Extent]]:
+    """Each muscle's regions' :data:`Extent` (in order), by slug: measured once for a
+    writer's warnings (:func:`report_extent_dots`) and its areas (:func:`area_coords`)."""
+    return {m.slug: [extent(r) for r in m.regions] for m in muscles}
 
 
 def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox: ViewBox,

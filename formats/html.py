@@ -15,7 +15,7 @@ from typing import Any
 
 from converter import bodymap
 from converter.atomic_folder import atomic_directory
-from converter.bodymap import MapSettings, ViewBox, label, xml_text
+from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_text
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
@@ -59,7 +59,9 @@ class HtmlFormat(Format):
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
-        bodymap.report_dots(items, settings.viewbox, ctx, out / INDEX)
+        extents = bodymap.region_extents(items)  # (once, for the warnings and the areas)
+        bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, out / INDEX,
+                                   bodymap.MAP_DOT)
         for muscle in items:
             if bodymap.resolve_link(settings.link_template, muscle.slug) == INDEX:
                 ctx.report(ctx.muscle_diagnostic(
@@ -75,7 +77,8 @@ class HtmlFormat(Format):
             if settings.base_image is None:
                 _save(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang,
                                                          pieces=pieces))
-            _save(tmp / INDEX, page(items, settings, image, frame, drawn, pieces))
+            _save(tmp / INDEX, page(items, settings, image, frame, drawn, pieces,
+                                    extents))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
 
@@ -89,15 +92,16 @@ def _whole_pixels(box: ViewBox) -> ViewBox:
 
 
 def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: ViewBox,
-         drawn: Sequence[Muscle] | None = None, pieces: Sequence[Piece] | None = None
-         ) -> str:
+         drawn: Sequence[Muscle] | None = None, pieces: Sequence[Piece] | None = None,
+         extents: Mapping[str, Sequence[Extent]] | None = None) -> str:
     """The text of ``index.html`` listing ``muscles`` (by slug); ``image`` is the
     ``<img usemap>`` source, drawn on ``frame`` and shown at its
     :func:`~converter.bodymap.shown_size`, every ``<area>`` the region's
     :func:`~converter.bodymap.area_coords` on it (its coords exactly as written when the
     frame is at most a screen large, else scaled alike); ``drawn``: the muscles in
     :func:`~converter.bodymap.drawing_order`, ``pieces``: their
-    :func:`~converter.layers.drawing_pieces` (each made here when not given)."""
+    :func:`~converter.layers.drawing_pieces`, ``extents``: each muscle's
+    :func:`~converter.bodymap.region_extents` (each made here when not given)."""
     if drawn is None:
         drawn, planned = bodymap.drawing_plan(muscles)
         pieces = planned if pieces is None else pieces
@@ -124,7 +128,8 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
         f'<div class="image-map"><img src="{xml_text(image)}" usemap="#muscles" '
         f'width="{width}" height="{height}" alt="{xml_text(words["map"])}"{mark}/></div>\n',
-        f'<map name="muscles">\n{_areas(pieces, settings.link_template, frame)}</map>\n',
+        '<map name="muscles">\n',
+        _areas(pieces, settings.link_template, frame, extents), "</map>\n",
         "</main>\n</body>\n</html>\n",
     ])
 
@@ -144,18 +149,24 @@ def _list(muscles: Sequence[Muscle]) -> str:
     return "".join(rows)
 
 
-def _areas(pieces: Sequence[Piece], link_template: str, frame: ViewBox) -> str:
+def _areas(pieces: Sequence[Piece], link_template: str, frame: ViewBox,
+           extents: Mapping[str, Sequence[Extent]] | None) -> str:
     """The ``<area>`` of every region on the picture of ``frame``, piece by piece in the
     reverse of the SVG map's drawing order (``pieces``): of areas that overlap, a
     browser takes the first, as the SVG map's last drawn shape takes the click, so a
     click lands on the same muscle in both (a region lifted over a larger one comes
-    before it here too)."""
+    before it here too). ``extents``: the regions' extents
+    (:func:`~converter.bodymap.region_extents`), or None to measure them here."""
     scale = bodymap.screen_scale(frame)
     rows = []
     for piece in reversed(pieces):
         muscle = piece.muscle
         link = bodymap.resolve_link(link_template, muscle.slug)
         href = f' href="{xml_text(link)}"' if link is not None else ""
-        rows += (f'<area shape="poly" coords="{bodymap.area_coords(muscle.regions[i], scale)}"'
-                 f'{href} alt="{label(muscle.title)}"/>\n' for i in piece.indices)
+        boxes = None if extents is None else extents[muscle.slug]
+        for i in piece.indices:
+            box = None if boxes is None else boxes[i]
+            rows.append(f'<area shape="poly" coords="'
+                        f'{bodymap.area_coords(muscle.regions[i], scale, box)}"'
+                        f'{href} alt="{label(muscle.title)}"/>\n')
     return "".join(rows)

@@ -199,6 +199,34 @@ def test_a_region_under_a_pixel_along_a_slant_has_the_area_of_its_line(
                    for x, y in ((205, 200), (195, 200), (200, 205), (200, 195))), areas
 
 
+def test_each_region_is_measured_once_per_write(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warnings and the image map's areas both need every region's extent (its
+    narrowest width is the dear part): it was measured twice, once for each; it is
+    measured once, and the areas are the same (the sliver's slanted bar too)."""
+    muscles = [Muscle(slug=slug, title=slug.title(), regions=(Region(parse_coords(coords)),))
+               for slug, coords in SLANT.items()]
+    measured: list[Any] = []
+
+    def counted(region: Any) -> bodymap.Extent:
+        measured.append(region)
+        return extent(region)
+
+    extent = bodymap.extent
+    monkeypatch.setattr(bodymap, "extent", counted)
+    found = write(muscles, tmp_path / "site", size="400x400")
+    assert [d.field for d in found] == ["coords[0]"]
+    assert sorted(r.coords for r in measured) == sorted(SLANT.values())
+    root = parse_file(tmp_path / "site" / "index.html")
+    frame = bodymap.ViewBox(0, 0, 400, 400)
+    assert [a.get("coords") for a in root.iter(f"{XHTML}area")] == [
+        bodymap.area_coords(Region(parse_coords(SLANT[slug])), None)
+        for slug in ("slant", "big")] == [
+        bodymap.area_coords(Region(parse_coords(SLANT[slug])), bodymap.screen_scale(frame),
+                            extent(Region(parse_coords(SLANT[slug]))))
+        for slug in ("slant", "big")]
+
+
 def test_base_image_is_the_image_map_picture(sample_muscles: list[Muscle],
                                              tmp_path: Path) -> None:
     picture = tmp_path / "body.jpeg"
