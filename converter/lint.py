@@ -246,7 +246,11 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
                     f"{width}x{height} diagram")
     for name in ("image", "image_focus"):
         value = getattr(muscle, name)
-        if value is not None and not is_safe_link(value):
+        if value is None:
+            continue
+        if is_blank(value):  # (a link to nothing: no writer can show it)
+            add(name, "empty-text", _blank_link(name, value), "warning")
+        elif not is_safe_link(value):
             add(name, "unsafe-link", f"{value!r} is not a relative, http or https link")
     if muscle.latin is not None and is_blank(muscle.latin):
         add("latin", "empty-text", _blank_latin(muscle.latin), "warning")
@@ -279,6 +283,16 @@ _SHOWN_DIGITS = 24
 def _blank_latin(latin: str) -> str:
     """What a Latin name that shows nothing is (a study card asking it would be blank)."""
     return f"{blank_kind(latin)}: leave latin out when the muscle has no Latin name"
+
+
+#: What each link field links to, as its ``empty-text`` warning names it.
+_LINKED = {"image": "image", "image_focus": "focus image"}
+
+
+def _blank_link(name: str, link: str) -> str:
+    """What a link (``image``, ``image_focus``) that shows nothing is: a link to nothing,
+    which no writer can show."""
+    return f"{blank_kind(link)}: leave {name} out when the muscle has no {_LINKED[name]}"
 
 
 def _empty_texts(muscle: Muscle) -> Iterator[tuple[str, str]]:

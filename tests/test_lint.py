@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import random
@@ -401,6 +402,46 @@ def test_invisible_texts_warn_alike_from_every_format(name: str, form: str, opti
         (f"{'functions' if ending in ('.json', '.jsonl', '.db') else 'function'}[0]"
          ".short.en", "empty-text", invisible),
         ("exercises[0]", "empty-text", invisible)])
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("", "text is empty"), ("  ", "text is empty"),
+    ("\u200b", "text holds only invisible characters")])
+def test_an_empty_link_is_a_warning(link: str, message: str) -> None:
+    """An empty image or image_focus passed without a word: a link to nothing."""
+    found = check_muscle(muscle(image=link, image_focus=link), "m.md")
+    assert [(d.field, d.code, d.severity, d.message) for d in found] == [
+        ("image", "empty-text", "warning",
+         f"{message}: leave image out when the muscle has no image"),
+        ("image_focus", "empty-text", "warning",
+         f"{message}: leave image_focus out when the muscle has no focus image")]
+
+
+@pytest.mark.parametrize(("name", "form", "options", "place"), [
+    ("md", "markdown", {}, (4, 8)), ("a.json", "json", {}, (2, 101)),
+    ("a.jsonl", "jsonl", {}, (1, 101)), ("a.db", "sqlite", {}, (None, None)),
+    ("a.csv", "csv", {"flat": True}, (2, None)), ("pkg", "csv", {}, (2, None))])
+def test_empty_links_warn_alike_from_every_format(name: str, form: str, options: dict,
+                                                  place: tuple, tmp_path: Path) -> None:
+    """An empty image and an invisible image_focus are empty-text warnings at their
+    fields from Markdown, JSON, JSON Lines, SQLite, a flat CSV sheet and a CSV data
+    package (an empty cell of muscles.csv), as an empty latin is."""
+    import converter
+
+    made = Muscle(slug="a", title="A", latin="", image="", image_focus="\u200b")
+    target = tmp_path / name
+    converter.write([made], target, form, **options)
+    if name == "pkg":
+        with (target / "muscles.csv").open(newline="", encoding="utf-8") as table:
+            assert list(csv.reader(table))[1][2:4] == ["", ""]  # (latin, image)
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(target)])
+    found = {d["field"].split(".", 1)[-1] if d["field"].startswith("muscles[") else
+             d["field"]: (d["code"], d["line"], d["column"], d["message"].split(":")[0])
+             for d in json.loads(result.stdout)}
+    assert found.keys() == {"latin", "image", "image_focus"}
+    assert found["image"] == ("empty-text", *place, "text is empty")
+    assert found["image_focus"][0::3] == ("empty-text", "text holds only invisible characters")
 
 
 def test_a_latin_name_is_no_warning() -> None:
