@@ -20,7 +20,9 @@ A scalar with a tag of its own (``!!str off``, ``!!int 10``) is read as the tag 
 all three (``!!bool off`` is false here too; :mod:`converter.yamlsafe` refuses the
 forms they read apart, ``!!bool y``): not counted.
 The non-specific tag ``!`` (``! off``) leaves Psych reading the text as if plain, and
-makes it text to yaml.v2 as here: only Jekyll's reading counts.
+makes it text to yaml.v2 as here: only Jekyll's reading counts. Where this tool reads a
+number, true/false or null of it (``! 7``, ``! true``, ``! ~``, quoted too: ``! "7"``),
+as Psych and PyYAML read it, yaml.v2 reads the text: Hugo's reading counts.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import math
 import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -70,6 +73,8 @@ _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+
 _GO_DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 
+#: The tags of the values this tool reads of a scalar tagged ``!`` that are no text.
+_TYPED = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
 #: A tag (``!!str``, ``!<tag:yaml.org,2002:str>``, ``!``) where a scalar starts.
 _TAG_AT = re.compile(r"![^ \t\r\n]*")
 
@@ -81,11 +86,20 @@ _FAILS = object()
 FAILS = _FAILS
 
 
+class Text(str):
+    """A reader's reading of a scalar as the text written (``! 7``: "7" to Hugo)."""
+
+
+#: :attr:`Misread.here` of a scalar this tool reads as the text written.
+TEXT = Text()
+
+
 @dataclass(frozen=True)
 class Misread:
     """A plain scalar of a YAML text that the YAML 1.1 readers read otherwise than as
-    the text this tool reads: where it is (0-based), its field path, whether it is a
-    key, and what each reader that misreads it reads."""
+    the text this tool reads (or one tagged ``!`` read otherwise than as the value it
+    reads, :attr:`here`): where it is (0-based), its field path, whether it is a key,
+    and what each reader that misreads it reads."""
 
     line: int
     column: int
@@ -95,6 +109,10 @@ class Misread:
     readings: tuple[tuple[str, Any], ...]  # (reader, value), Jekyll first
     #: ``!`` when the scalar is written with the non-specific tag (``! off``).
     tag: str = ""
+    #: What this tool reads when it is no text (``! 7``: 7), else :data:`TEXT`.
+    here: Any = TEXT
+    #: The scalar as written when it is quoted (``"7"``), else "".
+    written: str = ""
 
     def message(self) -> str:
         """``plain off reads as false in YAML 1.1 (Jekyll, Hugo) but as the text "off"
@@ -105,7 +123,8 @@ class Misread:
         else:
             read = " and as ".join(f"{describe(v)} ({r})" for r, v in self.readings) + \
                 " in YAML 1.1"
-        return f"{self.kind()} {self.text} reads as {read} but as the text {self.quoted()} here"
+        here = f"the text {self.quoted()}" if self.here is TEXT else describe(self.here)
+        return f"{self.kind()} {self.written or self.text} reads as {read} but as {here} here"
 
     def kind(self) -> str:
         """How the scalar is written: ``plain``, ``plain key``, ``!`` or ``key !``."""
@@ -115,22 +134,39 @@ class Misread:
 
     def quoted(self) -> str:
         """The text in double quotes, as YAML reads it back."""
-        return '"' + self.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _quoted(self.text)
 
     def instead(self) -> str:
         """What to write: the quoted text, or the value the readers read (in a form they
         and this tool read alike)."""
-        value = self.readings[0][1]
+        value = self.readings[0][1] if self.here is TEXT else self.here
         if value in (DATE, TIME) or self.key:
             return f"{self.quoted()} (text)"
         return f"{self.quoted()} (text) or {yaml_value(value)}"
 
+    def quotes(self) -> bool:
+        """Whether ``fmt`` would quote the scalar (a text), not write the value this tool
+        reads untagged (``! 7`` as ``7``)."""
+        return self.here is TEXT
+
+    def changed_by_fmt(self) -> str:
+        """What ``fmt`` would do to the scalar: quote it, or drop its tag ``!``."""
+        return "quote it" if self.quotes() else "write it without its !"
+
+
+def _quoted(text: str) -> str:
+    """``text`` in double quotes, as YAML reads it back."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
 
 def describe(value: Any) -> str:
-    """A reader's value in words: ``false``, ``null``, ``the number 31``, ``a date``."""
+    """A reader's value in words: ``false``, ``null``, ``the number 31``, ``a date``,
+    ``the text "7"``."""
+    if isinstance(value, Text):
+        return f"the text {_quoted(value)}"
     if value is None or isinstance(value, bool):
         return yaml_value(value)
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return f"the number {yaml_value(value)}"
     return str(value)
 
@@ -296,7 +332,8 @@ def _go_int(text: str) -> int | None:
 
 def misreads(root: yaml.Node | None, keys: Container[str], text: str) -> list[Misread]:
     """Every plain scalar in the composed document ``root`` of the YAML ``text`` that
-    this tool reads as text and a YAML 1.1 reader does not, among the top-level
+    this tool reads as text and a YAML 1.1 reader does not (and every value tagged
+    ``!`` that a reader reads otherwise than this tool: ``! 7``), among the top-level
     ``keys`` and what is under them (not the fields read as text on purpose, nor those
     in error)."""
     found: list[Misread] = []
@@ -320,6 +357,9 @@ def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: st
             _walk(item, f"{field}[{i}]", False, found, text)
     elif not node.style and node.tag == "tag:yaml.org,2002:str":  # (plain: None or "")
         _scalar(node, field, key, found, tag_of(text, node.start_mark.index))
+    elif node.tag in _TYPED and node.style in (None, "", "'", '"') and not key \
+            and tag_of(text, node.start_mark.index) == "!":
+        _typed(node, field, found)
 
 
 def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: str) -> None:
@@ -334,6 +374,36 @@ def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: s
     if read:
         mark = node.start_mark
         found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag))
+
+
+def _typed(node: yaml.Node, field: str, found: list[Misread]) -> None:
+    """A :class:`Misread` into ``found`` of ``node``, a scalar with the non-specific tag
+    ``!`` that this tool reads as a number, true/false or null (``! 7``, ``! "7"``):
+    yaml.v2 (Hugo) reads the text, Psych (Jekyll) the text as if plain."""
+    from converter.yamlsafe import plain_value
+
+    try:
+        here = plain_value(node.value)
+    except ValueError:  # (a whole number too long: an error of its own)
+        return
+    read = [("Jekyll", psych(node.value)), ("Hugo", Text(node.value))]
+    read = [(reader, value) for reader, value in read
+            if value is not _FAILS and not _alike(value, here)]
+    if read:
+        mark = node.start_mark
+        written = _quoted(node.value) if node.style == '"' else \
+            "'" + node.value.replace("'", "''") + "'" if node.style == "'" else ""
+        found.append(Misread(mark.line, mark.column, field, node.value, False, tuple(read),
+                             "!", here, written))
+
+
+def _alike(theirs: Any, here: Any) -> bool:
+    """Whether a reader's value is the value this tool reads (no text, as a text is not)."""
+    if isinstance(theirs, str) or isinstance(theirs, bool) != isinstance(here, bool):
+        return False
+    if isinstance(theirs, float) and math.isnan(theirs):
+        return isinstance(here, float) and math.isnan(here)
+    return bool(theirs == here)
 
 
 def tag_of(text: str, start: int) -> str:
@@ -354,6 +424,18 @@ def may_misread(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(map(may_misread, value))
     return False
+
+
+#: The non-specific tag ``!`` where a scalar may start: after a blank or a flow
+#: collection's ``[``, ``{`` or ``,``, a blank after it.
+_NON_SPECIFIC = re.compile(r"(?:^|(?<=[ \t\[{,]))!(?=[ \t\r\n]|\Z)", re.M)
+
+
+def may_be_tagged(text: str) -> bool:
+    """Whether the YAML ``text`` may hold a scalar with the non-specific tag ``!``,
+    which Hugo reads as text where this tool may read a number (``! 7``): only then is
+    it composed again to see (a search in C of a file that holds none)."""
+    return "!" in text and _NON_SPECIFIC.search(text) is not None
 
 
 def misreads_in(text: str, keys: Container[str]) -> list[Misread]:

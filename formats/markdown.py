@@ -306,13 +306,17 @@ def _hint(path: str | Path) -> str:
 def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozenset()
              ) -> list[yaml11.Misread]:
     """The plain texts of ``muscle``'s extra keys (but ``skip``) in its file ``text``
-    that a YAML 1.1 reader (Jekyll, Hugo) reads as something else (the muscle's own
+    that a YAML 1.1 reader (Jekyll, Hugo) reads as something else, and its values tagged
+    ``!`` that one reads otherwise than this tool (``! 7``; the muscle's own
     fields are text by the schema, and written quoted for those readers' sake)."""
     from converter import yaml11
 
-    if not yaml11.may_misread(muscle.extra):
+    if not muscle.extra:
         return []
-    return yaml11.misreads_in(split(text, path)[0], muscle.extra.keys() - skip)
+    front = split(text, path)[0]
+    if not yaml11.may_misread(muscle.extra) and not yaml11.may_be_tagged(front):
+        return []
+    return yaml11.misreads_in(front, muscle.extra.keys() - skip)
 
 
 #: Each thread's ruamel.yaml instances, by width (see :func:`_yaml`).
@@ -563,12 +567,14 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     front, node, keys = _load(fm, path)
     hint = _hint(path)
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
-    misread = _misread(muscle, text, path)
-    if misread:
-        markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
+    markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
+    misread = [found for found in _misread(muscle, text, path)
+               if found.quotes() or found.field not in markers]  # (draft: ! true is
+    if misread:  # a draft to Hugo written draft: true too)
         raise MuscleError([Diagnostic(
             path, found.line + 1, found.column + 1, found.field, "fmt-would-change",
-            f"{found.message()}; fmt would quote it and change what they read: write "
+            f"{found.message()}; fmt would {found.changed_by_fmt()} and change what they "
+            "read: write "
             f"{drafts.advice(found.field) if found.field in markers else found.instead()}")
             for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))

@@ -99,6 +99,10 @@ def test_whatever_a_reader_misreads_the_writer_quotes(form: str) -> None:
     ("08", 'plain 08 reads as the number 8.0 in YAML 1.1 (Hugo) but as the text "08" '
      "here"),
     ("! off", '! off reads as false in YAML 1.1 (Jekyll) but as the text "off" here'),
+    ("! 7", '! 7 reads as the text "7" in YAML 1.1 (Hugo) but as the number 7 here'),
+    ('! "7"', '! "7" reads as the text "7" in YAML 1.1 (Hugo) but as the number 7 here'),
+    ("! true", '! true reads as the text "true" in YAML 1.1 (Hugo) but as true here'),
+    ("! ~", '! ~ reads as the text "~" in YAML 1.1 (Hugo) but as null here'),
 ])
 def test_the_message_names_what_each_reader_reads(form: str, message: str) -> None:
     [found] = yaml11.misreads_in(f"\nk: {form}\n", {"k"})
@@ -143,6 +147,51 @@ def test_a_tagged_scalar_is_a_misread_of_just_the_readers_that_read_it_otherwise
         if found != otherwise:
             wrong.append((form, found, otherwise))
     assert wrong == []
+
+
+#: Scalars with the non-specific tag ``!`` that this tool reads as a number, true/false
+#: or null, as Jekyll does (Hugo reads the text), quoted ones too.
+TYPED = ["! 7", "! -3", "! +1", "! 0", "! 1.5", "! .5", "! 1.", "! 1.0e+3",
+         "! true", "! True", "! FALSE", "! ~", "! null", "! NULL", '! "7"', "! 'true'",
+         '! ""', "! 12345678901234567890123", "!   7 # note"]
+
+
+def test_a_value_tagged_non_specific_is_a_misread_of_the_readers_that_read_the_text(
+        tmp_path: Path) -> None:
+    """``k: ! 7`` is 7 here and to Jekyll but the text "7" to Hugo: no warning was given,
+    and fmt wrote ``7``, which Hugo reads as the number. Each is a misread of exactly
+    the readers that read otherwise than this tool."""
+    jekyll = jekyll_reads(TYPED, tmp_path / "jekyll")
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in TYPED], tmp_path / "hugo")]
+    wrong = []
+    for form, (cls, value), go in zip(TYPED, jekyll, hugo, strict=True):
+        ours = yamlsafe.load(f"k: {form}\n")["k"]
+        assert not isinstance(ours, str), form
+        otherwise = [reader for reader, same in (
+            ("Jekyll", cls != "String" and _same(_expected_psych(cls, value, form), ours)),
+            ("Hugo", _same(go, ours))) if not same]
+        found = [(misread.line, misread.column, reader) for misread in
+                 yaml11.misreads_in(f"\nk: {form}\n", {"k"}) for reader, _ in misread.readings]
+        if found != [(1, 3, reader) for reader in otherwise] or otherwise != ["Hugo"]:
+            wrong.append((form, found, otherwise))
+    assert wrong == []
+
+
+def test_a_value_tagged_non_specific_in_a_list_or_map_is_found_at_it() -> None:
+    found = yaml11.misreads_in("\nk: [note, ! 7]\nm:\n  a: ! false\n  b: ! off\n",
+                               {"k", "m"})
+    assert [(f.line, f.column, f.field, f.instead()) for f in found] == [
+        (1, 10, "k[1]", '"7" (text) or 7'), (3, 5, "m.a", '"false" (text) or false'),
+        (4, 5, "m.b", '"off" (text) or false')]
+
+
+@pytest.mark.parametrize(("text", "tagged"), [
+    ("k: ! 7\n", True), ("k: [! 7]\n", True), ("k: !\n  7\n", True), ("k:\n- !\t7\n", True),
+    ("k: Hip!\n", False), ("k: a ! b\n", True), ("k: !!int 7\n", False), ("k: 7\n", False)])
+def test_a_front_matter_that_may_hold_the_tag_is_composed_again(text: str,
+                                                                  tagged: bool) -> None:
+    assert yaml11.may_be_tagged(text) is tagged
 
 
 @pytest.mark.parametrize("form", ["1_" + "0" * 5000, "1" + "0" * 5000 + "e1"])

@@ -1455,11 +1455,13 @@ def test_jekylls_yaml_reader_reads_any_front_matter_as_the_data_written(items) -
 
 
 #: Plain values of extra keys that Jekyll or Hugo read as no text (this tool reads the
-#: text written): fmt would quote them, and change what the sites read.
+#: text written): fmt would quote them, and change what the sites read; and values with
+#: the tag ``!`` that Hugo reads as text (this tool and Jekyll as a number, true/false or
+#: null): fmt would write them without it.
 EXTRA_MISREAD = ["off", "no", "Yes", "nO", "tRUE", "NuLl", "y", "N", "0x1F", "0X1F", "017",
                  "0o17", "0b101", "08", "1_000", "1,000", "12:30", "1:30.5", "2001-01-01",
                  "2001-1-1", "2001-01-01 10:00:00 +0100", ".iNf", "-.INf", ".nAn", "1e3",
-                 ".5e3"]
+                 ".5e3", "! 7", "! 1.5", "! true", "! ~", '! "7"']
 
 
 def _misread_file(form: str) -> str:
@@ -1485,6 +1487,34 @@ def test_fmt_leaves_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise(
     assert f"{src}:3:11: error: comments: plain off reads as false in YAML 1.1 (Jekyll, " \
            'Hugo) but as the text "off" here; fmt would quote it and change what they ' \
            'read: write "off" (text) or false [fmt-would-change]' in result.stderr
+
+
+def test_a_value_tagged_non_specific_that_hugo_reads_as_text_is_a_warning_and_kept(
+        tmp_path: Path) -> None:
+    """``k: ! 7`` is 7 here and to Jekyll, the text "7" to Hugo: validate said nothing,
+    and fmt wrote ``k: 7``, which Hugo reads as the number. validate warns at the value,
+    fmt leaves the file as it is; ``draft: ! false`` is still written ``draft: false``
+    (Hugo's draft either way)."""
+    src = tmp_path / "src" / "a.md"
+    src.parent.mkdir()
+    src.write_text("---\ntitle: T\nk: ! 7\nl:\n  - ! true\nm: {a: ! ~}\n---\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(src)])
+    assert [line.split(" reads as ")[0] for line in result.stderr.splitlines()[:-1]] == [
+        f"{src}:3:4: warning: k: ! 7", f"{src}:5:5: warning: l[0]: ! true",
+        f"{src}:6:8: warning: m.a: ! ~"]
+    assert f'{src}:3:4: warning: k: ! 7 reads as the text "7" in YAML 1.1 (Hugo) but as ' \
+        "the number 7 here and in every format it is converted to: write \"7\" (text) or " \
+        "7 [yaml11-ambiguous]" in result.stderr
+    found = _refusal(src)
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
+        (3, 4, "k", "fmt-would-change"), (5, 5, "l[0]", "fmt-would-change"),
+        (6, 8, "m.a", "fmt-would-change")]
+    assert "; fmt would write it without its ! and change what they read: write " \
+        '"7" (text) or 7' in found[0].message
+    draft = tmp_path / "b.md"
+    draft.write_text("---\ntitle: T\ndraft: ! false\n---\n", encoding="utf-8")
+    assert _fmt(draft) == "---\ntitle: T\ndraft: false\n---\n"
 
 
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
@@ -1891,10 +1921,11 @@ def _tagged_numbers(draw: st.DrawFn) -> tuple[str, Any]:
     return f"!!float {text}", float(text.replace("_", ""))
 
 
-#: Scalars with other tags, which fmt may write otherwise but as what every reader reads.
+#: Scalars with other tags, which fmt may write otherwise but as what every reader reads
+#: (not ``! 7``, the text to Hugo: fmt refuses to write it 7).
 _OTHER_TAGGED = st.sampled_from([
     "!!bool off", "!!bool Yes", "!!bool ON", "!!bool true", "!!str off", "!!str 0x1F",
-    "!!str 12", "!!null ~", "!!null null", "!!int 12", "!!float 1.5", "! 7", "!!int +12",
+    "!!str 12", "!!null ~", "!!null null", "!!int 12", "!!float 1.5", "!!int +12",
     "!<tag:yaml.org,2002:int> 0x1F", "!!int \"0x1F\"", "!!float '1_000'"])
 
 
