@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sys
@@ -27,7 +28,8 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork",
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
     lived on, and the pool waited for it for good), and the worker ended with the main
     process ``parent`` (``kill`` of it left workers of ``fmt`` rewriting files), which
-    started it by the start ``method``. With a ``board`` (:class:`Board`) the worker
+    started it by the start ``method``, without a word as it hands back a result then
+    (:func:`_end_on_closed_results`). With a ``board`` (:class:`Board`) the worker
     takes its row there. The signals :func:`worker_pool` held back until then are
     taken now (a SIGTERM that came meanwhile ends the worker here). The worker names
     options as ``spelled`` says, the spelling of the call it works for
@@ -40,6 +42,7 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork",
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)  # (unless nohup: the terminal's end)
     _die_with_parent(parent, method)
+    _end_on_closed_results()
     if board is not None:
         _take_row(board)
     if hasattr(signal, "pthread_sigmask"):
@@ -73,6 +76,28 @@ def _die_with_parent(parent: int, method: str) -> None:
             return
         watch = (_orphaned, parent) if link is None else (_end_with, link)
     threading.Thread(target=watch[0], args=(watch[1],), daemon=True).start()
+
+
+def _end_on_closed_results() -> None:
+    """Have this pool's worker end (SIGTERM, as :func:`_die_with_parent` ends it) when
+    the pipe its results go back by is closed: the main process has ended, and the
+    worker's watch of that (:func:`_die_with_parent`) had not yet ended it as it handed
+    back a result. The pool printed a traceback then (``BrokenPipeError``, twice)."""
+    process = multiprocessing.current_process()
+    if getattr(process, "_target", None) is not multiprocessing.pool.worker:
+        return  # (not a pool's worker)
+    writer = process._args[1]._writer  # (the result queue's end, see Pool's worker)
+    send = writer.send_bytes
+
+    def sent(*args: Any, **kwargs: Any) -> None:
+        try:
+            send(*args, **kwargs)
+        except BrokenPipeError:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise
+
+    writer.send_bytes = sent
 
 
 def _parent_link(parent: int) -> int | None:

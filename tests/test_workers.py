@@ -96,6 +96,48 @@ def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
 
 
 
+#: A main process whose forked worker, its watch of the main process left out (as
+#: though that watch came late), hands back a result once the main process has ended:
+#: the task prints the worker's pid, then waits (30 seconds at most) for its parent's end.
+_ORPHANED_RESULT = """
+import multiprocessing, os, time
+from converter import workers
+workers._die_with_parent = lambda parent, method: None
+multiprocessing.set_start_method("fork")
+def orphaned(parent):
+    print(os.getpid(), flush=True)
+    deadline = time.monotonic() + 30
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "late"
+pool = workers.worker_pool(1)
+pool.apply_async(orphaned, (os.getpid(),))
+time.sleep(60)
+"""
+
+
+def test_a_worker_handing_back_a_result_after_the_main_process_ended_ends_silently(
+        ) -> None:
+    """SIGTERM or SIGKILL of a run made a worker print a traceback now and then (1 run
+    in 5): it handed back a result before its watch of the main process ended it, into
+    the closed pipe (BrokenPipeError, twice, from the pool's worker). It ends without
+    a word now."""
+    main = subprocess.Popen([sys.executable, "-c", _ORPHANED_RESULT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        worker = int(main.stdout.readline())
+        main.send_signal(signal.SIGKILL)
+        _, stderr = main.communicate(timeout=60)  # (the worker holds its pipes till its end)
+        assert stderr == ""
+        deadline = time.monotonic() + 30  # (its pipes closed, it may be ending still)
+        while process_alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not process_alive(worker)
+    finally:
+        main.kill()
+        main.communicate()
+
+
 #: A main process that abandons its pool (Ctrl-C) as the pool's handler thread starts
 #: a worker in place of one killed: that thread's start of it is held until the pool is
 #: being abandoned (the main thread had time to look at the workers it stops), for the
