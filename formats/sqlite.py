@@ -39,6 +39,7 @@ import os
 import re
 import shlex
 import sqlite3
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -647,6 +648,7 @@ def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     conn = _connect(out)
     try:
         retried(conn, "BEGIN IMMEDIATE", BUSY_SECONDS if wait else 0)
+        _remove_cold_journal(out)
         with terminable():
             try:
                 yield conn
@@ -654,6 +656,23 @@ def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
                 _roll_back(conn)
     finally:
         conn.close()
+
+
+def _remove_cold_journal(out: Path) -> None:
+    """Remove a rollback journal beside the database ``out`` that SQLite never rolls
+    back: empty, or its header zeroed (its first byte 0), as a writer killed before it
+    changed the database leaves it. Called holding the write lock (``BEGIN IMMEDIATE``,
+    before this connection made a journal of its own): SQLite rolled a hot one back as
+    it took it, and no other writer has one. SQLite removes such a journal only at the
+    commit of a change: a run that changed nothing left it there."""
+    journal = Path(f"{real_target(out)}{_JOURNAL}")
+    with contextlib.suppress(OSError):  # (none, or not ours to remove: it is harmless)
+        if not stat.S_ISREG(journal.lstat().st_mode):
+            return
+        with open(journal, "rb") as file:
+            if file.read(1) not in (b"", b"\0"):
+                return
+        journal.unlink()
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:

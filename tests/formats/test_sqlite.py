@@ -1895,6 +1895,37 @@ def test_a_database_with_a_hot_journal_says_so_and_is_left_alone(db: Path,
     assert converter.read(db) == by_slug(converter.read(SAMPLES))
 
 
+#: A writer of the database at argv[1] killed with SIGKILL mid-transaction, before it
+#: changed the database (its changes all in its page cache): the journal it leaves has
+#: its header zeroed, which SQLite never rolls back.
+_KILLED_EARLY = """
+import os, signal, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("UPDATE muscles SET title = title || ' (half-way)'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_cold_journal_a_killed_writer_left_goes_with_a_run_that_changes_nothing(
+        db: Path) -> None:
+    """A run killed (SIGKILL) early in an update left a journal with a zeroed header
+    beside the intact database (not hot: SQLite never rolls it back), and a run that
+    changed nothing left it there for good; only a change removed it. Such a journal
+    is removed now by the next run's write transaction; the database is not changed."""
+    _cli_sqlite(db, str(SAMPLES), "--no-cache")
+    before = db.read_bytes()
+    done = subprocess.run([sys.executable, "-c", _KILLED_EARLY, str(db)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    journal = db.with_name(db.name + "-journal")
+    assert journal.read_bytes()[:1] == b"\0" and journal.stat().st_size > 512
+    assert db.read_bytes() == before
+    code, output = _cli_sqlite(db, str(SAMPLES), "--no-cache")  # (checks: no journal left)
+    assert code == 0, output
+    assert f"{db}: {counts(0, 0, len(list(SAMPLES.glob('*.md'))), 0)}" in output
+    assert db.read_bytes() == before
+
+
 # ----------------------------------------------------------------------------------- CLI
 
 
