@@ -86,8 +86,11 @@ def _end_on_closed_results() -> None:
     process = multiprocessing.current_process()
     if getattr(process, "_target", None) is not multiprocessing.pool.worker:
         return  # (not a pool's worker)
-    writer = process._args[1]._writer  # (the result queue's end, see Pool's worker)
-    send = writer.send_bytes
+    try:
+        writer = process._args[1]._writer  # (the result queue's end, see Pool's worker)
+        send = writer.send_bytes
+    except (AttributeError, IndexError, TypeError):  # (another Python's pool: as before)
+        return
 
     def sent(*args: Any, **kwargs: Any) -> None:
         try:
