@@ -298,6 +298,10 @@ _SELECT_POINTS = """SELECT r.muscle, r.position, p.position, p.x, p.y,
     p.muscle IS NOT NULL FROM regions AS r
     LEFT JOIN points AS p ON p.muscle = r.muscle AND p.region = r.position
     ORDER BY r.muscle, r.position, p.position"""
+#: The regions given by more than one row (a table made again without its key), which
+#: the join of :data:`_SELECT_POINTS` gives each point of as many times.
+_SELECT_DOUBLED = """SELECT muscle, position FROM regions GROUP BY muscle, position
+    HAVING count(*) > 1"""
 
 #: What the writer knows of a muscle already in the database: (content hash, id, source).
 _Known = tuple[str, int, str | None]
@@ -1413,10 +1417,11 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
     read or reported; with ``kept``, a text holding a byte kept as not UTF-8 is a
     ``not-utf8`` error, its muscle left out. A muscle whose rows are of no shape its
     record holds (:class:`_Misshapen`) is left out, its other problems said with those."""
+    doubled = set(conn.execute(_SELECT_DOUBLED))
     groups = tuple(_Groups(conn.execute(query)) for query in (
         _SELECT_TEXTS, _SELECT_FUNCTIONS, _SELECT_EXERCISES, _SELECT_POINTS))
     for row in itertools.islice(conn.execute(_SELECT_MUSCLES), done[0], None):
-        record, shape = _record(row, groups)
+        record, shape = _record(row, groups, doubled)
         done[0] += 1
         where = f"muscles[{_shown(row[0])}]"
         for named, code, message in shape.said(where):
@@ -1523,10 +1528,11 @@ class _Misshapen:
 _FUNCTION = re.compile(r"\.functions\[([0-9]+)\]")
 
 
-def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
+def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], doubled: set[tuple[Any, Any]]
             ) -> tuple[dict[str, Any], _Misshapen]:
     """The canonical record of the muscle ``row`` with its rows of the other tables
-    (``groups``), and the problems of those that are of no shape it holds."""
+    (``groups``), and the problems of those that are of no shape it holds (``doubled``:
+    the (muscle, position) of each region given twice)."""
     slug, title, latin, image, image_focus, body, extra = row
     texts, functions, exercises, points = groups
     shape = _Misshapen()
@@ -1537,7 +1543,7 @@ def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...]
         "functions": _functions(slug, function_rows, shape),
         "exercises": _exercises(slug, exercise_rows, shape),
         "image": image, "image_focus": image_focus,
-        "regions": _regions(slug, point_rows, shape), "body": body,
+        "regions": _regions(slug, point_rows, shape, doubled), "body": body,
         "extra": _extra(extra, shape),
     }, shape
 
@@ -1612,14 +1618,15 @@ def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
     return list(by_position.values())
 
 
-def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
-             ) -> list[list[list[Any]]]:
+def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen,
+             doubled: set[tuple[Any, Any]]) -> list[list[list[Any]]]:
     """The polygons of the rows of points (region, position, x, y, and whether it is a
     point: a region without points has one row that is not; each region's together,
     in order) of the muscle ``slug``; a problem of ``shape`` names every coordinate that is
     no number (0 in its place), counting regions and points from 0 (``position`` gives
     their order, not a count), and the first position that is no whole number (of each
-    region's points) by its row."""
+    region's points) by its row; a region of ``doubled`` (given twice, each point then
+    twice) is a ``duplicate-key`` problem naming it, its points read once."""
     polygons: dict[Any, list[list[Any]]] = {}
     ordered, unordered = True, set()  # (the regions of a point said so: once each)
     last = None  # (the position of the point before)
@@ -1627,6 +1634,12 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
         if ordered and region not in polygons:
             ordered = _at_position(region, f"regions[{len(polygons)}]", shape,
                                    _row("regions", slug, position=region))
+        if (slug, region) in doubled:
+            if region in polygons and (not point or position == last):
+                continue  # (the same row again, joined to the region's other row)
+            if region not in polygons:
+                _twice(_row("regions", slug, position=region),
+                       f"regions[{len(polygons)}]", shape)
         points = polygons.setdefault(region, [])
         place = len(polygons) - 1
         if point:  # (x and y NULL: a point in a table made again without NOT NULL)

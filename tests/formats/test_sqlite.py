@@ -1524,6 +1524,25 @@ def test_a_row_given_twice_in_a_table_made_again_without_its_key_is_an_error(
                  "key): which row is meant is not known; the muscle is left out")])
 
 
+def test_a_region_given_twice_is_a_duplicate_region_not_a_duplicate_point(db: Path) -> None:
+    """Regions and points made again without their keys, a region given again: each of
+    its points was read twice in the join, the first said to be a point given twice."""
+    write([Muscle(slug="m", title="M", regions=(Region(((0, 0), (10, 0), (10, 10))),)),
+           Muscle(slug="n", title="N")], db)
+    made_again = "".join(
+        f"CREATE TABLE copied ({listed}); INSERT INTO copied SELECT {listed} FROM {table}; "
+        f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
+        for table, listed in (("points", ", ".join(_GIVEN_AGAIN["points"][0])),
+                              ("regions", "muscle, position")))
+    _shell(db, f"PRAGMA legacy_alter_table = ON; {made_again}"
+               "INSERT INTO regions VALUES ('m', 0);")
+    found, problems = read_with_diagnostics(db)
+    assert ([m.slug for m in found], [(p.field, p.code, p.message) for p in problems]) == (
+        ["n"], [("regions[muscle 'm', position 0]", "duplicate-key", "occurs twice (in a "
+                 "table made again without its key): which row is meant is not known; the "
+                 "muscle is left out")])
+
+
 def test_a_row_of_the_wrong_shape_reports_the_muscles_other_problems_too(
         db: Path) -> None:
     """An extra that is no JSON, a row of texts or functions of no kind, a coordinate
