@@ -747,16 +747,25 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
     return counts
 
 
-def _renew_views(conn: sqlite3.Connection) -> None:
+def _renew_views(conn: sqlite3.Connection, out: str) -> None:
     """Make the views this version writes of any view of a database an earlier one
-    wrote otherwise (DuckDB could not read one, nor take the types of its columns)."""
+    wrote otherwise (DuckDB could not read one, nor take the types of its columns); a
+    table, index or trigger of a view's name (made by hand) is a ``sqlite-error``."""
     for statement in _VIEWS:
         name = statement.split()[2]
         (found,) = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view' "
                                 "AND name = ? AND sql = ?", (name, statement)).fetchone()
-        if not found:
-            conn.execute(f"DROP VIEW IF EXISTS {name}")
-            conn.execute(statement)
+        if found:
+            continue
+        other = conn.execute("SELECT type, name FROM sqlite_master WHERE type != 'view' "
+                             "AND name = ? COLLATE NOCASE", (name,)).fetchone()
+        if other:
+            raise error(out, "sqlite-error", f"holds a {other[0]} named {_named(other[1])}, "
+                        "where muscle-convert keeps a view of that name (made again by "
+                        f"each write); give that {other[0]} another name, or drop it, and "
+                        "run again, or write a fresh database; nothing is changed")
+        conn.execute(f"DROP VIEW IF EXISTS {name}")
+        conn.execute(statement)
 
 
 def _remove_stale_logs(out: Path) -> None:
@@ -773,7 +782,7 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
         if check_schema(conn, str(out)):
             _create_tables(conn)
             _finish_schema(conn)
-        _renew_views(conn)
+        _renew_views(conn, str(out))
         counts = _load(conn, records, ctx, str(out), prune=prune)
         _commit(conn)
     return counts

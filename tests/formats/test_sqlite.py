@@ -990,6 +990,25 @@ def test_an_update_renews_the_views_an_earlier_version_wrote(db: Path) -> None:
     assert views == {v.split()[2]: v for v in sqlite_format._VIEWS}
 
 
+@pytest.mark.parametrize("made", ["CREATE TABLE muscle_texts (slug TEXT)",
+                                  "CREATE INDEX Muscle_Texts ON muscles (title)"])
+def test_a_table_of_a_views_name_is_one_error_that_says_what_to_do(made: str, db: Path
+                                                                    ) -> None:
+    """A view replaced by a table of its name made every write fail with "SQLite
+    failed: use DROP TABLE to delete table muscle_texts"."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    _shell(db, f"DROP VIEW muscle_texts; {made};")
+    before = db.read_bytes()
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
+                        "--no-cache")
+    kind, name = made.split()[1].lower(), made.split()[2]
+    assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
+        f"{db}: error: holds a {kind} named '{name}', where muscle-convert keeps a view of "
+        f"that name (made again by each write); give that {kind} another name, or drop "
+        "it, and run again, or write a fresh database; nothing is changed [sqlite-error]"])
+    assert db.read_bytes() == before
+
+
 def test_every_view_column_declares_its_type(analysts_db: Path) -> None:
     # A reader that takes a column's type from PRAGMA table_info (DuckDB's sqlite_scan,
     # Datasette) finds one for a view's column from SQLite 3.41 on: apsw brings such a SQLite.
