@@ -905,10 +905,36 @@ _NUMBERED = ("texts", "functions")
 _Top = tuple[int, Any]
 
 
+#: The key of a row of each table of :data:`_KEYED`, its muscle's slug first.
+_KEYS = {"muscles": ("slug",), "texts": ("muscle", "field", "language"),
+         "functions": ("muscle", "position", "part", "language")}
+#: The first row of each of them whose id is no integer: its id and key.
+_NOT_INTEGER_ID = {table: f"SELECT id, {', '.join(key)} FROM {table} WHERE typeof(id) != "
+                          f"'integer' ORDER BY {', '.join(key)} LIMIT 1"
+                   for table, key in _KEYS.items()}
+
+
 def _ids_held(conn: sqlite3.Connection, out: str) -> dict[str, _Top]:
     """The row of the highest id of each table of :data:`_NUMBERED`, by name; raise a
-    ``bad-value`` error for a row of muscles, texts or functions whose id is past what
-    the search index keys (set by hand, its triggers dropped: the index cannot hold it)."""
+    ``bad-value`` error for a row of muscles, texts or functions whose id is no integer
+    (its search key wrong, or the same as another's) or past what the search index keys
+    (set by hand, its triggers dropped: the index cannot hold it)."""
+    made = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                             "AND name IN ('texts', 'functions')"))
+    for table, statement in _NOT_INTEGER_ID.items():
+        if made.get(table) in _TABLES:
+            continue  # (as this version makes it: its id is the row id, an integer)
+        # (first through the index of muscles' ids alone: finding the first row by its
+        # key reads every muscle's row, which a write that changes none need not)
+        if conn.execute(f"SELECT 1 FROM {table} WHERE typeof(id) != 'integer' LIMIT 1"
+                        ).fetchone() and (found := conn.execute(statement).fetchone()):
+            number, slug, *key = found
+            field = f"muscles[{_shown(slug)}].id" if table == "muscles" else \
+                f"{_row(table, slug, **dict(zip(_KEYS[table][1:], key, strict=True)))}.id"
+            shown = f"{number!r} is text," if isinstance(number, str) else \
+                f"{_stored(number)} is"
+            raise _id_error(out, table, found[:2], "not an integer", "an integer id that "
+                            "no other row has", field=field, shown=shown)
     for table in _KEYED:
         owner = "slug" if table == "muscles" else "muscle"
         found = conn.execute(f"SELECT id, {owner} FROM {table} WHERE typeof(id) = 'integer' "
@@ -920,17 +946,19 @@ def _ids_held(conn: sqlite3.Connection, out: str) -> dict[str, _Top]:
         f"SELECT id, muscle FROM {table} ORDER BY id DESC LIMIT 1").fetchone())}
 
 
-def _id_error(out: str, table: str, row: _Top, problem: str, fix: str) -> MuscleError:
+def _id_error(out: str, table: str, row: _Top, problem: str, fix: str, *,
+              field: str = "", shown: str = "") -> MuscleError:
     """The ``bad-value`` error of the id of ``row`` of ``table``: its ``problem`` and
-    ``fix``."""
+    ``fix``; ``field`` and ``shown`` name the row and its id otherwise than by it."""
     number, slug = row
-    field = f"muscles[{_shown(slug)}].id" if table == "muscles" else f"{table}[rowid {number}].id"
+    field = field or (f"muscles[{_shown(slug)}].id" if table == "muscles" else
+                      f"{table}[rowid {number}].id")
     owner = f"muscle {_named(slug)}" if table == "muscles" else \
         f"this row (of muscle {_named(slug)})"
     k = _KEYED[table]
-    return error(out, "bad-value", f"{number} {problem}: the search index keys a row of "
-                 f"{table} by id * 4{f' + {k}' if k else ''}, a 64-bit integer; give {owner} "
-                 f"{fix}, or write a fresh database", field)
+    return error(out, "bad-value", f"{shown or number} {problem}: the search index keys a "
+                 f"row of {table} by id * 4{f' + {k}' if k else ''}, a 64-bit integer; "
+                 f"give {owner} {fix}, or write a fresh database", field)
 
 
 def _flush(batch: _Batch, conn: sqlite3.Connection, out: str, tops: dict[str, _Top]

@@ -435,15 +435,6 @@ def test_a_muscle_deleted_with_foreign_keys_off_is_written_again(
         assert converter.read(db) == by_slug(sample_muscles)
 
 
-def test_an_id_typed_in_as_text_does_not_stop_new_ids(sample_muscles: list[Muscle],
-                                                       db: Path) -> None:
-    write(sample_muscles[:3], db)
-    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("INSERT INTO muscles (slug, id, title, content_hash) "
-                     "VALUES ('mine', 'abc', 'Mine', 'x')")
-    converter.write(sample_muscles[3:5], db, "sqlite")
-    ids = query(db, "SELECT id FROM muscles WHERE slug != 'mine' ORDER BY id")
-    assert ids == [(1,), (2,), (3,), (4,), (5,)]
 
 
 def test_tables_a_user_added_are_not_checked_as_its_own(sample_muscles: list[Muscle],
@@ -584,6 +575,42 @@ def test_an_id_past_what_the_search_index_keys_is_one_error_that_names_it(
         (str(db), field, "bad-value")]
     assert exc.value.diagnostics[0].message.startswith(
         f"{value} is past the ids the search index holds ({-(2**61)} to {2**61 - 1}): ")
+    assert db.read_bytes() == before
+
+
+#: A table made again by hand, its id no longer the row id (so it holds any value).
+_ID_ANY = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (id, muscle, {columns}, "
+           "text, UNIQUE (muscle, {columns})); INSERT INTO copied SELECT * FROM {table}; "
+           "DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; ")
+
+
+@pytest.mark.parametrize(("edit", "field", "shown"), [
+    # (the index made again then failed: 1.5 * 4 + 2 is the key of the text of id 2)
+    ("DROP TRIGGER muscles_search_update; UPDATE muscles SET id = 1.5 WHERE slug = 'a';",
+     "muscles[a].id", "the number 1.5 is not an integer"),
+    # (was written without a word: ids given after the highest integer)
+    ("INSERT INTO muscles (slug, id, title, content_hash) VALUES ('mine', 'abc', 'Mine', "
+     "'x');", "muscles[mine].id", "'abc' is text, not an integer"),
+    # (was written without a word, the text's search key 0)
+    (_ID_ANY.format(table="texts", columns="field, language")
+     + "UPDATE texts SET id = 'abc' WHERE muscle = 'b';",
+     "texts[muscle 'b', field 'origin', language 'en'].id", "'abc' is text, not an integer"),
+    (_ID_ANY.format(table="functions", columns="position, part, language")
+     + "UPDATE functions SET id = NULL WHERE muscle = 'a';",
+     "functions[muscle 'a', position 0, part 'short', language 'en'].id",
+     "NULL is not an integer")], ids=["real", "text", "text of texts", "null of functions"])
+def test_an_id_that_is_no_integer_is_one_error_that_names_it(
+        edit: str, field: str, shown: str, db: Path) -> None:
+    write([_texted("a", "en"), _texted("b", "en")], db)
+    _shell(db, edit)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as exc:
+        converter.write([_texted("a", "en", "da"), _texted("b", "en"), _texted("c", "en")],
+                        db, "sqlite")
+    assert [(d.path, d.field, d.code) for d in exc.value.diagnostics] == [
+        (str(db), field, "bad-value")]
+    assert exc.value.diagnostics[0].message.startswith(
+        f"{shown}: the search index keys a row of {field.split('[')[0]} by id * 4")
     assert db.read_bytes() == before
 
 
