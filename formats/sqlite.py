@@ -1173,32 +1173,56 @@ _WITHOUT_ROWID = ("exercises", "regions", "points")
 
 
 #: The rows, by muscle, of the tables without row ids that name a row the database does
-#: not hold (their ``PRAGMA foreign_key_check`` rows say no more than the table): those
-#: made so, and texts and functions made again so by hand.
+#: not hold (a muscle, or for points a region): those made so, and texts and functions
+#: made again so by hand. (Queried, not ``PRAGMA foreign_key_check``: a table made again
+#: without its foreign key holds such rows too.)
 _ORPHANS_BY_MUSCLE = {
     **{table: f"SELECT muscle, count(*) FROM {table} WHERE muscle NOT IN "
               "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle"
        for table in ("texts", "functions", "exercises", "regions")},
-    "points": "SELECT p.muscle, count(*) FROM points AS p WHERE NOT EXISTS (SELECT 1 FROM "
-              "regions AS r WHERE r.muscle = p.muscle AND r.position = p.region) "
-              "GROUP BY p.muscle ORDER BY p.muscle",
+    "points": "SELECT p.muscle, count(*) FROM points AS p WHERE p.muscle IS NOT NULL AND "
+              "NOT EXISTS (SELECT 1 FROM regions AS r WHERE r.muscle = p.muscle AND "
+              "r.position = p.region) GROUP BY p.muscle ORDER BY p.muscle",
 }
+#: Those rows of texts or functions (with row ids), each by its row id.
+_ORPHAN_ROWS = ("SELECT rowid FROM {} AS t WHERE t.muscle IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM muscles AS m WHERE m.slug = t.muscle) ORDER BY rowid")
 
 
 def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
     """A diagnostic for the rows of its own tables that name a row the database does not
-    hold (written with foreign keys off, by hand): each row of a table with row ids,
-    each muscle's rows of one without."""
+    hold (written with foreign keys off, or in a table made again without its foreign
+    key, by hand), or whose muscle is NULL (made again without NOT NULL): each row of
+    texts or functions (by its row id), each muscle's rows of a table without (made so
+    by this version, or again by hand)."""
     for table in _CHILDREN:  # (its own tables: not those a user added)
-        found = conn.execute(f"PRAGMA foreign_key_check({table})").fetchall()
-        if table in _WITHOUT_ROWID or any(rowid is None for _, rowid, _, _ in found):
-            if found:
-                yield from _orphans_by_muscle(conn, path, table)
+        if table in _WITHOUT_ROWID or not _has_rowid(conn, table):
+            (nulls,) = conn.execute(f"SELECT count(*) FROM {table} WHERE muscle IS NULL"
+                                    ).fetchone()
+            if nulls:
+                yield Diagnostic(path, None, None, f"{table}[muscle NULL].muscle",
+                                 "missing-field", f"is NULL: {counted(nulls, 'rows')} of no "
+                                 "muscle; left out")
+            yield from _orphans_by_muscle(conn, path, table)
             continue
-        for _, rowid, parent, _ in found:
-            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
-                             f"names a row of {parent} the database does not hold; it is "
+        for (rowid,) in conn.execute(f"SELECT rowid FROM {table} WHERE muscle IS NULL "
+                                     "ORDER BY rowid"):
+            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}].muscle",
+                             "missing-field", "is NULL: the row names no muscle; it is "
                              "left out")
+        for (rowid,) in conn.execute(_ORPHAN_ROWS.format(table)):
+            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
+                             "names a row of muscles the database does not hold; it is "
+                             "left out")
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether ``table`` has row ids (not one made again ``WITHOUT ROWID`` by hand)."""
+    try:
+        conn.execute(f"SELECT rowid FROM {table} LIMIT 0")
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def _orphans_by_muscle(conn: sqlite3.Connection, path: str, table: str
