@@ -6,6 +6,7 @@ import contextlib
 import multiprocessing
 import os
 import pkgutil
+import select
 import shlex
 import shutil
 import signal
@@ -28,6 +29,8 @@ SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
 #: The ways the worker processes of --jobs start that the tests run: fork (Linux's) and
 #: spawn (Windows' and macOS's).
 START_METHODS = ("fork", "spawn")
+#: The longest a helper here waits for a thread it started (seconds).
+WAIT = 300
 
 
 def cli_command(start_method: str = "fork") -> list[str]:
@@ -102,6 +105,34 @@ def process_alive(pid: int) -> bool:
         return False
 
 
+def line_of(process: subprocess.Popen[str]) -> str:
+    """The next line ``process`` writes to its standard output (a pipe, each line
+    flushed whole); fails once :data:`WAIT` seconds have passed without one."""
+    ready = select.select([process.stdout], [], [], WAIT)[0]
+    assert ready and process.stdout, f"process {process.pid} wrote no line in {WAIT} s"
+    return process.stdout.readline()
+
+
+def ended_within(call: Callable[[], object], what: str) -> None:
+    """``call()`` in a thread of its own (a daemon: one that never returns holds up no
+    exit); fails, naming ``what``, once :data:`WAIT` seconds have passed without its
+    end. What it raised is raised here."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # (raised again in the caller's thread)
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=WAIT)
+    assert not thread.is_alive(), f"{what} did not end within {WAIT} s"
+    if raised:
+        raise raised[0]
+
+
 def remove_tree(top: Path) -> None:
     """Remove the folder ``top`` and all below it, however deep (``shutil.rmtree`` of
     Python 3.11, as pytest's clean-up, recurses)."""
@@ -147,12 +178,13 @@ def in_threads(work: Callable[[int], object], count: int) -> list[object]:
         except Exception as exc:  # (kept, to be compared)
             results[n] = exc
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(count)]
     with _switching_often():
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=WAIT)
+            assert not thread.is_alive(), f"a thread of in_threads ran past {WAIT} s"
     return results
 
 

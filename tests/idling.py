@@ -12,6 +12,10 @@ from typing import Any
 
 from converter import workers
 
+#: The longest a worker here waits for the moment it names (seconds): a test that died
+#: tells it nothing, and its run must not wait for good.
+WAIT = 300
+
 
 def _rows() -> Any:
     """The board of this worker's pool (see :class:`converter.workers.Board`)."""
@@ -41,8 +45,10 @@ def wait_until_waiting_for_work(pids: Collection[int]) -> None:
     it handed back all it read."""
     assert len(pids) == 1, "the lock tells of one worker waiting"
     rows = _rows()
+    deadline = time.monotonic() + WAIT
     while any(rows[at + 1] != -1 for at in range(0, len(rows), 3) if rows[at] in pids) or (
             not _queue_lock_held()):
+        assert time.monotonic() < deadline, f"no other worker waited for work in {WAIT} s"
         time.sleep(0.01)
 
 
@@ -50,5 +56,7 @@ def wait_until_seen_dead(pids: Collection[int]) -> None:
     """Wait until the main process saw the workers ``pids`` dead: it leaves their rows on
     the board to others (:meth:`converter.workers.Board.free`)."""
     rows = _rows()
+    deadline = time.monotonic() + WAIT
     while any(rows[at] in pids for at in range(0, len(rows), 3)):
+        assert time.monotonic() < deadline, f"the workers were not seen dead in {WAIT} s"
         time.sleep(0.01)

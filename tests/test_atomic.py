@@ -21,6 +21,9 @@ import converter.atomic_folder
 from converter.cli import cli
 from tests.conftest import SAMPLES, convert_samples, remove_tree
 
+#: The longest a test here waits for a thread it started (seconds).
+WAIT = 300
+
 
 @pytest.mark.parametrize("to, name", [("json", "x.json"), ("html", "site")])
 def test_an_output_below_a_thousand_missing_folders_is_written(
@@ -261,7 +264,7 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
     # Another thread, as a worker pool has: a signal mask holds signals in one thread
     # only, and the signal went to this one (its handler ran in the main thread at once).
     done = threading.Event()
-    other = threading.Thread(target=done.wait)
+    other = threading.Thread(target=done.wait, daemon=True)
     other.start()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -273,7 +276,8 @@ def test_ctrl_c_as_a_temporary_is_made_leaves_none(make: str, tmp_path: Path,
                     (folder / "index.html").write_text("after")
     finally:
         done.set()
-        other.join()
+        other.join(timeout=WAIT)
+        assert not other.is_alive(), f"the other thread did not end within {WAIT} s"
     assert sorted(os.listdir(tmp_path)) == ["out"]
     assert out.read_text() == "before"
 

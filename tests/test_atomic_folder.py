@@ -30,6 +30,9 @@ from converter.registry import get_format
 from converter.sources_kept import reading
 from tests.conftest import ROOT, SAMPLES, convert_samples, remove_tree
 
+#: The longest a test here waits for a run or a thread (seconds).
+WAIT = 300
+
 
 def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Path) -> None:
     """A base image beside the page, a hand-written page, a folder of notes: each run
@@ -1047,13 +1050,20 @@ def test_a_run_stopped_in_place_lists_no_source_it_keeps(
     assert Path("a.md").read_text() == "old a.md"
 
 
-def _ends_once_waited_for(claim: int, done: threading.Event, waited: list[bool]) -> None:
+def _ends_once_waited_for(claim: int, done: threading.Event,
+                          waited: list[bool | None]) -> None:
     """Let go of the lock ``claim`` (a run in place ending) once a ``flock`` of this
     process waits (``/proc/locks`` marks it ``->``): a swap waiting for that run; or once
-    ``done`` is set (the swap ended without waiting). ``waited`` gets which it was."""
+    ``done`` is set (the swap ended without waiting). ``waited`` gets which it was, None
+    when neither came within :data:`WAIT` seconds (the lock let go all the same)."""
+    deadline = time.monotonic() + WAIT
     while not (done.is_set() or any(
             " -> FLOCK " in line and f" {os.getpid()} " in line
             for line in Path("/proc/locks").read_text().splitlines())):
+        if time.monotonic() >= deadline:
+            waited.append(None)
+            os.close(claim)
+            return
         time.sleep(0.01)
     waited.append(not done.is_set())
     os.close(claim)
@@ -1093,7 +1103,8 @@ def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
     if in_place:
         monkeypatch.chdir(site)
     done, waited = threading.Event(), []
-    ended = threading.Thread(target=_ends_once_waited_for, args=(claim, done, waited))
+    ended = threading.Thread(target=_ends_once_waited_for, args=(claim, done, waited),
+                             daemon=True)
     if claim is not None and not in_place:  # (a swap waits for the run to end)
         ended.start()
     try:
@@ -1101,9 +1112,11 @@ def test_what_a_run_killed_in_place_left_is_swept_by_any_later_run(
     finally:
         done.set()
         if ended.ident is not None:
-            ended.join()
+            ended.join(timeout=WAIT)
+            assert not ended.is_alive(), f"the run in place did not end within {WAIT} s"
         elif claim is not None:
             os.close(claim)
+    assert None not in waited, f"the swap was not seen waiting or ending within {WAIT} s"
     assert waited == ([True] if ended.ident is not None else [])
     left = {young_marker.name}  # (no lock tells of it: a day old, it goes)
     if not locks:

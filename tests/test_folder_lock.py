@@ -14,6 +14,25 @@ import pytest
 import converter.folder_lock
 from converter.folder_lock import Waiting, alone, claimed, in_use, locked, waits_said
 
+#: The longest a test here waits for a thread it started, or for its ``flock`` (seconds).
+WAIT = 300
+
+
+def _until_a_flock_waits() -> None:
+    """Wait until a ``flock`` of this process waits (``/proc/locks`` marks it ``->``);
+    fail once :data:`WAIT` seconds have passed without."""
+    deadline = time.monotonic() + WAIT
+    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
+                  for line in Path("/proc/locks").read_text().splitlines()):
+        assert time.monotonic() < deadline, f"no flock was seen waiting within {WAIT} s"
+        time.sleep(0.01)
+
+
+def _joined(thread: threading.Thread) -> None:
+    """Wait for ``thread`` to end; fail once :data:`WAIT` seconds have passed without."""
+    thread.join(timeout=WAIT)
+    assert not thread.is_alive(), f"the thread did not end within {WAIT} s"
+
 
 def test_a_claimed_folder_is_in_use_until_let_go(tmp_path: Path) -> None:
     folder = tmp_path / "..muscle-convert.abcd.tmpdir"
@@ -49,15 +68,15 @@ def test_a_folder_swapped_away_as_its_lock_was_waited_for_is_let_go(
             held.append(os.stat(site).st_ino)
             held.append(in_use(site))
 
-    thread = threading.Thread(target=waiting)
+    thread = threading.Thread(target=waiting, daemon=True)
     thread.start()
-    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
-                  for line in Path("/proc/locks").read_text().splitlines()):
-        time.sleep(0.01)
-    site.rename(tmp_path / "old")
-    site.mkdir()
-    os.close(holder)
-    thread.join()
+    try:
+        _until_a_flock_waits()
+        site.rename(tmp_path / "old")
+        site.mkdir()
+    finally:
+        os.close(holder)  # (the thread ends, whatever failed)
+    _joined(thread)
     assert held == [os.stat(site).st_ino, True]
 
 
@@ -76,16 +95,21 @@ def test_a_run_alone_lets_go_of_the_folder_while_it_waits_for_a_run_under_way(
         with alone(site, lambda: [run] if in_use(run) else []):
             done.append("swapped")
 
-    thread = threading.Thread(target=swapping)
-    thread.start()
-    while not any(" -> FLOCK " in line and f" {os.getpid()} " in line
-                  for line in Path("/proc/locks").read_text().splitlines()):
-        time.sleep(0.01)
-    with locked(site):
-        done.append("filled")
     assert claim is not None
-    os.close(claim)
-    thread.join()
+    thread = threading.Thread(target=swapping, daemon=True)
+    thread.start()
+    def filling() -> None:
+        with locked(site):
+            done.append("filled")
+
+    filler = threading.Thread(target=filling, daemon=True)
+    try:
+        _until_a_flock_waits()
+        filler.start()
+        _joined(filler)
+    finally:
+        os.close(claim)  # (the threads end, whatever failed)
+    _joined(thread)
     assert done == ["filled", "swapped"]
 
 
@@ -102,14 +126,27 @@ def test_a_wait_for_another_run_is_said_once_naming_its_process(
     holder = os.open(site if run == "filling" else hidden, os.O_RDONLY)
     fcntl.flock(holder, fcntl.LOCK_EX)
     said: list[str] = []
+    closed = threading.Lock()
+
+    def let_go() -> None:
+        if closed.acquire(blocking=False):  # (once: by the swap or at the end)
+            os.close(holder)
 
     def say(line: str) -> None:
         said.append(line)
-        os.close(holder)  # (the other run is done)
+        let_go()  # (the other run is done)
 
-    with waits_said(say), alone(site, lambda: [hidden] if in_use(hidden) else [],
-                                Waiting("out/site")):
-        said.append("swapped")
+    def swapping() -> None:
+        with waits_said(say), alone(site, lambda: [hidden] if in_use(hidden) else [],
+                                    Waiting("out/site")):
+            said.append("swapped")
+
+    thread = threading.Thread(target=swapping, daemon=True)
+    thread.start()
+    try:
+        _joined(thread)
+    finally:
+        let_go()  # (the thread ends, whatever failed)
     assert said == [f"out/site: note: another run (pid {os.getpid()}) is writing this "
                     "folder: waiting for it to be done", "swapped"]
 

@@ -17,6 +17,8 @@ from tests.conftest import ROOT, SAMPLES, START_METHODS, cli_command
 from tests.killing import kill_while
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+#: The longest a test here waits for a run's workers to start (seconds).
+WAIT = 300
 
 #: (format, output name, extra options)
 WRITERS = [
@@ -128,12 +130,18 @@ def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
                *[str(out) if a == "OUT" else a for a in args[1:]]]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
-    while process.poll() is None and len(_children(process.pid)) < 2:  # the workers
-        pass
-    time.sleep(0.2)  # and at work
-    assert process.poll() is None, "finished before it could be interrupted"
-    os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
+    deadline = time.monotonic() + WAIT
+    try:
+        while process.poll() is None and len(_children(process.pid)) < 2:  # the workers
+            assert time.monotonic() < deadline, f"no two workers started in {WAIT} s"
+        time.sleep(0.2)  # and at work
+        assert process.poll() is None, "finished before it could be interrupted"
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:  # (a failure above: nothing of the run outlives it)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=WAIT)
     assert process.returncode == 130  # (not 1, the status of invalid inputs)
     assert stderr.decode().strip().splitlines()[-1] == "Aborted!"
     assert b"Traceback" not in stderr and b"Process" not in stderr

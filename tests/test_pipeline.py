@@ -30,7 +30,17 @@ from converter.model import Muscle
 from converter.pipeline import Reader
 from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
-from tests.conftest import ROOT, SAMPLES, START_METHODS, nest, process_alive, remove_tree
+from tests.conftest import (
+    ROOT,
+    SAMPLES,
+    START_METHODS,
+    WAIT,
+    ended_within,
+    line_of,
+    nest,
+    process_alive,
+    remove_tree,
+)
 
 MUSCLE = "---\ntitle: {title}\n---\n"
 
@@ -475,8 +485,8 @@ def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -
     while not Path(f"{out}.started").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # (writing)
-    pool.terminate()
-    pool.join()
+    ended_within(pool.terminate, "the pool's terminate()")
+    ended_within(pool.join, "the pool's join()")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md.started"]
 
 
@@ -497,10 +507,10 @@ def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
         pool = worker_pool(2)
     try:
-        assert pool.apply(_sigterm_handler) is signal.SIG_DFL
+        assert pool.apply_async(_sigterm_handler).get(WAIT) is signal.SIG_DFL
     finally:
-        pool.terminate()
-        pool.join()
+        ended_within(pool.terminate, "the pool's terminate()")
+        ended_within(pool.join, "the pool's join()")
 
 
 _ORPHANED = """
@@ -523,7 +533,7 @@ def test_workers_end_with_the_main_process(signal_name: str) -> None:
     main = subprocess.Popen([sys.executable, "-c", _ORPHANED], stdout=subprocess.PIPE,
                             text=True, cwd=ROOT)
     try:
-        workers = [int(pid) for pid in main.stdout.readline().split()]
+        workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2
         main.send_signal(getattr(signal, signal_name))
         main.wait(timeout=30)
@@ -534,7 +544,7 @@ def test_workers_end_with_the_main_process(signal_name: str) -> None:
             time.sleep(0.05)
     finally:
         main.kill()
-        main.wait()
+        main.wait(timeout=WAIT)
 
 
 _REPLACED = """
@@ -571,7 +581,7 @@ def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             cwd=ROOT)  # (a killed process's semaphores are warned of)
     try:
-        workers = [int(pid) for pid in main.stdout.readline().split()]
+        workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2 and all(process_alive(pid) for pid in workers)
         main.send_signal(signal.SIGKILL)
         main.wait(timeout=30)
@@ -581,7 +591,7 @@ def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
             time.sleep(0.05)
     finally:
         main.kill()
-        main.wait()
+        main.wait(timeout=WAIT)
 
 
 @pytest.mark.parametrize(("made", "given", "endings"), [
@@ -865,8 +875,9 @@ def test_workers_start_as_the_program_or_the_system_says(
 #: Makes a pool of one worker inside a temporary's write, the worker held after its fork
 #: until ``gate`` exists (before it is set up); prints that worker's id, then its exit
 #: code once it got SIGTERM there.
-_STOPPED_EARLY = """
-import os, sys, time
+_STOPPED_EARLY = f"""
+import os, sys, threading, time
+WAIT = {WAIT}
 from multiprocessing import util
 from pathlib import Path
 from converter.atomic import atomic_file
@@ -877,7 +888,8 @@ folder = Path(sys.argv[1])
 class Held:
     def hold(self) -> None:
         (folder / "forked").touch()
-        while not (folder / "gate").exists():
+        deadline = time.monotonic() + WAIT  # (a test that died tells it nothing)
+        while not (folder / "gate").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
 
 held = Held()
@@ -893,7 +905,9 @@ while worker.exitcode is None and time.monotonic() < deadline:  # (not join: see
 print(worker.exitcode, flush=True)
 (folder / "gate").touch()  # (for the worker the pool starts in its place)
 pool.terminate()
-pool.join()
+joining = threading.Thread(target=pool.join, daemon=True)
+joining.start()
+joining.join(WAIT)
 """
 
 
@@ -914,9 +928,11 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
-        pid = int(script.stdout.readline())
+        pid = int(line_of(script))
+        deadline = time.monotonic() + WAIT
         while not (tmp_path / "forked").exists():
             assert script.poll() is None, script.stderr.read()
+            assert time.monotonic() < deadline, f"no worker was forked within {WAIT} s"
             time.sleep(0.01)
         os.kill(pid, signal.SIGTERM)  # (held, before it is set up)
         (tmp_path / "gate").touch()
@@ -927,18 +943,22 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
 
 
 _REPLACED_AT_WORK = """
-import os, time
+import os, threading, time
 from converter.workers import worker_pool
 
 pool = worker_pool(1)
 first = pool._pool[0].pid
 pool.apply_async(os._exit, (9,))  # (it dies at work, holding no lock)
+deadline = time.monotonic() + 30
 while [w.pid for w in pool._pool] in ([first], []):  # (the pool starts one in its place)
+    assert time.monotonic() < deadline, "no worker was started in place of the dead one"
     time.sleep(0.01)
 print(pool.apply_async(os.getpid).get(30) != first, flush=True)  # (it works, then waits)
 pool.terminate()
-pool.join()
-print("terminated", flush=True)
+joining = threading.Thread(target=pool.join, daemon=True)  # (a join that waits for good
+joining.start()                                            # ends with the test's bound)
+joining.join(60)
+print("terminated" if not joining.is_alive() else "join() waited 60 s", flush=True)
 """
 
 

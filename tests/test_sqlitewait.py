@@ -14,6 +14,9 @@ import pytest
 
 from converter import sqlitewait
 
+#: The longest a test here waits for a thread it started (seconds).
+WAIT = 300
+
 
 def _failing(code: int, name: str) -> sqlite3.OperationalError:
     """An error as SQLite's module raises it, with its extended code and name."""
@@ -169,7 +172,8 @@ def _run_while_held(path: Path, held_by: str,
     try:
         statements(waiting)
     finally:
-        letting_go.join()
+        letting_go.join(timeout=WAIT)
+        assert not letting_go.is_alive(), f"the holder did not let go within {WAIT} s"
         holder.close()
         waiting.close()
 

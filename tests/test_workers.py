@@ -12,7 +12,7 @@ import time
 import pytest
 
 from converter.registry import COMMAND_LINE, PYTHON_API, Spelling, spelled, spelling
-from tests.conftest import ROOT, START_METHODS, in_threads, process_alive
+from tests.conftest import ROOT, START_METHODS, WAIT, in_threads, line_of, process_alive
 
 #: A main process whose two forked workers are at work, the pid of each printed; before
 #: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
@@ -36,7 +36,7 @@ def _workers_outlive_a_killed_main(before: str) -> list[int]:
     main = subprocess.Popen([sys.executable, "-c", _FORKED, before], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     try:
-        workers = [int(pid) for pid in main.stdout.readline().split()]
+        workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2 and all(process_alive(pid) for pid in workers), workers
         main.send_signal(signal.SIGKILL)
         main.wait(timeout=30)
@@ -49,7 +49,7 @@ def _workers_outlive_a_killed_main(before: str) -> list[int]:
         return left
     finally:
         main.kill()
-        main.wait()
+        main.wait(timeout=WAIT)
 
 
 def test_a_forked_worker_is_woken_by_the_end_of_the_main_process() -> None:
@@ -92,7 +92,7 @@ def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
         assert (worker.returncode, worker.stderr) == (-signal.SIGTERM, "")
     finally:
         other.kill()
-        other.wait()
+        other.wait(timeout=WAIT)
 
 
 
@@ -155,7 +155,8 @@ def late(*args):
     if handler is threading.main_thread():  # (the pool's first workers)
         return start(*args)
     entered.set()
-    while handler._state == pools.RUN:
+    deadline = time.monotonic() + 30  # (a pool never abandoned: the script fails as it waits)
+    while handler._state == pools.RUN and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.5)
     start(*args)
@@ -201,9 +202,10 @@ def test_workers_spell_options_as_the_call_that_made_their_pool(start_method: st
 
     def seen(_: int) -> set[Spelling]:
         with spelled(PYTHON_API), pooled(2) as pool:
-            return set(pool.map(_spelled_here, range(8), chunksize=1))
+            return set(pool.map_async(_spelled_here, range(8), chunksize=1).get(WAIT))
 
     assert seen(0) == {PYTHON_API}
     assert in_threads(seen, 1) == [{PYTHON_API}]
     with pooled(2) as pool:  # (and the command line's, where no call says another)
-        assert set(pool.map(_spelled_here, range(4), chunksize=1)) == {COMMAND_LINE}
+        assert set(pool.map_async(_spelled_here, range(4), chunksize=1).get(WAIT)) == {
+            COMMAND_LINE}
