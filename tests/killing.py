@@ -12,6 +12,9 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
+#: The longest a helper here waits for a run, or for it to be seen waiting (seconds).
+WAIT = 300
+
 
 def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float = 0.0,
                env: dict[str, str] | None = None) -> bool:
@@ -28,13 +31,13 @@ def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float 
                 if process.poll() is not None:
                     break
                 process.send_signal(signal.SIGKILL)
-                return process.wait() == -signal.SIGKILL and writing()
+                return process.wait(timeout=WAIT) == -signal.SIGKILL and writing()
             time.sleep(0.0005)
         return False
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait()
+            process.wait(timeout=WAIT)
 
 
 def sleeps_with_open(pid: int, path: Path) -> bool:
@@ -57,7 +60,9 @@ def signal_waiting(command: list[str], path: Path, ending: signal.Signals, *,
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
+        deadline = time.monotonic() + WAIT
         while process.poll() is None and not sleeps_with_open(process.pid, path):
+            assert time.monotonic() < deadline, f"the run did not wait within {WAIT} s"
             time.sleep(0.005)
         assert process.poll() is None, "the run ended before it waited"
         process.send_signal(ending)
@@ -66,4 +71,4 @@ def signal_waiting(command: list[str], path: Path, ending: signal.Signals, *,
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
+        process.communicate(timeout=WAIT)

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     import duckdb
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+#: The longest a test here waits for a run, or for it to be seen waiting (seconds).
+WAIT = 300
 TABLES = {"muscles", "texts", "functions", "exercises", "regions", "points", "search"}
 VIEWS = {"muscle_texts", "function_texts", "region_coords", "muscle_summary"}
 # What the search index must hold: one row per title, latin name, origin/insertion text
@@ -1901,14 +1903,16 @@ def _update_at_commit(db: Path, source: Path) -> Iterator[tuple[subprocess.Popen
         [*_convert_command(source, db), "--no-cache"], cwd=ROOT, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
     try:
+        deadline = time.monotonic() + WAIT
         while process.poll() is None and not _waits_to_commit(process.pid, db):
+            assert time.monotonic() < deadline, f"the COMMIT did not wait within {WAIT} s"
             time.sleep(0.005)
         assert process.poll() is None, "the update ended before its COMMIT waited"
         yield process, holder
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
+        process.communicate(timeout=WAIT)
         holder.close()
 
 
