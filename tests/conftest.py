@@ -49,7 +49,8 @@ def into_a_gone_reader(*args: str, cwd: Path | None = None
     os.close(read)
     try:
         return subprocess.run([sys.executable, "-m", "converter", *args], stdout=write,
-                              stderr=subprocess.PIPE, text=True, check=False, cwd=cwd)
+                              stderr=subprocess.PIPE, text=True, check=False, cwd=cwd,
+                              timeout=WAIT)
     finally:
         os.close(write)
 
@@ -58,7 +59,8 @@ def demo_commands(out: Path) -> list[list[str]]:
     """The commands ``make demo`` runs, with ``OUT`` and this venv's ``BIN`` (dry run)."""
     listed = subprocess.run(["make", "-n", "demo", f"OUT={out}",
                              f"BIN={Path(sys.executable).parent}"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+                            cwd=ROOT, capture_output=True, text=True, check=True,
+                            timeout=WAIT).stdout
     return [shlex.split(line) for line in listed.splitlines() if " convert " in line]
 
 

@@ -312,7 +312,7 @@ def test_sigterm_while_a_folder_is_built_removes_it(kind: str, ending: str,
     with converter.atomic_folder.atomic_directory(tmp_path / "site") as folder:
         (folder / "index.html").write_text("old")
     done = subprocess.run([sys.executable, "-c", _TERMINATED, str(tmp_path), kind, ending],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, timeout=WAIT)
     assert done.returncode == -getattr(signal, ending), done.stderr
     assert done.stderr == ""  # (nothing was written: it ends as the signal does, silent)
     assert (tmp_path / "site" / "index.html").read_text() == "old"

@@ -157,7 +157,7 @@ def test_a_mounted_file_system_in_or_as_an_output_folder_is_left_alone(
     same file system too) failed with 'Device or resource busy'."""
     result = subprocess.run(  # (a user and mount namespace of its own: no root needed)
         ["unshare", "--map-root-user", "--mount", "bash", "-c", MOUNTED_OUTPUTS],
-        cwd=tmp_path, text=True,
+        cwd=tmp_path, text=True, timeout=WAIT,
         capture_output=True, env={**os.environ, "PYTHON": sys.executable,
                                   "SAMPLES": str(SAMPLES)})
     assert result.returncode == 0, result.stderr
@@ -193,7 +193,7 @@ def test_a_mount_point_that_is_the_working_folder_is_written_in_place(
     is no folder swapped whole: nothing of it is emptied."""
     result = subprocess.run(
         ["unshare", "--map-root-user", "--mount", "bash", "-c", IN_PLACE],
-        cwd=tmp_path, text=True,
+        cwd=tmp_path, text=True, timeout=WAIT,
         capture_output=True, env={**os.environ, "PYTHON": sys.executable,
                                   "SAMPLES": str(SAMPLES)})
     assert result.returncode == 0, result.stderr
@@ -274,7 +274,7 @@ def test_a_folder_written_in_place_is_left_whole_by_a_failed_run(
         raise RuntimeError
     assert _tree_of(tmp_path) == before
     killed = subprocess.run([sys.executable, "-c", KILLED_AS_IT_MOVES], cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=WAIT)
     assert killed.returncode == -signal.SIGKILL
     for leftover in tmp_path.glob("..muscle-convert.*.tmpdir"):
         remove_tree(leftover)  # (hidden; a later run sweeps it once a day old)
@@ -1241,7 +1241,8 @@ def test_a_run_stopped_once_its_folder_is_swapped_in_says_it_was_written(
     assert convert_samples("html", site)[0] == 0
     stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_SWAPPED, str(SAMPLES),
                               str(int(signum))], cwd=tmp_path, capture_output=True,
-                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=WAIT)
     assert stopped.returncode == code, stopped.stderr
     assert stopped.stderr.strip() == ("muscle-convert: stopped once site was written: it "
                                       "holds this run's files"), stopped.stderr

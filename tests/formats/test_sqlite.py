@@ -528,7 +528,7 @@ def _texted(slug: str, *languages: str) -> Muscle:
 def _shell(db: Path, sql: str) -> None:
     """Run ``sql`` in the sqlite3 shell, as a user edits the database (foreign keys off)."""
     subprocess.run([shutil.which("sqlite3") or "sqlite3", str(db)], check=True, text=True,
-                   input=sql)
+                   input=sql, timeout=WAIT)
 
 
 @pytest.mark.parametrize("batch", [sqlite_format.BATCH, 1], ids=["trigger", "rebuilt"])
@@ -870,14 +870,14 @@ def test_sqlite3_shell_queries_the_database(sample_muscles: list[Muscle], db: Pa
     out = subprocess.run(
         [shell, "-readonly", "-json", str(db),
          "SELECT slug, language, origin FROM muscle_texts WHERE slug = 'biceps-brachii';"],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True, text=True, check=True, timeout=WAIT).stdout
     biceps = next(m for m in sample_muscles if m.slug == "biceps-brachii")
     assert json.loads(out) == [{"slug": "biceps-brachii", "language": lang, "origin": text}
                                for lang, text in biceps.origin.items()]
     out = subprocess.run(
         [shell, "-readonly", str(db), "SELECT DISTINCT slug FROM search "
          "WHERE search MATCH 'hofte*' AND language = 'da' ORDER BY slug;"],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True, text=True, check=True, timeout=WAIT).stdout
     assert out.split() == ["latissimus-dorsi", "rectus-femoris"]
 
 
@@ -891,10 +891,12 @@ def test_readme_search_queries(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     danish, english = _readme_queries()
     run = [shutil.which("sqlite3") or "sqlite3", "-readonly", str(db)]
-    rows = subprocess.run([*run, danish], capture_output=True, text=True, check=True).stdout
+    rows = subprocess.run([*run, danish], capture_output=True, text=True, check=True,
+                          timeout=WAIT).stdout
     assert [row.split("|") for row in rows.split()] == [
         ["rectus-femoris", "origin", "da"], ["latissimus-dorsi", "origin", "da"]]
-    rows = subprocess.run([*run, english], capture_output=True, text=True, check=True).stdout
+    rows = subprocess.run([*run, english], capture_output=True, text=True, check=True,
+                          timeout=WAIT).stdout
     assert sorted(rows.split()) == ["gastrocnemius|Gastrocnemius", "soleus|Soleus"]
 
 
@@ -925,7 +927,7 @@ def analysts_db(request: pytest.FixtureRequest,
     if request.param == "corpus":
         source = root / "corpus"
         subprocess.run([sys.executable, str(GEN_CORPUS), str(source), "--count", "300",
-                        "--seed", "5"], check=True, capture_output=True)
+                        "--seed", "5"], check=True, capture_output=True, timeout=WAIT)
     db = root / "muscles.db"
     converter.write(converter.read(source), db, "sqlite")
     return db
@@ -1452,7 +1454,7 @@ def test_a_bad_position_names_the_row_the_sqlite3_shell_finds(sample_muscles: li
         "UPDATE exercises SET position = 'a' WHERE muscle = 'deltoideus' AND position = 0;"
         "UPDATE functions SET position = 2.5 WHERE muscle = 'soleus' AND position = 0;"
         "UPDATE points SET position = -1 WHERE muscle = 'trapezius' AND region = 1 "
-        "AND position = 4;"))
+        "AND position = 4;"), timeout=WAIT)
     _, problems = read_with_diagnostics(db)
     found = []
     for problem in problems:
@@ -1463,7 +1465,8 @@ def test_a_bad_position_names_the_row_the_sqlite3_shell_finds(sample_muscles: li
                                                       for p in key.split(", ")))
         found.append((problem.code, table, subprocess.run(
             [shell, "-readonly", str(db), f"SELECT quote({column}), count(*) FROM {table} "
-             f"WHERE {where}"], capture_output=True, text=True, check=True).stdout.split()))
+             f"WHERE {where}"], capture_output=True, text=True, check=True,
+            timeout=WAIT).stdout.split()))
     assert found == [("not-integer", "exercises", ["'a'|1"]),
                      ("not-integer", "functions", ["2.5|2"]),  # (its short and extended)
                      ("bad-value", "points", ["-1|1"])]
@@ -1713,7 +1716,7 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pa
     root = tmp_path_factory.mktemp("corpus")
     for name, seed in (("first", "1"), ("second", "2")):
         subprocess.run([sys.executable, str(GEN_CORPUS), str(root / name), "--count", "3000",
-                        "--seed", seed], check=True, capture_output=True)
+                        "--seed", seed], check=True, capture_output=True, timeout=WAIT)
     base = root / "base.db"
     converter.write(converter.read(root / "first"), base, "sqlite")
     return root / "first", root / "second", base
@@ -1792,7 +1795,7 @@ def test_a_signal_during_an_update_rolls_it_back(ending: str, status: int, db: P
     changed = _retitled_samples(tmp_path)
     done = subprocess.run([sys.executable, "-c", _SIGNALLED_UPDATE, str(db), ending,
                            str(changed), "--to", "sqlite", "--jobs", "1", "--no-cache"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=WAIT)
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["changed", "muscles.db"]
@@ -1963,7 +1966,8 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 def _leave_hot_journal(db: Path) -> Path:
     """Kill a writer of ``db`` mid-transaction; the journal it leaves."""
-    done = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], check=False)
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], check=False,
+                          timeout=WAIT)
     assert done.returncode == -9
     journal = db.with_name(db.name + "-journal")
     assert journal.exists()
@@ -2405,7 +2409,7 @@ def test_make_demo_writes_muscles_db(tmp_path: Path) -> None:
     commands = [c for c in demo_commands(out) if c[c.index("--to") + 1] == "sqlite"]
     assert [c[c.index("-o") + 1] for c in commands] == [str(out / "muscles.db")]
     for command in commands:
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=WAIT)
     assert_consistent(out / "muscles.db")
     assert converter.read(out / "muscles.db") == by_slug(converter.read(SAMPLES))
 
@@ -2738,7 +2742,7 @@ def test_a_users_table_named_in_text_that_is_not_utf8_that_blocks_a_change_is_na
         [shutil.which("sqlite3") or "sqlite3", str(db)], check=True,
         input=b"PRAGMA foreign_keys = ON; CREATE TABLE pins\xff (id INTEGER REFERENCES "
               b"muscles (id)); INSERT INTO pins\xff SELECT id FROM muscles "
-              b"WHERE slug = 'soleus';")
+              b"WHERE slug = 'soleus';", timeout=WAIT)
     before = db.read_bytes()
     with pytest.raises(MuscleError) as caught:
         converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
