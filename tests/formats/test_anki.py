@@ -1227,6 +1227,7 @@ def test_a_deck_whose_collection_cannot_be_unpacked_here_says_why(
     entry = raw.find(b"PK\x01\x02")  # (the central directory's first entry)
     while raw[entry + 46:entry + 46 + len("collection.anki2")] != b"collection.anki2":
         entry = raw.find(b"PK\x01\x02", entry + 4)
+        assert entry != -1, "no entry of the zip's directory names collection.anki2"
     raw[entry + offset:entry + offset + 2] = value.to_bytes(2, "little")
     out.write_bytes(bytes(raw))
     with pytest.raises(MuscleError) as caught:
