@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import converter
-from tests.conftest import ROOT, SAMPLES, deleting_at, in_threads
+from tests.conftest import ROOT, SAMPLES, WAIT, deleting_at, in_threads
 
 
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
@@ -420,7 +420,7 @@ def test_the_documented_submodules_are_the_packages_attributes_in_a_fresh_progra
     ``import converter`` (the command line's start)."""
     assert {"model", "bodymap", "registry"} <= set(_DOCUMENTED)
     ran = subprocess.run([sys.executable, "-c", _FRESH, *_DOCUMENTED], cwd=ROOT,
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, timeout=WAIT)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.splitlines() == [
         "[] FrozenMap({'a': 1}) True", "True True",
@@ -495,7 +495,7 @@ def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
     [writer-failed]"; it says what the command line says."""
     ran = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" >&-', sys.executable,
                           _CLOSED_STDOUT], cwd=ROOT, capture_output=True, text=True,
-                         check=False)
+                         check=False, timeout=WAIT)
     assert ran.stderr == "-: error: standard output is closed; give a file name " \
                          "[cannot-write]\n"
 
@@ -520,7 +520,8 @@ def test_write_into_a_reader_of_stdout_that_stopped_says_so_each_time() -> None:
     os.close(read)  # (the reader is gone before anything is written: | head -0)
     try:
         ran = subprocess.run([sys.executable, "-c", _INTO_A_GONE_READER], cwd=ROOT,
-                             stdout=write, stderr=subprocess.PIPE, text=True, check=False)
+                             stdout=write, stderr=subprocess.PIPE, text=True, check=False,
+                             timeout=WAIT)
     finally:
         os.close(write)
     said = ("['-: warning: its reader stopped reading before the end; the rest of the "

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from converter.cli import cli
 from converter.config import find, line_of
 from converter.diagnostics import Diagnostic
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.test_diagnostics import toolkit_annotations
 
 README = "# For the site's editors\n"
@@ -205,7 +205,7 @@ def test_a_missing_to_or_output_says_where_it_may_come_from(
 def test_the_groups_help_imports_no_more_than_before() -> None:
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "converter", "--help"],
                           capture_output=True, text=True, cwd=ROOT, check=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": ""})
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, timeout=WAIT)
     assert "converter.config" not in done.stderr and "tomllib" not in done.stderr
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from converter.cli import cli
 from converter.exclude import Exclusion, problem, searched_out
-from tests.conftest import SEED
+from tests.conftest import SEED, WAIT
 
 
 @pytest.mark.parametrize(("path", "patterns", "left_out"), [
@@ -138,7 +138,7 @@ _CHARS = "aZf9_-.!]^[:\\ \t\x7f/~"
 def git_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty git repository with no configuration but its own."""
     repo = tmp_path_factory.mktemp("git")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=_git_env(repo))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=_git_env(repo), timeout=WAIT)
     return repo
 
 

@@ -37,7 +37,7 @@ WRITERS = [
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("killed") / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", "3000",
-                    "--seed", "5"], check=True, capture_output=True)
+                    "--seed", "5"], check=True, capture_output=True, timeout=WAIT)
     return root
 
 
@@ -65,10 +65,11 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     complete = tmp_path / "complete" / name  # what an uninterrupted run writes
     complete.parent.mkdir()
-    subprocess.run(command(corpus, fmt, complete, extra), cwd=ROOT, env=env, check=True)
+    subprocess.run(command(corpus, fmt, complete, extra), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
     out = tmp_path / "out" / name
     out.parent.mkdir()
-    subprocess.run(command(SAMPLES, fmt, out, extra), cwd=ROOT, env=env, check=True)
+    subprocess.run(command(SAMPLES, fmt, out, extra), cwd=ROOT, env=env, check=True, timeout=WAIT)
     before = snapshot(out)
 
     # Killed the moment its temporary output appears beside the target.
@@ -80,7 +81,7 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
     else:
         assert after == snapshot(complete)
     # A leftover temporary never breaks the next run, which completes the output.
-    subprocess.run(command(corpus, fmt, out, extra), cwd=ROOT, env=env, check=True)
+    subprocess.run(command(corpus, fmt, out, extra), cwd=ROOT, env=env, check=True, timeout=WAIT)
     assert snapshot(out) == snapshot(complete)
 
 
@@ -96,7 +97,7 @@ def test_a_killed_anki_run_leaves_nothing_in_the_temporary_folder(corpus: Path,
     assert kill_while(command(corpus, "anki", deck, []), lambda: bool(temporaries(deck)),
                       env=env)
     assert os.listdir(scratch) == []
-    subprocess.run(command(corpus, "anki", deck, []), cwd=ROOT, env=env, check=True)
+    subprocess.run(command(corpus, "anki", deck, []), cwd=ROOT, env=env, check=True, timeout=WAIT)
     # Killed reading it, the moment a folder appears in TMPDIR (else run to the end).
     kill_while([sys.executable, "-m", "converter", "validate", str(deck), "--no-cache",
                 "--quiet"], lambda: any(p.is_dir() for p in scratch.iterdir()), env=env)
@@ -113,7 +114,7 @@ def long_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lands before the run ends even on a loaded machine."""
     root = tmp_path_factory.mktemp("interrupted") / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", "12000",
-                    "--seed", "5"], check=True, capture_output=True)
+                    "--seed", "5"], check=True, capture_output=True, timeout=WAIT)
     return root
 
 

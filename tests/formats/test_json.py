@@ -27,7 +27,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import ReadContext, get_format
 from converter.safety import KeysTwice
 from converter.schema import load_schema
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, WAIT
 from tests.strategies import corpora
 
 VALIDATOR = jsonschema.Draft202012Validator(load_schema("muscle"))
@@ -1190,7 +1190,7 @@ def _read_peak(small: Path, big: Path) -> tuple[int, list[list[Any]]]:
     ``small`` (the interpreter and what it imports), each in a process of its own, and
     the diagnostics of ``big`` (path, line, column, field, code, message)."""
     out = subprocess.run([sys.executable, "-c", _PEAKS, _READ, str(small), str(big)],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, timeout=WAIT).stdout
     (base, _), (peak, said) = json.loads(out)
     return (peak - base) * 1024, said
 
