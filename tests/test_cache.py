@@ -35,7 +35,7 @@ from converter.diagnostics import Diagnostic
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
-from tests.conftest import ROOT, SAMPLES, SEED, remove_tree
+from tests.conftest import ROOT, SAMPLES, SEED, WAIT, remove_tree
 from tests.killing import signal_waiting
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
@@ -55,7 +55,7 @@ def corpus(tmp_path: Path) -> Path:
     """A generated corpus plus the seed (duplicate-text warnings) and a broken file."""
     root = tmp_path / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", str(COUNT),
-                    "--seed", "3"], check=True, capture_output=True)
+                    "--seed", "3"], check=True, capture_output=True, timeout=WAIT)
     shutil.copy(SEED, root / "seed-gluteus-medius.md")
     (root / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     age(root)
@@ -1261,7 +1261,8 @@ def test_ctrl_c_while_a_run_waits_for_the_cache_another_run_holds_ends_it_at_onc
     now, and the cache is whole and used by the next run."""
     command = [sys.executable, "-m", "converter", "validate", str(SAMPLES), "--jobs", "1",
                "-q"]
-    assert subprocess.run(command, cwd=ROOT, capture_output=True, check=False).returncode == 0
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, check=False,
+                          timeout=WAIT).returncode == 0
     path = private_cache / converter.cache._FILE
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")
@@ -1367,7 +1368,7 @@ def test_a_user_with_no_home_runs_without_a_cache(tmp_path: Path) -> None:
     for args in (["validate", str(SAMPLES)],
                  ["convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "m.json")]):
         done = subprocess.run([sys.executable, "-c", _NO_HOME, *args, "-q"], env=env,
-                              capture_output=True, text=True, check=False)
+                              capture_output=True, text=True, check=False, timeout=WAIT)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["muscles"]
 
@@ -1637,7 +1638,7 @@ def test_an_edited_plugin_helper_misses_the_cache(tmp_path: Path, listed: bool) 
     def run(out: str, *more: str) -> str:
         done = subprocess.run([sys.executable, "-m", "converter", "convert", str(sources),
                                "--to", "titles", "-o", str(tmp_path / out), *more],
-                              env=env, capture_output=True, text=True, check=False)
+                              env=env, capture_output=True, text=True, check=False, timeout=WAIT)
         assert done.returncode == 0, done.stderr
         return (tmp_path / out).read_text(encoding="utf-8")
 

@@ -34,7 +34,7 @@ import converter.cache
 import converter.run
 from converter.registry import get_format
 from converter.run import RunResult, convert_sources, validate_sources
-from tests.conftest import SEED
+from tests.conftest import SEED, WAIT
 from tests.test_cache import GEN_CORPUS, _same_summary
 
 #: Generated files (plus the seed): runs in chunks of a few files span several, up to
@@ -413,7 +413,7 @@ class Runs(RuleBasedStateMachine):
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("template") / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(root), "--count", str(COUNT),
-                    "--seed", "5"], check=True, capture_output=True)
+                    "--seed", "5"], check=True, capture_output=True, timeout=WAIT)
     shutil.copy(SEED, root / "seed-gluteus-medius.md")
     return root
 

@@ -24,6 +24,7 @@ from tests.conftest import (
     SAMPLES,
     SEED,
     START_METHODS,
+    WAIT,
     cli_command,
     deleting_at,
     into_a_gone_reader,
@@ -681,7 +682,8 @@ def test_validate_json_names_a_file_name_that_is_not_utf8_in_valid_utf8(tmp_path
     with open(name, "wb") as fh:
         fh.write(b"---\ntitle: X\ncoords: 5\n---\n")
     done = subprocess.run([sys.executable, "-m", "converter", "validate", str(tmp_path),
-                           "--format", "json", "--no-cache"], capture_output=True, cwd=ROOT)
+                           "--format", "json", "--no-cache"], capture_output=True, cwd=ROOT,
+                          timeout=WAIT)
     assert done.returncode == 1
     found = json.loads(done.stdout.decode("utf-8"))
     assert [(os.fsencode(d["path"]), d["code"]) for d in found] == [
@@ -694,7 +696,7 @@ def test_jobs_do_not_change_output(tmp_path: Path, start_method: str) -> None:
     forked or spawned (Windows, macOS: the board of a forked pool refused them)."""
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus), "--count", "300"],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, timeout=WAIT)
     (corpus / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     outputs = []
     for jobs in ("1", "2"):
@@ -709,11 +711,11 @@ def test_installed_console_script(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "muscle-convert"
     out = tmp_path / "m.json"
     done = subprocess.run([str(script), "convert", str(SAMPLES), "--to", "json", "-o",
-                           str(out)], capture_output=True, text=True, check=False)
+                           str(out)], capture_output=True, text=True, check=False, timeout=WAIT)
     assert done.returncode == 0, done.stderr
     assert "muscles converted" in done.stderr
     module = subprocess.run([sys.executable, "-m", "converter", "--help"],
-                            capture_output=True, text=True, check=False)
+                            capture_output=True, text=True, check=False, timeout=WAIT)
     assert module.returncode == 0 and "convert" in module.stdout
 
 
@@ -735,7 +737,7 @@ main()
 def test_ctrl_c_while_the_command_line_loads_is_aborted_too() -> None:
     """It printed a KeyboardInterrupt traceback and exited 1."""
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_WHILE_LOADING, "--help"],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, timeout=WAIT)
     assert (done.returncode, done.stderr, done.stdout) == (130, "Aborted!\n", "")
 
 
@@ -766,7 +768,7 @@ def _imports_of(*args: str, names: tuple[str, ...]) -> tuple[set[str], str]:
             f"print(sorted(m for m in sys.modules if m.startswith({names!r})),"
             " file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+                          check=True, timeout=WAIT)
     *said, modules = done.stderr.strip().splitlines()
     return set(json.loads(modules.replace("'", '"'))), "\n".join(said)
 
@@ -945,7 +947,7 @@ def _closed(stream: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[s
     return subprocess.run(  # (closed before Python starts, as a shell's >&- does)
         ["bash", "-c", f'exec "$@" {stream}>&-', "-", sys.executable, "-m", "converter",
          *args], stderr=subprocess.PIPE if stream == 1 else None, text=True, check=False,
-        cwd=cwd)
+        cwd=cwd, timeout=WAIT)
 
 
 def test_a_closed_standard_stream_is_no_reason_to_fail(tmp_path: Path) -> None:
@@ -975,7 +977,7 @@ def test_validate_into_a_closed_pipe_still_says_whether_the_inputs_are_valid(
         done = subprocess.run([sys.executable, "-m", "converter", "validate", str(folder),
                                *args], **{stream: write}, check=False,
                               **({"stdout": subprocess.DEVNULL} if stream == "stderr"
-                                 else {"stderr": subprocess.PIPE}), text=True)
+                                 else {"stderr": subprocess.PIPE}), text=True, timeout=WAIT)
     finally:
         os.close(write)
     assert done.returncode == status
@@ -1074,7 +1076,8 @@ def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:
     for name in "abcd":
         shutil.copy(SEED, tmp_path / f"{name}.md")
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_FMT, "fmt", "-j", "1",
-                           str(tmp_path)], capture_output=True, text=True, check=False)
+                           str(tmp_path)], capture_output=True, text=True, check=False,
+                          timeout=WAIT)
     assert (done.returncode, done.stderr) == (130, "\nAborted!\n")
     assert done.stdout.splitlines() == [f"reformatted {tmp_path}/a.md",
                                         f"reformatted {tmp_path}/b.md"]
@@ -1211,7 +1214,7 @@ def test_a_full_standard_output_is_one_diagnostic(command: list[str]) -> None:
     traceback, and ``formats`` and ``--help`` too."""
     with open("/dev/full", "w") as full:
         done = subprocess.run([sys.executable, "-m", "converter", *command], stdout=full,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, timeout=WAIT)
     assert (done.returncode, done.stderr.splitlines()[-1:]) == (1, [
         "-: error: cannot write standard output: No space left on device [cannot-write]"])
     assert "Traceback" not in done.stderr
@@ -1296,7 +1299,7 @@ def test_help_of_the_module_in_a_deleted_working_folder(
     _deleted_working_folder(tmp_path, monkeypatch)
     done = subprocess.run([sys.executable, "-m", "converter", "convert", "--help"],
                           capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=WAIT)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert done.stdout.startswith("Usage: muscle-convert convert [OPTIONS] SOURCES...")
 
@@ -1447,7 +1450,7 @@ def test_a_working_folder_deleted_during_a_run_as_a_process(tmp_path: Path) -> N
         "main()\n")
     done = subprocess.run([sys.executable, "-c", deleting], cwd=work, capture_output=True,
                           text=True, check=False, env={**os.environ, "PYTHONPATH": str(ROOT),
-                                                       "PWD": str(work)})
+                                                       "PWD": str(work)}, timeout=WAIT)
     assert (done.returncode, done.stderr, done.stdout) == (2, _gone_line(work), "")
 
 
@@ -1496,7 +1499,8 @@ def test_a_usage_error_into_a_reader_that_stopped_keeps_its_status(
     os.close(read)
     try:
         done = subprocess.run([sys.executable, *command], stderr=write,
-                              stdout=subprocess.PIPE, text=True, check=False, cwd=tmp_path)
+                              stdout=subprocess.PIPE, text=True, check=False, cwd=tmp_path,
+                              timeout=WAIT)
     finally:
         os.close(write)
     assert (done.returncode, done.stdout) == (status, "")

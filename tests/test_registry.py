@@ -15,7 +15,7 @@ import pytest
 
 from converter import registry
 from converter.model import ALL_FIELDS
-from tests.conftest import SAMPLES, START_METHODS, cli_command
+from tests.conftest import SAMPLES, START_METHODS, WAIT, cli_command
 
 
 def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
@@ -176,7 +176,7 @@ def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
     for command in (["convert", "samples", "--to", "broken", "-o", str(tmp_path / "x")],
                     ["validate", "samples", "--from", "broken"], ["formats"]):
         result = subprocess.run([sys.executable, "-m", "converter", *command], env=env,
-                                capture_output=True, text=True, check=False)
+                                capture_output=True, text=True, check=False, timeout=WAIT)
         assert "Traceback" not in result.stderr
         assert message in result.stderr
         assert result.returncode == (1 if command == ["formats"] else 2), result.stderr
@@ -305,7 +305,7 @@ def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
            "PYTHONPATH": f"{tmp_path / 'plugin'}:{Path.cwd()}"}
     result = subprocess.run([sys.executable, "-m", "converter", "convert", str(site),
                              "--from", "lines", "--to", "json", "-o", str(out), "--no-cache"],
-                            env=env, capture_output=True, text=True, check=False)
+                            env=env, capture_output=True, text=True, check=False, timeout=WAIT)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     errors = sorted(line.replace(str(site) + "/", "") for line in result.stderr.splitlines()

@@ -31,7 +31,7 @@ from converter.registry import ReadContext, get_format
 from converter.run import validate_sources
 from formats import csv as csv_format
 from formats.csv import FLAT_CARRIES, FLAT_LAYOUT, SEPARATORS
-from tests.conftest import ROOT, SAMPLES, demo_commands
+from tests.conftest import ROOT, SAMPLES, WAIT, demo_commands
 from tests.strategies import corpora, text
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -1466,7 +1466,7 @@ def test_make_demo_writes_the_package_and_the_flat_sheet(tmp_path: Path) -> None
     assert sorted(c[c.index("-o") + 1] for c in commands) == [str(out / "csv"),
                                                                str(out / "muscles.csv")]
     for command in commands:
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=WAIT)
     expected = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
     assert (out / "csv" / "datapackage.json").is_file()
     assert converter.read(out / "csv") == expected
