@@ -193,6 +193,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
+    from .plugin_output import writer_output
     from .registry import (
         WriteContext,
         detect_format,
@@ -239,8 +240,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
     try:
         ctx = WriteContext(options=options, report=reported.append)
-        summary = run_writer(fmt, lambda items: fmt.write(items, path, ctx),
-                             _once_each(muscles, str(path), size), path, reported.append)
+        with writer_output(fmt, path) as given:  # (a third party's: a file beside)
+            summary = run_writer(fmt, lambda items: fmt.write(items, given, ctx),
+                                 _once_each(muscles, str(path), size), path, reported.append)
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None

@@ -37,6 +37,7 @@ from .lint import CorpusLint, diagram_size
 from .locator import Locator
 from .model import Muscle
 from .pipeline import Reader
+from .plugin_output import writer_output
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -619,8 +620,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             method = writer.write_records if writer.writes_records else writer.write
-            with reading(reader.inputs, problems.append):  # (its sources are kept)
-                summary = run_writer(writer, lambda items: method(items, output, ctx),
+            with reading(reader.inputs, problems.append), \
+                    writer_output(writer, output) as given:  # (its sources are kept)
+                summary = run_writer(writer, lambda items: method(items, given, ctx),
                                      stream, output, problems.append)
             closed = left_early(output)
             if closed is not None:

@@ -1,0 +1,100 @@
+"""A third party's writer given a place of its own to write: a file in a temporary
+folder beside the output, put in place only once the writer has returned, so a writer
+that fails part-way leaves the earlier output as it was. The project's own writers
+are given the output itself: each writes it atomically (:mod:`converter.atomic`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .atomic import (
+    STDOUT,
+    atomic_file,
+    atomic_path,
+    is_special,
+    is_stdout,
+    make_folders,
+    real_target,
+    signals_held,
+    temporary_prefix,
+    terminable,
+)
+from .diagnostics import MuscleError, error
+from .registry import Format, built_in
+
+
+@contextlib.contextmanager
+def writer_output(fmt: Format, out: Path) -> Iterator[Path]:
+    """The path ``fmt``'s writer of ``out`` is given: ``out`` itself for a built-in
+    format or a device (``/dev/null``); for a third party's, a file of ``out``'s name in
+    a temporary folder (beside ``out``; for standard output, ``-``, in the system's
+    temporary folder), which replaces ``out`` (or is copied to standard output) once
+    the block ends without an exception, and is removed either way. A writer that
+    made no file leaves ``out`` as it was. Its errors that name the temporary file name
+    ``out`` instead."""
+    if built_in(fmt) or (is_special(out) and not is_stdout(out)):
+        yield out
+        return
+    stdout, target = is_stdout(out), real_target(out)
+    if not stdout:
+        make_folders(target.parent)
+    with terminable():
+        with signals_held():
+            folder = Path(tempfile.mkdtemp(
+                prefix=None if stdout else temporary_prefix(target), suffix=".tmpdir",
+                dir=None if stdout else target.parent))
+        made = folder / ("stdout" if stdout else target.name)
+        try:
+            with _named_as(made, out):
+                yield made
+            if os.path.isfile(made) and stdout:
+                _to_stdout(made)
+            elif os.path.isfile(made):
+                _put_in(made, target)
+        finally:
+            with signals_held():  # (a second Ctrl-C waits for it)
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _named_as(made: Path, out: Path) -> Iterator[None]:
+    """The block, the diagnostics of its :class:`MuscleError` that name ``made`` (the
+    file a writer was given) naming ``out`` instead."""
+    try:
+        yield
+    except MuscleError as exc:
+        if not any(d.path == str(made) for d in exc.diagnostics):
+            raise
+        raise MuscleError([d._replace(path=str(out)) if d.path == str(made) else d
+                           for d in exc.diagnostics]) from None
+
+
+def _put_in(made: Path, target: Path) -> None:
+    """The file ``made`` put in place of ``target`` (synced, ``target``'s mode kept;
+    ``target`` left as it is when it holds the same bytes)."""
+    with atomic_path(target) as tmp:
+        os.replace(made, tmp)
+
+
+def _to_stdout(made: Path) -> None:
+    """The bytes of the file ``made`` written to standard output; to one that is a
+    text stream (no bytes below it), as UTF-8 text."""
+    if getattr(sys.stdout, "buffer", None) is not None:
+        with open(made, "rb") as src, atomic_file(Path(STDOUT), "wb") as fh:
+            shutil.copyfileobj(src, fh)
+        return
+    try:
+        text = made.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise error(STDOUT, "output-not-file", "standard output is a text stream here "
+                    f"({type(sys.stdout).__name__}, with no binary buffer), and the "
+                    "writer wrote bytes that are not UTF-8; give a file name") from None
+    with atomic_file(Path(STDOUT), "w", encoding="utf-8") as fh:
+        fh.write(text)
+

@@ -1,0 +1,172 @@
+"""A third party's writer writes a file of its own, put in place only once it returns."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import converter
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.plugin_output import writer_output
+from converter.registry import Format, get_format
+from tests.conftest import SAMPLES, cli_command
+from tests.test_registry import _installed_folder
+
+#: ``halfway`` writes one title per line, ``halfway-records`` one record per muscle;
+#: each fails part-way as FAULT says.
+_HALFWAY = '''
+import os
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.registry import Format
+
+
+def fault():
+    return os.environ.get("FAULT", "")
+
+
+class Halfway(Format):
+    name = "halfway"
+    extensions = (".half",)
+
+    def write(self, muscles, out, ctx):
+        with open(out, "w", encoding="utf-8") as fh:
+            for n, muscle in enumerate(muscles):
+                if n == 2 and fault() == "raise":
+                    raise RuntimeError("writer boom")
+                if n == 2 and fault() == "muscle-error":
+                    raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
+                                                 "no room"))
+                fh.write(muscle.title + "\\n")
+                fh.flush()
+
+
+class HalfwayRecords(Format):
+    name = "halfway-records"
+    extensions = (".halfrec",)
+
+    def record(self, muscle, options):
+        if muscle.slug == "soleus" and fault() == "record":
+            raise RuntimeError("record boom")
+        return muscle.title + "\\n"
+
+    def write_records(self, records, out, ctx):
+        with open(out, "w", encoding="utf-8") as fh:
+            for _, text in records:
+                fh.write(text)
+                fh.flush()
+'''
+
+
+@pytest.fixture
+def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_HALFWAY` formats installed; yields the folder to put on PYTHONPATH."""
+    folder = tmp_path / "plugin"
+    folder.mkdir()
+    (folder / "halfway_format.py").write_text(_HALFWAY, encoding="utf-8")
+    dist = folder / "halfway_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: halfway_format\n"
+                                   "Version: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nhalfway = halfway_format:Halfway\n"
+        "halfway-records = halfway_format:HalfwayRecords\n")
+    yield from _installed_folder(folder, monkeypatch, "halfway_format")
+
+
+def _cli(plugin: Path, cwd: Path, fault: str, *arguments: str
+         ) -> subprocess.CompletedProcess[str]:
+    """Run ``muscle-convert arguments`` in ``cwd`` with ``plugin`` installed, failing as
+    ``fault`` says."""
+    env = {**os.environ, "PYTHONPATH": f"{plugin}:{Path.cwd()}", "FAULT": fault}
+    return subprocess.run([*cli_command(), *arguments], env=env, cwd=cwd,
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_a_plugin_writer_failing_part_way_leaves_the_earlier_output(
+        halfway: Path, tmp_path: Path) -> None:
+    """A third party's writer that wrote part of its output, then raised (in write() or
+    record()), said writer-failed but left the earlier output cut to what it wrote; the
+    earlier output now stays whole, and nothing of the run is left beside it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    earlier = "".join(f"line {n}\n" for n in range(15))
+    for fault, to, ending in (("raise", "halfway", ".half"),
+                              ("record", "halfway-records", ".halfrec")):
+        out = site / f"f{ending}"
+        out.write_text(earlier)
+        result = _cli(halfway, tmp_path, fault, "convert", str(SAMPLES), "--to", to,
+                      "-o", str(out), "--no-cache")
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 1 and "[writer-failed]" in result.stderr, result.stderr
+        assert out.read_text() == earlier
+    assert sorted(p.name for p in site.iterdir()) == ["f.half", "f.halfrec"]
+    result = _cli(halfway, tmp_path, "", "convert", str(SAMPLES), "--to", "halfway",
+                  "-o", str(site / "f.half"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert len((site / "f.half").read_text().splitlines()) == 15
+
+
+def test_a_plugin_writer_failing_from_python_leaves_the_earlier_output(
+        halfway: Path, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """converter.write() left a plugin's half-written output; its MuscleError naming the
+    file it was given names the output."""
+    out = tmp_path / "out.half"
+    out.write_text("earlier\n")
+    for fault, message in (("raise", "the halfway writer failed: RuntimeError: writer "
+                            "boom [writer-failed]"), ("muscle-error", "no room [cannot-write]")):
+        monkeypatch.setenv("FAULT", fault)
+        with pytest.raises(MuscleError) as caught:
+            converter.write(sample_muscles, out)
+        assert [str(d) for d in caught.value.diagnostics] == [f"{out}: error: {message}"]
+        assert out.read_text() == "earlier\n"
+    assert sorted(os.listdir(tmp_path)) == ["out.half", "plugin"]
+
+
+def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
+        halfway: Path, tmp_path: Path) -> None:
+    """-o - gave a plugin Path("-"): it wrote a file named - in the working folder and
+    nothing to standard output. Its file's bytes now go to standard output; a writer
+    that fails writes nothing there."""
+    result = _cli(halfway, tmp_path, "", "convert", str(SAMPLES), "--to", "halfway",
+                  "-o", "-", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 15
+    failed = _cli(halfway, tmp_path, "raise", "convert", str(SAMPLES), "--to", "halfway",
+                  "-o", "-", "--no-cache")
+    assert (failed.returncode, failed.stdout) == (1, "")
+    assert os.listdir(tmp_path) == ["plugin"]
+
+
+class _Plain(Format):
+    """A format of no package: not built in."""
+
+    name = "plain-test"
+    extensions = (".plain",)
+
+
+def test_a_writer_that_makes_no_file_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    """Given a file it does not make, the output stays; errors naming that file name the
+    output, and errors naming another file are as they were."""
+    out = tmp_path / "out.plain"
+    out.write_text("earlier\n")
+    with writer_output(_Plain(), out) as given:
+        assert given.name == out.name and given != out
+    assert out.read_text() == "earlier\n"
+    other = Diagnostic("elsewhere", None, None, "", "cannot-write", "full")
+    with pytest.raises(MuscleError) as caught, writer_output(_Plain(), out) as given:
+        raise MuscleError([Diagnostic(str(given), None, None, "", "cannot-write", "full"),
+                           other])
+    assert [d.path for d in caught.value.diagnostics] == [str(out), "elsewhere"]
+    assert sorted(os.listdir(tmp_path)) == ["out.plain"]
+
+
+def test_a_built_in_writer_is_given_the_output_itself(tmp_path: Path) -> None:
+    """The project's own writers write their outputs atomically themselves."""
+    out = tmp_path / "out.json"
+    with writer_output(get_format("json"), out) as given:
+        assert given == out
