@@ -240,7 +240,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
     try:
         ctx = WriteContext(options=options, report=reported.append)
-        with writer_output(fmt, path) as given:  # (a third party's: a file beside)
+        with writer_output(fmt, path, options) as given:  # (a third party's: a file beside)
             summary = run_writer(fmt, lambda items: fmt.write(items, given, ctx),
                                  _once_each(muscles, str(path), size), path, reported.append)
     except OSError as exc:  # (as the command line says it)

@@ -10,8 +10,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from .atomic import (
     STDOUT,
@@ -25,20 +26,31 @@ from .atomic import (
     temporary_prefix,
     terminable,
 )
+from .atomic_folder import atomic_directory
 from .diagnostics import MuscleError, error
 from .registry import Format, built_in
 
 
 @contextlib.contextmanager
-def writer_output(fmt: Format, out: Path) -> Iterator[Path]:
-    """The path ``fmt``'s writer of ``out`` is given: ``out`` itself for a built-in
-    format or a device (``/dev/null``); for a third party's, a file of ``out``'s name in
+def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterator[Path]:
+    """The path ``fmt``'s writer of ``out`` (with ``options``) is given: ``out`` itself
+    for a built-in format or a device (``/dev/null``); for a third party's writer of a
+    folder, a temporary folder built beside and swapped in
+    (:func:`~converter.atomic_folder.atomic_directory`, which refuses a folder the tool
+    did not write); for a third party's writer of a file, a file of ``out``'s name in
     a temporary folder (beside ``out``; for standard output, ``-``, in the system's
     temporary folder), which replaces ``out`` (or is copied to standard output) once
     the block ends without an exception, and is removed either way. A writer that
     made no file leaves ``out`` as it was. Its errors that name the temporary file name
     ``out`` instead."""
-    if built_in(fmt) or (is_special(out) and not is_stdout(out)):
+    if built_in(fmt):
+        yield out
+        return
+    if fmt.writes_directory(options):
+        with atomic_directory(out) as folder, _named_as(folder, out):
+            yield folder
+        return
+    if is_special(out) and not is_stdout(out):
         yield out
         return
     stdout, target = is_stdout(out), real_target(out)

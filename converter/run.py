@@ -621,7 +621,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         try:
             method = writer.write_records if writer.writes_records else writer.write
             with reading(reader.inputs, problems.append), \
-                    writer_output(writer, output) as given:  # (its sources are kept)
+                    writer_output(writer, output, options) as given:  # (its sources are kept)
                 summary = run_writer(writer, lambda items: method(items, given, ctx),
                                      stream, output, problems.append)
             closed = left_early(output)

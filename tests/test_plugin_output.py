@@ -58,6 +58,24 @@ class HalfwayRecords(Format):
             for _, text in records:
                 fh.write(text)
                 fh.flush()
+
+
+class HalfwayFolder(Format):
+    name = "halfway-folder"
+    directory_marker = "muscles.list"
+
+    def writes_directory(self, options):
+        return True
+
+    def write(self, muscles, out, ctx):
+        out.mkdir(parents=True, exist_ok=True)
+        slugs = []
+        for n, muscle in enumerate(muscles):
+            if n == 2 and fault() == "raise":
+                raise RuntimeError("writer boom")
+            (out / f"{muscle.slug}.txt").write_text(muscle.title + "\\n")
+            slugs.append(muscle.slug)
+        (out / "muscles.list").write_text("".join(s + "\\n" for s in slugs))
 '''
 
 
@@ -73,7 +91,8 @@ def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
                                    "Version: 1.0\n")
     (dist / "entry_points.txt").write_text(
         "[muscle_convert.formats]\nhalfway = halfway_format:Halfway\n"
-        "halfway-records = halfway_format:HalfwayRecords\n")
+        "halfway-records = halfway_format:HalfwayRecords\n"
+        "halfway-folder = halfway_format:HalfwayFolder\n")
     yield from _installed_folder(folder, monkeypatch, "halfway_format")
 
 
@@ -142,6 +161,32 @@ def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
     assert os.listdir(tmp_path) == ["plugin"]
 
 
+def test_a_plugin_writing_a_folder_replaces_only_a_folder_of_its_own(
+        halfway: Path, tmp_path: Path) -> None:
+    """A third party's writer of a folder wrote into a folder of the user's (its files
+    replaced, exit 0), and one failing part-way left the folder half rewritten. A folder
+    the tool did not write is now refused (output-not-ours) and left as it was; the
+    tool's own is swapped whole, or left whole when the writer fails."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "list.txt").write_text("notes\n")
+    (mine / "soleus.txt").write_text("mine\n")
+    convert = ("convert", str(SAMPLES), "--to", "halfway-folder", "--no-cache", "-o")
+    result = _cli(halfway, tmp_path, "", *convert, str(mine))
+    assert result.returncode != 0 and "[output-not-ours]" in result.stderr, result.stderr
+    assert sorted(os.listdir(mine)) == ["list.txt", "soleus.txt"]
+    assert (mine / "soleus.txt").read_text() == "mine\n"
+    out = tmp_path / "out"
+    result = _cli(halfway, tmp_path, "", *convert, str(out))
+    assert result.returncode == 0, result.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len((out / "muscles.list").read_text().splitlines()) == 15
+    result = _cli(halfway, tmp_path, "raise", *convert, str(out))
+    assert result.returncode == 1 and "[writer-failed]" in result.stderr, result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(os.listdir(tmp_path)) == ["mine", "out", "plugin"]
+
+
 class _Plain(Format):
     """A format of no package: not built in."""
 
@@ -154,11 +199,11 @@ def test_a_writer_that_makes_no_file_leaves_the_output_as_it_was(tmp_path: Path)
     output, and errors naming another file are as they were."""
     out = tmp_path / "out.plain"
     out.write_text("earlier\n")
-    with writer_output(_Plain(), out) as given:
+    with writer_output(_Plain(), out, {}) as given:
         assert given.name == out.name and given != out
     assert out.read_text() == "earlier\n"
     other = Diagnostic("elsewhere", None, None, "", "cannot-write", "full")
-    with pytest.raises(MuscleError) as caught, writer_output(_Plain(), out) as given:
+    with pytest.raises(MuscleError) as caught, writer_output(_Plain(), out, {}) as given:
         raise MuscleError([Diagnostic(str(given), None, None, "", "cannot-write", "full"),
                            other])
     assert [d.path for d in caught.value.diagnostics] == [str(out), "elsewhere"]
@@ -168,5 +213,5 @@ def test_a_writer_that_makes_no_file_leaves_the_output_as_it_was(tmp_path: Path)
 def test_a_built_in_writer_is_given_the_output_itself(tmp_path: Path) -> None:
     """The project's own writers write their outputs atomically themselves."""
     out = tmp_path / "out.json"
-    with writer_output(get_format("json"), out) as given:
+    with writer_output(get_format("json"), out, {}) as given:
         assert given == out
