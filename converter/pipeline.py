@@ -72,6 +72,7 @@ from .registry import (
     ReadContext,
     Source,
     all_formats,
+    built_in,
     code_files,
     get_format,
     made_record,
@@ -254,7 +255,8 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes, limit_name=limit_name)
     diagnostics: list[Diagnostic] = []
     fmt, file = get_format(format_name), Path(path)
-    ctx.report = diagnostics.append if fmt.validates else _checked(fmt, path, diagnostics)
+    own = built_in(fmt)  # (a third party's reader is guarded, validates or not)
+    ctx.report = diagnostics.append if own else _checked(fmt, path, diagnostics)
     positions: Positions = {}
 
     def located(muscle: Muscle, where: Callable[[str], Position | None]) -> None:
@@ -298,7 +300,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     except OSError as exc:
         diagnostics.append(unreadable(path, exc))
     except (Exception, SystemExit) as exc:  # a third party's reader: its bug (or its
-        if fmt.validates:                       # sys.exit) is this file's error
+        if own:                                 # sys.exit) is this file's error
             raise
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
                                       f"the {fmt.name} reader failed: {_failure(exc)}"))
@@ -426,8 +428,8 @@ class _Gathered:
 
 def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
              ) -> Callable[[Any], None]:
-    """A ``report`` for a reader that does not declare :attr:`Format.validates` (a
-    third party's): what is no :class:`Diagnostic` of its types is the file's
+    """A ``report`` for a third party's reader (one that declares
+    :attr:`Format.validates` too): what is no :class:`Diagnostic` of its types is the file's
     ``reader-failed`` error in its place."""
     def report(diagnostic: Any) -> None:
         wrong = _misshapen_diagnostic(diagnostic)
@@ -459,11 +461,11 @@ def _is_place(value: Any) -> bool:
 
 
 def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:
-    """What ``fmt`` reads of ``file``: the file's ``reader-failed`` error when a reader
-    that does not declare :attr:`Format.validates` gives no iterable of muscles (a str
+    """What ``fmt`` reads of ``file``: the file's ``reader-failed`` error when a third
+    party's reader gives no iterable of muscles (a str
     would be one muscle per character)."""
     read = fmt.read(file, ctx)
-    if fmt.validates or (isinstance(read, Iterable)
+    if built_in(fmt) or (isinstance(read, Iterable)
                          and not isinstance(read, str | bytes | bytearray | Muscle)):
         return read
     raise MuscleError(Diagnostic(str(file), None, None, "", "reader-failed",

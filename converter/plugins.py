@@ -1,8 +1,8 @@
 """A third party's format held to the plugin contract as it loads: its attributes of
 their types, its options told from the core's and other formats', and its hooks guarded,
 so that what a plugin raises or returns amiss is a diagnostic naming the format and the
-hook, never a traceback. The project's own formats (they set ``validates``) are not
-guarded: their hooks cost nothing more."""
+hook, never a traceback (one that sets ``validates`` too). The project's own formats
+are not guarded: their hooks cost nothing more."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ HOOKS: dict[str, Hook] = {
 
 
 def guarded(fmt: Format) -> Format:
-    """``fmt`` (a third party's: it does not declare :attr:`Format.validates`) with each
+    """``fmt`` (a third party's, whether it declares :attr:`Format.validates` or not) with each
     hook of :data:`HOOKS` it overrides made to raise a :class:`MuscleError` naming the
     format and the hook for what it raises or returns amiss, never a traceback. The
     project's own formats are not guarded: their hooks cost nothing more."""

@@ -424,8 +424,9 @@ class Format:
     #: True when the reader gives only muscles that a reader of front matter accepts (it
     #: makes them with ``converter.authoring.muscle_from_front_matter``, as every
     #: built-in reader does). Other readers' muscles are checked after reading, as
-    #: ``write()`` checks muscles built by hand (:mod:`converter.checks`), and their
-    #: failures are diagnostics (``reader-failed``), not tracebacks.
+    #: ``write()`` checks muscles built by hand (:mod:`converter.checks`). A third
+    #: party's reader's failures are diagnostics (``reader-failed``), not tracebacks,
+    #: whether it sets this or not.
     validates: ClassVar[bool] = False
 
     @property
@@ -785,7 +786,7 @@ def _loaded(name: str) -> Format:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                          f"the {name} format could not be loaded: {clash}"))
         _origins[type(instance)] = getattr(ep, "dist", None)
-        return instance if instance.validates else guarded(instance)
+        return instance if _built_in(ep) else guarded(instance)
     raise KeyError(name)
 
 

@@ -1555,3 +1555,51 @@ def test_a_config_files_value_with_a_control_character_is_typed_in_toml() -> Non
     typed = registry.CONFIG_FILE.typed("link_template", 'a"b\\\x01\x7f')
     assert typed == 'link-template = "a\\"b\\\\\\u0001\\u007f"'
     assert tomllib.loads(typed) == {"link-template": 'a"b\\\x01\x7f'}
+
+
+@pytest.fixture
+def validating_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's reader that sets validates, as README tells one built on
+    muscle_from_front_matter to: a file holding ``boom`` raises, one holding ``hook``
+    has a companions() that raises."""
+    yield from _installed(tmp_path, monkeypatch, "vtoml", "vtoml_format",
+                          "from converter.authoring import muscle_from_front_matter\n"
+                          "from converter.registry import Format\n"
+                          "class VtomlFormat(Format):\n"
+                          "    name = 'vtoml'\n"
+                          "    extensions = ('.vtoml',)\n"
+                          "    one_muscle_per_file = True\n"
+                          "    validates = True\n"
+                          "    def companions(self, path):\n"
+                          "        if path.read_text() == 'hook':\n"
+                          "            raise RuntimeError('hook boom')\n"
+                          "        return []\n"
+                          "    def read(self, path, ctx):\n"
+                          "        if path.read_text() == 'boom':\n"
+                          "            raise ValueError('bad TOML')\n"
+                          "        yield muscle_from_front_matter(\n"
+                          "            {'title': path.stem}, path=str(path),\n"
+                          "            slug_hint=path.stem, default_lang='en')\n",
+                          "vtoml_format:VtomlFormat")
+
+
+def test_a_plugin_reader_that_validates_is_guarded_as_any_plugins(
+        validating_plugin, tmp_path: Path) -> None:
+    """A plugin reader that sets validates and raised (a TOMLDecodeError) was a
+    traceback ending the run, as the project's own readers' bugs are; so was one of its
+    hooks. Each is now that file's reader-failed error, and the other files are read."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "good.vtoml").write_text("fine")
+    (source / "bad.vtoml").write_text("boom")
+    (source / "odd.vtoml").write_text("hook")
+    out = tmp_path / "out.json"
+    result = _cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
+                  "-o", str(out), "--no-cache")
+    assert "Traceback" not in result.stderr
+    assert (result.returncode, _errors(result.stderr)) == (1, [
+        f"{source / 'bad.vtoml'}: error: the vtoml reader failed: ValueError: bad TOML "
+        "[reader-failed]",
+        f"{source / 'odd.vtoml'}: error: the vtoml reader's companions() failed: "
+        "RuntimeError: hook boom [reader-failed]"]), result.stderr
+    assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["good"]
