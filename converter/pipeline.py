@@ -292,16 +292,19 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         raise
     except MuscleError as exc:
         if gave or isinstance(exc, ChangedWhileRead):  # (a file of many found broken
-            diagnostics.clear()  # past its first muscles, or changed: refused whole)
-            gathered = _Gathered(fmt, keep)
-            positions.clear()
+            # past its first muscles, or changed: refused whole)
+            gathered = _refused(fmt, keep, diagnostics, positions)
         diagnostics.extend(exc.diagnostics)
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:
+        if gave:  # (past its first muscles: refused whole, as for a MuscleError)
+            gathered = _refused(fmt, keep, diagnostics, positions)
         diagnostics.append(unreadable(path, exc))
     except (Exception, SystemExit) as exc:  # a third party's reader: its bug (or its
         if own:                                 # sys.exit) is this file's error
             raise
+        if gave:  # (past its first muscles: refused whole, as for a MuscleError)
+            gathered = _refused(fmt, keep, diagnostics, positions)
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
                                       f"the {fmt.name} reader failed: {_failure(exc)}"))
     if has_errors(diagnostics):  # (unreadable: the folder it is found from may be gone)
@@ -315,6 +318,15 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     if bookkept:
         result.essence = essence(result)
     return _Read(result, gathered.muscles(), gathered.records(writer))
+
+
+def _refused(fmt: Format, keep: bool, diagnostics: list[Diagnostic],
+             positions: Positions) -> _Gathered:
+    """Nothing of a file refused whole (its reader failed past its first muscles): its
+    ``diagnostics`` and ``positions`` cleared, and no muscle gathered."""
+    diagnostics.clear()
+    positions.clear()
+    return _Gathered(fmt, keep)
 
 
 class _Packed(Sequence[Muscle]):

@@ -322,7 +322,7 @@ def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
         "not tuple [reader-failed]",
     ]
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
-        "gastrocnemius", "soleus", "tibialis"]
+        "soleus", "tibialis"]  # (b.lines failed past its first muscle: refused whole)
 
 
 def test_every_built_in_reader_declares_it_validates() -> None:
@@ -364,6 +364,10 @@ class FaultyFormat(Format):
 
     def lines(self, path):
         for line in path.read_text().splitlines():
+            if line == "stop" and fault() == "midway":
+                raise RuntimeError("read boom")
+            if line == "stop" and fault() == "midway-os":
+                raise OSError("disk gone")
             points = ((1, 2), (30, 4), (5, 10))
             if fault() == "float":
                 points = tuple((x + 0.5, y) for x, y in points)
@@ -1603,3 +1607,25 @@ def test_a_plugin_reader_that_validates_is_guarded_as_any_plugins(
         f"{source / 'odd.vtoml'}: error: the vtoml reader's companions() failed: "
         "RuntimeError: hook boom [reader-failed]"]), result.stderr
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["good"]
+
+
+def test_a_reader_failing_past_its_first_muscles_refuses_its_file_whole(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A plugin reader that raised (anything but a MuscleError) after it yielded muscles
+    had those muscles written ("1 muscle converted, 1 file failed"), where a MuscleError
+    refuses the file whole; any failure now refuses it whole."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.faulty").write_text("biceps\nsoleus\nstop\n")
+    (source / "b.faulty").write_text("deltoid\n")
+    out = tmp_path / "out.json"
+    for fault, message in (("midway", "the faulty reader failed: RuntimeError: read boom "
+                            "[reader-failed]"), ("midway-os", "disk gone")):
+        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(source),
+                                     "--from", "faulty", "--to", "json", "-o", str(out),
+                                     "--no-cache")
+        assert "Traceback" not in stderr
+        errors = _errors(stderr)
+        assert status == 1 and len(errors) == 1, stderr
+        assert errors[0].startswith(f"{source / 'a.faulty'}: error: ") and message in errors[0]
+        assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["deltoid"]
