@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, MuscleError
+from .model import ALL_FIELDS, FIELDS
 from .registry import Format, FormatOption, Place, get_format, spelling
 
 #: The options of muscle-convert itself, ``convert``'s (``--quiet``, ``--no-cache``)
@@ -248,7 +249,22 @@ def misshapen(fmt: Format) -> str | None:
         value = getattr(fmt, name)
         if not fits(value):
             return f"its {name} is {type(value).__name__}, not {should}"
-    return _property_problem(fmt)
+    return _value_problem(fmt) or _property_problem(fmt)
+
+
+def _value_problem(fmt: Format) -> str | None:
+    """What is wrong with a value in ``fmt``'s :attr:`~Format.extensions` (an ending
+    that does not start with a dot) or :attr:`~Format.carries` (a name that is no
+    field of the model), or None."""
+    endings = [e for e in fmt.extensions if not (e.startswith(".") and len(e) > 1)]
+    if endings:
+        return (f"its extensions has {endings[0]!r}, not a file name ending that starts "
+                "with a dot ('.tsv')")
+    unknown = sorted(fmt.carries - ALL_FIELDS)
+    if unknown:
+        return (f"its carries has {unknown[0]!r}, which is no field of the model (it has "
+                f"{', '.join(FIELDS)})")
+    return None
 
 
 def _property_problem(fmt: Format) -> str | None:

@@ -463,6 +463,11 @@ _SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
 _SHAPES["option"] = (FormatOption(name="two words", help="?"),)
 if fault() in _SHAPES:
     setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
+#: Attributes of their types whose values are amiss: FAULT -> (attribute, value).
+_VALUES = {"nodot": ("extensions", (".shape", "shape")),
+           "tittle": ("carries", frozenset({"slug", "tittle"}))}
+if fault() in _VALUES:
+    setattr(FaultyShape, *_VALUES[fault()])
 
 
 def raising(self):
@@ -1629,3 +1634,24 @@ def test_a_reader_failing_past_its_first_muscles_refuses_its_file_whole(
         assert status == 1 and len(errors) == 1, stderr
         assert errors[0].startswith(f"{source / 'a.faulty'}: error: ") and message in errors[0]
         assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["deltoid"]
+
+
+def test_an_ending_without_a_dot_or_a_field_the_model_lacks_is_not_loaded(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A plugin's extensions ("shape", no dot) and its carries naming no field of the
+    model ("tittle") were taken without a word: the ending never matched a file, the
+    field was silently never carried. Each is now a format-not-loaded warning."""
+    from tests.conftest import SAMPLES
+
+    messages = {"nodot": "its extensions has 'shape', not a file name ending that starts "
+                "with a dot ('.tsv')",
+                "tittle": "its carries has 'tittle', which is no field of the model (it "
+                "has slug, title, latin, origin, insertion, functions, exercises, image, "
+                "image_focus, regions, body, extra)"}
+    for fault, problem in messages.items():
+        message = f"the faulty-shape format could not be loaded: {problem}"
+        status, stderr = _faulty_cli(faulty_plugin, fault, "formats")
+        assert (status, stderr.splitlines()) == (1, [f"muscle-convert: warning: {message}"])
+        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
+                                     "faulty-shape", "-o", str(tmp_path / "out.shape"))
+        assert status == 2 and message in stderr and "Traceback" not in stderr, stderr
