@@ -39,6 +39,7 @@ from .registry import (
     all_formats,
     detect_format,
     endings_of,
+    format_names,
     get_format,
     ranked,
     spelling,
@@ -180,9 +181,15 @@ class Inputs(Sequence[Input]):
 
 
 
-def _naming_a_format() -> str:
-    """How a file whose name tells no format is told to name one (``use --from``,
-    ``use format=``), or, for ``fmt``, which takes none, what it rewrites."""
+def _naming_a_format(path: Path) -> str:
+    """How the file ``path``, whose name tells no format, is told to name one (``use
+    --from``, ``use format=``), or, for ``fmt``, which takes none, what it rewrites; or,
+    when a format named as its ending is (``.yaml``, the yaml format) could not be
+    loaded, that it could not (naming it fails as well)."""
+    ending = path.suffix.lower().removeprefix(".")
+    if ending and ending in set(format_names()) - {f.name for f in all_formats()}:
+        return (f"the {ending} format, which may read it, could not be loaded (see its "
+                "warning)")
     named = spelling()
     return f"use {named.asked('from')}" if named.names_formats else _only_formatted()
 
@@ -286,7 +293,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 str(path), None, None, "", "unknown-format",
                 f"is a {written.name} file, a format muscle-convert writes but cannot read"
                 if written is not None and not written.can_read else
-                "cannot tell the format from the name; " + _naming_a_format()))
+                "cannot tell the format from the name; " + _naming_a_format(path)))
         elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)

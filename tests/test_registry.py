@@ -1655,3 +1655,21 @@ def test_an_ending_without_a_dot_or_a_field_the_model_lacks_is_not_loaded(
         status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
                                      "faulty-shape", "-o", str(tmp_path / "out.shape"))
         assert status == 2 and message in stderr and "Traceback" not in stderr, stderr
+
+
+def test_a_file_of_a_plugin_that_does_not_load_is_told_so(broken_plugin,
+                                                          tmp_path: Path) -> None:
+    """A file ending as a plugin that failed to import is named (x.broken) was told
+    "use format=", which then failed as well; it is now told that format could not be
+    loaded. A file of an ending no format is named after is still told to name one."""
+    import converter
+
+    for name, hint in (("x.broken", "the broken format, which may read it, could not be "
+                        "loaded (see its warning)"), ("x.other", "use format=")):
+        (tmp_path / name).write_text("soleus\n")
+        with warnings.catch_warnings(), pytest.raises(converter.MuscleError) as caught:
+            warnings.simplefilter("ignore")  # (the broken format's, said once)
+            converter.read(tmp_path / name)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"{tmp_path / name}: error: cannot tell the format from the name; {hint} "
+            "[unknown-format]"]
