@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 import sys
@@ -83,8 +82,10 @@ def _end_on_closed_results() -> None:
     the pipe its results go back by is closed: the main process has ended, and the
     worker's watch of that (:func:`_die_with_parent`) had not yet ended it as it handed
     back a result. The pool printed a traceback then (``BrokenPipeError``, twice)."""
+    from multiprocessing.pool import worker  # (here: a replay imports no pool)
+
     process = multiprocessing.current_process()
-    if getattr(process, "_target", None) is not multiprocessing.pool.worker:
+    if getattr(process, "_target", None) is not worker:
         return  # (not a pool's worker)
     try:
         writer = process._args[1]._writer  # (the result queue's end, see Pool's worker)

@@ -804,6 +804,18 @@ def test_a_replayed_run_imports_no_reader_library(tmp_path: Path) -> None:
     assert "up to date" in said and again == set()
 
 
+def test_a_replayed_run_imports_no_process_pool(tmp_path: Path) -> None:
+    """A replay starts no worker, so it imports no pool (multiprocessing.pool brings
+    subprocess, queue and more: a worker's own set-up imported it at the top)."""
+    source = tmp_path / "soleus.md"
+    shutil.copy(SAMPLES / "soleus.md", source)
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
+    args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "m.json"))
+    _imports_of(*args, names=("multiprocessing.pool",))
+    again, said = _imports_of(*args, names=("multiprocessing.pool",))
+    assert "up to date" in said and again == set()
+
+
 def test_progress_bar_only_on_a_terminal_with_many_files(monkeypatch) -> None:
     from converter import cli as cli_module
 
