@@ -558,7 +558,7 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
             _check_events(text)
         loader = StrictLoader(text)
         try:
-            node = _place_nodes(text, loader.get_single_node())
+            node = yamltags.block_texts(text, _place_nodes(text, loader.get_single_node()))
             if node is None:
                 return None, None
             return _built(text, node, keys), node
@@ -719,7 +719,8 @@ def _raise(text: str, mark: Any, code: str, message: str) -> Any:
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of ``text``, kept for the next call: a file with many problems
     asks :func:`locate` once per problem, and composing each time would be quadratic."""
-    return _place_nodes(text, yaml.compose(text, Loader=StrictLoader))
+    return yamltags.block_texts(text, _place_nodes(text, yaml.compose(
+        text, Loader=StrictLoader)))
 
 
 def compose(text: str) -> yaml.Node | None:

@@ -7,6 +7,11 @@ number for ``!!float``; PyYAML drops every ``_`` too. They read ``!!float 1_000`
 (1000.0), but ``!!int 1__000`` is 1000 to Hugo and PyYAML and the text to Jekyll:
 :func:`read` gives the number where all three read the same one, else says what each
 reads. Held to the real Jekyll and Hugo by ``tests/test_yamltags.py``.
+
+A block scalar with the non-specific tag ``!`` (``k: ! |`` and ``7`` below it) is text
+to YAML, as to Jekyll and Hugo ("7\n"): PyYAML resolves it as if plain (7, and ``! >``
+of ``true`` false, its ``$`` matching before the line break), so :func:`block_texts`
+gives it back its text.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from converter import yaml11
 _RUBY_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?|\.[0-9]+"
                          r"(?:_[0-9]+)*)(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?")
 _RUBY_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
+#: The tags a non-specific ``!`` is written with (``!<!>`` is the same tag).
+NON_SPECIFIC = ("!", "!<!>")
+_STR = "tag:yaml.org,2002:str"
 #: The readers, in the order their readings are named.
 READERS = ("Jekyll", "Hugo", "PyYAML")
 
@@ -102,3 +110,23 @@ def _described(value: Any, text: str) -> str:
     if value is text:
         return f"the text {text!r}"
     return yaml11.describe(value)
+
+
+def block_texts(text: str, root: yaml.Node | None) -> yaml.Node | None:
+    """``root``, composed from ``text``, with each block scalar (``|``, ``>``) tagged
+    ``!`` made text, as YAML, Jekyll and Hugo read it (a search in C of a text without
+    both a ``!`` and a block's ``|`` or ``>``; a block scalar with a tag of its own,
+    ``!!int |``, keeps it)."""
+    if root is None or "!" not in text or ("|" not in text and ">" not in text):
+        return root
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            pending += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+        elif node.style in ("|", ">") and node.tag != _STR \
+                and yaml11.tag_of(text, node.start_mark.index) in NON_SPECIFIC:
+            node.tag = _STR
+    return root

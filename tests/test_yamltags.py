@@ -115,3 +115,28 @@ def test_a_tagged_number_the_readers_read_apart_is_an_error_saying_what_each_rea
     found = caught.value
     assert (found.code, found.line, found.column, found.field, found.message) == (
         "yaml-syntax", 1, 3, "k", message)
+
+
+#: Block scalars with the non-specific tag ``!``: the text written to YAML and Hugo.
+BLOCKS = ["! |\n  7\n", "! >\n  true\n", "! |\n  ~\n", "! |\n  1.5\n", "! |-\n  7\n",
+          "!<!> |\n  7\n", "! >-\n  false\n"]
+
+
+def test_a_block_scalar_tagged_non_specific_is_the_text_hugo_and_jekyll_read(
+        tmp_path: Path) -> None:
+    """``k: ! |`` of ``7`` was the number 7 here (``! >`` of ``true``: false), as PyYAML
+    resolves the tag ``!`` as if the text were plain; it is the text "7\\n" to Hugo and
+    Jekyll (to Jekyll too only with the line break: ``! |-`` of ``7`` is 7 there)."""
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}---\n" for form in BLOCKS], tmp_path / "hugo")]
+    jekyll = jekyll_reads(BLOCKS, tmp_path / "jekyll")
+    ours = [yamlsafe.load(f"k: {form}")["k"] for form in BLOCKS]
+    assert ours == hugo == ["7\n", "true\n", "~\n", "1.5\n", "7", "7\n", "false"]
+    assert [value for (cls, value), form in zip(jekyll, BLOCKS, strict=True)
+            if form.endswith("|\n  7\n")] == ["7\n", "7\n"]
+
+
+def test_a_block_scalar_with_a_tag_of_its_own_keeps_it() -> None:
+    assert yamlsafe.load("k: !!int |\n  7\n") == {"k": 7}
+    assert yamlsafe.load("a: x!\nk: |\n  7\n") == {"a": "x!", "k": "7\n"}
+    assert yamlsafe.compose("k: ! >\n  true\n").value[0][1].tag == "tag:yaml.org,2002:str"
