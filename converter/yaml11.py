@@ -19,8 +19,9 @@ fails to load there, and quoted it reads as the text.
 A scalar with a tag of its own (``!!str off``, ``!!int 10``) is read as the tag says by
 all three (``!!bool off`` is false here too; :mod:`converter.yamlsafe` refuses the
 forms they read apart, ``!!bool y``): not counted.
-The non-specific tag ``!`` (``! off``) leaves Psych reading the text as if plain, and
-makes it text to yaml.v2 as here: only Jekyll's reading counts. Where this tool reads a
+The non-specific tag ``!`` (``! off``, quoted too, ``! 'off'``, or a block, ``! |``)
+leaves Psych reading the text as if plain, and makes it text to yaml.v2 as here: only
+Jekyll's reading counts. Where this tool reads a
 number, true/false or null of it (``! 7``, ``! true``, ``! ~``, quoted too: ``! "7"``),
 as Psych and PyYAML read it, yaml.v2 reads the text: Hugo's reading counts.
 """
@@ -75,6 +76,8 @@ _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|
 
 #: The tags of the values this tool reads of a scalar tagged ``!`` that are no text.
 _TYPED = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
+#: The tags a non-specific ``!`` is written with (``!<!>`` is the same tag).
+NON_SPECIFIC = ("!", "!<!>")
 #: A tag (``!!str``, ``!<tag:yaml.org,2002:str>``, ``!``) where a scalar starts.
 _TAG_AT = re.compile(r"![^ \t\r\n]*")
 
@@ -156,7 +159,7 @@ class Misread:
 
 def _quoted(text: str) -> str:
     """``text`` in double quotes, as YAML reads it back."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def describe(value: Any) -> str:
@@ -190,7 +193,8 @@ def yaml_value(value: Any) -> str:
 def readings(text: str) -> tuple[tuple[str, Any], ...]:
     """(reader, value) of each reader that reads ``text``, written plain, as no text
     (Jekyll first): ``(("Jekyll", False), ("Hugo", False))`` for ``off``."""
-    if text[:1] not in _STARTS and text.lower() not in _WORDS:
+    if text[:1] not in _STARTS and text.lower() not in _WORDS \
+            and not ("\n" in text and len(text) <= 5):
         return ()
     found = []
     ruby = psych(text)
@@ -208,7 +212,9 @@ def psych(text: str) -> Any:
     :data:`_FAILS`. A Symbol (``:x``) counts as text (see the module's docstring)."""
     if not text:
         return None
-    if "\n" in text or text[:1] not in _STARTS:  # (the word branch: no number after it)
+    if "\n" in text:
+        return _psych_lines(text)
+    if text[:1] not in _STARTS:  # (the word branch: no number after it)
         lower = text.lower()
         if text == "~" or lower == "null":
             return None
@@ -242,6 +248,23 @@ def psych(text: str) -> Any:
     if _INTEGER.fullmatch(text):
         return _ruby_integer(re.sub(r"[,_]", "", text))
     return text
+
+
+def _psych_lines(text: str) -> Any:
+    """Psych's word branch of a text with a line break: its ``^`` and ``$`` match at
+    each line, so a short one with a line ``off`` (``off\n``, ``y\noff``) is false."""
+    if len(text) > 5:
+        return text
+    lines = text.split("\n")
+    if any(line[:1].lower() not in ("y", "t", "o", "n", "f", "~") for line in lines[:-1]) \
+            or (lines[-1] and lines[-1][0].lower() not in "ytonf~"):
+        return text  # (/^[^ytonf~]/i: a line that starts otherwise, an empty one too)
+    lower = [line.lower() for line in lines]
+    if text == "~" or "null" in lower:
+        return None
+    if _PSYCH_TRUE.intersection(lower):
+        return True
+    return False if _PSYCH_FALSE.intersection(lower) else text
 
 
 def _to_i(part: str) -> int:
@@ -355,10 +378,12 @@ def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: st
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, f"{field}[{i}]", False, found, text)
-    elif not node.style and node.tag == "tag:yaml.org,2002:str":  # (plain: None or "")
-        _scalar(node, field, key, found, tag_of(text, node.start_mark.index))
+    elif node.tag == "tag:yaml.org,2002:str":
+        tag = tag_of(text, node.start_mark.index)
+        if not node.style or tag in NON_SPECIFIC:  # (plain: style None or "")
+            _scalar(node, field, key, found, "!" if tag in NON_SPECIFIC else tag)
     elif node.tag in _TYPED and node.style in (None, "", "'", '"') and not key \
-            and tag_of(text, node.start_mark.index) == "!":
+            and tag_of(text, node.start_mark.index) in NON_SPECIFIC:
         _typed(node, field, found)
 
 
@@ -373,7 +398,8 @@ def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: s
         read = tuple(reading for reading in read if reading[0] == "Jekyll")
     if read:
         mark = node.start_mark
-        found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag))
+        found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag,
+                             written=_written(node)))
 
 
 def _typed(node: yaml.Node, field: str, found: list[Misread]) -> None:
@@ -391,10 +417,20 @@ def _typed(node: yaml.Node, field: str, found: list[Misread]) -> None:
             if value is not _FAILS and not _alike(value, here)]
     if read:
         mark = node.start_mark
-        written = _quoted(node.value) if node.style == '"' else \
-            "'" + node.value.replace("'", "''") + "'" if node.style == "'" else ""
         found.append(Misread(mark.line, mark.column, field, node.value, False, tuple(read),
-                             "!", here, written))
+                             "!", here, _written(node)))
+
+
+def _written(node: yaml.ScalarNode) -> str:
+    """How a scalar is written when not plain (``"7"``, ``'off'``, ``| "off\\n"``), or a
+    plain one over lines; else ""."""
+    if node.style == '"':
+        return _quoted(node.value)
+    if node.style == "'":
+        return "'" + node.value.replace("'", "''") + "'"
+    if node.style in ("|", ">"):
+        return f"{node.style} {_quoted(node.value)}"
+    return _quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
 
 
 def _alike(theirs: Any, here: Any) -> bool:
@@ -426,9 +462,9 @@ def may_misread(value: Any) -> bool:
     return False
 
 
-#: The non-specific tag ``!`` where a scalar may start: after a blank or a flow
+#: The non-specific tag ``!`` (or ``!<!>``) where a scalar may start: after a blank or a flow
 #: collection's ``[``, ``{`` or ``,``, a blank after it.
-_NON_SPECIFIC = re.compile(r"(?:^|(?<=[ \t\[{,]))!(?=[ \t\r\n]|\Z)", re.M)
+_NON_SPECIFIC = re.compile(r"(?:^|(?<=[ \t\[{,]))!(?:<!>)?(?=[ \t\r\n]|\Z)", re.M)
 
 
 def may_be_tagged(text: str) -> bool:

@@ -28,8 +28,6 @@ from converter import yaml11
 _RUBY_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?|\.[0-9]+"
                          r"(?:_[0-9]+)*)(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?")
 _RUBY_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
-#: The tags a non-specific ``!`` is written with (``!<!>`` is the same tag).
-NON_SPECIFIC = ("!", "!<!>")
 _STR = "tag:yaml.org,2002:str"
 #: The readers, in the order their readings are named.
 READERS = ("Jekyll", "Hugo", "PyYAML")
@@ -127,6 +125,6 @@ def block_texts(text: str, root: yaml.Node | None) -> yaml.Node | None:
         elif isinstance(node, yaml.SequenceNode):
             pending += node.value
         elif node.style in ("|", ">") and node.tag != _STR \
-                and yaml11.tag_of(text, node.start_mark.index) in NON_SPECIFIC:
+                and yaml11.tag_of(text, node.start_mark.index) in yaml11.NON_SPECIFIC:
             node.tag = _STR
     return root

@@ -186,9 +186,48 @@ def test_a_value_tagged_non_specific_in_a_list_or_map_is_found_at_it() -> None:
         (4, 5, "m.b", '"off" (text) or false')]
 
 
+#: Quoted and block scalars with the non-specific tag ``!``: the text here and to Hugo,
+#: read by Jekyll as if plain (``! 'off'``: false; ``! |`` of ``7``: "7\\n", a line
+#: break keeps it text unless a line of it is a word: ``off\\n``).
+TAGGED_TEXT = ["! 'off'", '! "yes"', "! 'x'", "!<!> off", "! |\n  off\n", "! |-\n  7\n",
+               "! |-\n  y\n  off\n", "! |\n  y\n  off\n", "! >\n  true\n", "! |\n  7\n",
+               "! |-\n  a\n  off\n", "! >-\n  null\n", "! 'NO'", '! "1,5"']
+
+
+def test_a_quoted_or_block_text_tagged_non_specific_is_a_misread_of_jekyll(
+        tmp_path: Path) -> None:
+    """``k: ! 'off'`` is false to Jekyll, the text "off" here and to Hugo: no warning was
+    given. Each is a misread of Jekyll exactly where it reads no text, and what
+    :func:`yaml11.psych` reads of it is what Jekyll reads."""
+    jekyll = jekyll_reads(TAGGED_TEXT, tmp_path / "jekyll")
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in TAGGED_TEXT], tmp_path / "hugo")]
+    wrong = []
+    for form, (cls, value), go in zip(TAGGED_TEXT, jekyll, hugo, strict=True):
+        ours = yamlsafe.load(f"k: {form}\n")["k"]
+        found = [(misread.line, misread.column, reader) for misread in
+                 yaml11.misreads_in(f"\nk: {form}\n", {"k"}) for reader, _ in misread.readings]
+        expected = [] if cls == "String" else [(1, 3, "Jekyll")]
+        if go != ours or found != expected or \
+                not _same(yaml11.psych(ours), _expected_psych(cls, value, ours)):
+            wrong.append((form, cls, value, go, ours, found))
+    assert wrong == []
+    assert [cls for cls, _ in jekyll].count("String") == 4
+
+
+def test_a_quoted_or_block_text_tagged_non_specific_names_how_it_is_written() -> None:
+    [quoted, block] = yaml11.misreads_in("\nk: ! 'off'\nm:\n  - ! |\n    off\n", {"k", "m"})
+    assert quoted.message() == "! 'off' reads as false in YAML 1.1 (Jekyll) but as the text " \
+        '"off" here'
+    assert (block.field, block.line, block.column, block.instead()) == (
+        "m[0]", 3, 4, '"off\\n" (text) or false')
+    assert block.message().startswith('! | "off\\n" reads as false')
+
+
 @pytest.mark.parametrize(("text", "tagged"), [
     ("k: ! 7\n", True), ("k: [! 7]\n", True), ("k: !\n  7\n", True), ("k:\n- !\t7\n", True),
-    ("k: Hip!\n", False), ("k: a ! b\n", True), ("k: !!int 7\n", False), ("k: 7\n", False)])
+    ("k: Hip!\n", False), ("k: a ! b\n", True), ("k: !!int 7\n", False), ("k: 7\n", False),
+    ("k: !<!> 7\n", True)])
 def test_a_front_matter_that_may_hold_the_tag_is_composed_again(text: str,
                                                                   tagged: bool) -> None:
     assert yaml11.may_be_tagged(text) is tagged

@@ -1518,6 +1518,27 @@ def test_a_value_tagged_non_specific_that_hugo_reads_as_text_is_a_warning_and_ke
     assert _fmt(draft) == "---\ntitle: T\ndraft: false\n---\n"
 
 
+def test_a_quoted_or_block_text_tagged_non_specific_that_jekyll_reads_otherwise_is_kept(
+        tmp_path: Path) -> None:
+    """``k: ! 'off'`` is false to Jekyll, the text "off" here and to Hugo: validate said
+    nothing, and fmt wrote ``k: "off"``, which Jekyll reads as the text. validate warns
+    at the value, fmt leaves the file as it is; one Jekyll reads as text is written."""
+    src = tmp_path / "src" / "a.md"
+    src.parent.mkdir()
+    text = "---\ntitle: T\nk: ! 'off'\nl:\n  - ! |-\n    7\n---\n"
+    src.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(src)])
+    assert [line.split(" reads as ")[0] for line in result.stderr.splitlines()[:-1]] == [
+        f"{src}:3:4: warning: k: ! 'off'", f'{src}:5:5: warning: l[0]: ! | "7"']
+    found = _refusal(src)
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
+        (3, 4, "k", "fmt-would-change"), (5, 5, "l[0]", "fmt-would-change")]
+    assert src.read_text(encoding="utf-8") == text
+    kept = tmp_path / "b.md"
+    kept.write_text("---\ntitle: T\nk: ! 'x'\n---\n", encoding="utf-8")
+    assert _fmt(kept) == "---\ntitle: T\nk: x\n---\n"
+
+
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
         tmp_path: Path) -> None:
     """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
