@@ -127,7 +127,8 @@ class Misread:
             read = " and as ".join(f"{describe(v)} ({r})" for r, v in self.readings) + \
                 " in YAML 1.1"
         here = f"the text {self.quoted()}" if self.here is TEXT else describe(self.here)
-        return f"{self.kind()} {self.written or self.text} reads as {read} but as {here} here"
+        shown = self.written or self.text
+        return f"{self.kind()}{' ' if shown else ''}{shown} reads as {read} but as {here} here"
 
     def kind(self) -> str:
         """How the scalar is written: ``plain``, ``plain key``, ``!`` or ``key !``."""
@@ -393,9 +394,11 @@ def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: s
     Psych reads one with the non-specific tag ``!`` as it reads a plain one."""
     if tag not in ("", "!"):
         return
-    read = readings(node.value)
-    if tag:
-        read = tuple(reading for reading in read if reading[0] == "Jekyll")
+    if tag:  # (``k: !`` and nothing after it too: the text "" to yaml.v2, nil to Psych)
+        ruby = psych(node.value)
+        read = (("Jekyll", ruby),) if ruby is not node.value and ruby is not _FAILS else ()
+    else:
+        read = readings(node.value)
     if read:
         mark = node.start_mark
         found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag,

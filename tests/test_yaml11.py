@@ -224,6 +224,26 @@ def test_a_quoted_or_block_text_tagged_non_specific_names_how_it_is_written() ->
     assert block.message().startswith('! | "off\\n" reads as false')
 
 
+#: The tag ``!`` with no value after it: the text "" here and to Hugo, null to Jekyll.
+EMPTY_TAGGED = ["!", "!   # note", "!<!>"]
+
+
+def test_the_tag_non_specific_with_no_value_is_a_misread_of_jekyll(tmp_path: Path) -> None:
+    """``k: !`` is the text "" here and to Hugo but null to Jekyll: no warning was given."""
+    jekyll = jekyll_reads(EMPTY_TAGGED, tmp_path / "jekyll")
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in EMPTY_TAGGED], tmp_path / "hugo")]
+    assert jekyll == [("NilClass", None)] * 3
+    assert hugo == [yamlsafe.load(f"k: {form}\n")["k"] for form in EMPTY_TAGGED] == [""] * 3
+    found = [yaml11.misreads_in(f"\nk: {form}\n", {"k"}) for form in EMPTY_TAGGED]
+    assert [[(f.line, f.column, f.readings, f.message(), f.instead()) for f in misreads]
+            for misreads in found] == [[(1, 3, (("Jekyll", None),), '! reads as null in YAML '
+                                         '1.1 (Jekyll) but as the text "" here',
+                                         '"" (text) or null')]] * 3
+    [listed] = yaml11.misreads_in("\nk:\n  - x\n  - !\n", {"k"})
+    assert (listed.field, listed.line, listed.column) == ("k[1]", 3, 4)
+
+
 @pytest.mark.parametrize(("text", "tagged"), [
     ("k: ! 7\n", True), ("k: [! 7]\n", True), ("k: !\n  7\n", True), ("k:\n- !\t7\n", True),
     ("k: Hip!\n", False), ("k: a ! b\n", True), ("k: !!int 7\n", False), ("k: 7\n", False),

@@ -1539,6 +1539,23 @@ def test_a_quoted_or_block_text_tagged_non_specific_that_jekyll_reads_otherwise_
     assert _fmt(kept) == "---\ntitle: T\nk: x\n---\n"
 
 
+def test_the_tag_non_specific_with_no_value_is_a_warning_and_kept(tmp_path: Path) -> None:
+    """``k: !`` is null to Jekyll, the text "" here and to Hugo: validate said nothing,
+    and fmt wrote ``k: ''``, which Jekyll reads as the text. validate warns at the tag,
+    fmt leaves the file as it is."""
+    src = tmp_path / "src" / "a.md"
+    src.parent.mkdir()
+    text = "---\ntitle: T\nk: !\n---\n"
+    src.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(src)])
+    assert f'{src}:3:4: warning: k: ! reads as null in YAML 1.1 (Jekyll) but as the text ' \
+        '"" here and in every format it is converted to: write "" (text) or null ' \
+        "[yaml11-ambiguous]" in result.stderr
+    assert [(d.line, d.column, d.field, d.code) for d in _refusal(src)] == [
+        (3, 4, "k", "fmt-would-change")]
+    assert src.read_text(encoding="utf-8") == text
+
+
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
         tmp_path: Path) -> None:
     """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
