@@ -24,6 +24,8 @@ leaves Psych reading the text as if plain, and makes it text to yaml.v2 as here:
 Jekyll's reading counts. Where this tool reads a
 number, true/false or null of it (``! 7``, ``! true``, ``! ~``, quoted too: ``! "7"``),
 as Psych and PyYAML read it, yaml.v2 reads the text: Hugo's reading counts.
+``-0`` is a negative zero here (the integer -0 every format writes so; ``!!float -0``:
+-0.0), 0 to both (and PyYAML): counted, and ``fmt`` writes it as written.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|
 _TYPED = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
 #: The tags a non-specific ``!`` is written with (``!<!>`` is the same tag).
 NON_SPECIFIC = ("!", "!<!>")
+#: The tags of a ``-0`` this tool reads as a negative zero, by the kind of number.
+_ZEROS = {"tag:yaml.org,2002:int": "int", "tag:yaml.org,2002:float": "float"}
 #: A tag (``!!str``, ``!<tag:yaml.org,2002:str>``, ``!``) where a scalar starts.
 _TAG_AT = re.compile(r"![^ \t\r\n]*")
 
@@ -144,9 +148,19 @@ class Misread:
         """What to write: the quoted text, or the value the readers read (in a form they
         and this tool read alike)."""
         value = self.readings[0][1] if self.here is TEXT else self.here
+        if negative_zero(value) and any(  # (-0 written plain is 0 to them: -0.0 is kept)
+                _alike(theirs, 0) for _, theirs in self.readings):
+            zero = "0.0" if isinstance(value, float) else "0"
+            text = f"{self.quoted()} (text), " if self.tag == "!" else ""
+            return f"{text}{zero} or -0.0"
         if value in (DATE, TIME) or self.key:
             return f"{self.quoted()} (text)"
         return f"{self.quoted()} (text) or {yaml_value(value)}"
+
+    def kept_by_fmt(self) -> bool:
+        """Whether ``fmt`` writes the scalar as written, so that every reader reads it as
+        before (``-0``, ``!!float -0``: a negative zero here, 0 to Jekyll and Hugo)."""
+        return self.tag != "!" and self.here is not TEXT
 
     def quotes(self) -> bool:
         """Whether ``fmt`` would quote the scalar (a text), not write the value this tool
@@ -386,6 +400,8 @@ def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: st
     elif node.tag in _TYPED and node.style in (None, "", "'", '"') and not key \
             and tag_of(text, node.start_mark.index) in NON_SPECIFIC:
         _typed(node, field, found)
+    elif node.value == "-0" and node.tag in _ZEROS and not key:
+        _negative_zero(node, field, found, tag_of(text, node.start_mark.index))
 
 
 def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: str) -> None:
@@ -436,13 +452,36 @@ def _written(node: yaml.ScalarNode) -> str:
     return _quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
 
 
+def _negative_zero(node: yaml.ScalarNode, field: str, found: list[Misread], tag: str
+                   ) -> None:
+    """A :class:`Misread` into ``found`` of ``-0`` (plain, ``!!int -0``, ``!!float
+    -0``), which this tool reads as a negative zero (-0, -0.0), and Psych and yaml.v2
+    as 0 (0.0 tagged ``!!float``: they read the whole number, then make it a float)."""
+    from converter.yamlsafe import load
+
+    here = load(f"k: {tag} -0")["k"]  # (-0 or -0.0, as this tool reads it)
+    zero: Any = 0.0 if _ZEROS[node.tag] == "float" else 0
+    mark = node.start_mark
+    found.append(Misread(mark.line, mark.column, field, node.value, False,
+                         (("Jekyll", zero), ("Hugo", zero)), tag, here))
+
+
 def _alike(theirs: Any, here: Any) -> bool:
     """Whether a reader's value is the value this tool reads (no text, as a text is not)."""
     if isinstance(theirs, str) or isinstance(theirs, bool) != isinstance(here, bool):
         return False
     if isinstance(theirs, float) and math.isnan(theirs):
         return isinstance(here, float) and math.isnan(here)
+    if theirs == 0 and here == 0:  # (-0 is 0 to them: the sign counts)
+        return negative_zero(theirs) == negative_zero(here)
     return bool(theirs == here)
+
+
+def negative_zero(value: Any) -> bool:
+    """Whether a value is a number that is a negative zero (-0.0, or the integer -0 this
+    tool reads, an :class:`~converter.model.ExactNumber`)."""
+    return isinstance(value, float | Decimal) and value == 0 and \
+        math.copysign(1.0, float(value)) < 0
 
 
 def tag_of(text: str, start: int) -> str:
@@ -454,10 +493,13 @@ def tag_of(text: str, start: int) -> str:
 
 def may_misread(value: Any) -> bool:
     """Whether loaded data ``value`` (keys too) holds a text that a YAML 1.1 reader may
-    read otherwise when it is written plain: only then is the YAML composed again to
-    see how each is written (rare: nearly every file costs one walk of its extra keys)."""
+    read otherwise when it is written plain, or a negative zero (``-0``, 0 to them):
+    only then is the YAML composed again to see how each is written (rare: nearly every
+    file costs one walk of its extra keys)."""
     if isinstance(value, str):
         return bool(readings(value))
+    if negative_zero(value):  # (-0: 0 to them)
+        return True
     if isinstance(value, Mapping):
         return any(may_misread(k) or may_misread(v) for k, v in value.items())
     if isinstance(value, list | tuple):

@@ -568,8 +568,8 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     hint = _hint(path)
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
-    misread = [found for found in _misread(muscle, text, path)
-               if found.quotes() or found.field not in markers]  # (draft: ! true is
+    misread = [found for found in _misread(muscle, text, path) if not found.kept_by_fmt()
+               and (found.quotes() or found.field not in markers)]  # (draft: ! true is
     if misread:  # a draft to Hugo written draft: true too)
         raise MuscleError([Diagnostic(
             path, found.line + 1, found.column + 1, found.field, "fmt-would-change",

@@ -4,6 +4,7 @@ read of plain scalars, held to the real readers: converter.yaml11 must not guess
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +243,54 @@ def test_the_tag_non_specific_with_no_value_is_a_misread_of_jekyll(tmp_path: Pat
                                          '"" (text) or null')]] * 3
     [listed] = yaml11.misreads_in("\nk:\n  - x\n  - !\n", {"k"})
     assert (listed.field, listed.line, listed.column) == ("k[1]", 3, 4)
+
+
+#: Zeros written with a minus: a negative zero here (the integer -0, or -0.0), 0 to
+#: Jekyll and Hugo where they read a whole number first.
+ZEROS = ["-0", "! -0", "!!int -0", "!!float -0", "-0.0", "!!float -0.0", "-0.", "! -0.0",
+         "+0", "0"]
+
+
+def _signed(value: Any) -> Any:
+    """A reading with the sign of a zero kept apart: ("-", 0) of -0.0, ("+", 0) of 0."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value == 0:
+        return ("-" if math.copysign(1.0, float(value)) < 0 else "+", 0)
+    return value
+
+
+def test_a_negative_zero_is_a_misread_of_the_readers_that_read_0(tmp_path: Path) -> None:
+    """``-0`` is -0 here (kept so in JSON, SQLite and Markdown) but 0 to Jekyll, Hugo and
+    PyYAML, ``!!float -0`` -0.0 here and 0.0 to Jekyll and Hugo: no warning was given
+    (and ``! -0`` named Hugo alone). Each is a misread of exactly the readers that read
+    a zero of the other sign, or the text."""
+    jekyll = jekyll_reads(ZEROS, tmp_path / "jekyll")
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in ZEROS], tmp_path / "hugo",
+        parse_int=lambda text: float(text) if text.startswith("-") else int(text))]
+    wrong = []
+    for form, (cls, value), go in zip(ZEROS, jekyll, hugo, strict=True):
+        ours = _signed(yamlsafe.load(f"k: {form}\n")["k"])
+        otherwise = [reader for reader, theirs in (("Jekyll", value), ("Hugo", go))
+                     if _signed(theirs) != ours]
+        found = [(reader, _signed(read)) for misread in
+                 yaml11.misreads_in(f"\nk: {form}\n", {"k"}) for reader, read in misread.readings]
+        if [reader for reader, _ in found] != otherwise or \
+                [read for _, read in found] != [_signed(theirs) for reader, theirs in (
+                    ("Jekyll", value), ("Hugo", go)) if reader in otherwise]:
+            wrong.append((form, cls, value, go, ours, found))
+    assert wrong == []
+    assert [_signed(yamlsafe.load(f"k: {form}\n")["k"]) for form in ZEROS[:4]] == \
+        [("-", 0)] * 4
+
+
+def test_a_negative_zero_says_what_to_write_and_is_kept_by_fmt() -> None:
+    [plain, tagged, as_float] = yaml11.misreads_in("\nk: -0\nl: ! -0\nm: !!float -0\n",
+                                                   {"k", "l", "m"})
+    assert plain.message() == "plain -0 reads as the number 0 in YAML 1.1 (Jekyll, Hugo) " \
+        "but as the number -0 here"
+    assert [f.instead() for f in (plain, tagged, as_float)] == [
+        "0 or -0.0", '"-0" (text), 0 or -0.0', "0.0 or -0.0"]
+    assert [f.kept_by_fmt() for f in (plain, tagged, as_float)] == [True, False, True]
 
 
 @pytest.mark.parametrize(("text", "tagged"), [

@@ -1556,6 +1556,29 @@ def test_the_tag_non_specific_with_no_value_is_a_warning_and_kept(tmp_path: Path
     assert src.read_text(encoding="utf-8") == text
 
 
+def test_a_negative_zero_is_a_warning_and_fmt_keeps_it(tmp_path: Path) -> None:
+    """``k: -0`` is -0 here, and so in every format it is converted to, but 0 to Jekyll
+    and Hugo: validate said nothing. It warns at each such value; fmt writes it as
+    written, which every reader reads as before (but ``! -0``, the text to Hugo)."""
+    src = tmp_path / "src" / "a.md"
+    src.parent.mkdir()
+    src.write_text("---\ntitle: T\nk: -0\nl: [1, !!float -0]\nm: -0.0\n---\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(src)])
+    assert result.stderr.splitlines()[:-1] == [
+        f"{src}:3:4: warning: k: plain -0 reads as the number 0 in YAML 1.1 (Jekyll, Hugo) "
+        "but as the number -0 here and in every format it is converted to: write 0 or -0.0 "
+        "[yaml11-ambiguous]",
+        f"{src}:4:8: warning: l[1]: !!float -0 reads as the number 0.0 in YAML 1.1 (Jekyll, "
+        "Hugo) but as the number -0.0 here and in every format it is converted to: write "
+        "0.0 or -0.0 [yaml11-ambiguous]"]
+    assert _fmt(src) == "---\ntitle: T\nk: -0\nl:\n  - 1\n  - !!float -0\nm: -0.0\n---\n"
+    tagged = tmp_path / "b.md"
+    tagged.write_text("---\ntitle: T\nk: ! -0\n---\n", encoding="utf-8")
+    assert [(d.line, d.column, d.field, d.code) for d in _refusal(tagged)] == [
+        (3, 4, "k", "fmt-would-change")]
+
+
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
         tmp_path: Path) -> None:
     """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
