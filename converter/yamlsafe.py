@@ -374,10 +374,12 @@ def plain_value(value: str) -> Any:
 
 
 def _implicit_tag(value: str) -> str:
-    """The tag of a plain scalar under the trap-free implicit types."""
+    """The tag of a plain scalar under the trap-free implicit types (a text that ends in
+    a line break, only ever tagged ``!`` and quoted, ``! "7\\n"``, is text: the
+    patterns' ``$`` matches before it)."""
     for tag, regexp in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
-            return tag
+            return tag if value[-1:] != "\n" else _STR
     return _STR
 
 

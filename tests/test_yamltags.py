@@ -140,3 +140,24 @@ def test_a_block_scalar_with_a_tag_of_its_own_keeps_it() -> None:
     assert yamlsafe.load("k: !!int |\n  7\n") == {"k": 7}
     assert yamlsafe.load("a: x!\nk: |\n  7\n") == {"a": "x!", "k": "7\n"}
     assert yamlsafe.compose("k: ! >\n  true\n").value[0][1].tag == "tag:yaml.org,2002:str"
+
+
+#: Quoted texts with the tag ``!`` that end in a line break: the text to Jekyll and Hugo.
+QUOTED_BREAKS = ['! "7\\n"', '! "true\\n"', '! "~\\n"', "! '1.5\n\n  '", '! "7"']
+
+
+def test_a_quoted_text_tagged_non_specific_that_ends_in_a_line_break_is_that_text(
+        tmp_path: Path) -> None:
+    """``k: ! "7\\n"`` was the number 7 here (``! "true\\n"``: false), the resolver's
+    ``$`` matching before the line break; Jekyll and Hugo read the text "7\\n" (Jekyll
+    true of ``true\\n``, which is warned of)."""
+    hugo = [page["k"] for page in hugo_pages(
+        [f"---\ntitle: T\nk: {form}\n---\n" for form in QUOTED_BREAKS], tmp_path / "hugo")]
+    jekyll = [value for _, value in jekyll_reads(QUOTED_BREAKS, tmp_path / "jekyll")]
+    ours = [yamlsafe.load(f"k: {form}\n")["k"] for form in QUOTED_BREAKS]
+    assert ours[:4] == hugo[:4] == ["7\n", "true\n", "~\n", "1.5\n"]
+    assert jekyll[:4] == ["7\n", True, "~\n", "1.5\n"]  # (a line true: warned of)
+    assert [[(reader, value) for misread in yaml11.misreads_in(f"k: {form}\n", {"k"})
+             for reader, value in misread.readings] for form in QUOTED_BREAKS[:4]] == [
+        [], [("Jekyll", True)], [], []]
+    assert (ours[4], jekyll[4], hugo[4]) == (7, 7, "7")
