@@ -282,7 +282,7 @@ _SHOWN_DIGITS = 24
 
 def _blank_latin(latin: str) -> str:
     """What a Latin name that shows nothing is (a study card asking it would be blank)."""
-    return f"{blank_kind(latin)}: leave latin out when the muscle has no Latin name"
+    return f"{blank_kind(latin)}: leave latin out (none) when the muscle has no Latin name"
 
 
 #: What each link field links to, as its ``empty-text`` warning names it.
@@ -292,7 +292,7 @@ _LINKED = {"image": "image", "image_focus": "focus image"}
 def _blank_link(name: str, link: str) -> str:
     """What a link (``image``, ``image_focus``) that shows nothing is: a link to nothing,
     which no writer can show."""
-    return f"{blank_kind(link)}: leave {name} out when the muscle has no {_LINKED[name]}"
+    return f"{blank_kind(link)}: leave {name} out (none) when the muscle has no {_LINKED[name]}"
 
 
 def _empty_texts(muscle: Muscle) -> Iterator[tuple[str, str]]:

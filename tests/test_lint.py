@@ -346,7 +346,8 @@ def test_a_blank_latin_name_is_a_warning(latin: str, message: str) -> None:
     found = check_muscle(muscle(latin=latin, origin=LocalizedText({"en": ""})), "m.md")
     assert codes(found) == [("latin", "empty-text", "warning"),
                             ("origin.en", "empty-text", "warning")]
-    assert found[0].message == f"{message}: leave latin out when the muscle has no Latin name"
+    assert found[0].message == (f"{message}: leave latin out (none) when the muscle has no "
+                                "Latin name")
 
 
 INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200b \u2060", "\u3164"]
@@ -412,9 +413,9 @@ def test_an_empty_link_is_a_warning(link: str, message: str) -> None:
     found = check_muscle(muscle(image=link, image_focus=link), "m.md")
     assert [(d.field, d.code, d.severity, d.message) for d in found] == [
         ("image", "empty-text", "warning",
-         f"{message}: leave image out when the muscle has no image"),
+         f"{message}: leave image out (none) when the muscle has no image"),
         ("image_focus", "empty-text", "warning",
-         f"{message}: leave image_focus out when the muscle has no focus image")]
+         f"{message}: leave image_focus out (none) when the muscle has no focus image")]
 
 
 @pytest.mark.parametrize(("name", "form", "options", "place"), [

@@ -2210,7 +2210,7 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
     said = [line.removeprefix(f"{tmp_path}{os.sep}") for line in result.stderr.splitlines()]
     assert said == [
         "fast.md:2:8: error: title: must not be empty [empty-field]",
-        "fast.md:3:8: warning: latin: text is empty: leave latin out when the muscle has no "
+        "fast.md:3:8: warning: latin: text is empty: leave latin out (none) when the muscle has no "
         "Latin name [empty-text]",
         "fast.md:4:7: error: slug: cannot make a slug (letters and digits) from '' [bad-slug]",
         "fast.md:6:7: warning: origin.da: text is empty [empty-text]",
@@ -2218,7 +2218,7 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
         "slow.md:2:13: error: insertion.: '' is not a language code such as da or en "
         "[bad-language]",
         "slow.md:3:8: error: title: must not be empty [empty-field]",
-        "slow.md:4:8: warning: latin: text is empty: leave latin out when the muscle has no "
+        "slow.md:4:8: warning: latin: text is empty: leave latin out (none) when the muscle has no "
         "Latin name [empty-text]",
         "slow.md:5:7: error: slug: cannot make a slug (letters and digits) from '' [bad-slug]",
         "slow.md:7:7: warning: origin.da: text is empty [empty-text]",
