@@ -284,6 +284,9 @@ _CHILD_TABLES = (
 )
 #: Their names, children first.
 _CHILDREN = tuple(child.table for child in reversed(_CHILD_TABLES))
+#: A muscle's rows of each of them, children first: deleted before its row in muscles,
+#: not left to ON DELETE CASCADE, which a table made again by hand may not have.
+_DELETE_ROWS = tuple(f"DELETE FROM {table} WHERE muscle = ?" for table in _CHILDREN)
 _MOVE_MUSCLE = "UPDATE muscles SET source = ? WHERE slug = ?"
 _EXISTING_OF = "SELECT slug, content_hash, id, source FROM muscles WHERE slug IN ({})"
 _NOT_LOADED = "WHERE slug NOT IN (SELECT slug FROM temp.loaded) ORDER BY slug"
@@ -1033,7 +1036,8 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
         counts.kept, counts.removable = len(gone), len(doomed)
         return
     search.expect(counts.updated + len(doomed))
-    _delete(conn, _DELETE_MUSCLE, doomed)
+    for statement in (*_DELETE_ROWS, _DELETE_MUSCLE):
+        _delete(conn, statement, doomed)
     counts.removed, counts.spared = len(doomed), len(spared) + len(unsure)
     counts.spared_failing = sum(found[slug] in failed for slug in spared)
     counts.spared_unsure = len(unsure)

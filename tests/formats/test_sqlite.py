@@ -1593,6 +1593,47 @@ def test_rows_of_no_muscle_in_a_table_made_again_without_its_foreign_key_are_rep
                  f"1 row of {parent} the database does not hold; left out")])
 
 
+#: Each table that belongs to a muscle made again by hand with its keys but without its
+#: foreign key: its columns, and its keys.
+_WITHOUT_FOREIGN_KEY = {
+    "texts": ("id, muscle, field, language, text",
+              "id INTEGER PRIMARY KEY, muscle, field, language, text, "
+              "UNIQUE (muscle, field, language)"),
+    "functions": ("id, muscle, position, part, language, text",
+                  "id INTEGER PRIMARY KEY, muscle, position, part, language, text, "
+                  "UNIQUE (muscle, position, part, language)"),
+    "exercises": ("muscle, position, name", "muscle, position, name, "
+                  "PRIMARY KEY (muscle, position)"),
+    "regions": ("muscle, position", "muscle, position, PRIMARY KEY (muscle, position)"),
+    "points": ("muscle, region, position, x, y", "muscle, region, position, x, y, "
+               "PRIMARY KEY (muscle, region, position)"),
+}
+
+
+@pytest.mark.parametrize("table", sorted(_WITHOUT_FOREIGN_KEY))
+def test_a_pruned_muscle_leaves_no_row_in_a_table_made_again_without_its_foreign_key(
+        table: str, db: Path) -> None:
+    """A prune deleted only the muscle's row, leaving its rows to ON DELETE CASCADE: in a
+    table made again without it they stayed (every read then an unknown-slug error, the
+    search index still finding the muscle), and later prunes did not clear them."""
+    texts = LocalizedText({"en": "Text", "da": "Tekst"})
+    kept, gone = (Muscle(slug=slug, title=slug.upper(), origin=texts,
+                         functions=(Function(LocalizedText({"en": f"{slug}word"})),),
+                         exercises=("a", "b"), regions=(Region(((0, 0), (10, 0), (10, 10))),))
+                  for slug in ("m", "gone"))
+    write([kept, gone], db)
+    listed, made = _WITHOUT_FOREIGN_KEY[table]
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({made}); "
+               f"INSERT INTO copied SELECT {listed} FROM {table}; DROP TABLE {table}; "
+               f"ALTER TABLE copied RENAME TO {table};")
+    assert "1 removed" in write([kept], db, prune=True)
+    assert [name for name in _WITHOUT_FOREIGN_KEY if query(
+        db, f"SELECT 1 FROM {name} WHERE muscle = 'gone'")] == []
+    assert search(db, "gone*") == set()
+    found, problems = read_with_diagnostics(db)
+    assert ([m.slug for m in found], problems) == (["m"], [])
+
+
 @pytest.mark.parametrize("table", sorted(_GIVEN_AGAIN))
 def test_a_row_given_twice_in_a_table_made_again_without_its_key_is_an_error(
         table: str, db: Path) -> None:
