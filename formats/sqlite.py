@@ -753,15 +753,17 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
 def _renew_views(conn: sqlite3.Connection, out: str) -> None:
     """Make the views this version writes of any view of a database an earlier one
     wrote otherwise (DuckDB could not read one, nor take the types of its columns); a
-    table, index or trigger of a view's name (made by hand) is a ``sqlite-error``."""
+    table or index of a view's name (made by hand) is a ``sqlite-error`` (a trigger's
+    names are its own: the view is made beside it)."""
     for statement in _VIEWS:
         name = statement.split()[2]
         (found,) = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view' "
                                 "AND name = ? AND sql = ?", (name, statement)).fetchone()
         if found:
             continue
-        other = conn.execute("SELECT type, name FROM sqlite_master WHERE type != 'view' "
-                             "AND name = ? COLLATE NOCASE", (name,)).fetchone()
+        other = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN "
+                             "('table', 'index') AND name = ? COLLATE NOCASE", (name,)
+                             ).fetchone()
         if other:
             raise error(out, "sqlite-error", f"holds a {other[0]} named {_named(other[1])}, "
                         "where muscle-convert keeps a view of that name (made again by "

@@ -1040,6 +1040,20 @@ def test_a_table_of_a_views_name_is_one_error_that_says_what_to_do(made: str, db
     assert db.read_bytes() == before
 
 
+def test_a_trigger_of_a_views_name_does_not_stop_a_write(db: Path) -> None:
+    """A trigger named like a view (triggers have names of their own: the view is made
+    beside it) stopped every write with a sqlite-error telling to rename it."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    _shell(db, "DROP VIEW muscle_summary; CREATE TRIGGER Muscle_Summary AFTER INSERT ON "
+               "exercises BEGIN SELECT 1; END;")
+    code, output = _cli_sqlite(db, str(SAMPLES), "--no-cache")
+    assert (code, [line for line in output.splitlines() if "error" in line]) == (0, [])
+    assert query(db, "SELECT type, name FROM sqlite_master WHERE name LIKE "
+                     "'muscle_summary' ORDER BY type") == [("trigger", "Muscle_Summary"),
+                                                           ("view", "muscle_summary")]
+    assert len(query(db, "SELECT * FROM muscle_summary")) == len(list(SAMPLES.glob("*.md")))
+
+
 def test_every_view_column_declares_its_type(analysts_db: Path) -> None:
     # A reader that takes a column's type from PRAGMA table_info (DuckDB's sqlite_scan,
     # Datasette) finds one for a view's column from SQLite 3.41 on: apsw brings such a SQLite.
