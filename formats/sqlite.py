@@ -765,10 +765,12 @@ def _renew_views(conn: sqlite3.Connection, out: str) -> None:
                              "('table', 'index') AND name = ? COLLATE NOCASE", (name,)
                              ).fetchone()
         if other:
-            raise error(out, "sqlite-error", f"holds a {other[0]} named {_named(other[1])}, "
-                        "where muscle-convert keeps a view of that name (made again by "
-                        f"each write); give that {other[0]} another name, or drop it, and "
-                        "run again, or write a fresh database; nothing is changed")
+            article = "an" if other[0] == "index" else "a"
+            raise error(out, "sqlite-error", f"holds {article} {other[0]} named "
+                        f"{_named(other[1])}, where muscle-convert keeps a view of that "
+                        f"name (made again by each write); give that {other[0]} another "
+                        "name, or drop it, and run again, or write a fresh database; "
+                        "nothing is changed")
         conn.execute(f"DROP VIEW IF EXISTS {name}")
         conn.execute(statement)
 

@@ -1033,9 +1033,10 @@ def test_a_table_of_a_views_name_is_one_error_that_says_what_to_do(made: str, db
     code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
                         "--no-cache")
     kind, name = made.split()[1].lower(), made.split()[2]
+    article = {"table": "a", "index": "an"}[kind]
     assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
-        f"{db}: error: holds a {kind} named '{name}', where muscle-convert keeps a view of "
-        f"that name (made again by each write); give that {kind} another name, or drop "
+        f"{db}: error: holds {article} {kind} named '{name}', where muscle-convert keeps a "
+        f"view of that name (made again by each write); give that {kind} another name, or drop "
         "it, and run again, or write a fresh database; nothing is changed [sqlite-error]"])
     assert db.read_bytes() == before
 
