@@ -1184,9 +1184,10 @@ _WITHOUT_ROWID = ("exercises", "regions", "points")
 #: not hold (a muscle, or for points a region): those made so, and texts and functions
 #: made again so by hand. (Queried, not ``PRAGMA foreign_key_check``: a table made again
 #: without its foreign key holds such rows too.)
-_ORPHANS_BY_MUSCLE = {
-    **{table: f"SELECT muscle, count(*) FROM {table} WHERE muscle NOT IN "
-              "(SELECT slug FROM muscles) GROUP BY muscle ORDER BY muscle"
+_ORPHANS_BY_MUSCLE = {  # (NOT EXISTS: NOT IN is NULL once a slug is, made so by hand)
+    **{table: f"SELECT t.muscle, count(*) FROM {table} AS t WHERE t.muscle IS NOT NULL "
+              "AND NOT EXISTS (SELECT 1 FROM muscles AS m WHERE m.slug = t.muscle) "
+              "GROUP BY t.muscle ORDER BY t.muscle"
        for table in ("texts", "functions", "exercises", "regions")},
     "points": "SELECT p.muscle, count(*) FROM points AS p WHERE p.muscle IS NOT NULL AND "
               "NOT EXISTS (SELECT 1 FROM regions AS r WHERE r.muscle = p.muscle AND "

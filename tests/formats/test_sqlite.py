@@ -1649,6 +1649,29 @@ def test_a_pruned_muscle_leaves_no_row_in_a_table_made_again_without_its_foreign
     assert ([m.slug for m in found], problems) == (["m"], [])
 
 
+#: Muscles made again by hand without NOT NULL on slug, and a muscle of a NULL slug put in.
+_NULL_SLUG = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (slug TEXT PRIMARY KEY, "
+              "id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin TEXT, image TEXT, "
+              "image_focus TEXT, body TEXT NOT NULL DEFAULT '', extra TEXT NOT NULL DEFAULT "
+              "'{}', source TEXT, content_hash TEXT NOT NULL); INSERT INTO copied SELECT * "
+              "FROM muscles; DROP TABLE muscles; ALTER TABLE copied RENAME TO muscles; "
+              "INSERT INTO muscles (slug, id, title, content_hash) VALUES (NULL, 9, 'N', 'h');")
+
+
+@pytest.mark.parametrize(("table", "row"), [("exercises", "('gone', 0, 'E')"),
+                                            ("regions", "('gone', 0)")])
+def test_a_row_of_no_muscle_is_reported_beside_a_muscle_of_a_null_slug(
+        table: str, row: str, db: Path) -> None:
+    """Rows of exercises or regions naming no muscle were found with NOT IN (SELECT slug
+    FROM muscles), which is NULL once a slug is: they were left out without a word."""
+    write([Muscle(slug="m", title="M")], db)
+    _shell(db, f"{_NULL_SLUG} INSERT INTO {table} VALUES {row};")
+    found, problems = read_with_diagnostics(db)
+    assert [m.slug for m in found] == ["m"]
+    assert [(p.field, p.code) for p in problems if p.code == "unknown-slug"] == [
+        (f"{table}[muscle 'gone']", "unknown-slug")]
+
+
 @pytest.mark.parametrize("table", sorted(_GIVEN_AGAIN))
 def test_a_row_given_twice_in_a_table_made_again_without_its_key_is_an_error(
         table: str, db: Path) -> None:
