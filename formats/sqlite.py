@@ -895,8 +895,8 @@ def _no_id_left(conn: sqlite3.Connection, out: str, last_id: int, given: int) ->
                "max(id) FROM muscles)")
     else:
         (slug,) = conn.execute("SELECT slug FROM muscles WHERE id = ?", (last_id,)).fetchone()
-        field, value = f"muscles[{slug}].id", last_id
-        fix = f"give muscle {slug!r} a lower id"
+        field, value = f"muscles[{_shown(slug)}].id", last_id
+        fix = f"give muscle {_named(slug)} a lower id"
     return error(out, "bad-value", f"{value} leaves no id for a new muscle (the highest is "
                  f"{MAX_ID}: the search index keys a muscle's rows by id * 4 + 3, a 64-bit "
                  f"integer); {fix}, or write a fresh database", field)
@@ -1255,7 +1255,9 @@ def _orphans_by_muscle(conn: sqlite3.Connection, path: str, table: str
 
 def _named(value: Any) -> str:
     """``value`` as a diagnostic names it (``'soleus'``), a byte that is not UTF-8 shown
-    as U+FFFD."""
+    as U+FFFD; ``NULL`` for None, as SQL writes it."""
+    if value is None:
+        return "NULL"
     return repr(_shown(value)) if isinstance(value, str) else repr(value)
 
 
@@ -1475,10 +1477,11 @@ def _kept_text(raw: bytes) -> str:
 
 
 def _shown(text: Any) -> str:
-    """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD."""
+    """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD; None
+    (a slug made NULL by hand) is ``NULL``, as SQL writes it."""
     if isinstance(text, str) and KEPT_BYTE.search(text):
         return kept_bytes_shown(text)
-    return str(text)
+    return "NULL" if text is None else str(text)
 
 
 def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: list[int],
@@ -1759,7 +1762,7 @@ def _literal(value: Any) -> str:
     """``value`` of a row's key as :func:`_row` shows it."""
     if isinstance(value, bytes):
         return f"x'{value.hex()}'"
-    return "NULL" if value is None else _named(value)
+    return _named(value)
 
 
 def _coordinate(value: Any, field_path: str, shape: _Misshapen) -> Any:

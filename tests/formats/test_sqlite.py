@@ -1672,6 +1672,21 @@ def test_a_row_of_no_muscle_is_reported_beside_a_muscle_of_a_null_slug(
         (f"{table}[muscle 'gone']", "unknown-slug")]
 
 
+def test_a_muscle_of_a_null_slug_is_named_by_null(db: Path) -> None:
+    """Such a muscle was named by Python's None (muscles[None].slug, give muscle None),
+    where every other diagnostic says NULL."""
+    write([Muscle(slug="m", title="M")], db)
+    _shell(db, f"{_NULL_SLUG} UPDATE muscles SET id = 'abc' WHERE slug IS NULL;")
+    found, problems = read_with_diagnostics(db)
+    assert ([m.slug for m in found], [(p.field, p.code) for p in problems]) == (
+        ["m"], [("muscles[NULL].slug", "wrong-type")])
+    with pytest.raises(MuscleError) as exc:
+        converter.write([Muscle(slug="m", title="M2")], db, "sqlite")
+    (problem,) = exc.value.diagnostics
+    assert (problem.field, problem.code) == ("muscles[NULL].id", "bad-value")
+    assert "give muscle NULL an integer id" in problem.message
+
+
 @pytest.mark.parametrize("table", sorted(_GIVEN_AGAIN))
 def test_a_row_given_twice_in_a_table_made_again_without_its_key_is_an_error(
         table: str, db: Path) -> None:
