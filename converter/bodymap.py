@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from .calipers import narrowest_width, whole_pixel_bar
+from .calipers import narrowest_width, whole_pixel_bar, width_at_least
 from .diagnostics import Diagnostic, error
 from .layers import Piece, coordinate, corners, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
@@ -247,9 +247,11 @@ def shown_size(viewbox: ViewBox) -> tuple[str, str]:
 
 class Extent(NamedTuple):
     """A region's bounds (left, top, right, bottom) and its narrowest width along any
-    slant (``across``: :func:`~converter.calipers.narrowest`), in diagram pixels, as
-    floats: all that tells whether it is :func:`under_a_pixel` (a writer that lets its
-    muscles go while the others are read keeps these, see :func:`report_extent_dots`)."""
+    slant (``across``: :func:`~converter.calipers.narrowest`; a lower bound of it where
+    it was measured for a scale it is wide enough at, see :func:`extent`), in diagram
+    pixels, as floats: all that tells whether it is :func:`under_a_pixel` (a writer that
+    lets its muscles go while the others are read keeps these, see
+    :func:`report_extent_dots`)."""
 
     left: float
     top: float
@@ -258,11 +260,30 @@ class Extent(NamedTuple):
     across: float
 
 
-def extent(region: Any) -> Extent:
-    """The :data:`Extent` of a region (each point a :func:`coordinate`)."""
+def extent(region: Any, enough: float = math.inf) -> Extent:
+    """The :data:`Extent` of a region (each point a :func:`coordinate`). Its ``across``
+    is the narrowest width, or, where a cheap lower bound of that
+    (:func:`~converter.calipers.width_at_least`) is ``enough`` already (the width a
+    region needs to be a pixel across as shown: :func:`enough_across`), that bound: it
+    tells as much, and the rotating calipers cost six times as much."""
     points = corners(region)
     xs, ys = [x for x, _ in points], [y for _, y in points]
-    return Extent(min(xs), min(ys), max(xs), max(ys), narrowest_width(points))
+    least = width_at_least(points)
+    across = least if least >= enough * _ROUNDING else narrowest_width(points)
+    return Extent(min(xs), min(ys), max(xs), max(ys), across)
+
+
+#: How much more than ``enough`` a lower bound of a width must be for :func:`extent`
+#: to take it: the bound and the width are worked out in other steps, and may differ in
+#: their last bits where they are the same width (a region that is a triangle).
+_ROUNDING = 1 + 1e-9
+
+
+def enough_across(*scales: float | None) -> float:
+    """The narrowest width, in diagram pixels, at which a region is a CSS pixel across
+    or more on a picture shown scaled by each of ``scales`` (:func:`screen_scale`;
+    None: one pixel per diagram pixel)."""
+    return max(1.0 / (1.0 if scale is None else scale) for scale in scales)
 
 
 def scaled(box: Extent, scale: float | None) -> Extent:
@@ -282,7 +303,7 @@ def under_a_pixel(region: Any, scale: float | None) -> bool:
     """Whether a region shown scaled by ``scale`` is less than a CSS pixel across or
     down, or across at its narrowest along a slant: only its outline (:data:`OUTLINE`)
     shows it, a dot (or a line, when it is longer one way)."""
-    return extent_under_a_pixel(extent(region), scale)
+    return extent_under_a_pixel(extent(region, enough_across(scale)), scale)
 
 
 def extent_under_a_pixel(box: Extent, scale: float | None) -> bool:
@@ -335,7 +356,7 @@ def area_coords(region: Any, scale: float | None, box: Extent | None = None) -> 
     line when only along a slant (its own points would make an area of no pixel, or
     one a click there misses). ``box``: the region's :func:`extent`, when the caller
     has measured it (it is measured here otherwise)."""
-    box = extent(region) if box is None else box
+    box = extent(region, enough_across(scale)) if box is None else box
     if _boxed_under_a_pixel(box, scale):
         return _dot_coords(box, scale)
     if scaled(box, scale).across < 1:
@@ -490,14 +511,17 @@ def report_dots(muscles: Iterable[Muscle], viewbox: ViewBox, ctx: WriteContext,
     naming its muscle's file and the region (``coords[i]``, at its line when the run
     finds it): it is drawn as a dot of its outline, which is hard to see and to
     click."""
-    report_extent_dots(((m.slug, [extent(r) for r in m.regions]) for m in muscles),
-                       viewbox, ctx, out, MAP_DOT)
+    enough = enough_across(screen_scale(viewbox))
+    report_extent_dots(((m.slug, [extent(r, enough) for r in m.regions])
+                        for m in muscles), viewbox, ctx, out, MAP_DOT)
 
 
-def region_extents(muscles: Iterable[Muscle]) -> dict[str, list[Extent]]:
+def region_extents(muscles: Iterable[Muscle], enough: float = math.inf
+                   ) -> dict[str, list[Extent]]:
     """Each muscle's regions' :data:`Extent` (in order), by slug: measured once for a
-    writer's warnings (:func:`report_extent_dots`) and its areas (:func:`area_coords`)."""
-    return {m.slug: [extent(r) for r in m.regions] for m in muscles}
+    writer's warnings (:func:`report_extent_dots`) and its areas (:func:`area_coords`),
+    as :func:`extent` measures them for ``enough``."""
+    return {m.slug: [extent(r, enough) for r in m.regions] for m in muscles}
 
 
 def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox: ViewBox,

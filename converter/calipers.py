@@ -88,6 +88,26 @@ def narrowest_width(points: Sequence[Point]) -> float:
     return narrowest(points).width
 
 
+def width_at_least(points: Sequence[Point]) -> float:
+    """A lower bound of the :func:`narrowest` width of the polygon of ``points``, a
+    fraction of its cost: the narrowest width of the triangle of its first and last
+    points in x and the point farthest from the line through them (a triangle's least
+    height, twice its area over its longest side). A polygon is at least as wide along
+    every slant as one of some of its corners; 0 when they lie on a line."""
+    (ax, ay), (bx, by) = min(points), max(points)
+    ex, ey = bx - ax, by - ay
+    twice_area, (cx, cy) = 0.0, (ax, ay)
+    for x, y in points:
+        height = abs(ex * (y - ay) - ey * (x - ax))
+        if height > twice_area:
+            twice_area, cx, cy = height, x, y
+    if not twice_area:
+        return 0.0
+    longest = max(math.hypot(ex, ey), math.hypot(cx - ax, cy - ay),
+                  math.hypot(cx - bx, cy - by))
+    return twice_area / longest
+
+
 def bar(points: Sequence[Point], margin: float) -> list[Point]:
     """The rectangle holding the polygon of ``points`` whose sides run along and across
     its :func:`narrowest` width, widened by ``margin`` on every side (four corners in

@@ -59,7 +59,10 @@ class HtmlFormat(Format):
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
-        extents = bodymap.region_extents(items)  # (once, for the warnings and the areas)
+        frame = _whole_pixels(settings.viewbox.frame)
+        enough = bodymap.enough_across(bodymap.screen_scale(settings.viewbox),
+                                       bodymap.screen_scale(frame))
+        extents = bodymap.region_extents(items, enough)  # (for the warnings and the areas)
         bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, out / INDEX,
                                    bodymap.MAP_DOT)
         for muscle in items:
@@ -69,7 +72,6 @@ class HtmlFormat(Format):
                     f"the muscle {muscle.slug!r} links to {INDEX}, the map's page itself; "
                     f"give it another slug or {spelling().option('link_template')}",
                     "warning"))
-        frame = _whole_pixels(settings.viewbox.frame)
         image = settings.base_image or DIAGRAM
         drawn, pieces = bodymap.drawing_plan(items)
         with atomic_directory(out) as tmp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
+from hypothesis import strategies as st
 
 from converter import bodymap, layers
 from converter.bodymap import ViewBox
@@ -17,7 +19,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext
 from tests.conftest import SAMPLES
-from tests.strategies import corpora
+from tests.strategies import corpora, regions
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -509,3 +511,39 @@ def test_an_svg_base_image_in_utf_16_is_checked_for_script(encoding: str,
     png = tmp_path / "body.png"
     png.write_bytes(picture.read_bytes())  # (shown as a PNG: nothing of it runs)
     bodymap.check_map_options({"base_image": str(png), "size": "100x100"})
+
+
+@st.composite
+def near_a_pixel(draw: st.DrawFn, enough: float) -> Region:
+    """A parallelogram along any slant, of a width from a fifth to three times
+    ``enough`` and from 1 to 40 times as long, its corners to a thousandth of a pixel."""
+    x, y = draw(st.floats(0, 4000)), draw(st.floats(0, 4000))
+    width = enough * draw(st.floats(0.2, 3))
+    angle, length = draw(st.floats(0, math.pi)), width * draw(st.floats(1, 40))
+    ax, ay = math.cos(angle), math.sin(angle)
+    cx, cy = -ay * width, ax * width
+    corners = [(x, y), (x + ax * length, y + ay * length),
+               (x + ax * length + cx, y + ay * length + cy), (x + cx, y + cy)]
+    return Region(tuple((Decimal(f"{px:.3f}"), Decimal(f"{py:.3f}")) for px, py in corners))
+
+
+@given(st.data(), st.sampled_from([800, 1000, 1500, 4000, 12000, 60000]))
+def test_extents_measured_for_a_scale_say_what_the_exact_width_says(
+        data: st.DataObject, side: int) -> None:
+    """A region's extent measured for the scale a map is shown at (its width a cheap
+    lower bound where that is a pixel or more) gives the same under-a-pixel warnings,
+    in the same words, and the same image-map areas as one with the exact width."""
+    box = ViewBox(0, 0, side, side)
+    scale = bodymap.screen_scale(box)
+    enough = bodymap.enough_across(scale)
+    shapes = data.draw(st.lists(near_a_pixel(enough) | regions(), min_size=1, max_size=6))
+    said = []
+    for boxes in ([bodymap.extent(r) for r in shapes],
+                  [bodymap.extent(r, enough) for r in shapes]):
+        ctx, found = context()
+        bodymap.report_extent_dots([("arm", boxes)], box, ctx, Path("out"),
+                                   bodymap.MAP_DOT)
+        said.append(([d.message for d in found],
+                     [bodymap.area_coords(r, scale, b) for r, b in zip(
+                         shapes, boxes, strict=True)]))
+    assert said[0] == said[1]

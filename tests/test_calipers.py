@@ -16,6 +16,7 @@ from converter.calipers import (
     narrowest,
     narrowest_width,
     whole_pixel_bar,
+    width_at_least,
 )
 
 #: Directions the brute force tries: every tenth of a degree of a half turn.
@@ -137,3 +138,33 @@ def test_the_bar_in_the_picture_is_cut_at_its_edges() -> None:
     corner = clip_to_quadrant([(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)])
     assert len(corner) == 4 and set(corner) == {(0.0, 0.0), (1.0, 0.0), (1.0, 1.0),
                                                 (0.0, 1.0)}
+
+
+@given(point_sets)
+def test_the_cheap_lower_bound_is_never_more_than_the_narrowest_width(
+        points: list[Point]) -> None:
+    """The width of a triangle of some of a polygon's corners is never more than the
+    polygon's (the writers take it in place of the width where it is a pixel or more)."""
+    assert width_at_least(points) <= narrowest_width(points) * (1 + 1e-9) + 1e-9
+
+
+@given(st.tuples(coordinates, coordinates), st.tuples(coordinates, coordinates),
+       st.tuples(coordinates, coordinates))
+def test_the_lower_bound_of_a_triangle_is_its_width(a: Point, b: Point, c: Point) -> None:
+    """For a triangle, the bound is its narrowest width (its least height): it drops
+    no width it could have kept."""
+    assert width_at_least([a, b, c]) == pytest.approx(narrowest_width([a, b, c]),
+                                                      rel=1e-6, abs=1e-6)
+
+
+def test_the_lower_bound_of_points_on_a_line_is_0() -> None:
+    """Points on a line, or one point, have no width and no bound above 0."""
+    assert width_at_least([(0, 0), (5, 5), (2, 2)]) == 0
+    assert width_at_least([(3, 4), (3, 4), (3, 4)]) == 0
+
+
+def test_the_lower_bound_of_a_square_is_near_its_side() -> None:
+    """A square's bound is half its side at least (the triangle of three of its
+    corners is half as wide as the square along its diagonal)."""
+    square = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]
+    assert 5 <= width_at_least(square) <= 10
