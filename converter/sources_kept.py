@@ -70,8 +70,28 @@ def read_of(folder: Path, names: Iterable[str], holder: Path | None = None) -> s
     if place in wholes or folder.name in files.get(os.path.dirname(place), ()):
         return wanted
     named = files.get(place, set())
-    return {name for name in wanted
-            if name in named or _identity((holder or folder) / name) in read}
+    kept = {name for name in wanted if name in named}
+    if read:
+        where = holder or folder
+        kept |= {name for name in _maybe_read(where, wanted - kept, read)
+                 if _identity(where / name) in read}
+    return kept
+
+
+def _maybe_read(folder: Path, names: set[str], read: set[_Identity]) -> set[str]:
+    """Those of ``names`` in ``folder`` that may be files the run reads: each whose
+    inode, as the folder lists it, is one of a file read, or that is a link, or that
+    the folder does not list (then :func:`_identity` says). One listing of the folder
+    in place of a ``stat`` of each name: a regular file's listed inode is its own (a
+    file mounted on one aside, which no writer makes)."""
+    inodes = {ino for _, ino in read}
+    try:
+        with os.scandir(folder) as entries:
+            listed = {entry.name: entry for entry in entries if entry.name in names}
+    except OSError:
+        return names
+    return {name for name in names if name not in listed
+            or listed[name].inode() in inodes or listed[name].is_symlink()}
 
 
 #: A file's device and inode.

@@ -78,3 +78,23 @@ def test_a_file_read_through_a_link_of_another_name_is_read(tmp_path: Path) -> N
         with reading([Input(str(tmp_path / path), markdown)], lambda _: None):
             assert read_of(folder, {"a.md", "b.md", "gone.md"}) == {"a.md"}
             assert tool_files(folder, Marker(frozenset({"a.md", "b.md"}))) == {"b.md"}
+
+
+def test_a_file_of_the_folder_hard_linked_or_linked_to_a_source_is_read(
+        tmp_path: Path) -> None:
+    """The folder's listing picks the names to look at (their inodes): a hard link to
+    a file read, a link to one and a file of the folder moved aside (``holder``) are
+    read; files of other inodes are not, nor is a name the folder does not hold."""
+    folder = _folder(tmp_path)
+    source = tmp_path / "calf.md"
+    source.write_text("x", encoding="utf-8")
+    (folder / "hard.md").hardlink_to(source)
+    (folder / "soft.md").symlink_to(source)
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    (aside / "moved.md").hardlink_to(source)
+    (aside / "other.md").write_text("x", encoding="utf-8")
+    with reading([Input(str(source), get_format("markdown"))], lambda _: None):
+        assert read_of(folder, {"a.md", "b.md", "hard.md", "soft.md", "gone.md"}) == {
+            "hard.md", "soft.md"}
+        assert read_of(folder, {"moved.md", "other.md"}, aside) == {"moved.md"}
