@@ -24,7 +24,8 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from .atomic import (
@@ -50,11 +51,13 @@ from .inplace import fill_in_place
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
+    Seen,
     check_no_folder_named,
     check_unedited,
     digests_of,
     marker_text,
     read_marker,
+    unchanged_since,
 )
 from .sources_kept import read_of, tell_kept, tool_files
 
@@ -243,8 +246,8 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
         with alone(path, lambda: _runs_under_way(path), waiting), \
                 _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
-            _check_unedited(path, marker, shown)
-            linked = _prepared(tmp, path, written, marker)
+            seen = _check_unedited(path, marker, shown)
+            linked = _prepared(tmp, path, written, marker, seen)
             if linked is None:
                 return
             with held_once_written(shown):
@@ -268,15 +271,16 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
             os.close(claim)
 
 
-def _check_unedited(path: Path, marker: Marker, shown: str) -> None:
+def _check_unedited(path: Path, marker: Marker, shown: str) -> dict[str, Seen]:
     """Refuse to replace the folder ``path`` (``shown``, as the user gave it) where a
     file of the tool's in it, as its marker says (the one there now, else ``marker``),
-    was changed since: see :func:`~converter.marker.check_unedited`."""
+    was changed since: see :func:`~converter.marker.check_unedited`. Else the files
+    hashed, as they were seen."""
     if not _is_folder(path):
-        return
+        return {}
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
-    check_unedited(path, marker, tool_files(path, marker), shown)
+    return check_unedited(path, marker, tool_files(path, marker), shown)
 
 
 def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
@@ -291,23 +295,23 @@ def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: st
     tell_kept(shown, len(read_of(path, marker.ours(path) - set(written))))
 
 
-def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker
-              ) -> dict[str, _Identity | None] | None:
+def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker,
+              seen: Mapping[str, Seen]) -> dict[str, _Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
-    folder ``path`` (whose ``marker`` was that as the run began): what someone else put
-    there linked in, the marker written. None where that is done with: there was no
-    folder (``tmp`` is it now), or one of the very same files (``tmp`` is removed); else
-    what was linked (see :func:`_identities`)."""
+    folder ``path`` (whose ``marker`` was that as the run began; ``seen``, its files as
+    they were hashed): what someone else put there linked in, the marker written. None
+    where that is done with: there was no folder (``tmp`` is it now), or one of the very
+    same files (``tmp`` is removed); else what was linked (see :func:`_identities`)."""
     if path.exists():
         with contextlib.suppress(MuscleError):  # (another run may have written it since
             marker = read_marker(path)  # the run began: its marker says what is whose)
         _keep_others(path, tmp, written, marker)
-    (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests_of(tmp, written)),
-                                        encoding="utf-8")
+    digests = digests_of(tmp, written)
+    (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests), encoding="utf-8")
     if not path.exists():
         os.rename(tmp, path)
         return None
-    if _keep_times(tmp, path):  # (nothing changed: the folder is left as it is)
+    if _keep_times(tmp, path, _hashed_alike(digests, seen, path)):  # (nothing changed:
         shutil.rmtree(tmp)
         return None
     return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
@@ -628,13 +632,24 @@ def _carry_entry(source: Path, target: Path, relative: str,
     return []
 
 
-def _keep_times(new: Path, old: Path) -> bool:
+def _hashed_alike(digests: Mapping[str, str], seen: Mapping[str, Seen], old: Path
+                  ) -> set[str]:
+    """The names of the files just written (of ``digests``) that hold the bytes of the
+    file of that name in the folder ``old``, as its files were ``seen`` hashed (the
+    same digest), where that file is unchanged since: they need not be read again."""
+    return {name for name, digest in digests.items()
+            if name in seen and seen[name].digest == digest
+            and unchanged_since(old / name, seen[name])}
+
+
+def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset()) -> bool:
     """Whether the trees ``new`` and ``old`` are the same (the same names, links and
     bytes), so that ``old`` may be left as it is; when they are not, each file below
     ``new`` that holds the bytes of the same file below ``old`` is made that file (its
     modification time, mode and owner, see :func:`_keep_file`), so that a site's build,
     ``rsync`` or a file watcher sees only the files that changed, and a file replaced
-    takes the mode of the one it replaces."""
+    takes the mode of the one it replaces. ``alike``: names at the top of ``new`` known
+    to hold the bytes of the file of that name in ``old`` (:func:`_hashed_alike`)."""
     same, kept = True, []
     for folder, folders, files in os.walk(new):
         before = old / os.path.relpath(folder, new)
@@ -647,7 +662,7 @@ def _keep_times(new: Path, old: Path) -> bool:
             made, was = Path(folder, name), before / name
             if made.is_symlink() or was.is_symlink():
                 same = same and _same_link(made, was)
-            elif same_bytes(made, was):
+            elif (folder == str(new) and name in alike) or same_bytes(made, was):
                 kept.append((made, was))
             else:
                 same = False

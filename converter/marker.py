@@ -22,6 +22,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .diagnostics import MuscleError, agreeing, error
 
@@ -82,15 +83,40 @@ def check_no_folder_named(folder: Path, written: list[str], shown: str) -> None:
                 "elsewhere")
 
 
-def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: str) -> None:
+class Seen(NamedTuple):
+    """A file as it was hashed: its :func:`stamp` then, and the digest of its bytes."""
+
+    stamp: tuple[int, ...]
+    digest: str
+
+
+def stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file from itself changed: its device, inode, size and times (any
+    write, rename or link sets its change time, which no one can set back)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def unchanged_since(path: Path, seen: Seen) -> bool:
+    """Whether the file ``path`` is as it was when it was ``seen`` (the same
+    :func:`stamp`, a link not followed): its bytes are those hashed then."""
+    try:
+        return stamp(os.lstat(path)) == seen.stamp
+    except OSError:
+        return False
+
+
+def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: str
+                   ) -> dict[str, Seen]:
     """Refuse (``cannot-write``, naming the output folder ``shown``) to replace or remove
     the files ``names`` in ``folder``, the tool's as its ``marker`` says, where one's
     bytes are not those the marker's digest says the run wrote: it was changed since,
-    and is the user's."""
-    edited = sorted(name for name in names if name in marker.digests
-                    and file_digest(folder / name) not in (None, marker.digests[name]))
+    and is the user's. Else the files hashed, as they were :class:`Seen`."""
+    seen = {name: _hashed(folder / name) for name in names if name in marker.digests}
+    found = {name: each for name, each in seen.items() if each is not None}
+    edited = sorted(name for name, each in found.items()
+                    if each.digest != marker.digests[name])
     if not edited:
-        return
+        return found
     n = len(edited)
     them = agreeing(n, "it", "them")
     listed = ", ".join(edited[:_NAMED_AT_MOST]) + (
@@ -108,18 +134,29 @@ def file_digest(path: Path) -> str | None:
     """The SHA-256 of the bytes of the regular file ``path`` (``sha256:`` and its hex),
     opened without following a link or waiting for a writer; None where there is no
     such file to be read."""
+    seen = _hashed(path)
+    return None if seen is None else seen.digest
+
+
+def _hashed(path: Path) -> Seen | None:
+    """The regular file ``path`` as :func:`file_digest` hashes it, :class:`Seen` (its
+    stamp taken as it was opened, and again once read: one written meanwhile is stamped
+    with what can match no later look, so it is never taken as unchanged)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    before = os.fstat(fd)
+    if not stat.S_ISREG(before.st_mode):
         os.close(fd)
         return None
     with os.fdopen(fd, "rb") as fh:
         try:
-            return "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+            digest = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
             return None
+        after = stamp(os.fstat(fh.fileno()))
+    return Seen(after if after == stamp(before) else (), digest)
 
 
 def digests_of(folder: Path, names: Iterable[str]) -> dict[str, str]:

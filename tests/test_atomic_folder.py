@@ -345,6 +345,56 @@ def test_an_output_folder_keeps_the_times_of_its_unchanged_files(
     assert changed == {*soleus_in, ".muscle-convert"}  # (the marker: their digests)
 
 
+def test_files_hashed_unchanged_are_not_read_again_to_keep_their_times(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the check hashed (its digest the marker's) and that is as it was then is
+    not read again to tell that the run wrote the same bytes: only the files it did not
+    hash are compared byte by byte (the marker, here)."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        (content / sample.name).write_bytes(sample.read_bytes())
+    assert converter_run(content, "svg", out) == 0
+    compared: list[str] = []
+    same_bytes = converter.atomic_folder.same_bytes
+
+    def counted(new: Path, old: Path) -> bool:
+        compared.append(Path(old).name)
+        return same_bytes(new, old)
+
+    monkeypatch.setattr(converter.atomic_folder, "same_bytes", counted)
+    folder = out.stat().st_ino
+    assert converter_run(content, "svg", out) == 0
+    assert out.stat().st_ino == folder  # (nothing changed: the folder is left as it is)
+    assert compared == [".muscle-convert"]
+
+
+def test_a_file_edited_after_it_was_hashed_is_compared_byte_by_byte(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of the tool's changed after the check hashed it (same size, its time set
+    back) is not taken for the bytes the check saw: the run's own bytes are written,
+    not the edit linked in as an unchanged file."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    for sample in SAMPLES.glob("*.md"):
+        (content / sample.name).write_bytes(sample.read_bytes())
+    assert converter_run(content, "svg", out) == 0
+    ours = (out / "soleus.svg").read_bytes()
+    check_unedited = converter.atomic_folder.check_unedited
+
+    def then_edited(*args: Any) -> Any:
+        seen = check_unedited(*args)
+        target = out / "soleus.svg"
+        was = target.stat()
+        target.write_bytes(ours.replace(b"<svg", b"<SVG", 1))
+        os.utime(target, ns=(was.st_atime_ns, was.st_mtime_ns))
+        return seen
+
+    monkeypatch.setattr(converter.atomic_folder, "check_unedited", then_edited)
+    converter_run(content, "svg", out)
+    assert (out / "soleus.svg").read_bytes() == ours
+
+
 def converter_run(content: Path, to: str, out: Path) -> int:
     """``convert content --to to -o out --no-cache``'s exit code."""
     return CliRunner().invoke(cli, ["convert", str(content), "--to", to, "-o", str(out),
@@ -558,9 +608,9 @@ def test_a_folder_moved_away_while_a_run_writes_it_says_so(
     assert convert_samples("html", out)[0] == 0
     real = converter.atomic_folder._keep_times
 
-    def moved_first(new: Path, old: Path) -> bool:
+    def moved_first(new: Path, old: Path, *alike: Any) -> bool:
         os.rename(old, tmp_path / "moved")
-        return real(new, old)
+        return real(new, old, *alike)
 
     monkeypatch.setattr(converter.atomic_folder, "_keep_times", moved_first)
     code, stderr = convert_samples("html", out, "--lang", "da")
