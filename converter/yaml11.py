@@ -142,7 +142,7 @@ class Misread:
 
     def quoted(self) -> str:
         """The text in double quotes, as YAML reads it back."""
-        return _quoted(self.text)
+        return quoted(self.text)
 
     def instead(self) -> str:
         """What to write: the quoted text, or the value the readers read (in a form they
@@ -172,7 +172,7 @@ class Misread:
         return "quote it" if self.quotes() else "write it without its !"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """``text`` in double quotes, as YAML reads it back."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -181,7 +181,7 @@ def describe(value: Any) -> str:
     """A reader's value in words: ``false``, ``null``, ``the number 31``, ``a date``,
     ``the text "7"``."""
     if isinstance(value, Text):
-        return f"the text {_quoted(value)}"
+        return f"the text {quoted(value)}"
     if value is None or isinstance(value, bool):
         return yaml_value(value)
     if isinstance(value, int | float | Decimal):
@@ -444,12 +444,12 @@ def _written(node: yaml.ScalarNode) -> str:
     """How a scalar is written when not plain (``"7"``, ``'off'``, ``| "off\\n"``), or a
     plain one over lines; else ""."""
     if node.style == '"':
-        return _quoted(node.value)
+        return quoted(node.value)
     if node.style == "'":
         return "'" + node.value.replace("'", "''") + "'"
     if node.style in ("|", ">"):
-        return f"{node.style} {_quoted(node.value)}"
-    return _quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
+        return f"{node.style} {quoted(node.value)}"
+    return quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
 
 
 def _negative_zero(node: yaml.ScalarNode, field: str, found: list[Misread], tag: str

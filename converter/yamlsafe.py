@@ -292,9 +292,9 @@ def _typed_scalar(node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise _problem(node, "yaml-syntax", f"{_short_tag(tag)} needs a single value, "
                        "not a list or map")
-    value = node.value
-    if tag == _NULL_TAG:
-        if not _NULL.match(value):
+    value = node.value  # (fullmatch below: the patterns' $ matches before a final line
+    if tag == _NULL_TAG:  # break, and a quoted "7\n" is no number or null to Hugo)
+        if not _NULL.fullmatch(value):
             raise _problem(node, "yaml-syntax", f"{value!r} is not null")
         return None
     if tag == _BOOL_TAG:
@@ -304,16 +304,16 @@ def _typed_scalar(node: yaml.Node) -> Any:
             hugo = "true" if value in "yY" else "false"
             raise _problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo but the "
                            f"text {value!r} to Jekyll: write true or false")
-        if not _BOOL.match(value):
+        if not _BOOL.fullmatch(value):
             raise _problem(node, "yaml-syntax", f"{value!r} is not true or false")
         return value.lower() == "true"
     if tag == _INT_TAG:
         try:
-            return _int(value) if _INT.match(value) else _tagged(node, "int", value)
+            return _int(value) if _INT.fullmatch(value) else _tagged(node, "int", value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             raise _problem(node, "yaml-number-too-large",
                            f"a number with {len(value)} digits is too large") from None
-    if _SPECIAL_FLOAT.match(value) or _FLOAT.match(value) or _INT.match(value):
+    if any(pattern.fullmatch(value) for pattern in (_SPECIAL_FLOAT, _FLOAT, _INT)):
         return _float(value)
     return _tagged(node, "float", value)
 

@@ -28,6 +28,8 @@ from converter import yaml11
 _RUBY_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?|\.[0-9]+"
                          r"(?:_[0-9]+)*)(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?")
 _RUBY_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
+#: What Ruby's ``Float()`` skips before and after the number (C's ``isspace``).
+_RUBY_SPACE = " \t\n\v\f\r"
 _STR = "tag:yaml.org,2002:str"
 #: The readers, in the order their readings are named.
 READERS = ("Jekyll", "Hugo", "PyYAML")
@@ -43,6 +45,7 @@ def psych(kind: str, text: str) -> Any:
         return float(read)
     if read is not text:  # (true, null, a date: Float() refuses them)
         return yaml11.FAILS
+    text = text.strip(_RUBY_SPACE)  # (Float() takes blanks and line breaks around it)
     if _RUBY_FLOAT.fullmatch(text):
         return float(text.replace("_", ""))
     if _RUBY_HEX.fullmatch(text):
@@ -91,8 +94,14 @@ def read(kind: str, text: str) -> tuple[Any, str]:
     parts = [f"{what} to {' and '.join(readers)}" for what, readers in said.items()]
     write = " or ".join(dict.fromkeys(yaml11.yaml_value(value) for value in numbers
                                       if math.isfinite(value)))
-    return None, (f"!!{kind} {text} is {', '.join(parts[:-1])} but {parts[-1]}"
+    return None, (f"!!{kind} {_shown(text)} is {', '.join(parts[:-1])} but {parts[-1]}"
                   + (f": write {write}" if write else ""))
+
+
+def _shown(text: str) -> str:
+    """``text`` as a message shows it: as written plain, or quoted where it has blanks
+    or line breaks at its ends or inside (``"7\\n"``, not a line break in the message)."""
+    return text if text and text.strip() == text and "\n" not in text else yaml11.quoted(text)
 
 
 def _number(value: Any, kind: str) -> bool:

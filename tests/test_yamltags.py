@@ -137,7 +137,7 @@ def test_a_block_scalar_tagged_non_specific_is_the_text_hugo_and_jekyll_read(
 
 
 def test_a_block_scalar_with_a_tag_of_its_own_keeps_it() -> None:
-    assert yamlsafe.load("k: !!int |\n  7\n") == {"k": 7}
+    assert yamlsafe.load("k: !!int |-\n  7\n") == {"k": 7}  # (| keeps "7\n": an error)
     assert yamlsafe.load("a: x!\nk: |\n  7\n") == {"a": "x!", "k": "7\n"}
     assert yamlsafe.compose("k: ! >\n  true\n").value[0][1].tag == "tag:yaml.org,2002:str"
 
@@ -161,3 +161,60 @@ def test_a_quoted_text_tagged_non_specific_that_ends_in_a_line_break_is_that_tex
              for reader, value in misread.readings] for form in QUOTED_BREAKS[:4]] == [
         [], [("Jekyll", True)], [], []]
     assert (ours[4], jekyll[4], hugo[4]) == (7, 7, "7")
+
+
+#: Numbers tagged and quoted with blanks or a line break around them (``"7\n"``).
+QUOTED_NUMBERS = ['!!int "7\\n"', '!!int "-0\\n"', '!!int " 7"', '!!int "7 "',
+                  '!!float "1.5\\n"', '!!float " 7"', '!!float "0x1F\\n"', '!!float "-0\\n"',
+                  '!!float ".inf\\n"']
+
+
+def _kind_text(form: str) -> tuple[str, str]:
+    """(int or float, the text YAML reads) of a tagged, quoted ``form``."""
+    return form[2:].split(" ", 1)[0], yaml.compose(f"k: {form}\n").value[0][1].value
+
+
+def test_a_quoted_tagged_number_with_blanks_around_it_is_read_as_jekyll_and_hugo_read_it(
+        tmp_path: Path) -> None:
+    """Ruby's ``Float()`` skips blanks and line breaks around a number (``!!float
+    "1.5\\n"`` is 1.5 to Jekyll), ``Integer`` tokenizing does not (``!!int "7\\n"`` is
+    the text); Hugo reads none of them."""
+    read = jekyll_reads(QUOTED_NUMBERS, tmp_path / "jekyll")
+    wrong = [(form, cls, value) for form, (cls, value) in zip(QUOTED_NUMBERS, read,
+                                                              strict=True)
+             if not _same(yamltags.psych(*_kind_text(form)), yaml11.FAILS if cls == "ERROR"
+                          else value)]
+    assert wrong == []
+    assert [cls for cls, _ in read] == ["String", "String", "String", "String", "Float",
+                                        "Float", "Float", "Float", "ERROR"]
+    for form in QUOTED_NUMBERS:
+        assert yamltags.go_yaml_v2(*_kind_text(form)) is yaml11.FAILS
+        with pytest.raises(subprocess.CalledProcessError):
+            hugo_pages([f"---\ntitle: T\nk: {form}\n---\n"], tmp_path / "hugo")
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ('!!int "7\\n"', "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
+     "the number 7 to PyYAML: write 7"),
+    ('!!int "+7\\n"', "!!int \"+7\\n\" is the text '+7\\n' to Jekyll, an error to Hugo "
+     "but the number 7 to PyYAML: write 7"),
+    ('!!float "1.5\\n"', '!!float "1.5\\n" is the number 1.5 to Jekyll and PyYAML but an '
+     "error to Hugo: write 1.5"),
+    ('!!float "-0\\n"', '!!float "-0\\n" is the number -0.0 to Jekyll and PyYAML but an '
+     "error to Hugo: write -0.0"),
+    ('!!float ".inf\\n"', "'.inf\\n' is not a number"),
+    ('!!bool "true\\n"', "'true\\n' is not true or false"),
+    ('!!null "~\\n"', "'~\\n' is not null"),
+    ("!!int |\n  7", "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
+     "the number 7 to PyYAML: write 7"),
+])
+def test_a_quoted_tagged_value_that_ends_in_a_line_break_is_checked_as_other_tagged_ones(
+        form: str, message: str) -> None:
+    """``k: !!int "7\\n"`` was 7 here (``!!bool "true\\n"`` false), the patterns' ``$``
+    matching before the line break; Hugo reads none of them and Jekyll reads
+    ``"7\\n"`` as text, so each is an error that says what each reader reads."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(f"title: T\nk: {form}\n")
+    found = caught.value
+    assert (found.code, found.line, found.column, found.field, found.message) == (
+        "yaml-syntax", 1, 3, "k", message)
