@@ -290,11 +290,40 @@ def _report_misread(muscle: Muscle, text: str, name: str, ctx: ReadContext) -> N
     """A ``yaml11-ambiguous`` warning for each plain text of ``muscle``'s extra keys in
     its file ``text`` that Jekyll or Hugo read as no text (but a draft marker's, whose
     is an error)."""
-    for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra)):
-        ctx.report(Diagnostic(name, found.line + 1, found.column + 1, found.field,
-                              "yaml11-ambiguous", f"{found.message()} and in every "
-                              f"format it is converted to: write {found.instead()}",
-                              "warning"))
+    for warning in _misread_warnings(muscle, text, name):
+        ctx.report(warning)
+
+
+def _misread_warnings(muscle: Muscle, text: str, name: str) -> list[Diagnostic]:
+    """The ``yaml11-ambiguous`` warnings of :func:`_report_misread` (the file ``name``
+    holds ``text``, of which ``muscle`` was read)."""
+    return [Diagnostic(name, found.line + 1, found.column + 1, found.field,
+                       "yaml11-ambiguous", f"{found.message()} and in every format it is "
+                       f"converted to: write {found.instead()}", "warning")
+            for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra))]
+
+
+#: A plain ``-0`` (the integer negative zero of ``extra``) as the writer writes it: a
+#: value after ``: `` or a list's ``- `` (a file without one is not read again).
+_PLAIN_MINUS_ZERO = re.compile(r"(?<=[ \[{,])-0(?![\w.])")
+
+
+def _warn_if_misread(path: Path, text: str, slug: str, ctx: WriteContext) -> None:
+    """The ``yaml11-ambiguous`` warnings ``validate`` gives of the file written at
+    ``path`` (``text``): a ``-0`` of ``extra``, which every format writes so, is 0 to
+    Jekyll and Hugo. None where the muscle was read from a Markdown file, whose reader
+    warned of it there."""
+    if "-0" not in text or not _PLAIN_MINUS_ZERO.search(text):
+        return
+    source = ctx.sources.get(slug)
+    if source is not None and Path(source.path).suffix.lower() in MarkdownFormat.extensions:
+        return
+    try:
+        muscle = parse(text, str(path), slug, str(ctx.option("default_lang", "en")))
+    except MuscleError:  # (not reached: the writer writes what its reader reads)
+        return
+    for warning in _misread_warnings(muscle, text, str(path)):
+        ctx.report(warning)
 
 
 def _hint(path: str | Path) -> str:
@@ -511,6 +540,7 @@ class MarkdownFormat(Format):
                 data = text.encode("utf-8")  # (bytes as rendered)
                 safe_child(tmp, f"{slug}.md").write_bytes(data)
                 _warn_if_too_large(out / f"{slug}.md", len(data), ctx)
+                _warn_if_misread(out / f"{slug}.md", text, slug, ctx)
                 count += 1
         return f"wrote {counted(count, 'files')} to {out}"
 

@@ -1579,6 +1579,39 @@ def test_a_negative_zero_is_a_warning_and_fmt_keeps_it(tmp_path: Path) -> None:
         (3, 4, "k", "fmt-would-change")]
 
 
+def test_a_negative_zero_written_from_json_is_the_warning_validate_gives_of_the_file(
+        tmp_path: Path) -> None:
+    """A JSON ``-0`` in ``extra`` is written ``-0``, as every format writes it, which
+    Jekyll and Hugo read as 0: ``validate`` warned of the written file, the writer said
+    nothing. It gives that warning now, at the written value; not again of a Markdown
+    source, whose reader warned of it there."""
+    src = tmp_path / "a.json"
+    src.write_text('{"muscles": [{"slug": "a", "title": "T", "extra": {"z": -0, '
+                   '"y": [1, -0], "f": -0.0}}]}', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["convert", "-j", "1", "--no-cache", str(src), "--to",
+                                      "markdown", "-o", str(out)])
+    written = out / "a.md"
+    assert written.read_text("utf-8") == ("---\ntitle: T\nz: -0\n\"y\":\n  - 1\n  - -0\n"
+                                          "f: -0.0\n---\n")
+    checked = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(written)])
+    warned = [line for line in result.stderr.splitlines() if "[yaml11-ambiguous]" in line]
+    assert result.exit_code == 0 and warned == checked.stderr.splitlines()[:-1] == [
+        f"{written}:3:4: warning: z: plain -0 reads as the number 0 in YAML 1.1 (Jekyll, "
+        "Hugo) but as the number -0 here and in every format it is converted to: write 0 "
+        "or -0.0 [yaml11-ambiguous]",
+        f"{written}:6:5: warning: y[1]: plain -0 reads as the number 0 in YAML 1.1 "
+        "(Jekyll, Hugo) but as the number -0 here and in every format it is converted to: "
+        "write 0 or -0.0 [yaml11-ambiguous]"]
+    front = written.read_text("utf-8").split("---\n")[1]
+    page = hugo_pages([written.read_text("utf-8")], tmp_path / "site")[0]
+    assert ((page["z"], page["y"]), _ruby_reads([front])[0]["data"]["z"]) == ((0, [1, 0]), 0)
+    again = CliRunner().invoke(cli, ["convert", "-j", "1", "--no-cache", str(written),
+                                     "--to", "markdown", "-o", str(tmp_path / "again")])
+    assert [line.split(": warning")[0] for line in again.stderr.splitlines()
+            if "[yaml11-ambiguous]" in line] == [f"{written}:3:4", f"{written}:6:5"]
+
+
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
         tmp_path: Path) -> None:
     """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
