@@ -39,6 +39,8 @@ from typing import Any
 
 import yaml
 
+from converter.model import YAML_FLOAT, ExactNumber, WrittenFloat, WrittenInt
+
 #: First characters of every plain scalar either reader takes for something other than
 #: text, besides the words below.
 _STARTS = frozenset("-+.0123456789")
@@ -190,7 +192,11 @@ def describe(value: Any) -> str:
 
 
 def yaml_value(value: Any) -> str:
-    """``value`` as plain YAML that every reader reads as it (``.inf``, ``1.5``)."""
+    """``value`` as plain YAML that every reader reads as it (``.inf``, ``1.5``; a number
+    of this tool's as it was written, ``1.10``, as this tool keeps it)."""
+    written = _as_written(value)
+    if written is not None:
+        return written
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -203,6 +209,18 @@ def yaml_value(value: Any) -> str:
         text = repr(value)
         return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
     return str(value)
+
+
+def _as_written(value: Any) -> str | None:
+    """How a number this tool reads was written (``1.10``, ``+1``, ``-0``: the ``text``
+    it keeps, and every format writes), where plain YAML reads that text as a number of
+    the same kind; else None (``!!float 12``: written ``12``, a whole number plain)."""
+    text = getattr(value, "text", None)
+    if isinstance(value, WrittenInt) or (isinstance(value, ExactNumber) and text == "-0"):
+        return text
+    if isinstance(value, WrittenFloat | ExactNumber) and YAML_FLOAT.match(text):
+        return text
+    return None
 
 
 def readings(text: str) -> tuple[tuple[str, Any], ...]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from converter import yaml11, yamlsafe
+from converter import canonical, yaml11, yamlsafe
 from tests.hugo import hugo_pages
 from tests.jekyll import jekyll_reads
 
@@ -152,7 +152,7 @@ def test_a_tagged_scalar_is_a_misread_of_just_the_readers_that_read_it_otherwise
 
 #: Scalars with the non-specific tag ``!`` that this tool reads as a number, true/false
 #: or null, as Jekyll does (Hugo reads the text), quoted ones too.
-TYPED = ["! 7", "! -3", "! +1", "! 0", "! 1.5", "! .5", "! 1.", "! 1.0e+3",
+TYPED = ["! 7", "! -3", "! +1", "! 0", "! 1.5", "! .5", "! 1.", "! 1.0e+3", "! 1.10",
          "! true", "! True", "! FALSE", "! ~", "! null", "! NULL", '! "7"', "! 'true'",
          '! ""', "! 12345678901234567890123", "!   7 # note"]
 
@@ -177,6 +177,27 @@ def test_a_value_tagged_non_specific_is_a_misread_of_the_readers_that_read_the_t
         if found != [(1, 3, reader) for reader in otherwise] or otherwise != ["Hugo"]:
             wrong.append((form, found, otherwise))
     assert wrong == []
+
+
+@pytest.mark.parametrize(("form", "here", "instead", "json"), [
+    ("! 1.10", "the number 1.10", '"1.10" (text) or 1.10', '{"k":1.10}'),
+    ('! "1.10"', "the number 1.10", '"1.10" (text) or 1.10', '{"k":1.10}'),
+    ("! 1.0e+3", "the number 1.0e+3", '"1.0e+3" (text) or 1.0e+3', '{"k":1.0e+3}'),
+    ("! +1", "the number +1", '"+1" (text) or +1', '{"k":1}'),
+    ("! .5", "the number .5", '".5" (text) or .5', '{"k":0.5}'),
+    ("! 7", "the number 7", '"7" (text) or 7', '{"k":7}'),
+])
+def test_a_value_tagged_non_specific_is_said_as_this_tool_keeps_it(
+        form: str, here: str, instead: str, json: str) -> None:
+    """``k: ! 1.10`` was warned of as read "as the number 1.1 here" (write ... or 1.1),
+    where this tool keeps 1.10 as written (JSON writes ``1.10``, Markdown ``1.10``): the
+    warning says the number as this tool keeps it. (Jekyll reads 1.1, Hugo the text
+    "1.10": ``TYPED`` above, held to both.)"""
+    [found] = yaml11.misreads_in(f"\nk: {form}\n", {"k"})
+    assert found.message() == (f'{form} reads as the text "{form[2:].strip(chr(34))}" in '
+                               f"YAML 1.1 (Hugo) but as {here} here")
+    assert found.instead() == instead
+    assert canonical.extra_json(yamlsafe.load(f"k: {form}\n"), (",", ":")) == json
 
 
 def test_a_value_tagged_non_specific_in_a_list_or_map_is_found_at_it() -> None:
