@@ -17,6 +17,7 @@ import filecmp
 import functools
 import io
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -427,8 +428,10 @@ def reader_left(path: str | Path) -> bool:
 
 def left_early(path: str | Path) -> Diagnostic | None:
     """The ``output-closed`` warning of the special output ``path`` whose reader stopped
-    reading before the end of the last write (:func:`reader_left`: asking forgets)."""
-    if not reader_left(path):
+    reading before the end of the last write (:func:`reader_left`: asking forgets), or
+    that names standard output once a write to ``-`` found its reader gone
+    (``/dev/stdout`` leads to the null device then: see :func:`_leads_away`)."""
+    if not reader_left(path) and not _leads_away(os.fspath(path)):
         return None
     return Diagnostic(os.fspath(path), None, None, "", "output-closed",
                       "its reader stopped reading before the end; the rest of the output "
@@ -446,10 +449,37 @@ def _pointed_away(raw: IO[bytes], name: str) -> bool:
     if name != STDOUT:
         return False
     try:
-        fd = raw.fileno()
-        return fd in _AWAY and os.path.samestat(os.fstat(fd), os.stat(os.devnull))
+        return _still_away(raw.fileno())
     except (OSError, ValueError):  # a stream without a descriptor
         return False
+
+
+def _still_away(fd: int) -> bool:
+    """Whether the descriptor ``fd`` is one :class:`_Pipe` pointed at the null device
+    and still leads there."""
+    try:
+        return fd in _AWAY and os.path.samestat(os.fstat(fd), os.stat(os.devnull))
+    except OSError:
+        return False
+
+
+def _leads_away(path: str) -> bool:
+    """Whether ``path``, a name of a descriptor (``/dev/stdout``, ``/dev/fd/1``,
+    ``/proc/self/fd/1``) or a link to one, names standard output that a write to ``-``
+    pointed at the null device, its reader gone: what is written there is dropped."""
+    if not _AWAY or is_stdout(path):
+        return False
+    own = re.compile(rf"/(?:dev|proc/self|proc/{os.getpid()})/fd/(\d+)")
+    name = os.path.abspath(path)
+    for _ in range(40):  # (the kernel's own limit of links followed)
+        named = own.fullmatch(os.path.normpath(name))
+        if named:
+            return _still_away(int(named[1]))
+        try:
+            name = os.path.join(os.path.dirname(name), os.readlink(name))
+        except OSError:  # (no link: a file, a device, nothing there)
+            return False
+    return False
 
 
 class _Pipe(io.RawIOBase):

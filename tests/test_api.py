@@ -529,6 +529,44 @@ def test_write_into_a_reader_of_stdout_that_stopped_says_so_each_time() -> None:
     assert (ran.returncode, ran.stderr) == (0, f"0 {said}\n1 {said}\n")
 
 
+_THEN_BY_ITS_NAMES = """
+import sys, warnings, converter
+warnings.simplefilter("always")
+muscles = converter.read("samples/soleus.md")
+for path in ("-", "/dev/stdout", "/dev/fd/1"):
+    with warnings.catch_warnings(record=True) as caught:
+        converter.write(muscles, path, "jsonl")
+    print(path, [str(w.message) for w in caught], file=sys.stderr)
+"""
+
+
+def test_a_name_of_stdout_after_its_reader_stopped_says_so() -> None:
+    """write(ms, "-") into a reader that stopped points standard output at the null
+    device; a later write(ms, "/dev/stdout") went there without a word. It says
+    output-closed as the write to "-" does."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        ran = subprocess.run([sys.executable, "-c", _THEN_BY_ITS_NAMES], cwd=ROOT,
+                             stdout=write, stderr=subprocess.PIPE, text=True, check=False,
+                             timeout=WAIT)
+    finally:
+        os.close(write)
+    said = ("warning: its reader stopped reading before the end; the rest of the output "
+            "was dropped [output-closed]")
+    assert (ran.returncode, ran.stderr.splitlines()) == (0, [
+        f"{path} ['{path}: {said}']" for path in ("-", "/dev/stdout", "/dev/fd/1")])
+
+
+def test_a_name_of_stdout_read_to_the_end_says_nothing() -> None:
+    """/dev/stdout after a write to "-" that was read whole is no output-closed."""
+    ran = subprocess.run([sys.executable, "-c", _THEN_BY_ITS_NAMES], cwd=ROOT,
+                         capture_output=True, text=True, check=False, timeout=WAIT)
+    assert (ran.returncode, ran.stderr.splitlines()) == (0, [
+        "- []", "/dev/stdout []", "/dev/fd/1 []"])
+    assert ran.stdout.count("\n") == 3
+
+
 def test_write_to_stdout_forgets_a_mark_an_earlier_write_left(
         sample_muscles, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     """A write into standard output whose reader stopped, one that then failed, left "-"
