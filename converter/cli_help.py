@@ -1,7 +1,7 @@
-"""The command line's own pages, ``--help`` and ``--version``, written as its commands
-write their output: a reader that stops reading (``muscle-convert --help | head -1``)
-takes no more, and the exit status is 0, as when it reads the page whole (click's own
-handling of a broken pipe exits 1)."""
+"""The command line's own pages, ``--help``, ``--version`` and the shell completion
+script, written as its commands write their output: a reader that stops reading
+(``muscle-convert --help | head -1``) takes no more, and the exit status is 0, as when
+it reads the page whole (click's own handling of a broken pipe exits 1)."""
 
 from __future__ import annotations
 
@@ -55,9 +55,18 @@ class PagedCommand(click.Command):
 
 class PagedGroup(PagedCommand, click.Group):
     """A group whose ``--help`` (and its commands', unless they name another class) into
-    a reader that stops early is no failure."""
+    a reader that stops early is no failure, nor is its shell completion script
+    (``_MUSCLE_CONVERT_COMPLETE=bash_source muscle-convert | head -1``)."""
 
     command_class = PagedCommand
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str,
+                               complete_var: str | None = None) -> None:
+        try:
+            super()._main_shell_completion(ctx_args, prog_name, complete_var)
+        except BrokenPipeError:  # (the script, or the completions, read in part)
+            to_nowhere(sys.stdout)
+            sys.exit(0)
 
 
 def version_option(version: str, prog_name: str) -> Callable[[Any], Any]:

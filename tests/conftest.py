@@ -41,16 +41,18 @@ def cli_command(start_method: str = "fork") -> list[str]:
             "from converter.__main__ import main\nmain()", start_method]
 
 
-def into_a_gone_reader(*args: str, cwd: Path | None = None
+def into_a_gone_reader(*args: str, cwd: Path | None = None,
+                       env: dict[str, str] | None = None
                        ) -> subprocess.CompletedProcess[str]:
     """Run the command line with its standard output a pipe whose reader is gone (every
-    write to it is EPIPE, as into ``| head -1`` once head has its line)."""
+    write to it is EPIPE, as into ``| head -1`` once head has its line); ``env`` is
+    added to the environment."""
     read, write = os.pipe()
     os.close(read)
     try:
         return subprocess.run([sys.executable, "-m", "converter", *args], stdout=write,
                               stderr=subprocess.PIPE, text=True, check=False, cwd=cwd,
-                              timeout=WAIT)
+                              env={**os.environ, **(env or {})}, timeout=WAIT)
     finally:
         os.close(write)
 

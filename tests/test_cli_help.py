@@ -22,6 +22,23 @@ def test_a_page_into_a_reader_that_stops_early_is_no_failure(args: list[str]) ->
     assert (done.returncode, done.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_completion_script_into_a_reader_that_stops_early_is_no_failure(
+        shell: str) -> None:
+    """``_MUSCLE_CONVERT_COMPLETE=bash_source muscle-convert | head -1`` ended in a
+    BrokenPipeError traceback and status 1; it ends quietly, status 0, as a page does."""
+    done = into_a_gone_reader(env={"_MUSCLE_CONVERT_COMPLETE": f"{shell}_source"})
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_completion_script_read_whole_is_shown(shell: str) -> None:
+    result = CliRunner().invoke(cli, [], prog_name="muscle-convert",
+                                env={"_MUSCLE_CONVERT_COMPLETE": f"{shell}_source"})
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "_MUSCLE_CONVERT_COMPLETE" in result.stdout
+
+
 @pytest.mark.parametrize("args", PAGES, ids=" ".join)
 def test_a_page_read_whole_is_shown_once(args: list[str]) -> None:
     result = CliRunner().invoke(cli, args, prog_name="muscle-convert")
