@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import contextvars
 import importlib.machinery
 import os
 import re
 import shlex
 import stat
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -177,7 +179,8 @@ _SPELLING: ContextVar[Spelling] = ContextVar("spelling", default=COMMAND_LINE)
 def spelling() -> Spelling:
     """How the diagnostics of the call in progress name options (the command line's
     unless :func:`spelled` is in force in this thread, or was where the worker process
-    running this was started: :func:`~converter.workers.worker_pool`)."""
+    running this was started: :func:`~converter.workers.worker_pool`, or the thread
+    running this: :func:`start_thread`)."""
     return _SPELLING.get()
 
 
@@ -189,6 +192,18 @@ def spelled(how: Spelling) -> Iterator[None]:
         yield
     finally:
         _SPELLING.reset(token)
+
+
+def start_thread(target: Callable[..., object], *args: Any, name: str | None = None,
+                 daemon: bool = False) -> threading.Thread:
+    """Start a thread that runs ``target(*args)`` in a copy of the calling thread's
+    context, so that :func:`spelling` there is the call's (a thread started bare has
+    the command line's, whoever called). For a format that does work in threads of
+    its own; the thread is returned started, to be joined."""
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(target, *args),
+                              name=name, daemon=daemon)
+    thread.start()
+    return thread
 
 
 def spell(how: Spelling) -> None:

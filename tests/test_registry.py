@@ -1566,6 +1566,21 @@ def test_a_config_files_value_with_a_control_character_is_typed_in_toml() -> Non
     assert tomllib.loads(typed) == {"link-template": 'a"b\\\x01\x7f'}
 
 
+def test_a_thread_a_format_starts_spells_options_as_its_call() -> None:
+    """A thread a format started itself named options as the command line does whoever
+    called (a thread starts with every context variable at its default): started with
+    start_thread, it spells them as the call that started it."""
+    seen: list[tuple[str, registry.Spelling]] = []
+
+    def look(name: str) -> None:
+        seen.append((name, registry.spelling()))
+
+    with registry.spelled(registry.PYTHON_API):
+        registry.start_thread(look, "api", name="looking").join(WAIT)
+    registry.start_thread(look, "cli").join(WAIT)
+    assert seen == [("api", registry.PYTHON_API), ("cli", registry.COMMAND_LINE)]
+
+
 @pytest.fixture
 def validating_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader that sets validates, as README tells one built on
