@@ -29,7 +29,7 @@ SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
 #: The ways the worker processes of --jobs start that the tests run: fork (Linux's) and
 #: spawn (Windows' and macOS's).
 START_METHODS = ("fork", "spawn")
-#: The longest a helper here waits for a thread it started (seconds).
+#: The longest a test or helper waits for a run, a thread or a lock it started (seconds).
 WAIT = 300
 
 

@@ -10,10 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import ROOT
-
-#: The longest a helper here waits for a run, or for it to be seen waiting (seconds).
-WAIT = 300
+from tests.conftest import ROOT, WAIT
 
 
 def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float = 0.0,

@@ -19,10 +19,7 @@ import converter
 import converter.atomic
 import converter.atomic_folder
 from converter.cli import cli
-from tests.conftest import SAMPLES, convert_samples, remove_tree
-
-#: The longest a test here waits for a thread it started (seconds).
-WAIT = 300
+from tests.conftest import SAMPLES, WAIT, convert_samples, remove_tree
 
 
 @pytest.mark.parametrize("to, name", [("json", "x.json"), ("html", "site")])

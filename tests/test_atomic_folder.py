@@ -28,10 +28,7 @@ from converter.discovery import Input
 from converter.marker import read_marker
 from converter.registry import get_format
 from converter.sources_kept import reading
-from tests.conftest import ROOT, SAMPLES, convert_samples, remove_tree
-
-#: The longest a test here waits for a run or a thread (seconds).
-WAIT = 300
+from tests.conftest import ROOT, SAMPLES, WAIT, convert_samples, remove_tree
 
 
 def test_a_replaced_output_folder_keeps_what_someone_else_put_there(tmp_path: Path) -> None:

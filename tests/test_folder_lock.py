@@ -13,9 +13,7 @@ import pytest
 
 import converter.folder_lock
 from converter.folder_lock import Waiting, alone, claimed, in_use, locked, waits_said
-
-#: The longest a test here waits for a thread it started, or for its ``flock`` (seconds).
-WAIT = 300
+from tests.conftest import WAIT
 
 
 def _until_a_flock_waits() -> None:

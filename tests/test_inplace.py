@@ -20,7 +20,7 @@ import converter.atomic_folder
 import converter.inplace
 from converter.cli import cli
 from converter.marker import read_marker
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, WAIT
 
 
 def _svg(*more: str) -> tuple[int, str]:
@@ -141,9 +141,6 @@ def test_a_folder_of_yours_made_as_the_run_fills_the_folder_is_left_whole(
     assert {name: data for name, data in _files(tmp_path).items()
             if name != "soleus.svg"} == before
 
-
-#: The longest a test here waits for a run, or a paused run for the test (seconds).
-WAIT = 300
 
 #: A run of the samples' svg into the working folder that stops once it has put its
 #: first file in (it says so in ``ready``), until ``go`` is there.

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, START_METHODS, cli_command
+from tests.conftest import ROOT, SAMPLES, START_METHODS, WAIT, cli_command
 from tests.killing import kill_while
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
-#: The longest a test here waits for a run's workers to start (seconds).
-WAIT = 300
 
 #: (format, output name, extra options)
 WRITERS = [

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from converter import sqlitewait
-
-#: The longest a test here waits for a thread it started (seconds).
-WAIT = 300
+from tests.conftest import WAIT
 
 
 def _failing(code: int, name: str) -> sqlite3.OperationalError:

@@ -29,7 +29,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, freeze, thaw
 from converter.registry import ReadContext, WriteContext, get_format
 from converter.run import validate_sources
-from tests.conftest import ROOT, SAMPLES, demo_commands
+from tests.conftest import ROOT, SAMPLES, WAIT, demo_commands
 from tests.killing import kill_while, signal_waiting
 from tests.strategies import corpora, muscles
 
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     import duckdb
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
-#: The longest a test here waits for a run, or for it to be seen waiting (seconds).
-WAIT = 300
 TABLES = {"muscles", "texts", "functions", "exercises", "regions", "points", "search"}
 VIEWS = {"muscle_texts", "function_texts", "region_coords", "muscle_summary"}
 # What the search index must hold: one row per title, latin name, origin/insertion text
