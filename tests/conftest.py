@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import pkgutil
@@ -99,6 +100,23 @@ def deleting_at(monkeypatch: pytest.MonkeyPatch, target: str, folder: Path,
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, deleting)
+
+
+def installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
+                     ) -> Iterator[Path]:
+    """``folder``, holding an installed format package (``module`` its entry point's
+    module), on the path and the registry's caches cleared; uninstalled after."""
+    from converter import registry
+
+    monkeypatch.syspath_prepend(str(folder))
+    importlib.invalidate_caches()
+    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
+    for cached in caches:
+        cached.cache_clear()
+    yield folder
+    for cached in caches:
+        cached.cache_clear()
+    sys.modules.pop(module, None)
 
 
 def process_alive(pid: int) -> bool:

@@ -13,8 +13,7 @@ import converter
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.plugin_output import writer_output
 from converter.registry import Format, get_format
-from tests.conftest import SAMPLES, cli_command
-from tests.test_registry import _installed_folder
+from tests.conftest import SAMPLES, cli_command, installed_folder
 
 #: ``halfway`` writes one title per line, ``halfway-records`` one record per muscle;
 #: each fails part-way as FAULT says.
@@ -93,7 +92,7 @@ def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "[muscle_convert.formats]\nhalfway = halfway_format:Halfway\n"
         "halfway-records = halfway_format:HalfwayRecords\n"
         "halfway-folder = halfway_format:HalfwayFolder\n")
-    yield from _installed_folder(folder, monkeypatch, "halfway_format")
+    yield from installed_folder(folder, monkeypatch, "halfway_format")
 
 
 def _cli(plugin: Path, cwd: Path, fault: str, *arguments: str

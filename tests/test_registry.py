@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 
 from converter import registry
 from converter.model import ALL_FIELDS
-from tests.conftest import SAMPLES, START_METHODS, WAIT, cli_command
+from tests.conftest import SAMPLES, START_METHODS, WAIT, cli_command, installed_folder
 
 
 def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
@@ -33,7 +32,7 @@ def _installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, modul
     """Install a one-module format package the way pip would: the module ``module``
     with ``source``, and the entry point ``name = entry``; uninstalled after."""
     _package(tmp_path, name, module, source, entry)
-    for _ in _installed_folder(tmp_path, monkeypatch, module):
+    for _ in installed_folder(tmp_path, monkeypatch, module):
         yield
 
 
@@ -248,7 +247,7 @@ def test_a_plugin_package_without_a_record_stamps_its_modules_not_its_data(
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: picpkg\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[muscle_convert.formats]\npic = picpkg.fmt:P\n")
-    for _ in _installed_folder(tmp_path, monkeypatch, "picpkg.fmt"):
+    for _ in installed_folder(tmp_path, monkeypatch, "picpkg.fmt"):
         files = registry.code_files([registry.get_format("pic")])
         sys.modules.pop("picpkg", None)
     assert files == {str(package / name) for name in (
@@ -496,21 +495,7 @@ def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         "faulty-hooks = faulty_format:FaultyHooks\n"
         "faulty-writer = faulty_format:FaultyWriterHooks\n"
         "faulty-shape = faulty_format:FaultyShape\n")
-    yield from _installed_folder(folder, monkeypatch, "faulty_format")
-
-
-def _installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
-                      ) -> Iterator[Path]:
-    """``folder``, holding an installed package, on the path; uninstalled after."""
-    monkeypatch.syspath_prepend(str(folder))
-    importlib.invalidate_caches()
-    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
-    for cached in caches:
-        cached.cache_clear()
-    yield folder
-    for cached in caches:
-        cached.cache_clear()
-    sys.modules.pop(module, None)
+    yield from installed_folder(folder, monkeypatch, "faulty_format")
 
 
 def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork",
