@@ -904,16 +904,9 @@ def test_a_later_save_replaces_the_other_runs_link_and_a_clash_stays_named(
     assert converter.atomic_folder.written_by_tool(out) == {"index.html"}
 
 
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
-        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A note saved while the run wrote the folder that could not be moved into the new
-    one (a folder with the sticky bit, the note someone else's) failed the run with the
-    bare system error, and the old folder, the note in it, was left as a `.tmpdir` that
-    the next run removes once it is a day old (its age is the folder's, often older)."""
-    out = tmp_path / "site"
-    with converter.atomic_folder.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
+def _save_refused(monkeypatch: pytest.MonkeyPatch, out: Path, exchange: bool) -> None:
+    """A note saved while the run wrote ``out`` that cannot be moved into the new folder
+    (a folder with the sticky bit, the note someone else's)."""
     _user_files(out)
     _edit_while_swapping(monkeypatch, exchange)
     real = converter.atomic_folder._carry_entry
@@ -924,6 +917,43 @@ def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
         return real(source, target, relative, linked)
 
     monkeypatch.setattr(converter.atomic_folder, "_carry_entry", refused)
+
+
+def _folder_made_before_the_swap(monkeypatch: pytest.MonkeyPatch, out: Path,
+                                 exchange: bool) -> None:
+    """A folder of the user's named like a file the run writes, made after the run
+    looked for one (as it linked the user's files) and before the swap."""
+    real = converter.atomic_folder._exchange
+
+    def folder_then_swapped(new: Path, path: Path) -> bool:
+        (path / "index.html").unlink()
+        (path / "index.html").mkdir()
+        (path / "index.html" / "mine.txt").write_text("mine")
+        return exchange and real(new, path)
+
+    monkeypatch.setattr(converter.atomic_folder, "_exchange", folder_then_swapped)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+@pytest.mark.parametrize(("meddle", "why", "kept", "text"), [
+    (_save_refused, "notes.txt: Operation not permitted", "notes.txt", "v2 user edit"),
+    (_folder_made_before_the_swap, "index.html: a folder of yours, where this run wrote a "
+     "file of that name", "index.html/mine.txt", "mine"),
+], ids=["save-refused", "folder-of-yours"])
+def test_what_cannot_be_carried_over_keeps_the_old_folder(
+        meddle: Callable[[pytest.MonkeyPatch, Path, bool], None], why: str, kept: str,
+        text: str, exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note saved while the run wrote the folder that could not be moved into the new
+    one failed the run with the bare system error, and the old folder, the note in it,
+    was left as a `.tmpdir` that the next run removes once it is a day old (its age is
+    the folder's, often older); a folder of the user's named like a file the run writes,
+    made just before the swap, was removed with the old folder, all in it, the run
+    exiting 0. The old folder, with it, is kept (never swept), and the one
+    ``cannot-write`` names it."""
+    out = tmp_path / "site"
+    with converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+    meddle(monkeypatch, out, exchange)
     with pytest.raises(converter.MuscleError) as raised, \
             converter.atomic_folder.atomic_directory(out) as folder:
         (folder / "index.html").write_text("new")
@@ -931,13 +961,13 @@ def test_a_save_that_cannot_be_carried_over_keeps_the_old_folder(
     assert old.startswith(".site.") and old.endswith(".old")
     assert str(raised.value) == (
         f"{out}: error: the new folder is written, but what you changed in the old one "
-        "while this run wrote it could not all be moved into it (notes.txt: Operation not "
-        "permitted); the old folder, with it, is kept in "
-        f"{tmp_path / old}: move back from it what you need [cannot-write]")
+        f"while this run wrote it could not all be moved into it ({why}); the old "
+        f"folder, with it, is kept in {tmp_path / old}: move back from it what you need "
+        "[cannot-write]")
     assert (out / "index.html").read_text() == "new"
-    assert (tmp_path / old / "notes.txt").read_text() == "v2 user edit"
+    assert (tmp_path / old / kept).read_text() == text
     converter.atomic.sweep_leftovers(out)
-    assert (tmp_path / old / "notes.txt").exists()
+    assert (tmp_path / old / kept).read_text() == text
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
@@ -1224,39 +1254,6 @@ def test_a_folder_of_yours_named_like_a_file_the_run_writes_is_refused(
             ) in result.stderr
     assert {path: path.read_bytes() if path.is_file() else None
             for path in site.rglob("*")} == before
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
-def test_a_folder_of_yours_named_like_a_file_made_just_before_the_swap_is_kept(
-        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A folder of the user's named like a file the run writes, made after the run
-    looked for one (as it linked the user's files) and before the swap, was removed
-    with the old folder, all in it, the run exiting 0. The old folder, it in it, is
-    kept, and the one ``cannot-write`` names it."""
-    out = tmp_path / "site"
-    with converter.atomic_folder.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("old")
-    real = converter.atomic_folder._exchange
-
-    def folder_then_swapped(new: Path, path: Path) -> bool:
-        (path / "index.html").unlink()
-        (path / "index.html").mkdir()
-        (path / "index.html" / "mine.txt").write_text("mine")
-        return exchange and real(new, path)
-
-    monkeypatch.setattr(converter.atomic_folder, "_exchange", folder_then_swapped)
-    with pytest.raises(converter.MuscleError) as raised, \
-            converter.atomic_folder.atomic_directory(out) as folder:
-        (folder / "index.html").write_text("new")
-    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
-    assert old.startswith(".site.") and old.endswith(".old")
-    assert str(raised.value) == (
-        f"{out}: error: the new folder is written, but what you changed in the old one "
-        "while this run wrote it could not all be moved into it (index.html: a folder of "
-        "yours, where this run wrote a file of that name); the old folder, with it, is "
-        f"kept in {tmp_path / old}: move back from it what you need [cannot-write]")
-    assert (tmp_path / old / "index.html" / "mine.txt").read_text() == "mine"
-    assert (out / "index.html").read_text() == "new"
 
 
 #: A run of the samples' svg into ``site`` (swapped) that is sent the signal
