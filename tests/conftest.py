@@ -45,15 +45,24 @@ def cli_command(start_method: str = "fork") -> list[str]:
 def into_a_gone_reader(*args: str, cwd: Path | None = None,
                        env: dict[str, str] | None = None
                        ) -> subprocess.CompletedProcess[str]:
-    """Run the command line with its standard output a pipe whose reader is gone (every
+    """Run the command line with its standard output a pipe whose reader is gone (see
+    :func:`run_into_a_gone_reader`); ``env`` is added to the environment."""
+    return run_into_a_gone_reader([sys.executable, "-m", "converter", *args], cwd=cwd,
+                                  env=env)
+
+
+def run_into_a_gone_reader(command: list[str], cwd: Path | None = None,
+                           env: dict[str, str] | None = None
+                           ) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` with its standard output a pipe whose reader is gone (every
     write to it is EPIPE, as into ``| head -1`` once head has its line); ``env`` is
     added to the environment."""
     read, write = os.pipe()
     os.close(read)
     try:
-        return subprocess.run([sys.executable, "-m", "converter", *args], stdout=write,
-                              stderr=subprocess.PIPE, text=True, check=False, cwd=cwd,
-                              env={**os.environ, **(env or {})}, timeout=WAIT)
+        return subprocess.run(command, stdout=write, stderr=subprocess.PIPE, text=True,
+                              check=False, cwd=cwd, env={**os.environ, **(env or {})},
+                              timeout=WAIT)
     finally:
         os.close(write)
 

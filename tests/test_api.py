@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import converter
-from tests.conftest import ROOT, SAMPLES, WAIT, deleting_at, in_threads
+from tests.conftest import ROOT, SAMPLES, WAIT, deleting_at, in_threads, run_into_a_gone_reader
 
 
 def test_unknown_formats_are_diagnostics(tmp_path: Path, sample_muscles) -> None:
@@ -516,14 +516,7 @@ def test_write_into_a_reader_of_stdout_that_stopped_says_so_each_time() -> None:
     """write(ms, "-") into a pipe whose reader stopped said nothing, and left "-" marked
     as stopped; a second write went into the null device put in its place without a
     word. Each says output-closed, as the command line does, and leaves no mark."""
-    read, write = os.pipe()
-    os.close(read)  # (the reader is gone before anything is written: | head -0)
-    try:
-        ran = subprocess.run([sys.executable, "-c", _INTO_A_GONE_READER], cwd=ROOT,
-                             stdout=write, stderr=subprocess.PIPE, text=True, check=False,
-                             timeout=WAIT)
-    finally:
-        os.close(write)
+    ran = run_into_a_gone_reader([sys.executable, "-c", _INTO_A_GONE_READER], cwd=ROOT)
     said = ("['-: warning: its reader stopped reading before the end; the rest of the "
             "output was dropped [output-closed]'] []")
     assert (ran.returncode, ran.stderr) == (0, f"0 {said}\n1 {said}\n")
@@ -544,14 +537,7 @@ def test_a_name_of_stdout_after_its_reader_stopped_says_so() -> None:
     """write(ms, "-") into a reader that stopped points standard output at the null
     device; a later write(ms, "/dev/stdout") went there without a word. It says
     output-closed as the write to "-" does."""
-    read, write = os.pipe()
-    os.close(read)
-    try:
-        ran = subprocess.run([sys.executable, "-c", _THEN_BY_ITS_NAMES], cwd=ROOT,
-                             stdout=write, stderr=subprocess.PIPE, text=True, check=False,
-                             timeout=WAIT)
-    finally:
-        os.close(write)
+    ran = run_into_a_gone_reader([sys.executable, "-c", _THEN_BY_ITS_NAMES], cwd=ROOT)
     said = ("warning: its reader stopped reading before the end; the rest of the output "
             "was dropped [output-closed]")
     assert (ran.returncode, ran.stderr.splitlines()) == (0, [
