@@ -177,7 +177,12 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
           located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
     """Text of one muscle file -> :class:`Muscle` (or :class:`MuscleError`); ``located``
     is called with the muscle and a function giving any field's line and column."""
-    fm, body = split(text, path)
+    return _parsed(*split(text, path), path, slug_hint, default_lang, located)
+
+
+def _parsed(fm: str, body: str, path: str, slug_hint: str, default_lang: str,
+            located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
+    """:func:`parse` of a file split already into its front matter ``fm`` and ``body``."""
     data, node, keys = _load(fm, path)
     return _built(fm, data, node, body, path, slug_hint, default_lang, located, keys)
 
@@ -275,32 +280,32 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     warning for each plain text in ``extra`` that Jekyll or Hugo read as no text (in a
     muscle with errors too, among the keys of its valid fields)."""
     name = str(path)
-    text = decode(ctx.read_bytes(path), name)
+    fm, body = split(decode(ctx.read_bytes(path), name), name)
     try:
-        muscle = parse(text, name, _hint(path), ctx.default_lang, ctx.located)
+        muscle = _parsed(fm, body, name, _hint(path), ctx.default_lang, ctx.located)
     except MuscleError as exc:
         if exc.partial is not None:
-            _report_misread(exc.partial, text, name, ctx)
+            _report_misread(exc.partial, fm, name, ctx)
         raise
-    _report_misread(muscle, text, name, ctx)
+    _report_misread(muscle, fm, name, ctx)
     return muscle
 
 
-def _report_misread(muscle: Muscle, text: str, name: str, ctx: ReadContext) -> None:
+def _report_misread(muscle: Muscle, front: str, name: str, ctx: ReadContext) -> None:
     """A ``yaml11-ambiguous`` warning for each plain text of ``muscle``'s extra keys in
-    its file ``text`` that Jekyll or Hugo read as no text (but a draft marker's, whose
-    is an error)."""
-    for warning in _misread_warnings(muscle, text, name):
+    its file's front matter ``front`` that Jekyll or Hugo read as no text (but a draft
+    marker's, whose is an error)."""
+    for warning in _misread_warnings(muscle, front, name):
         ctx.report(warning)
 
 
-def _misread_warnings(muscle: Muscle, text: str, name: str) -> list[Diagnostic]:
-    """The ``yaml11-ambiguous`` warnings of :func:`_report_misread` (the file ``name``
-    holds ``text``, of which ``muscle`` was read)."""
+def _misread_warnings(muscle: Muscle, front: str, name: str) -> list[Diagnostic]:
+    """The ``yaml11-ambiguous`` warnings of :func:`_report_misread` (the front matter
+    ``front`` of the file ``name``, of which ``muscle`` was read)."""
     return [Diagnostic(name, found.line + 1, found.column + 1, found.field,
                        "yaml11-ambiguous", f"{found.message()} and in every format it is "
                        f"converted to: write {found.instead()}", "warning")
-            for found in _misread(muscle, text, name, drafts.keys_in(muscle.extra))]
+            for found in _misread(muscle, front, drafts.keys_in(muscle.extra))]
 
 
 #: A plain ``-0`` (the integer negative zero of ``extra``) as the writer writes it: a
@@ -319,10 +324,11 @@ def _warn_if_misread(path: Path, text: str, slug: str, ctx: WriteContext) -> Non
     if source is not None and Path(source.path).suffix.lower() in MarkdownFormat.extensions:
         return
     try:
-        muscle = parse(text, str(path), slug, str(ctx.option("default_lang", "en")))
+        front, body = split(text, str(path))
+        muscle = _parsed(front, body, str(path), slug, str(ctx.option("default_lang", "en")))
     except MuscleError:  # (not reached: the writer writes what its reader reads)
         return
-    for warning in _misread_warnings(muscle, text, str(path)):
+    for warning in _misread_warnings(muscle, front, str(path)):
         ctx.report(warning)
 
 
@@ -332,17 +338,17 @@ def _hint(path: str | Path) -> str:
     return slug_hint(path, MarkdownFormat.extensions)
 
 
-def _misread(muscle: Muscle, text: str, path: str, skip: frozenset[str] = frozenset()
+def _misread(muscle: Muscle, front: str, skip: frozenset[str] = frozenset()
              ) -> list[yaml11.Misread]:
-    """The plain texts of ``muscle``'s extra keys (but ``skip``) in its file ``text``
-    that a YAML 1.1 reader (Jekyll, Hugo) reads as something else, and its values tagged
-    ``!`` that one reads otherwise than this tool (``! 7``; the muscle's own
-    fields are text by the schema, and written quoted for those readers' sake)."""
+    """The plain texts of ``muscle``'s extra keys (but ``skip``) in its file's front
+    matter ``front`` (as its caller split it) that a YAML 1.1 reader (Jekyll, Hugo)
+    reads as something else, and its values tagged ``!`` that one reads otherwise than
+    this tool (``! 7``; the muscle's own fields are text by the schema, and written
+    quoted for those readers' sake)."""
     from converter import yaml11
 
     if not muscle.extra:
         return []
-    front = split(text, path)[0]
     if not yaml11.may_misread(muscle.extra) and not yaml11.may_be_tagged(front):
         return []
     return yaml11.misreads_in(front, muscle.extra.keys() - skip)
@@ -598,7 +604,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     hint = _hint(path)
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
-    misread = [found for found in _misread(muscle, text, path) if not found.kept_by_fmt()
+    misread = [found for found in _misread(muscle, fm) if not found.kept_by_fmt()
                and (found.quotes() or found.field not in markers)]  # (draft: ! true is
     if misread:  # a draft to Hugo written draft: true too)
         raise MuscleError([Diagnostic(

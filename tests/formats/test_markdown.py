@@ -1612,6 +1612,28 @@ def test_a_negative_zero_written_from_json_is_the_warning_validate_gives_of_the_
             if "[yaml11-ambiguous]" in line] == [f"{written}:3:4", f"{written}:6:5"]
 
 
+def test_a_file_with_extra_keys_is_split_once(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a muscle with extra keys split its front matter from the body again to
+    look for YAML 1.1 misreads (some 12 us a file); the reader hands on the front
+    matter it split, and the warning is as before."""
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: T\nk: -0\n---\nBody.\n", encoding="utf-8")
+    splits: list[str] = []
+    real = markdown.split
+
+    def counted(text: str, path: str) -> tuple[str, str]:
+        splits.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(markdown, "split", counted)
+    found: list[Diagnostic] = []
+    [muscle] = get_format("markdown").read(src, ReadContext(report=found.append))
+    assert (muscle.extra, splits) == ({"k": 0}, [str(src)])
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
+        (3, 4, "k", "yaml11-ambiguous")]
+
+
 def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
         tmp_path: Path) -> None:
     """``o: !!str off`` is the text "off" to Jekyll, Hugo and here: validate warned that
