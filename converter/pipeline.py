@@ -281,7 +281,10 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         many = not fmt.one_muscle_per_file  # its diagnostics name the muscle's record
         for muscle in _muscles(fmt, file, ctx):
             gave = True
-            found = [] if fmt.validates else _foreign_problems(fmt, muscle, path, many)
+            if fmt.validates:  # (a third party's claim: what it gives is a Muscle)
+                found = [] if own else _not_a_muscle(fmt, muscle, path)
+            else:
+                found = _foreign_problems(fmt, muscle, path, many)
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
                                           fmt.field_name if many else None)
@@ -493,14 +496,21 @@ def _failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _not_a_muscle(fmt: Format, muscle: Any, path: str) -> list[Diagnostic]:
+    """The ``reader-failed`` error of a third party's reader (one that declares
+    :attr:`Format.validates` too) that gave ``muscle``, when it is no :class:`Muscle`."""
+    if isinstance(muscle, Muscle):
+        return []
+    return [Diagnostic(path, None, None, "", "reader-failed",
+                       f"the {fmt.name} reader gave a {type(muscle).__name__}, not a Muscle")]
+
+
 def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[Diagnostic]:
     """What is wrong with ``muscle`` as a reader of front matter would see it, for a
     reader that does not declare :attr:`Format.validates` (a third party's): a muscle
     of the model's types, with a slug, texts and links that the writers can take."""
     if not isinstance(muscle, Muscle):
-        return [Diagnostic(path, None, None, "", "reader-failed",
-                           f"the {fmt.name} reader gave a {type(muscle).__name__}, not a "
-                           "Muscle")]
+        return _not_a_muscle(fmt, muscle, path)
     shape = misshapen(muscle)
     if shape is not None:
         named = f"muscle {muscle.slug!r}" if isinstance(muscle.slug, str) else "a muscle"

@@ -1570,7 +1570,7 @@ def test_a_thread_a_format_starts_spells_options_as_its_call() -> None:
 def validating_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader that sets validates, as README tells one built on
     muscle_from_front_matter to: a file holding ``boom`` raises, one holding ``hook``
-    has a companions() that raises."""
+    has a companions() that raises; one holding ``dict`` gives a dict, ``str`` a str."""
     yield from _installed(tmp_path, monkeypatch, "vtoml", "vtoml_format",
                           "from converter.authoring import muscle_from_front_matter\n"
                           "from converter.registry import Format\n"
@@ -1586,6 +1586,11 @@ def validating_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
                           "    def read(self, path, ctx):\n"
                           "        if path.read_text() == 'boom':\n"
                           "            raise ValueError('bad TOML')\n"
+                          "        if path.read_text() in ('dict', 'str'):\n"
+                          "            yield ({'slug': path.stem} if path.read_text() == "
+                          "'dict'\n"
+                          "                   else path.stem)\n"
+                          "            return\n"
                           "        yield muscle_from_front_matter(\n"
                           "            {'title': path.stem}, path=str(path),\n"
                           "            slug_hint=path.stem, default_lang='en')\n",
@@ -1611,6 +1616,29 @@ def test_a_plugin_reader_that_validates_is_guarded_as_any_plugins(
         "[reader-failed]",
         f"{source / 'odd.vtoml'}: error: the vtoml reader's companions() failed: "
         "RuntimeError: hook boom [reader-failed]"]), result.stderr
+    assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["good"]
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_validating_readers_non_muscle_is_named(validating_plugin, tmp_path: Path,
+                                                  jobs: str) -> None:
+    """A reader that declares ``validates`` and gave a dict or a str was said as the
+    reader failing with an AttributeError ('dict' object has no attribute 'slug'); it
+    is now that file's one error saying what the reader gave, and the other files are
+    converted."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.vtoml").write_text("dict")
+    (source / "b.vtoml").write_text("str")
+    (source / "good.vtoml").write_text("fine")
+    out = tmp_path / "out.json"
+    result = _cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
+                  "-o", str(out), "--no-cache", "--jobs", jobs)
+    assert "Traceback" not in result.stderr
+    assert (result.returncode, _errors(result.stderr)) == (1, [
+        f"{source / 'a.vtoml'}: error: the vtoml reader gave a dict, not a Muscle "
+        "[reader-failed]",
+        f"{source / 'b.vtoml'}: error: the vtoml reader gave a str, not a Muscle "
+        "[reader-failed]"]), result.stderr
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["good"]
 
 
