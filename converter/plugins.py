@@ -254,16 +254,19 @@ def misshapen(fmt: Format) -> str | None:
 
 def _value_problem(fmt: Format) -> str | None:
     """What is wrong with a value in ``fmt``'s :attr:`~Format.extensions` (an ending
-    that does not start with a dot) or :attr:`~Format.carries` (a name that is no
-    field of the model), or None."""
+    that does not start with a dot), :attr:`~Format.carries` or a variant's fields
+    (:attr:`~Format.variants`: a name that is no field of the model), or None."""
     endings = [e for e in fmt.extensions if not (e.startswith(".") and len(e) > 1)]
     if endings:
         return (f"its extensions has {endings[0]!r}, not a file name ending that starts "
                 "with a dot ('.tsv')")
-    unknown = sorted(fmt.carries - ALL_FIELDS)
-    if unknown:
-        return (f"its carries has {unknown[0]!r}, which is no field of the model (it has "
-                f"{', '.join(FIELDS)})")
+    named = [("its carries has", fmt.carries)] + [
+        (f"its variant {flag!r} carries", fields) for flag, fields in fmt.variants.items()]
+    for where, fields in named:
+        unknown = sorted(fields - ALL_FIELDS)
+        if unknown:
+            return (f"{where} {unknown[0]!r}, which is no field of the model (it has "
+                    f"{', '.join(FIELDS)})")
     return None
 
 

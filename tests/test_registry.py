@@ -464,7 +464,8 @@ if fault() in _SHAPES:
     setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
 #: Attributes of their types whose values are amiss: FAULT -> (attribute, value).
 _VALUES = {"nodot": ("extensions", (".shape", "shape")),
-           "tittle": ("carries", frozenset({"slug", "tittle"}))}
+           "tittle": ("carries", frozenset({"slug", "tittle"})),
+           "variant-tittle": ("variants", {"flat": frozenset({"slug", "tittle"})})}
 if fault() in _VALUES:
     setattr(FaultyShape, *_VALUES[fault()])
 
@@ -1684,6 +1685,24 @@ def test_an_ending_without_a_dot_or_a_field_the_model_lacks_is_not_loaded(
                                      "faulty-shape", "-o", str(tmp_path / "out.shape"))
         assert status == 2 and message in stderr and "Traceback" not in stderr, stderr
 
+
+def test_a_variant_carrying_a_field_the_model_lacks_is_not_loaded(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A plugin's variant naming no field of the model ({"flat": {"slug", "tittle"}})
+    was taken without a word, and `formats` listed it as carrying "tittle"; it is now
+    a format-not-loaded warning, as the same name in its carries is."""
+    from tests.conftest import SAMPLES
+
+    message = ("muscle-convert: warning: the faulty-shape format could not be loaded: its "
+               "variant 'flat' carries 'tittle', which is no field of the model (it has "
+               "slug, title, latin, origin, insertion, functions, exercises, image, "
+               "image_focus, regions, body, extra)")
+    status, stderr = _faulty_cli(faulty_plugin, "variant-tittle", "formats")
+    assert (status, stderr.splitlines()) == (1, [message])
+    status, stderr = _faulty_cli(faulty_plugin, "variant-tittle", "convert", str(SAMPLES),
+                                 "--to", "faulty-shape", "-o", str(tmp_path / "out.shape"))
+    assert status == 2 and message.removeprefix("muscle-convert: warning: ") in stderr
+    assert "Traceback" not in stderr and not (tmp_path / "out.shape").exists()
 
 def test_a_file_of_a_plugin_that_does_not_load_is_told_so(broken_plugin,
                                                           tmp_path: Path) -> None:
