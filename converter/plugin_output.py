@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .atomic import (
     terminable,
 )
 from .atomic_folder import atomic_directory
-from .diagnostics import MuscleError, error
+from .diagnostics import Diagnostic, MuscleError, error
 from .registry import Format, built_in
 
 
@@ -74,17 +74,40 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def reported_as(report: Callable[[Diagnostic], None], made: Path, out: Path
+                ) -> Callable[[Diagnostic], None]:
+    """``report`` for a writer given ``made`` (:func:`writer_output`) to write ``out``:
+    a diagnostic naming ``made``, or a file in it, names ``out`` (or that file in
+    ``out``) instead. ``report`` itself when ``made`` is ``out`` (a built-in writer)."""
+    if made == out:
+        return report
+    return lambda diagnostic: report(_renamed(diagnostic, made, out))
+
+
+def _renamed(diagnostic: Diagnostic, made: Path, out: Path) -> Diagnostic:
+    """``diagnostic``, naming ``out`` where it names ``made`` (a file in ``out`` where it
+    names one in ``made``); anything else as it is."""
+    path = getattr(diagnostic, "path", None)
+    if not isinstance(diagnostic, Diagnostic) or not isinstance(path, str):
+        return diagnostic
+    if path == str(made):
+        return diagnostic._replace(path=str(out))
+    if path.startswith(os.path.join(made, "")):
+        return diagnostic._replace(path=os.path.join(out, path[len(str(made)) + 1:]))
+    return diagnostic
+
+
 @contextlib.contextmanager
 def _named_as(made: Path, out: Path) -> Iterator[None]:
     """The block, the diagnostics of its :class:`MuscleError` that name ``made`` (the
-    file a writer was given) naming ``out`` instead."""
+    file or folder a writer was given), or a file in it, naming ``out`` instead."""
     try:
         yield
     except MuscleError as exc:
-        if not any(d.path == str(made) for d in exc.diagnostics):
+        named = [_renamed(d, made, out) for d in exc.diagnostics]
+        if named == exc.diagnostics:
             raise
-        raise MuscleError([d._replace(path=str(out)) if d.path == str(made) else d
-                           for d in exc.diagnostics]) from None
+        raise MuscleError(named) from None
 
 
 def _put_in(made: Path, target: Path) -> None:

@@ -37,7 +37,7 @@ from .lint import CorpusLint, diagram_size
 from .locator import Locator
 from .model import Muscle
 from .pipeline import Reader
-from .plugin_output import writer_output
+from .plugin_output import reported_as, writer_output
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -622,6 +622,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             method = writer.write_records if writer.writes_records else writer.write
             with reading(reader.inputs, problems.append), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
+                ctx.report = reported_as(problems.append, given, output)
                 summary = run_writer(writer, lambda items: method(items, given, ctx),
                                      stream, output, problems.append)
             closed = left_early(output)

@@ -41,6 +41,10 @@ class Halfway(Format):
                                                  "no room"))
                 fh.write(muscle.title + "\\n")
                 fh.flush()
+        if fault() == "report":
+            ctx.report(Diagnostic(str(out), 3, None, "", "cannot-write", "line too long"))
+            ctx.report(Diagnostic(str(out), None, None, "", "cannot-write", "a note",
+                                  "warning"))
 
 
 class HalfwayRecords(Format):
@@ -75,6 +79,10 @@ class HalfwayFolder(Format):
             (out / f"{muscle.slug}.txt").write_text(muscle.title + "\\n")
             slugs.append(muscle.slug)
         (out / "muscles.list").write_text("".join(s + "\\n" for s in slugs))
+        if fault() == "report":
+            ctx.report(Diagnostic(str(out / "muscles.list"), 1, None, "", "cannot-write",
+                                  "line too long"))
+            ctx.report(Diagnostic(str(out), None, None, "", "cannot-write", "too many"))
 '''
 
 
@@ -145,6 +153,38 @@ def test_a_plugin_writer_failing_from_python_leaves_the_earlier_output(
     assert sorted(os.listdir(tmp_path)) == ["out.half", "plugin"]
 
 
+def _reported(stderr: str) -> list[str]:
+    """The lines of ``stderr`` that say what a writer reported (``cannot-write``)."""
+    return [line for line in stderr.splitlines() if line.endswith("[cannot-write]")]
+
+def test_what_a_plugin_writer_reports_names_the_output(
+        halfway: Path, tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A diagnostic a plugin writer reported through ctx.report about the path it was
+    given named the temporary file beside the output (out.half's .tmpdir, gone once the
+    run ended), or the temporary folder; it now names the output (a file in the output
+    folder for a file in the folder it was given), from the command line and Python."""
+    out, folder = tmp_path / "out.half", tmp_path / "folder"
+    result = _cli(halfway, tmp_path, "report", "convert", str(SAMPLES), "--to", "halfway",
+                  "-o", str(out), "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert _reported(result.stderr) == [f"{out}: warning: a note [cannot-write]",
+                                        f"{out}:3: error: line too long [cannot-write]"]
+    result = _cli(halfway, tmp_path, "report", "convert", str(SAMPLES), "--to",
+                  "halfway-folder", "-o", str(folder), "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert _reported(result.stderr) == [
+        f"{folder}: error: too many [cannot-write]",
+        f"{folder / 'muscles.list'}:1: error: line too long [cannot-write]"]
+    monkeypatch.setenv("FAULT", "report")
+    with pytest.warns(UserWarning, match="a note") as warned, \
+            pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, out)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{out}:3: error: line too long [cannot-write]"]
+    assert [str(w.message) for w in warned] == [f"{out}: warning: a note [cannot-write]"]
+    assert sorted(os.listdir(tmp_path)) == ["folder", "out.half", "plugin"]
+
 def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
         halfway: Path, tmp_path: Path) -> None:
     """-o - gave a plugin Path("-"): it wrote a file named - in the working folder and
@@ -208,6 +248,30 @@ def test_a_writer_that_makes_no_file_leaves_the_output_as_it_was(tmp_path: Path)
     assert [d.path for d in caught.value.diagnostics] == [str(out), "elsewhere"]
     assert sorted(os.listdir(tmp_path)) == ["out.plain"]
 
+
+class _PlainFolder(_Plain):
+    """A format of no package that writes a folder."""
+
+    name = "plain-folder-test"
+
+    def writes_directory(self, options: object) -> bool:
+        return True
+
+
+def test_an_error_naming_a_file_in_the_folder_given_names_it_in_the_output(
+        tmp_path: Path) -> None:
+    """A writer of a folder whose MuscleError named a file in the temporary folder it
+    was given named that file, gone once the run ended; it names the file in the
+    output folder now."""
+    out = tmp_path / "out"
+    with pytest.raises(MuscleError) as caught, \
+            writer_output(_PlainFolder(), out, {}) as given:
+        raise MuscleError([Diagnostic(str(given / "a.txt"), 2, None, "", "cannot-write",
+                                      "full"),
+                           Diagnostic(f"{given}x", None, None, "", "cannot-write", "full")])
+    assert [d.path for d in caught.value.diagnostics] == [str(out / "a.txt"),
+                                                          f"{given}x"]
+    assert os.listdir(tmp_path) == []
 
 def test_a_built_in_writer_is_given_the_output_itself(tmp_path: Path) -> None:
     """The project's own writers write their outputs atomically themselves."""
