@@ -1,7 +1,8 @@
 """A third party's writer given a place of its own to write: a file in a temporary
 folder beside the output, put in place only once the writer has returned, so a writer
-that fails part-way leaves the earlier output as it was. The project's own writers
-are given the output itself: each writes it atomically (:mod:`converter.atomic`)."""
+that fails part-way leaves the earlier output as it was; its ``update()`` is given a
+copy of the output, put in place likewise. The project's own writers are given the
+output itself: each writes it atomically (:mod:`converter.atomic`)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,35 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         finally:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+class _NotUpdated(Exception):
+    """A third party's update() that returned no summary: its copy is not put in."""
+
+
+def updated(fmt: Format, out: Path, options: Mapping[str, Any],
+            update: Callable[[Path], Any]) -> str | None:
+    """What ``update(path)`` of ``fmt``'s writer of ``out`` (with ``options``) returns,
+    a summary, or None (the run then writes ``out`` whole). A built-in format's is given
+    ``out`` itself (it updates in place atomically: SQLite in one transaction). A third
+    party's is given a copy of ``out`` where :func:`writer_output` gives its ``write()``
+    a file, which replaces ``out`` only once it returns a summary (a str), so a run
+    killed meanwhile leaves ``out`` as it was; a third party's writer of a folder is
+    not asked (None)."""
+    if built_in(fmt):
+        summary = update(out)
+        return summary if isinstance(summary, str) else None
+    if fmt.writes_directory(options) or is_special(out):
+        return None
+    try:
+        with writer_output(fmt, out, options) as made:
+            shutil.copyfile(out, made)
+            summary = update(made)
+            if not isinstance(summary, str):
+                raise _NotUpdated
+    except _NotUpdated:
+        return None
+    return summary
 
 
 def reported_as(report: Callable[[Diagnostic], None], made: Path, out: Path

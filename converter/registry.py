@@ -535,7 +535,10 @@ class Format:
         same conversion, untouched since; ``muscles`` replace those of the same slugs,
         the others are unchanged. Return what :meth:`write` of all the new muscles
         would return, or None when this writer cannot tell (nothing is written then,
-        and the core writes everything). Atomic, as :meth:`write` is."""
+        and the core writes everything). Atomic, as :meth:`write` is: a third party's
+        is given a copy of ``out``, put in place once it returns a summary, and a third
+        party's writer of a folder is not asked
+        (:func:`~converter.plugin_output.updated`)."""
         return None
 
     def _no_writer(self, where: str, what: str = "") -> MuscleError:

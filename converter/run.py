@@ -37,7 +37,7 @@ from .lint import CorpusLint, diagram_size
 from .locator import Locator
 from .model import Muscle
 from .pipeline import Reader
-from .plugin_output import reported_as, writer_output
+from .plugin_output import reported_as, updated, writer_output
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -635,10 +635,10 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
         ctx = WriteContext(options=options, sources=reader.sources)
         try:
-            summary = writer.update(muscles, Path(output), ctx, total=total)
+            return updated(writer, Path(output), options, lambda given: writer.update(
+                muscles, given, ctx, total=total))
         except Exception:  # (a plugin's too) the full run that follows says what is wrong
             return None
-        return summary if isinstance(summary, str) else None
 
     return _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,

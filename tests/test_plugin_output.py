@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,29 @@ class Halfway(Format):
                                   "warning"))
 
 
+class HalfwayUpdate(Format):
+    """``slug|title`` lines, brought up to date in place: FAULT ``killed`` ends the
+    process half-way through."""
+
+    name = "halfway-update"
+    extensions = (".halfup",)
+
+    def write(self, muscles, out, ctx):
+        out.write_text("".join(f"{m.slug}|{m.title}\\n" for m in muscles))
+
+    def update(self, muscles, out, ctx, *, total):
+        titles = {m.slug: m.title for m in muscles}
+        lines = out.read_text().splitlines()
+        with open(out, "w", encoding="utf-8") as fh:
+            for n, line in enumerate(lines):
+                if n == 2 and fault() == "killed":
+                    os._exit(9)
+                slug = line.partition("|")[0]
+                fh.write(f"{slug}|{titles.get(slug, line.partition('|')[2])}\\n")
+                fh.flush()
+        return f"updated {len(muscles)} in {out.name}"
+
+
 class HalfwayRecords(Format):
     name = "halfway-records"
     extensions = (".halfrec",)
@@ -83,6 +108,10 @@ class HalfwayFolder(Format):
             ctx.report(Diagnostic(str(out / "muscles.list"), 1, None, "", "cannot-write",
                                   "line too long"))
             ctx.report(Diagnostic(str(out), None, None, "", "cannot-write", "too many"))
+
+    def update(self, muscles, out, ctx, *, total):
+        (out / "updated.txt").write_text("in place\\n")
+        return "updated in place"
 '''
 
 
@@ -99,7 +128,8 @@ def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (dist / "entry_points.txt").write_text(
         "[muscle_convert.formats]\nhalfway = halfway_format:Halfway\n"
         "halfway-records = halfway_format:HalfwayRecords\n"
-        "halfway-folder = halfway_format:HalfwayFolder\n")
+        "halfway-folder = halfway_format:HalfwayFolder\n"
+        "halfway-update = halfway_format:HalfwayUpdate\n")
     yield from installed_folder(folder, monkeypatch, "halfway_format")
 
 
@@ -152,6 +182,52 @@ def test_a_plugin_writer_failing_from_python_leaves_the_earlier_output(
         assert out.read_text() == "earlier\n"
     assert sorted(os.listdir(tmp_path)) == ["out.half", "plugin"]
 
+
+def test_a_plugin_update_killed_part_way_leaves_the_earlier_output(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's update() was given the output itself: a run killed while it rewrote
+    it in place left the output cut short. It is now given a copy beside the output
+    (named as it is), put in place once it returns a summary, so the output stays
+    whole; an update that returns brings it up to date as before."""
+    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    soleus = source / "soleus.md"
+    for title, fault in (("Soleus Two", ""), ("Soleus Three", "killed"),
+                         ("Soleus Four", "")):
+        before = out.read_text()
+        soleus.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}",
+                                 soleus.read_text()))
+        result = _cli(halfway, tmp_path, fault, *convert)
+        if fault:
+            assert result.returncode == 9 and out.read_text() == before, result.stderr
+            continue
+        assert result.returncode == 0, result.stderr
+        assert "updated 15 in out.halfup; 15 muscles converted" in result.stderr
+        assert out.read_text() == before.replace(
+            f"soleus|{before.split('soleus|')[1].splitlines()[0]}\n",
+            f"soleus|{title}\n")
+    assert len(out.read_text().splitlines()) == 15
+
+def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's update() of a folder was given the output folder itself, to change in
+    place unguarded (updated.txt left in it). Its update() is not called now: a run
+    that could patch the last one writes the folder whole, as a full run does."""
+    source, out = tmp_path / "samples", tmp_path / "out"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "halfway-folder", "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    soleus = source / "soleus.md"
+    soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
+    result = _cli(halfway, tmp_path, "", *convert)
+    assert result.returncode == 0, result.stderr
+    assert "updated in place" not in result.stderr
+    assert not (out / "updated.txt").exists()
+    assert (out / "soleus.txt").read_text() == "Soleus Two\n"
 
 def _reported(stderr: str) -> list[str]:
     """The lines of ``stderr`` that say what a writer reported (``cannot-write``)."""
