@@ -241,7 +241,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     try:
         ctx = WriteContext(options=options, report=reported.append)
         with writer_output(fmt, path, options) as given:  # (a third party's: a file beside)
-            ctx.report = reported_as(reported.append, given, path)
+            ctx.report = reported_as(fmt, reported.append, given, path)
             summary = run_writer(fmt, lambda items: fmt.write(items, given, ctx),
                                  _once_each(muscles, str(path), size), path, reported.append)
     except OSError as exc:  # (as the command line says it)

@@ -65,6 +65,7 @@ from .lint import (
 )
 from .locator import Locator, locate_lines
 from .model import Muscle, misshapen
+from .plugins import misshapen_diagnostic
 from .registry import (
     MAX_BYTES,
     Format,
@@ -447,32 +448,11 @@ def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
     :attr:`Format.validates` too): what is no :class:`Diagnostic` of its types is the file's
     ``reader-failed`` error in its place."""
     def report(diagnostic: Any) -> None:
-        wrong = _misshapen_diagnostic(diagnostic)
+        wrong = misshapen_diagnostic(diagnostic)
         diagnostics.append(diagnostic if wrong is None else Diagnostic(
             path, None, None, "", "reader-failed", f"the {fmt.name} reader reported {wrong}"))
 
     return report
-
-
-def _misshapen_diagnostic(diagnostic: Any) -> str | None:
-    """What makes ``diagnostic`` no :class:`Diagnostic` a run can say, else None."""
-    if not isinstance(diagnostic, Diagnostic):
-        return f"{type(diagnostic).__name__}, not a Diagnostic"
-    texts = ("path", "field", "code", "message")
-    wrong = [n for n in texts if not isinstance(getattr(diagnostic, n), str)] + [
-        n for n in ("line", "column") if not _is_place(getattr(diagnostic, n))]
-    if diagnostic.severity not in ("error", "warning"):
-        wrong.append("severity")
-    if not (isinstance(diagnostic.named, tuple) and all(map(_is_place, diagnostic.named))):
-        wrong.append("named")
-    return f"a Diagnostic whose {wrong[0]} is {getattr(diagnostic, wrong[0])!r}" if wrong \
-        else None
-
-
-def _is_place(value: Any) -> bool:
-    """Whether ``value`` is a line, column or offset of a :class:`Diagnostic`: None or
-    a whole number."""
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:

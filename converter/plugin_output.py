@@ -29,6 +29,7 @@ from .atomic import (
 )
 from .atomic_folder import atomic_directory
 from .diagnostics import Diagnostic, MuscleError, error
+from .plugins import misshapen_diagnostic
 from .registry import Format, built_in
 
 
@@ -104,21 +105,28 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     return summary
 
 
-def reported_as(report: Callable[[Diagnostic], None], made: Path, out: Path
+def reported_as(fmt: Format, report: Callable[[Diagnostic], None], made: Path, out: Path
                 ) -> Callable[[Diagnostic], None]:
-    """``report`` for a writer given ``made`` (:func:`writer_output`) to write ``out``:
-    a diagnostic naming ``made``, or a file in it, names ``out`` (or that file in
-    ``out``) instead. ``report`` itself when ``made`` is ``out`` (a built-in writer)."""
-    if made == out:
+    """``report`` for ``fmt``'s writer given ``made`` (:func:`writer_output`) to write
+    ``out``: a diagnostic naming ``made``, or a file in it, names ``out`` (or that file
+    in ``out``) instead, and what is no :class:`Diagnostic` of its types is the output's
+    ``writer-failed`` error in its place. ``report`` itself for a built-in writer."""
+    if built_in(fmt):
         return report
-    return lambda diagnostic: report(_renamed(diagnostic, made, out))
+
+    def checked(diagnostic: Any) -> None:
+        wrong = misshapen_diagnostic(diagnostic)
+        report(_renamed(diagnostic, made, out) if wrong is None else Diagnostic(
+            str(out), None, None, "", "writer-failed", f"the {fmt.name} writer reported {wrong}"))
+
+    return checked
 
 
 def _renamed(diagnostic: Diagnostic, made: Path, out: Path) -> Diagnostic:
     """``diagnostic``, naming ``out`` where it names ``made`` (a file in ``out`` where it
-    names one in ``made``); anything else as it is."""
-    path = getattr(diagnostic, "path", None)
-    if not isinstance(diagnostic, Diagnostic) or not isinstance(path, str):
+    names one in ``made``); one whose path is no str (a plugin's) as it is."""
+    path = diagnostic.path
+    if not isinstance(path, str):
         return diagnostic
     if path == str(made):
         return diagnostic._replace(path=str(out))

@@ -281,3 +281,24 @@ def _property_problem(fmt: Format) -> str | None:
         if not isinstance(value, bool):
             return f"its {name} is {type(value).__name__}, not a bool"
     return None
+
+
+def misshapen_diagnostic(diagnostic: Any) -> str | None:
+    """What makes ``diagnostic`` no :class:`Diagnostic` a run can say, else None."""
+    if not isinstance(diagnostic, Diagnostic):
+        return f"{type(diagnostic).__name__}, not a Diagnostic"
+    texts = ("path", "field", "code", "message")
+    wrong = [n for n in texts if not isinstance(getattr(diagnostic, n), str)] + [
+        n for n in ("line", "column") if not _is_number(getattr(diagnostic, n))]
+    if diagnostic.severity not in ("error", "warning"):
+        wrong.append("severity")
+    if not (isinstance(diagnostic.named, tuple) and all(map(_is_number, diagnostic.named))):
+        wrong.append("named")
+    return f"a Diagnostic whose {wrong[0]} is {getattr(diagnostic, wrong[0])!r}" if wrong \
+        else None
+
+
+def _is_number(value: Any) -> bool:
+    """Whether ``value`` is a line, column or offset of a :class:`Diagnostic`: None or
+    a whole number."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))

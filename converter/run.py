@@ -622,7 +622,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             method = writer.write_records if writer.writes_records else writer.write
             with reading(reader.inputs, problems.append), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
-                ctx.report = reported_as(problems.append, given, output)
+                ctx.report = reported_as(writer, problems.append, given, output)
                 summary = run_writer(writer, lambda items: method(items, given, ctx),
                                      stream, output, problems.append)
             closed = left_early(output)

@@ -47,6 +47,9 @@ class Halfway(Format):
             ctx.report(Diagnostic(str(out), 3, None, "", "cannot-write", "line too long"))
             ctx.report(Diagnostic(str(out), None, None, "", "cannot-write", "a note",
                                   "warning"))
+        if fault() == "report-wrong":
+            ctx.report("not a diagnostic")
+            ctx.report(Diagnostic(str(out), "2", None, "", "cannot-write", "line as text"))
 
 
 class HalfwayUpdate(Format):
@@ -261,6 +264,28 @@ def test_what_a_plugin_writer_reports_names_the_output(
     assert [str(w.message) for w in warned] == [f"{out}: warning: a note [cannot-write]"]
     assert sorted(os.listdir(tmp_path)) == ["folder", "out.half", "plugin"]
 
+def test_what_a_plugin_writer_reports_that_is_no_diagnostic_is_named(
+        halfway: Path, tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A plugin writer's ctx.report of what is no Diagnostic of its types (a str, a line
+    given as text) was a traceback (AttributeError: 'str' object has no attribute
+    'severity'), exit 1 or 0; it is now the output's writer-failed error naming the
+    writer and what it reported, from the command line and Python."""
+    out = tmp_path / "out.half"
+    said = [f"{out}: error: the halfway writer reported str, not a Diagnostic "
+            "[writer-failed]",
+            f"{out}: error: the halfway writer reported a Diagnostic whose line is '2' "
+            "[writer-failed]"]
+    result = _cli(halfway, tmp_path, "report-wrong", "convert", str(SAMPLES), "--to",
+                  "halfway", "-o", str(out), "--no-cache")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == said
+    monkeypatch.setenv("FAULT", "report-wrong")
+    with pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, out)
+    assert [str(d) for d in caught.value.diagnostics] == said
+
 def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
         halfway: Path, tmp_path: Path) -> None:
     """-o - gave a plugin Path("-"): it wrote a file named - in the working folder and
@@ -344,9 +369,10 @@ def test_an_error_naming_a_file_in_the_folder_given_names_it_in_the_output(
             writer_output(_PlainFolder(), out, {}) as given:
         raise MuscleError([Diagnostic(str(given / "a.txt"), 2, None, "", "cannot-write",
                                       "full"),
-                           Diagnostic(f"{given}x", None, None, "", "cannot-write", "full")])
+                           Diagnostic(f"{given}x", None, None, "", "cannot-write", "full"),
+                           Diagnostic(given, None, None, "", "cannot-write", "a Path")])
     assert [d.path for d in caught.value.diagnostics] == [str(out / "a.txt"),
-                                                          f"{given}x"]
+                                                          f"{given}x", given]
     assert os.listdir(tmp_path) == []
 
 def test_a_built_in_writer_is_given_the_output_itself(tmp_path: Path) -> None:
