@@ -69,8 +69,7 @@ def check_no_folder_named(folder: Path, written: list[str], shown: str) -> None:
     ``written`` into ``folder`` where one of their names is a folder there: no run makes
     one, so it is the user's, and putting a file in its place would remove it with all
     in it."""
-    folders = [name for name in written
-               if (folder / name).is_dir() and not (folder / name).is_symlink()]
+    folders = _folders_named(folder, written)
     if not folders:
         return
     n = len(folders)
@@ -103,6 +102,18 @@ def unchanged_since(path: Path, seen: Seen) -> bool:
         return stamp(os.lstat(path)) == seen.stamp
     except OSError:
         return False
+
+
+def _folders_named(folder: Path, names: list[str]) -> list[str]:
+    """Those of ``names`` that are folders in ``folder`` (not links to one), in order:
+    one listing of it, not a look at each name (thousands, for a map's focus images)."""
+    try:
+        with os.scandir(folder) as entries:
+            found = {entry.name for entry in entries
+                     if entry.is_dir(follow_symlinks=False)}
+    except OSError:  # (no folder there, or one that cannot be listed: as if none)
+        return []
+    return [name for name in names if name in found]
 
 
 def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: str

@@ -13,7 +13,14 @@ from click.testing import CliRunner
 
 from converter.atomic_folder import atomic_directory
 from converter.cli import cli
-from converter.marker import DIRECTORY_MARKER, file_digest, marker_text, read_marker
+from converter.diagnostics import MuscleError
+from converter.marker import (
+    DIRECTORY_MARKER,
+    check_no_folder_named,
+    file_digest,
+    marker_text,
+    read_marker,
+)
 from tests.conftest import SAMPLES
 
 
@@ -199,3 +206,23 @@ def test_a_file_of_the_tools_you_changed_since_it_wrote_it_is_left_as_it_is(
     result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "html", "-o", named,
                                       "--no-cache", "-j", "1", "-q"])
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_name_the_run_writes_is_refused_where_it_is_a_folder_not_a_link_to_one(
+        tmp_path: Path) -> None:
+    """Of the names a run writes, those that are folders in the output (found in one
+    listing of it) are refused, in the order written; a link to a folder, a file and a
+    name not there are not."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("b.svg", "a.svg"):
+        (out / name).mkdir()
+    (out / "link.svg").symlink_to("a.svg")
+    (out / "file.svg").write_text("x")
+    with pytest.raises(MuscleError) as refused:
+        check_no_folder_named(out, ["a.svg", "file.svg", "link.svg", "new.svg", "b.svg"],
+                              "out")
+    assert refused.value.diagnostics[0].message.startswith(
+        "cannot write here: a.svg, b.svg are folders of yours")
+    check_no_folder_named(out, ["file.svg", "link.svg", "new.svg"], "out")
+    check_no_folder_named(tmp_path / "none", ["a.svg"], "none")
