@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import NamedTuple
 
 from .atomic import (
     STDOUT,
@@ -48,16 +49,15 @@ from .atomic import (
 from .diagnostics import MuscleError, error
 from .folder_lock import Waiting, alone, claimed, in_use, locked
 from .inplace import fill_in_place
+from .late_edits import Looks, check_since, edited_since, look, unchanged
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
-    Seen,
     check_no_folder_named,
     check_unedited,
     digests_of,
     marker_text,
     read_marker,
-    unchanged_since,
 )
 from .sources_kept import read_of, tell_kept, tool_files
 
@@ -246,17 +246,21 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
         with alone(path, lambda: _runs_under_way(path), waiting), \
                 _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
-            seen = _check_unedited(path, marker, shown)
-            linked = _prepared(tmp, path, written, marker, seen)
+            seen, looks, hashed = _check_unedited(path, marker, shown)
+            linked = _prepared(tmp, path, written, marker, _Hashed(looks, hashed))
             if linked is None:
                 return
             with held_once_written(shown):
+                check_since(path, looks, seen, shown, tmp)
                 try:
                     old = _swap(tmp, path, shown)
                 except _Taken as taken:
                     raise _merged_aside(taken, path, shown, marker, linked) from None
                 tmp = None  # (the output now; until all is carried over, so is ``old``)
-                failed = _carry_over(old, path, written, marker, linked)
+                failed = _carry_over(old, path, written, marker, linked) + [
+                    f"{name}: the tool's, changed after this run checked it, as it "
+                    "swapped its folder in"
+                    for name in edited_since(old, looks, seen, path)]
                 if failed:
                     raise _kept_aside(old, path, shown, failed)
                 tmp = old
@@ -271,16 +275,21 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
             os.close(claim)
 
 
-def _check_unedited(path: Path, marker: Marker, shown: str) -> dict[str, Seen]:
+def _check_unedited(path: Path, marker: Marker, shown: str
+                    ) -> tuple[Marker, Looks, dict[str, str]]:
     """Refuse to replace the folder ``path`` (``shown``, as the user gave it) where a
     file of the tool's in it, as its marker says (the one there now, else ``marker``),
-    was changed since: see :func:`~converter.marker.check_unedited`. Else the files
-    hashed, as they were seen."""
+    was changed since: see :func:`~converter.marker.check_unedited`. Return that
+    marker, what was seen of the files it has digests of (see
+    :func:`~converter.late_edits.look`): one changed after is not lost in the swap; and
+    the digests of those hashed."""
     if not _is_folder(path):
-        return {}
+        return marker, {}, {}
     with contextlib.suppress(MuscleError):
         marker = read_marker(path)
-    return check_unedited(path, marker, tool_files(path, marker), shown)
+    names = tool_files(path, marker)
+    looks = look(path, names & marker.digests.keys())
+    return marker, looks, check_unedited(path, marker, names, shown)
 
 
 def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: str
@@ -295,11 +304,19 @@ def _tell_sources_kept(path: Path, marker: Marker, written: list[str], shown: st
     tell_kept(shown, len(read_of(path, marker.ours(path) - set(written))))
 
 
+class _Hashed(NamedTuple):
+    """The files of an output folder the check hashed: what ``lstat`` saw of each
+    before (:func:`~converter.late_edits.look`), and their digests, by name."""
+
+    looks: Looks
+    digests: Mapping[str, str]
+
+
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker,
-              seen: Mapping[str, Seen]) -> dict[str, _Identity | None] | None:
+              hashed: _Hashed) -> dict[str, _Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
-    folder ``path`` (whose ``marker`` was that as the run began; ``seen``, its files as
-    they were hashed): what someone else put there linked in, the marker written. None
+    folder ``path`` (whose ``marker`` was that as the run began; ``hashed``, its files
+    the check hashed): what someone else put there linked in, the marker written. None
     where that is done with: there was no folder (``tmp`` is it now), or one of the very
     same files (``tmp`` is removed); else what was linked (see :func:`_identities`)."""
     if path.exists():
@@ -311,7 +328,7 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker,
     if not path.exists():
         os.rename(tmp, path)
         return None
-    if _keep_times(tmp, path, _hashed_alike(digests, seen, path)):  # (nothing changed:
+    if _keep_times(tmp, path, _hashed_alike(digests, hashed, path)):  # (nothing changed:
         shutil.rmtree(tmp)
         return None
     return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
@@ -632,14 +649,14 @@ def _carry_entry(source: Path, target: Path, relative: str,
     return []
 
 
-def _hashed_alike(digests: Mapping[str, str], seen: Mapping[str, Seen], old: Path
-                  ) -> set[str]:
+def _hashed_alike(digests: Mapping[str, str], hashed: _Hashed, old: Path) -> set[str]:
     """The names of the files just written (of ``digests``) that hold the bytes of the
-    file of that name in the folder ``old``, as its files were ``seen`` hashed (the
-    same digest), where that file is unchanged since: they need not be read again."""
+    file of that name in the folder ``old``, as the check ``hashed`` it (the same
+    digest), where that file is as ``lstat`` saw it before (unchanged since): they need
+    not be read again."""
     return {name for name, digest in digests.items()
-            if name in seen and seen[name].digest == digest
-            and unchanged_since(old / name, seen[name])}
+            if hashed.digests.get(name) == digest and name in hashed.looks
+            and unchanged(hashed.looks[name], old / name)}
 
 
 def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset()) -> bool:

@@ -22,7 +22,6 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from .diagnostics import MuscleError, agreeing, error
 
@@ -82,28 +81,6 @@ def check_no_folder_named(folder: Path, written: list[str], shown: str) -> None:
                 "elsewhere")
 
 
-class Seen(NamedTuple):
-    """A file as it was hashed: its :func:`stamp` then, and the digest of its bytes."""
-
-    stamp: tuple[int, ...]
-    digest: str
-
-
-def stamp(st: os.stat_result) -> tuple[int, ...]:
-    """What tells a file from itself changed: its device, inode, size and times (any
-    write, rename or link sets its change time, which no one can set back)."""
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
-
-
-def unchanged_since(path: Path, seen: Seen) -> bool:
-    """Whether the file ``path`` is as it was when it was ``seen`` (the same
-    :func:`stamp`, a link not followed): its bytes are those hashed then."""
-    try:
-        return stamp(os.lstat(path)) == seen.stamp
-    except OSError:
-        return False
-
-
 def _folders_named(folder: Path, names: list[str]) -> list[str]:
     """Those of ``names`` that are folders in ``folder`` (not links to one), in order:
     one listing of it, not a look at each name (thousands, for a map's focus images)."""
@@ -117,15 +94,14 @@ def _folders_named(folder: Path, names: list[str]) -> list[str]:
 
 
 def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: str
-                   ) -> dict[str, Seen]:
+                   ) -> dict[str, str]:
     """Refuse (``cannot-write``, naming the output folder ``shown``) to replace or remove
     the files ``names`` in ``folder``, the tool's as its ``marker`` says, where one's
     bytes are not those the marker's digest says the run wrote: it was changed since,
-    and is the user's. Else the files hashed, as they were :class:`Seen`."""
-    seen = {name: _hashed(folder / name) for name in names if name in marker.digests}
-    found = {name: each for name, each in seen.items() if each is not None}
-    edited = sorted(name for name, each in found.items()
-                    if each.digest != marker.digests[name])
+    and is the user's. Else the digests of those it hashed (:func:`digests_of`)."""
+    found = digests_of(folder, (name for name in names if name in marker.digests))
+    edited = sorted(name for name, digest in found.items()
+                    if digest != marker.digests[name])
     if not edited:
         return found
     n = len(edited)
@@ -145,29 +121,18 @@ def file_digest(path: Path) -> str | None:
     """The SHA-256 of the bytes of the regular file ``path`` (``sha256:`` and its hex),
     opened without following a link or waiting for a writer; None where there is no
     such file to be read."""
-    seen = _hashed(path)
-    return None if seen is None else seen.digest
-
-
-def _hashed(path: Path) -> Seen | None:
-    """The regular file ``path`` as :func:`file_digest` hashes it, :class:`Seen` (its
-    stamp taken as it was opened, and again once read: one written meanwhile is stamped
-    with what can match no later look, so it is never taken as unchanged)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    before = os.fstat(fd)
-    if not stat.S_ISREG(before.st_mode):
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         return None
     with os.fdopen(fd, "rb") as fh:
         try:
-            digest = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+            return "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
             return None
-        after = stamp(os.fstat(fh.fileno()))
-    return Seen(after if after == stamp(before) else (), digest)
 
 
 def digests_of(folder: Path, names: Iterable[str]) -> dict[str, str]:

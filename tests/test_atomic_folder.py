@@ -3,6 +3,7 @@ what is saved or removed while a run writes them carried over."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -454,14 +455,14 @@ def test_a_shared_output_folder_with_a_file_of_someone_else_is_written(
 
 def _edited_meanwhile(out: Path) -> None:
     """What someone does in the folder ``out`` while a run writes it: an editor saves a
-    note (a new file renamed over it), a note is added, one in a folder of notes too,
-    and the tool's own page is edited."""
+    note (a new file renamed over it), a note is added, one in a folder of notes too
+    (the tool's own page edited then is kept: see
+    :func:`test_a_page_of_the_tools_edited_as_the_folder_is_swapped_is_kept_aside`)."""
     (out.parent / "notes.new").write_text("v2 user edit")
     os.replace(out.parent / "notes.new", out / "notes.txt")
     (out / "added.txt").write_text("added")
     (out / "both.txt").write_text("saved before the swap")
     (out / "notes" / "later.txt").write_text("later")
-    (out / "index.html").write_text("the tool's, edited")
 
 
 def _after_the_swap(out: Path) -> None:
@@ -520,6 +521,84 @@ def test_what_is_saved_in_an_output_folder_while_it_is_written_survives(
     _edits_survived(out, exchange)
     assert (out / "index.html").read_text() == "new"
     assert converter.atomic_folder.written_by_tool(out) == {"index.html"}
+
+
+def _pages(out: Path) -> None:
+    """Write the folder ``out`` with two pages of the tool's: ``index.html``, which the
+    next run writes anew, and ``same.html``, which it writes with the same bytes."""
+    with converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+        (folder / "same.html").write_text("same")
+
+
+@pytest.mark.parametrize("edited", ["index.html", "same.html"])
+def test_a_page_of_the_tools_edited_after_the_check_is_not_replaced(
+        edited: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of the tool's the user saved after the run checked the folder's pages
+    (as it linked their files) was replaced with the old folder, the run exiting 0: the
+    save was lost. It is looked at again just before the swap: the run is refused as
+    it is for a page edited before it began, the folder left as it is, their save in
+    it; one saved into the file the new folder shares with the old (of the same bytes,
+    linked) is in the new folder, the run written."""
+    out = tmp_path / "site"
+    _pages(out)
+    real = converter.atomic_folder._keep_times
+
+    def kept_then_edited(new: Path, old: Path) -> bool:
+        same = real(new, old)
+        (old / edited).write_text("mine")
+        return same
+
+    monkeypatch.setattr(converter.atomic_folder, "_keep_times", kept_then_edited)
+    with pytest.raises(converter.MuscleError) if edited == "index.html" else \
+            contextlib.nullcontext() as raised, \
+            converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+        (folder / "same.html").write_text("same")
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+    if edited == "same.html":
+        assert [(out / name).read_text() for name in ("index.html", "same.html")] == [
+            "new", "mine"]
+        return
+    assert str(raised.value).startswith(
+        f"{out}: error: cannot write here: index.html was changed since muscle-convert "
+        "wrote it (not the bytes its marker .muscle-convert says)")
+    assert [(out / name).read_text() for name in ("index.html", "same.html")] == [
+        "mine", "same"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_a_page_of_the_tools_edited_as_the_folder_is_swapped_is_kept_aside(
+        exchange: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of the tool's the user saved in the moment between the run's last look
+    and its swap was deleted with the old folder, the run exiting 0. The old folder is
+    looked at once more after the swap: it is kept beside the new one, as a ``.old``
+    folder, and one ``cannot-write`` names the page and where it is."""
+    out = tmp_path / "site"
+    _pages(out)
+    real = converter.atomic_folder._exchange
+
+    def edited_then_swapped(new: Path, path: Path) -> bool:
+        (path / "index.html").write_text("mine")
+        (path / "same.html").write_text("same")  # (a save of the same bytes: no edit)
+        return exchange and real(new, path)
+
+    monkeypatch.setattr(converter.atomic_folder, "_exchange", edited_then_swapped)
+    with pytest.raises(converter.MuscleError) as raised, \
+            converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+        (folder / "same.html").write_text("same")
+    [old] = [name for name in os.listdir(tmp_path) if name != "site"]
+    assert old.startswith(".site.") and old.endswith(".old")
+    assert str(raised.value) == (
+        f"{out}: error: the new folder is written, but what you changed in the old one "
+        "while this run wrote it could not all be moved into it (index.html: the tool's, "
+        "changed after this run checked it, as it swapped its folder in); the old folder, "
+        f"with it, is kept in {tmp_path / old}: move back from it what you need "
+        "[cannot-write]")
+    assert (tmp_path / old / "index.html").read_text() == "mine"
+    assert [(out / name).read_text() for name in ("index.html", "same.html")] == [
+        "new", "same"]
 
 
 def test_what_is_saved_in_a_map_folder_while_the_api_writes_it_survives(
