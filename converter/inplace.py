@@ -25,6 +25,7 @@ from typing import Any
 from .atomic import exchange, held_once_written, keep_mode, same_bytes
 from .diagnostics import MuscleError, error
 from .folder_lock import Waiting, locked
+from .late_edits import Looks, look, unchanged
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
@@ -41,9 +42,10 @@ Undo = Callable[[], None]
 
 
 class _Failed(Exception):
-    """A step of the fill that the system refused: ``what`` failed, ``exc`` says why."""
+    """A step of the fill that the system refused: ``what`` failed, ``exc`` says why
+    (None: ``what`` says it all)."""
 
-    def __init__(self, what: str, exc: OSError) -> None:
+    def __init__(self, what: str, exc: OSError | None) -> None:
         super().__init__(what, exc)
         self.what, self.exc = what, exc
 
@@ -74,6 +76,7 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
         marker = read_marker(path)
     check_no_folder_named(path, written, shown)
     old = tool_files(path, marker)
+    looks = look(path, old)  # (what is removed later must still be what was checked)
     check_unedited(path, marker, old, shown)
     stale = sorted(old - set(written))
     changed = [name for name in written if (path / name).is_symlink()
@@ -84,7 +87,7 @@ def _fill_locked(tmp: Path, path: Path, written: list[str], marker: Marker,
     undo: list[Undo] = []
     try:
         _fill(tmp, path, sorted(old | set(written)), changed, stale, written,
-              _Steps(undo, came), digests_of(tmp, written))
+              _Steps(undo, came), digests_of(tmp, written), looks)
     except BaseException as exc:
         left = _undone(undo)
         if isinstance(exc, _Failed):
@@ -115,11 +118,12 @@ class _Steps:
 
 def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
           stale: list[str], written: list[str], steps: _Steps,
-          digests: dict[str, str]) -> None:
+          digests: dict[str, str], looks: Looks) -> None:
     """:func:`fill_in_place`'s steps, each one's undoing noted in ``steps``: the marker
     made to list both the old files and the new (``listed``, with no digest: a run
     killed meanwhile leaves either), the ``changed`` files put in, the ``stale`` ones
-    moved out, the marker made to list what was ``written``, with their ``digests``."""
+    moved out (each only while it is the file the check saw, its ``looks``), the
+    marker made to list what was ``written``, with their ``digests``."""
     aside = Path(_step("its files could not be put in", tempfile.mkdtemp, dir=tmp))
     _put_marker(path, listed, aside, steps.next())
     for name in changed:
@@ -130,7 +134,7 @@ def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
     for name in stale:
         undo = steps.next()
         _step(f"{name}, no longer written, could not be removed", _move_out,
-              path / name, aside / str(len(undo)), undo)
+              path / name, aside / str(len(undo)), undo, looks.get(name))
     _put_marker(path, written, aside, steps.next(), digests)
     steps.next()
 
@@ -187,14 +191,28 @@ def _folder_of_yours(target: Path) -> _Failed:
                                                   str(target)))
 
 
-def _move_out(target: Path, keep: Path, undo: list[Undo]) -> None:
+def _move_out(target: Path, keep: Path, undo: list[Undo],
+              seen: os.stat_result | None = None) -> None:
     """Move the file ``target`` to ``keep`` (removed with the run's folder), noting in
-    ``undo`` how it is put back; one already gone is passed over."""
+    ``undo`` how it is put back; one already gone is passed over. One that is not the
+    file the check saw (``seen``), before or as it is moved (a folder of the user's,
+    or another file, put there since), is not removed: :class:`_Failed` saying so."""
+    if seen is not None and os.path.lexists(target) and not unchanged(seen, target):
+        raise _changed_since(target, "no longer written, ")
     try:
         os.rename(target, keep)
     except FileNotFoundError:
         return
     undo.append(lambda: os.replace(keep, target))
+    if seen is not None and not unchanged(seen, keep, moved=True):
+        raise _changed_since(target, "no longer written, ")
+
+
+def _changed_since(target: Path, which: str = "") -> _Failed:
+    """The :class:`_Failed` of the file ``target`` (``which``: what it is), not the one
+    the check saw: put there, or changed, since."""
+    return _Failed(f"{target.name}, {which}was replaced or changed after this run checked "
+                   "it, and is left as it is", None)
 
 
 def _keep_aside(target: Path, keep: Path) -> None:
@@ -234,7 +252,8 @@ def _undone(undo: list[Undo]) -> list[str]:
 def _refused(shown: str, failed: _Failed, left: list[str]) -> MuscleError:
     """The ``cannot-write`` of a fill of the folder ``shown`` that ``failed``, every step
     done undone but for ``left``."""
-    reason = f"cannot write here: {failed.what} ({failed.exc.strerror or failed.exc})"
+    why = f" ({failed.exc.strerror or failed.exc})" if failed.exc is not None else ""
+    reason = f"cannot write here: {failed.what}{why}"
     if left:
         return error(shown, "cannot-write", f"{reason}; what was done could not all be "
                      f"undone ({'; '.join(left)}): run again once it can be written")

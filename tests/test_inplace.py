@@ -142,6 +142,62 @@ def test_a_folder_of_yours_made_as_the_run_fills_the_folder_is_left_whole(
             if name != "soleus.svg"} == before
 
 
+def _yours(target: Path, what: str) -> None:
+    """Put ``what`` of the user's at ``target``: a ``folder`` with a note in it, or a
+    ``file`` of other bytes (an editor's save, a new file renamed over it)."""
+    if what == "folder":
+        target.unlink()
+        target.mkdir()
+        (target / "mine.txt").write_text("mine")
+        return
+    (target.parent / "new").write_text("mine, saved anew")
+    os.replace(target.parent / "new", target)
+
+
+@pytest.mark.parametrize("what", ["folder", "file"])
+@pytest.mark.parametrize("when", ["after the check", "as it is moved out"])
+def test_a_file_no_longer_written_the_user_replaced_after_the_check_is_left(
+        what: str, when: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of the tool's the run no longer writes, found removable by its check,
+    that the user then replaced (by a folder of theirs, by a file of theirs) was moved
+    into the run's hidden folder and removed with it, all in it, the run exiting 0. It
+    is removed only while it is the very file the check saw (looked at just before it
+    is moved out, and as it is): else the run is refused, one ``cannot-write`` naming
+    it, every file left as it was, theirs too."""
+    before = _old_folder(tmp_path, monkeypatch)
+    gone = tmp_path / "gone.svg"
+    if when == "after the check":
+        real_digests = converter.inplace.digests_of
+
+        def digests_then_replaced(folder: Path, names: list[str]) -> dict[str, str]:
+            _yours(gone, what)
+            return real_digests(folder, names)
+
+        monkeypatch.setattr(converter.inplace, "digests_of", digests_then_replaced)
+    else:
+        real_unchanged = converter.inplace.unchanged
+
+        def looked_then_replaced(seen: os.stat_result, path: Path,
+                                 moved: bool = False) -> bool:
+            same = real_unchanged(seen, path, moved=moved)
+            if path == gone and not moved:
+                _yours(gone, what)
+            return same
+
+        monkeypatch.setattr(converter.inplace, "unchanged", looked_then_replaced)
+    code, output = _svg()
+    assert code == 1
+    assert output.count("error:") == 1, output
+    assert (".: error: cannot write here: gone.svg, no longer written, was replaced or "
+            "changed after this run checked it, and is left as it is; every file is left "
+            "as it was, and this run wrote nothing there [cannot-write]") in output
+    assert (tmp_path / "gone.svg" / "mine.txt").read_text() == "mine" if what == "folder" \
+        else (tmp_path / "gone.svg").read_text() == "mine, saved anew"
+    del before["gone.svg"]
+    assert {name: data for name, data in _files(tmp_path).items()
+            if name != "gone.svg"} == before
+
+
 #: A run of the samples' svg into the working folder that stops once it has put its
 #: first file in (it says so in ``ready``), until ``go`` is there.
 PAUSED_AS_IT_FILLS = f"""
