@@ -122,15 +122,15 @@ def _fill(tmp: Path, path: Path, listed: list[str], changed: list[str],
     """:func:`fill_in_place`'s steps, each one's undoing noted in ``steps``: the marker
     made to list both the old files and the new (``listed``, with no digest: a run
     killed meanwhile leaves either), the ``changed`` files put in, the ``stale`` ones
-    moved out (each only while it is the file the check saw, its ``looks``), the
-    marker made to list what was ``written``, with their ``digests``."""
+    moved out (each old one only while it is the file the check saw, its ``looks``),
+    the marker made to list what was ``written``, with their ``digests``."""
     aside = Path(_step("its files could not be put in", tempfile.mkdtemp, dir=tmp))
     _put_marker(path, listed, aside, steps.next())
     for name in changed:
         keep_mode(tmp / name, path / name)
         undo = steps.next()
-        _step(f"{name} could not be replaced", _put, tmp / name, path / name,
-              aside / str(len(undo)), undo)
+        _step(f"{name} could not be replaced", _put_seen, tmp / name, path / name,
+              aside / str(len(undo)), undo, looks.get(name))
     for name in stale:
         undo = steps.next()
         _step(f"{name}, no longer written, could not be removed", _move_out,
@@ -179,6 +179,18 @@ def _put(made: Path, target: Path, keep: Path, undo: list[Undo]) -> None:
     undo.append(lambda: _back(keep, target))
 
 
+def _put_seen(made: Path, target: Path, keep: Path, undo: list[Undo],
+              seen: os.stat_result | None) -> None:
+    """:func:`_put`, over a file of the tool's the check saw as ``seen``: only while it
+    is that file, looked at before, and, exchanged, as it was (else :class:`_Failed`
+    saying so, it put back)."""
+    if seen is not None and os.path.lexists(target) and not unchanged(seen, target):
+        raise _changed_since(target)
+    _put(made, target, keep, undo)
+    if seen is not None and os.path.lexists(made) and not unchanged(seen, made, moved=True):
+        raise _changed_since(target)
+
+
 def _is_folder(path: Path) -> bool:
     """Whether ``path`` is a folder, not a link to one."""
     return path.is_dir() and not path.is_symlink()
@@ -198,20 +210,20 @@ def _move_out(target: Path, keep: Path, undo: list[Undo],
     file the check saw (``seen``), before or as it is moved (a folder of the user's,
     or another file, put there since), is not removed: :class:`_Failed` saying so."""
     if seen is not None and os.path.lexists(target) and not unchanged(seen, target):
-        raise _changed_since(target, "no longer written, ")
+        raise _changed_since(target, ", no longer written,")
     try:
         os.rename(target, keep)
     except FileNotFoundError:
         return
     undo.append(lambda: os.replace(keep, target))
     if seen is not None and not unchanged(seen, keep, moved=True):
-        raise _changed_since(target, "no longer written, ")
+        raise _changed_since(target, ", no longer written,")
 
 
 def _changed_since(target: Path, which: str = "") -> _Failed:
     """The :class:`_Failed` of the file ``target`` (``which``: what it is), not the one
     the check saw: put there, or changed, since."""
-    return _Failed(f"{target.name}, {which}was replaced or changed after this run checked "
+    return _Failed(f"{target.name}{which} was replaced or changed after this run checked "
                    "it, and is left as it is", None)
 
 

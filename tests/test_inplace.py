@@ -198,6 +198,41 @@ def test_a_file_no_longer_written_the_user_replaced_after_the_check_is_left(
             if name != "gone.svg"} == before
 
 
+@pytest.mark.parametrize(("when", "exchanges"), [
+    ("after the check", True), ("after the check", False), ("as it is exchanged", True)])
+def test_a_file_of_the_tools_the_user_edited_after_the_check_is_not_replaced(
+        when: str, exchanges: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A file of the tool's the run writes again, which the user edited after the run
+    checked it, was replaced, the edit removed with the run's hidden folder, the run
+    exiting 0. It is replaced only while it is the very file the check saw (looked at
+    just before, and as it is exchanged): else the run is refused, one ``cannot-write``
+    naming it, every file left as it was, the edit too."""
+    before = _old_folder(tmp_path, monkeypatch)
+    soleus = tmp_path / "soleus.svg"
+    real_exchange, real_keep_mode = converter.inplace.exchange, converter.inplace.keep_mode
+
+    def kept_then_edited(made: Path, target: Path) -> None:
+        real_keep_mode(made, target)
+        if target == soleus and when == "after the check":
+            soleus.write_text("mine, edited")
+
+    def edited_then_exchanged(made: Path, target: Path) -> bool:
+        if target == soleus and when == "as it is exchanged":
+            soleus.write_text("mine, edited")
+        return exchanges and real_exchange(made, target)
+
+    monkeypatch.setattr(converter.inplace, "keep_mode", kept_then_edited)
+    monkeypatch.setattr(converter.inplace, "exchange", edited_then_exchanged)
+    code, output = _svg()
+    assert code == 1
+    assert output.count("error:") == 1, output
+    assert (".: error: cannot write here: soleus.svg was replaced or changed after this "
+            "run checked it, and is left as it is; every file is left as it was, and this "
+            "run wrote nothing there [cannot-write]") in output
+    assert _files(tmp_path) == {**before, "soleus.svg": b"mine, edited"}
+
+
 #: A run of the samples' svg into the working folder that stops once it has put its
 #: first file in (it says so in ``ready``), until ``go`` is there.
 PAUSED_AS_IT_FILLS = f"""
