@@ -179,8 +179,9 @@ def build(node: yaml.Node, depth: int = 1, keys: list[YamlProblem] | None = None
                                    "a key must be plain text, not a list or map")
                 problem.key = node  # (named as the map it is in)
                 raise problem from None
-            if duplicate:
-                raise _problem(key_node, "duplicate-key", f"duplicate key {key!r}")
+            if duplicate:  # (named by its whole field path: see _name_keys)
+                raise _problem_of_key(_problem(key_node, "duplicate-key",
+                                               f"duplicate key {key!r}"), "", key_node)
             mapping[key] = build(value_node, depth + 1, keys)
         return mapping
     if tag == _SEQ and type(node) is yaml.SequenceNode:

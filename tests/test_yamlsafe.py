@@ -114,6 +114,19 @@ def test_duplicate_keys_in_nested_and_flow_maps() -> None:
     assert (found.code, found.line, found.column) == ("duplicate-key", 0, 10)
 
 
+@pytest.mark.parametrize("text, field", [
+    ("title: A\nlatin: B\ntitle: C\n", "title"),
+    ("origin:\n  da: x\n  da: y\n", "origin.da"),
+    ("function:\n  - short: a\n    short: b\n", "function[0].short"),
+    ("a: {b: 1, b: 2}\n", "a.b"),
+])
+def test_a_duplicate_key_names_its_field(text: str, field: str) -> None:
+    """The second key is named by its whole field path, as JSON names one
+    (``muscles[2].title``): it named no field."""
+    found = problem(text)
+    assert (found.code, found.field) == ("duplicate-key", field)
+
+
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n",  # alias
     "a: &x 1\n",  # an anchor alone is refused as well

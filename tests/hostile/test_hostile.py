@@ -37,8 +37,8 @@ BAD: dict[str, tuple[str, int | None, str]] = {
     "utf16-no-bom.md": ("not-utf8", 1, ""),  # (every other byte NUL: a "binary file")
     "latin1.md": ("not-utf8", 2, ""),
     "utf16.md": ("not-utf8", 1, ""),  # (its NUL bytes made it a "binary file")
-    "duplicate-key.md": ("duplicate-key", 4, ""),
-    "duplicate-nested-key.md": ("duplicate-key", 5, ""),
+    "duplicate-key.md": ("duplicate-key", 4, "title"),
+    "duplicate-nested-key.md": ("duplicate-key", 5, "origin.da"),
     "deep-nesting.md": ("yaml-too-deep", 3, ""),
     "deep-block-nesting.md": ("yaml-too-deep", 4, ""),
     "not-a-mapping.md": ("front-matter-not-mapping", 1, ""),
