@@ -1,5 +1,6 @@
 """Where the reading of a YAML text that does not load breaks off: the field path a
-syntax error is in (``foo`` of ``foo: [a,``), for :mod:`converter.yamlsafe` to name it.
+syntax error is in (``foo`` of ``foo: [a,``), or that a refused anchor or alias is at,
+for :mod:`converter.yamlsafe` to name it.
 
 libyaml's events come a little behind its scanner, which looks ahead for keys: the
 path found is that of the value the error is in, or of one that holds it, or none.
@@ -23,20 +24,46 @@ def broken_field(text: str) -> str:
     frames: list[_Open] = []
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                frames.append(_Open(isinstance(event, yaml.SequenceStartEvent)))
-            elif isinstance(event, yaml.CollectionEndEvent | yaml.ScalarEvent):
-                if isinstance(event, yaml.CollectionEndEvent) and frames:
-                    frames.pop()
-                if frames:
-                    frames[-1].read(getattr(event, "value", None))
+            _read(frames, event)
     except (yaml.YAMLError, UnicodeEncodeError):
         pass
+    return _path(frames, len(frames) - 1)
+
+
+def field_at(text: str, nth: int) -> str:
+    """The field path of the value that the ``nth`` (0-based) parse event of ``text``
+    starts (``origin`` of ``origin: &o``, ``more[1]`` of ``more: [a, *x]``; a key's,
+    that of the map it is in), "" outside any or deeper than :data:`MAX_DEPTH`."""
+    frames: list[_Open] = []
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=_BaseLoader)):
+            if count == nth:
+                return _path(frames, len(frames))
+            _read(frames, event)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    return ""
+
+
+def _read(frames: list[_Open], event: yaml.Event) -> None:
+    """Follow one parse ``event`` in ``frames``, the maps and lists it is inside."""
+    if isinstance(event, yaml.CollectionStartEvent):
+        frames.append(_Open(isinstance(event, yaml.SequenceStartEvent)))
+    elif isinstance(event, yaml.CollectionEndEvent | yaml.ScalarEvent | yaml.AliasEvent):
+        if isinstance(event, yaml.CollectionEndEvent) and frames:
+            frames.pop()
+        if frames:
+            frames[-1].read(getattr(event, "value", None))
+
+
+def _path(frames: list[_Open], last: int) -> str:
+    """The field path of ``frames``: each key read, and the index of each list before
+    ``last`` (the frame the value is in); "" deeper than :data:`MAX_DEPTH`."""
     if len(frames) > MAX_DEPTH:  # (too deep to name, and refused as such once it loads)
         return ""
     path = ""
     for depth, frame in enumerate(frames):
-        if frame.items is not None and depth < len(frames) - 1:
+        if frame.items is not None and depth < last:
             path += f"[{frame.items}]"
         elif frame.key is not None:
             path += f".{frame.key}" if path else frame.key

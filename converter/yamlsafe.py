@@ -44,7 +44,7 @@ from converter.model import (
     extra_float,
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
-from converter.yamlbreak import broken_field
+from converter.yamlbreak import broken_field, field_at
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -486,11 +486,11 @@ def _check_events(text: str) -> None:
     """Walk the event stream (flat memory) refusing anchors, aliases and more than
     :data:`MAX_NODES` values, before any node tree is built."""
     nodes = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    for count, event in enumerate(yaml.parse(text, Loader=_BaseLoader)):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem("yaml-alias", "YAML anchors and aliases are not allowed "
                               "(they can expand to huge documents)",
-                              *_placed(text, event.start_mark))
+                              *_placed(text, event.start_mark), field_at(text, count))
         if isinstance(event, yaml.NodeEvent):
             nodes += 1
             if nodes > MAX_NODES:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from converter.safety import MAX_DEPTH
-from converter.yamlbreak import broken_field
+from converter.yamlbreak import broken_field, field_at
 
 
 @pytest.mark.parametrize("text, field", [
@@ -28,3 +29,22 @@ def test_a_text_broken_deeper_than_the_limit_names_no_field() -> None:
 
 def test_a_list_or_map_as_a_key_names_no_key() -> None:
     assert broken_field("x:\n  ? [a]\n  : [\n") == "x"
+
+
+@pytest.mark.parametrize("text, event, field", [
+    ("title: T\norigin: &o\n  da: x\n", "&o", "origin"),
+    ("lol: [ha]\nmore: [x, *lol]\n", "*lol", "more[1]"),
+    ("origin:\n  da: *x\n", "*x", "origin.da"),
+    ("x:\n  - &a k: v\n", "&a", "x[0]"),  # (a key: the map it is in)
+    ("title: T\n? &a\n: v\n", "&a", ""),
+])
+def test_the_field_a_parse_event_starts(text: str, event: str, field: str) -> None:
+    at = text.index(event)
+    nth = next(count for count, found in enumerate(yaml.parse(text))
+               if isinstance(found, yaml.NodeEvent) and found.start_mark.index == at
+               and (found.anchor or isinstance(found, yaml.AliasEvent)))
+    assert field_at(text, nth) == field
+
+
+def test_an_event_past_a_broken_text_names_no_field() -> None:
+    assert field_at("a: [\n", 99) == ""

@@ -139,6 +139,17 @@ def test_anchors_and_aliases_are_refused(text: str) -> None:
     assert found.line is not None and found.column is not None
 
 
+@pytest.mark.parametrize("text, field", [
+    ("title: T\norigin: &o\n  da: x\n", "origin"),
+    ("title: T\norigin:\n  da: *x\n", "origin.da"),
+    ("lol: [ha]\nmore: [x, *lol]\n", "more[1]"),
+])
+def test_an_anchor_or_alias_names_its_field(text: str, field: str) -> None:
+    """It named no field."""
+    found = problem(text)
+    assert (found.code, found.field) == ("yaml-alias", field)
+
+
 def test_alias_problem_points_at_the_first_anchor() -> None:
     found = problem("title: T\nlol: &lol [ha, ha]\nmore: [*lol, *lol]\n")
     assert (found.line, found.column) == (1, 5)

@@ -29,7 +29,7 @@ SIZE = "1000x1000"
 
 #: file -> (code, file line or None when the problem has no place in the file, field)
 BAD: dict[str, tuple[str, int | None, str]] = {
-    "billion-laughs.md": ("yaml-alias", 3, ""),
+    "billion-laughs.md": ("yaml-alias", 3, "lol1"),
     "python-tag.md": ("yaml-unsafe-tag", 2, "title"),
     "binary-tag.md": ("yaml-unsafe-tag", 3, "photo"),
     "local-tag.md": ("yaml-unsafe-tag", 2, "title"),
