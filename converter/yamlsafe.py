@@ -45,6 +45,7 @@ from converter.model import (
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
 from converter.yamlbreak import broken_field, field_at
+from converter.yamlline import misread_line
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -570,6 +571,10 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
+        misread = None if _hint(text, exc.problem_mark) or _colon_hint(text, exc) else \
+            misread_line(text, exc)
+        if misread is not None:  # (a line missing its ':', its '- ' or a space after ':')
+            raise _at(text, misread[0], f"{misread[1]} ({_said(exc)})", misread[2]) from None
         try:
             _syntax_problem(text, exc)
         except YamlProblem as problem:
@@ -594,7 +599,7 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
     where the user can see its cause."""
     problem = str(exc.problem)
     code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
-    message = f"{problem} ({exc.context})" if exc.context else problem
+    message = _said(exc)
     hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
     if hint is not None:
         raise _at(text, hint[0], f"{hint[1]} ({message})")
@@ -607,6 +612,11 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
         # found at the end: placed at the last thing written, not at the closing ---
         raise _at(text, last, f"{message} at the end of the front matter")
     _raise(text, exc.problem_mark, code, message)
+
+
+def _said(exc: yaml.MarkedYAMLError) -> str:
+    """What libyaml says of its error ``exc``: its problem (and context)."""
+    return f"{exc.problem} ({exc.context})" if exc.context else str(exc.problem)
 
 
 def _hint(text: str, mark: Any) -> tuple[int, str] | None:
@@ -706,9 +716,9 @@ def _half_character(text: str, exc: UnicodeEncodeError) -> YamlProblem:
                "(a lone surrogate)")
 
 
-def _at(text: str, position: int, message: str) -> YamlProblem:
-    """A syntax problem at a character position of ``text``."""
-    return YamlProblem("yaml-syntax", message, *_line_column(text, position))
+def _at(text: str, position: int, message: str, field: str = "") -> YamlProblem:
+    """A syntax problem at a character position of ``text`` (in ``field``)."""
+    return YamlProblem("yaml-syntax", message, *_line_column(text, position), field)
 
 
 def _raise(text: str, mark: Any, code: str, message: str) -> Any:

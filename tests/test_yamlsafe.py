@@ -634,6 +634,27 @@ def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
     assert caught.value.message.startswith(message)
 
 
+@pytest.mark.parametrize("text, place, field, message", [
+    ("title: T\norigin:\n  en: x\nlatin L\nimage: a.png\n", (3, 0), "",
+     "no ':' after the key on this line: write latin: L (could not find expected ':' "
+     "(while scanning a simple key))"),
+    ("title: T\nexercises:\n  - Squat\n  Lunge\nlatin: L\n", (3, 2), "exercises",
+     "no '- ' before this item of the list: write - Lunge (could not"),
+    ("title:Soleus\nlatin: L\n", (0, 5), "title", "no space after the ':' of title, so "
+     "YAML reads title:Soleus as text: write title: Soleus (mapping values are not "
+     "allowed in this context)"),
+])
+def test_a_line_missing_its_colon_dash_or_space_is_placed_and_named_there(
+        text: str, place: tuple[int, int], field: str, message: str) -> None:
+    """libyaml finds each on the line after it: it was placed there, in the field
+    before it (origin, not the top level) or none."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    found = caught.value
+    assert ((found.line, found.column), found.field) == (place, field)
+    assert found.message.startswith(message)
+
+
 def test_a_lone_surrogate_beside_a_line_separator_is_a_problem_not_a_crash() -> None:
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load('a: "\u2028"\nb: \ud800\n')

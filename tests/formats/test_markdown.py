@@ -239,6 +239,25 @@ def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -
         "content while parsing a flow node) [yaml-syntax]"]
 
 
+@pytest.mark.parametrize("yaml, said", [
+    ("title: T\norigin:\n  en: x\nlatin L\nimage: a.png\n",
+     "5:1: error: no ':' after the key on this line: write latin: L"),
+    ("title: T\nexercises:\n  - Squat\n  Lunge\nlatin: L\n",
+     "5:3: error: exercises: no '- ' before this item of the list: write - Lunge"),
+    ("title:Soleus\nlatin: L\n", "2:6: error: title: no space after the ':' of title"),
+], ids=["colon", "dash", "space"])
+def test_a_line_missing_its_colon_dash_or_space_is_the_error_there(
+        tmp_path: Path, yaml: str, said: str) -> None:
+    """libyaml finds each at the line after it: it was said there, under the field
+    before it (``origin: could not find expected ':'``), or with no field."""
+    src = tmp_path / "x.md"
+    src.write_text(f"---\n{yaml}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 1
+    [error] = result.stderr.splitlines()[:-1]
+    assert error.startswith(f"{src}:{said}") and error.endswith("[yaml-syntax]")
+
+
 def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
     """The key is what is wrong: placed there, not at its text (a line below it, or
     further along a flow map's line)."""

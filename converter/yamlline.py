@@ -1,0 +1,120 @@
+"""A line of block YAML that is no ``key: value`` and no list item because something is
+missing on it: the ``:`` after its key (``latin L``), the ``- `` before a list item, or
+the space after a ``:`` (``latin:L``). libyaml finds each a line or more later, under
+the field before it; :func:`misread_line` names the line at fault and the field it is
+in, for :mod:`converter.yamlsafe` to say.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: libyaml's problem where a line holds no ``:`` after what it read as a key (at the
+#: next line; its context mark is where that key starts).
+_NO_COLON = ("could not find expected ':'", "while scanning a simple key")
+#: libyaml's problem where a ``key: value`` line follows a plain text that started on a
+#: line before it (``title:Soleus``, one text with no space after its ``:``).
+_SECOND_KEY = "mapping values are not allowed in this context"
+#: A line's indentation and the ``- `` of list items that start on it.
+_LEAD = re.compile(r"[ ]*(?:-[ ]+)*")
+#: A key with no space after its ``:`` (``latin:L``): the key, the value.
+_NO_SPACE = re.compile(r"([^\s:#'\"\[\]{},&*!|>%@`-][^\s:#]*):([^\s#][^\n]*)")
+#: A line of two words or more (``latin L``): the first, the rest.
+_WORDS = re.compile(r"([^\s:#'\"\[\]{},&*!|>%@`-][^\s:#]*)[ \t]+([^\s#][^\n]*)")
+#: A line that ends a plain text going back from a line: a comment, a key, a list item.
+_NOT_PLAIN = re.compile(r"[ ]*(?:#|-(?:[ ]|$))|[^\n]*:(?:[ ]|$)|[^\n]*[ ]#")
+
+
+def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is missing and what to write, the field path) of the line that
+    libyaml's error ``exc`` reading the block YAML ``text`` comes from, when a ``:``
+    (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it;
+    else None. The field is that of the map or list the line is in ("" at the top), or,
+    for a missing space, that key's."""
+    start = _line_at_fault(text, exc)
+    if start is None:
+        return None
+    begin = text.rfind("\n", 0, start) + 1
+    lead = _LEAD.match(text, begin)
+    if lead is None or lead.end() != start:  # (inside a [ list or { map)
+        return None
+    end = text.find("\n", start)
+    line = text[start:len(text) if end < 0 else end].split(" #")[0].rstrip()
+    lead_text = text[begin:start]
+    held = _holder(text[:begin], len(lead_text) - len(lead_text.lstrip()), "-" in lead_text)
+    if held is None:
+        return None
+    path, kind = held
+    spaceless = _NO_SPACE.fullmatch(line) if kind != "list" else None  # (- http://x)
+    if spaceless is not None:
+        key, value = spaceless.groups()
+        field = f"{path}.{key}" if path else key
+        return start + len(key), (f"no space after the ':' of {key}, so YAML reads "
+                                  f"{key}:{value.split()[0]} as text: write {key}: "
+                                  f"{value}"), field
+    if exc.problem == _SECOND_KEY:
+        return None
+    words = _WORDS.fullmatch(line)
+    keyed = f"write {words[1]}: {words[2]}" if words else f"write {line}: and its value" \
+        if not re.search(r"\s", line) else "write the key, ': ' and its value"
+    missing = {"map": f"no ':' after the key on this line: {keyed}",
+               "list": f"no '- ' before this item of the list: write - {line}",
+               "either": (f"no ':' after the key on this line ({keyed}), or no '- ' "
+                          f"before this item of the list above it (write - {line})")}
+    return start, missing[kind], path
+
+
+def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:
+    """Where the line libyaml's error ``exc`` comes from starts its key (after its
+    indentation and any ``- ``), or None for another error."""
+    if (exc.problem, exc.context) == _NO_COLON and exc.context_mark is not None:
+        return int(exc.context_mark.index)
+    if exc.problem != _SECOND_KEY or exc.context or exc.problem_mark is None:
+        return None
+    # The key is a plain text of lines: the one it starts on is the one at fault.
+    end = text.rfind("\n", 0, exc.problem_mark.index)
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        if _NO_SPACE.fullmatch(line.strip()) and not line.lstrip().startswith("-"):
+            return begin + len(line) - len(line.lstrip())
+        if line.strip() and _NOT_PLAIN.match(line):
+            return None
+        end = begin - 1
+    return None
+
+
+def _holder(before: str, column: int, item: bool) -> tuple[str, str] | None:
+    """(field path, "map", "list" or "either") of the block map or list that a line
+    indented ``column`` deep after the YAML ``before`` it is in; "either" where it may
+    be a key of a map or an item of a list written at that map's indentation. ``item``:
+    the line starts a list item (``- ``), whose map a key after it is in. None when
+    ``before`` does not load."""
+    try:
+        node = yaml.compose(before, Loader=_BaseLoader)
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        return None
+    path = ""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value \
+            and not node.flow_style:
+        indent = node.start_mark.column
+        if isinstance(node, yaml.SequenceNode):
+            if column <= indent:
+                if item:
+                    return f"{path}[{len(node.value)}]", "map"
+                return path, "list"
+            path, node = f"{path}[{len(node.value) - 1}]", node.value[-1]
+            continue
+        key, value = node.value[-1]
+        if column <= indent:
+            indentless = isinstance(value, yaml.SequenceNode) and not value.flow_style \
+                and value.start_mark.column == indent
+            return path, "either" if indentless and not item else "map"
+        step = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
+        path, node = f"{path}.{step}" if path else step, value
+    return path, "map"

@@ -1,0 +1,63 @@
+"""A line of block YAML missing its ':', its '- ' or the space after its ':'."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from converter.yamlline import misread_line
+
+
+def libyaml_error(text: str) -> yaml.MarkedYAMLError:
+    """libyaml's error reading ``text``."""
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return caught.value
+
+
+@pytest.mark.parametrize("text, line, field, message", [
+    ("title: T\norigin:\n  en: x\nlatin L\nimage: a.png\n", "latin L", "",
+     "no ':' after the key on this line: write latin: L"),
+    ("title: T\norigin:\n  en: x\n  da y\n  fr: z\n", "da y", "origin",
+     "no ':' after the key on this line: write da: y"),
+    ("function:\n  - short: a\n    long b\n  - short: c\n", "long b", "function[0]",
+     "no ':' after the key on this line: write long: b"),
+    ("title: T\nlatin L # a note\n", "latin L", "",
+     "no ':' after the key on this line: write latin: L"),
+    ('title: T\n"latin" L\nimage: a\n', '"latin" L', "",
+     "no ':' after the key on this line: write the key, ': ' and its value"),
+    ("exercises:\n  - Squat\n  Lunge\nlatin: L\n", "Lunge", "exercises",
+     "no '- ' before this item of the list: write - Lunge"),
+    ("links:\n  - http://a\n  http://b\nlatin: L\n", "http://b", "links",
+     "no '- ' before this item of the list: write - http://b"),  # (no key http)
+    ("exercises:\n- Squat\nLunge\nlatin: L\n", "Lunge", "",
+     "no ':' after the key on this line (write Lunge: and its value), or no '- ' "
+     "before this item of the list above it (write - Lunge)"),
+    ("title: T\nlatin:L\nimage: x\n", ":L", "latin",
+     "no space after the ':' of latin, so YAML reads latin:L as text: write latin: L"),
+    ("title:Soleus\nlatin: L\n", ":Soleus", "title",
+     "no space after the ':' of title, so YAML reads title:Soleus as text: write title: "
+     "Soleus"),
+    ("title:Soleus\nof the calf\nlatin: L\n", ":Soleus", "title",
+     "no space after the ':' of title"),
+    ("origin:\n  en:x\n  da: y\n", ":x", "origin.en",
+     "no space after the ':' of en, so YAML reads en:x as text: write en: x"),
+])
+def test_the_line_at_fault_its_field_and_what_is_missing(
+        text: str, line: str, field: str, message: str) -> None:
+    """libyaml placed each at the next line, under the field before it."""
+    found = misread_line(text, libyaml_error(text))
+    assert found is not None
+    assert (found[0], found[2]) == (text.index(line), field)
+    assert found[1].startswith(message)
+
+
+@pytest.mark.parametrize("text", [
+    "title: T\nlatin: [a, b\nimage: x\n",  # (an open list: another error)
+    "title: x\n  y: z\n",  # (a key indented under a plain value: no line misses a thing)
+    "title: T\nlatin: L\n  x\n y: 1\n",
+    "title: T\n# a:b\nlatin: L\n  x: 1\n",
+    "a: {b c\n d: e}\n",
+])
+def test_other_errors_are_left_to_the_caller(text: str) -> None:
+    assert misread_line(text, libyaml_error(text)) is None
