@@ -1,8 +1,9 @@
 """A line of block YAML that is no ``key: value`` and no list item because something is
 missing on it: the ``:`` after its key (``latin L``), the ``- `` before a list item, or
-the space after a ``:`` (``latin:L``). libyaml finds each a line or more later, under
-the field before it; :func:`misread_line` names the line at fault and the field it is
-in, for :mod:`converter.yamlsafe` to say.
+the space after a ``:`` (``latin:L``), or that opens a quote it never closes. libyaml
+finds each a line or more later, under the field before it or none;
+:func:`misread_line` and :func:`unclosed_quote` name the line at fault and the field it
+is in, for :mod:`converter.yamlsafe` to say.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 
 import yaml
+
+from converter.yamlbreak import field_at
 
 #: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,6 +29,8 @@ _LEAD = re.compile(r"[ ]*(?:-[ ]+)*")
 _NO_SPACE = re.compile(r"([^\s:#'\"\[\]{},&*!|>%@`-][^\s:#]*):([^\s#][^\n]*)")
 #: A line of two words or more (``latin L``): the first, the rest.
 _WORDS = re.compile(r"([^\s:#'\"\[\]{},&*!|>%@`-][^\s:#]*)[ \t]+([^\s#][^\n]*)")
+#: A line that looks like a key and its value, or a list item: its indentation.
+_KEY_LIKE = re.compile(r"([ ]*)(?:-(?:[ ]|$)|[^\s:#'\"\[\]{},&*!|>%@`-][^:]*:(?:[ ]|$))")
 #: A line that ends a plain text going back from a line: a comment, a key, a list item.
 _NOT_PLAIN = re.compile(r"[ ]*(?:#|-(?:[ ]|$))|[^\n]*:(?:[ ]|$)|[^\n]*[ ]#")
 
@@ -118,3 +123,55 @@ def _holder(before: str, column: int, item: bool) -> tuple[str, str] | None:
         step = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
         path, node = f"{path}.{step}" if path else step, value
     return path, "map"
+
+
+def unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong, the field path) of a quote that libyaml's error ``exc``
+    reading ``text`` comes from: one opened before the error and closed lines below it by
+    the next quote, across a line that looks like a key and its value (or a list item)
+    no deeper than the line it opens on; else None."""
+    if exc.problem_mark is None:
+        return None
+    for start, end in _quoted_lines(text, exc.problem_mark.index):
+        first = text.rfind("\n", 0, start) + 1
+        indent = len(text[first:start]) - len(text[first:start].lstrip(" "))
+        last = text.find("\n", end - 1)  # (the closing quote's line, whole)
+        lines = text[start:len(text) if last < 0 else last].split("\n")[1:]
+        across = next((line for line in lines if (found := _KEY_LIKE.match(line))
+                       and len(found[1]) <= indent), None)
+        if across is not None:
+            below = len(lines)
+            return start, (f"this quoted text is never closed on its line, so YAML reads "
+                           f"on as its text up to the {text[start]} {below} "
+                           f"line{'s' if below > 1 else ''} below ({across.strip()!r} and "
+                           "all): close it"), _value_field(text, start)
+    return None
+
+
+def _quoted_lines(text: str, until: int) -> list[tuple[int, int]]:
+    """(start, end) of each quoted text of ``text`` that spans lines and starts before
+    ``until``, as libyaml scans them (up to a problem it finds)."""
+    found: list[tuple[int, int]] = []
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            start, end = token.start_mark.index, token.end_mark.index
+            if start >= until:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
+                    and "\n" in text[start:end]:
+                found.append((start, end))
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    return found
+
+
+def _value_field(text: str, start: int) -> str:
+    """The field path of the text value of ``text`` that starts at ``start`` ("" for
+    none, or a key)."""
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=_BaseLoader)):
+            if isinstance(event, yaml.ScalarEvent) and event.start_mark.index == start:
+                return field_at(text, count)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    return ""

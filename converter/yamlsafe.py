@@ -45,7 +45,7 @@ from converter.model import (
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
 from converter.yamlbreak import broken_field, field_at
-from converter.yamlline import misread_line
+from converter.yamlline import misread_line, unclosed_quote
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -571,9 +571,8 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        misread = None if _hint(text, exc.problem_mark) or _colon_hint(text, exc) else \
-            misread_line(text, exc)
-        if misread is not None:  # (a line missing its ':', its '- ' or a space after ':')
+        misread = _misread(text, exc)
+        if misread is not None:  # (a line missing its ':', its '- ', a space or a quote)
             raise _at(text, misread[0], f"{misread[1]} ({_said(exc)})", misread[2]) from None
         try:
             _syntax_problem(text, exc)
@@ -612,6 +611,19 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
         # found at the end: placed at the last thing written, not at the closing ---
         raise _at(text, last, f"{message} at the end of the front matter")
     _raise(text, exc.problem_mark, code, message)
+
+
+def _misread(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, message, field) of the line libyaml's error ``exc`` comes from where a
+    quote opened on it is closed lines below (:func:`unclosed_quote`), or that misses its
+    ':', its '- ' or a space after ':' (:func:`misread_line`), unless :func:`_hint` or
+    :func:`_colon_hint` says more of it."""
+    if _hint(text, exc.problem_mark) is not None:
+        return None
+    found = unclosed_quote(text, exc)
+    if found is None and _colon_hint(text, exc) is None:
+        found = misread_line(text, exc)
+    return found
 
 
 def _said(exc: yaml.MarkedYAMLError) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from converter.yamlline import misread_line
+from converter.yamlline import misread_line, unclosed_quote
 
 
 def libyaml_error(text: str) -> yaml.MarkedYAMLError:
@@ -61,3 +61,32 @@ def test_the_line_at_fault_its_field_and_what_is_missing(
 ])
 def test_other_errors_are_left_to_the_caller(text: str) -> None:
     assert misread_line(text, libyaml_error(text)) is None
+
+
+@pytest.mark.parametrize("text, field, across", [
+    ('title: "Soleus\nlatin: Musculus soleus\norigin:\n  en: Back of the tibia.\n'
+     'coords:\n  - "10,10,20,10,20,20"\n', "title",
+     "up to the \" 5 lines below ('latin: Musculus soleus' and all)"),
+    ("title: Soleus\nlatin: 'Musculus\norigin:\n  en: Tibia's back.\n", "latin",
+     "up to the ' 2 lines below ('origin:' and all)"),
+    ('origin:\n  en: "Back\n  da: "Bag"\n', "origin.en",
+     "up to the \" 1 line below ('da: \"Bag\"' and all)"),
+    ('exercises:\n  - "Squat\n  - "Lunge"\n', "exercises[0]",
+     "up to the \" 1 line below ('- \"Lunge\"' and all)"),
+])
+def test_a_quote_closed_only_lines_below_is_placed_where_it_opens(
+        text: str, field: str, across: str) -> None:
+    """libyaml found it at the next quote, lines below, saying nothing of the quote."""
+    quote = text.index("'" if field == "latin" else '"')
+    assert unclosed_quote(text, libyaml_error(text)) == (
+        quote, f"this quoted text is never closed on its line, so YAML reads on as its "
+        f"text {across}: close it", field)
+
+
+@pytest.mark.parametrize("text", [
+    'title: "Soleus\n  of the calf"\nlatin L\nimage: x\n',  # (across no key)
+    'title: "Soleus\n  a: b"\nlatin L\nimage: x\n',  # (across a key deeper than its own)
+    'title: T\nlatin: "abc\nx: 1\n',  # (never closed at all: the caller says so)
+])
+def test_a_quote_that_spans_lines_as_written_is_no_unclosed_quote(text: str) -> None:
+    assert unclosed_quote(text, libyaml_error(text)) is None

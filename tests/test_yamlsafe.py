@@ -655,6 +655,21 @@ def test_a_line_missing_its_colon_dash_or_space_is_placed_and_named_there(
     assert found.message.startswith(message)
 
 
+def test_a_quote_closed_only_by_the_next_quote_lines_below_is_placed_where_it_opens(
+        ) -> None:
+    """It was said at that next quote (did not find expected key), naming no field."""
+    text = ('title: "Soleus\nlatin: Musculus soleus\norigin:\n  en: Back of the tibia.\n'
+            'coords:\n  - "10,10,20,10,20,20"\n')
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    found = caught.value
+    assert (found.line, found.column, found.field) == (0, 7, "title")
+    assert found.message == (
+        "this quoted text is never closed on its line, so YAML reads on as its text up "
+        "to the \" 5 lines below ('latin: Musculus soleus' and all): close it (did not "
+        "find expected key (while parsing a block mapping))")
+
+
 def test_a_lone_surrogate_beside_a_line_separator_is_a_problem_not_a_crash() -> None:
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load('a: "\u2028"\nb: \ud800\n')

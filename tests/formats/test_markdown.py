@@ -245,11 +245,15 @@ def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -
     ("title: T\nexercises:\n  - Squat\n  Lunge\nlatin: L\n",
      "5:3: error: exercises: no '- ' before this item of the list: write - Lunge"),
     ("title:Soleus\nlatin: L\n", "2:6: error: title: no space after the ':' of title"),
-], ids=["colon", "dash", "space"])
-def test_a_line_missing_its_colon_dash_or_space_is_the_error_there(
+    ('title: "Soleus\nlatin: Musculus soleus\norigin:\n  en: Back of the tibia.\n'
+     'coords:\n  - "10,10,20,10,20,20"\n', "2:8: error: title: this quoted text is never "
+     "closed on its line, so YAML reads on as its text up to the \" 5 lines below"),
+], ids=["colon", "dash", "space", "quote"])
+def test_a_line_missing_its_colon_dash_space_or_quote_is_the_error_there(
         tmp_path: Path, yaml: str, said: str) -> None:
-    """libyaml finds each at the line after it: it was said there, under the field
-    before it (``origin: could not find expected ':'``), or with no field."""
+    """libyaml finds each at the line after it (a quote at the next one, lines below):
+    it was said there, under the field before it (``origin: could not find expected
+    ':'``), or with no field."""
     src = tmp_path / "x.md"
     src.write_text(f"---\n{yaml}---\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
