@@ -165,7 +165,7 @@ def read_marker(folder: Path, shown: str | None = None) -> Marker:
         raise _not_understood(name, f"cannot be looked at ({exc.strerror or exc})") from None
     if not stat.S_ISREG(before.st_mode):
         raise _not_understood(name, f"is {_kind(before.st_mode)}, not a file")
-    return _parsed(_read(path, before, name), name)
+    return _understood(_read(path, before, name), name)
 
 
 def _kind(mode: int) -> str:
@@ -189,6 +189,23 @@ def _read(path: Path, before: os.stat_result, name: str) -> bytes:
             return fh.read()
         except OSError as exc:
             raise _not_understood(name, f"cannot be read ({exc.strerror or exc})") from None
+
+
+#: The last marker understood, by its bytes: a run reads its output folder's marker
+#: five times or more (as it begins, as it checks the files, before and after the
+#: swap), a line for each of thousands of files, the same each time.
+_LAST: dict[bytes, Marker] = {}
+
+
+def _understood(raw: bytes, name: str) -> Marker:
+    """:func:`_parsed` of ``raw``, the marker understood last time where its bytes are
+    the same."""
+    known = _LAST.get(raw)
+    if known is None:
+        known = _parsed(raw, name)
+        _LAST.clear()
+        _LAST[raw] = known
+    return known
 
 
 def _parsed(raw: bytes, name: str) -> Marker:

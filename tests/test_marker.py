@@ -226,3 +226,26 @@ def test_a_name_the_run_writes_is_refused_where_it_is_a_folder_not_a_link_to_one
         "cannot write here: a.svg, b.svg are folders of yours")
     check_no_folder_named(out, ["file.svg", "link.svg", "new.svg"], "out")
     check_no_folder_named(tmp_path / "none", ["a.svg"], "none")
+
+
+def test_a_marker_read_again_unchanged_is_understood_once_and_a_changed_one_anew(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run reads its folder's marker several times: the same bytes are understood
+    once; bytes changed since are understood anew, and what cannot be understood is
+    said each time."""
+    import converter.marker as marker_module
+
+    parsed: list[bytes] = []
+    real = marker_module._parsed
+    monkeypatch.setattr(marker_module, "_parsed",
+                        lambda raw, name: parsed.append(raw) or real(raw, name))
+    (tmp_path / DIRECTORY_MARKER).write_text(marker_text(["a.svg"]), encoding="utf-8")
+    first, again = read_marker(tmp_path), read_marker(tmp_path)
+    assert first == again and first.names == {"a.svg"} and len(parsed) == 1
+    (tmp_path / DIRECTORY_MARKER).write_text(marker_text(["b.svg"]), encoding="utf-8")
+    assert read_marker(tmp_path).names == {"b.svg"} and len(parsed) == 2
+    (tmp_path / DIRECTORY_MARKER).write_text("not a marker", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(MuscleError):
+            read_marker(tmp_path)
+    assert len(parsed) == 4
