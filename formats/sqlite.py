@@ -469,8 +469,11 @@ class SqliteFormat(Format):
                             is_flag=True),)
 
     def companions(self, path: Path) -> list[Path]:
-        """The write-ahead log: a committed change may still be there, not in the file."""
-        return [path.with_name(path.name + "-wal")]
+        """The write-ahead log: a committed change may still be there, not in the file;
+        and the rollback journal a write stopped half-way left (its database unread until
+        it is played back): a run after one appeared is not replayed but writes into the
+        database, which rolls it back (or removes it, cold)."""
+        return [path.with_name(path.name + "-wal"), path.with_name(path.name + _JOURNAL)]
 
     def field_name(self, field: str) -> str:
         return canonical.model_field(field)

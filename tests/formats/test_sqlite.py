@@ -2129,6 +2129,38 @@ def test_a_cold_journal_a_killed_writer_left_goes_with_a_run_that_changes_nothin
     assert db.read_bytes() == before
 
 
+@pytest.mark.parametrize("heat", ["hot", "cold"])
+def test_a_run_is_not_replayed_while_a_journal_is_beside_the_database(heat: str, db: Path,
+                                                                      tmp_path: Path) -> None:
+    """A run the cache replayed ("up to date") never opened the database, so a rollback
+    journal a killed writer left beside it stayed: a cold one for good, a hot one (made
+    here by a writer killed on a copy of the database: it plays back pages the database
+    already holds) with the database unreadable ("cannot be read yet ... convert into it
+    again"), though the run said it was up to date. The journal is part of the output's
+    state now: such a run writes into the database, which rolls it back or removes it."""
+    n = len(list(SAMPLES.glob("*.md")))
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    journal = db.with_name(db.name + "-journal")
+    if heat == "hot":
+        copy = tmp_path / "copy" / db.name
+        copy.parent.mkdir()
+        shutil.copy(db, copy)
+        shutil.copy(_leave_hot_journal(copy), journal)
+        with pytest.raises(converter.MuscleError, match="cannot be read yet"):
+            converter.read(db)
+    else:
+        done = subprocess.run([sys.executable, "-c", _KILLED_EARLY, str(db)], check=False)
+        assert done.returncode == -signal.SIGKILL
+        assert journal.read_bytes()[:1] == b"\0"
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    assert code == 0, output
+    assert f"{db}: {counts(0, 0, n, 0)}" in output  # (written, not replayed)
+    assert not journal.exists()
+    assert converter.read(db) == by_slug(converter.read(SAMPLES))
+    code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))
+    assert f"{db}: up to date" in output  # (and replayed again once it is gone)
+
+
 # ----------------------------------------------------------------------------------- CLI
 
 
