@@ -1183,30 +1183,52 @@ class _Search:
 _WITHOUT_ROWID = ("exercises", "regions", "points")
 
 
+#: The row a row of each table belongs to, found by its muscle (``{}``): a muscle, or
+#: for points a region.
+_PARENT = {**{table: "SELECT 1 FROM muscles AS m WHERE m.slug = {}"
+              for table in ("texts", "functions", "exercises", "regions")},
+           "points": "SELECT 1 FROM regions AS r WHERE r.muscle = {} AND r.position = t.region"}
+#: Whether a row of each table that names no row the database holds names one by a number
+#: whose text is a slug (the number 5, muscle '5' being text: a table made again without
+#: types): SQLite's foreign keys take it for that row, a query does not (5 = '5' is false).
+_BY_NUMBER = {table: f"typeof(t.muscle) IN ('integer', 'real') AND EXISTS "
+                     f"({parent.format('CAST(t.muscle AS TEXT)')})"
+              for table, parent in _PARENT.items()}
 #: The rows, by muscle, of the tables without row ids that name a row the database does
 #: not hold (a muscle, or for points a region): those made so, and texts and functions
-#: made again so by hand. (Queried, not ``PRAGMA foreign_key_check``: a table made again
-#: without its foreign key holds such rows too.)
+#: made again so by hand; how many, and how many of them name it by a number (its text).
+#: (Queried, not ``PRAGMA foreign_key_check``: a table made again without its foreign key
+#: holds such rows too.)
 _ORPHANS_BY_MUSCLE = {  # (NOT EXISTS: NOT IN is NULL once a slug is, made so by hand)
-    **{table: f"SELECT t.muscle, count(*) FROM {table} AS t WHERE t.muscle IS NOT NULL "
-              "AND NOT EXISTS (SELECT 1 FROM muscles AS m WHERE m.slug = t.muscle) "
-              "GROUP BY t.muscle ORDER BY t.muscle"
-       for table in ("texts", "functions", "exercises", "regions")},
-    "points": "SELECT p.muscle, count(*) FROM points AS p WHERE p.muscle IS NOT NULL AND "
-              "NOT EXISTS (SELECT 1 FROM regions AS r WHERE r.muscle = p.muscle AND "
-              "r.position = p.region) GROUP BY p.muscle ORDER BY p.muscle",
-}
-#: Those rows of texts or functions (with row ids), each by its row id.
-_ORPHAN_ROWS = ("SELECT rowid FROM {} AS t WHERE t.muscle IS NOT NULL AND NOT EXISTS "
-                "(SELECT 1 FROM muscles AS m WHERE m.slug = t.muscle) ORDER BY rowid")
+    table: f"SELECT t.muscle, count(*), count(*) FILTER (WHERE {_BY_NUMBER[table]}), "
+           f"CAST(t.muscle AS TEXT) FROM {table} AS t WHERE t.muscle IS NOT NULL AND NOT "
+           f"EXISTS ({parent.format('t.muscle')}) GROUP BY t.muscle ORDER BY t.muscle"
+    for table, parent in _PARENT.items()}
+#: Those rows of texts or functions (with row ids), each by its row id, with the text of
+#: the number it names its muscle by (see :data:`_BY_NUMBER`), else NULL.
+_ORPHAN_ROWS = {table: f"SELECT rowid, CASE WHEN {_BY_NUMBER[table]} THEN CAST(t.muscle AS "
+                       f"TEXT) END FROM {table} AS t WHERE t.muscle IS NOT NULL AND NOT "
+                       f"EXISTS ({_PARENT[table].format('t.muscle')}) ORDER BY rowid"
+                for table in ("texts", "functions")}
+
+
+def _by_number(number: str, rows: str, table: str) -> str:
+    """The message of ``rows`` (``"the row is"``, ``"its 2 rows are"``) of ``table``
+    naming their muscle by the number whose text is ``number``, not by its slug."""
+    parent = "a region of muscle" if table == "points" else "muscle"
+    return (f"is the number {number}, not text: SQLite's foreign keys take it for "
+            f"{parent} '{number}', a query does not (muscle = '{number}' finds no row), "
+            f"nor does this reader: {rows} left out; store the slug as text (in a column "
+            "of type TEXT)")
 
 
 def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
     """A diagnostic for the rows of its own tables that name a row the database does not
     hold (written with foreign keys off, or in a table made again without its foreign
-    key, by hand), or whose muscle is NULL (made again without NOT NULL): each row of
-    texts or functions (by its row id), each muscle's rows of a table without (made so
-    by this version, or again by hand)."""
+    key, by hand), or name it by a number (``wrong-type``: see :data:`_BY_NUMBER`), or
+    whose muscle is NULL (made again without NOT NULL): each row of texts or functions
+    (by its row id), each muscle's rows of a table without (made so by this version, or
+    again by hand)."""
     for table in _CHILDREN:  # (its own tables: not those a user added)
         if table in _WITHOUT_ROWID or not _has_rowid(conn, table):
             (nulls,) = conn.execute(f"SELECT count(*) FROM {table} WHERE muscle IS NULL"
@@ -1222,10 +1244,12 @@ def _orphans(conn: sqlite3.Connection, path: str) -> Iterator[Diagnostic]:
             yield Diagnostic(path, None, None, f"{table}[rowid {rowid}].muscle",
                              "missing-field", "is NULL: the row names no muscle; it is "
                              "left out")
-        for (rowid,) in conn.execute(_ORPHAN_ROWS.format(table)):
-            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
-                             "names a row of muscles the database does not hold; it is "
-                             "left out")
+        for rowid, number in conn.execute(_ORPHAN_ROWS[table]):
+            yield Diagnostic(path, None, None, f"{table}[rowid {rowid}].muscle",
+                             "wrong-type", _by_number(number, "the row is", table)
+                             ) if number is not None else Diagnostic(
+                path, None, None, f"{table}[rowid {rowid}]", "unknown-slug",
+                "names a row of muscles the database does not hold; it is left out")
 
 
 def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
@@ -1248,7 +1272,14 @@ def _orphans_by_muscle(conn: sqlite3.Connection, path: str, table: str
         orphans = conn.execute(_ORPHANS_BY_MUSCLE[table]).fetchall()
     finally:
         conn.text_factory = before
-    for muscle, rows in orphans:
+    for muscle, rows, by_number, number in orphans:
+        if by_number:
+            yield Diagnostic(path, None, None, f"{table}[muscle {_named(muscle)}].muscle",
+                             "wrong-type", _by_number(number, _one(by_number, "the row is",
+                             f"its {by_number} rows are"), table))
+            rows -= by_number
+        if not rows:
+            continue
         message = f"{counted(rows, 'rows')} of {parent} the database does not hold; left out"
         if isinstance(muscle, str) and KEPT_BYTE.search(muscle):
             message += f": the name in column muscle {kept_byte_message(muscle)}"

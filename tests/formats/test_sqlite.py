@@ -1606,6 +1606,55 @@ def test_rows_of_no_muscle_in_a_table_made_again_without_its_foreign_key_are_rep
                  f"1 row of {parent} the database does not hold; left out")])
 
 
+#: Of each table made again without column types, how a row whose muscle is the number 5
+#: (muscle '5' is text) is named.
+_BY_NUMBER = {"texts": "texts[rowid 1].muscle", "functions": "functions[rowid 1].muscle",
+              **{table: f"{table}[muscle 5].muscle"
+                 for table in ("exercises", "regions", "points")}}
+
+
+#: How that message counts the rows left out.
+_ROWS_LEFT = {"texts": "the row is", "functions": "the row is", "exercises": "the row is",
+              "regions": "the row is", "points": "its 3 rows are"}
+
+
+@pytest.mark.parametrize("table", sorted(_BY_NUMBER))
+def test_a_row_naming_its_muscle_by_a_number_is_one_clear_error(table: str, db: Path) -> None:
+    """A row whose muscle is the INTEGER 5 (a table made again without types), muscle
+    '5' being text, is that muscle's to SQLite's foreign keys (foreign_key_check finds
+    nothing wrong), not to a query or the reader: it was "a muscle the database does not
+    hold" (unknown-slug), which it holds. It is a wrong-type error naming the row and
+    column now, which says what SQLite takes it for, and it is left out."""
+    texts = LocalizedText({"en": "Text"})
+    write([Muscle(slug="5", title="Five", origin=texts, functions=(Function(texts),),
+                  exercises=("a",), regions=(Region(((0, 0), (10, 0), (10, 10))),))], db)
+    columns = {**{name: ", ".join(given) for name, (given, _, _) in _GIVEN_AGAIN.items()},
+               "regions": "muscle, position, PRIMARY KEY (muscle, position)"}[table]
+    parent = ("(muscle, region) REFERENCES regions (muscle, position)" if table == "points"
+              else "(muscle) REFERENCES muscles (slug)")
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({columns}, FOREIGN "
+               f"KEY {parent}); INSERT INTO copied SELECT "
+               f"{columns.split(', PRIMARY')[0]} FROM {table}; DROP TABLE {table}; "
+               f"ALTER TABLE copied RENAME TO {table}; UPDATE {table} SET muscle = 5;")
+    assert query(db, f"SELECT DISTINCT typeof(muscle) FROM {table}") == [("integer",)]
+    # (to SQLite, muscle '5''s rows; points then name a region it does not hold, 5 not
+    # being the text of regions' muscle: an unknown-slug of the reader too)
+    assert {row[0] for row in query(db, "PRAGMA foreign_key_check")} == (
+        {"points"} if table == "regions" else set())
+    found, problems = read_with_diagnostics(db)
+    (said,) = [p for p in problems if p.field == _BY_NUMBER[table]]
+    parent = "a region of muscle" if table == "points" else "muscle"
+    assert (said.code, said.message) == ("wrong-type", "is the number 5, not text: SQLite's "
+                                         f"foreign keys take it for {parent} '5', a query "
+                                         "does not (muscle = '5' finds no row), nor does "
+                                         f"this reader: {_ROWS_LEFT[table]} left out; store "
+                                         "the slug as text (in a column of type TEXT)")
+    assert [(p.field, p.code) for p in problems if p.code == "unknown-slug"] == (
+        [("points[muscle '5']", "unknown-slug")] if table == "regions" else [])
+    if table != "points":  # (whose polygon is then empty: an error of the muscle)
+        assert [m.slug for m in found] == ["5"]
+
+
 #: Each table that belongs to a muscle made again by hand with its keys but without its
 #: foreign key: its columns, and its keys.
 _WITHOUT_FOREIGN_KEY = {
