@@ -264,23 +264,31 @@ _UPDATE_MUSCLE = """UPDATE muscles SET title = ?, latin = ?, image = ?, image_fo
 @dataclass(frozen=True)
 class _Child:
     """A table whose rows belong to a muscle: how its rows go into a new database and
-    into an existing one, how a muscle's rows whose keys are gone are deleted, and how
-    many columns after ``muscle`` its key has."""
+    into an existing one, how a muscle's rows whose keys are gone are deleted, and the
+    columns of its key after ``muscle``."""
 
     table: str
     insert: str
     upsert: str
     delete_gone: str
-    key_width: int
+    key: tuple[str, ...]
+
+    @property
+    def key_width(self) -> int:
+        """How many columns after ``muscle`` its key has."""
+        return len(self.key)
 
 
 #: The tables whose rows belong to a muscle (parents first: a row's parent goes in first).
 _CHILD_TABLES = (
-    _Child("texts", _INSERT_TEXT, _UPSERT_TEXT, _DELETE_GONE_TEXTS, 2),
-    _Child("functions", _INSERT_FUNCTION, _UPSERT_FUNCTION, _DELETE_GONE_FUNCTIONS, 3),
-    _Child("exercises", _INSERT_EXERCISE, _UPSERT_EXERCISE, _DELETE_GONE_EXERCISES, 1),
-    _Child("regions", _INSERT_REGION, _UPSERT_REGION, _DELETE_GONE_REGIONS, 1),
-    _Child("points", _INSERT_POINT, _UPSERT_POINT, _DELETE_GONE_POINTS, 2),
+    _Child("texts", _INSERT_TEXT, _UPSERT_TEXT, _DELETE_GONE_TEXTS, ("field", "language")),
+    _Child("functions", _INSERT_FUNCTION, _UPSERT_FUNCTION, _DELETE_GONE_FUNCTIONS,
+           ("position", "part", "language")),
+    _Child("exercises", _INSERT_EXERCISE, _UPSERT_EXERCISE, _DELETE_GONE_EXERCISES,
+           ("position",)),
+    _Child("regions", _INSERT_REGION, _UPSERT_REGION, _DELETE_GONE_REGIONS, ("position",)),
+    _Child("points", _INSERT_POINT, _UPSERT_POINT, _DELETE_GONE_POINTS,
+           ("region", "position")),
 )
 #: Their names, children first.
 _CHILDREN = tuple(child.table for child in reversed(_CHILD_TABLES))
@@ -787,15 +795,49 @@ def _remove_stale_logs(out: Path) -> None:
 
 
 def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:
-    """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction."""
+    """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction; one
+    of its tables made again without its key is a ``sqlite-error`` naming it."""
     with _immediate(out) as conn:
         if check_schema(conn, str(out)):
             _create_tables(conn)
             _finish_schema(conn)
         _renew_views(conn, str(out))
-        counts = _load(conn, records, ctx, str(out), prune=prune)
+        try:
+            counts = _load(conn, records, ctx, str(out), prune=prune)
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith(_NO_KEY) or (keyless := _keyless(conn, str(out))) is None:
+                raise
+            raise keyless from None
         _commit(conn)
     return counts
+
+
+#: How SQLite says a table has no key an upsert, or a foreign key, names.
+_NO_KEY = ("ON CONFLICT clause does not match", "foreign key mismatch")
+#: The key of each table of the tool's that an upsert or a foreign key names.
+_TABLE_KEYS = {"muscles": ("slug",),
+               **{child.table: ("muscle", *child.key) for child in _CHILD_TABLES}}
+#: The columns of each unique index (not a partial one) of a table.
+_UNIQUE_KEYS = ("SELECT group_concat(i.name, ',') FROM pragma_index_list(?) AS l, "
+                "pragma_index_info(l.name) AS i WHERE l.\"unique\" AND NOT l.partial "
+                "GROUP BY l.name")
+
+
+def _keyless(conn: sqlite3.Connection, out: str) -> MuscleError | None:
+    """The ``sqlite-error`` of the first table of the tool's made again without its key
+    (a PRIMARY KEY or UNIQUE constraint), which its upserts and foreign keys name; None
+    when each has it."""
+    for table, key in _TABLE_KEYS.items():
+        if any(set(columns.split(",")) == set(key) for (columns,) in conn.execute(
+                _UNIQUE_KEYS, (table,))):
+            continue
+        listed = ", ".join(key)
+        return error(out, "sqlite-error", f"its table {table} has no PRIMARY KEY or UNIQUE "
+                     f"constraint on ({listed}) (it was made again without it), by which "
+                     "muscle-convert finds the rows it updates there; make that table again "
+                     f"with UNIQUE ({listed}), or write a fresh database (into a new file); "
+                     "nothing is changed")
+    return None
 
 
 def _commit(conn: sqlite3.Connection) -> None:

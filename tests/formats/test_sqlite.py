@@ -1696,6 +1696,45 @@ def test_a_pruned_muscle_leaves_no_row_in_a_table_made_again_without_its_foreign
     assert ([m.slug for m in found], problems) == (["m"], [])
 
 
+#: The key a muscle's rows of each table are updated by (after muscle).
+_UPSERT_KEYS = {"texts": "field, language", "functions": "position, part, language",
+                "exercises": "position", "regions": "position", "points": "region, position"}
+
+
+@pytest.mark.parametrize("table", sorted(_UPSERT_KEYS))
+def test_a_table_made_again_without_its_key_stops_an_update_with_one_clear_error(
+        table: str, db: Path) -> None:
+    """A table made again without its key (a UNIQUE or PRIMARY KEY of muscle and the rest
+    of it) made the update of a muscle with rows there "SQLite failed: ON CONFLICT clause
+    does not match any PRIMARY KEY or UNIQUE constraint": it is one error naming the
+    table and the key it lacks now, and what to do; nothing is changed."""
+    texts = LocalizedText({"en": "Text"})
+    muscle = Muscle(slug="m", title="M", origin=texts, functions=(Function(texts),),
+                    exercises=("a",), regions=(Region(((0, 0), (10, 0), (10, 10))),))
+    write([muscle], db)
+    columns = _WITHOUT_FOREIGN_KEY[table][0]
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({columns}); INSERT "
+               f"INTO copied SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER TABLE "
+               f"copied RENAME TO {table};")
+    before = db.read_bytes()
+    changed = replace(muscle, origin=LocalizedText({"en": "New"}), functions=(
+        Function(LocalizedText({"en": "New"})),), exercises=("b",),
+        regions=(Region(((0, 0), (20, 0), (20, 20))),))
+    key = f"muscle, {_UPSERT_KEYS[table]}"
+    for write_it in (lambda: converter.write([changed], db, "sqlite"),
+                     lambda: converter.write([changed], db, "sqlite", prune=True)):
+        with pytest.raises(MuscleError) as caught:
+            write_it()
+        assert [(d.path, d.field, d.code) for d in caught.value.diagnostics] == [
+            (str(db), "", "sqlite-error")]
+        assert caught.value.diagnostics[0].message == (
+            f"its table {table} has no PRIMARY KEY or UNIQUE constraint on ({key}) (it was "
+            "made again without it), by which muscle-convert finds the rows it updates there; "
+            f"make that table again with UNIQUE ({key}), or write a fresh database (into "
+            "a new file); nothing is changed")
+        assert db.read_bytes() == before
+
+
 #: Muscles made again by hand without NOT NULL on slug, and a muscle of a NULL slug put in.
 _NULL_SLUG = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (slug TEXT PRIMARY KEY, "
               "id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin TEXT, image TEXT, "
