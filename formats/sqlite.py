@@ -871,7 +871,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     given = _last_given(conn)
     next_id = max(last_id or 0, given) + 1
     tops = {} if new else _ids_held(conn, out)
-    search = _Search(conn, threshold=max(BATCH, held // 16))
+    search = _Search(conn, threshold=max(BATCH, held // 16), out=out)
     if not new:
         search.renew()
     seen = _Seen(conn)
@@ -1194,6 +1194,7 @@ class _Search:
     conn: sqlite3.Connection
     threshold: int
     detached: bool = False
+    out: str = ""  # (the database, as its diagnostics name it)
 
     def expect(self, changes: int) -> None:
         """Called with the number of muscles updated or removed so far."""
@@ -1209,6 +1210,7 @@ class _Search:
         found = dict(self.conn.execute(_SEARCH_FOUND, list(_SEARCH_MADE)))
         if found == _SEARCH_MADE or self.detached:
             return
+        _check_search_ours(self.conn, self.out)
         for name in _TRIGGER_BODIES:
             self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         self.conn.execute("DROP TABLE IF EXISTS search")
@@ -1219,6 +1221,28 @@ class _Search:
         if self.detached:
             for statement in (*_SEARCH, *_TRIGGERS):
                 self.conn.execute(statement)
+
+
+#: The search index's statement as every version made it, up to its options (an earlier
+#: one had others): a table of its name made otherwise is the user's, never dropped.
+_SEARCH_OURS = _SEARCH[0][:_SEARCH[0].index(" text,") + len(" text,")]
+
+
+def _check_search_ours(conn: sqlite3.Connection, out: str) -> None:
+    """Raise a ``sqlite-error`` when a table, view or index of the search index's name
+    (in any case, as SQLite's names are) is not the index this tool made."""
+    found = conn.execute("SELECT type, name, type = 'table' AND name = 'search' AND "
+                         "substr(sql, 1, ?) = ? FROM sqlite_master WHERE type IN ('table', "
+                         "'view', 'index') AND name = 'search' COLLATE NOCASE",
+                         (len(_SEARCH_OURS), _SEARCH_OURS)).fetchone()
+    if found is None or found[2]:
+        return
+    kind, name, _ = found
+    raise error(out, "sqlite-error", f"holds {'an' if kind == 'index' else 'a'} {kind} "
+                f"named {_named(name)}, where muscle-convert keeps its full-text search "
+                "index (an FTS5 table, made again by a write when it was dropped or "
+                f"changed); give that {kind} another name, or drop it, and run again, or "
+                "write a fresh database; nothing is changed")
 
 
 #: The tables this version makes without row ids.

@@ -813,6 +813,37 @@ def test_a_search_index_or_trigger_dropped_by_hand_is_made_again(
     assert search(db, "trapezius") == set()
 
 
+@pytest.mark.parametrize(("made", "kind", "name"), [
+    ("CREATE TABLE search (note TEXT)", "table", "search"),
+    ("CREATE TABLE Search (note TEXT)", "table", "Search"),
+    ("CREATE VIRTUAL TABLE search USING fts5 (note)", "table", "search"),
+    ("CREATE VIEW search AS SELECT 'mine' AS note", "view", "search"),
+    ("CREATE INDEX search ON muscles (title)", "index", "search")])
+def test_a_table_of_the_search_indexs_name_is_never_dropped(made: str, kind: str, name: str,
+                                                            db: Path) -> None:
+    """A table of the user's named search (the tool's index dropped by hand) was taken
+    for the index made otherwise, and dropped by the next write with its rows; a view
+    or index of that name failed it with SQLite's words. Each is one error now that
+    says what to do, the user's table kept, nothing changed."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    _shell(db, f"DROP TABLE search; {made};")
+    if kind == "table":
+        _shell(db, f"INSERT INTO {name} (note) VALUES ('mine');")
+    before = db.read_bytes()
+    for cached in ([], ["--no-cache"]):
+        code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
+                            *cached)
+        article = {"table": "a", "view": "a", "index": "an"}[kind]
+        assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
+            f"{db}: error: holds {article} {kind} named '{name}', where muscle-convert keeps "
+            "its full-text search index (an FTS5 table, made again by a write when it was "
+            f"dropped or changed); give that {kind} another name, or drop it, and run "
+            "again, or write a fresh database; nothing is changed [sqlite-error]"])
+        assert db.read_bytes() == before
+    if kind == "table":
+        assert query(db, f"SELECT note FROM {name}") == [("mine",)]
+
+
 def test_views_flatten_the_tables(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     for m in sample_muscles:
