@@ -916,6 +916,26 @@ def _readme_queries() -> list[str]:
     return [" ".join(sql.split()) for sql in re.findall(r'sqlite3 muscles\.db "([^"]+)"', readme)]
 
 
+def test_sql_sees_a_minus_zero_of_extra_as_readme_says(db: Path, tmp_path: Path) -> None:
+    """SQLite's JSON functions read the integer -0 of extra as 0 (its integers have no
+    negative zero), which README did not say, though it promises every format keeps the
+    sign: the SQL it names gives what it says, and the reader still reads -0 back."""
+    source = tmp_path / "m.md"
+    source.write_text("---\ntitle: M\nx: -0\n---\n", encoding="utf-8")
+    (muscle,) = converter.read(source)
+    write([muscle], db)
+    (back,) = converter.read(db)
+    assert back == muscle and str(back.extra["x"]) == "-0"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`(json_extract\(extra, '\$\.x'\))` and `(extra ->> '\$\.x')` give "
+                     r"the integer 0, and `(extra -> '\$\.x')` gives the JSON text `-0`",
+                     " ".join(readme.split()))
+    assert said is not None
+    found = query(db, f"SELECT {', '.join(said.groups())} FROM muscles")
+    assert found == [(0, 0, "-0")]
+    assert query(db, "SELECT extra FROM muscles") == [('{"x": -0}',)]
+
+
 def test_readme_search_queries(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     danish, english = _readme_queries()
