@@ -312,13 +312,21 @@ def too_deep(value: Any, levels: int) -> bool:
     return levels <= 0 or any(too_deep(item, levels - 1) for item in items)
 
 
-def _check_body(b: _Builder, body: str) -> None:
-    """Refuse a body that a Markdown file cannot hold (every format must give back
-    what it reads in any other format)."""
+def body_problem(body: str) -> str | None:
+    """Why ``body`` cannot be a muscle's body (None: it can): what no Markdown file can
+    hold (every format must give back what it reads in any other format)."""
     found = _NOT_IN_BODY.search(body)
-    if found:
-        b.fail("body", "control-character", f"contains U+{ord(found.group()):04X}, which "
-               "no Markdown file can hold (NUL or a lone surrogate)")
+    if found is None:
+        return None
+    return (f"contains U+{ord(found.group()):04X}, which no Markdown file can hold (NUL or "
+            "a lone surrogate)")
+
+
+def _check_body(b: _Builder, body: str) -> None:
+    """Refuse a body that a Markdown file cannot hold (:func:`body_problem`)."""
+    problem = body_problem(body)
+    if problem is not None:
+        b.fail("body", "control-character", problem)
 
 
 def _cased_twice(codes: Mapping[str, Any]) -> bool:
@@ -339,12 +347,15 @@ def _kind(value: Any) -> str:
 def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str = "",
                              default_lang: str = "en", locate: Locator | None = None,
                              locate_key: Locator | None = None,
-                             place: Placer | None = None) -> Muscle:
+                             place: Placer | None = None, check_body: bool = True
+                             ) -> Muscle:
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
     with one diagnostic per problem (``locate`` turns a field path into line, column;
     ``locate_key`` into those of the key that names it, by default ``locate``'s;
     ``place``, when given, is asked instead, with the keys that lead to the value, as
-    written: a field path is ambiguous when a key holds ``.`` or ``[``)."""
+    written: a field path is ambiguous when a key holds ``.`` or ``[``). Without
+    ``check_body`` the caller checks ``body`` (:func:`body_problem`), to name its problem
+    apart from one of a front-matter key ``body``."""
     b = _Builder(default_lang)
     if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
@@ -388,7 +399,8 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     image_focus = b.text(data.get("image_focus"), "image_focus")
     regions = [b.region(item, f"coords[{i}]")
                for i, item in enumerate(b.sequence(data.get("coords"), "coords"))]
-    _check_body(b, body)
+    if check_body:
+        _check_body(b, body)
     extra = {k: v for k, v in data.items() if isinstance(k, str) and k not in RESERVED_KEYS}
     for key, value in extra.items():
         at = (key,)

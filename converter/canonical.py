@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_file
-from .authoring import RESERVED_KEYS, Placer, Steps, muscle_from_front_matter, without_reserved
+from .authoring import (
+    RESERVED_KEYS,
+    Placer,
+    Steps,
+    body_problem,
+    muscle_from_front_matter,
+    without_reserved,
+)
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
 from .model import (
@@ -354,7 +361,8 @@ def from_canonical(record: Any, *, path: str, field: str = "",
             beside, partial = _beside_the_slug(front, path, body, place)
             raise MuscleError([slug_problem, *beside], partial)
         muscle = partial = muscle_from_front_matter(front, path=path, slug_hint=front["slug"],
-                                                    body=body, place=_in_extra(place))
+                                                    body=body, place=_in_extra(place),
+                                                    check_body=False)
     except MuscleError as exc:
         partial = exc.partial
         keys = _Keys(kept)
@@ -362,6 +370,9 @@ def from_canonical(record: Any, *, path: str, field: str = "",
                  for d in exc.diagnostics]
         problems += [d._replace(field=prefix + d.field if d.field else field)
                      for d in _by_point(named, regions)]
+    said = body_problem(body)  # (the record's body, not a key body of its extra)
+    if said is not None:
+        problems.append(Diagnostic(path, None, None, prefix + "body", "control-character", said))
     if problems:
         raise MuscleError(problems, _in_place(partial, places, regions)) from None
     return muscle
@@ -421,7 +432,7 @@ def _beside_the_slug(front: dict[str, Any], path: str, body: str,
     try:
         muscle = muscle_from_front_matter({**front, "slug": STAND_IN_SLUG}, path=path,
                                           slug_hint=STAND_IN_SLUG, body=body,
-                                          place=_in_extra(place))
+                                          place=_in_extra(place), check_body=False)
     except MuscleError as exc:
         return list(exc.diagnostics), exc.partial
     return [], muscle

@@ -248,3 +248,22 @@ def test_every_pair_of_lossless_formats_keeps_the_spelling_of_numbers(
     assert back == middle == muscle
     kept = numbers if "markdown" not in (first, second) else SHARED_SPELLINGS
     assert [_spelled(n) for n in back.extra["n"]][:len(kept)] == kept
+
+
+def test_a_bad_body_is_the_records_body_not_a_key_body_of_its_extra() -> None:
+    """A record's body holding NUL was placed at its ``extra.body`` (the record, when it
+    had no extra) and, with a key ``body`` in its extra, named ``extra.body``: it is the
+    record's ``body``, left to the caller to place, as the record's other fields."""
+    asked: list[tuple[object, ...]] = []
+
+    def place(steps: tuple[object, ...], key: bool) -> tuple[int, int]:
+        asked.append(steps)
+        return 1, 1
+
+    for extra in ({}, {"body": 1}):
+        record = {"slug": "c", "title": "C", "body": "x\x00y", "extra": extra}
+        with pytest.raises(converter.MuscleError) as caught:
+            canonical.from_canonical(record, path="c.jsonl", field="muscles[c]", place=place)
+        assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
+            (None, "muscles[c].body", "control-character")]
+    assert asked == []

@@ -486,3 +486,16 @@ def test_a_key_of_extra_named_like_a_path_is_not_taken_for_that_path(tmp_path: P
         f"{path}:{i + 1}:{line.index('1e400') + 1}: error: muscles[m{i}].{field}: is too "
         "large for a number (no float holds it) [wrong-type]"
         for i, (line, (_, field)) in enumerate(zip(lines, NAMED_LIKE_A_PATH, strict=True))]
+
+
+def test_a_bad_body_is_placed_at_its_value_and_named_body(tmp_path: Path) -> None:
+    """It was placed at the record's start, and named ``extra.body`` (at that key) when
+    the record's extra had a key ``body``."""
+    lines = ['{"slug": "b", "title": "B", "body": "x\\u0000y"}',
+             '{"slug": "c", "title": "C", "body": "x\\ud800y", "extra": {"body": 1}}']
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = validate_sources([path]).diagnostics
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
+        (1, lines[0].index('"x') + 1, "muscles[b].body", "control-character"),
+        (2, lines[1].index('"x') + 1, "muscles[c].body", "control-character")]

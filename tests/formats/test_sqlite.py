@@ -3265,3 +3265,15 @@ def test_a_new_databases_rows_reach_its_file_as_they_are_loaded(tmp_path: Path) 
     get_format("sqlite").write_records(records(), out, WriteContext())
     assert on_disk[0] >= 8 << 20
     assert len(converter.read(out)) == 1_200
+
+
+def test_a_body_holding_nul_is_named_body_not_extra_body(tmp_path: Path) -> None:
+    """It was named ``muscles[c].extra.body``: the validator took the body for a key of
+    the record's extra."""
+    db = tmp_path / "m.db"
+    write([Muscle(slug="c", title="C", extra=freeze({"body": 1}))], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE muscles SET body = 'x' || char(0) || 'y'")
+        conn.commit()
+    found = validate_sources([db]).diagnostics
+    assert [(d.field, d.code) for d in found] == [("muscles[c].body", "control-character")]
