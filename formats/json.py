@@ -122,7 +122,8 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
                     twice[0], line=line, column=column)
     places = canonical.JsonPlaces(text)  # (it walks the text on the first problem only)
     for problem in _top_level(data, str(path)):
-        line, column = places.find(problem.field) or (None, None)
+        line, column = places.find_steps((problem.field,), problem.code in AT_KEY) \
+            or (None, None)
         ctx.report(problem._replace(line=line, column=column))
     for diagnostic in said:
         ctx.report(diagnostic)
@@ -285,18 +286,20 @@ def _named_early(exc: Exception, size: int) -> bool:
     return exc.pos + _REACH < size and not exc.msg.startswith("Unterminated string")
 
 
-def _keys(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
+def _keys(stream: _Stream, places: dict[str, tuple[int, int]] | None = None
+          ) -> Iterator[tuple[str, Any, int, int]]:
     """(key, value, start, end) of each key of the document's object, but that the
     value of ``muscles`` is ``None``, its records (``"", record, ...``) after it. A
     document of another shape, or that gives a key of its own twice, is read on to its
-    end, its values not kept (see :func:`_take`), for its ``_Shape``."""
+    end, its values not kept (see :func:`_take`), for its ``_Shape``. ``places``, when
+    given, gets the place of each key (the last if given twice)."""
     stream.skeleton = ""
     if stream.char() != "{":  # (JSON of another shape, or no JSON)
         _take(stream)
         _end(stream)
         raise _Shape(*_NO_LIST)
     stream.at += 1
-    places: dict[str, tuple[int, int]] = {}  # (of each key, the last if given twice)
+    places = {} if places is None else places  # (of each key, the last if given twice)
     twice: str | None = None  # (the first key given again)
     muscles = False  # (whether the last value of "muscles" is a list)
     stream.skeleton = "{"
@@ -495,7 +498,8 @@ class _Reading:
         self.said: list[Diagnostic] = []  # (the records' diagnostics)
         self.done = 0  # (the records read)
         self.top: dict[str, Any] = {}
-        self.places: dict[str, tuple[int, int]] = {}
+        self.places: dict[str, tuple[int, int]] = {}  # (of the values of the keys)
+        self.key_places: dict[str, tuple[int, int]] = {}  # (of the keys)
         self.index = _Index(str(path))
 
     def muscles(self) -> Iterator[Muscle]:
@@ -521,8 +525,9 @@ class _Reading:
             return
         check_unchanged(self.fh, before, str(self.path))
         for problem in _top_level(self.top, str(self.path)):
-            self.ctx.report(problem._replace(line=self.places[problem.field][0],
-                                             column=self.places[problem.field][1]))
+            line, column = (self.key_places if problem.code in AT_KEY
+                            else self.places)[problem.field]
+            self.ctx.report(problem._replace(line=line, column=column))
         for diagnostic in self.said:
             self.ctx.report(diagnostic)
         _keep_index((str(self.path), *_stamp(os.fstat(self.fh.fileno()))),
@@ -535,7 +540,7 @@ class _Reading:
         try:
             try:
                 stream = _Stream(self.fh)
-                for key, value, start, end in _keys(stream):
+                for key, value, start, end in _keys(stream, self.key_places):
                     if key:
                         self.top[key] = [] if key == "muscles" else value
                         self.places[key] = stream.place(start)

@@ -454,15 +454,22 @@ def test_a_key_of_the_document_but_muscles_and_schema_is_an_error_at_its_line(
         tmp_path: Path) -> None:
     """A mistyped key of the document ("meta", "muscle") and its data were dropped
     without a word, and so was a "$schema" of 5 (the schema refuses both); the muscles
-    are still read."""
-    text = '{"$schema": 5,\n "muscles": [{"slug": "a", "title": "A"}],\n "meta": {"v": 1}}'
+    are still read. An unknown key is placed at that key (it was at its value), read
+    in one pass or whole."""
+    import formats.json as json_format
+
+    text = ('{"$schema": 5,\n "muscles": [{"slug": "a", "title": "A"}],\n "meta": {"v": 1},'
+            ' "a.b": 2}')
     slugs, problems = read_json(text, tmp_path)
     assert slugs == ["a"]
+    unknown = 'in a JSON document of muscles (it holds "$schema" and "muscles")'
     assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
         (1, 13, "$schema", "wrong-type", "must be text (the address of the schema)"),
-        (3, 10, "meta", "unknown-key",
-         'unknown key \'meta\' in a JSON document of muscles (it holds "$schema" and '
-         '"muscles")')]
+        (3, 2, "meta", "unknown-key", f"unknown key 'meta' {unknown}"),
+        (3, 20, "a.b", "unknown-key", f"unknown key 'a.b' {unknown}")]
+    whole = _said(lambda report: json_format._read_whole(tmp_path / "m.json",
+                                                         ReadContext(report=report)))
+    assert whole == problems
     with pytest.raises(MuscleError):
         converter.read(tmp_path / "m.json")
 
