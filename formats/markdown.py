@@ -615,7 +615,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
     if _slug_key(front, node, path, muscle.slug) or muscle.slug != slugify(hint):
-        data = {"slug": muscle.slug, **data}
+        data = {"slug": _literal_blocks(muscle.slug), **data}
     if "#" not in fm:
         return render(muscle, data=data)
     from converter import yamlsafe

@@ -1920,6 +1920,16 @@ def test_fmt_keeps_a_slug_key_hugo_and_jekyll_make_an_address_of(tmp_path: Path)
         "rectus-femoris yourself, or keep it as it is")
 
 
+def test_fmt_quotes_a_slug_key_that_jekyll_and_hugo_read_as_something_else(
+        tmp_path: Path) -> None:
+    """``slug: "off"`` was written ``slug: off``, which Jekyll and Hugo (YAML 1.1) read as
+    false: the page lost its address. It stays quoted, as such a text of extra does."""
+    for value in ("off", "no", "0x1f"):
+        src = tmp_path / f"m{value}.md"
+        src.write_text(f'---\nslug: "{value}"\ntitle: M\n---\n', encoding="utf-8")
+        assert _fmt(src) == f'---\nslug: "{value}"\ntitle: M\n---\n'
+
+
 @pytest.mark.parametrize("folder, message", [
     (b"___", "cannot make a slug (letters and digits) from '___', the folder name: rename "
      "it, or add a slug: field"),
