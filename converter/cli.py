@@ -26,6 +26,7 @@ from .cli_config import (
     configuring,
     from_file,
     refuse,
+    typed_options,
     unless_taken,
     writer_problem,
 )
@@ -366,9 +367,10 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     options = applying(writer, format_options, from_file(format_options))
     size = _checked_size(map_size(writer.options, options))
     options["default_lang"] = default_lang
-    problem = writer_problem(writer, raw_output, options)
+    context = click.get_current_context()
+    problem = writer_problem(writer, raw_output, options, typed_options(context))
     if problem is not None:
-        raise refuse(click.get_current_context(), problem)
+        raise refuse(context, problem)
     if raw_output == "-" and "stdout" in _CLOSED:
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)

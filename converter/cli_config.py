@@ -196,28 +196,40 @@ def applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[st
         name in from_file and name in needs and not given.get(needs[name] or ""))}
 
 
-def writer_problem(writer: Any, output: str | None, options: dict[str, Any]
-                    ) -> tuple[str, str, str] | None:
+def writer_problem(writer: Any, output: str | None, options: dict[str, Any],
+                   typed: frozenset[str] = frozenset()) -> tuple[str, str, str] | None:
     """What ``writer`` refuses of its ``options`` (``check_options``) or of ``output``
     as their place: the parameter's name, the message with its flag and without (as a
-    config file's key says it)."""
-    from .registry import CONFIG_FILE, output_mistake, spelled
+    config file's key says it: the options named as its keys, but those ``typed`` on
+    the command line)."""
+    from .registry import output_mistake
 
     try:
         writer.check_options(options)
         mistake = output_mistake(writer, output, options) if output is not None else None
     except MuscleError as exc:  # (a third party's writes_directory() failing too)
         d = exc.diagnostics[0]
-        bare = d.message
-        with spelled(CONFIG_FILE):  # (said at a key of the file: its value typed in TOML)
-            try:
-                writer.check_options(options)
-            except MuscleError as in_file:
-                bare = in_file.diagnostics[0].message
+        bare = _in_file(lambda: writer.check_options(options), typed) or d.message
         return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", bare
-    if mistake is not None:
-        return "raw_output", mistake.message, mistake.message
+    if mistake is not None and output is not None:
+        said = _in_file(lambda: output_mistake(writer, output, options), typed)
+        return "raw_output", mistake.message, said or mistake.message
     return None
+
+
+def _in_file(check: Callable[[], Diagnostic | None], typed: frozenset[str]) -> str | None:
+    """The message of what ``check`` refuses (raised or returned), its options named as
+    a config file's keys (those ``typed`` as flags); None if it refuses nothing."""
+    from dataclasses import replace
+
+    from .registry import CONFIG_FILE, spelled
+
+    with spelled(replace(CONFIG_FILE, flags=typed)):  # (its value typed in TOML)
+        try:
+            found = check()
+        except MuscleError as exc:
+            return exc.diagnostics[0].message
+    return None if found is None else found.message
 
 
 def refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickException:
@@ -234,6 +246,16 @@ def refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickExce
             ctx.get_parameter_source(name) is not ParameterSource.DEFAULT_MAP):
         return click.UsageError(message)
     return ConfigError(refused(config, "convert", long_name(param), bare).diagnostics[0])
+
+
+def typed_options(ctx: click.Context) -> frozenset[str]:
+    """The options given on the command line, named as :class:`~converter.registry.
+    Spelling` names them (``to``, ``base_image``)."""
+    from click.core import ParameterSource
+
+    return frozenset(long_name(p).replace("-", "_") for p in ctx.command.get_params(ctx)
+                     if p.name and ctx.get_parameter_source(p.name)
+                     is ParameterSource.COMMANDLINE)
 
 
 def long_name(param: click.Parameter) -> str:

@@ -106,22 +106,31 @@ class Spelling:
     #: Whether the caller can name a format to read (``--from``, ``format=``): ``fmt``
     #: cannot, it rewrites only the formats that can be formatted.
     names_formats: bool = True
-    #: Whether the value is a config file's (``muscle-convert.toml``): typed in TOML.
+    #: Whether the value is a config file's (``muscle-convert.toml``): typed in TOML,
+    #: each option named as its key (``size``, ``to = "json"``) but those of ``flags``.
     toml: bool = False
+    #: (With ``toml``) the options given on the command line: named as flags there.
+    flags: frozenset[str] = frozenset()
 
     def option(self, name: str) -> str:
         """The option itself (a diagnostic's path or field): ``--link-template``, or
-        ``link_template``."""
+        ``link_template``; a config file's key ``link-template``."""
         if self.keywords:
             return _KEYWORDS.get(name, name)
+        if self.toml and name not in self.flags:
+            return name.replace("_", "-")
         return "--" + name.replace("_", "-")
 
     def given(self, name: str, value: Any = True, *, quoted: bool = False) -> str:
         """The option given ``value`` (True: a flag): ``--flat``, ``--to json`` (with
         ``quoted``, the value as Python shows it: ``--link-template 'x'``); or
-        ``flat=True``, ``format='json'``."""
+        ``flat=True``, ``format='json'``; in a config file ``flat = true``."""
         if self.keywords:
             return f"{self.option(name)}={value!r}"
+        if self.toml and name not in self.flags:
+            import json
+
+            return f"{self.option(name)} = {json.dumps(value, ensure_ascii=False)}"
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
 
@@ -162,7 +171,7 @@ class Spelling:
     def together(self, *given: str) -> str:
         """Options given together (each :meth:`given`): ``--to csv --flat``, or
         ``format='csv', flat=True``."""
-        return (", " if self.keywords else " ").join(given)
+        return (", " if self.keywords or self.toml else " ").join(given)
 
 
 #: The command line's spelling, every run's unless :func:`spelled` says another.

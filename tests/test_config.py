@@ -566,11 +566,15 @@ def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -
     ('to = "anki"\noutput = "m.apkg"\nlang = "xx-"', "4:1: error: convert.lang: 'xx-' is "
      "not a language"),
     ('to = "json"\noutput = "m.jsonl"', "3:1: error: convert.output: m.jsonl is named like a "
-     ".jsonl file (jsonl), and --to json writes .json files"),
+     '.jsonl file (jsonl), and to = "json" writes .json files; rename it (or use to = '
+     '"jsonl")'),
+    ('to = "csv"\noutput = "m.csv"', '3:1: error: convert.output: to = "csv" writes a '
+     "directory, and m.csv is named like a .csv file; give a directory name (or pass flat "
+     "= true for one file)"),
     ('to = "html"\noutput = "h"\nlink-template = "javascript:{slug}"', "4:1: error: "
      "convert.link-template: 'javascript:{slug}' makes links that are not relative"),
     ('to = "svg"\noutput = "s"\nbase-image = "body.png"', "4:1: error: "
-     "convert.base-image: needs --size WxH"),
+     'convert.base-image: needs size = "WxH", the diagram\'s size in pixels'),
     ('to = "csv"\noutput = "m.csv"\nflat = true\nseparator = "|"', "5:1: error: "
      "convert.separator: '|' cannot separate the flat sheet's cells: give ','"),
 ])
@@ -585,6 +589,22 @@ def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: 
         assert result.output.startswith(f"../../muscle-convert.toml:{expected}"), result.output
         assert result.output.endswith("[config-bad-value]\n")
         assert len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("text", "typed", "expected"), [
+    ('output = "m.jsonl"', ("--to", "json"), "convert.output: m.jsonl is named like a .jsonl "
+     "file (jsonl), and --to json writes .json files; rename it (or use --to jsonl)"),
+    ('base-image = "body.png"', ("--to", "svg", "-o", "s"), "convert.base-image: needs "
+     'size = "WxH", the diagram\'s size in pixels'),
+])
+def test_the_files_value_refused_for_the_command_lines_to_names_no_flag_never_typed(
+        project: Path, text: str, typed: tuple[str, ...], expected: str) -> None:
+    """A file's base-image without size said ``needs --size WxH``, a flag the user never
+    typed; the file's key is named as the file writes it, and a flag typed as typed."""
+    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
+    result = run("convert", "..", *typed)
+    assert result.exit_code == 2
+    assert result.output.endswith(f"{expected} [config-bad-value]\n"), result.output
 
 
 @pytest.mark.parametrize("text", ['[convert]\nto = "csv"\noutput = "m.csv"\n',

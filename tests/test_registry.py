@@ -1567,6 +1567,23 @@ def test_a_thread_a_format_starts_spells_options_as_its_call() -> None:
     assert seen == [("api", registry.PYTHON_API), ("cli", registry.COMMAND_LINE)]
 
 
+def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> None:
+    """A config file's options were named as flags (``--to json``, ``needs --size WxH``)
+    that no one typed: they are its keys, their values in TOML, but those the command
+    line gave."""
+    import dataclasses
+
+    named = registry.CONFIG_FILE
+    assert named.given("to", "json") == 'to = "json"'
+    assert named.given("flat") == "flat = true"
+    assert named.option("base_image") == "base-image"
+    assert named.together(named.given("to", "csv"), named.given("flat")) == \
+        'to = "csv", flat = true'
+    typed = dataclasses.replace(named, flags=frozenset({"to"}))
+    assert (typed.given("to", "json"), typed.given("size", "WxH")) == (
+        "--to json", 'size = "WxH"')
+
+
 @pytest.fixture
 def validating_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader that sets validates, as README tells one built on
