@@ -2357,3 +2357,27 @@ def test_an_unknown_key_of_a_function_is_placed_at_that_key(
         converter.read(src)
     assert [(d.line, d.column, d.field, d.code) for d in caught.value.diagnostics] == [
         (line, column, "function[0].long", "unknown-key")]
+
+
+@pytest.mark.parametrize(("encoding", "said"), [
+    ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian"),
+    ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian")])
+def test_a_file_in_utf32_or_utf16_without_a_byte_order_mark_says_so(
+        encoding: str, said: str, tmp_path: Path) -> None:
+    """UTF-32 saved with no byte order mark (three NUL bytes of every four in Latin
+    letters) was a "binary file (contains NUL bytes)"; it says what it is, as UTF-16."""
+    path = tmp_path / "m.md"
+    path.write_bytes("---\ntitle: Søleus\n---\nBody\n".encode(encoding))
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
+        (1, 1, "not-utf8", f"is {said}, with no byte order mark), not UTF-8: save it as UTF-8")]
+
+
+def test_a_file_with_a_few_nul_bytes_is_a_binary_file_at_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "m.md"
+    path.write_bytes(b"---\ntitle: A\x00\x00\x00B\n---\n")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.column, d.code) for d in caught.value.diagnostics] == [
+        (2, 9, "binary-file")]
