@@ -630,8 +630,8 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             f"{drafts.advice(found.field) if found.field in markers else found.instead()}")
             for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
-    if _slug_key(front, node, path, muscle.slug) or muscle.slug != slugify(hint):
-        data = {"slug": _literal_blocks(muscle.slug), **data}
+    if "slug" in front or muscle.slug != slugify(hint):
+        data = {"slug": _literal_blocks(_slug_written(front, muscle.slug)), **data}
     if "#" not in fm:
         return render(muscle, data=data)
     from converter import yamlsafe
@@ -659,23 +659,12 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     return new
 
 
-def _slug_key(data: Any, node: Any, path: str, slug: str) -> bool:
-    """Whether the front matter ``data`` (``node``: its tree) has a ``slug`` key, which
-    fmt keeps: Hugo and Jekyll make a page's address of it, even where the file's name
-    gives the same slug. One whose value is not written as the ``slug`` is (``slug:
-    Rectus Femoris``) is ``fmt-would-change``: fmt would change that address."""
-    from converter import yamlsafe
-
-    if "slug" not in data:
-        return False
-    if data["slug"] != slug:
-        line, column = yamlsafe.find(node, ("slug",)) or (None, None)
-        raise error(path, "fmt-would-change", f"{data['slug']!r} would be written as "
-                    f"{slug}, which changes the page's address for Hugo and Jekyll: write "
-                    f"slug: {slug} yourself, or keep it as it is", "slug",
-                    line=None if line is None else line + 1,
-                    column=None if column is None else column + 1)
-    return True
+def _slug_written(front: Any, slug: str) -> str:
+    """The ``slug`` key fmt writes of the front matter ``front`` (of a muscle whose slug
+    is ``slug``): its own as written, which Hugo and Jekyll make the page's address of
+    (``slug: Rectus Femoris`` too: written rectus-femoris, the address could change),
+    else ``slug``."""
+    return str(front["slug"]) if "slug" in front else slug
 
 
 def _unsettled(raw: bytes, path: str, why: str) -> MuscleError:

@@ -1911,13 +1911,23 @@ def test_fmt_keeps_a_slug_key_hugo_and_jekyll_make_an_address_of(tmp_path: Path)
         (tmp_path / name).write_text(f"---\n{front}---\n", encoding="utf-8")
     assert _fmt(tmp_path / "rectus_femoris.md") == "---\nslug: rectus-femoris\ntitle: R\n---\n"
     assert _fmt(tmp_path / "Ærø.md") == "---\nslug: aeroe\ntitle: Ærø\n---\n"
-    (tmp_path / "r.md").write_text("---\ntitle: R\nslug: Rectus Femoris\n---\n",
-                                   encoding="utf-8")
-    (found,) = _refusal(tmp_path / "r.md")  # (written anew, the address would change)
-    assert (found.line, found.column, found.field, found.code, found.message) == (
-        3, 7, "slug", "fmt-would-change", "'Rectus Femoris' would be written as "
-        "rectus-femoris, which changes the page's address for Hugo and Jekyll: write slug: "
-        "rectus-femoris yourself, or keep it as it is")
+
+
+
+def test_fmt_keeps_a_slug_key_not_written_as_its_slug_as_written(tmp_path: Path) -> None:
+    """``slug: Rectus Femoris`` (the slug rectus-femoris) was fmt-would-change, advising
+    to write it so or keep it as it is, which left fmt failing on the file for good
+    (every fmt --check of CI and pre-commit): it is kept as written now, which neither
+    changes the muscle nor the address Hugo and Jekyll make of it."""
+    src = tmp_path / "r.md"
+    src.write_text("---\ntitle: R # t\nslug: 'Rectus Femoris'\n---\n", encoding="utf-8")
+    (muscle,) = converter.read(src)
+    assert _fmt(src) == "---\nslug: Rectus Femoris\ntitle: R # t\n---\n"
+    src.write_text(_fmt(src), encoding="utf-8")
+    assert _fmt(src) == src.read_text(encoding="utf-8")  # (fmt --check passes now)
+    assert converter.read(src) == [muscle] and muscle.slug == "rectus-femoris"
+    src.write_text("---\ntitle: R\nslug: 'Off'\n---\n", encoding="utf-8")
+    assert _fmt(src) == '---\nslug: "Off"\ntitle: R\n---\n'  # (quoted: false to Jekyll)
 
 
 def test_fmt_quotes_a_slug_key_that_jekyll_and_hugo_read_as_something_else(
