@@ -44,7 +44,12 @@ from typing import IO, Any, ClassVar, NamedTuple
 
 from converter.atomic import atomic_file
 from converter.atomic_folder import atomic_directory, safe_child
-from converter.authoring import Problem, muscle_from_front_matter, without_reserved
+from converter.authoring import (
+    Problem,
+    body_problem,
+    muscle_from_front_matter,
+    without_reserved,
+)
 from converter.canonical import JsonPlaces, extra_json, load_extra, named_record
 from converter.coords import SHOWN
 from converter.diagnostics import (
@@ -1126,19 +1131,22 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
     draft marker's among them: :func:`converter.drafts.problems`)."""
     muscles = str(files["muscles"])
     front, body, reserved, shapes = _front(draft)
+    said = body_problem(body)  # (the row's body, not a key body of its extra)
+    bad_body = [] if said is None else [
+        Diagnostic(muscles, None, None, "body", "control-character", said)]
     try:
         muscle = muscle_from_front_matter(front, path=muscles, slug_hint=draft.row["slug"],
-                                          body=body)
+                                          body=body, check_body=False)
     except MuscleError as exc:
         failure, found = exc, exc.diagnostics
     else:  # (a draft marker checked here, not after the reader: at its row)
         found = [Diagnostic(muscles, None, None, key, code, message)
                  for key, code, message in marker_problems(muscle.extra)]
-        if not found and not reserved and not shapes and not draft.lost:
+        if not found and not bad_body and not reserved and not shapes and not draft.lost:
             return muscle
         failure = MuscleError([], muscle)
     found = [*(Diagnostic(muscles, None, None, problem.column, problem.code,
-                          problem.message) for problem in shapes), *found]
+                          problem.message) for problem in shapes), *found, *bad_body]
     found += ctx.lints(failure, errors=found)  # (its valid fields', in the same run)
     if draft.lost:
         found = _not_lost(found, draft)
@@ -1150,7 +1158,8 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
     except _RowProblem:  # (the problem found)
         extra = []
     for d in found:
-        if any(d.field == k or d.field.startswith((k + ".", k + "[")) for k in extra):
+        if not any(d is b for b in bad_body) and any(
+                d.field == k or d.field.startswith((k + ".", k + "[")) for k in extra):
             table, line, d = "muscles", draft.line, d._replace(field=f"extra.{d.field}")
         else:
             table, line = draft.rows().place(d.field) or ("muscles", draft.line)

@@ -2128,3 +2128,18 @@ def test_a_descriptor_of_no_resources_list_is_said_at_its_line(
     result = CliRunner().invoke(cli, ["validate", str(pkg), "--no-cache"])
     assert result.exit_code == 1
     assert result.output.startswith(f"{pkg}/datapackage.json:{at[0]}:{at[1]}: error: ")
+
+
+def test_a_body_holding_nul_is_named_body_not_extra_body(tmp_path: Path) -> None:
+    """A package's body holding NUL was named ``extra.body`` when the muscle's extra had
+    a key ``body`` (the validator took the body for that key); it is the row's body."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="a", title="A", body="x", extra=FrozenMap({"body": 1})),
+                     Muscle(slug="b", title="B", body="x")], out, "csv")
+    table = out / "muscles.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace('"x"', '"x\x00y"'),
+                     encoding="utf-8")
+    assert [m.slug for m in read_reporting(out)[0]] == []
+    found = validate_sources([out]).diagnostics
+    assert [(d.line, d.field, d.code) for d in found] == [
+        (2, "body", "control-character"), (3, "body", "control-character")]
