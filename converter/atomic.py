@@ -31,6 +31,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .diagnostics import Diagnostic, MuscleError, error
+from .once_written import ENDING as _ENDING
+from .once_written import WRITTEN_ATTRIBUTE as _WRITTEN
+from .once_written import is_default, mark, output_of, resting, say
+from .once_written import stopped_message as stopped_message
 from .slug import check_working_folder
 
 #: A temporary sibling this old is a killed run's leftover (a running one's is newer).
@@ -215,41 +219,29 @@ def signals_held() -> Iterator[list[int]]:
         yield came
     finally:
         for signum, handler in held.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, resting(signum, handler))
         for signum in came:  # (taken now, by the handler it would have met)
             os.kill(os.getpid(), signum)
-
-
-#: The attribute of a signal's exception (Ctrl-C's ``KeyboardInterrupt``, SIGTERM's)
-#: that names the output it came too late to stop: see :func:`held_once_written`.
-_WRITTEN = "muscle_convert_written"
 
 
 @contextlib.contextmanager
 def held_once_written(output: str) -> Iterator[list[int]]:
     """:func:`signals_held`, for a block that puts the output ``output`` (as the user
     gave it) in place: a signal that came as it ran, taken once it is done, carries that
-    name (see :func:`stopped_message`); one taken as it failed or undid its work does
+    name (see :func:`~converter.once_written.stopped_message`), and so does one that
+    comes later, up to the process's exit, where the command line watches (see
+    :func:`~converter.once_written.mark`); one taken as it failed or undid its work does
     not."""
     done = False
     try:
         with signals_held() as came:
             yield came
             done = True
+            mark(output)
     except BaseException as exc:
         if done:
             setattr(exc, _WRITTEN, output)
         raise
-
-
-def stopped_message(exc: BaseException) -> str:
-    """What a run stopped by ``exc`` (Ctrl-C's, SIGTERM's or SIGHUP's, or what click
-    made of it) says: ``Aborted!``, or, where it came once an output was in place (see
-    :func:`held_once_written`), that it was written."""
-    written = getattr(exc, _WRITTEN, None) or getattr(exc.__cause__, _WRITTEN, None)
-    if written is None:
-        return "Aborted!"
-    return f"muscle-convert: stopped once {written} was written: it holds this run's files"
 
 
 class TemporaryFull(MuscleError):
@@ -317,20 +309,16 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise _Terminated(signum)
 
 
-#: The signals that end a process by default and that a temporary's writer turns into
-#: its removal first: SIGTERM (``kill``, a pool stopping its workers, a service manager)
-#: and SIGHUP (the terminal closed, an ssh connection dropped).
-_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
 @contextlib.contextmanager
 def terminable() -> Iterator[None]:
     """While the block runs, SIGTERM or SIGHUP is raised in it, as Ctrl-C is, so that what
     it holds is undone on the way out (a temporary removed, a SQLite transaction rolled
-    back), then ends the process as that signal does. Only the ones that have their
+    back), then ends the process as that signal does (saying so where the run's output
+    was in place: see :mod:`~converter.once_written`). Only the ones that have their
     default action (``nohup`` ignores SIGHUP), in a main thread (the one that takes
     signals)."""
-    caught = [signum for signum in _ENDING if signal.getsignal(signum) is signal.SIG_DFL]
+    found = {signum: signal.getsignal(signum) for signum in _ENDING}
+    caught = [signum for signum, handler in found.items() if is_default(handler)]
     if threading.current_thread() is not threading.main_thread() or not caught:
         yield
         return
@@ -341,15 +329,13 @@ def terminable() -> Iterator[None]:
     except _Terminated as ended:
         for signum in caught:
             signal.signal(signum, signal.SIG_DFL)
-        if getattr(ended, _WRITTEN, None) is not None:  # (else it ends saying nothing)
-            with contextlib.suppress(OSError, ValueError):
-                sys.stderr.write(f"{stopped_message(ended)}\n")
-                sys.stderr.flush()
+        if output_of(ended) is not None:  # (else it ends saying nothing)
+            say(stopped_message(ended))
         os.kill(os.getpid(), ended.signum)  # (the process ends here)
         raise
     finally:
         for signum in caught:
-            signal.signal(signum, signal.SIG_DFL)
+            signal.signal(signum, resting(signum, found[signum]))
 
 
 def make_folders(folder: Path, mode: int = 0o777) -> None:

@@ -59,6 +59,7 @@ from .marker import (
     marker_text,
     read_marker,
 )
+from .once_written import mark
 from .sources_kept import read_of, tell_kept, tool_files
 
 
@@ -247,7 +248,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                 _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
             seen, looks, hashed = _check_unedited(path, marker, shown)
-            linked = _prepared(tmp, path, written, marker, _Hashed(looks, hashed))
+            linked = _prepared(tmp, path, written, marker, shown, _Hashed(looks, hashed))
             if linked is None:
                 return
             with held_once_written(shown):
@@ -312,13 +313,15 @@ class _Hashed(NamedTuple):
     digests: Mapping[str, str]
 
 
-def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker,
+def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: str,
               hashed: _Hashed) -> dict[str, _Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
-    folder ``path`` (whose ``marker`` was that as the run began; ``hashed``, its files
-    the check hashed): what someone else put there linked in, the marker written. None
-    where that is done with: there was no folder (``tmp`` is it now), or one of the very
-    same files (``tmp`` is removed); else what was linked (see :func:`_identities`)."""
+    folder ``path`` (``shown``, as the user gave it; whose ``marker`` was that as the
+    run began; ``hashed``, its files the check hashed): what someone else put there
+    linked in, the marker written. None where that is done with, the output in place
+    (see :func:`~converter.once_written.mark`): there was no folder (``tmp`` is it
+    now), or one of the very same files (``tmp`` is removed); else what was linked (see
+    :func:`_identities`)."""
     if path.exists():
         with contextlib.suppress(MuscleError):  # (another run may have written it since
             marker = read_marker(path)  # the run began: its marker says what is whose)
@@ -326,9 +329,11 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker,
     digests = digests_of(tmp, written)
     (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests), encoding="utf-8")
     if not path.exists():
-        os.rename(tmp, path)
+        with held_once_written(shown):
+            os.rename(tmp, path)
         return None
     if _keep_times(tmp, path, _hashed_alike(digests, hashed, path)):  # (nothing changed:
+        mark(shown)  # the folder is left as it is)
         shutil.rmtree(tmp)
         return None
     return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})

@@ -42,6 +42,7 @@ from .diagnostics import (
     printable,
     rendered,
 )
+from .once_written import INTERRUPTED, stopped_message, told, watching
 
 if TYPE_CHECKING:
     from .run import RunResult
@@ -626,8 +627,6 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     sys.exit(1 if has_errors(result.diagnostics) or (check and result.changed) else 0)
 
 
-#: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
-INTERRUPTED = 130
 #: The exit status of a run cut short by a failure of its own, not of its inputs: a
 #: worker process died (``worker-died``), or the temporary folder (``TMPDIR``) refused
 #: its work files (a ``cannot-write`` naming it). Running it again may well succeed.
@@ -646,7 +645,9 @@ def _one_line_warning(message: Warning | str, category: type[Warning], filename:
 
 def main() -> None:
     """Console-script entry point. Ctrl-C ends the run with "Aborted!" and status 130
-    (click's own handling exits 1, the status of invalid inputs)."""
+    (click's own handling exits 1, the status of invalid inputs); once the run's output
+    is in place, up to the process's exit, Ctrl-C, SIGTERM and SIGHUP say it was written
+    (see :mod:`~converter.once_written`)."""
     import warnings
 
     warnings.formatwarning = _one_line_warning
@@ -655,13 +656,13 @@ def main() -> None:
             _CLOSED.add(name)
             setattr(sys, name, open(os.devnull, "r" if name == "stdin" else "w"))  # noqa: SIM115
     try:
-        code = cli.main(prog_name="muscle-convert", standalone_mode=False)
+        with watching():  # (a signal once its output is in place says it was written)
+            code = cli.main(prog_name="muscle-convert", standalone_mode=False)
     except click.ClickException as exc:
         _told(exc.show)
         sys.exit(exc.exit_code)
     except (click.Abort, KeyboardInterrupt) as stopped:
-        from .atomic import stopped_message  # (loaded by any run that writes)
-
+        told()  # (a second signal says nothing more)
         message = stopped_message(stopped)
         _told(lambda: click.echo(message, err=True))
         sys.exit(INTERRUPTED)

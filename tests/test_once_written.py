@@ -1,0 +1,124 @@
+"""Signals from a run's output put in place to its process's exit (converter/once_written.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import converter.once_written
+from converter.once_written import mark, stopped_message, watching
+from tests.conftest import ROOT, SAMPLES, WAIT, convert_samples
+
+WRITTEN = "muscle-convert: stopped once site was written: it holds this run's files"
+
+
+@pytest.fixture
+def handlers_kept() -> Iterator[None]:
+    """The test's signal handlers and this module's state put back as they were (a
+    block of :func:`watching` leaves its handlers in place, for the process's end)."""
+    kept = {signum: signal.getsignal(signum)
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in kept.items():
+            signal.signal(signum, handler)
+        converter.once_written._STATE.reset()
+
+
+@pytest.mark.usefixtures("handlers_kept")
+def test_an_output_marked_outside_the_command_line_changes_no_handler() -> None:
+    """The Python API writes outputs too: it leaves the process's handlers as it found
+    them, and a Ctrl-C after its write is nobody's run stopped."""
+    before = signal.getsignal(signal.SIGINT)
+    mark("site")
+    assert signal.getsignal(signal.SIGINT) is before
+    assert stopped_message(KeyboardInterrupt()) == "Aborted!"
+
+
+@pytest.mark.usefixtures("handlers_kept")
+def test_ctrl_c_once_the_output_is_marked_says_it_was_written() -> None:
+    """Ctrl-C as the command runs on after its output was put in place is still a
+    ``KeyboardInterrupt`` (what the run holds is let go on the way out), which says
+    the output was written; one before the mark says ``Aborted!``."""
+    with watching():
+        assert stopped_message(KeyboardInterrupt()) == "Aborted!"
+        mark("site")
+        with pytest.raises(KeyboardInterrupt) as stopped:
+            os.kill(os.getpid(), signal.SIGINT)
+        assert stopped_message(stopped.value) == WRITTEN
+
+
+#: A run of the samples' svg into ``site`` that is sent the signal ``sys.argv[2]`` as it
+#: begins its report, its folder in place (a new one, or ``site`` swapped).
+STOPPED_AS_IT_REPORTS = """
+import os, sys
+import converter.cli
+from converter.cli import main
+real, signum = converter.cli._report_capped, int(sys.argv[2])
+def report(*args):
+    os.kill(os.getpid(), signum)
+    return real(*args)
+converter.cli._report_capped = report
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "svg", "-o", "site", "-j", "1",
+                "--no-cache", "-q"]
+main()
+"""
+
+#: A run as above that is sent the signal as the interpreter ends, its status known.
+STOPPED_AS_IT_ENDS = """
+import atexit, os, sys
+from converter.cli import main
+atexit.register(os.kill, os.getpid(), int(sys.argv[2]))
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "svg", "-o", "site", "-j", "1",
+                "--no-cache", "-q"]
+main()
+"""
+
+_SIGNALS = pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130),
+                                                        (signal.SIGTERM, -signal.SIGTERM),
+                                                        (signal.SIGHUP, -signal.SIGHUP)],
+                                   ids=["ctrl-c", "sigterm", "sighup"])
+
+
+def _stopped(script: str, signum: int, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", script, str(SAMPLES), str(int(signum))],
+                          cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=WAIT)
+
+
+@_SIGNALS
+@pytest.mark.parametrize("earlier", [False, True], ids=["new", "swapped"])
+def test_a_run_stopped_after_its_folder_is_in_place_says_it_was_written(
+        signum: int, code: int, earlier: bool, tmp_path: Path) -> None:
+    """Ctrl-C after the folder was put in place (as the old one was removed, the cache
+    recorded, the report printed) said ``Aborted!``, as if nothing were written, and
+    SIGTERM or SIGHUP ended the run without a word. Each says the folder was written,
+    and the run ends as stopped: 130, or by that signal."""
+    site = tmp_path / "site"
+    if earlier:
+        assert convert_samples("html", site)[0] == 0
+    stopped = _stopped(STOPPED_AS_IT_REPORTS, signum, tmp_path)
+    assert (stopped.returncode, stopped.stderr.strip()) == (code, WRITTEN), stopped.stderr
+    assert (site / "map.svg").is_file() and not (site / "index.html").exists()
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+@_SIGNALS
+def test_a_run_stopped_as_its_process_ends_says_its_folder_was_written(
+        signum: int, code: int, tmp_path: Path) -> None:
+    """Ctrl-C as the interpreter ended, the report printed, was an ignored exception
+    (a traceback) and the run exited 0, as if it had not been stopped; SIGTERM or
+    SIGHUP ended it without a word. Each says the folder was written, in one line
+    after the report, and ends the run as stopped."""
+    stopped = _stopped(STOPPED_AS_IT_ENDS, signum, tmp_path)
+    assert stopped.returncode == code, stopped.stderr
+    assert stopped.stderr.splitlines()[-1] == WRITTEN, stopped.stderr
+    assert stopped.stderr.count(WRITTEN) == 1 and "Traceback" not in stopped.stderr
+    assert (tmp_path / "site" / "map.svg").is_file()
