@@ -33,7 +33,7 @@ from typing import IO, Any
 from .diagnostics import Diagnostic, MuscleError, error
 from .once_written import ENDING as _ENDING
 from .once_written import WRITTEN_ATTRIBUTE as _WRITTEN
-from .once_written import is_default, mark, output_of, resting, say
+from .once_written import is_default, mark, output_of, placed, resting, say
 from .once_written import stopped_message as stopped_message
 from .slug import check_working_folder
 
@@ -154,7 +154,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A new temporary file beside ``path``, for a writer that opens it itself (SQLite):
     when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode,
     unless it holds the bytes ``path`` holds (then ``path`` is left as it is, its
-    modification time too: a site's build or a file watcher sees no change); on failure
+    modification time too: a site's build or a file watcher sees no change), the run's
+    output in place then (see :func:`~converter.once_written.placed`); on failure
     (SIGTERM included, see :func:`terminable`) it is removed."""
     with terminable():
         tmp = None
@@ -165,6 +166,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
             if same_bytes(tmp, path):
                 with signals_held():
                     os.unlink(tmp)
+                    placed(path)
                 return
             fd = os.open(tmp, os.O_RDONLY)
             try:
@@ -172,7 +174,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
             finally:
                 os.close(fd)
             keep_mode(tmp, path)
-            os.replace(tmp, path)
+            with signals_held():  # (one that comes as the run's output is put in place
+                os.replace(tmp, path)  # says it was written: see once_written)
+                placed(path)
         except BaseException:
             if tmp is not None:
                 with signals_held(), contextlib.suppress(FileNotFoundError):

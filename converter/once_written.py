@@ -1,11 +1,12 @@
 """From a run's output put in place to its process's exit: the signals that stop it then.
 
-Once a command line run has put its output in place (see :func:`mark`), nothing of it
-can be undone, so Ctrl-C, SIGTERM or SIGHUP that comes later, as the old folder is
-removed, the cache recorded, the report printed or the interpreter ends, stops a run
-that was written: it says so in one line (``muscle-convert: stopped once site was
-written: it holds this run's files``), not ``Aborted!`` nor nothing, and ends with
-the status of a run stopped so (130 for Ctrl-C, that signal's death for the others).
+Once a command line run has put its output in place (see :func:`mark`: a folder
+swapped in or filled, a file renamed over), nothing of it can be undone, so Ctrl-C,
+SIGTERM or SIGHUP that comes later, as the old folder is removed, the cache recorded,
+the report printed or the interpreter ends, stops a run that was written: it says so
+in one line (``muscle-convert: stopped once site was written: it holds this run's
+files``), not ``Aborted!`` nor nothing, and ends with the status of a run stopped so
+(130 for Ctrl-C, that signal's death for the others).
 Only where :func:`watching` (the command line's entry point) asks for it: the Python
 API leaves the process's handlers as it found them.
 """
@@ -18,6 +19,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -47,6 +49,9 @@ class _State:
         self.ending = False
         #: Whether the run's stop was said already (one line, not two).
         self.said = False
+        #: The file the run's output goes to (a real path), and the output as the user
+        #: gave it, while it is written (see :func:`expecting`).
+        self.expected: tuple[str, str] | None = None
 
 
 _STATE = _State()
@@ -79,6 +84,30 @@ def mark(output: str) -> None:
         handler = signal.getsignal(signum)
         if resting(signum, handler) is not handler:  # (else: held, or not ours to take)
             signal.signal(signum, _stop)
+
+
+@contextlib.contextmanager
+def expecting(output: Path) -> Iterator[None]:
+    """While the block writes the run's output ``output`` (as the user gave it), a file
+    renamed into its place (see :func:`placed`) puts it in place, where the command line
+    watches."""
+    if not _STATE.watching:
+        yield
+        return
+    _STATE.expected = (os.path.realpath(output), str(output))
+    try:
+        yield
+    finally:
+        _STATE.expected = None
+
+
+def placed(path: Path) -> None:
+    """Note that a file was just renamed to ``path`` (or found there already, the same
+    bytes), the signals held: where it is the run's output (see :func:`expecting`), that
+    output is in place (:func:`mark`)."""
+    expected = _STATE.expected
+    if expected is not None and os.path.realpath(path) == expected[0]:
+        mark(expected[1])
 
 
 def output_of(exc: BaseException | None) -> str | None:

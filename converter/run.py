@@ -36,6 +36,7 @@ from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .locator import Locator
 from .model import Muscle
+from .once_written import expecting
 from .pipeline import Reader
 from .plugin_output import reported_as, updated, writer_output
 from .registry import (
@@ -620,7 +621,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             method = writer.write_records if writer.writes_records else writer.write
-            with reading(reader.inputs, problems.append), \
+            with reading(reader.inputs, problems.append), expecting(output), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
                 ctx.report = reported_as(writer, problems.append, given, output)
                 summary = run_writer(writer, lambda items: method(items, given, ctx),

@@ -122,3 +122,51 @@ def test_a_run_stopped_as_its_process_ends_says_its_folder_was_written(
     assert stopped.stderr.splitlines()[-1] == WRITTEN, stopped.stderr
     assert stopped.stderr.count(WRITTEN) == 1 and "Traceback" not in stopped.stderr
     assert (tmp_path / "site" / "map.svg").is_file()
+
+
+#: A run of the samples' json into ``out.json`` that is sent the signal ``sys.argv[2]``
+#: as the file is renamed into place (``sys.argv[3]``: ``rename``) or as the run begins
+#: its report (``report``).
+STOPPED_ONCE_RENAMED = """
+import os, sys
+import converter.cli
+from converter.cli import main
+signum, when = int(sys.argv[2]), sys.argv[3]
+real_replace, real_report = os.replace, converter.cli._report_capped
+def replace(src, dst, *args, **kwargs):
+    real_replace(src, dst, *args, **kwargs)
+    if when == "rename" and os.path.basename(dst) == "out.json":
+        os.kill(os.getpid(), signum)
+def report(*args):
+    if when == "report":
+        os.kill(os.getpid(), signum)
+    return real_report(*args)
+os.replace, converter.cli._report_capped = replace, report
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "json", "-o", "out.json", "-j", "1",
+                "--no-cache", "-q"]
+main()
+"""
+
+
+@_SIGNALS
+@pytest.mark.parametrize(("when", "earlier"), [("rename", False), ("report", False),
+                                               ("report", True)],
+                         ids=["as-it-is-renamed", "as-it-reports", "as-it-reports-unchanged"])
+def test_a_run_stopped_once_its_file_is_in_place_says_it_was_written(
+        signum: int, code: int, when: str, earlier: bool, tmp_path: Path) -> None:
+    """A signal that came as the output file was renamed into place, or later, said
+    ``Aborted!`` (Ctrl-C) or nothing (SIGTERM, SIGHUP), as if nothing were written. It
+    says the file was written (and so where the file held this run's bytes already,
+    left as it was), and the run ends as stopped."""
+    out = tmp_path / "out.json"
+    if earlier:
+        assert convert_samples("json", out)[0] == 0
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_RENAMED, str(SAMPLES),
+                              str(int(signum)), when], cwd=tmp_path, capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=WAIT)
+    assert (stopped.returncode, stopped.stderr.strip()) == (
+        code, "muscle-convert: stopped once out.json was written: it holds this run's "
+              "files"), stopped.stderr
+    assert out.read_text(encoding="utf-8").startswith("{")
+    assert sorted(os.listdir(tmp_path)) == ["out.json"]
