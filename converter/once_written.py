@@ -75,8 +75,9 @@ def watching() -> Iterator[None]:
 def mark(output: str) -> None:
     """Note that the run's output ``output`` (as the user gave it) is in place: from
     now on, where the command line watches (:func:`watching`), a signal says it was
-    written. Called with the signals held (see :func:`~converter.atomic.signals_held`),
-    whose handlers are put back as :func:`resting` says."""
+    written. Where the signals are held (see :func:`~converter.atomic.signals_held`,
+    :func:`~converter.atomic.terminable`), their handlers are put back as
+    :func:`resting` says; where they are not, this module's takes them from now on."""
     if not _STATE.watching or threading.current_thread() is not threading.main_thread():
         return
     _STATE.output = output

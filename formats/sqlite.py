@@ -60,6 +60,7 @@ from converter.diagnostics import (
     not_at,
 )
 from converter.model import Muscle, number_text
+from converter.once_written import placed
 from converter.registry import Format, FormatOption, ReadContext, WriteContext, spelling
 from converter.safety import BadJson
 from converter.sqlitewait import Connection, retried
@@ -809,6 +810,7 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
                 raise
             raise keyless from None
         _commit(conn)
+        placed(out)  # (a signal from here on says it was written)
     return counts
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -170,3 +173,50 @@ def test_a_run_stopped_once_its_file_is_in_place_says_it_was_written(
               "files"), stopped.stderr
     assert out.read_text(encoding="utf-8").startswith("{")
     assert sorted(os.listdir(tmp_path)) == ["out.json"]
+
+
+#: A run of the sources ``sys.argv[1]`` into the database ``muscles.db`` that is sent
+#: the signal ``sys.argv[2]`` as it begins its report (``sys.argv[3:]``: its other
+#: options).
+STOPPED_ONCE_COMMITTED = """
+import os, sys
+import converter.cli
+from converter.cli import main
+signum, real = int(sys.argv[2]), converter.cli._report_capped
+def report(*args):
+    os.kill(os.getpid(), signum)
+    return real(*args)
+converter.cli._report_capped = report
+sys.argv[1:] = ["convert", sys.argv[1], "--to", "sqlite", "-o", "muscles.db", "-j", "1",
+                "-q", *sys.argv[3:]]
+main()
+"""
+
+
+@_SIGNALS
+def test_a_run_stopped_once_its_database_is_updated_says_it_was_written(
+        signum: int, code: int, tmp_path: Path) -> None:
+    """A database updated in place (its transaction committed) was as if not written
+    when a signal came after: ``Aborted!``, or nothing. It says the database was
+    written."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SAMPLES, sources)
+    db = tmp_path / "muscles.db"
+    first = subprocess.run([sys.executable, "-m", "converter", "convert", str(sources), "--to",
+                            "sqlite", "-o", str(db), "-j", "1", "-q", "--no-cache"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=WAIT)
+    assert first.returncode == 0, first.stderr
+    soleus = sources / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("Soleus", "Soleus m."),
+                      encoding="utf-8")
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_COMMITTED, str(sources),
+                              str(int(signum)), "--no-cache"], cwd=tmp_path,
+                             capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=WAIT)
+    assert (stopped.returncode, stopped.stderr.strip()) == (
+        code, "muscle-convert: stopped once muscles.db was written: it holds this run's "
+              "files"), stopped.stderr
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT title FROM muscles WHERE slug = 'soleus'").fetchone() == (
+            "Soleus m.",)
