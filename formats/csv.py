@@ -96,19 +96,37 @@ FLAT_REQUIRED = ("slug", "title")
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
+#: The first letters of the months' names and abbreviations, as LibreOffice's locales
+#: of these languages write them; any letters may follow ("ene" is also "enero").
+_MONTHS = {
+    "en": "jan feb mar apr may jun jul aug sep oct nov dec",
+    "de": "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "fr": "jan fév mar avr mai juin juil aoû sep oct nov déc",
+    "da": "jan feb mar apr maj jun jul aug sep okt nov dec",
+    "sv": "jan feb mar apr maj jun jul aug sep okt nov dec",
+    "nb": "jan feb mar apr mai jun jul aug sep okt nov des",
+    "nl": "jan feb maa mrt apr mei jun jul aug sep okt nov dec",
+    "es": "ene feb mar abr may jun jul ago sep oct nov dic",
+    "it": "gen feb mar apr mag giu lug ago set ott nov dic",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+}
+#: Currency signs and words a spreadsheet of these languages takes before a number (a
+#: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
+#: kr da/sv/nb, R$ pt-BR.
+_CURRENCIES = ("$", "€", "£", "kr", "r$")
 #: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
-#: spaces, a currency sign, "(", or a decimal mark, "." or "," as Danish and German
-#: spreadsheets write ",5"); a truth value in English or in the language of a Danish,
-#: Norwegian, Swedish, German, Dutch, French, Spanish, Italian or Portuguese spreadsheet
-#: (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German), spaces around it or
-#: not; or a month's name (or its first three letters), then a digit ("Jan 1",
-#: "March 2001" and "Jan-2001" are dates to LibreOffice).
+#: spaces, "(", a currency of :data:`_CURRENCIES`, a sign or a decimal mark, "." or ","
+#: as Danish and German spreadsheets write ",5"); a truth value in English or in the
+#: language of a Danish, Norwegian, Swedish, German, Dutch, French, Spanish, Italian or
+#: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
+#: spaces around it or not; or a month of :data:`_MONTHS`, then a digit ("Jan 1",
+#: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice).
 _NUMBER_LIKE = re.compile(
-    r"\s*[(.,$€£]?\d"
+    r"\s*\(?\s*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?\s*)?[-.,]?\d"
     r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
     r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
-    r"|(?i:\s*(?:jan|feb|fév|mar|mär|apr|avr|maj|mai|may|jun|juin|jul|juil|aug|aoû|sep|okt"
-    r"|oct|nov|dec|dez|déc)[^\W\d_]*\.?[\s\-/.,]+\d)")
+    r"|(?i:\s*(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()}))
+    + r")[^\W\d_]*\.?[\s\-/.,]+\d)")
 #: The descriptor key that says the package's text cells are neutralised (its value is
 #: the prefix): readers of the tables alone see the prefix, this reader removes it.
 FORMULA_PREFIX_KEY = "x-formula-prefix"
