@@ -102,8 +102,10 @@ class _Builder:
         #: The problems (by index) about a key itself whose code is not always one
         #: (:data:`AT_KEY`): a key holding a lone surrogate, placed at that key.
         self.at_key: set[int] = set()
-        #: Values as YAML counts them, at most, in the text maps and in extra (the
-        #: writer's layout: a text map of n languages is its key, the map and 2 n).
+        #: Values as YAML counts them in the text maps and in extra, as the Markdown
+        #: writer lays them out (:func:`front_matter_from_muscle`): a text map of n
+        #: languages is its key, the map and 2 n; a function's text in the default
+        #: language alone is its key and the text.
         self.values = 0
 
     def fail(self, path: str, code: str, message: str) -> None:
@@ -156,14 +158,17 @@ class _Builder:
             return None
         return value
 
-    def localized(self, value: Any, path: str, *, required: bool = False) -> LocalizedText:
+    def localized(self, value: Any, path: str, *, required: bool = False,
+                  short_form: bool = False) -> LocalizedText:
+        """The text map at ``path`` (plain text is in the default language); with
+        ``short_form`` (a function's), written as plain text when in that language alone."""
         if value is None:
             if required:
                 self.fail(path, "missing-field", "is required")
             return _NO_TEXT
         if isinstance(value, str):
             text = self.text(value, path)
-            self.values += 4
+            self.values += 2 if short_form else 4
             return _NO_TEXT if text is None else LocalizedText.of({self.default_lang: text})
         if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
@@ -187,7 +192,10 @@ class _Builder:
             self.languages_once(value, path)
         if required and not value:
             self.fail(path, "missing-field", "needs text in at least one language")
-        self.values += 2 + 2 * len(pairs) if pairs else 0  # (none: not written)
+        if short_form and list(pairs) == [self.default_lang]:
+            self.values += 2
+        elif pairs:  # (none: not written)
+            self.values += 2 + 2 * len(pairs)
         return LocalizedText.of(pairs)
 
     def sequence(self, value: Any, path: str) -> list:
@@ -209,8 +217,9 @@ class _Builder:
             if key not in ("short", "extended"):
                 self.fail_at((*split_path(path), key), "unknown-key",
                              f"unknown key {key!r} (a function has short and extended)")
-        short = self.localized(value.get("short"), f"{path}.short", required=True)
-        extended = self.localized(value.get("extended"), f"{path}.extended")
+        short = self.localized(value.get("short"), f"{path}.short", required=True,
+                               short_form=True)
+        extended = self.localized(value.get("extended"), f"{path}.extended", short_form=True)
         return Function(short, extended) if short else None
 
     def region(self, value: Any, path: str) -> Region | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+import converter
 from converter.authoring import is_blank, muscle_from_front_matter, shown_only
 from converter.diagnostics import MuscleError
 
@@ -33,3 +37,41 @@ def test_shown_only_drops_what_shows_nothing(text: str, shown: str) -> None:
     assert shown_only(text) == shown
     assert is_blank(text) == (shown == "")
 
+
+
+def _functions(count: int, extended: object) -> dict:
+    """Front matter of a title and ``count`` functions, each with ``extended``."""
+    return {"title": "T", "function": [{"short": f"s{i}", "extended": extended}
+                                       for i in range(count)]}
+
+
+@pytest.mark.parametrize("extended", ["e", {"en": "e"}])
+def test_a_function_text_in_the_default_language_counts_as_yaml_counts_it(
+        extended: object, tmp_path: Path) -> None:
+    """A function's text in the default language alone, which the Markdown writer writes
+    as plain text (its key and the text: 2 values), was counted as a map of one language
+    (4), so 12,000 functions of a short and an extended text, 60,005 values to YAML,
+    were too-large at 108,005. The count is YAML's of the file the writer writes: 19,999
+    such functions are 100,000 values, which fit; one more is 100,005."""
+    muscle = muscle_from_front_matter(_functions(19_999, extended), path="m.md",
+                                      slug_hint="m")
+    converter.write([muscle], tmp_path / "md", "markdown")
+    front = (tmp_path / "md" / "m.md").read_text(encoding="utf-8").split("---\n")[1]
+    assert sum(isinstance(event, yaml.NodeEvent) for event in yaml.parse(front)) == 100_000
+    assert converter.read(tmp_path / "md") == [muscle]
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter(_functions(20_000, extended), path="m.md", slug_hint="m")
+    assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
+        ("too-large", "100005 values")]
+
+
+def test_a_function_text_in_another_language_counts_as_its_map() -> None:
+    """In another language (or several), the writer writes the map: its key, the map,
+    and a key and a text for each language."""
+    data = _functions(14_285, {"da": "e"})  # (14,285 * 7 + 5 = 100,000)
+    assert muscle_from_front_matter(data, path="m.md", slug_hint="m").functions
+    data["latin"] = "L"  # (2 more)
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter(data, path="m.md", slug_hint="m")
+    assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
+        ("too-large", "100002 values")]
