@@ -29,7 +29,7 @@ from .model import (
     thaw,
 )
 from .safety import MAX_DEPTH, MAX_NODES, KeysTwice, LongInteger, keys_twice, too_long_to_write
-from .slug import MAX_SLUG_LENGTH, FolderName, slugify
+from .slug import BUNDLE_PAGE, MAX_SLUG_LENGTH, FolderName, slugify
 
 #: Front-matter keys of the schema, in canonical order (everything else is ``extra``).
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
@@ -356,15 +356,17 @@ def _kind(value: Any) -> str:
 def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str = "",
                              default_lang: str = "en", locate: Locator | None = None,
                              locate_key: Locator | None = None,
-                             place: Placer | None = None, check_body: bool = True
-                             ) -> Muscle:
+                             place: Placer | None = None, check_body: bool = True,
+                             slug_kept: bool = False) -> Muscle:
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
     with one diagnostic per problem (``locate`` turns a field path into line, column;
     ``locate_key`` into those of the key that names it, by default ``locate``'s;
     ``place``, when given, is asked instead, with the keys that lead to the value, as
     written: a field path is ambiguous when a key holds ``.`` or ``[``). Without
     ``check_body`` the caller checks ``body`` (:func:`body_problem`), to name its problem
-    apart from one of a front-matter key ``body``."""
+    apart from one of a front-matter key ``body``. ``too-large`` counts the values of
+    the Markdown file written of it, with the slug key written for the slug index, or,
+    with ``slug_kept``, for a slug key given (fmt keeps one)."""
     b = _Builder(default_lang)
     if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
@@ -424,8 +426,11 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
             b.plain(value, at)
     values = (b.values + len(extra) + 2 * ((title is not None) + (latin is not None)
                                            + (image is not None) + (image_focus is not None))
-              + sum(2 + len(items) for items in (functions, exercises, regions) if items) + 1)
-    if values > MAX_NODES:  # (1: the front matter's own map)
+              + sum(2 + len(items) for items in (functions, exercises, regions) if items) + 1
+              + 2 * (slug == BUNDLE_PAGE or (slug_kept and named)))
+    # (1: the front matter's own map; 2: the slug key, written with the slug index, as
+    # index.md would take its folder's name)
+    if values > MAX_NODES:
         b.fail("", "too-large", f"{values} values; front matter holds at most {MAX_NODES} "
                "(the Markdown reader's limit)")
     if b.problems:

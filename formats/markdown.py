@@ -243,7 +243,8 @@ def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
 
     try:
         muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
-                                          default_lang=default_lang, place=place)
+                                          default_lang=default_lang, place=place,
+                                          slug_kept=True)
     except MuscleError as exc:
         if not keys:
             raise

@@ -75,3 +75,22 @@ def test_a_function_text_in_another_language_counts_as_its_map() -> None:
         muscle_from_front_matter(data, path="m.md", slug_hint="m")
     assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
         ("too-large", "100002 values")]
+
+
+def test_the_slug_index_counts_the_slug_key_the_markdown_writer_writes(
+        tmp_path: Path) -> None:
+    """The Markdown writer writes ``slug: index`` (index.md would take its folder's name):
+    2 values the count left out, so a muscle at the limit was valid, and its Markdown file
+    was yaml-too-large. It counts them now: at the limit the file reads back."""
+    def front(items: int) -> dict:
+        return {"slug": "index", "title": "T", "a": list(range(items))}
+
+    muscle = muscle_from_front_matter(front(99_993), path="m.json", slug_hint="index")
+    converter.write([muscle], tmp_path / "md", "markdown")
+    assert converter.read(tmp_path / "md") == [muscle]
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter(front(99_994), path="m.json", slug_hint="index")
+    assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
+        ("too-large", "100001 values")]
+    assert muscle_from_front_matter({**front(99_994), "slug": "a"}, path="m.json",
+                                    slug_hint="a").slug == "a"
