@@ -48,6 +48,7 @@ from converter.model import (
     WrittenFloat,
     WrittenInt,
     exact_text,
+    in_decimal_reach,
 )
 from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext, spelling
 from converter.slug import BUNDLE_PAGE, device_name, slug_hint, slugify
@@ -458,9 +459,17 @@ def _represent_float_text(representer: Any, text: str) -> Any:
 
 def _represent_written(representer: Any, value: WrittenFloat) -> Any:
     """A float of ``extra`` as its source wrote it (``0.10`` stays ``0.10``, and
-    ``!!float 12`` so), where YAML reads that as the float (not JSON's ``1E5``)."""
+    ``!!float 12`` so), where YAML reads that as the float (not JSON's ``1E5``); one
+    whose exponent is past a ``Decimal``'s, which no float holds (JSON's
+    ``1e-99999999999999999999``, 0.0 as a float), as YAML writes that text
+    (``1.0e-99999999999999999999``)."""
     if YAML_FLOAT.match(value.text) or YAML_INT.match(value.text):
         return _represent_float_text(representer, value.text)
+    if in_decimal_reach(value.text) != value.text:
+        mantissa, _, exponent = value.text.lower().partition("e")
+        return _represent_float_text(representer, (
+            f"{mantissa if '.' in mantissa else mantissa + '.0'}e"
+            f"{exponent if exponent[:1] in '+-' else '+' + exponent}"))
     return _represent_float(representer, value)
 
 

@@ -2414,3 +2414,22 @@ def test_fmt_counts_the_slug_key_it_keeps_so_never_writes_a_file_too_large(
     assert sum(isinstance(e, pyyaml.NodeEvent) for e in pyyaml.parse(front)) == 100_000
     assert converter.read(path)[0].slug == "foo"
 
+
+@pytest.mark.parametrize("written, yaml_text", [
+    ("1e-99999999999999999999", "1.0e-99999999999999999999"),
+    ("-5E-99999999999999999999", "-5.0e-99999999999999999999"),
+    ("2.5e-123456789012345678901", "2.5e-123456789012345678901")])
+def test_a_number_whose_exponent_no_decimal_holds_keeps_its_text(
+        tmp_path: Path, written: str, yaml_text: str) -> None:
+    """A JSON number of extra with an exponent past a Decimal's (a float's 0.0) was
+    written as 0.0; it is written as its text, as YAML writes that (as 1e-400 is written
+    1.0e-400), and read back so, through JSON again too."""
+    source = tmp_path / "m.json"
+    source.write_text('{"muscles":[{"slug":"s","title":"T","extra":{"tiny":' + written
+                      + "}}]}", encoding="utf-8")
+    converter.write(converter.read(source), tmp_path / "md", "markdown")
+    assert f"\ntiny: {yaml_text}\n" in (tmp_path / "md" / "s.md").read_text(encoding="utf-8")
+    (back,) = converter.read(tmp_path / "md")
+    assert back.extra["tiny"].text == yaml_text
+    converter.write([back], tmp_path / "again.json", "json")
+    assert f'"tiny":{yaml_text}' in (tmp_path / "again.json").read_text(encoding="utf-8")
