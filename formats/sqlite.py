@@ -1230,21 +1230,34 @@ class _Search:
 _SEARCH_OURS = _SEARCH[0][:_SEARCH[0].index(" text,") + len(" text,")]
 
 
+#: The tables FTS5 keeps the search index in (its shadow tables), named after it.
+_SEARCH_SHADOWS = tuple(f"search_{part}" for part in ("data", "idx", "content", "docsize",
+                                                       "config"))
+
+
 def _check_search_ours(conn: sqlite3.Connection, out: str) -> None:
     """Raise a ``sqlite-error`` when a table, view or index of the search index's name
-    (in any case, as SQLite's names are) is not the index this tool made."""
+    (in any case, as SQLite's names are) is not the index this tool made, or, with no
+    index there, one of the name of a table FTS5 would make for it."""
     found = conn.execute("SELECT type, name, type = 'table' AND name = 'search' AND "
                          "substr(sql, 1, ?) = ? FROM sqlite_master WHERE type IN ('table', "
                          "'view', 'index') AND name = 'search' COLLATE NOCASE",
                          (len(_SEARCH_OURS), _SEARCH_OURS)).fetchone()
+    where = "its full-text search index (an FTS5 table"
+    if found is None:
+        found = conn.execute("SELECT type, name, 0 FROM sqlite_master WHERE type IN ("
+                             "'table', 'view', 'index') AND name COLLATE NOCASE IN "
+                             f"({', '.join('?' * len(_SEARCH_SHADOWS))}) ORDER BY name",
+                             _SEARCH_SHADOWS).fetchone()
+        where = ("a table of its full-text search index (which FTS5 makes beside the "
+                 "index, named search")
     if found is None or found[2]:
         return
     kind, name, _ = found
     raise error(out, "sqlite-error", f"holds {'an' if kind == 'index' else 'a'} {kind} "
-                f"named {_named(name)}, where muscle-convert keeps its full-text search "
-                "index (an FTS5 table, made again by a write when it was dropped or "
-                f"changed); give that {kind} another name, or drop it, and run again, or "
-                "write a fresh database; nothing is changed")
+                f"named {_named(name)}, where muscle-convert keeps {where}, made again by "
+                f"a write when it was dropped or changed); give that {kind} another name, "
+                "or drop it, and run again, or write a fresh database; nothing is changed")
 
 
 #: The tables this version makes without row ids.

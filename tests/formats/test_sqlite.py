@@ -844,6 +844,39 @@ def test_a_table_of_the_search_indexs_name_is_never_dropped(made: str, kind: str
         assert query(db, f"SELECT note FROM {name}") == [("mine",)]
 
 
+@pytest.mark.parametrize(("made", "kind", "name"), [
+    *((f"CREATE TABLE {name} (note TEXT)", "table", name) for name in (
+        "search_data", "search_idx", "search_content", "search_docsize", "search_config")),
+    ("CREATE TABLE Search_Data (note TEXT)", "table", "Search_Data"),
+    ("CREATE VIEW search_idx AS SELECT 'mine' AS note", "view", "search_idx"),
+    ("CREATE INDEX search_config ON muscles (title)", "index", "search_config")])
+def test_a_table_of_a_name_fts5_makes_for_the_search_index_is_never_dropped(
+        made: str, kind: str, name: str, db: Path) -> None:
+    """A table, view or index of the user's named as one FTS5 makes beside the search
+    index (search_data, ...), made after the index was dropped, failed the write that made
+    the index again with SQLite's "fts5: error creating shadow table search_data: table
+    'search_data' already exists". It is one error now that names it and says what to
+    do, the user's table kept, nothing changed."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    _shell(db, f"DROP TABLE search; {made};")
+    if kind == "table":
+        _shell(db, f"INSERT INTO {name} (note) VALUES ('mine');")
+    before = db.read_bytes()
+    for cached in ([], ["--no-cache"]):
+        code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
+                            *cached)
+        article = {"table": "a", "view": "a", "index": "an"}[kind]
+        assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
+            f"{db}: error: holds {article} {kind} named '{name}', where muscle-convert keeps "
+            "a table of its full-text search index (which FTS5 makes beside the index, named "
+            "search, made again by a write when it was dropped or changed); give that "
+            f"{kind} another name, or drop it, and run again, or write a fresh database; "
+            "nothing is changed [sqlite-error]"])
+        assert db.read_bytes() == before
+    if kind == "table":
+        assert query(db, f"SELECT note FROM {name}") == [("mine",)]
+
+
 def test_views_flatten_the_tables(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     for m in sample_muscles:
