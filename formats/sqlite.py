@@ -1213,6 +1213,7 @@ class _Search:
         if found == _SEARCH_MADE or self.detached:
             return
         _check_search_ours(self.conn, self.out)
+        _check_triggers_ours(self.conn, self.out)
         for name in _TRIGGER_BODIES:
             self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         self.conn.execute("DROP TABLE IF EXISTS search")
@@ -1258,6 +1259,22 @@ def _check_search_ours(conn: sqlite3.Connection, out: str) -> None:
                 f"named {_named(name)}, where muscle-convert keeps {where}, made again by "
                 f"a write when it was dropped or changed); give that {kind} another name, "
                 "or drop it, and run again, or write a fresh database; nothing is changed")
+
+
+def _check_triggers_ours(conn: sqlite3.Connection, out: str) -> None:
+    """Raise a ``sqlite-error`` when a trigger of the name of one of the search index's
+    (in any case) is not as this tool makes it: the user's, never dropped."""
+    for name, statement in zip(_TRIGGER_BODIES, _TRIGGERS, strict=True):
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                             "name = ? COLLATE NOCASE AND sql IS NOT ?", (name, statement)
+                             ).fetchone()
+        if found:
+            raise error(out, "sqlite-error", f"holds a trigger named {_named(found[0])} "
+                        "that muscle-convert did not make, where it keeps a trigger of that "
+                        "name, which keeps its full-text search index in sync (made again by "
+                        "a write when it was dropped); give that trigger another name, or "
+                        "drop it, and run again, or write a fresh database; nothing is "
+                        "changed")
 
 
 #: The tables this version makes without row ids.

@@ -877,6 +877,33 @@ def test_a_table_of_a_name_fts5_makes_for_the_search_index_is_never_dropped(
         assert query(db, f"SELECT note FROM {name}") == [("mine",)]
 
 
+@pytest.mark.parametrize(("name", "table"), [("texts_search_insert", "texts"),
+                                           ("Muscles_Search_Update", "muscles")])
+def test_a_trigger_of_the_users_named_as_a_search_trigger_is_never_dropped(
+        name: str, table: str, db: Path) -> None:
+    """A trigger of the user's named as one of the search index's (that one dropped by
+    hand) was dropped by the next write, which made the index's again, as if its SQL
+    did not matter. It is one error now that names it and says what to do, the user's
+    trigger kept, nothing changed."""
+    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
+    mine = (f"CREATE TRIGGER {name} AFTER INSERT ON {table} BEGIN INSERT INTO audit "
+            "VALUES ('mine'); END")
+    _shell(db, f"CREATE TABLE audit (note TEXT); DROP TRIGGER {name}; {mine};")
+    before = db.read_bytes()
+    for cached in ([], ["--no-cache"]):
+        code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
+                            *cached)
+        assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
+            f"{db}: error: holds a trigger named '{name}' that muscle-convert did not make, "
+            "where it keeps a trigger of that name, which keeps its full-text search index "
+            "in sync (made again by a write when it was dropped); give that trigger another "
+            "name, or drop it, and run again, or write a fresh database; nothing is changed "
+            "[sqlite-error]"])
+        assert db.read_bytes() == before
+    assert query(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                 name) == [(mine,)]
+
+
 def test_views_flatten_the_tables(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     for m in sample_muscles:
