@@ -806,7 +806,8 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
         try:
             counts = _load(conn, records, ctx, str(out), prune=prune)
         except sqlite3.OperationalError as exc:
-            if not str(exc).startswith(_NO_KEY) or (keyless := _keyless(conn, str(out))) is None:
+            if not str(exc).startswith(_NO_KEY) or (
+                    keyless := _keyless(conn, str(out), str(exc))) is None:
                 raise
             raise keyless from None
         _commit(conn)
@@ -819,26 +820,39 @@ _NO_KEY = ("ON CONFLICT clause does not match", "foreign key mismatch")
 #: The key of each table of the tool's that an upsert or a foreign key names.
 _TABLE_KEYS = {"muscles": ("slug",),
                **{child.table: ("muscle", *child.key) for child in _CHILD_TABLES}}
-#: The columns of each unique index (not a partial one) of a table.
-_UNIQUE_KEYS = ("SELECT group_concat(i.name, ',') FROM pragma_index_list(?) AS l, "
-                "pragma_index_info(l.name) AS i WHERE l.\"unique\" AND NOT l.partial "
-                "GROUP BY l.name")
+#: The columns of each unique index (not a partial one) of a table, and with collations.
+_UNIQUE_KEYS = ("SELECT group_concat(i.name, ','), group_concat(i.name || ' COLLATE ' || "
+                "i.coll, ', ') FROM pragma_index_list(?) AS l, pragma_index_xinfo(l.name) "
+                "AS i WHERE l.\"unique\" AND NOT l.partial AND i.key GROUP BY l.name")
+#: How SQLite names the table of a foreign key it cannot use, and the table it refers to.
+_MISMATCH = re.compile(r'foreign key mismatch - "(.*)" referencing "(.*)"')
+#: The columns a table's foreign keys to another refer to.
+_REFERRED = "SELECT \"to\" FROM pragma_foreign_key_list(?) WHERE \"table\" = ? COLLATE NOCASE"
 
 
-def _keyless(conn: sqlite3.Connection, out: str) -> MuscleError | None:
+def _keyless(conn: sqlite3.Connection, out: str, said: str) -> MuscleError | None:
     """The ``sqlite-error`` of the first table of the tool's made again without its key
-    (a PRIMARY KEY or UNIQUE constraint), which its upserts and foreign keys name; None
-    when each has it."""
+    (a PRIMARY KEY or UNIQUE constraint), which its upserts and foreign keys name, or,
+    SQLite ``said`` a foreign key cannot use it, with its key in another collation than
+    its columns' (an upsert uses it); None when each has it."""
+    mismatch = _MISMATCH.match(said)
     for table, key in _TABLE_KEYS.items():
-        if any(set(columns.split(",")) == set(key) for (columns,) in conn.execute(
-                _UNIQUE_KEYS, (table,))):
-            continue
         listed = ", ".join(key)
-        return error(out, "sqlite-error", f"its table {table} has no PRIMARY KEY or UNIQUE "
-                     f"constraint on ({listed}) (it was made again without it), by which "
-                     "muscle-convert finds the rows it updates there; make that table again "
-                     f"with UNIQUE ({listed}), or write a fresh database (into a new file); "
-                     "nothing is changed")
+        keys = [collated for columns, collated in conn.execute(_UNIQUE_KEYS, (table,))
+                if set(columns.split(",")) == set(key)]
+        if not keys:
+            return error(out, "sqlite-error", f"its table {table} has no PRIMARY KEY or "
+                         f"UNIQUE constraint on ({listed}) (it was made again without it), "
+                         "by which muscle-convert finds the rows it updates there; make that "
+                         f"table again with UNIQUE ({listed}), or write a fresh database "
+                         "(into a new file); nothing is changed")
+        if mismatch and mismatch[2] == table and {to for (to,) in conn.execute(
+                _REFERRED, (mismatch[1], table))} == set(key):
+            return error(out, "sqlite-error", f"its table {table} has its key ({keys[0]}) in "
+                         "another collation than its columns' (it was made again so), which "
+                         f"the foreign key of {mismatch[1]} that refers to it cannot use; "
+                         f"make that table again with UNIQUE ({listed}), no COLLATE there, "
+                         "or write a fresh database (into a new file); nothing is changed")
     return None
 
 

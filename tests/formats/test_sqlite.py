@@ -1846,6 +1846,63 @@ def test_a_table_made_again_without_its_key_stops_an_update_with_one_clear_error
         assert db.read_bytes() == before
 
 
+#: Tables made again with their key in another collation than their columns'.
+_COLLATED = {
+    "muscles": "slug TEXT NOT NULL, id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin "
+               "TEXT, image TEXT, image_focus TEXT, body TEXT NOT NULL DEFAULT '', extra TEXT "
+               "NOT NULL DEFAULT '{}', source TEXT, content_hash TEXT NOT NULL, PRIMARY KEY "
+               "(slug COLLATE NOCASE)",
+    "regions": "muscle TEXT NOT NULL REFERENCES muscles (slug), position INTEGER NOT NULL, "
+               "PRIMARY KEY (muscle COLLATE NOCASE, position)",
+    "texts": "id INTEGER PRIMARY KEY, muscle TEXT NOT NULL REFERENCES muscles (slug), field "
+             "TEXT NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, "
+             "UNIQUE (muscle COLLATE NOCASE, field, language)",
+    "points": "muscle TEXT NOT NULL, region INTEGER NOT NULL, position INTEGER NOT NULL, x TEXT "
+              "NOT NULL, y TEXT NOT NULL, PRIMARY KEY (muscle COLLATE NOCASE, region, "
+              "position), FOREIGN KEY (muscle, region) REFERENCES regions (muscle, position)",
+}
+
+
+@pytest.mark.parametrize(("table", "said"), [
+    ("muscles", "its table muscles has its key (slug COLLATE NOCASE) in another collation "
+     "than its columns' (it was made again so), which the foreign key of regions that refers "
+     "to it cannot use; make that table again with UNIQUE (slug), no COLLATE there, or write "
+     "a fresh database (into a new file); nothing is changed"),
+    ("regions", "its table regions has its key (muscle COLLATE NOCASE, position COLLATE "
+     "BINARY) in another collation than its columns' (it was made again so), which the "
+     "foreign key of points that refers to it cannot use; make that table again with UNIQUE "
+     "(muscle, position), no COLLATE there, or write a fresh database (into a new file); "
+     "nothing is changed"),
+    ("texts", None), ("points", None)])
+def test_a_key_made_again_in_another_collation_is_used_or_one_clear_error(
+        table: str, said: str | None, db: Path) -> None:
+    """A key made again in another collation than its columns' (UNIQUE (muscle COLLATE
+    NOCASE, ...)) was taken for the key, so an update that the foreign keys referring to
+    it cannot use failed with SQLite's "foreign key mismatch - "regions" referencing
+    "muscles"". That is one error now naming the table, its key and what to do, nothing
+    changed; a key the updates alone use (texts, points) serves them, as SQLite takes it."""
+    texts = LocalizedText({"en": "Text"})
+    muscle = Muscle(slug="m", title="M", origin=texts, functions=(Function(texts),),
+                    exercises=("a",), regions=(Region(((0, 0), (10, 0), (10, 10))),))
+    write([muscle], db)
+    columns = _WITHOUT_FOREIGN_KEY.get(table, ("*",))[0]
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({_COLLATED[table]}); "
+               f"INSERT INTO copied SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER "
+               f"TABLE copied RENAME TO {table};")
+    before = db.read_bytes()
+    changed = replace(muscle, origin=LocalizedText({"en": "New"}), regions=(
+        Region(((0, 0), (20, 0), (20, 20))), Region(((0, 0), (5, 0), (5, 5)))))
+    if said is None:
+        assert write([changed], db) == f"{db}: " + counts(0, 1, 0, 0)
+        assert read_with_diagnostics(db) == ([changed], [])
+        return
+    with pytest.raises(MuscleError) as caught:
+        converter.write([changed], db, "sqlite")
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(db), "", "sqlite-error", said)]
+    assert db.read_bytes() == before
+
+
 #: Muscles made again by hand without NOT NULL on slug, and a muscle of a NULL slug put in.
 _NULL_SLUG = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (slug TEXT PRIMARY KEY, "
               "id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin TEXT, image TEXT, "
