@@ -891,6 +891,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     if not new:
         search.renew()
     seen = _Seen(conn)
+    numbered = {} if new else _numbered_slugs(conn)
+    renumber = set().union(*numbered.values())
     batch = _Batch(fresh=new)
     records = iter(records)
     while window := list(itertools.islice(records, BATCH)):
@@ -913,7 +915,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                     raise _no_id_left(conn, out, last_id or 0, given)
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
-            elif old[0] == values[0]:
+            elif old[0] == values[0] and slug not in renumber:
                 counts.unchanged += 1
                 if old[2] != source:
                     batch.moved.append((source, slug))
@@ -922,6 +924,9 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 counts.updated += 1
                 search.expect(counts.updated)
                 number = old[1]
+            for table, slugs in numbered.items():  # (children first)
+                if slug in slugs:
+                    _delete(conn, _DELETE_NUMBERED.format(table), [(slug,)])
             batch.add(slug, values, number, source, change=old is not None)
             if len(batch) >= BATCH:
                 _flush(batch, conn, out, tops)
@@ -934,6 +939,25 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
         _remove_gone(conn, ctx, counts, search, sources, prune=prune)
     search.finish()
     return counts
+
+
+#: The rows of a table whose muscle is a number whose text is a slug (5 for '5').
+_NUMBERED_SLUGS = ("SELECT DISTINCT CAST(muscle AS TEXT) FROM {} "
+                   "WHERE typeof(muscle) IN ('integer', 'real')")
+_DELETE_NUMBERED = ("DELETE FROM {} WHERE typeof(muscle) IN ('integer', 'real') "
+                    "AND CAST(muscle AS TEXT) = ?")
+
+
+def _numbered_slugs(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Of each table of a muscle's rows made again by hand (one this version makes holds
+    text), children first, the slugs its rows name by a number (5 for '5'): SQLite's
+    foreign keys take them for that muscle's, its statements (``muscle = ?``) and the
+    reader do not; a write of such a muscle replaces them."""
+    made = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND "
+                             f"name IN ({', '.join('?' * len(_CHILDREN))})", _CHILDREN))
+    found = {table: {slug for (slug,) in conn.execute(_NUMBERED_SLUGS.format(table))}
+             for table in _CHILDREN if table in made and made[table] not in _TABLES}
+    return {table: slugs for table, slugs in found.items() if slugs}
 
 
 #: The highest muscle id ever given (one row): a removed muscle's id is never given to
