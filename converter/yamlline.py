@@ -38,9 +38,13 @@ _NOT_PLAIN = re.compile(r"[ ]*(?:#|-(?:[ ]|$))|[^\n]*:(?:[ ]|$)|[^\n]*[ ]#")
 def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
     """(position, what is missing and what to write, the field path) of the line that
     libyaml's error ``exc`` reading the block YAML ``text`` comes from, when a ``:``
-    (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it;
-    else None. The field is that of the map or list the line is in ("" at the top), or,
-    for a missing space, that key's."""
+    (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it,
+    or it is a list item of text with a key below it (:func:`_text_item`); else None.
+    The field is that of the map or list the line is in ("" at the top), or, for a
+    missing space, that key's, or the item's."""
+    item = _text_item(text, exc)
+    if item is not None:
+        return item
     start = _line_at_fault(text, exc)
     if start is None:
         return None
@@ -72,6 +76,45 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
                "either": (f"no ':' after the key on this line ({keyed}), or no '- ' "
                           f"before this item of the list above it (write - {line})")}
     return start, missing[kind], path
+
+
+def _text_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to write, the item's field path) of a list item
+    written as plain text (``- b c``) with a ``key: value`` line below it, deeper than
+    its ``-``, that libyaml's error ``exc`` (at that key's ``:``) comes from: the item is
+    text, so the key cannot be one of it. None for another error, or a key less deep
+    than the item's text."""
+    if exc.problem != _SECOND_KEY or exc.context or exc.problem_mark is None:
+        return None
+    key_begin = text.rfind("\n", 0, exc.problem_mark.index) + 1
+    key_line = text[key_begin:exc.problem_mark.index]
+    end = key_begin - 1
+    while end > 0:  # (back over the item's text, which may go on for lines)
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        lead = _LEAD.match(line)
+        if lead is not None and "-" in lead.group():
+            break
+        if line.strip() and _NOT_PLAIN.match(line):
+            return None
+        end = begin - 1
+    else:
+        return None
+    item = line[lead.end():].rstrip()
+    deep = len(key_line) - len(key_line.lstrip(" "))
+    if deep < lead.end() or not item or re.search(r":(?:[ ]|$)", item) \
+            or item[0] in "'\"[]{},&*!|>%@`#":
+        return None
+    start, key = begin + lead.end(), key_line.strip()
+    field = _value_field(text[:start] + "x\n", start)
+    if deep > lead.end():
+        return start, (f"this item of the list is the text {item!r}, so {key}: below it "
+                       f"cannot be a key of it: write - {item}: to hold {key}:"), field
+    words = _WORDS.fullmatch(item)
+    keyed = f"write - {words[1]}: {words[2]}" if words else f"write - {item}: and its " \
+        "value" if not re.search(r"\s", item) else "write the key, ': ' and its value"
+    return start, (f"no ':' after the key on this line, so YAML reads the item as the text "
+                   f"{item!r} and {key}: below it cannot be a key of it: {keyed}"), field
 
 
 def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:

@@ -42,6 +42,16 @@ def libyaml_error(text: str) -> yaml.MarkedYAMLError:
      "no space after the ':' of title"),
     ("origin:\n  en:x\n  da: y\n", ":x", "origin.en",
      "no space after the ':' of en, so YAML reads en:x as text: write en: x"),
+    ("x:\n  - a: 1\n  - b c\n    d: 2\n", "b c", "x[1]",
+     "no ':' after the key on this line, so YAML reads the item as the text 'b c' and d: "
+     "below it cannot be a key of it: write - b: c"),
+    ("x:\n- b\n  more\n\n  d: 2\n", "b\n", "x[0]",
+     "no ':' after the key on this line, so YAML reads the item as the text 'b' and d: "
+     "below it cannot be a key of it: write - b: and its value"),
+    ("x:\n  - - b c\n      d: 2\n", "b c", "x[0][0]", "no ':' after the key on this line"),
+    ("x:\n  - b c\n      d: 2\n", "b c", "x[0]",
+     "this item of the list is the text 'b c', so d: below it cannot be a key of it: "
+     "write - b c: to hold d:"),
 ])
 def test_the_line_at_fault_its_field_and_what_is_missing(
         text: str, line: str, field: str, message: str) -> None:
@@ -58,6 +68,8 @@ def test_the_line_at_fault_its_field_and_what_is_missing(
     "title: T\nlatin: L\n  x\n y: 1\n",
     "title: T\n# a:b\nlatin: L\n  x: 1\n",
     "a: {b c\n d: e}\n",
+    "x:\n  - a: b c\n      d: 2\n",  # (a key under a plain value, as title: x above)
+    "x:\n  -   b c\n    d: 2\n",  # (a key less deep than the item's text)
 ])
 def test_other_errors_are_left_to_the_caller(text: str) -> None:
     assert misread_line(text, libyaml_error(text)) is None

@@ -643,6 +643,9 @@ def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
     ("title:Soleus\nlatin: L\n", (0, 5), "title", "no space after the ':' of title, so "
      "YAML reads title:Soleus as text: write title: Soleus (mapping values are not "
      "allowed in this context)"),
+    ("title: T\nx:\n  - a: 1\n  - b c\n    d: 2\n", (3, 4), "x[1]",
+     "no ':' after the key on this line, so YAML reads the item as the text 'b c' and d: "
+     "below it cannot be a key of it: write - b: c (mapping values are not allowed"),
 ])
 def test_a_line_missing_its_colon_dash_or_space_is_placed_and_named_there(
         text: str, place: tuple[int, int], field: str, message: str) -> None:
