@@ -1,7 +1,9 @@
 """A line of block YAML that is no ``key: value`` and no list item because something is
 missing on it: the ``:`` after its key (``latin L``), the ``- `` before a list item, or
-the space after a ``:`` (``latin:L``), or that opens a quote it never closes. libyaml
-finds each a line or more later, under the field before it or none;
+the space after a ``:`` (``latin:L``), or that opens a quote it never closes; a list
+item of text with a key below it (``- b c``, then ``d: 2``), or one where a key is
+expected (``title: T``, then ``- a``). libyaml
+finds most a line or more later, under the field before it or none, and says none;
 :func:`misread_line` and :func:`unclosed_quote` name the line at fault and the field it
 is in, for :mod:`converter.yamlsafe` to say.
 """
@@ -12,7 +14,7 @@ import re
 
 import yaml
 
-from converter.yamlbreak import field_at
+from converter.yamlbreak import broken_field, field_at
 
 #: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -23,6 +25,10 @@ _NO_COLON = ("could not find expected ':'", "while scanning a simple key")
 #: libyaml's problem where a ``key: value`` line follows a plain text that started on a
 #: line before it (``title:Soleus``, one text with no space after its ``:``).
 _SECOND_KEY = "mapping values are not allowed in this context"
+#: libyaml's problem where a map's line holds no key (a list item there, ``- a``).
+_NO_KEY = ("did not find expected key", "while parsing a block mapping")
+#: A list item's ``-`` where a line starts.
+_ITEM = re.compile(r"-(?:[ \t]|$)", re.M)
 #: A line's indentation and the ``- `` of list items that start on it.
 _LEAD = re.compile(r"[ ]*(?:-[ ]+)*")
 #: A key with no space after its ``:`` (``latin:L``): the key, the value.
@@ -39,10 +45,11 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     """(position, what is missing and what to write, the field path) of the line that
     libyaml's error ``exc`` reading the block YAML ``text`` comes from, when a ``:``
     (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it,
-    or it is a list item of text with a key below it (:func:`_text_item`); else None.
-    The field is that of the map or list the line is in ("" at the top), or, for a
-    missing space, that key's, or the item's."""
-    item = _text_item(text, exc)
+    or it is a list item of text with a key below it (:func:`_text_item`), or a list
+    item where a key is expected (:func:`_stray_item`); else None. The field is that of
+    the map or list the line is in ("" at the top), or, for a missing space, that
+    key's, or the item's."""
+    item = _text_item(text, exc) or _stray_item(text, exc)
     if item is not None:
         return item
     start = _line_at_fault(text, exc)
@@ -115,6 +122,20 @@ def _text_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | N
         "value" if not re.search(r"\s", item) else "write the key, ': ' and its value"
     return start, (f"no ':' after the key on this line, so YAML reads the item as the text "
                    f"{item!r} and {key}: below it cannot be a key of it: {keyed}"), field
+
+
+def _stray_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to do, the map's field path) of a list item
+    (``- a``) at the indentation of a block map's keys, where libyaml's error ``exc``
+    expected a key (``title: T`` then ``- a``); None for another error."""
+    mark, opened = exc.problem_mark, exc.context_mark
+    if (exc.problem, exc.context) != _NO_KEY or mark is None or opened is None \
+            or mark.column != opened.column or not _ITEM.match(text, mark.index):
+        return None
+    field = broken_field(text)
+    under = "under a key such as exercises:" if mark.column == 0 else "under a key"
+    return mark.index, ("a list item where a 'key: value' line is expected: put it "
+                        f"{under}, indented"), field
 
 
 def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:

@@ -52,6 +52,13 @@ def libyaml_error(text: str) -> yaml.MarkedYAMLError:
     ("x:\n  - b c\n      d: 2\n", "b c", "x[0]",
      "this item of the list is the text 'b c', so d: below it cannot be a key of it: "
      "write - b c: to hold d:"),
+    ("title: T\n- a\nlatin: L\n", "- a", "",
+     "a list item where a 'key: value' line is expected: put it under a key such as "
+     "exercises:, indented"),
+    ("origin:\n  en: x\n  -\n", "-\n", "origin",
+     "a list item where a 'key: value' line is expected: put it under a key, indented"),
+    ("x:\n  - a: 1\n    - b\n", "- b", "x[0]",
+     "a list item where a 'key: value' line is expected: put it under a key, indented"),
 ])
 def test_the_line_at_fault_its_field_and_what_is_missing(
         text: str, line: str, field: str, message: str) -> None:

@@ -646,6 +646,8 @@ def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
     ("title: T\nx:\n  - a: 1\n  - b c\n    d: 2\n", (3, 4), "x[1]",
      "no ':' after the key on this line, so YAML reads the item as the text 'b c' and d: "
      "below it cannot be a key of it: write - b: c (mapping values are not allowed"),
+    ("title: T\n- a\n", (1, 0), "", "a list item where a 'key: value' line is expected: "
+     "put it under a key such as exercises:, indented (did not find expected key"),
 ])
 def test_a_line_missing_its_colon_dash_or_space_is_placed_and_named_there(
         text: str, place: tuple[int, int], field: str, message: str) -> None:
