@@ -155,9 +155,10 @@ class Misread:
             zero = "0.0" if isinstance(value, float) else "0"
             text = f"{self.quoted()} (text), " if self.tag == "!" else ""
             return f"{text}{zero} or -0.0"
-        if value in (DATE, TIME) or self.key:
-            return f"{self.quoted()} (text)"
-        return f"{self.quoted()} (text) or {yaml_value(value)}"
+        spelled = yaml_value(value)
+        if value in (DATE, TIME) or self.key or not _agreed(spelled, value):
+            return f"{self.quoted()} (text)"  # (1.0e-400: 0.0 to them, however spelled)
+        return f"{self.quoted()} (text) or {spelled}"
 
     def kept_by_fmt(self) -> bool:
         """Whether ``fmt`` writes the scalar as written, so that every reader reads it as
@@ -172,6 +173,12 @@ class Misread:
     def changed_by_fmt(self) -> str:
         """What ``fmt`` would do to the scalar: quote it, or drop its tag ``!``."""
         return "quote it" if self.quotes() else "write it without its !"
+
+
+def _agreed(spelled: str, value: Any) -> bool:
+    """Whether Psych (Jekyll) and yaml.v2 (Hugo) both read ``spelled``, written plain,
+    as ``value``, the value this tool reads (not ``1.0e-400``, 0.0 to both)."""
+    return _alike(psych(spelled), value) and _alike(go_yaml_v2(spelled), value)
 
 
 def quoted(text: str) -> str:

@@ -200,6 +200,32 @@ def test_a_value_tagged_non_specific_is_said_as_this_tool_keeps_it(
     assert canonical.extra_json(yamlsafe.load(f"k: {form}\n"), (",", ":")) == json
 
 
+#: Values tagged ``!`` this tool reads as a number no float holds as written, which
+#: Jekyll and Hugo read written plain as another (``1.0e-400``: 0.0).
+UNHELD = ["! 1.0e-400", "! -1.0e-400", "! 0.10000000000000000001"]
+
+
+def test_the_value_a_warning_offers_is_read_as_this_tool_reads_it(tmp_path: Path) -> None:
+    """``k: ! 1.0e-400`` was warned of with ``write "1.0e-400" (text) or 1.0e-400``,
+    which Jekyll and Hugo read as 0.0: a value offered is one both read as this tool
+    does, written plain, or none is offered."""
+    forms = TYPED + UNHELD
+    advice = [yaml11.misreads_in(f"\nk: {form}\n", {"k"})[0].instead() for form in forms]
+    offered = [(form, said.split(" or ")[1]) for form, said in zip(forms, advice, strict=True)
+               if " or " in said]
+    jekyll = jekyll_reads([value for _, value in offered], tmp_path / "jekyll")
+    hugo = [page.get("k") for page in hugo_pages(
+        [f"---\ntitle: T\nk: {value}\n---\n" for _, value in offered], tmp_path / "hugo")]
+    wrong = []
+    for (form, value), (cls, read), go in zip(offered, jekyll, hugo, strict=True):
+        ours = yamlsafe.load(f"k: {form}\n")["k"]
+        if not (_same(_expected_psych(cls, read, value), ours) and _same(go, ours)):
+            wrong.append((form, value, cls, read, go))
+    assert wrong == []
+    assert len(offered) > 15
+    assert advice[-len(UNHELD):] == [f'"{form[2:]}" (text)' for form in UNHELD]
+
+
 def test_a_value_tagged_non_specific_in_a_list_or_map_is_found_at_it() -> None:
     found = yaml11.misreads_in("\nk: [note, ! 7]\nm:\n  a: ! false\n  b: ! off\n",
                                {"k", "m"})
