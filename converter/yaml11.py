@@ -181,9 +181,28 @@ def _agreed(spelled: str, value: Any) -> bool:
     return _alike(psych(spelled), value) and _alike(go_yaml_v2(spelled), value)
 
 
+#: YAML's escapes in double quotes of the characters that have one of their own.
+_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+            "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
+            "\u2028": "\\L", "\u2029": "\\P"}
+#: What YAML writes escaped in double quotes: the quote, the backslash, control
+#: characters, line and paragraph separators, U+FEFF and what is no character.
+_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+
+
 def quoted(text: str) -> str:
-    """``text`` in double quotes, as YAML reads it back."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """``text`` in double quotes, as YAML reads it back: a tab as ``\\t``, another
+    control character as its escape (``\\e``, ``\\x7F``, ``\\u2028`` as ``\\L``)."""
+    return '"' + _ESCAPED.sub(_escape, text) + '"'
+
+
+def _escape(found: re.Match[str]) -> str:
+    """The escape of one character in YAML's double quotes (``\\t``, ``\\x01``,
+    ``\\uFEFF``)."""
+    char = found.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return f"\\x{ord(char):02X}" if ord(char) <= 0xFF else f"\\u{ord(char):04X}"
 
 
 def describe(value: Any) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from converter import canonical, yaml11, yamlsafe
 from tests.hugo import hugo_pages
@@ -365,3 +366,25 @@ def test_a_number_this_tool_reads_as_a_number_is_no_misread() -> None:
 def test_quoted_text_and_skipped_fields_are_no_misreads() -> None:
     text = '\ntitle: off\nk: "off"\nj: \'017\'\nl: |\n  off\nm: false\nnote: note\n'
     assert yaml11.misreads_in(text, {"k", "j", "l", "m", "note"}) == []
+
+
+@pytest.mark.parametrize("text, written", [
+    ("a\tb", '"a\\tb"'),
+    ("\x01\x7f\x9f", '"\\x01\\x7F\\x9F"'),
+    ("\x00\x07\x08\x0b\x0c\r\x1b", '"\\0\\a\\b\\v\\f\\r\\e"'),
+    ("\x85\u2028\u2029\ufeff", '"\\N\\L\\P\\uFEFF"'),
+    ('say "x"\\\n', '"say \\"x\\"\\\\\\n"'),
+    ("é\xa0😀", '"é\xa0😀"'),
+])
+def test_quoted_text_escapes_what_yaml_escapes(text: str, written: str) -> None:
+    """A tab or another control character in a value was shown raw in a message (only a
+    backslash, a quote and a line break were escaped): each is escaped as YAML escapes
+    it in double quotes, and YAML reads it back as the text."""
+    assert yaml11.quoted(text) == written
+    assert yaml.safe_load(written) == text
+
+
+def test_a_tab_in_a_tagged_value_is_said_escaped() -> None:
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load('k: !!int "7\t"\n')
+    assert caught.value.message.startswith('!!int "7\\t" is the text')
