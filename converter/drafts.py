@@ -74,7 +74,9 @@ def _message(key: str, generator: str, marks: bool, value: Any) -> str:
     """Why ``key: value`` marks nothing, and what to write."""
     meaning = f"{generator} leaves out a page with {key}: {'true' if marks else 'false'}"
     if isinstance(value, str):
-        what = f"the text {_quoted(value)} ({_as_text(generator, value)})"
+        from . import yaml11  # (as in _as_text)
+
+        what = f"the text {yaml11.quoted(value)} ({_as_text(generator, value)})"
     else:
         what = _kind(value)
     return f"must be true or false ({meaning}), not {what}: write {advice(key)}"
@@ -96,11 +98,6 @@ def _as_text(generator: str, text: str) -> str:
         return (f"which {generator} reads written plain as {yaml11.describe(plain)}; "
                 f"quoted, it {does} the page")
     return f"{generator} {does} a page with it"
-
-
-def _quoted(text: str) -> str:
-    """``text`` in double quotes, as YAML reads it back."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _kind(value: Any) -> str:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import converter
+from converter import drafts as draft_markers
 from converter.cli import cli
 from converter.model import freeze
 from tests.conftest import SAMPLES
@@ -355,3 +356,11 @@ def test_two_keys_one_to_hugo_are_placed_at_the_second_key_as_a_duplicate_key_is
         places += [x.split(" error: ")[0] for x in run("validate", str(soleus)).stderr
                    .splitlines() if "[duplicate-key]" in x]
     assert places == [f"{soleus}:{line}:1:"] * 2
+
+
+def test_a_text_marker_is_said_as_yaml_writes_it_quoted() -> None:
+    """Its tab and line break were in the message raw (only a backslash and a quote were
+    escaped): they are YAML's escapes, as the value is written in double quotes."""
+    [(key, code, message)] = draft_markers.problems({"draft": "a\tb\n\x85"})
+    assert (key, code) == ("draft", "wrong-type")
+    assert 'not the text "a\\tb\\n\\N" (Hugo publishes a page with it)' in message
