@@ -237,6 +237,7 @@ def test_a_marker_read_again_unchanged_is_understood_once_and_a_changed_one_anew
 
     parsed: list[bytes] = []
     real = marker_module._parsed
+    monkeypatch.setattr(marker_module, "_LAST", {})  # (none understood before)
     monkeypatch.setattr(marker_module, "_parsed",
                         lambda raw, name: parsed.append(raw) or real(raw, name))
     (tmp_path / DIRECTORY_MARKER).write_text(marker_text(["a.svg"]), encoding="utf-8")
