@@ -233,6 +233,27 @@ def wide_encoding(raw: bytes) -> str | None:
     return next((name for mark, name in _WIDE if raw.startswith(mark)), None)
 
 
+def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
+    """The ``not-utf8`` error (at line 1, column 1) of ``raw`` when it looks like UTF-32
+    or UTF-16 of mostly Latin letters without a byte order mark: in each unit of 4 (or
+    2) bytes, those that are NUL in such a letter are NUL nine times in ten or more, the
+    letter's own byte one time in ten at most. None otherwise: for bytes with a byte
+    order mark (see :func:`wide_encoding`), and at once for bytes holding no NUL."""
+    if b"\0" not in raw or wide_encoding(raw) is not None:
+        return None
+    for encoding, size in (("UTF-32", 4), ("UTF-16", 2)):
+        units = len(raw) // size
+        if units < 2:
+            continue
+        nuls = [raw[at:units * size:size].count(0) for at in range(size)]
+        for order, letter in (("little", 0), ("big", size - 1)):
+            if nuls[letter] <= 0.1 * units and all(
+                    count >= 0.9 * units for at, count in enumerate(nuls) if at != letter):
+                return error(path, "not-utf8", f"is {encoding} ({order}-endian, with no "
+                             "byte order mark), not UTF-8: save it as UTF-8", line=1, column=1)
+    return None
+
+
 def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = False) -> str:
     """``raw`` as UTF-8 text (a byte order mark dropped), else one ``not-utf8`` error
     at the first bad byte's line and column (``raw`` starts at line ``first_line``),

@@ -26,6 +26,7 @@ from converter.diagnostics import (
     error,
     file_not_utf8,
     open_stamp,
+    unmarked_wide,
     wide_encoding,
 )
 from converter.model import Muscle
@@ -106,7 +107,11 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
     """The document (``raw``, else the file's bytes) read whole: its diagnostics where
     the stream cannot read it. Its first ``done`` records, which the stream read and
     whose diagnostics are ``said``, are not read again."""
-    text = decode_utf8(path.read_bytes() if raw is None else raw, str(path))
+    raw = path.read_bytes() if raw is None else raw
+    wide = unmarked_wide(raw, str(path))
+    if wide is not None:
+        raise wide
+    text = decode_utf8(raw, str(path))
     try:
         data = canonical.loads(text)
     except BadJson as exc:
@@ -147,8 +152,19 @@ class _Whole(Exception):
 
 class _NotUtf8(_Whole):
     """The file's bytes are not UTF-8 (or are UTF-16 or UTF-32, by their byte order
-    mark): its ``not-utf8`` error is found by reading them again, none kept (see
-    :func:`file_not_utf8`)."""
+    mark, or may be, a NUL among its first): its ``not-utf8`` error is found by reading
+    them again, none kept (see :func:`file_not_utf8` and :func:`_unmarked`)."""
+
+
+#: How much of a file's start tells UTF-16 or UTF-32 without a byte order mark.
+_HEAD = 1 << 12
+
+
+def _unmarked(fh: IO[bytes], path: str) -> MuscleError | None:
+    """The ``not-utf8`` error of a file in UTF-16 or UTF-32 without a byte order mark,
+    told by its first bytes (see :func:`unmarked_wide`), as when it is read whole."""
+    fh.seek(0)
+    return unmarked_wide(fh.read(_HEAD), path)
 
 
 class _Shape(_Whole):
@@ -187,7 +203,7 @@ class _Stream:
         self.line, self.column = line, column
         if fh.tell() == 0:  # (a byte order mark is no text: UTF-16's is the error)
             head = fh.read(4)
-            if wide_encoding(head):
+            if wide_encoding(head) or b"\0" in head:  # (a NUL: UTF-16 with no mark?)
                 raise _NotUtf8
             fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         #: The byte offset in the file of ``text``'s start.
@@ -551,7 +567,8 @@ class _Reading:
             except _Shape as shape:
                 raise error(str(self.path), *shape.args) from None
         except _NotUtf8:  # (said as read whole: at the file's first such byte)
-            raise file_not_utf8(self.fh, str(self.path)) or _Whole from None
+            raise _unmarked(self.fh, str(self.path)) or file_not_utf8(
+                self.fh, str(self.path)) or _Whole from None
 
     def _refuse(self, stream: _Stream) -> None:
         """Raise the ``bad-json`` error of a document the stream found broken (see

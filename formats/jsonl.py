@@ -25,6 +25,7 @@ from converter.diagnostics import (
     kept_bytes_shown,
     not_at,
     open_stamp,
+    unmarked_wide,
     wide_encoding,
 )
 from converter.model import Muscle
@@ -109,6 +110,10 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
     their problems said as each line is read."""
     place = -1  # (the record's among the file's records, from 0)
     for number, raw in enumerate(fh, 1):
+        wide = unmarked_wide(raw, str(path)) if number == 1 else None
+        if wide is not None:  # (UTF-16 or UTF-32 with no byte order mark: said once)
+            ctx.report(wide.diagnostics[0])
+            return
         try:
             line = decode_utf8(raw, str(path), number)
         except MuscleError as exc:  # (not UTF-8)

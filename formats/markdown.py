@@ -36,6 +36,7 @@ from converter.diagnostics import (
     counted,
     decode_utf8,
     error,
+    unmarked_wide,
     wide_encoding,
 )
 from converter.model import (
@@ -111,35 +112,16 @@ def decode(raw: bytes, path: str) -> str:
 
 def _with_nul(raw: bytes, path: str) -> MuscleError:
     """The error of a file holding NUL bytes: UTF-16 or UTF-32 without a byte order mark
-    (``not-utf8``) when the bytes that are NUL in a text of Latin letters are (every
-    other byte; three of every four); else ``binary-file`` at the first NUL's line and
-    column."""
-    wide = _wide_without_bom(raw)
+    (``not-utf8``, see :func:`unmarked_wide`); else ``binary-file`` at the first NUL's
+    line and column."""
+    wide = unmarked_wide(raw, path)
     if wide is not None:
-        return error(path, "not-utf8", f"is {wide[0]} ({wide[1]}-endian, with no byte "
-                     "order mark), not UTF-8: save it as UTF-8", line=1, column=1)
+        return wide
     at = raw.index(b"\0")
     start = raw.rfind(b"\n", 0, at) + 1
     column = len(raw[start:at].decode("utf-8", "replace")) + 1
     return error(path, "binary-file", "looks like a binary file (contains NUL bytes)",
                  line=raw.count(b"\n", 0, at) + 1, column=column)
-
-
-def _wide_without_bom(raw: bytes) -> tuple[str, str] | None:
-    """(encoding, byte order) of ``raw`` when it looks like UTF-32 or UTF-16 of mostly
-    Latin letters, without a byte order mark: in each unit of 4 (or 2) bytes, those
-    that are NUL in such a letter are NUL nine times in ten or more, the letter's own
-    byte one time in ten at most."""
-    for encoding, size in (("UTF-32", 4), ("UTF-16", 2)):
-        units = len(raw) // size
-        if units < 2:
-            continue
-        nuls = [raw[at:units * size:size].count(0) for at in range(size)]
-        for order, letter in (("little", 0), ("big", size - 1)):
-            if nuls[letter] <= 0.1 * units and all(
-                    count >= 0.9 * units for at, count in enumerate(nuls) if at != letter):
-                return encoding, order
-    return None
 
 
 def _other_front_matter(opening: str) -> str:

@@ -38,6 +38,7 @@ from converter.diagnostics import (
     pack,
     printable,
     render,
+    unmarked_wide,
     unpack,
     worded,
 )
@@ -412,6 +413,20 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
         whole = None
     found = file_not_utf8(io.BytesIO(raw), "m.json", chunk)
     assert (found and found.diagnostics) == whole
+
+
+@pytest.mark.parametrize("raw, said", [
+    ("{\"title\": \"S\u00f8\"}".encode("utf-16-le"), "UTF-16 (little-endian"),
+    ("title: S\u00f8".encode("utf-32-be"), "UTF-32 (big-endian"),
+    ("title: A".encode("utf-16"), None),  # (its byte order mark says it)
+    (b"title: A\x00\x00\x00B\n", None),  # (a few NULs: binary)
+    (b"title: A\n", None)])
+def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
+        raw: bytes, said: str | None) -> None:
+    found = unmarked_wide(raw, "m.json")
+    assert (found and [(d.line, d.column, d.code, d.message) for d in found.diagnostics]) == (
+        said and [(1, 1, "not-utf8", f"is {said}, with no byte order mark), not UTF-8: "
+                   "save it as UTF-8")])
 
 
 @pytest.mark.parametrize("raw, chunk", [

@@ -1244,8 +1244,8 @@ def test_a_utf16_or_utf32_document_streamed_is_said_as_when_read_whole(
         text: str, marked: bool, encoding: str, chunk: int, tmp_path: Path,
         monkeypatch) -> None:
     """A UTF-16 or UTF-32 document is one error as when it is read whole: not-utf8 at
-    line 1, column 1 where its byte order mark says so, else its first byte that is not
-    UTF-8 or, all of them UTF-8 (NULs), json's mistake at its start."""
+    line 1, column 1, saying its encoding by its byte order mark, or by its NULs where
+    it has none (that was its first byte not UTF-8, or json's mistake at its start)."""
     import formats.json as json_format
 
     path = tmp_path / "m.json"
@@ -1253,20 +1253,22 @@ def test_a_utf16_or_utf32_document_streamed_is_said_as_when_read_whole(
     whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
     monkeypatch.setattr(json_format, "_CHUNK", chunk)
     said = _said(lambda report: get_format("json").read(path, ReadContext(report=report)))
-    assert said == whole and len(said) == 1 and said[0].code in ("not-utf8", "bad-json")
+    order = "little" if encoding.endswith("le") else "big"
+    wide = f" ({order}-endian, with no byte order mark)" if not marked else ""
+    message = f"is {encoding[:6].upper()}{wide}, not UTF-8: save it as UTF-8"
+    assert said == whole == [Diagnostic(str(path), 1, 1, "", "not-utf8", message)]
 
 
 @pytest.mark.parametrize("encoding, mark, said", [
     ("utf-16-le", codecs.BOM_UTF16_LE, [1, 1, "is UTF-16, not UTF-8: save it as UTF-8"]),
     ("utf-32-be", codecs.BOM_UTF32_BE, [1, 1, "is UTF-32, not UTF-8: save it as UTF-8"]),
-    ("utf-16-le", b"", [1, 75, "is not UTF-8 (byte 0xc6, which is \u00c6 in Windows-1252: "
-                        "save the file as UTF-8)"])], ids=["utf-16", "utf-32", "no-mark"])
+    ("utf-16-le", b"", [1, 1, "is UTF-16 (little-endian, with no byte order mark), not "
+                        "UTF-8: save it as UTF-8"])], ids=["utf-16", "utf-32", "no-mark"])
 def test_a_big_utf16_or_utf32_document_is_refused_in_little_memory(
         encoding: str, mark: bytes, said: list[Any], tmp_path: Path) -> None:
     """A 60 MB UTF-16 or UTF-32 document with a byte order mark was read whole to say so
     (its bytes: 60 MB above the interpreter's own); its mark is its error now, read
-    alone. One with no mark (a letter past ASCII in its first record) is the error of
-    its first byte that is not UTF-8, found a chunk at a time."""
+    alone. One with no mark is told by the NULs of its first bytes, read alone."""
     small, big = tmp_path / "small.json", tmp_path / "big.json"
     head = '{"muscles": [{"slug": "a", "title": "\u00c6ble"},\n'
     small.write_bytes(mark + '{"muscles": [{"slug": "a", "title": "\u00c6ble"}]}'.encode(

@@ -82,6 +82,26 @@ def test_a_line_that_is_not_json_is_placed_in_that_line(
                                                            f"is not valid JSON: {message}")
 
 
+@pytest.mark.parametrize("encoding, marked", [
+    ("utf-16-le", False), ("utf-16-be", False), ("utf-32-le", False), ("utf-32-be", False),
+    ("utf-16", True)])
+@pytest.mark.parametrize("title", ["A", "\u00c6ble"], ids=["ascii", "latin"])
+def test_a_file_in_utf16_or_utf32_is_one_error_saying_so(
+        tmp_path: Path, encoding: str, marked: bool, title: str) -> None:
+    """Without a byte order mark it was a bad-json error on each line (Expecting
+    property name, at 1:2), or a not-utf8 error at a byte of each line read as
+    Windows-1252; it is one not-utf8 error saying its encoding, as with a mark."""
+    path = tmp_path / "m.jsonl"
+    record = '{"slug": "a", "title": "' + title + '"}\n'
+    path.write_bytes((record + record.replace('"a"', '"b"')).encode(encoding))
+    said: list[Diagnostic] = []
+    assert list(get_format("jsonl").read(path, ReadContext(report=said.append))) == []
+    order = "" if marked else f" ({encoding[7:].replace('le', 'little').replace('be', 'big')}" \
+        "-endian, with no byte order mark)"
+    assert said == [Diagnostic(str(path), 1, 1, "", "not-utf8",
+                               f"is {encoding[:6].upper()}{order}, not UTF-8: save it as UTF-8")]
+
+
 def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
     lines = ['{"slug": "a", "title": "A"}',
