@@ -636,8 +636,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
         ctx = WriteContext(options=options, sources=reader.sources)
         try:
-            return updated(writer, Path(output), options, lambda given: writer.update(
-                muscles, given, ctx, total=total))
+            with expecting(output):  # (its update committed: a signal says it was written)
+                return updated(writer, Path(output), options, lambda given: writer.update(
+                    muscles, given, ctx, total=total))
         except Exception:  # (a plugin's too) the full run that follows says what is wrong
             return None
 

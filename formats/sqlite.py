@@ -649,6 +649,7 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
             return None  # a new muscle: not an update of the last run's (rolled back)
         counts.unchanged += total - counts.updated - counts.unchanged
         conn.execute("COMMIT")
+        placed(out)  # (a signal from here on says it was written)
     return counts.summary(out)
 
 

@@ -220,3 +220,32 @@ def test_a_run_stopped_once_its_database_is_updated_says_it_was_written(
     with contextlib.closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT title FROM muscles WHERE slug = 'soleus'").fetchone() == (
             "Soleus m.",)
+
+
+@_SIGNALS
+def test_a_run_stopped_once_its_database_is_patched_says_it_was_written(
+        signum: int, code: int, tmp_path: Path) -> None:
+    """A database brought up to date by the cache's shortcut (only the changed muscles
+    upserted, its transaction committed) was as if not written when a signal came
+    after: ``Aborted!``, or nothing. It says the database was written, as a full
+    update does."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SAMPLES, sources)
+    env = {**os.environ, "PYTHONPATH": str(ROOT),
+           "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "-m", "converter", "convert", str(sources), "--to",
+                            "sqlite", "-o", "muscles.db", "-j", "1", "-q"], cwd=tmp_path,
+                           capture_output=True, text=True, env=env, timeout=WAIT)
+    assert first.returncode == 0, first.stderr
+    soleus = sources / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8") + "\nA line more.\n",
+                      encoding="utf-8")
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_ONCE_COMMITTED, str(sources),
+                              str(int(signum))], cwd=tmp_path, capture_output=True,
+                             text=True, env=env, timeout=WAIT)
+    assert (stopped.returncode, stopped.stderr.strip()) == (
+        code, "muscle-convert: stopped once muscles.db was written: it holds this run's "
+              "files"), stopped.stderr
+    with contextlib.closing(sqlite3.connect(tmp_path / "muscles.db")) as conn:
+        body = conn.execute("SELECT body FROM muscles WHERE slug = 'soleus'").fetchone()[0]
+    assert body.endswith("\nA line more.\n")
