@@ -134,6 +134,12 @@ class Spelling:
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
 
+    def offered(self, name: str, value: Any = True) -> str:
+        """The option offered as a way out, :meth:`given`: ``pass --flat``, ``pass
+        flat=True``; in a config file ``set flat = true`` (a key is set, not passed)."""
+        verb = "set" if self.toml and name not in self.flags and not self.keywords else "pass"
+        return f"{verb} {self.given(name, value)}"
+
     def typed(self, name: str, value: str) -> str:
         """How the caller types the option given ``value``, a text that holds a control
         character (a tab): ``--separator $'\\t' in bash``, or ``separator='\\t'``; in a
@@ -1090,7 +1096,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         return mistake("output-not-directory", f"{to} writes a directory, and - "
                        "is standard output; give a directory name")
     flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
-    hint = "".join(f" (or pass {spelling().given(f)} for one file)" for f in flags[:1])
+    hint = "".join(f" (or {spelling().offered(f)} for one file)" for f in flags[:1])
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
         return mistake("output-not-directory", f"{to} writes a directory, and "
                        f"{output} exists and is not one; give a directory name{hint}")

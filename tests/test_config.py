@@ -569,7 +569,7 @@ def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -
      '.jsonl file (jsonl), and to = "json" writes .json files; rename it (or use to = '
      '"jsonl")'),
     ('to = "csv"\noutput = "m.csv"', '3:1: error: convert.output: to = "csv" writes a '
-     "directory, and m.csv is named like a .csv file; give a directory name (or pass flat "
+     "directory, and m.csv is named like a .csv file; give a directory name (or set flat "
      "= true for one file)"),
     ('to = "html"\noutput = "h"\nlink-template = "javascript:{slug}"', "4:1: error: "
      "convert.link-template: 'javascript:{slug}' makes links that are not relative"),

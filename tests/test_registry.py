@@ -1576,12 +1576,16 @@ def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> N
     named = registry.CONFIG_FILE
     assert named.given("to", "json") == 'to = "json"'
     assert named.given("flat") == "flat = true"
+    assert named.offered("flat") == "set flat = true"  # (a key is set: no flag passed)
     assert named.option("base_image") == "base-image"
     assert named.together(named.given("to", "csv"), named.given("flat")) == \
         'to = "csv", flat = true'
     typed = dataclasses.replace(named, flags=frozenset({"to"}))
     assert (typed.given("to", "json"), typed.given("size", "WxH")) == (
         "--to json", 'size = "WxH"')
+    assert (typed.offered("to", "json"), registry.COMMAND_LINE.offered("flat"),
+            registry.PYTHON_API.offered("flat")) == (
+        "pass --to json", "pass --flat", "pass flat=True")
 
 
 @pytest.fixture
