@@ -303,9 +303,9 @@ def _named_early(exc: Exception, size: int) -> bool:
 
 
 def _keys(stream: _Stream, places: dict[str, tuple[int, int]] | None = None
-          ) -> Iterator[tuple[str, Any, int, int]]:
+          ) -> Iterator[tuple[str | None, Any, int, int]]:
     """(key, value, start, end) of each key of the document's object, but that the
-    value of ``muscles`` is ``None``, its records (``"", record, ...``) after it. A
+    value of ``muscles`` is ``None``, its records (``None, record, ...``) after it. A
     document of another shape, or that gives a key of its own twice, is read on to its
     end, its values not kept (see :func:`_take`), for its ``_Shape``. ``places``, when
     given, gets the place of each key (the last if given twice)."""
@@ -444,14 +444,14 @@ def _taken(stream: _Stream) -> bool:
             raise _Broken
 
 
-def _records(stream: _Stream) -> Iterator[tuple[str, Any, int, int]]:
+def _records(stream: _Stream) -> Iterator[tuple[None, Any, int, int]]:
     """The records of the ``muscles`` list, its ``[`` taken."""
     stream.skeleton = '{"k":['
     if stream.char() == "]":
         stream.at += 1
     else:
         while True:
-            yield "", *stream.value()
+            yield None, *stream.value()
             stream.skeleton = '{"k":[0'
             if stream.expect(",]") == "]":
                 break
@@ -557,7 +557,7 @@ class _Reading:
             try:
                 stream = _Stream(self.fh)
                 for key, value, start, end in _keys(stream, self.key_places):
-                    if key:
+                    if key is not None:
                         self.top[key] = [] if key == "muscles" else value
                         self.places[key] = stream.place(start)
                     else:
@@ -662,7 +662,7 @@ class _Index:
         with open(path, "rb") as fh:
             stream = _Stream(fh)
             for key, record, start, _ in _keys(stream):
-                if not key:
+                if key is None:
                     index.add(record, stream.byte(start), *stream.place(start))
         return index.sorted()
 

@@ -474,6 +474,25 @@ def test_a_key_of_the_document_but_muscles_and_schema_is_an_error_at_its_line(
         converter.read(tmp_path / "m.json")
 
 
+@pytest.mark.parametrize("value", ['{"slug": "b", "title": "B"}', "2"])
+def test_a_document_key_written_empty_is_unknown_not_a_record(tmp_path: Path,
+                                                              value: str) -> None:
+    """The one-pass reader took a key "" of the document as a record of its muscles
+    (muscle b read, exit 0; for 2, 'a muscle must be an object' at muscles[1]); it is
+    an unknown key at its place, as the whole-file reader says."""
+    import formats.json as json_format
+
+    text = f'{{"muscles": [{{"slug": "a", "title": "A"}}],\n "": {value}}}\n'
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == ["a"]
+    unknown = 'in a JSON document of muscles (it holds "$schema" and "muscles")'
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (2, 2, "", "unknown-key", f"unknown key '' {unknown}")]
+    whole = _said(lambda report: json_format._read_whole(tmp_path / "m.json",
+                                                         ReadContext(report=report)))
+    assert whole == problems
+
+
 def test_the_schema_and_the_reader_agree_on_the_documents_own_keys(tmp_path: Path) -> None:
     schema = jsonschema.Draft202012Validator(load_schema("muscle"))
     for document, valid in [({"muscles": []}, True), ({"$schema": "x", "muscles": []}, True),
