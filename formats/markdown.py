@@ -387,6 +387,9 @@ def _new_yaml(width: int) -> Any:
     y.representer.add_representer(WrittenInt, _represent_written_int)
     y.representer.add_representer(TaggedInt, _represent_tagged)
     y.representer.add_representer(TaggedFloat, _represent_tagged)
+    y.representer.add_representer(_AsWritten, lambda representer, value: (
+        representer.represent_scalar("tag:yaml.org,2002:str", str(value),
+                                     style=_AS_WRITTEN)))
     return y
 
 
@@ -394,6 +397,13 @@ def _new_yaml(width: int) -> Any:
 #: which ruamel would quote, as it quotes every tagged scalar that YAML reads as another
 #: type untagged (or leave untagged, where its YAML 1.2 reads it as the number).
 _TAGGED_PLAIN = "p"
+
+#: The style of a scalar written as its source text (:class:`_AsWritten`), untagged.
+_AS_WRITTEN = "w"
+
+
+class _AsWritten(str):
+    """A scalar's source text (``1_000``, ``'Off'``), which fmt writes as it is."""
 
 
 @cache
@@ -406,6 +416,10 @@ def _emitter() -> type:
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
         def choose_scalar_style(self) -> Any:
             """Plain for a number so tagged, its tag written, else as ruamel chooses."""
+            if self.event.style == _AS_WRITTEN:
+                self.analysis = self.analysis or self.analyze_scalar(self.event.value)
+                self.event.implicit = (True, True)
+                return ""
             if self.event.style != _TAGGED_PLAIN:
                 return super().choose_scalar_style()
             self.analysis = self.analysis or self.analyze_scalar(self.event.value)
@@ -623,7 +637,7 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             for found in misread])
     data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
     if "slug" in front or muscle.slug != slugify(hint):
-        data = {"slug": _literal_blocks(_slug_written(front, muscle.slug)), **data}
+        data = {"slug": _slug_written(fm, front, muscle.slug), **data}
     if "#" not in fm:
         return render(muscle, data=data)
     from converter import yamlsafe
@@ -651,12 +665,27 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     return new
 
 
-def _slug_written(front: Any, slug: str) -> str:
-    """The ``slug`` key fmt writes of the front matter ``front`` (of a muscle whose slug
-    is ``slug``): its own as written, which Hugo and Jekyll make the page's address of
-    (``slug: Rectus Femoris`` too: written rectus-femoris, the address could change),
-    else ``slug``."""
-    return str(front["slug"]) if "slug" in front else slug
+def _slug_written(fm: str, front: Any, slug: str) -> Any:
+    """The ``slug`` key fmt writes of the front matter ``fm`` (loaded: ``front``) of a
+    muscle whose slug is ``slug``: its own, which Hugo and Jekyll make the page's address
+    of (``slug: Rectus Femoris`` too: written rectus-femoris, the address could change),
+    as written on its line (plain ``1_000`` is 1000 to Jekyll, ``"1_000"`` is not), else
+    ``slug``."""
+    if "slug" not in front:
+        return _literal_blocks(slug)
+    from converter import yamlsafe
+
+    root = yamlsafe.compose(fm)
+    pairs = root.value if root is not None and root.tag.endswith(":map") else []
+    for key, value in reversed(pairs):  # (the last of a key given twice is read)
+        if getattr(key, "value", None) == "slug" and getattr(value, "style", 1) in (
+                None, "", "'", '"'):  # (plain: "" or None)
+            text = fm[value.start_mark.index:value.end_mark.index]
+            if "\n" not in text and (text[:1] == value.style == text[-1:]
+                                     or (not value.style and text == value.value)):
+                return _AsWritten(text)
+            break
+    return _literal_blocks(str(front["slug"]))
 
 
 def _unsettled(raw: bytes, path: str, why: str) -> MuscleError:

@@ -27,7 +27,7 @@ from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
 from tests.conftest import SAMPLES, SEED, in_threads
-from tests.hugo import hugo_pages
+from tests.hugo import hugo_built, hugo_pages
 from tests.strategies import corpora, muscles
 
 
@@ -1922,12 +1922,39 @@ def test_fmt_keeps_a_slug_key_not_written_as_its_slug_as_written(tmp_path: Path)
     src = tmp_path / "r.md"
     src.write_text("---\ntitle: R # t\nslug: 'Rectus Femoris'\n---\n", encoding="utf-8")
     (muscle,) = converter.read(src)
-    assert _fmt(src) == "---\nslug: Rectus Femoris\ntitle: R # t\n---\n"
+    assert _fmt(src) == "---\nslug: 'Rectus Femoris'\ntitle: R # t\n---\n"
     src.write_text(_fmt(src), encoding="utf-8")
     assert _fmt(src) == src.read_text(encoding="utf-8")  # (fmt --check passes now)
     assert converter.read(src) == [muscle] and muscle.slug == "rectus-femoris"
     src.write_text("---\ntitle: R\nslug: 'Off'\n---\n", encoding="utf-8")
-    assert _fmt(src) == '---\nslug: "Off"\ntitle: R\n---\n'  # (quoted: false to Jekyll)
+    assert _fmt(src) == "---\nslug: 'Off'\ntitle: R\n---\n"  # (quoted: false to Jekyll)
+
+
+def test_fmt_keeps_a_slug_key_that_jekyll_reads_as_a_number_plain(tmp_path: Path) -> None:
+    """``slug: 1_000`` was written ``slug: "1_000"``: Ruby's YAML (Jekyll) reads the plain
+    one as 1000 and the quoted one as the text, so the page's address changed (``12:30``
+    is 45000 to Jekyll, ``0b101`` is 5). fmt writes the slug's scalar as it is written,
+    so neither Jekyll nor Hugo reads anything else."""
+    texts = [f"---\ntitle: Soleus\nslug: {value}\n---\n"
+             for value in ("1_000", "12:30", "0b101")]
+    after = []
+    for i, text in enumerate(texts):
+        src = tmp_path / f"s{i}.md"
+        src.write_text(text, encoding="utf-8")
+        after.append(_fmt(src))
+    assert [text.split("\n")[1] for text in after] == [
+        "slug: 1_000", "slug: 12:30", "slug: 0b101"]
+    before = _ruby_reads([text.split("---\n")[1] for text in texts])
+    assert [read["data"]["slug"] for read in before] == [1000, 45000, 5]
+    assert _ruby_reads([text.split("---\n")[1] for text in after]) == before
+    def addresses(texts: list[str]) -> set[str]:
+        return hugo_built({f"m{i}.md": text for i, text in enumerate(texts)},
+                          tmp_path / "site")
+
+    assert addresses(after) == addresses(texts) == {"1000", "1230", "5"}
+    src = tmp_path / "c.md"  # (fmt keeping comments writes it so too)
+    src.write_text("---\ntitle: Soleus # c\nslug: 1_000 # d\n---\n", encoding="utf-8")
+    assert _fmt(src) == "---\nslug: 1_000 # d\ntitle: Soleus # c\n---\n"
 
 
 def test_fmt_quotes_a_slug_key_that_jekyll_and_hugo_read_as_something_else(
