@@ -44,11 +44,12 @@ _NOT_PLAIN = re.compile(r"[ ]*(?:#|-(?:[ ]|$))|[^\n]*:(?:[ ]|$)|[^\n]*[ ]#")
 def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
     """(position, what is missing and what to write, the field path) of the line that
     libyaml's error ``exc`` reading the block YAML ``text`` comes from, when a ``:``
-    (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it,
-    or it is a list item of text with a key below it (:func:`_text_item`), or a list
-    item where a key is expected (:func:`_stray_item`); else None. The field is that of
-    the map or list the line is in ("" at the top), or, for a missing space, that
-    key's, or the item's."""
+    (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it
+    (or, after a plain text, it may be more of that text, not indented enough), or it
+    is a list item of text with a key below it (:func:`_text_item`), or a list item
+    where a key is expected (:func:`_stray_item`); else None. The field is that of the
+    map or list the line is in ("" at the top), or, for a missing space, that key's, or
+    the item's."""
     item = _text_item(text, exc) or _stray_item(text, exc)
     if item is not None:
         return item
@@ -82,7 +83,12 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
                "list": f"no '- ' before this item of the list: write - {line}",
                "either": (f"no ':' after the key on this line ({keyed}), or no '- ' "
                           f"before this item of the list above it (write - {line})")}
-    return start, missing[kind], path
+    above = None if "-" in lead_text else _text_above(text[:begin], len(lead_text))
+    if above is None:
+        return start, missing[kind], path
+    field, holder = above  # (a text wrapped, its next line not indented enough)
+    return start, (f"{missing[kind]}; or, if this line goes on with the text of {field} "
+                   f"above, indent it further than {holder} (or quote that text)"), path
 
 
 def _text_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
@@ -187,6 +193,31 @@ def _holder(before: str, column: int, item: bool) -> tuple[str, str] | None:
         step = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
         path, node = f"{path}.{step}" if path else step, value
     return path, "map"
+
+
+def _text_above(before: str, column: int) -> tuple[str, str] | None:
+    """(field path, what to indent past: its key or ``its '- '``) of the plain text
+    that the YAML ``before`` a line indented ``column`` deep ends in, when that line may
+    be more of it but is indented as far as its key (or its item's ``-``), not further;
+    else None (a line less indented is taken for a key or item of its own)."""
+    try:
+        node = yaml.compose(before, Loader=_BaseLoader)
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        return None
+    path, holder, at = "", "", -1
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value \
+            and not node.flow_style:
+        if isinstance(node, yaml.SequenceNode):
+            path, holder = f"{path}[{len(node.value) - 1}]", "that item's '- '"
+            at, node = node.start_mark.column, node.value[-1]
+            continue
+        key, node = node.value[-1]
+        step = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
+        path, holder, at = f"{path}.{step}" if path else step, step, key.start_mark.column
+    if not isinstance(node, yaml.ScalarNode) or node.style or not node.value \
+            or column != at or before[node.end_mark.index:].strip():
+        return None
+    return path, holder
 
 
 def unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:

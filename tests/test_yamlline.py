@@ -69,6 +69,34 @@ def test_the_line_at_fault_its_field_and_what_is_missing(
     assert found[1].startswith(message)
 
 
+@pytest.mark.parametrize("text, line, field, message", [
+    ("title: Soleus\norigin:\n  en: This is a long\n  text continued here\n",
+     "text continued", "origin", "no ':' after the key on this line: write text: continued "
+     "here; or, if this line goes on with the text of origin.en above, indent it further "
+     "than en (or quote that text)"),
+    ("exercises:\n  - Lunge with a long\n  name\n", "name", "exercises",
+     "no '- ' before this item of the list: write - name; or, if this line goes on with "
+     "the text of exercises[0] above, indent it further than that item's '- ' (or quote "
+     "that text)"),
+    ("function:\n  - short: a\n    long b\n", "long b", "function[0]",
+     "no ':' after the key on this line: write long: b; or, if this line goes on with the "
+     "text of function[0].short above, indent it further than short (or quote that text)"),
+    ("origin:\n  en: This is a long\n  # a note\n  text continued here\n", "text",
+     "origin", "no ':' after the key on this line: write text: continued here"),  # (ended)
+    ("origin:\n  en: Long\ntext continued here\n", "text", "",
+     "no ':' after the key on this line: write text: continued here"),  # (less indented)
+    ("origin:\n  en: 'Long'\n  text continued here\n", "text", "origin",
+     "no ':' after the key on this line: write text: continued here"),  # (quoted: ended)
+])
+def test_a_line_after_a_plain_text_may_be_that_text_not_indented_enough(
+        text: str, line: str, field: str, message: str) -> None:
+    """Only the missing ':' or '- ' was said, which for a text wrapped onto a line not
+    indented further than its key made it a key of its own (or an item), and then
+    bad-language; that the line may go on with the text above is said too."""
+    found = misread_line(text, libyaml_error(text))
+    assert found == (text.index(line), message, field)
+
+
 @pytest.mark.parametrize("text", [
     "title: T\nlatin: [a, b\nimage: x\n",  # (an open list: another error)
     "title: x\n  y: z\n",  # (a key indented under a plain value: no line misses a thing)

@@ -639,7 +639,9 @@ def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
      "no ':' after the key on this line: write latin: L (could not find expected ':' "
      "(while scanning a simple key))"),
     ("title: T\nexercises:\n  - Squat\n  Lunge\nlatin: L\n", (3, 2), "exercises",
-     "no '- ' before this item of the list: write - Lunge (could not"),
+     "no '- ' before this item of the list: write - Lunge; or, if this line goes on with "
+     "the text of exercises[0] above, indent it further than that item's '- ' (or quote "
+     "that text) (could not"),
     ("title:Soleus\nlatin: L\n", (0, 5), "title", "no space after the ':' of title, so "
      "YAML reads title:Soleus as text: write title: Soleus (mapping values are not "
      "allowed in this context)"),
