@@ -24,6 +24,7 @@ from .cli_config import (
     ConfiguredCommand,
     applying,
     configuring,
+    flagged_options,
     from_file,
     refuse,
     typed_options,
@@ -369,7 +370,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     size = _checked_size(map_size(writer.options, options))
     options["default_lang"] = default_lang
     context = click.get_current_context()
-    problem = writer_problem(writer, raw_output, options, typed_options(context))
+    problem = writer_problem(writer, raw_output, options, typed_options(context),
+                             flagged_options(context))
     if problem is not None:
         raise refuse(context, problem)
     if raw_output == "-" and "stdout" in _CLOSED:

@@ -197,23 +197,31 @@ def applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[st
 
 
 def writer_problem(writer: Any, output: str | None, options: dict[str, Any],
-                   typed: frozenset[str] = frozenset()) -> tuple[str, str, str] | None:
+                   typed: frozenset[str] = frozenset(), flagged: frozenset[str] | None = None
+                   ) -> tuple[str, str, str] | None:
     """What ``writer`` refuses of its ``options`` (``check_options``) or of ``output``
-    as their place: the parameter's name, the message with its flag and without (as a
-    config file's key says it: the options named as its keys, but those ``typed`` on
-    the command line)."""
+    as their place: the parameter's name, the message with its flag (the options named
+    as flags, but where a config file gives options, those not ``flagged``: named as its
+    keys) and without (as a config file's key says it: the options named as its keys,
+    but those ``typed`` on the command line)."""
     from .registry import output_mistake
+
+    def said(check: Callable[[], Diagnostic | None], message: str) -> tuple[str, str]:
+        """``check``'s message (``message`` as the run names options) for the command
+        line, and for the config file's key."""
+        shown = message if flagged is None else _in_file(check, flagged) or message
+        return shown, _in_file(check, typed) or message
 
     try:
         writer.check_options(options)
         mistake = output_mistake(writer, output, options) if output is not None else None
     except MuscleError as exc:  # (a third party's writes_directory() failing too)
         d = exc.diagnostics[0]
-        bare = _in_file(lambda: writer.check_options(options), typed) or d.message
-        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {d.message}", bare
+        shown, bare = said(lambda: writer.check_options(options), d.message)
+        return d.path.lstrip("-").replace("-", "_"), f"{d.path}: {shown}", bare
     if mistake is not None and output is not None:
-        said = _in_file(lambda: output_mistake(writer, output, options), typed)
-        return "raw_output", mistake.message, said or mistake.message
+        return "raw_output", *said(lambda: output_mistake(writer, output, options),
+                                   mistake.message)
     return None
 
 
@@ -256,6 +264,18 @@ def typed_options(ctx: click.Context) -> frozenset[str]:
     return frozenset(long_name(p).replace("-", "_") for p in ctx.command.get_params(ctx)
                      if p.name and ctx.get_parameter_source(p.name)
                      is ParameterSource.COMMANDLINE)
+
+
+def flagged_options(ctx: click.Context) -> frozenset[str] | None:
+    """The options not given by a config file (named as flags where the command line
+    refuses one: see :func:`writer_problem`), or None when no config file is read."""
+    from click.core import ParameterSource
+
+    if ctx.meta.get(_CONFIG) is None:
+        return None
+    return frozenset(long_name(p).replace("-", "_") for p in ctx.command.get_params(ctx)
+                     if p.name and ctx.get_parameter_source(p.name)
+                     is not ParameterSource.DEFAULT_MAP)
 
 
 def long_name(param: click.Parameter) -> str:

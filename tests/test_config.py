@@ -607,6 +607,25 @@ def test_the_files_value_refused_for_the_command_lines_to_names_no_flag_never_ty
     assert result.output.endswith(f"{expected} [config-bad-value]\n"), result.output
 
 
+@pytest.mark.parametrize(("text", "typed", "expected"), [
+    ('to = "json"', ("-o", "m.jsonl"), 'm.jsonl is named like a .jsonl file (jsonl), and '
+     'to = "json" writes .json files; rename it (or use to = "jsonl")'),
+    ('to = "csv"', ("-o", "m.csv"), 'to = "csv" writes a directory, and m.csv is named '
+     "like a .csv file; give a directory name (or pass --flat for one file)"),
+    ('to = "svg"', ("-o", "s", "--base-image", "b.png"), "--base-image: needs --size WxH, "
+     "the diagram's size in pixels"),
+])
+def test_the_command_lines_value_refused_names_the_files_options_as_the_file_does(
+        project: Path, text: str, typed: tuple[str, ...], expected: str) -> None:
+    """The file's to = "json" with -o m.jsonl typed said ``--to json writes .json files
+    ... (or use --to jsonl)``, a flag never typed; each option is named by where it came
+    from: the file's as its key, the others as flags."""
+    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
+    result = run("convert", "..", *typed)
+    assert result.exit_code == 2
+    assert result.output.endswith(f"Error: {expected}\n"), result.output
+
+
 @pytest.mark.parametrize("text", ['[convert]\nto = "csv"\noutput = "m.csv"\n',
                                   "[convert]\n"])
 def test_the_files_separator_typed_wrong_is_hinted_as_the_file_types_it(
