@@ -50,15 +50,17 @@ def reordered(original: CommentedMap, canonical: dict[Any, Any]) -> bool:
 
 
 def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] | None,
-           *, document: bool) -> tuple[list[str], dict[Hashable, list[str]]]:
+           *, document: bool, below: int = 0) -> tuple[list[str], dict[Hashable, list[str]]]:
     """Move the lines above each key of ``original`` into the key's pre-comments; return
-    the lines after its last entry, and each block value's tail (:func:`_split_tail`),
-    which :func:`attach_tail` puts at the end of the key's canonical value. ``above``:
-    the parent map's comment list of this map's key (None for the ``document``'s map or
-    a list item's, whose lines above its first key are the item's). A key that ``canonical``
-    leaves out hands its lines on to the next key. The key that ``canonical`` puts
-    first takes its lines without the blank ones they start with: nothing of the map is
-    above them (the document's top lines end in a blank line)."""
+    the lines after its last entry, and each block value's tail (:func:`_split_tail`,
+    after the last entry :func:`_split_last`), which :func:`attach_tail` puts at the
+    end of the key's canonical value. ``above``: the parent map's comment list of this
+    map's key (None for the ``document``'s map or a list item's, whose lines above its
+    first key are the item's); ``below``: the column of the line below the map (0: the
+    end of the front matter). A key that ``canonical`` leaves out hands its lines on to
+    the next key. The key that ``canonical`` puts first takes its lines without the
+    blank ones they start with: nothing of the map is above them (the document's top
+    lines end in a blank line)."""
     lead = _first_lead(original, above, document=document)
     tails: dict[Hashable, list[str]] = {}
     first = next(iter(canonical), None)
@@ -70,7 +72,11 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
             lead = []
         after = _cut_between(original, keys, at)
         if after and key in canonical and _spread(canonical[key]):
-            tails[key], after = _split_tail(after, original.lc.col)
+            if at + 1 < len(keys):
+                tails[key], after = _split_tail(after, original.lc.col)
+            else:
+                tails[key], after = _split_last(after, original.lc.col, below,
+                                                stays=key == next(reversed(canonical)))
         lead += after
     return lead, tails
 
@@ -98,7 +104,9 @@ def attach_tail(original: Any, canonical: Any, lines: list[str]) -> None:
     ``original`` where its last entry is a block (in ``canonical`` too) are that block's
     tail, however deep, and go to its end, wherever fmt puts its entry: a commented-out
     key of a function item's ``short`` map stays in ``short``, which fmt puts before
-    ``extended``."""
+    ``extended``. Each line goes by its own indentation, also after a line of the outer
+    block; where the inner block ends the canonical one too, all go on to it in the order
+    written."""
     if not lines:
         return
     if _nested(original) and isinstance(canonical, Container) and canonical:
@@ -106,9 +114,27 @@ def attach_tail(original: Any, canonical: Any, lines: list[str]) -> None:
         kept = last in canonical if isinstance(canonical, CommentedMap) \
             else last < len(canonical)
         if kept and _nested(original[last]) and _spread(canonical[last]):
-            inner, lines = _split_tail(lines, original.lc.col)
+            if last == _last(canonical):  # (its end is the canonical block's)
+                attach_tail(original[last], canonical[last], lines)
+                return
+            inner, lines = _split_deeper(lines, original.lc.col)
             attach_tail(original[last], canonical[last], inner)
     attach_end(canonical, lines)
+
+
+def _split_deeper(lines: list[str], column: int) -> tuple[list[str], list[str]]:
+    """``lines`` of a block's tail split into those indented right of ``column`` (into
+    the block of its last entry) and the rest, each in the order written; a blank line
+    goes with the line below it."""
+    inner: list[str] = []
+    rest: list[str] = []
+    run: list[str] = []
+    for line in lines:
+        run.append(line)
+        if line.strip():
+            (inner if len(line) - len(line.lstrip()) > column else rest).extend(run)
+            run = []
+    return inner, rest + run
 
 
 def _attach_after(canonical: Container, key: Any, lines: list[str]) -> None:
@@ -294,6 +320,26 @@ def _split_tail(lines: list[str], column: int | None) -> tuple[list[str], list[s
             break
         end = at + 1
     return lines[:end], lines[end:]
+
+
+def _split_last(lines: list[str], column: int | None, below: int, *, stays: bool
+                ) -> tuple[list[str], list[str]]:
+    """``lines`` after a map's last entry, a block, split into the block's tail and the
+    rest: up to the first line at the ``below`` column or left of it (from there on the
+    lines are above what follows the map), those indented right of the map's keys
+    (``column``), each by its own indentation (:func:`attach_tail`), also after one at
+    the keys' column or left of it (the tail of the map, or of a block around it); all
+    of them where the block ``stays`` last (its end is the map's), in the order written."""
+    cut = next((at for at, line in enumerate(lines)
+                if line.strip() and len(line) - len(line.lstrip()) <= below), len(lines))
+    while cut and not lines[cut - 1].strip():
+        cut -= 1
+    if column is None:
+        return [], lines
+    if stays:
+        return lines[:cut], lines[cut:]
+    inner, rest = _split_deeper(lines[:cut], column)
+    return inner, rest + lines[cut:]
 
 
 def _cut_end(container: Container) -> list[str]:

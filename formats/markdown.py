@@ -753,17 +753,18 @@ def _commented(value: Any) -> Any:
 
 
 def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None, *,
-                   document: bool = True, column: int = 0) -> Any:
+                   document: bool = True, column: int = 0, below: int = 0) -> Any:
     """Carry comments from ``original`` over to the equal-valued parts of ``canonical``
     (``above``: a map value's comment list in its parent map, ``document``: whether
     ``original`` is the whole front matter, ``column``: where fmt writes its keys, or
-    its dashes)."""
+    its dashes, ``below``: the column of the line below ``original``)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from converter import keyedcomments
 
     if isinstance(original, CommentedMap) and isinstance(canonical, CommentedMap):
-        _keep_map_comments(original, canonical, above, document=document, column=column)
+        _keep_map_comments(original, canonical, above, document=document, column=column,
+                           below=below)
     elif isinstance(original, CommentedSeq) and isinstance(canonical, CommentedSeq):
         if original.ca.comment:
             canonical.ca.comment = original.ca.comment
@@ -772,14 +773,15 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
                 canonical.ca.items[i] = original.ca.items[i]
-            canonical[i] = _keep_comments(original[i], canonical[i], document=False,
-                                          column=column + _STEP_IN)
+            canonical[i] = _keep_comments(
+                original[i], canonical[i], document=False, column=column + _STEP_IN,
+                below=below if i == len(original) - 1 else original.lc.col)
             keyedcomments.lift(original, canonical, i, column)
     return canonical
 
 
 def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *,
-                       document: bool, column: int) -> None:
+                       document: bool, column: int, below: int) -> None:
     """:func:`_keep_comments` of a map: where its keys are reordered, the comment lines
     above each key go with it, and those after its last entry stay at its end, as do
     those indented into a block value at the block's end; the lines after a value that
@@ -790,7 +792,8 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
     end: list[str] = []
     tails: dict[Any, list[str]] = {}
     if keyedcomments.reordered(original, canonical):
-        end, tails = keyedcomments.detach(original, canonical, above, document=document)
+        end, tails = keyedcomments.detach(original, canonical, above, document=document,
+                                          below=below)
     if original.ca.comment:
         canonical.ca.comment = original.ca.comment
     if original.ca.end:  # after the last entry (of a null value, "key:" with no value)
@@ -801,8 +804,10 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         if slot is not None and _fits(slot, canonical[key]):
             canonical.ca.items[key] = slot
         if key in original:
-            canonical[key] = _keep_comments(original[key], canonical[key], slot,
-                                            document=False, column=column + _STEP_IN)
+            canonical[key] = _keep_comments(
+                original[key], canonical[key], slot, document=False,
+                column=column + _STEP_IN,
+                below=below if key == next(reversed(original)) else original.lc.col)
             keyedcomments.share_start(canonical, key)
         keyedcomments.attach_end(canonical[key], after)
         if key in tails:

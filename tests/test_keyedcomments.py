@@ -125,6 +125,44 @@ def test_attach_tail_puts_the_lines_indented_into_an_inner_block_at_its_end() ->
         "  # in the item\n# after\n")
 
 
+def test_attach_tail_puts_each_line_by_its_indentation_after_one_left_of_it() -> None:
+    """A line indented into ``short`` after one of the item's tail ends ``short`` (it
+    went after ``extended``, where it read as ``extended``'s); where the inner block stays
+    last, its end is the item's, and the lines keep the order written."""
+    original = _load("f:\n- extended: g\n  short:\n    da: t\n")["f"]
+    canonical = CommentedSeq([CommentedMap([
+        ("short", CommentedMap([("da", "t")])), ("extended", "g")])])
+    attach_tail(original, canonical, ["  # in the item", "", "    # in short", "# after"])
+    assert _dump(CommentedMap([("f", canonical)])) == (
+        "f:\n- short:\n    da: t\n\n    # in short\n  extended: g\n  # in the item\n"
+        "# after\n")
+    canonical = CommentedSeq([CommentedMap([
+        ("extended", "g"), ("short", CommentedMap([("da", "t")]))])])
+    attach_tail(original, canonical, ["  # in the item", "    # in short", "# after"])
+    assert _dump(CommentedMap([("f", canonical)])) == (
+        "f:\n- extended: g\n  short:\n    da: t\n  # in the item\n    # in short\n"
+        "# after\n")
+
+
+def test_the_last_entry_s_tail_runs_past_a_line_left_of_the_keys_to_the_one_below(
+        ) -> None:
+    """After a nested map's last entry, a block: a line indented into the block after
+    one at the map's keys (the item's tail) is the block's; from the first line at
+    the column of what follows the map (``below``: the next item's dash) on, the lines
+    are above that. Where the block stays last, its tail takes all before those, in
+    the order written."""
+    text = ("f:\n  - e: g\n    s:\n      da: t\n    # in the item\n      # in s\n"
+            "  # the next item\n      # reviewed\n  - s: u\n")
+    item = _load(text)["f"][0]
+    assert detach(item, {"s": {"da": "t"}, "e": "g"}, None, document=False, below=2) == (
+        ["    # in the item", "  # the next item", "      # reviewed"],
+        {"s": ["      # in s"]})
+    item = _load(text)["f"][0]
+    assert detach(item, {"e": "g", "s": {"da": "t"}}, None, document=False, below=2) == (
+        ["  # the next item", "      # reviewed"],
+        {"s": ["    # in the item", "      # in s"]})
+
+
 def test_cut_reshaped_takes_the_lines_after_a_value_written_anew_as_a_block() -> None:
     original = _load("origin: The back.  # eol\n# next\nlatin: L\n# last\n")
     canonical = {"origin": {"en": "The back."}, "latin": "L"}

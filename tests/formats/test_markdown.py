@@ -486,6 +486,19 @@ def test_fmt_moves_comment_lines_with_their_key_at_every_level(
      "title: Soleus\nfunction:\n  - short:\n      da: Holder anklen.\n"
      "      en: Stabilises the ankle.\n      # de: to come\n"
      "    extended: Keeps you upright.\n    # the item's end\n"),
+    # The same after a line of the item's or the list's tail, the function block's
+    # moved or not (short's went after extended, where it read as extended's); one
+    # after a line at the next item's dash goes with that item.
+    ("function:\n  - extended: Keeps you upright.\n    short:\n      da: Holder anklen.\n"
+     "    # the item's end\n  # - short: to come\n      # en: to come\ntitle: Soleus\n",
+     "title: Soleus\nfunction:\n  - short:\n      da: Holder anklen.\n      # en: to come\n"
+     "    extended: Keeps you upright.\n    # the item's end\n  # - short: to come\n"),
+    ("title: Soleus\nfunction:\n  - extended: Keeps you upright.\n    short:\n"
+     "      da: Holder anklen.\n    # the item's end\n      # en: to come\n"
+     "  # the next item\n      # reviewed\n  - short: Points the foot.\n",
+     "title: Soleus\nfunction:\n  - short:\n      da: Holder anklen.\n      # en: to come\n"
+     "    extended: Keeps you upright.\n    # the item's end\n  # the next item\n"
+     "      # reviewed\n  - short: Points the foot.\n"),
 ])
 def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
         tmp_path: Path, front: str, formatted: str) -> None:
@@ -1228,6 +1241,34 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
     assert parse(new, "m.md", muscle.slug, "en") == written
     assert _comment_owners(markdown.split(new, "m.md")[0]) == _as_fmt_puts_them(
         _comment_owners(markdown.split(text, "m.md")[0]))
+    src.write_text(new, encoding="utf-8")
+    assert _fmt(src) == new
+
+
+#: The example test_fmt_keeps_each_comment_above_its_key found: a comment line of the
+#: function list's tail, then one indented into the last item's ``short`` map, which
+#: fmt puts before ``extended``.
+_SHORT_TAIL_AFTER_THE_LIST_S = (
+    '---\ntitle: "0"\ninsertion:\n  da: ""\n  en: ""\nfunction:\n'
+    '  - short:\n      da: ""\n    extended:\n      da: ""\n      en: ""\n'
+    '  - short:\n      da: ""\n    extended:\n      da: ""\n      en: ""\n'
+    '  - extended:\n      da: ""\n    short:\n      da: ""\n  # t1\n      # t0\n---\n')
+
+
+def test_fmt_keeps_a_comment_indented_into_short_after_one_of_the_list_in_short(
+        tmp_path: Path) -> None:
+    """A comment line indented into a function item's ``short`` map after one of the
+    list's tail (left of the item's keys): fmt put it after ``extended``, which it puts
+    after ``short``, where it read as ``extended``'s; it ends ``short``, the other still
+    ends the list."""
+    src = tmp_path / "0.md"
+    src.write_text(_SHORT_TAIL_AFTER_THE_LIST_S, encoding="utf-8")
+    new = _fmt(src)
+    assert new.endswith('  - short:\n      da: ""\n      # t0\n    extended:\n'
+                        '      da: ""\n  # t1\n---\n')
+    assert _comment_owners(markdown.split(new, "m.md")[0]) == _as_fmt_puts_them(
+        _comment_owners(markdown.split(_SHORT_TAIL_AFTER_THE_LIST_S, "m.md")[0])) == {
+        "# t0": ("tail", ("function", 2, "short")), "# t1": ("tail", ("function",))}
     src.write_text(new, encoding="utf-8")
     assert _fmt(src) == new
 
