@@ -224,10 +224,13 @@ def unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str]
     """(position, what is wrong, the field path) of a quote that libyaml's error ``exc``
     reading ``text`` comes from: one opened before the error and closed lines below it by
     the next quote, across a line that looks like a key and its value (or a list item)
-    no deeper than the line it opens on; else None."""
+    no deeper than the line it opens on, and without which the error is not (closed on
+    its line, :func:`_fails_so_still`); else None."""
     if exc.problem_mark is None:
         return None
     for start, end in _quoted_lines(text, exc.problem_mark.index):
+        if _fails_so_still(text, start, exc):
+            continue
         first = text.rfind("\n", 0, start) + 1
         indent = len(text[first:start]) - len(text[first:start].lstrip(" "))
         last = text.find("\n", end - 1)  # (the closing quote's line, whole)
@@ -241,6 +244,24 @@ def unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str]
                            f"line{'s' if below > 1 else ''} below ({across.strip()!r} and "
                            "all): close it"), _value_field(text, start)
     return None
+
+
+def _fails_so_still(text: str, start: int, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether ``text`` fails as libyaml's error ``exc`` says, at the same place, with the
+    quote that starts at ``start`` closed on its own line: a quote that spans lines as
+    written, closed before that error, which is another line's."""
+    end = text.find("\n", start)
+    if end < 0 or exc.problem_mark is None:
+        return False
+    try:
+        yaml.compose(text[:end] + text[start] + text[end:], Loader=_BaseLoader)
+    except yaml.MarkedYAMLError as again:
+        mark, was = again.problem_mark, exc.problem_mark
+        return again.problem == exc.problem and mark is not None \
+            and (mark.line, mark.column) == (was.line, was.column)
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        pass
+    return False
 
 
 def _quoted_lines(text: str, until: int) -> list[tuple[int, int]]:

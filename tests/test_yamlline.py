@@ -120,6 +120,10 @@ def test_other_errors_are_left_to_the_caller(text: str) -> None:
      "up to the \" 1 line below ('da: \"Bag\"' and all)"),
     ('exercises:\n  - "Squat\n  - "Lunge"\n', "exercises[0]",
      "up to the \" 1 line below ('- \"Lunge\"' and all)"),
+    ('origin:\n  en: "Back\n  da: " Bag"\n', "origin.en",
+     "up to the \" 1 line below ('da: \" Bag\"' and all)"),  # (the error after a space)
+    ('title: "Soleus\nlatin: L\nnote: "\n  more: 1\n', "title",
+     "up to the \" 2 lines below ('latin: L' and all)"),  # (the error a line below)
 ])
 def test_a_quote_closed_only_lines_below_is_placed_where_it_opens(
         text: str, field: str, across: str) -> None:
@@ -134,6 +138,10 @@ def test_a_quote_closed_only_lines_below_is_placed_where_it_opens(
     'title: "Soleus\n  of the calf"\nlatin L\nimage: x\n',  # (across no key)
     'title: "Soleus\n  a: b"\nlatin L\nimage: x\n',  # (across a key deeper than its own)
     'title: T\nlatin: "abc\nx: 1\n',  # (never closed at all: the caller says so)
+    # (closed lines below, before an error of a line further down)
+    'title: T\nextra_note: "first line\nsecond: line"\norigin:\n  en: x\n  da y\n',
+    'title: T\nextra_note: "first line\nsecond: line"\norigin:\n  en: x\n  fr: [a,\n',
+    "title: T\nnote: 'first line\nsecond: line'\nlatin L\nimage: x\n",
 ])
 def test_a_quote_that_spans_lines_as_written_is_no_unclosed_quote(text: str) -> None:
     assert unclosed_quote(text, libyaml_error(text)) is None

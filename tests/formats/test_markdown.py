@@ -248,7 +248,9 @@ def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -
     ('title: "Soleus\nlatin: Musculus soleus\norigin:\n  en: Back of the tibia.\n'
      'coords:\n  - "10,10,20,10,20,20"\n', "2:8: error: title: this quoted text is never "
      "closed on its line, so YAML reads on as its text up to the \" 5 lines below"),
-], ids=["colon", "dash", "space", "quote"])
+    ('title: T\nextra_note: "first line\nsecond: line"\norigin:\n  en: x\n  da y\n',
+     "7:3: error: origin: no ':' after the key on this line: write da: y"),
+], ids=["colon", "dash", "space", "quote", "quote-closed-above"])
 def test_a_line_missing_its_colon_dash_space_or_quote_is_the_error_there(
         tmp_path: Path, yaml: str, said: str) -> None:
     """libyaml finds each at the line after it (a quote at the next one, lines below):
