@@ -74,7 +74,7 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         return start + len(key), (f"no space after the ':' of {key}, so YAML reads "
                                   f"{key}:{value.split()[0]} as text: write {key}: "
                                   f"{value}"), field
-    if exc.problem == _SECOND_KEY:
+    if exc.problem == _SECOND_KEY and _NO_SPACE.fullmatch(line):  # (- http://x)
         return None
     words = _WORDS.fullmatch(line)
     keyed = f"write {words[1]}: {words[2]}" if words else f"write {line}: and its value" \
@@ -153,15 +153,29 @@ def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:
         return None
     # The key is a plain text of lines: the one it starts on is the one at fault.
     end = text.rfind("\n", 0, exc.problem_mark.index)
+    first = None  # (the text's first line so far: at fault under a key with no value)
     while end > 0:
         begin = text.rfind("\n", 0, end) + 1
         line = text[begin:end]
         if _NO_SPACE.fullmatch(line.strip()) and not line.lstrip().startswith("-"):
             return begin + len(line) - len(line.lstrip())
         if line.strip() and _NOT_PLAIN.match(line):
-            return None
+            return first if _opens_value(text[:end]) else None
+        if line.strip():
+            first = begin + len(line) - len(line.lstrip())
         end = begin - 1
-    return None
+    return first
+
+
+def _opens_value(before: str) -> bool:
+    """Whether the last line of ``before`` with more than a comment on it is a key with
+    no value after its ':' (``origin:``), whose value starts on the next line, or there
+    is none (the text starts after ``before``)."""
+    for line in reversed(before.split("\n")):
+        kept = "" if line.lstrip().startswith("#") else line.split(" #")[0].strip()
+        if kept:
+            return kept.endswith(":")
+    return True
 
 
 def _holder(before: str, column: int, item: bool) -> tuple[str, str] | None:

@@ -33,6 +33,16 @@ def libyaml_error(text: str) -> yaml.MarkedYAMLError:
     ("exercises:\n- Squat\nLunge\nlatin: L\n", "Lunge", "",
      "no ':' after the key on this line (write Lunge: and its value), or no '- ' "
      "before this item of the list above it (write - Lunge)"),
+    # (the first line of a map's or the text's: libyaml read on into the next line)
+    ("title: T\norigin:\n  en x\n  da: y\n", "en x", "origin",
+     "no ':' after the key on this line: write en: x"),
+    ("title: T\norigin: # a note\n  # more\n\n  en x\n  of it\n  da: y\n", "en x",
+     "origin", "no ':' after the key on this line: write en: x"),
+    ("x:\n  - a:\n      en\n      da: y\n", "en\n", "x[0].a",
+     "no ':' after the key on this line: write en: and its value"),
+    ("latin L\ntitle: T\n", "latin L", "", "no ':' after the key on this line: write "
+     "latin: L"),
+    ("# a note\nlatin L\ntitle: T\n", "latin L", "", "no ':' after the key on this line"),
     ("title: T\nlatin:L\nimage: x\n", ":L", "latin",
      "no space after the ':' of latin, so YAML reads latin:L as text: write latin: L"),
     ("title:Soleus\nlatin: L\n", ":Soleus", "title",
@@ -105,6 +115,7 @@ def test_a_line_after_a_plain_text_may_be_that_text_not_indented_enough(
     "a: {b c\n d: e}\n",
     "x:\n  - a: b c\n      d: 2\n",  # (a key under a plain value, as title: x above)
     "x:\n  -   b c\n    d: 2\n",  # (a key less deep than the item's text)
+    "x:\n  -\n    b c\n    d: 2\n",  # (a plain text under an empty item, not a key)
 ])
 def test_other_errors_are_left_to_the_caller(text: str) -> None:
     assert misread_line(text, libyaml_error(text)) is None
