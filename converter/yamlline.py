@@ -27,6 +27,9 @@ _NO_COLON = ("could not find expected ':'", "while scanning a simple key")
 _SECOND_KEY = "mapping values are not allowed in this context"
 #: libyaml's problem where a map's line holds no key (a list item there, ``- a``).
 _NO_KEY = ("did not find expected key", "while parsing a block mapping")
+#: The most characters from a key's start to its ``:`` that libyaml reads (a longer
+#: one is no key to it: no ``:`` found, or one that is not allowed).
+_KEY_MOST = 1024
 #: A list item's ``-`` where a line starts.
 _ITEM = re.compile(r"-(?:[ \t]|$)", re.M)
 #: A line's indentation and the ``- `` of list items that start on it.
@@ -47,10 +50,10 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     (``latin L``), a ``- `` or the space after a ``:`` (``latin:L``) is missing on it
     (or, after a plain text, it may be more of that text, not indented enough), or it
     is a list item of text with a key below it (:func:`_text_item`), or a list item
-    where a key is expected (:func:`_stray_item`); else None. The field is that of the
-    map or list the line is in ("" at the top), or, for a missing space, that key's, or
-    the item's."""
-    item = _text_item(text, exc) or _stray_item(text, exc)
+    where a key is expected (:func:`_stray_item`), or a key is too long
+    (:func:`_long_key`); else None. The field is that of the map or list the line is in
+    ("" at the top), or, for a missing space, that key's, or the item's."""
+    item = _long_key(text, exc) or _text_item(text, exc) or _stray_item(text, exc)
     if item is not None:
         return item
     start = _line_at_fault(text, exc)
@@ -89,6 +92,26 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     field, holder = above  # (a text wrapped, its next line not indented enough)
     return start, (f"{missing[kind]}; or, if this line goes on with the text of {field} "
                    f"above, indent it further than {holder} (or quote that text)"), path
+
+
+def _long_key(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to do, the field path of its map) of a key
+    longer than libyaml reads (:data:`_KEY_MOST`), that libyaml's error ``exc`` (no ':'
+    found, or one not allowed, at its ':') comes from; None for another error."""
+    mark = exc.problem_mark
+    if exc.problem not in (_NO_COLON[0], _SECOND_KEY) or mark is None \
+            or not re.match(r":(?:[ \t\n]|$)", text[mark.index:mark.index + 2]):
+        return None
+    begin = text.rfind("\n", 0, mark.index) + 1
+    lead = _LEAD.match(text, begin)
+    key = text[lead.end():mark.index].rstrip() if lead is not None else ""
+    if lead is None or mark.index - lead.end() <= _KEY_MOST or re.search(r":[ \t]| #", key):
+        return None
+    lead_text = lead.group()
+    held = _holder(text[:begin], len(lead_text) - len(lead_text.lstrip()), "-" in lead_text)
+    return lead.end(), (f"this key is {len(key):,} characters long, and YAML reads a key of "
+                        f"at most {_KEY_MOST} characters: shorten it"), \
+        held[0] if held is not None else ""
 
 
 def _text_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:

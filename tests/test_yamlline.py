@@ -156,3 +156,29 @@ def test_a_quote_closed_only_lines_below_is_placed_where_it_opens(
 ])
 def test_a_quote_that_spans_lines_as_written_is_no_unclosed_quote(text: str) -> None:
     assert unclosed_quote(text, libyaml_error(text)) is None
+
+
+#: A key of 1,153 characters: longer than libyaml reads (1024 up to its ':').
+LONG = "word " * 230 + "end"
+
+
+@pytest.mark.parametrize("text, key, field", [
+    (f"title: T\norigin:\n  en: x\n  {LONG}: y\n", LONG, "origin"),
+    (f"title: T\norigin:\n  {LONG}: y\n", LONG, "origin"),  # (not allowed, at its ':')
+    (f"title: T\n{LONG}: y\n", LONG, ""),
+    (f'x:\n  - a: 1\n  - "{LONG}" : y\n', f'"{LONG}"', "x[1]"),
+    ("title: T\n" + "a" * 1025 + ": y\n", "a" * 1025, ""),
+], ids=["in-a-map", "first-of-a-map", "at-the-top", "quoted-item", "one-too-many"])
+def test_a_key_longer_than_libyaml_reads_is_said_so(text: str, key: str, field: str) -> None:
+    """libyaml finds no ':' after a key of over 1024 characters, though the line has it:
+    it was said to write one after its first word."""
+    assert misread_line(text, libyaml_error(text)) == (
+        text.index(key), f"this key is {len(key):,} characters long, and YAML reads a key "
+        "of at most 1024 characters: shorten it", field)
+
+
+def test_a_line_as_long_with_no_colon_is_still_missing_it() -> None:
+    text = f"title: T\n{LONG} y\nimage: x\n"
+    found = misread_line(text, libyaml_error(text))
+    assert found is not None and found[0] == text.index(LONG)
+    assert found[1].startswith("no ':' after the key on this line: write word: word word")

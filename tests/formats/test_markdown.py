@@ -247,12 +247,16 @@ def test_yaml_that_does_not_load_is_one_error_naming_its_field(tmp_path: Path) -
     ("title: T\norigin:\n  en x\n  da: y\n",
      "4:3: error: origin: no ':' after the key on this line: write en: x"),
     ("title:Soleus\nlatin: L\n", "2:6: error: title: no space after the ':' of title"),
+    (f"title: T\norigin:\n  en: x\n  {'word ' * 230}end: y\n",
+     "5:3: error: origin: this key is 1,153 characters long, and YAML reads a key of at "
+     "most 1024 characters: shorten it"),
     ('title: "Soleus\nlatin: Musculus soleus\norigin:\n  en: Back of the tibia.\n'
      'coords:\n  - "10,10,20,10,20,20"\n', "2:8: error: title: this quoted text is never "
      "closed on its line, so YAML reads on as its text up to the \" 5 lines below"),
     ('title: T\nextra_note: "first line\nsecond: line"\norigin:\n  en: x\n  da y\n',
      "7:3: error: origin: no ':' after the key on this line: write da: y"),
-], ids=["colon", "dash", "colon-first-line", "space", "quote", "quote-closed-above"])
+], ids=["colon", "dash", "colon-first-line", "space", "long-key", "quote",
+        "quote-closed-above"])
 def test_a_line_missing_its_colon_dash_space_or_quote_is_the_error_there(
         tmp_path: Path, yaml: str, said: str) -> None:
     """libyaml finds each at the line after it (a quote at the next one, lines below):
