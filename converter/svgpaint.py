@@ -182,9 +182,21 @@ def _draws_shape(content: Any, size: Tile | None, tree: Tree) -> bool:
 
 def _animated(targets: set[Any], tree: Tree) -> bool:
     """Whether an animation (an ``<animate>``, ``<set>``...) is one of ``targets`` or
-    animates one: what its ``href`` names, else its parent."""
-    return any(element.tag in _ANIMATIONS and (element in targets or _animates(
-        element, tree) in targets) for element in tree.root.iter())
+    animates one: what its ``href`` names, else its parent
+    (:attr:`converter.svgtree.Tree.animated`)."""
+    return not tree.animated.isdisjoint(targets)
+
+
+def animated_elements(tree: Tree) -> frozenset[Any]:
+    """The animations of a document (an ``<animate>``, ``<set>``...) and what each
+    animates (:func:`_animates`), found in one walk of it."""
+    found: set[Any] = set()
+    for element in tree.root.iter():
+        if element.tag in _ANIMATIONS:
+            found.add(element)
+            found.add(_animates(element, tree))
+    found.discard(None)
+    return frozenset(found)
 
 
 def _animates(animation: Any, tree: Tree) -> Any:

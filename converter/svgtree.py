@@ -13,7 +13,7 @@ from xml.etree.ElementTree import TreeBuilder
 
 from converter.svgcss import LIFT_RULE, is_plain_sheet, is_zero, painted_classes, plain_css
 from converter.svgdom import SVG, XLINK, named, points
-from converter.svgpaint import unstroking_rules
+from converter.svgpaint import animated_elements, unstroking_rules
 
 #: The animations that move what they animate (the reader plays none).
 _MOVING_ANIMATIONS = frozenset(f"{SVG}{name}" for name in (
@@ -67,6 +67,12 @@ class Tree:
         """The selectors and property of each declaration of its ``<style>`` sheets that
         may take a stroke away (:func:`converter.svgpaint.unstroking_rules`)."""
         return tuple(found for sheet in self.sheets for found in unstroking_rules(sheet, self))
+
+    @cached_property
+    def animated(self) -> frozenset[Any]:
+        """Its animations and what each animates, found once for every paint server
+        (:func:`converter.svgpaint.animated_elements`)."""
+        return animated_elements(self)
 
 
 class _LineBuilder(TreeBuilder):

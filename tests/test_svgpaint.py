@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,26 @@ def test_an_attribute_chromium_may_drop_leaves_the_stop_its_initial_value(
         stop: str, unseen: bool, tmp_path: Path) -> None:
     tree = svg_tree(f"<linearGradient id='g'><stop {stop}/></linearGradient>", tmp_path)
     assert unseen_paint("fill", "url(#g)", tree) is unseen
+
+
+def test_the_animations_are_found_in_one_walk_of_the_map_for_every_paint_server(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Many polygons of one gradient or pattern (a map of thousands) are judged as one is,
+    and the map is walked for its animations once, not once for each polygon."""
+    import converter.svgpaint as svgpaint
+
+    tree = svg_tree("<linearGradient id='g'><stop stop-opacity='0'/></linearGradient>"
+                    "<linearGradient id='h'><stop stop-opacity='0'/><set attributeName="
+                    "'stop-opacity' to='1'/></linearGradient><pattern id='p' width='1' "
+                    "height='1'><rect width='1' height='1'/></pattern><rect><set "
+                    "attributeName='fill' to='red'/></rect>", tmp_path)
+    found: list[Any] = []
+    animates = svgpaint._animates
+    monkeypatch.setattr(svgpaint, "_animates",
+                        lambda animation, tree: found.append(animation) or animates(
+                            animation, tree))
+    for _ in range(50):
+        assert unseen_paint("fill", "url(#g)", tree)
+        assert not unseen_paint("fill", "url(#h)", tree)
+        assert not unseen_paint("fill", "url(#p)", tree)
+    assert len(found) == 2
