@@ -138,6 +138,66 @@ def may_select(selectors: str, shown: list[tuple[str, frozenset[str], str]]) -> 
     return False
 
 
+#: What a rule's selectors may select (:func:`_subjects`): an element of a class
+#: (``.``), of an id (``#``) or of a type (``""``), with that name (lower case).
+_Subject = tuple[str, str]
+
+
+def _subjects(selectors: str | None) -> frozenset[_Subject] | None:
+    """What a rule's selectors may select, as :func:`may_select` tells: for each, a class
+    or id its subject must have, else its type; None when one may select any element
+    (no selectors, a subject of ``*`` alone or one the reader does not tell)."""
+    if selectors is None:
+        return None
+    found: set[_Subject] = set()
+    for selector in selectors.lower().split(","):
+        subject = _COMBINATOR.split(selector.strip())[-1]
+        compound = _SIMPLE_COMPOUND.fullmatch(subject)
+        if compound is None or subject in _KEYFRAMES or not subject:
+            return None
+        names = _SIMPLE_NAME.findall(compound.group(2))
+        if names:
+            found.add(names[0])
+        elif compound.group(1) in (None, "*"):
+            return None
+        else:
+            found.add(("", compound.group(1)))
+    return frozenset(found)
+
+
+class SheetRules:
+    """The rules of a sheet (:func:`rules`), each's declarations found once (property
+    lower case, value as written), by what they may select (:func:`_subjects`), so that
+    an element is matched against only the rules that may apply to it."""
+
+    def __init__(self, css: str) -> None:
+        self.rules = [(selectors, [(name.lower(), value) for name, value
+                                   in DECLARATION.findall(block)])
+                      for selectors, block in rules(css)]
+        self._anything: list[int] = []
+        self._by_subject: dict[_Subject, list[int]] = {}
+        for index, (selectors, _) in enumerate(self.rules):
+            subjects = _subjects(selectors)
+            if subjects is None:
+                self._anything.append(index)
+            for subject in subjects or ():
+                self._by_subject.setdefault(subject, []).append(index)
+
+    def may_apply(self, shown: tuple[str, frozenset[str], str]
+                  ) -> Iterator[tuple[str | None, list[tuple[str, str]]]]:
+        """The rules, in order, that may select an element told by ``shown``
+        (:func:`selected_as`) as :func:`may_select` tells, with their declarations."""
+        name, classes, key = shown
+        subjects = [("", name), *((".", one) for one in classes)] + ([("#", key)] if key
+                                                                      else [])
+        indexes = set(self._anything).union(
+            *(self._by_subject.get(subject, ()) for subject in subjects))
+        for index in sorted(indexes):
+            selectors, declarations = self.rules[index]
+            if selectors is None or may_select(selectors, [shown]):
+                yield selectors, declarations
+
+
 def css_value(value: str) -> str:
     """A declaration's value without ``!important``, lower case but for a ``url()`` (an
     id is as it is written)."""

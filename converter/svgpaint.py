@@ -374,12 +374,11 @@ def _sheet_declarations(element: Any, name: str, tree: Tree
     """Each declaration of a property in a ``<style>`` rule that may select ``element``,
     in order: the specificity with which the rule surely selects it (None: it may not)
     and whether it may with one not told; its value and whether it is ``!important``."""
-    shown = [selected_as(element)]
-    for css, plain in zip(tree.sheets, tree.plain_sheets, strict=True):
-        for selectors, block in rules(css):
-            found = [value for prop, value in DECLARATION.findall(block)
-                     if prop.lower() == name]
-            if not found or not (selectors is None or may_select(selectors, shown)):
+    shown = selected_as(element)
+    for sheet, plain in zip(tree.sheet_rules, tree.plain_sheets, strict=True):
+        for selectors, declarations in sheet.may_apply(shown):
+            found = [value for prop, value in declarations if prop == name]
+            if not found:
                 continue
             specificity, untold = (None, True) if not plain or selectors is None else \
                 sure_specificity(selectors, element, tree.parents)

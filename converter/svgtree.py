@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import TreeBuilder
 
-from converter.svgcss import LIFT_RULE, is_plain_sheet, is_zero, painted_classes, plain_css
+from converter.svgcss import (
+    LIFT_RULE,
+    SheetRules,
+    is_plain_sheet,
+    is_zero,
+    painted_classes,
+    plain_css,
+)
 from converter.svgdom import SVG, XLINK, named, points
 from converter.svgpaint import animated_elements, unstroking_rules
 
@@ -67,6 +74,12 @@ class Tree:
         """The selectors and property of each declaration of its ``<style>`` sheets that
         may take a stroke away (:func:`converter.svgpaint.unstroking_rules`)."""
         return tuple(found for sheet in self.sheets for found in unstroking_rules(sheet, self))
+
+    @cached_property
+    def sheet_rules(self) -> tuple[SheetRules, ...]:
+        """Its ``<style>`` sheets' rules, each's declarations found once and the rules
+        found by what they may select (:class:`converter.svgcss.SheetRules`)."""
+        return tuple(SheetRules(sheet) for sheet in self.sheets)
 
     @cached_property
     def animated(self) -> frozenset[Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from converter.svgcss import (
     COMMENT_MARK,
+    SheetRules,
     css_value,
     is_plain_sheet,
     may_select,
@@ -96,3 +97,19 @@ def test_a_rule_surely_selects_with_the_specificity_of_its_most_specific_selecto
     tree = svg_tree("<linearGradient id='g'><stop class='x'/></linearGradient>", tmp_path)
     stop = tree.root[0][0]
     assert sure_specificity(selectors, stop, tree.parents) == (specificity, untold)
+
+
+def test_the_rules_that_may_apply_to_an_element_are_those_that_may_select_it() -> None:
+    """A sheet's rules found by what they may select are, in order, those that
+    may_select tells may select the element (of a class, an id, a type, or any)."""
+    sheet = ("stop { a: 1 } .s1 { b: 2 } .S2, #G stop { c: 3 } stop.s2.s3 { d: 4 } "
+             "* { e: 5 } [x] { f: 6 } rect, .other { g: 7 } #g { h: 8 } :hover { i: 9 } "
+             "to { j: 10 } stray: 11")
+    every = SheetRules(sheet)
+    for shown in [("stop", frozenset({"s2", "s3"}), "g"), ("stop", frozenset({"s1"}), ""),
+                  ("rect", frozenset(), "x"), ("polygon", frozenset({"other"}), "")]:
+        assert list(every.may_apply(shown)) == [
+            (selectors, declarations) for selectors, declarations in every.rules
+            if selectors is None or may_select(selectors, [shown])]
+    assert [name for _, declared in every.may_apply(("stop", frozenset({"s2"}), ""))
+            for name, _ in declared] == ["a", "c", "e", "f", "i", "j", "stray"]

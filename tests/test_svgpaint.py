@@ -197,3 +197,31 @@ def test_the_animations_are_found_in_one_walk_of_the_map_for_every_paint_server(
         assert not unseen_paint("fill", "url(#h)", tree)
         assert not unseen_paint("fill", "url(#p)", tree)
     assert len(found) == 2
+
+
+def test_a_sheet_is_read_once_and_each_stop_matched_only_against_its_own_rules(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A map of many gradients, each stop of a class of its own rule (a stop-color): the
+    gradients paint as before (a rule of its own that fades a stop clears it), the sheet
+    is split into rules once, and each stop is matched against its own rule only, not
+    every rule of the sheet."""
+    import converter.svgcss as svgcss
+    import converter.svgpaint as svgpaint
+
+    count = 30
+    sheet = " ".join(f".s{n} {{ stop-color: {'transparent' if n % 2 else '#123456'} }}"
+                     for n in range(count))
+    tree = svg_tree(f"<style>{sheet}</style>" + "".join(
+        f"<linearGradient id='g{n}'><stop class='s{n}' stop-color='red'/></linearGradient>"
+        for n in range(count)), tmp_path)
+    split: list[str] = []
+    matched: list[str] = []
+    for module in (svgcss, svgpaint):
+        monkeypatch.setattr(module, "rules", lambda css, rules=svgcss.rules: split.append(
+            css) or rules(css))
+        monkeypatch.setattr(module, "may_select", lambda selectors, shown, may=(
+            svgcss.may_select): matched.append(selectors) or may(selectors, shown))
+    assert [unseen_paint("fill", f"url(#g{n})", tree) for n in range(count)] == [
+        bool(n % 2) for n in range(count)]
+    assert len(split) == 1
+    assert len(matched) <= 2 * count
