@@ -20,7 +20,6 @@ from converter.svgcss import (
     has_transform,
     is_important,
     is_zero,
-    may_select,
     rules,
     selected_as,
     style_declaration,
@@ -258,11 +257,10 @@ def _draws_nothing(element: Any, tree: Tree) -> bool:
 def _restyled(element: Any, tree: Tree) -> bool:
     """Whether a ``<style>`` rule (or what is outside every rule) that sets how an
     element is seen or where (:data:`_SHOWING`) may select it or one around it."""
-    shown = [selected_as(around) for around in ancestry(element, tree.parents)]
-    return any(
-        (selectors is None or may_select(selectors, shown)) and any(
-            name.lower() in _SHOWING for name, _ in DECLARATION.findall(block))
-        for css in tree.sheets for selectors, block in rules(css))
+    return any(name in _SHOWING for sheet in tree.sheet_rules
+               for around in ancestry(element, tree.parents)
+               for _, declarations in sheet.may_apply(selected_as(around))
+               for name, _ in declarations)
 
 
 def _inherited_visibility(element: Any, tree: Tree) -> str:

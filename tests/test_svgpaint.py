@@ -220,8 +220,36 @@ def test_a_sheet_is_read_once_and_each_stop_matched_only_against_its_own_rules(
         monkeypatch.setattr(module, "rules", lambda css, rules=svgcss.rules: split.append(
             css) or rules(css))
         monkeypatch.setattr(module, "may_select", lambda selectors, shown, may=(
-            svgcss.may_select): matched.append(selectors) or may(selectors, shown))
+            svgcss.may_select): matched.append(selectors) or may(selectors, shown),
+            raising=False)
     assert [unseen_paint("fill", f"url(#g{n})", tree) for n in range(count)] == [
         bool(n % 2) for n in range(count)]
     assert len(split) == 1
     assert len(matched) <= 2 * count
+
+
+def test_a_pattern_s_content_is_matched_only_against_the_rules_that_may_select_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Many polygons of one pattern and a sheet of many rules for other elements: the
+    pattern paints nothing as before (a rule that may hide its rect would leave it taken
+    to paint), and its content is matched against the rules that may select it, not
+    every rule of the sheet for each polygon."""
+    import converter.svgcss as svgcss
+    import converter.svgpaint as svgpaint
+
+    count = 30
+    sheet = " ".join(f".r{n} {{ fill: red }}" for n in range(count))
+    pattern = ("<pattern id='p' width='1' height='1'><rect class='{}' width='1' height="
+               "'1' fill='none'/></pattern>")
+    matched: list[str] = []
+    for module in (svgcss, svgpaint):
+        monkeypatch.setattr(module, "may_select", lambda selectors, shown, may=(
+            svgcss.may_select): matched.append(selectors) or may(selectors, shown),
+            raising=False)
+    tree = svg_tree(f"<style>{sheet} .shown {{ opacity: 1 }}</style>"
+                    + pattern.format("plain"), tmp_path)
+    assert all(unseen_paint("fill", "url(#p)", tree) for _ in range(count))
+    assert len(matched) <= count
+    restyled = svg_tree(f"<style>{sheet} .shown {{ opacity: 1 }}</style>"
+                        + pattern.format("shown"), tmp_path)
+    assert not unseen_paint("fill", "url(#p)", restyled)
