@@ -473,21 +473,43 @@ def map_svg(muscles: Sequence[Muscle], viewbox: ViewBox, *, base_image: str | No
     return "".join(parts)
 
 
-#: Focus images draw every other muscle faintly only up to this many muscles. Beyond it
-#: a diagram says nothing (no body has that many muscles), and the images (and a deck
-#: shipping them) would grow with the square of the corpus: 20,000 muscles would take
-#: tens of gigabytes. Then each focus image shows its own muscle alone.
+#: Focus images draw every other muscle faintly only up to this many muscles, and only
+#: while all muscles' regions have up to :data:`FAINT_POINTS` points in all. Beyond
+#: either a diagram says nothing (no body has that many muscles), and the images (and a
+#: deck shipping them) would grow with the square of the corpus: 20,000 muscles would
+#: take tens of gigabytes, and so would 1,000 muscles of 500 points each. Then each
+#: focus image shows its own muscle alone.
 FAINT_LIMIT = 1000
+#: The most points all muscles' regions may have for focus images to draw them faintly
+#: (1,000 muscles of 10 to 20 points, a whole body drawn in detail, stay under it).
+FAINT_POINTS = 20000
 
 
-def report_faint_limit(count: int, ctx: WriteContext, out: Path) -> None:
-    """Warn (once, naming the output) when ``count`` muscles is too many for the faint
-    layer of focus images."""
+def region_points(muscles: Iterable[Muscle]) -> int:
+    """How many points the regions of ``muscles`` have in all."""
+    return sum(len(r.points) for m in muscles for r in m.regions)
+
+
+def faint_context(count: int, points: int) -> bool:
+    """Whether focus images among ``count`` muscles whose regions have ``points`` points
+    in all draw the other muscles faintly (:data:`FAINT_LIMIT`, :data:`FAINT_POINTS`)."""
+    return count <= FAINT_LIMIT and points <= FAINT_POINTS
+
+
+def report_faint_limit(count: int, points: int, ctx: WriteContext, out: Path) -> None:
+    """Warn (once, naming the output) when ``count`` muscles, or their regions'
+    ``points`` points in all, are too many for the faint layer of focus images."""
     if count > FAINT_LIMIT:
-        ctx.report(Diagnostic(
-            str(out), None, None, "", "focus-without-context",
-            f"{count} muscles is more than the {FAINT_LIMIT} a focus image draws faintly "
-            "around its muscle: each focus image shows its own muscle only", "warning"))
+        too_many = f"{count} muscles is more than the {FAINT_LIMIT}"
+    elif points > FAINT_POINTS:
+        too_many = (f"the muscles' regions have {points} points in all, more than the "
+                    f"{FAINT_POINTS}")
+    else:
+        return
+    ctx.report(Diagnostic(
+        str(out), None, None, "", "focus-without-context",
+        f"{too_many} a focus image draws faintly around its muscle: each focus image "
+        "shows its own muscle only", "warning"))
 
 
 @dataclass(frozen=True)
@@ -576,7 +598,8 @@ def _pixels(size: float, decimals: int = 10) -> str:
 def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
               base_image: str | None = None) -> str:
     """A standalone SVG document: ``muscle``'s regions highlighted, every other region of
-    ``everyone`` faint (up to :data:`FAINT_LIMIT` muscles), on the same ``viewbox``
+    ``everyone`` faint (up to :data:`FAINT_LIMIT` muscles and :data:`FAINT_POINTS`
+    points: :func:`faint_context`), on the same ``viewbox``
     (deterministic, escaped, no script)."""
     return next(focus_svgs([muscle], everyone, viewbox, base_image=base_image))[1]
 
@@ -586,7 +609,8 @@ def focus_svgs(focus: Iterable[Muscle], everyone: Sequence[Muscle], viewbox: Vie
     """(muscle, its :func:`focus_svg`) of each of ``focus``, each muscle's polygons made
     text once for all of them (once per image was n² below the faint limit: 1,000
     muscles took seconds)."""
-    faint = [] if len(everyone) > FAINT_LIMIT else [outline(m) for m in everyone]
+    shown = faint_context(len(everyone), region_points(everyone))
+    faint = [outline(m) for m in everyone] if shown else []
     for muscle in focus:
         yield muscle, _focus_document(outline(muscle), faint, viewbox, base_image)
 
@@ -600,18 +624,20 @@ class Outline:
     title: str
     #: Its regions as SVG ``<polygon>`` elements.
     polygons: str
+    #: How many points its regions have in all.
+    points: int
 
 
 def outline(muscle: Muscle) -> Outline:
     """The :class:`Outline` of ``muscle``."""
-    return Outline(muscle.slug, muscle.title, _polygons(muscle))
+    return Outline(muscle.slug, muscle.title, _polygons(muscle), region_points([muscle]))
 
 
 def outline_svgs(drawn: Sequence[Outline], count: int, viewbox: ViewBox
                  ) -> Iterator[tuple[Outline, str]]:
     """(outline, its focus image) of each of ``drawn``, the outlines of every muscle with
     regions among ``count`` muscles: :func:`focus_svgs` of them, from what a writer kept."""
-    faint = [] if count > FAINT_LIMIT else drawn
+    faint = drawn if faint_context(count, sum(shape.points for shape in drawn)) else []
     for shape in drawn:
         yield shape, _focus_document(shape, faint, viewbox, None)
 

@@ -1004,7 +1004,8 @@ class AnkiFormat(Format):
         if images:
             from converter.bodymap import report_faint_limit
 
-            report_faint_limit(len(items), ctx, out)
+            report_faint_limit(len(items), sum(item.shape.points for item in items
+                                               if item.shape is not None), ctx, out)
         notes = len(items)
         collection, cards = _build_collection(items, times, deck_name, drawing)
         _write_package(out, collection, images)

@@ -165,7 +165,7 @@ class SvgFormat(Format):
         settings = bodymap.map_settings(items, ctx, out)
         bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
         bodymap.report_dots(items, settings.viewbox, ctx, out / MAP_NAME)
-        bodymap.report_faint_limit(len(items), ctx, out)
+        bodymap.report_faint_limit(len(items), bodymap.region_points(items), ctx, out)
         focus = []
         for muscle in items:
             refused = device_name(muscle.slug, f"{muscle.slug}.svg") if muscle.regions \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 import multiprocessing
 import os
 import pkgutil
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import converter
-from converter.model import Muscle
+from converter.model import Muscle, Region
 from converter.svgtree import Tree, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,6 +240,16 @@ def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
     multiprocessing.set_start_method(request.param, force=True)
     yield request.param
     multiprocessing.set_start_method(before, force=True)
+
+
+def detailed_muscles(count: int, points: int) -> list[Muscle]:
+    """``count`` muscles side by side, each one ring of ``points`` points (whole
+    pixels, none twice): a corpus drawn in more detail than focus images draw faintly."""
+    radius = points  # (a circumference of 2 pi points: each point a pixel or more apart)
+    return [Muscle(slug=f"m{i}", title=f"M{i}", regions=(Region(tuple(
+        (round(radius * (2 * i + 1) + radius * math.cos(2 * math.pi * k / points)),
+         round(radius + radius * math.sin(2 * math.pi * k / points)))
+        for k in range(points))),)) for i in range(count)]
 
 
 @pytest.fixture(scope="session")

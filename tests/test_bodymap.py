@@ -18,7 +18,7 @@ from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, detailed_muscles
 from tests.strategies import corpora, regions
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -148,11 +148,35 @@ def test_focus_svg_draws_others_only_up_to_the_faint_limit(
     assert [p.get("points") for p in alone.iter(f"{SVG}polygon")] == [LEG.regions[0].coords]
     found: list[Diagnostic] = []
     ctx = WriteContext(report=found.append)
-    bodymap.report_faint_limit(2, ctx, tmp_path)
+    bodymap.report_faint_limit(2, 9, ctx, tmp_path)
     assert found == []
-    bodymap.report_faint_limit(3, ctx, tmp_path)
+    bodymap.report_faint_limit(3, 12, ctx, tmp_path)
     assert [(d.path, d.code, d.severity) for d in found] == [
         (str(tmp_path), "focus-without-context", "warning")]
+
+
+def test_focus_svg_draws_others_only_up_to_the_faint_points(tmp_path: Path) -> None:
+    """The faint layer was capped by muscles only: 400 muscles of 500 points made focus
+    images of 906 MB, each copying every other muscle's points. Past FAINT_POINTS
+    points in all each image draws its own muscle alone, with the warning."""
+    crowd = detailed_muscles(3, bodymap.FAINT_POINTS // 3 + 1)
+    few = crowd[:2]
+    box = bodymap.fit_viewbox(crowd)
+    drawn = dict(bodymap.focus_svgs(crowd, crowd, box))
+    for mine in crowd:
+        assert [p.get("points") for p in parse(drawn[mine]).iter(f"{SVG}polygon")] == [
+            mine.regions[0].coords]
+    assert len(list(parse(bodymap.focus_svg(few[0], few, box)).iter(f"{SVG}polygon"))) == 2
+    found: list[Diagnostic] = []
+    ctx = WriteContext(report=found.append)
+    bodymap.report_faint_limit(2, bodymap.region_points(few), ctx, tmp_path)
+    assert found == []
+    bodymap.report_faint_limit(3, bodymap.region_points(crowd), ctx, tmp_path)
+    assert [(d.path, d.code, d.severity, d.message) for d in found] == [
+        (str(tmp_path), "focus-without-context", "warning",
+         f"the muscles' regions have {bodymap.region_points(crowd)} points in all, more "
+         f"than the {bodymap.FAINT_POINTS} a focus image draws faintly around its muscle: "
+         "each focus image shows its own muscle only")]
 
 
 def test_hostile_titles_are_escaped() -> None:

@@ -19,7 +19,7 @@ from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle, Region
 from converter.registry import ReadContext, Source, WriteContext, get_format
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, detailed_muscles
 from tests.strategies import corpora
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -208,6 +208,21 @@ def test_failure_mid_write_keeps_the_previous_output(sample_muscles: list[Muscle
         write(sample_muscles, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_focus_images_of_a_detailed_corpus_show_their_own_muscle_only(tmp_path: Path) -> None:
+    """Each focus image copied every other muscle's points faintly up to 1,000 muscles:
+    400 muscles of 500 points wrote 906 MB. Past FAINT_POINTS points in all each draws
+    its own muscle alone, and the writer says so."""
+    muscles = detailed_muscles(3, bodymap.FAINT_POINTS // 3 + 1)
+    found = write(muscles, tmp_path / "out")
+    for mine in muscles:
+        focus = parse_file(tmp_path / "out" / f"{mine.slug}.svg")
+        assert [p.get("points") for p in focus.iter(f"{SVG}polygon")] == [
+            mine.regions[0].coords]
+    assert [(d.path, d.code) for d in found] == [
+        (str(tmp_path / "out"), "focus-without-context")]
+    assert "points in all" in found[0].message
 
 
 def hostile_muscle() -> Muscle:
