@@ -633,13 +633,26 @@ def outline(muscle: Muscle) -> Outline:
     return Outline(muscle.slug, muscle.title, _polygons(muscle), region_points([muscle]))
 
 
-def outline_svgs(drawn: Sequence[Outline], count: int, viewbox: ViewBox
-                 ) -> Iterator[tuple[Outline, str]]:
-    """(outline, its focus image) of each of ``drawn``, the outlines of every muscle with
-    regions among ``count`` muscles: :func:`focus_svgs` of them, from what a writer kept."""
-    faint = drawn if faint_context(count, sum(shape.points for shape in drawn)) else []
-    for shape in drawn:
-        yield shape, _focus_document(shape, faint, viewbox, None)
+class FocusImages(Mapping[str, str]):
+    """The focus image of each of ``drawn`` by slug, the outlines of every muscle with
+    regions among ``count`` muscles (:func:`focus_svgs` of them, from what a writer
+    kept), each drawn when asked for and not kept: all at once were as large as a
+    deck's media (260 MB for 1,000 muscles of 20 points)."""
+
+    def __init__(self, drawn: Sequence[Outline], count: int, viewbox: ViewBox) -> None:
+        self._shapes = {shape.slug: shape for shape in drawn}
+        shown = faint_context(count, sum(shape.points for shape in drawn))
+        self._faint = drawn if shown else []
+        self._viewbox = viewbox
+
+    def __getitem__(self, slug: str) -> str:
+        return _focus_document(self._shapes[slug], self._faint, self._viewbox, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shapes)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
 
 
 def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,

@@ -497,19 +497,19 @@ def _card_dot() -> DotWording:
                       f"{FOCUS_OUTLINE:g}-pixel outline, hard to see")
 
 
-def _focus_images(items: list[_Kept], ctx: WriteContext, out: Path) -> dict[str, str]:
-    """slug -> standalone SVG highlighting the muscle, for every muscle with regions;
-    each region under a pixel of its image as drawn is a ``region-under-a-pixel``
-    warning."""
+def _focus_images(items: list[_Kept], ctx: WriteContext, out: Path) -> Mapping[str, str]:
+    """slug -> standalone SVG highlighting the muscle, for every muscle with regions,
+    each drawn when asked for (:class:`~converter.bodymap.FocusImages`); each region
+    under a pixel of its image as drawn is a ``region-under-a-pixel`` warning."""
     drawn = [item.shape for item in items if item.shape is not None]
     if not drawn:
         return {}
-    from converter.bodymap import outline_svgs, report_extent_dots, viewbox_around
+    from converter.bodymap import FocusImages, report_extent_dots, viewbox_around
 
     viewbox = viewbox_around(item.bounds for item in items)
     report_extent_dots(((item.slug, item.extents) for item in items), viewbox, ctx, out,
                        _card_dot())
-    return {shape.slug: drawing for shape, drawing in outline_svgs(drawn, len(items), viewbox)}
+    return FocusImages(drawn, len(items), viewbox)
 
 
 def _model() -> Any:
@@ -576,14 +576,13 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def _write_package(out: Path, collection: bytes, images: Mapping[str, str]) -> None:
     """Zip the collection and media (sorted by name, fixed dates) into ``out`` atomically."""
-    names = sorted(media_name(slug) for slug in images)
-    by_name = {media_name(slug): svg for slug, svg in images.items()}
-    media = {str(i): name for i, name in enumerate(names)}
+    slugs = {media_name(slug): slug for slug in images}  # (each image drawn as zipped)
+    media = {str(i): name for i, name in enumerate(sorted(slugs))}
     with atomic_file(out, "wb") as fh, zipfile.ZipFile(fh, "w") as archive:
         _zip_entry(archive, "collection.anki2", collection)
         _zip_entry(archive, "media", json.dumps(media, sort_keys=False).encode("utf-8"))
         for index, name in media.items():
-            _zip_entry(archive, index, by_name[name].encode("utf-8"))
+            _zip_entry(archive, index, images[slugs[name]].encode("utf-8"))
 
 
 def _unique(muscles: Iterable[Muscle], out: Path, lang: str, prefer: str) -> list[_Kept]:

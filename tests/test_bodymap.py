@@ -416,6 +416,17 @@ def test_focus_images_make_each_muscles_polygons_text_once(
         bodymap.focus_svg(m, muscles, ViewBox(0, 0, 100, 100)) for m in muscles]
 
 
+def test_focus_images_draw_each_as_focus_svgs_does_when_asked() -> None:
+    """A deck's focus images, drawn from what it kept, are the svg writer's."""
+    muscles = [ARM, LEG, muscle("bare")]
+    box = ViewBox(0, 0, 200, 200)
+    drawn = [bodymap.outline(m) for m in muscles if m.regions]
+    images = bodymap.FocusImages(drawn, len(muscles), box)
+    assert (len(images), list(images)) == (2, ["arm", "leg"])
+    assert dict(images) == {m.slug: text for m, text in bodymap.focus_svgs(
+        [ARM, LEG], muscles, box)}
+
+
 def test_a_diagram_keeps_only_the_fields_it_draws() -> None:
     """svg and html kept every muscle whole, texts and all (250 MB at 20,000)."""
     muscles = [replace(LEG, body="x" * 1000, origin=LocalizedText({"en": "y" * 1000})), ARM]

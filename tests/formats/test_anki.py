@@ -721,6 +721,26 @@ def test_a_decks_focus_images_of_a_detailed_corpus_show_their_own_muscle_only(
     assert "points in all" in reported[0].message
 
 
+def test_a_deck_holds_no_more_than_one_focus_image_at_a_time(tmp_path: Path) -> None:
+    """The deck drew every focus image before zipping any, all of them held at once: 1,000
+    muscles of 20 points each (their context under FAINT_POINTS) took 306 MB for 260 MB
+    of images. Each is drawn as it is needed now, and the deck is the same."""
+    import tracemalloc
+
+    muscles = detailed_muscles(100, 150)
+    deck = tmp_path / "held.apkg"
+    tracemalloc.start()
+    try:
+        _write(muscles, deck, {m.slug: 1e9 for m in muscles})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    with zipfile.ZipFile(deck) as archive:
+        drawn = sum(archive.getinfo(number).file_size
+                    for number in json.loads(archive.read("media")))
+    assert peak < drawn / 2  # (every image held: over all of them)
+
+
 def test_a_deck_warns_of_the_regions_under_a_pixel_its_images_draw(tmp_path: Path) -> None:
     """Without --size a deck's focus images fit the muscles, as a map does: the regions
     warned of are those the svg writer's map of the same muscles warns of, named by
