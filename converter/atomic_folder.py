@@ -56,7 +56,9 @@ from .marker import (
     check_no_folder_named,
     check_unedited,
     digests_of,
+    forget_saved,
     marker_text,
+    note_saved,
     read_marker,
 )
 from .once_written import mark
@@ -220,13 +222,13 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
     (its files moved in, for a folder written ``in_place``); ``marker``: what the marker
     of the folder it replaces said; ``shown``: ``path`` as the user gave it;
     ``waiting``: says a wait for another run writing it."""
-    tmp, claim = None, None
+    tmp, claim, built = None, None, None
     try:
         with locked(path, waiting) if in_place else contextlib.nullcontext(), \
                 signals_held():
             named = _beside(path, in_place)
-            tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
-                                        dir=named.parent))
+            tmp = built = Path(tempfile.mkdtemp(prefix=temporary_prefix(named),
+                                                suffix=".tmpdir", dir=named.parent))
             if in_place:  # (this run's, as long as it runs: see _sweep)
                 claim = claimed(tmp)
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
@@ -272,6 +274,8 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                 shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        if built is not None:
+            forget_saved(built)  # (the digests of its files saved, where not taken)
         if claim is not None:
             os.close(claim)
 
@@ -832,3 +836,20 @@ def safe_child(directory: Path, name: str) -> Path:
     if not name or name in {".", ".."} or "/" in name or "\\" in name or "\0" in name:
         raise error(name, "unsafe-path", f"output name {name!r} would escape {directory}")
     return Path(directory) / name
+
+
+def save_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, its line ends as they are) to ``path``, a new file of a
+    folder :func:`atomic_directory` builds, noting the digest of its bytes for the
+    folder's marker (see :func:`~converter.marker.note_saved`): the run does not read
+    it again to take it."""
+    data = text.encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        written = os.fstat(fd)
+    finally:
+        os.close(fd)
+    note_saved(Path(path), written, data)

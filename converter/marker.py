@@ -120,25 +120,71 @@ def check_unedited(folder: Path, marker: Marker, names: Iterable[str], shown: st
 def file_digest(path: Path) -> str | None:
     """The SHA-256 of the bytes of the regular file ``path`` (``sha256:`` and its hex),
     opened without following a link or waiting for a writer; None where there is no
-    such file to be read."""
+    such file to be read. (A small file is read in one call, with no buffer around it:
+    a folder of a map holds thousands of them.)"""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            return "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError:
+    try:
+        seen = os.fstat(fd)
+        if not stat.S_ISREG(seen.st_mode):
             return None
+        digest = hashlib.sha256()
+        chunk = os.read(fd, min(seen.st_size, _CHUNK) + 1)
+        while chunk:
+            digest.update(chunk)
+            chunk = os.read(fd, _CHUNK)
+        return "sha256:" + digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+#: How much of a file :func:`file_digest` reads at once.
+_CHUNK = 1 << 16
+#: The digests of the files saved with :func:`note_saved`, by folder, then name: each
+#: with what ``fstat`` saw of the file as it was written.
+_SAVED: dict[str, dict[str, tuple[tuple[int, ...], str]]] = {}
+
+
+def note_saved(path: Path, written: os.stat_result, data: bytes) -> None:
+    """Note that the file ``path`` was just written with the bytes ``data`` (``fstat``
+    saw it as ``written``): :func:`digests_of` takes their digest while the file is
+    still as written, without reading it again."""
+    _SAVED.setdefault(os.fspath(path.parent), {})[path.name] = (
+        _stamp(written), "sha256:" + hashlib.sha256(data).hexdigest())
+
+
+def forget_saved(folder: Path) -> None:
+    """Forget what :func:`note_saved` noted of the files of ``folder``."""
+    _SAVED.pop(os.fspath(folder), None)
+
+
+def _stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file from itself changed: device, inode, size and times (any write
+    or rename sets its change time, which no one can set back)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def digests_of(folder: Path, names: Iterable[str]) -> dict[str, str]:
-    """The digests (:func:`file_digest`) of the files ``names`` in ``folder``."""
-    found = {name: file_digest(folder / name) for name in names}
+    """The digests (:func:`file_digest`) of the files ``names`` in ``folder``: of one
+    saved with :func:`note_saved` and still as written, the digest noted then."""
+    saved = _SAVED.pop(os.fspath(folder), {})
+    found = {name: _saved_digest(folder / name, saved.get(name)) or file_digest(folder / name)
+             for name in names}
     return {name: digest for name, digest in found.items() if digest is not None}
+
+
+def _saved_digest(path: Path, saved: tuple[tuple[int, ...], str] | None) -> str | None:
+    """The digest noted of ``path`` as it was ``saved``, where it is still as written."""
+    if saved is None:
+        return None
+    try:
+        return saved[1] if _stamp(os.lstat(path)) == saved[0] else None
+    except OSError:
+        return None
 
 
 def marker_text(written: list[str], digests: Mapping[str, str] | None = None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import bodymap
-from converter.atomic_folder import atomic_directory
+from converter.atomic_folder import atomic_directory, save_text
 from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_text
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
@@ -77,15 +77,11 @@ class HtmlFormat(Format):
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             if settings.base_image is None:
-                _save(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang,
+                save_text(tmp / DIAGRAM, bodymap.diagram_svg(drawn, frame, lang=settings.lang,
                                                          pieces=pieces))
-            _save(tmp / INDEX, page(items, settings, image, frame, drawn, pieces,
+            save_text(tmp / INDEX, page(items, settings, image, frame, drawn, pieces,
                                     extents))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
-
-
-def _save(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _whole_pixels(box: ViewBox) -> ViewBox:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from converter import bodymap
-from converter.atomic_folder import atomic_directory, safe_child
+from converter.atomic_folder import atomic_directory, safe_child, save_text
 from converter.authoring import muscle_from_front_matter
 from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
@@ -181,17 +181,13 @@ class SvgFormat(Format):
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)
             drawn, pieces = bodymap.drawing_plan(items)
-            _save(tmp / MAP_NAME, bodymap.map_svg(
+            save_text(tmp / MAP_NAME, bodymap.map_svg(
                 drawn, settings.viewbox, base_image=settings.base_image,
                 link_template=settings.link_template, lang=settings.lang, pieces=pieces))
             for muscle, drawing in bodymap.focus_svgs(focus, items, settings.viewbox,
                                                       base_image=settings.base_image):
-                _save(safe_child(tmp, f"{muscle.slug}.svg"), drawing)
+                save_text(safe_child(tmp, f"{muscle.slug}.svg"), drawing)
         return f"wrote {MAP_NAME} and {counted(len(focus), 'focus images')} to {out}"
-
-
-def _save(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 #: What defusedxml refuses, by its exception's name.

@@ -250,3 +250,33 @@ def test_a_marker_read_again_unchanged_is_understood_once_and_a_changed_one_anew
         with pytest.raises(MuscleError):
             read_marker(tmp_path)
     assert len(parsed) == 4
+
+
+def test_a_file_saved_as_written_gives_its_digest_unread_and_one_changed_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer's file saved with save_text is not read again for the marker's digest
+    while it is as written; one written again since (by other means) is read, and a
+    file of 200 kB (read in parts) has the digest of its bytes."""
+    import hashlib
+
+    import converter.marker as marker_module
+    from converter.atomic_folder import save_text
+
+    read: list[str] = []
+    real = marker_module.file_digest
+    monkeypatch.setattr(marker_module, "file_digest",
+                        lambda path: read.append(Path(path).name) or real(path))
+    big = "é" * 100_000
+    for name, text in (("a.svg", "<svg/>\n"), ("b.svg", "<svg>b</svg>\n"), ("big.svg", big)):
+        save_text(tmp_path / name, text)
+    (tmp_path / "b.svg").write_text("<svg>bb</svg>\n", encoding="utf-8")
+    found = marker_module.digests_of(tmp_path, ["a.svg", "b.svg", "big.svg"])
+    assert found == {name: "sha256:" + hashlib.sha256((tmp_path / name).read_bytes())
+                     .hexdigest() for name in ("a.svg", "b.svg", "big.svg")}
+    assert read == ["b.svg"]
+    assert real(tmp_path / "big.svg") == found["big.svg"]
+    save_text(tmp_path / "a.svg", "<svg/>\n")
+    marker_module.forget_saved(tmp_path)
+    read.clear()
+    marker_module.digests_of(tmp_path, ["a.svg"])
+    assert read == ["a.svg"]
