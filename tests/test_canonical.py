@@ -192,6 +192,14 @@ def _through_every_format(folder: Path, number: str) -> None:
         assert back == muscle == again
 
 
+#: The Markdown writer's warning of a -0 of extra (Jekyll and Hugo read 0; its own test is
+#: in tests/formats/test_markdown.py): expected where these tests write -0 to Markdown.
+_MINUS_ZERO_WARNED = pytest.mark.filterwarnings(
+    r"ignore:.* plain -0 reads as the number 0 in YAML 1\.1 .* \[yaml11-ambiguous\]$"
+    ":UserWarning")
+
+
+@_MINUS_ZERO_WARNED
 @pytest.mark.parametrize("number", EXACT_NUMBERS)
 def test_every_lossless_format_keeps_a_number_of_extra_exactly(tmp_path: Path,
                                                                number: str) -> None:
@@ -232,6 +240,7 @@ def _spelled(value: object) -> str:
     return getattr(value, "text", None) or repr(value)
 
 
+@_MINUS_ZERO_WARNED
 @pytest.mark.parametrize("second", _EVERY)
 @pytest.mark.parametrize("first", _EVERY)
 def test_every_pair_of_lossless_formats_keeps_the_spelling_of_numbers(
