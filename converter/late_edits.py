@@ -10,12 +10,11 @@ file seen changed is read again, so the extra cost is a ``stat`` a file.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from .diagnostics import MuscleError
-from .marker import Marker, check_unedited, file_digest, read_marker
+from .marker import Marker, check_unedited, file_digest, read_marker, unchanged
 
 #: What ``lstat`` saw of each file a check looked at, by name.
 Looks = dict[str, os.stat_result]
@@ -32,20 +31,6 @@ def look(folder: Path, names: Iterable[str]) -> Looks:
         except OSError:
             continue
     return found
-
-
-def unchanged(seen: os.stat_result, path: Path, *, moved: bool = False) -> bool:
-    """Whether ``path`` is still the entry ``lstat`` saw as ``seen``: the same device,
-    inode, type, size and modification time, and change time (but where the run has
-    ``moved`` it since: a rename changes that)."""
-    try:
-        now = os.lstat(path)
-    except OSError:
-        return False
-    same = ((now.st_dev, now.st_ino, stat.S_IFMT(now.st_mode), now.st_size,
-             now.st_mtime_ns) == (seen.st_dev, seen.st_ino, stat.S_IFMT(seen.st_mode),
-                                  seen.st_size, seen.st_mtime_ns))
-    return same and (moved or now.st_ctime_ns == seen.st_ctime_ns)
 
 
 def changed_since(folder: Path, looks: Looks, beside: Path | None = None) -> list[str]:

@@ -146,15 +146,15 @@ def file_digest(path: Path) -> str | None:
 _CHUNK = 1 << 16
 #: The digests of the files saved with :func:`note_saved`, by folder, then name: each
 #: with what ``fstat`` saw of the file as it was written.
-_SAVED: dict[str, dict[str, tuple[tuple[int, ...], str]]] = {}
+_SAVED: dict[str, dict[str, tuple[os.stat_result, str]]] = {}
 
 
 def note_saved(path: Path, written: os.stat_result, data: bytes) -> None:
     """Note that the file ``path`` was just written with the bytes ``data`` (``fstat``
     saw it as ``written``): :func:`digests_of` takes their digest while the file is
-    still as written, without reading it again."""
+    still as written (:func:`unchanged`), without reading it again."""
     _SAVED.setdefault(os.fspath(path.parent), {})[path.name] = (
-        _stamp(written), "sha256:" + hashlib.sha256(data).hexdigest())
+        written, "sha256:" + hashlib.sha256(data).hexdigest())
 
 
 def forget_saved(folder: Path) -> None:
@@ -162,29 +162,31 @@ def forget_saved(folder: Path) -> None:
     _SAVED.pop(os.fspath(folder), None)
 
 
-def _stamp(st: os.stat_result) -> tuple[int, ...]:
-    """What tells a file from itself changed: device, inode, size and times (any write
-    or rename sets its change time, which no one can set back)."""
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+def unchanged(seen: os.stat_result, path: Path, *, moved: bool = False) -> bool:
+    """Whether ``path`` is still the entry ``lstat`` (or ``fstat``) saw as ``seen``: the
+    same device, inode, type, size and modification time, and change time, which any
+    write sets and no one can set back (but where the run has ``moved`` it since: a
+    rename changes that)."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    same = ((now.st_dev, now.st_ino, stat.S_IFMT(now.st_mode), now.st_size,
+             now.st_mtime_ns) == (seen.st_dev, seen.st_ino, stat.S_IFMT(seen.st_mode),
+                                  seen.st_size, seen.st_mtime_ns))
+    return same and (moved or now.st_ctime_ns == seen.st_ctime_ns)
 
 
 def digests_of(folder: Path, names: Iterable[str]) -> dict[str, str]:
     """The digests (:func:`file_digest`) of the files ``names`` in ``folder``: of one
     saved with :func:`note_saved` and still as written, the digest noted then."""
     saved = _SAVED.pop(os.fspath(folder), {})
-    found = {name: _saved_digest(folder / name, saved.get(name)) or file_digest(folder / name)
-             for name in names}
+    found = {}
+    for name in names:
+        noted = saved.get(name)
+        found[name] = noted[1] if noted is not None and unchanged(noted[0], folder / name) \
+            else file_digest(folder / name)
     return {name: digest for name, digest in found.items() if digest is not None}
-
-
-def _saved_digest(path: Path, saved: tuple[tuple[int, ...], str] | None) -> str | None:
-    """The digest noted of ``path`` as it was ``saved``, where it is still as written."""
-    if saved is None:
-        return None
-    try:
-        return saved[1] if _stamp(os.lstat(path)) == saved[0] else None
-    except OSError:
-        return None
 
 
 def marker_text(written: list[str], digests: Mapping[str, str] | None = None) -> str:
