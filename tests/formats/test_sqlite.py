@@ -825,23 +825,9 @@ def test_a_table_of_the_search_indexs_name_is_never_dropped(made: str, kind: str
     for the index made otherwise, and dropped by the next write with its rows; a view
     or index of that name failed it with SQLite's words. Each is one error now that
     says what to do, the user's table kept, nothing changed."""
-    assert _cli_sqlite(db, str(SAMPLES))[0] == 0
-    _shell(db, f"DROP TABLE search; {made};")
-    if kind == "table":
-        _shell(db, f"INSERT INTO {name} (note) VALUES ('mine');")
-    before = db.read_bytes()
-    for cached in ([], ["--no-cache"]):
-        code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
-                            *cached)
-        article = {"table": "a", "view": "a", "index": "an"}[kind]
-        assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
-            f"{db}: error: holds {article} {kind} named '{name}', where muscle-convert keeps "
-            "its full-text search index (an FTS5 table, made again by a write when it was "
-            f"dropped or changed); give that {kind} another name, or drop it, and run "
-            "again, or write a fresh database; nothing is changed [sqlite-error]"])
-        assert db.read_bytes() == before
-    if kind == "table":
-        assert query(db, f"SELECT note FROM {name}") == [("mine",)]
+    _is_kept_in_the_way_of_the_index(db, made, kind, name, "its full-text search index (an "
+                                     "FTS5 table, made again by a write when it was dropped "
+                                     "or changed)")
 
 
 @pytest.mark.parametrize(("made", "kind", "name"), [
@@ -857,6 +843,18 @@ def test_a_table_of_a_name_fts5_makes_for_the_search_index_is_never_dropped(
     the index again with SQLite's "fts5: error creating shadow table search_data: table
     'search_data' already exists". It is one error now that names it and says what to
     do, the user's table kept, nothing changed."""
+    _is_kept_in_the_way_of_the_index(db, made, kind, name, "a table of its full-text search "
+                                     "index (which FTS5 makes beside the index, named "
+                                     "search, made again by a write when it was dropped or "
+                                     "changed)")
+
+
+def _is_kept_in_the_way_of_the_index(db: Path, made: str, kind: str, name: str,
+                                     keeps: str) -> None:
+    """A database written once, its search index dropped and ``made`` (a ``kind`` named
+    ``name``) in its place: a write, cached or not, is one error saying the tool
+    ``keeps`` the index there and what to do, the database unchanged, the user's rows
+    kept."""
     assert _cli_sqlite(db, str(SAMPLES))[0] == 0
     _shell(db, f"DROP TABLE search; {made};")
     if kind == "table":
@@ -868,10 +866,8 @@ def test_a_table_of_a_name_fts5_makes_for_the_search_index_is_never_dropped(
         article = {"table": "a", "view": "a", "index": "an"}[kind]
         assert (code, [line for line in output.splitlines() if "error" in line]) == (1, [
             f"{db}: error: holds {article} {kind} named '{name}', where muscle-convert keeps "
-            "a table of its full-text search index (which FTS5 makes beside the index, named "
-            "search, made again by a write when it was dropped or changed); give that "
-            f"{kind} another name, or drop it, and run again, or write a fresh database; "
-            "nothing is changed [sqlite-error]"])
+            f"{keeps}; give that {kind} another name, or drop it, and run again, or write a "
+            "fresh database; nothing is changed [sqlite-error]"])
         assert db.read_bytes() == before
     if kind == "table":
         assert query(db, f"SELECT note FROM {name}") == [("mine",)]
