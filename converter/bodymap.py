@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from .calipers import narrowest_width, whole_pixel_bar, width_at_least
 from .diagnostics import Diagnostic, error
+from .faint import FAINT_NEAR, Box, faint_around
 from .layers import Piece, coordinate, corners, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
@@ -498,18 +499,26 @@ def faint_context(count: int, points: int) -> bool:
 
 def report_faint_limit(count: int, points: int, ctx: WriteContext, out: Path) -> None:
     """Warn (once, naming the output) when ``count`` muscles, or their regions'
-    ``points`` points in all, are too many for the faint layer of focus images."""
+    ``points`` points in all, are too many for the faint layer of focus images: none
+    is drawn, or (past :data:`~converter.faint.FAINT_NEAR` points) only the muscles
+    nearest each image's own."""
+    shows = "shows its own muscle only"
     if count > FAINT_LIMIT:
         too_many = f"{count} muscles is more than the {FAINT_LIMIT}"
     elif points > FAINT_POINTS:
         too_many = (f"the muscles' regions have {points} points in all, more than the "
                     f"{FAINT_POINTS}")
+    elif points > FAINT_NEAR:
+        too_many = (f"the muscles' regions have {points} points in all, more than the "
+                    f"{FAINT_NEAR}")
+        shows = (f"draws the other muscles nearest its own, up to {FAINT_NEAR} of their "
+                 "points, and leaves the farther ones out")
     else:
         return
     ctx.report(Diagnostic(
         str(out), None, None, "", "focus-without-context",
         f"{too_many} a focus image draws faintly around its muscle: each focus image "
-        "shows its own muscle only", "warning"))
+        f"{shows}", "warning"))
 
 
 @dataclass(frozen=True)
@@ -599,7 +608,8 @@ def focus_svg(muscle: Muscle, everyone: Sequence[Muscle], viewbox: ViewBox, *,
               base_image: str | None = None) -> str:
     """A standalone SVG document: ``muscle``'s regions highlighted, every other region of
     ``everyone`` faint (up to :data:`FAINT_LIMIT` muscles and :data:`FAINT_POINTS`
-    points: :func:`faint_context`), on the same ``viewbox``
+    points: :func:`faint_context`; past :data:`~converter.faint.FAINT_NEAR` points the
+    muscles nearest it: :func:`~converter.faint.faint_around`), on the same ``viewbox``
     (deterministic, escaped, no script)."""
     return next(focus_svgs([muscle], everyone, viewbox, base_image=base_image))[1]
 
@@ -626,11 +636,16 @@ class Outline:
     polygons: str
     #: How many points its regions have in all.
     points: int
+    #: Their bounds, as floats (:func:`~converter.layers.coordinate`); None without regions.
+    box: Box | None
 
 
 def outline(muscle: Muscle) -> Outline:
     """The :class:`Outline` of ``muscle``."""
-    return Outline(muscle.slug, muscle.title, _polygons(muscle), region_points([muscle]))
+    found = bounds(muscle)
+    box = None if found is None else (
+        coordinate(found[0]), coordinate(found[1]), coordinate(found[2]), coordinate(found[3]))
+    return Outline(muscle.slug, muscle.title, _polygons(muscle), region_points([muscle]), box)
 
 
 class FocusImages(Mapping[str, str]):
@@ -657,7 +672,8 @@ class FocusImages(Mapping[str, str]):
 
 def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
                     base_image: str | None) -> str:
-    others = "".join(other.polygons for other in faint if other.slug != shape.slug)
+    near = faint_around(shape, [other for other in faint if other.slug != shape.slug])
+    others = "".join(other.polygons for other in near)
     return "".join([
         _open_svg(viewbox, f' class="muscle-focus" role="img" aria-label="{label(shape.title)}"',
                   True),

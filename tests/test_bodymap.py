@@ -16,6 +16,7 @@ from converter import bodymap, layers
 from converter.bodymap import ViewBox
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
+from converter.faint import FAINT_NEAR
 from converter.model import LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext
 from tests.conftest import SAMPLES, detailed_muscles
@@ -160,7 +161,7 @@ def test_focus_svg_draws_others_only_up_to_the_faint_points(tmp_path: Path) -> N
     images of 906 MB, each copying every other muscle's points. Past FAINT_POINTS
     points in all each image draws its own muscle alone, with the warning."""
     crowd = detailed_muscles(3, bodymap.FAINT_POINTS // 3 + 1)
-    few = crowd[:2]
+    few = detailed_muscles(2, FAINT_NEAR // 2)  # (within what an image draws of others)
     box = bodymap.fit_viewbox(crowd)
     drawn = dict(bodymap.focus_svgs(crowd, crowd, box))
     for mine in crowd:
@@ -177,6 +178,27 @@ def test_focus_svg_draws_others_only_up_to_the_faint_points(tmp_path: Path) -> N
          f"the muscles' regions have {bodymap.region_points(crowd)} points in all, more "
          f"than the {bodymap.FAINT_POINTS} a focus image draws faintly around its muscle: "
          "each focus image shows its own muscle only")]
+
+
+def test_past_the_nearest_points_the_writer_says_each_image_draws_its_neighbours(
+        tmp_path: Path) -> None:
+    """Each focus image copied every other muscle's points: the images grew with the
+    square of the corpus. Past FAINT_NEAR points in all the nearest are drawn, and said."""
+    found: list[Diagnostic] = []
+    ctx = WriteContext(report=found.append)
+    bodymap.report_faint_limit(3, FAINT_NEAR, ctx, tmp_path)
+    assert found == []
+    bodymap.report_faint_limit(3, FAINT_NEAR + 1, ctx, tmp_path)
+    assert [(d.path, d.code, d.severity, d.message) for d in found] == [
+        (str(tmp_path), "focus-without-context", "warning",
+         f"the muscles' regions have {FAINT_NEAR + 1} points in all, more than the "
+         f"{FAINT_NEAR} a focus image draws faintly around its muscle: each focus image "
+         f"draws the other muscles nearest its own, up to {FAINT_NEAR} of their points, "
+         "and leaves the farther ones out")]
+    row = detailed_muscles(6, FAINT_NEAR // 3)
+    drawn = parse(bodymap.focus_svg(row[0], row, bodymap.fit_viewbox(row)))
+    assert [p.get("points") for p in drawn.iter(f"{SVG}polygon")] == [
+        m.regions[0].coords for m in (*row[1:4], row[0])]
 
 
 def test_hostile_titles_are_escaped() -> None:

@@ -225,6 +225,26 @@ def test_focus_images_of_a_detailed_corpus_show_their_own_muscle_only(tmp_path: 
     assert "points in all" in found[0].message
 
 
+def test_focus_images_grow_linearly_with_the_corpus(tmp_path: Path) -> None:
+    """Each focus image drew every other muscle faintly: 1,000 muscles of 20 points each
+    wrote 188 MB, twice the muscles four times the bytes. Past FAINT_NEAR points each
+    draws the muscles nearest its own up to FAINT_NEAR points, and the writer says so."""
+    from converter.faint import FAINT_NEAR
+
+    sizes, said = [], []
+    for count in (60, 120):  # (100 points each: 6,000 and 12,000 in all)
+        out = tmp_path / str(count)
+        said.append(write(detailed_muscles(count, 100), out))
+        sizes.append(sum(path.stat().st_size for path in out.iterdir()))
+        for path in out.glob("m[0-9]*.svg"):  # (not map.svg)
+            others = {g.get("class"): g for g in parse_file(path).iter(f"{SVG}g")}["others"]
+            assert 0 < 100 * len(others) <= FAINT_NEAR
+    assert sizes[1] <= 2.2 * sizes[0]
+    for found in said:
+        assert [d.code for d in found] == ["focus-without-context"]
+        assert f"up to {FAINT_NEAR} of their points" in found[0].message
+
+
 def hostile_muscle() -> Muscle:
     from converter.model import Function, LocalizedText
 
