@@ -481,8 +481,10 @@ class SqliteFormat(Format):
         """The write-ahead log: a committed change may still be there, not in the file;
         and the rollback journal a write stopped half-way left (its database unread until
         it is played back): a run after one appeared is not replayed but writes into the
-        database, which rolls it back (or removes it, cold)."""
-        return [path.with_name(path.name + "-wal"), path.with_name(path.name + _JOURNAL)]
+        database, which rolls it back (or removes it, cold). SQLite keeps both beside the
+        file a symbolic link names, not beside the link."""
+        real = real_target(path)
+        return [real.with_name(real.name + "-wal"), real.with_name(real.name + _JOURNAL)]
 
     def field_name(self, field: str) -> str:
         return canonical.model_field(field)

@@ -195,20 +195,27 @@ def test_a_file_read_with_a_source_edited_in_place_is_seen(
     assert b"Biceps EDITED" in out.read_bytes()
 
 
-def test_a_change_still_in_a_databases_write_ahead_log_is_seen(tmp_path: Path) -> None:
+@pytest.mark.parametrize("linked", [False, True], ids=["file", "link"])
+def test_a_change_still_in_a_databases_write_ahead_log_is_seen(tmp_path: Path,
+                                                               linked: bool) -> None:
+    """Read through a symbolic link too, whose database SQLite keeps its -wal beside (not
+    beside the link): that one was not looked at, and the run was replayed."""
     db = tmp_path / "m.db"
     converter.write(converter.read(SAMPLES), db, "sqlite")
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA journal_mode = WAL")
     age(db)
+    given = tmp_path / "link.db" if linked else db
+    if linked:
+        given.symlink_to(db)
     out = tmp_path / "m.json"
-    assert convert(db, out)[0] == 0
+    assert convert(given, out)[0] == 0
     keeper = sqlite3.connect(db)  # open: the committed change stays in m.db-wal
     try:
         keeper.execute("PRAGMA wal_autocheckpoint = 0")
         with keeper:
             keeper.execute("UPDATE muscles SET title = 'Soleus EDITED' WHERE slug = 'soleus'")
-        code, stderr = convert(db, out)
+        code, stderr = convert(given, out)
     finally:
         keeper.close()
     assert code == 0 and "up to date" not in stderr

@@ -2442,6 +2442,45 @@ def test_a_run_is_not_replayed_while_a_journal_is_beside_the_database(heat: str,
     assert f"{db}: up to date" in output  # (and replayed again once it is gone)
 
 
+@pytest.mark.parametrize("log", ["-journal", "-wal"])
+def test_a_run_into_a_link_is_not_replayed_while_a_log_is_beside_the_file_it_names(
+        log: str, tmp_path: Path) -> None:
+    """SQLite keeps a database's rollback journal and write-ahead log beside the file a
+    symbolic link names, and the run's record of the output took in those beside the
+    link: a journal a killed writer left, or a muscle another program deleted (held in
+    its write-ahead log), was replayed over ("up to date"), the journal left there and
+    the muscle missing. The files beside the linked file are part of the state now."""
+    n = len(list(SAMPLES.glob("*.md")))
+    (tmp_path / "real").mkdir()
+    db, link = tmp_path / "real" / "muscles.db", tmp_path / "muscles.db"
+    link.symlink_to(db)
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    for path in [source, *source.iterdir()]:
+        os.utime(path, (1e9, 1e9))  # (long unchanged: replayable)
+    assert _cli_sqlite(link, str(source))[0] == 0
+    if log == "-wal":
+        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+        _cli("convert", str(source), "--to", "sqlite", "-o", str(link))  # (the file changed)
+    assert "up to date" in _cli("convert", str(source), "--to", "sqlite", "-o", str(link))[1]
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        if log == "-journal":
+            done = subprocess.run([sys.executable, "-c", _KILLED_EARLY, str(db)], check=False)
+            assert done.returncode == -signal.SIGKILL
+            expected = counts(0, 0, n, 0)
+        else:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("DELETE FROM muscles WHERE slug = 'soleus'")  # (kept open: in -wal)
+            expected = counts(1, 0, n - 1, 0)
+        assert db.with_name(db.name + log).exists()
+        assert not tmp_path.joinpath(link.name + log).exists()
+        code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(link))
+    assert (code, output.splitlines()[-1].split(";")[0]) == (0, f"{link}: {expected}")
+    assert_consistent(db)
+    assert converter.read(link) == by_slug(converter.read(source))
+
+
 # ----------------------------------------------------------------------------------- CLI
 
 
