@@ -837,7 +837,8 @@ def _keyless(conn: sqlite3.Connection, out: str, said: str) -> MuscleError | Non
     """The ``sqlite-error`` of the first table of the tool's made again without its key
     (a PRIMARY KEY or UNIQUE constraint), which its upserts and foreign keys name, or,
     SQLite ``said`` a foreign key cannot use it, with its key in another collation than
-    its columns' (an upsert uses it); None when each has it."""
+    its columns' (an upsert uses it), or a user's table whose foreign key refers to what
+    is no key of it (see :func:`_not_a_key`); None when each has it."""
     mismatch = _MISMATCH.match(said)
     for table, key in _TABLE_KEYS.items():
         listed = ", ".join(key)
@@ -856,7 +857,29 @@ def _keyless(conn: sqlite3.Connection, out: str, said: str) -> MuscleError | Non
                          f"the foreign key of {mismatch[1]} that refers to it cannot use; "
                          f"make that table again with UNIQUE ({listed}), no COLLATE there, "
                          "or write a fresh database (into a new file); nothing is changed")
-    return None
+    return _not_a_key(conn, out, mismatch[1], mismatch[2]) if mismatch else None
+
+
+def _not_a_key(conn: sqlite3.Connection, out: str, child: str, parent: str
+               ) -> MuscleError | None:
+    """The ``sqlite-error`` of a user's table ``child`` whose foreign key refers to
+    columns of the tool's table ``parent`` that are no key of it (muscles (title)), which
+    SQLite cannot use (every change to ``parent`` fails); None when it is not so."""
+    key = _TABLE_KEYS.get(parent)
+    if key is None or child in _OURS:
+        return None
+    referred = [to for (to,) in conn.execute(_REFERRED, (child, parent)) if to is not None]
+    if not referred or set(referred) == set(key):
+        return None
+    listed = ", ".join(key)
+    mine = (" (a muscle's slug: lowercase ASCII letters, digits and hyphens, one spelling of "
+            "its name, which a write never changes; a title is text as written, which two "
+            "muscles may share, compared byte for byte)") if parent == "muscles" else ""
+    return error(out, "sqlite-error", f"holds your table {_named(child)}, whose foreign key "
+                 f"refers to {parent} ({', '.join(referred)}), which is no key of {parent}: "
+                 f"SQLite refuses every change to {parent} while it is there (foreign key "
+                 f"mismatch); refer to {parent} ({listed}), its key{mine}, or drop that "
+                 "foreign key, and run again; nothing is changed")
 
 
 def _commit(conn: sqlite3.Connection) -> None:

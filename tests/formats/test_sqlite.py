@@ -1928,6 +1928,38 @@ def test_a_key_made_again_in_another_collation_is_used_or_one_clear_error(
     assert db.read_bytes() == before
 
 
+@pytest.mark.parametrize(("refers", "key", "mine"), [
+    ("muscles (title)", "slug", " (a muscle's slug: lowercase ASCII letters, digits and "
+     "hyphens, one spelling of its name, which a write never changes; a title is text as "
+     "written, which two muscles may share, compared byte for byte)"),
+    ("regions (muscle)", "muscle, position", "")])
+def test_a_users_foreign_key_to_what_is_no_key_is_one_clear_error(
+        refers: str, key: str, mine: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A table of the user's whose foreign key refers to a column that is no key of the
+    tool's table (muscles (title): titles are neither unique nor one spelling, slugs are)
+    made every write that changes a muscle fail with SQLite's "foreign key mismatch -
+    "notes" referencing "muscles"", saying nothing of what to do. It is one error now,
+    naming the table, what it refers to and the key to refer to; nothing is changed."""
+    write(sample_muscles, db)
+    _shell(db, f"CREATE TABLE notes (ref TEXT REFERENCES {refers}, note TEXT); "
+               "INSERT INTO notes VALUES ('soleus', 'n');")
+    before = db.read_bytes()
+    parent = refers.split()[0]
+    for changed in ([replace(m, title=f"{m.title}!") for m in sample_muscles],
+                    sample_muscles[1:]):
+        with pytest.raises(MuscleError) as caught:
+            converter.write(changed, db, "sqlite", prune=True)
+        assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+            (str(db), "", "sqlite-error", f"holds your table 'notes', whose foreign key refers "
+             f"to {refers}, which is no key of {parent}: SQLite refuses every change to "
+             f"{parent} while it is there (foreign key mismatch); refer to {parent} ({key}), "
+             f"its key{mine}, or drop that foreign key, and run again; nothing is changed")]
+        assert db.read_bytes() == before
+    _shell(db, "DROP TABLE notes")  # (PRAGMA foreign_key_check fails on it too)
+    assert write(sample_muscles[1:], db, prune=True) == f"{db}: " + counts(
+        0, 0, len(sample_muscles) - 1, 1)
+
+
 #: Muscles made again by hand without NOT NULL on slug, and a muscle of a NULL slug put in.
 _NULL_SLUG = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (slug TEXT PRIMARY KEY, "
               "id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin TEXT, image TEXT, "
