@@ -6,7 +6,9 @@ ones are updated in place: their rows in the other tables are kept by key (updat
 their values changed), new keys inserted, and only the rows whose keys are gone deleted,
 so a user's table may refer to any of them; muscles no longer in the input are deleted
 only with ``--prune``, and even then not while the source file they came from still
-exists but gave no muscle (a file that fails to validate does not wipe its muscle).
+exists but gave no muscle (a file that fails to validate does not wipe its muscle);
+a prune deletes their rows in the other tables itself, not through the foreign keys, and
+the rows that name no muscle (left by one deleted where foreign keys are off).
 A new database is built in a temporary file beside the target and renamed over it, so
 a failed or killed run never leaves a half database. Every SQL statement is constant
 text; all content goes through parameters.
@@ -963,6 +965,9 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
         conn.execute("INSERT INTO id_sequence (last_id) VALUES (?)", (next_id - 1,))
     if held and not partial:
         _remove_gone(conn, ctx, counts, search, sources, prune=prune)
+    if prune and not partial and not new:
+        for statement in _DELETE_ORPHANS:
+            _delete(conn, statement, [()])
     search.finish()
     return counts
 
@@ -1372,6 +1377,18 @@ _ORPHAN_ROWS = {table: f"SELECT rowid, CASE WHEN {_BY_NUMBER[table]} THEN CAST(t
                        f"TEXT) END FROM {table} AS t WHERE t.muscle IS NOT NULL AND NOT "
                        f"EXISTS ({_PARENT[table].format('t.muscle')}) ORDER BY rowid"
                 for table in ("texts", "functions")}
+#: Of each table of a muscle's rows, parents first, a prune's deletion of the rows that
+#: name a muscle (or for points a region) the database does not hold: the rows of a
+#: muscle deleted with foreign keys off (the sqlite3 shell's default, another program),
+#: which no later write would remove, every read then an error. Not those that name it
+#: by a number (see :data:`_BY_NUMBER`), which SQLite's foreign keys take for its own,
+#: nor the points of a region so named.
+_DELETE_ORPHANS = tuple(f"DELETE FROM {table} AS t WHERE t.muscle IS NOT NULL AND NOT "
+                        f"EXISTS ({parent.format('t.muscle')}) AND NOT ({_BY_NUMBER[table]})"
+                        + (" AND NOT EXISTS (SELECT 1 FROM regions AS r WHERE typeof(r.muscle) "
+                           "IN ('integer', 'real') AND CAST(r.muscle AS TEXT) = t.muscle AND "
+                           "r.position = t.region)" if table == "points" else "")
+                        for table, parent in _PARENT.items())
 
 
 def _by_number(number: str, rows: str, table: str) -> str:

@@ -437,6 +437,41 @@ def test_a_muscle_deleted_with_foreign_keys_off_is_written_again(
 
 
 
+@pytest.mark.parametrize("prune", [True, False], ids=["prune", "no-prune"])
+def test_a_prune_removes_the_rows_a_muscle_deleted_with_foreign_keys_off_left(
+        prune: bool, sample_muscles: list[Muscle], db: Path) -> None:
+    """A muscle deleted where foreign keys are off (the sqlite3 shell's default, another
+    program) left its rows in the other tables, and a point of a region deleted so
+    stayed too: a prune removed only the rows of the muscles it removed, so they stayed
+    for good, every read an unknown-slug error. A prune removes them now; a run without
+    it leaves them (as it leaves the muscles it would prune)."""
+    write(sample_muscles, db)
+    deleted, edited = sample_muscles[0].slug, sample_muscles[1].slug
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (0,)
+        conn.execute("DELETE FROM muscles WHERE slug = ?", (deleted,))
+        conn.execute("DELETE FROM regions WHERE muscle = ? AND position = 0", (edited,))
+    tables = ("texts", "functions", "exercises", "regions", "points")
+    left = {table: query(db, f"SELECT count(*) FROM {table} WHERE muscle = ?", deleted)[0][0]
+            for table in tables}
+    assert all(left.values()), left
+    kept = [m for m in sample_muscles if m.slug != deleted]
+    summary = converter.write(kept, db, "sqlite", prune=prune)
+    assert summary == f"{db}: " + counts(0, 0, len(kept), 0)
+    found, problems = read_with_diagnostics(db)
+    held = replace(kept[0], regions=kept[0].regions[1:])  # (an edit by hand stays)
+    assert found == by_slug([held, *kept[1:]])
+    if prune:
+        assert problems == []
+        assert_consistent(db)
+        assert [table for table in tables if query(
+            db, f"SELECT 1 FROM {table} WHERE muscle = ?", deleted)] == []
+    else:
+        assert {p.code for p in problems} == {"unknown-slug"}
+        assert {table: query(db, f"SELECT count(*) FROM {table} WHERE muscle = ?", deleted
+                             )[0][0] for table in tables} == left
+
+
 def test_tables_a_user_added_are_not_checked_as_its_own(sample_muscles: list[Muscle],
                                                          db: Path) -> None:
     write(sample_muscles, db)
@@ -1830,6 +1865,37 @@ def test_a_write_of_a_muscle_replaces_its_rows_that_name_it_by_a_number(
     assert query(db, f"SELECT DISTINCT typeof(muscle) FROM {table}") == [("text",)]
     assert read_with_diagnostics(db) == ([written], [])
     assert search(db, "word" if changed else "text") == {"5"}
+
+
+@pytest.mark.parametrize("table", sorted(_WITHOUT_FOREIGN_KEY))
+def test_a_prune_keeps_the_rows_that_name_a_kept_muscle_by_a_number(
+        table: str, db: Path, tmp_path: Path) -> None:
+    """A prune removes the rows that name no muscle the database holds; the rows of muscle
+    '5' whose muscle is the number 5 (a table made again without types), which SQLite's
+    foreign keys take for that muscle's, are not such rows while it is kept (its file
+    not read, so it is not written either), nor the points of a region named so."""
+    for part, name in (("a", "other"), ("b", "5")):
+        (tmp_path / part).mkdir()
+        (tmp_path / part / f"{name}.md").write_text(
+            f"---\ntitle: T{name}\norigin:\n  en: Text\nfunction:\n  - short:\n      en: F\n"
+            "exercises:\n  - a\ncoords:\n  - \"0,0,10,0,10,10\"\n---\n", encoding="utf-8")
+    assert _cli_sqlite(db, str(tmp_path / "a"), str(tmp_path / "b"))[0] == 0
+    listed, made = _WITHOUT_FOREIGN_KEY[table]
+    parent = ("(muscle, region) REFERENCES regions (muscle, position)" if table == "points"
+              else "(muscle) REFERENCES muscles (slug)")
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({made}, FOREIGN KEY "
+               f"{parent} ON DELETE CASCADE); INSERT INTO copied SELECT {listed} FROM {table}; "
+               f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
+               f"UPDATE {table} SET muscle = 5 WHERE muscle = '5';")
+    before = {name: sorted(query(db, f"SELECT * FROM {name}"), key=repr)
+              for name in _WITHOUT_FOREIGN_KEY}
+    assert query(db, f"SELECT count(*) FROM {table} WHERE typeof(muscle) = 'integer'")[0][0]
+    code, output = _cli("convert", str(tmp_path / "a"), "--to", "sqlite", "-o", str(db),
+                        "--prune", "--no-cache")
+    assert code == 0, output
+    assert "(1 not removed: its source file still exists" in output
+    assert {name: sorted(query(db, f"SELECT * FROM {name}"), key=repr)
+            for name in _WITHOUT_FOREIGN_KEY} == before
 
 
 #: The key a muscle's rows of each table are updated by (after muscle).
