@@ -227,6 +227,34 @@ def _batches_of(size: int) -> Iterator[None]:
         sqlite_format.BATCH = saved
 
 
+@pytest.mark.parametrize("removed", ["coords", "extra"])
+def test_an_update_in_place_after_numbers_are_removed_holds_a_fresh_runs_rows(
+        removed: str, tmp_path: Path) -> None:
+    """A file edited to hold no coordinates, or no number in its other keys: the run
+    after it updates the database in place (the cache patches the last run), and every
+    table then holds what a fresh run's does, no row of the numbers left behind."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    edited = source / "biceps-brachii.md"
+    text = edited.read_text(encoding="utf-8")
+    with_numbers = text.replace("title: Biceps Brachii\n", "title: Biceps Brachii\n"
+                                "weight: 7\nsize: 1.50\nmenu:\n  n: -0\n")
+    edited.write_text(with_numbers, encoding="utf-8")
+    for path in [source, *source.iterdir()]:
+        os.utime(path, (1e9, 1e9))  # (long unchanged: the last run's stamps hold)
+    db, fresh, cache = tmp_path / "muscles.db", tmp_path / "fresh.db", tmp_path / "cache"
+    sqlite = get_format("sqlite")
+    assert converter.run.convert_sources([source], sqlite, db, cache_dir=cache).count
+    assert query(db, "SELECT count(*) FROM points WHERE muscle = 'biceps-brachii'")[0][0]
+    edited.write_text(re.sub(r"coords:\n(  - .*\n)+", "", with_numbers) if removed ==
+                      "coords" else text, encoding="utf-8")
+    result = converter.run.convert_sources([source], sqlite, db, cache_dir=cache)
+    assert result.patched and result.summary.startswith(f"{db}: {counts(0, 1, 14, 0)}")
+    converter.run.convert_sources([source], sqlite, fresh)
+    assert_consistent(db)
+    assert contents(db) == contents(fresh)
+
+
 def test_an_upsert_looks_up_a_batch_at_a_time(sample_muscles: list[Muscle], db: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     write(sample_muscles, db)
