@@ -1,8 +1,10 @@
 """A third party's writer given a place of its own to write: a file in a temporary
 folder beside the output, put in place only once the writer has returned, so a writer
 that fails part-way leaves the earlier output as it was; its ``update()`` is given a
-copy of the output, put in place likewise. The project's own writers are given the
-output itself: each writes it atomically (:mod:`converter.atomic`)."""
+copy of the output, put in place likewise. The files its format reads with the output
+(:meth:`~converter.registry.Format.companions`: a database's ``-wal``) go with it. The
+project's own writers are given the output itself: each writes it atomically
+(:mod:`converter.atomic`)."""
 
 from __future__ import annotations
 
@@ -42,9 +44,10 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
     did not write); for a third party's writer of a file, a file of ``out``'s name in
     a temporary folder (beside ``out``; for standard output, ``-``, in the system's
     temporary folder), which replaces ``out`` (or is copied to standard output) once
-    the block ends without an exception, and is removed either way. A writer that
-    made no file leaves ``out`` as it was. Its errors that name the temporary file name
-    ``out`` instead."""
+    the block ends without an exception, and is removed either way, the companions of
+    ``out`` beside it going with it (:func:`_put_in`). A writer that made no file
+    leaves ``out`` as it was. Its errors that name the temporary file name ``out``
+    instead."""
     if built_in(fmt):
         yield out
         return
@@ -56,6 +59,7 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         yield out
         return
     stdout, target = is_stdout(out), real_target(out)
+    companions = [] if stdout else _beside(fmt, target)
     if not stdout:
         make_folders(target.parent)
     with terminable():
@@ -70,7 +74,7 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
             if os.path.isfile(made) and stdout:
                 _to_stdout(made)
             elif os.path.isfile(made):
-                _put_in(made, target)
+                _put_in(made, target, companions)
         finally:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(folder, ignore_errors=True)
@@ -86,9 +90,10 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     a summary, or None (the run then writes ``out`` whole). A built-in format's is given
     ``out`` itself (it updates in place atomically: SQLite in one transaction). A third
     party's is given a copy of ``out`` where :func:`writer_output` gives its ``write()``
-    a file, which replaces ``out`` only once it returns a summary (a str), so a run
-    killed meanwhile leaves ``out`` as it was; a third party's writer of a folder is
-    not asked (None)."""
+    a file, with the companions of ``out`` beside it (a database's ``-wal``, which may
+    hold what the file does not yet), which replace ``out`` and them only once it
+    returns a summary (a str), so a run killed meanwhile leaves ``out`` as it was; a
+    third party's writer of a folder is not asked (None)."""
     if built_in(fmt):
         summary = update(out)
         return summary if isinstance(summary, str) else None
@@ -97,6 +102,9 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     try:
         with writer_output(fmt, out, options) as made:
             shutil.copyfile(out, made)
+            for name in _beside(fmt, real_target(out)):
+                with contextlib.suppress(FileNotFoundError):
+                    shutil.copyfile(real_target(out).parent / name, made.parent / name)
             summary = update(made)
             if not isinstance(summary, str):
                 raise _NotUpdated
@@ -148,11 +156,54 @@ def _named_as(made: Path, out: Path) -> Iterator[None]:
         raise MuscleError(named) from None
 
 
-def _put_in(made: Path, target: Path) -> None:
+def _beside(fmt: Format, target: Path) -> list[str]:
+    """The names of the files ``fmt`` reads with the file ``target``
+    (:meth:`~converter.registry.Format.companions`) that are in its folder: those that
+    go with it to and from a third party's writer."""
+    return sorted({os.path.basename(p) for p in map(os.fspath, fmt.companions(target))
+                   if os.path.dirname(os.path.abspath(p)) == os.fspath(target.parent)
+                   and os.path.basename(p) != target.name})
+
+
+def _put_in(made: Path, target: Path, companions: list[str]) -> None:
     """The file ``made`` put in place of ``target`` (synced, ``target``'s mode kept;
-    ``target`` left as it is when it holds the same bytes)."""
-    with atomic_path(target) as tmp:
-        os.replace(made, tmp)
+    ``target`` left as it is when it holds the same bytes), with the ``companions``
+    (names of files beside each) in ``made``'s folder; those beside ``target`` that
+    are not there are removed (they were the old file's). Until ``target`` is
+    replaced, its companions are as they were: a failure leaves them so."""
+    aside = Path(tempfile.mkdtemp(dir=made.parent))
+    for name in companions:
+        with contextlib.suppress(FileNotFoundError):
+            _sync(made.parent / name)
+    with signals_held():  # (a signal meanwhile would part the file from its companions)
+        moved = [name for name in companions if _moved(target.parent / name, aside / name)]
+        try:
+            with atomic_path(target) as tmp:
+                os.replace(made, tmp)
+        except BaseException:
+            for name in moved:
+                os.replace(aside / name, target.parent / name)
+            raise
+        for name in companions:
+            _moved(made.parent / name, target.parent / name)
+
+
+def _moved(source: Path, target: Path) -> bool:
+    """Whether the file ``source`` was there, and is now moved to ``target``."""
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _sync(path: Path) -> None:
+    """The file ``path`` synced to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _to_stdout(made: Path) -> None:

@@ -510,7 +510,8 @@ class Format:
     def companions(self, path: Path) -> list[Path]:
         """Other files the reader reads for ``path`` (a data package's tables, a
         database's write-ahead log): their state is part of a run's key, so a run after
-        one of them changed is not replayed."""
+        one of them changed is not replayed. Those in the folder of a file a third
+        party's writer writes go with it (:mod:`converter.plugin_output`)."""
         return []
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
@@ -551,8 +552,8 @@ class Format:
         the others are unchanged. Return what :meth:`write` of all the new muscles
         would return, or None when this writer cannot tell (nothing is written then,
         and the core writes everything). Atomic, as :meth:`write` is: a third party's
-        is given a copy of ``out``, put in place once it returns a summary, and a third
-        party's writer of a folder is not asked
+        is given a copy of ``out`` (with its :meth:`companions` beside it), put in place
+        once it returns a summary, and a third party's writer of a folder is not asked
         (:func:`~converter.plugin_output.updated`)."""
         return None
 

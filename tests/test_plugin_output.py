@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.conftest import SAMPLES, cli_command, installed_folder
 #: each fails part-way as FAULT says.
 _HALFWAY = '''
 import os
+import sqlite3
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import Format
 
@@ -115,6 +117,51 @@ class HalfwayFolder(Format):
     def update(self, muscles, out, ctx, *, total):
         (out / "updated.txt").write_text("in place\\n")
         return "updated in place"
+
+
+class WalBook(Format):
+    """``slug, title`` rows of a SQLite database in WAL mode, its changes left in the
+    -wal beside it (see close()); FAULT ``raise`` fails once it wrote."""
+
+    name = "walbook"
+    extensions = (".walbook",)
+
+    def companions(self, path):
+        return [path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")]
+
+    def write(self, muscles, out, ctx):
+        conn = sqlite3.connect(out)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE muscle (slug TEXT PRIMARY KEY, title TEXT)")
+        conn.executemany("INSERT INTO muscle VALUES (?, ?)",
+                         [(m.slug, m.title) for m in muscles])
+        conn.commit()
+        close(conn, out)
+        if fault() == "raise":
+            raise RuntimeError("walbook boom")
+
+    def update(self, muscles, out, ctx, *, total):
+        conn = sqlite3.connect(out)
+        if conn.execute("SELECT count(*) FROM muscle").fetchone()[0] != total:
+            conn.close()
+            return None
+        conn.executemany("UPDATE muscle SET title = ? WHERE slug = ?",
+                         [(m.title, m.slug) for m in muscles])
+        conn.commit()
+        close(conn, out)
+        return f"updated {len(muscles)} in {out.name}"
+
+
+def close(conn, out):
+    """Close ``conn``, its changes left in the -wal: a read-only reader that closes
+    last cannot fold them into the database; FAULT ``checkpoint`` folds them in."""
+    if fault() == "checkpoint":
+        conn.close()
+        return
+    reader = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+    reader.execute("SELECT count(*) FROM muscle").fetchone()
+    conn.close()
+    reader.close()
 '''
 
 
@@ -132,7 +179,8 @@ def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "[muscle_convert.formats]\nhalfway = halfway_format:Halfway\n"
         "halfway-records = halfway_format:HalfwayRecords\n"
         "halfway-folder = halfway_format:HalfwayFolder\n"
-        "halfway-update = halfway_format:HalfwayUpdate\n")
+        "halfway-update = halfway_format:HalfwayUpdate\n"
+        "walbook = halfway_format:WalBook\n")
     yield from installed_folder(folder, monkeypatch, "halfway_format")
 
 
@@ -213,6 +261,59 @@ def test_a_plugin_update_killed_part_way_leaves_the_earlier_output(
             f"soleus|{before.split('soleus|')[1].splitlines()[0]}\n",
             f"soleus|{title}\n")
     assert len(out.read_text().splitlines()) == 15
+
+def _titles(book: Path, scratch: Path) -> dict[str, str]:
+    """The titles by slug in the walbook database ``book``, its -wal too, read from a
+    copy in the new folder ``scratch``: opening the output would touch its -wal (SQLite
+    run by root gives it the database's owner), a change the next run must not see."""
+    scratch.mkdir()
+    for name, data in _beside(book).items():
+        (scratch / name).write_bytes(data)
+    conn = sqlite3.connect(scratch / book.name)
+    try:
+        return dict(conn.execute("SELECT slug, title FROM muscle"))
+    finally:
+        conn.close()
+
+
+def _beside(book: Path) -> dict[str, bytes]:
+    """The bytes of the walbook database ``book`` and its companions, by name."""
+    return {p.name: p.read_bytes() for p in book.parent.iterdir()
+            if p.name in (book.name, f"{book.name}-wal", f"{book.name}-journal")}
+
+
+def test_a_plugin_output_keeps_its_companions_through_write_and_update(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's output file went in without its companions (the -wal a SQLite writer
+    in WAL mode left beside the file it was given: the database had no table), its
+    update() was given a copy of the output without them (a stale database), and an
+    old -wal stayed beside a database written anew. The companions the format names
+    beside the output now go into the copy and out with what the writer made, and an
+    old one the writer did not make is removed; a writer that fails leaves them all."""
+    source, out = tmp_path / "samples", tmp_path / "site" / "out.walbook"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "walbook", "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    result = _cli(halfway, tmp_path, "", *convert)
+    assert result.returncode == 0, result.stderr
+    assert out.with_name("out.walbook-wal").stat().st_size > 0
+    titles = _titles(out, tmp_path / "read")
+    assert len(titles) == 15 and titles["soleus"] == "Soleus"
+    soleus = source / "soleus.md"
+    soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
+    result = _cli(halfway, tmp_path, "", *convert)
+    assert result.returncode == 0, result.stderr
+    assert "updated 15 in out.walbook; 15 muscles converted" in result.stderr
+    assert _titles(out, tmp_path / "updated") == {**titles, "soleus": "Soleus Two"}
+    before = _beside(out)
+    result = _cli(halfway, tmp_path, "raise", *convert, "--no-cache")
+    assert result.returncode == 1 and "[writer-failed]" in result.stderr, result.stderr
+    assert _beside(out) == before
+    result = _cli(halfway, tmp_path, "checkpoint", *convert, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(out.parent)) == ["out.walbook"]
+    assert _titles(out, tmp_path / "rewritten") == {**titles, "soleus": "Soleus Two"}
+
 
 def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
         halfway: Path, tmp_path: Path) -> None:
@@ -348,6 +449,35 @@ def test_a_writer_that_makes_no_file_leaves_the_output_as_it_was(tmp_path: Path)
                            other])
     assert [d.path for d in caught.value.diagnostics] == [str(out), "elsewhere"]
     assert sorted(os.listdir(tmp_path)) == ["out.plain"]
+
+
+class _PlainLogged(_Plain):
+    """A format of no package whose files have a log beside them."""
+
+    name = "plain-logged-test"
+
+    def companions(self, path: Path) -> list[Path]:
+        return [path.with_name(path.name + "-log")]
+
+
+def test_an_output_not_replaced_keeps_its_companions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The companions of an output are moved aside as the writer's file is put in:
+    should that fail (a full disk), they are put back, the output as it was."""
+    out, log = tmp_path / "out.plain", tmp_path / "out.plain-log"
+    out.write_text("earlier\n")
+    log.write_text("earlier log\n")
+
+    def full(path: Path) -> Iterator[Path]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("converter.plugin_output.atomic_path", full)
+    with pytest.raises(OSError, match="No space"), \
+            writer_output(_PlainLogged(), out, {}) as given:
+        given.write_text("new\n")
+        given.with_name("out.plain-log").write_text("new log\n")
+    assert (out.read_text(), log.read_text()) == ("earlier\n", "earlier log\n")
+    assert sorted(os.listdir(tmp_path)) == ["out.plain", "out.plain-log"]
 
 
 class _PlainFolder(_Plain):
