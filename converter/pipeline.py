@@ -75,6 +75,7 @@ from .registry import (
     all_formats,
     built_in,
     code_files,
+    failure,
     get_format,
     made_record,
     read_at_most,
@@ -310,7 +311,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         if gave:  # (past its first muscles: refused whole, as for a MuscleError)
             gathered = _refused(fmt, keep, diagnostics, positions)
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
-                                      f"the {fmt.name} reader failed: {_failure(exc)}"))
+                                      f"the {fmt.name} reader failed: {failure(exc)}"))
     if has_errors(diagnostics):  # (unreadable: the folder it is found from may be gone)
         check_relative(path)
     if seen is not None:
@@ -466,14 +467,6 @@ def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:
     raise MuscleError(Diagnostic(str(file), None, None, "", "reader-failed",
                                  f"the {fmt.name} reader returned {type(read).__name__}, "
                                  "not muscles (an iterable of Muscle)"))
-
-
-def _failure(exc: BaseException) -> str:
-    """What a third party's reader raised, for its ``reader-failed``: the exception, or
-    that it tried to end the program (``sys.exit``), with the status it gave."""
-    if isinstance(exc, SystemExit):
-        return f"it tried to end the program (SystemExit with status {exc.code!r})"
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _not_a_muscle(fmt: Format, muscle: Any, path: str) -> list[Diagnostic]:

@@ -640,16 +640,26 @@ class WriterFailed(Exception):
         return MuscleError(Diagnostic(str(out), None, None, "", "writer-failed", str(self)))
 
 
+def failure(exc: BaseException) -> str:
+    """What a third party's reader or writer raised, for its ``reader-failed`` or
+    ``writer-failed``: the exception, or that it tried to end the program
+    (``sys.exit``), with the status it gave."""
+    if isinstance(exc, SystemExit):
+        return f"it tried to end the program (SystemExit with status {exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def made_record(fmt: Format, muscle: Muscle, options: dict[str, Any]) -> str:
     """``fmt``'s record of ``muscle``: a :class:`WriterFailed` when ``record`` raises
-    anything but a :class:`MuscleError`, or gives what is not a str."""
+    anything but a :class:`MuscleError` (``sys.exit`` too), or gives what is not a
+    str."""
     try:
         record = fmt.record(muscle, options)
     except MuscleError:
         raise
-    except Exception as exc:  # (a plugin's record() may raise anything)
+    except (Exception, SystemExit) as exc:  # (a plugin's record() may raise anything)
         raise WriterFailed(f"the {fmt.name} writer failed on muscle {muscle.slug!r}: "
-                           f"{type(exc).__name__}: {exc}") from None
+                           f"{failure(exc)}") from None
     if not isinstance(record, str):
         raise WriterFailed(f"the {fmt.name} writer gave {type(record).__name__} as the "
                            f"record of muscle {muscle.slug!r}, not a str")
@@ -684,7 +694,7 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
                out: Path, report: Callable[[Diagnostic], None]) -> str | None:
     """``write(items)`` with ``fmt``'s writer of ``out``, its summary returned. What
     the writer raises that is no :class:`MuscleError` or :class:`OSError` (a third
-    party's bug) is a ``writer-failed`` :class:`MuscleError`; what ``items`` raise
+    party's bug, ``sys.exit`` too) is a ``writer-failed`` :class:`MuscleError`; what ``items`` raise
     goes through as it is, as it does when the writer has returned: what it left unread
     of ``items`` is read then, so a problem there is never hidden by a writer that
     stops early. A summary that is no str or None is ``report``-ed as a
@@ -697,11 +707,10 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
         raise
     except WriterFailed as exc:
         raise exc.at(out) from None
-    except Exception as exc:  # (a plugin's writer may raise anything)
-        if exc is watched.raised:
+    except (Exception, SystemExit) as exc:  # (a plugin's writer may raise anything,
+        if exc is watched.raised:             # sys.exit too)
             raise
-        raise MuscleError(writer_failed(fmt, out, f"failed: {type(exc).__name__}: {exc}")
-                          ) from None
+        raise MuscleError(writer_failed(fmt, out, f"failed: {failure(exc)}")) from None
     if summary is not None and not isinstance(summary, str):
         report(writer_failed(fmt, out, f"returned {type(summary).__name__}, not a "
                              "summary (a str or None)"))

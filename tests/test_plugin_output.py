@@ -23,6 +23,7 @@ from tests.conftest import SAMPLES, cli_command, installed_folder
 _HALFWAY = '''
 import os
 import sqlite3
+import sys
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import Format
 
@@ -40,6 +41,8 @@ class Halfway(Format):
             for n, muscle in enumerate(muscles):
                 if n == 2 and fault() == "raise":
                     raise RuntimeError("writer boom")
+                if n == 2 and fault() == "exit":
+                    sys.exit(4)
                 if n == 2 and fault() == "muscle-error":
                     raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                                  "no room"))
@@ -84,6 +87,8 @@ class HalfwayRecords(Format):
     def record(self, muscle, options):
         if muscle.slug == "soleus" and fault() == "record":
             raise RuntimeError("record boom")
+        if muscle.slug == "soleus" and fault() == "exit":
+            sys.exit("record gives up")
         return muscle.title + "\\n"
 
     def write_records(self, records, out, ctx):
@@ -232,6 +237,41 @@ def test_a_plugin_writer_failing_from_python_leaves_the_earlier_output(
         assert [str(d) for d in caught.value.diagnostics] == [f"{out}: error: {message}"]
         assert out.read_text() == "earlier\n"
     assert sorted(os.listdir(tmp_path)) == ["out.half", "plugin"]
+
+
+def test_a_plugin_writer_calling_sys_exit_is_its_error(
+        halfway: Path, tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A plugin's write() or record() that called sys.exit() ended the run there, with
+    its status and no word (exit 4), and converter.write() raised SystemExit into its
+    caller. It is now the output's writer-failed error, as a reader's is that file's:
+    the earlier output stays, and the next output is written."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for to, ending, status in (("halfway", ".half", "4"),
+                               ("halfway-records", ".halfrec", "'record gives up'")):
+        for jobs in ("1", "2"):
+            out = site / f"f{ending}"
+            out.write_text("earlier\n")
+            result = _cli(halfway, tmp_path, "exit", "convert", str(SAMPLES), "--to", to,
+                          "-o", str(out), "--no-cache", "-j", jobs)
+            assert "Traceback" not in result.stderr
+            assert result.returncode == 1, result.stderr
+            said = [line for line in result.stderr.splitlines() if ": error: " in line]
+            assert len(said) == 1 and said[0].startswith(f"{out}: error: the {to} writer "
+                                                         "failed"), result.stderr
+            assert said[0].endswith(f"it tried to end the program (SystemExit with status "
+                                    f"{status}) [writer-failed]"), result.stderr
+            assert out.read_text() == "earlier\n"
+    monkeypatch.setenv("FAULT", "exit")
+    out = site / "f.half"
+    with pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, out)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{out}: error: the halfway writer failed: it tried to end the program "
+        "(SystemExit with status 4) [writer-failed]"]
+    converter.write(sample_muscles, site / "other.json")
+    assert sorted(os.listdir(site)) == ["f.half", "f.halfrec", "other.json"]
 
 
 def test_a_plugin_update_killed_part_way_leaves_the_earlier_output(
