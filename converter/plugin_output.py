@@ -32,7 +32,7 @@ from .atomic import (
 from .atomic_folder import atomic_directory
 from .diagnostics import Diagnostic, MuscleError, error
 from .plugins import misshapen_diagnostic
-from .registry import Format, built_in
+from .registry import Format, built_in, failure
 
 
 @contextlib.contextmanager
@@ -85,7 +85,8 @@ class _NotUpdated(Exception):
 
 
 def updated(fmt: Format, out: Path, options: Mapping[str, Any],
-            update: Callable[[Path], Any]) -> str | None:
+            update: Callable[[Path], Any],
+            report: Callable[[Diagnostic], None] = lambda _: None) -> str | None:
     """What ``update(path)`` of ``fmt``'s writer of ``out`` (with ``options``) returns,
     a summary, or None (the run then writes ``out`` whole). A built-in format's is given
     ``out`` itself (it updates in place atomically: SQLite in one transaction). A third
@@ -93,7 +94,9 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     a file, with the companions of ``out`` beside it (a database's ``-wal``, which may
     hold what the file does not yet), which replace ``out`` and them only once it
     returns a summary (a str), so a run killed meanwhile leaves ``out`` as it was; a
-    third party's writer of a folder is not asked (None)."""
+    third party's writer of a folder is not asked (None). What a third party's raises
+    (``sys.exit`` too) is ``report``-ed as the output's ``writer-failed`` warning, and
+    None returned."""
     if built_in(fmt):
         summary = update(out)
         return summary if isinstance(summary, str) else None
@@ -105,12 +108,28 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
             for name in _beside(fmt, real_target(out)):
                 with contextlib.suppress(FileNotFoundError):
                     shutil.copyfile(real_target(out).parent / name, made.parent / name)
-            summary = update(made)
+            summary = _called(fmt, out, update, made, report)
             if not isinstance(summary, str):
                 raise _NotUpdated
     except _NotUpdated:
         return None
     return summary
+
+
+def _called(fmt: Format, out: Path, update: Callable[[Path], Any], made: Path,
+            report: Callable[[Diagnostic], None]) -> Any:
+    """What ``update(made)`` of ``fmt``'s writer of ``out`` returns; what it raises
+    (``sys.exit`` too, not Ctrl-C) ``report``-ed as the output's ``writer-failed``
+    warning, and None returned."""
+    try:
+        return update(made)
+    except (Exception, SystemExit) as exc:  # (a plugin's update() may raise anything)
+        what = "; ".join(d.message for d in exc.diagnostics) if isinstance(
+            exc, MuscleError) else failure(exc)
+        report(Diagnostic(str(out), None, None, "", "writer-failed",
+                          f"the {fmt.name} writer's update() failed: {what}; the output "
+                          "is written whole instead", "warning"))
+        return None
 
 
 def reported_as(fmt: Format, report: Callable[[Diagnostic], None], made: Path, out: Path

@@ -601,6 +601,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     last one (inputs, options, output untouched) is replayed without writing."""
     options = dict(options or {})
     written: list[WriteContext] = []
+    unupdated: list[Diagnostic] = []  # (a plugin's update() that failed: said at the end,
+    # not recorded: a run replayed calls no update())
     reader_left(output)  # (forgets a mark an earlier run left: each run says its own)
 
     def write(reader: Reader, problems: list[Diagnostic]) -> Any:
@@ -638,11 +640,11 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         try:
             with expecting(output):  # (its update committed: a signal says it was written)
                 return updated(writer, Path(output), options, lambda given: writer.update(
-                    muscles, given, ctx, total=total))
+                    muscles, given, ctx, total=total), unupdated.append)
         except Exception:  # (a plugin's too) the full run that follows says what is wrong
             return None
 
-    return _read_run(f"convert:{writer.name}", sources, Path(output),
+    result = _read_run(f"convert:{writer.name}", sources, Path(output),
                      sorted(options.items()), from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
                      progress=progress, cache_dir=cache_dir, write=write,
@@ -655,6 +657,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                  if o.reads_file and options.get(o.name) is not None),
                      replayable=lambda: not any(ctx.outside_inputs for ctx in written),
                      output_format=writer, exclude=exclude, drafts=drafts)
+    result.diagnostics.extend(unupdated)
+    return result
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -59,7 +59,8 @@ class Halfway(Format):
 
 class HalfwayUpdate(Format):
     """``slug|title`` lines, brought up to date in place: FAULT ``killed`` ends the
-    process half-way through."""
+    process half-way through; ``update-raise``, ``update-exit`` and
+    ``update-muscle-error`` fail at once."""
 
     name = "halfway-update"
     extensions = (".halfup",)
@@ -68,6 +69,13 @@ class HalfwayUpdate(Format):
         out.write_text("".join(f"{m.slug}|{m.title}\\n" for m in muscles))
 
     def update(self, muscles, out, ctx, *, total):
+        if fault() == "update-raise":
+            raise RuntimeError("update boom")
+        if fault() == "update-exit":
+            sys.exit(5)
+        if fault() == "update-muscle-error":
+            raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
+                                         "no room"))
         titles = {m.slug: m.title for m in muscles}
         lines = out.read_text().splitlines()
         with open(out, "w", encoding="utf-8") as fh:
@@ -353,6 +361,37 @@ def test_a_plugin_output_keeps_its_companions_through_write_and_update(
     assert result.returncode == 0, result.stderr
     assert sorted(os.listdir(out.parent)) == ["out.walbook"]
     assert _titles(out, tmp_path / "rewritten") == {**titles, "soleus": "Soleus Two"}
+
+
+def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's update() that raised was passed over without a word (the output
+    written whole), and one that called sys.exit() ended the run there, its status and
+    no word, the output not brought up to date. Each is now the output's writer-failed
+    warning naming the format and what it raised, and the output is written whole."""
+    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    soleus = source / "soleus.md"
+    for title, fault, what in (
+            ("Soleus Two", "update-raise", "RuntimeError: update boom"),
+            ("Soleus Three", "update-exit",
+             "it tried to end the program (SystemExit with status 5)"),
+            ("Soleus Four", "update-muscle-error", "no room")):
+        soleus.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}",
+                                 soleus.read_text()))
+        result = _cli(halfway, tmp_path, fault, *convert)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 0, result.stderr
+        assert [line for line in result.stderr.splitlines()
+                if line.endswith("[writer-failed]")] == [
+            f"{out}: warning: the halfway-update writer's update() failed: {what}; the "
+            "output is written whole instead [writer-failed]"], result.stderr
+        assert f"soleus|{title}\n" in out.read_text()
+        assert len(out.read_text().splitlines()) == 15
+    assert sorted(os.listdir(out.parent)) == ["out.halfup"]
 
 
 def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
