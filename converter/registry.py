@@ -693,18 +693,24 @@ def writer_failed(fmt: Format, out: Path, what: str) -> Diagnostic:
 def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterable[Any],
                out: Path, report: Callable[[Diagnostic], None]) -> str | None:
     """``write(items)`` with ``fmt``'s writer of ``out``, its summary returned. What
-    the writer raises that is no :class:`MuscleError` or :class:`OSError` (a third
-    party's bug, ``sys.exit`` too) is a ``writer-failed`` :class:`MuscleError`; what ``items`` raise
-    goes through as it is, as it does when the writer has returned: what it left unread
-    of ``items`` is read then, so a problem there is never hidden by a writer that
-    stops early. A summary that is no str or None is ``report``-ed as a
-    ``writer-failed`` error, and None returned (the output is written)."""
+    the writer raises that is no :class:`MuscleError` (a third party's bug,
+    ``sys.exit`` too) is a ``writer-failed`` :class:`MuscleError`, but the
+    :class:`OSError` of a built-in writer (the output's place: a full disk) goes
+    through, for the caller's ``cannot-write``; what ``items`` raise goes through as it
+    is, as it does when the writer has returned: what it left unread of ``items`` is
+    read then, so a problem there is never hidden by a writer that stops early. A
+    summary that is no str or None is ``report``-ed as a ``writer-failed`` error, and
+    None returned (the output is written)."""
     watched = Watched(items)
     try:
         summary = write(watched)
         collections.deque(watched, maxlen=0)  # (what it left unread: read for its errors)
-    except (MuscleError, OSError):
+    except MuscleError:
         raise
+    except OSError as exc:
+        if built_in(fmt) or exc is watched.raised:
+            raise
+        raise MuscleError(writer_failed(fmt, out, f"failed: {failure(exc)}")) from None
     except WriterFailed as exc:
         raise exc.at(out) from None
     except (Exception, SystemExit) as exc:  # (a plugin's writer may raise anything,

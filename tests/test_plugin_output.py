@@ -43,6 +43,8 @@ class Halfway(Format):
                     raise RuntimeError("writer boom")
                 if n == 2 and fault() == "exit":
                     sys.exit(4)
+                if n == 2 and fault() == "own-file":
+                    open(os.path.join(os.path.dirname(__file__), "no-such-table.txt"))
                 if n == 2 and fault() == "muscle-error":
                     raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                                  "no room"))
@@ -280,6 +282,31 @@ def test_a_plugin_writer_calling_sys_exit_is_its_error(
         "(SystemExit with status 4) [writer-failed]"]
     converter.write(sample_muscles, site / "other.json")
     assert sorted(os.listdir(site)) == ["f.half", "f.halfrec", "other.json"]
+
+
+def test_a_plugin_writer_failing_on_a_file_of_its_own_is_named(
+        halfway: Path, tmp_path: Path, sample_muscles, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A plugin's write() that failed to open a file of its own (FileNotFoundError)
+    was "out.half: cannot write here: No such file or directory", as if the output's
+    folder were missing, naming neither the plugin nor the file. It is now the
+    output's writer-failed error naming both, the earlier output kept."""
+    out = tmp_path / "site" / "out.half"
+    out.parent.mkdir()
+    out.write_text("earlier\n")
+    said = (f"{out}: error: the halfway writer failed: FileNotFoundError: [Errno 2] No "
+            f"such file or directory: '{halfway / 'no-such-table.txt'}' [writer-failed]")
+    result = _cli(halfway, tmp_path, "own-file", "convert", str(SAMPLES), "--to",
+                  "halfway", "-o", str(out), "--no-cache")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [said]
+    monkeypatch.setenv("FAULT", "own-file")
+    with pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, out)
+    assert [str(d) for d in caught.value.diagnostics] == [said]
+    assert out.read_text() == "earlier\n"
+    assert os.listdir(out.parent) == ["out.half"]
 
 
 def test_a_plugin_update_killed_part_way_leaves_the_earlier_output(
