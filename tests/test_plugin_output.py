@@ -425,12 +425,15 @@ def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
         halfway: Path, tmp_path: Path) -> None:
     """A plugin's update() of a folder was given the output folder itself, to change in
     place unguarded (updated.txt left in it). Its update() is not called now: a run
-    that could patch the last one writes the folder whole, as a full run does."""
+    that could patch the last one writes the folder whole, as a full run does (and as
+    the project's own writers of folders do), and the swap keeps each file of the same
+    bytes as the file it was: only the changed muscle's file is new."""
     source, out = tmp_path / "samples", tmp_path / "out"
     shutil.copytree(SAMPLES, source)
     convert = ("convert", str(source), "--to", "halfway-folder", "-o", str(out),
                "--cache-dir", str(tmp_path / "cache"))
     assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("*.txt")}
     soleus = source / "soleus.md"
     soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
     result = _cli(halfway, tmp_path, "", *convert)
@@ -438,6 +441,9 @@ def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
     assert "updated in place" not in result.stderr
     assert not (out / "updated.txt").exists()
     assert (out / "soleus.txt").read_text() == "Soleus Two\n"
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("*.txt")}
+    assert len(after) == 15
+    assert [name for name in sorted(after) if after[name] != before[name]] == ["soleus.txt"]
 
 def _reported(stderr: str) -> list[str]:
     """The lines of ``stderr`` that say what a writer reported (``cannot-write``)."""
