@@ -63,6 +63,7 @@ from .marker import (
 )
 from .once_written import mark
 from .sources_kept import read_of, tell_kept, tool_files
+from .unmade import Unmade, expect, forget, left_out, left_unmade, make, put_in
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -231,6 +232,8 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                                                 suffix=".tmpdir", dir=named.parent))
             if in_place:  # (this run's, as long as it runs: see _sweep)
                 claim = claimed(tmp)
+            else:  # (a file of the old folder's bytes is not made: see save_text)
+                expect(tmp, marker.digests)
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
         try:
@@ -239,7 +242,9 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
             if in_place and not os.path.lexists(tmp):  # (its folder swapped away)
                 raise _replaced(shown) from None
             raise
-        written = sorted(os.listdir(tmp))
+        made = os.listdir(tmp)
+        unmade = left_unmade(tmp, made)
+        written = sorted({*made, *unmade})
         _tell_sources_kept(path, marker, written, shown)
         if in_place:
             with _replaced_meanwhile(path, shown):
@@ -250,7 +255,8 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                 _replaced_meanwhile(path, shown):
             check_no_folder_named(path, written, shown)
             seen, looks, hashed = _check_unedited(path, marker, shown)
-            linked = _prepared(tmp, path, written, marker, shown, _Hashed(looks, hashed))
+            linked = _prepared(tmp, path, written, marker, shown,
+                               _Hashed(looks, hashed), unmade)
             if linked is None:
                 return
             with held_once_written(shown):
@@ -276,6 +282,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
     finally:
         if built is not None:
             forget_saved(built)  # (the digests of its files saved, where not taken)
+            forget(built)
         if claim is not None:
             os.close(claim)
 
@@ -318,28 +325,39 @@ class _Hashed(NamedTuple):
 
 
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: str,
-              hashed: _Hashed) -> dict[str, _Identity | None] | None:
+              hashed: _Hashed, unmade: Mapping[str, Unmade]
+              ) -> dict[str, _Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
     folder ``path`` (``shown``, as the user gave it; whose ``marker`` was that as the
     run began; ``hashed``, its files the check hashed): what someone else put there
-    linked in, the marker written. None where that is done with, the output in place
-    (see :func:`~converter.once_written.mark`): there was no folder (``tmp`` is it
-    now), or one of the very same files (``tmp`` is removed); else what was linked (see
-    :func:`_identities`)."""
+    linked in, the files the run left ``unmade`` (see :mod:`converter.unmade`) linked
+    in from ``path`` or made, the marker written. None where that is done with, the
+    output in place (see :func:`~converter.once_written.mark`): there was no folder
+    (``tmp`` is it now), or one of the very same files (``tmp`` is removed, and no file
+    left unmade was made); else what was linked (see :func:`_identities`)."""
     if path.exists():
         with contextlib.suppress(MuscleError):  # (another run may have written it since
             marker = read_marker(path)  # the run began: its marker says what is whose)
         _keep_others(path, tmp, written, marker)
-    digests = digests_of(tmp, written)
+    digests = {**digests_of(tmp, [name for name in written if name not in unmade]),
+               **{name: each.digest for name, each in unmade.items()}}
     (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests), encoding="utf-8")
-    if not path.exists():
+    alike = _hashed_alike(digests, hashed, path)
+    held = alike & unmade.keys()
+    for name in sorted(unmade.keys() - held):  # (the old file not as its marker says)
+        make(tmp / name, unmade[name].data)
+    if not path.exists():  # (removed meanwhile: no file to link)
+        for name in sorted(held):
+            make(tmp / name, unmade[name].data)
         with held_once_written(shown):
             os.rename(tmp, path)
         return None
-    if _keep_times(tmp, path, _hashed_alike(digests, hashed, path)):  # (nothing changed:
-        mark(shown)  # the folder is left as it is)
+    if _keep_times(tmp, path, alike, held):  # (nothing changed: the folder is left as
+        mark(shown)  # it is)
         shutil.rmtree(tmp)
         return None
+    for name in sorted(held):
+        put_in(tmp / name, path / name, unmade[name].data, hashed.looks[name])
     return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
 
 
@@ -668,19 +686,23 @@ def _hashed_alike(digests: Mapping[str, str], hashed: _Hashed, old: Path) -> set
             and unchanged(hashed.looks[name], old / name)}
 
 
-def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset()) -> bool:
+def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset(),
+                unmade: AbstractSet[str] = frozenset()) -> bool:
     """Whether the trees ``new`` and ``old`` are the same (the same names, links and
     bytes), so that ``old`` may be left as it is; when they are not, each file below
     ``new`` that holds the bytes of the same file below ``old`` is made that file (its
     modification time, mode and owner, see :func:`_keep_file`), so that a site's build,
     ``rsync`` or a file watcher sees only the files that changed, and a file replaced
     takes the mode of the one it replaces. ``alike``: names at the top of ``new`` known
-    to hold the bytes of the file of that name in ``old`` (:func:`_hashed_alike`)."""
+    to hold the bytes of the file of that name in ``old`` (:func:`_hashed_alike`);
+    ``unmade``: those of them the run did not make (linked in after, where the trees
+    are not the same)."""
     same, kept = True, []
     for folder, folders, files in os.walk(new):
         before = old / os.path.relpath(folder, new)
+        left = list(unmade) if folder == str(new) else []
         try:
-            same = same and sorted(os.listdir(before)) == sorted(folders + files)
+            same = same and sorted(os.listdir(before)) == sorted(folders + files + left)
         except OSError:
             same = False
         links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
@@ -842,8 +864,11 @@ def save_text(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8, its line ends as they are) to ``path``, a new file of a
     folder :func:`atomic_directory` builds, noting the digest of its bytes for the
     folder's marker (see :func:`~converter.marker.note_saved`): the run does not read
-    it again to take it."""
+    it again to take it. A file whose bytes the folder it replaces holds, as its marker
+    says, is not written, but noted (see :mod:`converter.unmade`)."""
     data = text.encode("utf-8")
+    if left_out(Path(path), data):
+        return
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)

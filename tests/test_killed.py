@@ -5,6 +5,7 @@ writes files (SQLite has its own, transaction-level tests in tests/formats/test_
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,6 +81,34 @@ def test_a_killed_run_leaves_the_previous_output(corpus: Path, tmp_path: Path, f
         assert after == snapshot(complete)
     # A leftover temporary never breaks the next run, which completes the output.
     subprocess.run(command(corpus, fmt, out, extra), cwd=ROOT, env=env, check=True, timeout=WAIT)
+    assert snapshot(out) == snapshot(complete)
+
+
+def test_a_killed_rerun_into_a_folder_of_its_files_leaves_it_as_it_was(
+        corpus: Path, tmp_path: Path) -> None:
+    """A re-run whose files the map's folder holds already makes none of them (see
+    tests/test_unmade.py): killed, it leaves each file the very one it was; killed as it
+    writes one file changed, the folder is the old one or the new one, whole."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    out, edited = tmp_path / "svg", tmp_path / "edited"
+    subprocess.run(command(corpus, "svg", out, []), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
+    before = snapshot(out)
+    files = {p.name: p.stat().st_ino for p in out.iterdir()}
+    kill_while(command(corpus, "svg", out, []), lambda: bool(temporaries(out)), env=env)
+    assert snapshot(out) == before
+    assert {p.name: p.stat().st_ino for p in out.iterdir()} == files
+    shutil.copytree(corpus, edited)
+    first = sorted(edited.glob("*.md"))[0]
+    first.write_text(first.read_text("utf-8").replace("title: ", "title: New ", 1), "utf-8")
+    complete = tmp_path / "complete"
+    subprocess.run(command(edited, "svg", complete, []), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
+    assert snapshot(complete) != before
+    kill_while(command(edited, "svg", out, []), lambda: bool(temporaries(out)), env=env)
+    assert snapshot(out) in (before, snapshot(complete))
+    subprocess.run(command(edited, "svg", out, []), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
     assert snapshot(out) == snapshot(complete)
 
 
