@@ -23,29 +23,43 @@ import contextlib
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from .atomic import signals_held
 
 #: The first and the longest of :func:`retried`'s sleeps between tries, in seconds.
 FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
 
 
 def retried(conn: sqlite3.Connection, statement: str, seconds: float,
-            parameters: Any = ()) -> sqlite3.Cursor:
+            parameters: Any = (), made: Callable[[], None] | None = None
+            ) -> sqlite3.Cursor:
     """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``, a transaction's first
     read: what SQLite's own wait waits for, never a write of a transaction that has
     read), tried again while another connection holds the database, for up to
     ``seconds``, in Python's own short sleeps; its cursor. Still held then: "database is
-    locked", as SQLite's own wait says it."""
+    locked", as SQLite's own wait says it.
+
+    With ``made``, each try holds Ctrl-C, SIGTERM and SIGHUP (see
+    :func:`~converter.atomic.signals_held`), and ``made()`` runs once the statement is
+    done, before one that came as SQLite ran it is taken: a COMMIT made is then said in
+    place (a signal says its output was written), one not made is still open (a
+    signal then rolls it back). The sleeps between tries take a signal at once."""
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     while True:
-        try:  # (sqlite3.Connection's own execute: a WaitingConnection's would wait again)
-            with decoded_errors():
-                return sqlite3.Connection.execute(conn, statement, parameters)
-        except sqlite3.OperationalError as exc:
-            if not _busy(exc) or time.monotonic() >= deadline:
-                raise
+        with signals_held() if made is not None else contextlib.nullcontext():
+            try:  # (sqlite3.Connection's own: a WaitingConnection's would wait again)
+                with decoded_errors():
+                    cursor = sqlite3.Connection.execute(conn, statement, parameters)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            else:
+                if made is not None:
+                    made()
+                return cursor
         time.sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE)
 

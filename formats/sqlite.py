@@ -652,8 +652,7 @@ def _update_changed(records: Sequence[_Record], out: Path, ctx: WriteContext, to
         if counts.added:
             return None  # a new muscle: not an update of the last run's (rolled back)
         counts.unchanged += total - counts.updated - counts.unchanged
-        conn.execute("COMMIT")
-        placed(out)  # (a signal from here on says it was written)
+        _commit(conn, out, 0)
     return counts.summary(out)
 
 
@@ -815,8 +814,7 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
                     keyless := _keyless(conn, str(out), str(exc))) is None:
                 raise
             raise keyless from None
-        _commit(conn)
-        placed(out)  # (a signal from here on says it was written)
+        _commit(conn, out)
     return counts
 
 
@@ -884,12 +882,14 @@ def _not_a_key(conn: sqlite3.Connection, out: str, child: str, parent: str
                  "foreign key, and run again; nothing is changed")
 
 
-def _commit(conn: sqlite3.Connection) -> None:
-    """COMMIT, waiting up to :data:`BUSY_SECONDS` for the readers of the database (another
-    program's open read transaction) to let it go (see
+def _commit(conn: sqlite3.Connection, out: Path, seconds: float = BUSY_SECONDS) -> None:
+    """COMMIT the update of the database ``out``, waiting up to ``seconds`` for its
+    readers (another program's open read transaction) to let it go (see
     :func:`~converter.sqlitewait.retried`); the transaction, still open on a signal, is
-    rolled back (see :func:`_immediate`)."""
-    retried(conn, "COMMIT", BUSY_SECONDS)
+    rolled back (see :func:`_immediate`). A signal that comes as SQLite commits is
+    taken once the commit is made and ``out`` said in place: it says the database
+    was written, not ``Aborted!``."""
+    retried(conn, "COMMIT", seconds, made=lambda: placed(out))
 
 
 def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:

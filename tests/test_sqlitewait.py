@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sqlite3
 import threading
 import time
@@ -60,6 +62,30 @@ def test_an_error_no_wait_helps_is_raised_at_once(tries: list[sqlite3.Operationa
     assert raised.value.sqlite_errorname == name  # type: ignore[attr-defined]
     assert len(tries) == 1
 
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["made", "busy"])
+def test_ctrl_c_as_sqlite_runs_the_statement_is_taken_once_it_is_said_made(
+        busy: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C that came as SQLite ran a COMMIT was taken as it returned, before the
+    caller could say it made (its output in place): it seemed not written. With
+    ``made``, it is taken once ``made()`` has run; a try that found the database busy
+    runs no ``made`` and takes it at once (the transaction still open), tried no more."""
+    done: list[str] = []
+
+    def execute(conn: object, statement: str, parameters: object = ()) -> str:
+        done.append(statement)
+        os.kill(os.getpid(), signal.SIGINT)  # (held: noted, taken later)
+        if busy:
+            raise _failing(sqlite3.SQLITE_BUSY, "SQLITE_BUSY")
+        return f"ran {statement}"
+
+    fake = types.SimpleNamespace(**vars(sqlite3))
+    fake.Connection = types.SimpleNamespace(execute=execute)
+    monkeypatch.setattr(sqlitewait, "sqlite3", fake)
+    with pytest.raises(KeyboardInterrupt):
+        sqlitewait.retried(None, "COMMIT", 5.0, made=lambda: done.append("made"))  # type: ignore[arg-type]
+    assert done == (["COMMIT"] if busy else ["COMMIT", "made"])
 
 def test_a_database_still_held_when_the_time_is_up_is_locked(tmp_path: Path) -> None:
     path = tmp_path / "held.db"

@@ -2451,6 +2451,65 @@ def test_a_commit_that_waited_for_a_reader_is_made_once_it_lets_go(db: Path,
     assert all(m.title.startswith("New ") for m in converter.read(db))
     assert_consistent(db)
 
+
+#: A ``convert --to sqlite`` run of ``src`` into ``muscles.db`` (its other options
+#: ``sys.argv[2:]``) sent the signal named ``sys.argv[1]`` as SQLite runs the COMMIT of
+#: that database (not the cache's): the statement's own call (the lowest
+#: :func:`converter.sqlitewait.retried` makes) sends it once SQLite returns, as a signal
+#: that came meanwhile is taken.
+_SIGNALLED_IN_THE_COMMIT = """
+import os, signal, sqlite3, sys, types
+import converter.sqlitewait as wait
+from converter.cli import main
+ending = getattr(signal, sys.argv[1])
+def execute(conn, statement, *args):
+    cursor = sqlite3.Connection.execute(conn, statement, *args)
+    if statement == "COMMIT" and os.path.basename(sqlite3.Connection.execute(
+            conn, "PRAGMA database_list").fetchone()[2]) == "muscles.db":
+        os.kill(os.getpid(), ending)
+    return cursor
+wait.sqlite3 = types.SimpleNamespace(**{**vars(sqlite3),
+                                        "Connection": types.SimpleNamespace(execute=execute)})
+sys.argv = ["muscle-convert", "convert", "src", "--to", "sqlite", "-o", "muscles.db",
+            "--jobs", "1", "--quiet", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["update", "patch"])
+@pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
+                                                ("SIGINT", 130)])
+def test_a_signal_as_sqlite_commits_says_the_database_was_written(
+        ending: str, status: int, cached: bool, tmp_path: Path) -> None:
+    """A signal that came as SQLite ran an update's COMMIT (the full update's, or the
+    cache's shortcut's) was taken once it returned, the database committed and not yet
+    said in place: Ctrl-C said ``Aborted!``, SIGTERM and SIGHUP nothing, as if the
+    database were as it was. The update is whole and the run says it was written."""
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT),
+           "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+    options = [] if cached else ["--no-cache"]
+    first = subprocess.run([sys.executable, "-m", "converter", "convert", "src", "--to",
+                            "sqlite", "-o", "muscles.db", "--jobs", "1", "--quiet",
+                            *options], cwd=tmp_path, capture_output=True, text=True,
+                           env=env, check=False, timeout=WAIT)
+    assert first.returncode == 0, first.stderr
+    soleus = source / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _SIGNALLED_IN_THE_COMMIT, ending, *options],
+                          cwd=tmp_path, capture_output=True, text=True, env=env,
+                          check=False, timeout=WAIT)
+    assert (done.returncode, done.stderr.strip()) == (
+        status, "muscle-convert: stopped once muscles.db was written: it holds this run's "
+                "files"), done.stderr
+    db = tmp_path / "muscles.db"
+    assert_consistent(db)
+    assert by_slug(converter.read(db)) == by_slug(converter.read(source))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == [
+        "muscles.db", "src"]
+
 #: A writer of the database at argv[1] killed with SIGKILL mid-transaction, its page cache
 #: kept tiny so that pages of the database are changed: a hot journal is left beside it.
 _KILLED_WRITER = """
