@@ -63,13 +63,18 @@ def watching() -> Iterator[None]:
     (:func:`mark`) has a signal from then on say it was written. Once the block is
     done, a signal ends the process at once, saying so: its handlers stay in place up
     to the process's exit (the interpreter's end would otherwise take Ctrl-C as an
-    ignored exception, and exit with the run's own status)."""
+    ignored exception, and exit with the run's own status), and Ctrl-C's is this
+    module's then where the run put no output in place too (``validate``, a run that
+    wrote nothing): ``Aborted!`` and status 130."""
     _STATE.reset()
     _STATE.watching = True
     try:
         yield
     finally:
         _STATE.ending = True
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            signal.signal(signal.SIGINT, _stop)  # (a run that wrote nothing: Aborted!)
 
 
 def mark(output: str) -> None:

@@ -36,7 +36,7 @@ from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .locator import Locator
 from .model import Muscle
-from .once_written import expecting
+from .once_written import expecting, mark
 from .pipeline import Reader
 from .plugin_output import reported_as, updated, writer_output
 from .registry import (
@@ -247,6 +247,7 @@ class _Incremental:
             shell.summary = None
         elif shell.count:  # (else nothing was written: the recorded summary says so)
             shell.summary = f"{self.output}: up to date (nothing changed since the last run)"
+            mark(str(self.output))  # (it holds this run's files: a signal says so)
         shell.replayed, shell.patched, shell.parsed = True, False, 0
         return shell
 

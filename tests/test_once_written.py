@@ -127,6 +127,50 @@ def test_a_run_stopped_as_its_process_ends_says_its_folder_was_written(
     assert (tmp_path / "site" / "map.svg").is_file()
 
 
+#: A run of the command line (its arguments ``sys.argv[1:]``) sent Ctrl-C as the
+#: interpreter ends, its status known.
+CTRL_C_AS_IT_ENDS = """
+import atexit, os, signal, sys
+from converter.cli import main
+atexit.register(os.kill, os.getpid(), signal.SIGINT)
+main()
+"""
+
+
+def _ended_by_ctrl_c(*args: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", CTRL_C_AS_IT_ENDS, *args], cwd=folder,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=WAIT)
+
+
+@pytest.mark.parametrize("report", ["text", "json"])
+def test_ctrl_c_as_a_run_that_writes_nothing_ends_says_aborted(report: str,
+                                                                tmp_path: Path) -> None:
+    """Ctrl-C as ``validate`` ended, its report printed, was an ignored exception
+    (``Exception ignored in atexit callback ... KeyboardInterrupt``) and the run exited
+    with its own status (0), as if it had not been stopped. It says ``Aborted!`` last,
+    and the run ends as stopped: 130."""
+    stopped = _ended_by_ctrl_c("validate", str(SAMPLES), "-j", "1", "--format", report,
+                               folder=tmp_path)
+    assert stopped.returncode == 130, stopped.stderr
+    assert stopped.stderr.splitlines()[-1] == "Aborted!", stopped.stderr
+    assert "KeyboardInterrupt" not in stopped.stderr and "Traceback" not in stopped.stderr
+
+
+def test_ctrl_c_as_a_replayed_run_ends_says_its_output_was_written(tmp_path: Path) -> None:
+    """A run replayed from the cache (its output up to date, holding this run's bytes:
+    nothing written again) took Ctrl-C as it ended as an ignored exception and exited
+    0. It says the output was written, as a run that found its bytes there does."""
+    args = ("convert", str(SAMPLES), "--to", "json", "-o", "out.json", "-j", "1")
+    for summary in ("wrote 15 muscles to out.json", "out.json: up to date"):
+        stopped = _ended_by_ctrl_c(*args, folder=tmp_path)
+        assert stopped.returncode == 130, stopped.stderr
+        assert summary in stopped.stderr
+        assert stopped.stderr.splitlines()[-1] == (
+            "muscle-convert: stopped once out.json was written: it holds this run's files")
+        assert "KeyboardInterrupt" not in stopped.stderr
+
+
 #: A run of the samples' json into ``out.json`` that is sent the signal ``sys.argv[2]``
 #: as the file is renamed into place (``sys.argv[3]``: ``rename``) or as the run begins
 #: its report (``report``).
