@@ -117,9 +117,12 @@ def is_stdout(path: str | Path) -> bool:
 
 
 def is_special(path: Path) -> bool:
-    """True for standard output and for an existing path that is neither a regular file
-    nor a directory: a device, FIFO or socket, which must never be renamed over."""
-    if is_stdout(path):
+    """True for standard output, a name of one of this process's descriptors
+    (``/dev/stdout``, ``/dev/fd/3``: see :func:`descriptor_named`), whatever it leads
+    to (a file the shell opened, ``> out.json``), and for an existing path that is
+    neither a regular file nor a directory: a device, FIFO or socket, which must never
+    be renamed over."""
+    if is_stdout(path) or descriptor_named(os.fspath(path)) is not None:
         return True
     try:
         mode = os.stat(path).st_mode
@@ -140,13 +143,22 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
             yield fh
         return
     if is_special(path):  # (before symlinks are followed: /dev/stdout names a pipe)
-        with open(path, "wb") as raw, _written_into(raw, mode, os.fspath(path),
-                                                     **open_args) as fh:
+        with _opened_into(path) as raw, _written_into(raw, mode, os.fspath(path),
+                                                      **open_args) as fh:
             yield fh
         return
     with atomic_path(real_target(path)) as tmp, open(  # type: ignore[call-overload]
             tmp, mode, **open_args) as fh:
         yield fh
+
+
+def _opened_into(path: Path) -> IO[bytes]:
+    """The special output ``path`` opened to be written into: a name of one of this
+    process's descriptors (``/dev/stdout``) as a copy of that descriptor, which writes
+    where it stands (a file the shell opened with ``>>`` is added to, not emptied);
+    a device or FIFO opened."""
+    fd = descriptor_named(os.fspath(path))
+    return os.fdopen(os.dup(fd), "wb") if fd is not None else open(path, "wb")
 
 
 @contextlib.contextmanager
@@ -459,17 +471,27 @@ def _leads_away(path: str) -> bool:
     pointed at the null device, its reader gone: what is written there is dropped."""
     if not _AWAY or is_stdout(path):
         return False
-    own = re.compile(rf"/(?:dev|proc/self|proc/{os.getpid()})/fd/(\d+)")
+    fd = descriptor_named(path)
+    return fd is not None and _still_away(fd)
+
+
+def descriptor_named(path: str) -> int | None:
+    """The descriptor of this process that ``path`` names (``/dev/fd/1``,
+    ``/proc/self/fd/1``), or a link to one does (``/dev/stdout``, its links followed
+    one at a time), or None: the name of a path, not what the descriptor leads to."""
+    if is_stdout(path):
+        return None
+    own = re.compile(rf"/(?:dev|proc/self|proc/thread-self|proc/{os.getpid()})/fd/(\d+)")
     name = os.path.abspath(path)
     for _ in range(40):  # (the kernel's own limit of links followed)
         named = own.fullmatch(os.path.normpath(name))
         if named:
-            return _still_away(int(named[1]))
+            return int(named[1])
         try:
             name = os.path.join(os.path.dirname(name), os.readlink(name))
         except OSError:  # (no link: a file, a device, nothing there)
-            return False
-    return False
+            return None
+    return None
 
 
 class _Pipe(io.RawIOBase):

@@ -109,6 +109,38 @@ def test_dash_writes_standard_output_every_time(tmp_path: Path, to: list[str]) -
     assert not (Path.cwd() / "-").exists()
 
 
+def _into_a_file(path: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run the tool with its standard output the file ``path`` opened to add to it
+    (``>> path``)."""
+    with open(path, "ab") as stdout:
+        return subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                               *args, "-q", "--cache-dir", str(cache)], stdout=stdout,
+                              stderr=subprocess.PIPE, timeout=WAIT)
+
+
+@pytest.mark.parametrize("to", [["json"], ["anki"]])
+def test_a_descriptor_name_leading_to_a_file_is_written_through_it(tmp_path: Path,
+                                                                    to: list[str]) -> None:
+    """``-o /dev/stdout >> log`` (standard output a file the shell opened): the run took
+    the file it led to for its output, renamed a new file over it (all ``log`` held
+    lost, the shell's descriptor left on the old file), and a second run found the same
+    bytes there and wrote nothing. It writes through the descriptor, as ``-o -`` does:
+    each run adds its output to ``log``, which stays the same file; SQLite refuses it."""
+    plain, cache, log = tmp_path / "plain", tmp_path / "cache", tmp_path / "log"
+    assert _piped("--to", *to, "-o", str(plain), cache=cache)[0] == 0
+    log.write_bytes(b"old\n")
+    inode = os.stat(log).st_ino
+    for _ in range(2):
+        done = _into_a_file(log, "--to", *to, "-o", "/dev/stdout", cache=cache)
+        assert done.returncode == 0, done.stderr
+    assert log.read_bytes() == b"old\n" + plain.read_bytes() * 2
+    refused = _into_a_file(log, "--to", "sqlite", "-o", "/dev/stdout", cache=cache)
+    assert refused.returncode == 1 and b"a device or a FIFO, not a file" in refused.stderr
+    assert log.read_bytes() == b"old\n" + plain.read_bytes() * 2
+    assert os.stat(log).st_ino == inode
+    assert sorted(os.listdir(tmp_path)) == ["cache", "log", "plain"]
+
+
 @pytest.mark.parametrize("to", [["jsonl"], ["anki"]])
 def test_a_reader_that_stops_reading_is_a_warning_not_a_failure(tmp_path: Path,
                                                                 to: list[str]) -> None:
