@@ -116,6 +116,12 @@ def is_stdout(path: str | Path) -> bool:
     return os.fspath(path) == STDOUT
 
 
+def output_name(path: str | Path) -> str:
+    """How a summary names the output ``path``: ``standard output`` for ``-`` (no
+    file of that name is written), else the path as given."""
+    return "standard output" if is_stdout(path) else os.fspath(path)
+
+
 def is_special(path: Path) -> bool:
     """True for standard output, a name of one of this process's descriptors
     (``/dev/stdout``, ``/dev/fd/3``: see :func:`descriptor_named`), whatever it leads

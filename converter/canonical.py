@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import atomic_file
+from .atomic import atomic_file, output_name
 from .authoring import (
     RESERVED_KEYS,
     Placer,
@@ -183,8 +183,8 @@ def replace_records(path: Path, records: dict[str, str], count: int) -> bool:
 
 
 def written(count: int, out: Path) -> str:
-    """The summary of a JSON-like writer."""
-    return f"wrote {counted(count, 'muscles')} to {out}"
+    """The summary of a JSON-like writer (standard output named so, not ``-``)."""
+    return f"wrote {counted(count, 'muscles')} to {output_name(out)}"
 
 
 class LineRecords:

@@ -27,6 +27,7 @@ from .atomic import (
     is_special,
     is_stdout,
     left_early,
+    output_name,
     reader_left,
 )
 from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
@@ -547,7 +548,8 @@ def _no_room(failure: TemporaryFull | WorkerDied, problems: list[Diagnostic],
     unwritten = output is not None and incremental.written is None
     return RunResult(failed=len({d.path for d in problems if d.severity == "error"}),
                      errors=log.errors, diagnostics=log,
-                     summary=f"nothing written to {output}" if unwritten else None,
+                     summary=f"nothing written to {output_name(output)}" if unwritten
+                     else None,
                      skipped=inputs.skipped, uncached=incremental.uncached,
                      cut_short=cuts_short(failure))
 
@@ -573,7 +575,7 @@ def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int
     result.diagnostics.extend(failure.diagnostics)
     result.errors += sum(d.severity == "error" for d in failure.diagnostics)
     result.read, result.count = result.count, 0
-    result.summary = f"nothing written to {failure.diagnostics[0].path}"
+    result.summary = f"nothing written to {output_name(failure.diagnostics[0].path)}"
     return result
 
 

@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from converter.atomic import atomic_file
+from converter.atomic import atomic_file, output_name
 from converter.authoring import is_blank, muscle_from_front_matter
 from converter.diagnostics import (
     KEPT_BYTE,
@@ -1010,4 +1010,4 @@ class AnkiFormat(Format):
         _write_package(out, collection, images)
         return (f"wrote {counted(notes, 'notes')} ({counted(cards, 'cards')}, "
                 f"{counted(len(images), 'images')}) "
-                f"to deck {deck_name!r} in {out}")
+                f"to deck {deck_name!r} in {output_name(out)}")

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
 
-from converter.atomic import atomic_file
+from converter.atomic import atomic_file, output_name
 from converter.atomic_folder import atomic_directory, safe_child
 from converter.authoring import (
     Problem,
@@ -1563,7 +1563,7 @@ class CsvFormat(Format):
         if flat:  # the header needs every muscle's languages: one list in memory
             ordered = _sorted_unique(muscles, out)
             write_flat(ordered, out, excel=excel, separator=separator(ctx.options))
-            return (f"wrote {counted(len(ordered), 'muscles')} to {out} (flat sheet, without "
-                    "body and extra)")
+            return (f"wrote {counted(len(ordered), 'muscles')} to {output_name(out)} (flat "
+                    "sheet, without body and extra)")
         count = write_package(muscles, out)
         return f"wrote {counted(count, 'muscles')} to {out}/{PACKAGE_DESCRIPTOR} (data package)"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import stat
 import subprocess
@@ -108,6 +110,26 @@ def test_dash_writes_standard_output_every_time(tmp_path: Path, to: list[str]) -
     assert _piped("--to", *to, "-o", "/dev/stdout", cache=cache) == (0, plain.read_bytes())
     assert not (Path.cwd() / "-").exists()
 
+
+@pytest.mark.parametrize(("to", "summary"), [
+    (["json"], "wrote 15 muscles to standard output"),
+    (["jsonl"], "wrote 15 muscles to standard output"),
+    (["csv", "--flat"], "wrote 15 muscles to standard output (flat sheet, without body and "
+                        "extra)"),
+    (["anki"], "wrote 15 notes (44 cards, 15 images) to deck 'Muscles' in standard output")])
+def test_dash_is_named_standard_output_in_the_summary(to: list[str], summary: str) -> None:
+    """``-o -``'s summary said ``wrote 15 muscles to -``, as if a file named ``-`` were
+    written; it names standard output, from the command line and from Python."""
+    done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                           "--to", *to, "-o", "-", "--no-cache", "-j", "1"],
+                          capture_output=True, timeout=WAIT)  # (a deck's bytes: no text)
+    said = done.stderr.decode("utf-8")
+    assert done.returncode == 0, said
+    assert said.splitlines()[-1] == f"{summary}; 15 muscles converted, 0 files failed"
+    with contextlib.redirect_stdout(io.StringIO()):
+        written = converter.write(converter.read(SAMPLES / "soleus.md"), "-", "json")
+    assert written == "wrote 1 muscle to standard output"
+    assert converter.atomic.output_name(Path("out/-")) == "out/-"
 
 def _into_a_file(path: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
     """Run the tool with its standard output the file ``path`` opened to add to it
