@@ -193,7 +193,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
-    from .plugin_output import reported_as, writer_output
+    from .plugin_output import reported_as, summary_as, writer_output
     from .registry import (
         WriteContext,
         detect_format,
@@ -242,8 +242,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         ctx = WriteContext(options=options, report=reported.append)
         with writer_output(fmt, path, options) as given:  # (a third party's: a file beside)
             ctx.report = reported_as(fmt, reported.append, given, path)
-            summary = run_writer(fmt, lambda items: fmt.write(items, given, ctx),
-                                 _once_each(muscles, str(path), size), path, reported.append)
+            summary = summary_as(run_writer(
+                fmt, lambda items: fmt.write(items, given, ctx),
+                _once_each(muscles, str(path), size), path, reported.append), given, path)
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None

@@ -24,6 +24,7 @@ from .atomic import (
     is_special,
     is_stdout,
     make_folders,
+    output_name,
     real_target,
     signals_held,
     temporary_prefix,
@@ -113,7 +114,16 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
                 raise _NotUpdated
     except _NotUpdated:
         return None
-    return summary
+    return summary_as(summary, made, out)
+
+
+def summary_as(summary: str | None, made: Path, out: Path) -> str | None:
+    """A writer's ``summary``, naming ``out`` (standard output so named, not ``-``)
+    where it names ``made``, the temporary file or folder :func:`writer_output` gave
+    it (gone once the run ends)."""
+    if summary is None or made == out:
+        return summary
+    return summary.replace(str(made), output_name(out))
 
 
 def _called(fmt: Format, out: Path, update: Callable[[Path], Any], made: Path,

@@ -39,7 +39,7 @@ from .locator import Locator
 from .model import Muscle
 from .once_written import expecting, mark
 from .pipeline import Reader
-from .plugin_output import reported_as, updated, writer_output
+from .plugin_output import reported_as, summary_as, updated, writer_output
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -629,8 +629,9 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             with reading(reader.inputs, problems.append), expecting(output), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
                 ctx.report = reported_as(writer, problems.append, given, output)
-                summary = run_writer(writer, lambda items: method(items, given, ctx),
-                                     stream, output, problems.append)
+                summary = summary_as(run_writer(
+                    writer, lambda items: method(items, given, ctx), stream, output,
+                    problems.append), given, output)
             closed = left_early(output)
             if closed is not None:
                 problems.append(closed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -14,6 +16,7 @@ import pytest
 
 import converter
 from converter.diagnostics import Diagnostic, MuscleError
+from converter.model import Muscle
 from converter.plugin_output import writer_output
 from converter.registry import Format, get_format
 from tests.conftest import SAMPLES, cli_command, installed_folder
@@ -57,6 +60,8 @@ class Halfway(Format):
         if fault() == "report-wrong":
             ctx.report("not a diagnostic")
             ctx.report(Diagnostic(str(out), "2", None, "", "cannot-write", "line as text"))
+        if fault() == "summary":
+            return f"wrote the titles to {out}"
 
 
 class HalfwayUpdate(Format):
@@ -513,6 +518,26 @@ def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
     assert (failed.returncode, failed.stdout) == (1, "")
     assert os.listdir(tmp_path) == ["plugin"]
 
+
+@pytest.mark.parametrize(("output", "shown"), [("-", "standard output"),
+                                               ("out.half", "out.half")])
+def test_a_plugin_writers_summary_names_the_output(
+        halfway: Path, tmp_path: Path, output: str, shown: str,
+        sample_muscles: list[Muscle], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A third party's writer whose summary named the file it was given named a
+    temporary file, gone once the run ended (for ``-o -``, ``stdout`` in a folder of
+    the system's temporary folder, as if a file were written); it names the output, and
+    standard output so, from the command line and from Python."""
+    result = _cli(halfway, tmp_path, "summary", "convert", str(SAMPLES), "--to", "halfway",
+                  "-o", output, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"wrote the titles to {shown}; 15 muscles converted, 0 files failed")
+    monkeypatch.setenv("FAULT", "summary")
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert converter.write(sample_muscles, output, "halfway") == (
+            f"wrote the titles to {shown}")
 
 def test_a_plugin_writing_a_folder_replaces_only_a_folder_of_its_own(
         halfway: Path, tmp_path: Path) -> None:
