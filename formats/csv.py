@@ -64,6 +64,7 @@ from converter.diagnostics import (
     kept_bytes_shown,
     open_stamp,
     printable,
+    unmarked_wide,
 )
 from converter.drafts import problems as marker_problems
 from converter.model import Muscle, is_language_code, number_text
@@ -354,6 +355,9 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     rows: list[tuple[int, list[str]]] = []
     line = 1
     raw = _read_whole(path)
+    wide = unmarked_wide(raw, str(path))  # (UTF-16 or UTF-32 with no byte order mark)
+    if wide is not None:
+        raise wide
     try:
         text, kept = decode_utf8(raw, str(path)), False
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
@@ -829,8 +833,12 @@ class _Package(NamedTuple):
 
 def _resources(path: Path) -> _Package:
     """What the descriptor at ``path`` declares (files must lie beside it)."""
+    raw = _read_whole(path)
+    wide = unmarked_wide(raw, str(path))  # (UTF-16 or UTF-32 with no byte order mark)
+    if wide is not None:
+        raise wide
     try:
-        text = decode_utf8(_read_whole(path), str(path))
+        text = decode_utf8(raw, str(path))
         data = load_json(text)
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else

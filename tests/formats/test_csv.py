@@ -494,6 +494,28 @@ def test_a_byte_that_is_not_utf8_in_a_header_fails_its_table(
         (1, 4, "not-utf8", "is not UTF-8 (byte 0xc3)")]
 
 
+@pytest.mark.parametrize("encoding, said", [
+    ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian"),
+    ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian")])
+@pytest.mark.parametrize("saved", ["m.csv", "pkg/texts.csv", "pkg/datapackage.json"])
+def test_a_sheet_table_or_descriptor_in_utf16_or_utf32_without_a_mark_says_so(
+        saved: str, encoding: str, said: str, tmp_path: Path,
+        sample_muscles: list[Muscle]) -> None:
+    """Saved without a byte order mark it was a bad-csv, bad-header or bad-json error
+    showing its NUL bytes; it is one not-utf8 error saying its encoding, as in Markdown
+    and JSON (and as with a mark)."""
+    converter.write(sample_muscles, tmp_path / "m.csv", "csv", flat=True)
+    converter.write(sample_muscles, tmp_path / "pkg", "csv")
+    target = tmp_path / saved
+    target.write_bytes(target.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(MuscleError) as caught:
+        read_reporting(tmp_path / saved.partition("/")[0])
+    assert [(d.path, d.line, d.column, d.code, d.message)
+            for d in caught.value.diagnostics] == [
+        (str(target), 1, 1, "not-utf8",
+         f"is {said}, with no byte order mark), not UTF-8: save it as UTF-8")]
+
+
 def _rewritten_in_place_on_read(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rewrite ``target`` in place (truncated and written again, its inode kept, one
     byte longer) as the reader's read of it returns: a writer that ran meanwhile."""
