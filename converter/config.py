@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import MuscleError, decode_utf8, error
+from .diagnostics import MuscleError, decode_utf8, error, unmarked_wide
 from .slug import working_folder
 
 CONFIG_NAME = "muscle-convert.toml"
@@ -109,13 +109,17 @@ def load(path: Path, shown: str | None = None) -> Config:
 
 def _read(path: Path, shown: str) -> str:
     """The file's text (a byte order mark dropped, as content files' is), else
-    ``config-unreadable``: at the first byte that is not UTF-8, as ``not-utf8`` says it."""
+    ``config-unreadable``: at the first byte that is not UTF-8, or UTF-16 or UTF-32 (by
+    a byte order mark or NUL bytes), as ``not-utf8`` says it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise error(shown, "config-unreadable",
                     f"cannot read the config file: {exc.strerror or exc}") from None
     try:
+        wide = unmarked_wide(raw, shown)
+        if wide is not None:
+            raise wide
         return decode_utf8(raw, shown)
     except MuscleError as exc:
         bad = exc.diagnostics[0]

@@ -502,6 +502,24 @@ def test_a_file_not_in_utf8_is_unreadable_at_its_first_bad_byte(project: Path) -
                                     "config file: it is UTF-16, not UTF-8")
 
 
+@pytest.mark.parametrize("encoding, said", [
+    ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian"),
+    ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian")])
+@pytest.mark.parametrize("name", ["muscle-convert.toml", "pyproject.toml"])
+def test_a_file_in_utf16_or_utf32_without_a_mark_is_unreadable_saying_so(
+        project: Path, name: str, encoding: str, said: str) -> None:
+    """Saved without a byte order mark it was a config-syntax error (Invalid statement,
+    Expected '=' after a key): the NUL bytes were read as TOML. It is config-unreadable
+    at 1:1 saying its encoding, as a content file's not-utf8 says it."""
+    (project / name).write_bytes(
+        '[tool.muscle-convert]\njobs = 2\n'.encode(encoding))
+    result = run("validate", "--config", f"../../{name}", "..")
+    assert result.exit_code == 2
+    assert result.output == (f"../../{name}:1:1: error: cannot read the config file: it "
+                             f"is {said}, with no byte order mark), not UTF-8: save it "
+                             "as UTF-8 [config-unreadable]\n")
+
+
 def test_the_file_is_found_through_a_symlinked_folder(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After ``cd site/content`` where site links to the project, the search goes up
