@@ -244,7 +244,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
             ctx.report = reported_as(fmt, reported.append, given, path)
             summary = summary_as(run_writer(
                 fmt, lambda items: fmt.write(items, given, ctx),
-                _once_each(muscles, str(path), size), path, reported.append), given, path)
+                _once_each(muscles, str(path), size, options.get("default_lang") or "en"),
+                path, reported.append), given, path)
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None
@@ -307,9 +308,10 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
 
 
 def _once_each(muscles: Iterable[Muscle], where: str,
-               size: tuple[int, int] | None = None) -> Iterator[Muscle]:
+               size: tuple[int, int] | None = None, lang: str = "en") -> Iterator[Muscle]:
     """``muscles``, as they come, each checked as a reader checks what it reads (its
-    polygons inside the diagram, when ``size`` gives one, as ``convert --size`` checks);
+    polygons inside the diagram, when ``size`` gives one, as ``convert --size`` checks;
+    its values counted as the writer of default language ``lang`` writes them);
     a slug given twice stops the write (every writer would keep one of the two, or both
     under one name) with ``duplicate-slug``."""
     from .diagnostics import Diagnostic, MuscleError
@@ -325,19 +327,19 @@ def _once_each(muscles: Iterable[Muscle], where: str,
         shape = misshapen(muscle)
         if shape is not None:
             raise TypeError(f"write(): muscle {muscle.slug!r}: {shape}")
-        problems = _problems(muscle, where, size)
+        problems = _problems(muscle, where, size, lang)
         if problems:
             raise MuscleError(problems)
         yield muscle
 
 
-def _problems(muscle: Muscle, where: str,
-              size: tuple[int, int] | None = None) -> list[Diagnostic]:
+def _problems(muscle: Muscle, where: str, size: tuple[int, int] | None = None,
+              lang: str = "en") -> list[Diagnostic]:
     """The errors a reader would find in ``muscle`` (:mod:`converter.checks`), then the
     errors of its lints (its polygons inside the diagram, when ``size`` gives one)."""
     from .canonical import model_field
     from .checks import muscle_problems
     from .lint import check_muscle, record_label
-    return muscle_problems(muscle, where) or [
+    return muscle_problems(muscle, where, writer_lang=lang) or [
         d for d in check_muscle(muscle, where, size, record=record_label(muscle),
                                 rename=model_field) if d.severity == "error"]

@@ -93,8 +93,11 @@ def blank_kind(text: str) -> str:
 class _Builder:
     """Collects problems as (field path, code, message) while building a model."""
 
-    def __init__(self, default_lang: str) -> None:
+    def __init__(self, default_lang: str, writer_lang: str) -> None:
         self.default_lang = default_lang
+        #: The Markdown writer's default language: a function's text in it alone is
+        #: written as plain text (:func:`front_matter_from_muscle`), so counted.
+        self.writer_lang = writer_lang
         self.problems: list[Problem] = []
         #: The steps of the problems (by index) whose field path cannot be split into
         #: them: a key of ``extra`` or of a map of the schema may hold ``.`` or ``[``.
@@ -104,8 +107,8 @@ class _Builder:
         self.at_key: set[int] = set()
         #: Values as YAML counts them in the text maps and in extra, as the Markdown
         #: writer lays them out (:func:`front_matter_from_muscle`): a text map of n
-        #: languages is its key, the map and 2 n; a function's text in the default
-        #: language alone is its key and the text.
+        #: languages is its key, the map and 2 n; a function's text in the writer's
+        #: default language alone is its key and the text.
         self.values = 0
 
     def fail(self, path: str, code: str, message: str) -> None:
@@ -168,7 +171,7 @@ class _Builder:
             return _NO_TEXT
         if isinstance(value, str):
             text = self.text(value, path)
-            self.values += 2 if short_form else 4
+            self.values += 2 if short_form and self.default_lang == self.writer_lang else 4
             return _NO_TEXT if text is None else LocalizedText.of({self.default_lang: text})
         if not isinstance(value, _MAPPING):
             self.fail(path, "wrong-type", f"must be text or a map of language codes to "
@@ -192,7 +195,7 @@ class _Builder:
             self.languages_once(value, path)
         if required and not value:
             self.fail(path, "missing-field", "needs text in at least one language")
-        if short_form and list(pairs) == [self.default_lang]:
+        if short_form and list(pairs) == [self.writer_lang]:
             self.values += 2
         elif pairs:  # (none: not written)
             self.values += 2 + 2 * len(pairs)
@@ -357,7 +360,8 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
                              default_lang: str = "en", locate: Locator | None = None,
                              locate_key: Locator | None = None,
                              place: Placer | None = None, check_body: bool = True,
-                             slug_kept: bool = False) -> Muscle:
+                             slug_kept: bool = False, writer_lang: str | None = None
+                             ) -> Muscle:
     """Build a :class:`Muscle` from a front-matter mapping, or raise :class:`MuscleError`
     with one diagnostic per problem (``locate`` turns a field path into line, column;
     ``locate_key`` into those of the key that names it, by default ``locate``'s;
@@ -366,8 +370,10 @@ def muscle_from_front_matter(data: Any, *, path: str, slug_hint: str, body: str 
     ``check_body`` the caller checks ``body`` (:func:`body_problem`), to name its problem
     apart from one of a front-matter key ``body``. ``too-large`` counts the values of
     the Markdown file written of it, with the slug key written for the slug index, or,
-    with ``slug_kept``, for a slug key given (fmt keeps one)."""
-    b = _Builder(default_lang)
+    with ``slug_kept``, for a slug key given (fmt keeps one), and a function's text in
+    ``writer_lang`` alone (the writer's ``--default-lang``; by default ``default_lang``)
+    as the plain text it is written as."""
+    b = _Builder(default_lang, writer_lang or default_lang)
     if not isinstance(data, _MAPPING):
         raise MuscleError(Diagnostic(path, 1, 1, "", "front-matter-not-mapping",
                                      f"front matter must be a map of fields, "

@@ -313,9 +313,11 @@ def _key_shown(text: Any) -> str:
 
 
 def from_canonical(record: Any, *, path: str, field: str = "",
-                   place: Placer | None = None) -> Muscle:
+                   place: Placer | None = None, writer_lang: str = "en") -> Muscle:
     """Build a muscle from a canonical record, validated by the same rules as front
     matter; diagnostics name ``field`` (e.g. ``muscles[3]``) plus the record's path.
+    ``writer_lang``: the run's ``--default-lang``, which ``too-large`` counts by (see
+    :func:`~converter.authoring.muscle_from_front_matter`).
     ``place``: where a value of the record is, by the keys and indexes that lead to it
     in the record (``("extra", "a.b")``); a problem of ``extra`` is placed so (its path
     is ambiguous when a key holds ``.`` or ``[``), the others are left to the caller."""
@@ -358,11 +360,11 @@ def from_canonical(record: Any, *, path: str, field: str = "",
         }
         slug_problem = _slug_problem(front["slug"], path)
         if slug_problem is not None:  # (with the record's other problems, as Markdown's)
-            beside, partial = _beside_the_slug(front, path, body, place)
+            beside, partial = _beside_the_slug(front, path, body, place, writer_lang)
             raise MuscleError([slug_problem, *beside], partial)
         muscle = partial = muscle_from_front_matter(front, path=path, slug_hint=front["slug"],
                                                     body=body, place=_in_extra(place),
-                                                    check_body=False)
+                                                    check_body=False, writer_lang=writer_lang)
     except MuscleError as exc:
         partial = exc.partial
         keys = _Keys(kept)
@@ -424,7 +426,7 @@ def _in_extra(place: Placer | None) -> Placer | None:
 
 
 def _beside_the_slug(front: dict[str, Any], path: str, body: str,
-                     place: Placer | None = None
+                     place: Placer | None = None, writer_lang: str = "en"
                      ) -> tuple[list[Diagnostic], Muscle | None]:
     """The problems of a record whose slug is bad other than its slug: those it would
     have with a good one (so one run shows them all), and the muscle of its valid fields
@@ -432,7 +434,8 @@ def _beside_the_slug(front: dict[str, Any], path: str, body: str,
     try:
         muscle = muscle_from_front_matter({**front, "slug": STAND_IN_SLUG}, path=path,
                                           slug_hint=STAND_IN_SLUG, body=body,
-                                          place=_in_extra(place), check_body=False)
+                                          place=_in_extra(place), check_body=False,
+                                          writer_lang=writer_lang)
     except MuscleError as exc:
         return list(exc.diagnostics), exc.partial
     return [], muscle

@@ -18,11 +18,13 @@ from .model import FrozenMap, Muscle
 from .slug import is_slug, not_a_slug
 
 
-def muscle_problems(muscle: Muscle, where: str, record: str | None = None) -> list[Diagnostic]:
+def muscle_problems(muscle: Muscle, where: str, record: str | None = None,
+                    writer_lang: str = "en") -> list[Diagnostic]:
     """The errors a reader of front matter would find in ``muscle``, each naming the
     file ``where`` and the muscle's fields as the model does (``functions[0]``,
     ``regions[1]``, ``extra.<key>``), inside ``record`` (by default ``muscles[<slug>]``;
-    ``""`` for a file of one muscle). ``muscle`` must be of the model's types
+    ``""`` for a file of one muscle); ``too-large`` counts its values as the Markdown
+    writer of default language ``writer_lang`` writes them. ``muscle`` must be of the model's types
     (:func:`~converter.model.misshapen` says when it is not). The lints of a muscle that
     reads well (:func:`~converter.lint.check_muscle`: its geometry, its links) come
     after these."""
@@ -38,7 +40,8 @@ def muscle_problems(muscle: Muscle, where: str, record: str | None = None) -> li
     muscle = replace(muscle, extra=FrozenMap(kept)) if reserved else muscle
     try:
         muscle_from_front_matter({**front_matter_from_muscle(muscle), "slug": muscle.slug},
-                                 path=where, slug_hint=muscle.slug, body=muscle.body)
+                                 path=where, slug_hint=muscle.slug, body=muscle.body,
+                                 writer_lang=writer_lang)
     except MuscleError as exc:
         found += [d._replace(field=in_record(record, model_field(d.field, muscle.extra)))
                   for d in exc.diagnostics]

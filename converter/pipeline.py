@@ -286,7 +286,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
             if fmt.validates:  # (a third party's claim: what it gives is a Muscle)
                 found = [] if own else _not_a_muscle(fmt, muscle, path)
             else:
-                found = _foreign_problems(fmt, muscle, path, many)
+                found = _foreign_problems(fmt, muscle, path, many, ctx.default_lang)
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
                                           fmt.field_name if many else None)
@@ -478,10 +478,12 @@ def _not_a_muscle(fmt: Format, muscle: Any, path: str) -> list[Diagnostic]:
                        f"the {fmt.name} reader gave a {type(muscle).__name__}, not a Muscle")]
 
 
-def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[Diagnostic]:
+def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool,
+                      writer_lang: str) -> list[Diagnostic]:
     """What is wrong with ``muscle`` as a reader of front matter would see it, for a
     reader that does not declare :attr:`Format.validates` (a third party's): a muscle
-    of the model's types, with a slug, texts and links that the writers can take."""
+    of the model's types, with a slug, texts and links that the writers can take
+    (counted as the run's ``--default-lang``, ``writer_lang``, writes them)."""
     if not isinstance(muscle, Muscle):
         return _not_a_muscle(fmt, muscle, path)
     shape = misshapen(muscle)
@@ -489,7 +491,7 @@ def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool) -> list[D
         named = f"muscle {muscle.slug!r}" if isinstance(muscle.slug, str) else "a muscle"
         return [Diagnostic(path, None, None, "", "reader-failed",
                            f"the {fmt.name} reader gave {named} whose {shape}")]
-    return muscle_problems(muscle, path, record_label(muscle) if many else "")
+    return muscle_problems(muscle, path, record_label(muscle) if many else "", writer_lang)
 
 
 def _places(fmt: Format, where: Callable[[str], Place | None], fields: list[str],

@@ -1162,7 +1162,8 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
         Diagnostic(muscles, None, None, "body", "control-character", said)]
     try:
         muscle = muscle_from_front_matter(front, path=muscles, slug_hint=draft.row["slug"],
-                                          body=body, check_body=False)
+                                          body=body, check_body=False,
+                                          writer_lang=ctx.default_lang)
     except MuscleError as exc:
         failure, found = exc, exc.diagnostics
     else:  # (a draft marker checked here, not after the reader: at its row)
@@ -1267,6 +1268,8 @@ class _FlatSheet:
     path: Path
     index: dict[str, int]
     groups: dict[str, list[tuple[str, int]]]
+    #: The run's ``--default-lang``, which ``too-large`` counts a row's values by.
+    writer_lang: str = "en"
 
     @classmethod
     def parse(cls, path: Path, header: list[str], ctx: ReadContext) -> _FlatSheet:
@@ -1297,7 +1300,7 @@ class _FlatSheet:
             elif name not in fixed:
                 ctx.report(Diagnostic(str(path), 1, i + 1, name, "unknown-column",
                                       f"column {name!r} is not read", "warning"))
-        return cls(path, {n: i for i, n in enumerate(names)}, groups)
+        return cls(path, {n: i for i, n in enumerate(names)}, groups, ctx.default_lang)
 
     def lines(self, header: list[str], rows: list[tuple[int, list[str]]]
               ) -> dict[str, int | None]:
@@ -1328,7 +1331,7 @@ class _FlatSheet:
             front["slug"] = STAND_IN_SLUG
         try:
             muscle = muscle_from_front_matter(front, path=str(self.path), slug_hint="",
-                                              locate=self.cell)
+                                              locate=self.cell, writer_lang=self.writer_lang)
         except MuscleError as exc:
             raise MuscleError([*shapes, *exc.diagnostics], exc.partial) from None
         if shapes:

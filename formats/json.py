@@ -137,7 +137,8 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
         try:
             yield canonical.from_canonical(
                 record, path=str(path), field=f"muscles[{i}]",
-                place=lambda steps, key, i=i: places.find_steps(("muscles", i, *steps), key))
+                place=lambda steps, key, i=i: places.find_steps(("muscles", i, *steps), key),
+                writer_lang=ctx.default_lang)
         except MuscleError as exc:
             for diagnostic in [*exc.diagnostics, *ctx.lints(exc, f"muscles[{i}]")]:
                 line, column = (diagnostic.line, diagnostic.column) \
@@ -590,7 +591,8 @@ class _Reading:
         self.done += 1
         try:
             muscle = canonical.from_canonical(record, path=str(self.path), field=where,
-                                              place=_placer(stream, start, end))
+                                              place=_placer(stream, start, end),
+                                              writer_lang=self.ctx.default_lang)
         except MuscleError as exc:
             places = canonical.JsonPlaces(stream.text[start:end])
             self.said += [d if d.line is not None else

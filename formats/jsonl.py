@@ -135,7 +135,8 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         ctx.mark = number
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,
-                                           place=_placer(line, number))
+                                           place=_placer(line, number),
+                                           writer_lang=ctx.default_lang)
         except MuscleError as exc:
             _report(exc, where, line, number, ctx)
 
@@ -199,7 +200,8 @@ def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
     fields = [d.field for d in undecoded if d.field not in ("", where)]  # (not a text)
     try:
         muscle = canonical.from_canonical(canonical.loads(kept_bytes_shown(line)),
-                                          path=str(path), field=where)
+                                          path=str(path), field=where,
+                                          writer_lang=ctx.default_lang)
     except MuscleError as exc:
         failure = MuscleError(not_at(exc.diagnostics, fields), exc.partial)
     else:

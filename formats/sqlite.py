@@ -1718,7 +1718,8 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
             ctx.report(diagnostic)
         try:
             muscle = canonical.from_canonical(_decoded(record) if undecoded else record,
-                                              path=path, field=where)
+                                              path=path, field=where,
+                                              writer_lang=ctx.default_lang)
         except MuscleError as exc:
             failure = MuscleError(not_at(exc.diagnostics, (d.field for d in undecoded)),
                                    exc.partial)

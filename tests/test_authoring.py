@@ -77,6 +77,34 @@ def test_a_function_text_in_another_language_counts_as_its_map() -> None:
         ("too-large", "100002 values")]
 
 
+@pytest.mark.parametrize("text_lang, writer_lang", [("da", "da"), ("en", "da"), ("da", "en")])
+def test_a_function_text_counts_as_the_writers_default_language_writes_it(
+        text_lang: str, writer_lang: str, tmp_path: Path) -> None:
+    """The count took the reader's default language for the writer's: a text in Danish
+    alone, which the writer of default language da writes as plain text, was counted as
+    a map (a muscle that fits was too-large), and one in English alone as plain text,
+    which that writer writes as a map (its Markdown file then failed to read back). It
+    is YAML's count of the file the writer of ``writer_lang`` writes."""
+    def front(count: int) -> dict:
+        return {"title": "T", "function": [{"short": {text_lang: f"s{i}"}}
+                                           for i in range(count)]}
+
+    plain = text_lang == writer_lang  # (a function is 3 values so, 5 as a map)
+    fits = 33_331 if plain else 19_999  # (3 * 33,331 + 5 = 99,998; 5 * 19,999 + 5)
+    muscle = muscle_from_front_matter(front(fits), path="m.json", slug_hint="m",
+                                      writer_lang=writer_lang)
+    if text_lang == writer_lang == "da":  # (the file written, read back: one is enough)
+        converter.write([muscle], tmp_path / "md", "markdown", default_lang=writer_lang)
+        text = (tmp_path / "md" / "m.md").read_text(encoding="utf-8").split("---\n")[1]
+        assert sum(isinstance(e, yaml.NodeEvent) for e in yaml.parse(text)) == 3 * fits + 5
+        assert converter.read(tmp_path / "md", default_lang=writer_lang) == [muscle]
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter(front(fits + 1), path="m.json", slug_hint="m",
+                                 writer_lang=writer_lang)
+    assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
+        ("too-large", f"{3 * fits + 8 if plain else 5 * fits + 10} values")]
+
+
 def test_the_slug_index_counts_the_slug_key_the_markdown_writer_writes(
         tmp_path: Path) -> None:
     """The Markdown writer writes ``slug: index`` (index.md would take its folder's name):

@@ -129,6 +129,40 @@ def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
     assert converter.read(tmp_path / "md") == [a]
 
 
+#: Functions whose short text in Danish alone are 75,005 values written as plain text
+#: (by the writer of --default-lang da), 125,005 written as a map of that one language.
+_FUNCTIONS = 25_000
+
+
+@pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl"),
+                                       ("sqlite", "m.db"), ("csv", "pkg"), ("csv", "m.csv")])
+def test_too_large_counts_function_texts_as_the_writers_default_language_writes_them(
+        fmt: str, name: str, tmp_path: Path) -> None:
+    """Every reader but Markdown's, and write(), counted a function's text in English
+    alone as plain text whatever the default language: texts in Danish alone were
+    too-large at 125,005 values under --default-lang da, which writes them as 75,005 (and
+    texts in English alone went through it into a Markdown file its reader refused). The
+    count is of what the writer of the run's --default-lang writes."""
+    from converter.model import Function, LocalizedText
+
+    danish = Function(LocalizedText.of({"da": "s"}), LocalizedText.of({}))
+    muscle = converter.Muscle(slug="a", title="A", functions=(danish,) * _FUNCTIONS)
+    source = tmp_path / name
+    options = {"flat": True} if name == "m.csv" else {}
+    converter.write([muscle], source, fmt, default_lang="da", **options)
+    with pytest.raises(converter.MuscleError) as refused:
+        converter.write([muscle], tmp_path / "en" / name, fmt, default_lang="en", **options)
+    assert [(d.code, d.message.split(";")[0]) for d in refused.value.diagnostics] == [
+        ("too-large", "125005 values")]
+    for lang, code in (("da", 0), ("en", 1)):
+        out = tmp_path / f"{lang}.jsonl"
+        result = run("convert", str(source), "--to", "jsonl", "--default-lang", lang,
+                     "-o", str(out), "--no-cache", "-j", "1")
+        assert (result.exit_code, out.exists()) == (code, not code), result.output
+        assert ("125005 values; front matter holds at most 100000 (the Markdown reader's "
+                "limit) [too-large]" in result.output) == bool(code)
+
+
 @pytest.mark.parametrize("fmt, name, placed", [("json", "m.json", True),
                                                ("jsonl", "m.jsonl", True),
                                                ("sqlite", "m.db", False)])
