@@ -126,7 +126,11 @@ def _with_nul(raw: bytes, path: str) -> MuscleError:
 
 def _other_front_matter(opening: str) -> str:
     """What to add when the first line opens front matter of another kind (Hugo's TOML
-    or JSON)."""
+    or JSON), or opens it after a byte order mark (a second one: the file's first is no
+    text), which editors do not show."""
+    if opening.lstrip("\ufeff").startswith("---"):
+        return (": it starts with a byte order mark (U+FEFF) before the ---, a second one "
+                "after the file's own, which editors do not show: delete it")
     kind = "TOML" if opening.strip() == "+++" else "JSON" if opening.startswith("{") else ""
     return (f": it opens {kind} front matter (Hugo's), which muscle-convert does not read; "
             "write it as YAML between --- lines") if kind else ""

@@ -1922,6 +1922,24 @@ def test_front_matter_of_another_kind_is_named(text: str, kind: str | None) -> N
         "it as YAML between --- lines" if kind else "")
 
 
+def test_a_second_byte_order_mark_before_the_front_matter_is_named(tmp_path: Path) -> None:
+    """A UTF-8 file whose byte order mark was written twice (a tool that adds one to a
+    file that has one) showed ``---`` as its first line in an editor, and was said to
+    have no front matter (the first line must be ---); it says what is before the ---.
+    One mark alone is dropped, as the readers of Jekyll and Hugo drop it."""
+    mark, text = b"\xef\xbb\xbf", b"---\ntitle: S\xc3\xb8leus\n---\nBody\n"
+    path = tmp_path / "m.md"
+    path.write_bytes(mark + text)
+    assert [m.title for m in converter.read(path)] == ["S\u00f8leus"]
+    path.write_bytes(mark + mark + text)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
+        (1, 1, "no-front-matter", "has no front matter (the first line must be ---): it "
+         "starts with a byte order mark (U+FEFF) before the ---, a second one after the "
+         "file's own, which editors do not show: delete it")]
+
+
 def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) -> None:
     """ruamel.yaml wrote a null after a map of a null in a commented list as
     ``- a:   -``, which reads as no YAML: fmt said yaml-syntax at a line of its own
