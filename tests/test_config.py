@@ -92,6 +92,22 @@ def test_a_pyproject_without_the_table_is_passed_over(project: Path) -> None:
     assert run("validate", "..", "-q").exit_code == 0
 
 
+@pytest.mark.parametrize("encoding, said", [
+    ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16 (big-endian, with no byte order mark)"),
+    ("utf-32-le", "UTF-32 (little-endian, with no byte order mark)")])
+def test_a_pyproject_in_utf16_or_utf32_naming_the_table_is_unreadable(
+        project: Path, encoding: str, said: str) -> None:
+    """Its table was not found in its bytes read as UTF-8, so the file was passed over
+    and its options silently not applied (the README it leaves out was an error); it is
+    found, and config-unreadable says what it is, as a muscle-convert.toml's."""
+    (project / "pyproject.toml").write_bytes(
+        '[tool.muscle-convert]\nexclude = ["README.md"]\n'.encode(encoding))
+    result = run("validate", "..")
+    assert (result.exit_code, result.output) == (2, (
+        f"../../pyproject.toml:1:1: error: cannot read the config file: it is {said}, "
+        "not UTF-8: save it as UTF-8 [config-unreadable]\n"))
+
+
 def test_the_nearest_folder_wins_and_in_one_folder_muscle_convert_toml(project: Path) -> None:
     write(project / "muscle-convert.toml", "jobs = 1\n")
     nearer = project / "content"
