@@ -233,12 +233,18 @@ def wide_encoding(raw: bytes) -> str | None:
     return next((name for mark, name in _WIDE if raw.startswith(mark)), None)
 
 
+#: What no text holds: NUL and the other C0 controls but tab, line feed and CR.
+_NO_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
     """The ``not-utf8`` error (at line 1, column 1) of ``raw`` when it looks like UTF-32
     or UTF-16 of mostly Latin letters without a byte order mark: in each unit of 4 (or
     2) bytes, those that are NUL in such a letter are NUL nine times in ten or more, the
-    letter's own byte one time in ten at most. None otherwise: for bytes with a byte
-    order mark (see :func:`wide_encoding`), and at once for bytes holding no NUL."""
+    letter's own byte one time in ten at most; or of other letters (Greek, Cyrillic):
+    it reads as such, no control character in it, one letter in ten ASCII or more. None
+    otherwise: for bytes with a byte order mark (see :func:`wide_encoding`), and at once
+    for bytes holding no NUL."""
     if b"\0" not in raw or wide_encoding(raw) is not None:
         return None
     for encoding, size in (("UTF-32", 4), ("UTF-16", 2)):
@@ -249,9 +255,27 @@ def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
         for order, letter in (("little", 0), ("big", size - 1)):
             if nuls[letter] <= 0.1 * units and all(
                     count >= 0.9 * units for at, count in enumerate(nuls) if at != letter):
-                return error(path, "not-utf8", f"is {encoding} ({order}-endian, with no "
-                             "byte order mark), not UTF-8: save it as UTF-8", line=1, column=1)
-    return None
+                return _unmarked(path, encoding, order)
+    return next((_unmarked(path, encoding, order) for encoding in ("UTF-32", "UTF-16")
+                 for order in ("little", "big") if _wide_text(raw, f"{encoding}-{order[0]}e")),
+                None)
+
+
+def _unmarked(path: str, encoding: str, order: str) -> MuscleError:
+    """The ``not-utf8`` error of a file in ``encoding`` of byte ``order``, unmarked."""
+    return error(path, "not-utf8", f"is {encoding} ({order}-endian, with no byte order "
+                 "mark), not UTF-8: save it as UTF-8", line=1, column=1)
+
+
+def _wide_text(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` reads as text in ``encoding`` (``UTF-16-le``): no control
+    character (a NUL of a binary file's), one letter in ten ASCII or more (a UTF-8
+    file's ASCII read so is none)."""
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return not _NO_TEXT.search(text) and sum(c < "\x80" for c in text) >= 0.1 * len(text)
 
 
 def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = False) -> str:

@@ -420,7 +420,14 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
     ("title: S\u00f8".encode("utf-32-be"), "UTF-32 (big-endian"),
     ("title: A".encode("utf-16"), None),  # (its byte order mark says it)
     (b"title: A\x00\x00\x00B\n", None),  # (a few NULs: binary)
-    (b"title: A\n", None)])
+    (b"title: A\n", None),
+    ("---\ntitle: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2 \u03bc\u03c5\u03c2\n---\n".encode(
+        "utf-16-le"), "UTF-16 (little-endian"),  # (Greek: its NULs are ASCII's alone)
+    ("title: \u041a\u0430\u043c\u0431\u0430\u043b\u0430\n".encode("utf-16-be"),
+     "UTF-16 (big-endian"),
+    ("title: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2\n".encode("utf-32-le"), "UTF-32 (little-endian"),
+    (b"---\ntitle: Soleus\n---\nA\x00 body\n", None),  # (UTF-8 with a NUL: binary)
+    (b"---\ntitle: Soleus\n---\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None)])
 def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
         raw: bytes, said: str | None) -> None:
     found = unmarked_wide(raw, "m.json")

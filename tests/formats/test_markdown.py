@@ -2466,12 +2466,16 @@ def test_an_unknown_key_of_a_function_is_placed_at_that_key(
 @pytest.mark.parametrize(("encoding", "said"), [
     ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian"),
     ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian")])
+@pytest.mark.parametrize("title", ["Søleus", "\u03a3\u03cc\u03bb\u03b5\u03bf\u03c2"],
+                         ids=["latin", "greek"])
 def test_a_file_in_utf32_or_utf16_without_a_byte_order_mark_says_so(
-        encoding: str, said: str, tmp_path: Path) -> None:
+        encoding: str, said: str, title: str, tmp_path: Path) -> None:
     """UTF-32 saved with no byte order mark (three NUL bytes of every four in Latin
-    letters) was a "binary file (contains NUL bytes)"; it says what it is, as UTF-16."""
+    letters) was a "binary file (contains NUL bytes)"; it says what it is, as UTF-16.
+    So does one of Greek letters, whose bytes are NUL only in ASCII's (it was a binary
+    file at line 1, column 2)."""
     path = tmp_path / "m.md"
-    path.write_bytes("---\ntitle: Søleus\n---\nBody\n".encode(encoding))
+    path.write_bytes(f"---\ntitle: {title}\n---\nBody\n".encode(encoding))
     with pytest.raises(MuscleError) as caught:
         converter.read(path)
     assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
