@@ -47,6 +47,7 @@ from .safety import (
     json_integer,
     keys_twice,
     load_json,
+    shallow,
 )
 from .slug import STAND_IN_SLUG, is_slug, not_a_slug
 
@@ -135,8 +136,9 @@ def load_extra(text: str) -> Any:
     """An ``extra`` stored as JSON text, its numbers as ``extra`` holds them
     (:func:`~converter.model.extra_float`; ``-0`` kept); :class:`BadJson` on a problem."""
     if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
-        return load_json(text, parse_float=extra_float, parse_int=_extra_integer)
-    return load_json(text, parse_float=extra_float)
+        return load_json(text, parse_float=extra_float, parse_int=_extra_integer,
+                         read_deep=True)
+    return load_json(text, parse_float=extra_float, read_deep=True)
 
 
 def _extra_integer(text: str) -> int | Decimal:
@@ -240,8 +242,8 @@ def loads(text: str) -> Any:
     integers too long for ``int``: :class:`~converter.safety.LongInteger`); any problem
     is :class:`~converter.safety.BadJson` (see :func:`~converter.safety.load_json`)."""
     if "-0" in text and _MINUS_ZERO.search(text):  # rare: integers are read one by one
-        return load_json(text, parse_float=_decimal, parse_int=_integer)
-    return load_json(text, parse_float=_decimal)
+        return load_json(text, parse_float=_decimal, parse_int=_integer, read_deep=True)
+    return load_json(text, parse_float=_decimal, read_deep=True)
 
 
 _DECODERS = (json_decoder(_decimal), json_decoder(_decimal, _integer))
@@ -254,6 +256,13 @@ def raw_decode(text: str, at: int) -> tuple[Any, int]:
         value, end = _DECODERS[0].raw_decode(text, at)
     except json.JSONDecodeError:
         raise
+    except RecursionError:  # (read shallow: see load_json)
+        shallower = shallow(text, at)
+        if shallower is None:  # (cut short: a value that more text may end)
+            raise json.JSONDecodeError("Unterminated value", text, len(text)) from None
+        if shallower is text:
+            raise
+        return raw_decode(shallower, at)
     except ValueError:  # (an integer longer than int reads: integers one by one)
         return _DECODERS[1].raw_decode(text, at)
     if text.find("-0", at, end) >= 0 and _MINUS_ZERO.search(text, at, end):
@@ -782,7 +791,7 @@ class JsonPlaces:
             at = self._space(at + 1)
             while self.text[at] != "]":
                 found.append(at)
-                at = self._space(_SKIP(self.text, at)[1])
+                at = self._space(self._skip(at))
                 at = self._space(at + 1) if self.text[at] == "," else at
         return found
 
@@ -801,10 +810,22 @@ class JsonPlaces:
                 at = self._space(self._space(at) + 1)  # past the colon
                 members[key] = at
                 self._keys[at] = quote
-                at = self._space(_SKIP(text, at)[1])
+                at = self._space(self._skip(at))
                 at = self._space(at + 1) if text[at] == "," else at
             found = self._objects[start] = (members, _Keys(members))
         return found
+
+    def _skip(self, at: int) -> int:
+        """Where the value at ``at`` ends; the text is read :func:`shallow` from there
+        on where it is nested deeper than json's scanner goes (every place kept)."""
+        try:
+            return _SKIP(self.text, at)[1]
+        except RecursionError:
+            shallower = shallow(self.text, at)
+            if shallower is None or shallower is self.text:
+                raise
+            self.text = shallower
+            return _SKIP(self.text, at)[1]
 
     def _line_column(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``."""

@@ -107,15 +107,54 @@ def json_integer(text: str) -> int | Decimal:
 
 
 def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None,
-              parse_int: Callable[[str], Any] | None = None) -> Any:
+              parse_int: Callable[[str], Any] | None = None, *,
+              read_deep: bool = False) -> Any:
     """Parse untrusted JSON text; any problem (syntax, nesting too deep for the parser)
     is :class:`BadJson`, never another exception. An object that gives a key twice is
-    a :class:`KeysTwice`; an integer too long for ``int``, a :class:`LongInteger`."""
+    a :class:`KeysTwice`; an integer too long for ``int``, a :class:`LongInteger`.
+    With ``read_deep``, text nested deeper than the parser goes is read
+    :func:`shallow` instead (for a validator to refuse it as too deep, at its field)."""
     try:
-        return _loads(text, parse_float, parse_int)
+        return _loads(text, parse_float, parse_int, read_deep)
     except _TooLong:
         pass
-    return _loads(text, parse_float, json_integer)  # (rare: integers one by one)
+    return _loads(text, parse_float, json_integer, read_deep)  # (rare: one by one)
+
+
+#: How many levels of arrays and objects :func:`shallow` keeps: twice what any format
+#: takes, so that what it leaves is still refused as nested too deep.
+SHALLOW_LEVELS = 2 * MAX_DEPTH
+#: A JSON text (its brackets are no nesting), or a bracket.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_NOT_LINE_BREAK = re.compile(r"[^\n\r]")
+
+
+def shallow(text: str, start: int = 0) -> str | None:
+    """``text`` with each array and object nested more than :data:`SHALLOW_LEVELS`
+    deep in the JSON value at ``start`` emptied: its characters but line breaks made
+    spaces, so that every place in the text stays where it was (``text`` itself where
+    none is that deep). Python's parser runs out of stack some 1,000 levels deep; this
+    reads as deep as any format takes and more. None where the value does not end in
+    ``text`` (cut short); a bracket that closes another kind is left for json to say."""
+    depth, cut, kept, done = 0, 0, [], 0
+    for token in _TOKEN.finditer(text, start):
+        bracket = text[token.start()]
+        if bracket in "[{":
+            depth += 1
+            if depth == SHALLOW_LEVELS + 1:
+                cut = token.end()
+        elif bracket in "]}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == SHALLOW_LEVELS:
+                kept += [text[done:cut], _NOT_LINE_BREAK.sub(" ", text[cut:token.start()])]
+                done = token.start()
+            elif depth == 0:
+                return "".join([*kept, text[done:]]) if kept else text
+        elif depth == 0:  # (a text at the top: the value is no array nor object)
+            return text
+    return None
 
 
 class _TooLong(BadJson):
@@ -123,7 +162,7 @@ class _TooLong(BadJson):
 
 
 def _loads(text: str | bytes, parse_float: Callable[[str], Any] | None,
-           parse_int: Callable[[str], Any] | None) -> Any:
+           parse_int: Callable[[str], Any] | None, read_deep: bool = False) -> Any:
     try:
         return json.loads(text, parse_float=parse_float, parse_int=parse_int,
                           object_pairs_hook=_object)
@@ -131,8 +170,11 @@ def _loads(text: str | bytes, parse_float: Callable[[str], Any] | None,
         message = exc.msg.removesuffix(" at").removesuffix(" starting")
         raise BadJson(message, exc.lineno, exc.colno) from None
     except RecursionError:
-        raise BadJson("nested too deeply") from None
+        shallower = shallow(text) if read_deep and isinstance(text, str) else None
+        if shallower is None or shallower is text:
+            raise BadJson("nested too deeply") from None
     except ValueError as exc:  # an integer longer than Python converts
         if parse_int is None:
             raise _TooLong(str(exc)) from None
         raise BadJson(str(exc).split(";")[0]) from None
+    return _loads(shallower, parse_float, parse_int)

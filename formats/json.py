@@ -482,8 +482,8 @@ def _broken(stream: _Stream, path: str) -> MuscleError | None:
 def _settled(exc: BadJson, text: str) -> bool:
     """Whether json's error ``exc`` of ``text`` is one no text after it would change
     (see :func:`_named_early`), told by its line and column."""
-    if exc.line is None or exc.column is None:  # (nested too deeply)
-        return True
+    if exc.line is None or exc.column is None:  # (nested too deeply: read shallow where
+        return False  # it ends, so this one is cut short)
     if str(exc).startswith("Unterminated string"):
         return False
     reach = max(len(text) - _REACH, 0)

@@ -249,6 +249,23 @@ def test_extra_nested_deeper_than_markdown_allows_is_one_diagnostic(
     assert [d.code for d in caught.value.diagnostics] == ["yaml-too-deep"]
 
 
+def test_extra_nested_deeper_than_json_parses_is_placed_past_a_chunk(
+        tmp_path: Path) -> None:
+    """Past some 990 levels, json ran out of stack: a bad-json "nested too deeply" error
+    of the whole file, at no line; it is the too-deep error at the key's value, in a
+    record read in two chunks and nested over many lines as in one."""
+    records = [json.dumps({"slug": f"m{i:04d}", "title": "M", "latin": "x" * 100})
+               for i in range(700)]  # (past the first 64 KiB)
+    records.append('{"slug": "deep", "title": "D", "extra": {"k":\n' + "[\n" * 2000
+                   + "]\n" * 2000 + "}}")
+    slugs, problems = read_json('{"muscles": [\n' + ",\n".join(records) + "\n]}\n",
+                                tmp_path)
+    assert len(slugs) == 700
+    [found] = problems
+    assert (found.line, found.column, found.field, found.code) == (
+        703, 1, "muscles[700].extra.k", "too-deep")
+
+
 def test_an_extra_key_named_like_a_field_is_refused_not_taken_for_it(tmp_path: Path) -> None:
     slugs, problems = read_json(two_muscles(extra={"title": "Not the title", "n": 1}),
                                 tmp_path)

@@ -82,6 +82,22 @@ def test_a_line_that_is_not_json_is_placed_in_that_line(
                                                            f"is not valid JSON: {message}")
 
 
+@pytest.mark.parametrize("levels", [990, 5000])
+def test_extra_nested_deeper_than_json_parses_is_too_deep_at_its_key(
+        levels: int, tmp_path: Path) -> None:
+    """Past some 990 levels, json ran out of stack: a bad-json "nested too deeply" error
+    of the line, at no column nor field; it is the too-deep error of any deep extra."""
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"slug": "a", "title": "A"}\n{"slug": "b", "title": "B", "extra": '
+                    '{"k": ' + "[" * levels + "]" * levels + ', "n": 1}}\n', encoding="utf-8")
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    [found] = caught.value.diagnostics
+    assert (found.line, found.column, found.field, found.code) == (
+        2, 44, "muscles[b].extra.k", "too-deep")
+    assert "32 levels" in found.message
+
+
 @pytest.mark.parametrize("encoding, marked", [
     ("utf-16-le", False), ("utf-16-be", False), ("utf-32-le", False), ("utf-32-be", False),
     ("utf-16", True)])
