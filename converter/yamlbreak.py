@@ -1,12 +1,14 @@
 """Where the reading of a YAML text that does not load breaks off: the field path a
 syntax error is in (``foo`` of ``foo: [a,``), or that a refused anchor or alias is at,
-for :mod:`converter.yamlsafe` to name it.
+for :mod:`converter.yamlsafe` to name it; where it goes too deep.
 
 libyaml's events come a little behind its scanner, which looks ahead for keys: the
 path found is that of the value the error is in, or of one that holds it, or none.
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
@@ -43,6 +45,40 @@ def field_at(text: str, nth: int) -> str:
     except (yaml.YAMLError, UnicodeEncodeError):
         pass
     return ""
+
+
+def too_deep_at(text: str) -> int | None:
+    """The character position of the first list or map of ``text`` nested deeper than
+    :data:`MAX_DEPTH` (the document's own map is level 1), as a text nested far deeper
+    than that reads up to where libyaml stops (some 1,000 levels down); past the events
+    libyaml gives, by the brackets of the ``[`` lists and ``{`` maps it holds back (as
+    one may be a key). None if none is found."""
+    depth, after = 0, 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.index
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            after = event.end_mark.index
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    for token in _FLOW_TOKEN.finditer(text, after):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return token.start()
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return None
+
+
+#: A quoted text or a comment (their brackets are no nesting), or a bracket.
+_FLOW_TOKEN = re.compile(r""""[^"\\]*(?:\\.[^"\\]*)*"|'[^']*(?:''[^']*)*'|(?:^|(?<=[ \t]))#.*"""
+                         r"|[\[\]{}]", re.M)
 
 
 def _read(frames: list[_Open], event: yaml.Event) -> None:

@@ -44,7 +44,7 @@ from converter.model import (
     extra_float,
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
-from converter.yamlbreak import broken_field, field_at
+from converter.yamlbreak import broken_field, field_at, too_deep_at
 from converter.yamlline import misread_line, unclosed_quote
 
 try:
@@ -590,7 +590,18 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
         return _raise(text, getattr(exc, "mark", None), "yaml-syntax",
                       str(exc).splitlines()[0])
     except RecursionError:  # the pure-Python composer recurses once per level
+        _too_deep(text)
         raise YamlProblem("yaml-too-deep", "nesting too deep") from None
+
+
+def _too_deep(text: str) -> None:
+    """Raise the ``yaml-too-deep`` problem of ``text`` where its nesting first goes
+    deeper than :data:`MAX_DEPTH`, as :func:`build` says it, if the parser gets there
+    (libyaml stops some 1,000 levels down, and Python's composer sooner)."""
+    at = too_deep_at(text)
+    if at is not None:
+        raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                          *_line_column(text, at))
 
 
 def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
@@ -598,6 +609,8 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
     where the user can see its cause."""
     problem = str(exc.problem)
     code = "yaml-too-deep" if "maximum nesting depth" in problem else "yaml-syntax"
+    if code == "yaml-too-deep":
+        _too_deep(text)
     message = _said(exc)
     hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
     if hint is not None:

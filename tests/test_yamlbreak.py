@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from converter.safety import MAX_DEPTH
-from converter.yamlbreak import broken_field, field_at
+from converter.yamlbreak import broken_field, field_at, too_deep_at
 
 
 @pytest.mark.parametrize("text, field", [
@@ -48,3 +48,20 @@ def test_the_field_a_parse_event_starts(text: str, event: str, field: str) -> No
 
 def test_an_event_past_a_broken_text_names_no_field() -> None:
     assert field_at("a: [\n", 99) == ""
+
+
+@pytest.mark.parametrize("text, at", [
+    ("a:\n" + "- " * MAX_DEPTH + "z\n", 3 + 2 * (MAX_DEPTH - 1)),
+    ("a: " + "[" * 2_000 + "]" * 2_000 + "\n", 3 + MAX_DEPTH - 1),
+    ("a: ['[', \"{\", # [[\n  " + "{b: " * 2_000 + "}" * 2_000 + "]\n",
+     21 + 4 * (MAX_DEPTH - 2)),
+])
+def test_where_a_text_goes_too_deep(text: str, at: int) -> None:
+    """The list or map at level 33, the root map level 1: by libyaml's events, or past
+    them by brackets outside quotes and comments (libyaml holds back a [ list or a { map
+    until it knows it is no key, and stops some 1,000 levels down)."""
+    assert too_deep_at(text) == at
+
+
+def test_a_text_as_deep_as_the_limit_is_not_too_deep() -> None:
+    assert too_deep_at("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)) is None

@@ -372,6 +372,21 @@ def test_nesting_is_allowed_up_to_max_depth_only(build) -> None:
     assert found.code == "yaml-too-deep" and found.line is not None
 
 
+def _in_a_list(depth: int) -> str:
+    return "x:\n  a:\n    - " + "[" * (depth - 2) + "]" * (depth - 2) + "\n"
+
+
+@pytest.mark.parametrize("build", [_flow, _dashes, _indented, _in_a_list])
+def test_nesting_past_where_libyaml_stops_is_said_where_it_goes_too_deep(build) -> None:
+    """libyaml stops some 1,000 levels down: its "exceeded maximum nesting depth" was
+    said there, lines or columns past where the nesting went too deep."""
+    levels = MAX_DEPTH + (1 if build is _indented else 0)
+    expected, found = problem(build(levels)), problem(build(1_200))
+    assert (found.code, found.message, found.line, found.column) == (
+        "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", expected.line,
+        expected.column)
+
+
 @pytest.mark.parametrize("text", ["x: " + "[" * 100_000, "x: " + "{a: " * 50_000,
                                   "x:\n" + "- " * 5_000 + "z\n", "x:\n" + "? " * 5_000 + "z\n"])
 def test_very_deep_nesting_is_refused_without_recursion(text: str) -> None:
