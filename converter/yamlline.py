@@ -27,6 +27,14 @@ _NO_COLON = ("could not find expected ':'", "while scanning a simple key")
 _SECOND_KEY = "mapping values are not allowed in this context"
 #: libyaml's problem where a map's line holds no key (a list item there, ``- a``).
 _NO_KEY = ("did not find expected key", "while parsing a block mapping")
+#: libyaml's problem where a line of a block list holds no ``- `` (an item that ended).
+_NO_DASH = ("did not find expected '-' indicator", "while parsing a block collection")
+#: A list item's text that ends on its line: quoted, or plain before a comment (its
+#: ``- ``s taken): the text, and whether it is quoted.
+_ENDED_ITEM = re.compile(r"""("[^"\\]*(?:\\.[^"\\]*)*"|'[^']*(?:''[^']*)*')[ \t]*(?:#.*)?"""
+                         r"""|([^\s#'"\[\]{},&*!|>%@`][^\n#]*?)[ \t]+#.*""")
+#: A list item with nothing after its ``-`` (but maybe a comment).
+_EMPTY_ITEM = re.compile(r"[ ]*-[ \t]*(?:#.*)?")
 #: The most characters from a key's start to its ``:`` that libyaml reads (a longer
 #: one is no key to it: no ``:`` found, or one that is not allowed).
 _KEY_MOST = 1024
@@ -51,9 +59,12 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     (or, after a plain text, it may be more of that text, not indented enough), or it
     is a list item of text with a key below it (:func:`_text_item`), or a list item
     where a key is expected (:func:`_stray_item`), or a key is too long
-    (:func:`_long_key`); else None. The field is that of the map or list the line is in
+    (:func:`_long_key`), or a line under an item that has ended (:func:`_under_item`)
+    or under an empty one, not indented past its ``-`` (:func:`_under_empty_item`);
+    else None. The field is that of the map or list the line is in
     ("" at the top), or, for a missing space, that key's, or the item's."""
-    item = _long_key(text, exc) or _text_item(text, exc) or _stray_item(text, exc)
+    item = _long_key(text, exc) or _text_item(text, exc) or _stray_item(text, exc) \
+        or _under_item(text, exc) or _under_empty_item(text, exc)
     if item is not None:
         return item
     start = _line_at_fault(text, exc)
@@ -167,6 +178,81 @@ def _stray_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
                         f"{under}, indented"), field
 
 
+def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to write, the field path) of a line of a block
+    list that libyaml's error ``exc`` comes from (no ``- `` found at it): under an item
+    whose text has ended, by its closing quote (``- "b c"``) or a comment (``- b c #
+    note``), deeper than its ``-``, a ``key: value`` or more text that cannot be part of
+    it (said at the item); at the ``-``'s indentation, a line with no ``- ``. None for
+    another error."""
+    mark, opened = exc.problem_mark, exc.context_mark
+    if (exc.problem, exc.context) != _NO_DASH or mark is None or opened is None:
+        return None
+    end = text.find("\n", mark.index)
+    line = text[mark.index:len(text) if end < 0 else end].split(" #")[0].rstrip()
+    if mark.column <= opened.column:
+        return mark.index, f"no '- ' before this item of the list: write - {line}", \
+            broken_field(text)
+    above = _line_above(text, mark.index)
+    if above is None:
+        return None
+    lead = _LEAD.match(text, above)
+    ended = _ENDED_ITEM.fullmatch(text, lead.end(), text.find("\n", above)) \
+        if lead is not None and "-" in lead.group() else None
+    if ended is None:
+        return None
+    start = lead.end()
+    item = ended[1] or ended[2].rstrip()
+    what = f"the quoted text {item}" if ended[1] else f"the text {item!r}, which its " \
+        "comment ends"
+    key = re.match(r"(.+?):(?:[ ]|$)", line)
+    if key is not None:
+        fix = f"give {key[1]}: a '- ' of its own, or write - {item}: to hold it"
+        below = f"{key[1]}: below it cannot be a key of it"
+    else:
+        below = "the text below it cannot be more of it"
+        fix = "put that text inside the quotes" if ended[1] else "put the comment " \
+            "after the text's last line"
+    return start, f"this item of the list is {what}, so {below}: {fix}", \
+        _value_field(text[:start] + "x\n", start)
+
+
+def _under_empty_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to do, the field path of the list) of a line
+    under a list item with nothing after its ``-``, indented no further than that ``-``
+    (so no value of the item), that libyaml's error ``exc`` comes from; else None."""
+    mark = exc.problem_mark
+    if mark is None or text[mark.index:mark.index + 1] in ("-", ""):
+        return None
+    begin = text.rfind("\n", 0, mark.index) + 1
+    if text[begin:mark.index].strip():
+        return None
+    above = _line_above(text, mark.index)
+    if above is None:
+        return None
+    end = text.find("\n", above)
+    dash = text.find("-", above)
+    if not _EMPTY_ITEM.fullmatch(text, above, end) or mark.column > dash - above:
+        return None
+    return mark.index, ("the list item above has nothing after its '-', and this line is "
+                        "indented no further than that '-', so it is not the item's "
+                        "value: indent it further than the '-'"), \
+        _value_field(text[:dash] + "- x\n", dash + 2)
+
+
+def _line_above(text: str, at: int) -> int | None:
+    """Where the last line before the one ``at`` is in starts that holds more than
+    blanks or a comment; None at the first."""
+    end = text.rfind("\n", 0, at)
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        kept = text[begin:end].strip()
+        if kept and not kept.startswith("#"):
+            return begin
+        end = begin - 1
+    return None
+
+
 def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:
     """Where the line libyaml's error ``exc`` comes from starts its key (after its
     indentation and any ``- ``), or None for another error."""
@@ -190,14 +276,19 @@ def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:
     return first
 
 
+#: A tag or an anchor after a key's ``:``, before its value (``key: !t &a``).
+_PROPERTIES = re.compile(r"(?:[ \t]+[!&][^\s]*)+$")
+
+
 def _opens_value(before: str) -> bool:
     """Whether the last line of ``before`` with more than a comment on it is a key with
-    no value after its ':' (``origin:``), whose value starts on the next line, or there
-    is none (the text starts after ``before``)."""
+    no value after its ':' (``origin:``, or only a tag or an anchor after it, ``origin:
+    !!str``), whose value starts on the next line, or there is none (the text starts
+    after ``before``)."""
     for line in reversed(before.split("\n")):
         kept = "" if line.lstrip().startswith("#") else line.split(" #")[0].strip()
         if kept:
-            return kept.endswith(":")
+            return _PROPERTIES.sub("", kept).endswith(":")
     return True
 
 

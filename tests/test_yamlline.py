@@ -107,6 +107,43 @@ def test_a_line_after_a_plain_text_may_be_that_text_not_indented_enough(
     assert found == (text.index(line), message, field)
 
 
+@pytest.mark.parametrize("text, line, field, message", [
+    ("x:\n  - b c # note\n    d: 2\n", "b c", "x[0]",
+     "this item of the list is the text 'b c', which its comment ends, so d: below it "
+     "cannot be a key of it: give d: a '- ' of its own, or write - b c: to hold it"),
+    ("x:\n  - b c # note\n    more text\n", "b c", "x[0]",
+     "this item of the list is the text 'b c', which its comment ends, so the text below "
+     "it cannot be more of it: put the comment after the text's last line"),
+    ('x:\n  - a\n  - "b c"\n\n    # note\n    d: 2\n', '"b c"', "x[1]",
+     'this item of the list is the quoted text "b c", so d: below it cannot be a key of '
+     "it: give d: a '- ' of its own, or write - \"b c\": to hold it"),
+    ("x:\n  - 'b c' # note\n    more\n", "'b c'", "x[0]",
+     "this item of the list is the quoted text 'b c', so the text below it cannot be "
+     "more of it: put that text inside the quotes"),
+    ("x:\n  - b c # note\n  d: 2\n", "d: 2", "x",
+     "no '- ' before this item of the list: write - d: 2"),
+    ("x:\n  -\n text under\n", "text under", "x[0]",
+     "the list item above has nothing after its '-', and this line is indented no "
+     "further than that '-', so it is not the item's value: indent it further than the "
+     "'-'"),
+    ("x:\n  - a\n  - # note\n  text: under\n", "text: under", "x[1]",
+     "the list item above has nothing after its '-'"),
+    ("key: !!str\n  text under\n  k: v\n", "text under", "key",
+     "no ':' after the key on this line: write text: under"),
+    ("key: !t &a # note\n  text\n  k: v\n", "text", "key",
+     "no ':' after the key on this line: write text: and its value"),
+])
+def test_a_line_under_a_list_item_or_tagged_key_that_is_none_of_it(
+        text: str, line: str, field: str, message: str) -> None:
+    """libyaml's own message reached the user ("did not find expected '-' indicator",
+    "did not find expected node content", or "... key"), at the line below the item,
+    under the list or no field; a text under a key with a tag was said so too."""
+    found = misread_line(text, libyaml_error(text))
+    assert found is not None
+    assert (found[0], found[2]) == (text.index(line), field)
+    assert found[1].startswith(message)
+
+
 @pytest.mark.parametrize("text", [
     "title: T\nlatin: [a, b\nimage: x\n",  # (an open list: another error)
     "title: x\n  y: z\n",  # (a key indented under a plain value: no line misses a thing)
