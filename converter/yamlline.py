@@ -60,11 +60,13 @@ def misread_line(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     is a list item of text with a key below it (:func:`_text_item`), or a list item
     where a key is expected (:func:`_stray_item`), or a key is too long
     (:func:`_long_key`), or a line under an item that has ended (:func:`_under_item`)
-    or under an empty one, not indented past its ``-`` (:func:`_under_empty_item`);
-    else None. The field is that of the map or list the line is in
+    or under an empty one, not indented past its ``-`` (:func:`_under_empty_item`), or
+    a plain text wrapped onto a line holding ``: `` (:func:`_wrapped_colon`); else
+    None. The field is that of the map or list the line is in
     ("" at the top), or, for a missing space, that key's, or the item's."""
     item = _long_key(text, exc) or _text_item(text, exc) or _stray_item(text, exc) \
-        or _under_item(text, exc) or _under_empty_item(text, exc)
+        or _under_item(text, exc) or _under_empty_item(text, exc) \
+        or _wrapped_colon(text, exc)
     if item is not None:
         return item
     start = _line_at_fault(text, exc)
@@ -238,6 +240,53 @@ def _under_empty_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, s
                         "indented no further than that '-', so it is not the item's "
                         "value: indent it further than the '-'"), \
         _value_field(text[:dash] + "- x\n", dash + 2)
+
+
+#: A line ``key: value`` (maybe a list item's): its indentation and ``- ``s, the key,
+#: and where its plain value starts.
+_KEY_VALUE = re.compile(r"([ ]*(?:-[ ]+)*)([^\s:#'\"\[\]{},&*!|>%@`-][^:#]*?):[ ]+"
+                        r"(?=[^\s'\"#\[{&*!|>%@`])")
+
+
+def _wrapped_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
+    """(position, what is wrong and what to write, the field path of the text) of a
+    line under a plain text value (``en: a wrapped``), indented further than its key,
+    that libyaml's error ``exc`` is at: a colon and a space on a line it wraps onto
+    (``line: here``), where YAML reads a key; or any text after a line of it that
+    ends in a comment, which ends the text. None for another error."""
+    mark = exc.problem_mark
+    if mark is None or exc.problem not in (_SECOND_KEY, _NO_KEY[0]) \
+            or exc.context not in (None, _NO_KEY[1]):
+        return None
+    begin = text.rfind("\n", 0, mark.index) + 1
+    deep = len(text[begin:mark.index]) - len(text[begin:mark.index].lstrip(" "))
+    commented = exc.problem != _SECOND_KEY  # (the text ended by a comment)
+    above, first = _line_above(text, begin), True
+    while above is not None:  # (back over the text's lines to the key it is the value of)
+        line = text[above:text.find("\n", above)]
+        found = _KEY_VALUE.match(line)
+        if (first and commented != (" #" in line)) \
+                or (not first and " #" in line[found.end() if found else 0:]):
+            return None  # (no comment ends the text, or one ends it above)
+        if found is not None:
+            break
+        if _NOT_PLAIN.match(line.split(" #")[0]) or len(line) - len(line.lstrip(" ")) < deep:
+            return None
+        above, first = _line_above(text, above), False
+    else:
+        return None
+    if deep <= len(found[1]):
+        return None
+    start, key = above + found.end(), found[2].rstrip()
+    if commented:
+        return mark.index, (f"the unquoted text of {key} ends at the comment above, so "
+                            f"this line, indented under {key}, is no more of it: put the "
+                            "comment after the text's last line"), \
+            _value_field(text[:start] + "x\n", start)
+    return mark.index, (f"a colon and a space inside the unquoted text of {key}, wrapped "
+                        "onto this line, make YAML read a key here, which that text cannot "
+                        "hold: put the whole text in quotes (or, if this is a key, indent "
+                        f"it as far as {key})"), _value_field(text[:start] + "x\n", start)
 
 
 def _line_above(text: str, at: int) -> int | None:

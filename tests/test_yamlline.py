@@ -144,13 +144,42 @@ def test_a_line_under_a_list_item_or_tagged_key_that_is_none_of_it(
     assert found[1].startswith(message)
 
 
+@pytest.mark.parametrize("text, line, field, key", [
+    ("origin:\n  en: a wrapped\n    line: here\n  da: x\n", ": here", "origin.en", "en"),
+    ("title: x\n  y: z\n", ": z", "title", "title"),
+    ("title: T\nlatin: L\n  x\n y: 1\n", ": 1", "latin", "latin"),
+    ("title: T\n# a:b\nlatin: L\n  x: 1\n", ": 1", "latin", "latin"),
+    ("x:\n  - a: b c\n      d: 2\n", ": 2", "x[0].a", "a"),
+    ("function:\n  - short: a wrapped\n      line: here\n", ": here", "function[0].short",
+     "short"),
+])
+def test_a_colon_on_a_line_a_plain_text_wraps_onto_names_that_text(
+        text: str, line: str, field: str, key: str) -> None:
+    """libyaml's "mapping values are not allowed in this context" was all that was said,
+    under the map or list the text is in, or no field."""
+    found = misread_line(text, libyaml_error(text))
+    assert found == (text.index(line), (
+        f"a colon and a space inside the unquoted text of {key}, wrapped onto this line, "
+        "make YAML read a key here, which that text cannot hold: put the whole text in "
+        f"quotes (or, if this is a key, indent it as far as {key})"), field)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("origin:\n  en: a wrapped\n    line # c\n    more\n", "more"),
+    ("origin:\n  en: a # c\n    b: c\n", "b: c"),
+])
+def test_a_line_under_a_plain_text_a_comment_ended_names_that_text(text: str, line: str
+                                                                   ) -> None:
+    """libyaml's "did not find expected key" was said, under the map the text is in."""
+    found = misread_line(text, libyaml_error(text))
+    assert found == (text.index(line), "the unquoted text of en ends at the comment above, "
+                     "so this line, indented under en, is no more of it: put the comment "
+                     "after the text's last line", "origin.en")
+
+
 @pytest.mark.parametrize("text", [
     "title: T\nlatin: [a, b\nimage: x\n",  # (an open list: another error)
-    "title: x\n  y: z\n",  # (a key indented under a plain value: no line misses a thing)
-    "title: T\nlatin: L\n  x\n y: 1\n",
-    "title: T\n# a:b\nlatin: L\n  x: 1\n",
     "a: {b c\n d: e}\n",
-    "x:\n  - a: b c\n      d: 2\n",  # (a key under a plain value, as title: x above)
     "x:\n  -   b c\n    d: 2\n",  # (a key less deep than the item's text)
     "x:\n  -\n    b c\n    d: 2\n",  # (a plain text under an empty item, not a key)
 ])
