@@ -444,8 +444,9 @@ def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: st
     elif node.tag in _TYPED and node.style in (None, "", "'", '"') and not key \
             and tag_of(text, node.start_mark.index) in NON_SPECIFIC:
         _typed(node, field, found)
-    elif node.value == "-0" and node.tag in _ZEROS and not key:
-        _negative_zero(node, field, found, tag_of(text, node.start_mark.index))
+    elif node.tag in _ZEROS and not key and (node.value == "-0" or "e-" in node.value
+                                               or "E-" in node.value):
+        _zero_to_them(node, field, found, tag_of(text, node.start_mark.index))
 
 
 def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: str) -> None:
@@ -496,18 +497,32 @@ def _written(node: yaml.ScalarNode) -> str:
     return quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
 
 
-def _negative_zero(node: yaml.ScalarNode, field: str, found: list[Misread], tag: str
-                   ) -> None:
+def _zero_to_them(node: yaml.ScalarNode, field: str, found: list[Misread], tag: str
+                  ) -> None:
     """A :class:`Misread` into ``found`` of ``-0`` (plain, ``!!int -0``, ``!!float
     -0``), which this tool reads as a negative zero (-0, -0.0), and Psych and yaml.v2
-    as 0 (0.0 tagged ``!!float``: they read the whole number, then make it a float)."""
+    as 0 (0.0 tagged ``!!float``: they read the whole number, then make it a float); or
+    of a number too small for a float (``1.0e-400``), which this tool reads exactly and
+    they as 0.0 (-0.0 below zero), as one too large is an error."""
     from converter.yamlsafe import load
 
-    here = load(f"k: {tag} -0")["k"]  # (-0 or -0.0, as this tool reads it)
-    zero: Any = 0.0 if _ZEROS[node.tag] == "float" else 0
+    here = load(f"k: {tag} {node.value}")["k"]  # (-0 or -0.0, as this tool reads it)
+    if negative_zero(here):
+        zero: Any = 0.0 if _ZEROS[node.tag] == "float" else 0
+    elif underflows(here):
+        zero = math.copysign(0.0, here)
+    else:
+        return
     mark = node.start_mark
     found.append(Misread(mark.line, mark.column, field, node.value, False,
                          (("Jekyll", zero), ("Hugo", zero)), tag, here))
+
+
+def underflows(value: Any) -> bool:
+    """Whether a value is an exact number other than zero that a float holds only as
+    zero (``1.0e-400``: 0.0 to Jekyll, Hugo and SQLite)."""
+    return isinstance(value, Decimal) and value.is_finite() and value != 0 \
+        and float(value) == 0.0
 
 
 def _alike(theirs: Any, here: Any) -> bool:
@@ -537,12 +552,13 @@ def tag_of(text: str, start: int) -> str:
 
 def may_misread(value: Any) -> bool:
     """Whether loaded data ``value`` (keys too) holds a text that a YAML 1.1 reader may
-    read otherwise when it is written plain, or a negative zero (``-0``, 0 to them):
+    read otherwise when it is written plain, or a negative zero (``-0``, 0 to them) or
+    a number too small for a float (``1.0e-400``, 0.0 to them):
     only then is the YAML composed again to see how each is written (rare: nearly every
     file costs one walk of its extra keys)."""
     if isinstance(value, str):
         return bool(readings(value))
-    if negative_zero(value):  # (-0: 0 to them)
+    if negative_zero(value) or underflows(value):  # (-0, 1.0e-400: 0 to them)
         return True
     if isinstance(value, Mapping):
         return any(may_misread(k) or may_misread(v) for k, v in value.items())

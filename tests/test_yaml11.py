@@ -341,6 +341,21 @@ def test_a_negative_zero_says_what_to_write_and_is_kept_by_fmt() -> None:
     assert [f.kept_by_fmt() for f in (plain, tagged, as_float)] == [True, False, True]
 
 
+def test_a_number_too_small_for_a_float_is_a_misread_of_the_readers_that_read_0() -> None:
+    """``1.0e-400`` is that number here (kept so in JSON, SQLite and Markdown) but 0.0 to
+    Jekyll and Hugo, as ``-0`` is 0 to them: no warning was given (one too large,
+    ``1.0e+400``, is an error)."""
+    text = "\nk: 1.0e-400\nl: [-1.0e-400, 1.0e-300, 0.0e-400]\n"
+    assert yaml11.may_misread(yamlsafe.load(text)["l"][:1])
+    found = yaml11.misreads_in(text, {"k", "l"})
+    assert [(f.field, f.line, f.column, f.message(), f.instead()) for f in found] == [
+        ("k", 1, 3, "plain 1.0e-400 reads as the number 0.0 in YAML 1.1 (Jekyll, Hugo) but "
+         "as the number 1.0e-400 here", '"1.0e-400" (text)'),
+        ("l[0]", 2, 4, "plain -1.0e-400 reads as the number -0.0 in YAML 1.1 (Jekyll, Hugo) "
+         "but as the number -1.0e-400 here", '"-1.0e-400" (text)')]
+    assert [f.kept_by_fmt() for f in found] == [True, True]
+
+
 @pytest.mark.parametrize(("text", "tagged"), [
     ("k: ! 7\n", True), ("k: [! 7]\n", True), ("k: !\n  7\n", True), ("k:\n- !\t7\n", True),
     ("k: Hip!\n", False), ("k: a ! b\n", True), ("k: !!int 7\n", False), ("k: 7\n", False),

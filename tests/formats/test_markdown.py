@@ -1651,6 +1651,28 @@ def test_a_negative_zero_is_a_warning_and_fmt_keeps_it(tmp_path: Path) -> None:
         (3, 4, "k", "fmt-would-change")]
 
 
+def test_a_number_too_small_for_a_float_is_a_warning_and_fmt_keeps_it(tmp_path: Path
+                                                                     ) -> None:
+    """``k: 1.0e-400`` is that number here, and so in every format it is converted to,
+    but 0.0 to Jekyll and Hugo: validate said nothing (one too large, ``1.0e+400``, is
+    an error). It warns at each such value, as of ``-0``; fmt writes it as written."""
+    src = tmp_path / "a.md"
+    text = "---\ntitle: T\nk: 1.0e-400\nl: [1, -1.0e-400]\n---\n"
+    src.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", str(src)])
+    assert result.stderr.splitlines()[:-1] == [
+        f"{src}:3:4: warning: k: plain 1.0e-400 reads as the number 0.0 in YAML 1.1 "
+        "(Jekyll, Hugo) but as the number 1.0e-400 here and in every format it is "
+        'converted to: write "1.0e-400" (text) [yaml11-ambiguous]',
+        f"{src}:4:8: warning: l[1]: plain -1.0e-400 reads as the number -0.0 in YAML 1.1 "
+        "(Jekyll, Hugo) but as the number -1.0e-400 here and in every format it is "
+        'converted to: write "-1.0e-400" (text) [yaml11-ambiguous]']
+    assert _fmt(src) == "---\ntitle: T\nk: 1.0e-400\nl:\n  - 1\n  - -1.0e-400\n---\n"
+    page = hugo_pages([text], tmp_path / "site")[0]
+    ruby = _ruby_reads([text.split("---\n")[1]])[0]["data"]
+    assert (page["k"], page["l"][1], ruby["k"], ruby["l"][1]) == (0.0, 0.0, 0.0, 0.0)
+
+
 def test_a_negative_zero_written_from_json_is_the_warning_validate_gives_of_the_file(
         tmp_path: Path) -> None:
     """A JSON ``-0`` in ``extra`` is written ``-0``, as every format writes it, which
