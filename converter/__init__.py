@@ -311,26 +311,44 @@ def _once_each(muscles: Iterable[Muscle], where: str,
                size: tuple[int, int] | None = None, lang: str = "en") -> Iterator[Muscle]:
     """``muscles``, as they come, each checked as a reader checks what it reads (its
     polygons inside the diagram, when ``size`` gives one, as ``convert --size`` checks;
-    its values counted as the writer of default language ``lang`` writes them);
-    a slug given twice stops the write (every writer would keep one of the two, or both
-    under one name) with ``duplicate-slug``."""
-    from .diagnostics import Diagnostic, MuscleError
-    from .model import Muscle, misshapen
+    its values counted as the writer of default language ``lang`` writes them); a slug
+    given twice is ``duplicate-slug`` (every writer would keep one of the two, or both
+    under one name). At the first muscle with a problem the write stops: the rest are
+    checked, not passed on, and one :class:`MuscleError` lists every problem."""
+    from .diagnostics import MuscleError
     seen: set[str] = set()
+    twice: set[str] = set()
+    problems: list[Diagnostic] = []
     for muscle in muscles:
-        if not isinstance(muscle, Muscle):
-            raise TypeError(f"write() takes Muscle objects, not {type(muscle).__name__}")
-        if muscle.slug in seen:
-            raise MuscleError(Diagnostic(where, None, None, "", "duplicate-slug",
-                                         f"slug {muscle.slug!r} occurs twice"))
-        seen.add(muscle.slug)
-        shape = misshapen(muscle)
-        if shape is not None:
-            raise TypeError(f"write(): muscle {muscle.slug!r}: {shape}")
-        problems = _problems(muscle, where, size, lang)
-        if problems:
-            raise MuscleError(problems)
-        yield muscle
+        found = _checked(muscle, where, size, seen, twice, lang)
+        problems += found
+        if not problems:
+            yield muscle
+    if problems:
+        raise MuscleError(problems)
+
+
+def _checked(muscle: Any, where: str, size: tuple[int, int] | None, seen: set[str],
+             twice: set[str], lang: str = "en") -> list[Diagnostic]:
+    """The problems of ``muscle`` (see :func:`_once_each`; ``lang``, the writer's default
+    language), its slug noted in ``seen`` (and in ``twice`` when it was there: a slug
+    given three times is said once); a ``TypeError`` for what is no
+    :class:`~converter.model.Muscle`, or one misshapen."""
+    from .diagnostics import Diagnostic
+    from .model import Muscle, misshapen
+    if not isinstance(muscle, Muscle):
+        raise TypeError(f"write() takes Muscle objects, not {type(muscle).__name__}")
+    if muscle.slug in seen:
+        if muscle.slug in twice:
+            return []
+        twice.add(muscle.slug)
+        return [Diagnostic(where, None, None, "", "duplicate-slug",
+                           f"slug {muscle.slug!r} occurs twice")]
+    seen.add(muscle.slug)
+    shape = misshapen(muscle)
+    if shape is not None:
+        raise TypeError(f"write(): muscle {muscle.slug!r}: {shape}")
+    return _problems(muscle, where, size, lang)
 
 
 def _problems(muscle: Muscle, where: str, size: tuple[int, int] | None = None,

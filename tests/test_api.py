@@ -229,6 +229,21 @@ def test_write_refuses_a_muscle_no_reader_would_give(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown", "sqlite"])
+def test_write_lists_the_problems_of_every_muscle_not_the_first_only(
+        fmt: str, tmp_path: Path, sample_muscles) -> None:
+    """It said the first muscle with a problem only; read() lists every problem."""
+    bad = [converter.Muscle(slug="a", title=""), converter.Muscle(slug="b", title="")]
+    given = [bad[0], *sample_muscles, bad[1], sample_muscles[0], sample_muscles[0]]
+    out = tmp_path / {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db"}.get(fmt, "out")
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(iter(given), out, fmt)
+    assert [(d.field, d.code) for d in caught.value.diagnostics] == [
+        ("muscles[a].title", "empty-field"), ("muscles[b].title", "empty-field"),
+        ("", "duplicate-slug")]  # (a slug given three times: said once)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("bad, shape", [
     (dict(exercises="squat"), "exercises is str, not tuple"),  # (five exercises: s, q, ...)
     (dict(body=None), "body is NoneType, not str"),
