@@ -193,6 +193,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
+    from .made_folders import undone_on_failure
     from .plugin_output import reported_as, summary_as, writer_output
     from .registry import (
         WriteContext,
@@ -240,7 +241,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
     try:
         ctx = WriteContext(options=options, report=reported.append)
-        with writer_output(fmt, path, options) as given:  # (a third party's: a file beside)
+        with undone_on_failure(), writer_output(fmt, path, options) as given:  # (a third
+            # party's: a file beside; the folders made for it go again when it fails)
             ctx.report = reported_as(fmt, reported.append, given, path)
             summary = summary_as(run_writer(
                 fmt, lambda items: fmt.write(items, given, ctx),

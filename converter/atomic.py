@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .diagnostics import Diagnostic, MuscleError, error
+from .made_folders import note
 from .once_written import ENDING as _ENDING
 from .once_written import WRITTEN_ATTRIBUTE as _WRITTEN
 from .once_written import is_default, mark, output_of, placed, resting, say
@@ -364,11 +365,13 @@ def make_folders(folder: Path, mode: int = 0o777) -> None:
     """``folder.mkdir(parents=True, exist_ok=True)``, the missing folders made one at a
     time from the nearest that exists (pathlib's call recurses per missing folder:
     RecursionError past some 1,000). An OSError as pathlib's (a name too long: its
-    ENAMETOOLONG)."""
+    ENAMETOOLONG). Each folder made is noted for the write under way
+    (:func:`~converter.made_folders.note`): it fails, and they go again."""
     missing: list[Path] = []
     while True:
         try:
             folder.mkdir(mode)
+            note(folder)
         except FileNotFoundError:
             if folder.parent == folder:
                 raise
@@ -382,6 +385,7 @@ def make_folders(folder: Path, mode: int = 0o777) -> None:
     for each in reversed(missing):
         try:
             each.mkdir(mode)
+            note(each)
         except FileExistsError:  # (made meanwhile by another run)
             if not each.is_dir():
                 raise

@@ -36,6 +36,7 @@ from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, Working
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
 from .locator import Locator
+from .made_folders import undone_on_failure
 from .model import Muscle
 from .once_written import expecting, mark
 from .pipeline import Reader
@@ -627,6 +628,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         try:
             method = writer.write_records if writer.writes_records else writer.write
             with reading(reader.inputs, problems.append), expecting(output), \
+                    undone_on_failure(), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
                 ctx.report = reported_as(writer, problems.append, given, output)
                 summary = summary_as(run_writer(

@@ -244,6 +244,21 @@ def test_write_lists_the_problems_of_every_muscle_not_the_first_only(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt, name", [("jsonl", "m.jsonl"), ("json", "m.json"),
+                                       ("sqlite", "m.db"), ("markdown", "md"),
+                                       ("csv", "pkg"), ("anki", "m.apkg"), ("svg", "map")])
+def test_a_failed_write_leaves_no_folder_it_made(fmt: str, name: str, tmp_path: Path) -> None:
+    """``new/sub`` was left behind, empty (jsonl, sqlite and markdown): the folders were
+    made before the first muscle was checked. Those made are removed; one that was there
+    is kept."""
+    (tmp_path / "had").mkdir()
+    with pytest.raises(converter.MuscleError, match="empty-field"):
+        converter.write([converter.Muscle(slug="a", title="")],
+                        tmp_path / "had" / "new" / "sub" / name, fmt)
+    assert [p.name for p in tmp_path.iterdir()] == ["had"]
+    assert list((tmp_path / "had").iterdir()) == []
+
+
 @pytest.mark.parametrize("bad, shape", [
     (dict(exercises="squat"), "exercises is str, not tuple"),  # (five exercises: s, q, ...)
     (dict(body=None), "body is NoneType, not str"),

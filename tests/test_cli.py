@@ -1518,3 +1518,23 @@ def test_a_usage_error_into_a_reader_that_stopped_keeps_its_status(
     assert (done.returncode, done.stdout) == (status, "")
     closed = _closed(2, *command[2:], cwd=tmp_path) if args[0] != "-c" else None
     assert closed is None or closed.returncode == status
+
+
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("jsonl", "m.jsonl"),
+                                      ("sqlite", "m.db")])
+def test_a_run_that_writes_nothing_leaves_no_folder_it_made(
+        to: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that fills as the output is put in place: nothing written, and the folders
+    made for it (new/sub) were left behind, empty. They are removed; one that was there
+    is kept."""
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(converter.atomic.os, "fsync", full)
+    (tmp_path / "had").mkdir()
+    out = tmp_path / "had" / "new" / "sub" / name
+    result = run("convert", str(SAMPLES), "--to", to, "-o", str(out), "--no-cache")
+    assert result.exit_code == 1
+    assert f"{out}: error: cannot write here: No space left on device [cannot-write]" in \
+        result.stderr.splitlines()
+    assert list((tmp_path / "had").iterdir()) == []

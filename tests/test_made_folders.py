@@ -1,0 +1,50 @@
+"""The folders a failed write made for its output are removed again, only those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.atomic import make_folders
+from converter.made_folders import undone_on_failure
+
+
+def test_a_failed_block_removes_the_empty_folders_it_made_deepest_first(
+        tmp_path: Path) -> None:
+    (tmp_path / "had").mkdir()
+    with pytest.raises(OSError, match="disk full"), undone_on_failure() as made:
+        make_folders(tmp_path / "had" / "new" / "sub")
+        assert made == [tmp_path / "had" / "new", tmp_path / "had" / "new" / "sub"]
+        raise OSError("disk full")
+    assert [p.name for p in tmp_path.iterdir()] == ["had"]
+    assert list((tmp_path / "had").iterdir()) == []
+
+
+def test_a_folder_made_that_holds_something_now_is_left(tmp_path: Path) -> None:
+    """Another run's file in a folder this one made: that folder and those above stay."""
+    with pytest.raises(KeyboardInterrupt), undone_on_failure():
+        make_folders(tmp_path / "new" / "sub" / "deep")
+        (tmp_path / "new" / "sub" / "theirs.json").write_text("{}\n", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert [p.name for p in (tmp_path / "new" / "sub").iterdir()] == ["theirs.json"]
+
+
+def test_a_block_that_ends_well_keeps_its_folders_and_one_outside_notes_none(
+        tmp_path: Path) -> None:
+    with undone_on_failure() as made:
+        make_folders(tmp_path / "kept")
+    assert made == [tmp_path / "kept"] and (tmp_path / "kept").is_dir()
+    make_folders(tmp_path / "outside")  # (no write under way: nothing to note)
+    with pytest.raises(ValueError), undone_on_failure() as made:
+        raise ValueError
+    assert made == [] and (tmp_path / "outside").is_dir()
+
+
+def test_a_block_within_another_notes_its_folders_for_both(tmp_path: Path) -> None:
+    with pytest.raises(OSError), undone_on_failure() as outer:
+        with undone_on_failure():
+            make_folders(tmp_path / "inner")
+        assert outer == [tmp_path / "inner"]
+        raise OSError
+    assert list(tmp_path.iterdir()) == []
