@@ -189,7 +189,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
-    from .atomic import left_early, reader_left
+    from .atomic import is_special, left_early, reader_left
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
@@ -239,15 +239,17 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     size = diagram_size(map_size(fmt.options, options))
     reported: list[Diagnostic] = []
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
+    checked = _once_each(muscles, str(path), size, options.get("default_lang") or "en")
+    if is_special(path):  # (standard output, a device, a FIFO: no temporary to drop)
+        checked = iter(list(checked))  # (every muscle checked before the first byte)
     try:
         ctx = WriteContext(options=options, report=reported.append)
         with undone_on_failure(), writer_output(fmt, path, options) as given:  # (a third
             # party's: a file beside; the folders made for it go again when it fails)
             ctx.report = reported_as(fmt, reported.append, given, path)
             summary = summary_as(run_writer(
-                fmt, lambda items: fmt.write(items, given, ctx),
-                _once_each(muscles, str(path), size, options.get("default_lang") or "en"),
-                path, reported.append), given, path)
+                fmt, lambda items: fmt.write(items, given, ctx), checked, path,
+                reported.append), given, path)
     except OSError as exc:  # (as the command line says it)
         from .atomic import cannot_write
         raise cannot_write(path, exc) from None

@@ -667,6 +667,25 @@ def test_write_refuses_polygons_outside_the_size_as_convert_does(fmt: str, tmp_p
     assert (tmp_path / "big").is_dir()
 
 
+@pytest.mark.parametrize(("fmt", "options"), [("jsonl", {}), ("json", {}),
+                                              ("csv", {"flat": True})])
+def test_write_to_standard_output_writes_nothing_of_a_refused_muscle(
+        fmt: str, options: dict, sample_muscles, tmp_path: Path,
+        capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    """JSON Lines wrote every record before a slug given twice, or a muscle refused, at
+    the end: standard output has no temporary to drop. Every muscle is checked before
+    the first byte goes there; json and a flat csv wrote nothing already."""
+    for last, code in [(sample_muscles[0], "duplicate-slug"),
+                       (converter.Muscle(slug="z", title=""), "empty-field")]:
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(iter([*sample_muscles, last]), "-", fmt, **options)
+        assert [d.code for d in caught.value.diagnostics] == [code]
+        assert capfdbinary.readouterr().out == b""
+    converter.write(iter(sample_muscles), "-", fmt, **options)
+    converter.write(iter(sample_muscles), tmp_path / "file", fmt, **options)
+    assert capfdbinary.readouterr().out == (tmp_path / "file").read_bytes()
+
+
 @pytest.mark.parametrize(("fmt", "options"), [
     ("json", {}), ("jsonl", {}), ("csv", {"flat": True}), ("csv", {"flat": True, "excel": True}),
 ])
