@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from . import plugins as plugins
     from . import registry as registry
     from .diagnostics import Diagnostic, MuscleError
+    from .discovery import Inputs
     from .model import FrozenMap, Function, LocalizedText, Muscle, Region
+    from .pipeline import Reader
     from .registry import FormatOption
 
 _LAZY = {"Diagnostic": "diagnostics", "MuscleError": "diagnostics", "FrozenMap": "model",
@@ -111,6 +113,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     from .lint import LINT_CODES
     from .pipeline import Reader
     from .slug import check_working_folder
+    from .swaps import steady
     check_working_folder()
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
@@ -118,15 +121,19 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     _check_max_bytes(max_bytes)
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
-    inputs, problems = discover(paths, format, exclude=exclude)  # (bad-option: exclude)
+
+    def attempt() -> tuple[Inputs, list[Diagnostic], Reader, list[Muscle]]:
+        inputs, problems = discover(paths, format, exclude=exclude)  # (bad-option)
+        reader = Reader(inputs, default_lang=default_lang, drafts=drafts,
+                        max_bytes=max_bytes, limit_name="read()'s max_bytes")
+        return inputs, problems, reader, list(reader)
+
+    inputs, problems, reader, muscles = steady(attempt, paths)  # (a folder swapped meanwhile)
     for problem in problems:  # (a folder with nothing to read: said, as write() says)
         if problem.severity == "warning":
             warnings.warn(str(problem), UserWarning, stacklevel=3)
     for folder in inputs.skipped:
         warnings.warn(not_searched(folder), UserWarning, stacklevel=3)
-    reader = Reader(inputs, default_lang=default_lang, drafts=drafts, max_bytes=max_bytes,
-                    limit_name="read()'s max_bytes")
-    muscles = list(reader)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
         warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "

@@ -1,0 +1,99 @@
+"""A folder muscle-convert wrote, swapped for a new version while read() read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import converter
+import converter.registry
+import converter.swaps
+import formats.csv
+from converter.swaps import identities, swapped
+
+
+def _versions(muscles: list[converter.Muscle], version: int) -> list[converter.Muscle]:
+    """``muscles``, each title saying ``version``."""
+    return [replace(m, title=f"{m.title} v{version}") for m in muscles]
+
+
+def _swapping(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, at: int,
+              swap: Callable[[int], None], times: int) -> None:
+    """Patch ``owner.name`` (a reader's opening of a member file by its path) to call
+    ``swap(version)`` before its ``at``-th file opened of each of the first ``times``
+    reads (a read begins where the folder's identity is taken)."""
+    real, opened, reads = getattr(owner, name), [], [0]
+    taken = converter.swaps.identities
+
+    def taking(paths: Any) -> Any:
+        if opened:  # (another read)
+            opened.clear()
+            reads[0] += 1
+        return taken(paths)
+
+    def opening(*args: Any, **kwargs: Any) -> Any:
+        path = str(args[-1])
+        if path not in opened:  # (a package's files are opened more than once)
+            opened.append(path)
+            if len(opened) == at and reads[0] < times:
+                swap(reads[0] + 2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(converter.swaps, "identities", taking)
+    monkeypatch.setattr(owner, name, opening)
+
+
+@pytest.mark.parametrize("fmt, owner, name, members", [
+    ("markdown", converter.registry.ReadContext, "read_bytes", 2),  # (a file each)
+    ("csv", formats.csv, "_read_whole", 3),  # (the descriptor, muscles.csv, ...)
+])
+def test_a_folder_swapped_between_two_member_opens_is_read_again_whole(
+        fmt: str, owner: Any, name: str, members: int, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """The read gave the muscles of the first files of version 1 and the rest of
+    version 2, without a word; it is read again, all of version 2."""
+    out = tmp_path / "out"
+    converter.write(_versions(sample_muscles, 1), out, fmt)
+
+    def swap(version: int) -> None:  # (as another run: a folder swapped in whole)
+        converter.write(_versions(sample_muscles, version), out, fmt)
+
+    _swapping(monkeypatch, owner, name, members, swap, times=1)
+    read = converter.read(out)
+    assert sorted(m.title for m in read) == sorted(m.title for m in
+                                                   _versions(sample_muscles, 2))
+
+
+@pytest.mark.parametrize("fmt, owner, name", [
+    ("markdown", converter.registry.ReadContext, "read_bytes"),
+    ("csv", formats.csv, "_read_whole"),
+])
+def test_a_folder_swapped_at_each_read_is_changed_while_read(
+        fmt: str, owner: Any, name: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    out = tmp_path / "out"
+    converter.write(_versions(sample_muscles, 1), out, fmt)
+    _swapping(monkeypatch, owner, name, 2, lambda version: converter.write(
+        _versions(sample_muscles, version), out, fmt), times=2)
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(out)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{out}: error: was replaced by another version while it was read, twice "
+        "(another run writing it); run again [changed-while-read]"]
+
+
+def test_a_file_named_in_a_folder_the_tool_wrote_watches_that_folder(
+        tmp_path: Path, sample_muscles) -> None:
+    """A data package named by its descriptor: its folder is watched; a folder of the
+    user's, without a marker, is not (nothing swaps it in whole)."""
+    converter.write(sample_muscles, tmp_path / "pkg", "csv")
+    (tmp_path / "mine").mkdir()
+    before = identities([tmp_path / "pkg" / "datapackage.json", tmp_path / "mine"])
+    assert list(before) == [str(tmp_path / "pkg")]
+    assert swapped(before) == []
+    converter.write(sample_muscles[1:], tmp_path / "pkg", "csv")
+    assert swapped(before) == [str(tmp_path / "pkg")]
