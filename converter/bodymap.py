@@ -36,7 +36,7 @@ from .layers import Piece, coordinate, corners, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext, spelling
-from .safety import escape, is_safe_link
+from .safety import css_escape, escape, is_safe_link
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: The id of a map's own ``<title>``: outside the ``muscle-`` ids of the muscles (as
@@ -397,8 +397,10 @@ LIFT_CSS = """\
 
 def _lift_css(slug: str) -> str:
     """The rules that highlight a muscle's lifted regions with it and it with them: on
-    hover, focus and as the URL's target (one CSS rule per lifted muscle; a slug is
-    letters, digits and hyphens, safe in a selector)."""
+    hover, focus and as the URL's target (one CSS rule per lifted muscle). The slug is
+    escaped for CSS as the ``id`` and ``data-lift`` hold it: one built by hand may hold
+    anything (``x{}</style><script>``), and it ends no rule, nor the sheet."""
+    slug = css_escape(xml_clean(slug))
     own, lifted = f"#muscle-{slug}", f'[data-lift="{slug}"]'
     return (f".muscle-map:has({own}:hover, {own}:focus, {own}:target, {lifted}:hover, "
             f"{lifted}:focus) {lifted} polygon,\n"

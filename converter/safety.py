@@ -22,11 +22,21 @@ MAX_NODES = 100_000
 SAFE_SCHEMES = frozenset({"", "http", "https"})
 #: What browsers drop from a link before they read its scheme.
 _IGNORED = re.compile("[\x00-\x20\x7f]")
+#: What :func:`css_escape` escapes: all but ASCII letters, digits, - and _.
+_CSS_ESCAPED = re.compile("[^A-Za-z0-9_-]")
 
 
 def escape(text: str) -> str:
     """Escape text for XML/HTML content and double- or single-quoted attributes."""
     return html.escape(text, quote=True)
+
+
+def css_escape(text: str) -> str:
+    """``text`` for the inside of a CSS identifier (after its first character) or of a
+    quoted CSS string: every character but ASCII letters, digits, ``-`` and ``_`` is a
+    hex escape (``<`` is ``\\3c ``), so nothing in it ends a selector, a rule, a string or
+    the ``<style>`` holding it. ``text`` holds no NUL (CSS reads ``\\0`` as U+FFFD)."""
+    return _CSS_ESCAPED.sub(lambda found: f"\\{ord(found.group()):x} ", text)
 
 
 def is_safe_link(url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.faint import FAINT_NEAR
 from converter.model import LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext
+from converter.safety import css_escape
 from tests.conftest import SAMPLES, detailed_muscles
 from tests.strategies import corpora, regions
 
@@ -215,6 +217,34 @@ def test_hostile_titles_are_escaped() -> None:
     for name in ("map", "focus"):
         assert evil.title in [e.text for e in parse(drawn[name]).iter(f"{SVG}title")]
         assert "<script>" not in drawn[name]
+
+
+#: A slug built by hand that closes the map's <style> and opens a <script>.
+STYLE_BREAKER = 'x{}</style><script>alert(1)</script><style>x'
+
+
+def test_a_lifted_slug_is_escaped_in_the_maps_style() -> None:
+    """The slug of a muscle whose region is lifted went into the <style> as it was: one
+    built by hand closed the sheet and opened a <script>. It is escaped for CSS now, and
+    the sheet holds no "<" (so no "</") and no "&"."""
+    evil = muscle(STYLE_BREAKER, "10,10,20,10,10,20", "200,0,900,0,200,900")
+    big = muscle("big", "0,0,100,0,0,100")
+    for prolog in (True, False):
+        text = bodymap.map_svg([evil, big], bodymap.fit_viewbox([evil, big]), prolog=prolog)
+        root = parse(text)
+        assert not [e for e in root.iter() if e.tag.endswith("script")]
+        assert [e.tag for e in root if e.tag.endswith("style")] == [f"{SVG}style"]
+        sheet = text[text.index("<style>") + len("<style>"):text.index("</style>")]
+        assert "<" not in sheet and "&" not in sheet
+        assert "#muscle-x\\7b \\7d \\3c \\2f style\\3e " in sheet
+
+
+@given(st.text())
+def test_css_escape_keeps_every_character_as_css_reads_it(text: str) -> None:
+    escaped = css_escape(bodymap.xml_clean(text))
+    assert re.fullmatch(r"[A-Za-z0-9_\\ -]*", escaped)
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)),
+                  escaped) == bodymap.xml_clean(text)
 
 
 def test_characters_xml_cannot_hold_are_replaced() -> None:

@@ -793,15 +793,16 @@ def test_a_map_of_muscles_in_any_order_draws_a_small_region_over_a_larger_one(
     assert page.evaluate(SVG_HIT, [300, 300])["href"] == "large.html"
 
 
-def lifted_fill_opacity(page: Any) -> float:
-    """The fill opacity the small region is drawn with, where it is seen."""
+def lifted_fill_opacity(page: Any, at: tuple[int, int] = SMALL_MIDDLE) -> float:
+    """The fill opacity the small region is drawn with, where it is seen (at the
+    diagram point ``at``)."""
     return float(page.evaluate("""([ux, uy]) => {
       const svg = document.querySelector("svg.muscle-map");
       const point = svg.createSVGPoint();
       point.x = ux; point.y = uy;
       const screen = point.matrixTransform(svg.getScreenCTM());
       return getComputedStyle(document.elementFromPoint(screen.x, screen.y)).fillOpacity;
-    }""", list(SMALL_MIDDLE)))
+    }""", list(at)))
 
 
 @pytest.mark.parametrize("name", ["svg/map.svg", "html/index.html"])
@@ -1344,3 +1345,33 @@ def test_a_right_to_left_override_in_a_name_reorders_only_that_name(
     converter.write(muscles, tmp_path / "html", "html")
     page.goto((tmp_path / "html" / "index.html").as_uri())
     assert page.evaluate(LATIN_ENDS) == [[True, True], [True, True]]
+
+
+#: A slug built by hand that closes the map's <style> and opens a <script> (a muscle no
+#: reader gives, nor write() takes: map_svg() is called with it directly).
+STYLE_BREAKER = ('x{}</style><script>document.documentElement.setAttribute("data-pwned",'
+                 '"yes")</script><style>x')
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["map.svg", "inline map"])
+def test_a_lifted_slug_that_closes_the_style_runs_no_script(page: Any, tmp_path: Path,
+                                                            inline: bool) -> None:
+    """A muscle's slug went into the CSS of its lifted region as it was: one built by
+    hand closed the <style> and Chromium ran the <script> after it. It is escaped for
+    CSS now: no script runs, and the rule still highlights the lifted region with its
+    muscle's Tab focus."""
+    evil = Muscle(slug=STYLE_BREAKER, title="S", regions=(
+        Region(((10, 10), (20, 10), (10, 20))), Region(((200, 0), (900, 0), (200, 900)))))
+    big = Muscle(slug="big", title="B", regions=(Region(((0, 0), (100, 0), (0, 100))),))
+    drawn = bodymap.map_svg([evil, big], bodymap.fit_viewbox([evil, big]),
+                            prolog=not inline)
+    path = tmp_path / ("index.html" if inline else "map.svg")
+    path.write_text(f"<!DOCTYPE html><html><body>{drawn}</body></html>" if inline else drawn,
+                    encoding="utf-8")
+    page.goto(path.as_uri())
+    assert page.evaluate("document.documentElement.getAttribute('data-pwned')") is None
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    resting = lifted_fill_opacity(page, (12, 12))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.slug") == STYLE_BREAKER
+    assert lifted_fill_opacity(page, (12, 12)) > resting
