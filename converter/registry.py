@@ -1128,9 +1128,9 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     """The format a path belongs to, by directory marker or file name ending (a file's
     name told from a marker and an ending in any case)."""
     candidates = [f for f in _by_rank() if (f.can_read if for_reading else f.can_write)]
-    if path.is_dir():
+    if _is(Path.is_dir, path):
         for fmt in candidates:
-            if fmt.directory_marker and (path / fmt.directory_marker).is_file():
+            if fmt.directory_marker and _is(Path.is_file, path / fmt.directory_marker):
                 return fmt
         return None
     name = path.name.lower()
@@ -1141,3 +1141,13 @@ def detect_format(path: Path, *, for_reading: bool) -> Format | None:
                for ext in endings_of(fmt) if name.endswith(ext)]
     # (of endings as long, the first ranked: a built-in format's, not a plugin's)
     return max(matches, key=lambda m: m[0])[1] if matches else None
+
+
+def _is(test: Callable[[Path], bool], path: Path) -> bool:
+    """``test(path)`` (``Path.is_dir``, ``Path.is_file``), False where the name cannot be
+    looked up at all: one too long (ENAMETOOLONG), which pathlib raises, is told from its
+    ending and fails where it is opened, as a name with the format given does."""
+    try:
+        return test(path)
+    except OSError:
+        return False

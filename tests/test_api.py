@@ -413,6 +413,18 @@ def test_write_to_a_place_it_cannot_write_is_cannot_write(tmp_path: Path,
     assert sorted(os.listdir(tmp_path)) == ["a-file"]
 
 
+@pytest.mark.parametrize("ending", [".json", ".jsonl", ".db", ".apkg", ".csv"])
+def test_write_to_a_name_too_long_is_cannot_write_with_or_without_the_format(
+        tmp_path: Path, sample_muscles, ending: str) -> None:
+    """Without format=, a name over 255 bytes let a raw OSError (File name too long) out
+    of telling the format from the name; it is the cannot-write given the format says."""
+    path = tmp_path / ("x" * 256 + ending)
+    with pytest.raises(converter.MuscleError, match=r"File name too long.*\[cannot-write\]"):
+        converter.write(sample_muscles, path, flat=True) if ending == ".csv" else (
+            converter.write(sample_muscles, path))
+    assert os.listdir(tmp_path) == []
+
+
 def test_the_public_names_are_listed_typed_and_importable() -> None:
     """FrozenMap (an extra built by hand needs it) was not public; dir() missed the
     classes imported on first use; type checkers ignored the annotations."""

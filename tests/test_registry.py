@@ -75,6 +75,17 @@ def test_detect_by_extension(tmp_path: Path) -> None:
     assert registry.detect_format(tmp_path / "a.unknown", for_reading=True) is None
 
 
+def test_a_name_too_long_to_look_up_is_told_by_its_ending(tmp_path: Path) -> None:
+    """A name over the file system's 255 bytes made pathlib's is_dir() raise
+    ENAMETOOLONG out of detection (a traceback of write() without format=); it is told
+    by its ending, and fails where it is written."""
+    long = "x" * 256
+    assert registry.detect_format(tmp_path / f"{long}.json", for_reading=False).name == "json"
+    assert registry.detect_format(tmp_path / long / "a.md", for_reading=True).name == (
+        "markdown")
+    assert registry.detect_format(tmp_path / long, for_reading=True) is None
+
+
 def test_project_resets_uncarried_fields(sample_muscles) -> None:
     muscle = sample_muscles[0]
     assert muscle.project(ALL_FIELDS) == muscle
