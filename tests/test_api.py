@@ -438,6 +438,43 @@ def test_the_public_names_are_listed_typed_and_importable() -> None:
         assert (ROOT / package / "py.typed").is_file()
 
 
+def _public_functions() -> list[tuple[str, object]]:
+    """The package's public functions and those of the submodules README documents,
+    their classes' methods included, by name."""
+    import importlib
+    import inspect
+
+    found: list[tuple[str, object]] = [
+        (name, getattr(converter, name)) for name in converter.__all__
+        if inspect.isfunction(getattr(converter, name))]
+    for module in sorted(converter._SUBMODULES):
+        loaded = importlib.import_module(f"converter.{module}")
+        for name, item in vars(loaded).items():
+            if name.startswith("_") or getattr(item, "__module__", None) != loaded.__name__:
+                continue
+            if inspect.isfunction(item):
+                found.append((f"{module}.{name}", item))
+            elif inspect.isclass(item):
+                found += [(f"{module}.{name}.{method}", call)
+                          for method, call in vars(item).items() if inspect.isfunction(call)]
+    return found
+
+
+def test_every_public_functions_type_hints_resolve() -> None:
+    """typing.get_type_hints(converter.read) (and write) was a NameError: Muscle was
+    imported only for type checkers, and a module's __getattr__ is not consulted there."""
+    import collections.abc
+    import typing
+
+    functions = _public_functions()
+    assert {"read", "write", "bodymap.map_svg"} <= {name for name, _ in functions}
+    for name, function in functions:
+        assert isinstance(typing.get_type_hints(function), dict), name
+    assert typing.get_type_hints(converter.read)["return"] == list[converter.Muscle]
+    assert typing.get_type_hints(converter.write)["muscles"] == (
+        collections.abc.Iterable[converter.Muscle])
+
+
 #: The submodules README names (``converter.model.freeze``), not the package's functions.
 _DOCUMENTED = sorted({name for name in re.findall(
     r"converter\.([a-z_]+)", (ROOT / "README.md").read_text(encoding="utf-8"))
