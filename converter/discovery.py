@@ -240,7 +240,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                                        "an empty path names no file or folder"))
             continue
         try:
-            if not path.exists():
+            if not _exists(path):
                 problems.append(_dangling(path) if path.is_symlink() else
                                 Diagnostic(str(path), None, None, "", "not-found",
                                            "standard input is not read: name files or "
@@ -676,6 +676,17 @@ def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bo
         return True
     foreign.append((path, fmt))
     return False
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` names something (a symlink: what it leads to); an ``OSError``
+    for what cannot be told, a loop of symlinks among them (``Too many levels of
+    symbolic links``, as a folder's search says it: no link to nothing)."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
 
 
 def _dangling(link: Path) -> Diagnostic:

@@ -739,6 +739,26 @@ def test_a_symlink_to_nothing_named_is_said_as_in_a_folder(tmp_path: Path) -> No
         (str(tmp_path / "absent.md"), "not-found", "no such file or directory")]
 
 
+def test_a_loop_of_symlinks_named_is_said_as_in_a_folder(tmp_path: Path) -> None:
+    """Named, a link to itself (or two linking to each other) was "a symlink to
+    'loop.md', which does not exist"; a folder's search said what it is, a loop."""
+    import errno
+
+    (tmp_path / "loop.md").symlink_to("loop.md")
+    (tmp_path / "a.md").symlink_to("b.md")
+    (tmp_path / "b.md").symlink_to("a.md")
+    loop = os.strerror(errno.ELOOP)
+    expected = [(str(tmp_path / name), "unreadable", loop) for name in ("a.md", "loop.md")]
+    for paths in ([tmp_path / "a.md", tmp_path / "loop.md"], [tmp_path]):
+        inputs, problems = discover(paths)
+        assert not inputs
+        said = [(d.path, d.code, d.message) for d in problems]
+        assert sorted(d for d in said if not d[0].endswith("b.md")) == expected
+    with pytest.raises(MuscleError) as caught:
+        converter.read(tmp_path / "loop.md")
+    assert str(caught.value) == f"{tmp_path / 'loop.md'}: error: {loop} [unreadable]"
+
+
 def test_a_slug_taken_by_a_name_that_looks_the_same_says_how_they_differ(
         tmp_path: Path) -> None:
     """The message named two paths that look alike: one name in NFC, one in NFD."""
