@@ -24,10 +24,16 @@ def python_blocks() -> list[str]:
 
 def convert_examples() -> list[str]:
     """The ``muscle-convert convert`` lines of the README's ```sh blocks, continuation
-    lines joined, in order (the synopsis, with its ``SRC...``, left out)."""
+    lines joined, and the commands its ```python blocks' comments give as what a call
+    does (``# as muscle-convert convert ...``), in order (the synopsis, with its
+    ``SRC...``, left out)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     lines = []
-    for block in re.findall(r"```sh\n(.*?)```", readme, re.DOTALL):
+    for kind, block in re.findall(r"```(sh|python)\n(.*?)```", readme, re.DOTALL):
+        if kind == "python":
+            lines += [found.strip() for found in re.findall(
+                r"#[^\n]*?\b(muscle-convert convert [^\n]*)", block)]
+            continue
         for line in block.replace("\\\n", " ").splitlines():
             if line.startswith("muscle-convert convert ") and "SRC..." not in line:
                 lines.append(line)
