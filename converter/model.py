@@ -396,7 +396,10 @@ class Muscle:
     def project(self, carried: frozenset[str]) -> Muscle:
         """This muscle with every field outside ``carried`` reset to its empty value.
 
-        ``read(write(m))`` of a lossy format equals ``m.project(format.carries)``.
+        ``read(write(m))`` of a lossy format equals ``format.projected(m)``
+        (:meth:`~converter.registry.Format.projected`): ``m.project(format.carries)``,
+        unless the format loses more within the fields it carries (and says so there:
+        an empty Anki field reads as no Latin name, a blank exercise as none).
         """
         empty = Muscle(slug=self.slug, title=self.title)
         return Muscle(

@@ -487,6 +487,14 @@ class Format:
         """Whether a round trip through this format keeps every model field."""
         return self.carries >= ALL_FIELDS
 
+    def projected(self, muscle: Muscle, variant: str | None = None) -> Muscle:
+        """What a round trip through this format gives back of ``muscle``: the fields
+        it carries (those of ``variant``, a flag of :attr:`variants`, when given), the
+        others empty (:meth:`~converter.model.Muscle.project`). A format that loses more
+        within a field it carries (a text that shows nothing read back as none)
+        overrides this to say so."""
+        return muscle.project(self.carries if variant is None else self.variants[variant])
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         """Yield the muscles in ``path``; report bad records through ``ctx.report``
         or raise :class:`MuscleError` when the whole file is unreadable."""

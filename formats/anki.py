@@ -26,6 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -950,6 +951,16 @@ class AnkiFormat(Format):
         FormatOption("lang", "language of texts (default en)", default="en",
                      metavar="LANG"),
     )
+
+    def projected(self, muscle: Muscle, variant: str | None = None) -> Muscle:
+        """The fields carried, less what a deck cannot tell apart: an empty Latin field
+        is no Latin name, so one that shows nothing (:func:`is_blank`, written empty so
+        that no card asks it) comes back as None; an empty or blank list item is no
+        exercise (Anki's editor leaves ``<li><br></li>``), so none comes back."""
+        kept = super().projected(muscle, variant)
+        latin = None if kept.latin is None or is_blank(kept.latin) else kept.latin
+        return replace(kept, latin=latin,
+                       exercises=tuple(e for e in kept.exercises if e.strip()))
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         muscles: dict[str, Muscle] = {}

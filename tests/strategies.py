@@ -29,6 +29,8 @@ tricky_text = st.one_of(
                      "a: b", "[x]", "{y}", "*star", "&anchor", "!tag", "%p", "|", ">", "`",
                      "line\n\ufffe", "\uffff\nend"]),  # (no | block can hold these)
 )
+# Texts that show nothing, which a format may not tell from none (an empty Anki field).
+blank = st.sampled_from(["", " ", "\u200b", "\n"])
 # Any text a body can hold (all but NUL and lone surrogates), with line ends of every
 # kind: a lone CR, CRLF, LF, Unicode separators, and lines a reader might take for more.
 _BODY_ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="\0")
@@ -102,11 +104,11 @@ def muscles(draw: st.DrawFn, slug: st.SearchStrategy[str] = slugs,
     return Muscle(
         slug=draw(slug),
         title=draw(nonblank_text | marker_like),
-        latin=draw(st.none() | text | marker_like),
+        latin=draw(st.none() | blank | text | marker_like),
         origin=draw(localized()),
         insertion=draw(localized()),
         functions=tuple(functions),
-        exercises=tuple(draw(st.lists(tricky_text, max_size=4))),
+        exercises=tuple(draw(st.lists(tricky_text | blank, max_size=4))),
         image=draw(st.none() | st.sampled_from(["https://example.org/a.jpg", "img/b c.png"])
                    | text.filter(is_safe_link)),
         image_focus=draw(st.none() | text.filter(is_safe_link)),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import json
 import os
@@ -17,7 +16,6 @@ from click.testing import CliRunner
 from hypothesis import given
 
 import converter
-from converter.authoring import is_blank
 from converter.bodymap import fit_viewbox, focus_svg, screen_scale, under_a_pixel
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
@@ -187,7 +185,7 @@ def test_long_slugs_keep_their_own_focus_image_in_anki(tmp_path: Path, collectio
         assert shown[muscle.slug] == focus_svg(muscle, muscles, viewbox)
     assert len(set(shown.values())) == 2
     assert sorted(p.name for p in media.iterdir()) == sorted(map(media_name, _LONG_SLUGS))
-    assert _read(out) == ([m.project(FMT.carries) for m in muscles], [])
+    assert _read(out) == ([FMT.projected(m) for m in muscles], [])
 
 
 @pytest.mark.parametrize(("slug", "name"), [
@@ -358,7 +356,7 @@ def test_every_text_field_is_escaped_in_every_card(tmp_path: Path, collection: o
         for side in (card.question(), card.answer()):
             assert "onerror=" not in side.replace('onerror=&quot;', "")  # only as text
             assert '<img src=x' not in side
-    assert _read(out)[0] == [muscle.project(FMT.carries)]
+    assert _read(out)[0] == [FMT.projected(muscle)]
 
 
 def test_media_tags_in_texts_are_shown_not_played(tmp_path: Path, collection: object) -> None:
@@ -371,7 +369,7 @@ def test_media_tags_in_texts_are_shown_not_played(tmp_path: Path, collection: ob
         for side in (card.question(), card.answer()):
             assert "anki:play" not in side and "latex-" not in side
     assert collection.media.check().missing == []
-    assert _read(out)[0] == [muscle.project(FMT.carries)]
+    assert _read(out)[0] == [FMT.projected(muscle)]
 
 
 # --- stable identity ------------------------------------------------------------------------
@@ -803,18 +801,6 @@ def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
 
 # --- the reader -------------------------------------------------------------------------------
 
-def _carried(muscle: Muscle) -> Muscle:
-    """What an Anki deck can give back. An empty Anki field cannot tell "no latin name"
-    (None) from one that shows nothing (written as an empty field, so that no card asks
-    it), so such a latin comes back as None; nor can an
-    empty list item tell an empty exercise from the one Anki's editor leaves, so blank
-    exercises are not read."""
-    projected = muscle.project(FMT.carries)
-    latin = projected.latin
-    return dataclasses.replace(projected, latin=None if latin is None or is_blank(latin) else latin,
-                               exercises=tuple(e for e in projected.exercises if e.strip()))
-
-
 @given(corpora())
 def test_round_trip_keeps_carried_fields(muscles: list[Muscle]) -> None:
     import tempfile
@@ -824,7 +810,7 @@ def test_round_trip_keeps_carried_fields(muscles: list[Muscle]) -> None:
         _write(muscles, out, {m.slug: 1_700_000_000 for m in muscles}, lang="da")
         back, problems = _read(out)
     assert problems == []
-    assert back == [_carried(m) for m in muscles]
+    assert back == [FMT.projected(m) for m in muscles]
 
 
 def test_format_declares_what_it_carries() -> None:
@@ -850,7 +836,7 @@ def test_reader_reads_ankis_own_export(tmp_path: Path, collection: object,
                                          with_media=True, legacy=True))
     back, problems = _read(exported)
     assert problems == []
-    assert back == [_carried(m) for m in sorted(sample_muscles, key=lambda m: m.slug)]
+    assert back == [FMT.projected(m) for m in sorted(sample_muscles, key=lambda m: m.slug)]
 
 
 def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
@@ -1349,7 +1335,7 @@ def test_cli_writes_and_reads_back(tmp_path: Path, sample_muscles: list[Muscle])
     result = runner.invoke(cli, ["convert", str(deck), "--from", "anki", "--to", "json",
                                  "-o", str(back)])
     assert result.exit_code == 0, result.output
-    assert converter.read(back) == sorted((_carried(m) for m in sample_muscles),
+    assert converter.read(back) == sorted((FMT.projected(m) for m in sample_muscles),
                                           key=lambda m: m.slug)
 
 
