@@ -341,12 +341,16 @@ class Counts:
     spared: int = 0  # not in the input, kept by --prune: the source file exists, gave none
     spared_failing: int = 0  # of those spared, the ones whose source file had an error
     spared_unsure: int = 0  # of those spared, the ones whose source file was not found
+    orphans: int = 0  # rows deleted by --prune that named no muscle (or region) held
 
     def summary(self, out: Path) -> str:
         """The one-line summary the CLI prints (and ``write()`` returns), naming the
         prune option as the caller gives it (``--prune``, ``prune=True``)."""
         line = (f"{out}: {self.added} added, {self.updated} updated, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
+        if self.orphans:
+            line += (f" ({self.orphans} {_one(self.orphans, 'row', 'rows')} that named no "
+                     "muscle or region the database holds deleted)")
         kept, removable, prune = self.kept, self.removable, spelling().given("prune")
         if kept:
             its = _one(kept, "its source file still exists", "their source files still exist")
@@ -966,8 +970,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     if held and not partial:
         _remove_gone(conn, ctx, counts, search, sources, prune=prune)
     if prune and not partial and not new:
-        for statement in _DELETE_ORPHANS:
-            _delete(conn, statement, [()])
+        counts.orphans = _delete_orphans(conn)
     search.finish()
     return counts
 
@@ -1391,6 +1394,18 @@ _DELETE_ORPHANS = tuple(f"DELETE FROM {table} AS t WHERE t.muscle IS NOT NULL AN
                         for table, parent in _PARENT.items())
 
 
+def _delete_orphans(conn: sqlite3.Connection) -> int:
+    """Run :data:`_DELETE_ORPHANS`: how many rows they deleted, with the points that
+    cascade from a region deleted (which SQLite's count of changes leaves out)."""
+    count_points = "SELECT count(*) FROM points"
+    (points,) = conn.execute(count_points).fetchone()
+    deleted = 0
+    for table, statement in zip(_PARENT, _DELETE_ORPHANS, strict=True):
+        rows = _delete(conn, statement, [()])
+        deleted += rows if table != "points" else 0  # (counted below)
+    return deleted + points - conn.execute(count_points).fetchone()[0]
+
+
 def _by_number(number: str, rows: str, table: str) -> str:
     """The message of ``rows`` (``"the row is"``, ``"its 2 rows are"``) of ``table``
     naming their muscle by the number whose text is ``number``, not by its slug."""
@@ -1539,12 +1554,13 @@ class _Blocked(sqlite3.IntegrityError):
         self.tables = tables
 
 
-def _delete(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
-    """``executemany`` of a deletion; a foreign key that stops it is :class:`_Blocked`,
-    naming the tables whose rows stand in its way (see :func:`_blockers`). (SQLite says
-    SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one with ON DELETE RESTRICT.)"""
+def _delete(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> int:
+    """``executemany`` of a deletion: how many rows it deleted (not those that cascade);
+    a foreign key that stops it is :class:`_Blocked`, naming the tables whose rows stand
+    in its way (see :func:`_blockers`). (SQLite says SQLITE_CONSTRAINT_TRIGGER, not
+    _FOREIGNKEY, of one with ON DELETE RESTRICT.)"""
     try:
-        conn.executemany(statement, rows)
+        return conn.executemany(statement, rows).rowcount
     except sqlite3.IntegrityError as exc:
         if not conn.in_transaction:
             raise

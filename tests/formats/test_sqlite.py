@@ -472,7 +472,8 @@ def test_a_prune_removes_the_rows_a_muscle_deleted_with_foreign_keys_off_left(
     program) left its rows in the other tables, and a point of a region deleted so
     stayed too: a prune removed only the rows of the muscles it removed, so they stayed
     for good, every read an unknown-slug error. A prune removes them now; a run without
-    it leaves them (as it leaves the muscles it would prune)."""
+    it leaves them (as it leaves the muscles it would prune). The summary said "0
+    removed" of a prune that deleted only such rows: it counts them."""
     write(sample_muscles, db)
     deleted, edited = sample_muscles[0].slug, sample_muscles[1].slug
     with contextlib.closing(sqlite3.connect(db)) as conn, conn:
@@ -483,9 +484,13 @@ def test_a_prune_removes_the_rows_a_muscle_deleted_with_foreign_keys_off_left(
     left = {table: query(db, f"SELECT count(*) FROM {table} WHERE muscle = ?", deleted)[0][0]
             for table in tables}
     assert all(left.values()), left
+    (points,) = query(db, "SELECT count(*) FROM points WHERE muscle = ? AND region = 0",
+                      edited)[0]
     kept = [m for m in sample_muscles if m.slug != deleted]
     summary = converter.write(kept, db, "sqlite", prune=prune)
-    assert summary == f"{db}: " + counts(0, 0, len(kept), 0)
+    assert summary == f"{db}: " + counts(0, 0, len(kept), 0) + (
+        f" ({sum(left.values()) + points} rows that named no muscle or region the "
+        "database holds deleted)" if prune else "")
     found, problems = read_with_diagnostics(db)
     held = replace(kept[0], regions=kept[0].regions[1:])  # (an edit by hand stays)
     assert found == by_slug([held, *kept[1:]])
