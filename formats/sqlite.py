@@ -423,14 +423,14 @@ class _Batch:
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write every queued row (into an existing database: delete the rows whose keys
         are gone, then insert or update the others), start empty."""
-        conn.executemany(_MOVE_MUSCLE, self.moved)
+        _change(conn, _MOVE_MUSCLE, self.moved, updating=True)
         conn.executemany(_INSERT_MUSCLE, self.muscles)
-        conn.executemany(_UPDATE_MUSCLE, self.changed)
+        _change(conn, _UPDATE_MUSCLE, self.changed, updating=True)
         for child in reversed(_CHILD_TABLES):  # (children first)
-            _delete(conn, child.delete_gone, self.keys[child.table])
+            _change(conn, child.delete_gone, self.keys[child.table])
         for child in _CHILD_TABLES:
-            conn.executemany(child.insert if self.fresh else child.upsert,
-                             self.rows[child.table])
+            _change(conn, child.insert if self.fresh else child.upsert,
+                    self.rows[child.table], updating=True)
         for rows in (self.moved, self.muscles, self.changed, *self.rows.values(),
                      *self.keys.values()):
             rows.clear()
@@ -538,8 +538,7 @@ class SqliteFormat(Format):
         except _Blocked as exc:
             raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
                         f"{_blocking_text(exc.tables)} stands in the way of this change "
-                        "(let the reference cascade, ON DELETE CASCADE, or remove the row)"
-                        ) from None
+                        f"({exc.fix})") from None
         except sqlite3.Error as exc:
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead
@@ -958,7 +957,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                 number = old[1]
             for table, slugs in numbered.items():  # (children first)
                 if slug in slugs:
-                    _delete(conn, _DELETE_NUMBERED.format(table), [(slug,)])
+                    _change(conn, _DELETE_NUMBERED.format(table), [(slug,)])
             batch.add(slug, values, number, source, change=old is not None)
             if len(batch) >= BATCH:
                 _flush(batch, conn, out, tops)
@@ -1160,7 +1159,7 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
         return
     search.expect(counts.updated + len(doomed))
     for statement in (*_DELETE_ROWS, _DELETE_MUSCLE):
-        _delete(conn, statement, doomed)
+        _change(conn, statement, doomed)
     counts.removed, counts.spared = len(doomed), len(spared) + len(unsure)
     counts.spared_failing = sum(found[slug] in failed for slug in spared)
     counts.spared_unsure = len(unsure)
@@ -1401,7 +1400,7 @@ def _delete_orphans(conn: sqlite3.Connection) -> int:
     (points,) = conn.execute(count_points).fetchone()
     deleted = 0
     for table, statement in zip(_PARENT, _DELETE_ORPHANS, strict=True):
-        rows = _delete(conn, statement, [()])
+        rows = _change(conn, statement, [()])
         deleted += rows if table != "points" else 0  # (counted below)
     return deleted + points - conn.execute(count_points).fetchone()[0]
 
@@ -1546,19 +1545,30 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PE
 
 
 class _Blocked(sqlite3.IntegrityError):
-    """A deletion a foreign key stopped, and the tables of the user's whose rows stand in
-    its way, by name, each with the tables its rows there refer to."""
+    """A deletion (or an update) a foreign key stopped, and the tables of the user's whose
+    rows stand in its way, by name, each with the tables its rows there refer to."""
 
-    def __init__(self, exc: sqlite3.Error, tables: dict[str, set[str]]) -> None:
+    def __init__(self, exc: sqlite3.Error, tables: dict[str, set[str]], updating: bool
+                 ) -> None:
         super().__init__(str(exc))
-        self.tables = tables
+        self.tables, self.updating = tables, updating
+
+    @property
+    def fix(self) -> str:
+        """What the user may do about it."""
+        if self.updating:
+            return ("let the reference follow the change, ON UPDATE CASCADE, or refer to "
+                    "the row by its key, as muscles (slug), which a write never changes")
+        return "let the reference cascade, ON DELETE CASCADE, or remove the row"
 
 
-def _delete(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> int:
-    """``executemany`` of a deletion: how many rows it deleted (not those that cascade);
-    a foreign key that stops it is :class:`_Blocked`, naming the tables whose rows stand
-    in its way (see :func:`_blockers`). (SQLite says SQLITE_CONSTRAINT_TRIGGER, not
-    _FOREIGNKEY, of one with ON DELETE RESTRICT.)"""
+def _change(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]], *,
+            updating: bool = False) -> int:
+    """``executemany`` of a deletion (``updating``: an update or upsert): how many rows
+    it changed (not those that cascade); a foreign key that stops it is
+    :class:`_Blocked`, naming the tables whose rows stand in its way (see
+    :func:`_blockers`). (SQLite says SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one
+    with ON DELETE RESTRICT.)"""
     try:
         return conn.executemany(statement, rows).rowcount
     except sqlite3.IntegrityError as exc:
@@ -1567,7 +1577,7 @@ def _delete(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]
         tables = _blockers(conn, statement, rows)
         if not tables:
             raise
-        raise _Blocked(exc, tables) from None
+        raise _Blocked(exc, tables, updating) from None
 
 
 #: The tables of a database that refer to a table, by name.

@@ -3368,6 +3368,31 @@ def test_a_users_table_that_blocks_a_change_is_named(refers: str, sample_muscles
     assert db.read_bytes() == before
 
 
+@pytest.mark.parametrize("on_update", ["", "ON UPDATE RESTRICT"])
+def test_a_users_table_that_blocks_an_update_is_named(
+        on_update: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A unique index of the user's on muscles (title), which a foreign key of theirs
+    refers to: a title changed stopped the run with SQLite's bare "FOREIGN KEY
+    constraint failed", naming no table. It names the table, and what to do."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE UNIQUE INDEX titles ON muscles (title)")
+        conn.execute(f"CREATE TABLE notes (title TEXT REFERENCES muscles (title) {on_update},"
+                     " note TEXT)")
+        conn.execute("INSERT INTO notes SELECT title, 'mine' FROM muscles "
+                     "WHERE slug = 'soleus'")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_soleus_edited(sample_muscles), db, "sqlite")
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [(
+        str(db), "sqlite-error",
+        "SQLite failed: FOREIGN KEY constraint failed: a row of your table 'notes' (which "
+        "refers to muscles) stands in the way of this change (let the reference follow the "
+        "change, ON UPDATE CASCADE, or refer to the row by its key, as muscles (slug), "
+        "which a write never changes)")]
+    assert db.read_bytes() == before
+
+
 def test_a_users_table_named_in_text_that_is_not_utf8_that_blocks_a_change_is_named(
         sample_muscles: list[Muscle], db: Path) -> None:
     """It was named no more than "SQLite failed: FOREIGN KEY constraint failed": reading
