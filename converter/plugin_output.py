@@ -96,8 +96,9 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     hold what the file does not yet), which replace ``out`` and them only once it
     returns a summary (a str), so a run killed meanwhile leaves ``out`` as it was; a
     third party's writer of a folder is not asked (None). What a third party's raises
-    (``sys.exit`` too) is ``report``-ed as the output's ``writer-failed`` warning, and
-    None returned."""
+    (``sys.exit`` too), a return that is no str or None, or a summary returned with the
+    copy gone, is ``report``-ed as the output's ``writer-failed`` warning, and None
+    returned."""
     if built_in(fmt):
         summary = update(out)
         return summary if isinstance(summary, str) else None
@@ -110,11 +111,33 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
                 with contextlib.suppress(FileNotFoundError):
                     shutil.copyfile(real_target(out).parent / name, made.parent / name)
             summary = _called(fmt, out, update, made, report)
-            if not isinstance(summary, str):
+            wrong = _unusable(summary, made)
+            if wrong is not None:
+                report(_whole_instead(fmt, out, wrong))
+            if wrong is not None or summary is None:
                 raise _NotUpdated
     except _NotUpdated:
         return None
     return summary_as(summary, made, out)
+
+
+def _unusable(summary: Any, made: Path) -> str | None:
+    """What is wrong with what a third party's update() of the copy ``made`` returned,
+    ``summary``: no str or None (as its ``write()`` may not return), or a summary while
+    the copy is gone (nothing to put in); None when it may be used (or is None)."""
+    if summary is not None and not isinstance(summary, str):
+        return f"returned {type(summary).__name__}, not a summary (a str or None)"
+    if summary is not None and not os.path.isfile(made):
+        return ("returned a summary, but the copy of the output it was given is gone "
+                "(not a file)")
+    return None
+
+
+def _whole_instead(fmt: Format, out: Path, what: str) -> Diagnostic:
+    """The output's ``writer-failed`` warning of ``fmt``'s update(): ``what`` it did,
+    and that the output is written whole instead."""
+    return Diagnostic(str(out), None, None, "", "writer-failed", f"the {fmt.name} writer's "
+                      f"update() {what}; the output is written whole instead", "warning")
 
 
 def summary_as(summary: str | None, made: Path, out: Path) -> str | None:
@@ -136,9 +159,7 @@ def _called(fmt: Format, out: Path, update: Callable[[Path], Any], made: Path,
     except (Exception, SystemExit) as exc:  # (a plugin's update() may raise anything)
         what = "; ".join(d.message for d in exc.diagnostics) if isinstance(
             exc, MuscleError) else failure(exc)
-        report(Diagnostic(str(out), None, None, "", "writer-failed",
-                          f"the {fmt.name} writer's update() failed: {what}; the output "
-                          "is written whole instead", "warning"))
+        report(_whole_instead(fmt, out, f"failed: {what}"))
         return None
 
 

@@ -67,7 +67,8 @@ class Halfway(Format):
 class HalfwayUpdate(Format):
     """``slug|title`` lines, brought up to date in place: FAULT ``killed`` ends the
     process half-way through; ``update-raise``, ``update-exit`` and
-    ``update-muscle-error`` fail at once."""
+    ``update-muscle-error`` fail at once; ``update-int`` returns an int, and
+    ``update-deleted`` a summary once it deleted the file it was given."""
 
     name = "halfway-update"
     extensions = (".halfup",)
@@ -83,6 +84,11 @@ class HalfwayUpdate(Format):
         if fault() == "update-muscle-error":
             raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                          "no room"))
+        if fault() == "update-int":
+            return 7
+        if fault() == "update-deleted":
+            out.unlink()
+            return f"updated {len(muscles)} in {out.name}"
         titles = {m.slug: m.title for m in muscles}
         lines = out.read_text().splitlines()
         with open(out, "w", encoding="utf-8") as fh:
@@ -421,6 +427,36 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
                 if line.endswith("[writer-failed]")] == [
             f"{out}: warning: the halfway-update writer's update() failed: {what}; the "
             "output is written whole instead [writer-failed]"], result.stderr
+        assert f"soleus|{title}\n" in out.read_text()
+        assert len(out.read_text().splitlines()) == 15
+    assert sorted(os.listdir(out.parent)) == ["out.halfup"]
+
+
+def test_a_plugin_update_of_no_summary_or_of_no_copy_left_is_a_warning(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's update() that returned an int fell back to a full write without a word
+    (its write() returning one is an error); one that returned a summary once it had
+    deleted the copy it was given left the output as it was, the run saying it was
+    updated. Each is now the output's writer-failed warning, the output written whole."""
+    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    soleus = source / "soleus.md"
+    for title, fault, what in (
+            ("Soleus Two", "update-int", "returned int, not a summary (a str or None)"),
+            ("Soleus Three", "update-deleted", "returned a summary, but the copy of the "
+             "output it was given is gone (not a file)")):
+        soleus.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}",
+                                 soleus.read_text()))
+        result = _cli(halfway, tmp_path, fault, *convert)
+        assert result.returncode == 0, result.stderr
+        assert [line for line in result.stderr.splitlines()
+                if line.endswith("[writer-failed]")] == [
+            f"{out}: warning: the halfway-update writer's update() {what}; the output is "
+            "written whole instead [writer-failed]"], result.stderr
+        assert "updated 1 in" not in result.stderr
         assert f"soleus|{title}\n" in out.read_text()
         assert len(out.read_text().splitlines()) == 15
     assert sorted(os.listdir(out.parent)) == ["out.halfup"]
