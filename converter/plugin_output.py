@@ -102,7 +102,7 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     if built_in(fmt):
         summary = update(out)
         return summary if isinstance(summary, str) else None
-    if fmt.writes_directory(options) or is_special(out):
+    if not may_update(fmt, out, options):
         return None
     try:
         with writer_output(fmt, out, options) as made:
@@ -138,6 +138,22 @@ def _whole_instead(fmt: Format, out: Path, what: str) -> Diagnostic:
     and that the output is written whole instead."""
     return Diagnostic(str(out), None, None, "", "writer-failed", f"the {fmt.name} writer's "
                       f"update() {what}; the output is written whole instead", "warning")
+
+
+def may_update(fmt: Format, out: Path, options: Mapping[str, Any]) -> bool:
+    """Whether :func:`updated` may call the update() of ``fmt``'s writer of ``out`` (with
+    ``options``): it has one, and a third party's writes a file, not a folder nor a
+    device (nor is it asked when its ``writes_directory`` fails: the full write says
+    so). A run patches the last one only then, not reading the changed files again for
+    an update never called."""
+    if not fmt.can_update:
+        return False
+    if built_in(fmt):
+        return True
+    try:
+        return not (fmt.writes_directory(options) or is_special(out))
+    except MuscleError:
+        return False
 
 
 def summary_as(summary: str | None, made: Path, out: Path) -> str | None:

@@ -40,7 +40,7 @@ from .made_folders import undone_on_failure
 from .model import Muscle
 from .once_written import expecting, mark
 from .pipeline import Reader
-from .plugin_output import reported_as, summary_as, updated, writer_output
+from .plugin_output import may_update, reported_as, summary_as, updated, writer_output
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -654,7 +654,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      sorted(options.items()), from_format=from_format,
                      default_lang=default_lang, jobs=jobs, max_bytes=max_bytes, size=size,
                      progress=progress, cache_dir=cache_dir, write=write,
-                     patch=patch if writer.can_update else None,
+                     patch=patch if may_update(writer, Path(output), options) else None,
                      writer=writer if writer.writes_records else None,
                      depends=tuple((o.name, file_state(str(options[o.name])),
                                   file_state(os.path.normpath(os.path.join(

@@ -17,7 +17,7 @@ import pytest
 import converter
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
-from converter.plugin_output import writer_output
+from converter.plugin_output import may_update, writer_output
 from converter.registry import Format, get_format
 from tests.conftest import SAMPLES, cli_command, installed_folder
 
@@ -485,6 +485,34 @@ def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
     after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("*.txt")}
     assert len(after) == 15
     assert [name for name in sorted(after) if after[name] != before[name]] == ["soleus.txt"]
+
+def test_a_plugin_folder_writer_with_an_update_is_not_patched(
+        halfway: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that could patch the last one tried it for a plugin's folder writer with an
+    update(), reading the changed files again, though that update() is never called for
+    a folder (the folder then written whole): the run goes to the full write at once.
+    A plugin's writer of a file, and a built-in one, are still patched."""
+    from converter import run as run_module
+
+    source, out = tmp_path / "samples", tmp_path / "out"
+    shutil.copytree(SAMPLES, source)
+    folder = get_format("halfway-folder")
+
+    def convert() -> object:
+        return run_module.convert_sources([source], folder, out, cache_dir=tmp_path / "c")
+
+    convert()
+    asked: list[object] = []
+    monkeypatch.setattr(run_module, "updated", lambda *args: asked.append(args))
+    soleus = source / "soleus.md"
+    soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
+    convert()
+    assert asked == []
+    assert (out / "soleus.txt").read_text() == "Soleus Two\n"
+    assert not may_update(folder, out, {})
+    assert may_update(get_format("halfway-update"), tmp_path / "out.halfup", {})
+    assert may_update(get_format("sqlite"), tmp_path / "out.db", {})
+
 
 def _reported(stderr: str) -> list[str]:
     """The lines of ``stderr`` that say what a writer reported (``cannot-write``)."""
