@@ -885,14 +885,16 @@ def _not_a_key(conn: sqlite3.Connection, out: str, child: str, parent: str
                  "foreign key, and run again; nothing is changed")
 
 
-def _commit(conn: sqlite3.Connection, out: Path, seconds: float = BUSY_SECONDS) -> None:
-    """COMMIT the update of the database ``out``, waiting up to ``seconds`` for its
+def _commit(conn: sqlite3.Connection, out: Path, seconds: float | None = None) -> None:
+    """COMMIT the update of the database ``out``, waiting up to ``seconds`` (by default
+    :data:`BUSY_SECONDS`, as it is when the commit is made) for its
     readers (another program's open read transaction) to let it go (see
     :func:`~converter.sqlitewait.retried`); the transaction, still open on a signal, is
     rolled back (see :func:`_immediate`). A signal that comes as SQLite commits is
     taken once the commit is made and ``out`` said in place: it says the database
     was written, not ``Aborted!``."""
-    retried(conn, "COMMIT", seconds, made=lambda: placed(out))
+    retried(conn, "COMMIT", BUSY_SECONDS if seconds is None else seconds,
+            made=lambda: placed(out))
 
 
 def _known(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, _Known]:
