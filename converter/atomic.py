@@ -139,8 +139,10 @@ def is_special(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path``. A
+def atomic_file(path: Path, mode: str = "w", *, still: Callable[[Path], None] | None = None,
+                **open_args: object) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` (once
+    ``still``, given the file it replaces, raises nothing: see :func:`atomic_path`). A
     device, FIFO or standard output is written into directly instead."""
     if is_stdout(path):
         sys.stdout.flush()
@@ -154,7 +156,7 @@ def atomic_file(path: Path, mode: str = "w", **open_args: object) -> Iterator[IO
                                                       **open_args) as fh:
             yield fh
         return
-    with atomic_path(real_target(path)) as tmp, open(  # type: ignore[call-overload]
+    with atomic_path(real_target(path), still) as tmp, open(  # type: ignore[call-overload]
             tmp, mode, **open_args) as fh:
         yield fh
 
@@ -169,13 +171,16 @@ def _opened_into(path: Path) -> IO[bytes]:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, still: Callable[[Path], None] | None = None
+                ) -> Iterator[Path]:
     """A new temporary file beside ``path``, for a writer that opens it itself (SQLite):
     when the block ends, synced to disk, it replaces ``path``, keeping ``path``'s mode,
     unless it holds the bytes ``path`` holds (then ``path`` is left as it is, its
     modification time too: a site's build or a file watcher sees no change), the run's
     output in place then (see :func:`~converter.once_written.placed`); on failure
-    (SIGTERM included, see :func:`terminable`) it is removed."""
+    (SIGTERM included, see :func:`terminable`) it is removed. ``still``, given ``path``
+    at the last moment before the rename, may refuse it by raising (the file is not
+    the one a rewrite read: see :mod:`~converter.still_read`): it is removed then too."""
     with terminable():
         tmp = None
         try:
@@ -194,7 +199,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 os.close(fd)
             keep_mode(tmp, path)
             with signals_held():  # (one that comes as the run's output is put in place
-                os.replace(tmp, path)  # says it was written: see once_written)
+                if still is not None:  # says it was written: see once_written)
+                    still(path)
+                os.replace(tmp, path)
                 placed(path)
         except BaseException:
             if tmp is not None:

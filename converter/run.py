@@ -56,6 +56,7 @@ from .registry import (
 from .relint import Ledger, Relint
 from .slug import check_relative, working_folder
 from .sources_kept import reading
+from .still_read import look, still_read
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
@@ -701,6 +702,7 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
     fmt = get_format(format_name)
     ctx = ReadContext(default_lang=default_lang, max_bytes=max_bytes)
     try:
+        seen = look(path)  # (before the read: a change as it is read is seen too)
         raw = ctx.read_bytes(Path(path))
         new = fmt.reformat(raw, path, ctx)
     except MuscleError as exc:
@@ -709,8 +711,11 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
     changed = new.encode("utf-8") != raw
     if changed and not check:
         try:
-            with atomic_file(Path(path), "w", encoding="utf-8", newline="\n") as fh:
+            with atomic_file(Path(path), "w", encoding="utf-8", newline="\n",
+                             still=still_read(seen, raw)) as fh:
                 fh.write(new)
+        except MuscleError as exc:  # changed since it was read: left as it is
+            return path, None, exc.diagnostics
         except OSError as exc:  # a full disk, a read-only folder: the file stays as it was
             check_relative(path)
             return path, None, [Diagnostic(path, None, None, "", "cannot-write",
