@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .diagnostics import Diagnostic, MuscleError, error
+from .kept_attributes import keep_attributes
 from .made_folders import note
 from .once_written import ENDING as _ENDING
 from .once_written import WRITTEN_ATTRIBUTE as _WRITTEN
@@ -426,10 +427,10 @@ def umask() -> int:
 
 def keep_mode(tmp: Path, path: Path) -> None:
     """Give ``tmp``, about to replace ``path``, the permissions ``path`` has (a private
-    file stays private); a new file has what the umask leaves of 0666, as any file
-    written with ``open``."""
-    with contextlib.suppress(FileNotFoundError):
-        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+    file stays private), and its owner, group and extended attributes as far as the
+    system lets (see :mod:`~converter.kept_attributes`); a new file has what the umask
+    leaves of 0666, as any file written with ``open``."""
+    keep_attributes(tmp, path)
 
 
 #: Special outputs whose reader stopped reading before the end, by path.
