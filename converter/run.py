@@ -56,7 +56,7 @@ from .registry import (
 from .relint import Ledger, Relint
 from .slug import check_relative, working_folder
 from .sources_kept import reading
-from .still_read import look, still_read
+from .still_read import hard_linked, look, still_read
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
@@ -709,6 +709,9 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
         check_relative(path)  # (unreadable: the folder it is found from may be gone)
         return path, None, exc.diagnostics
     changed = new.encode("utf-8") != raw
+    linked = hard_linked(seen) if changed and not check else None
+    if linked is not None:
+        return path, None, [linked]
     if changed and not check:
         try:
             with atomic_file(Path(path), "w", encoding="utf-8", newline="\n",

@@ -3,6 +3,7 @@
 What ``stat`` saw of the file just before it was read (:func:`look`) is checked again
 right before the rewrite is renamed over it (:func:`still_read`): a save made meanwhile,
 by an editor's rename (``sed -i``) or written into the file (an append), is not lost.
+A file of more than one name (hard links) is not rewritten (:func:`hard_linked`).
 Where the file was last changed within :data:`~converter.cache.RACY_NS` of that look (a
 file system's clock may tick once in milliseconds, or seconds), its time stamps cannot
 tell a later write, so its bytes are compared too, as the cache does.
@@ -56,6 +57,20 @@ def still_read(seen: Seen, data: bytes) -> Callable[[Path], None]:
                 "read, so it is left as it is, not rewritten; run again"))
 
     return check
+
+
+def hard_linked(seen: Seen) -> Diagnostic | None:
+    """The ``fmt-hard-linked`` error of a file ``seen`` with more than one name (hard
+    links): a new file renamed over one name would leave the others the old one, so it
+    is not rewritten; None for a file of one name."""
+    links = seen.stat.st_nlink if seen.stat is not None else 1
+    if links < 2:
+        return None
+    return Diagnostic(seen.path, None, None, "", "fmt-hard-linked", f"has {links} names "
+                      "(hard links): fmt puts a new file in place of the old, which would "
+                      "part this name from the others (they would keep the old text), and "
+                      "never writes into a file (a run stopped half-way would leave it "
+                      "half written), so it is left as it is")
 
 
 def _bytes_of(path: Path, size: int) -> bytes | None:

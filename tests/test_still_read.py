@@ -109,3 +109,22 @@ def test_only_a_file_changed_just_before_the_look_is_compared_by_its_bytes(
     assert not still_read.look(str(path)).recent
     assert still_read.look(str(tmp_path / "none.md")) == still_read.Seen(
         str(tmp_path / "none.md"), None, True)
+
+
+def test_a_file_of_more_than_one_name_is_not_rewritten(tmp_path: Path) -> None:
+    """A new file renamed over one name would part it from its other names (hard links),
+    which would keep the old text: fmt leaves such a file as it is, and fails it."""
+    path, other = tmp_path / "a.md", tmp_path / "hard.md"
+    path.write_text(UNORDERED, encoding="utf-8")
+    os.link(path, other)
+    code, output = _fmt(path)
+    assert code == 1 and "reformatted" not in output
+    assert (f"{path}: error: has 2 names (hard links): fmt puts a new file in place of the "
+            "old") in output and "[fmt-hard-linked]" in output
+    assert path.stat().st_ino == other.stat().st_ino and path.stat().st_nlink == 2
+    assert other.read_text(encoding="utf-8") == UNORDERED
+    done = CliRunner().invoke(cli, ["fmt", "--check", str(path)], catch_exceptions=False)
+    assert (done.exit_code, done.stdout) == (1, f"would reformat {path}\n")
+    os.unlink(other)
+    assert _fmt(path)[0] == 0
+    assert path.read_text(encoding="utf-8") == "---\ntitle: T\nlatin: L\n---\n"
