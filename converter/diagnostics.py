@@ -268,14 +268,16 @@ def _unmarked(path: str, encoding: str, order: str) -> MuscleError:
 
 
 def _wide_text(raw: bytes, encoding: str) -> bool:
-    """Whether ``raw`` reads as text in ``encoding`` (``UTF-16-le``): no control
-    character (a NUL of a binary file's), one letter in ten ASCII or more (a UTF-8
-    file's ASCII read so is none)."""
+    """Whether ``raw`` reads as text in ``encoding`` (``UTF-16-le``): lines (a line
+    break; a few bytes of a binary file's, ``---\\0\\1\\n``, read as three letters of
+    no line), no control character (a NUL of a binary file's), one letter in ten ASCII
+    or more (a UTF-8 file's ASCII read so is none)."""
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         return False
-    return not _NO_TEXT.search(text) and sum(c < "\x80" for c in text) >= 0.1 * len(text)
+    return ("\n" in text and not _NO_TEXT.search(text)
+            and sum(c < "\x80" for c in text) >= 0.1 * len(text))
 
 
 def decode_utf8(raw: bytes, path: str, first_line: int = 1, *, keep: bool = False) -> str:

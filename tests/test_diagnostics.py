@@ -427,6 +427,7 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
      "UTF-16 (big-endian"),
     ("title: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2\n".encode("utf-32-le"), "UTF-32 (little-endian"),
     (b"---\ntitle: Soleus\n---\nA\x00 body\n", None),  # (UTF-8 with a NUL: binary)
+    (b"---\x00\x01\n", None),  # (three letters as UTF-16, but no line: binary)
     (b"---\ntitle: Soleus\n---\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None)])
 def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
         raw: bytes, said: str | None) -> None:
