@@ -58,7 +58,10 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
     map's key (None for the ``document``'s map or a list item's, whose lines above its
     first key are the item's); ``below``: the column of the line below the map (0: the
     end of the front matter). A key that ``canonical`` leaves out hands its lines on to
-    the next key. The key that ``canonical`` puts first takes its lines without the
+    the next key. The tail of a block that ``canonical`` writes as a text on its key's
+    line (a function's ``short`` map in the default language alone) has no
+    place, as that of the block in its place has none: it is left out, which fmt
+    refuses. The key that ``canonical`` puts first takes its lines without the
     blank ones they start with: nothing of the map is above them (the document's top
     lines end in a blank line)."""
     lead = _first_lead(original, above, document=document)
@@ -71,12 +74,15 @@ def detach(original: CommentedMap, canonical: dict[Any, Any], above: list[Any] |
             _set_pre(original, key, _unblank(lead) if key == first else lead)
             lead = []
         after = _cut_between(original, keys, at)
-        if after and key in canonical and _spread(canonical[key]):
+        if after and key in canonical and (_spread(canonical[key])
+                                           or _flattened(original[key], canonical[key])):
             if at + 1 < len(keys):
-                tails[key], after = _split_tail(after, original.lc.col)
+                tail, after = _split_tail(after, original.lc.col)
             else:
-                tails[key], after = _split_last(after, original.lc.col, below,
-                                                stays=key == next(reversed(canonical)))
+                tail, after = _split_last(after, original.lc.col, below,
+                                          stays=key == next(reversed(canonical)))
+            if _spread(canonical[key]):
+                tails[key] = tail
         lead += after
     return lead, tails
 
@@ -106,14 +112,17 @@ def attach_tail(original: Any, canonical: Any, lines: list[str]) -> None:
     key of a function item's ``short`` map stays in ``short``, which fmt puts before
     ``extended``. Each line goes by its own indentation, also after a line of the outer
     block; where the inner block ends the canonical one too, all go on to it in the order
-    written."""
+    written. Those indented into a block that ``canonical`` writes on its key's line
+    have no place (:func:`detach`): they are left out, which fmt refuses."""
     if not lines:
         return
     if _nested(original) and isinstance(canonical, Container) and canonical:
         last = _last(original)
         kept = last in canonical if isinstance(canonical, CommentedMap) \
             else last < len(canonical)
-        if kept and _nested(original[last]) and _spread(canonical[last]):
+        if kept and _flattened(original[last], canonical[last]):
+            lines = _split_deeper(lines, original.lc.col)[1]  # (see detach: no place)
+        elif kept and _nested(original[last]) and _spread(canonical[last]):
             if last == _last(canonical):  # (its end is the canonical block's)
                 attach_tail(original[last], canonical[last], lines)
                 return
@@ -421,6 +430,13 @@ def _nested(value: Any) -> bool:
 def _spread(value: Any) -> bool:
     """Whether the canonical ``value`` is written as a block map or list."""
     return isinstance(value, dict | list) and bool(value)
+
+
+def _flattened(value: Any, written: Any) -> bool:
+    """Whether the original ``value`` is a block map or list with entries that fmt
+    writes on its key's line, as ``written``, a text (a language map of the default
+    language alone)."""
+    return _nested(value) and not isinstance(written, dict | list)
 
 
 def _block(value: Any) -> bool:

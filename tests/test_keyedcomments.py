@@ -105,6 +105,18 @@ def test_a_tail_goes_with_the_next_key_where_the_block_is_not_one_in_canonical(
     assert original.ca.items["a"][1][0].value == "  # in b\n"
 
 
+def test_the_tail_of_a_block_written_as_a_text_has_no_place() -> None:
+    """A function item's ``short`` map of one language, which fmt writes as its text:
+    its tail went to the end of the item, after ``extended``."""
+    original = _load("extended: E\nshort:\n  en: S\n  # de: to come\n")
+    assert detach(original, {"short": "S", "extended": "E"}, None, document=True) == (
+        [], {})
+    item = _load("- extended: E\n  short:\n    en: S\n")
+    canonical = CommentedSeq([CommentedMap([("short", "S"), ("extended", "E")])])
+    attach_tail(item, canonical, ["    # de: to come", "  # the item's end"])
+    assert _dump(canonical) == "- short: S\n  extended: E\n  # the item's end\n"
+
+
 def test_attach_end_puts_lines_after_the_deepest_last_value() -> None:
     canonical = CommentedMap([("a", 1), ("b", CommentedMap([("c", 2)]))])
     attach_end(canonical, ["# end"])

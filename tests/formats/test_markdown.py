@@ -522,6 +522,24 @@ def test_fmt_keeps_an_indented_comment_after_a_block_at_the_block_s_end(
     assert result.exit_code == 0 and "0 would change, 1 unchanged" in result.output
 
 
+@pytest.mark.parametrize("front", [
+    "title: T\nfunction:\n  - short:\n      en: S\n      # de: to come\n    extended: E\n",
+    "title: T\nfunction:\n  - extended: E\n    short:\n      en: S\n      # de: to come\n",
+    "function:\n  - extended: E\n    short:\n      en: S\n      # de: to come\ntitle: T\n",
+    "function:\n  - short:\n      en: S\n      # de: to come\ntitle: T\n",
+])
+def test_fmt_refuses_a_comment_indented_into_a_map_it_writes_plain(
+        tmp_path: Path, front: str) -> None:
+    """A commented-out language under a function's ``short`` map of the default
+    language's text alone, which fmt writes ``short: S``: refused with ``short`` first,
+    written under ``extended`` (where uncommented it is no YAML) with ``extended``
+    first, and after the plain text where the function block moved."""
+    diagnostic = _one_refusal(tmp_path, f"---\n{front}---\n")
+    assert diagnostic.code == "fmt-would-drop-comment"
+    assert (diagnostic.line, diagnostic.column) == (
+        front.splitlines().index("      # de: to come") + 2, 7)
+
+
 @pytest.mark.parametrize("items, formatted", [
     # The second item (the comment went to the end of the first, indented as its keys).
     ("  - short: Points the foot.\n    extended: Plantar flexion.\n"
