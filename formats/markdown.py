@@ -415,9 +415,42 @@ def _emitter() -> type:
     """ruamel's round-trip emitter, but for a scalar of style :data:`_TAGGED_PLAIN`,
     and a key that holds a line break, which it writes as a simple key."""
     from ruamel.yaml.emitter import RoundTripEmitter
+    from ruamel.yaml.error import CommentMark
     from ruamel.yaml.events import ScalarEvent
+    from ruamel.yaml.tokens import CommentToken
 
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
+        #: Where the stream ended after a keep-chomped block text (``|+``, ``>+``),
+        #: whose text a blank line written there would join.
+        kept_end: int | None = None
+
+        def write_literal(self, text: Any, comment: Any = None) -> None:
+            super().write_literal(text, comment)
+            self._mark_kept_end(text)
+
+        def write_folded(self, text: Any, comment: Any) -> None:
+            super().write_folded(text, comment)
+            self._mark_kept_end(text)
+
+        def _mark_kept_end(self, text: Any) -> None:
+            kept = self.determine_block_hints(text)[2] == "+"
+            self.kept_end = self.stream.tell() if kept else None
+
+        def write_comment(self, comment: Any, pre: bool = False) -> None:
+            """A comment token's lines, but the blank ones it would write directly
+            after a keep-chomped block text (a moved key's, the front matter's last):
+            they would be the text's lines."""
+            if self.kept_end is None or self.kept_end != self.stream.tell():
+                super().write_comment(comment, pre)
+                return
+            lines = comment.value.split("\n")
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            if not lines:
+                return
+            self.kept_end = None  # (the rest is the token's from a line's start on)
+            super().write_comment(CommentToken("\n".join(lines), CommentMark(0)), pre)
+
         def choose_scalar_style(self) -> Any:
             """Plain for a number so tagged, its tag written, else as ruamel chooses."""
             if self.event.style == _AS_WRITTEN:

@@ -1059,6 +1059,48 @@ def test_fmt_is_idempotent_over_key_orders_with_comments_and_blank_lines(
     assert once is None or _closing_blanks(once) <= _closing_blanks(render(muscle))
 
 
+def test_fmt_keeps_no_blank_line_above_a_moved_key_after_a_text_kept_with_line_ends(
+        tmp_path: Path) -> None:
+    """The blank line above ``insertion``, which fmt writes after ``origin``'s ``|+``
+    text, went there and joined the text: fmt refused the file (``fmt-would-change``)."""
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: T # the title\nlatin: L\n\n# about insertion\n\n"
+                   "insertion: I\norigin: |+\n  a\n  b\n\n---\n", encoding="utf-8")
+    assert _fmt(src) == ("---\ntitle: T # the title\nlatin: L\norigin:\n  en: |+\n"
+                         "    a\n    b\n\n# about insertion\n\ninsertion:\n  en: I\n---\n")
+
+
+#: Top-level entries, some ending in a text kept with its line ends (``|+``), which a
+#: blank line written directly after it would join; ``weight`` (fmt's last) always.
+_KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
+                 ["insertion:", "  da: |+", "    x", "", ""],
+                 ["function:", "  - extended: |+", "      e", "", "    short: S"]]
+
+
+@settings(_FMT_PROPERTY, max_examples=100)
+@given(st.permutations(range(len(_KEPT_ENTRIES))),
+       st.lists(st.lists(st.sampled_from(["", "# c"]), max_size=3), max_size=6))
+def test_fmt_writes_no_blank_line_into_a_text_kept_with_its_line_ends(
+        tmp_path_factory: pytest.TempPathFactory, order: list[int],
+        spacing: list[list[str]]) -> None:
+    """Entries in another order with runs of comment and blank lines between them: fmt
+    put a key's blank lines directly after a ``|+`` text that fmt wrote above it, where
+    they were the text's, and refused the file as one whose data would change
+    (``fmt-would-change``, at no line)."""
+    lines = ["---"]
+    for at, entry in enumerate([*(_KEPT_ENTRIES[i] for i in order), ["weight: 5"]]):
+        run = spacing[at] if at < len(spacing) else []
+        lines += [f"{line}{n}" if line else line for n, line in enumerate(run)] + entry
+    text = "\n".join([*lines, "---", ""])
+    muscle = parse(text, "m.md", "m", "en")
+    src = tmp_path_factory.mktemp("fmt") / "m.md"
+    src.write_text(text, encoding="utf-8")
+    once = _fmt(src)
+    assert parse(once, "m.md", "m", "en") == muscle
+    src.write_text(once, encoding="utf-8")
+    assert _fmt(src) == once
+
+
 def _closing_blanks(text: str) -> int:
     """How many blank lines a written file's front matter ends in, before its closing
     ``---`` (a text kept with its line ends, ``|+``, may end in some)."""
