@@ -808,8 +808,8 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
         if original.ca.end:  # after the last item: a "- # note" item's comment is here
             canonical.ca.end = original.ca.end
         for i in range(min(len(original), len(canonical))):
-            if i in original.ca.items and _fits(original.ca.items[i], canonical[i]):
-                canonical.ca.items[i] = original.ca.items[i]
+            if i in original.ca.items:
+                canonical.ca.items[i] = _fitting(original.ca.items[i], canonical[i])
             canonical[i] = _keep_comments(
                 original[i], canonical[i], document=False, column=column + _STEP_IN,
                 below=below if i == len(original) - 1 else original.lc.col)
@@ -838,8 +838,8 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
     for key in canonical:
         slot = original.ca.items.get(key)
         after = keyedcomments.cut_reshaped(original, canonical, key)
-        if slot is not None and _fits(slot, canonical[key]):
-            canonical.ca.items[key] = slot
+        if slot is not None:
+            canonical.ca.items[key] = _fitting(slot, canonical[key])
         if key in original:
             canonical[key] = _keep_comments(
                 original[key], canonical[key], slot, document=False,
@@ -852,15 +852,18 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
     keyedcomments.attach_end(canonical, end)
 
 
-def _fits(comments: list[Any], value: Any) -> bool:
-    """Whether ruamel's comments of an item can go with its canonical ``value``: a block
+def _fitting(comments: list[Any], value: Any) -> list[Any]:
+    """ruamel's comments of an item that can go with its canonical ``value``: a block
     scalar's header comment (``key: | # note``, held as text, not a token) only with a
-    block scalar; ruamel fails on it anywhere else (and fmt then refuses to drop it)."""
+    block scalar; ruamel fails on it anywhere else, so it is left out there (and fmt
+    refuses to drop it, at it), the lines above the key kept."""
     from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-    header = any(isinstance(part, list) and any(isinstance(c, str) for c in part)
-                 for part in comments)
-    return not header or isinstance(value, LiteralScalarString | FoldedScalarString)
+    header = [isinstance(part, list) and any(isinstance(c, str) for c in part)
+              for part in comments]
+    if not any(header) or isinstance(value, LiteralScalarString | FoldedScalarString):
+        return comments  # (itself: a nested map's first lines are cut from it)
+    return [None if cut else part for cut, part in zip(header, comments, strict=True)]
 
 
 __all__ = ["SCHEMA_KEYS", "MarkdownFormat", "decode", "parse", "render", "split"]

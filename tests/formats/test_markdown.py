@@ -1372,6 +1372,17 @@ def test_fmt_keeps_a_block_header_comment_on_a_block(tmp_path: Path) -> None:
     assert _fmt(src) == src.read_text(encoding="utf-8")
 
 
+def test_fmt_refuses_a_block_header_comment_on_a_text_it_writes_as_a_map_at_it(
+        tmp_path: Path) -> None:
+    """The header comment of a text that fmt writes as a language map: the refusal named
+    the comment above the key (left out with the header, which removed formats)."""
+    diagnostic = _one_refusal(tmp_path, "---\ntitle: T\n# above insertion\n"
+                              "insertion: |-  # header\n  line one\n# below\nlatin: L\n---\n")
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (
+        4, 16, "fmt-would-drop-comment")
+    assert "'# header'" in diagnostic.message
+
+
 @pytest.mark.parametrize("opening, closing", [("---", "---"), ("--- \t", "---  "),
                                               ("---", "---\t")])
 def test_delimiters_are_three_dashes_maybe_with_spaces_after(tmp_path: Path, opening: str,
