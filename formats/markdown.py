@@ -621,12 +621,24 @@ class MarkdownFormat(Format):
         """The file in canonical layout, keeping its YAML comments: a layout that fmt
         leaves as it is when run again (ruamel.yaml may place a moved comment anew on a
         second look, so a changed file with comments is formatted until it settles). A
-        file's CRLF line ends (all of them: git's autocrlf on Windows) and byte order mark
-        stay, as the platform's, not the layout's."""
-        new = _settled(raw, path, ctx)
-        if raw.count(b"\r\n") == raw.count(b"\n") == raw.count(b"\r") > 0:
-            new = new.replace("\n", "\r\n")
+        file's byte order mark and line ends stay, as the platform's, not the layout's:
+        the body's byte for byte, and the front matter's those most of its lines end in
+        (CRLF: git's autocrlf on Windows)."""
+        new = _settled(raw, path, ctx)  # (first: it says why a file is no text)
+        new = _line_ends_kept(decode_utf8(raw, path), new, path)
         return "\ufeff" + new if raw.startswith(codecs.BOM_UTF8) else new
+
+
+def _line_ends_kept(text: str, new: str, path: str) -> str:
+    """The layout ``new`` (``\\n`` line ends) of the file ``text`` (as written) with
+    ``text``'s body, and its front matter's line ends (its delimiters' included) those
+    most of ``text``'s front matter lines end in (``\\n`` where as many end in
+    another)."""
+    body = split(text, path)[1]
+    ends = Counter(_LINE_END.findall(text, 0, len(text) - len(body)))
+    end = max(("\n", "\r\n", "\r"), key=lambda kind: ends[kind])
+    front = new[:len(new) - len(split(new, path)[1])]
+    return front.replace("\n", end) + body
 
 
 def _warn_if_too_large(path: Path, size: int, ctx: WriteContext) -> None:

@@ -2058,8 +2058,30 @@ def test_fmt_keeps_a_files_crlf_line_ends_and_its_byte_order_mark(tmp_path: Path
     assert unordered != canonical
     src.write_bytes(bom + unordered.replace("\n", "\r\n").encode("utf-8"))
     assert _fmt(src).encode("utf-8") == bom + canonical.replace("\n", "\r\n").encode()
-    src.write_bytes(b"---\r\ntitle: M\r\n---\nbody\n")  # (mixed: the layout's LF)
-    assert _fmt(src) == "---\ntitle: M\n---\nbody\n"
+    src.write_bytes(b"---\r\ntitle: M\r\n---\nbody\n")  # (mostly CRLF)
+    assert _fmt(src) == "---\r\ntitle: M\r\n---\r\nbody\n"
+    src.write_bytes(b"---\r\ntitle: M\n---\nbody\r\n")  # (mostly LF: the layout's)
+    assert _fmt(src) == "---\ntitle: M\n---\nbody\r\n"
+
+
+_FRONT_CRLF = b"---\r\ntitle: T\r\nlatin: L\r\n---\r\n"
+
+
+@pytest.mark.parametrize("raw, formatted", [
+    (_FRONT_CRLF + b"Body\rline\r\n", _FRONT_CRLF + b"Body\rline\r\n"),
+    (b"---\r\nlatin: L\r\ntitle: T\r\n---\r\nBody\rline\nx\r\n",
+     _FRONT_CRLF + b"Body\rline\nx\r\n"),
+    (b"---\r\nlatin: L\r\ntitle: T\r\n\r\n\r---\r\nBody\n", _FRONT_CRLF + b"Body\n"),
+    (b"---\rlatin: L\rtitle: T # c\r---\rBody\rline\r",
+     b"---\rtitle: T # c\rlatin: L\r---\rBody\rline\r"),
+])
+def test_fmt_keeps_the_body_byte_for_byte_and_the_front_matter_s_line_ends(
+        tmp_path: Path, raw: bytes, formatted: bytes) -> None:
+    """A CRLF file with a stray CR in its body (or an LF), or a CR file: fmt wrote it all
+    with LF line ends, the body's CR an LF too."""
+    src = tmp_path / "m.md"
+    src.write_bytes(raw)
+    assert _fmt(src).encode() == formatted
 
 
 def test_fmt_keeps_a_slug_key_hugo_and_jekyll_make_an_address_of(tmp_path: Path) -> None:
