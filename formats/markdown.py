@@ -433,8 +433,12 @@ def _emitter() -> type:
             self._mark_kept_end(text)
 
         def _mark_kept_end(self, text: Any) -> None:
+            """Where a keep-chomped text ends; no ``...`` after it (ruamel's, as the
+            document's end would be open, writes one there: it ends the front matter
+            for Jekyll and makes it no YAML; the ``---`` below ends the text too)."""
             kept = self.determine_block_hints(text)[2] == "+"
             self.kept_end = self.stream.tell() if kept else None
+            self.open_ended = False
 
         def write_comment(self, comment: Any, pre: bool = False) -> None:
             """A comment token's lines, but the blank ones it would write directly

@@ -1070,6 +1070,20 @@ def test_fmt_keeps_no_blank_line_above_a_moved_key_after_a_text_kept_with_line_e
                          "    a\n    b\n\n# about insertion\n\ninsertion:\n  en: I\n---\n")
 
 
+def test_a_text_kept_with_its_line_ends_last_in_the_front_matter_reads_back(
+        tmp_path: Path) -> None:
+    """A ``|+`` text as the front matter's last value: the writer and fmt wrote a
+    ``...`` line after it, which made the file they wrote no YAML (``yaml-syntax``)."""
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: T\nlatin: L\ninsertion: |+\n  a\n  b\n\n---\nBody\n",
+                   encoding="utf-8")
+    muscle = converter.read(src)[0]
+    written = render(muscle)
+    assert written.endswith("    a\n    b\n\n---\nBody\n")
+    assert parse(written, "m.md", "m", "en") == muscle
+    assert _fmt(src) == written
+
+
 #: Top-level entries, some ending in a text kept with its line ends (``|+``), which a
 #: blank line written directly after it would join; ``weight`` (fmt's last) always.
 _KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
