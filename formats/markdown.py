@@ -422,37 +422,50 @@ def _emitter() -> type:
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
         #: Where the stream ended after a keep-chomped block text (``|+``, ``>+``),
         #: whose text a blank line written there would join.
-        kept_end: int | None = None
+        #: Where the stream ended after a block text, the column of its lines and
+        #: whether it is keep-chomped (``|+``, ``>+``): a line written there that is
+        #: indented as far, or a blank one after a kept text, would be the text's.
+        block_end: tuple[int, int, bool] | None = None
 
         def write_literal(self, text: Any, comment: Any = None) -> None:
             super().write_literal(text, comment)
-            self._mark_kept_end(text)
+            self._mark_block_end(text)
 
         def write_folded(self, text: Any, comment: Any) -> None:
             super().write_folded(text, comment)
-            self._mark_kept_end(text)
+            self._mark_block_end(text)
 
-        def _mark_kept_end(self, text: Any) -> None:
-            """Where a keep-chomped text ends; no ``...`` after it (ruamel's, as the
-            document's end would be open, writes one there: it ends the front matter
-            for Jekyll and makes it no YAML; the ``---`` below ends the text too)."""
+        def _mark_block_end(self, text: Any) -> None:
+            """Where a block text ends; no ``...`` after it (ruamel's, as the
+            document's end would be open, writes one after a kept text: it ends the
+            front matter for Jekyll and makes it no YAML; the ``---`` below ends the
+            text too)."""
             kept = self.determine_block_hints(text)[2] == "+"
-            self.kept_end = self.stream.tell() if kept else None
+            self.block_end = (self.stream.tell(), self.indent or 0, kept)
             self.open_ended = False
 
         def write_comment(self, comment: Any, pre: bool = False) -> None:
-            """A comment token's lines, but the blank ones it would write directly
-            after a keep-chomped block text (a moved key's, the front matter's last):
-            they would be the text's lines."""
-            if self.kept_end is None or self.kept_end != self.stream.tell():
+            """A comment token's lines, but those it would write directly after a block
+            text (a moved key's, the front matter's last) as the text's: blank ones
+            after a kept text are left out, and comment lines indented as far as the
+            text's are written a step left of it."""
+            if self.block_end is None or self.block_end[0] != self.stream.tell():
                 super().write_comment(comment, pre)
                 return
-            lines = comment.value.split("\n")
-            while lines and not lines[0].strip():
+            _, column, kept = self.block_end
+            value = comment.value  # (its first line at its column, as ruamel writes it)
+            lines = (value if value[:1] == "\n" else
+                     " " * comment.start_mark.column + value).split("\n")
+            while kept and lines and not lines[0].strip():
                 lines.pop(0)
             if not lines:
                 return
-            self.kept_end = None  # (the rest is the token's from a line's start on)
+            self.block_end = None  # (the rest is the token's from a line's start on)
+            for at, line in enumerate(lines):
+                if line.strip() and len(line) - len(line.lstrip(" ")) < column:
+                    break
+                if line.strip():
+                    lines[at] = " " * max(column - _STEP_IN, 0) + line.lstrip(" ")
             super().write_comment(CommentToken("\n".join(lines), CommentMark(0)), pre)
 
         def choose_scalar_style(self) -> Any:

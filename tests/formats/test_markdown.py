@@ -1084,6 +1084,19 @@ def test_a_text_kept_with_its_line_ends_last_in_the_front_matter_reads_back(
     assert _fmt(src) == written
 
 
+def test_fmt_writes_a_comment_indented_as_far_as_a_text_above_it_left_of_the_text(
+        tmp_path: Path) -> None:
+    """A comment line above ``function``, indented as far as ``origin``'s text, which
+    fmt writes above ``function``: it went directly after the text, and into it (the
+    file refused, ``fmt-would-change``)."""
+    src = tmp_path / "m.md"
+    src.write_text("---\n    # c1\nfunction:\n  - extended: E\n    short: S\norigin: |\n"
+                   "  a\n  b\ntitle: T\n---\n", encoding="utf-8")
+    once = _fmt(src)
+    assert once == ("---\ntitle: T\norigin:\n  en: |\n    a\n    b\n  # c1\nfunction:\n"
+                    "  - short: S\n    extended: E\n---\n")
+
+
 #: Top-level entries, some ending in a text kept with its line ends (``|+``), which a
 #: blank line written directly after it would join; ``weight`` (fmt's last) always.
 _KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
@@ -1093,13 +1106,15 @@ _KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
 
 @settings(_FMT_PROPERTY, max_examples=100)
 @given(st.permutations(range(len(_KEPT_ENTRIES))),
-       st.lists(st.lists(st.sampled_from(["", "# c"]), max_size=3), max_size=6))
-def test_fmt_writes_no_blank_line_into_a_text_kept_with_its_line_ends(
+       st.lists(st.lists(st.sampled_from(["", "# c", "  # c", "    # c", "      # c"]),
+                         max_size=3), max_size=6))
+def test_fmt_writes_no_blank_line_or_comment_into_a_text_it_writes_as_a_block(
         tmp_path_factory: pytest.TempPathFactory, order: list[int],
         spacing: list[list[str]]) -> None:
     """Entries in another order with runs of comment and blank lines between them: fmt
-    put a key's blank lines directly after a ``|+`` text that fmt wrote above it, where
-    they were the text's, and refused the file as one whose data would change
+    put a key's blank lines directly after a ``|+`` text that fmt wrote above it, and
+    its comment lines indented as far as a text's lines after the text, where they
+    were the text's, and refused the file as one whose data would change
     (``fmt-would-change``, at no line)."""
     lines = ["---"]
     for at, entry in enumerate([*(_KEPT_ENTRIES[i] for i in order), ["weight: 5"]]):
