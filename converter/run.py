@@ -606,6 +606,7 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     last one (inputs, options, output untouched) is replayed without writing."""
     options = dict(options or {})
     written: list[WriteContext] = []
+    kept: set[str] = set()  # (output folders that said sources-kept: not replayable)
     unupdated: list[Diagnostic] = []  # (a plugin's update() that failed: said at the end,
     # not recorded: a run replayed calls no update())
     reader_left(output)  # (forgets a mark an earlier run left: each run says its own)
@@ -628,13 +629,14 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             method = writer.write_records if writer.writes_records else writer.write
-            with reading(reader.inputs, problems.append), expecting(output), \
+            with reading(reader.inputs, problems.append) as told, expecting(output), \
                     undone_on_failure(), \
                     writer_output(writer, output, options) as given:  # (its sources are kept)
                 ctx.report = reported_as(writer, problems.append, given, output)
                 summary = summary_as(run_writer(
                     writer, lambda items: method(items, given, ctx), stream, output,
                     problems.append), given, output)
+            kept.update(told)  # (said as the folder was swapped in)
             closed = left_early(output)
             if closed is not None:
                 problems.append(closed)
@@ -662,7 +664,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                                       output, str(options[o.name])))))
                                  for o in writer.options
                                  if o.reads_file and options.get(o.name) is not None),
-                     replayable=lambda: not any(ctx.outside_inputs for ctx in written),
+                     replayable=lambda: not kept and not any(ctx.outside_inputs
+                                                             for ctx in written),
                      output_format=writer, exclude=exclude, drafts=drafts)
     result.diagnostics.extend(unupdated)
     return result

@@ -44,12 +44,15 @@ _RUN: ContextVar[_Reading | None] = ContextVar("sources_kept", default=None)
 
 @contextlib.contextmanager
 def reading(inputs: Iterable[Input], report: Callable[[Diagnostic], None]
-            ) -> Iterator[None]:
+            ) -> Iterator[set[str]]:
     """Within the block, output folders know that the run reads ``inputs`` and tell
-    ``report`` the sources they keep."""
-    token = _RUN.set(_Reading(inputs, report))
+    ``report`` the sources they keep; it is given the set of the folders that told
+    (filled in as they do: a run that kept sources says so once, and the next one, the
+    folder's marker rewritten, has nothing to say, so it is no run to replay)."""
+    run = _Reading(inputs, report)
+    token = _RUN.set(run)
     try:
-        yield
+        yield run.told
     finally:
         _RUN.reset(token)
 

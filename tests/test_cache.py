@@ -1167,6 +1167,37 @@ def test_a_base_image_appearing_beside_the_output_is_seen(tmp_path: Path) -> Non
     assert warned()
 
 
+def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources-kept warning depends on the folder's marker before the run, which the
+    run rewrites: it was replayed on every cached run (and every cached --strict run
+    exited 1), where a fresh run after the first says nothing and exits 0."""
+    source, content = tmp_path / "src", tmp_path / "content"
+    source.mkdir()
+    for name in ("soleus.md", "deltoideus.md"):
+        shutil.copy(SAMPLES / name, source)
+    assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
+    age(content)
+
+    def html(folder: Path, *extra: str) -> tuple[int, list[str], bytes]:
+        monkeypatch.chdir(folder)  # (convert . -o .: replayed when nothing changed)
+        code, said = cli_run("convert", ".", "--to", "html", "-o", ".", "-j", "1",
+                             "--strict", *extra)
+        return code, diagnostics(said), (folder / "index.html").read_bytes()
+
+    first = html(content)
+    assert first[0] == 1 and [line.split(": ", 1)[1] for line in first[1]] == [
+        "warning: kept 2 files this run read (its sources) that an earlier run wrote here: "
+        "they are yours now, not replaced or removed by a later run [sources-kept]"]
+    fresh_folder = tmp_path / "fresh"
+    shutil.copytree(content, fresh_folder, symlinks=True)
+    fresh = html(fresh_folder, "--no-cache")
+    assert fresh[:2] == (0, [])
+    assert html(content) == fresh
+    assert html(content) == fresh and "up to date" in cli_run(
+        "convert", ".", "--to", "html", "-o", ".", "-j", "1")[1]
+
+
 def test_a_symlink_pointed_at_another_file_of_the_same_stamp_is_read_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two files of one size and mtime, written in one clock tick (a coarse ctime, as
