@@ -36,7 +36,7 @@ from .layers import Piece, coordinate, corners, drawing_pieces, region_areas
 from .model import Muscle, Number, base_language, coords_text
 from .model import number_text as number
 from .registry import FormatOption, WriteContext, spelling
-from .safety import css_escape, escape, is_safe_link
+from .safety import beside_output, css_escape, escape, is_safe_link
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: The id of a map's own ``<title>``: outside the ``muscle-`` ids of the muscles (as
@@ -809,10 +809,8 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     local = _local_file(base)
     if local is not None:
         return replace(settings, base_image=_copy_name(local), base_file=local)
-    parts = urlsplit(base)
-    beside = os.path.normpath(out / parts.path)  # (out itself may not be there yet)
-    if not parts.scheme and not parts.netloc and not parts.path.startswith("/") and not (
-            os.path.exists(beside)):
+    beside = beside_output(out, base)  # (out itself may not be there yet)
+    if beside is not None and not os.path.exists(beside):
         ctx.report(Diagnostic(str(out), None, None, named.option("base_image"),
                               "base-image-not-found",
                               f"{named.given('base_image', base, quoted=True)} is no file "

@@ -54,6 +54,7 @@ from .registry import (
     spelled,
 )
 from .relint import Ledger, Relint
+from .safety import beside_output
 from .slug import check_relative, working_folder
 from .sources_kept import reading
 from .still_read import hard_linked, look, still_read
@@ -659,16 +660,22 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      progress=progress, cache_dir=cache_dir, write=write,
                      patch=patch if may_update(writer, Path(output), options) else None,
                      writer=writer if writer.writes_records else None,
-                     depends=tuple((o.name, file_state(str(options[o.name])),
-                                  file_state(os.path.normpath(os.path.join(
-                                      output, str(options[o.name])))))
-                                 for o in writer.options
-                                 if o.reads_file and options.get(o.name) is not None),
+                     depends=tuple((o.name, *_watched(str(options[o.name]), output))
+                                   for o in writer.options
+                                   if o.reads_file and options.get(o.name) is not None),
                      replayable=lambda: not kept and not any(ctx.outside_inputs
                                                              for ctx in written),
                      output_format=writer, exclude=exclude, drafts=drafts)
     result.diagnostics.extend(unupdated)
     return result
+
+
+def _watched(value: str, output: Path) -> tuple[Any, ...]:
+    """The state of what an option that reads a file (``value``) names: the file itself,
+    and the one its link names beside the ``output``, where the writer looks for it
+    (:func:`~converter.safety.beside_output`): its state, or whether anything is there."""
+    beside = beside_output(output, value)
+    return (file_state(value), beside and (file_state(beside), os.path.exists(beside)))
 
 
 def validate_sources(sources: Iterable[Path], *, from_format: str | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -48,6 +49,20 @@ def is_safe_link(url: str) -> bool:
     except ValueError:
         return False
     return scheme in SAFE_SCHEMES
+
+
+def beside_output(out: str | os.PathLike[str], link: str) -> str | None:
+    """The file a relative ``link`` names beside the output ``out`` (where a writer
+    looks for it, and the cache watches it): its path alone, normalized, the query and
+    fragment dropped (``../body.png?v=2`` names ``out/../body.png``); None for a URL (a
+    scheme or a host) or an absolute path, which name nothing beside it."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or parts.path.startswith("/"):
+        return None
+    return os.path.normpath(os.path.join(out, parts.path))
 
 
 class BadJson(ValueError):

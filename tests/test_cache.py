@@ -1198,6 +1198,29 @@ def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
         "convert", ".", "--to", "html", "-o", ".", "-j", "1")[1]
 
 
+@pytest.mark.parametrize("to", ["svg", "html"])
+@pytest.mark.parametrize("link", ["../body.png?v=2", "../body.png#top"])
+def test_a_base_image_link_with_a_query_or_fragment_is_watched_where_it_is_looked_for(
+        tmp_path: Path, to: str, link: str) -> None:
+    """The writer looks for ``../body.png?v=2`` beside the output as ``../body.png``;
+    the cache watched ``../body.png?v=2``, so the picture coming or going was not seen
+    and a wrong base-image-not-found warning was replayed (or missed)."""
+    cache_dir, out = tmp_path / "cache", tmp_path / "site" / "map"
+    options = {"base_image": link, "size": "1000x1000"}
+
+    def warned(cache: Path | None = cache_dir) -> bool:
+        result = convert_sources([SAMPLES], get_format(to), out, jobs=1, cache_dir=cache,
+                                 options=options)
+        return any(d.code == "base-image-not-found" for d in result.diagnostics)
+
+    assert warned() and warned()
+    (tmp_path / "site" / "body.png").write_bytes(b"\x89PNG")
+    assert not warned() and not warned()  # (the second replayed)
+    assert not warned(None)
+    (tmp_path / "site" / "body.png").unlink()
+    assert warned() and warned(None)
+
+
 def test_a_symlink_pointed_at_another_file_of_the_same_stamp_is_read_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two files of one size and mtime, written in one clock tick (a coarse ctime, as

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from converter.safety import SHALLOW_LEVELS, BadJson, load_json, shallow
+from converter.safety import SHALLOW_LEVELS, BadJson, beside_output, load_json, shallow
 
 
 def depth(value: object) -> int:
@@ -56,3 +56,11 @@ def test_a_value_cut_short_is_none() -> None:
 def test_text_that_is_not_that_deep_is_itself() -> None:
     text = "[" * SHALLOW_LEVELS + "]" * SHALLOW_LEVELS
     assert shallow(text) is text
+
+
+def test_a_link_beside_the_output_names_its_path_without_query_or_fragment() -> None:
+    assert beside_output("site/map", "../body.png?v=2") == "site/body.png"
+    assert beside_output("site/map", "../body.png#top") == "site/body.png"
+    for url in ("https://example.org/body.png", "//cdn/body.png", "/srv/body.png",
+                "http://[x"):
+        assert beside_output("site/map", url) is None
