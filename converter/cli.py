@@ -339,6 +339,17 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     return None if no_cache else cache_dir or default_directory()
 
 
+def _outside_output(cache: Path | None, output: str) -> None:
+    """Refuse (a usage error) a cache directory that is the output or below it: a run
+    replaces its output folder with what it writes, and the cache, made first, would
+    make a new one a folder the tool did not write."""
+    if cache is not None and Path(os.path.realpath(cache)).is_relative_to(
+            os.path.realpath(output)):
+        raise click.UsageError(f"the cache directory {cache} is inside the output folder "
+                               f"{output}, which a run replaces with what it writes: give "
+                               "a cache directory outside it, or --no-cache")
+
+
 @cli.command(cls=_FormatOptionsCommand)
 @click.argument("sources", nargs=-1, required=True, type=SOURCE)
 @click.option("--to", "to_format", cls=ConfigRequired, metavar="FORMAT",
@@ -378,6 +389,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
     cache = _cache_dir(cache_dir, no_cache)
+    _outside_output(cache, raw_output)
     from .folder_lock import waits_said
 
     with waits_said(None if quiet else lambda line: _line(printable(line), err=True)):

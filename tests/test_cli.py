@@ -238,6 +238,27 @@ def test_format_options_that_cannot_be_written_with_are_usage_errors(
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("given", ["env", "option"])
+def test_a_cache_directory_inside_the_output_folder_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    """Opening the cache made the new output folder, which the run then refused as no
+    folder of the tool's (output-not-ours, "choose a new or empty directory"), while
+    --no-cache wrote it: a usage error names both now, before anything is made."""
+    monkeypatch.chdir(tmp_path)
+    cache = os.path.join("build", "site", ".cache")
+    more = ("--cache-dir", cache) if given == "option" else ()
+    if given == "env":
+        monkeypatch.setenv("MUSCLE_CONVERT_CACHE_DIR", cache)
+    result = run("convert", str(SAMPLES), "--to", "html", "-o", "build/site", *more)
+    assert result.exit_code == 2
+    assert (f"Error: the cache directory {cache} is inside the output folder build/site, "
+            "which a run replaces with what it writes: give a cache directory outside it, "
+            "or --no-cache") in result.output
+    assert not (tmp_path / "build").exists()
+    assert run("convert", str(SAMPLES), "--to", "html", "-o", "build/site",
+               "--no-cache", *more).exit_code == 0
+
+
 def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
