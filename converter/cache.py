@@ -40,10 +40,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import itertools
 import os
 import pickle
+import re
 import sqlite3
 import stat
 import sys
@@ -300,9 +302,57 @@ def code_fingerprint(files: Iterable[str]) -> str:
     version, misses every entry. A file that is gone is stamped as gone. The Python
     that runs it counts too: a cache shared by two Pythons' installs of the same files
     keeps for each what it made (Unicode's tables that slugs come from, the marshal and
-    pickle formats of its entries, differ between Python versions)."""
+    pickle formats of its entries, differ between Python versions); and so do the
+    libraries that read and write (:func:`installed`)."""
     core = tree_files(os.path.dirname(os.path.abspath(__file__)))
-    return key(sys.version, *sorted(_code_stamp(f) for f in core.union(files)))
+    return key(sys.version, installed(), *sorted(_code_stamp(f) for f in core.union(files)))
+
+
+#: The distributions whose version changes what a reading or a writing gives (their
+#: messages, a deck's bytes): part of every key (:func:`installed`).
+LIBRARIES = ("PyYAML", "ruamel.yaml", "jsonschema", "genanki", "python-frontmatter",
+             "click", "defusedxml", "pathspec")
+_VERSION = re.compile(r"(?m)^Version:[ \t]*(\S*)")
+
+
+@functools.cache
+def installed() -> tuple[tuple[str, str | None], ...]:
+    """The version of each of :data:`LIBRARIES` (None: not installed), and whether
+    PyYAML has libyaml (its ``CSafeLoader``, whose messages are not the pure loader's),
+    as this process found them first (it runs the modules it imported then). Read from
+    their metadata's ``Version`` line (not parsed whole: a replayed run's start is
+    short), and without importing PyYAML, which such a run does not import."""
+    import importlib.metadata  # (imported by then, for plugins: not by every user)
+
+    found: list[tuple[str, str | None]] = []
+    for name in LIBRARIES:
+        try:
+            dist = importlib.metadata.distribution(name)
+            text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+        except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
+            text = ""
+        version = _VERSION.search(text)
+        found.append((name, version.group(1) if version else None))
+    return (*found, ("libyaml", str(_libyaml())))
+
+
+def _libyaml() -> bool:
+    """Whether the installed PyYAML has libyaml: its ``_yaml`` extension module, which
+    gives it ``CSafeLoader`` (looked for, not imported)."""
+    import importlib.machinery
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("yaml")
+    except (ImportError, ValueError):
+        return False
+    endings = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        with contextlib.suppress(OSError):
+            if any(name.startswith("_yaml.") and name.endswith(endings)
+                   for name in os.listdir(folder)):
+                return True
+    return False
 
 
 def tree_files(folder: str) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.metadata
 import json
 import os
 import pickle
@@ -447,6 +448,47 @@ def test_another_python_misses_the_cache(corpus: Path, tmp_path: Path,
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     again = api(corpus, out, cache_dir)
     assert (again.replayed, again.parsed) == (False, COUNT + 2)
+
+
+class _Metadata:
+    """A distribution of another version, as ``importlib.metadata`` gives it."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+
+    def read_text(self, name: str) -> str:
+        return f"Metadata-Version: 2.1\nName: x\nVersion: {self.version}\n"
+
+
+@pytest.mark.parametrize("change", ["PyYAML", "genanki", "libyaml"])
+def test_another_version_of_a_library_misses_the_cache(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest, change: str) -> None:
+    """Upgrading PyYAML (or building it without libyaml), ruamel.yaml, jsonschema,
+    genanki... left every entry as it was: readings and runs were replayed with the old
+    library's messages, or an old deck's bytes."""
+    out, cache_dir = tmp_path / "out.json", tmp_path / "cache"
+    request.addfinalizer(converter.cache.installed.cache_clear)
+    converter.cache.installed.cache_clear()
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+    assert api(corpus, out, cache_dir).replayed
+    if change == "libyaml":
+        built_with = converter.cache._libyaml()
+        monkeypatch.setattr(converter.cache, "_libyaml", lambda: not built_with)
+    else:
+        found = importlib.metadata.distribution
+        monkeypatch.setattr(importlib.metadata, "distribution", lambda name: _Metadata(
+            "99.0") if name == change else found(name))
+    converter.cache.installed.cache_clear()
+    again = api(corpus, out, cache_dir)
+    assert (again.replayed, again.parsed) == (False, COUNT + 2)
+    assert api(corpus, out, cache_dir).replayed
+
+
+def test_the_libyaml_found_is_the_one_pyyaml_loads() -> None:
+    import yaml
+
+    assert converter.cache._libyaml() == hasattr(yaml, "CSafeLoader")
 
 
 @pytest.mark.parametrize("to", ["svg", "html"])
