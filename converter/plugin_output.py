@@ -21,6 +21,7 @@ from .atomic import (
     STDOUT,
     atomic_file,
     atomic_path,
+    descriptor_named,
     is_special,
     is_stdout,
     make_folders,
@@ -43,12 +44,13 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
     folder, a temporary folder built beside and swapped in
     (:func:`~converter.atomic_folder.atomic_directory`, which refuses a folder the tool
     did not write); for a third party's writer of a file, a file of ``out``'s name in
-    a temporary folder (beside ``out``; for standard output, ``-``, in the system's
-    temporary folder), which replaces ``out`` (or is copied to standard output) once
-    the block ends without an exception, and is removed either way, the companions of
-    ``out`` beside it going with it (:func:`_put_in`). A writer that made no file
-    leaves ``out`` as it was. Its errors that name the temporary file name ``out``
-    instead."""
+    a temporary folder beside ``out`` (for standard output, ``-``, or a name of a
+    descriptor, ``/dev/stdout``, one named ``stdout`` in the system's temporary folder),
+    which replaces ``out`` (or is copied into the descriptor, where it stands: a file
+    the shell opened with ``>>`` is added to, not emptied) once the block ends without
+    an exception, and is removed either way, the companions of ``out`` beside it going
+    with it (:func:`_put_in`). A writer that made no file leaves ``out`` as it was. Its
+    errors that name the temporary file name ``out`` instead."""
     if built_in(fmt):
         yield out
         return
@@ -56,10 +58,11 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         with atomic_directory(out) as folder, _named_as(folder, out):
             yield folder
         return
-    if is_special(out) and not is_stdout(out):
+    stdout = is_stdout(out) or descriptor_named(os.fspath(out)) is not None
+    if is_special(out) and not stdout:
         yield out
         return
-    stdout, target = is_stdout(out), real_target(out)
+    target = real_target(out)
     companions = [] if stdout else _beside(fmt, target)
     if not stdout:
         make_folders(target.parent)
@@ -73,7 +76,7 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
             with _named_as(made, out):
                 yield made
             if os.path.isfile(made) and stdout:
-                _to_stdout(made)
+                _to_stdout(made, out)
             elif os.path.isfile(made):
                 _put_in(made, target, companions)
         finally:
@@ -272,11 +275,12 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
-def _to_stdout(made: Path) -> None:
-    """The bytes of the file ``made`` written to standard output; to one that is a
-    text stream (no bytes below it), as UTF-8 text."""
-    if getattr(sys.stdout, "buffer", None) is not None:
-        with open(made, "rb") as src, atomic_file(Path(STDOUT), "wb") as fh:
+def _to_stdout(made: Path, out: Path) -> None:
+    """The bytes of the file ``made`` written to standard output (``out`` is ``-``) or
+    the descriptor ``out`` names; to a standard output that is a text stream (no bytes
+    below it), as UTF-8 text."""
+    if not is_stdout(out) or getattr(sys.stdout, "buffer", None) is not None:
+        with open(made, "rb") as src, atomic_file(out, "wb") as fh:
             shutil.copyfileobj(src, fh)
         return
     try:

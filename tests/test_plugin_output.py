@@ -711,3 +711,27 @@ def test_a_built_in_writer_is_given_the_output_itself(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     with writer_output(get_format("json"), out, {}) as given:
         assert given == out
+
+
+def test_a_plugin_writing_a_descriptor_name_adds_to_what_the_shell_opened(
+        halfway: Path, tmp_path: Path) -> None:
+    """``-o /dev/stdout >> log`` (or ``/dev/fd/1``) gave a plugin that name, which its
+    write() opened again with ``open(out, "w")``, emptying the log the shell opened to
+    add to. It is now given a file of its own, copied into the descriptor as ``-o -``
+    is: the log keeps what it held, the titles after it; a writer that fails adds
+    nothing."""
+    log = tmp_path / "log"
+    env = {**os.environ, "PYTHONPATH": f"{halfway}:{Path.cwd()}", "FAULT": ""}
+    for name in ("/dev/stdout", "/dev/fd/1"):
+        for fault, added in (("", 15), ("raise", 0)):
+            log.write_text("precious\n")
+            with open(log, "a", encoding="utf-8") as fh:
+                result = subprocess.run(
+                    [*cli_command(), "convert", str(SAMPLES), "--to", "halfway", "-o",
+                     name, "--no-cache"], env={**env, "FAULT": fault}, cwd=tmp_path,
+                    stdout=fh, stderr=subprocess.PIPE, text=True, check=False,
+                    timeout=120)
+            assert result.returncode == (1 if fault else 0), result.stderr
+            lines = log.read_text().splitlines()
+            assert lines[0] == "precious" and len(lines) == 1 + added, result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["log", "plugin"]
