@@ -42,6 +42,7 @@ import re
 import shlex
 import sqlite3
 import stat
+import string
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -830,8 +831,11 @@ _TABLE_KEYS = {"muscles": ("slug",),
 _UNIQUE_KEYS = ("SELECT group_concat(i.name, ','), group_concat(i.name || ' COLLATE ' || "
                 "i.coll, ', ') FROM pragma_index_list(?) AS l, pragma_index_xinfo(l.name) "
                 "AS i WHERE l.\"unique\" AND NOT l.partial AND i.key GROUP BY l.name")
-#: How SQLite names the table of a foreign key it cannot use, and the table it refers to.
-_MISMATCH = re.compile(r'foreign key mismatch - "(.*)" referencing "(.*)"')
+#: How SQLite names the table of a foreign key it cannot use, and the table it refers to
+#: (each in ``"``, a ``"`` in it doubled).
+_MISMATCH = re.compile(r'foreign key mismatch - "((?:[^"]|"")*)" referencing "((?:[^"]|"")*)"')
+#: SQLite's folding of a name's case: ASCII letters alone (``Muscles`` names muscles).
+_FOLDED = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 #: The columns a table's foreign keys to another refer to.
 _REFERRED = "SELECT \"to\" FROM pragma_foreign_key_list(?) WHERE \"table\" = ? COLLATE NOCASE"
 
@@ -842,7 +846,9 @@ def _keyless(conn: sqlite3.Connection, out: str, said: str) -> MuscleError | Non
     SQLite ``said`` a foreign key cannot use it, with its key in another collation than
     its columns' (an upsert uses it), or a user's table whose foreign key refers to what
     is no key of it (see :func:`_not_a_key`); None when each has it."""
-    mismatch = _MISMATCH.match(said)
+    named = _MISMATCH.match(said)
+    child, parent = (named[1].replace('""', '"'), named[2].replace('""', '"').translate(
+        _FOLDED)) if named else ("", "")
     for table, key in _TABLE_KEYS.items():
         listed = ", ".join(key)
         keys = [collated for columns, collated in conn.execute(_UNIQUE_KEYS, (table,))
@@ -853,23 +859,24 @@ def _keyless(conn: sqlite3.Connection, out: str, said: str) -> MuscleError | Non
                          "by which muscle-convert finds the rows it updates there; make that "
                          f"table again with UNIQUE ({listed}), or write a fresh database "
                          "(into a new file); nothing is changed")
-        if mismatch and mismatch[2] == table and {to for (to,) in conn.execute(
-                _REFERRED, (mismatch[1], table))} == set(key):
+        if named and parent == table and {to for (to,) in conn.execute(
+                _REFERRED, (child, table))} == set(key):
             return error(out, "sqlite-error", f"its table {table} has its key ({keys[0]}) in "
                          "another collation than its columns' (it was made again so), which "
-                         f"the foreign key of {mismatch[1]} that refers to it cannot use; "
+                         f"the foreign key of {child} that refers to it cannot use; "
                          f"make that table again with UNIQUE ({listed}), no COLLATE there, "
                          "or write a fresh database (into a new file); nothing is changed")
-    return _not_a_key(conn, out, mismatch[1], mismatch[2]) if mismatch else None
+    return _not_a_key(conn, out, child, parent) if named else None
 
 
 def _not_a_key(conn: sqlite3.Connection, out: str, child: str, parent: str
                ) -> MuscleError | None:
     """The ``sqlite-error`` of a user's table ``child`` whose foreign key refers to
-    columns of the tool's table ``parent`` that are no key of it (muscles (title)), which
-    SQLite cannot use (every change to ``parent`` fails); None when it is not so."""
+    columns of the tool's table ``parent`` (its name in lowercase) that are no key of it
+    (muscles (title)), which SQLite cannot use (every change to ``parent`` fails); None
+    when it is not so."""
     key = _TABLE_KEYS.get(parent)
-    if key is None or child in _OURS:
+    if key is None or child.translate(_FOLDED) in _OURS:
         return None
     referred = [to for (to,) in conn.execute(_REFERRED, (child, parent)) if to is not None]
     if not referred or set(referred) == set(key):

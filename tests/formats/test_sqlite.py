@@ -2059,6 +2059,36 @@ def test_a_users_foreign_key_to_what_is_no_key_is_one_clear_error(
         0, 0, len(sample_muscles) - 1, 1)
 
 
+
+@pytest.mark.parametrize(("child", "refers", "named"), [
+    ("notes", "Muscles (title)", "'notes'"),
+    ('"my ""notes"""', '"MUSCLES" (title)', "'my \"notes\"'"),
+    ('"x"" referencing ""y"', "muscles (title)", "'x\" referencing \"y'")])
+def test_a_users_foreign_key_naming_the_table_in_another_case_is_one_clear_error(
+        child: str, refers: str, named: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A foreign key to what is no key of the tool's table, naming that table in another
+    case (REFERENCES Muscles (title)), or from a table whose name holds a ``"`` (which
+    SQLite's message doubles), was SQLite's bare "foreign key mismatch": the table was
+    looked for as SQLite spells it, case and doubled quotes kept. SQLite's names are
+    compared as it compares them (ASCII letters in either case), its quotes undoubled:
+    it is the clear error naming the table, what it refers to and the key to refer to."""
+    write(sample_muscles, db)
+    _shell(db, f"CREATE TABLE {child} (ref TEXT REFERENCES {refers}, note TEXT);")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([replace(m, title=f"{m.title}!") for m in sample_muscles], db,
+                        "sqlite")
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(db), "", "sqlite-error", f"holds your table {named}, whose foreign key refers "
+         "to muscles (title), which is no key of muscles: SQLite refuses every change to "
+         "muscles while it is there (foreign key mismatch); refer to muscles (slug), its "
+         "key (a muscle's slug: lowercase ASCII letters, digits and hyphens, one spelling "
+         "of its name, which a write never changes; a title is text as written, which two "
+         "muscles may share, compared byte for byte), or drop that foreign key, and run "
+         "again; nothing is changed")]
+    assert db.read_bytes() == before
+
+
 #: Muscles made again by hand without NOT NULL on slug, and a muscle of a NULL slug put in.
 _NULL_SLUG = ("PRAGMA legacy_alter_table = ON; CREATE TABLE copied (slug TEXT PRIMARY KEY, "
               "id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin TEXT, image TEXT, "
