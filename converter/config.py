@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import MuscleError, decode_utf8, error, unmarked_wide
+from .diagnostics import MuscleError, decode_utf8, error, unmarked_wide, wide_codec
 from .slug import working_folder
 
 CONFIG_NAME = "muscle-convert.toml"
 PYPROJECT = "pyproject.toml"
 #: The table of a ``pyproject.toml`` that holds the options.
 TOOL_TABLE = ("tool", "muscle-convert")
-#: The encodings, both byte orders, a ``pyproject.toml`` may be saved in that are no UTF-8.
-_WIDE_CODECS = ("utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be")
 #: The commands a file configures, each by a table of its name.
 COMMANDS = ("convert", "validate", "fmt")
 #: Keys that name a path, taken relative to the file's folder (``--exclude``'s patterns
@@ -72,16 +70,15 @@ def find(start: Path) -> Path | None:
 def _has_table(pyproject: Path) -> bool:
     """Whether a ``pyproject.toml`` holds muscle-convert's table (one that never names
     it is not parsed, so a broken one of another tool is none; a broken one that names
-    it is, and its syntax error said, as is one in UTF-16 or UTF-32 that names it)."""
+    it is, and its syntax error said; one in UTF-16 or UTF-32 is read so, and is
+    config-unreadable when read only if it holds the table, or is broken and names it)."""
     import tomllib
 
     try:
         raw = pyproject.read_bytes()
     except OSError:
         return False
-    if b"\0" in raw and any(TOOL_TABLE[1].encode(wide) in raw for wide in _WIDE_CODECS):
-        return True  # (config-unreadable when read: it is not UTF-8)
-    text = raw.decode("utf-8", "replace")
+    text = raw.decode(wide_codec(raw) or "utf-8", "replace")
     if TOOL_TABLE[1] not in text:
         return False
     try:

@@ -245,6 +245,24 @@ def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
     it reads as such, no control character in it, one letter in ten ASCII or more. None
     otherwise: for bytes with a byte order mark (see :func:`wide_encoding`), and at once
     for bytes holding no NUL."""
+    found = _unmarked_encoding(raw)
+    return None if found is None else _unmarked(path, *found)
+
+
+def wide_codec(raw: bytes) -> str | None:
+    """The Python codec ``raw`` is to be read with when it is UTF-16 or UTF-32, by its
+    byte order mark (``utf-16``, which drops it) or without one as :func:`unmarked_wide`
+    finds it (``utf-16-le``); None for other bytes."""
+    marked = wide_encoding(raw)
+    if marked is not None:
+        return marked.lower()
+    found = _unmarked_encoding(raw)
+    return None if found is None else f"{found[0].lower()}-{found[1][0]}e"
+
+
+def _unmarked_encoding(raw: bytes) -> tuple[str, str] | None:
+    """The encoding (``UTF-16``) and byte order (``little``) of ``raw`` when
+    :func:`unmarked_wide` finds it in one, unmarked; else None."""
     if b"\0" not in raw or wide_encoding(raw) is not None:
         return None
     for encoding, size in (("UTF-32", 4), ("UTF-16", 2)):
@@ -255,8 +273,8 @@ def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
         for order, letter in (("little", 0), ("big", size - 1)):
             if nuls[letter] <= 0.1 * units and all(
                     count >= 0.9 * units for at, count in enumerate(nuls) if at != letter):
-                return _unmarked(path, encoding, order)
-    return next((_unmarked(path, encoding, order) for encoding in ("UTF-32", "UTF-16")
+                return encoding, order
+    return next(((encoding, order) for encoding in ("UTF-32", "UTF-16")
                  for order in ("little", "big") if _wide_text(raw, f"{encoding}-{order[0]}e")),
                 None)
 

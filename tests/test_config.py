@@ -108,6 +108,23 @@ def test_a_pyproject_in_utf16_or_utf32_naming_the_table_is_unreadable(
         "not UTF-8: save it as UTF-8 [config-unreadable]\n"))
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le", "utf-32-be"])
+def test_a_pyproject_in_utf16_or_utf32_without_the_table_is_passed_over(
+        project: Path, encoding: str) -> None:
+    """One that named muscle-convert elsewhere (a dependency, another tool's command)
+    was taken for one with the table, its bytes in that encoding found in it, and every
+    run stopped with config-unreadable, exit 2, where a UTF-8 one is passed over. It is
+    read in its encoding, and passed over as that one is: the search goes on above."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
+    (project / "content" / "pyproject.toml").write_bytes(
+        '[project]\ndependencies = ["muscle-convert"]\n[tool.x]\nrun = "muscle-convert"\n'
+        .encode(encoding))
+    (project / "content" / "deeper" / "pyproject.toml").write_bytes(
+        '[tool.ruff]\n# see muscle-convert.toml\n'.encode(encoding))
+    assert find(Path.cwd()) == project / "muscle-convert.toml"
+    assert run("validate", "..", "-q").exit_code == 0
+
+
 def test_the_nearest_folder_wins_and_in_one_folder_muscle_convert_toml(project: Path) -> None:
     write(project / "muscle-convert.toml", "jobs = 1\n")
     nearer = project / "content"

@@ -40,6 +40,7 @@ from converter.diagnostics import (
     render,
     unmarked_wide,
     unpack,
+    wide_codec,
     worded,
 )
 from tests.conftest import ROOT
@@ -435,6 +436,20 @@ def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
     assert (found and [(d.line, d.column, d.code, d.message) for d in found.diagnostics]) == (
         said and [(1, 1, "not-utf8", f"is {said}, with no byte order mark), not UTF-8: "
                    "save it as UTF-8")])
+
+
+@pytest.mark.parametrize("codec, found", [
+    ("utf-16", "utf-16"), ("utf-32", "utf-32"), ("utf-16-le", "utf-16-le"),
+    ("utf-16-be", "utf-16-be"), ("utf-32-le", "utf-32-le"), ("utf-32-be", "utf-32-be"),
+    ("utf-8", None)])
+def test_the_codec_of_utf16_or_utf32_reads_the_text_back(codec: str, found: str | None
+                                                          ) -> None:
+    """A file in UTF-16 or UTF-32, marked or not, is read back by the codec found (a
+    pyproject.toml is so: see tests/test_config.py); UTF-8 has none."""
+    text = '[project]\nname = "site"\n'
+    raw = text.encode(codec)
+    assert wide_codec(raw) == found
+    assert found is None or raw.decode(found) == text
 
 
 @pytest.mark.parametrize("raw, chunk", [
