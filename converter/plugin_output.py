@@ -33,7 +33,7 @@ from .atomic import (
 )
 from .atomic_folder import atomic_directory
 from .diagnostics import Diagnostic, MuscleError, error
-from .plugins import misshapen_diagnostic
+from .plugins import misshapen_diagnostic, output_companions
 from .registry import Format, built_in, failure
 
 
@@ -63,7 +63,7 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         yield out
         return
     target = real_target(out)
-    companions = [] if stdout else _beside(fmt, target)
+    companions = [] if stdout else _beside(fmt, out, target)
     if not stdout:
         make_folders(target.parent)
     with terminable():
@@ -110,7 +110,7 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
     try:
         with writer_output(fmt, out, options) as made:
             shutil.copyfile(out, made)
-            for name in _beside(fmt, real_target(out)):
+            for name in _beside(fmt, out, real_target(out)):
                 with contextlib.suppress(FileNotFoundError):
                     shutil.copyfile(real_target(out).parent / name, made.parent / name)
             summary = _called(fmt, out, update, made, report)
@@ -225,11 +225,13 @@ def _named_as(made: Path, out: Path) -> Iterator[None]:
         raise MuscleError(named) from None
 
 
-def _beside(fmt: Format, target: Path) -> list[str]:
-    """The names of the files ``fmt`` reads with the file ``target``
-    (:meth:`~converter.registry.Format.companions`) that are in its folder: those that
-    go with it to and from a third party's writer."""
-    return sorted({os.path.basename(p) for p in map(os.fspath, fmt.companions(target))
+def _beside(fmt: Format, out: Path, target: Path) -> list[str]:
+    """The names of the files ``fmt`` reads with the file ``target``, the output ``out``
+    with its links followed (:meth:`~converter.registry.Format.companions`: its failure
+    is the output's ``writer-failed``), that are in its folder: those that go with it to
+    and from a third party's writer."""
+    return sorted({os.path.basename(p) for p in map(os.fspath,
+                                                     output_companions(fmt, out, target))
                    if os.path.dirname(os.path.abspath(p)) == os.fspath(target.parent)
                    and os.path.basename(p) != target.name})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, MuscleError
@@ -135,6 +136,23 @@ def guarded(fmt: Format) -> Format:
             setattr(fmt, name, _guard(fmt, name, hook))
     fmt.__reduce_ex__ = functools.partial(_by_name, fmt.name)  # type: ignore[method-assign]
     return fmt
+
+
+def output_companions(fmt: Format, out: Path, path: Path | None = None) -> list[Path]:
+    """``fmt.companions(path)`` (``out`` by default), the files beside the output ``out``
+    that ``fmt``'s writer writes (``path`` the file it is, its links followed): for a
+    third party's, what that hook raises or returns amiss is the output's
+    ``writer-failed`` error naming ``out`` as given, not a reader's (the hook's own)."""
+    path = out if path is None else path
+    if "companions" not in vars(fmt):  # (not guarded: the project's own, or not overridden)
+        return fmt.companions(path)
+    checked = _guard(fmt, "companions", HOOKS["companions"]._replace(code="writer-failed"),
+                     functools.partial(type(fmt).companions, fmt))
+    try:
+        return checked(path)
+    except MuscleError as exc:
+        raise MuscleError([d._replace(path=str(out)) if d.path == str(path) else d
+                           for d in exc.diagnostics]) from None
 
 
 def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[str]]:

@@ -41,6 +41,7 @@ from .model import Muscle
 from .once_written import expecting, mark
 from .pipeline import Reader
 from .plugin_output import may_update, reported_as, summary_as, updated, writer_output
+from .plugins import output_companions
 from .registry import (
     FMT_COMMAND,
     MAX_BYTES,
@@ -226,7 +227,7 @@ class _Incremental:
     def _output(self) -> str:
         if not self.output:
             return ""
-        return output_signature(self.output, self.beside.companions(self.output)
+        return output_signature(self.output, output_companions(self.beside, self.output)
                                 if self.beside else ())
 
     def mark_written(self) -> None:

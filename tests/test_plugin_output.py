@@ -178,6 +178,21 @@ class WalBook(Format):
         return f"updated {len(muscles)} in {out.name}"
 
 
+class Compy(Format):
+    """Titles, one a line; FAULT ``companions`` makes its companions() fail."""
+
+    name = "compy"
+    extensions = (".compy",)
+
+    def companions(self, path):
+        if fault() == "companions":
+            raise RuntimeError("no companions")
+        return []
+
+    def write(self, muscles, out, ctx):
+        out.write_text("".join(m.title + "\\n" for m in muscles))
+
+
 def close(conn, out):
     """Close ``conn``, its changes left in the -wal: a read-only reader that closes
     last cannot fold them into the database; FAULT ``checkpoint`` folds them in."""
@@ -206,7 +221,7 @@ def halfway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "halfway-records = halfway_format:HalfwayRecords\n"
         "halfway-folder = halfway_format:HalfwayFolder\n"
         "halfway-update = halfway_format:HalfwayUpdate\n"
-        "walbook = halfway_format:WalBook\n")
+        "walbook = halfway_format:WalBook\ncompy = halfway_format:Compy\n")
     yield from installed_folder(folder, monkeypatch, "halfway_format")
 
 
@@ -735,3 +750,26 @@ def test_a_plugin_writing_a_descriptor_name_adds_to_what_the_shell_opened(
             lines = log.read_text().splitlines()
             assert lines[0] == "precious" and len(lines) == 1 + added, result.stderr
     assert sorted(os.listdir(tmp_path)) == ["log", "plugin"]
+
+
+def test_a_plugins_companions_failing_for_its_output_is_the_writers_error(
+        halfway: Path, tmp_path: Path) -> None:
+    """A plugin's companions() that failed for the output it writes was "the compy
+    reader's companions() failed" (reader-failed, of a format that may have no reader),
+    naming the output's absolute path (its path as given with the cache on). It is
+    now the output's writer-failed error naming the writer and the output as given,
+    the earlier output kept."""
+    (tmp_path / "out.compy").write_text("earlier\n")
+    for cache in (("--no-cache",), ("--cache-dir", str(tmp_path / "cache"))):
+        result = _cli(halfway, tmp_path, "companions", "convert", str(SAMPLES), "--to",
+                      "compy", "-o", "out.compy", *cache)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 1, result.stderr
+        assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+            "out.compy: error: the compy writer's companions() failed: RuntimeError: no "
+            "companions [writer-failed]"], result.stderr
+        assert (tmp_path / "out.compy").read_text() == "earlier\n"
+    result = _cli(halfway, tmp_path, "", "convert", str(SAMPLES), "--to", "compy", "-o",
+                  "out.compy", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "out.compy").read_text().splitlines()) == 15
