@@ -138,7 +138,8 @@ def load_json(text: str | bytes, parse_float: Callable[[str], Any] | None = None
     is :class:`BadJson`, never another exception. An object that gives a key twice is
     a :class:`KeysTwice`; an integer too long for ``int``, a :class:`LongInteger`.
     With ``read_deep``, text nested deeper than the parser goes is read
-    :func:`shallow` instead (for a validator to refuse it as too deep, at its field)."""
+    :func:`shallow` instead (for a validator to refuse it as too deep, at its field);
+    such text cut short is what json says where it ends, as of a shallow one."""
     try:
         return _loads(text, parse_float, parse_int, read_deep)
     except _TooLong:
@@ -154,13 +155,15 @@ _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _NOT_LINE_BREAK = re.compile(r"[^\n\r]")
 
 
-def shallow(text: str, start: int = 0) -> str | None:
+def shallow(text: str, start: int = 0, *, cut_short: bool = False) -> str | None:
     """``text`` with each array and object nested more than :data:`SHALLOW_LEVELS`
     deep in the JSON value at ``start`` emptied: its characters but line breaks made
     spaces, so that every place in the text stays where it was (``text`` itself where
     none is that deep). Python's parser runs out of stack some 1,000 levels deep; this
     reads as deep as any format takes and more. None where the value does not end in
-    ``text`` (cut short); a bracket that closes another kind is left for json to say."""
+    ``text`` (cut short), or with ``cut_short`` that value emptied likewise up to the
+    end of ``text`` (for json to say where it ends); a bracket that closes another kind
+    is left for json to say."""
     depth, cut, kept, done = 0, 0, [], 0
     for token in _TOKEN.finditer(text, start):
         bracket = text[token.start()]
@@ -179,7 +182,11 @@ def shallow(text: str, start: int = 0) -> str | None:
                 return "".join([*kept, text[done:]]) if kept else text
         elif depth == 0:  # (a text at the top: the value is no array nor object)
             return text
-    return None
+    if not cut_short or depth <= 0:
+        return None
+    if depth > SHALLOW_LEVELS:  # (cut short in an emptied part: emptied to the end)
+        return "".join([*kept, text[done:cut], _NOT_LINE_BREAK.sub(" ", text[cut:])])
+    return "".join([*kept, text[done:]])
 
 
 class _TooLong(BadJson):
@@ -195,7 +202,8 @@ def _loads(text: str | bytes, parse_float: Callable[[str], Any] | None,
         message = exc.msg.removesuffix(" at").removesuffix(" starting")
         raise BadJson(message, exc.lineno, exc.colno) from None
     except RecursionError:
-        shallower = shallow(text) if read_deep and isinstance(text, str) else None
+        shallower = shallow(text, cut_short=True) if read_deep and isinstance(
+            text, str) else None
         if shallower is None or shallower is text:
             raise BadJson("nested too deeply") from None
     except ValueError as exc:  # an integer longer than Python converts

@@ -37,6 +37,26 @@ def test_load_json_reads_deep_text_shallow_only_when_asked() -> None:
     assert depth(load_json(text, read_deep=True)) == SHALLOW_LEVELS + 1  # (the deepest, emptied)
 
 
+@pytest.mark.parametrize("text", [
+    '{"muscles":' + "[" * 5000,
+    '{"muscles":\n' + "[\n" * 5000 + "1, 2",
+    '{"a": ' + "[" * 5000 + "]" * 5000 + ', "b": [[[\n'])
+def test_a_deep_text_cut_short_is_said_where_it_ends(text: str) -> None:
+    """One cut short was "nested too deeply" at no line, shallow() finding no end to
+    its value; it is now what json says of a shallow text cut short ('{"muscles":[[['
+    is "Expecting value" at 1:15): where the text ends."""
+    with pytest.raises(BadJson) as caught:
+        load_json('{"muscles":[[[', read_deep=True)
+    assert (str(caught.value), caught.value.line, caught.value.column) == (
+        "Expecting value", 1, 15)
+    with pytest.raises(BadJson) as caught:
+        load_json(text, read_deep=True)
+    lines = text.split("\n")
+    assert (str(caught.value), caught.value.line, caught.value.column) == (
+        "Expecting value", len(lines), len(lines[-1]) + 1)
+    assert shallow(text) is None
+
+
 def test_brackets_in_texts_are_no_nesting() -> None:
     text = "[" * 100 + '"]]]]"' + "]" * 100
     assert depth(json.loads(shallow(text))) == SHALLOW_LEVELS + 1  # (the deepest, emptied)

@@ -96,6 +96,19 @@ def test_broken_json_is_a_diagnostic(tmp_path: Path) -> None:
     assert caught.value.diagnostics[0].code == "bad-json"
 
 
+def test_a_deep_file_cut_short_is_said_where_it_ends_as_a_shallow_one(tmp_path: Path
+                                                                      ) -> None:
+    """A file nested deeper than json goes, cut short, was bad-json "nested too deeply"
+    at no line; it is "Expecting value" where it ends, as a shallow one cut short is."""
+    out = tmp_path / "m.json"
+    for text in ('{"muscles":[[[', '{"muscles":' + "[" * 5000):
+        out.write_text(text, encoding="utf-8")
+        with pytest.raises(MuscleError) as caught:
+            converter.read(out)
+        assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
+            (1, len(text) + 1, "bad-json", "is not valid JSON: Expecting value")]
+
+
 def test_markdown_to_json_equals_via_markdown(tmp_path: Path) -> None:
     """samples -> markdown -> json equals samples -> json, byte for byte."""
     direct, via = tmp_path / "direct.json", tmp_path / "via.json"
