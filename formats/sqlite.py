@@ -1596,12 +1596,13 @@ _REFERENCES = """SELECT DISTINCT t.name FROM sqlite_master AS t
 
 def _blockers(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]
               ) -> dict[str, set[str]]:
-    """The tables of the user's (not the tool's) with a row that the deletion that
-    failed (``statement`` of ``rows``) would leave referring to a row gone, each with
-    the tables those rows refer to: found by deleting again in a savepoint, rolled back,
-    its foreign keys checked when it ends (``defer_foreign_keys``, ON DELETE RESTRICT
-    too), not counting a row that referred to nothing before; none when it fails again
-    (a trigger of the user's). A name that is not UTF-8 is read with its bytes kept (see
+    """The tables of the user's (not the tool's) with a row that the change that failed
+    (``statement`` of ``rows``: a deletion, an update or an upsert; see :func:`_change`)
+    would leave referring to a row gone or changed away, each with the tables those
+    rows refer to: found by making the change again in a savepoint, rolled back, its
+    foreign keys checked when it ends (``defer_foreign_keys``, ON DELETE or ON UPDATE
+    RESTRICT too), not counting a row that referred to nothing before; none when it
+    fails again (a trigger of the user's). A name that is not UTF-8 is read with its bytes kept (see
     :func:`_kept_text`)."""
     before_factory, conn.text_factory = conn.text_factory, _kept_text
     try:
