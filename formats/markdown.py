@@ -126,14 +126,23 @@ def _with_nul(raw: bytes, path: str) -> MuscleError:
 
 def _other_front_matter(opening: str) -> str:
     """What to add when the first line opens front matter of another kind (Hugo's TOML
-    or JSON), or opens it after a byte order mark (a second one: the file's first is no
-    text), which editors do not show."""
-    if opening.lstrip("\ufeff").startswith("---"):
-        return (": it starts with a byte order mark (U+FEFF) before the ---, a second one "
-                "after the file's own, which editors do not show: delete it")
-    kind = "TOML" if opening.strip() == "+++" else "JSON" if opening.startswith("{") else ""
-    return (f": it opens {kind} front matter (Hugo's), which muscle-convert does not read; "
-            "write it as YAML between --- lines") if kind else ""
+    or JSON), or opens front matter after byte order marks (each a second one or more:
+    the file's first is no text), which editors do not show: both when both are so."""
+    rest = opening.lstrip("\ufeff")
+    marks = len(opening) - len(rest)
+    kind = "TOML" if rest.strip() == "+++" else "JSON" if rest.startswith("{") else ""
+    said = []
+    if marks and (kind or rest.startswith("---")):
+        before = "+++" if kind == "TOML" else "{" if kind else "---"
+        said.append(f"it starts with a byte order mark (U+FEFF) before the {before}, a "
+                    "second one after the file's own, which editors do not show: delete it"
+                    if marks == 1 else f"it starts with {marks} byte order marks (U+FEFF) "
+                    f"before the {before}, more after the file's own, which editors do not "
+                    "show: delete them")
+    if kind:
+        said.append(f"it opens {kind} front matter (Hugo's), which muscle-convert does not "
+                    "read; write it as YAML between --- lines")
+    return ": " + "; ".join(said) if said else ""
 
 
 def split(text: str, path: str) -> tuple[str, str]:

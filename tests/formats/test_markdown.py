@@ -2062,6 +2062,30 @@ def test_a_second_byte_order_mark_before_the_front_matter_is_named(tmp_path: Pat
          "file's own, which editors do not show: delete it")]
 
 
+@pytest.mark.parametrize(("marks", "opening", "said"), [
+    (3, "---", "starts with 2 byte order marks (U+FEFF) before the ---, more after the "
+     "file's own, which editors do not show: delete them"),
+    (2, "+++", "starts with a byte order mark (U+FEFF) before the +++, a second one after "
+     "the file's own, which editors do not show: delete it; it opens TOML front matter "
+     "(Hugo's), which muscle-convert does not read; write it as YAML between --- lines"),
+    (3, '{"title": "S"}', "starts with 2 byte order marks (U+FEFF) before the {, more "
+     "after the file's own, which editors do not show: delete them; it opens JSON front "
+     "matter (Hugo's), which muscle-convert does not read; write it as YAML between --- "
+     "lines")])
+def test_byte_order_marks_before_front_matter_are_counted_and_told_with_its_kind(
+        marks: int, opening: str, said: str, tmp_path: Path) -> None:
+    """A second byte order mark before +++ (or {) got neither the mark's hint nor the
+    TOML (JSON) one, and three marks before --- were called "a second one". The marks
+    after the file's own are counted, and the kind of front matter after them named."""
+    path = tmp_path / "m.md"
+    path.write_bytes(b"\xef\xbb\xbf" * marks + f"{opening}\ntitle = 'S'\n+++\n".encode())
+    with pytest.raises(MuscleError) as caught:
+        converter.read(path)
+    assert [(d.line, d.column, d.code, d.message) for d in caught.value.diagnostics] == [
+        (1, 1, "no-front-matter", f"has no front matter (the first line must be ---): it "
+         f"{said}")]
+
+
 def test_fmt_refuses_a_layout_its_comment_keeping_writer_breaks(tmp_path: Path) -> None:
     """ruamel.yaml wrote a null after a map of a null in a commented list as
     ``- a:   -``, which reads as no YAML: fmt said yaml-syntax at a line of its own
