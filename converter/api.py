@@ -254,13 +254,14 @@ def _gone_said() -> Iterator[None]:
 
 
 def _closed_stdout(output: str) -> Diagnostic | None:
-    """``cannot-write`` for standard output (``-``) when it is closed (``sys.stdout``
-    is None in a program started with ``>&-``), as the command line says it."""
+    """``cannot-write`` for standard output (``-``, ``/dev/stdout``) when it is closed
+    (``sys.stdout`` is None in a program started with ``>&-``), as the command line
+    says it."""
     import sys
 
-    from .atomic import is_stdout
+    from .atomic import names_stdout
     from .diagnostics import Diagnostic
-    if is_stdout(output) and (sys.stdout is None or getattr(sys.stdout, "closed", False)):
+    if names_stdout(output) and (sys.stdout is None or getattr(sys.stdout, "closed", False)):
         return Diagnostic(output, None, None, "", "cannot-write",
                           "standard output is closed; give a file name")
     return None

@@ -118,6 +118,12 @@ def is_stdout(path: str | Path) -> bool:
     return os.fspath(path) == STDOUT
 
 
+def names_stdout(path: str | Path) -> bool:
+    """True for ``-`` and for a name of descriptor 1 (``/dev/stdout``, ``/dev/fd/1``):
+    each writes to standard output, and nowhere when it is closed."""
+    return is_stdout(path) or descriptor_named(os.fspath(path)) == 1
+
+
 def output_name(path: str | Path) -> str:
     """How a summary names the output ``path``: ``standard output`` for ``-`` (no
     file of that name is written), else the path as given."""

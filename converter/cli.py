@@ -385,7 +385,9 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
                              flagged_options(context))
     if problem is not None:
         raise refuse(context, problem)
-    if raw_output == "-" and "stdout" in _CLOSED:
+    from .atomic import names_stdout
+
+    if "stdout" in _CLOSED and names_stdout(raw_output):  # (/dev/stdout too)
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
     cache = _cache_dir(cache_dir, no_cache)

@@ -579,6 +579,16 @@ def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
                          "[cannot-write]\n"
 
 
+
+def test_write_to_a_name_of_a_closed_standard_output_says_it_is_closed() -> None:
+    """write(ms, "/dev/stdout", "json") with stdout closed was not refused as "-" is."""
+    program = _CLOSED_STDOUT.replace('"-", "json"', '"/dev/stdout", "json"')
+    ran = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" >&-', sys.executable,
+                          program], cwd=ROOT, capture_output=True, text=True,
+                         check=False, timeout=WAIT)
+    assert ran.stderr == "/dev/stdout: error: standard output is closed; give a file " \
+                         "name [cannot-write]\n"
+
 _INTO_A_GONE_READER = """
 import sys, warnings, converter
 from converter import atomic

@@ -994,6 +994,16 @@ def test_a_closed_standard_stream_is_no_reason_to_fail(tmp_path: Path) -> None:
     assert "Error: standard output is closed; give a file name" in done.stderr
 
 
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1"])
+def test_a_name_of_a_closed_standard_output_is_refused_as_dash_is(
+        name: str, tmp_path: Path) -> None:
+    """-o /dev/stdout with stdout closed wrote into the null device standing in for
+    it, said "wrote 15 muscles" and exited 0; it is refused as -o - is."""
+    done = _closed(1, "convert", str(SAMPLES), "--to", "jsonl", "-o", name, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Error: standard output is closed; give a file name" in done.stderr
+
 @pytest.mark.parametrize(("stream", "broken", "status"), [
     ("stderr", False, 0), ("stderr", True, 1), ("stdout", False, 0), ("stdout", True, 1)])
 def test_validate_into_a_closed_pipe_still_says_whether_the_inputs_are_valid(
