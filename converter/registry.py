@@ -1076,8 +1076,9 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     ``options``, or None. For one file: a name ending in a separator or a dot folder, or
     an existing directory (``output-is-directory``); a name ending like another format's
     file (``output-ending``: ``-o m.jsonl`` for json); standard output for a writer that
-    needs a real file (``output-not-file``). For a directory: standard output (``-``),
-    an existing file (``/dev/null`` too) or a name ending like a file of some format
+    needs a real file (``output-not-file``), or a name of one (``/dev/stdout``), a
+    device or a FIFO. For a directory: standard output (``-``), an existing file
+    (``/dev/null`` too) or a name ending like a file of some format
     (``output-not-directory``). Options are named as the caller names them
     (:func:`spelling`)."""
     def mistake(code: str, message: str) -> Diagnostic:
@@ -1101,6 +1102,11 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         if output == "-" and not fmt.writes_into_streams:
             return mistake("output-not-file", f"{to} cannot write into standard "
                            "output; give a file name")
+        from .atomic import is_special
+
+        if not fmt.writes_into_streams and is_special(Path(output)):  # (/dev/stdout)
+            return mistake("output-not-file", f"{to} cannot write into standard output, "
+                           "a device or a FIFO; give a file name")
         marking = [f.name for f in all_formats() if f is not fmt and f.can_read
                    and f.directory_marker and name == f.directory_marker.lower()]
         if marking:

@@ -284,6 +284,9 @@ def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
     (("jsonl",), "m.json", "--to jsonl writes .jsonl or .ndjson files"),
     (("anki",), "m.db", "m.db is named like a .db file (sqlite)"),
     (("sqlite",), "-", "--to sqlite cannot write into standard output; give a file name"),
+    (("sqlite",), "/dev/stdout", "Error: --to sqlite cannot write into standard output, "
+     "a device or a FIFO; give a file name"),
+    (("sqlite",), "/dev/null", "--to sqlite cannot write into standard output, a device"),
 ])
 def test_an_output_named_as_the_other_kind_is_a_usage_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: tuple[str, ...], output: str,
