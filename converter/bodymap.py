@@ -189,6 +189,16 @@ def xml_text(text: str) -> str:
     return escape(xml_clean(text))
 
 
+_ATTR_SPACES = str.maketrans({"\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+def xml_attr(text: str) -> str:
+    """Text escaped for a quoted XML/HTML attribute: as :func:`xml_text`, with tab,
+    newline and CR as character references, which a parser keeps (written raw, it
+    reads each as a space, and the value no longer matches a CSS selector of it)."""
+    return xml_text(text).translate(_ATTR_SPACES)
+
+
 def label(text: str) -> str:
     """Text for an attribute such as ``aria-label``: escaped, whitespace collapsed."""
     return xml_text(" ".join(text.split()))
@@ -220,7 +230,7 @@ def _image(base_image: str | None, viewbox: ViewBox) -> str:
     if base_image is None or not is_safe_link(base_image):
         return ""
     frame = viewbox.frame
-    return (f'<image class="base-image" href="{xml_text(base_image)}" x="0" y="0" '
+    return (f'<image class="base-image" href="{xml_attr(base_image)}" x="0" y="0" '
             f'width="{number(frame.width)}" height="{number(frame.height)}" '
             'preserveAspectRatio="none"/>\n')
 
@@ -417,13 +427,13 @@ def _target(link: str | None, muscle: Muscle, prolog: bool) -> str:
     if link is None:
         return 'role="img"'
     # (a map file on its own may be embedded: its links lead the whole page)
-    return f'href="{xml_text(link)}"' + (' target="_top"' if prolog else "")
+    return f'href="{xml_attr(link)}"' + (' target="_top"' if prolog else "")
 
 
 def _own(piece: Piece, link: str | None, prolog: bool) -> str:
     """A muscle's own ``<a>``: its name, id and every region (in order, for reading
     back), those drawn later in a lifted piece hidden here."""
-    muscle, slug = piece.muscle, xml_text(piece.muscle.slug)
+    muscle, slug = piece.muscle, xml_attr(piece.muscle.slug)
     hidden, drawn = ' class="lifted"', frozenset(piece.indices)  # (a set: one look-up each)
     polygons = "".join(
         f'<polygon{"" if i in drawn else hidden} points="{points_attr(region)}"/>\n'
@@ -438,7 +448,7 @@ def _lifted(piece: Piece, link: str | None, prolog: bool) -> str:
     hidden from assistive technology (the muscle's own ``<a>`` is its one entry)."""
     focus = "" if link is None else ' tabindex="-1"'
     target = "" if link is None else " " + _target(link, piece.muscle, prolog)
-    return (f'<a class="muscle-lift" data-lift="{xml_text(piece.muscle.slug)}"{target}'
+    return (f'<a class="muscle-lift" data-lift="{xml_attr(piece.muscle.slug)}"{target}'
             f'{focus} aria-hidden="true">\n<title>{xml_text(piece.muscle.title)}</title>\n'
             f"{_piece_polygons(piece)}</a>\n")
 
@@ -684,7 +694,7 @@ def _focus_document(shape: Outline, faint: Sequence[Outline], viewbox: ViewBox,
         _image(base_image, viewbox),
         '<g class="others" fill="#7f8c8d" fill-opacity="0.2" stroke="#7f8c8d" '
         f'stroke-opacity="0.6" stroke-width="1">\n{others}</g>\n',
-        f'<g class="focus" data-slug="{xml_text(shape.slug)}" fill="#d62828" '
+        f'<g class="focus" data-slug="{xml_attr(shape.slug)}" fill="#d62828" '
         f'fill-opacity="0.75" stroke="#7b1010" stroke-width="{FOCUS_OUTLINE:g}">\n'
         f"{shape.polygons}</g>\n",
         "</svg>\n",

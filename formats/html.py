@@ -15,7 +15,7 @@ from typing import Any
 
 from converter import bodymap
 from converter.atomic_folder import atomic_directory, save_text
-from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_text
+from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_attr, xml_text
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
@@ -124,8 +124,8 @@ def page(muscles: Sequence[Muscle], settings: MapSettings, image: str, frame: Vi
         f'<h2 id="muscles-heading"{mark}>{xml_text(words["muscles"])}</h2>\n'
         f"<ul>\n{_list(muscles)}</ul>\n</nav>\n</div>\n",
         f"<h2{mark}>{xml_text(words['image_map'])}</h2>\n",
-        f'<div class="image-map"><img src="{xml_text(image)}" usemap="#muscles" '
-        f'width="{width}" height="{height}" alt="{xml_text(words["map"])}"{mark}/></div>\n',
+        f'<div class="image-map"><img src="{xml_attr(image)}" usemap="#muscles" '
+        f'width="{width}" height="{height}" alt="{xml_attr(words["map"])}"{mark}/></div>\n',
         '<map name="muscles">\n',
         _areas(pieces, settings.link_template, frame, extents), "</map>\n",
         "</main>\n</body>\n</html>\n",
@@ -139,7 +139,7 @@ def _list(muscles: Sequence[Muscle]) -> str:
     for muscle in muscles:
         latin = (f' <span class="latin" lang="la" dir="auto">{xml_text(muscle.latin)}</span>'
                  if muscle.latin else "")
-        name = (f'<a href="#muscle-{xml_text(muscle.slug)}" dir="auto">'
+        name = (f'<a href="#muscle-{xml_attr(muscle.slug)}" dir="auto">'
                 f'{xml_text(muscle.title)}</a>'
                 if muscle.regions else  # (not on the map: nothing there to lead to)
                 f'<span class="unmapped" dir="auto">{xml_text(muscle.title)}</span>')
@@ -160,7 +160,7 @@ def _areas(pieces: Sequence[Piece], link_template: str, frame: ViewBox,
     for piece in reversed(pieces):
         muscle = piece.muscle
         link = bodymap.resolve_link(link_template, muscle.slug)
-        href = f' href="{xml_text(link)}"' if link is not None else ""
+        href = f' href="{xml_attr(link)}"' if link is not None else ""
         boxes = None if extents is None else extents[muscle.slug]
         for i in piece.indices:
             box = None if boxes is None else boxes[i]

@@ -239,6 +239,22 @@ def test_a_lifted_slug_is_escaped_in_the_maps_style() -> None:
         assert "#muscle-x\\7b \\7d \\3c \\2f style\\3e " in sheet
 
 
+
+@pytest.mark.parametrize("space", ["\t", "\n", "\r"])
+def test_a_lifted_slug_with_a_tab_or_line_break_is_matched_by_its_style(space: str) -> None:
+    """A tab, newline or CR in a slug was written raw in the data-lift attribute, which
+    a parser reads as a space, while the sheet's selector kept it: the highlight never
+    matched. The attribute holds it as a character reference, and the two agree."""
+    odd = muscle(f"a{space}b", "10,10,20,10,10,20", "200,0,900,0,200,900")
+    big = muscle("big", "0,0,100,0,0,100")
+    root = parse(bodymap.map_svg([odd, big], bodymap.fit_viewbox([odd, big])))
+    sheet = "".join(e.text or "" for e in root.iter(f"{SVG}style"))
+    selected = {re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), found)
+                for found in re.findall(r'\[data-lift="([^"]*)"\]', sheet)}
+    lifted = {e.get("data-lift") for e in root.iter() if e.get("data-lift") is not None}
+    owned = {e.get("data-slug") for e in root.iter(f"{SVG}a") if e.get("id") == f"muscle-a{space}b"}
+    assert selected == lifted == owned == {f"a{space}b"}
+
 @given(st.text())
 def test_css_escape_keeps_every_character_as_css_reads_it(text: str) -> None:
     escaped = css_escape(bodymap.xml_clean(text))
