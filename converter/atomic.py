@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from .diagnostics import Diagnostic, MuscleError, error
 from .kept_attributes import keep_attributes
-from .made_folders import note
+from .made_folders import note, undo_all
 from .once_written import ENDING as _ENDING
 from .once_written import WRITTEN_ATTRIBUTE as _WRITTEN
 from .once_written import is_default, mark, output_of, placed, resting, say
@@ -368,6 +368,8 @@ def terminable() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
         if output_of(ended) is not None:  # (else it ends saying nothing)
             say(stopped_message(ended))
+        else:  # (the folders made for an output not in place: as Ctrl-C removes them)
+            undo_all()
         os.kill(os.getpid(), ended.signum)  # (the process ends here)
         raise
     finally:

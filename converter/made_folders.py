@@ -17,15 +17,16 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-#: The folders made so far by the write under way in this thread (None: no write notes).
-_MADE: ContextVar[list[Path] | None] = ContextVar("made_folders", default=None)
+#: The folders made so far by the writes under way in this thread, the innermost block's
+#: last (empty: no write notes).
+_MADE: ContextVar[tuple[list[Path], ...]] = ContextVar("made_folders", default=())
 
 
 def note(folder: Path) -> None:
     """Note that this run made ``folder`` (an empty one) for the write under way."""
     made = _MADE.get()
-    if made is not None:
-        made.append(folder)
+    if made:
+        made[-1].append(folder)
 
 
 @contextlib.contextmanager
@@ -35,7 +36,7 @@ def undone_on_failure() -> Iterator[list[Path]]:
     exception goes on. A block within another notes its folders for both."""
     outer = _MADE.get()
     made: list[Path] = []
-    token = _MADE.set(made)
+    token = _MADE.set((*outer, made))
     try:
         yield made
     except BaseException:
@@ -43,8 +44,16 @@ def undone_on_failure() -> Iterator[list[Path]]:
         raise
     finally:
         _MADE.reset(token)
-        if outer is not None:
-            outer.extend(made)
+        if outer:
+            outer[-1].extend(made)
+
+
+def undo_all() -> None:
+    """Remove the folders every write under way in this thread made that are still
+    empty, as each of their :func:`undone_on_failure` blocks would on the way out: for
+    a signal that ends the process before they are left (SIGTERM, SIGHUP)."""
+    for made in reversed(_MADE.get()):
+        remove_empty(made)
 
 
 def remove_empty(folders: list[Path]) -> None:

@@ -14,10 +14,12 @@ from tests.conftest import ROOT, WAIT
 
 
 def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float = 0.0,
-               env: dict[str, str] | None = None) -> bool:
-    """Run ``command``; SIGKILL it ``delay`` seconds after ``writing()`` turns true.
-    True when it was killed while ``writing()`` still held, False when it finished (or
-    got past the write) first."""
+               env: dict[str, str] | None = None,
+               ending: signal.Signals = signal.SIGKILL) -> bool:
+    """Run ``command``; SIGKILL it (or send it ``ending``) ``delay`` seconds after
+    ``writing()`` turns true. True when it was killed while ``writing()`` still held (for
+    another signal than SIGKILL, which lets the run undo what it was writing: when that
+    signal ended it), False when it finished (or got past the write) first."""
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
@@ -27,8 +29,9 @@ def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float 
                 time.sleep(delay)
                 if process.poll() is not None:
                     break
-                process.send_signal(signal.SIGKILL)
-                return process.wait(timeout=WAIT) == -signal.SIGKILL and writing()
+                process.send_signal(ending)
+                ended = process.wait(timeout=WAIT) == -ending
+                return ended and (ending is not signal.SIGKILL or writing())
             time.sleep(0.0005)
         return False
     finally:

@@ -131,6 +131,18 @@ def test_a_killed_anki_run_leaves_nothing_in_the_temporary_folder(corpus: Path,
     assert os.listdir(scratch) == []
 
 
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_a_run_ended_by_a_signal_removes_the_folders_it_made(
+        corpus: Path, tmp_path: Path, ending: signal.Signals) -> None:
+    """SIGTERM or SIGHUP while the output was written ended the process inside the
+    writer, past the block that removes the empty folders the run made for its output
+    (Ctrl-C removed them): ``-o o/sub/m.jsonl`` left ``o/sub``. They are removed."""
+    out = tmp_path / "o" / "sub" / "m.jsonl"
+    killed = kill_while(command(corpus, "jsonl", out, []),
+                        lambda: out.parent.is_dir() and bool(temporaries(out)), ending=ending)
+    assert killed, "the run ended before the signal came"
+    assert os.listdir(tmp_path) == []
+
 def _children(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 

@@ -48,3 +48,16 @@ def test_a_block_within_another_notes_its_folders_for_both(tmp_path: Path) -> No
         assert outer == [tmp_path / "inner"]
         raise OSError
     assert list(tmp_path.iterdir()) == []
+
+
+def test_undo_all_removes_the_folders_of_every_block_under_way(tmp_path: Path) -> None:
+    """What a signal that ends the process at once (SIGTERM) undoes: the empty folders
+    the outer block made and those of the block within it, not yet handed outward."""
+    from converter.made_folders import undo_all
+
+    with undone_on_failure():
+        make_folders(tmp_path / "outer")
+        with undone_on_failure():
+            make_folders(tmp_path / "outer" / "inner" / "deep")
+            undo_all()
+            assert list(tmp_path.iterdir()) == []
