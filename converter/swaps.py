@@ -8,24 +8,33 @@ mix of them. Such a folder is known by its marker (:data:`~converter.marker.DIRE
 its identity, the folder's own (a swap puts another folder at its path) and its
 marker's (a run writing it in place rewrites that), is taken before the read and
 after it (:func:`identities`): where one changed, the read is done again once
-(:func:`steady`), and where it changes again it is one ``changed-while-read`` error.
+(:func:`steady`), and where it changes again it is one ``changed-while-read`` error. A
+folder a run is filling in place (:mod:`~converter.inplace`: its lock held, its marker
+listing names with no digest until its last file is in) is never the same twice: a read
+then is done again too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
 from .diagnostics import Diagnostic, MuscleError
-from .marker import DIRECTORY_MARKER
+from .folder_lock import in_use
+from .marker import DIRECTORY_MARKER, read_marker
 
 #: What tells a folder from the one swapped in at its path: its device and inode, then
 #: its marker's inode, size, modification and change times (None: no such folder).
 Identity = tuple[int, ...] | None
 
 _Read = TypeVar("_Read")
+
+#: The identities of folders seen being filled, each unlike any other (negative).
+_UNSETTLED = itertools.count(-1, -1)
 
 
 def identities(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Identity]:
@@ -48,8 +57,21 @@ def _identity(folder: str) -> Identity:
         marker = os.lstat(os.path.join(folder, DIRECTORY_MARKER))
     except OSError:
         return None
+    if _filling(folder):
+        return (next(_UNSETTLED),)
     return (own.st_dev, own.st_ino, marker.st_ino, marker.st_size, marker.st_mtime_ns,
             marker.st_ctime_ns)
+
+
+def _filling(folder: str) -> bool:
+    """Whether a run is filling ``folder`` in place: it holds the folder's lock, and
+    the marker lists names with no digest (old files and new, as they are put in). A
+    marker of names only with no run holding the lock is an older version's."""
+    with contextlib.suppress(MuscleError):  # (a marker not understood: no run's fill)
+        marker = read_marker(Path(folder))
+        if marker.names and not marker.digests and not marker.every_file:
+            return in_use(folder) is True
+    return False
 
 
 def swapped(before: dict[str, Identity]) -> list[str]:

@@ -97,3 +97,46 @@ def test_a_file_named_in_a_folder_the_tool_wrote_watches_that_folder(
     assert swapped(before) == []
     converter.write(sample_muscles[1:], tmp_path / "pkg", "csv")
     assert swapped(before) == [str(tmp_path / "pkg")]
+
+
+def test_a_folder_read_as_a_run_fills_it_in_place_is_never_some_of_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """A read between the two marker writes of a run filling its folder in place (-o .)
+    saw the same marker before and after, and gave the files put in so far of version 2
+    and the rest of version 1. Such a folder is unsettled: changed-while-read."""
+    import converter.inplace
+
+    out = tmp_path / "md"
+    muscles = sample_muscles[:4]
+    converter.write(_versions(muscles, 1), out, "markdown")
+    monkeypatch.chdir(out)
+    real, got = converter.inplace._put_seen, []
+
+    def put(*args: Any, **kwargs: Any) -> Any:
+        done = real(*args, **kwargs)
+        if not got:  # (after the first file is put in, the others not yet)
+            try:
+                got.append(sorted(m.title for m in converter.read(".")))
+            except converter.MuscleError as exc:
+                got.append([d.code for d in exc.diagnostics])
+        return done
+
+    monkeypatch.setattr(converter.inplace, "_put_seen", put)
+    converter.write(_versions(muscles, 2), ".", "markdown")
+    assert got == [["changed-while-read"]]
+    assert sorted(m.title for m in converter.read(".")) == sorted(
+        m.title for m in _versions(muscles, 2))
+
+
+def test_an_older_versions_marker_of_names_only_is_read_as_settled(
+        tmp_path: Path, sample_muscles) -> None:
+    """A marker listing names with no digest and no run holding the folder's lock is
+    an older version's, not a fill under way: the folder is read once, as it is."""
+    from converter.marker import DIRECTORY_MARKER, marker_text, read_marker
+
+    out = tmp_path / "md"
+    converter.write(sample_muscles, out, "markdown")
+    names = sorted(read_marker(out).names)
+    (out / DIRECTORY_MARKER).write_text(marker_text(names), encoding="utf-8")
+    assert swapped(identities([out])) == []
+    assert len(converter.read(out)) == len(sample_muscles)
