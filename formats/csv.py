@@ -48,6 +48,7 @@ from converter.authoring import (
     Problem,
     body_problem,
     muscle_from_front_matter,
+    too_deep,
     without_reserved,
 )
 from converter.canonical import JsonPlaces, extra_json, load_extra, named_record
@@ -76,7 +77,7 @@ from converter.registry import (
     WriteContext,
     spelling,
 )
-from converter.safety import BadJson, keys_twice, load_json
+from converter.safety import MAX_DEPTH, BadJson, keys_twice, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.spool import SortedSpool
 
@@ -792,6 +793,15 @@ def _not_utf8_row(bad: _NotUtf8Row, header: list[str], slug_at: int,
     return bad.problem._replace(field=column, message=bad.problem.message + lost)
 
 
+def _too_deep_at(data: Any) -> tuple[str, ...] | None:
+    """Where the descriptor ``data`` nests more than :data:`MAX_DEPTH` levels (its own
+    object the first): the key whose value does, () for the whole; None: nowhere."""
+    if isinstance(data, dict):
+        return next(((key,) for key, value in data.items()
+                     if too_deep(value, MAX_DEPTH - 1)), None)
+    return () if too_deep(data, MAX_DEPTH) else None
+
+
 def _field(steps: Sequence[str | int]) -> str:
     """The field that the keys and indexes ``steps`` name (``resources[2].dialect``)."""
     return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps).lstrip(".")
@@ -839,7 +849,7 @@ def _resources(path: Path) -> _Package:
         raise wide
     try:
         text = decode_utf8(raw, str(path))
-        data = load_json(text)
+        data = load_json(text, read_deep=True)  # (however deep: too-deep, at its key)
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else
                 "is neither a .csv sheet nor a data package descriptor (not JSON)")
@@ -850,6 +860,11 @@ def _resources(path: Path) -> _Package:
     if twice:  # (at its last value, as the json format says it)
         raise error(str(path), "duplicate-key", f"duplicate key {twice[0]!r}", twice[0],
                     *(places.find(twice[0]) or (None, None)))
+    deep = _too_deep_at(data)
+    if deep is not None:
+        raise error(str(path), "too-deep", f"is nested deeper than {MAX_DEPTH} levels "
+                    "(counting the descriptor's own object)", _field(deep),
+                    *(places.find_steps(deep) or (None, None)))
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):  # (at the list, else the object or the value)
         raise error(str(path), "bad-package", 'expected an object with a "resources" list',

@@ -994,7 +994,7 @@ def test_unreadable_package_descriptor_is_one_diagnostic(bad: str, tmp_path: Pat
     with pytest.raises(MuscleError) as exc:
         converter.read(pkg / "datapackage.json")
     (diagnostic,) = exc.value.diagnostics
-    assert diagnostic.code == "bad-json"
+    assert (diagnostic.line, diagnostic.field, diagnostic.code) == (1, "a", "too-deep")
 
 
 # ------------------------------------------------------------------ flat sheet
@@ -1665,6 +1665,25 @@ def test_a_broken_or_doubled_descriptor_is_named_as_the_descriptor(
     assert [(d.field, d.code) for d in exc.value.diagnostics] == [
         ("resources", "duplicate-key")]
 
+
+
+@pytest.mark.parametrize("levels", [40, 3000])
+def test_a_descriptor_nested_too_deep_is_too_deep_at_its_key_however_deep(
+        levels: int, tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """A descriptor nested 3,000 deep was "bad-json: nested too deeply" with no line,
+    while one 40 deep was read: both are too-deep at the key, as in a JSON input."""
+    pkg = tmp_path / "pkg"
+    converter.write(sample_muscles[:1], pkg, "csv")
+    descriptor = pkg / "datapackage.json"
+    text = descriptor.read_text(encoding="utf-8").rstrip()
+    assert text.endswith("}")
+    descriptor.write_text(f'{text[:-1]},\n"deep": {"[" * levels}{"]" * levels}\n}}\n',
+                          encoding="utf-8")
+    with pytest.raises(MuscleError) as exc:
+        converter.read(pkg)
+    line = len(text.splitlines()) + 1
+    assert [(d.line, d.field, d.code) for d in exc.value.diagnostics] == [
+        (line, "deep", "too-deep")]
 
 def test_a_problem_is_placed_at_its_row_when_positions_have_gaps(tmp_path: Path) -> None:
     """Positions 1 and 5 are the model's function[0] and [1]: a problem of function[1]
