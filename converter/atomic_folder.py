@@ -869,12 +869,4 @@ def save_text(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if left_out(Path(path), data):
         return
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        written = os.fstat(fd)
-    finally:
-        os.close(fd)
-    note_saved(Path(path), written, data)
+    note_saved(Path(path), make(Path(path), data), data)

@@ -101,14 +101,16 @@ def forget(folder: Path) -> None:
     _BUILDS.pop(os.fspath(folder), None)
 
 
-def make(path: Path, data: bytes) -> None:
-    """Write the file ``path`` with ``data``, as :func:`~converter.atomic_folder.save_text`
-    would have (a file that is there is written over)."""
+def make(path: Path, data: bytes) -> os.stat_result:
+    """Write the file ``path`` with ``data`` (a file that is there is written over), as
+    :func:`~converter.atomic_folder.save_text` does with it: the file's ``fstat`` once
+    written."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        return os.fstat(fd)
     finally:
         os.close(fd)
 

@@ -263,3 +263,17 @@ def test_a_left_out_file_replaced_or_removed_since_is_made_from_its_bytes(
     os.replace(tmp_path / "other", was)
     put_in(made, was, b"bytes", seen)
     assert made.read_bytes() == b"bytes" and not os.path.samefile(made, was)
+
+
+def test_make_writes_over_a_file_and_gives_its_stat_as_save_text_notes_it(
+        tmp_path: Path) -> None:
+    """save_text had its own copy of make's write loop; it calls make now, which gives
+    the stat of the file it wrote (for the digest save_text notes)."""
+    from converter.unmade import make
+
+    target = tmp_path / "page.html"
+    target.write_bytes(b"an older and longer page")
+    seen = make(target, b"new")
+    assert target.read_bytes() == b"new"
+    now = os.stat(target)
+    assert (seen.st_ino, seen.st_size, seen.st_mtime_ns) == (now.st_ino, 3, now.st_mtime_ns)
