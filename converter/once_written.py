@@ -165,10 +165,12 @@ def say(line: str) -> None:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    """The handler once an output is in place: Ctrl-C raises ``KeyboardInterrupt`` as
-    ever while the command runs (the command line says the output was written); past
-    the command, and for SIGTERM and SIGHUP at any time, the run says it was written,
-    then ends at once (status 130, or by that signal)."""
+    """The handler of Ctrl-C, SIGTERM and SIGHUP once an output is in place, and of
+    Ctrl-C past every command the command line runs (:func:`watching`), whatever it
+    wrote: Ctrl-C raises ``KeyboardInterrupt`` as ever while the command runs (the
+    command line says the output was written); past the command, and for SIGTERM and
+    SIGHUP at any time, the run says it was written (``Aborted!`` where it put no output
+    in place), then ends at once (status 130, or by that signal)."""
     if signum == signal.SIGINT and not _STATE.ending:
         raise KeyboardInterrupt
     if not _STATE.said:
