@@ -420,8 +420,11 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
         halfway: Path, tmp_path: Path) -> None:
     """A plugin's update() that raised was passed over without a word (the output
     written whole), and one that called sys.exit() ended the run there, its status and
-    no word, the output not brought up to date. Each is now the output's writer-failed
-    warning naming the format and what it raised, and the output is written whole."""
+    no word, the output not brought up to date; one that returned an int fell back to a
+    full write without a word (its write() returning one is an error), and one that
+    returned a summary once it had deleted the copy it was given left the output as it
+    was, the run saying it was updated. Each is now the output's writer-failed warning
+    naming the format and what went wrong, and the output is written whole."""
     source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
     shutil.copytree(SAMPLES, source)
     convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
@@ -429,43 +432,17 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
     assert _cli(halfway, tmp_path, "", *convert).returncode == 0
     soleus = source / "soleus.md"
     for title, fault, what in (
-            ("Soleus Two", "update-raise", "RuntimeError: update boom"),
+            ("Soleus Two", "update-raise", "failed: RuntimeError: update boom"),
             ("Soleus Three", "update-exit",
-             "it tried to end the program (SystemExit with status 5)"),
-            ("Soleus Four", "update-muscle-error", "no room")):
-        soleus.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}",
-                                 soleus.read_text()))
-        result = _cli(halfway, tmp_path, fault, *convert)
-        assert "Traceback" not in result.stderr
-        assert result.returncode == 0, result.stderr
-        assert [line for line in result.stderr.splitlines()
-                if line.endswith("[writer-failed]")] == [
-            f"{out}: warning: the halfway-update writer's update() failed: {what}; the "
-            "output is written whole instead [writer-failed]"], result.stderr
-        assert f"soleus|{title}\n" in out.read_text()
-        assert len(out.read_text().splitlines()) == 15
-    assert sorted(os.listdir(out.parent)) == ["out.halfup"]
-
-
-def test_a_plugin_update_of_no_summary_or_of_no_copy_left_is_a_warning(
-        halfway: Path, tmp_path: Path) -> None:
-    """A plugin's update() that returned an int fell back to a full write without a word
-    (its write() returning one is an error); one that returned a summary once it had
-    deleted the copy it was given left the output as it was, the run saying it was
-    updated. Each is now the output's writer-failed warning, the output written whole."""
-    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
-    shutil.copytree(SAMPLES, source)
-    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
-               "--cache-dir", str(tmp_path / "cache"))
-    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
-    soleus = source / "soleus.md"
-    for title, fault, what in (
-            ("Soleus Two", "update-int", "returned int, not a summary (a str or None)"),
-            ("Soleus Three", "update-deleted", "returned a summary, but the copy of the "
+             "failed: it tried to end the program (SystemExit with status 5)"),
+            ("Soleus Four", "update-muscle-error", "failed: no room"),
+            ("Soleus Five", "update-int", "returned int, not a summary (a str or None)"),
+            ("Soleus Six", "update-deleted", "returned a summary, but the copy of the "
              "output it was given is gone (not a file)")):
         soleus.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}",
                                  soleus.read_text()))
         result = _cli(halfway, tmp_path, fault, *convert)
+        assert "Traceback" not in result.stderr
         assert result.returncode == 0, result.stderr
         assert [line for line in result.stderr.splitlines()
                 if line.endswith("[writer-failed]")] == [

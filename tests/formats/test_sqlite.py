@@ -1871,6 +1871,18 @@ def test_a_pruned_muscle_leaves_no_row_in_a_table_made_again_without_its_foreign
     assert ([m.slug for m in found], problems) == (["m"], [])
 
 
+def _untyped(db: Path, table: str, then: str) -> None:
+    """Make ``table`` of ``db`` again without column types (its key and foreign key
+    kept), as another program may, then run ``then`` (``{table}``: its name) on it."""
+    listed, made = _WITHOUT_FOREIGN_KEY[table]
+    parent = ("(muscle, region) REFERENCES regions (muscle, position)" if table == "points"
+              else "(muscle) REFERENCES muscles (slug)")
+    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({made}, FOREIGN KEY "
+               f"{parent} ON DELETE CASCADE); INSERT INTO copied SELECT {listed} FROM {table}; "
+               f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
+               + then.format(table=table) + ";")
+
+
 @pytest.mark.parametrize("table", sorted(_WITHOUT_FOREIGN_KEY))
 @pytest.mark.parametrize("changed", [True, False], ids=["changed", "unchanged"])
 def test_a_write_of_a_muscle_replaces_its_rows_that_name_it_by_a_number(
@@ -1884,13 +1896,7 @@ def test_a_write_of_a_muscle_replaces_its_rows_that_name_it_by_a_number(
     five = Muscle(slug="5", title="Five", origin=texts, functions=(Function(texts),),
                   exercises=("a",), regions=(Region(((0, 0), (10, 0), (10, 10))),))
     write([five], db)
-    listed, made = _WITHOUT_FOREIGN_KEY[table]
-    parent = ("(muscle, region) REFERENCES regions (muscle, position)" if table == "points"
-              else "(muscle) REFERENCES muscles (slug)")
-    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({made}, FOREIGN KEY "
-               f"{parent} ON DELETE CASCADE); INSERT INTO copied SELECT {listed} FROM {table}; "
-               f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
-               f"UPDATE {table} SET muscle = 5;")
+    _untyped(db, table, "UPDATE {table} SET muscle = 5")
     assert query(db, f"SELECT DISTINCT typeof(muscle) FROM {table}") == [("integer",)]
     written = replace(five, origin=LocalizedText({"en": "Word"}), functions=(
         Function(LocalizedText({"en": "Word"})),)) if changed else five
@@ -1913,13 +1919,7 @@ def test_a_prune_keeps_the_rows_that_name_a_kept_muscle_by_a_number(
             f"---\ntitle: T{name}\norigin:\n  en: Text\nfunction:\n  - short:\n      en: F\n"
             "exercises:\n  - a\ncoords:\n  - \"0,0,10,0,10,10\"\n---\n", encoding="utf-8")
     assert _cli_sqlite(db, str(tmp_path / "a"), str(tmp_path / "b"))[0] == 0
-    listed, made = _WITHOUT_FOREIGN_KEY[table]
-    parent = ("(muscle, region) REFERENCES regions (muscle, position)" if table == "points"
-              else "(muscle) REFERENCES muscles (slug)")
-    _shell(db, f"PRAGMA legacy_alter_table = ON; CREATE TABLE copied ({made}, FOREIGN KEY "
-               f"{parent} ON DELETE CASCADE); INSERT INTO copied SELECT {listed} FROM {table}; "
-               f"DROP TABLE {table}; ALTER TABLE copied RENAME TO {table}; "
-               f"UPDATE {table} SET muscle = 5 WHERE muscle = '5';")
+    _untyped(db, table, "UPDATE {table} SET muscle = 5 WHERE muscle = '5'")
     before = {name: sorted(query(db, f"SELECT * FROM {name}"), key=repr)
               for name in _WITHOUT_FOREIGN_KEY}
     assert query(db, f"SELECT count(*) FROM {table} WHERE typeof(muscle) = 'integer'")[0][0]
