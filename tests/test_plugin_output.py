@@ -335,17 +335,26 @@ def test_a_plugin_writer_failing_on_a_file_of_its_own_is_named(
     assert os.listdir(out.parent) == ["out.half"]
 
 
+def _converted(halfway: Path, tmp_path: Path, to: str, out: Path
+               ) -> tuple[Path, Path, tuple[str, ...]]:
+    """The samples copied into ``tmp_path``, converted once ``--to`` the plugin format
+    ``to`` into ``out`` with a cache: the copy, ``out`` and the command line's words."""
+    source = tmp_path / "samples"
+    shutil.copytree(SAMPLES, source)
+    convert = ("convert", str(source), "--to", to, "-o", str(out),
+               "--cache-dir", str(tmp_path / "cache"))
+    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    return source, out, convert
+
+
 def test_a_plugin_update_killed_part_way_leaves_the_earlier_output(
         halfway: Path, tmp_path: Path) -> None:
     """A plugin's update() was given the output itself: a run killed while it rewrote
     it in place left the output cut short. It is now given a copy beside the output
     (named as it is), put in place once it returns a summary, so the output stays
     whole; an update that returns brings it up to date as before."""
-    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
-    shutil.copytree(SAMPLES, source)
-    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
-               "--cache-dir", str(tmp_path / "cache"))
-    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    source, out, convert = _converted(halfway, tmp_path, "halfway-update",
+                                      tmp_path / "site" / "out.halfup")
     soleus = source / "soleus.md"
     for title, fault in (("Soleus Two", ""), ("Soleus Three", "killed"),
                          ("Soleus Four", "")):
@@ -425,11 +434,8 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
     returned a summary once it had deleted the copy it was given left the output as it
     was, the run saying it was updated. Each is now the output's writer-failed warning
     naming the format and what went wrong, and the output is written whole."""
-    source, out = tmp_path / "samples", tmp_path / "site" / "out.halfup"
-    shutil.copytree(SAMPLES, source)
-    convert = ("convert", str(source), "--to", "halfway-update", "-o", str(out),
-               "--cache-dir", str(tmp_path / "cache"))
-    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    source, out, convert = _converted(halfway, tmp_path, "halfway-update",
+                                      tmp_path / "site" / "out.halfup")
     soleus = source / "soleus.md"
     for title, fault, what in (
             ("Soleus Two", "update-raise", "failed: RuntimeError: update boom"),
@@ -461,11 +467,7 @@ def test_a_plugin_writing_a_folder_is_written_whole_not_updated(
     that could patch the last one writes the folder whole, as a full run does (and as
     the project's own writers of folders do), and the swap keeps each file of the same
     bytes as the file it was: only the changed muscle's file is new."""
-    source, out = tmp_path / "samples", tmp_path / "out"
-    shutil.copytree(SAMPLES, source)
-    convert = ("convert", str(source), "--to", "halfway-folder", "-o", str(out),
-               "--cache-dir", str(tmp_path / "cache"))
-    assert _cli(halfway, tmp_path, "", *convert).returncode == 0
+    source, out, convert = _converted(halfway, tmp_path, "halfway-folder", tmp_path / "out")
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("*.txt")}
     soleus = source / "soleus.md"
     soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
