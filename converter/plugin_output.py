@@ -78,7 +78,7 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
             if os.path.isfile(made) and stdout:
                 _to_stdout(made, out)
             elif os.path.isfile(made):
-                _put_in(made, target, companions)
+                _put_in(made, target, companions, _beside(fmt, out, made))
         finally:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(folder, ignore_errors=True)
@@ -225,29 +225,32 @@ def _named_as(made: Path, out: Path) -> Iterator[None]:
         raise MuscleError(named) from None
 
 
-def _beside(fmt: Format, out: Path, target: Path) -> list[str]:
-    """The names of the files ``fmt`` reads with the file ``target``, the output ``out``
-    with its links followed (:meth:`~converter.registry.Format.companions`: its failure
-    is the output's ``writer-failed``), that are in its folder: those that go with it to
-    and from a third party's writer."""
+def _beside(fmt: Format, out: Path, path: Path) -> list[str]:
+    """The names of the files ``fmt`` reads with the file ``path`` (the output ``out``
+    with its links followed, or the file its writer made), that are in its folder
+    (:meth:`~converter.registry.Format.companions`: its failure is the output's
+    ``writer-failed``): those that go with it to and from a third party's writer."""
     return sorted({os.path.basename(p) for p in map(os.fspath,
-                                                     output_companions(fmt, out, target))
-                   if os.path.dirname(os.path.abspath(p)) == os.fspath(target.parent)
-                   and os.path.basename(p) != target.name})
+                                                     output_companions(fmt, out, path))
+                   if os.path.dirname(os.path.abspath(p)) == os.fspath(path.parent)
+                   and os.path.basename(p) != path.name})
 
 
-def _put_in(made: Path, target: Path, companions: list[str]) -> None:
+def _put_in(made: Path, target: Path, old: list[str], new: list[str]) -> None:
     """The file ``made`` put in place of ``target`` (synced, ``target``'s mode kept;
-    ``target`` left as it is when it holds the same bytes), with the ``companions``
-    (names of files beside each) in ``made``'s folder; those beside ``target`` that
-    are not there are removed (they were the old file's). Until ``target`` is
-    replaced, its companions are as they were: a failure leaves them so."""
+    ``target`` left as it is when it holds the same bytes), with its companions ``new``
+    (names of files beside it) that are in ``made``'s folder. In this order, so that
+    no file is ever beside a companion of the other one: the files beside ``target``
+    named in ``old`` (its own companions) or ``new`` are moved away (they were the old
+    file's), ``target`` is replaced, then the new companions are moved in. Until
+    ``target`` is replaced its companions are as they were: a failure leaves them so."""
     aside = Path(tempfile.mkdtemp(dir=made.parent))
-    for name in companions:
+    for name in new:
         with contextlib.suppress(FileNotFoundError):
             _sync(made.parent / name)
     with signals_held():  # (a signal meanwhile would part the file from its companions)
-        moved = [name for name in companions if _moved(target.parent / name, aside / name)]
+        moved = [name for name in sorted({*old, *new})
+                 if _moved(target.parent / name, aside / name)]
         try:
             with atomic_path(target) as tmp:
                 os.replace(made, tmp)
@@ -255,7 +258,7 @@ def _put_in(made: Path, target: Path, companions: list[str]) -> None:
             for name in moved:
                 os.replace(aside / name, target.parent / name)
             raise
-        for name in companions:
+        for name in new:
             _moved(made.parent / name, target.parent / name)
 
 

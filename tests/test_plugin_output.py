@@ -9,7 +9,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -752,3 +752,149 @@ def test_a_plugins_companions_failing_for_its_output_is_the_writers_error(
                   "out.compy", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert len((tmp_path / "out.compy").read_text().splitlines()) == 15
+
+
+class _PlainListed(_Plain):
+    """A format of no package whose file names its companions on its first line."""
+
+    name = "plain-listed-test"
+
+    def companions(self, path: Path) -> list[Path]:
+        if not path.is_file():
+            return []
+        return [path.with_name(name) for name in path.read_text().splitlines()[0].split()]
+
+
+def _listed(folder: Path, age: str, names: str) -> None:
+    """An ``out.plain`` of ``_PlainListed`` in ``folder`` naming the companions
+    ``names``, each written, every file saying its ``age`` on its last line."""
+    (folder / "out.plain").write_text(f"{names}\n{age}\n")
+    for name in names.split():
+        (folder / name).write_text(f"{name}\n{age}\n")
+
+
+def _renames(monkeypatch: pytest.MonkeyPatch, folder: Path,
+             each: Callable[[], None]) -> list[tuple[str, str]]:
+    """The renames into and out of ``folder`` (of files not named as temporaries, which
+    begin with a dot) from now on, as ``("in", name)`` or ``("away", name)``, in order;
+    ``each`` called after each of them."""
+    done: list[tuple[str, str]] = []
+    replace = os.replace
+
+    def recorded(source: str | Path, target: str | Path) -> None:
+        replace(source, target)
+        seen = len(done)
+        for way, path in (("away", Path(source)), ("in", Path(target))):
+            if path.parent == folder and not path.name.startswith("."):
+                done.append((way, path.name))
+        if len(done) > seen:
+            each()
+
+    monkeypatch.setattr(os, "replace", recorded)
+    return done
+
+
+def test_no_output_is_ever_beside_companions_of_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The companions a plugin's output file goes with were named by the old output
+    alone: a companion the new file names and the old one did not was left in the
+    temporary folder (gone with it), and a stale file of that name beside the output
+    stayed by the new file, read as its own. The new file's are now named by it too.
+    Those beside the output are all moved away first, then the file goes in, then its
+    own companions: after each rename, every companion the output names beside it is
+    of its age."""
+    _listed(tmp_path, "old", "a.part b.part")
+    (tmp_path / "c.part").write_text("c.part\nstale\n")
+
+    def of_one_age() -> None:
+        names, age = (tmp_path / "out.plain").read_text().splitlines()
+        beside = {name: (tmp_path / name).read_text().splitlines()[-1]
+                  for name in names.split() if (tmp_path / name).exists()}
+        assert set(beside.values()) <= {age}, (age, beside)
+
+    renames = _renames(monkeypatch, tmp_path, of_one_age)
+    with writer_output(_PlainListed(), tmp_path / "out.plain", {}) as given:
+        _listed(given.parent, "new", "a.part c.part")
+    assert renames == [("away", "a.part"), ("away", "b.part"), ("away", "c.part"),
+                       ("in", "out.plain"), ("in", "a.part"), ("in", "c.part")]
+    assert sorted(os.listdir(tmp_path)) == ["a.part", "c.part", "out.plain"]
+    assert {p.read_text() for p in tmp_path.iterdir()} == {
+        "a.part c.part\nnew\n", "a.part\nnew\n", "c.part\nnew\n"}
+
+
+class _PlainWal(_Plain):
+    """A format of no package whose files are SQLite databases with a -wal beside."""
+
+    name = "plain-wal-test"
+
+    def companions(self, path: Path) -> list[Path]:
+        return [path.with_name(path.name + "-wal")]
+
+
+def _wal_database(path: Path, tables: tuple[str, ...], age: str) -> None:
+    """A SQLite database at ``path`` in WAL mode with the ``tables``, a row of the
+    first saying ``age`` in the database itself and one in its -wal: a reader that
+    closes last leaves it there (as :data:`_HALFWAY`'s ``close``)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    for table in tables:
+        conn.execute(f"CREATE TABLE {table} (slug TEXT PRIMARY KEY, title TEXT)")
+    conn.execute(f"INSERT INTO {tables[0]} VALUES ('main', '{age}')")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute(f"INSERT INTO {tables[0]} VALUES ('wal', '{age}')")
+    conn.commit()
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    reader.execute(f"SELECT count(*) FROM {tables[0]}").fetchone()
+    conn.close()
+    reader.close()
+
+
+def _seen(files: dict[str, Path], scratch: Path) -> object:
+    """What SQLite reads of the database whose ``files`` (by name: ``out.db`` and
+    perhaps ``out.db-wal``) are copied into the new folder ``scratch``: its rows, or
+    the error that it is damaged."""
+    scratch.mkdir()
+    for name, path in files.items():
+        shutil.copyfile(path, scratch / name)
+    conn = sqlite3.connect(scratch / "out.db")
+    try:
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return "damaged"
+        return sorted(conn.execute("SELECT slug, title FROM t"))
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def test_a_reader_between_the_renames_sees_a_database_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SQLite reader that opens a plugin's output between any two of the renames
+    that put the new database and its -wal in place reads the old database or the
+    new one (perhaps without what its -wal holds), never the new file with the old
+    -wal, which SQLite reads as a damaged database (checked first)."""
+    site, made = tmp_path / "site", tmp_path / "made"
+    site.mkdir()
+    made.mkdir()
+    _wal_database(site / "out.db", ("t",), "old")
+    _wal_database(made / "out.db", ("t", "u"), "new")
+    mixed = {"out.db": made / "out.db", "out.db-wal": site / "out.db-wal"}
+    assert _seen(mixed, tmp_path / "mixed") == "database disk image is malformed"
+    whole = {f"{age}{'' if wal else ' without its -wal'}": [
+        ("main", age), *([("wal", age)] if wal else [])]
+        for age in ("old", "new") for wal in (True, False)}
+    seen: list[object] = []
+
+    def read() -> None:
+        files = {name: site / name for name in ("out.db", "out.db-wal")
+                 if (site / name).exists()}
+        rows = _seen(files, tmp_path / f"seen{len(seen)}")
+        seen.append(next((name for name, kept in whole.items() if kept == rows), rows))
+
+    renames = _renames(monkeypatch, site, read)
+    with writer_output(_PlainWal(), site / "out.db", {}) as given:
+        for name in ("out.db", "out.db-wal"):
+            shutil.copyfile(made / name, given.parent / name)
+    assert renames == [("away", "out.db-wal"), ("in", "out.db"), ("in", "out.db-wal")]
+    assert seen == ["old without its -wal", "new without its -wal", "new"]
