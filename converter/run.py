@@ -206,7 +206,7 @@ class _Incremental:
         self.parsed = 0  # files patch() parsed
         #: The output's signature taken as soon as this run wrote it: what the run is
         #: recorded with, so that another run's output renamed over it since is no
-        #: output of this run (and is never replayed as one).
+        #: output of this run (and is never replayed as one); "" without a cache.
         self.written: str | None = None
         #: Standard output, a device or a FIFO holds nothing to keep or bring up to date:
         #: such a run is written every time (its files still come from the cache).
@@ -231,8 +231,10 @@ class _Incremental:
                                 if self.beside else ())
 
     def mark_written(self) -> None:
-        """Note the output as this run just wrote it (see :attr:`written`)."""
-        self.written = self._output()
+        """Note the output as this run just wrote it (see :attr:`written`); without a
+        cache only that it was written: no record would take its signature, whose taking
+        walks an output folder and asks the format's companions() of it once more."""
+        self.written = self._output() if self.cache is not None else ""
 
     def _ours(self) -> str:
         return self.written if self.written is not None else self._output()
