@@ -335,10 +335,11 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: 
     output in place (see :func:`~converter.once_written.mark`): there was no folder
     (``tmp`` is it now), or one of the very same files (``tmp`` is removed, and no file
     left unmade was made); else what was linked (see :func:`_identities`)."""
+    others: list[str] = []
     if path.exists():
         with contextlib.suppress(MuscleError):  # (another run may have written it since
             marker = read_marker(path)  # the run began: its marker says what is whose)
-        _keep_others(path, tmp, written, marker)
+        others = _others(path, written, marker)
     digests = {**digests_of(tmp, [name for name in written if name not in unmade]),
                **{name: each.digest for name, each in unmade.items()}}
     (tmp / DIRECTORY_MARKER).write_text(marker_text(written, digests), encoding="utf-8")
@@ -352,10 +353,12 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: 
         with held_once_written(shown):
             os.rename(tmp, path)
         return None
-    if _keep_times(tmp, path, alike, held):  # (nothing changed: the folder is left as
-        mark(shown)  # it is)
+    if _keep_times(tmp, path, alike, held | set(others)):  # (nothing changed: the
+        mark(shown)  # folder is left as it is, its others' files not even linked)
         shutil.rmtree(tmp)
         return None
+    for name in others:
+        _keep_entry(path / name, tmp / name)
     for name in sorted(held):
         put_in(tmp / name, path / name, unmade[name].data, hashed.looks[name])
     return _identities(tmp, set(os.listdir(tmp)) - {*written, DIRECTORY_MARKER})
@@ -556,7 +559,7 @@ def _is_folder(path: Path) -> bool:
 
 def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | None]:
     """The identity of each of ``names`` in ``folder`` and of all below them, by their
-    paths from ``folder``: what :func:`_keep_others` put there."""
+    paths from ``folder``: what :func:`_prepared` linked there (see :func:`_others`)."""
     found: dict[str, _Identity | None] = {}
     for name in names:
         found[name] = _identity(folder / name)
@@ -572,7 +575,7 @@ def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | Non
 def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
                 linked: dict[str, _Identity | None]) -> list[str]:
     """Move into ``new``, just swapped in, what someone else changed or added in the
-    folder ``old`` it replaced since :func:`_keep_others` linked their files into ``new``
+    folder ``old`` it replaced since :func:`_prepared` linked their files into ``new``
     (an editor's save, a note added, in a folder of notes too): each entry of theirs in
     ``old`` that is not the very one ``linked`` put in ``new``. The tool's files (those
     ``old``'s marker lists, and those this run ``written``) are never carried; an entry
@@ -687,7 +690,7 @@ def _hashed_alike(digests: Mapping[str, str], hashed: _Hashed, old: Path) -> set
 
 
 def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset(),
-                unmade: AbstractSet[str] = frozenset()) -> bool:
+                later: AbstractSet[str] = frozenset()) -> bool:
     """Whether the trees ``new`` and ``old`` are the same (the same names, links and
     bytes), so that ``old`` may be left as it is; when they are not, each file below
     ``new`` that holds the bytes of the same file below ``old`` is made that file (its
@@ -695,12 +698,13 @@ def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset(),
     ``rsync`` or a file watcher sees only the files that changed, and a file replaced
     takes the mode of the one it replaces. ``alike``: names at the top of ``new`` known
     to hold the bytes of the file of that name in ``old`` (:func:`_hashed_alike`);
-    ``unmade``: those of them the run did not make (linked in after, where the trees
-    are not the same)."""
+    ``later``: names at the top of ``old`` that ``new`` is given only where the trees
+    are not the same (those of ``alike`` the run did not make, and what someone else
+    put in ``old``, see :func:`_others`)."""
     same, kept = True, []
     for folder, folders, files in os.walk(new):
         before = old / os.path.relpath(folder, new)
-        left = list(unmade) if folder == str(new) else []
+        left = list(later) if folder == str(new) else []
         try:
             same = same and sorted(os.listdir(before)) == sorted(folders + files + left)
         except OSError:
@@ -725,9 +729,9 @@ def _keep_times(new: Path, old: Path, alike: AbstractSet[str] = frozenset(),
 def _keep_file(made: Path, was: Path) -> None:
     """Put the file ``was``, which holds the bytes of ``made``, in ``made``'s place: the
     same file, with its mode, owner and times (a hard link; where none can be made,
-    ``made`` takes what it can of them). A file kept for someone else (see
-    :func:`_keep_others`) is linked already: it is left alone, as is any file this run
-    may not change (someone else's in a shared folder)."""
+    ``made`` takes what it can of them). A file that is ``was`` already is left
+    alone, as is any file this run may not change (someone else's in a shared
+    folder)."""
     try:
         if os.path.samefile(made, was):
             return
@@ -772,15 +776,17 @@ def _runs_under_way(folder: Path) -> list[Path]:
             if is_temporary(name, built_in) and in_use(folder / name)]
 
 
-def _keep_others(old: Path, new: Path, written: Iterable[str], marker: Marker) -> None:
-    """Give the folder ``new``, about to replace ``old``, what someone else put in
-    ``old`` (the files and folders its last write did not make, as its ``marker`` says,
-    and the run's sources it made, see :func:`_tools`, unless this one ``written`` makes
-    them again), as hard links (copies where links
-    cannot be made): ``old`` stays whole until it is replaced."""
+def _others(old: Path, written: Iterable[str], marker: Marker) -> list[str]:
+    """The names of what someone else put in the folder ``old`` (the files and folders
+    its last write did not make, as its ``marker`` says, and the run's sources it made,
+    see :func:`~converter.sources_kept.tool_files`, unless this run ``written`` makes
+    them again), sorted: a folder about to replace ``old`` is given them as hard links
+    (copies where links cannot be made, see :func:`_keep_entry`), so that ``old``
+    stays whole until it is replaced. They are linked only where the folder is
+    replaced: a link, made and removed, changes a file's ctime, and a run's sources
+    among them would never be replayed from the cache."""
     ours = tool_files(old, marker) | set(written) | {DIRECTORY_MARKER} | _runs_own(old)
-    for name in sorted(set(os.listdir(old)) - ours):
-        _keep_entry(old / name, new / name)
+    return sorted(set(os.listdir(old)) - ours)
 
 
 def _runs_own(folder: Path) -> set[str]:
@@ -795,7 +801,7 @@ def _runs_own(folder: Path) -> set[str]:
 
 def _keep_entry(source: Path, target: Path) -> None:
     """Link the entry ``source`` of someone else's, a folder with all below it, to
-    ``target`` (see :func:`_keep_others`). One removed or replaced meanwhile is passed
+    ``target`` (see :func:`_others`). One removed or replaced meanwhile is passed
     over, what was linked of it removed again (its owner removed it; what replaced it is
     carried over after the swap, see :func:`_carry_over`); one that cannot be kept (not
     readable) is one ``cannot-write`` naming it, as nothing of theirs may be lost."""

@@ -532,6 +532,34 @@ def _pages(out: Path) -> None:
         (folder / "same.html").write_text("same")
 
 
+def test_a_folder_written_the_same_leaves_the_users_files_untouched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run writing the same pages linked the user's files into the folder it built,
+    then removed it: each file's ctime changed, and a run reading them (its sources)
+    was never replayed from the cache. They are linked only where the folder is
+    replaced."""
+    out = tmp_path / "site"
+    _pages(out)
+    (out / "notes.txt").write_text("mine")
+    linked: list[str] = []
+    real = converter.atomic_folder._link_or_copy
+
+    def linking(source: str | Path, target: str | Path) -> None:
+        linked.append(os.path.basename(source))
+        real(source, target)
+
+    monkeypatch.setattr(converter.atomic_folder, "_link_or_copy", linking)
+    with converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("old")
+        (folder / "same.html").write_text("same")
+    assert linked == []
+    with converter.atomic_folder.atomic_directory(out) as folder:
+        (folder / "index.html").write_text("new")
+    assert linked == ["notes.txt"]
+    assert sorted(os.listdir(out)) == [".muscle-convert", "index.html", "notes.txt"]
+    assert (out / "notes.txt").read_text() == "mine"
+
+
 @pytest.mark.parametrize("edited", ["index.html", "same.html"])
 def test_a_page_of_the_tools_edited_after_the_check_is_not_replaced(
         edited: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1240,6 +1240,32 @@ def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
         "convert", ".", "--to", "html", "-o", ".", "-j", "1")[1]
 
 
+def test_sources_in_the_output_folder_named_from_outside_are_replayed(
+        tmp_path: Path) -> None:
+    """``convert content --to html -o content`` linked the folder's sources into the
+    folder it built, then removed that folder, its output the same: each run changed
+    the sources' ctime, and no run was ever replayed (``-o .`` from inside the folder
+    was). A second run with nothing changed is replayed, its output a fresh run's."""
+    source, content = tmp_path / "src", tmp_path / "content"
+    source.mkdir()
+    for name in ("soleus.md", "deltoideus.md"):
+        shutil.copy(SAMPLES / name, source)
+    assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
+    age(content)
+    assert "[sources-kept]" in convert(content, content, "html")[1]
+
+    def html(folder: Path, *extra: str) -> tuple[int, str, dict[str, bytes]]:
+        code, said = convert(folder, folder, "html", *extra)
+        return code, said, {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    fresh_folder = tmp_path / "fresh"
+    shutil.copytree(content, fresh_folder, symlinks=True)
+    fresh = html(fresh_folder, "--no-cache")
+    first, again = html(content), html(content)
+    assert "up to date" not in first[1] and "OUT: up to date" in again[1]
+    assert first[0] == again[0] == fresh[0] == 0 and first[2] == again[2] == fresh[2]
+
+
 @pytest.mark.parametrize("to", ["svg", "html"])
 @pytest.mark.parametrize("link", ["../body.png?v=2", "../body.png#top"])
 def test_a_base_image_link_with_a_query_or_fragment_is_watched_where_it_is_looked_for(
