@@ -26,7 +26,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
@@ -70,13 +69,6 @@ def diagram_size(size: str | None) -> tuple[int, int] | None:
 
 
 # ---- geometry -----------------------------------------------------------------------
-
-def area2(points: Sequence[Point]) -> Fraction:
-    """Twice the signed area (shoelace), exact."""
-    pts = [(Fraction(x), Fraction(y)) for x, y in points]
-    return sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
-                                                                 strict=True)), Fraction(0))
-
 
 #: The decimal places the geometry honours: far past what any renderer tells apart (a
 #: double holds about 16 significant digits), and cheap. A coordinate with more is

@@ -27,7 +27,6 @@ from converter.lint import (
     CorpusLint,
     Fingerprint,
     _integers,
-    area2,
     check_muscle,
     is_collinear,
     parse_size,
@@ -35,8 +34,9 @@ from converter.lint import (
 )
 from converter.locator import Locator
 from converter.model import Function, LocalizedText, Muscle, Region
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 from tests.strategies import muscles
+from tests.test_architecture import imported_modules
 
 
 def poly(coords: str) -> tuple:
@@ -126,11 +126,30 @@ def test_a_coordinate_no_browser_can_draw_is_an_error_at_its_region(
 
 # ---- geometry -------------------------------------------------------------------------
 
-def test_area2_is_exact_and_signed() -> None:
-    assert area2(poly("0,0,10,0,10,10,0,10")) == 200
-    assert area2(poly("0,0,0,10,10,10,10,0")) == -200
-    assert area2(poly("0,0,0.1,0,0,0.1")) == Fraction(1, 100)
-    assert area2(poly("0,0,5,5,10,10")) == 0
+def twice_area(points: tuple) -> Fraction:
+    """Twice the signed area (shoelace) in Fractions: an oracle, slow and exact."""
+    pts = [(Fraction(x), Fraction(y)) for x, y in points]
+    return sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1],
+                                                                 strict=True)), Fraction(0))
+
+
+@pytest.mark.parametrize(("coords", "twice"), [
+    ("0,0,10,0,10,10,0,10", 200), ("0,0,0,10,10,10,10,0", -200),
+    ("0,0,0.1,0,0,0.1", Fraction(1, 100)), ("0,0,0.25,0.5,0.5,1.0000000001", Fraction(
+        1, 4 * 10 ** 10)), ("0,0,5,5,10,10", 0)])
+def test_zero_area_is_told_exactly_either_way_round(coords: str, twice: Fraction) -> None:
+    """What the zero-area lint asks (:func:`is_collinear`, on the points scaled to
+    integers) is exact: a sliver of a tiny area is no line, in either direction."""
+    points = poly(coords)
+    assert twice_area(points) == twice
+    assert is_collinear(points) == (twice == 0) == is_collinear(points[::-1])
+
+
+def test_the_geometry_does_no_fraction_arithmetic() -> None:
+    """The lints' geometry is exact on integers (the points scaled once, see
+    :func:`_integers`); ``lint.area2`` still summed Fractions, in no run (only tests
+    called it). Its check is :func:`is_collinear`'s, tested above."""
+    assert "fractions" not in imported_modules(ROOT / "converter" / "lint.py")
 
 
 @pytest.mark.parametrize("coords", ["0,0,5,5,10,10", "3,3,3,3,3,3", "0,0,10,0,5,0,20,0",
@@ -325,7 +344,7 @@ def test_check_muscle_geometry() -> None:
 
 def test_bow_tie_with_zero_signed_area_is_reported_as_crossing() -> None:
     points = poly(NOT_SIMPLE["bow-tie"])
-    assert area2(points) == 0
+    assert twice_area(points) == 0 and not is_collinear(points)
     assert codes(check_muscle(muscle(regions=(Region(points),)), "m.md")) == [
         ("coords[0]", "polygon-self-intersecting", "error")]
 
