@@ -126,7 +126,11 @@ def _segments_touch(a: IntPoint, b: IntPoint, c: IntPoint, d: IntPoint) -> bool:
 
 def is_collinear(points: Sequence[Point]) -> bool:
     """True when every point lies on one line (or all coincide): no area at all."""
-    pts = _integers(points)
+    return _collinear(_integers(points))
+
+
+def _collinear(pts: list[IntPoint]) -> bool:
+    """:func:`is_collinear` of points scaled to integers (:func:`_integers`)."""
     if len(pts) < 3:
         return True
     first = pts[0]
@@ -139,9 +143,13 @@ def self_intersects(points: Sequence[Point]) -> bool:
     back onto each other, or two non-adjacent edges touch or cross (exact arithmetic,
     O(n log n) sweep)."""
     pts = _integers(points)
+    return not (len(pts) >= 3 and _star_shaped(pts)) and _not_simple(pts)
+
+
+def _not_simple(pts: list[IntPoint]) -> bool:
+    """:func:`self_intersects` of points scaled to integers (:func:`_integers`),
+    without its fast proof (:func:`_star_shaped`): for points it failed on."""
     n = len(pts)
-    if n >= 3 and _star_shaped(pts):
-        return False
     if n < 3 or len(set(pts)) < n:  # fewer than 3 points can only fold back
         return True
     for i in range(n):
@@ -237,12 +245,13 @@ def check_muscle(muscle: Muscle, path: str, size: tuple[int, int] | None = None,
 
     for i, region in enumerate(muscle.regions):
         where = f"coords[{i}]"
-        if len(region.points) >= 3 and _star_shaped(_integers(region.points)):
+        pts = _integers(region.points)  # (scaled once for every check below)
+        if len(pts) >= 3 and _star_shaped(pts):
             pass  # simple, with an area: the usual case, proven at once
-        elif is_collinear(region.points):
+        elif _collinear(pts):
             add(where, "polygon-zero-area", "polygon has zero area (its points lie on "
                 "one line)")
-        elif self_intersects(region.points):
+        elif _not_simple(pts):
             add(where, "polygon-self-intersecting", "polygon edges cross or touch each "
                 "other")
         far = _too_far(region.points)

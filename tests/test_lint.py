@@ -11,12 +11,14 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+import converter.lint
 from converter.cli import cli
 from converter.coords import parse_coords
 from converter.diagnostics import Diagnostic
@@ -347,6 +349,28 @@ def test_bow_tie_with_zero_signed_area_is_reported_as_crossing() -> None:
     assert twice_area(points) == 0 and not is_collinear(points)
     assert codes(check_muscle(muscle(regions=(Region(points),)), "m.md")) == [
         ("coords[0]", "polygon-self-intersecting", "error")]
+
+
+def test_a_region_is_scaled_to_integers_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A region not star-shaped (a line, a bow-tie, an L) was scaled to integers three
+    times (for the star-shaped proof, the zero-area check and the crossing check), and
+    proven not star-shaped twice; each is done once, what is said unchanged."""
+    calls: dict[str, int] = {"_integers": 0, "_star_shaped": 0}
+    for name in calls:
+        real = getattr(converter.lint, name)
+
+        def counted(pts: Any, real: Any = real, name: str = name) -> Any:
+            calls[name] += 1
+            return real(pts)
+
+        monkeypatch.setattr(converter.lint, name, counted)
+    regions = (Region(poly("0,0,5,5,10,10.5")), Region(poly("0,0,0.5,0.5,1,1")),
+               Region(poly(NOT_SIMPLE["bow-tie"])), Region(poly(SIMPLE["concave L"])),
+               Region(poly("0,0,2.5,0,2.5,2.5")))
+    assert codes(check_muscle(muscle(regions=regions), "m.md")) == [
+        ("coords[1]", "polygon-zero-area", "error"),
+        ("coords[2]", "polygon-self-intersecting", "error")]
+    assert calls == {"_integers": len(regions), "_star_shaped": len(regions)}
 
 
 def test_outside_needs_a_size_and_the_edge_is_inside() -> None:
