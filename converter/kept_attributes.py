@@ -3,9 +3,14 @@ attributes (POSIX ACLs, an SELinux label, ``user.*`` notes) and its permissions.
 
 A rewrite renames a new file over the old one, which would otherwise be the runner's (a
 file root rewrote could be no longer its owner's to read) and have none of the old
-one's attributes. What the system does not let the runner keep (another user's
-ownership for all but root, a ``security.*`` attribute, any attribute on a file system
-without them) is passed over: the file is written all the same.
+one's attributes but for those its folder gives anything made in it: a folder's
+default ACL gives a new file an access ACL (and a new folder both). Such an ACL the
+old one did not have is taken away, so that a rewrite does not open a file to users
+the folder's ACL names (given since the file was made) and the old one did not.
+
+What the system does not let the runner keep (another user's ownership for all but
+root, a ``security.*`` attribute, any attribute on a file system without them) is
+passed over: the file is written all the same.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import errno
 import os
 import stat
 from pathlib import Path
+
+#: The POSIX ACLs a new file or folder takes from its folder's default ACL.
+_INHERITED = ("system.posix_acl_access", "system.posix_acl_default")
 
 #: What the system says of an owner or an attribute the runner may not give, or the
 #: file system cannot hold.
@@ -54,7 +62,8 @@ def _keep_owner(new: Path, old: os.stat_result) -> None:
 
 
 def _keep_extended(new: Path, old: Path) -> None:
-    """Give ``new`` each extended attribute of ``old`` the system lets it have."""
+    """Give ``new`` each extended attribute of ``old`` the system lets it have, and take
+    from it an ACL its folder's default ACL gave it that ``old`` has not."""
     if not hasattr(os, "listxattr"):  # (only Linux has them in Python)
         return
     try:
@@ -70,3 +79,16 @@ def _keep_extended(new: Path, old: Path) -> None:
             except OSError as exc:
                 if exc.errno not in _NOT_KEPT and exc.errno != errno.ENODATA:
                     raise
+    for name in _INHERITED:
+        if name not in names:
+            _drop(new, name)
+
+
+def _drop(new: Path, name: str) -> None:
+    """Take the extended attribute ``name`` from ``new``, where it has it and the system
+    lets."""
+    try:
+        os.removexattr(new, name)
+    except OSError as exc:
+        if exc.errno not in _NOT_KEPT and exc.errno != errno.ENODATA:
+            raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import struct
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,82 @@ def test_nothing_is_kept_of_a_file_that_is_not_there(tmp_path: Path) -> None:
     os.chmod(new, 0o604)
     keep_attributes(new, tmp_path / "none")
     assert stat.S_IMODE(new.stat().st_mode) == 0o604
+
+
+#: The POSIX ACL attributes, as Linux names them.
+ACCESS, DEFAULT = "system.posix_acl_access", "system.posix_acl_default"
+
+
+def _acl(user: int) -> bytes:
+    """A POSIX ACL as Linux stores it: the owner rwx, user ``user`` rw-, the group r-x,
+    the mask rwx, others r-x."""
+    anyone = 0xFFFFFFFF
+    entries = ((0x01, 7, anyone), (0x02, 6, user), (0x04, 5, anyone), (0x10, 7, anyone),
+               (0x20, 5, anyone))
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+
+
+def _named_by_default(folder: Path) -> None:
+    """Give ``folder`` a default ACL naming user 4321, which what is made in it takes;
+    fail where its file system holds no ACLs (the tests below would show nothing)."""
+    os.setxattr(folder, DEFAULT, _acl(4321))
+    made = folder / "made"
+    made.write_text("")
+    assert ACCESS in os.listxattr(made), "the test folder's file system holds no ACLs"
+    made.unlink()
+
+
+def test_a_file_fmt_rewrites_takes_no_acl_from_its_folder_it_had_not(
+        tmp_path: Path) -> None:
+    """The folder was given a default ACL after the file was made: the file fmt puts in
+    its place, which takes that ACL, is opened to no one the old file was not."""
+    path = tmp_path / "a.md"
+    path.write_text(UNORDERED, encoding="utf-8")
+    os.chmod(path, 0o600)
+    _named_by_default(tmp_path)
+    done = CliRunner().invoke(cli, ["fmt", str(path)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert path.read_text(encoding="utf-8") == "---\ntitle: T\nlatin: L\n---\n"
+    assert ACCESS not in os.listxattr(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_file_keeps_its_own_acl_over_its_folders(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    old.write_text("old")
+    os.setxattr(old, ACCESS, _acl(1111))
+    _named_by_default(tmp_path)
+    new = tmp_path / "new"
+    new.write_text("new")
+    keep_attributes(new, old)
+    assert os.getxattr(new, ACCESS) == os.getxattr(old, ACCESS)
+
+
+def test_a_folder_replaced_takes_neither_acl_from_its_folder_it_had_not(
+        tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    old.mkdir()
+    _named_by_default(tmp_path)
+    new = tmp_path / "new"
+    new.mkdir()
+    assert {ACCESS, DEFAULT} <= set(os.listxattr(new))
+    keep_attributes(new, old)
+    assert not {ACCESS, DEFAULT} & set(os.listxattr(new))
+
+
+def test_an_acl_the_system_will_not_take_away_is_passed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text("old")
+    new.write_text("new")
+    os.chmod(old, 0o600)
+    asked = []
+
+    def refused(path: Path, name: str) -> None:
+        asked.append(name)
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "removexattr", refused)
+    keep_attributes(new, old)
+    assert asked == [ACCESS, DEFAULT]
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
