@@ -734,10 +734,31 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                     f"reads as no YAML ({exc.diagnostics[0].message}); the file is left as "
                     "it is", line=line + 1, column=column + 1) from None
     if again != muscle:
-        raise error(path, "fmt-would-change", "fmt would change the muscle's data with "
-                    "its comments kept; the file is left as it is")
+        raise _would_change(path, fm, front, split(new, path)[0],
+                            (muscle, again), default_lang)
     _check_comments_kept(found, split(new, path)[0], path)
     return new
+
+
+def _would_change(path: str, fm: str, front: Any, new: str,
+                  muscles: tuple[Muscle, Muscle], default_lang: str) -> MuscleError:
+    """``fmt-would-change`` of the front matter ``fm`` (loaded: ``front``), whose muscle
+    fmt's layout with comments kept (``new``) reads back as another (``muscles``: the
+    file's, then that one): at the key of the first field whose value differs, where the
+    file has it, else at the first line of ``fm`` that ``new`` does not keep."""
+    was, then = ({"slug": m.slug, **front_matter_from_muscle(m, default_lang),
+                  None: m.body} for m in muscles)  # (None: the body, no key)
+    key = next((k for k in [*was, *then] if was.get(k) != then.get(k)), None)
+    from converter import yamlsafe
+
+    found = yamlsafe.locate(fm, (key,), key=True) if key is not None and key in front else None
+    if found is None:
+        key, old = None, fm.split("\n")
+        found = (next((at for at, (a, b) in enumerate(zip(old, new.split("\n"), strict=False))
+                       if a != b), min(len(old) - 1, new.count("\n") + 1)), 0)
+    return error(path, "fmt-would-change", "fmt would change the muscle's data with its "
+                 "comments kept; the file is left as it is", field=key or "",
+                 line=found[0] + 1, column=found[1] + 1)
 
 
 def _slug_written(fm: str, front: Any, slug: str) -> Any:

@@ -689,20 +689,31 @@ def test_fmt_check_accepts_writer_output_with_a_comment(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output + result.stderr
 
 
-def test_fmt_leaves_file_when_comments_would_change_it(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def change_title(original: object, canonical: dict) -> dict:
-        canonical["title"] = "Changed"
+@pytest.mark.parametrize("changed, where", [
+    ({"latin": "Changed"}, (3, 1, "latin")),
+    # a key the file has not: at the first line the new layout writes otherwise (image:
+    # where weight: was)
+    ({"image": "x.png"}, (4, 1, "")),
+    ({"title": "Changed", "image": "x.png"}, (2, 1, "title"))])
+def test_fmt_leaves_file_when_comments_would_change_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict,
+        where: tuple[int, int, str]) -> None:
+    """A cause fmt has no words for: named at the key of the first field it changes,
+    which had no line."""
+    def change(original: object, canonical: dict) -> dict:
+        canonical.update(changed)
         return canonical
 
-    monkeypatch.setattr(markdown, "_keep_comments", change_title)
+    monkeypatch.setattr(markdown, "_keep_comments", change)
     src = tmp_path / "m.md"
-    src.write_text("---\ntitle: M  # c\nlatin: L\n---\n", encoding="utf-8")
+    src.write_text("---\ntitle: M\nlatin: L\nweight: 5  # c\n---\n", encoding="utf-8")
     before = src.read_bytes()
     found = _refusal(src)
-    assert [d.code for d in found] == ["fmt-would-change"]
+    assert [(d.line, d.column, d.field, d.code) for d in found] == [
+        (*where, "fmt-would-change")]
     result = _fmt_cli(str(src))
     assert result.exit_code == 1 and "[fmt-would-change]" in result.stderr
+    assert f"m.md:{where[0]}:1: error: " in result.stderr
     assert src.read_bytes() == before
 
 
