@@ -23,10 +23,19 @@ def _rows() -> Any:
     return workers._board
 
 
-def other_workers() -> list[int]:
-    """The process ids of the pool's other workers (those with a row on its board)."""
+def other_workers(count: int = 1) -> list[int]:
+    """The process ids of the pool's other workers (those with a row on its board), once
+    there are ``count`` (the tests run ``-j 2``: one): a worker takes its row as it
+    starts, and a spawned one may start after this one has read all it reads to here
+    (its imports take seconds on a loaded system)."""
     rows = _rows()
-    return [rows[at] for at in range(0, len(rows), 3) if rows[at] not in (0, os.getpid())]
+    deadline = time.monotonic() + WAIT
+    while True:
+        found = [rows[at] for at in range(0, len(rows), 3) if rows[at] not in (0, os.getpid())]
+        if len(found) >= count:
+            return found
+        assert time.monotonic() < deadline, f"no other worker started in {WAIT} s"
+        time.sleep(0.01)
 
 
 def _queue_lock_held() -> bool:

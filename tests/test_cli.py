@@ -1166,7 +1166,7 @@ def test_fmt_whose_worker_dies_stops_naming_its_file(tmp_path: Path, check: list
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hook"), str(ROOT)])}
     done = subprocess.run([*cli_command(start), "fmt", "-j", "2", *check, str(files)],
                           capture_output=True, text=True, check=False, cwd=ROOT,
-                          timeout=120, env=env)
+                          timeout=WAIT, env=env)
     assert "Traceback" not in done.stderr
     assert done.returncode == 3, done.stderr
     assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
@@ -1213,7 +1213,7 @@ def test_fmt_whose_worker_dies_waiting_for_work_rewrites_every_file(tmp_path: Pa
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hook"), str(ROOT)])}
     done = subprocess.run([*cli_command(start), "fmt", "-j", "2", str(files)],
                           capture_output=True, text=True, check=False, cwd=ROOT,
-                          timeout=120, env=env)
+                          timeout=WAIT, env=env)
     assert (done.returncode, done.stderr) == (0, "100 changed, 0 unchanged\n")
     assert done.stdout.splitlines() == [f"reformatted {files}/m{i:03}.md" for i in range(100)]
 

@@ -550,7 +550,7 @@ def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork",
     env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault,
            **(env or {})}
     return subprocess.run([*cli_command(start), *command], env=env,
-                          capture_output=True, text=True, check=False, timeout=120)
+                          capture_output=True, text=True, check=False, timeout=WAIT)
 
 
 def _faulty_cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
@@ -1216,6 +1216,26 @@ def run_ends(tmp_path: Path, *args: str, start: str = "fork", stalls: bool = Tru
     not go on hangs, and fails the test so."""
     return _cli(tmp_path / "plugin", *args, "--no-cache", start=start,
                 env={} if stalls else {"ENDS_NEVER_STALLS": "1"})
+
+
+def test_the_ends_reader_waits_for_the_other_worker_to_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other worker of a pool may take its row on the board (as it starts) after this
+    one read all it reads to the file that waits for it (a spawned worker's imports take
+    seconds on a loaded machine): ``kill-idle`` and ``vanish`` found no other worker, the
+    reader failed (``AssertionError: the lock tells of one worker waiting``) and so did
+    their tests, now and then. It is waited for."""
+    from converter import workers
+    from tests import idling
+
+    rows = [os.getpid(), 5, 0, 0, -1, 0]  # (this worker reads; the other has no row yet)
+
+    def starting(seconds: float) -> None:
+        rows[3] = 4242  # (the other takes its row while this one waits)
+
+    monkeypatch.setattr(workers, "_board", rows)
+    monkeypatch.setattr(idling.time, "sleep", starting)
+    assert idling.other_workers() == [4242]
 
 
 @pytest.mark.parametrize(("jobs", "start"), [("1", "fork"), ("2", "fork"), ("2", "spawn")])
