@@ -258,6 +258,28 @@ def sample_muscles() -> list[Muscle]:
     return converter.read(SAMPLES)
 
 
+#: The front matter's limit of values (:data:`converter.safety.MAX_NODES`) in the tests of
+#: its count that take :func:`node_limit`.
+SMALL_NODE_LIMIT = 1000
+
+
+@pytest.fixture
+def node_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The front matter's limit of values made :data:`SMALL_NODE_LIMIT` in every module
+    that took it (the Markdown reader's and the writers' ``too-large`` count), for a
+    test of the count, not of the limit: a file at the real 100,000 takes seconds to
+    write and read back. The limit it gives."""
+    from converter import authoring, safety, yamlsafe  # (loaded, to be looked through)
+
+    real = safety.MAX_NODES
+    assert authoring.MAX_NODES == yamlsafe.MAX_NODES == real
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in ("converter", "formats") and getattr(
+                module, "MAX_NODES", None) == real:
+            monkeypatch.setattr(module, "MAX_NODES", SMALL_NODE_LIMIT)
+    return SMALL_NODE_LIMIT
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory,
                   monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -47,22 +47,24 @@ def _functions(count: int, extended: object) -> dict:
 
 @pytest.mark.parametrize("extended", ["e", {"en": "e"}])
 def test_a_function_text_in_the_default_language_counts_as_yaml_counts_it(
-        extended: object, tmp_path: Path) -> None:
+        extended: object, tmp_path: Path, node_limit: int) -> None:
     """A function's text in the default language alone, which the Markdown writer writes
     as plain text (its key and the text: 2 values), was counted as a map of one language
     (4), so 12,000 functions of a short and an extended text, 60,005 values to YAML,
-    were too-large at 108,005. The count is YAML's of the file the writer writes: 19,999
-    such functions are 100,000 values, which fit; one more is 100,005."""
-    muscle = muscle_from_front_matter(_functions(19_999, extended), path="m.md",
+    were too-large at 108,005. The count is YAML's of the file the writer writes: at the
+    limit of 100,000, 19,999 such functions fit; one more is 100,005 (here at a smaller
+    limit, alike)."""
+    fits = (node_limit - 5) // 5  # (the map, the title and its text, function: its list)
+    muscle = muscle_from_front_matter(_functions(fits, extended), path="m.md",
                                       slug_hint="m")
     converter.write([muscle], tmp_path / "md", "markdown")
     front = (tmp_path / "md" / "m.md").read_text(encoding="utf-8").split("---\n")[1]
-    assert sum(isinstance(event, yaml.NodeEvent) for event in yaml.parse(front)) == 100_000
+    assert sum(isinstance(event, yaml.NodeEvent) for event in yaml.parse(front)) == node_limit
     assert converter.read(tmp_path / "md") == [muscle]
     with pytest.raises(MuscleError) as raised:
-        muscle_from_front_matter(_functions(20_000, extended), path="m.md", slug_hint="m")
+        muscle_from_front_matter(_functions(fits + 1, extended), path="m.md", slug_hint="m")
     assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
-        ("too-large", "100005 values")]
+        ("too-large", f"{node_limit + 5} values")]
 
 
 def test_a_function_text_in_another_language_counts_as_its_map() -> None:
@@ -79,18 +81,19 @@ def test_a_function_text_in_another_language_counts_as_its_map() -> None:
 
 @pytest.mark.parametrize("text_lang, writer_lang", [("da", "da"), ("en", "da"), ("da", "en")])
 def test_a_function_text_counts_as_the_writers_default_language_writes_it(
-        text_lang: str, writer_lang: str, tmp_path: Path) -> None:
+        text_lang: str, writer_lang: str, tmp_path: Path, node_limit: int) -> None:
     """The count took the reader's default language for the writer's: a text in Danish
     alone, which the writer of default language da writes as plain text, was counted as
     a map (a muscle that fits was too-large), and one in English alone as plain text,
     which that writer writes as a map (its Markdown file then failed to read back). It
-    is YAML's count of the file the writer of ``writer_lang`` writes."""
+    is YAML's count of the file the writer of ``writer_lang`` writes (here at a smaller
+    limit than 100,000)."""
     def front(count: int) -> dict:
         return {"title": "T", "function": [{"short": {text_lang: f"s{i}"}}
                                            for i in range(count)]}
 
     plain = text_lang == writer_lang  # (a function is 3 values so, 5 as a map)
-    fits = 33_331 if plain else 19_999  # (3 * 33,331 + 5 = 99,998; 5 * 19,999 + 5)
+    fits = (node_limit - 5) // (3 if plain else 5)  # (the map, the title, function)
     muscle = muscle_from_front_matter(front(fits), path="m.json", slug_hint="m",
                                       writer_lang=writer_lang)
     if text_lang == writer_lang == "da":  # (the file written, read back: one is enough)
@@ -106,19 +109,21 @@ def test_a_function_text_counts_as_the_writers_default_language_writes_it(
 
 
 def test_the_slug_index_counts_the_slug_key_the_markdown_writer_writes(
-        tmp_path: Path) -> None:
+        tmp_path: Path, node_limit: int) -> None:
     """The Markdown writer writes ``slug: index`` (index.md would take its folder's name):
     2 values the count left out, so a muscle at the limit was valid, and its Markdown file
-    was yaml-too-large. It counts them now: at the limit the file reads back."""
+    was yaml-too-large. It counts them now: at the limit the file reads back (here a
+    smaller limit than 100,000)."""
     def front(items: int) -> dict:
         return {"slug": "index", "title": "T", "a": list(range(items))}
 
-    muscle = muscle_from_front_matter(front(99_993), path="m.json", slug_hint="index")
+    fits = node_limit - 7  # (the map; the slug, the title and a: a key and a value each)
+    muscle = muscle_from_front_matter(front(fits), path="m.json", slug_hint="index")
     converter.write([muscle], tmp_path / "md", "markdown")
     assert converter.read(tmp_path / "md") == [muscle]
     with pytest.raises(MuscleError) as raised:
-        muscle_from_front_matter(front(99_994), path="m.json", slug_hint="index")
+        muscle_from_front_matter(front(fits + 1), path="m.json", slug_hint="index")
     assert [(d.code, d.message.split(";")[0]) for d in raised.value.diagnostics] == [
-        ("too-large", "100001 values")]
-    assert muscle_from_front_matter({**front(99_994), "slug": "a"}, path="m.json",
+        ("too-large", f"{node_limit + 1} values")]
+    assert muscle_from_front_matter({**front(fits + 1), "slug": "a"}, path="m.json",
                                     slug_hint="a").slug == "a"

@@ -103,15 +103,15 @@ def test_only_good_files_give_exit_0(mixed: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "sqlite", "csv"])
 def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
-        fmt: str, tmp_path: Path) -> None:
-    """JSON, SQLite and CSV took 100,000 values in extra, and the Markdown they wrote
-    could not be read back (yaml-too-large). At the limit it goes through Markdown."""
+        fmt: str, tmp_path: Path, node_limit: int) -> None:
+    """JSON, SQLite and CSV took 100,000 values (the limit) in extra, and the Markdown
+    they wrote could not be read back (yaml-too-large). At the limit it goes through
+    Markdown (here a smaller limit)."""
     from converter.diagnostics import Diagnostic
     from converter.model import freeze
     from converter.registry import ReadContext, WriteContext, get_format
-    from converter.safety import MAX_NODES
 
-    fits = MAX_NODES - 5  # (the map, title and its text, the key "big", its list)
+    fits = node_limit - 5  # (the map, title and its text, the key "big", its list)
     a = converter.Muscle(slug="a", title="A", extra=freeze({"big": [0] * fits}))
     b = converter.Muscle(slug="b", title="B", extra=freeze({"big": [0] * (fits + 1)}))
     source = tmp_path / {"json": "m.json", "jsonl": "m.jsonl", "sqlite": "m.db"}.get(fmt, "p")
@@ -124,25 +124,27 @@ def test_a_muscle_too_large_for_front_matter_is_refused_in_every_format(
     read = list(get_format(fmt).read(source, ReadContext(report=problems.append)))
     assert read == [a]
     assert [(d.code, d.message.split(";")[0]) for d in problems] == [
-        ("too-large", f"{MAX_NODES + 1} values")]
+        ("too-large", f"{node_limit + 1} values")]
     converter.write(read, tmp_path / "md", "markdown")
     assert converter.read(tmp_path / "md") == [a]
 
 
-#: Functions whose short text in Danish alone are 75,005 values written as plain text
-#: (by the writer of --default-lang da), 125,005 written as a map of that one language.
-_FUNCTIONS = 25_000
+#: Functions whose short text in Danish alone are 755 values written as plain text (by
+#: the writer of --default-lang da), under the limit of :func:`~tests.conftest.node_limit`,
+#: and 1,255 written as a map of that one language, over it.
+_FUNCTIONS = 250
 
 
 @pytest.mark.parametrize("fmt, name", [("json", "m.json"), ("jsonl", "m.jsonl"),
                                        ("sqlite", "m.db"), ("csv", "pkg"), ("csv", "m.csv")])
 def test_too_large_counts_function_texts_as_the_writers_default_language_writes_them(
-        fmt: str, name: str, tmp_path: Path) -> None:
+        fmt: str, name: str, tmp_path: Path, node_limit: int) -> None:
     """Every reader but Markdown's, and write(), counted a function's text in English
     alone as plain text whatever the default language: texts in Danish alone were
     too-large at 125,005 values under --default-lang da, which writes them as 75,005 (and
     texts in English alone went through it into a Markdown file its reader refused). The
-    count is of what the writer of the run's --default-lang writes."""
+    count is of what the writer of the run's --default-lang writes (here under a smaller
+    limit than 100,000, with fewer functions)."""
     from converter.model import Function, LocalizedText
 
     danish = Function(LocalizedText.of({"da": "s"}), LocalizedText.of({}))
@@ -153,14 +155,14 @@ def test_too_large_counts_function_texts_as_the_writers_default_language_writes_
     with pytest.raises(converter.MuscleError) as refused:
         converter.write([muscle], tmp_path / "en" / name, fmt, default_lang="en", **options)
     assert [(d.code, d.message.split(";")[0]) for d in refused.value.diagnostics] == [
-        ("too-large", "125005 values")]
+        ("too-large", "1255 values")]
     for lang, code in (("da", 0), ("en", 1)):
         out = tmp_path / f"{lang}.jsonl"
         result = run("convert", str(source), "--to", "jsonl", "--default-lang", lang,
                      "-o", str(out), "--no-cache", "-j", "1")
         assert (result.exit_code, out.exists()) == (code, not code), result.output
-        assert ("125005 values; front matter holds at most 100000 (the Markdown reader's "
-                "limit) [too-large]" in result.output) == bool(code)
+        assert (f"1255 values; front matter holds at most {node_limit} (the Markdown "
+                "reader's limit) [too-large]" in result.output) == bool(code)
 
 
 @pytest.mark.parametrize("fmt, name, placed", [("json", "m.json", True),

@@ -2671,24 +2671,24 @@ def test_a_file_with_a_few_nul_bytes_is_a_binary_file_at_the_first(tmp_path: Pat
 
 
 def test_fmt_counts_the_slug_key_it_keeps_so_never_writes_a_file_too_large(
-        tmp_path: Path) -> None:
+        tmp_path: Path, node_limit: int) -> None:
     """fmt keeps a file's slug key, which the too-large count left out: a file of 100,000
-    values whose text origin fmt writes as a map (2 more) was reformatted into one of
-    100,002, yaml-too-large to read. It is too-large now, and fmt leaves it; 2 values
-    fewer, fmt writes 100,000, which read back."""
+    values (the limit) whose text origin fmt writes as a map (2 more) was reformatted
+    into one of 100,002, yaml-too-large to read. It is too-large now, and fmt leaves it;
+    2 values fewer, fmt writes 100,000, which read back (here at a smaller limit)."""
     def file(items: int) -> str:
         return ("---\nslug: foo\ntitle: T\norigin: text\na:\n"
                 + "".join(f"- {i}\n" for i in range(items)) + "---\n")
 
     path = tmp_path / "foo.md"
-    path.write_text(file(99_991), encoding="utf-8")
+    path.write_text(file(node_limit - 9), encoding="utf-8")  # (the limit, as read)
     assert [(d.code, d.message.split(";")[0]) for d in _refusal(path)] == [
-        ("too-large", "100002 values")]
-    path.write_text(file(99_989), encoding="utf-8")
+        ("too-large", f"{node_limit + 2} values")]
+    path.write_text(file(node_limit - 11), encoding="utf-8")
     new = _fmt(path)
     path.write_text(new, encoding="utf-8")
     front = new.split("---\n")[1]
-    assert sum(isinstance(e, pyyaml.NodeEvent) for e in pyyaml.parse(front)) == 100_000
+    assert sum(isinstance(e, pyyaml.NodeEvent) for e in pyyaml.parse(front)) == node_limit
     assert converter.read(path)[0].slug == "foo"
 
 
