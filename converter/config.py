@@ -71,14 +71,15 @@ def _has_table(pyproject: Path) -> bool:
     """Whether a ``pyproject.toml`` holds muscle-convert's table (one that never names
     it is not parsed, so a broken one of another tool is none; a broken one that names
     it is, and its syntax error said; one in UTF-16 or UTF-32 is read so, and is
-    config-unreadable when read only if it holds the table, or is broken and names it)."""
+    config-unreadable when read only if it holds the table, or is broken and names it; a
+    UTF-8 byte order mark is dropped, as reading the file drops it)."""
     import tomllib
 
     try:
         raw = pyproject.read_bytes()
     except OSError:
         return False
-    text = raw.decode(wide_codec(raw) or "utf-8", "replace")
+    text = raw.decode(wide_codec(raw) or "utf-8-sig", "replace")
     if TOOL_TABLE[1] not in text:
         return False
     try:

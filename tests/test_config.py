@@ -92,6 +92,19 @@ def test_a_pyproject_without_the_table_is_passed_over(project: Path) -> None:
     assert run("validate", "..", "-q").exit_code == 0
 
 
+def test_a_utf8_pyproject_with_a_byte_order_mark_without_the_table_is_passed_over(
+        project: Path) -> None:
+    """One that named muscle-convert elsewhere was taken for one broken and naming it
+    (its mark no TOML), so every run stopped with config-no-table, exit 2, though
+    reading it drops the mark; it is passed over as one without the mark is."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
+    (project / "content" / "pyproject.toml").write_bytes(
+        b'\xef\xbb\xbf[project]\ndependencies = ["muscle-convert"]\n')
+    assert find(Path.cwd()) == project / "muscle-convert.toml"
+    result = run("validate", "..", "-q")
+    assert result.exit_code == 0 and "config-no-table" not in result.output, result.output
+
+
 @pytest.mark.parametrize("encoding, said", [
     ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16 (big-endian, with no byte order mark)"),
     ("utf-32-le", "UTF-32 (little-endian, with no byte order mark)")])
