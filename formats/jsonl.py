@@ -110,7 +110,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
     their problems said as each line is read."""
     place = -1  # (the record's among the file's records, from 0)
     for number, raw in enumerate(fh, 1):
-        wide = unmarked_wide(raw, str(path)) if number == 1 else None
+        wide = unmarked_wide(raw + _unit_rest(fh, raw), str(path)) if number == 1 else None
         if wide is not None:  # (UTF-16 or UTF-32 with no byte order mark: said once)
             ctx.report(wide.diagnostics[0])
             return
@@ -139,6 +139,16 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                                            writer_lang=ctx.default_lang)
         except MuscleError as exc:
             _report(exc, where, line, number, ctx)
+
+
+def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:
+    """The bytes after the line ``raw`` just read from ``fh`` that end its last unit of
+    four (none kept read): a line of UTF-16 or UTF-32 little-endian, read to its line
+    feed's byte, leaves that letter's NULs to the next line."""
+    at = fh.tell()
+    rest = fh.read(-len(raw) % 4)
+    fh.seek(at)
+    return rest
 
 
 def _bad_json(exc: BadJson, line: str, number: int, path: Path) -> Diagnostic:

@@ -101,12 +101,17 @@ def test_extra_nested_deeper_than_json_parses_is_too_deep_at_its_key(
 @pytest.mark.parametrize("encoding, marked", [
     ("utf-16-le", False), ("utf-16-be", False), ("utf-32-le", False), ("utf-32-be", False),
     ("utf-16", True)])
-@pytest.mark.parametrize("title", ["A", "\u00c6ble"], ids=["ascii", "latin"])
+@pytest.mark.parametrize("title", [
+    "A", "\u00c6ble", "\u0394\u03b5\u03bb\u03c4\u03bf\u03b5\u03b9\u03b4\u03ae\u03c2",
+    "\u0414\u0435\u043b\u044c\u0442\u043e\u0432\u0438\u0434\u043d\u0430\u044f"],
+    ids=["ascii", "latin", "greek", "cyrillic"])
 def test_a_file_in_utf16_or_utf32_is_one_error_saying_so(
         tmp_path: Path, encoding: str, marked: bool, title: str) -> None:
     """Without a byte order mark it was a bad-json error on each line (Expecting
     property name, at 1:2), or a not-utf8 error at a byte of each line read as
-    Windows-1252; it is one not-utf8 error saying its encoding, as with a mark."""
+    Windows-1252; it is one not-utf8 error saying its encoding, as with a mark. A first
+    line of Greek or Cyrillic letters in little-endian is told too, though the line is
+    read to its line feed's byte, the rest of that letter's bytes on the next line."""
     path = tmp_path / "m.jsonl"
     record = '{"slug": "a", "title": "' + title + '"}\n'
     path.write_bytes((record + record.replace('"a"', '"b"')).encode(encoding))
@@ -116,6 +121,17 @@ def test_a_file_in_utf16_or_utf32_is_one_error_saying_so(
         "-endian, with no byte order mark)"
     assert said == [Diagnostic(str(path), 1, 1, "", "not-utf8",
                                f"is {encoding[:6].upper()}{order}, not UTF-8: save it as UTF-8")]
+
+
+def test_a_utf8_first_line_holding_a_nul_is_no_utf16(tmp_path: Path) -> None:
+    """Its line feed and the next line's first byte are no UTF-16 line feed: its NUL is
+    the bad-json error it is, and the next line is read."""
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b'{"a": "\x00"}\n{"slug": "b", "title": "B"}\n')
+    said: list[Diagnostic] = []
+    read = list(get_format("jsonl").read(path, ReadContext(report=said.append)))
+    assert [m.slug for m in read] == ["b"]
+    assert [(d.line, d.column, d.code) for d in said] == [(1, 8, "bad-json")]
 
 
 def test_field_problems_name_their_column_in_the_line(tmp_path: Path) -> None:
