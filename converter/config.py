@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import MuscleError, decode_utf8, error, unmarked_wide, wide_codec
+from .diagnostics import MuscleError, error
 from .slug import working_folder
+from .unmarked import decode_text, wide_codec
 
 CONFIG_NAME = "muscle-convert.toml"
 PYPROJECT = "pyproject.toml"
@@ -120,10 +121,7 @@ def _read(path: Path, shown: str) -> str:
         raise error(shown, "config-unreadable",
                     f"cannot read the config file: {exc.strerror or exc}") from None
     try:
-        wide = unmarked_wide(raw, shown)
-        if wide is not None:
-            raise wide
-        return decode_utf8(raw, shown)
+        return decode_text(raw, shown)
     except MuscleError as exc:
         bad = exc.diagnostics[0]
         raise error(shown, "config-unreadable", f"cannot read the config file: it {bad.message}",

@@ -65,7 +65,6 @@ from converter.diagnostics import (
     kept_bytes_shown,
     open_stamp,
     printable,
-    unmarked_wide,
 )
 from converter.drafts import problems as marker_problems
 from converter.model import Muscle, is_language_code, number_text
@@ -80,6 +79,7 @@ from converter.registry import (
 from converter.safety import MAX_DEPTH, BadJson, keys_twice, load_json
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 from converter.spool import SortedSpool
+from converter.unmarked import decode_text
 
 PACKAGE_DESCRIPTOR = "datapackage.json"
 #: The package's missing-value marker (as in PostgreSQL's COPY).
@@ -356,13 +356,10 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     rows: list[tuple[int, list[str]]] = []
     line = 1
     raw = _read_whole(path)
-    wide = unmarked_wide(raw, str(path))  # (UTF-16 or UTF-32 with no byte order mark)
-    if wide is not None:
-        raise wide
     try:
-        text, kept = decode_utf8(raw, str(path)), False
+        text, kept = decode_text(raw, str(path)), False
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
-        text, kept = decode_utf8(raw, str(path), keep=True), True
+        text, kept = decode_text(raw, str(path), keep=True), True
     try:
         if "\r" in text and not _BARE_LF.search(text):
             text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -844,11 +841,8 @@ class _Package(NamedTuple):
 def _resources(path: Path) -> _Package:
     """What the descriptor at ``path`` declares (files must lie beside it)."""
     raw = _read_whole(path)
-    wide = unmarked_wide(raw, str(path))  # (UTF-16 or UTF-32 with no byte order mark)
-    if wide is not None:
-        raise wide
     try:
-        text = decode_utf8(raw, str(path))
+        text = decode_text(raw, str(path))
         data = load_json(text, read_deep=True)  # (however deep: too-deep, at its key)
     except BadJson as exc:
         what = ("is not valid JSON" if path.name == PACKAGE_DESCRIPTOR else

@@ -26,13 +26,13 @@ from converter.diagnostics import (
     error,
     file_not_utf8,
     open_stamp,
-    unmarked_wide,
     wide_encoding,
 )
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
 from converter.spool import SortedSpool
+from converter.unmarked import decode_text, unmarked_wide
 
 
 class JsonFormat(canonical.LineRecords, Format):
@@ -108,10 +108,7 @@ def _read_whole(path: Path, ctx: ReadContext, raw: bytes | None = None, done: in
     the stream cannot read it. Its first ``done`` records, which the stream read and
     whose diagnostics are ``said``, are not read again."""
     raw = path.read_bytes() if raw is None else raw
-    wide = unmarked_wide(raw, str(path))
-    if wide is not None:
-        raise wide
-    text = decode_utf8(raw, str(path))
+    text = decode_text(raw, str(path))
     try:
         data = canonical.loads(text)
     except BadJson as exc:

@@ -25,13 +25,12 @@ from converter.diagnostics import (
     kept_bytes_shown,
     not_at,
     open_stamp,
-    unmarked_wide,
-    wide_encoding,
 )
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson
 from converter.slug import MAX_SLUG_LENGTH, is_slug
+from converter.unmarked import decode_text, wide_codec
 
 
 class JsonlFormat(canonical.LineRecords, Format):
@@ -110,14 +109,12 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
     their problems said as each line is read."""
     place = -1  # (the record's among the file's records, from 0)
     for number, raw in enumerate(fh, 1):
-        wide = unmarked_wide(raw + _unit_rest(fh, raw), str(path)) if number == 1 else None
-        if wide is not None:  # (UTF-16 or UTF-32 with no byte order mark: said once)
-            ctx.report(wide.diagnostics[0])
-            return
+        ahead = _unit_rest(fh, raw) if number == 1 else b""
         try:
-            line = decode_utf8(raw, str(path), number)
+            line = decode_text(raw, str(path), ahead=ahead) if number == 1 else \
+                decode_utf8(raw, str(path), number)
         except MuscleError as exc:  # (not UTF-8)
-            if number == 1 and wide_encoding(raw):  # (all of it: said once)
+            if number == 1 and wide_codec(raw + ahead):  # (UTF-16 or UTF-32: said once)
                 ctx.report(exc.diagnostics[0])
                 return
             place += 1

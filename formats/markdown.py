@@ -36,7 +36,6 @@ from converter.diagnostics import (
     counted,
     decode_utf8,
     error,
-    unmarked_wide,
     wide_encoding,
 )
 from converter.model import (
@@ -53,6 +52,7 @@ from converter.model import (
 )
 from converter.registry import MAX_BYTES, Format, ReadContext, WriteContext, spelling
 from converter.slug import BUNDLE_PAGE, device_name, slug_hint, slugify
+from converter.unmarked import unmarked_wide
 
 if TYPE_CHECKING:  # (PyYAML is imported when a file is read, not by a run replayed)
     from converter import yaml11

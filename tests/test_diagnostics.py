@@ -38,9 +38,7 @@ from converter.diagnostics import (
     pack,
     printable,
     render,
-    unmarked_wide,
     unpack,
-    wide_codec,
     worded,
 )
 from tests.conftest import ROOT
@@ -414,42 +412,6 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
         whole = None
     found = file_not_utf8(io.BytesIO(raw), "m.json", chunk)
     assert (found and found.diagnostics) == whole
-
-
-@pytest.mark.parametrize("raw, said", [
-    ("{\"title\": \"S\u00f8\"}".encode("utf-16-le"), "UTF-16 (little-endian"),
-    ("title: S\u00f8".encode("utf-32-be"), "UTF-32 (big-endian"),
-    ("title: A".encode("utf-16"), None),  # (its byte order mark says it)
-    (b"title: A\x00\x00\x00B\n", None),  # (a few NULs: binary)
-    (b"title: A\n", None),
-    ("---\ntitle: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2 \u03bc\u03c5\u03c2\n---\n".encode(
-        "utf-16-le"), "UTF-16 (little-endian"),  # (Greek: its NULs are ASCII's alone)
-    ("title: \u041a\u0430\u043c\u0431\u0430\u043b\u0430\n".encode("utf-16-be"),
-     "UTF-16 (big-endian"),
-    ("title: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2\n".encode("utf-32-le"), "UTF-32 (little-endian"),
-    (b"---\ntitle: Soleus\n---\nA\x00 body\n", None),  # (UTF-8 with a NUL: binary)
-    (b"---\x00\x01\n", None),  # (three letters as UTF-16, but no line: binary)
-    (b"---\ntitle: Soleus\n---\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None)])
-def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
-        raw: bytes, said: str | None) -> None:
-    found = unmarked_wide(raw, "m.json")
-    assert (found and [(d.line, d.column, d.code, d.message) for d in found.diagnostics]) == (
-        said and [(1, 1, "not-utf8", f"is {said}, with no byte order mark), not UTF-8: "
-                   "save it as UTF-8")])
-
-
-@pytest.mark.parametrize("codec, found", [
-    ("utf-16", "utf-16"), ("utf-32", "utf-32"), ("utf-16-le", "utf-16-le"),
-    ("utf-16-be", "utf-16-be"), ("utf-32-le", "utf-32-le"), ("utf-32-be", "utf-32-be"),
-    ("utf-8", None)])
-def test_the_codec_of_utf16_or_utf32_reads_the_text_back(codec: str, found: str | None
-                                                          ) -> None:
-    """A file in UTF-16 or UTF-32, marked or not, is read back by the codec found (a
-    pyproject.toml is so: see tests/test_config.py); UTF-8 has none."""
-    text = '[project]\nname = "site"\n'
-    raw = text.encode(codec)
-    assert wide_codec(raw) == found
-    assert found is None or raw.decode(found) == text
 
 
 @pytest.mark.parametrize("raw, chunk", [
