@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
+from typing import IO
 
-from .diagnostics import MuscleError, decode_utf8, error, wide_encoding
+from .diagnostics import MuscleError, decode_utf8, error, file_not_utf8, wide_encoding
 
 
 def decode_text(raw: bytes, path: str, *, keep: bool = False, ahead: bytes = b"") -> str:
@@ -46,23 +49,47 @@ def wide_codec(raw: bytes) -> str | None:
     return None if found is None else f"{found[0].lower()}-{found[1][0]}e"
 
 
+def file_not_text(fh: IO[bytes], path: str, chunk: int = 1 << 16) -> MuscleError | None:
+    """The ``not-utf8`` error :func:`decode_text` gives of the bytes of ``fh`` (all of
+    them, as a file's start), found by reading them from their start a ``chunk`` at a
+    time (none kept): for a file too big to be read whole to say so. None when they are
+    UTF-8."""
+    found = _encoding_of(fh, chunk)
+    return _unmarked(path, *found) if found else file_not_utf8(fh, path, chunk)
+
+
 def _unmarked_encoding(raw: bytes) -> tuple[str, str] | None:
     """The encoding (``UTF-16``) and byte order (``little``) of ``raw`` when
     :func:`unmarked_wide` finds it in one, unmarked; else None."""
-    if b"\0" not in raw or wide_encoding(raw) is not None:
+    return None if b"\0" not in raw else _encoding_of(io.BytesIO(raw), max(len(raw), 1))
+
+
+def _encoding_of(fh: IO[bytes], chunk: int) -> tuple[str, str] | None:
+    """:func:`_unmarked_encoding` of the bytes of ``fh``, read a ``chunk`` at a time: the
+    NULs at each place of a unit of four counted first, and read as text only when
+    those tell nothing."""
+    fh.seek(0)
+    nuls, length, head, tail = [0, 0, 0, 0], 0, b"", b""
+    while raw := fh.read(chunk):
+        for at in range(4):
+            nuls[(length + at) % 4] += raw[at::4].count(0)
+        head, tail, length = (head + raw[:4])[:4], (tail + raw)[-3:], length + len(raw)
+    if not any(nuls) or wide_encoding(head) is not None:
         return None
     for encoding, size in (("UTF-32", 4), ("UTF-16", 2)):
-        units = len(raw) // size
+        units = length // size
         if units < 2:
             continue
-        nuls = [raw[at:units * size:size].count(0) for at in range(size)]
+        counts = [sum(nuls[at::size]) for at in range(size)]
+        for place in range(units * size, length):  # (a last unit cut short: not counted)
+            counts[place % size] -= tail[place - length] == 0
         for order, letter in (("little", 0), ("big", size - 1)):
-            if nuls[letter] <= 0.1 * units and all(
-                    count >= 0.9 * units for at, count in enumerate(nuls) if at != letter):
+            if counts[letter] <= 0.1 * units and all(
+                    count >= 0.9 * units for at, count in enumerate(counts) if at != letter):
                 return encoding, order
     return next(((encoding, order) for encoding in ("UTF-32", "UTF-16")
-                 for order in ("little", "big") if _wide_text(raw, f"{encoding}-{order[0]}e")),
-                None)
+                 for order in ("little", "big")
+                 if _wide_text(fh, f"{encoding}-{order[0]}e", chunk)), None)
 
 
 def _unmarked(path: str, encoding: str, order: str) -> MuscleError:
@@ -71,14 +98,24 @@ def _unmarked(path: str, encoding: str, order: str) -> MuscleError:
                  "mark), not UTF-8: save it as UTF-8", line=1, column=1)
 
 
-def _wide_text(raw: bytes, encoding: str) -> bool:
-    """Whether ``raw`` reads as text in ``encoding`` (``UTF-16-le``): lines (a line
-    break; a few bytes of a binary file's, ``---\\0\\1\\n``, read as three letters of
-    no line), no control character (a NUL of a binary file's), one letter in ten ASCII
-    or more (a UTF-8 file's ASCII read so is none)."""
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return ("\n" in text and not _NO_TEXT.search(text)
-            and sum(c < "\x80" for c in text) >= 0.1 * len(text))
+def _wide_text(fh: IO[bytes], encoding: str, chunk: int) -> bool:
+    """Whether the bytes of ``fh`` (read a ``chunk`` at a time) read as text in
+    ``encoding`` (``UTF-16-le``): lines (a line break; a few bytes of a binary file's,
+    ``---\\0\\1\\n``, read as three letters of no line), no control character (a NUL
+    of a binary file's), one letter in ten ASCII or more (a UTF-8 file's ASCII read so
+    is none)."""
+    fh.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, ascii, letters = False, 0, 0
+    while True:
+        raw = fh.read(chunk)
+        try:
+            text = decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            return False
+        if _NO_TEXT.search(text):
+            return False
+        line = line or "\n" in text
+        ascii, letters = ascii + len(text.encode("ascii", "ignore")), letters + len(text)
+        if not raw:
+            return line and ascii >= 0.1 * letters

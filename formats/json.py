@@ -24,7 +24,6 @@ from converter.diagnostics import (
     check_unchanged,
     decode_utf8,
     error,
-    file_not_utf8,
     open_stamp,
     wide_encoding,
 )
@@ -32,7 +31,7 @@ from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 from converter.safety import BadJson, keys_twice
 from converter.spool import SortedSpool
-from converter.unmarked import decode_text, unmarked_wide
+from converter.unmarked import decode_text, file_not_text
 
 
 class JsonFormat(canonical.LineRecords, Format):
@@ -151,18 +150,7 @@ class _Whole(Exception):
 class _NotUtf8(_Whole):
     """The file's bytes are not UTF-8 (or are UTF-16 or UTF-32, by their byte order
     mark, or may be, a NUL among its first): its ``not-utf8`` error is found by reading
-    them again, none kept (see :func:`file_not_utf8` and :func:`_unmarked`)."""
-
-
-#: How much of a file's start tells UTF-16 or UTF-32 without a byte order mark.
-_HEAD = 1 << 12
-
-
-def _unmarked(fh: IO[bytes], path: str) -> MuscleError | None:
-    """The ``not-utf8`` error of a file in UTF-16 or UTF-32 without a byte order mark,
-    told by its first bytes (see :func:`unmarked_wide`), as when it is read whole."""
-    fh.seek(0)
-    return unmarked_wide(fh.read(_HEAD), path)
+    them again, none kept (see :func:`~converter.unmarked.file_not_text`)."""
 
 
 class _Shape(_Whole):
@@ -565,8 +553,7 @@ class _Reading:
             except _Shape as shape:
                 raise error(str(self.path), *shape.args) from None
         except _NotUtf8:  # (said as read whole: at the file's first such byte)
-            raise _unmarked(self.fh, str(self.path)) or file_not_utf8(
-                self.fh, str(self.path)) or _Whole from None
+            raise file_not_text(self.fh, str(self.path)) or _Whole from None
 
     def _refuse(self, stream: _Stream) -> None:
         """Raise the ``bad-json`` error of a document the stream found broken (see

@@ -4,11 +4,13 @@ a UTF-8 reader reads the file."""
 from __future__ import annotations
 
 import codecs
+import io
 
 import pytest
 
 from converter.diagnostics import MuscleError, decode_utf8
-from converter.unmarked import decode_text, unmarked_wide, wide_codec
+from converter.unmarked import decode_text, file_not_text, unmarked_wide, wide_codec
+from tests.test_diagnostics import _NOT_UTF8
 
 
 @pytest.mark.parametrize("raw, said", [
@@ -80,3 +82,33 @@ def test_the_bytes_ahead_of_a_line_end_its_last_letter() -> None:
         decode_text(raw[:-1], "m.jsonl", ahead=raw[-1:])
     assert "UTF-16 (little-endian" in caught.value.diagnostics[0].message
     assert decode_text(b"{}\n", "m.jsonl", ahead=b"{") == "{}\n"
+
+
+_WIDE_OR_NOT = [
+    *_NOT_UTF8,
+    "title: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2\n".encode("utf-16-le"),
+    "{\"t\": \"\u0414\u0435\u043b\u044c\u0442\u0430\"}\n".encode("utf-32-be"),
+    "\u03a3\u03cc\u03bb \U0001d6fc\n".encode("utf-16-be"),  # (a letter of 4 bytes)
+    "x\n".encode("utf-16-le") + b"\0",  # (a last unit cut short)
+    "title: A\n".encode("utf-32-le")[:-1],
+    b"title: A\x00\x00\x00B\n",
+    b"---\x00\x01\n",
+    b"\x00" * 9,
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 16])
+@pytest.mark.parametrize("raw", _WIDE_OR_NOT)
+def test_a_files_error_read_in_chunks_is_said_as_read_whole(raw: bytes, chunk: int) -> None:
+    """A file read again a chunk at a time, none kept, has the error of its bytes read
+    whole: UTF-16 or UTF-32 without a byte order mark told by all of them (the NULs
+    of each byte of a unit, a unit cut by a chunk, the text they read as), else
+    decode_utf8's."""
+    try:
+        decode_text(raw, "m.json")
+    except MuscleError as exc:
+        whole = exc.diagnostics
+    else:
+        whole = None
+    found = file_not_text(io.BytesIO(raw), "m.json", chunk)
+    assert (found and found.diagnostics) == whole

@@ -1308,6 +1308,43 @@ def test_a_utf16_or_utf32_document_streamed_is_said_as_when_read_whole(
     assert said == whole == [Diagnostic(str(path), 1, 1, "", "not-utf8", message)]
 
 
+def _greek(count: int) -> list[dict[str, str]]:
+    return [{"slug": f"m{i}", "title": "\u0394\u03b5\u03bb\u03c4\u03bf\u03b5\u03b9\u03b4"
+             "\u03ae\u03c2 \u03bc\u03c5\u03c2"} for i in range(count)]
+
+
+_CUT = '{"muscles": [{"slug": "a", "title": "'  # (a letter of 4 bytes at byte 4,094)
+_BIG_WIDE = {
+    "greek, one line": json.dumps({"muscles": _greek(300)}, ensure_ascii=False) + "\n",
+    "latin, then greek": json.dumps(
+        {"muscles": [{"slug": f"l{i}", "title": "Deltoid"} for i in range(200)]
+         + _greek(300)}, ensure_ascii=False, indent=1) + "\n",
+    "a letter cut": _CUT + ("\u0394\u03b5\u03bb\u03c4 " * 410)[:2_047 - len(_CUT)]
+    + "\U0001d6fc" + "\u0394\u03b5\u03bb\u03c4 " * 600 + '"}]}\n'}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", _BIG_WIDE.values(), ids=_BIG_WIDE.keys())
+def test_a_big_utf16_or_utf32_document_without_a_mark_is_told_by_all_its_bytes(
+        text: str, encoding: str, tmp_path: Path) -> None:
+    """One over 4 KiB of Greek letters was told by its first 4 KiB alone: with no line
+    feed there (on one line) or a letter cut at their end, it was a not-utf8 error at
+    its first byte read as UTF-8, though one of 4 KiB or less, or read whole, says its
+    encoding. It is told by all its bytes, read again a chunk at a time, as read whole
+    (one Latin at its start was, and is, told by its NULs)."""
+    import formats.json as json_format
+
+    path = tmp_path / "m.json"
+    path.write_bytes(text.encode(encoding))
+    assert path.stat().st_size > 4_096
+    whole = _said(lambda report: json_format._read_whole(path, ReadContext(report=report)))
+    said = _said(lambda report: get_format("json").read(path, ReadContext(report=report)))
+    order = "little" if encoding.endswith("le") else "big"
+    message = f"is {encoding[:6].upper()} ({order}-endian, with no byte order mark), " \
+        "not UTF-8: save it as UTF-8"
+    assert said == whole == [Diagnostic(str(path), 1, 1, "", "not-utf8", message)]
+
+
 @pytest.mark.parametrize("encoding, mark, said", [
     ("utf-16-le", codecs.BOM_UTF16_LE, [1, 1, "is UTF-16, not UTF-8: save it as UTF-8"]),
     ("utf-32-be", codecs.BOM_UTF32_BE, [1, 1, "is UTF-32, not UTF-8: save it as UTF-8"]),
@@ -1317,7 +1354,8 @@ def test_a_big_utf16_or_utf32_document_is_refused_in_little_memory(
         encoding: str, mark: bytes, said: list[Any], tmp_path: Path) -> None:
     """A 60 MB UTF-16 or UTF-32 document with a byte order mark was read whole to say so
     (its bytes: 60 MB above the interpreter's own); its mark is its error now, read
-    alone. One with no mark is told by the NULs of its first bytes, read alone."""
+    alone. One with no mark is told by the NULs of its bytes, read again a chunk at a
+    time, none kept."""
     small, big = tmp_path / "small.json", tmp_path / "big.json"
     head = '{"muscles": [{"slug": "a", "title": "\u00c6ble"},\n'
     small.write_bytes(mark + '{"muscles": [{"slug": "a", "title": "\u00c6ble"}]}'.encode(
