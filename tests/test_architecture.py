@@ -49,6 +49,17 @@ def test_every_format_module_is_registered_by_one_entry_point() -> None:
             assert pyproject.count(f'"formats.{path.stem}:') == 1, path.name
 
 
+def test_the_licence_is_an_spdx_expression_setuptools_will_keep_building() -> None:
+    """A ``license = {text = ...}`` table is deprecated by setuptools (builds stop
+    after 2027-02-18, and every install warns meanwhile); an SPDX string is not."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert importlib.metadata.metadata("muscle-convert")["License-Expression"] == "MIT"
+
+
 def test_the_checker_sees_imports(tmp_path: Path) -> None:
     probe = tmp_path / "formats" / "probe.py"
     probe.parent.mkdir()
