@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 #: Nesting deeper than this is refused in every format (the front matter's own map is
 #: level 1; real front matter is 3-4 levels deep).
@@ -53,16 +53,19 @@ def is_safe_link(url: str) -> bool:
 
 def beside_output(out: str | os.PathLike[str], link: str) -> str | None:
     """The file a relative ``link`` names beside the output ``out`` (where a writer
-    looks for it, and the cache watches it): its path alone, normalized, the query and
-    fragment dropped (``../body.png?v=2`` names ``out/../body.png``); None for a URL (a
-    scheme or a host) or an absolute path, which name nothing beside it."""
+    looks for it, and the cache watches it), as a browser resolves the link: its path
+    alone, percent-decoded to the bytes of the file's name (as a web server does),
+    normalized, the query and fragment dropped (``../body%20v2.png?v=2`` names
+    ``out/../body v2.png``); None for a URL (a scheme or a host) or an absolute path,
+    which name nothing beside it."""
     try:
         parts = urlsplit(link)
     except ValueError:
         return None
     if parts.scheme or parts.netloc or parts.path.startswith("/"):
         return None
-    return os.path.normpath(os.path.join(out, parts.path))
+    path = unquote(parts.path, errors="surrogateescape").lstrip("/")  # (%2F...: still beside)
+    return os.path.normpath(os.path.join(out, path))
 
 
 class BadJson(ValueError):

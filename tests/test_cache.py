@@ -1289,6 +1289,31 @@ def test_a_base_image_link_with_a_query_or_fragment_is_watched_where_it_is_looke
     assert warned() and warned(None)
 
 
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_a_percent_encoded_base_image_link_is_watched_as_the_file_it_names(
+        tmp_path: Path, to: str) -> None:
+    """A browser opens ``../body%20v2.png`` as ``body v2.png``; the writer and the cache
+    looked for ``body%20v2.png``: the picture there was warned of as not found, and
+    editing it did not stop the next run being replayed."""
+    cache_dir, out = tmp_path / "cache", tmp_path / "site" / "map"
+    picture = tmp_path / "site" / "body v2.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG")
+    options = {"base_image": "../body%20v2.png", "size": "1000x1000"}
+
+    def run() -> Any:
+        return convert_sources([SAMPLES], get_format(to), out, jobs=1, cache_dir=cache_dir,
+                               options=options)
+
+    first = run()
+    assert "base-image-not-found" not in {d.code for d in first.diagnostics}
+    assert run().replayed
+    picture.write_bytes(b"\x89PNG, edited")
+    assert not run().replayed
+    picture.unlink()
+    assert "base-image-not-found" in {d.code for d in run().diagnostics}
+
+
 def test_a_symlink_pointed_at_another_file_of_the_same_stamp_is_read_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two files of one size and mtime, written in one clock tick (a coarse ctime, as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -84,3 +85,12 @@ def test_a_link_beside_the_output_names_its_path_without_query_or_fragment() -> 
     for url in ("https://example.org/body.png", "//cdn/body.png", "/srv/body.png",
                 "http://[x"):
         assert beside_output("site/map", url) is None
+
+
+def test_a_link_beside_the_output_is_percent_decoded_as_a_browser_opens_it() -> None:
+    """``body%20v2.png`` names the file ``body v2.png`` (it was looked for, and watched,
+    as ``body%20v2.png``); an encoded byte that is no UTF-8 names that byte."""
+    assert beside_output("site/map", "../body%20v2.png?v=2") == "site/body v2.png"
+    assert beside_output("site/map", "b%C3%B8dy%2Epng") == "site/map/bødy.png"
+    assert beside_output("site/map", "%2e%2e/%2Fbody.png") == "site/body.png"
+    assert os.fsencode(beside_output("site/map", "b%E6dy.png")) == b"site/map/b\xe6dy.png"
