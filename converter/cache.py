@@ -308,32 +308,63 @@ def code_fingerprint(files: Iterable[str]) -> str:
     return key(sys.version, installed(), *sorted(_code_stamp(f) for f in core.union(files)))
 
 
-#: The distributions whose version changes what a reading or a writing gives (their
-#: messages, a deck's bytes): part of every key (:func:`installed`).
-LIBRARIES = ("PyYAML", "ruamel.yaml", "jsonschema", "genanki", "python-frontmatter",
-             "click", "defusedxml", "pathspec")
+#: This tool's distribution: the libraries it requires are part of every key
+#: (:func:`installed`).
+PROJECT = "muscle-convert"
 _VERSION = re.compile(r"(?m)^Version:[ \t]*(\S*)")
+#: A ``Requires-Dist`` line: the distribution's name, and its environment marker.
+_REQUIRES = re.compile(r"(?m)^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[^;\n]*(.*)")
+_EXTRA = re.compile(r"\bextra\b")
 
 
 @functools.cache
 def installed() -> tuple[tuple[str, str | None], ...]:
-    """The version of each of :data:`LIBRARIES` (None: not installed), and whether
+    """The version of each of :func:`libraries` (None: not installed), and whether
     PyYAML has libyaml (its ``CSafeLoader``, whose messages are not the pure loader's),
     as this process found them first (it runs the modules it imported then). Read from
     their metadata's ``Version`` line (not parsed whole: a replayed run's start is
     short), and without importing PyYAML, which such a run does not import."""
-    import importlib.metadata  # (imported by then, for plugins: not by every user)
-
     found: list[tuple[str, str | None]] = []
-    for name in LIBRARIES:
-        try:
-            dist = importlib.metadata.distribution(name)
-            text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
-        except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
-            text = ""
-        version = _VERSION.search(text)
+    for name in libraries():
+        version = _VERSION.search(_metadata(name))
         found.append((name, version.group(1) if version else None))
     return (*found, ("libyaml", str(_libyaml())))
+
+
+def libraries() -> tuple[str, ...]:
+    """The distributions whose version changes what a reading or a writing gives (their
+    messages, a deck's bytes): every one :data:`PROJECT` requires, as its metadata's
+    ``Requires-Dist`` lines name them, but those of an extra (``test``, ``bench``: no
+    format imports them); none when it is not installed."""
+    required = _REQUIRES.findall(_metadata(PROJECT))
+    return tuple(name for name, marker in required if not _EXTRA.search(marker))
+
+
+def _metadata(name: str) -> str:
+    """The header of the distribution ``name``'s metadata (its fields, up to the long
+    description that follows them, often a whole README: of a file on disk, only the
+    header is read), or "" when it is not installed."""
+    import importlib.metadata  # (imported by then, for plugins: not by every user)
+
+    try:
+        dist = importlib.metadata.distribution(name)
+        folder = getattr(dist, "_path", None)  # (a PathDistribution's folder, if on disk)
+        if isinstance(folder, Path):
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                return _header(folder / "METADATA")
+        text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
+        return ""
+    return text.split("\n\n", 1)[0]
+
+
+def _header(path: Path) -> str:
+    """The text of the metadata file at ``path`` up to its first blank line."""
+    data = b""
+    with open(path, "rb") as fh:
+        while b"\n\n" not in data and (chunk := fh.read(4096)):
+            data += chunk
+    return data.split(b"\n\n", 1)[0].decode("utf-8", "replace")
 
 
 def _libyaml() -> bool:

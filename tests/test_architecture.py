@@ -4,11 +4,14 @@ and no format imports another (shared helpers live in the core)."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
+from converter.cache import libraries
 from tests.conftest import ROOT
 
 
@@ -82,3 +85,17 @@ def architecture_modules() -> list[str]:
                          ids=lambda p: p.name)
 def test_readme_architecture_names_every_core_module_once(path: Path) -> None:
     assert architecture_modules().count(path.name) == 1
+
+
+def test_every_library_the_core_and_formats_import_is_a_dependency_in_the_cache_key() -> None:
+    """A library imported by the core or a format but required only by an extra (or not
+    at all) would be no part of the cache's key (``cache.libraries``): another version of
+    it would replay what the old one gave."""
+    providers = importlib.metadata.packages_distributions()
+    imported = {module.split(".")[0] for folder in ("converter", "formats")
+                for path in (ROOT / folder).glob("*.py") for module in imported_modules(path)}
+    third_party = imported - set(sys.stdlib_module_names) - {"converter", "formats"}
+    assert third_party >= {"yaml", "ruamel", "click", "genanki"}
+    required = {name.lower() for name in libraries()}
+    for module in sorted(third_party):
+        assert {d.lower() for d in providers.get(module, ())} & required, module

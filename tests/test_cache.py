@@ -451,13 +451,70 @@ def test_another_python_misses_the_cache(corpus: Path, tmp_path: Path,
 
 
 class _Metadata:
-    """A distribution of another version, as ``importlib.metadata`` gives it."""
+    """A distribution of another version, as ``importlib.metadata`` gives it (with
+    ``fields``, more header lines, and a long description after them)."""
 
-    def __init__(self, version: str) -> None:
-        self.version = version
+    def __init__(self, version: str, *fields: str) -> None:
+        self.version, self.fields = version, fields
 
     def read_text(self, name: str) -> str:
-        return f"Metadata-Version: 2.1\nName: x\nVersion: {self.version}\n"
+        return "".join((f"Metadata-Version: 2.1\nName: x\nVersion: {self.version}\n",
+                        *(f"{field}\n" for field in self.fields),
+                        "\nRequires-Dist: described-only\nVersion: 0.0\n"))
+
+
+def declared_dependencies() -> set[str]:
+    """The names of the dependencies pyproject.toml declares (not those of an extra)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {re.match(r"[A-Za-z0-9._-]+", dep).group() for dep in
+            project["project"]["dependencies"]}
+
+
+def test_every_dependency_of_the_project_is_in_the_key() -> None:
+    """The libraries whose versions are in every key were a list kept by hand."""
+    assert set(converter.cache.libraries()) == declared_dependencies()
+    versions = dict(converter.cache.installed())
+    for name in declared_dependencies():
+        assert versions[name] == importlib.metadata.version(name), name
+
+
+def test_a_dependency_the_project_adds_is_in_the_key(
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """A library added to the project's dependencies was no part of the key until
+    someone added it to a list by hand too; one only a test extra needs is none, and
+    neither is what the long description says."""
+    request.addfinalizer(converter.cache.installed.cache_clear)
+    found = importlib.metadata.distribution
+    added = {"muscle-convert": _Metadata("0.1.0", "Requires-Dist: click>=8.1",
+                                         "Requires-Dist: tabulate-muscles>=2; python_version"
+                                         ' >= "3.11"',
+                                         'Requires-Dist: pytest>=8; extra == "test"'),
+             "tabulate-muscles": _Metadata("2.1")}
+    monkeypatch.setattr(importlib.metadata, "distribution",
+                        lambda name: added[name] if name in added else found(name))
+    converter.cache.installed.cache_clear()
+    assert converter.cache.installed()[:2] == (("click", importlib.metadata.version("click")),
+                                               ("tabulate-muscles", "2.1"))
+    assert len(converter.cache.installed()) == 3  # (and libyaml)
+    before = converter.cache.code_fingerprint([])
+    added["tabulate-muscles"] = _Metadata("2.2")
+    converter.cache.installed.cache_clear()
+    assert converter.cache.code_fingerprint([]) != before
+
+
+def test_another_version_of_any_dependency_changes_the_key(
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    request.addfinalizer(converter.cache.installed.cache_clear)
+    converter.cache.installed.cache_clear()
+    before = converter.cache.code_fingerprint([])
+    found = importlib.metadata.distribution
+    for library in declared_dependencies():
+        monkeypatch.setattr(importlib.metadata, "distribution", lambda name, changed=library:
+                            _Metadata("99.0") if name == changed else found(name))
+        converter.cache.installed.cache_clear()
+        assert converter.cache.code_fingerprint([]) != before, library
 
 
 @pytest.mark.parametrize("change", ["PyYAML", "genanki", "libyaml"])
