@@ -818,7 +818,10 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
                     keyless := _keyless(conn, str(out), str(exc))) is None:
                 raise
             raise keyless from None
-        _commit(conn, out)
+        try:
+            _commit(conn, out)
+        except sqlite3.IntegrityError as exc:
+            raise _deferred(conn, exc) from None
     return counts
 
 
@@ -1621,6 +1624,25 @@ def _blockers(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ..
             conn.execute("RELEASE blockers")
     finally:
         conn.text_factory = before_factory
+
+
+def _deferred(conn: sqlite3.Connection, exc: sqlite3.IntegrityError) -> sqlite3.Error:
+    """What the COMMIT that failed with ``exc`` is: a foreign key of the user's checked
+    only then (``DEFERRABLE INITIALLY DEFERRED``) is :class:`_Blocked`, naming the tables
+    of the user's whose rows the change left referring to a row gone, those that
+    referred to nothing before not counted (the transaction is rolled back to see
+    them); ``exc`` itself otherwise."""
+    if not conn.in_transaction:
+        return exc
+    before_factory, conn.text_factory = conn.text_factory, _kept_text
+    try:
+        tables = [table for (table,) in conn.execute(_REFERENCES) if table not in _OURS]
+        after = _dangling(conn, tables)
+        _roll_back(conn)
+        found = _parents(after - _dangling(conn, tables))
+    finally:
+        conn.text_factory = before_factory
+    return _Blocked(exc, found, False) if found else exc
 
 
 #: The tool's tables, by name.

@@ -3398,6 +3398,23 @@ def test_a_users_table_that_blocks_a_change_is_named(refers: str, sample_muscles
     assert db.read_bytes() == before
 
 
+def test_a_users_deferred_foreign_key_that_blocks_a_change_is_named(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """A foreign key of the user's checked only at COMMIT (DEFERRABLE INITIALLY
+    DEFERRED) failed it with SQLite's bare "FOREIGN KEY constraint failed", naming no
+    table. It names the table whose row the change leaves referring to nothing, not one
+    whose row referred to nothing before."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:  # (foreign keys off)
+        for table in ("pins", "stale"):
+            conn.execute(f"CREATE TABLE {table} (muscle TEXT REFERENCES muscles (slug) "
+                         "DEFERRABLE INITIALLY DEFERRED, note TEXT)")
+            conn.execute(f"INSERT INTO {table} VALUES ('no-such-muscle', 'referred to none')")
+        conn.execute("INSERT INTO pins VALUES ('soleus', 'mine')")
+    assert _refused_change(db, sample_muscles) == _refusal(_BLOCKING.format("pins",
+                                                                            "muscles"))
+
+
 @pytest.mark.parametrize("on_update", ["", "ON UPDATE RESTRICT"])
 def test_a_users_table_that_blocks_an_update_is_named(
         on_update: str, sample_muscles: list[Muscle], db: Path) -> None:
