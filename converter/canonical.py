@@ -325,7 +325,8 @@ def from_canonical(record: Any, *, path: str, field: str = "",
                    place: Placer | None = None, writer_lang: str = "en") -> Muscle:
     """Build a muscle from a canonical record, validated by the same rules as front
     matter; diagnostics name ``field`` (e.g. ``muscles[3]``) plus the record's path.
-    ``writer_lang``: the run's ``--default-lang``, which ``too-large`` counts by (see
+    ``writer_lang``: the run's ``--default-lang``, which a plain text (``"origin":
+    "..."``) is read in, as Markdown's reader reads one, and ``too-large`` counts by (see
     :func:`~converter.authoring.muscle_from_front_matter`).
     ``place``: where a value of the record is, by the keys and indexes that lead to it
     in the record (``("extra", "a.b")``); a problem of ``extra`` is placed so (its path
@@ -373,7 +374,8 @@ def from_canonical(record: Any, *, path: str, field: str = "",
             raise MuscleError([slug_problem, *beside], partial)
         muscle = partial = muscle_from_front_matter(front, path=path, slug_hint=front["slug"],
                                                     body=body, place=_in_extra(place),
-                                                    check_body=False, writer_lang=writer_lang)
+                                                    check_body=False, default_lang=writer_lang,
+                                                    writer_lang=writer_lang)
     except MuscleError as exc:
         partial = exc.partial
         keys = _Keys(kept)
@@ -444,7 +446,7 @@ def _beside_the_slug(front: dict[str, Any], path: str, body: str,
         muscle = muscle_from_front_matter({**front, "slug": STAND_IN_SLUG}, path=path,
                                           slug_hint=STAND_IN_SLUG, body=body,
                                           place=_in_extra(place), check_body=False,
-                                          writer_lang=writer_lang)
+                                          default_lang=writer_lang, writer_lang=writer_lang)
     except MuscleError as exc:
         return list(exc.diagnostics), exc.partial
     return [], muscle

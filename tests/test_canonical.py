@@ -279,3 +279,14 @@ def test_a_bad_body_is_the_records_body_not_a_key_body_of_its_extra() -> None:
         assert [(d.line, d.field, d.code) for d in caught.value.diagnostics] == [
             (None, "muscles[c].body", "control-character")]
     assert asked == []
+
+
+def test_a_plain_text_is_read_in_the_writers_default_language() -> None:
+    """A plain string of a record was read as English whatever ``writer_lang`` (the run's
+    --default-lang) said; Markdown's reader reads one in it, and so does this now."""
+    record = {"slug": "c", "title": "C", "origin": "o", "insertion": {"en": "i"},
+              "functions": [{"short": "s", "extended": "e"}]}
+    muscle = canonical.from_canonical(record, path="c.json", writer_lang="da")
+    [function] = muscle.functions
+    assert [list(t) for t in (muscle.origin, muscle.insertion, function.short,
+                              function.extended)] == [["da"], ["en"], ["da"], ["da"]]

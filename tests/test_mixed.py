@@ -326,3 +326,34 @@ def test_a_utf16_jsonl_file_is_said_to_be_so_once(tmp_path: Path) -> None:
         "utf-16"))
     assert [(d.line, d.message) for d in validate_sources([source]).diagnostics] == [
         (1, "is UTF-16, not UTF-8: save it as UTF-8")]
+
+
+#: A record whose texts are plain strings, not maps of language codes to text.
+_PLAIN = {"slug": "a", "title": "A", "origin": "Skinnebenet", "insertion": "Hælen",
+          "functions": [{"short": "Bøjer", "extended": "Bøjer foden"}]}
+
+
+@pytest.mark.parametrize("source, to, name", [("m.json", "json", "out.json"),
+                                              ("m.jsonl", "jsonl", "out.jsonl"),
+                                              ("m.json", "sqlite", "out.db")])
+def test_a_plain_text_of_a_record_is_in_the_runs_default_language(
+        source: str, to: str, name: str, tmp_path: Path) -> None:
+    """JSON and JSON Lines read a plain string (origin, insertion, a function's text) as
+    English whatever --default-lang said, where Markdown reads one in it; so did SQLite
+    get one from them. Every reader reads it in the run's --default-lang, and a re-run
+    with another one reads it again, not replaying the output of the last."""
+    from converter.model import LocalizedText
+
+    record = json.dumps(_PLAIN, ensure_ascii=False)
+    path, out, cache = tmp_path / source, tmp_path / name, tmp_path / "cache"
+    path.write_text(f"{record}\n" if source.endswith(".jsonl") else
+                    f'{{"muscles": [{record}]}}\n', encoding="utf-8")
+    for lang in ("da", "en", "da"):
+        result = run("convert", str(path), "--to", to, "-o", str(out), "--default-lang",
+                     lang, "--cache-dir", str(cache), "-j", "1")
+        assert result.exit_code == 0, result.output
+        [muscle] = converter.read(out)
+        [function] = muscle.functions
+        assert (muscle.origin, muscle.insertion, function.short, function.extended) == tuple(
+            LocalizedText.of({lang: text}) for text in (
+                "Skinnebenet", "Hælen", "Bøjer", "Bøjer foden"))
