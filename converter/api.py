@@ -160,7 +160,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
-    from .atomic import is_special, left_early, reader_left
+    from .atomic import is_special, left_early, output_name, reader_left
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
@@ -188,13 +188,14 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if not typed:  # (Path("") is the working folder: refused, as -o "" and read("") are)
         raise MuscleError(Diagnostic('""', None, None, "", "cannot-write",
                                      "an empty path names no file or folder"))
+    named = output_name(path)  # (standard output so, not -)
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:
-        raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
+        raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
                                      unknown_format(str(format), writing=True))) from None
     if fmt is None or not fmt.can_write:
-        raise MuscleError(Diagnostic(str(path), None, None, "", "unknown-format",
+        raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
                                      f"the {fmt.name} format has no writer" if fmt else
                                      "cannot tell the format from the name; pass format="))
     takes = {o.name for o in fmt.options} | {"default_lang"}
@@ -210,7 +211,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     size = diagram_size(map_size(fmt.options, options))
     reported: list[Diagnostic] = []
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
-    checked = _once_each(muscles, str(path), size, options.get("default_lang") or "en")
+    checked = _once_each(muscles, named, size, options.get("default_lang") or "en")
     if is_special(path):  # (standard output, a device, a FIFO: no temporary to drop)
         checked = iter(list(checked))  # (every muscle checked before the first byte)
     try:
@@ -259,11 +260,11 @@ def _closed_stdout(output: str) -> Diagnostic | None:
     says it."""
     import sys
 
-    from .atomic import names_stdout
+    from .atomic import STDOUT_NAME, names_stdout
     from .diagnostics import Diagnostic
     if names_stdout(output) and (sys.stdout is None or getattr(sys.stdout, "closed", False)):
-        return Diagnostic(output, None, None, "", "cannot-write",
-                          "standard output is closed; give a file name")
+        return Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
+                          "is closed; give a file name")
     return None
 
 

@@ -45,6 +45,8 @@ STALE_SECONDS = 24 * 3600
 _TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
 #: The output path that means standard output.
 STDOUT = "-"
+#: How diagnostics and summaries name standard output (:func:`output_name`).
+STDOUT_NAME = "standard output"
 
 
 def temporary_prefix(path: Path) -> str:
@@ -91,10 +93,11 @@ def cannot_write(output: Path, exc: OSError) -> MuscleError:
     in_the_way = _file_above(blocker) if inside and exc.errno in (
         errno.EEXIST, errno.ENOTDIR) else None
     if in_the_way:  # (makedirs says "File exists", or "Not a directory" below it)
-        return error(str(output), "cannot-write", f"cannot write here: {in_the_way} is a "
-                     "file, not a folder")
+        return error(output_name(output), "cannot-write",
+                     f"cannot write here: {in_the_way} is a file, not a folder")
     where = f" ({blocker})" if inside else ""
-    return error(str(output), "cannot-write", f"cannot write here: {exc.strerror or exc}{where}")
+    return error(output_name(output), "cannot-write",
+                 f"cannot write here: {exc.strerror or exc}{where}")
 
 
 def _file_above(path: str) -> str | None:
@@ -125,9 +128,13 @@ def names_stdout(path: str | Path) -> bool:
 
 
 def output_name(path: str | Path) -> str:
-    """How a summary names the output ``path``: ``standard output`` for ``-`` (no
-    file of that name is written), else the path as given."""
-    return "standard output" if is_stdout(path) else os.fspath(path)
+    """How a diagnostic or summary names the output ``path``: ``standard output`` for
+    ``-`` and a name of descriptor 1 (``/dev/stdout``, ``/dev/fd/1``), no file of
+    that name being written, else the path as given."""
+    with contextlib.suppress(OSError):  # (a relative name once the working folder is gone)
+        if names_stdout(path):
+            return STDOUT_NAME
+    return os.fspath(path)
 
 
 def is_special(path: Path) -> bool:
@@ -461,7 +468,7 @@ def left_early(path: str | Path) -> Diagnostic | None:
     (``/dev/stdout`` leads to the null device then: see :func:`_leads_away`)."""
     if not reader_left(path) and not _leads_away(os.fspath(path)):
         return None
-    return Diagnostic(os.fspath(path), None, None, "", "output-closed",
+    return Diagnostic(output_name(path), None, None, "", "output-closed",
                       "its reader stopped reading before the end; the rest of the output "
                       "was dropped", "warning")
 
@@ -593,7 +600,7 @@ def _text_into(stream: IO[str], mode: str, **open_args: object) -> Iterator[IO[s
     into ``stream`` once it is whole (a ``utf-8-sig`` mark as its first character).
     Bytes (a zip) cannot go there: ``output-not-file``."""
     if "b" in mode:
-        raise error(STDOUT, "output-not-file", "standard output is a text stream here "
+        raise error(STDOUT_NAME, "output-not-file", "is a text stream here "
                     f"({type(stream).__name__}, with no binary buffer), and this format "
                     "writes bytes; give a file name")
     text = io.StringIO(newline=open_args.get("newline", "\n"))  # type: ignore[arg-type]

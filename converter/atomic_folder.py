@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .atomic import (
-    STDOUT,
+    STDOUT_NAME,
     exchange,
     held_once_written,
     is_stdout,
@@ -172,8 +172,8 @@ def _other_devices(path: Path) -> list[str]:
 def atomic_directory(path: Path) -> Iterator[Path]:
     """Build a directory in a temporary sibling; on success it replaces ``path``."""
     if is_stdout(path):
-        raise error(STDOUT, "output-not-directory", "standard output takes one file, and "
-                    "this format writes a directory; give a directory name")
+        raise error(STDOUT_NAME, "output-not-directory", "takes one file, and this format "
+                    "writes a directory; give a directory name")
     shown, path = str(path), real_target(path)
     in_place = holds_working_folder(path)
     marker = check_replaceable(path, shown, whole=not in_place)

@@ -710,11 +710,11 @@ def _stdout_failed(exc: OSError) -> None:
     /dev/full``, ``formats > file`` on a full disk): one ``cannot-write`` on stderr, exit
     1, as for any output that cannot be written (a pipe its reader left is no failure:
     see :func:`_echo`)."""
-    from .atomic import STDOUT
+    from .atomic import STDOUT_NAME
 
     to_nowhere(sys.stdout)
-    diagnostic = Diagnostic(STDOUT, None, None, "", "cannot-write",
-                            f"cannot write standard output: {exc.strerror or exc}")
+    diagnostic = Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
+                            f"cannot write here: {exc.strerror or exc}")
     with contextlib.suppress(OSError):
         click.echo(str(diagnostic), err=True)
     sys.exit(1)

@@ -19,6 +19,7 @@ from typing import Any
 
 from .atomic import (
     STDOUT,
+    STDOUT_NAME,
     atomic_file,
     atomic_path,
     descriptor_named,
@@ -50,7 +51,8 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
     the shell opened with ``>>`` is added to, not emptied) once the block ends without
     an exception, and is removed either way, the companions of ``out`` beside it going
     with it (:func:`_put_in`). A writer that made no file leaves ``out`` as it was. Its
-    errors that name the temporary file name ``out`` instead."""
+    errors that name the temporary file name ``out`` instead, standard output so
+    (:func:`~converter.atomic.output_name`)."""
     if built_in(fmt):
         yield out
         return
@@ -139,8 +141,9 @@ def _unusable(summary: Any, made: Path) -> str | None:
 def _whole_instead(fmt: Format, out: Path, what: str) -> Diagnostic:
     """The output's ``writer-failed`` warning of ``fmt``'s update(): ``what`` it did,
     and that the output is written whole instead."""
-    return Diagnostic(str(out), None, None, "", "writer-failed", f"the {fmt.name} writer's "
-                      f"update() {what}; the output is written whole instead", "warning")
+    return Diagnostic(output_name(out), None, None, "", "writer-failed", f"the {fmt.name} "
+                      f"writer's update() {what}; the output is written whole instead",
+                      "warning")
 
 
 def may_update(fmt: Format, out: Path, options: Mapping[str, Any]) -> bool:
@@ -187,26 +190,31 @@ def reported_as(fmt: Format, report: Callable[[Diagnostic], None], made: Path, o
     """``report`` for ``fmt``'s writer given ``made`` (:func:`writer_output`) to write
     ``out``: a diagnostic naming ``made``, or a file in it, names ``out`` (or that file
     in ``out``) instead, and what is no :class:`Diagnostic` of its types is the output's
-    ``writer-failed`` error in its place. ``report`` itself for a built-in writer."""
+    ``writer-failed`` error in its place. For a built-in writer, ``report`` itself, or
+    for standard output one that names it so (:func:`~converter.atomic.output_name`)."""
     if built_in(fmt):
-        return report
+        if output_name(out) == os.fspath(out):
+            return report
+        return lambda diagnostic: report(_renamed(diagnostic, made, out))
 
     def checked(diagnostic: Any) -> None:
         wrong = misshapen_diagnostic(diagnostic)
         report(_renamed(diagnostic, made, out) if wrong is None else Diagnostic(
-            str(out), None, None, "", "writer-failed", f"the {fmt.name} writer reported {wrong}"))
+            output_name(out), None, None, "", "writer-failed",
+            f"the {fmt.name} writer reported {wrong}"))
 
     return checked
 
 
 def _renamed(diagnostic: Diagnostic, made: Path, out: Path) -> Diagnostic:
-    """``diagnostic``, naming ``out`` where it names ``made`` (a file in ``out`` where it
-    names one in ``made``); one whose path is no str (a plugin's) as it is."""
+    """``diagnostic``, naming ``out`` (as :func:`~converter.atomic.output_name` does)
+    where it names ``made`` (a file in ``out`` where it names one in ``made``); one whose
+    path is no str (a plugin's) as it is."""
     path = diagnostic.path
     if not isinstance(path, str):
         return diagnostic
     if path == str(made):
-        return diagnostic._replace(path=str(out))
+        return diagnostic._replace(path=output_name(out))
     if path.startswith(os.path.join(made, "")):
         return diagnostic._replace(path=os.path.join(out, path[len(str(made)) + 1:]))
     return diagnostic
@@ -291,7 +299,7 @@ def _to_stdout(made: Path, out: Path) -> None:
     try:
         text = made.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise error(STDOUT, "output-not-file", "standard output is a text stream here "
+        raise error(STDOUT_NAME, "output-not-file", "is a text stream here "
                     f"({type(sys.stdout).__name__}, with no binary buffer), and the "
                     "writer wrote bytes that are not UTF-8; give a file name") from None
     with atomic_file(Path(STDOUT), "w", encoding="utf-8") as fh:

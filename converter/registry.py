@@ -645,7 +645,9 @@ class WriterFailed(Exception):
 
     def at(self, out: Path) -> MuscleError:
         """This failure as the ``writer-failed`` error of the output ``out``."""
-        return MuscleError(Diagnostic(str(out), None, None, "", "writer-failed", str(self)))
+        from .atomic import output_name
+        return MuscleError(Diagnostic(output_name(out), None, None, "", "writer-failed",
+                                      str(self)))
 
 
 def failure(exc: BaseException) -> str:
@@ -694,7 +696,8 @@ class Watched(Iterator[Any]):
 
 def writer_failed(fmt: Format, out: Path, what: str) -> Diagnostic:
     """The ``writer-failed`` error of ``fmt``'s writer of ``out``: ``what`` it did."""
-    return Diagnostic(str(out), None, None, "", "writer-failed",
+    from .atomic import output_name
+    return Diagnostic(output_name(out), None, None, "", "writer-failed",
                       f"the {fmt.name} writer {what}")
 
 
@@ -1080,9 +1083,11 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     device or a FIFO. For a directory: standard output (``-``), an existing file
     (``/dev/null`` too) or a name ending like a file of some format
     (``output-not-directory``). Options are named as the caller names them
-    (:func:`spelling`)."""
+    (:func:`spelling`); standard output as :func:`~converter.atomic.output_name` does."""
+    from .atomic import is_special, names_stdout, output_name
+
     def mistake(code: str, message: str) -> Diagnostic:
-        return Diagnostic(output, None, None, "", code, message)
+        return Diagnostic(output_name(output), None, None, "", code, message)
 
     to = spelling().given("to", fmt.name)
 
@@ -1102,8 +1107,6 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
         if output == "-" and not fmt.writes_into_streams:
             return mistake("output-not-file", f"{to} cannot write into standard "
                            "output; give a file name")
-        from .atomic import is_special
-
         if not fmt.writes_into_streams and is_special(Path(output)):  # (/dev/stdout)
             return mistake("output-not-file", f"{to} cannot write into standard output, "
                            "a device or a FIFO; give a file name")
@@ -1122,9 +1125,9 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
                                f"{' or '.join(fmt.extensions) or 'its own'} files; "
                                f"rename it{_writing_instead(f for _, f in others)}")
         return None
-    if output == "-":
-        return mistake("output-not-directory", f"{to} writes a directory, and - "
-                       "is standard output; give a directory name")
+    if names_stdout(output):  # (-, /dev/stdout: standard output, whatever it leads to)
+        return mistake("output-not-directory", f"{to} writes a directory, which "
+                       "standard output cannot take; give a directory name")
     flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
     hint = "".join(f" (or {spelling().offered(f)} for one file)" for f in flags[:1])
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)

@@ -628,8 +628,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
         except WriterFailed as exc:  # (the first record is made here)
             raise exc.at(output) from None
         if first is _NOTHING and not is_stdout(output) and not reader.drafts_left_out:
-            return f"nothing written to {output}: no muscle was read"  # (an earlier
-            # output stays whole; drafts were read: the output is written without them)
+            # (an earlier output stays whole; drafts were read: it is written without them)
+            return f"nothing written to {output_name(output)}: no muscle was read"
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
         try:
             method = writer.write_records if writer.writes_records else writer.write

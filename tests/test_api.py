@@ -575,7 +575,7 @@ def test_write_to_a_closed_standard_output_says_it_is_closed() -> None:
     ran = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" >&-', sys.executable,
                           _CLOSED_STDOUT], cwd=ROOT, capture_output=True, text=True,
                          check=False, timeout=WAIT)
-    assert ran.stderr == "-: error: standard output is closed; give a file name " \
+    assert ran.stderr == "standard output: error: is closed; give a file name " \
                          "[cannot-write]\n"
 
 
@@ -586,8 +586,42 @@ def test_write_to_a_name_of_a_closed_standard_output_says_it_is_closed() -> None
     ran = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" >&-', sys.executable,
                           program], cwd=ROOT, capture_output=True, text=True,
                          check=False, timeout=WAIT)
-    assert ran.stderr == "/dev/stdout: error: standard output is closed; give a file " \
-                         "name [cannot-write]\n"
+    assert ran.stderr == "standard output: error: is closed; give a file name " \
+                         "[cannot-write]\n"
+
+def test_what_write_says_of_standard_output_names_it_so(
+        sample_muscles, capfdbinary: pytest.CaptureFixture[bytes],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """write() named standard output ``-`` (or ``/dev/stdout``, as given) in what it
+    said of it: a muscle refused (too-large, a slug twice), a format it cannot tell or
+    that cannot write there, a writer's warning. Each says standard output."""
+    from converter.model import Function, LocalizedText
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    danish = Function(LocalizedText.of({"da": "s"}), LocalizedText.of({}))
+    large = converter.Muscle(slug="a", title="A", functions=(danish,) * 25_000)
+    soleus = next(m for m in sample_muscles if m.slug == "soleus")
+    for muscles, output, fmt, said in [
+            ([large], "-", "json", "error: muscles[a]: 125005 values; front matter holds at "
+             "most 100000 (the Markdown reader's limit) [too-large]"),
+            ([soleus, soleus], "/dev/stdout", "jsonl",
+             "error: slug 'soleus' occurs twice [duplicate-slug]"),
+            ([soleus], "-", None, "error: cannot tell the format from the name; pass "
+             "format= [unknown-format]"),
+            ([soleus], "/dev/stdout", "sqlite", "error: format='sqlite' cannot write into "
+             "standard output, a device or a FIFO; give a file name [output-not-file]"),
+            ([soleus], "/dev/fd/1", "csv", "error: format='csv' writes a directory, which "
+             "standard output cannot take; give a directory name [output-not-directory]")]:
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(muscles, output, fmt)
+        assert [str(d) for d in caught.value.diagnostics] == [f"standard output: {said}"]
+    with pytest.warns(UserWarning) as warned:
+        converter.write([soleus], "-", "anki")
+    assert [str(w.message) for w in warned] == [
+        "standard output: warning: 1 note without a source file time: time 0, so "
+        "re-importing will not update it in Anki; set SOURCE_DATE_EPOCH [no-source-time]"]
+    assert capfdbinary.readouterr().out.startswith(b"PK")
+
 
 _INTO_A_GONE_READER = """
 import sys, warnings, converter
@@ -606,8 +640,8 @@ def test_write_into_a_reader_of_stdout_that_stopped_says_so_each_time() -> None:
     as stopped; a second write went into the null device put in its place without a
     word. Each says output-closed, as the command line does, and leaves no mark."""
     ran = run_into_a_gone_reader([sys.executable, "-c", _INTO_A_GONE_READER], cwd=ROOT)
-    said = ("['-: warning: its reader stopped reading before the end; the rest of the "
-            "output was dropped [output-closed]'] []")
+    said = ("['standard output: warning: its reader stopped reading before the end; the "
+            "rest of the output was dropped [output-closed]'] []")
     assert (ran.returncode, ran.stderr) == (0, f"0 {said}\n1 {said}\n")
 
 
@@ -630,7 +664,7 @@ def test_a_name_of_stdout_after_its_reader_stopped_says_so() -> None:
     said = ("warning: its reader stopped reading before the end; the rest of the output "
             "was dropped [output-closed]")
     assert (ran.returncode, ran.stderr.splitlines()) == (0, [
-        f"{path} ['{path}: {said}']" for path in ("-", "/dev/stdout", "/dev/fd/1")])
+        f"{path} ['standard output: {said}']" for path in ("-", "/dev/stdout", "/dev/fd/1")])
 
 
 def test_a_name_of_stdout_read_to_the_end_says_nothing() -> None:
@@ -761,8 +795,9 @@ def test_write_to_standard_output_replaced_by_a_text_stream(fmt: str, options: d
 def test_write_of_bytes_to_a_text_stream_is_output_not_file(sample_muscles) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(
-            converter.MuscleError, match=r"standard output is a text stream here \(StringIO, "
-                                         r"with no binary buffer\).*\[output-not-file\]"):
+            converter.MuscleError, match=r"standard output: error: is a text stream here "
+                                         r"\(StringIO, with no binary buffer\).*"
+                                         r"\[output-not-file\]"):
         converter.write(sample_muscles, "-", "anki")
     assert out.getvalue() == ""
 
@@ -852,8 +887,8 @@ def api_message(muscles: list[converter.Muscle], output: str, fmt: str,
      "new/ names a directory, and --to json writes one file"),
     ("-", "sqlite", "format='sqlite' cannot write into standard output",
      "--to sqlite cannot write into standard output"),
-    ("-", "csv", "format='csv' writes a directory, and - is standard output",
-     "--to csv writes a directory, and - is standard output"),
+    ("-", "csv", "format='csv' writes a directory, which standard output cannot take",
+     "--to csv writes a directory, which standard output cannot take"),
     ("map.svg", "svg", "format='svg' writes a directory, and map.svg is named like",
      "--to svg writes a directory, and map.svg is named like"),
 ])

@@ -131,6 +131,36 @@ def test_dash_is_named_standard_output_in_the_summary(to: list[str], summary: st
     assert written == "wrote 1 muscle to standard output"
     assert converter.atomic.output_name(Path("out/-")) == "out/-"
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout", "/dev/fd/1"])
+def test_every_name_of_standard_output_is_standard_output_in_what_a_run_says(
+        output: str, tmp_path: Path) -> None:
+    """``-o -`` into a full device said ``-: error: cannot write here: ...``, and ``-o
+    /dev/stdout`` (or ``/dev/fd/1``) named that path there and in its summaries (``wrote
+    15 muscles to /dev/stdout``, ``nothing written to /dev/stdout: no muscle was read``);
+    each names standard output."""
+    command = [sys.executable, "-m", "converter", "convert", str(SAMPLES), "--to", "json",
+               "-o", output, "--no-cache", "-j", "1"]
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=WAIT)
+    said = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert "standard output: error: cannot write here: No space left on device " \
+           "[cannot-write]" in said
+    assert said[-1] == "nothing written to standard output; 15 muscles read, 0 files failed"
+    done = subprocess.run(command, capture_output=True, text=True, timeout=WAIT)
+    assert done.stderr.splitlines()[-1] == (
+        "wrote 15 muscles to standard output; 15 muscles converted, 0 files failed")
+    (tmp_path / "empty").mkdir()  # (- gets an empty document; a name of it, nothing)
+    done = subprocess.run([*command[:4], str(tmp_path / "empty"), *command[5:]],
+                          capture_output=True, text=True, timeout=WAIT)
+    summary = ("wrote 0 muscles to standard output" if output == "-" else
+               "nothing written to standard output: no muscle was read")
+    assert done.stderr.splitlines()[-1] == f"{summary}; 0 muscles converted, 0 files failed"
+    assert converter.atomic.output_name(Path(output)) == "standard output"
+    assert converter.atomic.output_name("/dev/fd/7") == "/dev/fd/7"
+
+
 def _into_a_file(path: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
     """Run the tool with its standard output the file ``path`` opened to add to it
     (``>> path``)."""
@@ -175,7 +205,7 @@ def test_a_reader_that_stops_reading_is_a_warning_not_a_failure(tmp_path: Path,
                                "--to", *to, "-o", "-", "--no-cache"], stdout=stdout,
                               stderr=subprocess.PIPE, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "-: warning: its reader stopped reading before the end" in done.stderr
+    assert "standard output: warning: its reader stopped reading before the end" in done.stderr
     assert "[output-closed]" in done.stderr and "[duplicate-text]" in done.stderr
     assert "15 muscles converted" in done.stderr
     assert "Broken pipe" not in done.stderr and "Exception ignored" not in done.stderr
@@ -204,7 +234,8 @@ def test_standard_output_takes_neither_a_database_nor_a_directory(
     assert exit_code == 2 and "--to sqlite cannot write into standard output" in stderr
     for to in ("markdown", "csv"):  # a usage error: a directory format, named -
         exit_code, stderr = convert_samples(to, Path("-"))
-        assert exit_code == 2 and "writes a directory, and - is standard output" in stderr
+        assert exit_code == 2 and "writes a directory, which standard output cannot take" \
+            in stderr
     for to in ("markdown", "sqlite"):  # the API
         with pytest.raises(converter.MuscleError, match="standard output"):
             converter.write(converter.read(SAMPLES / "soleus.md"), "-", to)

@@ -1419,3 +1419,18 @@ def test_a_run_in_place_whose_folder_is_replaced_as_it_builds_says_so(
     assert [d.code for d in raised.value.diagnostics] == ["cannot-write"]
     assert "the folder was replaced, moved or removed by something else" in str(
         raised.value)
+
+
+def test_a_folder_for_standard_output_is_refused_naming_it_so(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """A folder asked of ``-`` was refused as ``-: error: standard output takes one
+    file, ...``, standard output named as a file called ``-``."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(converter.MuscleError) as caught, \
+            converter.atomic_folder.atomic_directory(Path("-")):
+        pass
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "standard output: error: takes one file, and this format writes a directory; give "
+        "a directory name [output-not-directory]"]
+    assert list(tmp_path.iterdir()) == []

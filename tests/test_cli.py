@@ -1262,7 +1262,7 @@ def test_a_full_standard_output_is_one_diagnostic(command: list[str]) -> None:
         done = subprocess.run([sys.executable, "-m", "converter", *command], stdout=full,
                               stderr=subprocess.PIPE, text=True, timeout=WAIT)
     assert (done.returncode, done.stderr.splitlines()[-1:]) == (1, [
-        "-: error: cannot write standard output: No space left on device [cannot-write]"])
+        "standard output: error: cannot write here: No space left on device [cannot-write]"])
     assert "Traceback" not in done.stderr
 
 

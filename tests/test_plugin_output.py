@@ -53,6 +53,9 @@ class Halfway(Format):
                                                  "no room"))
                 fh.write(muscle.title + "\\n")
                 fh.flush()
+        if fault() == "not-utf8":
+            with open(out, "ab") as raw:
+                raw.write(b"\\xff\\n")
         if fault() == "report":
             ctx.report(Diagnostic(str(out), 3, None, "", "cannot-write", "line too long"))
             ctx.report(Diagnostic(str(out), None, None, "", "cannot-write", "a note",
@@ -575,6 +578,47 @@ def test_a_plugin_writing_standard_output_writes_no_file_named_dash(
                   "-o", "-", "--no-cache")
     assert (failed.returncode, failed.stdout) == (1, "")
     assert os.listdir(tmp_path) == ["plugin"]
+
+
+@pytest.mark.parametrize(("fault", "to", "said"), [
+    ("raise", "halfway", [": error: the halfway writer failed: RuntimeError: writer boom "
+                          "[writer-failed]"]),
+    ("record", "halfway-records", [": error: the halfway-records writer failed on muscle "
+                                   "'soleus': RuntimeError: record boom [writer-failed]"]),
+    ("muscle-error", "halfway", [": error: no room [cannot-write]"]),
+    ("report", "halfway", [": warning: a note [cannot-write]",
+                           ":3: error: line too long [cannot-write]"]),
+    ("report-wrong", "halfway", [
+        ": error: the halfway writer reported str, not a Diagnostic [writer-failed]",
+        ": error: the halfway writer reported a Diagnostic whose line is '2' "
+        "[writer-failed]"]),
+])
+def test_what_a_plugin_writer_of_standard_output_says_names_it_so(
+        halfway: Path, tmp_path: Path, fault: str, to: str, said: list[str]) -> None:
+    """A plugin writer's failure or report of ``-o -`` named standard output ``-`` (and
+    ``-o /dev/stdout`` by that path); each names it standard output."""
+    for output in ("-", "/dev/stdout"):
+        result = _cli(halfway, tmp_path, fault, "convert", str(SAMPLES), "--to", to,
+                      "-o", output, "--no-cache")
+        assert result.returncode == 1, result.stderr
+        assert [line for line in result.stderr.splitlines()
+                if "[writer-failed]" in line or "[cannot-write]" in line] == [
+            f"standard output{line}" for line in said]
+
+
+def test_bytes_not_utf8_from_a_plugin_into_a_text_stream_name_standard_output(
+        halfway: Path, sample_muscles: list[Muscle],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's bytes that are not UTF-8, for a standard output that takes text only,
+    were refused as ``-: error: standard output is a text stream here ...``."""
+    monkeypatch.setenv("FAULT", "not-utf8")
+    with contextlib.redirect_stdout(io.StringIO()) as out, \
+            pytest.raises(MuscleError) as caught:
+        converter.write(sample_muscles, "-", "halfway")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "standard output: error: is a text stream here (StringIO, with no binary buffer), "
+        "and the writer wrote bytes that are not UTF-8; give a file name [output-not-file]"]
+    assert out.getvalue() == ""
 
 
 @pytest.mark.parametrize(("output", "shown"), [("-", "standard output"),
