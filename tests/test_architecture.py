@@ -1,5 +1,6 @@
 """The house rules of the tree, checked on the source: the core never imports a format,
-and no format imports another (shared helpers live in the core)."""
+and no format imports another (shared helpers live in the core); a format is a module or
+a package of them in ``formats/``."""
 
 from __future__ import annotations
 
@@ -15,15 +16,26 @@ from converter.cache import libraries
 from tests.conftest import ROOT
 
 
+def package_of(path: Path) -> str:
+    """The package ``path`` is a module of: its folders up to the first that is no
+    package (``formats.sqlite`` for ``formats/sqlite/rows.py``), else its folder's name."""
+    parts: list[str] = []
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts) or path.parent.name
+
+
 def imported_modules(path: Path) -> set[str]:
     """Absolute names of the modules ``path`` imports (relative imports resolved)."""
-    package = path.parent.name
+    package = package_of(path).split(".")
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package if node.level else ""
+            base = ".".join(package[:len(package) + 1 - node.level]) if node.level else ""
             module = ".".join(p for p in (base, node.module or "") if p)
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
@@ -36,20 +48,27 @@ def test_core_never_imports_a_format(path: Path) -> None:
     assert not {m for m in imported_modules(path) if m.split(".")[0] == "formats"}
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "formats").glob("*.py")),
-                         ids=lambda p: p.name)
+def format_names() -> list[str]:
+    """The formats in ``formats/``: each module, and each package (a folder of modules)."""
+    folder = ROOT / "formats"
+    return sorted([p.stem for p in folder.glob("*.py") if p.stem != "__init__"]
+                  + [p.parent.name for p in folder.glob("*/__init__.py")])
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "formats").rglob("*.py")),
+                         ids=lambda p: p.relative_to(ROOT / "formats").as_posix())
 def test_formats_import_only_the_core_not_each_other(path: Path) -> None:
-    own = f"formats.{path.stem}"
-    others = {m for m in imported_modules(path)
-              if m.split(".")[0] == "formats" and m != "formats" and not m.startswith(own)}
+    own = f"formats.{path.relative_to(ROOT / 'formats').parts[0].removesuffix('.py')}"
+    others = {m for m in imported_modules(path) if m.split(".")[0] == "formats"
+              and m != "formats" and m != own and not m.startswith(f"{own}.")}
     assert not others
 
 
-def test_every_format_module_is_registered_by_one_entry_point() -> None:
+def test_every_format_is_registered_by_one_entry_point() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    for path in (ROOT / "formats").glob("*.py"):
-        if path.stem != "__init__":
-            assert pyproject.count(f'"formats.{path.stem}:') == 1, path.name
+    assert {"sqlite", "csv", "json"} <= set(format_names())
+    for name in format_names():
+        assert pyproject.count(f'"formats.{name}:') == 1, name
 
 
 def test_the_licence_is_an_spdx_expression_setuptools_will_keep_building() -> None:
@@ -68,6 +87,16 @@ def test_the_checker_sees_imports(tmp_path: Path) -> None:
     probe.parent.mkdir()
     probe.write_text("from . import json\nimport formats.csv\nfrom converter import model\n")
     assert {"formats.json", "formats.csv", "converter.model"} <= imported_modules(probe)
+
+
+def test_the_checker_resolves_a_format_packages_relative_imports(tmp_path: Path) -> None:
+    probe = tmp_path / "formats" / "pkg" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    for package in (probe.parent, probe.parent.parent):
+        (package / "__init__.py").write_text("")
+    probe.write_text("from . import rows\nfrom .names import shown\nfrom .. import json\n")
+    assert imported_modules(probe) >= {"formats.pkg.rows", "formats.pkg.names.shown",
+                                       "formats.json"}
 
 
 def architecture_modules() -> list[str]:

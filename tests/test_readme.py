@@ -178,7 +178,7 @@ def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:
     listed = {code for row in rows
               for code in re.findall(r"`([a-z][a-z0-9-]*)`", re.sub(r"\([^)]*\)", "", row))}
     source = "\n".join(p.read_text(encoding="utf-8") for folder in ("converter", "formats")
-                       for p in sorted((ROOT / folder).glob("*.py")))
+                       for p in sorted((ROOT / folder).rglob("*.py")))
     literals = set(re.findall(r'"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)"', source))
     emitted = {s for s in literals if "-" in s} - NOT_CODES
     assert sorted(emitted - listed) == []  # a code the table does not name

@@ -220,11 +220,11 @@ def test_an_upsert_gives_the_tables_a_fresh_write_gives(data: st.DataObject) -> 
 @contextlib.contextmanager
 def _batches_of(size: int) -> Iterator[None]:
     """The writer loads and looks up ``size`` muscles at a time."""
-    saved, sqlite_format.BATCH = sqlite_format.BATCH, size
+    saved, sqlite_format.loading.BATCH = sqlite_format.loading.BATCH, size
     try:
         yield
     finally:
-        sqlite_format.BATCH = saved
+        sqlite_format.loading.BATCH = saved
 
 
 @pytest.mark.parametrize("removed", ["coords", "extra"])
@@ -259,8 +259,8 @@ def test_an_upsert_looks_up_a_batch_at_a_time(sample_muscles: list[Muscle], db: 
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     write(sample_muscles, db)
     lookups: list[int] = []
-    known = sqlite_format._known
-    monkeypatch.setattr(sqlite_format, "_known",
+    known = sqlite_format.loading._known
+    monkeypatch.setattr(sqlite_format.loading, "_known",
                         lambda conn, slugs: lookups.append(len(slugs)) or known(conn, slugs))
     changed = [replace(m, title=f"{m.title}!") for m in sample_muscles[:5]]
     with _batches_of(4):
@@ -393,7 +393,7 @@ def test_an_update_changes_rows_in_place_and_leaves_the_rest(
 
 def test_many_changes_rebuild_the_search_index(sample_muscles: list[Muscle], db: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_format, "BATCH", 2)  # so 3 replaced muscles are "many"
+    monkeypatch.setattr(sqlite_format.loading, "BATCH", 2)  # so 3 replaced muscles are "many"
     write(sample_muscles, db)
     renamed = [replace(m, title=f"Omdøbt {m.slug}", origin=LocalizedText({"da": "hofte"}))
                for m in sample_muscles[:10]]
@@ -796,7 +796,7 @@ def test_sql_text_is_constant_and_content_goes_through_parameters(
         recording = type("Recording", (Recording, factory), {})  # (over the format's own)
         return real_connect(*args, factory=recording, **kwargs)  # type: ignore[misc]
 
-    monkeypatch.setattr(sqlite_format, "BATCH", 1)  # so the search index is rebuilt too
+    monkeypatch.setattr(sqlite_format.loading, "BATCH", 1)  # so the search index is rebuilt too
     first = [_marked(name, 1) for name in ("a", "b", "c")]
     second = [_marked(name, 2) for name in ("a", "b")] + [_marked("d", 2)]
     monkeypatch.setattr(sqlite3, "connect", connect)
@@ -1191,7 +1191,7 @@ def test_an_update_renews_the_views_an_earlier_version_wrote(db: Path) -> None:
         query(db, "SELECT * FROM muscle_texts")) > 0
     duck.close()
     views = dict(query(db, "SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
-    assert views == {v.split()[2]: v for v in sqlite_format._VIEWS}
+    assert views == {v.split()[2]: v for v in sqlite_format.schema._VIEWS}
 
 
 @pytest.mark.parametrize("made", ["CREATE TABLE muscle_texts (slug TEXT)",
@@ -2225,7 +2225,7 @@ def _crashing(muscles: list[Muscle], after: int) -> Iterator[Muscle]:
 def test_failed_update_leaves_the_database_as_it_was(
         sample_muscles: list[Muscle], db: Path, monkeypatch: pytest.MonkeyPatch,
         after: int) -> None:
-    monkeypatch.setattr(sqlite_format, "BATCH", 2)
+    monkeypatch.setattr(sqlite_format.loading, "BATCH", 2)
     write(sample_muscles[:10], db)
     before = db.read_bytes()
     changed = [replace(m, title=m.title + " (changed)") for m in sample_muscles]
@@ -2238,7 +2238,7 @@ def test_failed_update_leaves_the_database_as_it_was(
 
 def test_failed_fresh_write_leaves_nothing(sample_muscles: list[Muscle], db: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_format, "BATCH", 2)
+    monkeypatch.setattr(sqlite_format.loading, "BATCH", 2)
     with pytest.raises(RuntimeError, match="crashed"):
         converter.write(_crashing(sample_muscles, 9), db, "sqlite")
     assert list(db.parent.iterdir()) == []
@@ -2304,7 +2304,7 @@ import os, signal, sys
 import formats.sqlite as sqlite_format
 from converter.cli import main
 db, ending = sys.argv[1], getattr(signal, sys.argv[2])
-real_connect, real_flush = sqlite_format._connect, sqlite_format._Batch.flush
+real_connect, real_flush = sqlite_format.writing._connect, sqlite_format.rows._Batch.flush
 def connect(*args, **kwargs):
     conn = real_connect(*args, **kwargs)
     conn.execute("PRAGMA cache_size = 2")
@@ -2313,7 +2313,8 @@ def flush(batch, conn):
     real_flush(batch, conn)
     if conn.in_transaction and os.path.exists(db + "-journal"):
         os.kill(os.getpid(), ending)
-sqlite_format._connect, sqlite_format._Batch.flush, sqlite_format.BATCH = connect, flush, 2
+sqlite_format.writing._connect, sqlite_format.rows._Batch.flush = connect, flush
+sqlite_format.loading.BATCH = 2
 sys.argv = ["muscle-convert", "convert", *sys.argv[3:], "-o", db]
 main()
 """
@@ -2385,7 +2386,7 @@ def test_a_read_waits_for_a_database_being_written_then_says_it_is_locked(
     wait said it; once it is written, it is read."""
     write(converter.read(SAMPLES), db)
     limit = sqlite_format.READ_SECONDS
-    monkeypatch.setattr(sqlite_format, "READ_SECONDS", 0.2)
+    monkeypatch.setattr(sqlite_format.reading, "READ_SECONDS", 0.2)
     with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN EXCLUSIVE")
         started = time.monotonic()
@@ -3080,16 +3081,16 @@ def test_make_demo_writes_muscles_db(tmp_path: Path) -> None:
 
 
 def test_write_streams_its_input(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_format, "BATCH", 3)
+    monkeypatch.setattr(sqlite_format.loading, "BATCH", 3)
     consumed: list[int] = []
     flushed: list[int] = []
-    original = sqlite_format._Batch.flush
+    original = sqlite_format.rows._Batch.flush
 
     def spy(self: object, conn: sqlite3.Connection) -> None:
         flushed.append(len(consumed))
         original(self, conn)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sqlite_format._Batch, "flush", spy)
+    monkeypatch.setattr(sqlite_format.rows._Batch, "flush", spy)
 
     def generate() -> Iterator[Muscle]:
         for i in range(10):
@@ -3329,14 +3330,14 @@ def test_a_full_disk_is_cannot_write_as_for_every_format(sample_muscles: list[Mu
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
     """It was 'sqlite-error: SQLite failed: database or disk is full'."""
-    real = sqlite_format._connect
+    real = sqlite_format.writing._connect
 
     def small(path: Path) -> sqlite3.Connection:
         conn = real(path)
         conn.execute("PRAGMA max_page_count = 8")  # (as full as a full disk)
         return conn
 
-    monkeypatch.setattr(sqlite_format, "_connect", small)
+    monkeypatch.setattr(sqlite_format.writing, "_connect", small)
     with pytest.raises(MuscleError) as caught:
         converter.write(sample_muscles, db, "sqlite")
     (d,) = caught.value.diagnostics
@@ -3559,7 +3560,7 @@ def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
     soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
                       encoding="utf-8")
     waits: list[tuple[str, float]] = []  # (the statements that waited in vain, how long)
-    retried = sqlite_format.retried
+    retried = sqlite_format.writing.retried
 
     def counted(conn: sqlite3.Connection, statement: str, seconds: float,
                 *args: object, **kwargs: object) -> sqlite3.Cursor:
@@ -3569,8 +3570,8 @@ def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
             waits.append((statement, seconds))
             raise
 
-    monkeypatch.setattr(sqlite_format, "BUSY_SECONDS", 0.2)
-    monkeypatch.setattr(sqlite_format, "retried", counted)
+    monkeypatch.setattr(sqlite_format.writing, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(sqlite_format.writing, "retried", counted)
     reader = sqlite3.connect(db, isolation_level=None)
     try:
         reader.execute("BEGIN")
