@@ -21,12 +21,13 @@ def _versions(muscles: list[converter.Muscle], version: int) -> list[converter.M
     return [replace(m, title=f"{m.title} v{version}") for m in muscles]
 
 
-def _swapping(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, at: int,
+def _swapping(monkeypatch: pytest.MonkeyPatch, owners: tuple[Any, ...], name: str, at: int,
               swap: Callable[[int], None], times: int) -> None:
-    """Patch ``owner.name`` (a reader's opening of a member file by its path) to call
+    """Patch ``owner.name`` of each of ``owners`` (a reader's opening of a member file by
+    its path, one function that each module of the reader calls) to call
     ``swap(version)`` before its ``at``-th file opened of each of the first ``times``
     reads (a read begins where the folder's identity is taken)."""
-    real, opened, reads = getattr(owner, name), [], [0]
+    real, opened, reads = getattr(owners[0], name), [], [0]
     taken = converter.swaps.identities
 
     def taking(paths: Any) -> Any:
@@ -44,15 +45,20 @@ def _swapping(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, at: int,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(converter.swaps, "identities", taking)
-    monkeypatch.setattr(owner, name, opening)
+    for owner in owners:
+        monkeypatch.setattr(owner, name, opening)
 
 
-@pytest.mark.parametrize("fmt, owner, name, members", [
-    ("markdown", converter.registry.ReadContext, "read_bytes", 2),  # (a file each)
-    ("csv", formats.csv, "_read_whole", 3),  # (the descriptor, muscles.csv, ...)
+#: The csv reader's modules that open a package's files (its descriptor, its tables).
+_CSV_OPENERS = (formats.csv.datapackage, formats.csv.csvio)
+
+
+@pytest.mark.parametrize("fmt, owners, name, members", [
+    ("markdown", (converter.registry.ReadContext,), "read_bytes", 2),  # (a file each)
+    ("csv", _CSV_OPENERS, "_read_whole", 3),  # (the descriptor, muscles.csv, ...)
 ])
 def test_a_folder_swapped_between_two_member_opens_is_read_again_whole(
-        fmt: str, owner: Any, name: str, members: int, tmp_path: Path,
+        fmt: str, owners: tuple[Any, ...], name: str, members: int, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
     """The read gave the muscles of the first files of version 1 and the rest of
     version 2, without a word; it is read again, all of version 2."""
@@ -62,22 +68,22 @@ def test_a_folder_swapped_between_two_member_opens_is_read_again_whole(
     def swap(version: int) -> None:  # (as another run: a folder swapped in whole)
         converter.write(_versions(sample_muscles, version), out, fmt)
 
-    _swapping(monkeypatch, owner, name, members, swap, times=1)
+    _swapping(monkeypatch, owners, name, members, swap, times=1)
     read = converter.read(out)
     assert sorted(m.title for m in read) == sorted(m.title for m in
                                                    _versions(sample_muscles, 2))
 
 
-@pytest.mark.parametrize("fmt, owner, name", [
-    ("markdown", converter.registry.ReadContext, "read_bytes"),
-    ("csv", formats.csv, "_read_whole"),
+@pytest.mark.parametrize("fmt, owners, name", [
+    ("markdown", (converter.registry.ReadContext,), "read_bytes"),
+    ("csv", _CSV_OPENERS, "_read_whole"),
 ])
 def test_a_folder_swapped_at_each_read_is_changed_while_read(
-        fmt: str, owner: Any, name: str, tmp_path: Path,
+        fmt: str, owners: tuple[Any, ...], name: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
     out = tmp_path / "out"
     converter.write(_versions(sample_muscles, 1), out, fmt)
-    _swapping(monkeypatch, owner, name, 2, lambda version: converter.write(
+    _swapping(monkeypatch, owners, name, 2, lambda version: converter.write(
         _versions(sample_muscles, version), out, fmt), times=2)
     with pytest.raises(converter.MuscleError) as caught:
         converter.read(out)

@@ -530,7 +530,7 @@ def _rewritten_in_place_on_read(target: Path, monkeypatch: pytest.MonkeyPatch) -
                     fh.write(text)
             return got
 
-    monkeypatch.setattr(csv_format, "open", lambda name, mode: Rewritten(name, mode),
+    monkeypatch.setattr(csv_format.csvio, "open", lambda name, mode: Rewritten(name, mode),
                         raising=False)
 
 
@@ -904,7 +904,7 @@ def test_a_package_frictionless_saved_again_reads_as_written(
     dialect = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))[
         "resources"][3]["dialect"]
     assert dialect == ({"csv": {"delimiter": ";"}} if delimiter else
-                       {"header": True, "csv": {k: v for k, v in csv_format._DIALECT.items()
+                       {"header": True, "csv": {k: v for k, v in csv_format.layout._DIALECT.items()
                                                 if k != "header"}})
     assert (out / "exercises.csv").read_text(encoding="utf-8").startswith(
         "slug;position;name\n" if delimiter else '"slug","position","name"\n')
@@ -1339,7 +1339,7 @@ def _readme_layout(readme: Path) -> list[str]:
     """The column list documented after the ``csv-flat-columns`` marker in the README."""
     found = re.search(r"<!-- csv-flat-columns -->\s*```[a-z]*\n(.*?)```",
                       readme.read_text(encoding="utf-8"), re.S)
-    assert found, f"{readme} must document the flat sheet's columns (see formats/csv.py)"
+    assert found, f"{readme} must document the flat sheet's columns (see formats/csv/layout.py)"
     return found[1].split()
 
 
@@ -1457,7 +1457,7 @@ def test_failed_writes_leave_previous_output(sample_muscles: list[Muscle], tmp_p
         if len(calls) >= 2:
             raise OSError("disk full")
 
-    monkeypatch.setattr(csv_format, "write_rows", fail_midway)
+    monkeypatch.setattr(csv_format.writing, "write_rows", fail_midway)
     with pytest.raises(MuscleError, match=r"cannot write here: disk full \[cannot-write\]"):
         converter.write(sample_muscles[:3], pkg, "csv")
     calls.append(1)
@@ -1826,14 +1826,14 @@ def test_a_package_read_among_many_files_with_a_pool_is_read_once(
     from converter.run import validate_sources
 
     pkg, log = linted_package(tmp_path), tmp_path / "gathered"
-    gather = csv_format._gather
+    gather = csv_format.package._gather
 
     def counted(*args: object, **kwargs: object) -> object:  # (in every process)
         with log.open("a", encoding="utf-8") as fh:
             fh.write("read\n")
         return gather(*args, **kwargs)
 
-    monkeypatch.setattr(csv_format, "_gather", counted)
+    monkeypatch.setattr(csv_format.package, "_gather", counted)
     monkeypatch.setattr(converter.pipeline, "CHUNK", 2)  # (a pool for a few files)
     pages = sorted(p for p in SAMPLES.glob("*.md")
                    if p.stem not in ("biceps-brachii", "deltoideus", "soleus", "trapezius"))
@@ -1841,7 +1841,7 @@ def test_a_package_read_among_many_files_with_a_pool_is_read_once(
     said = {}
     for jobs in (1, 2):
         log.write_text("", encoding="utf-8")
-        csv_format._KNOWN.clear()  # (what the run before kept of it in this process)
+        csv_format.package._KNOWN.clear()  # (what the run before kept of it in this process)
         result = validate_sources([*pages, pkg], jobs=jobs)
         said[jobs] = [str(d) for d in result.diagnostics]
         assert log.read_text(encoding="utf-8").count("read") == 1, jobs

@@ -1,0 +1,113 @@
+"""A cell's text: the package's ``\\N`` and formula prefix, the flat sheet's neutralised
+cells and its list cells, one item a line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: The package's missing-value marker (as in PostgreSQL's COPY).
+NULL = "\\N"
+#: Leading characters a spreadsheet may run as a formula, plus the marker itself.
+INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+SAFE_PREFIX = "'"
+#: The first letters of the months' names and abbreviations, as LibreOffice's locales
+#: of these languages write them; any letters may follow ("ene" is also "enero").
+_MONTHS = {
+    "en": "jan feb mar apr may jun jul aug sep oct nov dec",
+    "de": "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "fr": "jan fév mar avr mai juin juil aoû sep oct nov déc",
+    "da": "jan feb mar apr maj jun jul aug sep okt nov dec",
+    "sv": "jan feb mar apr maj jun jul aug sep okt nov dec",
+    "nb": "jan feb mar apr mai jun jul aug sep okt nov des",
+    "nl": "jan feb maa mrt apr mei jun jul aug sep okt nov dec",
+    "es": "ene feb mar abr may jun jul ago sep oct nov dic",
+    "it": "gen feb mar apr mag giu lug ago set ott nov dic",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+}
+#: Currency signs and words a spreadsheet of these languages takes before a number (a
+#: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
+#: kr da/sv/nb, R$ pt-BR.
+_CURRENCIES = ("$", "€", "£", "kr", "r$")
+#: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
+#: spaces, "(", a currency of :data:`_CURRENCIES`, a sign or a decimal mark, "." or ","
+#: as Danish and German spreadsheets write ",5"); a truth value in English or in the
+#: language of a Danish, Norwegian, Swedish, German, Dutch, French, Spanish, Italian or
+#: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
+#: spaces around it or not; or a month of :data:`_MONTHS`, then a digit ("Jan 1",
+#: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice).
+_NUMBER_LIKE = re.compile(
+    r"\s*\(?\s*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?\s*)?[-.,]?\d"
+    r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
+    r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
+    r"|(?i:\s*(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()}))
+    + r")[^\W\d_]*\.?[\s\-/.,]+\d)")
+EMPTY_ITEM = "\\e"
+_NULL_LIKE = re.compile(r"\\+N")
+_ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
+
+
+def to_cell(value: str | None) -> str:
+    """A package text cell: ``None`` -> ``\\N``; a text that looks like the marker gets
+    one more leading backslash; a text a spreadsheet could run as a formula (or that
+    starts with the prefix) gets a leading ``'``."""
+    if value is None:
+        return NULL
+    if _NULL_LIKE.fullmatch(value):
+        return "\\" + value
+    return SAFE_PREFIX + value if value.startswith(INJECTION_STARTS) else value
+
+
+def from_cell(cell: str) -> str | None:
+    """Inverse of :func:`to_cell` for a cell whose ``'`` prefix is already removed
+    (see :func:`_table`)."""
+    if cell == NULL:
+        return None
+    return cell[1:] if _NULL_LIKE.fullmatch(cell) else cell
+
+
+def neutralise(value: str | None) -> str:
+    """A flat-sheet cell: ``None`` -> empty; the empty text, texts a spreadsheet could
+    run as a formula (or that start with the marker) and texts it would take for a
+    number, date or truth value (and write back changed: ``007`` as 7, a coords list as
+    one large number) get a leading ``'``, which keeps them text there."""
+    if value is None:
+        return ""
+    if value == "" or value.startswith(INJECTION_STARTS) or _NUMBER_LIKE.match(value):
+        return SAFE_PREFIX + value
+    return value
+
+
+def restore(cell: str) -> str | None:
+    """Inverse of :func:`neutralise`: strips exactly one leading ``'``."""
+    if cell == "":
+        return None
+    return cell[1:] if cell.startswith(SAFE_PREFIX) else cell
+
+
+def encode_items(items: Sequence[str | None]) -> str | None:
+    """A list as one cell text, one item per line (``None`` items as empty lines);
+    ``None`` when no item is present."""
+    if all(item is None for item in items):
+        return None
+    return "\n".join("" if item is None else _escape(item) for item in items)
+
+
+def decode_items(text: str | None) -> list[str | None]:
+    """Inverse of :func:`encode_items` (unknown escapes are kept as written)."""
+    if not text:
+        return []
+    return [None if line == "" else _unescape(line) for line in text.split("\n")]
+
+
+def _escape(item: str) -> str:
+    if item == "":
+        return EMPTY_ITEM
+    return item.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(line: str) -> str:
+    if line == EMPTY_ITEM:
+        return ""
+    return _ITEM_ESCAPE.sub(lambda m: _UNESCAPES.get(m[1], m[0]), line)

@@ -1,0 +1,164 @@
+"""CSV files read and written with the csv module: what spreadsheets and editors add
+on saving undone, a row holding a byte that is not UTF-8 left out for the caller."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from converter.diagnostics import (
+    KEPT_BYTE,
+    Diagnostic,
+    KeptBytes,
+    MuscleError,
+    check_unchanged,
+    decode_utf8,
+    error,
+    open_stamp,
+)
+from converter.unmarked import decode_text
+
+_FIELD_LIMIT = 2**31 - 1
+#: A line feed without a carriage return before it.
+_BARE_LF = re.compile("(?<!\r)\n")
+
+
+def write_rows(fh: IO[str], rows: Iterable[Sequence[str]], *, quote_all: bool = False,
+               delimiter: str = ",") -> None:
+    """Write rows with the csv module: minimal quoting (every cell quoted with
+    ``quote_all``), cells separated by ``delimiter`` and ``\\n`` line ends. A row with a
+    carriage return is quoted in full, because Python 3.11 leaves a lone CR unquoted
+    when the line terminator is ``\\n``."""
+    plain = csv.writer(fh, lineterminator="\n", delimiter=delimiter)
+    quoted = csv.writer(fh, lineterminator="\n", delimiter=delimiter, quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (quoted if quote_all or any("\r" in cell for cell in row) else plain).writerow(row)
+
+
+class _NotUtf8Row(NamedTuple):
+    """A row of a CSV file that holds a byte that is not UTF-8: its line, its cells
+    (the byte kept as :data:`~converter.diagnostics.KEPT_BYTE`), which of them holds
+    it first, and the ``not-utf8`` error at that byte (its field for the reader to
+    name)."""
+
+    line: int
+    cells: list[str]
+    cell: int
+    problem: Diagnostic
+
+
+def _read_whole(path: Path) -> bytes:
+    """The bytes of a file of a sheet or package; ``changed-while-read`` when it was
+    rewritten in place while read (what was read may mix two versions)."""
+    with open(path, "rb") as fh:
+        before = open_stamp(fh)
+        data = fh.read()
+        check_unchanged(fh, before, str(path))
+    return data
+
+
+def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row],
+                                   str]:
+    """(header, [(line, cells), ...], rows left out, the separator found) of a UTF-8 CSV
+    file (BOM allowed); each row carries the line it starts on. A row that holds a byte
+    that is not UTF-8
+    is left out, to be reported by the caller, who knows what it loses; the others are
+    read (a header that holds one is an error: no column could be told). What
+    spreadsheets and editors add on saving is undone:
+
+    * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
+      or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
+      reader reads such a file (the writer only ends lines with ``\n``);
+    * ``;`` or tab between cells (Danish Excel, a copied range) is read as ``,``;
+    * rows of empty cells are left out, like blank lines, and so are unnamed columns
+      at the end that hold nothing and empty cells past the header's end."""
+    old = csv.field_size_limit(_FIELD_LIMIT)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    raw = _read_whole(path)
+    try:
+        text, kept = decode_text(raw, str(path)), False
+    except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
+        text, kept = decode_text(raw, str(path), keep=True), True
+    try:
+        if "\r" in text and not _BARE_LF.search(text):
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        delimiter = _delimiter(text)
+        reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
+        for row in reader:
+            if any(row):
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        hint = next((hint for found, hint in _CSV_HINTS if found in str(exc)), "")
+        raise error(str(path), "bad-csv", f"is not valid CSV: {exc}{hint}",
+                    line=line) from None
+    finally:
+        csv.field_size_limit(old)
+    if not rows:
+        raise error(str(path), "empty-csv", "has no header row")
+    header, rows = _without_empty_end(rows[0][1], rows[1:])
+    if not kept:
+        return header, rows, [], delimiter
+    if any(KEPT_BYTE.search(cell) for cell in header):
+        decode_utf8(raw, str(path))  # (raises the error at the byte)
+    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path))), delimiter
+
+
+def _without_kept_bytes(rows: list[tuple[int, list[str]]], kept: KeptBytes
+                        ) -> tuple[list[tuple[int, list[str]]], list[_NotUtf8Row]]:
+    """The rows that hold no byte that is not UTF-8, and those that do."""
+    good, bad = [], []
+    for line, cells in rows:
+        cell = next((i for i, text in enumerate(cells) if KEPT_BYTE.search(text)), None)
+        if cell is None:
+            good.append((line, cells))
+        else:
+            bad.append(_NotUtf8Row(line, cells, cell, kept.first(line)))
+    return good, bad
+
+
+#: What to do about the csv module's errors (part of its message, the hint).
+_CSV_HINTS = (
+    ("expected after '\"'", ": text follows a closing quote in this row (a quote inside "
+     "a quoted cell is written twice: \"\")"),
+    ("unexpected end of data", ": a quote opened in this row is never closed"),
+)
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line (the first that is not blank, as the header is
+    the first row that is not empty): ``,``, or ``;`` or tab when the header has one of
+    those and no comma (no column name holds any of them)."""
+    header = next((line for line in _lines(text) if line.strip(" \r")), "")
+    if "," not in header:
+        for other in ";\t":
+            if other in header:
+                return other
+    return ","
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (split at ``\n``), one at a time."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        yield text[start:end]
+        start = end + 1
+
+
+def _without_empty_end(header: list[str], rows: list[tuple[int, list[str]]]
+                       ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Drop the unnamed columns at the end of the header that no row has text in, and
+    the empty cells of a row past the header's end."""
+    width = len(header)
+    while width and header[width - 1] == "" and not any(
+            len(cells) >= width and cells[width - 1] for _, cells in rows):
+        width -= 1
+    return header[:width], [(line, cells[:width] if len(cells) > width
+                             and not any(cells[width:]) else cells) for line, cells in rows]

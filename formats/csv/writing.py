@@ -1,0 +1,159 @@
+"""Writing the data package (streamed, in slug order) and the flat sheet."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from converter.atomic import atomic_file
+from converter.atomic_folder import atomic_directory, safe_child
+from converter.canonical import extra_json
+from converter.diagnostics import error, printable
+from converter.model import Muscle, number_text
+from converter.registry import spelling
+from converter.spool import SortedSpool
+
+from .cells import encode_items, neutralise, to_cell
+from .csvio import write_rows
+from .layout import (
+    _GROUPS,
+    FLAT_LAYOUT,
+    PACKAGE_DESCRIPTOR,
+    SEPARATORS,
+    TABLES,
+    columns,
+    descriptor,
+)
+
+
+def _coords(muscle: Muscle) -> list[str]:
+    return [r.coords for r in muscle.regions]
+
+
+def _duplicate(out: Path, slug: str) -> None:
+    raise error(str(out), "duplicate-slug", f"slug {slug!r} occurs twice")
+
+
+def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
+    ordered = sorted(muscles, key=lambda m: m.slug)
+    for before, after in itertools.pairwise(ordered):
+        if before.slug == after.slug:
+            _duplicate(out, after.slug)
+    return ordered
+
+
+def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
+    """One muscle's rows in every table (cells as text), in position order."""
+    rows: dict[str, list[list[str]]] = {name: [] for name in TABLES}
+    rows["muscles"].append([m.slug, to_cell(m.title), to_cell(m.latin), to_cell(m.image),
+                            to_cell(m.image_focus), to_cell(m.body),
+                            extra_json(m.extra, (",", ":"))])
+    for name in ("origin", "insertion"):
+        rows["texts"] += [[m.slug, name, lang, to_cell(text)]
+                          for lang, text in getattr(m, name).items()]
+    for pos, function in enumerate(m.functions):
+        for part in ("short", "extended"):
+            rows["functions"] += [[m.slug, str(pos), part, lang, to_cell(text)]
+                                  for lang, text in getattr(function, part).items()]
+    rows["exercises"] += [[m.slug, str(pos), to_cell(name)]
+                          for pos, name in enumerate(m.exercises)]
+    rows["regions"] += [[m.slug, str(r), str(p), number_text(x), number_text(y)]
+                        for r, region in enumerate(m.regions)
+                        for p, (x, y) in enumerate(region.points)]
+    return rows
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    write_rows(buffer, rows, quote_all=True)
+    return buffer.getvalue()
+
+
+def write_package(muscles: Iterable[Muscle], out: Path) -> int:
+    """Write the data package directory atomically; return how many muscles it holds.
+
+    Streams: each muscle's rows are parked on disk as they come and copied into the
+    tables in slug order, so memory holds only the slugs."""
+    with SortedSpool(TABLES) as spool:
+        for muscle in muscles:
+            spool.add(muscle.slug, **{name: _csv_text(rows)
+                                      for name, rows in _muscle_rows(muscle).items()})
+        spool.check_unique(lambda slug: _duplicate(out, slug))
+        with atomic_directory(out) as tmp:
+            for name in TABLES:
+                with safe_child(tmp, f"{name}.csv").open("w", encoding="utf-8",
+                                                        newline="") as fh:
+                    write_rows(fh, [list(columns(name))], quote_all=True)
+                    fh.writelines(spool.sorted(name))
+            text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
+            safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
+        return len(spool)
+
+
+def _languages(muscles: list[Muscle], group: str) -> list[str]:
+    found: set[str] = set()
+    for m in muscles:
+        if group in ("origin", "insertion"):
+            found.update(getattr(m, group))
+        else:
+            for function in m.functions:
+                found.update(getattr(function, group))
+    return sorted(found)
+
+
+def flat_header(muscles: list[Muscle]) -> list[str]:
+    """The flat sheet's header for these muscles (:data:`FLAT_LAYOUT` expanded)."""
+    header = []
+    for column in FLAT_LAYOUT:
+        if column.endswith("<lang>"):
+            prefix = column.removesuffix("<lang>")
+            header += [prefix + lang for lang in _languages(muscles, _GROUPS[prefix])]
+        else:
+            header.append(column)
+    return header
+
+
+def _flat_cell(muscle: Muscle, column: str) -> str | None:
+    for prefix, group in _GROUPS.items():
+        if column.startswith(prefix):
+            lang = column.removeprefix(prefix)
+            if group in ("origin", "insertion"):
+                return getattr(muscle, group).get(lang)
+            return encode_items([getattr(f, group).get(lang) for f in muscle.functions])
+    if column == "exercises":
+        return encode_items(muscle.exercises)
+    if column == "coords":
+        return encode_items(_coords(muscle))
+    return getattr(muscle, column)
+
+
+def write_flat(muscles: list[Muscle], out: Path, *, excel: bool, separator: str = ",") -> None:
+    """Write the flat sheet atomically (with a UTF-8 BOM when ``excel``), its cells
+    separated by ``separator`` (one of :data:`SEPARATORS`; no ``sep=`` line: Excel
+    ignores the BOM of a file that has one)."""
+    header = flat_header(muscles)
+    rows = [[neutralise(_flat_cell(m, column)) for column in header] for m in muscles]
+    with atomic_file(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
+        write_rows(fh, [[neutralise(c) for c in header], *rows], quote_all=True,
+                   delimiter=separator)
+
+
+def separator(options: Mapping[str, Any]) -> str:
+    """The flat sheet's separator that ``options`` give (``,`` when none); one that is
+    not of :data:`SEPARATORS` is a ``bad-option`` error of the option as the caller
+    names it (:func:`~converter.registry.spelling`)."""
+    value = options.get("separator")
+    if value is None:
+        return SEPARATORS[0]
+    if value not in SEPARATORS:
+        named = spelling()
+        typed = f"; a tab is typed {named.typed('separator', chr(9))}" if value == "\\t" \
+            else ""
+        raise error(named.option("separator"), "bad-option",
+                    f"'{printable(str(value))}' cannot separate the flat sheet's cells: "
+                    f"give ',' (the default), ';' or a tab{typed}")
+    return str(value)
