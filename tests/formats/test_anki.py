@@ -302,10 +302,10 @@ def test_a_deck_with_new_templates_updates_the_note_type_of_an_older_import(
     deck before the MathJax guard kept the old templates, whatever was imported later."""
     muscle = _muscle("a", "Alpha")
     with monkeypatch.context() as old:
-        old.setattr(anki_format, "TEMPLATES_CHANGED", 0, raising=False)
-        old.setattr(anki_format, "_TEMPLATES", tuple(
+        old.setattr(anki_format.writing, "TEMPLATES_CHANGED", 0, raising=False)
+        old.setattr(anki_format.writing, "_TEMPLATES", tuple(
             {k: v.replace(" tex2jax_ignore mathjax_ignore", "") for k, v in t.items()}
-            for t in anki_format._TEMPLATES))
+            for t in anki_format.writing._TEMPLATES))
         _write([muscle], tmp_path / "old.apkg", {"a": 1_700_000_000})
     _import(collection, tmp_path / "old.apkg")
     _write([muscle], tmp_path / "new.apkg", {"a": 1_700_000_000})  # (no note changed)
@@ -537,7 +537,7 @@ def test_failed_write_leaves_previous_deck(tmp_path: Path,
             raise OSError("disk full")
         archive.writestr(name, data)
 
-    monkeypatch.setattr(anki_format, "_zip_entry", failing)
+    monkeypatch.setattr(anki_format.writing, "_zip_entry", failing)
     with pytest.raises(OSError, match="disk full"):
         _write([_muscle("a", "A changed"), _muscle("b", "B")], out, {"a": 200, "b": 200})
     assert out.read_bytes() == previous

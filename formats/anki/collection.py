@@ -1,0 +1,176 @@
+"""The collection's notes of a muscle note type, by their note type's fields (a field
+renamed in Anki found by its place)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.registry import ReadContext
+from converter.safety import BadJson, load_json
+
+from .apkg import _NEWER, _collection, _opened
+from .notetype import FIELD_NAMES, NOTETYPE_NAME, stable_id
+
+#: A note type's id -> (its name, its field names in order).
+_NoteTypes = dict[int, tuple[str, list[str]]]
+
+
+def _note_types(conn: sqlite3.Connection) -> _NoteTypes:
+    """Every note type of the collection (old JSON schema or new tables)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master "
+                                             "WHERE type = 'table'")}
+    if "fields" in tables:
+        types: _NoteTypes = {int(ntid): (str(name), []) for ntid, name in conn.execute(
+            "SELECT id, name FROM notetypes")} if "notetypes" in tables else {}
+        for ntid, _, name in conn.execute("SELECT ntid, ord, name FROM fields "
+                                          "ORDER BY ntid, ord"):
+            types.setdefault(int(ntid), (str(ntid), []))[1].append(name)
+        return types
+    row = conn.execute("SELECT models FROM col").fetchone()
+    if row is None:
+        raise ValueError("its col table has no row (the collection's settings and note "
+                         "types)")
+    (models,) = row
+    try:
+        return _model_types(load_json(models or "{}"))
+    except BadJson as exc:
+        raise ValueError(f"its note types (col.models) are not valid JSON: {exc}") from None
+
+
+def _model_types(models: Any) -> _NoteTypes:
+    """The note types of the old schema's ``col.models`` JSON; ValueError when it does
+    not have that shape."""
+    if not isinstance(models, dict):
+        raise ValueError("its note types (col.models) are not a JSON object")
+    types: _NoteTypes = {}
+    for mid, model in models.items():
+        flds = model.get("flds", []) if isinstance(model, dict) else None
+        if not isinstance(flds, list) or not all(isinstance(f, dict) for f in flds):
+            raise ValueError(f"note type {mid!r} in col.models has no list of fields")
+        ordered = sorted(flds, key=lambda f: f.get("ord", 0))
+        types[int(mid)] = (str(model.get("name", mid)), [f.get("name", "") for f in ordered])
+    return types
+
+
+def _note_rows(path: Path, collection: bytes, ctx: ReadContext
+               ) -> list[tuple[list[str], list[str] | str]]:
+    """Every note of a muscle note type (see :func:`_muscle_fields`) as (its type's
+    field names, ours for those renamed in Anki, and its fields' HTML, or what they are
+    when they are no text: :func:`_note_values`). A field renamed
+    is a warning naming it; a field read that cannot be found (moved and renamed, or
+    deleted) is a warning too: what it held is not read."""
+    try:
+        conn = _opened(collection)
+        try:
+            types = _note_types(conn)
+            # (as bytes: a note's text that is not UTF-8 is its own error, not the deck's)
+            rows = conn.execute("SELECT mid, typeof(flds), CAST(flds AS BLOB) FROM notes "
+                                "ORDER BY id").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
+        raise error(str(path), "bad-apkg", f"holds an unreadable Anki collection: {exc}"
+                    ) from None
+    found = {mid: (name, fields, _muscle_fields(mid, name, fields))
+             for mid, (name, fields) in types.items()}
+    ours = {mid: got for mid, got in found.items() if {"Name", "Slug"} <= set(got[2])}
+    if not ours:
+        mine = [got for mid, got in found.items()
+                if mid == stable_id(NOTETYPE_NAME) or got[0] == NOTETYPE_NAME]
+        if mine:  # (ours, by its id or name, with a field gone)
+            name, _, read = mine[0]
+            lacking = " or ".join(f for f in ("Name", "Slug") if f not in read)
+            raise error(str(path), "not-a-muscle-deck",
+                        f"its note type {name!r} (muscle-convert's) has no field {lacking}, "
+                        "which was renamed and moved in Anki, or deleted: its notes cannot "
+                        "be read; give the note type its field back (Anki: Tools > Manage "
+                        "Note Types > Fields)")
+        raise error(str(path), "not-a-muscle-deck",
+                    "has no note type with Name and Slug fields (not written by "
+                    "muscle-convert)")
+    used = {mid for mid, _, _ in rows}
+    for mid, (name, fields, read) in sorted(ours.items()):
+        if mid in used:
+            _report_fields(str(path), name, fields, read, ctx)
+    return [_note(ours, mid, kind, flds) for mid, kind, flds in rows
+            if mid in ours or not isinstance(mid, int)]
+
+
+#: What a note's fields (``notes.flds``) that are not text are, by SQLite's type.
+_NOT_TEXT = {"blob": "binary data", "null": "empty (NULL)", "integer": "a number",
+             "real": "a number"}
+#: What a note type id (``notes.mid``) that is no integer is, by its Python type.
+_NOT_ID = {bytes: "binary data", str: "text", float: "a fraction", type(None): "empty (NULL)"}
+
+
+def _note(ours: dict[int, tuple[str, list[str], list[str]]], mid: Any, kind: str,
+          flds: Any) -> tuple[list[str], list[str] | str]:
+    """A note's field names (by its note type ``mid``) and values (see
+    :func:`_note_values`); a note type id that is no integer (a damaged collection: it
+    names no note type) is said instead of the values."""
+    if not isinstance(mid, int):
+        return [], (f"has a note type id (notes.mid) that is "
+                    f"{_NOT_ID.get(type(mid), 'no integer')}, not a number")
+    return ours[mid][2], _note_values(kind, flds)
+
+
+def _note_values(kind: str, flds: Any) -> list[str] | str:
+    """The fields of a note, whose ``notes.flds`` is of SQLite's type ``kind``; when
+    that is not text (a damaged or hand-edited collection), what they are instead."""
+    if kind == "text":  # (a byte that is not UTF-8 kept: see _undecoded)
+        return str(flds, "utf-8", "surrogateescape").split("\x1f")
+    return f"has fields that are {_NOT_TEXT.get(kind, kind)}, not text"
+
+
+def _muscle_fields(mid: int, name: str, fields: list[str]) -> list[str]:
+    """The field names of a note type as the reader takes them. In a note type of
+    ours (by its id or name, or its fields Name and Slug) a field renamed in Anki is
+    ours again, found by its place, unless a field of ours was moved (then places tell
+    nothing)."""
+    if not (mid == stable_id(NOTETYPE_NAME) or name == NOTETYPE_NAME
+            or {"Name", "Slug"} <= set(fields)):
+        return fields
+    if any(FIELD_NAMES.index(f) != place for place, f in enumerate(fields)
+           if f in FIELD_NAMES):
+        return fields
+    return [FIELD_NAMES[place] if f not in FIELD_NAMES and place < len(FIELD_NAMES) else f
+            for place, f in enumerate(fields)]
+
+
+def _report_fields(path: str, name: str, fields: list[str], read: list[str],
+                   ctx: ReadContext) -> None:
+    """Warn of the fields of the note type ``name`` that were renamed in Anki and are
+    read by their place (``read``: what the reader takes them for), and of those it
+    reads that it cannot find."""
+    for field, taken in zip(fields, read, strict=True):
+        if field != taken and taken in ("Name", "Slug", *_READ_FIELDS):
+            ctx.report(Diagnostic(
+                path, None, None, "", "missing-field",
+                f"note type {name!r} has no field {taken}: its field {field!r}, in "
+                f"{taken}'s place, is read as {taken} (renamed in Anki?)", "warning"))
+    lacking = [f for f in _READ_FIELDS if f not in read]
+    if lacking:
+        ctx.report(Diagnostic(
+            path, None, None, "", "missing-field",
+            f"note type {name!r} has no field {' or '.join(lacking)} (renamed in "
+            f"Anki?): its notes are read without {'them' if len(lacking) > 1 else 'it'}",
+            "warning"))
+
+
+#: The fields the reader reads besides Name and Slug.
+_READ_FIELDS = ("Latin", "Exercises")
+
+
+def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str] | str]]:
+    """The muscle notes of the package at ``path`` (see :func:`_note_rows`); its
+    collection's bytes are let go once they are read."""
+    collection, newer = _collection(path)
+    try:
+        return _note_rows(path, collection, ctx)
+    except MuscleError as exc:  # Anki's stub beside a collection it cannot read
+        if newer and exc.diagnostics[0].code == "not-a-muscle-deck":
+            raise error(str(path), "unsupported-apkg", _NEWER) from None
+        raise
