@@ -122,7 +122,7 @@ def test_every_library_the_core_and_formats_import_is_a_dependency_in_the_cache_
     it would replay what the old one gave."""
     providers = importlib.metadata.packages_distributions()
     imported = {module.split(".")[0] for folder in ("converter", "formats")
-                for path in (ROOT / folder).glob("*.py") for module in imported_modules(path)}
+                for path in (ROOT / folder).rglob("*.py") for module in imported_modules(path)}
     third_party = imported - set(sys.stdlib_module_names) - {"converter", "formats"}
     assert third_party >= {"yaml", "ruamel", "click", "genanki"}
     required = {name.lower() for name in libraries()}
