@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -24,6 +25,8 @@ try:
 except ImportError:  # (Windows: no lock is taken)
     fcntl = None  # type: ignore[assignment]
 
+#: The first and the longest of :func:`free_within`'s sleeps between looks, in seconds.
+FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
 #: How a folder is opened to be locked.
 _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 #: Where a run says that it waits for another (one line); None: it says nothing.
@@ -191,5 +194,34 @@ def wait_for(folder: Path, waiting: Waiting | None = None) -> None:
     try:
         with contextlib.suppress(OSError):
             _lock(fd, folder, fcntl.LOCK_SH, waiting)
+    finally:
+        os.close(fd)
+
+
+def free_within(folder: str | Path, seconds: float) -> bool:
+    """Wait, for up to ``seconds``, until no run holds the lock of the folder ``folder``
+    (:func:`locked`: a run filling it in place, or swapping it), in short sleeps that
+    take Ctrl-C at once: True once none does (or no lock can tell, or the folder is
+    gone), False where one still does then."""
+    if fcntl is None:
+        return True
+    try:
+        fd = os.open(folder, _FOLDER | os.O_NOFOLLOW)
+    except OSError:
+        return True
+    deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return True  # (let go with the descriptor)
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+            except OSError:  # (a file system that takes no lock)
+                return True
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, LONGEST_PAUSE)
     finally:
         os.close(fd)

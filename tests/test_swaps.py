@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,11 +34,11 @@ def _swapping(monkeypatch: pytest.MonkeyPatch, owners: tuple[Any, ...], name: st
     real, opened, reads = getattr(owners[0], name), [], [0]
     taken = converter.swaps.identities
 
-    def taking(paths: Any) -> Any:
+    def taking(paths: Any, *more: Any) -> Any:
         if opened:  # (another read)
             opened.clear()
             reads[0] += 1
-        return taken(paths)
+        return taken(paths, *more)
 
     def opening(*args: Any, **kwargs: Any) -> Any:
         path = str(args[-1])
@@ -109,9 +113,11 @@ def test_a_folder_read_as_a_run_fills_it_in_place_is_never_some_of_each(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
     """A read between the two marker writes of a run filling its folder in place (-o .)
     saw the same marker before and after, and gave the files put in so far of version 2
-    and the rest of version 1. Such a folder is unsettled: changed-while-read."""
+    and the rest of version 1. A folder whose fill is still under way once the read has
+    waited for it as long as it waits (here not at all) is unsettled: changed-while-read."""
     import converter.inplace
 
+    monkeypatch.setattr(converter.swaps, "WAIT_SECONDS", 0)
     out = tmp_path / "md"
     muscles = sample_muscles[:4]
     converter.write(_versions(muscles, 1), out, "markdown")
@@ -146,3 +152,47 @@ def test_an_older_versions_marker_of_names_only_is_read_as_settled(
     (out / DIRECTORY_MARKER).write_text(marker_text(names), encoding="utf-8")
     assert swapped(identities([out])) == []
     assert len(converter.read(out)) == len(sample_muscles)
+
+
+@contextlib.contextmanager
+def _fill_held(folder: Path) -> Iterator[Callable[[], None]]:
+    """A run filling ``folder`` in place, as the read sees it: the folder's lock held
+    (its marker listing names with no digest) until the call given is made."""
+    from converter.marker import DIRECTORY_MARKER, marker_text, read_marker
+
+    names = sorted(read_marker(folder).names)
+    (folder / DIRECTORY_MARKER).write_text(marker_text(names), encoding="utf-8")
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    held = [fd]
+
+    def done() -> None:
+        os.close(held.pop())
+
+    try:
+        yield done
+    finally:
+        if held:
+            done()
+
+
+def test_a_read_waits_for_a_fill_in_place_to_be_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """A fill that lasted longer than two reads made the read changed-while-read; the
+    read now waits for the fill's lock, then reads the folder as the fill left it."""
+    out = tmp_path / "md"
+    converter.write(_versions(sample_muscles, 1), out, "markdown")
+    real_sleep, waits = time.sleep, []
+    with _fill_held(out) as done:
+        def sleep(seconds: float) -> None:  # (the read waits: the fill ends, version 2)
+            if not waits:
+                done()
+                converter.write(_versions(sample_muscles, 2), out, "markdown")
+            waits.append(seconds)
+            real_sleep(0)
+
+        monkeypatch.setattr(time, "sleep", sleep)
+        read = converter.read(out)
+    assert len(waits) == 1
+    assert sorted(m.title for m in read) == sorted(m.title for m in
+                                                   _versions(sample_muscles, 2))
