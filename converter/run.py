@@ -59,6 +59,7 @@ from .safety import beside_output
 from .slug import check_relative, working_folder
 from .sources_kept import reading
 from .still_read import hard_linked, look, still_read
+from .swaps import ChangedFolders, Swapped, check_steady, steady
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
@@ -470,26 +471,45 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
     exclude = tuple(exclude)
-    inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
-    incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
-                               [str(Path(s).absolute()) for s in sources],
-                               working_folder(),  # (a page bundle's slug: its name for it)
-                               str(Path(output).absolute()) if output else None,
-                               from_format, default_lang, max_bytes, size, exclude,
-                               drafts, beside=output_format, found=problems)
-    diagram = diagram_size(size)
 
-    def reader_of(subset: Inputs, **more: Any) -> Reader:
-        return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
-                      size=diagram, drafts=drafts, **{"cache": incremental.cache, **more})
+    def attempt() -> RunResult:
+        inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
+        incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
+                                   [str(Path(s).absolute()) for s in sources],
+                                   working_folder(),  # (a page bundle's slug: its name)
+                                   str(Path(output).absolute()) if output else None,
+                                   from_format, default_lang, max_bytes, size, exclude,
+                                   drafts, beside=output_format, found=problems)
+        diagram = diagram_size(size)
 
-    discovered = len(problems)
-    try:
-        return _reading(incremental, inputs, problems, reader_of, progress=progress,
-                        jobs=jobs, writer=writer, options=options, write=write,
-                        patch=patch, replayable=replayable)
-    except (TemporaryFull, WorkerDied) as exc:  # (reading again would fail as well)
-        return _no_room(exc, problems[:discovered], output, inputs, incremental)
+        def reader_of(subset: Inputs, **more: Any) -> Reader:
+            return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
+                          size=diagram, drafts=drafts, **{"cache": incremental.cache, **more})
+
+        discovered = len(problems)
+        try:
+            return _reading(incremental, inputs, problems, reader_of, progress=progress,
+                            jobs=jobs, writer=writer, options=options, write=write,
+                            patch=patch, replayable=replayable)
+        except (TemporaryFull, WorkerDied) as exc:  # (reading again would fail as well)
+            return _no_room(exc, problems[:discovered], output, inputs, incremental)
+
+    try:  # (a folder the tool wrote, swapped as it was read: read again; once where
+        # the output is a stream, which what was written cannot be taken back from)
+        return steady(attempt, sources, 1 if output is not None and is_special(output)
+                      else 2)
+    except ChangedFolders as exc:
+        return _changed(exc, output)
+
+
+def _changed(failure: ChangedFolders, output: Path | None) -> RunResult:
+    """The result of a run whose sources ``failure`` names were swapped at each read:
+    those errors alone, nothing written (or, to a stream, what was written is not
+    to be trusted)."""
+    log = DiagnosticLog(failure.diagnostics)
+    return RunResult(failed=len(failure.diagnostics), errors=log.errors, diagnostics=log,
+                     summary=f"nothing written to {output_name(output)}"
+                     if output is not None and not is_special(output) else None)
 
 
 def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnostic],
@@ -519,7 +539,8 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
                                                                             done.summary)
         if done is None:
             incremental.mark_written()
-    except (TemporaryFull, WorkerDied):
+        check_steady()  # (read of a folder swapped meanwhile: not recorded, read again)
+    except (TemporaryFull, WorkerDied, Swapped):
         raise
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:
@@ -631,6 +652,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
             # (an earlier output stays whole; drafts were read: it is written without them)
             return f"nothing written to {output_name(output)}: no muscle was read"
         stream = itertools.chain((first,), stream) if first is not _NOTHING else stream
+        stream = _steady_to_end(stream)  # (a source folder swapped as it was read: its
+        # output is not put in place, and it is read again)
         try:
             method = writer.write_records if writer.writes_records else writer.write
             with reading(reader.inputs, problems.append) as told, expecting(output), \
@@ -651,9 +674,12 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
     def patch(muscles: list[Muscle], reader: Reader, total: int) -> str | None:
         ctx = WriteContext(options=options, sources=reader.sources)
         try:
+            check_steady(done=False)  # (its chunks read of a folder swapped: read again)
             with expecting(output):  # (its update committed: a signal says it was written)
                 return updated(writer, Path(output), options, lambda given: writer.update(
                     muscles, given, ctx, total=total), unupdated.append)
+        except Swapped:
+            raise
         except Exception:  # (a plugin's too) the full run that follows says what is wrong
             return None
 
@@ -671,6 +697,13 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      output_format=writer, exclude=exclude, drafts=drafts)
     result.diagnostics.extend(unupdated)
     return result
+
+
+def _steady_to_end(stream: Iterator[Any]) -> Iterator[Any]:
+    """``stream``, then :func:`~converter.swaps.check_steady` once it is read whole,
+    before a writer puts its output in place."""
+    yield from stream
+    check_steady()
 
 
 def _watched(value: str, output: Path) -> tuple[Any, ...]:

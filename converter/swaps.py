@@ -20,6 +20,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,20 +79,73 @@ def swapped(before: dict[str, Identity], until: float | None = None) -> list[str
     return [folder for folder, seen in before.items() if _identity(folder, until) != seen]
 
 
-def steady(read: Callable[[], _Read], paths: Iterable[str | os.PathLike[str]]) -> _Read:
-    """What ``read()`` gives of ``paths``, read again once when a folder muscle-convert
-    wrote among them was swapped meanwhile (:func:`swapped`); when it is swapped during
-    that read too, a :class:`MuscleError` of one ``changed-while-read`` per such folder.
-    A run writing one is waited for (:data:`WAIT_SECONDS` in all) before it is read and
-    as it is looked at after."""
+class ChangedFolders(MuscleError):
+    """The ``changed-while-read`` errors of the folders :func:`steady` saw swapped at
+    each of its reads."""
+
+
+class Swapped(Exception):
+    """A folder the :func:`steady` read under way watches was swapped before that read
+    was done with it (see :func:`check_steady`): the read is done again."""
+
+    def __init__(self, folders: list[str]) -> None:
+        super().__init__(folders)
+        self.folders = folders
+
+
+class _Watch:
+    """What the :func:`steady` read under way watches: its folders' identities
+    (``before``), how long a run writing one is waited for (``until``), and whether
+    the read was found done with them, none swapped (``done``)."""
+
+    def __init__(self, before: dict[str, Identity], until: float) -> None:
+        self.before, self.until, self.done = before, until, False
+
+
+#: The :func:`steady` read under way in this thread (None: none).
+_WATCH: ContextVar[_Watch | None] = ContextVar("steady_read", default=None)
+
+
+def check_steady(done: bool = True) -> None:
+    """Within a :func:`steady` read (elsewhere nothing), :class:`Swapped` where a
+    folder it watches was swapped since the read began: called before what was read
+    is put in place (an output), which then mixes no two versions. ``done``: the read
+    has read all it reads, so that a swap after this (none now) changes nothing of
+    what it gives (a later check is passed over)."""
+    watch = _WATCH.get()
+    if watch is None or watch.done:
+        return
+    changed = swapped(watch.before, watch.until)
+    if changed:
+        raise Swapped(changed)
+    watch.done = done
+
+
+def steady(read: Callable[[], _Read], paths: Iterable[str | os.PathLike[str]],
+           tries: int = 2) -> _Read:
+    """What ``read()`` gives of ``paths``, read again when a folder muscle-convert
+    wrote among them was swapped meanwhile (:func:`swapped`, or ``read()`` raised
+    :class:`Swapped`: :func:`check_steady`), up to ``tries`` reads in all; when it is
+    swapped during the last too, a :class:`ChangedFolders` of one ``changed-while-read``
+    per such folder. A run writing one is waited for (:data:`WAIT_SECONDS` in all)
+    before it is read and as it is looked at after."""
     paths, until = list(paths), time.monotonic() + WAIT_SECONDS
-    for _ in range(2):
-        before = identities(paths, until)
-        result = read()
-        changed = swapped(before, until)
+    changed: list[str] = []
+    for _ in range(tries):
+        watch = _Watch(identities(paths, until), until)
+        token = _WATCH.set(watch)
+        try:
+            result = read()
+        except Swapped as exc:
+            changed = exc.folders
+            continue
+        finally:
+            _WATCH.reset(token)
+        changed = [] if watch.done else swapped(watch.before, until)
         if not changed:
             return result
-    raise MuscleError([Diagnostic(str(Path(folder)), None, None, "", "changed-while-read",
-                                  "was replaced by another version while it was read, "
-                                  "twice (another run writing it); run again")
-                       for folder in changed])
+    twice = ", twice" if tries > 1 else ""
+    raise ChangedFolders([Diagnostic(str(Path(folder)), None, None, "", "changed-while-read",
+                                     f"was replaced by another version while it was "
+                                     f"read{twice} (another run writing it); run again")
+                          for folder in changed])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -196,3 +197,52 @@ def test_a_read_waits_for_a_fill_in_place_to_be_done(
     assert len(waits) == 1
     assert sorted(m.title for m in read) == sorted(m.title for m in
                                                    _versions(sample_muscles, 2))
+
+
+def _cli(*args: str) -> Any:
+    """The command line's result of ``args`` (one job, no cache, run in this process)."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    return CliRunner().invoke(cli, [*args, "-j", "1", "--no-cache"], catch_exceptions=False)
+
+
+def test_convert_reads_again_a_folder_swapped_as_it_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """convert had no check: it wrote the first files' muscles of version 1 and the
+    rest of version 2, without a word. It reads the folder again, all of version 2."""
+    out, md = tmp_path / "muscles.json", tmp_path / "md"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+              converter.write(_versions(sample_muscles, version), md, "markdown"), times=1)
+    result = _cli("convert", str(md), "--to", "json", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(m.title for m in converter.read(out)) == sorted(
+        m.title for m in _versions(sample_muscles, 2))
+
+
+@pytest.mark.parametrize("command", [
+    ["convert", "--to", "json", "-o", "{out}"],
+    ["validate"],
+    ["validate", "--format", "json"],
+])
+def test_a_run_whose_folder_is_swapped_at_each_read_is_changed_while_read(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        sample_muscles) -> None:
+    """Nothing is written (an earlier output stays as it was), and the run fails."""
+    out, md = tmp_path / "muscles.json", tmp_path / "md"
+    out.write_text("earlier\n", encoding="utf-8")
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+              converter.write(_versions(sample_muscles, version), md, "markdown"), times=2)
+    result = _cli(command[0], str(md), *[a.format(out=out) for a in command[1:]])
+    assert result.exit_code == 1
+    said = (f"{md}: error: was replaced by another version while it was read, twice "
+            "(another run writing it); run again [changed-while-read]")
+    if command[-1] == "json":
+        assert [(d["path"], d["code"]) for d in json.loads(result.stdout)] == [
+            (str(md), "changed-while-read")]
+    else:
+        assert said in result.stderr.splitlines()
+    assert out.read_text(encoding="utf-8") == "earlier\n"
