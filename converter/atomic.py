@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .diagnostics import Diagnostic, MuscleError, error
 from .kept_attributes import keep_attributes
@@ -384,13 +384,22 @@ def terminable() -> Iterator[None]:
             signal.signal(signum, resting(signum, found[signum]))
 
 
-def make_folders(folder: Path, mode: int = 0o777) -> None:
+#: How many times a folder found gone as a file is made in it is made again (see
+#: :func:`made_again`).
+MAKE_TRIES = 3
+
+_Made = TypeVar("_Made")
+
+
+def make_folders(folder: Path, mode: int = 0o777, tries: int = MAKE_TRIES) -> None:
     """``folder.mkdir(parents=True, exist_ok=True)``, the missing folders made one at a
     time from the nearest that exists (pathlib's call recurses per missing folder:
     RecursionError past some 1,000). An OSError as pathlib's (a name too long: its
     ENAMETOOLONG). Each folder made is noted for the write under way
-    (:func:`~converter.made_folders.note`): it fails, and they go again."""
-    missing: list[Path] = []
+    (:func:`~converter.made_folders.note`): it fails, and they go again. One above,
+    found there, that goes meanwhile (another run's, failed: see :func:`made_again`) is
+    made again, up to ``tries`` times in all."""
+    top, missing = folder, []
     while True:
         try:
             folder.mkdir(mode)
@@ -412,6 +421,27 @@ def make_folders(folder: Path, mode: int = 0o777) -> None:
         except FileExistsError:  # (made meanwhile by another run)
             if not each.is_dir():
                 raise
+        except FileNotFoundError:  # (the one above removed meanwhile)
+            if tries <= 1:
+                raise
+            make_folders(top, mode, tries - 1)
+            return
+
+
+def made_again(folder: Path, make: Callable[[], _Made], mode: int = 0o777) -> _Made:
+    """``make()``, which makes a file or folder in ``folder`` (made, or found there, by
+    :func:`make_folders`); where ``folder`` went as it did so (another run made it for
+    its own output, then failed and removed it, empty: see
+    :mod:`~converter.made_folders`), ``folder`` made again and ``make()`` tried again,
+    up to :data:`MAKE_TRIES` times in all."""
+    for _ in range(MAKE_TRIES - 1):
+        try:
+            return make()
+        except FileNotFoundError:
+            if os.path.isdir(folder):  # (something else is missing)
+                raise
+        make_folders(folder, mode)
+    return make()
 
 
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
@@ -421,7 +451,8 @@ def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     path = Path(path)
     make_folders(path.parent)
     sweep_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=suffix, dir=path.parent)
+    fd, tmp = made_again(path.parent, lambda: tempfile.mkstemp(
+        prefix=temporary_prefix(path), suffix=suffix, dir=path.parent))
     os.close(fd)
     os.chmod(tmp, 0o666 & ~umask())  # (mkstemp makes it 0600)
     return Path(tmp)

@@ -36,6 +36,7 @@ from .atomic import (
     is_stdout,
     is_temporary,
     keep_mode,
+    made_again,
     make_folders,
     real_target,
     same_bytes,
@@ -228,8 +229,12 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
         with locked(path, waiting) if in_place else contextlib.nullcontext(), \
                 signals_held():
             named = _beside(path, in_place)
-            tmp = built = Path(tempfile.mkdtemp(prefix=temporary_prefix(named),
-                                                suffix=".tmpdir", dir=named.parent))
+            def make() -> str:
+                return tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
+                                        dir=named.parent)
+
+            # (beside: the folder it goes in made again, should a failed run remove it)
+            tmp = built = Path(make() if in_place else made_again(named.parent, make))
             if in_place:  # (this run's, as long as it runs: see _sweep)
                 claim = claimed(tmp)
             else:  # (a file of the old folder's bytes is not made: see save_text)

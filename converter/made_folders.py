@@ -6,7 +6,10 @@ then fails (a muscle refused, a disk full, a writer that raises) wrote nothing, 
 left those folders behind, empty. Within :func:`undone_on_failure` each folder
 :func:`~converter.atomic.make_folders` makes is noted (:func:`note`); when the block
 raises, those of them that are empty are removed, deepest first. A folder that existed
-before, or that holds anything now (another run's file), is left as it is.
+before, that holds anything now (another run's file), or that is no longer the one this
+run made (removed since, and made anew by another run for its own output), is left as
+it is. A run that found a folder there, made by another that then failed and removed
+it, makes it again (:func:`~converter.atomic.made_again`).
 """
 
 from __future__ import annotations
@@ -17,16 +20,61 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+#: What tells a folder from another made at its path since: its device and inode (held
+#: open while the write goes on, so that no folder made since can take its inode).
+_Identity = tuple[int, int]
+#: How a folder made is held open.
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Made(list[Path]):
+    """The folders a write made, the last made last, each with its identity as it was
+    made (``identities``), held open (``held``) where the system lets it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identities: dict[Path, _Identity] = {}
+        self.held: list[int] = []
+
+    def add(self, folder: Path) -> None:
+        """Note ``folder``, just made (one gone already is not noted)."""
+        try:
+            fd: int | None = os.open(folder, _FOLDER)
+        except OSError:  # (too many open: its inode alone tells it)
+            fd = None
+        try:
+            seen = os.lstat(folder) if fd is None else os.fstat(fd)
+        except OSError:
+            return
+        self.append(folder)
+        self.identities[folder] = (seen.st_dev, seen.st_ino)
+        if fd is not None:
+            self.held.append(fd)
+
+    def take(self, other: _Made) -> None:
+        """Note the folders ``other`` notes (a block within this one) as this one's too."""
+        self.extend(other)
+        self.identities.update(other.identities)
+        self.held += other.held
+        other.held = []
+
+    def close(self) -> None:
+        """Let go of the folders held open."""
+        for fd in self.held:
+            os.close(fd)
+        self.held = []
+
+
 #: The folders made so far by the writes under way in this thread, the innermost block's
 #: last (empty: no write notes).
-_MADE: ContextVar[tuple[list[Path], ...]] = ContextVar("made_folders", default=())
+_MADE: ContextVar[tuple[_Made, ...]] = ContextVar("made_folders", default=())
 
 
 def note(folder: Path) -> None:
     """Note that this run made ``folder`` (an empty one) for the write under way."""
     made = _MADE.get()
     if made:
-        made[-1].append(folder)
+        made[-1].add(folder)
 
 
 @contextlib.contextmanager
@@ -35,7 +83,7 @@ def undone_on_failure() -> Iterator[list[Path]]:
     (any exception, Ctrl-C too), those still empty are removed, deepest first, and the
     exception goes on. A block within another notes its folders for both."""
     outer = _MADE.get()
-    made: list[Path] = []
+    made = _Made()
     token = _MADE.set((*outer, made))
     try:
         yield made
@@ -45,7 +93,9 @@ def undone_on_failure() -> Iterator[list[Path]]:
     finally:
         _MADE.reset(token)
         if outer:
-            outer[-1].extend(made)
+            outer[-1].take(made)
+        else:
+            made.close()
 
 
 def undo_all() -> None:
@@ -56,9 +106,12 @@ def undo_all() -> None:
         remove_empty(made)
 
 
-def remove_empty(folders: list[Path]) -> None:
+def remove_empty(folders: _Made) -> None:
     """Remove each of ``folders`` that is empty, the last made first (a folder below
-    before the one holding it); one that holds anything, or is gone, is left."""
+    before the one holding it), while it is the folder this run made; one that holds
+    anything, is gone, or was made anew since (another run's), is left."""
     for folder in reversed(folders):
         with contextlib.suppress(OSError):  # (not empty, gone, or not ours to remove)
-            os.rmdir(folder)
+            now = os.lstat(folder)
+            if (now.st_dev, now.st_ino) == folders.identities.get(folder):
+                os.rmdir(folder)  # (fails where another run put a file in meanwhile)

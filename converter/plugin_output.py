@@ -25,6 +25,7 @@ from .atomic import (
     descriptor_named,
     is_special,
     is_stdout,
+    made_again,
     make_folders,
     output_name,
     real_target,
@@ -70,9 +71,9 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         make_folders(target.parent)
     with terminable():
         with signals_held():
-            folder = Path(tempfile.mkdtemp(
-                prefix=None if stdout else temporary_prefix(target), suffix=".tmpdir",
-                dir=None if stdout else target.parent))
+            folder = Path(tempfile.mkdtemp(suffix=".tmpdir") if stdout else made_again(
+                target.parent, lambda: tempfile.mkdtemp(
+                    prefix=temporary_prefix(target), suffix=".tmpdir", dir=target.parent)))
         made = folder / ("stdout" if stdout else target.name)
         try:
             with _named_as(made, out):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,40 @@ def test_undo_all_removes_the_folders_of_every_block_under_way(tmp_path: Path) -
             make_folders(tmp_path / "outer" / "inner" / "deep")
             undo_all()
             assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_made_again_by_another_run_since_is_left(tmp_path: Path) -> None:
+    """This run's folder removed, and made anew by another run for its own output (empty
+    as yet): the failing run removed it, and the other run's file then had no folder to
+    go in. A folder is removed only while it is the one this run made."""
+    with pytest.raises(OSError, match="disk full"), undone_on_failure():
+        make_folders(tmp_path / "new")
+        (tmp_path / "new").rmdir()
+        (tmp_path / "new").mkdir()  # (another run's)
+        raise OSError("disk full")
+    assert (tmp_path / "new").is_dir()
+
+
+def test_a_write_whose_folder_a_failed_run_removed_makes_it_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """Another run made the folder and failed, removing it (empty), after this write
+    found it there and before its temporary file was made in it: the write failed
+    (cannot-write). The folder is made again, and the write goes on."""
+    import tempfile
+
+    import converter
+    import converter.atomic
+
+    out = tmp_path / "new" / "muscles.json"
+    real, calls = tempfile.mkstemp, []
+
+    def mkstemp(*args: Any, **kwargs: Any) -> Any:
+        if not calls:  # (the other run fails, its empty folder removed)
+            (tmp_path / "new").rmdir()
+        calls.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(converter.atomic.tempfile, "mkstemp", mkstemp)
+    converter.write(sample_muscles, out)
+    assert len(converter.read(out)) == len(sample_muscles)
+    assert len(calls) == 2
