@@ -246,3 +246,18 @@ def test_a_run_whose_folder_is_swapped_at_each_read_is_changed_while_read(
     else:
         assert said in result.stderr.splitlines()
     assert out.read_text(encoding="utf-8") == "earlier\n"
+
+
+def test_convert_to_standard_output_is_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """What went to standard output cannot be taken back: a second read would write a
+    second document after it. A swap there is changed-while-read at once."""
+    md = tmp_path / "md"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+              converter.write(_versions(sample_muscles, version), md, "markdown"), times=1)
+    result = _cli("convert", str(md), "--to", "jsonl", "-o", "-")
+    assert result.exit_code == 1
+    assert (f"{md}: error: was replaced by another version while it was read (another "
+            "run writing it); run again [changed-while-read]") in result.stderr.splitlines()
+    assert len(result.stdout.splitlines()) == len(sample_muscles)
