@@ -26,6 +26,7 @@ from .authoring import (
 )
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
+from .meant import near
 from .model import (
     JSON_DECIMAL,
     ExactNumber,
@@ -60,6 +61,8 @@ _HEAD = ("slug", "title", "latin", "origin", "insertion", "functions", "exercise
 #: One encoder for every record (``json.dumps`` with options builds one per call).
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _RENAMED = (("function[", "functions["), ("function", "functions"), ("coords", "regions"))
+#: The keys of a canonical record.
+_KEYS = (*_HEAD, "regions", "body", "extra")
 
 
 def to_canonical(muscle: Muscle) -> dict[str, Any]:
@@ -337,10 +340,8 @@ def from_canonical(record: Any, *, path: str, field: str = "",
                                      "a muscle must be an object"))
     problems = [Diagnostic(path, None, None, prefix + key, "duplicate-key",
                            f"duplicate key {key!r}") for key in keys_twice(record)]
-    unknown = set(record) - {*_HEAD, "regions", "body", "extra"}
-    if unknown:  # reported with the record's other problems
-        problems.append(Diagnostic(path, None, None, field, "unknown-key",
-                                   f"unknown keys {sorted(unknown)} in a canonical record"))
+    problems += [Diagnostic(path, None, None, prefix + key, "unknown-key", _unknown(key))
+                 for key in record if key not in _KEYS]  # (with the record's other problems)
     regions, extra = record.get("regions"), record.get("extra")  # (null: none)
     regions, extra = [] if regions is None else regions, {} if extra is None else extra
     body = record.get("body", "")
@@ -389,6 +390,14 @@ def from_canonical(record: Any, *, path: str, field: str = "",
     if problems:
         raise MuscleError(problems, _in_place(partial, places, regions)) from None
     return muscle
+
+
+def _unknown(key: str) -> str:
+    """What a key that no canonical record has is: the one it may be a typo of
+    (``Title``, ``origins``), else where data of one's own goes."""
+    meant = near(key, _KEYS)
+    hint = f"; did you mean {meant}?" if meant else ' (data of your own goes in "extra")'
+    return f"unknown key {key!r} in a canonical record{hint}"
 
 
 def _in_place(partial: Muscle | None, places: list[int] | None, regions: Any

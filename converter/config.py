@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import meant
 from .diagnostics import MuscleError, error
 from .slug import working_folder
 from .unmarked import decode_text, wide_codec
@@ -241,27 +242,10 @@ def _unknown(config: Config, path: tuple[str, ...], names: Sequence[str]) -> Mus
         hint = (f": [{tool}] belongs in {PYPROJECT}; in {CONFIG_NAME} drop that header "
                 f"and write its keys at the top level ([{tool}.convert] as [convert])")
     else:
-        near = _near(path[-1], [n for n in names if n in COMMANDS] if table else names)
+        near = meant.near(path[-1], [n for n in names if n in COMMANDS] if table else names)
         hint = f"; did you mean {near}?" if near else ""
     return _at(config, path, "config-unknown-key",
                f"unknown {'table' if table else 'key'} {path[-1]!r}{hint}")
-
-
-#: Names shorter than this are suggested for one another only when they differ in case:
-#: their few letters make many names look close ("o" and "to", "tool" and "to").
-_SHORTEST_SUGGESTED = 3
-
-
-def _near(name: str, names: Sequence[str]) -> str | None:
-    """The one of ``names`` that ``name`` may be a typo of, if any."""
-    import difflib
-
-    same = [n for n in names if n.lower() == name.lower()]
-    if same or len(name) < _SHORTEST_SUGGESTED:
-        return same[0] if same else None
-    longer = [n for n in names if len(n) >= _SHORTEST_SUGGESTED]
-    near = difflib.get_close_matches(name, longer, n=1, cutoff=0.6)
-    return near[0] if near else None
 
 
 def _value(config: Config, path: tuple[str, ...]) -> Any:

@@ -281,6 +281,21 @@ def test_a_bad_body_is_the_records_body_not_a_key_body_of_its_extra() -> None:
     assert asked == []
 
 
+def test_each_unknown_key_is_named_by_its_own_field_with_a_hint() -> None:
+    """The unknown keys were one problem named by the record (placed at its brace),
+    listed sorted: each is a problem of its own, named by the key (which callers place
+    at that key), saying the key it may be a typo of."""
+    record = {"slug": "c", "title": "C", "Latin": "L", "x": 1, "a.b": 2, "regionz": []}
+    with pytest.raises(converter.MuscleError) as caught:
+        canonical.from_canonical(record, path="c.json", field="muscles[c]")
+    own = ' (data of your own goes in "extra")'
+    assert [(d.line, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (None, f"muscles[c].{key}", "unknown-key",
+         f"unknown key {key!r} in a canonical record{hint}")
+        for key, hint in [("Latin", "; did you mean latin?"), ("x", own), ("a.b", own),
+                          ("regionz", "; did you mean regions?")]]
+
+
 def test_a_plain_text_is_read_in_the_writers_default_language() -> None:
     """A plain string of a record was read as English whatever ``writer_lang`` (the run's
     --default-lang) said; Markdown's reader reads one in it, and so does this now."""

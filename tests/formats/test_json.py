@@ -403,7 +403,34 @@ def test_an_unknown_key_does_not_hide_the_records_other_problems(tmp_path: Path)
     slugs, problems = read_json(two_muscles(colour="red", title=5), tmp_path)
     assert slugs == ["b"]
     assert [(d.field, d.code) for d in problems] == [
-        ("muscles[0]", "unknown-key"), ("muscles[0].title", "wrong-type")]
+        ("muscles[0].colour", "unknown-key"), ("muscles[0].title", "wrong-type")]
+
+
+def test_each_unknown_key_of_a_record_is_an_error_at_that_key(tmp_path: Path) -> None:
+    """The record's unknown keys were one error at its opening brace, listed sorted,
+    with no hint: each is one at its opening quote, in the record's order, with the
+    key it may be a typo of (as a config file's unknown key has), read in one pass or
+    whole."""
+    import formats.json as json_format
+
+    text = json.dumps({"muscles": [{"slug": "a", "title": "A", "Title": "y",
+                                    "origins": {"en": "o"}, "colour": "red"}]}, indent=2)
+    lines = text.splitlines()
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == []
+    unknown = "in a canonical record"
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (6, 7, "muscles[0].Title", "unknown-key",
+         f"unknown key 'Title' {unknown}; did you mean title?"),
+        (7, 7, "muscles[0].origins", "unknown-key",
+         f"unknown key 'origins' {unknown}; did you mean origin?"),
+        (10, 7, "muscles[0].colour", "unknown-key",
+         f"unknown key 'colour' {unknown} (data of your own goes in \"extra\")")]
+    assert [lines[d.line - 1][d.column - 1:].split(":")[0] for d in problems] == [
+        '"Title"', '"origins"', '"colour"']
+    whole = _said(lambda report: json_format._read_whole(tmp_path / "m.json",
+                                                         ReadContext(report=report)))
+    assert whole == problems
 
 
 @pytest.mark.parametrize("number", ["1e2", "1.5E1", "1e999999999999"])
@@ -583,7 +610,7 @@ def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path)
     slugs, problems = read_json(BAD_SLUGS, tmp_path)
     assert slugs == ["a"]
     assert [(d.line, d.column, d.field, d.code) for d in problems] == [
-        (3, 3, "muscles[1]", "unknown-key"),
+        (6, 4, "muscles[1].x", "unknown-key"),
         (3, 12, "muscles[1].slug", "bad-slug"),
         (4, 13, "muscles[1].title", "wrong-type"),
         (5, 29, "muscles[1].regions[0].points[1].y", "coords-negative"),
@@ -626,7 +653,8 @@ def test_a_record_of_the_wrong_shape_reports_its_other_problems_too(tmp_path: Pa
         (7, 51, "muscles[2].body", "wrong-type", "must be text, not 3"),
         (7, 26, "muscles[2].title", "wrong-type", "must be text, not a number"),
         (7, 63, "muscles[2].latin", "wrong-type", "must be text, not a number"),
-        (8, 3, "muscles[3]", "unknown-key", "unknown keys ['x'] in a canonical record"),
+        (8, 41, "muscles[3].x", "unknown-key",
+         'unknown key \'x\' in a canonical record (data of your own goes in "extra")'),
         (8, 32, "muscles[3].regions", "wrong-type",
          "must be a list of polygons, not '1,2,3'"),
         (8, 12, "muscles[3].slug", "bad-slug",

@@ -304,7 +304,7 @@ def test_a_record_with_a_bad_slug_reports_its_other_problems_too(tmp_path: Path)
     found = list(get_format("jsonl").read(out, ReadContext(report=problems.append)))
     assert [m.slug for m in found] == ["a"]
     assert [(d.line, d.column, d.field, d.code) for d in problems] == [
-        (2, 1, "muscles[1]", "unknown-key"),
+        (2, lines[1].index('"x"') + 1, "muscles[1].x", "unknown-key"),
         (2, lines[1].index('"Not') + 1, "muscles[1].slug", "bad-slug"),
         (2, lines[1].index("5") + 1, "muscles[1].title", "wrong-type"),
         (2, lines[1].index('"4"') + 1, "muscles[1].regions[0].points[1].y",
@@ -415,6 +415,24 @@ def test_a_problem_of_a_key_is_placed_at_that_key(tmp_path: Path) -> None:
         (1, lines[0].rindex('"da"') + 1, "muscles[a].insertion.da", "duplicate-key"),
         (1, lines[0].rindex('"k"') + 1, "muscles[a].extra.m.k", "duplicate-key"),
         (2, lines[1].index('"Title"') + 1, "muscles[b].title", "missing-field")]
+
+
+def test_each_unknown_key_of_a_record_is_an_error_at_that_key(tmp_path: Path) -> None:
+    """A record's unknown keys were one error at the line's column 1 (its opening
+    brace), listed sorted: each is one at its opening quote, with the key it may be a
+    typo of, and the muscle is left out."""
+    out = tmp_path / "m.jsonl"
+    lines = ['{"slug": "a", "title": "A"}',
+             '{"slug": "b", "title": "B", "origin": {"da": "æøå"}, "Title": "y", '
+             '"Latin": "z", "functions": [], "function": []}']
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(out, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (2, lines[1].index(f'"{key}"') + 1, f"muscles[b].{key}", "unknown-key",
+         f"unknown key {key!r} in a canonical record; did you mean {meant}?")
+        for key, meant in [("Title", "title"), ("Latin", "latin"), ("function", "functions")]]
 
 
 def test_two_codes_of_one_language_are_an_error_at_the_second_key(tmp_path: Path) -> None:
