@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -108,7 +110,8 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
     """The muscles of the lines of the open file ``fh`` (see :meth:`JsonlFormat.read`),
     their problems said as each line is read."""
     place = -1  # (the record's among the file's records, from 0)
-    for number, raw in enumerate(fh, 1):
+    lines = _Lines(fh)
+    for number, raw in lines:
         ahead = _unit_rest(fh, raw) if number == 1 else b""
         try:
             line = decode_text(raw, str(path), ahead=ahead) if number == 1 else \
@@ -126,7 +129,9 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         try:
             record = canonical.loads(line)
         except BadJson as exc:
-            ctx.report(_bad_json(exc, line, number, path))
+            span = lines.span(line)
+            ctx.report(_bad_json(exc, line, number, path) if span is None
+                       else _spanned(line, number, span, path))
             continue
         where = _record_name(record, place)
         ctx.mark = number
@@ -136,6 +141,121 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                                            writer_lang=ctx.default_lang)
         except MuscleError as exc:
             _report(exc, where, line, number, ctx)
+
+
+#: How far :meth:`_Lines.span` reads ahead at most for the end of a record that spans
+#: lines: in lines, and in characters (with the record's first line).
+_AHEAD_LINES = 20_000
+_AHEAD_CHARS = 2 << 20
+#: How many characters :meth:`_Lines.span` parses in a file at most, beyond
+#: :data:`_AHEAD_CHARS`, for each byte of the lines read: the looks of a file of many
+#: lines that each open a bracket no line closes cost no more than reading it.
+_LOOKS_PER_BYTE = 8
+#: Parses JSON only to find where a value ends (numbers kept as text: no conversion).
+_SKIP = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Lines:
+    """The lines of an open file, numbered from 1, as bytes; lines that :meth:`span`
+    read ahead and did not take are given again (no more than its bounds)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._ahead: deque[bytes] = deque()
+        self._number = 0
+        self._read = 0  # (bytes of the lines given and taken)
+        self._parsed = 0  # (characters :meth:`span` parsed)
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        return self
+
+    def __next__(self) -> tuple[int, bytes]:
+        raw = self._ahead.popleft() if self._ahead else next(self._fh)
+        self._number += 1
+        self._read += len(raw)
+        return self._number, raw
+
+    def span(self, line: str) -> int | None:
+        """How many lines after the current one (``line``, no JSON on its own: a value
+        it starts is not ended) the record starting on it goes on: the lines up to one
+        that ends the value it starts, with nothing after it, taken; None (nothing
+        taken) where there is none such within :data:`_AHEAD_LINES` and
+        :data:`_AHEAD_CHARS`, or the value is no JSON. The text is parsed each time it
+        has grown twice as long, not once a line."""
+        if len(line) > _AHEAD_CHARS or _end(line) != -1 or \
+                self._parsed > _AHEAD_CHARS + _LOOKS_PER_BYTE * self._read:
+            return None
+        pieces, ends, end = [line], [len(line)], -1
+        parsed = len(line)  # (the length of the text last parsed)
+        while end == -1:
+            piece = _decoded(self._line_ahead(len(pieces) - 1))
+            bounded = piece is None or len(pieces) > _AHEAD_LINES or \
+                ends[-1] + len(piece) > _AHEAD_CHARS
+            if piece is not None and not bounded:
+                pieces.append(piece)
+                ends.append(ends[-1] + len(piece))
+                if ends[-1] < 2 * parsed:
+                    continue
+            if ends[-1] > parsed:
+                parsed = ends[-1]
+                self._parsed += parsed
+                end = _end("".join(pieces))
+            if bounded:
+                break
+        taken = bisect_left(ends, end)  # (the line the value ends on)
+        if end < 0 or taken == 0 or _space(pieces[taken], end - ends[taken - 1]) \
+                < len(pieces[taken]):
+            return None
+        for _ in range(taken):
+            self._read += len(self._ahead.popleft())
+        self._number += taken
+        return taken
+
+    def _line_ahead(self, at: int) -> bytes | None:
+        """The line ``at`` (from 0) after the current one, read ahead; None past the end."""
+        while len(self._ahead) <= at:
+            raw = self._fh.readline()
+            if not raw:
+                return None
+            self._ahead.append(raw)
+        return self._ahead[at]
+
+
+def _decoded(raw: bytes | None) -> str | None:
+    """The text of a line read ahead; None for none, or one that is not UTF-8 (said
+    when it is read)."""
+    try:
+        return None if raw is None else raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _end(text: str) -> int:
+    """Where the JSON value that ``text`` starts with (white space before it) ends; -1
+    where ``text`` ends before it does, -2 where it is no JSON (or nested too deeply)."""
+    try:
+        return _SKIP.raw_decode(text, _space(text))[1]
+    except json.JSONDecodeError as exc:
+        return -1 if exc.pos >= len(text.rstrip(" \t\n\r")) else -2
+    except (ValueError, RecursionError):
+        return -2
+
+
+def _space(text: str, at: int = 0) -> int:
+    """Where the white space (JSON's) at ``text[at]`` ends."""
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _spanned(line: str, number: int, taken: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a record that starts on the line ``number`` (its text
+    ``line``) and goes on over the ``taken`` lines after it."""
+    column = _space(line) + 1
+    return Diagnostic(str(path), number, column, "", "bad-json",
+                      f"is not valid JSON Lines: the record starting here spans lines "
+                      f"{number}-{number + taken}, and each record must be on one line "
+                      "(as jq -c writes it)")
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:

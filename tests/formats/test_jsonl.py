@@ -569,3 +569,101 @@ def test_a_bad_body_is_placed_at_its_value_and_named_body(tmp_path: Path) -> Non
     assert [(d.line, d.column, d.field, d.code) for d in found] == [
         (1, lines[0].index('"x') + 1, "muscles[b].body", "control-character"),
         (2, lines[1].index('"x') + 1, "muscles[c].body", "control-character")]
+
+
+def read_jsonl(text: str, tmp_path: Path) -> tuple[list[str], list[tuple[int | None, int | None,
+                                                                          str]]]:
+    """The slugs read from a JSON Lines file of ``text``, and (line, column, message)
+    of each diagnostic."""
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    return [m.slug for m in found], [(d.line, d.column, d.message) for d in problems]
+
+
+def spans(first: int, last: int) -> str:
+    return (f"is not valid JSON Lines: the record starting here spans lines {first}-{last}, "
+            "and each record must be on one line (as jq -c writes it)")
+
+
+RECORD = {"slug": "b", "title": "B", "origin": {"da": "Hofte"},
+          "regions": [[[1, 2], [3, 4], [5, 1]]], "extra": {"k": [1, {"m": None}]}}
+
+
+@pytest.mark.parametrize("indent", [1, 4, "\t"])
+def test_a_record_written_over_lines_is_one_error_saying_where_it_ends(
+        tmp_path: Path, indent: int | str) -> None:
+    """A pretty-printed record was one bad-json error per line (about a hundred for a
+    muscle of the samples), none of them saying why: it is one, at its first line,
+    naming the lines it spans; the lines after it are read, numbered as in the file."""
+    pretty = json.dumps(RECORD, indent=indent, ensure_ascii=False)
+    count = pretty.count("\n") + 1
+    text = "\n".join([pretty, '{"slug": "a", "title": "A"}', "  " + pretty,
+                      '{"slug": "c", "title": 5}', pretty.replace('"B"', '"D"'), ""])
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["a"]
+    second, fourth = count + 2, 2 * count + 3
+    assert problems == [(1, 1, spans(1, count)), (second, 3, spans(second, second + count - 1)),
+                        (fourth - 1, 24, "must be text, not a number"),
+                        (fourth, 1, spans(fourth, fourth + count - 1))]
+
+
+@pytest.mark.parametrize("text, said", [
+    ('{"slug": "b", "title":\n{"slug": "a", "title": "A"}\n{"slug": "c", "title": "C"}\n',
+     [(1, 23, "is not valid JSON: Expecting value")]),  # (its lines after are records)
+    ('{"slug": "b",\n "title": "B"} x\n{"slug": "a", "title": "A"}\n',
+     [(1, 14, "is not valid JSON: Expecting property name enclosed in double quotes"),
+      (2, 9, "is not valid JSON: Extra data")]),  # (no value that ends at a line's end)
+    ('{"slug": "b",\n "title": "B"}\n{"slug": "a", "title": "A"}\n', [(1, 1, spans(1, 2))]),
+    ('{"slug": "b",\n "title": "B",\n', [
+        (1, 14, "is not valid JSON: Expecting property name enclosed in double quotes"),
+        (2, 9, "is not valid JSON: Extra data")]),  # (ended by the file's end)
+])
+def test_the_lines_of_a_record_over_lines_are_only_those_that_end_it(
+        tmp_path: Path, text: str, said: list[tuple[int, int, str]]) -> None:
+    """A line that is no JSON is one error of its own where the lines after it do not
+    end the value it starts (a record cut off, followed by records), and they are read."""
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert problems == said
+    assert slugs == (["a", "c"] if "c" in text else ["a"] if "a" in text else [])
+
+
+def test_a_record_over_lines_is_looked_for_only_so_far(tmp_path: Path, monkeypatch) -> None:
+    """The lines read ahead for a record's end are bounded, in lines and in characters:
+    past them its lines are said one by one, as before, and read again as lines."""
+    import formats.jsonl as jsonl
+
+    pretty = json.dumps({"slug": "b", "title": "B", "exercises": ["x"] * 6}, indent=1)
+    text = f'{pretty}\n{{"slug": "a", "title": "A"}}\n'
+    count = pretty.count("\n") + 1
+    assert read_jsonl(text, tmp_path)[1] == [(1, 1, spans(1, count))]
+    for bound, value in [("_AHEAD_LINES", count - 2), ("_AHEAD_CHARS", len(pretty) - 2)]:
+        with monkeypatch.context() as patched:
+            patched.setattr(jsonl, bound, value)
+            slugs, problems = read_jsonl(text, tmp_path)
+        assert slugs == ["a"]
+        assert [line for line, _, _ in problems] == list(range(1, count + 1))
+
+
+def test_looking_for_records_over_lines_costs_no_more_than_reading_the_file(
+        tmp_path: Path, monkeypatch) -> None:
+    """Lines that each open a bracket that no line closes before a mistake would each
+    be read ahead to that mistake (quadratic): what is parsed so is bounded by the
+    file's size (a fixed part aside); the lines are all said, one each."""
+    import formats.jsonl as jsonl
+
+    parsed: list[int] = []
+
+    def counted(text: str) -> int:
+        parsed.append(len(text))
+        return end(text)
+
+    end = jsonl._end
+    monkeypatch.setattr(jsonl, "_end", counted)
+    monkeypatch.setattr(jsonl, "_AHEAD_CHARS", 1000)
+    text = "[\n" * 300 + "1,\n" * 3000 + "x\n" + '{"slug": "a", "title": "A"}\n'
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["a"]
+    assert len(problems) == 3301
+    assert sum(parsed) <= 1000 + jsonl._LOOKS_PER_BYTE * len(text) + 4 * 1000
