@@ -63,6 +63,7 @@ from .marker import (
     read_marker,
 )
 from .once_written import mark
+from .relinked import look_before, settle
 from .sources_kept import read_of, tell_kept, tool_files
 from .unmade import Unmade, expect, forget, left_out, left_unmade, make, put_in
 
@@ -279,6 +280,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                     raise _kept_aside(old, path, shown, failed)
                 tmp = old
         shutil.rmtree(old)
+        settle(path, linked)  # (the run's sources that the links alone changed)
     except BaseException:
         if tmp is not None:
             with signals_held():  # (a second Ctrl-C waits for it)
@@ -362,6 +364,7 @@ def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: 
         mark(shown)  # folder is left as it is, its others' files not even linked)
         shutil.rmtree(tmp)
         return None
+    look_before(path, others)  # (the run's sources: see converter.relinked)
     for name in others:
         _keep_entry(path / name, tmp / name)
     for name in sorted(held):

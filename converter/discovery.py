@@ -12,7 +12,7 @@ import bisect
 import contextlib
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -80,6 +80,8 @@ class Inputs(Sequence[Input]):
         #: mtimes no 64-bit integer holds (a file dated after 2262 or before 1677), by
         #: input: their place in ``_mtimes`` holds :data:`_WIDE`.
         self._wide: dict[int, int] = {}
+        #: The stamps :meth:`stamped` took of inputs discovery did not see, by input.
+        self._taken: dict[int, Stamp] = {}
         #: Folders below a source that were not searched: muscle-convert wrote them
         #: (they hold its marker file), as the paths a walk names them by.
         self.skipped: list[str] = []
@@ -169,15 +171,35 @@ class Inputs(Sequence[Input]):
 
     def stamped(self) -> Iterator[tuple[str, int, int, int]]:
         """(path, size, mtime, ctime) of each input, stat-ing those discovery did not
-        see (with the files their format reads with them: :meth:`Format.companions`);
-        raises ``OSError`` for one that cannot be read."""
-        for path, fmt, size, mtime, ctime in zip(self._paths(), self._format_ids,
-                                                 self._sizes, self._all_mtimes(), self._ctimes,
-                                                 strict=True):
+        see (with the files their format reads with them: :meth:`Format.companions`),
+        once: a later call gives what the first took; raises ``OSError`` for one that
+        cannot be read."""
+        for index, (path, fmt, size, mtime, ctime) in enumerate(zip(
+                self._paths(), self._format_ids, self._sizes, self._all_mtimes(),
+                self._ctimes, strict=True)):
             if size >= 0:
                 yield path, size, mtime, ctime
-            else:
-                yield path, *stamp_with(path, self._formats[fmt].companions(Path(path)))
+                continue
+            if index not in self._taken:
+                self._taken[index] = stamp_with(path,
+                                                self._formats[fmt].companions(Path(path)))
+            yield path, *self._taken[index]
+
+    def restamp(self, moved: Mapping[Stamp, Stamp]) -> bool:
+        """Give each input whose stamp (as :meth:`stamped` gives it) is a key of
+        ``moved`` the stamp it maps to (see :mod:`converter.relinked`); whether any
+        was."""
+        changes, found = {old[2] for old in moved}, False
+        for index, ctime in enumerate(self._ctimes):
+            old = (self._sizes[index], self._mtimes[index], ctime)
+            if ctime in changes and old in moved and index not in self._wide \
+                    and storable(moved[old][1]):
+                self._sizes[index], self._mtimes[index], self._ctimes[index] = moved[old]
+                found = True
+        for index, old in self._taken.items():
+            if old in moved:
+                self._taken[index], found = moved[old], True
+        return found
 
 
 

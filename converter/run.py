@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,7 +30,15 @@ from .atomic import (
     output_name,
     reader_left,
 )
-from .cache import RACY_NS, RUN_CHUNK, Cache, code_fingerprint, file_state, output_signature
+from .cache import (
+    RACY_NS,
+    RUN_CHUNK,
+    Cache,
+    Stamp,
+    code_fingerprint,
+    file_state,
+    output_signature,
+)
 from .cache import key as cache_key
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, WorkingFolderGone
 from .discovery import Inputs, discover
@@ -54,6 +62,7 @@ from .registry import (
     run_writer,
     spelled,
 )
+from .relinked import watching
 from .relint import Ledger, Relint
 from .safety import beside_output
 from .slug import check_relative, working_folder
@@ -220,10 +229,20 @@ class _Incremental:
         code = code_files((*inputs.formats(), *([beside] if beside else [])))
         self.key = cache_key(code_fingerprint(code), os.environ.get("SOURCE_DATE_EPOCH"),
                              *key)
-        self.all_inputs = inputs
+        self.all_inputs, self.started, self.found = inputs, started, found
         self.inputs, self.chunks = _signature(inputs, started)
         if self.inputs is not None:
             self.inputs = cache_key(self.inputs, *found)
+
+    def restamp(self, moved: Mapping[Stamp, Stamp]) -> None:
+        """Record the run with the stamps its inputs have after the output folder's swap
+        linked them anew, where it is proven the links alone changed them (``moved``,
+        see :mod:`converter.relinked`): the next run is replayed."""
+        if self.cache is None or self.inputs is None or not self.all_inputs.restamp(moved):
+            return
+        self.inputs, self.chunks = _signature(self.all_inputs, self.started)
+        if self.inputs is not None:
+            self.inputs = cache_key(self.inputs, *self.found)
 
     def _output(self) -> str:
         if not self.output:
@@ -535,9 +554,11 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
                        writer=(writer, dict(options)) if writer and done is None else None)
     discovered = len(problems)
     try:
-        result.summary = write(reader, problems) if done is None else _lint(reader,
-                                                                            done.summary)
+        with watching(done is None and incremental.cache is not None) as moved:
+            result.summary = write(reader, problems) if done is None else _lint(
+                reader, done.summary)
         if done is None:
+            incremental.restamp(moved)
             incremental.mark_written()
         check_steady()  # (read of a folder swapped meanwhile: not recorded, read again)
     except (TemporaryFull, WorkerDied, Swapped):

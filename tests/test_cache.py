@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converter
+import converter.atomic_folder
 import converter.cache
 import converter.discovery
 import converter.pipeline
@@ -1321,6 +1322,100 @@ def test_sources_in_the_output_folder_named_from_outside_are_replayed(
     first, again = html(content), html(content)
     assert "up to date" not in first[1] and "OUT: up to date" in again[1]
     assert first[0] == again[0] == fresh[0] == 0 and first[2] == again[2] == fresh[2]
+
+
+def _kept_sources(tmp_path: Path) -> Path:
+    """A folder of Markdown an earlier run wrote, then converted to HTML into itself
+    (the run that said sources-kept): an output folder that keeps its run's sources."""
+    source, content = tmp_path / "src", tmp_path / "content"
+    source.mkdir()
+    for name in ("soleus.md", "deltoideus.md"):
+        shutil.copy(SAMPLES / name, source)
+    assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
+    age(content)
+    assert "[sources-kept]" in convert(content, content, "html")[1]
+    return content
+
+
+def _html_into(folder: Path, *extra: str) -> tuple[int, str, dict[str, bytes]]:
+    """``convert FOLDER --to html -o FOLDER``: exit code, stderr, and every file."""
+    code, said = convert(folder, folder, "html", *extra)
+    return code, said, {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _fresh_html(content: Path, tmp_path: Path) -> tuple[int, str, dict[str, bytes]]:
+    """What a ``--no-cache`` run makes of a copy of ``content`` as it is now."""
+    fresh_folder = tmp_path / "fresh"
+    shutil.copytree(content, fresh_folder, symlinks=True)
+    return _html_into(fresh_folder, "--no-cache")
+
+
+def test_sources_linked_into_a_changed_output_folder_are_replayed_the_next_run(
+        tmp_path: Path) -> None:
+    """A run into the folder of its sources whose output changed swapped a new folder
+    in, its sources hard-linked into it, which moved their ctime: the next run with
+    nothing changed hashed them and was not replayed, only the one after it. The run
+    is recorded with the stamps the links gave them."""
+    content = _kept_sources(tmp_path)
+    _replace(content / "soleus.md", "title: Soleus", "title: Soleus edited")
+    age(content / "soleus.md")
+    ctime = (content / "deltoideus.md").stat().st_ctime_ns
+    changed = _html_into(content)
+    assert "up to date" not in changed[1]
+    assert (content / "deltoideus.md").stat().st_ctime_ns != ctime  # (linked: swapped)
+    again, fresh = _html_into(content), _fresh_html(content, tmp_path)
+    assert "OUT: up to date" in again[1]
+    assert changed[0] == again[0] == fresh[0] == 0 and changed[2] == again[2] == fresh[2]
+
+
+def _edited_in_place(path: Path) -> None:
+    """Edit ``path`` in place as a sly editor may: the same size, its mtime put back."""
+    st = path.stat()
+    _replace(path, "title: Soleus", "title: Soleux")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+
+
+def _replaced_by_rename(path: Path) -> None:
+    """Save ``path`` as an editor does, a new file renamed over it: the same size, its
+    mtime put back."""
+    st, new = path.stat(), path.with_name(".saved")
+    new.write_text(path.read_text(encoding="utf-8").replace("title: Soleus",
+                                                            "title: Soleux", 1))
+    os.utime(new, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(new, path)
+
+
+@pytest.mark.parametrize(("seam", "edit"), [
+    ("_link_or_copy", _edited_in_place),  # (looked at, not yet linked)
+    ("check_since", _edited_in_place),  # (linked, not yet swapped in)
+    ("check_since", _replaced_by_rename),
+], ids=["before the link", "after the link", "replaced after the link"])
+def test_a_source_edited_as_its_folder_is_swapped_is_seen_by_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seam: str,
+        edit: Any) -> None:
+    """The stamps a swap's links gave a run's sources are its record's only where the
+    links alone changed them: an edit made between the run's read and the swap, of the
+    same size and with its mtime put back, is read by the next run."""
+    content = _kept_sources(tmp_path)
+    _replace(content / "soleus.md", "title: Soleus", "title: Soleus edited")
+    age(content / "soleus.md")
+    real, edited = getattr(converter.atomic_folder, seam), []
+
+    def editing(*args: Any, **kwargs: Any) -> Any:
+        if not edited and (seam != "_link_or_copy" or Path(args[0]).name == "soleus.md"):
+            edit(content / "soleus.md")
+            edited.append(seam)
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:  # (the cache's own setting stays)
+        patched.setattr(converter.atomic_folder, seam, editing)
+        changed = _html_into(content)
+    assert edited == [seam] and b"Soleux" not in changed[2]["index.html"]
+    after, fresh = _html_into(content), _fresh_html(content, tmp_path)
+    assert "up to date" not in after[1] and b"Soleux" in after[2]["index.html"]
+    assert after[0] == fresh[0] == 0 and after[2] == fresh[2]
+    assert "OUT: up to date" in _html_into(content)[1]
 
 
 @pytest.mark.parametrize("to", ["svg", "html"])

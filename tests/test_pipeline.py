@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converter
+import converter.cache
 from converter import discovery, pipeline
 from converter.cache import change_stamp
 from converter.diagnostics import MuscleError
@@ -383,6 +384,34 @@ def test_inputs_give_back_every_path_format_and_stamp(
         i.path for i in expected[:-1]]
     with pytest.raises(OSError):  # the last one is stat-ed, and is not there
         list(inputs.stamped())
+
+
+def test_an_input_discovery_did_not_stamp_is_stamped_once(tmp_path: Path) -> None:
+    """The stamps of a run's inputs are those it began with: the record of a run whose
+    sources its output folder linked anew takes them again (``Inputs.restamp``), and a
+    file named on the command line, edited meanwhile, is not stamped afresh."""
+    named = tmp_path / "named.md"
+    named.write_text("title: A\n", encoding="utf-8")
+    inputs = Inputs()
+    inputs.add(str(named), get_format("markdown"))
+    first = list(inputs.stamped())
+    named.write_text("title: Edited\n", encoding="utf-8")
+    assert list(inputs.stamped()) == first != [(str(named), *converter.cache.stamp(named))]
+
+
+def test_inputs_take_the_stamps_a_swap_moved(tmp_path: Path) -> None:
+    markdown = get_format("markdown")
+    named = tmp_path / "named.md"
+    named.write_text("title: A\n", encoding="utf-8")
+    inputs = Inputs()
+    inputs.add_files("a/", ["x.md", "y.md"], [markdown] * 2, [5, 6], [10, 10], [7, 8])
+    inputs.add(str(named), markdown)
+    was = converter.cache.stamp(named)
+    list(inputs.stamped())
+    assert not inputs.restamp({(5, 10, 8): (5, 10, 9)})  # (no input of that stamp)
+    assert inputs.restamp({(6, 10, 8): (6, 10, 9), was: (9, 10, 11)})
+    assert list(inputs.stamped()) == [("a/x.md", 5, 10, 7), ("a/y.md", 6, 10, 9),
+                                      (str(named), 9, 10, 11)]
 
 
 @pytest.mark.parametrize("max_bytes", [10_000_000, 100])
