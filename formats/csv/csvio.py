@@ -73,30 +73,27 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
       reader reads such a file (the writer only ends lines with ``\n``);
+    * a file with a bare LF that ends a row with a lone CR (Mac Excel's "CSV
+      (Macintosh)": LF inside cells) is read with CR, LF and CRLF each a line end (and
+      a line of its rows' numbers), its cells as written; any other keeps a lone CR
+      inside a quoted cell as text, not a line;
     * ``;`` or tab between cells (Danish Excel, a copied range) is read as ``,``;
     * rows of empty cells are left out, like blank lines, and so are unnamed columns
       at the end that hold nothing and empty cells past the header's end."""
-    old = csv.field_size_limit(_FIELD_LIMIT)
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
     raw = _read_whole(path)
     try:
         text, kept = decode_text(raw, str(path)), False
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
         text, kept = decode_text(raw, str(path), keep=True), True
+    if "\r" in text and not _BARE_LF.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    delimiter = _delimiter(text)
+    old = csv.field_size_limit(_FIELD_LIMIT)
     try:
-        if "\r" in text and not _BARE_LF.search(text):
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        delimiter = _delimiter(text)
-        reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
-        for row in reader:
-            if any(row):
-                rows.append((line, row))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        hint = next((hint for found, hint in _CSV_HINTS if found in str(exc)), "")
-        raise error(str(path), "bad-csv", f"is not valid CSV: {exc}{hint}",
-                    line=line) from None
+        rows, text = _read_rows(text, delimiter)
+    except _BadCsv as bad:
+        raise error(str(path), "bad-csv", f"is not valid CSV: {_csv_problem(bad.problem)}",
+                    line=bad.line) from None
     finally:
         csv.field_size_limit(old)
     if not rows:
@@ -122,11 +119,66 @@ def _without_kept_bytes(rows: list[tuple[int, list[str]]], kept: KeptBytes
     return good, bad
 
 
+class _BadCsv(Exception):
+    """The csv module's error ``problem`` at the row starting at ``line``."""
+
+    def __init__(self, problem: csv.Error, line: int) -> None:
+        super().__init__(problem, line)
+        self.problem, self.line = problem, line
+
+
+def _rows(text: str, delimiter: str, *, every_end: bool = False
+          ) -> list[tuple[int, list[str]]]:
+    """[(line, cells), ...] of the rows of ``text`` that hold text, each with the line it
+    starts on: lines end at ``\n`` (CRLF included), or with ``every_end`` at CR, LF or
+    CRLF, as rows do outside quoted cells; :class:`_BadCsv` when it is not valid CSV."""
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    reader = csv.reader(io.StringIO(text, newline="" if every_end else "\n"), strict=True,
+                        delimiter=delimiter)
+    try:
+        for row in reader:
+            if any(row):
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise _BadCsv(exc, line) from None
+    return rows
+
+
+def _read_rows(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """The rows of ``text`` (see :func:`_rows`) and the text with its lines ending in
+    ``\n`` as they were counted: at ``\n``, or at CR, LF or CRLF when a lone CR ends a
+    row (where ``\n`` alone would find one inside a cell that is not quoted)."""
+    try:
+        return _rows(text, delimiter), text
+    except _BadCsv as bad:
+        if not str(bad.problem).startswith(_CR_ENDS_ROW):
+            raise
+    return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's error ``exc`` as said to a user: with what to do about it, and
+    without Python's advice to a programmer on how to open the file."""
+    text = str(exc)
+    if text.startswith(_CR_ENDS_ROW):
+        text = _CR_ENDS_ROW
+    return text + next((hint for found, hint in _CSV_HINTS if found in text), "")
+
+
+#: The start of the csv module's error at a line end inside an unquoted cell (after it,
+#: Python's advice on how to open the file, which differs between versions).
+_CR_ENDS_ROW = "new-line character seen in unquoted field"
+#: A carriage return that no line feed follows.
+_LONE_CR = re.compile("\r(?!\n)")
+
 #: What to do about the csv module's errors (part of its message, the hint).
 _CSV_HINTS = (
     ("expected after '\"'", ": text follows a closing quote in this row (a quote inside "
      "a quoted cell is written twice: \"\")"),
     ("unexpected end of data", ": a quote opened in this row is never closed"),
+    (_CR_ENDS_ROW, ": a cell with a line break in it is written in quotes (\"...\")"),
 )
 
 
@@ -134,7 +186,7 @@ def _delimiter(text: str) -> str:
     """The separator of the header line (the first that is not blank, as the header is
     the first row that is not empty): ``,``, or ``;`` or tab when the header has one of
     those and no comma (no column name holds any of them)."""
-    header = next((line for line in _lines(text) if line.strip(" \r")), "")
+    header = next((line for line in _lines(text) if line.strip(" ")), "")
     if "," not in header:
         for other in ";\t":
             if other in header:
@@ -143,13 +195,17 @@ def _delimiter(text: str) -> str:
 
 
 def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` (split at ``\n``), one at a time."""
+    """The lines of ``text`` (split at CR, LF or CRLF), one at a time."""
     start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end == -1 else end
-        yield text[start:end]
-        start = end + 1
+    for end in _LINE_END.finditer(text):
+        yield text[start:end.start()]
+        start = end.end()
+    if start < len(text):
+        yield text[start:]
+
+
+#: A line end: CRLF, CR or LF.
+_LINE_END = re.compile("\r\n?|\n")
 
 
 def _without_empty_end(header: list[str], rows: list[tuple[int, list[str]]]

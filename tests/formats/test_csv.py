@@ -1531,12 +1531,22 @@ def _resave(rows: list[list[str]], how: str) -> str:
     text = buffer.getvalue()
     if how == "crlf":  # unix2dos: inside quoted cells too
         text = text.replace("\n", "\r\n")
-    if how == "cr":  # "CSV (Macintosh)"
+    if how == "cr":  # "CSV (Macintosh)", CR inside cells too
         text = text.replace("\n", "\r")
+    if how == "mac":  # Mac Excel's "CSV (Macintosh)": CR row ends, LF inside quoted cells
+        text = "".join(mac_row(row) for row in rows)
     return text
 
 
-RESAVED = ["crlf", "cr", "semicolon", "tab", "empty columns", "empty rows"]
+def mac_row(row: list[str], delimiter: str = ",") -> str:
+    """``row`` as Mac Excel saves it in "CSV (Macintosh)": a cell with a line break
+    quoted, the row ended by a CR."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(row)
+    return buffer.getvalue()[:-1] + "\r"
+
+
+RESAVED = ["crlf", "cr", "mac", "semicolon", "tab", "empty columns", "empty rows"]
 
 
 @pytest.mark.parametrize("how", RESAVED)
@@ -1568,6 +1578,61 @@ def test_a_package_whose_tables_a_spreadsheet_saved_reads_as_written(
         assert converter.read(out) == sorted(sample_muscles, key=lambda m: m.slug)
     said = [str(w.message) for w in caught if "[delimiter-mismatch]" in str(w.message)]
     assert len(said) == (len(csv_format.TABLES) if how in ("semicolon", "tab") else 0)
+
+
+#: A sheet whose second row's cell holds a line break and whose third row has no slug,
+#: with each line end spreadsheets and editors save: its rows start at lines 1, 2 and 4.
+LINE_ENDS = {
+    "lf": 'slug,title,exercises\nsoleus,Soleus,"Calf raise\nJump rope"\n,Biceps,Curl\n',
+    "crlf": 'slug,title,exercises\r\nsoleus,Soleus,"Calf raise\r\nJump rope"\r\n'
+            ',Biceps,Curl\r\n',
+    "cr": 'slug,title,exercises\rsoleus,Soleus,"Calf raise\rJump rope"\r,Biceps,Curl\r',
+    "crlf rows, lf in cells": 'slug,title,exercises\r\nsoleus,Soleus,"Calf raise\n'
+                              'Jump rope"\r\n,Biceps,Curl\r\n',
+    "cr rows, lf in cells": 'slug,title,exercises\rsoleus,Soleus,"Calf raise\nJump rope"'
+                            '\r,Biceps,Curl\r',
+}
+
+
+@pytest.mark.parametrize("ends", LINE_ENDS)
+def test_a_problem_is_placed_at_its_line_whatever_the_line_ends(
+        ends: str, tmp_path: Path) -> None:
+    """CR row ends with an LF inside a cell (Mac Excel's "CSV (Macintosh)") made the
+    whole sheet one bad-csv error that told to open it in universal-newline mode."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text(LINE_ENDS[ends], encoding="utf-8", newline="")
+    muscles, problems = read_reporting(sheet)
+    assert [m.exercises for m in muscles] == [("Calf raise", "Jump rope")]
+    assert [(p[1], p[3], p[4]) for p in problems] == [(4, "slug", "bad-slug")]
+
+
+def test_cr_row_ends_with_lf_in_cells_keep_the_cells_as_written(tmp_path: Path) -> None:
+    """(a ';' sheet was read as ',' when a comma came before the first LF, and a byte
+    that is not UTF-8 was placed counting LF alone)"""
+    sheet = tmp_path / "m.csv"
+    rows = [["slug", "title", "origin_en"],
+            ["soleus", "Soleus, the calf", "one\ntwo"], ["biceps", "Biceps", ""]]
+    sheet.write_text("".join(mac_row(row, ";") for row in rows), encoding="utf-8",
+                     newline="")
+    assert converter.read(sheet) == [
+        Muscle(slug="soleus", title="Soleus, the calf",
+               origin=LocalizedText.of({"en": "one\ntwo"})),
+        Muscle(slug="biceps", title="Biceps")]
+    sheet.write_bytes(sheet.read_bytes().replace(b"Bic", b"B\xffc"))
+    muscles, problems = read_reporting(sheet)
+    assert [m.slug for m in muscles] == ["soleus"]
+    assert [p[1:5] for p in problems] == [(4, 9, "title", "not-utf8")]
+
+
+@pytest.mark.parametrize("problem", [
+    "new-line character seen in unquoted field - do you need to open the file in "
+    "universal-newline mode?",
+    "new-line character seen in unquoted field - do you need to open the file with "
+    "newline=''?"])
+def test_the_csv_modules_advice_to_programmers_is_not_said(problem: str) -> None:
+    said = csv_format.csvio._csv_problem(csv.Error(problem))
+    assert said == ("new-line character seen in unquoted field: a cell with a line break "
+                    "in it is written in quotes (\"...\")")
 
 
 def test_a_carriage_return_in_a_body_is_kept_where_lines_end_in_lf(tmp_path: Path) -> None:
