@@ -54,6 +54,7 @@ from .loading import BATCH
 from .orphans import _orphans
 from .reading import READ_SECONDS, _open_to_read, _read_text_kept
 from .refusals import _sqlite_error, check_schema
+from .refused import _Refused
 from .rows import content_hash, row
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 from .writing import BUSY_SECONDS, NEW_CACHE, _update, _update_changed, _write_new
@@ -128,6 +129,8 @@ class SqliteFormat(Format):
             raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
                         f"{_blocking_text(exc.tables)} stands in the way of this change "
                         f"({exc.fix})") from None
+        except _Refused as exc:
+            raise MuscleError(exc.diagnostic(ctx, str(out))) from None
         except sqlite3.Error as exc:
             raise _sqlite_error(out, exc, writing=True) from None
         except MuscleError as exc:  # named as the user named it, not where links lead

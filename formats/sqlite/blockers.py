@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .names import _TABLES_NAMED, _kept_text, _named, _shown
+from .refused import _refusal
 from .statements import _CHILDREN
 
 
@@ -36,17 +37,22 @@ def _change(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]
     """``executemany`` of a deletion (``updating``: an update or upsert): how many rows
     it changed (not those that cascade); a foreign key that stops it is
     :class:`_Blocked`, naming the tables whose rows stand in its way (see
-    :func:`_blockers`). (SQLite says SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one
-    with ON DELETE RESTRICT.)"""
+    :func:`_blockers`); a UNIQUE index or a trigger of the user's that stops it is
+    :class:`~.refused._Refused`, naming it and the muscle (see :func:`_refusal`).
+    (SQLite says SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one with ON DELETE
+    RESTRICT.)"""
     try:
         return conn.executemany(statement, rows).rowcount
     except sqlite3.IntegrityError as exc:
         if not conn.in_transaction:
             raise
         tables = _blockers(conn, statement, rows)
-        if not tables:
+        if tables:
+            raise _Blocked(exc, tables, updating) from None
+        refused = _refusal(conn, statement, rows, exc)
+        if refused is None:
             raise
-        raise _Blocked(exc, tables, updating) from None
+        raise refused from None
 
 
 #: The tables of a database that refer to a table, by name.

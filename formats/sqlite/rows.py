@@ -67,7 +67,7 @@ class _Batch:
         """Write every queued row (into an existing database: delete the rows whose keys
         are gone, then insert or update the others), start empty."""
         _change(conn, _MOVE_MUSCLE, self.moved, updating=True)
-        conn.executemany(_INSERT_MUSCLE, self.muscles)
+        _change(conn, _INSERT_MUSCLE, self.muscles)
         _change(conn, _UPDATE_MUSCLE, self.changed, updating=True)
         for child in reversed(_CHILD_TABLES):  # (children first)
             _change(conn, child.delete_gone, self.keys[child.table])

@@ -3543,6 +3543,76 @@ def test_a_users_row_referring_to_a_row_an_edit_removes_stops_the_run(
     assert_consistent(db)
 
 
+def _titled_gastrocnemius(sample_muscles: list[Muscle], how: str) -> list[Muscle]:
+    """The samples with soleus retitled Gastrocnemius (``changed``), or with a new muscle
+    of that title (``added``)."""
+    if how == "added":
+        return [*sample_muscles, Muscle(slug="calf", title="Gastrocnemius")]
+    return [replace(m, title="Gastrocnemius") if m.slug == "soleus" else m
+            for m in sample_muscles]
+
+
+@pytest.mark.parametrize("how, slug", [("changed", "soleus"), ("added", "calf")])
+def test_a_users_unique_index_that_a_write_breaks_is_named_with_the_muscle(
+        how: str, slug: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """Two muscles of one title under the user's UNIQUE index on muscles (title) were
+    SQLite's bare "UNIQUE constraint failed: muscles.title", naming no index or muscle."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE UNIQUE INDEX my_titles ON muscles (title)")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_titled_gastrocnemius(sample_muscles, how), db, "sqlite")
+    assert [(d.path, d.line, d.field, d.code, d.message)
+            for d in caught.value.diagnostics] == [(
+                str(db), None, f"muscles[{slug}].title", "sqlite-error",
+                "SQLite failed: UNIQUE constraint failed: muscles.title: your UNIQUE index "
+                "'my_titles' on muscles (title) refuses the title 'Gastrocnemius' of muscle "
+                f"'{slug}', which muscle 'gastrocnemius' has already; drop that index (DROP "
+                "INDEX \"my_titles\") or make the values of title differ, and run again; "
+                "nothing is changed")]
+    assert db.read_bytes() == before
+
+
+def test_a_users_unique_index_that_a_run_breaks_names_the_source_line(
+        tmp_path: Path) -> None:
+    content, db = tmp_path / "content", tmp_path / "e6.db"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE UNIQUE INDEX my_titles ON muscles (title)")
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace(
+        "\ntitle: Soleus\n", "\ntitle: Gastrocnemius\n"), encoding="utf-8")
+    code, output = _cli("convert", str(content), "--to", "sqlite", "-o", str(db))
+    said = [line for line in output.splitlines() if "[sqlite-error]" in line]
+    assert code == 1
+    assert said == [f"{db}: error: muscles[soleus].title: SQLite failed: UNIQUE constraint "
+                    "failed: muscles.title: your UNIQUE index 'my_titles' on muscles (title) "
+                    "refuses the title 'Gastrocnemius' of muscle 'soleus' "
+                    f"({soleus}:2:8), which muscle 'gastrocnemius' has already; drop that "
+                    "index (DROP INDEX \"my_titles\") or make the values of title differ, "
+                    "and run again; nothing is changed [sqlite-error]"]
+
+
+def test_a_users_trigger_that_refuses_a_write_is_named_with_the_muscle(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """A user's BEFORE trigger that RAISEs was SQLite's bare "texts are locked"."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE TRIGGER lock_texts BEFORE UPDATE ON texts "
+                     "BEGIN SELECT RAISE(ABORT, 'texts are locked'); END")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_soleus_edited(sample_muscles), db, "sqlite")
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [(
+        str(db), "muscles[soleus].origin.en", "sqlite-error",
+        "SQLite failed: texts are locked: your trigger 'lock_texts' on texts refuses to "
+        "write the row of muscle 'soleus'; drop or change that trigger, and run again; "
+        "nothing is changed")]
+    assert db.read_bytes() == before
+
+
 def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With a reader's transaction open on the database (a sqlite3 shell's BEGIN;
