@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
-from converter.atomic import is_special, real_target
+from converter.atomic import is_special, names_stdout, output_name, real_target
 from converter.diagnostics import MuscleError, error
 from converter.model import Muscle
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
@@ -110,8 +110,9 @@ class SqliteFormat(Format):
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
         if is_special(out):  # (before symlinks are followed: /dev/stdout names a pipe)
-            raise error(str(out), "output-not-file", "is standard output, a device or a "
-                        "FIFO, not a file; give a database file name")
+            raise error(output_name(out), "output-not-file", "is not a file; give a "
+                        "database file name" if names_stdout(out) else "is standard "
+                        "output, a device or a FIFO, not a file; give a database file name")
         out, target = Path(out), real_target(out)
         prune = bool(ctx.option("prune", False))
         if target.is_dir():

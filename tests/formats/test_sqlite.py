@@ -3150,6 +3150,21 @@ def test_a_database_name_its_journal_would_not_fit_beside_is_refused(tmp_path: P
     assert code == 1 and "[cannot-write]" in output and not over.exists()
 
 
+@pytest.mark.parametrize(("output", "said"), [
+    ("-", "standard output: error: is not a file; give a database file name"),
+    ("/dev/stdout", "standard output: error: is not a file; give a database file name"),
+    ("/dev/null", "/dev/null: error: is standard output, a device or a FIFO, not a file; "
+     "give a database file name")])
+def test_the_writer_given_standard_output_names_it_so(
+        sample_muscles: list[Muscle], output: str, said: str) -> None:
+    """The format's own writer, asked (from Python) to write ``-`` or ``/dev/stdout``,
+    named them so (``-: error: is standard output, ...``), where every other diagnostic
+    about the output says standard output."""
+    with pytest.raises(MuscleError) as caught:
+        get_format("sqlite").write(sample_muscles[:1], Path(output), WriteContext())
+    assert [str(d) for d in caught.value.diagnostics] == [f"{said} [output-not-file]"]
+
+
 def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> None:
     """Edited with foreign keys off: soleus's texts renamed away, a point of no polygon.
     They vanished without a word (the muscle lost its texts, exit 0)."""
