@@ -27,7 +27,7 @@ import converter
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FIELDS, FrozenMap, Function, LocalizedText, Muscle, Region
-from converter.registry import ReadContext, get_format
+from converter.registry import ReadContext, WriteContext, get_format
 from converter.run import validate_sources
 from formats import csv as csv_format
 from formats.csv import FLAT_CARRIES, FLAT_LAYOUT, SEPARATORS
@@ -1480,6 +1480,21 @@ def test_writer_refuses_confusing_targets(tmp_path: Path) -> None:
         converter.write([muscle, muscle], tmp_path / "dup", "csv")
     assert codes(exc) == {"duplicate-slug"}
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "dup").exists()
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+@pytest.mark.parametrize("flat", [True, False])
+def test_the_writer_names_standard_output_so_in_a_slug_twice(output: str,
+                                                             flat: bool) -> None:
+    """The format's own writer, asked (from Python) to write ``-`` or ``/dev/stdout``
+    muscles of one slug, said ``-: error: slug 'a' occurs twice``, where every other
+    diagnostic about the output says standard output."""
+    muscle = Muscle(slug="a", title="A")
+    with pytest.raises(MuscleError) as caught:
+        get_format("csv").write([muscle, muscle], Path(output),
+                                WriteContext(options={"flat": flat}))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "standard output: error: slug 'a' occurs twice [duplicate-slug]"]
 
 
 # ------------------------------------------------------------------ command line
