@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from converter.atomic import atomic_file
+from converter.atomic import atomic_file, output_name
 from converter.diagnostics import error
 from converter.model import Muscle
 from converter.registry import WriteContext
@@ -162,6 +162,6 @@ def _unique(muscles: Iterable[Muscle], out: Path, lang: str, prefer: str) -> lis
     items = sorted((_kept(m, lang, prefer) for m in muscles), key=lambda item: item.slug)
     for a, b in itertools.pairwise(items):
         if a.slug == b.slug:
-            raise error(str(out), "duplicate-slug", f"two muscles share the slug {a.slug!r}; "
-                        "their notes would have the same identity in Anki")
+            raise error(output_name(out), "duplicate-slug", f"two muscles share the slug "
+                        f"{a.slug!r}; their notes would have the same identity in Anki")
     return items

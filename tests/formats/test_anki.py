@@ -799,6 +799,18 @@ def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
     assert caught.value.diagnostics[0].code == "duplicate-slug"
 
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_duplicate_slugs_into_standard_output_name_it_so(output: str) -> None:
+    """The format's own writer, asked (from Python) to write ``-`` or ``/dev/stdout``
+    muscles of one slug, said ``-: error: two muscles share the slug 'a'``, where every
+    other diagnostic about the output says standard output."""
+    with pytest.raises(MuscleError) as caught:
+        _write([_muscle("a", "A"), _muscle("a", "Other")], Path(output))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "standard output: error: two muscles share the slug 'a'; their notes would have "
+        "the same identity in Anki [duplicate-slug]"]
+
+
 # --- the reader -------------------------------------------------------------------------------
 
 @given(corpora())
