@@ -40,7 +40,8 @@ from .registry import Format, built_in, failure
 
 
 @contextlib.contextmanager
-def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterator[Path]:
+def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
+                  companions: list[str] | None = None) -> Iterator[Path]:
     """The path ``fmt``'s writer of ``out`` (with ``options``) is given: ``out`` itself
     for a built-in format or a device (``/dev/null``); for a third party's writer of a
     folder, a temporary folder built beside and swapped in
@@ -51,7 +52,8 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
     which replaces ``out`` (or is copied into the descriptor, where it stands: a file
     the shell opened with ``>>`` is added to, not emptied) once the block ends without
     an exception, and is removed either way, the companions of ``out`` beside it going
-    with it (:func:`_put_in`). A writer that made no file leaves ``out`` as it was. Its
+    with it (:func:`_put_in`; ``companions``, their names, when the caller asked them
+    already). A writer that made no file leaves ``out`` as it was. Its
     errors that name the temporary file name ``out`` instead, standard output so
     (:func:`~converter.atomic.output_name`)."""
     if built_in(fmt):
@@ -66,7 +68,10 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any]) -> Iterato
         yield out
         return
     target = real_target(out)
-    companions = [] if stdout else _beside(fmt, out, target)
+    if stdout:
+        companions = []
+    elif companions is None:
+        companions = _beside(fmt, out, target)
     if not stdout:
         make_folders(target.parent)
     with terminable():
@@ -110,12 +115,14 @@ def updated(fmt: Format, out: Path, options: Mapping[str, Any],
         return summary if isinstance(summary, str) else None
     if not may_update(fmt, out, options):
         return None
+    target = real_target(out)
+    companions = _beside(fmt, out, target)  # (asked once: the copy and the swap take them)
     try:
-        with writer_output(fmt, out, options) as made:
+        with writer_output(fmt, out, options, companions) as made:
             shutil.copyfile(out, made)
-            for name in _beside(fmt, out, real_target(out)):
+            for name in companions:
                 with contextlib.suppress(FileNotFoundError):
-                    shutil.copyfile(real_target(out).parent / name, made.parent / name)
+                    shutil.copyfile(target.parent / name, made.parent / name)
             summary = _called(fmt, out, update, made, report)
             wrong = _unusable(summary, made)
             if wrong is not None:

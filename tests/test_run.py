@@ -3,7 +3,9 @@ caller start them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,37 @@ def test_a_run_without_a_cache_takes_no_signature_of_its_output(
     assert signed == []
     convert_sources([SAMPLES], fmt, out, cache_dir=tmp_path / "cache")
     assert signed and set(signed) == {out}
+
+
+class _Updating(_Logged):
+    """:class:`_Logged` with an update(): the titles of a file of ``total`` lines
+    written anew."""
+
+    name = "logged-update-test"
+
+    def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
+               total: int) -> str | None:
+        if len(out.read_text().splitlines()) != total:
+            return None
+        self.write(muscles, out, ctx)
+        return f"updated {len(muscles)}"
+
+
+def test_a_plugins_update_asks_the_companions_of_its_output_once(tmp_path: Path) -> None:
+    """A run with a cache bringing a third party's output up to date asked its
+    companions() of the output twice for the update: for the swap (writer_output) and
+    for the copy its update() is given (updated). It asks once and keeps them; the
+    output is still asked of for its signature before and after, and the file the
+    update made for the swap."""
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    out, fmt, cache = tmp_path / "out.logged", _Updating(), tmp_path / "cache"
+    assert convert_sources([source], fmt, out, cache_dir=cache).count == 15
+    soleus = source / "soleus.md"
+    soleus.write_text(re.sub(r"(?m)^title: .*$", "title: Soleus Two", soleus.read_text()))
+    fmt.asked.clear()
+    result = convert_sources([source], fmt, out, cache_dir=cache)
+    assert (result.summary, "Soleus Two" in out.read_text()) == ("updated 15", True)
+    assert [(p.parent == tmp_path, p.name) for p in fmt.asked] == [
+        (True, "out.logged"), (True, "out.logged"), (False, "out.logged"),
+        (True, "out.logged")]
