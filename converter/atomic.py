@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from .diagnostics import STDOUT_NAME as STDOUT_NAME
 from .diagnostics import Diagnostic, MuscleError, error
 from .kept_attributes import keep_attributes
 from .made_folders import note, undo_all
@@ -45,8 +46,6 @@ STALE_SECONDS = 24 * 3600
 _TEMPORARY_ENDINGS = (".tmp", ".tmpdir")
 #: The output path that means standard output.
 STDOUT = "-"
-#: How diagnostics and summaries name standard output (:func:`output_name`).
-STDOUT_NAME = "standard output"
 
 
 def temporary_prefix(path: Path) -> str:

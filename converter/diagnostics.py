@@ -83,6 +83,12 @@ class LineStarts:
 
 _NEWLINE = re.compile("\n")
 
+#: How diagnostics name standard input (``-`` given as a source) and standard output
+#: (``-o -``, ``/dev/stdout``): streams, not files, so a GitHub annotation names no file.
+STDIN_NAME = "standard input"
+STDOUT_NAME = "standard output"
+_STREAMS = frozenset({STDIN_NAME, STDOUT_NAME})
+
 
 class Diagnostic(NamedTuple):
     """A problem in one file, located by line, column and field path.
@@ -450,16 +456,21 @@ def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
     for it) when it is inside, and so are the paths of other files the message names
     (``named``). Every part is :func:`printable` first, as in the text format, but for
     the file's line ends: escaped as the toolkit does (``%0A``), the runner reads them
-    back, so the annotation names the file there is."""
-    path = d.path if workspace is None else in_workspace(d.path, workspace)
-    named = "".join(p if p in ("\r", "\n") else printable(p) for p in _LINE_END.split(path))
-    where = [f"title={printable(d.code)}", f"file={named}"]
-    if d.line is not None:
-        where.append(f"line={d.line}")
-        if d.column is not None:
-            where.append(f"col={d.column}")
+    back, so the annotation names the file there is. A diagnostic about standard input
+    or output names no file (GitHub shows it with the job): the message names it."""
     said = d.message if workspace is None else _named_in_workspace(d, workspace)
     message = printable(f"{d.field}: {said}" if d.field else said)
+    where = [f"title={printable(d.code)}"]
+    if d.path in _STREAMS:
+        message = f"{d.path}: {message}"
+    else:
+        path = d.path if workspace is None else in_workspace(d.path, workspace)
+        where.append("file=" + "".join(p if p in ("\r", "\n") else printable(p)
+                                       for p in _LINE_END.split(path)))
+        if d.line is not None:
+            where.append(f"line={d.line}")
+            if d.column is not None:
+                where.append(f"col={d.column}")
     kind = "warning" if d.severity == "warning" else "error"
     return (f"::{kind} {','.join(w.translate(_GITHUB_PROPERTY) for w in where)}"
             f"::{message.translate(_GITHUB_MESSAGE)}")

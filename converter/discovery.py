@@ -24,6 +24,7 @@ from .cache import (
     storable,
 )
 from .diagnostics import (
+    STDIN_NAME,
     Diagnostic,
     MuscleError,
     Named,
@@ -264,9 +265,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         try:
             if not _exists(path):
                 problems.append(_dangling(path) if path.is_symlink() else
+                                Diagnostic(STDIN_NAME, None, None, "", "not-found",
+                                           "is not read: name files or folders")
+                                if str(raw) == "-" else
                                 Diagnostic(str(path), None, None, "", "not-found",
-                                           "standard input is not read: name files or "
-                                           "folders" if str(raw) == "-" else
                                            "no such file or directory"))
                 continue
             is_dir = path.is_dir()

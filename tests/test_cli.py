@@ -939,11 +939,19 @@ def test_a_mistyped_format_to_read_is_told_only_the_formats_that_read() -> None:
 
 def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was ``-: error: standard input is not read ...``, and with ``--format github``
+    an annotation on a file named ``-``; standard input is named so, as standard output
+    is, and its annotation names no file."""
     monkeypatch.chdir(tmp_path)
     result = run("validate", "-")
     assert result.exit_code == 1
-    assert "-: error: standard input is not read: name files or folders [not-found]" in (
+    assert "standard input: error: is not read: name files or folders [not-found]\n" in (
         result.stderr)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path.parent))
+    result = run("validate", "--format", "github", "-")
+    assert (result.exit_code, result.stdout) == (1, "::error title=not-found::standard "
+                                                    "input: is not read: name files or "
+                                                    "folders\n")
 
 
 def test_an_empty_path_is_not_the_working_folder(tmp_path: Path,

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from converter.diagnostics import (
     KEPT_BYTE,
+    STDIN_NAME,
+    STDOUT_NAME,
     ChangedWhileRead,
     Diagnostic,
     DiagnosticLog,
@@ -446,12 +448,21 @@ def toolkit_annotations(diagnostics: list[Diagnostic]) -> list[str]:
     if not (NODE_MODULES / "@actions" / "core" / "lib" / "core.js").is_file():
         pytest.fail(f"{NODE_MODULES / '@actions/core'} is missing: make test installs it "
                     "with npm")
-    given_ = [["warning" if d.severity == "warning" else "error",
-               printable(f"{d.field}: {d.message}" if d.field else d.message),
-               {"title": printable(d.code), "file": "".join(
-                   c if c in "\r\n" else printable(c) for c in d.path), "startLine": d.line,
-                "startColumn": None if d.line is None else d.column}]
-              for d in diagnostics]
+    return toolkit_written([["warning" if d.severity == "warning" else "error",
+                             printable(f"{d.field}: {d.message}" if d.field else d.message),
+                             {"title": printable(d.code), "file": "".join(
+                                 c if c in "\r\n" else printable(c) for c in d.path),
+                              "startLine": d.line,
+                              "startColumn": None if d.line is None else d.column}]
+                            for d in diagnostics])
+
+
+def toolkit_written(given_: list[list[Any]]) -> list[str]:
+    """What ``core.error``/``core.warning`` of @actions/core write given each ``[kind,
+    message, properties]`` of ``given_``."""
+    if not (NODE_MODULES / "@actions" / "core" / "lib" / "core.js").is_file():
+        pytest.fail(f"{NODE_MODULES / '@actions/core'} is missing: make test installs it "
+                    "with npm")
     done = subprocess.run(["node", str(ANNOTATE), str(NODE_MODULES)],
                           input=json.dumps(given_), capture_output=True, text=True,
                           timeout=120)
@@ -460,7 +471,9 @@ def toolkit_annotations(diagnostics: list[Diagnostic]) -> list[str]:
 
 
 #: A diagnostic as runs make them: a path and a code are never empty.
-named = st.builds(Diagnostic, any_text.filter(bool), st.none() | st.integers(1, 10**9),
+named = st.builds(Diagnostic, any_text.filter(lambda p: p and p not in (STDIN_NAME,
+                                                                        STDOUT_NAME)),
+                  st.none() | st.integers(1, 10**9),
                   st.none() | st.integers(1, 10**6), any_text, any_text.filter(bool),
                   any_text, st.sampled_from(["error", "warning"]))
 
@@ -492,6 +505,26 @@ def test_a_github_annotation_names_a_file_with_a_line_end_in_its_name_as_it_is()
     assert github_annotation(d) == (
         "::error title=wrong-type,file=odd/new%0Aline%0D\\x1b.md,line=2,col=1::title: no")
     assert [github_annotation(d)] == toolkit_annotations([d])
+
+
+@pytest.mark.parametrize("workspace", [None, "/checkout"])
+def test_a_github_annotation_about_a_stream_names_no_file(workspace: str | None) -> None:
+    """``-`` given as a source was an annotation on a file named ``-`` (from a workspace,
+    ``content/-``): a path there is not. A diagnostic about standard input, or standard
+    output, names no file (GitHub shows it with the job), its message the stream."""
+    found = [Diagnostic(STDIN_NAME, None, None, "", "not-found",
+                        "is not read: name files or folders"),
+             Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
+                        "is closed; give a file name", "warning")]
+    annotations = [github_annotation(d, workspace) for d in found]
+    assert annotations == [
+        "::error title=not-found::standard input: is not read: name files or folders",
+        "::warning title=cannot-write::standard output: is closed; give a file name"]
+    assert annotations == toolkit_written([
+        ["error", "standard input: is not read: name files or folders",
+         {"title": "not-found"}],
+        ["warning", "standard output: is closed; give a file name",
+         {"title": "cannot-write"}]])
 
 
 @given(st.lists(any_text | any_text.map(Named), max_size=6))
