@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
+from converter.atomic import output_name
 from converter.diagnostics import Diagnostic, MuscleError, agreeing, counted, error
 from converter.model import language_code
 from converter.registry import Source, WriteContext, spelling
@@ -78,7 +79,7 @@ def note_times(slugs: list[str], ctx: WriteContext, out: Path,
         unknown += source is None
         times[slug] = _clamped(source.mtime) if source is not None else 0
     if unknown:
-        ctx.report(Diagnostic(str(out), None, None, "", "no-source-time",
+        ctx.report(Diagnostic(output_name(out), None, None, "", "no-source-time",
                               f"{counted(unknown, 'notes')} without a source file time: "
                               "time 0, so re-importing will not update "
                               f"{agreeing(unknown, 'it', 'them')} in Anki; set "

@@ -490,6 +490,18 @@ def test_a_file_time_far_in_the_future_is_the_latest_note_time(tmp_path: Path) -
     assert _read(out)[0] == [_muscle("a", "A"), _muscle("b", "B")]
 
 
+def test_unknown_source_time_in_standard_output_names_it_so(
+        capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    """The format's own writer, asked (from Python) to write ``-``, warned
+    ``-: warning: 1 note without a source file time ...``, where every other diagnostic
+    about the output says standard output."""
+    _, reported = _write([_muscle("a", "A")], Path("-"))
+    assert [str(d) for d in reported] == [
+        "standard output: warning: 1 note without a source file time: time 0, so "
+        "re-importing will not update it in Anki; set SOURCE_DATE_EPOCH [no-source-time]"]
+    assert capfdbinary.readouterr().out.startswith(b"PK")
+
+
 def test_unknown_source_time_is_reported(tmp_path: Path) -> None:
     _, reported = _write([_muscle("a", "A"), _muscle("b", "B")], tmp_path / "t.apkg",
                          {"a": 1_600_000_000})
