@@ -44,6 +44,7 @@ from converter.model import (
     extra_float,
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
+from converter.yamlafter import closed_early
 from converter.yamlbreak import broken_field, field_at, too_deep_at
 from converter.yamlline import misread_line, unclosed_quote
 
@@ -629,11 +630,12 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
 def _misread(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
     """(position, message, field) of the line libyaml's error ``exc`` comes from where a
     quote opened on it is closed lines below (:func:`unclosed_quote`), or that misses its
-    ':', its '- ' or a space after ':' (:func:`misread_line`), unless :func:`_hint` or
+    ':', its '- ' or a space after ':' (:func:`misread_line`), or that holds text after
+    a value closed on it (:func:`closed_early`), unless :func:`_hint` or
     :func:`_colon_hint` says more of it."""
     if _hint(text, exc.problem_mark) is not None:
         return None
-    found = unclosed_quote(text, exc)
+    found = unclosed_quote(text, exc) or closed_early(text, exc)
     if found is None and _colon_hint(text, exc) is None:
         found = misread_line(text, exc)
     return found

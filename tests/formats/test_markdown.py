@@ -270,6 +270,38 @@ def test_a_line_missing_its_colon_dash_space_or_quote_is_the_error_there(
     assert error.startswith(f"{src}:{said}") and error.endswith("[yaml-syntax]")
 
 
+@pytest.mark.parametrize("yaml, said, fixed", [
+    ("title: 'Farmer's walk'\n", "2:16: error: title: the quote closes at column 15, so "
+     "YAML cannot read the text after it (s walk'): to keep an apostrophe inside single "
+     "quotes double it ('Farmer''s walk') or use double quotes (\"Farmer's walk\") (did "
+     "not find expected key (while parsing a block mapping)) [yaml-syntax]",
+     "title: 'Farmer''s walk'\n"),
+    ("title: T\norigin:\n  en: 'it's the calf'\n", "4:11: error: origin.en: the quote "
+     "closes at column 10", "title: T\norigin:\n  en: \"it's the calf\"\n"),
+    ("title: T\nexercises:\n  - 'Farmer's walk'\n", "4:13: error: exercises[0]: the "
+     "quote closes at column 12", "title: T\nexercises:\n  - 'Farmer''s walk'\n"),
+    ('title: "Soleus" muscle\n', "2:17: error: title: the quote closes at column 15, so "
+     "YAML cannot read the text after it (muscle): quote the whole value, title: "
+     "'\"Soleus\" muscle' (did not", "title: '\"Soleus\" muscle'\n"),
+    ("title: [Soleus] muscle\n", "2:17: error: title: the [ list closes at column 15",
+     'title: "[Soleus] muscle"\n'),
+], ids=["apostrophe", "nested", "item", "quoted-word", "bracketed-word"])
+def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
+        tmp_path: Path, yaml: str, said: str, fixed: str) -> None:
+    """An apostrophe inside single quotes closes them: libyaml said only that it found
+    no key (or '-') after the value, naming no field or the map above it. The text the
+    advice gives validates."""
+    src = tmp_path / "x.md"
+    src.write_text(f"---\n{yaml}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 1
+    [error] = result.stderr.splitlines()[:-1]
+    assert error.startswith(f"{src}:{said}") and error.endswith("[yaml-syntax]")
+    src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+
+
 def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
     """The key is what is wrong: placed there, not at its text (a line below it, or
     further along a flow map's line)."""

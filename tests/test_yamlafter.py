@@ -1,0 +1,128 @@
+"""Text after a value closed on its line: a quote closed early, or text after a closing
+quote or bracket."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from converter import yamlsafe
+from converter.yamlafter import closed_early
+from converter.yamlsafe import steps
+
+
+def libyaml_error(text: str) -> yaml.MarkedYAMLError:
+    """libyaml's error reading ``text``."""
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return caught.value
+
+
+def value_at(data: object, field: str) -> object:
+    """The value of ``data`` at a field path."""
+    for step in steps(field):
+        data = data[step]  # type: ignore[index]
+    return data
+
+
+#: (YAML, where the error is, the field, what is said, the text the advice replaces,
+#: the value the field then holds).
+CASES = [
+    ("title: 'Farmer's walk'\n", "s walk'", "title",
+     "the quote closes at column 15, so YAML cannot read the text after it (s walk'): to "
+     "keep an apostrophe inside single quotes double it ('Farmer''s walk') or use double "
+     "quotes (\"Farmer's walk\")", "'Farmer's walk'", "Farmer's walk"),
+    ("title: T\norigin:\n  en: 'it's the calf'\n", "s the", "origin.en",
+     "the quote closes at column 10, so YAML cannot read the text after it (s the calf'): "
+     "to keep an apostrophe inside single quotes double it ('it''s the calf') or use "
+     "double quotes (\"it's the calf\")", "'it's the calf'", "it's the calf"),
+    ("title: T\nexercises:\n  - 'Farmer's walk'\n  - Squat\n", "s walk", "exercises[0]",
+     "the quote closes at column 12", "'Farmer's walk'", "Farmer's walk"),
+    ("title: T\nexercises:\n- 'Farmer's walk' # a note\n", "s walk", "exercises[0]",
+     "the quote closes at column 10, so YAML cannot read the text after it (s walk'): to "
+     "keep", "'Farmer's walk'", "Farmer's walk"),
+    ("title: 'it''s Bob's'\n", "s'", "title", "the quote closes at column 18, so YAML "
+     "cannot read the text after it (s'): to keep an apostrophe inside single quotes "
+     "double it ('it''s Bob''s')", "'it''s Bob's'", "it's Bob's"),
+    ("title: 'Farmers' walk'\n", "walk", "title", "the quote closes at column 16",
+     "'Farmers' walk'", "Farmers' walk"),
+    ("title: 'Farmer's walk\n", "s walk", "title", "the quote closes at column 15",
+     "'Farmer's walk", "Farmer's walk"),
+    ("x: ['it's', b]\n", "s'", "x[0]", "the quote closes at column 8", "'it's'", "it's"),
+    ("x: {a: 'it's Bob's', b: c}\n", "s Bob", "x.a", "the quote closes at column 11",
+     "'it's Bob's'", "it's Bob's"),
+    ('title: "He said "hi" to me"\n', 'hi"', "title", "the quote closes at column 17, so "
+     "YAML cannot read the text after it (hi\" to me\"): to keep a \" inside double quotes "
+     "write it \\\" (\"He said \\\"hi\\\" to me\") or use single quotes ('He said \"hi\" "
+     "to me')", '"He said "hi" to me"', 'He said "hi" to me'),
+    ('title: "Soleus" muscle\n', "muscle", "title", "the quote closes at column 15, so "
+     "YAML cannot read the text after it (muscle): quote the whole value, title: "
+     "'\"Soleus\" muscle'", 'title: "Soleus" muscle', '"Soleus" muscle'),
+    ("title: 'Soleus' muscle # a note\n", "muscle", "title", "the quote closes at column "
+     "15, so YAML cannot read the text after it (muscle): quote the whole value, title: "
+     "\"'Soleus' muscle\"", "title: 'Soleus' muscle", "'Soleus' muscle"),
+    ("title: [Soleus] muscle\n", "muscle", "title", "the [ list closes at column 15, so "
+     "YAML cannot read the text after it (muscle): quote the whole value, title: "
+     "\"[Soleus] muscle\"", "title: [Soleus] muscle", "[Soleus] muscle"),
+    ('"title": [Soleus] muscle\n', "muscle", "title", "the [ list closes at column 17, so "
+     "YAML cannot read the text after it (muscle): quote the whole value, \"title\": "
+     "\"[Soleus] muscle\"", '"title": [Soleus] muscle', "[Soleus] muscle"),
+    ("title: T\nx:\n  - {a: b} c\n", "c\n", "x[0]", "the { map closes at column 10, so "
+     "YAML cannot read the text after it (c): quote the whole value, - \"{a: b} c\"",
+     "- {a: b} c", "{a: b} c"),
+    ('title: T\nx: ["a" b, c]\n', "b,", "x[0]", "the quote closes at column 7, so YAML "
+     "cannot read the text after it (b): quote the whole value, '\"a\" b'", '"a" b',
+     '"a" b'),
+]
+
+
+@pytest.mark.parametrize("text, at, field, said, wrong, meant", CASES)
+def test_text_after_a_value_closed_on_its_line_is_named_at_the_value_s_field(
+        text: str, at: str, field: str, said: str, wrong: str, meant: str) -> None:
+    """libyaml found no key (or '-', or ',') there, after the value, naming no field or
+    the map above it."""
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None
+    assert (found[0], found[2]) == (text.index(at), field)
+    assert found[1].startswith(said)
+
+
+@pytest.mark.parametrize("text, at, field, said, wrong, meant", CASES)
+def test_each_text_the_advice_gives_loads_as_the_value_meant(
+        text: str, at: str, field: str, said: str, wrong: str, meant: str) -> None:
+    """Each text the advice says to write, written in place of the value, loads, and
+    the field holds the text meant."""
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None
+    whole = re.search(r"quote the whole value, (.+)$", found[1])
+    advised = [whole[1]] if whole else re.findall(r" \(([^()]+)\)(?= or |$)", found[1])
+    assert advised
+    for fix in advised:
+        assert value_at(yamlsafe.load(text.replace(wrong, fix, 1)), field) == meant
+
+
+def test_a_value_closed_on_an_earlier_line_is_advised_without_a_text_to_write() -> None:
+    """The value spans lines: what to write is not one line."""
+    for text, advice in (('title: "a\n  b" c\n', "quote the whole value"),
+                         ("title: 'a\n  b's c'\n", "to keep an apostrophe inside single "
+                          "quotes double it or use double quotes")):
+        found = closed_early(text, libyaml_error(text))
+        assert found is not None and found[2] == "title"
+        assert found[1].endswith(f": {advice}")
+
+
+@pytest.mark.parametrize("text", [
+    "title: T\nlatin L\n",  # (no value closed on the line)
+    "'Farmer's walk': 1\n",  # (a key, not a value)
+    "title: T\nx: {a: b c: d}\n",  # (a plain value)
+    "title: T\nx: 'a'\n  y: z\n",  # (a quoted value, on the line above)
+    'title: "a": b\n',  # (another error: a second key)
+    "x: ['it'",  # (nothing after it: the [ list is never closed)
+    "x: {a: 'b' \n",
+    "title: !!str 'Farmer's walk'\n",  # (a tag before the quote: not said where it starts)
+    "x: [{a}: 'b' c]\n",  # (a pair in a [ list, its key a { map: the pair ends there)
+])
+def test_nothing_is_said_of_other_errors(text: str) -> None:
+    assert closed_early(text, libyaml_error(text)) is None
