@@ -681,8 +681,9 @@ _PLAIN_VALUE = re.compile(r"[ ]*(?:-[ ]+)?([^\s'\"#\[{&*!|>%@`-][^:#]*?|-[^\s:#]
 
 
 def _colon_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
-    """(position, what to do) for a colon and a space inside a plain value (``title:
-    Soleus: the calf``), which YAML reads as a second key on the line; else None."""
+    """(position, what to do) for a colon and a space (or a tab) inside a plain value
+    (``title: Soleus: the calf``), or a colon that ends it (``title: Soleus:``), which
+    YAML reads as a second key on the line; else None."""
     mark = exc.problem_mark
     if mark is None or exc.problem != "mapping values are not allowed in this context":
         return None
@@ -694,9 +695,14 @@ def _colon_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     value = text[found.start(2):len(text) if end < 0 else end].split(" #")[0].rstrip()
     quoted = f'"{value}"' if '"' not in value and "\\" not in value else \
         "'" + value.replace("'", "''") + "'"
-    return mark.index, (f"a colon and a space inside the unquoted value of "
-                        f"{found[1].strip()} make YAML read a second key: put the value in "
-                        f"quotes, {found[1].strip()}: {quoted}")
+    key, after = found[1].strip(), text[mark.index + 1:len(text) if end < 0 else end]
+    if re.match(r"[ \t]*(?:#|\r?$)", after):  # (title: Soleus:)
+        colon = f"a colon at the end of the unquoted value of {key} makes"
+    else:
+        space = "a tab" if after.startswith("\t") else "a space"
+        colon = f"a colon and {space} inside the unquoted value of {key} make"
+    return mark.index, f"{colon} YAML read a second key: put the value in quotes, " \
+        f"{key}: {quoted}"
 
 
 #: What libyaml's context names, when the text ends inside it.

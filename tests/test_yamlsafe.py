@@ -637,6 +637,13 @@ def test_a_colon_hint_is_given_only_for_a_colon_inside_a_plain_value(text: str) 
     ('origin:\n  da: Tibia: "x" # c\n', (1, 11), "a colon and a space inside the unquoted "
      "value of da make YAML read a second key: put the value in quotes, da: 'Tibia: "
      '"x"\''),
+    ("title: Soleus:\n", (0, 13), "a colon at the end of the unquoted value of title makes "
+     'YAML read a second key: put the value in quotes, title: "Soleus:" (mapping values '
+     "are not allowed in this context)"),
+    ("title: Soleus: # a note\n", (0, 13), "a colon at the end of the unquoted value of "
+     'title makes YAML read a second key: put the value in quotes, title: "Soleus:"'),
+    ("title: Soleus:\tthe calf\n", (0, 13), "a colon and a tab inside the unquoted value "
+     "of title make YAML read a second key"),
 ])
 def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
         text: str, place: tuple[int, int], message: str) -> None:
