@@ -646,10 +646,14 @@ def _said(exc: yaml.MarkedYAMLError) -> str:
     return f"{exc.problem} ({exc.context})" if exc.context else str(exc.problem)
 
 
+#: A line's indentation up to a list item's ``-`` (and the ``- ``s before it).
+_DASHES = re.compile(r"[ ]*(?:-[ ]+)*-[ ]*")
+
+
 def _hint(text: str, mark: Any) -> tuple[int, str] | None:
     """(position, what to do) for a syntax problem whose cause the user cannot see: a tab
-    that indents a line, a byte order mark inside the text, a ``...`` (the end of a YAML
-    document) with fields after it, or None."""
+    that indents a line or follows a list item's ``-``, a byte order mark inside the
+    text, a ``...`` (the end of a YAML document) with fields after it, or None."""
     at = getattr(mark, "index", None)
     if at is None or at > len(text):
         return None
@@ -658,6 +662,9 @@ def _hint(text: str, mark: Any) -> tuple[int, str] | None:
     if "\t" in indent and not indent.replace("\t", "").replace(" ", ""):
         return start + indent.index("\t"), ("a tab indents this line: YAML indents "
                                                    "with spaces only")
+    if text[at:at + 1] == "\t" and _DASHES.fullmatch(text, start, at):  # (-<TAB>Squat)
+        return at, ("a tab after this list item's '-': YAML separates an item from its "
+                    "'-' with spaces only")
     if "\ufeff" in text[start:at + 1]:
         return text.index("\ufeff", start), ("U+FEFF (a byte order mark) inside the "
                                                      "text, where editors show nothing: remove it")

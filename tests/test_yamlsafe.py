@@ -622,6 +622,11 @@ def test_a_colon_hint_is_given_only_for_a_colon_inside_a_plain_value(text: str) 
     ("title: T\norigin:\n\tda: x\n", (2, 0), "a tab indents this line"),
     ("title: T\norigin:\n  \tda: x\n", (2, 2), "a tab indents this line"),
     ("title: T\n\tlatin: x\n", (1, 0), "a tab indents this line"),
+    ("title: T\nexercises:\n  -\tSquat\n", (2, 3), "a tab after this list item's '-': "
+     "YAML separates an item from its '-' with spaces only (found character that cannot "
+     "start any token"),
+    ("title: T\nexercises:\n  - \tSquat\n", (2, 4), "a tab after this list item's '-'"),
+    ("x:\n- -\tSquat\n", (1, 3), "a tab after this list item's '-'"),
     ("title: T\n\ufefflatin: x\n", (1, 0), "U+FEFF (a byte order mark) inside the text"),
     ("title: T\n...\n\nlatin: x\n", (1, 0), "... ends the YAML document, so the fields "
      "after it are not read: remove it (it closes front matter for Jekyll, not Hugo: "
