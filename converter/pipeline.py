@@ -19,7 +19,6 @@ import os
 import pickle
 import struct
 import time
-import unicodedata
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,7 +45,6 @@ from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
     MuscleError,
-    Named,
     has_errors,
     worded,
 )
@@ -64,6 +62,7 @@ from .lint import (
     record_label,
 )
 from .locator import Locator, locate_lines
+from .lookalike import Lookalikes, user_of
 from .model import Muscle, misshapen
 from .plugins import misshapen_diagnostic
 from .registry import (
@@ -93,19 +92,6 @@ WINDOW = 4
 #: them on (:class:`~converter.spool.Spilled`).
 IN_MEMORY = 1024
 
-
-
-def _user_of(path: str, other: str, line: int | None = None) -> tuple[str | Named, ...]:
-    """How a ``duplicate-slug`` in ``path`` names the file ``other`` that took the slug
-    first: an earlier record of the same file (on ``line`` when known), or the other
-    file, with what two paths that look the same differ in (their accented letters'
-    encoding, NFC and NFD: a file made on macOS beside one made elsewhere)."""
-    if path == other:
-        return ("an earlier record of this file" + (f", on line {line}" if line else ""),)
-    if unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other):
-        return (Named(other),)
-    return (Named(other), " (the two names differ only in how their accented letters are "
-            "encoded, NFC and NFD, as macOS and other systems write them: remove one)")
 
 
 @dataclass
@@ -660,6 +646,8 @@ class Reader:
     #: of each slug's first muscle (see :meth:`_earlier_line`).
     _firsts: tuple[_Result, dict[str, int]] | None = field(default=None, init=False,
                                                             repr=False)
+    #: The inputs' paths that look the same (NFC and NFD).
+    _lookalikes: Lookalikes | None = field(default=None, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Muscle]:
         for _, muscle in self._stream("muscles"):
@@ -759,7 +747,7 @@ class Reader:
             return named
         line = self._earlier_line(path, result, i, drafts, field) if path == first else None
         message, others = worded(f"slug {slug!r} is already used by ",
-                                 *_user_of(path, first, line))
+                                 *user_of(path, first, line, self._twins(path, first)))
         taken = Diagnostic(path, None, None, field, "duplicate-slug", message, "error",
                            others)
         if mark is not None:
@@ -775,8 +763,14 @@ class Reader:
         if named is None:
             return None
         message, others = worded(f"{named}, which is already used by ",
-                                 *_user_of(path, first))
+                                 *user_of(path, first, twins=self._twins(path, first)))
         return Diagnostic(path, None, None, "", "duplicate-slug", message, "error", others)
+
+    def _twins(self, path: str, first: str) -> list[str]:
+        """The inputs other than ``first`` whose paths look the same as ``path``."""
+        if self._lookalikes is None:
+            self._lookalikes = Lookalikes(item.path for item in self.inputs)
+        return self._lookalikes.twins(path, first)
 
     def _earlier_line(self, path: str, result: _Result, i: int, drafts: set[int],
                       field: str) -> int | None:

@@ -803,6 +803,33 @@ def test_a_slug_taken_by_a_name_that_looks_the_same_says_how_they_differ(
         "NFD, as macOS and other systems write them: remove one)")
 
 
+def test_names_that_look_the_same_say_how_they_differ_when_a_third_took_the_slug(
+        tmp_path: Path) -> None:
+    """With CAFE.md first, Café.md in NFC and in NFD each said only 'already used by
+    CAFE.md': two lines that look the same. Each names the other and how they differ,
+    read in one process or two, anew or from the cache."""
+    import unicodedata
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CAFE.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    twins = [src / unicodedata.normalize(form, "Café.md") for form in ("NFC", "NFD")]
+    for twin in twins:
+        twin.write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    for n in range(2 * pipeline.CHUNK):  # (enough files for --jobs 2 to read in a pool)
+        (src / f"m{n}.md").write_text(f"---\ntitle: M{n}\n---\n", encoding="utf-8")
+    note = (" (another file, {}, has a name that differs from this one's only in how "
+            "their accented letters are encoded, NFC and NFD, as macOS and other systems "
+            "write them: remove one)")
+    expected = sorted((str(twin), "the file name gives the slug 'cafe', which is already "
+                       f"used by {src / 'CAFE.md'}" + note.format(other))
+                      for twin, other in zip(twins, reversed(twins), strict=True))
+    for jobs, cache in ((1, None), (2, None), (1, tmp_path / "cache"),
+                        (2, tmp_path / "cache")):
+        result = validate_sources([src], jobs=jobs, cache_dir=cache)
+        assert sorted((d.path, d.message) for d in result.diagnostics) == expected
+
+
 def test_a_folder_whose_files_exclude_left_out_says_so_beside_an_export(
         tmp_path: Path) -> None:
     """With an export of muscle-convert in the folder too, the hint named the export
