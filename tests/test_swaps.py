@@ -214,7 +214,7 @@ def test_convert_reads_again_a_folder_swapped_as_it_read_it(
     rest of version 2, without a word. It reads the folder again, all of version 2."""
     out, md = tmp_path / "muscles.json", tmp_path / "md"
     converter.write(_versions(sample_muscles, 1), md, "markdown")
-    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2, lambda version:
               converter.write(_versions(sample_muscles, version), md, "markdown"), times=1)
     result = _cli("convert", str(md), "--to", "json", "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -234,7 +234,7 @@ def test_a_run_whose_folder_is_swapped_at_each_read_is_changed_while_read(
     out, md = tmp_path / "muscles.json", tmp_path / "md"
     out.write_text("earlier\n", encoding="utf-8")
     converter.write(_versions(sample_muscles, 1), md, "markdown")
-    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2, lambda version:
               converter.write(_versions(sample_muscles, version), md, "markdown"), times=2)
     result = _cli(command[0], str(md), *[a.format(out=out) for a in command[1:]])
     assert result.exit_code == 1
@@ -254,7 +254,7 @@ def test_convert_to_standard_output_is_not_read_again(
     second document after it. A swap there is changed-while-read at once."""
     md = tmp_path / "md"
     converter.write(_versions(sample_muscles, 1), md, "markdown")
-    _swapping(monkeypatch, converter.registry.ReadContext, "read_bytes", 2, lambda version:
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2, lambda version:
               converter.write(_versions(sample_muscles, version), md, "markdown"), times=1)
     result = _cli("convert", str(md), "--to", "jsonl", "-o", "-")
     assert result.exit_code == 1
