@@ -27,6 +27,8 @@ from converter.svgtree import Tree, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+#: A Markdown muscle file of one title (``MUSCLE.format(title=...)``).
+MUSCLE = "---\ntitle: {title}\n---\n"
 SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
 #: The ways the worker processes of --jobs start that the tests run: fork (Linux's) and
 #: spawn (Windows' and macOS's).

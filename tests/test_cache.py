@@ -1999,11 +1999,3 @@ def test_a_file_dated_past_what_a_64_bit_integer_holds_is_read_and_its_edits_see
     assert [m.title for m in converter.read(out)] == ["Bravo"]
 
 
-def test_inputs_keep_an_mtime_no_64_bit_integer_holds() -> None:
-    """Discovery's compact inputs give back a stamp of any size as it was."""
-    inputs, fmt = converter.discovery.Inputs(), get_format("markdown")
-    stamps = [(5, 1 << 70, 3), (6, -(1 << 70), 4), (7, -(1 << 63), 5), (8, 12, 6)]
-    for n, stamp in enumerate(stamps):
-        inputs.add(f"{n}.md", fmt, stamp)
-    assert [i.stamp for i in inputs] == [inputs[n].stamp for n in range(4)] == stamps
-    assert [s[1:] for s in inputs.stamped()] == stamps
