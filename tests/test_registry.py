@@ -1115,26 +1115,6 @@ def test_a_plugin_option_that_clashes_is_refused_and_size_is_the_maps_alone(
     assert "Traceback" not in result.stderr
 
 
-def test_core_options_name_every_option_of_convert_and_write() -> None:
-    """A plugin's option is refused as a core one by :data:`plugins.CORE_OPTIONS`: it
-    holds every option and parameter name of ``convert`` and of ``converter.write``."""
-    import inspect
-
-    import click
-
-    import converter
-    from converter import plugins
-    from converter.cli import cli
-
-    command = cli.commands["convert"]
-    params = click.Command.get_params(command, click.Context(command))
-    flags = {flag.lstrip("-").replace("-", "_") for p in params
-             for flag in (*p.opts, *p.secondary_opts) if flag.startswith("--")}
-    names = {p.name for p in params if p.name and not p.name.startswith("_")}
-    assert flags | names | set(inspect.signature(converter.write).parameters) <= (
-        plugins.CORE_OPTIONS)
-
-
 def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
     """From Python the warning pointed into converter/discovery.py (where the formats
     were listed), not at the caller's line that read."""

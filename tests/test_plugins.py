@@ -1,0 +1,141 @@
+"""A third party's format held to the plugin contract as it loads: its options told from
+the core's and other formats', its attributes and properties of their types, its hooks
+guarded so that what they raise or return amiss is a diagnostic naming the format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from converter import plugins
+from converter.diagnostics import Diagnostic, MuscleError
+from converter.registry import Format, FormatOption, get_format
+
+
+def test_core_options_name_every_option_of_convert_and_write() -> None:
+    """A plugin's option is refused as a core one by :data:`plugins.CORE_OPTIONS`: it
+    holds every option and parameter name of ``convert`` and of ``converter.write``."""
+    import inspect
+
+    import click
+
+    import converter
+    from converter import plugins
+    from converter.cli import cli
+
+    command = cli.commands["convert"]
+    params = click.Command.get_params(command, click.Context(command))
+    flags = {flag.lstrip("-").replace("-", "_") for p in params
+             for flag in (*p.opts, *p.secondary_opts) if flag.startswith("--")}
+    names = {p.name for p in params if p.name and not p.name.startswith("_")}
+    assert flags | names | set(inspect.signature(converter.write).parameters) <= (
+        plugins.CORE_OPTIONS)
+
+
+def _format(name: str, *options: FormatOption, **attributes: Any) -> Format:
+    """A third party's format ``name`` of ``options`` (and other class ``attributes``)."""
+    return type(f"Format_{name}", (Format,), {"name": name, "extensions": (f".{name}",),
+                                              "options": options, **attributes})()
+
+
+def test_an_option_clash_names_the_core_option_or_the_other_formats() -> None:
+    deck = FormatOption("deck-name", "The deck's name.")
+    assert plugins.option_clash(_format("ok", deck), []) is None
+    assert plugins.option_clash(_format("quiet", FormatOption("quiet", "", is_flag=True)),
+                                []) == "its option 'quiet' is muscle-convert's own --quiet"
+    assert plugins.option_clash(_format("noc", FormatOption("cache", "", is_flag=True)),
+                                []) == "its option 'cache' is muscle-convert's own --cache"
+    counted = _format("counted", FormatOption("deck-name", "", type=int))
+    assert plugins.option_clash(counted, [_format("named", deck)]) == (
+        "its option 'deck-name' (int) is the named format's 'deck-name' (str)")
+    assert plugins.option_clash(_format("same", deck), [_format("named", deck)]) is None
+
+
+def test_a_guarded_hook_that_raises_or_returns_amiss_is_the_formats_error() -> None:
+    class Owning(Format):
+        name, extensions = "owning", (".own",)
+
+        def is_own(self, path: Path) -> bool:
+            if path.name == "boom.own":
+                raise RuntimeError("boom")
+            return "yes" if path.name == "odd.own" else True  # type: ignore[return-value]
+
+    fmt = plugins.guarded(Owning())
+    assert fmt.is_own(Path("a.own")) is True
+    with pytest.raises(MuscleError) as raised:
+        fmt.is_own(Path("boom.own"))
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "boom.own: error: the owning reader's is_own() failed: RuntimeError: boom "
+        "[reader-failed]"]
+    with pytest.raises(MuscleError) as returned:
+        fmt.is_own(Path("odd.own"))
+    assert [d.message for d in returned.value.diagnostics] == [
+        "the owning reader's is_own() returned str, not a bool"]
+    assert "is_own" in vars(fmt) and "companions" not in vars(fmt)  # (not overridden)
+
+
+def test_a_hook_failed_names_the_writer_or_reader_and_where() -> None:
+    fmt = _format("probe")
+    hook = plugins.Hook("writer-failed", 0, bool, "a bool")
+    error = plugins.hook_failed(fmt, "companions", hook, ["out.probe"], "failed: X")
+    assert [(d.path, d.code, d.message) for d in error.diagnostics] == [
+        ("out.probe", "writer-failed", "the probe writer's companions() failed: X")]
+    named = plugins.hook_failed(fmt, "field_name", plugins.HOOKS["field_name"], [], "did")
+    assert [(d.path, d.code, d.message) for d in named.diagnostics] == [
+        ("format", "reader-failed", "the probe reader's field_name() did")]
+
+
+def test_the_output_companions_of_a_failing_hook_are_a_writer_error_at_the_output(
+        tmp_path: Path) -> None:
+    class Paired(Format):
+        name, extensions = "paired", (".pair",)
+
+        def companions(self, path: Path) -> list[Path]:
+            if path.name == "real.pair":
+                return "not a list"  # type: ignore[return-value]
+            return [path.with_suffix(".side")]
+
+    out, real = tmp_path / "out.pair", tmp_path / "real.pair"
+    fmt = plugins.guarded(Paired())
+    assert plugins.output_companions(fmt, out) == [tmp_path / "out.side"]
+    with pytest.raises(MuscleError) as caught:
+        plugins.output_companions(fmt, out, real)
+    assert [(d.path, d.code, d.message) for d in caught.value.diagnostics] == [
+        (str(out), "writer-failed",
+         "the paired writer's companions() returned str, not a list of paths")]
+    json = get_format("json")
+    assert plugins.output_companions(json, out) == json.companions(out)
+
+
+def test_misshapen_names_the_first_attribute_or_property_of_the_wrong_type() -> None:
+    assert plugins.misshapen(_format("fine")) is None
+    assert plugins.misshapen(_format("bad", description=3)) == (
+        "its description is int, not a str")
+    assert plugins.misshapen(_format("dotless", extensions=("tsv",))) == (
+        "its extensions has 'tsv', not a file name ending that starts with a dot ('.tsv')")
+    assert plugins.misshapen(_format("odd", carries=frozenset({"colour"}))).startswith(
+        "its carries has 'colour', which is no field of the model (it has ")
+
+    class Failing(Format):
+        name, extensions = "failing", (".fail",)
+
+        @property
+        def lossless(self) -> bool:
+            raise RuntimeError("no")
+
+    assert plugins.misshapen(Failing()) == "its lossless failed: RuntimeError: no"
+    assert "lossless" in plugins.PROPERTIES
+
+
+def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None:
+    good = Diagnostic("a.md", 1, 2, "title", "bad-title", "is empty")
+    assert plugins.misshapen_diagnostic(good) is None
+    assert plugins.misshapen_diagnostic("a.md: error") == "str, not a Diagnostic"
+    assert plugins.misshapen_diagnostic(good._replace(line=True)) == (
+        "a Diagnostic whose line is True")
+    assert plugins.misshapen_diagnostic(good._replace(path=Path("a.md"))) == (
+        "a Diagnostic whose path is PosixPath('a.md')")
+    assert plugins.misshapen_diagnostic(good._replace(severity="fatal")) == (
+        "a Diagnostic whose severity is 'fatal'")
