@@ -309,3 +309,18 @@ def svg_tree(body: str, tmp_path: Path) -> Tree:
     path.write_text(f"<svg xmlns='http://www.w3.org/2000/svg'>\n{body}\n</svg>\n",
                     encoding="utf-8")
     return parse(path.read_bytes(), path)
+
+
+#: The README.md of :func:`project`'s content/: no front matter (an error unless left out).
+PROJECT_README = "# For the site's editors\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project: content/ (the samples and a README.md without front matter, an error
+    unless left out), a working folder content/deeper/ below it."""
+    shutil.copytree(SAMPLES, tmp_path / "content")
+    (tmp_path / "content" / "README.md").write_text(PROJECT_README, encoding="utf-8")
+    (tmp_path / "content" / "deeper").mkdir()
+    monkeypatch.chdir(tmp_path / "content" / "deeper")
+    return tmp_path

@@ -1,10 +1,10 @@
 """A project's config file (muscle-convert.toml, pyproject.toml's [tool.muscle-convert]):
-where it is found, what it gives each command, and every way it can be wrong."""
+where it is found, what it gives each command, and every way it can be wrong (how the
+commands take it, :mod:`converter.cli_config`: tests/test_cli_config.py)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,26 +19,11 @@ from hypothesis import strategies as st
 
 from converter.cli import cli
 from converter.config import find, line_of
-from converter.diagnostics import Diagnostic
-from tests.conftest import ROOT, SAMPLES, WAIT
-from tests.test_diagnostics import toolkit_annotations
-
-README = "# For the site's editors\n"
+from tests.conftest import ROOT, WAIT
 
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project: content/ (the samples and a README.md without front matter, an error
-    unless left out), a working folder content/deeper/ below it."""
-    shutil.copytree(SAMPLES, tmp_path / "content")
-    (tmp_path / "content" / "README.md").write_text(README, encoding="utf-8")
-    (tmp_path / "content" / "deeper").mkdir()
-    monkeypatch.chdir(tmp_path / "content" / "deeper")
-    return tmp_path
 
 
 def write(path: Path, text: str) -> Path:
@@ -153,53 +138,7 @@ def test_the_output_folders_marker_is_no_config_file(project: Path) -> None:
     assert find(Path.cwd()) is None
 
 
-# --- precedence and --config / --no-config --------------------------------------------------
-
-def test_the_command_line_wins_over_the_commands_table_over_the_top(project: Path) -> None:
-    write(project / "muscle-convert.toml", 'deck = "Top"\n[convert]\ndeck = "Table"\n'
-          'exclude = ["README.md"]\n')
-    out = project / "d.apkg"
-    assert run("convert", "..", "--to", "anki", "-o", str(out), "-q").exit_code == 0
-    assert "Table" in deck_names(out) and "Top" not in deck_names(out)
-    assert run("convert", "..", "--to", "anki", "-o", str(out), "-q",
-               "--deck", "Given").exit_code == 0
-    assert "Given" in deck_names(out) and "Table" not in deck_names(out)
-
-
-def test_exclude_on_the_command_line_replaces_the_files_list(project: Path) -> None:
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
-    result = run("validate", "..", "-q", "--exclude", "soleus.md")
-    assert result.exit_code == 1  # (README.md is read again)
-    assert "README.md:1:1: error:" in result.output and "soleus" not in result.output
-
-
-def test_a_format_option_the_writer_does_not_take_is_left_out_from_the_file_only(
-        project: Path) -> None:
-    """One file serves --to anki and --to json; on the command line --deck with --to
-    json is still a usage error."""
-    write(project / "muscle-convert.toml", 'deck = "Muskler"\nexclude = ["README.md"]\n')
-    out = str(project / "m.json")
-    assert run("convert", "..", "--to", "json", "-o", out, "-q").exit_code == 0
-    result = run("convert", "..", "--to", "json", "-o", out, "--deck", "X")
-    assert result.exit_code == 2 and "--deck does not apply to --to json" in result.output
-
-
-def test_config_names_the_file_and_no_search_is_made(project: Path) -> None:
-    write(project / "content" / "muscle-convert.toml", "jobs = 0\n")  # (would fail)
-    named = write(project / "ci.toml", 'exclude = ["README.md"]\n')
-    assert run("validate", "..", "-q", "--config", str(named)).exit_code == 0
-    assert run("validate", "..", "-q").exit_code == 2
-
-
-def test_no_config_reads_none(project: Path) -> None:
-    write(project / "muscle-convert.toml", "jobs = 0\n")
-    result = run("validate", "..", "-q", "--no-config")
-    assert result.exit_code == 1 and "README.md:1:1" in result.output  # (read, no exclude)
-    both = run("validate", "..", "--no-config", "--config", "x.toml")
-    assert both.exit_code == 2 and "cannot go together" in both.output
-    empty = run("validate", "..", "--config", "")
-    assert empty.exit_code == 2 and "an empty path names no file" in empty.output
-
+# --- each command its own table (the rest: tests/test_cli_config.py) -----------------------
 
 def test_fmt_and_validate_read_their_own_tables(project: Path) -> None:
     write(project / "muscle-convert.toml",
@@ -210,42 +149,6 @@ def test_fmt_and_validate_read_their_own_tables(project: Path) -> None:
     assert (project / "content" / "gluteus-medius.md").read_bytes() == before
     result = run("validate", "..", "--exclude", "README.md")
     assert result.exit_code == 1 and "(--strict:" in result.output
-
-
-def test_help_reads_no_file(project: Path) -> None:
-    write(project / "muscle-convert.toml", "jobs = 0\n")
-    assert run("convert", "--help").exit_code == 0
-
-
-def test_help_says_to_and_output_may_come_from_a_config_file() -> None:
-    """(click's ``[required]`` was untrue: a config file's to and output run convert)"""
-    shown = " ".join(run("convert", "--help").output.split())
-    assert "[required]" not in shown
-    assert shown.count("[required unless given by a config file]") == 2
-    assert "--to FORMAT Output format (see `muscle-convert formats`). [required unless" in (
-        shown)
-
-
-@pytest.mark.parametrize(("config", "args", "expected"), [
-    (None, ("-o", "m.json"), "Error: Missing option '--to'. Give it on the command line, "
-     "or as to in a config file (muscle-convert.toml, or a pyproject.toml's "
-     "[tool.muscle-convert], in this folder or one above, or --config FILE).\n"),
-    ("muscle-convert.toml", ("--to", "json"), "Error: Missing option '--output' / '-o'. "
-     "Give it on the command line, or as output in [convert] of "
-     "../../muscle-convert.toml.\n"),
-    ("pyproject.toml", ("-o", "m.json"), "Error: Missing option '--to'. Give it on the "
-     "command line, or as to in [tool.muscle-convert.convert] of ../../pyproject.toml.\n"),
-    ("muscle-convert.toml", ("--to", "json", "--no-config"), "Error: Missing option "
-     "'--output' / '-o'. Give it on the command line (--no-config: no config file is "
-     "read).\n"),
-])
-def test_a_missing_to_or_output_says_where_it_may_come_from(
-        project: Path, config: str | None, args: tuple[str, ...], expected: str) -> None:
-    if config is not None:
-        write(project / config, "[tool.muscle-convert]\njobs = 1\n"
-              if config == "pyproject.toml" else "jobs = 1\n")
-    result = run("convert", "..", *args)
-    assert result.exit_code == 2 and result.output.endswith(expected)
 
 
 def test_the_groups_help_imports_no_more_than_before() -> None:
@@ -397,45 +300,6 @@ def test_a_broken_file_stops_every_command_it_configures(project: Path) -> None:
     write(project / "muscle-convert.toml", '[convert]\nto = "pdf"\n')
     assert run("validate", "..").exit_code == 2
     assert run("fmt", "..", "--check").exit_code == 2
-
-
-BAD_JOBS = ("\n\njobs = 0\n", Diagnostic(
-    "muscle-convert.toml", 3, 1, "jobs", "config-bad-value", "0 is not in the range x>=1.",
-    "error"))
-BAD_SYNTAX = ('jobs = 2\nexclude = ["a" "b"]\n', Diagnostic(
-    "muscle-convert.toml", 2, 16, "", "config-syntax", "not TOML: Unclosed array", "error"))
-
-
-@pytest.mark.parametrize(("text", "expected"), [BAD_JOBS, BAD_SYNTAX])
-def test_a_bad_file_is_a_github_annotation_under_validate_format_github(
-        project: Path, text: str, expected: Diagnostic) -> None:
-    """A CI step's ``validate --format github`` annotates the config file's line in the
-    pull request (the file named from the checkout, as GitHub's own toolkit writes it)."""
-    write(project / "muscle-convert.toml", text)
-    result = CliRunner(env={"GITHUB_WORKSPACE": str(project)}).invoke(
-        cli, ["validate", "..", "--format", "github"], catch_exceptions=False)
-    assert result.exit_code == 2 and result.stderr == ""
-    assert result.stdout.splitlines() == toolkit_annotations([expected])
-
-
-@pytest.mark.parametrize(("text", "expected"), [BAD_JOBS, BAD_SYNTAX])
-def test_a_bad_file_is_a_json_record_under_validate_format_json(
-        project: Path, text: str, expected: Diagnostic) -> None:
-    write(project / "muscle-convert.toml", text)
-    result = run("validate", "..", "--format=json")
-    assert result.exit_code == 2 and result.stderr == ""
-    assert json.loads(result.stdout) == [
-        {**expected.as_dict(), "path": "../../muscle-convert.toml"}]
-
-
-def test_a_bad_file_is_text_when_the_format_is_not_on_the_command_line(
-        project: Path) -> None:
-    """(a file that fails to read cannot give the format: its own is not taken)"""
-    write(project / "muscle-convert.toml", '[validate]\nformat = "json"\njobs = 0\n')
-    result = run("validate", "..")
-    assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == ("../../muscle-convert.toml:3:1: error: validate.jobs: 0 is not "
-                             "in the range x>=1. [config-bad-value]\n")
 
 
 # --- finding a key's line -------------------------------------------------------------------
@@ -605,158 +469,3 @@ def test_an_empty_path_and_an_array_of_tables_are_refused(project: Path, text: s
     assert result.exit_code == 2 and expected in result.output
 
 
-def test_a_flag_the_file_sets_is_turned_off_on_the_command_line(project: Path) -> None:
-    """--no-strict, fmt's --no-check, --no-quiet, --cache and a format's --no-flat undo
-    the file's true (the command line wins)."""
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nstrict = true\n'
-          'quiet = true\nno-cache = true\ncache-dir = "cache"\n[fmt]\ncheck = true\n'
-          '[convert]\nflat = true\n')
-    assert run("validate", "..").exit_code == 1  # (warnings, strict)
-    result = run("validate", "..", "--no-strict", "--no-quiet", "--cache")
-    assert result.exit_code == 0 and "muscles valid" in result.output
-    assert (project / "cache").is_dir()
-    assert run("fmt", "..", "-q").exit_code == 1
-    assert run("fmt", "..", "-q", "--no-check").exit_code == 0
-    assert run("fmt", "..", "-q").exit_code == 0  # (rewritten)
-    out = project / "package"
-    assert run("convert", "..", "--to", "csv", "-o", str(out), "--no-flat",
-               "--no-strict").exit_code == 0
-    assert (out / "datapackage.json").is_file()
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ('to = "anki"\noutput = "m.apkg"\ndeck = "Anatomi::::Muskler"', "4:1: error: "
-     "convert.deck: deck name 'Anatomi::::Muskler' has an empty part"),
-    ('to = "anki"\noutput = "m.apkg"\nlang = "xx-"', "4:1: error: convert.lang: 'xx-' is "
-     "not a language"),
-    ('to = "json"\noutput = "m.jsonl"', "3:1: error: convert.output: m.jsonl is named like a "
-     '.jsonl file (jsonl), and to = "json" writes .json files; rename it (or use to = '
-     '"jsonl")'),
-    ('to = "csv"\noutput = "m.csv"', '3:1: error: convert.output: to = "csv" writes a '
-     "directory, and m.csv is named like a .csv file; give a directory name (or set flat "
-     "= true for one file)"),
-    ('to = "html"\noutput = "h"\nlink-template = "javascript:{slug}"', "4:1: error: "
-     "convert.link-template: 'javascript:{slug}' makes links that are not relative"),
-    ('to = "svg"\noutput = "s"\nbase-image = "body.png"', "4:1: error: "
-     'convert.base-image: needs size = "WxH", the diagram\'s size in pixels'),
-    ('to = "csv"\noutput = "m.csv"\nflat = true\nseparator = "|"', "5:1: error: "
-     "convert.separator: '|' cannot separate the flat sheet's cells: give ','"),
-])
-def test_what_the_files_writer_refuses_stops_every_command(project: Path, text: str,
-                                                           expected: str) -> None:
-    """The file's own to, with the format options and output it gives convert, is
-    checked as convert checks them, at the key's line, by validate and fmt too."""
-    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
-    for command in (("validate", ".."), ("fmt", "..", "--check"), ("convert", "..")):
-        result = run(*command)
-        assert result.exit_code == 2, (command, result.output)
-        assert result.output.startswith(f"../../muscle-convert.toml:{expected}"), result.output
-        assert result.output.endswith("[config-bad-value]\n")
-        assert len(result.output.splitlines()) == 1
-
-
-@pytest.mark.parametrize(("text", "typed", "expected"), [
-    ('output = "m.jsonl"', ("--to", "json"), "convert.output: m.jsonl is named like a .jsonl "
-     "file (jsonl), and --to json writes .json files; rename it (or use --to jsonl)"),
-    ('base-image = "body.png"', ("--to", "svg", "-o", "s"), "convert.base-image: needs "
-     'size = "WxH", the diagram\'s size in pixels'),
-])
-def test_the_files_value_refused_for_the_command_lines_to_names_no_flag_never_typed(
-        project: Path, text: str, typed: tuple[str, ...], expected: str) -> None:
-    """A file's base-image without size said ``needs --size WxH``, a flag the user never
-    typed; the file's key is named as the file writes it, and a flag typed as typed."""
-    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
-    result = run("convert", "..", *typed)
-    assert result.exit_code == 2
-    assert result.output.endswith(f"{expected} [config-bad-value]\n"), result.output
-
-
-@pytest.mark.parametrize(("text", "typed", "expected"), [
-    ('to = "json"', ("-o", "m.jsonl"), 'm.jsonl is named like a .jsonl file (jsonl), and '
-     'to = "json" writes .json files; rename it (or use to = "jsonl")'),
-    ('to = "csv"', ("-o", "m.csv"), 'to = "csv" writes a directory, and m.csv is named '
-     "like a .csv file; give a directory name (or pass --flat for one file)"),
-    ('to = "svg"', ("-o", "s", "--base-image", "b.png"), "--base-image: needs --size WxH, "
-     "the diagram's size in pixels"),
-])
-def test_the_command_lines_value_refused_names_the_files_options_as_the_file_does(
-        project: Path, text: str, typed: tuple[str, ...], expected: str) -> None:
-    """The file's to = "json" with -o m.jsonl typed said ``--to json writes .json files
-    ... (or use --to jsonl)``, a flag never typed; each option is named by where it came
-    from: the file's as its key, the others as flags."""
-    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
-    result = run("convert", "..", *typed)
-    assert result.exit_code == 2
-    assert result.output.endswith(f"Error: {expected}\n"), result.output
-
-
-@pytest.mark.parametrize("text", ['[convert]\nto = "csv"\noutput = "m.csv"\n',
-                                  "[convert]\n"])
-def test_the_files_separator_typed_wrong_is_hinted_as_the_file_types_it(
-        project: Path, text: str) -> None:
-    """A backslash and a t for a tab in the file was hinted in the command line's words,
-    ``--separator $'\\t' in bash``; the file's own key, to convert's --to on the command
-    line too."""
-    write(project / "muscle-convert.toml", text + 'flat = true\nseparator = "\\\\t"\n')
-    result = run("convert", "..", "--to", "csv", "-o", str(project / "m.csv"))
-    assert result.exit_code == 2
-    assert result.output.endswith("convert.separator: '\\t' cannot separate the flat "
-                                  "sheet's cells: give ',' (the default), ';' or a tab; a "
-                                  'tab is typed separator = "\\t" [config-bad-value]\n')
-
-
-def test_the_files_separator_applies_only_with_flat(project: Path) -> None:
-    """separator = ";" (Danish Excel's) gives the flat sheet its separator and is left
-    out of a package; --separator on the command line wins over it."""
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nseparator = ";"\n')
-    sheet, package = project / "sheet.csv", project / "package"
-    assert run("convert", "..", "--to", "csv", "--flat", "-o", str(sheet), "-q"
-               ).exit_code == 0
-    assert sheet.read_text(encoding="utf-8").startswith('"slug";"title";')
-    assert run("convert", "..", "--to", "csv", "-o", str(package), "-q").exit_code == 0
-    assert (package / "muscles.csv").read_text(encoding="utf-8").startswith('"slug","title"')
-    assert run("convert", "..", "--to", "csv", "--flat", "--separator", "\t", "-o",
-               str(sheet), "-q").exit_code == 0
-    assert sheet.read_text(encoding="utf-8").startswith('"slug"\t"title"\t')
-
-
-def test_a_separator_from_the_file_refused_by_the_writer_names_the_file(
-        project: Path) -> None:
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nseparator = "|"\n')
-    result = run("convert", "..", "--to", "csv", "--flat", "-o", str(project / "m.csv"))
-    assert result.exit_code == 2
-    assert result.output.startswith("../../muscle-convert.toml:2:1: error: separator: '|' "
-                                    "cannot separate the flat sheet's cells")
-    assert not (project / "m.csv").exists()
-
-
-def test_a_format_option_from_the_file_refused_by_the_writer_names_the_file(
-        project: Path) -> None:
-    """(the file gives no to: convert's own checks say it, at the key, not as a flag
-    never typed)"""
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\ndeck = "A::::B"\n')
-    assert run("validate", "..", "-q").exit_code == 0
-    result = run("convert", "..", "--to", "anki", "-o", str(project / "m.apkg"))
-    assert result.exit_code == 2
-    assert result.output.startswith("../../muscle-convert.toml:2:1: error: deck: deck name "
-                                    "'A::::B' has an empty part")
-    assert "--deck" not in result.output
-    typed = run("convert", "..", "--to", "anki", "-o", str(project / "m.apkg"), "--deck",
-                "C::::D")
-    assert typed.exit_code == 2 and "Error: --deck: deck name 'C::::D'" in typed.output
-
-
-def test_the_files_excel_applies_only_with_flat(project: Path) -> None:
-    """One file serves the data package and the flat sheet: its excel = true is left out
-    of a package; on the command line, --excel without --flat is still refused."""
-    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\nexcel = true\n')
-    package = project / "package"
-    assert run("convert", "..", "--to", "csv", "-o", str(package), "-q").exit_code == 0
-    assert (package / "datapackage.json").is_file()
-    sheet = project / "sheet.csv"
-    assert run("convert", "..", "--to", "csv", "--flat", "-o", str(sheet), "-q"
-               ).exit_code == 0
-    assert sheet.read_bytes().startswith(b"\xef\xbb\xbf")
-    result = run("convert", "..", "--to", "csv", "--excel", "-o", str(package), "-q",
-                 "--no-config")
-    assert result.exit_code == 2 and "--excel: applies only with --flat" in result.output
