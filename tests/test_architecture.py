@@ -1,6 +1,7 @@
 """The house rules of the tree, checked on the source: the core never imports a format,
 and no format imports another (shared helpers live in the core); a format is a module or
-a package of them in ``formats/``."""
+a package of them in ``formats/``; and the tests mirror the tree (one test file for
+each core module and each format)."""
 
 from __future__ import annotations
 
@@ -128,3 +129,24 @@ def test_every_library_the_core_and_formats_import_is_a_dependency_in_the_cache_
     required = {name.lower() for name in libraries()}
     for module in sorted(third_party):
         assert {d.lower() for d in providers.get(module, ())} & required, module
+
+
+def mirrored_test(path: Path) -> Path:
+    """The test file that mirrors ``path`` (a module of ``converter/``, or a format's
+    module or package in ``formats/``): ``tests/test_<m>.py``, or for a format
+    ``tests/formats/test_<name>.py``."""
+    if path.parent.name == "converter":
+        return ROOT / "tests" / f"test_{path.stem}.py"
+    return ROOT / "tests" / "formats" / f"test_{path.stem}.py"
+
+
+@pytest.mark.parametrize("path", sorted(
+    [p for p in (ROOT / "converter").glob("*.py") if not p.stem.startswith("__")]
+    + [next(p for p in (ROOT / "formats" / f"{name}.py", ROOT / "formats" / name)
+            if p.exists()) for name in format_names()]),
+    ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_core_module_and_format_has_its_mirrored_test_file(path: Path) -> None:
+    """Tests mirror the tree: a module's tests are in one place, its own file, found by
+    its name (not in the tests of whichever module uses it)."""
+    assert mirrored_test(path).is_file(), f"{path.relative_to(ROOT)} has no " \
+        f"{mirrored_test(path).relative_to(ROOT)}"
