@@ -598,7 +598,7 @@ def _coordinate_problem(value: Any) -> CoordsProblem | None:
 
 def _shown(value: Any) -> str:
     """A value that is no number as JSON has it (a text as Python shows text, as the
-    other readers do; a list or an object by its kind)."""
+    other readers do; a list, an object or bytes by its kind)."""
     if isinstance(value, str):
         return repr(_clipped(value))
     if type(value) is Exponent:
@@ -607,6 +607,8 @@ def _shown(value: Any) -> str:
         return _clipped(number_text(value))
     if isinstance(value, list | dict):
         return "a list" if isinstance(value, list) else "an object"
+    if isinstance(value, bytes):  # (a database's BLOB, named as the builder names one)
+        return "binary data"
     return _clipped(json.dumps(value))  # (true, false, null, Infinity, NaN, 7)
 
 

@@ -305,3 +305,19 @@ def test_a_plain_text_is_read_in_the_writers_default_language() -> None:
     [function] = muscle.functions
     assert [list(t) for t in (muscle.origin, muscle.insertion, function.short,
                               function.extended)] == [["da"], ["en"], ["da"], ["da"]]
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("body", "must be text, not binary data"),
+    ("extra", "must be an object, not binary data"),
+    ("regions", "must be a list of polygons, not binary data")])
+def test_bytes_where_a_record_holds_text_or_an_object_is_wrong_type(
+        field: str, expected: str) -> None:
+    """Bytes (a database's BLOB) as a record's body, extra or regions stopped the run with
+    "TypeError: Object of type bytes is not JSON serializable"; they are binary data, as
+    the record's other fields name them."""
+    record = {"slug": "c", "title": "C", field: b"\xff"}
+    with pytest.raises(converter.MuscleError) as caught:
+        canonical.from_canonical(record, path="c.db", field="muscles[c]")
+    assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+        (f"muscles[c].{field}", "wrong-type", expected)]

@@ -2198,6 +2198,86 @@ def test_a_row_of_the_wrong_shape_reports_the_muscles_other_problems_too(
         ("muscles[c].image", "wrong-type")]
 
 
+#: One row of soleus's in each table this format writes (the one row of id_sequence).
+_ONE_ROW = {
+    "muscles": "slug = 'soleus'",
+    "texts": "id = (SELECT min(id) FROM texts WHERE muscle = 'soleus')",
+    "functions": "id = (SELECT min(id) FROM functions WHERE muscle = 'soleus')",
+    "exercises": "muscle = 'soleus' AND position = 0",
+    "regions": "muscle = 'soleus' AND position = 0",
+    "points": "muscle = 'soleus' AND region = 0 AND position = 0",
+    "id_sequence": "1",
+}
+#: Every column a user can set to a BLOB of each table of :data:`_ONE_ROW` (not the
+#: rowids, texts.id and functions.id, which SQLite keeps integers).
+_COLUMNS = [
+    "muscles.slug", "muscles.id", "muscles.title", "muscles.latin", "muscles.image",
+    "muscles.image_focus", "muscles.body", "muscles.extra", "muscles.source",
+    "muscles.content_hash", "texts.muscle", "texts.field", "texts.language",
+    "texts.text", "functions.muscle", "functions.position",
+    "functions.part", "functions.language", "functions.text", "exercises.muscle",
+    "exercises.position", "exercises.name", "regions.muscle", "regions.position",
+    "points.muscle", "points.region", "points.position", "points.x", "points.y",
+    "id_sequence.last_id"]
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of the samples, to copy and edit."""
+    made = tmp_path_factory.mktemp("samples") / "muscles.db"
+    assert _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(made))[0] == 0
+    return made
+
+
+def test_the_blob_fuzz_sets_every_column_of_every_table(samples_db: Path, db: Path) -> None:
+    """:data:`_COLUMNS` is every column of the tables a database is written with but the
+    search index's, the generated ones and the rowids, so a column added later is fuzzed
+    too."""
+    shutil.copyfile(samples_db, db)
+    found = [f"{table}.{name}" for table in _ONE_ROW for _, name, *_, hidden in query(
+        db, f"PRAGMA table_xinfo({table})") if not hidden]
+    assert sorted(found) == sorted([*_COLUMNS, "texts.id", "functions.id"])
+    for rowid in ("texts", "functions"):
+        with pytest.raises(sqlite3.IntegrityError, match="datatype mismatch"):
+            query(db, f"UPDATE {rowid} SET id = x'ff'")
+    assert {name for (name,) in query(db, "SELECT name FROM sqlite_master WHERE type = "
+                                      "'table' AND name NOT LIKE 'search%'")} == set(_ONE_ROW)
+
+
+@pytest.mark.parametrize("blob", ["x'ff'", "zeroblob(0)"])
+@pytest.mark.parametrize("column", _COLUMNS)
+def test_a_blob_in_any_column_is_a_diagnostic_and_the_other_muscles_are_read(
+        column: str, blob: str, samples_db: Path, db: Path) -> None:
+    """A BLOB as a muscle's body or extra stopped the run with "TypeError: Object of type
+    bytes is not JSON serializable" (read() too); it is an error of that muscle (or of
+    the row, or of none), and the other muscles are read."""
+    table, name = column.split(".")
+    shutil.copyfile(samples_db, db)
+    _shell(db, f"PRAGMA ignore_check_constraints = ON; "
+               f"UPDATE {table} SET {name} = {blob} WHERE {_ONE_ROW[table]};")
+    found, problems = read_with_diagnostics(db)
+    assert {m.slug for m in found} >= {p.stem for p in SAMPLES.glob("*.md")} - {"soleus"}
+    assert all((p.path, p.severity) == (str(db), "error") for p in problems)
+    if problems:
+        with pytest.raises(MuscleError):
+            converter.read(db)
+
+
+@pytest.mark.parametrize(("column", "line"), [
+    ("body", "muscles[soleus].body: must be text, not binary data [wrong-type]"),
+    ("extra", "muscles[soleus].extra: must be an object, not binary data [wrong-type]")])
+def test_a_blob_as_body_or_extra_is_wrong_type_as_a_blob_title_is(
+        column: str, line: str, samples_db: Path, db: Path) -> None:
+    """It was a raw traceback (TypeError), exit 1, without an error line."""
+    shutil.copyfile(samples_db, db)
+    _shell(db, f"PRAGMA ignore_check_constraints = ON; "
+               f"UPDATE muscles SET {column} = x'7b7d' WHERE slug = 'soleus';")
+    code, output = _cli("validate", str(db))
+    assert code == 1
+    assert [row for row in output.splitlines() if ": error: " in row] == [f"{db}: error: {line}"]
+    assert "14 muscles valid, 1 file failed" in output
+
+
 def test_extra_nested_deeper_than_json_parses_is_too_deep_at_its_key(db: Path) -> None:
     """It was a bad-json "nested too deeply" error of extra; it is the too-deep error of
     any deep extra, at its key."""
