@@ -15,9 +15,9 @@ def _one(count: int, one: str, many: str) -> str:
 
 def _named(value: Any) -> str:
     """``value`` as a diagnostic names it (``'soleus'``), a byte that is not UTF-8 shown
-    as U+FFFD; ``NULL`` for None, as SQL writes it."""
-    if value is None:
-        return "NULL"
+    as U+FFFD; ``NULL`` for None and a BLOB as ``x'00'``, as SQL writes them."""
+    if value is None or isinstance(value, bytes):
+        return _shown(value)
     return repr(_shown(value)) if isinstance(value, str) else repr(value)
 
 
@@ -32,9 +32,11 @@ def _kept_text(raw: bytes) -> str:
 
 def _shown(text: Any) -> str:
     """``text`` as a diagnostic may show it: a byte kept as not UTF-8 is U+FFFD; None
-    (a slug made NULL by hand) is ``NULL``, as SQL writes it."""
+    (a slug made NULL by hand) is ``NULL``, and a BLOB ``x'00'``, as SQL writes them."""
     if isinstance(text, str) and KEPT_BYTE.search(text):
         return kept_bytes_shown(text)
+    if isinstance(text, bytes):
+        return f"x'{text.hex()}'"
     return "NULL" if text is None else str(text)
 
 
@@ -42,16 +44,9 @@ def _row(table: str, slug: Any, **key: Any) -> str:
     """A row of ``table`` as a diagnostic names it, by its key, so that the user can
     look it up: ``points[muscle 'soleus', region 0, position 'a']`` (a BLOB as SQL
     writes it, ``x'00'``)."""
-    shown = ", ".join(f"{column} {_literal(value)}" for column, value in
+    shown = ", ".join(f"{column} {_named(value)}" for column, value in
                       (("muscle", slug), *key.items()))
     return f"{table}[{shown}]"
-
-
-def _literal(value: Any) -> str:
-    """``value`` of a row's key as :func:`_row` shows it."""
-    if isinstance(value, bytes):
-        return f"x'{value.hex()}'"
-    return _named(value)
 
 
 def _stored(value: Any) -> str:

@@ -12,7 +12,7 @@ from converter.coords import CoordsProblem, check_number, parse_number
 from converter.diagnostics import KEPT_BYTE, Diagnostic, kept_byte_message
 from converter.safety import BadJson
 
-from .names import _row, _stored
+from .names import _named, _row, _stored
 
 
 class _Groups:
@@ -142,7 +142,7 @@ def _extra(extra: Any, shape: _Misshapen) -> Any:
 
 def _bad_kind(table: str, column: str, value: Any, kinds: dict[str, Any]) -> _Problem:
     """The problem of a row whose ``column`` is none of the ``kinds`` its table holds."""
-    return ("", "bad-value", f"a row of {table} has {column} {value!r}, which is not "
+    return ("", "bad-value", f"a row of {table} has {column} {_named(value)}, which is not "
             f"{' or '.join(kinds)}; the muscle is left out")
 
 

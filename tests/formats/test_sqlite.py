@@ -2258,9 +2258,32 @@ def test_a_blob_in_any_column_is_a_diagnostic_and_the_other_muscles_are_read(
     found, problems = read_with_diagnostics(db)
     assert {m.slug for m in found} >= {p.stem for p in SAMPLES.glob("*.md")} - {"soleus"}
     assert all((p.path, p.severity) == (str(db), "error") for p in problems)
+    assert not [p for p in problems if re.search(r"\bb'", p.field + p.message)]
     if problems:
         with pytest.raises(MuscleError):
             converter.read(db)
+
+
+@pytest.mark.parametrize(("edit", "field", "said"), [
+    ("UPDATE muscles SET slug = x'ff' WHERE slug = 'soleus'", "muscles[x'ff'].slug",
+     "is required and must be text"),
+    ("UPDATE texts SET field = x'ff' WHERE muscle = 'soleus' AND field = 'origin' AND "
+     "language = 'en'", "muscles[soleus]", "a row of texts has field x'ff', which is not "
+     "origin or insertion; the muscle is left out"),
+    ("UPDATE functions SET part = x'' WHERE muscle = 'soleus' AND position = 0 AND "
+     "part = 'short' AND language = 'en'", "muscles[soleus]", "a row of functions has part "
+     "x'', which is not short or extended; the muscle is left out"),
+    ("UPDATE exercises SET muscle = x'ff' WHERE muscle = 'soleus' AND position = 0",
+     "exercises[muscle x'ff']", "1 row of a muscle the database does not hold; left out")])
+def test_a_blob_is_named_as_sql_writes_it(edit: str, field: str, said: str,
+                                          samples_db: Path, db: Path) -> None:
+    """A BLOB slug, text field or function part, and a row of a BLOB muscle, were shown
+    as Python's bytes (``muscles[b'\\xff']``, ``field b''``); it is ``x'ff'``, as a
+    query that finds the row writes it."""
+    shutil.copyfile(samples_db, db)
+    _shell(db, f"PRAGMA ignore_check_constraints = ON; {edit};")
+    _, problems = read_with_diagnostics(db)
+    assert (field, said) in [(p.field, p.message) for p in problems]
 
 
 @pytest.mark.parametrize(("column", "line"), [
