@@ -49,7 +49,7 @@ from converter.registry import Format, FormatOption, ReadContext, WriteContext
 from .blockers import _Blocked, _blocking_text
 from .counts import Counts
 from .ids import MAX_ID, MIN_ID
-from .journals import _JOURNAL, _NAME_MAX
+from .journals import _JOURNAL, _NAME_MAX, _no_logs_left
 from .loading import BATCH
 from .orphans import _orphans
 from .reading import READ_SECONDS, _open_to_read, _read_text_kept
@@ -86,6 +86,10 @@ class SqliteFormat(Format):
         return canonical.model_field(field)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        with _no_logs_left(Path(path)):
+            yield from self._read(path, ctx)
+
+    def _read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         try:
             conn = _open_to_read(Path(path))
         except sqlite3.Error as exc:

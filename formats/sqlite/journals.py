@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from converter.atomic import real_target
@@ -47,3 +50,45 @@ def _remove_stale_logs(out: Path) -> None:
     for suffix in ("-wal", "-shm", _JOURNAL):
         with contextlib.suppress(FileNotFoundError):
             out.with_name(out.name + suffix).unlink()
+
+
+@contextlib.contextmanager
+def _no_logs_left(path: Path) -> Iterator[None]:
+    """Reading the database at ``path`` inside, leave no ``-wal`` or ``-shm`` file beside
+    it that was not there before. A read-only connection to a database in WAL mode makes
+    both (an empty log, its index) and cannot remove them as it closes: SQLite removes
+    them only when the last connection to close can write the database (its EXCLUSIVE
+    lock tells it none other is open). When neither was there, one such connection is
+    opened and closed after the read (see :func:`_closed_as_last`); those that were
+    there are another program's, and stay."""
+    logs = _logs(path)
+    made = not any(os.path.lexists(log) for log in logs)
+    try:
+        yield
+    finally:
+        if made:
+            _closed_as_last(path, logs)
+
+
+def _logs(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and its index beside the database at ``path`` (beside the
+    file a symbolic link names, where SQLite keeps them)."""
+    real = real_target(path)
+    return real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm")
+
+
+def _closed_as_last(path: Path, logs: tuple[Path, Path]) -> None:
+    """Have SQLite remove the ``logs`` a read of ``path`` left: a connection that may
+    write reads the database and closes, which removes them if no other connection is
+    open (one that is keeps them, and its changes); nothing is written into the
+    database, its log being empty (one that is not, written meanwhile, stays, as does
+    every file where the database cannot be written)."""
+    wal, _ = logs
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if not any(os.path.lexists(log) for log in logs) or (
+                os.path.lexists(wal) and wal.lstat().st_size):
+            return
+        uri = Path(path).resolve().as_uri() + "?mode=rw"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, isolation_level=None,
+                                                timeout=0)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()

@@ -1524,6 +1524,70 @@ def test_a_wal_database_on_a_read_only_file_system_is_read(
     assert titles["held"] == {**titles["closed"], "soleus": "Changed"}
 
 
+def _in_wal_mode(db: Path) -> None:
+    """Put the database at ``db`` in WAL mode (its logs gone with the connection)."""
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+    assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
+
+
+@pytest.mark.parametrize("through", ["validate", "read", "link"])
+def test_a_read_of_a_wal_database_leaves_no_files_beside_it(
+        through: str, samples_db: Path, tmp_path: Path) -> None:
+    """A read left an empty muscles.db-wal and a muscles.db-shm beside it (beside the
+    file a link names), which its read-only connection made and SQLite removes only as
+    a connection that can write closes; the database is as it was."""
+    folder = tmp_path / "w"
+    folder.mkdir()
+    db = folder / "muscles.db"
+    shutil.copyfile(samples_db, db)
+    _in_wal_mode(db)
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    if through == "validate":
+        assert _cli("validate", str(db))[0] == 0
+    else:
+        link = tmp_path / "link.db"
+        link.symlink_to(db)
+        assert len(converter.read(db if through == "read" else link)) == 15
+    assert sorted(p.name for p in folder.iterdir()) == ["muscles.db"]
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before
+
+
+def test_the_logs_of_a_connection_open_before_a_read_are_left(samples_db: Path,
+                                                              db: Path) -> None:
+    """A -wal and -shm there before the read are another program's, with its change."""
+    shutil.copyfile(samples_db, db)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("UPDATE muscles SET title = 'Changed' WHERE slug = 'soleus'")
+        logs = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
+        assert all(log.stat().st_size for log in logs)
+        assert {m.slug: m.title for m in converter.read(db)}["soleus"] == "Changed"
+        assert all(log.stat().st_size for log in logs)
+    assert {m.slug: m.title for m in converter.read(db)}["soleus"] == "Changed"
+    assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
+
+
+def test_a_connection_opened_while_a_read_made_the_logs_keeps_them(samples_db: Path,
+                                                                  db: Path) -> None:
+    """The logs a read made are not removed while another connection (opened during the
+    read) uses them: removed, a change it then made would be in a log no new connection
+    reads."""
+    shutil.copyfile(samples_db, db)
+    _in_wal_mode(db)
+    reading = get_format("sqlite").read(db, ReadContext())
+    next(reading)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("SELECT count(*) FROM muscles").fetchone()
+        assert len(list(reading)) == 14
+        assert sorted(p.name for p in db.parent.iterdir()) == [
+            db.name, f"{db.name}-shm", f"{db.name}-wal"]
+        other.execute("UPDATE muscles SET title = 'Changed' WHERE slug = 'soleus'")
+        assert query(db, "SELECT title FROM muscles WHERE slug = 'soleus'") == [("Changed",)]
+    assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
+
+
 def test_corrupt_rows_become_diagnostics(sample_muscles: list[Muscle], db: Path) -> None:
     write(sample_muscles, db)
     with contextlib.closing(sqlite3.connect(db)) as conn:
