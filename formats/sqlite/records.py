@@ -3,7 +3,6 @@ it holds (a database edited by hand), its rows taken from the cursors slug by sl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -53,18 +52,20 @@ _Problem = tuple[str, str, str]
 class _Misshapen:
     """The problems of a muscle's rows that are of no shape its record holds (a database
     edited by hand, past its CHECK constraints): an ``extra`` that is no JSON, a row of no
-    kind its table holds, a coordinate that is none. Its record is read without them
-    (an ``extra`` of ``{}``, without the row, the coordinate 0), so that its other
-    problems are said in the same run; those of a function with such a row (``hidden``:
-    its place, from 0) are not: what it was meant to hold is not known. Nothing is made
-    for a muscle of none."""
+    kind its table holds, a coordinate that is none, a position that is no whole number
+    of 0 or more. Its record is read without them (an ``extra`` of ``{}``, without the
+    row, the coordinate 0), so that its other problems are said in the same run; none
+    of the item such a row was of (``hidden``: its field path below the muscle) is: what
+    it was meant to hold is not known (a function with a row of no part; every item of
+    a table whose row's position says not which, ``functions``).
+    Nothing is made for a muscle of none."""
 
     __slots__ = ("_found", "hidden")
 
     def __init__(self) -> None:
         #: Each problem once, in order, with the table row it names ("": its field).
         self._found: dict[_Problem, str] | None = None
-        self.hidden: set[int] | None = None
+        self.hidden: set[str] | None = None
 
     @property
     def problems(self) -> Iterable[_Problem]:
@@ -90,23 +91,21 @@ class _Misshapen:
         return [Diagnostic(path, None, None, _below(where, field_path), code, message)
                 for field_path, code, message in self.problems]
 
-    def hide(self, function: int) -> None:
-        """Say nothing more of the function at ``function`` (its place, from 0)."""
+    def hide(self, field_path: str) -> None:
+        """Say nothing more of the item at ``field_path`` below the muscle
+        (``functions[0]``, ``regions``)."""
         if self.hidden is None:
             self.hidden = set()
-        self.hidden.add(function)
+        self.hidden.add(field_path)
 
     def hides(self, field: str, where: str) -> bool:
-        """Whether the record's problem at ``field`` (of the muscle ``where``) is of a
-        function with a row of no kind its table holds."""
-        if self.hidden is None:
+        """Whether the record's problem at ``field`` (of the muscle ``where``) is at,
+        inside or holding an item :meth:`hide` named (not the muscle itself)."""
+        if self.hidden is None or not field.startswith(f"{where}."):
             return False
-        found = _FUNCTION.match(field, len(where))
-        return found is not None and int(found[1]) in self.hidden
-
-
-#: A function's field path below its muscle's name (``.functions[0]``...).
-_FUNCTION = re.compile(r"\.functions\[([0-9]+)\]")
+        named = field[len(where) + 1:]
+        return any(named == item or named.startswith((f"{item}.", f"{item}["))
+                   or item.startswith((f"{named}.", f"{named}[")) for item in self.hidden)
 
 
 def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], doubled: set[tuple[Any, Any]]
@@ -173,6 +172,7 @@ def _exercises(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen) -> lis
     for at, (position, _) in enumerate(rows):
         if not _at_position(position, f"exercises[{at}]", shape,
                             _row("exercises", slug, position=position)):
+            shape.hide("exercises")  # (which exercise it was: not known)
             break  # (the first: a table made again with text positions has only such)
         if at and rows[at - 1][0] == position:
             _twice(_row("exercises", slug, position=position), "exercises", shape)
@@ -187,10 +187,12 @@ def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
         if ordered and position not in by_position:
             ordered = _at_position(position, f"functions[{len(by_position)}]", shape,
                                    _row("functions", slug, position=position))
+            if not ordered:  # (which function the row was of: not known)
+                shape.hide("functions")
         parts = by_position.setdefault(position, {"short": {}, "extended": {}})
         if part not in parts or not isinstance(part, str):
             shape.add(_bad_kind("functions", "part", part, parts))
-            shape.hide(len(by_position) - 1)
+            shape.hide(f"functions[{len(by_position) - 1}]")
         elif language in parts[part]:
             _twice(_row("functions", slug, position=position, part=part, language=language),
                    f"functions[{len(by_position) - 1}]", shape)
@@ -215,6 +217,8 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen,
         if ordered and region not in polygons:
             ordered = _at_position(region, f"regions[{len(polygons)}]", shape,
                                    _row("regions", slug, position=region))
+            if not ordered:  # (which polygon the row was: not known)
+                shape.hide("regions")
         if (slug, region) in doubled:
             if region in polygons and (not point or position == last):
                 continue  # (the same row again, joined to the region's other row)

@@ -1695,6 +1695,46 @@ def test_a_row_edited_past_the_checks_leaves_out_only_its_muscle(
     assert [(p.field, p.code, p.message) for p in problems] == expected
 
 
+_FIRST_FUNCTION_ROW = "id = (SELECT min(id) FROM functions WHERE muscle = 'soleus')"
+_POINTS_GONE = ("points[muscle 'soleus']: 6 rows of a region the database does not hold; "
+                "left out [unknown-slug]")
+
+
+@pytest.mark.parametrize(("edit", "lines"), [
+    ("UPDATE regions SET position = x'41' WHERE muscle = 'soleus' AND position = 0",
+     ["regions[muscle 'soleus', position x'41'].position: a BLOB of 1 byte is not a whole "
+      "number (position gives the order of the rows); the muscle is left out [not-integer]",
+      _POINTS_GONE]),
+    ("UPDATE regions SET position = -1 WHERE muscle = 'soleus' AND position = 1",
+     ["regions[muscle 'soleus', position -1].position: -1 is negative: position counts "
+      "from 0; the muscle is left out [bad-value]", _POINTS_GONE]),
+    (f"UPDATE functions SET position = x'41' WHERE {_FIRST_FUNCTION_ROW}",
+     ["functions[muscle 'soleus', position x'41'].position: a BLOB of 1 byte is not a "
+      "whole number (position gives the order of the rows); the muscle is left out "
+      "[not-integer]"]),
+    (f"UPDATE functions SET position = -1 WHERE {_FIRST_FUNCTION_ROW}",
+     ["functions[muscle 'soleus', position -1].position: -1 is negative: position counts "
+      "from 0; the muscle is left out [bad-value]"]),
+    ("UPDATE exercises SET position = 'a', name = x'00' WHERE muscle = 'soleus' AND "
+     "position = 0",
+     ["exercises[muscle 'soleus', position 'a'].position: 'a' is text, not a whole number "
+      "(position gives the order of the rows); the muscle is left out [not-integer]"]),
+])
+def test_a_bad_position_says_nothing_of_the_item_its_row_was_of(
+        edit: str, lines: list[str], samples_db: Path, db: Path) -> None:
+    """A region whose position was made no whole number (its points then of no region)
+    was also an empty polygon (coords-empty), a function text's row so edited left
+    its function without a short text (missing-field), and such an exercise's name was
+    checked as the first exercise's: which item the row was of is not known, and nothing
+    is said of the items of its table, as in a CSV package."""
+    shutil.copyfile(samples_db, db)
+    _shell(db, f"{edit};")
+    code, output = _cli("validate", str(db))
+    assert code == 1
+    assert sorted(row for row in output.splitlines() if ": error: " in row) == sorted(
+        f"{db}: error: {line}" for line in lines)
+
+
 def test_a_bad_position_names_the_row_the_sqlite3_shell_finds(sample_muscles: list[Muscle],
                                                               db: Path) -> None:
     """The row was named by its place in SQLite's order, which is another row: position
