@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
+import re
 import sqlite3
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from converter.model import (
     thaw,
 )
 from converter.slug import slugify
+from tests.conftest import ROOT
 from tests.strategies import muscles
 
 
@@ -144,6 +146,36 @@ def test_a_number_of_an_exponent_past_any_decimal_s_is_the_float_it_reads_as(
     [muscle] = converter.read(path)
     weight = muscle.extra["weight"]
     assert weight == 0.0 and weight.text == number  # type: ignore[attr-defined]
+
+
+def _readme_numbers() -> tuple[str, str]:
+    """The number README says is too large for a float (``a 1 and 400 zeros then
+    `.5```), and the whole number it says is read exactly, as written out."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    large = re.search(r"`1\.0e\+400`, or a 1 and ([0-9]+) zeros( then `\.5`)?\) is a "
+                      r"`wrong-type` error", readme)
+    whole = re.search(r"A whole number is an integer however large \(a 1 and ([0-9]+) "
+                      r"zeros is read and written exactly\)", readme)
+    assert large is not None and whole is not None
+    return "1" + "0" * int(large[1]) + (".5" if large[2] else ""), "1" + "0" * int(whole[1])
+
+
+@pytest.mark.parametrize("form", ["md", "json", "jsonl", "sqlite"])
+def test_the_readme_says_which_large_numbers_no_float_holds(form: str,
+                                                            tmp_path: Path) -> None:
+    """README said a 1 and 400 zeros is wrong-type, too large for a number; every reader
+    takes that whole number exactly, and a 1 and 400 zeros then .5 is too large."""
+    import converter
+
+    large, whole = _readme_numbers()
+    result = CliRunner().invoke(cli, ["validate", "-j", "1", "--no-cache", "--format",
+                                      "json", str(_too_large_in(form, large, tmp_path))])
+    assert [(d["code"], d["message"]) for d in json.loads(result.stdout)] == [
+        ("wrong-type", "is too large for a number (no float holds it)")]
+    (tmp_path / "whole").mkdir()
+    [muscle] = converter.read(_too_large_in(form, whole, tmp_path / "whole"))
+    converter.write([muscle], tmp_path / "back", "markdown")
+    assert [m.extra["weight"] for m in converter.read(tmp_path / "back")] == [int(whole)]
 
 
 @pytest.mark.parametrize(("written", "message"), [(".inf", "must be a finite number"),
