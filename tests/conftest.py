@@ -8,6 +8,7 @@ import math
 import multiprocessing
 import os
 import pkgutil
+import resource
 import select
 import shlex
 import shutil
@@ -188,6 +189,30 @@ def remove_tree(top: Path) -> None:
     finally:
         os.chdir(here)
     os.rmdir(top)
+
+
+def open_files_limit(limit: int) -> Callable[[], None]:
+    """A call that lets this process hold at most ``limit`` files open (the soft
+    ``RLIMIT_NOFILE``; for ``subprocess``'s ``preexec_fn`` too)."""
+
+    def lower() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        below = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (below, hard))
+
+    return lower
+
+
+@contextlib.contextmanager
+def open_files_at_most(limit: int) -> Iterator[None]:
+    """The block, this process holding at most ``limit`` files open (as a system whose
+    limit is that, 1024 a common one); the limit put back after."""
+    was = resource.getrlimit(resource.RLIMIT_NOFILE)
+    open_files_limit(limit)()
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, was)
 
 
 @contextlib.contextmanager
