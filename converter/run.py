@@ -561,7 +561,11 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
             incremental.restamp(moved)
             incremental.mark_written()
         check_steady()  # (read of a folder swapped meanwhile: not recorded, read again)
-    except (TemporaryFull, WorkerDied, Swapped):
+    except (TemporaryFull, WorkerDied):
+        raise
+    except Swapped:  # (read again: what this read of each file is kept for that one)
+        if incremental.cache:
+            incremental.cache.close()
         raise
     except MuscleError as exc:  # (the output: the inputs' diagnostics are still said)
         if incremental.cache:

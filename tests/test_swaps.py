@@ -261,3 +261,24 @@ def test_convert_to_standard_output_is_not_read_again(
     assert (f"{md}: error: was replaced by another version while it was read (another "
             "run writing it); run again [changed-while-read]") in result.stderr.splitlines()
     assert len(result.stdout.splitlines()) == len(sample_muscles)
+
+
+def test_a_cached_convert_read_again_after_a_swap_keeps_what_it_read_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """The first read's results of each file were dropped (its cache left open, not
+    flushed), and the second read parsed every file again; what the first read of the
+    new version is recorded, and the second parses only the file read before the swap
+    and the one whose stamp was taken before it."""
+    from converter.registry import get_format
+    from converter.run import convert_sources
+
+    out, md = tmp_path / "muscles.json", tmp_path / "md"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2,
+              lambda version: converter.write(_versions(sample_muscles, version), md,
+                                              "markdown"), times=1)
+    result = convert_sources([md], get_format("json"), out, cache_dir=tmp_path / "cache")
+    assert result.errors == 0
+    assert result.parsed == 2
+    assert sorted(m.title for m in converter.read(out)) == sorted(
+        m.title for m in _versions(sample_muscles, 2))
