@@ -37,19 +37,11 @@ from converter.diagnostics import Diagnostic
 from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext, get_format
 from converter.run import convert_sources, validate_sources
-from tests.conftest import ROOT, SAMPLES, SEED, WAIT, remove_tree
+from tests.conftest import ROOT, SAMPLES, SEED, WAIT, age, remove_tree
 from tests.killing import signal_waiting
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 COUNT = 200
-
-
-def age(*paths: Path, seconds: int = 3600) -> None:
-    """Move mtimes an hour back, as for files not edited just now."""
-    past = time.time() - seconds
-    for path in paths:
-        for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
-            os.utime(p, (past, past))
 
 
 @pytest.fixture

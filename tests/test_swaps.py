@@ -19,6 +19,7 @@ import converter.registry
 import converter.swaps
 import formats.csv
 from converter.swaps import identities, swapped
+from tests.conftest import age
 
 
 def _versions(muscles: list[converter.Muscle], version: int) -> list[converter.Muscle]:
@@ -199,13 +200,15 @@ def test_a_read_waits_for_a_fill_in_place_to_be_done(
                                                    _versions(sample_muscles, 2))
 
 
-def _cli(*args: str) -> Any:
-    """The command line's result of ``args`` (one job, no cache, run in this process)."""
+def _cli(*args: str, cached: bool = False) -> Any:
+    """The command line's result of ``args`` (one job, run in this process), with the
+    test's own cache where ``cached``, else none."""
     from click.testing import CliRunner
 
     from converter.cli import cli
 
-    return CliRunner().invoke(cli, [*args, "-j", "1", "--no-cache"], catch_exceptions=False)
+    return CliRunner().invoke(cli, [*args, "-j", "1", *([] if cached else ["--no-cache"])],
+                              catch_exceptions=False)
 
 
 def test_convert_reads_again_a_folder_swapped_as_it_read_it(
@@ -220,6 +223,64 @@ def test_convert_reads_again_a_folder_swapped_as_it_read_it(
     assert result.exit_code == 0, result.stderr
     assert sorted(m.title for m in converter.read(out)) == sorted(
         m.title for m in _versions(sample_muscles, 2))
+
+
+def _aged(muscles: list[converter.Muscle], md: Path) -> None:
+    """``muscles`` written to the Markdown folder ``md``, its files' mtimes an hour back
+    (a file modified moments before a run is hashed by the next, which never replays)."""
+    converter.write(muscles, md, "markdown")
+    age(md)
+
+
+def test_a_cached_convert_reads_again_a_folder_swapped_as_it_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """With the cache: all of version 2 written, recorded as such (the next run, the
+    folder unchanged, is up to date)."""
+    out, md = tmp_path / "muscles.json", tmp_path / "md"
+    convert = ("convert", str(md), "--to", "json", "-o", str(out))
+    _aged(_versions(sample_muscles, 1), md)
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2,
+              lambda version: _aged(_versions(sample_muscles, version), md), times=1)
+    result = _cli(*convert, cached=True)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(m.title for m in converter.read(out)) == sorted(
+        m.title for m in _versions(sample_muscles, 2))
+    again = _cli(*convert, cached=True)
+    assert again.exit_code == 0
+    assert again.stderr.splitlines()[-1].startswith(f"{out}: up to date (nothing changed")
+
+
+def test_a_database_updated_in_place_from_a_folder_swapped_as_it_read_it_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """The update of the last run's database (the cache's patch of it) reads the files
+    changed since; the folder swapped meanwhile, it reads them again before the update:
+    the database is updated once, with version 3 alone (never with some of version 2),
+    and the next run is up to date."""
+    from converter.registry import get_format
+
+    out, md = tmp_path / "muscles.db", tmp_path / "md"
+    convert = ("convert", str(md), "--to", "sqlite", "-o", str(out))
+    _aged(_versions(sample_muscles, 1), md)
+    assert _cli(*convert, cached=True).exit_code == 0
+    sqlite, updates = type(get_format("sqlite")), []
+    real = sqlite.update
+
+    def update(self: Any, muscles: Any, *args: Any, **kwargs: Any) -> Any:
+        updates.append({m.title.rsplit(" v", 1)[1] for m in muscles})
+        return real(self, muscles, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite, "update", update)
+    _aged(_versions(sample_muscles, 2), md)
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2,
+              lambda _: _aged(_versions(sample_muscles, 3), md), times=1)
+    result = _cli(*convert, cached=True)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(m.title for m in converter.read(out)) == sorted(
+        m.title for m in _versions(sample_muscles, 3))
+    assert updates == [{"3"}]
+    again = _cli(*convert, cached=True)
+    assert again.exit_code == 0
+    assert again.stderr.splitlines()[-1].startswith(f"{out}: up to date (nothing changed")
 
 
 @pytest.mark.parametrize("command", [
