@@ -117,6 +117,27 @@ def test_readme_architecture_names_every_core_module_once(path: Path) -> None:
     assert architecture_modules().count(path.name) == 1
 
 
+def architecture_packages() -> dict[str, list[str]]:
+    """The modules README's Architecture section lists for each package of
+    ``formats/`` (``sqlite/  schema, search, ...``, on as many lines as it takes)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Architecture\n", 1)[1]
+    block = section[section.index("\nformats/"):section.index("\ntests/")]
+    listed: dict[str, list[str]] = {}
+    for found in re.finditer(r"^  (\w+)/ +(.*(?:\n {22}.*)*)", block, re.M):
+        listed[found.group(1)] = re.findall(r"\w+", found.group(2))
+    return listed
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.name for p in (ROOT / "formats").glob(
+    "*/__init__.py")))
+def test_readme_architecture_names_every_module_of_a_format_package_once(
+        package: str) -> None:
+    on_disk = [p.stem for p in (ROOT / "formats" / package).glob("*.py")
+               if not p.stem.startswith("__")]
+    assert sorted(architecture_packages().get(package, [])) == sorted(on_disk)
+
+
 def test_every_library_the_core_and_formats_import_is_a_dependency_in_the_cache_key() -> None:
     """A library imported by the core or a format but required only by an extra (or not
     at all) would be no part of the cache's key (``cache.libraries``): another version of
