@@ -497,6 +497,22 @@ def test_a_dependency_the_project_adds_is_in_the_key(
     assert converter.cache.code_fingerprint([]) != before
 
 
+def test_a_dependency_added_to_pyproject_counts_once_the_project_is_installed_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """README said a dependency added to pyproject.toml counted in the key at once; the
+    key reads the installed metadata (written as the project is installed), so one
+    pyproject.toml declares and that metadata does not yet is no part of it."""
+    declared = sorted(declared_dependencies())
+    older = _Metadata("0.1.0", *(f"Requires-Dist: {name}" for name in declared[1:]))
+    found = importlib.metadata.distribution
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: older
+                        if name == converter.cache.PROJECT else found(name))
+    assert set(converter.cache.libraries()) == set(declared[1:])
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert ("a dependency added to `pyproject.toml` counts once muscle-convert is "
+            "installed again (`pip install -e .`, or `make`") in readme
+
+
 def test_another_version_of_any_dependency_changes_the_key(
         monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     request.addfinalizer(converter.cache.installed.cache_clear)
