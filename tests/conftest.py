@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import math
 import multiprocessing
 import os
@@ -19,11 +20,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import converter
+from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle, Region
 from converter.svgtree import Tree, parse
 
@@ -175,6 +178,23 @@ def age(*paths: Path, seconds: int = 3600) -> None:
     for path in paths:
         for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
             os.utime(p, (past, past))
+
+
+def whole_and_in_chunks(decode: Callable[[bytes, str], object],
+                        scan: Callable[[IO[bytes], str, int], MuscleError | None],
+                        raw: bytes, chunk: int
+                        ) -> tuple[list[Diagnostic] | None, list[Diagnostic] | None]:
+    """The diagnostics ``decode`` gives of the bytes ``raw`` read whole, and those
+    ``scan`` gives of them read a ``chunk`` at a time (each None: none), as a file
+    ``m.json``'s: a test that they are the same."""
+    try:
+        decode(raw, "m.json")
+    except MuscleError as exc:
+        whole = exc.diagnostics
+    else:
+        whole = None
+    found = scan(io.BytesIO(raw), "m.json", chunk)
+    return whole, found and found.diagnostics
 
 
 def remove_tree(top: Path) -> None:

@@ -43,7 +43,7 @@ from converter.diagnostics import (
     unpack,
     worded,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, whole_and_in_chunks
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -406,14 +406,8 @@ def test_a_files_first_byte_not_utf8_read_in_chunks_is_said_as_read_whole(
     """A file read a chunk at a time has the error of its bytes read whole: the same
     byte, line and column (in bytes, a byte order mark counted), a UTF-16 or UTF-32
     mark, and a Windows-1252 letter named only in a file that reads so throughout."""
-    try:
-        decode_utf8(raw, "m.json")
-    except MuscleError as exc:
-        whole = exc.diagnostics
-    else:
-        whole = None
-    found = file_not_utf8(io.BytesIO(raw), "m.json", chunk)
-    assert (found and found.diagnostics) == whole
+    whole, in_chunks = whole_and_in_chunks(decode_utf8, file_not_utf8, raw, chunk)
+    assert in_chunks == whole
 
 
 @pytest.mark.parametrize("raw, chunk", [

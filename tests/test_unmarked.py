@@ -4,12 +4,12 @@ a UTF-8 reader reads the file."""
 from __future__ import annotations
 
 import codecs
-import io
 
 import pytest
 
 from converter.diagnostics import MuscleError, decode_utf8
 from converter.unmarked import decode_text, file_not_text, unmarked_wide, wide_codec
+from tests.conftest import whole_and_in_chunks
 from tests.test_diagnostics import _NOT_UTF8
 
 
@@ -104,11 +104,5 @@ def test_a_files_error_read_in_chunks_is_said_as_read_whole(raw: bytes, chunk: i
     whole: UTF-16 or UTF-32 without a byte order mark told by all of them (the NULs
     of each byte of a unit, a unit cut by a chunk, the text they read as), else
     decode_utf8's."""
-    try:
-        decode_text(raw, "m.json")
-    except MuscleError as exc:
-        whole = exc.diagnostics
-    else:
-        whole = None
-    found = file_not_text(io.BytesIO(raw), "m.json", chunk)
-    assert (found and found.diagnostics) == whole
+    whole, in_chunks = whole_and_in_chunks(decode_text, file_not_text, raw, chunk)
+    assert in_chunks == whole
