@@ -152,13 +152,22 @@ def in_use(folder: str | Path) -> bool | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return _probe(fd, fcntl.LOCK_EX)
+    finally:
+        os.close(fd)
+
+
+def _probe(fd: int, how: int) -> bool | None:
+    """Whether a run holds the lock of the folder open as ``fd`` that keeps ``how``
+    (``LOCK_EX``, ``LOCK_SH``) from being taken, asked without waiting: True, one
+    does; False, none does (taken now, let go as ``fd`` is closed); None where the
+    file system takes no lock."""
+    try:
+        fcntl.flock(fd, how | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     except OSError:
         return None
-    finally:
-        os.close(fd)
     return False
 
 
@@ -211,17 +220,12 @@ def free_within(folder: str | Path, seconds: float) -> bool:
         return True
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return True  # (let go with the descriptor)
-            except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-            except OSError:  # (a file system that takes no lock)
-                return True
+        while _probe(fd, fcntl.LOCK_SH):  # (None: a file system that takes no lock)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
             time.sleep(min(pause, left))
             pause = min(pause * 2, LONGEST_PAUSE)
+        return True  # (the lock taken let go with the descriptor)
     finally:
         os.close(fd)

@@ -159,3 +159,29 @@ def test_a_wait_is_said_only_where_the_caller_asks(tmp_path: Path) -> None:
     with waits_said(said.append), locked(tmp_path, waiting):
         pass
     assert (said, waiting.told) == ([], False)
+
+
+def test_a_folder_is_free_within_a_wait_once_no_run_holds_its_lock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """True at once where no run holds the lock (or the folder is gone, or no lock can
+    tell); False where one still holds it once the wait is over; True once it lets go
+    as the read waits (a sleep of the wait)."""
+    from converter.folder_lock import free_within
+
+    assert free_within(tmp_path, 0) is True
+    assert free_within(tmp_path / "gone", 0) is True
+    with locked(tmp_path):
+        assert free_within(tmp_path, 0) is False
+    holder, sleeps = os.open(tmp_path, os.O_RDONLY), []
+    fcntl.flock(holder, fcntl.LOCK_EX)
+
+    def sleep(seconds: float) -> None:  # (the run holding it ends as the read waits)
+        sleeps.append(seconds)
+        os.close(holder)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    assert free_within(tmp_path, WAIT) is True
+    assert len(sleeps) == 1
+    monkeypatch.setattr(converter.folder_lock, "fcntl", None)
+    with locked(tmp_path):
+        assert free_within(tmp_path, 0) is True
