@@ -1275,17 +1275,25 @@ def test_a_base_image_appearing_beside_the_output_is_seen(tmp_path: Path) -> Non
     assert warned()
 
 
-def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sources-kept warning depends on the folder's marker before the run, which the
-    run rewrites: it was replayed on every cached run (and every cached --strict run
-    exited 1), where a fresh run after the first says nothing and exits 0."""
+@pytest.fixture
+def written_markdown(tmp_path: Path) -> Path:
+    """``content``: a folder of Markdown (two samples) an earlier run wrote, its files'
+    mtimes an hour back."""
     source, content = tmp_path / "src", tmp_path / "content"
     source.mkdir()
     for name in ("soleus.md", "deltoideus.md"):
         shutil.copy(SAMPLES / name, source)
     assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
     age(content)
+    return content
+
+
+def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written_markdown: Path) -> None:
+    """The sources-kept warning depends on the folder's marker before the run, which the
+    run rewrites: it was replayed on every cached run (and every cached --strict run
+    exited 1), where a fresh run after the first says nothing and exits 0."""
+    content = written_markdown
 
     def html(folder: Path, *extra: str) -> tuple[int, list[str], bytes]:
         monkeypatch.chdir(folder)  # (convert . -o .: replayed when nothing changed)
@@ -1307,40 +1315,22 @@ def test_a_run_that_kept_sources_is_not_replayed_saying_so_again(
 
 
 def test_sources_in_the_output_folder_named_from_outside_are_replayed(
-        tmp_path: Path) -> None:
+        tmp_path: Path, written_markdown: Path) -> None:
     """``convert content --to html -o content`` linked the folder's sources into the
     folder it built, then removed that folder, its output the same: each run changed
     the sources' ctime, and no run was ever replayed (``-o .`` from inside the folder
     was). A second run with nothing changed is replayed, its output a fresh run's."""
-    source, content = tmp_path / "src", tmp_path / "content"
-    source.mkdir()
-    for name in ("soleus.md", "deltoideus.md"):
-        shutil.copy(SAMPLES / name, source)
-    assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
-    age(content)
-    assert "[sources-kept]" in convert(content, content, "html")[1]
-
-    def html(folder: Path, *extra: str) -> tuple[int, str, dict[str, bytes]]:
-        code, said = convert(folder, folder, "html", *extra)
-        return code, said, {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-    fresh_folder = tmp_path / "fresh"
-    shutil.copytree(content, fresh_folder, symlinks=True)
-    fresh = html(fresh_folder, "--no-cache")
-    first, again = html(content), html(content)
+    content = _kept_sources(written_markdown)
+    fresh = _fresh_html(content, tmp_path)
+    first, again = _html_into(content), _html_into(content)
     assert "up to date" not in first[1] and "OUT: up to date" in again[1]
     assert first[0] == again[0] == fresh[0] == 0 and first[2] == again[2] == fresh[2]
 
 
-def _kept_sources(tmp_path: Path) -> Path:
-    """A folder of Markdown an earlier run wrote, then converted to HTML into itself
-    (the run that said sources-kept): an output folder that keeps its run's sources."""
-    source, content = tmp_path / "src", tmp_path / "content"
-    source.mkdir()
-    for name in ("soleus.md", "deltoideus.md"):
-        shutil.copy(SAMPLES / name, source)
-    assert convert(source, content, "markdown", "--no-cache", "-q")[0] == 0
-    age(content)
+def _kept_sources(content: Path) -> Path:
+    """``content``, a folder of Markdown an earlier run wrote (:func:`written_markdown`),
+    converted to HTML into itself (the run that said sources-kept): an output folder
+    that keeps its run's sources."""
     assert "[sources-kept]" in convert(content, content, "html")[1]
     return content
 
@@ -1359,12 +1349,12 @@ def _fresh_html(content: Path, tmp_path: Path) -> tuple[int, str, dict[str, byte
 
 
 def test_sources_linked_into_a_changed_output_folder_are_replayed_the_next_run(
-        tmp_path: Path) -> None:
+        tmp_path: Path, written_markdown: Path) -> None:
     """A run into the folder of its sources whose output changed swapped a new folder
     in, its sources hard-linked into it, which moved their ctime: the next run with
     nothing changed hashed them and was not replayed, only the one after it. The run
     is recorded with the stamps the links gave them."""
-    content = _kept_sources(tmp_path)
+    content = _kept_sources(written_markdown)
     _replace(content / "soleus.md", "title: Soleus", "title: Soleus edited")
     age(content / "soleus.md")
     ctime = (content / "deltoideus.md").stat().st_ctime_ns
@@ -1401,11 +1391,11 @@ def _replaced_by_rename(path: Path) -> None:
 ], ids=["before the link", "after the link", "replaced after the link"])
 def test_a_source_edited_as_its_folder_is_swapped_is_seen_by_the_next_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seam: str,
-        edit: Any) -> None:
+        edit: Any, written_markdown: Path) -> None:
     """The stamps a swap's links gave a run's sources are its record's only where the
     links alone changed them: an edit made between the run's read and the swap, of the
     same size and with its mtime put back, is read by the next run."""
-    content = _kept_sources(tmp_path)
+    content = _kept_sources(written_markdown)
     _replace(content / "soleus.md", "title: Soleus", "title: Soleus edited")
     age(content / "soleus.md")
     real, edited = getattr(converter.atomic_folder, seam), []
