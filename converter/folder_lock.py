@@ -142,14 +142,22 @@ def claimed(folder: Path) -> int | None:
     return fd
 
 
-def in_use(folder: str | Path) -> bool | None:
-    """Whether a run holds the lock of the folder ``folder`` (:func:`claimed`): True, it
-    is under way; False, no run holds it; None where no lock can tell (no ``flock``)."""
+def _lockable(folder: str | Path) -> int | None:
+    """The folder ``folder`` itself (a link not followed) open to ask for its lock;
+    None where no lock can tell (no ``flock``), or it cannot be opened (gone, a file)."""
     if fcntl is None:
         return None
     try:
-        fd = os.open(folder, _FOLDER | os.O_NOFOLLOW)
+        return os.open(folder, _FOLDER | os.O_NOFOLLOW)
     except OSError:
+        return None
+
+
+def in_use(folder: str | Path) -> bool | None:
+    """Whether a run holds the lock of the folder ``folder`` (:func:`claimed`): True, it
+    is under way; False, no run holds it; None where no lock can tell (no ``flock``)."""
+    fd = _lockable(folder)
+    if fd is None:
         return None
     try:
         return _probe(fd, fcntl.LOCK_EX)
@@ -194,11 +202,8 @@ def wait_for(folder: Path, waiting: Waiting | None = None) -> None:
     """Wait until no run holds the folder ``folder`` :func:`claimed` (it ended, or was
     killed), which ``waiting`` says; at once where no lock can tell, or the folder is
     gone."""
-    if fcntl is None:
-        return
-    try:
-        fd = os.open(folder, _FOLDER | os.O_NOFOLLOW)
-    except OSError:
+    fd = _lockable(folder)
+    if fd is None:
         return
     try:
         with contextlib.suppress(OSError):
@@ -212,11 +217,8 @@ def free_within(folder: str | Path, seconds: float) -> bool:
     (:func:`locked`: a run filling it in place, or swapping it), in short sleeps that
     take Ctrl-C at once: True once none does (or no lock can tell, or the folder is
     gone), False where one still does then."""
-    if fcntl is None:
-        return True
-    try:
-        fd = os.open(folder, _FOLDER | os.O_NOFOLLOW)
-    except OSError:
+    fd = _lockable(folder)
+    if fd is None:
         return True
     deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
     try:
