@@ -263,6 +263,12 @@ def test_a_line_missing_its_colon_dash_space_or_quote_is_the_error_there(
     it was said there, under the field before it (``origin: could not find expected
     ':'``), or with no field."""
     src = tmp_path / "x.md"
+    _the_yaml_error(src, yaml, said)
+
+
+def _the_yaml_error(src: Path, yaml: str, said: str) -> None:
+    """``validate`` of ``src`` holding ``yaml`` as its front matter fails with one
+    ``yaml-syntax`` error, which begins ``{src}:{said}``."""
     src.write_text(f"---\n{yaml}---\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
     assert result.exit_code == 1
@@ -292,11 +298,7 @@ def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
     no key (or '-') after the value, naming no field or the map above it. The text the
     advice gives validates."""
     src = tmp_path / "x.md"
-    src.write_text(f"---\n{yaml}---\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
-    assert result.exit_code == 1
-    [error] = result.stderr.splitlines()[:-1]
-    assert error.startswith(f"{src}:{said}") and error.endswith("[yaml-syntax]")
+    _the_yaml_error(src, yaml, said)
     src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
     assert result.exit_code == 0, result.stderr
