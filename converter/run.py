@@ -490,8 +490,10 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     sources = list(sources)
     mine = None if output is None or is_stdout(output) else output
     exclude = tuple(exclude)
+    progress_of = _counted_once(progress)
 
     def attempt() -> RunResult:
+        counted = progress_of()  # (this read's: see _counted_once)
         inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
         incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                    [str(Path(s).absolute()) for s in sources],
@@ -507,7 +509,7 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
 
         discovered = len(problems)
         try:
-            return _reading(incremental, inputs, problems, reader_of, progress=progress,
+            return _reading(incremental, inputs, problems, reader_of, progress=counted,
                             jobs=jobs, writer=writer, options=options, write=write,
                             patch=patch, replayable=replayable)
         except (TemporaryFull, WorkerDied) as exc:  # (reading again would fail as well)
@@ -519,6 +521,29 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
                       else 2)
     except ChangedFolders as exc:
         return _changed(exc, output)
+
+
+def _counted_once(progress: Progress) -> Callable[[], Progress]:
+    """For each read of a run (read again after a swap, :func:`~converter.swaps.steady`)
+    a ``progress`` of its own, which moves the bar only past where an earlier read left
+    it: a file is counted once, whichever read reads it, and the bar never passes its
+    total."""
+    shown = [0]
+
+    def of_a_read() -> Progress:
+        if progress is None:
+            return None
+        done = [0]
+
+        def step(files: int) -> None:
+            done[0] += files
+            if done[0] > shown[0]:
+                progress(done[0] - shown[0])
+                shown[0] = done[0]
+
+        return step
+
+    return of_a_read
 
 
 def _changed(failure: ChangedFolders, output: Path | None) -> RunResult:

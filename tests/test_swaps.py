@@ -343,3 +343,22 @@ def test_a_cached_convert_read_again_after_a_swap_keeps_what_it_read_first(
     assert result.parsed == 2
     assert sorted(m.title for m in converter.read(out)) == sorted(
         m.title for m in _versions(sample_muscles, 2))
+
+
+def test_the_progress_of_a_convert_read_again_never_passes_its_total(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """The read done again after a swap counted every file once more: the progress bar
+    went to twice its total. A file is now counted once, whichever read reads it."""
+    from converter.run import convert_sources
+
+    md = tmp_path / "md"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    _swapping(monkeypatch, (converter.registry.ReadContext,), "read_bytes", 2, lambda version:
+              converter.write(_versions(sample_muscles, version), md, "markdown"), times=1)
+    steps: list[int] = []
+    result = convert_sources([md], converter.registry.get_format("json"),
+                             tmp_path / "muscles.json", progress=steps.append)
+    assert (result.errors, result.count) == (0, len(sample_muscles))
+    assert sum(steps) == len(sample_muscles)
+    assert sorted(m.title for m in converter.read(tmp_path / "muscles.json")) == sorted(
+        m.title for m in _versions(sample_muscles, 2))
