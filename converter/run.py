@@ -745,7 +745,8 @@ def convert_sources(sources: Iterable[Path], writer: Format, output: Path, *,
                      replayable=lambda: not kept and not any(ctx.outside_inputs
                                                              for ctx in written),
                      output_format=writer, exclude=exclude, drafts=drafts)
-    result.diagnostics.extend(unupdated)
+    result.diagnostics.extend(dict.fromkeys(unupdated))  # (each once: a read done again
+    # after a swap calls update() again, and it fails again alike)
     return result
 
 

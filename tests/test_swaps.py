@@ -362,3 +362,46 @@ def test_the_progress_of_a_convert_read_again_never_passes_its_total(
     assert sum(steps) == len(sample_muscles)
     assert sorted(m.title for m in converter.read(tmp_path / "muscles.json")) == sorted(
         m.title for m in _versions(sample_muscles, 2))
+
+
+class _Unupdatable(converter.registry.Format):
+    """A format of no package whose writer writes the titles, one a line, and whose
+    update() fails; the first time, as another run swaps the source folder: it calls
+    ``swap`` once."""
+
+    name = "unupdatable-test"
+    extensions = (".unupdatable",)
+
+    def __init__(self, swap: Callable[[], None]) -> None:
+        self.swap, self.updates = swap, 0
+
+    def write(self, muscles: Any, out: Path, ctx: Any) -> None:
+        out.write_text("".join(m.title + "\n" for m in muscles), encoding="utf-8")
+
+    def update(self, muscles: Any, out: Path, ctx: Any, *, total: int) -> str:
+        self.updates += 1
+        if self.updates == 1:
+            self.swap()
+        raise RuntimeError("update boom")
+
+
+def test_a_failed_update_of_a_convert_read_again_is_said_once(
+        tmp_path: Path, sample_muscles) -> None:
+    """A plugin's update() that failed, then the folder swapped as the run read it
+    whole: the run read it again, called update() again, and said its writer-failed
+    warning twice. It is said once."""
+    from converter.run import convert_sources
+
+    md, out = tmp_path / "md", tmp_path / "out.unupdatable"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    fmt = _Unupdatable(lambda: converter.write(_versions(sample_muscles, 3), md,
+                                               "markdown"))
+    assert convert_sources([md], fmt, out, cache_dir=tmp_path / "cache").errors == 0
+    converter.write(_versions(sample_muscles, 2), md, "markdown")
+    result = convert_sources([md], fmt, out, cache_dir=tmp_path / "cache")
+    assert fmt.updates == 2
+    assert [str(d) for d in result.diagnostics if d.code == "writer-failed"] == [
+        f"{out}: warning: the unupdatable-test writer's update() failed: RuntimeError: "
+        "update boom; the output is written whole instead [writer-failed]"]
+    assert sorted(out.read_text(encoding="utf-8").splitlines()) == sorted(
+        m.title for m in _versions(sample_muscles, 3))
