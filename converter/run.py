@@ -597,8 +597,9 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
             incremental.cache.close()
         if isinstance(exc, WorkingFolderGone):  # (the run ends with it alone)
             raise
-        return dataclasses.replace(_unwritten(exc, problems, discovered, reader_of(
-            inputs, jobs=jobs, cache=None)), skipped=inputs.skipped,
+        return dataclasses.replace(_unwritten(exc, incremental.output, problems, discovered,
+                                              reader_of(inputs, jobs=jobs, cache=None)),
+                                   skipped=inputs.skipped,
             uncached=incremental.uncached)
     except BaseException:
         if incremental.cache:
@@ -639,11 +640,11 @@ def cuts_short(failure: MuscleError) -> bool:
     return isinstance(failure, (TemporaryFull, WorkerDied))
 
 
-def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int,
-               reader: Reader) -> RunResult:
-    """The result of a run whose output could not be written (``failure``): what reading
-    every input with ``reader`` says, then why nothing was converted. Not recorded in
-    the cache."""
+def _unwritten(failure: MuscleError, output: Path | None, problems: list[Diagnostic],
+               discovered: int, reader: Reader) -> RunResult:
+    """The result of a run whose ``output`` could not be written (``failure``, whose
+    diagnostics may be placed on a source file too): what reading every input with
+    ``reader`` says, then why nothing was converted. Not recorded in the cache."""
     locator = Locator.of(reader.inputs)
     corpus = CorpusLint(locate=locator, name=locator.field_name)
     reader.corpus = corpus
@@ -652,7 +653,7 @@ def _unwritten(failure: MuscleError, problems: list[Diagnostic], discovered: int
     result.diagnostics.extend(failure.diagnostics)
     result.errors += sum(d.severity == "error" for d in failure.diagnostics)
     result.read, result.count = result.count, 0
-    result.summary = f"nothing written to {output_name(failure.diagnostics[0].path)}"
+    result.summary = None if output is None else f"nothing written to {output_name(output)}"
     return result
 
 

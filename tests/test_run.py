@@ -12,6 +12,7 @@ import pytest
 
 from converter import atomic
 from converter.cache import output_signature
+from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
 from converter.run import convert_sources
@@ -111,3 +112,35 @@ def test_a_plugins_update_asks_the_companions_of_its_output_once(tmp_path: Path)
     assert [(p.parent == tmp_path, p.name) for p in fmt.asked] == [
         (True, "out.logged"), (True, "out.logged"), (False, "out.logged"),
         (True, "out.logged")]
+
+
+class _Refusing(Format):
+    """A format of no package whose writer reads every muscle, then refuses the run
+    with an error placed on the source file ``source``."""
+
+    name = "refusing-test"
+    extensions = (".refusing",)
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+
+    def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> None:
+        list(muscles)
+        raise MuscleError(Diagnostic(str(self.source), 2, None, "", "reserved-name",
+                                     "this writer cannot name a file so"))
+
+
+def test_a_write_refused_at_a_source_file_says_nothing_was_written_to_the_output(
+        tmp_path: Path) -> None:
+    """The summary of a run whose writer failed was built from its first diagnostic's
+    file, taken to be the output: an error a writer placed on a source file made it
+    "nothing written to <that source>". It names the output."""
+    out = tmp_path / "out.refusing"
+    out.write_text("earlier\n", encoding="utf-8")
+    result = convert_sources([SAMPLES / "soleus.md"], _Refusing(SAMPLES / "soleus.md"),
+                             out)
+    assert [(d.path, d.code) for d in result.diagnostics] == [
+        (str(SAMPLES / "soleus.md"), "reserved-name")]
+    assert result.summary == f"nothing written to {out}"
+    assert (result.count, result.read, result.errors) == (0, 1, 1)
+    assert out.read_text(encoding="utf-8") == "earlier\n"
