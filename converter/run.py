@@ -68,7 +68,7 @@ from .safety import beside_output
 from .slug import check_relative, working_folder
 from .sources_kept import reading
 from .still_read import hard_linked, look, still_read
-from .swaps import ChangedFolders, Swapped, check_steady, steady
+from .swaps import ChangedFolders, Swapped, check_steady, read_again, steady
 from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
 
 Progress = Callable[[int], None] | None
@@ -644,7 +644,9 @@ def _unwritten(failure: MuscleError, output: Path | None, problems: list[Diagnos
                discovered: int, reader: Reader) -> RunResult:
     """The result of a run whose ``output`` could not be written (``failure``, whose
     diagnostics may be placed on a source file too): what reading every input with
-    ``reader`` says, then why nothing was converted. Not recorded in the cache."""
+    ``reader`` says, then why nothing was converted. Not recorded in the cache. That read
+    is watched as the first was: a folder swapped since the run began, all read again."""
+    read_again(output)
     locator = Locator.of(reader.inputs)
     corpus = CorpusLint(locate=locator, name=locator.field_name)
     reader.corpus = corpus

@@ -121,6 +121,29 @@ def check_steady(done: bool = True) -> None:
     watch.done = done
 
 
+def read_again(written: str | os.PathLike[str] | None = None) -> None:
+    """Within a :func:`steady` read (elsewhere nothing): what it reads from now on is
+    watched too, though the read was found done (:func:`check_steady`): a read made for
+    diagnostics alone once the output refused what the first read gave. A folder
+    swapped since the read began then makes :func:`steady` read again; but a folder at
+    or below ``written``, the output the read's own run failed to write (a failed fill
+    in place puts its marker back, a new change time), is watched from now on."""
+    watch = _WATCH.get()
+    if watch is None:
+        return
+    watch.done = False
+    if written is None or not watch.before:
+        return
+    try:
+        out = os.path.realpath(written)
+        mine = [folder for folder in watch.before if os.path.realpath(folder) == out
+                or os.path.realpath(folder).startswith(os.path.join(out, ""))]
+    except OSError:  # (the working folder gone: the next read says so)
+        return
+    for folder in mine:
+        watch.before[folder] = _identity(folder, watch.until)
+
+
 def steady(read: Callable[[], _Read], paths: Iterable[str | os.PathLike[str]],
            tries: int = 2) -> _Read:
     """What ``read()`` gives of ``paths``, read again when a folder muscle-convert

@@ -405,3 +405,88 @@ def test_a_failed_update_of_a_convert_read_again_is_said_once(
         "update boom; the output is written whole instead [writer-failed]"]
     assert sorted(out.read_text(encoding="utf-8").splitlines()) == sorted(
         m.title for m in _versions(sample_muscles, 3))
+
+
+class _Refusing(converter.registry.Format):
+    """A format of no package whose writer reads every muscle, then refuses the run
+    (its output's error); the first ``times``, once another run has swapped the source
+    folder: it calls ``swap`` then."""
+
+    name = "refusing-swap-test"
+    extensions = (".refusing",)
+
+    def __init__(self, swap: Callable[[], None], times: int = 1) -> None:
+        self.swap, self.times, self.writes = swap, times, 0
+
+    def write(self, muscles: Any, out: Path, ctx: Any) -> None:
+        list(muscles)
+        self.writes += 1
+        if self.writes <= self.times:
+            self.swap()
+        raise converter.MuscleError(converter.Diagnostic(
+            str(out), None, None, "", "cannot-write", "refused"))
+
+
+def test_the_diagnostics_of_a_refused_convert_are_of_one_version(
+        tmp_path: Path, sample_muscles) -> None:
+    """A writer that refused the run once it had read every muscle: the inputs were
+    read once more for their diagnostics, unwatched, as found before the swap another
+    run made meanwhile: one error per file of the old version, gone. That read is
+    watched as the first: the run reads the folder again, whole, and says what the new
+    version holds."""
+    from converter.run import convert_sources
+
+    md, out = tmp_path / "md", tmp_path / "out.refusing"
+    old, new = sample_muscles[:8], sample_muscles[8:]
+    converter.write(old, md, "markdown")
+
+    def swap() -> None:  # (another run: a new folder in its place)
+        converter.write(new, tmp_path / "new", "markdown")
+        os.rename(md, tmp_path / "old")
+        os.rename(tmp_path / "new", md)
+
+    fmt = _Refusing(swap)
+    result = convert_sources([md], fmt, out)
+    assert fmt.writes == 2
+    assert [(d.path, d.code) for d in result.diagnostics if d.severity == "error"] == [
+        (str(out), "cannot-write")]
+    assert (result.read, result.summary) == (len(new), f"nothing written to {out}")
+
+
+def test_a_failed_fill_in_place_of_a_source_folder_is_no_swap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_muscles) -> None:
+    """The run's own failed fill of the folder it reads (-o .) puts its marker back, a
+    new change time: the read made for the diagnostics then is no swap, and the run
+    says why nothing was written, not changed-while-read."""
+    import converter.inplace
+    from converter.run import convert_sources
+
+    md = tmp_path / "md"
+    converter.write(sample_muscles, md, "markdown")
+    soleus = md / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace(
+        "title: Soleus\n", "title: 'Soleus Two'\n"), encoding="utf-8")
+    monkeypatch.chdir(md)
+
+    def put(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(converter.inplace, "_put_seen", put)
+    result = convert_sources([Path(".")], converter.registry.get_format("markdown"),
+                             Path("."))
+    assert [(d.path, d.code) for d in result.diagnostics if d.severity == "error"] == [
+        (".", "cannot-write")]
+    assert "title: 'Soleus Two'\n" in soleus.read_text(encoding="utf-8")
+
+
+def test_a_refused_convert_swapped_at_each_read_is_changed_while_read(
+        tmp_path: Path, sample_muscles) -> None:
+    from converter.run import convert_sources
+
+    md, out = tmp_path / "md", tmp_path / "out.refusing"
+    converter.write(_versions(sample_muscles, 1), md, "markdown")
+    fmt = _Refusing(lambda: converter.write(_versions(sample_muscles, fmt.writes + 1), md,
+                                            "markdown"), times=2)
+    result = convert_sources([md], fmt, out)
+    assert [(d.path, d.code) for d in result.diagnostics] == [(str(md), "changed-while-read")]
+    assert result.summary == f"nothing written to {out}"
