@@ -1,5 +1,6 @@
 """Where the reading of a YAML text that does not load breaks off: the field path a
-syntax error is in (``foo`` of ``foo: [a,``), or that a refused anchor or alias is at,
+syntax error is in (``foo`` of ``foo: [a,``; ``title`` of ``title: Soleus:``, which a
+colon ends), or that a refused anchor or alias is at,
 for :mod:`converter.yamlsafe` to name it; where it goes too deep.
 
 libyaml's events come a little behind its scanner, which looks ahead for keys: the
@@ -23,13 +24,32 @@ def broken_field(text: str) -> str:
     breaks off in (``foo`` of ``foo: [a,``, ``b.c`` of ``b: {c: "x``), "" between
     fields or outside any: each key whose value was being read, and the index of each
     list item begun that holds more; "" deeper than :data:`MAX_DEPTH`."""
+    frames = _frames(text)
+    return _path(frames, len(frames) - 1)
+
+
+def ended_field(text: str) -> str:
+    """The field path of the map value read whole last where a YAML ``text`` that does
+    not load breaks off (``title`` of ``title: Soleus:``, ``origin.en`` of ``origin:`` and
+    ``en: calf: x`` below it), as a colon that ends a plain value, or a colon and a space
+    inside it, break off there; "" where the reading is in a list, or in a map none of
+    whose values was read whole since its last key, or deeper than :data:`MAX_DEPTH`."""
+    frames = _frames(text)
+    if not frames or frames[-1].ended is None or len(frames) > MAX_DEPTH:
+        return ""
+    outer = _path(frames[:-1], len(frames))
+    return f"{outer}.{frames[-1].ended}" if outer else frames[-1].ended
+
+
+def _frames(text: str) -> list[_Open]:
+    """The maps and lists that the reading of ``text`` is inside where it breaks off."""
     frames: list[_Open] = []
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             _read(frames, event)
     except (yaml.YAMLError, UnicodeEncodeError):
         pass
-    return _path(frames, len(frames) - 1)
+    return frames
 
 
 def field_at(text: str, nth: int) -> str:
@@ -108,11 +128,13 @@ def _path(frames: list[_Open], last: int) -> str:
 
 class _Open:
     """A map or list :func:`broken_field` is inside: a list's items read, or the key
-    of the map's value being read (None between its entries)."""
+    of the map's value being read (None between its entries) and that of the value
+    read whole last (None once a key follows it)."""
 
     def __init__(self, is_list: bool) -> None:
         self.items: int | None = 0 if is_list else None
         self.key: str | None = None
+        self.ended: str | None = None
         self._keyed = False
 
     def read(self, scalar: str | None) -> None:
@@ -121,6 +143,6 @@ class _Open:
         if self.items is not None:
             self.items += 1
         elif not self._keyed:
-            self.key, self._keyed = scalar, True
+            self.key, self.ended, self._keyed = scalar, None, True
         else:
-            self.key, self._keyed = None, False
+            self.key, self.ended, self._keyed = None, self.key, False

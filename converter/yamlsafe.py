@@ -45,7 +45,7 @@ from converter.model import (
 )
 from converter.safety import MAX_DEPTH, MAX_NODES
 from converter.yamlafter import closed_early
-from converter.yamlbreak import broken_field, field_at, too_deep_at
+from converter.yamlbreak import broken_field, ended_field, field_at, too_deep_at
 from converter.yamlline import misread_line, unclosed_quote
 
 try:
@@ -578,7 +578,7 @@ def load_with_libyaml(text: str, keys: list[YamlProblem] | None = None
         try:
             _syntax_problem(text, exc)
         except YamlProblem as problem:
-            if problem.code == "yaml-syntax":
+            if problem.code == "yaml-syntax" and not problem.field:
                 problem.field = broken_field(text)
             raise problem from None
         raise  # (not reached: _syntax_problem raises)
@@ -613,9 +613,12 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> None:
     if code == "yaml-too-deep":
         _too_deep(text)
     message = _said(exc)
-    hint = _hint(text, exc.problem_mark) or _colon_hint(text, exc)
+    hint = _hint(text, exc.problem_mark)
     if hint is not None:
         raise _at(text, hint[0], f"{hint[1]} ({message})")
+    colon = _colon_hint(text, exc)
+    if colon is not None:  # (in the field of the value that the colon ends or is in)
+        raise _at(text, colon[0], f"{colon[1]} ({message})", ended_field(text))
     opened = _never_closed(text, exc)
     if opened is not None:
         raise _at(text, *opened)

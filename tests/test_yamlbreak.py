@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from converter.safety import MAX_DEPTH
-from converter.yamlbreak import broken_field, field_at, too_deep_at
+from converter.yamlbreak import broken_field, ended_field, field_at, too_deep_at
 
 
 @pytest.mark.parametrize("text, field", [
@@ -20,6 +20,28 @@ from converter.yamlbreak import broken_field, field_at, too_deep_at
 ])
 def test_the_field_a_broken_text_breaks_off_in(text: str, field: str) -> None:
     assert broken_field(text) == field
+
+
+@pytest.mark.parametrize("text, field", [
+    ("title: Soleus:\n", "title"),
+    ("x: 1\ntitle: Soleus: the calf\nlatin: y\n", "title"),
+    ("origin:\n  en: calf:\n", "origin.en"),
+    ("a:\n  - x\n  - b: c: d\n", "a[1].b"),
+    ("a: {b: c: d}\n", "a.b"),
+    ("a:\n  b: 1\n  c: [\n", ""),  # (in a list)
+    ("a: [x: y: z]\n", ""),
+    ("? [a, b]: c: d\n", ""),  # (a list as its key)
+])
+def test_the_field_of_the_value_read_last_where_a_text_breaks_off(text: str,
+                                                                  field: str) -> None:
+    """A colon that ends a plain value, or one inside it, breaks off after the value."""
+    assert ended_field(text) == field
+
+
+def test_a_value_read_last_deeper_than_the_limit_names_no_field() -> None:
+    assert ended_field("a:\n" + "- " * (MAX_DEPTH - 1) + "k: v: w\n") == ""
+    assert ended_field("a:\n" + "- " * (MAX_DEPTH - 2) + "k: v: w\n") == \
+        "a" + "[0]" * (MAX_DEPTH - 2) + ".k"
 
 
 def test_a_text_broken_deeper_than_the_limit_names_no_field() -> None:

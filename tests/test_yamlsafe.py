@@ -661,6 +661,19 @@ def test_a_syntax_problem_is_placed_and_named_where_its_cause_is(
     assert caught.value.message.startswith(message)
 
 
+@pytest.mark.parametrize("text, field", [
+    ("title: Soleus:\n", "title"), ("title: Soleus: the calf\n", "title"),
+    ("origin:\n  en: calf:\n", "origin.en"), ("x:\n  - a: b: c\n", "x[0].a"),
+])
+def test_a_colon_in_a_plain_value_names_the_field_of_that_value(text: str,
+                                                                field: str) -> None:
+    """libyaml breaks off after the value, read whole: its field was not named."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert caught.value.field == field
+    assert "put the value in quotes" in caught.value.message
+
+
 @pytest.mark.parametrize("text, place, field, message", [
     ("title: T\norigin:\n  en: x\nlatin L\nimage: a.png\n", (3, 0), "",
      "no ':' after the key on this line: write latin: L (could not find expected ':' "

@@ -304,6 +304,26 @@ def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.mark.parametrize("yaml, said, fixed", [
+    ("title: Soleus:\n", "2:14: error: title: a colon at the end of the unquoted value "
+     'of title makes YAML read a second key: put the value in quotes, title: "Soleus:"',
+     'title: "Soleus:"\n'),
+    ("title: Soleus: the calf\n", "2:14: error: title: a colon and a space inside the "
+     "unquoted value of title make", 'title: "Soleus: the calf"\n'),
+    ("title: T\norigin:\n  en: calf:\n", "4:11: error: origin.en: a colon at the end of "
+     "the unquoted value of en makes", 'title: T\norigin:\n  en: "calf:"\n'),
+], ids=["ending", "inside", "nested"])
+def test_a_colon_in_a_plain_value_is_named_at_its_field_with_advice_that_works(
+        tmp_path: Path, yaml: str, said: str, fixed: str) -> None:
+    """YAML reads the colon as a second key on the line, after the value read whole:
+    the error named no field. The text the advice gives validates."""
+    src = tmp_path / "x.md"
+    _the_yaml_error(src, yaml, said)
+    src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+
+
 def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
     """The key is what is wrong: placed there, not at its text (a line below it, or
     further along a flow map's line)."""
