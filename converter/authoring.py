@@ -18,6 +18,7 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
+from .meant import near
 from .model import (
     LANGUAGE_CODE,
     Function,
@@ -35,6 +36,8 @@ from .slug import BUNDLE_PAGE, MAX_SLUG_LENGTH, FolderName, slugify
 SCHEMA_KEYS = ("title", "latin", "origin", "insertion", "function", "exercises", "image",
                "image_focus", "coords")
 RESERVED_KEYS = frozenset(SCHEMA_KEYS) | {"slug"}
+#: The keys of a function.
+_FUNCTION_KEYS = ("short", "extended")
 #: YAML's merge key: refused as a key of ``extra`` (see :meth:`_Builder.merge_key`).
 MERGE_KEY = "<<"
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
@@ -217,9 +220,11 @@ class _Builder:
         if type(value) is KeysTwice:
             self.keys_once(value, split_path(path))
         for key in value:
-            if key not in ("short", "extended"):
+            if key not in _FUNCTION_KEYS:
+                meant = near(key, _FUNCTION_KEYS) if isinstance(key, str) else None
+                hint = f"; did you mean {meant}?" if meant else ""
                 self.fail_at((*split_path(path), key), "unknown-key",
-                             f"unknown key {key!r} (a function has short and extended)")
+                             f"unknown key {key!r} (a function has short and extended){hint}")
         short = self.localized(value.get("short"), f"{path}.short", required=True,
                                short_form=True)
         extended = self.localized(value.get("extended"), f"{path}.extended", short_form=True)

@@ -30,6 +30,23 @@ def test_a_key_that_is_no_language_code_says_how_to_write_it(key: str, said: str
         f"origin.{key}", "bad-language", said)
 
 
+@pytest.mark.parametrize(("key", "said"), [
+    ("shrot", "unknown key 'shrot' (a function has short and extended); did you mean short?"),
+    ("Extended", "unknown key 'Extended' (a function has short and extended); did you mean "
+     "extended?"),
+    ("long", "unknown key 'long' (a function has short and extended)"),
+])
+def test_an_unknown_key_of_a_function_says_the_key_it_may_be_a_typo_of(key: str,
+                                                                       said: str) -> None:
+    """As a canonical record's unknown key does: it said only the keys a function has."""
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter({"title": "Soleus", "function": [
+            {"short": "Bends.", key: "x"}]}, path="soleus.md", slug_hint="soleus")
+    (problem,) = raised.value.diagnostics
+    assert (problem.field, problem.code, problem.message) == (
+        f"function[0].{key}", "unknown-key", said)
+
+
 @pytest.mark.parametrize("text, shown", [("Sq\u200buat", "Squat"), ("Squ\u00adat ", "Squat"),
                                          ("\ufeffCalf\u2060 raise", "Calfraise"),
                                          ("\u200b \u00a0", "")])

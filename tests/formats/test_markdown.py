@@ -2696,6 +2696,17 @@ def test_an_unknown_key_of_a_function_is_placed_at_that_key(
         (line, column, "function[0].long", "unknown-key")]
 
 
+def test_an_unknown_key_of_a_function_says_the_key_it_may_be_a_typo_of(
+        tmp_path: Path) -> None:
+    """As a JSON record's unknown key does: it said only the keys a function has."""
+    src = tmp_path / "m.md"
+    src.write_text("---\ntitle: M\nfunction:\n  - shrot: Bends.\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 1
+    assert f"{src}:4:5: error: function[0].shrot: unknown key 'shrot' (a function has " \
+        "short and extended); did you mean short? [unknown-key]" in result.stderr.splitlines()
+
+
 @pytest.mark.parametrize(("encoding", "said"), [
     ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian"),
     ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian")])
