@@ -768,6 +768,25 @@ def test_a_deck_warns_of_the_regions_under_a_pixel_its_images_draw(tmp_path: Pat
     assert [d.field for d in dots] == ["muscles[speck].coords[1]"]
 
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_decks_warnings_of_its_images_into_standard_output_name_it_so(
+        output: str, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    """The format's own writer, asked (from Python) to write ``-`` or ``/dev/stdout``,
+    warned ``-: warning: ...`` of focus images without context and of a region under a
+    pixel of a muscle whose source is not known, where every other diagnostic about the
+    output says standard output."""
+    from converter.faint import FAINT_NEAR
+
+    muscles = [*detailed_muscles(3, FAINT_NEAR // 3 + 1), _muscle("speck", "Speck", regions=(
+        _region((10, 10), (11, 10), (11, 11)),))]
+    _, reported = _write(muscles, Path(output), {m.slug: 1e9 for m in muscles[:3]})
+    assert [(d.path, d.field, d.code) for d in reported] == [
+        ("standard output", "muscles[speck].coords[0]", "region-under-a-pixel"),
+        ("standard output", "", "no-source-time"),
+        ("standard output", "", "focus-without-context")]
+    assert capfdbinary.readouterr().out.startswith(b"PK")
+
+
 def test_a_deck_warns_of_a_region_under_a_pixel_along_a_slant(tmp_path: Path) -> None:
     """A long diagonal sliver 0.71 of a pixel across, its bounding box 301 x 300, is a
     red line on its card, hard to see: the deck said nothing of it (its box is large both

@@ -245,6 +245,23 @@ def test_focus_images_grow_linearly_with_the_corpus(tmp_path: Path) -> None:
         assert f"up to {FAINT_NEAR} of their points" in found[0].message
 
 
+def test_warnings_of_a_write_into_standard_output_name_it_so() -> None:
+    """The format's own writer, asked (from Python) to write ``-``, warned ``-: warning:
+    ...`` of the map's options and of focus images without context, where its error,
+    and every other diagnostic about the output, says standard output."""
+    from converter.faint import FAINT_NEAR
+
+    found: list[Diagnostic] = []
+    ctx = WriteContext(options={"lang": "de", "link_template": "x.html"}, sources={},
+                       report=found.append)
+    with pytest.raises(MuscleError) as caught:
+        get_format("svg").write(iter(detailed_muscles(3, FAINT_NEAR // 3 + 1)), Path("-"), ctx)
+    assert [(d.path, d.code) for d in found + caught.value.diagnostics] == [
+        ("standard output", "untranslated-language"), ("standard output", "link-without-slug"),
+        ("standard output", "focus-without-context"),
+        ("standard output", "output-not-directory")]
+
+
 def hostile_muscle() -> Muscle:
     from converter.model import Function, LocalizedText
 
