@@ -429,8 +429,6 @@ def _emitter() -> type:
     from ruamel.yaml.tokens import CommentToken
 
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
-        #: Where the stream ended after a keep-chomped block text (``|+``, ``>+``),
-        #: whose text a blank line written there would join.
         #: Where the stream ended after a block text, the column of its lines and
         #: whether it is keep-chomped (``|+``, ``>+``): a line written there that is
         #: indented as far, or a blank one after a kept text, would be the text's.
