@@ -11,6 +11,8 @@ AJV := .cache/npm/node_modules/ajv/dist/2020.js
 ACTIONS_CORE := .cache/npm/node_modules/@actions/core/lib/core.js
 SAMPLES := samples
 OUT := out
+#: apt-get as root: sudo where `make` is not run by root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: demo test lint bench clean system-deps compiled
 
@@ -51,10 +53,10 @@ system-deps:
 		command -v $$command >/dev/null || missing="$$missing $$command"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@if ! command -v soffice >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends libreoffice-calc-nogui; \
 	fi
 
@@ -67,9 +69,12 @@ $(AJV): | system-deps
 $(ACTIONS_CORE): | system-deps
 	npm install --prefix .cache/npm --no-audit --no-fund --silent @actions/core@3.0.1
 
-## test: the whole suite (ruff included)
-test: $(STAMP) system-deps $(MATHJAX) $(AJV) $(ACTIONS_CORE)
+## lint: ruff over the code, the tests and the bench
+lint: $(STAMP)
 	$(BIN)/ruff check converter formats tests bench
+
+## test: the whole suite (ruff included)
+test: lint system-deps $(MATHJAX) $(AJV) $(ACTIONS_CORE)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 ## bench: speed and memory against the baselines (writes bench/RESULTS.md)

@@ -183,3 +183,22 @@ def test_the_code_table_names_every_diagnostic_code_and_no_other() -> None:
     emitted = {s for s in literals if "-" in s} - NOT_CODES
     assert sorted(emitted - listed) == []  # a code the table does not name
     assert sorted(listed - literals) == []  # a code the source never emits
+
+
+@pytest.mark.parametrize(("uid", "sudo"), [("0", ""), ("1000", "sudo ")])
+def test_make_lint_runs_ruff_and_system_deps_asks_apt_as_root(uid: str, sudo: str,
+                                                               tmp_path: Path) -> None:
+    """``lint`` was a phony target with no recipe (make said "Nothing to be done"), and
+    ``system-deps`` ran apt-get bare, which fails where ``make`` is not run by root."""
+    dry = subprocess.run(["make", "-n", "lint"], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert "ruff check converter formats tests bench" in dry.stdout
+    fake = tmp_path / "id"  # (an id that tells make which user runs it)
+    fake.write_text(f"#!/bin/sh\necho {uid}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    empty = tmp_path / "bin"  # (no test client found: every apt line is printed)
+    empty.mkdir()
+    env = {**os.environ, "PATH": f"{tmp_path}:{empty}:/usr/bin:/bin"}
+    steps = " ".join(subprocess.run(["make", "-n", "-B", "system-deps"], cwd=ROOT, env=env,
+                                    capture_output=True, text=True, check=True).stdout.split())
+    assert f"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND" in steps
