@@ -190,6 +190,8 @@ class Inputs(Sequence[Input]):
         """Give each input whose stamp (as :meth:`stamped` gives it) is a key of
         ``moved`` the stamp it maps to (see :mod:`converter.relinked`); whether any
         was."""
+        if not moved:  # (nearly always: no output folder linked a source)
+            return False
         changes, found = {old[2] for old in moved}, False
         for index, ctime in enumerate(self._ctimes):
             old = (self._sizes[index], self._mtimes[index], ctime)

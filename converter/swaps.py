@@ -49,11 +49,14 @@ def identities(paths: Iterable[str | os.PathLike[str]], until: float | None = No
     below one named is no source (a search leaves it out). A run writing one is waited
     for until ``until`` (a :func:`time.monotonic` time; None: not waited for)."""
     found: dict[str, Identity] = {}
+    looked: set[str] = set()  # (each folder once: content/*.md names one folder 600 times)
     for path in paths:
         name = os.fspath(path)
         folder = name if os.path.isdir(name) else os.path.dirname(name) or "."
-        if folder not in found and os.path.lexists(os.path.join(folder, DIRECTORY_MARKER)):
-            found[folder] = _identity(folder, until)
+        if folder not in looked:
+            looked.add(folder)
+            if os.path.lexists(os.path.join(folder, DIRECTORY_MARKER)):
+                found[folder] = _identity(folder, until)
     return found
 
 
