@@ -51,6 +51,7 @@ from .diagnostics import MuscleError, error
 from .folder_lock import Waiting, alone, claimed, in_use, locked
 from .inplace import fill_in_place
 from .late_edits import Looks, check_since, edited_since, look, unchanged
+from .made_folders import Identity, identity
 from .marker import (
     DIRECTORY_MARKER,
     Marker,
@@ -333,7 +334,7 @@ class _Hashed(NamedTuple):
 
 def _prepared(tmp: Path, path: Path, written: list[str], marker: Marker, shown: str,
               hashed: _Hashed, unmade: Mapping[str, Unmade]
-              ) -> dict[str, _Identity | None] | None:
+              ) -> dict[str, Identity | None] | None:
     """Make the folder ``tmp``, whose run ``written`` its files, ready to replace the
     folder ``path`` (``shown``, as the user gave it; whose ``marker`` was that as the
     run began; ``hashed``, its files the check hashed): what someone else put there
@@ -435,7 +436,7 @@ def _put_in(new: Path, path: Path, old: Path, shown: str) -> None:
 
 
 def _merged_aside(taken: _Taken, path: Path, shown: str, marker: Marker,
-                  linked: dict[str, _Identity | None]) -> MuscleError:
+                  linked: dict[str, Identity | None]) -> MuscleError:
     """The ``cannot-write`` of a run whose old folder (``taken.old``) could neither be
     replaced by its new one nor put back at ``path`` (``shown``, as the user gave it).
     Where another run's output folder is there, what is the user's in the old folder
@@ -499,7 +500,7 @@ def _is_output(path: Path) -> bool:
 
 
 def _merge(source: Path, target: Path, relative: str,
-           linked: dict[str, _Identity | None]) -> list[str]:
+           linked: dict[str, Identity | None]) -> list[str]:
     """Move the entry ``source`` of the user's (``relative``, its path from the old
     folder) to ``target`` in another run's folder (see :func:`_merged_aside`): where
     nothing is, or where the file there is the very one this run ``linked`` (the other
@@ -512,9 +513,9 @@ def _merge(source: Path, target: Path, relative: str,
 
 
 def _merge_entry(source: Path, target: Path, relative: str,
-                 linked: dict[str, _Identity | None]) -> list[str]:
+                 linked: dict[str, Identity | None]) -> list[str]:
     """:func:`_merge`'s work."""
-    was, now = _identity(source), _identity(target)
+    was, now = identity(source), identity(target)
     if was is None or was == now:
         return []  # (gone since; or the very entry there)
     if now is None:
@@ -546,42 +547,29 @@ def _move_new(source: Path, target: Path) -> None:
     os.unlink(source)
 
 
-#: A file's device and inode.
-_Identity = tuple[int, int]
-
-
-def _identity(path: Path) -> _Identity | None:
-    """The device and inode of ``path`` itself (a link not followed); None where nothing
-    is."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
 
 def _is_folder(path: Path) -> bool:
     """Whether ``path`` is a folder, not a link to one."""
     return path.is_dir() and not path.is_symlink()
 
 
-def _identities(folder: Path, names: Iterable[str]) -> dict[str, _Identity | None]:
+def _identities(folder: Path, names: Iterable[str]) -> dict[str, Identity | None]:
     """The identity of each of ``names`` in ``folder`` and of all below them, by their
     paths from ``folder``: what :func:`_prepared` linked there (see :func:`_others`)."""
-    found: dict[str, _Identity | None] = {}
+    found: dict[str, Identity | None] = {}
     for name in names:
-        found[name] = _identity(folder / name)
+        found[name] = identity(folder / name)
         if not _is_folder(folder / name):
             continue
         for below, folders, files in os.walk(folder / name):
             for each in (*folders, *files):
                 path = os.path.join(below, each)
-                found[os.path.relpath(path, folder)] = _identity(Path(path))
+                found[os.path.relpath(path, folder)] = identity(Path(path))
     return found
 
 
 def _carry_over(old: Path, new: Path, written: Iterable[str], marker: Marker,
-                linked: dict[str, _Identity | None]) -> list[str]:
+                linked: dict[str, Identity | None]) -> list[str]:
     """Move into ``new``, just swapped in, what someone else changed or added in the
     folder ``old`` it replaced since :func:`_prepared` linked their files into ``new``
     (an editor's save, a note added, in a folder of notes too): each entry of theirs in
@@ -637,14 +625,14 @@ def _listed(entries: list[str]) -> str:
     return f"{shown}; and {more} more" if more > 0 else shown
 
 
-def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> None:
+def _drop_removed(old: Path, new: Path, linked: dict[str, Identity | None]) -> None:
     """Remove from ``new``, just swapped in, each entry ``linked`` there whose own in
     ``old`` someone removed since it was linked, deepest first, so that their removal
     stands: only the very entry linked (one put in ``new`` since the swap stays), and a
     folder only once nothing else is in it."""
     for relative in sorted(linked, key=lambda name: name.count(os.sep), reverse=True):
         target = new / relative
-        if os.path.lexists(old / relative) or _identity(target) != linked[relative]:
+        if os.path.lexists(old / relative) or identity(target) != linked[relative]:
             continue
         with contextlib.suppress(OSError):  # (a folder with something new in it stays)
             if _is_folder(target):
@@ -654,7 +642,7 @@ def _drop_removed(old: Path, new: Path, linked: dict[str, _Identity | None]) -> 
 
 
 def _carry(source: Path, target: Path, relative: str,
-           linked: dict[str, _Identity | None]) -> list[str]:
+           linked: dict[str, Identity | None]) -> list[str]:
     """Carry the entry ``source`` to ``target`` (see :func:`_carry_over`), looking into
     a folder that is in both; what is removed meanwhile is not carried. Return what
     could not be moved (``relative``, its path from the old folder, with the system's
@@ -668,9 +656,9 @@ def _carry(source: Path, target: Path, relative: str,
 
 
 def _carry_entry(source: Path, target: Path, relative: str,
-                 linked: dict[str, _Identity | None]) -> list[str]:
+                 linked: dict[str, Identity | None]) -> list[str]:
     """:func:`_carry`'s work."""
-    was, now = _identity(source), _identity(target)
+    was, now = identity(source), identity(target)
     if was is None or now != linked.get(relative):
         return []  # (gone since; or ``target`` written or removed after the swap: newer)
     if was == now:
@@ -813,14 +801,14 @@ def _keep_entry(source: Path, target: Path) -> None:
     over, what was linked of it removed again (its owner removed it; what replaced it is
     carried over after the swap, see :func:`_carry_over`); one that cannot be kept (not
     readable) is one ``cannot-write`` naming it, as nothing of theirs may be lost."""
-    was = _identity(source)
+    was = identity(source)
     try:
         if _is_folder(source):
             _keep_folder(source, target)
         else:
             _link_or_copy(source, target)
     except OSError as exc:
-        if was is not None and _identity(source) == was:
+        if was is not None and identity(source) == was:
             raise error(str(source), "cannot-write", "is not the tool's and could not be "
                         "kept in the output folder that replaces the one it is in: "
                         f"{exc.strerror or exc}; this run wrote nothing there") from None

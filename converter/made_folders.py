@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-#: What tells a folder from another made at its path since: its device and inode.
-_Identity = tuple[int, int]
+#: What tells an entry (a folder) from another made at its path since: its device and
+#: inode.
+Identity = tuple[int, int]
 #: How a folder made is held open.
 _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 #: How many of the folders a block made it holds open at most: the topmost, and those
@@ -32,10 +33,11 @@ _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW"
 HELD = 8
 
 
-def _identity(folder: Path) -> _Identity | None:
-    """The device and inode of ``folder`` itself (None: gone)."""
+def identity(path: Path) -> Identity | None:
+    """The device and inode of ``path`` itself (a link not followed); None where nothing
+    is."""
     try:
-        seen = os.lstat(folder)
+        seen = os.lstat(path)
     except OSError:
         return None
     return seen.st_dev, seen.st_ino
@@ -55,7 +57,7 @@ class _Made(list[Path]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.identities: dict[Path, _Identity] = {}
+        self.identities: dict[Path, Identity] = {}
         self.held: dict[Path, int] = {}
 
     def add(self, folder: Path) -> None:
@@ -94,7 +96,7 @@ class _Made(list[Path]):
     def still_ours(self) -> list[Path]:
         """Those of the folders that are still the ones this run made: held, or one
         held below them is, and their device and inode are still the same."""
-        now = {folder: _identity(folder) for folder in self}
+        now = {folder: identity(folder) for folder in self}
         same = [folder for folder in self if now[folder] == self.identities[folder]]
         held = [folder for folder in same if folder in self.held]
         return [folder for folder in same if folder in self.held

@@ -24,11 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Stamp, change_stamp
+from .made_folders import Identity
 from .marker import file_digest
 from .sources_kept import read_of
-
-#: A file's device and inode.
-_Identity = tuple[int, int]
 
 
 @dataclass
@@ -87,7 +85,7 @@ def _look(folder: Path, seen: dict[str, tuple[str, os.stat_result]], place: Path
                 seen[os.path.relpath(place / name, folder)] = digest, st
 
 
-def settle(folder: Path, linked: Mapping[str, _Identity | None]) -> None:
+def settle(folder: Path, linked: Mapping[str, Identity | None]) -> None:
     """Note, for each source :func:`look_before` saw in ``folder`` (just swapped in, the
     old folder removed), that the links alone changed it where they did: it is the very
     entry ``linked`` there (by path from ``folder``; one carried over is another), of

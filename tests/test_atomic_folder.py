@@ -1092,7 +1092,7 @@ def test_every_save_that_cannot_be_carried_over_is_named(
     tried: list[str] = []
 
     def refused(source: Path, target: Path, relative: str, linked: Any) -> list[str]:
-        identity = converter.atomic_folder._identity
+        identity = converter.made_folders.identity
         if Path(source).is_dir() or identity(target) != linked.get(relative) or \
                 identity(source) == identity(target):  # (what is not moved)
             return real(source, target, relative, linked)

@@ -154,7 +154,7 @@ def test_a_folder_let_go_then_made_again_by_another_run_is_left(
     import converter.made_folders
 
     chain = [tmp_path.joinpath(*["d"] * depth) for depth in range(1, HELD + 5)]
-    real = converter.made_folders._identity
+    real = converter.made_folders.identity
     with pytest.raises(OSError, match="disk full"), undone_on_failure():
         make_folders(chain[-1])
         was = {folder: real(folder) for folder in chain[2:5]}
@@ -162,7 +162,7 @@ def test_a_folder_let_go_then_made_again_by_another_run_is_left(
             folder.rmdir()
         for folder in chain[2:5]:  # (another run's, its file to go in the last)
             folder.mkdir()
-        monkeypatch.setattr(converter.made_folders, "_identity",
+        monkeypatch.setattr(converter.made_folders, "identity",
                             lambda folder: was.get(folder) or real(folder))
         raise OSError("disk full")
     assert chain[4].is_dir() and list(chain[4].iterdir()) == []
