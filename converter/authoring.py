@@ -18,7 +18,7 @@ from typing import Any
 
 from .coords import CoordsProblem, parse_coords
 from .diagnostics import Diagnostic, MuscleError
-from .meant import near
+from .meant import hint as meant_hint
 from .model import (
     LANGUAGE_CODE,
     Function,
@@ -221,8 +221,7 @@ class _Builder:
             self.keys_once(value, split_path(path))
         for key in value:
             if key not in _FUNCTION_KEYS:
-                meant = near(key, _FUNCTION_KEYS) if isinstance(key, str) else None
-                hint = f"; did you mean {meant}?" if meant else ""
+                hint = meant_hint(key, _FUNCTION_KEYS) if isinstance(key, str) else ""
                 self.fail_at((*split_path(path), key), "unknown-key",
                              f"unknown key {key!r} (a function has short and extended){hint}")
         short = self.localized(value.get("short"), f"{path}.short", required=True,

@@ -26,7 +26,7 @@ from .authoring import (
 )
 from .coords import SHOWN, CoordsProblem, check_number, is_plain_number
 from .diagnostics import KEPT_BYTE, Diagnostic, LineStarts, MuscleError, counted, kept_bytes_shown
-from .meant import near
+from .meant import hint as meant_hint
 from .model import (
     JSON_DECIMAL,
     ExactNumber,
@@ -395,8 +395,7 @@ def from_canonical(record: Any, *, path: str, field: str = "",
 def _unknown(key: str) -> str:
     """What a key that no canonical record has is: the one it may be a typo of
     (``Title``, ``origins``), else where data of one's own goes."""
-    meant = near(key, _KEYS)
-    hint = f"; did you mean {meant}?" if meant else ' (data of your own goes in "extra")'
+    hint = meant_hint(key, _KEYS, ' (data of your own goes in "extra")')
     return f"unknown key {key!r} in a canonical record{hint}"
 
 

@@ -242,8 +242,7 @@ def _unknown(config: Config, path: tuple[str, ...], names: Sequence[str]) -> Mus
         hint = (f": [{tool}] belongs in {PYPROJECT}; in {CONFIG_NAME} drop that header "
                 f"and write its keys at the top level ([{tool}.convert] as [convert])")
     else:
-        near = meant.near(path[-1], [n for n in names if n in COMMANDS] if table else names)
-        hint = f"; did you mean {near}?" if near else ""
+        hint = meant.hint(path[-1], [n for n in names if n in COMMANDS] if table else names)
     return _at(config, path, "config-unknown-key",
                f"unknown {'table' if table else 'key'} {path[-1]!r}{hint}")
 

@@ -23,3 +23,10 @@ def near(name: str, names: Sequence[str]) -> str | None:
     longer = [n for n in names if len(n) >= SHORTEST_SUGGESTED]
     found = difflib.get_close_matches(name, longer, n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def hint(name: str, names: Sequence[str], otherwise: str = "") -> str:
+    """``; did you mean title?`` where ``name`` may be a typo of one of ``names``
+    (:func:`near`), else ``otherwise``."""
+    meant = near(name, names)
+    return f"; did you mean {meant}?" if meant else otherwise
