@@ -19,7 +19,7 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
 from converter.plugin_output import may_update, writer_output
 from converter.registry import Format, get_format
-from tests.conftest import SAMPLES, cli_command, installed_folder
+from tests.conftest import SAMPLES, WAIT, cli_command, installed_folder
 
 #: ``halfway`` writes one title per line, ``halfway-records`` one record per muscle;
 #: each fails part-way as FAULT says.
@@ -234,7 +234,7 @@ def _cli(plugin: Path, cwd: Path, fault: str, *arguments: str
     ``fault`` says."""
     env = {**os.environ, "PYTHONPATH": f"{plugin}:{Path.cwd()}", "FAULT": fault}
     return subprocess.run([*cli_command(), *arguments], env=env, cwd=cwd,
-                          capture_output=True, text=True, check=False, timeout=120)
+                          capture_output=True, text=True, check=False, timeout=WAIT)
 
 
 def test_a_plugin_writer_failing_part_way_leaves_the_earlier_output(
@@ -768,7 +768,7 @@ def test_a_plugin_writing_a_descriptor_name_adds_to_what_the_shell_opened(
                     [*cli_command(), "convert", str(SAMPLES), "--to", "halfway", "-o",
                      name, "--no-cache"], env={**env, "FAULT": fault}, cwd=tmp_path,
                     stdout=fh, stderr=subprocess.PIPE, text=True, check=False,
-                    timeout=120)
+                    timeout=WAIT)
             assert result.returncode == (1 if fault else 0), result.stderr
             lines = log.read_text().splitlines()
             assert lines[0] == "precious" and len(lines) == 1 + added, result.stderr
