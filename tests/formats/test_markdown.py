@@ -276,6 +276,14 @@ def _the_yaml_error(src: Path, yaml: str, said: str) -> None:
     assert error.startswith(f"{src}:{said}") and error.endswith("[yaml-syntax]")
 
 
+def _the_advice_validates(src: Path, fixed: str) -> None:
+    """``validate`` of ``src`` holding ``fixed`` (the text an error's advice gives) as
+    its front matter passes."""
+    src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+
+
 @pytest.mark.parametrize("yaml, said, fixed", [
     ("title: 'Farmer's walk'\n", "2:16: error: title: the quote closes at column 15, so "
      "YAML cannot read the text after it (s walk'): to keep an apostrophe inside single "
@@ -299,9 +307,7 @@ def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
     advice gives validates."""
     src = tmp_path / "x.md"
     _the_yaml_error(src, yaml, said)
-    src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
-    assert result.exit_code == 0, result.stderr
+    _the_advice_validates(src, fixed)
 
 
 @pytest.mark.parametrize("yaml, said, fixed", [
@@ -319,9 +325,7 @@ def test_a_colon_in_a_plain_value_is_named_at_its_field_with_advice_that_works(
     the error named no field. The text the advice gives validates."""
     src = tmp_path / "x.md"
     _the_yaml_error(src, yaml, said)
-    src.write_text(f"---\n{fixed}---\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(src), "--no-cache", "-j", "1"])
-    assert result.exit_code == 0, result.stderr
+    _the_advice_validates(src, fixed)
 
 
 def test_a_bad_language_code_is_placed_at_its_key(tmp_path: Path) -> None:
