@@ -6,18 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from converter import yamlsafe
 from converter.yamlafter import closed_early
 from converter.yamlsafe import steps
-
-
-def libyaml_error(text: str) -> yaml.MarkedYAMLError:
-    """libyaml's error reading ``text``."""
-    with pytest.raises(yaml.MarkedYAMLError) as caught:
-        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return caught.value
+from tests.test_yamlline import libyaml_error
 
 
 def value_at(data: object, field: str) -> object:
