@@ -222,7 +222,6 @@ def test_a_folder_read_as_a_unit_and_its_marker_file_are_read_once(
         fmt: str, name: str, marker: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``pkg pkg/datapackage.json`` read the package twice: every muscle a duplicate."""
-    import converter
     converter.write(converter.read(SAMPLES), tmp_path / name, fmt)
     monkeypatch.chdir(tmp_path)
     for sources in ([name, f"{name}/{marker}"], [f"./{name}/{marker}", f"{name}/"]):
@@ -383,8 +382,6 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
         made: str, given: str, endings: str, tmp_path: Path) -> None:
     """A data package read --from sqlite was 'SQLite failed: disk I/O error'; a map
     folder --from json a raw '[Errno 21] Is a directory'."""
-    from converter.discovery import discover
-
     folder = tmp_path / "out"
     converter.write(converter.read(SAMPLES / "soleus.md"), folder, made)
     inputs, problems = discover([folder], given)
@@ -397,8 +394,6 @@ def test_a_folder_of_another_format_named_with_from_is_searched_for_its_files(
 def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
         tmp_path: Path) -> None:
     """A data package without its descriptor gave only 'holds no .md files'."""
-    from converter.discovery import discover
-
     converter.write(converter.read(SAMPLES / "soleus.md"), tmp_path / "pkg", "csv")
     (tmp_path / "pkg" / "datapackage.json").unlink()
     (tmp_path / "empty").mkdir()
@@ -412,8 +407,6 @@ def test_a_folder_with_no_markdown_names_the_files_another_format_reads(
 def test_the_hint_of_a_folder_of_one_other_file_names_it_in_the_singular(
         tmp_path: Path) -> None:
     """'it holds 1 json file, such as m.json: name them'."""
-    from converter.discovery import discover
-
     (tmp_path / "m.json").touch()
     _, problems = discover([tmp_path])
     assert [d.message for d in problems] == [
@@ -444,8 +437,6 @@ def test_the_hint_of_a_folder_counts_every_file_and_no_link_to_a_device(
         tmp_path: Path) -> None:
     """It looked at the first 1,000 entries in the file system's order (a count that
     changed from one file system to another) and counted a link to /dev/null."""
-    from converter.discovery import discover
-
     folder = tmp_path / "a"
     folder.mkdir()
     for i in range(1200):
