@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from converter import canonical
+from converter import canonical, meant
 from converter.atomic import atomic_file
 from converter.authoring import AT_KEY, Placer, Steps
 from converter.diagnostics import (
@@ -758,14 +758,16 @@ def _whole_place(path: Path, mark: int | None, named: tuple[str, str], key: bool
 
 def _top_level(data: dict, path: str) -> list[Diagnostic]:
     """Errors of the document's own keys, in order: a key not ``$schema`` or ``muscles``
-    (its data would be lost without a word, as a record's unknown key is not), and a
-    ``$schema`` that is not text, as the canonical schema says."""
+    (its data would be lost without a word, as a record's unknown key is not), saying
+    the one it may be a typo of (``muscle``: did you mean muscles?), and a ``$schema``
+    that is not text, as the canonical schema says."""
     problems = []
     for key, value in data.items():
         if key not in _DOCUMENT_KEYS:
+            hint = meant.hint(key, _DOCUMENT_KEYS, ' (it holds "$schema" and "muscles")')
             problems.append(Diagnostic(path, None, None, key, "unknown-key",
-                                       f"unknown key {key!r} in a JSON document of muscles "
-                                       '(it holds "$schema" and "muscles")'))
+                                       f"unknown key {key!r} in a JSON document of "
+                                       f"muscles{hint}"))
         elif key == "$schema" and not isinstance(value, str):
             problems.append(Diagnostic(path, None, None, key, "wrong-type",
                                        "must be text (the address of the schema)"))

@@ -531,6 +531,26 @@ def test_a_key_of_the_document_but_muscles_and_schema_is_an_error_at_its_line(
         converter.read(tmp_path / "m.json")
 
 
+@pytest.mark.parametrize("key, meant", [("muscle", "muscles"), ("Muscles", "muscles"),
+                                        ("$schem", "$schema"), ("schema", "$schema")])
+def test_a_mistyped_key_of_the_document_says_the_key_it_may_be(tmp_path: Path, key: str,
+                                                                meant: str) -> None:
+    """A record's mistyped key says the one it may be ("did you mean title?"); the
+    document's own did not ("muscle" beside "muscles"): it does now, read in one pass or
+    whole, by the same helper."""
+    import formats.json as json_format
+
+    text = f'{{"muscles": [{{"slug": "a", "title": "A"}}],\n "{key}": []}}\n'
+    slugs, problems = read_json(text, tmp_path)
+    assert slugs == ["a"]
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (2, 2, key, "unknown-key",
+         f"unknown key {key!r} in a JSON document of muscles; did you mean {meant}?")]
+    whole = _said(lambda report: json_format._read_whole(tmp_path / "m.json",
+                                                         ReadContext(report=report)))
+    assert whole == problems
+
+
 @pytest.mark.parametrize("value", ['{"slug": "b", "title": "B"}', "2"])
 def test_a_document_key_written_empty_is_unknown_not_a_record(tmp_path: Path,
                                                               value: str) -> None:
