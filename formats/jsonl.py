@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from converter import canonical
 from converter.atomic import atomic_file
@@ -131,7 +131,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         except BadJson as exc:
             span = lines.span(line)
             ctx.report(_bad_json(exc, line, number, path) if span is None
-                       else _spanned(line, number, span, path))
+                       else _spanned(span, number, path))
             continue
         where = _record_name(record, place)
         ctx.mark = number
@@ -147,13 +147,22 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
 #: lines: in lines, and in characters (with the record's first line).
 _AHEAD_LINES = 20_000
 _AHEAD_CHARS = 2 << 20
-#: How many characters :meth:`_Lines.span` parses in a file at most, beyond
+#: How many characters :meth:`_Lines.span` looks at in a file at most, beyond
 #: :data:`_AHEAD_CHARS`, for each byte of the lines read: the looks of a file of many
 #: lines that each open a bracket no line closes cost no more than reading it.
 _LOOKS_PER_BYTE = 8
-#: Parses JSON only to find where a value ends (numbers kept as text: no conversion).
-_SKIP = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
 _SPACE = re.compile(r"[ \t\n\r]*")
+#: A JSON text (one not closed: to its line's end), or a bracket: what
+#: :func:`_brackets` counts brackets among.
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
+
+
+class _Span(NamedTuple):
+    """A record that goes on over lines after its first (see :meth:`_Lines.span`)."""
+
+    taken: int  # (how many lines after its first it goes on over)
+    text: str  # (its lines, joined)
+    mistake: BadJson | None  # (json's, in ``text``: a record broken)
 
 
 class _Lines:
@@ -165,7 +174,7 @@ class _Lines:
         self._ahead: deque[bytes] = deque()
         self._number = 0
         self._read = 0  # (bytes of the lines given and taken)
-        self._parsed = 0  # (characters :meth:`span` parsed)
+        self._looked = 0  # (characters :meth:`span` looked at)
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         return self
@@ -176,41 +185,43 @@ class _Lines:
         self._read += len(raw)
         return self._number, raw
 
-    def span(self, line: str) -> int | None:
-        """How many lines after the current one (``line``, no JSON on its own: a value
-        it starts is not ended) the record starting on it goes on: the lines up to one
-        that ends the value it starts, with nothing after it, taken; None (nothing
-        taken) where there is none such within :data:`_AHEAD_LINES` and
-        :data:`_AHEAD_CHARS`, or the value is no JSON. The text is parsed each time it
-        has grown twice as long, not once a line."""
-        if len(line) > _AHEAD_CHARS or _end(line) != -1 or \
-                self._parsed > _AHEAD_CHARS + _LOOKS_PER_BYTE * self._read:
+    def span(self, line: str) -> _Span | None:
+        """The record that the current line (``line``, no JSON on its own) starts, an
+        object or list it leaves open, where it goes on over the lines after it up to
+        the one whose bracket closes it with nothing after that: those lines taken, and
+        json's mistake in them, if any (a comma left out: its brackets are counted as
+        written). None (nothing taken) where no line closes it within
+        :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS`, or one closes it with more after.
+        """
+        start = _space(line)
+        if line[start:start + 1] not in ("{", "[") or len(line) > _AHEAD_CHARS or \
+                self._looked > _AHEAD_CHARS + _LOOKS_PER_BYTE * self._read:
             return None
-        pieces, ends, end = [line], [len(line)], -1
-        parsed = len(line)  # (the length of the text last parsed)
-        while end == -1:
+        depth, end = _brackets(line, 0, start)
+        pieces, size = [line], len(line)
+        while end < 0:
             piece = _decoded(self._line_ahead(len(pieces) - 1))
-            bounded = piece is None or len(pieces) > _AHEAD_LINES or \
-                ends[-1] + len(piece) > _AHEAD_CHARS
-            if piece is not None and not bounded:
-                pieces.append(piece)
-                ends.append(ends[-1] + len(piece))
-                if ends[-1] < 2 * parsed:
-                    continue
-            if ends[-1] > parsed:
-                parsed = ends[-1]
-                self._parsed += parsed
-                end = _end("".join(pieces))
-            if bounded:
+            if piece is None or len(pieces) > _AHEAD_LINES or \
+                    size + len(piece) > _AHEAD_CHARS:
                 break
-        taken = bisect_left(ends, end)  # (the line the value ends on)
-        if end < 0 or taken == 0 or _space(pieces[taken], end - ends[taken - 1]) \
-                < len(pieces[taken]):
+            pieces.append(piece)
+            size += len(piece)
+            depth, end = _brackets(piece, depth)
+        self._looked += size
+        if end < 0 or len(pieces) == 1 or _space(pieces[-1], end) < len(pieces[-1]):
             return None
+        text = "".join(pieces)
+        try:
+            canonical.loads(text)
+        except BadJson as exc:
+            mistake: BadJson | None = exc
+        else:
+            mistake = None
+        taken = len(pieces) - 1
         for _ in range(taken):
             self._read += len(self._ahead.popleft())
         self._number += taken
-        return taken
+        return _Span(taken, text, mistake)
 
     def _line_ahead(self, at: int) -> bytes | None:
         """The line ``at`` (from 0) after the current one, read ahead; None past the end."""
@@ -231,15 +242,19 @@ def _decoded(raw: bytes | None) -> str | None:
         return None
 
 
-def _end(text: str) -> int:
-    """Where the JSON value that ``text`` starts with (white space before it) ends; -1
-    where ``text`` ends before it does, -2 where it is no JSON (or nested too deeply)."""
-    try:
-        return _SKIP.raw_decode(text, _space(text))[1]
-    except json.JSONDecodeError as exc:
-        return -1 if exc.pos >= len(text.rstrip(" \t\n\r")) else -2
-    except (ValueError, RecursionError):
-        return -2
+def _brackets(text: str, depth: int, at: int = 0) -> tuple[int, int]:
+    """How deep in brackets the end of ``text`` from ``at`` is, ``depth`` deep before
+    it (brackets in texts not counted), and where the bracket that closes the first
+    ends (-1: none does): where a record ends as it is written, JSON or not."""
+    for token in _TOKEN.finditer(text, at):
+        bracket = text[token.start()]
+        if bracket in "[{":
+            depth += 1
+        elif bracket in "]}":
+            depth -= 1
+            if depth <= 0:
+                return 0, token.end()
+    return depth, -1
 
 
 def _space(text: str, at: int = 0) -> int:
@@ -248,14 +263,23 @@ def _space(text: str, at: int = 0) -> int:
     return found.end() if found else at
 
 
-def _spanned(line: str, number: int, taken: int, path: Path) -> Diagnostic:
-    """The ``bad-json`` error of a record that starts on the line ``number`` (its text
-    ``line``) and goes on over the ``taken`` lines after it."""
-    column = _space(line) + 1
-    return Diagnostic(str(path), number, column, "", "bad-json",
-                      f"is not valid JSON Lines: the record starting here spans lines "
-                      f"{number}-{number + taken}, and each record must be on one line "
-                      "(as jq -c writes it)")
+def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a record that starts on the line ``number`` and goes
+    on over lines (``span``): at its first line, or at json's mistake in it."""
+    start = _space(span.text)
+    lines = f"{number}-{number + span.taken}"
+    what = "record" if span.text[start] == "{" else "list"
+    if span.mistake is None:
+        return Diagnostic(str(path), number, start + 1, "", "bad-json",
+                          f"is not valid JSON Lines: the {what} starting here spans lines "
+                          f"{lines}, and each record must be on one line (as jq -c "
+                          "writes it)")
+    line, column = (span.mistake.line, span.mistake.column) if span.mistake.line \
+        else (1, start + 1)
+    return Diagnostic(str(path), number + line - 1, column, "", "bad-json",
+                      f"is not valid JSON: {span.mistake}, in a {what} that looks "
+                      f"pretty-printed (it spans lines {lines}); each record must be on "
+                      "one line (as jq -c writes it)")
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:

@@ -649,21 +649,43 @@ def test_a_record_over_lines_is_looked_for_only_so_far(tmp_path: Path, monkeypat
 def test_looking_for_records_over_lines_costs_no_more_than_reading_the_file(
         tmp_path: Path, monkeypatch) -> None:
     """Lines that each open a bracket that no line closes before a mistake would each
-    be read ahead to that mistake (quadratic): what is parsed so is bounded by the
+    be read ahead to that mistake (quadratic): what is looked at so is bounded by the
     file's size (a fixed part aside); the lines are all said, one each."""
     import formats.jsonl as jsonl
 
-    parsed: list[int] = []
+    looked: list[int] = []
 
-    def counted(text: str) -> int:
-        parsed.append(len(text))
-        return end(text)
+    def counted(text: str, depth: int, at: int = 0) -> tuple[int, int]:
+        looked.append(len(text) - at)
+        return brackets(text, depth, at)
 
-    end = jsonl._end
-    monkeypatch.setattr(jsonl, "_end", counted)
+    brackets = jsonl._brackets
+    monkeypatch.setattr(jsonl, "_brackets", counted)
     monkeypatch.setattr(jsonl, "_AHEAD_CHARS", 1000)
     text = "[\n" * 300 + "1,\n" * 3000 + "x\n" + '{"slug": "a", "title": "A"}\n'
     slugs, problems = read_jsonl(text, tmp_path)
     assert slugs == ["a"]
     assert len(problems) == 3301
-    assert sum(parsed) <= 1000 + jsonl._LOOKS_PER_BYTE * len(text) + 4 * 1000
+    assert sum(looked) <= 1000 + jsonl._LOOKS_PER_BYTE * len(text) + 4 * 1000
+
+
+@pytest.mark.parametrize("indent", [1, "\t"])
+def test_a_broken_record_written_over_lines_is_one_error_at_its_mistake(
+        tmp_path: Path, indent: int | str) -> None:
+    """A pretty-printed record with a comma left out was an error on each of its lines,
+    and a list or object inside it that its lines end was called "the record starting
+    here" (lines 8-21 of a record of 31): it is one error, json's, at the mistake's line
+    and column, saying the record it is in looks pretty-printed and which lines it
+    spans; the lines after it are read."""
+    pretty = json.dumps(RECORD, indent=indent).replace('"B",', '"B"')
+    count = pretty.count("\n") + 1
+    lines = pretty.split("\n")
+    slugs, problems = read_jsonl(f'{pretty}\n{{"slug": "a", "title": "A"}}\n', tmp_path)
+    assert slugs == ["a"]
+    assert problems == [(4, lines[3].index('"origin"') + 1,
+                         "is not valid JSON: Expecting ',' delimiter, in a record that looks "
+                         f"pretty-printed (it spans lines 1-{count}); each record must be "
+                         "on one line (as jq -c writes it)")]
+    listed = '[\n{"slug": "a", "title": "A"}\n]\n'
+    assert read_jsonl(listed, tmp_path)[1] == [
+        (1, 1, spans(1, 3).replace("the record", "the list"))]
