@@ -121,7 +121,12 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                 ctx.report(exc.diagnostics[0])
                 return
             place += 1
-            _check_undecoded(raw, number, place, path, ctx)
+            kept = decode_utf8(raw, str(path), number, keep=True)
+            span = lines.span(kept)
+            if span is None:
+                _check_undecoded(raw, number, place, path, ctx)
+            else:
+                _report_span(span, raw, number, path, ctx)
             continue
         if not line.strip():
             continue
@@ -130,8 +135,10 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             record = canonical.loads(line)
         except BadJson as exc:
             span = lines.span(line)
-            ctx.report(_bad_json(exc, line, number, path) if span is None
-                       else _spanned(span, number, path))
+            if span is None:
+                ctx.report(_bad_json(exc, line, number, path))
+            else:
+                _report_span(span, raw, number, path, ctx)
             continue
         where = _record_name(record, place)
         ctx.mark = number
@@ -234,12 +241,9 @@ class _Lines:
 
 
 def _decoded(raw: bytes | None) -> str | None:
-    """The text of a line read ahead; None for none, or one that is not UTF-8 (said
-    when it is read)."""
-    try:
-        return None if raw is None else raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    """The text of a line read ahead (None for none), each byte that is not UTF-8 kept
+    as :data:`~converter.diagnostics.KEPT_BYTE` (said where it is read)."""
+    return None if raw is None else raw.decode("utf-8", "surrogateescape")
 
 
 def _brackets(text: str, depth: int, at: int = 0) -> tuple[int, int]:
@@ -263,12 +267,28 @@ def _space(text: str, at: int = 0) -> int:
     return found.end() if found else at
 
 
+def _report_span(span: _Span, raw: bytes, number: int, path: Path,
+                 ctx: ReadContext) -> None:
+    """Say the ``bad-json`` error of a record that starts on the line ``number`` (its
+    bytes ``raw``) and goes on over lines (``span``), and a ``not-utf8`` error at the
+    first byte that is not UTF-8 of each of its lines that holds one."""
+    ctx.report(_spanned(span, number, path))
+    for at, line in enumerate(span.text.splitlines(keepends=True)):
+        if KEPT_BYTE.search(line):
+            bytes_of = raw if at == 0 else line.encode("utf-8", "surrogateescape")
+            ctx.report(KeptLine(line, bytes_of, str(path), number + at).at())
+
+
 def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
     """The ``bad-json`` error of a record that starts on the line ``number`` and goes
-    on over lines (``span``): at its first line, or at json's mistake in it."""
+    on over lines (``span``): at its first line, or at json's mistake in it (not at a
+    byte that is not UTF-8: that byte's error says it)."""
     start = _space(span.text)
     lines = f"{number}-{number + span.taken}"
     what = "record" if span.text[start] == "{" else "list"
+    if span.mistake is not None and span.mistake.line and KEPT_BYTE.match(
+            span.text.split("\n")[span.mistake.line - 1], span.mistake.column - 1):
+        span = span._replace(mistake=None)
     if span.mistake is None:
         return Diagnostic(str(path), number, start + 1, "", "bad-json",
                           f"is not valid JSON Lines: the {what} starting here spans lines "

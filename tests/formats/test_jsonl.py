@@ -689,3 +689,35 @@ def test_a_broken_record_written_over_lines_is_one_error_at_its_mistake(
     listed = '[\n{"slug": "a", "title": "A"}\n]\n'
     assert read_jsonl(listed, tmp_path)[1] == [
         (1, 1, spans(1, 3).replace("the record", "the list"))]
+
+
+def test_a_record_written_over_lines_with_a_byte_not_utf8_is_one_error_and_the_bytes(
+        tmp_path: Path) -> None:
+    """A pretty-printed record holding a byte that is not UTF-8 was an error on each of
+    its lines (its end was not looked for past such a byte): it is one error naming the
+    lines it spans, as any such record, and a not-utf8 error at the first such byte of
+    each line that holds one (its column counted in bytes), its first line too; the
+    lines after it are read."""
+    pretty = json.dumps(RECORD, indent=1).encode()
+    count = pretty.count(b"\n") + 1
+    first = pretty.replace(b'"Hofte"', b'"H\xf8fte"')
+    second = pretty.replace(b"{", b'{"x\xff": 1,', 1).replace(b'"B"', b'"B\xe6\xe6"')
+    lines = [*first.split(b"\n"), b'{"slug": "a", "title": "A"}', *second.split(b"\n")]
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a"]
+
+    def byte(number: int, value: bytes) -> tuple[int, int, str]:
+        cp1252 = {b"\xf8": "ø", b"\xe6": "æ"}
+        hint = (f", which is {cp1252[value]} in Windows-1252: save the file as UTF-8"
+                if value in cp1252 else "")
+        return (number, lines[number - 1].index(value) + 1,
+                f"is not UTF-8 (byte 0x{value.hex()}{hint})")
+
+    after = count + 2
+    assert [(d.line, d.column, d.message) for d in problems] == [
+        (1, 1, spans(1, count)), byte(5, b"\xf8"),
+        (after, 1, spans(after, after + count - 1)), byte(after, b"\xff"),
+        byte(after + 2, b"\xe6")]
