@@ -111,6 +111,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
     their problems said as each line is read."""
     place = -1  # (the record's among the file's records, from 0)
     lines = _Lines(fh)
+    comma = _Comma(path, ctx)
     for number, raw in lines:
         ahead = _unit_rest(fh, raw) if number == 1 else b""
         try:
@@ -127,6 +128,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                 _check_undecoded(raw, number, place, path, ctx)
             else:
                 _report_span(span, raw, number, path, ctx)
+                comma.said(number + span.taken, span.comma)
             continue
         if not line.strip():
             continue
@@ -134,12 +136,17 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         try:
             record = canonical.loads(line)
         except BadJson as exc:
-            span = lines.span(line)
-            if span is None:
-                ctx.report(_bad_json(exc, line, number, path))
-            else:
-                _report_span(span, raw, number, path, ctx)
-            continue
+            unended = _without_comma(line)
+            if unended is None:
+                span = lines.span(line)
+                if span is None:
+                    ctx.report(_bad_json(exc, line, number, path))
+                else:
+                    _report_span(span, raw, number, path, ctx)
+                    comma.said(number + span.taken, span.comma)
+                continue
+            record, line = unended
+            comma.said(number, len(line) + 1)
         where = _record_name(record, place)
         ctx.mark = number
         try:
@@ -170,6 +177,7 @@ class _Span(NamedTuple):
     taken: int  # (how many lines after its first it goes on over)
     text: str  # (its lines, joined)
     mistake: BadJson | None  # (json's, in ``text``: a record broken)
+    comma: int  # (the column of a comma after it in its last line; 0: none)
 
 
 class _Lines:
@@ -195,7 +203,8 @@ class _Lines:
     def span(self, line: str) -> _Span | None:
         """The record that the current line (``line``, no JSON on its own) starts, an
         object or list it leaves open, where it goes on over the lines after it up to
-        the one whose bracket closes it with nothing after that: those lines taken, and
+        the one whose bracket closes it with nothing after that (but a comma, said by
+        :class:`_Comma`): those lines taken, and
         json's mistake in them, if any (a comma left out: its brackets are counted as
         written). None (nothing taken) where no line closes it within
         :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS`, or one closes it with more after.
@@ -215,11 +224,15 @@ class _Lines:
             size += len(piece)
             depth, end = _brackets(piece, depth)
         self._looked += size
-        if end < 0 or len(pieces) == 1 or _space(pieces[-1], end) < len(pieces[-1]):
+        if end < 0 or len(pieces) == 1:
+            return None
+        after = _space(pieces[-1], end)
+        comma = after + 1 if pieces[-1][after:after + 1] == "," else 0
+        if _space(pieces[-1], after + (comma > 0)) < len(pieces[-1]):
             return None
         text = "".join(pieces)
         try:
-            canonical.loads(text)
+            canonical.loads(text[:size - len(pieces[-1]) + end])
         except BadJson as exc:
             mistake: BadJson | None = exc
         else:
@@ -228,7 +241,7 @@ class _Lines:
         for _ in range(taken):
             self._read += len(self._ahead.popleft())
         self._number += taken
-        return _Span(taken, text, mistake)
+        return _Span(taken, text, mistake, comma)
 
     def _line_ahead(self, at: int) -> bytes | None:
         """The line ``at`` (from 0) after the current one, read ahead; None past the end."""
@@ -300,6 +313,38 @@ def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
                       f"is not valid JSON: {span.mistake}, in a {what} that looks "
                       f"pretty-printed (it spans lines {lines}); each record must be on "
                       "one line (as jq -c writes it)")
+
+
+def _without_comma(line: str) -> tuple[dict, str] | None:
+    """The record of ``line``, a JSON object with a comma after it (records pasted from
+    a JSON list), and ``line`` cut before that comma; None for a line that is no such."""
+    text = line.rstrip(" \t\n\r")
+    if not text.endswith(","):
+        return None
+    try:
+        record = canonical.loads(text[:-1])
+    except BadJson:
+        return None
+    return (record, text[:-1]) if isinstance(record, dict) else None
+
+
+class _Comma:
+    """The one ``bad-json`` error of a file whose records end with a comma (pasted from
+    a JSON list, ``{...},``): at the first such comma. The records are read without
+    it: each is whole JSON, and the comma holds nothing, so nothing is guessed."""
+
+    def __init__(self, path: Path, ctx: ReadContext) -> None:
+        self._path, self._ctx, self._said = path, ctx, False
+
+    def said(self, line: int, column: int) -> None:
+        """Say the error at the comma at ``line`` and ``column`` (0: none), the first."""
+        if column and not self._said:
+            self._said = True
+            self._ctx.report(Diagnostic(
+                str(self._path), line, column, "", "bad-json",
+                "is not valid JSON Lines: records must not end with a comma, as this one "
+                "does (said once for the file, at the first; they are read as if they "
+                "had none)"))
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:
@@ -462,9 +507,11 @@ class _SlugLines:
 
 
 def _slug_of(raw: bytes) -> str | None:
-    """The slug of the JSON object on the line ``raw``; None when it has none."""
+    """The slug of the JSON object on the line ``raw`` (a comma after it, as read: see
+    :class:`_Comma`); None when it has none."""
+    text = raw.rstrip(b" \t\n\r")
     try:
-        slug = json.loads(raw).get("slug")
+        slug = json.loads(text[:-1] if text.endswith(b",") else text).get("slug")
     except (ValueError, AttributeError, RecursionError):  # (no JSON object)
         return None
     return slug if isinstance(slug, str) else None

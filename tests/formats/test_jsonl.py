@@ -721,3 +721,32 @@ def test_a_record_written_over_lines_with_a_byte_not_utf8_is_one_error_and_the_b
         (1, 1, spans(1, count)), byte(5, b"\xf8"),
         (after, 1, spans(after, after + count - 1)), byte(after, b"\xff"),
         byte(after + 2, b"\xe6")]
+
+
+COMMA = ("is not valid JSON Lines: records must not end with a comma, as this one does "
+         "(said once for the file, at the first; they are read as if they had none)")
+
+
+def test_records_pasted_with_a_comma_after_each_are_read_and_said_once(
+        tmp_path: Path) -> None:
+    """Records pasted from a JSON list, a comma after each, were each an "Extra data"
+    error and none was read: the file is one error, at its first such comma, and the
+    records are read as if they had none (each is whole JSON; the comma holds nothing);
+    a lint of one is placed in its line. A comma after what is no object is the error
+    of its line, as before; one after a record written over lines is said too."""
+    lines = ['{"slug": "a", "title": "A"}', '{"slug": "c", "title": "C", "latin": " "}, ',
+             "5,", '{"slug": "d", "title": "D"}']
+    text = "\n".join([lines[0] + ",", *lines[1:], ""])
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["a", "c", "d"]
+    assert problems == [(1, len(lines[0]) + 1, COMMA),
+                        (3, 2, "is not valid JSON: Extra data")]
+    found = validate_sources([tmp_path / "m.jsonl"]).diagnostics
+    assert [(d.line, d.column, d.code) for d in found] == [
+        (1, len(lines[0]) + 1, "bad-json"), (2, lines[1].index('" "') + 1, "empty-text"),
+        (3, 2, "bad-json")]
+    pretty = json.dumps(RECORD, indent=1)
+    count = pretty.count("\n") + 1
+    slugs, problems = read_jsonl(f"{pretty},\n{lines[0]},\n", tmp_path)
+    assert slugs == ["a"]
+    assert problems == [(1, 1, spans(1, count)), (count, 2, COMMA)]
