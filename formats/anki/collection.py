@@ -7,11 +7,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from converter.diagnostics import Diagnostic, MuscleError, error
+from converter.coords import SHOWN
+from converter.diagnostics import Diagnostic, MuscleError, error, kept_bytes_shown
 from converter.registry import ReadContext
 from converter.safety import BadJson, load_json
 
 from .apkg import _NEWER, _collection, _opened
+from .fields import _typed_text
 from .notetype import FIELD_NAMES, NOTETYPE_NAME, stable_id
 
 #: A note type's id -> (its name, its field names in order).
@@ -61,14 +63,15 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
     field names, ours for those renamed in Anki, and its fields' HTML, or what they are
     when they are no text: :func:`_note_values`). A field renamed
     is a warning naming it; a field read that cannot be found (moved and renamed, or
-    deleted) is a warning too: what it held is not read."""
+    deleted) is a warning too: what it held is not read. A note whose note type the
+    collection does not have is a ``bad-note`` error (:func:`_report_typeless`)."""
     try:
         conn = _opened(collection)
         try:
             types = _note_types(conn)
             # (as bytes: a note's text that is not UTF-8 is its own error, not the deck's)
-            rows = conn.execute("SELECT mid, typeof(flds), CAST(flds AS BLOB) FROM notes "
-                                "ORDER BY id").fetchall()
+            rows = conn.execute("SELECT id, mid, typeof(flds), CAST(flds AS BLOB) "
+                                "FROM notes ORDER BY id").fetchall()
         finally:
             conn.close()
     except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
@@ -91,12 +94,30 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
-    used = {mid for mid, _, _ in rows}
+    used = {mid for _, mid, _, _ in rows}
     for mid, (name, fields, read) in sorted(ours.items()):
         if mid in used:
             _report_fields(str(path), name, fields, read, ctx)
-    return [_note(ours, mid, kind, flds) for mid, kind, flds in rows
+    _report_typeless(str(path), [row for row in rows if isinstance(row[1], int)
+                                 and row[1] not in types], ctx)
+    return [_note(ours, mid, kind, flds) for _, mid, kind, flds in rows
             if mid in ours or not isinstance(mid, int)]
+
+
+def _report_typeless(path: str, rows: list[tuple[Any, ...]], ctx: ReadContext) -> None:
+    """A ``bad-note`` error for each note of ``rows`` (id, note type id, fields' type
+    and fields), whose note type id names no note type of the collection: a damaged
+    collection (Anki's Check Database gives such notes a new note type, their field
+    names lost). Named by its id (``nid:`` in Anki's browser) and its first field."""
+    for nid, mid, kind, flds in rows:
+        values = _note_values(kind, flds)
+        first = "" if isinstance(values, str) else _typed_text(kept_bytes_shown(values[0]))
+        shown = first if len(first) <= SHOWN else f"{first[:SHOWN]}..."
+        ctx.report(Diagnostic(path, None, None, f"notes[id {nid}]", "bad-note",
+                              f"has note type id {mid} (notes.mid), which is no note type "
+                              "of the collection, so damaged (Anki's Tools > Check "
+                              "Database gives such a note a new note type); its first "
+                              f"field is {shown!r}; the note is left out"))
 
 
 #: What a note's fields (``notes.flds``) that are not text are, by SQLite's type.

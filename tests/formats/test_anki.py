@@ -1658,6 +1658,25 @@ def test_a_note_stored_as_binary_data_is_a_bad_note(column: str, message: str,
                                                                   message)]
 
 
+def test_a_note_of_a_note_type_the_collection_lacks_is_a_bad_note(tmp_path: Path) -> None:
+    """A note whose notes.mid names no note type of the collection (a damaged one) was
+    left out without a word, and the run succeeded: it is a bad-note error naming the
+    note by its id and first field, and the note type id; the other notes are read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A" * 70), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    (nid,) = _stored(out, f"SELECT id FROM notes WHERE guid = '{note_guid('a')}'")[0]
+    _edit_collection(out, edited, "UPDATE notes SET mid = 42 WHERE guid = ?", note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.path, d.field, d.code, d.severity, d.message) for d in problems] == [
+        (str(edited), f"notes[id {nid}]", "bad-note", "error",
+         "has note type id 42 (notes.mid), which is no note type of the collection, so "
+         "damaged (Anki's Tools > Check Database gives such a note a new note type); its "
+         f"first field is {'A' * 60 + '...'!r}; the note is left out")]
+    result = CliRunner().invoke(cli, ["validate", str(edited), "--no-cache"])
+    assert result.exit_code == 1 and "[bad-note]" in result.output, result.output
+
+
 def test_a_notes_valid_fields_are_linted_beside_its_errors(tmp_path: Path,
                                                           collection: object) -> None:
     """A note whose Name was emptied in Anki said only that; a Latin name that shows
