@@ -4,11 +4,19 @@ renamed in Anki found by its place)."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from converter.coords import SHOWN
-from converter.diagnostics import Diagnostic, MuscleError, error, kept_bytes_shown
+from converter.diagnostics import (
+    Diagnostic,
+    MuscleError,
+    agreeing,
+    counted,
+    error,
+    kept_bytes_shown,
+)
 from converter.registry import ReadContext
 from converter.safety import BadJson, load_json
 
@@ -64,7 +72,8 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
     when they are no text: :func:`_note_values`). A field renamed
     is a warning naming it; a field read that cannot be found (moved and renamed, or
     deleted) is a warning too: what it held is not read. A note whose note type the
-    collection does not have is a ``bad-note`` error (:func:`_report_typeless`)."""
+    collection does not have is a ``bad-note`` error (:func:`_report_typeless`); those
+    of other note types are counted in a warning (:func:`_report_others`)."""
     try:
         conn = _opened(collection)
         try:
@@ -100,8 +109,30 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
             _report_fields(str(path), name, fields, read, ctx)
     _report_typeless(str(path), [row for row in rows if isinstance(row[1], int)
                                  and row[1] not in types], ctx)
+    _report_others(str(path), Counter(types[mid][0] for _, mid, _, _ in rows if isinstance(
+        mid, int) and mid in types and mid not in ours), ctx)
     return [_note(ours, mid, kind, flds) for _, mid, kind, flds in rows
             if mid in ours or not isinstance(mid, int)]
+
+
+#: How many note types the warning of notes of other note types names.
+_TYPES_NAMED = 10
+
+
+def _report_others(path: str, others: Counter[str], ctx: ReadContext) -> None:
+    """One ``other-note-types`` warning counting the notes that are ignored as of other
+    note types than the muscle ones, ``others`` (note type name -> notes), by note
+    type, most first (up to :data:`_TYPES_NAMED` of them)."""
+    if not others:
+        return
+    ranked = sorted(others.items(), key=lambda item: (-item[1], item[0]))
+    named = [f"{name!r} ({count})" for name, count in ranked[:_TYPES_NAMED]]
+    if len(ranked) > _TYPES_NAMED:
+        named.append(f"and {counted(len(ranked) - _TYPES_NAMED, 'other note types')}")
+    ctx.report(Diagnostic(path, None, None, "", "other-note-types",
+                          f"{counted(others.total(), 'notes')} of "
+                          f"{agreeing(len(others), 'another note type', 'other note types')}"
+                          f" ignored (not muscle notes): {', '.join(named)}", "warning"))
 
 
 def _report_typeless(path: str, rows: list[tuple[Any, ...]], ctx: ReadContext) -> None:

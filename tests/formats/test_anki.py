@@ -1677,6 +1677,49 @@ def test_a_note_of_a_note_type_the_collection_lacks_is_a_bad_note(tmp_path: Path
     assert result.exit_code == 1 and "[bad-note]" in result.output, result.output
 
 
+def _with_other_notes(out: Path, edited: Path, counts: dict[str, int]) -> None:
+    """Copy the deck ``out`` to ``edited`` with a note type (fields Front and Back) of
+    each name of ``counts`` added, and that many notes of it."""
+    with zipfile.ZipFile(out) as deck, contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.deserialize(deck.read("collection.anki2"))
+        (models,) = conn.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models)
+    notes: list[object] = []
+    for mid, (name, count) in enumerate(counts.items(), 1):
+        models[str(mid)] = {"name": name, "flds": [{"name": "Front", "ord": 0},
+                                                   {"name": "Back", "ord": 1}]}
+        for _ in range(count):
+            notes += [len(notes) // 4 + 1, f"other-{len(notes)}", mid, "hund\x1fdog"]
+    typed = edited.with_suffix(".types.apkg")
+    _edit_collection(out, typed, "UPDATE col SET models = ?", json.dumps(models))
+    _edit_collection(typed, edited, "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, "
+                     "sfld, csum, flags, data) VALUES " + ", ".join(
+                         ["(?, ?, ?, 0, 0, '', ?, '', 0, 0, '')"] * (len(notes) // 4)), *notes)
+
+
+@pytest.mark.parametrize(("counts", "said"), [
+    ({"Cloze": 1, "Basic": 2}, "3 notes of other note types ignored (not muscle notes): "
+                               "'Basic' (2), 'Cloze' (1)"),
+    ({"Basic": 1}, "1 note of another note type ignored (not muscle notes): 'Basic' (1)"),
+    ({f"Type {n:02}": 1 for n in range(12)},
+     "12 notes of other note types ignored (not muscle notes): " + ", ".join(
+         f"'Type {n:02}' (1)" for n in range(10)) + ", and 2 other note types")],
+    ids=["two note types", "one note", "twelve note types"])
+def test_notes_of_other_note_types_are_counted_in_one_warning(
+        counts: dict[str, int], said: str, tmp_path: Path) -> None:
+    """Notes of other note types than the muscle ones (a deck of words beside the
+    muscles) were ignored without a word: one warning per deck counts them by note
+    type; the muscle notes are read."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    _with_other_notes(out, edited, counts)
+    assert len(_stored(edited, "SELECT id FROM notes")) == 2 + sum(counts.values())
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["a", "b"]
+    assert [(d.path, d.field, d.code, d.severity, d.message) for d in problems] == [
+        (str(edited), "", "other-note-types", "warning", said)]
+
+
 def test_a_notes_valid_fields_are_linted_beside_its_errors(tmp_path: Path,
                                                           collection: object) -> None:
     """A note whose Name was emptied in Anki said only that; a Latin name that shows
