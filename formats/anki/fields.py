@@ -41,10 +41,38 @@ def _lines(value: str) -> str:
     return _TAG.sub("", lines)
 
 
+#: A character reference, as :func:`html.unescape` finds one: ``&#65;``, ``&#x41;``,
+#: ``&amp;`` (its ``;`` may be left out).
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+#: The most digits of a code point (U+10FFFF, decimal 1114111): a number written with
+#: more, its leading zeros left out, names no character.
+_MOST_DIGITS = 7
+
+
+def _unescape(text: str) -> str:
+    """``text`` (field HTML's text) with its character references read, as
+    :func:`html.unescape` and a browser read them. A number of any length is read: its
+    leading zeros are none of its size, and one past the last code point is U+FFFD
+    (``html.unescape`` raised ValueError on over 4300 decimal digits)."""
+    return _REFERENCE.sub(_referenced, text) if "&" in text else text
+
+
+def _referenced(found: re.Match[str]) -> str:
+    """The text of the character reference ``found`` (see :func:`_unescape`)."""
+    name = found[1]
+    if not name.startswith("#"):
+        return html.unescape(found[0])
+    hexadecimal = name[1] in "xX"
+    digits = name[2 if hexadecimal else 1:].rstrip(";").lstrip("0") or "0"
+    if len(digits) > _MOST_DIGITS:
+        return "\ufffd"
+    return html.unescape(f"&#{int(digits, 16 if hexadecimal else 10)};")
+
+
 def _untext(value: str) -> str:
     """Field HTML -> plain text, exactly (the inverse of :func:`_text`, forgiving of
     edits: see :func:`_lines`)."""
-    return html.unescape(_lines(value))
+    return _unescape(_lines(value))
 
 
 _NBSP = "&nbsp;"
@@ -69,7 +97,7 @@ def _typed_text(value: str) -> str:
     leaves at the end of a line (a ``<br>``, a space or ``&nbsp;``): a field holding
     only those is empty, as in Anki."""
     text = _lines(value)
-    return html.unescape(text[:_blank_end(text)])
+    return _unescape(text[:_blank_end(text)])
 
 
 def _localized(text: LocalizedText, lang: str, prefer: str) -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 
@@ -21,7 +20,7 @@ from converter.registry import ReadContext
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 from .collection import _READ_FIELDS
-from .fields import _blank_end, _lines, _typed_text, _untext
+from .fields import _blank_end, _lines, _typed_text, _unescape, _untext
 
 #: A tag of a list's structure (its name kept): a list's or an item's start or end.
 _STRUCTURE = re.compile(r"<(/?(?:ul|ol|li))\b[^>]*>", re.IGNORECASE)
@@ -51,7 +50,7 @@ def _exercise_list(value: str) -> list[str]:
         if i and parts[i - 1].lower() == "li":  # an item's own text
             exercises.append(_typed_text(parts[i]))
         else:
-            exercises += [html.unescape(line[:_blank_end(line)])
+            exercises += [_unescape(line[:_blank_end(line)])
                           for line in _lines(parts[i]).split("\n")]
     return [exercise for exercise in exercises if exercise.strip()]
 

@@ -1609,6 +1609,31 @@ def test_a_note_text_that_is_not_utf8_loses_that_note_alone(field: str, label: s
         (f"{label}.{field}", "not-utf8", "is not UTF-8 (byte 0xff)")]
 
 
+def _with_name(out: Path, edited: Path, slug: str, name: str) -> None:
+    """Copy the deck ``out`` to ``edited`` with the Name field of the note of ``slug``
+    holding the HTML ``name``."""
+    (flds,) = _stored(out, f"SELECT flds FROM notes WHERE guid = '{note_guid(slug)}'")[0]
+    values = flds.split("\x1f")
+    values[anki_format.FIELD_NAMES.index("Name")] = name
+    _edit_collection(out, edited, "UPDATE notes SET flds = ? WHERE guid = ?",
+                     "\x1f".join(values), note_guid(slug))
+
+
+@pytest.mark.parametrize(("reference", "read"), [
+    ("&#" + "9" * 5000 + ";", "\ufffd"), ("&#" + "0" * 5000 + "65;", "A")],
+    ids=["past the last character", "leading zeros"])
+def test_a_character_reference_of_many_digits_is_read(reference: str, read: str,
+                                                      tmp_path: Path) -> None:
+    """A decimal character reference of over 4300 digits in a note's field ended the
+    run in a traceback (ValueError from html.unescape: "Exceeds the limit (4300 digits)
+    for integer string conversion"): it is read as a browser (Anki) shows it, one past
+    the last character as U+FFFD, one of leading zeros as the character it names."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    _with_name(out, edited, "a", f"x{reference}y")
+    assert _read(edited) == ([_muscle("a", f"x{read}y"), _muscle("b", "B")], [])
+
+
 def test_a_collection_without_its_row_says_so(tmp_path: Path) -> None:
     """An empty col table said "cannot unpack non-iterable NoneType object"."""
     out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
