@@ -53,7 +53,11 @@ def _unescape(text: str) -> str:
     """``text`` (field HTML's text) with its character references read, as
     :func:`html.unescape` and a browser read them. A number of any length is read: its
     leading zeros are none of its size, and one past the last code point is U+FFFD
-    (``html.unescape`` raised ValueError on over 4300 decimal digits)."""
+    (``html.unescape`` raised ValueError on over 4300 decimal digits). One naming NUL,
+    another C0 control character or DEL, or a lone surrogate is that character, as
+    JSON's ``\\u0000`` is, so the text is refused (``control-character``), as one
+    holding the character itself: ``html.unescape`` made NUL and a surrogate U+FFFD
+    and dropped the others, without a word."""
     return _REFERENCE.sub(_referenced, text) if "&" in text else text
 
 
@@ -66,7 +70,10 @@ def _referenced(found: re.Match[str]) -> str:
     digits = name[2 if hexadecimal else 1:].rstrip(";").lstrip("0") or "0"
     if len(digits) > _MOST_DIGITS:
         return "\ufffd"
-    return html.unescape(f"&#{int(digits, 16 if hexadecimal else 10)};")
+    number = int(digits, 16 if hexadecimal else 10)
+    if number < 0x20 or number == 0x7F or 0xD800 <= number <= 0xDFFF:
+        return chr(number)  # (a text may not hold it: refused as if typed, never lost)
+    return html.unescape(f"&#{number};")
 
 
 def _untext(value: str) -> str:

@@ -1609,12 +1609,12 @@ def test_a_note_text_that_is_not_utf8_loses_that_note_alone(field: str, label: s
         (f"{label}.{field}", "not-utf8", "is not UTF-8 (byte 0xff)")]
 
 
-def _with_name(out: Path, edited: Path, slug: str, name: str) -> None:
-    """Copy the deck ``out`` to ``edited`` with the Name field of the note of ``slug``
-    holding the HTML ``name``."""
+def _with_field(out: Path, edited: Path, slug: str, field: str, value: str) -> None:
+    """Copy the deck ``out`` to ``edited`` with the ``field`` of the note of ``slug``
+    holding the HTML ``value``."""
     (flds,) = _stored(out, f"SELECT flds FROM notes WHERE guid = '{note_guid(slug)}'")[0]
     values = flds.split("\x1f")
-    values[anki_format.FIELD_NAMES.index("Name")] = name
+    values[anki_format.FIELD_NAMES.index(field)] = value
     _edit_collection(out, edited, "UPDATE notes SET flds = ? WHERE guid = ?",
                      "\x1f".join(values), note_guid(slug))
 
@@ -1630,8 +1630,36 @@ def test_a_character_reference_of_many_digits_is_read(reference: str, read: str,
     the last character as U+FFFD, one of leading zeros as the character it names."""
     out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
     _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
-    _with_name(out, edited, "a", f"x{reference}y")
+    _with_field(out, edited, "a", "Name", f"x{reference}y")
     assert _read(edited) == ([_muscle("a", f"x{read}y"), _muscle("b", "B")], [])
+
+
+@pytest.mark.parametrize(("field", "value", "place", "code", "message"), [
+    ("Name", "x&#0;y", "notes[a].Name", "control-character",
+     "contains a control character (U+0000)"),
+    ("Latin", "x&#x1;y", "notes[a].Latin", "control-character",
+     "contains a control character (U+0001)"),
+    ("Exercises", "<ul><li>x&#127;y</li></ul>", "notes[a].Exercises[0]",
+     "control-character", "contains a control character (U+007F)"),
+    ("Name", "x&#xD800;y", "notes[a].Name", "control-character",
+     "contains U+D800, a lone surrogate, which no UTF-8 file can hold"),
+    ("Slug", "a&#1;", "notes[0].Slug", "bad-slug",
+     "'a\\x01' is not a slug (lowercase letters, digits and single hyphens)")],
+    ids=["NUL", "control", "DEL", "surrogate", "in the slug"])
+def test_a_character_reference_to_a_control_character_is_refused_as_the_character(
+        field: str, value: str, place: str, code: str, message: str,
+        tmp_path: Path) -> None:
+    """A note field's character reference that names NUL or a lone surrogate was read
+    as U+FFFD, one naming another control character as nothing (a Slug ``a&#1;`` was
+    the slug ``a``), without a word, where the character itself, as JSON's ``\\u0000``,
+    is refused: so is the reference, naming the note and the field."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="L", exercises=("Squat",)), _muscle("b", "B")], out,
+           {"a": 1, "b": 1})
+    _with_field(out, edited, "a", field, value)
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [(place, code, message)]
 
 
 def test_a_collection_without_its_row_says_so(tmp_path: Path) -> None:
