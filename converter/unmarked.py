@@ -31,9 +31,9 @@ def unmarked_wide(raw: bytes, path: str) -> MuscleError | None:
     or UTF-16 of mostly Latin letters without a byte order mark: in each unit of 4 (or
     2) bytes, those that are NUL in such a letter are NUL nine times in ten or more, the
     letter's own byte one time in ten at most; or of other letters (Greek, Cyrillic):
-    it reads as such, no control character in it, one letter in ten ASCII or more. None
-    otherwise: for bytes with a byte order mark (see :func:`wide_encoding`), and at once
-    for bytes holding no NUL."""
+    it reads as such, no control character in it, one letter in ten ASCII other than a
+    line break or more. None otherwise: for bytes with a byte order mark (see
+    :func:`wide_encoding`), and at once for bytes holding no NUL."""
     found = _unmarked_encoding(raw)
     return None if found is None else _unmarked(path, *found)
 
@@ -102,8 +102,9 @@ def _wide_text(fh: IO[bytes], encoding: str, chunk: int) -> bool:
     """Whether the bytes of ``fh`` (read a ``chunk`` at a time) read as text in
     ``encoding`` (``UTF-16-le``): lines (a line break; a few bytes of a binary file's,
     ``---\\0\\1\\n``, read as three letters of no line), no control character (a NUL
-    of a binary file's), one letter in ten ASCII or more (a UTF-8 file's ASCII read so
-    is none)."""
+    of a binary file's), one letter in ten ASCII other than a line break or more (a UTF-8
+    file's ASCII read so is none; nor is ``ab\\0\\n``, one letter and a line break, which
+    a NUL before a UTF-8 file's line feed reads as)."""
     fh.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
     line, ascii, letters = False, 0, 0
@@ -116,6 +117,7 @@ def _wide_text(fh: IO[bytes], encoding: str, chunk: int) -> bool:
         if _NO_TEXT.search(text):
             return False
         line = line or "\n" in text
-        ascii, letters = ascii + len(text.encode("ascii", "ignore")), letters + len(text)
+        ascii += len(text.encode("ascii", "ignore")) - text.count("\n") - text.count("\r")
+        letters += len(text)
         if not raw:
             return line and ascii >= 0.1 * letters

@@ -26,6 +26,9 @@ from tests.test_diagnostics import _NOT_UTF8
     ("title: \u03a3\u03cc\u03bb\u03b5\u03bf\u03c2\n".encode("utf-32-le"), "UTF-32 (little-endian"),
     (b"---\ntitle: Soleus\n---\nA\x00 body\n", None),  # (UTF-8 with a NUL: binary)
     (b"---\x00\x01\n", None),  # (three letters as UTF-16, but no line: binary)
+    (b"ab\x00\n", None),  # (a NUL before a line feed: one letter and a line as UTF-16)
+    (b"\x00\n", None),  # (a line break alone as UTF-16: no letter to tell it by)
+    (b"ab\x00\ncd\x00\n", None),
     (b"---\ntitle: Soleus\n---\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None)])
 def test_utf16_or_utf32_without_a_byte_order_mark_is_told_by_its_nuls(
         raw: bytes, said: str | None) -> None:
