@@ -29,10 +29,9 @@ _SECOND_KEY = "mapping values are not allowed in this context"
 _NO_KEY = ("did not find expected key", "while parsing a block mapping")
 #: libyaml's problem where a line of a block list holds no ``- `` (an item that ended).
 _NO_DASH = ("did not find expected '-' indicator", "while parsing a block collection")
-#: A list item's text that ends on its line: quoted, or plain before a comment (its
-#: ``- ``s taken): the text, and whether it is quoted.
-_ENDED_ITEM = re.compile(r"""("[^"\\]*(?:\\.[^"\\]*)*"|'[^']*(?:''[^']*)*')[ \t]*(?:#.*)?"""
-                         r"""|([^\s#'"\[\]{},&*!|>%@`][^\n#]*?)[ \t]+#.*""")
+#: What follows a list item's text on the line it ends on, when that ends it: after a
+#: closing quote, nothing or a comment; after a plain text, a comment.
+_ENDED_QUOTED, _ENDED_PLAIN = re.compile(r"[ \t]*(?:#.*)?"), re.compile(r"[ \t]+#.*")
 #: A list item with nothing after its ``-`` (but maybe a comment).
 _EMPTY_ITEM = re.compile(r"[ ]*-[ \t]*(?:#.*)?")
 #: The most characters from a key's start to its ``:`` that libyaml reads (a longer
@@ -195,28 +194,67 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
     if mark.column <= opened.column:
         return mark.index, f"no '- ' before this item of the list: write - {line}", \
             broken_field(text)
-    above = _line_above(text, mark.index)
-    if above is None:
-        return None
-    lead = _LEAD.match(text, above)
-    ended = _ENDED_ITEM.fullmatch(text, lead.end(), text.find("\n", above)) \
-        if lead is not None and "-" in lead.group() else None
+    ended = _ended_item(text, opened.index)
     if ended is None:
         return None
-    start = lead.end()
-    item = ended[1] or ended[2].rstrip()
-    what = f"the quoted text {item}" if ended[1] else f"the text {item!r}, which its " \
-        "comment ends"
+    start, item, quoted = ended
+    if item is None:
+        what = "a quoted text of several lines" if quoted else "a text of several lines, " \
+            "which its comment ends"
+    else:
+        what = f"the quoted text {item}" if quoted else f"the text {item!r}, which its " \
+            "comment ends"
     key = re.match(r"(.+?):(?:[ ]|$)", line)
     if key is not None:
-        fix = f"give {key[1]}: a '- ' of its own, or write - {item}: to hold it"
+        fix = f"give {key[1]}: a '- ' of its own" + (
+            f", or write - {item}: to hold it" if item is not None else "")
         below = f"{key[1]}: below it cannot be a key of it"
     else:
         below = "the text below it cannot be more of it"
-        fix = "put that text inside the quotes" if ended[1] else "put the comment " \
+        fix = "put that text inside the quotes" if quoted else "put the comment " \
             "after the text's last line"
     return start, f"this item of the list is {what}, so {below}: {fix}", \
         _value_field(text[:start] + "x\n", start)
+
+
+def _ended_item(text: str, at: int) -> tuple[int, str | None, bool] | None:
+    """(where it starts, its text on one line, whether it is quoted) of the last item of
+    the block list that starts at ``at`` read where the reading of ``text`` breaks off,
+    when it is a text written after its ``- `` that its closing quote or a comment ends
+    (on the line it ends on, which may be lines below); its text is as written when it is
+    on one line, else as YAML reads it, in its quotes (None when that holds a line break
+    or a tab). None for another item."""
+    depth, last = -1, None
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if depth < 0:
+                depth = 0 if isinstance(event, yaml.SequenceStartEvent) \
+                    and event.start_mark.index == at else -1
+                continue
+            if depth == 0:
+                last = event if isinstance(event, yaml.ScalarEvent) else None
+            depth += isinstance(event, yaml.CollectionStartEvent) \
+                - isinstance(event, yaml.CollectionEndEvent)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        pass
+    if last is None or depth != 0 or last.tag or last.style not in ("'", '"', "", None):
+        return None
+    start, end = last.start_mark.index, last.end_mark.index
+    lead = _LEAD.match(text, text.rfind("\n", 0, start) + 1)
+    line_end = text.find("\n", end)
+    after = _ENDED_QUOTED if last.style else _ENDED_PLAIN
+    if lead is None or lead.end() != start or "-" not in lead.group() \
+            or not after.fullmatch(text, end, len(text) if line_end < 0 else line_end):
+        return None
+    written, value, quoted = text[start:end], last.value, bool(last.style)
+    if "\n" not in written:
+        return start, written, quoted
+    if not value.isprintable():  # (a line break, or a tab, kept by the quotes)
+        return start, None, quoted
+    if not quoted:
+        return start, value, False
+    return start, f'"{value}"' if last.style == '"' and '"' not in value \
+        and "\\" not in value else "'" + value.replace("'", "''") + "'", True
 
 
 def _under_empty_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:

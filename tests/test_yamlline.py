@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
+from converter import yamlsafe
 from converter.yamlline import misread_line, unclosed_quote
 
 
@@ -142,6 +145,38 @@ def test_a_line_under_a_list_item_or_tagged_key_that_is_none_of_it(
     assert found is not None
     assert (found[0], found[2]) == (text.index(line), field)
     assert found[1].startswith(message)
+
+
+@pytest.mark.parametrize("text, item, field, said", [
+    ("x:\n  - 'a long\n    text' # note\n    d: 2\n", "'a long\n    text'", "x[0]",
+     "the quoted text 'a long text', so d: below it cannot be a key of it: give d: a '- ' "
+     "of its own, or write - 'a long text': to hold it"),
+    ('x:\n  - a\n  - "b\n    c"\n\n    d: 2\n', '"b\n    c"', "x[1]",
+     "the quoted text \"b c\", so d: below it cannot be a key of it: give d: a '- ' of its "
+     "own, or write - \"b c\": to hold it"),
+    ('x:\n  - "b\n    c"\n    more\n', '"b\n    c"', "x[0]",
+     "the quoted text \"b c\", so the text below it cannot be more of it: put that text "
+     "inside the quotes"),
+    ("x:\n  - a long\n    text # note\n    d: 2\n", "a long\n    text", "x[0]",
+     "the text 'a long text', which its comment ends, so d: below it cannot be a key of "
+     "it: give d: a '- ' of its own, or write - a long text: to hold it"),
+    ("x:\n  - b\n    c # note\n    more\n", "b\n    c", "x[0]",
+     "the text 'b c', which its comment ends, so the text below it cannot be more of it: "
+     "put the comment after the text's last line"),
+    ("x:\n  - 'a\n\n    b'\n    d: 2\n", "'a\n\n    b'", "x[0]",
+     "a quoted text of several lines, so d: below it cannot be a key of it: give d: a "
+     "'- ' of its own"),  # (a line break in it: no one line to write)
+])
+def test_a_line_under_a_list_item_of_several_lines_that_is_none_of_it(
+        text: str, item: str, field: str, said: str) -> None:
+    """libyaml's own message ("did not find expected '-' indicator") reached the user,
+    at the line below the item, under the list: the item's end was looked for on the
+    line above alone. The one line the advice writes holds the line below."""
+    found = misread_line(text, libyaml_error(text))
+    assert found == (text.index(item), f"this item of the list is {said}", field)
+    fix = re.search(r"write - (.+): to hold it$", said)
+    if fix is not None:
+        assert "d" in yamlsafe.load(text.replace(item, f"{fix[1]}:", 1))["x"][-1]
 
 
 @pytest.mark.parametrize("text, line, field, key", [
