@@ -1,9 +1,11 @@
 """Text after a value closed on its line: a quote that closes too early (``title:
-'Farmer's walk'``, an apostrophe inside single quotes), or text after a closing quote
-or bracket (``title: "Soleus" muscle``, ``title: [Soleus] muscle``). libyaml says only
+'Farmer's walk'``, an apostrophe inside single quotes; in a key too, ``'Farmer's walk':
+1``, or after a tag, ``- !!str 'Farmer's walk'``), or text after a closing quote or
+bracket (``title: "Soleus" muscle``, ``title: [Soleus] muscle``). libyaml says only
 that it found no key (or no ``-``, ``,``) there, after the value's reading has ended,
 so the field is none or the map above; :func:`closed_early` names the value's field
-and says what to write, for :mod:`converter.yamlsafe` to say.
+(a key's, with the key meant) and says what to write, for :mod:`converter.yamlsafe`
+to say.
 """
 
 from __future__ import annotations
@@ -29,20 +31,26 @@ _CLOSES = {"'": "the quote", '"': "the quote", "]": "the [ list", "}": "the { ma
 _BLOCK_END = re.compile(r"(?:[ \t]+#[^\n]*)?[ \t]*(?:\n|$)")
 #: The same in a [ list or { map: also the ``,`` or bracket after an item.
 _FLOW_END = re.compile(r"[ \t]*[,\]}]|" + _BLOCK_END.pattern)
+#: After a key: its ``:``, or as after a value (a ``?`` key's).
+_KEY_END = re.compile(r"[ \t]*:(?=[\s,\]}]|$)|" + _FLOW_END.pattern)
+#: A value's tags (and anchors) before it: ``!!str `` of ``!!str 'a'``.
+_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")
 
 
 @dataclass
 class _Value:
-    """A value read whole that ends in a quote or bracket: where it starts and ends, the
-    number of the parse event that starts it, and what holds it: a block map (``key``
-    its key as written), a block list (``key`` None), or a [ list or { map
-    (``flow``)."""
+    """A value (or a key: ``is_key``) read whole that ends in a quote or bracket: where it
+    starts (after its tags, ``tags``) and ends, the number of the parse event that
+    starts it, and what holds it: a block map (``key`` its key as written), a block list
+    (``key`` None), or a [ list or { map (``flow``)."""
 
     start: int
     end: int
     event: int
     key: str | None
     flow: bool
+    tags: str = ""
+    is_key: bool = False
 
 
 class _Open:
@@ -70,17 +78,24 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     if _PAIRS.get(text[value.start]) != closer:  # (a pair in a [ list, {a}: b, is no { map)
         return None
     column = value.end - text.rfind("\n", 0, value.end - 1) - 1
-    rest = _rest(text, mark.index, value.flow)
+    rest = _rest(text, mark.index, value)
     said = rest if len(rest) <= 40 else rest[:37] + "..."
     lead = f"{_CLOSES[closer]} closes at column {column}, so YAML cannot read the text " \
         f"after it ({said})"
     one_line = "\n" not in text[value.start:mark.index]
-    advice = _inside_advice(text, value, mark.index, one_line) if closer in "'\"" else None
-    if advice is None:
-        whole = text[value.start:mark.index] + rest
-        advice = "quote the whole value" + (f", {_prefix(value)}{_quoted(whole)}"
-                                            if one_line else "")
-    return mark.index, f"{lead}: {advice}", field_at(text, value.event)
+    inside = _inside_advice(text, value, mark.index, one_line) if closer in "'\"" else None
+    if inside is None:
+        meant = _quoted(text[value.start:mark.index] + rest)
+        what, colon = ("key", ":") if value.is_key else ("value", "")
+        advice = f"quote the whole {what}" + (f", {_prefix(value)}{meant}{colon}"
+                                              if one_line else "")
+    else:
+        advice, meant = inside
+    field = field_at(text, value.event)
+    if value.is_key:  # (the field is the key meant, in the map that holds it)
+        key = _read(meant)
+        field = f"{field}.{key}" if field else key
+    return mark.index, f"{lead}: {advice}", field
 
 
 def _ended_before(text: str, at: int) -> _Value | None:
@@ -101,44 +116,66 @@ def _ended_before(text: str, at: int) -> _Value | None:
                 closed = done.flow and text[start:start + 1] in ("[", "{")
             elif isinstance(event, yaml.ScalarEvent):
                 start, begun = event.start_mark.index, count
+                if event.tag or event.anchor:  # (its tags, or an anchor, before it)
+                    start = _PROPERTIES.match(text, start).end()
                 closed = event.style in ("'", '"') and text[start:start + 1] == event.style
             else:
+                continue
+            if _no_value(event, last):  # (a key's, where a quote closed it early)
+                frames[-1].read += 1
                 continue
             if closed or not isinstance(event, yaml.CollectionEndEvent):
                 last = None  # (a block list or map ends where the next thing starts)
             if not frames:
                 continue
             holder = frames[-1]
+            tags = "".join(f"{tag} " for tag in text[event.start_mark.index:start].split())
             if holder.is_list or holder.read % 2:
                 if closed:
                     last = _Value(start, event.end_mark.index, begun,
-                                  None if holder.is_list else holder.key, holder.flow)
+                                  None if holder.is_list else holder.key, holder.flow, tags)
             else:  # (a key, as written; one that is no text is no key to write)
-                holder.key = text[start:event.end_mark.index] \
+                holder.key = text[event.start_mark.index:event.end_mark.index] \
                     if isinstance(event, yaml.ScalarEvent) else ""
+                if closed and isinstance(event, yaml.ScalarEvent):
+                    last = _Value(start, event.end_mark.index, begun, None, holder.flow,
+                                  tags, is_key=True)
             holder.read += 1
     except (yaml.YAMLError, UnicodeEncodeError):
         pass
     return last if last is not None and last.end <= at else None
 
 
-def _rest(text: str, at: int, flow: bool) -> str:
-    """The text from ``at`` to the end of the value it is in: the end of its line or a
-    comment, or in a [ list or { map the ``,`` or bracket after it."""
+def _no_value(event: yaml.Event, last: _Value | None) -> bool:
+    """Whether a parse ``event`` is the empty value libyaml gives a key ``last`` that a
+    quote closed early (``'Farmer's walk': 1``), before it stops: none written."""
+    return last is not None and last.is_key and isinstance(event, yaml.ScalarEvent) \
+        and not event.style and not event.tag and event.start_mark.index \
+        == event.end_mark.index
+
+
+def _rest(text: str, at: int, value: _Value) -> str:
+    """The text from ``at`` to the end of the ``value`` it is in: the end of its line or
+    a comment, or in a [ list or { map the ``,`` or bracket after it; a key's, its
+    ``:``."""
     end = text.find("\n", at)
     end = len(text) if end < 0 else end
-    stop = re.compile(r"[ \t]+#|[,\]}]" if flow else r"[ \t]+#").search(text, at, end)
-    return text[at:stop.start() if stop else end].rstrip(" \t")
+    stop = (r"[ \t]+#|[,\]}]" if value.flow else r"[ \t]+#") \
+        + (r"|[ \t]*:(?=[\s,\]}]|$)" if value.is_key else "")
+    found = re.compile(stop).search(text, at, end)
+    return text[at:found.start() if found else end].rstrip(" \t")
 
 
-def _inside_advice(text: str, value: _Value, at: int, one_line: bool) -> str | None:
-    """What to write for a quote closed early by a quote meant to be inside the text,
-    when the same quote closes it later on the line; else None."""
+def _inside_advice(text: str, value: _Value, at: int, one_line: bool
+                   ) -> tuple[str, str] | None:
+    """(what to write, the text meant in its quotes) for a quote closed early by a quote
+    meant to be inside the text, when the same quote closes it later on the line; else
+    None."""
     quote = text[value.end - 1]
-    end = _meant_end(text, at, quote, value.flow)
+    end = _meant_end(text, at, quote, value)
     if end is None and quote == "'" and at == value.end and text[at - 2].isalnum() \
             and text[at].isalnum():  # (an apostrophe in a word, and no quote after it)
-        end = at + len(_rest(text, at, value.flow))
+        end = at + len(_rest(text, at, value))
     if end is None:
         return None
     inner = text[value.start + 1:end]
@@ -148,21 +185,21 @@ def _inside_advice(text: str, value: _Value, at: int, one_line: bool) -> str | N
         fix = f" ({_single(meant)})" if one_line else ""
         other = f" ({double})" if one_line and double else ""
         return (f"to keep an apostrophe inside single quotes double it{fix}"
-                + (f" or use double quotes{other}" if double else ""))
+                + (f" or use double quotes{other}" if double else "")), _single(meant)
     escaped = re.sub(r'\\.|"', lambda found: found[0] if len(found[0]) > 1 else '\\"', inner)
     single = _single(inner) if "\\" not in inner else None
     fix = f' ("{escaped}")' if one_line else ""
     other = f" ({single})" if one_line and single else ""
     return (f'to keep a " inside double quotes write it \\"{fix}'
-            + (f" or use single quotes{other}" if single else ""))
+            + (f" or use single quotes{other}" if single else "")), f'"{escaped}"'
 
 
-def _meant_end(text: str, at: int, quote: str, flow: bool) -> int | None:
-    """Where the quote is, from ``at`` on its line, that ends a value: the first one
+def _meant_end(text: str, at: int, quote: str, value: _Value) -> int | None:
+    """Where the quote is, from ``at`` on its line, that ends ``value``: the first one
     after which the line ends (or a comment starts; in a [ list or { map, a ``,`` or
-    bracket follows), not one of two that stand for one (``''``) or one escaped
-    (``\\"``); else None."""
-    ends = _FLOW_END if flow else _BLOCK_END
+    bracket follows; after a key, its ``:``), not one of two that stand for one
+    (``''``) or one escaped (``\\"``); else None."""
+    ends = _KEY_END if value.is_key else _FLOW_END if value.flow else _BLOCK_END
     line_end = text.find("\n", at)
     for found in re.finditer(re.escape(quote), text[at:len(text) if line_end < 0
                                                    else line_end]):
@@ -178,6 +215,14 @@ def _single(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _read(quoted: str) -> str:
+    """The text a quoted text (``'it''s'``) stands for."""
+    try:
+        return str(yaml.load(quoted, Loader=_BaseLoader))
+    except (yaml.YAMLError, UnicodeEncodeError):
+        return quoted
+
+
 def _quoted(text: str) -> str:
     """``text`` in double quotes, or in single quotes when it holds a ``"`` or ``\\``."""
     return f'"{text}"' if '"' not in text and "\\" not in text else _single(text)
@@ -185,7 +230,7 @@ def _quoted(text: str) -> str:
 
 def _prefix(value: _Value) -> str:
     """What comes before a value on its line: its key and ``: `` in a block map, ``- ``
-    in a block list, nothing in a [ list or { map."""
-    if value.flow:
-        return ""
-    return "- " if value.key is None else f"{value.key}: "
+    in a block list, nothing in a [ list or { map or before a key; then its tags."""
+    if value.flow or value.is_key:
+        return value.tags
+    return ("- " if value.key is None else f"{value.key}: ") + value.tags

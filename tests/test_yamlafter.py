@@ -68,6 +68,17 @@ CASES = [
     ('title: T\nx: ["a" b, c]\n', "b,", "x[0]", "the quote closes at column 7, so YAML "
      "cannot read the text after it (b): quote the whole value, '\"a\" b'", '"a" b',
      '"a" b'),
+    ("title: T\nexercises:\n  - !!str 'Farmer's walk'\n", "s walk", "exercises[0]",
+     "the quote closes at column 18, so YAML cannot read the text after it (s walk'): to "
+     "keep an apostrophe inside single quotes double it ('Farmer''s walk') or use double "
+     "quotes (\"Farmer's walk\")", "'Farmer's walk'", "Farmer's walk"),
+    ("title: !!str 'Farmer's walk'\n", "s walk", "title", "the quote closes at column 21",
+     "'Farmer's walk'", "Farmer's walk"),
+    ("title: !!str\n  'it's'\n", "s'", "title", "the quote closes at column 6", "'it's'",
+     "it's"),
+    ("title: !!str 'Soleus' muscle\n", "muscle", "title", "the quote closes at column 21, "
+     "so YAML cannot read the text after it (muscle): quote the whole value, title: !!str "
+     "\"'Soleus' muscle\"", "title: !!str 'Soleus' muscle", "'Soleus' muscle"),
 ]
 
 
@@ -96,6 +107,50 @@ def test_each_text_the_advice_gives_loads_as_the_value_meant(
         assert value_at(yamlsafe.load(text.replace(wrong, fix, 1)), field) == meant
 
 
+#: (YAML, where the error is, the field (the key meant), what is said, the key written,
+#: its value).
+KEYS = [
+    ("'Farmer's walk': 1\n", "s walk", "Farmer's walk", "the quote closes at column 8, so "
+     "YAML cannot read the text after it (s walk'): to keep an apostrophe inside single "
+     "quotes double it ('Farmer''s walk') or use double quotes (\"Farmer's walk\")",
+     "'Farmer's walk'", 1),
+    ("title: T\norigin:\n  'it's': x\n", "s'", "origin.it's", "the quote closes at "
+     "column 6, so YAML cannot read the text after it (s'): to keep an apostrophe",
+     "'it's'", "x"),
+    ('"ti"tle": x\n', 'tle"', 'ti"tle', "the quote closes at column 4, so YAML cannot read "
+     "the text after it (tle\"): to keep a \" inside double quotes write it \\\" "
+     "(\"ti\\\"tle\") or use single quotes ('ti\"tle')", '"ti"tle"', "x"),
+    ("'Farmer's walk:\n  a: 1\n", "s walk", "Farmer's walk", "the quote closes at column "
+     "8, so YAML cannot read the text after it (s walk): to keep an apostrophe",
+     "'Farmer's walk", {"a": 1}),
+    ('"Soleus" muscle: 1\n', "muscle", '"Soleus" muscle', "the quote closes at column 8, "
+     "so YAML cannot read the text after it (muscle): quote the whole key, '\"Soleus\" "
+     "muscle':", '"Soleus" muscle:', 1),
+    ("x:\n  - 'Farmer's walk': 1\n", "s walk", "x[0].Farmer's walk", "the quote closes at "
+     "column 12", "'Farmer's walk'", 1),
+    ("x: {'it's': 1, b: 2}\n", "s'", "x.it's", "the quote closes at column 8", "'it's'", 1),
+    ("? 'it's'\n: 1\n", "s'", "it's", "the quote closes at column 6", "'it's'", 1),
+    ("!!str 'it's': 1\n", "s'", "it's", "the quote closes at column 10", "'it's'", 1),
+]
+
+
+@pytest.mark.parametrize("text, at, field, said, wrong, value", KEYS)
+def test_a_quote_closed_early_in_a_key_is_named_at_the_key_meant(
+        text: str, at: str, field: str, said: str, wrong: str, value: object) -> None:
+    """libyaml's own message reached the user, naming no field or the map above: the
+    key's quote was looked for in values alone. Each text the advice says to write, in
+    place of the key, loads, and the key meant holds the value."""
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None
+    assert (found[0], found[2]) == (text.index(at), field)
+    assert found[1].startswith(said)
+    whole = re.search(r"quote the whole key, (.+)$", found[1])
+    advised = [whole[1]] if whole else re.findall(r" \(([^()]+)\)(?= or |$)", found[1])
+    assert advised
+    for fix in advised:
+        assert value_at(yamlsafe.load(text.replace(wrong, fix, 1)), field) == value
+
+
 def test_a_value_closed_on_an_earlier_line_is_advised_without_a_text_to_write() -> None:
     """The value spans lines: what to write is not one line."""
     for text, advice in (('title: "a\n  b" c\n', "quote the whole value"),
@@ -108,13 +163,12 @@ def test_a_value_closed_on_an_earlier_line_is_advised_without_a_text_to_write() 
 
 @pytest.mark.parametrize("text", [
     "title: T\nlatin L\n",  # (no value closed on the line)
-    "'Farmer's walk': 1\n",  # (a key, not a value)
     "title: T\nx: {a: b c: d}\n",  # (a plain value)
     "title: T\nx: 'a'\n  y: z\n",  # (a quoted value, on the line above)
     'title: "a": b\n',  # (another error: a second key)
     "x: ['it'",  # (nothing after it: the [ list is never closed)
     "x: {a: 'b' \n",
-    "title: !!str 'Farmer's walk'\n",  # (a tag before the quote: not said where it starts)
+    "'a': 'b'\n  c: d\n",  # (a key and a quoted value, a line above)
     "x: [{a}: 'b' c]\n",  # (a pair in a [ list, its key a { map: the pair ends there)
 ])
 def test_nothing_is_said_of_other_errors(text: str) -> None:

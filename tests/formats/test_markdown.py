@@ -299,7 +299,12 @@ def _the_advice_validates(src: Path, fixed: str) -> None:
      "'\"Soleus\" muscle' (did not", "title: '\"Soleus\" muscle'\n"),
     ("title: [Soleus] muscle\n", "2:17: error: title: the [ list closes at column 15",
      'title: "[Soleus] muscle"\n'),
-], ids=["apostrophe", "nested", "item", "quoted-word", "bracketed-word"])
+    ("title: T\nextra:\n  'Farmer's walk': 1\n", "4:11: error: extra.Farmer's walk: the "
+     "quote closes at column 10, so YAML cannot read the text after it (s walk'): to keep "
+     "an apostrophe", "title: T\nextra:\n  \"Farmer's walk\": 1\n"),
+    ("title: T\nexercises:\n  - !!str 'Farmer's walk'\n", "4:19: error: exercises[0]: the "
+     "quote closes at column 18", "title: T\nexercises:\n  - !!str 'Farmer''s walk'\n"),
+], ids=["apostrophe", "nested", "item", "quoted-word", "bracketed-word", "key", "tagged"])
 def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
         tmp_path: Path, yaml: str, said: str, fixed: str) -> None:
     """An apostrophe inside single quotes closes them: libyaml said only that it found
