@@ -349,6 +349,8 @@ def _line_at_fault(text: str, exc: yaml.MarkedYAMLError) -> int | None:
         return None
     # The key is a plain text of lines: the one it starts on is the one at fault.
     end = text.rfind("\n", 0, exc.problem_mark.index)
+    if re.search(r":[ \t]", text[end + 1:exc.problem_mark.index]):
+        return None  # (a key before it on its line: the colon is that line's own error)
     first = None  # (the text's first line so far: at fault under a key with no value)
     while end > 0:
         begin = text.rfind("\n", 0, end) + 1

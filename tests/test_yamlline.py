@@ -217,6 +217,9 @@ def test_a_line_under_a_plain_text_a_comment_ended_names_that_text(text: str, li
     "a: {b c\n d: e}\n",
     "x:\n  -   b c\n    d: 2\n",  # (a key less deep than the item's text)
     "x:\n  -\n    b c\n    d: 2\n",  # (a plain text under an empty item, not a key)
+    # (a second colon on a key's line, under a text of several lines: not that text's)
+    'note:\n  a long\n  text here\ntitle: "a": b\n',
+    "note:\n  a long\n  text\nt: [a]: b\n",
 ])
 def test_other_errors_are_left_to_the_caller(text: str) -> None:
     assert misread_line(text, libyaml_error(text)) is None
