@@ -73,10 +73,11 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
       reader reads such a file (the writer only ends lines with ``\n``);
-    * a file with a bare LF that ends a row with a lone CR (Mac Excel's "CSV
-      (Macintosh)": LF inside cells) is read with CR, LF and CRLF each a line end (and
-      a line of its rows' numbers), its cells as written; any other keeps a lone CR
-      inside a quoted cell as text, not a line;
+    * a file with a bare LF whose rows end with a lone CR (Mac Excel's "CSV
+      (Macintosh)": an LF inside a quoted cell alone) is read with CR, LF and CRLF each a
+      line end (and a line of its rows' numbers), its cells as written; any other with
+      a bare LF (its rows end in LF) keeps a lone CR inside a cell, quoted or not, as
+      text, not a line;
     * ``;`` or tab between cells (Danish Excel, a copied range) is read as ``,``;
     * rows of empty cells are left out, like blank lines, and so are unnamed columns
       at the end that hold nothing and empty cells past the header's end."""
@@ -149,13 +150,37 @@ def _rows(text: str, delimiter: str, *, every_end: bool = False
 def _read_rows(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], str]:
     """The rows of ``text`` (see :func:`_rows`) and the text with its lines ending in
     ``\n`` as they were counted: at ``\n``, or at CR, LF or CRLF when a lone CR ends a
-    row (where ``\n`` alone would find one inside a cell that is not quoted)."""
+    row (no LF ends one: each is inside a quoted cell). In a table whose rows end in LF,
+    a lone CR inside a cell that is not quoted (where the csv module would end the row)
+    is read as the cell's text, as one inside a quoted cell is."""
     try:
         return _rows(text, delimiter), text
     except _BadCsv as bad:
         if not str(bad.problem).startswith(_CR_ENDS_ROW):
             raise
-    return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text)
+        problem = bad
+    if not _lf_ends_a_row(text, delimiter):
+        return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text)
+    used = set(text)
+    stand_in = next((chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used), None)
+    if stand_in is None:  # (the text holds every character from U+E000 on: none is free)
+        raise problem
+    rows = _rows(_LONE_CR.sub(stand_in, text), delimiter)
+    return [(line, [cell.replace(stand_in, "\r") for cell in cells]) for line, cells in rows
+            ], text
+
+
+def _lf_ends_a_row(text: str, delimiter: str) -> bool:
+    """Whether an LF (alone or after a CR) of ``text`` is outside every quoted cell, as
+    one that ends a row is."""
+    return any(found.group("end") for found in _quoted_or_lf(delimiter).finditer(text))
+
+
+def _quoted_or_lf(delimiter: str) -> re.Pattern[str]:
+    """A quoted cell (one that starts with a quote, to its closing quote or the end of
+    the text) or an LF, group ``end``: the first of them from where a search starts."""
+    opens = f"(?:\\A|(?<=[{re.escape(delimiter)}\r\n]))"
+    return re.compile(f'{opens}"[^"]*(?:""[^"]*)*(?:"|\\Z)|(?P<end>\n)')
 
 
 def _csv_problem(exc: csv.Error) -> str:

@@ -1621,6 +1621,56 @@ def test_a_problem_is_placed_at_its_line_whatever_the_line_ends(
     assert [(p[1], p[3], p[4]) for p in problems] == [(4, "slug", "bad-slug")]
 
 
+#: How a table's rows end: in LF (as the writer ends them) or CR (Mac Excel's "CSV
+#: (Macintosh)").
+ROW_ENDS = {"lf": "\n", "cr": "\r"}
+#: Texts of cells, with every line end and what CSV quotes.
+BREAKING_CELLS = st.one_of(
+    st.lists(st.sampled_from(["a", " ", '"', ",", "\r", "\n", "\r\n"]), max_size=6),
+    st.lists(st.sampled_from(["a", "\r"]), max_size=4)).map("".join)
+
+
+def _typed_cell(cell: str, end: str) -> str:
+    """``cell`` as an editor saves it that quotes a cell only where it must: a lone CR
+    inside it is not quoted, but in a table whose rows end in CR or at the cell's end."""
+    if any(c in cell for c in '",\n') or cell.endswith("\r") or (end == "\r" and "\r" in cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@pytest.mark.parametrize("ends", sorted(ROW_ENDS))
+@pytest.mark.parametrize("quoted", ["all", "needed", "typed"])
+@given(st.lists(st.lists(BREAKING_CELLS, min_size=2, max_size=2), max_size=4))
+def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
+        ends: str, quoted: str, cells: list[list[str]]) -> None:
+    """The rows the writer writes (every cell quoted, or quoted where needed) or an
+    editor saves (a lone CR not quoted), their rows ended in LF or CR, read back as
+    written, each at the line it starts on; but a file with no bare LF (no cell holds
+    one) is read with each line end an LF, inside quoted cells too (a lone CR in a
+    cell without quotes split its row in an LF file)."""
+    end, rows = ROW_ENDS[ends], [["id", "x", "y"], *([f"r{i}", *row] for i, row in
+                                                     enumerate(cells))]
+    written, starts = "", []
+    for row in rows:
+        starts.append(len(written))
+        if quoted == "typed":
+            written += ",".join(_typed_cell(cell, end) for cell in row) + end
+        else:
+            buffer = io.StringIO()
+            csv_format.write_rows(buffer, [row], quote_all=quoted == "all")
+            written += buffer.getvalue()[:-1] + end
+    lines = re.compile("\n" if end == "\n" else "\r\n?|\n")
+    if not re.search("(?<!\r)\n", written):
+        rows = [[re.sub("\r\n?", "\n", cell) for cell in row] for row in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "t.csv"
+        table.write_text(written, encoding="utf-8", newline="")
+        header, read, _, _ = csv_format.load_csv(table)
+    assert [header, *(cells for _, cells in read)] == rows
+    assert [line for line, _ in read] == [len(lines.findall(written, 0, start)) + 1
+                                          for start in starts[1:]]
+
+
 def test_cr_row_ends_with_lf_in_cells_keep_the_cells_as_written(tmp_path: Path) -> None:
     """(a ';' sheet was read as ',' when a comma came before the first LF, and a byte
     that is not UTF-8 was placed counting LF alone)"""
@@ -1648,6 +1698,36 @@ def test_the_csv_modules_advice_to_programmers_is_not_said(problem: str) -> None
     said = csv_format.csvio._csv_problem(csv.Error(problem))
     assert said == ("new-line character seen in unquoted field: a cell with a line break "
                     "in it is written in quotes (\"...\")")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_lone_cr_in_a_cell_without_quotes_is_its_text_where_rows_end_otherwise(
+        end: str, tmp_path: Path) -> None:
+    """In a sheet whose rows end in LF (or CRLF, with an LF inside a quoted cell), a lone
+    CR inside a cell without quotes ended the row there: two bad-row errors, at its line
+    and the next, and every later row a line further down."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text(end.join(['slug,title,exercises', 'soleus,Soleus,"Calf raise\nJump"',
+                               "biceps,Bi\rceps,Curl", ",Nameless,Row", ""]),
+                     encoding="utf-8", newline="")
+    muscles, problems = read_reporting(sheet)
+    assert [m.slug for m in muscles] == ["soleus"]
+    assert [(p[1], p[3], p[4]) for p in problems] == [
+        (4, "title", "control-character"), (5, "slug", "bad-slug")]
+
+
+def test_a_lone_cr_in_a_package_cell_without_quotes_is_kept(tmp_path: Path) -> None:
+    """A table saved again with quotes only where a cell needs them, a lone CR typed in
+    a body (which may hold one): the row split at it, 'has 6 cells, the header 7'."""
+    muscles = [Muscle(slug="a", title="A", body="one two"), Muscle(slug="b", title="B")]
+    out = tmp_path / "pkg"
+    converter.write(muscles, out, "csv")
+    table = out / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
+    text = _resave(rows, "plain")
+    assert ",one two," in text  # (not quoted)
+    table.write_text(text.replace("one two", "one\rtwo"), encoding="utf-8", newline="")
+    assert converter.read(out) == [Muscle(slug="a", title="A", body="one\rtwo"), muscles[1]]
 
 
 def test_a_carriage_return_in_a_body_is_kept_where_lines_end_in_lf(tmp_path: Path) -> None:
