@@ -72,7 +72,8 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
 
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
-      reader reads such a file (the writer only ends lines with ``\n``);
+      reader reads such a file (the writer only ends lines with ``\n``); where a CRLF
+      ends a row, a lone CR is no line end but text, as where an LF ends one;
     * a file with a bare LF whose rows end with a lone CR (Mac Excel's "CSV
       (Macintosh)": an LF inside a quoted cell alone) is read with CR, LF and CRLF each a
       line end (and a line of its rows' numbers), its cells as written; any other with
@@ -86,9 +87,11 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
         text, kept = decode_text(raw, str(path)), False
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
         text, kept = decode_text(raw, str(path), keep=True), True
-    if "\r" in text and not _BARE_LF.search(text):
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _delimiter(text)
+    if "\r" in text and not _BARE_LF.search(text):
+        text = text.replace("\r\n", "\n")
+        if not _lf_ends_a_row(text, delimiter):
+            text = text.replace("\r", "\n")
     old = csv.field_size_limit(_FIELD_LIMIT)
     try:
         rows, text = _read_rows(text, delimiter)

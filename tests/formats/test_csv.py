@@ -1621,9 +1621,9 @@ def test_a_problem_is_placed_at_its_line_whatever_the_line_ends(
     assert [(p[1], p[3], p[4]) for p in problems] == [(4, "slug", "bad-slug")]
 
 
-#: How a table's rows end: in LF (as the writer ends them) or CR (Mac Excel's "CSV
-#: (Macintosh)").
-ROW_ENDS = {"lf": "\n", "cr": "\r"}
+#: How a table's rows end: in LF (as the writer ends them), CRLF (Windows Excel) or CR
+#: (Mac Excel's "CSV (Macintosh)").
+ROW_ENDS = {"lf": "\n", "crlf": "\r\n", "cr": "\r"}
 #: Texts of cells, with every line end and what CSV quotes.
 BREAKING_CELLS = st.one_of(
     st.lists(st.sampled_from(["a", " ", '"', ",", "\r", "\n", "\r\n"]), max_size=6),
@@ -1644,10 +1644,11 @@ def _typed_cell(cell: str, end: str) -> str:
 def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
         ends: str, quoted: str, cells: list[list[str]]) -> None:
     """The rows the writer writes (every cell quoted, or quoted where needed) or an
-    editor saves (a lone CR not quoted), their rows ended in LF or CR, read back as
-    written, each at the line it starts on; but a file with no bare LF (no cell holds
-    one) is read with each line end an LF, inside quoted cells too (a lone CR in a
-    cell without quotes split its row in an LF file)."""
+    editor saves (a lone CR not quoted), their rows ended in LF, CRLF or CR, read back
+    as written, each at the line it starts on; but in a file with no bare LF (no cell
+    holds one) a CRLF inside a cell is an LF, and so is a CR where CR ends rows (a lone
+    CR in a cell without quotes split its row where rows end in LF or CRLF, and one in
+    a quoted cell was an LF where rows end in CRLF)."""
     end, rows = ROW_ENDS[ends], [["id", "x", "y"], *([f"r{i}", *row] for i, row in
                                                      enumerate(cells))]
     written, starts = "", []
@@ -1659,9 +1660,10 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
             buffer = io.StringIO()
             csv_format.write_rows(buffer, [row], quote_all=quoted == "all")
             written += buffer.getvalue()[:-1] + end
-    lines = re.compile("\n" if end == "\n" else "\r\n?|\n")
+    lines = re.compile("\r\n?|\n" if end == "\r" else "\n")
     if not re.search("(?<!\r)\n", written):
-        rows = [[re.sub("\r\n?", "\n", cell) for cell in row] for row in rows]
+        breaks = "\r\n?" if end == "\r" else "\r\n"
+        rows = [[re.sub(breaks, "\n", cell) for cell in row] for row in rows]
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "t.csv"
         table.write_text(written, encoding="utf-8", newline="")
@@ -1700,18 +1702,19 @@ def test_the_csv_modules_advice_to_programmers_is_not_said(problem: str) -> None
                     "in it is written in quotes (\"...\")")
 
 
-@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize(("end", "inside"), [("\n", "\n"), ("\r\n", "\n"), ("\r\n", "\r\n")])
 def test_a_lone_cr_in_a_cell_without_quotes_is_its_text_where_rows_end_otherwise(
-        end: str, tmp_path: Path) -> None:
-    """In a sheet whose rows end in LF (or CRLF, with an LF inside a quoted cell), a lone
-    CR inside a cell without quotes ended the row there: two bad-row errors, at its line
-    and the next, and every later row a line further down."""
+        end: str, inside: str, tmp_path: Path) -> None:
+    """In a sheet whose rows end in LF or CRLF (a line break inside a quoted cell as
+    Excel or ``unix2dos`` writes it), a lone CR inside a cell without quotes ended the
+    row there: two bad-row errors, at its line and the next, and every later row a line
+    further down."""
     sheet = tmp_path / "m.csv"
-    sheet.write_text(end.join(['slug,title,exercises', 'soleus,Soleus,"Calf raise\nJump"',
+    sheet.write_text(end.join(['slug,title,exercises', f'soleus,Soleus,"Calf raise{inside}Jump"',
                                "biceps,Bi\rceps,Curl", ",Nameless,Row", ""]),
                      encoding="utf-8", newline="")
     muscles, problems = read_reporting(sheet)
-    assert [m.slug for m in muscles] == ["soleus"]
+    assert [m.exercises for m in muscles] == [("Calf raise", "Jump")]
     assert [(p[1], p[3], p[4]) for p in problems] == [
         (4, "title", "control-character"), (5, "slug", "bad-slug")]
 
@@ -1735,6 +1738,17 @@ def test_a_carriage_return_in_a_body_is_kept_where_lines_end_in_lf(tmp_path: Pat
     out = tmp_path / "pkg"
     converter.write([muscle], out, "csv")
     assert converter.read(out) == [muscle]
+
+
+def test_a_lone_carriage_return_is_kept_in_a_package_saved_with_crlf(tmp_path: Path) -> None:
+    """A package checked out with git's ``autocrlf`` (every LF a CRLF): the lone CRs of
+    the hostile muscle's body were read as LFs, without a word."""
+    muscle = hostile_muscle()
+    out = tmp_path / "pkg"
+    converter.write([muscle], out, "csv")
+    for table in out.glob("*.csv"):
+        table.write_bytes(table.read_bytes().replace(b"\n", b"\r\n"))
+    assert "\r" in muscle.body and converter.read(out) == [muscle]
 
 
 def test_a_cell_past_the_header_with_text_in_it_is_still_a_bad_row(
