@@ -125,7 +125,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             kept = decode_utf8(raw, str(path), number, keep=True)
             span = lines.span(kept)
             if span is None:
-                _check_undecoded(raw, number, place, path, ctx)
+                _check_undecoded(raw, number, place, path, ctx, comma)
             else:
                 _report_span(span, raw, number, path, ctx)
                 comma.said(number + span.taken, span.comma)
@@ -390,10 +390,11 @@ def _placer(line: str, number: int) -> Placer:
 
 
 def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
-                     ctx: ReadContext) -> None:
+                     ctx: ReadContext, comma: _Comma) -> None:
     """Say the ``not-utf8`` errors of the line ``number`` (its bytes ``raw``), the
     ``place``-th record: one at each text holding such a byte, named by its field, when
-    the line is JSON with its bytes in texts; else one at its first byte, and its
+    the line is JSON with its bytes in texts (a comma after it as after any record:
+    said by ``comma``); else one at its first byte, and its
     ``bad-json`` error when that is elsewhere. The record is left out, but its other
     problems and the lints of its valid fields are said, checked with each such byte
     U+FFFD (made for such a line only); a text holding one has none of its own."""
@@ -402,11 +403,15 @@ def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
     try:
         kept = canonical.loads(line)
     except BadJson as exc:  # (a byte where no text is, or another mistake)
-        ctx.report(bytes_at.at())
-        bad = _bad_json(exc, line, number, path)
-        if bad.column is None or not KEPT_BYTE.match(line, bad.column - 1):
-            ctx.report(bad)
-        return
+        unended = _without_comma(line)
+        if unended is None:
+            ctx.report(bytes_at.at())
+            bad = _bad_json(exc, line, number, path)
+            if bad.column is None or not KEPT_BYTE.match(line, bad.column - 1):
+                ctx.report(bad)
+            return
+        kept, line = unended
+        comma.said(number, len(line) + 1)
     where = _record_name(kept, place)
     places = canonical.JsonPlaces(line)
     undecoded = [bytes_at.at(_start(field, places, where))._replace(field=field)

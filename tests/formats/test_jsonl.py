@@ -750,3 +750,21 @@ def test_records_pasted_with_a_comma_after_each_are_read_and_said_once(
     slugs, problems = read_jsonl(f"{pretty},\n{lines[0]},\n", tmp_path)
     assert slugs == ["a"]
     assert problems == [(1, 1, spans(1, count)), (count, 2, COMMA)]
+
+
+def test_a_comma_ended_record_with_a_byte_not_utf8_is_read_as_a_comma_ended_record(
+        tmp_path: Path) -> None:
+    """A one-line record holding a byte that is not UTF-8 and a comma after it was an
+    "Extra data" error beside its not-utf8 one, the comma not taken for one after a
+    record: it is the not-utf8 error of its field, as on a line with no comma, and the
+    file's one comma error, at its comma; the records after it are read."""
+    lines = [b'{"slug": "a", "title": "A"}', b'{"slug": "b", "title": "B\xff"}, ',
+             b'{"slug": "c", "title": "C"},']
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a", "c"]
+    assert [(d.line, d.column, d.field, d.message) for d in problems] == [
+        (2, lines[1].rindex(b",") + 1, "", COMMA),
+        (2, lines[1].index(b"\xff") + 1, "muscles[b].title", "is not UTF-8 (byte 0xff)")]
