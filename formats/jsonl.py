@@ -178,6 +178,7 @@ class _Span(NamedTuple):
     text: str  # (its lines, joined)
     mistake: BadJson | None  # (json's, in ``text``: a record broken)
     comma: int  # (the column of a comma after it in its last line; 0: none)
+    closed: bool = True  # (False: its brackets do not balance)
 
 
 class _Lines:
@@ -190,6 +191,7 @@ class _Lines:
         self._number = 0
         self._read = 0  # (bytes of the lines given and taken)
         self._looked = 0  # (characters :meth:`span` looked at)
+        self._size = 0  # (characters of the lines :meth:`span` looks at now)
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         return self
@@ -206,42 +208,77 @@ class _Lines:
         the one whose bracket closes it with nothing after that (but a comma, said by
         :class:`_Comma`): those lines taken, and
         json's mistake in them, if any (a comma left out: its brackets are counted as
-        written). None (nothing taken) where no line closes it within
-        :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS`, or one closes it with more after.
+        written). Its brackets do not balance where none closes it before the file's
+        end or a line that starts a record (a bracket at its start), or where json
+        finds a mistake in it and a line that starts deeper than it closes it (one
+        inside it, a bracket missing): it is then the lines up to that line or the
+        file's end. None (nothing taken) where it is one line, where no line ends it
+        within :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS`, or one closes it with
+        more after.
         """
         start = _space(line)
         if line[start:start + 1] not in ("{", "[") or len(line) > _AHEAD_CHARS or \
                 self._looked > _AHEAD_CHARS + _LOOKS_PER_BYTE * self._read:
             return None
         depth, end = _brackets(line, 0, start)
-        pieces, size = [line], len(line)
+        pieces, fresh, piece = [line], 0, ""
+        self._size = len(line)  # (of ``pieces``)
+        self._looked += len(line)
         while end < 0:
-            piece = _decoded(self._line_ahead(len(pieces) - 1))
-            if piece is None or len(pieces) > _AHEAD_LINES or \
-                    size + len(piece) > _AHEAD_CHARS:
+            piece = self._piece_ahead(pieces)
+            if not piece:
                 break
+            fresh = fresh or (len(pieces) if piece[:1] in ("{", "[") else 0)
             pieces.append(piece)
-            size += len(piece)
             depth, end = _brackets(piece, depth)
-        self._looked += size
-        if end < 0 or len(pieces) == 1:
+        if end >= 0:
+            after = _space(pieces[-1], end)
+            comma = after + 1 if pieces[-1][after:after + 1] == "," else 0
+            if _space(pieces[-1], after + (comma > 0)) < len(pieces[-1]):
+                return None
+            text = "".join(pieces)
+            mistake = _mistake(text[:len(text) - len(pieces[-1]) + end])
+            if mistake is None or not start < _space(pieces[-1]) == end - 1:
+                return None if len(pieces) == 1 else self._taken(pieces, mistake, comma)
+            closing = len(pieces)
+            while not fresh:  # (closed by a line inside it: read on to the next record)
+                piece = self._piece_ahead(pieces)
+                if not piece:
+                    break
+                fresh = len(pieces) if piece[:1] in ("{", "[") else 0
+                pieces.append(piece)
+            if piece == "":  # (past the bounds: the lines that close it)
+                return self._taken(pieces[:closing], mistake, comma)
+        if not fresh and piece is not None:  # (no end found within the bounds)
             return None
-        after = _space(pieces[-1], end)
-        comma = after + 1 if pieces[-1][after:after + 1] == "," else 0
-        if _space(pieces[-1], after + (comma > 0)) < len(pieces[-1]):
+        pieces = pieces[:fresh or len(pieces)]
+        while not pieces[-1].strip():
+            pieces.pop()
+        if len(pieces) == 1:
             return None
-        text = "".join(pieces)
-        try:
-            canonical.loads(text[:size - len(pieces[-1]) + end])
-        except BadJson as exc:
-            mistake: BadJson | None = exc
-        else:
-            mistake = None
+        return self._taken(pieces, _mistake("".join(pieces)), 0, closed=False)
+
+    def _piece_ahead(self, pieces: list[str]) -> str | None:
+        """The text of the line after ``pieces`` (the current line and those read ahead
+        after it), counted as looked at; None past the file's end, "" past
+        :data:`_AHEAD_LINES` or :data:`_AHEAD_CHARS`."""
+        piece = _decoded(self._line_ahead(len(pieces) - 1))
+        if piece is None:
+            return None
+        if len(pieces) > _AHEAD_LINES or self._size + len(piece) > _AHEAD_CHARS:
+            return ""
+        self._size += len(piece)
+        self._looked += len(piece)
+        return piece
+
+    def _taken(self, pieces: list[str], mistake: BadJson | None, comma: int,
+               closed: bool = True) -> _Span:
+        """The record of ``pieces`` (see :meth:`span`), its lines after the first taken."""
         taken = len(pieces) - 1
         for _ in range(taken):
             self._read += len(self._ahead.popleft())
         self._number += taken
-        return _Span(taken, text, mistake, comma)
+        return _Span(taken, "".join(pieces), mistake, comma, closed)
 
     def _line_ahead(self, at: int) -> bytes | None:
         """The line ``at`` (from 0) after the current one, read ahead; None past the end."""
@@ -257,6 +294,15 @@ def _decoded(raw: bytes | None) -> str | None:
     """The text of a line read ahead (None for none), each byte that is not UTF-8 kept
     as :data:`~converter.diagnostics.KEPT_BYTE` (said where it is read)."""
     return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+
+def _mistake(text: str) -> BadJson | None:
+    """json's mistake in ``text``; None where it is JSON."""
+    try:
+        canonical.loads(text)
+    except BadJson as exc:
+        return exc
+    return None
 
 
 def _brackets(text: str, depth: int, at: int = 0) -> tuple[int, int]:
@@ -302,6 +348,11 @@ def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
     if span.mistake is not None and span.mistake.line and KEPT_BYTE.match(
             span.text.split("\n")[span.mistake.line - 1], span.mistake.column - 1):
         span = span._replace(mistake=None)
+    if not span.closed and (span.mistake is None or _at_end(span.text, span.mistake)):
+        return Diagnostic(str(path), number, start + 1, "", "bad-json",
+                          f"is not valid JSON Lines: the {what} starting here is not "
+                          f"closed, its brackets do not balance (it spans lines {lines}); "
+                          "each record must be on one line (as jq -c writes it)")
     if span.mistake is None:
         return Diagnostic(str(path), number, start + 1, "", "bad-json",
                           f"is not valid JSON Lines: the {what} starting here spans lines "
@@ -309,10 +360,20 @@ def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
                           "writes it)")
     line, column = (span.mistake.line, span.mistake.column) if span.mistake.line \
         else (1, start + 1)
+    unbalanced = "" if span.closed else " and whose brackets do not balance"
     return Diagnostic(str(path), number + line - 1, column, "", "bad-json",
                       f"is not valid JSON: {span.mistake}, in a {what} that looks "
-                      f"pretty-printed (it spans lines {lines}); each record must be on "
-                      "one line (as jq -c writes it)")
+                      f"pretty-printed (it spans lines {lines}){unbalanced}; each record "
+                      "must be on one line (as jq -c writes it)")
+
+
+def _at_end(text: str, mistake: BadJson) -> bool:
+    """Whether json's ``mistake`` in ``text`` is past its last character but white
+    space (a bracket not closed: it found no more)."""
+    lines = text.rstrip(" \t\n\r").split("\n")
+    if not mistake.line or mistake.column is None:
+        return True
+    return (mistake.line, mistake.column) > (len(lines), len(lines[-1]))
 
 
 def _without_comma(line: str) -> tuple[dict, str] | None:

@@ -587,6 +587,12 @@ def spans(first: int, last: int) -> str:
             "and each record must be on one line (as jq -c writes it)")
 
 
+def unclosed(first: int, last: int) -> str:
+    return ("is not valid JSON Lines: the record starting here is not closed, its brackets "
+            f"do not balance (it spans lines {first}-{last}); each record must be on one "
+            "line (as jq -c writes it)")
+
+
 RECORD = {"slug": "b", "title": "B", "origin": {"da": "Hofte"},
           "regions": [[[1, 2], [3, 4], [5, 1]]], "extra": {"k": [1, {"m": None}]}}
 
@@ -616,9 +622,7 @@ def test_a_record_written_over_lines_is_one_error_saying_where_it_ends(
      [(1, 14, "is not valid JSON: Expecting property name enclosed in double quotes"),
       (2, 9, "is not valid JSON: Extra data")]),  # (no value that ends at a line's end)
     ('{"slug": "b",\n "title": "B"}\n{"slug": "a", "title": "A"}\n', [(1, 1, spans(1, 2))]),
-    ('{"slug": "b",\n "title": "B",\n', [
-        (1, 14, "is not valid JSON: Expecting property name enclosed in double quotes"),
-        (2, 9, "is not valid JSON: Extra data")]),  # (ended by the file's end)
+    ('{"slug": "b",\n "title": "B",\n\n', [(1, 1, unclosed(1, 2))]),  # (by the file's end)
 ])
 def test_the_lines_of_a_record_over_lines_are_only_those_that_end_it(
         tmp_path: Path, text: str, said: list[tuple[int, int, str]]) -> None:
@@ -768,3 +772,34 @@ def test_a_comma_ended_record_with_a_byte_not_utf8_is_read_as_a_comma_ended_reco
     assert [(d.line, d.column, d.field, d.message) for d in problems] == [
         (2, lines[1].rindex(b",") + 1, "", COMMA),
         (2, lines[1].index(b"\xff") + 1, "muscles[b].title", "is not UTF-8 (byte 0xff)")]
+
+
+def test_a_record_over_lines_whose_brackets_do_not_balance_is_one_error(
+        tmp_path: Path) -> None:
+    """A pretty-printed record with a bracket missing was an error per line, and an
+    object inside it that ends on its own line was called "the record starting here"
+    (lines 26-28 of a record of 31): it is one error, at its first line where it is not
+    closed (its last bracket missing: before the next line that starts a record, or the
+    file's end), else at json's mistake (one missing inside it), saying its brackets do
+    not balance; the lines after it are read."""
+    pretty = json.dumps(RECORD, indent=1)
+    lines = pretty.split("\n")
+    record = '{"slug": "a", "title": "A"}'
+    unended = "\n".join(lines[:-1])
+    slugs, problems = read_jsonl(f"{unended}\n{record}\n{pretty}\n{unended}\n\n", tmp_path)
+    assert slugs == ["a"]
+    assert problems == [(1, 1, unclosed(1, 30)), (32, 1, spans(32, 62)),
+                        (63, 1, unclosed(63, 92))]
+
+    def inside(line: int, column: int, mistake: str) -> tuple[int, int, str]:
+        return (line, column, f"is not valid JSON: {mistake}, in a record that looks "
+                "pretty-printed (it spans lines 1-31) and whose brackets do not balance; "
+                "each record must be on one line (as jq -c writes it)")
+
+    opened = pretty.replace('"origin": {', '"origin": ', 1)  # (closed by its line 6)
+    closed = "\n".join([*lines[:5], '  "x": 1', *lines[6:]])
+    for text, said in [(opened, inside(5, 7, "Expecting ',' delimiter")),
+                       (closed, inside(6, 3, "Expecting ',' delimiter"))]:
+        slugs, problems = read_jsonl(f"{text}\n{record}\n", tmp_path)
+        assert slugs == ["a"]
+        assert problems == [said]
