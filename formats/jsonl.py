@@ -139,22 +139,40 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             unended = _without_comma(line)
             if unended is None:
                 span = lines.span(line)
+                records = _records(span)
                 if span is None:
                     ctx.report(_bad_json(exc, line, number, path))
+                elif records:  # (a JSON array of records: each read)
+                    ctx.report(_array(span, len(records), number, path))
+                    comma.said(number + span.taken, span.comma)
+                    yield from _muscles(records, place, _Placed(span.text, number), path,
+                                        ctx, listed=True)
+                    place += len(records) - 1
                 else:
                     _report_span(span, raw, number, path, ctx)
                     comma.said(number + span.taken, span.comma)
                 continue
             record, line = unended
             comma.said(number, len(line) + 1)
-        where = _record_name(record, place)
-        ctx.mark = number
+        yield from _muscles([record], place, _Placed(line, number), path, ctx)
+
+
+def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
+             ctx: ReadContext, listed: bool = False) -> Iterator[Muscle]:
+    """The muscles of ``records``, the file's from its ``place``-th on: the text
+    ``placed`` finds, or with ``listed`` the items of the list it is; the problems of
+    each said."""
+    for at, record in enumerate(records):
+        where = _record_name(record, place + at)
+        item = at if listed else None
+        ctx.mark = placed.number if item is None else \
+            (placed.find("", False, item) or (placed.number, 0))[0]
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,
-                                           place=_placer(line, number),
+                                           place=_placer(placed, item),
                                            writer_lang=ctx.default_lang)
         except MuscleError as exc:
-            _report(exc, where, line, number, ctx)
+            _report(exc, where, placed, ctx.mark, ctx, item=item)
 
 
 #: How far :meth:`_Lines.span` reads ahead at most for the end of a record that spans
@@ -179,6 +197,7 @@ class _Span(NamedTuple):
     mistake: BadJson | None  # (json's, in ``text``: a record broken)
     comma: int  # (the column of a comma after it in its last line; 0: none)
     closed: bool = True  # (False: its brackets do not balance)
+    value: Any = None  # (what json reads of it, where it is JSON)
 
 
 class _Lines:
@@ -237,9 +256,10 @@ class _Lines:
             if _space(pieces[-1], after + (comma > 0)) < len(pieces[-1]):
                 return None
             text = "".join(pieces)
-            mistake = _mistake(text[:len(text) - len(pieces[-1]) + end])
+            value, mistake = _parsed(text[:len(text) - len(pieces[-1]) + end])
             if mistake is None or not start < _space(pieces[-1]) == end - 1:
-                return None if len(pieces) == 1 else self._taken(pieces, mistake, comma)
+                return None if len(pieces) == 1 else \
+                    self._taken(pieces, mistake, comma, value=value)
             closing = len(pieces)
             while not fresh:  # (closed by a line inside it: read on to the next record)
                 piece = self._piece_ahead(pieces)
@@ -256,7 +276,7 @@ class _Lines:
             pieces.pop()
         if len(pieces) == 1:
             return None
-        return self._taken(pieces, _mistake("".join(pieces)), 0, closed=False)
+        return self._taken(pieces, _parsed("".join(pieces))[1], 0, closed=False)
 
     def _piece_ahead(self, pieces: list[str]) -> str | None:
         """The text of the line after ``pieces`` (the current line and those read ahead
@@ -272,13 +292,13 @@ class _Lines:
         return piece
 
     def _taken(self, pieces: list[str], mistake: BadJson | None, comma: int,
-               closed: bool = True) -> _Span:
+               closed: bool = True, value: Any = None) -> _Span:
         """The record of ``pieces`` (see :meth:`span`), its lines after the first taken."""
         taken = len(pieces) - 1
         for _ in range(taken):
             self._read += len(self._ahead.popleft())
         self._number += taken
-        return _Span(taken, "".join(pieces), mistake, comma, closed)
+        return _Span(taken, "".join(pieces), mistake, comma, closed, value)
 
     def _line_ahead(self, at: int) -> bytes | None:
         """The line ``at`` (from 0) after the current one, read ahead; None past the end."""
@@ -296,13 +316,12 @@ def _decoded(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", "surrogateescape")
 
 
-def _mistake(text: str) -> BadJson | None:
-    """json's mistake in ``text``; None where it is JSON."""
+def _parsed(text: str) -> tuple[Any, BadJson | None]:
+    """The JSON value of ``text`` (None where it is none), and json's mistake in it."""
     try:
-        canonical.loads(text)
+        return canonical.loads(text), None
     except BadJson as exc:
-        return exc
-    return None
+        return None, exc
 
 
 def _brackets(text: str, depth: int, at: int = 0) -> tuple[int, int]:
@@ -376,6 +395,26 @@ def _at_end(text: str, mistake: BadJson) -> bool:
     return (mistake.line, mistake.column) > (len(lines), len(lines[-1]))
 
 
+def _records(span: _Span | None) -> list[dict] | None:
+    """The records of ``span`` where it is a JSON array of objects (a JSON export, or
+    ``jq .`` of one); None for any other."""
+    value = None if span is None else span.value
+    if not value or not isinstance(value, list) or \
+            not all(isinstance(record, dict) for record in value):
+        return None
+    return value
+
+
+def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a JSON array of ``count`` records (``span``) that
+    starts on the line ``number``: at its bracket, saying how to make it JSON Lines."""
+    return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
+                      f"is not valid JSON Lines: the list starting here (it spans lines "
+                      f"{number}-{number + span.taken}) is a JSON array of {count} "
+                      "records, not one record per line; they are read as if each were "
+                      "on a line of its own (write them so with jq -c '.[]')")
+
+
 def _without_comma(line: str) -> tuple[dict, str] | None:
     """The record of ``line``, a JSON object with a comma after it (records pasted from
     a JSON list), and ``line`` cut before that comma; None for a line that is no such."""
@@ -424,30 +463,45 @@ def _bad_json(exc: BadJson, line: str, number: int, path: Path) -> Diagnostic:
     return Diagnostic(str(path), number, column, "", "bad-json", f"is not valid JSON: {exc}")
 
 
-def _report(failure: MuscleError, where: str, line: str, number: int, ctx: ReadContext,
-            errors: Iterable[Diagnostic] = ()) -> None:
-    """Say the errors of the record ``where`` on the line ``number`` (its text ``line``)
-    and the lints of its valid fields (none at a field the reader's ``errors`` are
-    about), each at its column."""
-    places = canonical.JsonPlaces(line)  # on a problem only
+class _Placed:
+    """Where the values of a record are in the file: in ``text``, valid JSON that starts
+    on the line ``number``, the record itself or, by ``item``, an item of the list it is
+    (walked on the first place asked, once for all its items)."""
+
+    def __init__(self, text: str, number: int) -> None:
+        self._text, self.number = text, number
+        self._places: canonical.JsonPlaces | None = None
+
+    def find(self, field: str, key: bool, item: int | None = None,
+             steps: Steps | None = None) -> tuple[int, int] | None:
+        """(line, column) in the file of ``field`` (as diagnostics name it, from the
+        record), or of ``steps`` where given (see :class:`~converter.canonical.JsonPlaces`)."""
+        if self._places is None:
+            self._places = canonical.JsonPlaces(self._text)
+        if steps is not None:
+            found = self._places.find_steps(steps if item is None else (item, *steps), key)
+        else:
+            found = self._places.find(field if item is None else f"[{item}]{field}", key)
+        return None if found is None else (self.number + found[0] - 1, found[1])
+
+
+def _report(failure: MuscleError, where: str, placed: _Placed, number: int,
+            ctx: ReadContext, errors: Iterable[Diagnostic] = (),
+            item: int | None = None) -> None:
+    """Say the errors of the record ``where`` on the line ``number`` (its text as
+    ``placed`` finds it, there the ``item``-th of a list, else the whole) and the lints
+    of its valid fields (none at a field the reader's ``errors`` are about), each at
+    its line and column."""
     for d in [*failure.diagnostics, *ctx.lints(failure, where, errors)]:
-        _, column = (d.line, d.column) if d.line is not None else \
-            places.find(d.field.removeprefix(where), d.code in AT_KEY) or (None, None)
-        ctx.report(d._replace(line=number, column=column))
+        line, column = (d.line, d.column) if d.line is not None else placed.find(
+            d.field.removeprefix(where), d.code in AT_KEY, item) or (number, None)
+        ctx.report(d._replace(line=line, column=column))
 
 
-def _placer(line: str, number: int) -> Placer:
-    """Where a value of the record of the line ``number`` (its text ``line``) is, by
-    the keys and indexes that lead to it in the record (walked on the first asked)."""
-    made: list[canonical.JsonPlaces] = []
-
-    def place(steps: Steps, key: bool) -> tuple[int, int] | None:
-        if not made:
-            made.append(canonical.JsonPlaces(line))
-        found = made[0].find_steps(steps, key)
-        return None if found is None else (number, found[1])
-
-    return place
+def _placer(placed: _Placed, item: int | None = None) -> Placer:
+    """Where a value of a record is (see :func:`_report`), by the keys and indexes that
+    lead to it in the record."""
+    return lambda steps, key: placed.find("", key, item, steps)
 
 
 def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
@@ -488,7 +542,7 @@ def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
         failure = MuscleError(not_at(exc.diagnostics, fields), exc.partial)
     else:
         failure = MuscleError([], muscle)
-    _report(failure, where, line, number, ctx, undecoded)
+    _report(failure, where, _Placed(line, number), number, ctx, undecoded)
 
 
 def _start(field: str, places: canonical.JsonPlaces, where: str) -> int:

@@ -690,9 +690,9 @@ def test_a_broken_record_written_over_lines_is_one_error_at_its_mistake(
                          "is not valid JSON: Expecting ',' delimiter, in a record that looks "
                          f"pretty-printed (it spans lines 1-{count}); each record must be "
                          "on one line (as jq -c writes it)")]
-    listed = '[\n{"slug": "a", "title": "A"}\n]\n'
+    listed = '[\n{"slug": "a", "title": "A"},\n5\n]\n'  # (not all records)
     assert read_jsonl(listed, tmp_path)[1] == [
-        (1, 1, spans(1, 3).replace("the record", "the list"))]
+        (1, 1, spans(1, 4).replace("the record", "the list"))]
 
 
 def test_a_record_written_over_lines_with_a_byte_not_utf8_is_one_error_and_the_bytes(
@@ -803,3 +803,42 @@ def test_a_record_over_lines_whose_brackets_do_not_balance_is_one_error(
         slugs, problems = read_jsonl(f"{text}\n{record}\n", tmp_path)
         assert slugs == ["a"]
         assert problems == [said]
+
+
+def array(first: int, last: int, count: int) -> str:
+    return (f"is not valid JSON Lines: the list starting here (it spans lines {first}-{last}) "
+            f"is a JSON array of {count} records, not one record per line; they are read as "
+            "if each were on a line of its own (write them so with jq -c '.[]')")
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_of_records_is_one_error_and_its_records_are_read(
+        tmp_path: Path, indent: int | None) -> None:
+    """A JSON array of records pasted into a .jsonl file (a JSON export, one record a
+    line, or jq . of it) was one error, "the list starting here spans lines 1-N", and
+    none of its records was read: it is one error saying it is a JSON array, not JSON
+    Lines, and how to make it so, and each record is read, its problems at their line
+    and column and named by its place among the file's records; the lines after it are
+    read as ever."""
+    records = [{"slug": "a", "title": "A"}, {"title": 5}, {"slug": "c", "title": "C"}]
+    listed = ("[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]" if indent is None
+              else json.dumps(records, indent=indent))
+    count = listed.count("\n") + 1
+    text = f'{listed}\n{{"slug": "d", "title": "D", "latin": 7}}\n'
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["a", "c"]
+    lines = text.split("\n")
+    title = next(n for n, line in enumerate(lines, 1) if '"title": 5' in line)
+    path = tmp_path / "m.jsonl"
+    found = [(d.line, d.column, d.field, d.message) for d in
+             validate_sources([path]).diagnostics]
+    opened = title if indent is None else title - 1  # (the line of its "{")
+    assert found == [
+        (1, 1, "", array(1, count, 3)),
+        (opened, lines[opened - 1].index("{") + 1, "muscles[1].slug",
+         "is required and must be text"),
+        (title, lines[title - 1].index("5") + 1, "muscles[1].title",
+         "must be text, not a number"),
+        (count + 1, lines[count].index("7") + 1, "muscles[d].latin",
+         "must be text, not a number")]
+    assert [(line, column) for line, column, _ in problems] == [f[:2] for f in found]
