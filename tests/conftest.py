@@ -29,6 +29,7 @@ import converter
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle, Region
 from converter.svgtree import Tree, parse
+from tests.waits import WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -38,8 +39,6 @@ SEED = ROOT.parent / "shared" / "seed" / "gluteus-medius.md"
 #: The ways the worker processes of --jobs start that the tests run: fork (Linux's) and
 #: spawn (Windows' and macOS's).
 START_METHODS = ("fork", "spawn")
-#: The longest a test or helper waits for a run, a thread or a lock it started (seconds).
-WAIT = 300
 
 
 def cli_command(start_method: str = "fork") -> list[str]:

@@ -11,10 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from converter import workers
-
-#: The longest a worker here waits for the moment it names (seconds): a test that died
-#: tells it nothing, and its run must not wait for good.
-WAIT = 300
+from tests.waits import WAIT
 
 
 def _rows() -> Any:

@@ -171,3 +171,17 @@ def test_every_core_module_and_format_has_its_mirrored_test_file(path: Path) -> 
     its name (not in the tests of whichever module uses it)."""
     assert mirrored_test(path).is_file(), f"{path.relative_to(ROOT)} has no " \
         f"{mirrored_test(path).relative_to(ROOT)}"
+
+
+def test_the_bound_on_the_tests_waits_is_set_in_one_place() -> None:
+    """``WAIT`` (the longest a test waits for what it started) was set twice, in
+    ``tests/conftest.py`` and again in ``tests/idling.py`` (whose worker processes do not
+    import conftest), free to drift apart. It is set in ``tests/waits.py`` alone, and
+    every other module imports it from there."""
+    setting = sorted(
+        path.relative_to(ROOT).as_posix() for path in (ROOT / "tests").rglob("*.py")
+        if any(isinstance(node, ast.Assign | ast.AnnAssign) and "WAIT" in {
+            target.id for target in (node.targets if isinstance(node, ast.Assign)
+                                     else [node.target]) if isinstance(target, ast.Name)}
+               for node in ast.parse(path.read_text(encoding="utf-8")).body))
+    assert setting == ["tests/waits.py"]
