@@ -261,9 +261,7 @@ def typed_options(ctx: click.Context) -> frozenset[str]:
     Spelling` names them (``to``, ``base_image``)."""
     from click.core import ParameterSource
 
-    return frozenset(long_name(p).replace("-", "_") for p in ctx.command.get_params(ctx)
-                     if p.name and ctx.get_parameter_source(p.name)
-                     is ParameterSource.COMMANDLINE)
+    return _options_from(ctx, lambda source: source is ParameterSource.COMMANDLINE)
 
 
 def flagged_options(ctx: click.Context) -> frozenset[str] | None:
@@ -273,9 +271,16 @@ def flagged_options(ctx: click.Context) -> frozenset[str] | None:
 
     if ctx.meta.get(_CONFIG) is None:
         return None
-    return frozenset(long_name(p).replace("-", "_") for p in ctx.command.get_params(ctx)
-                     if p.name and ctx.get_parameter_source(p.name)
-                     is not ParameterSource.DEFAULT_MAP)
+    return _options_from(ctx, lambda source: source is not ParameterSource.DEFAULT_MAP)
+
+
+def _options_from(ctx: click.Context, test: Callable[[Any], bool]) -> frozenset[str]:
+    """The options of ``ctx``'s command whose value's source (a ``ParameterSource``)
+    passes ``test``, named as :func:`typed_options` names them; not its arguments
+    (``SOURCES``), which no long option names."""
+    return frozenset(name.replace("-", "_") for p in ctx.command.get_params(ctx)
+                     if p.name and (name := long_name(p))
+                     and test(ctx.get_parameter_source(p.name)))
 
 
 def long_name(param: click.Parameter) -> str:

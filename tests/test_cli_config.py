@@ -387,6 +387,16 @@ def test_the_options_typed_flagged_and_from_the_file_are_told_apart(
         assert options == {"deck": None, "flat": True, "strict": True}
 
 
+def test_the_options_typed_and_flagged_name_no_argument(configured_here: Path) -> None:
+    """The sources given on the command line (an argument, no option: no long name) were
+    among the options typed and flagged, named ``""``, a name no option has. Those sets
+    hold options alone."""
+    ctx = _convert("src", "--to", "csv", "-o", "out")
+    typed, flagged = cli_config.typed_options(ctx), cli_config.flagged_options(ctx)
+    assert typed == {"to", "output"}
+    assert flagged is not None and "" not in flagged and {"to", "output"} <= flagged
+
+
 def test_the_options_of_a_command_are_by_long_name_each_with_its_check(
         configured_here: Path) -> None:
     unread = _convert("src", "--to", "json", "-o", "m.json", "--no-config")
