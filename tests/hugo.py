@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.waits import WAIT
+
 #: A Hugo site that writes each page's front matter (``.Params``: Go's YAML, keys in
 #: lower case, plus ``draft`` and ``iscjklanguage`` of Hugo's own) as JSON.
 HUGO_CONFIG = """
@@ -32,7 +34,7 @@ def _build(texts: dict[str, str], site: Path, layout: str, *flags: str) -> Path:
     for name, text in texts.items():
         (site / "content" / name).write_text(text, encoding="utf-8")
     subprocess.run([hugo, "--quiet", "--source", str(site), *flags], check=True,
-                   capture_output=True, timeout=120)
+                   capture_output=True, timeout=WAIT)
     return site / "public"
 
 

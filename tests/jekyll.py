@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests.waits import WAIT
+
 #: A Liquid filter of the site's own: what Jekyll read of a page's key ``k``, as
 #: ``[class, value]`` (a value JSON has no word for inspected), or ``["ERROR", null]``
 #: when the page's front matter failed to load (its data is then empty).
@@ -46,7 +48,7 @@ def jekyll_reads(forms: list[str], site: Path) -> list[tuple[str, Any]]:
         (site / f"m{i}.json").write_text(f"---\nseen: 1\nk: {form}\n---\n"
                                          "{{ page | read_as }}\n", encoding="utf-8")
     subprocess.run([jekyll, "build", "--quiet", "--source", str(site), "--destination",
-                    str(site / "_site")], check=True, capture_output=True, timeout=120,
+                    str(site / "_site")], check=True, capture_output=True, timeout=WAIT,
                    cwd=site)
     return [tuple(json.loads((site / "_site" / f"m{i}.json").read_text("utf-8")))
             for i in range(len(forms))]
@@ -66,5 +68,5 @@ def jekyll_built(texts: dict[str, str], site: Path, *, unpublished: bool = False
         (site / name).write_text(text, encoding="utf-8")
     subprocess.run([jekyll, "build", "--quiet", "--source", str(site), "--destination",
                     str(site / "_site"), *(["--unpublished"] if unpublished else [])],
-                   check=True, capture_output=True, timeout=120, cwd=site)
+                   check=True, capture_output=True, timeout=WAIT, cwd=site)
     return {page.stem for page in (site / "_site").glob("*.html")}

@@ -22,7 +22,7 @@ def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float 
     signal ended it), False when it finished (or got past the write) first."""
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + WAIT
     try:
         while process.poll() is None and time.monotonic() < deadline:
             if writing():

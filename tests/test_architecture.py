@@ -185,3 +185,62 @@ def test_the_bound_on_the_tests_waits_is_set_in_one_place() -> None:
                                      else [node.target]) if isinstance(target, ast.Name)}
                for node in ast.parse(path.read_text(encoding="utf-8")).body))
     assert setting == ["tests/waits.py"]
+
+
+#: The calls whose last number is how long they wait (``thread.join(30)``,
+#: ``event.wait(5.0)``, ``result.get(30)``); ``timeout=`` is looked at in every call.
+_WAITING_CALLS = frozenset({"join", "wait", "get", "communicate", "acquire", "select"})
+
+
+def fixed_waits(tree: ast.AST) -> list[str]:
+    """The waits in ``tree`` bounded by a number of seconds of their own, not by
+    ``WAIT`` (``timeout=60``, ``join(30)``, ``time.monotonic() + 30``, a sleep of more
+    than a second that stands in for waiting to be stopped), also in the scripts its
+    strings hold: each as its line and source."""
+    def number(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and type(node.value) in (int, float) and (
+            node.value > 0)
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            bounds = [k.value for k in node.keywords if k.arg == "timeout"]
+            if name in _WAITING_CALLS and node.args and (name != "get" or len(node.args) == 1):
+                bounds.append(node.args[-1])
+            if name == "sleep" and node.args and number(node.args[0]) and node.args[0].value > 1:
+                bounds.append(node.args[0])
+            fixed = any(number(bound) for bound in bounds)
+        else:
+            fixed = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and (
+                ast.unparse(node.left).endswith("monotonic()") and number(node.right))
+        if fixed:
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
+            try:
+                script = ast.parse(node.value)
+            except (SyntaxError, ValueError):
+                continue  # (text, not a script)
+            found.extend(f"{node.lineno}: (its script) {wait}" for wait in fixed_waits(script))
+    return found
+
+
+def test_the_checker_sees_fixed_waits() -> None:
+    tree = ast.parse("\n".join([  # (line by line: no string here holds a script)
+        "import time", "t.join(30)", "t.join(WAIT)", "run(x, timeout=60)",
+        "d = time.monotonic() + 30", "time.sleep(60)", "time.sleep(0.01)",
+        'x.get("k", 1)', "select.select([r], [], [], 0)", 's = """', "import time",
+        "ev.wait(5.0)", '"""']))
+    assert fixed_waits(tree) == [
+        "2: t.join(30)", "4: run(x, timeout=60)", "5: time.monotonic() + 30",
+        "6: time.sleep(60)", "10: (its script) 3: ev.wait(5.0)"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests").rglob("*.py")),
+                         ids=lambda p: p.relative_to(ROOT / "tests").as_posix())
+def test_the_tests_wait_for_what_they_started_as_long_as_wait(path: Path) -> None:
+    """A wait bounded by a number of seconds of its own (30, 60, 120) guards only
+    against a hang, yet failed a test on a slow, loaded machine, where a run of seconds
+    takes minutes. Every such wait is bounded by ``WAIT`` (:mod:`tests.waits`); a
+    bound that is what a test asserts is named (``within``, ``BUSY_SECONDS``)."""
+    assert fixed_waits(ast.parse(path.read_text(encoding="utf-8"))) == []

@@ -84,7 +84,7 @@ def test_output_to_a_fifo_is_written_into_it(tmp_path: Path) -> None:
     got: list[bytes] = []
     reader = _drain(fifo, got)
     convert_samples("json", fifo)
-    reader.join(timeout=30)
+    reader.join(timeout=WAIT)
     convert_samples("json", plain)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # not replaced by a regular file
     assert got == [plain.read_bytes()]
@@ -101,7 +101,7 @@ def test_a_database_is_not_written_to_a_fifo(tmp_path: Path) -> None:
 def _piped(*args: str, cache: Path) -> tuple[int, bytes]:
     """Run the installed tool with its standard output a pipe; (exit code, output)."""
     done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES), *args,
-                           "-q", "--cache-dir", str(cache)], capture_output=True, timeout=300)
+                           "-q", "--cache-dir", str(cache)], capture_output=True, timeout=WAIT)
     assert b"Traceback" not in done.stderr
     return done.returncode, done.stdout
 
@@ -211,7 +211,7 @@ def test_a_reader_that_stops_reading_is_a_warning_not_a_failure(tmp_path: Path,
     with open(write_end, "wb") as stdout:
         done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
                                "--to", *to, "-o", "-", "--no-cache"], stdout=stdout,
-                              stderr=subprocess.PIPE, text=True, timeout=300)
+                              stderr=subprocess.PIPE, text=True, timeout=WAIT)
     assert done.returncode == 0, done.stderr
     assert "standard output: warning: its reader stopped reading before the end" in done.stderr
     assert "[output-closed]" in done.stderr and "[duplicate-text]" in done.stderr
@@ -230,7 +230,7 @@ def test_a_reader_that_reads_everything_gets_no_warning(tmp_path: Path) -> None:
         with converter.atomic.atomic_file(out, "w", encoding="utf-8") as fh:
             fh.write("x" * 200_000)
         os.close(write_end)
-        reader.join(timeout=30)
+        reader.join(timeout=WAIT)
     assert got == [b"x" * 200_000]
     assert not converter.atomic.reader_left(out)
 

@@ -43,7 +43,7 @@ from converter.diagnostics import (
     unpack,
     worded,
 )
-from tests.conftest import ROOT, whole_and_in_chunks
+from tests.conftest import ROOT, WAIT, whole_and_in_chunks
 
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 diagnostic = st.builds(Diagnostic, any_text, st.none() | st.integers(1, 10**9),
@@ -459,7 +459,7 @@ def toolkit_written(given_: list[list[Any]]) -> list[str]:
                     "with npm")
     done = subprocess.run(["node", str(ANNOTATE), str(NODE_MODULES)],
                           input=json.dumps(given_), capture_output=True, text=True,
-                          timeout=120)
+                          timeout=WAIT)
     assert done.returncode == 0, done.stderr
     return done.stdout.removesuffix("\n").split("\n")  # (not splitlines: \x1e is no end)
 

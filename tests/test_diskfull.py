@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, WAIT
 
 #: Runs the tool with the scratch tables' page cache cut to a few pages, so that a
 #: small corpus's tables spill into their temporary file as a large one's do.
@@ -25,7 +25,7 @@ def in_namespace(script: str, cwd: Path, **env: str) -> str:
     ``$SAMPLES``, ``$SPILLING`` and ``env`` set); its standard output."""
     done = subprocess.run(
         ["unshare", "--map-root-user", "--mount", "bash", "-c", script], cwd=cwd,
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=WAIT,
         env={**os.environ, "PYTHON": sys.executable, "SAMPLES": str(SAMPLES),
              "SPILLING": SPILLING, "PYTHONPATH": str(ROOT), **env})
     assert done.returncode == 0, done.stderr
@@ -191,7 +191,7 @@ def test_a_temporary_folder_that_cannot_be_written_exits_3(tmp_path: Path) -> No
     done = subprocess.run(
         [sys.executable, "-c", NO_FOLDER, str(tmp_path / "tmp"), "convert", str(SAMPLES),
          "--to", "json", "-o", str(tmp_path / "m.json"), "--no-cache", "-j", "1"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True, text=True, timeout=WAIT, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 3, done.stderr
     assert [line for line in done.stderr.splitlines() if ": error: " in line] == [

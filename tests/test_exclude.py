@@ -153,7 +153,7 @@ def git_ignores(repo: Path, pattern: str, names: list[str]) -> set[str]:
     done = subprocess.run(["git", "-c", "core.ignorecase=false", "check-ignore",
                            "--no-index", "--stdin", "-z"], cwd=repo, env=_git_env(repo),
                           input="\0".join(names).encode(), capture_output=True,
-                          timeout=60)
+                          timeout=WAIT)
     assert done.returncode in (0, 1), done.stderr
     return set(done.stdout.decode().split("\0")) - {""}
 

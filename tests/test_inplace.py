@@ -404,7 +404,7 @@ def test_a_swap_that_waits_for_a_run_in_place_says_so_once(
         first = swap.stderr.readline() if ready and swap.stderr else ""
     finally:
         os.close(holder)
-        _, rest = swap.communicate(timeout=300)
+        _, rest = swap.communicate(timeout=WAIT)
     assert (waited, swap.returncode) == (True, 0), rest
     note = (f"site: note: another run (pid {os.getpid()}) is writing this folder: "
             "waiting for it to be done\n")

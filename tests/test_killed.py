@@ -177,7 +177,7 @@ def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
         time.sleep(0.2)  # and at work
         assert process.poll() is None, "finished before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
+        _, stderr = process.communicate(timeout=WAIT)
     finally:
         if process.poll() is None:  # (a failure above: nothing of the run outlives it)
             os.killpg(process.pid, signal.SIGKILL)

@@ -21,7 +21,7 @@ from converter.marker import (
     marker_text,
     read_marker,
 )
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, WAIT
 
 
 def _convert(out: Path) -> tuple[int, str]:
@@ -91,10 +91,10 @@ def test_a_fifo_marker_refuses_the_run_without_waiting(tmp_path: Path) -> None:
     got: list[tuple[int, str]] = []
     run = threading.Thread(target=lambda: got.append(_convert(site)), daemon=True)
     run.start()
-    run.join(60)
+    run.join(WAIT)
     if run.is_alive():  # (let it end: a writer opens the FIFO, and closes it)
         os.close(os.open(site / DIRECTORY_MARKER, os.O_WRONLY | os.O_NONBLOCK))
-        run.join(60)
+        run.join(WAIT)
         pytest.fail("the run waited on the FIFO")
     code, stderr = got[0]
     assert code == 1 and f"its marker {site / DIRECTORY_MARKER} is a FIFO" in stderr

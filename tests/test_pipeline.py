@@ -99,7 +99,7 @@ def test_a_file_read_for_the_cache_is_opened_once(tmp_path: Path, max_bytes: int
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The CLI in its own process: a source that blocks must not hang the tests."""
     return subprocess.run([sys.executable, "-m", "converter", *args, "--no-cache", "-j", "1"],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          capture_output=True, text=True, timeout=WAIT, cwd=ROOT)
 
 
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
@@ -129,7 +129,7 @@ def test_reading_refuses_a_file_over_the_limit_and_a_fifo(tmp_path: Path) -> Non
         "from converter.registry import ReadContext\n"
         "try: ReadContext().read_bytes(Path(sys.argv[1]))\n"
         "except MuscleError as e: print(e.diagnostics[0].code)"), str(fifo)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT)
+        capture_output=True, text=True, timeout=WAIT, cwd=ROOT)
     assert done.stdout.split() == ["not-a-file"]
 
 
@@ -142,7 +142,7 @@ def _write_slowly(path: str) -> None:
         fh.write("half")
         fh.flush()
         Path(f"{path}.started").touch()
-        time.sleep(60)
+        time.sleep(WAIT)  # (stopped long before: a test that died tells it nothing)
 
 
 def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -> None:
@@ -154,8 +154,9 @@ def test_a_worker_the_pool_stops_mid_write_leaves_no_temporary(tmp_path: Path) -
     out = tmp_path / "x.md"
     pool = worker_pool(1)
     pool.apply_async(_write_slowly, (str(out),))
-    deadline = time.monotonic() + 60
-    while not Path(f"{out}.started").exists() and time.monotonic() < deadline:
+    deadline = time.monotonic() + WAIT
+    while not Path(f"{out}.started").exists():
+        assert time.monotonic() < deadline, f"the worker started no write in {WAIT} s"
         time.sleep(0.01)
     assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # (writing)
     ended_within(pool.terminate, "the pool's terminate()")
@@ -189,11 +190,12 @@ def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
 _ORPHANED = """
 import os, sys, time
 from converter.workers import worker_pool
+from tests.waits import WAIT
 pool = worker_pool(2)
-busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # (a worker at work reads no
-time.sleep(0.5)                                           # end of its task queue)
+busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)  # (a worker at work reads
+time.sleep(0.5)                                               # no end of its task queue)
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
-time.sleep(60)
+time.sleep(WAIT)
 """
 
 
@@ -209,8 +211,8 @@ def test_workers_end_with_the_main_process(signal_name: str) -> None:
         workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2
         main.send_signal(getattr(signal, signal_name))
-        main.wait(timeout=30)
-        deadline = time.monotonic() + 30
+        main.wait(timeout=WAIT)
+        deadline = time.monotonic() + WAIT
         while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(
                 f"/proc/{pid}/status").read_text() for pid in workers):
             assert time.monotonic() < deadline, "a worker outlived the main process"
@@ -224,18 +226,19 @@ _REPLACED = """
 import multiprocessing, os, sys, time
 multiprocessing.set_start_method(sys.argv[1])
 from converter.workers import worker_pool
+from tests.waits import WAIT
 pool = worker_pool(2)
-pool.apply_async(os.getpid).get(30)              # (the workers set up, at work)
+pool.apply_async(os.getpid).get(WAIT)            # (the workers set up, at work)
 first = {p.pid for p in pool._pool}
 pool.apply_async(os._exit, (0,))                 # (one ends; the pool's handler thread,
-deadline = time.monotonic() + 30                 # not the main one, starts another)
+deadline = time.monotonic() + WAIT               # not the main one, starts another)
 while {p.pid for p in pool._pool} <= first or len(pool._pool) < 2:
     assert time.monotonic() < deadline, "no worker was started in place of one"
     time.sleep(0.01)
-busy = pool.map_async(time.sleep, [60, 60], chunksize=1)
+busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)
 time.sleep(1)
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
-time.sleep(60)
+time.sleep(WAIT)
 """
 
 
@@ -257,8 +260,8 @@ def test_workers_the_pool_started_in_place_of_one_end_with_the_main_process(
         workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2 and all(process_alive(pid) for pid in workers)
         main.send_signal(signal.SIGKILL)
-        main.wait(timeout=30)
-        deadline = time.monotonic() + 30
+        main.wait(timeout=WAIT)
+        deadline = time.monotonic() + WAIT
         while any(process_alive(pid) for pid in workers):
             assert time.monotonic() < deadline, "a worker outlived the main process"
             time.sleep(0.05)
@@ -286,7 +289,7 @@ def test_ctrl_c_leaves_a_pool_whose_result_lock_a_worker_held(start: str) -> Non
     stopped while writing a result had held: Ctrl-C hung the run now and then (workers
     forked or spawned)."""
     done = subprocess.run([sys.executable, "-c", _HELD_LOCK, start], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT, check=False)
+                          text=True, timeout=WAIT, cwd=ROOT, check=False)
     assert (done.returncode, done.stdout) == (0, "out\n"), done.stderr
     assert "Traceback" not in done.stderr
 
@@ -455,7 +458,7 @@ with atomic_file(folder / "out.jsonl", "w", encoding="utf-8"):
 worker = pool._pool[0]
 print(worker.pid, flush=True)
 sys.stdin.readline()
-deadline = time.monotonic() + 30
+deadline = time.monotonic() + WAIT
 while worker.exitcode is None and time.monotonic() < deadline:  # (not join: see below)
     time.sleep(0.01)
 print(worker.exitcode, flush=True)
@@ -492,7 +495,7 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
             time.sleep(0.01)
         os.kill(pid, signal.SIGTERM)  # (held, before it is set up)
         (tmp_path / "gate").touch()
-        out, err = script.communicate("\n", timeout=60)
+        out, err = script.communicate("\n", timeout=WAIT)
     finally:
         script.kill()
     assert (out.strip(), err) == (str(-signal.SIGTERM), "")
@@ -501,20 +504,21 @@ def test_a_worker_stopped_before_it_is_set_up_ends_by_that_signal(tmp_path: Path
 _REPLACED_AT_WORK = """
 import os, threading, time
 from converter.workers import worker_pool
+from tests.waits import WAIT
 
 pool = worker_pool(1)
 first = pool._pool[0].pid
 pool.apply_async(os._exit, (9,))  # (it dies at work, holding no lock)
-deadline = time.monotonic() + 30
+deadline = time.monotonic() + WAIT
 while [w.pid for w in pool._pool] in ([first], []):  # (the pool starts one in its place)
     assert time.monotonic() < deadline, "no worker was started in place of the dead one"
     time.sleep(0.01)
-print(pool.apply_async(os.getpid).get(30) != first, flush=True)  # (it works, then waits)
+print(pool.apply_async(os.getpid).get(WAIT) != first, flush=True)  # (it works, then waits)
 pool.terminate()
 joining = threading.Thread(target=pool.join, daemon=True)  # (a join that waits for good
 joining.start()                                            # ends with the test's bound)
-joining.join(60)
-print("terminated" if not joining.is_alive() else "join() waited 60 s", flush=True)
+joining.join(WAIT)
+print("terminated" if not joining.is_alive() else f"join() waited {WAIT} s", flush=True)
 """
 
 
@@ -529,7 +533,7 @@ def test_a_pool_whose_worker_was_replaced_is_terminated(start_method: str) -> No
     script = "import multiprocessing, sys\n" \
              f"multiprocessing.set_start_method({start_method!r})\n" + _REPLACED_AT_WORK
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+                          cwd=ROOT, timeout=WAIT)
     assert (done.stdout.split(), done.stderr) == (["True", "terminated"], "")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, WAIT
 
 
 def python_blocks() -> list[str]:
@@ -113,7 +113,7 @@ def test_the_config_example_does_what_its_comments_say(tmp_path: Path) -> None:
     env = shell_env(tmp_path)
     for line in re.search(r"```sh\n(.*?)```", section, re.DOTALL)[1].splitlines():
         done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=site, env=env,
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=WAIT)
         assert done.returncode == 0, f"{line}\n{done.stderr}"
         assert "Traceback" not in done.stderr and " error: " not in done.stderr, line
     with zipfile.ZipFile(site / "build" / "muskler.apkg") as deck, sqlite3.connect(
@@ -135,7 +135,7 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
     env = shell_env(tmp_path)
     for example in examples:
         done = subprocess.run(["bash", "-o", "pipefail", "-c", example], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, timeout=300)
+                              env=env, capture_output=True, text=True, timeout=WAIT)
         assert done.returncode == 0, f"{example}\n{done.stderr}"
         assert "Traceback" not in done.stderr and " error: " not in done.stderr, example
     with sqlite3.connect(tmp_path / "muscles.db") as db:  # the README's two queries

@@ -32,7 +32,7 @@ from converter.lint import check_muscle
 from converter.safety import is_safe_link
 from converter.schema import load_schema
 from formats.markdown import decode, split
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.hostile.test_hostile import BAD, HERE, VALID
 from tests.strategies import corpora
 
@@ -209,7 +209,7 @@ def ajv(schema: dict, documents: list[str]) -> list[bool]:
         pytest.fail(f"{NODE_MODULES / 'ajv'} is missing: make test installs ajv with npm")
     given_ = f'{{"schema":{json.dumps(schema)},"instances":[{",".join(documents)}]}}'
     done = subprocess.run(["node", str(AJV_SCRIPT), str(NODE_MODULES)], input=given_,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=WAIT)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -144,11 +144,11 @@ def test_a_writer_waiting_to_commit_is_not_stalled_by_a_reader_that_writes(
     started = time.monotonic()
     thread = threading.Thread(target=write)
     thread.start()
-    assert holding.wait(5.0)
+    assert holding.wait(WAIT)
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         reader.execute("INSERT INTO t VALUES (2)")
     reader.execute("ROLLBACK")
-    thread.join(10.0)
+    thread.join(WAIT)
     assert committed and committed[0] - started < 1.0
     assert reader.execute("SELECT x FROM t").fetchall() == [(1,)]
     reader.close()

@@ -20,27 +20,28 @@ from tests.conftest import ROOT, START_METHODS, WAIT, in_threads, line_of, proce
 _FORKED = """
 import errno, multiprocessing, os, sys, time
 from converter import workers
+from tests.waits import WAIT
 exec(sys.argv[1])
 multiprocessing.set_start_method("fork")
 pool = workers.worker_pool(2)
-busy = pool.map_async(time.sleep, [60, 60], chunksize=1)
+busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)
 time.sleep(0.5)
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
-time.sleep(60)
+time.sleep(WAIT)
 """
 
 
 def _workers_outlive_a_killed_main(before: str) -> list[int]:
-    """The forked workers (see :data:`_FORKED`, ``before`` run first) still alive 30
-    seconds after ``kill -9`` of their main process."""
+    """The forked workers (see :data:`_FORKED`, ``before`` run first) still alive
+    :data:`~tests.waits.WAIT` seconds after ``kill -9`` of their main process."""
     main = subprocess.Popen([sys.executable, "-c", _FORKED, before], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     try:
         workers = [int(pid) for pid in line_of(main).split()]
         assert len(workers) == 2 and all(process_alive(pid) for pid in workers), workers
         main.send_signal(signal.SIGKILL)
-        main.wait(timeout=30)
-        deadline = time.monotonic() + 30
+        main.wait(timeout=WAIT)
+        deadline = time.monotonic() + WAIT
         while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
         left = [pid for pid in workers if process_alive(pid)]
@@ -76,18 +77,19 @@ def test_a_forked_worker_without_pidfd_still_ends_with_the_main_process(
 _WATCHING = """
 import sys, time
 from converter.workers import _die_with_parent
+from tests.waits import WAIT
 _die_with_parent(int(sys.argv[1]), "fork")
-time.sleep(60)
+time.sleep(WAIT)
 """
 
 
 def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
     """A worker set up as its main process ended: the process id it was given may be
     another process's by then, which it must not wait for. It ends at once."""
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    other = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({WAIT})"])
     try:
         worker = subprocess.run([sys.executable, "-c", _WATCHING, str(other.pid)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=30,
+                                cwd=ROOT, capture_output=True, text=True, timeout=WAIT,
                                 check=False)
         assert (worker.returncode, worker.stderr) == (-signal.SIGTERM, "")
     finally:
@@ -98,21 +100,23 @@ def test_a_worker_whose_main_process_ended_before_it_watched_ends() -> None:
 
 #: A main process whose forked worker, its watch of the main process left out (as
 #: though that watch came late), hands back a result once the main process has ended:
-#: the task prints the worker's pid, then waits (30 seconds at most) for its parent's end.
+#: the task prints the worker's pid, then waits (WAIT seconds at most) for its parent's
+#: end.
 _ORPHANED_RESULT = """
 import multiprocessing, os, time
 from converter import workers
+from tests.waits import WAIT
 workers._die_with_parent = lambda parent, method: None
 multiprocessing.set_start_method("fork")
 def orphaned(parent):
     print(os.getpid(), flush=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + WAIT
     while os.getppid() == parent and time.monotonic() < deadline:
         time.sleep(0.01)
     return "late"
 pool = workers.worker_pool(1)
 pool.apply_async(orphaned, (os.getpid(),))
-time.sleep(60)
+time.sleep(WAIT)
 """
 
 
@@ -127,9 +131,9 @@ def test_a_worker_handing_back_a_result_after_the_main_process_ended_ends_silent
     try:
         worker = int(main.stdout.readline())
         main.send_signal(signal.SIGKILL)
-        _, stderr = main.communicate(timeout=60)  # (the worker holds its pipes till its end)
+        _, stderr = main.communicate(timeout=WAIT)  # (the worker holds its pipes till its end)
         assert stderr == ""
-        deadline = time.monotonic() + 30  # (its pipes closed, it may be ending still)
+        deadline = time.monotonic() + WAIT  # (its pipes closed, it may be ending still)
         while process_alive(worker) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not process_alive(worker)
@@ -148,6 +152,7 @@ import multiprocessing, os, signal, sys, threading, time
 from multiprocessing import pool as pools
 multiprocessing.set_start_method(sys.argv[1])
 from converter.workers import pooled
+from tests.waits import WAIT
 entered, started = threading.Event(), threading.Event()
 start = pools.Pool._repopulate_pool_static
 def late(*args):
@@ -155,7 +160,7 @@ def late(*args):
     if handler is threading.main_thread():  # (the pool's first workers)
         return start(*args)
     entered.set()
-    deadline = time.monotonic() + 30  # (a pool never abandoned: the script fails as it waits)
+    deadline = time.monotonic() + WAIT  # (a pool never abandoned: the script fails as it waits)
     while handler._state == pools.RUN and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.5)
@@ -164,12 +169,12 @@ def late(*args):
 pools.Pool._repopulate_pool_static = staticmethod(late)
 try:
     with pooled(2) as pool:
-        pool.apply_async(os.getpid).get(30)
+        pool.apply_async(os.getpid).get(WAIT)
         os.kill(pool._pool[0].pid, signal.SIGKILL)
-        assert entered.wait(30), "no worker was started in place of the killed one"
+        assert entered.wait(WAIT), "no worker was started in place of the killed one"
         raise KeyboardInterrupt
 except KeyboardInterrupt:
-    assert started.wait(30)
+    assert started.wait(WAIT)
     print(len(multiprocessing.active_children()), flush=True)
 """
 
@@ -183,7 +188,7 @@ def test_an_abandoned_pool_stops_the_worker_it_was_starting(start: str) -> None:
     40 runs of a dying worker's test on a loaded machine. The pool's handler thread is
     stopped now before its workers are, as ``Pool.terminate()`` does: none is left."""
     done = subprocess.run([sys.executable, "-c", _ABANDONED, start], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT, check=False)
+                          text=True, timeout=WAIT, cwd=ROOT, check=False)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
     assert "Traceback" not in done.stderr
 

@@ -75,7 +75,7 @@ def package_bytes(directory: Path) -> dict[str, bytes]:
 def frictionless(descriptor: Path) -> dict:
     """The JSON report of the real ``frictionless validate`` command."""
     done = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(descriptor)],
-                          capture_output=True, text=True, check=False, timeout=300)
+                          capture_output=True, text=True, check=False, timeout=WAIT)
     report = json.loads(done.stdout)
     assert (done.returncode == 0) == report["valid"]
     return report

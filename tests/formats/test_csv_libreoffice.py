@@ -25,7 +25,7 @@ from click.testing import CliRunner
 import converter
 from converter.cli import cli
 from converter.model import LocalizedText, Muscle
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, WAIT
 from tests.formats.test_csv import HOSTILE, hostile_muscle
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
@@ -54,7 +54,7 @@ def soffice(tmp: Path, target: str, out: Path, *files: Path, infilter: str = "")
     args = [SOFFICE, "--headless", f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
             *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target,
             "--outdir", str(out), *map(str, files)]
-    subprocess.run(args, check=True, capture_output=True, timeout=300)
+    subprocess.run(args, check=True, capture_output=True, timeout=WAIT)
 
 
 def formulas(ods: Path) -> list[str]:

@@ -26,7 +26,7 @@ from converter.model import LocalizedText, Muscle, freeze
 from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
-from tests.conftest import SAMPLES, SEED, in_threads
+from tests.conftest import SAMPLES, SEED, WAIT, in_threads
 from tests.hugo import hugo_built, hugo_pages
 from tests.strategies import corpora, muscles
 
@@ -1667,7 +1667,7 @@ def _ruby_reads(fronts: list[str]) -> list[dict]:
 
     done = subprocess.run([ruby, "-e", RUBY_READER], input="".join(
         json.dumps(front) + "\n" for front in fronts), capture_output=True, text=True,
-        check=True, timeout=120)
+        check=True, timeout=WAIT)
     return [json.loads(line) for line in done.stdout.split("\n")[:-1]]  # (not splitlines:
     # U+0085 and U+2028 stay raw in JSON)
 
@@ -2080,7 +2080,7 @@ def test_a_slug_from_a_file_name_is_the_same_in_any_locale(tmp_path: Path) -> No
     env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([sys.executable, "-m", "converter", "convert", str(tmp_path),
                            "--to", "jsonl", "-o", "-", "-q", "--no-cache"],
-                          capture_output=True, env=env, check=False, timeout=120)
+                          capture_output=True, env=env, check=False, timeout=WAIT)
     assert sorted(json.loads(line)["slug"] for line in done.stdout.splitlines()) == [
         "aeble", "oern"], done.stderr
 

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 import converter
 from converter.cli import cli
 from converter.model import thaw
+from tests.conftest import WAIT
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -110,13 +111,14 @@ def validate_json(*paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, list[
 
 
 def limited_run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    """``muscle-convert`` in a subprocess with 1 GiB of address space and 60 seconds."""
+    """``muscle-convert`` in a subprocess with 1 GiB of address space; one that hangs
+    fails the test once :data:`~tests.waits.WAIT` seconds have passed."""
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     return subprocess.run([sys.executable, "-m", "converter", *args], cwd=ROOT,
-                          capture_output=True, timeout=60, preexec_fn=limit, check=False)
+                          capture_output=True, timeout=WAIT, preexec_fn=limit, check=False)
 
 
 def test_every_case_file_is_in_the_table() -> None:
