@@ -1,5 +1,6 @@
 """Sorting output that does not fit in memory: text parked on disk, sorted by small keys;
-and :class:`Spilled`, a list whose items past its first few wait on disk.
+:class:`Spilled`, a list whose items past its first few wait on disk; and
+:func:`sorted_unique`, items held in memory sorted by key, a key given twice refused.
 
 Writers whose output is sorted (JSON by slug, CSV tables by slug) add each muscle's text
 as it arrives; only the key and the text's offset stay in memory. Then they copy the
@@ -22,9 +23,11 @@ import tempfile
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .atomic import temporary_failure, temporary_work
+
+_T = TypeVar("_T")
 
 
 class SortedSpool:
@@ -88,11 +91,7 @@ class SortedSpool:
 
     def check_unique(self, on_duplicate: Callable[[str], None]) -> None:
         """Call ``on_duplicate(key)`` for the first key that was added twice."""
-        keys = self.keys()
-        for before, after in itertools.pairwise(keys):
-            if before == after:
-                on_duplicate(after)
-                return
+        _first_repeat(self.keys(), on_duplicate)
 
     def sorted(self, part: str) -> Iterator[str]:
         """The texts of ``part`` in key order."""
@@ -114,6 +113,23 @@ class SortedSpool:
         if not self._sorted:
             self._index.sort(key=lambda item: item[0])  # stable: equal keys keep order
             self._sorted = True
+
+
+def sorted_unique(items: Iterable[_T], key: Callable[[_T], str],
+                  on_duplicate: Callable[[str], None]) -> list[_T]:
+    """``items`` sorted by ``key`` (stable), after ``on_duplicate(key)`` for the first
+    key that two of them share (a writer's ``duplicate-slug``: it raises)."""
+    ordered = sorted(items, key=key)
+    _first_repeat(map(key, ordered), on_duplicate)
+    return ordered
+
+
+def _first_repeat(keys: Iterable[str], on_duplicate: Callable[[str], None]) -> None:
+    """``on_duplicate(key)`` for the first of the sorted ``keys`` that comes twice."""
+    for before, after in itertools.pairwise(keys):
+        if before == after:
+            on_duplicate(after)
+            return
 
 
 class Spilled(Sequence[Any]):

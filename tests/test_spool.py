@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.spool import SortedSpool, Spilled
+from converter.spool import SortedSpool, Spilled, sorted_unique
 
 items = st.lists(st.tuples(st.text(max_size=8), st.text(), st.text()), max_size=40)
 
@@ -42,6 +42,17 @@ def test_check_unique_names_the_first_repeated_key() -> None:
     with SortedSpool(("a",)) as spool:
         spool.add("x", a="1")
         spool.check_unique(found.append)
+    assert found == ["a"]
+
+
+def test_sorted_unique_sorts_by_key_and_names_the_first_repeated_key() -> None:
+    found: list[str] = []
+    items = [("c", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]
+    assert sorted_unique(items, lambda item: item[0], found.append) == [
+        ("a", 2), ("a", 5), ("b", 3), ("c", 1), ("c", 4)]  # (stable)
+    assert found == ["a"]
+    assert sorted_unique(iter([("y", 0), ("x", 1)]), lambda item: item[0],
+                         found.append) == [("x", 1), ("y", 0)]
     assert found == ["a"]
 
 

@@ -15,6 +15,7 @@ from converter.atomic import atomic_file, output_name
 from converter.diagnostics import error
 from converter.model import Muscle
 from converter.registry import WriteContext
+from converter.spool import sorted_unique
 
 from .fields import note_fields
 from .notetype import (
@@ -159,9 +160,9 @@ def _write_package(out: Path, collection: bytes, images: Mapping[str, str]) -> N
 def _unique(muscles: Iterable[Muscle], out: Path, lang: str, prefer: str) -> list[_Kept]:
     """What the deck keeps of each muscle (:func:`_kept`), by slug; a slug twice is an
     error."""
-    items = sorted((_kept(m, lang, prefer) for m in muscles), key=lambda item: item.slug)
-    for a, b in itertools.pairwise(items):
-        if a.slug == b.slug:
-            raise error(output_name(out), "duplicate-slug", f"two muscles share the slug "
-                        f"{a.slug!r}; their notes would have the same identity in Anki")
-    return items
+    def twice(slug: str) -> None:
+        raise error(output_name(out), "duplicate-slug", f"two muscles share the slug "
+                    f"{slug!r}; their notes would have the same identity in Anki")
+
+    return sorted_unique((_kept(m, lang, prefer) for m in muscles), lambda item: item.slug,
+                         twice)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,7 +14,7 @@ from converter.canonical import extra_json
 from converter.diagnostics import error, printable
 from converter.model import Muscle, number_text
 from converter.registry import spelling
-from converter.spool import SortedSpool
+from converter.spool import SortedSpool, sorted_unique
 
 from .cells import encode_items, neutralise, to_cell
 from .csvio import write_rows
@@ -39,11 +38,8 @@ def _duplicate(out: Path, slug: str) -> None:
 
 
 def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:
-    ordered = sorted(muscles, key=lambda m: m.slug)
-    for before, after in itertools.pairwise(ordered):
-        if before.slug == after.slug:
-            _duplicate(out, after.slug)
-    return ordered
+    """``muscles`` by slug; a slug twice is ``duplicate-slug``."""
+    return sorted_unique(muscles, lambda m: m.slug, lambda slug: _duplicate(out, slug))
 
 
 def _muscle_rows(m: Muscle) -> dict[str, list[list[str]]]:
