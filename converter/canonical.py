@@ -667,7 +667,8 @@ def _placed(field: str, places: list[int] | None, extra: _Keys) -> str:
 _BUILT_REGION = re.compile(r"coords\[([0-9]+)\]")
 
 
-_SPACE = re.compile(r"[ \t\n\r]*")
+#: JSON's white space (none or more): space, tab, line feed, carriage return.
+JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _INDEX = re.compile(r"\[([0-9]+)\]")
 #: Skips a value (numbers kept as text: any length, no conversion).
 _SKIP = json.scanner.make_scanner(  # type: ignore[attr-defined]
@@ -793,7 +794,7 @@ class JsonPlaces:
     def _space(self, at: int) -> int:
         if at < len(self.text) and self.text[at] not in " \t\n\r":
             return at  # the usual case, without the regex
-        return _SPACE.match(self.text, at).end()  # type: ignore[union-attr]
+        return JSON_SPACE.match(self.text, at).end()  # type: ignore[union-attr]
 
     def _array(self, at: int) -> list[int]:
         """Offsets of the elements of the array at ``at`` (found once)."""

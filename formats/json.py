@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -170,7 +169,6 @@ _CHUNK = 1 << 16
 #: How far past a mistake json reads at most to name it (``-Infinity``, ``\\u00e9``): a
 #: mistake named further from the end of the text read is no text cut short.
 _REACH = 16
-_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 class _Stream:
@@ -237,7 +235,7 @@ class _Stream:
     def char(self) -> str:
         """The next character that is not white space ("" at the file's end)."""
         while True:
-            self.at = _SPACE.match(self.text, self.at).end()
+            self.at = canonical.JSON_SPACE.match(self.text, self.at).end()
             if self.at < len(self.text) or not self.more():
                 return self.text[self.at:self.at + 1]
 

@@ -324,3 +324,11 @@ def test_bytes_where_a_record_holds_text_or_an_object_is_wrong_type(
         canonical.from_canonical(record, path="c.db", field="muscles[c]")
     assert [(d.field, d.code, d.message) for d in caught.value.diagnostics] == [
         (f"muscles[c].{field}", "wrong-type", expected)]
+
+
+def test_json_space_takes_json_white_space_only() -> None:
+    """JSON's four white-space characters, none or more; no other space (a form feed, a
+    no-break space) is JSON's."""
+    assert canonical.JSON_SPACE.match(" \t\r\nx", 0).end() == 4
+    assert canonical.JSON_SPACE.match("\f\u00a0x", 0).end() == 0
+    assert canonical.JSON_SPACE.match("{ \n}", 1).end() == 3
