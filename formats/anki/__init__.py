@@ -24,23 +24,19 @@ from converter.diagnostics import Diagnostic, counted
 from converter.model import Muscle
 from converter.registry import Format, FormatOption, ReadContext, WriteContext
 
-from .apkg import MAX_COLLECTION_BYTES
 from .collection import _notes
 from .fields import note_fields
-from .notes import _note_field, _note_muscle, muscle_from_note
+from .notes import _note_field, _note_muscle
 from .notetype import (
     DEFAULT_DECK,
     FIELD_NAMES,
     MAX_MEDIA_NAME_BYTES,
-    MEDIA_PREFIX,
     NOTETYPE_NAME,
-    TEMPLATES_CHANGED,
     media_name,
     note_guid,
     stable_id,
 )
 from .times import (
-    DRAWING_KEY,
     LATEST_TIME,
     _after_last_drawing,
     _deck_name,
@@ -53,11 +49,9 @@ from .times import (
 )
 from .writing import _build_collection, _focus_images, _unique, _write_package
 
-__all__ = ["DEFAULT_DECK", "DRAWING_KEY", "FIELD_NAMES", "LATEST_TIME",
-           "MAX_COLLECTION_BYTES", "MAX_MEDIA_NAME_BYTES", "MEDIA_PREFIX", "NOTETYPE_NAME",
-           "TEMPLATES_CHANGED", "AnkiFormat", "drawing_digest", "drawing_time", "media_name",
-           "muscle_from_note", "note_fields", "note_guid", "note_times", "source_date_epoch",
-           "stable_id"]
+__all__ = ["DEFAULT_DECK", "FIELD_NAMES", "LATEST_TIME", "MAX_MEDIA_NAME_BYTES",
+           "NOTETYPE_NAME", "AnkiFormat", "drawing_digest", "drawing_time", "media_name",
+           "note_fields", "note_guid", "note_times", "source_date_epoch", "stable_id"]
 
 
 class AnkiFormat(Format):

@@ -40,41 +40,27 @@ from converter.diagnostics import MuscleError, counted, error
 from converter.model import Muscle
 from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext, spelling
 
-from .cells import (
-    EMPTY_ITEM,
-    INJECTION_STARTS,
-    NULL,
-    SAFE_PREFIX,
-    decode_items,
-    encode_items,
-    from_cell,
-    neutralise,
-    restore,
-    to_cell,
-)
+from .cells import decode_items, encode_items, neutralise, restore
 from .csvio import load_csv, write_rows
 from .datapackage import _resources
 from .flat import flat_places, read_flat
 from .layout import (
     FLAT_CARRIES,
     FLAT_LAYOUT,
-    FLAT_REQUIRED,
     FORMULA_PREFIX_KEY,
     PACKAGE_DESCRIPTOR,
     SEPARATORS,
     TABLES,
     columns,
-    descriptor,
 )
 from .package import package_places, read_package
-from .writing import _sorted_unique, flat_header, separator, write_flat, write_package
+from .writing import _sorted_unique, separator, write_flat, write_package
 
-__all__ = ["EMPTY_ITEM", "FLAT_CARRIES", "FLAT_LAYOUT", "FLAT_REQUIRED",
-           "FORMULA_PREFIX_KEY", "INJECTION_STARTS", "NULL", "PACKAGE_DESCRIPTOR",
-           "SAFE_PREFIX", "SEPARATORS", "TABLES", "CsvFormat", "columns", "decode_items",
-           "descriptor", "encode_items", "flat_header", "flat_places", "from_cell",
-           "load_csv", "neutralise", "package_places", "read_flat", "read_package",
-           "restore", "separator", "to_cell", "write_flat", "write_package", "write_rows"]
+__all__ = ["FLAT_CARRIES", "FLAT_LAYOUT", "FORMULA_PREFIX_KEY", "PACKAGE_DESCRIPTOR",
+           "SEPARATORS", "TABLES", "CsvFormat", "columns", "decode_items", "encode_items",
+           "flat_places", "load_csv", "neutralise", "package_places", "read_flat",
+           "read_package", "restore", "separator", "write_flat", "write_package",
+           "write_rows"]
 
 
 class CsvFormat(Format):
