@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,6 +55,11 @@ _WIDE = -(1 << 63)
 
 #: Files stat-ed and added to the inputs at once during discovery.
 _STAT_BATCH = 4096
+
+#: Whether a file can be stat-ed by its name in an open folder (not on Windows), and
+#: how such a folder is opened.
+_BY_NAME = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class Input(NamedTuple):
@@ -101,19 +107,25 @@ class Inputs(Sequence[Input]):
         if not self._folders or self._folders[-1] != folder:
             self._folders.append(folder)
             self._folder_starts.append(len(self))
-        for name in names:
-            self._names += encode(name)
-            self._ends.append(len(self._names))
+        blobs = [encode(name) for name in names]
+        start = len(self._names)
+        self._names += b"".join(blobs)
+        self._ends.extend(start + end for end in itertools.accumulate(map(len, blobs)))
+        ids = {fmt: index for index, fmt in enumerate(self._formats)}
         for fmt in formats:
-            if fmt not in self._formats:
+            if fmt not in ids:
+                ids[fmt] = len(self._formats)
                 self._formats.append(fmt)
-            self._format_ids.append(self._formats.index(fmt))
+            self._format_ids.append(ids[fmt])
         self._sizes.extend(sizes)
-        for mtime in mtimes:
-            if not storable(mtime):
-                self._wide[len(self._mtimes)] = mtime
-                mtime = _WIDE
-            self._mtimes.append(mtime)
+        if storable(min(mtimes), max(mtimes)):  # (nearly always: no mtime to keep apart)
+            self._mtimes.extend(mtimes)
+        else:
+            for mtime in mtimes:
+                if not storable(mtime):
+                    self._wide[len(self._mtimes)] = mtime
+                    mtime = _WIDE
+                self._mtimes.append(mtime)
         self._ctimes.extend(ctimes)
 
     def __len__(self) -> int:
@@ -663,36 +675,62 @@ def _listing(search: _Search, directory: str, below: str, prefix: str
 
 def _add(search: _Search, prefix: str, files: list[str], units: set[str]) -> None:
     """Stat the ``files`` of the folder ``prefix`` and add them to the inputs found (a
-    unit's folder as it is), emptying ``files``."""
-    unit, foreign = search.unit, search.foreign
+    unit's folder as it is), emptying ``files``. Each file is stat-ed by its name in
+    the folder, opened once (no lookup of the folder's path per file); each format is
+    asked once whether it tells its files from others (:attr:`Format.sorts_found`)."""
+    unit, foreign, format_of = search.unit, search.foreign, search.format_of
     kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
-    for name in files:
-        if name in units:  # (stamped with its files when read: Inputs.stamped)
-            if not _own(unit, prefix + name, foreign):
+    sorting: dict[Format, bool] = {}
+    with _opened(prefix) as folder:
+        for name in files:
+            if name in units:  # (stamped with its files when read: Inputs.stamped)
+                if not _own(unit, prefix + name, foreign):
+                    continue
+                kept.append(name)
+                sizes.append(-1)
+                mtimes.append(0)
+                ctimes.append(0)
+                formats.append(unit)
+                continue
+            try:
+                st = os.stat(name, dir_fd=folder) if folder is not None \
+                    else os.stat(prefix + name)
+            except FileNotFoundError:  # deleted since the listing: not an input
+                continue
+            except OSError as exc:  # in a folder that can be listed but not searched
+                search.problems.append(unreadable(prefix + name, exc))
+                continue
+            fmt = format_of(name)
+            sorts = sorting.get(fmt)
+            if sorts is None:
+                sorts = sorting[fmt] = fmt.sorts_found
+            if sorts and not _own(fmt, prefix + name, foreign):
                 continue
             kept.append(name)
-            sizes.append(-1)
-            mtimes.append(0)
-            ctimes.append(0)
-            formats.append(unit)
-            continue
-        try:
-            st = os.stat(prefix + name)
-        except FileNotFoundError:  # deleted since the listing: not an input
-            continue
-        except OSError as exc:  # in a folder that can be listed but not searched
-            search.problems.append(unreadable(prefix + name, exc))
-            continue
-        fmt = search.format_of(name)
-        if not _own(fmt, prefix + name, foreign):
-            continue
-        kept.append(name)
-        sizes.append(st.st_size)
-        mtimes.append(st.st_mtime_ns)
-        ctimes.append(change_stamp(st))
-        formats.append(fmt)
+            sizes.append(st.st_size)
+            mtimes.append(st.st_mtime_ns)
+            ctimes.append(change_stamp(st))
+            formats.append(fmt)
     search.found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
     files.clear()
+
+
+@contextlib.contextmanager
+def _opened(prefix: str) -> Iterator[int | None]:
+    """A descriptor of the folder ``prefix`` (``""``: the working folder) to stat its
+    files by name in, closed after; None where it cannot be opened (the files are then
+    stat-ed by their paths, which say what is wrong)."""
+    try:
+        folder = os.open(prefix or os.curdir, _FOLDER_FLAGS) if _BY_NAME else None
+    except OSError:
+        folder = None
+    if folder is None:
+        yield None
+        return
+    try:
+        yield folder
+    finally:
+        os.close(folder)
 
 
 def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:

@@ -268,8 +268,11 @@ def test_a_folder_or_file_that_cannot_be_looked_at_is_one_diagnostic_each(
         return scandir(path)
 
     def guarded_stat(path: Any, *args: Any, **kw: Any) -> Any:
-        if "nox" + os.sep in str(path):
-            raise denied(path)
+        folder = kw.get("dir_fd")  # (a name in an open folder: the folder's path + name)
+        where = str(path) if folder is None else os.path.join(
+            os.readlink(f"/proc/self/fd/{folder}"), path)
+        if "nox" + os.sep in where:
+            raise denied(where)
         return stat(path, *args, **kw)
 
     monkeypatch.setattr(discovery.os, "scandir", guarded_scandir)
