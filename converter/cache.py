@@ -57,6 +57,7 @@ from typing import Any
 
 from . import sqlitewait
 from .atomic import make_folders
+from .distinfo import metadata_header
 
 #: A file modified this close to when it was recorded is hashed, not trusted by stat.
 RACY_NS = 2_000_000_000
@@ -341,30 +342,14 @@ def libraries() -> tuple[str, ...]:
 
 
 def _metadata(name: str) -> str:
-    """The header of the distribution ``name``'s metadata (its fields, up to the long
-    description that follows them, often a whole README: of a file on disk, only the
-    header is read), or "" when it is not installed."""
+    """The header of the distribution ``name``'s metadata
+    (:func:`~converter.distinfo.metadata_header`), or "" when it is not installed."""
     import importlib.metadata  # (imported by then, for plugins: not by every user)
 
     try:
-        dist = importlib.metadata.distribution(name)
-        folder = getattr(dist, "_path", None)  # (a PathDistribution's folder, if on disk)
-        if isinstance(folder, Path):
-            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-                return _header(folder / "METADATA")
-        text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+        return metadata_header(importlib.metadata.distribution(name))
     except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
         return ""
-    return text.split("\n\n", 1)[0]
-
-
-def _header(path: Path) -> str:
-    """The text of the metadata file at ``path`` up to its first blank line."""
-    data = b""
-    with open(path, "rb") as fh:
-        while b"\n\n" not in data and (chunk := fh.read(4096)):
-            data += chunk
-    return data.split(b"\n\n", 1)[0].decode("utf-8", "replace")
 
 
 def _libyaml() -> bool:

@@ -39,6 +39,7 @@ from .diagnostics import (
     check_unchanged,
     open_stamp,
 )
+from .distinfo import distribution_name
 from .model import ALL_FIELDS, Muscle
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
@@ -752,7 +753,7 @@ def _package(ep: EntryPoint) -> str:
         return ep.module.partition(".")[0]
     known = _DIST_NAMES.get(id(dist))
     if known is None or known[0] is not dist:
-        known = _DIST_NAMES[id(dist)] = (dist, dist.name)
+        known = _DIST_NAMES[id(dist)] = (dist, distribution_name(dist))
     return known[1]
 
 
