@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,6 +52,8 @@ PROGRESS_MIN_FILES = 200
 def _jobs_default() -> int:
     """The CPUs this process may use: those it may run on, fewer where a CPU quota
     (a container's ``--cpus 2``) allows less time."""
+    import math
+
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     quota = cpu_quota()
@@ -603,6 +603,8 @@ def _format_rows(fmt: Any) -> list[tuple[str, str, str, str, str]]:
               help="The front matter as authors write it (default: the canonical JSON).")
 def schema(input_schema: bool) -> None:
     """Print a JSON Schema (Draft 2020-12)."""
+    import json
+
     from .schema import load_schema
 
     _line(json.dumps(load_schema("front-matter" if input_schema else "muscle"),

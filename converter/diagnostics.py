@@ -8,7 +8,6 @@ import contextlib
 import heapq
 import io
 import itertools
-import json
 import marshal
 import os
 import re
@@ -21,9 +20,10 @@ Severity = Literal["error", "warning"]
 #: What a line shown to people must not hold as it is: C0 and C1 control characters
 #: (newline, carriage return, escape ...) and DEL, line and paragraph separators, the
 #: bidirectional overrides and isolates (which reorder what a terminal shows), and
-#: lone surrogates (a file name that is not UTF-8).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: lone surrogates (a file name that is not UTF-8). Compiled on first use (by
+#: ``re.sub``): nearly every run prints nothing that holds one, and --help nothing.
+_UNPRINTABLE = ("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -63,7 +63,7 @@ def printable(text: str) -> str:
     ``\\u202e``); spaces and letters of any language stay as they are."""
     if text.isprintable():  # the usual case: none of them (all are unprintable to str)
         return text
-    return _UNPRINTABLE.sub(_escape, text)
+    return re.sub(_UNPRINTABLE, _escape, text)
 
 
 class LineStarts:
@@ -503,6 +503,8 @@ def rendered(diagnostics: Iterable[Diagnostic], fmt: str = "text", batch: int = 
     come: memory holds one run of :func:`in_order`, not every diagnostic and its text.
     ``fmt``: ``text`` (a line each, for people), ``json`` (an array) or ``github`` (a
     :func:`github_annotation` each, its files relative to ``workspace``)."""
+    import json  # (not imported for --help, which renders no diagnostic)
+
     items = in_order(diagnostics)
     first = True
     while chunk := list(itertools.islice(items, batch)):

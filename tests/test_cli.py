@@ -802,6 +802,12 @@ def _modules_after(*args: str) -> set[str]:
     return _imports_of(*args, names=("formats.", "genanki"))[0]
 
 
+def test_help_imports_no_json() -> None:
+    """``--help`` renders no diagnostic and prints no schema: it imports no json (its
+    start-up is measured against click's own, bench/RESULTS.md)."""
+    assert _imports_of("--help", names=("json",))[0] == set()
+
+
 def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Path) -> None:
     assert _modules_after("--help") == set()
     used = _modules_after("convert", str(SAMPLES / "soleus.md"), "--to", "jsonl", "-o",
