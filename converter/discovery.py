@@ -187,6 +187,11 @@ class Inputs(Sequence[Input]):
         see (with the files their format reads with them: :meth:`Format.companions`),
         once: a later call gives what the first took; raises ``OSError`` for one that
         cannot be read."""
+        if not self._wide and (not self._sizes or min(self._sizes) >= 0):
+            # (the usual case: discovery saw every input, no mtime is kept apart)
+            yield from zip(self._paths(), self._sizes, self._mtimes, self._ctimes,
+                           strict=True)
+            return
         for index, (path, fmt, size, mtime, ctime) in enumerate(zip(
                 self._paths(), self._format_ids, self._sizes, self._all_mtimes(),
                 self._ctimes, strict=True)):
