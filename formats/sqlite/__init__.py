@@ -1,7 +1,8 @@
 """SQLite database: normalized tables, full-text search and readable views (lossless).
 
 Writing into an existing database upserts in one transaction: a per-muscle content hash
-(sha256 of the canonical JSON) tells unchanged muscles, which are not touched; changed
+(sha256 of the canonical JSON) tells unchanged muscles, which are not touched once their
+rows are found to be what their records make (one edited by hand is written again); changed
 ones are updated in place: their rows in the other tables are kept by key (updated where
 their values changed), new keys inserted, and only the rows whose keys are gone deleted,
 so a user's table may refer to any of them; muscles no longer in the input are deleted

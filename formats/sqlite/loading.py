@@ -12,6 +12,7 @@ from converter.registry import WriteContext
 
 from .blockers import _change
 from .counts import Counts
+from .edits import _edited
 from .ids import _ID_SEQUENCE, MAX_ID, _flush, _ids_held, _last_given, _no_id_left
 from .orphans import _delete_orphans
 from .pruning import _remove_gone, _SourcePaths
@@ -61,12 +62,16 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
         slugs = list({slug: None for slug, _ in window})
         existing = _known(conn, slugs) if held else {}
         firsts, origins = seen.add_window(window, slugs), ctx.sources_of(slugs)
-        for (slug, record), first in zip(window, firsts, strict=True):
-            if not first:
+        parsed = [(slug, json.loads(record) if first else None)
+                  for (slug, record), first in zip(window, firsts, strict=True)]
+        edited = _edited(conn, {slug: values for slug, values in parsed if values is not None
+                                and (old := existing.get(slug)) is not None
+                                and old[0] == values[0] and slug not in renumber})
+        for slug, values in parsed:
+            if values is None:
                 ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
                                       f"slug {slug!r} is given twice; the first is kept"))
                 continue
-            values = json.loads(record)
             old = existing.get(slug)
             known = origins.get(slug)
             source = sources.stored(known.path) if known else old[2] if old else None
@@ -77,7 +82,7 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
                     raise _no_id_left(conn, out, last_id or 0, given)
                 counts.added += 1
                 number, next_id = next_id, next_id + 1
-            elif old[0] == values[0] and slug not in renumber:
+            elif old[0] == values[0] and slug not in renumber and slug not in edited:
                 counts.unchanged += 1
                 if old[2] != source:
                     batch.moved.append((source, slug))
