@@ -60,7 +60,7 @@ def _refusal(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...
     try:
         if said.startswith(_UNIQUE):
             return _by_index(conn, exc, table, values, slug)
-        return _by_trigger(conn, exc, table, statement, values, slug)
+        return _by_trigger(conn, exc, table, statement, row, values, slug)
     finally:
         conn.text_factory = before
 
@@ -158,19 +158,61 @@ def _holder(conn: sqlite3.Connection, table: str, columns: list[str],
 #: The triggers of a table whose text holds a message.
 _TRIGGERS = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
              "COLLATE NOCASE AND instr(sql, ?) ORDER BY name")
+#: The triggers of a table that may RAISE (the tool's own never do).
+_RAISING = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "COLLATE NOCASE AND instr(upper(sql), 'RAISE') ORDER BY name")
 
 
 def _by_trigger(conn: sqlite3.Connection, exc: sqlite3.Error, table: str, statement: str,
-                values: dict[str, Any], slug: Any) -> _Refused | None:
-    """The user's trigger on ``table`` that refused a row of ``values`` with the
-    message it says: the one whose text holds it; None when not one does."""
+                row: tuple[Any, ...], values: dict[str, Any], slug: Any) -> _Refused | None:
+    """The user's trigger on ``table`` that refused the ``row`` (of ``values``) of
+    ``statement`` with the message it says: the one whose text holds it, else each
+    that refuses the row alone (its message made by an expression, or in the text of
+    more than one trigger); None when not one does."""
     triggers = [name for (name,) in conn.execute(_TRIGGERS, (table, str(exc)))]
-    if len(triggers) != 1:
+    if len(triggers) != 1 and row:
+        triggers = _refusing_alone(conn, table, statement, row, str(exc))
+    if not triggers:
         return None
     verb = "delete" if statement.lstrip().startswith("DELETE") else "write"
-    return _Refused(exc, slug, _field(table, values, ""), f"your trigger "
-                    f"{_named(triggers[0])} on {table} refuses to {verb} the row",
-                    "; drop or change that trigger, and run again")
+    those = "that trigger" if len(triggers) == 1 else "those triggers"
+    return _Refused(exc, slug, _field(table, values, ""), f"your "
+                    f"{'trigger' if len(triggers) == 1 else 'triggers'} "
+                    f"{', '.join(map(_named, triggers))} on {table} "
+                    f"{'refuses' if len(triggers) == 1 else 'refuse'} to {verb} the row",
+                    f"; drop or change {those}, and run again")
+
+
+def _refusing_alone(conn: sqlite3.Connection, table: str, statement: str,
+                    row: tuple[Any, ...], said: str) -> list[str]:
+    """The triggers on ``table`` that may RAISE each of which, the others dropped,
+    refuses ``row`` of ``statement`` with the message ``said`` (in a savepoint,
+    rolled back: nothing is dropped)."""
+    names = [name for (name,) in conn.execute(_RAISING, (table,))]
+    found = []
+    for name in names:
+        conn.execute("SAVEPOINT alone")
+        try:
+            for other in names:
+                if other != name:
+                    conn.execute(f"DROP TRIGGER main.{_quoted(other)}")
+            conn.execute(statement, row)
+        except sqlite3.IntegrityError as again:
+            if str(again) == said:
+                found.append(name)
+        except (sqlite3.Error, UnicodeEncodeError):  # (a name that is not UTF-8)
+            return []
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO alone")
+                conn.execute("RELEASE alone")
+    return found
+
+
+def _quoted(name: str) -> str:
+    """``name`` as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
 
 
 #: The columns of muscles that are fields of a muscle.

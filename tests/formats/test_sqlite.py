@@ -3867,6 +3867,52 @@ def test_a_users_trigger_that_refuses_a_write_is_named_with_the_muscle(
     assert db.read_bytes() == before
 
 
+#: Triggers of a user's on texts: those that refuse a write of soleus's edited origin
+#: are named (``RAISE`` of a message not as the trigger's text spells it, a quote in it
+#: doubled there, as one made by an expression (SQLite 3.47 on) is not there at all; a
+#: message in the text of more than one trigger, of one that does not fire, or of two
+#: that do).
+USER_TRIGGERS = {
+    "quoted": (["CREATE TRIGGER lock_texts BEFORE UPDATE ON texts BEGIN SELECT "
+                "RAISE(ABORT, 'it''s locked'); END"],
+               "it's locked", "trigger 'lock_texts' on texts refuses", "that trigger"),
+    "one of two": (["CREATE TRIGGER lock_danish BEFORE UPDATE ON texts WHEN NEW.language "
+                    "= 'da' BEGIN SELECT RAISE(ABORT, 'locked'); END",
+                    "CREATE TRIGGER lock_english BEFORE UPDATE ON texts WHEN NEW.language "
+                    "= 'en' BEGIN SELECT RAISE(ABORT, 'locked'); END"],
+                   "locked", "trigger 'lock_english' on texts refuses", "that trigger"),
+    "both": (["CREATE TRIGGER lock_a BEFORE UPDATE ON texts BEGIN SELECT "
+              "RAISE(ABORT, 'locked'); END",
+              "CREATE TRIGGER \"lock \"\"b\"\"\" AFTER UPDATE ON texts BEGIN SELECT "
+              "RAISE(ABORT, 'locked'); END"],
+             "locked", "triggers 'lock \"b\"', 'lock_a' on texts refuse", "those triggers"),
+}
+
+
+@pytest.mark.parametrize("case", USER_TRIGGERS)
+def test_the_triggers_that_refuse_a_write_are_named(
+        case: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A trigger's RAISE of a message its text does not hold as said (a quote in it), or
+    of one more than one trigger's text holds, was SQLite's bare message: no trigger's
+    text held it once.
+    Each trigger that refuses the row alone is named; nothing is dropped."""
+    triggers, said, named, those = USER_TRIGGERS[case]
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for trigger in triggers:
+            conn.execute(trigger)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_soleus_edited(sample_muscles), db, "sqlite")
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [(
+        str(db), "muscles[soleus].origin.en", "sqlite-error",
+        f"SQLite failed: {said}: your {named} to write the row of muscle 'soleus'; drop "
+        f"or change {those}, and run again; nothing is changed")]
+    assert db.read_bytes() == before
+    assert len(query(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                         "AND tbl_name = 'texts' AND sql LIKE '%RAISE%'")) == len(triggers)
+
+
 def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With a reader's transaction open on the database (a sqlite3 shell's BEGIN;
