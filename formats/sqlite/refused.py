@@ -130,8 +130,8 @@ def _by_index(conn: sqlite3.Connection, exc: sqlite3.Error, table: str,
                                                                       column))), "")
         shown = ", ".join(columns) if all(columns) else "an expression"
         value = ", ".join(_named(values[c]) for c in columns if c in values)
-        holder = None if partial else _holder(conn, table, columns, collations.split(","),
-                                              values)
+        holder = _holder(conn, table, columns, collations.split(","), values,
+                         _partial_where(conn, index) if partial else "1")
         held = f", which muscle {_named(holder)} has already" if holder is not None else ""
         return _Refused(exc, slug, field, f"your UNIQUE index {_named(index)} on {table} "
                         f"({shown}) refuses the {shown} {value or '(not known)'}",
@@ -141,18 +141,36 @@ def _by_index(conn: sqlite3.Connection, exc: sqlite3.Error, table: str,
 
 
 def _holder(conn: sqlite3.Connection, table: str, columns: list[str],
-            collations: list[str], values: dict[str, Any]) -> Any:
+            collations: list[str], values: dict[str, Any], where: str | None) -> Any:
     """The muscle of the row of ``table`` that holds ``values`` in ``columns`` (as the
-    index compares them) already; None when not known."""
-    if not all(column in values for column in columns):
+    index compares them) already, among the rows ``where`` holds of (the condition of
+    a partial index, SQL, which may end in a comment; "1" for every row); None when
+    not known."""
+    if where is None or not all(column in values for column in columns):
         return None
     owner = "slug" if table == "muscles" else "muscle"
-    found = conn.execute(
-        f'SELECT "{owner}" FROM "{table}" WHERE ' + " AND ".join(
-            f'"{column}" = ? COLLATE "{coll}"' for column, coll in zip(
-                columns, collations, strict=True)) + " LIMIT 1",
-        [values[column] for column in columns]).fetchone()
+    try:
+        found = conn.execute(
+            f'SELECT "{owner}" FROM "{table}" WHERE ' + " AND ".join(
+                f'"{column}" = ? COLLATE "{coll}"' for column, coll in zip(
+                    columns, collations, strict=True)) + f" AND ({where}\n) LIMIT 1",
+            [values[column] for column in columns]).fetchone()
+    except (sqlite3.Error, UnicodeEncodeError):  # (a condition not UTF-8)
+        return None
     return found[0] if found else None
+
+
+#: What follows the columns of a partial index's ``CREATE INDEX``: its condition.
+_CONDITION = re.compile(r"\)\s*WHERE\b(.*)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def _partial_where(conn: sqlite3.Connection, index: str) -> str | None:
+    """The condition of the partial index ``index``, as its ``CREATE INDEX`` says it
+    (SQL of the user's); None when not found."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                         (index,)).fetchone()
+    condition = _CONDITION.search(found[0]) if found and found[0] else None
+    return condition[1] if condition else None
 
 
 #: The triggers of a table whose text holds a message.

@@ -3828,6 +3828,30 @@ def test_a_users_unique_index_that_a_write_breaks_is_named_with_the_muscle(
     assert db.read_bytes() == before
 
 
+def test_a_users_partial_unique_index_names_the_muscle_that_holds_the_value(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """A partial UNIQUE index's refusal named no muscle that had the value already (the
+    full index's did): the holder is looked for among the rows the index holds, not a
+    row of that title it leaves out (written first)."""
+    outside = Muscle(slug="aaa-calf", title="Gastrocnemius")
+    write([outside, *sample_muscles], db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE UNIQUE INDEX my_titles ON muscles (title) "
+                     "WHERE slug NOT LIKE 'aaa-%'")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([outside, *_titled_gastrocnemius(sample_muscles, "changed")], db,
+                        "sqlite")
+    assert [(d.field, d.message) for d in caught.value.diagnostics] == [(
+        "muscles[soleus].title",
+        "SQLite failed: UNIQUE constraint failed: muscles.title: your UNIQUE index "
+        "'my_titles' on muscles (title) refuses the title 'Gastrocnemius' of muscle "
+        "'soleus', which muscle 'gastrocnemius' has already; drop that index (DROP "
+        "INDEX \"my_titles\") or make the values of title differ, and run again; "
+        "nothing is changed")]
+    assert db.read_bytes() == before
+
+
 def test_a_users_unique_index_that_a_run_breaks_names_the_source_line(
         tmp_path: Path) -> None:
     content, db = tmp_path / "content", tmp_path / "e6.db"
