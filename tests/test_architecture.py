@@ -244,3 +244,48 @@ def test_the_tests_wait_for_what_they_started_as_long_as_wait(path: Path) -> Non
     takes minutes. Every such wait is bounded by ``WAIT`` (:mod:`tests.waits`); a
     bound that is what a test asserts is named (``within``, ``BUSY_SECONDS``)."""
     assert fixed_waits(ast.parse(path.read_text(encoding="utf-8"))) == []
+
+
+#: The calls that pause a loop that polls (a sleep, or a wait for what it polls for).
+_PAUSING_CALLS = _WAITING_CALLS | {"sleep"}
+
+
+def spinning_waits(tree: ast.AST) -> list[str]:
+    """The loops in ``tree`` that wait for a moment (bounded by a deadline, by
+    ``time.monotonic()``) without pausing between their looks (no sleep, no wait), also
+    in the scripts its strings hold: each as its line and condition."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.While) and ("deadline" in ast.unparse(node) or (
+                "monotonic()" in ast.unparse(node))) and not any(
+                isinstance(call, ast.Call) and getattr(call.func, "attr", getattr(
+                    call.func, "id", "")) in _PAUSING_CALLS for call in ast.walk(node)):
+            found.append(f"{node.lineno}: {ast.unparse(node.test)}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
+            try:
+                script = ast.parse(node.value)
+            except (SyntaxError, ValueError):
+                continue  # (text, not a script)
+            found.extend(f"{node.lineno}: (its script) {loop}" for loop in spinning_waits(script))
+    return found
+
+
+def test_the_checker_sees_spinning_waits() -> None:
+    tree = ast.parse("\n".join([  # (line by line: no string here holds a script)
+        "while not ready():", "    assert time.monotonic() < deadline",
+        "while not ready():", "    assert time.monotonic() < deadline",
+        "    time.sleep(0.01)", "while time.monotonic() < end:", "    look()",
+        "while queue:", "    queue.pop()", 's = """', "while p.poll() is None:",
+        "    assert time.monotonic() < deadline", '"""']))
+    assert spinning_waits(tree) == [
+        "1: not ready()", "6: time.monotonic() < end",
+        "10: (its script) 2: p.poll() is None"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests").rglob("*.py")),
+                         ids=lambda p: p.relative_to(ROOT / "tests").as_posix())
+def test_the_tests_pause_as_they_wait(path: Path) -> None:
+    """A loop that waited for a process's workers looked again at once, for as long as
+    it waited: on a loaded machine of two cores it took one from the run it waited for.
+    Every loop that waits for a moment pauses between its looks (a short sleep)."""
+    assert spinning_waits(ast.parse(path.read_text(encoding="utf-8"))) == []

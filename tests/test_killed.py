@@ -174,6 +174,7 @@ def test_ctrl_c_stops_every_process_with_one_line_and_no_output(
     try:
         while process.poll() is None and len(_children(process.pid)) < 2:  # the workers
             assert time.monotonic() < deadline, f"no two workers started in {WAIT} s"
+            time.sleep(0.01)
         time.sleep(0.2)  # and at work
         assert process.poll() is None, "finished before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)
