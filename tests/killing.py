@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT, WAIT
+from tests.waits import sleeping
 
 
 def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float = 0.0,
@@ -47,7 +48,7 @@ def sleeps_with_open(pid: int, path: Path) -> bool:
     try:
         opened = any(os.path.realpath(link) == str(path.resolve()) for link in
                      (f"/proc/{pid}/fd/{fd}" for fd in os.listdir(f"/proc/{pid}/fd")))
-        return opened and "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
+        return opened and sleeping(pid)
     except OSError:  # (a descriptor closed meanwhile)
         return False
 

@@ -190,10 +190,11 @@ def test_a_pool_made_while_a_temporary_is_written_stops(tmp_path: Path) -> None:
 _ORPHANED = """
 import os, sys, time
 from converter.workers import worker_pool
-from tests.waits import WAIT
+from tests.waits import WAIT, sleeping, until
 pool = worker_pool(2)
 busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)  # (a worker at work reads
-time.sleep(0.5)                                               # no end of its task queue)
+until(lambda: all(sleeping(p.pid) for p in pool._pool),       # no end of its task queue)
+      "the workers' sleeps")
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
 time.sleep(WAIT)
 """
@@ -226,7 +227,7 @@ _REPLACED = """
 import multiprocessing, os, sys, time
 multiprocessing.set_start_method(sys.argv[1])
 from converter.workers import worker_pool
-from tests.waits import WAIT
+from tests.waits import WAIT, sleeping, until
 pool = worker_pool(2)
 pool.apply_async(os.getpid).get(WAIT)            # (the workers set up, at work)
 first = {p.pid for p in pool._pool}
@@ -236,7 +237,7 @@ while {p.pid for p in pool._pool} <= first or len(pool._pool) < 2:
     assert time.monotonic() < deadline, "no worker was started in place of one"
     time.sleep(0.01)
 busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)
-time.sleep(1)
+until(lambda: all(sleeping(p.pid) for p in pool._pool), "the workers' sleeps")
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
 time.sleep(WAIT)
 """

@@ -20,12 +20,12 @@ from tests.conftest import ROOT, START_METHODS, WAIT, in_threads, line_of, proce
 _FORKED = """
 import errno, multiprocessing, os, sys, time
 from converter import workers
-from tests.waits import WAIT
+from tests.waits import WAIT, sleeping, until
 exec(sys.argv[1])
 multiprocessing.set_start_method("fork")
 pool = workers.worker_pool(2)
 busy = pool.map_async(time.sleep, [WAIT, WAIT], chunksize=1)
-time.sleep(0.5)
+until(lambda: all(sleeping(p.pid) for p in pool._pool), "the workers' sleeps")
 print(" ".join(str(p.pid) for p in pool._pool), flush=True)
 time.sleep(WAIT)
 """
