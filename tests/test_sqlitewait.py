@@ -7,6 +7,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -186,32 +187,51 @@ def _commit(conn: sqlite3.Connection) -> None:
     (_first_read, "BEGIN EXCLUSIVE"), (_first_write, "BEGIN IMMEDIATE"),
     (_commit, "BEGIN; SELECT count(*) FROM t")])
 def test_what_sqlites_own_wait_waits_for_is_still_waited_for(
-        journaled: Path, statements: Callable[[sqlite3.Connection], None],
+        run_while_held: Held, statements: Callable[[sqlite3.Connection], None],
         held_by: str) -> None:
     """Inside a transaction SQLite's own wait still waits for its first lock (the
     transaction has read nothing yet: no lock of its own stands in another's way) and
     for the EXCLUSIVE lock of a write transaction's COMMIT (readers end): so does this
     one, until the other connection lets the database go."""
-    _run_while_held(journaled, held_by, statements)
+    run_while_held(held_by, statements)
 
 
-def _run_while_held(path: Path, held_by: str,
-                    statements: Callable[[sqlite3.Connection], None]) -> None:
-    """Run ``statements`` on a waiting connection to ``path`` while another one, which
-    ran ``held_by`` (statements split by ``; ``), holds the database for 0.2 seconds."""
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    for statement in held_by.split("; "):
-        holder.execute(statement).fetchall()
-    letting_go = threading.Timer(0.2, holder.rollback)
-    letting_go.start()
-    waiting = sqlitewait.connect(path, 5.0, isolation_level=None)
-    try:
-        statements(waiting)
-    finally:
-        letting_go.join(timeout=WAIT)
-        assert not letting_go.is_alive(), f"the holder did not let go within {WAIT} s"
-        holder.close()
-        waiting.close()
+#: Runs statements (given the connection) on a waiting connection while another one
+#: holds the database (see :func:`run_while_held`).
+Held = Callable[[str, Callable[[sqlite3.Connection], None]], None]
+
+
+@pytest.fixture
+def run_while_held(journaled: Path, monkeypatch: pytest.MonkeyPatch) -> Held:
+    """Run statements on a waiting connection to :func:`journaled` while another one,
+    which ran the statements ``held_by`` (split by ``; ``), holds the database until
+    the waiting one has paused for it (a sleep of :func:`sqlitewait.retried`'s): one
+    that did not wait fails, "database is locked"."""
+    def run(held_by: str, statements: Callable[[sqlite3.Connection], None]) -> None:
+        holder = sqlite3.connect(journaled, isolation_level=None, check_same_thread=False)
+        for statement in held_by.split("; "):
+            holder.execute(statement).fetchall()
+        paused = threading.Event()
+
+        def pause(seconds: float) -> None:
+            paused.set()
+            time.sleep(seconds)
+
+        monkeypatch.setattr(sqlitewait, "time", types.SimpleNamespace(
+            monotonic=time.monotonic, sleep=pause))
+        letting_go = threading.Thread(target=lambda: paused.wait(WAIT) and holder.rollback())
+        letting_go.start()
+        waiting = sqlitewait.connect(journaled, WAIT, isolation_level=None)
+        try:
+            statements(waiting)
+        finally:
+            paused.set()  # (a statement that did not wait: the holder's thread ends)
+            letting_go.join(timeout=WAIT)
+            assert not letting_go.is_alive(), f"the holder did not let go within {WAIT} s"
+            holder.close()
+            waiting.close()
+
+    return run
 
 
 #: A statement with a comment before (or glued to) its first word, in the ways SQLite
@@ -231,7 +251,7 @@ def _commented(comment: str, statement: str) -> list[str]:
 @pytest.mark.parametrize("begin", [*_commented("a read", "BEGIN"),
                                    *_commented("x", "SAVEPOINT s")])
 def test_a_transaction_begun_after_a_comment_waits_for_its_first_lock(
-        journaled: Path, begin: str) -> None:
+        run_while_held: Held, begin: str) -> None:
     """A BEGIN or SAVEPOINT written after a comment was not told one by its first word
     (``/*``, ``--``): the transaction was taken to have read already, and its first
     read, made while another connection held the database, was "database is locked"
@@ -240,13 +260,13 @@ def test_a_transaction_begun_after_a_comment_waits_for_its_first_lock(
         conn.execute(begin)
         assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
 
-    _run_while_held(journaled, "BEGIN EXCLUSIVE", statements)
+    run_while_held("BEGIN EXCLUSIVE", statements)
 
 
 @pytest.mark.parametrize("commit", [*_commented("all written", "COMMIT"),
                                     *_commented("done", "END TRANSACTION")])
 def test_a_commit_written_after_a_comment_waits_for_the_readers(
-        journaled: Path, commit: str) -> None:
+        journaled: Path, run_while_held: Held, commit: str) -> None:
     """A write transaction's COMMIT written after a comment (or with one glued to it,
     ``COMMIT/* done */``) was not told a COMMIT: it did not wait for another
     connection's read to end and failed at once, "database is locked", the transaction
@@ -257,7 +277,7 @@ def test_a_commit_written_after_a_comment_waits_for_the_readers(
         conn.execute(commit)
         assert not conn.in_transaction
 
-    _run_while_held(journaled, "BEGIN; SELECT count(*) FROM t", statements)
+    run_while_held("BEGIN; SELECT count(*) FROM t", statements)
     with contextlib.closing(sqlite3.connect(journaled)) as conn:
         assert conn.execute("SELECT x FROM t").fetchall() == [(1,)]
 
