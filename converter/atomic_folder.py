@@ -31,9 +31,9 @@ from typing import NamedTuple
 
 from .atomic import (
     STDOUT_NAME,
+    descriptor_named,
     exchange,
     held_once_written,
-    is_stdout,
     is_temporary,
     keep_mode,
     made_again,
@@ -174,9 +174,7 @@ def _other_devices(path: Path) -> list[str]:
 @contextlib.contextmanager
 def atomic_directory(path: Path) -> Iterator[Path]:
     """Build a directory in a temporary sibling; on success it replaces ``path``."""
-    if is_stdout(path):
-        raise error(STDOUT_NAME, "output-not-directory", "takes one file, and this format "
-                    "writes a directory; give a directory name")
+    _check_no_stream(path)
     shown, path = str(path), real_target(path)
     in_place = holds_working_folder(path)
     marker = check_replaceable(path, shown, whole=not in_place)
@@ -185,6 +183,20 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     _sweep(path, in_place, waiting)
     with terminable():
         yield from _building(path, marker, shown, in_place, waiting)
+
+
+def _check_no_stream(path: Path) -> None:
+    """Refuse standard output (``-``, ``/dev/stdout``, ``/dev/fd/1``) as a folder's
+    place, whatever it leads to, and a name of another of this process's descriptors
+    (``/dev/fd/3``) that is no folder: the file it leads to, a deleted one too
+    (``/tmp/#12 (deleted)``), is never made a folder."""
+    fd = descriptor_named(os.fspath(path)) if os.fspath(path) != "-" else 1
+    if fd == 1:
+        raise error(STDOUT_NAME, "output-not-directory", "takes one file, and this format "
+                    "writes a directory; give a directory name")
+    if fd is not None and not os.path.isdir(path):
+        raise error(str(path), "output-not-directory", f"names the open file of descriptor "
+                    f"{fd}, not a directory; give a directory name")
 
 
 def holds_working_folder(path: Path) -> bool:

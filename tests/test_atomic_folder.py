@@ -1421,16 +1421,54 @@ def test_a_run_in_place_whose_folder_is_replaced_as_it_builds_says_so(
         raised.value)
 
 
-def test_a_folder_for_standard_output_is_refused_naming_it_so(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch
-                                                               ) -> None:
+@pytest.mark.parametrize("output", ["-", "/dev/stdout", "/dev/fd/1"])
+def test_a_folder_for_standard_output_is_refused_naming_it_so(
+        output: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder asked of ``-`` was refused as ``-: error: standard output takes one
-    file, ...``, standard output named as a file called ``-``."""
+    file, ...``, standard output named as a file called ``-``; one asked of
+    ``/dev/stdout`` (here a file the shell opened, the test's log) was refused naming
+    ``/dev/stdout``, as a file that exists."""
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(converter.MuscleError) as caught, \
-            converter.atomic_folder.atomic_directory(Path("-")):
-        pass
+    with (tmp_path / "log").open("wb") as log:
+        saved = os.dup(1)
+        os.dup2(log.fileno(), 1)
+        try:
+            with pytest.raises(converter.MuscleError) as caught, \
+                    converter.atomic_folder.atomic_directory(Path(output)):
+                pass
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
     assert [str(d) for d in caught.value.diagnostics] == [
         "standard output: error: takes one file, and this format writes a directory; give "
         "a directory name [output-not-directory]"]
+    assert [p.name for p in tmp_path.iterdir()] == ["log"]
+
+
+@pytest.mark.parametrize("stdout", [True, False])
+def test_no_folder_is_made_where_a_deleted_file_of_a_descriptor_was(
+        stdout: bool, tmp_path: Path) -> None:
+    """Standard output a deleted file (as pytest's capture makes it), ``/dev/stdout``
+    was followed to its link's text, ``/tmp/#2147587 (deleted)``, and a folder of that
+    name made and swapped in, the run saying it wrote ``/dev/stdout``; so for another
+    descriptor's name (``/dev/fd/3``). Each is refused, and no folder is made."""
+    with open(tmp_path / "gone", "wb") as gone:
+        os.unlink(tmp_path / "gone")
+        saved = os.dup(1) if stdout else None
+        if stdout:
+            os.dup2(gone.fileno(), 1)
+        name = "/dev/stdout" if stdout else f"/dev/fd/{gone.fileno()}"
+        try:
+            target = os.path.realpath(name)
+            with pytest.raises(converter.MuscleError) as caught, \
+                    converter.atomic_folder.atomic_directory(Path(name)):
+                pass
+        finally:
+            if saved is not None:
+                os.dup2(saved, 1)
+                os.close(saved)
+    assert target.endswith(" (deleted)")
+    assert not os.path.lexists(target)
     assert list(tmp_path.iterdir()) == []
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        ("standard output" if stdout else name, "output-not-directory")]

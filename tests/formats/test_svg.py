@@ -245,17 +245,21 @@ def test_focus_images_grow_linearly_with_the_corpus(tmp_path: Path) -> None:
         assert f"up to {FAINT_NEAR} of their points" in found[0].message
 
 
-def test_warnings_of_a_write_into_standard_output_name_it_so() -> None:
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_warnings_of_a_write_into_standard_output_name_it_so(output: str) -> None:
     """The format's own writer, asked (from Python) to write ``-``, warned ``-: warning:
     ...`` of the map's options and of focus images without context, where its error,
-    and every other diagnostic about the output, says standard output."""
+    and every other diagnostic about the output, says standard output. Asked to write
+    ``/dev/stdout``, a deleted file under pytest's capture, it made a folder named
+    ``/tmp/#2147587 (deleted)`` and said it wrote ``/dev/stdout``."""
     from converter.faint import FAINT_NEAR
 
     found: list[Diagnostic] = []
     ctx = WriteContext(options={"lang": "de", "link_template": "x.html"}, sources={},
                        report=found.append)
     with pytest.raises(MuscleError) as caught:
-        get_format("svg").write(iter(detailed_muscles(3, FAINT_NEAR // 3 + 1)), Path("-"), ctx)
+        get_format("svg").write(iter(detailed_muscles(3, FAINT_NEAR // 3 + 1)), Path(output),
+                                ctx)
     assert [(d.path, d.code) for d in found + caught.value.diagnostics] == [
         ("standard output", "untranslated-language"), ("standard output", "link-without-slug"),
         ("standard output", "focus-without-context"),
