@@ -405,11 +405,15 @@ class WriteContext:
     def about(self, slug: str, field: str, output: str) -> tuple[str, str]:
         """(path, field) of a writer's diagnostic about a muscle's ``field``: the file
         the muscle came from, and in a file of many muscles (or the ``output``, when
-        the source is not known) the field of that muscle, ``muscles[<slug>].<field>``;
-        the field as that file's format names it (:attr:`field_name`)."""
+        the source is not known, named as every diagnostic names it: standard output
+        so, see :func:`~converter.atomic.output_name`) the field of that muscle,
+        ``muscles[<slug>].<field>``; the field as that file's format names it
+        (:attr:`field_name`)."""
+        from .atomic import output_name
+
         source = self.sources.get(slug)
         named = field if source is None else self.field_name(source.path, field)
-        return _named(source, slug, named, output)
+        return _named(source, slug, named, output_name(output) if source is None else output)
 
     def muscle_diagnostic(self, slug: str, field: str, output: str, code: str,
                           message: str, severity: Severity = "error") -> Diagnostic:

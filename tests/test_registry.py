@@ -1575,6 +1575,17 @@ def test_a_writers_diagnostic_about_a_muscle_of_no_known_source_has_no_line() ->
         "a.md", 2, "title", "error")
 
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_writers_diagnostic_about_a_muscle_into_standard_output_names_it_so(
+        output: str) -> None:
+    """Without the muscle's source, the output was named as given (``-: error:
+    muscles[con].slug: ...``, ``/dev/stdout: ...``), where every other diagnostic about
+    the output says standard output."""
+    found = registry.WriteContext().muscle_diagnostic("con", "slug", output,
+                                                      "reserved-name", "x")
+    assert (found.path, found.field) == ("standard output", "muscles[con].slug")
+
+
 def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> None:
     """The command line's in bash's $'...' quoting (its escapes, a quote too); the
     Python API's as a keyword given the value."""

@@ -365,6 +365,21 @@ def test_a_muscle_that_would_link_to_the_page_itself_is_named(template: str, war
         [("reserved-name", "src/index.md", "slug", "warning")] if warned else [])
 
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_link_to_the_page_itself_into_standard_output_names_it_so(output: str) -> None:
+    """Asked from Python (the format's own writer, no source known) to write ``-`` or
+    ``/dev/stdout``, the muscle linking to index.html was ``-: warning:
+    muscles[index].slug: ...`` (``/dev/stdout: ...``), where the refusal of the output
+    that follows says standard output."""
+    found: list[Diagnostic] = []
+    items = [Muscle(slug="index", title="Index", regions=(Region(((1, 1), (5, 1), (5, 5))),))]
+    with pytest.raises(MuscleError) as caught:
+        get_format("html").write(iter(items), Path(output), WriteContext(report=found.append))
+    assert [(d.path, d.field, d.code) for d in found + caught.value.diagnostics] == [
+        ("standard output", "muscles[index].slug", "reserved-name"),
+        ("standard output", "", "output-not-directory")]
+
+
 @pytest.mark.parametrize(("lang", "english"), [("en", False), ("da", False), ("da-DK", False),
                                                ("de", True)])
 def test_fixed_texts_not_translated_are_marked_english(lang: str, english: bool,

@@ -357,6 +357,23 @@ def test_no_focus_image_is_named_as_a_windows_device(slug: str, tmp_path: Path) 
     assert [m.slug for m in back] == sorted(["arm", slug])
 
 
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_focus_image_left_out_of_standard_output_names_it_so(output: str) -> None:
+    """Asked from Python (the format's own writer, no source known) to write ``-`` or
+    ``/dev/stdout``, a focus image refused by its name was ``-: error: muscles[con].slug:
+    ...`` (``/dev/stdout: ...``), where the refusal of the output that follows says
+    standard output."""
+    found: list[Diagnostic] = []
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("con", "map")]
+    with pytest.raises(MuscleError) as caught:
+        get_format("svg").write(iter(items), Path(output), WriteContext(report=found.append))
+    assert [(d.path, d.field, d.code) for d in found + caught.value.diagnostics] == [
+        ("standard output", "muscles[con].slug", "reserved-name"),
+        ("standard output", "muscles[map].slug", "reserved-name"),
+        ("standard output", "", "output-not-directory")]
+
+
 def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
     items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
              for s in ("arm", "map")]
