@@ -114,10 +114,7 @@ class SqliteFormat(Format):
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
-        if is_special(out):  # (before symlinks are followed: /dev/stdout names a pipe)
-            raise error(output_name(out), "output-not-file", "is not a file; give a "
-                        "database file name" if names_stdout(out) else "is standard "
-                        "output, a device or a FIFO, not a file; give a database file name")
+        _check_a_file(out)
         out, target = Path(out), real_target(out)
         prune = bool(ctx.option("prune", False))
         if target.is_dir():
@@ -147,9 +144,21 @@ class SqliteFormat(Format):
     def update(self, muscles: Sequence[Muscle], out: Path, ctx: WriteContext, *,
                total: int) -> str | None:
         """Upsert only ``muscles``, when the database holds exactly the ``total``
-        muscles of the last run (none to remove or keep)."""
+        muscles of the last run (none to remove or keep). Standard output (``-``, not
+        a file named so), a device or a FIFO is refused, as :meth:`write` refuses it."""
+        _check_a_file(out)
         try:
             return _update_changed([(m.slug, self.record(m, ctx.options)) for m in muscles],
                                    Path(out), ctx, total)
         except sqlite3.Error:
             return None
+
+
+def _check_a_file(out: Path) -> None:
+    """``output-not-file`` for standard output (``-``, ``/dev/stdout``: named so) and for
+    a device or FIFO, looked at before symlinks are followed (``/dev/stdout`` names a
+    pipe): a database is a file, opened and renamed over."""
+    if is_special(out):
+        raise error(output_name(out), "output-not-file", "is not a file; give a "
+                    "database file name" if names_stdout(out) else "is standard "
+                    "output, a device or a FIFO, not a file; give a database file name")

@@ -3404,6 +3404,28 @@ def test_the_writer_given_standard_output_names_it_so(
     assert [str(d) for d in caught.value.diagnostics] == [f"{said} [output-not-file]"]
 
 
+@pytest.mark.parametrize(("output", "said"), [
+    ("-", "standard output: error: is not a file; give a database file name"),
+    ("/dev/stdout", "standard output: error: is not a file; give a database file name"),
+    ("/dev/null", "/dev/null: error: is standard output, a device or a FIFO, not a file; "
+     "give a database file name")])
+def test_an_update_of_standard_output_is_refused_as_a_write_is(
+        sample_muscles: list[Muscle], output: str, said: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The format's own ``update()``, asked (from Python) to update ``-``, updated a
+    database named ``-`` in the working folder, where ``write()`` refuses standard
+    output; it is refused so now, that database left as it was."""
+    monkeypatch.chdir(tmp_path)
+    fmt, ctx = get_format("sqlite"), WriteContext()
+    fmt.write(sample_muscles, tmp_path / "-", ctx)
+    before = (tmp_path / "-").read_bytes()
+    renamed = [replace(sample_muscles[0], title="Renamed")]
+    with pytest.raises(MuscleError) as caught:
+        fmt.update(renamed, Path(output), ctx, total=len(sample_muscles))
+    assert [str(d) for d in caught.value.diagnostics] == [f"{said} [output-not-file]"]
+    assert (tmp_path / "-").read_bytes() == before
+
+
 def test_child_rows_that_name_no_muscle_are_reported_not_dropped(db: Path) -> None:
     """Edited with foreign keys off: soleus's texts renamed away, a point of no polygon.
     They vanished without a word (the muscle lost its texts, exit 0)."""
