@@ -160,7 +160,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     """
     import warnings
 
-    from .atomic import is_special, left_early, output_name, reader_left
+    from .atomic import is_special, left_early, output_is_stdout, output_name, reader_left
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
     from .lint import diagram_size
@@ -188,16 +188,18 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if not typed:  # (Path("") is the working folder: refused, as -o "" and read("") are)
         raise MuscleError(Diagnostic('""', None, None, "", "cannot-write",
                                      "an empty path names no file or folder"))
-    named = output_name(path)  # (standard output so, not -)
+    named, stream = output_name(path), output_is_stdout(path)  # (standard output so, not -)
     try:
         fmt = get_format(format) if format else detect_format(path, for_reading=False)
     except KeyError:
         raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
-                                     unknown_format(str(format), writing=True))) from None
+                                     unknown_format(str(format), writing=True),
+                                     stream=stream)) from None
     if fmt is None or not fmt.can_write:
         raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
                                      f"the {fmt.name} format has no writer" if fmt else
-                                     "cannot tell the format from the name; pass format="))
+                                     "cannot tell the format from the name; pass format=",
+                                     stream=stream))
     takes = {o.name for o in fmt.options} | {"default_lang"}
     unknown = sorted(set(options) - takes)
     if unknown:
@@ -211,7 +213,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     size = diagram_size(map_size(fmt.options, options))
     reported: list[Diagnostic] = []
     reader_left(path)  # (forgets a mark an earlier write left: each call says its own)
-    checked = _once_each(muscles, named, size, options.get("default_lang") or "en")
+    checked = _once_each(muscles, named, size, options.get("default_lang") or "en", stream)
     if is_special(path):  # (standard output, a device, a FIFO: no temporary to drop)
         checked = iter(list(checked))  # (every muscle checked before the first byte)
     try:
@@ -264,7 +266,7 @@ def _closed_stdout(output: str) -> Diagnostic | None:
     from .diagnostics import Diagnostic
     if names_stdout(output) and (sys.stdout is None or getattr(sys.stdout, "closed", False)):
         return Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
-                          "is closed; give a file name")
+                          "is closed; give a file name", stream=True)
     return None
 
 
@@ -285,13 +287,16 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
 
 
 def _once_each(muscles: Iterable[Muscle], where: str,
-               size: tuple[int, int] | None = None, lang: str = "en") -> Iterator[Muscle]:
+               size: tuple[int, int] | None = None, lang: str = "en",
+               stream: bool = False) -> Iterator[Muscle]:
     """``muscles``, as they come, each checked as a reader checks what it reads (its
     polygons inside the diagram, when ``size`` gives one, as ``convert --size`` checks;
     its values counted as the writer of default language ``lang`` writes them); a slug
     given twice is ``duplicate-slug`` (every writer would keep one of the two, or both
     under one name). At the first muscle with a problem the write stops: the rest are
-    checked, not passed on, and one :class:`MuscleError` lists every problem."""
+    checked, not passed on, and one :class:`MuscleError` lists every problem (those
+    named ``where`` about standard output when ``stream``: see
+    :attr:`~converter.diagnostics.Diagnostic.stream`)."""
     from .diagnostics import MuscleError
     seen: set[str] = set()
     twice: set[str] = set()
@@ -302,7 +307,8 @@ def _once_each(muscles: Iterable[Muscle], where: str,
         if not problems:
             yield muscle
     if problems:
-        raise MuscleError(problems)
+        raise MuscleError([p._replace(stream=True) if stream and p.path == where else p
+                           for p in problems])
 
 
 def _checked(muscle: Any, where: str, size: tuple[int, int] | None, seen: set[str],

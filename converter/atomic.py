@@ -93,10 +93,12 @@ def cannot_write(output: Path, exc: OSError) -> MuscleError:
         errno.EEXIST, errno.ENOTDIR) else None
     if in_the_way:  # (makedirs says "File exists", or "Not a directory" below it)
         return error(output_name(output), "cannot-write",
-                     f"cannot write here: {in_the_way} is a file, not a folder")
+                     f"cannot write here: {in_the_way} is a file, not a folder",
+                     stream=output_is_stdout(output))
     where = f" ({blocker})" if inside else ""
     return error(output_name(output), "cannot-write",
-                 f"cannot write here: {exc.strerror or exc}{where}")
+                 f"cannot write here: {exc.strerror or exc}{where}",
+                 stream=output_is_stdout(output))
 
 
 def _file_above(path: str) -> str | None:
@@ -130,10 +132,16 @@ def output_name(path: str | Path) -> str:
     """How a diagnostic or summary names the output ``path``: ``standard output`` for
     ``-`` and a name of descriptor 1 (``/dev/stdout``, ``/dev/fd/1``), no file of
     that name being written, else the path as given."""
+    return STDOUT_NAME if output_is_stdout(path) else os.fspath(path)
+
+
+def output_is_stdout(path: str | Path) -> bool:
+    """Whether a diagnostic about the output ``path`` is about standard output (see
+    :func:`output_name`; its :attr:`~converter.diagnostics.Diagnostic.stream`), not a
+    file (one named ``standard output`` is not)."""
     with contextlib.suppress(OSError):  # (a relative name once the working folder is gone)
-        if names_stdout(path):
-            return STDOUT_NAME
-    return os.fspath(path)
+        return names_stdout(path)
+    return False
 
 
 def is_special(path: Path) -> bool:
@@ -500,7 +508,7 @@ def left_early(path: str | Path) -> Diagnostic | None:
         return None
     return Diagnostic(output_name(path), None, None, "", "output-closed",
                       "its reader stopped reading before the end; the rest of the output "
-                      "was dropped", "warning")
+                      "was dropped", "warning", stream=output_is_stdout(path))
 
 
 #: The descriptors of standard output that :class:`_Pipe` pointed at the null device
@@ -632,7 +640,7 @@ def _text_into(stream: IO[str], mode: str, **open_args: object) -> Iterator[IO[s
     if "b" in mode:
         raise error(STDOUT_NAME, "output-not-file", "is a text stream here "
                     f"({type(stream).__name__}, with no binary buffer), and this format "
-                    "writes bytes; give a file name")
+                    "writes bytes; give a file name", stream=True)
     text = io.StringIO(newline=open_args.get("newline", "\n"))  # type: ignore[arg-type]
     yield text
     mark = "\ufeff" if str(open_args.get("encoding", "")).lower() == "utf-8-sig" else ""

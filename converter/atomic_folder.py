@@ -193,7 +193,7 @@ def _check_no_stream(path: Path) -> None:
     fd = descriptor_named(os.fspath(path)) if os.fspath(path) != "-" else 1
     if fd == 1:
         raise error(STDOUT_NAME, "output-not-directory", "takes one file, and this format "
-                    "writes a directory; give a directory name")
+                    "writes a directory; give a directory name", stream=True)
     if fd is not None and not os.path.isdir(path):
         raise error(str(path), "output-not-directory", f"names the open file of descriptor "
                     f"{fd}, not a directory; give a directory name")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from .atomic import output_name
+from .atomic import output_is_stdout, output_name
 from .calipers import narrowest_width, whole_pixel_bar, width_at_least
 from .diagnostics import Diagnostic, error
 from .faint import FAINT_NEAR, Box, faint_around
@@ -531,7 +531,7 @@ def report_faint_limit(count: int, points: int, ctx: WriteContext, out: Path) ->
     ctx.report(Diagnostic(
         output_name(out), None, None, "", "focus-without-context",
         f"{too_many} a focus image draws faintly around its muscle: each focus image "
-        f"{shows}", "warning"))
+        f"{shows}", "warning", stream=output_is_stdout(out)))
 
 
 @dataclass(frozen=True)
@@ -579,7 +579,7 @@ def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox:
         for index, box in enumerate(boxes):
             if extent_under_a_pixel(box, scale):
                 ctx.report(ctx.muscle_diagnostic(
-                    slug, f"coords[{index}]", output_name(out), "region-under-a-pixel",
+                    slug, f"coords[{index}]", str(out), "region-under-a-pixel",
                     _dot_message(box, viewbox, scale, wording), "warning"))
 
 
@@ -808,12 +808,14 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
                               "untranslated-language",
                               f"the map's own texts (title, headings) have no {lang!r} "
                               f"translation ({', '.join(sorted(_WORDS))} have one): they "
-                              "are in English, marked as such", "warning"))
+                              "are in English, marked as such", "warning",
+                              stream=output_is_stdout(out)))
     if "{slug}" not in settings.link_template:
         template = named.given("link_template", settings.link_template, quoted=True)
         ctx.report(Diagnostic(output_name(out), None, None, named.option("link_template"),
                               "link-without-slug", f"{template} has no {{slug}}: every "
-                              "muscle links to the same place", "warning"))
+                              "muscle links to the same place", "warning",
+                              stream=output_is_stdout(out)))
     if base is None:
         return settings
     base = str(base)
@@ -826,7 +828,7 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
                               "base-image-not-found",
                               f"{named.given('base_image', base, quoted=True)} is no file "
                               "here, nor beside the output; it is written as a link, as "
-                              "given", "warning"))
+                              "given", "warning", stream=output_is_stdout(out)))
     return replace(settings, base_image=base)
 
 

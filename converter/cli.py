@@ -716,7 +716,7 @@ def _stdout_failed(exc: OSError) -> None:
 
     to_nowhere(sys.stdout)
     diagnostic = Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
-                            f"cannot write here: {exc.strerror or exc}")
+                            f"cannot write here: {exc.strerror or exc}", stream=True)
     with contextlib.suppress(OSError):
         click.echo(str(diagnostic), err=True)
     sys.exit(1)

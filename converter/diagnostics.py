@@ -84,10 +84,11 @@ class LineStarts:
 _NEWLINE = re.compile("\n")
 
 #: How diagnostics name standard input (``-`` given as a source) and standard output
-#: (``-o -``, ``/dev/stdout``): streams, not files, so a GitHub annotation names no file.
+#: (``-o -``, ``/dev/stdout``): streams, not files, so a GitHub annotation names no file
+#: (a diagnostic about one says so: :attr:`Diagnostic.stream`, not its path, which a file
+#: of that name has too).
 STDIN_NAME = "standard input"
 STDOUT_NAME = "standard output"
-_STREAMS = frozenset({STDIN_NAME, STDOUT_NAME})
 
 
 class Diagnostic(NamedTuple):
@@ -109,6 +110,9 @@ class Diagnostic(NamedTuple):
     message: str
     severity: Severity = "error"
     named: tuple[int, ...] = ()
+    #: True when ``path`` names standard input or output (``-`` given, ``/dev/stdout``),
+    #: not a file: how it was given, not its name, which a file may have too.
+    stream: bool = False
 
     def __reduce__(self) -> tuple[object, ...]:  # unpickled by tuple.__new__, no Python call
         return (tuple.__new__, (Diagnostic, tuple(self)))
@@ -129,7 +133,7 @@ class Diagnostic(NamedTuple):
         """The diagnostic as a JSON-ready dict (the paths its message names are in the
         message, as the text format shows them)."""
         found = self._asdict()
-        del found["named"]
+        del found["named"], found["stream"]
         return found
 
 
@@ -223,9 +227,10 @@ def beside_errors(lints: Iterable[Diagnostic], errors: Iterable[Diagnostic],
 
 
 def error(path: str, code: str, message: str, field: str = "", line: int | None = None,
-          column: int | None = None) -> MuscleError:
-    """Build a :class:`MuscleError` holding a single error diagnostic."""
-    return MuscleError(Diagnostic(path, line, column, field, code, message))
+          column: int | None = None, *, stream: bool = False) -> MuscleError:
+    """Build a :class:`MuscleError` holding a single error diagnostic (``stream``: about
+    standard input or output, see :attr:`Diagnostic.stream`)."""
+    return MuscleError(Diagnostic(path, line, column, field, code, message, stream=stream))
 
 
 #: Byte order marks of encodings a UTF-8 reader cannot read (UTF-32 first: its
@@ -457,11 +462,12 @@ def github_annotation(d: Diagnostic, workspace: str | None = None) -> str:
     (``named``). Every part is :func:`printable` first, as in the text format, but for
     the file's line ends: escaped as the toolkit does (``%0A``), the runner reads them
     back, so the annotation names the file there is. A diagnostic about standard input
-    or output names no file (GitHub shows it with the job): the message names it."""
+    or output (:attr:`Diagnostic.stream`: a file of that name is named) names no file
+    (GitHub shows it with the job): the message names it."""
     said = d.message if workspace is None else _named_in_workspace(d, workspace)
     message = printable(f"{d.field}: {said}" if d.field else said)
     where = [f"title={printable(d.code)}"]
-    if d.path in _STREAMS:
+    if d.stream:
         message = f"{d.path}: {message}"
     else:
         path = d.path if workspace is None else in_workspace(d.path, workspace)

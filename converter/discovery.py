@@ -285,7 +285,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             if not _exists(path):
                 problems.append(_dangling(path) if path.is_symlink() else
                                 Diagnostic(STDIN_NAME, None, None, "", "not-found",
-                                           "is not read: name files or folders")
+                                           "is not read: name files or folders",
+                                           stream=True)
                                 if str(raw) == "-" else
                                 Diagnostic(str(path), None, None, "", "not-found",
                                            "no such file or directory"))

@@ -27,6 +27,7 @@ from .atomic import (
     is_stdout,
     made_again,
     make_folders,
+    output_is_stdout,
     output_name,
     real_target,
     signals_held,
@@ -151,7 +152,7 @@ def _whole_instead(fmt: Format, out: Path, what: str) -> Diagnostic:
     and that the output is written whole instead."""
     return Diagnostic(output_name(out), None, None, "", "writer-failed", f"the {fmt.name} "
                       f"writer's update() {what}; the output is written whole instead",
-                      "warning")
+                      "warning", stream=output_is_stdout(out))
 
 
 def may_update(fmt: Format, out: Path, options: Mapping[str, Any]) -> bool:
@@ -209,7 +210,7 @@ def reported_as(fmt: Format, report: Callable[[Diagnostic], None], made: Path, o
         wrong = misshapen_diagnostic(diagnostic)
         report(_renamed(diagnostic, made, out) if wrong is None else Diagnostic(
             output_name(out), None, None, "", "writer-failed",
-            f"the {fmt.name} writer reported {wrong}"))
+            f"the {fmt.name} writer reported {wrong}", stream=output_is_stdout(out)))
 
     return checked
 
@@ -222,7 +223,7 @@ def _renamed(diagnostic: Diagnostic, made: Path, out: Path) -> Diagnostic:
     if not isinstance(path, str):
         return diagnostic
     if path == str(made):
-        return diagnostic._replace(path=output_name(out))
+        return diagnostic._replace(path=output_name(out), stream=output_is_stdout(out))
     if path.startswith(os.path.join(made, "")):
         return diagnostic._replace(path=os.path.join(out, path[len(str(made)) + 1:]))
     return diagnostic
@@ -309,7 +310,8 @@ def _to_stdout(made: Path, out: Path) -> None:
     except UnicodeDecodeError:
         raise error(STDOUT_NAME, "output-not-file", "is a text stream here "
                     f"({type(sys.stdout).__name__}, with no binary buffer), and the "
-                    "writer wrote bytes that are not UTF-8; give a file name") from None
+                    "writer wrote bytes that are not UTF-8; give a file name",
+                    stream=True) from None
     with atomic_file(Path(STDOUT), "w", encoding="utf-8") as fh:
         fh.write(text)
 

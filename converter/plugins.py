@@ -312,6 +312,8 @@ def misshapen_diagnostic(diagnostic: Any) -> str | None:
         wrong.append("severity")
     if not (isinstance(diagnostic.named, tuple) and all(map(_is_number, diagnostic.named))):
         wrong.append("named")
+    if not isinstance(diagnostic.stream, bool):
+        wrong.append("stream")
     return f"a Diagnostic whose {wrong[0]} is {getattr(diagnostic, wrong[0])!r}" if wrong \
         else None
 

@@ -425,9 +425,11 @@ class WriteContext:
         with what its name gives, as no line of it holds the slug)."""
         source = self.sources.get(slug)
         path, named = self.about(slug, field, output)
-        found = Diagnostic(path, None, None, named, code, message, severity)
         if source is None:
-            return found
+            from .atomic import output_is_stdout
+            return Diagnostic(path, None, None, named, code, message, severity,
+                              stream=output_is_stdout(output))
+        found = Diagnostic(path, None, None, named, code, message, severity)
         by_name = self.name_gives(path, slug) if field == "slug" and not source.many else None
         if by_name is None:
             return self.locate(found)
@@ -650,9 +652,9 @@ class WriterFailed(Exception):
 
     def at(self, out: Path) -> MuscleError:
         """This failure as the ``writer-failed`` error of the output ``out``."""
-        from .atomic import output_name
+        from .atomic import output_is_stdout, output_name
         return MuscleError(Diagnostic(output_name(out), None, None, "", "writer-failed",
-                                      str(self)))
+                                      str(self), stream=output_is_stdout(out)))
 
 
 def failure(exc: BaseException) -> str:
@@ -701,9 +703,9 @@ class Watched(Iterator[Any]):
 
 def writer_failed(fmt: Format, out: Path, what: str) -> Diagnostic:
     """The ``writer-failed`` error of ``fmt``'s writer of ``out``: ``what`` it did."""
-    from .atomic import output_name
+    from .atomic import output_is_stdout, output_name
     return Diagnostic(output_name(out), None, None, "", "writer-failed",
-                      f"the {fmt.name} writer {what}")
+                      f"the {fmt.name} writer {what}", stream=output_is_stdout(out))
 
 
 def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterable[Any],
@@ -1089,10 +1091,11 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     (``/dev/null`` too) or a name ending like a file of some format
     (``output-not-directory``). Options are named as the caller names them
     (:func:`spelling`); standard output as :func:`~converter.atomic.output_name` does."""
-    from .atomic import is_special, names_stdout, output_name
+    from .atomic import is_special, names_stdout, output_is_stdout, output_name
 
     def mistake(code: str, message: str) -> Diagnostic:
-        return Diagnostic(output_name(output), None, None, "", code, message)
+        return Diagnostic(output_name(output), None, None, "", code, message,
+                          stream=output_is_stdout(output))
 
     to = spelling().given("to", fmt.name)
 

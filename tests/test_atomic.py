@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -167,6 +168,20 @@ def test_every_name_of_standard_output_is_standard_output_in_what_a_run_says(
     assert done.stderr.splitlines()[-1] == f"{summary}; 0 muscles converted, 0 files failed"
     assert converter.atomic.output_name(Path(output)) == "standard output"
     assert converter.atomic.output_name("/dev/fd/7") == "/dev/fd/7"
+
+
+@pytest.mark.parametrize(("output", "stream"), [
+    ("-", True), ("/dev/stdout", True), ("standard output", False), ("out/-", False)])
+def test_a_diagnostic_about_the_output_says_whether_it_is_standard_output(
+        output: str, stream: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A diagnostic about an output named ``standard output`` (a folder so named) was
+    taken for one about the stream by its name, its GitHub annotation naming no file;
+    it is marked a stream by how the output was given."""
+    monkeypatch.chdir(tmp_path)
+    (found,) = converter.atomic.cannot_write(
+        Path(output), OSError(errno.ENOSPC, "No space left on device")).diagnostics
+    assert (found.path == "standard output", found.stream) == (
+        stream or output == "standard output", stream)
 
 
 def _into_a_file(path: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:

@@ -960,6 +960,22 @@ def test_a_dash_for_standard_input_is_told_it_is_not_read(tmp_path: Path,
                                                     "folders\n")
 
 
+def test_a_file_named_standard_input_is_annotated_as_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file literally named ``standard input``, given by that name, had its
+    annotations name no file (``::error title=wrong-type::standard input: title: ...``),
+    as if ``-`` had been given; it is named, ``-`` beside it still naming none."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "standard input").write_text("---\ntitle: 5\n---\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    result = run("validate", "--from", "markdown", "--format", "github", "standard input",
+                 "-")
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "::error title=not-found::standard input: is not read: name files or folders",
+        "::error title=wrong-type,file=standard input,line=2,col=8::title: must be text, "
+        "not a number"])
+
+
 def test_an_empty_path_is_not_the_working_folder(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """``convert "$SRC"`` with SRC unset read every file below the working folder."""

@@ -464,12 +464,13 @@ def toolkit_written(given_: list[list[Any]]) -> list[str]:
     return done.stdout.removesuffix("\n").split("\n")  # (not splitlines: \x1e is no end)
 
 
-#: A diagnostic as runs make them: a path and a code are never empty.
-named = st.builds(Diagnostic, any_text.filter(lambda p: p and p not in (STDIN_NAME,
-                                                                        STDOUT_NAME)),
+#: A diagnostic as runs make them: a path and a code are never empty (a file may be
+#: named like a stream, ``standard input``: it is no stream).
+named = st.builds(Diagnostic, any_text.filter(bool) | st.sampled_from([STDIN_NAME,
+                                                                       STDOUT_NAME]),
                   st.none() | st.integers(1, 10**9),
                   st.none() | st.integers(1, 10**6), any_text, any_text.filter(bool),
-                  any_text, st.sampled_from(["error", "warning"]))
+                  any_text, st.sampled_from(["error", "warning"]), stream=st.just(False))
 
 
 @settings(max_examples=20)  # one node process an example, many diagnostics each
@@ -507,9 +508,9 @@ def test_a_github_annotation_about_a_stream_names_no_file(workspace: str | None)
     ``content/-``): a path there is not. A diagnostic about standard input, or standard
     output, names no file (GitHub shows it with the job), its message the stream."""
     found = [Diagnostic(STDIN_NAME, None, None, "", "not-found",
-                        "is not read: name files or folders"),
+                        "is not read: name files or folders", stream=True),
              Diagnostic(STDOUT_NAME, None, None, "", "cannot-write",
-                        "is closed; give a file name", "warning")]
+                        "is closed; give a file name", "warning", stream=True)]
     annotations = [github_annotation(d, workspace) for d in found]
     assert annotations == [
         "::error title=not-found::standard input: is not read: name files or folders",
@@ -519,6 +520,18 @@ def test_a_github_annotation_about_a_stream_names_no_file(workspace: str | None)
          {"title": "not-found"}],
         ["warning", "standard output: is closed; give a file name",
          {"title": "cannot-write"}]])
+
+
+@pytest.mark.parametrize("name", [STDIN_NAME, STDOUT_NAME])
+def test_a_github_annotation_names_a_file_named_like_a_stream(name: str) -> None:
+    """A file literally named ``standard input`` (or ``standard output``) had
+    annotations naming no file, taken for the stream by its name; whether a diagnostic
+    is about a stream is how its source was given (``stream``), so the file is named."""
+    d = Diagnostic(name, 2, 8, "title", "wrong-type", "must be text, not a number")
+    assert github_annotation(d, "/checkout") == (
+        f"::error title=wrong-type,file={name},line=2,col=8::title: must be text, not a "
+        "number")
+    assert "stream" not in d.as_dict()
 
 
 @given(st.lists(any_text | any_text.map(Named), max_size=6))

@@ -139,3 +139,5 @@ def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None
         "a Diagnostic whose path is PosixPath('a.md')")
     assert plugins.misshapen_diagnostic(good._replace(severity="fatal")) == (
         "a Diagnostic whose severity is 'fatal'")
+    assert plugins.misshapen_diagnostic(good._replace(stream="yes")) == (
+        "a Diagnostic whose stream is 'yes'")

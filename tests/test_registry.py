@@ -1584,6 +1584,7 @@ def test_a_writers_diagnostic_about_a_muscle_into_standard_output_names_it_so(
     found = registry.WriteContext().muscle_diagnostic("con", "slug", output,
                                                       "reserved-name", "x")
     assert (found.path, found.field) == ("standard output", "muscles[con].slug")
+    assert found.stream  # (a folder named "standard output" is none: see test_atomic)
 
 
 def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> None:

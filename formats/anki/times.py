@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from converter.atomic import output_name
+from converter.atomic import output_is_stdout, output_name
 from converter.diagnostics import Diagnostic, MuscleError, agreeing, counted, error
 from converter.model import language_code
 from converter.registry import Source, WriteContext, spelling
@@ -83,7 +83,7 @@ def note_times(slugs: list[str], ctx: WriteContext, out: Path,
                               f"{counted(unknown, 'notes')} without a source file time: "
                               "time 0, so re-importing will not update "
                               f"{agreeing(unknown, 'it', 'them')} in Anki; set "
-                              "SOURCE_DATE_EPOCH", "warning"))
+                              "SOURCE_DATE_EPOCH", "warning", stream=output_is_stdout(out)))
     if drawn:
         newest = drawing_time(ctx.sources[slug] for slug in slugs if slug in ctx.sources)
         ctx.outside_inputs = True  # (the folders' times: a file added beside a source)

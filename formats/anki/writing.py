@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from converter.atomic import atomic_file, output_name
+from converter.atomic import atomic_file, output_is_stdout, output_name
 from converter.diagnostics import error
 from converter.model import Muscle
 from converter.registry import WriteContext
@@ -162,7 +162,8 @@ def _unique(muscles: Iterable[Muscle], out: Path, lang: str, prefer: str) -> lis
     error."""
     def twice(slug: str) -> None:
         raise error(output_name(out), "duplicate-slug", f"two muscles share the slug "
-                    f"{slug!r}; their notes would have the same identity in Anki")
+                    f"{slug!r}; their notes would have the same identity in Anki",
+                    stream=output_is_stdout(out))
 
     return sorted_unique((_kept(m, lang, prefer) for m in muscles), lambda item: item.slug,
                          twice)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from converter.atomic import atomic_file, output_name
+from converter.atomic import atomic_file, output_is_stdout, output_name
 from converter.atomic_folder import atomic_directory, safe_child
 from converter.canonical import extra_json
 from converter.diagnostics import error, printable
@@ -34,7 +34,8 @@ def _coords(muscle: Muscle) -> list[str]:
 
 
 def _duplicate(out: Path, slug: str) -> None:
-    raise error(output_name(out), "duplicate-slug", f"slug {slug!r} occurs twice")
+    raise error(output_name(out), "duplicate-slug", f"slug {slug!r} occurs twice",
+                stream=output_is_stdout(out))
 
 
 def _sorted_unique(muscles: Iterable[Muscle], out: Path) -> list[Muscle]:

@@ -161,4 +161,5 @@ def _check_a_file(out: Path) -> None:
     if is_special(out):
         raise error(output_name(out), "output-not-file", "is not a file; give a "
                     "database file name" if names_stdout(out) else "is standard "
-                    "output, a device or a FIFO, not a file; give a database file name")
+                    "output, a device or a FIFO, not a file; give a database file name",
+                    stream=names_stdout(out))

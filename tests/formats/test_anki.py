@@ -784,6 +784,7 @@ def test_a_decks_warnings_of_its_images_into_standard_output_name_it_so(
         ("standard output", "muscles[speck].coords[0]", "region-under-a-pixel"),
         ("standard output", "", "no-source-time"),
         ("standard output", "", "focus-without-context")]
+    assert all(d.stream for d in reported)  # (a stream: a GitHub annotation names no file)
     assert capfdbinary.readouterr().out.startswith(b"PK")
 
 
