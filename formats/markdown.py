@@ -12,6 +12,7 @@ round-trip mode).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import re
 import sys
@@ -382,6 +383,19 @@ def _yaml(width: int = _WIDTH) -> Any:
     return made[width]
 
 
+@contextlib.contextmanager
+def _yaml_used(width: int = _WIDTH) -> Iterator[Any]:
+    """This thread's instance (:func:`_yaml`), forgotten when its use fails in any way (a
+    value it cannot represent, a ``KeyboardInterrupt``): ruamel does not reset it then,
+    and its next dump would go into the failed one's stream, leaving the file's front
+    matter empty."""
+    try:
+        yield _yaml(width)
+    except BaseException:
+        _PER_THREAD.__dict__.get("instances", {}).pop(width, None)
+        raise
+
+
 def _new_yaml(width: int) -> Any:
     """A ruamel.yaml instance writing the layout of muscle files, ``width`` wide."""
     from ruamel.yaml import YAML
@@ -594,8 +608,13 @@ def render(muscle: Muscle, default_lang: str = "en", *, data: Any = None) -> str
         if muscle.slug == BUNDLE_PAGE:  # (index.md would take its folder's name)
             front = {"slug": muscle.slug, **front}
         data = _literal_blocks(front)
-    _yaml().dump(data, stream)
-    return f"---\n{stream.getvalue()}---\n{muscle.body}"
+    with _yaml_used() as yaml:
+        yaml.dump(data, stream)
+    front = stream.getvalue()
+    if not front:  # (a map is at least "{}": nothing written is a broken instance)
+        _PER_THREAD.__dict__.get("instances", {}).pop(_WIDTH, None)
+        raise RuntimeError(f"the YAML writer wrote no front matter for {muscle.slug!r}")
+    return f"---\n{front}---\n{muscle.body}"
 
 
 class MarkdownFormat(Format):
@@ -802,7 +821,8 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        original = _yaml().load(fm)
+        with _yaml_used() as yaml:
+            original = yaml.load(fm)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise error(path, "fmt-cannot-keep-comments", "fmt's comment-keeping YAML reader "

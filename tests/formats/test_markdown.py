@@ -2784,3 +2784,56 @@ def test_a_number_whose_exponent_no_decimal_holds_keeps_its_text(
     assert back.extra["tiny"].text == yaml_text
     converter.write([back], tmp_path / "again.json", "json")
     assert f'"tiny":{yaml_text}' in (tmp_path / "again.json").read_text(encoding="utf-8")
+
+
+def _interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every colon ruamel writes from now on raises ``KeyboardInterrupt`` (Ctrl-C)."""
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(markdown._emitter(), "write_indicator", stopped)
+
+
+def test_a_dump_that_failed_leaves_the_next_ones_whole(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """ruamel does not reset its instance when a dump raises: the thread's next dumps
+    went into the failed one's stream, and each file's front matter was empty."""
+    soleus = converter.read(SAMPLES / "soleus.md")[0]
+    whole = render(soleus)
+    with pytest.raises(Exception, match="cannot represent"):
+        render(soleus, data={"title": object()})
+    assert render(soleus) == whole
+    _interrupted(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        render(soleus)
+    monkeypatch.undo()
+    assert render(soleus) == whole
+
+
+def test_an_interrupted_write_leaves_the_next_writes_whole(
+        tmp_path: Path, sample_muscles: list[Muscle], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _interrupted(patched)
+        with pytest.raises(KeyboardInterrupt):
+            converter.write(sample_muscles, tmp_path / "stopped", "markdown")
+    converter.write(sample_muscles, tmp_path / "good", "markdown")
+    assert converter.read(tmp_path / "good") == sample_muscles
+
+
+def test_a_front_matter_written_empty_is_a_writer_failure_not_a_file(
+        tmp_path: Path, sample_muscles: list[Muscle], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An instance that a failed dump left writing elsewhere (as ruamel leaves it) is
+    refused, and the next write makes a new one."""
+    broken = markdown._new_yaml(markdown._WIDTH)
+    with pytest.raises(Exception, match="cannot represent"):
+        broken.dump({"title": object()}, io.StringIO())
+    made = markdown._PER_THREAD.__dict__.setdefault("instances", {})
+    monkeypatch.setitem(made, markdown._WIDTH, broken)
+    with pytest.raises(MuscleError, match="wrote no front matter for 'biceps-brachii'") as raised:
+        converter.write(sample_muscles[:1], tmp_path / "out", "markdown")
+    assert [d.code for d in raised.value.diagnostics] == ["writer-failed"]
+    assert not (tmp_path / "out").exists()
+    converter.write(sample_muscles[:1], tmp_path / "out", "markdown")
+    assert converter.read(tmp_path / "out") == sample_muscles[:1]
