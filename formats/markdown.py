@@ -417,7 +417,23 @@ def _new_yaml(width: int) -> Any:
     y.representer.add_representer(_AsWritten, lambda representer, value: (
         representer.represent_scalar("tag:yaml.org,2002:str", str(value),
                                      style=_AS_WRITTEN)))
+    for base in _PLAIN_BASES:  # (a subclass not given a representer above: StrEnum)
+        y.representer.add_multi_representer(base, _represent_as_base)
     return y
+
+
+#: The types whose subclasses (``enum.StrEnum``, ``enum.IntEnum``, a ``class S(str)``)
+#: are written as their base's value, byte for byte, as every other writer writes them.
+_PLAIN_BASES: tuple[type, ...] = (str, int, float)
+
+
+def _represent_as_base(representer: Any, value: Any) -> Any:
+    """``value``, of a subclass of a :data:`_PLAIN_BASES` type, as that type's value (its
+    ``str``, ``int`` or ``float`` methods, not the subclass's: an enum's name is not its
+    value)."""
+    plain = (str.__str__(value) if isinstance(value, str) else
+             int.__int__(value) if isinstance(value, int) else float.__float__(value))
+    return representer.represent_data(plain)
 
 
 #: The style of a number written plain after its tag (``!!float 12``, ``!!int 0x1F``),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import os
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 import converter
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
-from converter.model import LocalizedText, Muscle, freeze
+from converter.model import FrozenMap, Function, LocalizedText, Muscle, freeze
 from converter.registry import ReadContext, get_format
 from formats import markdown
 from formats.markdown import parse, render
@@ -2837,3 +2838,64 @@ def test_a_front_matter_written_empty_is_a_writer_failure_not_a_file(
     assert not (tmp_path / "out").exists()
     converter.write(sample_muscles[:1], tmp_path / "out", "markdown")
     assert converter.read(tmp_path / "out") == sample_muscles[:1]
+
+
+class _Text(str):
+    """A str subclass, as a caller's own types are."""
+
+
+class _Whole(int):
+    """An int subclass."""
+
+
+class _Real(float):
+    """A float subclass."""
+
+
+class _Kind(enum.StrEnum):
+    CALF = "calf: back"
+
+
+class _Rank(enum.IntEnum):
+    FIRST = 1
+
+
+def _subclassed(value: Any) -> Any:
+    """``value`` with each plain str, int and float in it (keys too) of a subclass."""
+    if type(value) in (str, int, float):
+        return {str: _Text, int: _Whole, float: _Real}[type(value)](value)
+    if isinstance(value, tuple):
+        return tuple(_subclassed(item) for item in value)
+    if isinstance(value, Function):
+        return Function(_subclassed(value.short), _subclassed(value.extended))
+    if isinstance(value, FrozenMap):
+        return type(value)({_subclassed(k): _subclassed(v) for k, v in value.items()})
+    return value
+
+
+@given(muscles())
+def test_subclasses_of_str_int_and_float_are_written_as_their_values(muscle) -> None:
+    """ruamel represents no subclass of its own: a ``class S(str)`` anywhere was
+    ``writer-failed`` (``RepresenterError``)."""
+    fields = ("title", "latin", "origin", "insertion", "functions", "exercises", "image",
+              "image_focus", "extra")
+    own = replace(muscle, **{name: _subclassed(getattr(muscle, name)) for name in fields})
+    assert render(own) == render(muscle)
+
+
+@pytest.mark.parametrize(("field", "given_as", "plain"), [
+    ("title", _Kind.CALF, "calf: back"),
+    ("latin", _Text("Musculus soleus"), "Musculus soleus"),
+    ("origin", LocalizedText({_Text("da"): _Kind.CALF}), LocalizedText({"da": "calf: back"})),
+    ("exercises", (_Kind.CALF, _Text("Squat")), ("calf: back", "Squat")),
+    ("image", _Text("https://example.org/a.jpg"), "https://example.org/a.jpg"),
+    ("extra", FrozenMap({_Kind.CALF: _Rank.FIRST, "n": (_Rank.FIRST, _Real(1e-9))}),
+     FrozenMap({"calf: back": 1, "n": (1, 1e-9)})),
+])
+def test_an_enum_or_subclass_is_written_as_its_value(tmp_path: Path, field: str,
+                                                     given_as: Any, plain: Any) -> None:
+    muscle = Muscle(**{"slug": "soleus", "title": "Soleus", field: given_as})
+    converter.write([muscle], tmp_path / "own", "markdown")
+    converter.write([replace(muscle, **{field: plain})], tmp_path / "plain", "markdown")
+    assert (tmp_path / "own" / "soleus.md").read_bytes() == \
+        (tmp_path / "plain" / "soleus.md").read_bytes()
