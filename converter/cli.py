@@ -313,15 +313,15 @@ def _common_read_options(func: Any) -> Any:
     func = click.option("--quiet/--no-quiet", "-q", help="No progress or summary.")(func)
     func = click.option("--no-cache/--cache", help="Read every file again and do not record "
                         "this run (--cache: as usual, over a config file's no-cache).")(func)
-    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+    func = click.option("--cache-dir", type=_GivenPath(file_okay=False, path_type=Path),
                         help="Cache directory (default: $MUSCLE_CONVERT_CACHE_DIR, else "
                         "$XDG_CACHE_HOME/muscle-convert or ~/.cache/muscle-convert).")(func)
     return func
 
 
-class _SourcePath(click.Path):
-    """A path to read: an empty one (an unset ``$SOURCES``) is a usage error, not the
-    working folder that ``Path("")`` would be."""
+class _GivenPath(click.Path):
+    """A path to read, or a cache directory: an empty one (an unset ``$SOURCES``) is a
+    usage error, not the working folder that ``Path("")`` would be."""
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
@@ -330,7 +330,7 @@ class _SourcePath(click.Path):
         return super().convert(value, param, ctx)
 
 
-SOURCE = _SourcePath(path_type=Path)
+SOURCE = _GivenPath(path_type=Path)
 
 
 def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:

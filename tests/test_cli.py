@@ -1305,6 +1305,19 @@ def test_an_empty_output_name_is_a_usage_error(tmp_path: Path) -> None:
     assert "'-o' / '--output': an empty path names no file or folder" in result.output
 
 
+@pytest.mark.parametrize("command", [["convert", "--to", "json", "-o", "m.json"],
+                                     ["validate"]])
+def test_an_empty_cache_directory_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """``--cache-dir ""`` (``--cache-dir "$CACHE"`` unset) put the cache database in the
+    working folder, as a config file's ``cache-dir = ""`` does not."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*command, str(SAMPLES), "--cache-dir", "")
+    assert result.exit_code == 2
+    assert "'--cache-dir': an empty path names no file or folder" in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_strict_goes_through_the_diagnostics_once(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """validate --strict lists the warnings and fails on them, going through the run's
