@@ -741,13 +741,17 @@ class MapSettings:
 
 
 def check_map_options(options: Mapping[str, Any]) -> None:
-    """Raise for a bad ``--lang`` or ``--size``, a ``--base-image`` without ``--size``,
-    a ``--link-template`` or ``--base-image`` link that is not relative, http or https,
+    """Raise for a bad ``--lang`` or ``--size``, an empty ``--base-image`` or one
+    without ``--size``, a ``--link-template`` or ``--base-image`` link that is not
+    relative, http or https,
     and a local ``--base-image`` that can run script (a diagram format's
     :meth:`~converter.registry.Format.check_options`), each option named as the caller
     names it (:func:`~converter.registry.spelling`)."""
     size, named = options.get("size"), spelling()
     base = options.get("base_image")
+    if base is not None and not str(base):  # (not the working folder: Path("") is)
+        raise error(named.option("base_image"), "bad-option",
+                    "an empty path names no file or folder")
     if base is not None and size is None:
         raise error(named.option("base_image"), "base-image-needs-size",
                     f"needs {named.given('size', 'WxH')}, the diagram's size in pixels")

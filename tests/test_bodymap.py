@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+import converter
 from converter import bodymap, layers
 from converter.bodymap import ViewBox
 from converter.cli import cli
@@ -345,6 +346,23 @@ def test_an_unsafe_link_option_is_refused_before_anything_is_read(
         assert result.exit_code == 2 and "[unsafe-link]" not in result.output
         assert f"--{option.replace('_', '-')}: {value!r}" in result.output
         assert "not-found" not in result.output
+
+
+@pytest.mark.parametrize("to", ["svg", "html"])
+def test_an_empty_base_image_is_refused(to: str, tmp_path: Path) -> None:
+    """``--base-image ""`` (and ``base_image=""``) wrote ``<image href="">``, a warning
+    of no file, where a config file's ``base-image = ""`` is refused."""
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", to, "-o", str(tmp_path / "cli"), "--base-image",
+        "", "--size", "1000x1000"])
+    assert result.exit_code == 2
+    assert "Error: --base-image: an empty path names no file or folder" in result.output
+    with pytest.raises(MuscleError) as caught:
+        converter.write(converter.read(SAMPLES), tmp_path / "api", to, size="1000x1000",
+                        base_image="")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "base_image: error: an empty path names no file or folder [bad-option]"]
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("to", ["svg", "html"])
