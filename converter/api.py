@@ -190,7 +190,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
                                      "an empty path names no file or folder"))
     named, stream = output_name(path), output_is_stdout(path)  # (standard output so, not -)
     try:
-        fmt = get_format(format) if format else detect_format(path, for_reading=False)
+        fmt = (get_format(format) if format is not None else  # ("" is no format's name)
+               detect_format(path, for_reading=False))
     except KeyError:
         raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
                                      unknown_format(str(format), writing=True),

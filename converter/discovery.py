@@ -258,7 +258,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     where it first came; a path below two folders named is left out as the first one's
     search has it. A source named is always read."""
     try:
-        forced = get_format(from_format) if from_format else None
+        forced = None if from_format is None else get_format(from_format)  # ("" too)
     except KeyError:
         raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
                                      unknown_format(str(from_format), writing=False))) from None

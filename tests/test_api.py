@@ -294,6 +294,26 @@ def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
         "anki, csv, html," in caught.value.diagnostics[0].message
 
 
+def test_an_empty_format_is_unknown_as_on_the_command_line(tmp_path: Path,
+                                                          sample_muscles) -> None:
+    """``format=""`` guessed the format, where ``--from ""`` and ``--to ""`` are
+    ``unknown format ''``; None still guesses."""
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.read(SAMPLES, format="")
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [(
+        "unknown-format", "unknown format ''; the formats that can be read are anki, csv, "
+        "json, jsonl, markdown, sqlite, svg")]
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, tmp_path / "m.json", "")
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [(
+        "unknown-format", "unknown format ''; the formats that can be written are anki, "
+        "csv, html, json, jsonl, markdown, sqlite, svg")]
+    assert list(tmp_path.iterdir()) == []
+    assert converter.read(SAMPLES, format=None) == sample_muscles
+    converter.write(sample_muscles, tmp_path / "m.json", None)
+    assert converter.read(tmp_path / "m.json") == sample_muscles
+
+
 @pytest.mark.parametrize("paths", [None, 5, b"samples", [SAMPLES, 7]])
 def test_read_names_a_wrong_kind_of_path(paths: object) -> None:
     """None and 5 were "'NoneType' object is not iterable" from deep inside."""
