@@ -182,6 +182,9 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if not isinstance(muscles, Iterable):
         raise TypeError(f"write() takes muscles (such as read() returns), not "
                         f"{type(muscles).__name__}")
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise TypeError(f"write() takes path, a str or Path (\"-\" for standard output), "
+                        f"not {type(path).__name__}")
     if "default_lang" in options:
         options["default_lang"] = _default_language(options["default_lang"])
     typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")

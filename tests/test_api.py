@@ -322,6 +322,27 @@ def test_read_names_a_wrong_kind_of_path(paths: object) -> None:
         converter.read(paths)  # type: ignore[arg-type]
 
 
+class _BytesPath(os.PathLike):
+    """A path-like object whose path is bytes."""
+
+    def __fspath__(self) -> bytes:
+        return b"m.json"
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    (5, "int"), (None, "NoneType"), (b"m.json", "bytes"), (_BytesPath(), "_BytesPath")])
+def test_write_names_a_wrong_kind_of_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          path: object, kind: str) -> None:
+    """They were raw TypeErrors from os.fspath and pathlib ("expected str, bytes or
+    os.PathLike object, not int"), naming no argument."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError) as caught:
+        converter.write([], path, "json")  # type: ignore[arg-type]
+    assert str(caught.value) == (f'write() takes path, a str or Path ("-" for standard '
+                                 f"output), not {kind}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_read_leaves_out_what_exclude_patterns_match(tmp_path: Path) -> None:
     """A site's README.md (no front matter) and _index.md section pages were read."""
     site = tmp_path / "content"
