@@ -636,7 +636,7 @@ def test_the_lines_of_a_record_over_lines_are_only_those_that_end_it(
 def test_a_record_over_lines_is_looked_for_only_so_far(tmp_path: Path, monkeypatch) -> None:
     """The lines read ahead for a record's end are bounded, in lines and in characters:
     past them its lines are said one by one, as before, and read again as lines."""
-    import formats.jsonl as jsonl
+    import formats.jsonl.lookahead as lookahead
 
     pretty = json.dumps({"slug": "b", "title": "B", "exercises": ["x"] * 6}, indent=1)
     text = f'{pretty}\n{{"slug": "a", "title": "A"}}\n'
@@ -644,7 +644,7 @@ def test_a_record_over_lines_is_looked_for_only_so_far(tmp_path: Path, monkeypat
     assert read_jsonl(text, tmp_path)[1] == [(1, 1, spans(1, count))]
     for bound, value in [("_AHEAD_LINES", count - 2), ("_AHEAD_CHARS", len(pretty) - 2)]:
         with monkeypatch.context() as patched:
-            patched.setattr(jsonl, bound, value)
+            patched.setattr(lookahead, bound, value)
             slugs, problems = read_jsonl(text, tmp_path)
         assert slugs == ["a"]
         assert [line for line, _, _ in problems] == list(range(1, count + 1))
@@ -655,7 +655,7 @@ def test_looking_for_records_over_lines_costs_no_more_than_reading_the_file(
     """Lines that each open a bracket that no line closes before a mistake would each
     be read ahead to that mistake (quadratic): what is looked at so is bounded by the
     file's size (a fixed part aside); the lines are all said, one each."""
-    import formats.jsonl as jsonl
+    import formats.jsonl.lookahead as lookahead
 
     looked: list[int] = []
 
@@ -663,14 +663,14 @@ def test_looking_for_records_over_lines_costs_no_more_than_reading_the_file(
         looked.append(len(text) - at)
         return brackets(text, depth, at)
 
-    brackets = jsonl._brackets
-    monkeypatch.setattr(jsonl, "_brackets", counted)
-    monkeypatch.setattr(jsonl, "_AHEAD_CHARS", 1000)
+    brackets = lookahead._brackets
+    monkeypatch.setattr(lookahead, "_brackets", counted)
+    monkeypatch.setattr(lookahead, "_AHEAD_CHARS", 1000)
     text = "[\n" * 300 + "1,\n" * 3000 + "x\n" + '{"slug": "a", "title": "A"}\n'
     slugs, problems = read_jsonl(text, tmp_path)
     assert slugs == ["a"]
     assert len(problems) == 3301
-    assert sum(looked) <= 1000 + jsonl._LOOKS_PER_BYTE * len(text) + 4 * 1000
+    assert sum(looked) <= 1000 + lookahead._LOOKS_PER_BYTE * len(text) + 4 * 1000
 
 
 @pytest.mark.parametrize("indent", [1, "\t"])

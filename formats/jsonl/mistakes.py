@@ -1,0 +1,121 @@
+"""The ``bad-json`` errors: of a line, of a record over lines, of a JSON array of
+records, and of records that end with a comma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from converter import canonical
+from converter.diagnostics import KEPT_BYTE, Diagnostic, KeptLine
+from converter.registry import ReadContext
+from converter.safety import BadJson
+
+from .lookahead import _space, _Span
+
+
+def _report_span(span: _Span, raw: bytes, number: int, path: Path,
+                 ctx: ReadContext) -> None:
+    """Say the ``bad-json`` error of a record that starts on the line ``number`` (its
+    bytes ``raw``) and goes on over lines (``span``), and a ``not-utf8`` error at the
+    first byte that is not UTF-8 of each of its lines that holds one."""
+    ctx.report(_spanned(span, number, path))
+    for at, line in enumerate(span.text.splitlines(keepends=True)):
+        if KEPT_BYTE.search(line):
+            bytes_of = raw if at == 0 else line.encode("utf-8", "surrogateescape")
+            ctx.report(KeptLine(line, bytes_of, str(path), number + at).at())
+
+
+def _spanned(span: _Span, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a record that starts on the line ``number`` and goes
+    on over lines (``span``): at its first line, or at json's mistake in it (not at a
+    byte that is not UTF-8: that byte's error says it)."""
+    start = _space(span.text)
+    lines = f"{number}-{number + span.taken}"
+    what = "record" if span.text[start] == "{" else "list"
+    if span.mistake is not None and span.mistake.line and KEPT_BYTE.match(
+            span.text.split("\n")[span.mistake.line - 1], span.mistake.column - 1):
+        span = span._replace(mistake=None)
+    if not span.closed and (span.mistake is None or _at_end(span.text, span.mistake)):
+        return Diagnostic(str(path), number, start + 1, "", "bad-json",
+                          f"is not valid JSON Lines: the {what} starting here is not "
+                          f"closed, its brackets do not balance (it spans lines {lines}); "
+                          "each record must be on one line (as jq -c writes it)")
+    if span.mistake is None:
+        return Diagnostic(str(path), number, start + 1, "", "bad-json",
+                          f"is not valid JSON Lines: the {what} starting here spans lines "
+                          f"{lines}, and each record must be on one line (as jq -c "
+                          "writes it)")
+    line, column = (span.mistake.line, span.mistake.column) if span.mistake.line \
+        else (1, start + 1)
+    unbalanced = "" if span.closed else " and whose brackets do not balance"
+    return Diagnostic(str(path), number + line - 1, column, "", "bad-json",
+                      f"is not valid JSON: {span.mistake}, in a {what} that looks "
+                      f"pretty-printed (it spans lines {lines}){unbalanced}; each record "
+                      "must be on one line (as jq -c writes it)")
+
+
+def _at_end(text: str, mistake: BadJson) -> bool:
+    """Whether json's ``mistake`` in ``text`` is past its last character but white
+    space (a bracket not closed: it found no more)."""
+    lines = text.rstrip(" \t\n\r").split("\n")
+    if not mistake.line or mistake.column is None:
+        return True
+    return (mistake.line, mistake.column) > (len(lines), len(lines[-1]))
+
+
+def _records(span: _Span | None) -> list[dict] | None:
+    """The records of ``span`` where it is a JSON array of objects (a JSON export, or
+    ``jq .`` of one); None for any other."""
+    value = None if span is None else span.value
+    if not value or not isinstance(value, list) or \
+            not all(isinstance(record, dict) for record in value):
+        return None
+    return value
+
+
+def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a JSON array of ``count`` records (``span``) that
+    starts on the line ``number``: at its bracket, saying how to make it JSON Lines."""
+    return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
+                      f"is not valid JSON Lines: the list starting here (it spans lines "
+                      f"{number}-{number + span.taken}) is a JSON array of {count} "
+                      "records, not one record per line; they are read as if each were "
+                      "on a line of its own (write them so with jq -c '.[]')")
+
+
+def _without_comma(line: str) -> tuple[dict, str] | None:
+    """The record of ``line``, a JSON object with a comma after it (records pasted from
+    a JSON list), and ``line`` cut before that comma; None for a line that is no such."""
+    text = line.rstrip(" \t\n\r")
+    if not text.endswith(","):
+        return None
+    try:
+        record = canonical.loads(text[:-1])
+    except BadJson:
+        return None
+    return (record, text[:-1]) if isinstance(record, dict) else None
+
+
+class _Comma:
+    """The one ``bad-json`` error of a file whose records end with a comma (pasted from
+    a JSON list, ``{...},``): at the first such comma. The records are read without
+    it: each is whole JSON, and the comma holds nothing, so nothing is guessed."""
+
+    def __init__(self, path: Path, ctx: ReadContext) -> None:
+        self._path, self._ctx, self._said = path, ctx, False
+
+    def said(self, line: int, column: int) -> None:
+        """Say the error at the comma at ``line`` and ``column`` (0: none), the first."""
+        if column and not self._said:
+            self._said = True
+            self._ctx.report(Diagnostic(
+                str(self._path), line, column, "", "bad-json",
+                "is not valid JSON Lines: records must not end with a comma, as this one "
+                "does (said once for the file, at the first; they are read as if they "
+                "had none)"))
+
+
+def _bad_json(exc: BadJson, line: str, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of the line ``number`` (past the line's end: at its end)."""
+    column = exc.column if (exc.line or 1) == 1 else len(line.rstrip("\r\n")) + 1
+    return Diagnostic(str(path), number, column, "", "bad-json", f"is not valid JSON: {exc}")

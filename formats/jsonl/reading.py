@@ -1,0 +1,98 @@
+"""A JSON Lines file read line by line: each line's record, its problems said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from converter import canonical
+from converter.diagnostics import MuscleError, decode_utf8
+from converter.model import Muscle
+from converter.registry import ReadContext
+from converter.safety import BadJson
+from converter.unmarked import decode_text, wide_codec
+
+from .lookahead import _Lines
+from .mistakes import _array, _bad_json, _Comma, _records, _report_span, _without_comma
+from .placing import _Placed, _placer, _record_name, _report
+from .undecoded import _check_undecoded
+
+
+def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    """The muscles of the lines of the open file ``fh`` (see :meth:`JsonlFormat.read`),
+    their problems said as each line is read."""
+    place = -1  # (the record's among the file's records, from 0)
+    lines = _Lines(fh)
+    comma = _Comma(path, ctx)
+    for number, raw in lines:
+        ahead = _unit_rest(fh, raw) if number == 1 else b""
+        try:
+            line = decode_text(raw, str(path), ahead=ahead) if number == 1 else \
+                decode_utf8(raw, str(path), number)
+        except MuscleError as exc:  # (not UTF-8)
+            if number == 1 and wide_codec(raw + ahead):  # (UTF-16 or UTF-32: said once)
+                ctx.report(exc.diagnostics[0])
+                return
+            place += 1
+            kept = decode_utf8(raw, str(path), number, keep=True)
+            span = lines.span(kept)
+            if span is None:
+                _check_undecoded(raw, number, place, path, ctx, comma)
+            else:
+                _report_span(span, raw, number, path, ctx)
+                comma.said(number + span.taken, span.comma)
+            continue
+        if not line.strip():
+            continue
+        place += 1
+        try:
+            record = canonical.loads(line)
+        except BadJson as exc:
+            unended = _without_comma(line)
+            if unended is None:
+                span = lines.span(line)
+                records = _records(span)
+                if span is None:
+                    ctx.report(_bad_json(exc, line, number, path))
+                elif records:  # (a JSON array of records: each read)
+                    ctx.report(_array(span, len(records), number, path))
+                    comma.said(number + span.taken, span.comma)
+                    yield from _muscles(records, place, _Placed(span.text, number), path,
+                                        ctx, listed=True)
+                    place += len(records) - 1
+                else:
+                    _report_span(span, raw, number, path, ctx)
+                    comma.said(number + span.taken, span.comma)
+                continue
+            record, line = unended
+            comma.said(number, len(line) + 1)
+        yield from _muscles([record], place, _Placed(line, number), path, ctx)
+
+
+def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
+             ctx: ReadContext, listed: bool = False) -> Iterator[Muscle]:
+    """The muscles of ``records``, the file's from its ``place``-th on: the text
+    ``placed`` finds, or with ``listed`` the items of the list it is; the problems of
+    each said."""
+    for at, record in enumerate(records):
+        where = _record_name(record, place + at)
+        item = at if listed else None
+        ctx.mark = placed.number if item is None else \
+            (placed.find("", False, item) or (placed.number, 0))[0]
+        try:
+            yield canonical.from_canonical(record, path=str(path), field=where,
+                                           place=_placer(placed, item),
+                                           writer_lang=ctx.default_lang)
+        except MuscleError as exc:
+            _report(exc, where, placed, ctx.mark, ctx, item=item)
+
+
+def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:
+    """The bytes after the line ``raw`` just read from ``fh`` that end its last unit of
+    four (none kept read): a line of UTF-16 or UTF-32 little-endian, read to its line
+    feed's byte, leaves that letter's NULs to the next line."""
+    at = fh.tell()
+    rest = fh.read(-len(raw) % 4)
+    fh.seek(at)
+    return rest
