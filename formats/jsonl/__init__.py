@@ -8,17 +8,16 @@ record's values are, for its diagnostics), slugs (a slug's line, for lints), wri
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from converter import canonical
-from converter.diagnostics import MuscleError, check_unchanged, decode_utf8, open_stamp
+from converter.diagnostics import MuscleError, check_unchanged, open_stamp
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 
 from .reading import _lines_read
-from .slugs import _lines, _starts
+from .slugs import record_at, record_of
 from .writing import write_lines
 
 __all__ = ["JsonlFormat"]
@@ -54,35 +53,24 @@ class JsonlFormat(canonical.LineRecords, Format):
         if named is None:
             return None
         try:
-            st = os.stat(path)
-            found = _lines(str(path), st.st_size, st.st_mtime_ns).get(named[0])
-            if found is None:
-                return None
-            number, offset = found
-            with open(path, "rb") as fh:
-                fh.seek(offset)
-                line = decode_utf8(fh.readline(), str(path), number)
-        except (OSError, MuscleError):  # (a line that is not UTF-8: said where read)
+            record = record_of(str(path), named[0])
+        except (OSError, ValueError, MuscleError):  # (not UTF-8: said where read)
             return None
-        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."), key)
-        return number, place[1] if place else 1
+        return None if record is None else record.find(named[1], key)
 
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
-        """``field`` (``muscles[<slug>].slug``) of the record on line ``mark``: that
-        line, and the column of the field's value in it."""
+        """``field`` (``muscles[<slug>].slug``) of the record that starts on line
+        ``mark``: the line and column of the field's value."""
         named = canonical.named_record(field)
         if named is None:
             return None
         try:
-            st = os.stat(path)
-            starts = _starts(str(path), st.st_size, st.st_mtime_ns)
-            with open(path, "rb") as fh:
-                fh.seek(starts[mark - 1])
-                line = decode_utf8(fh.readline(), str(path), mark)
-        except (OSError, IndexError, MuscleError):  # (changed since it was read)
+            record = record_at(str(path), mark, named[0])
+        except (OSError, IndexError, ValueError, MuscleError):  # (changed since read)
+            record = None
+        if record is None:
             return Place(str(path), mark, None, field)
-        place = canonical.JsonPlaces(line).find(named[1].removeprefix("."))
-        return Place(str(path), mark, place[1] if place else 1, field)
+        return Place(str(path), *record.find(named[1]), field)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:

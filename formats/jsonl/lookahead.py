@@ -57,6 +57,11 @@ class _Lines:
         self._read += len(raw)
         return self._number, raw
 
+    @property
+    def offset(self) -> int:
+        """Where the line after those given and taken starts, in bytes."""
+        return self._read
+
     def span(self, line: str) -> _Span | None:
         """The record that the current line (``line``, no JSON on its own) starts, an
         object or list it leaves open, where it goes on over the lines after it up to

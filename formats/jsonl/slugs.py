@@ -1,13 +1,66 @@
-"""Which line of a JSON Lines file holds a slug's record (asked by lints, after the
-read), and where each line starts."""
+"""Where a slug's record is in a JSON Lines file (asked by lints, after the read): its
+line, or the lines of the JSON array it is a record of (see :mod:`.reading`), and where
+each line starts."""
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
+import os
 from array import array
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import Any, NamedTuple
+
+from converter import canonical
+from converter.diagnostics import decode_utf8
+
+from .lookahead import _Lines
+from .mistakes import _records
+from .placing import _Placed
+
+
+class _Record(NamedTuple):
+    """A record of the file: its text as ``placed`` finds places in it, which item of
+    that text it is (None: all of it, one line), and the line it starts on."""
+
+    placed: _Placed
+    item: int | None
+    number: int
+
+    def find(self, field: str, key: bool = False) -> tuple[int, int]:
+        """(line, column) of ``field`` (as diagnostics name it, from the record), or of
+        the key that names it; the record's line, column 1, where it is not found."""
+        return self.placed.find(field, key, self.item) or (self.number, 1)
+
+
+def record_of(path: str, slug: str) -> _Record | None:
+    """The one record of the file at ``path`` whose slug is ``slug``; None where none
+    is, or more than one (which of them a diagnostic means is not known). OSError,
+    ValueError or MuscleError where the file cannot be read again as it was."""
+    st = os.stat(path)
+    index = _lines(path, st.st_size, st.st_mtime_ns)
+    found = index.get(slug)
+    return None if found is None else index.record(*found, slug)
+
+
+def record_at(path: str, mark: int, slug: str) -> _Record | None:
+    """The record that starts on the line ``mark`` of the file at ``path`` (the one
+    whose slug is ``slug`` where several do: records of a JSON array; None where more
+    than one has it); OSError, IndexError, ValueError or MuscleError where the file
+    changed since it was read."""
+    st = os.stat(path)
+    starts = _starts(path, st.st_size, st.st_mtime_ns)
+    with open(path, "rb") as fh:
+        fh.seek(starts[mark - 1])
+        raw = fh.readline()
+    if _value_of(raw) is _NOT_JSON:  # (a line of a JSON array written over lines?)
+        index = _lines(path, st.st_size, st.st_mtime_ns)
+        offset = index.listing(mark)
+        if offset is not None:
+            return index.record(mark, offset, slug)
+    return _Record(_Placed(decode_utf8(raw, path, mark), mark), None, mark)
 
 
 @lru_cache(maxsize=1)  # (the last file with a slug twice: asked once per record)
@@ -25,53 +78,144 @@ def _lines(path: str, size: int, mtime_ns: int) -> _SlugLines:
     return _SlugLines(path)
 
 
+class _Listed(NamedTuple):
+    """A JSON array of records written over lines, whose records the reader reads."""
+
+    number: int  # (its first line)
+    taken: int  # (how many lines after its first it goes on over)
+    starts: array[int]  # (the line each of its records starts on, in order)
+
+
 class _SlugLines:
     """slug -> (line number, byte offset) of its line in a JSON Lines file, None for a
     slug of more than one line (which of them a diagnostic means is not known). Kept
     small: per line with a slug, its hash, number and offset, in arrays sorted by hash
     (24 bytes a line; a dict of the slugs of 40,000 lines took 8 MB). Lines whose slugs
     share a hash are read again to tell them apart; a slug the file does not have is
-    taken for one that has its hash (1 in 2**64, as the corpus lint's text digests)."""
+    taken for one that has its hash (1 in 2**64, as the corpus lint's text digests).
+    A record of a JSON array that the reader reads (:class:`_Listed`, its lines found
+    as the reader finds them) is at the line it starts on and the array's offset."""
 
     def __init__(self, path: str) -> None:
         self._path = path
+        self._listed: dict[int, _Listed] = {}  # (by the offset of its first line)
+        self._firsts: list[tuple[int, int]] = []  # (first line, offset) of each, in order
+        self._opened: tuple[int, _Placed, Any] | None = None  # (the last array read)
         hashes, numbers, offsets = array("q"), array("L"), array("Q")
-        offset = 0
         with open(path, "rb") as fh:
-            for number, raw in enumerate(fh, 1):
-                slug = _slug_of(raw)
-                if slug is not None:
-                    hashes.append(hash(slug))
-                    numbers.append(number)
-                    offsets.append(offset)
-                offset += len(raw)
+            lines = _Lines(fh)
+            for number, raw in lines:
+                offset = lines.offset - len(raw)
+                value = _value_of(raw)
+                found = [(_slug_in(value), number)]
+                if value is _NOT_JSON:
+                    found = self._listing(lines, raw, number, offset)
+                for slug, at in found:
+                    if slug is not None:
+                        hashes.append(hash(slug))
+                        numbers.append(at)
+                        offsets.append(offset)
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
         self._hashes = array("q", (hashes[i] for i in order))
         self._numbers = array("L", (numbers[i] for i in order))
         self._offsets = array("Q", (offsets[i] for i in order))
 
     def get(self, slug: str) -> tuple[int, int] | None:
-        """(line number, byte offset) of the one line whose slug is ``slug``."""
+        """(line number, byte offset) of the one record whose slug is ``slug``."""
         key = hash(slug)
         low = bisect_left(self._hashes, key)
         high = bisect_right(self._hashes, key, low)
         found = [(self._numbers[i], self._offsets[i]) for i in range(low, high)]
         if len(found) > 1:  # (a slug twice, or two slugs of one hash)
-            found = [at for at in found if self._slug_at(at[1]) == slug]
+            found = [at for at in found if slug in self._slugs_at(*at)]
         return found[0] if len(found) == 1 else None
 
-    def _slug_at(self, offset: int) -> str | None:
+    def listing(self, mark: int) -> int | None:
+        """The offset of the JSON array (:class:`_Listed`) one of whose records starts
+        on the line ``mark``; None where none does."""
+        at = bisect_right(self._firsts, (mark, 1 << 64)) - 1
+        if at < 0:
+            return None
+        offset = self._firsts[at][1]
+        return offset if self._items(offset, mark) else None
+
+    def record(self, number: int, offset: int, slug: str) -> _Record | None:
+        """The record whose slug is ``slug`` that starts on the line ``number``, in the
+        line at ``offset`` or the JSON array there (as :meth:`get` or :meth:`listing`
+        found them); None where more than one record of that slug (or none of it, and more
+        than one record) starts on that line."""
+        if offset not in self._listed:
+            with open(self._path, "rb") as fh:
+                fh.seek(offset)
+                line = decode_utf8(fh.readline(), self._path, number)
+            return _Record(_Placed(line, number), None, number)
+        placed, records = self._open(offset)
+        items = self._items(offset, number)
+        named = [i for i in items if _slug_in(records[i]) == slug] or list(items)
+        return _Record(placed, named[0], number) if len(named) == 1 else None
+
+    def _listing(self, lines: _Lines, raw: bytes, number: int, offset: int
+                 ) -> list[tuple[str | None, int]]:
+        """The slugs of the records of the JSON array that starts on the line
+        ``number`` (its bytes ``raw``, at ``offset``), if it is one, and the line each
+        starts on; its lines are taken from ``lines``, as the reader takes them (and
+        those of a record over lines that is broken, none of whose slugs is read)."""
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        span = lines.span(raw.decode("utf-8", "surrogateescape"))
+        records = _records(span)
+        if span is None or records is None:
+            return []
+        placed = _Placed(span.text, number)
+        starts = array("L", ((placed.find("", False, item) or (number, 0))[0]
+                             for item in range(len(records))))
+        self._listed[offset] = _Listed(number, span.taken, starts)
+        self._firsts.append((number, offset))
+        return [(_slug_in(record), at) for record, at in zip(records, starts, strict=True)]
+
+    def _items(self, offset: int, number: int) -> range:
+        """The records of the JSON array at ``offset`` that start on the line ``number``."""
+        starts = self._listed[offset].starts
+        low = bisect_left(starts, number)
+        return range(low, bisect_right(starts, number, low))
+
+    def _open(self, offset: int) -> tuple[_Placed, Any]:
+        """The JSON array at ``offset`` read again: where its places are, and its value
+        (the last one asked kept: lints ask of each of its records)."""
+        if self._opened is None or self._opened[0] != offset:
+            listed = self._listed[offset]
+            with open(self._path, "rb") as fh:
+                fh.seek(offset)
+                raw = b"".join(fh.readline() for _ in range(listed.taken + 1))
+            text = decode_utf8(raw, self._path, listed.number)
+            self._opened = (offset, _Placed(text, listed.number), canonical.loads(text))
+        return self._opened[1], self._opened[2]
+
+    def _slugs_at(self, number: int, offset: int) -> list[str | None]:
+        """The slugs of the records that start on the line ``number`` at ``offset``."""
+        if offset in self._listed:
+            records = self._open(offset)[1]
+            return [_slug_in(records[i]) for i in self._items(offset, number)]
         with open(self._path, "rb") as fh:
             fh.seek(offset)
-            return _slug_of(fh.readline())
+            return [_slug_in(_value_of(fh.readline()))]
 
 
-def _slug_of(raw: bytes) -> str | None:
-    """The slug of the JSON object on the line ``raw`` (a comma after it, as read: see
-    :class:`_Comma`); None when it has none."""
+#: What :func:`_value_of` gives of a line that is no JSON.
+_NOT_JSON = object()
+
+
+def _value_of(raw: bytes) -> Any:
+    """The JSON value of the line ``raw`` (a comma after it, as read: see
+    :class:`~.mistakes._Comma`); :data:`_NOT_JSON` where it is none."""
     text = raw.rstrip(b" \t\n\r")
     try:
-        slug = json.loads(text[:-1] if text.endswith(b",") else text).get("slug")
-    except (ValueError, AttributeError, RecursionError):  # (no JSON object)
-        return None
+        return json.loads(text[:-1] if text.endswith(b",") else text)
+    except (ValueError, RecursionError):  # (no JSON)
+        return _NOT_JSON
+
+
+def _slug_in(record: Any) -> str | None:
+    """The slug of ``record`` where it is a JSON object with one."""
+    slug = record.get("slug") if isinstance(record, dict) else None
     return slug if isinstance(slug, str) else None

@@ -842,3 +842,64 @@ def test_a_json_array_of_records_is_one_error_and_its_records_are_read(
         (count + 1, lines[count].index("7") + 1, "muscles[d].latin",
          "must be text, not a number")]
     assert [(line, column) for line, column, _ in problems] == [f[:2] for f in found]
+
+
+@pytest.mark.parametrize("indent", [2, "\t"])
+def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
+        tmp_path: Path, indent: int | str) -> None:
+    """The records of a JSON array written over lines (jq . of an export) were read, but
+    the lints of their valid fields had no line (the index of the slugs' lines read one
+    line at a time, and no line of the array is a record) and a slug twice was placed at
+    its record's first line, column 1: each is at its value's line and column (a key's
+    lint at its key), as in a file of one record a line; a slug twice names the line of
+    the earlier record's slug, a slug of two records is placed nowhere, and a record
+    after the array is placed as ever."""
+    shared = "Udspringer fra hoftebenets yderside."
+    records = [{"slug": "a", "title": "A", "origin": {"da": shared},
+                "extra": {"Coords": 2}},
+               {"slug": "b", "title": "B", "origin": {"da": shared}, "latin": " "},
+               {"slug": "c", "title": "C", "latin": ""}, {"slug": "c", "title": "C again"}]
+    text = (json.dumps(records, indent=indent)
+            + '\n{"slug": "d", "title": "D", "latin": " "}\n')
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+
+    def at(needle: str, nth: int = 0) -> tuple[int, int]:
+        """(line, column) of ``needle`` in the ``nth`` line that holds it."""
+        number = [n for n, line in enumerate(lines, 1) if needle in line][nth]
+        return number, lines[number - 1].index(needle) + 1
+
+    found = [(d.line, d.column, d.field, d.code)
+             for d in validate_sources([path]).diagnostics]
+    assert sorted(found, key=str) == sorted([
+        (1, 1, "", "bad-json"),
+        (*at(f'"{shared}"'), "muscles[a].origin.da", "duplicate-text"),
+        (*at(f'"{shared}"', 1), "muscles[b].origin.da", "duplicate-text"),
+        (*at('"Coords"'), "muscles[a].extra.Coords", "field-case"),
+        (*at('" "'), "muscles[b].latin", "empty-text"),
+        (None, None, "muscles[c].latin", "empty-text"),
+        (*at('"c"', 1), "muscles[c].slug", "duplicate-slug"),
+        (*at('" "', 1), "muscles[d].latin", "empty-text")], key=str)
+    earlier = at('"c"')[0]
+    assert [d.message for d in validate_sources([path]).diagnostics
+            if d.code == "duplicate-slug"] == [
+        f"slug 'c' is already used by an earlier record of this file, on line {earlier}"]
+
+
+def test_records_of_a_json_array_that_share_a_line_are_told_apart_by_their_slugs(
+        tmp_path: Path) -> None:
+    """Records of a JSON array written over lines that start on one line (a list of
+    records a few a line) are each placed at their own fields; a slug on two of them
+    is placed on their line, at no column (which one the mark means is not known)."""
+    lines = ['[{"slug": "a", "title": "A", "latin": " "}, {"slug": "b", "title": "B", '
+             '"latin": ""},', '  {"slug": "c", "title": "C"}, {"slug": "c", "title": "C"}]']
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [(d.line, d.column, d.field, d.code)
+             for d in validate_sources([path]).diagnostics]
+    assert sorted(found, key=str) == sorted([
+        (1, 1, "", "bad-json"),
+        (1, lines[0].index('" "') + 1, "muscles[a].latin", "empty-text"),
+        (1, lines[0].index('""') + 1, "muscles[b].latin", "empty-text"),
+        (2, None, "muscles[c].slug", "duplicate-slug")], key=str)
