@@ -676,8 +676,10 @@ _SKIP = json.scanner.make_scanner(  # type: ignore[attr-defined]
 
 
 #: A coordinate of a record as diagnostics name it (``muscles[0].regions[1].points[2].x``,
-#: or ``.regions[1].points[2].x`` below a record's name): the record's field, the point.
-_COORDINATE = re.compile(r"((?:muscles\[[^\]]*\])?\.?regions\[[0-9]+\])\.points(\[[0-9]+\])"
+#: or ``.regions[1].points[2].x`` below a record's name, ``[3].regions[1]...`` below a
+#: list's item): the record's field, the point.
+_COORDINATE = re.compile(r"((?:muscles\[[^\]]*\]|\[[0-9]+\])?\.?regions\[[0-9]+\])"
+                         r"\.points(\[[0-9]+\])"
                          r"(?:\.([xy]))?")
 
 

@@ -903,3 +903,28 @@ def test_records_of_a_json_array_that_share_a_line_are_told_apart_by_their_slugs
         (1, lines[0].index('" "') + 1, "muscles[a].latin", "empty-text"),
         (1, lines[0].index('""') + 1, "muscles[b].latin", "empty-text"),
         (2, None, "muscles[c].slug", "duplicate-slug")], key=str)
+
+
+def test_a_coordinate_of_a_record_of_a_json_array_is_placed_at_its_number(
+        tmp_path: Path) -> None:
+    """A coordinate that is no number, in a record of a JSON array written over lines,
+    was placed at the region's list ("[1]" before the field's path hid the point and
+    axis): it is at that number, as in a file of one record a line."""
+    records = [{"slug": "a", "title": "A"},
+               {"slug": "b", "title": "B", "regions": [[[1, 2], [3, 4], [5, "x"]]]}]
+    text = json.dumps(records, indent=2) + "\n"
+    lines = text.split("\n")
+    number = next(n for n, line in enumerate(lines, 1) if '"x"' in line)
+    found = [(d.line, d.column, d.field) for d in read_problems(text, tmp_path)
+             if d.code == "coords-not-number"]
+    assert found == [(number, lines[number - 1].index('"x"') + 1,
+                      "muscles[b].regions[0].points[2].y")]
+
+
+def read_problems(text: str, tmp_path: Path) -> list[Diagnostic]:
+    """The diagnostics of reading a JSON Lines file of ``text``."""
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Diagnostic] = []
+    list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    return problems
