@@ -19,7 +19,6 @@ _AHEAD_CHARS = 2 << 20
 #: :data:`_AHEAD_CHARS`, for each byte of the lines read: the looks of a file of many
 #: lines that each open a bracket no line closes cost no more than reading it.
 _LOOKS_PER_BYTE = 8
-_SPACE = re.compile(r"[ \t\n\r]*")
 #: A JSON text (one not closed: to its line's end), or a bracket: what
 #: :func:`_brackets` counts brackets among.
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
@@ -182,5 +181,5 @@ def _brackets(text: str, depth: int, at: int = 0) -> tuple[int, int]:
 
 def _space(text: str, at: int = 0) -> int:
     """Where the white space (JSON's) at ``text[at]`` ends."""
-    found = _SPACE.match(text, at)
+    found = canonical.JSON_SPACE.match(text, at)
     return found.end() if found else at
