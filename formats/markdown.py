@@ -401,25 +401,39 @@ def _new_yaml(width: int) -> Any:
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
+    y.Representer = _representer()  # (before y.representer, which makes one of it)
     y.Emitter = _emitter()
     y.allow_unicode = True
     y.width = width
     y.indent(mapping=_STEP_IN, sequence=2 * _STEP_IN, offset=_STEP_IN)
-    y.representer.add_representer(float, _represent_float)
-    y.representer.add_representer(WrittenFloat, _represent_written)
-    y.representer.add_representer(ExactNumber, _represent_exact)
-    y.representer.add_multi_representer(Decimal, _represent_exact)  # (one given by hand)
-    aliased = y.representer.ignore_aliases
-    y.representer.ignore_aliases = lambda data: isinstance(data, Decimal) or aliased(data)
-    y.representer.add_representer(WrittenInt, _represent_written_int)
-    y.representer.add_representer(TaggedInt, _represent_tagged)
-    y.representer.add_representer(TaggedFloat, _represent_tagged)
-    y.representer.add_representer(_AsWritten, lambda representer, value: (
+    return y
+
+
+@cache
+def _representer() -> type:
+    """ruamel's round-trip representer with this writer's representers. They go into a
+    subclass of its own: ``add_representer`` is a classmethod, and one added to
+    ``RoundTripRepresenter`` would change every ruamel dump of the process, a caller's
+    own too (NaN written ``!!float 'nan.0'``)."""
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return isinstance(data, Decimal) or bool(super().ignore_aliases(data))
+
+    Representer.add_representer(float, _represent_float)
+    Representer.add_representer(WrittenFloat, _represent_written)
+    Representer.add_representer(ExactNumber, _represent_exact)
+    Representer.add_multi_representer(Decimal, _represent_exact)  # (one given by hand)
+    Representer.add_representer(WrittenInt, _represent_written_int)
+    Representer.add_representer(TaggedInt, _represent_tagged)
+    Representer.add_representer(TaggedFloat, _represent_tagged)
+    Representer.add_representer(_AsWritten, lambda representer, value: (
         representer.represent_scalar("tag:yaml.org,2002:str", str(value),
                                      style=_AS_WRITTEN)))
     for base in _PLAIN_BASES:  # (a subclass not given a representer above: StrEnum)
-        y.representer.add_multi_representer(base, _represent_as_base)
-    return y
+        Representer.add_multi_representer(base, _represent_as_base)
+    return Representer
 
 
 #: The types whose subclasses (``enum.StrEnum``, ``enum.IntEnum``, a ``class S(str)``)

@@ -2899,3 +2899,27 @@ def test_an_enum_or_subclass_is_written_as_its_value(tmp_path: Path, field: str,
     converter.write([replace(muscle, **{field: plain})], tmp_path / "plain", "markdown")
     assert (tmp_path / "own" / "soleus.md").read_bytes() == \
         (tmp_path / "plain" / "soleus.md").read_bytes()
+
+
+def _own_dump(data: Any) -> str:
+    """``data`` as a caller's own ruamel.yaml instance writes it, round-trip (its
+    default)."""
+    from ruamel.yaml import YAML
+
+    stream = io.StringIO()
+    YAML().dump(data, stream)
+    return stream.getvalue()
+
+
+def test_a_callers_own_ruamel_dump_is_not_changed_by_the_writer_or_fmt(
+        tmp_path: Path, sample_muscles: list[Muscle]) -> None:
+    """The writer's representers went into ruamel's ``RoundTripRepresenter`` class, which
+    every ``YAML()`` of the process shares: after a Markdown write, a caller's own dump
+    wrote NaN as ``!!float 'nan.0'`` (which YAML reads as text) and ``1e+20`` as
+    ``1.0e+20``."""
+    own = {"ratio": float("nan"), "far": 1e20, "low": float("-inf"), "near": 0.5}
+    converter.write(sample_muscles[:1], tmp_path / "out", "markdown")
+    src = tmp_path / "m.md"
+    src.write_text("---\n# the title\ntitle: M\nweight: 1.5\n---\n", encoding="utf-8")
+    assert _fmt(src) == "---\n# the title\ntitle: M\nweight: 1.5\n---\n"
+    assert _own_dump(own) == "ratio: .nan\nfar: 1e+20\nlow: -.inf\nnear: 0.5\n"
