@@ -9,6 +9,7 @@ import ast
 import importlib.metadata
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,27 +189,58 @@ def test_the_bound_on_the_tests_waits_is_set_in_one_place() -> None:
 
 
 #: The calls whose last number is how long they wait (``thread.join(30)``,
-#: ``event.wait(5.0)``, ``result.get(30)``); ``timeout=`` is looked at in every call.
+#: ``event.wait(5.0)``, ``result.get(30)``, ``queue.get(True, 30)``); ``timeout=`` is
+#: looked at in every call.
 _WAITING_CALLS = frozenset({"join", "wait", "get", "communicate", "acquire", "select"})
+
+
+def _scripts_checked(node: ast.AST, checker: Callable[[ast.AST], list[str]]) -> list[str]:
+    """What ``checker`` finds in the script ``node`` holds, if it is a string of several
+    lines that parses as one (each finding after the string's line)."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and "\n" in node.value):
+        return []
+    try:
+        script = ast.parse(node.value)
+    except (SyntaxError, ValueError):
+        return []  # (text, not a script)
+    return [f"{node.lineno}: (its script) {found}" for found in checker(script)]
+
+
+def _a_queue_get(call: ast.Call) -> bool:
+    """Whether ``call`` is ``get(block, timeout)`` or ``get(timeout=...)`` of a queue or
+    a result, not ``dict.get(key, default)``."""
+    return any(k.arg == "timeout" for k in call.keywords) or (
+        len(call.args) == 2 and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, bool))
+
+
+def _pause_of(call: ast.Call) -> str:
+    """The name of the call, as :data:`_WAITING_CALLS` and ``sleep`` name them."""
+    return getattr(call.func, "attr", getattr(call.func, "id", ""))
 
 
 def fixed_waits(tree: ast.AST) -> list[str]:
     """The waits in ``tree`` bounded by a number of seconds of their own, not by
-    ``WAIT`` (``timeout=60``, ``join(30)``, ``time.monotonic() + 30``, a sleep of more
-    than a second that stands in for waiting to be stopped), also in the scripts its
-    strings hold: each as its line and source."""
-    def number(node: ast.AST) -> bool:
+    ``WAIT`` (``timeout=60``, ``timeout=2 * 30``, ``join(30)``, ``time.monotonic() +
+    30``, a sleep of more than a second that stands in for waiting to be stopped), also
+    in the scripts its strings hold: each as its line and source."""
+    def number(node: ast.AST) -> bool:  # (a number of seconds, or one worked out of them)
+        if isinstance(node, ast.BinOp):
+            return number(node.left) and number(node.right)
         return isinstance(node, ast.Constant) and type(node.value) in (int, float) and (
             node.value > 0)
 
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            name = _pause_of(node)
             bounds = [k.value for k in node.keywords if k.arg == "timeout"]
-            if name in _WAITING_CALLS and node.args and (name != "get" or len(node.args) == 1):
+            if name in _WAITING_CALLS and node.args and (
+                    name != "get" or len(node.args) == 1 or _a_queue_get(node)):
                 bounds.append(node.args[-1])
-            if name == "sleep" and node.args and number(node.args[0]) and node.args[0].value > 1:
+            if name == "sleep" and node.args and isinstance(node.args[0], ast.Constant) and (
+                    number(node.args[0]) and node.args[0].value > 1):
                 bounds.append(node.args[0])
             fixed = any(number(bound) for bound in bounds)
         else:
@@ -216,12 +248,7 @@ def fixed_waits(tree: ast.AST) -> list[str]:
                 ast.unparse(node.left).endswith("monotonic()") and number(node.right))
         if fixed:
             found.append(f"{node.lineno}: {ast.unparse(node)}")
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
-            try:
-                script = ast.parse(node.value)
-            except (SyntaxError, ValueError):
-                continue  # (text, not a script)
-            found.extend(f"{node.lineno}: (its script) {wait}" for wait in fixed_waits(script))
+        found.extend(_scripts_checked(node, fixed_waits))
     return found
 
 
@@ -230,10 +257,12 @@ def test_the_checker_sees_fixed_waits() -> None:
         "import time", "t.join(30)", "t.join(WAIT)", "run(x, timeout=60)",
         "d = time.monotonic() + 30", "time.sleep(60)", "time.sleep(0.01)",
         'x.get("k", 1)', "select.select([r], [], [], 0)", 's = """', "import time",
-        "ev.wait(5.0)", '"""']))
+        "ev.wait(5.0)", '"""', "q.get(True, 30)", "run(x, timeout=2 * 30)",
+        "run(x, timeout=WAIT * 2)"]))
     assert fixed_waits(tree) == [
         "2: t.join(30)", "4: run(x, timeout=60)", "5: time.monotonic() + 30",
-        "6: time.sleep(60)", "10: (its script) 3: ev.wait(5.0)"]
+        "6: time.sleep(60)", "10: (its script) 3: ev.wait(5.0)", "14: q.get(True, 30)",
+        "15: run(x, timeout=2 * 30)"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "tests").rglob("*.py")),
@@ -246,27 +275,26 @@ def test_the_tests_wait_for_what_they_started_as_long_as_wait(path: Path) -> Non
     assert fixed_waits(ast.parse(path.read_text(encoding="utf-8"))) == []
 
 
-#: The calls that pause a loop that polls (a sleep, or a wait for what it polls for).
-_PAUSING_CALLS = _WAITING_CALLS | {"sleep"}
+#: The calls that pause a loop that polls (a sleep, or a wait for what it polls for;
+#: ``get`` only of a queue or a result: :func:`_a_queue_get`).
+_PAUSING_CALLS = (_WAITING_CALLS - {"get"}) | {"sleep"}
 
 
 def spinning_waits(tree: ast.AST) -> list[str]:
     """The loops in ``tree`` that wait for a moment (bounded by a deadline, by
     ``time.monotonic()``) without pausing between their looks (no sleep, no wait), also
     in the scripts its strings hold: each as its line and condition."""
+    def pauses(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (_pause_of(node) in _PAUSING_CALLS or (
+            _pause_of(node) == "get" and _a_queue_get(node)))
+
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.While) and ("deadline" in ast.unparse(node) or (
                 "monotonic()" in ast.unparse(node))) and not any(
-                isinstance(call, ast.Call) and getattr(call.func, "attr", getattr(
-                    call.func, "id", "")) in _PAUSING_CALLS for call in ast.walk(node)):
+                pauses(call) for call in ast.walk(node)):
             found.append(f"{node.lineno}: {ast.unparse(node.test)}")
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
-            try:
-                script = ast.parse(node.value)
-            except (SyntaxError, ValueError):
-                continue  # (text, not a script)
-            found.extend(f"{node.lineno}: (its script) {loop}" for loop in spinning_waits(script))
+        found.extend(_scripts_checked(node, spinning_waits))
     return found
 
 
@@ -276,9 +304,11 @@ def test_the_checker_sees_spinning_waits() -> None:
         "while not ready():", "    assert time.monotonic() < deadline",
         "    time.sleep(0.01)", "while time.monotonic() < end:", "    look()",
         "while queue:", "    queue.pop()", 's = """', "while p.poll() is None:",
-        "    assert time.monotonic() < deadline", '"""']))
+        "    assert time.monotonic() < deadline", '"""',
+        "while time.monotonic() < deadline:", "    if seen.get(k):", "        break",
+        "while time.monotonic() < deadline:", "    got = q.get(timeout=0.1)"]))
     assert spinning_waits(tree) == [
-        "1: not ready()", "6: time.monotonic() < end",
+        "1: not ready()", "6: time.monotonic() < end", "14: time.monotonic() < deadline",
         "10: (its script) 2: p.poll() is None"]
 
 
