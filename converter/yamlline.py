@@ -32,6 +32,8 @@ _NO_DASH = ("did not find expected '-' indicator", "while parsing a block collec
 #: What follows a list item's text on the line it ends on, when that ends it: after a
 #: closing quote, nothing or a comment; after a plain text, a comment.
 _ENDED_QUOTED, _ENDED_PLAIN = re.compile(r"[ \t]*(?:#.*)?"), re.compile(r"[ \t]+#.*")
+#: A value's tag and the blanks (and line breaks) after it: ``!!str `` of ``!!str a``.
+_TAG = re.compile(r"(![^\s]*)\s+")
 #: A list item with nothing after its ``-`` (but maybe a comment).
 _EMPTY_ITEM = re.compile(r"[ ]*-[ \t]*(?:#.*)?")
 #: The most characters from a key's start to its ``:`` that libyaml reads (a longer
@@ -197,17 +199,19 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
     ended = _ended_item(text, opened.index)
     if ended is None:
         return None
-    start, item, quoted = ended
+    start, item, quoted, tag = ended
+    tagged = f" tagged {tag}" if tag else ""
     if item is None:
-        what = "a quoted text of several lines" if quoted else "a text of several lines, " \
-            "which its comment ends"
+        what = f"a quoted text of several lines{tagged}" if quoted else "a text of " \
+            f"several lines{tagged}, which its comment ends"
     else:
-        what = f"the quoted text {item}" if quoted else f"the text {item!r}, which its " \
-            "comment ends"
+        what = f"the quoted text {item}{tagged}" if quoted else f"the text {item!r}" \
+            f"{tagged}, which its comment ends"
     key = re.match(r"(.+?):(?:[ ]|$)", line)
     if key is not None:
         fix = f"give {key[1]}: a '- ' of its own" + (
-            f", or write - {item}: to hold it" if item is not None else "")
+            f", or write - {tag + ' ' if tag else ''}{item}: to hold it"
+            if item is not None else "")
         below = f"{key[1]}: below it cannot be a key of it"
     else:
         below = "the text below it cannot be more of it"
@@ -217,13 +221,14 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
         _value_field(text[:start] + "x\n", start)
 
 
-def _ended_item(text: str, at: int) -> tuple[int, str | None, bool] | None:
-    """(where it starts, its text on one line, whether it is quoted) of the last item of
-    the block list that starts at ``at`` read where the reading of ``text`` breaks off,
-    when it is a text written after its ``- `` that its closing quote or a comment ends
-    (on the line it ends on, which may be lines below); its text is as written when it is
-    on one line, else as YAML reads it, in its quotes (None when that holds a line break
-    or a tab). None for another item."""
+def _ended_item(text: str, at: int) -> tuple[int, str | None, bool, str] | None:
+    """(where it starts, its text on one line, whether it is quoted, its tag or "") of
+    the last item of the block list that starts at ``at`` read where the reading of
+    ``text`` breaks off, when it is a text written after its ``- `` (maybe after a tag,
+    ``- !!str a``) that its closing quote or a comment ends (on the line it ends on,
+    which may be lines below); its text is as written when it is on one line, else as
+    YAML reads it, in its quotes (None when that holds a line break or a tab). None for
+    another item."""
     depth, last = -1, None
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
@@ -237,24 +242,29 @@ def _ended_item(text: str, at: int) -> tuple[int, str | None, bool] | None:
                 - isinstance(event, yaml.CollectionEndEvent)
     except (yaml.YAMLError, UnicodeEncodeError):
         pass
-    if last is None or depth != 0 or last.tag or last.style not in ("'", '"', "", None):
+    if last is None or depth != 0 or last.anchor or last.style not in ("'", '"', "", None):
         return None
     start, end = last.start_mark.index, last.end_mark.index
+    tag = _TAG.match(text, start) if last.tag else None
+    if last.tag and tag is None:
+        return None
     lead = _LEAD.match(text, text.rfind("\n", 0, start) + 1)
     line_end = text.find("\n", end)
     after = _ENDED_QUOTED if last.style else _ENDED_PLAIN
     if lead is None or lead.end() != start or "-" not in lead.group() \
             or not after.fullmatch(text, end, len(text) if line_end < 0 else line_end):
         return None
-    written, value, quoted = text[start:end], last.value, bool(last.style)
+    tags = tag[1] if tag else ""
+    written, value, quoted = text[tag.end() if tag else start:end], last.value, \
+        bool(last.style)
     if "\n" not in written:
-        return start, written, quoted
+        return start, written, quoted, tags
     if not value.isprintable():  # (a line break, or a tab, kept by the quotes)
-        return start, None, quoted
+        return start, None, quoted, tags
     if not quoted:
-        return start, value, False
+        return start, value, False, tags
     return start, f'"{value}"' if last.style == '"' and '"' not in value \
-        and "\\" not in value else "'" + value.replace("'", "''") + "'", True
+        and "\\" not in value else "'" + value.replace("'", "''") + "'", True, tags
 
 
 def _under_empty_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:

@@ -166,6 +166,22 @@ def test_a_line_under_a_list_item_or_tagged_key_that_is_none_of_it(
     ("x:\n  - 'a\n\n    b'\n    d: 2\n", "'a\n\n    b'", "x[0]",
      "a quoted text of several lines, so d: below it cannot be a key of it: give d: a "
      "'- ' of its own"),  # (a line break in it: no one line to write)
+    # (a tag before the text: kept in the text to write)
+    ("x:\n  - !!str a\n    b # c\n    d: 2\n", "!!str a\n    b", "x[0]",
+     "the text 'a b' tagged !!str, which its comment ends, so d: below it cannot be a key "
+     "of it: give d: a '- ' of its own, or write - !!str a b: to hold it"),
+    ("x:\n  - !!str\n    a\n    b # c\n    d: 2\n", "!!str\n    a\n    b", "x[0]",
+     "the text 'a b' tagged !!str, which its comment ends, so d: below it cannot be a key "
+     "of it: give d: a '- ' of its own, or write - !!str a b: to hold it"),
+    ("x:\n  - !!str 'a\n    b'\n    d: 2\n", "!!str 'a\n    b'", "x[0]",
+     "the quoted text 'a b' tagged !!str, so d: below it cannot be a key of it: give d: "
+     "a '- ' of its own, or write - !!str 'a b': to hold it"),
+    ("x:\n  - !!str a # c\n    d: 2\n", "!!str a", "x[0]",
+     "the text 'a' tagged !!str, which its comment ends, so d: below it cannot be a key "
+     "of it: give d: a '- ' of its own, or write - !!str a: to hold it"),
+    ("x:\n  - !!str a\n    b # c\n    more\n", "!!str a\n    b", "x[0]",
+     "the text 'a b' tagged !!str, which its comment ends, so the text below it cannot be "
+     "more of it: put the comment after the text's last line"),
 ])
 def test_a_line_under_a_list_item_of_several_lines_that_is_none_of_it(
         text: str, item: str, field: str, said: str) -> None:
