@@ -1,9 +1,10 @@
 """Text after a value closed on its line: a quote that closes too early (``title:
 'Farmer's walk'``, an apostrophe inside single quotes; in a key too, ``'Farmer's walk':
 1``, or after a tag, ``- !!str 'Farmer's walk'``), or text after a closing quote or
-bracket (``title: "Soleus" muscle``, ``title: [Soleus] muscle``). libyaml says only
-that it found no key (or no ``-``, ``,``) there, after the value's reading has ended,
-so the field is none or the map above; :func:`closed_early` names the value's field
+bracket (``title: "Soleus" muscle``, ``title: [Soleus] muscle``), or a colon and a
+space there (``title: "a": b``). libyaml says only that it found no key (or no ``-``,
+``,``) there, or that a map's value is not allowed, after the value's reading has
+ended, so the field is none or the map above; :func:`closed_early` names the value's field
 (a key's, with the key meant) and says what to write, for :mod:`converter.yamlsafe`
 to say.
 """
@@ -23,6 +24,8 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: libyaml's problems where something follows a value ended on its line.
 _AFTER = frozenset({"did not find expected key", "did not find expected '-' indicator",
                     "did not find expected ',' or ']'", "did not find expected ',' or '}'"})
+#: libyaml's problem at a ``:`` after a value ended on its line (``title: "a": b``).
+_SECOND_KEY = "mapping values are not allowed in this context"
 #: The character that closes a value, by the one that opens it.
 _PAIRS = {"'": "'", '"': '"', "[": "]", "{": "}"}
 #: What closes a value, by its last character.
@@ -66,13 +69,17 @@ class _Open:
 
 def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | None:
     """(position, what is wrong and what to write, the field path) of text after a
-    quoted value, [ list or { map closed on its line, where libyaml's error ``exc``
-    reading ``text`` is; else None."""
+    quoted value, [ list or { map closed on its line (a ``: `` too, in a block map or
+    list), where libyaml's error ``exc`` reading ``text`` is; else None."""
     mark = exc.problem_mark
-    if mark is None or exc.problem not in _AFTER or mark.index >= len(text.rstrip()):
+    if mark is None or mark.index >= len(text.rstrip()):
         return None  # (nothing after it: a [ list or { map never closed)
+    second = exc.problem == _SECOND_KEY and text.startswith(":", mark.index)
+    if exc.problem not in _AFTER and not second:
+        return None
     value = _ended_before(text, mark.index)
-    if value is None or text[value.end:mark.index].strip(" \t"):
+    if value is None or text[value.end:mark.index].strip(" \t") \
+            or (second and (value.flow or value.is_key)):
         return None
     closer = text[value.end - 1]
     if _PAIRS.get(text[value.start]) != closer:  # (a pair in a [ list, {a}: b, is no { map)
@@ -80,8 +87,9 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     column = value.end - text.rfind("\n", 0, value.end - 1) - 1
     rest = _rest(text, mark.index, value)
     said = rest if len(rest) <= 40 else rest[:37] + "..."
-    lead = f"{_CLOSES[closer]} closes at column {column}, so YAML cannot read the text " \
-        f"after it ({said})"
+    lead = f"{_CLOSES[closer]} closes at column {column}, so YAML " + (
+        f"reads the ':' after it as a second key ({said})" if second
+        else f"cannot read the text after it ({said})")
     one_line = "\n" not in text[value.start:mark.index]
     inside = _inside_advice(text, value, mark.index, one_line) if closer in "'\"" else None
     if inside is None:

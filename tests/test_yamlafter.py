@@ -79,6 +79,25 @@ CASES = [
     ("title: !!str 'Soleus' muscle\n", "muscle", "title", "the quote closes at column 21, "
      "so YAML cannot read the text after it (muscle): quote the whole value, title: !!str "
      "\"'Soleus' muscle\"", "title: !!str 'Soleus' muscle", "'Soleus' muscle"),
+    # (a colon and a space after it: libyaml's "mapping values are not allowed")
+    ('title: "a": b\n', ": b", "title", "the quote closes at column 10, so YAML reads the "
+     "':' after it as a second key (: b): quote the whole value, title: '\"a\": b'",
+     'title: "a": b', '"a": b'),
+    ("title: T\nk: [a]: b # c\n", ": b", "k", "the [ list closes at column 6, so YAML "
+     "reads the ':' after it as a second key (: b): quote the whole value, k: \"[a]: b\"",
+     "k: [a]: b", "[a]: b"),
+    ("k: {a: 1}: b\n", ": b", "k", "the { map closes at column 9, so YAML reads the ':' "
+     "after it as a second key (: b): quote the whole value, k: \"{a: 1}: b\"",
+     "k: {a: 1}: b", "{a: 1}: b"),
+    ('x:\n  - "a": "b": c\n', ": c", "x[0].a", "the quote closes at column 12, so YAML "
+     "reads the ':' after it as a second key (: c): quote the whole value, \"a\": "
+     "'\"b\": c'", '"a": "b": c', '"b": c'),
+    ("title: !!str 'a' : b\n", ": b", "title", "the quote closes at column 16, so YAML "
+     "reads the ':' after it as a second key (: b): quote the whole value, title: !!str "
+     "\"'a' : b\"", "title: !!str 'a' : b", "'a' : b"),
+    ('title: "a": b"\n', ": b", "title", "the quote closes at column 10, so YAML reads the "
+     "':' after it as a second key (: b\"): to keep a \" inside double quotes write it \\\" "
+     "(\"a\\\": b\") or use single quotes ('a\": b')", '"a": b"', 'a": b'),
 ]
 
 
@@ -165,7 +184,7 @@ def test_a_value_closed_on_an_earlier_line_is_advised_without_a_text_to_write() 
     "title: T\nlatin L\n",  # (no value closed on the line)
     "title: T\nx: {a: b c: d}\n",  # (a plain value)
     "title: T\nx: 'a'\n  y: z\n",  # (a quoted value, on the line above)
-    'title: "a": b\n',  # (another error: a second key)
+    "title: T\nx: b: c\n",  # (a colon after a plain value: said by the caller)
     "x: ['it'",  # (nothing after it: the [ list is never closed)
     "x: {a: 'b' \n",
     "'a': 'b'\n  c: d\n",  # (a key and a quoted value, a line above)

@@ -305,7 +305,13 @@ def _the_advice_validates(src: Path, fixed: str) -> None:
      "an apostrophe", "title: T\nextra:\n  \"Farmer's walk\": 1\n"),
     ("title: T\nexercises:\n  - !!str 'Farmer's walk'\n", "4:19: error: exercises[0]: the "
      "quote closes at column 18", "title: T\nexercises:\n  - !!str 'Farmer''s walk'\n"),
-], ids=["apostrophe", "nested", "item", "quoted-word", "bracketed-word", "key", "tagged"])
+    ('title: "a": b\n', "2:11: error: title: the quote closes at column 10, so YAML reads "
+     "the ':' after it as a second key (: b): quote the whole value, title: '\"a\": b' "
+     "(mapping values are not allowed in this context)", "title: '\"a\": b'\n"),
+    ("title: T\nlatin: [a]: b\n", "3:11: error: latin: the [ list closes at column 10",
+     'title: T\nlatin: "[a]: b"\n'),
+], ids=["apostrophe", "nested", "item", "quoted-word", "bracketed-word", "key", "tagged",
+        "quoted-colon", "bracketed-colon"])
 def test_a_value_closed_early_on_its_line_is_named_with_advice_that_works(
         tmp_path: Path, yaml: str, said: str, fixed: str) -> None:
     """An apostrophe inside single quotes closes them: libyaml said only that it found
