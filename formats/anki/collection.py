@@ -139,16 +139,21 @@ def _report_typeless(path: str, rows: list[tuple[Any, ...]], ctx: ReadContext) -
     """A ``bad-note`` error for each note of ``rows`` (id, note type id, fields' type
     and fields), whose note type id names no note type of the collection: a damaged
     collection (Anki's Check Database gives such notes a new note type, their field
-    names lost). Named by its id (``nid:`` in Anki's browser) and its first field."""
+    names lost). Named by its id (``nid:`` in Anki's browser) and its first field, or
+    what its fields are when they are no text (binary data, NULL)."""
     for nid, mid, kind, flds in rows:
         values = _note_values(kind, flds)
-        first = "" if isinstance(values, str) else _typed_text(kept_bytes_shown(values[0]))
-        shown = first if len(first) <= SHOWN else f"{first[:SHOWN]}..."
+        if isinstance(values, str):
+            fields = f"its fields are {_NOT_TEXT.get(kind, kind)}, not text"
+        else:
+            first = _typed_text(kept_bytes_shown(values[0]))
+            shown = first if len(first) <= SHOWN else f"{first[:SHOWN]}..."
+            fields = f"its first field is {shown!r}"
         ctx.report(Diagnostic(path, None, None, f"notes[id {nid}]", "bad-note",
                               f"has note type id {mid} (notes.mid), which is no note type "
                               "of the collection, so damaged (Anki's Tools > Check "
-                              "Database gives such a note a new note type); its first "
-                              f"field is {shown!r}; the note is left out"))
+                              f"Database gives such a note a new note type); {fields}; "
+                              "the note is left out"))
 
 
 #: What a note's fields (``notes.flds``) that are not text are, by SQLite's type.

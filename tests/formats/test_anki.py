@@ -1731,6 +1731,24 @@ def test_a_note_of_a_note_type_the_collection_lacks_is_a_bad_note(tmp_path: Path
     assert result.exit_code == 1 and "[bad-note]" in result.output, result.output
 
 
+def test_a_note_of_no_note_type_whose_fields_are_binary_data_says_so(tmp_path: Path
+                                                                     ) -> None:
+    """A note of a note type id the collection lacks, whose notes.flds is a BLOB, was
+    said to have the first field '': its fields are said to be binary data."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    (nid,) = _stored(out, f"SELECT id FROM notes WHERE guid = '{note_guid('a')}'")[0]
+    _edit_collection(out, edited, "UPDATE notes SET mid = 42, flds = CAST(flds AS BLOB) "
+                     "WHERE guid = ?", note_guid("a"))
+    back, problems = _read(edited)
+    assert [m.slug for m in back] == ["b"]
+    assert [(d.field, d.code, d.message) for d in problems] == [
+        (f"notes[id {nid}]", "bad-note",
+         "has note type id 42 (notes.mid), which is no note type of the collection, so "
+         "damaged (Anki's Tools > Check Database gives such a note a new note type); its "
+         "fields are binary data, not text; the note is left out")]
+
+
 def _with_other_notes(out: Path, edited: Path, counts: dict[str, int]) -> None:
     """Copy the deck ``out`` to ``edited`` with a note type (fields Front and Back) of
     each name of ``counts`` added, and that many notes of it."""
