@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 
 from converter.authoring import is_blank
 from converter.model import LocalizedText, Muscle, base_language
@@ -57,7 +58,9 @@ def _unescape(text: str) -> str:
     another C0 control character or DEL, or a lone surrogate is that character, as
     JSON's ``\\u0000`` is, so the text is refused (``control-character``), as one
     holding the character itself: ``html.unescape`` made NUL and a surrogate U+FFFD
-    and dropped the others, without a word."""
+    and dropped the others, without a word. One naming a noncharacter (U+FFFE, U+FDD0)
+    is that character, which Anki shows and a text may hold (``html.unescape`` dropped
+    it)."""
     return _REFERENCE.sub(_referenced, text) if "&" in text else text
 
 
@@ -73,7 +76,17 @@ def _referenced(found: re.Match[str]) -> str:
     number = int(digits, 16 if hexadecimal else 10)
     if number < 0x20 or number == 0x7F or 0xD800 <= number <= 0xDFFF:
         return chr(number)  # (a text may not hold it: refused as if typed, never lost)
+    if _is_noncharacter(number):
+        return chr(number)  # (text, as Anki shows it and the other readers keep it)
     return html.unescape(f"&#{number};")
+
+
+def _is_noncharacter(number: int) -> bool:
+    """Whether the code point ``number`` is a Unicode noncharacter (U+FDD0 to U+FDEF,
+    and the last two of each plane, U+FFFE, U+FFFF, U+1FFFE...), which
+    :func:`html.unescape` drops."""
+    return 0xFDD0 <= number <= 0xFDEF or (number & 0xFFFE == 0xFFFE
+                                          and number <= sys.maxunicode)
 
 
 def _untext(value: str) -> str:

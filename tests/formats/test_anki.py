@@ -1635,6 +1635,22 @@ def test_a_character_reference_of_many_digits_is_read(reference: str, read: str,
     assert _read(edited) == ([_muscle("a", f"x{read}y"), _muscle("b", "B")], [])
 
 
+@pytest.mark.parametrize(("reference", "read"), [
+    ("&#xFFFE;", "\ufffe"), ("&#65535;", "\uffff"), ("&#xfdd0;", "\ufdd0"),
+    ("&#xFDEF;", "\ufdef"), ("&#x1FFFE;", "\U0001fffe"), ("&#x10FFFF;", "\U0010ffff"),
+    ("&#x11FFFE;", "\ufffd")])
+def test_a_character_reference_to_a_noncharacter_is_that_character(
+        reference: str, read: str, tmp_path: Path) -> None:
+    """A note field's character reference that names a Unicode noncharacter (U+FFFE,
+    U+FDD0, the last two of each plane) was read as nothing, without a word (as
+    html.unescape drops it), where Anki shows it and the other readers keep it: it is
+    that character; one past the last code point is still U+FFFD."""
+    out, edited = tmp_path / "d.apkg", tmp_path / "edited.apkg"
+    _write([_muscle("a", "A", latin="L"), _muscle("b", "B")], out, {"a": 1, "b": 1})
+    _with_field(out, edited, "a", "Name", f"x{reference}y")
+    assert _read(edited) == ([_muscle("a", f"x{read}y", latin="L"), _muscle("b", "B")], [])
+
+
 @pytest.mark.parametrize(("field", "value", "place", "code", "message"), [
     ("Name", "x&#0;y", "notes[a].Name", "control-character",
      "contains a control character (U+0000)"),
