@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -62,9 +63,10 @@ def _read_whole(path: Path) -> bytes:
 
 
 def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row],
-                                   str]:
-    """(header, [(line, cells), ...], rows left out, the separator found) of a UTF-8 CSV
-    file (BOM allowed); each row carries the line it starts on. A row that holds a byte
+                                   str, frozenset[int]]:
+    """(header, [(line, cells), ...], rows left out, the separator found, the lines of
+    the rows that hold a lone CR outside quotes) of a UTF-8 CSV file (BOM allowed); each
+    row carries the line it starts on. A row that holds a byte
     that is not UTF-8
     is left out, to be reported by the caller, who knows what it loses; the others are
     read (a header that holds one is an error: no column could be told). What
@@ -94,7 +96,7 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
             text = text.replace("\r", "\n")
     old = csv.field_size_limit(_FIELD_LIMIT)
     try:
-        rows, text = _read_rows(text, delimiter)
+        rows, text, split = _read_rows(text, delimiter)
     except _BadCsv as bad:
         raise error(str(path), "bad-csv", f"is not valid CSV: {_csv_problem(bad.problem)}",
                     line=bad.line) from None
@@ -104,10 +106,23 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
         raise error(str(path), "empty-csv", "has no header row")
     header, rows = _without_empty_end(rows[0][1], rows[1:])
     if not kept:
-        return header, rows, [], delimiter
+        return header, rows, [], delimiter, split
     if any(KEPT_BYTE.search(cell) for cell in header):
         decode_utf8(raw, str(path))  # (raises the error at the byte)
-    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path))), delimiter
+    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path))), delimiter, split
+
+
+def ragged_row(cells: list[str], header: list[str], line: int, split: frozenset[int]
+               ) -> str:
+    """What is wrong with the row of ``cells`` at ``line`` that has not as many cells as
+    the ``header``, for a ``bad-row`` error: with a hint when it holds a lone CR outside
+    quotes (its line in ``split``, from :func:`load_csv`), which was maybe meant to end
+    a row."""
+    said = f"has {len(cells)} cells, the header {len(header)}"
+    if line in split:
+        said += ("; a CR inside a cell is text in a file whose rows end in LF or CRLF: "
+                 "if a row was meant to end at it, end that row as the others end")
+    return said
 
 
 def _without_kept_bytes(rows: list[tuple[int, list[str]]], kept: KeptBytes
@@ -150,27 +165,46 @@ def _rows(text: str, delimiter: str, *, every_end: bool = False
     return rows
 
 
-def _read_rows(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], str]:
-    """The rows of ``text`` (see :func:`_rows`) and the text with its lines ending in
+def _read_rows(text: str, delimiter: str
+               ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
+    """The rows of ``text`` (see :func:`_rows`), the text with its lines ending in
     ``\n`` as they were counted: at ``\n``, or at CR, LF or CRLF when a lone CR ends a
-    row (no LF ends one: each is inside a quoted cell). In a table whose rows end in LF,
-    a lone CR inside a cell that is not quoted (where the csv module would end the row)
-    is read as the cell's text, as one inside a quoted cell is."""
+    row (no LF ends one: each is inside a quoted cell), and the lines of the rows that
+    hold a lone CR outside quotes (:func:`_split_rows`). In a table whose rows end in
+    LF, a lone CR inside a cell that is not quoted (where the csv module would end the
+    row) is read as the cell's text, as one inside a quoted cell is."""
     try:
-        return _rows(text, delimiter), text
+        return _rows(text, delimiter), text, frozenset()
     except _BadCsv as bad:
         if not str(bad.problem).startswith(_CR_ENDS_ROW):
             raise
         problem = bad
     if not _lf_ends_a_row(text, delimiter):
-        return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text)
+        return (_rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text),
+                frozenset())
     used = set(text)
     stand_in = next((chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used), None)
     if stand_in is None:  # (the text holds every character from U+E000 on: none is free)
         raise problem
     rows = _rows(_LONE_CR.sub(stand_in, text), delimiter)
-    return [(line, [cell.replace(stand_in, "\r") for cell in cells]) for line, cells in rows
-            ], text
+    return ([(line, [cell.replace(stand_in, "\r") for cell in cells]) for line, cells
+             in rows], text, _split_rows(text, delimiter, [line for line, _ in rows]))
+
+
+def _split_rows(text: str, delimiter: str, starts: list[int]) -> frozenset[int]:
+    """The lines, of ``starts`` (the lines the rows of ``text`` start on, in order), of
+    the rows that hold a lone CR outside every quoted cell, in a table whose rows end
+    in LF: where the csv module would have ended a row."""
+    opens = f"(?:\\A|(?<=[{re.escape(delimiter)}\n]))"
+    quoted_or_cr = re.compile(f'{opens}"[^"]*(?:""[^"]*)*(?:"|\\Z)|\r(?!\n)')
+    held: set[int] = set()
+    line, counted = 1, 0
+    for found in quoted_or_cr.finditer(text):
+        if found.group() == "\r":
+            line += text.count("\n", counted, found.start())
+            counted = found.start()
+            held.add(starts[bisect_right(starts, line) - 1])
+    return frozenset(held)
 
 
 def _lf_ends_a_row(text: str, delimiter: str) -> bool:

@@ -17,7 +17,7 @@ from converter.registry import Place, ReadContext
 from converter.slug import STAND_IN_SLUG, is_slug, not_a_slug
 
 from .cells import decode_items, restore
-from .csvio import _NotUtf8Row, load_csv
+from .csvio import _NotUtf8Row, load_csv, ragged_row
 from .layout import _GROUPS, FLAT_LAYOUT, FLAT_REQUIRED, PACKAGE_DESCRIPTOR, TABLES, columns
 from .package import _Stamps
 
@@ -160,7 +160,7 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         stamp = _sheet_stamp(path)  # (before reading: a sheet changed since is read again)
     except OSError:
         stamp = None
-    header, rows, not_utf8, _ = load_csv(path)
+    header, rows, not_utf8, _, split = load_csv(path)
     sheet = _FlatSheet.parse(path, header, ctx)
     if stamp is not None:
         _SHEETS.clear()
@@ -168,22 +168,24 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
     for bad in not_utf8:  # (its muscle is left out, as a row with any other error)
         column = (restore(header[bad.cell]) or "") if bad.cell < len(header) else ""
         ctx.report(bad.problem._replace(field=column))
-        _beside_not_utf8(sheet, header, bad, ctx)
+        _beside_not_utf8(sheet, header, bad, split, ctx)
     for line, cells in rows:
         try:
-            _fits(sheet, header, line, cells)
+            _fits(sheet, header, line, cells, split)
             ctx.mark = line
             yield sheet.muscle(cells)
         except MuscleError as exc:
             _report_row([*exc.diagnostics, *ctx.lints(exc)], line, ctx)
 
 
-def _fits(sheet: _FlatSheet, header: list[str], line: int, cells: list[str]) -> None:
+def _fits(sheet: _FlatSheet, header: list[str], line: int, cells: list[str],
+          split: frozenset[int]) -> None:
     """A ``bad-row`` error when the row at ``line`` has not as many cells as the
-    ``header`` (its cells would be read as others)."""
+    ``header`` (its cells would be read as others); ``split``: the lines of the rows
+    that hold a lone CR outside quotes (see :func:`ragged_row`)."""
     if len(cells) != len(header):
-        raise error(str(sheet.path), "bad-row", f"has {len(cells)} cells, the header "
-                    f"{len(header)}", line=line)
+        raise error(str(sheet.path), "bad-row", ragged_row(cells, header, line, split),
+                    line=line)
 
 
 def _report_row(found: Iterable[Diagnostic], line: int, ctx: ReadContext) -> None:
@@ -193,7 +195,7 @@ def _report_row(found: Iterable[Diagnostic], line: int, ctx: ReadContext) -> Non
 
 
 def _beside_not_utf8(sheet: _FlatSheet, header: list[str], bad: _NotUtf8Row,
-                     ctx: ReadContext) -> None:
+                     split: frozenset[int], ctx: ReadContext) -> None:
     """Say the other problems of a row left out for a byte that is not UTF-8, and the
     lints of its valid fields: the row is checked with each such byte U+FFFD (made for
     such a row only); a cell holding one has no other problem of its own."""
@@ -201,7 +203,7 @@ def _beside_not_utf8(sheet: _FlatSheet, header: list[str], bad: _NotUtf8Row,
     cells = [kept_bytes_shown(cell) if i in held else cell
              for i, cell in enumerate(bad.cells)]
     try:
-        _fits(sheet, header, bad.line, cells)
+        _fits(sheet, header, bad.line, cells, split)
         failure = MuscleError([], sheet.muscle(cells))
     except MuscleError as exc:
         failure = exc
@@ -249,7 +251,7 @@ def _sheet_lines(path: Path) -> dict[str, int | None]:
         stamp = _sheet_stamp(path)
         known = _SHEETS.get((str(path), stamp))
         if known is None:
-            header, rows, _, _ = load_csv(path)
+            header, rows, _, _, _ = load_csv(path)
             known = _FlatSheet.parse(path, header, ReadContext()).lines(header, rows)
             _SHEETS.clear()
             _SHEETS[str(path), stamp] = known

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from converter.diagnostics import KEPT_BYTE, Diagnostic, error, kept_bytes_shown
 
-from .csvio import _NotUtf8Row, load_csv
+from .csvio import _NotUtf8Row, load_csv, ragged_row
 from .datapackage import _Delimiter
 from .layout import columns
 
@@ -36,7 +36,7 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
     not UTF-8 (``not-utf8``); their muscles are left out, the others read. Such a row
     of a known slug that fits the header joins ``shown`` (when given), to be checked.
     Cells separated otherwise than ``declared`` are read as found, and reported."""
-    header, rows, not_utf8, found = load_csv(path)
+    header, rows, not_utf8, found, split = load_csv(path)
     mismatch = declared.differs(path, found) if declared is not None else None
     if mismatch is not None:
         report(mismatch)
@@ -59,8 +59,8 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
     for line, cells in rows:
         cells = _fitted(cells, header)
         if len(cells) != len(header):
-            report(Diagnostic(str(path), line, None, "", "bad-row", f"has {len(cells)} "
-                              f"cells, the header {len(header)}; its muscle is left out"))
+            report(Diagnostic(str(path), line, None, "", "bad-row", ragged_row(
+                cells, header, line, split) + "; its muscle is left out"))
             left_out.add(cells[slug_at] if slug_at < len(cells) else "")
             continue
         out.append((line, _row(header, cells, prefix)))

@@ -1667,7 +1667,7 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "t.csv"
         table.write_text(written, encoding="utf-8", newline="")
-        header, read, _, _ = csv_format.load_csv(table)
+        header, read, _, _, _ = csv_format.load_csv(table)
     assert [header, *(cells for _, cells in read)] == rows
     assert [line for line, _ in read] == [len(lines.findall(written, 0, start)) + 1
                                           for start in starts[1:]]
@@ -1717,6 +1717,48 @@ def test_a_lone_cr_in_a_cell_without_quotes_is_its_text_where_rows_end_otherwise
     assert [m.exercises for m in muscles] == [("Calf raise", "Jump")]
     assert [(p[1], p[3], p[4]) for p in problems] == [
         (4, "title", "control-character"), (5, "slug", "bad-slug")]
+
+
+#: What a bad-row says of a row that holds a lone CR outside quotes.
+CR_HINT = ("; a CR inside a cell is text in a file whose rows end in LF or CRLF: if a "
+           "row was meant to end at it, end that row as the others end")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_row_ended_by_a_lone_cr_among_lf_rows_is_a_bad_row_that_says_why(
+        end: str, tmp_path: Path) -> None:
+    """A row ended with a lone CR among rows ended in LF (or CRLF) is read with the next
+    as one row, its CR text: the bad-row said only 'has 3 cells, the header 2'; it now
+    says that a CR there is text and how to end a row. A row of too many cells whose CR
+    is inside quotes has no such hint."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text(end.join(["slug,title", "soleus,Soleus\rbiceps,Biceps",
+                               'deltoid,"Del\rtoid",x', "trapezius,Trapezius", ""]),
+                     encoding="utf-8", newline="")
+    muscles, problems = read_reporting(sheet)
+    assert [m.slug for m in muscles] == ["trapezius"]
+    assert [(p[1], p[4], p[5]) for p in problems] == [
+        (2, "bad-row", "has 3 cells, the header 2" + CR_HINT),
+        (3, "bad-row", "has 3 cells, the header 2")]
+
+
+def test_a_package_row_ended_by_a_lone_cr_is_a_bad_row_that_says_why(tmp_path: Path
+                                                                     ) -> None:
+    """As in a flat sheet, in a package's table, before what is left out."""
+    muscles = [Muscle(slug="a", title="A", latin="L"), Muscle(slug="b", title="B")]
+    out = tmp_path / "pkg"
+    converter.write(muscles, out, "csv")
+    table = out / "muscles.csv"
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
+    lines = _resave(rows, "plain").split("\n")  # (quoted where a cell needs it alone)
+    table.write_text("\n".join([lines[0], lines[1] + "\r" + lines[2], *lines[3:]]),
+                     encoding="utf-8", newline="")
+    found, problems = read_reporting(out)
+    assert found == []
+    assert [(p[0], p[1], p[4], p[5]) for p in problems] == [
+        ("muscles.csv", 2, "bad-row", f"has {2 * len(csv_format.columns('muscles')) - 1} "
+         f"cells, the header {len(csv_format.columns('muscles'))}{CR_HINT}; its muscle is "
+         "left out")]
 
 
 def test_a_lone_cr_in_a_package_cell_without_quotes_is_kept(tmp_path: Path) -> None:
