@@ -74,13 +74,14 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
 
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
-      reader reads such a file (the writer only ends lines with ``\n``); where a CRLF
-      ends a row, a lone CR is no line end but text, as where an LF ends one;
+      reader reads such a file (the writer only ends lines with ``\n``); where CRLFs
+      end the rows, a lone CR is no line end but text, as where LFs end them;
     * a file with a bare LF whose rows end with a lone CR (Mac Excel's "CSV
       (Macintosh)": an LF inside a quoted cell alone) is read with CR, LF and CRLF each a
       line end (and a line of its rows' numbers), its cells as written; any other with
       a bare LF (its rows end in LF) keeps a lone CR inside a cell, quoted or not, as
-      text, not a line;
+      text, not a line. Which of CR and LF ends the rows where both are outside quoted
+      cells (a Mac table whose header ends in CRLF): see :func:`_read_rows`;
     * ``;`` or tab between cells (Danish Excel, a copied range) is read as ``,``;
     * rows of empty cells are left out, like blank lines, and so are unnamed columns
       at the end that hold nothing and empty cells past the header's end."""
@@ -90,13 +91,12 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
     except MuscleError:  # (a byte that is not UTF-8: only the rows holding one are lost)
         text, kept = decode_text(raw, str(path), keep=True), True
     delimiter = _delimiter(text)
-    if "\r" in text and not _BARE_LF.search(text):
+    crlf_read = "\r" in text and not _BARE_LF.search(text)
+    if crlf_read:
         text = text.replace("\r\n", "\n")
-        if not _lf_ends_a_row(text, delimiter):
-            text = text.replace("\r", "\n")
     old = csv.field_size_limit(_FIELD_LIMIT)
     try:
-        rows, text, split = _read_rows(text, delimiter)
+        rows, text, split = _read_rows(text, delimiter, crlf_read=crlf_read and "\r" in text)
     except _BadCsv as bad:
         raise error(str(path), "bad-csv", f"is not valid CSV: {_csv_problem(bad.problem)}",
                     line=bad.line) from None
@@ -165,23 +165,63 @@ def _rows(text: str, delimiter: str, *, every_end: bool = False
     return rows
 
 
-def _read_rows(text: str, delimiter: str
+def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
                ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
-    """The rows of ``text`` (see :func:`_rows`), the text with its lines ending in
-    ``\n`` as they were counted: at ``\n``, or at CR, LF or CRLF when a lone CR ends a
-    row (no LF ends one: each is inside a quoted cell), and the lines of the rows that
-    hold a lone CR outside quotes (:func:`_split_rows`). In a table whose rows end in
-    LF, a lone CR inside a cell that is not quoted (where the csv module would end the
-    row) is read as the cell's text, as one inside a quoted cell is."""
+    """The rows of ``text`` (see :func:`_rows`) and the text with its lines ending in
+    ``\n`` as they were counted. A lone CR outside quoted cells ends a row where no LF
+    does (each is inside a quoted cell: a Mac table), or where both do and the text so
+    read has fewer rows of another width than the header's than with the CRs read as
+    text (a Mac table whose header or some rows end in CRLF); on a tie, where the CRs
+    outside quotes outnumber the LFs. Else it is the cell's text, as one inside a quoted
+    cell is. Third, the lines of the rows that hold a lone CR outside quotes, read as
+    text (:func:`_split_rows`). ``crlf_read``: the text had no bare LF and its CRLFs
+    are LFs now, and where CRs end rows each is an LF, inside quoted cells too."""
+    if not crlf_read:
+        try:
+            return _rows(text, delimiter), text, frozenset()
+        except _BadCsv as bad:
+            if not str(bad.problem).startswith(_CR_ENDS_ROW):
+                raise
+    crs, lfs = _row_ends(text, delimiter)
+    if not lfs:
+        return _cr_ends_rows(text, delimiter, crlf_read)
+    if not crs:
+        return _cr_is_text(text, delimiter)
+    readings = [_cr_is_text, lambda t, d: _cr_ends_rows(t, d, crlf_read)]
+    if crs > lfs:
+        readings.reverse()
+    read, bad = [], []
+    for reading in readings:
+        try:
+            read.append(reading(text, delimiter))
+        except _BadCsv as problem:
+            bad.append(problem)
+    if not read:
+        raise bad[0]
+    return min(read, key=lambda found: _misfits(found[0]))
+
+
+def _cr_ends_rows(text: str, delimiter: str, crlf_read: bool
+                  ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
+    """The rows of ``text`` with CR, LF and CRLF each a line end; with ``crlf_read``
+    each CR is made an LF, else the cells keep their line breaks as written."""
+    if crlf_read:
+        text = text.replace("\r", "\n")
+        return _rows(text, delimiter), text, frozenset()
+    return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text), frozenset()
+
+
+def _cr_is_text(text: str, delimiter: str
+                ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
+    """The rows of ``text`` with its lines ending at LF, a lone CR inside a cell, quoted
+    or not, the cell's text (where the csv module would end the row at it), and the
+    lines of the rows holding such a CR outside quotes."""
     try:
         return _rows(text, delimiter), text, frozenset()
     except _BadCsv as bad:
         if not str(bad.problem).startswith(_CR_ENDS_ROW):
             raise
         problem = bad
-    if not _lf_ends_a_row(text, delimiter):
-        return (_rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text),
-                frozenset())
     used = set(text)
     stand_in = next((chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used), None)
     if stand_in is None:  # (the text holds every character from U+E000 on: none is free)
@@ -207,17 +247,31 @@ def _split_rows(text: str, delimiter: str, starts: list[int]) -> frozenset[int]:
     return frozenset(held)
 
 
-def _lf_ends_a_row(text: str, delimiter: str) -> bool:
-    """Whether an LF (alone or after a CR) of ``text`` is outside every quoted cell, as
-    one that ends a row is."""
-    return any(found.group("end") for found in _quoted_or_lf(delimiter).finditer(text))
+def _misfits(rows: list[tuple[int, list[str]]]) -> int:
+    """How many rows after the first (the header) have not as many cells as it, empty
+    cells past its end left out."""
+    if not rows:
+        return 0
+    header, rest = _without_empty_end(rows[0][1], rows[1:])
+    return sum(len(cells) != len(header) for _, cells in rest)
 
 
-def _quoted_or_lf(delimiter: str) -> re.Pattern[str]:
+def _row_ends(text: str, delimiter: str) -> tuple[int, int]:
+    """(lone CRs, LFs alone or after a CR) of ``text`` outside every quoted cell, as
+    those that end a row are."""
+    crs = lfs = 0
+    for found in _quoted_or_end(delimiter).finditer(text):
+        crs += found.group("cr") is not None
+        lfs += found.group("lf") is not None
+    return crs, lfs
+
+
+def _quoted_or_end(delimiter: str) -> re.Pattern[str]:
     """A quoted cell (one that starts with a quote, to its closing quote or the end of
-    the text) or an LF, group ``end``: the first of them from where a search starts."""
+    the text), a lone CR (group ``cr``) or an LF (group ``lf``): the first of them from
+    where a search starts."""
     opens = f"(?:\\A|(?<=[{re.escape(delimiter)}\r\n]))"
-    return re.compile(f'{opens}"[^"]*(?:""[^"]*)*(?:"|\\Z)|(?P<end>\n)')
+    return re.compile(f'{opens}"[^"]*(?:""[^"]*)*(?:"|\\Z)|(?P<cr>\r(?!\n))|(?P<lf>\n)')
 
 
 def _csv_problem(exc: csv.Error) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import converter
@@ -1638,28 +1638,41 @@ def _typed_cell(cell: str, end: str) -> str:
     return cell
 
 
-@pytest.mark.parametrize("ends", sorted(ROW_ENDS))
+#: How a table's header ends, by how its rows end: as they do, or as a header retyped
+#: in another editor or pasted from another file ends (a header ending in a lone CR
+#: over rows ending in LF is one row whose cell holds a CR: it is left out).
+HEADER_ENDS = {"lf": ["lf", "crlf"], "crlf": ["crlf", "lf"], "cr": ["cr", "crlf", "lf"]}
+
+
+@pytest.mark.parametrize(("ends", "header_ends"),
+                         [(ends, head) for ends in sorted(ROW_ENDS) for head in HEADER_ENDS[ends]])
 @pytest.mark.parametrize("quoted", ["all", "needed", "typed"])
 @given(st.lists(st.lists(BREAKING_CELLS, min_size=2, max_size=2), max_size=4))
 def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
-        ends: str, quoted: str, cells: list[list[str]]) -> None:
+        ends: str, header_ends: str, quoted: str, cells: list[list[str]]) -> None:
     """The rows the writer writes (every cell quoted, or quoted where needed) or an
-    editor saves (a lone CR not quoted), their rows ended in LF, CRLF or CR, read back
-    as written, each at the line it starts on; but in a file with no bare LF (no cell
-    holds one) a CRLF inside a cell is an LF, and so is a CR where CR ends rows (a lone
-    CR in a cell without quotes split its row where rows end in LF or CRLF, and one in
-    a quoted cell was an LF where rows end in CRLF)."""
+    editor saves (a lone CR not quoted), their rows ended in LF, CRLF or CR and their
+    header as they are or otherwise, read back as written, each at the line it starts
+    on; but in a file with no bare LF (no cell holds one) a CRLF inside a cell is an LF,
+    and so is a CR where CR ends rows (a lone CR in a cell without quotes split its row
+    where rows end in LF or CRLF, one in a quoted cell was an LF where rows end in
+    CRLF, and a header ending in CRLF over rows ending in CR made them one row). One
+    row ending in CR under a header ending in CRLF is read as a CRLF table, as the
+    last row's end: its own test says so."""
+    assume(not (ends == "cr" and header_ends == "crlf" and len(cells) == 1))
+    header_end = ROW_ENDS[header_ends]
     end, rows = ROW_ENDS[ends], [["id", "x", "y"], *([f"r{i}", *row] for i, row in
                                                      enumerate(cells))]
     written, starts = "", []
     for row in rows:
         starts.append(len(written))
+        ends_here = header_end if row is rows[0] else end
         if quoted == "typed":
-            written += ",".join(_typed_cell(cell, end) for cell in row) + end
+            written += ",".join(_typed_cell(cell, end) for cell in row) + ends_here
         else:
             buffer = io.StringIO()
             csv_format.write_rows(buffer, [row], quote_all=quoted == "all")
-            written += buffer.getvalue()[:-1] + end
+            written += buffer.getvalue()[:-1] + ends_here
     lines = re.compile("\r\n?|\n" if end == "\r" else "\n")
     if not re.search("(?<!\r)\n", written):
         breaks = "\r\n?" if end == "\r" else "\r\n"
@@ -1727,38 +1740,64 @@ CR_HINT = ("; a CR inside a cell is text in a file whose rows end in LF or CRLF:
 @pytest.mark.parametrize("end", ["\n", "\r\n"])
 def test_a_row_ended_by_a_lone_cr_among_lf_rows_is_a_bad_row_that_says_why(
         end: str, tmp_path: Path) -> None:
-    """A row ended with a lone CR among rows ended in LF (or CRLF) is read with the next
-    as one row, its CR text: the bad-row said only 'has 3 cells, the header 2'; it now
-    says that a CR there is text and how to end a row. A row of too many cells whose CR
-    is inside quotes has no such hint."""
+    """A row holding a lone CR among rows ended in LF (or CRLF), as ragged read either
+    way (the CR as text, or as a row's end), is read with its CR text: the bad-row said
+    only 'has 4 cells, the header 2'; it now says that a CR there is text and how to
+    end a row. A row of too many cells whose CR is inside quotes has no such hint."""
     sheet = tmp_path / "m.csv"
-    sheet.write_text(end.join(["slug,title", "soleus,Soleus\rbiceps,Biceps",
+    sheet.write_text(end.join(["slug,title", "soleus,Sol\reus,x,y",
                                'deltoid,"Del\rtoid",x', "trapezius,Trapezius", ""]),
                      encoding="utf-8", newline="")
     muscles, problems = read_reporting(sheet)
     assert [m.slug for m in muscles] == ["trapezius"]
     assert [(p[1], p[4], p[5]) for p in problems] == [
-        (2, "bad-row", "has 3 cells, the header 2" + CR_HINT),
+        (2, "bad-row", "has 4 cells, the header 2" + CR_HINT),
         (3, "bad-row", "has 3 cells, the header 2")]
 
 
 def test_a_package_row_ended_by_a_lone_cr_is_a_bad_row_that_says_why(tmp_path: Path
                                                                      ) -> None:
-    """As in a flat sheet, in a package's table, before what is left out."""
+    """As in a flat sheet, in a package's table, before what is left out (two rows
+    joined by a CR, the second of one cell too many: as ragged read either way)."""
     muscles = [Muscle(slug="a", title="A", latin="L"), Muscle(slug="b", title="B")]
     out = tmp_path / "pkg"
     converter.write(muscles, out, "csv")
     table = out / "muscles.csv"
     rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
     lines = _resave(rows, "plain").split("\n")  # (quoted where a cell needs it alone)
-    table.write_text("\n".join([lines[0], lines[1] + "\r" + lines[2], *lines[3:]]),
+    table.write_text("\n".join([lines[0], lines[1] + "\r" + lines[2] + ",x", *lines[3:]]),
                      encoding="utf-8", newline="")
     found, problems = read_reporting(out)
     assert found == []
     assert [(p[0], p[1], p[4], p[5]) for p in problems] == [
-        ("muscles.csv", 2, "bad-row", f"has {2 * len(csv_format.columns('muscles')) - 1} "
+        ("muscles.csv", 2, "bad-row", f"has {2 * len(csv_format.columns('muscles'))} "
          f"cells, the header {len(csv_format.columns('muscles'))}{CR_HINT}; its muscle is "
          "left out")]
+
+
+@pytest.mark.parametrize(("text", "exercises"), [
+    ("slug,title,exercises\r\na,A,x\rb,B,y\rc,C,z\r", [("x",), ("y",), ("z",)]),
+    ('slug;title;exercises\r\na;A;"x\r\ny"\rb;B;z\r;C;w\r', [("x", "y"), ("z",)])])
+def test_a_mac_table_whose_header_ends_in_crlf_reads_every_row(
+        text: str, exercises: list[tuple[str, ...]], tmp_path: Path) -> None:
+    """A "CSV (Macintosh)" table (rows ending in a lone CR) whose header was retyped in
+    a Windows editor: its CRLF made every lone CR a cell's text, so every row was one
+    ('has 4 cells, the header 2', no muscle) or a quoted cell before a CR bad-csv."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text(text, encoding="utf-8", newline="")
+    muscles, problems = read_reporting(sheet)
+    assert [m.exercises for m in muscles] == exercises
+    assert [(p[1], p[3], p[4]) for p in problems] == (
+        [(5, "slug", "bad-slug")] if ";C;" in text else [])
+
+
+def test_one_row_ending_in_cr_under_a_header_ending_in_crlf_keeps_its_cr(
+        tmp_path: Path) -> None:
+    """As many CRs as LFs end rows, and both readings fit the header: the table is read
+    with the CR as the last row's end and the one in a quoted cell as its text."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text('id,x\r\nr0,"a\rb"\r', encoding="utf-8", newline="")
+    assert csv_format.load_csv(sheet)[:2] == (["id", "x"], [(2, ["r0", "a\rb"])])
 
 
 def test_a_lone_cr_in_a_package_cell_without_quotes_is_kept(tmp_path: Path) -> None:
