@@ -366,8 +366,10 @@ def area_coords(region: Any, scale: float | None, box: Extent | None = None) -> 
     :func:`under_a_pixel`, the whole pixels its outline draws it as: the rectangle of
     its dot or line when it is under a pixel across or down, the slanted bar of its
     line when only along a slant (its own points would make an area of no pixel, or
-    one a click there misses). ``box``: the region's :func:`extent`, when the caller
-    has measured it (it is measured here otherwise)."""
+    one a click there misses), or when its points rounded are of no width or height,
+    or under a pixel across (a pixel wide, from 1.5 to 2.5, rounds to 2 and 2). ``box``:
+    the region's :func:`extent`, when the caller has measured it (it is measured here
+    otherwise)."""
     box = extent(region, enough_across(scale)) if box is None else box
     if _boxed_under_a_pixel(box, scale):
         return _dot_coords(box, scale)
@@ -375,8 +377,14 @@ def area_coords(region: Any, scale: float | None, box: Extent | None = None) -> 
         return _slant_coords(region, scale)
     if scale is None:
         return points_attr(region)
-    return coords_text((round(coordinate(x) * scale), round(coordinate(y) * scale))
-                       for x, y in region.points)
+    rounded = [(round(coordinate(x) * scale), round(coordinate(y) * scale))
+               for x, y in region.points]
+    xs, ys = {x for x, _ in rounded}, {y for _, y in rounded}
+    if len(xs) < 2 or len(ys) < 2:
+        return _dot_coords(box, scale)
+    if width_at_least(rounded) < 1 and narrowest_width(rounded) < 1:
+        return _slant_coords(region, scale)
+    return coords_text(rounded)
 
 
 def _open_svg(viewbox: ViewBox, attrs: str, prolog: bool) -> str:

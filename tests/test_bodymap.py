@@ -572,6 +572,26 @@ def test_a_sliver_along_a_slant_of_a_map_shown_scaled_down_has_the_area_of_its_l
     assert bodymap.area_coords(square, scale) == "250,250,260,250,260,260,250,260"
 
 
+def test_a_region_whose_rounded_area_has_no_width_takes_the_clicks_on_its_line() -> None:
+    """A region a pixel wide as shown (3 to 5 of a 2000-pixel diagram at 1:2, 1.5 to
+    2.5) was not under a pixel, and its area, its points rounded half to even, was from
+    2 to 2: of no width, and a click there went to the muscle under it. Its area is the
+    bar its outline draws now; one a pixel across along a slant whose rounded points
+    make a sliver under a pixel across is the slanted bar of its line."""
+    scale = bodymap.screen_scale(ViewBox(0, 0, 2000, 2000))
+    thin = muscle("thin", "3,100,5,100,5,400,3,400").regions[0]
+    assert scale == 0.5 and not bodymap.under_a_pixel(thin, scale)
+    coords = bodymap.area_coords(thin, scale)
+    assert all(area_holds(coords, x, y) for x in (1, 2, 3) for y in range(50, 201, 10))
+    slant = muscle("slant", "101.2,100,104.1,100,504.1,500,501.2,500").regions[0]
+    assert not bodymap.under_a_pixel(slant, scale)
+    coords = bodymap.area_coords(slant, scale)
+    assert coords != "51,50,52,50,252,250,251,250"
+    assert all(area_holds(coords, x + d, x - 1) for x in range(60, 240, 9) for d in (0, 1))
+    square = muscle("square", "0,0,40,0,40,40,0,40").regions[0]
+    assert bodymap.area_coords(square, scale) == "0,0,20,0,20,20,0,20"
+
+
 @pytest.mark.parametrize(("name", "data"), [
     ("page.html", b"<p>a body</p><script>alert(1)</script>"),
     ("page.htm", b"hello <script>alert(1)</script>"), ("x.xhtml", b"text, then <b>"),
