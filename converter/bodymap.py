@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,6 +29,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .atomic import output_is_stdout, output_name
+from .baseimage import copy_name, copy_picture, ending
 from .calipers import narrowest_width, whole_pixel_bar, width_at_least
 from .diagnostics import Diagnostic, error
 from .faint import FAINT_NEAR, Box, faint_around
@@ -50,8 +50,6 @@ DEFAULT_DIAGRAM = (1000, 1000)
 #: viewBox is larger is shown scaled down to fit (a diagram millions of pixels wide
 #: showed nothing of itself on the first screen).
 SCREEN = 1000
-#: Name a copied local ``--base-image`` gets in an output directory (never a slug).
-BASE_IMAGE_NAME = "_base-image"
 
 #: The diagram's size, ``WxH``: the core checks it, and the regions' polygons against it.
 SIZE_OPTION = FormatOption("size", "diagram size WxH in pixels (default: fit the regions)",
@@ -778,10 +776,10 @@ def check_map_options(options: Mapping[str, Any]) -> None:
     if base is not None and local is None and not is_safe_link(str(base)):
         raise error(named.option("base_image"), "unsafe-link", f"{base!r} is neither a "
                     "file here nor a relative, http or https link")
-    name = None if local is None else _copy_name(local)
+    name = None if local is None else copy_name(local)
     if local is not None and name is None:
         raise error(named.option("base_image"), "unsafe-base-image", f"{local}: neither "
-                    f"its ending ({_ending(local) or 'none'}) nor its first bytes are a "
+                    f"its ending ({ending(local) or 'none'}) nor its first bytes are a "
                     "picture's that a browser shows only as a picture, and its copy could "
                     "open as a page that runs script, so it is not copied (nothing is read "
                     "or written): give a PNG, JPEG, GIF, WebP, AVIF, BMP, ICO or SVG file")
@@ -833,7 +831,7 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     base = str(base)
     local = _local_file(base)
     if local is not None:
-        return replace(settings, base_image=_copy_name(local), base_file=local)
+        return replace(settings, base_image=copy_name(local), base_file=local)
     beside = beside_output(out, base)  # (out itself may not be there yet)
     if beside is not None and not os.path.exists(beside):
         ctx.report(Diagnostic(output_name(out), None, None, named.option("base_image"),
@@ -862,51 +860,10 @@ def _refuse_script(local: Path, option: str, svg: bool) -> None:
                     "written): remove that from the picture, or give a PNG or JPEG")
 
 
-#: The first bytes of the pictures a browser shows, and their file endings.
-_PICTURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"),
-             (b"<svg", ".svg"), (b"<?xml", ".svg"))
-
-
-#: The endings of the pictures a browser shows only as pictures (what an SVG holds is
-#: checked): a copy of another ending (.html, .xhtml, none) may open as a page.
-_PICTURE_ENDINGS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp",
-                              ".ico", ".svg", ".svgz"})
-
-
-def _ending(path: Path) -> str:
-    """The file ending of ``path`` in lower case (none for ``body.v 2``)."""
-    return path.suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", path.suffix) else ""
-
-
-def _copy_name(local: Path) -> str | None:
-    """The name of a local base image's copy in the output: ``_base-image`` and its
-    picture ending, else the one its first bytes give; None when neither is a picture's
-    (it is not copied)."""
-    ending = _ending(local)
-    if ending not in _PICTURE_ENDINGS:
-        ending = _picture_ending(local)
-    return BASE_IMAGE_NAME + ending if ending in _PICTURE_ENDINGS else None
-
-
-def _picture_ending(path: Path) -> str:
-    """The ending a picture without one needs (a browser shows a copied SVG only by its
-    ending): from its first bytes; none when they tell nothing."""
-    try:
-        with open(path, "rb") as picture:
-            head = picture.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return ""
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return ".webp"
-    if head.startswith((b"<!--", b"<!DOCTYPE", b"<!doctype")) and b"<svg" in head:
-        return ".svg"  # (a comment or document type before the <svg>)
-    return next((ending for magic, ending in _PICTURES if head.startswith(magic)), "")
-
-
 def copy_base_image(settings: MapSettings, directory: Path) -> None:
     """Copy a local base image into the output directory under its output name."""
     if settings.base_file is not None and settings.base_image is not None:
-        shutil.copyfile(settings.base_file, directory / settings.base_image)
+        copy_picture(settings.base_file, directory / settings.base_image)
 
 
 def check_muscles(muscles: Sequence[Muscle], settings: MapSettings, ctx: WriteContext,

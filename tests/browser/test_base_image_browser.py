@@ -1,0 +1,59 @@
+"""A --base-image as Chromium shows it under the maps, opened from disk: the inline map
+and the page's ``<img usemap>`` alike."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from converter.cli import cli
+from tests.browser.png import Image, decode
+
+#: A body 100 x 200 pixels, blue, with a green quarter at its top left.
+BODY = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 200">'
+        b'<rect width="100" height="200" fill="#3060ff"/>'
+        b'<rect width="50" height="100" fill="#0c0"/></svg>')
+A = '---\ntitle: "A"\ncoords:\n  - "0,0,200,0,200,200,0,200"\n---\n'
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    context.set_default_timeout(10_000)
+    fresh = context.new_page()
+    yield fresh
+    context.close()
+
+
+def converted(tmp_path: Path, picture: Path) -> Path:
+    """The html output of a.md on a 400 x 400 diagram over ``picture``."""
+    (tmp_path / "a.md").write_text(A, encoding="utf-8")
+    result = CliRunner().invoke(cli, [
+        "convert", str(tmp_path / "a.md"), "--to", "html", "-o", str(tmp_path / "h"),
+        "--size", "400x400", "--base-image", str(picture)])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "h" / "index.html"
+
+
+def shown(page: Any, selector: str) -> Image:
+    """A screenshot of the element ``selector`` of the page, decoded."""
+    return decode(page.locator(selector).screenshot())
+
+
+def is_blue(colour: bytes) -> bool:
+    return abs(colour[0] - 0x30) < 40 and abs(colour[1] - 0x60) < 40 and colour[2] > 200
+
+
+def test_a_compressed_svg_base_image_shows_from_disk(page: Any, tmp_path: Path) -> None:
+    """A .svgz was copied packed: Chromium opening the page from disk read the gzip
+    bytes as the picture and showed nothing under either map."""
+    picture = tmp_path / "body.svgz"
+    picture.write_bytes(gzip.compress(BODY))
+    page.goto(converted(tmp_path, picture).as_uri())
+    for selector in ("img[usemap]", "svg.muscle-map"):
+        assert is_blue(shown(page, selector).pixel(200, 300)), selector
