@@ -1,6 +1,6 @@
 """A local ``--base-image`` in the output: the name of its copy, by its ending or its
 first bytes, and the copy itself (a gzip-compressed SVG unpacked, which a browser
-shows from disk only so).
+shows from disk only so; an SVG stretched to the diagram as the maps draw it).
 """
 
 from __future__ import annotations
@@ -57,17 +57,44 @@ def _picture_ending(path: Path) -> str:
     return next((found for magic, found in _PICTURES if head.startswith(magic)), "")
 
 
+#: What may come before an SVG's root: a byte order mark, white space, the XML
+#: declaration and other processing instructions, comments, a document type.
+_PROLOG = (rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->"
+           rb"|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)*")
+#: The root's start tag: its name, its attributes, its end.
+_ROOT = re.compile(_PROLOG + rb"<((?:[\w.-]+:)?svg)((?:\s+[^\s=/>]+\s*=\s*"
+                   rb"(?:\"[^\"]*\"|'[^']*'))*)(\s*/?>)", re.DOTALL | re.IGNORECASE)
+#: One attribute of it, and its name.
+_ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def stretched(svg: bytes) -> bytes:
+    """An SVG's text with ``preserveAspectRatio="none"`` on its root (in place of its
+    own): shown in an ``<img>`` of another aspect ratio, it is stretched to it, as the
+    maps' ``<image>`` stretches it, not letterboxed (a text not in UTF-8 or ASCII, whose
+    root this does not find, as it is)."""
+    root = _ROOT.match(svg)
+    if root is None:
+        return svg
+    attributes = b"".join(found[0] for found in _ATTRIBUTE.finditer(root[2])
+                          if found[1] != b"preserveAspectRatio")
+    attributes += b' preserveAspectRatio="none"'
+    return svg[:root.start(1)] + root[1] + attributes + svg[root.start(3):]
+
+
 def copy_picture(source: Path, target: Path) -> None:
     """Copy the base image ``source`` to ``target`` (its :func:`copy_name` in the
-    output): an SVG that is gzip-compressed (an ``.svgz``) unpacked, as Chromium opening
-    it from disk shows nothing of the packed bytes; any other picture as it is."""
+    output): an SVG unpacked when it is gzip-compressed (an ``.svgz``: Chromium opening
+    it from disk shows nothing of the packed bytes) and :func:`stretched`; any other
+    picture as it is (an ``<img>`` stretches it to its width and height)."""
     if not target.name.endswith(".svg"):
         shutil.copyfile(source, target)
         return
     with open(source, "rb") as picture:
         packed = picture.read(len(_GZIP)) == _GZIP
-    if not packed:
-        shutil.copyfile(source, target)
-        return
-    with gzip.open(source, "rb") as unpacked, open(target, "wb") as copy:
-        shutil.copyfileobj(unpacked, copy)
+    if packed:
+        with gzip.open(source, "rb") as unpacked:
+            svg = unpacked.read()
+    else:
+        svg = source.read_bytes()
+    target.write_bytes(stretched(svg))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from converter import baseimage
@@ -29,17 +30,37 @@ def test_a_compressed_svg_is_copied_unpacked_as_an_svg(tmp_path: Path) -> None:
         "--base-image", str(packed), "--size", "2000x2000"])
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
-    assert (out / "_base-image.svg").read_bytes() == BODY
+    assert (out / "_base-image.svg").read_bytes() == baseimage.stretched(BODY)
     assert not (out / "_base-image.svgz").exists()
     assert 'src="_base-image.svg"' in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_picture_that_is_not_packed_is_copied_as_it_is(tmp_path: Path) -> None:
-    """An .svgz that is plain XML, and a PNG, are copied byte for byte."""
+    """An .svgz that is plain XML is copied as an SVG (stretched), and a PNG byte for
+    byte."""
     for name, data, copy in (("plain.svgz", BODY, "_base-image.svg"),
                              ("body.png", b"\x1f\x8b not a gzip, a PNG", "_base-image.png")):
         source = tmp_path / name
         source.write_bytes(data)
         assert baseimage.copy_name(source) == copy
         baseimage.copy_picture(source, tmp_path / copy)
-        assert (tmp_path / copy).read_bytes() == data
+        assert (tmp_path / copy).read_bytes() == (
+            baseimage.stretched(data) if copy.endswith(".svg") else data)
+
+
+@pytest.mark.parametrize(("svg", "copy"), [
+    (b'<svg xmlns="x" viewBox="0 0 1 2">', b'<svg xmlns="x" viewBox="0 0 1 2" '
+     b'preserveAspectRatio="none">'),
+    (b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- a -- b -->\n<!DOCTYPE svg>\n"
+     b"<svg preserveAspectRatio='xMidYMid' d=\"x preserveAspectRatio='y'\"/>",
+     b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- a -- b -->\n<!DOCTYPE svg>\n"
+     b"<svg d=\"x preserveAspectRatio='y'\" preserveAspectRatio=\"none\"/>"),
+    (b'<s:svg xmlns:s="x"\n>', b'<s:svg xmlns:s="x" preserveAspectRatio="none"\n>'),
+    (b"<!--a-->" * 40 + b"<html/>", b"<!--a-->" * 40 + b"<html/>"),
+    ("<svg/>".encode("utf-16"), "<svg/>".encode("utf-16"))])
+def test_an_svg_copy_is_stretched_to_any_aspect_ratio(svg: bytes, copy: bytes) -> None:
+    """Its root's own preserveAspectRatio (none: xMidYMid meet) letterboxed it in the
+    page's <img usemap>, while the maps stretch it: the image map's areas missed the
+    body. Its root says none now, in place of its own; a text whose root is not found
+    (no <svg>, UTF-16) is as it was."""
+    assert baseimage.stretched(svg) == copy

@@ -57,3 +57,25 @@ def test_a_compressed_svg_base_image_shows_from_disk(page: Any, tmp_path: Path) 
     page.goto(converted(tmp_path, picture).as_uri())
     for selector in ("img[usemap]", "svg.muscle-map"):
         assert is_blue(shown(page, selector).pixel(200, 300)), selector
+
+
+def is_green(colour: bytes) -> bool:
+    return colour[0] < 40 and abs(colour[1] - 0xcc) < 40 and colour[2] < 40
+
+
+@pytest.mark.parametrize("name", ["body.svg", "body.svgz"])
+def test_an_svg_base_image_is_stretched_alike_on_both_maps(page: Any, tmp_path: Path,
+                                                           name: str) -> None:
+    """An SVG body 100 x 200 on a 400 x 400 diagram was stretched on the inline map but
+    letterboxed in the page's <img usemap> (its own aspect ratio kept): a band of
+    nothing either side, and the image map's areas, where the regions are drawn on the
+    diagram, missed the body under them. Both show it stretched now: its green quarter
+    over the top left 200 x 200 pixels, blue below, the same pixels on each."""
+    picture = tmp_path / name
+    picture.write_bytes(gzip.compress(BODY) if name.endswith("z") else BODY)
+    page.goto(converted(tmp_path, picture).as_uri())
+    image, inline = shown(page, "img[usemap]"), shown(page, "svg.muscle-map")
+    for x, y in ((10, 300), (390, 390), (250, 100)):
+        assert is_blue(image.pixel(x, y)) and is_blue(inline.pixel(x, y)), (x, y)
+    assert all(is_green(image.pixel(x, y)) for x, y in ((10, 10), (190, 190), (10, 190)))
+    assert image.pixel(10, 10) != image.pixel(10, 300)
