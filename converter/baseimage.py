@@ -30,6 +30,28 @@ def ending(path: Path) -> str:
     return path.suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", path.suffix) else ""
 
 
+#: The sizes of a BMP's header after its file header (BITMAPCOREHEADER to V5).
+_BMP_HEADERS = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
+
+
+def _binary_ending(head: bytes) -> str:
+    """The ending of a picture that is no text by its first bytes (``head``): WebP,
+    AVIF (an ISO media file whose brands name it), BMP (``BM`` and the size of a
+    bitmap's header), ICO; none when they are none of those."""
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return ".webp"
+    box = int.from_bytes(head[:4], "big")
+    if head[4:8] == b"ftyp" and 16 <= box <= len(head):
+        brands = [head[at:at + 4] for at in (8, *range(16, box - 3, 4))]
+        if b"avif" in brands or b"avis" in brands:
+            return ".avif"
+    if head.startswith(b"BM") and int.from_bytes(head[14:18], "little") in _BMP_HEADERS:
+        return ".bmp"
+    if head.startswith(b"\x00\x00\x01\x00") and head[4:6] != b"\x00\x00":
+        return ".ico"
+    return ""
+
+
 def copy_name(local: Path) -> str | None:
     """The name of a local base image's copy in the output: ``_base-image`` and its
     picture ending (``.svg`` for an ``.svgz``: it is copied unpacked), else the one its
@@ -47,11 +69,13 @@ def _picture_ending(path: Path) -> str:
     ending): from its first bytes; none when they tell nothing."""
     try:
         with open(path, "rb") as picture:
-            head = picture.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+            raw = picture.read(4096)
     except OSError:
         return ""
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return ".webp"
+    binary = _binary_ending(raw)
+    if binary:
+        return binary
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"<!--", b"<!DOCTYPE", b"<!doctype")) and b"<svg" in head:
         return ".svg"  # (a comment or document type before the <svg>)
     return next((found for magic, found in _PICTURES if head.startswith(magic)), "")

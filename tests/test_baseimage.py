@@ -64,3 +64,36 @@ def test_an_svg_copy_is_stretched_to_any_aspect_ratio(svg: bytes, copy: bytes) -
     body. Its root says none now, in place of its own; a text whose root is not found
     (no <svg>, UTF-16) is as it was."""
     assert baseimage.stretched(svg) == copy
+
+
+BMP = b"BM" + bytes(12) + (40).to_bytes(4, "little") + bytes(36)
+AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + bytes(8)
+ICO = b"\x00\x00\x01\x00\x01\x00\x10\x10" + bytes(16)
+
+
+@pytest.mark.parametrize(("data", "copy"), [
+    (BMP, "_base-image.bmp"), (AVIF, "_base-image.avif"), (ICO, "_base-image.ico"),
+    (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf" + bytes(8), "_base-image.avif")])
+def test_a_bmp_avif_or_ico_without_an_ending_is_copied_under_its_own(
+        data: bytes, copy: str, tmp_path: Path) -> None:
+    """A BMP, AVIF or ICO file without an ending was refused, told to give "a PNG, JPEG,
+    GIF, WebP, AVIF, BMP, ICO or SVG file", which it is: its first bytes name it now, as
+    a PNG's do."""
+    picture = tmp_path / "body"
+    picture.write_bytes(data)
+    assert baseimage.copy_name(picture) == copy
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "out"),
+        "--base-image", str(picture), "--size", "2000x2000"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / copy).read_bytes() == data
+
+
+@pytest.mark.parametrize("data", [
+    b"BMX, a note", b"BM" + bytes(12) + (41).to_bytes(4, "little"),
+    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00isommp42", b"\x00\x00\x01\x00\x00\x00"])
+def test_other_first_bytes_name_no_picture(data: bytes, tmp_path: Path) -> None:
+    """A text starting "BM", an MP4, an icon of no images: no picture by their bytes."""
+    picture = tmp_path / "body"
+    picture.write_bytes(data)
+    assert baseimage.copy_name(picture) is None
