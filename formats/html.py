@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from converter import bodymap
 from converter.atomic_folder import atomic_directory, save_text
@@ -66,11 +67,13 @@ class HtmlFormat(Format):
         bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, out / INDEX,
                                    bodymap.MAP_DOT)
         for muscle in items:
-            if bodymap.resolve_link(settings.link_template, muscle.slug) == INDEX:
+            link = bodymap.resolve_link(settings.link_template, muscle.slug)
+            if muscle.regions and link is not None and _is_the_page(link, out):
+                shown = "" if link == INDEX else f"{link!r}, "
                 ctx.report(ctx.muscle_diagnostic(
                     muscle.slug, "slug", str(out), "reserved-name",
-                    f"the muscle {muscle.slug!r} links to {INDEX}, the map's page itself; "
-                    f"give it another slug or {spelling().option('link_template')}",
+                    f"the muscle {muscle.slug!r} links to {shown}{INDEX}, the map's page "
+                    f"itself; give it another slug or {spelling().option('link_template')}",
                     "warning"))
         image = settings.base_image or DIAGRAM
         drawn, pieces = bodymap.drawing_plan(items)
@@ -82,6 +85,16 @@ class HtmlFormat(Format):
             save_text(tmp / INDEX, page(items, settings, image, frame, drawn, pieces,
                                     extents))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
+
+
+def _is_the_page(link: str, out: Path) -> bool:
+    """Whether ``link``, followed from ``index.html`` in ``out``, opens that page itself
+    (``index.html``, ``./index.html``, ``../site/index.html?v=2``), not a place on it
+    (``#muscle-index``, which highlights the muscle)."""
+    page = out.absolute().as_uri() + "/" + INDEX
+    target = urlsplit(urljoin(page, link))
+    return (target.scheme == "file" and not target.fragment
+            and unquote(target.path) == unquote(urlsplit(page).path))
 
 
 def _whole_pixels(box: ViewBox) -> ViewBox:

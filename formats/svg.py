@@ -170,7 +170,7 @@ class SvgFormat(Format):
         for muscle in items:
             refused = device_name(muscle.slug, f"{muscle.slug}.svg") if muscle.regions \
                 else None
-            if f"{muscle.slug}.svg" == MAP_NAME:
+            if f"{muscle.slug}.svg" == MAP_NAME and muscle.regions:  # (no image else)
                 refused = f"a focus image {muscle.slug}.svg would replace {MAP_NAME}; it is " \
                     "not written"
             if refused is not None:

@@ -64,8 +64,9 @@ def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles
         converter.write(sample_muscles, tmp_path / "deck.apkg", deck="Anatomi")
     assert (tmp_path / "deck.apkg").stat().st_size > 0
     with pytest.raises(converter.MuscleError, match="reserved-name"):
-        converter.write([*sample_muscles, converter.Muscle(slug="map", title="Map")],
-                        tmp_path / "map", "svg")
+        mapped = converter.Muscle(slug="map", title="Map",
+                                  regions=(converter.Region(((1, 1), (5, 1), (5, 5))),))
+        converter.write([*sample_muscles, mapped], tmp_path / "map", "svg")
     assert (tmp_path / "map" / "map.svg").is_file()  # written, the focus image left out
     with pytest.raises(converter.MuscleError, match="unsafe-link"):  # refused up front
         converter.write(sample_muscles, tmp_path / "map2", "svg", size="1000x1000",

@@ -341,7 +341,8 @@ def test_an_error_of_the_output_fails_the_run_but_no_input_file(tmp_path: Path) 
     """A focus image left out (the muscle "map" would replace map.svg) is an error of
     the output: every input was converted, so none failed, and the run still exits 1."""
     shutil.copytree(SAMPLES, tmp_path / "src")
-    (tmp_path / "src" / "map.md").write_text("---\ntitle: Map\n---\n", encoding="utf-8")
+    (tmp_path / "src" / "map.md").write_text(
+        '---\ntitle: Map\ncoords:\n  - "10,10,20,10,20,20"\n---\n', encoding="utf-8")
     result = run("convert", str(tmp_path / "src"), "--to", "svg", "-o", str(tmp_path / "h"),
                  "--no-cache")
     assert result.exit_code == 1

@@ -1504,8 +1504,9 @@ def test_a_worker_that_dies_taking_files_stops_the_run_saying_so(
 
 def _odd_corpus(folder: Path) -> list[str]:
     """The samples, and muscles each writer of a map has something to say about: a
-    title and a latin name XML cannot store, slugs ``map`` and ``index`` (in ``src``),
-    and a JSON file of two muscles whose titles XML cannot store (``pair.json``)."""
+    title and a latin name XML cannot store, slugs ``map`` and ``index`` with regions
+    (in ``src``), and a JSON file of two muscles whose titles XML cannot store
+    (``pair.json``)."""
     import shutil
 
     from tests.conftest import SAMPLES
@@ -1514,8 +1515,10 @@ def _odd_corpus(folder: Path) -> list[str]:
     shutil.copytree(SAMPLES, corpus)
     (corpus / "odd.md").write_text('---\ntitle: "Odd \\uFFFE"\nlatin: "Musculus \\uFFFF"\n'
                                    'coords:\n  - "10,10,20,10,20,20"\n---\n', encoding="utf-8")
-    (corpus / "mapped.md").write_text("---\nslug: map\ntitle: Map\n---\n", encoding="utf-8")
-    (corpus / "front.md").write_text("---\ntitle: Front\nslug: index\n---\n",
+    square = 'coords:\n  - "30,30,40,30,40,40"\n'  # (without one: no focus image, no link)
+    (corpus / "mapped.md").write_text(f"---\nslug: map\ntitle: Map\n{square}---\n",
+                                      encoding="utf-8")
+    (corpus / "front.md").write_text(f"---\ntitle: Front\nslug: index\n{square}---\n",
                                      encoding="utf-8")
     (folder / "pair.json").write_text(
         '{"muscles": [\n{"slug": "pair-a", "title": "A \\ufffe"},\n'

@@ -353,11 +353,15 @@ def test_cli_convert_to_html(tmp_path: Path) -> None:
         f"https://example.org/m/{m.slug}" for m in converter.read(SAMPLES) if m.regions}
 
 
-@pytest.mark.parametrize(("template", "warned"), [("{slug}.html", True), ("{slug}/", False),
-                                                  ("m/{slug}.html", False)])
+@pytest.mark.parametrize(("template", "warned"), [
+    ("{slug}.html", True), ("{slug}/", False), ("m/{slug}.html", False),
+    ("./{slug}.html", True), ("../site/{slug}.html?v=2", True), ("{slug}.html#top", False),
+    ("../other/{slug}.html", False), ("https://x.org/{slug}.html", False)])
 def test_a_muscle_that_would_link_to_the_page_itself_is_named(template: str, warned: bool,
                                                               tmp_path: Path) -> None:
-    """The slug index linked its region to index.html, the map page itself."""
+    """The slug index linked its region to index.html, the map page itself; one linking
+    to it as ./index.html was not warned of (its text was compared, not the page it
+    opens). A link to a place on the page (#top) opens no other page."""
     items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
              for s in ("arm", "index")]
     found = write(items, tmp_path / "site", link_template=template)
@@ -378,6 +382,16 @@ def test_a_link_to_the_page_itself_into_standard_output_names_it_so(output: str)
     assert [(d.path, d.field, d.code) for d in found + caught.value.diagnostics] == [
         ("standard output", "muscles[index].slug", "reserved-name"),
         ("standard output", "", "output-not-directory")]
+
+
+def test_a_muscle_index_without_regions_links_nowhere_and_is_not_warned_of(
+        tmp_path: Path) -> None:
+    """It has no region, so no link of it is on the page, yet it was a reserved-name
+    warning."""
+    items = [Muscle(slug="index", title="Index"),
+             Muscle(slug="arm", title="Arm", regions=(Region(((1, 1), (5, 1), (5, 5))),))]
+    assert write(items, tmp_path / "site") == []
+    assert 'href="index.html"' not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("lang", "english"), [("en", False), ("da", False), ("da-DK", False),

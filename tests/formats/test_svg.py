@@ -140,7 +140,7 @@ def test_round_trip_of_any_corpus(items: list[Muscle]) -> None:
     # (a region of a corpus drawn small may be a region-under-a-pixel warning: its own
     # test is in tests/browser/test_map_browser.py)
     assert [d.code for d in written if d.code != "region-under-a-pixel"] == [
-        "reserved-name"] * sum(m.slug == "map" for m in items)
+        "reserved-name"] * sum(m.slug == "map" and bool(m.regions) for m in items)
     assert found == []
     assert back == [m.project(get_format("svg").carries) for m in items]
 
@@ -372,6 +372,16 @@ def test_a_focus_image_left_out_of_standard_output_names_it_so(output: str) -> N
         ("standard output", "muscles[con].slug", "reserved-name"),
         ("standard output", "muscles[map].slug", "reserved-name"),
         ("standard output", "", "output-not-directory")]
+
+
+def test_a_muscle_named_map_without_regions_is_not_warned_of(tmp_path: Path) -> None:
+    """It gets no focus image, so none replaces map.svg, yet it was a reserved-name
+    warning."""
+    items = [Muscle(slug="map", title="Map"),
+             Muscle(slug="arm", title="Arm", regions=(Region(((1, 1), (5, 1), (5, 5))),))]
+    assert write(items, tmp_path / "out") == []
+    back, _ = read(tmp_path / "out")
+    assert [m.slug for m in back] == ["arm", "map"]
 
 
 def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
