@@ -575,15 +575,19 @@ def region_extents(muscles: Iterable[Muscle], enough: float = math.inf
 
 
 def report_extent_dots(regions: Iterable[tuple[str, Sequence[Extent]]], viewbox: ViewBox,
-                       ctx: WriteContext, out: Path, wording: DotWording) -> None:
+                       ctx: WriteContext, out: Path, wording: DotWording,
+                       unless: ViewBox | None = None) -> None:
     """:func:`report_dots` of each muscle's regions given as (slug, their
     :data:`Extent`), on a picture of ``viewbox`` at its :func:`shown_size`, in
     ``wording`` (a focus image's: it is drawn on the viewBox a map of the same muscles
-    is)."""
+    is); those under a pixel on the picture of ``unless`` too left out (warned of on
+    that one)."""
     scale = screen_scale(viewbox)
+    other = None if unless is None else screen_scale(unless)
     for slug, boxes in regions:
         for index, box in enumerate(boxes):
-            if extent_under_a_pixel(box, scale):
+            if extent_under_a_pixel(box, scale) and not (
+                    unless is not None and extent_under_a_pixel(box, other)):
                 ctx.report(ctx.muscle_diagnostic(
                     slug, f"coords[{index}]", str(out), "region-under-a-pixel",
                     _dot_message(box, viewbox, scale, wording), "warning"))

@@ -25,6 +25,10 @@ from converter.registry import Format, WriteContext, spelling
 INDEX = "index.html"
 DIAGRAM = "diagram.svg"
 
+#: The wording of a region under a pixel on the image map's picture only: it is the
+#: diagram from its origin, shown smaller than the map when it is larger than a screen.
+IMAGE_MAP_DOT = bodymap.DotWording("the image map's picture as shown", bodymap.MAP_DOT.dot)
+
 #: The page's style. The inline map shrinks to the page's width; the image map's
 #: picture cannot (a browser takes its areas' coords in the picture's own pixels, not
 #: scaled when CSS shrinks it): on a narrow screen it scrolls sideways in its own box,
@@ -66,6 +70,8 @@ class HtmlFormat(Format):
         extents = bodymap.region_extents(items, enough)  # (for the warnings and the areas)
         bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, out / INDEX,
                                    bodymap.MAP_DOT)
+        bodymap.report_extent_dots(extents.items(), frame, ctx, out / INDEX, IMAGE_MAP_DOT,
+                                   unless=settings.viewbox)
         for muscle in items:
             link = bodymap.resolve_link(settings.link_template, muscle.slug)
             if muscle.regions and link is not None and _is_the_page(link, out):

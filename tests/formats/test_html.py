@@ -460,3 +460,24 @@ def test_a_slug_index_a_name_gives_names_the_file_at_no_line(tmp_path: Path) -> 
         (str(tmp_path / "index" / "index.md"), None, None, "",
          "the folder name gives the slug 'index'"),
         (str(tmp_path / "Index.md"), None, None, "", "the file name gives the slug 'index'")]
+
+
+def test_a_region_under_a_pixel_on_the_image_map_only_is_warned_of(tmp_path: Path) -> None:
+    """The map fits the regions (240 pixels a side, shown as they are), but the image
+    map's picture is the diagram from its origin (1720 a side, shown at 1000): a region
+    a pixel square is 0.58 of a pixel there, a dot, and was not warned of. It is now,
+    of the image map's picture; one under a pixel on both is warned of once, of the
+    map."""
+    items = [Muscle(slug=s, title=s, regions=(Region(parse_coords(c)),)) for s, c in (
+        ("a", "1500,1500,1600,1500,1600,1600,1500,1600"),
+        ("b", "1580.5,1580.5,1700,1580.5,1700,1700,1580.5,1700"),
+        ("half", "1600,1650,1600.5,1650,1600.5,1650.5,1600,1650.5"),
+        ("tiny", "1650,1650,1651,1650,1651,1651,1650,1651"))]
+    found = write(items, tmp_path / "site")
+    assert [(d.code, d.path, d.field) for d in found] == [
+        ("region-under-a-pixel", "src/half.md", "coords[0]"),
+        ("region-under-a-pixel", "src/tiny.md", "coords[0]")]
+    assert "0.5 x 0.5 of the map as shown (240 x 240)" in found[0].message
+    assert ("the region is 1 x 1 pixels of the diagram, 0.58 x 0.58 of the image map's "
+            "picture as shown (1000 x 1000, the diagram's 1720 x 1720 pixels scaled down "
+            "to fit 1000): it is drawn as a dot") in found[1].message
