@@ -6,9 +6,13 @@ shows from disk only so; an SVG stretched to the diagram as the maps draw it).
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 from pathlib import Path
+
+from .atomic_folder import written_by_tool
+from .diagnostics import MuscleError
 
 #: Name a copied local ``--base-image`` gets in an output directory (never a slug).
 BASE_IMAGE_NAME = "_base-image"
@@ -122,3 +126,17 @@ def copy_picture(source: Path, target: Path) -> None:
     else:
         svg = source.read_bytes()
     target.write_bytes(stretched(svg))
+
+
+def last_runs(out: Path, beside: str) -> bool:
+    """Whether the file ``beside`` (a ``--base-image`` link's file beside the output:
+    :func:`~converter.safety.beside_output`) is one the last run wrote in the output
+    folder ``out`` (its marker lists it), which this run replaces or removes: a link
+    to it finds nothing it wrote (``_base-image.png``, a base image the last run
+    copied; ``diagram.svg``, not written with a base image)."""
+    if os.path.dirname(beside) != os.path.normpath(out):
+        return False
+    try:
+        return os.path.basename(beside) in written_by_tool(out)
+    except (MuscleError, OSError):  # (no folder; or one not ours: the run says so)
+        return False

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .atomic import output_is_stdout, output_name
-from .baseimage import copy_name, copy_picture, ending
+from .baseimage import copy_name, copy_picture, ending, last_runs
 from .calipers import narrowest_width, whole_pixel_bar, width_at_least
 from .diagnostics import Diagnostic, error
 from .faint import FAINT_NEAR, Box, faint_around
@@ -837,12 +837,16 @@ def map_settings(muscles: Sequence[Muscle], ctx: WriteContext, out: Path) -> Map
     if local is not None:
         return replace(settings, base_image=copy_name(local), base_file=local)
     beside = beside_output(out, base)  # (out itself may not be there yet)
-    if beside is not None and not os.path.exists(beside):
+    old = beside is not None and last_runs(out, beside)
+    if beside is not None and (old or not os.path.exists(beside)):
+        where = (f"beside the output only as {os.path.basename(beside)}, a file the last "
+                 "run wrote, which this run replaces or removes" if old else
+                 "nor beside the output")
         ctx.report(Diagnostic(output_name(out), None, None, named.option("base_image"),
                               "base-image-not-found",
                               f"{named.given('base_image', base, quoted=True)} is no file "
-                              "here, nor beside the output; it is written as a link, as "
-                              "given", "warning", stream=output_is_stdout(out)))
+                              f"here, {where}; it is written as a link, as given",
+                              "warning", stream=output_is_stdout(out)))
     return replace(settings, base_image=base)
 
 

@@ -409,6 +409,29 @@ def test_a_base_image_that_looks_like_a_missing_file_is_warned_of(
         if warned else [])
 
 
+@pytest.mark.parametrize(("first", "then"), [
+    (["--base-image", "body.png"], "_base-image.png"), ([], "diagram.svg")])
+def test_a_base_image_link_to_a_file_the_run_removes_is_warned_of(
+        first: list[str], then: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link to a file the last run wrote beside index.html (the base image it copied,
+    its diagram.svg) was found there, so not warned of, and the run then removed it:
+    the page showed a broken picture without a word."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "body.png").write_bytes(b"\x89PNG\r\n\x1a\n....")
+    (tmp_path / "a.md").write_text('---\ntitle: "A"\ncoords:\n  - "0,0,200,0,200,200,0,'
+                                   '200"\n---\n', encoding="utf-8")
+    convert = ["convert", "a.md", "--to", "html", "-o", "ob", "--size", "400x400"]
+    assert CliRunner().invoke(cli, [*convert, *first]).exit_code == 0
+    assert (tmp_path / "ob" / then).is_file()
+    result = CliRunner().invoke(cli, [*convert, "--base-image", then])
+    assert result.exit_code == 0, result.output
+    assert (f"ob: warning: --base-image: --base-image '{then}' is no file here, beside the "
+            f"output only as {then}, a file the last run wrote, which this run replaces or "
+            "removes; it is written as a link, as given [base-image-not-found]"
+            ) in result.output
+    assert not (tmp_path / "ob" / then).exists()
+
+
 def test_map_settings_copies_a_local_base_image(tmp_path: Path) -> None:
     picture = tmp_path / "Body Front.PNG"
     picture.write_bytes(b"\x89PNG fake")
