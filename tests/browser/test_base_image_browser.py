@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from converter.cli import cli
 from tests.browser.png import Image, decode
+from tests.conftest import ROOT
 
 #: A body 100 x 200 pixels, blue, with a green quarter at its top left.
 BODY = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 200">'
@@ -79,3 +80,28 @@ def test_an_svg_base_image_is_stretched_alike_on_both_maps(page: Any, tmp_path: 
         assert is_blue(image.pixel(x, y)) and is_blue(inline.pixel(x, y)), (x, y)
     assert all(is_green(image.pixel(x, y)) for x, y in ((10, 10), (190, 190), (10, 190)))
     assert image.pixel(10, 10) != image.pixel(10, 300)
+
+
+def test_a_focus_image_shows_the_base_image_opened_but_not_in_an_img(
+        page: Any, tmp_path: Path) -> None:
+    """README said each focus image shows whole in an <img>, but an <img> loads nothing
+    the image links to, its base image too: README says what holds now, which this
+    checks in Chromium (the body under the region opened itself, none in an <img>)."""
+    picture = tmp_path / "body.svg"
+    picture.write_bytes(BODY)
+    (tmp_path / "a.md").write_text(A, encoding="utf-8")
+    result = CliRunner().invoke(cli, [
+        "convert", str(tmp_path / "a.md"), "--to", "svg", "-o", str(tmp_path / "s"),
+        "--size", "400x400", "--base-image", str(picture)])
+    assert result.exit_code == 0, result.output
+    focus = tmp_path / "s" / "a.svg"
+    page.goto(focus.as_uri())
+    assert is_blue(shown(page, "svg").pixel(300, 300))
+    (tmp_path / "s" / "page.html").write_text(
+        '<!DOCTYPE html><body style="margin:0"><img src="a.svg"></body>', encoding="utf-8")
+    page.goto((tmp_path / "s" / "page.html").as_uri())
+    assert not is_blue(shown(page, "img").pixel(300, 300))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert " ".join(readme.split()).count(
+        "in an `<img>` the regions show on no body, since the `<img>` loads nothing the "
+        "image links to") == 1
