@@ -16,15 +16,20 @@ _MUSCLES = ("SELECT slug, title, latin, image, image_focus, body, extra FROM mus
             "WHERE slug IN ({})")
 #: A muscle's rows of each table of :data:`~.statements._CHILD_TABLES`, in its order and
 #: with its columns (as :func:`~.rows._child_rows` makes them); those of a table whose
-#: key orders them as a record does, in that order (compared as lists, not sets).
+#: key orders them as a record does, in that order (compared as lists, not sets). A column
+#: of integers is read as :data:`_INTEGER` reads it, so that a REAL 1.0 (put in a table made
+#: again without types) is not the 1 it equals, to Python as to SQLite.
 _CHILD_ROWS = (
     "SELECT muscle, field, language, text FROM texts WHERE muscle IN ({})",
-    "SELECT muscle, position, part, language, text FROM functions WHERE muscle IN ({})",
-    "SELECT muscle, position, name FROM exercises WHERE muscle IN ({}) ORDER BY 1, 2",
-    "SELECT muscle, position FROM regions WHERE muscle IN ({}) ORDER BY 1, 2",
-    "SELECT muscle, region, position, x, y FROM points WHERE muscle IN ({}) "
+    "SELECT muscle, {position}, part, language, text FROM functions WHERE muscle IN ({})",
+    "SELECT muscle, {position}, name FROM exercises WHERE muscle IN ({}) ORDER BY 1, 2",
+    "SELECT muscle, {position} FROM regions WHERE muscle IN ({}) ORDER BY 1, 2",
+    "SELECT muscle, {region}, {position}, x, y FROM points WHERE muscle IN ({}) "
     "ORDER BY 1, 2, 3",
 )
+#: A column of integers as :func:`_differing` reads it: an integer as it is, any other
+#: value (a REAL, a text, a BLOB, NULL) as SQL writes it, a text no integer equals.
+_INTEGER = "iif(typeof({0}) = 'integer', {0}, quote({0}))"
 #: Which of ``muscles`` and :data:`_CHILD_ROWS` come in a record's order.
 _ORDERED = (False, False, False, True, True, True)
 #: How sqlite3 says a text of the database is not UTF-8.
@@ -58,7 +63,9 @@ def _differing(conn: sqlite3.Connection, unchanged: Mapping[str, list[Any]]) -> 
     found: dict[str, list[list[tuple[Any, ...]]]] = {
         slug: [[] for _ in range(len(_CHILD_ROWS) + 1)] for slug in slugs}
     for i, query in enumerate((_MUSCLES, *_CHILD_ROWS)):
-        for row in conn.execute(query.format(marks), slugs):
+        statement = query.format(marks, position=_INTEGER.format("position"),
+                                 region=_INTEGER.format("region"))
+        for row in conn.execute(statement, slugs):
             if (held := found.get(row[0])) is not None:
                 held[i].append(row)
     return {slug for slug, values in unchanged.items()

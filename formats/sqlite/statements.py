@@ -32,13 +32,19 @@ _KEY_1 = "SELECT json_extract(value, '$[0]') FROM json_each(?)"
 _KEY_2 = "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)"
 _KEY_3 = ("SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
           "json_extract(value, '$[2]') FROM json_each(?)")
+# A row whose position is a REAL (1.0, in a table made again without types) is deleted
+# too: it equals the key 1, so an upsert would find it and keep it, not of its type.
+_NOT_INTEGER = "typeof(position) <> 'integer'"
 _DELETE_GONE_TEXTS = f"DELETE FROM texts WHERE muscle = ? AND (field, language) NOT IN ({_KEY_2})"
-_DELETE_GONE_FUNCTIONS = ("DELETE FROM functions WHERE muscle = ? "
-                          f"AND (position, part, language) NOT IN ({_KEY_3})")
-_DELETE_GONE_EXERCISES = f"DELETE FROM exercises WHERE muscle = ? AND position NOT IN ({_KEY_1})"
-_DELETE_GONE_REGIONS = f"DELETE FROM regions WHERE muscle = ? AND position NOT IN ({_KEY_1})"
-_DELETE_GONE_POINTS = ("DELETE FROM points WHERE muscle = ? "
-                       f"AND (region, position) NOT IN ({_KEY_2})")
+_DELETE_GONE_FUNCTIONS = (f"DELETE FROM functions WHERE muscle = ? AND ({_NOT_INTEGER} "
+                          f"OR (position, part, language) NOT IN ({_KEY_3}))")
+_DELETE_GONE_EXERCISES = (f"DELETE FROM exercises WHERE muscle = ? AND ({_NOT_INTEGER} "
+                          f"OR position NOT IN ({_KEY_1}))")
+_DELETE_GONE_REGIONS = (f"DELETE FROM regions WHERE muscle = ? AND ({_NOT_INTEGER} "
+                        f"OR position NOT IN ({_KEY_1}))")
+_DELETE_GONE_POINTS = (f"DELETE FROM points WHERE muscle = ? AND ({_NOT_INTEGER} "
+                       "OR typeof(region) <> 'integer' "
+                       f"OR (region, position) NOT IN ({_KEY_2}))")
 _DELETE_MUSCLE = "DELETE FROM muscles WHERE slug = ?"
 _UPDATE_MUSCLE = """UPDATE muscles SET title = ?, latin = ?, image = ?, image_focus = ?,
     body = ?, extra = ?, source = ?, content_hash = ? WHERE slug = ?"""

@@ -2042,6 +2042,35 @@ def test_a_write_of_a_muscle_replaces_its_rows_that_name_it_by_a_number(
     assert search(db, "word" if changed else "text") == {"5"}
 
 
+#: Each column of a muscle's rows that holds an integer, by its table.
+_INTEGER_KEYS = {"functions": ("position",), "exercises": ("position",),
+                 "regions": ("position",), "points": ("region", "position")}
+
+
+@pytest.mark.parametrize(("table", "column"), [(table, column) for table, columns in
+                                               _INTEGER_KEYS.items() for column in columns])
+@pytest.mark.parametrize("changed", [True, False], ids=["changed", "unchanged"])
+def test_a_real_put_in_an_integer_column_is_written_again_as_an_integer(
+        table: str, column: str, changed: bool, sample_muscles: list[Muscle],
+        db: Path) -> None:
+    """A REAL 1.0 put in for the INTEGER 1 (a table made again without types) is equal
+    to it to SQLite and to Python, not of its type: an unchanged muscle so edited was
+    \"unchanged\" (its rows compared by value only), a changed one kept it (its upserts
+    find the row of that key), so the database differed from a fresh write (typeof). The
+    muscle is written again now, its rows of that table integers as a fresh write's."""
+    write(sample_muscles, db)
+    _untyped(db, table, f"UPDATE {{table}} SET {column} = {column} + 0.0 "
+                        "WHERE muscle = 'soleus'")
+    typed = f"SELECT DISTINCT typeof({column}) FROM {table} WHERE muscle = 'soleus'"
+    assert query(db, typed) == [("real",)]
+    written = [replace(m, title="Soleus (edited)") if changed and m.slug == "soleus" else m
+               for m in sample_muscles]
+    assert write(written, db).startswith(f"{db}: " + counts(0, 1, len(written) - 1, 0))
+    assert query(db, typed) == [("integer",)]
+    assert write(written, db).startswith(f"{db}: " + counts(0, 0, len(written), 0))
+    assert read_with_diagnostics(db) == (by_slug(written), [])
+
+
 @pytest.mark.parametrize("table", sorted(_WITHOUT_FOREIGN_KEY))
 def test_a_prune_keeps_the_rows_that_name_a_kept_muscle_by_a_number(
         table: str, db: Path, tmp_path: Path) -> None:
