@@ -21,7 +21,7 @@ from .registry import Spelling, spell, spelling
 
 
 def _start_worker(parent: int, board: Any = None, method: str = "fork",
-                  spelled: Spelling | None = None) -> None:
+                  spelled: Spelling | None = None, given_up: Any = None) -> None:
     """Set up a pool's worker: Ctrl-C ignored (the main process stops the pool), SIGTERM
     (the pool's way to stop it) deadly even when the pool was made where a temporary
     file's handler had taken it (:func:`~converter.atomic.atomic_file`: the worker
@@ -33,7 +33,9 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork",
     taken now (a SIGTERM that came meanwhile ends the worker here). The worker names
     options as ``spelled`` says, the spelling of the call it works for
     (:func:`~converter.registry.spelling`): a spawned worker, or one started in place of
-    a dead one by the pool's thread, would begin with the command line's."""
+    a dead one by the pool's thread, would begin with the command line's. A worker
+    started once its pool was abandoned (``given_up``'s value set: see
+    :func:`_stop_starting`) ends here, taking no work."""
     if spelled is not None:
         spell(spelled)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -44,6 +46,8 @@ def _start_worker(parent: int, board: Any = None, method: str = "fork",
     _end_on_closed_results()
     if board is not None:
         _take_row(board)
+    if given_up is not None and given_up.value:  # (taken as the signals are, just below)
+        os.kill(os.getpid(), signal.SIGTERM)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_START)
 
@@ -176,18 +180,32 @@ def worker_pool(jobs: int, board: Board | None = None) -> Any:
     behind (:func:`~converter.atomic.atomic_file`). Every worker names options as the
     call that made the pool does (:func:`~converter.registry.spelling`)."""
     context = start_context()
+    given_up = context.RawValue("b", 0)
     start = {"initializer": _start_worker,
              "initargs": (os.getpid(), None if board is None else board.shared,
-                          context.get_start_method(), spelling())}
+                          context.get_start_method(), spelling(), given_up)}
     if not hasattr(signal, "pthread_sigmask"):
-        return context.Pool(jobs, **start)
-    forked = context.get_start_method() == "fork"
-    held = signal.pthread_sigmask(signal.SIG_BLOCK,
-                                  _HELD_AT_START if forked else {signal.SIGINT})
-    try:
-        return context.Pool(jobs, **start)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        pool = context.Pool(jobs, **start)
+    else:
+        forked = context.get_start_method() == "fork"
+        held = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                      _HELD_AT_START if forked else {signal.SIGINT})
+        try:
+            pool = context.Pool(jobs, **start)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    setattr(pool, _GIVEN_UP, given_up)
+    return pool
+
+
+#: The attribute of a :func:`worker_pool` holding its flag in shared memory, set once
+#: the pool is abandoned: a worker started later ends as it starts.
+_GIVEN_UP = "_muscle_given_up"
+#: The longest, in seconds, an abandoned pool's thread or worker is waited for (its end
+#: comes well before on any machine, however loaded: this only guards against one
+#: stuck, in a write to a full pipe, a stopped process or a hung disk). A worker still
+#: alive then is killed (SIGKILL); a worker the thread starts later ends as it starts.
+GIVE_UP = 60.0
 
 
 @contextlib.contextmanager
@@ -215,36 +233,47 @@ def _abandon(pool: Any) -> None:
     """End ``pool``'s workers (SIGTERM: each removes its temporary, see
     :func:`worker_pool`; SIGKILL for one that lingers) and leave its threads, which only
     serve it, to end with the process: nothing waits on a lock a worker held. The thread
-    that starts workers in place of dead ones is stopped first (:func:`_stop_starting`)."""
+    that starts workers in place of dead ones is stopped first (:func:`_stop_starting`).
+    Each worker is waited for until it has ended (it removed the temporary it wrote),
+    however long a loaded machine takes, up to :data:`GIVE_UP` seconds; a second Ctrl-C
+    ends the wait, the workers told to end already."""
     from multiprocessing.pool import TERMINATE
 
     pool._state = TERMINATE
     pool._terminate.cancel()  # (its finalizer would wait at exit instead)
-    _stop_starting(pool)
-    workers = list(pool._pool)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError):
-            worker.terminate()
+    workers: list[Any] = []
+    try:
+        _stop_starting(pool)
+    finally:
+        workers = list(pool._pool)
+        for worker in workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.terminate()
     for worker in workers:
         with contextlib.suppress(OSError, ValueError, AssertionError):
-            worker.join(2)
+            worker.join(GIVE_UP)
             if worker.is_alive():
                 worker.kill()
-                worker.join(2)
+                worker.join(GIVE_UP)
 
 
 def _stop_starting(pool: Any) -> None:
     """Stop ``pool``'s handler thread, which starts workers in place of dead ones, and
-    wait (2 seconds at most) until it has ended, as ``Pool.terminate()`` does: a worker
-    it was starting is then among the pool's, to be ended. One left out (the run
-    stopped as a worker died) went on to start up once the main process had ended:
-    spawned, it printed a traceback (``EOFError: Ran out of input``, the pool's
-    semaphores gone)."""
+    wait until it has ended, as ``Pool.terminate()`` does: a worker it was starting is
+    then among the pool's, to be ended. One left out (the run stopped as a worker died)
+    went on to start up once the main process had ended: spawned, it printed a
+    traceback (``EOFError: Ran out of input``, the pool's semaphores gone). The wait
+    is bounded by :data:`GIVE_UP` only against a thread stuck: a worker that thread
+    starts later finds the pool's flag set (:func:`worker_pool`), and ends as it
+    starts, taking no work."""
     from multiprocessing.pool import TERMINATE
 
+    given_up = getattr(pool, _GIVEN_UP, None)
+    if given_up is not None:
+        given_up.value = 1
     pool._worker_handler._state = TERMINATE  # (it would start new workers)
     pool._change_notifier.put(None)  # (it waits for a worker's end, or this)
-    pool._worker_handler.join(2)
+    pool._worker_handler.join(GIVE_UP)
 
 
 #: How often, in seconds, the main process waiting for a worker's chunk looks whether

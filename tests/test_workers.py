@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -143,17 +144,27 @@ def test_a_worker_handing_back_a_result_after_the_main_process_ended_ends_silent
 
 
 #: A main process that abandons its pool (Ctrl-C) as the pool's handler thread starts
-#: a worker in place of one killed: that thread's start of it is held until the pool is
-#: being abandoned (the main thread had time to look at the workers it stops), for the
-#: moment a loaded system may give it to come every time. It prints how many of its
-#: workers live once the pool is abandoned and the worker started.
+#: a worker in place of one killed: that thread's start of it is held once the pool is
+#: being abandoned, ``sys.argv[2]`` says how long: "3" seconds (longer than the 2 s the
+#: main process once waited for that thread), or "given up", until the main process
+#: gave up waiting for that thread (its last-resort bound, made 0.1 s here, ran out) and
+#: ended the workers it knew of. It prints how many of its workers live once each has
+#: ended (WAIT seconds at most) after the pool is abandoned and the worker started.
 _ABANDONED = """
 import multiprocessing, os, signal, sys, threading, time
 from multiprocessing import pool as pools
 multiprocessing.set_start_method(sys.argv[1])
-from converter.workers import pooled
+from converter import workers
 from tests.waits import WAIT
-entered, started = threading.Event(), threading.Event()
+entered, started, ended = threading.Event(), threading.Event(), threading.Event()
+kill = os.kill
+def noted(pid, signum):
+    if signum == signal.SIGTERM:
+        ended.set()
+    kill(pid, signum)
+os.kill = noted
+if sys.argv[2] == "given up":
+    workers.GIVE_UP = 0.1
 start = pools.Pool._repopulate_pool_static
 def late(*args):
     handler = threading.current_thread()
@@ -163,33 +174,101 @@ def late(*args):
     deadline = time.monotonic() + WAIT  # (a pool never abandoned: the script fails as it waits)
     while handler._state == pools.RUN and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(0.5)
+    if sys.argv[2] == "given up":
+        ended.wait(WAIT)
+    else:
+        time.sleep(float(sys.argv[2]))
     start(*args)
     started.set()
 pools.Pool._repopulate_pool_static = staticmethod(late)
 try:
-    with pooled(2) as pool:
+    with workers.pooled(2) as pool:
         pool.apply_async(os.getpid).get(WAIT)
-        os.kill(pool._pool[0].pid, signal.SIGKILL)
+        kill(pool._pool[0].pid, signal.SIGKILL)
         assert entered.wait(WAIT), "no worker was started in place of the killed one"
         raise KeyboardInterrupt
 except KeyboardInterrupt:
     assert started.wait(WAIT)
+    deadline = time.monotonic() + WAIT
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.01)
     print(len(multiprocessing.active_children()), flush=True)
 """
 
 
+@pytest.mark.parametrize("held", ["3", "given up"])
 @pytest.mark.parametrize("start", START_METHODS)
-def test_an_abandoned_pool_stops_the_worker_it_was_starting(start: str) -> None:
+def test_an_abandoned_pool_stops_the_worker_it_was_starting(start: str, held: str) -> None:
     """A run that stopped (a worker died reading, Ctrl-C) as the pool's handler thread
     started a worker in place of a dead one left that worker out of those it stopped:
     spawned, it went on to start up once the main process had ended, and printed a
     traceback (EOFError: Ran out of input, or the pool's semaphores gone); seen once in
     40 runs of a dying worker's test on a loaded machine. The pool's handler thread is
-    stopped now before its workers are, as ``Pool.terminate()`` does: none is left."""
-    done = subprocess.run([sys.executable, "-c", _ABANDONED, start], capture_output=True,
-                          text=True, timeout=WAIT, cwd=ROOT, check=False)
+    stopped now before its workers are, as ``Pool.terminate()`` does, and waited for
+    however long it takes (it waited 2 s at most: a start held 3 s was left out, a
+    forked worker then living on, waiting for work); and a worker it starts once the
+    main process gave up waiting for it (a thread stuck, past the last-resort bound)
+    ends as it starts, taking no work: none is left."""
+    done = subprocess.run([sys.executable, "-c", _ABANDONED, start, held],
+                          capture_output=True, text=True, timeout=2 * WAIT, cwd=ROOT,
+                          check=False)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+#: A main process whose one worker writes a file (by converter.atomic's temporary
+#: beside it, ``sys.argv[2]``) as the pool is abandoned on Ctrl-C, and is slow to end
+#: on the pool's SIGTERM: its removal of the temporary takes 3 seconds (a slow disk, a
+#: loaded machine).
+_SLOW_TO_END = """
+import multiprocessing, os, sys, time
+from pathlib import Path
+from converter.atomic import atomic_path
+from converter.workers import pooled
+from tests.waits import WAIT, until
+
+SLOW_SECONDS = 3  # (longer than the 2 s an abandoned pool once gave a worker)
+
+def slow_unlink(path, unlink=os.unlink):
+    time.sleep(SLOW_SECONDS)
+    unlink(path)
+
+def write(path):
+    with atomic_path(Path(path)):
+        os.unlink = slow_unlink
+        deadline = time.monotonic() + WAIT  # (till the pool's SIGTERM raises here)
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1])
+    try:
+        with pooled(1) as pool:
+            pool.apply_async(write, (sys.argv[2],))
+            until(lambda: len(os.listdir(os.path.dirname(sys.argv[2]))) == 1,
+                  "the worker's temporary")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        print(sorted(os.listdir(os.path.dirname(sys.argv[2]))), flush=True)
+"""
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_an_abandoned_pool_waits_for_a_worker_slow_to_remove_its_temporary(
+        start: str, tmp_path: Path) -> None:
+    """A pool abandoned (Ctrl-C) gave each worker 2 s to end on its SIGTERM, then killed
+    it (SIGKILL): a worker slow to take it (a long fsync, a loaded machine) as it wrote
+    a file left its temporary behind, beside the file. The main process waits for the
+    worker's end now (a minute at most, a last resort for one stuck), by which it
+    removed its temporary: none is left."""
+    script = tmp_path / "slow_to_end.py"
+    script.write_text(_SLOW_TO_END)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, str(script), start, str(folder / "m.json")],
+                          capture_output=True, text=True, timeout=WAIT, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
     assert "Traceback" not in done.stderr
 
 
