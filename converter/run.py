@@ -61,6 +61,7 @@ from .registry import (
     get_format,
     run_writer,
     spelled,
+    spelling,
 )
 from .relinked import watching
 from .relint import Ledger, Relint
@@ -808,7 +809,10 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
     except MuscleError as exc:
         check_relative(path)  # (unreadable: the folder it is found from may be gone)
         return path, None, exc.diagnostics
-    changed = new.encode("utf-8") != raw
+    data = new.encode("utf-8")
+    changed = data != raw
+    if changed and len(data) > max_bytes:  # (fmt never writes a file it then refuses)
+        return path, None, [_grown_too_large(path, len(data), max_bytes)]
     linked = hard_linked(seen) if changed and not check else None
     if linked is not None:
         return path, None, [linked]
@@ -824,6 +828,16 @@ def _reformat_one(item: tuple[str, str, str, int, bool]) -> tuple[str, bool | No
             return path, None, [Diagnostic(path, None, None, "", "cannot-write",
                                            f"cannot write here: {exc.strerror or exc}")]
     return path, changed, []
+
+
+def _grown_too_large(path: str, size: int, max_bytes: int) -> Diagnostic:
+    """The ``file-too-large`` error of a file whose new layout (``size`` bytes) is over
+    the ``max_bytes`` that reading takes: it is left as it is, and the error names the
+    limit that would read the new layout back."""
+    return Diagnostic(path, None, None, "", "file-too-large",
+                      f"would be {size} bytes in the new layout, over the limit of "
+                      f"{max_bytes} that reading takes, so it is left as it is: format "
+                      f"it with {spelling().given('max_bytes', size)}")
 
 
 #: Files a worker reformats at a time: few enough that the ones it has rewritten are

@@ -15,7 +15,7 @@ from converter.cache import output_signature
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
 from converter.registry import Format, WriteContext, get_format
-from converter.run import convert_sources
+from converter.run import convert_sources, format_sources
 from tests.conftest import SAMPLES
 
 
@@ -144,3 +144,26 @@ def test_a_write_refused_at_a_source_file_says_nothing_was_written_to_the_output
     assert result.summary == f"nothing written to {out}"
     assert (result.count, result.read, result.errors) == (0, 1, 1)
     assert out.read_text(encoding="utf-8") == "earlier\n"
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_fmt_leaves_a_file_whose_new_layout_is_over_max_bytes(tmp_path: Path,
+                                                               check: bool) -> None:
+    """fmt wrote a 33-byte file as 44 bytes with --max-bytes 40, exit 0, and the next
+    fmt, validate or convert refused it (file-too-large). It is left as it is, one
+    file-too-large error naming the --max-bytes that reads the new layout back; with
+    --check it is no file that would change, as fmt would refuse it."""
+    text = b"---\ntitle: T\nk: [a, b, c, d]\n---\n"
+    path = tmp_path / "m.md"
+    path.write_bytes(text)
+    result = format_sources([path], check=check, max_bytes=len(text))
+    assert (result.failed, result.count, result.changed) == (1, 0, [])
+    assert [(d.path, d.code, d.severity) for d in result.diagnostics] == [
+        (str(path), "file-too-large", "error")]
+    assert result.diagnostics[0].message == (
+        "would be 44 bytes in the new layout, over the limit of 33 that reading takes, "
+        "so it is left as it is: format it with --max-bytes 44")
+    assert path.read_bytes() == text
+    result = format_sources([path], check=check, max_bytes=44)
+    assert (result.failed, result.changed, result.diagnostics) == (0, [str(path)], [])
+    assert len(path.read_bytes()) == (33 if check else 44)
