@@ -203,6 +203,25 @@ def share_start(canonical: CommentedMap, key: Hashable) -> None:
         slot[3] = value.ca.comment[1]
 
 
+def to_header(original: CommentedMap, canonical: CommentedMap, key: Hashable) -> None:
+    """Where fmt writes ``key``'s value, not a block text in ``original``, as a ``|``
+    block, put the comment at the end of its line (``short:  # reviewed``, of a map
+    that fmt writes as one text) on the block's header line (``short: |  # reviewed``):
+    ruamel would write it below the text. The lines after it follow the block."""
+    slot = canonical.ca.items.get(key)
+    if slot is None or key not in original or _block(original[key]) \
+            or not _block(canonical[key]) or slot[3] is not None:
+        return
+    token = slot[2]
+    if token is None or not token.value.startswith("#"):
+        return  # (no comment at the end of the line: the token's lines are after it)
+    comment, _, rest = token.value.partition("\n")
+    lines = _split(rest)
+    after = CommentToken(_text(lines).lstrip(" "), CommentMark(_indent(lines[0]))) \
+        if lines else None
+    canonical.ca.items[key] = [slot[0], slot[1], after, [f"  {comment.rstrip()}"]]
+
+
 def _shifted(line: str, by: int) -> str:
     """``line`` moved ``by`` columns right (left, when negative; not past the start)."""
     text = line.lstrip(" ")

@@ -956,6 +956,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         keyedcomments.attach_end(canonical[key], after)
         if key in tails:
             keyedcomments.attach_tail(original[key], canonical[key], tails[key])
+        keyedcomments.to_header(original, canonical, key)
     keyedcomments.attach_end(canonical, end)
 
 

@@ -1482,6 +1482,29 @@ def test_fmt_keeps_a_block_header_comment_on_a_block(tmp_path: Path) -> None:
     assert _fmt(src) == src.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("before, after", [
+    ("function:\n  - short:  # reviewed by Ann\n      en: |\n        Abducts the hip.\n"
+     "        Rotates the thigh.\n    extended: E\n",
+     "function:\n  - short: |  # reviewed by Ann\n      Abducts the hip.\n"
+     "      Rotates the thigh.\n    extended: E\n"),
+    ("function:\n  - extended:  # e\n      en: \"x\\ny\"\n    short: S\n",
+     "function:\n  - short: S\n    extended: |-  # e\n      x\n      y\n"),
+    ('notes: "a\\nb"  # two lines\n\n# the end\nz: 1\n',
+     "notes: |-  # two lines\n  a\n  b\n\n# the end\nz: 1\n"),
+], ids=["short-map", "extended-map", "quoted-text"])
+def test_fmt_keeps_a_comment_on_its_line_where_it_writes_the_value_as_a_block(
+        tmp_path: Path, before: str, after: str) -> None:
+    """A comment at the end of a key's line whose value fmt writes as a ``|`` block (a
+    function's text map of the default language alone, a quoted text of two lines)
+    went below the text; it is on the block's header line, and a second fmt keeps it."""
+    src = tmp_path / "m.md"
+    src.write_text(f"---\ntitle: T\n{before}---\n", encoding="utf-8")
+    new = _fmt(src)
+    assert new == f"---\ntitle: T\n{after}---\n"
+    src.write_text(new, encoding="utf-8")
+    assert _fmt(src) == new
+
+
 def test_fmt_refuses_a_block_header_comment_on_a_text_it_writes_as_a_map_at_it(
         tmp_path: Path) -> None:
     """The header comment of a text that fmt writes as a language map: the refusal named
