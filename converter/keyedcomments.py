@@ -222,6 +222,30 @@ def to_header(original: CommentedMap, canonical: CommentedMap, key: Hashable) ->
     canonical.ca.items[key] = [slot[0], slot[1], after, [f"  {comment.rstrip()}"]]
 
 
+def trim_opening(canonical: CommentedMap, key: Hashable) -> None:
+    """Drop the blank lines that would open the block map or list ``canonical[key]``:
+    those between its key's line (and the comment at its end) and the first line below
+    that is not blank, a comment line or its first entry."""
+    slot = canonical.ca.items.get(key)
+    if slot is None or not _spread(canonical[key]):
+        return
+    token = slot[2]
+    if token is not None:
+        ending = token.value.startswith("#")  # (else its lines are all below the key)
+        first, _, rest = token.value.partition("\n") if ending else ("", "", token.value)
+        lines = _unblank(_split(rest))
+        token.value = (f"{first}\n" if ending else "") + _text(lines)
+        if lines:
+            return
+    if slot[3] and not any(isinstance(part, str) for part in slot[3]):  # (no header)
+        lines = _unblank(_lines(slot[3]))
+        value = canonical[key]
+        if isinstance(value, Container) and value.ca.comment \
+                and value.ca.comment[1] is slot[3]:
+            value.ca.comment[1] = [_token(lines)] if lines else None
+        slot[3] = [_token(lines)] if lines else None
+
+
 def _shifted(line: str, by: int) -> str:
     """``line`` moved ``by`` columns right (left, when negative; not past the start)."""
     text = line.lstrip(" ")

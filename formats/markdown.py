@@ -953,6 +953,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
                 column=column + _STEP_IN,
                 below=below if key == next(reversed(original)) else original.lc.col)
             keyedcomments.share_start(canonical, key)
+            keyedcomments.trim_opening(canonical, key)
         keyedcomments.attach_end(canonical[key], after)
         if key in tails:
             keyedcomments.attach_tail(original[key], canonical[key], tails[key])

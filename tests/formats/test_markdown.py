@@ -981,11 +981,21 @@ def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
      "title: M\norigin:\n  da: \"y\"\n  en: x  # e\n"),
     ("title: M\nfunction:\n  - extended: x  # e\n\n    short: y\n",
      "title: M\nfunction:\n  - short: \"y\"\n    extended: x  # e\n"),
+    # (keys in order: the blank lines below a key, above its map's or list's first line)
+    ("title: M  # t\norigin:\n\n  da: D\n", "title: M  # t\norigin:\n  da: D\n"),
+    ("title: M  # t\nk:\n\n  a: 1\nl:\n\n\n  - x\n",
+     "title: M  # t\nk:\n  a: 1\nl:\n  - x\n"),
+    ("title: M  # t\nfunction:\n  - short:\n\n      da: D\n",
+     "title: M  # t\nfunction:\n  - short:\n      da: D\n"),
+    ("title: M\nk:\n\n  # c\n\n  a: 1\nl:  # l\n\n  # d\n  - x\n",
+     "title: M\nk:\n  # c\n\n  a: 1\nl:  # l\n  # d\n  - x\n"),
 ])
 def test_fmt_opens_no_map_with_a_blank_line(tmp_path: Path, text: str, expected: str
                                             ) -> None:
     """The blank lines above a key that fmt moves to the top of the front matter (or of
-    a map) go: fmt writes no blank line first, and leaves what it writes as it is."""
+    a map) go: fmt writes no blank line first, and leaves what it writes as it is. So
+    do those below a key, above the first line of its map or list, which a file with a
+    comment kept (one without comments lost them)."""
     src = tmp_path / "m.md"
     src.write_text(f"---\n{text}---\n", encoding="utf-8")
     assert _fmt(src) == f"---\n{expected}---\n"
