@@ -533,22 +533,48 @@ def _emitter() -> type:
 
         def check_simple_key(self) -> bool:
             """Whether the key is written on its line (``"k\\N": 1``): a text that
-            holds a line break (U+0085, U+2028, ``\\n``) too, which ruamel wrote as a
-            complex key (``? "k\\N"`` and ``: 1`` below it); as a key it is written
-            double-quoted, the break an escape (not plain or single-quoted: the
-            analysis keeps its line breaks)."""
+            holds a line break (U+0085, U+2028, ``\\n``) too, and one of up to
+            :data:`_KEY_LIMIT` characters as written, which ruamel wrote as a complex
+            key (``? "k\\N"`` and ``: 1`` below it; ruamel's limit is 128); a key
+            with a line break is written double-quoted, the break an escape (not plain
+            or single-quoted: the analysis keeps its line breaks)."""
             if super().check_simple_key():
                 return True
-            analysis = self.analysis
-            if not isinstance(self.event, ScalarEvent) or not analysis.multiline:
+            if not isinstance(self.event, ScalarEvent):
                 return False
-            analysis.multiline = False
+            analysis = self.analysis
+            multiline, analysis.multiline = analysis.multiline, False
+            self.MAX_SIMPLE_KEY_LENGTH = sys.maxsize
             try:
-                return bool(super().check_simple_key())
+                return bool(super().check_simple_key()) \
+                    and self._key_length(multiline) <= _KEY_LIMIT
             finally:
-                analysis.multiline = True
+                analysis.multiline = multiline
+                del self.MAX_SIMPLE_KEY_LENGTH
+
+        def _key_length(self, multiline: bool) -> int:
+            """How long the key is written, at most: its text alone where it is
+            written plain, else quoted, a character that may be escaped counted as its
+            escape (``\\n``, ``''``), else as the longest (``\\UXXXXXXXX``); its tag
+            and anchor with it, where they are written."""
+            value, analysis, implicit = self.event.value, self.analysis, self.event.implicit
+            plain = not self.event.style and implicit[0] and not multiline \
+                and not analysis.empty and analysis.allow_block_plain
+            tag = self.prepared_tag if not implicit[0 if plain else 1] else None
+            extra = sum(len(part) + 2 for part in (self.prepared_anchor, tag) if part)
+            if plain:
+                return extra + len(value)
+            longer = sum(1 if ch in self.ESCAPE_REPLACEMENTS or ch == "'" else
+                         9 if not ch.isprintable() else 0 for ch in value)
+            return extra + len(value) + 2 + longer
 
     return Emitter
+
+
+#: The longest key, as written (quotes and escapes too), that YAML reads on its line
+#: (libyaml, Jekyll's, Go's, Hugo's, and PyYAML alike): a longer one is written as a
+#: complex key (``? key`` and ``: value`` below it).
+_KEY_LIMIT = 1024
 
 
 def _represent_float_text(representer: Any, text: str) -> Any:

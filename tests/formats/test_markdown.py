@@ -1461,6 +1461,36 @@ def test_fmt_keeps_a_comment_indented_into_short_after_one_of_the_list_in_short(
     assert _fmt(src) == new
 
 
+@pytest.mark.parametrize("key, written", [
+    ("k" * 129, "k" * 129), ("æ" * 1024, "æ" * 1024),
+    ("1," + "g" * 1020, '"1,' + "g" * 1020 + '"'),
+    ("a\n" + "b" * 1019, '"a\\n' + "b" * 1019 + '"'), ("k" * 1025, "? " + "k" * 1025),
+    ("1," + "g" * 1021, '? "1,' + "g" * 1021 + '"')],
+    ids=["129", "1024", "quoted-1024", "escaped-1024", "1025", "quoted-1025"])
+def test_a_key_of_up_to_1024_characters_is_written_on_its_line(
+        tmp_path: Path, key: str, written: str) -> None:
+    """A key of 129 to 1,024 characters as written (quotes and escapes too) was written
+    as a complex key (``? kkk...`` and ``: 1`` below it), ruamel's limit being 128; it
+    is on its line, as YAML reads it (PyYAML, libyaml, ruamel.yaml, our reader), and fmt
+    writes it so. A longer one, which YAML reads on its line no more, stays complex."""
+    from ruamel.yaml import YAML
+
+    muscle = Muscle(slug="m", title="M", extra=freeze({key: 1, "menu": {key: "v"}}))
+    text = render(muscle)
+    if written.startswith("? "):
+        assert text == f"---\ntitle: M\n{written}\n: 1\nmenu:\n  {written}\n  : v\n---\n"
+    else:
+        assert text == f"---\ntitle: M\n{written}: 1\nmenu:\n  {written}: v\n---\n"
+    front = markdown.split(text, "m.md")[0]
+    assert parse(text, "m.md", "m", "en") == muscle
+    for load in (pyyaml.safe_load, lambda s: pyyaml.load(s, Loader=pyyaml.CSafeLoader),
+                 YAML(typ="rt").load):
+        assert load(front) == {"title": "M", key: 1, "menu": {key: "v"}}
+    src = tmp_path / "m.md"
+    src.write_text(text.replace("title: M", "title: M  # t"), encoding="utf-8")
+    assert _fmt(src) == src.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("key, written", [("k\x85", '"k\\N"'), ("a\u2028b", '"a\\Lb"'),
                                           ("\u2029", '"\\P"'), ("a\nb", '"a\\nb"')])
 def test_a_key_holding_a_line_break_is_written_on_its_line(tmp_path: Path, key: str,
