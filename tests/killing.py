@@ -53,6 +53,17 @@ def sleeps_with_open(pid: int, path: Path) -> bool:
         return False
 
 
+def until_waiting(process: subprocess.Popen[str], path: Path) -> None:
+    """Return once ``process`` waits for the database ``path`` (see
+    :func:`sleeps_with_open`); fail if it ends first, or does not wait within
+    :data:`~tests.waits.WAIT` seconds."""
+    deadline = time.monotonic() + WAIT
+    while process.poll() is None and not sleeps_with_open(process.pid, path):
+        assert time.monotonic() < deadline, f"the run did not wait within {WAIT} s"
+        time.sleep(0.005)
+    assert process.poll() is None, "the run ended before it waited"
+
+
 def signal_waiting(command: list[str], path: Path, ending: signal.Signals, *,
                    within: float, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``command``; send it ``ending`` once it waits for the database ``path`` (see
@@ -61,11 +72,7 @@ def signal_waiting(command: list[str], path: Path, ending: signal.Signals, *,
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + WAIT
-        while process.poll() is None and not sleeps_with_open(process.pid, path):
-            assert time.monotonic() < deadline, f"the run did not wait within {WAIT} s"
-            time.sleep(0.005)
-        assert process.poll() is None, "the run ended before it waited"
+        until_waiting(process, path)
         process.send_signal(ending)
         _, stderr = process.communicate(timeout=within)
         return process.returncode, stderr

@@ -51,10 +51,13 @@ def _immediate(out: Path, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
     an error at once (an update in place then gives way to the full write, which waits
     for it, once).
     SQLite itself never waits on this connection: a page it would spill to the file
-    while a reader is there stays in memory instead."""
+    while a reader is there stays in memory instead. Nothing reads the database before
+    the ``BEGIN IMMEDIATE`` (its page cache is set once it holds it): a statement that
+    did would find it locked at once, without the wait."""
     conn = _connect(out)
     try:
         retried(conn, "BEGIN IMMEDIATE", BUSY_SECONDS if wait else 0)
+        conn.execute(f"PRAGMA cache_size = {UPDATE_CACHE}")
         _remove_cold_journal(out)
         with terminable():
             try:
@@ -77,13 +80,17 @@ def _roll_back(conn: sqlite3.Connection) -> None:
 BUSY_SECONDS = 30.0
 
 
+#: The page cache of an update, in KiB (as ``PRAGMA cache_size`` takes it, negative).
+UPDATE_CACHE = -32768
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
     """A connection to the database at ``path`` with foreign keys on, on which SQLite
     never waits for a lock (a busy database is an error at once:
-    :func:`~converter.sqlitewait.retried` waits)."""
+    :func:`~converter.sqlitewait.retried` waits). It has not read the database (a
+    connection's own setting, ``PRAGMA foreign_keys``, reads nothing)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=0, factory=Connection)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA cache_size = -32768")
     return conn
 
 

@@ -30,7 +30,7 @@ from converter.model import FrozenMap, Function, LocalizedText, Muscle, Region, 
 from converter.registry import ReadContext, WriteContext, get_format
 from converter.run import validate_sources
 from tests.conftest import ROOT, SAMPLES, WAIT, demo_commands
-from tests.killing import kill_while, signal_waiting
+from tests.killing import kill_while, signal_waiting, until_waiting
 from tests.strategies import corpora, muscles
 
 if TYPE_CHECKING:
@@ -2625,6 +2625,44 @@ def test_a_signal_while_an_update_waits_for_the_database_ends_it_at_once(
     assert stderr.strip().splitlines() == (["Aborted!"] if ending == "SIGINT" else [])
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["muscles.db"]
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["update", "patch"])
+def test_an_update_waits_for_a_database_another_program_holds_whole(cached: bool,
+                                                                    tmp_path: Path) -> None:
+    """An update of a database another program held whole (``BEGIN EXCLUSIVE``: another
+    run writing it) failed at once with "database is locked", with the cache too (its
+    shortcut gives way to the full update): the page cache's PRAGMA read the database
+    before the ``BEGIN IMMEDIATE`` that waits. It waits now, and writes once the other
+    lets go."""
+    source, db = tmp_path / "src", tmp_path / "muscles.db"
+    shutil.copytree(SAMPLES, source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT),
+           "MUSCLE_CONVERT_CACHE_DIR": str(tmp_path / "cache")}
+    command = [*_convert_command(source, db), *([] if cached else ["--no-cache"])]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env,
+                           check=False, timeout=WAIT)
+    assert first.returncode == 0, first.stderr
+    soleus = source / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
+                      encoding="utf-8")
+    before = db.read_bytes()
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            until_waiting(process, db)
+            assert db.read_bytes() == before  # (nothing written while it is held)
+            holder.execute("ROLLBACK")
+            _, stderr = process.communicate(timeout=WAIT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=WAIT)
+    assert process.returncode == 0, stderr
+    assert {m.slug for m in converter.read(db) if m.title.startswith("New ")} == {"soleus"}
+    assert_consistent(db)
 
 
 @pytest.mark.parametrize(("ending", "status"), [("SIGTERM", -15), ("SIGHUP", -1),
