@@ -488,9 +488,10 @@ WAIT_SECONDS = 10.0
 def _connect(path: Path) -> sqlite3.Connection:
     """The cache database at ``path`` (made private first), with every table; each of its
     statements waits :data:`WAIT_SECONDS` for a cache another run holds, in Python's own
-    sleeps (see :mod:`converter.sqlitewait`), so Ctrl-C meanwhile ends the run at once."""
+    sleeps (see :mod:`converter.sqlitewait`), so Ctrl-C meanwhile ends the run at once;
+    once one such wait ran out, none waits again: the run waits that long at most."""
     _private(path)
-    conn = sqlitewait.connect(path, WAIT_SECONDS, isolation_level=None)
+    conn = sqlitewait.connect(path, WAIT_SECONDS, giving_up=True, isolation_level=None)
     try:
         conn.execute("PRAGMA page_size = 16384")  # rows of a few kB fit in a page
         conn.execute("PRAGMA journal_mode = WAL")

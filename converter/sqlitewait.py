@@ -140,10 +140,14 @@ class WaitingConnection(Connection):
     COMMIT, does not wait: another connection that holds the database to write waits
     for this one's read lock to go, so it is "database is locked" at once (the caller
     rolls back, and the other one commits). Its ``executemany`` does not wait: run it
-    in a transaction begun with ``BEGIN IMMEDIATE``, whose lock is then held."""
+    in a transaction begun with ``BEGIN IMMEDIATE``, whose lock is then held.
+    With :attr:`giving_up`, a wait that ran out is its last: the database is taken as
+    held for good, and its later statements are tried once, without waiting."""
 
     #: How long a statement waits for the database (:func:`connect` sets it).
     wait_seconds = 0.0
+    #: Whether a wait that ran out sets :attr:`wait_seconds` to 0 (:func:`connect`).
+    giving_up = False
     #: Whether the open transaction has run a statement since the one that began it (so
     #: it holds the database's SHARED lock at least).
     _has_read = False
@@ -152,16 +156,24 @@ class WaitingConnection(Connection):
         """Execute ``statement``, waiting for the database as :func:`retried` does, but
         within a transaction that has read, where only its COMMIT waits."""
         reading = self.in_transaction and self._has_read
-        waits = not reading or _first_word(statement) in _ENDING
-        cursor = retried(self, statement, self.wait_seconds if waits else 0, parameters)
+        seconds = self.wait_seconds if not reading or _first_word(statement) in _ENDING else 0
+        try:
+            cursor = retried(self, statement, seconds, parameters)
+        except sqlite3.OperationalError as exc:
+            if seconds and self.giving_up and _busy(exc):
+                self.wait_seconds = 0.0
+            raise
         self._has_read = self.in_transaction and (
             reading or _first_word(statement) not in _BEGINNING)
         return cursor
 
 
-def connect(path: Path | str, seconds: float, **options: Any) -> WaitingConnection:
+def connect(path: Path | str, seconds: float, *, giving_up: bool = False,
+            **options: Any) -> WaitingConnection:
     """A :class:`WaitingConnection` to ``path`` (``options`` as ``sqlite3.connect``
-    takes them) whose statements wait up to ``seconds`` for the database."""
+    takes them) whose statements wait up to ``seconds`` for the database; with
+    ``giving_up``, until one such wait runs out (see
+    :attr:`WaitingConnection.giving_up`)."""
     conn = sqlite3.connect(path, timeout=0, factory=WaitingConnection, **options)
-    conn.wait_seconds = seconds
+    conn.wait_seconds, conn.giving_up = seconds, giving_up
     return conn

@@ -31,6 +31,7 @@ import converter.discovery
 import converter.pipeline
 import converter.relint
 import converter.run
+import converter.sqlitewait
 from converter.cache import Cache
 from converter.cli import cli
 from converter.diagnostics import Diagnostic
@@ -1585,10 +1586,10 @@ def test_ctrl_c_while_a_run_waits_for_the_cache_another_run_holds_ends_it_at_onc
 
 def test_a_cache_another_run_holds_is_waited_for_then_left_unsaved(
         private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cache another run holds all the while is waited for, each statement that
-    writes up to :data:`~converter.cache.WAIT_SECONDS`, as SQLite's own wait did, then
-    gone on without: the run says what an uncached one says (replayed: reading the cache
-    takes no lock another run's write holds)."""
+    """A cache another run holds all the while is waited for up to
+    :data:`~converter.cache.WAIT_SECONDS`, as SQLite's own wait did, then gone on
+    without: the run says what an uncached one says (replayed: reading the cache takes
+    no lock another run's write holds)."""
     uncached = validate_sources([SAMPLES], jobs=1)
     limit = converter.cache.WAIT_SECONDS
     monkeypatch.setattr(converter.cache, "WAIT_SECONDS", 0.2)
@@ -1603,6 +1604,44 @@ def test_a_cache_another_run_holds_is_waited_for_then_left_unsaved(
                                                      list(uncached.diagnostics))
     assert 0.2 <= waited < limit  # (the wait set, not SQLite's own)
     assert held.replayed
+
+
+def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run waited :data:`~converter.cache.WAIT_SECONDS` anew at each write of a cache
+    another run held all the while (its results, its record, its ledgers: 20 s and
+    more in all); once one such wait has run out, it goes on without waiting again, and
+    says the run was not recorded there."""
+    source, out, directory = tmp_path / "src", tmp_path / "o.json", tmp_path / "cache"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    assert convert(source, out, "json", "--cache-dir", str(directory))[0] == 0
+    soleus = source / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
+                      encoding="utf-8")
+    monkeypatch.setattr(converter.cache, "WAIT_SECONDS", 0.2)
+    ran_out: list[str] = []
+    real = converter.sqlitewait.retried
+
+    def retried(conn: sqlite3.Connection, statement: str, seconds: float,
+                *args: Any) -> sqlite3.Cursor:
+        try:
+            return real(conn, statement, seconds, *args)
+        except sqlite3.OperationalError:
+            if seconds:
+                ran_out.append(statement)
+            raise
+
+    monkeypatch.setattr(converter.sqlitewait, "retried", retried)
+    with contextlib.closing(sqlite3.connect(directory / converter.cache._FILE,
+                                            isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        code, stderr = convert(source, out, "json", "--cache-dir", str(directory))
+    assert code == 0, stderr
+    assert ran_out == ["BEGIN IMMEDIATE"]
+    assert f"{directory}: note: this run could not be recorded there (database is " \
+           "locked); it is not cached" in stderr
+    assert "New Soleus" in out.read_text(encoding="utf-8")
 
 
 def _recorded_samples(tmp_path: Path) -> tuple[tuple[str, ...], Path]:

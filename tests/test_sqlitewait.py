@@ -105,6 +105,25 @@ def test_a_database_still_held_when_the_time_is_up_is_locked(tmp_path: Path) -> 
     free.close()
 
 
+@pytest.mark.parametrize("giving_up", [False, True])
+def test_a_connection_giving_up_waits_no_more_once_a_wait_ran_out(tmp_path: Path,
+                                                                   giving_up: bool) -> None:
+    """A connection giving up (the cache's) waited anew at each statement for a database
+    held all the while, so a run waited that long for each; once a wait has run out,
+    its later statements are tried once. One not giving up waits at each."""
+    path = tmp_path / "held.db"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("CREATE TABLE t (x)")
+        holder.execute("BEGIN EXCLUSIVE")
+        with contextlib.closing(sqlitewait.connect(path, 0.05, giving_up=giving_up,
+                                                   isolation_level=None)) as waiting:
+            first = _tries_locked(waiting, "BEGIN IMMEDIATE")
+            later = _tries_locked(waiting, "BEGIN IMMEDIATE")
+        holder.execute("ROLLBACK")
+    assert len(first) > 1
+    assert (len(later) == 1) is giving_up
+
+
 @pytest.fixture
 def journaled(tmp_path: Path) -> Path:
     """A database in rollback-journal mode (not WAL) with one table, ``t``."""
