@@ -176,29 +176,38 @@ def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
     cell is. Third, the lines of the rows that hold a lone CR outside quotes, read as
     text (:func:`_split_rows`). ``crlf_read``: the text had no bare LF and its CRLFs
     are LFs now, and where CRs end rows each is an LF, inside quoted cells too."""
+    tried = None  # (the csv module's reading, that a lone CR outside quotes ended)
     if not crlf_read:
         try:
             return _rows(text, delimiter), text, frozenset()
         except _BadCsv as bad:
             if not str(bad.problem).startswith(_CR_ENDS_ROW):
                 raise
+            tried = bad
     crs, lfs = _row_ends(text, delimiter)
     if not lfs:
         return _cr_ends_rows(text, delimiter, crlf_read)
     if not crs:
-        return _cr_is_text(text, delimiter)
-    readings = [_cr_is_text, lambda t, d: _cr_ends_rows(t, d, crlf_read)]
+        return _cr_is_text(text, delimiter, tried)
+    readings = [lambda t, d: _cr_is_text(t, d, tried),
+                lambda t, d: _cr_ends_rows(t, d, crlf_read)]
     if crs > lfs:
         readings.reverse()
-    read, bad = [], []
+    best, bad = None, []
     for reading in readings:
         try:
-            read.append(reading(text, delimiter))
+            found = reading(text, delimiter)
         except _BadCsv as problem:
             bad.append(problem)
-    if not read:
+            continue
+        misfits = _misfits(found[0])
+        if best is None or misfits < best[0]:
+            best = misfits, found
+        if not misfits:
+            break  # (no reading fits better, and a tie goes to the first)
+    if best is None:
         raise bad[0]
-    return min(read, key=lambda found: _misfits(found[0]))
+    return best[1]
 
 
 def _cr_ends_rows(text: str, delimiter: str, crlf_read: bool
@@ -211,17 +220,20 @@ def _cr_ends_rows(text: str, delimiter: str, crlf_read: bool
     return _rows(text, delimiter, every_end=True), _LONE_CR.sub("\n", text), frozenset()
 
 
-def _cr_is_text(text: str, delimiter: str
+def _cr_is_text(text: str, delimiter: str, tried: _BadCsv | None = None
                 ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
     """The rows of ``text`` with its lines ending at LF, a lone CR inside a cell, quoted
     or not, the cell's text (where the csv module would end the row at it), and the
-    lines of the rows holding such a CR outside quotes."""
-    try:
-        return _rows(text, delimiter), text, frozenset()
-    except _BadCsv as bad:
-        if not str(bad.problem).startswith(_CR_ENDS_ROW):
-            raise
-        problem = bad
+    lines of the rows holding such a CR outside quotes. ``tried``: the csv module's
+    reading of ``text`` already failed so, at a CR (not read again)."""
+    problem = tried
+    if problem is None:
+        try:
+            return _rows(text, delimiter), text, frozenset()
+        except _BadCsv as bad:
+            if not str(bad.problem).startswith(_CR_ENDS_ROW):
+                raise
+            problem = bad
     used = set(text)
     stand_in = next((chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used), None)
     if stand_in is None:  # (the text holds every character from U+E000 on: none is free)
