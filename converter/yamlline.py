@@ -34,6 +34,8 @@ _NO_DASH = ("did not find expected '-' indicator", "while parsing a block collec
 _ENDED_QUOTED, _ENDED_PLAIN = re.compile(r"[ \t]*(?:#.*)?"), re.compile(r"[ \t]+#.*")
 #: A value's tag and the blanks (and line breaks) after it: ``!!str `` of ``!!str a``.
 _TAG = re.compile(r"(![^\s]*)\s+")
+#: The tags of a text the reader takes (any other is a yaml-unsafe-tag error).
+_KEPT_TAGS = frozenset({"!", "!!str", "!!int", "!!float", "!!bool", "!!null"})
 #: A list item with nothing after its ``-`` (but maybe a comment).
 _EMPTY_ITEM = re.compile(r"[ ]*-[ \t]*(?:#.*)?")
 #: The most characters from a key's start to its ``:`` that libyaml reads (a longer
@@ -246,8 +248,8 @@ def _ended_item(text: str, at: int) -> tuple[int, str | None, bool, str] | None:
         return None
     start, end = last.start_mark.index, last.end_mark.index
     tag = _TAG.match(text, start) if last.tag else None
-    if last.tag and tag is None:
-        return None
+    if last.tag and (tag is None or tag[1] not in _KEPT_TAGS):
+        return None  # (a tag refused anyway, yaml-unsafe-tag: no text to advise with it)
     lead = _LEAD.match(text, text.rfind("\n", 0, start) + 1)
     line_end = text.find("\n", end)
     after = _ENDED_QUOTED if last.style else _ENDED_PLAIN

@@ -236,6 +236,9 @@ def test_a_line_under_a_plain_text_a_comment_ended_names_that_text(text: str, li
     # (a second colon on a key's line, under a text of several lines: not that text's)
     'note:\n  a long\n  text here\ntitle: "a": b\n',
     "note:\n  a long\n  text\nt: [a]: b\n",
+    # (a tag the reader refuses: writing the item so would be a yaml-unsafe-tag error)
+    "x:\n  - !foo a # c\n    d: 2\n",
+    "x:\n  - !!binary a\n    b # c\n    d: 2\n",
 ])
 def test_other_errors_are_left_to_the_caller(text: str) -> None:
     assert misread_line(text, libyaml_error(text)) is None
