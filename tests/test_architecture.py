@@ -208,11 +208,16 @@ def _scripts_checked(node: ast.AST, checker: Callable[[ast.AST], list[str]]) -> 
 
 
 def _a_queue_get(call: ast.Call) -> bool:
-    """Whether ``call`` is ``get(block, timeout)`` or ``get(timeout=...)`` of a queue or
-    a result, not ``dict.get(key, default)``."""
-    return any(k.arg == "timeout" for k in call.keywords) or (
-        len(call.args) == 2 and isinstance(call.args[0], ast.Constant)
-        and isinstance(call.args[0].value, bool))
+    """Whether ``call`` is ``get()``, ``get(30)``, ``get(WAIT)``, ``get(block, timeout)``
+    or ``get(timeout=...)`` of a queue or a result, not ``dict.get(key)``."""
+    if any(k.arg == "timeout" for k in call.keywords) or not call.args:
+        return True
+    first = call.args[0]
+    if len(call.args) == 1:
+        return (isinstance(first, ast.Name) and first.id == "WAIT") or (
+            isinstance(first, ast.Constant) and type(first.value) in (int, float))
+    return len(call.args) == 2 and isinstance(first, ast.Constant) and (
+        isinstance(first.value, bool))
 
 
 def _pause_of(call: ast.Call) -> str:
@@ -236,11 +241,11 @@ def fixed_waits(tree: ast.AST) -> list[str]:
         if isinstance(node, ast.Call):
             name = _pause_of(node)
             bounds = [k.value for k in node.keywords if k.arg == "timeout"]
-            if name in _WAITING_CALLS and node.args and (
-                    name != "get" or len(node.args) == 1 or _a_queue_get(node)):
+            if name in _WAITING_CALLS and node.args and (name != "get" or _a_queue_get(node)):
                 bounds.append(node.args[-1])
-            if name == "sleep" and node.args and isinstance(node.args[0], ast.Constant) and (
-                    number(node.args[0]) and node.args[0].value > 1):
+            if name == "sleep" and node.args and number(node.args[0]) and (
+                    eval(compile(ast.Expression(node.args[0]), "sleep", "eval")) > 1):
+                # (numbers alone, number() says: nothing else to evaluate)
                 bounds.append(node.args[0])
             fixed = any(number(bound) for bound in bounds)
         else:
@@ -258,11 +263,11 @@ def test_the_checker_sees_fixed_waits() -> None:
         "d = time.monotonic() + 30", "time.sleep(60)", "time.sleep(0.01)",
         'x.get("k", 1)', "select.select([r], [], [], 0)", 's = """', "import time",
         "ev.wait(5.0)", '"""', "q.get(True, 30)", "run(x, timeout=2 * 30)",
-        "run(x, timeout=WAIT * 2)"]))
+        "run(x, timeout=WAIT * 2)", "time.sleep(2 * 30)", "r.get(30)", "r.get(WAIT)"]))
     assert fixed_waits(tree) == [
         "2: t.join(30)", "4: run(x, timeout=60)", "5: time.monotonic() + 30",
         "6: time.sleep(60)", "10: (its script) 3: ev.wait(5.0)", "14: q.get(True, 30)",
-        "15: run(x, timeout=2 * 30)"]
+        "15: run(x, timeout=2 * 30)", "17: time.sleep(2 * 30)", "18: r.get(30)"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "tests").rglob("*.py")),
@@ -306,7 +311,9 @@ def test_the_checker_sees_spinning_waits() -> None:
         "while queue:", "    queue.pop()", 's = """', "while p.poll() is None:",
         "    assert time.monotonic() < deadline", '"""',
         "while time.monotonic() < deadline:", "    if seen.get(k):", "        break",
-        "while time.monotonic() < deadline:", "    got = q.get(timeout=0.1)"]))
+        "while time.monotonic() < deadline:", "    got = q.get(timeout=0.1)",
+        "while time.monotonic() < deadline:", "    got = result.get(WAIT)",
+        "while time.monotonic() < deadline:", "    got = q.get()"]))
     assert spinning_waits(tree) == [
         "1: not ready()", "6: time.monotonic() < end", "14: time.monotonic() < deadline",
         "10: (its script) 2: p.poll() is None"]
