@@ -165,6 +165,18 @@ def _rows(text: str, delimiter: str, *, every_end: bool = False
     return rows
 
 
+def _rows_unless_at_cr(text: str, delimiter: str
+                       ) -> list[tuple[int, list[str]]] | _BadCsv:
+    """The rows of ``text`` (:func:`_rows`), or the csv module's error where a lone CR
+    outside quotes ended its reading (any other is raised)."""
+    try:
+        return _rows(text, delimiter)
+    except _BadCsv as bad:
+        if not str(bad.problem).startswith(_CR_ENDS_ROW):
+            raise
+        return bad
+
+
 def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
                ) -> tuple[list[tuple[int, list[str]]], str, frozenset[int]]:
     """The rows of ``text`` (see :func:`_rows`) and the text with its lines ending in
@@ -178,12 +190,10 @@ def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
     are LFs now, and where CRs end rows each is an LF, inside quoted cells too."""
     tried = None  # (the csv module's reading, that a lone CR outside quotes ended)
     if not crlf_read:
-        try:
-            return _rows(text, delimiter), text, frozenset()
-        except _BadCsv as bad:
-            if not str(bad.problem).startswith(_CR_ENDS_ROW):
-                raise
-            tried = bad
+        read = _rows_unless_at_cr(text, delimiter)
+        if not isinstance(read, _BadCsv):
+            return read, text, frozenset()
+        tried = read
     crs, lfs = _row_ends(text, delimiter)
     if not lfs:
         return _cr_ends_rows(text, delimiter, crlf_read)
@@ -226,14 +236,9 @@ def _cr_is_text(text: str, delimiter: str, tried: _BadCsv | None = None
     or not, the cell's text (where the csv module would end the row at it), and the
     lines of the rows holding such a CR outside quotes. ``tried``: the csv module's
     reading of ``text`` already failed so, at a CR (not read again)."""
-    problem = tried
-    if problem is None:
-        try:
-            return _rows(text, delimiter), text, frozenset()
-        except _BadCsv as bad:
-            if not str(bad.problem).startswith(_CR_ENDS_ROW):
-                raise
-            problem = bad
+    problem = _rows_unless_at_cr(text, delimiter) if tried is None else tried
+    if not isinstance(problem, _BadCsv):
+        return problem, text, frozenset()
     used = set(text)
     stand_in = next((chr(c) for c in range(0xE000, 0x110000) if chr(c) not in used), None)
     if stand_in is None:  # (the text holds every character from U+E000 on: none is free)
