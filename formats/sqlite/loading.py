@@ -62,16 +62,17 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
         slugs = list({slug: None for slug, _ in window})
         existing = _known(conn, slugs) if held else {}
         firsts, origins = seen.add_window(window, slugs), ctx.sources_of(slugs)
-        parsed = [(slug, json.loads(record) if first else None)
-                  for (slug, record), first in zip(window, firsts, strict=True)]
-        edited = _edited(conn, {slug: values for slug, values in parsed if values is not None
-                                and (old := existing.get(slug)) is not None
-                                and old[0] == values[0] and slug not in renumber})
-        for slug, values in parsed:
-            if values is None:
+        held_rows = {slug: json.loads(record)  # (only those the database holds: a new
+                     for (slug, record), first  # database's records are read one by one)
+                     in zip(window, firsts, strict=True) if first and slug in existing}
+        edited = _edited(conn, {slug: values for slug, values in held_rows.items()
+                                if existing[slug][0] == values[0] and slug not in renumber})
+        for (slug, record), first in zip(window, firsts, strict=True):
+            if not first:
                 ctx.report(Diagnostic(out, None, None, "slug", "duplicate-slug",
                                       f"slug {slug!r} is given twice; the first is kept"))
                 continue
+            values = held_rows.pop(slug) if slug in held_rows else json.loads(record)
             old = existing.get(slug)
             known = origins.get(slug)
             source = sources.stored(known.path) if known else old[2] if old else None
