@@ -555,8 +555,8 @@ def _emitter() -> type:
         def _key_length(self, multiline: bool) -> int:
             """How long the key is written, at most: its text alone where it is
             written plain, else quoted, a character that may be escaped counted as its
-            escape (``\\n``, ``''``), else as the longest (``\\UXXXXXXXX``); its tag
-            and anchor with it, where they are written."""
+            escape (``\\n``, ``''``), else as the longest (``\\U`` and eight hex
+            digits); its tag and anchor with it, where they are written."""
             value, analysis, implicit = self.event.value, self.analysis, self.event.implicit
             plain = not self.event.style and implicit[0] and not multiline \
                 and not analysis.empty and analysis.allow_block_plain
