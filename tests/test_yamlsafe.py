@@ -95,7 +95,7 @@ def test_text_dumped_by_ruamel_loads_back(value: str) -> None:
     from ruamel.yaml import YAML
 
     out = io.StringIO()
-    YAML(typ="rt").dump({"k": value, value: "v"}, out)  # as formats/markdown.py writes
+    YAML(typ="rt").dump({"k": value, value: "v"}, out)  # as formats/markdown/ writes
     assert load(out.getvalue()) == {"k": value, value: "v"}
 
 

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import converter
+from converter.authoring import front_matter_from_muscle
 from converter.cli import cli
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import FrozenMap, Function, LocalizedText, Muscle, freeze
@@ -774,7 +775,7 @@ def test_fmt_leaves_file_when_comments_would_change_it(
         canonical.update(changed)
         return canonical
 
-    monkeypatch.setattr(markdown, "_keep_comments", change)
+    monkeypatch.setattr(markdown.comments, "_keep_comments", change)
     src = tmp_path / "m.md"
     src.write_text("---\ntitle: M\nlatin: L\nweight: 5  # c\n---\n", encoding="utf-8")
     before = src.read_bytes()
@@ -944,8 +945,8 @@ def test_fmt_refuses_a_layout_that_never_settles(tmp_path: Path,
     def moving(muscle: object, data: dict, fm: str, path: str) -> str:
         return f"---\ntitle: M{'  ' * next(passes)} # note\n---\n"
 
-    monkeypatch.setattr(markdown, "_render_keeping_comments", moving)
-    monkeypatch.setattr(markdown, "_check_comments_kept", lambda *_: None)
+    monkeypatch.setattr(markdown.reformatting, "_render_keeping_comments", moving)
+    monkeypatch.setattr(markdown.reformatting, "_check_comments_kept", lambda *_: None)
     src = tmp_path / "m.md"
     src.write_text("---\n# note\ntitle: M\n---\n", encoding="utf-8")
     (diagnostic,) = _refusal(src)
@@ -955,14 +956,14 @@ def test_fmt_refuses_a_layout_that_never_settles(tmp_path: Path,
 
 def test_fmt_refuses_a_layout_the_next_fmt_would_refuse(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    real = markdown._check_comments_kept
+    real = markdown.reformatting._check_comments_kept
     checks = iter([lambda *_: None, real])  # the first pass lets its comment go missing
-    monkeypatch.setattr(markdown, "_check_comments_kept", lambda *a: next(checks)(*a))
+    monkeypatch.setattr(markdown.reformatting, "_check_comments_kept", lambda *a: next(checks)(*a))
     src = tmp_path / "m.md"
     src.write_text("---\ntitle: M\nlatin: L # first\nimage: a.png  # second\n---\n",
                    encoding="utf-8")
-    real_render = markdown._render_keeping_comments
-    monkeypatch.setattr(markdown, "_render_keeping_comments",
+    real_render = markdown.reformatting._render_keeping_comments
+    monkeypatch.setattr(markdown.reformatting, "_render_keeping_comments",
                         lambda *a: real_render(*a).replace(" # second", "").replace(
                             "latin: L", "latin: L  # second"))
     (diagnostic,) = _refusal(src)
@@ -1026,7 +1027,7 @@ def test_fmt_closes_the_front_matter_with_no_blank_line(tmp_path: Path, text: st
 
 def test_fmt_keeps_at_most_so_many_comments(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(markdown, "MAX_COMMENTS", 3)
+    monkeypatch.setattr(markdown.reformatting, "MAX_COMMENTS", 3)
     diagnostic = _one_refusal(
         tmp_path, "---\nlatin: L  # one\n# two\ntitle: M\n# three\n  # four\n---\n")
     src = tmp_path / "m.md"
@@ -1270,14 +1271,14 @@ def _key_lines(fm: str) -> dict[int, tuple[tuple[Any, ...], int]]:
             for at, item in enumerate(node):
                 walk(item, (*path, at))
 
-    walk(markdown._yaml().load(fm), ())
+    walk(markdown.yamlwriter._yaml().load(fm), ())
     return found
 
 
 def _blocks(fm: str) -> list[int]:
     """The 0-based lines of the top-level keys of ``fm`` whose value fmt writes as a
     block: a block map or list with entries, or a text of a language map."""
-    data = markdown._yaml().load(fm)
+    data = markdown.yamlwriter._yaml().load(fm)
     return [data.lc.key(key)[0] for key, value in data.items()
             if (isinstance(value, dict | list) and value and not value.fa.flow_style())
             or (key in ("origin", "insertion") and isinstance(value, str))]
@@ -1354,7 +1355,7 @@ def _ruamel_keeps(fm: str) -> bool:
     """Whether ruamel.yaml's own round trip of ``fm`` keeps its comment lines (it loses
     one after a list of empty lists, ``- -``, as it reads it: fmt refuses that file)."""
     stream = io.StringIO()
-    yaml = markdown._yaml()
+    yaml = markdown.yamlwriter._yaml()
     yaml.dump(yaml.load(fm), stream)
     kept = stream.getvalue()
     return all(line.strip() in kept for line in fm.split("\n") if line.strip()[:1] == "#")
@@ -1416,8 +1417,8 @@ def test_fmt_keeps_each_comment_above_its_key(tmp_path_factory: pytest.TempPathF
     ``short`` after ``extended`` went to the previous item's end, or made fmt refuse the
     file under a comment above the item; one at the end of a function item's ``short``
     map went after ``extended``, which fmt puts after ``short``)."""
-    data = _keys_shuffled(_collapsed(markdown.front_matter_from_muscle(muscle), rng), rng)
-    lines = render(muscle, data=markdown._literal_blocks(data)).split("\n")
+    data = _keys_shuffled(_collapsed(front_matter_from_muscle(muscle), rng), rng)
+    lines = render(muscle, data=markdown.rendering._literal_blocks(data)).split("\n")
     text = "\n".join(_commented(lines, above, tails))
     assume(text != "\n".join(lines))
     written = parse(text, "m.md", muscle.slug, "en")  # (extra in the order written)
@@ -1964,7 +1965,7 @@ def test_a_file_with_extra_keys_is_split_once(tmp_path: Path,
         splits.append(path)
         return real(text, path)
 
-    monkeypatch.setattr(markdown, "split", counted)
+    monkeypatch.setattr(markdown.reading, "split", counted)
     found: list[Diagnostic] = []
     [muscle] = get_format("markdown").read(src, ReadContext(report=found.append))
     assert (muscle.extra, splits) == ({"k": 0}, [str(src)])
@@ -2861,7 +2862,7 @@ def _interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
     def stopped(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(markdown._emitter(), "write_indicator", stopped)
+    monkeypatch.setattr(markdown.emitter._emitter(), "write_indicator", stopped)
 
 
 def test_a_dump_that_failed_leaves_the_next_ones_whole(monkeypatch: pytest.MonkeyPatch
@@ -2896,11 +2897,11 @@ def test_a_front_matter_written_empty_is_a_writer_failure_not_a_file(
 ) -> None:
     """An instance that a failed dump left writing elsewhere (as ruamel leaves it) is
     refused, and the next write makes a new one."""
-    broken = markdown._new_yaml(markdown._WIDTH)
+    broken = markdown.yamlwriter._new_yaml(markdown.yamlwriter._WIDTH)
     with pytest.raises(Exception, match="cannot represent"):
         broken.dump({"title": object()}, io.StringIO())
-    made = markdown._PER_THREAD.__dict__.setdefault("instances", {})
-    monkeypatch.setitem(made, markdown._WIDTH, broken)
+    made = markdown.yamlwriter._PER_THREAD.__dict__.setdefault("instances", {})
+    monkeypatch.setitem(made, markdown.yamlwriter._WIDTH, broken)
     with pytest.raises(MuscleError, match="wrote no front matter for 'biceps-brachii'") as raised:
         converter.write(sample_muscles[:1], tmp_path / "out", "markdown")
     assert [d.code for d in raised.value.diagnostics] == ["writer-failed"]

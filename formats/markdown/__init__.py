@@ -1,0 +1,96 @@
+"""Markdown files with YAML front matter: the authors' format (lossless).
+
+Reading: :func:`split` takes the front matter from between its ``---`` lines (not
+python-frontmatter's splitter, which takes any line of three or more dashes and reads
+only LF line ends; the benchmark's naive baseline uses it), :mod:`converter.yamlsafe`
+loads the YAML, :mod:`converter.authoring` validates and builds the model. Writing:
+ruamel.yaml emits the front matter in the schema's key order with Danish letters as
+they are. ``fmt`` rewrites files in that layout while keeping YAML comments (ruamel
+round-trip mode).
+
+Modules: frontmatter (decoding, the front matter split from the body), parsing (front
+matter -> muscle), locating (a field's line and column, for lints), reading (a file
+read, its ``yaml11-ambiguous`` warnings), styles, emitter, representers and yamlwriter
+(the writer's ruamel.yaml set-up), rendering (a muscle's file text), written (the
+warnings of a file written), reformatting (``fmt``'s passes and refusals), comments
+(``fmt``'s comment keeping).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from converter.atomic_folder import atomic_directory, safe_child
+from converter.authoring import SCHEMA_KEYS
+from converter.diagnostics import counted, decode_utf8
+from converter.model import Muscle
+from converter.registry import Format, ReadContext, WriteContext
+from converter.slug import device_name
+
+from .frontmatter import decode, split
+from .locating import _front_matter_of, _locate
+from .parsing import parse
+from .reading import EXTENSIONS, read_path
+from .reformatting import _line_ends_kept, _settled
+from .rendering import render
+from .written import _warn_if_misread, _warn_if_too_large
+
+__all__ = ["SCHEMA_KEYS", "MarkdownFormat", "decode", "parse", "render", "split"]
+
+
+class MarkdownFormat(Format):
+    name = "markdown"
+    description = "Markdown files with YAML front matter, one muscle per file (the source)"
+    extensions = EXTENSIONS
+    validates = True
+    one_muscle_per_file = True
+
+    def writes_directory(self, options: Mapping[str, Any]) -> bool:
+        return True
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        yield read_path(path, ctx)
+
+    def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
+        """The muscle's file (a pure function of it: made where files are read, in
+        parallel, and cached; rendering is most of a Markdown conversion's time)."""
+        return render(muscle, options.get("default_lang") or "en")
+
+    def write_records(self, records: Iterable[tuple[str, str]], out: Path,
+                      ctx: WriteContext) -> str:
+        count = 0
+        with atomic_directory(out) as tmp:
+            for slug, text in records:
+                refused = device_name(slug, f"{slug}.md")
+                if refused is not None:
+                    ctx.report(ctx.muscle_diagnostic(slug, "slug", str(out), "reserved-name",
+                                                     refused))
+                    continue
+                data = text.encode("utf-8")  # (bytes as rendered)
+                safe_child(tmp, f"{slug}.md").write_bytes(data)
+                _warn_if_too_large(out / f"{slug}.md", len(data), ctx)
+                _warn_if_misread(out / f"{slug}.md", text, slug, ctx)
+                count += 1
+        return f"wrote {counted(count, 'files')} to {out}"
+
+    def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        fm = _front_matter_of(path)
+        return None if fm is None else _locate(fm, field)
+
+    def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        fm = _front_matter_of(path)
+        return None if fm is None else _locate(fm, field, key=True)
+
+    def reformat(self, raw: bytes, path: str, ctx: ReadContext) -> str:
+        """The file in canonical layout, keeping its YAML comments: a layout that fmt
+        leaves as it is when run again (ruamel.yaml may place a moved comment anew on a
+        second look, so a changed file with comments is formatted until it settles). A
+        file's byte order mark and line ends stay, as the platform's, not the layout's:
+        the body's byte for byte, and the front matter's those most of its lines end in
+        (CRLF: git's autocrlf on Windows)."""
+        new = _settled(raw, path, ctx)  # (first: it says why a file is no text)
+        new = _line_ends_kept(decode_utf8(raw, path), new, path)
+        return "\ufeff" + new if raw.startswith(codecs.BOM_UTF8) else new
