@@ -122,11 +122,11 @@ def installed_folder(folder: Path, monkeypatch: pytest.MonkeyPatch, module: str
                      ) -> Iterator[Path]:
     """``folder``, holding an installed format package (``module`` its entry point's
     module), on the path and the registry's caches cleared; uninstalled after."""
-    from converter import registry
+    from converter import entrypoints
 
     monkeypatch.syspath_prepend(str(folder))
     importlib.invalidate_caches()
-    caches = [f for f in vars(registry).values() if hasattr(f, "cache_clear")]
+    caches = [f for f in vars(entrypoints).values() if hasattr(f, "cache_clear")]
     for cached in caches:
         cached.cache_clear()
     yield folder

@@ -46,13 +46,13 @@ def test_a_file_that_cannot_be_read_says_so_alike_with_and_without_the_cache(
     """Read ahead for the cache, an I/O error said "[Errno 5] Input/output error: ..."."""
     import errno
 
-    from converter import pipeline, registry
+    from converter import contexts, pipeline
 
     def broken(path: Any, *_: Any) -> bytes:
         raise OSError(errno.EIO, "Input/output error", str(path))
 
     monkeypatch.setattr(pipeline, "read_at_most", broken)
-    monkeypatch.setattr(registry, "read_at_most", broken)
+    monkeypatch.setattr(contexts, "read_at_most", broken)
     path = tmp_path / "m.md"
     path.write_text(MUSCLE.format(title="T"), encoding="utf-8")
     read = pipeline._read_one((str(path), "markdown", ("en", 1 << 20, None, None, "--max-bytes"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from converter import registry
+from converter import entrypoints, registry
 from converter.model import ALL_FIELDS
 from tests.conftest import SAMPLES, START_METHODS, WAIT, cli_command, installed_folder
 
@@ -51,11 +51,36 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                           "titles_format:TitlesFormat")
 
 
-def test_own_formats_are_registered() -> None:
-    names = registry.format_names()
-    for name in ("markdown", "json", "jsonl"):
-        assert name in names
-        assert registry.get_format(name).lossless
+#: The names the registry gives (the Format API a third party's format imports from
+#: ``converter.registry``), by the module of their concern that makes each.
+_REGISTRY_NAMES = {
+    "formatbase": ["Format", "FormatOption", "Place"],
+    "contexts": ["MAX_BYTES", "ReadContext", "Source", "WriteContext", "read_at_most"],
+    "spellings": ["COMMAND_LINE", "CONFIG_FILE", "FMT_COMMAND", "PYTHON_API", "Spelling",
+                  "spell", "spelled", "spelling", "start_thread"],
+    "writerrun": ["Watched", "WriterFailed", "failure", "made_record", "run_writer",
+                  "writer_failed"],
+    "entrypoints": ["ENTRY_POINT_GROUP", "OWN_DISTRIBUTION", "all_formats", "built_in",
+                    "format_names", "get_format", "not_loaded", "ranked", "unknown_format"],
+    "codefiles": ["code_files", "module_files"],
+    "formatpaths": ["detect_format", "endings_of", "output_mistake"],
+    "diagnostics": ["Diagnostic", "MuscleError", "Severity"],
+    "model": ["ALL_FIELDS", "Muscle"],
+}
+
+
+def test_every_name_of_the_registry_is_the_one_its_own_module_makes() -> None:
+    """The registry was one module of every concern (1,178 lines); each is a module of
+    its own now, and every name ``from converter.registry import`` gave is still given:
+    the very object of the module that makes it, so a plugin's Format is the core's."""
+    import importlib
+
+    for module, names in _REGISTRY_NAMES.items():
+        own = importlib.import_module(f"converter.{module}")
+        for name in names:
+            assert getattr(registry, name) is getattr(own, name), (module, name)
+    assert sorted(registry.__all__) == sorted(
+        name for names in _REGISTRY_NAMES.values() for name in names)
 
 
 def test_third_party_format_plugs_in(plugin, tmp_path: Path, sample_muscles) -> None:
@@ -69,124 +94,12 @@ def test_third_party_format_plugs_in(plugin, tmp_path: Path, sample_muscles) -> 
                                                                   sample_muscles]
 
 
-def test_detect_by_extension(tmp_path: Path) -> None:
-    assert registry.detect_format(tmp_path / "a.JSONL", for_reading=True).name == "jsonl"
-    assert registry.detect_format(tmp_path / "a.md", for_reading=True).name == "markdown"
-    assert registry.detect_format(tmp_path / "a.unknown", for_reading=True) is None
-
-
-def test_a_name_too_long_to_look_up_is_told_by_its_ending(tmp_path: Path) -> None:
-    """A name over the file system's 255 bytes made pathlib's is_dir() raise
-    ENAMETOOLONG out of detection (a traceback of write() without format=); it is told
-    by its ending, and fails where it is written."""
-    long = "x" * 256
-    assert registry.detect_format(tmp_path / f"{long}.json", for_reading=False).name == "json"
-    assert registry.detect_format(tmp_path / long / "a.md", for_reading=True).name == (
-        "markdown")
-    assert registry.detect_format(tmp_path / long, for_reading=True) is None
-
-
 def test_project_resets_uncarried_fields(sample_muscles) -> None:
     muscle = sample_muscles[0]
     assert muscle.project(ALL_FIELDS) == muscle
     slim = muscle.project(frozenset({"slug", "title"}))
     assert (slim.slug, slim.title, slim.origin, slim.regions) == (muscle.slug, muscle.title,
                                                                   {}, ())
-
-
-#: Every built-in format that reads and writes, and each of its lossy variants.
-_ROUND_TRIPS = [(fmt.name, variant) for fmt in registry.all_formats()
-                if fmt.can_read and fmt.can_write and registry.built_in(fmt)
-                for variant in (None, *fmt.variants)]
-
-
-@pytest.mark.parametrize(("name", "variant"), _ROUND_TRIPS,
-                         ids=[f"{n}-{v}" if v else n for n, v in _ROUND_TRIPS])
-def test_a_round_trip_gives_back_what_the_format_says_it_keeps(
-        name: str, variant: str | None, sample_muscles, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Muscle.project's docstring promised read(write(m)) == m.project(format.carries),
-    but anki gave back a latin of "" as None and left out an exercise of "" (an empty
-    Anki field or list item is none). Each format says what it gives back now
-    (Format.projected), empty and blank texts included."""
-    import dataclasses
-
-    import converter
-
-    muscles = sorted(sample_muscles, key=lambda m: m.slug)[:4]
-    edges = [{"latin": "", "exercises": ("", "Squat", " ")}, {"latin": " "},
-             {"latin": "\u200b", "exercises": ("\u200b", " x ")}, {"latin": None}]
-    muscles = [dataclasses.replace(m, **edge) for m, edge in zip(muscles, edges, strict=True)]
-    fmt, options = registry.get_format(name), {variant: True} if variant else {}
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # (anki's notes' time)
-    out = tmp_path / ("out" if fmt.writes_directory(options) else f"out{fmt.extensions[0]}")
-    converter.write(muscles, out, name, **options)
-    assert sorted(converter.read(out, name), key=lambda m: m.slug) == [
-        fmt.projected(m, variant) for m in muscles]
-
-
-class _Lines(registry.Format):
-    name = "lines-test"
-
-    def record(self, muscle, options):
-        return f"{muscle.slug}:{options.get('mark', '')}"
-
-    def write_records(self, records, out, ctx):
-        out.write_text("".join(f"{slug}={text}\n" for slug, text in records))
-        return "ok"
-
-
-def test_a_record_writer_needs_no_write(sample_muscles, tmp_path: Path) -> None:
-    fmt = _Lines()
-    assert fmt.writes_records and fmt.can_write and not fmt.can_read
-    assert not registry.get_format("csv").writes_records  # rows in several tables
-    assert registry.get_format("json").writes_records
-    out = tmp_path / "out.txt"
-    ctx = registry.WriteContext(options={"mark": "x"})
-    assert fmt.write(sample_muscles, out, ctx) == "ok"
-    assert out.read_text().splitlines() == [f"{m.slug}={m.slug}:x" for m in sample_muscles]
-
-
-def test_a_writer_without_records_or_write_cannot_write(sample_muscles, tmp_path: Path
-                                                        ) -> None:
-    class Nothing(registry.Format):
-        name = "nothing-test"
-
-    assert not Nothing().can_write and not Nothing().writes_records
-    for attempt in (lambda: Nothing().write([], tmp_path / "x", registry.WriteContext()),
-                    lambda: Nothing().write_records([], tmp_path / "x",
-                                                    registry.WriteContext()),
-                    lambda: Nothing().record(sample_muscles[0], {})):
-        with pytest.raises(registry.MuscleError) as caught:
-            attempt()
-        (d,) = caught.value.diagnostics
-        assert (d.code, d.severity) == ("cannot-write", "error")
-        assert "nothing-test format has no" in d.message
-
-
-def test_which_writers_update_their_output_in_place() -> None:
-    updating = {f.name for f in registry.all_formats() if f.can_update}
-    assert updating == {"json", "jsonl", "sqlite"}
-    assert not _Lines().can_update  # a record writer writes everything unless it says
-
-
-@pytest.mark.parametrize("stat_size, actual, limit", [
-    (5, 5, 10),     # as stat saw it
-    (5, 8, 10),     # grew since its stat, under the limit
-    (5, 30, 10),    # grew past the limit: one byte over tells it
-    (5, 11, 10),
-    (8, 3, 10),     # shrank
-    (20, 20, 10),   # over the limit already
-    (0, 0, 10),
-    (10, 10, 10),
-])
-def test_read_at_most_reads_what_one_large_read_would(tmp_path: Path, stat_size: int,
-                                                      actual: int, limit: int) -> None:
-    path = tmp_path / "m.md"
-    path.write_bytes(bytes(range(65, 65 + actual)))
-    with open(path, "rb") as fh:
-        expected = fh.read(limit + 1)
-    assert registry.read_at_most(path, stat_size, limit) == expected
 
 
 @pytest.fixture
@@ -227,25 +140,6 @@ def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
         "anki", "csv", "html", "json", "jsonl", "markdown", "sqlite", "svg"}
 
 
-def test_a_name_no_format_has_is_told_the_formats_that_do_what_was_asked() -> None:
-    """A name to read suggested and listed html, which only writes."""
-    assert registry.unknown_format("htm", writing=True) == (
-        "unknown format 'htm' (did you mean html?); the formats that can be written are "
-        "anki, csv, html, json, jsonl, markdown, sqlite, svg")
-    assert registry.unknown_format("HTM", writing=False) == (
-        "unknown format 'HTM'; the formats that can be read are anki, csv, json, jsonl, "
-        "markdown, sqlite, svg")
-
-
-def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
-    import converter
-
-    with pytest.raises(TypeError, match="a format is named by a str, not int"):
-        converter.read("samples", 123)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="a format is named by a str, not list"):
-        converter.read("samples", ["json"])  # type: ignore[arg-type]  (was: unhashable)
-
-
 def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> None:
     """A cached run replayed the output of the writer's old code as 'up to date' (the
     run's key held the code of the formats read, not of the one written)."""
@@ -255,7 +149,7 @@ def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> Non
     out, cache = tmp_path / "all.titles", tmp_path / "cache"
 
     def run() -> bool:
-        registry._loaded.cache_clear()
+        entrypoints._loaded.cache_clear()
         sys.modules.pop("titles_format", None)
         return convert_sources([SAMPLES], registry.get_format("titles"), out, jobs=1,
                                cache_dir=cache).replayed
@@ -266,35 +160,6 @@ def test_an_edited_writer_plugin_misses_the_cache(plugin, tmp_path: Path) -> Non
     module.write_text(module.read_text().replace("m.title + ", "m.title.upper() + "))
     assert not run()
     assert out.read_text().splitlines()[0].isupper()
-
-
-def test_a_plugin_package_without_a_record_stamps_its_modules_not_its_data(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plugin format in a package its dist-info lists no files of put every file of the
-    package's folder in each run's key: a package of 50,000 pictures cost each run some
-    800 ms of stat calls. Only its module files are stamped now (a helper module beside
-    it, or in a subpackage, still is), not its data."""
-    package = tmp_path / "picpkg"
-    (package / "sub").mkdir(parents=True)
-    (package / "pictures").mkdir()
-    (package / "my-data").mkdir()
-    for name in ("__init__.py", "helpers.py", "sub/__init__.py", "sub/more.py",
-                 "pictures/drawn.py", "my-data/unimportable.py", "pictures/a.png",
-                 "notes.txt"):
-        (package / name).write_text("", encoding="utf-8")
-    (package / "fmt.py").write_text("from converter.registry import Format\n"
-                                    "class P(Format):\n    name = 'pic'\n",
-                                    encoding="utf-8")
-    dist = tmp_path / "picpkg-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: picpkg\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[muscle_convert.formats]\npic = picpkg.fmt:P\n")
-    for _ in installed_folder(tmp_path, monkeypatch, "picpkg.fmt"):
-        files = registry.code_files([registry.get_format("pic")])
-        sys.modules.pop("picpkg", None)
-    assert files == {str(package / name) for name in (
-        "__init__.py", "fmt.py", "helpers.py", "sub/__init__.py", "sub/more.py",
-        "pictures/drawn.py")}
 
 
 @pytest.fixture
@@ -364,17 +229,6 @@ def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
     ]
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
         "soleus", "tibialis"]  # (b.lines failed past its first muscle: refused whole)
-
-
-def test_every_built_in_reader_declares_it_validates() -> None:
-    """Muscles of a built-in reader are made from front matter and are not checked a
-    second time (it would cost the per-file path); a reader added without the
-    declaration is checked, not trusted."""
-    readers = [f for f in registry.all_formats() if f.can_read]
-    assert {f.name for f in readers} >= {"markdown", "json", "jsonl", "sqlite", "csv",
-                                        "svg", "anki"}
-    assert all(f.validates for f in readers)
-    assert not registry.Format.validates
 
 
 #: A third party's formats that fail as the environment's FAULT says (read when called):
@@ -522,8 +376,7 @@ if fault().startswith("property "):  # ("property can_read", or ":type" after: 4
 '''
 
 
-@pytest.fixture
-def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def faulty_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The :data:`_FAULTY` formats installed; yields the folder to put on PYTHONPATH."""
     folder = tmp_path / "plugin"
     folder.mkdir()
@@ -539,6 +392,12 @@ def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         "faulty-writer = faulty_format:FaultyWriterHooks\n"
         "faulty-shape = faulty_format:FaultyShape\n")
     yield from installed_folder(folder, monkeypatch, "faulty_format")
+
+
+@pytest.fixture
+def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_FAULTY` formats installed (:func:`faulty_installed`)."""
+    yield from faulty_installed(tmp_path, monkeypatch)
 
 
 def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork",
@@ -601,29 +460,6 @@ def test_a_failing_writer_is_a_writer_failed_error_never_a_traceback(
     assert len(out.read_text().splitlines()) == len(list(SAMPLES.glob("*.md")))
 
 
-def test_a_failing_writer_is_a_muscle_error_from_python(
-        faulty_plugin: Path, tmp_path: Path, sample_muscles,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """converter.write() let a plugin's exception through, and returned a plugin's 42
-    though it says it returns str | None."""
-    import converter
-
-    out = tmp_path / "out.faulty"
-    failures = [("raise", out, "the faulty writer failed: RuntimeError: writer boom"),
-                ("number", out, "the faulty writer returned int, not a summary (a str or "
-                 "None)"),
-                ("", tmp_path / "out.records", "the faulty-records writer failed on "
-                 "muscle 'biceps-brachii': RuntimeError: record boom")]
-    for fault, output, message in failures:
-        monkeypatch.setenv("FAULT", fault)
-        with pytest.raises(converter.MuscleError) as caught:
-            converter.write(sample_muscles, output)
-        assert [str(d) for d in caught.value.diagnostics] == [
-            f"{output}: error: {message} [writer-failed]"]
-    with pytest.raises(TypeError, match="write\\(\\) takes Muscle objects, not str"):
-        converter.write(["biceps"], out)  # (what the muscles raise is no writer's)
-
-
 def test_a_failing_update_is_a_full_write(faulty_plugin: Path, tmp_path: Path) -> None:
     """A plugin's update() raising was a traceback when an input changed since a cached
     run; one returning 42 was that run's summary. The output is now written whole."""
@@ -663,32 +499,6 @@ def test_what_a_reader_reports_or_returns_that_is_no_diagnostic_or_muscles(
         assert "Traceback" not in stderr
         assert (status, _errors(stderr)) == (1, [
             f"{site / 'a.faulty'}: error: {m} [reader-failed]" for m in messages]), stderr
-
-
-def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path: Path,
-                                                  sample_muscles,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A write() that returned without reading the muscles left the files after the
-    first unread: a broken one was "0 files failed", exit 0 even with --strict, where
-    --to json said its yaml-syntax error. The rest is now read once it returns."""
-    import shutil
-
-    import converter
-    from tests.conftest import SAMPLES
-
-    site = tmp_path / "site"
-    shutil.copytree(SAMPLES, site)
-    (site / "zz-broken.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
-    said = {}
-    for to in ("json", "faulty"):
-        status, stderr = _faulty_cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
-                              str(tmp_path / f"out.{to}"), "--no-cache", "--strict")
-        said[to] = (status, _errors(stderr), "1 file failed" in stderr)
-    assert said["faulty"] == said["json"]
-    assert said["json"][0] == 1 and "[yaml-syntax]" in said["json"][1][0]
-    monkeypatch.setenv("FAULT", "lazy")
-    with pytest.raises(converter.MuscleError, match="duplicate-slug"):
-        converter.write([*sample_muscles, sample_muscles[0]], tmp_path / "x.faulty")
 
 
 def test_a_misshapen_muscle_of_a_reader_is_named(faulty_plugin: Path, tmp_path: Path
@@ -1418,7 +1228,7 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
         assert (status, stderr.splitlines()) == (1, [f"muscle-convert: warning: {message}"])
         monkeypatch.setenv("FAULT", attribute)
         sys.modules.pop("faulty_format", None)
-        registry._loaded.cache_clear()
+        entrypoints._loaded.cache_clear()
         with pytest.raises(converter.MuscleError,
                            match=re.escape(f"{message} [format-not-loaded]")):
             converter.write(sample_muscles, out, "faulty-shape")
@@ -1440,7 +1250,7 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
                            (":type", "is int, not a bool")):
             monkeypatch.setenv("FAULT", f"property {prop}{kind}")
             sys.modules.pop("faulty_format", None)
-            registry._loaded.cache_clear()
+            entrypoints._loaded.cache_clear()
             with pytest.raises(registry.MuscleError) as caught:
                 registry.get_format("faulty-shape")
             assert [str(d) for d in caught.value.diagnostics] == [
@@ -1559,90 +1369,6 @@ def test_a_writers_diagnostic_about_a_muscle_is_at_its_fields_line(tmp_path: Pat
             if any(line.endswith(f"[{code}]") for code in codes)]
     assert [(": ".join(parts[:3]).removeprefix(f"{tmp_path}{os.sep}"),
              parts[3].rsplit("[", 1)[1].rstrip("]")) for parts in said] == _AT_THEIR_LINES[to]
-
-
-def test_a_writers_diagnostic_about_a_muscle_of_no_known_source_has_no_line() -> None:
-    """Without the muscle's source (the Python API), the output is named, with the
-    muscle, and no line: nothing is asked of ``locate``."""
-    from converter.diagnostics import Diagnostic
-
-    asked: list[Diagnostic] = []
-    ctx = registry.WriteContext(sources={"a": registry.Source("a.md", 0.0)},
-                                locate=lambda d: asked.append(d) or d._replace(line=2))
-    found = ctx.muscle_diagnostic("b", "title", "out", "not-xml-character", "x", "warning")
-    assert found == Diagnostic("out", None, None, "muscles[b].title", "not-xml-character",
-                               "x", "warning")
-    assert asked == []
-    placed = ctx.muscle_diagnostic("a", "title", "out", "not-xml-character", "x")
-    assert (placed.path, placed.line, placed.field, placed.severity) == (
-        "a.md", 2, "title", "error")
-
-
-@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
-def test_a_writers_diagnostic_about_a_muscle_into_standard_output_names_it_so(
-        output: str) -> None:
-    """Without the muscle's source, the output was named as given (``-: error:
-    muscles[con].slug: ...``, ``/dev/stdout: ...``), where every other diagnostic about
-    the output says standard output."""
-    found = registry.WriteContext().muscle_diagnostic("con", "slug", output,
-                                                      "reserved-name", "x")
-    assert (found.path, found.field) == ("standard output", "muscles[con].slug")
-    assert found.stream  # (a folder named "standard output" is none: see test_atomic)
-
-
-def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> None:
-    """The command line's in bash's $'...' quoting (its escapes, a quote too); the
-    Python API's as a keyword given the value."""
-    assert registry.COMMAND_LINE.typed("separator", "\t") == "--separator $'\\t' in bash"
-    assert registry.COMMAND_LINE.typed("x", "a'b\\\x01") == "--x $'a\\'b\\\\\\U00000001' in bash"
-    assert registry.PYTHON_API.typed("separator", "\t") == "separator='\\t'"
-
-
-def test_a_config_files_value_with_a_control_character_is_typed_in_toml() -> None:
-    """A config file's separator was hinted as the command line types it (``--separator
-    $'\\t' in bash``); it is a TOML basic string, a key with dashes."""
-    import tomllib
-
-    assert registry.CONFIG_FILE.typed("separator", "\t") == 'separator = "\\t"'
-    typed = registry.CONFIG_FILE.typed("link_template", 'a"b\\\x01\x7f')
-    assert typed == 'link-template = "a\\"b\\\\\\u0001\\u007f"'
-    assert tomllib.loads(typed) == {"link-template": 'a"b\\\x01\x7f'}
-
-
-def test_a_thread_a_format_starts_spells_options_as_its_call() -> None:
-    """A thread a format started itself named options as the command line does whoever
-    called (a thread starts with every context variable at its default): started with
-    start_thread, it spells them as the call that started it."""
-    seen: list[tuple[str, registry.Spelling]] = []
-
-    def look(name: str) -> None:
-        seen.append((name, registry.spelling()))
-
-    with registry.spelled(registry.PYTHON_API):
-        registry.start_thread(look, "api", name="looking").join(WAIT)
-    registry.start_thread(look, "cli").join(WAIT)
-    assert seen == [("api", registry.PYTHON_API), ("cli", registry.COMMAND_LINE)]
-
-
-def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> None:
-    """A config file's options were named as flags (``--to json``, ``needs --size WxH``)
-    that no one typed: they are its keys, their values in TOML, but those the command
-    line gave."""
-    import dataclasses
-
-    named = registry.CONFIG_FILE
-    assert named.given("to", "json") == 'to = "json"'
-    assert named.given("flat") == "flat = true"
-    assert named.offered("flat") == "set flat = true"  # (a key is set: no flag passed)
-    assert named.option("base_image") == "base-image"
-    assert named.together(named.given("to", "csv"), named.given("flat")) == \
-        'to = "csv", flat = true'
-    typed = dataclasses.replace(named, flags=frozenset({"to"}))
-    assert (typed.given("to", "json"), typed.given("size", "WxH")) == (
-        "--to json", 'size = "WxH"')
-    assert (typed.offered("to", "json"), registry.COMMAND_LINE.offered("flat"),
-            registry.PYTHON_API.offered("flat")) == (
-        "pass --to json", "pass --flat", "pass flat=True")
 
 
 @pytest.fixture

@@ -2590,7 +2590,7 @@ def test_a_whole_number_with_a_plus_sign_is_named_a_number(tmp_path: Path) -> No
 def _rewritten_in_place_on_read(path: Path, text: str, monkeypatch) -> None:
     """Rewrite ``path`` in place (truncated and written again, its inode kept) with
     ``text`` as the reader's first read of it returns: a writer that ran meanwhile."""
-    from converter import registry
+    from converter import contexts
 
     class Rewritten(io.FileIO):
         def read(self, size: int = -1) -> bytes:
@@ -2600,7 +2600,7 @@ def _rewritten_in_place_on_read(path: Path, text: str, monkeypatch) -> None:
                 fh.write(text.encode("utf-8"))
             return got
 
-    monkeypatch.setattr(registry, "open", lambda name, mode: Rewritten(name, mode),
+    monkeypatch.setattr(contexts, "open", lambda name, mode: Rewritten(name, mode),
                         raising=False)
 
 

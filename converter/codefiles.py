@@ -1,0 +1,74 @@
+"""The files the code of formats is made of, whose state is part of a run's cache key:
+their distributions' files, or the module files of their packages."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import sys
+from collections.abc import Iterable
+from importlib.metadata import Distribution
+from typing import TYPE_CHECKING, Any
+
+from .entrypoints import _origins
+
+if TYPE_CHECKING:
+    from .formatbase import Format
+
+
+def code_files(formats: Iterable[Format]) -> set[str]:
+    """The files the code of ``formats`` is made of (absolute paths): every file their
+    distributions list (its ``RECORD``: the modules, data and metadata of another
+    version or of an edited plugin), and, when that list lacks a format's module (a
+    hand-made ``dist-info``, an editable install, a format that is no plugin), every
+    module file of the module's package folder (the outermost regular package holding
+    it; a top-level module alone): its data files are left out, which a package of
+    many (pictures, a bundled corpus) would make every run stat."""
+    found: set[str] = set()
+    for module, dist in {(sys.modules.get(type(f).__module__), _origins.get(type(f)))
+                         for f in formats}:
+        files = _distribution_files(dist)
+        found |= files
+        own = getattr(module, "__file__", None)
+        if own and os.path.abspath(own) not in files:
+            found |= _package_files(module)
+    return found
+
+
+def _distribution_files(dist: Distribution | None) -> set[str]:
+    """The absolute paths of the files ``dist`` lists, compiled bytecode left out (it
+    is written by running the code, and stands for the sources listed beside it)."""
+    files = dist.files if dist is not None else None
+    return {os.path.abspath(dist.locate_file(f)) for f in files or ()
+            if not f.name.endswith(".pyc")}
+
+
+def _package_files(module: Any) -> set[str]:
+    """The module files of the folder of the outermost regular package holding
+    ``module`` (:func:`module_files`), and ``module``'s own file, the only one when it
+    is in no package."""
+    parts = module.__name__.split(".")
+    own = {os.path.abspath(module.__file__)}
+    for end in range(1, len(parts) + 1):
+        path = getattr(sys.modules.get(".".join(parts[:end])), "__file__", None)
+        if path and os.path.basename(path).startswith("__init__."):
+            return own | module_files(os.path.dirname(os.path.abspath(path)))
+    return own
+
+
+#: The endings of the files Python imports modules from: sources and extension modules
+#: (``.py``, ``.cpython-312-x86_64-linux-gnu.so``), not bytecode (written by running).
+_MODULE_ENDINGS = tuple(sorted({*importlib.machinery.SOURCE_SUFFIXES,
+                                *importlib.machinery.EXTENSION_SUFFIXES}))
+
+
+def module_files(folder: str) -> set[str]:
+    """The module files below ``folder``, in the folders an import can name (each an
+    identifier: not ``__pycache__``, ``my-data`` or ``.git``); the names of its other
+    files are listed, but none is stat-ed."""
+    found: set[str] = set()
+    for top, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if f.isidentifier() and f != "__pycache__"]
+        found.update(os.path.join(top, name) for name in files
+                     if name.endswith(_MODULE_ENDINGS))
+    return found

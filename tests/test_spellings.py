@@ -1,0 +1,62 @@
+"""How diagnostics name options, in the caller's words and in the threads a format
+starts."""
+
+from __future__ import annotations
+
+from converter import spellings
+from tests.conftest import WAIT
+
+
+def test_a_value_with_a_control_character_is_typed_as_the_caller_types_it() -> None:
+    """The command line's in bash's $'...' quoting (its escapes, a quote too); the
+    Python API's as a keyword given the value."""
+    assert spellings.COMMAND_LINE.typed("separator", "\t") == "--separator $'\\t' in bash"
+    assert spellings.COMMAND_LINE.typed("x", "a'b\\\x01") == "--x $'a\\'b\\\\\\U00000001' in bash"
+    assert spellings.PYTHON_API.typed("separator", "\t") == "separator='\\t'"
+
+
+def test_a_config_files_value_with_a_control_character_is_typed_in_toml() -> None:
+    """A config file's separator was hinted as the command line types it (``--separator
+    $'\\t' in bash``); it is a TOML basic string, a key with dashes."""
+    import tomllib
+
+    assert spellings.CONFIG_FILE.typed("separator", "\t") == 'separator = "\\t"'
+    typed = spellings.CONFIG_FILE.typed("link_template", 'a"b\\\x01\x7f')
+    assert typed == 'link-template = "a\\"b\\\\\\u0001\\u007f"'
+    assert tomllib.loads(typed) == {"link-template": 'a"b\\\x01\x7f'}
+
+
+def test_a_thread_a_format_starts_spells_options_as_its_call() -> None:
+    """A thread a format started itself named options as the command line does whoever
+    called (a thread starts with every context variable at its default): started with
+    start_thread, it spells them as the call that started it."""
+    seen: list[tuple[str, spellings.Spelling]] = []
+
+    def look(name: str) -> None:
+        seen.append((name, spellings.spelling()))
+
+    with spellings.spelled(spellings.PYTHON_API):
+        spellings.start_thread(look, "api", name="looking").join(WAIT)
+    spellings.start_thread(look, "cli").join(WAIT)
+    assert seen == [("api", spellings.PYTHON_API), ("cli", spellings.COMMAND_LINE)]
+
+
+def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> None:
+    """A config file's options were named as flags (``--to json``, ``needs --size WxH``)
+    that no one typed: they are its keys, their values in TOML, but those the command
+    line gave."""
+    import dataclasses
+
+    named = spellings.CONFIG_FILE
+    assert named.given("to", "json") == 'to = "json"'
+    assert named.given("flat") == "flat = true"
+    assert named.offered("flat") == "set flat = true"  # (a key is set: no flag passed)
+    assert named.option("base_image") == "base-image"
+    assert named.together(named.given("to", "csv"), named.given("flat")) == \
+        'to = "csv", flat = true'
+    typed = dataclasses.replace(named, flags=frozenset({"to"}))
+    assert (typed.given("to", "json"), typed.given("size", "WxH")) == (
+        "--to json", 'size = "WxH"')
+    assert (typed.offered("to", "json"), spellings.COMMAND_LINE.offered("flat"),
+            spellings.PYTHON_API.offered("flat")) == (
+        "pass --to json", "pass --flat", "pass flat=True")
