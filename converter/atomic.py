@@ -144,6 +144,13 @@ def output_is_stdout(path: str | Path) -> bool:
     return False
 
 
+def output_file(out: Path, name: str) -> Path:
+    """The file ``name`` in the output folder ``out``, as a diagnostic about it names
+    it: ``out`` itself when that is standard output (:func:`output_is_stdout`), which
+    holds no file (``-/map.svg`` is none), so the diagnostic says standard output."""
+    return out if output_is_stdout(out) else out / name
+
+
 def is_special(path: Path) -> bool:
     """True for standard output, a name of one of this process's descriptors
     (``/dev/stdout``, ``/dev/fd/3``: see :func:`descriptor_named`), whatever it leads

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from converter import bodymap
+from converter.atomic import output_file
 from converter.atomic_folder import atomic_directory, save_text
 from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_attr, xml_text
 from converter.diagnostics import counted
@@ -63,14 +64,15 @@ class HtmlFormat(Format):
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
-        bodymap.check_muscles(items, settings, ctx, out / INDEX, ("title", "latin"))
+        shown = output_file(out, INDEX)  # (the page's file; standard output so)
+        bodymap.check_muscles(items, settings, ctx, shown, ("title", "latin"))
         frame = _whole_pixels(settings.viewbox.frame)
         enough = bodymap.enough_across(bodymap.screen_scale(settings.viewbox),
                                        bodymap.screen_scale(frame))
         extents = bodymap.region_extents(items, enough)  # (for the warnings and the areas)
-        bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, out / INDEX,
+        bodymap.report_extent_dots(extents.items(), settings.viewbox, ctx, shown,
                                    bodymap.MAP_DOT)
-        bodymap.report_extent_dots(extents.items(), frame, ctx, out / INDEX, IMAGE_MAP_DOT,
+        bodymap.report_extent_dots(extents.items(), frame, ctx, shown, IMAGE_MAP_DOT,
                                    unless=settings.viewbox)
         for muscle in items:
             link = bodymap.resolve_link(settings.link_template, muscle.slug)

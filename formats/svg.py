@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from converter import bodymap
+from converter.atomic import output_file
 from converter.atomic_folder import atomic_directory, safe_child, save_text
 from converter.authoring import muscle_from_front_matter
 from converter.canonical import model_field
@@ -163,8 +164,9 @@ class SvgFormat(Format):
     def write(self, muscles: Iterable[Muscle], out: Path, ctx: WriteContext) -> str:
         items = bodymap.sorted_muscles(muscles, self.carries)
         settings = bodymap.map_settings(items, ctx, out)
-        bodymap.check_muscles(items, settings, ctx, out / MAP_NAME)
-        bodymap.report_dots(items, settings.viewbox, ctx, out / MAP_NAME)
+        shown = output_file(out, MAP_NAME)  # (the map's file; standard output so)
+        bodymap.check_muscles(items, settings, ctx, shown)
+        bodymap.report_dots(items, settings.viewbox, ctx, shown)
         bodymap.report_faint_limit(len(items), bodymap.region_points(items), ctx, out)
         focus = []
         for muscle in items:

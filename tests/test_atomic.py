@@ -184,6 +184,17 @@ def test_a_diagnostic_about_the_output_says_whether_it_is_standard_output(
         stream or output == "standard output", stream)
 
 
+@pytest.mark.parametrize(("output", "named"), [
+    ("-", "-"), ("/dev/stdout", "/dev/stdout"), ("out", "out/map.svg"),
+    ("out/-", "out/-/map.svg")])
+def test_a_file_in_an_output_folder_that_is_standard_output_is_the_output(
+        output: str, named: str) -> None:
+    """A diagnostic about ``map.svg`` in the output folder named ``-/map.svg``, no path
+    there is, when the output was standard output: it names the output itself, which
+    a diagnostic names standard output."""
+    assert converter.atomic.output_file(Path(output), "map.svg") == Path(named)
+
+
 def _into_a_file(path: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
     """Run the tool with its standard output the file ``path`` opened to add to it
     (``>> path``)."""

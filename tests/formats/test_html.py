@@ -20,6 +20,7 @@ from converter.model import Function, LocalizedText, Muscle, Region
 from converter.registry import Source, WriteContext, get_format
 from converter.safety import is_safe_link
 from tests.conftest import SAMPLES
+from tests.formats.test_svg import tiny_and_odd
 from tests.strategies import corpora
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -382,6 +383,23 @@ def test_a_link_to_the_page_itself_into_standard_output_names_it_so(output: str)
     assert [(d.path, d.field, d.code) for d in found + caught.value.diagnostics] == [
         ("standard output", "muscles[index].slug", "reserved-name"),
         ("standard output", "", "output-not-directory")]
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_muscle_warned_of_in_a_page_into_standard_output_names_it_so(output: str) -> None:
+    """Asked from Python (the format's own writer, no source known) to write ``-`` or
+    ``/dev/stdout``, a region under a pixel and a title and Latin name XML cannot hold
+    were warned of in ``-/index.html`` (``/dev/stdout/index.html``), no file there is,
+    where the refusal of the output that follows says standard output."""
+    found: list[Diagnostic] = []
+    with pytest.raises(MuscleError) as caught:
+        get_format("html").write(iter(tiny_and_odd()), Path(output),
+                                 WriteContext(report=found.append))
+    assert [(d.path, d.stream, d.field, d.code) for d in found + caught.value.diagnostics] == [
+        ("standard output", True, "muscles[tiny].title", "not-xml-character"),
+        ("standard output", True, "muscles[tiny].latin", "not-xml-character"),
+        ("standard output", True, "muscles[tiny].coords[0]", "region-under-a-pixel"),
+        ("standard output", True, "", "output-not-directory")]
 
 
 def test_a_muscle_index_without_regions_links_nowhere_and_is_not_warned_of(

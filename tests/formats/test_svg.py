@@ -266,6 +266,32 @@ def test_warnings_of_a_write_into_standard_output_name_it_so(output: str) -> Non
         ("standard output", "output-not-directory")]
 
 
+def tiny_and_odd() -> list[Muscle]:
+    """A muscle filling a 20000 x 40000 diagram and one of no known source whose
+    region is a dot as the map is shown (16 pixels of it, 0.4 shown) and whose title
+    (and Latin name) hold characters XML cannot."""
+    return [Muscle(slug="big", title="Big",
+                   regions=(Region(((0, 0), (20000, 0), (20000, 40000))),)),
+            Muscle(slug="tiny", title="T\ufffe", latin="L\uffff",
+                   regions=(Region(((1, 1), (17, 1), (17, 17))),))]
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_a_muscle_warned_of_in_a_map_into_standard_output_names_it_so(output: str) -> None:
+    """Asked from Python (the format's own writer, no source known) to write ``-`` or
+    ``/dev/stdout``, a region under a pixel and a title XML cannot hold were warned of
+    in ``-/map.svg`` (``/dev/stdout/map.svg``), no file there is, where the refusal of
+    the output that follows says standard output."""
+    found: list[Diagnostic] = []
+    with pytest.raises(MuscleError) as caught:
+        get_format("svg").write(iter(tiny_and_odd()), Path(output),
+                                WriteContext(report=found.append))
+    assert [(d.path, d.stream, d.field, d.code) for d in found + caught.value.diagnostics] == [
+        ("standard output", True, "muscles[tiny].title", "not-xml-character"),
+        ("standard output", True, "muscles[tiny].coords[0]", "region-under-a-pixel"),
+        ("standard output", True, "", "output-not-directory")]
+
+
 def hostile_muscle() -> Muscle:
     from converter.model import Function, LocalizedText
 
