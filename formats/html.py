@@ -9,6 +9,8 @@ opened from disk without a network. The markup is also well-formed XML.
 from __future__ import annotations
 
 import math
+import posixpath
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,13 +78,15 @@ class HtmlFormat(Format):
                                    unless=settings.viewbox)
         for muscle in items:
             link = bodymap.resolve_link(settings.link_template, muscle.slug)
-            if muscle.regions and link is not None and _is_the_page(link, out):
-                shown = "" if link == INDEX else f"{link!r}, "
+            opens = _opens_the_page(link, out) if muscle.regions and link else None
+            if opens is not None:
+                said = "" if link == INDEX else f"{link!r}, "
+                served = "" if opens == INDEX else " (a web server answers it with that page)"
                 ctx.report(ctx.muscle_diagnostic(
                     muscle.slug, "slug", str(out), "reserved-name",
-                    f"the muscle {muscle.slug!r} links to {shown}{INDEX}, the map's page "
-                    f"itself; give it another slug or {spelling().option('link_template')}",
-                    "warning"))
+                    f"the muscle {muscle.slug!r} links to {said}{opens}, the map's page "
+                    f"itself{served}; give it another slug or "
+                    f"{spelling().option('link_template')}", "warning"))
         image = settings.base_image or DIAGRAM
         drawn, pieces = bodymap.drawing_plan(items)
         with atomic_directory(out) as tmp:
@@ -95,14 +99,23 @@ class HtmlFormat(Format):
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
 
 
-def _is_the_page(link: str, out: Path) -> bool:
-    """Whether ``link``, followed from ``index.html`` in ``out``, opens that page itself
-    (``index.html``, ``./index.html``, ``../site/index.html?v=2``), not a place on it
-    (``#muscle-index``, which highlights the muscle)."""
+def _opens_the_page(link: str, out: Path) -> str | None:
+    """What of ``index.html`` in ``out`` ``link``, followed from that page, opens: the
+    page itself, ``index.html`` (``./index.html``, ``../site/index.html?v=2``), or ``the
+    folder of index.html`` (``./``, ``.``, ``./?m=x``, ``../site``), which a web server
+    answers with that page; None for another page or a place on it (``#muscle-index``,
+    which highlights the muscle). Dot segments, ``%2E`` too, are resolved as a browser
+    resolves them."""
     page = out.absolute().as_uri() + "/" + INDEX
-    target = urlsplit(urljoin(page, link))
-    return (target.scheme == "file" and not target.fragment
-            and unquote(target.path) == unquote(urlsplit(page).path))
+    target = urlsplit(urljoin(page, re.sub("%2[eE]", ".", link)))
+    if target.scheme != "file" or target.fragment:
+        return None
+    folder = unquote(urlsplit(page).path).rsplit("/", 1)[0]
+    opened = unquote(target.path)
+    resolved = posixpath.normpath(opened)  # (site/./, site//: the folder as site is)
+    if resolved == folder:
+        return f"the folder of {INDEX}"
+    return INDEX if resolved == f"{folder}/{INDEX}" and not opened.endswith("/") else None
 
 
 def _whole_pixels(box: ViewBox) -> ViewBox:

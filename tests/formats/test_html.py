@@ -370,6 +370,31 @@ def test_a_muscle_that_would_link_to_the_page_itself_is_named(template: str, war
         [("reserved-name", "src/index.md", "slug", "warning")] if warned else [])
 
 
+@pytest.mark.parametrize(("template", "warned"), [
+    ("./?muscle={slug}", ["arm", "site"]), (".?muscle={slug}", ["arm", "site"]),
+    ("./{slug}/..", ["arm", "site"]), ("../{slug}/", ["site"]), ("../{slug}", ["site"]),
+    ("../{slug}/./", ["site"]), ("../{slug}//", ["site"]), ("../{slug}/%2E/", ["site"]),
+    ("../{slug}/index.html", ["site"]), ("../{slug}/index.html/", []),
+    ("../{slug}/#muscle-{slug}", []), ("../{slug}s/", []), ("../{slug}/m/", [])])
+def test_a_muscle_linking_to_the_page_s_folder_links_to_the_page(
+        template: str, warned: list[str], tmp_path: Path) -> None:
+    """A link to the folder of index.html (``./``, ``.``, ``../site/``), which a web
+    server answers with index.html, was not taken for the page itself: only a link
+    naming index.html was warned of."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", "site")]
+    found = write(items, tmp_path / "site", link_template=template)
+    assert [(d.code, d.path, d.severity) for d in found] == [
+        ("reserved-name", f"src/{slug}.md", "warning") for slug in warned]
+    for diagnostic, slug in zip(found, warned, strict=True):
+        link = bodymap.resolve_link(template, slug)
+        page = "index.html" if template.endswith("index.html") else "the folder of index.html"
+        served = "" if page == "index.html" else " (a web server answers it with that page)"
+        assert diagnostic.message == (
+            f"the muscle {slug!r} links to {link!r}, {page}, the map's page itself{served}; "
+            "give it another slug or --link-template")
+
+
 @pytest.mark.parametrize("output", ["-", "/dev/stdout"])
 def test_a_link_to_the_page_itself_into_standard_output_names_it_so(output: str) -> None:
     """Asked from Python (the format's own writer, no source known) to write ``-`` or
