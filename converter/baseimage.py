@@ -5,6 +5,7 @@ shows from disk only so; an SVG stretched to the diagram as the maps draw it).
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import os
 import re
@@ -96,11 +97,31 @@ _ROOT = re.compile(_PROLOG + rb"<((?:[\w.-]+:)?svg)((?:\s+[^\s=/>]+\s*=\s*"
 _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
+#: The byte order marks of the wide encodings an SVG may be saved in, and their codecs
+#: (UTF-32's first: its little-endian mark starts as UTF-16's does).
+_WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf_32_le"), (codecs.BOM_UTF32_BE, "utf_32_be"),
+               (codecs.BOM_UTF16_LE, "utf_16_le"), (codecs.BOM_UTF16_BE, "utf_16_be"))
+
+
 def stretched(svg: bytes) -> bytes:
     """An SVG's text with ``preserveAspectRatio="none"`` on its root (in place of its
     own): shown in an ``<img>`` of another aspect ratio, it is stretched to it, as the
-    maps' ``<image>`` stretches it, not letterboxed (a text not in UTF-8 or ASCII, whose
-    root this does not find, as it is)."""
+    maps' ``<image>`` stretches it, not letterboxed. One saved as UTF-16 or UTF-32 (by
+    its byte order mark) is changed so too, and stays in its encoding; a text whose root
+    this does not find (no ``<svg>``, or not UTF-8, ASCII or such a wide one) is as it
+    was."""
+    mark, codec = next(((m, c) for m, c in _WIDE_MARKS if svg.startswith(m)), (b"", ""))
+    if codec:
+        try:
+            text = svg[len(mark):].decode(codec)
+        except UnicodeDecodeError:  # (a lone surrogate, cut short: left as it is)
+            return svg
+        return mark + _stretched_utf8(text.encode("utf-8")).decode("utf-8").encode(codec)
+    return _stretched_utf8(svg)
+
+
+def _stretched_utf8(svg: bytes) -> bytes:
+    """:func:`stretched` of a text in UTF-8 or ASCII."""
     root = _ROOT.match(svg)
     if root is None:
         return svg

@@ -5,6 +5,7 @@ tests/browser/test_base_image_browser.py)."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 from pathlib import Path
 
@@ -57,13 +58,30 @@ def test_a_picture_that_is_not_packed_is_copied_as_it_is(tmp_path: Path) -> None
      b"<svg d=\"x preserveAspectRatio='y'\" preserveAspectRatio=\"none\"/>"),
     (b'<s:svg xmlns:s="x"\n>', b'<s:svg xmlns:s="x" preserveAspectRatio="none"\n>'),
     (b"<!--a-->" * 40 + b"<html/>", b"<!--a-->" * 40 + b"<html/>"),
-    ("<svg/>".encode("utf-16"), "<svg/>".encode("utf-16"))])
+    ("<svg/>".encode("utf-16-le"), "<svg/>".encode("utf-16-le"))])
 def test_an_svg_copy_is_stretched_to_any_aspect_ratio(svg: bytes, copy: bytes) -> None:
     """Its root's own preserveAspectRatio (none: xMidYMid meet) letterboxed it in the
     page's <img usemap>, while the maps stretch it: the image map's areas missed the
     body. Its root says none now, in place of its own; a text whose root is not found
-    (no <svg>, UTF-16) is as it was."""
+    (no <svg>, UTF-16 without a byte order mark) is as it was."""
     assert baseimage.stretched(svg) == copy
+
+
+@pytest.mark.parametrize(("mark", "codec"), [
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+def test_an_svg_saved_as_utf16_is_stretched_and_stays_so(mark: bytes, codec: str) -> None:
+    """An SVG saved as UTF-16 (or UTF-32) was copied as it was, its own aspect ratio
+    kept in the page's <img usemap>, letterboxed, while the maps stretch it. Its byte
+    order mark tells its encoding: its root says none now, as a UTF-8 one's does, and
+    the copy stays in that encoding, its mark first (its XML declaration says so)."""
+    text = ("<?xml version='1.0' encoding='UTF-16'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+            "preserveAspectRatio='xMinYMin'><title>Körper ✓ \U0001F9B5</title></svg>")
+    assert baseimage.stretched(mark + text.encode(codec)) == mark + (
+        "<?xml version='1.0' encoding='UTF-16'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+        "preserveAspectRatio=\"none\"><title>Körper ✓ \U0001F9B5</title></svg>").encode(codec)
+    cut = codecs.BOM_UTF16_LE + "<svg/>".encode("utf-16-le") + b"\x00\xd8<\x00"
+    assert baseimage.stretched(cut) == cut  # (a lone surrogate: no text to change)
 
 
 BMP = b"BM" + bytes(12) + (40).to_bytes(4, "little") + bytes(36)

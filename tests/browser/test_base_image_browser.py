@@ -3,6 +3,7 @@ and the page's ``<img usemap>`` alike."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,16 +65,23 @@ def is_green(colour: bytes) -> bool:
     return colour[0] < 40 and abs(colour[1] - 0xcc) < 40 and colour[2] < 40
 
 
-@pytest.mark.parametrize("name", ["body.svg", "body.svgz"])
+@pytest.mark.parametrize(("name", "codec"), [
+    ("body.svg", "utf-8"), ("body.svgz", "utf-8"), ("body.svg", "utf-16"),
+    ("body.svg", "utf-16-be")])
 def test_an_svg_base_image_is_stretched_alike_on_both_maps(page: Any, tmp_path: Path,
-                                                           name: str) -> None:
+                                                           name: str, codec: str) -> None:
     """An SVG body 100 x 200 on a 400 x 400 diagram was stretched on the inline map but
     letterboxed in the page's <img usemap> (its own aspect ratio kept): a band of
     nothing either side, and the image map's areas, where the regions are drawn on the
     diagram, missed the body under them. Both show it stretched now: its green quarter
-    over the top left 200 x 200 pixels, blue below, the same pixels on each."""
+    over the top left 200 x 200 pixels, blue below, the same pixels on each. One saved
+    as UTF-16 (little- or big-endian, its byte order mark first) was still letterboxed,
+    copied as it was: it is stretched as well."""
+    text = BODY.decode("utf-8").encode(codec)
+    if codec == "utf-16-be":
+        text = codecs.BOM_UTF16_BE + text
     picture = tmp_path / name
-    picture.write_bytes(gzip.compress(BODY) if name.endswith("z") else BODY)
+    picture.write_bytes(gzip.compress(text) if name.endswith("z") else text)
     page.goto(converted(tmp_path, picture).as_uri())
     image, inline = shown(page, "img[usemap]"), shown(page, "svg.muscle-map")
     for x, y in ((10, 300), (390, 390), (250, 100)):
