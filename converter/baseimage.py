@@ -1,6 +1,7 @@
-"""A local ``--base-image`` in the output: the name of its copy, by its ending or its
+"""A ``--base-image`` in the output: the name of a local one's copy, by its ending or its
 first bytes, and the copy itself (a gzip-compressed SVG unpacked, which a browser
-shows from disk only so; an SVG stretched to the diagram as the maps draw it).
+shows from disk only so; an SVG stretched to the diagram as the maps draw it), and a
+link to one as an ``<img>`` shows it stretched too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .atomic_folder import written_by_tool
 from .diagnostics import MuscleError
@@ -129,6 +131,29 @@ def _stretched_utf8(svg: bytes) -> bytes:
                           if found[1] != b"preserveAspectRatio")
     attributes += b' preserveAspectRatio="none"'
     return svg[:root.start(1)] + root[1] + attributes + svg[root.start(3):]
+
+
+#: What a link to an SVG adds for an ``<img>`` to show it stretched to its size, as a
+#: copy's root saying ``preserveAspectRatio="none"`` does: SVG's view of the picture
+#: (``svgView``), which a browser takes from the link's fragment.
+STRETCHED_VIEW = "#svgView(preserveAspectRatio(none))"
+#: The endings of pictures that are no SVG: a link to one is stretched by an ``<img>``.
+_RASTER_ENDINGS = PICTURE_ENDINGS - {".svg", ".svgz"}
+
+
+def stretched_link(link: str) -> str:
+    """A ``--base-image`` link as an ``<img>`` shows it stretched to its width and
+    height, as the maps draw it, were it an SVG (which cannot be read to say so on its
+    root): with :data:`STRETCHED_VIEW`, unless the link names a picture of another kind
+    by its ending (``body.png``: stretched anyway), or has a fragment of its own
+    (``body.svg#front`` names a view, kept: shown as it says)."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # (no URL to add to: as given)
+        return link
+    if "#" in link or ending(Path(parts.path)) in _RASTER_ENDINGS:
+        return link
+    return link + STRETCHED_VIEW
 
 
 def copy_picture(source: Path, target: Path) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from converter import bodymap
 from converter.atomic import output_file
 from converter.atomic_folder import atomic_directory, save_text
+from converter.baseimage import stretched_link
 from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_attr, xml_text
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
@@ -88,6 +89,8 @@ class HtmlFormat(Format):
                     f"itself{served}; give it another slug or "
                     f"{spelling().option('link_template')}", "warning"))
         image = settings.base_image or DIAGRAM
+        if settings.base_image is not None and settings.base_file is None:
+            image = stretched_link(image)  # (a link: a copy says on its root it is)
         drawn, pieces = bodymap.drawing_plan(items)
         with atomic_directory(out) as tmp:
             bodymap.copy_base_image(settings, tmp)

@@ -84,6 +84,20 @@ def test_an_svg_saved_as_utf16_is_stretched_and_stays_so(mark: bytes, codec: str
     assert baseimage.stretched(cut) == cut  # (a lone surrogate: no text to change)
 
 
+@pytest.mark.parametrize(("link", "shown"), [
+    ("body.svg", "body.svg#svgView(preserveAspectRatio(none))"),
+    ("https://x.org/map?id=3", "https://x.org/map?id=3#svgView(preserveAspectRatio(none))"),
+    ("https://x.org/body.Png?v=1", "https://x.org/body.Png?v=1"),
+    ("body.svg#front", "body.svg#front"), ("body.svg#", "body.svg#"),
+    ("http://[x/body.svg", "http://[x/body.svg")])
+def test_a_link_to_a_base_image_asks_for_it_stretched(link: str, shown: str) -> None:
+    """A link to an SVG, which cannot be read to say so on its root, was shown in the
+    page's <img usemap> as the SVG says, letterboxed; it asks for its SVG view
+    stretched, but for a picture of another kind by its ending, a link with a fragment
+    of its own (a view it names) and what is no URL."""
+    assert baseimage.stretched_link(link) == shown
+
+
 BMP = b"BM" + bytes(12) + (40).to_bytes(4, "little") + bytes(36)
 AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + bytes(8)
 ICO = b"\x00\x00\x01\x00\x01\x00\x10\x10" + bytes(16)

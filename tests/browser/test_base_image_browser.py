@@ -90,6 +90,28 @@ def test_an_svg_base_image_is_stretched_alike_on_both_maps(page: Any, tmp_path: 
     assert image.pixel(10, 10) != image.pixel(10, 300)
 
 
+def test_an_svg_base_image_given_as_a_link_is_stretched_alike_on_both_maps(
+        page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SVG given as a link (here a file beside the output, not copied, as a URL
+    would be linked) was letterboxed in the page's <img usemap>, its own aspect ratio
+    kept, while the inline map stretched it: the image map's areas missed the body.
+    Both show it stretched now, the same pixels on each."""
+    (tmp_path / "body.svg").write_bytes(BODY)
+    (tmp_path / "a.md").write_text(A, encoding="utf-8")
+    (tmp_path / "run" / "here").mkdir(parents=True)  # (../body.svg is no file there)
+    monkeypatch.chdir(tmp_path / "run" / "here")
+    result = CliRunner().invoke(cli, [
+        "convert", str(tmp_path / "a.md"), "--to", "html", "-o", str(tmp_path / "h"),
+        "--size", "400x400", "--base-image", "../body.svg"])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    assert not (tmp_path / "h" / "_base-image.svg").exists()  # (linked, not copied)
+    page.goto((tmp_path / "h" / "index.html").as_uri())
+    image, inline = shown(page, "img[usemap]"), shown(page, "svg.muscle-map")
+    for x, y in ((10, 300), (390, 390), (250, 100)):
+        assert is_blue(image.pixel(x, y)) and is_blue(inline.pixel(x, y)), (x, y)
+    assert all(is_green(image.pixel(x, y)) for x, y in ((10, 10), (190, 190), (10, 190)))
+
+
 def test_a_focus_image_shows_the_base_image_opened_but_not_in_an_img(
         page: Any, tmp_path: Path) -> None:
     """README said each focus image shows whole in an <img>, but an <img> loads nothing

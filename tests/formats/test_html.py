@@ -244,6 +244,33 @@ def test_base_image_is_the_image_map_picture(sample_muscles: list[Muscle],
     assert root.find(f".//{SVG}svg").get("viewBox") == "0 0 1000 1000"
 
 
+VIEW = "#svgView(preserveAspectRatio(none))"
+
+
+@pytest.mark.parametrize(("link", "src"), [
+    ("https://example.org/body.svg", f"https://example.org/body.svg{VIEW}"),
+    ("https://example.org/body.SVGZ?v=2", f"https://example.org/body.SVGZ?v=2{VIEW}"),
+    ("https://example.org/render?id=3", f"https://example.org/render?id=3{VIEW}"),
+    ("../img/body%20v2.svg", f"../img/body%20v2.svg{VIEW}"),
+    ("https://example.org/body.png", "https://example.org/body.png"),
+    ("https://example.org/body.JPEG?v=2", "https://example.org/body.JPEG?v=2"),
+    ("https://example.org/body.svg#front", "https://example.org/body.svg#front")])
+def test_a_linked_base_image_is_stretched_in_the_image_map(link: str, src: str,
+                                                           tmp_path: Path) -> None:
+    """An SVG given as a link, which the writer does not fetch, kept its own aspect
+    ratio in the page's <img usemap>, letterboxed, where the maps stretch it: the
+    image map's areas missed the body. A link that may be an SVG asks for it stretched
+    now, by the SVG view of its fragment; one to a picture of another kind (stretched
+    anyway) or with a fragment of its own (a view it names) is as given. The maps'
+    <image>, which stretches it itself, links it as given."""
+    items = [Muscle(slug="arm", title="Arm", regions=(Region(((1, 1), (5, 1), (5, 5))),))]
+    write(items, tmp_path / "site", base_image=link, size="100x200")
+    root = parse_file(tmp_path / "site" / "index.html")
+    assert root.find(f".//{XHTML}img").get("src") == src
+    image = root.find(f".//{SVG}image")
+    assert (image.get("href"), image.get("preserveAspectRatio")) == (link, "none")
+
+
 def test_language_of_the_page(sample_muscles: list[Muscle], tmp_path: Path) -> None:
     write(sample_muscles, tmp_path / "site", lang="da")
     root = parse_file(tmp_path / "site" / "index.html")
