@@ -11,6 +11,7 @@ from converter.diagnostics import Diagnostic, Named, worded
 from converter.registry import WriteContext
 
 from .names import _kept_text, _named, _shown
+from .triggers import _raisers, _refusing
 
 
 class _Refused(sqlite3.IntegrityError):
@@ -45,8 +46,8 @@ class _Refused(sqlite3.IntegrityError):
 def _refusal(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]],
              exc: sqlite3.IntegrityError) -> _Refused | None:
     """What refused the change (``statement`` of ``rows``) that failed with ``exc``: a
-    UNIQUE index of the user's (not the tool's, not a table's own constraint) or, for a
-    message no constraint of SQLite's gives, a trigger of the user's whose text holds it;
+    UNIQUE index of the user's (not the tool's, not a table's own constraint) or a
+    trigger of the user's that RAISEs (see :func:`_by_trigger`);
     the row of ``rows`` that fails is found by making them again, one by one, in a
     savepoint, rolled back. None for anything else."""
     said = str(exc)
@@ -173,64 +174,19 @@ def _partial_where(conn: sqlite3.Connection, index: str) -> str | None:
     return condition[1] if condition else None
 
 
-#: The triggers of a table whose text holds a message.
-_TRIGGERS = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-             "COLLATE NOCASE AND instr(sql, ?) ORDER BY name")
-#: The triggers of a table that may RAISE (the tool's own never do).
-_RAISING = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-            "COLLATE NOCASE AND instr(upper(sql), 'RAISE') ORDER BY name")
-
-
 def _by_trigger(conn: sqlite3.Connection, exc: sqlite3.Error, table: str, statement: str,
                 row: tuple[Any, ...], values: dict[str, Any], slug: Any) -> _Refused | None:
-    """The user's trigger on ``table`` that refused the ``row`` (of ``values``) of
-    ``statement`` with the message it says: the one whose text holds it, else each
-    that refuses the row alone (its message made by an expression, or in the text of
-    more than one trigger); None when not one does."""
-    triggers = [name for (name,) in conn.execute(_TRIGGERS, (table, str(exc)))]
-    if len(triggers) != 1 and row:
-        triggers = _refusing_alone(conn, table, statement, row, str(exc))
-    if not triggers:
+    """The user's trigger that refused the ``row`` (of ``values``) of ``statement`` on
+    ``table`` with a ``RAISE``, on that table or on one the write reaches, or those
+    that could have (see :func:`~.triggers._raisers`); None when it was no trigger's."""
+    if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_TRIGGER":
+        return None
+    raisers = _raisers(conn, statement, row, str(exc))
+    if raisers is None:
         return None
     verb = "delete" if statement.lstrip().startswith("DELETE") else "write"
-    those = "that trigger" if len(triggers) == 1 else "those triggers"
-    return _Refused(exc, slug, _field(table, values, ""), f"your "
-                    f"{'trigger' if len(triggers) == 1 else 'triggers'} "
-                    f"{', '.join(map(_named, triggers))} on {table} "
-                    f"{'refuses' if len(triggers) == 1 else 'refuse'} to {verb} the row",
-                    f"; drop or change {those}, and run again")
-
-
-def _refusing_alone(conn: sqlite3.Connection, table: str, statement: str,
-                    row: tuple[Any, ...], said: str) -> list[str]:
-    """The triggers on ``table`` that may RAISE each of which, the others dropped,
-    refuses ``row`` of ``statement`` with the message ``said`` (in a savepoint,
-    rolled back: nothing is dropped)."""
-    names = [name for (name,) in conn.execute(_RAISING, (table,))]
-    found = []
-    for name in names:
-        conn.execute("SAVEPOINT alone")
-        try:
-            for other in names:
-                if other != name:
-                    conn.execute(f"DROP TRIGGER main.{_quoted(other)}")
-            conn.execute(statement, row)
-        except sqlite3.IntegrityError as again:
-            if str(again) == said:
-                found.append(name)
-        except (sqlite3.Error, UnicodeEncodeError):  # (a name that is not UTF-8)
-            return []
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO alone")
-                conn.execute("RELEASE alone")
-    return found
-
-
-def _quoted(name: str) -> str:
-    """``name`` as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
+    head, tail = _refusing(raisers, table, verb)
+    return _Refused(exc, slug, _field(table, values, ""), head, tail)
 
 
 #: The columns of muscles that are fields of a muscle.

@@ -4026,6 +4026,86 @@ def test_the_triggers_that_refuse_a_write_are_named(
                          "AND tbl_name = 'texts' AND sql LIKE '%RAISE%'")) == len(triggers)
 
 
+#: A user's log of texts written (a trigger on texts that writes a row there).
+_LOG = ["CREATE TABLE log (muscle TEXT, language TEXT)",
+        "CREATE TRIGGER log_texts AFTER UPDATE ON texts BEGIN INSERT INTO log "
+        "VALUES (NEW.muscle, NEW.language); END"]
+#: Triggers of a user's that refuse a write of soleus's edited origin from a table the
+#: write reaches, not from texts: (the statements, the message, what refuses it, what
+#: to do); the muscle written is soleus.
+REACHED_TRIGGERS = {
+    "through a trigger": (
+        [*_LOG, "CREATE TRIGGER lock_log BEFORE INSERT ON log BEGIN SELECT "
+         "RAISE(ABORT, 'the log is full'); END"],
+        "the log is full", "your trigger 'lock_log' on table 'log' refuses",
+        "drop or change that trigger"),
+    "one of two alike": (
+        [*_LOG, "CREATE TRIGGER lock_english BEFORE INSERT ON log WHEN NEW.language = 'en' "
+         "BEGIN SELECT RAISE(ABORT, 'it''s full'); END",
+         "CREATE TRIGGER lock_latin BEFORE INSERT ON log WHEN NEW.language = 'la' "
+         "BEGIN SELECT RAISE(ABORT, 'it''s full'); END"],
+        "it's full", "your trigger 'lock_english' on table 'log' refuses",
+        "drop or change that trigger"),
+    "not one alone": (
+        ["CREATE TABLE log (muscle TEXT, language TEXT)",
+         "CREATE TRIGGER log_texts AFTER UPDATE ON texts BEGIN INSERT INTO log "
+         "VALUES (NEW.muscle, NEW.language); SELECT RAISE(ABORT, 'full') "
+         "WHERE NEW.text IS NULL; END",
+         "CREATE TRIGGER lock_log BEFORE INSERT ON log BEGIN SELECT "
+         "RAISE(ABORT, 'full'); END"],
+        "full", "one of your triggers 'lock_log' on table 'log', 'log_texts' on table "
+        "'texts' (SQLite does not say which) refuses", "drop or change the one that does"),
+}
+
+
+@pytest.mark.parametrize("case", REACHED_TRIGGERS)
+def test_a_trigger_on_a_table_the_write_reaches_that_refuses_it_is_named(
+        case: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A RAISE of a trigger on another table than the one written (a row of the user's
+    log that a trigger on texts writes) was SQLite's bare message: only the triggers of
+    the table written were looked at. The trigger that fired is named with its table,
+    or, when not one refuses the row alone, those that could have; nothing is dropped."""
+    statements, said, named, fix = REACHED_TRIGGERS[case]
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for statement in statements:
+            conn.execute(statement)
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write(_soleus_edited(sample_muscles), db, "sqlite")
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [(
+        str(db), "muscles[soleus].origin.en", "sqlite-error",
+        f"SQLite failed: {said}: {named} a change that writing the texts row of muscle "
+        f"'soleus' makes; {fix}, and run again; nothing is changed")]
+    assert db.read_bytes() == before
+    assert_consistent(db)
+    assert len(query(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                         "AND sql LIKE '%RAISE%'")) == sum("RAISE" in s for s in statements)
+
+
+def test_a_trigger_on_a_table_a_removal_cascades_to_is_named(
+        sample_muscles: list[Muscle], db: Path) -> None:
+    """A muscle pruned whose row of the user's notes cascades away, which a trigger on
+    notes refuses, was SQLite's bare message."""
+    write(sample_muscles, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE TABLE notes (muscle TEXT REFERENCES muscles (slug) "
+                     "ON DELETE CASCADE, note TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('soleus', 'tight')")
+        conn.execute("CREATE TRIGGER keep_notes BEFORE DELETE ON notes BEGIN "
+                     "SELECT RAISE(ABORT, 'notes are kept'); END")
+    before = db.read_bytes()
+    with pytest.raises(MuscleError) as caught:
+        converter.write([m for m in sample_muscles if m.slug != "soleus"], db, "sqlite",
+                        prune=True)
+    assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [(
+        str(db), "muscles[soleus]", "sqlite-error",
+        "SQLite failed: notes are kept: your trigger 'keep_notes' on table 'notes' refuses "
+        "a change that deleting the muscles row of muscle 'soleus' makes; drop or change "
+        "that trigger, and run again; nothing is changed")]
+    assert db.read_bytes() == before
+
+
 def test_a_database_a_reader_holds_is_waited_for_once(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With a reader's transaction open on the database (a sqlite3 shell's BEGIN;
