@@ -51,8 +51,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
     next_id = max(last_id or 0, given) + 1
     tops = {} if new else _ids_held(conn, out)
     search = _Search(conn, threshold=max(BATCH, held // 16), out=out)
-    if not new:
-        search.renew()
+    if not new:  # (rows counted by a write in full: a patch trusts the last run's)
+        search.renew(rows=not partial)
     seen = _Seen(conn)
     numbered = {} if new else _numbered_slugs(conn)
     renumber = set().union(*numbered.values())
