@@ -11,7 +11,7 @@ from pathlib import Path
 from converter.diagnostics import MuscleError, error
 
 from .blockers import _OURS
-from .names import _TABLES_NAMED, _kept_text, _named, _one
+from .names import _TABLES_NAMED, _kept_text, _named, _one, _shown
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 from .statements import _CHILD_TABLES
 
@@ -148,3 +148,47 @@ def _not_a_key(conn: sqlite3.Connection, out: str, child: str, parent: str
                  f"SQLite refuses every change to {parent} while it is there (foreign key "
                  f"mismatch); refer to {parent} ({listed}), its key{mine}, or drop that "
                  "foreign key, and run again; nothing is changed")
+
+
+#: How SQLite says a statement, or a foreign key it checks, names a table the database
+#: does not hold.
+_NO_TABLE = re.compile(r"no such table: (?:main\.)?(.+)\Z", re.DOTALL)
+#: What the foreign key of each table of the tool's that has one refers to.
+_PARENTS = {child.table: "regions (muscle, position)" if child.table == "points"
+            else "muscles (slug)" for child in _CHILD_TABLES}
+#: The tables a table's foreign keys refer to, by name.
+_REFERRED_TABLES = "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)"
+#: Whether the database holds a table of a name (in any case).
+_HELD = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE"
+
+
+def _referring_to_gone(conn: sqlite3.Connection, out: str, said: str
+                       ) -> MuscleError | None:
+    """The ``sqlite-error`` of the tables of the tool's whose foreign key refers to the
+    table SQLite ``said`` the database does not hold: a table renamed to make it again
+    (``ALTER TABLE regions RENAME TO regions_old``), which renames it in the foreign keys
+    that refer to it too, then dropped; None when not one does."""
+    named = _NO_TABLE.match(said)
+    if named is None:
+        return None
+    gone = named[1].translate(_FOLDED)
+    found = {table: (parent, referred) for table, parent in _PARENTS.items()
+             for (referred,) in conn.execute(_REFERRED_TABLES, (table,))
+             if referred.translate(_FOLDED) == gone
+             and not conn.execute(_HELD, (referred,)).fetchone()}
+    if not found:
+        return None
+    parent, referred = next(iter(found.values()))
+    made = parent.partition(" ")[0]
+    tables = ", ".join(found)
+    each = "its table" if len(found) == 1 else "its tables"
+    has = "has a foreign key" if len(found) == 1 else "have foreign keys"
+    that = "that table" if len(found) == 1 else "each of them"
+    return error(out, "sqlite-error", f"{each} {tables} {has} that refer"
+                 f"{'s' if len(found) == 1 else ''} to {_named(referred)}, a table the "
+                 f"database does not hold (renaming a table, as ALTER TABLE {made} RENAME TO "
+                 f"{_shown(referred)} does to make {made} again, renames it in the foreign "
+                 "keys that refer to it too, and that table was dropped since), which stops "
+                 f"every write into the database; make {that} again with its foreign key "
+                 f"referring to {parent}, or write a fresh database (into a new file); "
+                 "nothing is changed")

@@ -18,7 +18,7 @@ from .counts import Counts
 from .journals import _remove_cold_journal, _remove_stale_logs
 from .loading import _load
 from .names import _kept_text
-from .refusals import _NO_KEY, _keyless, check_schema
+from .refusals import _NO_KEY, _keyless, _referring_to_gone, check_schema
 from .rows import _Record
 from .schema import _create_tables, _finish_schema, _renew_views
 
@@ -131,7 +131,8 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
 
 def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:
     """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction; one
-    of its tables made again without its key is a ``sqlite-error`` naming it."""
+    of its tables made again without its key, or whose foreign key refers to a table
+    renamed and dropped, is a ``sqlite-error`` naming it."""
     with _immediate(out) as conn:
         if check_schema(conn, str(out)):
             _create_tables(conn)
@@ -140,10 +141,12 @@ def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: boo
         try:
             counts = _load(conn, records, ctx, str(out), prune=prune)
         except sqlite3.OperationalError as exc:
-            if not str(exc).startswith(_NO_KEY) or (
-                    keyless := _keyless(conn, str(out), str(exc))) is None:
+            said = str(exc)
+            found = _keyless(conn, str(out), said) if said.startswith(_NO_KEY) else \
+                _referring_to_gone(conn, str(out), said)
+            if found is None:
                 raise
-            raise keyless from None
+            raise found from None
         try:
             _commit(conn, out)
         except sqlite3.IntegrityError as exc:

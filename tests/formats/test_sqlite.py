@@ -2177,6 +2177,41 @@ def test_a_table_made_again_without_its_key_stops_an_update_with_one_clear_error
         assert db.read_bytes() == before
 
 
+@pytest.mark.parametrize(("table", "said"), [
+    ("regions", "its table points has a foreign key that refers to 'regions_old', a table "
+     "the database does not hold (renaming a table, as ALTER TABLE regions RENAME TO "
+     "regions_old does to make regions again, renames it in the foreign keys that refer to "
+     "it too, and that table was dropped since), which stops every write into the "
+     "database; make that table again with its foreign key referring to regions (muscle, "
+     "position), or write a fresh database (into a new file); nothing is changed"),
+    ("muscles", "its tables texts, functions, exercises, regions have foreign keys that "
+     "refer to 'muscles_old', a table the database does not hold (renaming a table, as "
+     "ALTER TABLE muscles RENAME TO muscles_old does to make muscles again, renames it in "
+     "the foreign keys that refer to it too, and that table was dropped since), which "
+     "stops every write into the database; make each of them again with its foreign key "
+     "referring to muscles (slug), or write a fresh database (into a new file); nothing "
+     "is changed")])
+def test_a_table_made_again_by_renaming_it_away_is_one_clear_error(
+        table: str, said: str, sample_muscles: list[Muscle], db: Path) -> None:
+    """A table made again by hand as renamed away, made anew and copied into, and dropped
+    (ALTER TABLE regions RENAME TO regions_old; CREATE TABLE regions ...; INSERT ...;
+    DROP TABLE regions_old) left the foreign keys that referred to it referring to
+    regions_old (SQLite renames a table there too): every write after it was SQLite's
+    bare "no such table: main.regions_old", naming no table of the database. It names
+    the tables whose foreign key refers to it, and what to do; nothing is changed."""
+    write(sample_muscles, db)
+    (made,) = query(db, "SELECT sql FROM sqlite_master WHERE name = ?", table)[0]
+    _shell(db, f"ALTER TABLE {table} RENAME TO {table}_old; {made}; INSERT INTO {table} "
+               f"SELECT * FROM {table}_old; DROP TABLE {table}_old;")
+    before = db.read_bytes()
+    for corpus in (sample_muscles, _soleus_edited(sample_muscles)):
+        with pytest.raises(MuscleError) as caught:
+            converter.write(corpus, db, "sqlite")
+        assert [(d.path, d.field, d.code, d.message) for d in caught.value.diagnostics] == [
+            (str(db), "", "sqlite-error", said)]
+        assert db.read_bytes() == before
+
+
 #: Tables made again with their key in another collation than their columns'.
 _COLLATED = {
     "muscles": "slug TEXT NOT NULL, id INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, latin "
