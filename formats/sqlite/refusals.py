@@ -8,9 +8,11 @@ import sqlite3
 import string
 from pathlib import Path
 
-from converter.diagnostics import MuscleError, error
+from converter.atomic import real_target
+from converter.diagnostics import Diagnostic, MuscleError, Named, error, worded
 
 from .blockers import _OURS
+from .journals import _JOURNAL, _in_wal_mode
 from .names import _TABLES_NAMED, _kept_text, _named, _one, _shown
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 from .statements import _CHILD_TABLES
@@ -72,12 +74,33 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PE
 
 def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False
                   ) -> MuscleError:
+    """The diagnostic of SQLite's error ``exc`` at the database ``path`` (``writing``:
+    as the output of a write)."""
     name = getattr(exc, "sqlite_errorname", "")
     if name == "SQLITE_NOTADB":
         return error(str(path), "not-sqlite", "is not a SQLite database")
+    if writing and name == "SQLITE_READONLY_DIRECTORY":
+        return _folder_read_only(Path(path), exc)
     if writing and name.startswith(_CANNOT_WRITE):  # (SQLITE_IOERR_WRITE and its kin)
         return error(str(path), "cannot-write", f"cannot write here: {exc}")
     return error(str(path), "sqlite-error", f"SQLite failed: {exc}")
+
+
+def _folder_read_only(path: Path, exc: sqlite3.Error) -> MuscleError:
+    """The ``cannot-write`` of the database ``path`` whose folder (of the file a link
+    names) cannot be written, where SQLite makes its journal (or its write-ahead log
+    and index) to write it: SQLite says only that the database is read-only."""
+    real = real_target(path)
+    folder = real.parent if path.is_symlink() else path.parent
+    logs = f"{real.name}-wal and {real.name}-shm" if _in_wal_mode(path) else \
+        f"{real.name}{_JOURNAL}"
+    message, named = worded(
+        f"cannot write here: SQLite failed: {exc}: the folder ", Named(str(folder)),
+        " cannot be written (a read-only folder or file system), and SQLite writes the "
+        f"database through files it makes there ({logs}); make that folder writable, or "
+        "convert into a copy of the database in one that is; nothing is changed")
+    return MuscleError(Diagnostic(str(path), None, None, "", "cannot-write", message,
+                                  "error", named))
 
 
 #: How SQLite says a table has no key an upsert, or a foreign key, names.

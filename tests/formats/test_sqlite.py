@@ -1570,6 +1570,50 @@ def _wal_database(folder: Path, sample_muscles: list[Muscle], *, log: bool, shm:
         folder.with_name(folder.name + ".held").rename(folder)
 
 
+@pytest.mark.parametrize(("mode", "link", "logs"), [
+    ("delete", False, "m.db-journal"), ("wal", False, "m.db-wal and m.db-shm"),
+    ("delete", True, "m.db-journal")], ids=["journal", "wal", "link"])
+def test_a_database_in_a_folder_that_cannot_be_written_is_one_clear_error(
+        mode: str, link: bool, logs: str, tmp_path: Path) -> None:
+    """A database that can be written in a folder that cannot (where SQLite makes its
+    journal, or its log and index in WAL mode) was SQLite's "attempt to write a
+    readonly database", of a file that is not: it names the folder (of the file a link
+    names) and what SQLite makes there. The run is made as a user who cannot write the
+    folder (``unshare --user``: root's files are no longer its own to override)."""
+    content, folder = tmp_path / "content", tmp_path / "ro"
+    shutil.copytree(SAMPLES, content)
+    folder.mkdir()
+    db = folder / "m.db"
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db), "--no-cache")[0] == 0
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute(f"PRAGMA journal_mode = {mode}")
+    out = tmp_path / "link.db" if link else db
+    if link:
+        out.symlink_to(db)
+    soleus = content / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("title: ", "title: X", 1),
+                      encoding="utf-8")
+    before = db.read_bytes()
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            ["unshare", "--user", sys.executable, "-m", "converter", "convert", str(content),
+             "--to", "sqlite", "-o", str(out), "--no-cache"], capture_output=True, text=True,
+            timeout=WAIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        folder.chmod(0o755)
+    said = [line for line in done.stderr.splitlines() if "[cannot-write]" in line]
+    assert done.returncode == 1, done.stderr
+    assert said == [f"{out}: error: cannot write here: SQLite failed: attempt to write a "
+                    f"readonly database: the folder {folder.resolve() if link else folder} "
+                    "cannot be written (a read-only folder or file system), and SQLite "
+                    "writes the database through files it "
+                    f"makes there ({logs}); make that folder writable, or convert into a copy "
+                    "of the database in one that is; nothing is changed [cannot-write]"]
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["m.db"]
+
+
 def test_a_wal_database_on_a_read_only_file_system_is_read(
         sample_muscles: list[Muscle], tmp_path: Path) -> None:
     """It failed with 'SQLite failed: unable to open database file' (SQLite could not
