@@ -480,16 +480,17 @@ def _private(path: Path) -> None:
         os.close(fd)
 
 
-#: How long a statement waits for the cache database another run holds (its write
+#: How long a run waits, in all, for the cache database another run holds (its write
 #: transaction) before "database is locked": the run then goes on without it.
 WAIT_SECONDS = 10.0
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """The cache database at ``path`` (made private first), with every table; each of its
-    statements waits :data:`WAIT_SECONDS` for a cache another run holds, in Python's own
-    sleeps (see :mod:`converter.sqlitewait`), so Ctrl-C meanwhile ends the run at once;
-    once one such wait ran out, none waits again: the run waits that long at most."""
+    """The cache database at ``path`` (made private first), with every table; its
+    statements wait :data:`WAIT_SECONDS` in all for a cache another run holds, in
+    Python's own sleeps (see :mod:`converter.sqlitewait`), so Ctrl-C meanwhile ends the
+    run at once; once that time is spent, none waits again: the run waits that long at
+    most, however often the other run lets the cache go and takes it again."""
     _private(path)
     conn = sqlitewait.connect(path, WAIT_SECONDS, giving_up=True, isolation_level=None)
     try:

@@ -34,8 +34,8 @@ FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
 
 
 def retried(conn: sqlite3.Connection, statement: str, seconds: float,
-            parameters: Any = (), made: Callable[[], None] | None = None
-            ) -> sqlite3.Cursor:
+            parameters: Any = (), made: Callable[[], None] | None = None, *,
+            spent: Callable[[float], None] | None = None) -> sqlite3.Cursor:
     """Execute ``statement`` (``BEGIN IMMEDIATE``, ``COMMIT``, a transaction's first
     read: what SQLite's own wait waits for, never a write of a transaction that has
     read), tried again while another connection holds the database, for up to
@@ -46,22 +46,31 @@ def retried(conn: sqlite3.Connection, statement: str, seconds: float,
     :func:`~converter.atomic.signals_held`), and ``made()`` runs once the statement is
     done, before one that came as SQLite ran it is taken: a COMMIT made is then said in
     place (a signal says its output was written), one not made is still open (a
-    signal then rolls it back). The sleeps between tries take a signal at once."""
-    deadline, pause = time.monotonic() + seconds, FIRST_PAUSE
-    while True:
-        with signals_held() if made is not None else contextlib.nullcontext():
-            try:  # (sqlite3.Connection's own: a WaitingConnection's would wait again)
-                with decoded_errors():
-                    cursor = sqlite3.Connection.execute(conn, statement, parameters)
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc) or time.monotonic() >= deadline:
-                    raise
-            else:
-                if made is not None:
-                    made()
-                return cursor
-        time.sleep(pause)
-        pause = min(pause * 2, LONGEST_PAUSE)
+    signal then rolls it back). The sleeps between tries take a signal at once.
+
+    With ``spent``, a statement that found the database held tells it the seconds it
+    waited, however it ends (done, or still held)."""
+    began = time.monotonic()
+    deadline, pause, waited = began + seconds, FIRST_PAUSE, False
+    try:
+        while True:
+            with signals_held() if made is not None else contextlib.nullcontext():
+                try:  # (sqlite3.Connection's own: a WaitingConnection's would wait again)
+                    with decoded_errors():
+                        cursor = sqlite3.Connection.execute(conn, statement, parameters)
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or time.monotonic() >= deadline:
+                        raise
+                else:
+                    if made is not None:
+                        made()
+                    return cursor
+            waited = True
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+    finally:
+        if waited and spent is not None:
+            spent(time.monotonic() - began)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -141,12 +150,18 @@ class WaitingConnection(Connection):
     for this one's read lock to go, so it is "database is locked" at once (the caller
     rolls back, and the other one commits). Its ``executemany`` does not wait: run it
     in a transaction begun with ``BEGIN IMMEDIATE``, whose lock is then held.
-    With :attr:`giving_up`, a wait that ran out is its last: the database is taken as
-    held for good, and its later statements are tried once, without waiting."""
+    With :attr:`giving_up`, :attr:`wait_seconds` is how long the connection waits in
+    all: each wait takes what it waited from it (another connection that holds the
+    database in bursts, letting it go for a moment between them, cannot make each
+    statement wait almost that long), and once it is spent, or a wait ran out, the
+    database is taken as held for good: its later statements are tried once, without
+    waiting."""
 
-    #: How long a statement waits for the database (:func:`connect` sets it).
+    #: How long a statement waits for the database (:func:`connect` sets it); with
+    #: :attr:`giving_up`, what is left of the connection's wait in all.
     wait_seconds = 0.0
-    #: Whether a wait that ran out sets :attr:`wait_seconds` to 0 (:func:`connect`).
+    #: Whether :attr:`wait_seconds` is the connection's wait in all, set to 0 once a
+    #: wait ran out (:func:`connect`).
     giving_up = False
     #: Whether the open transaction has run a statement since the one that began it (so
     #: it holds the database's SHARED lock at least).
@@ -158,7 +173,8 @@ class WaitingConnection(Connection):
         reading = self.in_transaction and self._has_read
         seconds = self.wait_seconds if not reading or _first_word(statement) in _ENDING else 0
         try:
-            cursor = retried(self, statement, seconds, parameters)
+            cursor = retried(self, statement, seconds, parameters,
+                             spent=self._spend if self.giving_up else None)
         except sqlite3.OperationalError as exc:
             if seconds and self.giving_up and _busy(exc):
                 self.wait_seconds = 0.0
@@ -167,13 +183,16 @@ class WaitingConnection(Connection):
             reading or _first_word(statement) not in _BEGINNING)
         return cursor
 
+    def _spend(self, seconds: float) -> None:
+        """Take ``seconds`` waited from what is left of the connection's wait."""
+        self.wait_seconds = max(0.0, self.wait_seconds - seconds)
+
 
 def connect(path: Path | str, seconds: float, *, giving_up: bool = False,
             **options: Any) -> WaitingConnection:
     """A :class:`WaitingConnection` to ``path`` (``options`` as ``sqlite3.connect``
     takes them) whose statements wait up to ``seconds`` for the database; with
-    ``giving_up``, until one such wait runs out (see
-    :attr:`WaitingConnection.giving_up`)."""
+    ``giving_up``, up to ``seconds`` in all (see :attr:`WaitingConnection.giving_up`)."""
     conn = sqlite3.connect(path, timeout=0, factory=WaitingConnection, **options)
     conn.wait_seconds, conn.giving_up = seconds, giving_up
     return conn

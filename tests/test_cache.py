@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -1624,9 +1625,9 @@ def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
     real = converter.sqlitewait.retried
 
     def retried(conn: sqlite3.Connection, statement: str, seconds: float,
-                *args: Any) -> sqlite3.Cursor:
+                *args: Any, **kwargs: Any) -> sqlite3.Cursor:
         try:
-            return real(conn, statement, seconds, *args)
+            return real(conn, statement, seconds, *args, **kwargs)
         except sqlite3.OperationalError:
             if seconds:
                 ran_out.append(statement)
@@ -1639,6 +1640,54 @@ def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
         code, stderr = convert(source, out, "json", "--cache-dir", str(directory))
     assert code == 0, stderr
     assert ran_out == ["BEGIN IMMEDIATE"]
+    assert f"{directory}: note: this run could not be recorded there (database is " \
+           "locked); it is not cached" in stderr
+    assert "New Soleus" in out.read_text(encoding="utf-8")
+
+
+def test_a_cache_another_run_holds_in_bursts_is_waited_for_its_time_in_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run that held the cache in bursts (took it, let it go for a moment, took
+    it again) made each write of a run wait almost :data:`~converter.cache.WAIT_SECONDS`
+    (its results, its record, its ledgers), as only a wait that ran out was the last.
+    The run waits that long in all now, then goes on without the cache and says so.
+    Time is a clock of the test's own, moved on by the waits' sleeps: the other run
+    takes the cache as each write of this one begins, and lets it go once this one
+    has paused a burst's time for it."""
+    source, out, directory = tmp_path / "src", tmp_path / "o.json", tmp_path / "cache"
+    shutil.copytree(SAMPLES, source)
+    age(source)
+    assert convert(source, out, "json", "--cache-dir", str(directory))[0] == 0
+    soleus = source / "soleus.md"
+    soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
+                      encoding="utf-8")
+    limit, burst = 0.5, 0.3
+    monkeypatch.setattr(converter.cache, "WAIT_SECONDS", limit)
+    clock, waits = [0.0], []
+    holder = sqlite3.connect(directory / converter.cache._FILE, timeout=0,
+                             isolation_level=None)
+    real = converter.sqlitewait.retried
+
+    def retried(conn: sqlite3.Connection, statement: str, seconds: float,
+                *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        if statement == "BEGIN IMMEDIATE" and seconds and not holder.in_transaction:
+            holder.execute("BEGIN IMMEDIATE")
+            waits.append(clock[0])
+        return real(conn, statement, seconds, *args, **kwargs)
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        if holder.in_transaction and clock[0] - waits[-1] >= burst:
+            holder.rollback()
+
+    monkeypatch.setattr(converter.sqlitewait, "retried", retried)
+    monkeypatch.setattr(converter.sqlitewait, "time", types.SimpleNamespace(
+        monotonic=lambda: clock[0], sleep=sleep))
+    with contextlib.closing(holder):
+        code, stderr = convert(source, out, "json", "--cache-dir", str(directory))
+    assert code == 0, stderr
+    assert len(waits) == 2  # (the first got the cache after a burst; the second ran out)
+    assert clock[0] < limit + converter.sqlitewait.LONGEST_PAUSE
     assert f"{directory}: note: this run could not be recorded there (database is " \
            "locked); it is not cached" in stderr
     assert "New Soleus" in out.read_text(encoding="utf-8")

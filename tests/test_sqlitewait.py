@@ -319,3 +319,66 @@ def test_a_write_after_a_read_in_a_transaction_is_not_waited_for(journaled: Path
         writer.execute("COMMIT")
     reader.close()
     assert tries == [write]
+
+
+class Bursts:
+    """Another connection that holds ``path`` in bursts: it takes the database (a write
+    transaction) as each write of ``conn`` begins (SQLite's trace of ``conn`` names its
+    first ``BEGIN IMMEDIATE`` since its last ``COMMIT``), and lets it go once ``conn``
+    has paused for it :attr:`BURST` seconds, for a moment (until ``conn``'s next write).
+    Time is a clock of its own (:func:`sqlitewait.retried`'s sleeps move it on), so no
+    wall clock is read: what ``conn`` waited is :attr:`clock`."""
+
+    #: How long each burst holds the database, in the clock's seconds.
+    BURST = 0.3
+
+    def __init__(self, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.holder = sqlite3.connect(path, timeout=0, isolation_level=None)
+        self.clock, self.taken_at, self.due = 0.0, 0.0, True
+        monkeypatch.setattr(sqlitewait, "time", types.SimpleNamespace(
+            monotonic=lambda: self.clock, sleep=self.sleep))
+
+    def watch(self, conn: sqlite3.Connection) -> None:
+        """Take the database as each write of ``conn`` begins."""
+        conn.set_trace_callback(self.traced)
+
+    def traced(self, statement: str) -> None:
+        if statement == "COMMIT":
+            self.due = True
+        elif statement == "BEGIN IMMEDIATE" and self.due:
+            self.due = False
+            self.holder.execute("BEGIN IMMEDIATE")
+            self.taken_at = self.clock
+
+    def sleep(self, seconds: float) -> None:
+        self.clock += seconds
+        if self.holder.in_transaction and self.clock - self.taken_at >= self.BURST:
+            self.holder.rollback()
+
+
+def test_a_connection_giving_up_waits_its_time_in_all_for_a_holder_in_bursts(
+        journaled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another connection that held the database in bursts shorter than a wait (taken,
+    let go for a moment, taken again) made each write of a connection giving up (the
+    cache's) wait almost its whole time: only a wait that ran out was its last, and a
+    run waited that long again and again. Its time is what it waits in all now: once
+    spent, "database is locked", and its later writes are tried once."""
+    bursts = Bursts(journaled, monkeypatch)
+    limit = 1.0
+    conn = sqlitewait.connect(journaled, limit, giving_up=True, isolation_level=None)
+    bursts.watch(conn)
+    written, locked = 0, []
+    for value in range(10):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            locked.append(str(exc))
+            continue
+        conn.execute("INSERT INTO t VALUES (?)", (value,))
+        conn.execute("COMMIT")
+        written += 1
+    conn.close()
+    bursts.holder.close()
+    assert written == 3  # (each waited a burst and a last pause: 0.313 s)
+    assert locked == ["database is locked"] * (10 - written)
+    assert bursts.clock < limit + sqlitewait.LONGEST_PAUSE
