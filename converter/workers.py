@@ -16,7 +16,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .atomic import _TEMPORARY_ENDINGS
 from .diagnostics import Diagnostic, MuscleError
+from .once_written import say
 from .registry import Spelling, spell, spelling
 
 
@@ -235,8 +237,9 @@ def _abandon(pool: Any) -> None:
     serve it, to end with the process: nothing waits on a lock a worker held. The thread
     that starts workers in place of dead ones is stopped first (:func:`_stop_starting`).
     Each worker is waited for until it has ended (it removed the temporary it wrote),
-    however long a loaded machine takes, up to :data:`GIVE_UP` seconds; a second Ctrl-C
-    ends the wait, the workers told to end already."""
+    however long a loaded machine takes, up to :data:`GIVE_UP` seconds (then killed,
+    and said: see :func:`_ended`); a second Ctrl-C ends the wait, the workers told to
+    end already."""
     from multiprocessing.pool import TERMINATE
 
     pool._state = TERMINATE
@@ -251,10 +254,57 @@ def _abandon(pool: Any) -> None:
                 worker.terminate()
     for worker in workers:
         with contextlib.suppress(OSError, ValueError, AssertionError):
-            worker.join(GIVE_UP)
-            if worker.is_alive():
-                worker.kill()
-                worker.join(GIVE_UP)
+            _ended(worker)
+
+
+def _ended(worker: Any) -> None:
+    """Wait up to :data:`GIVE_UP` seconds for the abandoned ``worker`` (told to end) to
+    end; one still alive then (stuck) is killed, and said, once it ended or
+    :data:`GIVE_UP` seconds more passed, by one ``worker-stuck`` warning naming its
+    process id and the temporary files it held open (which it leaves behind)."""
+    worker.join(GIVE_UP)
+    if not worker.is_alive():
+        return
+    held = _temporaries_held(worker.pid)
+    worker.kill()
+    worker.join(GIVE_UP)
+    say(str(worker_stuck(worker.pid, [path for path in held if os.path.lexists(path)],
+                         worker.is_alive())))
+
+
+def _temporaries_held(pid: int) -> list[str]:
+    """The temporaries (:mod:`converter.atomic`'s ``.<name>.<random>.tmp`` files and
+    ``.tmpdir`` folders) that hold a file the process ``pid`` has open, as the system
+    lists them (``/proc/<pid>/fd``; none where it lists none)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return []
+    found = set()
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            path = os.readlink(f"/proc/{pid}/fd/{fd}")
+            parts = path.split("/") if path.startswith("/") else []
+            at = next((at for at, name in enumerate(parts) if name.startswith(".")
+                       and name.endswith(_TEMPORARY_ENDINGS)), None)
+            if at is not None:
+                found.add("/".join(parts[:at + 1]))
+    return sorted(found)
+
+
+def worker_stuck(pid: int, left: list[str], alive: bool) -> Diagnostic:
+    """The ``worker-stuck`` warning of an abandoned worker ``pid`` that did not end
+    within :data:`GIVE_UP` seconds of being told to, killed then, which leaves the
+    temporary files ``left`` behind (``alive``: it did not end even when killed)."""
+    ended = ("it did not end even when killed (SIGKILL)" if alive
+             else "it was killed (SIGKILL)")
+    if left:
+        files = "file " if len(left) == 1 else "files "
+        ended += (f", and {'may leave' if alive else 'left'} its temporary {files}"
+                  f"{', '.join(left)} behind: remove {'it' if len(left) == 1 else 'them'}")
+    return Diagnostic("muscle-convert", None, None, "", "worker-stuck",
+                      f"a worker process (pid {pid}) did not end within {GIVE_UP:g} s of "
+                      f"the run's stop; {ended}", "warning")
 
 
 def _stop_starting(pool: Any) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from converter.registry import COMMAND_LINE, PYTHON_API, Spelling, spelled, spelling
 from tests.conftest import ROOT, START_METHODS, WAIT, in_threads, line_of, process_alive
+from tests.waits import until
 
 #: A main process whose two forked workers are at work, the pid of each printed; before
 #: the pool is made, the script given as ``sys.argv[1]`` is run (a change to the system
@@ -293,3 +294,39 @@ def test_workers_spell_options_as_the_call_that_made_their_pool(start_method: st
     with pooled(2) as pool:  # (and the command line's, where no call says another)
         assert set(pool.map_async(_spelled_here, range(4), chunksize=1).get(WAIT)) == {
             COMMAND_LINE}
+
+
+def _stuck_writing(path: str) -> None:
+    """In a worker: write ``path`` by a temporary beside it, held open, and take no
+    SIGTERM (as a worker stuck in a hung disk's write does not end on it)."""
+    from converter.atomic import temporary_file
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with open(temporary_file(Path(path)), "w", encoding="utf-8") as held:
+        held.write("half")
+        held.flush()
+        time.sleep(WAIT)  # (killed well before)
+
+
+def test_a_worker_that_does_not_end_when_the_pool_is_abandoned_is_said(
+        start_method: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A worker still alive when the guard on an abandoned pool's wait for it
+    (:data:`~converter.workers.GIVE_UP`) ran out was killed without a word, and the
+    temporary it wrote was left behind unsaid. One ``worker-stuck`` warning names it
+    now, with its process id."""
+    from converter import workers
+
+    monkeypatch.setattr(workers, "GIVE_UP", 0.1)
+    output = tmp_path / "m.json"
+    with pytest.raises(KeyboardInterrupt), workers.pooled(1) as pool:
+        pid = pool._pool[0].pid
+        pool.apply_async(_stuck_writing, (str(output),))
+        until(lambda: len(list(tmp_path.iterdir())) == 1, "the worker's temporary")
+        raise KeyboardInterrupt
+    [temporary] = tmp_path.iterdir()
+    assert capfd.readouterr().err.splitlines() == [
+        f"muscle-convert: warning: a worker process (pid {pid}) did not end within 0.1 s "
+        f"of the run's stop; it was killed (SIGKILL), and left its temporary file "
+        f"{temporary} behind: remove it [worker-stuck]"]
+    assert not process_alive(pid)
