@@ -20,6 +20,7 @@ from .atomic import _TEMPORARY_ENDINGS
 from .diagnostics import Diagnostic, MuscleError
 from .once_written import say
 from .registry import Spelling, spell, spelling
+from .spawned import guarded
 
 
 def _start_worker(parent: int, board: Any = None, method: str = "fork",
@@ -152,12 +153,14 @@ def start_context() -> Any:
     """The multiprocessing context the workers start in: the start method the program
     chose (``multiprocessing.set_start_method("spawn")``), else fork where the system
     can and it is safe (the cheapest), else the system's own: spawn on Windows, and on
-    macOS, whose system libraries a forked process may crash in."""
+    macOS, whose system libraries a forked process may crash in. A spawned worker whose
+    main process ends before it is set up ends without a word (see
+    :mod:`~converter.spawned`)."""
     method = multiprocessing.get_start_method(allow_none=True)
     if (method is None and sys.platform != "darwin"
             and "fork" in multiprocessing.get_all_start_methods()):
         method = "fork"
-    return multiprocessing.get_context(method)
+    return guarded(multiprocessing.get_context(method))
 
 
 #: The signals a worker is made with held back, until :func:`_start_worker` has set
