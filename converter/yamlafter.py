@@ -91,7 +91,10 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         f"reads the ':' after it as a second key ({said})" if second
         else f"cannot read the text after it ({said})")
     one_line = "\n" not in text[value.start:mark.index]
-    inside = _inside_advice(text, value, mark.index, one_line) if closer in "'\"" else None
+    inside = None
+    if closer in "'\"":
+        inside = (_stray_advice(text, value, mark.index, one_line) if second else None) \
+            or _inside_advice(text, value, mark.index, one_line)
     if inside is None:
         meant = _quoted(text[value.start:mark.index] + rest)
         what, colon = ("key", ":") if value.is_key else ("value", "")
@@ -200,6 +203,27 @@ def _inside_advice(text: str, value: _Value, at: int, one_line: bool
     other = f" ({single})" if one_line and single else ""
     return (f'to keep a " inside double quotes write it \\"{fix}'
             + (f" or use single quotes{other}" if single else "")), f'"{escaped}"'
+
+
+def _stray_advice(text: str, value: _Value, at: int, one_line: bool
+                  ) -> tuple[str, str] | None:
+    """(what to write, the text meant in its quotes) for a lone quote before a second
+    key's ``:`` in a value whose quotes hold the rest of its line (``title: "a": b"``):
+    the quotes around the whole value are the writer's, the one before the colon stray,
+    as a lone ``"`` (or ``'``) is rarely meant in a text; else None (the same quote
+    again after the colon: quotes meant inside the text)."""
+    quote = text[value.end - 1]
+    end = _meant_end(text, at, quote, value)
+    if end is None:
+        return None
+    between = text[at:end]
+    if "'" in between.replace("''", "") if quote == "'" \
+            else re.search(r'(?<!\\)(?:\\\\)*"', between):
+        return None
+    meant = quote + text[value.start + 1:value.end - 1] + text[value.end:end] + quote
+    fix = f" ({meant})" if one_line else ""
+    return (f"the {quote} before the ':' looks stray, as the quotes around the whole value "
+            f"hold its colon: leave it out{fix}"), meant
 
 
 def _meant_end(text: str, at: int, quote: str, value: _Value) -> int | None:

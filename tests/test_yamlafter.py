@@ -95,9 +95,23 @@ CASES = [
     ("title: !!str 'a' : b\n", ": b", "title", "the quote closes at column 16, so YAML "
      "reads the ':' after it as a second key (: b): quote the whole value, title: !!str "
      "\"'a' : b\"", "title: !!str 'a' : b", "'a' : b"),
+    # (a lone quote before the colon, the quotes around the value holding it: stray)
     ('title: "a": b"\n', ": b", "title", "the quote closes at column 10, so YAML reads the "
-     "':' after it as a second key (: b\"): to keep a \" inside double quotes write it \\\" "
-     "(\"a\\\": b\") or use single quotes ('a\": b')", '"a": b"', 'a": b'),
+     "':' after it as a second key (: b\"): the \" before the ':' looks stray, as the "
+     "quotes around the whole value hold its colon: leave it out (\"a: b\")", '"a": b"',
+     "a: b"),
+    ("title: 'Soleus': the calf' # c\n", ": the", "title", "the quote closes at column 15, "
+     "so YAML reads the ':' after it as a second key (: the calf'): the ' before the ':' "
+     "looks stray, as the quotes around the whole value hold its colon: leave it out "
+     "('Soleus: the calf')", "'Soleus': the calf'", "Soleus: the calf"),
+    ('x:\n  k: "a" : b \\" c"\n', ": b", "x.k", "the quote closes at column 8, so YAML "
+     "reads the ':' after it as a second key (: b \\\" c\"): the \" before the ':' looks "
+     "stray", '"a" : b \\" c"', 'a : b " c'),
+    # (quotes again after the colon: meant inside the text)
+    ('title: "a": "b": c"\n', ': "b', "title", "the quote closes at column 10, so YAML "
+     "reads the ':' after it as a second key (: \"b\": c\"): to keep a \" inside double "
+     "quotes write it \\\" (\"a\\\": \\\"b\\\": c\") or use single quotes ('a\": \"b\": c')",
+     '"a": "b": c"', 'a": "b": c'),
 ]
 
 
