@@ -96,10 +96,13 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         inside = (_stray_advice(text, value, mark.index, one_line) if second else None) \
             or _inside_advice(text, value, mark.index, one_line)
     if inside is None:
-        meant = _quoted(text[value.start:mark.index] + rest)
+        written = text[value.start:mark.index] + rest
+        meant = _quoted(written) if one_line else _on_one_line(_single(written))
         what, colon = ("key", ":") if value.is_key else ("value", "")
-        advice = f"quote the whole {what}" + (f", {_prefix(value)}{meant}{colon}"
-                                              if one_line else "")
+        advice = f"quote the whole {what}" + ("" if meant is None else (
+            "" if one_line else " and write it on one line")
+            + f", {_prefix(value)}{meant}{colon}")
+        meant = meant or written
     else:
         advice, meant = inside
     field = field_at(text, value.event)
@@ -190,17 +193,18 @@ def _inside_advice(text: str, value: _Value, at: int, one_line: bool
     if end is None:
         return None
     inner = text[value.start + 1:end]
+    if not one_line:
+        return _over_lines(quote, _single(inner.replace("''", "'")) if quote == "'"
+                           else '"' + _escaped(inner) + '"')
     if quote == "'":
         meant = inner.replace("''", "'")
         double = f'"{meant}"' if '"' not in meant and "\\" not in meant else None
-        fix = f" ({_single(meant)})" if one_line else ""
-        other = f" ({double})" if one_line and double else ""
+        fix, other = f" ({_single(meant)})", f" ({double})" if double else ""
         return (f"to keep an apostrophe inside single quotes double it{fix}"
                 + (f" or use double quotes{other}" if double else "")), _single(meant)
-    escaped = re.sub(r'\\.|"', lambda found: found[0] if len(found[0]) > 1 else '\\"', inner)
+    escaped = _escaped(inner)
     single = _single(inner) if "\\" not in inner else None
-    fix = f' ("{escaped}")' if one_line else ""
-    other = f" ({single})" if one_line and single else ""
+    fix, other = f' ("{escaped}")', f" ({single})" if single else ""
     return (f'to keep a " inside double quotes write it \\"{fix}'
             + (f" or use single quotes{other}" if single else "")), f'"{escaped}"'
 
@@ -221,9 +225,57 @@ def _stray_advice(text: str, value: _Value, at: int, one_line: bool
             else re.search(r'(?<!\\)(?:\\\\)*"', between):
         return None
     meant = quote + text[value.start + 1:value.end - 1] + text[value.end:end] + quote
-    fix = f" ({meant})" if one_line else ""
-    return (f"the {quote} before the ':' looks stray, as the quotes around the whole value "
-            f"hold its colon: leave it out{fix}"), meant
+    lead = f"the {quote} before the ':' looks stray, as the quotes around the whole value " \
+        "hold its colon: leave it out"
+    if one_line:
+        return f"{lead} ({meant})", meant
+    line = _on_one_line(meant)
+    return (lead, meant) if line is None else (f"{lead} and write the value on one line "
+                                               f"({line})", line)
+
+
+def _over_lines(quote: str, quoted: str) -> tuple[str, str] | None:
+    """(what to write, the text meant in its quotes, on one line) for a quoted text
+    written over lines whose ``quote`` inside it is meant (``quoted`` with that quote
+    written as its quotes need it); None where it reads as no text."""
+    line = _on_one_line(quoted)
+    if line is None:
+        return None
+    text = _read(line)
+    single = _single(text) if "\n" not in text else None
+    double = '"' + _escaped_text(text) + '"'
+    if quote == "'":
+        return ("write the value on one line, and to keep an apostrophe inside single "
+                "quotes double it" + (f" ({single}) or use" if single else ", or use")
+                + f" double quotes ({double})"), single or double
+    return ('write the value on one line, and to keep a " inside double quotes write it '
+            f'\\" ({double})' + (f" or use single quotes ({single})" if single else "")), double
+
+
+def _on_one_line(quoted: str) -> str | None:
+    """A quoted text written over lines, on one line as YAML reads it (its line
+    breaks folded): in single quotes, or in double ones where it holds a
+    ``"``, a ``\\`` or a line break (written ``\\n``); None where it reads as no
+    text."""
+    try:
+        read = yaml.load(quoted, Loader=_BaseLoader)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        return None
+    if not isinstance(read, str):
+        return None
+    return _quoted(read) if "\n" not in read else '"' + _escaped_text(read) + '"'
+
+
+def _escaped(inner: str) -> str:
+    """The inside of a double-quoted text written with a ``"`` meant inside it: each
+    such ``"`` escaped, what is escaped already kept."""
+    return re.sub(r'\\.|"', lambda found: found[0] if len(found[0]) > 1 else '\\"', inner)
+
+
+def _escaped_text(text: str) -> str:
+    """``text`` as the inside of double quotes writes it: ``\\``, ``"`` and a line
+    break escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _meant_end(text: str, at: int, quote: str, value: _Value) -> int | None:

@@ -184,14 +184,41 @@ def test_a_quote_closed_early_in_a_key_is_named_at_the_key_meant(
         assert value_at(yamlsafe.load(text.replace(wrong, fix, 1)), field) == value
 
 
-def test_a_value_closed_on_an_earlier_line_is_advised_without_a_text_to_write() -> None:
-    """The value spans lines: what to write is not one line."""
-    for text, advice in (('title: "a\n  b" c\n', "quote the whole value"),
-                         ("title: 'a\n  b's c'\n", "to keep an apostrophe inside single "
-                          "quotes double it or use double quotes")):
-        found = closed_early(text, libyaml_error(text))
-        assert found is not None and found[2] == "title"
-        assert found[1].endswith(f": {advice}")
+@pytest.mark.parametrize("text, wrong, field, advice, meant", [
+    ('title: "a\n  b": c\n', 'title: "a\n  b": c', "title", "quote the whole value and "
+     "write it on one line, title: '\"a b\": c'", '"a b": c'),
+    ('title: "a\n  b" c\n', 'title: "a\n  b" c', "title", "quote the whole value and "
+     "write it on one line, title: '\"a b\" c'", '"a b" c'),
+    ("title: 'a\n\n  b' c\n", "title: 'a\n\n  b' c", "title", "quote the whole value and "
+     "write it on one line, title: \"'a\\nb' c\"", "'a\nb' c"),
+    ('x:\n  - "a\n    b" c # d\n', '- "a\n    b" c', "x[0]", "quote the whole value and "
+     "write it on one line, - '\"a b\" c'", '"a b" c'),
+    ('title: "a\n  b": c"\n', '"a\n  b": c"', "title", "the \" before the ':' looks stray, "
+     "as the quotes around the whole value hold its colon: leave it out and write the "
+     "value on one line (\"a b: c\")", "a b: c"),
+    ("title: 'a\n  b's c'\n", "'a\n  b's c'", "title", "write the value on one line, and "
+     "to keep an apostrophe inside single quotes double it ('a b''s c') or use double "
+     "quotes (\"a b's c\")", "a b's c"),
+    ("title: 'it\n\n  b's c'\n", "'it\n\n  b's c'", "title", "write the value on one line, "
+     "and to keep an apostrophe inside single quotes double it, or use double quotes "
+     "(\"it\\nb's c\")", "it\nb's c"),  # (a line break in it: double quotes alone)
+    ('title: "a\n  "b" c"\n', '"a\n  "b" c"', "title", "write the value on one line, and "
+     "to keep a \" inside double quotes write it \\\" (\"a \\\"b\\\" c\") or use single "
+     "quotes ('a \"b\" c')", 'a "b" c'),
+])
+def test_a_value_closed_on_an_earlier_line_is_advised_with_the_line_to_write(
+        text: str, wrong: str, field: str, advice: str, meant: str) -> None:
+    """The value spans lines: no line to write was given. The line given, written in
+    place of the value's lines, loads, and the field holds the text meant (its line
+    breaks folded, as YAML reads the lines)."""
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[2] == field
+    assert found[1].endswith(f": {advice}")
+    whole = re.search(r"write it on one line, (.+)$", found[1])
+    advised = [whole[1]] if whole else re.findall(r" \(([^()]+)\)(?= or |$)", found[1])
+    assert advised
+    for fix in advised:
+        assert value_at(yamlsafe.load(text.replace(wrong, fix, 1)), field) == meant
 
 
 @pytest.mark.parametrize("text", [
