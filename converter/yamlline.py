@@ -14,6 +14,7 @@ import re
 
 import yaml
 
+from converter import yaml11
 from converter.yamlbreak import broken_field, field_at
 
 #: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
@@ -202,6 +203,9 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
     if ended is None:
         return None
     start, item, quoted, tag = ended
+    if tag not in ("", "!", "!!str"):  # (no text: a number, true or false, null)
+        return start, _under_value(line, item, quoted, tag), \
+            _value_field(text[:start] + "x\n", start)
     tagged = f" tagged {tag}" if tag else ""
     if item is None:
         what = f"a quoted text of several lines{tagged}" if quoted else "a text of " \
@@ -221,6 +225,31 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
             "after the text's last line"
     return start, f"this item of the list is {what}, so {below}: {fix}", \
         _value_field(text[:start] + "x\n", start)
+
+
+def _under_value(line: str, item: str | None, quoted: bool, tag: str) -> str:
+    """What is wrong and what to do with ``line`` under a list item of a tag that makes
+    it no text (``- !!int 5 # c``): what the item is (or what its tag needs), and no
+    key to write for it, as a key is text."""
+    from converter import yamlsafe  # (here: yamlsafe imports this module)
+
+    ended = "" if quoted else ", which its comment ends"
+    if item is None:
+        what, needs = f"a value of several lines tagged {tag}{ended}", ""
+    else:
+        try:
+            read = yaml11.describe(yamlsafe.load(f"{tag} {item}"))
+            what, needs = f"{read}, written {tag} {item}{ended}", ""
+        except yamlsafe.YamlProblem as problem:
+            what, needs = f"{tag} {item}{ended}", f" (and {problem.message})"
+    key = re.match(r"(.+?):(?:[ ]|$)", line)
+    if key is not None:
+        return (f"this item of the list is {what}, so {key[1]}: below it cannot be a key "
+                f"of it: give {key[1]}: a '- ' of its own{needs}")
+    fix = "put that text inside the quotes" if quoted else "put the comment after the " \
+        "value's last line"
+    return f"this item of the list is {what}, so the text below it cannot be more of " \
+        f"it: {fix}{needs}"
 
 
 def _ended_item(text: str, at: int) -> tuple[int, str | None, bool, str] | None:

@@ -298,7 +298,7 @@ def _typed_scalar(node: yaml.Node) -> Any:
     value = node.value  # (fullmatch below: the patterns' $ matches before a final line
     if tag == _NULL_TAG:  # break, and a quoted "7\n" is no number or null to Hugo)
         if not _NULL.fullmatch(value):
-            raise _problem(node, "yaml-syntax", f"{value!r} is not null")
+            raise _problem(node, "yaml-syntax", _needs("!!null", "~, null or nothing", value))
         return None
     if tag == _BOOL_TAG:
         if value in _BOOL11:
@@ -308,7 +308,7 @@ def _typed_scalar(node: yaml.Node) -> Any:
             raise _problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo but the "
                            f"text {value!r} to Jekyll: write true or false")
         if not _BOOL.fullmatch(value):
-            raise _problem(node, "yaml-syntax", f"{value!r} is not true or false")
+            raise _problem(node, "yaml-syntax", _needs("!!bool", "true or false", value))
         return value.lower() == "true"
     if tag == _INT_TAG:
         try:
@@ -332,8 +332,8 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
         raise ValueError(value)
     number, why = yamltags.read(kind, value)
     if number is None:
-        raise _problem(node, "yaml-syntax", why or f"{value!r} is not "
-                       f"{'a whole number' if kind == 'int' else 'a number'}")
+        raise _problem(node, "yaml-syntax", why or _needs(
+            f"!!{kind}", "a whole number" if kind == "int" else "a number", value))
     if kind == "int":
         return TaggedInt(number, value)
     plain = value.replace("_", "")
@@ -342,6 +342,11 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
         if isinstance(exact, ExactNumber):
             return exact
     return TaggedFloat(number, value)
+
+
+def _needs(tag: str, what: str, value: str) -> str:
+    """What is wrong with a scalar ``tag`` reads no value of, and what to write."""
+    return f"{tag} needs {what}, not {value!r}: write {what} after {tag}, or leave {tag} out"
 
 
 def _float(value: str) -> float:

@@ -195,6 +195,38 @@ def test_a_line_under_a_list_item_of_several_lines_that_is_none_of_it(
         assert "d" in yamlsafe.load(text.replace(item, f"{fix[1]}:", 1))["x"][-1]
 
 
+@pytest.mark.parametrize("text, item, said", [
+    ("x:\n  - !!int 5 # c\n    d: 2\n", "!!int 5", "the number 5, written !!int 5, which "
+     "its comment ends, so d: below it cannot be a key of it: give d: a '- ' of its own"),
+    ("x:\n  - !!bool true # c\n    d: 2\n", "!!bool true", "true, written !!bool true, "
+     "which its comment ends, so d: below it cannot be a key of it: give d: a '- ' of its "
+     "own"),
+    ("x:\n  - !!null ~ # c\n    d: 2\n", "!!null ~", "null, written !!null ~, which its "
+     "comment ends, so d: below it cannot be a key of it: give d: a '- ' of its own"),
+    ('x:\n  - !!float "1.5"\n    d: 2\n', '!!float "1.5"', "the number 1.5, written "
+     "!!float \"1.5\", so d: below it cannot be a key of it: give d: a '- ' of its own"),
+    ("x:\n  - !!float 1.5 # c\n    more\n", "!!float 1.5", "the number 1.5, written !!float "
+     "1.5, which its comment ends, so the text below it cannot be more of it: put the "
+     "comment after the value's last line"),
+    ("x:\n  - !!int a\n    b # c\n    d: 2\n", "!!int a", "!!int a b, which its comment "
+     "ends, so d: below it cannot be a key of it: give d: a '- ' of its own (and !!int "
+     "needs a whole number, not 'a b': write a whole number after !!int, or leave !!int "
+     "out)"),
+])
+def test_a_line_under_a_list_item_tagged_as_no_text_says_what_the_item_is(
+        text: str, item: str, said: str) -> None:
+    """It was "the text '5' tagged !!int" and "write - !!int 5: to hold it", a key
+    that is a number, which the loader refuses: the item is said as what its tag makes
+    of it (or what the tag needs), and no such key is advised."""
+    found = misread_line(text, libyaml_error(text))
+    assert found == (text.index(item), f"this item of the list is {said}", "x[0]")
+    assert "to hold it" not in found[1]
+    lines = text.split("\n")
+    lines[2] = "  - " + lines[2].lstrip()  # (the advice followed: d: 2 an item of its own)
+    if "!!int a" not in text:
+        assert yamlsafe.load("\n".join(lines))["x"][1] in ({"d": 2}, "more")
+
+
 @pytest.mark.parametrize("text, line, field, key", [
     ("origin:\n  en: a wrapped\n    line: here\n  da: x\n", ": here", "origin.en", "en"),
     ("title: x\n  y: z\n", ": z", "title", "title"),

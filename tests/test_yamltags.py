@@ -106,7 +106,8 @@ def test_a_tagged_number_is_read_where_all_three_read_it_alike(form: str) -> Non
      "number 750 to PyYAML: write 45000 or 750"),
     ("!!float 1e400", "!!float 1e400 is the number .inf to Jekyll and PyYAML but an error "
      "to Hugo"),
-    ("!!int abc", "'abc' is not a whole number"),
+    ("!!int abc", "!!int needs a whole number, not 'abc': write a whole number after "
+     "!!int, or leave !!int out"),
 ])
 def test_a_tagged_number_the_readers_read_apart_is_an_error_saying_what_each_reads(
         form: str, message: str) -> None:
@@ -202,9 +203,12 @@ def test_a_quoted_tagged_number_with_blanks_around_it_is_read_as_jekyll_and_hugo
      "error to Hugo: write 1.5"),
     ('!!float "-0\\n"', '!!float "-0\\n" is the number -0.0 to Jekyll and PyYAML but an '
      "error to Hugo: write -0.0"),
-    ('!!float ".inf\\n"', "'.inf\\n' is not a number"),
-    ('!!bool "true\\n"', "'true\\n' is not true or false"),
-    ('!!null "~\\n"', "'~\\n' is not null"),
+    ('!!float ".inf\\n"', "!!float needs a number, not '.inf\\n': write a number after "
+     "!!float, or leave !!float out"),
+    ('!!bool "true\\n"', "!!bool needs true or false, not 'true\\n': write true or false "
+     "after !!bool, or leave !!bool out"),
+    ('!!null "~\\n"', "!!null needs ~, null or nothing, not '~\\n': write ~, null or "
+     "nothing after !!null, or leave !!null out"),
     ("!!int |\n  7", "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
      "the number 7 to PyYAML: write 7"),
 ])
