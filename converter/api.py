@@ -172,6 +172,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         get_format,
         output_mistake,
         run_writer,
+        spelling,
         unknown_format,
     )
     from .slug import check_working_folder
@@ -195,15 +196,17 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     try:
         fmt = (get_format(format) if format is not None else  # ("" is no format's name)
                detect_format(path, for_reading=False))
-    except KeyError:
-        raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
-                                     unknown_format(str(format), writing=True),
-                                     stream=stream)) from None
+    except KeyError:  # (the argument at fault, named as read() names it: format)
+        raise MuscleError(Diagnostic(spelling().option("to"), None, None, "",
+                                     "unknown-format",
+                                     unknown_format(str(format), writing=True))) from None
     if fmt is None or not fmt.can_write:
-        raise MuscleError(Diagnostic(named, None, None, "", "unknown-format",
+        given = format is not None  # (else the output's name is at fault)
+        raise MuscleError(Diagnostic(spelling().option("to") if given else named, None,
+                                     None, "", "unknown-format",
                                      f"the {fmt.name} format has no writer" if fmt else
                                      "cannot tell the format from the name; pass format=",
-                                     stream=stream))
+                                     stream=stream and not given))
     takes = {o.name for o in fmt.options} | {"default_lang"}
     unknown = sorted(set(options) - takes)
     if unknown:

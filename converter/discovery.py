@@ -260,7 +260,8 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     try:
         forced = None if from_format is None else get_format(from_format)  # ("" too)
     except KeyError:
-        raise MuscleError(Diagnostic("format", None, None, "", "unknown-format",
+        raise MuscleError(Diagnostic(spelling().option("from"), None, None, "",
+                                     "unknown-format",
                                      unknown_format(str(from_format), writing=False))) from None
     try:
         excluded = exclusion(exclude)
@@ -268,7 +269,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         raise MuscleError(Diagnostic(spelling().option("exclude"), None, None, "",
                                      "bad-option", str(exc))) from None
     if forced is not None and not forced.can_read:
-        raise MuscleError(Diagnostic("format", None, None, "", "cannot-read",
+        raise MuscleError(Diagnostic(spelling().option("from"), None, None, "", "cannot-read",
                                      f"the {forced.name} format has no reader"))
     per_file = ranked(f for f in all_formats() if f.can_read and f.one_muscle_per_file)
     inputs = Inputs()

@@ -295,6 +295,31 @@ def test_format_names_take_any_case_and_a_near_miss_is_named() -> None:
         "anki, csv, html," in caught.value.diagnostics[0].message
 
 
+@pytest.mark.parametrize("output", ["m.json", "-"])
+def test_an_unknown_format_is_named_as_the_argument_by_read_and_write_alike(
+        tmp_path: Path, sample_muscles, output: str) -> None:
+    """read() named the argument, format, and write() the output (m.json, or standard
+    output) though its name was not at fault; both name format now, as the command
+    line's usage error names --from or --to."""
+    said = []
+    for call in (lambda: converter.read(SAMPLES, "nope"),
+                 lambda: converter.write(sample_muscles, tmp_path / output if output != "-"
+                                         else output, "nope")):
+        with pytest.raises(converter.MuscleError) as caught:
+            call()
+        [found] = caught.value.diagnostics
+        assert (found.path, found.code, found.stream) == ("format", "unknown-format", False)
+        said.append(str(found))
+    assert said[0].startswith("format: error: unknown format 'nope'; the formats that can "
+                              "be read are ")
+    assert said[1].startswith("format: error: unknown format 'nope'; the formats that can "
+                              "be written are ")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(converter.MuscleError) as caught:  # (the name is at fault here)
+        converter.write(sample_muscles, tmp_path / "m.unknown")
+    assert caught.value.diagnostics[0].path == str(tmp_path / "m.unknown")
+
+
 def test_an_empty_format_is_unknown_as_on_the_command_line(tmp_path: Path,
                                                           sample_muscles) -> None:
     """``format=""`` guessed the format, where ``--from ""`` and ``--to ""`` are
