@@ -141,11 +141,25 @@ def _paths(paths: Any) -> list[str | os.PathLike[str]]:
         paths = list(paths)
     else:
         paths = [paths]
-    wrong = [p for p in paths if not isinstance(p, str | os.PathLike)]
-    if wrong:
-        raise TypeError(f"read() takes paths (str or Path) or an iterable of them, not "
-                        f"{type(wrong[0]).__name__}")
+    for path in paths:
+        _text_path(path, "read() takes paths (str or Path) or an iterable of them")
     return paths
+
+
+def _text_path(path: Any, takes: str) -> str:
+    """The text of ``path``, a str or a path-like object (``Path``) whose
+    ``__fspath__`` gives a str; else a ``TypeError`` saying what the call ``takes`` and
+    what it was given (a path-like object's ``__fspath__`` that gives bytes or what is no
+    path at all, said so, not as ``os.fspath`` says it from deep inside)."""
+    if isinstance(path, str):
+        return path
+    if isinstance(path, os.PathLike):
+        text = type(path).__fspath__(path)
+        if isinstance(text, str):
+            return text
+        raise TypeError(f"{takes}, not {type(path).__name__}, whose __fspath__() gives "
+                        f"{type(text).__name__}")
+    raise TypeError(f"{takes}, not {type(path).__name__}")
 
 
 @_keywords
@@ -183,12 +197,10 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
     if not isinstance(muscles, Iterable):
         raise TypeError(f"write() takes muscles (such as read() returns), not "
                         f"{type(muscles).__name__}")
-    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
-        raise TypeError(f"write() takes path, a str or Path (\"-\" for standard output), "
-                        f"not {type(path).__name__}")
+    typed = _text_path(path, 'write() takes path, a str or Path ("-" for standard output)')
     if "default_lang" in options:
         options["default_lang"] = _default_language(options["default_lang"])
-    typed, path = os.fspath(path), Path(path)  # (as typed: a trailing / says "a directory")
+    path = Path(typed)  # (typed: a trailing / says "a directory")
     if not typed:  # (Path("") is the working folder: refused, as -o "" and read("") are)
         raise MuscleError(Diagnostic('""', None, None, "", "cannot-write",
                                      "an empty path names no file or folder"))

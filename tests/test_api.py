@@ -355,8 +355,32 @@ class _BytesPath(os.PathLike):
         return b"m.json"
 
 
+class _NumberPath(os.PathLike):
+    """A path-like object whose path is no path at all."""
+
+    def __fspath__(self) -> int:  # type: ignore[override]
+        return 5
+
+
 @pytest.mark.parametrize(("path", "kind"), [
-    (5, "int"), (None, "NoneType"), (b"m.json", "bytes"), (_BytesPath(), "_BytesPath")])
+    (_BytesPath(), "_BytesPath, whose __fspath__() gives bytes"),
+    (_NumberPath(), "_NumberPath, whose __fspath__() gives int")])
+@pytest.mark.parametrize("as_list", [False, True])
+def test_read_names_a_path_like_object_that_gives_no_text(path: object, kind: str,
+                                                          as_list: bool) -> None:
+    """One giving an int was os.fspath's own "expected _NumberPath.__fspath__() to
+    return str or bytes, not int", one giving bytes pathlib's "Can't mix strings and
+    bytes in path components", from deep inside, naming no argument."""
+    with pytest.raises(TypeError) as caught:
+        converter.read([path] if as_list else path)  # type: ignore[arg-type]
+    assert str(caught.value) == ("read() takes paths (str or Path) or an iterable of them, "
+                                 f"not {kind}")
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    (5, "int"), (None, "NoneType"), (b"m.json", "bytes"),
+    (_BytesPath(), "_BytesPath, whose __fspath__() gives bytes"),
+    (_NumberPath(), "_NumberPath, whose __fspath__() gives int")])
 def test_write_names_a_wrong_kind_of_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           path: object, kind: str) -> None:
     """They were raw TypeErrors from os.fspath and pathlib ("expected str, bytes or
