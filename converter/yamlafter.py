@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import yaml
 
 from converter.yamlbreak import field_at
+from converter.yamlown import Loader, scalar_text
 
-#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it), of
+#: this tool's own: no caller's registration reaches it (:mod:`converter.yamlown`).
+_BaseLoader: type = Loader
 
 #: libyaml's problems where something follows a value ended on its line.
 _AFTER = frozenset({"did not find expected key", "did not find expected '-' indicator",
@@ -257,11 +259,8 @@ def _on_one_line(quoted: str) -> str | None:
     breaks folded): in single quotes, or in double ones where it holds a
     ``"``, a ``\\`` or a line break (written ``\\n``); None where it reads as no
     text."""
-    try:
-        read = yaml.load(quoted, Loader=_BaseLoader)
-    except (yaml.YAMLError, UnicodeEncodeError):
-        return None
-    if not isinstance(read, str):
+    read = scalar_text(quoted)
+    if read is None:
         return None
     return _quoted(read) if "\n" not in read else '"' + _escaped_text(read) + '"'
 
@@ -301,10 +300,8 @@ def _single(text: str) -> str:
 
 def _read(quoted: str) -> str:
     """The text a quoted text (``'it''s'``) stands for."""
-    try:
-        return str(yaml.load(quoted, Loader=_BaseLoader))
-    except (yaml.YAMLError, UnicodeEncodeError):
-        return quoted
+    read = scalar_text(quoted)
+    return quoted if read is None else read
 
 
 def _quoted(text: str) -> str:

@@ -16,9 +16,11 @@ import yaml
 
 from converter import yaml11
 from converter.yamlbreak import broken_field, field_at
+from converter.yamlown import Loader
 
-#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it).
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's parser when PyYAML has it (as :mod:`converter.yamlsafe` reads with it), of
+#: this tool's own: no caller's registration reaches it (:mod:`converter.yamlown`).
+_BaseLoader: type = Loader
 
 #: libyaml's problem where a line holds no ``:`` after what it read as a key (at the
 #: next line; its context mark is where that key starts).

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from converter import blockyaml, yamltags
+from converter import blockyaml, yamlown, yamltags
 from converter.diagnostics import LineStarts
 from converter.model import (
     ExactNumber,
@@ -48,10 +48,8 @@ from converter.yamlafter import closed_early
 from converter.yamlbreak import broken_field, ended_field, field_at, too_deep_at
 from converter.yamlline import misread_line, unclosed_quote
 
-try:
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+#: libyaml's parser when PyYAML has it, with tables of its own (:mod:`converter.yamlown`).
+_BaseLoader: type = yamlown.Loader
 
 #: Documents longer than this have their values counted before they are composed.
 _COUNT_FROM = 64 * 1024
@@ -76,7 +74,7 @@ _NUMBER_OR_SYMBOL_START = re.compile(r"[-+]?[.0-9]|:")
 #: Booleans and null in any case (Ruby's YAML ignores case), ``y``/``n`` (YAML 1.1's own
 #: list, Go's yaml.v2).
 _WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
-_RESOLVER = yaml.resolver.Resolver()
+_RESOLVER = yamlown.Resolver()
 
 
 def plain_misread(text: str) -> bool:
