@@ -316,9 +316,9 @@ def _stop_starting(pool: Any) -> None:
     then among the pool's, to be ended. One left out (the run stopped as a worker died)
     went on to start up once the main process had ended: spawned, it printed a
     traceback (``EOFError: Ran out of input``, the pool's semaphores gone). The wait
-    is bounded by :data:`GIVE_UP` only against a thread stuck: a worker that thread
-    starts later finds the pool's flag set (:func:`worker_pool`), and ends as it
-    starts, taking no work."""
+    is bounded by :data:`GIVE_UP` only against a thread stuck (said then, by
+    :func:`starter_stuck`): a worker that thread starts later finds the pool's flag set
+    (:func:`worker_pool`), and ends as it starts, taking no work."""
     from multiprocessing.pool import TERMINATE
 
     given_up = getattr(pool, _GIVEN_UP, None)
@@ -327,6 +327,18 @@ def _stop_starting(pool: Any) -> None:
     pool._worker_handler._state = TERMINATE  # (it would start new workers)
     pool._change_notifier.put(None)  # (it waits for a worker's end, or this)
     pool._worker_handler.join(GIVE_UP)
+    if pool._worker_handler.is_alive():
+        say(str(starter_stuck()))
+
+
+def starter_stuck() -> Diagnostic:
+    """The ``worker-stuck`` warning of an abandoned pool whose thread that starts
+    workers in place of dead ones did not end within :data:`GIVE_UP` seconds of being
+    told to (see :func:`_stop_starting`): the run goes on without waiting for it."""
+    return Diagnostic("muscle-convert", None, None, "", "worker-stuck",
+                      f"the thread that starts worker processes in place of dead ones did "
+                      f"not end within {GIVE_UP:g} s of the run's stop; the run goes on "
+                      f"without it, and a worker it starts now ends as it starts", "warning")
 
 
 #: How often, in seconds, the main process waiting for a worker's chunk looks whether

@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -330,3 +332,35 @@ def test_a_worker_that_does_not_end_when_the_pool_is_abandoned_is_said(
         f"of the run's stop; it was killed (SIGKILL), and left its temporary file "
         f"{temporary} behind: remove it [worker-stuck]"]
     assert not process_alive(pid)
+
+
+def test_a_pool_thread_that_does_not_end_when_the_pool_is_abandoned_is_said(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """The wait for an abandoned pool's thread that starts workers in place of dead
+    ones ran out (:data:`~converter.workers.GIVE_UP`) without a word, the thread stuck.
+    One ``worker-stuck`` warning says it now."""
+    from multiprocessing import pool as pools
+
+    from converter import workers
+
+    waiting, released = threading.Event(), threading.Event()
+
+    def stuck(cls: type, sentinels: list[Any], change_notifier: Any,
+              timeout: float | None = None) -> None:
+        waiting.set()
+        released.wait(WAIT)  # (woken by no worker's end, nor by the pool's stop)
+
+    monkeypatch.setattr(pools.Pool, "_wait_for_updates", classmethod(stuck))
+    monkeypatch.setattr(workers, "GIVE_UP", 0.1)
+    try:
+        with workers.pooled(1) as pool:
+            assert waiting.wait(WAIT), "the pool's thread did not wait"
+            workers._stop_starting(pool)
+            assert pool._worker_handler.is_alive()
+            released.set()
+    finally:
+        released.set()
+    assert capfd.readouterr().err.splitlines() == [
+        "muscle-convert: warning: the thread that starts worker processes in place of "
+        "dead ones did not end within 0.1 s of the run's stop; the run goes on without "
+        "it, and a worker it starts now ends as it starts [worker-stuck]"]
