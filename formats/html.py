@@ -9,12 +9,9 @@ opened from disk without a network. The markup is also well-formed XML.
 from __future__ import annotations
 
 import math
-import posixpath
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
 
 from converter import bodymap
 from converter.atomic import output_file
@@ -24,7 +21,8 @@ from converter.bodymap import Extent, MapSettings, ViewBox, label, xml_attr, xml
 from converter.diagnostics import counted
 from converter.layers import Piece, drawing_pieces
 from converter.model import Muscle
-from converter.registry import Format, WriteContext, spelling
+from converter.registry import Format, WriteContext
+from converter.selflinks import report_self_links
 
 INDEX = "index.html"
 DIAGRAM = "diagram.svg"
@@ -77,17 +75,8 @@ class HtmlFormat(Format):
                                    bodymap.MAP_DOT)
         bodymap.report_extent_dots(extents.items(), frame, ctx, shown, IMAGE_MAP_DOT,
                                    unless=settings.viewbox)
-        for muscle in items:
-            link = bodymap.resolve_link(settings.link_template, muscle.slug)
-            opens = _opens_the_page(link, out) if muscle.regions and link else None
-            if opens is not None:
-                said = "" if link == INDEX else f"{link!r}, "
-                served = "" if opens == INDEX else " (a web server answers it with that page)"
-                ctx.report(ctx.muscle_diagnostic(
-                    muscle.slug, "slug", str(out), "reserved-name",
-                    f"the muscle {muscle.slug!r} links to {said}{opens}, the map's page "
-                    f"itself{served}; give it another slug or "
-                    f"{spelling().option('link_template')}", "warning"))
+        report_self_links(items, settings.link_template, out, INDEX, ctx,
+                          itself="the map's page itself", folder_served=True)
         image = settings.base_image or DIAGRAM
         if settings.base_image is not None and settings.base_file is None:
             image = stretched_link(image)  # (a link: a copy says on its root it is)
@@ -100,25 +89,6 @@ class HtmlFormat(Format):
             save_text(tmp / INDEX, page(items, settings, image, frame, drawn, pieces,
                                     extents))
         return f"wrote {INDEX} with {counted(len(items), 'muscles')} to {out}"
-
-
-def _opens_the_page(link: str, out: Path) -> str | None:
-    """What of ``index.html`` in ``out`` ``link``, followed from that page, opens: the
-    page itself, ``index.html`` (``./index.html``, ``../site/index.html?v=2``), or ``the
-    folder of index.html`` (``./``, ``.``, ``./?m=x``, ``../site``), which a web server
-    answers with that page; None for another page or a place on it (``#muscle-index``,
-    which highlights the muscle). Dot segments, ``%2E`` too, are resolved as a browser
-    resolves them."""
-    page = out.absolute().as_uri() + "/" + INDEX
-    target = urlsplit(urljoin(page, re.sub("%2[eE]", ".", link)))
-    if target.scheme != "file" or target.fragment:
-        return None
-    folder = unquote(urlsplit(page).path).rsplit("/", 1)[0]
-    opened = unquote(target.path)
-    resolved = posixpath.normpath(opened)  # (site/./, site//: the folder as site is)
-    if resolved == folder:
-        return f"the folder of {INDEX}"
-    return INDEX if resolved == f"{folder}/{INDEX}" and not opened.endswith("/") else None
 
 
 def _whole_pixels(box: ViewBox) -> ViewBox:

@@ -19,6 +19,7 @@ from converter.canonical import model_field
 from converter.diagnostics import Diagnostic, MuscleError, counted, error, wide_encoding
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
+from converter.selflinks import report_self_links
 from converter.slug import STAND_IN_SLUG, device_name, is_slug, not_a_slug
 from converter.svgdom import SVG, local_name, points
 
@@ -168,6 +169,8 @@ class SvgFormat(Format):
         bodymap.check_muscles(items, settings, ctx, shown)
         bodymap.report_dots(items, settings.viewbox, ctx, shown)
         bodymap.report_faint_limit(len(items), bodymap.region_points(items), ctx, out)
+        report_self_links(items, settings.link_template, out, MAP_NAME, ctx,
+                          itself="the map itself")
         focus = []
         for muscle in items:
             refused = device_name(muscle.slug, f"{muscle.slug}.svg") if muscle.regions \

@@ -419,6 +419,44 @@ def test_a_muscle_named_map_does_not_replace_the_map(tmp_path: Path) -> None:
     assert [m.slug for m in back] == ["arm", "map"]
 
 
+@pytest.mark.parametrize(("template", "warned"), [
+    ("map.svg", True), ("./map.svg?m={slug}", True), ("../out/map.svg", True),
+    ("./%2E/map.svg", True), ("map.svg#muscle-{slug}", False), ("./", False),
+    ("../out/", False), ("{slug}/map.svg", False), ("{slug}.svg", False)])
+def test_a_muscle_that_would_link_to_the_map_itself_is_named(template: str, warned: bool,
+                                                             tmp_path: Path) -> None:
+    """A muscle whose region linked to map.svg, the map itself (``--link-template
+    map.svg``, ``./map.svg``), was not warned of, as one linking to the html page
+    itself is. A place on the map (``#muscle-arm``), a folder (answered with a page,
+    not the map) or a focus image opens no map."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", "leg")]
+    found = [d for d in write(items, tmp_path / "out", link_template=template)
+             if d.code != "link-without-slug"]  # (map.svg, ./, ../out/: said of the option)
+    assert [(d.code, d.path, d.field, d.severity) for d in found] == (
+        [("reserved-name", f"src/{slug}.md", "slug", "warning") for slug in ("arm", "leg")]
+        if warned else [])
+    for diagnostic in found:
+        slug = diagnostic.path.removeprefix("src/").removesuffix(".md")
+        link = bodymap.resolve_link(template, slug)
+        said = "" if link == "map.svg" else f"{link!r}, "
+        assert diagnostic.message == (f"the muscle {slug!r} links to {said}map.svg, the map "
+                                      "itself; give it another slug or --link-template")
+
+
+@pytest.mark.parametrize("template", ["{slug}.svg", "./{slug}.svg?v=2"])
+def test_a_muscle_named_map_linking_to_its_focus_image_links_to_the_map(
+        template: str, tmp_path: Path) -> None:
+    """The slug map linking to ``{slug}.svg``, its focus image's name, opens map.svg,
+    the map itself (its focus image is not written): both are said."""
+    items = [Muscle(slug=s, title=s, regions=(Region(((1, 1), (5, 1), (5, 5))),))
+             for s in ("arm", "map")]
+    found = write(items, tmp_path / "out", link_template=template)
+    assert [(d.code, d.path, d.severity) for d in found] == [
+        ("reserved-name", "src/map.md", "warning"), ("reserved-name", "src/map.md", "error")]
+    assert "links to" in found[0].message and "the map itself" in found[0].message
+
+
 def test_a_title_with_markup_in_it_is_read_whole(sample_muscles: list[Muscle],
                                                   tmp_path: Path) -> None:
     write(sample_muscles, tmp_path / "out")
