@@ -103,21 +103,33 @@ _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 #: (UTF-32's first: its little-endian mark starts as UTF-16's does).
 _WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf_32_le"), (codecs.BOM_UTF32_BE, "utf_32_be"),
                (codecs.BOM_UTF16_LE, "utf_16_le"), (codecs.BOM_UTF16_BE, "utf_16_be"))
+#: The first bytes of an XML text in UTF-16 without a byte order mark, as XML tells it
+#: (XML 1.0, appendix F: its declaration's ``<?``), and the mark its copy is given:
+#: Chromium shows such an SVG in an ``<img>`` or an ``<image>`` only with it (XML
+#: wants it of UTF-16 too).
+_UNMARKED_WIDE = ((b"<\0?\0", codecs.BOM_UTF16_LE), (b"\0<\0?", codecs.BOM_UTF16_BE))
 
 
 def stretched(svg: bytes) -> bytes:
     """An SVG's text with ``preserveAspectRatio="none"`` on its root (in place of its
     own): shown in an ``<img>`` of another aspect ratio, it is stretched to it, as the
     maps' ``<image>`` stretches it, not letterboxed. One saved as UTF-16 or UTF-32 (by
-    its byte order mark) is changed so too, and stays in its encoding; a text whose root
-    this does not find (no ``<svg>``, or not UTF-8, ASCII or such a wide one) is as it
-    was."""
+    its byte order mark) is changed so too, and stays in its encoding; so is one saved
+    as UTF-16 without a mark, told as XML tells it (:data:`_UNMARKED_WIDE`), which is
+    given its mark whatever its root (Chromium showed nothing of it without). Another
+    text whose root this does not find (no ``<svg>``, or not UTF-8, ASCII or such a
+    wide one) is as it was."""
     mark, codec = next(((m, c) for m, c in _WIDE_MARKS if svg.startswith(m)), (b"", ""))
+    added = next((m for first, m in _UNMARKED_WIDE if not codec and svg.startswith(first)),
+                 b"")
+    if added:
+        mark, codec = added, dict(_WIDE_MARKS)[added]
+        svg = added + svg
     if codec:
         try:
             text = svg[len(mark):].decode(codec)
         except UnicodeDecodeError:  # (a lone surrogate, cut short: left as it is)
-            return svg
+            return svg[len(added):]
         return mark + _stretched_utf8(text.encode("utf-8")).decode("utf-8").encode(codec)
     return _stretched_utf8(svg)
 

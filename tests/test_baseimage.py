@@ -63,7 +63,8 @@ def test_an_svg_copy_is_stretched_to_any_aspect_ratio(svg: bytes, copy: bytes) -
     """Its root's own preserveAspectRatio (none: xMidYMid meet) letterboxed it in the
     page's <img usemap>, while the maps stretch it: the image map's areas missed the
     body. Its root says none now, in place of its own; a text whose root is not found
-    (no <svg>, UTF-16 without a byte order mark) is as it was."""
+    (no <svg>, UTF-16 with neither a byte order mark nor an XML declaration to tell it)
+    is as it was."""
     assert baseimage.stretched(svg) == copy
 
 
@@ -82,6 +83,27 @@ def test_an_svg_saved_as_utf16_is_stretched_and_stays_so(mark: bytes, codec: str
         "preserveAspectRatio=\"none\"><title>Körper ✓ \U0001F9B5</title></svg>").encode(codec)
     cut = codecs.BOM_UTF16_LE + "<svg/>".encode("utf-16-le") + b"\x00\xd8<\x00"
     assert baseimage.stretched(cut) == cut  # (a lone surrogate: no text to change)
+
+
+@pytest.mark.parametrize(("codec", "mark"), [("utf-16-le", codecs.BOM_UTF16_LE),
+                                             ("utf-16-be", codecs.BOM_UTF16_BE)])
+def test_an_svg_saved_as_utf16_without_a_mark_is_stretched_and_marked(
+        codec: str, mark: bytes, tmp_path: Path) -> None:
+    """An SVG saved as UTF-16 without a byte order mark, its XML declaration first
+    (``<\\0?\\0``, ``\\0<\\0?``: as XML tells its encoding), was copied as it was,
+    and shown by Chromium in neither map. Its root says none now, as a marked one's
+    does, and the copy stays in that encoding, given its byte order mark (as XML wants
+    of UTF-16; Chromium shows it then)."""
+    text = ("<?xml version='1.0' encoding='UTF-16'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+            "preserveAspectRatio='xMinYMin'><title>Körper ✓ \U0001F9B5</title></svg>")
+    source = tmp_path / "body.svg"
+    source.write_bytes(text.encode(codec))
+    baseimage.copy_picture(source, tmp_path / "_base-image.svg")
+    assert (tmp_path / "_base-image.svg").read_bytes() == mark + (
+        "<?xml version='1.0' encoding='UTF-16'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+        "preserveAspectRatio=\"none\"><title>Körper ✓ \U0001F9B5</title></svg>").encode(codec)
+    cut = text.encode(codec)[:-3]  # (its last letter cut short: no text to change)
+    assert baseimage.stretched(cut) == cut
 
 
 @pytest.mark.parametrize(("link", "shown"), [

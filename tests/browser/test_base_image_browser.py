@@ -65,21 +65,22 @@ def is_green(colour: bytes) -> bool:
     return colour[0] < 40 and abs(colour[1] - 0xcc) < 40 and colour[2] < 40
 
 
-@pytest.mark.parametrize(("name", "codec"), [
-    ("body.svg", "utf-8"), ("body.svgz", "utf-8"), ("body.svg", "utf-16"),
-    ("body.svg", "utf-16-be")])
-def test_an_svg_base_image_is_stretched_alike_on_both_maps(page: Any, tmp_path: Path,
-                                                           name: str, codec: str) -> None:
+@pytest.mark.parametrize(("name", "codec", "mark"), [
+    ("body.svg", "utf-8", b""), ("body.svgz", "utf-8", b""), ("body.svg", "utf-16", b""),
+    ("body.svg", "utf-16-be", codecs.BOM_UTF16_BE), ("body.svg", "utf-16-le", None),
+    ("body.svg", "utf-16-be", None)])
+def test_an_svg_base_image_is_stretched_alike_on_both_maps(
+        page: Any, tmp_path: Path, name: str, codec: str, mark: bytes | None) -> None:
     """An SVG body 100 x 200 on a 400 x 400 diagram was stretched on the inline map but
     letterboxed in the page's <img usemap> (its own aspect ratio kept): a band of
     nothing either side, and the image map's areas, where the regions are drawn on the
     diagram, missed the body under them. Both show it stretched now: its green quarter
     over the top left 200 x 200 pixels, blue below, the same pixels on each. One saved
-    as UTF-16 (little- or big-endian, its byte order mark first) was still letterboxed,
-    copied as it was: it is stretched as well."""
-    text = BODY.decode("utf-8").encode(codec)
-    if codec == "utf-16-be":
-        text = codecs.BOM_UTF16_BE + text
+    as UTF-16 (little- or big-endian, its byte order mark first; or no ``mark``, its
+    XML declaration telling it) was still letterboxed, copied as it was: it is
+    stretched as well."""
+    declared = b"<?xml version='1.0' encoding='UTF-16'?>\n" if mark is None else b""
+    text = (mark or b"") + (declared + BODY).decode("utf-8").encode(codec)
     picture = tmp_path / name
     picture.write_bytes(gzip.compress(text) if name.endswith("z") else text)
     page.goto(converted(tmp_path, picture).as_uri())
