@@ -41,7 +41,7 @@ from converter.model import Muscle
 from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext, spelling
 
 from .cells import decode_items, encode_items, neutralise, restore
-from .csvio import load_csv, write_rows
+from .csvio import CsvTable, load_csv, write_rows
 from .datapackage import _resources
 from .flat import flat_places, read_flat
 from .layout import (
@@ -57,8 +57,8 @@ from .package import package_places, read_package
 from .writing import _sorted_unique, separator, write_flat, write_package
 
 __all__ = ["FLAT_CARRIES", "FLAT_LAYOUT", "FORMULA_PREFIX_KEY", "PACKAGE_DESCRIPTOR",
-           "SEPARATORS", "TABLES", "CsvFormat", "columns", "decode_items", "encode_items",
-           "flat_places", "load_csv", "neutralise", "package_places", "read_flat",
+           "SEPARATORS", "TABLES", "CsvFormat", "CsvTable", "columns", "decode_items",
+           "encode_items", "flat_places", "load_csv", "neutralise", "package_places", "read_flat",
            "read_package", "restore", "separator", "write_flat", "write_package",
            "write_rows"]
 

@@ -62,15 +62,23 @@ def _read_whole(path: Path) -> bytes:
     return data
 
 
-def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_NotUtf8Row],
-                                   str, frozenset[int]]:
-    """(header, [(line, cells), ...], rows left out, the separator found, the lines of
-    the rows that hold a lone CR outside quotes) of a UTF-8 CSV file (BOM allowed); each
-    row carries the line it starts on. A row that holds a byte
-    that is not UTF-8
-    is left out, to be reported by the caller, who knows what it loses; the others are
-    read (a header that holds one is an error: no column could be told). What
-    spreadsheets and editors add on saving is undone:
+class CsvTable(NamedTuple):
+    """A CSV file as :func:`load_csv` reads it (a tuple too, in this order)."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # ((the line it starts on, its cells), ...)
+    not_utf8: list[_NotUtf8Row]  # (the rows left out: each holds a byte not UTF-8)
+    delimiter: str  # (the separator found)
+    split: frozenset[int]  # (the lines of the rows holding a lone CR outside quotes)
+
+
+def load_csv(path: Path) -> CsvTable:
+    """The header, the rows, the rows left out, the separator found and the lines of
+    the rows that hold a lone CR outside quotes of a UTF-8 CSV file (BOM allowed), as
+    a :class:`CsvTable`; each row carries the line it starts on. A row that holds a
+    byte that is not UTF-8 is left out, to be reported by the caller, who knows what it
+    loses; the others are read (a header that holds one is an error: no column could be
+    told). What spreadsheets and editors add on saving is undone:
 
     * a file with no bare LF (all CRLF, as ``unix2dos`` or git's ``autocrlf`` write it,
       or CR) is read with ``\n`` line ends, inside quoted cells too, as the Markdown
@@ -106,10 +114,11 @@ def load_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[_
         raise error(str(path), "empty-csv", "has no header row")
     header, rows = _without_empty_end(rows[0][1], rows[1:])
     if not kept:
-        return header, rows, [], delimiter, split
+        return CsvTable(header, rows, [], delimiter, split)
     if any(KEPT_BYTE.search(cell) for cell in header):
         decode_utf8(raw, str(path))  # (raises the error at the byte)
-    return header, *_without_kept_bytes(rows, KeptBytes(text, str(path))), delimiter, split
+    good, bad = _without_kept_bytes(rows, KeptBytes(text, str(path)))
+    return CsvTable(header, good, bad, delimiter, split)
 
 
 def ragged_row(cells: list[str], header: list[str], line: int, split: frozenset[int]

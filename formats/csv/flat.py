@@ -160,12 +160,13 @@ def read_flat(path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         stamp = _sheet_stamp(path)  # (before reading: a sheet changed since is read again)
     except OSError:
         stamp = None
-    header, rows, not_utf8, _, split = load_csv(path)
+    table = load_csv(path)
+    header, rows, split = table.header, table.rows, table.split
     sheet = _FlatSheet.parse(path, header, ctx)
     if stamp is not None:
         _SHEETS.clear()
         _SHEETS[str(path), stamp] = sheet.lines(header, rows)
-    for bad in not_utf8:  # (its muscle is left out, as a row with any other error)
+    for bad in table.not_utf8:  # (its muscle is left out, as a row with any other error)
         column = (restore(header[bad.cell]) or "") if bad.cell < len(header) else ""
         ctx.report(bad.problem._replace(field=column))
         _beside_not_utf8(sheet, header, bad, split, ctx)
@@ -251,8 +252,9 @@ def _sheet_lines(path: Path) -> dict[str, int | None]:
         stamp = _sheet_stamp(path)
         known = _SHEETS.get((str(path), stamp))
         if known is None:
-            header, rows, _, _, _ = load_csv(path)
-            known = _FlatSheet.parse(path, header, ReadContext()).lines(header, rows)
+            table = load_csv(path)
+            known = _FlatSheet.parse(path, table.header, ReadContext()).lines(
+                table.header, table.rows)
             _SHEETS.clear()
             _SHEETS[str(path), stamp] = known
     except (OSError, MuscleError):

@@ -36,8 +36,9 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
     not UTF-8 (``not-utf8``); their muscles are left out, the others read. Such a row
     of a known slug that fits the header joins ``shown`` (when given), to be checked.
     Cells separated otherwise than ``declared`` are read as found, and reported."""
-    header, rows, not_utf8, found, split = load_csv(path)
-    mismatch = declared.differs(path, found) if declared is not None else None
+    table = load_csv(path)
+    header = table.header
+    mismatch = declared.differs(path, table.delimiter) if declared is not None else None
     if mismatch is not None:
         report(mismatch)
     while header and header[-1] == "":  # (a spreadsheet names no column past the header's
@@ -47,7 +48,7 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
         raise error(str(path), "bad-header", f"columns must be {', '.join(expected)}; "
                     f"found {', '.join(header)}", line=1)
     out, left_out, slug_at = [], set(), header.index("slug")
-    for bad in not_utf8:
+    for bad in table.not_utf8:
         report(_not_utf8_row(bad, header, slug_at, left_out))
         cells = _fitted(bad.cells, header)
         if shown is not None and len(cells) == len(header) and not KEPT_BYTE.search(
@@ -56,11 +57,11 @@ def _table(path: Path, name: str, report: Callable[[Diagnostic], None], prefix: 
                              if KEPT_BYTE.search(cell))
             row = _row(header, [kept_bytes_shown(cell) for cell in cells], prefix)
             shown.append(_Shown(bad.line, row, held))
-    for line, cells in rows:
+    for line, cells in table.rows:
         cells = _fitted(cells, header)
         if len(cells) != len(header):
             report(Diagnostic(str(path), line, None, "", "bad-row", ragged_row(
-                cells, header, line, split) + "; its muscle is left out"))
+                cells, header, line, table.split) + "; its muscle is left out"))
             left_out.add(cells[slug_at] if slug_at < len(cells) else "")
             continue
         out.append((line, _row(header, cells, prefix)))

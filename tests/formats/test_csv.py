@@ -1680,10 +1680,10 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "t.csv"
         table.write_text(written, encoding="utf-8", newline="")
-        header, read, _, _, _ = csv_format.load_csv(table)
-    assert [header, *(cells for _, cells in read)] == rows
-    assert [line for line, _ in read] == [len(lines.findall(written, 0, start)) + 1
-                                          for start in starts[1:]]
+        read = csv_format.load_csv(table)
+    assert [read.header, *(cells for _, cells in read.rows)] == rows
+    assert [line for line, _ in read.rows] == [
+        len(lines.findall(written, 0, start)) + 1 for start in starts[1:]]
 
 
 def test_cr_row_ends_with_lf_in_cells_keep_the_cells_as_written(tmp_path: Path) -> None:
@@ -1797,7 +1797,22 @@ def test_one_row_ending_in_cr_under_a_header_ending_in_crlf_keeps_its_cr(
     with the CR as the last row's end and the one in a quoted cell as its text."""
     sheet = tmp_path / "m.csv"
     sheet.write_text('id,x\r\nr0,"a\rb"\r', encoding="utf-8", newline="")
-    assert csv_format.load_csv(sheet)[:2] == (["id", "x"], [(2, ["r0", "a\rb"])])
+    table = csv_format.load_csv(sheet)
+    assert (table.header, table.rows) == (["id", "x"], [(2, ["r0", "a\rb"])])
+
+
+def test_load_csv_names_what_it_reads(tmp_path: Path) -> None:
+    """load_csv returned a tuple of five, read by place ([:2], or unpacked with three
+    blanks): it is a CsvTable whose fields are named, still a tuple in that order."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_bytes(b"id;x\nr0;a\rb\nr1;\xff\n")
+    table = csv_format.load_csv(sheet)
+    assert isinstance(table, csv_format.CsvTable)
+    assert (table.header, table.rows, table.delimiter, table.split) == (
+        ["id", "x"], [(2, ["r0", "a\rb"])], ";", frozenset({2}))
+    assert [(bad.line, bad.cell, bad.problem.line) for bad in table.not_utf8] == [(3, 1, 3)]
+    header, rows, not_utf8, delimiter, split = table
+    assert (header, rows, not_utf8, delimiter, split) == tuple(table)
 
 
 def test_a_lone_cr_in_a_package_cell_without_quotes_is_kept(tmp_path: Path) -> None:
