@@ -194,9 +194,12 @@ def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
     read has fewer rows of another width than the header's than with the CRs read as
     text (a Mac table whose header or some rows end in CRLF); on a tie, where the CRs
     outside quotes outnumber the LFs. Else it is the cell's text, as one inside a quoted
-    cell is. Third, the lines of the rows that hold a lone CR outside quotes, read as
-    text (:func:`_split_rows`). ``crlf_read``: the text had no bare LF and its CRLFs
-    are LFs now, and where CRs end rows each is an LF, inside quoted cells too."""
+    cell is; but one that ends the header line, where LFs end rows too, ends the header
+    either way (no column's name holds a line break: a header retyped in a Mac editor
+    over a table whose rows end in LF or CRLF). Third, the lines of the rows that hold
+    a lone CR outside quotes, read as text (:func:`_split_rows`). ``crlf_read``: the
+    text had no bare LF and its CRLFs are LFs now, and where CRs end rows each is an
+    LF, inside quoted cells too."""
     tried = None  # (the csv module's reading, that a lone CR outside quotes ended)
     if not crlf_read:
         read = _rows_unless_at_cr(text, delimiter)
@@ -204,6 +207,10 @@ def _read_rows(text: str, delimiter: str, *, crlf_read: bool = False
             return read, text, frozenset()
         tried = read
     crs, lfs = _row_ends(text, delimiter)
+    header_cr = _header_cr(text, delimiter) if crs and lfs else -1
+    if header_cr >= 0:  # (no column's name holds a line break: the header ends at it)
+        text = f"{text[:header_cr]}\n{text[header_cr + 1:]}"
+        crs, lfs, tried = crs - 1, lfs + 1, None
     if not lfs:
         return _cr_ends_rows(text, delimiter, crlf_read)
     if not crs:
@@ -290,6 +297,19 @@ def _row_ends(text: str, delimiter: str) -> tuple[int, int]:
         crs += found.group("cr") is not None
         lfs += found.group("lf") is not None
     return crs, lfs
+
+
+def _header_cr(text: str, delimiter: str) -> int:
+    """Where the lone CR is that ends the header line of ``text`` (its first line that
+    holds more than separators and quotes), outside quoted cells; -1 where none does."""
+    start = 0
+    for found in _quoted_or_end(delimiter).finditer(text):
+        if found.group("cr") is None and found.group("lf") is None:
+            continue
+        if text[start:found.start()].strip(delimiter + '"'):
+            return found.start() if found.group("cr") is not None else -1
+        start = found.end()
+    return -1
 
 
 def _quoted_or_end(delimiter: str) -> re.Pattern[str]:

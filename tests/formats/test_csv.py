@@ -1639,9 +1639,9 @@ def _typed_cell(cell: str, end: str) -> str:
 
 
 #: How a table's header ends, by how its rows end: as they do, or as a header retyped
-#: in another editor or pasted from another file ends (a header ending in a lone CR
-#: over rows ending in LF is one row whose cell holds a CR: it is left out).
-HEADER_ENDS = {"lf": ["lf", "crlf"], "crlf": ["crlf", "lf"], "cr": ["cr", "crlf", "lf"]}
+#: in another editor or pasted from another file ends.
+HEADER_ENDS = {"lf": ["lf", "crlf", "cr"], "crlf": ["crlf", "lf", "cr"],
+               "cr": ["cr", "crlf", "lf"]}
 
 
 @pytest.mark.parametrize(("ends", "header_ends"),
@@ -1656,7 +1656,8 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
     on; but in a file with no bare LF (no cell holds one) a CRLF inside a cell is an LF,
     and so is a CR where CR ends rows (a lone CR in a cell without quotes split its row
     where rows end in LF or CRLF, one in a quoted cell was an LF where rows end in
-    CRLF, and a header ending in CRLF over rows ending in CR made them one row). One
+    CRLF, a header ending in CRLF over rows ending in CR made them one row, and one
+    ending in a lone CR over rows ending in LF or CRLF merged with the first row). One
     row ending in CR under a header ending in CRLF is read as a CRLF table, as the
     last row's end: its own test says so."""
     assume(not (ends == "cr" and header_ends == "crlf" and len(cells) == 1))
@@ -1674,6 +1675,7 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
             csv_format.write_rows(buffer, [row], quote_all=quoted == "all")
             written += buffer.getvalue()[:-1] + ends_here
     lines = re.compile("\r\n?|\n" if end == "\r" else "\n")
+    below = int(end != "\r" and header_end == "\r")  # (the header's CR ends a line too)
     if not re.search("(?<!\r)\n", written):
         breaks = "\r\n?" if end == "\r" else "\r\n"
         rows = [[re.sub(breaks, "\n", cell) for cell in row] for row in rows]
@@ -1683,7 +1685,7 @@ def test_line_breaks_in_cells_read_back_whatever_ends_the_rows(
         read = csv_format.load_csv(table)
     assert [read.header, *(cells for _, cells in read.rows)] == rows
     assert [line for line, _ in read.rows] == [
-        len(lines.findall(written, 0, start)) + 1 for start in starts[1:]]
+        len(lines.findall(written, 0, start)) + 1 + below for start in starts[1:]]
 
 
 def test_cr_row_ends_with_lf_in_cells_keep_the_cells_as_written(tmp_path: Path) -> None:
@@ -1789,6 +1791,28 @@ def test_a_mac_table_whose_header_ends_in_crlf_reads_every_row(
     assert [m.exercises for m in muscles] == exercises
     assert [(p[1], p[3], p[4]) for p in problems] == (
         [(5, "slug", "bad-slug")] if ";C;" in text else [])
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize(("rows", "read"), [
+    (["a,A,x"], [(2, "a", ("x",))]),
+    (["a,A,x", "b,B,y"], [(2, "a", ("x",)), (3, "b", ("y",))])])
+def test_a_header_ending_in_a_lone_cr_over_rows_ending_in_lf_is_the_header(
+        end: str, rows: list[str], read: list[tuple[int, str, tuple[str, ...]]],
+        tmp_path: Path) -> None:
+    """A header retyped in a Mac editor (ending in a lone CR) over rows ending in LF or
+    CRLF, each reading as ragged as the other: the CR was read as text, the header
+    merged with the first row ('slug', 'title', 'exercises\ra', 'A', 'x') and that
+    muscle was lost. No column's name holds a line break: the header ends at it and
+    the first row is a row (a CR in a later row: see the test of line breaks in cells
+    whatever ends the rows)."""
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("slug,title,exercises\r" + end.join([*rows, ""]), encoding="utf-8",
+                     newline="")
+    muscles, problems = read_reporting(sheet)
+    assert problems == []
+    assert [(m.slug, m.exercises) for m in muscles] == [(slug, ex) for _, slug, ex in read]
+    assert [line for line, _ in csv_format.load_csv(sheet).rows] == [n for n, _, _ in read]
 
 
 def test_one_row_ending_in_cr_under_a_header_ending_in_crlf_keeps_its_cr(
