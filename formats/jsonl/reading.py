@@ -13,10 +13,10 @@ from converter.registry import ReadContext
 from converter.safety import BadJson
 from converter.unmarked import decode_text, wide_codec
 
-from .lookahead import _Lines
+from .lookahead import _Lines, _Span
 from .mistakes import _array, _bad_json, _Comma, _records, _report_span, _without_comma
 from .placing import _Placed, _placer, _record_name, _report
-from .undecoded import _check_undecoded
+from .undecoded import _check_undecoded, _ListedBytes
 
 
 def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]:
@@ -37,8 +37,12 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             place += 1
             kept = decode_utf8(raw, str(path), number, keep=True)
             span = lines.span(kept)
+            records = _records(span)
             if span is None:
                 _check_undecoded(raw, number, place, path, ctx, comma)
+            elif records:  # (a JSON array of records: each read)
+                yield from _array_read(span, records, raw, place, number, path, ctx, comma)
+                place += len(records) - 1
             else:
                 _report_span(span, raw, number, path, ctx)
                 comma.said(number + span.taken, span.comma)
@@ -56,10 +60,8 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                 if span is None:
                     ctx.report(_bad_json(exc, line, number, path))
                 elif records:  # (a JSON array of records: each read)
-                    ctx.report(_array(span, len(records), number, path))
-                    comma.said(number + span.taken, span.comma)
-                    yield from _muscles(records, place, _Placed(span.text, number), path,
-                                        ctx, listed=True)
+                    yield from _array_read(span, records, raw, place, number, path, ctx,
+                                           comma)
                     place += len(records) - 1
                 else:
                     _report_span(span, raw, number, path, ctx)
@@ -70,16 +72,30 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         yield from _muscles([record], place, _Placed(line, number), path, ctx)
 
 
+def _array_read(span: _Span, records: list[dict], raw: bytes, place: int, number: int,
+                path: Path, ctx: ReadContext, comma: _Comma) -> Iterator[Muscle]:
+    """The muscles of the JSON array of ``records`` (``span``) that starts on the line
+    ``number`` (its bytes ``raw``), the file's from its ``place``-th on: its one
+    ``bad-json`` error said, and the problems of each record (one that holds a byte
+    that is not UTF-8 left out, as a line that holds one)."""
+    ctx.report(_array(span, len(records), number, path))
+    comma.said(number + span.taken, span.comma)
+    yield from _muscles(records, place, _Placed(span.text, number), path, ctx,
+                        listed=_ListedBytes(span.text, raw, number, path))
+
+
 def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
-             ctx: ReadContext, listed: bool = False) -> Iterator[Muscle]:
+             ctx: ReadContext, listed: _ListedBytes | None = None) -> Iterator[Muscle]:
     """The muscles of ``records``, the file's from its ``place``-th on: the text
-    ``placed`` finds, or with ``listed`` the items of the list it is; the problems of
-    each said."""
+    ``placed`` finds, or with ``listed`` the items of the list it is (those holding a
+    byte that is not UTF-8 said by it, and left out); the problems of each said."""
     for at, record in enumerate(records):
         where = _record_name(record, place + at)
-        item = at if listed else None
+        item = None if listed is None else at
         ctx.mark = placed.number if item is None else \
             (placed.find("", False, item) or (placed.number, 0))[0]
+        if listed is not None and listed.left_out(record, at, where, placed, ctx):
+            continue
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,
                                            place=_placer(placed, item),

@@ -4,10 +4,12 @@ texts that hold such a byte, and the other problems of its record."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from converter import canonical
 from converter.diagnostics import (
     KEPT_BYTE,
+    Diagnostic,
     KeptLine,
     MuscleError,
     decode_utf8,
@@ -18,7 +20,7 @@ from converter.registry import ReadContext
 from converter.safety import BadJson
 
 from .mistakes import _bad_json, _Comma, _without_comma
-from .placing import _Placed, _record_name, _report
+from .placing import _Placed, _placer, _record_name, _report
 
 
 def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
@@ -75,3 +77,56 @@ def _start(field: str, places: canonical.JsonPlaces, where: str) -> int:
 def _parent(field: str) -> str:
     """The field holding ``field`` (``muscles[a].origin`` of ``muscles[a].origin.da``)."""
     return field[:max(field.rfind("."), field.rfind("["))]
+
+
+class _ListedBytes:
+    """The bytes that are not UTF-8 in a JSON array of records written over lines (its
+    ``text``, from the line ``number``, whose bytes are ``raw``): a record that holds
+    one is left out, as a line that holds one, with a ``not-utf8`` error at each of its
+    texts that holds one, named by its field, and its other problems and lints, checked
+    with each such byte U+FFFD."""
+
+    def __init__(self, text: str, raw: bytes, number: int, path: Path) -> None:
+        self._lines = text.split("\n")
+        self._raw, self._number, self._path = raw, number, path
+        value = text.rstrip(" \t\r\n").removesuffix(",")  # (a comma after it: read so)
+        self._shown = canonical.loads(kept_bytes_shown(value)) if KEPT_BYTE.search(text) \
+            else None
+
+    def left_out(self, record: Any, item: int, where: str, placed: _Placed,
+                 ctx: ReadContext) -> bool:
+        """Whether ``record``, the ``item``-th of the array (named ``where``, its places
+        as ``placed`` finds them), holds such a byte: then its problems are said."""
+        texts = [] if self._shown is None else list(canonical.kept_byte_texts(record, where))
+        if not texts:
+            return False
+        undecoded = [self._at(field, where, placed, item) for field, _ in texts]
+        for diagnostic in undecoded:
+            ctx.report(diagnostic)
+        fields = [field for field, _ in texts if field != where]
+        try:
+            muscle = canonical.from_canonical(self._shown[item], path=str(self._path),
+                                              field=where, place=_placer(placed, item),
+                                              writer_lang=ctx.default_lang)
+        except MuscleError as exc:
+            failure = MuscleError(not_at(exc.diagnostics, fields), exc.partial)
+        else:
+            failure = MuscleError([], muscle)
+        _report(failure, where, placed, ctx.mark or self._number, ctx, undecoded, item=item)
+        return True
+
+    def _at(self, field: str, where: str, placed: _Placed, item: int) -> Diagnostic:
+        """The ``not-utf8`` error of ``field`` (a text holding such a byte): at its first
+        such byte, found from where the nearest part of it is (a key: its map)."""
+        found, name = None, field
+        while found is None and name != where:
+            found = placed.find(name.removeprefix(where), False, item)
+            name = _parent(name)
+        line, column = found or placed.find("", False, item) or (self._number, 1)
+        at, start = line - self._number, column - 1
+        while at + 1 < len(self._lines) and not KEPT_BYTE.search(self._lines[at], start):
+            at, start = at + 1, 0
+        text = self._lines[at]
+        raw = self._raw.split(b"\n")[0] if at == 0 else text.encode("utf-8", "surrogateescape")
+        return KeptLine(text, raw, str(self._path), self._number + at).at(start)._replace(
+            field=field)

@@ -921,6 +921,46 @@ def test_a_coordinate_of_a_record_of_a_json_array_is_placed_at_its_number(
                       "muscles[b].regions[0].points[2].y")]
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_with_a_byte_not_utf8_is_read_as_a_json_array(
+        tmp_path: Path, indent: int | None) -> None:
+    """A JSON array of records holding a byte that is not UTF-8 was not read at all
+    where its first line held one (one error, "the list starting here spans lines
+    1-N"), and where a later line did that byte was read as a lone surrogate (a
+    control-character error): it is the array's one error and its records are read,
+    one that holds such a byte left out, as a line that holds one, with a not-utf8
+    error at each text holding one, named by its field, and its other problems."""
+    records = [{"slug": "a", "title": "HOFTE"}, {"slug": "b", "title": "B"},
+               {"slug": "c", "title": 5, "origin": {"KEY": "x", "da": "HOFTE"}},
+               {"slug": "d", "title": "D"}]
+    listed = ("[" + ",\n".join(json.dumps(r) for r in records) + "]" if indent is None
+              else json.dumps(records, indent=indent))
+    data = (listed + ',\n{"slug": "e", "title": "E"}\n').encode()  # (a comma after it)
+    data = data.replace(b"HOFTE", b"H\xf8fte").replace(b"KEY", b"K\xffY")
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(data)
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["b", "d", "e"]
+    lines = data.split(b"\n")
+
+    def at(needle: bytes, nth: int = 0) -> tuple[int, int]:
+        """(line, column in bytes) of ``needle`` in the ``nth`` line that holds it."""
+        number = [n for n, line in enumerate(lines, 1) if needle in line][nth]
+        return number, lines[number - 1].index(needle) + 1
+
+    count = listed.count("\n") + 1
+    hint = ", which is ø in Windows-1252: save the file as UTF-8"
+    assert [(d.line, d.column, d.field, d.code, d.message) for d in problems] == [
+        (1, 1, "", "bad-json", array(1, count, 4)),
+        (count, len(listed.split("\n")[-1]) + 1, "", "bad-json", COMMA),
+        (*at(b"\xf8"), "muscles[a].title", "not-utf8", f"is not UTF-8 (byte 0xf8{hint})"),
+        (*at(b"\xff"), "muscles[c].origin.K\ufffdY", "not-utf8", "is not UTF-8 (byte 0xff)"),
+        (*at(b"\xf8", 1), "muscles[c].origin.da", "not-utf8",
+         f"is not UTF-8 (byte 0xf8{hint})"),
+        (*at(b'5'), "muscles[c].title", "wrong-type", "must be text, not a number")]
+
+
 def read_problems(text: str, tmp_path: Path) -> list[Diagnostic]:
     """The diagnostics of reading a JSON Lines file of ``text``."""
     path = tmp_path / "m.jsonl"
