@@ -1,7 +1,8 @@
 """JSON Lines: one canonical muscle per line, written as it goes (lossless, streaming).
 
 Modules: reading (a file's lines, one record each), lookahead (a record that goes
-on over lines: where it ends), mistakes (its ``bad-json`` errors, a JSON array's and
+on over lines: where it ends), listing (a JSON array of records past lookahead's
+bounds, a record at a time), mistakes (its ``bad-json`` errors, a JSON array's and
 records ended by a comma), undecoded (a line that is not UTF-8), placing (where a
 record's values are, for its diagnostics), slugs (a slug's line, for lints), writing.
 """

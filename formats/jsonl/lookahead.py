@@ -46,6 +46,9 @@ class _Lines:
         self._read = 0  # (bytes of the lines given and taken)
         self._looked = 0  # (characters :meth:`span` looked at)
         self._size = 0  # (characters of the lines :meth:`span` looks at now)
+        self._last = 0  # (bytes of the current line)
+        self.beyond = False  # (:meth:`span` found no end of its record within its bounds)
+        self.walk_from = 0  # (the first line a JSON array may be walked from: .listing)
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         return self
@@ -54,12 +57,36 @@ class _Lines:
         raw = self._ahead.popleft() if self._ahead else next(self._fh)
         self._number += 1
         self._read += len(raw)
+        self._last = len(raw)
         return self._number, raw
 
     @property
     def offset(self) -> int:
         """Where the line after those given and taken starts, in bytes."""
         return self._read
+
+    @property
+    def number(self) -> int:
+        """The current line's number."""
+        return self._number
+
+    @property
+    def start(self) -> int:
+        """Where the current line starts, in bytes."""
+        return self._read - self._last
+
+    @property
+    def file(self) -> IO[bytes]:
+        """The open file (for :mod:`.listing`, which reads it on its own and then
+        :meth:`resume` s)."""
+        return self._fh
+
+    def resume(self, number: int, offset: int) -> None:
+        """Go on after the line ``number``, the next starting at ``offset``: no line
+        read ahead is kept."""
+        self._ahead.clear()
+        self._fh.seek(offset)
+        self._number, self._read, self._last = number, offset, 0
 
     def span(self, line: str) -> _Span | None:
         """The record that the current line (``line``, no JSON on its own) starts, an
@@ -72,10 +99,12 @@ class _Lines:
         finds a mistake in it and a line that starts deeper than it closes it (one
         inside it, a bracket missing): it is then the lines up to that line or the
         file's end. None (nothing taken) where it is one line, where no line ends it
-        within :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS`, or one closes it with
+        within :data:`_AHEAD_LINES` and :data:`_AHEAD_CHARS` (:attr:`beyond` then
+        says so: :mod:`.listing` walks a JSON array past them), or one closes it with
         more after.
         """
         start = _space(line)
+        self.beyond = False
         if line[start:start + 1] not in ("{", "[") or len(line) > _AHEAD_CHARS or \
                 self._looked > _AHEAD_CHARS + _LOOKS_PER_BYTE * self._read:
             return None
@@ -109,7 +138,8 @@ class _Lines:
                 pieces.append(piece)
             if piece == "":  # (past the bounds: the lines that close it)
                 return self._taken(pieces[:closing], mistake, comma)
-        if not fresh and piece is not None:  # (no end found within the bounds)
+        self.beyond = end < 0 and piece == ""  # (no end found within the bounds)
+        if not fresh and piece is not None:
             return None
         pieces = pieces[:fresh or len(pieces)]
         while not pieces[-1].strip():

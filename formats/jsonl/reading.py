@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,6 +13,7 @@ from converter.registry import ReadContext
 from converter.safety import BadJson
 from converter.unmarked import decode_text, wide_codec
 
+from .listing import _Walked, records, walked
 from .lookahead import _Lines, _Span
 from .mistakes import _array, _bad_json, _Comma, _records, _report_span, _without_comma
 from .placing import _Placed, _placer, _record_name, _report
@@ -38,7 +39,10 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             kept = decode_utf8(raw, str(path), number, keep=True)
             span = lines.span(kept)
             records = _records(span)
-            if span is None:
+            array = walked(lines, kept) if span is None else None
+            if array is not None:  # (a JSON array of records past the bounds: each read)
+                place += yield from _streamed(lines, array, kept, place, path, ctx, comma)
+            elif span is None:
                 _check_undecoded(raw, number, place, path, ctx, comma)
             elif records:  # (a JSON array of records: each read)
                 yield from _array_read(span, records, raw, place, number, path, ctx, comma)
@@ -57,7 +61,10 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             if unended is None:
                 span = lines.span(line)
                 records = _records(span)
-                if span is None:
+                array = walked(lines, line) if span is None else None
+                if array is not None:  # (a JSON array of records past the bounds)
+                    place += yield from _streamed(lines, array, line, place, path, ctx, comma)
+                elif span is None:
                     ctx.report(_bad_json(exc, line, number, path))
                 elif records:  # (a JSON array of records: each read)
                     yield from _array_read(span, records, raw, place, number, path, ctx,
@@ -82,6 +89,23 @@ def _array_read(span: _Span, records: list[dict], raw: bytes, place: int, number
     comma.said(number + span.taken, span.comma)
     yield from _muscles(records, place, _Placed(span.text, number), path, ctx,
                         listed=_ListedBytes(span.text, raw, number, path))
+
+
+def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
+              ctx: ReadContext, comma: _Comma) -> Generator[Muscle, None, int]:
+    """The muscles of the JSON array of records (``array``, walked) that the current
+    line of ``lines`` (``line``) opens, past the bounds of :meth:`_Lines.span`, read a
+    record at a time, the file's from its ``place``-th on: said as one that is within
+    them; how many records it has, less one."""
+    number = lines.number
+    span = _Span(array.last - number, line, None, array.comma)
+    ctx.report(_array(span, array.count, number, path))
+    comma.said(array.last, array.comma)
+    for at, item in enumerate(records(lines, array)):
+        text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)
+        yield from _muscles([item.value], place + at, _Placed(text, item.number - 1), path,
+                            ctx, listed=_ListedBytes(text, b"[", item.number - 1, path))
+    return array.count - 1
 
 
 def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,

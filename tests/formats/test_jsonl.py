@@ -961,6 +961,76 @@ def test_a_json_array_with_a_byte_not_utf8_is_read_as_a_json_array(
         (*at(b'5'), "muscles[c].title", "wrong-type", "must be text, not a number")]
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("bound", ["_AHEAD_LINES", "_AHEAD_CHARS"])
+def test_a_json_array_past_the_lookahead_bounds_is_read_as_one_within_them(
+        tmp_path: Path, monkeypatch, indent: int | None, bound: str) -> None:
+    """A JSON array of records longer than what is read ahead for a record's end
+    (20,000 lines, 2 MiB) was an error per line, none of its records read: it is the
+    same one error, and its records are read and their problems said as those of one
+    within them (a record holding a byte that is not UTF-8, a comma after it too)."""
+    import formats.jsonl.lookahead as lookahead
+
+    records = [{"slug": "a", "title": "A", "origin": {"da": "HOFTE"}},
+               {"slug": "b", "title": "B"}, {"title": 5},
+               {"slug": "c", "title": "C", "regions": [[[1, 2], [3, 4], [5, "x"]]]}]
+    listed = ("[" + ",\n".join(json.dumps(r) for r in records) + "]" if indent is None
+              else json.dumps(records, indent=indent))
+    path = tmp_path / "m.jsonl"
+    path.write_bytes((listed + ' ,\n{"slug": "d", "title": "D"}\n').encode().replace(
+        b"HOFTE", b"H\xf8fte"))
+
+    def read() -> tuple[list[str], list[tuple]]:
+        problems: list[Diagnostic] = []
+        found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+        return [m.slug for m in found], [(d.line, d.column, d.field, d.code, d.message)
+                                         for d in problems]
+
+    within = read()
+    assert within[0] == ["b", "d"]
+    assert within[1][0][-1] == array(1, listed.count("\n") + 1, 4)
+    assert [code for *_, code, _ in within[1]] == [
+        "bad-json", "bad-json", "not-utf8", "wrong-type", "wrong-type", "coords-not-number"]
+    longest = max((json.dumps(r, indent=indent) for r in records), key=len)
+    with monkeypatch.context() as patched:  # (past the bounds: each record within them)
+        patched.setattr(lookahead, bound, longest.count("\n") + 2
+                        if bound == "_AHEAD_LINES" else len(longest) * 2)
+        assert read() == within
+
+
+def test_a_json_array_past_the_lookahead_bounds_is_not_held_whole(
+        tmp_path: Path, monkeypatch) -> None:
+    """A JSON array of records past the bounds of what is read ahead is read a record
+    at a time, held no more than those bounds (it is walked twice: once to know it is
+    one, once to read its records); one that is broken is said line by line, as
+    before, and the lines after it are read."""
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 100)
+    monkeypatch.setattr(lookahead, "_AHEAD_CHARS", 10_000)
+    records = [{"slug": f"m{i:05}", "title": f"Muscle {i}", "origin": {"da": "x" * 40}}
+               for i in range(3_000)]
+    text = json.dumps(records, indent=1) + '\n{"slug": "z", "title": "Z"}\n'
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8-sig")  # (its byte order mark no part of line 1)
+    problems: list[Diagnostic] = []
+    fmt = get_format("jsonl")
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in fmt.read(path, ReadContext(report=problems.append)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 3_001
+    assert [(d.line, d.code) for d in problems] == [(1, "bad-json")]
+    assert peak < len(text) // 4, (peak, len(text))
+    broken = text.replace('"m01500"', '"m01500" "x"')
+    slugs, said = read_jsonl(broken, tmp_path)
+    assert slugs == ["z"]
+    assert said[0] == (1, 2, "is not valid JSON: Expecting value")
+    assert not [message for *_, message in said if "JSON array" in message]
+
+
 def read_problems(text: str, tmp_path: Path) -> list[Diagnostic]:
     """The diagnostics of reading a JSON Lines file of ``text``."""
     path = tmp_path / "m.jsonl"

@@ -1,0 +1,138 @@
+"""A JSON array of records past :mod:`.lookahead`'s bounds (a big export pasted into a
+.jsonl file): walked a record at a time, once to know it is one and once to read its
+records, so that no more than one record of it is held at a time."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+from collections.abc import Iterator
+from typing import IO, Any, NamedTuple
+
+from . import lookahead
+from .lookahead import _brackets, _decoded, _Lines, _parsed, _space
+
+
+class _Item(NamedTuple):
+    """A record of the array: its text (valid JSON, its first line's part before it
+    blanked, so that its columns are the file's), the line it starts on, its value."""
+
+    text: str
+    number: int
+    value: dict[str, Any]
+
+
+class _Walked(NamedTuple):
+    """A JSON array of records walked whole (see :func:`walked`)."""
+
+    count: int  # (its records)
+    last: int  # (its last line)
+    end: int  # (where the line after its last starts, in bytes)
+    comma: int  # (the column of a comma after it in its last line; 0: none)
+
+
+class _Broken(Exception):
+    """What was walked is no JSON array of records (as far as it was read)."""
+
+
+class _Walk:
+    """The lines of an open file from the one at ``offset`` (line ``number``), read one
+    at a time, and where in the current one the walk is."""
+
+    def __init__(self, fh: IO[bytes], offset: int, number: int) -> None:
+        fh.seek(offset)
+        self._fh, self.offset, self.number = fh, offset, number - 1
+        self.text, self.at = "", 0
+
+    def next_line(self) -> None:
+        """Go on to the start of the next line; :class:`_Broken` past the file's end."""
+        raw = self._fh.readline()
+        if not raw:
+            raise _Broken
+        self.offset += len(raw)
+        if self.offset == len(raw):  # (the file's first line: its byte order mark is none)
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        self.number += 1
+        self.text, self.at = _decoded(raw) or "", 0
+
+    def next_char(self) -> str:
+        """The next character that is no white space, reading on over lines."""
+        self.at = _space(self.text, self.at)
+        while self.at >= len(self.text):
+            self.next_line()
+            self.at = _space(self.text)
+        return self.text[self.at]
+
+
+def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
+    """The records of the JSON array whose ``[`` opens the next line of ``walk``, one at
+    a time; when it ends, :class:`_Walked` is put in ``walked``. :class:`_Broken` where it
+    is no JSON array of records, or one of them goes past :mod:`.lookahead`'s bounds."""
+    walk.next_line()
+    walk.at = _space(walk.text) + 1
+    count, after = 0, walk.next_char()
+    while after != "]" or not count:
+        if (after != "," if count else after != "{") or walk.next_char() != "{":
+            raise _Broken
+        yield _item(walk)
+        count += 1
+        after = walk.next_char()
+        walk.at += 1
+    end = _space(walk.text, walk.at)
+    comma = end + 1 if walk.text[end:end + 1] == "," else 0
+    if _space(walk.text, end + (comma > 0)) < len(walk.text):
+        raise _Broken
+    walked.append(_Walked(count, walk.number, walk.offset, comma))
+
+
+def _item(walk: _Walk) -> _Item:
+    """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``."""
+    number, start = walk.number, walk.at
+    pieces = [" " * start + walk.text[start:]]
+    size = len(pieces[0])
+    depth, end = _brackets(walk.text, 0, start)
+    while end < 0:
+        walk.next_line()
+        size += len(walk.text)
+        if len(pieces) > lookahead._AHEAD_LINES or size > lookahead._AHEAD_CHARS:
+            raise _Broken
+        pieces.append(walk.text)
+        depth, end = _brackets(walk.text, depth)
+    pieces[-1] = pieces[-1][:end]
+    walk.at = end
+    value, mistake = _parsed("".join(pieces))
+    if mistake is not None or not isinstance(value, dict):
+        raise _Broken
+    return _Item("".join(pieces), number, value)
+
+
+def walked(lines: _Lines, line: str) -> _Walked | None:
+    """The JSON array of records that the current line of ``lines`` (``line``) opens,
+    where :meth:`_Lines.span` found no end of it within its bounds: walked whole once,
+    no record kept; None where it is none (its lines are then read on as lines, and no
+    line before where this walk stopped is walked again: what is walked is bounded by
+    the file's size)."""
+    start = _space(line)
+    if not lines.beyond or line[start:start + 1] != "[" or lines.number < lines.walk_from:
+        return None
+    found: list[_Walked] = []
+    walk = _Walk(lines.file, lines.start, lines.number)
+    try:
+        for _ in _items(walk, found):
+            pass
+    except _Broken:
+        lines.walk_from = walk.number
+        lines.resume(lines.number, lines.offset)
+        return None
+    return found[0]
+
+
+def records(lines: _Lines, array: _Walked) -> Iterator[_Item]:
+    """The records of the JSON array (``array``, :func:`walked`) that the current line
+    of ``lines`` opens, read again one at a time; ``lines`` then goes on after it. (The
+    file changed since it was walked: its records up to the change, the file's reader
+    says that it changed.)"""
+    walk = _Walk(lines.file, lines.start, lines.number)
+    with contextlib.suppress(_Broken):
+        yield from _items(walk, [])
+    lines.resume(array.last, array.end)
