@@ -15,11 +15,14 @@ from .lookahead import _brackets, _decoded, _Lines, _parsed, _space
 
 class _Item(NamedTuple):
     """A record of the array: its text (valid JSON, its first line's part before it
-    blanked, so that its columns are the file's), the line it starts on, its value."""
+    blanked, so that its columns are the file's), the line it starts on, its value,
+    and where its ``{`` is: the offset of that line, in bytes, and its index there."""
 
     text: str
     number: int
     value: dict[str, Any]
+    offset: int
+    column: int
 
 
 class _Walked(NamedTuple):
@@ -42,13 +45,14 @@ class _Walk:
     def __init__(self, fh: IO[bytes], offset: int, number: int) -> None:
         fh.seek(offset)
         self._fh, self.offset, self.number = fh, offset, number - 1
-        self.text, self.at = "", 0
+        self.text, self.at, self.start = "", 0, offset  # (start: of the current line)
 
     def next_line(self) -> None:
         """Go on to the start of the next line; :class:`_Broken` past the file's end."""
         raw = self._fh.readline()
         if not raw:
             raise _Broken
+        self.start = self.offset
         self.offset += len(raw)
         if self.offset == len(raw):  # (the file's first line: its byte order mark is none)
             raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -87,7 +91,7 @@ def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
 
 def _item(walk: _Walk) -> _Item:
     """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``."""
-    number, start = walk.number, walk.at
+    number, start, offset = walk.number, walk.at, walk.start
     pieces = [" " * start + walk.text[start:]]
     size = len(pieces[0])
     depth, end = _brackets(walk.text, 0, start)
@@ -103,7 +107,7 @@ def _item(walk: _Walk) -> _Item:
     value, mistake = _parsed("".join(pieces))
     if mistake is not None or not isinstance(value, dict):
         raise _Broken
-    return _Item("".join(pieces), number, value)
+    return _Item("".join(pieces), number, value, offset, start)
 
 
 def walked(lines: _Lines, line: str) -> _Walked | None:
@@ -136,3 +140,19 @@ def records(lines: _Lines, array: _Walked) -> Iterator[_Item]:
     with contextlib.suppress(_Broken):
         yield from _items(walk, [])
     lines.resume(array.last, array.end)
+
+
+def records_at(fh: IO[bytes], number: int, offset: int, columns: Iterator[int]
+               ) -> list[_Item]:
+    """The records of a JSON array (:func:`records` gave them) that start on the line
+    ``number`` at ``offset`` of the open file ``fh``, at those ``columns``, read again
+    (none of one that is no longer such a record)."""
+    found = []
+    for column in columns:
+        walk = _Walk(fh, offset, number)
+        with contextlib.suppress(_Broken):
+            walk.next_line()
+            walk.at = column
+            if walk.text[column:column + 1] == "{":
+                found.append(_item(walk))
+    return found

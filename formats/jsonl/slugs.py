@@ -10,12 +10,15 @@ import json
 import os
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from converter import canonical
 from converter.diagnostics import decode_utf8
 
+from .listing import _Item, records_at, walked
+from .listing import records as streamed_records
 from .lookahead import _Lines
 from .mistakes import _records
 from .placing import _Placed
@@ -58,6 +61,8 @@ def record_at(path: str, mark: int, slug: str) -> _Record | None:
     if _value_of(raw) is _NOT_JSON:  # (a line of a JSON array written over lines?)
         index = _lines(path, st.st_size, st.st_mtime_ns)
         offset = index.listing(mark)
+        if offset is None and index.streamed(starts[mark - 1]):
+            offset = starts[mark - 1]
         if offset is not None:
             return index.record(mark, offset, slug)
     return _Record(_Placed(decode_utf8(raw, path, mark), mark), None, mark)
@@ -94,27 +99,32 @@ class _SlugLines:
     share a hash are read again to tell them apart; a slug the file does not have is
     taken for one that has its hash (1 in 2**64, as the corpus lint's text digests).
     A record of a JSON array that the reader reads (:class:`_Listed`, its lines found
-    as the reader finds them) is at the line it starts on and the array's offset."""
+    as the reader finds them) is at the line it starts on and the array's offset; one
+    of an array past the lookahead's bounds (:mod:`.listing`), at its own line's offset,
+    and where its ``{`` is there kept (12 bytes more a record), to read it alone again."""
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._listed: dict[int, _Listed] = {}  # (by the offset of its first line)
         self._firsts: list[tuple[int, int]] = []  # (first line, offset) of each, in order
         self._opened: tuple[int, _Placed, Any] | None = None  # (the last array read)
+        #: The records of JSON arrays past the lookahead's bounds: the offset of each
+        #: one's first line, and its column there (in file order).
+        self._item_offsets, self._item_columns = array("Q"), array("L")
         hashes, numbers, offsets = array("q"), array("L"), array("Q")
         with open(path, "rb") as fh:
             lines = _Lines(fh)
             for number, raw in lines:
                 offset = lines.offset - len(raw)
                 value = _value_of(raw)
-                found = [(_slug_in(value), number)]
+                found = [(_slug_in(value), number, offset)]
                 if value is _NOT_JSON:
                     found = self._listing(lines, raw, number, offset)
-                for slug, at in found:
+                for slug, at, where in found:
                     if slug is not None:
                         hashes.append(hash(slug))
                         numbers.append(at)
-                        offsets.append(offset)
+                        offsets.append(where)
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
         self._hashes = array("q", (hashes[i] for i in order))
         self._numbers = array("L", (numbers[i] for i in order))
@@ -139,11 +149,30 @@ class _SlugLines:
         offset = self._firsts[at][1]
         return offset if self._items(offset, mark) else None
 
+    def streamed(self, offset: int) -> bool:
+        """Whether a record of a JSON array past the lookahead's bounds starts on the
+        line at ``offset``."""
+        at = bisect_left(self._item_offsets, offset)
+        return at < len(self._item_offsets) and self._item_offsets[at] == offset
+
+    def _streamed_at(self, number: int, offset: int) -> list[_Item]:
+        """The records of such an array that start on the line ``number`` at ``offset``."""
+        low = bisect_left(self._item_offsets, offset)
+        high = bisect_right(self._item_offsets, offset, low)
+        with open(self._path, "rb") as fh:
+            return records_at(fh, number, offset, iter(self._item_columns[low:high]))
+
     def record(self, number: int, offset: int, slug: str) -> _Record | None:
         """The record whose slug is ``slug`` that starts on the line ``number``, in the
         line at ``offset`` or the JSON array there (as :meth:`get` or :meth:`listing`
         found them); None where more than one record of that slug (or none of it, and more
         than one record) starts on that line."""
+        if self.streamed(offset):
+            items = self._streamed_at(number, offset)
+            named = [i for i in items if _slug_in(i.value) == slug] or items
+            if len(named) != 1:
+                return None
+            return _Record(_Placed(f"[\n{named[0].text}\n]", number - 1), 0, number)
         if offset not in self._listed:
             with open(self._path, "rb") as fh:
                 fh.seek(offset)
@@ -155,23 +184,34 @@ class _SlugLines:
         return _Record(placed, named[0], number) if len(named) == 1 else None
 
     def _listing(self, lines: _Lines, raw: bytes, number: int, offset: int
-                 ) -> list[tuple[str | None, int]]:
+                 ) -> Iterator[tuple[str | None, int, int]]:
         """The slugs of the records of the JSON array that starts on the line
-        ``number`` (its bytes ``raw``, at ``offset``), if it is one, and the line each
-        starts on; its lines are taken from ``lines``, as the reader takes them (and
-        those of a record over lines that is broken, none of whose slugs is read)."""
+        ``number`` (its bytes ``raw``, at ``offset``), if it is one, the line each
+        starts on and the offset of the array's first line (past the lookahead's
+        bounds: of its own); its lines are taken from ``lines``, as the reader takes
+        them (and those of a record over lines that is broken, none of whose slugs is
+        read); one at a time (a big array's are many)."""
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
-        span = lines.span(raw.decode("utf-8", "surrogateescape"))
+        text = raw.decode("utf-8", "surrogateescape")
+        span = lines.span(text)
         records = _records(span)
+        walked_whole = walked(lines, text) if span is None else None
+        if walked_whole is not None:
+            for item in streamed_records(lines, walked_whole):
+                self._item_offsets.append(item.offset)
+                self._item_columns.append(item.column)
+                yield _slug_in(item.value), item.number, item.offset
+            return
         if span is None or records is None:
-            return []
+            return
         placed = _Placed(span.text, number)
         starts = array("L", ((placed.find("", False, item) or (number, 0))[0]
                              for item in range(len(records))))
         self._listed[offset] = _Listed(number, span.taken, starts)
         self._firsts.append((number, offset))
-        return [(_slug_in(record), at) for record, at in zip(records, starts, strict=True)]
+        for record, at in zip(records, starts, strict=True):
+            yield _slug_in(record), at, offset
 
     def _items(self, offset: int, number: int) -> range:
         """The records of the JSON array at ``offset`` that start on the line ``number``."""
@@ -193,6 +233,8 @@ class _SlugLines:
 
     def _slugs_at(self, number: int, offset: int) -> list[str | None]:
         """The slugs of the records that start on the line ``number`` at ``offset``."""
+        if self.streamed(offset):
+            return [_slug_in(item.value) for item in self._streamed_at(number, offset)]
         if offset in self._listed:
             records = self._open(offset)[1]
             return [_slug_in(records[i]) for i in self._items(offset, number)]

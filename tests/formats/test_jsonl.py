@@ -844,16 +844,20 @@ def test_a_json_array_of_records_is_one_error_and_its_records_are_read(
     assert [(line, column) for line, column, _ in problems] == [f[:2] for f in found]
 
 
+@pytest.mark.parametrize("past", [False, True])
 @pytest.mark.parametrize("indent", [2, "\t"])
 def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
-        tmp_path: Path, indent: int | str) -> None:
+        tmp_path: Path, monkeypatch, indent: int | str, past: bool) -> None:
     """The records of a JSON array written over lines (jq . of an export) were read, but
     the lints of their valid fields had no line (the index of the slugs' lines read one
     line at a time, and no line of the array is a record) and a slug twice was placed at
     its record's first line, column 1: each is at its value's line and column (a key's
     lint at its key), as in a file of one record a line; a slug twice names the line of
     the earlier record's slug, a slug of two records is placed nowhere, and a record
-    after the array is placed as ever."""
+    after the array is placed as ever. So too in an array past the bounds of what is
+    read ahead (``past``: its records each within them), whose lints had no line."""
+    import formats.jsonl.lookahead as lookahead
+
     shared = "Udspringer fra hoftebenets yderside."
     records = [{"slug": "a", "title": "A", "origin": {"da": shared},
                 "extra": {"Coords": 2}},
@@ -861,6 +865,10 @@ def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
                {"slug": "c", "title": "C", "latin": ""}, {"slug": "c", "title": "C again"}]
     text = (json.dumps(records, indent=indent)
             + '\n{"slug": "d", "title": "D", "latin": " "}\n')
+    if past:
+        monkeypatch.setattr(lookahead, "_AHEAD_LINES", 12)
+        assert text.count("\n") > 12 and all(
+            json.dumps(r, indent=indent).count("\n") < 11 for r in records)
     path = tmp_path / "m.jsonl"
     path.write_text(text, encoding="utf-8")
     lines = text.split("\n")
@@ -887,11 +895,16 @@ def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
         f"slug 'c' is already used by an earlier record of this file, on line {earlier}"]
 
 
+@pytest.mark.parametrize("past", [False, True])
 def test_records_of_a_json_array_that_share_a_line_are_told_apart_by_their_slugs(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch, past: bool) -> None:
     """Records of a JSON array written over lines that start on one line (a list of
     records a few a line) are each placed at their own fields; a slug on two of them
-    is placed on their line, at no column (which one the mark means is not known)."""
+    is placed on their line, at no column (which one the mark means is not known). So
+    too past the bounds of what is read ahead (``past``)."""
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 0 if past else lookahead._AHEAD_LINES)
     lines = ['[{"slug": "a", "title": "A", "latin": " "}, {"slug": "b", "title": "B", '
              '"latin": ""},', '  {"slug": "c", "title": "C"}, {"slug": "c", "title": "C"}]']
     path = tmp_path / "m.jsonl"
