@@ -12,10 +12,12 @@ NULL = "\\N"
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
 #: The first letters of the months' names and abbreviations, as LibreOffice's locales
-#: of these languages write them; any letters may follow ("ene" is also "enero").
+#: of these languages write them; any letters may follow ("ene" is also "enero"). German
+#: has "Mrz" beside "Mär" and "Jän", "Jänner" (Austria's) beside "Jan": LibreOffice reads
+#: both in every German locale.
 _MONTHS = {
     "en": "jan feb mar apr may jun jul aug sep oct nov dec",
-    "de": "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "de": "jan jän feb mär mrz apr mai jun jul aug sep okt nov dez",
     "fr": "jan fév mar avr mai juin juil aoû sep oct nov déc",
     "da": "jan feb mar apr maj jun jul aug sep okt nov dec",
     "sv": "jan feb mar apr maj jun jul aug sep okt nov dec",
@@ -30,14 +32,15 @@ _MONTHS = {
 #: kr da/sv/nb, R$ pt-BR.
 _CURRENCIES = ("$", "€", "£", "kr", "r$")
 #: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
-#: spaces, "(", a currency of :data:`_CURRENCIES`, a sign or a decimal mark, "." or ","
-#: as Danish and German spreadsheets write ",5"); a truth value in English or in the
+#: spaces, "(" and signs, a currency of :data:`_CURRENCIES`, spaces, "(" and signs again,
+#: "$ (5)" and "$ - 5" being money, then a decimal mark, "." or "," as Danish and German
+#: spreadsheets write ",5"); a truth value in English or in the
 #: language of a Danish, Norwegian, Swedish, German, Dutch, French, Spanish, Italian or
 #: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
 #: spaces around it or not; or a month of :data:`_MONTHS`, then a digit ("Jan 1",
 #: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice).
 _NUMBER_LIKE = re.compile(
-    r"\s*\(?\s*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?\s*)?[-.,]?\d"
+    r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d"
     r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
     r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
     r"|(?i:\s*(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()}))

@@ -187,15 +187,18 @@ def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place
 #: Texts LibreOffice takes for numbers, dates, money and truth values when it detects
 #: special numbers (as a user may set it), in the locales of :data:`LOCALES`, that began
 #: with no digit ("Jan 1", " TRUE", "WAHR", "falsk", "ene 1" in Spanish, "kr. 5" in
-#: Danish, "R$ 5" in Brazilian), and some that did.
+#: Danish, "R$ 5" in Brazilian, money in parentheses after its currency, "$ (5)", "€ (5)"
+#: and "kr. (5)" as -5, "Mrz 1" and Austrian "Jän 1" in German), and some that did.
 SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ", "true",
            "Jan 1", "March 2001", "Jan-2001", "WAHR", "FALSCH", "SAND", "falsk", "ene 1",
            "kr. 5", "Kr. 5", "kr.5", "kr. 1.000,50", "gen 1", "mag 1", "giu 1", "lug 1",
            "set 1", "ott 1", "ago 1", "dic 1", "abr 1", "out 1", "fev 1", "R$ 5", "mei 1",
-           "mrt 1", "kr 5", "kr5", "(€ 5)"]
+           "mrt 1", "kr 5", "kr5", "(€ 5)", "$ (5)", "$(5)", "$ - 5", " -$5", " +5", " - 5",
+           "€ (5)", "€ +5", "kr. (5)", "kr (5)", "£ (5)", "R$ (5)", "Mrz 1", "Mrz. 2001",
+           "Jän 1", "Jän-2001", "Jänner 1", "mrz-1"]
 #: LibreOffice's language codes of the locales the import is tried in: en-US, de, da,
-#: es, it, pt, pt-BR, nl, sv, nb.
-LOCALES = (1033, 1031, 1030, 3082, 1040, 2070, 1046, 1043, 1053, 1044)
+#: es, it, pt, pt-BR, nl, sv, nb, fr, en-GB, de-AT.
+LOCALES = (1033, 1031, 1030, 3082, 1040, 2070, 1046, 1043, 1053, 1044, 1036, 2057, 3079)
 
 
 def cell_types(ods: Path, column: int) -> dict[str, str]:
@@ -218,7 +221,9 @@ def test_texts_a_spreadsheet_takes_for_dates_or_truth_values_stay_text(
     """With special numbers detected, LibreOffice made dates of "Jan 1", "March 2001" and
     "Jan-2001" and truth values of " TRUE" and "TRUE " in a --excel flat sheet ("WAHR"
     in German, "falsk" in Danish, dates of "ene 1" in Spanish and "mei 1" in Dutch,
-    money of "kr. 5" in Danish and "R$ 5" in Brazilian), and saved them back changed:
+    money of "kr. 5" in Danish and "R$ 5" in Brazilian, -5 of "$ (5)", "€ (5)" in French
+    and "£ (5)" in British, dates of "Mrz 1" and "Jän 1" in German), and saved them back
+    changed:
     each gets the ' prefix now, stays text and reads back as written; the package, for
     programs, has them as given."""
     muscles = [Muscle(slug=f"m{n:02}", title=text) for n, text in enumerate(SPECIAL)]
