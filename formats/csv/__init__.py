@@ -22,7 +22,8 @@ sheet is wrapped in double quotes, so a ``;`` or ``,`` in a text never starts a 
 cell in a spreadsheet that splits on another separator and reads the quotes. Its cells
 are separated by ``,``, or by ``;`` or a tab (``separator``, :data:`SEPARATORS`): a
 spreadsheet that splits on ``;`` alone (Excel in Danish, German, French) reads no quotes
-of a comma file.
+of a comma file. A cell longer than a spreadsheet keeps (:data:`EXCEL_CELL`,
+:data:`LIBREOFFICE_CELL`) is written whole, with a ``cell-too-long`` warning.
 
 Both are written with the stdlib :mod:`csv` module (UTF-8, ``\\n`` line ends, rows
 sorted by slug and position), so the bytes depend only on the muscles.
@@ -54,11 +55,19 @@ from .layout import (
     columns,
 )
 from .package import package_places, read_package
-from .writing import _sorted_unique, separator, write_flat, write_package
+from .writing import (
+    EXCEL_CELL,
+    LIBREOFFICE_CELL,
+    _sorted_unique,
+    separator,
+    write_flat,
+    write_package,
+)
 
-__all__ = ["FLAT_CARRIES", "FLAT_LAYOUT", "FORMULA_PREFIX_KEY", "PACKAGE_DESCRIPTOR",
-           "SEPARATORS", "TABLES", "CsvFormat", "CsvTable", "columns", "decode_items",
-           "encode_items", "flat_places", "load_csv", "neutralise", "package_places", "read_flat",
+__all__ = ["EXCEL_CELL", "FLAT_CARRIES", "FLAT_LAYOUT", "FORMULA_PREFIX_KEY", "LIBREOFFICE_CELL",
+           "PACKAGE_DESCRIPTOR", "SEPARATORS", "TABLES", "CsvFormat", "CsvTable", "columns",
+           "decode_items", "encode_items", "flat_places", "load_csv", "neutralise",
+           "package_places", "read_flat",
            "read_package", "restore", "separator", "write_flat", "write_package",
            "write_rows"]
 
@@ -139,7 +148,7 @@ class CsvFormat(Format):
         flat, excel = bool(ctx.option("flat", False)), bool(ctx.option("excel", False))
         if flat:  # the header needs every muscle's languages: one list in memory
             ordered = _sorted_unique(muscles, out)
-            write_flat(ordered, out, excel=excel, separator=separator(ctx.options))
+            write_flat(ordered, out, excel=excel, separator=separator(ctx.options), ctx=ctx)
             return (f"wrote {counted(len(ordered), 'muscles')} to {output_name(out)} (flat "
                     "sheet, without body and extra)")
         count = write_package(muscles, out)

@@ -13,7 +13,7 @@ from converter.atomic_folder import atomic_directory, safe_child
 from converter.canonical import extra_json
 from converter.diagnostics import error, printable
 from converter.model import Muscle, number_text
-from converter.registry import spelling
+from converter.registry import WriteContext, spelling
 from converter.spool import SortedSpool, sorted_unique
 
 from .cells import encode_items, neutralise, to_cell
@@ -128,15 +128,55 @@ def _flat_cell(muscle: Muscle, column: str) -> str | None:
     return getattr(muscle, column)
 
 
-def write_flat(muscles: list[Muscle], out: Path, *, excel: bool, separator: str = ",") -> None:
+def write_flat(muscles: list[Muscle], out: Path, *, excel: bool, separator: str = ",",
+               ctx: WriteContext | None = None) -> None:
     """Write the flat sheet atomically (with a UTF-8 BOM when ``excel``), its cells
     separated by ``separator`` (one of :data:`SEPARATORS`; no ``sep=`` line: Excel
-    ignores the BOM of a file that has one)."""
+    ignores the BOM of a file that has one); a cell longer than a spreadsheet keeps is
+    written whole, with a ``cell-too-long`` warning to ``ctx`` (:func:`_warn_if_long`)."""
     header = flat_header(muscles)
     rows = [[neutralise(_flat_cell(m, column)) for column in header] for m in muscles]
     with atomic_file(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
         write_rows(fh, [[neutralise(c) for c in header], *rows], quote_all=True,
                    delimiter=separator)
+    if ctx is not None:
+        for muscle, row in zip(muscles, rows, strict=True):
+            for column, cell in zip(header, row, strict=True):
+                _warn_if_long(muscle.slug, column, cell, out, ctx)
+
+
+#: The characters a cell holds (in UTF-16 code units, as both count them): Excel's, and
+#: LibreOffice's, whose CSV import cuts a longer cell there.
+EXCEL_CELL, LIBREOFFICE_CELL = 32_767, 65_535
+
+
+def _warn_if_long(slug: str, column: str, cell: str, out: Path, ctx: WriteContext) -> None:
+    """A ``cell-too-long`` warning about the muscle ``slug``'s field in ``column`` when
+    its ``cell`` (as written) is longer than Excel keeps."""
+    if 2 * len(cell) <= EXCEL_CELL:  # (at most two code units a character)
+        return
+    length = len(cell.encode("utf_16_le")) // 2
+    if length <= EXCEL_CELL:
+        return
+    over = (f"more than a cell keeps in Excel ({EXCEL_CELL:,}) or LibreOffice "
+            f"({LIBREOFFICE_CELL:,}): the sheet has it whole, but a spreadsheet"
+            if length > LIBREOFFICE_CELL else
+            f"more than the {EXCEL_CELL:,} a cell of Excel keeps (LibreOffice keeps "
+            f"{LIBREOFFICE_CELL:,}): the sheet has it whole, but Excel")
+    ctx.report(ctx.muscle_diagnostic(
+        slug, _field(column), str(out), "cell-too-long",
+        f"the flat sheet's {column} cell holds {length:,} characters, {over} cuts it on "
+        "opening, and a sheet it saves again lacks the rest", "warning"))
+
+
+def _field(column: str) -> str:
+    """The field a flat-sheet column holds (``origin_da``: ``origin.da``); ``function``
+    for a function column, whose cell holds every function's text in one language."""
+    for prefix, group in _GROUPS.items():
+        if column.startswith(prefix):
+            return "function" if prefix.startswith("function") else \
+                f"{group}.{column.removeprefix(prefix)}"
+    return column
 
 
 def separator(options: Mapping[str, Any]) -> str:

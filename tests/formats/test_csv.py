@@ -1314,6 +1314,62 @@ def test_neutralise_leaves_a_month_or_currency_without_a_number_as_it_is(
     assert csv_format.neutralise(value) == value
 
 
+def test_a_flat_cell_longer_than_a_spreadsheet_keeps_is_written_whole_with_a_warning(
+        tmp_path: Path) -> None:
+    """A cell over Excel's 32,767 characters (counted as UTF-16 code units: an emoji is
+    two) or LibreOffice's 65,535 was written without a word, and a spreadsheet cut it;
+    each such cell is one cell-too-long warning naming the muscle, its field and the
+    limit, and is written whole. The package, for programs, warns of none."""
+    excel, libreoffice = csv_format.EXCEL_CELL, csv_format.LIBREOFFICE_CELL
+    muscles = [
+        Muscle(slug="a", title="A", origin=LocalizedText({"da": "x" * excel}),
+               insertion=LocalizedText({"en": "\U0001f600" * (excel // 2) + "y"})),
+        Muscle(slug="b", title="B", origin=LocalizedText({"da": "x" * (excel + 1)}),
+               functions=(Function(LocalizedText({"en": "f" * excel})),
+                          Function(LocalizedText({"en": "g"})))),
+        Muscle(slug="c", title="C" * (libreoffice + 1),
+               exercises=("e" * libreoffice, "\U0001f600"))]
+    out = tmp_path / "flat.csv"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.write(muscles, out, "csv", flat=True)
+        converter.write(muscles, tmp_path / "pkg", "csv")
+    assert [str(w.message) for w in caught] == [
+        f"{out}: warning: muscles[b].origin.da: the flat sheet's origin_da cell holds "
+        "32,768 characters, more than the 32,767 a cell of Excel keeps (LibreOffice keeps "
+        "65,535): the sheet has it whole, but Excel cuts it on opening, and a sheet it "
+        "saves again lacks the rest [cell-too-long]",
+        f"{out}: warning: muscles[b].function: the flat sheet's function_short_en cell "
+        "holds 32,769 characters, more than the 32,767 a cell of Excel keeps (LibreOffice "
+        "keeps 65,535): the sheet has it whole, but Excel cuts it on opening, and a sheet "
+        "it saves again lacks the rest [cell-too-long]",
+        f"{out}: warning: muscles[c].title: the flat sheet's title cell holds 65,536 "
+        "characters, more than a cell keeps in Excel (32,767) or LibreOffice (65,535): the "
+        "sheet has it whole, but a spreadsheet cuts it on opening, and a sheet it saves "
+        "again lacks the rest [cell-too-long]",
+        f"{out}: warning: muscles[c].exercises: the flat sheet's exercises cell holds "
+        "65,538 characters, more than a cell keeps in Excel (32,767) or LibreOffice "
+        "(65,535): the sheet has it whole, but a spreadsheet cuts it on opening, and a "
+        "sheet it saves again lacks the rest [cell-too-long]"]
+    assert converter.read(out) == muscles
+
+
+def test_a_long_cell_is_said_at_its_muscles_file_and_field_from_the_command_line(
+        tmp_path: Path) -> None:
+    """From ``convert``, the warning is at the source file's field, the run exits 0."""
+    source = tmp_path / "m.json"
+    source.write_text(json.dumps({"muscles": [{"slug": "a", "title": "A", "origin": {
+        "en": "o" * 40_000}}]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "csv", "--flat",
+                                      "-o", str(tmp_path / "flat.csv"), "--no-config",
+                                      "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert f"{source}:1:" in result.output
+    assert ": warning: muscles[a].origin.en: the flat sheet's origin_en cell holds 40,000 " \
+        "characters" in result.output
+    assert result.output.count("[cell-too-long]") == 1
+
+
 @given(st.lists(st.none() | st.text(st.characters(blacklist_categories=("Cs",)))))
 def test_list_cells_round_trip(items: list[str | None]) -> None:
     encoded = csv_format.encode_items(items)

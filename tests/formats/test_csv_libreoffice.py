@@ -15,6 +15,7 @@ import html
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from click.testing import CliRunner
 import converter
 from converter.cli import cli
 from converter.model import LocalizedText, Muscle
+from formats import csv as csv_format
 from tests.conftest import SAMPLES, WAIT
 from tests.formats.test_csv import HOSTILE, hostile_muscle
 
@@ -242,3 +244,27 @@ def test_texts_a_spreadsheet_takes_for_dates_or_truth_values_stay_text(
     with open(tmp_path / "pkg" / "muscles.csv", encoding="utf-8", newline="") as table:
         titles = [row["title"] for row in csv.DictReader(table)]
     assert titles == SPECIAL
+
+
+def test_a_cell_longer_than_libreoffice_keeps_is_cut_there_as_the_writer_warned(
+        tmp_path: Path) -> None:
+    """LibreOffice keeps 65,535 characters of a cell (UTF-16 code units: an emoji is
+    two) and cuts a longer one on import, so the sheet saved again lacks the rest; the
+    writer, which wrote them whole without a word, warns of each cell so cut (and of
+    one that Excel alone cuts)."""
+    most = csv_format.LIBREOFFICE_CELL
+    texts = {"a": "o" * most, "b": "o" * (most + 1), "c": "\U0001f600" * (most // 2 + 1)}
+    muscles = [Muscle(slug=slug, title=slug.upper(), origin=LocalizedText({"en": text}))
+               for slug, text in texts.items()]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.write(muscles, tmp_path / "flat.csv", "csv", flat=True)
+    said = {found[1]: found[2] for w in caught
+            if (found := re.search(r"muscles\[(\w)\]\.origin\.en: .* (Excel|a spreadsheet) "
+                                   r"cuts it on opening.*\[cell-too-long\]", str(w.message)))}
+    assert said == {"a": "Excel", "b": "a spreadsheet", "c": "a spreadsheet"}
+    soffice(tmp_path, "ods", tmp_path / "ods", tmp_path / "flat.csv", infilter=IMPORT)
+    soffice(tmp_path, EXPORT, tmp_path / "back", tmp_path / "ods" / "flat.ods")
+    back = {m.slug: m.origin["en"] for m in converter.read(tmp_path / "back" / "flat.csv")}
+    assert back == {"a": texts["a"], "b": "o" * most, "c": "\U0001f600" * (most // 2)}
+    assert converter.read(tmp_path / "flat.csv") == muscles
