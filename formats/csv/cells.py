@@ -27,6 +27,21 @@ _MONTHS = {
     "it": "gen feb mar apr mag giu lug ago set ott nov dic",
     "pt": "jan fev mar abr mai jun jul ago set out nov dez",
 }
+#: The first letters of the days' names and abbreviations in these languages, as for
+#: :data:`_MONTHS` ("Mo" is also "Montag"; Norwegian's are Danish's).
+_DAYS = {
+    "en": "sun mon tue wed thu fri sat",
+    "de": "so mo di mi do fr sa",
+    "da": "søn man tir ons tor fre lør",
+    "sv": "sön mån tis ons tor fre lör",
+    "nl": "zo ma di wo do vr za",
+    "fr": "dim lun mar mer jeu ven sam",
+    "es": "dom lun mar mié jue vie sáb",
+    "it": "dom lun mar mer gio ven sab",
+    "pt": "dom seg ter qua qui sex sáb",
+}
+_MONTH = "(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()})) + ")"
+_DAY = "(?:" + "|".join(sorted({d for ds in _DAYS.values() for d in ds.split()})) + ")"
 #: Currency signs and words a spreadsheet of these languages takes before a number (a
 #: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
 #: kr da/sv/nb, R$ pt-BR.
@@ -37,14 +52,18 @@ _CURRENCIES = ("$", "€", "£", "kr", "r$")
 #: spreadsheets write ",5"); a truth value in English or in the
 #: language of a Danish, Norwegian, Swedish, German, Dutch, French, Spanish, Italian or
 #: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
-#: spaces around it or not; or a month of :data:`_MONTHS`, then a digit ("Jan 1",
-#: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice).
+#: spaces around it or not; a month of :data:`_MONTHS`, then a digit ("Jan 1",
+#: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice);
+#: or a day of :data:`_DAYS`, then digits, date separators and months alone, a digit
+#: among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.", "ma 1-1" in Dutch; a day's or
+#: month's letters are followed by no letter: no two ways to read a word).
 _NUMBER_LIKE = re.compile(
     r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d"
     r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
     r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
-    r"|(?i:\s*(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()}))
-    + r")[^\W\d_]*\.?[\s\-/.,]+\d)")
+    r"|(?i:\s*" + _MONTH + r"[^\W\d_]*\.?[\s\-/.,]+\d)"
+    r"|(?i:(?=\D*\d)\s*" + _DAY + r"[^\W\d_]*(?![^\W\d_])\.?,?(?:[\d\s./,:\-]|" + _MONTH
+    + r"[^\W\d_]*(?![^\W\d_]))+\Z)")
 EMPTY_ITEM = "\\e"
 _NULL_LIKE = re.compile(r"\\+N")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)

@@ -1291,7 +1291,7 @@ def test_neutralise_round_trips_and_never_starts_a_formula(value: str) -> None:
 
 #: Texts LibreOffice read as dates or money in a Spanish, Danish, Italian, Portuguese,
 #: Brazilian, Dutch, Swedish, Norwegian, German, Austrian, French, British or American
-#: locale detecting special numbers.
+#: locale detecting special numbers (a day's name first too).
 LOCALE_SPECIAL = ["ene 1", "enero 2001", "dic-1", "kr. 5", "Kr. 5", "kr.5", "kr. 1.000,50",
                   "gen 1", "mag 1", "giu 1", "lug 1", "set 1", "ott 1", "ago 1", "abr 1",
                   "out 1", "fev 1", "R$ 5", "(R$5)", "mei 1", "mrt 1", "maart 1", "kr 5",
@@ -1299,7 +1299,10 @@ LOCALE_SPECIAL = ["ene 1", "enero 2001", "dic-1", "kr. 5", "Kr. 5", "kr.5", "kr.
                   "$  (5)", "$ (.5)", "$ +5", "$ - 5", " -$5", " - 5", " +5", "€ (5)", "€(5)",
                   "€ - 5", " -€ 5", "kr. (5)", "kr. - 5", "kr (5)", "kr(5)", "£ (5)", "£ - 5",
                   "R$ (5)", "R$(5)", "R$ - 5", "Mrz 1", "Mrz. 2001", "mrz-1", "Jän 1",
-                  "Jän-2001", "Jänner 1"]
+                  "Jän-2001", "Jänner 1", "Mon Jan 1", "Monday, January 1, 2001", "Tue 1/2",
+                  "Fri 1 Jan", "Mo 1.1.", "Montag, 1. Januar 2001", "lun. 1 janv.",
+                  "lunedì 1 gennaio", "ma 1-1", "zo 1-1", "søn 1-1", "man 1-1", "seg 1-1",
+                  "sáb 1-1", "qui 1-1"]
 
 
 @pytest.mark.parametrize("value", LOCALE_SPECIAL)
@@ -1308,7 +1311,8 @@ def test_neutralise_keeps_dates_and_money_of_other_locales_text(value: str) -> N
 
 
 @pytest.mark.parametrize("value", ["kr", "mei", "Juni", "Real", "R$", "outer", "$ (a)",
-                                   "( x", "Mrz", "Jänner"])
+                                   "( x", "Mrz", "Jänner", "Monday", "Do 3 reps",
+                                   "Sunday stretch 1", "Mo"])
 def test_neutralise_leaves_a_month_or_currency_without_a_number_as_it_is(
         value: str) -> None:
     assert csv_format.neutralise(value) == value

@@ -190,14 +190,17 @@ def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place
 #: special numbers (as a user may set it), in the locales of :data:`LOCALES`, that began
 #: with no digit ("Jan 1", " TRUE", "WAHR", "falsk", "ene 1" in Spanish, "kr. 5" in
 #: Danish, "R$ 5" in Brazilian, money in parentheses after its currency, "$ (5)", "€ (5)"
-#: and "kr. (5)" as -5, "Mrz 1" and Austrian "Jän 1" in German), and some that did.
+#: and "kr. (5)" as -5, "Mrz 1" and Austrian "Jän 1" in German, dates after a day's
+#: name, "Mon Jan 1", "Mo 1.1." in German, "ma 1-1" in Dutch), and some that did.
 SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ", "true",
            "Jan 1", "March 2001", "Jan-2001", "WAHR", "FALSCH", "SAND", "falsk", "ene 1",
            "kr. 5", "Kr. 5", "kr.5", "kr. 1.000,50", "gen 1", "mag 1", "giu 1", "lug 1",
            "set 1", "ott 1", "ago 1", "dic 1", "abr 1", "out 1", "fev 1", "R$ 5", "mei 1",
            "mrt 1", "kr 5", "kr5", "(€ 5)", "$ (5)", "$(5)", "$ - 5", " -$5", " +5", " - 5",
            "€ (5)", "€ +5", "kr. (5)", "kr (5)", "£ (5)", "R$ (5)", "Mrz 1", "Mrz. 2001",
-           "Jän 1", "Jän-2001", "Jänner 1", "mrz-1"]
+           "Jän 1", "Jän-2001", "Jänner 1", "mrz-1", "Mon Jan 1", "Tue 1/2", "Fri 1 Jan",
+           "Mo 1.1.", "Montag, 1. Januar 2001", "lun. 1 janv.", "lunedì 1 gennaio", "ma 1-1",
+           "søn 1-1", "seg 1-1", "sáb 1-1"]
 #: LibreOffice's language codes of the locales the import is tried in: en-US, de, da,
 #: es, it, pt, pt-BR, nl, sv, nb, fr, en-GB, de-AT.
 LOCALES = (1033, 1031, 1030, 3082, 1040, 2070, 1046, 1043, 1053, 1044, 1036, 2057, 3079)
@@ -224,8 +227,8 @@ def test_texts_a_spreadsheet_takes_for_dates_or_truth_values_stay_text(
     "Jan-2001" and truth values of " TRUE" and "TRUE " in a --excel flat sheet ("WAHR"
     in German, "falsk" in Danish, dates of "ene 1" in Spanish and "mei 1" in Dutch,
     money of "kr. 5" in Danish and "R$ 5" in Brazilian, -5 of "$ (5)", "€ (5)" in French
-    and "£ (5)" in British, dates of "Mrz 1" and "Jän 1" in German), and saved them back
-    changed:
+    and "£ (5)" in British, dates of "Mrz 1" and "Jän 1" in German and of a day's name
+    and a date, "Mon Jan 1", "Mo 1.1."), and saved them back changed:
     each gets the ' prefix now, stays text and reads back as written; the package, for
     programs, has them as given."""
     muscles = [Muscle(slug=f"m{n:02}", title=text) for n, text in enumerate(SPECIAL)]
