@@ -58,6 +58,7 @@ from typing import Any
 from . import sqlitewait
 from .atomic import make_folders
 from .distinfo import metadata_header
+from .sitedists import distribution
 
 #: A file modified this close to when it was recorded is hashed, not trusted by stat.
 RACY_NS = 2_000_000_000
@@ -344,11 +345,10 @@ def libraries() -> tuple[str, ...]:
 def _metadata(name: str) -> str:
     """The header of the distribution ``name``'s metadata
     (:func:`~converter.distinfo.metadata_header`), or "" when it is not installed."""
-    import importlib.metadata  # (imported by then, for plugins: not by every user)
-
+    dist = distribution(name)
     try:
-        return metadata_header(importlib.metadata.distribution(name))
-    except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
+        return "" if dist is None else metadata_header(dist)
+    except (OSError, ValueError):
         return ""
 
 

@@ -7,12 +7,13 @@ import importlib.machinery
 import os
 import sys
 from collections.abc import Iterable
-from importlib.metadata import Distribution
 from typing import TYPE_CHECKING, Any
 
 from .entrypoints import _origins
 
 if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
     from .formatbase import Format
 
 
@@ -35,7 +36,7 @@ def code_files(formats: Iterable[Format]) -> set[str]:
     return found
 
 
-def _distribution_files(dist: Distribution | None) -> set[str]:
+def _distribution_files(dist: Distribution | Any | None) -> set[str]:
     """The absolute paths of the files ``dist`` lists, compiled bytecode left out (it
     is written by running the code, and stands for the sources listed beside it)."""
     files = dist.files if dist is not None else None

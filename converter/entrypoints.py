@@ -9,20 +9,22 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import cache
-from importlib.metadata import Distribution, EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .diagnostics import Diagnostic, MuscleError
 from .distinfo import distribution_name
+from .sitedists import entry_points
 from .spellings import spelling
 
 if TYPE_CHECKING:
+    from importlib.metadata import Distribution, EntryPoint
+
     from .formatbase import Format
 
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
 #: The distribution whose entry point gave each loaded format class (see :func:`code_files`).
-_origins: dict[type, Distribution | None] = {}
+_origins: dict[type, Distribution | Any | None] = {}
 
 
 #: The distribution whose formats are built in: one of its formats wins any clash.
@@ -34,7 +36,7 @@ OWN_DISTRIBUTION = "muscle-convert"
 _DIST_NAMES: dict[int, tuple[Any, str]] = {}
 
 
-def _package(ep: EntryPoint) -> str:
+def _package(ep: EntryPoint | Any) -> str:
     """The name of the package (distribution) that registers ``ep``, read once per
     distribution (a run asks it of each format's entry point a few times)."""
     dist = ep.dist
@@ -46,24 +48,24 @@ def _package(ep: EntryPoint) -> str:
     return known[1]
 
 
-def _built_in(ep: EntryPoint) -> bool:
+def _built_in(ep: EntryPoint | Any) -> bool:
     """Whether ``ep`` is one of muscle-convert's own formats."""
     return re.sub(r"[-_.]+", "-", _package(ep)).lower() == OWN_DISTRIBUTION
 
 
-def _precedence(ep: EntryPoint) -> tuple[bool, str, str]:
+def _precedence(ep: EntryPoint | Any) -> tuple[bool, str, str]:
     """Which of two entry points of one name wins: a built-in format, else the one of
     the package whose name sorts first."""
     return not _built_in(ep), _package(ep).lower(), ep.value
 
 
 @cache
-def _registered() -> dict[str, EntryPoint]:
+def _registered() -> dict[str, EntryPoint | Any]:
     """Each format's entry point by its name (an entry point's name in lower case:
     formats are named in any case). A name two packages register is the built-in
     format's (else the first package's by name); the other is skipped with a warning."""
-    chosen: dict[str, EntryPoint] = {}
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_precedence):
+    chosen: dict[str, EntryPoint | Any] = {}
+    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=_precedence):
         name = ep.name.lower()
         if name not in chosen:
             chosen[name] = ep

@@ -446,7 +446,7 @@ def test_another_python_misses_the_cache(corpus: Path, tmp_path: Path,
 
 
 class _Metadata:
-    """A distribution of another version, as ``importlib.metadata`` gives it (with
+    """A distribution of another version, as ``sitedists.distribution`` gives it (with
     ``fields``, more header lines, and a long description after them)."""
 
     def __init__(self, version: str, *fields: str) -> None:
@@ -481,13 +481,13 @@ def test_a_dependency_the_project_adds_is_in_the_key(
     someone added it to a list by hand too; one only a test extra needs is none, and
     neither is what the long description says."""
     request.addfinalizer(converter.cache.installed.cache_clear)
-    found = importlib.metadata.distribution
+    found = converter.cache.distribution
     added = {"muscle-convert": _Metadata("0.1.0", "Requires-Dist: click>=8.1",
                                          "Requires-Dist: tabulate-muscles>=2; python_version"
                                          ' >= "3.11"',
                                          'Requires-Dist: pytest>=8; extra == "test"'),
              "tabulate-muscles": _Metadata("2.1")}
-    monkeypatch.setattr(importlib.metadata, "distribution",
+    monkeypatch.setattr(converter.cache, "distribution",
                         lambda name: added[name] if name in added else found(name))
     converter.cache.installed.cache_clear()
     assert converter.cache.installed()[:2] == (("click", importlib.metadata.version("click")),
@@ -506,8 +506,8 @@ def test_a_dependency_added_to_pyproject_counts_once_the_project_is_installed_ag
     pyproject.toml declares and that metadata does not yet is no part of it."""
     declared = sorted(declared_dependencies())
     older = _Metadata("0.1.0", *(f"Requires-Dist: {name}" for name in declared[1:]))
-    found = importlib.metadata.distribution
-    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: older
+    found = converter.cache.distribution
+    monkeypatch.setattr(converter.cache, "distribution", lambda name: older
                         if name == converter.cache.PROJECT else found(name))
     assert set(converter.cache.libraries()) == set(declared[1:])
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
@@ -520,9 +520,9 @@ def test_another_version_of_any_dependency_changes_the_key(
     request.addfinalizer(converter.cache.installed.cache_clear)
     converter.cache.installed.cache_clear()
     before = converter.cache.code_fingerprint([])
-    found = importlib.metadata.distribution
+    found = converter.cache.distribution
     for library in declared_dependencies():
-        monkeypatch.setattr(importlib.metadata, "distribution", lambda name, changed=library:
+        monkeypatch.setattr(converter.cache, "distribution", lambda name, changed=library:
                             _Metadata("99.0") if name == changed else found(name))
         converter.cache.installed.cache_clear()
         assert converter.cache.code_fingerprint([]) != before, library
@@ -544,8 +544,8 @@ def test_another_version_of_a_library_misses_the_cache(
         built_with = converter.cache._libyaml()
         monkeypatch.setattr(converter.cache, "_libyaml", lambda: not built_with)
     else:
-        found = importlib.metadata.distribution
-        monkeypatch.setattr(importlib.metadata, "distribution", lambda name: _Metadata(
+        found = converter.cache.distribution
+        monkeypatch.setattr(converter.cache, "distribution", lambda name: _Metadata(
             "99.0") if name == change else found(name))
     converter.cache.installed.cache_clear()
     again = api(corpus, out, cache_dir)
