@@ -40,18 +40,22 @@ def _change(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]
     :func:`_blockers`); a UNIQUE index or a trigger of the user's that stops it is
     :class:`~.refused._Refused`, naming it and the muscle (see :func:`_refusal`).
     (SQLite says SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one with ON DELETE
-    RESTRICT.)"""
+    RESTRICT.) A trigger's ``RAISE(ROLLBACK)`` ends the write's transaction, all of it
+    undone: its row is found again in one of its own, rolled back."""
     try:
         return conn.executemany(statement, rows).rowcount
     except sqlite3.IntegrityError as exc:
-        if not conn.in_transaction:
-            raise
-        tables = _blockers(conn, statement, rows)
-        if tables:
+        ended = not conn.in_transaction  # (by a RAISE(ROLLBACK))
+        if not ended and (tables := _blockers(conn, statement, rows)):
             raise _Blocked(exc, tables, updating) from None
-        refused = _refusal(conn, statement, rows, exc)
+        try:
+            refused = _refusal(conn, statement, rows, exc)
+        except sqlite3.OperationalError:
+            if not ended:
+                raise
+            refused = None  # (another program holds the database since)
         if refused is None:
-            raise
+            raise exc from None
         raise refused from None
 
 

@@ -11,7 +11,7 @@ from converter.diagnostics import Diagnostic, Named, worded
 from converter.registry import WriteContext
 
 from .names import _kept_text, _named, _shown
-from .triggers import _raisers, _refusing
+from .triggers import _raisers, _refusing, _trial
 
 
 class _Refused(sqlite3.IntegrityError):
@@ -49,12 +49,18 @@ def _refusal(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...
     UNIQUE index of the user's (not the tool's, not a table's own constraint) or a
     trigger of the user's that RAISEs (see :func:`_by_trigger`);
     the row of ``rows`` that fails is found by making them again, one by one, in a
-    savepoint, rolled back. None for anything else."""
+    savepoint, rolled back (in a transaction of its own, rolled back, when a trigger's
+    ``RAISE(ROLLBACK)`` ended the write's, or when a ``RAISE(FAIL)`` kept the change of
+    the row it refused, so that it is not made again: the write's is rolled back
+    first). None for anything else."""
     said = str(exc)
-    if not conn.in_transaction or said.startswith(_OTHER_CONSTRAINTS):
+    if said.startswith(_OTHER_CONSTRAINTS):
         return None
     table, columns = _table_of(statement)
     row = _failing_row(conn, statement, rows, said)
+    if not row and conn.in_transaction and _by_a_trigger(exc):
+        conn.execute("ROLLBACK")  # (a RAISE(FAIL) kept the row's change that it refused)
+        row = _failing_row(conn, statement, rows, said)
     values = dict(zip(columns, row, strict=True)) if len(columns) == len(row) else {}
     slug = values.get("slug", values.get("muscle", row[0] if row else None))
     before, conn.text_factory = conn.text_factory, _kept_text
@@ -93,8 +99,7 @@ def _failing_row(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any,
                  said: str) -> tuple[Any, ...]:
     """The first of ``rows`` that ``statement`` fails on with the message ``said``
     (those before it went in, and fail again otherwise, or not at); () when none does."""
-    conn.execute("SAVEPOINT refusal")
-    try:
+    with _trial(conn, "refusal"):
         for row in rows:
             try:
                 conn.execute(statement, row)
@@ -102,10 +107,6 @@ def _failing_row(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any,
                 if str(again) == said:
                     return row
         return ()
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK TO refusal")
-            conn.execute("RELEASE refusal")
 
 
 #: The unique indexes of a table made by CREATE INDEX, whether each is partial, with
@@ -179,7 +180,7 @@ def _by_trigger(conn: sqlite3.Connection, exc: sqlite3.Error, table: str, statem
     """The user's trigger that refused the ``row`` (of ``values``) of ``statement`` on
     ``table`` with a ``RAISE``, on that table or on one the write reaches, or those
     that could have (see :func:`~.triggers._raisers`); None when it was no trigger's."""
-    if getattr(exc, "sqlite_errorname", "") != "SQLITE_CONSTRAINT_TRIGGER":
+    if not _by_a_trigger(exc):
         return None
     raisers = _raisers(conn, statement, row, str(exc))
     if raisers is None:
@@ -187,6 +188,11 @@ def _by_trigger(conn: sqlite3.Connection, exc: sqlite3.Error, table: str, statem
     verb = "delete" if statement.lstrip().startswith("DELETE") else "write"
     head, tail = _refusing(raisers, table, verb)
     return _Refused(exc, slug, _field(table, values, ""), head, tail)
+
+
+def _by_a_trigger(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` is a trigger's ``RAISE`` (or a foreign key's ON ... RESTRICT)."""
+    return getattr(exc, "sqlite_errorname", "") == "SQLITE_CONSTRAINT_TRIGGER"
 
 
 #: The columns of muscles that are fields of a muscle.

@@ -5,8 +5,10 @@ one is found to refuse it alone, the triggers that could have."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import string
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .names import _TABLES_NAMED, _named
@@ -54,22 +56,37 @@ def _refusing_alone(conn: sqlite3.Connection, triggers: list[tuple[str, str]],
     back: nothing is dropped)."""
     found = []
     for trigger in triggers:
-        conn.execute("SAVEPOINT alone")
         try:
-            for other, _ in triggers:
-                if other != trigger[0]:
-                    conn.execute(f"DROP TRIGGER main.{_quoted(other)}")
-            conn.execute(statement, row)
+            with _trial(conn, "alone"):
+                for other, _ in triggers:
+                    if other != trigger[0]:
+                        conn.execute(f"DROP TRIGGER main.{_quoted(other)}")
+                conn.execute(statement, row)
         except sqlite3.IntegrityError as again:
             if str(again) == said:
                 found.append(trigger)
         except (sqlite3.Error, UnicodeEncodeError):  # (a name that is not UTF-8)
             return []
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO alone")
-                conn.execute("RELEASE alone")
     return found
+
+
+@contextlib.contextmanager
+def _trial(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """What is done inside, undone at the end: in the savepoint ``name`` of the open
+    transaction, or, none open (a trigger's ``RAISE(ROLLBACK)`` ended it), in a
+    transaction of its own, rolled back, never committed (as releasing a savepoint that
+    began one would); one that a ``RAISE(ROLLBACK)`` inside ends is left ended."""
+    outer = conn.in_transaction
+    conn.execute(f"SAVEPOINT {name}" if outer else "BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            if outer:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            else:
+                conn.execute("ROLLBACK")
 
 
 def _quoted(name: str) -> str:
