@@ -58,12 +58,21 @@ _SEARCH_FOUND = ("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 't
 # the search index and its triggers and rebuilds both (same rows, same rowids) at the end.
 _DETACH_SEARCH = (*(f"DROP TRIGGER {name}" for name in _TRIGGER_BODIES), "DROP TABLE search")
 
-#: Whether the search index holds another number of rows than the tables give it: a row
-#: deleted by hand with ``INSERT OR REPLACE`` (which fires no delete trigger while
-#: ``PRAGMA recursive_triggers`` is off, as it is by default) leaves its rows there.
-_MISCOUNTED = """SELECT (SELECT count(*) FROM search) IS NOT (SELECT count(*) FROM muscles)
+#: The rows the search index holds of the tables, as :data:`_SEARCH` fills it.
+_INDEXED = _SEARCH[1][_SEARCH[1].index("SELECT"):]
+#: Whether the search index holds other rows than the tables give it: another number of
+#: them (a row deleted by hand with ``INSERT OR REPLACE``, which fires no delete trigger
+#: while ``PRAGMA recursive_triggers`` is off, as it is by default, leaves its rows
+#: there), or, row by row, another row id or other values at one (an entry edited by
+#: hand; a table made again with new ids and its triggers as they were). Each row of
+#: the tables is looked up by its row id in the table FTS5 keeps the index's values in
+#: (``search_content``: id, then c0 to c3 for slug, field, language and text).
+_MISMATCHED = f"""WITH made (id, slug, field, language, text) AS NOT MATERIALIZED (
+    {_INDEXED}) SELECT (SELECT count(*) FROM search) IS NOT (SELECT count(*) FROM muscles)
     + (SELECT count(*) FROM muscles WHERE latin IS NOT NULL) + (SELECT count(*) FROM texts)
-    + (SELECT count(*) FROM functions)"""
+    + (SELECT count(*) FROM functions) OR EXISTS (SELECT 1 FROM made
+    LEFT JOIN search_content AS held ON held.id = made.id WHERE held.c0 IS NOT made.slug
+    OR held.c1 IS NOT made.field OR held.c2 IS NOT made.language OR held.c3 IS NOT made.text)"""
 
 
 @dataclass
@@ -87,13 +96,13 @@ class _Search:
         """Drop the index and its triggers, to be rebuilt, unless each is as this version
         makes it: one dropped by hand (or made otherwise) left the index without the
         rows written since, or every write failing ("no such table: main.search");
-        with ``rows``, also when it holds another number of rows than the tables give
-        it (see :data:`_MISCOUNTED`)."""
+        with ``rows``, also when it holds other rows than the tables give it (see
+        :data:`_MISMATCHED`)."""
         if self.detached:
             return
         found = dict(self.conn.execute(_SEARCH_FOUND, list(_SEARCH_MADE)))
         if found == _SEARCH_MADE:
-            if not rows or not self.conn.execute(_MISCOUNTED).fetchone()[0]:
+            if not rows or not self.conn.execute(_MISMATCHED).fetchone()[0]:
                 return
         else:
             _check_search_ours(self.conn, self.out)
