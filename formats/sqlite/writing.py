@@ -17,6 +17,7 @@ from .blockers import _OURS, _REFERENCES, _Blocked, _dangling, _parents
 from .counts import Counts
 from .journals import _remove_cold_journal, _remove_stale_logs
 from .loading import _load
+from .missing import _check_tables_held
 from .names import _kept_text
 from .refusals import _NO_KEY, _keyless, _referring_to_gone, check_schema
 from .rows import _Record
@@ -132,11 +133,13 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
 def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:
     """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction; one
     of its tables made again without its key, or whose foreign key refers to a table
-    renamed and dropped, is a ``sqlite-error`` naming it."""
+    renamed and dropped, or gone (see :func:`~.missing._check_tables_held`), is a
+    ``sqlite-error`` naming it."""
     with _immediate(out) as conn:
         if check_schema(conn, str(out)):
             _create_tables(conn)
             _finish_schema(conn)
+        _check_tables_held(conn, str(out))
         _renew_views(conn, str(out))
         try:
             counts = _load(conn, records, ctx, str(out), prune=prune)

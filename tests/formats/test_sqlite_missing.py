@@ -1,0 +1,67 @@
+"""A table of the tool's that the database lacks (a rebuild by hand stopped half-way)
+is one clear error that says what is left and what to do."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from tests.conftest import SAMPLES, WAIT
+from tests.formats.test_sqlite import _cli, _shell, assert_consistent
+
+
+def _dump(db: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return list(conn.iterdump())
+
+
+def test_a_table_rebuilt_the_other_way_round_is_named_with_what_to_do(
+        tmp_path: Path) -> None:
+    """A rebuild of texts as ``CREATE TABLE texts_new``, ``DROP TABLE texts``, then the
+    rename, fails at the rename in the user's own session (the views refer to texts),
+    leaving texts_new and no texts: every write was "SQLite failed: no such table:
+    texts". It says the table is gone, what is left, and how to rename it back, which
+    then makes the next write succeed."""
+    content, db = tmp_path / "content", tmp_path / "m.db"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (made,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'texts'").fetchone()
+    rebuild = subprocess.run(
+        [shutil.which("sqlite3") or "sqlite3", str(db)], capture_output=True, text=True,
+        timeout=WAIT, input=made.replace("CREATE TABLE texts", "CREATE TABLE texts_new")
+        + ";INSERT INTO texts_new SELECT * FROM texts;DROP TABLE texts;"
+        "ALTER TABLE texts_new RENAME TO texts;")
+    assert "error in view" in rebuild.stderr
+    before = _dump(db)
+    code, output = _cli("convert", str(content), "--to", "sqlite", "-o", str(db))
+    said = [line for line in output.splitlines() if "[sqlite-error]" in line]
+    assert code == 1
+    assert said == [f"{db}: error: lacks its table texts, which muscle-convert writes (a "
+                    "rebuild of it left the table 'texts_new'? SQLite refuses ALTER TABLE "
+                    "... RENAME TO texts while the views that refer to texts are there); "
+                    "rename that table back (PRAGMA legacy_alter_table = ON; ALTER TABLE "
+                    "\"texts_new\" RENAME TO texts), and run again, or write a fresh "
+                    "database (into a new file); nothing is changed [sqlite-error]"]
+    assert _dump(db) == before
+    _shell(db, "PRAGMA legacy_alter_table = ON; ALTER TABLE \"texts_new\" RENAME TO texts;")
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    assert_consistent(db)
+
+
+def test_a_table_dropped_by_hand_is_named(tmp_path: Path) -> None:
+    """A table of the tool's dropped, nothing of its name left, was SQLite's bare "no
+    such table"."""
+    content, db = tmp_path / "content", tmp_path / "m.db"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    _shell(db, "DROP TABLE exercises;")
+    code, output = _cli("convert", str(content), "--to", "sqlite", "-o", str(db))
+    assert code == 1
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: lacks its table exercises, which muscle-convert writes (dropped by "
+        "hand?); write a fresh database (into a new file); nothing is changed "
+        "[sqlite-error]"]
