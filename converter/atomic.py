@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from .diagnostics import STDOUT_NAME as STDOUT_NAME
-from .diagnostics import Diagnostic, MuscleError, error
+from .diagnostics import Diagnostic, MuscleError, Named, error, worded
 from .kept_attributes import keep_attributes
 from .made_folders import note, undo_all
 from .once_written import ENDING as _ENDING
@@ -82,7 +82,8 @@ def sweep_leftovers(path: Path,
 def cannot_write(output: Path, exc: OSError) -> MuscleError:
     """The ``cannot-write`` error of an output whose place ``exc`` refused (a file in
     the way, no permission, a full disk), naming what is in the way when it is not the
-    output itself; ``working-folder-gone`` when the working folder is gone and
+    output itself, and the folder that cannot be written when a file could not be
+    made there; ``working-folder-gone`` when the working folder is gone and
     ``output`` is found from it, or ``exc`` says what is not found (the folder itself)."""
     if isinstance(exc, FileNotFoundError) or not os.path.isabs(output):
         check_working_folder()
@@ -95,10 +96,35 @@ def cannot_write(output: Path, exc: OSError) -> MuscleError:
         return error(output_name(output), "cannot-write",
                      f"cannot write here: {in_the_way} is a file, not a folder",
                      stream=output_is_stdout(output))
+    folder = _folder_refusing(output, blocker, exc) if not inside else None
+    if folder is not None:
+        message, named = worded(f"cannot write here: {exc.strerror or exc}: the folder ",
+                                Named(folder), " cannot be written (a read-only folder or "
+                                "file system, or another user's folder); make that folder "
+                                "writable, or write into one that is")
+        return MuscleError(Diagnostic(output_name(output), None, None, "", "cannot-write",
+                                      message, "error", named, output_is_stdout(output)))
     where = f" ({blocker})" if inside else ""
     return error(output_name(output), "cannot-write",
                  f"cannot write here: {exc.strerror or exc}{where}",
                  stream=output_is_stdout(output))
+
+
+#: How the system says a folder cannot be written.
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _folder_refusing(output: Path, made: str, exc: OSError) -> str | None:
+    """The folder in which ``exc`` refused to make ``made`` (a temporary beside the
+    output, or the output itself), as ``output`` names it when it is the output's own;
+    None when ``exc`` is no refusal to write there, or ``made`` is the output there
+    already (the file, not its folder, refused)."""
+    if exc.errno not in _NOT_WRITABLE or not made or os.path.lexists(made):
+        return None
+    folder = os.path.dirname(made)
+    if folder == os.path.dirname(os.path.abspath(output)):
+        return os.path.dirname(output) or "."
+    return folder
 
 
 def _file_above(path: str) -> str | None:

@@ -23,6 +23,7 @@ import converter.atomic
 import converter.atomic_folder
 from converter.cli import cli
 from tests.conftest import (
+    ROOT,
     SAMPLES,
     WAIT,
     convert_samples,
@@ -549,3 +550,32 @@ def test_a_signal_held_as_putting_an_output_in_place_failed_says_aborted() -> No
         os.kill(os.getpid(), signal.SIGINT)
         raise OSError("the disk is full")
     assert converter.atomic.stopped_message(stopped.value) == "Aborted!"
+
+
+@pytest.mark.parametrize("to, name", [
+    ("json", "m.json"), ("jsonl", "m.jsonl"), ("sqlite", "m.db"), ("anki", "m.apkg"),
+    ("csv", "pkg"), ("svg", "map"), ("html", "site"), ("markdown", "md")])
+def test_a_new_output_in_a_folder_that_cannot_be_written_names_the_folder(
+        to: str, name: str, tmp_path: Path) -> None:
+    """A new output in a read-only folder was "cannot write here: Permission denied",
+    of the output, whose folder is what refused the temporary made beside it: the
+    folder is named, for every format. The run is made as a user who cannot write the
+    folder (``unshare --user``: root's files are no longer its own to override)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    out = folder / name
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            ["unshare", "--user", sys.executable, "-m", "converter", "convert",
+             str(SAMPLES), "--to", to, "-o", str(out), "--no-cache"], capture_output=True,
+            text=True, timeout=WAIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        folder.chmod(0o755)
+    said = [line for line in done.stderr.splitlines() if "[cannot-write]" in line]
+    assert done.returncode == 1, done.stderr
+    assert said == [f"{out}: error: cannot write here: Permission denied: the folder "
+                    f"{folder} cannot be written (a read-only folder or file system, or "
+                    "another user's folder); make that folder writable, or write into one "
+                    "that is [cannot-write]"]
+    assert list(folder.iterdir()) == []
