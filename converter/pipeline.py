@@ -628,6 +628,9 @@ class Reader:
     #: take a slug or reach the corpus lint, and counted in :attr:`drafts_left_out`).
     drafts: bool = True
     drafts_left_out: int = 0
+    #: Where the sources that go up (``..``) lead (:func:`~converter.slug.gone_up`):
+    #: part of the cache's key, as the working folder is.
+    gone_up: tuple[str, ...] = ()
     #: The files of the drafts left out, each once.
     draft_paths: list[str] = field(default_factory=list)
     #: The files read that gave no muscle at all (a file of many that holds none).
@@ -673,7 +676,7 @@ class Reader:
         code = code_files(f for f in all_formats() if f.one_muscle_per_file)
         return cache_key(code_fingerprint(code), self.default_lang, self.max_bytes,
                          self.limit_name, self.size,
-                         working_folder())  # (as slugs of bundles see it)
+                         working_folder(), *self.gone_up)  # (as bundles' slugs see it)
 
     def _writer_spec(self) -> _Writer:
         assert self.writer is not None, "records() needs a writer"

@@ -66,7 +66,7 @@ from .registry import (
 from .relinked import watching
 from .relint import Ledger, Relint
 from .safety import beside_output
-from .slug import check_relative, working_folder
+from .slug import check_relative, gone_up, working_folder
 from .sources_kept import reading
 from .still_read import hard_linked, look, still_read
 from .swaps import ChangedFolders, Swapped, check_steady, read_again, steady
@@ -496,9 +496,10 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
     def attempt() -> RunResult:
         counted = progress_of()  # (this read's: see _counted_once)
         inputs, problems = discover(sources, from_format, leave_out=mine, exclude=exclude)
+        went_up = gone_up(sources)  # (where the sources with .. lead: bundles' slugs)
         incremental = _Incremental(cache_dir, inputs, output, command, options, depends,
                                    [str(Path(s).absolute()) for s in sources],
-                                   working_folder(),  # (a page bundle's slug: its name)
+                                   working_folder(), went_up,  # (a page bundle's slug: its name)
                                    str(Path(output).absolute()) if output else None,
                                    from_format, default_lang, max_bytes, size, exclude,
                                    drafts, beside=output_format, found=problems)
@@ -506,7 +507,8 @@ def _read_run(command: str, sources: Iterable[Path], output: Path | None,
 
         def reader_of(subset: Inputs, **more: Any) -> Reader:
             return Reader(subset, default_lang=default_lang, max_bytes=max_bytes,
-                          size=diagram, drafts=drafts, **{"cache": incremental.cache, **more})
+                          size=diagram, drafts=drafts, gone_up=went_up,
+                          **{"cache": incremental.cache, **more})
 
         discovered = len(problems)
         try:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from .model import is_language_code
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .diagnostics import WorkingFolderGone
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -254,12 +256,39 @@ def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
     language = bundle_language(name, endings)
     if language is not None:
-        whole = os.path.normpath(os.path.join(working_folder(), path))
+        whole = as_opened(path)
         folder = os.path.basename(os.path.dirname(whole))
         if folder:  # (not the root of the file system)
             return FolderName(os.fsencode(folder).decode("utf-8", "surrogateescape")
                               + language)
     return stem_text(path)
+
+
+def as_opened(path: str | os.PathLike[str]) -> str:
+    """``path`` made absolute from the :func:`working_folder` and rid of ``.`` and ``..``
+    as opening it does: a ``..`` after a symlinked folder goes up from where the link
+    points (``img/../index.md``, ``img`` a link to ``shared/gallery``, is
+    ``shared/index.md``), after any other name it drops that name; the names kept are as
+    given (a symlinked folder not left by ``..`` keeps its link's name). A path with no
+    ``..`` (every path a search finds below a folder named without one) is only joined."""
+    whole = os.path.join(working_folder(), os.fspath(path))
+    if os.pardir not in whole or os.pardir not in whole.split(os.sep):
+        return os.path.normpath(whole)
+    kept = os.sep
+    for name in whole.split(os.sep):
+        if name == os.pardir:
+            kept = os.path.dirname(os.path.realpath(kept) if os.path.islink(kept) else kept)
+        elif name not in ("", os.curdir):
+            kept = os.path.join(kept, name)
+    return kept
+
+
+def gone_up(sources: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """:func:`as_opened` of each of ``sources`` that goes up (``..``): what the slugs of
+    page bundles found from it depend on besides the paths as given and the working
+    folder (where a link left by ``..`` points), for a cache's key."""
+    return tuple(as_opened(source) for source in sources
+                 if os.pardir in os.fspath(source).split(os.sep))
 
 
 def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:

@@ -168,6 +168,34 @@ def test_a_page_bundle_from_inside_a_symlinked_folder_is_named_as_a_fresh_run_na
             assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [slug]
 
 
+@pytest.mark.parametrize("renamed", [False, True], ids=["copied", "renamed"])
+def test_a_page_bundle_reached_by_going_up_out_of_a_link_is_named_as_a_fresh_run_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renamed: bool) -> None:
+    """``convert ..`` in ``img``, a link to ``shared/gallery`` then pointed at
+    ``other/gallery`` (``shared`` renamed, or a copy of it): the run was replayed, or
+    the reading filed under ``../index.md`` recalled, with the slug ``shared``."""
+    img = tmp_path / "site" / "soleus" / "img"
+    for folder in (tmp_path / "shared" / "gallery", img.parent):
+        folder.mkdir(parents=True)
+    (tmp_path / "shared" / "index.md").write_text("---\ntitle: S\n---\n", encoding="utf-8")
+    age(tmp_path / "shared" / "index.md")
+    img.symlink_to(Path("..", "..", "shared", "gallery"))
+    monkeypatch.setenv("PWD", str(img))
+    out = tmp_path / "out.json"
+    for target, slug in [("shared", "shared"), ("other", "other")]:
+        if target == "other":
+            if renamed:
+                (tmp_path / "shared").rename(tmp_path / "other")
+            else:
+                shutil.copytree(tmp_path / "shared", tmp_path / "other")
+            img.unlink()
+            img.symlink_to(Path("..", "..", "other", "gallery"))
+        monkeypatch.chdir(img)  # (as the shell that went there again)
+        for no_cache in ((), ("--no-cache",)):
+            assert convert(Path(".."), out, "json", "--no-config", *no_cache)[0] == 0
+            assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [slug]
+
+
 @pytest.mark.parametrize("to, source, edited", [
     ("csv", "pkg", "pkg/muscles.csv"), ("csv", "pkg/datapackage.json", "pkg/muscles.csv"),
     ("svg", "pkg", "pkg/map.svg")])

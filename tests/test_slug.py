@@ -310,6 +310,35 @@ def test_a_bundles_translation_named_alone_takes_its_folders_name(
     assert [m.slug for m in converter.read("index.da.md")] == ["soleus-da"]
 
 
+def _bundle_behind_a_link(top: Path) -> Path:
+    """``site/soleus/index.md`` and ``shared/index.md``, with ``site/soleus/img`` a link
+    to ``shared/gallery``: ``img/..`` is ``shared``, as opening a path through it finds."""
+    (top / "shared" / "gallery").mkdir(parents=True)
+    (top / "site" / "soleus").mkdir(parents=True)
+    (top / "site" / "soleus" / "index.md").write_text("---\ntitle: Soleus\n---\n",
+                                                      encoding="utf-8")
+    (top / "shared" / "index.md").write_text("---\ntitle: Shared\n---\n", encoding="utf-8")
+    img = top / "site" / "soleus" / "img"
+    img.symlink_to(Path("..", "..", "shared", "gallery"))
+    return img
+
+
+@pytest.mark.parametrize("named", ["../index.md", "..", "ABSOLUTE/../index.md"])
+def test_a_bundle_reached_by_going_up_out_of_a_symlinked_folder_takes_the_folder_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str) -> None:
+    """``..`` out of ``img`` (a link to ``shared/gallery``) reads ``shared/index.md``,
+    which took the slug ``soleus``, the folder the path named textually."""
+    img = _bundle_behind_a_link(tmp_path)
+    monkeypatch.chdir(img)
+    monkeypatch.setenv("PWD", str(img))  # (as the shell that went there)
+    muscles = converter.read(named.replace("ABSOLUTE", str(img)))
+    assert [(m.title, m.slug) for m in muscles] == [("Shared", "shared")]
+    monkeypatch.chdir(tmp_path / "site")  # (a link not left by .. keeps its name)
+    monkeypatch.setenv("PWD", str(tmp_path / "site"))
+    assert [m.slug for m in converter.read("soleus/img/../index.md")] == ["shared"]
+    assert [m.slug for m in converter.read("soleus/img/../../site/soleus/index.md")] == ["soleus"]
+
+
 @pytest.mark.parametrize("name, language", [
     ("index.md", ""), ("index.MARKDOWN", ""), ("index.da.md", ".da"),
     ("index.pt-br.Md", ".pt-br"), ("index.notes.md", None), ("Index.da.md", None),
