@@ -475,9 +475,17 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                     "to see why)")
         return (f" (the {len(foreign)} found, such as ", Named(first), ", are not what the "
                 f"{owner.name} reader takes: name one to see why)")
-    found = _formats_below(folder, tuple(read))
+    links: list[str] = []
+    found = _formats_below(folder, tuple(read), links)
     if found is None:
         return ()
+    prefix = "" if folder == os.curdir else folder.rstrip(os.sep) + os.sep
+    held = [prefix + link for link in sorted(links) if _holds(prefix + link, tuple(read))]
+    if held:  # (a search skips them, as it does hidden names: only here is it said)
+        return ((" (", Named(held[0]), " is a link to a folder, which a search does not "
+                 "follow: name it to read it)") if len(held) == 1 else
+                (" (", Named(held[0]), f" and {counted(len(held) - 1, 'others')} are links "
+                 "to folders, which a search does not follow: name them to read them)"))
     return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
                  f"{agreeing(len(names), '', 'such as ')}{min(names)}: " + (
                      f"name {agreeing(len(names), 'it', 'them')}, or pass "
@@ -486,11 +494,12 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                  for name, names in sorted(found.items())[:1])
 
 
-def _formats_below(folder: str, read: tuple[str, ...]) -> dict[str, list[str]] | None:
+def _formats_below(folder: str, read: tuple[str, ...], links: list[str]
+                   ) -> dict[str, list[str]] | None:
     """The files below ``folder`` that a format reads, and the folders read as one (a
     map's), by format name, as paths from ``folder``: hidden names, files of the endings
     ``read`` and folders muscle-convert wrote left out, symlinks to folders not followed
-    (None: ``folder`` cannot be listed)."""
+    but added to ``links`` (None: ``folder`` cannot be listed)."""
     found: dict[str, list[str]] = {}
     stack = [""]
     while stack:
@@ -504,21 +513,43 @@ def _formats_below(folder: str, read: tuple[str, ...]) -> dict[str, list[str]] |
             continue
         for entry in listed:
             with contextlib.suppress(OSError):
-                _look_at(entry, below, read, found, stack)
+                _look_at(entry, below, read, found, stack, links)
     return found
 
 
+def _holds(folder: str, read: tuple[str, ...]) -> bool:
+    """Whether a search of ``folder`` would find a file of the endings ``read`` (hidden
+    names, symlinks to folders and folders muscle-convert wrote left out)."""
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if not os.path.isfile(os.path.join(entry.path, DIRECTORY_MARKER)):
+                            stack.append(entry.path)
+                    elif entry.name.lower().endswith(read) and entry.is_file():
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def _look_at(entry: os.DirEntry, below: str, read: tuple[str, ...],
-             found: dict[str, list[str]], stack: list[str]) -> None:
+             found: dict[str, list[str]], stack: list[str], links: list[str]) -> None:
     """Note the file or folder ``entry`` (in the folder ``below``) in ``found`` by the
-    format that reads it; a folder no format reads as one goes on ``stack`` to search."""
+    format that reads it; a folder no format reads as one goes on ``stack`` to search,
+    or on ``links`` when it is a symlink."""
     name = entry.name
     if name.startswith("."):
         return
     if entry.is_dir():
         fmt = detect_format(Path(entry.path), for_reading=True)
-        if fmt is None and not entry.is_symlink() and not os.path.isfile(
-                os.path.join(entry.path, DIRECTORY_MARKER)):
+        if fmt is None and entry.is_symlink():
+            links.append(os.path.join(below, name))
+        elif fmt is None and not os.path.isfile(os.path.join(entry.path, DIRECTORY_MARKER)):
             stack.append(os.path.join(below, name))
     elif entry.is_file() and not name.lower().endswith(read):
         fmt = detect_format(Path(entry.path), for_reading=True)

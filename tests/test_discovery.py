@@ -564,3 +564,33 @@ def test_unreadable_names_the_path_and_what_the_system_said() -> None:
         "a/b.md", None, "unreadable", "error", "Permission denied")
     bare = discovery.unreadable("c.md", OSError("no reason given"))
     assert (bare.code, bare.message) == ("unreadable", "no reason given")
+
+
+def test_a_folder_of_only_links_to_folders_of_inputs_names_them(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """``content`` holding only ``muscles``, a link to a folder of Markdown files, was
+    said to hold no .md files, and nothing about the link a search does not follow."""
+    (tmp_path / "shared" / "deep").mkdir(parents=True)
+    (tmp_path / "shared" / "deep" / "soleus.md").write_text(MUSCLE, encoding="utf-8")
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "soleus.png").write_bytes(b"")
+    (tmp_path / "content" / "more").mkdir(parents=True)
+    (tmp_path / "content" / "muscles").symlink_to(tmp_path / "shared")
+    (tmp_path / "content" / "pictures").symlink_to(tmp_path / "pictures")
+    monkeypatch.chdir(tmp_path)
+
+    def said() -> list[str]:
+        inputs, problems = discover(["content"])
+        assert not inputs
+        return [str(d) for d in problems]
+
+    start = "content: warning: holds no .markdown or .md files to read"
+    assert said() == [f"{start} (content/muscles is a link to a folder, which a search does "
+                      "not follow: name it to read it) [no-inputs]"]
+    (tmp_path / "content" / "more" / "calf").symlink_to(tmp_path / "shared" / "deep")
+    assert said() == [f"{start} (content/more/calf and 1 other are links to folders, which a "
+                      "search does not follow: name them to read them) [no-inputs]"]
+    (tmp_path / "content" / "muscles").unlink()
+    (tmp_path / "content" / "more" / "calf").unlink()
+    assert said() == [f"{start} [no-inputs]"]  # (a link to no such files is not named)
