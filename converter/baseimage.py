@@ -82,6 +82,10 @@ def _picture_ending(path: Path) -> str:
     binary = _binary_ending(raw)
     if binary:
         return binary
+    mark, codec = _wide_form(raw)
+    if codec:  # (its letters as UTF-8, a last one cut short left out)
+        decoder = codecs.getincrementaldecoder(codec)("replace")
+        raw = decoder.decode(raw[len(mark):]).encode("utf-8")
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"<!--", b"<!DOCTYPE", b"<!doctype")) and b"<svg" in head:
         return ".svg"  # (a comment or document type before the <svg>)
@@ -110,6 +114,18 @@ _WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf_32_le"), (codecs.BOM_UTF32_BE, "utf_32
 _UNMARKED_WIDE = ((b"<\0?\0", codecs.BOM_UTF16_LE), (b"\0<\0?", codecs.BOM_UTF16_BE))
 
 
+def _wide_form(raw: bytes) -> tuple[bytes, str]:
+    """The byte order mark and codec of a text saved as UTF-16 or UTF-32 by its first
+    bytes, as XML tells them: its mark (:data:`_WIDE_MARKS`), or no mark and UTF-16's
+    codec for an XML declaration's first bytes in it (:data:`_UNMARKED_WIDE`); no mark
+    and no codec for another text."""
+    marked = next(((m, c) for m, c in _WIDE_MARKS if raw.startswith(m)), None)
+    if marked is not None:
+        return marked
+    added = next((m for first, m in _UNMARKED_WIDE if raw.startswith(first)), None)
+    return (b"", "") if added is None else (b"", dict(_WIDE_MARKS)[added])
+
+
 def stretched(svg: bytes) -> bytes:
     """An SVG's text with ``preserveAspectRatio="none"`` on its root (in place of its
     own): shown in an ``<img>`` of another aspect ratio, it is stretched to it, as the
@@ -119,12 +135,10 @@ def stretched(svg: bytes) -> bytes:
     given its mark whatever its root (Chromium showed nothing of it without). Another
     text whose root this does not find (no ``<svg>``, or not UTF-8, ASCII or such a
     wide one) is as it was."""
-    mark, codec = next(((m, c) for m, c in _WIDE_MARKS if svg.startswith(m)), (b"", ""))
-    added = next((m for first, m in _UNMARKED_WIDE if not codec and svg.startswith(first)),
-                 b"")
+    mark, codec = _wide_form(svg)
+    added = b"" if mark or not codec else dict(_UNMARKED_WIDE)[svg[:4]]
     if added:
-        mark, codec = added, dict(_WIDE_MARKS)[added]
-        svg = added + svg
+        mark, svg = added, added + svg
     if codec:
         try:
             text = svg[len(mark):].decode(codec)

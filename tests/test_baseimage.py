@@ -151,3 +151,50 @@ def test_other_first_bytes_name_no_picture(data: bytes, tmp_path: Path) -> None:
     picture = tmp_path / "body"
     picture.write_bytes(data)
     assert baseimage.copy_name(picture) is None
+
+
+SVG_TEXT = ("<?xml version='1.0' encoding='{}'?>\n<!-- Körper ✓ -->\n<svg "
+            "xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 200'>{}</svg>")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_wide_svg_without_an_ending_is_named_by_its_first_bytes(
+        codec: str, tmp_path: Path) -> None:
+    """An SVG saved as UTF-16 or UTF-32, with a byte order mark or as XML tells UTF-16
+    without one (``<\\0?\\0``, ``\\0<\\0?``), and with no ending (``--base-image
+    body``) was refused as no picture by its first bytes (only a UTF-8 mark was passed
+    over): it is named an SVG by them now, as the same file named body.svg is."""
+    encoding = codec[:6].upper()
+    picture = tmp_path / "body"
+    picture.write_bytes(SVG_TEXT.format(encoding, "<rect width='9' height='9'/>")
+                        .encode(codec))
+    assert baseimage.copy_name(picture) == "_base-image.svg"
+    for pad in ("", "a"):  # (the first 4096 bytes read end inside a letter, or not)
+        cut = tmp_path / f"cut{pad}"
+        cut.write_bytes(SVG_TEXT.format(encoding, f"<!--{pad}" + "\U0001F9B5" * 2000 + "-->")
+                        .encode(codec))
+        assert baseimage.copy_name(cut) == "_base-image.svg"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_svg_without_an_ending_is_copied_or_refused_as_an_svg(
+        codec: str, tmp_path: Path) -> None:
+    """Such a file in UTF-16 is copied as ``_base-image.svg``, stretched and marked as
+    body.svg's copy is; one holding a script is refused at its line, as body.svg is."""
+    picture = tmp_path / "body"
+    picture.write_bytes(SVG_TEXT.format("UTF-16", "<rect width='9' height='9'/>")
+                        .encode(codec))
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "out"),
+        "--base-image", str(picture), "--size", "2000x2000"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "_base-image.svg").read_bytes() == baseimage.stretched(
+        picture.read_bytes())
+    picture.write_bytes(SVG_TEXT.format("UTF-16", "\n<script>alert(1)</script>")
+                        .encode(codec))
+    result = CliRunner().invoke(cli, [
+        "convert", str(SAMPLES), "--to", "svg", "-o", str(tmp_path / "refused"),
+        "--base-image", str(picture), "--size", "2000x2000"])
+    assert result.exit_code == 2
+    assert f"{picture}:4: <script> can run script" in result.output
+    assert not (tmp_path / "refused").exists()
