@@ -16,13 +16,15 @@ from .lookahead import _brackets, _decoded, _Lines, _parsed, _space
 class _Item(NamedTuple):
     """A record of the array: its text (valid JSON, its first line's part before it
     blanked, so that its columns are the file's), the line it starts on, its value,
-    and where its ``{`` is: the offset of that line, in bytes, and its index there."""
+    and where its ``{`` is: the offset of that line, in bytes, its index there, and
+    the bytes before it there (the blanked part's, a space a character in ``text``)."""
 
     text: str
     number: int
     value: dict[str, Any]
     offset: int
     column: int
+    lead: int
 
 
 class _Walked(NamedTuple):
@@ -92,6 +94,7 @@ def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
 def _item(walk: _Walk) -> _Item:
     """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``."""
     number, start, offset = walk.number, walk.at, walk.start
+    lead = len(walk.text[:start].encode("utf-8", "surrogateescape"))
     pieces = [" " * start + walk.text[start:]]
     size = len(pieces[0])
     depth, end = _brackets(walk.text, 0, start)
@@ -107,7 +110,7 @@ def _item(walk: _Walk) -> _Item:
     value, mistake = _parsed("".join(pieces))
     if mistake is not None or not isinstance(value, dict):
         raise _Broken
-    return _Item("".join(pieces), number, value, offset, start)
+    return _Item("".join(pieces), number, value, offset, start, lead)
 
 
 def walked(lines: _Lines, line: str) -> _Walked | None:

@@ -104,7 +104,8 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
     for at, item in enumerate(records(lines, array)):
         text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)
         yield from _muscles([item.value], place + at, _Placed(text, item.number - 1), path,
-                            ctx, listed=_ListedBytes(text, b"[", item.number - 1, path))
+                            ctx, listed=_ListedBytes(text, b"[", item.number - 1, path,
+                                                  lead=item.lead - item.column))
     return array.count - 1
 
 

@@ -84,11 +84,14 @@ class _ListedBytes:
     ``text``, from the line ``number``, whose bytes are ``raw``): a record that holds
     one is left out, as a line that holds one, with a ``not-utf8`` error at each of its
     texts that holds one, named by its field, and its other problems and lints, checked
-    with each such byte U+FFFD."""
+    with each such byte U+FFFD. ``lead``: how many bytes more than its characters
+    (a space each in ``text``) the blanked start of its second line stands for (a
+    record of one :mod:`.listing` walked, after others on its line)."""
 
-    def __init__(self, text: str, raw: bytes, number: int, path: Path) -> None:
+    def __init__(self, text: str, raw: bytes, number: int, path: Path,
+                 lead: int = 0) -> None:
         self._lines = text.split("\n")
-        self._raw, self._number, self._path = raw, number, path
+        self._raw, self._number, self._path, self._lead = raw, number, path, lead
         value = text.rstrip(" \t\r\n").removesuffix(",")  # (a comma after it: read so)
         self._shown = canonical.loads(kept_bytes_shown(value)) if KEPT_BYTE.search(text) \
             else None
@@ -128,5 +131,7 @@ class _ListedBytes:
             at, start = at + 1, 0
         text = self._lines[at]
         raw = self._raw.split(b"\n")[0] if at == 0 else text.encode("utf-8", "surrogateescape")
+        if at == 1:  # (what the blanked start stands for: as many bytes)
+            raw = b" " * self._lead + raw
         return KeptLine(text, raw, str(self._path), self._number + at).at(start)._replace(
             field=field)

@@ -1044,6 +1044,34 @@ def test_a_json_array_past_the_lookahead_bounds_is_not_held_whole(
     assert not [message for *_, message in said if "JSON array" in message]
 
 
+def test_a_byte_not_utf8_past_the_lookahead_bounds_is_at_its_byte_column(
+        tmp_path: Path, monkeypatch) -> None:
+    """In a JSON array past the bounds of what is read ahead, a record's not-utf8 error
+    on a line where an earlier record holds letters of more than one byte (ø, ✓, 🦵)
+    was placed as if each of them were one byte (the part before the record counted in
+    characters): it is at the byte's column, as within the bounds."""
+    import formats.jsonl.lookahead as lookahead
+
+    first = json.dumps({"slug": "a", "title": "Højre ✓ \U0001F9B5"}, ensure_ascii=False)
+    second = '{"slug": "c", "title": "HOFTE", "origin": {"da": 5}}'
+    path = tmp_path / "m.jsonl"
+    data = f'[{first}, {second},\n{{"slug": "d", "title": "D"}}]\n'.encode()
+    path.write_bytes(data.replace(b"HOFTE", b"H\xf8fte"))
+
+    def read() -> list[tuple]:
+        problems: list[Diagnostic] = []
+        list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+        return [(d.line, d.column, d.field, d.code) for d in problems]
+
+    within = read()
+    assert within[1] == (1, path.read_bytes().index(b"\xf8") + 1, "muscles[c].title",
+                         "not-utf8")
+    with monkeypatch.context() as patched:  # (past the bounds: each record within them)
+        patched.setattr(lookahead, "_AHEAD_LINES", 0)
+        patched.setattr(lookahead, "_AHEAD_CHARS", len(second) * 2)
+        assert read() == within
+
+
 def read_problems(text: str, tmp_path: Path) -> list[Diagnostic]:
     """The diagnostics of reading a JSON Lines file of ``text``."""
     path = tmp_path / "m.jsonl"
