@@ -17,14 +17,17 @@ class _Item(NamedTuple):
     """A record of the array: its text (valid JSON, its first line's part before it
     blanked, so that its columns are the file's), the line it starts on, its value,
     and where its ``{`` is: the offset of that line, in bytes, its index there, and
-    the bytes before it there (the blanked part's, a space a character in ``text``)."""
+    the bytes before it there (the blanked part's, a space a character in ``text``);
+    the line it ends on. One past :mod:`.lookahead`'s bounds is not read: its text is
+    empty, its value None."""
 
     text: str
     number: int
-    value: dict[str, Any]
+    value: dict[str, Any] | None
     offset: int
     column: int
     lead: int
+    last: int
 
 
 class _Walked(NamedTuple):
@@ -73,7 +76,8 @@ class _Walk:
 def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
     """The records of the JSON array whose ``[`` opens the next line of ``walk``, one at
     a time; when it ends, :class:`_Walked` is put in ``walked``. :class:`_Broken` where it
-    is no JSON array of records, or one of them goes past :mod:`.lookahead`'s bounds."""
+    is no JSON array of records (one past :mod:`.lookahead`'s bounds is one if its
+    brackets close it: it is given unread)."""
     walk.next_line()
     walk.at = _space(walk.text) + 1
     count, after = 0, walk.next_char()
@@ -92,7 +96,8 @@ def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
 
 
 def _item(walk: _Walk) -> _Item:
-    """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``."""
+    """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``; one
+    past :mod:`.lookahead`'s bounds unread, walked to its end a line at a time."""
     number, start, offset = walk.number, walk.at, walk.start
     lead = len(walk.text[:start].encode("utf-8", "surrogateescape"))
     pieces = [" " * start + walk.text[start:]]
@@ -102,7 +107,13 @@ def _item(walk: _Walk) -> _Item:
         walk.next_line()
         size += len(walk.text)
         if len(pieces) > lookahead._AHEAD_LINES or size > lookahead._AHEAD_CHARS:
-            raise _Broken
+            pieces.clear()  # (none held: its brackets counted to its end)
+            depth, end = _brackets(walk.text, depth)
+            while end < 0:
+                walk.next_line()
+                depth, end = _brackets(walk.text, depth)
+            walk.at = end
+            return _Item("", number, None, offset, start, lead, walk.number)
         pieces.append(walk.text)
         depth, end = _brackets(walk.text, depth)
     pieces[-1] = pieces[-1][:end]
@@ -110,7 +121,7 @@ def _item(walk: _Walk) -> _Item:
     value, mistake = _parsed("".join(pieces))
     if mistake is not None or not isinstance(value, dict):
         raise _Broken
-    return _Item("".join(pieces), number, value, offset, start, lead)
+    return _Item("".join(pieces), number, value, offset, start, lead, walk.number)
 
 
 def walked(lines: _Lines, line: str) -> _Walked | None:

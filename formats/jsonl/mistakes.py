@@ -10,6 +10,7 @@ from converter.diagnostics import KEPT_BYTE, Diagnostic, KeptLine
 from converter.registry import ReadContext
 from converter.safety import BadJson
 
+from . import lookahead
 from .lookahead import _space, _Span
 
 
@@ -81,6 +82,21 @@ def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
                       f"{number}-{number + span.taken}) is a JSON array of {count} "
                       "records, not one record per line; they are read as if each were "
                       "on a line of its own (write them so with jq -c '.[]')")
+
+
+def _unread(number: int, last: int, column: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of a record of a JSON array (:mod:`.listing`) that starts
+    at the line ``number`` (its ``{`` at the index ``column``) and ends on ``last``,
+    past :mod:`.lookahead`'s bounds: not read."""
+    chars = lookahead._AHEAD_CHARS
+    size = f"{chars >> 20} MiB" if chars % (1 << 20) == 0 else f"{chars:,} characters"
+    bounds = f"{lookahead._AHEAD_LINES:,} lines or {size}"
+    return Diagnostic(str(path), number, column + 1, "", "bad-json",
+                      f"is not valid JSON Lines: the record starting here spans lines "
+                      f"{number}-{last}, more than a record written over lines is read "
+                      f"({bounds}), so it is not read, and the array's other records are; "
+                      "write each record on one line (as jq -c '.[]' does) to have it "
+                      "read")
 
 
 def _without_comma(line: str) -> tuple[dict, str] | None:

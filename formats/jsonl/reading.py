@@ -15,7 +15,15 @@ from converter.unmarked import decode_text, wide_codec
 
 from .listing import _Walked, records, walked
 from .lookahead import _Lines, _Span
-from .mistakes import _array, _bad_json, _Comma, _records, _report_span, _without_comma
+from .mistakes import (
+    _array,
+    _bad_json,
+    _Comma,
+    _records,
+    _report_span,
+    _unread,
+    _without_comma,
+)
 from .placing import _Placed, _placer, _record_name, _report
 from .undecoded import _check_undecoded, _ListedBytes
 
@@ -102,6 +110,9 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
     ctx.report(_array(span, array.count, number, path))
     comma.said(array.last, array.comma)
     for at, item in enumerate(records(lines, array)):
+        if item.value is None:  # (past the bounds: not read)
+            ctx.report(_unread(item.number, item.last, item.column, path))
+            continue
         text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)
         yield from _muscles([item.value], place + at, _Placed(text, item.number - 1), path,
                             ctx, listed=_ListedBytes(text, b"[", item.number - 1, path,

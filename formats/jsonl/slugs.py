@@ -199,6 +199,8 @@ class _SlugLines:
         walked_whole = walked(lines, text) if span is None else None
         if walked_whole is not None:
             for item in streamed_records(lines, walked_whole):
+                if item.value is None:  # (past the bounds: not read, no slug of it)
+                    continue
                 self._item_offsets.append(item.offset)
                 self._item_columns.append(item.column)
                 yield _slug_in(item.value), item.number, item.offset

@@ -1044,6 +1044,87 @@ def test_a_json_array_past_the_lookahead_bounds_is_not_held_whole(
     assert not [message for *_, message in said if "JSON array" in message]
 
 
+def unread(first: int, last: int, bounds: str) -> str:
+    return (f"is not valid JSON Lines: the record starting here spans lines {first}-{last}, "
+            f"more than a record written over lines is read ({bounds}), so it is not "
+            "read, and the array's other records are; write each record on one line (as "
+            "jq -c '.[]' does) to have it read")
+
+
+@pytest.mark.parametrize("bound", ["_AHEAD_LINES", "_AHEAD_CHARS"])
+def test_a_record_past_the_lookahead_bounds_in_a_json_array_is_its_one_error(
+        tmp_path: Path, monkeypatch, bound: str) -> None:
+    """A record longer than what is read ahead (20,000 lines, 2 MiB) in a JSON array of
+    records made the whole array an error per line, none of its records read: that
+    record is one error at its ``{`` saying so, and the array's other records are read,
+    their problems and lints placed as ever."""
+    import formats.jsonl.lookahead as lookahead
+
+    records = [{"slug": "a", "title": "A", "latin": " "},
+               {"slug": "big", "title": "Big", "extra": {"points": list(range(300))}},
+               {"slug": "c", "title": 5}, {"slug": "d", "title": "D", "latin": " "}]
+    text = json.dumps(records, indent=2) + "\n"
+    lines = text.split("\n")
+    patched = {"_AHEAD_LINES": 50, "_AHEAD_CHARS": 2000}
+    monkeypatch.setattr(lookahead, bound, patched[bound])
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a", "d"]
+
+    def at(needle: str, nth: int = 0) -> tuple[int, int]:
+        """(line, column) of ``needle`` in the ``nth`` line that holds it."""
+        number = [n for n, line in enumerate(lines, 1) if needle in line][nth]
+        return number, lines[number - 1].index(needle) + 1
+
+    first, last = at('"big"')[0] - 1, at('"c"')[0] - 2
+    assert lines[last - 1] == "  },"
+    bounds = {"_AHEAD_LINES": "50 lines or 2 MiB",
+              "_AHEAD_CHARS": "20,000 lines or 2,000 characters"}[bound]
+    said = [(d.line, d.column, d.field, d.code, d.message)
+            for d in validate_sources([path]).diagnostics]
+    empty = "text is empty: leave latin out (none) when the muscle has no Latin name"
+    assert sorted(said, key=str) == sorted([
+        (1, 1, "", "bad-json", array(1, len(lines) - 1, 4)),
+        (first, 3, "", "bad-json", unread(first, last, bounds)),
+        (at(": 5")[0], at(": 5")[1] + 2, "muscles[c].title", "wrong-type",
+         "must be text, not a number"),
+        (*at('" "'), "muscles[a].latin", "empty-text", empty),
+        (*at('" "', 1), "muscles[d].latin", "empty-text", empty)], key=str)
+
+
+def test_a_record_past_the_lookahead_bounds_in_a_json_array_is_not_held(
+        tmp_path: Path, monkeypatch) -> None:
+    """Such a record is walked to its end a line at a time, none of it held: what the
+    read holds is no more than those bounds, however long the record is."""
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 100)
+    monkeypatch.setattr(lookahead, "_AHEAD_CHARS", 10_000)
+    records = [{"slug": "a", "title": "A"},
+               {"slug": "big", "title": "Big", "extra": {"points": list(range(100_000))}},
+               {"slug": "c", "title": "C"}]
+    text = json.dumps(records, indent=1) + "\n"
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+
+    def read() -> tuple[list[str], list[tuple[int | None, int | None]]]:
+        problems: list[Diagnostic] = []
+        found = [m.slug for m in get_format("jsonl").read(
+            path, ReadContext(report=problems.append))]
+        return found, [(d.line, d.column) for d in problems]
+
+    assert read() == (["a", "c"], [(1, 1), (6, 2)])
+    tracemalloc.start()  # (read once before: what it imports is not counted)
+    try:
+        read()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 20, (peak, len(text))
+
+
 def test_a_byte_not_utf8_past_the_lookahead_bounds_is_at_its_byte_column(
         tmp_path: Path, monkeypatch) -> None:
     """In a JSON array past the bounds of what is read ahead, a record's not-utf8 error
