@@ -1125,6 +1125,45 @@ def test_a_record_past_the_lookahead_bounds_in_a_json_array_is_not_held(
     assert peak < len(text) // 20, (peak, len(text))
 
 
+@pytest.mark.parametrize("levels", [20, 80])
+def test_a_broken_json_array_is_walked_in_proportion_to_the_file(
+        tmp_path: Path, monkeypatch, levels: int) -> None:
+    """A JSON array past the bounds of what is read ahead that is broken is walked once
+    from its ``[`` and then read line by line; a line of it that opens another array of
+    records (``[`` in a record past the bounds, whose records are ``{"x": [`` again, to
+    the file's end) is not walked again: each walk would read on to the end, the file's
+    lines read as often as it has such lines. What the walks read and parse, counted by
+    wrapping them, is no more than twice its lines however many there are."""
+    import formats.jsonl.listing as listing
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 20)
+    walked, parsed = [0], [0]
+    next_line, read_json = listing._Walk.next_line, listing._parsed
+
+    def counted_line(walk: listing._Walk) -> None:
+        walked[0] += 1
+        next_line(walk)
+
+    def counted_json(text: str) -> tuple[object, object]:
+        parsed[0] += 1
+        return read_json(text)
+
+    monkeypatch.setattr(listing._Walk, "next_line", counted_line)
+    monkeypatch.setattr(listing, "_parsed", counted_json)
+    lines = ["["]
+    for _ in range(levels):
+        lines += ['{"x":', "["] + ['{"slug": "a", "title": "A"},'] * 30
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert len(found) == levels * 30  # (each record's line read as a line, its comma said)
+    assert [d.line for d in problems if "Expecting value" in d.message] == [
+        number for number, line in enumerate(lines, 1) if line in ('{"x":', "[")]
+    assert walked[0] + parsed[0] <= 2 * len(lines), (walked, parsed, len(lines))
+
+
 def test_a_byte_not_utf8_past_the_lookahead_bounds_is_at_its_byte_column(
         tmp_path: Path, monkeypatch) -> None:
     """In a JSON array past the bounds of what is read ahead, a record's not-utf8 error
