@@ -30,8 +30,9 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
                     f"cannot read this front matter ({exc.problem}); the file is left as "
                     "it is", line=mark.line + 1 if mark else None,
                     column=mark.column + 1 if mark else None) from None
-    from converter import keyedcomments
+    from converter import itemcomments, keyedcomments
 
+    itemcomments.onto_empty_items(original)
     canonical = _keep_comments(original, _commented(data))
     keyedcomments.trim_start(canonical)
     keyedcomments.trim_end(canonical)

@@ -48,7 +48,12 @@ def _emitter() -> type:
             after a kept text are left out, and comment lines indented as far as the
             text's are written a step left of it."""
             if self.block_end is None or self.block_end[0] != self.stream.tell():
-                super().write_comment(comment, pre)
+                if not pre and self.indention and self.whitespace and self.column \
+                        and comment.value.startswith("#") \
+                        and comment.start_mark.column <= self.column:
+                    self._write_here(comment)
+                else:
+                    super().write_comment(comment, pre)
                 return
             _, column, kept = self.block_end
             value = comment.value  # (its first line at its column, as ruamel writes it)
@@ -65,6 +70,14 @@ def _emitter() -> type:
                 if line.strip():
                     lines[at] = " " * max(column - _STEP_IN, 0) + line.lstrip(" ")
             super().write_comment(CommentToken("\n".join(lines), CommentMark(0)), pre)
+
+        def _write_here(self, comment: Any) -> None:
+            """The comment at the end of a line of no more than indentation, dashes and
+            the space after them (an empty list item's, ``- # note``), where the line
+            is: ruamel would put a space more before it."""
+            value = comment.value[:-1] if comment.value.endswith("\n") else comment.value
+            self.stream.write(value.encode(self.encoding) if self.encoding else value)
+            self.write_line_break()
 
         def choose_scalar_style(self) -> Any:
             """Plain for a number so tagged, its tag written, else as ruamel chooses."""

@@ -873,6 +873,28 @@ def test_fmt_keeps_the_comment_of_an_empty_list_item(tmp_path: Path, items: str)
     assert _fmt(src) == text
 
 
+def _fmt_layout(tmp_path_factory: pytest.TempPathFactory, front: str) -> str:
+    """fmt's layout of a file ``m.md`` of the front matter ``front``, a fixed point: a
+    second fmt leaves it byte for byte, and it reads as the file does."""
+    text = f"---\n{front}---\n"
+    once = _fmt_keeps_and_settles(tmp_path_factory, parse(text, "m.md", "m", "en"), text)
+    assert once is not None
+    return once
+
+
+@pytest.mark.parametrize("items", [
+    "  - # note\n", "  - Lunge\n  - # note\n  - Squat\n", "  - # note\n  # more\n",
+    "  - # note\n    # more\n  - Lunge\n", "  -   # note\n"])
+def test_fmt_keeps_the_comment_of_an_empty_list_item_on_its_line(
+        tmp_path_factory: pytest.TempPathFactory, items: str) -> None:
+    """ruamel.yaml holds it apart from the item (above the next, or at the list's end),
+    and would write it on a line of its own, the dash followed by a space."""
+    front = f"title: M\nnotes:\n{items}"
+    assert _fmt_layout(tmp_path_factory, front) == f"---\n{front}---\n"
+    moved = f"notes:\n{items}title: M\n"  # (notes put after title, its comment kept)
+    assert _fmt_layout(tmp_path_factory, moved) == f"---\n{front}---\n"
+
+
 @pytest.mark.parametrize("line, column, front", [
     (3, 9, "latin:  # not known yet\n"),
     (3, 16, "exercises: []  # not known yet\n"),
