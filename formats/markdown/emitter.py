@@ -48,12 +48,7 @@ def _emitter() -> type:
             after a kept text are left out, and comment lines indented as far as the
             text's are written a step left of it."""
             if self.block_end is None or self.block_end[0] != self.stream.tell():
-                if not pre and self.indention and self.whitespace and self.column \
-                        and comment.value.startswith("#") \
-                        and comment.start_mark.column <= self.column:
-                    self._write_here(comment)
-                else:
-                    super().write_comment(comment, pre)
+                super().write_comment(comment, pre)
                 return
             _, column, kept = self.block_end
             value = comment.value  # (its first line at its column, as ruamel writes it)
@@ -71,13 +66,21 @@ def _emitter() -> type:
                     lines[at] = " " * max(column - _STEP_IN, 0) + line.lstrip(" ")
             super().write_comment(CommentToken("\n".join(lines), CommentMark(0)), pre)
 
-        def _write_here(self, comment: Any) -> None:
-            """The comment at the end of a line of no more than indentation, dashes and
-            the space after them (an empty list item's, ``- # note``), where the line
-            is: ruamel would put a space more before it."""
-            value = comment.value[:-1] if comment.value.endswith("\n") else comment.value
-            self.stream.write(value.encode(self.encoding) if self.encoding else value)
-            self.write_line_break()
+        def process_scalar(self) -> None:
+            """The scalar, but an empty list item's dash with nothing written after it
+            (``-``, ``- # note``): ruamel would write a space, which ends the line."""
+            empty = self.sequence_context and not self.flow_level \
+                and not self.event.value and self.style == ""
+            if empty:
+                self.sequence_context = False  # (no step to the item's column)
+                indent = self.indent or 0  # (but the line break that step would make)
+                if not self.indention or self.column > indent \
+                        or (self.column == indent and not self.whitespace):
+                    if self.no_newline:
+                        self.no_newline = False
+                    else:
+                        self.write_line_break()
+            super().process_scalar()
 
         def choose_scalar_style(self) -> Any:
             """Plain for a number so tagged, its tag written, else as ruamel chooses."""

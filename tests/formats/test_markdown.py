@@ -895,6 +895,21 @@ def test_fmt_keeps_the_comment_of_an_empty_list_item_on_its_line(
     assert _fmt_layout(tmp_path_factory, moved) == f"---\n{front}---\n"
 
 
+@pytest.mark.parametrize("items", ["  -\n  - Lunge\n  -\n", "  -\n  - Lunge  # note\n  -\n",
+                                   "  -\n  -\n", "  # first\n  -\n  - Lunge\n"])
+def test_an_empty_list_item_is_its_dash_alone(tmp_path_factory: pytest.TempPathFactory,
+                                              items: str) -> None:
+    """``-``, as the writer and fmt write it, not ``- ``: no line ends in a space."""
+    text = f"---\ntitle: M\nnotes:\n{items}---\n"
+    muscle = parse(text, "m.md", "m", "en")
+    commented = text.replace("notes:", "notes:  # the end of its key's line")
+    assert muscle.extra["notes"][0] is None
+    if "#" not in text:
+        assert render(muscle) == text
+    assert _fmt_layout(tmp_path_factory, text[4:-4]) == text
+    assert _fmt_layout(tmp_path_factory, commented[4:-4]) == commented
+
+
 @pytest.mark.parametrize("line, column, front", [
     (3, 9, "latin:  # not known yet\n"),
     (3, 16, "exercises: []  # not known yet\n"),
