@@ -38,6 +38,16 @@ def test_the_header_comment_of_the_next_item_s_block_text_stays() -> None:
     assert data["k"].ca.items[1][1] == [" # c"]
 
 
+@pytest.mark.parametrize("text", ["k:\n  -   # note\n  -\n  - c\n",
+                                  "k:\n  -   # note\n  -\n"])
+def test_the_comment_goes_back_past_the_empty_items_after_it(text: str) -> None:
+    data = _load(text)
+    onto_empty_items(data)
+    assert _comment_at_end_of_line(data["k"], 0) == "# note\n"
+    assert _comment_at_end_of_line(data["k"], 1) is None
+    assert not data["k"].ca.end and not any(slot[1] for slot in data["k"].ca.items.values())
+
+
 def test_the_lines_below_stay_where_they_are() -> None:
     data = _load("k:\n  - # note\n  # more\n  - b\n")
     onto_empty_items(data)

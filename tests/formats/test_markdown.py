@@ -884,11 +884,13 @@ def _fmt_layout(tmp_path_factory: pytest.TempPathFactory, front: str) -> str:
 
 @pytest.mark.parametrize("items", [
     "  - # note\n", "  - Lunge\n  - # note\n  - Squat\n", "  - # note\n  # more\n",
-    "  - # note\n    # more\n  - Lunge\n", "  -   # note\n"])
+    "  - # note\n    # more\n  - Lunge\n", "  -   # note\n",
+    "  -   # note\n  -\n  - c\n", "  -   # note\n  - # two\n  -\n"])
 def test_fmt_keeps_the_comment_of_an_empty_list_item_on_its_line(
         tmp_path_factory: pytest.TempPathFactory, items: str) -> None:
-    """ruamel.yaml holds it apart from the item (above the next, or at the list's end),
-    and would write it on a line of its own, the dash followed by a space."""
+    """ruamel.yaml holds it apart from the item (above the next with a value, or at the
+    list's end), and would write it on a line of its own there, under a later empty
+    item too."""
     front = f"title: M\nnotes:\n{items}"
     assert _fmt_layout(tmp_path_factory, front) == f"---\n{front}---\n"
     moved = f"notes:\n{items}title: M\n"  # (notes put after title, its comment kept)
