@@ -37,10 +37,16 @@ def _emitter() -> type:
             """Where a block text ends; no ``...`` after it (ruamel's, as the
             document's end would be open, writes one after a kept text: it ends the
             front matter for Jekyll and makes it no YAML; the ``---`` below ends the
-            text too)."""
+            text too); and the comment after it, where it is indented as far as the
+            text's lines, put a step left of them, as :meth:`write_comment` puts the
+            lines after it (ruamel would put it one column left of them, between the
+            columns fmt writes, as a comment line after a ``|`` item at column 5)."""
             kept = self.determine_block_hints(text)[2] == "+"
             self.block_end = (self.stream.tell(), self.indent or 0, kept)
             self.open_ended = False
+            after = self.event.comment[0] if self.event.comment else None
+            if after is not None and after.column >= self.block_end[1]:
+                after.column = max(self.block_end[1] - _STEP_IN, 0)
 
         def write_comment(self, comment: Any, pre: bool = False) -> None:
             """A comment token's lines, but those it would write directly after a block

@@ -1228,6 +1228,29 @@ def test_fmt_writes_a_comment_indented_as_far_as_a_text_above_it_left_of_the_tex
                     "  - short: S\n    extended: E\n---\n")
 
 
+@pytest.mark.parametrize("items, written", [
+    # After an item's text, at the item's keys (the file's indented further).
+    ("    - extended: |\n        l1\n        l2\n      # after\n    - extended: b\n",
+     "  - extended: |\n      l1\n      l2\n    # after\n  - extended: b\n"),
+    ("  - extended: |\n        l1\n        l2\n      # after\n  - extended: b\n",
+     "  - extended: |\n      l1\n      l2\n    # after\n  - extended: b\n"),
+    # After an item that is a text, at its dash (left of the text fmt writes).
+    ("    - |\n        l1\n        l2\n    # after\n    - b\n",
+     "  - |\n    l1\n    l2\n  # after\n  - b\n"),
+    # Where its column is one fmt's layout keeps out of the text, there.
+    ("  - extended: |\n      l1\n      l2\n     # after\n  - extended: b\n",
+     "  - extended: |\n      l1\n      l2\n     # after\n  - extended: b\n"),
+])
+def test_fmt_writes_a_comment_after_a_list_item_s_text_at_the_item_s_column(
+        tmp_path_factory: pytest.TempPathFactory, items: str, written: str) -> None:
+    """A comment line after a ``|`` text in a list item, which would be the text's in
+    fmt's layout (indented as far as the text's lines fmt writes): ruamel.yaml put it
+    a column left of them (column 5, between the item's keys and the text); it goes a
+    step left, to the item's."""
+    assert _fmt_layout(tmp_path_factory, f"title: M\nnotes:\n{items}") == \
+        f"---\ntitle: M\nnotes:\n{written}---\n"
+
+
 #: Top-level entries, some ending in a text kept with its line ends (``|+``), which a
 #: blank line written directly after it would join; ``weight`` (fmt's last) always.
 _KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
