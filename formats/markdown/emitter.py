@@ -88,6 +88,37 @@ def _emitter() -> type:
                         self.write_line_break()
             super().process_scalar()
 
+        def expect_block_sequence(self) -> None:
+            """A list, but one that is an item of a list written as its key's list of
+            maps is (``- k: v``, ``- - x``), its dashes a step right of the outer
+            dash, its first on that dash's line: ruamel would put them two steps
+            right (``-   - x``)."""
+            nested = self.sequence_context and not self.mapping_context \
+                and self.indent is not None
+            super().expect_block_sequence()
+            if nested:
+                self.indent -= self.best_sequence_indent - _STEP_IN
+            self.in_item = nested
+
+        #: Whether the list being started is an item of a list
+        #: (:meth:`expect_block_sequence`).
+        in_item = False
+
+        def expect_first_block_sequence_item(self) -> Any:
+            """The first item, on the outer item's dash line where the list is an item
+            (one space after that dash: ruamel would write its dash offset too), but
+            for one with comment lines above it, which start a line."""
+            in_item, self.in_item = self.in_item, False
+            if not in_item or self.column <= self.indent \
+                    or (self.event.comment and self.event.comment[1]):
+                return super().expect_first_block_sequence_item()
+            offset, self.sequence_dash_offset = self.sequence_dash_offset, 0
+            self.no_newline = True
+            try:
+                return super().expect_first_block_sequence_item()
+            finally:
+                self.sequence_dash_offset = offset
+
         def choose_scalar_style(self) -> Any:
             """Plain for a number so tagged, its tag written, else as ruamel chooses."""
             if self.event.style == _AS_WRITTEN:

@@ -1251,6 +1251,46 @@ def test_fmt_writes_a_comment_after_a_list_item_s_text_at_the_item_s_column(
         f"---\ntitle: M\nnotes:\n{written}---\n"
 
 
+@pytest.mark.parametrize("items", [
+    "  - - x\n    - w\n  - - z\n", "  - - - z\n      - w\n    - v\n",
+    "  - - a: 1\n      b: 2\n    - c: 3\n", "  - - |\n      l1\n      l2\n    - b\n",
+])
+def test_a_list_in_a_list_is_written_from_the_outer_dash_s_line_a_step_right(
+        tmp_path_factory: pytest.TempPathFactory, items: str) -> None:
+    """``- - x``, as a map in a list is written (``- a: 1``), not ``-   - x``; as the
+    writer writes it, so fmt, its comments too, from a file written either way."""
+    text = f"---\ntitle: M\nnotes:\n{items}---\n"
+    muscle = parse(text, "m.md", "m", "en")
+    assert render(muscle) == text
+    wide = re.sub(r"(?m)^(\s*- )(?=- )", r"\1  ", text.replace("\n    ", "\n      "))
+    assert wide != text and parse(wide, "m.md", "m", "en") == muscle
+    assert _fmt(_written(tmp_path_factory, wide)) == text
+
+
+@pytest.mark.parametrize("items, written", [
+    ("  - - x  # one\n    # under x\n    - w\n  # after\n  - - z\n", None),
+    ("  -   - x  # one\n        # under x\n      - w\n    # after w\n",
+     "  - - x    # one\n        # under x\n    - w\n    # after w\n"),  # (as written)
+    ("  - - |\n      l1\n      l2\n    # after\n    - b\n", None),
+    ("  -   - |\n          l1\n          l2\n        # after\n      - b\n",
+     "  - - |\n      l1\n      l2\n    # after\n    - b\n"),
+])
+def test_fmt_keeps_the_comments_of_a_list_in_a_list_in_its_layout(
+        tmp_path_factory: pytest.TempPathFactory, items: str, written: str | None) -> None:
+    """Each where it was written, but for a line fmt's layout would put into a text
+    (``# after``, a step left of it)."""
+    front = f"title: M\nnotes:\n{items}"
+    assert _fmt_layout(tmp_path_factory, front) == \
+        f"---\ntitle: M\nnotes:\n{written or items}---\n"
+
+
+def _written(tmp_path_factory: pytest.TempPathFactory, text: str) -> Path:
+    """A file ``m.md`` of ``text``, in a folder of its own."""
+    src = tmp_path_factory.mktemp("fmt") / "m.md"
+    src.write_text(text, encoding="utf-8")
+    return src
+
+
 #: Top-level entries, some ending in a text kept with its line ends (``|+``), which a
 #: blank line written directly after it would join; ``weight`` (fmt's last) always.
 _KEPT_ENTRIES = [["title: T"], ["latin: L"], ["origin: |+", "  a", "  b", ""],
