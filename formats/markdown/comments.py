@@ -33,10 +33,31 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
     from converter import itemcomments, keyedcomments
 
     itemcomments.onto_empty_items(original)
+    _flow_document_comment(original)
     canonical = _keep_comments(original, _commented(data))
     keyedcomments.trim_start(canonical)
     keyedcomments.trim_end(canonical)
     return render(muscle, data=canonical)
+
+
+def _flow_document_comment(original: Any) -> None:
+    """The comment at the end of a front matter written as one flow map
+    (``{latin: L, title: T}  # c``) as a line of its own above the first key, the lines
+    after it at the end: ruamel holds it as the map's start, and would write it there
+    indented as far as it was, on a line of spaces before it."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    start = original.ca.comment if isinstance(original, CommentedMap) \
+        and original.fa.flow_style() else None
+    if not start or start[0] is None or not start[0].value.startswith("#"):
+        return
+    comment, _, rest = start[0].value.partition("\n")
+    start[0] = None
+    start[1] = [CommentToken(f"{comment}\n", CommentMark(0)), *(start[1] or [])]
+    if rest:
+        original.ca.end = [CommentToken(rest, CommentMark(0)), *(original.ca.end or [])]
 
 
 def _check_comments_kept(old: list[tuple[int, int, str]], new: str, path: str) -> None:

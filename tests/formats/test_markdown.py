@@ -912,6 +912,19 @@ def test_an_empty_list_item_is_its_dash_alone(tmp_path_factory: pytest.TempPathF
     assert _fmt_layout(tmp_path_factory, commented[4:-4]) == commented
 
 
+@pytest.mark.parametrize("front, written", [
+    ("{latin: L, title: T}  # c\n", "# c\ntitle: T\nlatin: L\n"),
+    ("{latin: L, title: T}  # c\n# d\n", "# c\ntitle: T\nlatin: L\n# d\n"),
+    ("{title: T, origin: {da: D, en: E}}  # c\n\n# d\n",
+     "# c\ntitle: T\norigin:\n  da: D\n  en: E\n\n# d\n"),
+])
+def test_fmt_writes_the_comment_after_a_flow_map_front_matter_on_a_line_of_its_own(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """Above the first key, the lines after it at the end: ruamel.yaml wrote it there
+    indented as far as it was, after a line's worth of spaces."""
+    assert _fmt_layout(tmp_path_factory, front) == f"---\n{written}---\n"
+
+
 @pytest.mark.parametrize("line, column, front", [
     (3, 9, "latin:  # not known yet\n"),
     (3, 16, "exercises: []  # not known yet\n"),
