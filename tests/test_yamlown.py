@@ -1,5 +1,6 @@
 """PyYAML's loader and resolver of the tool's own: a caller's registrations on PyYAML's
-classes do not reach what it reads or writes."""
+classes (and on ruamel.yaml's: :mod:`converter.ruamelown`) do not reach what it reads,
+writes or formats."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import yaml
 
 import converter
 from converter import yamlown, yamlsafe
+from converter.diagnostics import MuscleError
+from converter.registry import ReadContext, get_format
 from tests.conftest import ROOT, SAMPLES
 
 #: Broken front matter whose advice reads a quoted text again (a key's, a text's over
@@ -19,9 +22,17 @@ from tests.conftest import ROOT, SAMPLES
 TEXTS = ['title: "a\n  b": c\n', "title: 'Soleus': the calf'\n", "'Farmer's walk': 1\n",
          'x:\n  - "a\n    b" c # d\n']
 WORDS = ["soleus", "yes", "=", "0x1F", "calf muscle"]
+#: Files with comments, which fmt rewrites (read with ruamel.yaml, round trip).
+FORMATTED = ["---\n# c\ntitle: Soleus  # t\nx: soleus # y\nn1: 1.5 # n\n"
+             "m: {a: [1, b]}  # m\n---\nbody\n",
+             "---\ntitle: Soleus\nx: \"7\" # y\nd: '2020-01-01' # d\nlist:\n- a   # a\n"
+             "- 31\n---\n",
+             "---\ntitle: Soleus\nx: ! a # y\nf: !!float 1 # z\nz: !!int 0x1F # q\n---\n"]
 
 #: What the caller registers before using the API: each kind of PyYAML's registration,
-#: on the loader this tool reads with and on the resolver every loader inherits.
+#: on the loader this tool reads with and on the resolver every loader inherits, and of
+#: ruamel.yaml's, on the round-trip classes the Markdown writer and fmt use (ruamel
+#: imported first).
 _REGISTERED = """
 import re, yaml
 letters = list("abcdefghijklmnopqrstuvwxyz")
@@ -34,6 +45,18 @@ for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
 yaml.resolver.Resolver.add_implicit_resolver("tag:yaml.org,2002:int",
                                              re.compile("^[a-z ]+$"), letters)
 yaml.add_implicit_resolver("tag:yaml.org,2002:int", re.compile("^[a-z ]+$"), letters)
+
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+RoundTripRepresenter.add_representer(
+    str, lambda r, v: r.represent_scalar("tag:yaml.org,2002:str", v.upper()))
+RoundTripRepresenter.add_representer(
+    int, lambda r, v: r.represent_scalar("tag:yaml.org,2002:int", str(v + 1)))
+VersionedResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile("^[a-z ]+$"),
+                                        letters)
+VersionedResolver.add_path_resolver("!x", [], dict)
+RoundTripConstructor.add_constructor("tag:yaml.org,2002:str", lambda c, n: "X")
 """
 
 
@@ -46,23 +69,37 @@ def _said(text: str) -> str:
     return ""
 
 
+def _formatted(text: str) -> object:
+    """What fmt makes of the file ``text``: its layout, or what it says refusing it."""
+    try:
+        return get_format("markdown").reformat(text.encode(), "m.md", ReadContext())
+    except MuscleError as refused:
+        return [d.message for d in refused.diagnostics]
+
+
 def _outcome(out: Path) -> dict[str, object]:
     """What this process reads, writes and says: the samples read, written as Markdown
-    into ``out``, the advice for :data:`TEXTS`, the quoting of :data:`WORDS`."""
+    into ``out``, the advice for :data:`TEXTS`, the quoting of :data:`WORDS`, fmt's
+    layout of :data:`FORMATTED`."""
     muscles = converter.read(SAMPLES)
     converter.write(muscles, out, "markdown")
     return {"read": [repr(m) for m in muscles],
             "written": {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())},
             "said": [_said(text) for text in TEXTS],
-            "quoted": [yamlsafe.plain_misread(word) for word in WORDS]}
+            "quoted": [yamlsafe.plain_misread(word) for word in WORDS],
+            "formatted": [_formatted(text) for text in FORMATTED]}
 
 
-def test_a_caller_s_pyyaml_registrations_do_not_reach_what_is_read_or_written(
+def test_a_caller_s_yaml_registrations_do_not_reach_what_is_read_written_or_formatted(
         tmp_path: Path) -> None:
     """A str constructor or an implicit resolver registered on CSafeLoader changed the
     advice for a quote closed early (its text read again with PyYAML's loader), and one
     on PyYAML's Resolver which words the Markdown writer quotes (soleus, resolved as a
-    number, written "soleus")."""
+    number, written "soleus"). ruamel.yaml's, made before the first write: a str
+    representer on RoundTripRepresenter changed every text written (TITLE: SOLEUS), an
+    implicit resolver on VersionedResolver which texts it quotes, and fmt's read of the
+    front matter (the key title resolved as a number: ValueError), as did a str
+    constructor on RoundTripConstructor (every text X)."""
     script = _REGISTERED + (
         "import json, sys\nfrom pathlib import Path\nsys.path.insert(0, sys.argv[1])\n"
         "from tests.test_yamlown import _outcome\n"

@@ -28,10 +28,12 @@ def _representer() -> type:
     """ruamel's round-trip representer with this writer's representers. They go into a
     subclass of its own: ``add_representer`` is a classmethod, and one added to
     ``RoundTripRepresenter`` would change every ruamel dump of the process, a caller's
-    own too (NaN written ``!!float 'nan.0'``)."""
-    from ruamel.yaml.representer import RoundTripRepresenter
+    own too (NaN written ``!!float 'nan.0'``); a subclass of ruamel's own tables
+    (:mod:`converter.ruamelown`), not of ``RoundTripRepresenter``'s, which hold what a
+    caller added (``str`` written otherwise)."""
+    from converter.ruamelown import Representer as RuamelRepresenter
 
-    class Representer(RoundTripRepresenter):  # type: ignore[misc]
+    class Representer(RuamelRepresenter):  # type: ignore[misc]
         def ignore_aliases(self, data: Any) -> bool:
             return isinstance(data, Decimal) or bool(super().ignore_aliases(data))
 

@@ -46,10 +46,16 @@ def _yaml_used(width: int = _WIDTH) -> Iterator[Any]:
 
 
 def _new_yaml(width: int) -> Any:
-    """A ruamel.yaml instance writing the layout of muscle files, ``width`` wide."""
+    """A ruamel.yaml instance writing the layout of muscle files, ``width`` wide (and
+    reading front matter for fmt), with ruamel's own tables: no caller's registration on
+    ruamel's classes reaches it (:mod:`converter.ruamelown`)."""
     from ruamel.yaml import YAML
 
+    from converter import ruamelown
+
     y = YAML(typ="rt")
+    y.Resolver = ruamelown.Resolver
+    y.Constructor = ruamelown.Constructor
     y.Representer = _representer()  # (before y.representer, which makes one of it)
     y.Emitter = _emitter()
     y.allow_unicode = True
