@@ -52,6 +52,7 @@ from .counts import Counts
 from .ids import MAX_ID, MIN_ID
 from .journals import _JOURNAL, _NAME_MAX, _no_logs_left
 from .loading import BATCH
+from .missing import _check_tables_held
 from .orphans import _orphans
 from .reading import READ_SECONDS, _open_to_read, _read_text_kept
 from .refusals import _sqlite_error, check_schema
@@ -99,6 +100,7 @@ class SqliteFormat(Format):
             if check_schema(conn, str(path)):
                 raise error(str(path), "empty-database",
                             "is an empty SQLite database, not one written by muscle-convert")
+            _check_tables_held(conn, str(path), reading=True)
             for diagnostic in _orphans(conn, str(path)):
                 ctx.report(diagnostic)
             yield from _read_text_kept(conn, str(path), ctx)

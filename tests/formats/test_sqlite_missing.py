@@ -65,3 +65,44 @@ def test_a_table_dropped_by_hand_is_named(tmp_path: Path) -> None:
         f"{db}: error: lacks its table exercises, which muscle-convert writes (dropped by "
         "hand?); write a fresh database (into a new file); nothing is changed "
         "[sqlite-error]"]
+
+
+def test_reading_a_table_rebuilt_the_other_way_round_is_named_with_what_to_do(
+        tmp_path: Path) -> None:
+    """Reading a database whose texts a rebuild left as texts_new was SQLite's bare "no
+    such table: texts"; it says the table is gone, what is left, and how to rename it
+    back, which then makes the read succeed."""
+    content, db, out = tmp_path / "content", tmp_path / "m.db", tmp_path / "x.json"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    _shell(db, "PRAGMA legacy_alter_table = ON; ALTER TABLE texts RENAME TO texts_new;")
+    code, output = _cli("convert", str(db), "--to", "json", "-o", str(out))
+    assert code == 1
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: lacks its table texts, which muscle-convert reads (a rebuild of it "
+        "left the table 'texts_new'? SQLite refuses ALTER TABLE ... RENAME TO texts while "
+        "the views that refer to texts are there); rename that table back (PRAGMA "
+        "legacy_alter_table = ON; ALTER TABLE \"texts_new\" RENAME TO texts), and run "
+        "again; no muscle is read from it [sqlite-error]"]
+    assert not out.exists()
+    _shell(db, "PRAGMA legacy_alter_table = ON; ALTER TABLE \"texts_new\" RENAME TO texts;")
+    assert _cli("convert", str(db), "--to", "json", "-o", str(out))[0] == 0
+    assert out.exists()
+
+
+def test_reading_tables_dropped_by_hand_names_them(tmp_path: Path) -> None:
+    """Reading a database whose tables of the tool's were dropped was SQLite's bare "no
+    such table" of the first one queried."""
+    content, db, out = tmp_path / "content", tmp_path / "m.db", tmp_path / "x.json"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    _shell(db, "DROP VIEW region_coords; DROP TABLE points; DROP TABLE exercises;")
+    code, output = _cli("convert", str(db), "--to", "json", "-o", str(out))
+    assert code == 1
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: lacks its tables exercises, points, which muscle-convert reads "
+        "(dropped by hand?); restore them from a copy of the database, or write a fresh "
+        "database from the muscles' sources; no muscle is read from it [sqlite-error]"]
+    assert not out.exists()
