@@ -96,7 +96,7 @@ def cannot_write(output: Path, exc: OSError) -> MuscleError:
         return error(output_name(output), "cannot-write",
                      f"cannot write here: {in_the_way} is a file, not a folder",
                      stream=output_is_stdout(output))
-    folder = _folder_refusing(output, blocker, exc) if not inside else None
+    folder = _folder_refusing(output, blocker if not inside else _there_above(blocker), exc)
     if folder is not None:
         message, named = worded(f"cannot write here: {exc.strerror or exc}: the folder ",
                                 Named(folder), " cannot be written (a read-only folder or "
@@ -116,15 +116,32 @@ _NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 def _folder_refusing(output: Path, made: str, exc: OSError) -> str | None:
     """The folder in which ``exc`` refused to make ``made`` (a temporary beside the
-    output, or the output itself), as ``output`` names it when it is the output's own;
+    output, the output itself, or a folder above it), as ``output`` names it when it is
+    one of the output's own;
     None when ``exc`` is no refusal to write there, or ``made`` is the output there
     already (the file, not its folder, refused)."""
     if exc.errno not in _NOT_WRITABLE or not made or os.path.lexists(made):
         return None
-    folder = os.path.dirname(made)
-    if folder == os.path.dirname(os.path.abspath(output)):
-        return os.path.dirname(output) or "."
-    return folder
+    folder, named = os.path.dirname(os.path.abspath(made)), os.path.dirname(output)
+    while not _names(named, folder) and named != os.path.dirname(named):
+        named = os.path.dirname(named)
+    return (named or ".") if _names(named, folder) else folder
+
+
+def _names(named: str, folder: str) -> bool:
+    """Whether the path ``named`` (the working folder when empty) is ``folder``, an
+    absolute path, or leads there through symbolic links (``..`` after a folder that
+    is not there leads nowhere)."""
+    return folder in (os.path.abspath(named or "."), os.path.realpath(
+        named or ".")) and os.path.isdir(named or ".")
+
+
+def _there_above(missing: str) -> str:
+    """The first of the folders above ``missing`` (one that could not be made) that is
+    there, joined with the name below it: what its folder refused to make."""
+    while missing and not os.path.lexists(os.path.dirname(missing)):
+        missing = os.path.dirname(missing)
+    return missing
 
 
 def _file_above(path: str) -> str | None:

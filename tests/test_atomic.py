@@ -579,3 +579,64 @@ def test_a_new_output_in_a_folder_that_cannot_be_written_names_the_folder(
                     "another user's folder); make that folder writable, or write into one "
                     "that is [cannot-write]"]
     assert list(folder.iterdir()) == []
+
+
+def _convert_as_a_user(to: str, out: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``convert SAMPLES --to TO -o OUT`` in ``cwd`` as a user who cannot write root's
+    read-only folders (``unshare --user``: root's files are no longer its own)."""
+    return subprocess.run(
+        ["unshare", "--user", sys.executable, "-m", "converter", "convert", str(SAMPLES),
+         "--to", to, "-o", out, "--no-cache"], capture_output=True, text=True,
+        timeout=WAIT, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("sqlite", "m.db"), ("csv", "pkg")])
+def test_an_output_in_new_folders_under_one_that_cannot_be_written_names_that_one(
+        to: str, name: str, tmp_path: Path) -> None:
+    """An output in folders not there yet (``ro/a/b/m.json``) under a read-only folder
+    named the folder it could not make, ``ro/a``, and as an absolute path: the folder
+    that cannot be written, ``ro``, is named, as the output names it."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        done = _convert_as_a_user(to, f"ro/a/b/{name}", tmp_path)
+    finally:
+        folder.chmod(0o755)
+    said = [line for line in done.stderr.splitlines() if "[cannot-write]" in line]
+    assert done.returncode == 1, done.stderr
+    assert said == [f"ro/a/b/{name}: error: cannot write here: Permission denied: the "
+                    "folder ro cannot be written (a read-only folder or file system, or "
+                    "another user's folder); make that folder writable, or write into one "
+                    "that is [cannot-write]"]
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("out, named", [
+    ("link/a/m.json", "link"), ("ro/x/../a/m.json", "ro"), ("{tmp}/ro/a/b/m.json", "{tmp}/ro"),
+    ("a/m.json", "."), ("keep/a/m.json", "keep")],
+    ids=["through-a-link", "dot-dot-after-a-folder-not-there", "absolute", "from-inside",
+         "read-only-below"])
+def test_the_folder_that_cannot_be_written_is_named_as_the_output_names_it(
+        out: str, named: str, tmp_path: Path) -> None:
+    """The folder above the new ones is named by the output's own spelling of it: a
+    symbolic link as given, not where it leads; ``ro/x/..`` (x not there) is no folder,
+    so ``ro``; from inside it, ``.``; a read-only folder below a writable one."""
+    folder, keep = tmp_path / "ro", tmp_path / "ro" / "keep"
+    keep.mkdir(parents=True)
+    (tmp_path / "link").symlink_to("ro")
+    cwd = folder if named in (".", "keep") else tmp_path
+    keep.chmod(0o555)
+    folder.chmod(0o555)
+    try:
+        done = _convert_as_a_user("json", out.format(tmp=tmp_path), cwd)
+    finally:
+        folder.chmod(0o755)
+        keep.chmod(0o755)
+    said = [line for line in done.stderr.splitlines() if "[cannot-write]" in line]
+    assert done.returncode == 1, done.stderr
+    assert said == [f"{out.format(tmp=tmp_path)}: error: cannot write here: Permission "
+                    f"denied: the folder {named.format(tmp=tmp_path)} cannot be written (a "
+                    "read-only folder or file system, or another user's folder); make that "
+                    "folder writable, or write into one that is [cannot-write]"]
+    assert sorted(p.name for p in folder.iterdir()) == ["keep"]
