@@ -14,6 +14,7 @@ word if it has; a start that fails while the main process lives says why, as eve
 
 from __future__ import annotations
 
+import functools
 import multiprocessing.context
 import os
 import types
@@ -51,17 +52,36 @@ def guarded_command(command: list[str], parent: int) -> list[str]:
 
 def guarded(context: Any) -> Any:
     """``context`` (a multiprocessing context), or, where it starts workers by spawn on
-    a POSIX system, one that starts them so within :data:`_GUARD`."""
-    if context.get_start_method() != "spawn" or os.name != "posix" or _CONTEXT is None:
+    a POSIX system, one that starts them so within :data:`_GUARD` (its classes made the
+    first time it is asked for: a run that forks, or starts no worker, imports none of
+    spawn's modules)."""
+    if context.get_start_method() != "spawn" or os.name != "posix":
         return context
-    return _CONTEXT
+    classes = _classes()
+    return classes["SpawnContext"]() if classes else context
 
 
-try:
-    from multiprocessing import popen_spawn_posix, spawn
-except ImportError:  # (a system with no POSIX spawn: Windows)
-    _CONTEXT = None
-else:
+def __getattr__(name: str) -> Any:
+    """The classes of the guarded spawn context, made when first named (as a spawned
+    worker unpickles its process by name)."""
+    if name in _NAMES and _classes():
+        return _classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The classes :func:`_classes` makes, named as this module's.
+_NAMES = ("GuardedPopen", "SpawnProcess", "SpawnContext")
+
+
+@functools.cache
+def _classes() -> dict[str, type]:
+    """The classes of the spawn start method's context whose workers start within
+    :data:`_GUARD`, by name (none on a system with no POSIX spawn: Windows)."""
+    try:
+        from multiprocessing import popen_spawn_posix, spawn
+    except ImportError:
+        return {}
+
     class _Spawn:
         """:mod:`multiprocessing.spawn`, its worker's command line guarded."""
 
@@ -73,21 +93,21 @@ else:
             """multiprocessing's command line, its program guarded."""
             return guarded_command(spawn.get_command_line(**kwds), os.getpid())
 
-    _LAUNCH = popen_spawn_posix.Popen._launch
+    launch = popen_spawn_posix.Popen._launch
 
-    class _Popen(popen_spawn_posix.Popen):
+    class GuardedPopen(popen_spawn_posix.Popen):
         """A spawned worker, started as multiprocessing starts one (its own
         ``_launch``, run with :class:`_Spawn` for its ``spawn`` module)."""
 
-        _launch = types.FunctionType(_LAUNCH.__code__,
+        _launch = types.FunctionType(launch.__code__,
                                      {**vars(popen_spawn_posix), "spawn": _Spawn()},
-                                     _LAUNCH.__name__, _LAUNCH.__defaults__,
-                                     _LAUNCH.__closure__)
+                                     launch.__name__, launch.__defaults__,
+                                     launch.__closure__)
 
     class SpawnProcess(multiprocessing.context.SpawnProcess):
         """A process of the spawn start method, started within :data:`_GUARD`."""
 
-        _Popen = staticmethod(_Popen)
+        _Popen = staticmethod(GuardedPopen)
 
     class SpawnContext(multiprocessing.context.SpawnContext):
         """The spawn start method's context, its processes started within
@@ -95,4 +115,8 @@ else:
 
         Process = SpawnProcess
 
-    _CONTEXT = SpawnContext()
+    made: dict[str, type] = {"GuardedPopen": GuardedPopen, "SpawnProcess": SpawnProcess,
+                             "SpawnContext": SpawnContext}
+    for name, made_class in made.items():
+        made_class.__qualname__ = name
+    return made

@@ -20,7 +20,6 @@ from .atomic import _TEMPORARY_ENDINGS
 from .diagnostics import Diagnostic, MuscleError
 from .once_written import say
 from .registry import Spelling, spell, spelling
-from .spawned import guarded
 
 
 def _start_worker(parent: int, board: Any = None, method: str = "fork",
@@ -160,7 +159,12 @@ def start_context() -> Any:
     if (method is None and sys.platform != "darwin"
             and "fork" in multiprocessing.get_all_start_methods()):
         method = "fork"
-    return guarded(multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    if context.get_start_method() != "spawn":
+        return context
+    from .spawned import guarded
+
+    return guarded(context)
 
 
 #: The signals a worker is made with held back, until :func:`_start_worker` has set

@@ -837,13 +837,17 @@ def test_a_replayed_run_imports_no_reader_library(tmp_path: Path) -> None:
 
 def test_a_replayed_run_imports_no_process_pool(tmp_path: Path) -> None:
     """A replay starts no worker, so it imports no pool (multiprocessing.pool brings
-    subprocess, queue and more: a worker's own set-up imported it at the top)."""
+    subprocess, queue and more: a worker's own set-up imported it at the top), nor the
+    spawn start method's modules (converter.spawned imported them at the top, and
+    they brought subprocess and multiprocessing.util, where Linux forks anyway)."""
     source = tmp_path / "soleus.md"
     shutil.copy(SAMPLES / "soleus.md", source)
     os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
     args = ("convert", str(source), "--to", "json", "-o", str(tmp_path / "m.json"))
-    _imports_of(*args, names=("multiprocessing.pool",))
-    again, said = _imports_of(*args, names=("multiprocessing.pool",))
+    pools = ("multiprocessing.pool", "multiprocessing.popen_spawn_posix",
+             "multiprocessing.spawn", "converter.spawned")
+    _imports_of(*args, names=pools)
+    again, said = _imports_of(*args, names=pools)
     assert "up to date" in said and again == set()
 
 
