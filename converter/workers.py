@@ -215,6 +215,9 @@ _GIVEN_UP = "_muscle_given_up"
 #: stuck, in a write to a full pipe, a stopped process or a hung disk). A worker still
 #: alive then is killed (SIGKILL); a worker the thread starts later ends as it starts.
 GIVE_UP = 60.0
+#: The longest, in seconds, a worker killed once :data:`GIVE_UP` ran out is waited for
+#: (a killed process ends at once: this only guards against one the system cannot end).
+KILLED = 60.0
 
 
 @contextlib.contextmanager
@@ -267,14 +270,14 @@ def _abandon(pool: Any) -> None:
 def _ended(worker: Any) -> None:
     """Wait up to :data:`GIVE_UP` seconds for the abandoned ``worker`` (told to end) to
     end; one still alive then (stuck) is killed, and said, once it ended or
-    :data:`GIVE_UP` seconds more passed, by one ``worker-stuck`` warning naming its
+    :data:`KILLED` seconds more passed, by one ``worker-stuck`` warning naming its
     process id and the temporary files it held open (which it leaves behind)."""
     worker.join(GIVE_UP)
     if not worker.is_alive():
         return
     held = _temporaries_held(worker.pid)
     worker.kill()
-    worker.join(GIVE_UP)
+    worker.join(KILLED)
     say(str(worker_stuck(worker.pid, [path for path in held if os.path.lexists(path)],
                          worker.is_alive())))
 
