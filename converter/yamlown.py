@@ -20,15 +20,21 @@ import yaml
 
 def _defined_resolvers() -> dict[Any, list[tuple[str, Any]]]:
     """The implicit types of PyYAML's ``Resolver`` as its module defines them, that
-    module run again apart (in no ``sys.modules``): none a caller added."""
-    spec = importlib.util.spec_from_file_location(f"{yaml.__name__}._own_resolver",
-                                                  yaml.resolver.__file__)
-    if spec is None or spec.loader is None:  # (no file to run again: PyYAML in a zip)
-        raise ImportError(f"cannot read {yaml.resolver.__file__} again")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {first: list(found) for first, found in
-            module.Resolver.yaml_implicit_resolvers.items()}
+    module run again apart (in no ``sys.modules``): none a caller added. Where its
+    source cannot be run again (PyYAML in a zip, a frozen program's bytecode alone),
+    they are a copy of ``Resolver``'s tables as they stand (its lists copied): what a
+    caller registered before this module was imported is among them then."""
+    try:
+        spec = importlib.util.spec_from_file_location(f"{yaml.__name__}._own_resolver",
+                                                      yaml.resolver.__file__)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot read {yaml.resolver.__file__} again")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        defined = module.Resolver.yaml_implicit_resolvers
+    except (ImportError, OSError, AttributeError, TypeError, ValueError, SyntaxError):
+        defined = yaml.resolver.Resolver.yaml_implicit_resolvers
+    return {first: list(found) for first, found in defined.items()}
 
 
 _DEFINED = _defined_resolvers()

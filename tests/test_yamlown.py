@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 import converter
@@ -121,6 +122,36 @@ def test_the_resolver_s_types_are_pyyaml_s_own_in_tables_of_its_own() -> None:
     resolver = yamlown.Resolver()
     assert [resolver.resolve(yaml.ScalarNode, word, (True, False)).rsplit(":", 1)[1]
             for word in ("yes", "0x1F", "=", "soleus")] == ["bool", "int", "value", "str"]
+
+
+#: A process in which PyYAML's resolver module cannot be run again from its source (as
+#: in a zip or a frozen program), then imports :mod:`converter.yamlown` and reads.
+_NO_SOURCE = """
+import importlib.util, sys, yaml
+sys.path.insert(0, sys.argv[1])
+{hide}
+from converter import yamlown
+own = yamlown.Resolver.yaml_implicit_resolvers
+theirs = yaml.resolver.Resolver.yaml_implicit_resolvers
+assert own == theirs and own is not theirs
+assert all(own[first] is not theirs[first] for first in own)
+print(yamlown.scalar_text("'a''s'"), yamlown.Resolver().resolve(yaml.ScalarNode, "yes",
+                                                                (True, False)))
+"""
+
+
+@pytest.mark.parametrize("hide", [
+    "yaml.resolver.__file__ = sys.argv[1] + '/no-such-folder.zip/yaml/resolver.py'",
+    "importlib.util.spec_from_file_location = lambda *args, **kwds: None",
+    "yaml.resolver.__file__ = None"])
+def test_a_pyyaml_whose_resolver_s_source_cannot_be_run_again_is_copied(
+        tmp_path: Path, hide: str) -> None:
+    """PyYAML in a zip, or a frozen program's bytecode alone, has no resolver source to
+    run again: importing converter.yamlown raised, and every YAML read failed to import.
+    Its tables are a copy of PyYAML's Resolver's then, lists and all."""
+    done = subprocess.run([sys.executable, "-c", _NO_SOURCE.format(hide=hide), str(ROOT)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert (done.stderr, done.stdout) == ("", "a's tag:yaml.org,2002:bool\n")
 
 
 def test_scalar_text_is_the_text_a_quoted_scalar_holds() -> None:
