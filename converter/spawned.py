@@ -8,8 +8,10 @@ pool's thread started a worker in place of a dead one), still at its start (impo
 on a loaded machine), found that pipe empty (``EOFError: Ran out of input``) or the
 pool's semaphores gone, and printed a traceback. A worker of :func:`guarded`'s context
 runs multiprocessing's own start within a guard (:data:`_GUARD`): when it fails, it
-waits up to :data:`ENDING` seconds for the main process to end, and ends without a
-word if it has; a start that fails while the main process lives says why, as ever.
+ends without a word if the main process has ended. A start that fails as an ending
+main process makes it fail (``EOFError``, or an ``OSError`` such as the semaphores'
+``FileNotFoundError``) waits up to :data:`ENDING` seconds for that end first; another
+(the main module raising as the worker imports it) says why at once, as ever.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import os
 import types
 from typing import Any
 
-#: How long, in seconds, a worker whose start failed waits for the main process's end
-#: (which closed the pipe, or removed the semaphores, as it ended) before it says why.
+#: How long, in seconds, a worker whose start failed as an ending main process makes
+#: it fail (the pipe closed, the semaphores removed) waits for that end before it says
+#: why.
 ENDING = 5.0
 
 #: The program of a spawned worker: multiprocessing's (``start``), guarded. Only what
@@ -29,9 +32,10 @@ ENDING = 5.0
 _GUARD = """import os, sys, time
 try:
     {start}
-except Exception:
+except Exception as failed:
     ending = time.monotonic() + {seconds!r}
-    while os.getppid() == {parent} and time.monotonic() < ending:
+    while (isinstance(failed, (EOFError, OSError)) and os.getppid() == {parent}
+           and time.monotonic() < ending):
         time.sleep(0.01)
     if os.getppid() != {parent}:
         os._exit(1)

@@ -96,19 +96,35 @@ def test_a_worker_whose_main_process_ended_as_it_imported_says_nothing(tmp_path:
     assert "Error" not in stderr
 
 
-def test_a_start_that_fails_while_the_main_process_lives_says_why(
+def _failed_start(program: str) -> subprocess.CompletedProcess[str]:
+    """A guarded worker whose start is ``program``, of this (living) main process."""
+    command = spawned.guarded_command(
+        [sys.executable, "-c", program, "--multiprocessing-fork"], os.getpid())
+    return subprocess.run(command, capture_output=True, text=True, timeout=WAIT,
+                          check=False)
+
+
+def test_a_start_that_fails_while_the_main_process_lives_says_why_at_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard keeps quiet only once the main process has ended: a worker whose start
-    fails while it lives (its main module raises) prints its traceback, as ever."""
-    monkeypatch.setattr(spawned, "ENDING", 0.1)
-    command = spawned.guarded_command(
-        [sys.executable, "-c", "raise ValueError('no start')", "--multiprocessing-fork"],
-        os.getpid())
-    done = subprocess.run(command, capture_output=True, text=True, timeout=WAIT,
-                          check=False)
+    fails while it lives (its main module raises) prints its traceback, as ever, and at
+    once: it waited :data:`~converter.spawned.ENDING` seconds (5) first, on every start
+    the pool made again. (No wait here: the worker would outlast the run's bound.)"""
+    monkeypatch.setattr(spawned, "ENDING", 10.0 * WAIT)
+    done = _failed_start("raise ValueError('no start')")
     assert done.returncode == 1
     assert "Traceback" in done.stderr
     assert done.stderr.endswith("ValueError: no start\n")
+
+
+def test_a_start_failing_as_an_ending_main_process_makes_it_fail_still_says_why(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start that fails as the main process's end makes it (the pipe empty, a file
+    gone) waits for that end: one of a main process that lives on says why then."""
+    monkeypatch.setattr(spawned, "ENDING", 0.1)
+    done = _failed_start("raise FileNotFoundError('no semaphore')")
+    assert done.returncode == 1
+    assert done.stderr.endswith("FileNotFoundError: no semaphore\n")
 
 
 def test_a_frozen_programs_command_line_is_left_as_it_is() -> None:
