@@ -98,7 +98,7 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         inside = (_stray_advice(text, value, mark.index, one_line) if second else None) \
             or _inside_advice(text, value, mark.index, one_line)
     if inside is None:
-        written = text[value.start:mark.index] + rest
+        written = _as_read(text[value.start:value.end]) + text[value.end:mark.index] + rest
         meant = _quoted(written) if one_line else _on_one_line(_single(written))
         what, colon = ("key", ":") if value.is_key else ("value", "")
         advice = f"quote the whole {what}" + ("" if meant is None else (
@@ -291,6 +291,14 @@ def _meant_end(text: str, at: int, quote: str, value: _Value) -> int | None:
         if not escaped and ends.match(text, where + 1):
             return where
     return None
+
+
+def _as_read(quoted: str) -> str:
+    """A single-quoted text (``'it''s\n  x'``) written as YAML read it, in its quotes:
+    its ``''`` one ``'``, its lines folded (``'it's x'``), a line break it holds written
+    as an empty line, as folding reads it again; another as it is."""
+    read = scalar_text(quoted) if quoted.startswith("'") else None
+    return quoted if read is None else "'" + read.replace("\n", "\n\n") + "'"
 
 
 def _single(text: str) -> str:

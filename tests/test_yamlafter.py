@@ -107,6 +107,10 @@ CASES = [
     ('x:\n  k: "a" : b \\" c"\n', ": b", "x.k", "the quote closes at column 8, so YAML "
      "reads the ':' after it as a second key (: b \\\" c\"): the \" before the ':' looks "
      "stray", '"a" : b \\" c"', 'a : b " c'),
+    # (an apostrophe doubled inside: one as YAML read it, "it's", before the rest)
+    ("title: 'it''s x' y\n", "y\n", "title", "the quote closes at column 16, so YAML "
+     "cannot read the text after it (y): quote the whole value, title: \"'it's x' y\"",
+     "title: 'it''s x' y", "'it's x' y"),
     # (quotes again after the colon: meant inside the text)
     ('title: "a": "b": c"\n', ': "b', "title", "the quote closes at column 10, so YAML "
      "reads the ':' after it as a second key (: \"b\": c\"): to keep a \" inside double "
@@ -189,6 +193,8 @@ def test_a_quote_closed_early_in_a_key_is_named_at_the_key_meant(
      "write it on one line, title: '\"a b\": c'", '"a b": c'),
     ('title: "a\n  b" c\n', 'title: "a\n  b" c', "title", "quote the whole value and "
      "write it on one line, title: '\"a b\" c'", '"a b" c'),
+    ("title: 'it''s\n  x' y\n", "title: 'it''s\n  x' y", "title", "quote the whole value "
+     "and write it on one line, title: \"'it's x' y\"", "'it's x' y"),
     ("title: 'a\n\n  b' c\n", "title: 'a\n\n  b' c", "title", "quote the whole value and "
      "write it on one line, title: \"'a\\nb' c\"", "'a\nb' c"),
     ('x:\n  - "a\n    b" c # d\n', '- "a\n    b" c', "x[0]", "quote the whole value and "
