@@ -299,7 +299,7 @@ def key(*parts: Any) -> str:
 
 def code_fingerprint(files: Iterable[str]) -> str:
     """Size, mtime and ctime of ``files`` (a format's code, see
-    ``registry.code_files``) and of every file of the core package, its subpackages
+    ``codefiles.code_files``) and of every file of the core package, its subpackages
     and data (schemas) too: editing the tool or a format plugin, or installing another
     version, misses every entry. A file that is gone is stamped as gone. The Python
     that runs it counts too: a cache shared by two Pythons' installs of the same files

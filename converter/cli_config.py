@@ -257,7 +257,7 @@ def refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickExce
 
 
 def typed_options(ctx: click.Context) -> frozenset[str]:
-    """The options given on the command line, named as :class:`~converter.registry.
+    """The options given on the command line, named as :class:`~converter.spellings.
     Spelling` names them (``to``, ``base_image``)."""
     from click.core import ParameterSource
 

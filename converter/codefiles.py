@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .entrypoints import _origins
+from .entrypoints import origins
 
 if TYPE_CHECKING:
     from importlib.metadata import Distribution
@@ -26,7 +26,7 @@ def code_files(formats: Iterable[Format]) -> set[str]:
     it; a top-level module alone): its data files are left out, which a package of
     many (pictures, a bundled corpus) would make every run stat."""
     found: set[str] = set()
-    for module, dist in {(sys.modules.get(type(f).__module__), _origins.get(type(f)))
+    for module, dist in {(sys.modules.get(type(f).__module__), origins.get(type(f)))
                          for f in formats}:
         files = _distribution_files(dist)
         found |= files

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 ENTRY_POINT_GROUP = "muscle_convert.formats"
-#: The distribution whose entry point gave each loaded format class (see :func:`code_files`).
-_origins: dict[type, Distribution | Any | None] = {}
+#: The distribution whose entry point gave each loaded format class (see
+#: :func:`~converter.codefiles.code_files`).
+origins: dict[type, Distribution | Any | None] = {}
 
 
 #: The distribution whose formats are built in: one of its formats wins any clash.
@@ -137,7 +138,7 @@ def _loaded(name: str) -> Format:
         if clash is not None:
             raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                          f"the {name} format could not be loaded: {clash}"))
-        _origins[type(instance)] = getattr(ep, "dist", None)
+        origins[type(instance)] = getattr(ep, "dist", None)
         return instance if _built_in(ep) else guarded(instance)
     raise KeyError(name)
 
@@ -207,7 +208,7 @@ def _loading() -> tuple[list[Format], list[Diagnostic], list[_Shared], set[str]]
     return loaded, failed, _shared(loaded), set()
 
 
-def _by_rank() -> list[Format]:
+def by_rank() -> list[Format]:
     """Every format that loads, :func:`ranked` (sorted once: a run detects the format of
     many files)."""
     _warn_of_shared_endings()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, MuscleError
-from .entrypoints import _by_rank, all_formats
+from .entrypoints import all_formats, by_rank
 from .spellings import spelling
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
             return mistake("output-ending", f"{output} is named like the file that marks a "
                            f"{marking[0]} folder, and would be read back as one; rename it")
         if not name.endswith(endings_of(fmt)):
-            others = [(e, f) for f in _by_rank() if f is not fmt
+            others = [(e, f) for f in by_rank() if f is not fmt
                       for e in f.extensions if name.endswith(e.lower())]
             if others:
                 ending, other = max(others, key=lambda found: len(found[0]))
@@ -119,7 +119,7 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:
     """The format a path belongs to, by directory marker or file name ending (a file's
     name told from a marker and an ending in any case)."""
-    candidates = [f for f in _by_rank() if (f.can_read if for_reading else f.can_write)]
+    candidates = [f for f in by_rank() if (f.can_read if for_reading else f.can_write)]
     if _is(Path.is_dir, path):
         for fmt in candidates:
             if fmt.directory_marker and _is(Path.is_file, path / fmt.directory_marker):

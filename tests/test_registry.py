@@ -14,7 +14,8 @@ import pytest
 
 from converter import entrypoints, registry
 from converter.model import ALL_FIELDS
-from tests.conftest import SAMPLES, START_METHODS, WAIT, cli_command, installed_folder
+from tests.conftest import SAMPLES, START_METHODS, WAIT, installed_folder
+from tests.faulty import errors_said, faulty_cli, faulty_installed, plugin_cli
 
 
 def _package(folder: Path, name: str, module: str, source: str, entry: str) -> None:
@@ -231,196 +232,10 @@ def test_a_third_party_readers_muscles_are_checked_as_read_ones_are(
         "soleus", "tibialis"]  # (b.lines failed past its first muscle: refused whole)
 
 
-#: A third party's formats that fail as the environment's FAULT says (read when called):
-#: ``faulty`` reads and writes one slug per line, ``faulty-records`` writes one record
-#: per muscle.
-_FAULTY = '''
-import os
-from converter.diagnostics import Diagnostic
-from converter.model import Muscle, Region
-from converter.registry import Format, FormatOption
-
-
-def fault():
-    return os.environ.get("FAULT", "")
-
-
-class FaultyFormat(Format):
-    name = "faulty"
-    extensions = (".faulty",)
-
-    def read(self, path, ctx):
-        if fault() == "report":
-            ctx.report("not a diagnostic")
-            ctx.report(Diagnostic(str(path), "2", None, "", "odd", "line as text"))
-        if fault() == "text":
-            return "abc"
-        return self.lines(path)
-
-    def lines(self, path):
-        for line in path.read_text().splitlines():
-            if line == "stop" and fault() == "midway":
-                raise RuntimeError("read boom")
-            if line == "stop" and fault() == "midway-os":
-                raise OSError("disk gone")
-            points = ((1, 2), (30, 4), (5, 10))
-            if fault() == "float":
-                points = tuple((x + 0.5, y) for x, y in points)
-            yield Muscle(slug=line, title=line.title(), regions=(Region(points),))
-
-    def write(self, muscles, out, ctx):
-        if fault() == "raise":
-            raise RuntimeError("writer boom")
-        if fault() == "lazy":
-            return None
-        out.write_text("".join(m.slug + "\\n" for m in muscles))
-        return 42 if fault() == "number" else "written"
-
-    def update(self, muscles, out, ctx, *, total):
-        if fault() == "update":
-            raise RuntimeError("update boom")
-        return 42
-
-
-class FaultyRecords(Format):
-    name = "faulty-records"
-    extensions = (".records",)
-
-    def record(self, muscle, options):
-        if muscle.slug == "biceps-brachii" or fault() == "record-all":
-            raise RuntimeError("record boom")
-        return muscle.slug
-
-    def write_records(self, records, out, ctx):
-        out.write_text("".join(text + "\\n" for _, text in records))
-
-
-class Hooks:
-    """A format whose hook named by FAULT raises; with ":type" after the name, it
-    returns 42."""
-
-    def hook(self, name, right):
-        if fault() == name:
-            raise RuntimeError(f"{name} boom")
-        return 42 if fault() == name + ":type" else right
-
-    def check_options(self, options):
-        return self.hook("check_options", None)
-
-    def writes_directory(self, options):
-        return self.hook("writes_directory", False)
-
-    def is_own(self, path):
-        return self.hook("is_own", True)
-
-    def companions(self, path):
-        return self.hook("companions", [])
-
-    def locate(self, path, field):
-        return self.hook("locate", None)
-
-    def locate_key(self, path, field):
-        return self.hook("locate_key", None)
-
-    def places(self, path):
-        return self.hook("places", lambda field: self.hook("place", None))
-
-    def marked_place(self, path, mark, field):
-        return self.hook("marked_place", None)
-
-    def field_name(self, field):
-        return self.hook("field_name", field)
-
-    def reformat(self, raw, path, ctx):
-        return self.hook("reformat", raw.decode())
-
-
-class FaultyHooks(Hooks, FaultyFormat):
-    name = "faulty-hooks"
-    extensions = (".hooks",)
-
-
-class FaultyWriterHooks(Hooks, FaultyRecords):
-    name = "faulty-writer"
-    extensions = (".written",)
-
-
-class FaultyShape(FaultyFormat):
-    """Its attribute named by FAULT is of the wrong type (_SHAPES)."""
-
-    name = "faulty-shape"
-    extensions = (".shape",)
-
-
-_SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
-           "carries": ["slug"], "options": ("flat",), "one_muscle_per_file": "yes",
-           "variants": {"flat": ["slug"]}, "writes_into_streams": None, "validates": 1}
-_SHAPES["option"] = (FormatOption(name="two words", help="?"),)
-if fault() in _SHAPES:
-    setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
-#: Attributes of their types whose values are amiss: FAULT -> (attribute, value).
-_VALUES = {"nodot": ("extensions", (".shape", "shape")),
-           "tittle": ("carries", frozenset({"slug", "tittle"})),
-           "variant-tittle": ("variants", {"flat": frozenset({"slug", "tittle"})})}
-if fault() in _VALUES:
-    setattr(FaultyShape, *_VALUES[fault()])
-
-
-def raising(self):
-    raise RuntimeError("property boom")
-
-
-if fault().startswith("property "):  # ("property can_read", or ":type" after: 42)
-    prop, _, kind = fault().removeprefix("property ").partition(":")
-    setattr(FaultyShape, prop, property(lambda self: 42) if kind else property(raising))
-'''
-
-
-def faulty_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The :data:`_FAULTY` formats installed; yields the folder to put on PYTHONPATH."""
-    folder = tmp_path / "plugin"
-    folder.mkdir()
-    (folder / "faulty_format.py").write_text(_FAULTY, encoding="utf-8")
-    dist = folder / "faulty_format-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: faulty_format\n"
-                                   "Version: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        "[muscle_convert.formats]\nfaulty = faulty_format:FaultyFormat\n"
-        "faulty-records = faulty_format:FaultyRecords\n"
-        "faulty-hooks = faulty_format:FaultyHooks\n"
-        "faulty-writer = faulty_format:FaultyWriterHooks\n"
-        "faulty-shape = faulty_format:FaultyShape\n")
-    yield from installed_folder(folder, monkeypatch, "faulty_format")
-
-
 @pytest.fixture
 def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The :data:`_FAULTY` formats installed (:func:`faulty_installed`)."""
+    """The :data:`~tests.faulty.FAULTY` formats installed (:func:`faulty_installed`)."""
     yield from faulty_installed(tmp_path, monkeypatch)
-
-
-def _cli(plugins: Path, *command: str, fault: str = "", start: str = "fork",
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``muscle-convert command`` with the plugins installed in ``plugins`` (those
-    that read ``FAULT`` failing as ``fault`` says), its worker processes started by
-    ``start`` (see :data:`~tests.conftest.START_METHODS`), ``env`` added to its
-    environment; a hang fails the test."""
-    env = {**os.environ, "PYTHONPATH": f"{plugins}:{Path.cwd()}", "FAULT": fault,
-           **(env or {})}
-    return subprocess.run([*cli_command(start), *command], env=env,
-                          capture_output=True, text=True, check=False, timeout=WAIT)
-
-
-def _faulty_cli(plugin: Path, fault: str, *arguments: str) -> tuple[int, str]:
-    """(exit status, standard error) of the command line with ``plugin`` installed and
-    its formats failing as ``fault`` says."""
-    result = _cli(plugin, *arguments, fault=fault)
-    return result.returncode, result.stderr
-
-
-def _errors(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ": error: " in line]
 
 
 def test_a_failing_writer_is_a_writer_failed_error_never_a_traceback(
@@ -445,16 +260,16 @@ def test_a_failing_writer_is_a_writer_failed_error_never_a_traceback(
              "'m-0': RuntimeError: record boom")]
     for fault, output, source, message in runs:
         to = "faulty" if output == out else "faulty-records"
-        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(source), "--to", to,
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(source), "--to", to,
                               "-o", str(output), "--no-cache", "-j", "2")
         assert "Traceback" not in stderr
-        assert (status, _errors(stderr)) == (1, [f"{output}: error: {message} "
+        assert (status, errors_said(stderr)) == (1, [f"{output}: error: {message} "
                                                  "[writer-failed]"]), stderr
         assert output.read_text() == "earlier\n"
-    status, stderr = _faulty_cli(faulty_plugin, "number", "convert", str(SAMPLES), "--to", "faulty",
+    status, stderr = faulty_cli(faulty_plugin, "number", "convert", str(SAMPLES), "--to", "faulty",
                           "-o", str(out), "--no-cache")
     assert "Traceback" not in stderr
-    assert (status, _errors(stderr)) == (1, [
+    assert (status, errors_said(stderr)) == (1, [
         f"{out}: error: the faulty writer returned int, not a summary (a str or None) "
         "[writer-failed]"]), stderr
     assert len(out.read_text().splitlines()) == len(list(SAMPLES.glob("*.md")))
@@ -471,11 +286,11 @@ def test_a_failing_update_is_a_full_write(faulty_plugin: Path, tmp_path: Path) -
     shutil.copytree(SAMPLES, source)
     convert = ("convert", str(source), "--to", "faulty", "-o", str(out), "--cache-dir",
                str(tmp_path / "cache"))
-    assert _faulty_cli(faulty_plugin, "", *convert)[0] == 0
+    assert faulty_cli(faulty_plugin, "", *convert)[0] == 0
     for fault in ("update", "number-from-update"):
         soleus = source / "soleus.md"
         soleus.write_text(soleus.read_text().replace("title: ", "title: X"))
-        status, stderr = _faulty_cli(faulty_plugin, fault, *convert)
+        status, stderr = faulty_cli(faulty_plugin, fault, *convert)
         assert "Traceback" not in stderr
         assert status == 0, stderr
         assert "written; 15 muscles converted" in stderr
@@ -494,10 +309,10 @@ def test_what_a_reader_reports_or_returns_that_is_no_diagnostic_or_muscles(
     for fault, messages in (("report", reported),
                             ("text", ["the faulty reader returned str, not muscles (an "
                                       "iterable of Muscle)"])):
-        status, stderr = _faulty_cli(faulty_plugin, fault, "validate", str(site),
+        status, stderr = faulty_cli(faulty_plugin, fault, "validate", str(site),
                                      "--from", "faulty", "--no-cache")
         assert "Traceback" not in stderr
-        assert (status, _errors(stderr)) == (1, [
+        assert (status, errors_said(stderr)) == (1, [
             f"{site / 'a.faulty'}: error: {m} [reader-failed]" for m in messages]), stderr
 
 
@@ -509,9 +324,9 @@ def test_a_misshapen_muscle_of_a_reader_is_named(faulty_plugin: Path, tmp_path: 
     site = tmp_path / "site"
     site.mkdir()
     (site / "a.faulty").write_text("soleus\nbiceps\n", encoding="utf-8")
-    status, stderr = _faulty_cli(faulty_plugin, "float", "validate", str(site), "--from", "faulty",
+    status, stderr = faulty_cli(faulty_plugin, "float", "validate", str(site), "--from", "faulty",
                           "--no-cache")
-    assert (status, _errors(stderr)) == (1, [
+    assert (status, errors_said(stderr)) == (1, [
         f"{site / 'a.faulty'}: error: the faulty reader gave muscle {slug!r} whose "
         "regions[0] is not a Region of (x, y) points of int or Decimal [reader-failed]"
         for slug in ("soleus", "biceps")]), stderr
@@ -544,10 +359,10 @@ def test_an_entry_point_named_in_capitals_is_the_format_of_that_name(
     assert (tmp_path / "all.yaml").read_text().splitlines() == [m.slug for m in
                                                                 sample_muscles]
     for command in (["formats"], ["validate", "samples"], ["convert", "--help"]):
-        result = _cli(tmp_path, *command)
+        result = plugin_cli(tmp_path, *command)
         assert "Traceback" not in result.stderr
         assert result.returncode == 0, result.stderr
-    assert "yaml" in _cli(tmp_path, "formats").stdout
+    assert "yaml" in plugin_cli(tmp_path, "formats").stdout
 
 
 @pytest.fixture
@@ -571,7 +386,7 @@ def test_a_plugin_that_exits_when_imported_is_skipped_with_a_warning(
     with pytest.raises(converter.MuscleError, match="format-not-loaded"):
         converter.read("samples", "exiting")
     for command in (["formats"], ["validate", "samples"], ["convert", "--help"]):
-        result = _cli(tmp_path, *command)
+        result = plugin_cli(tmp_path, *command)
         assert result.returncode == (1 if command == ["formats"] else 0), result.stderr
         assert [line for line in result.stderr.splitlines() if "exiting" in line] == [
             f"muscle-convert: warning: {message}"]
@@ -613,18 +428,18 @@ def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
     assert type(json).__module__ == "formats.json" and json.can_write
     for reading in (True, False):
         assert registry.detect_format(tmp_path / "m.json", for_reading=reading) is json
-    result = _cli(tmp_path, "formats")
+    result = plugin_cli(tmp_path, "formats")
     assert result.returncode == 0, result.stderr
     assert [line.split()[0] for line in result.stdout.splitlines()].count("json") == 1
     assert result.stderr.splitlines() == [f"muscle-convert: warning: {skipped}",
                                           f"muscle-convert: warning: {shared}"]
     out = tmp_path / "out.json"
-    result = _cli(tmp_path, "convert", "samples", "--to", "json", "-o", str(out), "-q",
+    result = plugin_cli(tmp_path, "convert", "samples", "--to", "json", "-o", str(out), "-q",
                   "--no-cache")
     assert result.returncode == 0, result.stderr
-    result = _cli(tmp_path, "validate", str(out), "-q", "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(out), "-q", "--no-cache")
     assert result.returncode == 0 and "muscles[" not in result.stdout, result.stderr
-    assert _cli(tmp_path, "validate", str(tmp_path), "--from", "json", "-q",
+    assert plugin_cli(tmp_path, "validate", str(tmp_path), "--from", "json", "-q",
                 "--no-cache").returncode == 0
 
 
@@ -657,7 +472,7 @@ def test_fmt_is_warned_of_a_shared_ending_in_no_flag_it_lacks(clashing_plugins,
     source = tmp_path / "m" / "soleus.md"
     source.parent.mkdir()
     source.write_bytes((SAMPLES / "soleus.md").read_bytes())
-    result = _cli(tmp_path, "fmt", "--check", str(source.parent))
+    result = plugin_cli(tmp_path, "fmt", "--check", str(source.parent))
     assert result.returncode == 0, result.stderr
     assert "muscle-convert: warning: the ajson format's ending .json is the json format's " \
         "too: a .json file is taken as json\n" in result.stderr
@@ -697,13 +512,13 @@ def test_a_plugin_sharing_a_directory_marker_is_a_warning_and_the_built_in_wins(
     with pytest.warns(UserWarning, match=r"\(format='pkgdir' names the other\)"):
         converter.write(sample_muscles, package, "csv")  # (as write() names formats)
     assert registry.detect_format(package, for_reading=True).name == "csv"
-    result = _cli(tmp_path, "formats")
+    result = plugin_cli(tmp_path, "formats")
     assert (result.returncode, result.stderr.splitlines()) == (
         0, [f"muscle-convert: warning: {shared}"])
-    result = _cli(tmp_path, "validate", str(package), "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(package), "--no-cache")
     assert result.returncode == 0, result.stderr
     assert f"{len(sample_muscles)} muscles valid" in result.stderr
-    result = _cli(tmp_path, "validate", str(package), "--from", "pkgdir", "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(package), "--from", "pkgdir", "--no-cache")
     assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
 
 
@@ -736,7 +551,7 @@ def test_a_directory_marker_in_capitals_is_told_in_any_case(
     marker = tmp_path / "data" / "MUSCLES.LIST"
     marker.parent.mkdir()
     marker.write_text("soleus\n", encoding="utf-8")
-    result = _cli(tmp_path, "validate", str(marker), "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(marker), "--no-cache")
     assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
 
 
@@ -771,7 +586,7 @@ def test_an_ending_in_capitals_is_told_in_any_case(
         assert mistake is not None and mistake.code == "output-ending", spelled
     named = tmp_path / "soleus.TITLES"
     named.write_text("Soleus\n", encoding="utf-8")
-    result = _cli(tmp_path, "validate", str(named), "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(named), "--no-cache")
     assert result.returncode == 0 and "1 muscle valid" in result.stderr, result.stderr
 
 
@@ -792,7 +607,7 @@ def test_a_folder_walk_reads_an_ending_in_capitals_in_any_case(
         ("biceps.titles", "captitles"), ("deltoid.Titles", "captitles"),
         ("soleus.TITLES", "captitles")]
     out = tmp_path / "out.json"
-    result = _cli(tmp_path, "convert", str(site), "--to", "json", "-o", str(out),
+    result = plugin_cli(tmp_path, "convert", str(site), "--to", "json", "-o", str(out),
                   "--no-cache")
     assert result.returncode == 0, result.stderr
     muscles = json.loads(out.read_text(encoding="utf-8"))["muscles"]
@@ -808,7 +623,7 @@ def test_endings_are_said_as_their_format_spells_them(
     them, sorted in any case."""
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = _cli(tmp_path, "validate", str(empty), "--no-cache")
+    result = plugin_cli(tmp_path, "validate", str(empty), "--no-cache")
     assert f"{empty}: warning: holds no .markdown or .md or .TITLES files to read " \
         "[no-inputs]" in result.stderr.splitlines(), result.stderr
     json_ = registry.get_format("json")
@@ -847,7 +662,7 @@ def test_an_output_endings_hint_names_only_formats_that_write_such_a_file(
                                 ("x.db", "sqlite", {})):
         assert registry.output_mistake(registry.get_format(to), output, options) is None
     out = tmp_path / "out.titles"
-    result = _cli(tmp_path, "convert", str(SAMPLES), "--to", "json", "-o", str(out),
+    result = plugin_cli(tmp_path, "convert", str(SAMPLES), "--to", "json", "-o", str(out),
                   "--no-cache")
     assert result.returncode == 2 and not out.exists()
     assert result.stderr.splitlines()[-1] == (
@@ -913,13 +728,13 @@ def test_a_plugin_option_that_clashes_is_refused_and_size_is_the_maps_alone(
     converter.write(sample_muscles, tmp_path / "a.sized", size="small")
     assert (tmp_path / "a.sized").read_text() == "[('size', 'small')]"
     out = tmp_path / "b.sized"
-    result = _cli(tmp_path, "convert", "samples", "--to", "sized", "--size", "large", "-o",
+    result = plugin_cli(tmp_path, "convert", "samples", "--to", "sized", "--size", "large", "-o",
                   str(out), "-q", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert "('size', 'large')" in out.read_text()
     assert sorted(line for line in result.stderr.splitlines() if "muscle-convert:" in line
                   ) == [f"muscle-convert: warning: {message}" for message in refused]
-    result = _cli(tmp_path, "convert", "samples", "--to", "quieting", "-o",
+    result = plugin_cli(tmp_path, "convert", "samples", "--to", "quieting", "-o",
                   str(tmp_path / "c.quieting"), "--no-cache")
     assert result.returncode == 2 and refused[1] in result.stderr
     assert "Traceback" not in result.stderr
@@ -1004,7 +819,7 @@ def run_ends(tmp_path: Path, *args: str, start: str = "fork", stalls: bool = Tru
     ``start``; a hang fails the test. Without ``stalls`` no count of looks at a pool
     that seems stalled stops the run (:data:`converter.workers.STALLED`): one that did
     not go on hangs, and fails the test so."""
-    return _cli(tmp_path / "plugin", *args, "--no-cache", start=start,
+    return plugin_cli(tmp_path / "plugin", *args, "--no-cache", start=start,
                 env={} if stalls else {"ENDS_NEVER_STALLS": "1"})
 
 
@@ -1104,7 +919,7 @@ def test_a_guarded_record_writer_goes_to_worker_processes(faulty_plugin: Path,
     for n in range(130):  # (enough to be read in a pool of workers)
         (many / f"m-{n}.md").write_text(f"---\ntitle: Muscle {n}\n---\n", encoding="utf-8")
     out = tmp_path / "out.written"
-    done = _cli(faulty_plugin, "convert", str(many), "--to", "faulty-writer", "-o", str(out),
+    done = plugin_cli(faulty_plugin, "convert", str(many), "--to", "faulty-writer", "-o", str(out),
                 "--no-cache", "-j", "2", start=start)
     assert (done.returncode, "Traceback" in done.stderr) == (0, False), done.stderr
     assert sorted(out.read_text().split()) == sorted(f"m-{n}" for n in range(130))
@@ -1129,7 +944,7 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
                         ("writes_directory:type", "returned int, not a bool")):
         hook = fault.split(":")[0]
         message = f"the faulty-hooks writer's {hook}() {what}"
-        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
                               "faulty-hooks", "-o", str(out), "--no-cache")
         assert "Traceback" not in stderr
         assert (status, stderr.splitlines()[-1]) == (2, f"Error: --to: {message}"), stderr
@@ -1142,9 +957,9 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
         assert out.read_text() == "earlier\n"
     for fault, what in (("writes_directory", "failed: RuntimeError: writes_directory boom"),
                         ("writes_directory:type", "returned int, not a bool")):
-        status, stderr = _faulty_cli(faulty_plugin, fault, "formats")
+        status, stderr = faulty_cli(faulty_plugin, fault, "formats")
         assert "Traceback" not in stderr
-        assert (status, _errors(stderr)) == (1, [
+        assert (status, errors_said(stderr)) == (1, [
             f"--to: error: the faulty-writer writer's writes_directory() {what} "
             "[writer-failed]"]), stderr
 
@@ -1167,19 +982,19 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
                             (f"{hook}:type", "returned int, not ")):
             for command in (("validate",), ("convert", "--to", "json", "-o", str(out))):
-                status, stderr = _faulty_cli(faulty_plugin, fault, *command, str(site), "--from",
+                status, stderr = faulty_cli(faulty_plugin, fault, *command, str(site), "--from",
                                       "faulty-hooks", "--no-cache")
                 assert "Traceback" not in stderr
                 name = "places" if hook == "place" else hook
-                assert status == 1 and _errors(stderr)[0].startswith(
+                assert status == 1 and errors_said(stderr)[0].startswith(
                     f"{at.get(hook, site / 'a.hooks')}: error: the faulty-hooks reader's "
                     f"{name}() {what}"), stderr
-                assert _errors(stderr)[0].endswith("[reader-failed]")
+                assert errors_said(stderr)[0].endswith("[reader-failed]")
                 assert out.read_text() == "earlier\n"
     for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
                         ("reformat:type", "returned int, not a str")):
-        status, stderr = _faulty_cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
-        assert (status, _errors(stderr)) == (1, [
+        status, stderr = faulty_cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
+        assert (status, errors_said(stderr)) == (1, [
             f"{site / 'a.hooks'}: error: the faulty-hooks reader's reformat() {what} "
             "[reader-failed]"]), stderr
     fmt = registry.get_format("faulty-hooks")
@@ -1220,11 +1035,11 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
     for attribute, what in should.items():
         name = "options" if attribute == "option" else attribute
         message = f"the faulty-shape format could not be loaded: its {name} is {what}"
-        status, stderr = _faulty_cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
+        status, stderr = faulty_cli(faulty_plugin, attribute, "convert", str(SAMPLES), "--to",
                               "faulty-shape", "-o", str(out), "--no-cache")
         assert "Traceback" not in stderr
         assert status == 2 and message in stderr, stderr
-        status, stderr = _faulty_cli(faulty_plugin, attribute, "formats")
+        status, stderr = faulty_cli(faulty_plugin, attribute, "formats")
         assert (status, stderr.splitlines()) == (1, [f"muscle-convert: warning: {message}"])
         monkeypatch.setenv("FAULT", attribute)
         sys.modules.pop("faulty_format", None)
@@ -1265,7 +1080,7 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
                 (("convert", str(SAMPLES), "--to", "faulty-shape", "-o",
                   str(tmp_path / "out.shape")), 2))
     for command, status in commands:
-        result = _cli(faulty_plugin, *command, fault="property sorts_found")
+        result = plugin_cli(faulty_plugin, *command, fault="property sorts_found")
         assert "Traceback" not in result.stderr
         assert result.returncode == status, result.stderr
         assert message in result.stderr, result.stderr
@@ -1286,7 +1101,7 @@ def test_a_worker_that_dies_waiting_for_work_leaves_the_run_whole(
     writing = ["--to", "json", "-o", str(out)] if command == "convert" else []
     result = run_ends(tmp_path, command, str(site), "--from", "ends", *writing, "-j", "2",
                       start=start, stalls=False)
-    assert (result.returncode, _errors(result.stderr)) == (0, []), result.stderr
+    assert (result.returncode, errors_said(result.stderr)) == (0, []), result.stderr
     if command == "convert":
         slugs = [m["slug"] for m in json.loads(out.read_text())["muscles"]]
         assert slugs == [f"m-{i:03}" for i in range(200)]
@@ -1305,7 +1120,7 @@ def test_a_worker_that_dies_taking_files_stops_the_run_saying_so(
                       "-o", str(out), "-j", "2", start=start)
     assert "Traceback" not in result.stderr
     assert result.returncode == 3, result.stderr
-    assert _errors(result.stderr) == [
+    assert errors_said(result.stderr) == [
         "muscle-convert: error: a worker process died (killed by signal 9, SIGKILL) while "
         "waiting for work, and the others could not go on without it (128 of 200 files "
         "read); the run stopped [worker-died]"]
@@ -1413,10 +1228,10 @@ def test_a_plugin_reader_that_validates_is_guarded_as_any_plugins(
     (source / "bad.vtoml").write_text("boom")
     (source / "odd.vtoml").write_text("hook")
     out = tmp_path / "out.json"
-    result = _cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
+    result = plugin_cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
                   "-o", str(out), "--no-cache")
     assert "Traceback" not in result.stderr
-    assert (result.returncode, _errors(result.stderr)) == (1, [
+    assert (result.returncode, errors_said(result.stderr)) == (1, [
         f"{source / 'bad.vtoml'}: error: the vtoml reader failed: ValueError: bad TOML "
         "[reader-failed]",
         f"{source / 'odd.vtoml'}: error: the vtoml reader's companions() failed: "
@@ -1436,10 +1251,10 @@ def test_a_validating_readers_non_muscle_is_named(validating_plugin, tmp_path: P
     (source / "b.vtoml").write_text("str")
     (source / "good.vtoml").write_text("fine")
     out = tmp_path / "out.json"
-    result = _cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
+    result = plugin_cli(tmp_path, "convert", str(source), "--from", "vtoml", "--to", "json",
                   "-o", str(out), "--no-cache", "--jobs", jobs)
     assert "Traceback" not in result.stderr
-    assert (result.returncode, _errors(result.stderr)) == (1, [
+    assert (result.returncode, errors_said(result.stderr)) == (1, [
         f"{source / 'a.vtoml'}: error: the vtoml reader gave a dict, not a Muscle "
         "[reader-failed]",
         f"{source / 'b.vtoml'}: error: the vtoml reader gave a str, not a Muscle "
@@ -1459,11 +1274,11 @@ def test_a_reader_failing_past_its_first_muscles_refuses_its_file_whole(
     out = tmp_path / "out.json"
     for fault, message in (("midway", "the faulty reader failed: RuntimeError: read boom "
                             "[reader-failed]"), ("midway-os", "disk gone")):
-        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(source),
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(source),
                                      "--from", "faulty", "--to", "json", "-o", str(out),
                                      "--no-cache")
         assert "Traceback" not in stderr
-        errors = _errors(stderr)
+        errors = errors_said(stderr)
         assert status == 1 and len(errors) == 1, stderr
         assert errors[0].startswith(f"{source / 'a.faulty'}: error: ") and message in errors[0]
         assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == ["deltoid"]
@@ -1483,9 +1298,9 @@ def test_an_ending_without_a_dot_or_a_field_the_model_lacks_is_not_loaded(
                 "image_focus, regions, body, extra)"}
     for fault, problem in messages.items():
         message = f"the faulty-shape format could not be loaded: {problem}"
-        status, stderr = _faulty_cli(faulty_plugin, fault, "formats")
+        status, stderr = faulty_cli(faulty_plugin, fault, "formats")
         assert (status, stderr.splitlines()) == (1, [f"muscle-convert: warning: {message}"])
-        status, stderr = _faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to",
                                      "faulty-shape", "-o", str(tmp_path / "out.shape"))
         assert status == 2 and message in stderr and "Traceback" not in stderr, stderr
 
@@ -1501,9 +1316,9 @@ def test_a_variant_carrying_a_field_the_model_lacks_is_not_loaded(
                "variant 'flat' carries 'tittle', which is no field of the model (it has "
                "slug, title, latin, origin, insertion, functions, exercises, image, "
                "image_focus, regions, body, extra)")
-    status, stderr = _faulty_cli(faulty_plugin, "variant-tittle", "formats")
+    status, stderr = faulty_cli(faulty_plugin, "variant-tittle", "formats")
     assert (status, stderr.splitlines()) == (1, [message])
-    status, stderr = _faulty_cli(faulty_plugin, "variant-tittle", "convert", str(SAMPLES),
+    status, stderr = faulty_cli(faulty_plugin, "variant-tittle", "convert", str(SAMPLES),
                                  "--to", "faulty-shape", "-o", str(tmp_path / "out.shape"))
     assert status == 2 and message.removeprefix("muscle-convert: warning: ") in stderr
     assert "Traceback" not in stderr and not (tmp_path / "out.shape").exists()

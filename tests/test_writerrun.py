@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_registry import _errors, _faulty_cli, faulty_installed
+from tests.faulty import errors_said, faulty_cli, faulty_installed
 
 
 @pytest.fixture
 def faulty_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The faulty formats of tests/test_registry.py installed (``faulty_installed``)."""
+    """The faulty formats of tests/faulty.py installed (``faulty_installed``)."""
     yield from faulty_installed(tmp_path, monkeypatch)
 
 
@@ -56,9 +56,9 @@ def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path:
     (site / "zz-broken.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     said = {}
     for to in ("json", "faulty"):
-        status, stderr = _faulty_cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
+        status, stderr = faulty_cli(faulty_plugin, "lazy", "convert", str(site), "--to", to, "-o",
                               str(tmp_path / f"out.{to}"), "--no-cache", "--strict")
-        said[to] = (status, _errors(stderr), "1 file failed" in stderr)
+        said[to] = (status, errors_said(stderr), "1 file failed" in stderr)
     assert said["faulty"] == said["json"]
     assert said["json"][0] == 1 and "[yaml-syntax]" in said["json"][1][0]
     monkeypatch.setenv("FAULT", "lazy")
