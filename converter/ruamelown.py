@@ -23,12 +23,18 @@ from ruamel.yaml import constructor, representer, resolver
 
 def _afresh(module: ModuleType) -> ModuleType:
     """ruamel's ``module`` run again apart (in no ``sys.modules``): its tables as it
-    defines them, none a caller added."""
-    spec = importlib.util.spec_from_file_location(f"{module.__name__}._own", module.__file__)
-    if spec is None or spec.loader is None:  # (no file to run again: ruamel in a zip)
-        raise ImportError(f"cannot read {module.__file__} again")
-    again = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(again)
+    defines them, none a caller added. Where its source cannot be run again (ruamel in
+    a zip, a frozen program's bytecode alone), ``module`` itself: the tables taken from
+    it are copies, holding what a caller registered before this module was imported."""
+    try:
+        spec = importlib.util.spec_from_file_location(f"{module.__name__}._own",
+                                                      module.__file__)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot read {module.__file__} again")
+        again = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(again)
+    except (ImportError, OSError, AttributeError, TypeError, ValueError, SyntaxError):
+        return module
     return again
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from ruamel import yaml as ruamel_yaml
@@ -16,6 +18,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter, SafeRepresenter
 
 from converter import ruamelown
+from tests.conftest import ROOT
 
 _LETTERS = ([(1, 2), (1, 1)], "tag:yaml.org,2002:int", re.compile("^[a-z ]+$"),
             list("abcdefghijklmnopqrstuvwxyz"))
@@ -104,3 +107,41 @@ def test_the_resolver_reads_yaml_1_2_and_1_1_as_ruamel_s_does() -> None:
     assert [resolved((1, 1), word) for word in ("yes", "0x1F", "soleus")] \
         == ["bool", "int", "str"]
     assert _loaded("%YAML 1.1\n---\na: yes\n", own=True) == {"a": True}
+
+
+#: A process in which ruamel's modules cannot be run again from their source (as in a
+#: zip or a frozen program), then imports :mod:`converter.ruamelown` and writes.
+_NO_SOURCE = """
+import importlib.util, io, sys
+from ruamel.yaml import YAML, constructor, representer, resolver
+sys.path.insert(0, sys.argv[1])
+{hide}
+from converter import ruamelown
+assert ruamelown.Representer.yaml_representers == \\
+    representer.RoundTripRepresenter.yaml_representers
+assert ruamelown.Representer.yaml_representers is not \\
+    representer.RoundTripRepresenter.yaml_representers
+assert ruamelown.Constructor.yaml_constructors is not \\
+    constructor.RoundTripConstructor.yaml_constructors
+y = YAML(typ="rt")
+y.Representer, y.Constructor, y.Resolver = (ruamelown.Representer, ruamelown.Constructor,
+                                            ruamelown.Resolver)
+stream = io.StringIO()
+y.dump(y.load("a: yes\\nb: 0x1F\\n"), stream)
+print(stream.getvalue(), end="")
+"""
+
+
+@pytest.mark.parametrize("hide", [
+    "for m in (constructor, representer, resolver): "
+    "m.__file__ = sys.argv[1] + '/no-such-folder.zip/' + m.__name__ + '.py'",
+    "importlib.util.spec_from_file_location = lambda *args, **kwds: None",
+    "for m in (constructor, representer, resolver): m.__file__ = None"])
+def test_a_ruamel_whose_source_cannot_be_run_again_is_copied(tmp_path: Path,
+                                                             hide: str) -> None:
+    """ruamel in a zip, or a frozen program's bytecode alone, has no source to run
+    again: importing converter.ruamelown raised, and every Markdown write and fmt failed.
+    Its tables are copies of ruamel's classes' then."""
+    done = subprocess.run([sys.executable, "-c", _NO_SOURCE.format(hide=hide), str(ROOT)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert (done.stderr, done.stdout) == ("", "a: yes\nb: 0x1F\n")
