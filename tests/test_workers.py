@@ -330,7 +330,10 @@ def test_a_worker_that_does_not_end_when_the_pool_is_abandoned_is_said(
         until(lambda: len(list(tmp_path.iterdir())) == 1, "the worker's temporary")
         raise KeyboardInterrupt
     [temporary] = tmp_path.iterdir()
-    assert capfd.readouterr().err.splitlines() == [
+    said = capfd.readouterr().err.splitlines()
+    # (GIVE_UP bounds the wait for the pool's own thread too: on a busy machine it may be
+    # said as well, by the test of it below, and is no concern of this one)
+    assert [line for line in said if "the thread that starts" not in line] == [
         f"muscle-convert: warning: a worker process (pid {pid}) did not end within 0.1 s "
         f"of the run's stop; it was killed (SIGKILL), and left its temporary file "
         f"{temporary} behind: remove it [worker-stuck]"]
