@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.registry import spelling
 
 from .names import _one
+
+#: How many of the files not read this run the summary names before it counts the rest.
+FILES_NAMED = 3
 
 
 @dataclass
@@ -24,6 +27,9 @@ class Counts:
     spared_failing: int = 0  # of those spared, the ones whose source file had an error
     spared_unsure: int = 0  # of those spared, the ones whose source file was not found
     orphans: int = 0  # rows deleted by --prune that named no muscle (or region) held
+    #: The source files of those spared that were not read this run, as the summary
+    #: names them (the first :data:`FILES_NAMED`, then how many more).
+    unread_files: list[str] = field(default_factory=list)
 
     def summary(self, out: Path) -> str:
         """The one-line summary the CLI prints (and ``write()`` returns), naming the
@@ -46,7 +52,7 @@ class Counts:
         if unread:
             its = _one(unread, "its source file still exists, and was",
                        "their source files still exist, and were")
-            line += f" ({unread} not removed: {its} not read in this run)"
+            line += f" ({unread} not removed: {its} not read in this run: {self._unread()})"
         if failing:
             its = _one(failing, "its source file has", "their source files have")
             line += f" ({failing} not removed: {its} errors this run)"
@@ -55,3 +61,8 @@ class Counts:
             line += (f" ({unsure} not removed: {its} not found, and a file that may be "
                      f"{_one(unsure, 'it', 'one of them')} has errors this run)")
         return line
+
+    def _unread(self) -> str:
+        """The source files not read this run, as the summary names them."""
+        named, more = self.unread_files[:FILES_NAMED], len(self.unread_files) - FILES_NAMED
+        return ", ".join(named) + (f" and {more} more" if more > 0 else "")

@@ -75,7 +75,9 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             values = held_rows.pop(slug) if slug in held_rows else json.loads(record)
             old = existing.get(slug)
             known = origins.get(slug)
-            source = sources.stored(known.path) if known else old[2] if old else None
+            source = sources.stored(known.path) if known and not sources.itself(
+                known.path) else old[2] if old else None  # (read from the database
+            # itself: the source it had is kept, not the database's own name)
             if old is not None:
                 sources.moved(old[2], source)
             if old is None:

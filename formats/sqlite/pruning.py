@@ -11,6 +11,7 @@ from converter.registry import WriteContext
 
 from .blockers import _change
 from .counts import Counts
+from .names import _shown
 from .search import _Search
 from .statements import _DELETE_MUSCLE, _DELETE_ROWS, _NOT_LOADED
 
@@ -33,7 +34,9 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
               for path in (d.path, os.path.dirname(d.path)) if path} if gone else set()
     # (and the folder of each: a CSV package, a source that is a folder, says its
     # errors at the table that gave the value)
-    found = {slug: sources.found(path) for slug, path in gone} if read else {}
+    found = {slug: None if sources.is_database(path) else sources.found(path)
+             for slug, path in gone} if read else {}  # (the database's own name, as
+    # a run into itself stored it before, is not a source file kept apart)
     spared = {slug for slug, path in found.items()
               if path is not None and (path not in read or path in failed)}
     # (found elsewhere through a move, another file of its name may be the one found:
@@ -53,6 +56,8 @@ def _remove_gone(conn: sqlite3.Connection, ctx: WriteContext, counts: Counts,
     counts.removed, counts.spared = len(doomed), len(spared) + len(unsure)
     counts.spared_failing = sum(found[slug] in failed for slug in spared)
     counts.spared_unsure = len(unsure)
+    counts.unread_files = sorted({sources.shown(found[slug]) for slug in spared
+                                  if found[slug] not in failed})
 
 
 def _unsure(stored: str | bytes | None, failed: set[str | bytes]) -> bool:
@@ -76,6 +81,15 @@ class _SourcePaths:
         #: A folder as sources stored before name it -> as the run names it (the
         #: database moved since), learned from the muscles read.
         self._moves: dict[str | bytes, str | bytes] = {}
+        self._itself = self.stored(database)
+
+    def itself(self, path: str) -> bool:
+        """Whether ``path`` (as the run names it) is the database's own."""
+        return self.stored(path) == self._itself
+
+    def is_database(self, stored: str | bytes | None) -> bool:
+        """Whether a stored ``source`` names the database itself."""
+        return stored == self._itself
 
     def stored(self, path: str) -> str | bytes:
         """``path`` (as the run names it) as the database stores it."""
@@ -120,3 +134,16 @@ class _SourcePaths:
         if isinstance(stored, bytes):
             return os.path.join(os.fsencode(self._base), stored)
         return os.path.join(self._base, stored)
+
+    def shown(self, stored: str | bytes | None) -> str:
+        """A stored ``source`` as a summary names it: from the working directory, or
+        absolute when it is not under it."""
+        if stored is None:
+            return ""
+        path = os.fsdecode(self.on_disk(stored))
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive
+            relative = os.pardir
+        outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+        return _shown(path if outside else relative)

@@ -3204,8 +3204,62 @@ def test_cli_prune_of_a_subfolder_says_the_others_were_not_read(db: Path, tmp_pa
     (source / "arms" / "triceps-brachii.md").unlink()
     code, output = _cli_sqlite(db, str(source / "arms"), "--prune")
     assert code == 0, output
+    legs = source / "legs"
     assert (f"{db}: {counts(0, 0, 1, 1)} (3 not removed: their source files still exist, "
-            "and were not read in this run)") in output
+            f"and were not read in this run: {legs / 'gastrocnemius.md'}, "
+            f"{legs / 'rectus-femoris.md'}, {legs / 'soleus.md'})") in output
+
+
+def test_cli_prune_names_the_files_not_read_from_the_working_directory(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary said how many muscles stayed for files not read, but not which."""
+    monkeypatch.chdir(tmp_path)
+    for part, names in (("arms", ["biceps-brachii"]),
+                        ("legs", ["soleus", "gastrocnemius", "rectus-femoris",
+                                  "tibialis-anterior", "biceps-femoris"])):
+        Path(part).mkdir()
+        for name in names:
+            shutil.copy(SAMPLES / f"{name}.md", part)
+    assert _cli_sqlite(db, "arms", "legs")[0] == 0
+    code, output = _cli_sqlite(db, "arms", "--prune")
+    assert code == 0, output
+    named = ", ".join(os.path.join("legs", f"{name}.md") for name in
+                      ("biceps-femoris", "gastrocnemius", "rectus-femoris"))
+    assert (f"{db}: {counts(0, 0, 1, 0)} (5 not removed: their source files still exist, "
+            f"and were not read in this run: {named} and 2 more)") in output
+
+
+def test_a_database_converted_into_itself_keeps_its_sources(db: Path, tmp_path: Path
+                                                           ) -> None:
+    """Read from the database it wrote, every muscle's source became the database: a
+    later --prune kept a muscle whose file was deleted, as 'still existing'."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    before = query(db, "SELECT slug, source FROM muscles ORDER BY slug")
+    code, output = _cli_sqlite(db, str(db))
+    assert (code, f"{db}: {counts(0, 0, len(before), 0)}") == (
+        0, output.splitlines()[-1].split(";")[0])
+    assert query(db, "SELECT slug, source FROM muscles ORDER BY slug") == before
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune")
+    assert (code, f"{db}: {counts(0, 0, len(before) - 1, 1)}") == (
+        0, output.splitlines()[-1].split(";")[0])
+    assert "soleus" not in {m.slug for m in converter.read(db)}
+
+
+def test_prune_removes_a_muscle_whose_source_is_the_database_itself(db: Path,
+                                                                   tmp_path: Path) -> None:
+    """A database converted into itself before stored its own name as the source: the
+    database exists, so such a muscle was never pruned."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE muscles SET source = ? WHERE slug = 'soleus'", (db.name,))
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune")
+    assert (code, f"{db}: {counts(0, 0, 14, 1)}") == (0, output.splitlines()[-1].split(";")[0])
 
 
 def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> None:
