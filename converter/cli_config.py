@@ -310,13 +310,17 @@ def options_of(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter
 
 def _checker(ctx: click.Context, param: click.Parameter) -> Any:
     """A config value's check: ``param``'s type and callback (and :func:`_also_checked`), a
-    ``ValueError`` with click's message for a value they refuse."""
+    ``ValueError`` with click's message for a value they refuse (which names options, and
+    says how to type a value, as the config file does)."""
+    from .registry import CONFIG_FILE, spelled
+
     def check(value: Any) -> None:
         try:
-            converted = param.process_value(ctx, value)
-            also = _also_checked(param.name or "")
-            if also is not None:
-                also(converted)
+            with spelled(CONFIG_FILE):
+                converted = param.process_value(ctx, value)
+                also = _also_checked(param.name or "")
+                if also is not None:
+                    also(converted)
         except click.BadParameter as exc:
             raise ValueError(exc.message) from None
     return check

@@ -41,8 +41,9 @@ def problem(pattern: str) -> str | None:
     if not pattern.strip():
         return "an empty pattern leaves nothing out"
     if pattern.startswith("#"):
-        return (f"{pattern!r} is a comment in gitignore style; write \\# for a name that "
-                "starts with #")
+        escaped = "\\" + pattern
+        return (f"{pattern!r} is a comment in gitignore style; for a name that starts "
+                f"with #, write \\# before it: {_escaped(escaped)}")
     try:
         _translated(pattern)
     except UnknownClass as exc:
@@ -51,6 +52,27 @@ def problem(pattern: str) -> str | None:
     except (ValueError, re.error):  # (re.error: a range backwards, [a-Z])
         return f"{pattern!r} is not a pattern that matches a path (gitignore style)"
     return None
+
+
+def _escaped(pattern: str) -> str:
+    """How the caller types ``pattern`` (a ``\\#`` in it) as the pattern to exclude, so
+    that the backslash stays: quoted in the shell (which takes an unquoted ``\\#`` for
+    ``#``), a TOML literal string in a config file (a basic one would refuse ``\\#``),
+    a Python string that doubles it."""
+    import json
+    import shlex
+
+    from .spellings import spelling
+
+    named = spelling()
+    if named.keywords:
+        return named.given("exclude", pattern)
+    if named.toml:
+        basic = json.dumps(pattern, ensure_ascii=False).replace("\x7f", "\\u007f")
+        return (f"exclude = [{basic}]" if "'" in pattern or not pattern.isprintable() else
+                f"exclude = ['{pattern}'] (or [{basic}])")
+    return (f"{named.option('exclude')} {shlex.quote(pattern)} (quoted: the shell takes "
+            "\\# for #)")
 
 
 class Exclusion:

@@ -5,9 +5,11 @@ git check-ignore does."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import converter
 from converter.cli import cli
+from converter.diagnostics import MuscleError
 from converter.exclude import Exclusion, problem, searched_out
 from tests.conftest import SEED, WAIT
 
@@ -235,3 +239,58 @@ def test_a_class_git_does_not_know_is_a_pattern_that_matches_nothing(
     assert str(problem(pattern)).startswith(wrong)
     with pytest.raises(ValueError, match=r"no character class|not a pattern"):
         Exclusion([pattern])
+
+
+def _advice(message: str) -> str:
+    """What a ``#`` pattern's error says to write instead."""
+    return message.split("write \\# before it: ")[1]
+
+
+def _hashed_site(root: Path) -> Path:
+    """A folder whose ``#x.md`` would fail: read, the run fails."""
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "soleus.md").write_text(SEED.read_text("utf-8"), encoding="utf-8")
+    (root / "content" / "#x.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    return root
+
+
+def test_a_comment_pattern_s_advice_works_in_the_shell(tmp_path: Path) -> None:
+    """The advice was ``write \\#``: typed bare, the shell gave ``#x``, the same error."""
+    _hashed_site(tmp_path)
+    said = _run("validate", "content", "--exclude", "#x.md")
+    assert said.exit_code == 2
+    typed = _advice(said.stderr.splitlines()[-1]).split(" (")[0]
+    assert typed == "--exclude '\\#x.md'"
+    ran = subprocess.run(["bash", "-c", f'exec "$0" -m converter validate content '
+                          f"--no-cache {typed}", sys.executable], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=WAIT)
+    assert (ran.returncode, ran.stderr.splitlines()[-1]) == (
+        0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
+
+
+def test_a_comment_pattern_s_advice_works_in_a_config_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The advice was ``write \\#``: ``exclude = ["\\#x"]`` is no TOML."""
+    monkeypatch.chdir(_hashed_site(tmp_path))
+    config = tmp_path / "muscle-convert.toml"
+    config.write_text('exclude = ["#x.md"]\n', encoding="utf-8")
+    said = _run("validate", "content")
+    assert said.exit_code == 2
+    advice = _advice(said.stderr.splitlines()[-1]).removesuffix(" [config-bad-value]")
+    assert advice == "exclude = ['\\#x.md'] (or [\"\\\\#x.md\"])"
+    literal, basic = advice.removesuffix(")").split(" (or ")
+    for line in (literal, f"exclude = {basic}"):
+        config.write_text(line + "\n", encoding="utf-8")
+        ran = _run("validate", "content")
+        assert (ran.exit_code, ran.stderr.splitlines()[-1]) == (
+            0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
+
+
+def test_a_comment_pattern_s_advice_works_in_python(tmp_path: Path) -> None:
+    content = _hashed_site(tmp_path) / "content"
+    with pytest.raises(MuscleError) as raised:
+        converter.read(content, exclude="#x.md")
+    keyword = _advice(raised.value.diagnostics[0].message)
+    assert keyword == "exclude='\\\\#x.md'"
+    muscles = converter.read(content, exclude=ast.literal_eval(keyword.split("=", 1)[1]))
+    assert [m.slug for m in muscles] == ["soleus"]
