@@ -198,7 +198,7 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise TypeError(f"write() takes muscles (such as read() returns), not "
                         f"{type(muscles).__name__}")
     typed = _text_path(path, 'write() takes path, a str or Path ("-" for standard output)')
-    if "default_lang" in options:
+    if options.get("default_lang") is not None:  # (None: the default, as other options)
         options["default_lang"] = _default_language(options["default_lang"])
     path = Path(typed)  # (typed: a trailing / says "a directory")
     if not typed:  # (Path("") is the working folder: refused, as -o "" and read("") are)

@@ -57,6 +57,16 @@ def test_default_language_in_capitals_is_held_in_bcp_47s_case(tmp_path: Path) ->
     assert converter.read(tmp_path / "DA", default_lang="Da") == [danish]
 
 
+def test_write_with_default_lang_none_writes_as_without_it(tmp_path: Path) -> None:
+    """None leaves an option at its default, as documented: default_lang=None raised
+    ValueError ("None is not a language code")."""
+    (muscle,) = converter.read(SAMPLES / "soleus.md", default_lang="da")
+    converter.write([muscle], tmp_path / "none", "markdown", default_lang=None)
+    converter.write([muscle], tmp_path / "default", "markdown")
+    written = (tmp_path / "none" / "soleus.md").read_bytes()
+    assert written == (tmp_path / "default" / "soleus.md").read_bytes()
+
+
 def test_what_a_writer_reports_reaches_the_caller(tmp_path: Path, sample_muscles,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
