@@ -225,7 +225,8 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
         raise TypeError(f"the {fmt.name} writer takes no option {unknown[0]!r} (it takes "
                         f"{', '.join(sorted(takes))})")
     _check_option_types(fmt.name, fmt.options, options)
-    mistake = output_mistake(fmt, typed, options) or _closed_stdout(typed)
+    mistake = (output_mistake(fmt, typed, options, guessed=format is None)
+               or _closed_stdout(typed))
     if mistake:
         raise MuscleError(mistake)
     fmt.check_options(options)  # (a bad --size, as the command line refuses it)

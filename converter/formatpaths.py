@@ -48,7 +48,8 @@ def _one_file(fmt: Format) -> str | None:
         else None
 
 
-def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diagnostic | None:
+def output_mistake(fmt: Format, output: str, options: Mapping[str, Any], *,
+                   guessed: bool = False) -> Diagnostic | None:
     """What is wrong with ``output`` (as typed) as the place of what ``fmt`` writes with
     ``options``, or None. For one file: a name ending in a separator or a dot folder, or
     an existing directory (``output-is-directory``); a name ending like another format's
@@ -56,7 +57,8 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
     needs a real file (``output-not-file``), or a name of one (``/dev/stdout``), a
     device or a FIFO. For a directory: standard output (``-``), an existing file
     (``/dev/null`` too) or a name ending like a file of some format
-    (``output-not-directory``). Options are named as the caller names them
+    (``output-not-directory``; with ``guessed``, ``fmt`` told from that very ending,
+    which the caller never named: said so). Options are named as the caller names them
     (:func:`spelling`); standard output as :func:`~converter.atomic.output_name` does."""
     from .atomic import is_special, names_stdout, output_is_stdout, output_name
 
@@ -105,15 +107,28 @@ def output_mistake(fmt: Format, output: str, options: Mapping[str, Any]) -> Diag
                        "standard output cannot take; give a directory name")
     flags = [f for f in fmt.variants if not fmt.writes_directory({**options, f: True})]
     hint = "".join(f" (or {spelling().offered(f)} for one file)" for f in flags[:1])
+    endings = [e for f in all_formats() for e in f.extensions if name.endswith(e.lower())]
+    if guessed and endings:  # (told from the ending: it is the cause, whatever exists)
+        return mistake("output-not-directory", _guessed_directory(fmt, output, flags))
     if os.path.exists(output) and not os.path.isdir(output):  # (a file, /dev/null)
         return mistake("output-not-directory", f"{to} writes a directory, and "
                        f"{output} exists and is not one; give a directory name{hint}")
-    endings = [e for f in all_formats() for e in f.extensions if name.endswith(e.lower())]
     if endings:
         return mistake("output-not-directory", f"{to} writes a directory, and "
                        f"{output} is named like a {max(endings, key=len)} file; give a "
                        f"directory name{hint}")
     return None
+
+
+def _guessed_directory(fmt: Format, output: str, flags: list[str]) -> str:
+    """What to say of ``output``, whose ending gave ``fmt``, a format that writes a
+    directory (unless one of ``flags`` is given): how to write one file, or the
+    directory with the format named."""
+    named = spelling()
+    unless = f" unless {named.given(flags[0])}" if flags else ""
+    one = f"{named.offered(flags[0])} for one file, or " if flags else ""
+    return (f"{output} names the {fmt.name} format by its ending, which writes a "
+            f"directory{unless}; {one}{named.offered('to', fmt.name)} with a directory name")
 
 
 def detect_format(path: Path, *, for_reading: bool) -> Format | None:

@@ -960,7 +960,7 @@ def cli_output(*args: str) -> str:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False).output
 
 
-def api_message(muscles: list[converter.Muscle], output: str, fmt: str,
+def api_message(muscles: list[converter.Muscle], output: str, fmt: str | None,
                 **options: object) -> str:
     """The one diagnostic of ``write()``'s refusal, as its text says it."""
     with pytest.raises(converter.MuscleError) as caught:
@@ -996,6 +996,31 @@ def test_an_output_mistake_names_options_as_the_caller_gives_them(
     said = api_message(sample_muscles, output, fmt)
     assert api in said and "--" not in said
     assert cli in cli_output("convert", str(SAMPLES), "--to", fmt, "-o", output)
+
+
+@pytest.mark.parametrize("output, said", [
+    ("m.csv", "m.csv: error: m.csv names the csv format by its ending, which writes a "
+     "directory unless flat=True; pass flat=True for one file, or pass format='csv' with a "
+     "directory name [output-not-directory]"),
+    ("map.svg", "map.svg: error: map.svg names the svg format by its ending, which writes "
+     "a directory; pass format='svg' with a directory name [output-not-directory]"),
+    ("index.html", "index.html: error: index.html names the html format by its ending, "
+     "which writes a directory; pass format='html' with a directory name "
+     "[output-not-directory]"),
+])
+def test_a_format_told_from_the_output_s_ending_is_said_so(
+        output: str, said: str, tmp_path: Path, sample_muscles,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """write(muscles, "m.csv") said "format='csv' writes a directory", a format= the
+    caller never passed. Each way out the message offers works."""
+    monkeypatch.chdir(tmp_path)
+    assert api_message(sample_muscles, output, None) == said
+    fmt = said.split("format='")[1].split("'")[0]
+    if "flat=True" in said:
+        converter.write(sample_muscles, output, flat=True)
+        assert len(converter.read(output)) == len(sample_muscles)
+    converter.write(sample_muscles, "folder", fmt)
+    assert (tmp_path / "folder").is_dir()
 
 
 @pytest.mark.parametrize("fmt, options, api, cli", [
