@@ -51,10 +51,11 @@ def _with_nul(raw: bytes, path: str) -> MuscleError:
                  line=raw.count(b"\n", 0, at) + 1, column=column)
 
 
-def _other_front_matter(opening: str) -> str:
+def _other_front_matter(opening: str, text: str = "", path: str = "") -> str:
     """What to add when the first line opens front matter of another kind (Hugo's TOML
-    or JSON), or opens front matter after byte order marks (each a second one or more:
-    the file's first is no text), which editors do not show: both when both are so."""
+    or JSON; a JSON file of muscles read as Markdown: :func:`_json_read_as_markdown`),
+    or opens front matter after byte order marks (each a second one or more: the file's
+    first is no text), which editors do not show: both when both are so."""
     rest = opening.lstrip("\ufeff")
     marks = len(opening) - len(rest)
     kind = "TOML" if rest.strip() == "+++" else "JSON" if rest.startswith("{") else ""
@@ -66,10 +67,42 @@ def _other_front_matter(opening: str) -> str:
                     if marks == 1 else f"it starts with {marks} byte order marks (U+FEFF) "
                     f"before the {before}, more after the file's own, which editors do not "
                     "show: delete them")
-    if kind:
+    json_file = _json_read_as_markdown(text, path) if kind == "JSON" else None
+    if json_file:
+        said.append(json_file)
+    elif kind:
         said.append(f"it opens {kind} front matter (Hugo's), which muscle-convert does not "
                     "read; write it as YAML between --- lines")
     return ": " + "; ".join(said) if said else ""
+
+
+#: This format's name, as the caller names it to read a file as Markdown.
+_MARKDOWN = "markdown"
+
+
+def _json_read_as_markdown(text: str, path: str) -> str | None:
+    """What to say of a file opening with ``{`` that is no Hugo page but a file of
+    muscles read as Markdown (by ``--from markdown``): one named like another format's
+    file (``.json``, ``.jsonl``: read it as that format), or whose first JSON object holds
+    ``muscles`` (the json format's document); else None."""
+    import json
+    from pathlib import Path
+
+    from converter.registry import detect_format, spelling
+
+    named = spelling()
+    fmt = detect_format(Path(path), for_reading=True) if path else None
+    if fmt is not None and fmt.name != _MARKDOWN:
+        return (f"it is named like a {fmt.name} file, and reads as one: drop "
+                f"{named.given('from', _MARKDOWN)}, or use {named.given('from', fmt.name)}")
+    try:
+        first, _ = json.JSONDecoder().raw_decode(text.lstrip("\ufeff"))
+    except ValueError:
+        return None
+    if not isinstance(first, dict) or "muscles" not in first:
+        return None
+    return ("it holds muscles as JSON, the json format's document, not front matter"
+            + (f": read it with {named.given('from', 'json')}" if named.names_formats else ""))
 
 
 def split(text: str, path: str) -> tuple[str, str]:
@@ -80,7 +113,7 @@ def split(text: str, path: str) -> tuple[str, str]:
     opening = text[:first.start() if first else len(text)]
     if not opening.startswith("---"):
         raise error(path, "no-front-matter", "has no front matter (the first line must be "
-                    f"---){_other_front_matter(opening)}", line=1, column=1)
+                    f"---){_other_front_matter(opening, text, path)}", line=1, column=1)
     if not _DELIMITER.fullmatch(opening):
         raise error(path, "front-matter-delimiter", f"the first line is {opening!r}: "
                     "front matter opens with a line of exactly ---", line=1, column=1)

@@ -2366,6 +2366,37 @@ def test_front_matter_of_another_kind_is_named(text: str, kind: str | None) -> N
         "it as YAML between --- lines" if kind else "")
 
 
+@pytest.mark.parametrize(("name", "written", "said"), [
+    ("x.json", "json", "it is named like a json file, and reads as one: drop --from "
+     "markdown, or use --from json"),
+    ("x.jsonl", "jsonl", "it is named like a jsonl file, and reads as one: drop --from "
+     "markdown, or use --from jsonl"),
+    ("x.txt", "json", "it holds muscles as JSON, the json format's document, not front "
+     "matter: read it with --from json"),
+])
+def test_a_json_file_of_muscles_read_as_markdown_is_told_how_to_read_it(
+        name: str, written: str, said: str, tmp_path: Path) -> None:
+    """Our own JSON read with --from markdown was said to open Hugo's JSON front matter,
+    to be written as YAML between --- lines."""
+    path = tmp_path / name
+    muscles = converter.read(SAMPLES)
+    converter.write(muscles, path, written)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--from", "markdown",
+                                      "--no-cache"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:1:1: error: has no front matter (the first line must be ---): {said} "
+        "[no-front-matter]")
+    advice = said.rsplit(": ", 1)[1]
+    for way in advice.split(", or "):
+        given = [] if way.startswith("drop") else way.split()[-2:]
+        ran = CliRunner().invoke(cli, ["validate", str(path), *given, "--no-cache"])
+        assert ran.exit_code == 0, ran.stderr
+    with pytest.raises(MuscleError, match="format='markdown'" if "drop" in said else
+                       "format='json'"):
+        converter.read(path, format="markdown")
+
+
 def test_a_second_byte_order_mark_before_the_front_matter_is_named(tmp_path: Path) -> None:
     """A UTF-8 file whose byte order mark was written twice (a tool that adds one to a
     file that has one) showed ``---`` as its first line in an editor, and was said to
