@@ -158,15 +158,44 @@ def _ranked_before(name: str) -> Iterator[Format]:
 
 def unknown_format(name: str, *, writing: bool) -> str:
     """What to say of a format name that no format has, asked for to read (or to write,
-    ``writing``): the nearest names of the formats that can, if any are near, and every
+    ``writing``): the formats that can and that it names otherwise, by one of their file
+    endings (``md``) or a variant's flag (``flat``, ``csv-flat``: that format with the
+    flag, to write), if any; else the nearest names, endings and variants; and every
     such name (a write-only format is no answer to ``--from``)."""
     import difflib
 
-    names = [f.name for f in all_formats() if (f.can_write if writing else f.can_read)]
-    near = difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6)
+    formats = [f for f in all_formats() if (f.can_write if writing else f.can_read)]
+    names = [f.name for f in formats]
+    meant = _other_names(formats, writing=writing)
+    asked = name.lower()
+    near = ([meant[asked]] if asked in meant else list(dict.fromkeys(
+        meant[found] for found in difflib.get_close_matches(asked, meant, n=3, cutoff=0.6)
+    ))[:2])
     hint = f" (did you mean {' or '.join(near)}?)" if near else ""
     return (f"unknown format {name!r}{hint}; the formats that can be "
             f"{'written' if writing else 'read'} are {', '.join(names)}")
+
+
+def _other_names(formats: list[Format], *, writing: bool) -> dict[str, str]:
+    """What each of ``formats`` may be called, lowered, and how to name it so: its name,
+    its file endings without the dot (``md`` is markdown; an ending two formats share is
+    the first ranked's, as a file's is), each variant's flag alone or with the format's
+    name (``flat``, ``csv-flat``: ``--to csv --flat``, to write; the format to read)."""
+    named = spelling()
+    found: dict[str, str] = {}
+    for fmt in formats:
+        found[fmt.name.lower()] = fmt.name
+    for fmt in ranked(formats):
+        for ending in fmt.extensions:
+            found.setdefault(ending.lower().lstrip("."), fmt.name)
+    for fmt in formats:
+        for flag in fmt.variants:
+            way = (named.together(named.given("to", fmt.name), named.given(flag))
+                   if writing else fmt.name)
+            for alias in (flag, f"{fmt.name}-{flag}", f"{flag}-{fmt.name}",
+                          f"{fmt.name}_{flag}", f"{flag}_{fmt.name}"):
+                found.setdefault(alias.lower(), way)
+    return found
 
 
 def all_formats() -> list[Format]:

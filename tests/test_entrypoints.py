@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from converter import entrypoints
@@ -31,3 +33,47 @@ def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
         converter.read("samples", 123)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="a format is named by a str, not list"):
         converter.read("samples", ["json"])  # type: ignore[arg-type]  (was: unhashable)
+
+
+@pytest.mark.parametrize(("name", "writing", "meant"), [
+    ("md", True, "markdown"), ("MD", False, "markdown"), ("db", True, "sqlite"),
+    ("sqlite3", False, "sqlite"), ("apkg", True, "anki"), ("ndjson", True, "jsonl"),
+    ("flat", True, "--to csv --flat"), ("csv-flat", True, "--to csv --flat"),
+    ("flat", False, "csv"), ("jsn", True, "json or jsonl")])
+def test_a_format_named_by_its_ending_or_variant_is_meant(name: str, writing: bool,
+                                                          meant: str) -> None:
+    """``--to md`` got no "did you mean", nor ``--to flat``; ``--to ndjson`` suggested
+    "json or jsonl", json first, though .ndjson is jsonl's ending."""
+    said = entrypoints.unknown_format(name, writing=writing)
+    assert said.startswith(f"unknown format {name!r} (did you mean {meant}?); ")
+
+
+def test_a_variant_meant_is_named_as_the_caller_names_options() -> None:
+    from converter.spellings import CONFIG_FILE, PYTHON_API, spelled
+
+    with spelled(PYTHON_API):
+        assert "(did you mean format='csv', flat=True?)" in entrypoints.unknown_format(
+            "flat", writing=True)
+    with spelled(CONFIG_FILE):
+        assert '(did you mean to = "csv", flat = true?)' in entrypoints.unknown_format(
+            "flat", writing=True)
+
+
+@pytest.mark.parametrize(("given", "hint", "meant"), [
+    (["--to", "md", "-o", "out"], "markdown", ["--to", "markdown", "-o", "out"]),
+    (["--to", "flat", "-o", "m.csv"], "--to csv --flat",
+     ["--to", "csv", "--flat", "-o", "m.csv"])])
+def test_what_an_unknown_format_is_meant_for_works(
+        given: list[str], hint: str, meant: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+    from tests.conftest import SAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    wrong = CliRunner().invoke(cli, ["convert", str(SAMPLES), *given, "--no-cache"])
+    assert wrong.exit_code == 2
+    assert f"did you mean {hint}?" in wrong.stderr
+    right = CliRunner().invoke(cli, ["convert", str(SAMPLES), *meant, "--no-cache"])
+    assert right.exit_code == 0, right.stderr
