@@ -1635,12 +1635,9 @@ def test_a_cache_another_run_holds_is_waited_for_then_left_unsaved(
     assert held.replayed
 
 
-def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run waited :data:`~converter.cache.WAIT_SECONDS` anew at each write of a cache
-    another run held all the while (its results, its record, its ledgers: 20 s and
-    more in all); once one such wait has run out, it goes on without waiting again, and
-    says the run was not recorded there."""
+def _cached_then_soleus_retitled(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The samples copied (aged) into ``src``, converted to ``o.json`` with the cache
+    ``cache``, then soleus's title changed: (source, output, cache directory)."""
     source, out, directory = tmp_path / "src", tmp_path / "o.json", tmp_path / "cache"
     shutil.copytree(SAMPLES, source)
     age(source)
@@ -1648,6 +1645,16 @@ def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
     soleus = source / "soleus.md"
     soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
                       encoding="utf-8")
+    return source, out, directory
+
+
+def test_a_cache_another_run_holds_all_the_while_is_waited_for_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run waited :data:`~converter.cache.WAIT_SECONDS` anew at each write of a cache
+    another run held all the while (its results, its record, its ledgers: 20 s and
+    more in all); once one such wait has run out, it goes on without waiting again, and
+    says the run was not recorded there."""
+    source, out, directory = _cached_then_soleus_retitled(tmp_path)
     monkeypatch.setattr(converter.cache, "WAIT_SECONDS", 0.2)
     ran_out: list[str] = []
     real = converter.sqlitewait.retried
@@ -1682,13 +1689,7 @@ def test_a_cache_another_run_holds_in_bursts_is_waited_for_its_time_in_all(
     Time is a clock of the test's own, moved on by the waits' sleeps: the other run
     takes the cache as each write of this one begins, and lets it go once this one
     has paused a burst's time for it."""
-    source, out, directory = tmp_path / "src", tmp_path / "o.json", tmp_path / "cache"
-    shutil.copytree(SAMPLES, source)
-    age(source)
-    assert convert(source, out, "json", "--cache-dir", str(directory))[0] == 0
-    soleus = source / "soleus.md"
-    soleus.write_text(soleus.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New "),
-                      encoding="utf-8")
+    source, out, directory = _cached_then_soleus_retitled(tmp_path)
     limit, burst = 0.5, 0.3
     monkeypatch.setattr(converter.cache, "WAIT_SECONDS", limit)
     clock, waits = [0.0], []
