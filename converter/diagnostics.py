@@ -397,14 +397,16 @@ class KeptLine:
     """The bytes that are not UTF-8 in one line of a file, decoded with
     ``decode_utf8(keep=True)`` into ``text`` from its bytes ``raw``, for a reader that
     says the byte of each of the line's texts that holds one: each found at once, its
-    column counted in bytes as :func:`decode_utf8` counts them."""
+    column counted in bytes as :func:`decode_utf8` counts them. ``lead``: bytes of the
+    line before ``raw`` (a part of it read alone), counted in its columns."""
 
-    def __init__(self, text: str, raw: bytes, path: str, line: int) -> None:
+    def __init__(self, text: str, raw: bytes, path: str, line: int, lead: int = 0) -> None:
         self._path, self._line = path, line
         self._windows = _reads_as_cp1252(raw)
         self._offsets: list[int] = []
         self._found: list[tuple[int, int]] = []  # (column, byte)
-        column, last = len(raw) - len(text.encode("utf-8", "surrogateescape")) + 1, 0
+        column = lead + len(raw) - len(text.encode("utf-8", "surrogateescape")) + 1
+        last = 0
         for found in KEPT_BYTE.finditer(text):  # (a byte order mark counted)
             column += len(text[last:found.start()].encode("utf-8", "surrogateescape"))
             last = found.start()

@@ -14,12 +14,11 @@ from .lookahead import _brackets, _decoded, _Lines, _parsed, _space
 
 
 class _Item(NamedTuple):
-    """A record of the array: its text (valid JSON, its first line's part before it
-    blanked, so that its columns are the file's), the line it starts on, its value,
-    and where its ``{`` is: the offset of that line, in bytes, its index there, and
-    the bytes before it there (the blanked part's, a space a character in ``text``);
-    the line it ends on. One past :mod:`.lookahead`'s bounds is not read: its text is
-    empty, its value None."""
+    """A record of the array: its text (valid JSON, from its ``{``: its first line's
+    columns are the file's less ``column``), the line it starts on, its value, and
+    where its ``{`` is: the offset of that line, in bytes, its index there, and the
+    bytes before it there; the line it ends on. One past :mod:`.lookahead`'s bounds is
+    not read: its text is empty, its value None."""
 
     text: str
     number: int
@@ -51,6 +50,7 @@ class _Walk:
         fh.seek(offset)
         self._fh, self.offset, self.number = fh, offset, number - 1
         self.text, self.at, self.start = "", 0, offset  # (start: of the current line)
+        self._counted = (0, 0)  # (an index in the current line, the bytes before it)
 
     def next_line(self) -> None:
         """Go on to the start of the next line; :class:`_Broken` past the file's end."""
@@ -63,6 +63,20 @@ class _Walk:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         self.number += 1
         self.text, self.at = _decoded(raw) or "", 0
+        self._counted = (0, 0) if len(raw) != len(self.text) else (-1, 0)  # (-1: ASCII)
+
+    def lead(self, at: int) -> int:
+        """The bytes before the index ``at`` of the current line: counted on from the
+        last index asked (the records of a line are asked in order), so that a line
+        of many records is encoded once in all."""
+        counted, count = self._counted
+        if counted < 0:  # (one byte a character)
+            return at
+        if at < counted:
+            counted, count = 0, 0
+        count += len(self.text[counted:at].encode("utf-8", "surrogateescape"))
+        self._counted = (at, count)
+        return count
 
     def next_char(self) -> str:
         """The next character that is no white space, reading on over lines."""
@@ -99,10 +113,13 @@ def _item(walk: _Walk) -> _Item:
     """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``; one
     past :mod:`.lookahead`'s bounds unread, walked to its end a line at a time."""
     number, start, offset = walk.number, walk.at, walk.start
-    lead = len(walk.text[:start].encode("utf-8", "surrogateescape"))
-    pieces = [" " * start + walk.text[start:]]
-    size = len(pieces[0])
+    lead = walk.lead(start)
     depth, end = _brackets(walk.text, 0, start)
+    if end >= 0:  # (on its first line: only its own text taken)
+        walk.at = end
+        return _read(walk.text[start:end], walk, start, lead)
+    pieces = [walk.text[start:]]
+    size = len(walk.text)
     while end < 0:
         walk.next_line()
         size += len(walk.text)
@@ -118,10 +135,19 @@ def _item(walk: _Walk) -> _Item:
         depth, end = _brackets(walk.text, depth)
     pieces[-1] = pieces[-1][:end]
     walk.at = end
-    value, mistake = _parsed("".join(pieces))
+    return _read("".join(pieces), walk, start, lead, number, offset)
+
+
+def _read(text: str, walk: _Walk, column: int, lead: int, number: int = 0,
+          offset: int = -1) -> _Item:
+    """The record ``text`` whose ``{`` is at ``column`` (``lead`` bytes in) of the line
+    ``number`` at ``offset`` (by default the current line of ``walk``, which is after
+    its ``}``); :class:`_Broken` where it is no JSON object."""
+    value, mistake = _parsed(text)
     if mistake is not None or not isinstance(value, dict):
         raise _Broken
-    return _Item("".join(pieces), number, value, offset, start, lead, walk.number)
+    return _Item(text, number or walk.number, value,
+                 walk.start if offset < 0 else offset, column, lead, walk.number)
 
 
 def walked(lines: _Lines, line: str) -> _Walked | None:

@@ -16,10 +16,12 @@ from converter.slug import MAX_SLUG_LENGTH, is_slug
 class _Placed:
     """Where the values of a record are in the file: in ``text``, valid JSON that starts
     on the line ``number``, the record itself or, by ``item``, an item of the list it is
-    (walked on the first place asked, once for all its items)."""
+    (walked on the first place asked, once for all its items). ``indent``: the columns
+    of the file before the start of the text's second line (a record of a line of many,
+    wrapped in a list of one by :mod:`.reading`), not copied into it."""
 
-    def __init__(self, text: str, number: int) -> None:
-        self._text, self.number = text, number
+    def __init__(self, text: str, number: int, indent: int = 0) -> None:
+        self._text, self.number, self._indent = text, number, indent
         self._places: canonical.JsonPlaces | None = None
 
     def find(self, field: str, key: bool, item: int | None = None,
@@ -32,7 +34,9 @@ class _Placed:
             found = self._places.find_steps(steps if item is None else (item, *steps), key)
         else:
             found = self._places.find(field if item is None else f"[{item}]{field}", key)
-        return None if found is None else (self.number + found[0] - 1, found[1])
+        if found is None:
+            return None
+        return self.number + found[0] - 1, found[1] + (self._indent if found[0] == 2 else 0)
 
 
 def _report(failure: MuscleError, where: str, placed: _Placed, number: int,

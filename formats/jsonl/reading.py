@@ -114,9 +114,10 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
             ctx.report(_unread(item.number, item.last, item.column, path))
             continue
         text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)
-        yield from _muscles([item.value], place + at, _Placed(text, item.number - 1), path,
-                            ctx, listed=_ListedBytes(text, b"[", item.number - 1, path,
-                                                  lead=item.lead - item.column))
+        placed = _Placed(text, item.number - 1, indent=item.column)
+        yield from _muscles([item.value], place + at, placed, path, ctx,
+                            listed=_ListedBytes(text, b"[", item.number - 1, path,
+                                                lead=(item.column, item.lead)))
     return array.count - 1
 
 

@@ -172,7 +172,8 @@ class _SlugLines:
             named = [i for i in items if _slug_in(i.value) == slug] or items
             if len(named) != 1:
                 return None
-            return _Record(_Placed(f"[\n{named[0].text}\n]", number - 1), 0, number)
+            return _Record(_Placed(f"[\n{named[0].text}\n]", number - 1, named[0].column), 0,
+                           number)
         if offset not in self._listed:
             with open(self._path, "rb") as fh:
                 fh.seek(offset)

@@ -84,12 +84,12 @@ class _ListedBytes:
     ``text``, from the line ``number``, whose bytes are ``raw``): a record that holds
     one is left out, as a line that holds one, with a ``not-utf8`` error at each of its
     texts that holds one, named by its field, and its other problems and lints, checked
-    with each such byte U+FFFD. ``lead``: how many bytes more than its characters
-    (a space each in ``text``) the blanked start of its second line stands for (a
-    record of one :mod:`.listing` walked, after others on its line)."""
+    with each such byte U+FFFD. ``lead``: the characters and bytes of the file before
+    the start of its second line, not in ``text`` (a record of one :mod:`.listing`
+    walked, after others on its line)."""
 
     def __init__(self, text: str, raw: bytes, number: int, path: Path,
-                 lead: int = 0) -> None:
+                 lead: tuple[int, int] = (0, 0)) -> None:
         self._lines = text.split("\n")
         self._raw, self._number, self._path, self._lead = raw, number, path, lead
         value = text.rstrip(" \t\r\n").removesuffix(",")  # (a comma after it: read so)
@@ -127,11 +127,11 @@ class _ListedBytes:
             name = _parent(name)
         line, column = found or placed.find("", False, item) or (self._number, 1)
         at, start = line - self._number, column - 1
+        if at == 1:  # (its columns are the file's: counted from the text's start)
+            start = max(start - self._lead[0], 0)
         while at + 1 < len(self._lines) and not KEPT_BYTE.search(self._lines[at], start):
             at, start = at + 1, 0
         text = self._lines[at]
         raw = self._raw.split(b"\n")[0] if at == 0 else text.encode("utf-8", "surrogateescape")
-        if at == 1:  # (what the blanked start stands for: as many bytes)
-            raw = b" " * self._lead + raw
-        return KeptLine(text, raw, str(self._path), self._number + at).at(start)._replace(
-            field=field)
+        return KeptLine(text, raw, str(self._path), self._number + at,
+                        lead=self._lead[1] if at == 1 else 0).at(start)._replace(field=field)

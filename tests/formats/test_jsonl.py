@@ -1164,6 +1164,48 @@ def test_a_broken_json_array_is_walked_in_proportion_to_the_file(
     assert walked[0] + parsed[0] <= 2 * len(lines), (walked, parsed, len(lines))
 
 
+@pytest.mark.parametrize("lint", [False])
+def test_a_json_array_of_many_records_on_one_line_is_read_in_proportion_to_it(
+        tmp_path: Path, monkeypatch, lint: bool) -> None:
+    """A JSON array past the bounds of what is read ahead whose records share one line
+    (``jq -c .`` of a big export) was read in time of the line's length for each of its
+    records: each record's text was the line up to it blanked and the rest of it. The
+    characters parsed and placed, counted by wrapping what parses and places them, are
+    a few times the file's, however many records the line holds."""
+    import formats.jsonl.listing as listing
+    import formats.jsonl.lookahead as lookahead
+    import formats.jsonl.placing as placing
+
+    monkeypatch.setattr(lookahead, "_AHEAD_CHARS", 1000)
+    counted = [0]
+    read_json, places = listing._parsed, placing.canonical.JsonPlaces
+
+    def counted_json(text: str) -> tuple[object, object]:
+        counted[0] += len(text)
+        return read_json(text)
+
+    def counted_places(text: str) -> object:
+        counted[0] += len(text)
+        return places(text)
+
+    monkeypatch.setattr(listing, "_parsed", counted_json)
+    monkeypatch.setattr(placing.canonical, "JsonPlaces", counted_places)
+    count = 400
+    line = ",".join(json.dumps({"slug": f"b{i // 2 if lint else i}", "title": "B"})
+                    for i in range(count))
+    path = tmp_path / "m.jsonl"
+    path.write_text(f"[\n{line}\n]\n", encoding="utf-8")
+    if lint:
+        found = [(d.line, d.code) for d in validate_sources([path]).diagnostics]
+        assert found.count((2, "duplicate-slug")) == count // 2
+    else:
+        problems: list[Diagnostic] = []
+        read = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+        assert [m.slug for m in read] == [f"b{i}" for i in range(count)]
+        assert [d.code for d in problems] == ["bad-json"]
+    assert counted[0] <= 6 * path.stat().st_size, (counted, path.stat().st_size)
+
+
 def test_a_byte_not_utf8_past_the_lookahead_bounds_is_at_its_byte_column(
         tmp_path: Path, monkeypatch) -> None:
     """In a JSON array past the bounds of what is read ahead, a record's not-utf8 error
