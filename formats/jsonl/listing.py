@@ -186,13 +186,20 @@ def records_at(fh: IO[bytes], number: int, offset: int, columns: Iterator[int]
                ) -> list[_Item]:
     """The records of a JSON array (:func:`records` gave them) that start on the line
     ``number`` at ``offset`` of the open file ``fh``, at those ``columns``, read again
-    (none of one that is no longer such a record)."""
-    found = []
-    for column in columns:
-        walk = _Walk(fh, offset, number)
-        with contextlib.suppress(_Broken):
-            walk.next_line()
+    (none of one that is no longer such a record): the line read once, each record
+    from where the one before it ends (only the last of them may go on over lines)."""
+    found: list[_Item] = []
+    walk = _Walk(fh, offset, number)
+    with contextlib.suppress(_Broken):
+        walk.next_line()
+        text = walk.text
+        for column in columns:
+            if walk.text is not text:  # (the one before went on over lines: read again)
+                walk = _Walk(fh, offset, number)
+                walk.next_line()
+                text = walk.text
             walk.at = column
-            if walk.text[column:column + 1] == "{":
-                found.append(_item(walk))
+            if text[column:column + 1] == "{":
+                with contextlib.suppress(_Broken):
+                    found.append(_item(walk))
     return found

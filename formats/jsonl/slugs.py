@@ -10,7 +10,7 @@ import json
 import os
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -55,9 +55,7 @@ def record_at(path: str, mark: int, slug: str) -> _Record | None:
     changed since it was read."""
     st = os.stat(path)
     starts = _starts(path, st.st_size, st.st_mtime_ns)
-    with open(path, "rb") as fh:
-        fh.seek(starts[mark - 1])
-        raw = fh.readline()
+    raw = _line_at(path, st.st_size, st.st_mtime_ns, starts[mark - 1])
     if _value_of(raw) is _NOT_JSON:  # (a line of a JSON array written over lines?)
         index = _lines(path, st.st_size, st.st_mtime_ns)
         offset = index.listing(mark)
@@ -66,6 +64,14 @@ def record_at(path: str, mark: int, slug: str) -> _Record | None:
         if offset is not None:
             return index.record(mark, offset, slug)
     return _Record(_Placed(decode_utf8(raw, path, mark), mark), None, mark)
+
+
+@lru_cache(maxsize=1)  # (a line of many records: asked once per record)
+def _line_at(path: str, size: int, mtime_ns: int, offset: int) -> bytes:
+    """The line of the file at ``offset``, in bytes."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.readline()
 
 
 @lru_cache(maxsize=1)  # (the last file with a slug twice: asked once per record)
@@ -108,6 +114,8 @@ class _SlugLines:
         self._listed: dict[int, _Listed] = {}  # (by the offset of its first line)
         self._firsts: list[tuple[int, int]] = []  # (first line, offset) of each, in order
         self._opened: tuple[int, _Placed, Any] | None = None  # (the last array read)
+        self._line_items: tuple[int, list[_Item], dict[str | None, list[int]]] | None = \
+            None  # (:meth:`_line_of`)
         #: The records of JSON arrays past the lookahead's bounds: the offset of each
         #: one's first line, and its column there (in file order).
         self._item_offsets, self._item_columns = array("Q"), array("L")
@@ -156,11 +164,29 @@ class _SlugLines:
         return at < len(self._item_offsets) and self._item_offsets[at] == offset
 
     def _streamed_at(self, number: int, offset: int) -> list[_Item]:
-        """The records of such an array that start on the line ``number`` at ``offset``."""
-        low = bisect_left(self._item_offsets, offset)
-        high = bisect_right(self._item_offsets, offset, low)
-        with open(self._path, "rb") as fh:
-            return records_at(fh, number, offset, iter(self._item_columns[low:high]))
+        """The records of such an array that start on the line ``number`` at ``offset``
+        (those of the last line asked kept: lints ask of each of its records, and a
+        line of a big export may hold them all)."""
+        return self._line_of(number, offset)[1]
+
+    def _named_at(self, number: int, offset: int, slug: str) -> list[_Item]:
+        """The records of :meth:`_streamed_at` whose slug is ``slug`` (none: all)."""
+        items, named = self._line_of(number, offset)[1:]
+        return [items[i] for i in named.get(slug, ())] or items
+
+    def _line_of(self, number: int, offset: int
+                 ) -> tuple[int, list[_Item], dict[str | None, list[int]]]:
+        """:meth:`_streamed_at`'s records, read once a line, and which have each slug."""
+        if self._line_items is None or self._line_items[0] != offset:
+            low = bisect_left(self._item_offsets, offset)
+            high = bisect_right(self._item_offsets, offset, low)
+            with open(self._path, "rb") as fh:
+                items = records_at(fh, number, offset, iter(self._item_columns[low:high]))
+            named: dict[str | None, list[int]] = {}
+            for at, item in enumerate(items):
+                named.setdefault(_slug_in(item.value), []).append(at)
+            self._line_items = (offset, items, named)
+        return self._line_items
 
     def record(self, number: int, offset: int, slug: str) -> _Record | None:
         """The record whose slug is ``slug`` that starts on the line ``number``, in the
@@ -168,8 +194,7 @@ class _SlugLines:
         found them); None where more than one record of that slug (or none of it, and more
         than one record) starts on that line."""
         if self.streamed(offset):
-            items = self._streamed_at(number, offset)
-            named = [i for i in items if _slug_in(i.value) == slug] or items
+            named = self._named_at(number, offset, slug)
             if len(named) != 1:
                 return None
             return _Record(_Placed(f"[\n{named[0].text}\n]", number - 1, named[0].column), 0,
@@ -234,10 +259,10 @@ class _SlugLines:
             self._opened = (offset, _Placed(text, listed.number), canonical.loads(text))
         return self._opened[1], self._opened[2]
 
-    def _slugs_at(self, number: int, offset: int) -> list[str | None]:
+    def _slugs_at(self, number: int, offset: int) -> Collection[str | None]:
         """The slugs of the records that start on the line ``number`` at ``offset``."""
         if self.streamed(offset):
-            return [_slug_in(item.value) for item in self._streamed_at(number, offset)]
+            return self._line_of(number, offset)[2].keys()
         if offset in self._listed:
             records = self._open(offset)[1]
             return [_slug_in(records[i]) for i in self._items(offset, number)]
@@ -250,6 +275,7 @@ class _SlugLines:
 _NOT_JSON = object()
 
 
+@lru_cache(maxsize=1)  # (a line of many records: asked once per record)
 def _value_of(raw: bytes) -> Any:
     """The JSON value of the line ``raw`` (a comma after it, as read: see
     :class:`~.mistakes._Comma`); :data:`_NOT_JSON` where it is none."""

@@ -1164,14 +1164,16 @@ def test_a_broken_json_array_is_walked_in_proportion_to_the_file(
     assert walked[0] + parsed[0] <= 2 * len(lines), (walked, parsed, len(lines))
 
 
-@pytest.mark.parametrize("lint", [False])
+@pytest.mark.parametrize("lint", [False, True])
 def test_a_json_array_of_many_records_on_one_line_is_read_in_proportion_to_it(
         tmp_path: Path, monkeypatch, lint: bool) -> None:
     """A JSON array past the bounds of what is read ahead whose records share one line
     (``jq -c .`` of a big export) was read in time of the line's length for each of its
-    records: each record's text was the line up to it blanked and the rest of it. The
+    records: each record's text was the line up to it blanked and the rest of it, and
+    each lint of one (a slug twice) read every record of the line again. The
     characters parsed and placed, counted by wrapping what parses and places them, are
-    a few times the file's, however many records the line holds."""
+    a few times the file's, however many records the line holds; the records with a
+    slug twice are each said (at the line: two records of one slug share it)."""
     import formats.jsonl.listing as listing
     import formats.jsonl.lookahead as lookahead
     import formats.jsonl.placing as placing
