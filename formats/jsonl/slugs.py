@@ -116,6 +116,7 @@ class _SlugLines:
         self._opened: tuple[int, _Placed, Any] | None = None  # (the last array read)
         self._line_items: tuple[int, list[_Item], dict[str | None, list[int]]] | None = \
             None  # (:meth:`_line_of`)
+        self._named: tuple[tuple[int, int], dict[str | None, list[int]]] | None = None
         #: The records of JSON arrays past the lookahead's bounds: the offset of each
         #: one's first line, and its column there (in file order).
         self._item_offsets, self._item_columns = array("Q"), array("L")
@@ -204,10 +205,21 @@ class _SlugLines:
                 fh.seek(offset)
                 line = decode_utf8(fh.readline(), self._path, number)
             return _Record(_Placed(line, number), None, number)
-        placed, records = self._open(offset)
-        items = self._items(offset, number)
-        named = [i for i in items if _slug_in(records[i]) == slug] or list(items)
+        placed = self._open(offset)[0]
+        named = self._listed_named(offset, number).get(slug) or list(self._items(offset,
+                                                                                 number))
         return _Record(placed, named[0], number) if len(named) == 1 else None
+
+    def _listed_named(self, offset: int, number: int) -> dict[str | None, list[int]]:
+        """Which records of the JSON array at ``offset`` that start on the line
+        ``number`` have each slug (those of the last line asked kept: lints ask of each
+        of its records, and one line may hold many)."""
+        if self._named is None or self._named[0] != (offset, number):
+            records, named = self._open(offset)[1], {}
+            for at in self._items(offset, number):
+                named.setdefault(_slug_in(records[at]), []).append(at)
+            self._named = ((offset, number), named)
+        return self._named[1]
 
     def _listing(self, lines: _Lines, raw: bytes, number: int, offset: int
                  ) -> Iterator[tuple[str | None, int, int]]:
@@ -264,8 +276,7 @@ class _SlugLines:
         if self.streamed(offset):
             return self._line_of(number, offset)[2].keys()
         if offset in self._listed:
-            records = self._open(offset)[1]
-            return [_slug_in(records[i]) for i in self._items(offset, number)]
+            return self._listed_named(offset, number).keys()
         with open(self._path, "rb") as fh:
             fh.seek(offset)
             return [_slug_in(_value_of(fh.readline()))]

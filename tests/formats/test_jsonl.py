@@ -1208,6 +1208,31 @@ def test_a_json_array_of_many_records_on_one_line_is_read_in_proportion_to_it(
     assert counted[0] <= 6 * path.stat().st_size, (counted, path.stat().st_size)
 
 
+def test_lints_of_many_records_on_one_line_of_a_json_array_ask_each_slug_once(
+        tmp_path: Path, monkeypatch) -> None:
+    """A JSON array within the bounds of what is read ahead whose records share one
+    line, many of them with a slug twice: each lint of one looked at the slug of every
+    record of the line again (time quadratic in them). The slugs looked at, counted by
+    wrapping what reads them, are a few for each record; each slug twice is said."""
+    import formats.jsonl.slugs as slugs
+
+    counted = [0]
+    slug_in = slugs._slug_in
+
+    def counted_slug(record: object) -> str | None:
+        counted[0] += 1
+        return slug_in(record)
+
+    monkeypatch.setattr(slugs, "_slug_in", counted_slug)
+    count = 400
+    line = ",".join(json.dumps({"slug": f"b{i // 2}", "title": "B"}) for i in range(count))
+    path = tmp_path / "m.jsonl"
+    path.write_text(f"[\n{line}\n]\n", encoding="utf-8")
+    found = [(d.line, d.code) for d in validate_sources([path]).diagnostics]
+    assert found.count((2, "duplicate-slug")) == count // 2
+    assert counted[0] <= 4 * count, counted
+
+
 def test_a_byte_not_utf8_past_the_lookahead_bounds_is_at_its_byte_column(
         tmp_path: Path, monkeypatch) -> None:
     """In a JSON array past the bounds of what is read ahead, a record's not-utf8 error
