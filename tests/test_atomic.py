@@ -552,6 +552,15 @@ def test_a_signal_held_as_putting_an_output_in_place_failed_says_aborted() -> No
     assert converter.atomic.stopped_message(stopped.value) == "Aborted!"
 
 
+def _convert_as_a_user(to: str, out: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``convert SAMPLES --to TO -o OUT`` in ``cwd`` as a user who cannot write root's
+    read-only folders (``unshare --user``: root's files are no longer its own)."""
+    return subprocess.run(
+        ["unshare", "--user", sys.executable, "-m", "converter", "convert", str(SAMPLES),
+         "--to", to, "-o", out, "--no-cache"], capture_output=True, text=True,
+        timeout=WAIT, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
 @pytest.mark.parametrize("to, name", [
     ("json", "m.json"), ("jsonl", "m.jsonl"), ("sqlite", "m.db"), ("anki", "m.apkg"),
     ("csv", "pkg"), ("svg", "map"), ("html", "site"), ("markdown", "md")])
@@ -566,10 +575,7 @@ def test_a_new_output_in_a_folder_that_cannot_be_written_names_the_folder(
     out = folder / name
     folder.chmod(0o555)
     try:
-        done = subprocess.run(
-            ["unshare", "--user", sys.executable, "-m", "converter", "convert",
-             str(SAMPLES), "--to", to, "-o", str(out), "--no-cache"], capture_output=True,
-            text=True, timeout=WAIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        done = _convert_as_a_user(to, str(out), tmp_path)
     finally:
         folder.chmod(0o755)
     said = [line for line in done.stderr.splitlines() if "[cannot-write]" in line]
@@ -579,15 +585,6 @@ def test_a_new_output_in_a_folder_that_cannot_be_written_names_the_folder(
                     "another user's folder); make that folder writable, or write into one "
                     "that is [cannot-write]"]
     assert list(folder.iterdir()) == []
-
-
-def _convert_as_a_user(to: str, out: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``convert SAMPLES --to TO -o OUT`` in ``cwd`` as a user who cannot write root's
-    read-only folders (``unshare --user``: root's files are no longer its own)."""
-    return subprocess.run(
-        ["unshare", "--user", sys.executable, "-m", "converter", "convert", str(SAMPLES),
-         "--to", to, "-o", out, "--no-cache"], capture_output=True, text=True,
-        timeout=WAIT, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.mark.parametrize("to, name", [("json", "m.json"), ("sqlite", "m.db"), ("csv", "pkg")])
