@@ -82,7 +82,7 @@ def _picture_ending(path: Path) -> str:
     binary = _binary_ending(raw)
     if binary:
         return binary
-    mark, codec = _wide_form(raw)
+    mark, codec = wide_form(raw)
     if codec:  # (its letters as UTF-8, a last one cut short left out)
         decoder = codecs.getincrementaldecoder(codec)("replace")
         raw = decoder.decode(raw[len(mark):]).encode("utf-8")
@@ -107,36 +107,44 @@ _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 #: (UTF-32's first: its little-endian mark starts as UTF-16's does).
 _WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf_32_le"), (codecs.BOM_UTF32_BE, "utf_32_be"),
                (codecs.BOM_UTF16_LE, "utf_16_le"), (codecs.BOM_UTF16_BE, "utf_16_be"))
-#: The first bytes of an XML text in UTF-16 without a byte order mark, as XML tells it
-#: (XML 1.0, appendix F: its declaration's ``<?``), and the mark its copy is given:
-#: Chromium shows such an SVG in an ``<img>`` or an ``<image>`` only with it (XML
-#: wants it of UTF-16 too).
-_UNMARKED_WIDE = ((b"<\0?\0", codecs.BOM_UTF16_LE), (b"\0<\0?", codecs.BOM_UTF16_BE))
+#: The first bytes of an XML text in UTF-32 or UTF-16 without a byte order mark, as XML
+#: tells it (XML 1.0, appendix F: its declaration's ``<?``), and its codec. A copy of
+#: UTF-16 is given its mark: Chromium shows such an SVG in an ``<img>`` or an
+#: ``<image>`` only with it (XML wants it of UTF-16 too).
+_UNMARKED_WIDE = ((b"<\0\0\0?\0\0\0", "utf_32_le"), (b"\0\0\0<\0\0\0?", "utf_32_be"),
+                  (b"<\0?\0", "utf_16_le"), (b"\0<\0?", "utf_16_be"))
+#: The byte order mark of each wide codec.
+_MARKS = {codec: mark for mark, codec in _WIDE_MARKS}
+#: The XML declaration's encoding (its name the third group), which a UTF-32 text's copy
+#: in UTF-8 says anew.
+DECLARED_ENCODING = re.compile(rb"\A(<\?xml\s(?:[^?]|\?(?!>))*?\bencoding\s*=\s*)"
+                               rb"""(["'])([^"']*)\2""")
 
 
-def _wide_form(raw: bytes) -> tuple[bytes, str]:
+def wide_form(raw: bytes) -> tuple[bytes, str]:
     """The byte order mark and codec of a text saved as UTF-16 or UTF-32 by its first
-    bytes, as XML tells them: its mark (:data:`_WIDE_MARKS`), or no mark and UTF-16's
-    codec for an XML declaration's first bytes in it (:data:`_UNMARKED_WIDE`); no mark
-    and no codec for another text."""
+    bytes, as XML tells them: its mark (:data:`_WIDE_MARKS`), or no mark and the codec
+    an XML declaration's first bytes in it tell (:data:`_UNMARKED_WIDE`); no mark and
+    no codec for another text."""
     marked = next(((m, c) for m, c in _WIDE_MARKS if raw.startswith(m)), None)
     if marked is not None:
         return marked
-    added = next((m for first, m in _UNMARKED_WIDE if raw.startswith(first)), None)
-    return (b"", "") if added is None else (b"", dict(_WIDE_MARKS)[added])
+    return b"", next((c for first, c in _UNMARKED_WIDE if raw.startswith(first)), "")
 
 
 def stretched(svg: bytes) -> bytes:
     """An SVG's text with ``preserveAspectRatio="none"`` on its root (in place of its
     own): shown in an ``<img>`` of another aspect ratio, it is stretched to it, as the
-    maps' ``<image>`` stretches it, not letterboxed. One saved as UTF-16 or UTF-32 (by
-    its byte order mark) is changed so too, and stays in its encoding; so is one saved
-    as UTF-16 without a mark, told as XML tells it (:data:`_UNMARKED_WIDE`), which is
-    given its mark whatever its root (Chromium showed nothing of it without). Another
-    text whose root this does not find (no ``<svg>``, or not UTF-8, ASCII or such a
-    wide one) is as it was."""
-    mark, codec = _wide_form(svg)
-    added = b"" if mark or not codec else dict(_UNMARKED_WIDE)[svg[:4]]
+    maps' ``<image>`` stretches it, not letterboxed. One saved as UTF-16 (by its byte
+    order mark) is changed so too, and stays in its encoding; so is one saved as UTF-16
+    without a mark, told as XML tells it (:data:`_UNMARKED_WIDE`), which is given its
+    mark whatever its root (Chromium showed nothing of it without). One saved as
+    UTF-32, with a mark or without one as XML tells it, is written as UTF-8, its XML
+    declaration saying so: Chromium shows nothing of UTF-32. Another text whose root
+    this does not find (no ``<svg>``, or not UTF-8, ASCII or such a wide one) is as it
+    was."""
+    mark, codec = wide_form(svg)
+    added = _MARKS[codec] if codec.startswith("utf_16") and not mark else b""
     if added:
         mark, svg = added, added + svg
     if codec:
@@ -144,7 +152,10 @@ def stretched(svg: bytes) -> bytes:
             text = svg[len(mark):].decode(codec)
         except UnicodeDecodeError:  # (a lone surrogate, cut short: left as it is)
             return svg[len(added):]
-        return mark + _stretched_utf8(text.encode("utf-8")).decode("utf-8").encode(codec)
+        utf8 = _stretched_utf8(text.encode("utf-8"))
+        if codec.startswith("utf_32"):
+            return DECLARED_ENCODING.sub(rb"\1\2UTF-8\2", utf8, count=1)
+        return mark + utf8.decode("utf-8").encode(codec)
     return _stretched_utf8(svg)
 
 

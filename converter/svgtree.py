@@ -113,13 +113,13 @@ class _LineBuilder(TreeBuilder):
 
 def parse(raw: bytes, here: Path) -> Tree:
     """``raw`` (the text of the file at ``here``) parsed as defusedxml's ``fromstring``
-    parses it, lines and parents noted."""
+    parses it (in UTF-32 too: :func:`_readable`), lines and parents noted."""
     from defusedxml.ElementTree import DefusedXMLParser
 
     builder = _LineBuilder()
     parser = DefusedXMLParser(target=builder)
     builder.expat = parser.parser
-    parser.feed(raw)
+    parser.feed(_readable(raw))
     root = parser.close()
     parents = {child: parent for parent in root.iter() for child in parent}
     ids: dict[str, Any] = {}
@@ -137,6 +137,54 @@ def parse(raw: bytes, here: Path) -> Tree:
                                  for polygon in piece.iter(f"{SVG}polygon")}
                           for slug, pieces in copies.items()}, painted_classes(sheets),
                  tuple(sheets), plain, here, ids, columns=builder.columns)
+
+
+def _readable(raw: bytes) -> bytes | str:
+    """``raw`` as expat reads it: a text in UTF-32, which it does not read, decoded (by
+    its byte order mark, or without one as its XML declaration tells it:
+    :func:`converter.baseimage.wide_form`), expat told it is read so; other bytes as
+    they are (UTF-8, UTF-16: expat reads them). UTF-32 that does not decode, or whose
+    XML declaration names another encoding, is a ``ParseError`` at that place, as
+    expat's own are (of UTF-16 declared as UTF-8, say)."""
+    from converter.baseimage import DECLARED_ENCODING, wide_form
+
+    mark, codec = wide_form(raw)
+    if not codec.startswith("utf_32"):
+        return raw
+    try:
+        text = raw[len(mark):].decode(codec)
+    except UnicodeDecodeError as exc:
+        read = raw[len(mark):len(mark) + exc.start].decode(codec)
+        line = read.count("\n") + 1
+        raise _parse_error("not well-formed (invalid token)", 4, line,
+                           len(read) - (read.rfind("\n") + 1)) from None
+    declared = DECLARED_ENCODING.match(text.encode("utf-8"))
+    if declared is not None and _codec(declared[3]) not in ("utf-32", codec.replace("_", "-")):
+        column = len(declared.string[:declared.start(3)].decode("utf-8"))
+        raise _parse_error("encoding specified in XML declaration is incorrect", 19, 1,
+                           column)
+    return text
+
+
+def _codec(name: bytes) -> str:
+    """The name of the Python codec of an encoding an XML declaration names
+    (``utf-32-le`` for ``UTF-32LE``), or none when there is no such codec."""
+    import codecs
+
+    try:
+        return codecs.lookup(name.decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return ""
+
+
+def _parse_error(message: str, code: int, line: int, column: int) -> Exception:
+    """A ``ParseError`` as expat's are: its message, expat's error ``code``, its place
+    (``column`` from 0)."""
+    from xml.etree.ElementTree import ParseError
+
+    failed = ParseError(f"{message}: line {line}, column {column}")
+    failed.code, failed.position = code, (line, column)
+    return failed
 
 
 def _lift_copies(root: Any) -> dict[str, list[Any]]:

@@ -69,13 +69,12 @@ def test_an_svg_copy_is_stretched_to_any_aspect_ratio(svg: bytes, copy: bytes) -
 
 
 @pytest.mark.parametrize(("mark", "codec"), [
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")])
 def test_an_svg_saved_as_utf16_is_stretched_and_stays_so(mark: bytes, codec: str) -> None:
-    """An SVG saved as UTF-16 (or UTF-32) was copied as it was, its own aspect ratio
-    kept in the page's <img usemap>, letterboxed, while the maps stretch it. Its byte
-    order mark tells its encoding: its root says none now, as a UTF-8 one's does, and
-    the copy stays in that encoding, its mark first (its XML declaration says so)."""
+    """An SVG saved as UTF-16 was copied as it was, its own aspect ratio kept in the
+    page's <img usemap>, letterboxed, while the maps stretch it. Its byte order mark
+    tells its encoding: its root says none now, as a UTF-8 one's does, and the copy
+    stays in that encoding, its mark first (its XML declaration says so)."""
     text = ("<?xml version='1.0' encoding='UTF-16'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
             "preserveAspectRatio='xMinYMin'><title>Körper ✓ \U0001F9B5</title></svg>")
     assert baseimage.stretched(mark + text.encode(codec)) == mark + (
@@ -83,6 +82,29 @@ def test_an_svg_saved_as_utf16_is_stretched_and_stays_so(mark: bytes, codec: str
         "preserveAspectRatio=\"none\"><title>Körper ✓ \U0001F9B5</title></svg>").encode(codec)
     cut = codecs.BOM_UTF16_LE + "<svg/>".encode("utf-16-le") + b"\x00\xd8<\x00"
     assert baseimage.stretched(cut) == cut  # (a lone surrogate: no text to change)
+
+
+@pytest.mark.parametrize(("codec", "mark"), [
+    ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE),
+    ("utf-32-le", b""), ("utf-32-be", b"")])
+def test_an_svg_saved_as_utf32_is_copied_as_utf8_saying_so(codec: str, mark: bytes,
+                                                          tmp_path: Path) -> None:
+    """An SVG saved as UTF-32 (by its byte order mark, or without one as its XML
+    declaration says) was refused as not well-formed (expat reads no UTF-32), and a copy
+    kept in UTF-32 would show nothing in Chromium, which reads none either. It is copied
+    stretched in UTF-8 now, its XML declaration saying so, and named by its first bytes
+    as an SVG in UTF-8 is."""
+    text = ("<?xml version='1.0' encoding='UTF-32'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+            "preserveAspectRatio='xMinYMin'><title>Körper ✓ \U0001F9B5</title></svg>")
+    source = tmp_path / "body"
+    source.write_bytes(mark + text.encode(codec))
+    assert baseimage.copy_name(source) == "_base-image.svg"
+    baseimage.copy_picture(source, tmp_path / "_base-image.svg")
+    assert (tmp_path / "_base-image.svg").read_bytes() == (
+        "<?xml version='1.0' encoding='UTF-8'?>\n<svg xmlns='x' viewBox='0 0 1 2' "
+        "preserveAspectRatio=\"none\"><title>Körper ✓ \U0001F9B5</title></svg>").encode()
+    cut = (mark + text.encode(codec))[:-2]  # (its last letter cut short: as it was)
+    assert baseimage.stretched(cut) == cut
 
 
 @pytest.mark.parametrize(("codec", "mark"), [("utf-16-le", codecs.BOM_UTF16_LE),

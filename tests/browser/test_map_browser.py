@@ -1278,6 +1278,25 @@ def test_a_base_image_in_utf_16_that_runs_script_is_refused(page: Any,
     assert not (tmp_path / "out").exists()
 
 
+def test_a_base_image_in_utf_32_that_runs_script_is_refused(page: Any,
+                                                            tmp_path: Path) -> None:
+    """An SVG in UTF-32 was refused as not well-formed (expat reads no UTF-32); read now,
+    and copied as UTF-8, in which Chromium runs the script of this one, it is refused
+    for its script at its line."""
+    text = ("<?xml version='1.0' encoding='UTF-32'?>\n<svg xmlns='http://www.w3.org/2000/"
+            "svg' width='200' height='200'>\n<rect width='200' height='200' "
+            "onclick='alert(1)'/></svg>")
+    picture, copy = tmp_path / "body.svg", tmp_path / "copy.svg"
+    picture.write_bytes(text.encode("utf-32"))
+    copy.write_bytes(stretched(picture.read_bytes()))
+    assert _runs_script(page, copy)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), "--to", "svg", "-o",
+                                      str(tmp_path / "out"), "--base-image", str(picture),
+                                      "--size", "2000x2000"])
+    assert result.exit_code == 2 and f"{picture}:3: <rect> has the event" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_base_image_that_runs_no_script_is_copied_and_runs_none(page: Any,
                                                                   tmp_path: Path) -> None:
     picture = tmp_path / "body.svg"
