@@ -44,6 +44,7 @@ from .times import (
     _previous_deck,
     drawing_digest,
     drawing_time,
+    kept_unchanged,
     note_times,
     source_date_epoch,
 )
@@ -126,6 +127,7 @@ class AnkiFormat(Format):
         if previous is not None:
             ctx.outside_inputs = True  # (the times of the deck written last)
             _after_last_drawing(times, images, drawing, previous)
+        kept_unchanged(times, {item.slug: item.fields for item in items}, ctx, out)
         if images:
             from converter.bodymap import report_faint_limit
 

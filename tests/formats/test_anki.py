@@ -428,6 +428,42 @@ def test_a_table_edited_in_place_updates_the_note_of_a_deck_made_from_its_packag
     assert _notes(collection)["soleus"]["Insertion"] == "Calcaneus, edited"
 
 
+def test_a_deck_converted_into_itself_keeps_the_times_of_the_notes_it_reads_back(
+        tmp_path: Path, collection: object) -> None:
+    """``convert m.apkg --to anki -o m.apkg`` gave every note the deck file's own time
+    (its source's), so Anki took each as changed (updated, not a duplicate) though none
+    was. A note read back whole keeps its time now, the deck byte for byte as it was,
+    and Anki sees no change; one the lossy read changed (an origin lost) is made newer,
+    past a time later than the file's, and Anki takes it."""
+    deck = tmp_path / "m.apkg"
+    kept = [_muscle("soleus", "Soleus", latin="Musculus soleus", exercises=("Calf raise",)),
+            _muscle("trapezius", "Trapezius")]
+    _write(kept, deck, {"soleus": 1_700_000_000, "trapezius": 1_700_000_100})
+    os.utime(deck, (1_750_000_000, 1_750_000_000))
+    _import(collection, deck)
+    before = deck.read_bytes()
+    runner = CliRunner()
+    args = ["convert", str(deck), "--to", "anki", "-o", str(deck), "--no-cache"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert deck.read_bytes() == before
+    log = _import(collection, deck).log  # type: ignore[attr-defined]
+    assert (len(log.updated), len(log.duplicate)) == (0, 2)
+    assert {slug: note.mod for slug, note in _notes(collection).items()} == {
+        "soleus": 1_700_000_000, "trapezius": 1_700_000_100}
+
+    lossy = [kept[0], _muscle("trapezius", "Trapezius",
+                              origin=LocalizedText({"en": "Occipital bone"}))]
+    _write(lossy, deck, {"soleus": 1_700_000_000, "trapezius": 1_800_000_000})
+    os.utime(deck, (1_750_000_000, 1_750_000_000))
+    _import(collection, deck)
+    assert runner.invoke(cli, args).exit_code == 0
+    log = _import(collection, deck).log  # type: ignore[attr-defined]
+    assert (len(log.updated), len(log.duplicate)) == (1, 1)
+    notes = _notes(collection)
+    assert (notes["trapezius"]["Origin"], notes["trapezius"].mod) == ("", 1_800_000_001)
+    assert notes["soleus"].mod == 1_700_000_000
+
+
 def test_a_file_added_beside_a_source_is_not_replayed_over(tmp_path: Path) -> None:
     """The times of notes with a focus image follow the folders holding the sources and
     the deck written last, which the cache does not watch: after a picture was added to
