@@ -159,9 +159,10 @@ def _ranked_before(name: str) -> Iterator[Format]:
 def unknown_format(name: str, *, writing: bool) -> str:
     """What to say of a format name that no format has, asked for to read (or to write,
     ``writing``): the formats that can and that it names otherwise, by one of their file
-    endings (``md``) or a variant's flag (``flat``, ``csv-flat``: that format with the
-    flag, to write), if any; else the nearest names, endings and variants; and every
-    such name (a write-only format is no answer to ``--from``)."""
+    endings (``md``), a variant's flag (``flat``, ``csv-flat``: that format with the
+    flag, to write) or an alias it declares (``excel``: with the flags it implies), if
+    any; else the nearest of those; and every such name (a write-only format is no
+    answer to ``--from``)."""
     import difflib
 
     formats = [f for f in all_formats() if (f.can_write if writing else f.can_read)]
@@ -180,7 +181,9 @@ def _other_names(formats: list[Format], *, writing: bool) -> dict[str, str]:
     """What each of ``formats`` may be called, lowered, and how to name it so: its name,
     its file endings without the dot (``md`` is markdown; an ending two formats share is
     the first ranked's, as a file's is), each variant's flag alone or with the format's
-    name (``flat``, ``csv-flat``: ``--to csv --flat``, to write; the format to read)."""
+    name (``flat``, ``csv-flat``: ``--to csv --flat``, to write; the format to read), and
+    each of its :attr:`~converter.formatbase.Format.aliases` so, with the flags it
+    implies (``excel``: ``--to csv --flat --excel``)."""
     named = spelling()
     found: dict[str, str] = {}
     for fmt in formats:
@@ -189,11 +192,13 @@ def _other_names(formats: list[Format], *, writing: bool) -> dict[str, str]:
         for ending in fmt.extensions:
             found.setdefault(ending.lower().lstrip("."), fmt.name)
     for fmt in formats:
-        for flag in fmt.variants:
-            way = (named.together(named.given("to", fmt.name), named.given(flag))
+        for other, flags in [*((flag, (flag,)) for flag in fmt.variants),
+                             *fmt.aliases.items()]:
+            way = (named.together(named.given("to", fmt.name),
+                                  *(named.given(flag) for flag in flags))
                    if writing else fmt.name)
-            for alias in (flag, f"{fmt.name}-{flag}", f"{flag}-{fmt.name}",
-                          f"{fmt.name}_{flag}", f"{flag}_{fmt.name}"):
+            for alias in (other, f"{fmt.name}-{other}", f"{other}-{fmt.name}",
+                          f"{fmt.name}_{other}", f"{other}_{fmt.name}"):
                 found.setdefault(alias.lower(), way)
     return found
 

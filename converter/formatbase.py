@@ -64,6 +64,10 @@ class Format:
     one_muscle_per_file: ClassVar[bool] = False
     #: Lossy variants chosen by a flag option of the same name: flag -> fields carried.
     variants: ClassVar[dict[str, frozenset[str]]] = {}
+    #: Other names a caller may give the format by (``excel``), each with the flag
+    #: options of it that the name implies (``("flat", "excel")``): a name no format has
+    #: that is one of these is told ``did you mean --to csv --flat --excel?``.
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: False when the writer needs a real file, never standard output or a pipe.
     writes_into_streams: ClassVar[bool] = True
     #: True when the reader gives only muscles that a reader of front matter accepts (it

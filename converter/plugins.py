@@ -234,6 +234,12 @@ def _are_variants(value: Any) -> bool:
                                            for k, v in value.items())
 
 
+def _are_aliases(value: Any) -> bool:
+    """Whether ``value`` is a dict of names to the flags each implies (a tuple of str)."""
+    return isinstance(value, dict) and all(isinstance(k, str) and k and _are_strs(v)
+                                           for k, v in value.items())
+
+
 def _is_marker(value: Any) -> bool:
     """Whether ``value`` is None or a file name."""
     return value is None or (isinstance(value, str) and bool(value))
@@ -249,6 +255,7 @@ ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
                 "identifier, a str help, a bool is_flag, a callable type)"),
     "one_muscle_per_file": (_is_bool, "a bool"),
     "variants": (_are_variants, "a dict of str to a frozenset of str"),
+    "aliases": (_are_aliases, "a dict of str to a tuple of str"),
     "writes_into_streams": (_is_bool, "a bool"),
     "validates": (_is_bool, "a bool"),
 }
@@ -273,7 +280,8 @@ def misshapen(fmt: Format) -> str | None:
 def _value_problem(fmt: Format) -> str | None:
     """What is wrong with a value in ``fmt``'s :attr:`~Format.extensions` (an ending
     that does not start with a dot), :attr:`~Format.carries` or a variant's fields
-    (:attr:`~Format.variants`: a name that is no field of the model), or None."""
+    (:attr:`~Format.variants`: a name that is no field of the model) or a flag an alias
+    implies (:func:`_alias_problem`), or None."""
     endings = [e for e in fmt.extensions if not (e.startswith(".") and len(e) > 1)]
     if endings:
         return (f"its extensions has {endings[0]!r}, not a file name ending that starts "
@@ -285,6 +293,18 @@ def _value_problem(fmt: Format) -> str | None:
         if unknown:
             return (f"{where} {unknown[0]!r}, which is no field of the model (it has "
                     f"{', '.join(FIELDS)})")
+    return _alias_problem(fmt)
+
+
+def _alias_problem(fmt: Format) -> str | None:
+    """What is wrong with a flag one of ``fmt``'s :attr:`~Format.aliases` implies (one
+    that is no flag option of ``fmt``), or None."""
+    flags = [o.name for o in fmt.options if o.is_flag]
+    for alias, implied in fmt.aliases.items():
+        unknown = [flag for flag in implied if flag not in flags]
+        if unknown:
+            return (f"its alias {alias!r} implies {unknown[0]!r}, which is no flag option "
+                    f"of it (it has {', '.join(flags) or 'none'})")
     return None
 
 

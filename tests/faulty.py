@@ -136,14 +136,16 @@ class FaultyShape(FaultyFormat):
 
 _SHAPES = {"description": None, "extensions": ".shape", "directory_marker": 3,
            "carries": ["slug"], "options": ("flat",), "one_muscle_per_file": "yes",
-           "variants": {"flat": ["slug"]}, "writes_into_streams": None, "validates": 1}
+           "variants": {"flat": ["slug"]}, "writes_into_streams": None, "validates": 1,
+           "aliases": {"sheet": ["flat"]}}
 _SHAPES["option"] = (FormatOption(name="two words", help="?"),)
 if fault() in _SHAPES:
     setattr(FaultyShape, "options" if fault() == "option" else fault(), _SHAPES[fault()])
 #: Attributes of their types whose values are amiss: FAULT -> (attribute, value).
 _VALUES = {"nodot": ("extensions", (".shape", "shape")),
            "tittle": ("carries", frozenset({"slug", "tittle"})),
-           "variant-tittle": ("variants", {"flat": frozenset({"slug", "tittle"})})}
+           "variant-tittle": ("variants", {"flat": frozenset({"slug", "tittle"})}),
+           "alias-flat": ("aliases", {"sheet": ("flat",)})}
 if fault() in _VALUES:
     setattr(FaultyShape, *_VALUES[fault()])
 

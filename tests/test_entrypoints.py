@@ -39,11 +39,16 @@ def test_a_format_named_by_something_not_text_is_a_type_error() -> None:
     ("md", True, "markdown"), ("MD", False, "markdown"), ("db", True, "sqlite"),
     ("sqlite3", False, "sqlite"), ("apkg", True, "anki"), ("ndjson", True, "jsonl"),
     ("flat", True, "--to csv --flat"), ("csv-flat", True, "--to csv --flat"),
-    ("flat", False, "csv"), ("jsn", True, "json or jsonl")])
+    ("flat", False, "csv"), ("jsn", True, "json or jsonl"),
+    ("excel", True, "--to csv --flat --excel"), ("Excel", False, "csv"),
+    ("xlsx", True, "--to csv --flat --excel"), ("exel", True, "--to csv --flat --excel"),
+    ("spreadsheet", True, "--to csv --flat")])
 def test_a_format_named_by_its_ending_or_variant_is_meant(name: str, writing: bool,
                                                           meant: str) -> None:
     """``--to md`` got no "did you mean", nor ``--to flat``; ``--to ndjson`` suggested
-    "json or jsonl", json first, though .ndjson is jsonl's ending."""
+    "json or jsonl", json first, though .ndjson is jsonl's ending. ``--to excel``,
+    ``xlsx`` and ``spreadsheet`` got none either: csv declares them as aliases with the
+    flags each implies."""
     said = entrypoints.unknown_format(name, writing=writing)
     assert said.startswith(f"unknown format {name!r} (did you mean {meant}?); ")
 
@@ -57,12 +62,19 @@ def test_a_variant_meant_is_named_as_the_caller_names_options() -> None:
     with spelled(CONFIG_FILE):
         assert '(did you mean to = "csv", flat = true?)' in entrypoints.unknown_format(
             "flat", writing=True)
+        assert ('(did you mean to = "csv", flat = true, excel = true?)'
+                in entrypoints.unknown_format("excel", writing=True))
+    with spelled(PYTHON_API):
+        assert ("(did you mean format='csv', flat=True, excel=True?)"
+                in entrypoints.unknown_format("excel", writing=True))
 
 
 @pytest.mark.parametrize(("given", "hint", "meant"), [
     (["--to", "md", "-o", "out"], "markdown", ["--to", "markdown", "-o", "out"]),
     (["--to", "flat", "-o", "m.csv"], "--to csv --flat",
-     ["--to", "csv", "--flat", "-o", "m.csv"])])
+     ["--to", "csv", "--flat", "-o", "m.csv"]),
+    (["--to", "excel", "-o", "m.csv"], "--to csv --flat --excel",
+     ["--to", "csv", "--flat", "--excel", "-o", "m.csv"])])
 def test_what_an_unknown_format_is_meant_for_works(
         given: list[str], hint: str, meant: list[str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1029,7 +1029,8 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
               "identifier, a str help, a bool is_flag, a callable type)",
               "one_muscle_per_file": "str, not a bool",
               "variants": "dict, not a dict of str to a frozenset of str",
-              "writes_into_streams": "NoneType, not a bool", "validates": "int, not a bool"}
+              "writes_into_streams": "NoneType, not a bool", "validates": "int, not a bool",
+              "aliases": "dict, not a dict of str to a tuple of str"}
     should["option"] = should["options"]
     out = tmp_path / "out.shape"
     for attribute, what in should.items():
@@ -1322,6 +1323,25 @@ def test_a_variant_carrying_a_field_the_model_lacks_is_not_loaded(
                                  "--to", "faulty-shape", "-o", str(tmp_path / "out.shape"))
     assert status == 2 and message.removeprefix("muscle-convert: warning: ") in stderr
     assert "Traceback" not in stderr and not (tmp_path / "out.shape").exists()
+
+
+def test_an_alias_implying_a_flag_the_format_lacks_is_not_loaded(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A format's aliases name the flags each implies ({"sheet": ("flat",)}, told as
+    "did you mean --to faulty-shape --flat?"); one implying a flag the format has not
+    would advise an option that fails. It is a format-not-loaded warning, as a variant
+    carrying no field of the model is."""
+    from tests.conftest import SAMPLES
+
+    message = ("muscle-convert: warning: the faulty-shape format could not be loaded: its "
+               "alias 'sheet' implies 'flat', which is no flag option of it (it has none)")
+    status, stderr = faulty_cli(faulty_plugin, "alias-flat", "formats")
+    assert (status, stderr.splitlines()) == (1, [message])
+    status, stderr = faulty_cli(faulty_plugin, "alias-flat", "convert", str(SAMPLES),
+                                 "--to", "faulty-shape", "-o", str(tmp_path / "out.shape"))
+    assert status == 2 and message.removeprefix("muscle-convert: warning: ") in stderr
+    assert "Traceback" not in stderr and not (tmp_path / "out.shape").exists()
+
 
 def test_a_file_of_a_plugin_that_does_not_load_is_told_so(broken_plugin,
                                                           tmp_path: Path) -> None:

@@ -80,6 +80,10 @@ class CsvFormat(Format):
     validates = True
     directory_marker = PACKAGE_DESCRIPTOR
     variants: ClassVar[dict[str, frozenset[str]]] = {"flat": FLAT_CARRIES}
+    #: What a caller may name the flat sheet (a CSV file, not an .xlsx workbook): for
+    #: Excel, with its byte order mark; for any spreadsheet.
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "excel": ("flat", "excel"), "xlsx": ("flat", "excel"), "spreadsheet": ("flat",)}
     options = (
         FormatOption("flat", "one row per muscle for spreadsheets (lossy)", is_flag=True,
                      default=False),
