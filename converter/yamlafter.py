@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from converter.yaml11 import quoted
 from converter.yamlbreak import field_at
 from converter.yamlown import Loader, scalar_text
 
@@ -98,8 +99,11 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         inside = (_stray_advice(text, value, mark.index, one_line) if second else None) \
             or _inside_advice(text, value, mark.index, one_line)
     if inside is None:
-        written = _as_read(text[value.start:value.end]) + text[value.end:mark.index] + rest
-        meant = _quoted(written) if one_line else _on_one_line(_single(written))
+        read = _escapes_read(text[value.start:value.end])  # (its quotes YAML's: read)
+        written = (_as_read(text[value.start:value.end]) if read is None else read) \
+            + text[value.end:mark.index] + rest
+        meant = _written(written) if one_line or read is not None \
+            else _on_one_line(_single(written))
         what, colon = ("key", ":") if value.is_key else ("value", "")
         advice = f"quote the whole {what}" + ("" if meant is None else (
             "" if one_line else " and write it on one line")
@@ -260,9 +264,23 @@ def _on_one_line(quoted: str) -> str | None:
     ``"``, a ``\\`` or a line break (written ``\\n``); None where it reads as no
     text."""
     read = scalar_text(quoted)
-    if read is None:
+    return None if read is None else _written(read)
+
+
+def _written(text: str) -> str:
+    """``text`` quoted on one line: :func:`_quoted`, or where it holds a line break, a
+    tab or another character not shown, in double quotes with its escapes (``\\n``,
+    ``\\t``, ``\\"``: :func:`~converter.yaml11.quoted`)."""
+    return _quoted(text) if text.isprintable() else quoted(text)
+
+
+def _escapes_read(quoted: str) -> str | None:
+    """The text a double-quoted text holding an escape (``"a\\"b"``) stands for: its
+    writer wrote its quotes as YAML's, not as text (a ``"`` or tab meant inside was
+    escaped); else None (``"Soleus"``, whose quotes may be the text's own)."""
+    if not quoted.startswith('"') or "\\" not in quoted:
         return None
-    return _quoted(read) if "\n" not in read else '"' + _escaped_text(read) + '"'
+    return scalar_text(quoted)
 
 
 def _escaped(inner: str) -> str:

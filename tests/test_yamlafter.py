@@ -111,6 +111,20 @@ CASES = [
     ("title: 'it''s x' y\n", "y\n", "title", "the quote closes at column 16, so YAML "
      "cannot read the text after it (y): quote the whole value, title: \"'it's x' y\"",
      "title: 'it''s x' y", "'it's x' y"),
+    # (an escape in the double quotes: they are YAML's, the text meant read, then the
+    # rest; the advice kept the escape and the quotes: '"a\"b" c' read '"a\"b" c')
+    ('title: "a\\"b" c\n', "c\n", "title", "the quote closes at column 13, so YAML cannot "
+     "read the text after it (c): quote the whole value, title: 'a\"b c'",
+     'title: "a\\"b" c', 'a"b c'),
+    ('title: "a\\tb" c # d\n', "c #", "title", "the quote closes at column 13, so YAML "
+     "cannot read the text after it (c): quote the whole value, title: \"a\\tb c\"",
+     'title: "a\\tb" c', "a\tb c"),
+    ('title: "\\"a\\"\\n" b\n', "b\n", "title", "the quote closes at column 16, so YAML "
+     "cannot read the text after it (b): quote the whole value, title: "
+     "\"\\\"a\\\"\\n b\"", 'title: "\\"a\\"\\n" b', '"a"\n b'),
+    ('title: "a\\"b": c\n', ": c", "title", "the quote closes at column 13, so YAML reads "
+     "the ':' after it as a second key (: c): quote the whole value, title: 'a\"b: c'",
+     'title: "a\\"b": c', 'a"b: c'),
     # (quotes again after the colon: meant inside the text)
     ('title: "a": "b": c"\n', ': "b', "title", "the quote closes at column 10, so YAML "
      "reads the ':' after it as a second key (: \"b\": c\"): to keep a \" inside double "
@@ -168,6 +182,8 @@ KEYS = [
     ("x: {'it's': 1, b: 2}\n", "s'", "x.it's", "the quote closes at column 8", "'it's'", 1),
     ("? 'it's'\n: 1\n", "s'", "it's", "the quote closes at column 6", "'it's'", 1),
     ("!!str 'it's': 1\n", "s'", "it's", "the quote closes at column 10", "'it's'", 1),
+    ('"a\\"b" c: 1\n', "c:", 'a"b c', "the quote closes at column 6, so YAML cannot read "
+     "the text after it (c): quote the whole key, 'a\"b c':", '"a\\"b" c:', 1),
 ]
 
 
@@ -199,6 +215,8 @@ def test_a_quote_closed_early_in_a_key_is_named_at_the_key_meant(
      "write it on one line, title: \"'a\\nb' c\"", "'a\nb' c"),
     ('x:\n  - "a\n    b" c # d\n', '- "a\n    b" c', "x[0]", "quote the whole value and "
      "write it on one line, - '\"a b\" c'", '"a b" c'),
+    ('title: "a\\"\n  b" c\n', 'title: "a\\"\n  b" c', "title", "quote the whole value "
+     "and write it on one line, title: 'a\" b c'", 'a" b c'),
     ('title: "a\n  b": c"\n', '"a\n  b": c"', "title", "the \" before the ':' looks stray, "
      "as the quotes around the whole value hold its colon: leave it out and write the "
      "value on one line (\"a b: c\")", "a b: c"),
