@@ -104,6 +104,9 @@ class YamlProblem(Exception):
     field: str = ""
     #: That key's node, or the tagged value's a problem is of (until its path is known).
     key: Any = None
+    #: Whether the message ends in advice to leave a scalar's tag out, which is given
+    #: with the line to write then (:func:`~converter.yamltags.untagged_line`).
+    untags: bool = False
 
 
 def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
@@ -284,8 +287,12 @@ def _typed_scalar(node: yaml.Node) -> Any:
     """The non-text scalars (null, bool, int, float); every other tag is refused."""
     tag = node.tag
     if tag not in (_STR, _NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG, _SEQ, _MAP):
-        raise _problem(node, "yaml-unsafe-tag", f"tag {_short_tag(tag)} is not allowed "
-                       "(only text, numbers, true/false, null, lists and maps)")
+        scalar = isinstance(node, yaml.ScalarNode)
+        problem = _problem(node, "yaml-unsafe-tag", f"tag {_short_tag(tag)} is not "
+                           "allowed (only text, numbers, true/false, null, lists and "
+                           "maps)" + (": leave it out" if scalar else ""))
+        problem.untags = scalar
+        raise problem
     if tag == _SEQ:
         raise _problem(node, "yaml-syntax", "!!seq needs a list")
     if tag == _MAP:
@@ -296,7 +303,7 @@ def _typed_scalar(node: yaml.Node) -> Any:
     value = node.value  # (fullmatch below: the patterns' $ matches before a final line
     if tag == _NULL_TAG:  # break, and a quoted "7\n" is no number or null to Hugo)
         if not _NULL.fullmatch(value):
-            raise _problem(node, "yaml-syntax", _needs("!!null", "~, null or nothing", value))
+            raise _needs(node, "!!null", "~, null or nothing", value)
         return None
     if tag == _BOOL_TAG:
         if value in _BOOL11:
@@ -306,7 +313,7 @@ def _typed_scalar(node: yaml.Node) -> Any:
             raise _problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo but the "
                            f"text {value!r} to Jekyll: write true or false")
         if not _BOOL.fullmatch(value):
-            raise _problem(node, "yaml-syntax", _needs("!!bool", "true or false", value))
+            raise _needs(node, "!!bool", "true or false", value)
         return value.lower() == "true"
     if tag == _INT_TAG:
         try:
@@ -330,8 +337,10 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
         raise ValueError(value)
     number, why = yamltags.read(kind, value)
     if number is None:
-        raise _problem(node, "yaml-syntax", why or _needs(
-            f"!!{kind}", "a whole number" if kind == "int" else "a number", value))
+        if why:
+            raise _problem(node, "yaml-syntax", why)
+        raise _needs(node, f"!!{kind}", "a whole number" if kind == "int" else "a number",
+                     value)
     if kind == "int":
         return TaggedInt(number, value)
     plain = value.replace("_", "")
@@ -342,9 +351,13 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
     return TaggedFloat(number, value)
 
 
-def _needs(tag: str, what: str, value: str) -> str:
-    """What is wrong with a scalar ``tag`` reads no value of, and what to write."""
-    return f"{tag} needs {what}, not {value!r}: write {what} after {tag}, or leave {tag} out"
+def _needs(node: yaml.Node, tag: str, what: str, value: str) -> YamlProblem:
+    """The problem of a scalar ``tag`` reads no value of: what is wrong, and what to
+    write (the line without the tag: :func:`_built` adds it)."""
+    problem = _problem(node, "yaml-syntax", f"{tag} needs {what}, not {value!r}: write "
+                       f"{what} after {tag}, or leave {tag} out")
+    problem.untags = True
+    return problem
 
 
 def _float(value: str) -> float:
@@ -527,6 +540,8 @@ def _built(text: str, node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
     try:
         data = build(node, 1, keys)
     except YamlProblem as problem:
+        if problem.untags:  # (the node, as build left it in problem.key)
+            problem.message += f" for the text, {yamltags.untagged_line(text, problem.key)}"
         _at_question(text, [problem])
         _name_keys(node, [problem])
         raise

@@ -211,7 +211,7 @@ def test_a_line_under_a_list_item_of_several_lines_that_is_none_of_it(
     ("x:\n  - !!int a\n    b # c\n    d: 2\n", "!!int a", "!!int a b, which its comment "
      "ends, so d: below it cannot be a key of it: give d: a '- ' of its own (and !!int "
      "needs a whole number, not 'a b': write a whole number after !!int, or leave !!int "
-     "out)"),
+     "out for the text, \"a b\")"),
 ])
 def test_a_line_under_a_list_item_tagged_as_no_text_says_what_the_item_is(
         text: str, item: str, said: str) -> None:

@@ -107,7 +107,7 @@ def test_a_tagged_number_is_read_where_all_three_read_it_alike(form: str) -> Non
     ("!!float 1e400", "!!float 1e400 is the number .inf to Jekyll and PyYAML but an error "
      "to Hugo"),
     ("!!int abc", "!!int needs a whole number, not 'abc': write a whole number after "
-     "!!int, or leave !!int out"),
+     "!!int, or leave !!int out for the text, k: \"abc\""),
 ])
 def test_a_tagged_number_the_readers_read_apart_is_an_error_saying_what_each_reads(
         form: str, message: str) -> None:
@@ -204,11 +204,11 @@ def test_a_quoted_tagged_number_with_blanks_around_it_is_read_as_jekyll_and_hugo
     ('!!float "-0\\n"', '!!float "-0\\n" is the number -0.0 to Jekyll and PyYAML but an '
      "error to Hugo: write -0.0"),
     ('!!float ".inf\\n"', "!!float needs a number, not '.inf\\n': write a number after "
-     "!!float, or leave !!float out"),
+     "!!float, or leave !!float out for the text, k: \".inf\\n\""),
     ('!!bool "true\\n"', "!!bool needs true or false, not 'true\\n': write true or false "
-     "after !!bool, or leave !!bool out"),
+     "after !!bool, or leave !!bool out for the text, k: \"true\\n\""),
     ('!!null "~\\n"', "!!null needs ~, null or nothing, not '~\\n': write ~, null or "
-     "nothing after !!null, or leave !!null out"),
+     "nothing after !!null, or leave !!null out for the text, k: \"~\\n\""),
     ("!!int |\n  7", "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
      "the number 7 to PyYAML: write 7"),
 ])
@@ -222,3 +222,42 @@ def test_a_quoted_tagged_value_that_ends_in_a_line_break_is_checked_as_other_tag
     found = caught.value
     assert (found.code, found.line, found.column, found.field, found.message) == (
         "yaml-syntax", 1, 3, "k", message)
+
+
+@pytest.mark.parametrize(("text", "wrong", "field", "meant"), [
+    ("title: T\nlatin: !!int abc\n", "latin: !!int abc", "latin", "abc"),
+    ("title: T\nlatin: !!float x # c\n", "latin: !!float x # c", "latin", "x"),
+    ("title: T\nlatin: !!bool maybe\n", "latin: !!bool maybe", "latin", "maybe"),
+    ("title: T\nlatin: !!null x\n", "latin: !!null x", "latin", "x"),
+    ("title: T\nlatin: !!timestamp nope\n", "latin: !!timestamp nope", "latin", "nope"),
+    ("title: T\nx:\n  - !!int 'a \"b\\'\n", "- !!int 'a \"b\\'", "x[0]", 'a "b\\'),
+    ('title: T\nx: [1, !!float "a\\tb"]\n', 'x: [1, !!float "a\\tb"]', "x[1]", "a\tb"),
+    ("title: T\nlatin: !!int\n  abc\n", "latin: !!int\n  abc", "latin", "abc"),
+    ("title: T\nlatin: !!bool 'a\n  b'\n", "latin: !!bool 'a\n  b'", "latin", "a b"),
+])
+def test_a_value_that_fits_no_tag_is_given_the_line_to_write(
+        text: str, wrong: str, field: str, meant: str) -> None:
+    """``latin: !!int abc`` was told what !!int needs and to leave it out, with no line
+    to write (``!!timestamp nope``: that the tag is not allowed, and no more). The
+    message ends with the line, its tag left out: written in place of the value's
+    line (or lines), it loads, and the field holds the text written."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert caught.value.field == field
+    said = caught.value.message
+    assert " for the text, " in said
+    line = said.rsplit(" for the text, ", 1)[1]
+    assert "\n" not in line and "!!" not in line
+    data = yamlsafe.load(text.replace(wrong, line, 1))
+    for step in yamlsafe.steps(field):
+        data = data[step]
+    assert data == meant
+
+
+def test_a_key_that_fits_no_tag_is_given_the_line_to_write() -> None:
+    """A key tagged so (``!!int abc: 1``) is given its line too, the key quoted."""
+    text = "title: T\n!!int abc: 1\n"
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert caught.value.message.endswith(', or leave !!int out for the text, "abc": 1')
+    assert yamlsafe.load(text.replace("!!int abc: 1", '"abc": 1'))["abc"] == 1
