@@ -153,7 +153,7 @@ def test_every_convert_example_runs(tmp_path: Path) -> None:
 NOT_CODES = {"a-z", "base-image", "cache-dir", "data-slug", "front-matter", "lang-fallback",
              "muscle-convert", "map-title", "muscle-focus", "muscle-lift", "muscle-map",
              "muscles-heading", "tabular-data-package", "tabular-data-resource", "utf-8",
-             "utf-8-sig", "x-formula-prefix", "xml-stylesheet", "clip-path", "data-lift",
+             "utf-8-sig", "utf-32", "x-formula-prefix", "xml-stylesheet", "clip-path", "data-lift",
              # (the class of the page's image map's box)
              "image-map",
              # (what an SVG animation may change and leave every point where it is drawn)
