@@ -9,6 +9,9 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
+import converter
 from tests.conftest import SAMPLES, WAIT
 from tests.formats.test_sqlite import _cli, _shell, assert_consistent
 
@@ -105,4 +108,105 @@ def test_reading_tables_dropped_by_hand_names_them(tmp_path: Path) -> None:
         f"{db}: error: lacks its tables exercises, points, which muscle-convert reads "
         "(dropped by hand?); restore them from a copy of the database, or write a fresh "
         "database from the muscles' sources; no muscle is read from it [sqlite-error]"]
+    assert not out.exists()
+
+
+#: Each column of the tool's tables, as it makes them (not the generated x_value and
+#: y_value of points, which nothing names).
+COLUMNS = [
+    *(("muscles", column) for column in ("slug", "id", "title", "latin", "image",
+                                          "image_focus", "body", "extra", "source",
+                                          "content_hash")),
+    *(("texts", column) for column in ("id", "muscle", "field", "language", "text")),
+    *(("functions", column) for column in ("id", "muscle", "position", "part", "language",
+                                            "text")),
+    *(("exercises", column) for column in ("muscle", "position", "name")),
+    *(("regions", column) for column in ("muscle", "position")),
+    *(("points", column) for column in ("muscle", "region", "position", "x", "y")),
+]
+#: Those a read of the database does not select (a write keeps them).
+NOT_READ = {("muscles", "id"), ("muscles", "source"), ("muscles", "content_hash"),
+            ("texts", "id"), ("functions", "id")}
+
+
+def _made_again_without(db: Path, table: str, column: str) -> None:
+    """Make ``table`` again without ``column``, as a user does (its rows copied, the
+    views that refer to it dropped first)."""
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        kept = [name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)",
+                                                 (table,)) if name != column]
+        conn.execute("BEGIN")
+        for (view,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'"
+                                    ).fetchall():
+            conn.execute(f"DROP VIEW {view}")
+        conn.execute(f"CREATE TABLE rebuilt AS SELECT {', '.join(kept)} FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE rebuilt RENAME TO {table}")
+        conn.execute("COMMIT")
+
+
+def test_the_columns_listed_are_those_the_tool_makes(tmp_path: Path) -> None:
+    """The columns the tests below take away are each of those a new database has."""
+    db = tmp_path / "m.db"
+    assert _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        made = [(table, name) for table in dict.fromkeys(table for table, _ in COLUMNS)
+                for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)",
+                                            (table,))]
+    assert made == COLUMNS
+
+
+@pytest.mark.parametrize(("table", "column"), COLUMNS,
+                         ids=[f"{table}.{column}" for table, column in COLUMNS])
+def test_a_column_made_away_is_named_when_read_and_written(
+        table: str, column: str, tmp_path: Path) -> None:
+    """A table of the tool's made again without one of its columns was SQLite's bare "no
+    such column: body" (reading it, or writing into it); it is one error naming the
+    database, the table and the column, and what to do. A read that does not need the
+    column reads every muscle."""
+    content, db = tmp_path / "content", tmp_path / "m.db"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    _made_again_without(db, table, column)
+    before = _dump(db)
+    code, output = _cli("convert", str(content), "--to", "sqlite", "-o", str(db))
+    assert code == 1
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: its table {table} lacks the column {column}, which muscle-convert "
+        "writes (dropped by hand with ALTER TABLE ... DROP COLUMN, or the table made again "
+        "without it?); write a fresh database (into a new file); nothing is changed "
+        "[sqlite-error]"]
+    assert _dump(db) == before
+    out = tmp_path / "x.json"
+    code, output = _cli("convert", str(db), "--to", "json", "-o", str(out))
+    if (table, column) in NOT_READ:
+        assert (code, len(converter.read(out))) == (0, len(list(SAMPLES.glob("*.md"))))
+        return
+    assert code == 1
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: its table {table} lacks the column {column}, which muscle-convert "
+        "reads (dropped by hand with ALTER TABLE ... DROP COLUMN, or the table made again "
+        "without it?); restore it from a copy of the database, or write a fresh database "
+        "from the muscles' sources; no muscle is read from it [sqlite-error]"]
+    assert not out.exists()
+
+
+def test_columns_dropped_from_two_tables_are_named_together(tmp_path: Path) -> None:
+    """``ALTER TABLE ... DROP COLUMN`` of two tables (the view that names them dropped
+    first): each column is named with its table, in one error."""
+    content, db, out = tmp_path / "content", tmp_path / "m.db", tmp_path / "x.json"
+    shutil.copytree(SAMPLES, content)
+    assert _cli("convert", str(content), "--to", "sqlite", "-o", str(db))[0] == 0
+    _shell(db, "DROP VIEW muscle_summary; ALTER TABLE muscles DROP COLUMN image_focus; "
+               "ALTER TABLE exercises DROP COLUMN name;")
+    code, output = _cli("convert", str(db), "--to", "json", "-o", str(out))
+    assert code == 1
+    assert [line for line in output.splitlines() if "[sqlite-error]" in line] == [
+        f"{db}: error: its tables lack the columns muscles.image_focus, exercises.name, "
+        "which muscle-convert reads (dropped by hand with ALTER TABLE ... DROP COLUMN, or "
+        "the tables made again without them?); restore them from a copy of the database, "
+        "or write a fresh database from the muscles' sources; no muscle is read from it "
+        "[sqlite-error]"]
     assert not out.exists()
