@@ -4,9 +4,10 @@ way, found and named."""
 from __future__ import annotations
 
 import itertools
+import operator
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .names import _TABLES_NAMED, _kept_text, _named, _shown
@@ -41,15 +42,19 @@ def _change(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]
     :class:`~.refused._Refused`, naming it and the muscle (see :func:`_refusal`).
     (SQLite says SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY, of one with ON DELETE
     RESTRICT.) A trigger's ``RAISE(ROLLBACK)`` ends the write's transaction, all of it
-    undone: its row is found again in one of its own, rolled back."""
+    undone: its row is the one SQLite was making when it failed (see :func:`_stepped`),
+    not found by making them again (a refusal that hangs on rows written before it,
+    which a ``RAISE(ROLLBACK)`` undid, or which a ``RAISE(ABORT)`` kept, is not made
+    again so)."""
+    pending = iter(rows)
     try:
-        return conn.executemany(statement, rows).rowcount
+        return conn.executemany(statement, pending).rowcount
     except sqlite3.IntegrityError as exc:
         ended = not conn.in_transaction  # (by a RAISE(ROLLBACK))
         if not ended and (tables := _blockers(conn, statement, rows)):
             raise _Blocked(exc, tables, updating) from None
         try:
-            refused = _refusal(conn, statement, rows, exc)
+            refused = _refusal(conn, statement, _stepped(rows, pending), exc)
         except sqlite3.OperationalError:
             if not ended:
                 raise
@@ -57,6 +62,14 @@ def _change(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]
         if refused is None:
             raise exc from None
         raise refused from None
+
+
+def _stepped(rows: list[tuple[Any, ...]], pending: Iterator[tuple[Any, ...]]
+             ) -> tuple[Any, ...]:
+    """The row of ``rows`` an ``executemany`` of ``pending`` (their iterator) failed on:
+    sqlite3 takes the next row only once the one before is made, so it is the last
+    taken (none left out of the count of those still to come)."""
+    return rows[len(rows) - operator.length_hint(pending) - 1]
 
 
 #: The tables of a database that refer to a table, by name.

@@ -1,5 +1,5 @@
-"""A write a UNIQUE index or a trigger of the user's refuses: the row that fails found
-again, and the index or trigger, the muscle and the field named."""
+"""A write a UNIQUE index or a trigger of the user's refuses: the row SQLite failed on,
+and the index or trigger, the muscle and the field named."""
 
 from __future__ import annotations
 
@@ -43,24 +43,22 @@ class _Refused(sqlite3.IntegrityError):
         return Diagnostic(out, None, None, field, "sqlite-error", message, "error", named)
 
 
-def _refusal(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]],
+def _refusal(conn: sqlite3.Connection, statement: str, row: tuple[Any, ...],
              exc: sqlite3.IntegrityError) -> _Refused | None:
-    """What refused the change (``statement`` of ``rows``) that failed with ``exc``: a
-    UNIQUE index of the user's (not the tool's, not a table's own constraint) or a
-    trigger of the user's that RAISEs (see :func:`_by_trigger`);
-    the row of ``rows`` that fails is found by making them again, one by one, in a
-    savepoint, rolled back (in a transaction of its own, rolled back, when a trigger's
-    ``RAISE(ROLLBACK)`` ended the write's, or when a ``RAISE(FAIL)`` kept the change of
-    the row it refused, so that it is not made again: the write's is rolled back
-    first). None for anything else."""
+    """What refused the change (``statement`` of ``row``, the row it failed on) that
+    failed with ``exc``: a UNIQUE index of the user's (not the tool's, not a table's own
+    constraint) or a trigger of the user's that RAISEs (see :func:`_by_trigger`). A
+    trigger's refusal that ``row`` made again (in a savepoint, rolled back) does not
+    meet is one whose ``RAISE(FAIL)`` kept the change of the row it refused: the
+    write's transaction is rolled back, so that it is made again from there (as it is
+    once a ``RAISE(ROLLBACK)`` ended it). None for anything else."""
     said = str(exc)
     if said.startswith(_OTHER_CONSTRAINTS):
         return None
     table, columns = _table_of(statement)
-    row = _failing_row(conn, statement, rows, said)
-    if not row and conn.in_transaction and _by_a_trigger(exc):
+    if conn.in_transaction and _by_a_trigger(exc) and not _fails_again(conn, statement,
+                                                                       row, said):
         conn.execute("ROLLBACK")  # (a RAISE(FAIL) kept the row's change that it refused)
-        row = _failing_row(conn, statement, rows, said)
     values = dict(zip(columns, row, strict=True)) if len(columns) == len(row) else {}
     slug = values.get("slug", values.get("muscle", row[0] if row else None))
     before, conn.text_factory = conn.text_factory, _kept_text
@@ -95,18 +93,16 @@ def _table_of(statement: str) -> tuple[str, list[str]]:
     return found[1], _SET.findall(statement)
 
 
-def _failing_row(conn: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]],
-                 said: str) -> tuple[Any, ...]:
-    """The first of ``rows`` that ``statement`` fails on with the message ``said``
-    (those before it went in, and fail again otherwise, or not at); () when none does."""
+def _fails_again(conn: sqlite3.Connection, statement: str, row: tuple[Any, ...],
+                 said: str) -> bool:
+    """Whether ``statement`` fails on ``row`` again with the message ``said`` (made in
+    a savepoint, rolled back)."""
     with _trial(conn, "refusal"):
-        for row in rows:
-            try:
-                conn.execute(statement, row)
-            except sqlite3.IntegrityError as again:
-                if str(again) == said:
-                    return row
-        return ()
+        try:
+            conn.execute(statement, row)
+        except sqlite3.IntegrityError as again:
+            return str(again) == said
+        return False
 
 
 #: The unique indexes of a table made by CREATE INDEX, whether each is partial, with

@@ -72,3 +72,63 @@ def test_a_trigger_that_rolls_back_or_fails_a_write_is_named_and_nothing_is_writ
                     "nothing is changed [sqlite-error]"]
     assert _dump(db) == before
     assert len(_dump(db)) == len(before)
+
+
+#: Triggers of a user's whose refusal hangs on rows the same write made before the row
+#: it refuses: (their statements, the muscle refused, what refuses it, what follows).
+#: The samples go into a database that holds soleus alone; new muscles are inserted in
+#: the order of their slugs, their rows after them.
+EARLIER = {
+    "the third muscle": (
+        ["CREATE TRIGGER three_muscles BEFORE INSERT ON muscles WHEN (SELECT count(*) "
+         "FROM muscles) >= 3 BEGIN SELECT RAISE({kind}, 'enough muscles'); END"],
+        "deltoideus", "enough muscles",
+        "your trigger 'three_muscles' on muscles refuses to write the row",
+        "; drop or change that trigger"),
+    "the third muscle's exercises": (  # (biceps-brachii, biceps-femoris, deltoideus)
+        ["CREATE TRIGGER three_muscles BEFORE INSERT ON exercises WHEN NOT EXISTS (SELECT "
+         "1 FROM exercises WHERE muscle = NEW.muscle) AND (SELECT count(DISTINCT muscle) "
+         "FROM exercises WHERE muscle <> 'soleus') >= 2 BEGIN SELECT "
+         "RAISE({kind}, 'enough exercises'); END"],
+        "deltoideus", "enough exercises",
+        "your trigger 'three_muscles' on exercises refuses to write the row",
+        "; drop or change that trigger"),
+    "a row another holds": (
+        ["CREATE TRIGGER no_triceps BEFORE INSERT ON texts WHEN NEW.muscle = "
+         "'triceps-brachii' AND EXISTS (SELECT 1 FROM muscles WHERE slug = "
+         "'biceps-brachii') BEGIN SELECT RAISE({kind}, 'not with the biceps'); END"],
+        "triceps-brachii", "not with the biceps",
+        "your trigger 'no_triceps' on texts refuses to write the row",
+        "; drop or change that trigger"),
+}
+
+
+@pytest.mark.parametrize("kind", ["ROLLBACK", "FAIL", "ABORT"])
+@pytest.mark.parametrize("case", EARLIER)
+def test_a_trigger_refusing_on_rows_written_before_names_the_muscle(
+        kind: str, case: str, tmp_path: Path) -> None:
+    """The row refused was found again by making the statement's rows again: once a
+    ``RAISE(ROLLBACK)`` had undone the rows written before it (those the refusal hangs
+    on), none failed, and the error named no muscle; after a ``RAISE(ABORT)`` or
+    ``(FAIL)``, which keep the rows of the statement before it, the first of those was
+    refused again, and named. The row SQLite was making when it refused is the one
+    named, the database is as it was, and the run fails."""
+    statements, refused, said, named, after = EARLIER[case]
+    content, db = tmp_path / "content", tmp_path / "m.db"
+    shutil.copytree(SAMPLES, content)
+    soleus = tmp_path / "soleus"
+    soleus.mkdir()
+    shutil.copy(content / "soleus.md", soleus)
+    assert _cli("convert", str(soleus), "--to", "sqlite", "-o", str(db))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for statement in statements:
+            conn.execute(statement.format(kind=kind))
+    before = _dump(db)
+    code, output = _cli("convert", str(content), "--to", "sqlite", "-o", str(db))
+    lines = [line for line in output.splitlines() if "[sqlite-error]" in line]
+    assert code == 1
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{db}: error: muscles[{refused}]")
+    assert f": SQLite failed: {said}: {named} of muscle '{refused}' (" in lines[0]
+    assert lines[0].endswith(f"{after}, and run again; nothing is changed [sqlite-error]")
+    assert _dump(db) == before
