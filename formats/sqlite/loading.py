@@ -76,8 +76,8 @@ def _load(conn: sqlite3.Connection, records: Iterable[_Record], ctx: WriteContex
             old = existing.get(slug)
             known = origins.get(slug)
             source = sources.stored(known.path) if known and not sources.itself(
-                known.path) else old[2] if old else None  # (read from the database
-            # itself: the source it had is kept, not the database's own name)
+                known.path, many=known.many) else old[2] if old else None  # (read from
+            # the database itself, by any name: the source it had is kept, not its own)
             if old is not None:
                 sources.moved(old[2], source)
             if old is None:

@@ -76,20 +76,42 @@ class _SourcePaths:
     SQLite's text cannot hold, as a blob of its bytes)."""
 
     def __init__(self, database: str) -> None:
-        self._base = os.path.dirname(os.path.realpath(database))
+        real = os.path.realpath(database)
+        self._base = os.path.dirname(real)
         self._folders: dict[str, str] = {}  # a corpus has many files, few folders
         #: A folder as sources stored before name it -> as the run names it (the
         #: database moved since), learned from the muscles read.
         self._moves: dict[str | bytes, str | bytes] = {}
-        self._itself = self.stored(database)
+        self._itself = self.stored(real)
+        try:  # (none yet: a new database, made in a file beside it, is no file read)
+            self._file: os.stat_result | None = os.stat(real)
+        except OSError:
+            self._file = None
+        #: Whether each stored ``source`` of another name is the database's file.
+        self._other_names: dict[str | bytes, bool] = {}
 
-    def itself(self, path: str) -> bool:
-        """Whether ``path`` (as the run names it) is the database's own."""
-        return self.stored(path) == self._itself
+    def itself(self, path: str, *, many: bool = True) -> bool:
+        """Whether ``path`` (as the run names it) is the database's own: its name, or,
+        for a file of ``many`` muscles (as a database is), another name of its file (a
+        symbolic link to it or that it is, a hard link), however the run spells it."""
+        stored = self.stored(path)
+        return stored == self._itself or (many and self.is_database(stored))
 
     def is_database(self, stored: str | bytes | None) -> bool:
-        """Whether a stored ``source`` names the database itself."""
-        return stored == self._itself
+        """Whether a stored ``source`` names the database itself (by any name of its
+        file, as :func:`os.path.samefile` compares them)."""
+        if stored == self._itself:
+            return True
+        if stored is None or self._file is None:
+            return False
+        found = self._other_names.get(stored)
+        if found is None:
+            try:
+                found = os.path.samestat(os.stat(self.on_disk(stored)), self._file)
+            except (OSError, ValueError):  # (not there; a name with a NUL byte)
+                found = False
+            self._other_names[stored] = found
+        return found
 
     def stored(self, path: str) -> str | bytes:
         """``path`` (as the run names it) as the database stores it."""

@@ -3262,6 +3262,66 @@ def test_prune_removes_a_muscle_whose_source_is_the_database_itself(db: Path,
     assert (code, f"{db}: {counts(0, 0, 14, 1)}") == (0, output.splitlines()[-1].split(";")[0])
 
 
+#: Two names of one database, the one read first: a symbolic link to it, the file it
+#: names, a hard link.
+OTHER_NAMES = {"the link into the file": ("link", "file"),
+               "the file into the link": ("file", "link"),
+               "the link into itself": ("link", "link"),
+               "a hard link into the file": ("hard", "file")}
+
+
+def _named_so(db: Path, name: str) -> Path:
+    """``db`` by the name ``name`` (of :data:`OTHER_NAMES`), made beside it."""
+    if name == "file":
+        return db
+    other = db.with_name(f"{name}.db")
+    if os.path.lexists(other):  # (made already: a name read and written both)
+        return other
+    if name == "link":
+        other.symlink_to(db.name)
+    else:
+        os.link(db, other)
+    return other
+
+
+@pytest.mark.parametrize("names", OTHER_NAMES.values(), ids=list(OTHER_NAMES))
+def test_a_database_converted_into_itself_by_another_name_keeps_its_sources(
+        names: tuple[str, str], db: Path, tmp_path: Path) -> None:
+    """Read by one name (a symbolic link, a hard link) and written by another, the
+    database was not taken for itself: every muscle's source became the name it was
+    read by, and a later --prune kept a muscle whose file was deleted."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    before = query(db, "SELECT slug, source FROM muscles ORDER BY slug")
+    read, written = (_named_so(db, name) for name in names)
+    code, output = _cli("convert", str(read), "--to", "sqlite", "-o", str(written))
+    assert (code, f"{written}: {counts(0, 0, len(before), 0)}") == (
+        0, output.splitlines()[-1].split(";")[0])
+    assert query(db, "SELECT slug, source FROM muscles ORDER BY slug") == before
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune")
+    assert (code, f"{db}: {counts(0, 0, len(before) - 1, 1)}") == (
+        0, output.splitlines()[-1].split(";")[0])
+
+
+@pytest.mark.parametrize("name", ["link", "hard"])
+def test_prune_removes_a_muscle_whose_source_is_another_name_of_the_database(
+        name: str, db: Path, tmp_path: Path) -> None:
+    """A database converted into itself through a link stored the link's name as the
+    source: that file exists, so such a muscle was never pruned, and the summary named
+    the database as a source file still there."""
+    source = tmp_path / "content"
+    shutil.copytree(SAMPLES, source)
+    assert _cli_sqlite(db, str(source))[0] == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE muscles SET source = ? WHERE slug = 'soleus'",
+                     (_named_so(db, name).name,))
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune")
+    assert (code, output.splitlines()[-1].split(";")[0]) == (0, f"{db}: {counts(0, 0, 14, 1)}")
+
+
 def test_cli_prune_keeps_muscles_whose_file_failed(db: Path, tmp_path: Path) -> None:
     source = tmp_path / "content"
     shutil.copytree(SAMPLES, source)
