@@ -74,12 +74,31 @@ def _records(span: _Span | None) -> list[dict] | None:
     return value
 
 
+def _one_line(line: str) -> _Span | None:
+    """The JSON array of records that ``line`` is all of (``[{...},{...}]``, a comma
+    after it or not: a JSON export written on one line), as :func:`_records` reads a
+    span; None for a line that is no such array."""
+    start = _space(line)
+    if line[start:start + 1] != "[":
+        return None
+    text = line.rstrip(" \t\n\r")
+    comma = len(text) if text.endswith(",") else 0
+    try:
+        value = canonical.loads(text[:-1] if comma else text)
+    except BadJson:
+        return None
+    span = _Span(0, line, None, comma, value=value)
+    return span if _records(span) else None
+
+
 def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
     """The ``bad-json`` error of a JSON array of ``count`` records (``span``) that
     starts on the line ``number``: at its bracket, saying how to make it JSON Lines."""
+    lines = f"it spans lines {number}-{number + span.taken}" if span.taken else \
+        f"it is all on line {number}"
     return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
-                      f"is not valid JSON Lines: the list starting here (it spans lines "
-                      f"{number}-{number + span.taken}) is a JSON array of {count} "
+                      f"is not valid JSON Lines: the list starting here ({lines}) "
+                      f"is a JSON array of {count} "
                       "records, not one record per line; they are read as if each were "
                       "on a line of its own (write them so with jq -c '.[]')")
 

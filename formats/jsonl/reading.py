@@ -19,6 +19,7 @@ from .mistakes import (
     _array,
     _bad_json,
     _Comma,
+    _one_line,
     _records,
     _report_span,
     _unread,
@@ -45,7 +46,7 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
                 return
             place += 1
             kept = decode_utf8(raw, str(path), number, keep=True)
-            span = lines.span(kept)
+            span = _one_line(kept) or lines.span(kept)
             records = _records(span)
             array = walked(lines, kept) if span is None else None
             if array is not None:  # (a JSON array of records past the bounds: each read)
@@ -62,6 +63,11 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
         if not line.strip():
             continue
         place += 1
+        listed = _one_line(line)
+        if listed is not None:  # (a JSON array of records on one line: each read)
+            yield from _array_read(listed, listed.value, raw, place, number, path, ctx, comma)
+            place += len(listed.value) - 1
+            continue
         try:
             record = canonical.loads(line)
         except BadJson as exc:

@@ -20,7 +20,7 @@ from converter.diagnostics import decode_utf8
 from .listing import _Item, records_at, walked
 from .listing import records as streamed_records
 from .lookahead import _Lines
-from .mistakes import _records
+from .mistakes import _one_line, _records
 from .placing import _Placed
 
 
@@ -56,7 +56,7 @@ def record_at(path: str, mark: int, slug: str) -> _Record | None:
     st = os.stat(path)
     starts = _starts(path, st.st_size, st.st_mtime_ns)
     raw = _line_at(path, st.st_size, st.st_mtime_ns, starts[mark - 1])
-    if _value_of(raw) is _NOT_JSON:  # (a line of a JSON array written over lines?)
+    if _in_listing(_value_of(raw)):  # (a line of a JSON array?)
         index = _lines(path, st.st_size, st.st_mtime_ns)
         offset = index.listing(mark)
         if offset is None and index.streamed(starts[mark - 1]):
@@ -127,7 +127,7 @@ class _SlugLines:
                 offset = lines.offset - len(raw)
                 value = _value_of(raw)
                 found = [(_slug_in(value), number, offset)]
-                if value is _NOT_JSON:
+                if _in_listing(value):
                     found = self._listing(lines, raw, number, offset)
                 for slug, at, where in found:
                     if slug is not None:
@@ -232,7 +232,7 @@ class _SlugLines:
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         text = raw.decode("utf-8", "surrogateescape")
-        span = lines.span(text)
+        span = _one_line(text) or lines.span(text)
         records = _records(span)
         walked_whole = walked(lines, text) if span is None else None
         if walked_whole is not None:
@@ -295,6 +295,13 @@ def _value_of(raw: bytes) -> Any:
         return json.loads(text[:-1] if text.endswith(b",") else text)
     except (ValueError, RecursionError):  # (no JSON)
         return _NOT_JSON
+
+
+def _in_listing(value: Any) -> bool:
+    """Whether a line whose JSON value (:func:`_value_of`) is ``value`` may be a line
+    of a JSON array of records: one that is no JSON (written over lines), or a list
+    (all on the line)."""
+    return value is _NOT_JSON or isinstance(value, list)
 
 
 def _slug_in(record: Any) -> str | None:

@@ -844,6 +844,57 @@ def test_a_json_array_of_records_is_one_error_and_its_records_are_read(
     assert [(line, column) for line, column, _ in problems] == [f[:2] for f in found]
 
 
+@pytest.mark.parametrize("after", ["", "  "])
+def test_a_json_array_of_records_on_one_line_is_read_as_one_over_lines(
+        tmp_path: Path, after: str) -> None:
+    """A JSON array of records written on one line (``[{...},{...}]``, jq -c of an
+    export) was one error, "muscles[0]: a muscle must be an object", and none of its
+    records was read, where the same array over lines is read: it is one error saying
+    it is a JSON array (all on its line) and how to make it JSON Lines, and each record
+    is read, its problems and lints at their columns, the lines after it read as
+    ever."""
+    listed = json.dumps([{"slug": "a", "title": "A", "latin": " "}, {"title": 5},
+                         {"slug": "c", "title": "C"}])
+    line = listed + after
+    text = f'{line}\n{{"slug": "d", "title": "D", "latin": 7}}\n'
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["a", "c"]
+    found = [(d.line, d.column, d.field, d.code, d.message)
+             for d in validate_sources([path]).diagnostics]
+    second = line.index("{", 1 + line.index("}"))
+    assert sorted(found, key=str) == sorted([
+        (1, 1, "", "bad-json", array(1, 1, 3).replace("it spans lines 1-1",
+                                                      "it is all on line 1")),
+        (1, line.index('" "') + 1, "muscles[a].latin", "empty-text",
+         "text is empty: leave latin out (none) when the muscle has no Latin name"),
+        (1, second + 1, "muscles[1].slug", "wrong-type", "is required and must be text"),
+        (1, line.index("5") + 1, "muscles[1].title", "wrong-type",
+         "must be text, not a number"),
+        (2, text.split("\n")[1].index("7") + 1, "muscles[d].latin", "wrong-type",
+         "must be text, not a number")], key=str)
+    assert sorted((line, column) for line, column, _ in problems) == sorted(
+        f[:2] for f in found if f[3] != "empty-text")
+
+
+def test_a_json_array_of_records_on_one_line_with_a_byte_not_utf8_is_read_as_one(
+        tmp_path: Path) -> None:
+    """Such a line holding a byte that is not UTF-8 was one "not-utf8" error at its
+    first and "a muscle must be an object": it is read as the array over lines is, the
+    record holding the byte left out with an error at it and its other problems."""
+    raw = b'[{"slug": "a", "title": "A"}, {"slug": "b", "title": "\xff", "latin": 3}]\n'
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(raw)
+    problems: list[Diagnostic] = []
+    found = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
+    assert [m.slug for m in found] == ["a"]
+    assert [(d.line, d.column, d.field, d.code) for d in problems] == [
+        (1, 1, "", "bad-json"),
+        (1, raw.index(b"\xff") + 1, "muscles[b].title", "not-utf8"),
+        (1, raw.index(b"3") + 1, "muscles[b].latin", "wrong-type")]
+
+
 @pytest.mark.parametrize("past", [False, True])
 @pytest.mark.parametrize("indent", [2, "\t"])
 def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
