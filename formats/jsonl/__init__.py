@@ -17,6 +17,7 @@ from converter.diagnostics import MuscleError, check_unchanged, open_stamp
 from converter.model import Muscle
 from converter.registry import Format, Place, ReadContext, WriteContext
 
+from .placing import _unmark
 from .reading import _lines_read
 from .slugs import record_at, record_of
 from .writing import write_lines
@@ -60,17 +61,19 @@ class JsonlFormat(canonical.LineRecords, Format):
         return None if record is None else record.find(named[1], key)
 
     def marked_place(self, path: Path, mark: int, field: str) -> Place | None:
-        """``field`` (``muscles[<slug>].slug``) of the record that starts on line
-        ``mark``: the line and column of the field's value."""
+        """``field`` (``muscles[<slug>].slug``) of the record marked ``mark`` (the
+        line it starts on, and which of the records that start there it is: see
+        :func:`.placing._mark`): the line and column of the field's value."""
         named = canonical.named_record(field)
         if named is None:
             return None
+        number, nth = _unmark(mark)
         try:
-            record = record_at(str(path), mark, named[0])
+            record = record_at(str(path), number, named[0], nth)
         except (OSError, IndexError, ValueError, MuscleError):  # (changed since read)
             record = None
         if record is None:
-            return Place(str(path), mark, None, field)
+            return Place(str(path), number, None, field)
         return Place(str(path), *record.find(named[1]), field)
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,

@@ -12,6 +12,22 @@ from converter.diagnostics import Diagnostic, MuscleError
 from converter.registry import ReadContext
 from converter.slug import MAX_SLUG_LENGTH, is_slug
 
+#: A record's mark (:attr:`~converter.registry.ReadContext.mark`): the line it starts on,
+#: and above :data:`_NTH` which of the records that start on that line it is, from 0
+#: (records of a JSON array share lines: ``jq -c`` writes it all on one).
+_NTH = 1 << 32
+
+
+def _mark(number: int, nth: int) -> int:
+    """The mark of the ``nth`` record (from 0) that starts on the line ``number``."""
+    return number + nth * _NTH
+
+
+def _unmark(mark: int) -> tuple[int, int]:
+    """The line and the ``nth`` of a record's :func:`_mark`."""
+    nth, number = divmod(mark, _NTH)
+    return number, nth
+
 
 class _Placed:
     """Where the values of a record are in the file: in ``text``, valid JSON that starts

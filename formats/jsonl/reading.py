@@ -25,7 +25,7 @@ from .mistakes import (
     _unread,
     _without_comma,
 )
-from .placing import _Placed, _placer, _record_name, _report
+from .placing import _mark, _Placed, _placer, _record_name, _report
 from .undecoded import _check_undecoded, _ListedBytes
 
 
@@ -115,28 +115,37 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
     span = _Span(array.last - number, line, None, array.comma)
     ctx.report(_array(span, array.count, number, path))
     comma.said(array.last, array.comma)
+    nth, last = 0, 0  # (which of the records read that start on its line it is)
     for at, item in enumerate(records(lines, array)):
         if item.value is None:  # (past the bounds: not read)
             ctx.report(_unread(item.number, item.last, item.column, path))
             continue
+        nth, last = nth + 1 if item.number == last else 0, item.number
         text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)
         placed = _Placed(text, item.number - 1, indent=item.column)
         yield from _muscles([item.value], place + at, placed, path, ctx,
                             listed=_ListedBytes(text, b"[", item.number - 1, path,
-                                                lead=(item.column, item.lead)))
+                                                lead=(item.column, item.lead)), nth=nth)
     return array.count - 1
 
 
 def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
-             ctx: ReadContext, listed: _ListedBytes | None = None) -> Iterator[Muscle]:
+             ctx: ReadContext, listed: _ListedBytes | None = None, nth: int = 0
+             ) -> Iterator[Muscle]:
     """The muscles of ``records``, the file's from its ``place``-th on: the text
     ``placed`` finds, or with ``listed`` the items of the list it is (those holding a
-    byte that is not UTF-8 said by it, and left out); the problems of each said."""
+    byte that is not UTF-8 said by it, and left out); the problems of each said. Each
+    is marked with its line and which of the records that start there it is (the
+    first, of ``records``, the ``nth``)."""
+    last = 0
     for at, record in enumerate(records):
         where = _record_name(record, place + at)
         item = None if listed is None else at
-        ctx.mark = placed.number if item is None else \
+        number = placed.number if item is None else \
             (placed.find("", False, item) or (placed.number, 0))[0]
+        nth = (nth + 1 if number == last else 0) if at else nth
+        last = number
+        ctx.mark = _mark(number, nth)
         if listed is not None and listed.left_out(record, at, where, placed, ctx):
             continue
         try:
@@ -144,7 +153,7 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
                                            place=_placer(placed, item),
                                            writer_lang=ctx.default_lang)
         except MuscleError as exc:
-            _report(exc, where, placed, ctx.mark, ctx, item=item)
+            _report(exc, where, placed, number, ctx, item=item)
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:

@@ -48,11 +48,12 @@ def record_of(path: str, slug: str) -> _Record | None:
     return None if found is None else index.record(*found, slug)
 
 
-def record_at(path: str, mark: int, slug: str) -> _Record | None:
-    """The record that starts on the line ``mark`` of the file at ``path`` (the one
-    whose slug is ``slug`` where several do: records of a JSON array; None where more
-    than one has it); OSError, IndexError, ValueError or MuscleError where the file
-    changed since it was read."""
+def record_at(path: str, mark: int, slug: str, nth: int = 0) -> _Record | None:
+    """The record that starts on the line ``mark`` of the file at ``path`` (where
+    several do, records of a JSON array: the ``nth`` of them, from 0, where its slug
+    is ``slug``, else the one whose slug is ``slug``; None where more than one has it);
+    OSError, IndexError, ValueError or MuscleError where the file changed since it was
+    read."""
     st = os.stat(path)
     starts = _starts(path, st.st_size, st.st_mtime_ns)
     raw = _line_at(path, st.st_size, st.st_mtime_ns, starts[mark - 1])
@@ -62,7 +63,7 @@ def record_at(path: str, mark: int, slug: str) -> _Record | None:
         if offset is None and index.streamed(starts[mark - 1]):
             offset = starts[mark - 1]
         if offset is not None:
-            return index.record(mark, offset, slug)
+            return index.record(mark, offset, slug, nth)
     return _Record(_Placed(decode_utf8(raw, path, mark), mark), None, mark)
 
 
@@ -189,13 +190,19 @@ class _SlugLines:
             self._line_items = (offset, items, named)
         return self._line_items
 
-    def record(self, number: int, offset: int, slug: str) -> _Record | None:
+    def record(self, number: int, offset: int, slug: str, nth: int | None = None
+               ) -> _Record | None:
         """The record whose slug is ``slug`` that starts on the line ``number``, in the
         line at ``offset`` or the JSON array there (as :meth:`get` or :meth:`listing`
-        found them); None where more than one record of that slug (or none of it, and more
-        than one record) starts on that line."""
+        found them): where ``nth`` is given, the ``nth`` of those that start there, if
+        its slug is ``slug``; None where more than one record of that slug (or none of
+        it, and more than one record) starts on that line."""
         if self.streamed(offset):
-            named = self._named_at(number, offset, slug)
+            items = self._streamed_at(number, offset)
+            if nth is not None and nth < len(items) and _slug_in(items[nth].value) == slug:
+                named = [items[nth]]
+            else:
+                named = self._named_at(number, offset, slug)
             if len(named) != 1:
                 return None
             return _Record(_Placed(f"[\n{named[0].text}\n]", number - 1, named[0].column), 0,
@@ -205,9 +212,11 @@ class _SlugLines:
                 fh.seek(offset)
                 line = decode_utf8(fh.readline(), self._path, number)
             return _Record(_Placed(line, number), None, number)
-        placed = self._open(offset)[0]
-        named = self._listed_named(offset, number).get(slug) or list(self._items(offset,
-                                                                                 number))
+        placed, records = self._open(offset)
+        items = self._items(offset, number)
+        if nth is not None and nth < len(items) and _slug_in(records[items[nth]]) == slug:
+            return _Record(placed, items[nth], number)
+        named = self._listed_named(offset, number).get(slug) or list(items)
         return _Record(placed, named[0], number) if len(named) == 1 else None
 
     def _listed_named(self, offset: int, number: int) -> dict[str | None, list[int]]:

@@ -20,7 +20,7 @@ from converter.registry import ReadContext
 from converter.safety import BadJson
 
 from .mistakes import _bad_json, _Comma, _without_comma
-from .placing import _Placed, _placer, _record_name, _report
+from .placing import _Placed, _placer, _record_name, _report, _unmark
 
 
 def _check_undecoded(raw: bytes, number: int, place: int, path: Path,
@@ -115,7 +115,8 @@ class _ListedBytes:
             failure = MuscleError(not_at(exc.diagnostics, fields), exc.partial)
         else:
             failure = MuscleError([], muscle)
-        _report(failure, where, placed, ctx.mark or self._number, ctx, undecoded, item=item)
+        number = _unmark(ctx.mark)[0] if ctx.mark else self._number
+        _report(failure, where, placed, number, ctx, undecoded, item=item)
         return True
 
     def _at(self, field: str, where: str, placed: _Placed, item: int) -> Diagnostic:

@@ -951,8 +951,9 @@ def test_records_of_a_json_array_that_share_a_line_are_told_apart_by_their_slugs
         tmp_path: Path, monkeypatch, past: bool) -> None:
     """Records of a JSON array written over lines that start on one line (a list of
     records a few a line) are each placed at their own fields; a slug on two of them
-    is placed on their line, at no column (which one the mark means is not known). So
-    too past the bounds of what is read ahead (``past``)."""
+    was placed on their line, at no column (the reader marked a record by its line
+    alone): it is at the slug of the second, as a slug twice on two lines. So too past
+    the bounds of what is read ahead (``past``)."""
     import formats.jsonl.lookahead as lookahead
 
     monkeypatch.setattr(lookahead, "_AHEAD_LINES", 0 if past else lookahead._AHEAD_LINES)
@@ -966,7 +967,33 @@ def test_records_of_a_json_array_that_share_a_line_are_told_apart_by_their_slugs
         (1, 1, "", "bad-json"),
         (1, lines[0].index('" "') + 1, "muscles[a].latin", "empty-text"),
         (1, lines[0].index('""') + 1, "muscles[b].latin", "empty-text"),
-        (2, None, "muscles[c].slug", "duplicate-slug")], key=str)
+        (2, lines[1].rindex('"c"') + 1, "muscles[c].slug", "duplicate-slug")], key=str)
+
+
+@pytest.mark.parametrize("past", [False, True])
+@pytest.mark.parametrize("newline", ["", "\n"])
+def test_each_record_of_a_json_array_line_that_gives_a_slug_again_is_placed_at_it(
+        tmp_path: Path, monkeypatch, past: bool, newline: str) -> None:
+    """A JSON array of records on one line (jq -c of an export), or over lines with
+    several a line, whose records give one slug three times: each ``duplicate-slug``
+    was at their line with no column; each is at the slug of its own record, naming the
+    line of the first. So too past the bounds of what is read ahead (``past``)."""
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 0 if past else lookahead._AHEAD_LINES)
+    listed = json.dumps([{"slug": "a", "title": "A"}, {"slug": "c", "title": "C"},
+                         {"slug": "b", "title": "B"}, {"slug": "c", "title": "C2"},
+                         {"slug": "c", "title": "C3"}])
+    text = f"[{newline}{listed[1:-1]}{newline}]\n"
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    number = 2 if newline else 1
+    line = text.split("\n")[number - 1]
+    columns = [at + 1 for at in range(len(line)) if line.startswith('"c"', at)]
+    said = [(d.line, d.column, d.field, d.message) for d in validate_sources([path]).diagnostics
+            if d.code == "duplicate-slug"]
+    message = f"slug 'c' is already used by an earlier record of this file, on line {number}"
+    assert said == [(number, column, "muscles[c].slug", message) for column in columns[1:]]
 
 
 def test_a_coordinate_of_a_record_of_a_json_array_is_placed_at_its_number(
@@ -1223,8 +1250,10 @@ def test_a_json_array_of_many_records_on_one_line_is_read_in_proportion_to_it(
     records: each record's text was the line up to it blanked and the rest of it, and
     each lint of one (a slug twice) read every record of the line again. The
     characters parsed and placed, counted by wrapping what parses and places them, are
-    a few times the file's, however many records the line holds; the records with a
-    slug twice are each said (at the line: two records of one slug share it)."""
+    a few times the file's, however many records the line holds (each record with a
+    slug twice, and the first of its slug, placed once more: the duplicate-slug is at
+    the second's slug, naming the first's line); the records with a slug twice are
+    each said."""
     import formats.jsonl.listing as listing
     import formats.jsonl.lookahead as lookahead
     import formats.jsonl.placing as placing
@@ -1256,7 +1285,7 @@ def test_a_json_array_of_many_records_on_one_line_is_read_in_proportion_to_it(
         read = list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
         assert [m.slug for m in read] == [f"b{i}" for i in range(count)]
         assert [d.code for d in problems] == ["bad-json"]
-    assert counted[0] <= 6 * path.stat().st_size, (counted, path.stat().st_size)
+    assert counted[0] <= 8 * path.stat().st_size, (counted, path.stat().st_size)
 
 
 def test_lints_of_many_records_on_one_line_of_a_json_array_ask_each_slug_once(
