@@ -11,37 +11,66 @@ NULL = "\\N"
 #: Leading characters a spreadsheet may run as a formula, plus the marker itself.
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 SAFE_PREFIX = "'"
-#: The first letters of the months' names and abbreviations, as LibreOffice's locales
-#: of these languages write them; any letters may follow ("ene" is also "enero"). German
-#: has "Mrz" beside "Mär" and "Jän", "Jänner" (Austria's) beside "Jan": LibreOffice reads
-#: both in every German locale.
+#: The months' names and abbreviations, as LibreOffice's locales of these languages
+#: write them (and abbreviations cut shorter: "fév", "aoû"). LibreOffice reads a month
+#: as a whole word ("set 1" is a date in Italian, "sets 1", "Septe 1" and "Märzen 1" are
+#: text in every locale). German has "Mrz" beside "Mär" and "Jän", "Jänner" (Austria's)
+#: beside "Jan": LibreOffice reads both in every German locale, and "Sept" as English does.
 _MONTHS = {
-    "en": "jan feb mar apr may jun jul aug sep oct nov dec",
-    "de": "jan jän feb mär mrz apr mai jun jul aug sep okt nov dez",
-    "fr": "jan fév mar avr mai juin juil aoû sep oct nov déc",
-    "da": "jan feb mar apr maj jun jul aug sep okt nov dec",
-    "sv": "jan feb mar apr maj jun jul aug sep okt nov dec",
-    "nb": "jan feb mar apr mai jun jul aug sep okt nov des",
-    "nl": "jan feb maa mrt apr mei jun jul aug sep okt nov dec",
-    "es": "ene feb mar abr may jun jul ago sep oct nov dic",
-    "it": "gen feb mar apr mag giu lug ago set ott nov dic",
-    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+    "en": "jan feb mar apr may jun jul aug sep sept oct nov dec january february march "
+          "april june july august september october november december",
+    "de": "jan jän feb mär mrz apr mai jun jul aug sep sept okt nov dez januar jänner "
+          "februar märz april juni juli august september oktober november dezember",
+    "fr": "jan janv fév févr mar avr mai juin juil aoû août sep sept oct nov déc janvier "
+          "février mars avril juillet septembre octobre novembre décembre",
+    "da": "jan feb mar apr maj jun jul aug sep okt nov dec januar februar marts april "
+          "juni juli august september oktober november december",
+    "sv": "jan feb mar apr maj jun jul aug sep okt nov dec januari februari mars april "
+          "juni juli augusti september oktober november december",
+    "nb": "jan feb mar apr mai jun jul aug sep okt nov des januar februar mars april juni "
+          "juli august september oktober november desember",
+    "nl": "jan feb maa mrt apr mei jun jul aug sep okt nov dec januari februari maart "
+          "april juni juli augustus september oktober november december",
+    "es": "ene feb mar abr may jun jul ago sep sept oct nov dic enero febrero marzo abril "
+          "mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
+    "it": "gen feb mar apr mag giu lug ago set ott nov dic gennaio febbraio marzo aprile "
+          "maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez janeiro fevereiro março abril "
+          "maio junho julho agosto setembro outubro novembro dezembro",
 }
-#: The first letters of the days' names and abbreviations in these languages, as for
-#: :data:`_MONTHS` ("Mo" is also "Montag"; Norwegian's are Danish's).
+#: The days' names and abbreviations in these languages, as for :data:`_MONTHS`, whole
+#: words too ("Donn 1.1." and "terça 2 set" are text, "terça-feira 2 set" a date in
+#: Portuguese); Norwegian's are Danish's.
 _DAYS = {
-    "en": "sun mon tue wed thu fri sat",
-    "de": "so mo di mi do fr sa",
-    "da": "søn man tir ons tor fre lør",
-    "sv": "sön mån tis ons tor fre lör",
-    "nl": "zo ma di wo do vr za",
-    "fr": "dim lun mar mer jeu ven sam",
-    "es": "dom lun mar mié jue vie sáb",
-    "it": "dom lun mar mer gio ven sab",
-    "pt": "dom seg ter qua qui sex sáb",
+    "en": "sun mon tue tues wed thu thur thurs fri sat sunday monday tuesday wednesday "
+          "thursday friday saturday",
+    "de": "so mo di mi do fr sa sonntag montag dienstag mittwoch donnerstag freitag "
+          "samstag sonnabend",
+    "da": "søn man tir ons tor fre lør søndag mandag tirsdag onsdag torsdag fredag lørdag",
+    "sv": "sön mån tis ons tor fre lör söndag måndag tisdag onsdag torsdag fredag lördag",
+    "nl": "zo ma di wo do vr za zondag maandag dinsdag woensdag donderdag vrijdag zaterdag",
+    "fr": "dim lun mar mer jeu ven sam dimanche lundi mardi mercredi jeudi vendredi samedi",
+    "es": "dom lun mar mié jue vie sáb domingo lunes martes miércoles jueves viernes sábado",
+    "it": "dom lun mar mer gio ven sab domenica lunedì martedì mercoledì giovedì venerdì "
+          "sabato",
+    "pt": "dom seg ter qua qui sex sáb domingo segunda-feira terça-feira quarta-feira "
+          "quinta-feira sexta-feira sábado",
 }
-_MONTH = "(?:" + "|".join(sorted({m for ms in _MONTHS.values() for m in ms.split()})) + ")"
-_DAY = "(?:" + "|".join(sorted({d for ds in _DAYS.values() for d in ds.split()})) + ")"
+_DAYS["nb"] = _DAYS["da"]
+
+
+def _words(*lists: str) -> str:
+    """The words of ``lists`` as one pattern of whole words (no letter after one)."""
+    words = sorted({w for ws in lists for w in ws.split()}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])"
+
+
+_MONTH = _words(*_MONTHS.values())
+#: A day of a language, then digits, date separators and that language's months alone,
+#: to the text's end (LibreOffice reads a day and a month of one locale: "Do 1 März" is a
+#: date in German, "Do 2 set" text in every locale).
+_DAY_DATE = "|".join(_words(_DAYS[lang]) + r"\.?,?(?:[\d\s./,:\-]|" + _words(months)
+                     + ")+" for lang, months in _MONTHS.items())
 #: Currency signs and words a spreadsheet of these languages takes before a number (a
 #: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
 #: kr da/sv/nb, R$ pt-BR.
@@ -54,16 +83,16 @@ _CURRENCIES = ("$", "€", "£", "kr", "r$")
 #: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
 #: spaces around it or not; a month of :data:`_MONTHS`, then a digit ("Jan 1",
 #: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice);
-#: or a day of :data:`_DAYS`, then digits, date separators and months alone, a digit
-#: among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.", "ma 1-1" in Dutch; a day's or
-#: month's letters are followed by no letter: no two ways to read a word).
+#: or a day of :data:`_DAYS`, then digits, date separators and months of its language
+#: alone, a digit among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.", "ma 1-1" in
+#: Dutch). Each word is whole, so "Do 2-3 sets" (German's Thursday, and "set", September
+#: in Italian, with an "s") is left as it is, as LibreOffice leaves it.
 _NUMBER_LIKE = re.compile(
     r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d"
     r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
     r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
-    r"|(?i:\s*" + _MONTH + r"[^\W\d_]*\.?[\s\-/.,]+\d)"
-    r"|(?i:(?=\D*\d)\s*" + _DAY + r"[^\W\d_]*(?![^\W\d_])\.?,?(?:[\d\s./,:\-]|" + _MONTH
-    + r"[^\W\d_]*(?![^\W\d_]))+\Z)")
+    r"|(?i:\s*" + _MONTH + r"\.?[\s\-/.,]+\d)"
+    r"|(?i:(?=\D*\d)\s*(?:" + _DAY_DATE + r")\Z)")
 EMPTY_ITEM = "\\e"
 _NULL_LIKE = re.compile(r"\\+N")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
