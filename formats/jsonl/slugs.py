@@ -277,7 +277,8 @@ class _SlugLines:
                 fh.seek(offset)
                 raw = b"".join(fh.readline() for _ in range(listed.taken + 1))
             text = decode_utf8(raw, self._path, listed.number)
-            self._opened = (offset, _Placed(text, listed.number), canonical.loads(text))
+            value = text.rstrip(" \t\r\n").removesuffix(",")  # (a comma after it: read so)
+            self._opened = (offset, _Placed(text, listed.number), canonical.loads(value))
         return self._opened[1], self._opened[2]
 
     def _slugs_at(self, number: int, offset: int) -> Collection[str | None]:

@@ -878,6 +878,33 @@ def test_a_json_array_of_records_on_one_line_is_read_as_one_over_lines(
         f[:2] for f in found if f[3] != "empty-text")
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_the_lints_of_a_json_array_with_a_comma_after_it_are_placed_in_it(
+        tmp_path: Path, indent: int | None) -> None:
+    """A JSON array of records with a comma after it (``[...],``, on one line or over
+    lines) is read as one without, the comma said once; the lints of its records had
+    no line (the index of where its slugs are read it again with the comma, which is no
+    JSON): they are at their values."""
+    text = json.dumps([{"slug": "a", "title": "A", "latin": " "},
+                       {"slug": "b", "title": "B", "latin": ""}], indent=indent) + ",\n"
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+
+    def at(needle: str) -> tuple[int, int]:
+        """(line, column) of the first ``needle``."""
+        number = next(n for n, line in enumerate(lines, 1) if needle in line)
+        return number, lines[number - 1].index(needle) + 1
+
+    found = [(d.line, d.column, d.field, d.code)
+             for d in validate_sources([path]).diagnostics]
+    last = text.count("\n")
+    assert sorted(found, key=str) == sorted([
+        (1, 1, "", "bad-json"), (last, len(lines[last - 1]), "", "bad-json"),
+        (*at('" "'), "muscles[a].latin", "empty-text"),
+        (*at('""'), "muscles[b].latin", "empty-text")], key=str)
+
+
 def test_a_json_array_of_records_on_one_line_with_a_byte_not_utf8_is_read_as_one(
         tmp_path: Path) -> None:
     """Such a line holding a byte that is not UTF-8 was one "not-utf8" error at its
