@@ -22,7 +22,8 @@ from .model import Muscle
 
 
 class Source(NamedTuple):
-    """Where a muscle came from: its file, that file's modification time, and whether
+    """Where a muscle came from: its file, its time (the file's modification time, or
+    the muscle's own when its reader gave one: :attr:`ReadContext.time`), and whether
     the file holds many muscles (JSON, CSV, ...: diagnostics then name the muscle)."""
 
     path: str
@@ -81,6 +82,10 @@ class ReadContext:
     #: diagnostic about that very record belongs (:meth:`Format.marked_place`), when
     #: its slug, which lints name it by, is on another record of the file too.
     mark: int | None = None
+    #: When a file's records have times of their own (an Anki note's modification
+    #: time), the time of the muscle a reader yields, set before each yield (None:
+    #: the file's): its :attr:`Source.mtime`, which a writer gives what it writes of it.
+    time: float | None = None
     #: When set, the per-field lints of a muscle (geometry, links, empty texts, draft
     #: markers) whose fields a diagnostic names inside a record (``""``: a file of one
     #: muscle, fields named as in front matter): see :meth:`lints`.

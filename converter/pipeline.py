@@ -118,11 +118,21 @@ class _Result:
     #: In a file of many, the record each muscle came from, as its reader marked it
     #: (:attr:`ReadContext.mark`, None where it did not); None for a file of one.
     marks: list[int | None] | None = None
+    #: The time of each muscle whose reader gave one (:attr:`ReadContext.time`, None
+    #: where it did not: the file's); None when it gave none.
+    times: list[float | None] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file, into the cache and out
         return (_Result, (self.path, self.mtime, self.diagnostics, self.slugs,
                           self.fingerprints, self.seen, self.content, self.recorded,
-                          self.essence, self.drafts, self.marks))
+                          self.essence, self.drafts, self.marks, self.times))
+
+
+def _time(result: _Result, i: int) -> float:
+    """The time of the ``i``-th muscle of ``result``: its own, when its reader gave one
+    (an Anki note's), else its file's."""
+    own = result.times[i] if result.times else None
+    return result.mtime if own is None else own
 
 
 def essence(result: _Result) -> str:
@@ -185,7 +195,7 @@ def _plain(result: _Result) -> tuple[Any, ...] | None:
         return None
     return (result.path, result.mtime, [tuple(d) for d in diagnostics], result.slugs,
             [tuple(p) for p in prints], result.seen, result.content, result.recorded,
-            result.essence, result.drafts, result.marks)
+            result.essence, result.drafts, result.marks, result.times)
 
 
 def unpacked_result(blob: bytes | memoryview) -> _Result:
@@ -278,7 +288,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
                                           fmt.field_name if many else None)
             diagnostics.extend(found)
             if not has_errors(found):
-                gathered.add(muscle, ctx.mark)
+                gathered.add(muscle, ctx.mark, ctx.time)
     except TemporaryFull:  # (where a file of many keeps its muscles: the run ends)
         raise
     except MuscleError as exc:
@@ -305,7 +315,9 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)), gathered.slugs,
                      gathered.fingerprints(path, positions), seen, content, recorded,
                      drafts=gathered.drafts,
-                     marks=None if fmt.one_muscle_per_file else gathered.marks)
+                     marks=None if fmt.one_muscle_per_file else gathered.marks,
+                     times=gathered.times if any(t is not None for t in gathered.times)
+                     else None)
     if bookkept:
         result.essence = essence(result)
     return _Read(result, gathered.muscles(), gathered.records(writer))
@@ -369,18 +381,21 @@ class _Gathered:
         self.slugs: list[str] = []
         self.drafts: list[int] = []
         self.marks: list[int | None] = []
+        self.times: list[float | None] = []
         self._whole: list[Muscle] = []
         many = not fmt.one_muscle_per_file
         self._blobs = Spilled(IN_MEMORY) if self._packs else None
         self._prints = Spilled(IN_MEMORY) if many else None
         self._fields = Spilled(IN_MEMORY) if many and fmt.places_fields else None
 
-    def add(self, muscle: Muscle, mark: int | None) -> None:
-        """Keep what the run needs of ``muscle``, which its reader marked ``mark``."""
+    def add(self, muscle: Muscle, mark: int | None, time: float | None = None) -> None:
+        """Keep what the run needs of ``muscle``, which its reader marked ``mark`` and
+        gave the time ``time`` (None: its file's)."""
         if muscle.extra and is_draft(muscle.extra):
             self.drafts.append(len(self.slugs))
         self.slugs.append(muscle.slug)
         self.marks.append(mark)
+        self.times.append(time)
         if self._prints is not None:  # many: warnings name the muscle's record
             self._prints.append(fingerprint(muscle, None, record_label(muscle)))
             if self._fields is not None:
@@ -718,7 +733,7 @@ class Reader:
                     continue
                 print_ = result.fingerprints[i]
                 record = print_.record  # a file of many: the muscle
-                first = self.sources.claim(slug, Source(path, result.mtime, bool(record)))
+                first = self.sources.claim(slug, Source(path, _time(result, i), bool(record)))
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1

@@ -614,3 +614,39 @@ def test_a_reading_with_a_value_marshal_cannot_keep_is_pickled(tmp_path: Path) -
 def test_a_blob_that_is_no_packed_reading_is_refused(blob: bytes) -> None:
     with pytest.raises((ValueError, EOFError, TypeError, pickle.UnpicklingError)):
         pipeline.unpacked_result(blob)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_muscle_its_reader_gives_a_time_has_that_time_as_its_source_s(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """A reader whose records have times of their own sets ``ctx.time`` before it
+    yields a muscle: its source's time is then that, not its file's (whose time it
+    stays for a muscle given none), in a worker and from the cache too."""
+    from converter.cache import Cache
+
+    fmt = get_format("markdown")
+    real = type(fmt).read
+
+    def timed(self: Any, path: Path, ctx: ReadContext) -> Any:
+        for muscle in real(self, path, ctx):
+            ctx.time = 1_600_000_000.0 if muscle.slug == "timed" else None
+            yield muscle
+
+    monkeypatch.setattr(type(fmt), "read", timed)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    slugs = ["timed", *(f"plain-{n}" for n in range(2 * pipeline.CHUNK))]  # (a pool's)
+    for slug in slugs:
+        (folder / f"{slug}.md").write_text(MUSCLE.format(title=slug), encoding="utf-8")
+        os.utime(folder / f"{slug}.md", (1_500_000_000, 1_500_000_000))
+    inputs, _ = discover([folder])
+    for parsed in (len(slugs), 0):  # (the second run finds the readings in the cache)
+        cache = Cache.open(tmp_path / "cache")
+        assert cache is not None
+        reader = Reader(inputs, jobs=jobs, cache=cache)
+        assert sorted(reader.slugs()) == sorted(slugs)
+        cache.flush()
+        cache.close()
+        assert reader.files_parsed == parsed
+        assert {slug: reader.sources[slug].mtime for slug in ("timed", "plain-0")} == {
+            "timed": 1_600_000_000.0, "plain-0": 1_500_000_000.0}

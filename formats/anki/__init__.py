@@ -4,7 +4,8 @@ Identity is stable, so importing a regenerated deck updates the notes already in
 collection (keeping their review history) instead of adding duplicates: the note GUID
 comes from the slug, the note-type and deck IDs from their names. Anki only takes the
 new text of a note whose modification time is newer than its own, so each note's time
-is its source file's mtime (or ``SOURCE_DATE_EPOCH`` when set). Nothing else in the
+is its source file's mtime, or a note read from a deck that note's time there (or
+``SOURCE_DATE_EPOCH`` when set). Nothing else in the
 package depends on the clock: same input, byte-identical ``.apkg``.
 
 The reader gives back slug, title, latin and exercises; origin, insertion and functions
@@ -79,8 +80,8 @@ class AnkiFormat(Format):
                        exercises=tuple(e for e in kept.exercises if e.strip()))
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        muscles: dict[str, Muscle] = {}
-        for number, (names, values) in enumerate(_notes(path, ctx)):
+        muscles: dict[str, tuple[Muscle, int | None]] = {}
+        for number, (names, values, time) in enumerate(_notes(path, ctx)):
             if isinstance(values, str):  # (notes.flds is no text, or notes.mid no id)
                 ctx.report(Diagnostic(str(path), None, None, f"notes[{number}]", "bad-note",
                                       f"{values}; the note is left out"))
@@ -99,8 +100,10 @@ class AnkiFormat(Format):
                                       "duplicate-slug", f"slug {muscle.slug!r} is used "
                                       "by more than one note"))
                 continue
-            muscles[muscle.slug] = muscle
-        yield from (muscles[slug] for slug in sorted(muscles))
+            muscles[muscle.slug] = muscle, time
+        for slug in sorted(muscles):
+            muscle, ctx.time = muscles[slug]  # (its note's time: the time it is written)
+            yield muscle
 
     def field_name(self, field: str) -> str:
         return _note_field(field)

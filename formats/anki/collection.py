@@ -65,11 +65,10 @@ def _model_types(models: Any) -> _NoteTypes:
     return types
 
 
-def _note_rows(path: Path, collection: bytes, ctx: ReadContext
-               ) -> list[tuple[list[str], list[str] | str]]:
+def _note_rows(path: Path, collection: bytes, ctx: ReadContext) -> list[Note]:
     """Every note of a muscle note type (see :func:`_muscle_fields`) as (its type's
-    field names, ours for those renamed in Anki, and its fields' HTML, or what they are
-    when they are no text: :func:`_note_values`). A field renamed
+    field names, ours for those renamed in Anki, its fields' HTML, or what they are
+    when they are no text: :func:`_note_values`, and its time). A field renamed
     is a warning naming it; a field read that cannot be found (moved and renamed, or
     deleted) is a warning too: what it held is not read. A note whose note type the
     collection does not have is a ``bad-note`` error (:func:`_report_typeless`); those
@@ -79,7 +78,7 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
         try:
             types = _note_types(conn)
             # (as bytes: a note's text that is not UTF-8 is its own error, not the deck's)
-            rows = conn.execute("SELECT id, mid, typeof(flds), CAST(flds AS BLOB) "
+            rows = conn.execute("SELECT id, mid, typeof(flds), CAST(flds AS BLOB), mod "
                                 "FROM notes ORDER BY id").fetchall()
         finally:
             conn.close()
@@ -103,15 +102,15 @@ def _note_rows(path: Path, collection: bytes, ctx: ReadContext
         raise error(str(path), "not-a-muscle-deck",
                     "has no note type with Name and Slug fields (not written by "
                     "muscle-convert)")
-    used = {mid for _, mid, _, _ in rows}
+    used = {mid for _, mid, *_ in rows}
     for mid, (name, fields, read) in sorted(ours.items()):
         if mid in used:
             _report_fields(str(path), name, fields, read, ctx)
     _report_typeless(str(path), [row for row in rows if isinstance(row[1], int)
                                  and row[1] not in types], ctx)
-    _report_others(str(path), Counter(types[mid][0] for _, mid, _, _ in rows if isinstance(
+    _report_others(str(path), Counter(types[mid][0] for _, mid, *_ in rows if isinstance(
         mid, int) and mid in types and mid not in ours), ctx)
-    return [_note(ours, mid, kind, flds) for _, mid, kind, flds in rows
+    return [_note(ours, mid, mod, kind, flds) for _, mid, kind, flds, mod in rows
             if mid in ours or not isinstance(mid, int)]
 
 
@@ -136,12 +135,12 @@ def _report_others(path: str, others: Counter[str], ctx: ReadContext) -> None:
 
 
 def _report_typeless(path: str, rows: list[tuple[Any, ...]], ctx: ReadContext) -> None:
-    """A ``bad-note`` error for each note of ``rows`` (id, note type id, fields' type
-    and fields), whose note type id names no note type of the collection: a damaged
+    """A ``bad-note`` error for each note of ``rows`` (id, note type id, fields' type,
+    fields and time), whose note type id names no note type of the collection: a damaged
     collection (Anki's Check Database gives such notes a new note type, their field
     names lost). Named by its id (``nid:`` in Anki's browser) and its first field, or
     what its fields are when they are no text (binary data, NULL)."""
-    for nid, mid, kind, flds in rows:
+    for nid, mid, kind, flds, *_ in rows:
         values = _note_values(kind, flds)
         if isinstance(values, str):
             fields = f"its fields are {_NOT_TEXT.get(kind, kind)}, not text"
@@ -163,15 +162,22 @@ _NOT_TEXT = {"blob": "binary data", "null": "empty (NULL)", "integer": "a number
 _NOT_ID = {bytes: "binary data", str: "text", float: "a fraction", type(None): "empty (NULL)"}
 
 
-def _note(ours: dict[int, tuple[str, list[str], list[str]]], mid: Any, kind: str,
-          flds: Any) -> tuple[list[str], list[str] | str]:
-    """A note's field names (by its note type ``mid``) and values (see
-    :func:`_note_values`); a note type id that is no integer (a damaged collection: it
-    names no note type) is said instead of the values."""
+#: A note as the reader takes it: its field names, its values (or what they are when
+#: they are no text) and its modification time (``notes.mod``; None when no integer).
+Note = tuple[list[str], list[str] | str, int | None]
+
+
+def _note(ours: dict[int, tuple[str, list[str], list[str]]], mid: Any, mod: Any, kind: str,
+          flds: Any) -> Note:
+    """A note's field names (by its note type ``mid``), values (see
+    :func:`_note_values`) and time ``mod`` (None when no integer); a note type id that
+    is no integer (a damaged collection: it names no note type) is said instead of the
+    values."""
+    time = mod if isinstance(mod, int) else None
     if not isinstance(mid, int):
         return [], (f"has a note type id (notes.mid) that is "
-                    f"{_NOT_ID.get(type(mid), 'no integer')}, not a number")
-    return ours[mid][2], _note_values(kind, flds)
+                    f"{_NOT_ID.get(type(mid), 'no integer')}, not a number"), time
+    return ours[mid][2], _note_values(kind, flds), time
 
 
 def _note_values(kind: str, flds: Any) -> list[str] | str:
@@ -221,7 +227,7 @@ def _report_fields(path: str, name: str, fields: list[str], read: list[str],
 _READ_FIELDS = ("Latin", "Exercises")
 
 
-def _notes(path: Path, ctx: ReadContext) -> list[tuple[list[str], list[str] | str]]:
+def _notes(path: Path, ctx: ReadContext) -> list[Note]:
     """The muscle notes of the package at ``path`` (see :func:`_note_rows`); its
     collection's bytes are let go once they are read."""
     collection, newer = _collection(path)

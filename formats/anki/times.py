@@ -66,8 +66,9 @@ def source_date_epoch() -> int | None:
 
 def note_times(slugs: list[str], ctx: WriteContext, out: Path,
                drawn: AbstractSet[str] = frozenset()) -> dict[str, int]:
-    """Each note's modification time: ``SOURCE_DATE_EPOCH`` when set, else its source
-    file's mtime; 0 (with a warning) when neither is known. A note with a focus image
+    """Each note's modification time: ``SOURCE_DATE_EPOCH`` when set, else its source's
+    time (its file's mtime; a note read from a deck, that note's time there); 0 (with a
+    warning) when neither is known. A note with a focus image
     (its slug in ``drawn``) is no older than :func:`drawing_time`: its image shows
     every muscle, so another file's change is its change too."""
     epoch = source_date_epoch()
@@ -142,10 +143,10 @@ def _previous_deck(out: Path) -> tuple[str | None, dict[str, int]]:
 def kept_unchanged(times: dict[str, int], fields: Mapping[str, list[str]],
                    ctx: WriteContext, out: Path) -> None:
     """Keep the time of each note read from the deck at ``out`` itself (``convert m.apkg
-    -o m.apkg``), whose source file's time is only when that deck was written: one with
-    the same ``fields`` there (by slug) keeps that note's time, so Anki sees no change;
-    one a lossy read made differ (its origin, its focus image) is made newer than it
-    was, so Anki takes it. Not with ``SOURCE_DATE_EPOCH``, which sets every time."""
+    -o m.apkg``), its source's time that note's time there: one with the same ``fields``
+    there (by slug) keeps it, so Anki sees no change; one a lossy read made differ (its
+    origin, its focus image) is made newer than it was, so Anki takes it. Not with
+    ``SOURCE_DATE_EPOCH``, which sets every time."""
     if source_date_epoch() is not None:
         return
     try:

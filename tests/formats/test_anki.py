@@ -464,6 +464,36 @@ def test_a_deck_converted_into_itself_keeps_the_times_of_the_notes_it_reads_back
     assert notes["soleus"].mod == 1_700_000_000
 
 
+def test_a_deck_converted_into_another_keeps_each_notes_own_time(
+        tmp_path: Path, collection: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert m.apkg --to anki -o n.apkg`` gave every note ``m.apkg``'s file time
+    (its source's), so importing ``n.apkg`` after ``m.apkg`` updated each note though
+    its fields were the same. The reader gives each muscle its note's own time now, as
+    its source's: the note keeps it (a run replayed keeps the deck as it is), and Anki
+    sees no change; ``SOURCE_DATE_EPOCH`` still sets every time."""
+    monkeypatch.chdir(tmp_path)
+    Path("m.md").write_text("---\ntitle: Soleus\nlatin: Musculus soleus\n---\n",
+                            encoding="utf-8")
+    os.utime("m.md", (1_704_067_200, 1_704_067_200))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["convert", "m.md", "--to", "anki", "-o", "m.apkg"]
+                         ).exit_code == 0
+    os.utime("m.apkg", (1_750_000_000, 1_750_000_000))
+    _import(collection, Path("m.apkg"))
+    for replayed in (False, True):
+        result = runner.invoke(cli, ["convert", "m.apkg", "--to", "anki", "-o", "n.apkg"])
+        assert (result.exit_code, "up to date" in result.output) == (0, replayed)
+        assert _stored(Path("n.apkg"), "SELECT mod FROM notes") == [(1_704_067_200,)]
+    log = _import(collection, Path("n.apkg")).log  # type: ignore[attr-defined]
+    assert (len(log.updated), len(log.duplicate)) == (0, 1)
+    assert _notes(collection)["m"].mod == 1_704_067_200  # type: ignore[attr-defined]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert runner.invoke(cli, ["convert", "m.apkg", "--to", "anki", "-o", "n.apkg"]
+                         ).exit_code == 0
+    assert _stored(Path("n.apkg"), "SELECT mod FROM notes") == [(1_800_000_000,)]
+
+
 def test_a_file_added_beside_a_source_is_not_replayed_over(tmp_path: Path) -> None:
     """The times of notes with a focus image follow the folders holding the sources and
     the deck written last, which the cache does not watch: after a picture was added to
