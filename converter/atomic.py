@@ -599,20 +599,35 @@ def _leads_away(path: str) -> bool:
 def descriptor_named(path: str) -> int | None:
     """The descriptor of this process that ``path`` names (``/dev/fd/1``,
     ``/proc/self/fd/1``), or a link to one does (``/dev/stdout``, its links followed
-    one at a time), or None: the name of a path, not what the descriptor leads to."""
+    one at a time), or None: the name of a path, not what the descriptor leads to. Its
+    folders are judged as the file system resolves them (symlinks first, then ``..``:
+    ``lnk/../fd/1`` is ``fd/1`` beside where ``lnk`` leads), by :func:`_folders_resolved`."""
     if is_stdout(path):
         return None
-    own = re.compile(rf"/(?:dev|proc/self|proc/thread-self|proc/{os.getpid()})/fd/(\d+)")
-    name = os.path.abspath(path)
+    own = re.compile(rf"/(?:dev|proc/self|proc/thread-self|proc/{os.getpid()}"
+                     rf"(?:/task/\d+)?)/fd/(\d+)")
+    name = _folders_resolved(path)
     for _ in range(40):  # (the kernel's own limit of links followed)
-        named = own.fullmatch(os.path.normpath(name))
+        named = own.fullmatch(name)
         if named:
             return int(named[1])
         try:
-            name = os.path.join(os.path.dirname(name), os.readlink(name))
+            name = _folders_resolved(os.path.join(os.path.dirname(name), os.readlink(name)))
         except OSError:  # (no link: a file, a device, nothing there)
             return None
     return None
+
+
+def _folders_resolved(path: str) -> str:
+    """``path`` absolute, its folders resolved as opening it resolves them (symlinks
+    followed, then ``..``), its own name kept (a link to a descriptor stays that link);
+    the whole resolved when it ends in ``.`` or ``..``, which name no link."""
+    whole = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+    full = whole.rstrip(os.sep) or os.sep  # (not abspath: it takes ``..`` away as text)
+    parent, name = os.path.split(full)
+    if name in ("", os.curdir, os.pardir):
+        return os.path.realpath(full)
+    return os.path.join(os.path.realpath(parent), name)
 
 
 class _Pipe(io.RawIOBase):

@@ -171,6 +171,48 @@ def test_every_name_of_standard_output_is_standard_output_in_what_a_run_says(
     assert converter.atomic.output_name("/dev/fd/7") == "/dev/fd/7"
 
 
+@pytest.mark.parametrize(("stdout_at", "file_at"), [("out.json", "other/out.json"),
+                                                    ("other/out.json", "out.json")])
+def test_a_name_through_a_linked_folder_and_dotdot_is_judged_where_it_leads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+        stdout_at: str, file_at: str) -> None:
+    """``lnk/../out.json``, ``lnk`` a link to ``other/sub``, names ``other/out.json`` as
+    the file system resolves it (the link first, then ``..``), but was judged by its
+    text, ``out.json``: a link there to ``/dev/stdout`` made the run write to standard
+    output, not the file named, and a link to it beside ``lnk``'s target was taken for a
+    file. Through a link to ``/dev`` (``d/fd/1``) descriptor 1 was not seen, and
+    ``/dev/fd/N/../4``, N a folder's descriptor, was taken for descriptor 4."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "other" / "sub").mkdir(parents=True)
+    (tmp_path / "lnk").symlink_to(Path("other", "sub"))
+    (tmp_path / stdout_at).symlink_to("/dev/stdout")
+    (tmp_path / file_at).write_text("old\n")
+    (tmp_path / "d").symlink_to("/dev")
+    name = os.path.join("lnk", os.pardir, "out.json")
+    leads_to_stdout = stdout_at == "other/out.json"
+    assert converter.atomic.descriptor_named(name) == (1 if leads_to_stdout else None)
+    assert converter.atomic.names_stdout(name) is leads_to_stdout
+    assert converter.atomic.descriptor_named(os.path.join("d", "fd", "1")) == 1
+    folder = os.open(tmp_path / "other", os.O_RDONLY)
+    try:
+        assert converter.atomic.descriptor_named(f"/dev/fd/{folder}/../4") is None
+        assert converter.atomic.descriptor_named(f"/dev/fd/{folder}/../d/fd/4") == 4
+    finally:
+        os.close(folder)
+    capfd.readouterr()
+    said = converter.write(converter.read(SAMPLES / "soleus.md"), name, "json")
+    printed = capfd.readouterr().out
+    if leads_to_stdout:
+        assert said == "wrote 1 muscle to standard output"
+        assert '"soleus"' in printed
+        assert (tmp_path / file_at).read_text() == "old\n"
+    else:
+        assert said == f"wrote 1 muscle to {name}"
+        assert printed == ""
+        assert '"soleus"' in (tmp_path / file_at).read_text()
+        assert (tmp_path / file_at).is_file() and not (tmp_path / file_at).is_symlink()
+
+
 @pytest.mark.parametrize(("output", "stream"), [
     ("-", True), ("/dev/stdout", True), ("standard output", False), ("out/-", False)])
 def test_a_diagnostic_about_the_output_says_whether_it_is_standard_output(
