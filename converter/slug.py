@@ -13,6 +13,7 @@ from .model import is_language_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from types import ModuleType
 
     from .diagnostics import WorkingFolderGone
 
@@ -264,31 +265,49 @@ def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
     return stem_text(path)
 
 
-def as_opened(path: str | os.PathLike[str]) -> str:
+def as_opened(path: str | os.PathLike[str], paths: ModuleType = os.path) -> str:
     """``path`` made absolute from the :func:`working_folder` and rid of ``.`` and ``..``
     as opening it does: a ``..`` after a symlinked folder goes up from where the link
     points (``img/../index.md``, ``img`` a link to ``shared/gallery``, is
     ``shared/index.md``), after any other name it drops that name; the names kept are as
     given (a symlinked folder not left by ``..`` keeps its link's name). A path with no
-    ``..`` (every path a search finds below a folder named without one) is only joined."""
-    whole = os.path.join(working_folder(), os.fspath(path))
-    if os.pardir not in whole or os.pardir not in whole.split(os.sep):
-        return os.path.normpath(whole)
-    kept = os.sep
-    for name in whole.split(os.sep):
-        if name == os.pardir:
-            kept = os.path.dirname(os.path.realpath(kept) if os.path.islink(kept) else kept)
-        elif name not in ("", os.curdir):
-            kept = os.path.join(kept, name)
+    ``..`` (every path a search finds below a folder named without one) is only joined.
+    ``paths`` is the system's path library (``ntpath`` on Windows, where ``/`` parts
+    names too: see :func:`path_names`)."""
+    whole = paths.join(working_folder(), os.fspath(path))
+    anchor, names = path_names(whole, paths)
+    if paths.pardir not in whole or paths.pardir not in names:
+        return paths.normpath(whole)
+    kept = anchor
+    for name in names:
+        if name == paths.pardir:
+            kept = paths.dirname(paths.realpath(kept) if paths.islink(kept) else kept)
+        elif name not in ("", paths.curdir):
+            kept = paths.join(kept, name)
     return kept
 
 
-def gone_up(sources: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+def path_names(path: str, paths: ModuleType = os.path) -> tuple[str, list[str]]:
+    """``path``'s anchor (its drive and root: ``/``, ``C:\\``, ``\\\\server\\share\\``;
+    empty for a relative path) and the names after it, parted at each separator the path
+    library ``paths`` knows (its ``sep`` and ``altsep``: on Windows ``\\`` and ``/``)."""
+    drive, rest = paths.splitdrive(path)
+    if paths.altsep:
+        rest = rest.replace(paths.altsep, paths.sep)
+    names = rest.split(paths.sep)
+    if rest.startswith(paths.sep):
+        return drive + paths.sep, names[1:]
+    return drive, names
+
+
+def gone_up(sources: Iterable[str | os.PathLike[str]],
+            paths: ModuleType = os.path) -> tuple[str, ...]:
     """:func:`as_opened` of each of ``sources`` that goes up (``..``): what the slugs of
     page bundles found from it depend on besides the paths as given and the working
-    folder (where a link left by ``..`` points), for a cache's key."""
-    return tuple(as_opened(source) for source in sources
-                 if os.pardir in os.fspath(source).split(os.sep))
+    folder (where a link left by ``..`` points), for a cache's key. ``paths`` is the
+    system's path library, as :func:`as_opened` takes it."""
+    return tuple(as_opened(source, paths) for source in sources
+                 if paths.pardir in path_names(os.fspath(source), paths)[1])
 
 
 def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:

@@ -5,8 +5,10 @@ their folder's name."""
 
 from __future__ import annotations
 
+import ntpath
 import os
 import re
+import types
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +17,14 @@ import pytest
 import converter
 from converter.registry import get_format
 from converter.run import convert_sources
-from converter.slug import bundle_language, check_working_folder, device_name, slugify
+from converter.slug import (
+    as_opened,
+    bundle_language,
+    check_working_folder,
+    device_name,
+    gone_up,
+    slugify,
+)
 
 #: Latin-1 Supplement and Latin Extended-A.
 LATIN_LETTERS = [chr(code) for code in range(0xC0, 0x180)
@@ -337,6 +346,33 @@ def test_a_bundle_reached_by_going_up_out_of_a_symlinked_folder_takes_the_folder
     monkeypatch.setenv("PWD", str(tmp_path / "site"))
     assert [m.slug for m in converter.read("soleus/img/../index.md")] == ["shared"]
     assert [m.slug for m in converter.read("soleus/img/../../site/soleus/index.md")] == ["soleus"]
+
+
+@pytest.mark.parametrize(("path", "opened"), [
+    ("C:\\work\\img/../index.md", "C:\\work\\index.md"),
+    ("C:\\work\\img\\..\\index.md", "C:\\work\\index.md"),
+    ("C:/work/./img/../index.md", "C:\\work\\index.md"),
+    ("\\\\server\\share\\img/../index.md", "\\\\server\\share\\index.md")])
+def test_a_windows_path_goes_up_at_either_separator_and_keeps_its_drive(
+        path: str, opened: str) -> None:
+    """On Windows ``/`` parts names as ``\\`` does, but a path was parted at ``\\``
+    alone: ``img/../index.md`` was taken for a path that does not go up, its ``..`` taken
+    away as text (a link ``img`` not followed), and :func:`gone_up` left it out of the
+    cache's key; one that went up at ``\\`` lost its root, ``C:\\work\\img\\..\\
+    index.md`` becoming ``C:work\\index.md`` (relative to the drive's working folder).
+    Windows' own path library (``ntpath``) is asked here, whether ``img`` is a link too."""
+    asked: list[str] = []
+
+    def islink(name: str) -> bool:
+        asked.append(name)
+        return ntpath.islink(name)
+
+    windows = types.SimpleNamespace(**{**vars(ntpath), "islink": islink})
+    assert as_opened(path, windows) == opened  # type: ignore[arg-type]
+    assert [ntpath.basename(name) for name in asked] == ["img"]
+    assert ntpath.normcase(asked[0]) == ntpath.normcase(ntpath.join(
+        ntpath.dirname(opened), "img"))
+    assert gone_up([path, "C:/work/a..b/index.md", "img"], ntpath) == (opened,)
 
 
 @pytest.mark.parametrize("name, language", [
