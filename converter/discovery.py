@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import os
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -60,6 +61,13 @@ _STAT_BATCH = 4096
 #: how such a folder is opened.
 _BY_NAME = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+#: How many entries (files and folders, hidden ones too) the ``no-inputs`` hint looks
+#: at below one symlink to a folder, breadth first, and below all of them: a link to a
+#: big tree (a home folder, ``node_modules``) holding nothing to read is not walked whole
+#: for a hint; a link whose first entries hold no file to read is not named.
+LINK_LOOKS = 1_000
+LINKS_LOOKS = 10_000
 
 
 class Input(NamedTuple):
@@ -480,7 +488,7 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
     if found is None:
         return ()
     prefix = "" if folder == os.curdir else folder.rstrip(os.sep) + os.sep
-    held = [prefix + link for link in sorted(links) if _holds(prefix + link, tuple(read))]
+    held = _holding([prefix + link for link in sorted(links)], tuple(read))
     if held:  # (a search skips them, as it does hidden names: only here is it said)
         return ((" (", Named(held[0]), " is a link to a folder, which a search does not "
                  "follow: name it to read it)") if len(held) == 1 else
@@ -517,24 +525,46 @@ def _formats_below(folder: str, read: tuple[str, ...], links: list[str]
     return found
 
 
-def _holds(folder: str, read: tuple[str, ...]) -> bool:
+def _holding(links: Sequence[str], read: tuple[str, ...]) -> list[str]:
+    """The ``links`` to folders a search of which would find a file of the endings
+    ``read``, each looked into for :data:`LINK_LOOKS` entries at most and all of them
+    for :data:`LINKS_LOOKS` (those past it are not looked into)."""
+    held: list[str] = []
+    left = LINKS_LOOKS
+    for link in links:
+        if left <= 0:
+            break
+        found, looked = _holds(link, read, min(LINK_LOOKS, left))
+        left -= looked
+        if found:
+            held.append(link)
+    return held
+
+
+def _holds(folder: str, read: tuple[str, ...], most: int) -> tuple[bool, int]:
     """Whether a search of ``folder`` would find a file of the endings ``read`` (hidden
-    names, symlinks to folders and folders muscle-convert wrote left out)."""
-    stack = [folder]
-    while stack:
+    names, symlinks to folders and folders muscle-convert wrote left out) among the
+    first ``most`` entries below it, breadth first, stopping at the first; and how many
+    entries it looked at."""
+    queue = deque([folder])
+    looked = 0
+    while queue:
         try:
-            with os.scandir(stack.pop()) as entries:
+            with os.scandir(queue.popleft()) as entries:
                 for entry in entries:
+                    looked += 1
                     if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
+                        pass
+                    elif entry.is_dir(follow_symlinks=False):
                         if not os.path.isfile(os.path.join(entry.path, DIRECTORY_MARKER)):
-                            stack.append(entry.path)
+                            queue.append(entry.path)
                     elif entry.name.lower().endswith(read) and entry.is_file():
-                        return True
+                        return True, looked
+                    if looked >= most:
+                        return False, looked
         except OSError:
             continue
-    return False
+    return False, looked
 
 
 def _look_at(entry: os.DirEntry, below: str, read: tuple[str, ...],

@@ -4,10 +4,12 @@ cannot be read or hold nothing to read."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -594,3 +596,64 @@ def test_a_folder_of_only_links_to_folders_of_inputs_names_them(tmp_path: Path,
     (tmp_path / "content" / "muscles").unlink()
     (tmp_path / "content" / "more" / "calf").unlink()
     assert said() == [f"{start} [no-inputs]"]  # (a link to no such files is not named)
+
+
+def _counting_scandir(monkeypatch: pytest.MonkeyPatch, folder: str) -> list[str]:
+    """Count, in the list returned, each entry ``os.scandir`` gives of a folder below
+    ``folder`` (not of ``folder`` itself)."""
+    listed: list[str] = []
+    scandir = os.scandir
+
+    @contextlib.contextmanager
+    def counted(path: Any = ".") -> Iterator[Iterator[os.DirEntry]]:
+        with scandir(path) as entries:
+            below = os.path.normpath(os.fspath(path))
+            if not below.startswith(folder + os.sep):
+                yield entries
+                return
+
+            def each() -> Iterator[os.DirEntry]:
+                for entry in entries:
+                    listed.append(entry.path)
+                    yield entry
+            yield each()
+
+    monkeypatch.setattr(os, "scandir", counted)
+    return listed
+
+
+def test_the_hint_of_a_link_to_a_big_folder_stops_at_its_bounds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hint naming a link to a folder of files to read walked a linked folder whole
+    when it held none (a link to a home folder or ``node_modules``: millions of entries
+    for a hint); each link is looked into for :data:`~converter.discovery.LINK_LOOKS`
+    entries at most, breadth first, and all of them for ``LINKS_LOOKS``, stopping at the
+    first file to read."""
+    big = tmp_path / "big"
+    for folder in range(discovery.LINK_LOOKS // 40 + 1):
+        (big / f"f{folder:02}").mkdir(parents=True)
+        for name in range(40):
+            (big / f"f{folder:02}" / f"n{name:02}.txt").touch()
+    entries = sum(1 for _ in big.rglob("*"))
+    assert entries > discovery.LINK_LOOKS
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "big").symlink_to(big)
+    monkeypatch.chdir(tmp_path)
+    listed = _counting_scandir(monkeypatch, "content")
+    start = "content: warning: holds no .markdown or .md files to read"
+    assert [str(d) for d in discover(["content"])[1]] == [f"{start} [no-inputs]"]
+    assert len(listed) == discovery.LINK_LOOKS
+    links = discovery.LINKS_LOOKS // discovery.LINK_LOOKS + 2
+    for link in range(links):
+        (tmp_path / "content" / f"link{link:02}").symlink_to(big)
+    listed.clear()
+    assert [str(d) for d in discover(["content"])[1]] == [f"{start} [no-inputs]"]
+    assert len(listed) == discovery.LINKS_LOOKS < links * entries
+    (big / "soleus.md").write_text(MUSCLE, encoding="utf-8")  # (first, breadth first)
+    for link in range(links):
+        (tmp_path / "content" / f"link{link:02}").unlink()
+    listed.clear()
+    assert [str(d) for d in discover(["content"])[1]] == [
+        f"{start} (content/big is a link to a folder, which a search does not follow: "
+        "name it to read it) [no-inputs]"]
+    assert len(listed) <= len(os.listdir(big))
