@@ -51,6 +51,7 @@ import stat
 import sys
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ from typing import Any
 from . import sqlitewait
 from .atomic import make_folders
 from .distinfo import metadata_header
-from .sitedists import distribution
+from .sitedists import distribution, listed_once
 
 #: A file modified this close to when it was recorded is hashed, not trusted by stat.
 RACY_NS = 2_000_000_000
@@ -297,7 +298,7 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def code_fingerprint(files: Iterable[str]) -> str:
+def code_fingerprint(files: Iterable[str], plugins: Iterable[str] = ()) -> str:
     """Size, mtime and ctime of ``files`` (a format's code, see
     ``codefiles.code_files``) and of every file of the core package, its subpackages
     and data (schemas) too: editing the tool or a format plugin, or installing another
@@ -305,9 +306,12 @@ def code_fingerprint(files: Iterable[str]) -> str:
     that runs it counts too: a cache shared by two Pythons' installs of the same files
     keeps for each what it made (Unicode's tables that slugs come from, the marshal and
     pickle formats of its entries, differ between Python versions); and so do the
-    libraries that read and write (:func:`installed`)."""
+    libraries that read and write and those they use, and those the distributions
+    ``plugins`` (of the plugin formats of ``files``: ``codefiles.code_distributions``)
+    use (:func:`installed`)."""
     core = tree_files(os.path.dirname(os.path.abspath(__file__)))
-    return key(sys.version, installed(), *sorted(_code_stamp(f) for f in core.union(files)))
+    return key(sys.version, installed(tuple(sorted(set(plugins)))),
+               *sorted(_code_stamp(f) for f in core.union(files)))
 
 
 #: This tool's distribution: the libraries it requires are part of every key
@@ -320,16 +324,16 @@ _EXTRA = re.compile(r"\bextra\b")
 
 
 @functools.cache
-def installed() -> tuple[tuple[str, str | None], ...]:
-    """The version of each of :func:`libraries` (None: not installed), and whether
-    PyYAML has libyaml (its ``CSafeLoader``, whose messages are not the pure loader's),
-    as this process found them first (it runs the modules it imported then). Read from
-    their metadata's ``Version`` line (not parsed whole: a replayed run's start is
-    short), and without importing PyYAML, which such a run does not import."""
-    found: list[tuple[str, str | None]] = []
-    for name in libraries():
-        version = _VERSION.search(_metadata(name))
-        found.append((name, version.group(1) if version else None))
+def installed(plugins: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
+    """The version of each of :func:`libraries` and of every distribution they require
+    in turn, and of those the distributions ``plugins`` require and so on (None: not
+    installed, such as a requirement of another platform), each once, as
+    :func:`depended_on` finds them; and whether PyYAML has libyaml (its ``CSafeLoader``,
+    whose messages are not the pure loader's), as this process found them first (it runs
+    the modules it imported then). Read from their metadata's ``Version`` line (not
+    parsed whole: a replayed run's start is short), and without importing PyYAML, which
+    such a run does not import."""
+    found = [(name, _version(header)) for name, header in depended_on(plugins)]
     return (*found, ("libyaml", str(_libyaml())))
 
 
@@ -338,8 +342,38 @@ def libraries() -> tuple[str, ...]:
     messages, a deck's bytes): every one :data:`PROJECT` requires, as its metadata's
     ``Requires-Dist`` lines name them, but those of an extra (``test``, ``bench``: no
     format imports them); none when it is not installed."""
-    required = _REQUIRES.findall(_metadata(PROJECT))
-    return tuple(name for name, marker in required if not _EXTRA.search(marker))
+    return _required(_metadata(PROJECT))
+
+
+def depended_on(plugins: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Each of :func:`libraries`, then each distribution the distributions ``plugins``
+    require, and each one those require in turn (an upgraded library that genanki or
+    jsonschema uses changes what they give too), breadth first, each once (by its
+    normalized name), with the header of its metadata ("" when it is not installed)."""
+    found: dict[str, tuple[str, str]] = {}
+    with listed_once():  # (each folder on the path listed once for all)
+        queue = deque(libraries())
+        for plugin in plugins:
+            queue.extend(_required(_metadata(plugin)))
+        while queue:
+            name = queue.popleft()
+            normalized = re.sub(r"[-_.]+", "-", name).lower()
+            if normalized not in found:
+                header = found[normalized] = (name, _metadata(name))
+                queue.extend(_required(header[1]))
+    return list(found.values())
+
+
+def _required(header: str) -> tuple[str, ...]:
+    """The distributions a metadata ``header`` requires, but those of an extra."""
+    return tuple(name for name, marker in _REQUIRES.findall(header)
+                 if not _EXTRA.search(marker))
+
+
+def _version(header: str) -> str | None:
+    """The ``Version`` a metadata ``header`` gives, or None."""
+    version = _VERSION.search(header)
+    return version.group(1) if version else None
 
 
 def _metadata(name: str) -> str:

@@ -1,15 +1,17 @@
 """The files the code of formats is made of, whose state is part of a run's cache key:
-their distributions' files, or the module files of their packages."""
+their distributions' files, or the module files of their packages; and the names of
+those distributions, whose requirements' versions are part of it too."""
 
 from __future__ import annotations
 
 import importlib.machinery
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .entrypoints import origins
+from .entrypoints import OWN_DISTRIBUTION, origins, package_name
 
 if TYPE_CHECKING:
     from importlib.metadata import Distribution
@@ -34,6 +36,16 @@ def code_files(formats: Iterable[Format]) -> set[str]:
         if own and os.path.abspath(own) not in files:
             found |= _package_files(module)
     return found
+
+
+def code_distributions(formats: Iterable[Format]) -> tuple[str, ...]:
+    """The names of the distributions that registered ``formats`` (their entry points'
+    packages, muscle-convert's own left out), sorted: what they require is part of a
+    run's cache key (:func:`~converter.cache.installed`), as their files are."""
+    names = {package_name(dist) for dist in {origins.get(type(f)) for f in formats}
+             if dist is not None}
+    return tuple(sorted(name for name in names
+                        if name and re.sub(r"[-_.]+", "-", name).lower() != OWN_DISTRIBUTION))
 
 
 def _distribution_files(dist: Distribution | Any | None) -> set[str]:

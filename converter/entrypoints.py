@@ -43,6 +43,11 @@ def _package(ep: EntryPoint | Any) -> str:
     dist = ep.dist
     if dist is None:
         return ep.module.partition(".")[0]
+    return package_name(dist)
+
+
+def package_name(dist: Distribution | Any) -> str:
+    """The name of the distribution ``dist``, read once per distribution."""
     known = _DIST_NAMES.get(id(dist))
     if known is None or known[0] is not dist:
         known = _DIST_NAMES[id(dist)] = (dist, distribution_name(dist))

@@ -40,6 +40,7 @@ from .cache import (
 )
 from .cache import key as cache_key
 from .checks import muscle_problems
+from .codefiles import code_distributions
 from .diagnostics import (
     ChangedWhileRead,
     Diagnostic,
@@ -688,9 +689,9 @@ class Reader:
         The code is that of every format whose readings are cached (the
         one-muscle-per-file ones), not only of this reader's inputs: a patch reads a
         few chunks of a run's inputs and must find the readings the run filed."""
-        code = code_files(f for f in all_formats() if f.one_muscle_per_file)
-        return cache_key(code_fingerprint(code), self.default_lang, self.max_bytes,
-                         self.limit_name, self.size,
+        cached = [f for f in all_formats() if f.one_muscle_per_file]
+        return cache_key(code_fingerprint(code_files(cached), code_distributions(cached)),
+                         self.default_lang, self.max_bytes, self.limit_name, self.size,
                          working_folder(), *self.gone_up)  # (as bundles' slugs see it)
 
     def _writer_spec(self) -> _Writer:
@@ -702,8 +703,8 @@ class Reader:
         """What cached records depend on besides the reading: the writer's code and options."""
         assert self.writer is not None
         fmt, options = self._writer_spec()
-        return cache_key(read_key, code_fingerprint(code_files([fmt])), type(fmt).__qualname__,
-                         fmt.name, options)
+        code = code_fingerprint(code_files([fmt]), code_distributions([fmt]))
+        return cache_key(read_key, code, type(fmt).__qualname__, fmt.name, options)
 
     def _stream(self, kind: str) -> Iterator[tuple[str, Any]]:
         """(slug, its muscle or record or None, by ``kind``) of each muscle whose slug

@@ -40,6 +40,7 @@ from .cache import (
     output_signature,
 )
 from .cache import key as cache_key
+from .codefiles import code_distributions
 from .diagnostics import Diagnostic, DiagnosticLog, MuscleError, Packed, WorkingFolderGone
 from .discovery import Inputs, discover
 from .lint import CorpusLint, diagram_size
@@ -227,9 +228,10 @@ class _Incremental:
         started = time.time_ns()
         # (the code of the formats read and of the one written: an edited writer or
         # plugin writes another output from the same inputs)
-        code = code_files((*inputs.formats(), *([beside] if beside else [])))
-        self.key = cache_key(code_fingerprint(code), os.environ.get("SOURCE_DATE_EPOCH"),
-                             *key)
+        formats = (*inputs.formats(), *([beside] if beside else []))
+        code = code_files(formats)
+        self.key = cache_key(code_fingerprint(code, code_distributions(formats)),
+                             os.environ.get("SOURCE_DATE_EPOCH"), *key)
         self.all_inputs, self.started, self.found = inputs, started, found
         self.inputs, self.chunks = _signature(inputs, started)
         if self.inputs is not None:

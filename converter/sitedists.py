@@ -13,6 +13,7 @@ file, an ``.egg``), or a finder of the import system finds distributions of its 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -137,20 +138,50 @@ def _found(name: str | None = None) -> Iterator[SiteDistribution]:
     listed."""
     wanted = None if name is None else _normalized(name)
     for entry in sys.path:
-        try:
-            children = os.listdir(entry or ".")
-        except OSError:  # (a folder that is gone, a path hook's name)
+        grouped = _LISTED.get(entry) if _LISTED is not None else None
+        if grouped is None:
+            try:
+                grouped = _grouped(os.listdir(entry or "."))
+            except OSError:  # (a folder that is gone, a path hook's name)
+                grouped = {}
+            if _LISTED is not None:
+                _LISTED[entry] = grouped
+        if wanted is not None:
+            names = grouped.get(wanted, ())
+            yield from (SiteDistribution(Path(entry, child)) for child in names)
             continue
-        grouped: dict[str, list[str]] = {}
-        for child in children:
-            low = child.lower()
-            if low.endswith(_INFO):
-                key = _normalized(low.rpartition(".")[0].partition("-")[0])
-                grouped.setdefault(key, []).append(child)
-        for key, names in grouped.items():
-            if wanted is None or key == wanted:
-                for child in names:
-                    yield SiteDistribution(Path(entry, child))
+        for names in grouped.values():
+            for child in names:
+                yield SiteDistribution(Path(entry, child))
+
+
+def _grouped(children: list[str]) -> dict[str, list[str]]:
+    """The metadata folders among ``children`` (a folder's entries) by normalized name,
+    in the order the first of each is listed."""
+    grouped: dict[str, list[str]] = {}
+    for child in children:
+        low = child.lower()
+        if low.endswith(_INFO):
+            key = _normalized(low.rpartition(".")[0].partition("-")[0])
+            grouped.setdefault(key, []).append(child)
+    return grouped
+
+
+#: The folders of the path as :func:`_found` listed them, while :func:`listed_once` holds.
+_LISTED: dict[str, dict[str, list[str]]] | None = None
+
+
+@contextlib.contextmanager
+def listed_once() -> Iterator[None]:
+    """Within it, each folder on the path is listed once, however many distributions
+    are asked for (:func:`distribution`: the requirements of a cache key's libraries,
+    in turn): what is installed meanwhile is not seen until it ends."""
+    global _LISTED
+    outer, _LISTED = _LISTED, (_LISTED if _LISTED is not None else {})
+    try:
+        yield
+    finally:
+        _LISTED = outer
 
 
 def _unique_name(dist: SiteDistribution) -> str:

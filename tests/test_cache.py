@@ -456,7 +456,7 @@ def test_options_and_code_changes_miss_the_cache(corpus: Path, tmp_path: Path,
     assert api(corpus, out, cache_dir, drafts=True).replayed
     assert api(corpus, out, cache_dir).count == COUNT
     for module in (converter.pipeline, converter.run):  # another version of the tool
-        monkeypatch.setattr(module, "code_fingerprint", lambda files: "another version")
+        monkeypatch.setattr(module, "code_fingerprint", lambda *code: "another version")
     assert api(corpus, out, cache_dir).parsed == COUNT + 2
 
 
@@ -520,7 +520,9 @@ def test_a_dependency_the_project_adds_is_in_the_key(
     converter.cache.installed.cache_clear()
     assert converter.cache.installed()[:2] == (("click", importlib.metadata.version("click")),
                                                ("tabulate-muscles", "2.1"))
-    assert len(converter.cache.installed()) == 3  # (and libyaml)
+    named = [name for name, _ in converter.cache.installed()]
+    assert "pytest" not in named and "described-only" not in named
+    assert named[-1] == "libyaml"
     before = converter.cache.code_fingerprint([])
     added["tabulate-muscles"] = _Metadata("2.2")
     converter.cache.installed.cache_clear()
@@ -2083,6 +2085,93 @@ def test_an_edited_plugin_helper_misses_the_cache(tmp_path: Path, listed: bool) 
                       encoding="utf-8")
     helpers.write_text(_PLUGIN["helpers.py"].replace("v1", "v4"), encoding="utf-8")
     assert set(line[:3] for line in cached_equals_fresh().splitlines()) == {"v4 "}
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed(name: str) -> bool:
+    """Whether the distribution ``name`` is installed."""
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _dist_info(site: Path, name: str, version: str, *fields: str) -> None:
+    """A hand-made ``dist-info`` of ``name`` at ``version`` in ``site``, with ``fields``
+    in its metadata's header (the one of another version removed)."""
+    for old in site.glob(f"{re.sub(r'[-_.]+', '_', name)}-*.dist-info"):
+        shutil.rmtree(old)
+    dist = site / f"{re.sub(r'[-_.]+', '_', name)}-{version}.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("".join((
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        *(f"{field}\n" for field in fields))), encoding="utf-8")
+
+
+def test_another_version_of_a_library_a_dependency_uses_misses_the_cache(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> None:
+    """The key held the versions of the libraries muscle-convert requires, not of those
+    they require in turn (genanki's chevron, jsonschema's referencing): upgrading one
+    replayed the old one's output. A ``dist-info`` of another version of such a library,
+    found first on the path, misses every entry."""
+    request.addfinalizer(converter.cache.installed.cache_clear)
+    converter.cache.installed.cache_clear()
+    direct = {_normalized(name) for name in declared_dependencies()}
+    used = sorted({re.match(r"[A-Za-z0-9._-]+", requirement).group()
+                   for name in declared_dependencies()
+                   for requirement in importlib.metadata.requires(name) or ()
+                   if "extra" not in requirement} - direct,
+                  key=_normalized)
+    used = [name for name in used if _installed(name)]
+    assert used, "no library that muscle-convert's dependencies require is installed"
+    out, cache_dir, site = tmp_path / "out.json", tmp_path / "cache", tmp_path / "site"
+    assert api(corpus, out, cache_dir).parsed == COUNT + 2
+    assert api(corpus, out, cache_dir).replayed
+    _dist_info(site, used[0], "99.0")
+    monkeypatch.syspath_prepend(str(site))
+    converter.cache.installed.cache_clear()
+    again = api(corpus, out, cache_dir)
+    assert (again.replayed, again.parsed) == (False, COUNT + 2)
+    assert api(corpus, out, cache_dir).replayed
+    assert dict(converter.cache.installed())[used[0]] == "99.0"
+
+
+def test_another_version_of_a_library_a_plugin_uses_misses_the_cache(tmp_path: Path) -> None:
+    """A plugin format's files were in the key, not the libraries it requires: upgrading
+    one replayed the run (and its records) with the old one's output. A ``dist-info`` of
+    another version in the run's path makes a full run."""
+    site = tmp_path / "site"
+    _install_titles(site, listed=True)
+    metadata = site / "titlesplug-1.0.dist-info" / "METADATA"
+    metadata.write_text(metadata.read_text(encoding="utf-8")
+                        + "Requires-Dist: titles-lib>=1\n",
+                        encoding="utf-8")
+    _dist_info(site, "titles_lib", "1.0", "Requires-Dist: titles-base")
+    _dist_info(site, "titles_base", "1.0")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(site)])}
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-m", "converter", "convert", str(SAMPLES),
+                               "--to", "titles", "-o", str(tmp_path / "t.titles"),
+                               "--cache-dir", str(tmp_path / "C")],
+                              env=env, capture_output=True, text=True, check=False, timeout=WAIT)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    assert "up to date" not in run()
+    assert "up to date" in run()
+    _dist_info(site, "titles_lib", "1.1", "Requires-Dist: titles-base")
+    assert "up to date" not in run()
+    assert "up to date" in run()
+    _dist_info(site, "titles_base", "2.0")  # (what the plugin's library requires)
+    assert "up to date" not in run()
+    assert "up to date" in run()
 
 
 #: 2262-04-12, the day after a 64-bit integer's last nanosecond; ext4's last second

@@ -38,3 +38,22 @@ def test_a_plugin_package_without_a_record_stamps_its_modules_not_its_data(
     assert files == {str(package / name) for name in (
         "__init__.py", "fmt.py", "helpers.py", "sub/__init__.py", "sub/more.py",
         "pictures/drawn.py")}
+
+
+def test_the_distributions_of_plugin_formats_are_named_not_muscle_converts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a plugin's distribution requires is in a run's key: it is named by the
+    package that registered its format (as its metadata spells it); the built-in
+    formats' own package is not (what it requires is in every key)."""
+    (tmp_path / "reqplug.py").write_text("from converter.registry import Format\n"
+                                         "class R(Format):\n    name = 'req'\n",
+                                         encoding="utf-8")
+    dist = tmp_path / "Req_Plug-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: Req.Plug\nVersion: 1.0\n"
+                                   "Requires-Dist: titles-lib\n")
+    (dist / "entry_points.txt").write_text("[muscle_convert.formats]\nreq = reqplug:R\n")
+    for _ in installed_folder(tmp_path, monkeypatch, "reqplug"):
+        formats = [registry.get_format(name) for name in ("req", "json", "anki")]
+        assert codefiles.code_distributions(formats) == ("Req.Plug",)
+        assert codefiles.code_distributions(formats[1:]) == ()

@@ -172,3 +172,28 @@ def test_a_finder_of_distributions_of_its_own_is_asked_through_importlib_metadat
     monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder()])
     assert "ew" in [ep.name for ep in sitedists.entry_points(ENTRY_POINT_GROUP)]
     assert str(sitedists.distribution("elsewhere")._path) == str(dist)
+
+
+def test_within_listed_once_each_folder_of_the_path_is_listed_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache key asks for every library its libraries require in turn (some twenty):
+    each asked listed every folder on the path again. Within ``listed_once`` each is
+    listed once, and the distributions found are those found without it; after it, a
+    distribution installed meanwhile is found."""
+    _dist_info(tmp_path, "first-1.0")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = ["first", "muscle-convert", "PyYAML", "no-such-distribution", "click"]
+    alone = [str(getattr(sitedists.distribution(name), "_path", None)) for name in names]
+    listed: list[str] = []
+    listdir = sitedists.os.listdir
+    monkeypatch.setattr(sitedists.os, "listdir",
+                        lambda path=".": (listed.append(path), listdir(path))[1])
+    with sitedists.listed_once():
+        together = [str(getattr(sitedists.distribution(name), "_path", None))
+                    for name in names]
+        _dist_info(tmp_path, "second-1.0")
+        assert sitedists.distribution("second") is None
+    assert together == alone
+    assert alone[0] == str(tmp_path / "first-1.0.dist-info") and alone[3] == "None"
+    assert sorted(listed) == sorted(entry or "." for entry in dict.fromkeys(sys.path))
+    assert str(sitedists.distribution("second")._path) == str(tmp_path / "second-1.0.dist-info")
