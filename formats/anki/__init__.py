@@ -45,7 +45,6 @@ from .times import (
     _previous_deck,
     drawing_digest,
     drawing_time,
-    kept_unchanged,
     note_times,
     source_date_epoch,
 )
@@ -130,7 +129,6 @@ class AnkiFormat(Format):
         if previous is not None:
             ctx.outside_inputs = True  # (the times of the deck written last)
             _after_last_drawing(times, images, drawing, previous)
-        kept_unchanged(times, {item.slug: item.fields for item in items}, ctx, out)
         if images:
             from converter.bodymap import report_faint_limit
 

@@ -19,7 +19,7 @@ from converter.model import language_code
 from converter.registry import Source, WriteContext, spelling
 
 from .apkg import _collection, _opened
-from .notetype import NOTETYPE_NAME, note_guid, stable_id
+from .notetype import note_guid
 
 
 def _deck_name(value: Any) -> str:
@@ -138,62 +138,6 @@ def _previous_deck(out: Path) -> tuple[str | None, dict[str, int]]:
     except (MuscleError, sqlite3.Error, ValueError, TypeError, AttributeError, OSError):
         return None, {}
     return (last, times) if isinstance(last, str) else (None, {})
-
-
-def kept_unchanged(times: dict[str, int], fields: Mapping[str, list[str]],
-                   ctx: WriteContext, out: Path) -> None:
-    """Keep the time of each note read from the deck at ``out`` itself (``convert m.apkg
-    -o m.apkg``), its source's time that note's time there: one with the same ``fields``
-    there (by slug) keeps it, so Anki sees no change; one a lossy read made differ (its
-    origin, its focus image) is made newer than it was, so Anki takes it. Not with
-    ``SOURCE_DATE_EPOCH``, which sets every time."""
-    if source_date_epoch() is not None:
-        return
-    try:
-        deck = os.stat(out)
-    except (OSError, ValueError):
-        return
-    same: dict[str, bool] = {}
-    own = [slug for slug, source in ctx.sources_of(list(fields)).items()
-           if same.setdefault(source.path, _is_file(source.path, deck))]
-    if not own:
-        return
-    ctx.outside_inputs = True  # (the times of the deck read at out as it is written)
-    previous = _previous_notes(out)
-    for slug in own:
-        mod, held = previous.get(note_guid(slug), (None, None))
-        if mod is not None:
-            times[slug] = mod if held == _note_fields(fields[slug]) else min(
-                LATEST_TIME, max(times[slug], mod + 1))
-
-
-def _is_file(path: str, deck: os.stat_result) -> bool:
-    """Whether ``path`` names the file whose status is ``deck``."""
-    try:
-        found = os.stat(path)
-    except (OSError, ValueError):
-        return False
-    return (found.st_dev, found.st_ino) == (deck.st_dev, deck.st_ino)
-
-
-def _note_fields(fields: Iterable[str]) -> str:
-    """A note's fields as a collection holds them (``notes.flds``), one string."""
-    return "\x1f".join(fields)
-
-
-def _previous_notes(out: Path) -> dict[str, tuple[int, str]]:
-    """Each note of the tool's note type in the deck at ``out``, by GUID: its time and
-    its fields (:func:`_note_fields`); none when it cannot be read."""
-    try:
-        conn = _opened(_collection(out)[0])
-        try:
-            return {guid: (mod, fields) for guid, mod, fields in conn.execute(
-                "SELECT guid, mod, flds FROM notes WHERE mid = ?", (stable_id(NOTETYPE_NAME),))
-                if isinstance(guid, str) and isinstance(mod, int) and isinstance(fields, str)}
-        finally:
-            conn.close()
-    except (MuscleError, sqlite3.Error, OverflowError):
-        return {}
 
 
 def _clamped(mtime: float) -> int:

@@ -433,8 +433,9 @@ def test_a_deck_converted_into_itself_keeps_the_times_of_the_notes_it_reads_back
     """``convert m.apkg --to anki -o m.apkg`` gave every note the deck file's own time
     (its source's), so Anki took each as changed (updated, not a duplicate) though none
     was. A note read back whole keeps its time now, the deck byte for byte as it was,
-    and Anki sees no change; one the lossy read changed (an origin lost) is made newer,
-    past a time later than the file's, and Anki takes it."""
+    and Anki sees no change; one the lossy read changed (an origin lost) keeps its time
+    too, so Anki keeps the fuller text it holds, as from a deck converted into
+    another."""
     deck = tmp_path / "m.apkg"
     kept = [_muscle("soleus", "Soleus", latin="Musculus soleus", exercises=("Calf raise",)),
             _muscle("trapezius", "Trapezius")]
@@ -458,9 +459,10 @@ def test_a_deck_converted_into_itself_keeps_the_times_of_the_notes_it_reads_back
     _import(collection, deck)
     assert runner.invoke(cli, args).exit_code == 0
     log = _import(collection, deck).log  # type: ignore[attr-defined]
-    assert (len(log.updated), len(log.duplicate)) == (1, 1)
+    assert (len(log.updated), len(log.duplicate)) == (0, 2)
     notes = _notes(collection)
-    assert (notes["trapezius"]["Origin"], notes["trapezius"].mod) == ("", 1_800_000_001)
+    assert (notes["trapezius"]["Origin"], notes["trapezius"].mod) == (
+        "Occipital bone", 1_800_000_000)
     assert notes["soleus"].mod == 1_700_000_000
 
 
