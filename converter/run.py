@@ -859,7 +859,16 @@ def format_sources(paths: Iterable[Path], *, check: bool = False, default_lang: 
     of each file rewritten (or to be), in order, as soon as it is, so that a run stopped
     half-way has named those it rewrote."""
     with spelled(FMT_COMMAND):  # (its hints name no --from: fmt takes none)
-        inputs, problems = discover(paths, exclude=exclude)
+        return _format_sources(paths, check=check, default_lang=default_lang, jobs=jobs,
+                               max_bytes=max_bytes, changed=changed, exclude=exclude)
+
+
+def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jobs: int,
+                    max_bytes: int, changed: Callable[[str], None] | None,
+                    exclude: Iterable[str]) -> RunResult:
+    """:func:`format_sources`, its diagnostics naming options as fmt takes them (its
+    workers' too)."""
+    inputs, problems = discover(paths, exclude=exclude)
     result = RunResult(diagnostics=problems, skipped=inputs.skipped)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})

@@ -84,7 +84,8 @@ def _json_read_as_markdown(text: str, path: str) -> str | None:
     """What to say of a file opening with ``{`` that is no Hugo page but a file of
     muscles read as Markdown (by ``--from markdown``): one named like another format's
     file (``.json``, ``.jsonl``: read it as that format), or whose first JSON object holds
-    ``muscles`` (the json format's document); else None."""
+    ``muscles`` (the json format's document: read it as JSON, or, where the caller names
+    no format, ``fmt``, it is none that fmt formats); else None."""
     import json
     from pathlib import Path
 
@@ -102,7 +103,9 @@ def _json_read_as_markdown(text: str, path: str) -> str | None:
     if not isinstance(first, dict) or "muscles" not in first:
         return None
     return ("it holds muscles as JSON, the json format's document, not front matter"
-            + (f": read it with {named.given('from', 'json')}" if named.names_formats else ""))
+            + (f": read it with {named.given('from', 'json')}" if named.names_formats
+               else ", and fmt formats only Markdown front matter: leave it out of fmt "
+               f"({named.option('exclude')})"))
 
 
 def split(text: str, path: str) -> tuple[str, str]:

@@ -2397,6 +2397,29 @@ def test_a_json_file_of_muscles_read_as_markdown_is_told_how_to_read_it(
         converter.read(path, format="markdown")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fmt_of_a_json_file_of_muscles_named_md_advises_what_fmt_takes(
+        tmp_path: Path, jobs: str) -> None:
+    """fmt of our JSON document in a ``.md`` file advised ``--from json``, which fmt does
+    not take (its workers' too); it says fmt formats only Markdown front matter and how
+    to leave the file out, which fmt takes."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    converter.write(converter.read(SAMPLES), tmp_path / "all.json")
+    (tmp_path / "all.json").rename(folder / "all.md")
+    for n in range(70 if jobs == "2" else 0):  # (enough files for fmt to start workers)
+        (folder / f"m{n}.md").write_text("---\ntitle: M\n---\n", encoding="utf-8")
+    result = _fmt_cli("--check", "-j", jobs, str(folder))
+    assert result.exit_code == 1
+    assert f"{folder / 'all.md'}:1:1: error: has no front matter (the first line must be "\
+        "---): it holds muscles as JSON, the json format's document, not front matter, and "\
+        "fmt formats only Markdown front matter: leave it out of fmt (--exclude) "\
+        "[no-front-matter]" in result.stderr.splitlines()
+    assert "--from" not in result.stderr
+    left_out = _fmt_cli("--check", "-j", jobs, "--exclude", "all.md", str(folder))
+    assert left_out.exit_code == 0, left_out.stderr
+
+
 def test_a_second_byte_order_mark_before_the_front_matter_is_named(tmp_path: Path) -> None:
     """A UTF-8 file whose byte order mark was written twice (a tool that adds one to a
     file that has one) showed ``---`` as its first line in an editor, and was said to
