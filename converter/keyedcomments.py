@@ -222,6 +222,21 @@ def to_header(original: CommentedMap, canonical: CommentedMap, key: Hashable) ->
     canonical.ca.items[key] = [slot[0], slot[1], after, [f"  {comment.rstrip()}"]]
 
 
+def off_block(slot: list[Any], index: int, original: Any, canonical: Any) -> list[Any]:
+    """The comment list ``slot`` of an entry whose value is ``original`` in the file and
+    ``canonical`` in fmt's layout, its token after the value at ``index``; where fmt
+    writes a block text (``|``) as a text on the entry's line (a text of one line,
+    ``"one line\\n"``), a copy whose token starts with a line end: after a block text
+    it holds the lines below the text alone, the first of which ruamel would write at
+    the end of the new line, as a comment on it."""
+    token = slot[index]
+    if token is None or not _block(original) or _block(canonical) \
+            or isinstance(canonical, dict | list) or not token.value.strip():
+        return slot
+    lines = _split(_placed(token, token.value))
+    return [*slot[:index], _token(["", *lines]), *slot[index + 1:]]
+
+
 def trim_opening(canonical: CommentedMap, key: Hashable) -> None:
     """Drop the blank lines that would open the block map or list ``canonical[key]``:
     those between its key's line (and the comment at its end) and the first line below

@@ -17,6 +17,7 @@ from converter.keyedcomments import (
     cut_reshaped,
     detach,
     lift,
+    off_block,
     reordered,
     trim_end,
     trim_start,
@@ -234,3 +235,17 @@ def test_lift_puts_the_lines_above_an_item_s_first_key_above_its_dash() -> None:
         lift(original["f"], canonical, at, 2)
     assert _dump(CommentedMap([("f", canonical)])) == (
         "f:\n  # list\n  # about a\n- a: 2\n  b: 1\n  # a\n    # deeper\n- a: 4\n  b: 3\n")
+
+
+def test_the_lines_after_a_block_text_written_on_its_line_start_below_it() -> None:
+    """ruamel holds the lines after a ``|`` text without a line end before them: written
+    after a text on its line, the first would end that line."""
+    original = _load("k: |\n  one\n# c\nl: 1\n")
+    slot = original.ca.items["k"]
+    for was, value in (("one\n", "one\n"), (original["k"], original["k"]),
+                       (original["k"], {"en": "one\n"})):
+        assert off_block(slot, 2, was, value) is slot  # (as it is)
+    canonical = CommentedMap([("k", "one\n"), ("l", 1)])
+    canonical.ca.items["k"] = off_block(slot, 2, original["k"], "one\n")
+    assert _dump(canonical) == 'k: "one\\n"\n# c\nl: 1\n'
+    assert slot[2].value == "# c\n"  # (the file's, not changed)

@@ -109,7 +109,9 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
             canonical.ca.end = original.ca.end
         for i in range(min(len(original), len(canonical))):
             if i in original.ca.items:
-                canonical.ca.items[i] = _fitting(original.ca.items[i], canonical[i])
+                canonical.ca.items[i] = keyedcomments.off_block(
+                    _fitting(original.ca.items[i], canonical[i]), 0, original[i],
+                    canonical[i])
             canonical[i] = _keep_comments(
                 original[i], canonical[i], document=False, column=column + _STEP_IN,
                 below=below if i == len(original) - 1 else original.lc.col)
@@ -139,7 +141,8 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         slot = original.ca.items.get(key)
         after = keyedcomments.cut_reshaped(original, canonical, key)
         if slot is not None:
-            canonical.ca.items[key] = _fitting(slot, canonical[key])
+            canonical.ca.items[key] = keyedcomments.off_block(
+                _fitting(slot, canonical[key]), 2, original.get(key), canonical[key])
         if key in original:
             canonical[key] = _keep_comments(
                 original[key], canonical[key], slot, document=False,

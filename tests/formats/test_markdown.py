@@ -914,6 +914,27 @@ def test_an_empty_list_item_is_its_dash_alone(tmp_path_factory: pytest.TempPathF
 
 
 @pytest.mark.parametrize("front, written", [
+    ("title: T\nitems:\n  - |\n    one line\n  # c\n  - x\n",
+     'title: T\nitems:\n  - "one line\\n"\n  # c\n  - x\n'),
+    ("title: T\nitems:\n  - |\n    one line\n  # c\n",
+     'title: T\nitems:\n  - "one line\\n"\n  # c\n'),
+    ("title: T\nk: |\n  one\n# d\n\n# e\nl: 1\n", 'title: T\nk: "one\\n"\n# d\n\n# e\nl: 1\n'),
+    ("latin: L\ntitle: |\n  T\n# d\n", 'title: "T\\n"\nlatin: L\n# d\n'),
+], ids=["item", "last item", "map value", "moved key"])
+def test_fmt_keeps_a_comment_line_after_a_one_line_block_text_on_its_own_line(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """A ``|`` text of one line is written quoted, as without comments (``convert --to
+    markdown``); the comment line after it went to the end of that line (``- "one
+    line\\n" # c``): ruamel holds the lines after a block text without the line end
+    that comes before them after any other value."""
+    plain = "".join(line + "\n" for line in front.split("\n") if "#" not in line
+                    and line)
+    assert render(parse(f"---\n{plain}---\n", "m.md", "m", "en")) == "---\n" + "".join(
+        line + "\n" for line in written.split("\n") if "#" not in line and line) + "---\n"
+    assert _fmt_layout(tmp_path_factory, front) == f"---\n{written}---\n"
+
+
+@pytest.mark.parametrize("front, written", [
     ("{latin: L, title: T}  # c\n", "# c\ntitle: T\nlatin: L\n"),
     ("{latin: L, title: T}  # c\n# d\n", "# c\ntitle: T\nlatin: L\n# d\n"),
     ("{title: T, origin: {da: D, en: E}}  # c\n\n# d\n",
