@@ -237,6 +237,31 @@ def off_block(slot: list[Any], index: int, original: Any, canonical: Any) -> lis
     return [*slot[:index], _token(["", *lines]), *slot[index + 1:]]
 
 
+class LineEnd(CommentToken):  # type: ignore[misc]
+    """A comment at the end of a line that fmt writes anew (a value given on its key's
+    line written as a block below it): written two spaces after the line's text,
+    wherever it was in the file, as after a ``|`` (:func:`to_header`)."""
+
+
+def below_key(original: CommentedMap, canonical: CommentedMap, key: Hashable) -> None:
+    """Where ``original`` gives ``key``'s value on its line (a flow map or list, a text)
+    and ``canonical`` writes it as a block below (:func:`cut_reshaped`, which takes the
+    lines after it), make the comment at the end of the key's line a :class:`LineEnd`
+    (``x:  # c``): ruamel would keep its column, after what the line no longer holds.
+    A flow value's own copy of it (its start comment) goes."""
+    slot = canonical.ca.items.get(key)
+    if slot is None or key not in original or _nested(original[key]) \
+            or not _spread(canonical[key]):
+        return
+    token = slot[2]
+    if token is None or not token.value.startswith("#"):
+        return
+    value = canonical[key]
+    if value.ca.comment and value.ca.comment[0] is token:
+        value.ca.comment[0] = None
+    slot[2] = LineEnd(token.value, CommentMark(0))
+
+
 def trim_opening(canonical: CommentedMap, key: Hashable) -> None:
     """Drop the blank lines that would open the block map or list ``canonical[key]``:
     those between its key's line (and the comment at its end) and the first line below

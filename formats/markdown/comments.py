@@ -143,6 +143,7 @@ def _keep_map_comments(original: Any, canonical: Any, above: list[Any] | None, *
         if slot is not None:
             canonical.ca.items[key] = keyedcomments.off_block(
                 _fitting(slot, canonical[key]), 2, original.get(key), canonical[key])
+            keyedcomments.below_key(original, canonical, key)
         if key in original:
             canonical[key] = _keep_comments(
                 original[key], canonical[key], slot, document=False,

@@ -19,6 +19,8 @@ def _emitter() -> type:
     from ruamel.yaml.events import ScalarEvent
     from ruamel.yaml.tokens import CommentToken
 
+    from converter.keyedcomments import LineEnd
+
     class Emitter(RoundTripEmitter):  # type: ignore[misc]
         #: Where the stream ended after a block text, the column of its lines and
         #: whether it is keep-chomped (``|+``, ``>+``): a line written there that is
@@ -52,7 +54,11 @@ def _emitter() -> type:
             """A comment token's lines, but those it would write directly after a block
             text (a moved key's, the front matter's last) as the text's: blank ones
             after a kept text are left out, and comment lines indented as far as the
-            text's are written a step left of it."""
+            text's are written a step left of it; a
+            :class:`~converter.keyedcomments.LineEnd` two spaces after its line's
+            text."""
+            if isinstance(comment, LineEnd) and not pre and self.column:
+                comment = CommentToken(comment.value, CommentMark(self.column + 2))
             if self.block_end is None or self.block_end[0] != self.stream.tell():
                 super().write_comment(comment, pre)
                 return

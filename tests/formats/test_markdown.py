@@ -670,7 +670,7 @@ def test_fmt_puts_the_comment_above_short_above_the_item_under_a_commented_key(
 
 @pytest.mark.parametrize("value, written", [
     ("The back.", "\n  en: The back."),
-    ("The back.  # checked", "            # checked\n  en: The back."),
+    ("The back.  # checked", "  # checked\n  en: The back."),
     ("|\n  The back.", '\n  en: "The back.\\n"'),
     ("{da: Bag., en: The back.}", "\n  da: Bag.\n  en: The back."),
 ])
@@ -989,6 +989,21 @@ def test_fmt_refuses_what_its_comment_keeping_reader_cannot_hold(
     assert result.exit_code == 1
     assert f"m.md:{line}:{column}: error:" in result.stderr
     assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("front, written", [
+    ("x: {a: 1, b: 2}          # c\n", "x:  # c\n  a: 1\n  b: 2\n"),
+    ("origin: The back.    # o\nexercises: [a, b]            # e\n# end\n",
+     "origin:  # o\n  en: The back.\nexercises:  # e\n  - a\n  - b\n# end\n"),
+    ("x: {a: 1}      # c\n  # x's\nz: 1\n", "x:  # c\n  a: 1\n  # x's\nz: 1\n"),
+], ids=["flow map", "text and flow list", "lines after"])
+def test_fmt_writes_the_comment_of_a_key_whose_value_it_puts_below_two_spaces_after(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """A flow map or list (or a text that fmt writes as a language map) on its key's
+    line, written as a block below it: the comment at the end of the line goes two
+    spaces after the key, as after a ``|``; ruamel.yaml kept its column, far right of
+    ``x:``."""
+    assert _fmt_layout(tmp_path_factory, f"title: T\n{front}") == f"---\ntitle: T\n{written}---\n"
 
 
 @pytest.mark.parametrize("front, settled", [
