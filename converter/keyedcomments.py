@@ -239,8 +239,8 @@ def off_block(slot: list[Any], index: int, original: Any, canonical: Any) -> lis
 
 class LineEnd(CommentToken):  # type: ignore[misc]
     """A comment at the end of a line that fmt writes anew (a value given on its key's
-    line written as a block below it): written two spaces after the line's text,
-    wherever it was in the file, as after a ``|`` (:func:`to_header`)."""
+    line, or a list item's, written as a block below it): written two spaces after the
+    line's text, wherever it was in the file, as after a ``|`` (:func:`to_header`)."""
 
 
 def below_key(original: CommentedMap, canonical: CommentedMap, key: Hashable) -> None:
@@ -260,6 +260,54 @@ def below_key(original: CommentedMap, canonical: CommentedMap, key: Hashable) ->
     if value.ca.comment and value.ca.comment[0] is token:
         value.ca.comment[0] = None
     slot[2] = LineEnd(token.value, CommentMark(0))
+
+
+def onto_first_line(original: CommentedSeq, canonical: CommentedSeq, index: int) -> None:
+    """Where the item ``original[index]`` is a flow map or list (``- {a: 1}  # c``) that
+    ``canonical`` writes as a block, put the comment at the end of its line at the end of
+    the item's first line (``- a: 1  # c``, a :class:`LineEnd`), the lines after it at
+    the item's end: ruamel would write it on a line of its own above the item, at its
+    column in the file."""
+    slot = canonical.ca.items.get(index)
+    item = canonical[index]
+    if slot is None or not isinstance(original[index], Container) \
+            or _nested(original[index]) or not _spread(item):
+        return
+    token = slot[0]
+    if token is None or not token.value.startswith("#"):
+        return
+    comment, _, rest = token.value.partition("\n")
+    if not _put_first(item, comment):
+        return
+    slot[0] = None
+    attach_end(item, _split(rest))
+
+
+def _put_first(container: Container, comment: str) -> bool:
+    """Put ``comment`` at the end of the first line of the block ``container``: at its
+    first key's (on the ``|`` of a block text), or the first line of its first item;
+    whether it has a place there (none on a list item's ``|``, where ruamel drops it)."""
+    if isinstance(container, CommentedSeq):
+        first = container[0]
+        if isinstance(first, Container) and first:
+            return _put_first(first, comment)
+        if _block(first):
+            return False
+        slot = container.ca.items.setdefault(0, [None, None, None, None])
+        index = 0
+    else:
+        key = next(iter(container))
+        slot = container.ca.items.setdefault(key, [None, None, None, None])
+        if _block(container[key]):
+            if slot[3] is not None:
+                return False
+            slot[3] = [f"  {comment.rstrip()}"]
+            return True
+        index = 2
+    token = slot[index]
+    slot[index] = LineEnd(f"{comment}\n" + (_text(_split(_placed(token, token.value)))
+                                           if token is not None else ""), CommentMark(0))
+    return True
 
 
 def trim_opening(canonical: CommentedMap, key: Hashable) -> None:

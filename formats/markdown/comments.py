@@ -116,6 +116,7 @@ def _keep_comments(original: Any, canonical: Any, above: list[Any] | None = None
                 original[i], canonical[i], document=False, column=column + _STEP_IN,
                 below=below if i == len(original) - 1 else original.lc.col)
             keyedcomments.lift(original, canonical, i, column)
+            keyedcomments.onto_first_line(original, canonical, i)
     return canonical
 
 

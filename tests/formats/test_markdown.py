@@ -992,6 +992,28 @@ def test_fmt_refuses_what_its_comment_keeping_reader_cannot_hold(
 
 
 @pytest.mark.parametrize("front, written", [
+    ("function:\n  - {short: {da: x}} # c0\n  - short: {da: z}\n",
+     "function:\n  - short:  # c0\n      da: x\n  - short:\n      da: z\n"),
+    ("function:\n  - {extended: E, short: S}        # c1\n",
+     "function:\n  - short: S  # c1\n    extended: E\n"),
+    ("k:\n  - {a: 1}  # c\n  - {b: 2, c: {d: 1}}      # c2\n  # after\n  - x\n",
+     "k:\n  - a: 1  # c\n  - b: 2  # c2\n    c:\n      d: 1\n  # after\n  - x\n"),
+    ("k:\n  - [u, v]  # c3\n  - [[u, v]]    # c4\n  - {e: [1]}  # c5\n",
+     "k:\n  - - u  # c3\n    - v\n  - - - u  # c4\n      - v\n  - e:  # c5\n      - 1\n"),
+    ('k:\n  - {f: "a\\nb"}        # c6\n', "k:\n  - f: |-  # c6\n      a\n      b\n"),
+], ids=["flow item in a flow item", "reordered", "flow map items", "flow list items",
+        "block text"])
+def test_fmt_writes_the_comment_of_a_flow_item_two_spaces_after_its_first_line(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """A list item given as a flow map or list (``- {a: 1}  # c``), written as a block:
+    the comment at the end of its line goes two spaces after the item's first line
+    (``- a: 1  # c``), as after a key whose value fmt puts below it; ruamel.yaml put it
+    on a line of its own above the item, at its column in the file (at a second look:
+    on the item's dash line at first)."""
+    assert _fmt_layout(tmp_path_factory, f"title: T\n{front}") == f"---\ntitle: T\n{written}---\n"
+
+
+@pytest.mark.parametrize("front, written", [
     ("x: {a: 1, b: 2}          # c\n", "x:  # c\n  a: 1\n  b: 2\n"),
     ("origin: The back.    # o\nexercises: [a, b]            # e\n# end\n",
      "origin:  # o\n  en: The back.\nexercises:  # e\n  - a\n  - b\n# end\n"),
@@ -1007,11 +1029,6 @@ def test_fmt_writes_the_comment_of_a_key_whose_value_it_puts_below_two_spaces_af
 
 
 @pytest.mark.parametrize("front, settled", [
-    # A comment on a flow map item: ruamel puts it on the item's dash line, then, on a
-    # second look, above the item.
-    ("function:\n  - {short: {da: x}} # c0\n  - short: {da: z}\n",
-     "function:\n                     # c0\n  - short:\n      da: x\n  - short:\n"
-     "      da: z\n"),
     # A comment above a key goes with it; one after the last entry stays last, and
     # follows the null value that the layout moves last (the bare "group:").
     ("group: null\n# below\norigin:\n  da: x\n# end\n",
