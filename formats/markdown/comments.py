@@ -34,6 +34,7 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
 
     itemcomments.onto_empty_items(original)
     _flow_document_comment(original)
+    _flow_document_end(original, fm)
     canonical = _keep_comments(original, _commented(data))
     keyedcomments.trim_start(canonical)
     keyedcomments.trim_end(canonical)
@@ -58,6 +59,32 @@ def _flow_document_comment(original: Any) -> None:
     start[1] = [CommentToken(f"{comment}\n", CommentMark(0)), *(start[1] or [])]
     if rest:
         original.ca.end = [CommentToken(rest, CommentMark(0)), *(original.ca.end or [])]
+
+
+def _flow_document_end(original: Any, fm: str) -> None:
+    """The comment lines after a front matter ``fm`` written as one flow map with no
+    comment at the end of its line (``{title: T}`` then ``# note``), which ruamel's
+    reader drops, at the map's end: where it holds them after a map with such a comment
+    (:func:`_flow_document_comment`)."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if not isinstance(original, CommentedMap) or not original.fa.flow_style() \
+            or original.ca.end or (original.ca.comment and original.ca.comment[0]):
+        return
+    from converter import yamlsafe
+
+    root = yamlsafe.compose(fm)
+    if root is None:
+        return
+    below = fm[root.end_mark.index:].partition("\n")[2]
+    lines = below.split("\n")
+    if not any(lines) or any(line.strip() and not line.lstrip().startswith("#")
+                             for line in lines):
+        return
+    original.ca.end = [CommentToken(below if below.endswith("\n") else f"{below}\n",
+                                    CommentMark(0))]
 
 
 def _check_comments_kept(old: list[tuple[int, int, str]], new: str, path: str) -> None:

@@ -947,6 +947,19 @@ def test_fmt_writes_the_comment_after_a_flow_map_front_matter_on_a_line_of_its_o
     assert _fmt_layout(tmp_path_factory, front) == f"---\n{written}---\n"
 
 
+@pytest.mark.parametrize("front, written", [
+    ("{title: M, latin: L}\n# c\n", "title: M\nlatin: L\n# c\n"),
+    ("# top\n\n{latin: L,\n title: M, origin: {da: x}}\n\n# c\n  # d\n\n",
+     "# top\n\ntitle: M\nlatin: L\norigin:\n  da: x\n\n# c\n  # d\n"),
+], ids=["one line", "over lines"])
+def test_fmt_keeps_the_comment_lines_after_a_flow_map_front_matter(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """At the end, as after one with a comment at the end of its line: ruamel.yaml
+    drops them as it reads the file where no comment ends the map's line, and fmt
+    refused the file (``fmt-would-drop-comment``)."""
+    assert _fmt_layout(tmp_path_factory, front) == f"---\n{written}---\n"
+
+
 @pytest.mark.parametrize("line, column, front", [
     (3, 9, "latin:  # not known yet\n"),
     (3, 16, "exercises: []  # not known yet\n"),
@@ -1645,14 +1658,13 @@ def test_fmt_refuses_a_last_comment_that_would_follow_an_empty_inner_item(
 
 @pytest.mark.parametrize("fm, line, column", [
     ("title: M\n__:\n  - - # c\n", 3, 7), ("title: M\n__:\n  - -\n  # c\n", 4, 3),
-    ("title: M\n__:\n  - -\n  # c\n  - 1\n", 4, 3),
-    ("{title: M, latin: L}\n# c\n", 2, 1)],
-    ids=["on-the-line", "after", "before-the-next", "after-a-flow-map"])
+    ("title: M\n__:\n  - -\n  # c\n  - 1\n", 4, 3)],
+    ids=["on-the-line", "after", "before-the-next"])
 def test_fmt_refuses_a_comment_ruamel_drops_as_it_reads_it(
         tmp_path: Path, fm: str, line: int, column: int) -> None:
-    """A comment on the line of an empty item that ends a list in a list, or after it,
-    and one after a front matter written as one flow map: ruamel.yaml drops each as it
-    reads the file, so fmt refuses it, ``fmt-would-drop-comment`` at the comment."""
+    """A comment on the line of an empty item that ends a list in a list, or after it:
+    ruamel.yaml drops each as it reads the file, so fmt refuses it,
+    ``fmt-would-drop-comment`` at the comment."""
     src = tmp_path / "m.md"
     src.write_text(f"---\n{fm}---\n", encoding="utf-8")
     [found] = _refusal(src)
