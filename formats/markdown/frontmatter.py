@@ -84,8 +84,8 @@ def _json_read_as_markdown(text: str, path: str) -> str | None:
     """What to say of a file opening with ``{`` that is no Hugo page but a file of
     muscles read as Markdown (by ``--from markdown``): one named like another format's
     file (``.json``, ``.jsonl``: read it as that format), or whose first JSON object holds
-    ``muscles`` (the json format's document: read it as JSON, or, where the caller names
-    no format, ``fmt``, it is none that fmt formats); else None."""
+    ``muscles`` (the json format's document: read it as JSON; to ``fmt``, which takes
+    no format's name, a file to leave out); else None."""
     import json
     from pathlib import Path
 
