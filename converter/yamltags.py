@@ -143,9 +143,10 @@ def untagged_line(text: str, node: yaml.Node) -> str:
     """The line of ``text`` holding ``node``, a scalar of a tag that reads no value of
     it (``latin: !!int abc``), written with the text it holds in double quotes in
     place of the tag and the scalar (``latin: "abc"``), without its indentation; a
-    scalar over lines, with the lines it is on, as one line."""
+    scalar over lines, with the lines it is on, as one line (a block scalar, ``|`` or
+    ``>``, ends at the start of the line after it: nothing of that line)."""
     start, end = node.start_mark.index, node.end_mark.index
-    stop = text.find("\n", end)
+    stop = end if node.style in ("|", ">") else text.find("\n", end)
     line = text[text.rfind("\n", 0, start) + 1:start] + yaml11.quoted(node.value) \
         + text[end:len(text) if stop < 0 else stop]
     return line.strip(" \t\r")

@@ -234,6 +234,12 @@ def test_a_quoted_tagged_value_that_ends_in_a_line_break_is_checked_as_other_tag
     ('title: T\nx: [1, !!float "a\\tb"]\n', 'x: [1, !!float "a\\tb"]', "x[1]", "a\tb"),
     ("title: T\nlatin: !!int\n  abc\n", "latin: !!int\n  abc", "latin", "abc"),
     ("title: T\nlatin: !!bool 'a\n  b'\n", "latin: !!bool 'a\n  b'", "latin", "a b"),
+    # (a block scalar ends at the start of the line after it: that line was given too,
+    # latin: "abc\n"more: x)
+    ("title: T\nlatin: !!int |\n  abc\nmore: x\n", "latin: !!int |\n  abc", "latin",
+     "abc\n"),
+    ("latin: !!bool > # c\n  a\n\n  b\n\nmore: x\n", "latin: !!bool > # c\n  a\n\n  b\n",
+     "latin", "a\nb\n"),
 ])
 def test_a_value_that_fits_no_tag_is_given_the_line_to_write(
         text: str, wrong: str, field: str, meant: str) -> None:
