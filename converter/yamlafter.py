@@ -275,10 +275,12 @@ def _written(text: str) -> str:
 
 
 def _escapes_read(quoted: str) -> str | None:
-    """The text a double-quoted text holding an escape (``"a\\"b"``) stands for: its
-    writer wrote its quotes as YAML's, not as text (a ``"`` or tab meant inside was
-    escaped); else None (``"Soleus"``, whose quotes may be the text's own)."""
-    if not quoted.startswith('"') or "\\" not in quoted:
+    """The text a double-quoted text holding an escape (``"a\\"b"``), or a
+    single-quoted one holding a doubled apostrophe (``'it''s x'``), stands for: its
+    writer wrote its quotes as YAML's, not as text (a ``"``, tab or ``'`` meant inside
+    was escaped); else None (``"Soleus"``, whose quotes may be the text's own)."""
+    if not ((quoted.startswith('"') and "\\" in quoted)
+            or (quoted.startswith("'") and "''" in quoted[1:-1])):
         return None
     return scalar_text(quoted)
 

@@ -107,10 +107,24 @@ CASES = [
     ('x:\n  k: "a" : b \\" c"\n', ": b", "x.k", "the quote closes at column 8, so YAML "
      "reads the ':' after it as a second key (: b \\\" c\"): the \" before the ':' looks "
      "stray", '"a" : b \\" c"', 'a : b " c'),
-    # (an apostrophe doubled inside: one as YAML read it, "it's", before the rest)
+    # (an apostrophe doubled inside: the quotes are YAML's, as for an escape in double
+    # ones below, the text meant what they hold and then the rest; the advice kept the
+    # quotes, title: "'it's x' y", which reads back with them)
     ("title: 'it''s x' y\n", "y\n", "title", "the quote closes at column 16, so YAML "
-     "cannot read the text after it (y): quote the whole value, title: \"'it's x' y\"",
-     "title: 'it''s x' y", "'it's x' y"),
+     "cannot read the text after it (y): quote the whole value, title: \"it's x y\"",
+     "title: 'it''s x' y", "it's x y"),
+    ("title: 'a''' y # c\n", "y #", "title", "the quote closes at column 12, so YAML "
+     "cannot read the text after it (y): quote the whole value, title: \"a' y\"",
+     "title: 'a''' y", "a' y"),
+    ("title: '' y\n", "y\n", "title", "the quote closes at column 9, so YAML cannot "
+     "read the text after it (y): quote the whole value, title: \"'' y\"", "title: '' y",
+     "'' y"),  # (empty quotes: no apostrophe doubled inside them)
+    ("title: T\nx: ['it''s' b, c]\n", "b,", "x[0]", "the quote closes at column 11, so "
+     "YAML cannot read the text after it (b): quote the whole value, \"it's b\"",
+     "'it''s' b", "it's b"),
+    ("title: 'it''s x': y\n", ": y", "title", "the quote closes at column 16, so YAML "
+     "reads the ':' after it as a second key (: y): quote the whole value, title: "
+     "\"it's x: y\"", "title: 'it''s x': y", "it's x: y"),
     # (an escape in the double quotes: they are YAML's, the text meant read, then the
     # rest; the advice kept the escape and the quotes: '"a\"b" c' read '"a\"b" c')
     ('title: "a\\"b" c\n', "c\n", "title", "the quote closes at column 13, so YAML cannot "
@@ -184,6 +198,8 @@ KEYS = [
     ("!!str 'it's': 1\n", "s'", "it's", "the quote closes at column 10", "'it's'", 1),
     ('"a\\"b" c: 1\n', "c:", 'a"b c', "the quote closes at column 6, so YAML cannot read "
      "the text after it (c): quote the whole key, 'a\"b c':", '"a\\"b" c:', 1),
+    ("'it''s x' y: 1\n", "y:", "it's x y", "the quote closes at column 9, so YAML cannot "
+     "read the text after it (y): quote the whole key, \"it's x y\":", "'it''s x' y:", 1),
 ]
 
 
@@ -210,7 +226,9 @@ def test_a_quote_closed_early_in_a_key_is_named_at_the_key_meant(
     ('title: "a\n  b" c\n', 'title: "a\n  b" c', "title", "quote the whole value and "
      "write it on one line, title: '\"a b\" c'", '"a b" c'),
     ("title: 'it''s\n  x' y\n", "title: 'it''s\n  x' y", "title", "quote the whole value "
-     "and write it on one line, title: \"'it's x' y\"", "'it's x' y"),
+     "and write it on one line, title: \"it's x y\"", "it's x y"),
+    ("title: 'it''s\n\n  x' y\n", "title: 'it''s\n\n  x' y", "title", "quote the whole "
+     "value and write it on one line, title: \"it's\\nx y\"", "it's\nx y"),
     ("title: 'a\n\n  b' c\n", "title: 'a\n\n  b' c", "title", "quote the whole value and "
      "write it on one line, title: \"'a\\nb' c\"", "'a\nb' c"),
     ('x:\n  - "a\n    b" c # d\n', '- "a\n    b" c', "x[0]", "quote the whole value and "
