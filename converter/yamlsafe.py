@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from converter import blockyaml, yamlown, yamltags
+from converter import blockyaml, yaml11, yamlown, yamltags
 from converter.diagnostics import LineStarts
 from converter.model import (
     ExactNumber,
@@ -104,9 +104,13 @@ class YamlProblem(Exception):
     field: str = ""
     #: That key's node, or the tagged value's a problem is of (until its path is known).
     key: Any = None
-    #: Whether the message ends in advice to leave a scalar's tag out, which is given
-    #: with the line to write then (:func:`~converter.yamltags.untagged_line`).
-    untags: bool = False
+    #: The advice the message goes on with once the line of the tagged scalar it is of
+    #: is known (:func:`_built`): each what is said, then the value to write in place of
+    #: the scalar and its tag, its line then given
+    #: (:func:`~converter.yamltags.untagged_line`).
+    then: tuple[tuple[str, str], ...] = ()
+    #: The same where the scalar is a key, where it differs (a key is text); None: the same.
+    key_then: tuple[tuple[str, str], ...] | None = None
 
 
 def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
@@ -291,12 +295,11 @@ def _typed_scalar(node: yaml.Node) -> Any:
         problem = _problem(node, "yaml-unsafe-tag", f"tag {_short_tag(tag)} is not "
                            "allowed (only text, numbers, true/false, null, lists and "
                            "maps)" + (": leave it out" if scalar else ""))
-        problem.untags = scalar
+        if scalar:
+            problem.then = ((" for the text, ", yaml11.quoted(node.value)),)
         raise problem
-    if tag == _SEQ:
-        raise _problem(node, "yaml-syntax", "!!seq needs a list")
-    if tag == _MAP:
-        raise _problem(node, "yaml-syntax", f"{_short_tag(tag)} needs a map")
+    if tag in (_SEQ, _MAP):
+        raise _collection_needed(node)
     if not isinstance(node, yaml.ScalarNode):
         raise _problem(node, "yaml-syntax", f"{_short_tag(tag)} needs a single value, "
                        "not a list or map")
@@ -356,7 +359,30 @@ def _needs(node: yaml.Node, tag: str, what: str, value: str) -> YamlProblem:
     write (the line without the tag: :func:`_built` adds it)."""
     problem = _problem(node, "yaml-syntax", f"{tag} needs {what}, not {value!r}: write "
                        f"{what} after {tag}, or leave {tag} out")
-    problem.untags = True
+    problem.then = ((" for the text, ", yaml11.quoted(value)),)
+    return problem
+
+
+def _collection_needed(node: yaml.Node) -> YamlProblem:
+    """The problem of a node tagged ``!!seq`` or ``!!map`` that is not a list or map. A
+    single value is given the line to write: for ``!!seq`` the list its writer named,
+    its text the items (``[abc]``; ``[a, b]`` of ``!!seq a, b``), or the text without
+    the tag; for ``!!map`` the text (no map is meant by one text); for nothing
+    written, the empty list or map. A key is given the text alone (a key is text)."""
+    kind = "list" if node.tag == _SEQ else "map"
+    tag = _short_tag(node.tag)
+    if not isinstance(node, yaml.ScalarNode):
+        return _problem(node, "yaml-syntax", f"{tag} needs a {kind}")
+    problem = _problem(node, "yaml-syntax", f"{tag} needs a {kind}, not {node.value!r}")
+    text = yaml11.quoted(node.value)
+    problem.key_then = ((f": leave {tag} out for the text, ", text),)
+    if not node.value and not node.style:  # (nothing written: no text meant)
+        problem.then = ((f": write it as a {kind}, ", "[]" if kind == "list" else "{}"),)
+    elif kind == "list":
+        problem.then = ((": write it as a list, ", yamltags.as_list(node)),
+                        (f", or leave {tag} out for the text, ", text))
+    else:
+        problem.then = problem.key_then
     return problem
 
 
@@ -540,14 +566,39 @@ def _built(text: str, node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
     try:
         data = build(node, 1, keys)
     except YamlProblem as problem:
-        if problem.untags:  # (the node, as build left it in problem.key)
-            problem.message += f" for the text, {yamltags.untagged_line(text, problem.key)}"
+        if problem.then or problem.key_then:  # (the node, as build left it in problem.key)
+            problem.message += _lines(text, node, problem)
         _at_question(text, [problem])
         _name_keys(node, [problem])
         raise
     _at_question(text, keys or [])
     _name_keys(node, keys or [])
     return data
+
+
+def _lines(text: str, root: yaml.Node, problem: YamlProblem) -> str:
+    """The advice ``problem`` goes on with (:attr:`YamlProblem.then`), each value to
+    write given as the line of ``text`` it makes, for the scalar ``problem.key``."""
+    then = problem.then
+    if problem.key_then is not None and _is_key(root, problem.key):
+        then = problem.key_then
+    return "".join(said + yamltags.untagged_line(text, problem.key, value)
+                   for said, value in then)
+
+
+def _is_key(root: yaml.Node, node: yaml.Node) -> bool:
+    """Whether ``node`` is a key of a map in the tree ``root``."""
+    pending = [root]
+    while pending:
+        here = pending.pop()
+        if isinstance(here, yaml.MappingNode):
+            for key, value in here.value:
+                if key is node:
+                    return True
+                pending += (key, value)
+        elif isinstance(here, yaml.SequenceNode):
+            pending += here.value
+    return False
 
 
 def _refuse_document_end(text: str) -> None:

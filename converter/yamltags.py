@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from converter import yaml11
+from converter import yaml11, yamlown
 
 #: What Ruby's ``Float()`` reads: a decimal with ``_`` between digits, or hexadecimal.
 _RUBY_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?|\.[0-9]+"
@@ -139,15 +139,32 @@ def block_texts(text: str, root: yaml.Node | None) -> yaml.Node | None:
     return root
 
 
-def untagged_line(text: str, node: yaml.Node) -> str:
+def untagged_line(text: str, node: yaml.Node, value: str) -> str:
     """The line of ``text`` holding ``node``, a scalar of a tag that reads no value of
-    it (``latin: !!int abc``), written with the text it holds in double quotes in
-    place of the tag and the scalar (``latin: "abc"``), without its indentation; a
-    scalar over lines, with the lines it is on, as one line (a block scalar, ``|`` or
-    ``>``, ends at the start of the line after it: nothing of that line)."""
+    it (``latin: !!int abc``), written with ``value`` (the text it holds in double
+    quotes, ``"abc"``; a number, a list) in place of the tag and the scalar (``latin:
+    "abc"``), without its indentation; a scalar over lines, with the lines it is on,
+    as one line (a block scalar, ``|`` or ``>``, ends at the start of the line after
+    it: nothing of that line)."""
     start, end = node.start_mark.index, node.end_mark.index
     stop = end if node.style in ("|", ">") else text.find("\n", end)
-    line = text[text.rfind("\n", 0, start) + 1:start] + yaml11.quoted(node.value) \
+    line = text[text.rfind("\n", 0, start) + 1:start] + value \
         + text[end:len(text) if stop < 0 else stop]
     return line.strip(" \t\r")
+
+
+def as_list(node: yaml.ScalarNode) -> str:
+    """A scalar tagged ``!!seq`` written as the ``[`` list its writer named: plain text
+    in brackets where that reads as a list of single values (``[abc]``, ``[a, b]`` of
+    ``a, b``), else the one item its text is, in double quotes (``["a]"]``)."""
+    if not node.style:
+        written = f"[{node.value}]"
+        try:
+            read = yaml.compose(written, Loader=yamlown.Loader)
+        except yaml.YAMLError:
+            read = None
+        if isinstance(read, yaml.SequenceNode) and all(
+                isinstance(item, yaml.ScalarNode) and not item.style for item in read.value):
+            return written
+    return f"[{yaml11.quoted(node.value)}]"
 

@@ -267,3 +267,58 @@ def test_a_key_that_fits_no_tag_is_given_the_line_to_write() -> None:
         yamlsafe.load(text)
     assert caught.value.message.endswith(', or leave !!int out for the text, "abc": 1')
     assert yamlsafe.load(text.replace("!!int abc: 1", '"abc": 1'))["abc"] == 1
+
+
+#: (YAML, the line written wrong, the field, the message's end after "needs a list" or
+#: "needs a map", and each line it advises with the value the field then holds).
+COLLECTIONS = [
+    ("title: T\nlatin: !!seq abc\n", "latin: !!seq abc", "latin", ", not 'abc': write it "
+     "as a list, latin: [abc], or leave !!seq out for the text, latin: \"abc\"",
+     [("latin: [abc]", ["abc"]), ('latin: "abc"', "abc")]),
+    ("title: T\nx: !!seq a, b # c\n", "x: !!seq a, b # c", "x", ", not 'a, b': write it as "
+     "a list, x: [a, b] # c, or leave !!seq out for the text, x: \"a, b\" # c",
+     [("x: [a, b] # c", ["a", "b"]), ('x: "a, b" # c', "a, b")]),
+    ("title: T\nx: !!seq 'a, b'\n", "x: !!seq 'a, b'", "x", ", not 'a, b': write it as a "
+     "list, x: [\"a, b\"], or leave !!seq out for the text, x: \"a, b\"",
+     [('x: ["a, b"]', ["a, b"]), ('x: "a, b"', "a, b")]),
+    ("title: T\nx: !!seq a, [b]\n", "x: !!seq a, [b]", "x", ", not 'a, [b]': write it as a "
+     "list, x: [\"a, [b]\"], or leave !!seq out for the text, x: \"a, [b]\"",
+     [('x: ["a, [b]"]', ["a, [b]"]), ('x: "a, [b]"', "a, [b]")]),
+    ("title: T\nx: [!!seq a, b]\n", "x: [!!seq a, b]", "x[0]", ", not 'a': write it as a "
+     "list, x: [[a], b], or leave !!seq out for the text, x: [\"a\", b]",
+     [("x: [[a], b]", ["a"]), ('x: ["a", b]', "a")]),
+    ("title: T\nx: !!seq\nmore: 1\n", "x: !!seq", "x", ", not '': write it as a list, x: "
+     "[]", [("x: []", [])]),
+    ("title: T\nx:\n  - !!seq |\n    a\n  - b\n", "- !!seq |\n    a", "x[0]", ", not "
+     "'a\\n': write it as a list, - [\"a\\n\"], or leave !!seq out for the text, - \"a\\n\"",
+     [('- ["a\\n"]', ["a\n"]), ('- "a\\n"', "a\n")]),
+    ("title: T\nlatin: !!map abc\n", "latin: !!map abc", "latin", ", not 'abc': leave "
+     "!!map out for the text, latin: \"abc\"", [('latin: "abc"', "abc")]),
+    ("title: T\nx: !!map\n", "x: !!map", "x", ", not '': write it as a map, x: {}",
+     [("x: {}", {})]),
+    ("title: T\n!!seq abc: 1\n", "!!seq abc: 1", "abc", ", not 'abc': leave !!seq out for "
+     "the text, \"abc\": 1", [('"abc": 1', 1)]),  # (a key is text: no list)
+    ("title: T\nx: {!!map abc: 1}\n", "x: {!!map abc: 1}", "x.abc", ", not 'abc': leave "
+     "!!map out for the text, x: {\"abc\": 1}", [('x: {"abc": 1}', 1)]),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong", "field", "end", "lines"), COLLECTIONS)
+def test_a_single_value_tagged_as_a_list_or_map_is_given_the_lines_to_write(
+        text: str, wrong: str, field: str, end: str, lines: list[tuple[str, Any]]) -> None:
+    """``latin: !!seq abc`` was told "!!seq needs a list" and no more: no line to write.
+    The message ends with the list its writer named (the text its items) and the text
+    without the tag (``!!map``: the text alone, no map being meant by one text; nothing
+    written: the empty list or map; a key: the text alone). Each line, written in place
+    of the value's, loads, and the field holds what is said."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert (caught.value.code, caught.value.field) == ("yaml-syntax", field)
+    kind = "list" if "!!seq" in wrong else "map"
+    assert caught.value.message == f"!!{wrong.split('!!')[1][:3]} needs a {kind}{end}"
+    for line, meant in lines:
+        assert line in end
+        data = yamlsafe.load(text.replace(wrong, line, 1))
+        for step in yamlsafe.steps(field):
+            data = data[step]
+        assert data == meant
