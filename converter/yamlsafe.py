@@ -311,10 +311,10 @@ def _typed_scalar(node: yaml.Node) -> Any:
     if tag == _BOOL_TAG:
         if value in _BOOL11:
             return _BOOL11[value]
-        if value in ("y", "Y", "n", "N"):
+        if value in ("y", "Y", "n", "N"):  # (y is yes to YAML 1.1: the boolean meant)
             hugo = "true" if value in "yY" else "false"
-            raise _problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo but the "
-                           f"text {value!r} to Jekyll: write true or false")
+            raise _written(_problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo "
+                                    f"but the text {value!r} to Jekyll: write {hugo}"), [hugo])
         if not _BOOL.fullmatch(value):
             raise _needs(node, "!!bool", "true or false", value)
         return value.lower() == "true"
@@ -341,7 +341,7 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
     number, why = yamltags.read(kind, value)
     if number is None:
         if why:
-            raise _problem(node, "yaml-syntax", why)
+            raise _written(_problem(node, "yaml-syntax", why), yamltags.written(kind, value))
         raise _needs(node, f"!!{kind}", "a whole number" if kind == "int" else "a number",
                      value)
     if kind == "int":
@@ -360,6 +360,15 @@ def _needs(node: yaml.Node, tag: str, what: str, value: str) -> YamlProblem:
     problem = _problem(node, "yaml-syntax", f"{tag} needs {what}, not {value!r}: write "
                        f"{what} after {tag}, or leave {tag} out")
     problem.then = ((" for the text, ", yaml11.quoted(value)),)
+    return problem
+
+
+def _written(problem: YamlProblem, values: list[str]) -> YamlProblem:
+    """``problem``, of a value the readers read apart, its message ending in ``write``
+    and ``values``, going on with the line each value makes (none for a key: a key is
+    text, and the text is no value of the tag)."""
+    problem.then = tuple((", " if i == 0 else " or ", value) for i, value in enumerate(values))
+    problem.key_then = ()
     return problem
 
 

@@ -92,10 +92,17 @@ def read(kind: str, text: str) -> tuple[Any, str]:
     for reader, value in zip(READERS, found, strict=True):
         said.setdefault(_described(value, text), []).append(reader)
     parts = [f"{what} to {' and '.join(readers)}" for what, readers in said.items()]
-    write = " or ".join(dict.fromkeys(yaml11.yaml_value(value) for value in numbers
-                                      if math.isfinite(value)))
+    write = " or ".join(written(kind, text))
     return None, (f"!!{kind} {_shown(text)} is {', '.join(parts[:-1])} but {parts[-1]}"
                   + (f": write {write}" if write else ""))
+
+
+def written(kind: str, text: str) -> list[str]:
+    """The numbers Jekyll, Hugo and PyYAML read of ``text`` tagged ``!!int`` or
+    ``!!float`` (``kind``), each once, as plain YAML every reader reads as it (``130``,
+    ``8.0``): what to write where they read it apart (none infinite)."""
+    return list(dict.fromkeys(yaml11.yaml_value(value) for value in readings(kind, text)
+                              if _number(value, kind) and math.isfinite(value)))
 
 
 def _shown(text: str) -> str:

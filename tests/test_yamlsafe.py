@@ -255,9 +255,11 @@ def test_a_syntax_error_names_the_field_its_reading_broke_off_in(
 
 
 def test_a_bool_that_jekyll_and_hugo_read_otherwise_says_so() -> None:
+    """And what to write: the boolean the tag names, y (yes) true as Hugo and YAML 1.1
+    read it, with its line (it said "write true or false")."""
     found = problem("v: !!bool y\n")
     assert found.message == ("!!bool y is true to Hugo but the text 'y' to Jekyll: write "
-                             "true or false")
+                             "true, v: true")
 
 
 def test_integers_too_long_to_convert_are_refused() -> None:

@@ -97,13 +97,13 @@ def test_a_tagged_number_is_read_where_all_three_read_it_alike(form: str) -> Non
 
 @pytest.mark.parametrize(("form", "message"), [
     ("!!int 1__000", "!!int 1__000 is the text '1__000' to Jekyll but the number 1000 to "
-     "Hugo and PyYAML: write 1000"),
+     "Hugo and PyYAML: write 1000, k: 1000"),
     ("!!float 1__000", "!!float 1__000 is an error to Jekyll but the number 1000.0 to Hugo "
-     "and PyYAML: write 1000.0"),
+     "and PyYAML: write 1000.0, k: 1000.0"),
     ("!!float 017", "!!float 017 is the number 15.0 to Jekyll and Hugo but the number 17.0 "
-     "to PyYAML: write 15.0 or 17.0"),
+     "to PyYAML: write 15.0 or 17.0, k: 15.0 or k: 17.0"),
     ("!!int 12:30", "!!int 12:30 is the number 45000 to Jekyll, an error to Hugo but the "
-     "number 750 to PyYAML: write 45000 or 750"),
+     "number 750 to PyYAML: write 45000 or 750, k: 45000 or k: 750"),
     ("!!float 1e400", "!!float 1e400 is the number .inf to Jekyll and PyYAML but an error "
      "to Hugo"),
     ("!!int abc", "!!int needs a whole number, not 'abc': write a whole number after "
@@ -196,13 +196,13 @@ def test_a_quoted_tagged_number_with_blanks_around_it_is_read_as_jekyll_and_hugo
 
 @pytest.mark.parametrize(("form", "message"), [
     ('!!int "7\\n"', "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
-     "the number 7 to PyYAML: write 7"),
+     "the number 7 to PyYAML: write 7, k: 7"),
     ('!!int "+7\\n"', "!!int \"+7\\n\" is the text '+7\\n' to Jekyll, an error to Hugo "
-     "but the number 7 to PyYAML: write 7"),
+     "but the number 7 to PyYAML: write 7, k: 7"),
     ('!!float "1.5\\n"', '!!float "1.5\\n" is the number 1.5 to Jekyll and PyYAML but an '
-     "error to Hugo: write 1.5"),
+     "error to Hugo: write 1.5, k: 1.5"),
     ('!!float "-0\\n"', '!!float "-0\\n" is the number -0.0 to Jekyll and PyYAML but an '
-     "error to Hugo: write -0.0"),
+     "error to Hugo: write -0.0, k: -0.0"),
     ('!!float ".inf\\n"', "!!float needs a number, not '.inf\\n': write a number after "
      "!!float, or leave !!float out for the text, k: \".inf\\n\""),
     ('!!bool "true\\n"', "!!bool needs true or false, not 'true\\n': write true or false "
@@ -210,7 +210,7 @@ def test_a_quoted_tagged_number_with_blanks_around_it_is_read_as_jekyll_and_hugo
     ('!!null "~\\n"', "!!null needs ~, null or nothing, not '~\\n': write ~, null or "
      "nothing after !!null, or leave !!null out for the text, k: \"~\\n\""),
     ("!!int |\n  7", "!!int \"7\\n\" is the text '7\\n' to Jekyll, an error to Hugo but "
-     "the number 7 to PyYAML: write 7"),
+     "the number 7 to PyYAML: write 7, k: 7"),
 ])
 def test_a_quoted_tagged_value_that_ends_in_a_line_break_is_checked_as_other_tagged_ones(
         form: str, message: str) -> None:
@@ -322,3 +322,46 @@ def test_a_single_value_tagged_as_a_list_or_map_is_given_the_lines_to_write(
         for step in yamlsafe.steps(field):
             data = data[step]
         assert data == meant
+
+
+#: (YAML, the line written wrong, the field, each line advised with the value the
+#: field then holds).
+APART = [
+    ("title: T\nlatin: !!int 1:70\n", "latin: !!int 1:70", "latin", [("latin: 130", 130)]),
+    ("title: T\nlatin: !!bool y\n", "latin: !!bool y", "latin", [("latin: true", True)]),
+    ("title: T\nlatin: !!bool N # c\n", "latin: !!bool N # c", "latin",
+     [("latin: false # c", False)]),
+    ("title: T\nlatin: !!int -1:30\n", "latin: !!int -1:30", "latin",
+     [("latin: -1800", -1800), ("latin: -90", -90)]),
+    ("title: T\nlatin: !!float 010\n", "latin: !!float 010", "latin",
+     [("latin: 8.0", 8.0), ("latin: 10.0", 10.0)]),
+    ("title: T\nx: [!!int 0o17, 2]\n", "x: [!!int 0o17, 2]", "x[0]", [("x: [15, 2]", 15)]),
+    ('title: T\nk: !!float "-0\\n"\n', 'k: !!float "-0\\n"', "k", [("k: -0.0", -0.0)]),
+    ("title: T\nk: !!int |\n  7\nmore: x\n", "k: !!int |\n  7", "k", [("k: 7", 7)]),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong", "field", "lines"), APART)
+def test_a_value_the_readers_read_apart_is_given_the_line_to_write(
+        text: str, wrong: str, field: str, lines: list[tuple[str, Any]]) -> None:
+    """``latin: !!int 1:70`` ended "write 130" (``!!bool y`` "write true or false"),
+    with no line to write, as other advice gives. The message ends with the line of
+    each value to write (``y`` the true YAML 1.1 and Hugo read of it, the boolean its
+    tag names); each, written in place of the value's line, loads, and the field holds
+    that value."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load(text)
+    assert caught.value.field == field
+    assert caught.value.message.endswith(", " + " or ".join(line for line, _ in lines))
+    for line, meant in lines:
+        data = yamlsafe.load(text.replace(wrong, line, 1))
+        for step in yamlsafe.steps(field):
+            data = data[step]
+        assert (data, math.copysign(1, data)) == (meant, math.copysign(1, meant))
+
+
+def test_a_key_the_readers_read_apart_is_given_no_line() -> None:
+    """A key is text: a line with the number or boolean as its key is not advised."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.load("title: T\n!!bool y: x\n")
+    assert caught.value.message.endswith("to Jekyll: write true")
