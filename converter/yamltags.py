@@ -162,16 +162,19 @@ def untagged_line(text: str, node: yaml.Node, value: str) -> str:
 
 def as_list(node: yaml.ScalarNode) -> str:
     """A scalar tagged ``!!seq`` written as the ``[`` list its writer named: plain text
-    in brackets where that reads as a list of single values (``[abc]``, ``[a, b]`` of
-    ``a, b``), else the one item its text is, in double quotes (``["a]"]``)."""
+    in brackets where that reads as a list of plain values, none tagged or anchored
+    (``[abc]``, ``[a, b]`` of ``a, b``), else the one item its text is, in double quotes
+    (``["a]"]``, ``["a, &x b"]``)."""
     if not node.style:
-        written = f"[{node.value}]"
+        listed = f"[{node.value}]"
         try:
-            read = yaml.compose(written, Loader=yamlown.Loader)
+            events = list(yaml.parse(listed, Loader=yamlown.Loader))[2:-2]
         except yaml.YAMLError:
-            read = None
-        if isinstance(read, yaml.SequenceNode) and all(
-                isinstance(item, yaml.ScalarNode) and not item.style for item in read.value):
-            return written
+            events = []
+        if events and isinstance(events[0], yaml.SequenceStartEvent) \
+                and isinstance(events[-1], yaml.SequenceEndEvent) and all(
+                    isinstance(item, yaml.ScalarEvent) and not item.style and item.tag
+                    is None and item.anchor is None for item in events[1:-1]):
+            return listed
     return f"[{yaml11.quoted(node.value)}]"
 

@@ -284,6 +284,13 @@ COLLECTIONS = [
     ("title: T\nx: !!seq a, [b]\n", "x: !!seq a, [b]", "x", ", not 'a, [b]': write it as a "
      "list, x: [\"a, [b]\"], or leave !!seq out for the text, x: \"a, [b]\"",
      [('x: ["a, [b]"]', ["a, [b]"]), ('x: "a, [b]"', "a, [b]")]),
+    # (an item anchored or tagged in brackets: [a, &y b] was advised, which is refused)
+    ("title: T\nx: !!seq a, &y b\n", "x: !!seq a, &y b", "x", ", not 'a, &y b': write it "
+     "as a list, x: [\"a, &y b\"], or leave !!seq out for the text, x: \"a, &y b\"",
+     [('x: ["a, &y b"]', ["a, &y b"]), ('x: "a, &y b"', "a, &y b")]),
+    ("title: T\nx: !!seq a, !y b\n", "x: !!seq a, !y b", "x", ", not 'a, !y b': write it "
+     "as a list, x: [\"a, !y b\"], or leave !!seq out for the text, x: \"a, !y b\"",
+     [('x: ["a, !y b"]', ["a, !y b"]), ('x: "a, !y b"', "a, !y b")]),
     ("title: T\nx: [!!seq a, b]\n", "x: [!!seq a, b]", "x[0]", ", not 'a': write it as a "
      "list, x: [[a], b], or leave !!seq out for the text, x: [\"a\", b]",
      [("x: [[a], b]", ["a"]), ('x: ["a", b]', "a")]),
