@@ -111,6 +111,9 @@ class YamlProblem(Exception):
     then: tuple[tuple[str, str], ...] = ()
     #: The same where the scalar is a key, where it differs (a key is text); None: the same.
     key_then: tuple[tuple[str, str], ...] | None = None
+    #: Whether each value of :attr:`then` is one the message says already (``write
+    #: 130``): no line is given where the scalar is the whole text, its line the value.
+    restates: bool = False
 
 
 def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
@@ -368,7 +371,7 @@ def _written(problem: YamlProblem, values: list[str]) -> YamlProblem:
     and ``values``, going on with the line each value makes (none for a key: a key is
     text, and the text is no value of the tag)."""
     problem.then = tuple((", " if i == 0 else " or ", value) for i, value in enumerate(values))
-    problem.key_then = ()
+    problem.key_then, problem.restates = (), True
     return problem
 
 
@@ -589,6 +592,8 @@ def _lines(text: str, root: yaml.Node, problem: YamlProblem) -> str:
     """The advice ``problem`` goes on with (:attr:`YamlProblem.then`), each value to
     write given as the line of ``text`` it makes, for the scalar ``problem.key``."""
     then = problem.then
+    if problem.restates and problem.key is root:  # (its line the value said: none)
+        return ""
     if problem.key_then is not None and _is_key(root, problem.key):
         then = problem.key_then
     return "".join(said + yamltags.untagged_line(text, problem.key, value)
