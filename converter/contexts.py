@@ -77,7 +77,8 @@ class ReadContext:
     #: gave (:func:`~converter.cache.content_digest`), whatever the file holds by then.
     hashed: dict[str, bytes | None] = field(default_factory=dict)
     #: Which record of its file the muscle a reader of many yields is, in the reader's
-    #: own terms (a JSON record's place in its list, the line of a JSON Lines record),
+    #: own terms (a record's place in its list; or the line it starts on, and which of
+    #: the records that start on that line it is, where records may share a line),
     #: set before each yield by a reader that knows it without extra work: where a
     #: diagnostic about that very record belongs (:meth:`Format.marked_place`), when
     #: its slug, which lints name it by, is on another record of the file too.
