@@ -65,11 +65,18 @@ def _words(*lists: str) -> str:
     return "(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])"
 
 
+#: The marks of a time of day's half, before or after noon, that a spreadsheet reads
+#: after it: LibreOffice's "AM"/"PM" (English, Danish, Dutch, French, Portuguese),
+#: "a.m."/"p.m." (Italian, Norwegian), "fm"/"em" (Swedish), "vorm."/"nachm." (German);
+#: and Excel's "a"/"p" ("10:00 p", as Excel's help says to type a time of the 12-hour
+#: clock).
+_HALVES = "am pm a.m p.m a p fm em vorm nachm"
 _MONTH = _words(*_MONTHS.values())
-#: A day of a language, then digits, date separators and that language's months alone,
-#: to the text's end (LibreOffice reads a day and a month of one locale: "Do 1 März" is a
-#: date in German, "Do 2 set" text in every locale).
-_DAY_DATE = "|".join(_words(_DAYS[lang]) + r"\.?,?(?:[\d\s./,:\-]|" + _words(months)
+#: A day of a language, then digits, date separators, that language's months and the
+#: marks of :data:`_HALVES` alone, to the text's end (LibreOffice reads a day and a month
+#: of one locale: "Do 1 März" is a date in German, "Do 2 set" text in every locale; and a
+#: time after the date: "Mon Jan 1 2001 10:00 AM" in American English).
+_DAY_DATE = "|".join(_words(_DAYS[lang]) + r"\.?,?(?:[\d\s./,:\-]|" + _words(months, _HALVES)
                      + ")+" for lang, months in _MONTHS.items())
 #: Currency signs and words a spreadsheet of these languages takes before a number (a
 #: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
@@ -83,10 +90,11 @@ _CURRENCIES = ("$", "€", "£", "kr", "r$")
 #: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
 #: spaces around it or not; a month of :data:`_MONTHS`, then a digit ("Jan 1",
 #: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice);
-#: or a day of :data:`_DAYS`, then digits, date separators and months of its language
-#: alone, a digit among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.", "ma 1-1" in
-#: Dutch). Each word is whole, so "Do 2-3 sets" (German's Thursday, and "set", September
-#: in Italian, with an "s") is left as it is, as LibreOffice leaves it.
+#: or a day of :data:`_DAYS`, then digits, date separators, months of its language and
+#: :data:`_HALVES` alone, a digit among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.",
+#: "ma 1-1" in Dutch, "Mon Jan 1 2001 10:00 AM"). Each word is whole, so "Do 2-3 sets"
+#: (German's Thursday, and "set", September in Italian, with an "s") is left as it is,
+#: as LibreOffice leaves it.
 _NUMBER_LIKE = re.compile(
     r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d"
     r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"

@@ -1303,7 +1303,9 @@ LOCALE_SPECIAL = ["ene 1", "enero 2001", "dic-1", "kr. 5", "Kr. 5", "kr.5", "kr.
                   "Fri 1 Jan", "Mo 1.1.", "Montag, 1. Januar 2001", "lun. 1 janv.",
                   "lunedì 1 gennaio", "ma 1-1", "zo 1-1", "søn 1-1", "man 1-1", "seg 1-1",
                   "sáb 1-1", "qui 1-1", "set 2", "3 set 2024", "set. 2", "Sept 1",
-                  "Do 1 März", "terça-feira 2 set", "ter 2 set"]
+                  "Do 1 März", "terça-feira 2 set", "ter 2 set", "Mon Jan 1 2001 10:00 AM",
+                  "Monday, January 1, 2001 10:00 PM", "Mon 1/2/2001 10:00 AM",
+                  "Mo 1.1.2001 10:00 vorm."]
 
 
 @pytest.mark.parametrize("value", LOCALE_SPECIAL)

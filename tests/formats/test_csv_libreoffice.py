@@ -191,7 +191,8 @@ def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place
 #: with no digit ("Jan 1", " TRUE", "WAHR", "falsk", "ene 1" in Spanish, "kr. 5" in
 #: Danish, "R$ 5" in Brazilian, money in parentheses after its currency, "$ (5)", "€ (5)"
 #: and "kr. (5)" as -5, "Mrz 1" and Austrian "Jän 1" in German, dates after a day's
-#: name, "Mon Jan 1", "Mo 1.1." in German, "ma 1-1" in Dutch), and some that did.
+#: name, "Mon Jan 1", "Mo 1.1." in German, "ma 1-1" in Dutch, with a time after it too,
+#: "Mon Jan 1 2001 10:00 AM" in American English), and some that did.
 SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ", "true",
            "Jan 1", "March 2001", "Jan-2001", "WAHR", "FALSCH", "SAND", "falsk", "ene 1",
            "kr. 5", "Kr. 5", "kr.5", "kr. 1.000,50", "gen 1", "mag 1", "giu 1", "lug 1",
@@ -201,7 +202,9 @@ SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ",
            "Jän 1", "Jän-2001", "Jänner 1", "mrz-1", "Mon Jan 1", "Tue 1/2", "Fri 1 Jan",
            "Mo 1.1.", "Montag, 1. Januar 2001", "lun. 1 janv.", "lunedì 1 gennaio", "ma 1-1",
            "søn 1-1", "seg 1-1", "sáb 1-1", "set 2", "3 set 2024", "set. 2", "Sept 1",
-           "Do 1 März", "terça-feira 2 set", "ter 2 set"]
+           "Do 1 März", "terça-feira 2 set", "ter 2 set", "Mon Jan 1 2001 10:00 AM",
+           "Monday, January 1, 2001 10:00 PM", "Mon 1/2/2001 10:00 AM",
+           "Mo 1.1.2001 10:00 vorm."]
 #: Texts that were given the ' prefix (a day's or month's letters with any letters
 #: after them, of any two languages, were taken for a date), and that LibreOffice
 #: leaves text in every locale of :data:`LOCALES`: written as they are now.
