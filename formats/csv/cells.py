@@ -71,36 +71,90 @@ def _words(*lists: str) -> str:
 #: and Excel's "a"/"p" ("10:00 p", as Excel's help says to type a time of the 12-hour
 #: clock).
 _HALVES = "am pm a.m p.m a p fm em vorm nachm"
-_MONTH = _words(*_MONTHS.values())
-#: A day of a language, then digits, date separators, that language's months and the
-#: marks of :data:`_HALVES` alone, to the text's end (LibreOffice reads a day and a month
-#: of one locale: "Do 1 März" is a date in German, "Do 2 set" text in every locale; and a
-#: time after the date: "Mon Jan 1 2001 10:00 AM" in American English).
-_DAY_DATE = "|".join(_words(_DAYS[lang]) + r"\.?,?(?:[\d\s./,:\-]|" + _words(months, _HALVES)
-                     + ")+" for lang, months in _MONTHS.items())
+#: A month of :data:`_MONTHS`, then a digit: how a date such as "Jan 1" starts.
+_MONTH_FIRST = re.compile(r"(?i:\s*" + _words(*_MONTHS.values()) + r"\.?[\s\-/.,]+\d)")
+#: A day of :data:`_DAYS`, a digit after it (in any language: see :func:`_day_first`).
+_DAY_FIRST = re.compile(r"(?i:(?=\D*\d)\s*(" + _words(*_DAYS.values()) + r")\.?,?)")
 #: Currency signs and words a spreadsheet of these languages takes before a number (a
 #: "." may follow a word: Danish "kr. 5"): $ en-US, € de/es/fr/it/nl/pt, £ en-GB,
 #: kr da/sv/nb, R$ pt-BR.
 _CURRENCIES = ("$", "€", "£", "kr", "r$")
-#: Texts a spreadsheet reads as a number, date, time or truth value: a digit first (after
-#: spaces, "(" and signs, a currency of :data:`_CURRENCIES`, spaces, "(" and signs again,
-#: "$ (5)" and "$ - 5" being money, then a decimal mark, "." or "," as Danish and German
-#: spreadsheets write ",5"); a truth value in English or in the
-#: language of a Danish, Norwegian, Swedish, German, Dutch, French, Spanish, Italian or
-#: Portuguese spreadsheet (LibreOffice: " TRUE" and "falsk" in Danish, "WAHR" in German),
-#: spaces around it or not; a month of :data:`_MONTHS`, then a digit ("Jan 1",
-#: "March 2001", "Jan-2001", "ene 1" in Spanish, "mei 1" in Dutch are dates to LibreOffice);
-#: or a day of :data:`_DAYS`, then digits, date separators, months of its language and
-#: :data:`_HALVES` alone, a digit among them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.",
-#: "ma 1-1" in Dutch, "Mon Jan 1 2001 10:00 AM"). Each word is whole, so "Do 2-3 sets"
-#: (German's Thursday, and "set", September in Italian, with an "s") is left as it is,
-#: as LibreOffice leaves it.
-_NUMBER_LIKE = re.compile(
-    r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d"
-    r"|(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
-    r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)"
-    r"|(?i:\s*" + _MONTH + r"\.?[\s\-/.,]+\d)"
-    r"|(?i:(?=\D*\d)\s*(?:" + _DAY_DATE + r")\Z)")
+#: A number's start: a digit (after spaces, "(" and signs, a currency of
+#: :data:`_CURRENCIES`, spaces, "(" and signs again, "$ (5)" and "$ - 5" being money,
+#: then a decimal mark, "." or "," as Danish and German spreadsheets write ",5").
+_DIGIT_FIRST = re.compile(
+    r"[\s(+\-]*(?i:(?:" + "|".join(map(re.escape, _CURRENCIES)) + r")\.?[\s(+\-]*)?[.,]?\d")
+#: A truth value in English or in the language of a Danish, Norwegian, Swedish, German,
+#: Dutch, French, Spanish, Italian or Portuguese spreadsheet (LibreOffice: " TRUE" and
+#: "falsk" in Danish, "WAHR" in German), spaces around it or not.
+_TRUTH = re.compile(
+    r"(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
+    r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)")
+#: One part of what follows the start of a number or date: a run of digits, spaces and
+#: marks of numbers, dates, times and money (``marks``); an exponent's "e" or ISO 8601's
+#: "T" after a digit ("1e5", "2001-01-01T10:00"); "R$"; or a word (``word``: letters, a
+#: "." or "-" between them, as "a.m" and "terça-feira").
+_PART = re.compile(r"(?P<marks>[\d\s.,:/\-+()%'\u2019$€£]+)|(?<=\d)(?i:e(?=[+\-]?\d)|t(?=\d))"
+                   r"|(?i:r\$)|(?P<word>[^\W\d_]+(?:[.\-][^\W\d_]+)*)")
+#: The marks a date after a day's name holds: digits, spaces and date separators.
+_DATE_MARKS = re.compile(r"[\d\s./,:\-]+")
+
+
+def _lower_words(*lists: str) -> frozenset[str]:
+    return frozenset(w.lower() for ws in lists for w in ws.split())
+
+
+#: The words a number, date, time or money may hold after its start: months, days,
+#: :data:`_HALVES` and currencies ("5 kr.", "1 Jan Mon" a date in British English).
+_NUMBER_WORDS = _lower_words(*_MONTHS.values(), *_DAYS.values(), _HALVES, "kr")
+#: The words a date after a day's name may hold, by language: its months and
+#: :data:`_HALVES` (LibreOffice reads a day and a month of one locale: "Do 1 März" is a
+#: date in German, "Do 2 set" text in every locale).
+_DATE_WORDS = {lang: _lower_words(months, _HALVES) for lang, months in _MONTHS.items()}
+_DAY_LANGUAGES = {day: [lang for lang, days in _DAYS.items() if day in days.split()]
+                  for day in _lower_words(*_DAYS.values())}
+
+
+def _only_parts(text: str, at: int, words: frozenset[str],
+                marks: re.Pattern[str] | None = None) -> bool:
+    """Whether ``text`` from ``at`` on is nothing but :data:`_PART`'s parts, each word
+    one of ``words`` and each run of marks all ``marks`` (any, if None): one walk."""
+    while at < len(text):
+        part = _PART.match(text, at)
+        if part is None or (part["word"] is not None and part["word"].lower() not in words
+                            ) or (marks and part["marks"] and not marks.fullmatch(part[0])):
+            return False
+        at = part.end()
+    return True
+
+
+def _day_first(text: str) -> bool:
+    """Whether ``text`` is a day of :data:`_DAYS`, then digits, date separators and
+    months of the day's language (one of them) and :data:`_HALVES` alone, a digit among
+    them ("Mon Jan 1", "Mo 1.1.", "lun. 1 janv.", "ma 1-1" in Dutch, "Mon Jan 1 2001
+    10:00 AM"; "Do 2-3 sets" and "Do 2 set", German's Thursday and Italian's September,
+    are text to LibreOffice)."""
+    day = _DAY_FIRST.match(text)
+    return day is not None and any(
+        _only_parts(text, day.end(), _DATE_WORDS[lang], _DATE_MARKS)
+        for lang in _DAY_LANGUAGES[day[1].lower()])
+
+
+def _number_like(text: str) -> bool:
+    """Whether a spreadsheet may read ``text`` as a number, date, time, money or truth
+    value: its start a number's (:data:`_DIGIT_FIRST`) or a month then a digit ("Jan 1",
+    "March 2001", "ene 1" in Spanish), and the rest nothing but digits, marks of
+    numbers, dates, times and money, months, days and :data:`_HALVES` ("1 1/2", "1e5",
+    "5 %", "5 kr.", "1 Jan 2001 10:00 AM"); a day then a date (:func:`_day_first`); or a
+    truth value (:data:`_TRUTH`). LibreOffice reads a text whole, so a word of any other
+    kind after the number keeps it text ("3 sets of 10", "2-3 sets", "Mar 2 sets"), and
+    each word is whole ("Septe 1", "Märzen 1"). Time in proportion to ``text``."""
+    start = _DIGIT_FIRST.match(text) or _MONTH_FIRST.match(text)
+    if start is not None:
+        return _only_parts(text, start.end(), _NUMBER_WORDS)
+    return _TRUTH.match(text) is not None or _day_first(text)
+
+
 EMPTY_ITEM = "\\e"
 _NULL_LIKE = re.compile(r"\\+N")
 _ITEM_ESCAPE = re.compile(r"\\(.)", re.S)
@@ -133,7 +187,7 @@ def neutralise(value: str | None) -> str:
     one large number) get a leading ``'``, which keeps them text there."""
     if value is None:
         return ""
-    if value == "" or value.startswith(INJECTION_STARTS) or _NUMBER_LIKE.match(value):
+    if value == "" or value.startswith(INJECTION_STARTS) or _number_like(value):
         return SAFE_PREFIX + value
     return value
 

@@ -1334,6 +1334,63 @@ def test_neutralise_leaves_words_that_only_begin_like_a_month_or_day_as_they_are
     assert csv_format.neutralise(value) == value
 
 
+#: Texts that start as a number or date does and go on with other words, which
+#: LibreOffice keeps text in every locale of test_csv_libreoffice.py.
+NUMBERS_IN_WORDS = ["3 sets of 10", "2-3 sets", "1 sets", "3 sets", "1-2 sets", "10 reps",
+                    "8-12 reps", "1 1/2 sets", "3/4 sets", "1e3 reps", "5% incline",
+                    "$5 fee", "(5) reps", "1,5 kg", "12:30 x", "2001-01-01 x", "1 Jan sets",
+                    "1 AM sets", "kr. 5 x", "5 kr x", "Mar 2 sets", "Jan 1 sets", "2 Mar sets",
+                    "5 EUR", "3x10", "1st Jan", "12:30 Uhr", "€5 x"]
+
+
+@pytest.mark.parametrize("value", NUMBERS_IN_WORDS)
+def test_neutralise_leaves_a_number_or_date_followed_by_other_words_as_it_is(
+        value: str) -> None:
+    """A digit first (after spaces, signs or a currency), or a month then a digit, was
+    enough for the ' prefix, so "3 sets of 10" was written '3 sets of 10, the ' shown in
+    a spreadsheet; LibreOffice reads a text whole and keeps these text."""
+    assert csv_format.neutralise(value) == value
+
+
+#: Texts a spreadsheet reads whole as a number, date, time or money: LibreOffice in
+#: one of the locales of test_csv_libreoffice.py, or Excel by its documented rules
+#: ("2-3", "3/4" and "1-Jan" are dates there, "10 a" a time).
+NUMBERS_ALONE = ["2-3", "1-2", "3/4", "1/2", "1 1/2", "1e3", "1e+5", "1,5", "(5)", "5%",
+                 "5 %", "$5", "5-", "12:30", "1:30 PM", "10AM", "10 a", "10:00 p", "1 Jan",
+                 "1-Jan", "1 Jan Mon", "2 set", "1 set", "3 May", "5,- kr", "5 kr.", "5kr",
+                 "5 R$", "10 fm", "10:00 vorm.", "10:00 A.M.", "Jan.1", "1.Jan",
+                 "2001-01-01t10:00", "2001 Jan 1", "1 000,5", "Jan 1 2001 10:00 AM",
+                 "1 Jan 2001 10:00 AM", "Mar 2 3", "Do 2-3", "Do 2-3-2001", "2.5."]
+
+
+@pytest.mark.parametrize("value", NUMBERS_ALONE)
+def test_neutralise_keeps_a_whole_number_date_or_time_text(value: str) -> None:
+    assert csv_format.neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("text", ["1" + " 1" * 20000 + " x", "Mon" + " 1" * 20000 + " x",
+                                  "Jan 1" + " jan" * 20000 + " x", "1" + " a.m." * 20000,
+                                  "ons" + " 1-1 maj" * 20000 + " sets", "$ 5" + " $" * 20000])
+def test_neutralise_walks_a_long_text_once(monkeypatch, text: str) -> None:
+    """What follows a number's start is walked part by part once (for a day's name,
+    once for each language it is a day of, three at most): the characters of the parts
+    read, counted by wrapping what reads them, are a few times the text's."""
+    from formats.csv import cells
+
+    read = [0]
+
+    class Counted:
+        def match(self, string: str, at: int) -> re.Match[str] | None:
+            part = pattern.match(string, at)
+            read[0] += 1 + (len(part[0]) if part else 0)
+            return part
+
+    pattern = cells._PART
+    monkeypatch.setattr(cells, "_PART", Counted())
+    csv_format.neutralise(text)
+    assert 0 < read[0] <= 4 * len(text), (read, len(text))
+
+
 def test_a_flat_cell_longer_than_a_spreadsheet_keeps_is_written_whole_with_a_warning(
         tmp_path: Path) -> None:
     """A cell over Excel's 32,767 characters (counted as UTF-16 code units: an emoji is

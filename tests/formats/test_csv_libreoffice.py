@@ -28,7 +28,7 @@ from converter.cli import cli
 from converter.model import LocalizedText, Muscle
 from formats import csv as csv_format
 from tests.conftest import SAMPLES, WAIT
-from tests.formats.test_csv import HOSTILE, hostile_muscle
+from tests.formats.test_csv import HOSTILE, NUMBERS_ALONE, NUMBERS_IN_WORDS, hostile_muscle
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 #: LibreOffice's CSV import: separators , ; and tab, " quotes, UTF-8, from line 1, no
@@ -204,12 +204,14 @@ SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ",
            "søn 1-1", "seg 1-1", "sáb 1-1", "set 2", "3 set 2024", "set. 2", "Sept 1",
            "Do 1 März", "terça-feira 2 set", "ter 2 set", "Mon Jan 1 2001 10:00 AM",
            "Monday, January 1, 2001 10:00 PM", "Mon 1/2/2001 10:00 AM",
-           "Mo 1.1.2001 10:00 vorm."]
+           "Mo 1.1.2001 10:00 vorm.",
+           *(n for n in NUMBERS_ALONE if n not in ("1-2", "3/4", "12:30"))]
 #: Texts that were given the ' prefix (a day's or month's letters with any letters
-#: after them, of any two languages, were taken for a date), and that LibreOffice
+#: after them, of any two languages, were taken for a date; a digit first, or a month
+#: then a digit, whatever followed: "3 sets of 10", "Mar 2 sets"), and that LibreOffice
 #: leaves text in every locale of :data:`LOCALES`: written as they are now.
 ORDINARY = ["Do 2-3 sets", "Do 1-2 sets", "sets 2", "Do 2 set", "Sa 2 set", "Septe 1",
-            "Märzen 1", "Donn 1.1.", "terça 2 set", "Do 1 Mar"]
+            "Märzen 1", "Donn 1.1.", "terça 2 set", "Do 1 Mar", *NUMBERS_IN_WORDS]
 #: LibreOffice's language codes of the locales the import is tried in: en-US, de, da,
 #: es, it, pt, pt-BR, nl, sv, nb, fr, en-GB, de-AT.
 LOCALES = (1033, 1031, 1030, 3082, 1040, 2070, 1046, 1043, 1053, 1044, 1036, 2057, 3079)
