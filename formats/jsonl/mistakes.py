@@ -4,6 +4,7 @@ records, and of records that end with a comma."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from converter import canonical
 from converter.diagnostics import KEPT_BYTE, Diagnostic, KeptLine
@@ -64,20 +65,24 @@ def _at_end(text: str, mistake: BadJson) -> bool:
     return (mistake.line, mistake.column) > (len(lines), len(lines[-1]))
 
 
-def _records(span: _Span | None) -> list[dict] | None:
-    """The records of ``span`` where it is a JSON array of objects (a JSON export, or
-    ``jq .`` of one); None for any other."""
+def _records(span: _Span | None) -> list[Any] | None:
+    """The items of ``span`` where it is a JSON array of objects (a JSON export, or
+    ``jq .`` of one), and, all on one line (:func:`_one_line`), one of objects and
+    other values (each an error of its own where it is: ``[{...}, 5]``); None for any
+    other (an array of objects and other values over lines is read as the walk of one
+    past :mod:`.lookahead`'s bounds reads it: as no array)."""
     value = None if span is None else span.value
-    if not value or not isinstance(value, list) or \
-            not all(isinstance(record, dict) for record in value):
+    if not value or not isinstance(value, list):
         return None
-    return value
+    objects = sum(isinstance(record, dict) for record in value)
+    return value if objects == len(value) or (objects and not span.taken) else None
 
 
 def _one_line(line: str) -> _Span | None:
     """The JSON array of records that ``line`` is all of (``[{...},{...}]``, a comma
     after it or not: a JSON export written on one line), as :func:`_records` reads a
-    span; None for a line that is no such array."""
+    span, or the empty one (``[]``, which holds none); None for a line that is no such
+    array."""
     start = _space(line)
     if line[start:start + 1] != "[":
         return None
@@ -88,19 +93,34 @@ def _one_line(line: str) -> _Span | None:
     except BadJson:
         return None
     span = _Span(0, line, None, comma, value=value)
-    return span if _records(span) else None
+    return span if value == [] or _records(span) else None
 
 
 def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
-    """The ``bad-json`` error of a JSON array of ``count`` records (``span``) that
-    starts on the line ``number``: at its bracket, saying how to make it JSON Lines."""
+    """The ``bad-json`` error of a JSON array of ``count`` items, records or not
+    (``span``), that starts on the line ``number``: at its bracket, saying how to make
+    it JSON Lines."""
     lines = f"it spans lines {number}-{number + span.taken}" if span.taken else \
         f"it is all on line {number}"
+    records = count if span.value is None else \
+        sum(isinstance(item, dict) for item in span.value)  # (None: walked, all records)
+    what, read = (f"{count} records", "they are") if records == count else (
+        f"{count} items, {records} of them {'a record' if records == 1 else 'records'}",
+        "its records are")
     return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
                       f"is not valid JSON Lines: the list starting here ({lines}) "
-                      f"is a JSON array of {count} "
-                      "records, not one record per line; they are read as if each were "
-                      "on a line of its own (write them so with jq -c '.[]')")
+                      f"is a JSON array of {what}, not one record per line; {read} "
+                      "read as if each were on a line of its own (write them so with "
+                      "jq -c '.[]')")
+
+
+def _empty(span: _Span, number: int, path: Path) -> Diagnostic:
+    """The ``bad-json`` error of the line ``number`` that is an empty JSON array
+    (``span``): at its bracket."""
+    return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
+                      "is not valid JSON Lines: this line is an empty JSON array, which "
+                      "holds no muscle; each line must be one record, a JSON object "
+                      "(leave the line out)")
 
 
 def _unread(number: int, last: int, column: int, path: Path) -> Diagnostic:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from converter import canonical
-from converter.diagnostics import MuscleError, decode_utf8
+from converter.diagnostics import Diagnostic, MuscleError, decode_utf8
 from converter.model import Muscle
 from converter.registry import ReadContext
 from converter.safety import BadJson
@@ -19,6 +19,7 @@ from .mistakes import (
     _array,
     _bad_json,
     _Comma,
+    _empty,
     _one_line,
     _records,
     _report_span,
@@ -64,6 +65,10 @@ def _lines_read(fh: IO[bytes], path: Path, ctx: ReadContext) -> Iterator[Muscle]
             continue
         place += 1
         listed = _one_line(line)
+        if listed is not None and not listed.value:  # (an empty JSON array)
+            ctx.report(_empty(listed, number, path))
+            comma.said(number, listed.comma)
+            continue
         if listed is not None:  # (a JSON array of records on one line: each read)
             yield from _array_read(listed, listed.value, raw, place, number, path, ctx, comma)
             place += len(listed.value) - 1
@@ -102,7 +107,7 @@ def _array_read(span: _Span, records: list[dict], raw: bytes, place: int, number
     ctx.report(_array(span, len(records), number, path))
     comma.said(number + span.taken, span.comma)
     yield from _muscles(records, place, _Placed(span.text, number), path, ctx,
-                        listed=_ListedBytes(span.text, raw, number, path))
+                        listed=_ListedBytes(span.text, raw, number, path), array=True)
 
 
 def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
@@ -130,13 +135,14 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
 
 
 def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
-             ctx: ReadContext, listed: _ListedBytes | None = None, nth: int = 0
-             ) -> Iterator[Muscle]:
+             ctx: ReadContext, listed: _ListedBytes | None = None, nth: int = 0,
+             array: bool = False) -> Iterator[Muscle]:
     """The muscles of ``records``, the file's from its ``place``-th on: the text
     ``placed`` finds, or with ``listed`` the items of the list it is (those holding a
-    byte that is not UTF-8 said by it, and left out); the problems of each said. Each
-    is marked with its line and which of the records that start there it is (the
-    first, of ``records``, the ``nth``)."""
+    byte that is not UTF-8 said by it, and left out); the problems of each said (with
+    ``array``, ``records`` are the items of a JSON array: one that is no object is
+    named by its index there). Each is marked with its line and which of the records
+    that start there it is (the first, of ``records``, the ``nth``)."""
     last = 0
     for at, record in enumerate(records):
         where = _record_name(record, place + at)
@@ -147,6 +153,12 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
         last = number
         ctx.mark = _mark(number, nth)
         if listed is not None and listed.left_out(record, at, where, placed, ctx):
+            continue
+        if array and not isinstance(record, dict):  # (an item of a mixed array)
+            line, column = placed.find("", False, at) or (number, None)
+            ctx.report(Diagnostic(str(path), line, column, where, "wrong-type",
+                                  f"a muscle must be an object, and item {at} of the "
+                                  "JSON array is none (the array's records are read)"))
             continue
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,

@@ -878,6 +878,61 @@ def test_a_json_array_of_records_on_one_line_is_read_as_one_over_lines(
         f[:2] for f in found if f[3] != "empty-text")
 
 
+@pytest.mark.parametrize("comma", ["", ","])
+def test_an_empty_json_array_on_a_line_is_said_to_hold_no_muscle(
+        tmp_path: Path, comma: str) -> None:
+    """A line that is ``[]`` was "muscles[0]: a muscle must be an object", as if it were
+    a record; it is one bad-json error at its bracket saying it is an empty JSON array
+    and holds no muscle (a comma after it said as after a record), the lines after it
+    read as ever."""
+    text = f' []{comma}\n{{"slug": "b", "title": "B"}}\n'
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs == ["b"]
+    assert problems == [
+        (1, 2, "is not valid JSON Lines: this line is an empty JSON array, which holds no "
+               "muscle; each line must be one record, a JSON object (leave the line out)"),
+        *([(1, 4, "is not valid JSON Lines: records must not end with a comma, as this one "
+                  "does (said once for the file, at the first; they are read as if they "
+                  "had none)")] if comma else [])]
+
+
+def test_a_json_array_of_records_and_other_values_on_a_line_reads_its_records(
+        tmp_path: Path) -> None:
+    """A line that is a JSON array of records holding other values too (``[{...}, 5]``)
+    was one error, "muscles[0]: a muscle must be an object", and none of its records
+    read; it is read as an array of records is: its bad-json error says how many of its
+    items are records, each record is read, its problems and lints at their columns,
+    and each other item is one error at it naming its index in the array."""
+    listed = json.dumps([{"slug": "a", "title": "A", "latin": " "}, 5,
+                         {"slug": "c", "title": 7}, "x"])
+    text = f'{{"slug": "z", "title": "Z"}}\n{listed}\n'
+    path = tmp_path / "m.jsonl"
+    path.write_text(text, encoding="utf-8")
+    slugs, _ = read_jsonl(text, tmp_path)
+    assert slugs == ["z", "a"]
+    lines = text.split("\n")
+
+    def at(needle: str) -> tuple[int, int]:
+        """(line, column) of the first ``needle`` past the first line."""
+        number = next(n for n, line in enumerate(lines[1:], 2) if needle in line)
+        return number, lines[number - 1].index(needle) + 1
+
+    found = [(d.line, d.column, d.field, d.code, d.message)
+             for d in validate_sources([path]).diagnostics]
+    assert sorted(found, key=str) == sorted([
+        (2, 1, "", "bad-json", "is not valid JSON Lines: the list starting here (it is "
+         "all on line 2) is a JSON array of 4 items, 2 of them records, not one record per "
+         "line; its records are read as if each were on a line of its own (write them so "
+         "with jq -c '.[]')"),
+        (*at('" "'), "muscles[a].latin", "empty-text",
+         "text is empty: leave latin out (none) when the muscle has no Latin name"),
+        (*at("5"), "muscles[2]", "wrong-type", "a muscle must be an object, and item 1 of "
+         "the JSON array is none (the array's records are read)"),
+        (*at("7"), "muscles[c].title", "wrong-type", "must be text, not a number"),
+        (*at('"x"'), "muscles[4]", "wrong-type", "a muscle must be an object, and item 3 "
+         "of the JSON array is none (the array's records are read)")], key=str)
+
+
 @pytest.mark.parametrize("indent", [None, 2])
 def test_the_lints_of_a_json_array_with_a_comma_after_it_are_placed_in_it(
         tmp_path: Path, indent: int | None) -> None:
