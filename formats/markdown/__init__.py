@@ -13,32 +13,46 @@ matter -> muscle), locating (a field's line and column, for lints), reading (a f
 read, its ``yaml11-ambiguous`` warnings), styles, emitter, representers and yamlwriter
 (the writer's ruamel.yaml set-up), rendering (a muscle's file text), written (the
 warnings of a file written), reformatting (``fmt``'s passes and refusals), comments
-(``fmt``'s comment keeping).
+(``fmt``'s comment keeping). Each is imported on first use (a method's, or a name of
+this package's): a replayed run, which reads and writes no file, imports this one alone.
 """
 
 from __future__ import annotations
 
 import codecs
+import importlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from converter.atomic_folder import atomic_directory, safe_child
-from converter.authoring import SCHEMA_KEYS
-from converter.diagnostics import counted, decode_utf8
-from converter.model import Muscle
 from converter.registry import Format, ReadContext, WriteContext
-from converter.slug import device_name
 
-from .frontmatter import decode, split
-from .locating import _front_matter_of, _locate
-from .parsing import parse
-from .reading import EXTENSIONS, read_path
-from .reformatting import _line_ends_kept, _settled
-from .rendering import render
-from .written import _warn_if_misread, _warn_if_too_large
+if TYPE_CHECKING:
+    from converter.model import Muscle
 
 __all__ = ["SCHEMA_KEYS", "MarkdownFormat", "decode", "parse", "render", "split"]
+
+#: The endings of a muscle file (the format's ``extensions``).
+EXTENSIONS = (".md", ".markdown")
+
+#: The module each name this package gives is made in: its modules are imported on
+#: first use, so a run that uses none of them (a replayed one) imports this one alone.
+_MADE_IN = {"SCHEMA_KEYS": "converter.authoring", "decode": f"{__name__}.frontmatter",
+            "split": f"{__name__}.frontmatter", "parse": f"{__name__}.parsing",
+            "read_path": f"{__name__}.reading", "render": f"{__name__}.rendering"}
+_MODULES = frozenset({"comments", "emitter", "frontmatter", "locating", "parsing",
+                      "reading", "reformatting", "rendering", "representers", "styles",
+                      "written", "yamlwriter"})
+
+
+def __getattr__(name: str) -> Any:
+    """A name of this package (:data:`_MADE_IN`) or one of its modules, imported on
+    first use."""
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _MADE_IN:  # (not kept here: a method imports what it uses)
+        return getattr(importlib.import_module(_MADE_IN[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MarkdownFormat(Format):
@@ -52,15 +66,25 @@ class MarkdownFormat(Format):
         return True
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        from .reading import read_path
+
         yield read_path(path, ctx)
 
     def record(self, muscle: Muscle, options: dict[str, Any]) -> str:
         """The muscle's file (a pure function of it: made where files are read, in
         parallel, and cached; rendering is most of a Markdown conversion's time)."""
+        from .rendering import render
+
         return render(muscle, options.get("default_lang") or "en")
 
     def write_records(self, records: Iterable[tuple[str, str]], out: Path,
                       ctx: WriteContext) -> str:
+        from converter.atomic_folder import atomic_directory, safe_child
+        from converter.diagnostics import counted
+        from converter.slug import device_name
+
+        from .written import _warn_if_misread, _warn_if_too_large
+
         count = 0
         with atomic_directory(out) as tmp:
             for slug, text in records:
@@ -77,10 +101,14 @@ class MarkdownFormat(Format):
         return f"wrote {counted(count, 'files')} to {out}"
 
     def locate(self, path: Path, field: str) -> tuple[int, int] | None:
+        from .locating import _front_matter_of, _locate
+
         fm = _front_matter_of(path)
         return None if fm is None else _locate(fm, field)
 
     def locate_key(self, path: Path, field: str) -> tuple[int, int] | None:
+        from .locating import _front_matter_of, _locate
+
         fm = _front_matter_of(path)
         return None if fm is None else _locate(fm, field, key=True)
 
@@ -91,6 +119,10 @@ class MarkdownFormat(Format):
         file's byte order mark and line ends stay, as the platform's, not the layout's:
         the body's byte for byte, and the front matter's those most of its lines end in
         (CRLF: git's autocrlf on Windows)."""
+        from converter.diagnostics import decode_utf8
+
+        from .reformatting import _line_ends_kept, _settled
+
         new = _settled(raw, path, ctx)  # (first: it says why a file is no text)
         new = _line_ends_kept(decode_utf8(raw, path), new, path)
         return "\ufeff" + new if raw.startswith(codecs.BOM_UTF8) else new

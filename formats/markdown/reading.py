@@ -13,14 +13,12 @@ from converter.model import Muscle
 from converter.registry import ReadContext
 from converter.slug import slug_hint
 
+from . import EXTENSIONS  # (the format's ``extensions``: the endings of a muscle file)
 from .frontmatter import decode, split
 from .parsing import _parsed
 
 if TYPE_CHECKING:
     from converter import yaml11
-
-#: The endings of a muscle file (the format's ``extensions``).
-EXTENSIONS = (".md", ".markdown")
 
 
 def read_path(path: Path, ctx: ReadContext) -> Muscle:

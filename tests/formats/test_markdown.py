@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import importlib
 import io
 import json
 import os
+import pkgutil
 import random
 import re
 import shutil
@@ -2203,6 +2205,8 @@ def test_a_file_with_extra_keys_is_split_once(tmp_path: Path,
         splits.append(path)
         return real(text, path)
 
+    for found in pkgutil.iter_modules(markdown.__path__):  # (imported on first use)
+        importlib.import_module(f"{markdown.__name__}.{found.name}")
     for module in list(sys.modules.values()):  # (each module that imported it)
         if (getattr(module, "__name__", "").startswith("formats.markdown")
                 and getattr(module, "split", None) is real):
@@ -3289,3 +3293,24 @@ def test_a_callers_own_ruamel_dump_is_not_changed_by_the_writer_or_fmt(
     src.write_text("---\n# the title\ntitle: M\nweight: 1.5\n---\n", encoding="utf-8")
     assert _fmt(src) == "---\n# the title\ntitle: M\nweight: 1.5\n---\n"
     assert _own_dump(own) == "ratio: .nan\nfar: 1e+20\nlow: -.inf\nnear: 0.5\n"
+
+
+def _markdown_modules_of_a_replay(tmp_path: Path) -> list[str]:
+    """The modules of the Markdown format a replayed ``convert samples --to json`` (run
+    twice, the second replayed from the cache) imports."""
+    import subprocess
+
+    args = ["convert", str(SAMPLES), "--to", "json", "-o", str(tmp_path / "m.json"), "-q",
+            "--cache-dir", str(tmp_path / "cache")]
+    code = ("import sys\nfrom converter.cli import main\nsys.argv = ['muscle-convert', *"
+            f"{args!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('formats.markdown')))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, timeout=WAIT) for _ in range(2)]
+    return json.loads(runs[1].stdout.splitlines()[-1].replace("'", '"'))
+
+
+def test_a_replayed_run_imports_the_markdown_package_alone(tmp_path: Path) -> None:
+    """A replayed run reads no Markdown file: of the format it imports the package, whose
+    Format class names its endings, and none of its modules (each on first use)."""
+    assert _markdown_modules_of_a_replay(tmp_path) == ["formats.markdown"]
