@@ -2,7 +2,8 @@
 
 Identity is stable, so importing a regenerated deck updates the notes already in a
 collection (keeping their review history) instead of adding duplicates: the note GUID
-comes from the slug, the note-type and deck IDs from their names. Anki only takes the
+comes from the slug, the note-type and deck IDs from their names (Default, in any
+case, is Anki's own deck, id 1). Anki only takes the
 new text of a note whose modification time is newer than its own, so each note's time
 is its source file's mtime, or a note read from a deck that note's time there (or
 ``SOURCE_DATE_EPOCH`` when set). Nothing else in the

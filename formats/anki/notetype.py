@@ -7,6 +7,10 @@ import hashlib
 
 NOTETYPE_NAME = "muscle-convert muscle"
 DEFAULT_DECK = "Muscles"
+#: Anki's own deck, which every collection has: its id, and its name, which Anki matches
+#: in any case (``default`` is that deck too).
+ANKI_DECK_ID = 1
+ANKI_DECK = "Default"
 MEDIA_PREFIX = "muscle-convert-"
 #: The note type's fields, in order (the first one is the sort field).
 FIELD_NAMES = ("Name", "Latin", "Origin", "Insertion", "Functions", "Exercises", "Image",
@@ -112,6 +116,13 @@ def stable_id(name: str) -> int:
     """A deterministic Anki id for a note type or deck name (in 2**30 .. 2**31 - 1)."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def deck_id(name: str) -> int:
+    """The id of the deck ``name``: Anki's own deck's for :data:`ANKI_DECK` (a second
+    deck of that name in the package is renamed ``Default_`` when Anki opens it, at
+    random, and the cards land there), else :func:`stable_id` of it."""
+    return ANKI_DECK_ID if name == ANKI_DECK else stable_id(f"muscle-convert deck {name}")
 
 
 def note_guid(slug: str) -> str:

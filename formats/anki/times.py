@@ -19,12 +19,13 @@ from converter.model import language_code
 from converter.registry import Source, WriteContext, spelling
 
 from .apkg import _collection, _opened
-from .notetype import note_guid
+from .notetype import ANKI_DECK, note_guid
 
 
 def _deck_name(value: Any) -> str:
-    """The deck's name, each part stripped; a ``bad-deck`` error of the option as the
-    caller names it (:func:`~converter.registry.spelling`) for one Anki cannot take."""
+    """The deck's name, each part stripped, and Default in any case (Anki's own deck,
+    whose name Anki matches so) as Anki names it; a ``bad-deck`` error of the option as
+    the caller names it (:func:`~converter.registry.spelling`) for one Anki cannot take."""
     if any(ord(c) < 32 or ord(c) == 127 for c in str(value)):
         raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} holds a "
                     "control character (Anki would drop it, and the deck would not be "
@@ -34,7 +35,8 @@ def _deck_name(value: Any) -> str:
         raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} has an "
                     "empty part "
                     '(use names such as "Anatomi::Muskler")')
-    return "::".join(parts)
+    name = "::".join(parts)
+    return ANKI_DECK if name.casefold() == ANKI_DECK.casefold() else name
 
 
 def _lang(value: Any) -> str:

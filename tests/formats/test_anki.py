@@ -882,6 +882,59 @@ def test_deck_names_are_normalized(tmp_path: Path, deck: str, expected: str) -> 
     assert repr(expected) in summary
 
 
+#: The id of Anki's own deck, Default, which every collection has.
+_ANKI_OWN_DECK = 1
+#: Fresh collections a deck named Default is imported into: Anki opened a package holding
+#: two decks of that name (genanki's own, id 1, and ours) in random order, renaming the
+#: second ``Default_``, so each import had a chance in two of landing there.
+_FRESH_IMPORTS = 5
+
+
+@pytest.mark.parametrize("deck", ["Default", "default", "DEFAULT", " Default "])
+def test_a_deck_named_default_in_any_case_is_ankis_own_default_deck(
+        tmp_path: Path, deck: str) -> None:
+    """``--deck Default`` put the cards in a new deck ``Default_`` in most imports (the
+    package held Anki's Default deck and a second one of that name, which Anki renamed,
+    case-insensitively). The cards go to Anki's own Default deck (id 1) now, in every
+    import, and the summary names it so."""
+    from anki.collection import Collection
+
+    out = tmp_path / "d.apkg"
+    summary, _ = _write([_muscle("a", "A", latin="Musculus a")], out, {"a": 1}, deck=deck)
+    assert summary.endswith(f"to deck 'Default' in {out}")
+    (decks,) = _stored(out, "SELECT decks FROM col")[0]
+    assert [(d["id"], d["name"]) for d in json.loads(decks).values()] == [(1, "Default")]
+    for number in range(_FRESH_IMPORTS):
+        folder = tmp_path / f"anki{number}"
+        folder.mkdir()
+        col = Collection(str(folder / "collection.anki2"))
+        try:
+            _import(col, out)
+            assert [(d.id, d.name) for d in col.decks.all_names_and_ids()] == [(1, "Default")]
+            assert {col.get_card(cid).did for cid in col.find_cards("")} == {1}
+            assert col.card_count() == 2
+        finally:
+            col.close()
+
+
+def test_a_deck_named_default_goes_to_ankis_own_deck_however_it_is_named_there(
+        tmp_path: Path, collection: object) -> None:
+    """Anki's own deck renamed in the collection still takes the cards: Anki imports the
+    package's deck 1 into its own deck 1, whatever its name, keeping its description."""
+    own = collection.decks.get(_ANKI_OWN_DECK)  # type: ignore[attr-defined]
+    own["desc"] = "my own words"
+    collection.decks.save(own)  # type: ignore[attr-defined]
+    collection.decks.rename(_ANKI_OWN_DECK, "Misc")  # type: ignore[attr-defined]
+    out = tmp_path / "d.apkg"
+    _write([_muscle("a", "A")], out, {"a": 1}, deck="default")
+    _import(collection, out)
+    assert [(d.id, d.name) for d in collection.decks.all_names_and_ids()  # type: ignore[attr-defined]
+            ] == [(1, "Misc")]
+    assert {collection.get_card(cid).did  # type: ignore[attr-defined]
+            for cid in collection.find_cards("")} == {1}  # type: ignore[attr-defined]
+    assert collection.decks.get(_ANKI_OWN_DECK)["desc"] == "my own words"  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(("option", "value", "code"), [
     ("deck", "Anatomi::", "bad-deck"), ("deck", "  ", "bad-deck"), ("deck", "A\nB", "bad-deck"),
     ("deck", "A\tB", "bad-deck"),
