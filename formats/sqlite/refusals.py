@@ -14,7 +14,8 @@ from converter.diagnostics import Diagnostic, MuscleError, Named, error, worded
 from .blockers import _OURS
 from .journals import _JOURNAL, _in_wal_mode
 from .names import _TABLES_NAMED, _kept_text, _named, _one, _shown
-from .schema import APPLICATION_ID, SCHEMA_VERSION
+from .schema import _TABLES, APPLICATION_ID, SCHEMA_VERSION
+from .search import _SEARCH
 from .statements import _CHILD_TABLES
 
 
@@ -26,6 +27,9 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
     objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if application == 0 and version == 0 and objects == 0:
         return True
+    if application == 0 and _unmarked(conn):
+        raise error(path, "unmarked-database", _UNMARKED.format(
+            command=_marking(path)))
     if application != APPLICATION_ID:
         raise error(path, "not-muscle-database",
                     f"is a SQLite database that muscle-convert did not write"
@@ -39,6 +43,47 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
                     f"has schema version {version}, which this muscle-convert (version "
                     f"{SCHEMA_VERSION}) cannot migrate; write to a new database file")
     return False
+
+
+#: What an ``unmarked-database`` says.
+_UNMARKED = ("holds the tables muscle-convert makes, as it makes them, but not its marks "
+             "(PRAGMA application_id and user_version), as one of its databases restored "
+             "from a dump does (sqlite3's .dump keeps the rows, not the marks); if it is "
+             "one, mark it and run again: {command}")
+
+
+def _marking(path: str) -> str:
+    """The sqlite3 shell's command line that marks the database ``path`` as ours, of
+    :data:`SCHEMA_VERSION`."""
+    import shlex
+
+    return (f"sqlite3 {shlex.quote(path)} 'PRAGMA application_id = {APPLICATION_ID}; "
+            f"PRAGMA user_version = {SCHEMA_VERSION}'")
+
+
+def _made_tables() -> dict[str, bytes]:
+    """Each table this version makes (the search index's own too), by name, and the SQL
+    that ``sqlite_master`` holds of it."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for statement in (*_TABLES, _SEARCH[0]):
+            conn.execute(statement)
+        return {name: sql.encode("utf-8") for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+
+
+def _unmarked(conn: sqlite3.Connection) -> bool:
+    """Whether ``conn``'s database holds every table this version makes, each with the
+    SQL it makes it with (a database restored from ``sqlite3``'s ``.dump`` of one of
+    ours, which keeps them but not the marks, ``PRAGMA application_id`` and
+    ``user_version``)."""
+    made = _made_tables()
+    held = dict(conn.execute(
+        "SELECT name, CAST(sql AS BLOB) FROM sqlite_master WHERE type = 'table' AND name "
+        f"IN ({', '.join('?' * len(made))})", tuple(made)))
+    return held == made
 
 
 #: The tables of a database, by name (not SQLite's own, ``sqlite_sequence`` and the like).

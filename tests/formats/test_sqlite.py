@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -1386,6 +1387,63 @@ def test_another_programs_database_is_refused_naming_its_tables(
         assert [(d.code, d.message) for d in caught.value.diagnostics] == [
             ("not-muscle-database", message)]
     assert db.read_bytes() == before
+
+
+def _restored(db: Path, restored: Path) -> None:
+    """Dump ``db`` with the sqlite3 shell's ``.dump`` and restore it into ``restored``, as
+    a user backing a database up does."""
+    shell = shutil.which("sqlite3") or "sqlite3"
+    dump = subprocess.run([shell, str(db), ".dump"], capture_output=True, text=True,
+                          check=True, timeout=WAIT).stdout
+    subprocess.run([shell, str(restored)], input=dump, capture_output=True, text=True,
+                   check=True, timeout=WAIT)
+
+
+def test_a_database_restored_from_a_dump_is_refused_saying_how_to_mark_it(
+        sample_muscles: list[Muscle], db: Path, tmp_path: Path) -> None:
+    """A database restored from ``sqlite3 m.db .dump`` (rows kept, not ``PRAGMA
+    application_id`` or ``user_version``) was refused as one muscle-convert did not
+    write. It is said to hold muscle-convert's tables without its marks, with the
+    command that marks it; run, that command makes it read back as it was written."""
+    write(sample_muscles, db)
+    restored = tmp_path / "restored copy.db"
+    _restored(db, restored)
+    before = restored.read_bytes()
+    for attempt in (lambda: converter.write(sample_muscles, restored, "sqlite"),
+                    lambda: converter.read(restored)):
+        with pytest.raises(MuscleError) as caught:
+            attempt()
+        ((code, message),) = [(d.code, d.message) for d in caught.value.diagnostics]
+        assert code == "unmarked-database"
+        assert message.startswith(
+            "holds the tables muscle-convert makes, as it makes them, but not its marks "
+            "(PRAGMA application_id and user_version), as one of its databases restored "
+            "from a dump does (sqlite3's .dump keeps the rows, not the marks); if it is "
+            "one, mark it and run again: sqlite3 ")
+        assert message.endswith(" 'PRAGMA application_id = 1297437516; PRAGMA "
+                                "user_version = 1'")
+    assert restored.read_bytes() == before
+    command = shlex.split(message[message.index("run again: ") + len("run again: "):])
+    assert command[1] == str(restored)
+    subprocess.run(command, capture_output=True, check=True, timeout=WAIT)
+    assert list(converter.read(restored)) == list(converter.read(db))
+
+
+@pytest.mark.parametrize("change", [
+    "ALTER TABLE muscles ADD COLUMN note TEXT", "DROP TABLE points",
+    "DROP TABLE search"])
+def test_a_restored_dump_whose_tables_are_not_as_written_is_another_programs(
+        change: str, sample_muscles: list[Muscle], db: Path, tmp_path: Path) -> None:
+    """Only a database holding every table muscle-convert makes, each as it makes it,
+    is said to be one of its own unmarked: one changed is any other program's."""
+    write(sample_muscles, db)
+    restored = tmp_path / "restored.db"
+    _restored(db, restored)
+    _set_pragma(restored, change)
+    with pytest.raises(MuscleError) as caught:
+        converter.read(restored)
+    assert _codes(caught) == ["not-muscle-database"]
+    assert "did not write" in str(caught.value)
 
 
 #: How a message names a table of the user's that blocks a change, by its name and the
