@@ -9,7 +9,8 @@ is its source file's mtime, or a note read from a deck that note's time there (o
 ``SOURCE_DATE_EPOCH`` when set). Nothing else in the
 package depends on the clock: same input, byte-identical ``.apkg``.
 
-The reader gives back slug, title, latin and exercises; origin, insertion and functions
+The reader gives back slug, title, latin and exercises (as Anki normalised them, to NFC,
+in a deck it exported); origin, insertion and functions
 are written in one language only and the focus image is generated, so they are lossy.
 """
 

@@ -1004,6 +1004,41 @@ def test_reader_reads_ankis_own_export(tmp_path: Path, collection: object,
     assert back == [FMT.projected(m) for m in sorted(sample_muscles, key=lambda m: m.slug)]
 
 
+#: Texts NFC changes: a combining accent, the ohm sign (Omega), a CJK compatibility
+#: ideograph (its unified one).
+_NOT_NFC = ("Cafe\u0301 soleus", "\u2126 musculus", "\uf900 exercise")
+
+
+@pytest.mark.parametrize(("normalize", "expected"), [
+    (True, ("Caf\xe9 soleus", "\u03a9 musculus", "\u8c48 exercise")), (False, _NOT_NFC)])
+def test_a_deck_anki_exported_gives_back_its_texts_as_anki_normalised_them(
+        tmp_path: Path, collection: object, normalize: bool,
+        expected: tuple[str, str, str]) -> None:
+    """Anki normalises a note's fields to NFC as it imports them (unless its
+    normalize_note_text setting is off), so a deck it exported gives back NFC text,
+    not the text written; the deck as written gives it back exactly."""
+    from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
+    from anki.config import Config
+
+    collection.set_config_bool(Config.Bool.NORMALIZE_NOTE_TEXT,  # type: ignore[attr-defined]
+                               normalize)
+    title, latin, exercise = _NOT_NFC
+    muscle = _muscle("soleus", title, latin=latin, exercises=(exercise,))
+    ours = tmp_path / "ours.apkg"
+    _write([muscle], ours, {"soleus": 1})
+    assert _read(ours) == ([muscle], [])
+    _import(collection, ours)
+    exported = tmp_path / "exported.apkg"
+    collection.export_anki_package(  # type: ignore[attr-defined]
+        out_path=str(exported), limit=DeckIdLimit(
+            collection.decks.id_for_name("Muscles")),  # type: ignore[attr-defined]
+        options=ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False,
+                                         with_media=True, legacy=True))
+    title, latin, exercise = expected
+    assert _read(exported) == ([_muscle("soleus", title, latin=latin,
+                                        exercises=(exercise,))], [])
+
+
 def test_reader_reports_bad_notes_and_keeps_good_ones(tmp_path: Path) -> None:
     out = tmp_path / "d.apkg"
     _write([_muscle("a", "A"), _muscle("b", "B"), _muscle("c", "C")], out,
