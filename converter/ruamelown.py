@@ -10,6 +10,10 @@ taken here would be ruamel's own: :class:`Representer`, :class:`Constructor` and
 :class:`Resolver` hold the tables ruamel's modules define, read from those modules run
 again apart (their functions ruamel's own, so its errors are ruamel's classes), and no
 path resolver.
+
+:class:`Constructor` also keeps the comment lines after a list or map that is a list's
+item (``- -`` then ``# note``, the item's list ending in an empty item), which ruamel's
+reader drops: its writer writes them back there, so what was read is written.
 """
 
 from __future__ import annotations
@@ -75,6 +79,30 @@ class Constructor(constructor.RoundTripConstructor):  # type: ignore[misc]
 
     yaml_constructors: ClassVar[dict] = _CONSTRUCTORS["yaml_constructors"]
     yaml_multi_constructors: ClassVar[dict] = _CONSTRUCTORS["yaml_multi_constructors"]
+
+    def construct_rt_sequence(self, node: Any, seqtyp: Any, deep: bool = False) -> Any:
+        """ruamel's items of the list ``node``, a list or map item keeping the comment
+        lines after its end (``- -`` then ``# note``): ruamel moves an item's comments
+        to the list's own slot for it, which holds no such lines, and they were lost.
+        They go to the item's end (``ca.end``), where ruamel holds them after a list
+        that is a map's value; its writer writes that only below a start comment, so
+        the item gets an empty one, as ruamel's reader gives that list."""
+        from ruamel.yaml.nodes import CollectionNode
+
+        ends = [(index, child.comment[2]) for index, child in enumerate(node.value)
+                if isinstance(child, CollectionNode) and child.comment
+                and len(child.comment) > 2 and child.comment[2]]
+        items = super().construct_rt_sequence(node, seqtyp, deep=deep)
+        done: set[int] = set()  # (an alias is its anchor's item: its lines once)
+        for index, lines in ends:
+            item = items[index]
+            if id(item) in done or not hasattr(item, "yaml_end_comment_extend"):
+                continue
+            done.add(id(item))
+            if item.ca.comment is None:
+                item.ca.comment = [None, None]
+            item.yaml_end_comment_extend(lines)
+        return items
 
 
 class Resolver(resolver.VersionedResolver):  # type: ignore[misc]

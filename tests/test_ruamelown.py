@@ -109,6 +109,23 @@ def test_the_resolver_reads_yaml_1_2_and_1_1_as_ruamel_s_does() -> None:
     assert _loaded("%YAML 1.1\n---\na: yes\n", own=True) == {"a": True}
 
 
+
+@pytest.mark.parametrize("text", [
+    "a:\n- - \n# c\nb: 1\n", "a:\n- - x\n  - \n  # c\n- 1\n",
+    "a:\n- - - \n# c1\n# c2\nb: 1\n", "a:\n- - k:\n# c\nb: 1\n",
+    "a:\n- &x\n  - \n  # c\n- *x\n"],
+    ids=["after-the-list", "before-the-next-item", "deeper", "a-map-item", "an-alias"])
+def test_the_constructor_keeps_the_comment_lines_after_a_list_item_s_end(text: str) -> None:
+    """The comment lines after a list (or map) that is a list's item and ends in an empty
+    item, ``- -`` then ``# c``: ruamel's reader dropped them, so its writer wrote the
+    file without them (fmt refused a file, or one it had written, for it); they are
+    written back where they were, once for an item that is an alias of another."""
+    y = YAML(typ="rt")
+    y.Constructor, y.Resolver = ruamelown.Constructor, ruamelown.Resolver
+    stream = io.StringIO()
+    y.dump(y.load(text), stream)
+    assert stream.getvalue() == text
+
 #: A process in which ruamel's modules cannot be run again from their source (as in a
 #: zip or a frozen program), then imports :mod:`converter.ruamelown` and writes.
 _NO_SOURCE = """
