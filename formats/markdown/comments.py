@@ -33,7 +33,7 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
     from converter import itemcomments, keyedcomments
 
     itemcomments.onto_empty_items(original)
-    _flow_document_comment(original)
+    _flow_document_comment(original, fm)
     _flow_document_end(original, fm)
     canonical = _keep_comments(original, _commented(data))
     keyedcomments.trim_start(canonical)
@@ -41,11 +41,12 @@ def _render_keeping_comments(muscle: Muscle, data: Any, fm: str, path: str) -> s
     return render(muscle, data=canonical)
 
 
-def _flow_document_comment(original: Any) -> None:
-    """The comment at the end of a front matter written as one flow map
+def _flow_document_comment(original: Any, fm: str) -> None:
+    """The comment at the end of a front matter ``fm`` written as one flow map
     (``{latin: L, title: T}  # c``) as a line of its own above the first key, the lines
     after it at the end: ruamel holds it as the map's start, and would write it there
-    indented as far as it was, on a line of spaces before it."""
+    indented as far as it was, on a line of spaces before it. The comment lines above
+    the map (``# top``), which ruamel's reader drops for it, go back above it."""
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
@@ -56,9 +57,30 @@ def _flow_document_comment(original: Any) -> None:
         return
     comment, _, rest = start[0].value.partition("\n")
     start[0] = None
-    start[1] = [CommentToken(f"{comment}\n", CommentMark(0)), *(start[1] or [])]
+    start[1] = [*([] if start[1] else _flow_document_top(fm)),
+                CommentToken(f"{comment}\n", CommentMark(0)), *(start[1] or [])]
     if rest:
         original.ca.end = [CommentToken(rest, CommentMark(0)), *(original.ca.end or [])]
+
+
+def _flow_document_top(fm: str) -> list[Any]:
+    """The comment lines above a front matter ``fm`` written as one flow map (blank
+    lines among them kept), as ruamel holds them at the map's start where no comment
+    ends its line; none where anything else comes before the map."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    from converter import yamlsafe
+
+    root = yamlsafe.compose(fm)
+    if root is None:
+        return []
+    above = fm[:fm.rfind("\n", 0, root.start_mark.index) + 1]
+    lines = above.split("\n")
+    if not above.strip() or any(line.strip() and not line.lstrip().startswith("#")
+                                for line in lines):
+        return []
+    return [CommentToken(above, CommentMark(0))]
 
 
 def _flow_document_end(original: Any, fm: str) -> None:

@@ -950,6 +950,20 @@ def test_fmt_writes_the_comment_after_a_flow_map_front_matter_on_a_line_of_its_o
 
 
 @pytest.mark.parametrize("front, written", [
+    ("# top\n{title: M}  # e\n", "# top\n# e\ntitle: M\n"),
+    ("# top\n\n# two\n{latin: L,\n title: M}  # e\n# d\n",
+     "# top\n\n# two\n# e\ntitle: M\nlatin: L\n# d\n"),
+    ("# top\n!!map {title: M}  # e\n", "# top\n# e\ntitle: M\n"),
+], ids=["one line", "over lines", "tagged"])
+def test_fmt_keeps_the_comment_lines_above_a_flow_map_front_matter_with_a_comment(
+        tmp_path_factory: pytest.TempPathFactory, front: str, written: str) -> None:
+    """Above the comment at the end of the map's line, which goes above the first key:
+    ruamel.yaml drops them as it reads the file (the comment on the map's line takes
+    their place), and fmt refused the file (``fmt-would-drop-comment``)."""
+    assert _fmt_layout(tmp_path_factory, front) == f"---\n{written}---\n"
+
+
+@pytest.mark.parametrize("front, written", [
     ("{title: M, latin: L}\n# c\n", "title: M\nlatin: L\n# c\n"),
     ("# top\n\n{latin: L,\n title: M, origin: {da: x}}\n\n# c\n  # d\n\n",
      "# top\n\ntitle: M\nlatin: L\norigin:\n  da: x\n\n# c\n  # d\n"),
