@@ -194,9 +194,11 @@ def _check(config: Config, path: tuple[str, ...], value: Any, options: Mapping[s
     if key is None:
         others = [c for c in COMMANDS if name in keys[c]]
         if others:
+            top = f"[{'.'.join(config.prefix)}]" if config.prefix else "the top"
             raise _at(config, path, "config-wrong-command",
                       f"is an option of {' and '.join(others)}, not of {path[0]} (move it "
-                      f"to [{others[0]}], or to the top for every command that has it)")
+                      f"to [{'.'.join((*config.prefix, others[0]))}], or to {top} for "
+                      "every command that has it)")
         raise _unknown(config, path, list(options))
     if not _is(value, key.kind):
         raise _at(config, path, "config-wrong-type",

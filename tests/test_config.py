@@ -246,7 +246,8 @@ def test_no_garbage_suggestion_and_a_pyproject_table_is_told_apart(
     ('default-lang = "english"', "'english' is not a language code"),
     ('exclude = ["#x"]', "exclude: '#x' is a comment in gitignore style"),
     ("[fmt]\nstrict = true", "muscle-convert.toml:2:1: error: fmt.strict: is an option of "
-     "convert and validate, not of fmt"),
+     "convert and validate, not of fmt (move it to [convert], or to the top for every "
+     "command that has it)"),
     ('[validate]\ndeck = "x"', "validate.deck: is an option of convert, not of validate "
      "(move it to [convert]"),
     ("help = true", "help: unknown key 'help'"),
@@ -283,6 +284,19 @@ def test_a_pyprojects_key_is_named_by_its_full_path(project: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("../../pyproject.toml:8:1: error: "
                                     "tool.muscle-convert.validate.jobs: 0 is not in")
+
+
+def test_a_pyprojects_wrong_command_advice_names_its_tables(project: Path) -> None:
+    """The tables to move a key to are named as the pyproject writes them (its own
+    [convert] would be read as no table of muscle-convert's)."""
+    write(project / "pyproject.toml", '[project]\nname = "x"\n\n'
+          '[tool.muscle-convert.fmt]\nstrict = true\n')
+    result = run("validate", "..")
+    assert result.exit_code == 2
+    assert result.output == (
+        "../../pyproject.toml:5:1: error: tool.muscle-convert.fmt.strict: is an option of "
+        "convert and validate, not of fmt (move it to [tool.muscle-convert.convert], or to "
+        "[tool.muscle-convert] for every command that has it) [config-wrong-command]\n")
 
 
 def test_a_named_file_that_cannot_be_used(project: Path) -> None:
