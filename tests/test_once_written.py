@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -169,6 +170,79 @@ def test_ctrl_c_as_a_replayed_run_ends_says_its_output_was_written(tmp_path: Pat
         assert stopped.stderr.splitlines()[-1] == (
             "muscle-convert: stopped once out.json was written: it holds this run's files")
         assert "KeyboardInterrupt" not in stopped.stderr
+
+
+#: The command line's entry point run with the arguments ``sys.argv[2:]``, sent the
+#: signal ``sys.argv[1]`` at its process's last moment: as it exits (once).
+STOPPED_AS_THE_PROCESS_EXITS = """
+import os, sys
+from converter.__main__ import main
+signum, real, sent = int(sys.argv[1]), os._exit, []
+def exiting(code):
+    if not sent:
+        sent.append(signum)
+        os.kill(os.getpid(), signum)
+    real(code)
+os._exit = exiting
+sys.argv[1:] = sys.argv[2:]
+main()
+"""
+
+#: The command line's entry point run with the arguments ``sys.argv[1:]``, sent Ctrl-C
+#: by an object of this script's as the interpreter tears its modules down.
+CTRL_C_IN_THE_TEARDOWN = """
+import os, signal, sys
+from converter.__main__ import main
+class Late:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+late = Late()
+main()
+"""
+
+
+def _entry_point(script: str, *args: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", script, *args], cwd=folder,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=WAIT)
+
+
+@_SIGNALS
+def test_a_run_stopped_as_its_process_exits_says_its_file_was_written(
+        signum: int, code: int, tmp_path: Path) -> None:
+    """The entry point ends the process with the run's status once the at-exit work is
+    done: a signal then, its last moment, still says the file was written and ends the
+    run as stopped (the interpreter's teardown, where a signal ended the process
+    without a word, no longer comes)."""
+    stopped = _entry_point(STOPPED_AS_THE_PROCESS_EXITS, str(int(signum)), "convert",
+                           str(SAMPLES), "--to", "json", "-o", "out.json", "-j", "1",
+                           "--no-cache", folder=tmp_path)
+    assert stopped.returncode == code, stopped.stderr
+    assert "wrote 15 muscles to out.json" in stopped.stderr
+    assert stopped.stderr.splitlines()[-1] == (
+        "muscle-convert: stopped once out.json was written: it holds this run's files")
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+
+
+def test_ctrl_c_as_a_validate_process_exits_says_aborted(tmp_path: Path) -> None:
+    """As above where the run put no output in place: ``Aborted!`` and 130."""
+    stopped = _entry_point(STOPPED_AS_THE_PROCESS_EXITS, str(int(signal.SIGINT)),
+                           "validate", str(SAMPLES), "-j", "1", "--no-cache", folder=tmp_path)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "15 muscles valid" in stopped.stderr
+    assert stopped.stderr.splitlines()[-1] == "Aborted!", stopped.stderr
+
+
+def test_the_entry_point_leaves_no_teardown_for_a_signal_to_end_silently(
+        tmp_path: Path) -> None:
+    """Ctrl-C as the interpreter tore its modules down (its signal handlers reset, tens
+    of milliseconds after the report) killed the process without a word (status -2).
+    The process ends before any teardown: the run's own report and status (an object
+    left to the teardown is not finalized, as after ``os._exit``)."""
+    done = _entry_point(CTRL_C_IN_THE_TEARDOWN, "validate", str(SAMPLES), "-j", "1",
+                        "--no-cache", folder=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "15 muscles valid: 0 errors, 10 warnings"
 
 
 #: A run of the samples' json into ``out.json`` that is sent the signal ``sys.argv[2]``
