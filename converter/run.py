@@ -844,6 +844,23 @@ def _grown_too_large(path: str, size: int, max_bytes: int) -> Diagnostic:
                       f"it with {spelling().given('max_bytes', size)}")
 
 
+def _once_each(items: list[tuple[str, str, str, int, bool]]
+               ) -> list[tuple[str, str, str, int, bool]]:
+    """``items`` (files to reformat, path first) with a file named again through a
+    symlink (``bar.md -> foo.md``, both found) left out, kept where it first came: it is
+    one file to rewrite, counted and named once whether fmt checks or rewrites it."""
+    if not any(os.path.islink(item[0]) for item in items):  # (no path resolved: lean)
+        return items
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        real = os.path.realpath(item[0])
+        if real not in seen:
+            seen.add(real)
+            kept.append(item)
+    return kept
+
+
 #: Files a worker reformats at a time: few enough that the ones it has rewritten are
 #: reported soon after (see :func:`format_sources`).
 _FORMAT_CHUNK = 16
@@ -879,6 +896,7 @@ def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jo
             result.failed += 1
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
+    items = _once_each(items)
     with contextlib.ExitStack() as stack:
         outcomes: Iterable[tuple[str, bool | None, list[Diagnostic]]] = map(
             _reformat_one, items)

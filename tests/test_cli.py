@@ -692,6 +692,33 @@ def test_fmt_check_and_write(tmp_path: Path) -> None:
     assert run("fmt", "--check", str(tmp_path)).exit_code == 0
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fmt_counts_and_names_a_file_found_again_through_a_symlink_once(
+        tmp_path: Path, jobs: str) -> None:
+    """``c/bar.md -> foo.md``: ``fmt --check`` said 2 would change, and fmt rewrote the
+    file under the link's name, then counted it again as unchanged (1 changed, 1
+    unchanged). Both count it once, named where it first came (bar.md, as reading
+    does), and the file is rewritten, the link left a link."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "foo.md")
+    (folder / "bar.md").symlink_to("foo.md")
+    extra = [] if jobs == "1" else [str(tmp_path / f"m{i}.md") for i in range(80)]
+    for name in extra:
+        shutil.copy(SAMPLES / "soleus.md", name)  # (enough files for --jobs' workers)
+    checked = run("fmt", "--check", "-j", jobs, str(folder), *extra)
+    assert checked.exit_code == 1
+    assert checked.stdout == f"would reformat {folder}/bar.md\n"
+    assert f"1 would change, {len(extra)} unchanged" in checked.stderr
+    written = run("fmt", "-j", jobs, str(folder), *extra)
+    assert written.exit_code == 0
+    assert written.stdout == f"reformatted {folder}/bar.md\n"
+    assert f"1 changed, {len(extra)} unchanged" in written.stderr
+    assert (folder / "bar.md").is_symlink() and os.readlink(folder / "bar.md") == "foo.md"
+    assert (folder / "foo.md").read_bytes() != SEED.read_bytes()
+    assert run("fmt", "--check", str(folder)).exit_code == 0
+
+
 def test_fmt_lists_a_file_name_with_control_characters_on_one_line(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "g\nx\x1b[2J.md")
     result = run("fmt", "--check", str(tmp_path))
