@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -254,9 +254,10 @@ def atomic_path(path: Path, still: Callable[[Path], None] | None = None
     the one a rewrite read: see :mod:`~converter.still_read`): it is removed then too."""
     with terminable():
         tmp = None
+        hold: int | None = None
         try:
             with signals_held():  # (one that came meanwhile: here, once tmp is known)
-                tmp = temporary_file(path)
+                tmp, hold = _held_temporary(path)
             yield tmp
             if same_bytes(tmp, path):
                 with signals_held():
@@ -279,6 +280,63 @@ def atomic_path(path: Path, still: Callable[[Path], None] | None = None
                 with signals_held(), contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)  # (a second Ctrl-C waits for it)
             raise
+        finally:
+            if hold is not None:
+                os.close(hold)  # (its lock with it, once it is renamed or removed)
+
+
+def _held_temporary(path: Path) -> tuple[Path, int | None]:
+    """A new temporary file beside ``path`` (:func:`temporary_file`) and the descriptor
+    that holds its lock while it exists (None where no lock is taken), so that a sweep
+    (:func:`sweep_killed`) tells it from a killed run's. One a sweep took as it was made
+    is left to it, and another made."""
+    from .folder_lock import claimed_file
+
+    for _ in range(MAKE_TRIES - 1):
+        tmp = temporary_file(path)
+        try:
+            return tmp, claimed_file(tmp)
+        except FileNotFoundError:
+            continue
+    return temporary_file(path), None
+
+
+#: A temporary's name (:func:`temporary_file`): ``.<name>.<random>.tmp``, the random part
+#: mkstemp's eight characters.
+_TEMPORARY_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp\Z", re.DOTALL)
+
+
+def sweep_killed(paths: Iterable[str]) -> list[str]:
+    """Remove the temporaries beside the files ``paths`` that runs killed while writing
+    them left (``.<name>.<random>.tmp``, a regular file): where no run holds its lock
+    (see :func:`_held_temporary`), at once; where no lock can tell, once older than
+    :data:`STALE_SECONDS`. The ones removed, by path."""
+    from .folder_lock import taken_if_free
+
+    folders: dict[str, set[str]] = {}
+    for path in paths:
+        folder, name = os.path.split(os.fspath(path))
+        folders.setdefault(folder, set()).add(temporary_prefix(Path(name)))
+    removed, now = [], time.time()
+    for folder, prefixes in folders.items():
+        try:
+            entries = list(os.scandir(folder or os.curdir))
+        except OSError:
+            continue
+        for entry in entries:
+            found = _TEMPORARY_NAME.match(entry.name)
+            if found is None or f".{found[1]}." not in prefixes:
+                continue
+            taken = taken_if_free(entry.path)
+            if taken is None:  # (no lock can tell: once a day old)
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False) and now - entry.stat(
+                            follow_symlinks=False).st_mtime >= STALE_SECONDS:
+                        os.unlink(entry.path)
+                        taken = True
+            if taken:
+                removed.append(entry.path)
+    return removed
 
 
 def same_bytes(new: Path, old: Path) -> bool:

@@ -7,14 +7,19 @@ files in (see :func:`locked`); a run writing in place also holds, for as long as
 runs, a lock on the hidden folder it builds in (:func:`claimed`), so that another run
 can tell a run's folder under way (:func:`in_use`) from one a killed run left. Where
 the system takes no lock (Windows, a file system that refuses ``flock``), nothing is
-waited for, and nothing can be told. A run that waits for another says so once, where
+waited for, and nothing can be told. A temporary file a run writes, then renames over
+its target, is locked the same way for as long as it exists (:func:`claimed_file`), so
+that fmt can tell a killed run's leftover from a temporary under way
+(:func:`taken_if_free`). A run that waits for another says so once, where
 its caller asks it to (:func:`waits_said`: the command line, but for ``--quiet``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -140,6 +145,65 @@ def claimed(folder: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def claimed_file(path: Path) -> int | None:
+    """Lock the temporary file ``path`` a run just made, for as long as the run writes
+    it: the descriptor that holds the lock (closing it lets go, as the process's end
+    does, a kill included), None where none is taken. ``FileNotFoundError`` where a
+    sweep (:func:`taken_if_free`) took it as it was made: another name is to be made."""
+    if fcntl is None:
+        return None
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # (a sweep holds it, to remove it)
+        os.close(fd)
+        raise FileNotFoundError(errno.ENOENT, "taken by a sweep", str(path)) from None
+    except OSError:  # (a file system that takes no lock)
+        os.close(fd)
+        return None
+    if not _same_file(fd, path):  # (a sweep removed it meanwhile)
+        os.close(fd)
+        raise FileNotFoundError(errno.ENOENT, "taken by a sweep", str(path))
+    return fd
+
+
+def taken_if_free(path: str) -> bool | None:
+    """Remove the temporary file ``path`` where no run holds its lock
+    (:func:`claimed_file`: a killed run's): True, removed; False, a run holds it (or it
+    is gone, or no regular file); None where no lock can tell (no ``flock``). The lock is
+    held as it is removed, so a run that made it that moment makes another."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        held = _probe(fd, fcntl.LOCK_EX)
+        if held is None:
+            return None
+        if held or not _same_file(fd, path):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, path: str | Path) -> bool:
+    """Whether the file open as ``fd`` is still the one at ``path`` (a link not
+    followed)."""
+    try:
+        now, held = os.lstat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _lockable(folder: str | Path) -> int | None:

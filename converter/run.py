@@ -29,6 +29,7 @@ from .atomic import (
     left_early,
     output_name,
     reader_left,
+    sweep_killed,
 )
 from .cache import (
     RACY_NS,
@@ -897,6 +898,8 @@ def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jo
             continue
         items.append((item.path, item.format.name, default_lang, max_bytes, check))
     items = _once_each(items)
+    if not check:  # (what killed runs left among the sources: see atomic.sweep_killed)
+        sweep_killed(item[0] for item in items)
     with contextlib.ExitStack() as stack:
         outcomes: Iterable[tuple[str, bool | None, list[Diagnostic]]] = map(
             _reformat_one, items)

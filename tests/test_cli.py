@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import multiprocessing
@@ -1176,6 +1177,51 @@ converter.run._reformat_one = reformat_one
 from converter.cli import main
 main()
 """
+
+
+#: fmt killed (SIGKILL) as it renames its first rewritten file into place: its
+#: temporary, written and synced, is left beside the source.
+_KILLED_FMT = """
+import os, signal
+real = os.replace
+
+def replace(src, dst, *args, **kwargs):
+    if str(dst).endswith(".md"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst, *args, **kwargs)
+
+os.replace = replace
+from converter.__main__ import main
+main()
+"""
+
+
+def test_fmt_removes_the_temporaries_a_killed_fmt_left(tmp_path: Path) -> None:
+    """A killed fmt left its ``.a.md.<random>.tmp`` among the sources, which the next fmt
+    neither removed nor named (``git add -A`` took it in). fmt removes those no run
+    holds the lock of, at once; one a run holds, one beside a file it does not format,
+    and all of them under ``fmt --check`` (which changes nothing) stay."""
+    shutil.copy(SEED, tmp_path / "a.md")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_FMT, "fmt", "-j", "1",
+                             str(tmp_path)], capture_output=True, text=True, check=False,
+                            timeout=WAIT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert killed.returncode == -9, killed.stderr
+    (left,) = [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+    assert left.startswith(".a.md.")
+    (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+    for name in (".notes.txt.abcd1234.tmp", ".a.md.held0000.tmp"):
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    held = os.open(tmp_path / ".a.md.held0000.tmp", os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # (a run under way)
+        assert run("fmt", "--check", str(tmp_path / "a.md")).exit_code == 1
+        assert left in os.listdir(tmp_path)
+        done = run("fmt", str(tmp_path / "a.md"))
+        assert (done.exit_code, done.stdout) == (0, f"reformatted {tmp_path}/a.md\n")
+    finally:
+        os.close(held)
+    assert sorted(os.listdir(tmp_path)) == [".a.md.held0000.tmp", ".notes.txt.abcd1234.tmp",
+                                            "a.md", "notes.txt"]
 
 
 def test_an_interrupted_fmt_names_the_files_it_rewrote(tmp_path: Path) -> None:

@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 import converter.folder_lock
-from converter.folder_lock import Waiting, alone, claimed, in_use, locked, waits_said
+from converter.atomic import atomic_file
+from converter.folder_lock import (
+    Waiting,
+    alone,
+    claimed,
+    claimed_file,
+    in_use,
+    locked,
+    taken_if_free,
+    waits_said,
+)
 from tests.conftest import WAIT
 
 
@@ -185,3 +195,35 @@ def test_a_folder_is_free_within_a_wait_once_no_run_holds_its_lock(
     monkeypatch.setattr(converter.folder_lock, "fcntl", None)
     with locked(tmp_path):
         assert free_within(tmp_path, 0) is True
+
+
+def test_a_temporary_a_run_writes_is_held_and_one_let_go_is_taken(tmp_path: Path) -> None:
+    """A file claimed (a run's temporary under way) is left by a sweep; once let go
+    (closed, as a killed run's process is), a sweep removes it; a sweep holding it as a
+    run makes it has the run make another name."""
+    tmp = tmp_path / ".a.md.abcd1234.tmp"
+    tmp.write_bytes(b"")
+    fd = claimed_file(tmp)
+    assert fd is not None
+    assert taken_if_free(str(tmp)) is False and tmp.exists()
+    os.close(fd)
+    assert taken_if_free(str(tmp)) is True and not tmp.exists()
+    tmp.write_bytes(b"")
+    sweep = os.open(tmp, os.O_RDONLY)
+    try:
+        fcntl.flock(sweep, fcntl.LOCK_EX)
+        with pytest.raises(FileNotFoundError):
+            claimed_file(tmp)
+    finally:
+        os.close(sweep)
+    assert taken_if_free(str(tmp_path / "gone.tmp")) is False
+
+
+def test_an_output_files_temporary_is_held_while_it_is_written(tmp_path: Path) -> None:
+    """(what a sweep tells a run's temporary under way by)"""
+    out = tmp_path / "a.md"
+    with atomic_file(out, "w", encoding="utf-8") as fh:
+        fh.write("x\n")
+        (name,) = [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+        assert taken_if_free(str(tmp_path / name)) is False
+    assert os.listdir(tmp_path) == ["a.md"] and out.read_text(encoding="utf-8") == "x\n"
