@@ -43,12 +43,21 @@ MERGE_KEY = "<<"
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-#: Text that shows nothing: spaces, invisible format characters (zero-width space,
-#: joiners, direction marks, soft hyphen, BOM, variation selectors) and fillers that
-#: draw nothing (Hangul fillers, the blank Braille pattern).
-_SHOWS_NOTHING = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
-                            "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
-                            "\ufe00-\ufe0f\ufeff\uffa0]")
+#: Text that shows nothing: Unicode's White_Space and Default_Ignorable_Code_Point
+#: characters (every format character, Cf, but those that draw a sign: the prepended
+#: concatenation marks and Egyptian hieroglyph format controls; the variation selectors,
+#: Mongolian's too; the combining grapheme joiner, Khmer's inherent vowels and the
+#: Hangul fillers; the code points kept for more such, U+FFF0-FFF8 and the block of tags
+#: and variation selectors U+E0000-E0FFF, which a browser hides as well), the
+#: interlinear annotation marks (Cf, not default ignorable, yet drawn as nothing)
+#: and the blank Braille pattern. tests/test_authoring.py derives the set from
+#: ``unicodedata`` over every code point, tests/test_schema.py checks it against
+#: JavaScript's ``\p{...}`` of those properties; the schemas' title pattern is this class.
+_SHOWS_NOTHING = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                            "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                            "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+                            "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                            "\U000e0000-\U000e0fff]")
 _BLANK = re.compile(_SHOWS_NOTHING.pattern + "*")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.

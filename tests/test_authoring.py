@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,66 @@ def test_an_unknown_key_of_a_function_says_the_key_it_may_be_a_typo_of(key: str,
 def test_shown_only_drops_what_shows_nothing(text: str, shown: str) -> None:
     assert shown_only(text) == shown
     assert is_blank(text) == (shown == "")
+
+
+#: Format characters (Cf) that draw a sign, alone too: Unicode's
+#: Prepended_Concatenation_Mark (PropList.txt), which ``unicodedata`` does not give.
+_PREPENDED = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891"
+                       "\u08e2\U000110bd\U000110cd")
+#: Unicode's Other_Default_Ignorable_Code_Point that are assigned and no variation
+#: selector: letters and marks that draw nothing.
+_OTHER_IGNORABLE = frozenset({"COMBINING GRAPHEME JOINER", "KHMER VOWEL INHERENT AQ",
+                              "KHMER VOWEL INHERENT AA", "HANGUL CHOSEONG FILLER",
+                              "HANGUL JUNGSEONG FILLER", "HANGUL FILLER",
+                              "HALFWIDTH HANGUL FILLER"})
+
+
+def _shows_nothing(char: str) -> bool:
+    """Whether ``char`` alone shows nothing, from its Unicode properties: white space; a
+    format character but one that draws a sign (a prepended concatenation mark, an
+    Egyptian hieroglyph format control, whose fallback is a sign); a variation selector;
+    the other default ignorables; a code point kept for default ignorables; the blank
+    Braille pattern."""
+    if char.isspace():
+        return True
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "")
+    if category == "Cf":
+        return char not in _PREPENDED and not name.startswith("EGYPTIAN HIEROGLYPH")
+    if category == "Cn":
+        return char == "\u2065" or "\ufff0" <= char <= "\ufff8" or (
+            "\U000e0000" <= char <= "\U000e0fff")
+    return ("VARIATION SELECTOR" in name or name in _OTHER_IGNORABLE
+            or name == "BRAILLE PATTERN BLANK")
+
+
+def test_what_shows_nothing_is_what_unicode_properties_say_of_every_code_point() -> None:
+    """Tag characters (U+E0000-E007F), the variation selectors supplement, musical
+    beams and phrases (U+1D173-1D17A), the interlinear annotation marks and Mongolian's
+    variation selectors showed nothing but were not blank: a title of them passed."""
+    chars = (chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    assert [f"U+{ord(char):04X}" for char in chars
+            if is_blank(char) != _shows_nothing(char)] == []
+
+
+@pytest.mark.parametrize("title", ["\U000e0041\U000e0042", "\U000e0100", "\U0001d173",
+                                   "\ufff9", "\u180b", "\U0001bca0", "\U000e0001 \u200b"],
+                         ids=ascii)
+def test_a_title_of_characters_that_show_nothing_is_an_empty_field(title: str) -> None:
+    with pytest.raises(MuscleError) as raised:
+        muscle_from_front_matter({"title": title}, path="m.md", slug_hint="m")
+    (problem,) = raised.value.diagnostics
+    assert (problem.field, problem.code, problem.message) == (
+        "title", "empty-field", "must not be empty (it holds only invisible characters)")
+
+
+@pytest.mark.parametrize("title", ["\u0600", "\U00013430", "\u0915\u0301", "\u0301",
+                                   "\U0001f1e9\U0001f1f0", "\U0001f3f4\U000e0067\U000e0062"
+                                   "\U000e0065\U000e006e\U000e0067\U000e007f"], ids=ascii)
+def test_a_title_with_something_that_shows_is_no_empty_field(title: str) -> None:
+    """A prepended concatenation mark or a hieroglyph format control draws a sign; a
+    combining mark shows (on a dotted circle alone); tags after a flag are its kind."""
+    assert muscle_from_front_matter({"title": title}, path="m.md", slug_hint="m").title == title
 
 
 

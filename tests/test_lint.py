@@ -417,7 +417,8 @@ def test_a_blank_latin_name_is_a_warning(latin: str, message: str) -> None:
                                 "Latin name")
 
 
-INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200b \u2060", "\u3164"]
+INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200b \u2060", "\u3164", "\U000e0041\U000e0042",
+             "\U000e0100", "\U0001d173", "\ufff9", "\u180b"]
 
 
 @pytest.mark.parametrize("blank", INVISIBLE)

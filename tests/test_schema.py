@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import unicodedata
 import warnings
@@ -26,7 +27,7 @@ from hypothesis import given, settings
 
 import converter
 from converter import canonical, yamlsafe
-from converter.authoring import MERGE_KEY, RESERVED_KEYS, muscle_from_front_matter
+from converter.authoring import MERGE_KEY, RESERVED_KEYS, is_blank, muscle_from_front_matter
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.safety import is_safe_link
@@ -131,7 +132,9 @@ def test_ajv_and_the_validator_agree_on_front_matter() -> None:
     ("T", True), (" T", True), (" ", False), ("\u200b", False), ("\u200bT", True),
     ("\ufeff\u2060 ", False), ("\u00ad", False), ("\u3000", False),
     ("\u200d\U0001f4aa", True), ("\u061c", False), ("\u3164", False), ("\u2800", False),
-    ("\ufe0f", False), ("\u115f\u1160", False)], ids=repr)
+    ("\ufe0f", False), ("\u115f\u1160", False), ("\U000e0041\U000e0042", False),
+    ("\U000e0100", False), ("\U0001d173", False), ("\ufff9", False), ("\u180b", False),
+    ("\U0001bca0\U000e0fff", False), ("\U000e0041T", True), ("\u0600", True)], ids=ascii)
 def test_the_schemas_and_the_validator_agree_on_an_empty_title(title: str, valid: bool
                                                                ) -> None:
     """A title of only a zero-width space passed: a link without a name."""
@@ -158,6 +161,70 @@ def test_a_value_no_text_file_holds_is_named_in_words(data: dict, found: tuple) 
     with pytest.raises(MuscleError) as caught:
         muscle_from_front_matter(data, path="p", slug_hint="s")
     assert [(d.field, d.message) for d in caught.value.diagnostics] == [found]
+
+
+def _title_pattern(name: str) -> str:
+    """The title pattern of the schema ``name`` (``muscle``: its record's)."""
+    schema = load_schema(name)
+    return (schema["$defs"]["muscle"] if name == "muscle" else schema)["properties"][
+        "title"]["pattern"]
+
+
+def _every_char() -> list[str]:
+    """Every code point a UTF-8 text can hold (no surrogate)."""
+    return [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+
+
+@pytest.mark.parametrize("name", ["muscle", "front-matter"])
+def test_the_title_patterns_refuse_a_character_alone_as_the_validator_does(name: str
+                                                                           ) -> None:
+    """Each code point alone: a title the pattern refuses is the one the validator
+    finds blank (it let tag characters, musical beams and interlinear annotation marks
+    pass, and so did the pattern)."""
+    found = re.compile(_title_pattern(name)).search
+    assert [f"U+{ord(char):04X}" for char in _every_char()
+            if (found(char) is None) != is_blank(char)] == []
+
+
+#: Blank to the validator beside what Unicode calls White_Space or
+#: Default_Ignorable_Code_Point: the interlinear annotation marks and the blank Braille
+#: pattern, which draw nothing too, and the control characters Python's ``\\s`` takes
+#: (refused before, as control characters).
+_BLANK_BESIDE_IGNORABLE = {*range(0x1C, 0x20), 0x2800, 0xFFF9, 0xFFFA, 0xFFFB}
+
+
+def test_what_shows_nothing_is_what_javascript_calls_white_space_or_default_ignorable(
+        ) -> None:
+    """JavaScript's Unicode properties (node's, a later Unicode than Python's) name
+    the same characters as the validator's set (which test_authoring derives from
+    Python's unicodedata), but for the few it adds on purpose."""
+    script = ("const blank = /^[\\p{Default_Ignorable_Code_Point}\\p{White_Space}]$/u;"
+              "const found = [];"
+              "for (let code = 0; code < 0x110000; code++) {"
+              "  if ((code < 0xD800 || code > 0xDFFF) && blank.test(String.fromCodePoint(code)))"
+              "    found.push(code);"
+              "}"
+              "process.stdout.write(JSON.stringify(found));")
+    done = subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                          timeout=WAIT)
+    assert done.returncode == 0, done.stderr
+    ours = {ord(char) for char in _every_char() if is_blank(char)}
+    assert sorted(ours ^ set(json.loads(done.stdout))) == sorted(_BLANK_BESIDE_IGNORABLE)
+
+
+def test_ajv_refuses_a_title_of_each_character_that_shows_nothing_and_no_other() -> None:
+    """ajv (JavaScript, by code point) reads the title patterns' ranges past U+FFFF as
+    the validator does: each blank character alone and each neighbour of one (no
+    control character, which the text pattern refuses anyway)."""
+    blank = {ord(char) for char in _every_char() if is_blank(char)}
+    near = [chr(code) for code in sorted(blank | {code + step for code in blank
+                                                  for step in (-1, 1)})
+            if 0 <= code < 0x110000 and not 0xD800 <= code <= 0xDFFF
+            and unicodedata.category(chr(code)) != "Cc"]
+    want = [not is_blank(char) for char in near]
+    assert ajv(load_schema("front-matter"), [json.dumps({"title": c}) for c in near]) == want
+    assert ajv({"type": "string", "pattern": _title_pattern("muscle")},
+               [json.dumps(char) for char in near]) == want
 
 
 #: A character a browser drops from a link before it reads the scheme (safety._IGNORED):

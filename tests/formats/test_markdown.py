@@ -3026,6 +3026,29 @@ def test_an_empty_quoted_value_is_placed_where_it_starts(tmp_path: Path) -> None
         "0 muscles valid, 2 files failed: 5 errors, 6 warnings"]
 
 
+def test_a_title_of_tag_characters_is_an_empty_field(tmp_path: Path) -> None:
+    """A title of tag characters, written as YAML escapes, passed as "1 muscle valid":
+    the html page showed an empty item, the Anki card a blank prompt. It is an error at
+    the title now, other files still read; a Latin name of a variation selector of the
+    supplement, and an exercise of a musical beam mark, are empty-text warnings."""
+    (tmp_path / "tags.md").write_text(
+        '---\ntitle: "\\U000E0041\\U000E0042"\ncoords:\n  - "10,10,100,10,100,100"\n---\n',
+        encoding="utf-8")
+    (tmp_path / "vs.md").write_text(
+        '---\ntitle: V\nlatin: "\\U000E0100"\nexercises:\n  - "\\U0001D173\\uFFF9"\n---\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 1
+    assert [line.removeprefix(f"{tmp_path}{os.sep}") for line in result.stderr.splitlines()
+            ] == [
+        "tags.md:2:8: error: title: must not be empty (it holds only invisible characters) "
+        "[empty-field]",
+        "vs.md:3:8: warning: latin: text holds only invisible characters: leave latin out "
+        "(none) when the muscle has no Latin name [empty-text]",
+        "vs.md:5:5: warning: exercises[0]: text holds only invisible characters [empty-text]",
+        "1 muscle valid, 1 file failed: 1 error, 2 warnings"]
+
+
 #: Front matter where a key of extra reads as the field path of another value (README:
 #: a key may hold dots), and the one diagnostic of each, at the value it is about.
 NAMED_LIKE_A_PATH = [
