@@ -59,6 +59,10 @@ _SHOWS_NOTHING = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
                             "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
                             "\U000e0000-\U000e0fff]")
 _BLANK = re.compile(_SHOWS_NOTHING.pattern + "*")
+#: A text said to be empty: nothing, or the spaces one types (space, tab, line breaks,
+#: no-break space). Other blank text (an ideographic space, a line separator, a
+#: zero-width space) holds invisible characters, which the author may not know are there.
+_EMPTY = re.compile("[ \t\n\r\u00a0]*")
 #: What no Markdown file's body can hold: NUL (a binary file) and lone surrogates (not
 #: UTF-8). Other control characters are kept verbatim, as the Markdown reader keeps them.
 _NOT_IN_BODY = re.compile("[\x00\ud800-\udfff]")
@@ -98,8 +102,9 @@ match_blank = _BLANK.fullmatch
 
 
 def blank_kind(text: str) -> str:
-    """What a text that shows nothing (:func:`is_blank`) is: empty, or invisible."""
-    return "text is empty" if not text.strip() else "text holds only invisible characters"
+    """What a text that shows nothing (:func:`is_blank`) is: empty (or typed spaces), or
+    invisible characters (other white space too: ``\\u3000``, a line separator)."""
+    return "text is empty" if _EMPTY.fullmatch(text) else "text holds only invisible characters"
 
 
 class _Builder:
@@ -168,7 +173,7 @@ class _Builder:
                       f"contains a control character (U+{char:04X})")
             return None
         if nonempty and is_blank(value):
-            self.fail(path, "empty-field", "must not be empty" if not value.strip() else
+            self.fail(path, "empty-field", "must not be empty" if _EMPTY.fullmatch(value) else
                       "must not be empty (it holds only invisible characters)")
             return None
         return value

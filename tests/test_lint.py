@@ -406,8 +406,11 @@ def test_empty_function_texts_and_exercise_names_are_warnings_too() -> None:
 
 
 @pytest.mark.parametrize(("latin", "message"), [
-    ("", "text is empty"), (" ", "text is empty"), ("\t\n\u3000", "text is empty"),
-    ("\u200b", "text holds only invisible characters")])
+    ("", "text is empty"), (" ", "text is empty"), (" \t\n\u00a0", "text is empty"),
+    ("\u200b", "text holds only invisible characters"),
+    ("\t\n\u3000", "text holds only invisible characters"),  # (it said "text is empty")
+    ("\u2028", "text holds only invisible characters"),
+    ("\u2029 ", "text holds only invisible characters")])
 def test_a_blank_latin_name_is_a_warning(latin: str, message: str) -> None:
     """A Latin name of spaces passed without a word, and made a blank study card."""
     found = check_muscle(muscle(latin=latin, origin=LocalizedText({"en": ""})), "m.md")

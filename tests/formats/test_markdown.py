@@ -3049,6 +3049,27 @@ def test_a_title_of_tag_characters_is_an_empty_field(tmp_path: Path) -> None:
         "1 muscle valid, 1 file failed: 1 error, 2 warnings"]
 
 
+def test_a_line_separator_or_an_ideographic_space_is_no_empty_text(tmp_path: Path) -> None:
+    """``latin: "\\L"``, ``- "\\P"`` and ``- "\\u3000"`` warned "text is empty", and a title
+    of an ideographic space "must not be empty", though they hold a line separator, a
+    paragraph separator, an ideographic space: they hold invisible characters, as a
+    zero-width space does; a text of typed spaces is still empty."""
+    path = tmp_path / "m.md"
+    path.write_text('---\ntitle: "\\u3000"\nlatin: "\\L"\nexercises:\n  - "\\P"\n'
+                    '  - "\\u3000"\n  - " \\t\\_"\n---\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--no-cache"])
+    invisible = "text holds only invisible characters"
+    assert [line.removeprefix(f"{path}:") for line in result.stderr.splitlines()] == [
+        "2:8: error: title: must not be empty (it holds only invisible characters) "
+        "[empty-field]",
+        f"3:8: warning: latin: {invisible}: leave latin out (none) when the muscle has no "
+        "Latin name [empty-text]",
+        f"5:5: warning: exercises[0]: {invisible} [empty-text]",
+        f"6:5: warning: exercises[1]: {invisible} [empty-text]",
+        "7:5: warning: exercises[2]: text is empty [empty-text]",
+        "0 muscles valid, 1 file failed: 1 error, 4 warnings"]
+
+
 #: Front matter where a key of extra reads as the field path of another value (README:
 #: a key may hold dots), and the one diagnostic of each, at the value it is about.
 NAMED_LIKE_A_PATH = [
