@@ -662,7 +662,7 @@ def descriptor_named(path: str) -> int | None:
     ``lnk/../fd/1`` is ``fd/1`` beside where ``lnk`` leads), by :func:`_folders_resolved`."""
     if is_stdout(path):
         return None
-    own = re.compile(rf"/(?:dev|proc/self|proc/thread-self|proc/{os.getpid()}"
+    own = re.compile(rf"/(?:dev|proc/self|proc/thread-self|proc/{_pid_in_proc()}"
                      rf"(?:/task/\d+)?)/fd/(\d+)")
     name = _folders_resolved(path)
     for _ in range(40):  # (the kernel's own limit of links followed)
@@ -674,6 +674,18 @@ def descriptor_named(path: str) -> int | None:
         except OSError:  # (no link: a file, a device, nothing there)
             return None
     return None
+
+
+def _pid_in_proc() -> int:
+    """This process's id as ``/proc`` names it, where its folders resolve
+    ``/proc/self`` to: not :func:`os.getpid` in a PID namespace that sees its parent's
+    ``/proc`` (``unshare --pid --fork`` without ``--mount-proc``, some sandboxes), where
+    ``/proc/<os.getpid()>`` is another process; :func:`os.getpid` without ``/proc``."""
+    try:
+        seen = os.readlink("/proc/self")
+    except OSError:
+        return os.getpid()
+    return int(seen) if seen.isdigit() else os.getpid()
 
 
 def _folders_resolved(path: str) -> str:

@@ -213,6 +213,38 @@ def test_a_name_through_a_linked_folder_and_dotdot_is_judged_where_it_leads(
         assert (tmp_path / file_at).is_file() and not (tmp_path / file_at).is_symlink()
 
 
+IN_A_PID_NAMESPACE = """
+ln -s /dev/stdout link.json
+for out in /dev/stdout /dev/fd/1 /proc/self/fd/1 /proc/thread-self/fd/1 link.json; do
+    printf 'PRE\\n' > log.json
+    "$PYTHON" -m converter convert "$SAMPLES/soleus.md" --to json -o "$out" --no-cache \\
+        >> log.json 2> err.txt
+    echo "$out: exit $? $(tail -n 1 err.txt) | $(head -n 1 log.json) | $(grep -c soleus log.json)"
+done
+"""
+
+
+def test_standard_output_is_standard_output_in_a_pid_namespace_seeing_another_proc(
+        tmp_path: Path) -> None:
+    """In a PID namespace without a ``/proc`` of its own (``unshare --pid --fork`` without
+    ``--mount-proc``, bwrap, some CI sandboxes) ``/proc/self`` leads to the process's id
+    as that ``/proc`` sees it, not :func:`os.getpid`: ``-o /dev/stdout >> log.json``
+    was taken for a file, and the file renamed over ``log.json`` dropped what the shell
+    had written there. Each name of descriptor 1 is standard output there too."""
+    done = subprocess.run(  # (a user namespace of its own too: no root needed)
+        ["unshare", "--map-root-user", "--pid", "--fork", "bash", "-c", IN_A_PID_NAMESPACE],
+        cwd=tmp_path, capture_output=True, text=True, timeout=WAIT,
+        env={**os.environ, "PYTHON": sys.executable, "SAMPLES": str(SAMPLES),
+             "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    said = "wrote 1 muscle to standard output; 1 muscle converted, 0 files failed"
+    assert done.stdout.splitlines() == [
+        f"{out}: exit 0 {said} | PRE | 1" for out in (
+            "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/thread-self/fd/1",
+            "link.json")]
+    assert (tmp_path / "link.json").is_symlink()
+
+
 @pytest.mark.parametrize(("output", "stream"), [
     ("-", True), ("/dev/stdout", True), ("standard output", False), ("out/-", False)])
 def test_a_diagnostic_about_the_output_says_whether_it_is_standard_output(
