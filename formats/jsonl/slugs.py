@@ -276,7 +276,7 @@ class _SlugLines:
             with open(self._path, "rb") as fh:
                 fh.seek(offset)
                 raw = b"".join(fh.readline() for _ in range(listed.taken + 1))
-            text = decode_utf8(raw, self._path, listed.number)
+            text = decode_utf8(raw, self._path, listed.number, keep=True)  # (as read)
             value = text.rstrip(" \t\r\n").removesuffix(",")  # (a comma after it: read so)
             self._opened = (offset, _Placed(text, listed.number), canonical.loads(value))
         return self._opened[1], self._opened[2]

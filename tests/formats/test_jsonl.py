@@ -1430,3 +1430,31 @@ def read_problems(text: str, tmp_path: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     list(get_format("jsonl").read(path, ReadContext(report=problems.append)))
     return problems
+
+
+@pytest.mark.parametrize("between", [b",", b",\n "])
+def test_the_records_of_a_json_array_with_a_byte_not_utf8_have_their_places(
+        tmp_path: Path, between: bytes) -> None:
+    """In a JSON array of records holding a byte that is not UTF-8 (one line, or over
+    lines) a slug given twice was said at the line alone, no column (and listed first),
+    and a lint of another record (``muscles[c].latin``) at no line: the array was read
+    again as strict UTF-8 to place them, which failed. Each is at its value now, as
+    without that byte."""
+    records = [b'{"slug":"a","title":"A"}', b'{"slug":"b","title":"B\xff"}',
+               b'{"slug":"a","title":"A2"}', b'{"slug":"c","title":"C","latin":" "}']
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"[" + between.join(records) + b"]\n")
+    lines = path.read_bytes().split(b"\n")
+
+    def at(needle: bytes, nth: int = 0) -> tuple[int, int]:
+        """(line, column) of the ``nth`` ``needle`` (from 0) in the file."""
+        found = [(number, column + 1) for number, line in enumerate(lines, 1)
+                 for column in range(len(line)) if line.startswith(needle, column)]
+        return found[nth]
+
+    found = [(d.line, d.column, d.field, d.code)
+             for d in validate_sources([path]).diagnostics]
+    assert sorted(found, key=str) == sorted([
+        (1, 1, "", "bad-json"), (*at(b"\xff"), "muscles[b].title", "not-utf8"),
+        (*at(b'"a"', 1), "muscles[a].slug", "duplicate-slug"),
+        (*at(b'" "'), "muscles[c].latin", "empty-text")], key=str)
