@@ -104,14 +104,19 @@ def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
         f"it is all on line {number}"
     records = count if span.value is None else \
         sum(isinstance(item, dict) for item in span.value)  # (None: walked, all records)
-    what, read = (f"{count} records", "they are") if records == count else (
-        f"{count} items, {records} of them {'a record' if records == 1 else 'records'}",
-        "its records are")
+    one = records == 1
+    if records == count:  # (one: the record in brackets, a single record's export)
+        what, read = ("1 record, not the record itself", "it is") if one else (
+            f"{count} records, not one record per line", "they are")
+    else:
+        what = f"{count} items, {'1 of them a record' if one else f'{records} of them records'}" \
+            ", not one record per line"
+        read = "its record is" if one else "its records are"
+    each, them = ("it", "it") if one else ("each", "them")
     return Diagnostic(str(path), number, _space(span.text) + 1, "", "bad-json",
                       f"is not valid JSON Lines: the list starting here ({lines}) "
-                      f"is a JSON array of {what}, not one record per line; {read} "
-                      "read as if each were on a line of its own (write them so with "
-                      "jq -c '.[]')")
+                      f"is a JSON array of {what}; {read} read as if {each} were on a "
+                      f"line of its own (write {them} so with jq -c '.[]')")
 
 
 def _empty(span: _Span, number: int, path: Path) -> Diagnostic:

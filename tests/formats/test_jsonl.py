@@ -1458,3 +1458,27 @@ def test_the_records_of_a_json_array_with_a_byte_not_utf8_have_their_places(
         (1, 1, "", "bad-json"), (*at(b"\xff"), "muscles[b].title", "not-utf8"),
         (*at(b'"a"', 1), "muscles[a].slug", "duplicate-slug"),
         (*at(b'" "'), "muscles[c].latin", "empty-text")], key=str)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('[{"slug": "a", "title": "A"}]\n', "it is all on line 1) is a JSON array of 1 record, "
+     "not the record itself; it is read as if it were on a line of its own (write it so"),
+    ('[\n  {"slug": "a", "title": "A"}\n]\n', "it spans lines 1-3) is a JSON array of 1 "
+     "record, not the record itself; it is read as if it were on a line of its own "
+     "(write it so"),
+    ('[{"slug": "a", "title": "A"}, 5]\n', "it is all on line 1) is a JSON array of 2 "
+     "items, 1 of them a record, not one record per line; its record is read as if it "
+     "were on a line of its own (write it so"),
+    ('[{"slug": "a", "title": "A"}, {"slug": "b", "title": "B"}]\n', "it is all on line "
+     "1) is a JSON array of 2 records, not one record per line; they are read as if each "
+     "were on a line of its own (write them so")])
+def test_a_json_array_of_one_record_is_said_as_one(
+        tmp_path: Path, text: str, said: str) -> None:
+    """A JSON array of one record (``[{...}]``, a single record's export) was "a JSON
+    array of 1 records, not one record per line; they are read as if each were ...",
+    and one record among other items "its records are read as if each were": one is
+    said as one."""
+    slugs, problems = read_jsonl(text, tmp_path)
+    assert slugs[0] == "a"
+    assert problems[0] == (1, 1, "is not valid JSON Lines: the list starting here ("
+                           f"{said} with jq -c '.[]')")
