@@ -24,7 +24,8 @@ from .model import Muscle
 class Source(NamedTuple):
     """Where a muscle came from: its file, its time (the file's modification time, or
     the muscle's own when its reader gave one: :attr:`ReadContext.time`), and whether
-    the file holds many muscles (JSON, CSV, ...: diagnostics then name the muscle)."""
+    the file holds many muscles (a document or table of records: diagnostics then name
+    the muscle)."""
 
     path: str
     mtime: float
@@ -83,7 +84,7 @@ class ReadContext:
     #: diagnostic about that very record belongs (:meth:`Format.marked_place`), when
     #: its slug, which lints name it by, is on another record of the file too.
     mark: int | None = None
-    #: When a file's records have times of their own (an Anki note's modification
+    #: When a file's records have times of their own (a record's own modification
     #: time), the time of the muscle a reader yields, set before each yield (None:
     #: the file's): its :attr:`Source.mtime`, which a writer gives what it writes of it.
     time: float | None = None
@@ -191,8 +192,9 @@ class WriteContext:
     #: (:meth:`~converter.locator.Locator.name_gives`); else None.
     name_gives: Callable[[str, str], str | None] = _no_name
     #: For a source file and a front-matter field (``coords[0]``): the field as that
-    #: file's format names it (``regions[0]`` in JSON: ``Format.field_name``), as its
-    #: own lints do (:meth:`~converter.locator.Locator.field_name`).
+    #: file's format names it (``Format.field_name``: another name, ``regions[0]``,
+    #: where the format has one), as its own lints do
+    #: (:meth:`~converter.locator.Locator.field_name`).
     field_name: Callable[[str, str], str] = _field_as_is
 
     def option(self, name: str, default: Any = None) -> Any:

@@ -64,9 +64,9 @@ class Format:
     one_muscle_per_file: ClassVar[bool] = False
     #: Lossy variants chosen by a flag option of the same name: flag -> fields carried.
     variants: ClassVar[dict[str, frozenset[str]]] = {}
-    #: Other names a caller may give the format by (``excel``), each with the flag
-    #: options of it that the name implies (``("flat", "excel")``): a name no format has
-    #: that is one of these is told ``did you mean --to csv --flat --excel?``.
+    #: Other names a caller may give the format by, each with the flag options of it
+    #: that the name implies: a name no format has that is one of these is told
+    #: ``did you mean --to <format> --<flag> ...?``, the format and those flags.
     aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: False when the writer needs a real file, never standard output or a pipe.
     writes_into_streams: ClassVar[bool] = True

@@ -131,7 +131,7 @@ class _Result:
 
 def _time(result: _Result, i: int) -> float:
     """The time of the ``i``-th muscle of ``result``: its own, when its reader gave one
-    (an Anki note's), else its file's."""
+    (a record's own modification time), else its file's."""
     own = result.times[i] if result.times else None
     return result.mtime if own is None else own
 
