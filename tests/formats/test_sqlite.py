@@ -3287,6 +3287,18 @@ def test_cli_prune_names_the_files_not_read_from_the_working_directory(
             f"and were not read in this run: {named} and 2 more)") in output
 
 
+def _pruned_when_its_file_is_gone(db: Path, source: Path, before: list[tuple]) -> None:
+    """Check that ``db``, converted into itself, kept the sources ``before`` (slug, source)
+    of its muscles converted from ``source``, and that ``--prune`` once ``soleus.md`` is
+    deleted removes its muscle alone."""
+    assert query(db, "SELECT slug, source FROM muscles ORDER BY slug") == before
+    (source / "soleus.md").unlink()
+    code, output = _cli_sqlite(db, str(source), "--prune")
+    assert (code, f"{db}: {counts(0, 0, len(before) - 1, 1)}") == (
+        0, output.splitlines()[-1].split(";")[0])
+    assert "soleus" not in {m.slug for m in converter.read(db)}
+
+
 def test_a_database_converted_into_itself_keeps_its_sources(db: Path, tmp_path: Path
                                                            ) -> None:
     """Read from the database it wrote, every muscle's source became the database: a
@@ -3298,12 +3310,7 @@ def test_a_database_converted_into_itself_keeps_its_sources(db: Path, tmp_path: 
     code, output = _cli_sqlite(db, str(db))
     assert (code, f"{db}: {counts(0, 0, len(before), 0)}") == (
         0, output.splitlines()[-1].split(";")[0])
-    assert query(db, "SELECT slug, source FROM muscles ORDER BY slug") == before
-    (source / "soleus.md").unlink()
-    code, output = _cli_sqlite(db, str(source), "--prune")
-    assert (code, f"{db}: {counts(0, 0, len(before) - 1, 1)}") == (
-        0, output.splitlines()[-1].split(";")[0])
-    assert "soleus" not in {m.slug for m in converter.read(db)}
+    _pruned_when_its_file_is_gone(db, source, before)
 
 
 def test_prune_removes_a_muscle_whose_source_is_the_database_itself(db: Path,
@@ -3356,11 +3363,7 @@ def test_a_database_converted_into_itself_by_another_name_keeps_its_sources(
     code, output = _cli("convert", str(read), "--to", "sqlite", "-o", str(written))
     assert (code, f"{written}: {counts(0, 0, len(before), 0)}") == (
         0, output.splitlines()[-1].split(";")[0])
-    assert query(db, "SELECT slug, source FROM muscles ORDER BY slug") == before
-    (source / "soleus.md").unlink()
-    code, output = _cli_sqlite(db, str(source), "--prune")
-    assert (code, f"{db}: {counts(0, 0, len(before) - 1, 1)}") == (
-        0, output.splitlines()[-1].split(";")[0])
+    _pruned_when_its_file_is_gone(db, source, before)
 
 
 @pytest.mark.parametrize("name", ["link", "hard"])
