@@ -4,7 +4,7 @@ diagnostics stream past."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .authoring import AT_KEY
@@ -122,6 +122,20 @@ def locate_lines(diagnostics: Iterable[Diagnostic], fmt: Format | None = None
                  ) -> Iterator[Diagnostic]:
     """``diagnostics`` with the lines a :class:`Locator` finds, as they stream past."""
     return map(Locator(fmt), diagnostics)
+
+
+def locate_marked(diagnostics: Sequence[Diagnostic], marks: dict[int, int],
+                  fmt: Format | None = None) -> list[Diagnostic]:
+    """:func:`locate_lines` of ``diagnostics``; each of those ``marks`` gives a mark (by
+    index: a lint of a muscle of a file of many, which names it by its slug) that its
+    slug does not place (another record of the file has it too) at the record its
+    reader marked so (:meth:`Locator.at_mark`)."""
+    locator = Locator(fmt)
+    found = [locator(d) for d in diagnostics]
+    for i, mark in marks.items():
+        if found[i].line is None:
+            found[i] = locator.at_mark(diagnostics[i], mark)
+    return found
 
 
 def _no_key(owner: Format, path: str, field: str) -> bool:

@@ -62,7 +62,7 @@ from .lint import (
     located_fields,
     record_label,
 )
-from .locator import Locator, locate_lines
+from .locator import Locator, locate_marked
 from .lookalike import Lookalikes, user_of
 from .model import Muscle, misshapen
 from .plugins import misshapen_diagnostic
@@ -257,6 +257,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     own = built_in(fmt)  # (a third party's reader is guarded, validates or not)
     ctx.report = diagnostics.append if own else _checked(fmt, path, diagnostics)
     positions: Positions = {}
+    marks: dict[int, int] = {}  # (a lint of a muscle of a file of many, by index: its mark)
 
     def located(muscle: Muscle, where: Callable[[str], Position | None]) -> None:
         positions.update((f, at) for f in located_fields(muscle) if (at := where(f)))
@@ -287,6 +288,9 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
                                           fmt.field_name if many else None)
+            if many and ctx.mark is not None:
+                marks.update(dict.fromkeys(range(len(diagnostics), len(diagnostics)
+                                                 + len(found)), ctx.mark))
             diagnostics.extend(found)
             if not has_errors(found):
                 gathered.add(muscle, ctx.mark, ctx.time)
@@ -295,25 +299,25 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     except MuscleError as exc:
         if gave or isinstance(exc, ChangedWhileRead):  # (a file of many found broken
             # past its first muscles, or changed: refused whole)
-            gathered = _refused(fmt, keep, diagnostics, positions)
+            gathered = _refused(fmt, keep, diagnostics, positions, marks)
         diagnostics.extend(exc.diagnostics)
         diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:
         if gave:  # (past its first muscles: refused whole, as for a MuscleError)
-            gathered = _refused(fmt, keep, diagnostics, positions)
+            gathered = _refused(fmt, keep, diagnostics, positions, marks)
         diagnostics.append(unreadable(path, exc))
     except (Exception, SystemExit) as exc:  # a third party's reader: its bug (or its
         if own:                                 # sys.exit) is this file's error
             raise
         if gave:  # (past its first muscles: refused whole, as for a MuscleError)
-            gathered = _refused(fmt, keep, diagnostics, positions)
+            gathered = _refused(fmt, keep, diagnostics, positions, marks)
         diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
                                       f"the {fmt.name} reader failed: {failure(exc)}"))
     if has_errors(diagnostics):  # (unreadable: the folder it is found from may be gone)
         check_relative(path)
     if seen is not None:
         content = _parsed_hash(path, ctx, seen, content)
-    result = _Result(path, mtime, list(locate_lines(diagnostics, fmt)), gathered.slugs,
+    result = _Result(path, mtime, locate_marked(diagnostics, marks, fmt), gathered.slugs,
                      gathered.fingerprints(path, positions), seen, content, recorded,
                      drafts=gathered.drafts,
                      marks=None if fmt.one_muscle_per_file else gathered.marks,
@@ -325,11 +329,12 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
 
 
 def _refused(fmt: Format, keep: bool, diagnostics: list[Diagnostic],
-             positions: Positions) -> _Gathered:
+             positions: Positions, marks: dict[int, int]) -> _Gathered:
     """Nothing of a file refused whole (its reader failed past its first muscles): its
-    ``diagnostics`` and ``positions`` cleared, and no muscle gathered."""
+    ``diagnostics``, ``positions`` and ``marks`` cleared, and no muscle gathered."""
     diagnostics.clear()
     positions.clear()
+    marks.clear()
     return _Gathered(fmt, keep)
 
 

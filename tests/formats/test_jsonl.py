@@ -986,7 +986,8 @@ def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
     line at a time, and no line of the array is a record) and a slug twice was placed at
     its record's first line, column 1: each is at its value's line and column (a key's
     lint at its key), as in a file of one record a line; a slug twice names the line of
-    the earlier record's slug, a slug of two records is placed nowhere, and a record
+    the earlier record's slug, a lint of a slug of two records is at its own record
+    (:func:`~converter.locator.locate_marked`), and a record
     after the array is placed as ever. So too in an array past the bounds of what is
     read ahead (``past``: its records each within them), whose lints had no line."""
     import formats.jsonl.lookahead as lookahead
@@ -1019,7 +1020,7 @@ def test_the_lints_and_a_slug_twice_of_a_json_array_over_lines_are_placed_in_it(
         (*at(f'"{shared}"', 1), "muscles[b].origin.da", "duplicate-text"),
         (*at('"Coords"'), "muscles[a].extra.Coords", "field-case"),
         (*at('" "'), "muscles[b].latin", "empty-text"),
-        (None, None, "muscles[c].latin", "empty-text"),
+        (*at('""'), "muscles[c].latin", "empty-text"),
         (*at('"c"', 1), "muscles[c].slug", "duplicate-slug"),
         (*at('" "', 1), "muscles[d].latin", "empty-text")], key=str)
     earlier = at('"c"')[0]
