@@ -213,19 +213,41 @@ def _are_fields(value: Any) -> bool:
     return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
 
 
-def _are_options(value: Any) -> bool:
-    """Whether ``value`` is a tuple of :class:`FormatOption` of the types they name."""
-    return isinstance(value, tuple) and all(isinstance(v, FormatOption) and _fits(v)
-                                            for v in value)
+def _is_tuple(value: Any) -> bool:
+    """Whether ``value`` is a tuple (its items are checked by :func:`_option_problem`)."""
+    return isinstance(value, tuple)
 
 
-def _fits(option: FormatOption) -> bool:
-    """Whether ``option``'s fields are of their types (its name an identifier: the
-    command line makes an option of it)."""
-    return (isinstance(option.name, str) and option.name.isidentifier()
-            and isinstance(option.help, str) and isinstance(option.is_flag, bool)
-            and callable(option.type) and isinstance(option.reads_file, bool)
-            and all(v is None or isinstance(v, str) for v in (option.metavar, option.needs)))
+#: What each field of a :class:`FormatOption` must be (a test and its words).
+_OPTION_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "help": (_is_str, "a str"),
+    "is_flag": (_is_bool, "a bool"),
+    "type": (callable, "a callable"),
+    "reads_file": (_is_bool, "a bool"),
+    "metavar": (lambda v: v is None or isinstance(v, str), "a str or None"),
+    "needs": (lambda v: v is None or isinstance(v, str), "a str or None"),
+}
+
+
+def _option_problem(option: Any) -> str | None:
+    """What is wrong with ``option``, an item of a format's :attr:`~Format.options`: no
+    :class:`FormatOption`, a name that is no identifier (the command line makes an
+    option of it: ``deck_name`` is ``--deck-name``), or a field of the wrong type."""
+    if not isinstance(option, FormatOption):
+        return f"its options has a {type(option).__name__}, not a FormatOption"
+    name = option.name
+    if not isinstance(name, str):
+        return f"its options has a FormatOption named by a {type(name).__name__}, not a str"
+    if not name.isidentifier():
+        meant = name.replace("-", "_")
+        hint = (f": name it {meant!r}, shown as --{name}" if meant.isidentifier()
+                else "")
+        return f"its option {name!r} is named by no identifier{hint}"
+    for field, (fits, should) in _OPTION_FIELDS.items():
+        value = getattr(option, field)
+        if not fits(value):
+            return f"its option {name!r} has a {field} of {type(value).__name__}, not {should}"
+    return None
 
 
 def _are_variants(value: Any) -> bool:
@@ -251,8 +273,7 @@ ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "extensions": (_are_strs, "a tuple of str"),
     "directory_marker": (_is_marker, "a file name or None"),
     "carries": (_are_fields, "a frozenset of str"),
-    "options": (_are_options, "a tuple of FormatOption (each of a name that is an "
-                "identifier, a str help, a bool is_flag, a callable type)"),
+    "options": (_is_tuple, "a tuple of FormatOption"),
     "one_muscle_per_file": (_is_bool, "a bool"),
     "variants": (_are_variants, "a dict of str to a frozenset of str"),
     "aliases": (_are_aliases, "a dict of str to a tuple of str"),
@@ -279,13 +300,19 @@ def misshapen(fmt: Format) -> str | None:
 
 def _value_problem(fmt: Format) -> str | None:
     """What is wrong with a value in ``fmt``'s :attr:`~Format.extensions` (an ending
-    that does not start with a dot), :attr:`~Format.carries` or a variant's fields
+    that does not start with a dot), :attr:`~Format.options` (:func:`_option_problem`),
+    :attr:`~Format.carries` or a variant's fields
     (:attr:`~Format.variants`: a name that is no field of the model) or a flag an alias
     implies (:func:`_alias_problem`), or None."""
     endings = [e for e in fmt.extensions if not (e.startswith(".") and len(e) > 1)]
     if endings:
+        stem = endings[0].lstrip(".")
+        meant = f"'.{stem}'" if stem else "'.tsv'"
         return (f"its extensions has {endings[0]!r}, not a file name ending that starts "
-                "with a dot ('.tsv')")
+                f"with a dot ({meant})")
+    options = [problem for problem in map(_option_problem, fmt.options) if problem]
+    if options:
+        return options[0]
     named = [("its carries has", fmt.carries)] + [
         (f"its variant {flag!r} carries", fields) for flag, fields in fmt.variants.items()]
     for where, fields in named:

@@ -89,3 +89,66 @@ def test_what_an_unknown_format_is_meant_for_works(
     assert f"did you mean {hint}?" in wrong.stderr
     right = CliRunner().invoke(cli, ["convert", str(SAMPLES), *meant, "--no-cache"])
     assert right.exit_code == 0, right.stderr
+
+
+class _EntryPoint:
+    """An entry point of a third party's package, loading what ``load`` gives."""
+
+    def __init__(self, name: str, load: object) -> None:
+        self.name, self.value, self.module, self.dist = name, "plug:Fmt", "plug", None
+        self._load = load
+
+    def load(self) -> object:
+        """The class the entry point names (or what calling ``load`` raises)."""
+        return self._load() if callable(self._load) and not isinstance(
+            self._load, type) else self._load
+
+
+def _loading_error(monkeypatch: pytest.MonkeyPatch, name: str, load: object) -> str:
+    """The ``format-not-loaded`` message of the format registered as ``name`` whose entry
+    point loads ``load``."""
+    from converter.diagnostics import MuscleError
+
+    monkeypatch.setattr(entrypoints, "_registered", lambda: {name: _EntryPoint(name, load)})
+    entrypoints._loaded.cache_clear()
+    try:
+        with pytest.raises(MuscleError) as caught:
+            entrypoints.get_format(name)
+    finally:
+        entrypoints._loaded.cache_clear()
+    return caught.value.diagnostics[0].message
+
+
+def test_a_format_not_named_as_its_entry_point_is_told_the_two_must_match(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry point ``foo`` whose class says ``name = "bar"`` was 'its entry point
+    gives the format 'bar'' (a class without a name: "gives the format ''"), never
+    saying the two must be the same; each now says what is wrong with the name."""
+    from converter.registry import Format
+
+    def named(value: object) -> type:
+        return type("Fmt", (Format,), {"name": value, "extensions": (".foo",)})
+
+    assert _loading_error(monkeypatch, "foo", named("bar")) == (
+        "the foo format could not be loaded: its name is 'bar', not its entry point's "
+        "'foo' (a format's name is the name of the entry point that registers it)")
+    assert _loading_error(monkeypatch, "foo", named("")) == (
+        "the foo format could not be loaded: its class sets no name (a format's name is "
+        "its entry point's, 'foo')")
+    assert _loading_error(monkeypatch, "upper", named("Upper")) == (
+        "the upper format could not be loaded: its name 'Upper' is not lower case (a "
+        "format's name is its entry point's in lower case, 'upper')")
+
+
+def test_a_plugin_ending_the_program_at_import_is_told_as_a_reader_doing_so_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sys.exit(4)`` at a plugin's import was 'SystemExit: 4'; it is now worded as a
+    reader's or writer's: 'it tried to end the program (SystemExit with status 4)'."""
+    import sys
+
+    def exiting() -> None:
+        sys.exit(4)
+
+    assert _loading_error(monkeypatch, "exiter", exiting) == (
+        "the exiter format could not be loaded: it tried to end the program (SystemExit "
+        "with status 4)")

@@ -115,6 +115,10 @@ def test_misshapen_names_the_first_attribute_or_property_of_the_wrong_type() -> 
         "its description is int, not a str")
     assert plugins.misshapen(_format("dotless", extensions=("tsv",))) == (
         "its extensions has 'tsv', not a file name ending that starts with a dot ('.tsv')")
+    assert plugins.misshapen(_format("nd", extensions=("nd",))) == (
+        "its extensions has 'nd', not a file name ending that starts with a dot ('.nd')")
+    assert plugins.misshapen(_format("dot", extensions=(".",))) == (
+        "its extensions has '.', not a file name ending that starts with a dot ('.tsv')")
     assert plugins.misshapen(_format("odd", carries=frozenset({"colour"}))).startswith(
         "its carries has 'colour', which is no field of the model (it has ")
 
@@ -141,3 +145,20 @@ def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None
         "a Diagnostic whose severity is 'fatal'")
     assert plugins.misshapen_diagnostic(good._replace(stream="yes")) == (
         "a Diagnostic whose stream is 'yes'")
+
+
+def test_a_misshapen_option_is_named_with_what_is_wrong_with_it() -> None:
+    """``FormatOption("my-opt", "x")`` was 'its options is tuple, not a tuple of
+    FormatOption (...)', a tuple said not to be one; the option is now named, and what
+    is wrong with it said."""
+    assert plugins.misshapen(_format("dashed", FormatOption("my-opt", "x"))) == (
+        "its option 'my-opt' is named by no identifier: name it 'my_opt', shown as "
+        "--my-opt")
+    assert plugins.misshapen(_format("spaced", FormatOption("two words", "x"))) == (
+        "its option 'two words' is named by no identifier")
+    assert plugins.misshapen(_format("helpless", FormatOption("size", 3))) == (  # type: ignore[arg-type]
+        "its option 'size' has a help of int, not a str")
+    assert plugins.misshapen(_format("loose", "flat")) == (  # type: ignore[arg-type]
+        "its options has a str, not a FormatOption")
+    assert plugins.misshapen(_format("listed", options=[])) == (
+        "its options is list, not a tuple of FormatOption")
