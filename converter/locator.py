@@ -10,6 +10,7 @@ from pathlib import Path
 from .authoring import AT_KEY
 from .diagnostics import Diagnostic
 from .discovery import Inputs
+from .plugins import field_namer
 from .registry import Format, Place, detect_format
 from .slug import named_slug, slug_hint, slugify
 
@@ -42,7 +43,7 @@ class Locator:
         """``field`` of a muscle of the file at ``path`` as its format names it
         (``Format.field_name``): what a corpus lint's diagnostics say."""
         owner = self._format_of(path)
-        return owner.field_name(field) if owner else field
+        return field_namer(owner, path)(field) if owner else field
 
     def name_gives(self, path: str, slug: str) -> str | None:
         """``the file name gives the slug 'map'`` (``the folder name`` for a page

@@ -65,7 +65,7 @@ from .lint import (
 from .locator import Locator, locate_marked
 from .lookalike import Lookalikes, user_of
 from .model import Muscle, misshapen
-from .plugins import misshapen_diagnostic
+from .plugins import field_namer, misshapen_diagnostic
 from .registry import (
     MAX_BYTES,
     Format,
@@ -287,7 +287,7 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
                 found = _foreign_problems(fmt, muscle, path, many, ctx.default_lang)
             found = found or check_muscle(muscle, path, size,
                                           record_label(muscle) if many else "",
-                                          fmt.field_name if many else None)
+                                          field_namer(fmt, path) if many else None)
             if many and ctx.mark is not None:
                 marks.update(dict.fromkeys(range(len(diagnostics), len(diagnostics)
                                                  + len(found)), ctx.mark))
@@ -317,8 +317,14 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         check_relative(path)
     if seen is not None:
         content = _parsed_hash(path, ctx, seen, content)
+    try:
+        prints = gathered.fingerprints(path, positions)
+    except MuscleError as exc:  # (a third party's places() or field_name() failed:
+        gathered = _refused(fmt, keep, diagnostics, positions, marks)  # (its error)
+        diagnostics.extend(exc.diagnostics)
+        prints = gathered.fingerprints(path, positions)
     result = _Result(path, mtime, locate_marked(diagnostics, marks, fmt), gathered.slugs,
-                     gathered.fingerprints(path, positions), seen, content, recorded,
+                     prints, seen, content, recorded,
                      drafts=gathered.drafts,
                      marks=None if fmt.one_muscle_per_file else gathered.marks,
                      times=gathered.times if any(t is not None for t in gathered.times)
@@ -423,8 +429,9 @@ class _Gathered:
         if fmt.places_fields and prints:
             assert self._fields is not None
             where = fmt.places(Path(path))
+            named = field_namer(fmt, path)
             return _Placed(prints, array("Q", (
-                _places(fmt, where, self._fields.take(i), prints[i].record)
+                _places(named, where, self._fields.take(i), prints[i].record)
                 for i in range(len(prints)))))
         if fmt.locates_fields and prints:
             return _Placed(prints, _content_digest(path))
@@ -501,12 +508,12 @@ def _foreign_problems(fmt: Format, muscle: Any, path: str, many: bool,
     return muscle_problems(muscle, path, record_label(muscle) if many else "", writer_lang)
 
 
-def _places(fmt: Format, where: Callable[[str], Place | None], fields: list[str],
-            record: str) -> int:
-    """A digest of where (``where``: ``fmt``'s places of its input) the ``fields`` (of
-    :func:`located_fields`) of the muscle ``record`` are that a corpus lint may name
-    (see :attr:`Fingerprint.places`)."""
-    found = [where(in_record(record, fmt.field_name(f))) for f in fields]
+def _places(named: Callable[[str], str], where: Callable[[str], Place | None],
+            fields: list[str], record: str) -> int:
+    """A digest of where (``where``: a format's places of its input) the ``fields`` (of
+    :func:`located_fields`, as that format names them: ``named``) of the muscle
+    ``record`` are that a corpus lint may name (see :attr:`Fingerprint.places`)."""
+    found = [where(in_record(record, named(f))) for f in fields]
     text = repr(found).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())
 

@@ -138,6 +138,17 @@ def guarded(fmt: Format) -> Format:
     return fmt
 
 
+def field_namer(fmt: Format, path: str) -> Callable[[str], str]:
+    """``fmt.field_name`` for the muscles of the input at ``path``: a third party's that
+    raises or returns no str is that input's ``reader-failed`` error, the input it was
+    asked about (the hook is given no path: its guard alone places it at ``format``)."""
+    if "field_name" not in vars(fmt):  # (not guarded: the project's own, or not overridden)
+        return fmt.field_name
+    checked = _guard(fmt, "field_name", HOOKS["field_name"]._replace(where=1),
+                     lambda field, _: type(fmt).field_name(fmt, field))
+    return lambda field: checked(field, path)
+
+
 def output_companions(fmt: Format, out: Path, path: Path | None = None) -> list[Path]:
     """``fmt.companions(path)`` (``out`` by default), the files beside the output ``out``
     that ``fmt``'s writer writes (``path`` the file it is, its links followed): for a

@@ -162,3 +162,27 @@ def test_a_misshapen_option_is_named_with_what_is_wrong_with_it() -> None:
         "its options has a str, not a FormatOption")
     assert plugins.misshapen(_format("listed", options=[])) == (
         "its options is list, not a tuple of FormatOption")
+
+
+def test_a_field_namer_places_a_failing_field_name_at_the_input_asked_about() -> None:
+    """A third party's field_name() is given no path, so its guard placed its failure
+    at 'format'; :func:`plugins.field_namer` places it at the input whose muscles it
+    names, and is the project's own formats' field_name unguarded."""
+    class Naming(Format):
+        name, extensions = "naming", (".nam",)
+
+        def field_name(self, field: str) -> str:
+            if field == "boom":
+                raise RuntimeError("boom")
+            return field.upper()
+
+    fmt = plugins.guarded(Naming())
+    named = plugins.field_namer(fmt, "in/a.nam")
+    assert named("title") == "TITLE"
+    with pytest.raises(MuscleError) as raised:
+        named("boom")
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "in/a.nam: error: the naming reader's field_name() failed: RuntimeError: boom "
+        "[reader-failed]"]
+    json = get_format("json")
+    assert plugins.field_namer(json, "a.json") == json.field_name

@@ -973,14 +973,16 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     field_name() or reformat() raising RuntimeError was a traceback of validate, convert
     or fmt (one returning 42 a traceback later, or taken as true). Each is now one
     reader-failed error naming the format and the hook, exit 1, the earlier output
-    kept; locate(), locate_key() and marked_place() raise it as a MuscleError."""
+    kept; locate(), locate_key() and marked_place() raise it as a MuscleError.
+    field_name() and places() were placed at 'format' (field_name(), given no path)
+    and stopped the run without its summary: each is now the error of the file it was
+    asked about, refused whole, and the run ends with its summary."""
     import converter
 
     site, out = tmp_path / "site", tmp_path / "out.json"
     site.mkdir()
     (site / "a.hooks").write_text("soleus\nbad slug\n", encoding="utf-8")
     out.write_text("earlier\n")
-    at = {"field_name": "format"}
     for hook in ("is_own", "companions", "places", "place", "field_name"):
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
                             (f"{hook}:type", "returned int, not ")):
@@ -990,9 +992,11 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 assert "Traceback" not in stderr
                 name = "places" if hook == "place" else hook
                 assert status == 1 and errors_said(stderr)[0].startswith(
-                    f"{at.get(hook, site / 'a.hooks')}: error: the faulty-hooks reader's "
+                    f"{site / 'a.hooks'}: error: the faulty-hooks reader's "
                     f"{name}() {what}"), stderr
                 assert errors_said(stderr)[0].endswith("[reader-failed]")
+                if hook != "is_own":  # (a file's error, the run ended with its summary)
+                    assert "1 file failed" in stderr.splitlines()[-1], stderr
                 assert out.read_text() == "earlier\n"
     for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
                         ("reformat:type", "returned int, not a str")):
