@@ -214,11 +214,13 @@ def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None
                                      unknown_format(str(format), writing=True))) from None
     if fmt is None or not fmt.can_write:
         given = format is not None  # (else the output's name is at fault)
-        raise MuscleError(Diagnostic(spelling().option("to") if given else named, None,
-                                     None, "", "unknown-format",
-                                     f"the {fmt.name} format has no writer" if fmt else
-                                     "cannot tell the format from the name; pass format=",
-                                     stream=stream and not given))
+        read = None if fmt else detect_format(path, for_reading=True)  # (a reader's only)
+        raise MuscleError(Diagnostic(
+            spelling().option("to") if given else named, None, None, "", "unknown-format",
+            f"the {fmt.name} format has no writer" if fmt else
+            f"is a {read.name} file, a format muscle-convert reads but cannot write; pass "
+            "format=" if read else "cannot tell the format from the name; pass format=",
+            stream=stream and not given))
     takes = {o.name for o in fmt.options} | {"default_lang"}
     unknown = sorted(set(options) - takes)
     if unknown:

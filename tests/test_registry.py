@@ -1366,3 +1366,36 @@ def test_a_file_of_a_plugin_that_does_not_load_is_told_so(broken_plugin,
         assert [str(d) for d in caught.value.diagnostics] == [
             f"{tmp_path / name}: error: cannot tell the format from the name; {hint} "
             "[unknown-format]"]
+
+
+@pytest.fixture
+def reader_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's format that reads (one slug per line) and cannot write."""
+    yield from _installed(tmp_path, monkeypatch, "slugs", "slugs_format",
+                          "from converter.registry import Format\n"
+                          "from converter.model import Muscle\n"
+                          "class SlugsFormat(Format):\n"
+                          "    name = 'slugs'\n"
+                          "    extensions = ('.slugs',)\n"
+                          "    carries = frozenset({'slug', 'title'})\n"
+                          "    def read(self, path, ctx):\n"
+                          "        for line in path.read_text().splitlines():\n"
+                          "            yield Muscle(slug=line, title=line)\n",
+                          "slugs_format:SlugsFormat")
+
+
+def test_writing_a_name_of_a_format_that_only_reads_says_so(reader_plugin, tmp_path: Path,
+                                                             sample_muscles) -> None:
+    """write(muscles, "w.slugs"), named as a file of a plugin that reads but cannot
+    write, was 'cannot tell the format from the name; pass format=', though the name
+    told it; it now says what the name is, as read() says of a file a format writes but
+    cannot read."""
+    import converter
+
+    out = tmp_path / "w.slugs"
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, out)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{out}: error: is a slugs file, a format muscle-convert reads but cannot write; "
+        "pass format= [unknown-format]"]
+    assert not out.exists()
