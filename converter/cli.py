@@ -158,28 +158,28 @@ def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
                         f"({result.unrecorded}); it is not cached"), err=True)
 
 
-#: ``convert`` prints every error but only this many warnings (``validate`` lists all).
+#: ``convert`` prints every error but only this many warnings (``validate`` lists the
+#: sources'), and every ``writer-failed`` warning (the writer's: ``validate`` has none).
 SHOWN_WARNINGS = 20
 
 
 def _report_capped(diagnostics: Sequence[Diagnostic]) -> None:
+    """Say every error and ``writer-failed`` warning of ``diagnostics``, but only the
+    first :data:`SHOWN_WARNINGS` other warnings, then how many more there are."""
     log = DiagnosticLog(diagnostics)  # counts its errors as it fills
-    shown, errors, warnings = [], 0, 0
+    shown, warnings = [], 0
     for d in log:
-        if d.severity == "warning":
-            warnings += 1
-            if warnings <= SHOWN_WARNINGS:
-                shown.append(d)
-        else:
-            errors += 1
+        if d.severity != "warning" or d.code == "writer-failed":
             shown.append(d)
-        if errors == log.errors and warnings >= SHOWN_WARNINGS:
-            break  # the rest are warnings not shown: no need to read them
+            continue
+        warnings += 1
+        if warnings <= SHOWN_WARNINGS:
+            shown.append(d)
     _report(shown)
-    hidden = len(log) - log.errors - SHOWN_WARNINGS
+    hidden = warnings - SHOWN_WARNINGS
     if hidden > 0:
         _line(f"... and {counted(hidden, 'more warnings')} (`muscle-convert validate` "
-              "lists them all)", err=True)
+              "lists the sources' warnings)", err=True)
 
 
 class _FormatOptionsCommand(ConfiguredCommand):

@@ -1037,8 +1037,30 @@ def test_one_hidden_warning_is_one_more_warning(tmp_path: Path) -> None:
     (corpus / "empty.md").write_text('---\ntitle: E\nexercises:\n  - ""\n---\n',
                                      encoding="utf-8")  # and one more
     result = run("convert", str(corpus), "--to", "json", "-o", str(tmp_path / "m.json"))
-    assert "... and 1 more warning (`muscle-convert validate` lists them all)" in (
-        result.stderr)
+    assert ("... and 1 more warning (`muscle-convert validate` lists the sources' "
+            "warnings)") in result.stderr
+
+
+def test_a_writers_warning_is_never_hidden_by_the_cap(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """convert --strict showed 20 warnings, then '... and 3 more warnings
+    (`muscle-convert validate` lists them all)', a writer-failed warning (an update()
+    that failed) among the hidden, which validate never says (it runs no writer). A
+    writer-failed warning is now always said, the hidden counted without it, and the
+    hint says validate lists the sources' warnings."""
+    from converter.cli import _report_capped
+    from converter.diagnostics import Diagnostic
+
+    read = [Diagnostic(f"m{i}.md", 1, 1, "title", "odd", "odd title", "warning")
+            for i in range(SHOWN_WARNINGS + 3)]
+    failed = Diagnostic("out.x", None, None, "", "writer-failed", "the x writer's "
+                        "update() failed: RuntimeError: boom; the output is written whole "
+                        "instead", "warning")
+    _report_capped([*read, failed])
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == ("... and 3 more warnings (`muscle-convert validate` lists the "
+                         "sources' warnings)")
+    assert sorted(lines[:-1]) == sorted(map(str, [*read[:SHOWN_WARNINGS], failed]))
 
 
 def _closed(stream: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
