@@ -1399,3 +1399,23 @@ def test_writing_a_name_of_a_format_that_only_reads_says_so(reader_plugin, tmp_p
         f"{out}: error: is a slugs file, a format muscle-convert reads but cannot write; "
         "pass format= [unknown-format]"]
     assert not out.exists()
+
+
+def test_a_reader_ending_its_process_with_few_files_ends_the_run_with_its_status(
+        ending_plugin, tmp_path: Path) -> None:
+    """README said a reader calling os._exit under --jobs 2 is worker-died, exit 3; but
+    fewer than 2 x CHUNK files of one muscle are read in the main process, where
+    os._exit(7) ends the run with status 7 and no word. README now says when files are
+    read in workers (at least 2 x CHUNK of them to read), as this run shows."""
+    from converter.pipeline import CHUNK
+
+    site = ends_site(tmp_path / "site", {"m-001": "_exit 7"}, count=2 * CHUNK - 1)
+    out = tmp_path / "out.json"
+    out.write_text("the last run's\n", encoding="utf-8")
+    result = run_ends(tmp_path, "convert", str(site), "--from", "ends", "--to", "json",
+                      "-o", str(out), "-j", "2")
+    assert (result.returncode, result.stderr) == (7, "")
+    assert out.read_text(encoding="utf-8") == "the last run's\n"
+    readme = " ".join(Path("README.md").read_text(encoding="utf-8").split())
+    assert (f"only when at least {2 * CHUNK} such files are to be read (two chunks of "
+            f"{CHUNK}; those the cache holds are not read)") in readme
