@@ -565,18 +565,28 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
 
 @cli.command("formats")
 def list_formats() -> None:
-    """List the installed formats and what each carries (exit 1 if one fails to load)."""
+    """List the installed formats, what each carries, and each one's description (exit 1
+    if one fails to load)."""
     from .registry import all_formats, not_loaded
 
     rows, failed = [("name", "read", "write", "carries", "extensions")], []
+    described: list[tuple[str, str]] = []
     for fmt in all_formats():
         try:
             rows.extend(_format_rows(fmt))
         except MuscleError as exc:  # (a third party's hook failing: said, the rest listed)
             failed.extend(exc.diagnostics)
+            continue
+        if fmt.description:
+            described.append((fmt.name, printable(fmt.description)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         _line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if described:  # (after the table, a line each: descriptions are long)
+        _line("")
+        width = max(len(name) for name, _ in described)
+        for name, description in described:
+            _line(f"{name.ljust(width)}  {description}")
     _report(failed)
     sys.exit(1 if failed or not_loaded() else 0)  # (a format not loaded: its warning said)
 

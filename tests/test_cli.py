@@ -54,12 +54,20 @@ def test_convert_json_and_back_to_markdown(tmp_path: Path) -> None:
 def test_formats_lists_core_formats() -> None:
     result = run("formats")
     assert result.exit_code == 0
-    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]
+    table, _, described = result.output.partition("\n\n")
+    rows = {line.split()[0]: line.split()[1:] for line in table.splitlines()[1:]
             if not line.startswith(" ")}
     for name in ("markdown", "json", "jsonl"):
         assert rows[name][:3] == ["yes", "yes", "lossless"]
     # (-o x.html is refused: html writes a folder holding index.html)
     assert rows["html"] == ["-", "yes", "slug,title,latin,regions", "index.html/"]
+    # (each format's description, which plugins must give as a str, a line each after)
+    from converter.registry import get_format
+
+    lines = described.splitlines()
+    assert [line.split()[0] for line in lines] == list(rows)
+    assert all(line.endswith(f"  {get_format(line.split()[0]).description}")
+               for line in lines)
 
 
 def test_html_output_given_as_input_is_named_as_what_it_is(tmp_path: Path) -> None:

@@ -202,3 +202,48 @@ def test_make_lint_runs_ruff_and_system_deps_asks_apt_as_root(uid: str, sudo: st
     steps = " ".join(subprocess.run(["make", "-n", "-B", "system-deps"], cwd=ROOT, env=env,
                                     capture_output=True, text=True, check=True).stdout.split())
     assert f"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND" in steps
+
+
+def test_the_format_example_works_as_a_plugin(tmp_path: Path) -> None:
+    """The README's format in full (Adding a format), installed as pip would, with
+    the entry point it names: ``formats`` shows its description, ``convert`` writes
+    the samples' slugs and titles, which read back as they were, and a line without a
+    tab is that line's missing-field error, the file's other muscles read."""
+    block = next(b for b in python_blocks() if "class TitlesFormat" in b)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "titles_format.py").write_text(block, encoding="utf-8")
+    dist = plugin / "titles_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: titles-format\n"
+                                   "Version: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\ntitles = titles_format:TitlesFormat\n", encoding="utf-8")
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    env = {**os.environ, "PYTHONPATH": f"{plugin}{os.pathsep}{ROOT}"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "converter", *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, check=False,
+                              timeout=WAIT)
+
+    shown = cli("formats")
+    assert shown.returncode == 0, shown.stderr
+    assert "titles    slug, tab, title: one muscle a line" in shown.stdout.splitlines()
+    made = cli("convert", "samples", "--to", "titles", "-o", "m.titles", "--no-cache")
+    assert made.returncode == 0, made.stderr
+    import converter
+
+    written = (tmp_path / "m.titles").read_text(encoding="utf-8")
+    muscles = sorted(converter.read(SAMPLES), key=lambda m: m.slug)
+    assert written == "".join(f"{m.slug}\t{m.title}\n" for m in muscles)
+    (tmp_path / "m.titles").write_text(written + "stray\n", encoding="utf-8")
+    back = cli("convert", "m.titles", "--to", "json", "-o", "back.json", "--no-cache")
+    assert back.returncode == 1
+    assert [line for line in back.stderr.splitlines() if ": error: " in line] == [
+        f"m.titles:{len(muscles) + 1}:1: error: title: a line is a slug, a tab and a title "
+        "[missing-field]"]
+    import json
+
+    read = json.loads((tmp_path / "back.json").read_text(encoding="utf-8"))["muscles"]
+    assert [(m["slug"], m["title"]) for m in read] == [(m.slug, m.title) for m in muscles]

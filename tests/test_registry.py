@@ -137,7 +137,8 @@ def test_a_plugin_that_does_not_load_is_named_never_a_traceback(broken_plugin,
         assert result.returncode == (1 if command == ["formats"] else 2), result.stderr
     assert [line for line in result.stderr.splitlines() if "broken" in line] == [
         f"muscle-convert: warning: {message}"]
-    assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= {
+    table = result.stdout.partition("\n\n")[0]  # (each format's description after)
+    assert {line.split()[0] for line in table.splitlines()[1:]} >= {
         "anki", "csv", "html", "json", "jsonl", "markdown", "sqlite", "svg"}
 
 
@@ -433,7 +434,8 @@ def test_a_plugin_clashing_with_a_format_is_a_warning_and_the_built_in_wins(
         assert registry.detect_format(tmp_path / "m.json", for_reading=reading) is json
     result = plugin_cli(tmp_path, "formats")
     assert result.returncode == 0, result.stderr
-    assert [line.split()[0] for line in result.stdout.splitlines()].count("json") == 1
+    table = result.stdout.partition("\n\n")[0]  # (each format's description after)
+    assert [line.split()[0] for line in table.splitlines()].count("json") == 1
     assert result.stderr.splitlines() == [f"muscle-convert: warning: {skipped}",
                                           f"muscle-convert: warning: {shared}"]
     out = tmp_path / "out.json"
