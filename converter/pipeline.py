@@ -83,7 +83,7 @@ from .registry import (
 from .scratch import Sources
 from .slug import check_relative, working_folder
 from .spool import Spilled
-from .workers import Board, Watch, awaited, pooled, say_reading
+from .workers import Board, Watch, awaited, pooled, processes, say_reading
 
 CHUNK = 64
 #: Chunks in flight per worker process.
@@ -901,14 +901,15 @@ class Reader:
             return
         wanted = (kind == "muscles" or bookkept, bookkept)
         chunks = enumerate(iter(lambda: list(itertools.islice(items, CHUNK)), []))
-        board = Board(self.jobs)
-        with pooled(self.jobs, board) as pool:
+        workers = processes(self.jobs, -(-count // CHUNK))
+        board = Board(workers)
+        with pooled(workers, board) as pool:
             handed = [0]
             watch = Watch(pool, board, lambda n, place: _path_read((n, place), pending),
                           lambda: handed[0], count)
             pending: deque[tuple[int, list[_Item], Any]] = deque(
                 (n, chunk, pool.apply_async(_read_chunk, (n, chunk, *wanted)))
-                for n, chunk in itertools.islice(chunks, WINDOW * self.jobs))
+                for n, chunk in itertools.islice(chunks, WINDOW * workers))
             while pending:
                 blobs = awaited(pending[0][2].get, watch)
                 handed[0] += len(pending.popleft()[1])

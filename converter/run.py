@@ -72,7 +72,7 @@ from .slug import check_relative, gone_up, working_folder
 from .sources_kept import reading
 from .still_read import hard_linked, look, still_read
 from .swaps import ChangedFolders, Swapped, check_steady, read_again, steady
-from .workers import Board, Watch, WorkerDied, pooled, say_reading, watched
+from .workers import Board, Watch, WorkerDied, pooled, processes, say_reading, watched
 
 Progress = Callable[[int], None] | None
 
@@ -904,8 +904,9 @@ def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jo
         outcomes: Iterable[tuple[str, bool | None, list[Diagnostic]]] = map(
             _reformat_one, items)
         if jobs > 1 and len(items) > 4 * _FORMAT_CHUNK:
-            board = Board(jobs)
-            pool = stack.enter_context(pooled(jobs, board))
+            workers = processes(jobs, -(-len(items) // _FORMAT_CHUNK))
+            board = Board(workers)
+            pool = stack.enter_context(pooled(workers, board))
             watch = Watch(pool, board, lambda n, _: items[n][0], lambda: handed,
                           len(items), "checking" if check else "reformatting")
             numbered = list(enumerate(items))

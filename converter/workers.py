@@ -173,6 +173,19 @@ _HELD_AT_START = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM
                            if hasattr(signal, name))
 
 
+#: The most worker processes a pool starts, whatever ``--jobs`` asks: more than any
+#: machine's CPUs the run may use, well below what a process may hold open (a worker
+#: takes a pipe of the main process's).
+MOST_PROCESSES = 256
+
+
+def processes(jobs: int, chunks: int) -> int:
+    """How many worker processes read ``chunks`` pieces of work when ``--jobs`` asks for
+    ``jobs``: no more than there are chunks (one more would have nothing to do), nor
+    than :data:`MOST_PROCESSES`; a huge ``jobs`` is as many as are useful."""
+    return max(1, min(jobs, chunks, MOST_PROCESSES))
+
+
 def worker_pool(jobs: int, board: Board | None = None) -> Any:
     """A process pool of ``jobs`` workers, started as :func:`start_context` says (a
     :class:`Board` given is of the same context). Ctrl-C, which

@@ -370,3 +370,69 @@ def test_a_pool_thread_that_does_not_end_when_the_pool_is_abandoned_is_said(
         "muscle-convert: warning: the thread that starts worker processes in place of "
         "dead ones did not end within 0.1 s of the run's stop; the run goes on without "
         "it, and a worker it starts now ends as it starts [worker-stuck]"]
+
+
+def _many(folder: Path, count: int) -> Path:
+    """``count`` valid Markdown muscles of their own titles in ``folder``."""
+    folder.mkdir()
+    seed = (ROOT / "samples" / "soleus.md").read_text(encoding="utf-8")
+    for n in range(count):
+        text = "".join(f"title: T{n}\n" if line.startswith("title:") else line
+                       for line in seed.splitlines(keepends=True)
+                       if not line.startswith("slug:"))
+        (folder / f"m{n}.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("command", "started"), [("validate", 3), ("fmt", 9)])
+@pytest.mark.parametrize("jobs", ["99999999999999999999", str(2**63 - 1), "500"])
+def test_a_huge_jobs_starts_the_processes_the_work_needs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, started: int,
+        jobs: str) -> None:
+    """A --jobs over what a process can index ended in a traceback (OverflowError, or
+    MemoryError for 2**63-1, making the board of that many rows), and a pool always
+    started --jobs processes, 500 of them for 3 chunks of work. A pool now starts one
+    per chunk at most (140 files: 3 chunks of 64 to read, 9 of 16 to reformat)."""
+    from click.testing import CliRunner
+
+    from converter import workers
+    from converter.cli import cli
+
+    files = _many(tmp_path / "many", 140)
+    made, real = [], workers.worker_pool
+    monkeypatch.setattr(workers, "worker_pool", lambda n, board=None: (
+        made.append(n), real(n, board))[1])
+    extra = ["--no-cache", "-q"] if command == "validate" else []
+    result = CliRunner().invoke(cli, [command, str(files), *extra, "-j", jobs])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0, result.output
+    assert made == [started]
+
+
+def test_a_huge_jobs_in_a_config_file_starts_the_processes_the_work_needs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``jobs = 99999999999999999999`` in muscle-convert.toml ended in a traceback as
+    the same --jobs did; it is as many processes as are useful now."""
+    from click.testing import CliRunner
+
+    from converter import workers
+    from converter.cli import cli
+
+    _many(tmp_path / "many", 140)
+    (tmp_path / "muscle-convert.toml").write_text("jobs = 99999999999999999999\n",
+                                                  encoding="utf-8")
+    made, real = [], workers.worker_pool
+    monkeypatch.setattr(workers, "worker_pool", lambda n, board=None: (
+        made.append(n), real(n, board))[1])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "many", "--no-cache", "-q"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (result.exit_code, made) == (0, [3])
+
+
+def test_processes_are_at_most_the_chunks_and_the_bound() -> None:
+    from converter.workers import MOST_PROCESSES, processes
+
+    assert [processes(2, 5), processes(500, 4), processes(10**20, 10**6),
+            processes(MOST_PROCESSES + 1, MOST_PROCESSES + 1)] == [
+        2, 4, MOST_PROCESSES, MOST_PROCESSES]
