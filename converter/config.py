@@ -93,7 +93,9 @@ def _has_table(pyproject: Path) -> bool:
 
 def load(path: Path, shown: str | None = None) -> Config:
     """Read and parse the config file ``path`` (``config-unreadable``, ``config-syntax``,
-    and ``config-no-table`` for a pyproject.toml without muscle-convert's table)."""
+    ``config-no-table`` for a pyproject.toml without muscle-convert's table, and
+    ``config-wrong-type`` at its line for one whose ``tool.muscle-convert``, or
+    ``tool``, is another value than a table)."""
     import tomllib
 
     shown = shown or str(path)
@@ -105,8 +107,12 @@ def load(path: Path, shown: str | None = None) -> Config:
     if path.name != PYPROJECT:
         return Config(shown, path.absolute().parent, text, (), document)
     table: Any = document
-    for part in TOOL_TABLE:
+    for depth, part in enumerate(TOOL_TABLE, 1):
         table = table.get(part) if isinstance(table, dict) else None
+        if table is not None and not isinstance(table, dict):  # (muscle-convert = 5)
+            place = Config(shown, path.absolute().parent, text, (), document)
+            raise _at(place, TOOL_TABLE[:depth], "config-wrong-type",
+                      f"must be a table, not {_kind(table)}")
     if not isinstance(table, dict):
         raise error(shown, "config-no-table", "has no [tool.muscle-convert] table")
     return Config(shown, path.absolute().parent, text, TOOL_TABLE, table)

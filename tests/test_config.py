@@ -90,6 +90,35 @@ def test_a_utf8_pyproject_with_a_byte_order_mark_without_the_table_is_passed_ove
     assert result.exit_code == 0 and "config-no-table" not in result.output, result.output
 
 
+@pytest.mark.parametrize("text, line, kind", [
+    ("[tool]\nmuscle-convert = 5\n", 2, "an integer"),
+    ('[project]\nname = "site"\n\n[tool]\nmuscle-convert = [1]\n', 5,
+     "an array of other values than strings"),
+    ('tool.muscle-convert = "all"\n', 1, "a string")])
+def test_a_pyproject_whose_tool_muscle_convert_is_no_table_is_a_wrong_type(
+        project: Path, text: str, line: int, kind: str) -> None:
+    """A pyproject.toml the search finds whose tool.muscle-convert is another value
+    than a table was 'has no [tool.muscle-convert] table [config-no-table]' at no line,
+    which README keeps for a pyproject --config names without the table; it is
+    config-wrong-type at its line, found or named, as a [convert] that is no table is."""
+    write(project / "pyproject.toml", text)
+    said = (f"../../pyproject.toml:{line}:1: error: tool.muscle-convert: must be a table, "
+            f"not {kind} [config-wrong-type]\n")
+    assert (run("validate", "..").exit_code, run("validate", "..").output) == (2, said)
+    named = run("validate", "..", "--config", "../../pyproject.toml")
+    assert (named.exit_code, named.output) == (2, said)
+
+
+def test_a_pyproject_named_whose_tool_is_no_table_is_a_wrong_type(project: Path) -> None:
+    """Named by --config (the search passes over one whose tool holds no table):
+    ``tool = 5`` is config-wrong-type at its line too, not config-no-table."""
+    write(project / "pyproject.toml", "tool = 5\n")
+    named = run("validate", "..", "--config", "../../pyproject.toml")
+    assert (named.exit_code, named.output) == (2, (
+        "../../pyproject.toml:1:1: error: tool: must be a table, not an integer "
+        "[config-wrong-type]\n"))
+
+
 @pytest.mark.parametrize("encoding, said", [
     ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16 (big-endian, with no byte order mark)"),
     ("utf-32-le", "UTF-32 (little-endian, with no byte order mark)")])
