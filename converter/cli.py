@@ -537,14 +537,14 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
     """Check SOURCES: schema errors and content lints, with file, line and field."""
     from .run import validate_sources
 
-    sources = _named_kept(sources, exclude, force_exclude, quiet or output_format == "json")
+    silent = quiet or output_format == "json"  # (JSON: the report alone, no word on stderr)
+    sources = _named_kept(sources, exclude, force_exclude, silent)
     cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
         jobs=jobs, max_bytes=max_bytes, size=map_size, progress=progress,
-        cache_dir=cache, exclude=exclude), sources,
-        quiet or output_format == "json", exclude)
-    _notes(result, quiet, cache)
+        cache_dir=cache, exclude=exclude), sources, silent, exclude)
+    _notes(result, silent, cache)
     if output_format == "json":
         _echo(rendered(result.diagnostics, "json"))
     else:

@@ -1827,6 +1827,25 @@ def test_a_cache_directory_that_cannot_be_used_is_said(tmp_path: Path) -> None:
     assert "note:" not in quiet.stderr
 
 
+def test_a_cache_directory_that_cannot_be_used_is_no_word_of_validate_format_json(
+        tmp_path: Path) -> None:
+    """--format json writes the JSON and nothing else, as README says: the note that
+    the cache directory is not used went to stderr all the same; it stays on stderr
+    with --format github, as the summary does."""
+    (tmp_path / "file").write_text("")
+    below_a_file = str(tmp_path / "file" / "cache")
+    source = str(SAMPLES / "soleus.md")  # (valid, no warning)
+    report = CliRunner().invoke(cli, ["validate", source, "--format", "json",
+                                      "--cache-dir", below_a_file])
+    assert (report.exit_code, report.stderr) == (0, "")
+    assert json.loads(report.stdout) == []
+    annotated = CliRunner().invoke(cli, ["validate", source, "--format", "github",
+                                         "--cache-dir", below_a_file])
+    assert (annotated.exit_code, annotated.stdout) == (0, "")
+    assert annotated.stderr.splitlines()[0] == f"{below_a_file}: " + NOT_USED.format(
+        "not a directory")
+
+
 def test_a_run_after_a_failed_write_to_the_cache_is_not_recorded(tmp_path: Path) -> None:
     """A write that failed (a full disk) may have left the run's ledger or files partly
     stored: the run was recorded all the same, and said nothing."""
