@@ -266,7 +266,7 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
     for pattern in value:
         wrong = problem(pattern)
         if wrong:
-            raise click.BadParameter(wrong)
+            raise click.BadParameter(printable(wrong))
     return value
 
 
@@ -345,9 +345,10 @@ def _outside_output(cache: Path | None, output: str) -> None:
     make a new one a folder the tool did not write."""
     if cache is not None and Path(os.path.realpath(cache)).is_relative_to(
             os.path.realpath(output)):
-        raise click.UsageError(f"the cache directory {cache} is inside the output folder "
-                               f"{output}, which a run replaces with what it writes: give "
-                               "a cache directory outside it, or --no-cache")
+        raise click.UsageError(printable(
+            f"the cache directory {cache} is inside the output folder {output}, which a "
+            "run replaces with what it writes: give a cache directory outside it, or "
+            "--no-cache"))
 
 
 @cli.command(cls=_FormatOptionsCommand)
@@ -496,7 +497,8 @@ def _format(name: str, option: str, *, writing: bool) -> Any:
     except KeyError:
         raise click.BadParameter(unknown_format(name, writing=writing), param_hint=option) from None
     except MuscleError as exc:  # (a plugin that does not load)
-        raise click.BadParameter(exc.diagnostics[0].message, param_hint=option) from None
+        raise click.BadParameter(printable(exc.diagnostics[0].message),
+                                 param_hint=option) from None
     if not (fmt.can_write if writing else fmt.can_read):
         raise click.BadParameter(f"{name} cannot be {'written' if writing else 'read'}",
                                  param_hint=option)

@@ -252,7 +252,7 @@ def refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickExce
     param = next((p for p in ctx.command.get_params(ctx) if p.name == name), None)
     if config is None or param is None or (
             ctx.get_parameter_source(name) is not ParameterSource.DEFAULT_MAP):
-        return click.UsageError(message)
+        return click.UsageError(printable(message))  # (a path typed with a newline)
     return ConfigError(refused(config, "convert", long_name(param), bare).diagnostics[0])
 
 

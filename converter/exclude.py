@@ -71,8 +71,32 @@ def _escaped(pattern: str) -> str:
         basic = json.dumps(pattern, ensure_ascii=False).replace("\x7f", "\\u007f")
         return (f"exclude = [{basic}]" if "'" in pattern or not pattern.isprintable() else
                 f"exclude = ['{pattern}'] (or [{basic}])")
-    return (f"{named.option('exclude')} {shlex.quote(pattern)} (quoted: the shell takes "
-            "\\# for #)")
+    quoted = shlex.quote(pattern) if pattern.isprintable() else _ansi_c_quoted(pattern)
+    return f"{named.option('exclude')} {quoted} (quoted: the shell takes \\# for #)"
+
+
+#: How bash's ``$'...'`` writes the characters a line cannot show that have a short form.
+_SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _ansi_c_quoted(text: str) -> str:
+    """``text`` as bash's ``$'...'`` writes it (a pattern typed with a newline or an
+    escape): one line that the shell takes back as ``text``, each character a line
+    cannot show escaped (a byte that is not UTF-8, as Python took it, as that byte)."""
+    def one(char: str) -> str:
+        code = ord(char)
+        if char in "\\'":
+            return "\\" + char
+        if char.isprintable():
+            return char
+        if char in _SHORT:
+            return _SHORT[char]
+        if 0xDC80 <= code <= 0xDCFF:  # (os.fsdecode's stand-in for the byte)
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x80 else (
+            f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+
+    return "$'" + "".join(map(one, text)) + "'"
 
 
 class Exclusion:

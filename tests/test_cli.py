@@ -268,6 +268,31 @@ def test_a_cache_directory_inside_the_output_folder_is_a_usage_error(
                "--no-cache", *more).exit_code == 0
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (("--to", "json", "-o", "new\nline.jsonl"),
+     "Error: new\\nline.jsonl is named like a .jsonl file (jsonl), and --to json writes "
+     ".json files; rename it (or use --to jsonl)"),
+    (("--to", "json", "-o", "d\x1b[31m/"),
+     "Error: d\\x1b[31m/ names a directory, and --to json writes one file; give a file "
+     "name"),
+    (("--to", "html", "-o", "h\nh", "--cache-dir", "h\nh/c"),
+     "Error: the cache directory h\\nh/c is inside the output folder h\\nh, which a run "
+     "replaces with what it writes: give a cache directory outside it, or --no-cache"),
+])
+def test_a_usage_error_shows_a_typed_path_escaped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
+        said: str) -> None:
+    """A path typed with a newline split the usage error over two lines, and one with
+    an escape (ESC) reached a terminal as it is; each is a Python escape, as the
+    diagnostics show paths (the stream as a terminal's: click strips no escape)."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLES), *args], color=True)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == said
+    assert "\x1b" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")

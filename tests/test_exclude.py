@@ -268,6 +268,26 @@ def test_a_comment_pattern_s_advice_works_in_the_shell(tmp_path: Path) -> None:
         0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
 
 
+def test_a_comment_pattern_s_advice_typed_with_a_newline_is_one_line_that_works(
+        tmp_path: Path) -> None:
+    """A pattern typed with a newline (``$'#x\\n.md'``) was quoted back with the newline
+    in it, the advice split over two lines of the usage error; it is bash's
+    ``$'...'`` now, one line, that the shell takes back as the pattern."""
+    _hashed_site(tmp_path)
+    (tmp_path / "content" / "#x.md").rename(tmp_path / "content" / "#x\n.md")
+    said = _run("validate", "content", "--exclude", "#x\n.md")
+    assert said.exit_code == 2
+    last = said.stderr.splitlines()[-1]
+    assert last.startswith("Error: Invalid value for '--exclude': '#x\\n.md' is a comment")
+    typed = _advice(last).split(" (")[0]
+    assert typed == "--exclude $'\\\\#x\\n.md'"
+    ran = subprocess.run(["bash", "-c", f'exec "$0" -m converter validate content '
+                          f"--no-cache {typed}", sys.executable], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=WAIT)
+    assert (ran.returncode, ran.stderr.splitlines()[-1]) == (
+        0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
+
+
 def test_a_comment_pattern_s_advice_works_in_a_config_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The advice was ``write \\#``: ``exclude = ["\\#x"]`` is no TOML."""
