@@ -339,15 +339,20 @@ def _cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     return None if no_cache else cache_dir or default_directory()
 
 
-def _outside_output(cache: Path | None, output: str) -> None:
+def _outside_output(cache: Path | None, output: str, folder: bool) -> None:
     """Refuse (a usage error) a cache directory that is the output or below it: a run
-    replaces its output folder with what it writes, and the cache, made first, would
-    make a new one a folder the tool did not write."""
-    if cache is not None and Path(os.path.realpath(cache)).is_relative_to(
-            os.path.realpath(output)):
+    replaces its output (a ``folder``, else a file) with what it writes, and the
+    cache, made first, would make a new one a folder the tool did not write."""
+    if cache is None:
+        return
+    place, written = Path(os.path.realpath(cache)), os.path.realpath(output)
+    if place.is_relative_to(written):
+        where = "is" if str(place) == written else "is inside" if folder else "is below"
+        what, away = ("output folder", "outside it") if folder else ("output file",
+                                                                      "elsewhere")
         raise click.UsageError(printable(
-            f"the cache directory {cache} is inside the output folder {output}, which a "
-            "run replaces with what it writes: give a cache directory outside it, or "
+            f"the cache directory {cache} {where} the {what} {output}, which a run "
+            f"replaces with what it writes: give a cache directory {away}, or "
             "--no-cache"))
 
 
@@ -392,7 +397,7 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
         raise click.UsageError("standard output is closed; give a file name")
     sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
     cache = _cache_dir(cache_dir, no_cache)
-    _outside_output(cache, raw_output)
+    _outside_output(cache, raw_output, writer.writes_directory(options))
     from .folder_lock import waits_said
 
     with waits_said(None if quiet else lambda line: _line(printable(line), err=True)):

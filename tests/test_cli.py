@@ -293,6 +293,29 @@ def test_a_usage_error_shows_a_typed_path_escaped(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (("--to", "json", "-o", "x.json", "--cache-dir", "x.json"),
+     "the cache directory x.json is the output file x.json, which a run replaces with "
+     "what it writes: give a cache directory elsewhere, or --no-cache"),
+    (("--to", "json", "-o", "x.json", "--cache-dir", "x.json/c"),
+     "the cache directory x.json/c is below the output file x.json, which a run replaces "
+     "with what it writes: give a cache directory elsewhere, or --no-cache"),
+    (("--to", "html", "-o", "site", "--cache-dir", "site"),
+     "the cache directory site is the output folder site, which a run replaces with "
+     "what it writes: give a cache directory outside it, or --no-cache"),
+])
+def test_a_cache_directory_that_is_the_output_names_it_as_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
+        said: str) -> None:
+    """A cache directory that was a one-file output ('-o x.json --cache-dir x.json')
+    was 'inside the output folder x.json'; the output is named as a file, and the
+    cache as the output itself where it is."""
+    monkeypatch.chdir(tmp_path)
+    result = run("convert", str(SAMPLES), *args)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, f"Error: {said}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
