@@ -185,7 +185,18 @@ def check_writing(config: Any, params: dict[str, tuple[click.Parameter, Any]],
     options["default_lang"] = values.get(by_name.get("default_lang", ""), "en")
     problem = writer_problem(writer, values.get("output"), options)
     if problem is not None and by_name.get(problem[0]) in values:
-        raise refused(config, "convert", by_name[problem[0]], problem[2])
+        raise refused(config, "convert", by_name[problem[0]],
+                      _to_as_written(problem[2], writer.name, values["to"]))
+
+
+def _to_as_written(message: str, name: str, written: Any) -> str:
+    """``message`` quoting the config file's ``to`` as the file writes it (``to =
+    "JSON"``), not as its format is named (``to = "json"``)."""
+    from .spellings import CONFIG_FILE
+
+    if not isinstance(written, str) or written == name:
+        return message
+    return message.replace(CONFIG_FILE.given("to", name), CONFIG_FILE.given("to", written))
 
 
 def applying(writer: Any, given: dict[str, Any], from_file: set[str]) -> dict[str, Any]:
@@ -249,6 +260,12 @@ def refuse(ctx: click.Context, problem: tuple[str, str, str]) -> click.ClickExce
 
     name, message, bare = problem
     config = ctx.meta.get(_CONFIG)
+    if config is not None and ctx.default_map and (
+            ctx.get_parameter_source("to_format") is ParameterSource.DEFAULT_MAP):
+        written, writer = ctx.default_map.get("to_format"), ctx.params.get("to_format")
+        if isinstance(written, str) and isinstance(writer, str):
+            message, bare = (_to_as_written(text, writer.lower(), written)
+                             for text in (message, bare))
     param = next((p for p in ctx.command.get_params(ctx) if p.name == name), None)
     if config is None or param is None or (
             ctx.get_parameter_source(name) is not ParameterSource.DEFAULT_MAP):

@@ -228,6 +228,25 @@ def test_the_command_lines_value_refused_names_the_files_options_as_the_file_doe
     assert result.output.endswith(f"Error: {expected}\n"), result.output
 
 
+@pytest.mark.parametrize(("text", "typed", "expected"), [
+    ('to = "JSON"\noutput = "m.jsonl"', (), '../../muscle-convert.toml:3:1: error: '
+     'convert.output: m.jsonl is named like a .jsonl file (jsonl), and to = "JSON" writes '
+     '.json files; rename it (or use to = "jsonl") [config-bad-value]'),
+    ('to = "Html"\noutput = "m.json"', (), '../../muscle-convert.toml:3:1: error: '
+     'convert.output: to = "Html" writes a directory, and m.json is named like a .json '
+     'file; give a directory name [config-bad-value]'),
+    ('to = "JSON"', ("-o", "m.jsonl"), 'Error: m.jsonl is named like a .jsonl file '
+     '(jsonl), and to = "JSON" writes .json files; rename it (or use to = "jsonl")'),
+])
+def test_the_files_to_is_quoted_as_the_file_writes_it(
+        project: Path, text: str, typed: tuple[str, ...], expected: str) -> None:
+    """``to = "JSON"`` (a format is named in any case) was quoted back as ``to =
+    "json"``, which the file does not say; it is quoted as written now."""
+    write(project / "muscle-convert.toml", f"[convert]\n{text}\n")
+    result = run("convert", "..", *typed)
+    assert (result.exit_code, result.output.splitlines()[-1]) == (2, expected)
+
+
 @pytest.mark.parametrize("text", ['[convert]\nto = "csv"\noutput = "m.csv"\n',
                                   "[convert]\n"])
 def test_the_files_separator_typed_wrong_is_hinted_as_the_file_types_it(
