@@ -128,13 +128,9 @@ def _loaded(name: str) -> Format:
             raise MuscleError(Diagnostic(
                 "format", None, None, "", "format-not-loaded",
                 f"the {name} format could not be loaded: {failure(exc)}")) from None
-        if instance.name != name:
-            raise MuscleError(Diagnostic(
-                "format", None, None, "", "format-not-loaded",
-                f"the {name} format could not be loaded: {_misnamed(instance.name, name)}"))
-        from .plugins import guarded, misshapen, option_clash
+        from .plugins import guarded, misnamed, misshapen, option_clash
 
-        problem = misshapen(instance)
+        problem = misnamed(instance, name) or misshapen(instance)
         if problem:
             raise MuscleError(Diagnostic(
                 "format", None, None, "", "format-not-loaded",
@@ -146,19 +142,6 @@ def _loaded(name: str) -> Format:
         origins[type(instance)] = getattr(ep, "dist", None)
         return instance if _built_in(ep) else guarded(instance)
     raise KeyError(name)
-
-
-def _misnamed(given: Any, name: str) -> str:
-    """Why a format whose class's ``name`` is ``given`` is not the format its entry
-    point names ``name`` (lower case): the two must be the same."""
-    if not isinstance(given, str) or not given:
-        return (f"its class sets no name (a format's name is its entry point's, "
-                f"{name!r})")
-    if given.lower() == name:
-        return (f"its name {given!r} is not lower case (a format's name is its entry "
-                f"point's in lower case, {name!r})")
-    return (f"its name is {given!r}, not its entry point's {name!r} (a format's name is "
-            "the name of the entry point that registers it)")
 
 
 def _ranked_before(name: str) -> Iterator[Format]:

@@ -299,11 +299,41 @@ PROPERTIES = tuple(name for name, value in vars(Format).items()
                    if isinstance(value, property))
 
 
+def misnamed(made: Any, name: str) -> str | None:
+    """Why ``made``, what the entry point of the format ``name`` gave, is not that
+    format: it is no :class:`Format` (a function's None, a class of its own), its
+    ``name`` raises, or it is another name; else None."""
+    if not isinstance(made, Format):
+        return f"its entry point gives {type(made).__name__}, which is not a Format"
+    try:
+        given = made.name
+    except Exception as exc:  # (a plugin's property may raise anything)
+        return f"its name failed: {type(exc).__name__}: {exc}"
+    return None if given == name else _other_name(given, name)
+
+
+def _other_name(given: Any, name: str) -> str:
+    """Why a format whose class's ``name`` is ``given`` is not the format its entry
+    point names ``name`` (lower case): the two must be the same."""
+    if not isinstance(given, str) or not given:
+        return (f"its class sets no name (a format's name is its entry point's, "
+                f"{name!r})")
+    if given.lower() == name:
+        return (f"its name {given!r} is not lower case (a format's name is its entry "
+                f"point's in lower case, {name!r})")
+    return (f"its name is {given!r}, not its entry point's {name!r} (a format's name is "
+            "the name of the entry point that registers it)")
+
+
 def misshapen(fmt: Format) -> str | None:
-    """What is wrong with the first of ``fmt``'s :data:`ATTRIBUTES` of the wrong type,
-    or with the first of its :data:`PROPERTIES` that raises or is no bool, or None."""
+    """What is wrong with the first of ``fmt``'s :data:`ATTRIBUTES` that raises or is of
+    the wrong type, or with the first of its :data:`PROPERTIES` that raises or is no
+    bool, or None."""
     for name, (fits, should) in ATTRIBUTES.items():
-        value = getattr(fmt, name)
+        try:
+            value = getattr(fmt, name)
+        except Exception as exc:  # (a plugin's property may raise anything)
+            return f"its {name} failed: {type(exc).__name__}: {exc}"
         if not fits(value):
             return f"its {name} is {type(value).__name__}, not {should}"
     return _value_problem(fmt) or _property_problem(fmt)

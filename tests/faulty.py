@@ -150,6 +150,18 @@ if fault() in _VALUES:
     setattr(FaultyShape, *_VALUES[fault()])
 
 
+class NotAFormat:
+    """What an entry point gives that is no Format (FAULT ``entry-other``)."""
+
+    name = "faulty-shape"
+
+
+def shape():
+    """The faulty-shape format, or what FAULT says its entry point gives instead: None
+    (``entry-none``), an object of a class of its own (``entry-other``)."""
+    return {"entry-none": None, "entry-other": NotAFormat()}.get(fault(), FaultyShape())
+
+
 def raising(self):
     raise RuntimeError("property boom")
 
@@ -174,7 +186,7 @@ def faulty_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         "faulty-records = faulty_format:FaultyRecords\n"
         "faulty-hooks = faulty_format:FaultyHooks\n"
         "faulty-writer = faulty_format:FaultyWriterHooks\n"
-        "faulty-shape = faulty_format:FaultyShape\n")
+        "faulty-shape = faulty_format:shape\n")
     yield from installed_folder(folder, monkeypatch, "faulty_format")
 
 

@@ -133,6 +133,44 @@ def test_misshapen_names_the_first_attribute_or_property_of_the_wrong_type() -> 
     assert "lossless" in plugins.PROPERTIES
 
 
+def test_misnamed_names_what_an_entry_point_gave_that_is_not_the_format() -> None:
+    """An entry point that gives no Format, or one whose name raises or is another, was
+    a traceback (its name asked unguarded); it is now what is wrong with it."""
+    assert plugins.misnamed(_format("fine"), "fine") is None
+    assert plugins.misnamed(None, "fine") == (
+        "its entry point gives NoneType, which is not a Format")
+
+    class Own:
+        name = "own"
+
+    assert plugins.misnamed(Own(), "own") == "its entry point gives Own, which is not a Format"
+    assert plugins.misnamed(_format("other"), "fine") == (
+        "its name is 'other', not its entry point's 'fine' (a format's name is the name "
+        "of the entry point that registers it)")
+
+    class Nameless(Format):
+        extensions = (".nameless",)
+
+        @property  # type: ignore[override]
+        def name(self) -> str:
+            raise RuntimeError("no name")
+
+    assert plugins.misnamed(Nameless(), "nameless") == (
+        "its name failed: RuntimeError: no name")
+
+
+def test_misshapen_names_an_attribute_that_raises() -> None:
+    class Undescribed(Format):
+        name, extensions = "undescribed", (".und",)
+
+        @property  # type: ignore[override]
+        def description(self) -> str:
+            raise RuntimeError("no words")
+
+    assert plugins.misshapen(Undescribed()) == (
+        "its description failed: RuntimeError: no words")
+
+
 def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None:
     good = Diagnostic("a.md", 1, 2, "title", "bad-title", "is empty")
     assert plugins.misshapen_diagnostic(good) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -1026,7 +1027,6 @@ def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
     letter. A format whose attribute is of the wrong type now does not load: named as a
     plugin that fails to import is (a usage error, a warning of formats, a MuscleError
     of write())."""
-    import re
 
     import converter
     from tests.conftest import SAMPLES
@@ -1095,6 +1095,45 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
         assert result.returncode == status, result.stderr
         assert message in result.stderr, result.stderr
     assert sorted(plugins.PROPERTIES) == sorted(properties)  # (each of them is asked)
+
+
+def test_an_entry_point_that_gives_no_format_is_a_format_not_loaded_warning(
+        faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry point to a function returning None, or to a class that is no Format,
+    and a Format whose name (or description) raises, were a traceback of every command:
+    formats, convert to another format, validate, converter.read(). Each is now the
+    format's format-not-loaded warning, every other format working."""
+    import converter
+
+    problems = {"entry-none": "its entry point gives NoneType, which is not a Format",
+                "entry-other": "its entry point gives NotAFormat, which is not a Format",
+                "property name": "its name failed: RuntimeError: property boom",
+                "property description": "its description failed: RuntimeError: "
+                                        "property boom"}
+    out = tmp_path / "out.json"
+    for fault, problem in problems.items():
+        warning = (f"muscle-convert: warning: the faulty-shape format could not be "
+                   f"loaded: {problem}")
+        commands = ((("formats",), 1), (("validate", str(SAMPLES)), 0),
+                    (("convert", str(SAMPLES), "--to", "json", "-o", str(out),
+                      "--no-cache"), 0))
+        for command, status in commands:
+            result = plugin_cli(faulty_plugin, *command, fault=fault)
+            assert "Traceback" not in result.stderr, result.stderr
+            assert result.returncode == status, result.stderr
+            assert warning in result.stderr.splitlines(), result.stderr
+        assert len(json.loads(out.read_text())["muscles"]) == 15
+        out.unlink()
+        monkeypatch.setenv("FAULT", fault)
+        sys.modules.pop("faulty_format", None)
+        entrypoints._loaded.cache_clear()
+        entrypoints._loading.cache_clear()
+        with pytest.warns(UserWarning, match=re.escape(warning.partition(": warning: ")[2])):
+            assert len(converter.read(SAMPLES)) == 15
+        with pytest.raises(registry.MuscleError) as caught:
+            registry.get_format("faulty-shape")
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"format: error: {warning.partition(': warning: ')[2]} [format-not-loaded]"]
 
 
 @pytest.mark.parametrize("command", ["convert", "validate"])
