@@ -251,8 +251,8 @@ def _only_formatted() -> str:
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
-             leave_out: str | Path | None = None, exclude: Iterable[str] = ()
-             ) -> tuple[Inputs, list[Diagnostic]]:
+             leave_out: str | Path | None = None, exclude: Iterable[str] = (), *,
+             formatting: bool = False) -> tuple[Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
     formats, or the whole directory when it carries a format's marker), files by
     ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
@@ -264,7 +264,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     error for one that is no pattern). A file named again (``samples
     samples/soleus.md``, ``samples ./samples``, also through a symlink) is read once,
     where it first came; a path below two folders named is left out as the first one's
-    search has it. A source named is always read."""
+    search has it. A source named is always read. ``formatting`` (``fmt``'s search): a
+    folder's walk takes only the files of formats that can rewrite them
+    (:attr:`~converter.formatbase.Format.can_format`; a file whose ending is first
+    another format's is left out), a file named is its format's."""
     try:
         forced = None if from_format is None else get_format(from_format)  # ("" too)
     except KeyError:
@@ -315,6 +318,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             # (a folder that is not a unit of --from's format: its files of that format)
             formats = [forced] if forced else per_file
             by_ending = {ext: f for f in reversed(formats) for ext in endings_of(f)}
+            if formatting:  # (only what fmt rewrites: an ending stays its owner's)
+                by_ending = {e: f for e, f in by_ending.items() if f.can_format}
+                formats = [f for f in formats if f in by_ending.values()]
             root = str(path).rstrip(os.sep) or os.sep
             unit = forced if forced and forced.directory_marker else None
             skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)

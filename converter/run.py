@@ -886,7 +886,7 @@ def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jo
                     exclude: Iterable[str]) -> RunResult:
     """:func:`format_sources`, its diagnostics naming options as fmt takes them (its
     workers' too)."""
-    inputs, problems = discover(paths, exclude=exclude)
+    inputs, problems = discover(paths, exclude=exclude, formatting=True)
     result = RunResult(diagnostics=problems, skipped=inputs.skipped)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})

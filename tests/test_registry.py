@@ -485,6 +485,64 @@ def test_fmt_is_warned_of_a_shared_ending_in_no_flag_it_lacks(clashing_plugins,
     assert "--from" not in result.stderr and "--to" not in result.stderr
 
 
+#: A reader of one muscle per file named by its ending (NAME, ENDING), that ``fmt``
+#: rewrites in upper case when REFORMATS is True.
+_PER_FILE = """
+from converter.model import Muscle
+from converter.registry import Format
+
+
+class PerFile(Format):
+    name, extensions, one_muscle_per_file = "NAME", ("ENDING",), True
+
+    def read(self, path, ctx):
+        yield Muscle(slug=path.stem, title=path.read_text().strip())
+"""
+_REFORMATS = """
+    def reformat(self, raw, path, ctx):
+        return raw.decode().upper()
+"""
+
+
+def test_fmt_searches_a_folder_only_for_the_files_it_rewrites(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fmt DIR failed each file of a plugin's one-muscle-per-file reader that cannot
+    rewrite them (soleus.toml: fmt does not handle ptoml [cannot-format], exit 1), though
+    it rewrites .md and .markdown files and leaves the folder's .json files alone. A
+    folder's search now takes only the files of formats that can rewrite them (a file
+    whose ending another format ranked before claims stays that one's: ztoml rewrites no
+    .toml file of ptoml's); a file named is still an error."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    _package(plugins, "ztoml", "ztoml", _PER_FILE.replace("NAME", "ztoml").replace(
+        "ENDING", ".toml") + _REFORMATS, "ztoml:PerFile")
+    _package(plugins, "zup", "zup", _PER_FILE.replace("NAME", "zup").replace(
+        "ENDING", ".zup") + _REFORMATS, "zup:PerFile")
+    for _ in _installed(plugins, monkeypatch, "ptoml", "ptoml", _PER_FILE.replace(
+            "NAME", "ptoml").replace("ENDING", ".toml"), "ptoml:PerFile"):
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "soleus.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+        (site / "tibialis.toml").write_text("Tibialis\n")
+        (site / "gluteus.zup").write_text("Gluteus\n")
+        result = plugin_cli(plugins, "fmt", str(site))
+        assert "cannot-format" not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stderr
+        assert (site / "tibialis.toml").read_text() == "Tibialis\n"
+        assert (site / "gluteus.zup").read_text() == "GLUTEUS\n"
+        result = plugin_cli(plugins, "fmt", str(site / "tibialis.toml"))
+        assert result.returncode == 1
+        assert f"{site / 'tibialis.toml'}: error: fmt does not handle ptoml " \
+            "[cannot-format]" in result.stderr.splitlines(), result.stderr
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        (empty / "tibialis.toml").write_text("Tibialis\n")
+        result = plugin_cli(plugins, "fmt", str(empty))
+        assert "cannot-format" not in result.stderr, result.stderr
+        assert f"{empty}: warning: holds no .markdown or .md or .zup files to read (it " \
+            "holds 1 ptoml file, tibialis.toml: fmt rewrites only " in result.stderr
+
+
 @pytest.fixture
 def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
