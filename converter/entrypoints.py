@@ -118,30 +118,41 @@ def get_format(name: str) -> Format:
 def _loaded(name: str) -> Format:
     """The format ``name`` (lower case; its entry point's name in any case), loaded once."""
     ep = _registered().get(name)
-    if ep is not None:
-        try:
-            instance: Format = ep.load()()
-        except (Exception, SystemExit) as exc:  # (a plugin's import may raise anything,
-            # sys.exit("needs libfoo") too; Ctrl-C still stops the run)
-            from .writerrun import failure
+    if ep is None:
+        raise KeyError(name)
+    if _built_in(ep):
+        return _checked(name, ep)
+    from .plugin_prints import printing_to_stderr
 
-            raise MuscleError(Diagnostic(
-                "format", None, None, "", "format-not-loaded",
-                f"the {name} format could not be loaded: {failure(exc)}")) from None
-        from .plugins import guarded, misnamed, misshapen, option_clash
+    with printing_to_stderr():  # (what a plugin's import prints is no output of ours)
+        return _checked(name, ep)
 
-        problem = misnamed(instance, name) or misshapen(instance)
-        if problem:
-            raise MuscleError(Diagnostic(
-                "format", None, None, "", "format-not-loaded",
-                f"the {name} format could not be loaded: {problem}"))
-        clash = None if _built_in(ep) else option_clash(instance, _ranked_before(name))
-        if clash is not None:
-            raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
-                                         f"the {name} format could not be loaded: {clash}"))
-        origins[type(instance)] = getattr(ep, "dist", None)
-        return instance if _built_in(ep) else guarded(instance)
-    raise KeyError(name)
+
+def _checked(name: str, ep: EntryPoint | Any) -> Format:
+    """The format ``name`` its entry point ``ep`` gives, held to the plugin contract (a
+    :class:`MuscleError`, ``format-not-loaded``, for what it breaks)."""
+    try:
+        instance: Format = ep.load()()
+    except (Exception, SystemExit) as exc:  # (a plugin's import may raise anything,
+        # sys.exit("needs libfoo") too; Ctrl-C still stops the run)
+        from .writerrun import failure
+
+        raise MuscleError(Diagnostic(
+            "format", None, None, "", "format-not-loaded",
+            f"the {name} format could not be loaded: {failure(exc)}")) from None
+    from .plugins import guarded, misnamed, misshapen, option_clash
+
+    problem = misnamed(instance, name) or misshapen(instance)
+    if problem:
+        raise MuscleError(Diagnostic(
+            "format", None, None, "", "format-not-loaded",
+            f"the {name} format could not be loaded: {problem}"))
+    clash = None if _built_in(ep) else option_clash(instance, _ranked_before(name))
+    if clash is not None:
+        raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
+                                     f"the {name} format could not be loaded: {clash}"))
+    origins[type(instance)] = getattr(ep, "dist", None)
+    return instance if _built_in(ep) else guarded(instance)
 
 
 def _ranked_before(name: str) -> Iterator[Format]:

@@ -473,11 +473,16 @@ def _checked(fmt: Format, path: str, diagnostics: list[Diagnostic]
 def _muscles(fmt: Format, file: Path, ctx: ReadContext) -> Iterable[Any]:
     """What ``fmt`` reads of ``file``: the file's ``reader-failed`` error when a third
     party's reader gives no iterable of muscles (a str
-    would be one muscle per character)."""
-    read = fmt.read(file, ctx)
-    if built_in(fmt) or (isinstance(read, Iterable)
-                         and not isinstance(read, str | bytes | bytearray | Muscle)):
-        return read
+    would be one muscle per character); what a third party's prints goes to standard
+    error."""
+    if built_in(fmt):
+        return fmt.read(file, ctx)
+    from .plugin_prints import each_printing_to_stderr, printing_to_stderr
+
+    with printing_to_stderr():  # (what a plugin prints is no output of ours)
+        read = fmt.read(file, ctx)
+    if isinstance(read, Iterable) and not isinstance(read, str | bytes | bytearray | Muscle):
+        return each_printing_to_stderr(read)
     raise MuscleError(Diagnostic(str(file), None, None, "", "reader-failed",
                                  f"the {fmt.name} reader returned {type(read).__name__}, "
                                  "not muscles (an iterable of Muscle)"))

@@ -185,8 +185,11 @@ def _called(fmt: Format, out: Path, update: Callable[[Path], Any], made: Path,
     """What ``update(made)`` of ``fmt``'s writer of ``out`` returns; what it raises
     (``sys.exit`` too, not Ctrl-C) ``report``-ed as the output's ``writer-failed``
     warning, and None returned."""
+    from .plugin_prints import printing_to_stderr
+
     try:
-        return update(made)
+        with printing_to_stderr():  # (what it prints is no output of ours)
+            return update(made)
     except (Exception, SystemExit) as exc:  # (a plugin's update() may raise anything)
         what = "; ".join(d.message for d in exc.diagnostics) if isinstance(
             exc, MuscleError) else failure(exc)

@@ -175,12 +175,16 @@ def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[s
 def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None = None
            ) -> Callable[..., Any]:
     """``fmt``'s ``name`` hook (or what ``call`` it returned), its failures a
-    ``hook.code`` :class:`MuscleError`."""
+    ``hook.code`` :class:`MuscleError`, what it prints on standard error."""
+    from .plugin_prints import printing_to_stderr  # (a plugin's hooks alone: not on a
+    # replay's path)
+
     call = call or getattr(fmt, name)
 
     def checked(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = call(*args, **kwargs)
+            with printing_to_stderr():
+                result = call(*args, **kwargs)
         except MuscleError:
             raise
         except Exception as exc:  # (a plugin's hook may raise anything)

@@ -42,7 +42,13 @@ def made_record(fmt: Format, muscle: Muscle, options: dict[str, Any]) -> str:
     anything but a :class:`MuscleError` (``sys.exit`` too), or gives what is not a
     str."""
     try:
-        record = fmt.record(muscle, options)
+        if built_in(fmt):
+            record = fmt.record(muscle, options)
+        else:
+            from .plugin_prints import printing_to_stderr
+
+            with printing_to_stderr():  # (what a plugin prints is no output of ours)
+                record = fmt.record(muscle, options)
     except MuscleError:
         raise
     except (Exception, SystemExit) as exc:  # (a plugin's record() may raise anything)
@@ -92,7 +98,13 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
     None returned (the output is written)."""
     watched = Watched(items)
     try:
-        summary = write(watched)
+        if built_in(fmt):  # (it may write into standard output: -o -)
+            summary = write(watched)
+        else:  # (given a file: what it prints is no output of ours)
+            from .plugin_prints import printing_to_stderr
+
+            with printing_to_stderr():
+                summary = write(watched)
         collections.deque(watched, maxlen=0)  # (what it left unread: read for its errors)
     except MuscleError:
         raise

@@ -1,0 +1,180 @@
+"""What a third party's format prints goes to standard error, never into the output
+muscle-convert writes to standard output."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr
+from tests.conftest import SAMPLES, START_METHODS, installed_folder
+from tests.faulty import plugin_cli
+from tests.waits import WAIT
+
+#: A plugin that prints as it is imported, in its reader, writer, record() and hooks.
+_NOISY = '''
+print("noisy plugin v0.1 loaded")
+from converter.model import Muscle
+from converter.registry import Format
+
+
+class Noisy(Format):
+    name = "noisy"
+    extensions = (".noisy",)
+    one_muscle_per_file = True
+
+    def read(self, path, ctx):
+        print("reading", path.name)
+        yield Muscle(slug=path.stem, title=path.read_text().strip())
+        print("read", path.name)
+
+    def write(self, muscles, out, ctx):
+        print("writing")
+        out.write_text("".join(m.slug + "\\n" for m in muscles))
+
+    def is_own(self, path):
+        print("is it mine?", path.name)
+        return True
+
+
+class NoisyRecords(Format):
+    name = "noisy-records"
+    extensions = (".noisyrec",)
+
+    def record(self, muscle, options):
+        print("record of", muscle.slug)
+        return muscle.slug
+
+    def write_records(self, records, out, ctx):
+        print("writing records")
+        out.write_text("".join(text + "\\n" for _, text in records))
+'''
+
+
+@pytest.fixture
+def noisy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_NOISY` formats installed; yields the folder to put on PYTHONPATH."""
+    folder = tmp_path / "plugin"
+    folder.mkdir()
+    (folder / "noisy_format.py").write_text(_NOISY, encoding="utf-8")
+    dist = folder / "noisy_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: noisy_format\n"
+                                   "Version: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nnoisy = noisy_format:Noisy\n"
+        "noisy-records = noisy_format:NoisyRecords\n")
+    yield from installed_folder(folder, monkeypatch, "noisy_format")
+
+
+def _site(folder: Path, count: int) -> Path:
+    """``folder`` holding soleus.md and ``count`` files of the noisy format."""
+    folder.mkdir()
+    (folder / "soleus.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+    for n in range(count):
+        (folder / f"m{n:03}.noisy").write_text(f"Muscle {n}\n", encoding="utf-8")
+    return folder
+
+
+def test_what_a_plugin_prints_goes_to_stderr_not_into_standard_output(
+        noisy: Path, tmp_path: Path) -> None:
+    """A plugin printing as it was imported ("noisy plugin v0.1 loaded") put its line
+    before the JSON of `convert --to json -o -` and of `validate --format json`, a
+    format it took no part in; one printing in read() or write() put its lines among
+    the output of `--to jsonl -o -` (its workers' with --jobs 2 too) and of its own
+    writer. Standard output is now the output alone, the plugin's lines on stderr."""
+    site = _site(tmp_path / "site", 3)
+    runs = {"json": ("convert", str(site), "--to", "json", "-o", "-", "--no-cache"),
+            "validate": ("validate", str(site), "--format", "json", "--no-cache"),
+            "jsonl": ("convert", str(site), "--to", "jsonl", "-o", "-", "--no-cache"),
+            "noisy": ("convert", str(site), "--to", "noisy", "-o", "-", "--no-cache"),
+            "records": ("convert", str(site), "--to", "noisy-records", "-o", "-",
+                        "--no-cache")}
+    said = {name: plugin_cli(noisy, *command) for name, command in runs.items()}
+    for name, result in said.items():
+        assert result.returncode == 0, (name, result.stderr)
+        assert "noisy plugin v0.1 loaded" in result.stderr, name
+        assert "reading m000.noisy" in result.stderr, name
+    assert len(json.loads(said["json"].stdout)["muscles"]) == 4
+    assert json.loads(said["validate"].stdout) == []
+    assert [json.loads(line)["slug"] for line in said["jsonl"].stdout.splitlines()] == [
+        "m000", "m001", "m002", "soleus"]
+    assert said["noisy"].stdout.splitlines() == ["m000", "m001", "m002", "soleus"]
+    assert "writing" in said["noisy"].stderr.splitlines()
+    assert said["records"].stdout.splitlines() == ["m000", "m001", "m002", "soleus"]
+    assert "record of soleus" in said["records"].stderr.splitlines()
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_what_a_plugin_prints_in_a_worker_goes_to_stderr(noisy: Path, tmp_path: Path,
+                                                         start: str) -> None:
+    """With --jobs 2, the workers' reading (however they start) printed into the
+    output of `--to jsonl -o -` too."""
+    site = _site(tmp_path / "site", 150)
+    result = plugin_cli(noisy, "convert", str(site), "--to", "jsonl", "-o", "-",
+                        "--no-cache", "--jobs", "2", start=start)
+    assert result.returncode == 0, result.stderr
+    slugs = [json.loads(line)["slug"] for line in result.stdout.splitlines()]
+    assert slugs == [f"m{n:03}" for n in range(150)] + ["soleus"]
+    assert "reading m149.noisy" in result.stderr.splitlines()
+
+
+def test_printing_to_stderr_gives_stdout_back_once_the_last_section_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sections nest and overlap in threads: sys.stdout is standard error while any
+    runs, and given back when the last ends (one that ends first gives nothing back
+    early), what it raised too."""
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    entered, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with printing_to_stderr():
+            entered.set()
+            release.wait(WAIT)
+
+    thread = threading.Thread(target=other)
+    with printing_to_stderr():
+        thread.start()
+        assert entered.wait(WAIT)
+        print("first")
+    print("still the other's")
+    release.set()
+    thread.join(WAIT)
+    assert not thread.is_alive()
+    print("ours")
+    with pytest.raises(RuntimeError), printing_to_stderr():
+        raise RuntimeError("boom")
+    print("ours again")
+    assert (out.getvalue(), err.getvalue()) == ("ours\nours again\n",
+                                                "first\nstill the other's\n")
+
+
+def test_each_printing_to_stderr_makes_each_item_so() -> None:
+    """Each item a generator makes (and what it prints before the first and after
+    the last) goes to standard error; what the caller prints between, to stdout."""
+    def made() -> Iterator[int]:
+        print("before")
+        yield 1
+        print("between")
+        yield 2
+        print("after")
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        for item in each_printing_to_stderr(made()):
+            print("got", item)
+    finally:
+        sys.stdout, sys.stderr = saved
+    assert out.getvalue() == "got 1\ngot 2\n"
+    assert err.getvalue() == "before\nbetween\nafter\n"
+
