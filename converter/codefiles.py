@@ -5,6 +5,7 @@ those distributions, whose requirements' versions are part of it too."""
 from __future__ import annotations
 
 import importlib.machinery
+import importlib.util
 import os
 import re
 import sys
@@ -25,8 +26,11 @@ def code_files(formats: Iterable[Format]) -> set[str]:
     version or of an edited plugin), and, when that list lacks a format's module (a
     hand-made ``dist-info``, an editable install, a format that is no plugin), every
     module file of the module's package folder (the outermost regular package holding
-    it; a top-level module alone): its data files are left out, which a package of
-    many (pictures, a bundled corpus) would make every run stat."""
+    it; a top-level module alone) and of each top-level module and package its
+    distribution names in ``top_level.txt`` (an editable install's helper module or
+    sibling package, where the import system finds it): their data files are left
+    out, which a package of many (pictures, a bundled corpus) would make every run
+    stat."""
     found: set[str] = set()
     for module, dist in {(sys.modules.get(type(f).__module__), origins.get(type(f)))
                          for f in formats}:
@@ -34,7 +38,7 @@ def code_files(formats: Iterable[Format]) -> set[str]:
         found |= files
         own = getattr(module, "__file__", None)
         if own and os.path.abspath(own) not in files:
-            found |= _package_files(module)
+            found |= _package_files(module) | _top_level_files(dist)
     return found
 
 
@@ -54,6 +58,27 @@ def _distribution_files(dist: Distribution | Any | None) -> set[str]:
     files = dist.files if dist is not None else None
     return {os.path.abspath(dist.locate_file(f)) for f in files or ()
             if not f.name.endswith(".pyc")}
+
+
+def _top_level_files(dist: Distribution | Any | None) -> set[str]:
+    """The module files of each top-level module and package ``dist`` names in its
+    ``top_level.txt`` (setuptools writes one, an editable install's too), found where
+    an import would find it (an editable install's finder maps it to the project's
+    folder) without importing it: a package's :func:`module_files`, a module's file."""
+    text = dist.read_text("top_level.txt") if dist is not None else None
+    found: set[str] = set()
+    for name in (text or "").split():
+        try:
+            spec = importlib.util.find_spec(name) if name.isidentifier() else None
+        except (ImportError, ValueError):  # (a name it cannot find: nothing of it)
+            continue
+        if spec is None:
+            continue
+        for folder in spec.submodule_search_locations or ():
+            found |= module_files(folder)
+        if spec.has_location and spec.origin and spec.origin.endswith(_MODULE_ENDINGS):
+            found.add(os.path.abspath(spec.origin))
+    return found
 
 
 def _package_files(module: Any) -> set[str]:

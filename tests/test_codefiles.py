@@ -57,3 +57,138 @@ def test_the_distributions_of_plugin_formats_are_named_not_muscle_converts(
         formats = [registry.get_format(name) for name in ("req", "json", "anki")]
         assert codefiles.code_distributions(formats) == ("Req.Plug",)
         assert codefiles.code_distributions(formats[1:]) == ()
+
+
+#: The finder setuptools' editable install puts in site-packages (its ``.pth`` imports
+#: it and calls install()), cut down: each top-level name mapped to the project's
+#: folder, which is not on the path.
+_FINDER = '''
+import os
+import sys
+from importlib.machinery import PathFinder
+from importlib.util import spec_from_file_location
+
+MAPPING = {MAPPING!r}
+
+
+class _EditableFinder:
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        if fullname in MAPPING:
+            base = MAPPING[fullname]
+            if os.path.isdir(base):
+                return spec_from_file_location(fullname, os.path.join(base, "__init__.py"),
+                                               submodule_search_locations=[base])
+            return spec_from_file_location(fullname, base + ".py")
+        parent, _, child = fullname.rpartition(".")
+        if parent in MAPPING:
+            return PathFinder.find_spec(fullname, path=[MAPPING[parent]])
+        return None
+
+
+def install():
+    if _EditableFinder not in sys.meta_path:
+        sys.meta_path.append(_EditableFinder)
+'''
+
+
+def _editable(tmp_path: Path) -> tuple[Path, Path]:
+    """A plugin installed editable as setuptools installs one: the format module
+    ``single_fmt`` using a helper module beside it (``helper_mod``) and a sibling
+    package (``sibpkg``), in a project folder; in a site folder, the ``.pth`` and finder
+    that map them there and a dist-info whose RECORD lists those alone, and whose
+    top_level.txt names the three. Gives (project, site folder)."""
+    project, site = tmp_path / "project", tmp_path / "site"
+    (project / "sibpkg").mkdir(parents=True)
+    site.mkdir()
+    (project / "single_fmt.py").write_text(
+        "import helper_mod\nimport sibpkg\nfrom converter.registry import Format\n\n\n"
+        "class Single(Format):\n    name, extensions = 'single', ('.single',)\n"
+        "    carries = frozenset({'slug'})\n\n"
+        "    def write(self, muscles, out, ctx):\n"
+        "        out.write_text(''.join(m.slug + helper_mod.TAG + sibpkg.MARK + '\\n'\n"
+        "                               for m in muscles))\n", encoding="utf-8")
+    (project / "helper_mod.py").write_text("TAG = ' c'\n", encoding="utf-8")
+    (project / "sibpkg" / "__init__.py").write_text("from sibpkg.deep import MARK\n",
+                                                   encoding="utf-8")
+    (project / "sibpkg" / "deep.py").write_text("MARK = '!'\n", encoding="utf-8")
+    mapping = {name: str(project / name) for name in ("single_fmt", "helper_mod", "sibpkg")}
+    finder = "__editable___single_plug_1_0_finder"
+    (site / f"{finder}.py").write_text(_FINDER.replace("{MAPPING!r}", repr(mapping)),
+                                       encoding="utf-8")
+    (site / "__editable__.single_plug-1.0.pth").write_text(
+        f"import {finder}; {finder}.install()\n", encoding="utf-8")
+    dist = site / "single_plug-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: single-plug\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[muscle_convert.formats]\n"
+                                           "single = single_fmt:Single\n")
+    (dist / "top_level.txt").write_text("helper_mod\nsibpkg\nsingle_fmt\n")
+    (dist / "RECORD").write_text("".join(f"{name},,\n" for name in (
+        "__editable__.single_plug-1.0.pth", f"{finder}.py",
+        "single_plug-1.0.dist-info/METADATA", "single_plug-1.0.dist-info/entry_points.txt",
+        "single_plug-1.0.dist-info/top_level.txt", "single_plug-1.0.dist-info/RECORD")))
+    return project, site
+
+
+def test_an_editable_plugin_stamps_every_module_its_distribution_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an editable install only the format module's outermost package was stamped
+    (a top-level module: itself alone), so a helper module beside it or a sibling
+    package, edited, left the run replayed. Every top-level module and package the
+    distribution names (top_level.txt), found where the finder maps it, is now."""
+    import importlib
+
+    project, folder = _editable(tmp_path)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    for _ in installed_folder(folder, monkeypatch, "single_fmt"):
+        # (what its .pth does as the interpreter starts)
+        importlib.import_module("__editable___single_plug_1_0_finder").install()
+        files = codefiles.code_files([registry.get_format("single")])
+        for name in ("helper_mod", "sibpkg", "sibpkg.deep",
+                     "__editable___single_plug_1_0_finder"):
+            sys.modules.pop(name, None)
+    assert {str(project / name) for name in (
+        "single_fmt.py", "helper_mod.py", "sibpkg/__init__.py", "sibpkg/deep.py")} <= files
+    assert str(folder / "__editable___single_plug_1_0_finder.py") in files
+
+
+def test_an_edited_helper_of_an_editable_plugin_is_no_replay(tmp_path: Path) -> None:
+    """The command line: an editable plugin's helper module edited after a run was
+    replayed, its output stale ('up to date'); it is written anew now. A replay asks
+    no importlib.metadata still."""
+    import json
+    import os
+    import subprocess
+
+    from tests.conftest import SAMPLES
+    from tests.waits import WAIT
+
+    project, folder = _editable(tmp_path)
+    source = tmp_path / "soleus.md"
+    source.write_bytes((SAMPLES / "soleus.md").read_bytes())
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
+    out = tmp_path / "out.single"
+    code = (f"import site, sys\nsite.addsitedir({str(folder)!r})\n"
+            "from converter.cli import main\nsys.argv = ['muscle-convert', 'convert', "
+            f"{str(source)!r}, '--to', 'single', '-o', {str(out)!r}, '--cache-dir', "
+            f"{str(tmp_path / 'cache')!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('importlib.metadata')),"
+            " file=sys.stderr)")
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, timeout=WAIT, cwd=tmp_path)  # (no
+        return done.stderr  # checkout's egg-info on the path)
+
+    assert "up to date" not in run()
+    assert out.read_text() == "soleus c!\n"
+    replayed = run()
+    assert "up to date" in replayed
+    assert json.loads(replayed.strip().splitlines()[-1].replace("'", '"')) == []
+    (project / "helper_mod.py").write_text("TAG = ' d'\n", encoding="utf-8")
+    assert "up to date" not in run()
+    assert out.read_text() == "soleus d!\n"
+    (project / "sibpkg" / "deep.py").write_text("MARK = '?'\n", encoding="utf-8")
+    assert "up to date" not in run()
+    assert out.read_text() == "soleus d?\n"
