@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -16,3 +17,76 @@ def load_schema(name: str) -> dict[str, Any]:
     if name not in NAMES:
         raise KeyError(name)
     return json.loads(files("converter").joinpath(f"schemas/{name}.schema.json").read_text())
+
+
+#: The JSON types a schema takes (None: any).
+Types = frozenset[str] | None
+#: The JSON types a single value of text is none of: what a field held to text refuses.
+_NOT_TEXT = frozenset({"number", "integer", "boolean"})
+
+
+def types_at(steps: tuple[str | int, ...], name: str = "front-matter") -> Types:
+    """The JSON types the schema ``name`` takes for the value that ``steps`` (keys and
+    list indexes) lead to (None: any): ``frozenset({"string", "null"})`` of
+    ``("latin",)``, ``{"string"}`` of ``("exercises", 0)``, None of an extra key."""
+    root = load_schema(name)
+    return _types(root, root, steps)
+
+
+def takes_text(steps: tuple[str | int, ...]) -> bool:
+    """Whether the front-matter schema holds the single value at ``steps`` to text: a
+    string there, and no number or true/false (the muscle's own fields: ``title``,
+    ``exercises[0]``, ``origin.da``; not ``published`` nor an extra key)."""
+    types = types_at(steps)
+    return types is not None and "string" in types and not types & _NOT_TEXT
+
+
+def _types(root: dict[str, Any], schema: Any, steps: tuple[str | int, ...]) -> Types:
+    """The JSON types ``schema`` (of ``root``, for its ``$ref``) takes at ``steps``
+    below the value it holds (``allOf`` and ``$ref`` all, ``anyOf`` and ``oneOf`` any)."""
+    if schema is True or schema is False:
+        return None if schema else frozenset()
+    found: Types = None
+
+    def meet(types: Types) -> None:
+        nonlocal found
+        found = types if found is None else found if types is None else found & types
+
+    if "$ref" in schema:
+        meet(_types(root, _referred(root, schema["$ref"]), steps))
+    for part in schema.get("allOf", ()):
+        meet(_types(root, part, steps))
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            branches = [_types(root, part, steps) for part in schema[key]]
+            meet(None if None in branches else frozenset().union(*branches))
+    own = schema.get("type")
+    own = None if own is None else frozenset([own] if isinstance(own, str) else own)
+    if not steps:
+        meet(own)
+        return found
+    if own is not None and ("object" if isinstance(steps[0], str) else "array") not in own:
+        return frozenset()
+    meet(_types(root, _child(schema, steps[0]), steps[1:]))
+    return found
+
+
+def _child(schema: dict[str, Any], step: str | int) -> Any:
+    """The schema of the value at ``step`` (a key or a list index) in ``schema``'s own
+    keywords (True: any)."""
+    if isinstance(step, int):
+        return schema.get("items", True)
+    if step in schema.get("properties", {}):
+        return schema["properties"][step]
+    for pattern, child in schema.get("patternProperties", {}).items():
+        if re.search(pattern, step):
+            return child
+    return schema.get("additionalProperties", True)
+
+
+def _referred(root: dict[str, Any], ref: str) -> Any:
+    """The schema a local ``$ref`` (``#/$defs/text``) names in ``root``."""
+    here: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        here = here[part]
+    return here

@@ -26,7 +26,7 @@ import bisect
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -114,6 +114,14 @@ class YamlProblem(Exception):
     #: Whether each value of :attr:`then` is one the message says already (``write
     #: 130``): no line is given where the scalar is the whole text, its line the value.
     restates: bool = False
+    #: The advice given instead where the scalar is a value at a field of the schema
+    #: (:func:`_lines`), of the keys and indexes that lead to it: None where
+    #: :attr:`then` fits it (a field held to text is given the text, not a number, true
+    #: or a list, which is another error there).
+    by_field: Callable[[tuple[str | int, ...]], tuple[tuple[str, str], ...] | None] | None \
+        = None
+    #: Where the message's own advice starts, which :attr:`by_field`'s replaces.
+    advice_at: int | None = None
 
 
 def _problem(node: yaml.Node, code: str, message: str) -> YamlProblem:
@@ -317,7 +325,8 @@ def _typed_scalar(node: yaml.Node) -> Any:
         if value in ("y", "Y", "n", "N"):  # (y is yes to YAML 1.1: the boolean meant)
             hugo = "true" if value in "yY" else "false"
             raise _written(_problem(node, "yaml-syntax", f"!!bool {value} is {hugo} to Hugo "
-                                    f"but the text {value!r} to Jekyll: write {hugo}"), [hugo])
+                                    f"but the text {value!r} to Jekyll: write {hugo}"),
+                           "!!bool", value, [hugo])
         if not _BOOL.fullmatch(value):
             raise _needs(node, "!!bool", "true or false", value)
         return value.lower() == "true"
@@ -344,7 +353,8 @@ def _tagged(node: yaml.Node, kind: str, value: str) -> Any:
     number, why = yamltags.read(kind, value)
     if number is None:
         if why:
-            raise _written(_problem(node, "yaml-syntax", why), yamltags.written(kind, value))
+            raise _written(_problem(node, "yaml-syntax", why), f"!!{kind}", value,
+                           yamltags.written(kind, value))
         raise _needs(node, f"!!{kind}", "a whole number" if kind == "int" else "a number",
                      value)
     if kind == "int":
@@ -366,12 +376,26 @@ def _needs(node: yaml.Node, tag: str, what: str, value: str) -> YamlProblem:
     return problem
 
 
-def _written(problem: YamlProblem, values: list[str]) -> YamlProblem:
-    """``problem``, of a value the readers read apart, its message ending in ``write``
-    and ``values``, going on with the line each value makes (none for a key: a key is
-    text, and the text is no value of the tag)."""
+def _written(problem: YamlProblem, tag: str, value: str, values: list[str]
+             ) -> YamlProblem:
+    """``problem``, of ``value`` tagged ``tag`` that the readers read apart, its message
+    ending in ``write`` and ``values``, going on with the line each value makes (none
+    for a key: a key is text, and the text is no value of the tag); at a field the
+    schema holds to text, the text without the tag instead (``latin: "1:70"``: 130
+    there is a ``wrong-type`` error)."""
     problem.then = tuple((", " if i == 0 else " or ", value) for i, value in enumerate(values))
     problem.key_then, problem.restates = (), True
+    write = problem.message.rfind(": write ")
+    problem.advice_at = len(problem.message) if write < 0 else write
+
+    def by_field(steps: tuple[str | int, ...]) -> tuple[tuple[str, str], ...] | None:
+        from converter.schema import takes_text
+
+        if not takes_text(steps):
+            return None
+        return ((f": leave {tag} out for the text, ", yaml11.quoted(value)),)
+
+    problem.by_field = by_field
     return problem
 
 
@@ -393,9 +417,31 @@ def _collection_needed(node: yaml.Node) -> YamlProblem:
     elif kind == "list":
         problem.then = ((": write it as a list, ", yamltags.as_list(node)),
                         (f", or leave {tag} out for the text, ", text))
+        problem.by_field = lambda steps: _list_or_text(node, steps, text)
     else:
         problem.then = problem.key_then
     return problem
+
+
+def _list_or_text(node: yaml.ScalarNode, steps: tuple[str | int, ...], text: str
+                  ) -> tuple[tuple[str, str], ...] | None:
+    """The advice for ``node``, a single value tagged ``!!seq``, at a field of the
+    schema (``steps``): the list where it takes one, each item that is not plain text
+    in double quotes where its items are text (``exercises: ["1", "2"]``), and the
+    text (``text``) where it takes text (``latin: "abc"``, not ``[abc]``); None at a
+    field that takes any value (extra data)."""
+    from converter.schema import takes_text, types_at
+
+    types = types_at(steps)
+    if types is None or not ({"array", "string"} & types):
+        return None
+    then: tuple[tuple[str, str], ...] = ()
+    if "array" in types:
+        then = ((": write it as a list, ", yamltags.as_list(node, takes_text((*steps, 0)))),)
+    if "string" in types:
+        then += ((", or leave !!seq out for the text, " if then else
+                  ": leave !!seq out for the text, ", text),)
+    return then
 
 
 def _float(value: str) -> float:
@@ -578,8 +624,9 @@ def _built(text: str, node: yaml.Node, keys: list[YamlProblem] | None) -> Any:
     try:
         data = build(node, 1, keys)
     except YamlProblem as problem:
-        if problem.then or problem.key_then:  # (the node, as build left it in problem.key)
-            problem.message += _lines(text, node, problem)
+        if problem.then or problem.key_then or problem.by_field:  # (the node: problem.key)
+            lines = _lines(text, node, problem)  # (which may cut the message's own advice)
+            problem.message += lines
         _at_question(text, [problem])
         _name_keys(node, [problem])
         raise
@@ -596,8 +643,30 @@ def _lines(text: str, root: yaml.Node, problem: YamlProblem) -> str:
         return ""
     if problem.key_then is not None and _is_key(root, problem.key):
         then = problem.key_then
+    elif problem.by_field is not None:
+        steps = _steps_to(root, problem.key)
+        fitting = None if steps is None else problem.by_field(steps)
+        if fitting is not None:
+            then = fitting
+            if problem.advice_at is not None:
+                problem.message = problem.message[:problem.advice_at]
     return "".join(said + yamltags.untagged_line(text, problem.key, value)
                    for said, value in then)
+
+
+def _steps_to(root: yaml.Node, node: yaml.Node) -> tuple[str | int, ...] | None:
+    """The keys (as written) and list indexes that lead from ``root`` to the value
+    ``node`` (None: not a value below it)."""
+    pending: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while pending:
+        here, steps = pending.pop()
+        if here is node:
+            return steps
+        if isinstance(here, yaml.MappingNode):
+            pending += [(value, (*steps, _key_name(key))) for key, value in here.value]
+        elif isinstance(here, yaml.SequenceNode):
+            pending += [(item, (*steps, i)) for i, item in enumerate(here.value)]
+    return None
 
 
 def _is_key(root: yaml.Node, node: yaml.Node) -> bool:

@@ -160,11 +160,12 @@ def untagged_line(text: str, node: yaml.Node, value: str) -> str:
     return line.strip(" \t\r")
 
 
-def as_list(node: yaml.ScalarNode) -> str:
+def as_list(node: yaml.ScalarNode, text: bool = False) -> str:
     """A scalar tagged ``!!seq`` written as the ``[`` list its writer named: plain text
     in brackets where that reads as a list of plain values, none tagged or anchored
     (``[abc]``, ``[a, b]`` of ``a, b``), else the one item its text is, in double quotes
-    (``["a]"]``, ``["a, &x b"]``)."""
+    (``["a]"]``, ``["a, &x b"]``). With ``text`` (a list of text), each item that some
+    reader reads as no text is in double quotes (``["1", "2"]``, ``[squat, "null"]``)."""
     if not node.style:
         listed = f"[{node.value}]"
         try:
@@ -175,6 +176,14 @@ def as_list(node: yaml.ScalarNode) -> str:
                 and isinstance(events[-1], yaml.SequenceEndEvent) and all(
                     isinstance(item, yaml.ScalarEvent) and not item.style and item.tag
                     is None and item.anchor is None for item in events[1:-1]):
-            return listed
+            return _as_text(events[1:-1]) if text else listed
     return f"[{yaml11.quoted(node.value)}]"
 
+
+def _as_text(items: list[yaml.ScalarEvent]) -> str:
+    """The ``[`` list of plain ``items``, each that some reader reads as no text
+    (:func:`~converter.yamlsafe.plain_misread`) in double quotes."""
+    from converter.yamlsafe import plain_misread  # (here: yamlsafe imports this module)
+
+    return "[" + ", ".join(yaml11.quoted(item.value) if plain_misread(item.value)
+                           else item.value for item in items) + "]"

@@ -31,7 +31,7 @@ from converter.authoring import MERGE_KEY, RESERVED_KEYS, is_blank, muscle_from_
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.safety import is_safe_link
-from converter.schema import load_schema
+from converter.schema import load_schema, takes_text
 from formats.markdown import decode, split
 from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.hostile.test_hostile import BAD, HERE, VALID
@@ -506,3 +506,43 @@ def test_jsonschema_ajv_and_the_reader_agree_on_the_documents_own_keys(
     documents = [f'{{"muscles":[{record}],"meta":1}}', f'{{"muscle":[],"muscles":[{record}]}}',
                  f'{{"$schema":5,"muscles":[{record}]}}', f'{{"$schema":"x","muscles":[{record}]}}']
     assert _verdicts(documents, tmp_path) == [(False, False, False)] * 3 + [(True, True, True)]
+
+
+#: Keys and indexes of the front matter: the muscle's own fields, and extra data.
+STEPS = [("title",), ("latin",), ("slug",), ("origin",), ("origin", "da"),
+         ("insertion", "en"), ("function", 0, "short"), ("function", 0, "extended", "da"),
+         ("exercises", 0), ("image",), ("image_focus",), ("coords", 0), ("published",),
+         ("draft",), ("notes",), ("notes", 0), ("notes", "a")]
+
+
+def _holding(steps: tuple[str | int, ...], value: object) -> dict:
+    """Front matter with a title and ``value`` at ``steps``."""
+    data: dict = {"title": "T"}
+    here: dict | list = data
+    for step, after in zip(steps, (*steps[1:], None), strict=True):
+        made = value if after is None else [] if isinstance(after, int) else {}
+        if isinstance(here, list):
+            here.append(made)
+        else:
+            here[step] = made
+        here = made
+    return data
+
+
+@pytest.mark.parametrize("steps", STEPS)
+def test_the_schema_takes_text_alone_where_the_validator_refuses_a_number_or_boolean(
+        steps: tuple[str | int, ...]) -> None:
+    """:func:`converter.schema.takes_text`, which the YAML advice asks (a number there
+    is another error), is true where the validator refuses both a number and true at
+    the field, and false where it takes them."""
+    field = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                    for step in steps).lstrip(".")
+    refused = []
+    for value in (1, True):
+        try:
+            muscle_from_front_matter(_holding(steps, value), path="m.md", slug_hint="m")
+            refused.append(False)
+        except MuscleError as error:
+            refused.append(any(found.field == field for found in error.diagnostics))
+    assert refused in ([True, True], [False, False])
+    assert takes_text(steps) == refused[0]

@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from converter import yaml11, yamlsafe, yamltags
+from converter.authoring import muscle_from_front_matter
+from converter.diagnostics import MuscleError
 from tests.hugo import hugo_pages
 from tests.jekyll import jekyll_reads
 
@@ -272,9 +274,28 @@ def test_a_key_that_fits_no_tag_is_given_the_line_to_write() -> None:
 #: (YAML, the line written wrong, the field, the message's end after "needs a list" or
 #: "needs a map", and each line it advises with the value the field then holds).
 COLLECTIONS = [
-    ("title: T\nlatin: !!seq abc\n", "latin: !!seq abc", "latin", ", not 'abc': write it "
-     "as a list, latin: [abc], or leave !!seq out for the text, latin: \"abc\"",
-     [("latin: [abc]", ["abc"]), ('latin: "abc"', "abc")]),
+    ("title: T\nk: !!seq abc\n", "k: !!seq abc", "k", ", not 'abc': write it as a list, "
+     "k: [abc], or leave !!seq out for the text, k: \"abc\"",
+     [("k: [abc]", ["abc"]), ('k: "abc"', "abc")]),
+    # (a field the schema holds to text is given the text alone: latin: [abc] was
+    # advised, a wrong-type error; a list of text its items that read as no text quoted,
+    # exercises: [1, 2] was, and the text, exercises: "1, 2", where it takes no text)
+    ("title: T\nlatin: !!seq abc\n", "latin: !!seq abc", "latin", ", not 'abc': leave "
+     "!!seq out for the text, latin: \"abc\"", [('latin: "abc"', "abc")]),
+    ("title: T\norigin: !!seq abc\n", "origin: !!seq abc", "origin", ", not 'abc': leave "
+     "!!seq out for the text, origin: \"abc\"", [('origin: "abc"', "abc")]),
+    ("title: T\nexercises: !!seq 1, 2\n", "exercises: !!seq 1, 2", "exercises", ", not "
+     "'1, 2': write it as a list, exercises: [\"1\", \"2\"]",
+     [('exercises: ["1", "2"]', ["1", "2"])]),
+    ("title: T\nexercises: !!seq squat, null\n", "exercises: !!seq squat, null",
+     "exercises", ", not 'squat, null': write it as a list, exercises: [squat, \"null\"]",
+     [('exercises: [squat, "null"]', ["squat", "null"])]),
+    ("title: T\nexercises: !!seq a, b # c\n", "exercises: !!seq a, b # c", "exercises",
+     ", not 'a, b': write it as a list, exercises: [a, b] # c",
+     [("exercises: [a, b] # c", ["a", "b"])]),
+    ("title: T\nexercises: [!!seq a, b]\n", "exercises: [!!seq a, b]", "exercises[0]",
+     ", not 'a': leave !!seq out for the text, exercises: [\"a\", b]",
+     [('exercises: ["a", b]', "a")]),
     ("title: T\nx: !!seq a, b # c\n", "x: !!seq a, b # c", "x", ", not 'a, b': write it as "
      "a list, x: [a, b] # c, or leave !!seq out for the text, x: \"a, b\" # c",
      [("x: [a, b] # c", ["a", "b"]), ('x: "a, b" # c', "a, b")]),
@@ -316,8 +337,10 @@ def test_a_single_value_tagged_as_a_list_or_map_is_given_the_lines_to_write(
     """``latin: !!seq abc`` was told "!!seq needs a list" and no more: no line to write.
     The message ends with the list its writer named (the text its items) and the text
     without the tag (``!!map``: the text alone, no map being meant by one text; nothing
-    written: the empty list or map; a key: the text alone). Each line, written in place
-    of the value's, loads, and the field holds what is said."""
+    written: the empty list or map; a key: the text alone; a field the schema holds to
+    text, the text alone, a list of text its items that read as no text quoted). Each
+    line, written in place of the value's, loads, the field holds what is said, and the
+    muscle has no error there."""
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load(text)
     assert (caught.value.code, caught.value.field) == ("yaml-syntax", field)
@@ -326,26 +349,55 @@ def test_a_single_value_tagged_as_a_list_or_map_is_given_the_lines_to_write(
     for line, meant in lines:
         assert line in end
         data = yamlsafe.load(text.replace(wrong, line, 1))
+        assert _no_error_at(data, field)
         for step in yamlsafe.steps(field):
             data = data[step]
         assert data == meant
 
 
 #: (YAML, the line written wrong, the field, each line advised with the value the
-#: field then holds).
+#: field then holds). A field the schema holds to text (``latin``, an item of
+#: ``exercises``) is given the text, without the tag: the number or boolean was advised
+#: there (``latin: 130``), a ``wrong-type`` error of its own.
 APART = [
-    ("title: T\nlatin: !!int 1:70\n", "latin: !!int 1:70", "latin", [("latin: 130", 130)]),
-    ("title: T\nlatin: !!bool y\n", "latin: !!bool y", "latin", [("latin: true", True)]),
-    ("title: T\nlatin: !!bool N # c\n", "latin: !!bool N # c", "latin",
-     [("latin: false # c", False)]),
-    ("title: T\nlatin: !!int -1:30\n", "latin: !!int -1:30", "latin",
-     [("latin: -1800", -1800), ("latin: -90", -90)]),
-    ("title: T\nlatin: !!float 010\n", "latin: !!float 010", "latin",
-     [("latin: 8.0", 8.0), ("latin: 10.0", 10.0)]),
+    ("title: T\nk: !!int 1:70\n", "k: !!int 1:70", "k", [("k: 130", 130)]),
+    ("title: T\nk: !!bool y\n", "k: !!bool y", "k", [("k: true", True)]),
+    ("title: T\nk: !!bool N # c\n", "k: !!bool N # c", "k", [("k: false # c", False)]),
+    ("title: T\nk: !!int -1:30\n", "k: !!int -1:30", "k", [("k: -1800", -1800),
+                                                            ("k: -90", -90)]),
+    ("title: T\nk: !!float 010\n", "k: !!float 010", "k", [("k: 8.0", 8.0),
+                                                            ("k: 10.0", 10.0)]),
     ("title: T\nx: [!!int 0o17, 2]\n", "x: [!!int 0o17, 2]", "x[0]", [("x: [15, 2]", 15)]),
     ('title: T\nk: !!float "-0\\n"\n', 'k: !!float "-0\\n"', "k", [("k: -0.0", -0.0)]),
     ("title: T\nk: !!int |\n  7\nmore: x\n", "k: !!int |\n  7", "k", [("k: 7", 7)]),
+    ("title: T\nlatin: !!int 1:70\n", "latin: !!int 1:70", "latin",
+     [('latin: "1:70"', "1:70")]),
+    ("title: T\nlatin: !!bool y\n", "latin: !!bool y", "latin", [('latin: "y"', "y")]),
+    ("title: T\nlatin: !!int -1:30\n", "latin: !!int -1:30", "latin",
+     [('latin: "-1:30"', "-1:30")]),
+    ("title: T\nlatin: !!float 1:30.5\n", "latin: !!float 1:30.5", "latin",
+     [('latin: "1:30.5"', "1:30.5")]),
+    ("title: T\nlatin: !!float 1e400\n", "latin: !!float 1e400", "latin",
+     [('latin: "1e400"', "1e400")]),
+    ("title: T\nexercises: [!!int 1:70, b]\n", "exercises: [!!int 1:70, b]", "exercises[0]",
+     [('exercises: ["1:70", b]', "1:70")]),
+    ("title: T\nexercises:\n  - !!bool y # c\n  - d\n", "- !!bool y # c", "exercises[0]",
+     [('- "y" # c', "y")]),
+    ("title: T\nfunction:\n  - short: {da: !!int 0o17}\n", "  - short: {da: !!int 0o17}",
+     "function[0].short.da", [('  - short: {da: "0o17"}', "0o17")]),
+    ("title: !!int 1__000\n", "title: !!int 1__000", "title", [('title: "1__000"', "1__000")]),
 ]
+
+
+def _no_error_at(data: Any, field: str) -> bool:
+    """Whether the muscle of the front matter ``data`` has no problem at ``field`` (nor
+    below it): the line advised is no error of its own there."""
+    try:
+        muscle_from_front_matter(data, path="m.md", slug_hint="m")
+    except MuscleError as error:
+        return not [found for found in error.diagnostics if found.field == field
+                    or found.field.startswith((f"{field}.", f"{field}["))]
+    return True
 
 
 @pytest.mark.parametrize(("text", "wrong", "field", "lines"), APART)
@@ -354,17 +406,28 @@ def test_a_value_the_readers_read_apart_is_given_the_line_to_write(
     """``latin: !!int 1:70`` ended "write 130" (``!!bool y`` "write true or false"),
     with no line to write, as other advice gives. The message ends with the line of
     each value to write (``y`` the true YAML 1.1 and Hugo read of it, the boolean its
-    tag names); each, written in place of the value's line, loads, and the field holds
-    that value."""
+    tag names), or, at a field the schema holds to text, the text without the tag:
+    each, written in place of the value's line, loads, the field holds that value, and
+    the muscle has no error there."""
     with pytest.raises(yamlsafe.YamlProblem) as caught:
         yamlsafe.load(text)
     assert caught.value.field == field
-    assert caught.value.message.endswith(", " + " or ".join(line for line, _ in lines))
+    said = caught.value.message
+    if isinstance(lines[0][1], str):
+        tag = wrong.split("!!")[1].split(" ")[0]
+        assert said.endswith(f": leave !!{tag} out for the text, {lines[0][0].strip()}")
+        assert ": write " not in said
+    else:
+        assert said.endswith(", " + " or ".join(line for line, _ in lines))
     for line, meant in lines:
         data = yamlsafe.load(text.replace(wrong, line, 1))
+        assert _no_error_at(data, field)
         for step in yamlsafe.steps(field):
             data = data[step]
-        assert (data, math.copysign(1, data)) == (meant, math.copysign(1, meant))
+        if isinstance(meant, str):
+            assert data == meant
+        else:
+            assert (data, math.copysign(1, data)) == (meant, math.copysign(1, meant))
 
 
 def test_a_key_the_readers_read_apart_is_given_no_line() -> None:
