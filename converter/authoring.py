@@ -43,7 +43,8 @@ MERGE_KEY = "<<"
 #: Control characters (C0 but tab and newline, DEL, C1) and lone surrogates (which JSON
 #: escapes such as "\\ud800" can smuggle in, and no UTF-8 file can hold).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-#: Text that shows nothing: Unicode's White_Space and Default_Ignorable_Code_Point
+#: Text that shows nothing: Unicode's White_Space (Python's ``\s`` written out, but for
+#: U+1680 OGHAM SPACE MARK, which draws a visible stroke) and Default_Ignorable_Code_Point
 #: characters (every format character, Cf, but those that draw a sign: the prepended
 #: concatenation marks and Egyptian hieroglyph format controls; the variation selectors,
 #: Mongolian's too; the combining grapheme joiner, Khmer's inherent vowels and the
@@ -53,7 +54,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: and the blank Braille pattern. tests/test_authoring.py derives the set from
 #: ``unicodedata`` over every code point, tests/test_schema.py checks it against
 #: JavaScript's ``\p{...}`` of those properties; the schemas' title pattern is this class.
-_SHOWS_NOTHING = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+_SHOWS_NOTHING = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u2000-\u200a\u2028\u2029"
+                            "\u202f\u205f\u3000\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
                             "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
                             "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
                             "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"

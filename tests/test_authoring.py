@@ -73,9 +73,10 @@ def _shows_nothing(char: str) -> bool:
     format character but one that draws a sign (a prepended concatenation mark, an
     Egyptian hieroglyph format control, whose fallback is a sign); a variation selector;
     the other default ignorables; a code point kept for default ignorables; the blank
-    Braille pattern."""
+    Braille pattern. Not U+1680 OGHAM SPACE MARK: White_Space, but drawn as a visible
+    stroke (Ogham's word divider on its stem line), so a title of it shows."""
     if char.isspace():
-        return True
+        return char != "\u1680"
     category = unicodedata.category(char)
     name = unicodedata.name(char, "")
     if category == "Cf":
@@ -107,12 +108,14 @@ def test_a_title_of_characters_that_show_nothing_is_an_empty_field(title: str) -
         "title", "empty-field", "must not be empty (it holds only invisible characters)")
 
 
-@pytest.mark.parametrize("title", ["\u0600", "\U00013430", "\u0915\u0301", "\u0301",
+@pytest.mark.parametrize("title", ["\u0600", "\U00013430", "\u0915\u0301", "\u0301", "\u1680",
                                    "\U0001f1e9\U0001f1f0", "\U0001f3f4\U000e0067\U000e0062"
                                    "\U000e0065\U000e006e\U000e0067\U000e007f"], ids=ascii)
 def test_a_title_with_something_that_shows_is_no_empty_field(title: str) -> None:
     """A prepended concatenation mark or a hieroglyph format control draws a sign; a
-    combining mark shows (on a dotted circle alone); tags after a flag are its kind."""
+    combining mark shows (on a dotted circle alone); tags after a flag are its kind;
+    U+1680 OGHAM SPACE MARK, white space to Unicode, draws a stroke (it was an
+    empty-field error)."""
     assert muscle_from_front_matter({"title": title}, path="m.md", slug_hint="m").title == title
 
 
