@@ -11,6 +11,7 @@ is in, for :mod:`converter.yamlsafe` to say.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -206,8 +207,8 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
         return None
     start, item, quoted, tag = ended
     if tag not in ("", "!", "!!str"):  # (no text: a number, true or false, null)
-        return start, _under_value(line, item, quoted, tag), \
-            _value_field(text[:start] + "x\n", start)
+        field = _value_field(text[:start] + "x\n", start)
+        return start, _under_value(line, item, quoted, tag, field), field
     tagged = f" tagged {tag}" if tag else ""
     if item is None:
         what = f"a quoted text of several lines{tagged}" if quoted else "a text of " \
@@ -229,10 +230,10 @@ def _under_item(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] | 
         _value_field(text[:start] + "x\n", start)
 
 
-def _under_value(line: str, item: str | None, quoted: bool, tag: str) -> str:
+def _under_value(line: str, item: str | None, quoted: bool, tag: str, field: str) -> str:
     """What is wrong and what to do with ``line`` under a list item of a tag that makes
-    it no text (``- !!int 5 # c``): what the item is (or what its tag needs), and no
-    key to write for it, as a key is text."""
+    it no text (``- !!int 5 # c``), the item at ``field``: what the item is (or what its
+    tag needs), and no key to write for it, as a key is text."""
     from converter import yamlsafe  # (here: yamlsafe imports this module)
 
     ended = "" if quoted else ", which its comment ends"
@@ -243,7 +244,7 @@ def _under_value(line: str, item: str | None, quoted: bool, tag: str) -> str:
             read = yaml11.describe(yamlsafe.load(f"{tag} {item}"))
             what, needs = f"{read}, written {tag} {item}{ended}", ""
         except yamlsafe.YamlProblem as problem:
-            what, needs = f"{tag} {item}{ended}", f" (and {problem.message})"
+            what, needs = f"{tag} {item}{ended}", f" (and {_at_field(problem, field)})"
     key = re.match(r"(.+?):(?:[ ]|$)", line)
     if key is not None:
         return (f"this item of the list is {what}, so {key[1]}: below it cannot be a key "
@@ -252,6 +253,21 @@ def _under_value(line: str, item: str | None, quoted: bool, tag: str) -> str:
         "value's last line"
     return f"this item of the list is {what}, so the text below it cannot be more of " \
         f"it: {fix}{needs}"
+
+
+def _at_field(problem: Any, field: str) -> str:
+    """The message of ``problem``, of an item read alone, with the advice it gives at
+    ``field`` of the schema where that differs (the text, not a number, of an item of
+    ``exercises``: ``leave !!int out for the text, "1:70"``, not ``write 130``)."""
+    if problem.by_field is None or problem.advice_at is None:
+        return problem.message
+    from converter.authoring import split_path
+
+    fitting = problem.by_field(split_path(field))
+    if fitting is None:
+        return problem.message
+    return problem.message[:problem.advice_at] + "".join(said + value
+                                                        for said, value in fitting)
 
 
 def _ended_item(text: str, at: int) -> tuple[int, str | None, bool, str] | None:

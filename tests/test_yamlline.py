@@ -235,6 +235,26 @@ def test_a_line_under_a_list_item_tagged_as_no_text_says_what_the_item_is(
         assert yamlsafe.load("\n".join(lines))["x"][1] in ({"d": 2}, "more")
 
 
+@pytest.mark.parametrize("text, said", [
+    ("exercises:\n  - !!int 1:70 # c\n    d: 2\n", "!!int 1:70 is the text '1:70' to "
+     "Jekyll, an error to Hugo but the number 130 to PyYAML: leave !!int out for the "
+     "text, \"1:70\")"),
+    ("exercises:\n  - !!bool y # c\n    d: 2\n", "!!bool y is true to Hugo but the text "
+     "'y' to Jekyll: leave !!bool out for the text, \"y\")"),
+])
+def test_a_list_item_of_text_read_alone_is_advised_as_text(text: str, said: str) -> None:
+    """An item of a list the schema holds to text (``exercises``), read alone to say
+    what it is, was advised the number or boolean (``write 130``, ``write true``), a
+    ``wrong-type`` error there: it is advised the text without the tag, which loads as
+    that text."""
+    found = misread_line(text, libyaml_error(text))
+    assert found is not None and found[2] == "exercises[0]"
+    assert found[1].endswith(f"(and {said}") and ": write " not in found[1]
+    written = said.rsplit("for the text, ", 1)[1][:-1]
+    assert yamlsafe.load(f"exercises:\n  - {written}\n")["exercises"] == [
+        written.strip('"')]
+
+
 @pytest.mark.parametrize("text, line, field, key", [
     ("origin:\n  en: a wrapped\n    line: here\n  da: x\n", ": here", "origin.en", "en"),
     ("title: x\n  y: z\n", ": z", "title", "title"),
