@@ -91,10 +91,14 @@ _TRUTH = re.compile(
     r"(?i:\s*(?:true|false|sand|falsk|sann|usann|sant|falskt|wahr|falsch|waar|onwaar|vrai"
     r"|faux|verdadero|verdadeiro|falso|vero)\s*\Z)")
 #: One part of what follows the start of a number or date: a run of digits, spaces and
-#: marks of numbers, dates, times and money (``marks``); an exponent's "e" or ISO 8601's
-#: "T" after a digit ("1e5", "2001-01-01T10:00"); "R$"; or a word (``word``: letters, a
-#: "." or "-" between them, as "a.m" and "terça-feira").
-_PART = re.compile(r"(?P<marks>[\d\s.,:/\-+()%'\u2019$€£]+)|(?<=\d)(?i:e(?=[+\-]?\d)|t(?=\d))"
+#: marks of numbers, dates, times and money (``marks``); an exponent's "e" after a digit,
+#: a space, ".", "," or "/", then spaces, a sign, spaces and a digit (LibreOffice reads
+#: "1e5", "1 E5", "1E 5", "1 E + 5", "1.e5" and "1.5/E5" in English and "1,e5" in German
+#: as numbers; the spaces are matched possessively, so a failed look is one pass over
+#: them); ISO 8601's "T" after a digit ("2001-01-01T10:00"); "R$"; or a word (``word``:
+#: letters, a "." or "-" between them, as "a.m" and "terça-feira").
+_PART = re.compile(r"(?P<marks>[\d\s.,:/\-+()%'\u2019$€£]+)"
+                   r"|(?<=[\d\s.,/])(?i:e)(?=\s*+[+\-]?\s*+\d)|(?<=\d)(?i:t)(?=\d)"
                    r"|(?i:r\$)|(?P<word>[^\W\d_]+(?:[.\-][^\W\d_]+)*)")
 #: The marks a date after a day's name holds: digits, spaces and date separators.
 _DATE_MARKS = re.compile(r"[\d\s./,:\-]+")

@@ -1340,7 +1340,8 @@ NUMBERS_IN_WORDS = ["3 sets of 10", "2-3 sets", "1 sets", "3 sets", "1-2 sets", 
                     "8-12 reps", "1 1/2 sets", "3/4 sets", "1e3 reps", "5% incline",
                     "$5 fee", "(5) reps", "1,5 kg", "12:30 x", "2001-01-01 x", "1 Jan sets",
                     "1 AM sets", "kr. 5 x", "5 kr x", "Mar 2 sets", "Jan 1 sets", "2 Mar sets",
-                    "5 EUR", "3x10", "1st Jan", "12:30 Uhr", "€5 x"]
+                    "5 EUR", "3x10", "1st Jan", "12:30 Uhr", "€5 x", "1 each", "5 E",
+                    "1 E+", "1 E5 x", "1e 5 reps", "2 e"]
 
 
 @pytest.mark.parametrize("value", NUMBERS_IN_WORDS)
@@ -1352,6 +1353,13 @@ def test_neutralise_leaves_a_number_or_date_followed_by_other_words_as_it_is(
     assert csv_format.neutralise(value) == value
 
 
+#: Numbers with an exponent LibreOffice reads (with special numbers detected) that do not
+#: have the "e" right between two digits: spaces on either side of it, a sign, spaces
+#: after the sign, a decimal mark before it ("1.e5" in English, "1,e5" in German), "/"
+#: after a decimal ("1.5/E5" in English), a "-" after the number (-100000), parentheses.
+EXPONENTS = ["1 E5", "1E 5", "1 E+5", "5 E-3", "(1 E5)", "2 E 2", "1 e+05", " 1 E5", "1.e5",
+             "1.E+5", "1,e5", "1,E+5", "1,5 E3", "1.5 E+3", "1.5e 3", "1 E + 5", "1E+ 5",
+             "1 E5-", "1.5/E5", "1,5 /E5"]
 #: Texts a spreadsheet reads whole as a number, date, time or money: LibreOffice in
 #: one of the locales of test_csv_libreoffice.py, or Excel by its documented rules
 #: ("2-3", "3/4" and "1-Jan" are dates there, "10 a" a time).
@@ -1360,7 +1368,7 @@ NUMBERS_ALONE = ["2-3", "1-2", "3/4", "1/2", "1 1/2", "1e3", "1e+5", "1,5", "(5)
                  "1-Jan", "1 Jan Mon", "2 set", "1 set", "3 May", "5,- kr", "5 kr.", "5kr",
                  "5 R$", "10 fm", "10:00 vorm.", "10:00 A.M.", "Jan.1", "1.Jan",
                  "2001-01-01t10:00", "2001 Jan 1", "1 000,5", "Jan 1 2001 10:00 AM",
-                 "1 Jan 2001 10:00 AM", "Mar 2 3", "Do 2-3", "Do 2-3-2001", "2.5."]
+                 "1 Jan 2001 10:00 AM", "Mar 2 3", "Do 2-3", "Do 2-3-2001", "2.5.", *EXPONENTS]
 
 
 @pytest.mark.parametrize("value", NUMBERS_ALONE)
@@ -1370,7 +1378,8 @@ def test_neutralise_keeps_a_whole_number_date_or_time_text(value: str) -> None:
 
 @pytest.mark.parametrize("text", ["1" + " 1" * 20000 + " x", "Mon" + " 1" * 20000 + " x",
                                   "Jan 1" + " jan" * 20000 + " x", "1" + " a.m." * 20000,
-                                  "ons" + " 1-1 maj" * 20000 + " sets", "$ 5" + " $" * 20000])
+                                  "ons" + " 1-1 maj" * 20000 + " sets", "$ 5" + " $" * 20000,
+                                  "1" + " e 1" * 20000 + " x"])
 def test_neutralise_walks_a_long_text_once(monkeypatch, text: str) -> None:
     """What follows a number's start is walked part by part once (for a day's name,
     once for each language it is a day of, three at most): the characters of the parts

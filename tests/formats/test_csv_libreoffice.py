@@ -192,7 +192,10 @@ def test_a_semicolon_sheet_split_on_semicolon_only_keeps_every_cell_in_its_place
 #: Danish, "R$ 5" in Brazilian, money in parentheses after its currency, "$ (5)", "€ (5)"
 #: and "kr. (5)" as -5, "Mrz 1" and Austrian "Jän 1" in German, dates after a day's
 #: name, "Mon Jan 1", "Mo 1.1." in German, "ma 1-1" in Dutch, with a time after it too,
-#: "Mon Jan 1 2001 10:00 AM" in American English), and some that did.
+#: "Mon Jan 1 2001 10:00 AM" in American English), and some that did, among them
+#: (through NUMBERS_ALONE) test_csv.EXPONENTS, numbers whose exponent's "e" is not right
+#: between two digits ("1 E5", "1E 5", "(1 E5)" as -100000, "1.e5" in English, "1,5 E3"
+#: in German), which were written bare.
 SPECIAL = ["1-2", "3/4", "1e5", "0012", "12:30", " 5", "TRUE", " TRUE", "TRUE ", "true",
            "Jan 1", "March 2001", "Jan-2001", "WAHR", "FALSCH", "SAND", "falsk", "ene 1",
            "kr. 5", "Kr. 5", "kr.5", "kr. 1.000,50", "gen 1", "mag 1", "giu 1", "lug 1",
