@@ -129,7 +129,7 @@ class SqliteFormat(Format):
             if not target.exists() or target.stat().st_size == 0:
                 counts = _write_new(records, target, ctx)
             else:
-                counts = _update(records, target, ctx, prune)
+                counts = _update(records, target, ctx, prune, str(out))
         except _Blocked as exc:
             raise error(str(out), "sqlite-error", f"SQLite failed: {exc}: a row of your "
                         f"{_blocking_text(exc.tables)} stands in the way of this change "

@@ -19,9 +19,10 @@ from .search import _SEARCH
 from .statements import _CHILD_TABLES
 
 
-def check_schema(conn: sqlite3.Connection, path: str) -> bool:
+def check_schema(conn: sqlite3.Connection, path: str, named: str | None = None) -> bool:
     """True for an empty database; raise :class:`MuscleError` unless it is ours and of
-    :data:`SCHEMA_VERSION`."""
+    :data:`SCHEMA_VERSION`. ``named``: the database's name as the user gave it, which
+    the command that marks it names (``path`` where None)."""
     application = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -29,7 +30,7 @@ def check_schema(conn: sqlite3.Connection, path: str) -> bool:
         return True
     if application == 0 and _unmarked(conn):
         raise error(path, "unmarked-database", _UNMARKED.format(
-            command=_marking(path)))
+            command=_marking(path if named is None else named)))
     if application != APPLICATION_ID:
         raise error(path, "not-muscle-database",
                     f"is a SQLite database that muscle-convert did not write"
@@ -54,9 +55,12 @@ _UNMARKED = ("holds the tables muscle-convert makes, as it makes them, but not i
 
 def _marking(path: str) -> str:
     """The sqlite3 shell's command line that marks the database ``path`` as ours, of
-    :data:`SCHEMA_VERSION`."""
+    :data:`SCHEMA_VERSION`: a name that starts with ``-``, which sqlite3 takes for an
+    option, as ``./-r.db``; quoted for the shell."""
     import shlex
 
+    if path.startswith("-"):
+        path = "./" + path
     return (f"sqlite3 {shlex.quote(path)} 'PRAGMA application_id = {APPLICATION_ID}; "
             f"PRAGMA user_version = {SCHEMA_VERSION}'")
 

@@ -130,13 +130,15 @@ def _write_new(records: Iterable[_Record], out: Path, ctx: WriteContext) -> Coun
     return counts
 
 
-def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool) -> Counts:
+def _update(records: Iterable[_Record], out: Path, ctx: WriteContext, prune: bool,
+            named: str) -> Counts:
     """Upsert into an existing database inside one ``BEGIN IMMEDIATE`` transaction; one
     of its tables made again without its key, or whose foreign key refers to a table
     renamed and dropped, or gone (see :func:`~.missing._check_tables_held`), is a
-    ``sqlite-error`` naming it."""
+    ``sqlite-error`` naming it. ``named``: ``out`` as the user named it (a link to it,
+    say), for the advice of :func:`~.refusals.check_schema`."""
     with _immediate(out) as conn:
-        if check_schema(conn, str(out)):
+        if check_schema(conn, str(out), named):
             _create_tables(conn)
             _finish_schema(conn)
         _check_tables_held(conn, str(out))

@@ -1399,16 +1399,30 @@ def _restored(db: Path, restored: Path) -> None:
                    check=True, timeout=WAIT)
 
 
+@pytest.mark.parametrize(("given", "said"), [
+    ("{tmp}/restored copy.db", "{tmp}/restored copy.db"), ("-r.db", "./-r.db"),
+    ("./-r.db", "./-r.db"), ("sub/r.db", "sub/r.db"), ("link.db", "link.db")])
 def test_a_database_restored_from_a_dump_is_refused_saying_how_to_mark_it(
-        sample_muscles: list[Muscle], db: Path, tmp_path: Path) -> None:
+        sample_muscles: list[Muscle], db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, given: str, said: str) -> None:
     """A database restored from ``sqlite3 m.db .dump`` (rows kept, not ``PRAGMA
     application_id`` or ``user_version``) was refused as one muscle-convert did not
     write. It is said to hold muscle-convert's tables without its marks, with the
-    command that marks it; run, that command makes it read back as it was written."""
+    command that marks it; run, that command makes it read back as it was written.
+    The command names the database as given, reading and writing alike (the writer
+    gave the path links lead to, made absolute), and a name that starts with ``-``,
+    which sqlite3 took for an option (``sqlite3 -r.db ...``), as ``./-r.db``."""
+    monkeypatch.chdir(tmp_path)
     write(sample_muscles, db)
-    restored = tmp_path / "restored copy.db"
-    _restored(db, restored)
+    (tmp_path / "sub").mkdir()
+    _restored(db, tmp_path / "sub" / "r.db")
+    restored = Path(given.format(tmp=tmp_path))
+    if given == "link.db":
+        restored.symlink_to("sub/r.db")
+    elif given != "sub/r.db":
+        (tmp_path / "sub" / "r.db").rename(restored)
     before = restored.read_bytes()
+    commands = []
     for attempt in (lambda: converter.write(sample_muscles, restored, "sqlite"),
                     lambda: converter.read(restored)):
         with pytest.raises(MuscleError) as caught:
@@ -1422,10 +1436,10 @@ def test_a_database_restored_from_a_dump_is_refused_saying_how_to_mark_it(
             "one, mark it and run again: sqlite3 ")
         assert message.endswith(" 'PRAGMA application_id = 1297437516; PRAGMA "
                                 "user_version = 1'")
+        commands.append(shlex.split(message[message.index("run again: ") + 11:]))
     assert restored.read_bytes() == before
-    command = shlex.split(message[message.index("run again: ") + len("run again: "):])
-    assert command[1] == str(restored)
-    subprocess.run(command, capture_output=True, check=True, timeout=WAIT)
+    assert [command[1] for command in commands] == [said.format(tmp=tmp_path)] * 2
+    subprocess.run(commands[0], capture_output=True, check=True, timeout=WAIT)
     assert list(converter.read(restored)) == list(converter.read(db))
 
 
