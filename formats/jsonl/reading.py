@@ -144,6 +144,7 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
     named by its index there). Each is marked with its line and which of the records
     that start there it is (the first, of ``records``, the ``nth``)."""
     last = 0
+    kept = sum(isinstance(each, dict) for each in records) if array else 0
     for at, record in enumerate(records):
         where = _record_name(record, place + at)
         item = None if listed is None else at
@@ -157,8 +158,7 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
         if array and not isinstance(record, dict):  # (an item of a mixed array)
             line, column = placed.find("", False, at) or (number, None)
             ctx.report(Diagnostic(str(path), line, column, where, "wrong-type",
-                                  f"a muscle must be an object, and item {at} of the "
-                                  "JSON array is none (the array's records are read)"))
+                                  _not_a_record(at, kept)))
             continue
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,
@@ -166,6 +166,14 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
                                            writer_lang=ctx.default_lang)
         except MuscleError as exc:
             _report(exc, where, placed, number, ctx, item=item)
+
+
+def _not_a_record(at: int, records: int) -> str:
+    """The ``wrong-type`` message of the ``at``-th item of a JSON array of ``records``
+    records and other values, which is no record."""
+    read = "record is" if records == 1 else "records are"
+    return (f"a muscle must be an object, and item {at} of the JSON array is none (the "
+            f"array's {read} read)")
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:

@@ -933,6 +933,24 @@ def test_a_json_array_of_records_and_other_values_on_a_line_reads_its_records(
          "of the JSON array is none (the array's records are read)")], key=str)
 
 
+def test_a_json_array_of_one_record_and_other_values_says_its_record_is_read(
+        tmp_path: Path) -> None:
+    """Each other item of an array of one record and other values said "(the array's
+    records are read)", though it has one: it says "record is", as the array's error
+    does ("1 of them a record ... its record is read")."""
+    path = tmp_path / "m.jsonl"
+    path.write_text('[{"slug": "a", "title": "A"}, 5]\n', encoding="utf-8")
+    found = [(d.line, d.column, d.field, d.code, d.message)
+             for d in validate_sources([path]).diagnostics]
+    assert found == [
+        (1, 1, "", "bad-json", "is not valid JSON Lines: the list starting here (it is all "
+         "on line 1) is a JSON array of 2 items, 1 of them a record, not one record per "
+         "line; its record is read as if it were on a line of its own (write it so with "
+         "jq -c '.[]')"),
+        (1, 31, "muscles[1]", "wrong-type", "a muscle must be an object, and item 1 of the "
+         "JSON array is none (the array's record is read)")]
+
+
 @pytest.mark.parametrize("indent", [None, 2])
 def test_the_lints_of_a_json_array_with_a_comma_after_it_are_placed_in_it(
         tmp_path: Path, indent: int | None) -> None:
