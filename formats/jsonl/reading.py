@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from converter import canonical
-from converter.diagnostics import Diagnostic, MuscleError, decode_utf8
+from converter.diagnostics import KEPT_BYTE, Diagnostic, MuscleError, decode_utf8
 from converter.model import Muscle
 from converter.registry import ReadContext
 from converter.safety import BadJson
@@ -153,12 +153,12 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
         nth = (nth + 1 if number == last else 0) if at else nth
         last = number
         ctx.mark = _mark(number, nth)
-        if listed is not None and listed.left_out(record, at, where, placed, ctx):
-            continue
-        if array and not isinstance(record, dict):  # (an item of a mixed array)
+        if array and not isinstance(record, dict):  # (an item of a mixed array: one error)
             line, column = placed.find("", False, at) or (number, None)
             ctx.report(Diagnostic(str(path), line, column, where, "wrong-type",
-                                  _not_a_record(at, kept)))
+                                  _not_a_record(record, at, where, kept)))
+            continue
+        if listed is not None and listed.left_out(record, at, where, placed, ctx):
             continue
         try:
             yield canonical.from_canonical(record, path=str(path), field=where,
@@ -168,12 +168,17 @@ def _muscles(records: list[Any], place: int, placed: _Placed, path: Path,
             _report(exc, where, placed, number, ctx, item=item)
 
 
-def _not_a_record(at: int, records: int) -> str:
-    """The ``wrong-type`` message of the ``at``-th item of a JSON array of ``records``
-    records and other values, which is no record."""
+def _not_a_record(item: Any, at: int, where: str, records: int) -> str:
+    """The ``wrong-type`` message of ``item``, the ``at``-th of a JSON array of
+    ``records`` records and other values, which is no record (named ``where``): its one
+    error, the first byte in it that is not UTF-8 said there too."""
     read = "record is" if records == 1 else "records are"
+    kept = next((KEPT_BYTE.search(text) for _, text in canonical.kept_byte_texts(item, where)),
+                None)
+    byte = f"; it holds a byte that is not UTF-8, 0x{ord(kept[0]) - 0xdc00:02x}" if kept \
+        else ""
     return (f"a muscle must be an object, and item {at} of the JSON array is none (the "
-            f"array's {read} read)")
+            f"array's {read} read{byte})")
 
 
 def _unit_rest(fh: IO[bytes], raw: bytes) -> bytes:

@@ -951,6 +951,32 @@ def test_a_json_array_of_one_record_and_other_values_says_its_record_is_read(
          "JSON array is none (the array's record is read)")]
 
 
+def test_an_item_of_a_mixed_json_array_holding_a_byte_not_utf8_is_one_error(
+        tmp_path: Path) -> None:
+    """An item that is no record holding a byte that is not UTF-8 ("x\\xff") was two
+    errors, "a muscle must be an object" without the wording of such an item and "is
+    not UTF-8" after it; it is one, the wording of any other item that is no record,
+    naming the byte. A record's byte is its own not-utf8 error, as before."""
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b'[{"slug":"a","title":"A"}, "x\xff", ["y", "z\xfe"], '
+                     b'{"slug":"b","title":"B\xfe"}]\n')
+    found = [(d.line, d.column, d.field, d.code, d.message)
+             for d in validate_sources([path]).diagnostics]
+    assert found == [
+        (1, 1, "", "bad-json", "is not valid JSON Lines: the list starting here (it is all "
+         "on line 1) is a JSON array of 4 items, 2 of them records, not one record per "
+         "line; its records are read as if each were on a line of its own (write them so "
+         "with jq -c '.[]')"),
+        (1, 28, "muscles[1]", "wrong-type", "a muscle must be an object, and item 1 of the "
+         "JSON array is none (the array's records are read; it holds a byte that is not "
+         "UTF-8, 0xff)"),
+        (1, 34, "muscles[2]", "wrong-type", "a muscle must be an object, and item 2 of the "
+         "JSON array is none (the array's records are read; it holds a byte that is not "
+         "UTF-8, 0xfe)"),
+        (1, 69, "muscles[b].title", "not-utf8", "is not UTF-8 (byte 0xfe, which is þ in "
+         "Windows-1252: save the file as UTF-8)")]
+
+
 @pytest.mark.parametrize("indent", [None, 2])
 def test_the_lints_of_a_json_array_with_a_comma_after_it_are_placed_in_it(
         tmp_path: Path, indent: int | None) -> None:
