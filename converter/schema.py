@@ -90,3 +90,44 @@ def _referred(root: dict[str, Any], ref: str) -> Any:
     for part in ref.removeprefix("#/").split("/"):
         here = here[part]
     return here
+
+
+def required_at(steps: tuple[str | int, ...], name: str = "front-matter") -> tuple[str, ...]:
+    """The keys the schema ``name`` requires of a map at ``steps`` (``("short",)`` of
+    ``("function", 0)``; none where no map there requires a key)."""
+    root = load_schema(name)
+    found: list[str] = []
+    for schema in _schemas(root, root, steps):
+        found += [key for key in schema.get("required", ()) if key not in found]
+    return tuple(found)
+
+
+def text_fits(steps: tuple[str | int, ...], value: str, name: str = "front-matter") -> bool:
+    """Whether the text ``value`` matches every ``pattern`` the schema ``name`` sets on
+    a text at ``steps`` (``"10,20,30,40,50,60"`` at ``("coords", 0)``, not ``"10"``)."""
+    root = load_schema(name)
+    return all(re.search(schema["pattern"], value) for schema in _schemas(root, root, steps)
+               if "pattern" in schema and "string" in _own(schema))
+
+
+def _own(schema: dict[str, Any]) -> frozenset[str]:
+    """The types ``schema`` names itself (``type``; none where it names none)."""
+    own = schema.get("type", ())
+    return frozenset([own] if isinstance(own, str) else own)
+
+
+def _schemas(root: dict[str, Any], schema: Any, steps: tuple[str | int, ...]
+             ) -> list[dict[str, Any]]:
+    """Every schema (of ``root``) that ``schema`` applies at ``steps`` below the value
+    it holds, through ``$ref``, ``allOf``, ``anyOf`` and ``oneOf``."""
+    if not isinstance(schema, dict):
+        return []
+    found: list[dict[str, Any]] = []
+    if "$ref" in schema:
+        found += _schemas(root, _referred(root, schema["$ref"]), steps)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key, ()):
+            found += _schemas(root, part, steps)
+    if not steps:
+        return [schema, *found]
+    return found + _schemas(root, _child(schema, steps[0]), steps[1:])

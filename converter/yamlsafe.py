@@ -420,6 +420,7 @@ def _collection_needed(node: yaml.Node) -> YamlProblem:
         problem.by_field = lambda steps: _list_or_text(node, steps, text)
     else:
         problem.then = problem.key_then
+        problem.by_field = lambda steps: _map_or_text(node, steps, text)
     return problem
 
 
@@ -427,21 +428,84 @@ def _list_or_text(node: yaml.ScalarNode, steps: tuple[str | int, ...], text: str
                   ) -> tuple[tuple[str, str], ...] | None:
     """The advice for ``node``, a single value tagged ``!!seq``, at a field of the
     schema (``steps``): the list where it takes one, each item that is not plain text
-    in double quotes where its items are text (``exercises: ["1", "2"]``), and the
-    text (``text``) where it takes text (``latin: "abc"``, not ``[abc]``); None at a
-    field that takes any value (extra data)."""
-    from converter.schema import takes_text, types_at
+    in double quotes where its items are text (``exercises: ["1", "2"]``), the whole
+    text one item where only it fits the items' pattern (``coords: ["10,20,30,40,50,60"]``),
+    each item the map the items are where they are maps (``function: [{short: abc}]``),
+    and the text (``text``) where it takes text (``latin: "abc"``, not ``[abc]``); None
+    at a field that takes any value (extra data)."""
+    from converter.schema import types_at
 
     types = types_at(steps)
     if types is None or not ({"array", "string"} & types):
         return None
     then: tuple[tuple[str, str], ...] = ()
-    if "array" in types:
-        then = ((": write it as a list, ", yamltags.as_list(node, takes_text((*steps, 0)))),)
+    listed = _shaped_list(node, steps, yamltags.plain_items(node)) \
+        if "array" in types else None
+    if listed is not None:
+        then = ((": write it as a list, ", listed),)
     if "string" in types:
         then += ((", or leave !!seq out for the text, " if then else
                   ": leave !!seq out for the text, ", text),)
-    return then
+    return then or None
+
+
+def _map_or_text(node: yaml.ScalarNode, steps: tuple[str | int, ...], text: str
+                 ) -> tuple[tuple[str, str], ...] | None:
+    """The advice for ``node``, a single value tagged ``!!map``, at a field of the
+    schema (``steps``) that takes no text: the map it takes with the text at its
+    required key, or the list of one such map (``function: [{short: abc}]``, not
+    ``function: "abc"``, a ``wrong-type`` error); None where the text fits (``origin:
+    "abc"``) or no such value is found (the text is then advised)."""
+    from converter.schema import takes_text, types_at
+
+    types = types_at(steps)
+    if types is None or takes_text(steps):
+        return None
+    if "object" in types:
+        shaped = _shaped(steps, node.value, text)
+        return None if shaped is None else ((": write it as a map, ", shaped),)
+    listed = _shaped_list(node, steps, None) if "array" in types else None
+    return None if listed is None else ((": write it as a list, ", listed),)
+
+
+def _shaped_list(node: yaml.ScalarNode, steps: tuple[str | int, ...],
+                 items: list[yaml.ScalarEvent] | None) -> str | None:
+    """``node``'s text as the ``[`` list the schema takes at ``steps``: of ``items``
+    (the plain items it reads as; None: the text one item), each text or the map the
+    items are (None where no item of the text is found)."""
+    from converter.schema import takes_text, text_fits, types_at
+
+    item = (*steps, 0)
+    values = [node.value] if items is None else [event.value for event in items]
+    if takes_text(item):
+        if items is None or (not all(text_fits(item, value) for value in values)
+                             and text_fits(item, node.value)):
+            return f"[{yaml11.quoted(node.value)}]"
+        return yamltags.as_list(node, True)
+    types = types_at(item)
+    if types is None or "object" not in types or "string" in types:  # (as written)
+        return yamltags.as_list(node)
+    shaped = [_shaped(item, value, yaml11.quoted(value) if items is None
+                      or plain_misread(value) else value) for value in values]
+    return None if None in shaped else "[" + ", ".join(map(str, shaped)) + "]"
+
+
+def _shaped(steps: tuple[str | int, ...], value: str, written: str) -> str | None:
+    """The value the schema takes at ``steps`` holding the text ``value`` (as
+    ``written``): the text where it takes text, else the map of it at the first
+    required key that takes it (``{short: abc}``); None where neither is found."""
+    from converter.schema import required_at, takes_text, types_at
+
+    if takes_text(steps):
+        return written
+    types = types_at(steps)
+    if types is None or "object" not in types:
+        return None
+    for key in required_at(steps):
+        inner = _shaped((*steps, key), value, written)
+        if inner is not None:
+            return f"{{{key}: {inner}}}"
+    return None
 
 
 def _float(value: str) -> float:

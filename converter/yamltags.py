@@ -166,18 +166,28 @@ def as_list(node: yaml.ScalarNode, text: bool = False) -> str:
     (``[abc]``, ``[a, b]`` of ``a, b``), else the one item its text is, in double quotes
     (``["a]"]``, ``["a, &x b"]``). With ``text`` (a list of text), each item that some
     reader reads as no text is in double quotes (``["1", "2"]``, ``[squat, "null"]``)."""
-    if not node.style:
-        listed = f"[{node.value}]"
-        try:
-            events = list(yaml.parse(listed, Loader=yamlown.Loader))[2:-2]
-        except yaml.YAMLError:
-            events = []
-        if events and isinstance(events[0], yaml.SequenceStartEvent) \
-                and isinstance(events[-1], yaml.SequenceEndEvent) and all(
-                    isinstance(item, yaml.ScalarEvent) and not item.style and item.tag
-                    is None and item.anchor is None for item in events[1:-1]):
-            return _as_text(events[1:-1]) if text else listed
-    return f"[{yaml11.quoted(node.value)}]"
+    items = plain_items(node)
+    if items is None:
+        return f"[{yaml11.quoted(node.value)}]"
+    return _as_text(items) if text else f"[{node.value}]"
+
+
+def plain_items(node: yaml.ScalarNode) -> list[yaml.ScalarEvent] | None:
+    """The items of a scalar tagged ``!!seq`` where its text in brackets reads as a
+    list of plain values, none tagged or anchored (``a`` and ``b`` of ``a, b``); None
+    where it does not (quoted, ``a, [b]``, ``a, &x b``)."""
+    if node.style:
+        return None
+    try:
+        events = list(yaml.parse(f"[{node.value}]", Loader=yamlown.Loader))[2:-2]
+    except yaml.YAMLError:
+        return None
+    if events and isinstance(events[0], yaml.SequenceStartEvent) \
+            and isinstance(events[-1], yaml.SequenceEndEvent) and all(
+                isinstance(item, yaml.ScalarEvent) and not item.style and item.tag
+                is None and item.anchor is None for item in events[1:-1]):
+        return events[1:-1]
+    return None
 
 
 def _as_text(items: list[yaml.ScalarEvent]) -> str:

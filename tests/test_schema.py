@@ -31,7 +31,7 @@ from converter.authoring import MERGE_KEY, RESERVED_KEYS, is_blank, muscle_from_
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.safety import is_safe_link
-from converter.schema import load_schema, takes_text
+from converter.schema import load_schema, required_at, takes_text, text_fits
 from formats.markdown import decode, split
 from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.hostile.test_hostile import BAD, HERE, VALID
@@ -547,3 +547,44 @@ def test_the_schema_takes_text_alone_where_the_validator_refuses_a_number_or_boo
             refused.append(any(found.field == field for found in error.diagnostics))
     assert refused in ([True, True], [False, False])
     assert takes_text(steps) == refused[0]
+
+
+def _field(steps: tuple[str | int, ...]) -> str:
+    """The diagnostic field ``steps`` lead to (``function[0].short``)."""
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                   for step in steps).lstrip(".")
+
+
+def _errs_at(data: dict, field: str) -> bool:
+    """Whether the muscle of front matter ``data`` has an error at ``field`` or below."""
+    try:
+        muscle_from_front_matter(data, path="m.md", slug_hint="m")
+    except MuscleError as error:
+        return any(found.field == field or found.field.startswith((f"{field}.", f"{field}["))
+                   for found in error.diagnostics)
+    return False
+
+
+@pytest.mark.parametrize("steps", [("function", 0), ("function", 0, "extended"), ("origin",),
+                                   ("insertion",)])
+def test_required_at_names_the_keys_the_validator_asks_of_a_map(
+        steps: tuple[str | int, ...]) -> None:
+    """:func:`converter.schema.required_at`, which the YAML advice asks to build a map
+    of one text (``function: [{short: abc}]``): a map with text at each key it names
+    is no error at the field, and one lacking any of them is."""
+    keys = required_at(steps)
+    assert not _errs_at(_holding(steps, {key: "a" for key in keys}), _field(steps))
+    for left_out in keys:
+        lacking = {key: "a" for key in keys if key != left_out}
+        assert _errs_at(_holding(steps, lacking), _field(steps))
+
+
+@pytest.mark.parametrize(("steps", "value"), [
+    (("coords", 0), "10,20,30,40,50,60"), (("coords", 0), "10"), (("coords", 0), "1,2,3,4"),
+    (("title",), "abc"), (("title",), " "), (("latin",), "abc")])
+def test_text_fits_where_the_validator_takes_the_text(
+        steps: tuple[str | int, ...], value: str) -> None:
+    """:func:`converter.schema.text_fits`, which the YAML advice asks to keep a
+    polygon whole (``coords: ["10,20,30,40,50,60"]``, not six items): true where the
+    validator takes the text at the field, false where it refuses it."""
+    assert text_fits(steps, value) == (not _errs_at(_holding(steps, value), _field(steps)))

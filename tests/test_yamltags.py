@@ -320,6 +320,23 @@ COLLECTIONS = [
     ("title: T\nx:\n  - !!seq |\n    a\n  - b\n", "- !!seq |\n    a", "x[0]", ", not "
      "'a\\n': write it as a list, - [\"a\\n\"], or leave !!seq out for the text, - \"a\\n\"",
      [('- ["a\\n"]', ["a\n"]), ('- "a\\n"', "a\n")]),
+    # (a field that takes no text is given the value it takes: function: "abc" and
+    # function: [abc] were advised, wrong-type errors, and coords: ["10", "20", ...],
+    # six invalid polygons; origin takes text, so the text fits there)
+    ("title: T\nfunction: !!map abc\n", "function: !!map abc", "function", ", not 'abc': "
+     "write it as a list, function: [{short: \"abc\"}]",
+     [('function: [{short: "abc"}]', [{"short": "abc"}])]),
+    ("title: T\nfunction: !!seq abc\n", "function: !!seq abc", "function", ", not 'abc': "
+     "write it as a list, function: [{short: abc}]",
+     [("function: [{short: abc}]", [{"short": "abc"}])]),
+    ("title: T\nfunction: !!seq a, null\n", "function: !!seq a, null", "function", ", not "
+     "'a, null': write it as a list, function: [{short: a}, {short: \"null\"}]",
+     [('function: [{short: a}, {short: "null"}]', [{"short": "a"}, {"short": "null"}])]),
+    ("title: T\ncoords: !!seq 10,20,30,40,50,60\n", "coords: !!seq 10,20,30,40,50,60",
+     "coords", ", not '10,20,30,40,50,60': write it as a list, coords: "
+     "[\"10,20,30,40,50,60\"]", [('coords: ["10,20,30,40,50,60"]', ["10,20,30,40,50,60"])]),
+    ("title: T\norigin: !!map abc\n", "origin: !!map abc", "origin", ", not 'abc': leave "
+     "!!map out for the text, origin: \"abc\"", [('origin: "abc"', "abc")]),
     ("title: T\nlatin: !!map abc\n", "latin: !!map abc", "latin", ", not 'abc': leave "
      "!!map out for the text, latin: \"abc\"", [('latin: "abc"', "abc")]),
     ("title: T\nx: !!map\n", "x: !!map", "x", ", not '': write it as a map, x: {}",
