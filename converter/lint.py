@@ -45,9 +45,11 @@ IntPoint = tuple[int, int]
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``"1000x1000"`` -> ``(1000, 1000)``; ValueError otherwise."""
+    """``"1000x1000"`` -> ``(1000, 1000)``; ValueError otherwise, also for a text that
+    breaks a line (``"1\\nx2"``: the pattern's ``\\s`` takes a newline for a space)."""
     match = _SIZE.match(text)
-    if not match or not all(int(v) > 0 for v in match.groups()):
+    one_line = "".join(text.splitlines()) == text
+    if not match or not one_line or not all(int(v) > 0 for v in match.groups()):
         raise ValueError(f"size must look like 1000x800, not {text!r}")
     if max(int(v) for v in match.groups()) > MAX_COORDINATE:
         raise ValueError(f"size {text.strip()} is larger than browsers can draw: at most "

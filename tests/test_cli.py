@@ -213,6 +213,8 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     ("validate", str(SAMPLES), "--default-lang", "en\n"),
     ("validate", str(SAMPLES), "--size", "12"),
     ("convert", str(SAMPLES), "--to", "svg", "-o", "OUT", "--size", "1x"),
+    ("validate", str(SAMPLES), "--size", "1\nx2"),
+    ("convert", str(SAMPLES), "--to", "svg", "-o", "OUT", "--size", "400x400\n"),
 ])
 def test_bad_option_values_are_usage_errors_before_any_work(tmp_path: Path,
                                                             args: tuple[str, ...]) -> None:

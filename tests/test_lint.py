@@ -100,6 +100,13 @@ def test_parse_size_refuses(text: str) -> None:
         parse_size(text)
 
 
+@pytest.mark.parametrize("text", ["1\nx2", "1x2\n", "1\r\nx2", "10x\u202820", "1x2\x0c"])
+def test_a_size_over_more_than_one_line_is_refused(text: str) -> None:
+    """``\\s`` took a line break for a space: '1\\nx2' was read as 1x2."""
+    with pytest.raises(ValueError, match="size must look like 1000x800, not "):
+        parse_size(text)
+
+
 def test_a_size_no_browser_can_draw_is_refused() -> None:
     """--size 1000000000x1000 made a map Chromium drew nothing of."""
     assert parse_size(f"{MAX_COORDINATE}x{MAX_COORDINATE}") == (MAX_COORDINATE,) * 2
