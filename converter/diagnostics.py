@@ -66,6 +66,19 @@ def printable(text: str) -> str:
     return re.sub(_UNPRINTABLE, _escape, text)
 
 
+def toml_quoted(text: str) -> str:
+    """``text`` as a TOML basic string on one line that a TOML reader takes back as
+    ``text``: JSON's escapes (TOML takes them: ``\\n``, ``\\\\``, ``\\"``), and each other
+    character :func:`printable` escapes (DEL, C1 controls, ``\\u2028``, ``\\u202e``) as
+    ``\\uXXXX``, TOML having no ``\\x``; letters of any language stay as they are."""
+    import json
+
+    quoted = json.dumps(text, ensure_ascii=False)
+    if quoted.isprintable():
+        return quoted
+    return re.sub(_UNPRINTABLE, _json_escape, quoted)
+
+
 class LineStarts:
     """Where each ``\n`` line of a text starts: character positions -> 0-based (line,
     column), any number of them, in any order, for one pass over the text."""

@@ -59,16 +59,16 @@ def _escaped(pattern: str) -> str:
     that the backslash stays: quoted in the shell (which takes an unquoted ``\\#`` for
     ``#``), a TOML literal string in a config file (a basic one would refuse ``\\#``),
     a Python string that doubles it."""
-    import json
     import shlex
 
+    from .diagnostics import toml_quoted
     from .spellings import spelling
 
     named = spelling()
     if named.keywords:
         return named.given("exclude", pattern)
     if named.toml:
-        basic = json.dumps(pattern, ensure_ascii=False).replace("\x7f", "\\u007f")
+        basic = toml_quoted(pattern)
         return (f"exclude = [{basic}]" if "'" in pattern or not pattern.isprintable() else
                 f"exclude = ['{pattern}'] (or [{basic}])")
     quoted = shlex.quote(pattern) if pattern.isprintable() else _ansi_c_quoted(pattern)

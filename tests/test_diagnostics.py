@@ -11,6 +11,7 @@ import marshal
 import os
 import pickle
 import subprocess
+import tomllib
 import unicodedata
 import zlib
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from converter.diagnostics import (
     pack,
     printable,
     render,
+    toml_quoted,
     unpack,
     worded,
 )
@@ -181,6 +183,19 @@ def test_paths_are_shown_with_control_characters_escaped(path: str, shown: str) 
     assert printable(path) == shown
     assert str(d) == f"{shown}:3:5: error: title: no title [missing-field]"
     assert json.loads(render([d], "json"))[0]["path"] == path  # machines get it exact
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=30))
+def test_toml_quoted_is_one_shown_line_a_toml_reader_takes_back(text: str) -> None:
+    """A config file's advice: what :func:`printable` escapes is a TOML escape
+    (``\\u2028``, ``\\u0085``; not ``\\x85``, which TOML lacks), letters stay."""
+    quoted = toml_quoted(text)
+    assert printable(quoted) == quoted and len(f"{quoted}.".splitlines()) == 1
+    assert tomllib.loads(f"v = {quoted}")["v"] == text
+
+
+def test_toml_quoted_keeps_letters_of_any_language() -> None:
+    assert toml_quoted("ñandú\u202e中文\x85") == '"ñandú\\u202e中文\\u0085"'
 
 
 def test_a_file_name_with_control_characters_is_converted_and_reported_on_one_line(

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ from hypothesis import strategies as st
 
 import converter
 from converter.cli import cli
-from converter.diagnostics import MuscleError
+from converter.diagnostics import MuscleError, printable
 from converter.exclude import Exclusion, problem, searched_out
+from converter.spellings import CONFIG_FILE, spelled
 from tests.conftest import SEED, WAIT
 
 
@@ -304,6 +306,39 @@ def test_a_comment_pattern_s_advice_works_in_a_config_file(
         ran = _run("validate", "content")
         assert (ran.exit_code, ran.stderr.splitlines()[-1]) == (
             0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
+
+
+#: A name a line cannot show as it is: line and paragraph separators, a bidirectional
+#: override, C1 controls (NEL; CSI, which a terminal takes for an escape) and DEL; and
+#: a letter a line shows, which the advice keeps as it is.
+_UNSHOWN = "#x\u2028y\u2029z\u202e\x85\x9b\x7fé.md"
+
+
+def test_a_comment_pattern_s_config_advice_is_one_line_that_gives_the_pattern(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config file's advice was ``json.dumps(ensure_ascii=False)``: U+2028, U+202E
+    and C1 controls raw in the message (printed, ``\\x85``, which is no TOML escape);
+    each is ``\\uXXXX`` now, as :func:`printable` escapes it, and ``é`` stays."""
+    monkeypatch.chdir(_hashed_site(tmp_path))
+    (tmp_path / "content" / "#x.md").rename(tmp_path / "content" / _UNSHOWN)
+    config = tmp_path / "muscle-convert.toml"
+    config.write_text('exclude = ["#x\\u2028y\\u2029z\\u202e\\u0085\\u009b\\u007fé.md"]\n',
+                      encoding="utf-8")
+    assert tomllib.loads(config.read_text("utf-8"))["exclude"] == [_UNSHOWN]
+    with spelled(CONFIG_FILE):
+        message = problem(_UNSHOWN)
+    assert message is not None
+    hint = _advice(message)
+    assert hint.isprintable() and "é" in hint and hint == printable(hint)
+    said = _run("validate", "content")
+    assert said.exit_code == 2
+    advice = _advice(said.stderr.splitlines()[-1]).removesuffix(" [config-bad-value]")
+    assert advice == hint
+    config.write_text(advice + "\n", encoding="utf-8")
+    assert tomllib.loads(config.read_text("utf-8"))["exclude"] == ["\\" + _UNSHOWN]
+    ran = _run("validate", "content")
+    assert (ran.exit_code, ran.stderr.splitlines()[-1]) == (
+        0, "1 muscle valid: 0 errors, 0 warnings"), ran.stderr
 
 
 def test_a_comment_pattern_s_advice_works_in_python(tmp_path: Path) -> None:
