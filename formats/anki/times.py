@@ -24,8 +24,10 @@ from .notetype import ANKI_DECK, note_guid
 
 def _deck_name(value: Any) -> str:
     """The deck's name, each part stripped, and Default in any case (Anki's own deck,
-    whose name Anki matches so) as Anki names it; a ``bad-deck`` error of the option as
-    the caller names it (:func:`~converter.registry.spelling`) for one Anki cannot take."""
+    whose name Anki matches so) as Anki names it, alone or as the parent of subdecks
+    (``DEFAULT::Muskler`` lands in ``Default::Muskler``); a ``bad-deck`` error of the
+    option as the caller names it (:func:`~converter.registry.spelling`) for one Anki
+    cannot take."""
     if any(ord(c) < 32 or ord(c) == 127 for c in str(value)):
         raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} holds a "
                     "control character (Anki would drop it, and the deck would not be "
@@ -35,8 +37,9 @@ def _deck_name(value: Any) -> str:
         raise error(spelling().option("deck"), "bad-deck", f"deck name {value!r} has an "
                     "empty part "
                     '(use names such as "Anatomi::Muskler")')
-    name = "::".join(parts)
-    return ANKI_DECK if name.casefold() == ANKI_DECK.casefold() else name
+    if parts[0].casefold() == ANKI_DECK.casefold():
+        parts[0] = ANKI_DECK
+    return "::".join(parts)
 
 
 def _lang(value: Any) -> str:

@@ -935,6 +935,22 @@ def test_a_deck_named_default_goes_to_ankis_own_deck_however_it_is_named_there(
     assert collection.decks.get(_ANKI_OWN_DECK)["desc"] == "my own words"  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("deck", ["DEFAULT::Muskler", "default :: Muskler", "Default::Muskler"])
+def test_a_subdeck_of_default_in_any_case_is_named_as_anki_shows_it(
+        tmp_path: Path, collection: object, deck: str) -> None:
+    """``--deck DEFAULT::Muskler``: Anki puts the cards below its own Default deck (it
+    matches the parent's name in any case), in ``Default::Muskler``, but the summary
+    said 'DEFAULT::Muskler'. The parent is written ``Default`` now, as Anki shows it."""
+    out = tmp_path / "d.apkg"
+    summary, _ = _write([_muscle("a", "A")], out, {"a": 1}, deck=deck)
+    assert summary.endswith(f"to deck 'Default::Muskler' in {out}")
+    _import(collection, out)
+    shown = {collection.decks.name(collection.get_card(cid).did)  # type: ignore[attr-defined]
+             for cid in collection.find_cards("")}  # type: ignore[attr-defined]
+    assert shown == {"Default::Muskler"}
+    assert collection.decks.name(_ANKI_OWN_DECK) == "Default"  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(("option", "value", "code"), [
     ("deck", "Anatomi::", "bad-deck"), ("deck", "  ", "bad-deck"), ("deck", "A\nB", "bad-deck"),
     ("deck", "A\tB", "bad-deck"),
