@@ -245,9 +245,24 @@ def _naming_a_format(path: Path) -> str:
 
 
 def _only_formatted() -> str:
-    """What fmt rewrites, for a hint: ``fmt rewrites only .markdown or .md files``."""
-    formatted = ranked(f for f in all_formats() if f.can_format)
-    return f"fmt rewrites only {_endings_shown(formatted)} files"
+    """What fmt rewrites, for a hint: ``fmt rewrites only .markdown or .md files``: the
+    endings whose file, named or found in a folder's search, is taken as a format that
+    can rewrite it (of one ending several formats claim, the first ranked is asked: a
+    later one's ``reformat`` rewrites none of its files)."""
+    readers = ranked(f for f in all_formats() if f.can_read)
+    spelled: dict[str, str] = {}
+    for formats in (readers, [f for f in readers if f.one_muscle_per_file]):
+        for ending, fmt in _owners(formats).items():
+            if fmt.can_format:
+                spelled.setdefault(ending, next(
+                    ext for ext in fmt.extensions if ext.lower() == ending))
+    return f"fmt rewrites only {' or '.join(spelled[e] for e in sorted(spelled))} files"
+
+
+def _owners(formats: Sequence[Format]) -> dict[str, Format]:
+    """Each file name ending (lower case) of ``formats`` (:func:`ranked`) -> the first
+    of them that claims it, whose files they are."""
+    return {ending: fmt for fmt in reversed(formats) for ending in endings_of(fmt)}
 
 
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
@@ -317,7 +332,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 forced.one_muscle_per_file or forced.name != detected.name))):
             # (a folder that is not a unit of --from's format: its files of that format)
             formats = [forced] if forced else per_file
-            by_ending = {ext: f for f in reversed(formats) for ext in endings_of(f)}
+            by_ending = _owners(formats)
             if formatting:  # (only what fmt rewrites: an ending stays its owner's)
                 by_ending = {e: f for e, f in by_ending.items() if f.can_format}
                 formats = [f for f in formats if f in by_ending.values()]

@@ -539,8 +539,15 @@ def test_fmt_searches_a_folder_only_for_the_files_it_rewrites(
         (empty / "tibialis.toml").write_text("Tibialis\n")
         result = plugin_cli(plugins, "fmt", str(empty))
         assert "cannot-format" not in result.stderr, result.stderr
+        # (the hint listed .toml too, ztoml's, though fmt rewrites no .toml file)
         assert f"{empty}: warning: holds no .markdown or .md or .zup files to read (it " \
-            "holds 1 ptoml file, tibialis.toml: fmt rewrites only " in result.stderr
+            "holds 1 ptoml file, tibialis.toml: fmt rewrites only .markdown or .md or " \
+            ".zup files) [no-inputs]" in result.stderr.splitlines(), result.stderr
+        (empty / "notes.txt").write_text("Notes\n")
+        result = plugin_cli(plugins, "fmt", str(empty / "notes.txt"))
+        assert f"{empty / 'notes.txt'}: error: cannot tell the format from the name; fmt " \
+            "rewrites only .markdown or .md or .zup files [unknown-format]" \
+            in result.stderr.splitlines(), result.stderr
 
 
 @pytest.fixture
