@@ -275,9 +275,10 @@ def test_a_slug_key_that_the_name_would_give_too_is_at_its_key(tmp_path: Path) -
                                                ("jsonl", "m.jsonl", 2)])
 def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
         fmt: str, name: str, line: int, tmp_path: Path) -> None:
-    """Lints name a muscle by slug: with the slug on two records of one file, which
-    record is meant is not known, and the first one's place was given. The slug's
-    ``duplicate-slug`` is the second record's, its reader says: it is on its line."""
+    """Lints name a muscle by slug: with the slug on two records of one file, the
+    first one's place was given. The slug's ``duplicate-slug`` is the second record's,
+    its reader says: it is on its line; and the second record's own lint is at that
+    record, where its reader marked it (no longer at no line)."""
     from converter.registry import WriteContext, get_format
     from converter.run import validate_sources
 
@@ -288,7 +289,7 @@ def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
         ((m.slug, get_format(fmt).record(m, {})) for m in (first, second)), source,
         WriteContext())
     found = [(d.field, d.code, d.line) for d in validate_sources([source]).diagnostics]
-    assert sorted(found) == [("muscles[a].exercises[0]", "empty-text", None),
+    assert sorted(found) == [("muscles[a].exercises[0]", "empty-text", line),
                              ("muscles[a].slug", "duplicate-slug", line)]
 
 
