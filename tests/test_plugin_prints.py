@@ -127,34 +127,43 @@ def test_what_a_plugin_prints_in_a_worker_goes_to_stderr(noisy: Path, tmp_path: 
 
 def test_printing_to_stderr_gives_stdout_back_once_the_last_section_ends(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sections nest and overlap in threads: sys.stdout is standard error while any
-    runs, and given back when the last ends (one that ends first gives nothing back
-    early), what it raised too."""
+    """Sections nest and overlap in threads: what a thread prints within one goes to
+    standard error, and sys.stdout is given back when the last ends (one that ends
+    first gives nothing back early), what it raised too. What another thread prints
+    meanwhile, outside any section, is output: it went to standard error while any
+    thread ran plugin code (``converter.write(ms, "-")`` beside a plugin's reading)."""
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
-    entered, release = threading.Event(), threading.Event()
+    entered, printed, release = threading.Event(), threading.Event(), threading.Event()
 
     def other() -> None:
         with printing_to_stderr():
             entered.set()
+            assert printed.wait(WAIT)
+            print("the other's")
             release.wait(WAIT)
 
     thread = threading.Thread(target=other)
     with printing_to_stderr():
         thread.start()
         assert entered.wait(WAIT)
-        print("first")
-    print("still the other's")
+        with printing_to_stderr():
+            print("first")
+        print("second")
+    print("ours while the other runs")
+    printed.set()
     release.set()
     thread.join(WAIT)
     assert not thread.is_alive()
+    assert sys.stdout is out
     print("ours")
     with pytest.raises(RuntimeError), printing_to_stderr():
         raise RuntimeError("boom")
+    assert sys.stdout is out
     print("ours again")
-    assert (out.getvalue(), err.getvalue()) == ("ours\nours again\n",
-                                                "first\nstill the other's\n")
+    assert out.getvalue() == "ours while the other runs\nours\nours again\n"
+    assert sorted(err.getvalue().splitlines()) == ["first", "second", "the other's"]
 
 
 def test_each_printing_to_stderr_makes_each_item_so() -> None:
