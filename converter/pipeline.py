@@ -319,12 +319,13 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
         content = _parsed_hash(path, ctx, seen, content)
     try:
         prints = gathered.fingerprints(path, positions)
-    except MuscleError as exc:  # (a third party's places() or field_name() failed:
-        gathered = _refused(fmt, keep, diagnostics, positions, marks)  # (its error)
-        diagnostics.extend(exc.diagnostics)
+        located = locate_marked(diagnostics, marks, fmt)
+    except MuscleError as exc:  # (a third party's places(), field_name(), locate() or
+        gathered = _refused(fmt, keep, diagnostics, positions, marks)  # marked_place()
+        diagnostics.extend(exc.diagnostics)  # failed: this file's error)
         prints = gathered.fingerprints(path, positions)
-    result = _Result(path, mtime, locate_marked(diagnostics, marks, fmt), gathered.slugs,
-                     prints, seen, content, recorded,
+        located = locate_marked(diagnostics, marks, fmt)
+    result = _Result(path, mtime, located, gathered.slugs, prints, seen, content, recorded,
                      drafts=gathered.drafts,
                      marks=None if fmt.one_muscle_per_file else gathered.marks,
                      times=gathered.times if any(t is not None for t in gathered.times)

@@ -37,10 +37,11 @@ class FaultyFormat(Format):
             ctx.report(Diagnostic(str(path), "2", None, "", "odd", "line as text"))
         if fault() == "text":
             return "abc"
-        return self.lines(path)
+        return self.lines(path, ctx)
 
-    def lines(self, path):
-        for line in path.read_text().splitlines():
+    def lines(self, path, ctx):
+        for index, line in enumerate(path.read_text().splitlines()):
+            ctx.mark = index  # (where marked_place() finds the record's checks)
             if line == "stop" and fault() == "midway":
                 raise RuntimeError("read boom")
             if line == "stop" and fault() == "midway-os":

@@ -1043,7 +1043,8 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     reader-failed error naming the format and the hook, exit 1, the earlier output
     kept; locate(), locate_key() and marked_place() raise it as a MuscleError.
     field_name() and places() were placed at 'format' (field_name(), given no path)
-    and stopped the run without its summary: each is now the error of the file it was
+    and stopped the run without its summary, as marked_place() did once the checks of
+    a record it marked were placed by it: each is now the error of the file it was
     asked about, refused whole, and the run ends with its summary."""
     import converter
 
@@ -1051,7 +1052,7 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     site.mkdir()
     (site / "a.hooks").write_text("soleus\nbad slug\n", encoding="utf-8")
     out.write_text("earlier\n")
-    for hook in ("is_own", "companions", "places", "place", "field_name"):
+    for hook in ("is_own", "companions", "places", "place", "field_name", "marked_place"):
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
                             (f"{hook}:type", "returned int, not ")):
             for command in (("validate",), ("convert", "--to", "json", "-o", str(out))):
