@@ -70,7 +70,8 @@ def toml_quoted(text: str) -> str:
     """``text`` as a TOML basic string on one line that a TOML reader takes back as
     ``text``: JSON's escapes (TOML takes them: ``\\n``, ``\\\\``, ``\\"``), and each other
     character :func:`printable` escapes (DEL, C1 controls, ``\\u2028``, ``\\u202e``) as
-    ``\\uXXXX``, TOML having no ``\\x``; letters of any language stay as they are."""
+    ``\\u`` and four hex digits, TOML having no ``\\x``; letters of any language stay
+    as they are."""
     import json
 
     quoted = json.dumps(text, ensure_ascii=False)

@@ -318,7 +318,8 @@ def test_a_comment_pattern_s_config_advice_is_one_line_that_gives_the_pattern(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The config file's advice was ``json.dumps(ensure_ascii=False)``: U+2028, U+202E
     and C1 controls raw in the message (printed, ``\\x85``, which is no TOML escape);
-    each is ``\\uXXXX`` now, as :func:`printable` escapes it, and ``é`` stays."""
+    each is ``\\u`` and four hex digits now, as :func:`printable` escapes it, and ``é``
+    stays."""
     monkeypatch.chdir(_hashed_site(tmp_path))
     (tmp_path / "content" / "#x.md").rename(tmp_path / "content" / _UNSHOWN)
     config = tmp_path / "muscle-convert.toml"
