@@ -410,6 +410,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
     _report_capped(result.diagnostics)
     if not quiet:
         summary = printable(result.summary or "")  # it names the output
+        if summary and result.left_early:  # (see its output-closed warning)
+            summary += " (its reader stopped before the end)"
         _line(f"{summary}{'; ' if summary else ''}{_handled(result)}, "
               f"{counted(result.failed, 'files')} failed"
               f"{_strictly(result, strict)}", err=True)

@@ -1210,13 +1210,17 @@ def test_a_listing_into_a_reader_that_stops_early_is_no_failure(args: list[str])
 def test_strict_does_not_fail_on_a_reader_that_stops_early(tmp_path: Path) -> None:
     """``convert -o - --strict | head`` exited 1 on clean inputs: the ``output-closed``
     warning, which says no more than that the reader stopped, was counted as the
-    content's."""
+    content's. Its summary said it wrote every muscle to standard output, after the
+    warning that the rest was dropped: it says the reader stopped now."""
     clean = tmp_path / "clean"
     clean.mkdir()
     shutil.copy(SAMPLES / "biceps-brachii.md", clean)
     args = ["--to", "jsonl", "-o", "-", "--strict", "--no-cache"]
     done = into_a_gone_reader("convert", str(clean), *args)
     assert "[output-closed]" in done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "wrote 1 muscle to standard output (its reader stopped before the end); "
+        "1 muscle converted, 0 files failed"), done.stderr
     assert done.returncode == 0, done.stderr
     assert "--strict" not in done.stderr
     done = into_a_gone_reader("convert", str(SAMPLES), *args)  # (ten warnings of its own)
