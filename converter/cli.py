@@ -44,6 +44,7 @@ from .diagnostics import (
 from .once_written import INTERRUPTED, stopped_message, told, watching
 
 if TYPE_CHECKING:
+    from .formatbase import Format, FormatOption
     from .run import RunResult
 
 PROGRESS_MIN_FILES = 200
@@ -186,24 +187,37 @@ class _FormatOptionsCommand(ConfiguredCommand):
     """``convert``: adds every format's own options (``--deck``, ``--flat``, ...) on use,
     so format modules are imported only when this command runs."""
 
+    _built: tuple[list[Format], dict[str, click.Option]] | None = None
+
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         from .registry import all_formats
 
         params = super().get_params(ctx)
+        formats = all_formats()  # (the same list until the registry's caches are cleared)
+        built = self._built
+        if built is None or built[0] is not formats:  # (click asks many times a run)
+            built = self._built = (formats, _format_params(formats))
         taken = {p.name for p in params}
-        for fmt in all_formats():
-            for opt in fmt.options:
-                if opt.name in taken:
-                    continue
-                taken.add(opt.name)
-                owners = ", ".join(f.name for f in all_formats()
-                                   if any(o.name == opt.name for o in f.options))
-                flag = f"--{opt.name.replace('_', '-')}"
-                params.append(click.Option(
-                    [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag], is_flag=opt.is_flag,
-                    default=opt.default if opt.is_flag else None, type=None if opt.is_flag
-                    else opt.type, metavar=opt.metavar, help=f"[{owners}] {opt.help}"))
-        return params
+        return [*params, *(p for name, p in built[1].items() if name not in taken)]
+
+
+def _format_params(formats: list[Format]) -> dict[str, click.Option]:
+    """The options of ``formats`` by their names (of each name, the first format's),
+    each helped by the names of the formats that have it (``[html, svg]``)."""
+    owners: dict[str, list[str]] = {}
+    first: dict[str, FormatOption] = {}
+    for fmt in formats:
+        for opt in fmt.options:
+            owners.setdefault(opt.name, []).append(fmt.name)
+            first.setdefault(opt.name, opt)
+    made: dict[str, click.Option] = {}
+    for name, opt in first.items():
+        flag = f"--{name.replace('_', '-')}"
+        made[name] = click.Option(
+            [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag], is_flag=opt.is_flag,
+            default=opt.default if opt.is_flag else None, type=None if opt.is_flag
+            else opt.type, metavar=opt.metavar, help=f"[{', '.join(owners[name])}] {opt.help}")
+    return made
 
 
 def _progress(total: int, quiet: bool) -> Any:

@@ -6,6 +6,7 @@ import fcntl
 import json
 import math
 import multiprocessing
+import operator
 import os
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -906,6 +908,60 @@ def test_help_imports_no_format_and_a_conversion_no_unused_library(tmp_path: Pat
     assert "genanki" not in used  # format modules import their heavy libraries on use
     assert {"formats.anki", "formats.csv", "formats.svg"} <= _modules_after("convert",
                                                                            "--help")
+
+
+def test_convert_asks_for_the_formats_once_each_time_click_asks_for_its_options(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert``'s options walked every format again for each format option, and click
+    asks for a command's options several times a run: 40 ``all_formats()`` calls on a
+    replayed convert, 60 for ``convert --help``. Each time is now one call, and the
+    options are made once for as long as the registry gives the same formats; other
+    formats (a plugin installed between runs of one process) have theirs."""
+    from converter import cli as cli_module
+    from converter import registry
+
+    calls: list[int] = []  # (the all_formats() calls of each time click asks)
+    made: list[list[object]] = []  # (the options it is given besides convert's own)
+    all_formats, get_params = (registry.all_formats,
+                               cli_module._FormatOptionsCommand.get_params)
+
+    def counting() -> list[registry.Format]:
+        if len(calls) > len(made):  # (asked for convert's options)
+            calls[-1] += 1
+        return all_formats()
+
+    def params(self: click.Command, ctx: click.Context) -> list[click.Parameter]:
+        calls.append(0)
+        given = get_params(self, ctx)  # type: ignore[arg-type]
+        made.append([p for p in given if p not in self.params])
+        return given
+
+    monkeypatch.setattr(registry, "all_formats", counting)
+    monkeypatch.setattr(cli_module._FormatOptionsCommand, "get_params", params)
+    out = tmp_path / "m.json"
+    for args in (["convert", "--help"], ["convert", str(SAMPLES), "--to", "json", "-o",
+                                         str(out), "-q", "-j", "1"]):
+        calls.clear()
+        made.clear()
+        assert run(*args).exit_code == 0
+        assert len(calls) >= 2 and calls == [1] * len(calls), calls
+        names = {o.name for f in all_formats() for o in f.options}  # (and --help)
+        assert len(made[0]) == len(names) + 1 and all(  # (the same, made once)
+            len(each) == len(made[0]) and all(map(operator.is_, each, made[0]))
+            for each in made)
+    assert len(json.loads(out.read_text(encoding="utf-8"))["muscles"]) == 15
+
+    class Shaded(registry.Format):
+        name = "shaded"
+        extensions = (".shaded",)
+        options = (registry.FormatOption("shade", "how dark"),
+                   registry.FormatOption("deck", "the deck it is in"))
+
+    formats = [*all_formats(), Shaded()]
+    monkeypatch.setattr(registry, "all_formats", lambda: formats)
+    shown = " ".join(run("convert", "--help").output.split())
+    assert "--shade TEXT [shaded] how dark" in shown
+    assert "--deck NAME [anki, shaded] Anki deck name" in shown, shown
 
 
 def test_a_replayed_run_imports_no_reader_library(tmp_path: Path) -> None:
