@@ -662,7 +662,8 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     not searched; any other folder holding muscle-convert's marker file is its output,
     not searched either, and is noted in ``found.skipped``. A file (or unit) that its
     format says is not its own (:meth:`Format.is_own`: an icon among maps) is left out,
-    it and its format added to ``foreign``. A file of those endings or a folder that
+    it and its format added to ``foreign``; one a third party's ``is_own`` fails on is
+    left out, its ``reader-failed`` error in ``problems``. A file of those endings or a folder that
     ``exclude`` matches (by its path ``below`` the source folder, the walk's first
     ``directory``) is left out unread, a folder not searched, and its path added to
     ``left_out``. One ``scandir`` per folder and one ``stat`` per file
@@ -767,13 +768,13 @@ def _add(search: _Search, prefix: str, files: list[str], units: set[str]) -> Non
     unit's folder as it is), emptying ``files``. Each file is stat-ed by its name in
     the folder, opened once (no lookup of the folder's path per file); each format is
     asked once whether it tells its files from others (:attr:`Format.sorts_found`)."""
-    unit, foreign, format_of = search.unit, search.foreign, search.format_of
+    unit, format_of = search.unit, search.format_of
     kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
     sorting: dict[Format, bool] = {}
     with _opened(prefix) as folder:
         for name in files:
             if name in units:  # (stamped with its files when read: Inputs.stamped)
-                if not _own(unit, prefix + name, foreign):
+                if not _own(unit, prefix + name, search):
                     continue
                 kept.append(name)
                 sizes.append(-1)
@@ -793,7 +794,7 @@ def _add(search: _Search, prefix: str, files: list[str], units: set[str]) -> Non
             sorts = sorting.get(fmt)
             if sorts is None:
                 sorts = sorting[fmt] = fmt.sorts_found
-            if sorts and not _own(fmt, prefix + name, foreign):
+            if sorts and not _own(fmt, prefix + name, search):
                 continue
             kept.append(name)
             sizes.append(st.st_size)
@@ -822,12 +823,20 @@ def _opened(prefix: str) -> Iterator[int | None]:
         os.close(folder)
 
 
-def _own(fmt: Format | None, path: str, foreign: list[tuple[str, Format]]) -> bool:
+def _own(fmt: Format | None, path: str, search: _Search) -> bool:
     """Whether ``fmt`` takes the ``path`` a search found as its own; if not, it is
-    added to ``foreign``."""
-    if fmt is None or not fmt.sorts_found or fmt.is_own(Path(path)):
+    added to the search's ``foreign``. A third party's ``is_own`` that fails (raises,
+    or gives no bool) is that file's ``reader-failed`` error among the search's
+    ``problems``, the file left out (the other files are read)."""
+    if fmt is None or not fmt.sorts_found:
         return True
-    foreign.append((path, fmt))
+    try:
+        if fmt.is_own(Path(path)):
+            return True
+    except MuscleError as exc:  # (its guard's, naming the format, the hook and the file)
+        search.problems.extend(exc.diagnostics)
+        return False
+    search.foreign.append((path, fmt))
     return False
 
 

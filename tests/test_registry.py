@@ -1044,8 +1044,9 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     kept; locate(), locate_key() and marked_place() raise it as a MuscleError.
     field_name() and places() were placed at 'format' (field_name(), given no path)
     and stopped the run without its summary, as marked_place() did once the checks of
-    a record it marked were placed by it: each is now the error of the file it was
-    asked about, refused whole, and the run ends with its summary."""
+    a record it marked were placed by it, and is_own() did for a file a folder's search
+    found: each is now the error of the file it was asked about, refused whole, and
+    the run ends with its summary."""
     import converter
 
     site, out = tmp_path / "site", tmp_path / "out.json"
@@ -1064,8 +1065,8 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                     f"{site / 'a.hooks'}: error: the faulty-hooks reader's "
                     f"{name}() {what}"), stderr
                 assert errors_said(stderr)[0].endswith("[reader-failed]")
-                if hook != "is_own":  # (a file's error, the run ended with its summary)
-                    assert "1 file failed" in stderr.splitlines()[-1], stderr
+                # (a file's error, the run ended with its summary)
+                assert "1 file failed" in stderr.splitlines()[-1], stderr
                 assert out.read_text() == "earlier\n"
     for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
                         ("reformat:type", "returned int, not a str")):
@@ -1083,6 +1084,65 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 getattr(fmt, hook)(site / "a.hooks", *args)
             assert str(caught.value.diagnostics[0]).startswith(
                 f"{site / 'a.hooks'}: error: the faulty-hooks reader's {hook}() {what}")
+
+
+@pytest.fixture
+def owning_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's reader of one muscle per ``.owning`` file (its slug), which it
+    rewrites as it is, whose ``is_own`` raises for ``boom.owning``, gives a str for
+    ``odd.owning``, says ``icon.owning`` is not its own and every other file is."""
+    yield from _installed(tmp_path, monkeypatch, "owning", "owning_format",
+                          "from converter.model import Muscle\n"
+                          "from converter.registry import Format\n"
+                          "class OwningFormat(Format):\n"
+                          "    name = 'owning'\n"
+                          "    extensions = ('.owning',)\n"
+                          "    one_muscle_per_file = True\n"
+                          "    def is_own(self, path):\n"
+                          "        if path.name == 'boom.owning':\n"
+                          "            raise RuntimeError('boom')\n"
+                          "        return 'yes' if path.name == 'odd.owning' else (\n"
+                          "            path.name != 'icon.owning')\n"
+                          "    def read(self, path, ctx):\n"
+                          "        slug = path.read_text().strip()\n"
+                          "        yield Muscle(slug=slug, title=slug.title())\n"
+                          "    def reformat(self, raw, path, ctx):\n"
+                          "        return raw.decode()\n",
+                          "owning_format:OwningFormat")
+
+
+def test_a_failing_is_own_is_the_error_of_that_file_and_the_run_goes_on(
+        owning_plugin, tmp_path: Path) -> None:
+    """A plugin's is_own() that raised (or returned a str) for one file a folder's search
+    found stopped validate, convert and fmt there: that one reader-failed error, no
+    other file read, no summary. It is now that file's error, the file left out, the
+    other files read (and converted, rewritten) and the run ending with its summary,
+    exit 1."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    site, out = tmp_path / "site", tmp_path / "out.json"
+    site.mkdir()
+    for name, slug in (("a", "soleus"), ("boom", "gracilis"), ("odd", "sartorius"),
+                       ("icon", "icon"), ("z", "popliteus")):
+        (site / f"{name}.owning").write_text(f"{slug}\n", encoding="utf-8")
+    errors = [f"{site / 'boom.owning'}: error: the owning reader's is_own() failed: "
+              "RuntimeError: boom [reader-failed]",
+              f"{site / 'odd.owning'}: error: the owning reader's is_own() returned str, "
+              "not a bool [reader-failed]"]
+    summaries = {"validate": "2 muscles valid, 2 files failed: 2 errors, 0 warnings",
+                 "convert": f"wrote 2 muscles to {out}; 2 muscles converted, 2 files failed",
+                 "fmt": "0 changed, 2 unchanged, 2 failed"}
+    for command, more in (("validate", ()), ("convert", ("--to", "json", "-o", str(out))),
+                          ("fmt", ())):
+        result = CliRunner().invoke(cli, [command, str(site), *more],
+                                    catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert errors_said(result.stderr) == errors, result.stderr
+        assert result.stderr.splitlines()[-1] == summaries[command], result.stderr
+    assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
+        "popliteus", "soleus"]  # (by slug)
 
 
 def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
