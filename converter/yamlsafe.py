@@ -478,6 +478,9 @@ def _shaped_list(node: yaml.ScalarNode, steps: tuple[str | int, ...],
     item = (*steps, 0)
     values = [node.value] if items is None else [event.value for event in items]
     if takes_text(item):
+        parts = _parts(item, node.value, items)
+        if parts is not None:
+            return "[" + ", ".join(map(yaml11.quoted, parts)) + "]"
         if items is None or (not all(text_fits(item, value) for value in values)
                              and text_fits(item, node.value)):
             return f"[{yaml11.quoted(node.value)}]"
@@ -488,6 +491,31 @@ def _shaped_list(node: yaml.ScalarNode, steps: tuple[str | int, ...],
     shaped = [_shaped(item, value, yaml11.quoted(value) if items is None
                       or plain_misread(value) else value) for value in values]
     return None if None in shaped else "[" + ", ".join(map(str, shaped)) + "]"
+
+
+#: Where a text tagged ``!!seq`` may part the items it holds, most telling first: its
+#: line breaks, a comma and blanks (``a,b, c,d``: no blank after the comma inside an
+#: item), blanks.
+_PARTINGS = (re.compile(r"\s*\n\s*"), re.compile(r",[ \t]+"), re.compile(r"\s+"))
+
+
+def _parts(item: tuple[str | int, ...], value: str,
+           items: list[yaml.ScalarEvent] | None) -> list[str] | None:
+    """The texts ``value`` (tagged ``!!seq``) holds where the schema's pattern at ``item``
+    does not take what it is read as (its plain ``items``; quoted or a block, the whole
+    text) but takes each part of it (two polygons, ``coords: !!seq 1,2,3,4,5,6
+    7,8,9,10,11,12``, or over lines: one polygon was advised, or each number an item);
+    None where no parting fits so."""
+    from converter.schema import text_fits
+
+    read = [value] if items is None else [event.value for event in items]
+    if all(text_fits(item, text) for text in read):
+        return None
+    for parting in _PARTINGS:
+        parts = parting.split(value.strip())
+        if len(parts) > 1 and all(part and text_fits(item, part) for part in parts):
+            return parts
+    return None
 
 
 def _shaped(steps: tuple[str | int, ...], value: str, written: str) -> str | None:

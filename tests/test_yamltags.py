@@ -271,6 +271,8 @@ def test_a_key_that_fits_no_tag_is_given_the_line_to_write() -> None:
     assert yamlsafe.load(text.replace("!!int abc: 1", '"abc": 1'))["abc"] == 1
 
 
+#: Two polygons, each valid.
+_A, _B = "10,10,50,10,30,40", "60,60,90,60,75,90"
 #: (YAML, the line written wrong, the field, the message's end after "needs a list" or
 #: "needs a map", and each line it advises with the value the field then holds).
 COLLECTIONS = [
@@ -335,6 +337,21 @@ COLLECTIONS = [
     ("title: T\ncoords: !!seq 10,20,30,40,50,60\n", "coords: !!seq 10,20,30,40,50,60",
      "coords", ", not '10,20,30,40,50,60': write it as a list, coords: "
      "[\"10,20,30,40,50,60\"]", [('coords: ["10,20,30,40,50,60"]', ["10,20,30,40,50,60"])]),
+    # (two polygons in one text: one was advised, coords: ["A B"], an invalid polygon,
+    # or each number an item, coords: ["10", "10", ..., "40 60", ...]; a comma and a
+    # blank part them where none is inside either, as the list's own comma)
+    *((f"title: T\ncoords: !!seq {written}\n", f"coords: !!seq {written}", "coords",
+       f', not {read!r}: write it as a list, coords: ["{_A}", "{_B}"]',
+       [(f'coords: ["{_A}", "{_B}"]', [_A, _B])])
+      for written, read in [
+          (f"{_A} {_B}", f"{_A} {_B}"), (f"{_A}, {_B}", f"{_A}, {_B}"),
+          (f'"{_A} {_B}"', f"{_A} {_B}"), (f"'{_A}\n\n  {_B}'", f"{_A}\n{_B}"),
+          (f"|\n  {_A}\n  {_B}", f"{_A}\n{_B}\n"), (f">\n  {_A}\n  {_B}", f"{_A} {_B}\n"),
+          (f"\n  {_A}\n  {_B}", f"{_A} {_B}")]),
+    ("title: T\ncoords: !!seq 10, 10, 50, 10, 30, 40\n",
+     "coords: !!seq 10, 10, 50, 10, 30, 40", "coords", ", not '10, 10, 50, 10, 30, 40': "
+     "write it as a list, coords: [\"10, 10, 50, 10, 30, 40\"]",
+     [('coords: ["10, 10, 50, 10, 30, 40"]', ["10, 10, 50, 10, 30, 40"])]),
     ("title: T\norigin: !!map abc\n", "origin: !!map abc", "origin", ", not 'abc': leave "
      "!!map out for the text, origin: \"abc\"", [('origin: "abc"', "abc")]),
     ("title: T\nlatin: !!map abc\n", "latin: !!map abc", "latin", ", not 'abc': leave "
