@@ -39,6 +39,12 @@ _BLOCK_END = re.compile(r"(?:[ \t]+#[^\n]*)?[ \t]*(?:\n|$)")
 _FLOW_END = re.compile(r"[ \t]*[,\]}]|" + _BLOCK_END.pattern)
 #: After a key: its ``:``, or as after a value (a ``?`` key's).
 _KEY_END = re.compile(r"[ \t]*:(?=[\s,\]}]|$)|" + _FLOW_END.pattern)
+#: A quoted text on one line.
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'""")
+#: Quoted texts one after another in a [ list, blanks alone between them.
+_FLOW_RUN = re.compile(rf"(?:{_QUOTED.pattern})(?:[ \t]+(?:{_QUOTED.pattern}))+")
+#: Quoted texts one after another in a block, blanks, a comma or line breaks between them.
+_BLOCK_RUN = re.compile(rf"(?:{_QUOTED.pattern})(?:\s*(?:,\s*)?(?:{_QUOTED.pattern}))+")
 #: A value's tags (and anchors) before it: ``!!str `` of ``!!str 'a'``.
 _PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")
 
@@ -81,8 +87,11 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     if exc.problem not in _AFTER and not second:
         return None
     value = _ended_before(text, mark.index)
-    if value is None or text[value.end:mark.index].strip(" \t") \
-            or (second and (value.flow or value.is_key)):
+    if value is None:
+        return None
+    listed = None if second or value.is_key else _listed(text, value, mark.index)
+    if listed is None and (text[value.end:mark.index].strip(" \t")
+                           or (second and (value.flow or value.is_key))):
         return None
     closer = text[value.end - 1]
     if _PAIRS.get(text[value.start]) != closer:  # (a pair in a [ list, {a}: b, is no { map)
@@ -94,8 +103,8 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         f"reads the ':' after it as a second key ({said})" if second
         else f"cannot read the text after it ({said})")
     one_line = "\n" not in text[value.start:mark.index]
-    inside = None
-    if closer in "'\"":
+    inside = None if listed is None else (listed, "")
+    if closer in "'\"" and inside is None:
         inside = (_stray_advice(text, value, mark.index, one_line) if second else None) \
             or _inside_advice(text, value, mark.index, one_line)
     if inside is None:
@@ -116,6 +125,42 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         key = _read(meant)
         field = f"{field}.{key}" if field else key
     return mark.index, f"{lead}: {advice}", field
+
+
+def _listed(text: str, value: _Value, at: int) -> str | None:
+    """What to write for quoted texts one after another, the first ``value``, where
+    libyaml stops at ``at`` after it: in a [ list, blanks alone between them, a comma
+    missing (``["A" "B"]``), the line with one; tagged ``!!seq`` in a block (``coords:
+    !!seq "A" "B"``, a comma or line breaks between them too, at a field that takes a
+    list), the [ list of them. A quote meant inside one text was advised, one polygon
+    of two. None where they are no such texts."""
+    if value.flow:
+        run = _FLOW_RUN.match(text, value.start)
+        if value.key is not None or run is None or run.end() <= at \
+                or not _FLOW_END.match(text, run.end()):
+            return None
+        start = text.rfind("\n", 0, value.start) + 1
+        end = text.find("\n", run.end())
+        line = text[start:value.start] + ", ".join(_QUOTED.findall(run[0])) \
+            + text[run.end():len(text) if end < 0 else end]
+        return "write a comma between them, " + line.strip(" \t")
+    tags = value.tags.split()
+    run = _BLOCK_RUN.match(text, value.start)
+    if "!!seq" not in tags or run is None or run.end() <= at \
+            or not _BLOCK_END.match(text, run.end()) or not _takes_list(text, value):
+        return None
+    prefix = ("- " if value.key is None else f"{value.key}: ") \
+        + "".join(f"{tag} " for tag in tags if tag != "!!seq")
+    return f"write them as one list, {prefix}[{', '.join(_QUOTED.findall(run[0]))}]"
+
+
+def _takes_list(text: str, value: _Value) -> bool:
+    """Whether the schema takes a list (or any value) at ``value``'s field."""
+    from converter.schema import types_at
+    from converter.yamlsafe import steps  # (here: yamlsafe imports this module)
+
+    types = types_at(steps(field_at(text, value.event)))
+    return types is None or "array" in types
 
 
 def _ended_before(text: str, at: int) -> _Value | None:

@@ -275,3 +275,46 @@ def test_a_value_closed_on_an_earlier_line_is_advised_with_the_line_to_write(
 ])
 def test_nothing_is_said_of_other_errors(text: str) -> None:
     assert closed_early(text, libyaml_error(text)) is None
+
+
+#: Two polygons, each valid.
+_A, _B = "10,10,50,10,30,40", "60,60,90,60,75,90"
+
+
+@pytest.mark.parametrize("text, wrong, field, advice", [
+    (f'coords: !!seq "{_A}" "{_B}"\n', f'coords: !!seq "{_A}" "{_B}"', "coords",
+     f'write them as one list, coords: ["{_A}", "{_B}"]'),
+    (f'coords: !!seq "{_A}", "{_B}" # c\n', f'coords: !!seq "{_A}", "{_B}"', "coords",
+     f'write them as one list, coords: ["{_A}", "{_B}"]'),
+    (f"coords: !!seq '{_A}','{_B}'\n", f"coords: !!seq '{_A}','{_B}'", "coords",
+     f"write them as one list, coords: ['{_A}', '{_B}']"),
+    (f'coords: !!seq\n  "{_A}"\n  "{_B}"\n', f'coords: !!seq\n  "{_A}"\n  "{_B}"', "coords",
+     f'write them as one list, coords: ["{_A}", "{_B}"]'),
+    (f'coords: !!seq [ "{_A}" "{_B}" ]\n', f'coords: !!seq [ "{_A}" "{_B}" ]', "coords[0]",
+     f'write a comma between them, coords: !!seq [ "{_A}", "{_B}" ]'),
+    (f'coords: ["{_A}" "{_B}"] # c\n', f'coords: ["{_A}" "{_B}"] # c', "coords[0]",
+     f'write a comma between them, coords: ["{_A}", "{_B}"] # c'),
+])
+def test_quoted_texts_one_after_another_meant_as_a_list_are_advised_as_one(
+        text: str, wrong: str, field: str, advice: str) -> None:
+    """``coords: !!seq "A" "B"`` (or a comma between them, or over lines) and ``coords:
+    !!seq ["A" "B"]`` were told to keep the quotes inside one text, ``"A\\" \\"B"``: one
+    polygon, and no polygon at that. The list of them is advised (a comma between them
+    in a [ list): the line, written in place of the value's, loads, coords holds both
+    polygons, and the muscle has no error there."""
+    from tests.test_yamltags import _no_error_at
+
+    text = f"title: T\n{text}"
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[2] == field
+    assert found[1].endswith(f": {advice}")
+    line = advice.split(", ", 1)[1]
+    data = yamlsafe.load(text.replace(wrong, line, 1))
+    assert value_at(data, "coords") == [_A, _B] and _no_error_at(data, "coords")
+
+
+def test_quoted_texts_tagged_as_a_list_at_a_field_of_text_are_not_advised_as_one() -> None:
+    """``latin`` takes text, not a list: the quotes inside the text are advised."""
+    text = 'title: T\nlatin: !!seq "a" "b"\n'
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[1].endswith("""or use single quotes ('a" "b')""")
