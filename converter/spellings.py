@@ -56,9 +56,7 @@ class Spelling:
         if self.keywords:
             return f"{self.option(name)}={value!r}"
         if self.toml and name not in self.flags:
-            import json
-
-            return f"{self.option(name)} = {json.dumps(value, ensure_ascii=False)}"
+            return f"{self.option(name)} = {_toml(value)}"
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
 
@@ -74,11 +72,8 @@ class Spelling:
         config file ``separator = "\\t"``."""
         if self.keywords:
             return self.given(name, value)
-        if self.toml:  # (a TOML basic string escapes as JSON does, and DEL too)
-            import json
-
-            quoted = json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-            return f"{name.replace('_', '-')} = {quoted}"
+        if self.toml:
+            return f"{name.replace('_', '-')} = {_toml(value)}"
         shown = "".join(_BASH_ESCAPES.get(c) or (c if c.isprintable() else
                                                  f"\\U{ord(c):08x}") for c in value)
         return f"{self.option(name)} $'{shown}' in bash"
@@ -106,6 +101,22 @@ class Spelling:
         """Options given together (each :meth:`given`): ``--to csv --flat``, or
         ``format='csv', flat=True``."""
         return (", " if self.keywords or self.toml else " ").join(given)
+
+
+def _toml(value: Any) -> str:
+    """``value`` as a config file types it, in TOML: a text as a basic string on one
+    shown line (:func:`~converter.diagnostics.toml_quoted`: DEL, C1 controls, ``\\u2028``
+    escaped as ``\\u`` and four hex digits), a list of them likewise, true and false and
+    a number as JSON writes them."""
+    if isinstance(value, str):
+        from .diagnostics import toml_quoted
+
+        return toml_quoted(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 #: The command line's spelling, every run's unless :func:`spelled` says another.

@@ -3,7 +3,13 @@ starts."""
 
 from __future__ import annotations
 
+import tomllib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from converter import spellings
+from converter.diagnostics import printable
 from tests.conftest import WAIT
 
 
@@ -60,3 +66,22 @@ def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> N
     assert (typed.offered("to", "json"), spellings.COMMAND_LINE.offered("flat"),
             spellings.PYTHON_API.offered("flat")) == (
         "pass --to json", "pass --flat", "pass flat=True")
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=30))
+def test_a_config_files_value_is_one_shown_line_a_toml_reader_takes_back(text: str) -> None:
+    """A config file's value was quoted as JSON quotes it (``typed`` escaping DEL too):
+    ``given`` left DEL raw, which TOML refuses, and both left raw what a diagnostic
+    shows as a Python escape (``\\x85``, ``\\u2028``), one TOML lacks or reads
+    otherwise. Each is now one shown line that a TOML reader takes back as the value."""
+    for line in (spellings.CONFIG_FILE.typed("link_template", text),
+                 spellings.CONFIG_FILE.given("link_template", text)):
+        assert printable(line) == line and len(f"{line}.".splitlines()) == 1
+        assert tomllib.loads(line) == {"link-template": text}
+
+
+def test_a_config_files_list_of_texts_is_typed_in_toml() -> None:
+    """A list's texts are quoted alike (JSON left DEL raw in them too)."""
+    line = spellings.CONFIG_FILE.given("exclude", ["a\x7f", 'b"\\'])
+    assert line == 'exclude = ["a\\u007f", "b\\"\\\\"]'
+    assert tomllib.loads(line) == {"exclude": ["a\x7f", 'b"\\']}
