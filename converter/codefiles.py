@@ -28,9 +28,10 @@ def code_files(formats: Iterable[Format]) -> set[str]:
     module file of the module's package folder (the outermost regular package holding
     it; a top-level module alone) and of each top-level module and package its
     distribution names in ``top_level.txt`` (an editable install's helper module or
-    sibling package, where the import system finds it): their data files are left
-    out, which a package of many (pictures, a bundled corpus) would make every run
-    stat."""
+    sibling package, where the import system finds it), or, with none (an editable
+    install by hatchling, flit or pdm-backend), of those the editable install exposes
+    (:func:`~converter.editable.exposed_files`): their data files are left out, which a
+    package of many (pictures, a bundled corpus) would make every run stat."""
     found: set[str] = set()
     for module, dist in {(sys.modules.get(type(f).__module__), origins.get(type(f)))
                          for f in formats}:
@@ -64,8 +65,14 @@ def _top_level_files(dist: Distribution | Any | None) -> set[str]:
     """The module files of each top-level module and package ``dist`` names in its
     ``top_level.txt`` (setuptools writes one, an editable install's too), found where
     an import would find it (an editable install's finder maps it to the project's
-    folder) without importing it: a package's :func:`module_files`, a module's file."""
+    folder) without importing it: a package's :func:`module_files`, a module's file.
+    Where it has none, those its editable install exposes
+    (:func:`~converter.editable.exposed_files`; none when it is not one)."""
     text = dist.read_text("top_level.txt") if dist is not None else None
+    if text is None and dist is not None:
+        from .editable import exposed_files
+
+        return exposed_files(dist)
     found: set[str] = set()
     for name in (text or "").split():
         try:
@@ -76,7 +83,7 @@ def _top_level_files(dist: Distribution | Any | None) -> set[str]:
             continue
         for folder in spec.submodule_search_locations or ():
             found |= module_files(folder)
-        if spec.has_location and spec.origin and spec.origin.endswith(_MODULE_ENDINGS):
+        if spec.has_location and spec.origin and spec.origin.endswith(MODULE_ENDINGS):
             found.add(os.path.abspath(spec.origin))
     return found
 
@@ -96,7 +103,7 @@ def _package_files(module: Any) -> set[str]:
 
 #: The endings of the files Python imports modules from: sources and extension modules
 #: (``.py``, ``.cpython-312-x86_64-linux-gnu.so``), not bytecode (written by running).
-_MODULE_ENDINGS = tuple(sorted({*importlib.machinery.SOURCE_SUFFIXES,
+MODULE_ENDINGS = tuple(sorted({*importlib.machinery.SOURCE_SUFFIXES,
                                 *importlib.machinery.EXTENSION_SUFFIXES}))
 
 
@@ -108,5 +115,5 @@ def module_files(folder: str) -> set[str]:
     for top, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if f.isidentifier() and f != "__pycache__"]
         found.update(os.path.join(top, name) for name in files
-                     if name.endswith(_MODULE_ENDINGS))
+                     if name.endswith(MODULE_ENDINGS))
     return found

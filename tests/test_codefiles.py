@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from converter import codefiles, registry
-from tests.conftest import installed_folder
+from tests.conftest import SAMPLES, installed_folder
+from tests.waits import WAIT
 
 
 def test_a_plugin_package_without_a_record_stamps_its_modules_not_its_data(
@@ -192,3 +196,116 @@ def test_an_edited_helper_of_an_editable_plugin_is_no_replay(tmp_path: Path) -> 
     (project / "sibpkg" / "deep.py").write_text("MARK = '?'\n", encoding="utf-8")
     assert "up to date" not in run()
     assert out.read_text() == "soleus d?\n"
+
+
+#: The plugin's format, in its package ``myplug``: each muscle's slug and the tag of
+#: ``myplug_helpers``, a top-level module or package outside ``myplug``.
+_FORMAT = '''import myplug_helpers
+from converter.registry import Format
+
+
+class Plug(Format):
+    name, extensions = "plug", (".plug",)
+    carries = frozenset({"slug"})
+
+    def write(self, muscles, out, ctx):
+        out.write_text("".join(m.slug + myplug_helpers.TAG + "\\n" for m in muscles))
+'''
+_PROJECT = '''[build-system]
+requires = ["{backend}"]
+build-backend = "{api}"
+
+[project]
+name = "myplug"
+version = "1.0"
+description = "A plugin format"
+
+[project.entry-points."muscle_convert.formats"]
+plug = "myplug.fmt:Plug"
+'''
+#: Each backend's editable install: (its build requirement, its build API, what its
+#: pyproject.toml says of the build, the helper's file). By a path .pth (the project's
+#: folder on the path: the helper beside ``myplug/`` importable, though no wheel holds
+#: it), or by an import hook mapping the names the build holds (``editables``).
+BACKENDS = {
+    "hatchling": ("hatchling", "hatchling.build",
+                  '[tool.hatch.build.targets.wheel]\npackages = ["myplug"]\n',
+                  "myplug_helpers.py"),
+    "flit": ("flit_core", "flit_core.buildapi", "", "myplug_helpers.py"),
+    "pdm-backend": ("pdm-backend", "pdm.backend", "", "myplug_helpers.py"),
+    "hatchling-exact": ("hatchling", "hatchling.build",
+                        "[tool.hatch.build.targets.wheel]\n"
+                        'only-include = ["myplug", "myplug_helpers.py"]\n'
+                        "dev-mode-exact = true\n", "myplug_helpers.py"),
+    "pdm-backend-editables": ("pdm-backend", "pdm.backend",
+                              '[tool.pdm.build]\neditable-backend = "editables"\n'
+                              'includes = ["myplug/", "myplug_helpers/"]\n',
+                              "myplug_helpers/__init__.py"),
+}
+
+
+def install_editable(project: Path, site: Path) -> None:
+    """``pip install -e project`` into the folder ``site`` (``--target``), built by the
+    backend its pyproject.toml names, as installed here: no index, no build isolation,
+    no dependencies (nothing from the network)."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "--disable-pip-version-check", "--no-build-isolation", "--no-index",
+                    "--no-deps", "--target", str(site), "-e", str(project)],
+                   check=True, capture_output=True, timeout=WAIT)
+
+
+def _plugin(tmp_path: Path, backend: str) -> tuple[Path, Path]:
+    """The plugin project for ``backend`` (see :data:`BACKENDS`), installed editable
+    into a site folder; gives (the helper's file, the site folder)."""
+    requirement, api, build, helper = BACKENDS[backend]
+    project, site = tmp_path / "project", tmp_path / "site"
+    (project / "myplug").mkdir(parents=True)
+    (project / "myplug" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "myplug" / "fmt.py").write_text(_FORMAT, encoding="utf-8")
+    (project / helper).parent.mkdir(exist_ok=True)
+    (project / helper).write_text("TAG = ' a'\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        _PROJECT.format(backend=requirement, api=api) + "\n" + build, encoding="utf-8")
+    install_editable(project, site)
+    assert not list(site.glob("*.dist-info/top_level.txt"))  # (what the fix is for)
+    return project / helper, site
+
+
+def convert_with_site(site: Path, tmp_path: Path) -> tuple[str, str]:
+    """A ``convert`` of soleus to the plugin's format, in a Python that has ``site``
+    as a site folder (its .pth files run): (what it said, the output's text). It says,
+    last, which ``importlib.metadata`` modules it imported."""
+    source, out = tmp_path / "soleus.md", tmp_path / "out.plug"
+    if not source.exists():
+        source.write_bytes((SAMPLES / "soleus.md").read_bytes())
+        os.utime(source, (1_600_000_000, 1_600_000_000))  # (not modified moments ago)
+    code = (f"import site, sys\nsite.addsitedir({str(site)!r})\n"
+            "from converter.cli import main\nsys.argv = ['muscle-convert', 'convert', "
+            f"{str(source)!r}, '--to', 'plug', '-o', {str(out)!r}, '--cache-dir', "
+            f"{str(tmp_path / 'cache')!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('importlib.metadata')),"
+            " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=WAIT, cwd=tmp_path)  # (no checkout's
+    return done.stderr, out.read_text(encoding="utf-8")  # egg-info on the path)
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_an_edited_helper_of_a_plugin_installed_editable_is_no_replay(
+        tmp_path: Path, backend: str) -> None:
+    """A plugin installed editable by a backend that writes no top_level.txt had only
+    its format's own package watched: its helper module outside it, edited, left the
+    next run replayed ('up to date', the output stale). The modules its editable
+    install exposes are watched now: the run after the edit writes anew. A replay
+    still asks no importlib.metadata."""
+    helper, site = _plugin(tmp_path, backend)
+    said, written = convert_with_site(site, tmp_path)
+    assert "up to date" not in said
+    assert written == "soleus a\n"
+    said, written = convert_with_site(site, tmp_path)
+    assert "up to date" in said
+    assert json.loads(said.strip().splitlines()[-1].replace("'", '"')) == []
+    helper.write_text("TAG = ' bb'\n", encoding="utf-8")
+    said, written = convert_with_site(site, tmp_path)
+    assert "up to date" not in said
+    assert written == "soleus bb\n"
