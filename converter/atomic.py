@@ -3,8 +3,10 @@
 Files are written to a temporary file beside the target and renamed over it.
 An output path that is a symlink is followed: the file it names is replaced and the
 link stays. A device or FIFO (``-o /dev/null``) is written into, as there is nothing
-to replace, and so is standard output (``-o -``, :data:`STDOUT`). A killed run's
-temporaries are removed by a later write of the same output once they are a day old.
+to replace, and so is standard output (``-o -``, :data:`STDOUT`). A later write of the
+same output removes a killed run's temporaries (see :func:`sweep_leftovers`): a
+temporary file at once where no run holds its lock (one a run holds is left), others,
+and one where no lock can tell, once a day old.
 Output folders are built and swapped in by :mod:`converter.atomic_folder`, on the
 temporaries, signal handling and file helpers of this module.
 """
@@ -57,9 +59,12 @@ def temporary_prefix(path: Path) -> str:
 def sweep_leftovers(path: Path,
                     running: Callable[[str], bool | None] | None = None) -> None:
     """Remove temporaries beside ``path`` that runs killed while writing it left behind
-    (the ones this module names ``.<name>.<random>.tmp`` and so on): those ``running``
-    says no run has (False) at once, those it says a run has (True) never, and the
-    others (it cannot tell: None) once older than :data:`STALE_SECONDS`."""
+    (the ones this module names ``.<name>.<random>.tmp`` and so on). A temporary file
+    of ``path``'s own (:func:`_own_temporary`) goes as :func:`sweep_killed` removes it
+    (:func:`_swept`): at once where no run holds its lock, never where one does, once
+    older than :data:`STALE_SECONDS` where no lock can tell. Of the others, those
+    ``running`` says no run has (False) go at once, those it says a run has (True)
+    never, and the rest (it cannot tell: None) once older than :data:`STALE_SECONDS`."""
     path = Path(path)
     prefix, now = temporary_prefix(path), time.time()
     try:
@@ -68,6 +73,9 @@ def sweep_leftovers(path: Path,
     except OSError:
         return
     for entry in entries:
+        if _own_temporary(entry.name, {prefix}):
+            _swept(entry, now)
+            continue
         with contextlib.suppress(OSError):
             told = running(entry.path) if running is not None else None
             if told or (told is None and now - entry.stat(
@@ -310,9 +318,8 @@ def sweep_killed(paths: Iterable[str]) -> list[str]:
     """Remove the temporaries beside the files ``paths`` that runs killed while writing
     them left (``.<name>.<random>.tmp``, a regular file): where no run holds its lock
     (see :func:`_held_temporary`), at once; where no lock can tell, once older than
-    :data:`STALE_SECONDS`. The ones removed, by path."""
-    from .folder_lock import taken_if_free
-
+    :data:`STALE_SECONDS`. The ones removed, by path. (Each write of a file sweeps its
+    own so too: see :func:`sweep_leftovers`.)"""
     folders: dict[str, set[str]] = {}
     for path in paths:
         folder, name = os.path.split(os.fspath(path))
@@ -323,20 +330,34 @@ def sweep_killed(paths: Iterable[str]) -> list[str]:
             entries = list(os.scandir(folder or os.curdir))
         except OSError:
             continue
-        for entry in entries:
-            found = _TEMPORARY_NAME.match(entry.name)
-            if found is None or f".{found[1]}." not in prefixes:
-                continue
-            taken = taken_if_free(entry.path)
-            if taken is None:  # (no lock can tell: once a day old)
-                with contextlib.suppress(OSError):
-                    if entry.is_file(follow_symlinks=False) and now - entry.stat(
-                            follow_symlinks=False).st_mtime >= STALE_SECONDS:
-                        os.unlink(entry.path)
-                        taken = True
-            if taken:
-                removed.append(entry.path)
+        removed += [entry.path for entry in entries
+                    if _own_temporary(entry.name, prefixes) and _swept(entry, now)]
     return removed
+
+
+def _own_temporary(name: str, prefixes: set[str]) -> bool:
+    """Whether ``name`` is a temporary file (:func:`temporary_file`,
+    ``.<name>.<random>.tmp``) of a file whose temporaries begin with one of
+    ``prefixes`` (:func:`temporary_prefix`)."""
+    found = _TEMPORARY_NAME.match(name)
+    return found is not None and f".{found[1]}." in prefixes
+
+
+def _swept(entry: os.DirEntry[str], now: float) -> bool:
+    """Whether the temporary file ``entry`` (:func:`_own_temporary`), a killed run's, is
+    removed now: at once where no run holds its lock (:func:`_held_temporary`), never
+    where one does, and where no lock can tell (no ``flock``) once older than
+    :data:`STALE_SECONDS` (a younger one may be a run's under way)."""
+    from .folder_lock import taken_if_free
+
+    taken = taken_if_free(entry.path)
+    if taken is None:
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(
+                    follow_symlinks=False).st_mtime >= STALE_SECONDS:
+                os.unlink(entry.path)
+                return True
+    return bool(taken)
 
 
 def same_bytes(new: Path, old: Path) -> bool:

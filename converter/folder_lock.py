@@ -9,8 +9,8 @@ can tell a run's folder under way (:func:`in_use`) from one a killed run left. W
 the system takes no lock (Windows, a file system that refuses ``flock``), nothing is
 waited for, and nothing can be told. A temporary file a run writes, then renames over
 its target, is locked the same way for as long as it exists (:func:`claimed_file`), so
-that fmt can tell a killed run's leftover from a temporary under way
-(:func:`taken_if_free`). A run that waits for another says so once, where
+that a later write of that file (convert's or fmt's) can tell a killed run's leftover
+from a temporary under way (:func:`taken_if_free`). A run that waits for another says so once, where
 its caller asks it to (:func:`waits_said`: the command line, but for ``--quiet``).
 """
 

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES, START_METHODS, WAIT, cli_command
 from tests.killing import kill_while
+from tests.waits import until
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -129,6 +130,71 @@ def test_a_killed_anki_run_leaves_nothing_in_the_temporary_folder(corpus: Path,
     kill_while([sys.executable, "-m", "converter", "validate", str(deck), "--no-cache",
                 "--quiet"], lambda: any(p.is_dir() for p in scratch.iterdir()), env=env)
     assert os.listdir(scratch) == []
+
+
+#: A convert run whose write stops, its temporary written whole (and held), until it is
+#: killed: it touches the file its first argument names, then waits (bounded).
+_STOPS_AS_IT_WRITES = """
+import sys, threading
+from pathlib import Path
+import converter.atomic
+from tests.waits import WAIT
+ready = Path(sys.argv.pop(1))
+def same_bytes(new, old):
+    ready.touch()
+    threading.Event().wait(WAIT)
+    return False
+converter.atomic.same_bytes = same_bytes
+from converter.__main__ import main
+main()
+"""
+
+#: A process that holds the lock of the file its argument names (as a run writing that
+#: temporary does), says so, and lets go once its standard input ends.
+_HOLDS = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_next_write_removes_a_killed_runs_temporary_at_once(tmp_path: Path) -> None:
+    """A convert killed (SIGKILL) as it wrote ``m.json`` left ``.m.json.<random>.tmp``,
+    which later writes of ``m.json`` left until it was a day old; the next write removes
+    it at once, as no run holds its lock (fmt's sweep, shared), and leaves one that
+    another process holds (a run under way), the output written whole."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    complete, out, ready = tmp_path / "complete.json", tmp_path / "m.json", tmp_path / "ready"
+    subprocess.run(command(SAMPLES, "json", complete, []), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
+    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_WRITES, str(ready),
+                            *command(SAMPLES, "json", out, [])[3:]], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        until(lambda: ready.exists() or run.poll() is not None, "the run's write")
+        assert run.poll() is None, "the run ended before its write stopped"
+        [left] = temporaries(out)
+        run.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=WAIT) == -signal.SIGKILL
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=WAIT)
+    assert temporaries(out) == [left] and left.stat().st_size > 0 and not out.exists()
+    held = tmp_path / f".{out.name}.abcd1234.tmp"
+    held.write_text("a run under way")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDS, str(held)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        subprocess.run(command(SAMPLES, "json", out, []), cwd=ROOT, env=env, check=True,
+                       timeout=WAIT)
+        assert temporaries(out) == [held] and held.read_text() == "a run under way"
+    finally:
+        holder.communicate(timeout=WAIT)
+    assert out.read_bytes() == complete.read_bytes()
 
 
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
