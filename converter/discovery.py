@@ -249,13 +249,9 @@ def _only_formatted() -> str:
     endings whose file, named or found in a folder's search, is taken as a format that
     can rewrite it (of one ending several formats claim, the first ranked is asked: a
     later one's ``reformat`` rewrites none of its files)."""
-    readers = ranked(f for f in all_formats() if f.can_read)
-    spelled: dict[str, str] = {}
-    for formats in (readers, [f for f in readers if f.one_muscle_per_file]):
-        for ending, fmt in _owners(formats).items():
-            if fmt.can_format:
-                spelled.setdefault(ending, next(
-                    ext for ext in fmt.extensions if ext.lower() == ending))
+    owners = _owners(ranked(f for f in all_formats() if f.can_read))
+    spelled = {ending: next(ext for ext in fmt.extensions if ext.lower() == ending)
+               for ending, fmt in owners.items() if fmt.can_format}
     return f"fmt rewrites only {' or '.join(spelled[e] for e in sorted(spelled))} files"
 
 
@@ -265,12 +261,23 @@ def _owners(formats: Sequence[Format]) -> dict[str, Format]:
     return {ending: fmt for fmt in reversed(formats) for ending in endings_of(fmt)}
 
 
+def _searched() -> dict[str, Format]:
+    """The endings (lower case) a folder's search without ``--from`` takes, each ->
+    its format: those whose file, named, is taken as a format of one muscle per file
+    (of one ending several formats claim, the first ranked's: a plugin's reader of one
+    muscle per ``.json`` file reads no ``.json`` file a search finds, as none named is
+    its, but json's, which a search does not take)."""
+    owners = _owners(ranked(f for f in all_formats() if f.can_read))
+    return {ending: fmt for ending, fmt in owners.items() if fmt.one_muscle_per_file}
+
+
 def discover(paths: Iterable[str | Path], from_format: str | None = None,
              leave_out: str | Path | None = None, exclude: Iterable[str] = (), *,
              formatting: bool = False) -> tuple[Inputs, list[Diagnostic]]:
     """Expand paths into inputs: directories recursively (files of the one-muscle-per-file
-    formats, or the whole directory when it carries a format's marker), files by
-    ``from_format`` or by their ending. Sorted, so runs are reproducible. ``leave_out``
+    formats, each the format it is when named, see :func:`_searched`; or the whole
+    directory when it carries a format's marker), files by ``from_format`` or by their
+    ending. Sorted, so runs are reproducible. ``leave_out``
     (the run's output) is not read where a directory holds it: a run never reads what
     it writes; nor is any other folder below a source that muscle-convert wrote (it
     holds the :data:`~converter.marker.DIRECTORY_MARKER`), which is noted in the
@@ -297,7 +304,6 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     if forced is not None and not forced.can_read:
         raise MuscleError(Diagnostic(spelling().option("from"), None, None, "", "cannot-read",
                                      f"the {forced.name} format has no reader"))
-    per_file = ranked(f for f in all_formats() if f.can_read and f.one_muscle_per_file)
     inputs = Inputs()
     problems: list[Diagnostic] = []
     named, relative = _Named(leave_out), False
@@ -331,11 +337,9 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
         if is_dir and (detected is None or (forced and (
                 forced.one_muscle_per_file or forced.name != detected.name))):
             # (a folder that is not a unit of --from's format: its files of that format)
-            formats = [forced] if forced else per_file
-            by_ending = _owners(formats)
+            by_ending = _owners([forced]) if forced else _searched()
             if formatting:  # (only what fmt rewrites: an ending stays its owner's)
                 by_ending = {e: f for e, f in by_ending.items() if f.can_format}
-                formats = [f for f in formats if f in by_ending.values()]
             root = str(path).rstrip(os.sep) or os.sep
             unit = forced if forced and forced.directory_marker else None
             skip = named.folder(root, tuple(by_ending), unit and unit.directory_marker)
@@ -356,7 +360,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 hint = _others_in(root, set(by_ending), detected, inputs.skipped[outputs:],
                                   foreign, left_out)
                 message, others = worded(
-                    f"holds no {_endings_shown(formats)} files to read", *hint)
+                    f"holds no {_endings_shown(by_ending)} files to read", *hint)
                 problems.append(Diagnostic(str(path), None, None, "", "no-inputs", message,
                                            "warning", others))
             continue
@@ -377,10 +381,11 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     return inputs, problems
 
 
-def _endings_shown(formats: Sequence[Format]) -> str:
-    """The endings of ``formats`` as they spell them (``.markdown or .md or .TITLES``),
-    sorted in any case; of one ending two spell, the first ranked's spelling."""
-    spelled = {ext.lower(): ext for f in reversed(formats) for ext in f.extensions}
+def _endings_shown(by_ending: dict[str, Format]) -> str:
+    """The endings of ``by_ending`` (:func:`_owners`) as their formats spell them
+    (``.markdown or .md or .TITLES``), sorted in any case."""
+    spelled = {ending: next(ext for ext in fmt.extensions if ext.lower() == ending)
+               for ending, fmt in by_ending.items()}
     return " or ".join(spelled[ending] for ending in sorted(spelled))
 
 

@@ -550,6 +550,50 @@ def test_fmt_searches_a_folder_only_for_the_files_it_rewrites(
             in result.stderr.splitlines(), result.stderr
 
 
+def test_fmt_and_convert_take_a_json_file_as_json_named_or_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's one-muscle-per-file reader claiming .json, that fmt can rewrite, took
+    the .json files a folder's search found (fmt DIR rewrote x.json in its own way,
+    validate DIR read it as the plugin's), while x.json named was json's (fmt x.json:
+    fmt does not handle json [cannot-format]; validate x.json: bad-json), though the
+    warning says a .json file is taken as json. A folder's search now takes a file only
+    as the format its ending is taken as when it is named: x.json is json's both ways
+    (a folder's search leaves it alone, as json holds many muscles a file), and
+    --from pjson names the other."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    for _ in _installed(plugins, monkeypatch, "pjson", "pjson", _PER_FILE.replace(
+            "NAME", "pjson").replace("ENDING", ".json") + _REFORMATS, "pjson:PerFile"):
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "soleus.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+        (site / "x.json").write_text('{"x": 1}\n')
+        named = plugin_cli(plugins, "fmt", str(site / "x.json"))
+        assert named.returncode == 1
+        assert f"{site / 'x.json'}: error: fmt does not handle json [cannot-format]" \
+            in named.stderr.splitlines(), named.stderr
+        found = plugin_cli(plugins, "fmt", str(site))
+        assert (found.returncode, found.stdout) == (0, ""), found.stderr
+        assert found.stderr.splitlines()[-1] == "0 changed, 1 unchanged", found.stderr
+        assert (site / "x.json").read_text() == '{"x": 1}\n'
+        assert "x.json" not in plugin_cli(plugins, "fmt", "--check", str(site)).stdout
+        named = plugin_cli(plugins, "validate", str(site / "x.json"), "--no-cache")
+        assert named.returncode == 1 and "[bad-json]" in named.stderr, named.stderr
+        found = plugin_cli(plugins, "validate", str(site), "--no-cache")
+        assert found.returncode == 0 and "1 muscle valid" in found.stderr, found.stderr
+        forced = plugin_cli(plugins, "validate", str(site / "x.json"), "--from", "pjson",
+                            "--no-cache")
+        assert forced.returncode == 0 and "1 muscle valid" in forced.stderr, forced.stderr
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        (empty / "x.json").write_text("{}\n")
+        found = plugin_cli(plugins, "fmt", str(empty))
+        assert found.returncode == 0, found.stderr
+        assert f"{empty}: warning: holds no .markdown or .md files to read (it holds 1 " \
+            "json file, x.json: fmt rewrites only .markdown or .md files) [no-inputs]" \
+            in found.stderr.splitlines(), found.stderr
+
+
 @pytest.fixture
 def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
