@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from .diagnostics import Diagnostic, MuscleError
 from .model import ALL_FIELDS, FIELDS
 from .registry import Format, FormatOption, Place, get_format, spelling
+from .writerrun import failure
 
 #: The options of muscle-convert itself, ``convert``'s (``--quiet``, ``--no-cache``)
 #: and ``converter.write()``'s parameters, as option names (``-`` as ``_``): a plugin's
@@ -174,8 +175,9 @@ def _by_name(name: str, protocol: int) -> tuple[Callable[[str], Format], tuple[s
 
 def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None = None
            ) -> Callable[..., Any]:
-    """``fmt``'s ``name`` hook (or what ``call`` it returned), its failures a
-    ``hook.code`` :class:`MuscleError`, what it prints on standard error."""
+    """``fmt``'s ``name`` hook (or what ``call`` it returned), its failures (an
+    exception, ``sys.exit()`` too; not Ctrl-C) a ``hook.code`` :class:`MuscleError`,
+    what it prints on standard error."""
     from .plugin_prints import printing_to_stderr  # (a plugin's hooks alone: not on a
     # replay's path)
 
@@ -187,9 +189,9 @@ def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None =
                 result = call(*args, **kwargs)
         except MuscleError:
             raise
-        except Exception as exc:  # (a plugin's hook may raise anything)
-            raise hook_failed(fmt, name, hook, args,
-                              f"failed: {type(exc).__name__}: {exc}") from None
+        except (Exception, SystemExit) as exc:  # (a plugin's hook may raise anything,
+            # sys.exit("needs libfoo") too; Ctrl-C still stops the run)
+            raise hook_failed(fmt, name, hook, args, f"failed: {failure(exc)}") from None
         if not hook.fits(result):
             raise hook_failed(fmt, name, hook, args, f"returned {type(result).__name__}, "
                               f"not {hook.should}")
@@ -311,8 +313,8 @@ def misnamed(made: Any, name: str) -> str | None:
         return f"its entry point gives {type(made).__name__}, which is not a Format"
     try:
         given = made.name
-    except Exception as exc:  # (a plugin's property may raise anything)
-        return f"its name failed: {type(exc).__name__}: {exc}"
+    except (Exception, SystemExit) as exc:  # (a plugin's property may raise anything,
+        return f"its name failed: {failure(exc)}"  # sys.exit too)
     return None if given == name else _other_name(given, name)
 
 
@@ -336,8 +338,8 @@ def misshapen(fmt: Format) -> str | None:
     for name, (fits, should) in ATTRIBUTES.items():
         try:
             value = getattr(fmt, name)
-        except Exception as exc:  # (a plugin's property may raise anything)
-            return f"its {name} failed: {type(exc).__name__}: {exc}"
+        except (Exception, SystemExit) as exc:  # (a plugin's property may raise
+            return f"its {name} failed: {failure(exc)}"  # anything, sys.exit too)
         if not fits(value):
             return f"its {name} is {type(value).__name__}, not {should}"
     return _value_problem(fmt) or _property_problem(fmt)
@@ -386,8 +388,8 @@ def _property_problem(fmt: Format) -> str | None:
     for name in PROPERTIES:
         try:
             value = getattr(fmt, name)
-        except Exception as exc:  # (a plugin's property may raise anything)
-            return f"its {name} failed: {type(exc).__name__}: {exc}"
+        except (Exception, SystemExit) as exc:  # (a plugin's property may raise
+            return f"its {name} failed: {failure(exc)}"  # anything, sys.exit too)
         if not isinstance(value, bool):
             return f"its {name} is {type(value).__name__}, not a bool"
     return None

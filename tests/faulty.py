@@ -18,6 +18,7 @@ from tests.waits import WAIT
 #: per muscle.
 FAULTY = '''
 import os
+import sys
 from converter.diagnostics import Diagnostic
 from converter.model import Muscle, Region
 from converter.registry import Format, FormatOption
@@ -80,11 +81,13 @@ class FaultyRecords(Format):
 
 class Hooks:
     """A format whose hook named by FAULT raises; with ":type" after the name, it
-    returns 42."""
+    returns 42; with ":exit", it calls sys.exit("<name> gives up")."""
 
     def hook(self, name, right):
         if fault() == name:
             raise RuntimeError(f"{name} boom")
+        if fault() == name + ":exit":
+            sys.exit(f"{name} gives up")
         return 42 if fault() == name + ":type" else right
 
     def check_options(self, options):
@@ -167,9 +170,14 @@ def raising(self):
     raise RuntimeError("property boom")
 
 
-if fault().startswith("property "):  # ("property can_read", or ":type" after: 42)
-    prop, _, kind = fault().removeprefix("property ").partition(":")
-    setattr(FaultyShape, prop, property(lambda self: 42) if kind else property(raising))
+def exiting(self):
+    sys.exit("property gives up")
+
+
+if fault().startswith("property "):  # ("property can_read", or ":type" after: 42,
+    prop, _, kind = fault().removeprefix("property ").partition(":")  # ":exit": sys.exit)
+    made = {"": raising, "type": lambda self: 42, "exit": exiting}[kind]
+    setattr(FaultyShape, prop, property(made))
 '''
 
 

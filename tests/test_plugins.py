@@ -76,6 +76,48 @@ def test_a_guarded_hook_that_raises_or_returns_amiss_is_the_formats_error() -> N
     assert "is_own" in vars(fmt) and "companions" not in vars(fmt)  # (not overridden)
 
 
+def test_a_guarded_hook_calling_sys_exit_is_the_formats_error_and_ctrl_c_goes_through(
+        tmp_path: Path) -> None:
+    """A plugin's hook (is_own(), companions() of the output) or attribute that called
+    sys.exit() was no Exception to its guard: SystemExit went through, ending the run
+    with its message alone. It is now the error a raised exception gives, saying it
+    tried to end the program; KeyboardInterrupt (Ctrl-C) still goes through."""
+    import sys
+
+    class Exiting(Format):
+        name, extensions = "exiting", (".exit",)
+
+        def is_own(self, path: Path) -> bool:
+            if path.name == "stop.exit":
+                raise KeyboardInterrupt
+            sys.exit("needs libfoo")
+
+        def companions(self, path: Path) -> list[Path]:
+            sys.exit(4)
+
+        @property  # type: ignore[override]
+        def description(self) -> str:
+            sys.exit("no words")
+
+    fmt = plugins.guarded(Exiting())
+    with pytest.raises(MuscleError) as caught:
+        fmt.is_own(Path("a.exit"))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "a.exit: error: the exiting reader's is_own() failed: it tried to end the program "
+        "(SystemExit with status 'needs libfoo') [reader-failed]"]
+    with pytest.raises(KeyboardInterrupt):
+        fmt.is_own(Path("stop.exit"))
+    out = tmp_path / "out.exit"
+    with pytest.raises(MuscleError) as written:
+        plugins.output_companions(fmt, out)
+    assert [(d.path, d.code, d.message) for d in written.value.diagnostics] == [
+        (str(out), "writer-failed", "the exiting writer's companions() failed: it tried "
+         "to end the program (SystemExit with status 4)")]
+    assert plugins.misshapen(Exiting()) == (
+        "its description failed: it tried to end the program (SystemExit with status "
+        "'no words')")
+
+
 def test_a_hook_failed_names_the_writer_or_reader_and_where() -> None:
     fmt = _format("probe")
     hook = plugins.Hook("writer-failed", 0, bool, "a bool")

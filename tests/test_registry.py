@@ -1040,6 +1040,12 @@ def test_a_guarded_record_writer_goes_to_worker_processes(faulty_plugin: Path,
     assert sorted(out.read_text().split()) == sorted(f"m-{n}" for n in range(130))
 
 
+def _exited(hook: str) -> str:
+    """What a failing-hook diagnostic says of the hook ``hook`` of tests/faulty.py's
+    Hooks that called ``sys.exit(f"{hook} gives up")`` (FAULT ``<hook>:exit``)."""
+    return f"failed: it tried to end the program (SystemExit with status '{hook} gives up')"
+
+
 def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
         faulty_plugin: Path, tmp_path: Path, sample_muscles,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1048,14 +1054,19 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
     returning 42, taken as true). Each is now a writer-failed error naming the format and
     the hook: a usage error (exit 2) of convert, a MuscleError of write(), formats' error
     (exit 1, the other formats listed); the earlier output stays. write()'s is at
-    "format", the argument it takes (it was at "--to", a flag it has none of)."""
+    "format", the argument it takes (it was at "--to", a flag it has none of). One that
+    called sys.exit() ended convert and formats with its message alone, no word of the
+    format or the hook (exit 1), and raised SystemExit out of write(): it is that
+    error too."""
     import converter
     from tests.conftest import SAMPLES
 
     out = tmp_path / "out.hooks"
     out.write_text("earlier\n")
     for fault, what in (("check_options", "failed: RuntimeError: check_options boom"),
+                        ("check_options:exit", _exited("check_options")),
                         ("writes_directory", "failed: RuntimeError: writes_directory boom"),
+                        ("writes_directory:exit", _exited("writes_directory")),
                         ("writes_directory:type", "returned int, not a bool")):
         hook = fault.split(":")[0]
         message = f"the faulty-hooks writer's {hook}() {what}"
@@ -1071,6 +1082,7 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
             f"format: error: {message} [writer-failed]"]
         assert out.read_text() == "earlier\n"
     for fault, what in (("writes_directory", "failed: RuntimeError: writes_directory boom"),
+                        ("writes_directory:exit", _exited("writes_directory")),
                         ("writes_directory:type", "returned int, not a bool")):
         status, stderr = faulty_cli(faulty_plugin, fault, "formats")
         assert "Traceback" not in stderr
@@ -1090,7 +1102,11 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     and stopped the run without its summary, as marked_place() did once the checks of
     a record it marked were placed by it, and is_own() did for a file a folder's search
     found: each is now the error of the file it was asked about, refused whole, and
-    the run ends with its summary."""
+    the run ends with its summary. A hook that called sys.exit() (SystemExit is no
+    Exception) ended validate, convert or fmt with its message alone, no diagnostic,
+    no summary (exit 1), or, called as the file was read, was said as the reader's
+    failure, no word of the hook: it is now the same error as a raised exception's,
+    saying it tried to end the program and with what."""
     import converter
 
     site, out = tmp_path / "site", tmp_path / "out.json"
@@ -1099,6 +1115,7 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     out.write_text("earlier\n")
     for hook in ("is_own", "companions", "places", "place", "field_name", "marked_place"):
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
+                            (f"{hook}:exit", _exited(hook)),
                             (f"{hook}:type", "returned int, not ")):
             for command in (("validate",), ("convert", "--to", "json", "-o", str(out))):
                 status, stderr = faulty_cli(faulty_plugin, fault, *command, str(site), "--from",
@@ -1113,15 +1130,18 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 assert "1 file failed" in stderr.splitlines()[-1], stderr
                 assert out.read_text() == "earlier\n"
     for fault, what in (("reformat", "failed: RuntimeError: reformat boom"),
+                        ("reformat:exit", _exited("reformat")),
                         ("reformat:type", "returned int, not a str")):
         status, stderr = faulty_cli(faulty_plugin, fault, "fmt", str(site / "a.hooks"))
         assert (status, errors_said(stderr)) == (1, [
             f"{site / 'a.hooks'}: error: the faulty-hooks reader's reformat() {what} "
             "[reader-failed]"]), stderr
+        assert stderr.splitlines()[-1] == "0 changed, 0 unchanged, 1 failed", stderr
     fmt = registry.get_format("faulty-hooks")
     for hook, args in (("locate", ("title",)), ("locate_key", ("title",)),
                        ("marked_place", (1, "slug"))):
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
+                            (f"{hook}:exit", _exited(hook)),
                             (f"{hook}:type", "returned int, not ")):
             monkeypatch.setenv("FAULT", fault)
             with pytest.raises(converter.MuscleError) as caught:
@@ -1133,9 +1153,11 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
 @pytest.fixture
 def owning_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's reader of one muscle per ``.owning`` file (its slug), which it
-    rewrites as it is, whose ``is_own`` raises for ``boom.owning``, gives a str for
-    ``odd.owning``, says ``icon.owning`` is not its own and every other file is."""
+    rewrites as it is, whose ``is_own`` raises for ``boom.owning``, calls
+    ``sys.exit("needs libfoo")`` for ``exit.owning``, gives a str for ``odd.owning``,
+    says ``icon.owning`` is not its own and every other file is."""
     yield from _installed(tmp_path, monkeypatch, "owning", "owning_format",
+                          "import sys\n"
                           "from converter.model import Muscle\n"
                           "from converter.registry import Format\n"
                           "class OwningFormat(Format):\n"
@@ -1145,6 +1167,8 @@ def owning_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
                           "    def is_own(self, path):\n"
                           "        if path.name == 'boom.owning':\n"
                           "            raise RuntimeError('boom')\n"
+                          "        if path.name == 'exit.owning':\n"
+                          "            sys.exit('needs libfoo')\n"
                           "        return 'yes' if path.name == 'odd.owning' else (\n"
                           "            path.name != 'icon.owning')\n"
                           "    def read(self, path, ctx):\n"
@@ -1161,23 +1185,27 @@ def test_a_failing_is_own_is_the_error_of_that_file_and_the_run_goes_on(
     found stopped validate, convert and fmt there: that one reader-failed error, no
     other file read, no summary. It is now that file's error, the file left out, the
     other files read (and converted, rewritten) and the run ending with its summary,
-    exit 1."""
+    exit 1. So is one that called sys.exit(), which ended the run with its message
+    alone ('needs libfoo'), no diagnostic, no summary."""
     from click.testing import CliRunner
 
     from converter.cli import cli
 
     site, out = tmp_path / "site", tmp_path / "out.json"
     site.mkdir()
-    for name, slug in (("a", "soleus"), ("boom", "gracilis"), ("odd", "sartorius"),
-                       ("icon", "icon"), ("z", "popliteus")):
+    for name, slug in (("a", "soleus"), ("boom", "gracilis"), ("exit", "iliacus"),
+                       ("odd", "sartorius"), ("icon", "icon"), ("z", "popliteus")):
         (site / f"{name}.owning").write_text(f"{slug}\n", encoding="utf-8")
     errors = [f"{site / 'boom.owning'}: error: the owning reader's is_own() failed: "
               "RuntimeError: boom [reader-failed]",
+              f"{site / 'exit.owning'}: error: the owning reader's is_own() failed: it "
+              "tried to end the program (SystemExit with status 'needs libfoo') "
+              "[reader-failed]",
               f"{site / 'odd.owning'}: error: the owning reader's is_own() returned str, "
               "not a bool [reader-failed]"]
-    summaries = {"validate": "2 muscles valid, 2 files failed: 2 errors, 0 warnings",
-                 "convert": f"wrote 2 muscles to {out}; 2 muscles converted, 2 files failed",
-                 "fmt": "0 changed, 2 unchanged, 2 failed"}
+    summaries = {"validate": "2 muscles valid, 3 files failed: 3 errors, 0 warnings",
+                 "convert": f"wrote 2 muscles to {out}; 2 muscles converted, 3 files failed",
+                 "fmt": "0 changed, 2 unchanged, 3 failed"}
     for command, more in (("validate", ()), ("convert", ("--to", "json", "-o", str(out))),
                           ("fmt", ())):
         result = CliRunner().invoke(cli, [command, str(site), *more],
@@ -1187,6 +1215,68 @@ def test_a_failing_is_own_is_the_error_of_that_file_and_the_run_goes_on(
         assert result.stderr.splitlines()[-1] == summaries[command], result.stderr
     assert [m["slug"] for m in json.loads(out.read_text())["muscles"]] == [
         "popliteus", "soleus"]  # (by slug)
+
+
+@pytest.fixture
+def exiting_hooks_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A third party's reader of one muscle per ``.exits`` file (its slug, its title
+    'X'), whose hook the environment's ``HOOK`` names (``companions``, ``places``, or
+    ``place``, the function ``places`` returns) calls ``sys.exit("<hook> gives up")``
+    when asked of ``m-077.exits``; yields the folder to put on PYTHONPATH."""
+    (tmp_path / "plugin").mkdir()
+    for _ in _installed(
+        tmp_path / "plugin", monkeypatch, "exits", "exits_format",
+        "import os, sys\n"
+        "from converter.model import Muscle\n"
+        "from converter.registry import Format\n"
+        "def ends(hook, path):\n"
+        "    if os.environ.get('HOOK') == hook and path.name == 'm-077.exits':\n"
+        "        sys.exit(f'{hook} gives up')\n"
+        "class ExitsFormat(Format):\n"
+        "    name = 'exits'\n"
+        "    extensions = ('.exits',)\n"
+        "    one_muscle_per_file = True\n"
+        "    def read(self, path, ctx):\n"
+        "        yield Muscle(slug=path.read_text().strip(), title='X')\n"
+        "    def companions(self, path):\n"
+        "        ends('companions', path)\n"
+        "        return []\n"
+        "    def places(self, path):\n"
+        "        ends('places', path)\n"
+        "        return lambda field: ends('place', path)\n",
+        "exits_format:ExitsFormat"):
+        yield tmp_path / "plugin"
+
+
+@pytest.mark.parametrize("hook", ["companions", "places", "place"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_hook_calling_sys_exit_as_a_file_is_read_is_its_error_in_workers_too(
+        exiting_hooks_plugin: Path, tmp_path: Path, hook: str, jobs: str) -> None:
+    """A plugin's companions() that called sys.exit() as a file was read was said as
+    its reader's failure ('the exits reader failed: it tried to end the program'), no
+    word of the hook; places() and the function it returns ended the run with the
+    message alone (exit 1), or, in a worker process of --jobs, killed it: a
+    worker-died error, nothing written (exit 3). Each is now the reader-failed error
+    of the file it was asked about, naming the hook, as a raised exception's is, in
+    the worker processes too; the other files are converted and the run ends with its
+    summary, exit 1."""
+    site, out = tmp_path / "site", tmp_path / "out.json"
+    site.mkdir()
+    for n in range(130):  # (enough to be read in a pool of workers)
+        slug = "bad slug" if n == 77 else f"m-{n:03}"  # (a diagnostic: its place asked)
+        (site / f"m-{n:03}.exits").write_text(f"{slug}\n", encoding="utf-8")
+    result = plugin_cli(exiting_hooks_plugin, "convert", str(site), "--from", "exits",
+                        "--to", "json", "-o", str(out), "--no-cache", "-j", jobs,
+                        env={"HOOK": hook})
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    name = "places" if hook == "place" else hook
+    assert errors_said(result.stderr) == [
+        f"{site / 'm-077.exits'}: error: the exits reader's {name}() failed: it tried to "
+        f"end the program (SystemExit with status '{hook} gives up') [reader-failed]"]
+    assert result.stderr.splitlines()[-1] == (
+        f"wrote 129 muscles to {out}; 129 muscles converted, 1 file failed"), result.stderr
+    assert len(json.loads(out.read_text())["muscles"]) == 129
 
 
 def test_a_format_attribute_of_the_wrong_type_is_a_format_not_loaded_error(
@@ -1234,7 +1324,9 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
         faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plugin's property (can_read, sorts_found, ...) that raised was a traceback of
     formats, convert and validate, and one giving 42 was taken as true. The format now
-    does not load, named as one whose attribute is of the wrong type is."""
+    does not load, named as one whose attribute is of the wrong type is. One that
+    called sys.exit() ended every command with its message alone (exit 1): it is that
+    error too."""
     from converter import plugins
     from tests.conftest import SAMPLES
 
@@ -1242,6 +1334,8 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
                   "sorts_found", "can_format", "locates_fields", "places_fields"]
     for prop in properties:
         for kind, what in (("", "failed: RuntimeError: property boom"),
+                           (":exit", "failed: it tried to end the program (SystemExit with "
+                                     "status 'property gives up')"),
                            (":type", "is int, not a bool")):
             monkeypatch.setenv("FAULT", f"property {prop}{kind}")
             sys.modules.pop("faulty_format", None)
@@ -1254,16 +1348,18 @@ def test_a_format_property_that_fails_is_a_format_not_loaded_error(
     site = tmp_path / "site"
     site.mkdir()
     (site / "a.shape").write_text("soleus\n", encoding="utf-8")
-    message = ("the faulty-shape format could not be loaded: its sorts_found failed: "
-               "RuntimeError: property boom")
     commands = ((("formats",), 1), (("validate", str(site), "--from", "faulty-shape"), 2),
                 (("convert", str(SAMPLES), "--to", "faulty-shape", "-o",
                   str(tmp_path / "out.shape")), 2))
-    for command, status in commands:
-        result = plugin_cli(faulty_plugin, *command, fault="property sorts_found")
-        assert "Traceback" not in result.stderr
-        assert result.returncode == status, result.stderr
-        assert message in result.stderr, result.stderr
+    for kind, what in (("", "RuntimeError: property boom"),
+                       (":exit", "it tried to end the program (SystemExit with status "
+                                 "'property gives up')")):
+        message = f"the faulty-shape format could not be loaded: its sorts_found failed: {what}"
+        for command, status in commands:
+            result = plugin_cli(faulty_plugin, *command, fault=f"property sorts_found{kind}")
+            assert "Traceback" not in result.stderr
+            assert result.returncode == status, result.stderr
+            assert message in result.stderr, result.stderr
     assert sorted(plugins.PROPERTIES) == sorted(properties)  # (each of them is asked)
 
 
@@ -1272,14 +1368,21 @@ def test_an_entry_point_that_gives_no_format_is_a_format_not_loaded_warning(
     """An entry point to a function returning None, or to a class that is no Format,
     and a Format whose name (or description) raises, were a traceback of every command:
     formats, convert to another format, validate, converter.read(). Each is now the
-    format's format-not-loaded warning, every other format working."""
+    format's format-not-loaded warning, every other format working. So is a name or
+    description that calls sys.exit(), which ended every command with its message
+    alone (exit 1)."""
     import converter
 
     problems = {"entry-none": "its entry point gives NoneType, which is not a Format",
                 "entry-other": "its entry point gives NotAFormat, which is not a Format",
                 "property name": "its name failed: RuntimeError: property boom",
                 "property description": "its description failed: RuntimeError: "
-                                        "property boom"}
+                                        "property boom",
+                "property name:exit": "its name failed: it tried to end the program "
+                                      "(SystemExit with status 'property gives up')",
+                "property description:exit": "its description failed: it tried to end "
+                                             "the program (SystemExit with status "
+                                             "'property gives up')"}
     out = tmp_path / "out.json"
     for fault, problem in problems.items():
         warning = (f"muscle-convert: warning: the faulty-shape format could not be "
