@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
@@ -14,28 +15,31 @@ from .lookahead import _brackets, _decoded, _Lines, _parsed, _space
 
 
 class _Item(NamedTuple):
-    """A record of the array: its text (valid JSON, from its ``{``: its first line's
-    columns are the file's less ``column``), the line it starts on, its value, and
-    where its ``{`` is: the offset of that line, in bytes, its index there, and the
-    bytes before it there; the line it ends on. One past :mod:`.lookahead`'s bounds is
-    not read: its text is empty, its value None."""
+    """An item of the array, a record or another value: its text (valid JSON, from its
+    first character, ``{`` for a record: its first line's columns are the file's less
+    ``column``), the line it starts on, its value, and where it starts: the offset of
+    that line, in bytes, its index there, and the bytes before it there; the line it
+    ends on; whether it is a record. One past :mod:`.lookahead`'s bounds is not read:
+    its text is empty, its value None."""
 
     text: str
     number: int
-    value: dict[str, Any] | None
+    value: Any
     offset: int
     column: int
     lead: int
     last: int
+    record: bool = True
 
 
 class _Walked(NamedTuple):
     """A JSON array of records walked whole (see :func:`walked`)."""
 
-    count: int  # (its records)
+    count: int  # (its items)
     last: int  # (its last line)
     end: int  # (where the line after its last starts, in bytes)
     comma: int  # (the column of a comma after it in its last line; 0: none)
+    records: int  # (its items that are records: all, or some among other values)
 
 
 class _Broken(Exception):
@@ -88,36 +92,58 @@ class _Walk:
 
 
 def _items(walk: _Walk, walked: list[_Walked]) -> Iterator[_Item]:
-    """The records of the JSON array whose ``[`` opens the next line of ``walk``, one at
+    """The items of the JSON array whose ``[`` opens the next line of ``walk``, one at
     a time; when it ends, :class:`_Walked` is put in ``walked``. :class:`_Broken` where it
-    is no JSON array of records (one past :mod:`.lookahead`'s bounds is one if its
-    brackets close it: it is given unread)."""
+    is no JSON array of records, all of them or some among other values, as
+    :func:`~.mistakes._records` reads one within :mod:`.lookahead`'s bounds (a record
+    past them is one if its brackets close it: it is given unread)."""
     walk.next_line()
     walk.at = _space(walk.text) + 1
-    count, after = 0, walk.next_char()
+    count, records, after = 0, 0, walk.next_char()
     while after != "]" or not count:
-        if (after != "," if count else after != "{") or walk.next_char() != "{":
+        if count and after != ",":
             raise _Broken
-        yield _item(walk)
+        item = _item(walk) if walk.next_char() == "{" else _other(walk)
+        records += item.record
+        yield item
         count += 1
         after = walk.next_char()
         walk.at += 1
     end = _space(walk.text, walk.at)
     comma = end + 1 if walk.text[end:end + 1] == "," else 0
-    if _space(walk.text, end + (comma > 0)) < len(walk.text):
+    if not records or _space(walk.text, end + (comma > 0)) < len(walk.text):
         raise _Broken
-    walked.append(_Walked(count, walk.number, walk.offset, comma))
+    walked.append(_Walked(count, walk.number, walk.offset, comma, records))
 
 
-def _item(walk: _Walk) -> _Item:
-    """The record whose ``{`` is where ``walk`` is, ``walk`` then after its ``}``; one
-    past :mod:`.lookahead`'s bounds unread, walked to its end a line at a time."""
+#: An item of a JSON array that is neither an object nor a list, as written (a text,
+#: which no line break is in, or a number or literal): what :func:`_other` reads.
+_SCALAR = re.compile(r'"(?:[^"\\\n]|\\.)*"|[^\s,\[\]{}":]+')
+
+
+def _other(walk: _Walk) -> _Item:
+    """The item that is no record (a list, or a value on its line) where ``walk`` is,
+    ``walk`` then after it; :class:`_Broken` where it is no JSON value."""
+    if walk.text[walk.at:walk.at + 1] == "[":
+        return _item(walk, record=False)
+    start = walk.at
+    found = _SCALAR.match(walk.text, start)
+    if found is None:
+        raise _Broken
+    walk.at = found.end()
+    return _read(found.group(), walk, start, walk.lead(start), record=False)
+
+
+def _item(walk: _Walk, record: bool = True) -> _Item:
+    """The record (else the list) whose ``{`` (``[``) is where ``walk`` is, ``walk``
+    then after its ``}``; one past :mod:`.lookahead`'s bounds unread, walked to its
+    end a line at a time."""
     number, start, offset = walk.number, walk.at, walk.start
     lead = walk.lead(start)
     depth, end = _brackets(walk.text, 0, start)
     if end >= 0:  # (on its first line: only its own text taken)
         walk.at = end
-        return _read(walk.text[start:end], walk, start, lead)
+        return _read(walk.text[start:end], walk, start, lead, record=record)
     pieces = [walk.text[start:]]
     size = len(walk.text)
     while end < 0:
@@ -130,24 +156,25 @@ def _item(walk: _Walk) -> _Item:
                 walk.next_line()
                 depth, end = _brackets(walk.text, depth)
             walk.at = end
-            return _Item("", number, None, offset, start, lead, walk.number)
+            return _Item("", number, None, offset, start, lead, walk.number, record)
         pieces.append(walk.text)
         depth, end = _brackets(walk.text, depth)
     pieces[-1] = pieces[-1][:end]
     walk.at = end
-    return _read("".join(pieces), walk, start, lead, number, offset)
+    return _read("".join(pieces), walk, start, lead, number, offset, record)
 
 
 def _read(text: str, walk: _Walk, column: int, lead: int, number: int = 0,
-          offset: int = -1) -> _Item:
-    """The record ``text`` whose ``{`` is at ``column`` (``lead`` bytes in) of the line
-    ``number`` at ``offset`` (by default the current line of ``walk``, which is after
-    its ``}``); :class:`_Broken` where it is no JSON object."""
+          offset: int = -1, record: bool = True) -> _Item:
+    """The record ``text`` (with ``record`` False: the other item) that starts at
+    ``column`` (``lead`` bytes in) of the line ``number`` at ``offset`` (by default the
+    current line of ``walk``, which is after its end); :class:`_Broken` where it is no
+    JSON object (no JSON value that is none)."""
     value, mistake = _parsed(text)
-    if mistake is not None or not isinstance(value, dict):
+    if mistake is not None or isinstance(value, dict) is not record:
         raise _Broken
     return _Item(text, number or walk.number, value,
-                 walk.start if offset < 0 else offset, column, lead, walk.number)
+                 walk.start if offset < 0 else offset, column, lead, walk.number, record)
 
 
 def walked(lines: _Lines, line: str) -> _Walked | None:

@@ -67,15 +67,13 @@ def _at_end(text: str, mistake: BadJson) -> bool:
 
 def _records(span: _Span | None) -> list[Any] | None:
     """The items of ``span`` where it is a JSON array of objects (a JSON export, or
-    ``jq .`` of one), and, all on one line (:func:`_one_line`), one of objects and
-    other values (each an error of its own where it is: ``[{...}, 5]``); None for any
-    other (an array of objects and other values over lines is read as the walk of one
-    past :mod:`.lookahead`'s bounds reads it: as no array)."""
+    ``jq .`` of one), or of objects and other values (each an error of its own where
+    it is: ``[{...}, 5]``), on one line (:func:`_one_line`) or over lines, as the walk
+    of one past :mod:`.lookahead`'s bounds reads it; None for any other."""
     value = None if span is None else span.value
     if not value or not isinstance(value, list):
         return None
-    objects = sum(isinstance(record, dict) for record in value)
-    return value if objects == len(value) or (objects and not span.taken) else None
+    return value if any(isinstance(record, dict) for record in value) else None
 
 
 def _one_line(line: str) -> _Span | None:
@@ -96,14 +94,16 @@ def _one_line(line: str) -> _Span | None:
     return span if value == [] or _records(span) else None
 
 
-def _array(span: _Span, count: int, number: int, path: Path) -> Diagnostic:
+def _array(span: _Span, count: int, number: int, path: Path,
+           records: int | None = None) -> Diagnostic:
     """The ``bad-json`` error of a JSON array of ``count`` items, records or not
-    (``span``), that starts on the line ``number``: at its bracket, saying how to make
-    it JSON Lines."""
+    (``span``; walked past :mod:`.lookahead`'s bounds, its value None: ``records`` of
+    them records), that starts on the line ``number``: at its bracket, saying how to
+    make it JSON Lines."""
     lines = f"it spans lines {number}-{number + span.taken}" if span.taken else \
         f"it is all on line {number}"
-    records = count if span.value is None else \
-        sum(isinstance(item, dict) for item in span.value)  # (None: walked, all records)
+    if records is None:
+        records = sum(isinstance(item, dict) for item in span.value)
     one = records == 1
     if records == count:  # (one: the record in brackets, a single record's export)
         what, read = ("1 record, not the record itself", "it is") if one else (

@@ -115,15 +115,21 @@ def _streamed(lines: _Lines, array: _Walked, line: str, place: int, path: Path,
     """The muscles of the JSON array of records (``array``, walked) that the current
     line of ``lines`` (``line``) opens, past the bounds of :meth:`_Lines.span`, read a
     record at a time, the file's from its ``place``-th on: said as one that is within
-    them; how many records it has, less one."""
+    them; how many items it has, less one."""
     number = lines.number
     span = _Span(array.last - number, line, None, array.comma)
-    ctx.report(_array(span, array.count, number, path))
+    ctx.report(_array(span, array.count, number, path, array.records))
     comma.said(array.last, array.comma)
     nth, last = 0, 0  # (which of the records read that start on its line it is)
     for at, item in enumerate(records(lines, array)):
-        if item.value is None:  # (past the bounds: not read)
+        if item.record and item.value is None:  # (past the bounds: not read)
             ctx.report(_unread(item.number, item.last, item.column, path))
+            continue
+        if not item.record:  # (an item that is no record: one error)
+            where = _record_name(item.value, place + at)
+            ctx.report(Diagnostic(str(path), item.number, item.column + 1, where,
+                                  "wrong-type",
+                                  _not_a_record(item.value, at, where, array.records)))
             continue
         nth, last = nth + 1 if item.number == last else 0, item.number
         text = f"[\n{item.text}\n]"  # (a list of one, its lines the file's)

@@ -246,7 +246,7 @@ class _SlugLines:
         walked_whole = walked(lines, text) if span is None else None
         if walked_whole is not None:
             for item in streamed_records(lines, walked_whole):
-                if item.value is None:  # (past the bounds: not read, no slug of it)
+                if not isinstance(item.value, dict):  # (no record, or one not read)
                     continue
                 self._item_offsets.append(item.offset)
                 self._item_columns.append(item.column)

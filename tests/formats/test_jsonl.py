@@ -690,7 +690,7 @@ def test_a_broken_record_written_over_lines_is_one_error_at_its_mistake(
                          "is not valid JSON: Expecting ',' delimiter, in a record that looks "
                          f"pretty-printed (it spans lines 1-{count}); each record must be "
                          "on one line (as jq -c writes it)")]
-    listed = '[\n{"slug": "a", "title": "A"},\n5\n]\n'  # (not all records)
+    listed = '[\n[{"slug": "a", "title": "A"}],\n5\n]\n'  # (no item a record)
     assert read_jsonl(listed, tmp_path)[1] == [
         (1, 1, spans(1, 4).replace("the record", "the list"))]
 
@@ -949,6 +949,48 @@ def test_a_json_array_of_one_record_and_other_values_says_its_record_is_read(
          "jq -c '.[]')"),
         (1, 31, "muscles[1]", "wrong-type", "a muscle must be an object, and item 1 of the "
          "JSON array is none (the array's record is read)")]
+
+
+@pytest.mark.parametrize("past", [False, True])
+def test_a_json_array_of_records_and_other_values_over_lines_reads_its_records(
+        tmp_path: Path, monkeypatch, past: bool) -> None:
+    """A JSON array of records and other values written over lines was one error, "the
+    list starting here spans lines 2-7", none of its records read (the walk of one past
+    the bounds of what is read ahead stopped at its first item that is no record); it is
+    read as the one on one line is: its error counts its items and records, each record
+    is read with its problems and lints at their columns, and each other item (a list
+    over lines, a text holding a bracket, null) is one error at its line and column. So
+    too past those bounds (``past``)."""
+    import formats.jsonl.lookahead as lookahead
+
+    monkeypatch.setattr(lookahead, "_AHEAD_LINES", 0 if past else lookahead._AHEAD_LINES)
+    lines = ['{"slug": "z", "title": "Z"}', "[",
+             '  {"slug": "a", "title": "A", "latin": " "},',
+             '  5, [1,', "    2],",
+             '  {"slug": "c", "title": 7}, "x\\"]", {"slug": "z", "title": "Y"}, null',
+             "]"]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [(d.line, d.column, d.field, d.code, d.message)
+             for d in validate_sources([path]).diagnostics]
+
+    def other(line: int, column: int, at: int) -> tuple[int, int, str, str, str]:
+        """The error of the item ``at`` of the array, no record, at ``line:column``."""
+        return (line, column, f"muscles[{at + 1}]", "wrong-type", "a muscle must be an "
+                f"object, and item {at} of the JSON array is none (the array's records "
+                "are read)")
+
+    assert sorted(found, key=str) == sorted([
+        (2, 1, "", "bad-json", "is not valid JSON Lines: the list starting here (it spans "
+         "lines 2-7) is a JSON array of 7 items, 3 of them records, not one record per "
+         "line; its records are read as if each were on a line of its own (write them so "
+         "with jq -c '.[]')"),
+        (3, 40, "muscles[a].latin", "empty-text",
+         "text is empty: leave latin out (none) when the muscle has no Latin name"),
+        other(4, 3, 1), other(4, 6, 2), other(6, 30, 4), other(6, 67, 6),
+        (6, 26, "muscles[c].title", "wrong-type", "must be text, not a number"),
+        (6, 47, "muscles[z].slug", "duplicate-slug", "slug 'z' is already used by an "
+         "earlier record of this file, on line 1")], key=str)
 
 
 def test_an_item_of_a_mixed_json_array_holding_a_byte_not_utf8_is_one_error(
