@@ -447,17 +447,21 @@ class Fingerprint(NamedTuple):
     #: placed; 0 otherwise. A muscle whose fields moved has changed, as one of a file
     #: of one whose lines moved has: its cached warnings are made again where they are.
     places: int = 0
+    #: In a file of many, the record its reader marked the muscle's (``ReadContext.mark``,
+    #: see ``Format.marked_place``); None where it did not, and for a file of one.
+    mark: int | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:  # one per file: unpickled without a Python call
         return (tuple.__new__, (Fingerprint, tuple(self)))
 
 
-def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = ""
-                ) -> Fingerprint:
+def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str = "",
+                mark: int | None = None) -> Fingerprint:
     """The :class:`Fingerprint` of ``muscle``; ``positions`` maps the fields of
     :func:`located_fields` to their line and column in the file; ``record`` names the
-    muscle among others in its file (see :attr:`Fingerprint.record`). Fields are named
-    as the model names them (:attr:`CorpusLint.name` names them as their file does)."""
+    muscle among others in its file, which its reader marked ``mark`` (see
+    :attr:`Fingerprint.record` and :attr:`Fingerprint.mark`). Fields are named as the
+    model names them (:attr:`CorpusLint.name` names them as their file does)."""
     where = (positions or {}).get
     texts = []
     for field_path, value in _compared_texts(muscle):
@@ -469,7 +473,8 @@ def fingerprint(muscle: Muscle, positions: Positions | None = None, record: str 
         (tuple(muscle.origin), tuple(muscle.insertion)),
         (where("origin"), where("insertion")), tuple(texts),
         tuple((i, name, _norm_exercise(name), where(_exercise_field(i)))
-              for i, name in enumerate(muscle.exercises) if not match_blank(name)), record)
+              for i, name in enumerate(muscle.exercises) if not match_blank(name)), record,
+        mark=mark)
 
 
 #: Languages a missing-language warning lists by name at most (the rest are counted).
@@ -522,20 +527,20 @@ _TABLES = (
     # One row per muscle: its file and record, the language bit masks of its language
     # fields and where those fields are (line, column pairs; -1: not known).
     "CREATE TABLE muscles (owner INTEGER PRIMARY KEY, path BLOB NOT NULL,"
-    " record BLOB NOT NULL, masks TEXT NOT NULL, anchors BLOB NOT NULL)",
+    " record BLOB NOT NULL, masks TEXT NOT NULL, anchors BLOB NOT NULL, mark INTEGER)",
     # One row per distinct compared text: when it was first seen (``entry``), its
     # first owner, that owner's file and field, where the field is in the file, how
-    # many other places have the text, and the owner's record. Keyed by digest alone:
-    # one B-tree to search.
+    # many other places have the text, and the owner's record and mark. Keyed by
+    # digest alone: one B-tree to search.
     "CREATE TABLE texts (digest INTEGER PRIMARY KEY, entry INTEGER NOT NULL,"
     " owner INTEGER NOT NULL, path BLOB NOT NULL, field INTEGER NOT NULL,"
     " line INTEGER NOT NULL, col INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 0,"
-    " record BLOB NOT NULL) WITHOUT ROWID",
+    " record BLOB NOT NULL, mark INTEGER) WITHOUT ROWID",
 )
 _NEW_TEXTS = ("INSERT INTO texts (digest, entry, owner, path, field, line, col, repeats,"
-              " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats, record FROM texts"
-                " WHERE digest IN ({})")
+              " record, mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_KNOWN_TEXTS = ("SELECT digest, owner, path, field, line, col, repeats, record, mark"
+                " FROM texts WHERE digest IN ({})")
 _REPEATS = "UPDATE texts SET repeats = ? WHERE digest = ?"
 #: Fingerprints looked up and filed together (the lookups are a few queries a batch,
 #: their digests in order: each query, and each write, goes once along the texts' B-tree,
@@ -544,7 +549,7 @@ _REPEATS = "UPDATE texts SET repeats = ? WHERE digest = ?"
 BATCH = 1024
 _PARAMETERS = 500  # per query (SQLite allows 999 in every version)
 #: A row of ``texts`` without its digest: (owner, path, field, line, column, repeats,
-#: record), and for a text new in the batch its entry.
+#: record, mark), and for a text new in the batch its entry.
 _Text = list[Any]
 
 
@@ -632,6 +637,10 @@ class CorpusLint:
     #: Fills in the line of a diagnostic that names a field but no line (such as an
     #: exercise, whose place the fingerprint does not carry), as it is found.
     locate: Callable[[Diagnostic], Diagnostic] | None = None
+    #: Places a diagnostic about a muscle of a file of many that :attr:`locate` left
+    #: at no line (its slug is on another record of the file too) at the record its
+    #: reader marked so (:attr:`Fingerprint.mark`; ``Locator.at_mark``).
+    at_mark: Callable[[Diagnostic, int], Diagnostic] | None = None
     #: How the file at a path names a field of a muscle of its records (its format's
     #: ``field_name``: ``functions[0]``, a deck's ``Exercises[1]``), asked as a
     #: diagnostic is made; a file of one muscle names fields as the model does.
@@ -646,9 +655,13 @@ class CorpusLint:
             field = self.name(path, field)
         return in_record(record, field)
 
-    def _report(self, diagnostic: Diagnostic, tag: Tag) -> None:
+    def _report(self, diagnostic: Diagnostic, tag: Tag, mark: int | None = None) -> None:
+        """Say ``diagnostic`` (about the muscle its reader marked ``mark``, if any),
+        placed where it has no line."""
         if diagnostic.line is None and self.locate is not None:
             diagnostic = self.locate(diagnostic)
+        if diagnostic.line is None and mark is not None and self.at_mark is not None:
+            diagnostic = self.at_mark(diagnostic, mark)
         self._found.append(diagnostic)
         if self.listener is not None:
             self.listener.said(tag, diagnostic)
@@ -713,7 +726,7 @@ class CorpusLint:
         for print_, path, owner in pending:
             raw_path, record = scratch.encode(path), scratch.encode(print_.record)
             muscles.append((owner, raw_path, record, self._masks_of(print_.languages),
-                            _anchors(print_.anchors)))
+                            _anchors(print_.anchors), print_.mark))
             for i, (field_path, _, at) in enumerate(print_.texts):
                 key = keys[at_key + i]
                 if only is not None and key not in only:
@@ -722,13 +735,14 @@ class CorpusLint:
                 if first is None:
                     line, column = at or _NOWHERE
                     known[key] = [owner, raw_path, self._field_id(field_path), line, column,
-                                  0, record, owner << 32 | i]  # entry: in the order first seen
+                                  0, record, print_.mark,
+                                  owner << 32 | i]  # entry: in the order first seen
                     new.add(key)
                 elif first[0] != owner:  # (a muscle repeating itself is not a duplicate)
                     first[5] += 1
                     repeated.add(key)
                     self._same_text(first, path, (print_.record, field_path), at,
-                                    (owner, 2 * i, key))
+                                    (owner, 2 * i, key), print_.mark)
             at_key += len(print_.texts)
             self._check_exercises(print_, path, owner)
         self._file(muscles, known, new, repeated)
@@ -772,8 +786,8 @@ class CorpusLint:
               new: set[int], repeated: set[int]) -> None:
         """Write a batch's muscles, its new texts and the repeats counted of the others."""
         db = self._db
-        db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?)", muscles)
-        db.executemany(_NEW_TEXTS, [(key, t[7], *t[:7]) for key in sorted(new)
+        db.executemany("INSERT INTO muscles VALUES (?, ?, ?, ?, ?, ?)", muscles)
+        db.executemany(_NEW_TEXTS, [(key, t[8], *t[:8]) for key in sorted(new)
                                     for t in (known[key],)])
         db.executemany(_REPEATS, [(known[key][5], key) for key in sorted(repeated - new)])
 
@@ -791,52 +805,55 @@ class CorpusLint:
                 self._report(Diagnostic(
                     path, line, column, self._named(path, record, _exercise_field(i)),
                     "exercise-spelling", message, "warning", others),
-                    (0, owner, EXERCISE_SLOT + i, key))
+                    (0, owner, EXERCISE_SLOT + i, key), print_.mark)
 
-    def _first(self, text: Sequence[Any]) -> tuple[str, str, Position | None]:
-        """(path, field, where) of the first place of a text (a row of ``texts``)."""
-        _, raw_path, field_id, line, column, _, record = text[:7]
+    def _first(self, text: Sequence[Any]
+               ) -> tuple[str, str, Position | None, int | None]:
+        """(path, field, where, mark) of the first place of a text (a row of ``texts``)."""
+        _, raw_path, field_id, line, column, _, record, mark = text[:8]
         path = scratch.decode(raw_path)
         return (path, self._named(path, scratch.decode(record), self._field_names[field_id]),
-                None if line < 0 else (line, column))
+                None if line < 0 else (line, column), mark)
 
     def _same_text(self, text: _Text, here: str, where: tuple[str, str], at: Position | None,
-                   slot: tuple[int, int, int]) -> None:
-        """Report a text in ``here`` (``where``: the record and field that have it) that
-        ``text`` (repeats counted) has elsewhere; ``slot``: (muscle, slot, digest) of
-        the warning on ``here``."""
+                   slot: tuple[int, int, int], mark: int | None = None) -> None:
+        """Report a text in ``here`` (``where``: the record, marked ``mark``, and field
+        that have it) that ``text`` (repeats counted) has elsewhere; ``slot``: (muscle,
+        slot, digest) of the warning on ``here``."""
         repeats = text[5]
         if repeats > MAX_LISTED_REPEATS:
             return  # summed up on the first file by finish()
         field = self._named(here, *where)
-        there, first_field, first_at = self._first(text)
+        there, first_field, first_at, first_mark = self._first(text)
         owner, place, key = slot
         self._report(_warning(here, at, field, "duplicate-text", "same text as ",
-                              Named(there), f" ({first_field})"), (0, owner, place, key))
+                              Named(there), f" ({first_field})"), (0, owner, place, key),
+                     mark)
         if repeats == 1:  # the first file hears of its first twin only
             self._report(_warning(there, first_at, first_field, "duplicate-text",
                                   "same text as ", Named(here), f" ({field})"),
-                         (0, owner, place + 1, key))
+                         (0, owner, place + 1, key), first_mark)
 
     def finish(self) -> DiagnosticLog:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""
         if not self._finished:
             self._finished = True
             self._flush()
-            for tag, diagnostic in self._last():
-                self._report(diagnostic, tag)
+            for tag, diagnostic, mark in self._last():
+                self._report(diagnostic, tag, mark)
         return self._found
 
-    def _last(self) -> Iterator[tuple[Tag, Diagnostic]]:
-        """The diagnostics known only when every muscle is in, tagged."""
+    def _last(self) -> Iterator[tuple[Tag, Diagnostic, int | None]]:
+        """The diagnostics known only when every muscle is in, tagged, and the mark of
+        the muscle each is about (see :meth:`_report`)."""
         for *text, entry, digest in self._db.execute(  # in the order texts were first seen
-                "SELECT owner, path, field, line, col, repeats, record, entry, digest FROM texts"
-                " WHERE repeats > ? ORDER BY entry", (MAX_LISTED_REPEATS,)):
-            there, first_field, first_at = self._first(text)
+                "SELECT owner, path, field, line, col, repeats, record, mark, entry, digest"
+                " FROM texts WHERE repeats > ? ORDER BY entry", (MAX_LISTED_REPEATS,)):
+            there, first_field, first_at, first_mark = self._first(text)
             yield (1, entry >> 32, entry & 0xFFFFFFFF, digest), _warning(
                 there, first_at, first_field, "duplicate-text",
                 f"the same text is in {text[5]} other places; the first "
-                f"{MAX_LISTED_REPEATS} are listed, the rest only here")
+                f"{MAX_LISTED_REPEATS} are listed, the rest only here"), first_mark
         if len(self._folded) < 2:
             return
         full = (1 << len(self._folded)) - 1
@@ -844,8 +861,9 @@ class CorpusLint:
         by_name = sorted((lang, bit) for bit, lang in names.items())  # (language, bit)
         # (field, its mask, the other's) -> message; few masks, many muscles
         missing_text: dict[tuple[int, int, int], str] = {}
-        for owner, raw_path, record, masks, raw_anchors in self._db.execute(
-                "SELECT owner, path, record, masks, anchors FROM muscles ORDER BY owner"):
+        for owner, raw_path, record, masks, raw_anchors, mark in self._db.execute(
+                "SELECT owner, path, record, masks, anchors, mark FROM muscles"
+                " ORDER BY owner"):
             anchors = array("l")
             anchors.frombytes(raw_anchors)
             both = [int(m, 16) for m in masks.split()]
@@ -861,4 +879,4 @@ class CorpusLint:
                     yield (2, owner, which, None), _warning(
                         path, None if line < 0 else (line, column),
                         self._named(path, scratch.decode(record), _LANGUAGE_FIELDS[which]),
-                        "missing-language", message)
+                        "missing-language", message), mark

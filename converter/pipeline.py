@@ -410,7 +410,7 @@ class _Gathered:
         self.marks.append(mark)
         self.times.append(time)
         if self._prints is not None:  # many: warnings name the muscle's record
-            self._prints.append(fingerprint(muscle, None, record_label(muscle)))
+            self._prints.append(fingerprint(muscle, None, record_label(muscle), mark))
             if self._fields is not None:
                 self._fields.append(located_fields(muscle))
         if self._blobs is None:

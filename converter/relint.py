@@ -242,10 +242,12 @@ class Relint:
     @classmethod
     def start(cls, cache: Cache, ident: int, changed: Changed,
               locate: Callable[[Diagnostic], Diagnostic] | None = None,
-              name: Callable[[str, str], str] | None = None) -> Relint | None:
+              name: Callable[[str, str], str] | None = None,
+              at_mark: Callable[[Diagnostic, int], Diagnostic] | None = None
+              ) -> Relint | None:
         """Lint again what ``changed`` (muscle number -> its path and new fingerprint)
         touches in ledger ``ident``; None when the whole corpus must be linted.
-        ``locate`` and ``name``: as :class:`CorpusLint` takes them."""
+        ``locate``, ``name`` and ``at_mark``: as :class:`CorpusLint` takes them."""
         raw = cache.ledger(ident)
         try:
             first, parts, muscles, languages = marshal.loads(raw) if raw else None
@@ -279,7 +281,7 @@ class Relint:
         if len(others) + len(touched) != len(members):
             return None
         found = _Collector()
-        lint = CorpusLint(locate=locate, name=name, listener=found,
+        lint = CorpusLint(locate=locate, name=name, at_mark=at_mark, listener=found,
                           only=texts | scan.wide | scan.narrow)
         lint.know_languages(languages)
         for owner in members:

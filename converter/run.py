@@ -358,7 +358,7 @@ class _Incremental:
         locator = Locator.of(self.all_inputs)
         relint = Relint.start(self.cache, state.ledger, dict(zip(owners, reader.prints,
                                                                  strict=True)),
-                              locator, locator.field_name)
+                              locator, locator.field_name, locator.at_mark)
         if relint is None:
             return None
         log, old, new = DiagnosticLog(problems), iter(shell.diagnostics), iter(reader.diagnostics)
@@ -579,7 +579,8 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
         return done
     ledger = incremental.ledger()
     locator = Locator.of(inputs)
-    corpus = CorpusLint(locate=locator, name=locator.field_name, listener=ledger)
+    corpus = CorpusLint(locate=locator, name=locator.field_name, at_mark=locator.at_mark,
+                        listener=ledger)
     result = RunResult(patched=done is not None)
     reader = reader_of(inputs, jobs=jobs, on_file=progress, corpus=corpus,
                        writer=(writer, dict(options)) if writer and done is None else None)
@@ -654,7 +655,7 @@ def _unwritten(failure: MuscleError, output: Path | None, problems: list[Diagnos
     is watched as the first was: a folder swapped since the run began, all read again."""
     read_again(output)
     locator = Locator.of(reader.inputs)
-    corpus = CorpusLint(locate=locator, name=locator.field_name)
+    corpus = CorpusLint(locate=locator, name=locator.field_name, at_mark=locator.at_mark)
     reader.corpus = corpus
     _lint(reader)
     result = _finish(RunResult(), problems[:discovered], reader, corpus, discovered)

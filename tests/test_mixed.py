@@ -293,6 +293,62 @@ def test_a_slug_twice_in_one_file_is_not_placed_at_the_other_record(
                              ("muscles[a].slug", "duplicate-slug", line)]
 
 
+#: Four records, the second and third of one slug ``a`` (JSON Lines: one a line): the
+#: first ``a`` shares a text with each of ``b`` (before it: the warning on ``a`` is
+#: made as ``a`` comes in) and ``c`` (after it: as ``c`` does), lacks ``b``'s language
+#: and spells ``b``'s exercise otherwise.
+SHARED_SLUG_RECORDS = [
+    '{"slug": "b", "title": "B", "origin": {"en": "the lateral epicondyle of the humerus",'
+    ' "da": "x"}, "exercises": ["Squat"]}',
+    '{"slug": "a", "title": "A", "origin": {"en": "the lateral epicondyle of the humerus"},'
+    ' "insertion": {"en": "the radial tuberosity of the radius"}, "exercises": ["squat "]}',
+    '{"slug": "a", "title": "A2"}',
+    '{"slug": "c", "title": "C", "insertion": {"en": "the radial tuberosity of the radius"}}']
+#: The lines of a flat CSV sheet of those records.
+SHARED_SLUG_ROWS = [
+    "slug,title,origin_en,origin_da,insertion_en,exercises",
+    "b,B,the lateral epicondyle of the humerus,x,,Squat",
+    "a,A,the lateral epicondyle of the humerus,,the radial tuberosity of the radius,squat ",
+    "a,A2,,,,",
+    "c,C,,,the radial tuberosity of the radius,"]
+#: The column of the value of each field of the first ``a`` of
+#: :data:`SHARED_SLUG_RECORDS`, on its line (2 of a JSON Lines file, 3 of a JSON one).
+SHARED_SLUG_AT = {"origin": 39, "origin.en": 46, "insertion": 101, "insertion.en": 108,
+                  "exercises[0]": 162}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_the_corpus_lints_of_a_slug_on_two_records_are_at_the_first(
+        fmt: str, tmp_path: Path) -> None:
+    """A corpus lint (duplicate-text, missing-language, exercise-spelling) of a muscle
+    whose slug two records of its file give was at no line: its slug places no record.
+    It is at the muscle's own record, where its reader marked it, as the muscle's own
+    lints are: at the field's value (JSON, JSON Lines), or at the row and named as the
+    row's fields are (a flat CSV sheet)."""
+    from converter.run import validate_sources
+
+    name = {"json": "m.json", "jsonl": "m.jsonl", "csv": "m.csv"}[fmt]
+    source = tmp_path / name
+    text = {"json": '{"muscles": [\n' + ",\n".join(SHARED_SLUG_RECORDS) + "\n]}\n",
+            "jsonl": "\n".join(SHARED_SLUG_RECORDS) + "\n",
+            "csv": "\n".join(SHARED_SLUG_ROWS) + "\n"}[fmt]
+    source.write_text(text, encoding="utf-8")
+    line = {"json": 3, "jsonl": 2, "csv": 3}[fmt]  # (the first ``a``'s)
+    found = sorted((d.path, d.line, d.column, d.field, d.code)
+                   for d in validate_sources([source]).diagnostics
+                   if d.code != "duplicate-slug" and (
+                       d.line == line or d.field.startswith("muscles[a]")))
+    codes = {"origin": "missing-language", "origin.en": "duplicate-text",
+             "insertion": "missing-language", "insertion.en": "duplicate-text",
+             "exercises[0]": "exercise-spelling"}
+    if fmt == "csv":  # (at the row, named as its fields are)
+        assert found == sorted((str(source), line, None, field, code)
+                               for field, code in codes.items())
+    else:
+        assert found == sorted((str(source), line, SHARED_SLUG_AT[field],
+                                f"muscles[a].{field}", code) for field, code in codes.items())
+
+
 def test_a_deep_line_beside_a_lint_in_jsonl_is_no_traceback(tmp_path: Path) -> None:
     from converter.run import validate_sources
 
