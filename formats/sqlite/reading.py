@@ -41,10 +41,11 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
     """A read-only connection to the database at ``path``, in a read transaction.
 
     SQLite reads a database in WAL mode through its ``-shm`` file, which it cannot
-    create in a read-only folder or file system: such a database, when no ``-wal`` file
-    is beside it (every change is in the database), is opened as immutable, which needs
-    no ``-shm``. With a ``-wal`` file (changes not yet in the database, which immutable
-    would not read) it is a :class:`MuscleError` that says so."""
+    create in a read-only folder (``SQLITE_READONLY_DIRECTORY``) or file system
+    (``SQLITE_CANTOPEN``): such a database, when no ``-wal`` file is beside it (every
+    change is in the database), is opened as immutable, which needs no ``-shm``. With a
+    ``-wal`` file (changes not yet in the database, which immutable would not read) it
+    is a :class:`MuscleError` that says so."""
     uri = path.resolve().as_uri()
     conn = _begin_reading(uri + "?mode=ro")
     try:
@@ -54,7 +55,7 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
         conn.close()
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
             raise _hot_journal(path) from None
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or not _in_wal_mode(path):
+        if getattr(exc, "sqlite_errorname", "") not in _NO_SHM or not _in_wal_mode(path):
             raise
     log = path.with_name(path.name + "-wal")
     if os.path.lexists(log):
@@ -66,6 +67,11 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
                     "it can be written, which moves them in, or copy both files to such "
                     "a folder")
     return _begin_reading(uri + "?mode=ro&immutable=1")
+
+
+#: SQLite's errors of a database in WAL mode whose ``-shm`` file it cannot create: in a
+#: folder it cannot write on a file system it can, and on a read-only file system.
+_NO_SHM = ("SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN")
 
 
 def _hot_journal(path: Path) -> MuscleError:

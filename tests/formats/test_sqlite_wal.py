@@ -1,0 +1,88 @@
+"""Databases in WAL mode (``PRAGMA journal_mode=WAL``, as a user or Datasette sets it)
+read where we cannot write: in a folder that cannot be written, through a link."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from converter.model import Muscle
+from tests.conftest import ROOT, WAIT
+from tests.formats.test_sqlite import _wal_database
+
+#: What the reader says of a database in WAL mode with a -wal beside it but no -shm, in a
+#: folder where SQLite cannot make one (``{db}``: the database as named).
+CANNOT_READ = (
+    "{db}: error: cannot be read here: its write-ahead log, muscles.db-wal, may hold "
+    "changes not yet in the database, which SQLite reads only through a muscles.db-shm "
+    "file it cannot create in this folder (a read-only folder or file system); open the "
+    "database once with sqlite3 where it can be written, which moves them in, or copy "
+    "both files to such a folder [sqlite-error]")
+
+
+def _as_user(tmp_path: Path, *args: str) -> tuple[int, list[str]]:
+    """``muscle-convert ARGS --no-cache`` in ``tmp_path`` as a user who cannot override
+    permissions (``unshare --user``: root's files are no longer its own to override):
+    its exit status and the lines of its standard error but the samples' warnings (their
+    count in a summary shown as ``N``)."""
+    done = subprocess.run(
+        ["unshare", "--user", sys.executable, "-m", "converter", *args, "--no-cache"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=WAIT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, [re.sub(r"\b\d+ warnings\b", "N warnings", line)
+                             for line in done.stderr.splitlines() if ": warning: " not in line]
+
+
+@pytest.mark.parametrize("file_mode", [0o644, 0o444], ids=["file-writable", "file-read-only"])
+def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read(
+        file_mode: int, sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """In a folder we cannot write (chmod 555) on a file system we can, SQLite cannot
+    make the -shm file it reads a database in WAL mode through, and says
+    SQLITE_READONLY_DIRECTORY (not SQLITE_CANTOPEN, as on a read-only file system):
+    convert and validate failed with "SQLite failed: attempt to write a readonly
+    database", of a database they only read. It is read now (its -wal's changes too when
+    its -shm is beside it), or, with a -wal but no -shm, one error naming it."""
+    folders = {name: tmp_path / "wal" / name for name in ("closed", "held", "logged")}
+    for name, folder in folders.items():
+        _wal_database(folder, sample_muscles, log=name != "closed", shm=name == "held")
+    before = {name: sorted(p.name for p in folder.iterdir()) for name, folder in folders.items()}
+    for folder in folders.values():
+        for file in folder.iterdir():
+            file.chmod(file_mode)
+        folder.chmod(0o555)
+    try:
+        runs = {(name, command): _as_user(tmp_path, *(
+            ["convert", f"wal/{name}/muscles.db", "--to", "json", "-o", f"{name}.json"]
+            if command == "convert" else ["validate", f"wal/{name}/muscles.db"]))
+            for name in folders for command in ("convert", "validate")}
+    finally:
+        for folder in folders.values():
+            folder.chmod(0o755)
+    count = len(sample_muscles)
+    assert runs == {
+        ("closed", "convert"): (0, [f"wrote {count} muscles to closed.json; {count} "
+                                    "muscles converted, 0 files failed"]),
+        ("closed", "validate"): (0, [f"{count} muscles valid: 0 errors, N warnings"]),
+        ("held", "convert"): (0, [f"wrote {count} muscles to held.json; {count} muscles "
+                                  "converted, 0 files failed"]),
+        ("held", "validate"): (0, [f"{count} muscles valid: 0 errors, N warnings"]),
+        ("logged", "convert"): (1, [CANNOT_READ.format(db="wal/logged/muscles.db"),
+                                    "nothing written to logged.json: no muscle was read; "
+                                    "0 muscles converted, 1 file failed"]),
+        ("logged", "validate"): (1, [CANNOT_READ.format(db="wal/logged/muscles.db"),
+                                     "0 muscles valid, 1 file failed: 1 error, N warnings"]),
+    }
+    titles = {name: {m["slug"]: m["title"] for m in json.loads(
+        (tmp_path / f"{name}.json").read_text(encoding="utf-8"))["muscles"]}
+        for name in ("closed", "held")}
+    assert titles["closed"] == {m.slug: m.title for m in sample_muscles}
+    assert titles["held"] == {**titles["closed"], "soleus": "Changed"}
+    assert {name: sorted(p.name for p in folder.iterdir())
+            for name, folder in folders.items()} == before
