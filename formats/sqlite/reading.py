@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import canonical
+from converter.atomic import real_target
 from converter.diagnostics import Diagnostic, MuscleError, error, kept_byte_message, not_at
 from converter.model import Muscle
 from converter.registry import ReadContext, spelling
@@ -57,12 +58,15 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
             raise _hot_journal(path) from None
         if getattr(exc, "sqlite_errorname", "") not in _NO_SHM or not _in_wal_mode(path):
             raise
-    log = path.with_name(path.name + "-wal")
+    real = real_target(path)  # (SQLite keeps the -wal beside the file a link names)
+    log = real.with_name(real.name + "-wal")
     if os.path.lexists(log):
+        beside = real.parent == Path(os.path.abspath(path)).parent
         raise error(str(path), "sqlite-error",
-                    f"cannot be read here: its write-ahead log, {log.name}, may hold changes "
-                    f"not yet in the database, which SQLite reads only through a "
-                    f"{path.name}-shm file it cannot create in this folder (a read-only "
+                    f"cannot be read here: its write-ahead log, {log.name if beside else log}"
+                    ", may hold changes not yet in the database, which SQLite reads only "
+                    f"through a {real.name}-shm file it cannot create in "
+                    f"{'this folder' if beside else 'that folder'} (a read-only "
                     "folder or file system); open the database once with sqlite3 where "
                     "it can be written, which moves them in, or copy both files to such "
                     "a folder")

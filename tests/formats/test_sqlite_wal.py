@@ -86,3 +86,36 @@ def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read(
     assert titles["held"] == {**titles["closed"], "soleus": "Changed"}
     assert {name: sorted(p.name for p in folder.iterdir())
             for name, folder in folders.items()} == before
+
+
+def test_a_link_to_a_wal_database_in_a_folder_that_cannot_be_written_misses_no_change(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """Through a symbolic link (in a folder we can write) to a database in WAL mode in
+    one we cannot, with a -wal but no -shm beside it, the reader looked for the -wal
+    beside the link, found none, and read the database as immutable: without the
+    changes in its -wal (soleus's title), silently, exit 0. SQLite keeps the -wal beside
+    the file the link names: it is found there, and the read is the one error that
+    names it; the database and its -wal are left as they were."""
+    folder = tmp_path / "wal" / "logged"
+    _wal_database(folder, sample_muscles, log=True, shm=False)
+    link = tmp_path / "link.db"
+    link.symlink_to(folder / "muscles.db")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    folder.chmod(0o555)
+    try:
+        runs = [_as_user(tmp_path, "convert", "link.db", "--to", "json", "-o", "out.json"),
+                _as_user(tmp_path, "validate", "link.db")]
+    finally:
+        folder.chmod(0o755)
+    said = (f"link.db: error: cannot be read here: its write-ahead log, {folder}/muscles.db-"
+            "wal, may hold changes not yet in the database, which SQLite reads only "
+            "through a muscles.db-shm file it cannot create in that folder (a read-only "
+            "folder or file system); open the database once with sqlite3 where it can be "
+            "written, which moves them in, or copy both files to such a folder "
+            "[sqlite-error]")
+    assert runs == [
+        (1, [said, "nothing written to out.json: no muscle was read; 0 muscles converted, "
+                   "1 file failed"]),
+        (1, [said, "0 muscles valid, 1 file failed: 1 error, N warnings"])]
+    assert not (tmp_path / "out.json").exists()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
