@@ -52,6 +52,21 @@ def _remove_stale_logs(out: Path) -> None:
             out.with_name(out.name + suffix).unlink()
 
 
+def _unopenable_log(real: Path) -> tuple[Path, OSError] | None:
+    """The first of the ``-wal`` and ``-shm`` files beside the database file ``real``
+    (links followed) that is there but cannot be opened to read (another user's, made
+    so by a program that has the database open), with why; None when there is none."""
+    for suffix in ("-wal", "-shm"):
+        log = real.with_name(real.name + suffix)
+        try:  # (not blocking on a FIFO, nor taking a terminal)
+            os.close(os.open(log, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return log, exc
+    return None
+
+
 @contextlib.contextmanager
 def _no_logs_left(path: Path) -> Iterator[None]:
     """Reading the database at ``path`` inside, leave no ``-wal`` or ``-shm`` file beside

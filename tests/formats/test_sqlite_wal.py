@@ -119,3 +119,33 @@ def test_a_link_to_a_wal_database_in_a_folder_that_cannot_be_written_misses_no_c
         (1, [said, "0 muscles valid, 1 file failed: 1 error, N warnings"])]
     assert not (tmp_path / "out.json").exists()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize(("log", "kind"), [("-wal", "write-ahead log"),
+                                           ("-shm", "write-ahead log's index")])
+def test_a_wal_databases_log_that_cannot_be_opened_is_named(
+        log: str, kind: str, sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """A -wal or -shm we may not read (another user's program had the database open:
+    chmod 000 here), in a folder we can write, was said to be a -shm SQLite "cannot
+    create in this folder (a read-only folder or file system)", neither of which was
+    so. The error now names the file that cannot be opened, and why."""
+    folder = tmp_path / "wal" / "held"
+    _wal_database(folder, sample_muscles, log=True, shm=True)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / f"muscles.db{log}").chmod(0o000)
+    try:
+        runs = [_as_user(tmp_path, "convert", "wal/held/muscles.db", "--to", "json", "-o",
+                         "out.json"),
+                _as_user(tmp_path, "validate", "wal/held/muscles.db")]
+    finally:
+        (folder / f"muscles.db{log}").chmod(0o644)
+    said = (f"wal/held/muscles.db: error: cannot be read: its {kind}, muscles.db{log}, "
+            "cannot be opened (Permission denied), and SQLite reads a database in WAL mode "
+            "only with it (a file another user's program made as it had the database "
+            "open); let this user read it, or read a copy its owner makes: `sqlite3 "
+            "wal/held/muscles.db '.backup copy.db'` [sqlite-error]")
+    assert runs == [
+        (1, [said, "nothing written to out.json: no muscle was read; 0 muscles converted, "
+                   "1 file failed"]),
+        (1, [said, "0 muscles valid, 1 file failed: 1 error, N warnings"])]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
