@@ -1,20 +1,26 @@
 """Databases in WAL mode (``PRAGMA journal_mode=WAL``, as a user or Datasette sets it)
-read where we cannot write: in a folder that cannot be written, through a link."""
+read where we cannot write: in a folder that cannot be written, through a link; and
+written into, held open by another program, or by a run killed mid-write."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import converter
 from converter.model import Muscle
-from tests.conftest import ROOT, WAIT
-from tests.formats.test_sqlite import _wal_database
+from tests.conftest import ROOT, SAMPLES, WAIT
+from tests.formats.test_sqlite import _cli, _wal_database, assert_consistent, by_slug, counts
+from tests.killing import kill_while
 
 #: What the reader says of a database in WAL mode with a -wal beside it but no -shm, in a
 #: folder where SQLite cannot make one (``{db}``: the database as named).
@@ -149,3 +155,99 @@ def test_a_wal_databases_log_that_cannot_be_opened_is_named(
                    "1 file failed"]),
         (1, [said, "0 muscles valid, 1 file failed: 1 error, N warnings"])]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def _retitled(folder: Path) -> Path:
+    """The samples as Markdown files in ``folder``, every title ending in `` (new)``."""
+    converter.write([replace(m, title=f"{m.title} (new)") for m in converter.read(SAMPLES)],
+                    folder, "markdown")
+    return folder
+
+
+def _logs(db: Path) -> list[str]:
+    """The names of the files beside the database ``db`` whose names start with its."""
+    return sorted(p.name for p in db.parent.iterdir() if p.name.startswith(f"{db.name}-"))
+
+
+def test_an_update_into_a_wal_database_held_open_is_made_in_it(tmp_path: Path) -> None:
+    """A database in WAL mode that another program holds open (Datasette), its committed
+    changes still in the -wal: the run updates the database in place, in one
+    transaction through that -wal, never renaming a new file over it (which that -wal,
+    the old database's, would be applied to): the changes are seen (soleus edited, so
+    written again; trapezius deleted, so added again), the other program reads the new
+    rows at once, and the database is whole."""
+    db = tmp_path / "muscles.db"
+    assert _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db), "--no-cache")[0] == 0
+    inode = db.stat().st_ino
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        assert holder.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+        holder.execute("PRAGMA wal_autocheckpoint = 0")
+        holder.execute("PRAGMA foreign_keys = ON")
+        holder.execute("UPDATE muscles SET title = 'Held' WHERE slug = 'soleus'")
+        holder.execute("DELETE FROM muscles WHERE slug = 'trapezius'")
+        assert _logs(db) == [f"{db.name}-shm", f"{db.name}-wal"]
+        code, output = _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db),
+                            "--no-cache")
+        assert code == 0, output
+        total = len(list(SAMPLES.glob("*.md")))
+        assert f"{db}: {counts(1, 1, total - 2, 0)}" in output
+        assert holder.execute("SELECT title FROM muscles WHERE slug IN ('soleus', "
+                              "'trapezius') ORDER BY slug").fetchall() == [
+            ("Soleus",), ("Trapezius",)]
+        assert db.stat().st_ino == inode
+    assert _logs(db) == []
+    assert_consistent(db)
+    assert converter.read(db) == by_slug(converter.read(SAMPLES))
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+#: ``muscle-convert`` (its arguments after) whose update of a database, its rows all
+#: loaded but not committed (its page cache kept tiny, so that they are in the -wal of a
+#: database in WAL mode), touches the file named by ``$LOADED`` and waits to be killed.
+_STOPPED_BEFORE_COMMIT = """
+import os, time
+import formats.sqlite.writing as writing
+from converter.__main__ import main
+from tests.waits import WAIT
+loaded = writing._load
+def load_then_wait(*args, **kwargs):
+    counts = loaded(*args, **kwargs)
+    open(os.environ["LOADED"], "x").close()
+    time.sleep(WAIT)
+    return counts
+writing._load, writing.UPDATE_CACHE = load_then_wait, 2
+main()
+"""
+
+
+def test_a_run_killed_in_an_update_of_a_wal_database_leaves_it_as_it_was(
+        tmp_path: Path) -> None:
+    """SIGKILL once a run loaded its rows into a database in WAL mode, not yet committed,
+    its pages in the -wal: the database reads as it was (the reader, and sqlite3's
+    integrity check), the -wal and -shm the killed run left are left by the reader,
+    and the next run writes into it whole and leaves neither."""
+    db, loaded = tmp_path / "muscles.db", tmp_path / "loaded"
+    assert _cli("convert", str(SAMPLES), "--to", "sqlite", "-o", str(db), "--no-cache")[0] == 0
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        assert conn.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+    source = _retitled(tmp_path / "src")
+    killed = kill_while([sys.executable, "-c", _STOPPED_BEFORE_COMMIT, "convert", str(source),
+                         "--to", "sqlite", "-o", str(db), "--no-cache", "--quiet"],
+                        loaded.exists, env={**os.environ, "LOADED": str(loaded),
+                                            "PYTHONPATH": str(ROOT)})
+    assert killed
+    wal = db.with_name(f"{db.name}-wal")
+    assert wal.stat().st_size > 0  # (the run's pages, uncommitted)
+    before = by_slug(converter.read(SAMPLES))
+    assert converter.read(db) == before
+    assert _cli("validate", str(db), "--no-cache")[0] == 0
+    assert _logs(db) == [f"{db.name}-shm", f"{db.name}-wal"]
+    assert_consistent(db, after_kill=True)
+    assert converter.read(db) == before
+    code, output = _cli("convert", str(source), "--to", "sqlite", "-o", str(db), "--no-cache")
+    assert code == 0, output
+    assert_consistent(db)
+    assert _logs(db) == []
+    assert converter.read(db) == by_slug(converter.read(source))
+    assert all(m.title.endswith(" (new)") for m in converter.read(db))
