@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from converter.atomic import real_target
+from converter.diagnostics import MuscleError, error
 
 #: What SQLite names the rollback journal of a database beside it, and the longest file
 #: name most file systems take (in bytes).
@@ -52,18 +54,38 @@ def _remove_stale_logs(out: Path) -> None:
             out.with_name(out.name + suffix).unlink()
 
 
-def _unopenable_log(real: Path) -> tuple[Path, OSError] | None:
-    """The first of the ``-wal`` and ``-shm`` files beside the database file ``real``
-    (links followed) that is there but cannot be opened to read (another user's, made
-    so by a program that has the database open), with why; None when there is none."""
-    for suffix in ("-wal", "-shm"):
+def _log_not_opened(path: Path, *, writing: bool = False) -> MuscleError | None:
+    """The error of the database in WAL mode at ``path`` whose ``-wal`` or ``-shm``
+    (beside the file a link names) is there but cannot be opened to read (``writing``:
+    to write), SQLite reading (writing) the database only through both: a file another
+    user's program made as it had the database open. None when each can be, or is not
+    there (or the database is not in WAL mode, or, ``writing``, cannot be written
+    itself)."""
+    if not _in_wal_mode(path):
+        return None
+    real = real_target(path)
+    if writing and not os.access(real, os.W_OK):
+        return None  # (the database itself cannot be written: SQLite says so)
+    for suffix, kind in (("-wal", "write-ahead log"), ("-shm", "write-ahead log's index")):
         log = real.with_name(real.name + suffix)
         try:  # (not blocking on a FIFO, nor taking a terminal)
-            os.close(os.open(log, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY))
+            os.close(os.open(log, (os.O_RDWR if writing else os.O_RDONLY) | os.O_NONBLOCK
+                             | os.O_NOCTTY))
         except FileNotFoundError:
             continue
         except OSError as exc:
-            return log, exc
+            shown = log.name if real.parent == Path(os.path.abspath(path)).parent else log
+            why = f"its {kind}, {shown}, cannot be opened{' to write' if writing else ''} " \
+                f"({exc.strerror or exc}), and SQLite {'writes' if writing else 'reads'} a " \
+                "database in WAL mode only with it (a file another user's program made " \
+                "as it had the database open); "
+            if writing:
+                return error(str(path), "cannot-write", f"cannot write here: {why}let this "
+                             "user write it, or convert into a copy of the database; "
+                             "nothing is changed")
+            return error(str(path), "sqlite-error", f"cannot be read: {why}let this user "
+                         "read it, or read a copy its owner makes: "
+                         f"`sqlite3 {shlex.quote(str(path))} '.backup copy.db'`")
     return None
 
 

@@ -18,7 +18,7 @@ from converter.model import Muscle
 from converter.registry import ReadContext, spelling
 from converter.sqlitewait import Connection, retried
 
-from .journals import _JOURNAL, _in_wal_mode, _unopenable_log
+from .journals import _JOURNAL, _in_wal_mode, _log_not_opened
 from .names import _kept_text, _shown
 from .records import _Groups, _record
 
@@ -62,9 +62,9 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
     log = real.with_name(real.name + "-wal")
     if os.path.lexists(log):
         beside = real.parent == Path(os.path.abspath(path)).parent
-        unopenable = _unopenable_log(real)
-        if unopenable is not None:
-            raise _log_not_opened(path, *unopenable, beside=beside)
+        unopened = _log_not_opened(path)
+        if unopened is not None:
+            raise unopened
         raise error(str(path), "sqlite-error",
                     f"cannot be read here: its write-ahead log, {log.name if beside else log}"
                     ", may hold changes not yet in the database, which SQLite reads only "
@@ -80,19 +80,6 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
 #: folder it cannot write on a file system it can, and on a read-only file system) or
 #: whose ``-wal`` or ``-shm`` it cannot open.
 _NO_SHM = ("SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN")
-
-
-def _log_not_opened(path: Path, log: Path, exc: OSError, *, beside: bool) -> MuscleError:
-    """The ``sqlite-error`` of the database in WAL mode at ``path`` whose ``log`` (its
-    ``-wal`` or ``-shm``, beside it or, ``beside`` false, beside the file a link names)
-    cannot be opened, ``exc`` saying why: SQLite reads the database only with both."""
-    kind = "write-ahead log" if log.name.endswith("-wal") else "write-ahead log's index"
-    return error(str(path), "sqlite-error",
-                 f"cannot be read: its {kind}, {log.name if beside else log}, cannot be "
-                 f"opened ({exc.strerror or exc}), and SQLite reads a database in WAL mode "
-                 "only with it (a file another user's program made as it had the "
-                 "database open); let this user read it, or read a copy its owner makes: "
-                 f"`sqlite3 {shlex.quote(str(path))} '.backup copy.db'`")
 
 
 def _hot_journal(path: Path) -> MuscleError:

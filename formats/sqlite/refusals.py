@@ -12,7 +12,7 @@ from converter.atomic import real_target
 from converter.diagnostics import Diagnostic, MuscleError, Named, error, worded
 
 from .blockers import _OURS
-from .journals import _JOURNAL, _in_wal_mode
+from .journals import _JOURNAL, _in_wal_mode, _log_not_opened
 from .names import _TABLES_NAMED, _kept_text, _named, _one, _shown
 from .schema import _TABLES, APPLICATION_ID, SCHEMA_VERSION
 from .search import _SEARCH
@@ -131,7 +131,8 @@ def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False
     if writing and name == "SQLITE_READONLY_DIRECTORY":
         return _folder_read_only(Path(path), exc)
     if writing and name.startswith(_CANNOT_WRITE):  # (SQLITE_IOERR_WRITE and its kin)
-        return error(str(path), "cannot-write", f"cannot write here: {exc}")
+        return _log_not_opened(Path(path), writing=True) or error(
+            str(path), "cannot-write", f"cannot write here: {exc}")
     return error(str(path), "sqlite-error", f"SQLite failed: {exc}")
 
 

@@ -251,3 +251,37 @@ def test_a_run_killed_in_an_update_of_a_wal_database_leaves_it_as_it_was(
     assert _logs(db) == []
     assert converter.read(db) == by_slug(converter.read(source))
     assert all(m.title.endswith(" (new)") for m in converter.read(db))
+
+
+@pytest.mark.parametrize(("log", "kind"), [("-wal", "write-ahead log"),
+                                           ("-shm", "write-ahead log's index")])
+def test_a_wal_databases_log_that_cannot_be_written_is_named_by_a_write(
+        log: str, kind: str, sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """Converting into a database in WAL mode whose -wal or -shm we may not write
+    (another user's program had it open: chmod 444 here), the database and its folder
+    writable, was "cannot write here: attempt to write a readonly database", of a
+    database that is not. The error now names the file that cannot be opened to write,
+    and why; nothing is changed."""
+    folder = tmp_path / "wal" / "held"
+    _wal_database(folder, sample_muscles, log=True, shm=True)
+    before = _held_files(folder)
+    (folder / f"muscles.db{log}").chmod(0o444)
+    try:
+        code, said = _as_user(tmp_path, "convert", str(SAMPLES), "--to", "sqlite", "-o",
+                              "wal/held/muscles.db")
+    finally:
+        (folder / f"muscles.db{log}").chmod(0o644)
+    assert (code, said[0]) == (1, (
+        f"wal/held/muscles.db: error: cannot write here: its {kind}, muscles.db{log}, "
+        "cannot be opened to write (Permission denied), and SQLite writes a database in "
+        "WAL mode only with it (a file another user's program made as it had the database "
+        "open); let this user write it, or convert into a copy of the database; nothing is "
+        "changed [cannot-write]")), said
+    assert _held_files(folder) == before
+
+
+def _held_files(folder: Path) -> dict[str, bytes | None]:
+    """The files in ``folder`` by name, with their bytes but a -shm's (the index SQLite
+    rewrites as a connection opens it, the database unchanged)."""
+    return {p.name: None if p.name.endswith("-shm") else p.read_bytes()
+            for p in folder.iterdir()}
