@@ -3,6 +3,7 @@ made again without its key, and SQLite's errors as diagnostics."""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import string
@@ -128,12 +129,20 @@ def _sqlite_error(path: Path | str, exc: sqlite3.Error, *, writing: bool = False
     name = getattr(exc, "sqlite_errorname", "")
     if name == "SQLITE_NOTADB":
         return error(str(path), "not-sqlite", "is not a SQLite database")
-    if writing and name == "SQLITE_READONLY_DIRECTORY":
+    if writing and (name == "SQLITE_READONLY_DIRECTORY" or (name == "SQLITE_CANTOPEN"
+                    and _wal_in_read_only_folder(Path(path)))):
         return _folder_read_only(Path(path), exc)
     if writing and name.startswith(_CANNOT_WRITE):  # (SQLITE_IOERR_WRITE and its kin)
         return _log_not_opened(Path(path), writing=True) or error(
             str(path), "cannot-write", f"cannot write here: {exc}")
     return error(str(path), "sqlite-error", f"SQLite failed: {exc}")
+
+
+def _wal_in_read_only_folder(path: Path) -> bool:
+    """Whether the database at ``path`` is in WAL mode in a folder (of the file a link
+    names) that cannot be written: where its ``-wal`` is but not its ``-shm``, which
+    SQLite cannot make there, it says only that it cannot open the database."""
+    return _in_wal_mode(path) and not os.access(real_target(path).parent, os.W_OK)
 
 
 def _folder_read_only(path: Path, exc: sqlite3.Error) -> MuscleError:

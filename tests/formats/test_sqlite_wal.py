@@ -285,3 +285,56 @@ def _held_files(folder: Path) -> dict[str, bytes | None]:
     rewrites as a connection opens it, the database unchanged)."""
     return {p.name: None if p.name.endswith("-shm") else p.read_bytes()
             for p in folder.iterdir()}
+
+
+#: Converts the samples into each database of ``wal/`` (copied onto a file system
+#: mounted read-only): what it says but the samples' warnings, and its exit status.
+WRITE_READ_ONLY_WAL = """
+set -e
+mkdir ro
+mount -t tmpfs tmpfs ro
+cp -r wal/. ro/
+mount -o remount,ro ro
+for name in closed logged; do
+    set +e; "$PYTHON" -m converter convert "$SAMPLES" --to sqlite -o ro/$name/muscles.db \\
+        --no-cache 2>&1 | grep -v ': warning: ' | head -1; echo "exit ${PIPESTATUS[0]}"
+    set -e
+done
+"""
+
+
+def _folder_cannot_be_written(db: str) -> str:
+    """The ``cannot-write`` of a write into the database in WAL mode ``db`` (named so)
+    whose folder cannot be written, SQLite having said it cannot open it."""
+    return (f"{db}: error: cannot write here: SQLite failed: unable to open database file: "
+            f"the folder {Path(db).parent} cannot be written (a read-only folder or file "
+            "system), and SQLite writes the database through files it makes there "
+            "(muscles.db-wal and muscles.db-shm); make that folder writable, or convert "
+            "into a copy of the database in one that is; nothing is changed [cannot-write]")
+
+
+def test_a_write_into_a_wal_database_whose_folder_cannot_be_written_names_the_folder(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """A database in WAL mode with a -wal but no -shm beside it in a folder we cannot
+    write (chmod 555), or with neither on a read-only file system: SQLite cannot make
+    the -shm there, and says "unable to open database file" (not
+    SQLITE_READONLY_DIRECTORY, which named the folder), which the run said as it was
+    ("cannot write here: unable to open database file"). It names the folder now, as
+    for a database in a read-only folder; nothing is changed."""
+    from tests.test_diskfull import in_namespace
+
+    _wal_database(tmp_path / "wal" / "closed", sample_muscles, log=False, shm=False)
+    folder = tmp_path / "wal" / "logged"
+    _wal_database(folder, sample_muscles, log=True, shm=False)
+    before = _held_files(folder)
+    folder.chmod(0o555)
+    try:
+        code, said = _as_user(tmp_path, "convert", str(SAMPLES), "--to", "sqlite", "-o",
+                              "wal/logged/muscles.db")
+    finally:
+        folder.chmod(0o755)
+    assert (code, said[0]) == (1, _folder_cannot_be_written("wal/logged/muscles.db")), said
+    assert _held_files(folder) == before
+    assert in_namespace(WRITE_READ_ONLY_WAL, tmp_path).splitlines() == [
+        _folder_cannot_be_written("ro/closed/muscles.db"), "exit 1",
+        _folder_cannot_be_written("ro/logged/muscles.db"), "exit 1"]
