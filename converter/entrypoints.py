@@ -151,8 +151,10 @@ def _checked(name: str, ep: EntryPoint | Any) -> Format:
     if clash is not None:
         raise MuscleError(Diagnostic("format", None, None, "", "format-not-loaded",
                                      f"the {name} format could not be loaded: {clash}"))
-    origins[type(instance)] = getattr(ep, "dist", None)
-    return instance if _built_in(ep) else guarded(instance)
+    made = type(instance)
+    fmt = instance if _built_in(ep) else guarded(instance)  # (its class may be a subclass)
+    origins[made] = origins[type(fmt)] = getattr(ep, "dist", None)
+    return fmt
 
 
 def _ranked_before(name: str) -> Iterator[Format]:

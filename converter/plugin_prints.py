@@ -4,13 +4,16 @@ muscle-convert's own (``-o -``, ``validate --format json``), where a plugin's
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+import types
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 #: Guards :data:`_HELD`: threads that run plugin code at once share one router.
 _LOCK = threading.Lock()
@@ -43,6 +46,14 @@ def printing_to_stderr() -> Iterator[None]:
     ``sys.stdout.write``) goes to standard error, through a :class:`_Router` standing as
     ``sys.stdout``; other threads print as ever. Sections may nest, and overlap in
     threads: ``sys.stdout`` is given back when the last ends."""
+    depth = getattr(_THREAD, "depth", 0)
+    if depth:  # (nested in this thread's section: the router stays until that one ends)
+        _THREAD.depth = depth + 1
+        try:
+            yield
+        finally:
+            _THREAD.depth = depth
+        return
     with _LOCK:
         if _HELD[0] == 0:
             _HELD[1] = sys.stdout
@@ -71,3 +82,72 @@ def each_printing_to_stderr(items: Iterable[T]) -> Iterator[T]:
             except StopIteration:
                 return
         yield item
+
+
+#: Special methods the core calls on a format without naming them: its truth (``if
+#: owner``), as a key (a dict of formats), in words, and every attribute it reads.
+_IMPLICIT = ("__bool__", "__len__", "__eq__", "__ne__", "__hash__", "__repr__", "__str__",
+             "__format__", "__getattribute__", "__getattr__")
+
+
+def routed(fmt: F) -> F:
+    """``fmt`` (a third party's format, just loaded) with each member of
+    :class:`~converter.formatbase.Format` its classes define that runs their code when
+    read or called (a property such as ``can_read`` or ``description``, a method such as
+    ``projected`` or ``places_file``, a special method of :data:`_IMPLICIT`) made
+    :func:`printing_to_stderr`, wherever the core reads or calls it: its class is made a
+    subclass of its own of the same name and module holding them. One whose class
+    cannot be derived from is given back as it is."""
+    from .formatbase import Format
+
+    cls = type(fmt)
+    members: dict[str, Any] = {}
+    for name in [n for n in vars(Format) if not n.startswith("__")] + list(_IMPLICIT):
+        owner = next((k for k in cls.__mro__ if name in vars(k)), None)
+        if owner not in (None, Format, object):
+            member = _routed_member(vars(owner)[name],
+                                    name in _IMPLICIT or callable(vars(Format)[name]))
+            if member is not None:
+                members[name] = member
+    if not members:
+        return fmt
+    if "__eq__" in members and "__hash__" not in members:  # (else the class is unhashable)
+        members["__hash__"] = cls.__hash__
+    members.update(__slots__=(), __module__=cls.__module__, __qualname__=cls.__qualname__,
+                   __doc__=cls.__doc__)
+    try:
+        with printing_to_stderr():  # (its __init_subclass__ is its code too)
+            fmt.__class__ = type(cls)(cls.__name__, (cls,), members)
+    except Exception:  # (a class that refuses a subclass may raise anything: as it is)
+        return fmt
+    return fmt
+
+
+def _routed_member(member: Any, method: bool) -> Any:
+    """``member`` of a format's class (its ``__dict__``'s value) that runs code when read
+    or called (``method``: the core calls what it reads), made so
+    :func:`printing_to_stderr`; None for a plain value."""
+    if isinstance(member, staticmethod | classmethod):
+        return type(member)(_routed_call(member.__func__))
+    if isinstance(member, types.FunctionType):  # (a method once read from the format)
+        return _routed_call(member)
+    if hasattr(type(member), "__get__") and not isinstance(member, type):
+        def get(self: Any) -> Any:  # (a property, a cached_property, a partialmethod)
+            with printing_to_stderr():
+                value = member.__get__(self, type(self))
+            return _routed_call(value) if method and callable(value) else value
+
+        return property(get, doc=getattr(member, "__doc__", None))
+    if method and callable(member):  # (a partial, a class: called as it is, unbound)
+        return staticmethod(_routed_call(member))
+    return None
+
+
+def _routed_call(call: Callable[..., T]) -> Callable[..., T]:
+    """``call`` made :func:`printing_to_stderr`."""
+    @functools.wraps(call)
+    def routed_call(*args: Any, **kwargs: Any) -> T:
+        with printing_to_stderr():
+            return call(*args, **kwargs)
+
+    return routed_call

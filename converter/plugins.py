@@ -131,7 +131,12 @@ def guarded(fmt: Format) -> Format:
     """``fmt`` (a third party's, whether it declares :attr:`Format.validates` or not) with each
     hook of :data:`HOOKS` it overrides made to raise a :class:`MuscleError` naming the
     format and the hook for what it raises or returns amiss, never a traceback. The
-    project's own formats are not guarded: their hooks cost nothing more."""
+    project's own formats are not guarded: their hooks cost nothing more. Whatever of
+    its code the core reads or calls prints to standard error
+    (:func:`~converter.plugin_prints.routed`)."""
+    from .plugin_prints import routed
+
+    fmt = routed(fmt)
     for name, hook in HOOKS.items():
         if getattr(type(fmt), name) is not getattr(Format, name):
             setattr(fmt, name, _guard(fmt, name, hook))

@@ -73,6 +73,86 @@ def noisy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from installed_folder(folder, monkeypatch, "noisy_format")
 
 
+#: A plugin whose properties, methods the core calls beyond reading, writing and the
+#: guarded hooks, and special methods print as the core reads or calls them.
+_CHATTY = '''
+from pathlib import Path
+from converter.model import Muscle
+from converter.registry import Format
+
+
+class Chatty(Format):
+    name = "chatty"
+
+    @property
+    def description(self):
+        print("chatty description")
+        return "a chatty format"
+
+    @property
+    def extensions(self):
+        print("chatty extensions")
+        return (".chatty",)
+
+    @property
+    def one_muscle_per_file(self):
+        print("chatty one_muscle_per_file")
+        return False
+
+    @property
+    def can_read(self):
+        print("chatty can_read")
+        return True
+
+    @property
+    def can_write(self):
+        print("chatty can_write")
+        return True
+
+    def read(self, path, ctx):
+        for line in path.read_text().splitlines():
+            slug, title = line.split(": ")
+            yield Muscle(slug=slug, title=title)
+
+    def write(self, muscles, out, ctx):
+        out.write_text("".join(m.slug + "\\n" for m in muscles))
+
+    def places(self, path):
+        return lambda field: None
+
+    def places_file(self, path):
+        print("chatty places_file")
+        return path
+
+    def projected(self, muscle, variant=None):
+        print("chatty projected")
+        return super().projected(muscle, variant)
+
+    def __eq__(self, other):
+        print("chatty eq")
+        return self is other
+
+    def __hash__(self):
+        print("chatty hash")
+        return id(self)
+'''
+
+
+@pytest.fixture
+def chatty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_CHATTY` format installed; yields the folder to put on PYTHONPATH."""
+    folder = tmp_path / "chatty-plugin"
+    folder.mkdir()
+    (folder / "chatty_format.py").write_text(_CHATTY, encoding="utf-8")
+    dist = folder / "chatty_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: chatty_format\n"
+                                   "Version: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nchatty = chatty_format:Chatty\n")
+    yield from installed_folder(folder, monkeypatch, "chatty_format")
+
+
 def _site(folder: Path, count: int) -> Path:
     """``folder`` holding soleus.md and ``count`` files of the noisy format."""
     folder.mkdir()
@@ -187,3 +267,57 @@ def test_each_printing_to_stderr_makes_each_item_so() -> None:
     assert out.getvalue() == "got 1\ngot 2\n"
     assert err.getvalue() == "before\nbetween\nafter\n"
 
+
+
+def test_what_a_plugins_properties_methods_and_special_methods_print_is_no_output(
+        chatty: Path, tmp_path: Path) -> None:
+    """A plugin's property (``can_read``, ``description``, ``one_muscle_per_file``, any
+    attribute the core reads after loading), a method the core calls beyond reading,
+    writing and the guarded hooks (``places_file``) and a special method (its truth, its
+    hash as a key) printed into standard output: only its loading was routed. What they
+    print is now on standard error, the output alone on standard output."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "soleus.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+    (site / "two.chatty").write_text("alpha: Alpha\nbeta: Beta\n", encoding="utf-8")
+    sources = (str(site / "soleus.md"), str(site / "two.chatty"))
+    cache = str(tmp_path / "cache")
+    runs = {"formats": ("formats",),
+            "json": ("convert", *sources, "--to", "json", "-o", "-", "--cache-dir", cache),
+            "validate": ("validate", *sources, "--format", "json", "--no-cache"),
+            "jsonl": ("convert", *sources, "--to", "jsonl", "-o", "-", "--no-cache"),
+            "chatty": ("convert", *sources, "--to", "chatty", "-o", "-", "--no-cache")}
+    said = {name: plugin_cli(chatty, *command) for name, command in runs.items()}
+    for name, result in said.items():
+        assert result.returncode == 0, (name, result.stderr)
+    listed = [line.split() for line in said["formats"].stdout.splitlines()
+              if line.startswith("chatty")]
+    assert listed == [["chatty", "yes", "yes", "lossless", ".chatty"],
+                      ["chatty", "a", "chatty", "format"]]
+    for prop in ("description", "extensions", "can_read", "can_write"):
+        assert f"chatty {prop}" in said["formats"].stderr.splitlines(), prop
+    assert len(json.loads(said["json"].stdout)["muscles"]) == 3
+    assert "chatty places_file" in said["json"].stderr.splitlines()
+    assert json.loads(said["validate"].stdout) == []
+    assert [json.loads(line)["slug"] for line in said["jsonl"].stdout.splitlines()] == [
+        "soleus", "alpha", "beta"]
+    assert said["chatty"].stdout.splitlines() == ["soleus", "alpha", "beta"]
+    for name in ("json", "validate", "jsonl", "chatty"):
+        assert "chatty one_muscle_per_file" in said[name].stderr.splitlines(), name
+        assert "chatty hash" in said[name].stderr.splitlines(), name
+
+
+def test_what_a_plugins_projected_prints_is_no_output(
+        chatty: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A third party's overridden ``projected()``, asked through the Python API, printed
+    into standard output; it is now standard error, as its other methods' prints."""
+    from converter import Muscle
+    from converter.registry import get_format
+
+    fmt = get_format("chatty")
+    capsys.readouterr()
+    muscle = Muscle(slug="alpha", title="Alpha")
+    assert fmt.projected(muscle) == muscle
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "chatty projected\n"
