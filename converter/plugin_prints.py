@@ -22,6 +22,8 @@ _LOCK = threading.Lock()
 _HELD: list[Any] = [0, None]
 #: How deep in sections of plugin code this thread is (``depth``).
 _THREAD = threading.local()
+#: ``threading.Thread.start`` as it was before :func:`_start` last stood for it.
+_STARTS: list[Callable[[threading.Thread], None]] = [threading.Thread.start]
 
 
 class _Router:
@@ -44,8 +46,10 @@ class _Router:
 def printing_to_stderr() -> Iterator[None]:
     """Within it, what plugin code run in this thread prints (``print()``,
     ``sys.stdout.write``) goes to standard error, through a :class:`_Router` standing as
-    ``sys.stdout``; other threads print as ever. Sections may nest, and overlap in
-    threads: ``sys.stdout`` is given back when the last ends."""
+    ``sys.stdout``, and so does a thread it starts, for as long as that runs
+    (:func:`_start`); other threads print as ever. Sections may nest, and overlap in
+    threads: ``sys.stdout`` (and ``threading.Thread.start``) is given back when the
+    last ends."""
     depth = getattr(_THREAD, "depth", 0)
     if depth:  # (nested in this thread's section: the router stays until that one ends)
         _THREAD.depth = depth + 1
@@ -58,6 +62,9 @@ def printing_to_stderr() -> Iterator[None]:
         if _HELD[0] == 0:
             _HELD[1] = sys.stdout
             sys.stdout = _Router(sys.stdout)
+            if threading.Thread.start is not _start:
+                _STARTS[0] = threading.Thread.start
+                threading.Thread.start = _start  # type: ignore[method-assign]
         _HELD[0] += 1
     _THREAD.depth = getattr(_THREAD, "depth", 0) + 1
     try:
@@ -68,6 +75,24 @@ def printing_to_stderr() -> Iterator[None]:
             _HELD[0] -= 1
             if _HELD[0] == 0:
                 sys.stdout, _HELD[1] = _HELD[1], None
+                if threading.Thread.start is _start:  # (else another's stands for it now)
+                    threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
+
+
+def _start(thread: threading.Thread) -> None:
+    """``threading.Thread.start`` while plugin code runs in some thread: a thread started
+    from within a section of plugin code (one a plugin starts in its ``read()``) runs in
+    a section of its own for as long as it runs, what it prints going to standard error
+    too; any other starts as ever (your program's own threads print to its output)."""
+    if getattr(_THREAD, "depth", 0):
+        run = thread.run
+
+        def routed_run() -> None:
+            with printing_to_stderr():
+                run()
+
+        thread.run = routed_run  # type: ignore[method-assign]
+    _STARTS[0](thread)
 
 
 def each_printing_to_stderr(items: Iterable[T]) -> Iterator[T]:

@@ -153,6 +153,50 @@ def chatty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from installed_folder(folder, monkeypatch, "chatty_format")
 
 
+#: A plugin whose reader and writer print from threads they start.
+_THREADED = '''
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from converter.model import Muscle
+from converter.registry import Format
+
+
+class Threaded(Format):
+    name = "threaded"
+    extensions = (".threaded",)
+    one_muscle_per_file = True
+
+    def read(self, path, ctx):
+        thread = threading.Thread(target=print, args=("thread of read", path.name))
+        thread.start()
+        thread.join()
+        yield Muscle(slug=path.stem, title=path.read_text().strip())
+
+    def write(self, muscles, out, ctx):
+        slugs = [m.slug for m in muscles]
+        with ThreadPoolExecutor(2) as pool:  # (a line in one write: the two may overlap)
+            list(pool.map(lambda slug: sys.stdout.write(f"thread of write {slug}\\n"),
+                          slugs))
+        out.write_text("".join(slug + "\\n" for slug in slugs))
+'''
+
+
+@pytest.fixture
+def threaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The :data:`_THREADED` format installed; yields the folder to put on PYTHONPATH."""
+    folder = tmp_path / "threaded-plugin"
+    folder.mkdir()
+    (folder / "threaded_format.py").write_text(_THREADED, encoding="utf-8")
+    dist = folder / "threaded_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: threaded_format\n"
+                                   "Version: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nthreaded = threaded_format:Threaded\n")
+    yield from installed_folder(folder, monkeypatch, "threaded_format")
+
+
 def _site(folder: Path, count: int) -> Path:
     """``folder`` holding soleus.md and ``count`` files of the noisy format."""
     folder.mkdir()
@@ -321,3 +365,70 @@ def test_what_a_plugins_projected_prints_is_no_output(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "chatty projected\n"
+
+
+def test_what_a_plugin_prints_from_a_thread_it_starts_is_no_output(
+        threaded: Path, tmp_path: Path) -> None:
+    """A thread a plugin started in its read() (a Thread of its own) or write() (a
+    ThreadPoolExecutor's) printed into `-o -`: only the thread running plugin code was
+    routed. A thread started from within plugin code now prints to standard error."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "soleus.md").write_bytes((SAMPLES / "soleus.md").read_bytes())
+    for slug in ("alpha", "beta"):
+        (site / f"{slug}.threaded").write_text(slug.title(), encoding="utf-8")
+    jsonl = plugin_cli(threaded, "convert", str(site), "--to", "jsonl", "-o", "-",
+                       "--no-cache")
+    own = plugin_cli(threaded, "convert", str(site), "--to", "threaded", "-o", "-",
+                     "--no-cache")
+    for result in (jsonl, own):
+        assert result.returncode == 0, result.stderr
+        assert "thread of read alpha.threaded" in result.stderr.splitlines()
+    assert [json.loads(line)["slug"] for line in jsonl.stdout.splitlines()] == [
+        "alpha", "beta", "soleus"]
+    assert own.stdout == "alpha\nbeta\nsoleus\n"
+    assert "thread of write soleus" in own.stderr.splitlines()
+
+
+def test_a_thread_started_within_a_section_prints_to_stderr_as_long_as_it_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread started from within a section prints to standard error, after the
+    section has ended too; one another thread starts meanwhile, outside any section,
+    prints to standard output; threading.Thread.start is given back at the end."""
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    start = threading.Thread.start
+    ended, go, printed = threading.Event(), threading.Event(), threading.Event()
+    ours: list[threading.Thread] = []
+
+    def plugins() -> None:
+        assert ended.wait(WAIT)
+        print("the plugin's thread")
+
+    def users() -> None:
+        print("the user's thread")
+        printed.set()
+
+    def user() -> None:  # (the user's thread, started before any section)
+        assert go.wait(WAIT)
+        ours.append(threading.Thread(target=users))
+        ours[0].start()
+
+    starter = threading.Thread(target=user)
+    starter.start()
+    with printing_to_stderr():
+        theirs = threading.Thread(target=plugins)
+        theirs.start()
+        go.set()
+        assert printed.wait(WAIT)
+    starter.join(WAIT)
+    ours[0].join(WAIT)
+    assert not starter.is_alive() and not ours[0].is_alive()
+    ended.set()
+    theirs.join(WAIT)
+    assert not theirs.is_alive()
+    assert out.getvalue() == "the user's thread\n"
+    assert err.getvalue() == "the plugin's thread\n"
+    assert sys.stdout is out
+    assert threading.Thread.start is start
