@@ -205,19 +205,33 @@ def _format_params(formats: list[Format]) -> dict[str, click.Option]:
     """The options of ``formats`` by their names (of each name, the first format's),
     each helped by the names of the formats that have it (``[html, svg]``)."""
     owners: dict[str, list[str]] = {}
-    first: dict[str, FormatOption] = {}
+    first: dict[str, tuple[FormatOption, Format]] = {}
     for fmt in formats:
         for opt in fmt.options:
             owners.setdefault(opt.name, []).append(fmt.name)
-            first.setdefault(opt.name, opt)
+            first.setdefault(opt.name, (opt, fmt))
+    from .registry import built_in
+
     made: dict[str, click.Option] = {}
-    for name, opt in first.items():
+    for name, (opt, fmt) in first.items():
         flag = f"--{name.replace('_', '-')}"
         made[name] = click.Option(
             [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag], is_flag=opt.is_flag,
             default=opt.default if opt.is_flag else None, type=None if opt.is_flag
-            else opt.type, metavar=opt.metavar, help=f"[{', '.join(owners[name])}] {opt.help}")
+            else _option_type(opt.type, built_in(fmt)), metavar=opt.metavar,
+            help=f"[{', '.join(owners[name])}] {opt.help}")
     return made
+
+
+def _option_type(kind: Any, own: bool) -> Any:
+    """What parses a format option's value: its ``type``; a third party's (not ``own``)
+    that is code of its own (a function, a class: not one click knows, ``int``), one
+    whose prints go to standard error (click calls it as it parses the command line)."""
+    if own or kind in (str, int, float, bool) or isinstance(kind, click.ParamType):
+        return kind
+    from .plugin_prints import routed_call
+
+    return routed_call(kind)
 
 
 def _progress(total: int, quiet: bool) -> Any:

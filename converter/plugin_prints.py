@@ -153,26 +153,27 @@ def _routed_member(member: Any, method: bool) -> Any:
     or called (``method``: the core calls what it reads), made so
     :func:`printing_to_stderr`; None for a plain value."""
     if isinstance(member, staticmethod | classmethod):
-        return type(member)(_routed_call(member.__func__))
+        return type(member)(routed_call(member.__func__))
     if isinstance(member, types.FunctionType):  # (a method once read from the format)
-        return _routed_call(member)
+        return routed_call(member)
     if hasattr(type(member), "__get__") and not isinstance(member, type):
         def get(self: Any) -> Any:  # (a property, a cached_property, a partialmethod)
             with printing_to_stderr():
                 value = member.__get__(self, type(self))
-            return _routed_call(value) if method and callable(value) else value
+            return routed_call(value) if method and callable(value) else value
 
         return property(get, doc=getattr(member, "__doc__", None))
     if method and callable(member):  # (a partial, a class: called as it is, unbound)
-        return staticmethod(_routed_call(member))
+        return staticmethod(routed_call(member))
     return None
 
 
-def _routed_call(call: Callable[..., T]) -> Callable[..., T]:
-    """``call`` made :func:`printing_to_stderr`."""
+def routed_call(call: Callable[..., T]) -> Callable[..., T]:
+    """``call`` (a third party's function) made :func:`printing_to_stderr`, its name
+    kept."""
     @functools.wraps(call)
-    def routed_call(*args: Any, **kwargs: Any) -> T:
+    def routed(*args: Any, **kwargs: Any) -> T:
         with printing_to_stderr():
             return call(*args, **kwargs)
 
-    return routed_call
+    return routed

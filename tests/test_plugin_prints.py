@@ -78,11 +78,17 @@ def noisy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 _CHATTY = '''
 from pathlib import Path
 from converter.model import Muscle
-from converter.registry import Format
+from converter.registry import Format, FormatOption
+
+
+def volume(value):
+    print("chatty volume", value)
+    return int(value)
 
 
 class Chatty(Format):
     name = "chatty"
+    options = (FormatOption("volume", "how loud", type=volume),)
 
     @property
     def description(self):
@@ -115,7 +121,8 @@ class Chatty(Format):
             yield Muscle(slug=slug, title=title)
 
     def write(self, muscles, out, ctx):
-        out.write_text("".join(m.slug + "\\n" for m in muscles))
+        loud = "!" * (ctx.options.get("volume") or 0)
+        out.write_text("".join(m.slug + loud + "\\n" for m in muscles))
 
     def places(self, path):
         return lambda field: None
@@ -432,3 +439,17 @@ def test_a_thread_started_within_a_section_prints_to_stderr_as_long_as_it_runs(
     assert err.getvalue() == "the plugin's thread\n"
     assert sys.stdout is out
     assert threading.Thread.start is start
+
+
+def test_what_a_plugins_option_type_prints_is_no_output(chatty: Path, tmp_path: Path
+                                                        ) -> None:
+    """The command line calls a third party's option's ``type`` (a function of its own)
+    as it parses ``--volume 2``: what it printed went into `-o -`; it is now on
+    standard error."""
+    source = tmp_path / "two.chatty"
+    source.write_text("alpha: Alpha\nbeta: Beta\n", encoding="utf-8")
+    result = plugin_cli(chatty, "convert", str(source), "--to", "chatty", "--volume", "2",
+                        "-o", "-", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "alpha!!\nbeta!!\n"
+    assert "chatty volume 2" in result.stderr.splitlines()
