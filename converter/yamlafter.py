@@ -130,10 +130,12 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
 def _listed(text: str, value: _Value, at: int) -> str | None:
     """What to write for quoted texts one after another, the first ``value``, where
     libyaml stops at ``at`` after it: in a [ list, blanks alone between them, a comma
-    missing (``["A" "B"]``), the line with one; tagged ``!!seq`` in a block (``coords:
-    !!seq "A" "B"``, a comma or line breaks between them too, at a field that takes a
-    list), the [ list of them. A quote meant inside one text was advised, one polygon
-    of two. None where they are no such texts."""
+    missing (``["A" "B"]``), the line with one; in a block (blanks, a comma or line
+    breaks between them), tagged ``!!seq`` at a field that takes a list, or untagged at
+    a key whose field takes a list and no text (``coords: "A" "B"``), the [ list of
+    them; tagged ``!!seq`` as an item whose field takes no list (``- !!seq "A" "B"``
+    under ``coords:``), each an item of its own. A quote meant inside one text was
+    advised, one polygon of two. None where they are no such texts."""
     if value.flow:
         run = _FLOW_RUN.match(text, value.start)
         if value.key is not None or run is None or run.end() <= at \
@@ -146,21 +148,29 @@ def _listed(text: str, value: _Value, at: int) -> str | None:
         return "write a comma between them, " + line.strip(" \t")
     tags = value.tags.split()
     run = _BLOCK_RUN.match(text, value.start)
-    if "!!seq" not in tags or run is None or run.end() <= at \
-            or not _BLOCK_END.match(text, run.end()) or not _takes_list(text, value):
+    if run is None or run.end() <= at or not _BLOCK_END.match(text, run.end()):
         return None
-    prefix = ("- " if value.key is None else f"{value.key}: ") \
-        + "".join(f"{tag} " for tag in tags if tag != "!!seq")
-    return f"write them as one list, {prefix}[{', '.join(_QUOTED.findall(run[0]))}]"
+    texts, seq = _QUOTED.findall(run[0]), "!!seq" in tags
+    others = "".join(f"{tag} " for tag in tags if tag != "!!seq")
+    types = _types_at(text, value)
+    if (seq and (types is None or "array" in types)) or (
+            not tags and value.key is not None and types is not None
+            and "array" in types and "string" not in types):
+        prefix = ("- " if value.key is None else f"{value.key}: ") + others
+        return f"write them as one list, {prefix}[{', '.join(texts)}]"
+    if seq and value.key is None:
+        items = [f"- {others}{quoted}" for quoted in texts]
+        return "write each as an item of the list, on a line of its own: " \
+            + ", ".join(items[:-1]) + f" and {items[-1]}"
+    return None
 
 
-def _takes_list(text: str, value: _Value) -> bool:
-    """Whether the schema takes a list (or any value) at ``value``'s field."""
+def _types_at(text: str, value: _Value) -> frozenset[str] | None:
+    """The JSON types the schema takes at ``value``'s field (None: any)."""
     from converter.schema import types_at
     from converter.yamlsafe import steps  # (here: yamlsafe imports this module)
 
-    types = types_at(steps(field_at(text, value.event)))
-    return types is None or "array" in types
+    return types_at(steps(field_at(text, value.event)))
 
 
 def _ended_before(text: str, at: int) -> _Value | None:

@@ -294,6 +294,13 @@ _A, _B = "10,10,50,10,30,40", "60,60,90,60,75,90"
      f'write a comma between them, coords: !!seq [ "{_A}", "{_B}" ]'),
     (f'coords: ["{_A}" "{_B}"] # c\n', f'coords: ["{_A}" "{_B}"] # c', "coords[0]",
      f'write a comma between them, coords: ["{_A}", "{_B}"] # c'),
+    # (untagged, at a field that takes a list and no text: the list of them too)
+    (f'coords: "{_A}" "{_B}"\n', f'coords: "{_A}" "{_B}"', "coords",
+     f'write them as one list, coords: ["{_A}", "{_B}"]'),
+    (f"coords: '{_A}', '{_B}' # c\n", f"coords: '{_A}', '{_B}'", "coords",
+     f"write them as one list, coords: ['{_A}', '{_B}']"),
+    (f'coords:\n  "{_A}"\n  "{_B}"\n', f'coords:\n  "{_A}"\n  "{_B}"', "coords",
+     f'write them as one list, coords: ["{_A}", "{_B}"]'),
 ])
 def test_quoted_texts_one_after_another_meant_as_a_list_are_advised_as_one(
         text: str, wrong: str, field: str, advice: str) -> None:
@@ -313,8 +320,35 @@ def test_quoted_texts_one_after_another_meant_as_a_list_are_advised_as_one(
     assert value_at(data, "coords") == [_A, _B] and _no_error_at(data, "coords")
 
 
-def test_quoted_texts_tagged_as_a_list_at_a_field_of_text_are_not_advised_as_one() -> None:
+@pytest.mark.parametrize("value", ['!!seq "a" "b"', '"a" "b"'])
+def test_quoted_texts_at_a_field_of_text_are_not_advised_as_one(value: str) -> None:
     """``latin`` takes text, not a list: the quotes inside the text are advised."""
-    text = 'title: T\nlatin: !!seq "a" "b"\n'
+    text = f"title: T\nlatin: {value}\n"
     found = closed_early(text, libyaml_error(text))
     assert found is not None and found[1].endswith("""or use single quotes ('a" "b')""")
+
+
+@pytest.mark.parametrize("text, wrong, advice", [
+    (f'coords:\n- !!seq "{_A}" "{_B}"\n', f'- !!seq "{_A}" "{_B}"',
+     f'write each as an item of the list, on a line of its own: - "{_A}" and - "{_B}"'),
+    (f"coords:\n  - !!seq '{_A}', '{_B}' # c\n", f"  - !!seq '{_A}', '{_B}' # c",
+     f"write each as an item of the list, on a line of its own: - '{_A}' and - '{_B}'"),
+    (f'coords:\n- !!seq "{_A}"\n  "{_B}"\n', f'- !!seq "{_A}"\n  "{_B}"',
+     f'write each as an item of the list, on a line of its own: - "{_A}" and - "{_B}"'),
+])
+def test_quoted_texts_tagged_as_a_list_as_an_item_of_text_are_advised_as_items(
+        text: str, wrong: str, advice: str) -> None:
+    """``- !!seq "A" "B"`` under ``coords:``: its item takes one text, so each is an item
+    of its own (``"A\\" \\"B"`` was advised, one invalid polygon). The items advised,
+    each on a line of its own in place of the item's, load, and coords holds both
+    polygons with no error there."""
+    from tests.test_yamltags import _no_error_at
+
+    text = f"title: T\n{text}"
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[2] == "coords[0]"
+    assert found[1].endswith(f": {advice}")
+    indent = wrong[:len(wrong) - len(wrong.lstrip(" "))]
+    items = re.findall(r"- \S+", advice.split(": ", 1)[1])
+    data = yamlsafe.load(text.replace(wrong, "\n".join(indent + item for item in items), 1))
+    assert value_at(data, "coords") == [_A, _B] and _no_error_at(data, "coords")
