@@ -96,10 +96,9 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
     closer = text[value.end - 1]
     if _PAIRS.get(text[value.start]) != closer:  # (a pair in a [ list, {a}: b, is no { map)
         return None
-    column = value.end - text.rfind("\n", 0, value.end - 1) - 1
     rest = _rest(text, mark.index, value)
     said = rest if len(rest) <= 40 else rest[:37] + "..."
-    lead = f"{_CLOSES[closer]} closes at column {column}, so YAML " + (
+    lead = f"{_CLOSES[closer]} closes {_closes_at(text, value.end, mark.index)}, so YAML " + (
         f"reads the ':' after it as a second key ({said})" if second
         else f"cannot read the text after it ({said})")
     one_line = "\n" not in text[value.start:mark.index]
@@ -125,6 +124,17 @@ def closed_early(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str, str] |
         key = _read(meant)
         field = f"{field}.{key}" if field else key
     return mark.index, f"{lead}: {advice}", field
+
+
+def _closes_at(text: str, end: int, at: int) -> str:
+    """Where a value that ends at ``end`` closes, as said of an error at ``at``: its
+    column, and the line, where that is above ``at``'s (``on the line above, at column
+    21``; quoted texts one after another over lines): the column alone named a column
+    of the error's line."""
+    column = end - text.rfind("\n", 0, end - 1) - 1
+    above = text.count("\n", end, at)
+    line = "" if not above else "on the line above, " if above == 1 else f"{above} lines above, "
+    return f"{line}at column {column}"
 
 
 def _listed(text: str, value: _Value, at: int) -> str | None:

@@ -352,3 +352,28 @@ def test_quoted_texts_tagged_as_a_list_as_an_item_of_text_are_advised_as_items(
     items = re.findall(r"- \S+", advice.split(": ", 1)[1])
     data = yamlsafe.load(text.replace(wrong, "\n".join(indent + item for item in items), 1))
     assert value_at(data, "coords") == [_A, _B] and _no_error_at(data, "coords")
+
+
+@pytest.mark.parametrize("text, first, above", [
+    (f'coords: !!seq\n  "{_A}"\n  "{_B}"\n', f'"{_A}"', 1),
+    (f'coords: !!seq\n  "{_A}"\n\n  "{_B}"\n', f'"{_A}"', 2),
+    (f'coords: "{_A}"\n  "{_B}"\n', f'"{_A}"', 1),
+    (f'coords: !!seq "{_A}" "{_B}"\n', f'"{_A}"', 0),
+    ("x: 'it's'\n", "'it'", 0),
+])
+def test_where_a_value_closes_is_said_of_the_line_it_closes_on(
+        text: str, first: str, above: int) -> None:
+    """The line and column said are those of the quote that closes the ``first`` text:
+    the error's own line, or the one ``above`` lines up (``coords: !!seq`` with the texts
+    on the lines below: the error is at the second, and the column said was the
+    first's, on the line above, as if of the second's line)."""
+    text = f"title: T\n{text}"
+    at, message, _field = closed_early(text, libyaml_error(text)) or (0, "", "")
+    said = re.match(r"the quote closes (?:(on the line above|(\d+) lines above), )?"
+                    r"at column (\d+), ", message)
+    assert said is not None, message
+    lines_up = 0 if said[1] is None else 1 if said[2] is None else int(said[2])
+    end = text.index(first) + len(first)
+    assert text.count("\n", 0, at) - lines_up == text.count("\n", 0, end) \
+        and lines_up == above
+    assert int(said[3]) == end - text.rfind("\n", 0, end - 1) - 1
