@@ -71,13 +71,22 @@ def toml_quoted(text: str) -> str:
     ``text``: JSON's escapes (TOML takes them: ``\\n``, ``\\\\``, ``\\"``), and each other
     character :func:`printable` escapes (DEL, C1 controls, ``\\u2028``, ``\\u202e``) as
     ``\\u`` and four hex digits, TOML having no ``\\x``; letters of any language stay
-    as they are."""
+    as they are. A lone surrogate (a byte of a file name that is not UTF-8), which no
+    TOML text can hold (``"\\udcff"`` is refused), is U+FFFD, the replacement character:
+    the line stays TOML, and shows where such a byte was."""
     import json
 
     quoted = json.dumps(text, ensure_ascii=False)
     if quoted.isprintable():
         return quoted
-    return re.sub(_UNPRINTABLE, _json_escape, quoted)
+    return re.sub(_UNPRINTABLE, _toml_escape, quoted)
+
+
+def _toml_escape(match: re.Match[str]) -> str:
+    """A character :func:`printable` escapes, as a TOML basic string writes it: ``\\u``
+    and four hex digits; a lone surrogate, which TOML has no escape for, U+FFFD."""
+    char = match.group()
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\u{ord(char):04x}"
 
 
 class LineStarts:

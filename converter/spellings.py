@@ -106,8 +106,8 @@ class Spelling:
 def _toml(value: Any) -> str:
     """``value`` as a config file types it, in TOML: a text as a basic string on one
     shown line (:func:`~converter.diagnostics.toml_quoted`: DEL, C1 controls, ``\\u2028``
-    escaped as ``\\u`` and four hex digits), a list of them likewise, true and false and
-    a number as JSON writes them."""
+    escaped as ``\\u`` and four hex digits, a lone surrogate U+FFFD), a list of them
+    likewise, true and false and a number as JSON writes them."""
     if isinstance(value, str):
         from .diagnostics import toml_quoted
 

@@ -194,6 +194,24 @@ def test_toml_quoted_is_one_shown_line_a_toml_reader_takes_back(text: str) -> No
     assert tomllib.loads(f"v = {quoted}")["v"] == text
 
 
+#: Any text, lone surrogates (a file name's bytes that are not UTF-8, as Python reads
+#: them) as likely as any other character.
+_ANY_TEXT = st.lists(st.one_of(st.characters(exclude_categories=()),
+                               st.characters(categories=["Cs"])), max_size=30).map("".join)
+
+
+@given(_ANY_TEXT)
+def test_toml_quoted_is_toml_for_any_text_a_lone_surrogate_replaced(text: str) -> None:
+    """A lone surrogate was written ``"\\udcff"``, which a TOML reader refuses (no
+    Unicode scalar value): the advised line was no TOML. It is U+FFFD, the replacement
+    character (TOML can hold no such byte), and all else is taken back as it is."""
+    quoted = toml_quoted(text)
+    assert printable(quoted) == quoted and len(f"{quoted}.".splitlines()) == 1
+    read = tomllib.loads(f"v = {quoted}")["v"]
+    assert read == "".join("\ufffd" if unicodedata.category(char) == "Cs" else char
+                           for char in text)
+
+
 def test_toml_quoted_keeps_letters_of_any_language() -> None:
     assert toml_quoted("ñandú\u202e中文\x85") == '"ñandú\\u202e中文\\u0085"'
 
