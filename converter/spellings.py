@@ -103,11 +103,18 @@ class Spelling:
         return (", " if self.keywords or self.toml else " ").join(given)
 
 
+_INFINITY = float("inf")
+
+
 def _toml(value: Any) -> str:
     """``value`` as a config file types it, in TOML: a text as a basic string on one
     shown line (:func:`~converter.diagnostics.toml_quoted`: DEL, C1 controls, ``\\u2028``
     escaped as ``\\u`` and four hex digits, a lone surrogate U+FFFD), a list of them
-    likewise, true and false and a number as JSON writes them."""
+    likewise, true and false and a number as JSON writes them, but infinity and NaN as
+    TOML does (``inf``, ``-inf``, ``nan``: JSON's ``Infinity`` and ``NaN`` are no
+    TOML)."""
+    if isinstance(value, float) and not -_INFINITY < value < _INFINITY:
+        return "nan" if value != value else "inf" if value > 0 else "-inf"
     if isinstance(value, str):
         from .diagnostics import toml_quoted
 

@@ -3,6 +3,7 @@ starts."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 
 from hypothesis import given
@@ -85,3 +86,17 @@ def test_a_config_files_list_of_texts_is_typed_in_toml() -> None:
     line = spellings.CONFIG_FILE.given("exclude", ["a\x7f", 'b"\\'])
     assert line == 'exclude = ["a\\u007f", "b\\"\\\\"]'
     assert tomllib.loads(line) == {"exclude": ["a\x7f", 'b"\\']}
+
+
+@given(st.floats() | st.lists(st.floats(), max_size=3))
+def test_a_config_files_number_is_toml_infinity_and_nan_too(value: float | list[float]) -> None:
+    """A float was written as JSON writes it: infinity ``Infinity`` and NaN ``NaN``, no
+    TOML (``x = Infinity`` does not load). TOML's ``inf``, ``-inf`` and ``nan`` are
+    written; a TOML reader takes each float back (NaN as a NaN)."""
+    line = spellings.CONFIG_FILE.given("x", value)
+    read = tomllib.loads(line)["x"]
+    values, reads = (value, read) if isinstance(value, list) else ([value], [read])
+    assert len(reads) == len(values)
+    for want, got in zip(values, reads, strict=True):
+        assert isinstance(got, float)
+        assert math.isnan(got) if math.isnan(want) else got == want
