@@ -69,10 +69,11 @@ class Spelling:
     def typed(self, name: str, value: str) -> str:
         """How the caller types the option given ``value``, a text that holds a control
         character (a tab): ``--separator $'\\t' in bash``, or ``separator='\\t'``; in a
-        config file ``separator = "\\t"``."""
+        config file ``separator = "\\t"`` (but for an option of ``flags``, typed on the
+        command line: as the command line types it)."""
         if self.keywords:
             return self.given(name, value)
-        if self.toml:
+        if self.toml and name not in self.flags:
             return f"{name.replace('_', '-')} = {_toml(value)}"
         shown = "".join(_BASH_ESCAPES.get(c) or (c if c.isprintable() else
                                                  f"\\U{ord(c):08x}") for c in value)

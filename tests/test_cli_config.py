@@ -262,6 +262,20 @@ def test_the_files_separator_typed_wrong_is_hinted_as_the_file_types_it(
                                   'tab is typed separator = "\\t" [config-bad-value]\n')
 
 
+def test_a_separator_typed_wrong_with_a_file_read_is_hinted_as_the_command_line_types_it(
+        project: Path) -> None:
+    """``--separator '\\t'`` typed with a config file read was hinted in the file's words
+    (``--separator: ... a tab is typed separator = "\\t"``), a key the file does not
+    hold: the option was typed, so it is the command line's, as with no file read."""
+    write(project / "muscle-convert.toml", 'exclude = ["README.md"]\n')
+    result = run("convert", "..", "--to", "csv", "--flat", "--separator", "\\t", "-o",
+                 str(project / "m.csv"))
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: --separator: '\\t' cannot separate the flat "
+                                  "sheet's cells: give ',' (the default), ';' or a tab; a "
+                                  "tab is typed --separator $'\\t' in bash\n")
+
+
 def test_the_files_separator_applies_only_with_flat(project: Path) -> None:
     """separator = ";" (Danish Excel's) gives the flat sheet its separator and is left
     out of a package; --separator on the command line wins over it."""

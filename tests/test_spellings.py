@@ -69,6 +69,17 @@ def test_a_config_file_names_an_option_by_its_key_but_one_typed_as_a_flag() -> N
         "pass --to json", "pass --flat", "pass flat=True")
 
 
+def test_an_option_typed_on_the_command_line_is_typed_as_the_command_line_types_it() -> None:
+    """``typed`` named the config file's key for an option of ``flags`` too (``separator
+    = "\\t"`` beside ``--separator`` for a --separator typed with a config file read):
+    an option given on the command line is typed as the command line types it."""
+    import dataclasses
+
+    typed = dataclasses.replace(spellings.CONFIG_FILE, flags=frozenset({"separator"}))
+    assert typed.typed("separator", "\t") == spellings.COMMAND_LINE.typed("separator", "\t")
+    assert typed.typed("link_template", "\t") == 'link-template = "\\t"'
+
+
 @given(st.text(st.characters(codec="utf-8"), max_size=30))
 def test_a_config_files_value_is_one_shown_line_a_toml_reader_takes_back(text: str) -> None:
     """A config file's value was quoted as JSON quotes it (``typed`` escaping DEL too):
