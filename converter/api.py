@@ -295,11 +295,17 @@ def _closed_stdout(output: str) -> Diagnostic | None:
 def _check_option_types(writer: str, declared: Iterable[FormatOption],
                         options: dict[str, Any]) -> None:
     """A ``TypeError`` for an option given a value not of its declared type: a flag
-    takes a bool (``prune="false"`` is true to Python), another option its ``type``;
-    None leaves any at its default. The command line and a config file check the same."""
+    takes a bool (``prune="false"`` is true to Python), another option its ``type``,
+    a class; a converter's (a function's) result is the value, what it raises a
+    ``bad-option`` :class:`MuscleError`. None leaves any at its default. The command
+    line and a config file check the same."""
     for option in declared:
         value = options.get(option.name)
         if value is None:
+            continue
+        if not option.is_flag and not isinstance(option.type, type):
+            from .plugins import option_value
+            options[option.name] = option_value(writer, option, value)
             continue
         kind = bool if option.is_flag else option.type
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):

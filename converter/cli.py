@@ -215,23 +215,58 @@ def _format_params(formats: list[Format]) -> dict[str, click.Option]:
     made: dict[str, click.Option] = {}
     for name, (opt, fmt) in first.items():
         flag = f"--{name.replace('_', '-')}"
-        made[name] = click.Option(
-            [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag], is_flag=opt.is_flag,
-            default=opt.default if opt.is_flag else None, type=None if opt.is_flag
-            else _option_type(opt.type, built_in(fmt)), metavar=opt.metavar,
+        made[name] = _FormatOption(
+            owners[name][0], [f"{flag}/--no-{flag[2:]}" if opt.is_flag else flag],
+            is_flag=opt.is_flag, default=opt.default if opt.is_flag else None,
+            type=None if opt.is_flag else _click_type(opt.type, built_in(fmt)),
+            metavar=opt.metavar,
             help=f"[{', '.join(owners[name])}] {opt.help}")
     return made
 
 
-def _option_type(kind: Any, own: bool) -> Any:
-    """What parses a format option's value: its ``type``; a third party's (not ``own``)
-    that is code of its own (a function, a class: not one click knows, ``int``), one
-    whose prints go to standard error (click calls it as it parses the command line)."""
-    if own or kind in (str, int, float, bool) or isinstance(kind, click.ParamType):
+def _click_type(kind: Any, own: bool) -> Any:
+    """The click type of a format option's ``type``: str, int, float and bool as click
+    takes them, a click type as it is, any other class or function a converter the
+    value is given to (click's own would need a ``__name__``); a third party's (not
+    ``own``), one whose prints go to standard error (click calls it as it parses the
+    command line)."""
+    if kind in (str, int, float, bool) or isinstance(kind, click.ParamType):
         return kind
-    from .plugin_prints import routed_call
+    return _Converter(kind, own)
 
-    return routed_call(kind)
+
+class _Converter(click.ParamType):
+    """A format option's ``type`` that is a class or function: its result is the value."""
+
+    def __init__(self, func: Callable[[Any], Any], own: bool) -> None:
+        from .plugin_prints import routed_call
+        from .plugins import type_name
+
+        self.func, self.name = func if own else routed_call(func), type_name(func)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        return self.func(value)
+
+
+class _FormatOption(click.Option):
+    """A format's option: what its ``type`` raises for a value (a third party's
+    converter: ``ValueError``, anything else, ``sys.exit()``) is a usage error naming
+    the option and the format ``fmt`` (the first that has it), never a traceback."""
+
+    def __init__(self, fmt: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fmt = fmt
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        try:
+            return super().process_value(ctx, value)
+        except click.UsageError:
+            raise
+        except (Exception, SystemExit) as exc:  # (a plugin's converter may raise anything)
+            from .plugins import option_failed
+            raise click.BadParameter(option_failed(self.fmt, value, exc), ctx, self
+                                     ) from None
 
 
 def _progress(total: int, quiet: bool) -> Any:

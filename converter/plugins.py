@@ -35,8 +35,33 @@ def _words(option: FormatOption) -> list[str]:
 
 
 def _kind(option: FormatOption) -> str:
-    """What an option takes, in words: ``a flag``, ``int``."""
-    return "a flag" if option.is_flag else option.type.__name__
+    """What an option takes, in words: ``a flag``, ``int``, its converter's name."""
+    return "a flag" if option.is_flag else type_name(option.type)
+
+
+def type_name(kind: Any) -> str:
+    """The name of an option's ``type``: a class's or a function's own, a click type's
+    (``choice``), else its class's (a ``functools.partial``)."""
+    name = getattr(kind, "__name__", None) or getattr(kind, "name", None)
+    return name if isinstance(name, str) else type(kind).__name__
+
+
+def option_failed(fmt: str, value: Any, exc: BaseException) -> str:
+    """What the ``fmt`` format's option converter (or the class it is) did with
+    ``value``: raised ``exc`` (a ``ValueError``, anything else, or ``SystemExit``)."""
+    return f"the {fmt} format could not take {value!r}: {failure(exc)}"
+
+
+def option_value(fmt: str, option: FormatOption, value: Any) -> Any:
+    """``value`` given to the ``fmt`` format's ``option`` from Python, through its
+    ``type`` that is no class (a function, a click type), as the command line's text: what it
+    raises (``sys.exit()`` too) is a ``bad-option`` :class:`MuscleError` of the option."""
+    try:
+        return option.type(value)
+    except (Exception, SystemExit) as exc:  # (a plugin's converter may raise anything)
+        raise MuscleError(Diagnostic(spelling().option(option.name), None, None, "",
+                                     "bad-option", option_failed(fmt, value, exc))
+                          ) from None
 
 
 def option_clash(fmt: Format, others: Iterable[Format]) -> str | None:

@@ -53,6 +53,26 @@ def test_an_option_clash_names_the_core_option_or_the_other_formats() -> None:
     assert plugins.option_clash(_format("same", deck), [_format("named", deck)]) is None
 
 
+def test_an_options_type_is_named_however_given_and_one_not_callable_is_refused() -> None:
+    """An option's type with no ``__name__`` (a ``functools.partial``, a click type) made
+    the clash check raise AttributeError; it is named by its class or click name. A
+    type that is not callable is refused as the format loads."""
+    import functools
+
+    import click
+
+    deck = _format("named", FormatOption("deck-name", "The deck's name."))
+    hexed = _format("hexed", FormatOption("deck-name", "", type=functools.partial(
+        int, base=16)))
+    assert plugins.option_clash(hexed, [deck]) == (
+        "its option 'deck-name' (partial) is the named format's 'deck-name' (str)")
+    ranked = _format("ranked", FormatOption("deck-name", "", type=click.IntRange(1, 5)))
+    assert plugins.option_clash(ranked, [deck]) == (
+        "its option 'deck-name' (integer range) is the named format's 'deck-name' (str)")
+    assert plugins.misshapen(_format("three", FormatOption("level", "", type=3))) == (
+        "its option 'level' has a type of int, not a callable")
+
+
 def test_a_guarded_hook_that_raises_or_returns_amiss_is_the_formats_error() -> None:
     class Owning(Format):
         name, extensions = "owning", (".own",)

@@ -855,6 +855,87 @@ def test_a_plugin_option_that_clashes_is_refused_and_size_is_the_maps_alone(
     assert "Traceback" not in result.stderr
 
 
+#: A plugin's writer whose options' ``type`` is each kind a plugin may give: a class
+#: click knows (int), another class (Path), a function, a ``functools.partial`` (no
+#: ``__name__``), a click type, and a function that fails as ``LEVEL`` says.
+_KINDS = _with_options("K", "kinds", """(
+        FormatOption('count', 'a number', type=int),
+        FormatOption('where', 'a path', type=__import__('pathlib').Path),
+        FormatOption('doubled', 'twice a number', type=twice),
+        FormatOption('hexed', 'a hex number', type=__import__('functools').partial(
+            int, base=16)),
+        FormatOption('rank', '1 to 5', type=__import__('click').IntRange(1, 5)),
+        FormatOption('level', 'a level', type=level),
+    )""").replace("ctx.options.items()", "(k, v) for k, v in ctx.options.items() if k "
+                  "in {o.name for o in self.options}").replace("class K(", """import os, sys
+def twice(value):
+    return int(value) * 2
+def level(value):
+    if os.environ.get('LEVEL') == 'raise':
+        raise RuntimeError('bad level')
+    if os.environ.get('LEVEL') == 'value':
+        raise ValueError('no such level')
+    sys.exit('bad level')
+class K(""")
+
+
+@pytest.fixture
+def kinds_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The :data:`_KINDS` plugin (format ``kinds``) installed."""
+    yield from _installed(tmp_path, monkeypatch, "kinds", "kinds", _KINDS, "kinds:K")
+
+
+def test_a_plugin_options_type_of_each_kind_converts_and_its_failure_is_a_usage_error(
+        kinds_plugin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        sample_muscles) -> None:
+    """A plugin option's type that is a function raising RuntimeError or calling
+    sys.exit() gave a traceback from inside click, or the exit's message alone (exit
+    1); a functools.partial one a traceback for every convert; from Python a function or
+    click type was `TypeError: isinstance() arg 2 must be a type`. Now a class is the
+    value's type (click converts the text, Python takes an instance), a function or
+    click type converts the value both ways, and what it raises (sys.exit() too) is a
+    usage error naming the option and the format: exit 2, from Python bad-option."""
+    import converter
+
+    def cli(*options: str, level: str = "") -> subprocess.CompletedProcess[str]:
+        return plugin_cli(tmp_path, "convert", str(SAMPLES), "--to", "kinds", "-o",
+                          str(tmp_path / "a.kinds"), "--no-cache", "-q", *options,
+                          env={"LEVEL": level})
+
+    given = cli("--count", "3", "--where", "x/y", "--doubled", "4", "--hexed", "ff",
+                "--rank", "2")
+    assert given.returncode == 0, given.stderr
+    written = ("[('count', 3), ('doubled', 8), ('hexed', 255), ('rank', 2), "
+               "('where', PosixPath('x/y'))]")
+    assert (tmp_path / "a.kinds").read_text() == written
+    converter.write(sample_muscles, tmp_path / "b.kinds", count=3, where=Path("x/y"),
+                    doubled="4", hexed="ff", rank=2)
+    assert (tmp_path / "b.kinds").read_text() == written
+    with pytest.raises(TypeError, match="option 'count' takes int, not str"):
+        converter.write(sample_muscles, tmp_path / "c.kinds", count="3")
+    for level, said in (("raise", "RuntimeError: bad level"),
+                        ("value", "ValueError: no such level"),
+                        ("", "it tried to end the program (SystemExit with status "
+                             "'bad level')")):
+        failed = cli("--level", "3", level=level)
+        assert (failed.returncode, failed.stderr.splitlines()[-1]) == (
+            2, f"Error: Invalid value for '--level': the kinds format could not take "
+            f"'3': {said}"), failed.stderr
+        monkeypatch.setenv("LEVEL", level)
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(sample_muscles, tmp_path / "c.kinds", level=3)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"level: error: the kinds format could not take 3: {said} [bad-option]"]
+    refused = cli("--rank", "9")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Invalid value for '--rank': 9 is not in the range 1<=x<=5" in refused.stderr
+    with pytest.raises(converter.MuscleError) as ranked:
+        converter.write(sample_muscles, tmp_path / "c.kinds", rank=9)
+    assert [d.message for d in ranked.value.diagnostics] == [
+        "the kinds format could not take 9: BadParameter: 9 is not in the range 1<=x<=5."]
+    assert not (tmp_path / "c.kinds").exists()
+
+
 def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
     """From Python the warning pointed into converter/discovery.py (where the formats
     were listed), not at the caller's line that read."""
