@@ -112,6 +112,11 @@ def _are_paths(value: Any) -> bool:
                                                    for p in value)
 
 
+def _is_file(value: Any) -> bool:
+    """Whether ``value`` is None or a path."""
+    return value is None or isinstance(value, str | os.PathLike)
+
+
 def _is_position(value: Any) -> bool:
     """Whether ``value`` is None or a (line, column) of ints."""
     return value is None or (isinstance(value, tuple) and len(value) == 2 and all(
@@ -146,6 +151,7 @@ HOOKS: dict[str, Hook] = {
     "locate_key": Hook("reader-failed", 0, _is_position,
                        "a (line, column) of ints or None"),
     "places": Hook("reader-failed", 0, callable, "a function", _guarded_place),
+    "places_file": Hook("reader-failed", 0, _is_file, "a path or None"),
     "marked_place": Hook("reader-failed", 0, _is_place, "a Place or None"),
     "field_name": Hook("reader-failed", "format", _is_str, "a str"),
     "reformat": Hook("reader-failed", 1, _is_str, "a str"),

@@ -111,6 +111,9 @@ class Hooks:
     def places(self, path):
         return self.hook("places", lambda field: self.hook("place", None))
 
+    def places_file(self, path):
+        return self.hook("places_file", None)
+
     def marked_place(self, path, mark, field):
         return self.hook("marked_place", None)
 

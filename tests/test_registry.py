@@ -1175,8 +1175,10 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
 def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
         faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plugin's is_own(), companions(), places() (or the function it returns),
-    field_name() or reformat() raising RuntimeError was a traceback of validate, convert
-    or fmt (one returning 42 a traceback later, or taken as true). Each is now one
+    places_file(), field_name() or reformat() raising RuntimeError was a traceback of
+    validate, convert or fmt (one returning 42 a traceback later, or taken as true;
+    places_file()'s 42 was taken as a file named '42', a sys.exit() of it the message
+    alone, exit 1). Each is now one
     reader-failed error naming the format and the hook, exit 1, the earlier output
     kept; locate(), locate_key() and marked_place() raise it as a MuscleError.
     field_name() and places() were placed at 'format' (field_name(), given no path)
@@ -1194,7 +1196,8 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
     site.mkdir()
     (site / "a.hooks").write_text("soleus\nbad slug\n", encoding="utf-8")
     out.write_text("earlier\n")
-    for hook in ("is_own", "companions", "places", "place", "field_name", "marked_place"):
+    for hook in ("is_own", "companions", "places", "place", "places_file", "field_name",
+                 "marked_place"):
         for fault, what in ((hook, f"failed: RuntimeError: {hook} boom"),
                             (f"{hook}:exit", _exited(hook)),
                             (f"{hook}:type", "returned int, not ")):
@@ -1229,6 +1232,29 @@ def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
                 getattr(fmt, hook)(site / "a.hooks", *args)
             assert str(caught.value.diagnostics[0]).startswith(
                 f"{site / 'a.hooks'}: error: the faulty-hooks reader's {hook}() {what}")
+
+
+def test_a_places_file_that_fails_in_worker_processes_is_each_files_error(
+        faulty_plugin: Path, tmp_path: Path) -> None:
+    """A plugin's places_file(), asked of each file of many muscles as it is read, that
+    raised or called sys.exit() in a --jobs pool was a traceback or its message alone
+    (exit 1): it is now each such file's reader-failed error naming the hook, and the
+    run ends with its summary."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for n in range(130):  # (enough to be read in a pool of workers)
+        (site / f"m-{n:03}.hooks").write_text(f"m-{n:03}\n", encoding="utf-8")
+    for fault, what in (("places_file", "failed: RuntimeError: places_file boom"),
+                        ("places_file:exit", _exited("places_file"))):
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(site), "--from",
+                                    "faulty-hooks", "--to", "json", "-o",
+                                    str(tmp_path / "out.json"), "--no-cache", "-j", "2")
+        assert "Traceback" not in stderr
+        assert status == 1 and errors_said(stderr)[0] == (
+            f"{site / 'm-000.hooks'}: error: the faulty-hooks reader's places_file() "
+            f"{what} [reader-failed]"), stderr
+        assert len(errors_said(stderr)) == 130
+        assert stderr.splitlines()[-1].endswith("130 files failed"), stderr
 
 
 @pytest.fixture
