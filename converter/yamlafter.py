@@ -144,8 +144,10 @@ def _listed(text: str, value: _Value, at: int) -> str | None:
     breaks between them), tagged ``!!seq`` at a field that takes a list, or untagged at
     a key whose field takes a list and no text (``coords: "A" "B"``), the [ list of
     them; tagged ``!!seq`` as an item whose field takes no list (``- !!seq "A" "B"``
-    under ``coords:``), each an item of its own. A quote meant inside one text was
-    advised, one polygon of two. None where they are no such texts."""
+    under ``coords:``), or untagged as an item each of them fits
+    (:func:`_items_meant`: ``- "A" "B"``), each an item of its own. A quote meant
+    inside one text was advised, one polygon of two. None where they are no such
+    texts."""
     if value.flow:
         run = _FLOW_RUN.match(text, value.start)
         if value.key is not None or run is None or run.end() <= at \
@@ -168,11 +170,28 @@ def _listed(text: str, value: _Value, at: int) -> str | None:
             and "array" in types and "string" not in types):
         prefix = ("- " if value.key is None else f"{value.key}: ") + others
         return f"write them as one list, {prefix}[{', '.join(texts)}]"
-    if seq and value.key is None:
+    if value.key is None and (seq or (not tags and _items_meant(text, value, texts, types))):
         items = [f"- {others}{quoted}" for quoted in texts]
         return "write each as an item of the list, on a line of its own: " \
             + ", ".join(items[:-1]) + f" and {items[-1]}"
     return None
+
+
+def _items_meant(text: str, value: _Value, texts: list[str], types: frozenset[str] | None
+                 ) -> bool:
+    """Whether quoted ``texts`` one after another, untagged, as an item of a block list
+    (``value`` the first) are items of their own: the item takes text (or any value)
+    and each of them fits the schema's pattern there (``- "A" "B"`` under ``coords:``,
+    two polygons, where ``"A\\" \\"B"`` is none; under ``exercises:``, whose items
+    any text fits, two exercises, as ``exercises: ["Squat" "Lunge"]`` is given a
+    comma). Where one of them does not fit, a quote meant inside the text is advised."""
+    from converter.schema import text_fits
+    from converter.yamlsafe import steps
+
+    if types is not None and "string" not in types:
+        return False
+    item = steps(field_at(text, value.event))
+    return all(text_fits(item, _read(quoted)) for quoted in texts)
 
 
 def _types_at(text: str, value: _Value) -> frozenset[str] | None:

@@ -377,3 +377,48 @@ def test_where_a_value_closes_is_said_of_the_line_it_closes_on(
     assert text.count("\n", 0, at) - lines_up == text.count("\n", 0, end) \
         and lines_up == above
     assert int(said[3]) == end - text.rfind("\n", 0, end - 1) - 1
+
+
+@pytest.mark.parametrize("text, wrong, field, meant", [
+    (f'coords:\n- "{_A}" "{_B}"\n', f'- "{_A}" "{_B}"', "coords", [_A, _B]),
+    (f"coords:\n  - '{_A}', '{_B}' # c\n", f"  - '{_A}', '{_B}' # c", "coords", [_A, _B]),
+    (f'coords:\n- "{_A}"\n  "{_B}"\n', f'- "{_A}"\n  "{_B}"', "coords", [_A, _B]),
+    ('exercises:\n- "Squat" "Lunge"\n', '- "Squat" "Lunge"', "exercises",
+     ["Squat", "Lunge"]),
+    ("exercises:\n  - Plank\n  - 'Squat' 'Lunge'\n", "  - 'Squat' 'Lunge'", "exercises",
+     ["Plank", "Squat", "Lunge"]),
+])
+def test_quoted_texts_as_an_untagged_item_each_of_them_fits_are_advised_as_items(
+        text: str, wrong: str, field: str, meant: list[str]) -> None:
+    """``- "A" "B"`` under ``coords:`` was advised ``"A\\" \\"B"``, one invalid polygon,
+    though each is a polygon: each is an item of its own, as ``- !!seq "A" "B"`` is (and
+    under ``exercises:``, which any text fits, as ``exercises: ["Squat" "Lunge"]`` is
+    given a comma). The items advised, each on a line of its own in place of the item's,
+    load, and the field holds them all with no error there."""
+    from tests.test_yamltags import _no_error_at
+
+    text = f"title: T\n{text}"
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[2] == f"{field}[{len(meant) - 2}]"
+    quote = wrong.strip(" -")[0]
+    parts = [f"- {quote}{part}{quote}" for part in meant[-2:]]
+    assert found[1].endswith(": write each as an item of the list, on a line of its "
+                             f"own: {parts[0]} and {parts[1]}")
+    indent = wrong[:len(wrong) - len(wrong.lstrip(" "))]
+    items = re.findall(r"- \S+", found[1].split("own: ", 1)[1])
+    data = yamlsafe.load(text.replace(wrong, "\n".join(indent + item for item in items), 1))
+    assert value_at(data, field) == meant and _no_error_at(data, field)
+
+
+@pytest.mark.parametrize("text", [
+    f'coords:\n- "10,10" "{_B}"\n',  # (one of them no polygon: the item's pattern)
+    'function:\n- "a" "b"\n',  # (an item that takes a map, no text)
+    'exercises:\n- !!str "a" "b"\n',  # (tagged as one text)
+])
+def test_quoted_texts_as_an_item_that_does_not_take_each_keep_the_quote_advice(
+        text: str) -> None:
+    """Where one of the texts does not fit the item, or the item takes no text or is
+    tagged as one, they are not advised as items: the quotes inside one text are."""
+    text = f"title: T\n{text}"
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and "to keep a \" inside double quotes" in found[1]
