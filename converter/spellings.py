@@ -52,19 +52,26 @@ class Spelling:
     def given(self, name: str, value: Any = True, *, quoted: bool = False) -> str:
         """The option given ``value`` (True: a flag): ``--flat``, ``--to json`` (with
         ``quoted``, the value as Python shows it: ``--link-template 'x'``); or
-        ``flat=True``, ``format='json'``; in a config file ``flat = true``."""
+        ``flat=True``, ``format='json'``; in a config file ``flat = true``, and None,
+        which TOML has no value for (``x = null`` does not load), as the key left out,
+        a comment that says so (``# remove x``)."""
         if self.keywords:
             return f"{self.option(name)}={value!r}"
         if self.toml and name not in self.flags:
+            if value is None:  # (a key left out is unset: TOML has no null)
+                return f"# remove {self.option(name)}"
             return f"{self.option(name)} = {_toml(value)}"
         shown = "" if value is True else f" {value!r}" if quoted else f" {value}"
         return self.option(name) + shown
 
     def offered(self, name: str, value: Any = True) -> str:
         """The option offered as a way out, :meth:`given`: ``pass --flat``, ``pass
-        flat=True``; in a config file ``set flat = true`` (a key is set, not passed)."""
-        verb = "set" if self.toml and name not in self.flags and not self.keywords else "pass"
-        return f"{verb} {self.given(name, value)}"
+        flat=True``; in a config file ``set flat = true`` (a key is set, not passed),
+        and None ``remove x`` (the key left out)."""
+        in_file = self.toml and name not in self.flags and not self.keywords
+        if in_file and value is None:
+            return f"remove {self.option(name)}"
+        return f"{'set' if in_file else 'pass'} {self.given(name, value)}"
 
     def typed(self, name: str, value: str) -> str:
         """How the caller types the option given ``value``, a text that holds a control
@@ -74,7 +81,7 @@ class Spelling:
         if self.keywords:
             return self.given(name, value)
         if self.toml and name not in self.flags:
-            return f"{name.replace('_', '-')} = {_toml(value)}"
+            return self.given(name, value)
         shown = "".join(_BASH_ESCAPES.get(c) or (c if c.isprintable() else
                                                  f"\\U{ord(c):08x}") for c in value)
         return f"{self.option(name)} $'{shown}' in bash"
@@ -113,7 +120,9 @@ def _toml(value: Any) -> str:
     escaped as ``\\u`` and four hex digits, a lone surrogate U+FFFD), a list of them
     likewise, true and false and a number as JSON writes them, but infinity and NaN as
     TOML does (``inf``, ``-inf``, ``nan``: JSON's ``Infinity`` and ``NaN`` are no
-    TOML)."""
+    TOML). Anything else, a None in a list or a map among them (JSON's ``null`` and
+    ``{"a": 1}`` are no TOML), is a ``TypeError``: no line of TOML holds it
+    (:meth:`Spelling.given` writes a None of its own as the key left out)."""
     if isinstance(value, float) and not -_INFINITY < value < _INFINITY:
         return "nan" if value != value else "inf" if value > 0 else "-inf"
     if isinstance(value, str):
@@ -122,6 +131,9 @@ def _toml(value: Any) -> str:
         return toml_quoted(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(map(_toml, value)) + "]"
+    if not isinstance(value, bool | int | float):
+        raise TypeError(f"a config file has no value for {type(value).__name__} "
+                        f"{value!r}: TOML's are text, numbers, true, false and lists")
     import json
 
     return json.dumps(value, ensure_ascii=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import tomllib
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -111,3 +112,41 @@ def test_a_config_files_number_is_toml_infinity_and_nan_too(value: float | list[
     for want, got in zip(values, reads, strict=True):
         assert isinstance(got, float)
         assert math.isnan(got) if math.isnan(want) else got == want
+
+
+_SCALARS = st.booleans() | st.integers() | st.floats() | st.text(st.characters(codec="utf-8"),
+                                                               max_size=5)
+
+
+def _same(read: object, value: object) -> bool:
+    """Whether TOML's reading ``read`` is ``value``: of the same type, NaN as a NaN."""
+    if isinstance(value, list):
+        return isinstance(read, list) and len(read) == len(value) \
+            and all(_same(got, want) for got, want in zip(read, value, strict=True))
+    if isinstance(value, float) and math.isnan(value):
+        return isinstance(read, float) and math.isnan(read)
+    return type(read) is type(value) and read == value
+
+
+@given(st.none() | _SCALARS | st.lists(_SCALARS | st.lists(_SCALARS, max_size=2), max_size=3))
+def test_each_value_a_config_file_is_given_is_a_line_of_toml(value: object) -> None:
+    """None was written as JSON writes it, ``x = null``, which no TOML reader loads
+    (TOML has no null). It is now the key left out, a comment saying so (``# remove
+    x``), which loads as no key; every other value a line that loads as it, and offered
+    as ``set`` it (None: ``remove x``)."""
+    line = spellings.CONFIG_FILE.given("x", value)
+    read = tomllib.loads(line)
+    if value is None:
+        assert (line, read) == ("# remove x", {})
+        assert spellings.CONFIG_FILE.offered("x", value) == "remove x"
+        return
+    assert list(read) == ["x"] and _same(read["x"], value)
+    assert spellings.CONFIG_FILE.offered("x", value) == f"set {line}"
+
+
+@pytest.mark.parametrize("value", [[1, None], {"a": 1}, ("a", {"b": None})])
+def test_a_value_toml_cannot_hold_is_refused_not_written_as_json(value: object) -> None:
+    """A None in a list, or a map, was written as JSON writes it (``[1, null]``, ``{"a":
+    1}``), no TOML: no line holds it, so it is a ``TypeError`` naming it."""
+    with pytest.raises(TypeError, match="a config file has no value for"):
+        spellings.CONFIG_FILE.given("x", value)
