@@ -23,14 +23,18 @@ def load_schema(name: str) -> dict[str, Any]:
 Types = frozenset[str] | None
 #: The JSON types a single value of text is none of: what a field held to text refuses.
 _NOT_TEXT = frozenset({"number", "integer", "boolean"})
+#: Every JSON type (an ``integer`` is a ``number``): a schema that takes each takes any.
+_EVERY = frozenset({"array", "boolean", "null", "number", "object", "string"})
 
 
 def types_at(steps: tuple[str | int, ...], name: str = "front-matter") -> Types:
     """The JSON types the schema ``name`` takes for the value that ``steps`` (keys and
-    list indexes) lead to (None: any): ``frozenset({"string", "null"})`` of
-    ``("latin",)``, ``{"string"}`` of ``("exercises", 0)``, None of an extra key."""
+    list indexes) lead to (None: any, where it takes a value of each JSON type):
+    ``frozenset({"string", "null"})`` of ``("latin",)``, ``{"string"}`` of
+    ``("exercises", 0)``, None of an extra key (``("notes",)``, ``("notes", 0)``)."""
     root = load_schema(name)
-    return _types(root, root, steps)
+    found = _types(root, root, steps)
+    return None if found is not None and found >= _EVERY else found
 
 
 def takes_text(steps: tuple[str | int, ...]) -> bool:

@@ -31,7 +31,7 @@ from converter.authoring import MERGE_KEY, RESERVED_KEYS, is_blank, muscle_from_
 from converter.diagnostics import MuscleError, has_errors
 from converter.lint import check_muscle
 from converter.safety import is_safe_link
-from converter.schema import load_schema, required_at, takes_text, text_fits
+from converter.schema import load_schema, required_at, takes_text, text_fits, types_at
 from formats.markdown import decode, split
 from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.hostile.test_hostile import BAD, HERE, VALID
@@ -588,3 +588,23 @@ def test_text_fits_where_the_validator_takes_the_text(
     polygon whole (``coords: ["10,20,30,40,50,60"]``, not six items): true where the
     validator takes the text at the field, false where it refuses it."""
     assert text_fits(steps, value) == (not _errs_at(_holding(steps, value), _field(steps)))
+
+
+#: A value of each JSON type.
+_EACH_TYPE = ("a", 1.5, True, None, [], {})
+
+
+@pytest.mark.parametrize("steps", STEPS)
+def test_types_at_is_none_where_the_schema_takes_a_value_of_any_type(
+        steps: tuple[str | int, ...]) -> None:
+    """:func:`converter.schema.types_at` said None of an extra key, and the YAML advice
+    asks it so (``types is None``: any value, extra data), but it gave the set of every
+    JSON type there. It is None where the schema takes a value of each JSON type at
+    the field (an extra key, ``notes``, and what is inside it), and elsewhere the types
+    the schema names (``latin``: text or null)."""
+    validator = jsonschema.Draft202012Validator(load_schema("front-matter"))
+    takes_each = all(validator.is_valid(_holding(steps, value)) for value in _EACH_TYPE)
+    assert (types_at(steps) is None) == takes_each
+    assert takes_each == (steps[0] == "notes")
+    assert types_at(("latin",)) == {"string", "null"}
+    assert types_at(("exercises", 0)) == {"string"}
