@@ -5,8 +5,8 @@ An output path that is a symlink is followed: the file it names is replaced and 
 link stays. A device or FIFO (``-o /dev/null``) is written into, as there is nothing
 to replace, and so is standard output (``-o -``, :data:`STDOUT`). A later write of the
 same output removes a killed run's temporaries (see :func:`sweep_leftovers`): a
-temporary file at once where no run holds its lock (one a run holds is left), others,
-and one where no lock can tell, once a day old.
+temporary file or folder at once where no run holds its lock (one a run holds is left),
+others, and one where no lock can tell, once a day old.
 Output folders are built and swapped in by :mod:`converter.atomic_folder`, on the
 temporaries, signal handling and file helpers of this module.
 """
@@ -60,7 +60,8 @@ def sweep_leftovers(path: Path,
                     running: Callable[[str], bool | None] | None = None) -> None:
     """Remove temporaries beside ``path`` that runs killed while writing it left behind
     (the ones this module names ``.<name>.<random>.tmp`` and so on). A temporary file
-    of ``path``'s own (:func:`_own_temporary`) goes as :func:`sweep_killed` removes it
+    or folder of ``path``'s own (:func:`_own_temporary`) goes as :func:`sweep_killed`
+    removes it
     (:func:`_swept`): at once where no run holds its lock, never where one does, once
     older than :data:`STALE_SECONDS` where no lock can tell. Of the others, those
     ``running`` says no run has (False) go at once, those it says a run has (True)
@@ -295,28 +296,49 @@ def atomic_path(path: Path, still: Callable[[Path], None] | None = None
 
 def _held_temporary(path: Path) -> tuple[Path, int | None]:
     """A new temporary file beside ``path`` (:func:`temporary_file`) and the descriptor
-    that holds its lock while it exists (None where no lock is taken), so that a sweep
-    (:func:`sweep_killed`) tells it from a killed run's. One a sweep took as it was made
-    is left to it, and another made."""
-    from .folder_lock import claimed_file
+    that holds its lock while it exists (see :func:`_held`)."""
+    return _held(lambda: temporary_file(path))
+
+
+def held_folder(path: Path, again: bool = True) -> tuple[Path, int | None]:
+    """A new, empty folder beside ``path``, ``.<name>.<random>.tmpdir`` (0700, as
+    ``mkdtemp`` makes it), for a run to build in, and the descriptor that holds its lock
+    for as long as the run has it (see :func:`_held`); ``again``: ``path``'s folder made
+    again should another run remove it meanwhile (:func:`made_again`)."""
+    path = Path(path)
+
+    def make() -> Path:
+        return Path(tempfile.mkdtemp(prefix=temporary_prefix(path), suffix=".tmpdir",
+                                     dir=path.parent))
+
+    return _held(lambda: made_again(path.parent, make) if again else make())
+
+
+def _held(make: Callable[[], Path]) -> tuple[Path, int | None]:
+    """A temporary ``make()`` makes and the descriptor that holds its lock (None where no
+    lock is taken: :func:`~converter.folder_lock.claimed_temporary`), so that a sweep
+    (:func:`sweep_leftovers`, :func:`sweep_killed`) tells it from a killed run's. One a
+    sweep took as it was made is left to it, and another made."""
+    from .folder_lock import claimed_temporary
 
     for _ in range(MAKE_TRIES - 1):
-        tmp = temporary_file(path)
+        tmp = make()
         try:
-            return tmp, claimed_file(tmp)
+            return tmp, claimed_temporary(tmp)
         except FileNotFoundError:
             continue
-    return temporary_file(path), None
+    return make(), None
 
 
-#: A temporary's name (:func:`temporary_file`): ``.<name>.<random>.tmp``, the random part
-#: mkstemp's eight characters.
-_TEMPORARY_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp\Z", re.DOTALL)
+#: A temporary's name: ``.<name>.<random>.tmp`` (:func:`temporary_file`) or ``.tmpdir``
+#: (:func:`held_folder`), the random part mkstemp's (mkdtemp's) eight characters.
+_TEMPORARY_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp(?:dir)?\Z", re.DOTALL)
 
 
 def sweep_killed(paths: Iterable[str]) -> list[str]:
     """Remove the temporaries beside the files ``paths`` that runs killed while writing
-    them left (``.<name>.<random>.tmp``, a regular file): where no run holds its lock
+    them left (``.<name>.<random>.tmp``, a regular file, or ``.tmpdir``, a folder a third
+    party's writer of that file was given): where no run holds its lock
     (see :func:`_held_temporary`), at once; where no lock can tell, once older than
     :data:`STALE_SECONDS`. The ones removed, by path. (Each write of a file sweeps its
     own so too: see :func:`sweep_leftovers`.)"""
@@ -337,15 +359,15 @@ def sweep_killed(paths: Iterable[str]) -> list[str]:
 
 def _own_temporary(name: str, prefixes: set[str]) -> bool:
     """Whether ``name`` is a temporary file (:func:`temporary_file`,
-    ``.<name>.<random>.tmp``) of a file whose temporaries begin with one of
-    ``prefixes`` (:func:`temporary_prefix`)."""
+    ``.<name>.<random>.tmp``) or folder (:func:`held_folder`, ``.tmpdir``) of an output
+    whose temporaries begin with one of ``prefixes`` (:func:`temporary_prefix`)."""
     found = _TEMPORARY_NAME.match(name)
     return found is not None and f".{found[1]}." in prefixes
 
 
 def _swept(entry: os.DirEntry[str], now: float) -> bool:
-    """Whether the temporary file ``entry`` (:func:`_own_temporary`), a killed run's, is
-    removed now: at once where no run holds its lock (:func:`_held_temporary`), never
+    """Whether the temporary file or folder ``entry`` (:func:`_own_temporary`), a killed
+    run's, is removed now: at once where no run holds its lock (:func:`_held`), never
     where one does, and where no lock can tell (no ``flock``) once older than
     :data:`STALE_SECONDS` (a younger one may be a run's under way)."""
     from .folder_lock import taken_if_free
@@ -353,8 +375,12 @@ def _swept(entry: os.DirEntry[str], now: float) -> bool:
     taken = taken_if_free(entry.path)
     if taken is None:
         with contextlib.suppress(OSError):
-            if entry.is_file(follow_symlinks=False) and now - entry.stat(
-                    follow_symlinks=False).st_mtime >= STALE_SECONDS:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                return False
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+                return True
+            if entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)
                 return True
     return bool(taken)

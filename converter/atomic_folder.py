@@ -33,10 +33,10 @@ from .atomic import (
     STDOUT_NAME,
     descriptor_named,
     exchange,
+    held_folder,
     held_once_written,
     is_temporary,
     keep_mode,
-    made_again,
     make_folders,
     real_target,
     same_bytes,
@@ -213,11 +213,13 @@ def holds_working_folder(path: Path) -> bool:
 
 def _sweep(path: Path, in_place: bool, waiting: Waiting | None = None) -> None:
     """Remove what runs killed while writing the output folder ``path`` left (see
-    :func:`~converter.atomic.sweep_leftovers`): beside it, for a folder swapped, once a
-    day old; and inside it, where a run writing it in place builds, the folder's lock
-    held: at once where no run holds its lock (:func:`~converter.folder_lock.in_use`),
-    never where one does, and once a day old where no lock can tell; ``waiting`` says
-    a wait for its lock."""
+    :func:`~converter.atomic.sweep_leftovers`): beside it, for a folder swapped (the
+    folders runs build it in, held while they do: :func:`~converter.atomic.held_folder`;
+    and the old one a swap put there, held with the folder's lock until it is removed);
+    and inside it, where a run writing it in place builds, the folder's lock held: at
+    once where no run holds its lock (:func:`~converter.folder_lock.in_use`), never where
+    one does, and once a day old where no lock can tell; ``waiting`` says a wait for its
+    lock."""
     if not in_place:
         sweep_leftovers(_beside(path, False))
     if _is_folder(path):
@@ -243,15 +245,13 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
         with locked(path, waiting) if in_place else contextlib.nullcontext(), \
                 signals_held():
             named = _beside(path, in_place)
-            def make() -> str:
-                return tempfile.mkdtemp(prefix=temporary_prefix(named), suffix=".tmpdir",
-                                        dir=named.parent)
-
-            # (beside: the folder it goes in made again, should a failed run remove it)
-            tmp = built = Path(make() if in_place else made_again(named.parent, make))
             if in_place:  # (this run's, as long as it runs: see _sweep)
+                tmp = built = Path(tempfile.mkdtemp(
+                    prefix=temporary_prefix(named), suffix=".tmpdir", dir=named.parent))
                 claim = claimed(tmp)
-            else:  # (a file of the old folder's bytes is not made: see save_text)
+            else:  # (held likewise; the folder it goes in made again, should a failed
+                tmp, claim = held_folder(named)  # run remove it)
+                built = tmp  # (a file of the old folder's bytes is not made: see save_text)
                 expect(tmp, marker.digests)
         os.chmod(tmp, 0o777 & ~umask())  # (mkdtemp makes it 0700)
         keep_mode(tmp, path)  # (a private directory stays private)
@@ -292,7 +292,7 @@ def _building(path: Path, marker: Marker, shown: str, in_place: bool = False,
                 if failed:
                     raise _kept_aside(old, path, shown, failed)
                 tmp = old
-        shutil.rmtree(old)
+            shutil.rmtree(old)  # (held meanwhile, as the folder's lock is: see _sweep)
         settle(path, linked)  # (the run's sources that the links alone changed)
     except BaseException:
         if tmp is not None:

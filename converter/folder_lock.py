@@ -8,10 +8,12 @@ runs, a lock on the hidden folder it builds in (:func:`claimed`), so that anothe
 can tell a run's folder under way (:func:`in_use`) from one a killed run left. Where
 the system takes no lock (Windows, a file system that refuses ``flock``), nothing is
 waited for, and nothing can be told. A temporary file a run writes, then renames over
-its target, is locked the same way for as long as it exists (:func:`claimed_file`), so
-that a later write of that file (convert's or fmt's) can tell a killed run's leftover
-from a temporary under way (:func:`taken_if_free`). A run that waits for another says so once, where
-its caller asks it to (:func:`waits_said`: the command line, but for ``--quiet``).
+its target, and a temporary folder it builds beside an output (a folder swapped in, a
+third party's writer's), are locked the same way for as long as they are in use
+(:func:`claimed_temporary`), so that a later write of that output (convert's or fmt's)
+can tell a killed run's leftover from a temporary under way (:func:`taken_if_free`). A
+run that waits for another says so once, where its caller asks it to
+(:func:`waits_said`: the command line, but for ``--quiet``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -147,10 +150,10 @@ def claimed(folder: Path) -> int | None:
     return fd
 
 
-def claimed_file(path: Path) -> int | None:
-    """Lock the temporary file ``path`` a run just made, for as long as the run writes
-    it: the descriptor that holds the lock (closing it lets go, as the process's end
-    does, a kill included), None where none is taken. ``FileNotFoundError`` where a
+def claimed_temporary(path: Path) -> int | None:
+    """Lock the temporary file or folder ``path`` a run just made, for as long as the
+    run has it: the descriptor that holds the lock (closing it lets go, as the process's
+    end does, a kill included), None where none is taken. ``FileNotFoundError`` where a
     sweep (:func:`taken_if_free`) took it as it was made: another name is to be made."""
     if fcntl is None:
         return None
@@ -170,10 +173,11 @@ def claimed_file(path: Path) -> int | None:
 
 
 def taken_if_free(path: str) -> bool | None:
-    """Remove the temporary file ``path`` where no run holds its lock
-    (:func:`claimed_file`: a killed run's): True, removed; False, a run holds it (or it
-    is gone, or no regular file); None where no lock can tell (no ``flock``). The lock is
-    held as it is removed, so a run that made it that moment makes another."""
+    """Remove the temporary file or folder ``path`` (a folder with all in it) where no
+    run holds its lock (:func:`claimed_temporary`: a killed run's): True, removed;
+    False, a run holds it (or it is gone, or neither a regular file nor a folder, or
+    not all of it could be removed); None where no lock can tell (no ``flock``). The
+    lock is held as it is removed, so a run that made it that moment makes another."""
     if fcntl is None:
         return None
     try:
@@ -181,14 +185,18 @@ def taken_if_free(path: str) -> bool | None:
     except OSError:
         return False
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             return False
         held = _probe(fd, fcntl.LOCK_EX)
         if held is None:
             return None
         if held or not _same_file(fd, path):
             return False
-        os.unlink(path)
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
         return True
     except OSError:
         return False

@@ -23,15 +23,15 @@ from .atomic import (
     atomic_file,
     atomic_path,
     descriptor_named,
+    held_folder,
     is_special,
     is_stdout,
-    made_again,
     make_folders,
     output_is_stdout,
     output_name,
     real_target,
     signals_held,
-    temporary_prefix,
+    sweep_leftovers,
     terminable,
 )
 from .atomic_folder import atomic_directory
@@ -48,15 +48,16 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
     folder, a temporary folder built beside and swapped in
     (:func:`~converter.atomic_folder.atomic_directory`, which refuses a folder the tool
     did not write); for a third party's writer of a file, a file of ``out``'s name in
-    a temporary folder beside ``out`` (for standard output, ``-``, or a name of a
-    descriptor, ``/dev/stdout``, one named ``stdout`` in the system's temporary folder),
-    which replaces ``out`` (or is copied into the descriptor, where it stands: a file
-    the shell opened with ``>>`` is added to, not emptied) once the block ends without
-    an exception, and is removed either way, the companions of ``out`` beside it going
-    with it (:func:`_put_in`; ``companions``, their names, when the caller asked them
-    already). A writer that made no file leaves ``out`` as it was. Its
-    errors that name the temporary file name ``out`` instead, standard output so
-    (:func:`~converter.atomic.output_name`)."""
+    a temporary folder beside ``out`` (held while the run has it, and a killed run's
+    swept: see :func:`~converter.atomic.held_folder`; for standard output, ``-``, or a
+    name of a descriptor, ``/dev/stdout``, one named ``stdout`` in the system's
+    temporary folder), which replaces ``out`` (or is copied into the descriptor, where
+    it stands: a file the shell opened with ``>>`` is added to, not emptied) once the
+    block ends without an exception, and is removed either way, the companions of
+    ``out`` beside it going with it (:func:`_put_in`; ``companions``, their names, when
+    the caller asked them already). A writer that made no file leaves ``out`` as it
+    was. Its errors that name the temporary file name ``out`` instead, standard output
+    so (:func:`~converter.atomic.output_name`)."""
     if built_in(fmt):
         yield out
         return
@@ -75,11 +76,12 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
         companions = _beside(fmt, out, target)
     if not stdout:
         make_folders(target.parent)
+        sweep_leftovers(target)  # (a killed run's folder: see held_folder)
     with terminable():
+        hold: int | None = None
         with signals_held():
-            folder = Path(tempfile.mkdtemp(suffix=".tmpdir") if stdout else made_again(
-                target.parent, lambda: tempfile.mkdtemp(
-                    prefix=temporary_prefix(target), suffix=".tmpdir", dir=target.parent)))
+            folder, hold = (Path(tempfile.mkdtemp(suffix=".tmpdir")), None) if stdout \
+                else held_folder(target)
         made = folder / ("stdout" if stdout else target.name)
         try:
             with _named_as(made, out):
@@ -91,6 +93,8 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
         finally:
             with signals_held():  # (a second Ctrl-C waits for it)
                 shutil.rmtree(folder, ignore_errors=True)
+                if hold is not None:
+                    os.close(hold)  # (its lock with it, once it is removed)
 
 
 class _NotUpdated(Exception):

@@ -17,7 +17,7 @@ from converter.folder_lock import (
     Waiting,
     alone,
     claimed,
-    claimed_file,
+    claimed_temporary,
     in_use,
     locked,
     taken_if_free,
@@ -203,7 +203,7 @@ def test_a_temporary_a_run_writes_is_held_and_one_let_go_is_taken(tmp_path: Path
     run makes it has the run make another name."""
     tmp = tmp_path / ".a.md.abcd1234.tmp"
     tmp.write_bytes(b"")
-    fd = claimed_file(tmp)
+    fd = claimed_temporary(tmp)
     assert fd is not None
     assert taken_if_free(str(tmp)) is False and tmp.exists()
     os.close(fd)
@@ -213,10 +213,35 @@ def test_a_temporary_a_run_writes_is_held_and_one_let_go_is_taken(tmp_path: Path
     try:
         fcntl.flock(sweep, fcntl.LOCK_EX)
         with pytest.raises(FileNotFoundError):
-            claimed_file(tmp)
+            claimed_temporary(tmp)
     finally:
         os.close(sweep)
     assert taken_if_free(str(tmp_path / "gone.tmp")) is False
+
+
+def test_a_temporary_folder_a_run_builds_in_is_held_and_one_let_go_is_taken(
+        tmp_path: Path) -> None:
+    """As a file: a folder claimed is left by a sweep; let go, a sweep removes it with
+    all in it; one a sweep holds as a run makes it has the run make another name."""
+    folder = tmp_path / ".site.abcd1234.tmpdir"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "map.svg").write_text("<svg")
+    fd = claimed_temporary(folder)
+    assert fd is not None
+    assert taken_if_free(str(folder)) is False and (folder / "sub" / "map.svg").exists()
+    os.close(fd)
+    assert taken_if_free(str(folder)) is True and not os.path.lexists(folder)
+    folder.mkdir()
+    sweep = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(sweep, fcntl.LOCK_EX)
+        with pytest.raises(FileNotFoundError):
+            claimed_temporary(folder)
+    finally:
+        os.close(sweep)
+    link = tmp_path / ".site.efgh5678.tmpdir"
+    link.symlink_to(folder)
+    assert taken_if_free(str(link)) is False and link.is_symlink() and folder.is_dir()
 
 
 def test_an_output_files_temporary_is_held_while_it_is_written(tmp_path: Path) -> None:

@@ -197,6 +197,104 @@ def test_the_next_write_removes_a_killed_runs_temporary_at_once(tmp_path: Path) 
     assert out.read_bytes() == complete.read_bytes()
 
 
+#: A convert run that stops once its output's temporary folder is built (and held), until
+#: it is killed: it puts in place of the function its second and third arguments name
+#: (module, name) one that touches the file its first argument names, then waits
+#: (bounded).
+_STOPS_AS_IT_BUILDS = """
+import importlib, sys, threading
+from pathlib import Path
+from tests.waits import WAIT
+ready, module, name = Path(sys.argv.pop(1)), sys.argv.pop(1), sys.argv.pop(1)
+def stop(*args, **kwargs):
+    ready.touch()
+    threading.Event().wait(WAIT)
+setattr(importlib.import_module(module), name, stop)
+from converter.__main__ import main
+main()
+"""
+
+#: A third party's format that writes a file, one title a line (a writer given a file in
+#: a temporary folder beside the output: converter/plugin_output.py).
+_TITLES = """
+from converter.registry import Format
+
+class Titles(Format):
+    name, extensions = "killtitles", (".titles",)
+    carries = frozenset({"slug", "title"})
+
+    def write(self, muscles, out, ctx):
+        out.write_text("".join(m.title + "\\n" for m in muscles))
+"""
+
+
+def _titles_installed(folder: Path) -> Path:
+    """:data:`_TITLES` installed in ``folder``: the folder to put on PYTHONPATH."""
+    folder.mkdir()
+    (folder / "killtitles.py").write_text(_TITLES, encoding="utf-8")
+    dist = folder / "killtitles-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: killtitles\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[muscle_convert.formats]\nkilltitles = killtitles:Titles\n")
+    return folder
+
+
+#: (format, output name, where the run stops, its folder built: module, function)
+_FOLDERS = [("killtitles", "m.titles", "converter.plugin_output", "_put_in"),
+            ("svg", "svg", "converter.atomic_folder", "_tell_sources_kept")]
+
+
+@pytest.mark.parametrize(("fmt", "name", "module", "stop"), _FOLDERS,
+                         ids=["plugin-file", "folder-swapped"])
+def test_the_next_write_removes_a_killed_runs_temporary_folder_at_once(
+        tmp_path: Path, fmt: str, name: str, module: str, stop: str) -> None:
+    """A convert killed (SIGKILL) as it built its output in a temporary folder beside it
+    (``.NAME.<random>.tmpdir``: a third party's writer of a file is given one, an output
+    folder is built in one and swapped in) left it, which no lock held: later writes of
+    that output left it until it was a day old. The run holds its lock while it has it;
+    the next write removes it at once, as no run holds its lock (the sweep of a
+    temporary file, shared), and leaves one that another process holds (a run under
+    way), the output written whole."""
+    plugin = _titles_installed(tmp_path / "plugin")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000",
+           "PYTHONPATH": f"{plugin}:{ROOT}"}
+    complete, ready = tmp_path / "complete" / name, tmp_path / "ready"
+    out = tmp_path / "out" / name
+    complete.parent.mkdir()
+    out.parent.mkdir()
+    subprocess.run(command(SAMPLES, fmt, complete, []), cwd=ROOT, env=env, check=True,
+                   timeout=WAIT)
+    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready), module,
+                            stop, *command(SAMPLES, fmt, out, [])[3:]], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        until(lambda: ready.exists() or run.poll() is not None, "the run's build")
+        assert run.poll() is None, "the run ended before its build stopped"
+        [left] = temporaries(out)
+        run.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=WAIT) == -signal.SIGKILL
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=WAIT)
+    assert temporaries(out) == [left] and left.is_dir() and os.listdir(left)
+    assert not out.exists()
+    held = out.parent / f".{out.name}.abcd1234.tmpdir"
+    held.mkdir()
+    (held / "half").write_text("a run under way")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDS, str(held)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        subprocess.run(command(SAMPLES, fmt, out, []), cwd=ROOT, env=env, check=True,
+                       timeout=WAIT)
+        assert temporaries(out) == [held] and (held / "half").read_text() == "a run under way"
+    finally:
+        holder.communicate(timeout=WAIT)
+    assert snapshot(out) == snapshot(complete)
+
+
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
 def test_a_run_ended_by_a_signal_removes_the_folders_it_made(
         corpus: Path, tmp_path: Path, ending: signal.Signals) -> None:
