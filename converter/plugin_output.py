@@ -50,14 +50,15 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
     did not write); for a third party's writer of a file, a file of ``out``'s name in
     a temporary folder beside ``out`` (held while the run has it, and a killed run's
     swept: see :func:`~converter.atomic.held_folder`; for standard output, ``-``, or a
-    name of a descriptor, ``/dev/stdout``, one named ``stdout`` in the system's
-    temporary folder), which replaces ``out`` (or is copied into the descriptor, where
-    it stands: a file the shell opened with ``>>`` is added to, not emptied) once the
-    block ends without an exception, and is removed either way, the companions of
-    ``out`` beside it going with it (:func:`_put_in`; ``companions``, their names, when
-    the caller asked them already). A writer that made no file leaves ``out`` as it
-    was. Its errors that name the temporary file name ``out`` instead, standard output
-    so (:func:`~converter.atomic.output_name`)."""
+    name of a descriptor, ``/dev/stdout``, one named ``stdout`` in such a folder in the
+    system's temporary folder, named after :data:`_STDOUT_FOLDER`), which replaces
+    ``out`` (or is copied into the descriptor, where it stands: a file the shell opened
+    with ``>>`` is added to, not emptied) once the block ends without an exception, and
+    is removed either way, the companions of ``out`` beside it going with it
+    (:func:`_put_in`; ``companions``, their names, when the caller asked them already).
+    A writer that made no file leaves ``out`` as it was. Its errors that name the
+    temporary file name ``out`` instead, standard output so
+    (:func:`~converter.atomic.output_name`)."""
     if built_in(fmt):
         yield out
         return
@@ -70,18 +71,16 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
         yield out
         return
     target = real_target(out)
-    if stdout:
-        companions = []
+    if stdout:  # (its folder is named after this one, in the system's temporary folder)
+        companions, target = [], Path(tempfile.gettempdir()) / _STDOUT_FOLDER
     elif companions is None:
         companions = _beside(fmt, out, target)
     if not stdout:
         make_folders(target.parent)
-        sweep_leftovers(target)  # (a killed run's folder: see held_folder)
+    sweep_leftovers(target)  # (a killed run's folder: see held_folder)
     with terminable():
-        hold: int | None = None
         with signals_held():
-            folder, hold = (Path(tempfile.mkdtemp(suffix=".tmpdir")), None) if stdout \
-                else held_folder(target)
+            folder, hold = held_folder(target, again=not stdout)
         made = folder / ("stdout" if stdout else target.name)
         try:
             with _named_as(made, out):
@@ -95,6 +94,11 @@ def writer_output(fmt: Format, out: Path, options: Mapping[str, Any],
                 shutil.rmtree(folder, ignore_errors=True)
                 if hold is not None:
                     os.close(hold)  # (its lock with it, once it is removed)
+
+
+#: What the temporary folder a third party's writer of standard output is given is named
+#: after (``.muscle-convert-stdout.<random>.tmpdir``), in the system's temporary folder.
+_STDOUT_FOLDER = "muscle-convert-stdout"
 
 
 class _NotUpdated(Exception):

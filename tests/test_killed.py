@@ -295,6 +295,52 @@ def test_the_next_write_removes_a_killed_runs_temporary_folder_at_once(
     assert snapshot(out) == snapshot(complete)
 
 
+def test_the_next_write_to_standard_output_removes_a_killed_runs_folder_at_once(
+        tmp_path: Path) -> None:
+    """A third party's writer of standard output (``-o -``) is given a file in a folder of
+    the system's temporary folder: a convert killed (SIGKILL) as it had it left that
+    folder (``tmp<random>.tmpdir``, no lock held, nothing sweeping it) for good. It is
+    now ``.muscle-convert-stdout.<random>.tmpdir``, held while the run has it: the next
+    such write removes a killed run's at once and leaves one another process holds, its
+    output whole."""
+    plugin = _titles_installed(tmp_path / "plugin")
+    scratch, ready = tmp_path / "tmp", tmp_path / "ready"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": f"{plugin}:{ROOT}", "TMPDIR": str(scratch)}
+    complete = subprocess.run(command(SAMPLES, "killtitles", Path("-"), []), cwd=ROOT,
+                              env=env, check=True, capture_output=True, timeout=WAIT).stdout
+    assert complete and os.listdir(scratch) == []
+    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready),
+                            "converter.plugin_output", "_to_stdout",
+                            *command(SAMPLES, "killtitles", Path("-"), [])[3:]], cwd=ROOT,
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        until(lambda: ready.exists() or run.poll() is not None, "the run's write")
+        assert run.poll() is None, "the run ended before its write stopped"
+        run.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=WAIT) == -signal.SIGKILL
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=WAIT)
+    [left] = scratch.iterdir()
+    assert (left / "stdout").read_bytes() == complete
+    held = scratch / ".muscle-convert-stdout.abcd1234.tmpdir"
+    held.mkdir()
+    (held / "stdout").write_text("a run under way")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDS, str(held)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        again = subprocess.run(command(SAMPLES, "killtitles", Path("-"), []), cwd=ROOT,
+                               env=env, check=True, capture_output=True, timeout=WAIT)
+        assert list(scratch.iterdir()) == [held]
+        assert (held / "stdout").read_text() == "a run under way"
+    finally:
+        holder.communicate(timeout=WAIT)
+    assert again.stdout == complete
+
+
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
 def test_a_run_ended_by_a_signal_removes_the_folders_it_made(
         corpus: Path, tmp_path: Path, ending: signal.Signals) -> None:
