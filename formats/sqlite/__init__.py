@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ from converter import canonical
 from converter.atomic import is_special, names_stdout, output_name, real_target
 from converter.diagnostics import MuscleError, error
 from converter.model import Muscle
-from converter.registry import Format, FormatOption, ReadContext, WriteContext
+from converter.registry import Format, FormatOption, Place, ReadContext, WriteContext
 
 from .blockers import _Blocked, _blocking_text
 from .counts import Counts
@@ -54,6 +54,8 @@ from .journals import _JOURNAL, _NAME_MAX, _no_logs_left
 from .loading import BATCH
 from .missing import _check_tables_held
 from .orphans import _orphans
+from .places import Stored, remember
+from .places import places as item_places
 from .reading import READ_SECONDS, _open_to_read, _read_text_kept
 from .refusals import _sqlite_error, check_schema
 from .refused import _Refused
@@ -87,11 +89,19 @@ class SqliteFormat(Format):
     def field_name(self, field: str) -> str:
         return canonical.model_field(field)
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
-        with _no_logs_left(Path(path)):
-            yield from self._read(path, ctx)
+    def places(self, path: Path) -> Callable[[str], Place | None]:
+        """A field of an item of a muscle (``muscles[soleus].exercises[1]``) named by the
+        ``position`` its row is stored at (``exercises[2]``, after a row deleted with
+        SQL): see :mod:`.places`."""
+        return item_places(path)
 
-    def _read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
+        moved = remember(Path(path))  # (filed under the database's state before the read)
+        with _no_logs_left(Path(path)):
+            yield from self._read(path, ctx, moved)
+
+    def _read(self, path: Path, ctx: ReadContext, moved: dict[str, Stored]
+              ) -> Iterator[Muscle]:
         try:
             conn = _open_to_read(Path(path))
         except sqlite3.Error as exc:
@@ -103,7 +113,7 @@ class SqliteFormat(Format):
             _check_tables_held(conn, str(path), reading=True)
             for diagnostic in _orphans(conn, str(path)):
                 ctx.report(diagnostic)
-            yield from _read_text_kept(conn, str(path), ctx)
+            yield from _read_text_kept(conn, str(path), ctx, moved)
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
         finally:

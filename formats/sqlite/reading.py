@@ -18,8 +18,9 @@ from converter.model import Muscle
 from converter.registry import ReadContext, spelling
 from converter.sqlitewait import Connection, retried
 
-from .journals import _JOURNAL, _in_wal_mode, _log_not_opened
+from .journals import _JOURNAL, _in_wal_mode, _log_not_opened, _no_logs_left
 from .names import _kept_text, _shown
+from .places import Stored
 from .records import _Groups, _record
 
 _SELECT_MUSCLES = """SELECT slug, title, latin, image, image_focus, body, extra
@@ -123,20 +124,43 @@ def _first_read(conn: sqlite3.Connection) -> None:
 READ_SECONDS = 5.0
 
 
-def _read_text_kept(conn: sqlite3.Connection, path: str, ctx: ReadContext
-                    ) -> Iterator[Muscle]:
+def _read_text_kept(conn: sqlite3.Connection, path: str, ctx: ReadContext,
+                    moved: dict[str, Stored]) -> Iterator[Muscle]:
     """The muscles of the database; a text that is not UTF-8 (which SQLite's own decoding
     refuses, failing the query) loses only its muscle, a ``not-utf8`` error naming it
     and the field. Read as SQLite decodes until such a text is met (it costs nothing),
-    then again from the muscle where it was, its bytes kept (:func:`_kept_text`)."""
+    then again from the muscle where it was, its bytes kept (:func:`_kept_text`).
+    ``moved`` gets the stored positions of each muscle's items that are not their
+    places (:mod:`.places`)."""
     done = [0]  # (the muscles read or reported)
     try:
-        yield from _read_muscles(conn, path, ctx, done)
+        yield from _read_muscles(conn, path, ctx, done, moved)
     except sqlite3.OperationalError as exc:
         if not str(exc).startswith(_UNDECODABLE):
             raise
         conn.text_factory = _kept_text
-        yield from _read_muscles(conn, path, ctx, done, kept=True)
+        yield from _read_muscles(conn, path, ctx, done, moved, kept=True)
+
+
+def _positions_read(path: Path) -> dict[str, Stored]:
+    """The stored positions of the items of each muscle of the database at ``path``
+    that are not their places (:mod:`.places`), its rows read as :func:`_read_muscles`
+    reads them (texts that are not UTF-8 kept)."""
+    moved: dict[str, Stored] = {}
+    with _no_logs_left(path):
+        conn = _open_to_read(path)
+        try:
+            conn.text_factory = _kept_text
+            doubled = set(conn.execute(_SELECT_DOUBLED))
+            groups = tuple(_Groups(conn.execute(query)) for query in (
+                _SELECT_TEXTS, _SELECT_FUNCTIONS, _SELECT_EXERCISES, _SELECT_POINTS))
+            for row in conn.execute(_SELECT_MUSCLES):
+                positions = _record(row, groups, doubled)[2]
+                if positions is not None and isinstance(row[0], str):
+                    moved[row[0]] = positions
+        finally:
+            conn.close()
+    return moved
 
 
 #: How sqlite3 says a text of the database is not UTF-8.
@@ -144,7 +168,7 @@ _UNDECODABLE = "Could not decode to UTF-8"
 
 
 def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: list[int],
-                  *, kept: bool = False) -> Iterator[Muscle]:
+                  moved: dict[str, Stored], *, kept: bool = False) -> Iterator[Muscle]:
     """The muscles of the database after the first ``done[0]``, counting there each one
     read or reported; with ``kept``, a text holding a byte kept as not UTF-8 is a
     ``not-utf8`` error, its muscle left out. A muscle whose rows are of no shape its
@@ -153,8 +177,10 @@ def _read_muscles(conn: sqlite3.Connection, path: str, ctx: ReadContext, done: l
     groups = tuple(_Groups(conn.execute(query)) for query in (
         _SELECT_TEXTS, _SELECT_FUNCTIONS, _SELECT_EXERCISES, _SELECT_POINTS))
     for row in itertools.islice(conn.execute(_SELECT_MUSCLES), done[0], None):
-        record, shape = _record(row, groups, doubled)
+        record, shape, positions = _record(row, groups, doubled)
         done[0] += 1
+        if positions is not None and isinstance(row[0], str):
+            moved[row[0]] = positions
         where = f"muscles[{_shown(row[0])}]"
         for named, code, message in shape.said(where):
             ctx.report(Diagnostic(path, None, None, named, code, message))

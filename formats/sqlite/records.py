@@ -12,6 +12,7 @@ from converter.diagnostics import KEPT_BYTE, Diagnostic, kept_byte_message
 from converter.safety import BadJson
 
 from .names import _named, _row, _stored
+from .places import Stored, stored
 
 
 class _Groups:
@@ -109,23 +110,28 @@ class _Misshapen:
 
 
 def _record(row: tuple[Any, ...], groups: tuple[_Groups, ...], doubled: set[tuple[Any, Any]]
-            ) -> tuple[dict[str, Any], _Misshapen]:
+            ) -> tuple[dict[str, Any], _Misshapen, Stored | None]:
     """The canonical record of the muscle ``row`` with its rows of the other tables
-    (``groups``), and the problems of those that are of no shape it holds (``doubled``:
-    the (muscle, position) of each region given twice)."""
+    (``groups``), the problems of those that are of no shape it holds (``doubled``:
+    the (muscle, position) of each region given twice), and the ``position`` each of
+    its items is stored at, when one is not its place in the list (see :class:`Stored`)."""
     slug, title, latin, image, image_focus, body, extra = row
     texts, functions, exercises, points = groups
     shape = _Misshapen()
     text_rows, function_rows = texts.take(slug), functions.take(slug)
     exercise_rows, point_rows = exercises.take(slug), points.take(slug)
-    return {
+    by_function = _functions(slug, function_rows, shape)
+    at_points: list[list[Any]] = []
+    record = {
         "slug": slug, "title": title, "latin": latin, **_localized(slug, text_rows, shape),
-        "functions": _functions(slug, function_rows, shape),
+        "functions": list(by_function.values()),
         "exercises": _exercises(slug, exercise_rows, shape),
         "image": image, "image_focus": image_focus,
-        "regions": _regions(slug, point_rows, shape, doubled), "body": body,
+        "regions": _regions(slug, point_rows, shape, doubled, at_points), "body": body,
         "extra": _extra(extra, shape),
-    }, shape
+    }
+    return record, shape, stored(
+        [position for position, _ in exercise_rows], list(by_function), at_points)
 
 
 def _extra(extra: Any, shape: _Misshapen) -> Any:
@@ -180,7 +186,9 @@ def _exercises(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen) -> lis
 
 
 def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
-               ) -> list[dict[str, dict[Any, Any]]]:
+               ) -> dict[Any, dict[str, dict[Any, Any]]]:
+    """The functions of the rows of functions (position, part, language, text) of the
+    muscle ``slug``, by position, in order."""
     by_position: dict[Any, dict[str, dict[Any, Any]]] = {}
     ordered = True  # (until a position that is no whole number: said once)
     for position, part, language, text in rows:
@@ -198,18 +206,20 @@ def _functions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen
                    f"functions[{len(by_position) - 1}]", shape)
         else:
             parts[part][language] = text
-    return list(by_position.values())
+    return by_position
 
 
 def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen,
-             doubled: set[tuple[Any, Any]]) -> list[list[list[Any]]]:
+             doubled: set[tuple[Any, Any]], stored_at: list[list[Any]]
+             ) -> list[list[list[Any]]]:
     """The polygons of the rows of points (region, position, x, y, and whether it is a
     point: a region without points has one row that is not; each region's together,
     in order) of the muscle ``slug``; a problem of ``shape`` names every coordinate that is
     no number (0 in its place), counting regions and points from 0 (``position`` gives
-    their order, not a count), and the first position that is no whole number (of each
-    region's points) by its row; a region of ``doubled`` (given twice, each point then
-    twice) is a ``duplicate-key`` problem naming it, its points read once."""
+    their order, not a count: :mod:`.places` names them by it), and the first position
+    that is no whole number (of each region's points) by its row; a region of ``doubled``
+    (given twice, each point then twice) is a ``duplicate-key`` problem naming it, its
+    points read once. ``stored_at`` gets each polygon's region position, then its points'."""
     polygons: dict[Any, list[list[Any]]] = {}
     ordered, unordered = True, set()  # (the regions of a point said so: once each)
     last = None  # (the position of the point before)
@@ -225,6 +235,8 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen,
             if region not in polygons:
                 _twice(_row("regions", slug, position=region),
                        f"regions[{len(polygons)}]", shape)
+        if region not in polygons:
+            stored_at.append([region])
         points = polygons.setdefault(region, [])
         place = len(polygons) - 1
         if point:  # (x and y NULL: a point in a table made again without NOT NULL)
@@ -237,6 +249,7 @@ def _regions(slug: Any, rows: list[tuple[Any, ...]], shape: _Misshapen,
                 _twice(_row("points", slug, region=region, position=position),
                        f"regions[{place}]", shape)
             last = position
+            stored_at[place].append(position)
             points.append([_coordinate(x, f"{at}.x", shape),
                            _coordinate(y, f"{at}.y", shape)])
     return list(polygons.values())

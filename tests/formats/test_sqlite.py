@@ -3944,9 +3944,9 @@ def _point(muscle: str, region: int, position: int) -> str:
      "[coords-not-number]"),
     ([f"UPDATE points SET y = '-5' {_point('soleus', 1, 0)}"],
      "muscles[soleus].regions[1].points[0].y: negative coordinate -5 [coords-negative]"),
-    ([f"DELETE FROM points {_point('soleus', 1, 0)}",  # (places, not positions, count)
+    ([f"DELETE FROM points {_point('soleus', 1, 0)}",  # (positions, not places, name it)
       f"UPDATE points SET x = '1,5' {_point('soleus', 1, 2)}"],
-     "muscles[soleus].regions[1].points[1].x: '1,5' is not a plain number "
+     "muscles[soleus].regions[1].points[2].x: '1,5' is not a plain number "
      "[coords-not-number]"),
     ([f"UPDATE points SET x = CAST(X'31ff' AS TEXT) {_point('soleus', 0, 3)}"],
      "muscles[soleus].regions[0].points[3].x: is not UTF-8 (byte 0xff) [not-utf8]"),
