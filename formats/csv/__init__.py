@@ -58,6 +58,7 @@ from .package import package_places, read_package
 from .writing import (
     EXCEL_CELL,
     LIBREOFFICE_CELL,
+    PYTHON_CSV_FIELD,
     _sorted_unique,
     separator,
     write_flat,
@@ -65,7 +66,8 @@ from .writing import (
 )
 
 __all__ = ["EXCEL_CELL", "FLAT_CARRIES", "FLAT_LAYOUT", "FORMULA_PREFIX_KEY", "LIBREOFFICE_CELL",
-           "PACKAGE_DESCRIPTOR", "SEPARATORS", "TABLES", "CsvFormat", "CsvTable", "columns",
+           "PACKAGE_DESCRIPTOR", "PYTHON_CSV_FIELD", "SEPARATORS", "TABLES", "CsvFormat",
+           "CsvTable", "columns",
            "decode_items", "encode_items", "flat_places", "load_csv", "neutralise",
            "package_places", "read_flat",
            "read_package", "restore", "separator", "write_flat", "write_package",
@@ -155,5 +157,5 @@ class CsvFormat(Format):
             write_flat(ordered, out, excel=excel, separator=separator(ctx.options), ctx=ctx)
             return (f"wrote {counted(len(ordered), 'muscles')} to {output_name(out)} (flat "
                     "sheet, without body and extra)")
-        count = write_package(muscles, out)
+        count = write_package(muscles, out, ctx)
         return f"wrote {counted(count, 'muscles')} to {out}/{PACKAGE_DESCRIPTOR} (data package)"

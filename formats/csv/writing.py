@@ -70,15 +70,20 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def write_package(muscles: Iterable[Muscle], out: Path) -> int:
+def write_package(muscles: Iterable[Muscle], out: Path, ctx: WriteContext | None = None
+                  ) -> int:
     """Write the data package directory atomically; return how many muscles it holds.
+    A cell longer than Python's csv module reads by default is written whole, with a
+    ``cell-too-long`` warning to ``ctx`` (:func:`_warn_if_too_long_to_read`).
 
     Streams: each muscle's rows are parked on disk as they come and copied into the
     tables in slug order, so memory holds only the slugs."""
     with SortedSpool(TABLES) as spool:
         for muscle in muscles:
-            spool.add(muscle.slug, **{name: _csv_text(rows)
-                                      for name, rows in _muscle_rows(muscle).items()})
+            tables = _muscle_rows(muscle)
+            if ctx is not None:
+                _warn_if_too_long_to_read(muscle.slug, tables, out, ctx)
+            spool.add(muscle.slug, **{name: _csv_text(rows) for name, rows in tables.items()})
         spool.check_unique(lambda slug: _duplicate(out, slug))
         with atomic_directory(out) as tmp:
             for name in TABLES:
@@ -89,6 +94,46 @@ def write_package(muscles: Iterable[Muscle], out: Path) -> int:
             text = json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True)
             safe_child(tmp, PACKAGE_DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
         return len(spool)
+
+
+#: The longest cell Python's csv module reads by default (``csv.field_size_limit()``,
+#: in characters), and the longest line DuckDB's ``read_csv`` reads by default
+#: (``max_line_size``, in bytes).
+PYTHON_CSV_FIELD, DUCKDB_LINE = 131_072, 2_097_152
+
+
+def _warn_if_too_long_to_read(slug: str, tables: dict[str, list[list[str]]], out: Path,
+                              ctx: WriteContext) -> None:
+    """A ``cell-too-long`` warning about each cell of the muscle ``slug``'s rows
+    (``tables``) longer than Python's csv module reads by default: one such cell fails
+    ``csv.reader`` on its table (``field larger than field limit``)."""
+    for name, rows in tables.items():
+        for row in rows:
+            for column, cell in zip(columns(name), row, strict=True):
+                if len(cell) > PYTHON_CSV_FIELD:
+                    ctx.report(ctx.muscle_diagnostic(
+                        slug, _package_field(name, column, row), str(out), "cell-too-long",
+                        f"the data package's {name}.csv {column} cell holds "
+                        f"{len(cell):,} characters, more than Python's csv module reads "
+                        f"by default ({PYTHON_CSV_FIELD:,}; raise csv.field_size_limit() "
+                        f"to read it), and DuckDB's read_csv reads no line over "
+                        f"{DUCKDB_LINE:,} bytes unless max_line_size is raised: the "
+                        "package has it whole (frictionless and pandas read it)",
+                        "warning"))
+
+
+def _package_field(table: str, column: str, row: list[str]) -> str:
+    """The field a package table's ``column`` holds in ``row`` (as front matter names
+    it: ``origin.da``, ``function[0].extended.en``, ``exercises[2]``)."""
+    if table == "texts":
+        return f"{row[1]}.{row[2]}"
+    if table == "functions":
+        return f"function[{row[1]}].{row[2]}.{row[3]}"
+    if table == "exercises":
+        return f"exercises[{row[1]}]"
+    if table == "regions":
+        return f"coords[{row[1]}]"
+    return column
 
 
 def _languages(muscles: list[Muscle], group: str) -> list[str]:

@@ -2649,3 +2649,62 @@ def test_a_body_holding_nul_is_named_body_not_extra_body(tmp_path: Path) -> None
     found = validate_sources([out]).diagnostics
     assert [(d.line, d.field, d.code) for d in found] == [
         (2, "body", "control-character"), (3, "body", "control-character")]
+
+
+#: Reads each table of the package in argv[1] with Python's csv module as a fresh
+#: interpreter sets it (``field_size_limit`` 131,072: frictionless, imported in this
+#: process, raises it), printing each that it refuses and the line it stopped at.
+_READ_TABLES = """
+import csv, pathlib, sys
+for table in sorted(pathlib.Path(sys.argv[1]).glob("*.csv")):
+    with open(table, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        try:
+            list(reader)
+        except csv.Error as exc:
+            print(table.name, reader.line_num, exc)
+"""
+
+_LIMIT = 131_072  # (csv.field_size_limit() of a fresh interpreter)
+
+
+@pytest.mark.parametrize(("muscle", "field", "table"), [
+    (Muscle(slug="a", title="A", origin=LocalizedText({"da": "x" * _LIMIT})), None, None),
+    (Muscle(slug="a", title="A", origin=LocalizedText({"da": "x" * (_LIMIT + 1)})),
+     "origin.da", "texts.csv text"),
+    (Muscle(slug="a", title="A", functions=(
+        Function(LocalizedText({"en": "f"})),
+        Function(LocalizedText({"en": "g"}), LocalizedText({"en": "é" * (_LIMIT + 1)})))),
+     "function[1].extended.en", "functions.csv text"),
+    (Muscle(slug="a", title="A", exercises=("e", "\U0001f600" * (_LIMIT + 1))),
+     "exercises[1]", "exercises.csv name"),
+    (Muscle(slug="a", title="A", body="b" * (_LIMIT + 1)), "body", "muscles.csv body"),
+    (Muscle(slug="a", title="=" + "t" * (_LIMIT - 1)), "title", "muscles.csv title"),
+], ids=["exactly-the-limit", "text", "function", "exercise", "body", "neutralised-title"])
+def test_a_package_cell_longer_than_pythons_csv_reads_is_written_whole_with_a_warning(
+        muscle: Muscle, field: str | None, table: str | None, tmp_path: Path) -> None:
+    """A package cell over 131,072 characters, which Python's csv module refuses with
+    its default settings (``field larger than field limit``) and which makes a line
+    longer than DuckDB reads by default, was written without a word; each is one
+    cell-too-long warning naming the muscle, its field, the table and the limits (a
+    cell counted as written: a title neutralised with a ``'`` is one longer), and is
+    written whole. A cell of exactly 131,072 characters, which it reads, has none."""
+    out = tmp_path / "pkg"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.write([muscle], out, "csv")
+    refused = subprocess.run([sys.executable, "-c", _READ_TABLES, str(out)], check=True,
+                             capture_output=True, text=True, timeout=WAIT).stdout
+    assert converter.read(out) == [muscle]
+    if field is None:
+        assert ([str(w.message) for w in caught], refused) == ([], "")
+        return
+    name, column = table.split()
+    assert [str(w.message) for w in caught] == [
+        f"{out}: warning: muscles[a].{field}: the data package's {name} {column} cell "
+        f"holds {_LIMIT + 1:,} characters, more than Python's csv module reads by default "
+        "(131,072; raise csv.field_size_limit() to read it), and DuckDB's read_csv reads "
+        "no line over 2,097,152 bytes unless max_line_size is raised: the package has it "
+        "whole (frictionless and pandas read it) [cell-too-long]"]
+    line = {"muscles.csv": 2, "texts.csv": 2, "functions.csv": 4, "exercises.csv": 3}[name]
+    assert refused == f"{name} {line} field larger than field limit (131072)\n"
