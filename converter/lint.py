@@ -827,12 +827,26 @@ class CorpusLint:
         there, first_field, first_at, first_mark = self._first(text)
         owner, place, key = slot
         self._report(_warning(here, at, field, "duplicate-text", "same text as ",
-                              Named(there), f" ({first_field})"), (0, owner, place, key),
-                     mark)
+                              *self._other(there, first_field, first_at)),
+                     (0, owner, place, key), mark)
         if repeats == 1:  # the first file hears of its first twin only
             self._report(_warning(there, first_at, first_field, "duplicate-text",
-                                  "same text as ", Named(here), f" ({field})"),
+                                  "same text as ", *self._other(here, field, at)),
                          (0, owner, place + 1, key), first_mark)
+
+    def _other(self, path: str, field: str, at: Position | None) -> tuple[str | Named, ...]:
+        """The parts of a message that name the other place of a text, ``field`` of the
+        file at ``path``: that file and the field (``many.json (muscles[a].origin.da)``);
+        where its format places the field at no line of its own and names it otherwise
+        (:attr:`locate`: a data package's row, ``pkg/functions.csv:23
+        (function[2].extended.en)``; a database's item by its position), as placed."""
+        if at is None and self.locate is not None:
+            placed = self.locate(Diagnostic(path, None, None, field, "duplicate-text", "",
+                                            "warning"))
+            if placed.field != field:
+                line = "" if placed.line is None else f":{placed.line}"
+                return Named(placed.path), f"{line} ({placed.field})"
+        return Named(path), f" ({field})"
 
     def finish(self) -> DiagnosticLog:
         """Every corpus-level diagnostic (language gaps are known only at the end)."""

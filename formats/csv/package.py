@@ -132,7 +132,8 @@ def package_places(path: Path) -> Callable[[str], Place | None]:
     """Where a diagnostic about a field (``muscles[<slug>].origin.da``) of the package
     at ``path`` (its folder or descriptor) belongs: the row of the table that gave the
     value (its muscle's row of ``muscles.csv`` for the muscle's own fields), the field
-    named as the reader's own problems there are (``origin.da``); None when not known."""
+    named as the reader's own problems there are (``origin.da``, an item by the position
+    its rows give: ``function[5]``); None when not known."""
     descriptor = path / PACKAGE_DESCRIPTOR if path.is_dir() else path
     try:
         files, rows = _package(descriptor)
@@ -146,7 +147,7 @@ def package_places(path: Path) -> Callable[[str], Place | None]:
             return None
         rest = named[1].removeprefix(".")
         table, line = where.place(rest) or ("muscles", where.line)
-        return Place(str(files[table]), line, None, rest)
+        return Place(str(files[table]), line, None, where.by_position(rest))
 
     return place
 
@@ -186,7 +187,8 @@ def _package(descriptor: Path) -> tuple[dict[str, Path], dict[str, _Rows]]:
 
 def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | None:
     """The muscle of a draft, or None with its problems reported, each at the row of
-    the table that gave the value (problems inside ``extra`` named ``extra.<key>``, a
+    the table that gave the value, an item named by the position its rows give
+    (``function[5]``; problems inside ``extra`` named ``extra.<key>``, a
     draft marker's among them: :func:`converter.drafts.problems`)."""
     muscles = str(files["muscles"])
     front, body, reserved, shapes = _front(draft)
@@ -221,7 +223,9 @@ def _build(draft: _Draft, files: dict[str, Path], ctx: ReadContext) -> Muscle | 
         if not any(d is b for b in bad_body) and any(
                 d.field == k or d.field.startswith((k + ".", k + "[")) for k in extra):
             table, line, d = "muscles", draft.line, d._replace(field=f"extra.{d.field}")
-        else:
-            table, line = draft.rows().place(d.field) or ("muscles", draft.line)
+        else:  # (an item named by the position its rows give, as they say it)
+            rows = draft.rows()
+            table, line = rows.place(d.field) or ("muscles", draft.line)
+            d = d._replace(field=rows.by_position(d.field))
         ctx.report(d._replace(path=str(files[table]), line=line, column=None))
     return None

@@ -2129,7 +2129,8 @@ def test_a_descriptor_nested_too_deep_is_too_deep_at_its_key_however_deep(
 
 def test_a_problem_is_placed_at_its_row_when_positions_have_gaps(tmp_path: Path) -> None:
     """Positions 1 and 5 are the model's function[0] and [1]: a problem of function[1]
-    was placed at position 1's row; a function without short at the muscles row."""
+    was placed at position 1's row; a function without short at the muscles row. Each
+    is named by the position its rows give (function[5], function[9])."""
     out = tmp_path / "pkg"
     converter.write([Muscle(slug="a", title="A")], out, "csv")
     (out / "functions.csv").write_text(
@@ -2140,8 +2141,8 @@ def test_a_problem_is_placed_at_its_row_when_positions_have_gaps(tmp_path: Path)
     problems: list = []
     assert list(get_format("csv").read(out, ReadContext(report=problems.append))) == []
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
-        ("functions.csv", 3, "function[1].short.EN", "bad-language"),
-        ("functions.csv", 4, "function[2].short", "missing-field")]
+        ("functions.csv", 3, "function[5].short.EN", "bad-language"),
+        ("functions.csv", 4, "function[9].short", "missing-field")]
 
 
 # ---- the checks after reading, placed at the rows of a package's tables ------------
@@ -2533,7 +2534,7 @@ def test_two_rows_of_one_language_in_other_case_are_an_error_at_the_second(
     found = list(get_format("csv").read(out, ReadContext(report=problems.append)))
     assert [m.slug for m in found] == ["b"]
     assert sorted((Path(d.path).name, d.line, d.field, d.code) for d in problems) == [
-        ("functions.csv", 3, "function[0].short.en-gb", "duplicate-key"),
+        ("functions.csv", 3, "function[1].short.en-gb", "duplicate-key"),
         ("texts.csv", 4, "origin.pt-BR", "duplicate-key")]
 
 
@@ -2708,3 +2709,86 @@ def test_a_package_cell_longer_than_pythons_csv_reads_is_written_whole_with_a_wa
         "whole (frictionless and pandas read it) [cell-too-long]"]
     line = {"muscles.csv": 2, "texts.csv": 2, "functions.csv": 4, "exercises.csv": 3}[name]
     assert refused == f"{name} {line} field larger than field limit (131072)\n"
+
+
+_SHARED, _ORIGIN = "The same long explanation of what the muscle does.", "Fra lårbenet."
+
+
+def _twins() -> list[Muscle]:
+    """Two muscles with an origin and a function's explanation in common."""
+    return [
+        Muscle(slug="a", title="A", origin=LocalizedText({"da": _ORIGIN}), functions=(
+            Function(LocalizedText({"en": "One."}), LocalizedText({"en": _SHARED})),)),
+        Muscle(slug="b", title="B", origin=LocalizedText({"da": _ORIGIN}), functions=(
+            Function(LocalizedText({"en": "Two."})),
+            Function(LocalizedText({"en": "Three."}), LocalizedText({"en": _SHARED}))))]
+
+
+def test_a_duplicate_text_of_a_package_names_the_other_at_its_table_and_row(
+        tmp_path: Path) -> None:
+    """Its other place was the package's folder and ``muscles[b].function[1]...``,
+    while the warning itself is at a table's row, its field named below that row: the
+    other is now named the same way, at its table and row."""
+    out = tmp_path / "pkg"
+    converter.write(_twins(), out, "csv")
+    texts, functions = out / "texts.csv", out / "functions.csv"
+    found = sorted((d.path, d.line, d.field, d.message)
+                   for d in validate_sources([out]).diagnostics if d.code == "duplicate-text")
+    assert found == sorted([
+        (str(functions), 3, "function[0].extended.en",
+         f"same text as {functions}:6 (function[1].extended.en)"),
+        (str(functions), 6, "function[1].extended.en",
+         f"same text as {functions}:3 (function[0].extended.en)"),
+        (str(texts), 2, "origin.da", f"same text as {texts}:3 (origin.da)"),
+        (str(texts), 3, "origin.da", f"same text as {texts}:2 (origin.da)")])
+
+
+def test_a_duplicate_text_of_a_flat_sheet_names_the_other_at_its_row(tmp_path: Path) -> None:
+    """Its other place was ``flat.csv (muscles[b].origin.da)`` beside a warning at the
+    row, its field named without the muscle: now at the other's row too."""
+    out = tmp_path / "flat.csv"
+    converter.write(_twins(), out, "csv", flat=True)
+    found = sorted((d.line, d.field, d.message)
+                   for d in validate_sources([out]).diagnostics if d.code == "duplicate-text")
+    assert found == [
+        (2, "function[0].extended.en", f"same text as {out}:3 (function[1].extended.en)"),
+        (2, "origin.da", f"same text as {out}:3 (origin.da)"),
+        (3, "function[1].extended.en", f"same text as {out}:2 (function[0].extended.en)"),
+        (3, "origin.da", f"same text as {out}:2 (origin.da)")]
+
+
+def test_a_package_names_an_item_by_the_position_its_rows_give(tmp_path: Path) -> None:
+    """After a function's rows moved to position 5 (a row deleted or renumbered in a
+    spreadsheet: positions give the order, not a count), its warnings named it
+    function[1], its place in the list, at a row that says position 5."""
+    out = tmp_path / "pkg"
+    converter.write(_twins(), out, "csv")
+    functions = out / "functions.csv"
+    table = functions.read_text(encoding="utf-8")
+    functions.write_text(table.replace('"b","1","short","en","Three."', '"b","5","short","en",""')
+                         .replace('"b","1",', '"b","5",'), encoding="utf-8")
+    found = sorted((d.line, d.field, d.code, d.message)
+                   for d in validate_sources([out]).diagnostics
+                   if d.path == str(functions))
+    assert found == [
+        (3, "function[0].extended.en", "duplicate-text",
+         f"same text as {functions}:6 (function[5].extended.en)"),
+        (5, "function[5].short.en", "empty-text", "text is empty"),
+        (6, "function[5].extended.en", "duplicate-text",
+         f"same text as {functions}:3 (function[0].extended.en)")]
+
+
+def test_a_package_error_names_an_item_by_the_position_its_rows_give(tmp_path: Path) -> None:
+    """The reader's own error of a muscle it leaves out said function[1] at the row of
+    position 5 too."""
+    out = tmp_path / "pkg"
+    converter.write([Muscle(slug="b", title="B", functions=(
+        Function(LocalizedText({"en": "Two."})),
+        Function(LocalizedText({"en": "Three."}), LocalizedText({"en": _SHARED}))))],
+        out, "csv")
+    functions = out / "functions.csv"
+    table = functions.read_text(encoding="utf-8")
+    functions.write_text(table.replace('"b","1","short","en","Three."\n', "")
+                         .replace('"b","1",', '"b","5",'), encoding="utf-8")
+    assert [(d.path, d.line, d.field, d.code) for d in validate_sources([out]).diagnostics] == [
+        (str(functions), 3, "function[5].short", "missing-field")]

@@ -96,7 +96,8 @@ def test_a_diagnostic_names_the_item_by_its_stored_position_after_a_gap(
 
 
 def test_a_duplicate_text_names_the_function_by_its_position(tmp_path: Path) -> None:
-    """The checks across muscles name a function by its position too."""
+    """The checks across muscles name a function by its position too, the other's
+    place in the message as well."""
     db = tmp_path / "muscles.db"
     text = _texts("The same long explanation of what it does.")
     converter.write([
@@ -105,9 +106,13 @@ def test_a_duplicate_text_names_the_function_by_its_position(tmp_path: Path) -> 
         Muscle(slug="b", title="B", functions=(Function(_texts("One."), text),))],
         db, "sqlite")
     _edited(db, "UPDATE functions SET position = 7 WHERE muscle = 'a' AND position = 1;")
-    found = [d.field for d in validate_sources([db]).diagnostics if d.code == "duplicate-text"]
-    assert found == ["muscles[b].functions[0].extended.en",
-                     "muscles[a].functions[7].extended.en"]
+    found = [(d.field, d.message) for d in validate_sources([db]).diagnostics
+             if d.code == "duplicate-text"]
+    assert found == [
+        ("muscles[b].functions[0].extended.en",
+         f"same text as {db} (muscles[a].functions[7].extended.en)"),
+        ("muscles[a].functions[7].extended.en",
+         f"same text as {db} (muscles[b].functions[0].extended.en)")]
 
 
 def test_places_of_a_database_read_elsewhere_reads_its_positions(tmp_path: Path) -> None:
