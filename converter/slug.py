@@ -325,6 +325,21 @@ def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:
     return language if language[0] == "." and is_language_code(language[1:]) else None
 
 
+def name_language(path: str | Path, endings: tuple[str, ...]) -> str | None:
+    """The language a file's name gives the page it holds, as a translation is named by
+    its language before the ending (``da`` of ``soleus.da.md``, ``pt-br`` of
+    ``soleus/index.pt-br.md``, ``da`` of a section's ``_index.da.md``): the last part of
+    its stem (:func:`stem_text`) after a ``.``, when that is a language code and a name
+    comes before it, as its slug has it (``soleus-da``); None for a name that gives none
+    (``soleus.md``, ``index.md``, ``.da.md``)."""
+    name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
+    bundled = bundle_language(name, endings)
+    if bundled is not None:
+        return bundled[1:] or None
+    before, _, language = stem_text(path).rpartition(".")
+    return language if before and is_language_code(language) else None
+
+
 class FolderName(str):
     """A :func:`slug_hint` that is a page bundle's folder's name, not its file's (what
     a diagnostic of a slug that cannot be made of it says to rename)."""

@@ -23,6 +23,7 @@ from converter.slug import (
     check_working_folder,
     device_name,
     gone_up,
+    name_language,
     slugify,
 )
 
@@ -381,6 +382,17 @@ def test_a_windows_path_goes_up_at_either_separator_and_keeps_its_drive(
     ("_index.da.md", None), ("indexes.md", None), ("index.da.txt", None), ("index..md", None)])
 def test_a_bundles_page_is_index_or_its_translation(name: str, language: str | None) -> None:
     assert bundle_language(name, (".md", ".markdown")) == language
+
+
+@pytest.mark.parametrize("path, language", [
+    ("soleus.da.md", "da"), ("a/soleus.pt-BR.markdown", "pt-BR"), ("soleus/index.da.md", "da"),
+    ("soleus/index.pt-br.Md", "pt-br"), ("_index.da.md", "da"), ("Soleus.DA.md", None),
+    ("soleus.md", None), ("soleus/index.md", None), ("da/soleus.md", None), (".da.md", None),
+    ("soleus.notes.md", None), ("soleus.v2.md", None), ("soleus..md", None)])
+def test_a_translation_s_name_gives_its_language(path: str, language: str | None) -> None:
+    """The language of the plain texts of a file named as a translation: the language
+    code before its ending, as its slug has it (``soleus.da.md``: ``soleus-da``)."""
+    assert name_language(path, (".md", ".markdown")) == language
 
 
 @pytest.mark.parametrize("name, language", [

@@ -31,10 +31,14 @@ def parse(text: str, path: str, slug_hint: str, default_lang: str,
 
 
 def _parsed(fm: str, body: str, path: str, slug_hint: str, default_lang: str,
-            located: Callable[[Muscle, Locate], None] | None = None) -> Muscle:
-    """:func:`parse` of a file split already into its front matter ``fm`` and ``body``."""
+            located: Callable[[Muscle, Locate], None] | None = None, *,
+            writer_lang: str | None = None) -> Muscle:
+    """:func:`parse` of a file split already into its front matter ``fm`` and ``body``
+    (``writer_lang``: the Markdown writer's ``--default-lang``, when not
+    ``default_lang``, the language of the file's plain texts)."""
     data, node, keys = _load(fm, path)
-    return _built(fm, data, node, body, path, slug_hint, default_lang, located, keys)
+    return _built(fm, data, node, body, path, slug_hint, default_lang, located, keys,
+                  writer_lang=writer_lang)
 
 
 def _load(fm: str, path: str) -> tuple[Any, Any, list[Diagnostic]]:
@@ -60,9 +64,11 @@ def _diagnostic(path: str, problem: YamlProblem) -> Diagnostic:
 
 def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
            default_lang: str, located: Callable[[Muscle, Locate], None] | None = None,
-           keys: list[Diagnostic] | None = None) -> Muscle:
+           keys: list[Diagnostic] | None = None, *, writer_lang: str | None = None
+           ) -> Muscle:
     """:func:`parse`'s muscle of the front matter ``fm``, loaded (``data``; ``node``: its
-    tree; ``keys``: the errors of keys that are not text, said with the muscle's own)."""
+    tree; ``keys``: the errors of keys that are not text, said with the muscle's own;
+    ``writer_lang``: as :func:`_parsed` takes it)."""
     from converter import yamlsafe
 
     def place(steps: tuple[str | int, ...], key: bool) -> tuple[int, int] | None:
@@ -78,7 +84,7 @@ def _built(fm: str, data: Any, node: Any, body: str, path: str, slug_hint: str,
     try:
         muscle = muscle_from_front_matter(data, path=path, slug_hint=slug_hint, body=body,
                                           default_lang=default_lang, place=place,
-                                          slug_kept=True)
+                                          slug_kept=True, writer_lang=writer_lang)
     except MuscleError as exc:
         if not keys:
             raise

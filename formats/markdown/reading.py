@@ -11,7 +11,7 @@ from converter import drafts
 from converter.diagnostics import Diagnostic, MuscleError
 from converter.model import Muscle
 from converter.registry import ReadContext
-from converter.slug import slug_hint
+from converter.slug import name_language, slug_hint
 
 from . import EXTENSIONS  # (the format's ``extensions``: the endings of a muscle file)
 from .frontmatter import decode, split
@@ -28,7 +28,8 @@ def read_path(path: Path, ctx: ReadContext) -> Muscle:
     name = str(path)
     fm, body = split(decode(ctx.read_bytes(path), name), name)
     try:
-        muscle = _parsed(fm, body, name, _hint(path), ctx.default_lang, ctx.located)
+        muscle = _parsed(fm, body, name, _hint(path), _language(path, ctx.default_lang),
+                         ctx.located, writer_lang=ctx.default_lang)
     except MuscleError as exc:
         if exc.partial is not None:
             _report_misread(exc.partial, fm, name, ctx)
@@ -58,6 +59,13 @@ def _hint(path: str | Path) -> str:
     """The text a file's slug comes from without a ``slug`` key: its name, or a page
     bundle's folder (``soleus/index.md``)."""
     return slug_hint(path, EXTENSIONS)
+
+
+def _language(path: str | Path, default_lang: str) -> str:
+    """The language of a file's plain texts (``origin: ...``, not a map of languages):
+    the one its name gives, as a translation's (``da`` of ``soleus.da.md`` or
+    ``soleus/index.da.md``), else ``default_lang``, the run's ``--default-lang``."""
+    return name_language(path, EXTENSIONS) or default_lang
 
 
 def _misread(muscle: Muscle, front: str, skip: frozenset[str] = frozenset()

@@ -17,7 +17,7 @@ from converter.slug import slugify
 from .comments import _check_comments_kept, _render_keeping_comments
 from .frontmatter import _LINE_END, decode, split
 from .parsing import _built, _load, parse
-from .reading import _hint, _misread
+from .reading import _hint, _language, _misread
 from .rendering import _literal_blocks, render
 from .styles import _AsWritten
 
@@ -42,14 +42,15 @@ def _line_ends_kept(text: str, new: str, path: str) -> str:
 
 
 def _settled(raw: bytes, path: str, ctx: ReadContext) -> str:
-    """:meth:`MarkdownFormat.reformat`'s layout, with ``\\n`` line ends."""
-    text = decode(raw, path)
-    new = _reformat(text, path, ctx.default_lang)
+    """:meth:`MarkdownFormat.reformat`'s layout, with ``\\n`` line ends (plain texts in
+    the language the file's name gives, else the run's ``--default-lang``)."""
+    text, language = decode(raw, path), _language(path, ctx.default_lang)
+    new = _reformat(text, path, language)
     for _ in range(_PASSES):
         if new == text or "#" not in split(new, path)[0]:
             return new
         try:
-            text, new = new, _reformat(new, path, ctx.default_lang)
+            text, new = new, _reformat(new, path, language)
         except MuscleError as exc:
             raise _unsettled(raw, path, exc.diagnostics[0].message) from None
     if new == text:

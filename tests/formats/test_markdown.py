@@ -58,6 +58,78 @@ def test_default_lang_applies_to_plain_text() -> None:
     assert muscle.functions[0].short == LocalizedText({"da": "Abducts the leg at the hip."})
 
 
+#: Translations as Hugo names them, by the language before the ending: a leaf page's,
+#: a page bundle's and a section's, each with plain texts in that language.
+TRANSLATIONS = {"soleus.da.md": "da", "gastrocnemius/index.pt-br.md": "pt-br",
+                "_index.de.md": "de"}
+TRANSLATED_TEXT = ("---\ntitle: Soleus\norigin: Bagsiden af skinnebenet.\n"
+                   "function:\n  - short: Bøjer foden.\n---\n")
+
+
+def _translations(src: Path) -> None:
+    """:data:`TRANSLATIONS` in ``src``, and ``plantaris.md``, whose name gives no
+    language."""
+    for name in [*TRANSLATIONS, "plantaris.md"]:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(TRANSLATED_TEXT, encoding="utf-8")
+
+
+@pytest.mark.parametrize("default_lang", [None, "en", "fr"])
+def test_a_translation_s_plain_texts_are_in_the_language_its_name_gives(
+        tmp_path: Path, default_lang: str | None) -> None:
+    """``soleus.da.md``'s plain ``origin: Bagsiden ...`` was read as English (the
+    ``--default-lang``) and fmt wrote ``origin: {en: Bagsiden ...}``: it is Danish, as
+    the name says, whatever the ``--default-lang`` (the name is the more specific), in
+    convert, validate and fmt alike; a name that gives no language takes the option's."""
+    src = tmp_path / "src"
+    _translations(src)
+    given = [] if default_lang is None else ["--default-lang", default_lang]
+    plain = default_lang or "en"
+    out = tmp_path / "m.json"
+    result = CliRunner().invoke(cli, ["convert", str(src), "--to", "json", "-o", str(out),
+                                      "-q", *given])
+    assert result.exit_code == 0, result.output
+    read = {m["slug"]: (m["origin"], m["functions"][0]["short"])
+            for m in json.loads(out.read_text("utf-8"))["muscles"]}
+    expected = {lang: ({lang: "Bagsiden af skinnebenet."}, {lang: "Bøjer foden."})
+                for lang in [*TRANSLATIONS.values(), plain]}
+    assert read == {"soleus-da": expected["da"], "gastrocnemius-pt-br": expected["pt-br"],
+                    "index-de": expected["de"], "plantaris": expected[plain]}
+    checked = CliRunner().invoke(cli, ["validate", str(src), "--format", "json", *given])
+    assert checked.exit_code == 0, checked.output
+    languages = {**TRANSLATIONS, "plantaris.md": plain}
+    said = {Path(d["path"]).relative_to(src).as_posix(): d["message"]
+            for d in json.loads(checked.stdout) if d["field"] == "origin"}
+    assert said == {name: f"no text in {', '.join(sorted(set(languages.values()) - {lang}))}"
+                    " (other muscles have it)" for name, lang in languages.items()}
+    formatted = _fmt_cli(str(src), *given)
+    assert formatted.exit_code == 0, formatted.output
+    for name, lang in languages.items():
+        assert (src / name).read_text("utf-8") == (  # (a function's text in it: plain)
+            f"---\ntitle: Soleus\norigin:\n  {lang}: Bagsiden af skinnebenet.\n"
+            "function:\n  - short: Bøjer foden.\n---\n")
+
+
+def test_a_file_renamed_into_a_translation_is_read_anew_with_its_language(
+        tmp_path: Path) -> None:
+    """The language is the name's, part of a file's identity to the cache: a file
+    renamed to ``soleus.da.md`` (its mtime kept) is Danish in the next run, not the
+    cached English reading of ``soleus.md`` replayed."""
+    src, out = tmp_path / "src", tmp_path / "m.json"
+    src.mkdir()
+    (src / "soleus.md").write_text(TRANSLATED_TEXT, encoding="utf-8")
+
+    def origin() -> dict:
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", "json", "-o",
+                                          str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        return json.loads(out.read_text("utf-8"))["muscles"][0]["origin"]
+
+    assert origin() == origin() == {"en": "Bagsiden af skinnebenet."}
+    os.rename(src / "soleus.md", src / "soleus.da.md")
+    assert origin() == {"da": "Bagsiden af skinnebenet."}
+
+
 @given(muscles())
 def test_render_parse_round_trip(muscle) -> None:
     assert parse(render(muscle), "x.md", muscle.slug, "en") == muscle
