@@ -253,16 +253,23 @@ def slug_hint(path: str | Path, endings: tuple[str, ...]) -> str:
     such as ``soleus/index.md`` or its translation ``soleus/index.da.md``) the name of
     its folder with the page's language, as a leaf page's stem has it (``soleus``,
     ``soleus.da``), the folder found from the working folder when ``path`` names none
-    (``index.md`` in ``soleus``)."""
+    (``index.md`` in ``soleus``). A name whose part before the language gives no slug
+    is that part alone: ``σόλεος/index.da.md`` and ``σόλεος.da.md`` (:func:`name_language`)
+    are as ``bad-slug`` as ``σόλεος/index.md`` and ``σόλεος.md``, not the slug ``da``
+    of their language."""
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
     language = bundle_language(name, endings)
     if language is not None:
         whole = as_opened(path)
-        folder = os.path.basename(os.path.dirname(whole))
+        folder = os.fsencode(os.path.basename(os.path.dirname(whole))).decode(
+            "utf-8", "surrogateescape")
         if folder:  # (not the root of the file system)
-            return FolderName(os.fsencode(folder).decode("utf-8", "surrogateescape")
-                              + language)
-    return stem_text(path)
+            return FolderName(folder + language if slugify(folder) else folder)
+    stem = stem_text(path)
+    before, _, language = stem.rpartition(".")
+    if before and is_language_code(language) and not slugify(before):
+        return before  # (``σόλεος.da.md``: as ``bad-slug`` as ``σόλεος.md``)
+    return stem
 
 
 def as_opened(path: str | os.PathLike[str], paths: ModuleType = os.path) -> str:

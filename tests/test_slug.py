@@ -5,6 +5,7 @@ their folder's name."""
 
 from __future__ import annotations
 
+import json
 import ntpath
 import os
 import re
@@ -13,8 +14,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import converter
+from converter.cli import cli
 from converter.registry import get_format
 from converter.run import convert_sources
 from converter.slug import (
@@ -308,6 +311,29 @@ def test_a_bundles_translations_are_named_as_a_leaf_pages(tmp_path: Path) -> Non
                                  cache_dir=tmp_path / "cache", options={"default_lang": "en"})
         assert (result.parsed, list(result.diagnostics)) == (parsed, [])
         assert {m.title: m.slug for m in converter.read(tmp_path / out)} == TRANSLATED
+
+
+def test_a_translation_whose_name_gives_no_slug_is_a_bad_slug_as_its_page(
+        tmp_path: Path) -> None:
+    """``σόλεος/index.md`` was a ``bad-slug`` but its translation ``σόλεος/index.da.md``
+    took the slug ``da`` of its language alone (so did ``γαστροκνήμιος/index.da.md``: a
+    duplicate-slug error saying the folder name gives ``da``), and a leaf's
+    ``σόλεος.da.md`` too: each is the ``bad-slug`` of the name before the language."""
+    names = ["σόλεος/index.md", "σόλεος/index.da.md", "γαστροκνήμιος/index.da.md",
+             "κνήμη.md", "κνήμη.da.md", "plantaris.da.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("---\ntitle: T\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache", "-j", "1",
+                                      "--format", "json"])
+    assert result.exit_code == 1
+    said = sorted((Path(d["path"]).relative_to(tmp_path).as_posix(), d["line"], d["field"],
+                   d["code"], d["message"]) for d in json.loads(result.stdout))
+    made_of = {"σόλεος": "folder", "γαστροκνήμιος": "folder", "κνήμη": "file"}
+    assert said == sorted(
+        (name, None, "", "bad-slug", f"cannot make a slug (letters and digits) from "
+         f"{part!r}, the {made_of[part]} name: rename it, or add a slug: field")
+        for name in names[:-1] for part in [name.split("/")[0].split(".")[0]])
 
 
 def test_a_bundles_translation_named_alone_takes_its_folders_name(
