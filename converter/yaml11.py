@@ -6,7 +6,8 @@ text: Ruby's Psych (Jekyll) and Go's yaml.v2 (Hugo).
 45000, 1000 and a date, Hugo as false, 31 and 15 (and the text of the others). The
 writer quotes such text, which is right for a text, but it changes what those readers
 get from a file whose author meant the boolean: :func:`misreads` finds them, so that
-``fmt`` can leave the file as it is and ``validate`` can say so.
+``fmt`` can leave the file as it is and ``validate`` can say so. A plain date or time,
+for which no value here stands, ``fmt`` writes as written (:meth:`Misread.dated`).
 
 What counts is what the readers give, checked against Debian's Jekyll 4.3.1 (which
 reads front matter with ``Psych.safe_load``, Date and Time permitted) and Hugo 0.111
@@ -122,6 +123,9 @@ class Misread:
     here: Any = TEXT
     #: The scalar as written when it is quoted (``"7"``), else "".
     written: str = ""
+    #: The keys and indexes that lead to it from the top (``("dates", 0)``; a key's
+    #: lead to its value), as :attr:`field` names them where a key holds no ``.``.
+    steps: tuple[str | int, ...] = ()
 
     def message(self) -> str:
         """``plain off reads as false in YAML 1.1 (Jekyll, Hugo) but as the text "off"
@@ -162,8 +166,18 @@ class Misread:
 
     def kept_by_fmt(self) -> bool:
         """Whether ``fmt`` writes the scalar as written, so that every reader reads it as
-        before (``-0``, ``!!float -0``: a negative zero here, 0 to Jekyll and Hugo)."""
-        return self.tag != "!" and self.here is not TEXT
+        before (``-0``, ``!!float -0``: a negative zero here, 0 to Jekyll and Hugo; a
+        plain date, :meth:`dated`)."""
+        return (self.tag != "!" and self.here is not TEXT) or self.dated()
+
+    def dated(self) -> bool:
+        """Whether the scalar is a plain text that a reader reads as a date or time and
+        none as anything else (``date: 2026-12-07T23:54:43Z``, as ``hugo new`` writes
+        it: a time to Jekyll, the text to Hugo). No value of this tool's stands for a
+        date, and quoted it is text to Jekyll too: ``fmt`` writes it plain, as written,
+        which every reader reads as before."""
+        return not self.tag and self.here is TEXT and not self.written and all(
+            value in (DATE, TIME) for _, value in self.readings)
 
     def quotes(self) -> bool:
         """Whether ``fmt`` would quote the scalar (a text), not write the value this tool
@@ -423,33 +437,43 @@ def misreads(root: yaml.Node | None, keys: Container[str], text: str) -> list[Mi
         return found
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value in keys:
-            _walk(key, str(key.value), True, found, text)
-            _walk(value, str(key.value), False, found, text)
+            at = (str(key.value),)
+            _walk(key, at, True, found, text)
+            _walk(value, at, False, found, text)
     return found
 
 
-def _walk(node: yaml.Node, field: str, key: bool, found: list[Misread], text: str) -> None:
+def _walk(node: yaml.Node, steps: tuple[str | int, ...], key: bool, found: list[Misread],
+          text: str) -> None:
+    """The :class:`Misread` of each scalar of ``node`` (at ``steps``; with ``key``, the
+    key that leads there) into ``found``."""
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            here = f"{field}.{k.value}"
+            here = (*steps, k.value)
             _walk(k, here, True, found, text)
             _walk(v, here, False, found, text)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{field}[{i}]", False, found, text)
+            _walk(item, (*steps, i), False, found, text)
     elif node.tag == "tag:yaml.org,2002:str":
         tag = tag_of(text, node.start_mark.index)
         if not node.style or tag in NON_SPECIFIC:  # (plain: style None or "")
-            _scalar(node, field, key, found, "!" if tag in NON_SPECIFIC else tag)
+            _scalar(node, steps, key, found, "!" if tag in NON_SPECIFIC else tag)
     elif node.tag in _TYPED and node.style in (None, "", "'", '"') and not key \
             and tag_of(text, node.start_mark.index) in NON_SPECIFIC:
-        _typed(node, field, found)
+        _typed(node, steps, found)
     elif node.tag in _ZEROS and not key and (node.value == "-0" or "e-" in node.value
                                                or "E-" in node.value):
-        _zero_to_them(node, field, found, tag_of(text, node.start_mark.index))
+        _zero_to_them(node, steps, found, tag_of(text, node.start_mark.index))
 
 
-def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: str) -> None:
+def _field(steps: tuple[str | int, ...]) -> str:
+    """The field path of ``steps``: ``a.b[0]``."""
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps)[1:]
+
+
+def _scalar(node: yaml.Node, steps: tuple[str | int, ...], key: bool, found: list[Misread],
+            tag: str) -> None:
     """A :class:`Misread` of the plain text scalar ``node`` (written with ``tag``) into
     ``found``, when a reader misreads it: none has its own tag read otherwise, and only
     Psych reads one with the non-specific tag ``!`` as it reads a plain one."""
@@ -462,11 +486,11 @@ def _scalar(node: yaml.Node, field: str, key: bool, found: list[Misread], tag: s
         read = readings(node.value)
     if read:
         mark = node.start_mark
-        found.append(Misread(mark.line, mark.column, field, node.value, key, read, tag,
-                             written=_written(node)))
+        found.append(Misread(mark.line, mark.column, _field(steps), node.value, key, read,
+                             tag, written=_written(node), steps=steps))
 
 
-def _typed(node: yaml.Node, field: str, found: list[Misread]) -> None:
+def _typed(node: yaml.Node, steps: tuple[str | int, ...], found: list[Misread]) -> None:
     """A :class:`Misread` into ``found`` of ``node``, a scalar with the non-specific tag
     ``!`` that this tool reads as a number, true/false or null (``! 7``, ``! "7"``):
     yaml.v2 (Hugo) reads the text, Psych (Jekyll) the text as if plain."""
@@ -481,8 +505,8 @@ def _typed(node: yaml.Node, field: str, found: list[Misread]) -> None:
             if value is not _FAILS and not _alike(value, here)]
     if read:
         mark = node.start_mark
-        found.append(Misread(mark.line, mark.column, field, node.value, False, tuple(read),
-                             "!", here, _written(node)))
+        found.append(Misread(mark.line, mark.column, _field(steps), node.value, False,
+                             tuple(read), "!", here, _written(node), steps))
 
 
 def _written(node: yaml.ScalarNode) -> str:
@@ -497,8 +521,8 @@ def _written(node: yaml.ScalarNode) -> str:
     return quoted(node.value) if "\n" in node.value else ""  # (plain, over lines)
 
 
-def _zero_to_them(node: yaml.ScalarNode, field: str, found: list[Misread], tag: str
-                  ) -> None:
+def _zero_to_them(node: yaml.ScalarNode, steps: tuple[str | int, ...], found: list[Misread],
+                  tag: str) -> None:
     """A :class:`Misread` into ``found`` of ``-0`` (plain, ``!!int -0``, ``!!float
     -0``), which this tool reads as a negative zero (-0, -0.0), and Psych and yaml.v2
     as 0 (0.0 tagged ``!!float``: they read the whole number, then make it a float); or
@@ -514,8 +538,8 @@ def _zero_to_them(node: yaml.ScalarNode, field: str, found: list[Misread], tag: 
     else:
         return
     mark = node.start_mark
-    found.append(Misread(mark.line, mark.column, field, node.value, False,
-                         (("Jekyll", zero), ("Hugo", zero)), tag, here))
+    found.append(Misread(mark.line, mark.column, _field(steps), node.value, False,
+                         (("Jekyll", zero), ("Hugo", zero)), tag, here, steps=steps))
 
 
 def underflows(value: Any) -> bool:

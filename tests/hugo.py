@@ -39,12 +39,13 @@ def _build(texts: dict[str, str], site: Path, layout: str, *flags: str) -> Path:
 
 
 def hugo_pages(texts: list[str], site: Path,
-               parse_int: Callable[[str], Any] | None = None) -> list[dict]:
+               parse_int: Callable[[str], Any] | None = None, *,
+               drafts: bool = False) -> list[dict]:
     """What Hugo reads of each of ``texts`` (Markdown files) as its page's ``.Params``,
     through a site built in ``site`` (made anew); ``parse_int`` as ``json.loads`` takes
-    it."""
+    it; with ``drafts``, as ``hugo -D`` builds them (a draft's page too)."""
     public = _build({f"m{i}.md": text for i, text in enumerate(texts)}, site,
-                    "{{ .Params | jsonify }}")
+                    "{{ .Params | jsonify }}", *(["-D"] if drafts else []))
     return [json.loads((public / f"m{i}" / "index.json").read_text("utf-8"),
                        parse_int=parse_int) for i in range(len(texts))]
 

@@ -341,6 +341,23 @@ def test_a_negative_zero_says_what_to_write_and_is_kept_by_fmt() -> None:
     assert [f.kept_by_fmt() for f in (plain, tagged, as_float)] == [True, False, True]
 
 
+def test_a_plain_date_or_time_is_kept_by_fmt_and_found_by_its_steps() -> None:
+    """A plain date or time (``hugo new``'s ``date: 2026-12-07T23:54:43Z``) is a time to
+    Jekyll alone, and no value here stands for one: fmt keeps it as written (it said it
+    would quote it, and refused the file), at the keys and indexes that lead to it. A
+    plain ``off`` beside it and a date tagged ``!`` are not kept."""
+    text = ("\ndate: 2026-12-07T23:54:43Z\nk: [off, 2001-01-01]\nm:\n  2001-1-1: x\n"
+            "  a.b: 2001-01-01 10:00:00 +0100\nt: ! 2001-01-01\n")
+    found = yaml11.misreads_in(text, {"date", "k", "m", "t"})
+    assert [(f.field, f.steps, f.key, f.dated(), f.kept_by_fmt()) for f in found] == [
+        ("date", ("date",), False, True, True), ("k[0]", ("k", 0), False, False, False),
+        ("k[1]", ("k", 1), False, True, True), ("m.2001-1-1", ("m", "2001-1-1"), True, True,
+                                                True),
+        ("m.a.b", ("m", "a.b"), False, True, True), ("t", ("t",), False, False, False)]
+    assert found[0].message() == ("plain 2026-12-07T23:54:43Z reads as a time in YAML 1.1 "
+                                  '(Jekyll) but as the text "2026-12-07T23:54:43Z" here')
+
+
 def test_a_number_too_small_for_a_float_is_a_misread_of_the_readers_that_read_0() -> None:
     """``1.0e-400`` is that number here (kept so in JSON, SQLite and Markdown) but 0.0 to
     Jekyll and Hugo, as ``-0`` is 0 to them: no warning was given (one too large,

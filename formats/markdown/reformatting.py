@@ -5,7 +5,7 @@ change, too many comments, a layout that never settles)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from converter import drafts
 from converter.authoring import front_matter_from_muscle
@@ -20,6 +20,9 @@ from .parsing import _built, _load, parse
 from .reading import _hint, _language, _misread
 from .rendering import _literal_blocks, render
 from .styles import _AsWritten
+
+if TYPE_CHECKING:
+    from converter import yaml11
 
 #: Passes fmt makes at most after the first, for a layout with comments to settle (each
 #: one tells whether the layout before it is kept).
@@ -65,7 +68,8 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     hint = _hint(path)
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
-    misread = [found for found in _misread(muscle, fm) if not found.kept_by_fmt()
+    found_all = _misread(muscle, fm)
+    misread = [found for found in found_all if not found.kept_by_fmt()
                and (found.quotes() or found.field not in markers)]  # (draft: ! true is
     if misread:  # a draft to Hugo written draft: true too)
         raise MuscleError([Diagnostic(
@@ -74,7 +78,8 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             "read: write "
             f"{drafts.advice(found.field) if found.field in markers else found.instead()}")
             for found in misread])
-    data: Any = _literal_blocks(front_matter_from_muscle(muscle, default_lang))
+    data: Any = _dates_kept(_literal_blocks(front_matter_from_muscle(muscle, default_lang)),
+                            [found for found in found_all if found.dated()])
     if "slug" in front or muscle.slug != slugify(hint):
         data = {"slug": _slug_written(fm, front, muscle.slug), **data}
     if "#" not in fm:
@@ -102,6 +107,27 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
                             (muscle, again), default_lang)
     _check_comments_kept(found, split(new, path)[0], path)
     return new
+
+
+def _dates_kept(data: dict[str, Any], dated: list[yaml11.Misread]) -> dict[str, Any]:
+    """``data`` (the layout fmt writes) with each plain text of ``dated`` that a reader
+    reads as a date or time (:meth:`~converter.yaml11.Misread.dated`: ``date:
+    2026-12-07T23:54:43Z``, as ``hugo new`` writes it) written plain as it was, not
+    quoted as the writer quotes such a text: quoted, Jekyll would read the text, not the
+    time."""
+    for found in dated:
+        *path, last = found.steps
+        holder: Any = data
+        for step in path:
+            holder = holder[step]
+        if not found.key:
+            holder[last] = _AsWritten(found.text)
+        else:  # (a key: its map anew, in its order)
+            pairs = [(_AsWritten(found.text) if k == last else k, v)
+                     for k, v in holder.items()]
+            holder.clear()
+            holder.update(pairs)
+    return data
 
 
 def _would_change(path: str, fm: str, front: Any, new: str,

@@ -33,6 +33,7 @@ from formats import markdown
 from formats.markdown import parse, render
 from tests.conftest import SAMPLES, SEED, WAIT, in_threads
 from tests.hugo import hugo_built, hugo_pages
+from tests.jekyll import jekyll_reads
 from tests.strategies import corpora, muscles
 
 
@@ -2349,6 +2350,41 @@ def test_fmt_never_changes_what_jekylls_yaml_reader_reads(tmp_path: Path) -> Non
     result = _fmt_cli(str(tmp_path))
     assert _ruby_reads([f.read_text("utf-8").split("---\n")[1] for f in files]) == before
     assert result.exit_code == 1 and result.stdout == f"reformatted {files[-1]}\n"
+
+
+#: A page as ``hugo new`` writes it (Hugo 0.111's default archetype): its date plain.
+HUGO_NEW = '---\ntitle: "Soleus"\ndate: 2026-12-07T23:54:43Z\ndraft: true\n---\n'
+#: Plain dates and times of ``extra`` in the layout fmt writes, one as a key, with a
+#: comment (fmt's comment-keeping pass), and a quoted one (the text to every reader).
+DATED = ("---\ntitle: T  # the title\nlastmod: 2026-12-07\nwhen:\n"
+         "  - 2001-01-03 10:00:00 +01:00\n  - \"2001-01-02\"\nby:\n  2001-01-01: new year\n"
+         "---\nBody\n")
+
+
+def test_fmt_keeps_a_plain_date_as_written_which_jekyll_and_hugo_read_as_before(
+        tmp_path: Path) -> None:
+    """``hugo new``'s ``date: 2026-12-07T23:54:43Z`` (a time to Jekyll, the text to Hugo
+    and here) was refused, ``fmt-would-change``, 'fmt would quote it and change what
+    they read': no value here stands for a date, so no file could pass. fmt now writes a
+    plain date or time as written, its value, key or list item, and the rest of the file
+    as it does (``title: "Soleus"`` plain), and Jekyll and Hugo read each as before."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "soleus.md").write_text(HUGO_NEW, encoding="utf-8")
+    (src / "dated.md").write_text(DATED, encoding="utf-8")
+    result = _fmt_cli(str(src))
+    assert (result.exit_code, result.output) == (
+        0, f"reformatted {src / 'soleus.md'}\n1 changed, 1 unchanged\n")
+    after = (src / "soleus.md").read_text("utf-8")
+    assert after == HUGO_NEW.replace('"Soleus"', "Soleus")
+    assert (src / "dated.md").read_text("utf-8") == DATED
+    assert _fmt_cli(str(src), "--check").exit_code == 0
+    hugo_read = hugo_pages([after, DATED], tmp_path / "site", drafts=True)
+    assert hugo_read == hugo_pages([HUGO_NEW, DATED], tmp_path / "site", drafts=True)
+    assert hugo_read[0]["date"] == "2026-12-07T23:54:43Z"
+    forms = ["2026-12-07T23:54:43Z", after.split("date: ")[1].split("\n")[0]]
+    read = jekyll_reads(forms, tmp_path / "jekyll")
+    assert read[0] == read[1] and read[0][0] == "Time"  # (quoted: a String)
 
 
 def test_fmt_never_changes_what_hugo_reads(tmp_path: Path) -> None:
