@@ -56,6 +56,11 @@ class Locator:
             return None
         return named_slug(hint, slug)
 
+    def extensions(self, path: str) -> tuple[str, ...]:
+        """The endings of the format of the file at ``path`` (none when it has none)."""
+        owner = self._format_of(path)
+        return owner.extensions if owner else ()
+
     def _format_of(self, path: str) -> Format | None:
         """The format of the file at ``path``: the locator's, else the one its name says
         (the last :data:`_OWNERS_KEPT` files' remembered)."""

@@ -46,6 +46,7 @@ from .diagnostics import (
     Diagnostic,
     DiagnosticLog,
     MuscleError,
+    Named,
     has_errors,
     worded,
 )
@@ -756,8 +757,7 @@ class Reader:
                 if first is not None:
                     self.duplicates += 1
                     tally[1] += 1
-                    self.diagnostics.append(self._taken(path, result, i, first.path,
-                                                       drafts))
+                    self.diagnostics.append(self._taken(path, result, i, first, drafts))
                     continue
                 if self.corpus is not None:
                     self.corpus.add_fingerprint(print_, path)
@@ -767,41 +767,59 @@ class Reader:
                 tally[0] += 1
                 yield slug, None if payloads is None else _handed(payloads, i)
 
-    def _taken(self, path: str, result: _Result, i: int, first: str, drafts: set[int]
+    def _taken(self, path: str, result: _Result, i: int, source: Source, drafts: set[int]
                ) -> Diagnostic:
         """The ``duplicate-slug`` of the ``i``-th muscle of ``result`` (of ``path``),
-        whose slug the file ``first`` gave first: at the muscle's own record when its
+        whose slug the file of ``source`` gave first: at the muscle's own record when its
         reader marked it (a slug on two records of one file), naming the line of the
         earlier record of the same file (its reader's ``drafts`` take no slug); at its
         slug key in a file of one, or at no line when its name gave it
-        (:meth:`_by_name`)."""
-        slug = result.slugs[i]
+        (:meth:`_by_name`). Two files of one muscle in different languages by name or
+        folder are said to look like translations (:meth:`_translated`)."""
+        slug, first = result.slugs[i], source.path
         record = result.fingerprints[i].record
         field = in_record(record, "slug")
         mark = result.marks[i] if result.marks else None
-        named = None if record or mark is not None else self._by_name(path, slug, first)
+        alone = not record and mark is None  # (a file of one muscle)
+        note = self._translated(path, source) if alone else ()
+        named = self._by_name(path, slug, first, note) if alone else None
         if named is not None:
             return named
         line = self._earlier_line(path, result, i, drafts, field) if path == first else None
         message, others = worded(f"slug {slug!r} is already used by ",
-                                 *user_of(path, first, line, self._twins(path, first)))
+                                 *user_of(path, first, line, self._twins(path, first)),
+                                 *note)
         taken = Diagnostic(path, None, None, field, "duplicate-slug", message, "error",
                            others)
         if mark is not None:
             return self.locate.at_mark(taken, mark)
         return self.locate(taken)
 
-    def _by_name(self, path: str, slug: str, first: str) -> Diagnostic | None:
+    def _by_name(self, path: str, slug: str, first: str, note: tuple[str | Named, ...]
+                 ) -> Diagnostic | None:
         """The ``duplicate-slug`` of the file of one muscle at ``path`` whose name (or
         page bundle's folder's) gives it ``slug``, which the file ``first`` gave first:
         the file named at no line, as other problems of its name are (no line of it
-        gives the slug); None when a slug key gave it."""
+        gives the slug), and then ``note`` (:meth:`_translated`); None when a slug key
+        gave it."""
         named = self.locate.name_gives(path, slug)
         if named is None:
             return None
         message, others = worded(f"{named}, which is already used by ",
-                                 *user_of(path, first, twins=self._twins(path, first)))
+                                 *user_of(path, first, twins=self._twins(path, first)),
+                                 *note)
         return Diagnostic(path, None, None, "", "duplicate-slug", message, "error", others)
+
+    def _translated(self, path: str, source: Source) -> tuple[str | Named, ...]:
+        """What a ``duplicate-slug`` of the file of one muscle at ``path`` adds when the
+        file of one muscle of ``source`` took the slug first and the two look like
+        translations of one page (:func:`~converter.translations.translated`)."""
+        if source.many or source.path == path:
+            return ()
+        from .translations import translated
+
+        return translated(path, source.path, self.locate.extensions(path),
+                          self.locate.extensions(source.path), self.default_lang)
 
     def _twins(self, path: str, first: str) -> list[str]:
         """The inputs other than ``first`` whose paths look the same as ``path``."""
