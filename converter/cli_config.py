@@ -319,10 +319,29 @@ def options_of(ctx: click.Context, name: str) -> dict[str, tuple[click.Parameter
         long = long_name(param)
         if not isinstance(param, click.Option) or not long or not param.expose_value:
             continue  # (sources, --help, --config and --no-config)
-        kind = (bool if param.is_flag else list if param.multiple
-                else int if isinstance(param.type, click.types.IntParamType) else str)
-        found[long] = (param, Key(kind, _checker(own, param)))
+        kind, named = toml_type(param)
+        found[long] = (param, Key(kind, _checker(own, param), named))
     return found
+
+
+def toml_type(param: click.Option) -> tuple[type, str]:
+    """The TOML type a config file gives ``param``'s value in (as :class:`~converter.
+    config.Key` takes it: bool, list, int, float for a number, else str, the text the
+    command line gives its type), and how a value of another type is told what a format
+    option's ``type`` is: by its name, where the TOML type's own does not say it
+    (``float``, ``Path``, a converter's ``level``, click's ``integer range``)."""
+    from .cli import _FormatOption
+
+    if param.is_flag:
+        return bool, ""
+    if param.multiple:
+        return list, ""
+    kind = param.type
+    toml = (bool if isinstance(kind, click.types.BoolParamType)
+            else int if isinstance(kind, click.types.IntParamType)
+            else float if isinstance(kind, click.types.FloatParamType) else str)
+    plain = kind is click.STRING or kind is click.INT
+    return toml, "" if plain or not isinstance(param, _FormatOption) else kind.name
 
 
 def _checker(ctx: click.Context, param: click.Parameter) -> Any:

@@ -35,12 +35,14 @@ PATH_KEYS = frozenset({"output", "cache-dir", "base-image"})
 
 @dataclass(frozen=True)
 class Key:
-    """An option a file may set: the TOML type its value must have (bool, int, str, or
-    list for a list of texts) and a check that raises ``ValueError`` for a value the
-    option refuses."""
+    """An option a file may set: the TOML type its value must have (bool, int, float
+    for a number, an integer too, str, or list for a list of texts), a check that raises
+    ``ValueError`` for a value the option refuses, and the option's own type as a value
+    of another TOML type is told it (``float``: ``must be a number (float)``), if any."""
 
     kind: type
     check: Callable[[Any], object]
+    named: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,8 +209,10 @@ def _check(config: Config, path: tuple[str, ...], value: Any, options: Mapping[s
                       "every command that has it)")
         raise _unknown(config, path, list(options))
     if not _is(value, key.kind):
+        named = f" ({key.named})" if key.named else ""
         raise _at(config, path, "config-wrong-type",
-                  f"must be {_KINDS[key.kind]}, not {_kind(value)}")
+                  f"must be {_WANTED.get(key.kind, _KINDS[key.kind])}{named}, "
+                  f"not {_kind(value)}")
     if name in PATH_KEYS and value == "":
         raise _at(config, path, "config-bad-value", "an empty path names no file or folder")
     try:
@@ -218,13 +222,19 @@ def _check(config: Config, path: tuple[str, ...], value: Any, options: Mapping[s
 
 
 def _is(value: Any, kind: type) -> bool:
+    """Whether ``value`` is of the TOML type ``kind``: an integer is a float too (a
+    number: ``ratio = 1``), true and false no number."""
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+    kinds = (int, float) if kind is float else kind
+    return isinstance(value, kinds) and (kind is bool or not isinstance(value, bool))
 
 
 _KINDS = {bool: "true or false", int: "an integer", str: "a string",
           list: "an array of strings", float: "a float", dict: "a table"}
+#: What a key of a TOML type must be, where not that type's own name (a float's: an
+#: integer too).
+_WANTED = {float: "a number"}
 
 
 def _kind(value: Any) -> str:

@@ -866,6 +866,9 @@ _KINDS = _with_options("K", "kinds", """(
             int, base=16)),
         FormatOption('rank', '1 to 5', type=__import__('click').IntRange(1, 5)),
         FormatOption('level', 'a level', type=level),
+        FormatOption('ratio', 'a number', type=float),
+        FormatOption('share', '0 to 1', type=__import__('click').FloatRange(0, 1)),
+        FormatOption('yes', 'true or false', type=bool),
     )""").replace("ctx.options.items()", "(k, v) for k, v in ctx.options.items() if k "
                   "in {o.name for o in self.options}").replace("class K(", """import os, sys
 def twice(value):
@@ -934,6 +937,49 @@ def test_a_plugin_options_type_of_each_kind_converts_and_its_failure_is_a_usage_
     assert [d.message for d in ranked.value.diagnostics] == [
         "the kinds format could not take 9: BadParameter: 9 is not in the range 1<=x<=5."]
     assert not (tmp_path / "c.kinds").exists()
+
+
+def test_a_plugin_options_value_in_a_config_file_is_of_its_natural_toml_type(
+        kinds_plugin, tmp_path: Path) -> None:
+    """A config file's value of a plugin option typed float, bool, a click number type,
+    a class or a function had to be a string (`ratio = 0.5`: "must be a string, not a
+    float", exit 2; `rank = 2` alone worked, as int's). Now each takes its natural TOML
+    type: a float a number (an integer too, the writer given a float), bool true or
+    false, a click number type a number, a class or converter the text the command line
+    gives it; another type is config-wrong-type naming the option's type."""
+    config = tmp_path / "muscle-convert.toml"
+
+    def cli(keys: str) -> subprocess.CompletedProcess[str]:
+        config.write_text(f"[convert]\n{keys}\n", encoding="utf-8")
+        return plugin_cli(tmp_path, "convert", str(SAMPLES), "--to", "kinds", "-o",
+                          str(tmp_path / "a.kinds"), "--no-cache", "-q", "--config",
+                          str(config))
+
+    given = cli('count = 3\nwhere = "x/y"\ndoubled = "4"\nhexed = "ff"\nrank = 2\n'
+                "ratio = 1\nshare = 0.25\nyes = true")
+    assert given.returncode == 0, given.stderr
+    assert (tmp_path / "a.kinds").read_text() == (
+        "[('count', 3), ('doubled', 8), ('hexed', 255), ('rank', 2), ('ratio', 1.0), "
+        "('share', 0.25), ('where', PosixPath('x/y')), ('yes', True)]")
+    assert cli("ratio = 0.5").returncode == 0
+    assert (tmp_path / "a.kinds").read_text() == "[('ratio', 0.5)]"
+    for keys, said in (('ratio = "0.5"', "ratio: must be a number (float), not a string"),
+                       ("ratio = true", "ratio: must be a number (float), not true or false"),
+                       ('share = "1"', "share: must be a number (float range), not a string"),
+                       ("rank = 2.0", "rank: must be an integer (integer range), not a float"),
+                       ('yes = "true"', "yes: must be true or false (boolean), not a string"),
+                       ("where = 5", "where: must be a string (Path), not an integer"),
+                       ("doubled = [4]", "doubled: must be a string (twice), not an array "
+                                         "of other values than strings"),
+                       ("hexed = 255", "hexed: must be a string (partial), not an integer"),
+                       ('count = "3"', "count: must be an integer, not a string")):
+        refused = cli(keys)
+        assert (refused.returncode, refused.stderr) == (
+            2, f"{config}:2:1: error: convert.{said} [config-wrong-type]\n"), keys
+    bad = cli("share = 2")
+    assert (bad.returncode, bad.stderr) == (
+        2, f"{config}:2:1: error: convert.share: 2.0 is not in the range 0<=x<=1. "
+        "[config-bad-value]\n")
 
 
 def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
