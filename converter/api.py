@@ -296,7 +296,8 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
                         options: dict[str, Any]) -> None:
     """A ``TypeError`` for an option given a value not of its declared type: a flag
     takes a bool (``prune="false"`` is true to Python), another option its ``type``,
-    a class; a converter's (a function's) result is the value, what it raises a
+    a class (a ``float`` an int too, made a float, as click and TOML take one; never a
+    bool); a converter's (a function's) result is the value, what it raises a
     ``bad-option`` :class:`MuscleError`. None leaves any at its default. The command
     line and a config file check the same."""
     for option in declared:
@@ -308,6 +309,10 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
             options[option.name] = option_value(writer, option, value)
             continue
         kind = bool if option.is_flag else option.type
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            from .plugins import option_value  # (an int is a float: PEP 484, click, TOML)
+            options[option.name] = option_value(writer, option, value)
+            continue
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise TypeError(f"the {writer} writer's option {option.name!r} takes "
                             f"{'True or False' if kind is bool else kind.__name__}, not "

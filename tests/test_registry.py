@@ -939,6 +939,28 @@ def test_a_plugin_options_type_of_each_kind_converts_and_its_failure_is_a_usage_
     assert not (tmp_path / "c.kinds").exists()
 
 
+def test_a_plugin_options_float_takes_an_int_from_python_made_a_float(
+        kinds_plugin, tmp_path: Path, sample_muscles) -> None:
+    """converter.write(..., ratio=1) for a `type=float` option was `TypeError: ...
+    takes float, not int`, though an int is a float to PEP 484, click and TOML; it is
+    now taken, the writer given 1.0 (a float, as declared). A bool is still no number,
+    nor a float an int."""
+    import converter
+
+    converter.write(sample_muscles, tmp_path / "a.kinds", ratio=1, share=1)
+    assert (tmp_path / "a.kinds").read_text() == "[('ratio', 1.0), ('share', 1.0)]"
+    converter.write(sample_muscles, tmp_path / "a.kinds", ratio=-3, count=3)
+    assert (tmp_path / "a.kinds").read_text() == "[('count', 3), ('ratio', -3.0)]"
+    for given, said in (({"ratio": True}, "option 'ratio' takes float, not bool"),
+                        ({"ratio": False}, "option 'ratio' takes float, not bool"),
+                        ({"ratio": "1"}, "option 'ratio' takes float, not str"),
+                        ({"count": 3.0}, "option 'count' takes int, not float"),
+                        ({"count": True}, "option 'count' takes int, not bool")):
+        with pytest.raises(TypeError, match=re.escape(said)):
+            converter.write(sample_muscles, tmp_path / "b.kinds", **given)
+    assert not (tmp_path / "b.kinds").exists()
+
+
 def test_a_plugin_options_value_in_a_config_file_is_of_its_natural_toml_type(
         kinds_plugin, tmp_path: Path) -> None:
     """A config file's value of a plugin option typed float, bool, a click number type,
