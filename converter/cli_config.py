@@ -179,14 +179,26 @@ def check_writing(config: Any, params: dict[str, tuple[click.Parameter, Any]],
     writer = _writer(values["to"])
     by_name = {param.name: long for long, (param, _) in params.items()}
     own = {o.name for o in writer.options}
-    given = {params[long][0].name or "": value for long, value in values.items()
-             if params[long][0].name in own}
+    given = {params[long][0].name or "": _as_run(config, long, params[long][1], value)
+             for long, value in values.items() if params[long][0].name in own}
     options = applying(writer, given, set(given))
     options["default_lang"] = values.get(by_name.get("default_lang", ""), "en")
     problem = writer_problem(writer, values.get("output"), options)
     if problem is not None and by_name.get(problem[0]) in values:
         raise refused(config, "convert", by_name[problem[0]],
                       _to_as_written(problem[2], writer.name, values["to"]))
+
+
+def _as_run(config: Any, key: str, checked: Any, value: Any) -> Any:
+    """The config file's ``value`` of format option ``key`` as the run gives it to the
+    writer: made the option's type by its check (``checked``, a ``Key``: ``ratio = 1``
+    a float, a converter's result); what the check refuses, ``config-bad-value``."""
+    from .config import refused
+
+    try:
+        return checked.check(value)
+    except ValueError as exc:  # (checked once already: a converter that changed its mind)
+        raise refused(config, "convert", key, str(exc)) from None
 
 
 def _to_as_written(message: str, name: str, written: Any) -> str:
@@ -347,10 +359,11 @@ def toml_type(param: click.Option) -> tuple[type, str]:
 def _checker(ctx: click.Context, param: click.Parameter) -> Any:
     """A config value's check: ``param``'s type and callback (and :func:`_also_checked`), a
     ``ValueError`` with click's message for a value they refuse (which names options, and
-    says how to type a value, as the config file does)."""
+    says how to type a value, as the config file does); else the value they make of
+    it."""
     from .registry import CONFIG_FILE, spelled
 
-    def check(value: Any) -> None:
+    def check(value: Any) -> Any:
         try:
             with spelled(CONFIG_FILE):
                 converted = param.process_value(ctx, value)
@@ -359,6 +372,7 @@ def _checker(ctx: click.Context, param: click.Parameter) -> Any:
                     also(converted)
         except click.BadParameter as exc:
             raise ValueError(exc.message) from None
+        return converted
     return check
 
 

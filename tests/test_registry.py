@@ -869,7 +869,18 @@ _KINDS = _with_options("K", "kinds", """(
         FormatOption('ratio', 'a number', type=float),
         FormatOption('share', '0 to 1', type=__import__('click').FloatRange(0, 1)),
         FormatOption('yes', 'true or false', type=bool),
-    )""").replace("ctx.options.items()", "(k, v) for k, v in ctx.options.items() if k "
+    )
+    def check_options(self, options):  # (what the writer would be given, as it is given)
+        kinds = {'count': int, 'where': __import__('pathlib').Path, 'doubled': int,
+                 'hexed': int, 'rank': int, 'ratio': float, 'share': float, 'yes': bool}
+        for name, kind in kinds.items():
+            value = options.get(name)
+            if value is not None and (not isinstance(value, kind) or (
+                    kind is not bool and isinstance(value, bool))):
+                from converter.registry import Diagnostic, MuscleError
+                raise MuscleError(Diagnostic('--' + name, None, None, name, 'bad-option',
+                                             f'got {value!r}'))""").replace(
+    "ctx.options.items()", "(k, v) for k, v in ctx.options.items() if k "
                   "in {o.name for o in self.options}").replace("class K(", """import os, sys
 def twice(value):
     return int(value) * 2
@@ -1002,6 +1013,31 @@ def test_a_plugin_options_value_in_a_config_file_is_of_its_natural_toml_type(
     assert (bad.returncode, bad.stderr) == (
         2, f"{config}:2:1: error: convert.share: 2.0 is not in the range 0<=x<=1. "
         "[config-bad-value]\n")
+
+
+def test_a_config_files_format_options_are_checked_as_the_writer_is_given_them(
+        kinds_plugin, tmp_path: Path) -> None:
+    """A config file that names `to` has its format options checked by the writer's
+    check_options before the run; it was given the file's values as TOML gives them
+    (`ratio = 1` an int, `doubled = "4"` the text, not its converter's 8), so a check
+    of what the writer is given refused them (config-bad-value), though the run would
+    give it 1.0 and 8. It is now given them as the run gives them."""
+    config = tmp_path / "muscle-convert.toml"
+    config.write_text(f'[convert]\nto = "kinds"\noutput = "{tmp_path / "a.kinds"}"\n'
+                      'count = 3\nwhere = "x/y"\ndoubled = "4"\nhexed = "ff"\nrank = 2\n'
+                      "ratio = 1\nshare = 1\nyes = true\n", encoding="utf-8")
+    run = plugin_cli(tmp_path, "convert", str(SAMPLES), "--no-cache", "-q", "--config",
+                     str(config))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "a.kinds").read_text() == (
+        "[('count', 3), ('doubled', 8), ('hexed', 255), ('rank', 2), ('ratio', 1.0), "
+        "('share', 1.0), ('where', PosixPath('x/y')), ('yes', True)]")
+    config.write_text(f'[convert]\nto = "kinds"\noutput = "{tmp_path / "b.kinds"}"\n'
+                      'doubled = "x"\n', encoding="utf-8")
+    refused = plugin_cli(tmp_path, "validate", str(SAMPLES), "--config", str(config))
+    assert (refused.returncode, refused.stderr) == (
+        2, f"{config}:4:1: error: convert.doubled: the kinds format could not take 'x': "
+        "ValueError: invalid literal for int() with base 10: 'x' [config-bad-value]\n")
 
 
 def test_a_broken_plugins_warning_points_at_the_callers_line(broken_plugin) -> None:
