@@ -72,7 +72,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     import warnings
 
     from .diagnostics import MuscleError, agreeing, counted, has_errors, in_order
-    from .discovery import discover, not_searched
+    from .discovery import discover, not_searched, passed_over
     from .exclude import patterns
     from .lint import LINT_CODES
     from .pipeline import Reader
@@ -98,6 +98,8 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
             warnings.warn(str(problem), UserWarning, stacklevel=3)
     for folder in inputs.skipped:
         warnings.warn(not_searched(folder), UserWarning, stacklevel=3)
+    if inputs.passed_over:
+        warnings.warn(passed_over(inputs.passed_over), UserWarning, stacklevel=3)
     if reader.drafts_left_out:
         left_out = reader.drafts_left_out
         warnings.warn(f"{counted(left_out, 'drafts')} left out (drafts=True reads "

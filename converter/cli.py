@@ -139,15 +139,18 @@ def _line(text: str, err: bool = False) -> None:
 def _notes(result: Any, quiet: bool, cache_dir: Path | None = None) -> None:
     """A note (no diagnostic: nothing is wrong, and ``--strict`` does not fail on it,
     so not under ``--quiet``) per folder a search left out as muscle-convert's output,
-    one of the drafts ``convert`` left out, and one when the cache directory
-    ``cache_dir`` asked for could not be used (a read-only one, restored in CI), or
-    could not record the run (full): the run went on without it."""
-    from .discovery import not_searched
+    one of the files it left out as not their format's own, one of the drafts
+    ``convert`` left out, and one when the cache directory ``cache_dir`` asked for could
+    not be used (a read-only one, restored in CI), or could not record the run (full):
+    the run went on without it."""
+    from .discovery import not_searched, passed_over
 
     if quiet:
         return
     for folder in result.skipped:
         _line(not_searched(folder, "note: "), err=True)
+    if result.passed_over:
+        _line(passed_over(result.passed_over, "note: "), err=True)
     if result.drafts:
         _line(f"note: {counted(result.drafts, 'drafts')} left out (--drafts converts "
               f"{agreeing(result.drafts, 'it', 'them')})", err=True)

@@ -36,6 +36,7 @@ from .diagnostics import (
     worded,
 )
 from .exclude import Exclusion, exclusion
+from .formatbase import searching
 from .marker import DIRECTORY_MARKER
 from .registry import (
     Format,
@@ -100,6 +101,9 @@ class Inputs(Sequence[Input]):
         #: Folders below a source that were not searched: muscle-convert wrote them
         #: (they hold its marker file), as the paths a walk names them by.
         self.skipped: list[str] = []
+        #: Files below a source that a search found by their ending but left out unread,
+        #: as their format says they are not its own (:meth:`Format.is_own`).
+        self.passed_over: list[str] = []
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
@@ -348,9 +352,11 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
             foreign: list[tuple[str, Format]] = []
             left_out: list[str] = []
-            _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
-                  skip | named.output_in(root), unit=unit, foreign=foreign,
-                  exclude=excluded, left_out=left_out)
+            with searching(root):
+                _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
+                      skip | named.output_in(root), unit=unit, foreign=foreign,
+                      exclude=excluded, left_out=left_out)
+            inputs.passed_over += (p for p, _ in foreign)
             named.not_walked(d.path for d in problems[reported:] if d.code == "unreadable")
             named.not_walked([*inputs.skipped[outputs:], *(p for p, _ in foreign),
                               *left_out])
@@ -376,6 +382,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                         else str(path)):  # (a folder read as a unit is its marker file)
             inputs.add(str(path), fmt)
     inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
+    inputs.passed_over = [f for f in inputs.passed_over if named.left_out(f)]
     if relative:  # (a search from a folder deleted under it finds nothing there)
         check_working_folder()
     return inputs, problems
@@ -449,6 +456,11 @@ class _Named:
         self._files.append(located)
         return True
 
+    def left_out(self, path: str) -> bool:
+        """Whether the file ``path`` a search passed over was not named as well (and so
+        read)."""
+        return _located(path) not in self._files
+
     def searched(self, folder: str) -> bool:
         """Whether ``folder`` was searched as a source itself (named after a walk left it
         out)."""
@@ -462,6 +474,17 @@ class _Named:
         return inside is not None and not any(part.startswith(".") for part in (
             inside.split(os.sep) if inside != os.curdir else ())) and not any(
             _inside(path, outside) is not None for outside in self._outside)
+
+
+def passed_over(paths: Sequence[str], tag: str = "") -> str:
+    """What to tell of the files a search left out as not their format's own (one line,
+    ``tag`` at its start), ``paths`` not empty."""
+    many = len(paths)
+    return printable(f"{tag}{counted(many, 'files')} left out: "
+                     f"{agreeing(many, 'its format does', 'their formats do')} not take "
+                     f"{agreeing(many, 'it', 'them')} for {agreeing(many, 'its', 'their')} "
+                     f"own ({agreeing(many, '', 'such as ')}{min(paths)}: name "
+                     f"{agreeing(many, 'it', 'one')} to read it)")
 
 
 def not_searched(folder: str, tag: str = "") -> str:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -42,6 +44,35 @@ class Place(NamedTuple):
     line: int | None
     column: int | None
     field: str
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search of a folder that asks :meth:`Format.is_own` of the files it finds: the
+    folder ``root`` as the paths it gives start (``.``: they start with no folder), and
+    ``memo``, where a format may keep what it learned of a folder for this search alone
+    (a later search looks again: the files may have changed)."""
+
+    root: str
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+_SEARCH: ContextVar[Search | None] = ContextVar("muscle_convert_search", default=None)
+
+
+def current_search() -> Search | None:
+    """The search of a folder asking :meth:`Format.is_own` now, if any."""
+    return _SEARCH.get()
+
+
+@contextlib.contextmanager
+def searching(root: str) -> Iterator[Search]:
+    """Make a search of the folder ``root`` the :func:`current_search` while it runs."""
+    token = _SEARCH.set(Search(root))
+    try:
+        yield _SEARCH.get()  # type: ignore[misc]
+    finally:
+        _SEARCH.reset(token)
 
 
 class Format:
@@ -123,9 +154,11 @@ class Format:
     def is_own(self, path: Path) -> bool:
         """Whether a file a search of a folder found by its ending (or a folder of this
         format's :attr:`directory_marker` found below a source) is this format's: one
-        that is not (an SVG icon beside the maps) is left out unread, never an error. A
-        source named is always read. Never raises: a file it cannot tell about is
-        taken, for the reader to say what is wrong."""
+        that is not (an SVG icon beside the maps) is left out unread, never an error, and
+        counted in a note. A source named is always read. Never raises: a file it
+        cannot tell about is taken, for the reader to say what is wrong. The search
+        asking is :func:`current_search` (which folder it started from, a memo of what
+        is known of folders for that search alone)."""
         return True
 
     @property

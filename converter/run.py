@@ -100,6 +100,9 @@ class RunResult:
     #: Folders below a source left unsearched as muscle-convert's output (found anew
     #: by every run, a replayed one too).
     skipped: list[str] = field(default_factory=list)
+    #: Files below a source a search left out as not their format's own (found anew by
+    #: every run, a replayed one too).
+    passed_over: list[str] = field(default_factory=list)
     #: Why the cache directory asked for was not used (this run is not cached).
     uncached: list[str] = field(default_factory=list)
     #: Muscles marked drafts that ``convert`` left out (without ``--drafts``).
@@ -575,7 +578,7 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
     if isinstance(done, RunResult):
         if progress:
             progress(len(inputs))
-        done.skipped = inputs.skipped
+        done.skipped, done.passed_over = inputs.skipped, inputs.passed_over
         return done
     ledger = incremental.ledger()
     locator = Locator.of(inputs)
@@ -607,6 +610,7 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
         return dataclasses.replace(_unwritten(exc, incremental.output, problems, discovered,
                                               reader_of(inputs, jobs=jobs, cache=None)),
                                    skipped=inputs.skipped,
+                                   passed_over=inputs.passed_over,
             uncached=incremental.uncached)
     except BaseException:
         if incremental.cache:
@@ -616,6 +620,7 @@ def _reading(incremental: _Incremental, inputs: Inputs, problems: list[Diagnosti
     result.parsed = reader.files_parsed + incremental.parsed
     incremental.record(result, reader, problems, ledger, replayable=replayable())
     result.skipped, result.uncached = inputs.skipped, incremental.uncached
+    result.passed_over = inputs.passed_over
     result.unrecorded = incremental.unrecorded
     return result
 
@@ -635,7 +640,8 @@ def _no_room(failure: TemporaryFull | WorkerDied, problems: list[Diagnostic],
                      errors=log.errors, diagnostics=log,
                      summary=f"nothing written to {output_name(output)}" if unwritten
                      else None,
-                     skipped=inputs.skipped, uncached=incremental.uncached,
+                     skipped=inputs.skipped, passed_over=inputs.passed_over,
+                     uncached=incremental.uncached,
                      cut_short=cuts_short(failure))
 
 
@@ -888,7 +894,8 @@ def _format_sources(paths: Iterable[Path], *, check: bool, default_lang: str, jo
     """:func:`format_sources`, its diagnostics naming options as fmt takes them (its
     workers' too)."""
     inputs, problems = discover(paths, exclude=exclude, formatting=True)
-    result = RunResult(diagnostics=problems, skipped=inputs.skipped)
+    result = RunResult(diagnostics=problems, skipped=inputs.skipped,
+                       passed_over=inputs.passed_over)
     items = []
     result.failed = len({d.path for d in problems if d.severity == "error"})
     for item in inputs:

@@ -110,25 +110,25 @@ def _site(root: Path, names: list[str]) -> None:
 
 
 @pytest.mark.parametrize("patterns, expected", [
-    ([], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md", "drafts/x.md",
-          "en/README.md", "en/_index.md", "en/new/n.md", "en/old/o.md", "en/old/sub/s.md",
+    ([], ["README.md", "_notes.md", "a.draft.md", "drafts/keep.md", "drafts/x.md",
+          "en/README.md", "en/_notes.md", "en/new/n.md", "en/old/o.md", "en/old/sub/s.md",
           "m.md", "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
     (["README.md", "_*", "node_modules"],
      ["a.draft.md", "drafts/keep.md", "drafts/x.md", "en/new/n.md", "en/old/o.md",
       "en/old/sub/s.md", "m.md"]),
     (["*.draft.md", "drafts/**", "!drafts/keep.md"],  # (drafts/ searched: keep taken back)
-     ["README.md", "_index.md", "drafts/keep.md", "en/README.md", "en/_index.md",
+     ["README.md", "_notes.md", "drafts/keep.md", "en/README.md", "en/_notes.md",
       "en/new/n.md", "en/old/o.md", "en/old/sub/s.md", "m.md",
       "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
     (["en/old/*.md", "/README.md", "node_modules/", "drafts"],  # (with /: from the source)
-     ["_index.md", "a.draft.md", "en/README.md", "en/_index.md", "en/new/n.md",
+     ["_notes.md", "a.draft.md", "en/README.md", "en/_notes.md", "en/new/n.md",
       "en/old/sub/s.md", "m.md"]),
-    (["en/**/*.md", "**/pkg"], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md",
+    (["en/**/*.md", "**/pkg"], ["README.md", "_notes.md", "a.draft.md", "drafts/keep.md",
                                 "drafts/x.md", "m.md"]),
     # (a folder taken back is read whole, as git has it: its files were each left out
     # still, through the folder above them that the first pattern matched)
     (["*", "!*/", "!m.md", "!o.md"], ["en/old/o.md", "m.md"]),  # (git's "only these")
-    (["en/*", "!en/old/"], ["README.md", "_index.md", "a.draft.md", "drafts/keep.md",
+    (["en/*", "!en/old/"], ["README.md", "_notes.md", "a.draft.md", "drafts/keep.md",
                             "drafts/x.md", "en/old/o.md", "en/old/sub/s.md", "m.md",
                             "node_modules/pkg/README.md", "node_modules/pkg/p.md"]),
     (["drafts", "!drafts/", "en", "node_modules", "*.md", "!*/*.md"],
@@ -137,9 +137,9 @@ def _site(root: Path, names: list[str]) -> None:
 def test_exclude_patterns_leave_out_what_they_match_gitignore_style(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patterns: list[str],
         expected: list[str]) -> None:
-    """A content/README.md, _index.md section pages, node_modules: all were read."""
-    _site(tmp_path / "site", ["README.md", "_index.md", "m.md", "a.draft.md", "drafts/x.md",
-                              "drafts/keep.md", "en/README.md", "en/_index.md",
+    """A content/README.md, _-prefixed notes, node_modules: all were read."""
+    _site(tmp_path / "site", ["README.md", "_notes.md", "m.md", "a.draft.md", "drafts/x.md",
+                              "drafts/keep.md", "en/README.md", "en/_notes.md",
                               "en/old/o.md", "en/old/sub/s.md", "en/new/n.md",
                               "node_modules/pkg/README.md", "node_modules/pkg/p.md"])
     monkeypatch.chdir(tmp_path / "site")

@@ -13,7 +13,8 @@ matter -> muscle), locating (a field's line and column, for lints), reading (a f
 read, its ``yaml11-ambiguous`` warnings), styles, emitter, representers and yamlwriter
 (the writer's ruamel.yaml set-up), rendering (a muscle's file text), written (the
 warnings of a file written), reformatting (``fmt``'s passes and refusals), comments
-(``fmt``'s comment keeping). Each is imported on first use (a method's, or a name of
+(``fmt``'s comment keeping), sites (which files a folder's search takes: not a site's
+section pages, ...). Each is imported on first use (a method's, or a name of
 this package's): a replayed run, which reads and writes no file, imports this one alone.
 """
 
@@ -41,8 +42,8 @@ _MADE_IN = {"SCHEMA_KEYS": "converter.authoring", "decode": f"{__name__}.frontma
             "split": f"{__name__}.frontmatter", "parse": f"{__name__}.parsing",
             "read_path": f"{__name__}.reading", "render": f"{__name__}.rendering"}
 _MODULES = frozenset({"comments", "emitter", "frontmatter", "locating", "parsing",
-                      "reading", "reformatting", "rendering", "representers", "styles",
-                      "written", "yamlwriter"})
+                      "reading", "reformatting", "rendering", "representers", "sites",
+                      "styles", "written", "yamlwriter"})
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +65,13 @@ class MarkdownFormat(Format):
 
     def writes_directory(self, options: Mapping[str, Any]) -> bool:
         return True
+
+    def is_own(self, path: Path) -> bool:
+        """Whether a file a folder's search found is a muscle's page, not a site's
+        other file (:mod:`.sites`: a Hugo section page)."""
+        from .sites import is_muscle_file
+
+        return is_muscle_file(path)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         from .reading import read_path

@@ -3459,5 +3459,7 @@ def _markdown_modules_of_a_replay(tmp_path: Path) -> list[str]:
 
 def test_a_replayed_run_imports_the_markdown_package_alone(tmp_path: Path) -> None:
     """A replayed run reads no Markdown file: of the format it imports the package, whose
-    Format class names its endings, and none of its modules (each on first use)."""
-    assert _markdown_modules_of_a_replay(tmp_path) == ["formats.markdown"]
+    Format class names its endings, and of its modules only the rules of which files a
+    folder's search takes (sites: every run searches anew), each on first use."""
+    assert _markdown_modules_of_a_replay(tmp_path) == ["formats.markdown",
+                                                       "formats.markdown.sites"]

@@ -1,0 +1,95 @@
+"""Which Markdown files a folder's search takes for muscles (formats/markdown/sites.py):
+not a Hugo or Jekyll site's other files, checked against what the real generators make
+pages of."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from converter.cli import cli
+from tests.conftest import SAMPLES
+from tests.waits import WAIT
+
+HUGO_TOML = 'baseURL = "http://example.invalid/"\ntitle = "Muscles"\n'
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [*args, "--no-cache"], catch_exceptions=False)
+
+
+def page(path: Path, title: str = "", sample: str = "soleus.md") -> Path:
+    """A muscle's page at ``path`` (a sample's text; only ``title`` when given: a
+    section's list page)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\n---\n" if title else
+                    (SAMPLES / sample).read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def slugs(source: Path, *options: str) -> list[str]:
+    """The slugs ``convert`` reads of ``source``."""
+    result = run("convert", str(source), "--to", "json", "-o", "-", "-q", *options)
+    assert result.exit_code == 0, result.stderr
+    return [m["slug"] for m in json.loads(result.stdout)["muscles"]]
+
+
+def hugo_listed(site: Path) -> set[str]:
+    """The pages Hugo makes of the site ``site`` (``hugo list all``), by their paths."""
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    listed = subprocess.run([hugo, "list", "all", "--source", str(site)], check=True,
+                            capture_output=True, text=True, timeout=WAIT).stdout
+    return {row["path"] for row in csv.DictReader(listed.splitlines())}
+
+
+def test_section_pages_and_their_translations_are_left_out_with_a_note(
+        tmp_path: Path) -> None:
+    """Hugo's _index.md lists its section; it is no muscle (it was one, slug index, and
+    its translations index-da..., duplicate slugs on a site of two languages)."""
+    for name in ("_index.md", "_index.da.md", "_index.pt-br.md", "_INDEX.MARKDOWN"):
+        page(tmp_path / "muscles" / name, "Muscles")
+    page(tmp_path / "muscles" / "soleus.md")
+    page(tmp_path / "muscles" / "index-of-muscles.md", sample="deltoideus.md")
+    result = run("convert", str(tmp_path), "--to", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert [m["slug"] for m in json.loads(result.stdout)["muscles"]] == [
+        "index-of-muscles", "soleus"]
+    assert (f"note: 4 files left out: their formats do not take them for their own "
+            f"(such as {tmp_path / 'muscles' / '_INDEX.MARKDOWN'}: name one to read it)"
+            ) in result.stderr
+    named = run("validate", str(tmp_path / "muscles" / "_index.da.md"))
+    assert named.stderr == "1 muscle valid: 0 errors, 0 warnings\n"  # (named: read)
+    assert "left out" not in run("validate", "-q", str(tmp_path)).stderr
+
+
+def test_a_sections_round_trip_keeps_hugo_making_its_pages(tmp_path: Path) -> None:
+    """Converting a section to JSON and back wrote its _index.md as index.md (slug:
+    index), which makes the section one page bundle: Hugo made no page of its muscles."""
+    site = tmp_path / "site"
+    (site / "hugo.toml").parent.mkdir()
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    section = site / "content" / "muscles"
+    page(section / "_index.md", "Muscles")
+    page(section / "soleus.md")
+    page(section / "deltoideus.md", sample="deltoideus.md")
+    before = hugo_listed(site)
+    assert {"content/muscles/soleus.md", "content/muscles/deltoideus.md"} <= before
+    assert run("convert", str(section), "--to", "json", "-o",
+               str(tmp_path / "m.json")).exit_code == 0
+    for made in section.glob("[!_]*.md"):
+        made.unlink()
+    result = run("convert", str(tmp_path / "m.json"), "--to", "markdown", "-o",
+                 str(tmp_path / "made"))
+    assert result.exit_code == 0, result.stderr
+    for made in (tmp_path / "made").glob("*.md"):
+        made.rename(section / made.name)
+    assert sorted(p.name for p in section.iterdir()) == ["_index.md", "deltoideus.md",
+                                                         "soleus.md"]
+    assert hugo_listed(site) == before
+
