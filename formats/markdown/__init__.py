@@ -68,7 +68,7 @@ class MarkdownFormat(Format):
 
     def is_own(self, path: Path) -> bool:
         """Whether a file a folder's search found is a muscle's page, not a site's
-        other file (:mod:`.sites`: a Hugo section page)."""
+        other file (:mod:`.sites`: a Hugo section page, a page bundle's resource)."""
         from .sites import is_muscle_file
 
         return is_muscle_file(path)

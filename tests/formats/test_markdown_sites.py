@@ -52,16 +52,18 @@ def test_section_pages_and_their_translations_are_left_out_with_a_note(
         tmp_path: Path) -> None:
     """Hugo's _index.md lists its section; it is no muscle (it was one, slug index, and
     its translations index-da..., duplicate slugs on a site of two languages)."""
-    for name in ("_index.md", "_index.da.md", "_index.pt-br.md", "_INDEX.MARKDOWN"):
+    for name in ("_index.md", "_index.da.md", "_index.pt-br.md", "_index.MARKDOWN"):
         page(tmp_path / "muscles" / name, "Muscles")
     page(tmp_path / "muscles" / "soleus.md")
     page(tmp_path / "muscles" / "index-of-muscles.md", sample="deltoideus.md")
+    (tmp_path / "muscles" / "_INDEX.md").write_text("---\ntitle: Upper\nslug: upper\n---\n",
+                                                 encoding="utf-8")
     result = run("convert", str(tmp_path), "--to", "json", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert [m["slug"] for m in json.loads(result.stdout)["muscles"]] == [
-        "index-of-muscles", "soleus"]
+        "index-of-muscles", "soleus", "upper"]  # (_INDEX.md: no section page to Hugo)
     assert (f"note: 4 files left out: their formats do not take them for their own "
-            f"(such as {tmp_path / 'muscles' / '_INDEX.MARKDOWN'}: name one to read it)"
+            f"(such as {tmp_path / 'muscles' / '_index.MARKDOWN'}: name one to read it)"
             ) in result.stderr
     named = run("validate", str(tmp_path / "muscles" / "_index.da.md"))
     assert named.stderr == "1 muscle valid: 0 errors, 0 warnings\n"  # (named: read)
@@ -93,3 +95,28 @@ def test_a_sections_round_trip_keeps_hugo_making_its_pages(tmp_path: Path) -> No
                                                          "soleus.md"]
     assert hugo_listed(site) == before
 
+def test_a_page_bundles_other_markdown_files_are_its_resources(tmp_path: Path) -> None:
+    """In a leaf bundle (a folder holding index.md, or a translation of it) the other
+    Markdown files, and those of its folders below, are resources: Hugo makes no page
+    of them. They were muscles (credits, a duplicate slug's trouble)."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    muscles = site / "content" / "muscles"
+    page(muscles / "soleus" / "index.md")
+    page(muscles / "soleus" / "credits.md", sample="deltoideus.md")
+    page(muscles / "soleus" / "notes" / "origin.md", sample="gastrocnemius.md")
+    page(muscles / "soleus" / "more" / "index.md", sample="biceps-femoris.md")
+    page(muscles / "gastrocnemius" / "index.da.md", sample="gastrocnemius.md")
+    page(muscles / "gastrocnemius" / "sources.markdown", sample="deltoideus.md")
+    page(muscles / "deltoideus.md", sample="deltoideus.md")
+    listed = hugo_listed(site)
+    assert listed == {"content/muscles/soleus/index.md",
+                      "content/muscles/gastrocnemius/index.da.md",
+                      "content/muscles/deltoideus.md"}
+    for source in (muscles, site / "content"):
+        assert slugs(source) == ["deltoideus", "gastrocnemius-da", "soleus"]
+    assert slugs(muscles / "soleus") == ["soleus"]  # (the bundle searched: the same)
+    result = run("validate", str(muscles))
+    assert "note: 4 files left out" in result.stderr
+    assert slugs(muscles / "soleus" / "credits.md") == ["credits"]  # (named: read)
