@@ -6,14 +6,26 @@
   their section's pages and are never muscles.
 - A folder holding ``index.md`` (or a translation, ``index.LANG.md``) is a leaf page
   bundle, as Hugo has it: its other Markdown files, and those of its folders below, are
-  the page's resources, not pages; the search's own folder counts too.
+  the page's resources, not pages; the search's own folder counts too. Jekyll has no
+  bundles: below a Jekyll site's root, an ``index.md`` is a page like any other.
+- A Hugo site's root (a folder holding ``hugo.toml``, ``.yaml``, ``.yml`` or ``.json``,
+  or ``config.toml`` ... or a ``config/`` folder beside ``content/``): what Hugo builds,
+  ``public/`` and ``resources/``, and its ``archetypes/`` (``hugo new``'s templates),
+  ``layouts/`` and ``themes/`` hold no muscles, and bundles above it count for nothing
+  below it.
+- A Jekyll site's root (a folder holding ``_config.yml``, ``.yaml`` or ``.toml``): what
+  Jekyll builds, ``_site/``, and its drafts, ``_drafts/``, are left out; below it, an
+  ``index.md`` is a page like any other (Jekyll has no bundles).
 
-Each folder from the search's start down to a file's is listed once per search (its
-names kept in the search's memo): no file's content is read.
+The rules of a site's root hold from the folder searched down: a search of a site's
+``content/`` or ``_drafts/`` sees no root above it. Each folder from the search's start
+down to a file's is listed once per search (what the rules need of it kept in the
+search's memo): no file's content is read.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +36,19 @@ from converter.slug import bundle_language
 #: The endings of the format's files (as its ``extensions``, which this module, imported
 #: by the package, cannot import back).
 _ENDINGS = (".md", ".markdown")
+
+#: The names of a Hugo site's configuration that make a folder its root alone, and
+#: those that do beside a ``content`` folder (``config.toml`` is a common name).
+_HUGO_CONFIGS = frozenset({"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"})
+_HUGO_OLD_CONFIGS = frozenset({"config.toml", "config.yaml", "config.yml", "config.json",
+                               "config"})
+#: The folder of a Hugo site's root that holds its pages, and those it leaves out.
+_HUGO_CONTENT = "content"
+_HUGO_OTHERS = frozenset({"public", "resources", "archetypes", "layouts", "themes"})
+#: The names of a Jekyll site's configuration.
+_JEKYLL_CONFIGS = frozenset({"_config.yml", "_config.yaml", "_config.toml"})
+#: The folders of a Jekyll site's root it leaves out.
+_JEKYLL_OTHERS = frozenset({"_site", "_drafts"})
 
 
 def _section(name: str) -> bool:
@@ -42,39 +67,52 @@ class _Folder(NamedTuple):
     """What the rules need of a folder, from its names."""
 
     bundle: bool  # it holds a leaf bundle's page
+    hugo: bool  # it is a Hugo site's root
+    jekyll: bool  # it is a Jekyll site's root
 
 
 def is_muscle_file(path: Path) -> bool:
     """Whether the file ``path`` a search found is one a site generator takes for a page
-    of its own (a muscle's): not a section's list page, nor a page bundle's resource."""
+    of its own (a muscle's): not a section's list page, a page bundle's resource, nor a
+    site's file out of its pages (see the module's rules)."""
     name = path.name
     if _section(name):
         return False
     search = current_search()
-    folders = _folders(str(path), None if search is None else search.root)
+    chain = _chain(str(path), None if search is None else search.root)
     memo: dict[Any, Any] = {} if search is None else search.memo
-    last = len(folders) - 1
-    for depth, folder in enumerate(folders):
-        facts = _facts(folder, memo)
-        if facts.bundle and (depth < last or not _bundle(name)):
-            return False  # (a resource of the bundle ``folder``)
-    return True
+    facts = [_facts(folder, memo) for folder, _ in chain]
+    last = len(chain) - 1
+    bundles_from = 0  # (the first folder whose bundle counts)
+    for depth, ((_, below), folder) in enumerate(zip(chain, facts, strict=True)):
+        if folder.hugo:
+            if depth < last and below in _HUGO_OTHERS:
+                return False
+            bundles_from = depth + 1
+        if folder.jekyll:
+            if depth < last and below in _JEKYLL_OTHERS:
+                return False
+            bundles_from = len(chain)  # (no bundles below it)
+    return not any(folder.bundle and (depth < last or not _bundle(name))
+                   for depth, folder in enumerate(facts) if depth >= bundles_from)
 
 
-def _folders(path: str, root: str | None) -> list[str]:
+def _chain(path: str, root: str | None) -> list[tuple[str, str]]:
     """The folders from the search's ``root`` (None: the file's own) down to the one
-    holding ``path``, as the search names them (``.``: the working folder)."""
-    folder = os.path.dirname(path)
+    holding ``path``, as the search names them (``.``: the working folder), each with
+    the name below it on the way to ``path`` (in the last, the file's)."""
+    folder, name = os.path.split(path)
     if root is None:
-        return [folder or os.curdir]
+        return [(folder or os.curdir, name)]
     prefix = "" if root == os.curdir else root.rstrip(os.sep) + os.sep
     if not path.startswith(prefix):  # (not below it: its own folder alone)
-        return [folder or os.curdir]
-    folders = [root]
-    for part in path[len(prefix):].split(os.sep)[:-1]:
+        return [(folder or os.curdir, name)]
+    parts = path[len(prefix):].split(os.sep)
+    chain = [(root, parts[0])]
+    for part, below in itertools.pairwise(parts):
         prefix += part + os.sep
-        folders.append(prefix.rstrip(os.sep))
-    return folders
+        chain.append((prefix.rstrip(os.sep), below))
+    return chain
 
 
 def _facts(folder: str, memo: dict[Any, Any]) -> _Folder:
@@ -87,5 +125,10 @@ def _facts(folder: str, memo: dict[Any, Any]) -> _Folder:
             names = os.listdir(folder)
         except OSError:
             names = []
-        facts = memo[key] = _Folder(bundle=any(map(_bundle, names)))
+        lower = {n.lower() for n in names}
+        facts = memo[key] = _Folder(
+            bundle=any(map(_bundle, names)),
+            hugo=bool(lower & _HUGO_CONFIGS) or (bool(lower & _HUGO_OLD_CONFIGS)
+                                                 and _HUGO_CONTENT in names),
+            jekyll=bool(lower & _JEKYLL_CONFIGS))
     return facts

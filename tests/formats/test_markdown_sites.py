@@ -20,7 +20,8 @@ HUGO_TOML = 'baseURL = "http://example.invalid/"\ntitle = "Muscles"\n'
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, [*args, "--no-cache"], catch_exceptions=False)
+    cached = ["--no-cache"] if args[0] != "fmt" else []
+    return CliRunner().invoke(cli, [*args, *cached], catch_exceptions=False)
 
 
 def page(path: Path, title: str = "", sample: str = "soleus.md") -> Path:
@@ -120,3 +121,68 @@ def test_a_page_bundles_other_markdown_files_are_its_resources(tmp_path: Path) -
     result = run("validate", str(muscles))
     assert "note: 4 files left out" in result.stderr
     assert slugs(muscles / "soleus" / "credits.md") == ["credits"]  # (named: read)
+
+
+def hugo_build(site: Path) -> None:
+    """Build the Hugo site ``site`` (its ``public/``)."""
+    hugo = shutil.which("hugo")
+    assert hugo, "Hugo is a test client here: `make system-deps` installs it"
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True,
+                   capture_output=True, timeout=WAIT)
+
+
+def jekyll_build(site: Path) -> None:
+    """Build the Jekyll site ``site`` (its ``_site/``)."""
+    jekyll = shutil.which("jekyll")
+    assert jekyll, "Jekyll is a test client here: `make system-deps` installs it"
+    subprocess.run([jekyll, "build", "--quiet", "--source", str(site), "--destination",
+                    str(site / "_site")], check=True, capture_output=True, timeout=WAIT,
+                   cwd=site)
+
+
+ARCHETYPE = '---\ntitle: "{{ replace .Name "-" " " | title }}"\ndraft: true\n---\n'
+
+
+def test_a_hugo_sites_built_output_templates_and_themes_are_left_out(
+        tmp_path: Path) -> None:
+    """At a Hugo site's root, public/ and resources/ (what Hugo builds: a copy of each
+    static file), archetypes/ (hugo new's templates: fmt's advice broke them), layouts/
+    and themes/ (a theme's exampleSite, a git submodule fmt rewrote) were searched."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    page(site / "content" / "muscles" / "soleus.md")
+    page(site / "static" / "extra" / "trapezius.md", sample="trapezius.md")
+    (site / "archetypes").mkdir()
+    (site / "archetypes" / "default.md").write_text(ARCHETYPE, encoding="utf-8")
+    page(site / "themes" / "t" / "exampleSite" / "content" / "x.md", sample="deltoideus.md")
+    page(site / "layouts" / "partials" / "help.md", sample="gastrocnemius.md")
+    page(site / "resources" / "_gen" / "r.md", sample="biceps-femoris.md")
+    hugo_build(site)
+    assert (site / "public" / "extra" / "trapezius.md").is_file()  # (Hugo's copy)
+    assert sorted(slugs(site)) == ["soleus", "trapezius"]
+    before = {p: p.read_bytes() for p in site.rglob("*.md")}
+    result = run("fmt", str(site))
+    assert result.exit_code == 0, result.output
+    assert {p: p.read_bytes() for p in site.rglob("*.md")} == before
+    assert slugs(site / "themes") == ["x"]  # (searched itself: read)
+
+
+def test_a_jekyll_sites_built_output_and_drafts_are_left_out(tmp_path: Path) -> None:
+    """At a Jekyll site's root, _site/ (what Jekyll builds: a copy of each file without
+    front matter, an error twice) and _drafts/ were searched."""
+    site = tmp_path / "site"
+    page(site / "_muscles" / "soleus.md")
+    (site / "_config.yml").write_text("collections:\n  muscles:\n    output: true\n",
+                                      encoding="utf-8")
+    (site / "notes").mkdir()
+    (site / "notes" / "readme.md").write_text("# For the editors\n", encoding="utf-8")
+    page(site / "_drafts" / "trapezius.md", sample="trapezius.md")
+    jekyll_build(site)
+    assert (site / "_site" / "notes" / "readme.md").is_file()  # (Jekyll's copy)
+    result = run("validate", str(site))
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stderr.splitlines() if "error:" in line
+            ] == [str(site / "notes" / "readme.md")]
+    assert "note: 2 files left out" in result.stderr
+    assert slugs(site / "_drafts") == ["trapezius"]  # (searched: read)
