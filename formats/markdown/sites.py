@@ -9,18 +9,20 @@
   the page's resources, not pages; the search's own folder counts too. Jekyll has no
   bundles: below a Jekyll site's root, an ``index.md`` is a page like any other.
 - A Hugo site's root (a folder holding ``hugo.toml``, ``.yaml``, ``.yml`` or ``.json``,
-  or ``config.toml`` ... or a ``config/`` folder beside ``content/``): what Hugo builds,
-  ``public/`` and ``resources/``, and its ``archetypes/`` (``hugo new``'s templates),
-  ``layouts/`` and ``themes/`` hold no muscles, and bundles above it count for nothing
-  below it.
-- A Jekyll site's root (a folder holding ``_config.yml``, ``.yaml`` or ``.toml``): what
-  Jekyll builds, ``_site/``, and its drafts, ``_drafts/``, are left out; below it, an
-  ``index.md`` is a page like any other (Jekyll has no bundles).
+  or ``config.toml`` ... or a ``config/`` folder beside ``content/``) has its pages in
+  ``content/``: its other folders (``public/`` and ``resources/``, which Hugo builds;
+  ``archetypes/``, ``layouts/``, ``themes/``) hold no muscles, and bundles above it
+  count for nothing below it.
+- A Jekyll site's root (a folder holding ``_config.yml``, ``.yaml`` or ``.toml``) has
+  its muscles in collections, its ``_NAME/`` folders: not ``_site/`` (which Jekyll
+  builds), ``_drafts/``, nor Jekyll's own ``_layouts/``, ``_includes/``, ``_sass/``,
+  ``_data/``, ``_plugins/``; its other pages (the home page ``index.md``) are no muscles.
 
 The rules of a site's root hold from the folder searched down: a search of a site's
-``content/`` or ``_drafts/`` sees no root above it. Each folder from the search's start
-down to a file's is listed once per search (what the rules need of it kept in the
-search's memo): no file's content is read.
+``content/`` or ``_muscles/`` sees no root above it. Each folder from the search's start
+down to a file's is listed once per search, and what the rules make of its files worked
+out once (both kept in the search's memo): no file's content is read, and a file costs
+a look-up.
 """
 
 from __future__ import annotations
@@ -42,13 +44,13 @@ _ENDINGS = (".md", ".markdown")
 _HUGO_CONFIGS = frozenset({"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"})
 _HUGO_OLD_CONFIGS = frozenset({"config.toml", "config.yaml", "config.yml", "config.json",
                                "config"})
-#: The folder of a Hugo site's root that holds its pages, and those it leaves out.
+#: The folder of a Hugo site's root that holds its pages.
 _HUGO_CONTENT = "content"
-_HUGO_OTHERS = frozenset({"public", "resources", "archetypes", "layouts", "themes"})
 #: The names of a Jekyll site's configuration.
 _JEKYLL_CONFIGS = frozenset({"_config.yml", "_config.yaml", "_config.toml"})
-#: The folders of a Jekyll site's root it leaves out.
-_JEKYLL_OTHERS = frozenset({"_site", "_drafts"})
+#: The ``_NAME`` folders of a Jekyll site's root that are no collection.
+_JEKYLL_OWN = frozenset({"_site", "_drafts", "_layouts", "_includes", "_sass", "_data",
+                         "_plugins"})
 
 
 def _section(name: str) -> bool:
@@ -71,30 +73,48 @@ class _Folder(NamedTuple):
     jekyll: bool  # it is a Jekyll site's root
 
 
+#: What a folder's files are to the rules (whatever their names but a section page's):
+#: none of them muscles, only a bundle's page, or all.
+_NONE, _PAGE, _ALL = 0, 1, 2
+
+
 def is_muscle_file(path: Path) -> bool:
     """Whether the file ``path`` a search found is one a site generator takes for a page
     of its own (a muscle's): not a section's list page, a page bundle's resource, nor a
-    site's file out of its pages (see the module's rules)."""
+    site's file out of its pages (see the module's rules). The rules are worked out
+    once per folder and search: a file then costs a look-up."""
     name = path.name
     if _section(name):
         return False
     search = current_search()
-    chain = _chain(str(path), None if search is None else search.root)
     memo: dict[Any, Any] = {} if search is None else search.memo
+    text = str(path)
+    key = (__name__, "takes", os.path.dirname(text))
+    takes = memo.get(key)
+    if takes is None:
+        takes = memo[key] = _takes(_chain(text, None if search is None else search.root),
+                                   memo)
+    return takes == _ALL or (takes == _PAGE and _bundle(name))
+
+
+def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any]) -> int:
+    """What the files of the last folder of ``chain`` (:func:`_chain`) are to the rules
+    (:data:`_ALL`, :data:`_PAGE` or :data:`_NONE`)."""
     facts = [_facts(folder, memo) for folder, _ in chain]
     last = len(chain) - 1
     bundles_from = 0  # (the first folder whose bundle counts)
     for depth, ((_, below), folder) in enumerate(zip(chain, facts, strict=True)):
         if folder.hugo:
-            if depth < last and below in _HUGO_OTHERS:
-                return False
+            if depth == last or below != _HUGO_CONTENT:
+                return _NONE
             bundles_from = depth + 1
         if folder.jekyll:
-            if depth < last and below in _JEKYLL_OTHERS:
-                return False
+            if depth == last or not below.startswith("_") or below in _JEKYLL_OWN:
+                return _NONE
             bundles_from = len(chain)  # (no bundles below it)
-    return not any(folder.bundle and (depth < last or not _bundle(name))
-                   for depth, folder in enumerate(facts) if depth >= bundles_from)
+    if any(folder.bundle for folder in facts[bundles_from:last]):
+        return _NONE  # (a resource of a bundle above)
+    return _PAGE if bundles_from <= last and facts[last].bundle else _ALL
 
 
 def _chain(path: str, root: str | None) -> list[tuple[str, str]]:

@@ -160,7 +160,7 @@ def test_a_hugo_sites_built_output_templates_and_themes_are_left_out(
     page(site / "resources" / "_gen" / "r.md", sample="biceps-femoris.md")
     hugo_build(site)
     assert (site / "public" / "extra" / "trapezius.md").is_file()  # (Hugo's copy)
-    assert sorted(slugs(site)) == ["soleus", "trapezius"]
+    assert slugs(site) == ["soleus"]  # (static/ too: outside content/)
     before = {p: p.read_bytes() for p in site.rglob("*.md")}
     result = run("fmt", str(site))
     assert result.exit_code == 0, result.output
@@ -181,8 +181,46 @@ def test_a_jekyll_sites_built_output_and_drafts_are_left_out(tmp_path: Path) -> 
     jekyll_build(site)
     assert (site / "_site" / "notes" / "readme.md").is_file()  # (Jekyll's copy)
     result = run("validate", str(site))
-    assert result.exit_code == 1
-    assert [line.split(":")[0] for line in result.stderr.splitlines() if "error:" in line
-            ] == [str(site / "notes" / "readme.md")]
-    assert "note: 2 files left out" in result.stderr
+    assert result.exit_code == 0  # (notes/readme.md too: in no collection)
+    assert "note: 3 files left out" in result.stderr
     assert slugs(site / "_drafts") == ["trapezius"]  # (searched: read)
+
+
+def test_at_a_hugo_root_only_content_holds_muscles(tmp_path: Path) -> None:
+    """A search from a Hugo site's root read its README.md, the files of static/ (which
+    Hugo copies as they are), assets/ and data/: only content/ holds its pages."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    page(site / "content" / "muscles" / "soleus.md")
+    page(site / "README.md", "Our site")
+    page(site / "static" / "extra" / "trapezius.md", sample="trapezius.md")
+    page(site / "assets" / "notes" / "x.md", sample="deltoideus.md")
+    page(site / "data" / "y.md", sample="gastrocnemius.md")
+    assert hugo_listed(site) == {"content/muscles/soleus.md"}
+    result = run("convert", str(site), "--to", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert [m["slug"] for m in json.loads(result.stdout)["muscles"]] == ["soleus"]
+    assert "note: 4 files left out" in result.stderr
+    assert slugs(site / "static") == ["trapezius"]  # (searched itself: read)
+
+
+def test_at_a_jekyll_root_only_its_collections_hold_muscles(tmp_path: Path) -> None:
+    """A search from a Jekyll site's root took its home page, index.md (title: Home),
+    for a muscle named after the site's folder, and its other pages (about/team.md)."""
+    site = tmp_path / "site"
+    page(site / "_muscles" / "soleus.md")
+    page(site / "_muscles" / "index.md", sample="deltoideus.md")  # (no bundle: a page)
+    (site / "_config.yml").write_text(
+        "collections:\n  muscles:\n    output: true\n    permalink: /muscles/:name/\n",
+        encoding="utf-8")
+    page(site / "index.md", "Home")
+    page(site / "about" / "team.md", "Team")
+    page(site / "_layouts" / "x.md", "Layout")
+    jekyll_build(site)
+    built = {p.relative_to(site / "_site").as_posix() for p in (site / "_site").rglob("*")
+             if p.is_file()}
+    assert {"index.html", "about/team.html", "muscles/soleus/index.html",
+            "muscles/index/index.html"} <= built  # (the home page: a page, no muscle)
+    assert slugs(site) == ["muscles", "soleus"]  # (_muscles/index.md: its folder's)
+    assert slugs(site / "about") == ["team"]  # (searched itself: read)
