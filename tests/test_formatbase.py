@@ -94,3 +94,20 @@ def test_every_built_in_reader_declares_it_validates() -> None:
                                         "svg", "anki"}
     assert all(f.validates for f in readers)
     assert not formatbase.Format.validates
+
+
+def test_the_search_asking_is_own_is_known_while_it_runs_with_a_memo_of_its_own() -> None:
+    """A format's is_own learns where a folder's search started, and keeps what it
+    learned of folders for that search alone (a later search, after the files changed,
+    looks again); outside a search there is none."""
+    assert formatbase.current_search() is None
+    with formatbase.searching("site") as first:
+        assert formatbase.current_search() is first
+        assert (first.root, first.memo) == ("site", {})
+        first.memo["site/content"] = True
+        with formatbase.searching("other") as inner:
+            assert formatbase.current_search() is inner and inner.memo == {}
+        assert formatbase.current_search() is first
+    assert formatbase.current_search() is None
+    with formatbase.searching("site") as second:
+        assert second.memo == {}
