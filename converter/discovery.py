@@ -290,7 +290,10 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     error for one that is no pattern). A file named again (``samples
     samples/soleus.md``, ``samples ./samples``, also through a symlink) is read once,
     where it first came; a path below two folders named is left out as the first one's
-    search has it. A source named is always read. ``formatting`` (``fmt``'s search): a
+    search has it. A file a search found that its format does not take for its own
+    (:meth:`~converter.formatbase.Format.is_own`, asked within
+    :func:`~converter.formatbase.searching`) is left out, noted in the inputs'
+    ``passed_over``. A source named is always read. ``formatting`` (``fmt``'s search): a
     folder's walk takes only the files of formats that can rewrite them
     (:attr:`~converter.formatbase.Format.can_format`; a file whose ending is first
     another format's is left out), a file named is its format's."""
