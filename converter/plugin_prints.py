@@ -1,6 +1,8 @@
 """What a third party's format prints goes to standard error: standard output is
 muscle-convert's own (``-o -``, ``validate --format json``), where a plugin's
-``print()`` as it is imported, or in its reader, writer or hooks, would corrupt it."""
+``print()`` as it is imported, or in its reader, writer or hooks, would corrupt it.
+It goes there a whole line at a time, so that the lines of threads and worker processes
+printing at once do not break into each other's."""
 
 from __future__ import annotations
 
@@ -24,22 +26,71 @@ _HELD: list[Any] = [0, None]
 _THREAD = threading.local()
 #: ``threading.Thread.start`` as it was before :func:`_start` last stood for it.
 _STARTS: list[Callable[[threading.Thread], None]] = [threading.Thread.start]
+#: The most of a line (characters) a thread's section holds back before it writes it
+#: out unfinished: a line that long is split, as a buffered stream's would be.
+_LONGEST_LINE = 8192
 
 
 class _Router:
     """``sys.stdout`` while plugin code runs in some thread: each write goes, as the
     thread that makes it stands, to standard error from within a section of plugin code
     and to the standard output it stands for from anywhere else (another thread's own
-    output, ``converter.write(ms, "-")`` beside a plugin reading, stays output)."""
+    output, ``converter.write(ms, "-")`` beside a plugin reading, stays output).
+
+    To standard error it goes a whole line at a time, in one write: ``print`` writes its
+    words, the spaces and the newline one by one, and where standard error is not
+    buffered (``PYTHONUNBUFFERED``, ``python -u``) the pieces of two threads' or two
+    worker processes' lines came out mixed. A thread's unfinished line is held back
+    until its newline, until the thread flushes, until anything else is asked of the
+    stream (its ``buffer``, its ``fileno()``) or until its section ends
+    (:func:`_write_held`); one longer than :data:`_LONGEST_LINE` goes out as it
+    comes."""
 
     def __init__(self, stdout: Any) -> None:
         self._stdout = stdout
 
-    def _target(self) -> Any:
-        return sys.stderr if getattr(_THREAD, "depth", 0) else self._stdout
+    def write(self, text: str) -> int:
+        """Write ``text`` where this thread's writes go: to standard error, whole lines
+        alone (the rest held back for this thread)."""
+        if not getattr(_THREAD, "depth", 0):
+            return self._stdout.write(text)
+        if not isinstance(text, str):  # (refused by standard error as ever)
+            _write_held()
+            return sys.stderr.write(text)
+        held = getattr(_THREAD, "held", "") + text
+        end = len(held) if len(held) >= _LONGEST_LINE else held.rfind("\n") + 1
+        _THREAD.held = held[end:]
+        if end:
+            sys.stderr.write(held[:end])
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Write each of ``lines`` (:meth:`write`)."""
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        """Flush where this thread's writes go, a line it holds back written first."""
+        if getattr(_THREAD, "depth", 0):
+            _write_held()
+            sys.stderr.flush()
+        else:
+            self._stdout.flush()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._target(), name)
+        if not getattr(_THREAD, "depth", 0):
+            return getattr(self._stdout, name)
+        _write_held()  # (what goes by another way, its buffer or descriptor, comes after)
+        return getattr(sys.stderr, name)
+
+
+def _write_held() -> None:
+    """Write out to standard error the unfinished line this thread's section holds back
+    (see :class:`_Router`), if any."""
+    held = getattr(_THREAD, "held", "")
+    if held:
+        _THREAD.held = ""
+        sys.stderr.write(held)
 
 
 @contextmanager
@@ -47,9 +98,10 @@ def printing_to_stderr() -> Iterator[None]:
     """Within it, what plugin code run in this thread prints (``print()``,
     ``sys.stdout.write``) goes to standard error, through a :class:`_Router` standing as
     ``sys.stdout``, and so does a thread it starts, for as long as that runs
-    (:func:`_start`); other threads print as ever. Sections may nest, and overlap in
-    threads: ``sys.stdout`` (and ``threading.Thread.start``) is given back when the
-    last ends."""
+    (:func:`_start`); other threads print as ever. Each whole line goes in one write, an
+    unfinished one as the section ends. Sections may nest, and overlap in threads:
+    ``sys.stdout`` (and ``threading.Thread.start``) is given back when the last
+    ends."""
     depth = getattr(_THREAD, "depth", 0)
     if depth:  # (nested in this thread's section: the router stays until that one ends)
         _THREAD.depth = depth + 1
@@ -70,13 +122,16 @@ def printing_to_stderr() -> Iterator[None]:
     try:
         yield
     finally:
-        _THREAD.depth -= 1
-        with _LOCK:
-            _HELD[0] -= 1
-            if _HELD[0] == 0:
-                sys.stdout, _HELD[1] = _HELD[1], None
-                if threading.Thread.start is _start:  # (else another's stands for it now)
-                    threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
+        try:
+            _write_held()  # (a line left unfinished goes out as the section ends)
+        finally:
+            _THREAD.depth -= 1
+            with _LOCK:
+                _HELD[0] -= 1
+                if _HELD[0] == 0:
+                    sys.stdout, _HELD[1] = _HELD[1], None
+                    if threading.Thread.start is _start:  # (else another's stands for it)
+                        threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
 
 
 def _start(thread: threading.Thread) -> None:

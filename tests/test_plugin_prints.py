@@ -246,14 +246,17 @@ def test_what_a_plugin_prints_goes_to_stderr_not_into_standard_output(
 def test_what_a_plugin_prints_in_a_worker_goes_to_stderr(noisy: Path, tmp_path: Path,
                                                          start: str) -> None:
     """With --jobs 2, the workers' reading (however they start) printed into the
-    output of `--to jsonl -o -` too."""
+    output of `--to jsonl -o -` too. Each line a worker prints is whole on stderr:
+    where stderr is not buffered (PYTHONUNBUFFERED, which the tests' environment may
+    set), the two workers' lines broke into each other's now and then."""
     site = _site(tmp_path / "site", 150)
     result = plugin_cli(noisy, "convert", str(site), "--to", "jsonl", "-o", "-",
                         "--no-cache", "--jobs", "2", start=start)
     assert result.returncode == 0, result.stderr
     slugs = [json.loads(line)["slug"] for line in result.stdout.splitlines()]
     assert slugs == [f"m{n:03}" for n in range(150)] + ["soleus"]
-    assert "reading m149.noisy" in result.stderr.splitlines()
+    reading = [line for line in result.stderr.splitlines() if "reading" in line]
+    assert sorted(reading) == [f"reading m{n:03}.noisy" for n in range(150)]
 
 
 def test_printing_to_stderr_gives_stdout_back_once_the_last_section_ends(
@@ -295,6 +298,74 @@ def test_printing_to_stderr_gives_stdout_back_once_the_last_section_ends(
     print("ours again")
     assert out.getvalue() == "ours while the other runs\nours\nours again\n"
     assert sorted(err.getvalue().splitlines()) == ["first", "second", "the other's"]
+
+
+class _Writes:
+    """A standard error that keeps each write it is given, as it was given."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        """Keep ``text``."""
+        self.writes.append(text)
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        """Keep each of ``lines``, as a stream writes them."""
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    @property
+    def buffer(self) -> io.BytesIO:
+        """A stream of bytes, as a real one has."""
+        return io.BytesIO()
+
+
+def test_what_threads_print_within_sections_goes_out_a_whole_line_per_write(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """print() writes its words, the spaces and the newline one by one, and each went to
+    standard error as it came: where that is unbuffered (PYTHONUNBUFFERED), the lines of
+    two threads (or worker processes) printing at once broke into each other's. Each
+    line now goes out whole, in one write, whatever another thread prints meanwhile; an
+    unfinished one when the thread flushes, asks for the stream's buffer, writes a line
+    too long to hold, or its section ends."""
+    err = _Writes()
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", err)
+    begun, other_printed = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with printing_to_stderr():
+            assert begun.wait(WAIT)
+            try:
+                print("beta", "two")
+                sys.stdout.writelines(["gamma ", "three\n"])
+            finally:
+                other_printed.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with printing_to_stderr():
+        print("alpha", "one", end="")
+        begun.set()
+        assert other_printed.wait(WAIT)
+        print(" and", "more")
+        print("flushed", end="", flush=True)
+        print(" at once", end="")
+        assert isinstance(sys.stdout.buffer, io.BytesIO)
+        long = "x" * 100_000  # (longer than any line held back)
+        sys.stdout.write(long)
+        assert err.writes[-1] == long
+        print("left", end="")
+    thread.join(WAIT)
+    assert not thread.is_alive()
+    assert err.writes == ["beta two\n", "gamma three\n", "alpha one and more\n",
+                          "flushed", " at once", long, "left"]
+    assert sys.stdout.getvalue() == ""
 
 
 def test_each_printing_to_stderr_makes_each_item_so() -> None:
