@@ -7,6 +7,7 @@ printing at once do not break into each other's."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import threading
 import types
@@ -132,6 +133,31 @@ def printing_to_stderr() -> Iterator[None]:
                     sys.stdout, _HELD[1] = _HELD[1], None
                     if threading.Thread.start is _start:  # (else another's stands for it)
                         threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
+
+
+def _after_fork_in_child() -> None:
+    """In a process just forked (``os.fork``, multiprocessing's fork and a pool's worker
+    started in place of a dead one): the router as the one thread it holds stands. The
+    parent's other threads are not there to give back a :data:`_LOCK` one held as it
+    forked (entering or ending a section), which the child's first section waited for
+    for good, nor to end the sections they ran, which kept the router as ``sys.stdout``
+    for good: the lock is a new one, the sections are this thread's alone (given back
+    as ever when the last ends, now if it is in none), and an unfinished line it held
+    back is dropped: it is the parent's, which writes it out."""
+    global _LOCK
+    _LOCK = threading.Lock()
+    if getattr(_THREAD, "held", ""):
+        _THREAD.held = ""
+    sections = 1 if getattr(_THREAD, "depth", 0) else 0
+    if _HELD[0] and not sections:
+        sys.stdout, _HELD[1] = _HELD[1], None
+        if threading.Thread.start is _start:
+            threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
+    _HELD[0] = sections
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _start(thread: threading.Thread) -> None:

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr
 from tests.conftest import SAMPLES, START_METHODS, installed_folder
 from tests.faulty import plugin_cli
-from tests.waits import WAIT
+from tests.waits import WAIT, until
 
 #: A plugin that prints as it is imported, in its reader, writer, record() and hooks.
 _NOISY = '''
@@ -366,6 +370,87 @@ def test_what_threads_print_within_sections_goes_out_a_whole_line_per_write(
     assert err.writes == ["beta two\n", "gamma three\n", "alpha one and more\n",
                           "flushed", " at once", long, "left"]
     assert sys.stdout.getvalue() == ""
+
+
+def _in_the_forked_child(section: Any, write: int, stdout: Any, start: Any) -> None:
+    """In a child forked within the parent's ``section`` (entered, not ended): print
+    within it, end it, print within a section of its own, and write to the pipe
+    ``write`` (JSON) what went to its standard error and whether ``sys.stdout`` and
+    ``threading.Thread.start`` are ``stdout`` and ``start`` again; end the child."""
+    try:
+        sys.stderr = err = io.StringIO()
+        try:
+            print("and the child's")
+            section.__exit__(None, None, None)  # (its end takes the router's lock)
+            with printing_to_stderr():  # (and so does a section's start)
+                print("again")
+            found = {"stderr": err.getvalue(), "stdout back": sys.stdout is stdout,
+                     "start back": threading.Thread.start is start}
+        except BaseException:
+            found = {"error": traceback.format_exc()}
+        with os.fdopen(write, "w") as pipe:
+            json.dump(found, pipe)
+    finally:
+        os._exit(0)
+
+
+def test_a_child_forked_while_another_thread_holds_the_routers_lock_prints(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process forked (os.fork, multiprocessing's fork, a --jobs pool's worker started
+    in place of a dead one by the pool's thread) while another thread held the router's
+    lock, entering or ending a section, began with it held by a thread it does not
+    have: its next section's start or end waited for it for good. It also kept that
+    thread's section, so sys.stdout stayed the router after its own had ended. The
+    child now prints, ends its sections, prints what it prints once (the parent's
+    unfinished line is the parent's to write) and gets sys.stdout and
+    threading.Thread.start back when its last section ends."""
+    from converter import plugin_prints
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    stdout, start = sys.stdout, threading.Thread.start
+    holding, release = threading.Event(), threading.Event()
+
+    def holder() -> None:  # (started within a section: it runs in one of its own)
+        with plugin_prints._LOCK:
+            holding.set()
+            release.wait(WAIT)
+
+    read, write = os.pipe()
+    section = printing_to_stderr()
+    section.__enter__()
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert holding.wait(WAIT)
+        print("the parent's", end=" ")
+        pid = os.fork()
+        if pid == 0:
+            _in_the_forked_child(section, write, stdout, start)
+    finally:
+        release.set()
+        thread.join(WAIT)
+        section.__exit__(None, None, None)
+        os.close(write)
+    assert not thread.is_alive()
+    ended: list[int] = []
+
+    def child_ended() -> bool:
+        if not ended and os.waitpid(pid, os.WNOHANG)[0] == pid:
+            ended.append(pid)
+        return bool(ended)
+
+    try:
+        until(child_ended, "the child forked while the lock was held ends")
+    finally:
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        found = json.loads(pipe.read())
+    assert found == {"stderr": "and the child's\nagain\n", "stdout back": True,
+                     "start back": True}
+    assert sys.stderr.getvalue() == "the parent's "
+    assert sys.stdout is stdout and threading.Thread.start is start
 
 
 def test_each_printing_to_stderr_makes_each_item_so() -> None:
