@@ -546,12 +546,40 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                  "follow: name it to read it)") if len(held) == 1 else
                 (" (", Named(held[0]), f" and {counted(len(held) - 1, 'others')} are links "
                  "to folders, which a search does not follow: name them to read them)"))
-    return tuple(f" (it holds {counted(len(names), f'{name} files')}, "
-                 f"{agreeing(len(names), '', 'such as ')}{min(names)}: " + (
-                     f"name {agreeing(len(names), 'it', 'them')}, or pass "
-                     f"{named.given('from', name)})" if named.names_formats
-                     else f"{_only_formatted()})")
-                 for name, names in sorted(found.items())[:1])
+    if not found:
+        return ()
+    name, names = min(found.items())
+    opening = (f" (it holds {counted(len(names), f'{name} files')}, "
+               f"{agreeing(len(names), '', 'such as ')}{min(names)}: ")
+    if not named.names_formats:
+        return (f"{opening}{_only_formatted()})",)
+    them = agreeing(len(names), "it", "them")
+    readers = _readers_of(prefix, names, name)
+    if not readers:  # (no other format reads them: the one that reads them named)
+        return (f"{opening}name {them}, or pass {named.given('from', name)})",)
+    return (f"{opening}name {them} or pass {named.given('from', name)} to read {them} as "
+            f"{name}" + "".join(f", or pass {named.given('from', other)} to read {them} "
+                                f"as {other}" for other in readers) + ")",)
+
+
+def _readers_of(prefix: str, names: Sequence[str], owner: str) -> list[str]:
+    """The formats other than ``owner`` (ranked) that would read some of ``names``
+    (paths after ``prefix``: ``owner``'s files, and its folders when it reads folders
+    as one) in a folder's search with ``--from`` naming them: a file by its ending, a
+    folder by its marker (a plugin's reader of one muscle per ``.svg`` file, whose
+    file, named, is svg's)."""
+    owning = get_format(owner)
+    folders = {name for name in names if os.path.isdir(prefix + name)} \
+        if owning.directory_marker else set()
+
+    def reads(fmt: Format, name: str) -> bool:
+        if name in folders:
+            return bool(fmt.directory_marker) and os.path.isfile(
+                os.path.join(prefix + name, fmt.directory_marker))
+        return name.lower().endswith(endings_of(fmt))
+
+    return [fmt.name for fmt in ranked(f for f in all_formats() if f.can_read)
+            if fmt.name != owning.name and any(reads(fmt, name) for name in names)]
 
 
 def _formats_below(folder: str, read: tuple[str, ...], links: list[str]

@@ -594,6 +594,52 @@ def test_fmt_and_convert_take_a_json_file_as_json_named_or_found(
             in found.stderr.splitlines(), found.stderr
 
 
+
+def test_a_folders_no_inputs_hint_names_each_format_that_reads_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder holding only files of a plugin's one-muscle-per-file reader whose ending
+    a built-in format ranked first claims (psvg's soleus.svg, svg's; pjson's x.json,
+    json's) was a no-inputs warning saying "name it, or pass --from svg": both fail for
+    such a file (named, it is svg's: not-a-muscle-map; --from svg finds no map), only
+    --from psvg reads it. The hint now names each format that would read such files from
+    the folder, and what naming the file reads it as; with one such format it is as it
+    was."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    _package(plugins, "pjson", "pjson", _PER_FILE.replace("NAME", "pjson").replace(
+        "ENDING", ".json"), "pjson:PerFile")
+    for _ in _installed(plugins, monkeypatch, "psvg", "psvg", _PER_FILE.replace(
+            "NAME", "psvg").replace("ENDING", ".svg"), "psvg:PerFile"):
+        for ending, owner, plugin, code, text in (
+                (".svg", "svg", "psvg", "not-a-muscle-map",
+                 '<svg xmlns="http://www.w3.org/2000/svg">Soleus</svg>'),
+                (".json", "json", "pjson", "bad-json", '{"title": "Soleus"}')):
+            folder = tmp_path / owner
+            folder.mkdir()
+            (folder / f"soleus{ending}").write_text(text)
+            said = plugin_cli(plugins, "validate", str(folder), "--no-cache")
+            assert said.returncode == 0, said.stderr
+            assert f"{folder}: warning: holds no .markdown or .md files to read (it holds 1 " \
+                f"{owner} file, soleus{ending}: name it or pass --from {owner} to read it " \
+                f"as {owner}, or pass --from {plugin} to read it as {plugin}) [no-inputs]" \
+                in said.stderr.splitlines(), said.stderr
+            named = plugin_cli(plugins, "validate", str(folder / f"soleus{ending}"),
+                               "--no-cache")
+            assert named.returncode == 1 and f"[{code}]" in named.stderr, named.stderr
+            forced = plugin_cli(plugins, "validate", str(folder), "--from", plugin,
+                                "--no-cache")
+            assert forced.returncode == 0 and "1 muscle valid" in forced.stderr, forced.stderr
+            (folder / f"more{ending}").write_text(text)
+            said = plugin_cli(plugins, "validate", str(folder), "--no-cache")
+            assert f"name them or pass --from {owner} to read them as {owner}, or pass " \
+                f"--from {plugin} to read them as {plugin})" in said.stderr, said.stderr
+        (tmp_path / "csv").mkdir()
+        (tmp_path / "csv" / "soleus.csv").write_text("slug\n")
+        said = plugin_cli(plugins, "validate", str(tmp_path / "csv"), "--no-cache")
+        assert "(it holds 1 csv file, soleus.csv: name it, or pass --from csv) " \
+            "[no-inputs]" in said.stderr, said.stderr
+
+
 @pytest.fixture
 def marker_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A plugin's reader that claims folders marked ``datapackage.json``, as csv does;
