@@ -9,7 +9,7 @@ import importlib.util
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .entrypoints import OWN_DISTRIBUTION, origins, package_name
@@ -108,12 +108,16 @@ MODULE_ENDINGS = tuple(sorted({*importlib.machinery.SOURCE_SUFFIXES,
 
 
 def module_files(folder: str) -> set[str]:
+    """The module files below ``folder`` (:func:`walked_modules`)."""
+    return set(walked_modules(folder))
+
+
+def walked_modules(folder: str) -> Iterator[str]:
     """The module files below ``folder``, in the folders an import can name (each an
-    identifier: not ``__pycache__``, ``my-data`` or ``.git``); the names of its other
-    files are listed, but none is stat-ed."""
-    found: set[str] = set()
+    identifier: not ``__pycache__``, ``my-data`` or ``.git``), as a walk finds them (a
+    caller that has enough stops it); the names of its other files are listed, but
+    none is stat-ed."""
     for top, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if f.isidentifier() and f != "__pycache__"]
-        found.update(os.path.join(top, name) for name in files
-                     if name.endswith(MODULE_ENDINGS))
-    return found
+        yield from (os.path.join(top, name) for name in files
+                    if name.endswith(MODULE_ENDINGS))

@@ -7,8 +7,11 @@ module that file imports: the ``.pth`` names a source folder to put on the path 
 of its modules and packages importable, a helper module beside the format's package
 too), or imports the hook, whose source maps the names it exposes to their files
 (setuptools' ``MAPPING``, ``editables``' ``map_module()`` calls). Its
-``direct_url.json`` says it is editable, and names the project's folder: a folder or
-file outside it is not the project's, and is not watched. What is watched is bounded
+``direct_url.json`` says it is editable (``{"dir_info": {"editable": true}}``, which
+PEP 660 has every installer write for one), and names the project's folder: a folder or
+file outside it is not the project's, and is not watched. A distribution without it (a
+wheel from an index, whose ``.pth`` may name any folder) is no editable install: its
+``RECORD`` is not read here. What is watched is bounded
 (:data:`MOST`), so that a source folder that is a whole repository's root costs each
 run no more than that many stats.
 """
@@ -20,7 +23,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .codefiles import MODULE_ENDINGS
+from .codefiles import MODULE_ENDINGS, walked_modules
 
 #: The most module files watched for one editable install (the format's own package
 #: is watched whole besides, see :func:`~converter.codefiles.code_files`): the modules
@@ -37,8 +40,8 @@ def exposed_files(dist: Any, most: int = MOST) -> set[str]:
     modules directly in it and the module files of its regular packages (a folder
     with an ``__init__.py``: not a ``tests`` or ``build`` folder without one); of each
     hook module such a ``.pth`` imports, the files and packages it maps names to.
-    Nothing when ``dist`` is no editable install (its ``direct_url.json`` says it is not)
-    or lists no ``.pth`` file."""
+    Nothing when ``dist`` is no editable install (it has no ``direct_url.json`` saying
+    it is one) or lists no ``.pth`` file."""
     editable, project = _project(dist)
     if not editable:
         return set()
@@ -59,9 +62,10 @@ def exposed_files(dist: Any, most: int = MOST) -> set[str]:
 
 
 def _project(dist: Any) -> tuple[bool, str | None]:
-    """Whether ``dist`` may be an editable install (its ``direct_url.json`` does not say
-    it is not: with none, or one that cannot be read, it may), and the folder of the
-    project it was installed from as that file names it (None: it names none)."""
+    """Whether ``dist`` is an editable install (its ``direct_url.json`` says so:
+    ``dir_info`` with ``editable`` true, as PEP 610 and 660 have pip and every installer
+    write for one; with none, or one that cannot be read, it is not), and the folder of
+    the project it was installed from as that file names it (None: it names none)."""
     import json
 
     text = dist.read_text("direct_url.json")
@@ -70,7 +74,7 @@ def _project(dist: Any) -> tuple[bool, str | None]:
     except ValueError:  # (one that cannot be read says nothing)
         url = None
     if not isinstance(url, dict):
-        return True, None
+        return False, None
     info = url.get("dir_info")
     if not isinstance(info, dict) or info.get("editable") is not True:
         return False, None
@@ -178,10 +182,8 @@ def _package_modules(folder: str, budget: list[int]) -> set[str] | None:
     :func:`~converter.codefiles.module_files` finds them), taken from ``budget``; None
     when there are more than it has left (what was listed is dropped)."""
     found: set[str] = set()
-    for top, folders, files in os.walk(folder):
-        folders[:] = [f for f in folders if f.isidentifier() and f != "__pycache__"]
-        found.update(os.path.join(top, name) for name in files
-                     if name.endswith(MODULE_ENDINGS))
+    for path in walked_modules(folder):
+        found.add(path)
         if len(found) > budget[0]:
             budget[0] = 0
             return None

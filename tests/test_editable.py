@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from converter import editable
 from converter.sitedists import SiteDistribution
 
@@ -58,8 +60,9 @@ def test_what_lies_outside_the_project_or_is_no_editable_install_is_not_watched(
         tmp_path: Path) -> None:
     """A .pth folder or a hook's path outside the folder direct_url.json names is not
     the project's; a distribution whose direct_url.json says it is no editable install
-    has nothing watched; one without a direct_url.json has what its .pth names. The
-    project named through a link (as pip names it) is where it links to."""
+    has nothing watched, nor has one without a direct_url.json (see
+    test_a_distribution_without_a_direct_url_is_no_editable_install). The project named
+    through a link (as pip names it) is where it links to."""
     project, other = tmp_path / "project", tmp_path / "elsewhere"
     _files(project, "src/helpers.py", "src/plug/__init__.py", "mapped.py")
     _files(other, "stray.py", "strays/__init__.py")
@@ -77,7 +80,8 @@ def test_what_lies_outside_the_project_or_is_no_editable_install_is_not_watched(
         inside = {str(project / f) for f in ("src/helpers.py", "src/plug/__init__.py",
                                              "mapped.py")}
         outside = {str(other / f) for f in ("stray.py", "strays/__init__.py")}
-        assert files == {"a": inside, "b": set(), "c": inside | outside, "d": inside}[name]
+        assert files == {"a": inside, "b": set(), "c": set(), "d": inside}[name]
+        assert not outside <= files
 
 
 def test_a_setuptools_finder_s_mapping_is_watched(tmp_path: Path) -> None:
@@ -93,3 +97,47 @@ def test_a_setuptools_finder_s_mapping_is_watched(tmp_path: Path) -> None:
         f"MAPPING: dict[str, str] = {mapping!r}\n", encoding="utf-8")
     assert editable.exposed_files(dist) == {str(project / name) for name in (
         "plug/__init__.py", "plug/fmt.py", "helper.py")}
+
+
+def test_a_distribution_without_a_direct_url_is_no_editable_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin from an index (hatchling-built, so no top_level.txt) has no
+    direct_url.json, which PEP 660 has every installer write for an editable install:
+    it was taken for one that may be editable with no project to bound it, so every run
+    read its RECORD and watched the modules of any folder its .pth names and any
+    absolute path in a hook it imports, anywhere on disk. Only a direct_url.json saying
+    {"dir_info": {"editable": true}} is an editable install now: the others (none, one
+    that cannot be read, a wheel's archive_info, a folder installed not editable) have
+    nothing watched and no RECORD read."""
+    elsewhere = tmp_path / "elsewhere"
+    _files(elsewhere, "stray.py", "strays/__init__.py", "strays/more.py")
+    hook = f"F.map_module('strays', {str(elsewhere / 'strays' / '__init__.py')!r})\n"
+    pth = f"{elsewhere}\nimport _hook\n"
+    records: list[str] = []
+    read_text = SiteDistribution.read_text
+
+    def counted(self: SiteDistribution, filename: str) -> str | None:
+        records.extend([str(self)] if filename == "RECORD" else [])
+        return read_text(self, filename)
+
+    monkeypatch.setattr(SiteDistribution, "read_text", counted)
+    urls = {"none": None, "unreadable": "{not json",
+            "wheel": json.dumps({"url": (tmp_path / "plug-1.0-py3-none-any.whl").as_uri(),
+                                 "archive_info": {}}),
+            "folder": json.dumps({"url": elsewhere.as_uri(), "dir_info": {}}),
+            "editable": json.dumps({"url": elsewhere.as_uri(),
+                                    "dir_info": {"editable": True}})}
+    for name, url in urls.items():
+        site = tmp_path / name
+        dist = _installed(site, pth, None, "_hook.py")
+        (site / "_hook.py").write_text(hook, encoding="utf-8")
+        if url is not None:
+            (site / "plug-1.0.dist-info" / "direct_url.json").write_text(url)
+        records.clear()
+        files = editable.exposed_files(dist)
+        if name == "editable":  # (the same install, said to be editable: watched)
+            assert files == {str(elsewhere / f) for f in (
+                "stray.py", "strays/__init__.py", "strays/more.py")}
+            assert records == [str(dist)]
+        else:
+            assert (name, files, records) == (name, set(), [])
