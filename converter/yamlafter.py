@@ -142,7 +142,8 @@ def _listed(text: str, value: _Value, at: int) -> str | None:
     libyaml stops at ``at`` after it: in a [ list, blanks alone between them, a comma
     missing (``["A" "B"]``), the line with one; in a block (blanks, a comma or line
     breaks between them), tagged ``!!seq`` at a field that takes a list, or untagged at
-    a key whose field takes a list and no text (``coords: "A" "B"``), the [ list of
+    a key whose field takes a list and no text and each of them fits the pattern of its
+    items (:func:`_all_fit`: ``coords: "A" "B"``, not ``coords: "" ""``), the [ list of
     them; tagged ``!!seq`` as an item whose field takes no list (``- !!seq "A" "B"``
     under ``coords:``), or untagged as an item each of them fits
     (:func:`_items_meant`: ``- "A" "B"``), each an item of its own. A quote meant
@@ -167,7 +168,8 @@ def _listed(text: str, value: _Value, at: int) -> str | None:
     types = _types_at(text, value)
     if (seq and (types is None or "array" in types)) or (
             not tags and value.key is not None and types is not None
-            and "array" in types and "string" not in types):
+            and "array" in types and "string" not in types
+            and _all_fit(text, value, texts, item=True)):
         prefix = ("- " if value.key is None else f"{value.key}: ") + others
         return f"write them as one list, {prefix}[{', '.join(texts)}]"
     if value.key is None and (seq or (not tags and _items_meant(text, value, texts, types))):
@@ -185,13 +187,20 @@ def _items_meant(text: str, value: _Value, texts: list[str], types: frozenset[st
     two polygons, where ``"A\\" \\"B"`` is none; under ``exercises:``, whose items
     any text fits, two exercises, as ``exercises: ["Squat" "Lunge"]`` is given a
     comma). Where one of them does not fit, a quote meant inside the text is advised."""
+    if types is not None and "string" not in types:
+        return False
+    return _all_fit(text, value, texts)
+
+
+def _all_fit(text: str, value: _Value, texts: list[str], *, item: bool = False) -> bool:
+    """Whether each of the quoted ``texts`` fits the schema's pattern at ``value``'s
+    field, or with ``item`` at an item of the list it takes (``coords: "A" "B"``: each
+    a polygon, where ``""`` is none)."""
     from converter.schema import text_fits
     from converter.yamlsafe import steps
 
-    if types is not None and "string" not in types:
-        return False
-    item = steps(field_at(text, value.event))
-    return all(text_fits(item, _read(quoted)) for quoted in texts)
+    at = (*steps(field_at(text, value.event)), *((0,) if item else ()))
+    return all(text_fits(at, _read(quoted)) for quoted in texts)
 
 
 def _types_at(text: str, value: _Value) -> frozenset[str] | None:

@@ -422,3 +422,23 @@ def test_quoted_texts_as_an_item_that_does_not_take_each_keep_the_quote_advice(
     text = f"title: T\n{text}"
     found = closed_early(text, libyaml_error(text))
     assert found is not None and "to keep a \" inside double quotes" in found[1]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ('coords: "" ""\n', 'write it \\" ("\\" \\"")'),  # (neither is a polygon)
+    (f'coords: "10,10" "{_B}"\n', f'write it \\" ("10,10\\" \\"{_B}")'),  # (one is none)
+    ("coords: '10', '20' # c\n", "double it ('10'', ''20')"),
+])
+def test_quoted_texts_at_a_list_key_that_do_not_fit_its_items_keep_the_quote_advice(
+        text: str, kept: str) -> None:
+    """``coords: "" ""`` was advised as ``coords: ["", ""]``, two invalid polygons: as
+    for a list item, the list of them is advised only where each fits the pattern of
+    the list's items; otherwise the quotes inside one text are, as before that advice.
+    A list whose items any text fits (exercises) still gets the list of them."""
+    text = f"title: T\n{text}"
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[2] == "coords"
+    assert "write them as one list" not in found[1] and kept in found[1], found[1]
+    text = 'title: T\nexercises: "" ""\n'
+    found = closed_early(text, libyaml_error(text))
+    assert found is not None and found[1].endswith('write them as one list, exercises: ["", ""]')
